@@ -1,0 +1,29 @@
+"""kfollow: budget follow-up for Swedish municipalities, from YAML budgets to the report's tables.
+
+Library use (polars is imported on first use, so `import kfollow` stays light)::
+
+    import kfollow
+    budgets = kfollow.load_budgets("budgets")
+    frame = kfollow.deviation_report(budgets, 2024, by="verksamhet", forvaltning=["KLF"])
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "load_budgets": "kfollow.model",
+    "Budgets": "kfollow.model",
+    "deviation_report": "kfollow.reports",
+    "compare_report": "kfollow.reports",
+    "check_report": "kfollow.checks",
+}
+__all__ = [*_LAZY, "__version__"]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'kfollow' has no attribute {name!r}")

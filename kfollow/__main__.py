@@ -1,0 +1,3 @@
+from kfollow.cli import main
+
+main()

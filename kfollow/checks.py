@@ -1,0 +1,100 @@
+"""`check`: validate every budget file and reconcile every total the data allows.
+
+Findings are rows of a frame (fil, rad, niva, meddelande); `niva` is `fel` (error) or `varning`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+
+from kfollow import expressions as ex
+from kfollow.errors import DataError
+from kfollow.model import AMOUNT_SCHEMA, Budgets, load_year_file, year_files
+from kfollow.options import ORE_PER_UNIT, Options
+from kfollow.render import money, swedish_number
+
+FINDING_SCHEMA = {"fil": pl.String, "rad": pl.Int32, "niva": pl.String, "meddelande": pl.String}
+
+
+def load_for_check(directory: str) -> tuple[Budgets, list[dict]]:
+    """Load each file on its own, so that one broken file does not hide the others' findings."""
+    years, frames, findings = {}, [], []
+    for path in year_files(directory):
+        try:
+            info, frame = load_year_file(path)
+        except DataError as err:
+            findings.append({"fil": err.path, "rad": err.line, "niva": "fel",
+                             "meddelande": err.problem + (f" (kolumn {err.column})" if err.column else "")})
+            continue
+        if info.ar in years:
+            findings.append({"fil": str(path), "rad": 1, "niva": "fel",
+                             "meddelande": f"year {info.ar} is also in {years[info.ar].fil}; keep one file per year"})
+            continue
+        years[info.ar] = info
+        frames.append(frame)
+    amounts = pl.concat(frames) if frames else pl.DataFrame(schema=AMOUNT_SCHEMA)
+    return Budgets(directory, dict(sorted(years.items())), amounts), findings
+
+
+def _amount(ore: int, unit: str) -> str:
+    """`3 646,2 tkr (3,6 mnkr)`: the file's unit, exact, and the published rounding."""
+    exact = swedish_number((Decimal(ore) / ORE_PER_UNIT[unit]).normalize() + 0).replace("\u00a0", " ")
+    if unit == "mnkr":
+        return f"{exact} mnkr"
+    return f"{exact} {unit} ({money(ore, Options(), True).replace(chr(160), ' ')} mnkr)"
+
+
+def reconcile(budgets: Budgets) -> list[dict]:
+    """Compare each förvaltning's total with its stab view and its verksamhet view, per year."""
+    findings = []
+    a = budgets.amounts
+    sums = (
+        a.with_columns(view=pl.col("vy").str.replace("ej_fordelat_", ""))
+        .group_by("ar", "forvaltning", "view")
+        .agg(*(ex.exact_sum(c) for c in ("budget", "utfall")), pl.col("rad").min(),
+             pl.col("rad").filter(pl.col("vy").str.starts_with("ej_fordelat")).first().alias("ej_rad"),
+             pl.col("budget").filter(pl.col("vy").str.starts_with("ej_fordelat")).first().alias("ej_budget"),
+             pl.col("utfall").filter(pl.col("vy").str.starts_with("ej_fordelat")).first().alias("ej_utfall"))
+    )
+    for ar, info in budgets.years.items():
+        unit = info.enhet
+        for fid in info.forvaltningar:
+            own = {r["view"]: r for r in sums.filter((pl.col("ar") == ar) & (pl.col("forvaltning") == fid)).iter_rows(named=True)}
+            views = [v for v in ("stab", "verksamhet") if v in own]
+            reference = own.get("summa")
+            ref_label = "the förvaltning's summa"
+            if reference is None and len(views) == 2:
+                reference, ref_label = own["stab"], "the sum of the staber"
+                views = ["verksamhet"]
+            if reference is None:
+                continue
+            for view in views:
+                got = own[view]
+                for part in ("budget", "utfall"):
+                    want, have = reference[part], got[part]
+                    if want is None or have is None:
+                        if (want is None) != (have is None) and own.get("summa") is not None:
+                            findings.append({"fil": info.fil, "rad": got["rad"], "niva": "varning", "meddelande":
+                                             f"{fid} {ar}: {part} is given for {'the summa' if have is None else 'the ' + view + ' rows'} but not for {'the ' + view + ' rows' if have is None else 'the summa'}"})
+                        continue
+                    diff = want - have
+                    if diff != 0:
+                        findings.append({"fil": info.fil, "rad": got["rad"], "niva": "fel", "meddelande":
+                                         f"{fid} {ar}: {part} of the {view} rows sums to {_amount(have, unit)} but {ref_label} is {_amount(want, unit)} (gap {_amount(diff, unit)}); correct the amounts or declare the gap under ej_fordelat"})
+                    declared = got[f"ej_{part}"]
+                    if diff == 0 and declared:
+                        findings.append({"fil": info.fil, "rad": got["ej_rad"], "niva": "varning", "meddelande":
+                                         f"{fid} {ar}: {_amount(declared, unit)} of {part} is declared ej fördelat på {view}: the {view} rows sum to {_amount(have - declared, unit)}, {ref_label} is {_amount(want, unit)}"})
+    return findings
+
+
+def check_report(directory: str) -> tuple[pl.DataFrame, bool]:
+    """All findings for a budgets directory, and whether any file failed to load."""
+    budgets, findings = load_for_check(directory)
+    broken = bool(findings)
+    findings += reconcile(budgets)
+    frame = pl.DataFrame(findings, schema=FINDING_SCHEMA, orient="row") if findings else pl.DataFrame(schema=FINDING_SCHEMA)
+    return frame.sort("fil", "rad", nulls_last=True, maintain_order=True), broken

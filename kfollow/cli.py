@@ -1,0 +1,164 @@
+"""The `kfollow` command: parse options → load → report → render. Nothing else happens here."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from kfollow.errors import ExitStatus, KfollowError
+from kfollow.options import By, Format, Options, Unit
+
+app = typer.Typer(
+    help="Budget follow-up for a Swedish kommun: budget against utfall per stab and verksamhet, from YAML files.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+BudgetsDir = Annotated[Optional[Path], typer.Option(
+    "--budgets", envvar="KFOLLOW_BUDGETS", show_envvar=True,
+    help="Folder of year files (YYYY.yaml). [default: ./budgets]")]
+FormatOpt = Annotated[Optional[Format], typer.Option(
+    "--format", "-f", help="table (for people), csv or json (for scripts), md (Markdown). [default: table, or from -o's extension]")]
+UnitOpt = Annotated[Unit, typer.Option("--unit", help="Unit of the amounts shown.")]
+DecimalsOpt = Annotated[Optional[int], typer.Option(
+    "--decimals", min=0, max=6, help="Decimals of the amounts. [default: 1 for mnkr, 0 for tkr and kr]")]
+OutputOpt = Annotated[Optional[Path], typer.Option(
+    "--output", "-o", help="Write to FILE instead of stdout (nothing is written on error).")]
+ForvaltningOpt = Annotated[Optional[list[str]], typer.Option(
+    "--forvaltning", help="Only this förvaltning (repeat for several), e.g. KLF.")]
+ByOpt = Annotated[By, typer.Option("--by", help="Rows per stab, verksamhet (SCB code) or förvaltning.")]
+CommentsOpt = Annotated[bool, typer.Option("--comments", help="Show each row's kommentar (always in JSON).")]
+
+
+class SortKey(str, Enum):
+    file = "file"
+    change = "change"
+
+
+@contextmanager
+def _errors():
+    """The one error boundary: a KfollowError becomes `Error: …` on stderr and its exit status."""
+    try:
+        yield
+    except KfollowError as err:
+        typer.echo(f"Error: {err.message}", err=True)
+        raise typer.Exit(int(err.status)) from None
+
+
+def _load(budgets: Path | None):
+    from kfollow.model import default_directory, load_budgets
+
+    return load_budgets(budgets or default_directory())
+
+
+def _emit(frame, fmt: Format | None, unit: Unit, decimals: int | None, output: Path | None,
+          comments: bool = False, title: str | None = None) -> None:
+    from kfollow import render
+
+    opts = Options(render.format_for(output, fmt), unit, decimals, comments, title)
+    render.write(render.render(frame, opts), output)
+
+
+def _unit_title(unit: Unit) -> str:
+    return f"belopp i {unit.value}"
+
+
+@app.command()
+def deviation(
+    year: Annotated[Optional[int], typer.Option("--year", "-y", help="Budget year. [default: the latest year]")] = None,
+    by: ByOpt = By.stab,
+    forvaltning: ForvaltningOpt = None,
+    stab: Annotated[Optional[list[str]], typer.Option("--stab", help="Only this stab id (repeat for several), e.g. EKS.")] = None,
+    gross: Annotated[bool, typer.Option("--gross", help="Add the varav kostnader / varav intäkter lines.")] = False,
+    comments: CommentsOpt = False,
+    budgets: BudgetsDir = None,
+    fmt: FormatOpt = None,
+    unit: UnitOpt = Unit.mnkr,
+    decimals: DecimalsOpt = None,
+    output: OutputOpt = None,
+):
+    """Budget against utfall for a year: avvikelse (budget − utfall, positive = överskott), %, andel.
+
+    Example: kfollow deviation --year 2024 --by verksamhet --forvaltning KLF --format csv
+    """
+    from kfollow.reports import deviation_report
+
+    with _errors():
+        data = _load(budgets)
+        year = year or max(data.years)
+        frame = deviation_report(data, year, by, forvaltning, gross=gross, staber=stab)
+        _emit(frame, fmt, unit, decimals, output, comments,
+              f"Resultat {year} per {by.value}, {_unit_title(unit)}")
+
+
+@app.command()
+def compare(
+    base_year: Annotated[int, typer.Argument(help="The earlier year, e.g. 2023.")],
+    year: Annotated[int, typer.Argument(help="The later year, e.g. 2024.")],
+    by: ByOpt = By.stab,
+    forvaltning: ForvaltningOpt = None,
+    sort: Annotated[SortKey, typer.Option("--sort", help="file: as in the budget file; change: biggest movers first.")] = SortKey.file,
+    budgets: BudgetsDir = None,
+    fmt: FormatOpt = None,
+    unit: UnitOpt = Unit.mnkr,
+    decimals: DecimalsOpt = None,
+    output: OutputOpt = None,
+):
+    """Utfall of two years side by side: change in amount and in % (empty when the base is ≤ 0), shares.
+
+    Example: kfollow compare 2023 2024 --by verksamhet --forvaltning KLF --sort change
+    """
+    from kfollow.reports import compare_report, sort_by_change
+
+    with _errors():
+        data = _load(budgets)
+        frame = compare_report(data, base_year, year, by, forvaltning)
+        if sort is SortKey.change:
+            frame = sort_by_change(frame)
+        _emit(frame, fmt, unit, decimals, output,
+              title=f"Utfall {base_year} och {year} per {by.value}, {_unit_title(unit)}")
+
+
+@app.command()
+def check(
+    budgets: BudgetsDir = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+):
+    """Validate every year file and reconcile its totals (staber, verksamheter, summa, gross).
+
+    Prints one finding a line as FILE:LINE: fel|varning: message. Exit 0 when there are only
+    warnings, 1 when a total does not reconcile, 3 when a file cannot be read as a budget.
+
+    Example: kfollow check --budgets budgets
+    """
+    from kfollow import render
+    from kfollow.checks import check_report
+    from kfollow.model import default_directory
+
+    with _errors():
+        directory = str(budgets or default_directory())
+        findings, broken = check_report(directory)
+        fmt = render.format_for(output, fmt)
+        if fmt is Format.table:
+            text = "".join(f"{r['fil']}:{r['rad'] if r['rad'] is not None else ''}: {r['niva']}: {r['meddelande']}\n"
+                           for r in findings.iter_rows(named=True))
+        else:
+            text = render.render(findings, Options(fmt))
+        render.write(text, output)
+        errors = findings.filter(findings["niva"] == "fel").height
+        warnings = findings.height - errors
+        typer.echo(f"check: {directory}: {errors} error(s), {warnings} warning(s)", err=True)
+        if broken:
+            raise typer.Exit(int(ExitStatus.DATA))
+        if errors:
+            raise typer.Exit(int(ExitStatus.CHECK_FAILED))
+
+
+def main() -> None:
+    app(prog_name="kfollow")

@@ -1,0 +1,58 @@
+"""Small functions returning `pl.Expr`: the arithmetic of budget follow-up, in one place.
+
+Money columns are Int64 öre and stay exact; percentages are Float64 computed from exact amounts.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+
+def exact_sum(col: str) -> pl.Expr:
+    """Sum of a money column; null when any value is null (a partial sum would mislead)."""
+    return pl.when(pl.col(col).null_count() == 0).then(pl.col(col).sum()).otherwise(None).alias(col)
+
+
+def avvikelse(budget: str = "budget", utfall: str = "utfall") -> pl.Expr:
+    """Deviation of a net cost or a cost, öre: budget − utfall. Positive = överskott (surplus)."""
+    return (pl.col(budget) - pl.col(utfall)).alias("avvikelse")
+
+
+def avvikelse_intakt(budget: str = "budget", utfall: str = "utfall") -> pl.Expr:
+    """Deviation of an income, öre: utfall − budget. Positive = more income than budgeted."""
+    return (pl.col(utfall) - pl.col(budget)).alias("avvikelse")
+
+
+def percent_of(numerator: str, base: str, alias: str) -> pl.Expr:
+    """100 · numerator / |base|, so the sign follows the numerator; null where base is 0 or null."""
+    return (
+        pl.when(pl.col(base) != 0)
+        .then(100 * pl.col(numerator).cast(pl.Float64) / pl.col(base).abs().cast(pl.Float64))
+        .otherwise(None)
+        .alias(alias)
+    )
+
+
+def change_percent(new: str, old: str, alias: str = "forandring_pct") -> pl.Expr:
+    """Change in percent of the base year, 100 · (new − old) / old; null when the base is ≤ 0."""
+    return (
+        pl.when(pl.col(old) > 0)
+        .then(100 * (pl.col(new) - pl.col(old)).cast(pl.Float64) / pl.col(old).cast(pl.Float64))
+        .otherwise(None)
+        .alias(alias)
+    )
+
+
+def share(col: str, total: pl.Expr, alias: str = "andel_pct") -> pl.Expr:
+    """Share of `total` in percent (nettokostnad, exact amounts); null where the total is 0 or null."""
+    return (
+        pl.when(total != 0)
+        .then(100 * pl.col(col).cast(pl.Float64) / total.cast(pl.Float64))
+        .otherwise(None)
+        .alias(alias)
+    )
+
+
+def presented(col: str, sign: pl.Expr) -> pl.Expr:
+    """A net amount as the förvaltning presents it: nettokostnad (sign 1) or resultat (sign −1)."""
+    return (pl.col(col) * sign).alias(col)

@@ -1,0 +1,43 @@
+"""Choices shared by the command line and the library; light to import (no polars)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+ORE_PER_UNIT = {"kr": 100, "tkr": 100_000, "mnkr": 100_000_000}
+DEFAULT_DECIMALS = {"kr": 0, "tkr": 0, "mnkr": 1}
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    md = "md"
+
+
+class Unit(str, Enum):
+    mnkr = "mnkr"
+    tkr = "tkr"
+    kr = "kr"
+
+
+class By(str, Enum):
+    stab = "stab"
+    verksamhet = "verksamhet"
+    forvaltning = "forvaltning"
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """How to show a report: format, unit, decimals, and which optional columns to include."""
+
+    format: Format = Format.table
+    unit: Unit = Unit.mnkr
+    decimals: int | None = None
+    comments: bool = False
+    title: str | None = None
+
+    @property
+    def places(self) -> int:
+        return DEFAULT_DECIMALS[self.unit.value] if self.decimals is None else self.decimals

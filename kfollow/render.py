@@ -1,0 +1,196 @@
+"""Report frame → table / csv / json / md. Formats and writes; never computes a figure.
+
+Int64 columns of a report frame are money in öre; Float64 columns are percentages.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import sys
+import tempfile
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import polars as pl
+
+from kfollow.errors import InputOutputError
+from kfollow.options import ORE_PER_UNIT, Format, Options
+
+NBSP = "\u00a0"
+
+
+# column → header for people; {year} columns are matched by pattern below
+HEADERS = {
+    "stab": "Stab", "verksamhet": "Verksamhet", "forvaltning": "Förvaltning", "namn": "Namn",
+    "budget": "Budget", "budget_original": "Urspr. budget", "utfall": "Utfall", "avvikelse": "Avvikelse",
+    "avvikelse_pct": "Avvikelse %", "andel_pct": "Andel %", "forandring": "Förändring",
+    "forandring_pct": "Förändring %", "prognos": "Prognos", "kommentar": "Kommentar",
+    "fil": "Fil", "rad": "Rad", "niva": "Nivå", "meddelande": "Meddelande",
+}
+_YEAR_HEADERS = [
+    (re.compile(r"utfall_(\d{4})$"), "Utfall {0}"),
+    (re.compile(r"andel_(\d{4})_pct$"), "Andel {0} %"),
+    (re.compile(r"budget_(\d{4})$"), "Budget {0}"),
+]
+# columns that only machines need: hidden in table and md
+MACHINE_ONLY = {"radtyp", "redovisas_som", "forvaltning", "stab", "verksamhet", "namn"}
+
+
+def header(col: str) -> str:
+    if col in HEADERS:
+        return HEADERS[col]
+    for pattern, label in _YEAR_HEADERS:
+        if m := pattern.match(col):
+            return label.format(*m.groups())
+    return col
+
+
+def money(ore: int | None, opts: Options, swedish: bool) -> str | None:
+    """Öre → the unit, rounded half away from zero; `1 240,8` for people, `1240.8` for machines."""
+    if ore is None:
+        return None
+    value = (Decimal(ore) / ORE_PER_UNIT[opts.unit.value]).quantize(Decimal(1).scaleb(-opts.places), ROUND_HALF_UP)
+    return swedish_number(value) if swedish else str(value)
+
+
+def percent(value: float | None, swedish: bool, places: int = 1) -> str | None:
+    if value is None:
+        return None
+    # repr gives the shortest text that round-trips, so 2.25 rounds to 2.3 as a person expects
+    rounded = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return swedish_number(rounded) if swedish else str(rounded)
+
+
+def swedish_number(value: Decimal) -> str:
+    """`Decimal('-1240.8')` → `-1 240,8` (no-break space between thousands)."""
+    sign = "-" if value < 0 else ""
+    text = f"{abs(value):f}"
+    whole, _, frac = text.partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    if value == 0:
+        sign = ""  # no "-0,0"
+    return sign + NBSP.join(groups) + ("," + frac if frac else "")
+
+
+def _cell(value, dtype: pl.DataType, opts: Options, swedish: bool):
+    if dtype == pl.Int64:
+        return money(value, opts, swedish)
+    if dtype == pl.Float64:
+        return percent(value, swedish)
+    return value
+
+
+def _label(row: dict) -> str:
+    """The first column for people: the name as the published tables print it."""
+    radtyp = row.get("radtyp")
+    name = row.get("namn") or ""
+    if radtyp in ("kostnader", "intakter"):
+        return "  " + name
+    if radtyp == "rad" and row.get("verksamhet"):
+        return f"{row['verksamhet']} - {name}"
+    if radtyp == "summa":
+        return "Summa nettokostnad" if row.get("redovisas_som") == "nettokostnad" else "Summa resultat"
+    return name
+
+
+def machine_columns(frame: pl.DataFrame, opts: Options) -> list[str]:
+    return [c for c in frame.columns if c != "kommentar" or opts.comments or opts.format is Format.json]
+
+
+def rows_for_people(frame: pl.DataFrame, opts: Options) -> tuple[list[str], list[list], list[str]]:
+    """Headers, formatted rows and column alignment for table and md."""
+    labelled = "namn" in frame.columns
+    cols = [c for c in frame.columns if c not in MACHINE_ONLY and (c != "kommentar" or opts.comments)]
+    headers = ([header(_key(frame))] if labelled else []) + [header(c) for c in cols]
+    align = (["left"] if labelled else []) + ["right" if frame.schema[c] in (pl.Int64, pl.Float64) else "left" for c in cols]
+    rows = []
+    for row in frame.iter_rows(named=True):
+        cells = [_label(row)] if labelled else []
+        cells += [_cell(row[c], frame.schema[c], opts, True) for c in cols]
+        rows.append(["–" if v is None and a == "right" else ("" if v is None else v) for v, a in zip(cells, align)])
+    return headers, rows, align
+
+
+def _key(frame: pl.DataFrame) -> str:
+    for key in ("stab", "verksamhet", "projekt", "forvaltning", "rad"):
+        if key in frame.columns:
+            return key
+    return "namn"
+
+
+def to_table(frame: pl.DataFrame, opts: Options, fmt: str = "simple") -> str:
+    from tabulate import tabulate
+
+    headers, rows, align = rows_for_people(frame, opts)
+    body = tabulate(rows, headers=headers, tablefmt=fmt, colalign=align, disable_numparse=True)
+    title = f"{opts.title}\n\n" if opts.title else ""
+    return title + body + "\n"
+
+
+def to_md(frame: pl.DataFrame, opts: Options) -> str:
+    return to_table(frame, opts, fmt="pipe")
+
+
+def to_csv(frame: pl.DataFrame, opts: Options) -> str:
+    cols = machine_columns(frame, opts)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(cols)
+    for row in frame.select(cols).iter_rows():
+        writer.writerow(["" if v is None else v for v in
+                         (_cell(v, frame.schema[c], opts, False) for v, c in zip(row, cols))])
+    return buf.getvalue()
+
+
+def to_json(frame: pl.DataFrame, opts: Options) -> str:
+    cols = machine_columns(frame, opts)
+    records = []
+    for row in frame.select(cols).iter_rows():
+        record = {}
+        for v, c in zip(row, cols):
+            text = _cell(v, frame.schema[c], opts, False)
+            record[c] = float(text) if text is not None and frame.schema[c] in (pl.Int64, pl.Float64) else text
+        records.append(record)
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+
+
+RENDERERS = {Format.table: to_table, Format.csv: to_csv, Format.json: to_json, Format.md: to_md}
+
+
+def render(frame: pl.DataFrame, opts: Options) -> str:
+    return RENDERERS[opts.format](frame, opts)
+
+
+def write(text: str, out: Path | None) -> None:
+    """Write to stdout, or atomically to `out` (a failed run leaves no partial file)."""
+    if out is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    out = Path(out)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=out.parent if str(out.parent) else ".", prefix=f".{out.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise InputOutputError(f"{out}: cannot write file ({exc.strerror}); check that the folder exists") from None
+
+
+def format_for(out: Path | None, fmt: Format | None) -> Format:
+    """The --format given, else the one the -o file's extension names, else table."""
+    if fmt is not None:
+        return fmt
+    if out is not None:
+        suffix = Path(out).suffix.lower().lstrip(".")
+        if suffix in ("csv", "json", "md"):
+            return Format(suffix)
+    return Format.table

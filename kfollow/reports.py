@@ -1,0 +1,257 @@
+"""One `<noun>_report(budgets, …) -> pl.DataFrame` per table. Every figure is a column here.
+
+Conventions of every report frame:
+- money columns are Int64 öre (exact); percentages are Float64 (from exact amounts);
+- `radtyp` says what a row is: `rad` (a stab or verksamhet), `ej_fordelat` (declared as not
+  attributed to the view), `differens` (undeclared gap to the förvaltning's summa), `forvaltning`
+  (a förvaltning shown as one row), `delsumma` (a förvaltning's subtotal), `summa` (the total),
+  `kostnader` / `intakter` (gross lines of the row above, with `--gross`);
+- a förvaltning presented as resultat shows budget and utfall as intäkter − kostnader; avvikelse
+  has the same sign in both presentations (positive = överskott); `andel_pct` is a share of the
+  total nettokostnad, so shares of the rows sum to 100.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from kfollow import expressions as ex
+from kfollow.errors import UsageError
+from kfollow.model import Budgets
+from kfollow.options import By
+
+MONEY = ["budget", "utfall", "budget_kostnader", "budget_intakter", "utfall_kostnader", "utfall_intakter"]
+GROSS = MONEY[2:]
+BLOCK_END = 1_000_000  # position of ej_fordelat / differens / subtotal rows after a block's own rows
+
+
+def _forvaltningar(budgets: Budgets, year: int, forvaltning: list[str] | None) -> list[str]:
+    info = budgets.year(year)
+    if not forvaltning:
+        return list(info.forvaltningar)
+    for fid in forvaltning:
+        budgets.forvaltning(year, fid)
+    return [f for f in info.forvaltningar if f in forvaltning]
+
+
+def _ordered(fids: list[str]) -> pl.Expr:
+    return pl.col("forvaltning").replace_strict(fids, list(range(len(fids))), default=len(fids), return_dtype=pl.Int32)
+
+
+def _check_staber(budgets: Budgets, year: int, by: By, staber: list[str] | None) -> None:
+    if not staber:
+        return
+    if by is not By.stab:
+        raise UsageError("--stab selects rows of the stab view; use it with --by stab")
+    known = budgets.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == "stab"))["nyckel"].unique().to_list()
+    unknown = [s for s in staber if s not in known]
+    if unknown:
+        raise UsageError(f"no stab {', '.join(unknown)} in {budgets.year(year).fil} (staber there: {', '.join(sorted(known))})")
+
+
+def view_frame(budgets: Budgets, year: int, by: By, fids: list[str], staber: list[str] | None = None) -> pl.DataFrame:
+    """Rows of one year in one view with their blocks, subtotals and `Summa`; nettokostnad, öre.
+
+    Columns: radtyp, forvaltning, nyckel, namn, block, pos, the money columns, kommentar.
+    Each förvaltning's total is its declared `summa`, else the sum of its staber, else of its
+    verksamheter; a gap between that total and the view's rows becomes an explicit row.
+    With `staber`, only those stab rows are kept and the totals are their sums.
+    """
+    by = By(by)
+    amounts = budgets.amounts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))
+    if staber:
+        amounts = amounts.filter((pl.col("vy") == "stab") & pl.col("nyckel").is_in(staber))
+        fids = [f for f in fids if f in amounts["forvaltning"].unique().to_list()]
+    keep = ["forvaltning", "nyckel", "namn", "ordning", *MONEY, "kommentar"]
+
+    def sums(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.group_by("forvaltning").agg(*(ex.exact_sum(c) for c in MONEY))
+
+    declared = amounts.filter(pl.col("vy") == "summa").select(keep).with_columns(priority=pl.lit(0))
+    derived = [
+        sums(amounts.filter(pl.col("vy").is_in([view, f"ej_fordelat_{view}"]))).with_columns(priority=pl.lit(i + 1))
+        for i, view in enumerate(("stab", "verksamhet"))
+    ]
+    totals = (
+        pl.concat([declared.select("forvaltning", *MONEY, "kommentar", "priority"),
+                   *(d.with_columns(kommentar=pl.lit(None, pl.String)).select("forvaltning", *MONEY, "kommentar", "priority")
+                     for d in derived)], how="vertical_relaxed")
+        .sort("priority")
+        .group_by("forvaltning", maintain_order=True)
+        .first()
+        .drop("priority")
+    )
+    names = {fid: budgets.years[year].forvaltningar[fid].namn for fid in fids}
+    totals = totals.with_columns(nyckel=pl.col("forvaltning"), namn=pl.col("forvaltning").replace_strict(names))
+
+    if by is By.forvaltning:
+        rows = totals.with_columns(radtyp=pl.lit("forvaltning"), pos=pl.lit(0))
+        parts = [rows]
+    else:
+        view = by.value
+        rows = amounts.filter(pl.col("vy").is_in([view, f"ej_fordelat_{view}"])).with_columns(
+            radtyp=pl.when(pl.col("vy") == view).then(pl.lit("rad")).otherwise(pl.lit("ej_fordelat")),
+            pos=pl.when(pl.col("vy") == view).then(pl.col("ordning")).otherwise(BLOCK_END),
+        ).select("radtyp", "pos", *keep).drop("ordning")
+        gap = (
+            totals.join(sums(rows), on="forvaltning", suffix="_rader")
+            .with_columns(*((pl.col(c) - pl.col(f"{c}_rader")).alias(c) for c in MONEY))
+            .filter(pl.any_horizontal(pl.col(c).fill_null(0) != 0 for c in ("budget", "utfall")))
+            .select("forvaltning", *MONEY)
+            .with_columns(radtyp=pl.lit("differens"), pos=pl.lit(BLOCK_END + 1), nyckel=pl.lit("differens"),
+                          namn=pl.lit(f"Differens mot förvaltningens summa"), kommentar=pl.lit(None, pl.String))
+        )
+        alone = totals.filter(~pl.col("forvaltning").is_in(rows["forvaltning"].unique().implode())).with_columns(
+            radtyp=pl.lit("forvaltning"), pos=pl.lit(0))
+        parts = [rows, gap, alone]
+        if len(fids) > 1:
+            counts = pl.concat([p.select("forvaltning") for p in parts]).group_by("forvaltning").len()
+            several = counts.filter(pl.col("len") > 1)["forvaltning"].implode()
+            parts.append(totals.filter(pl.col("forvaltning").is_in(several)).with_columns(
+                radtyp=pl.lit("delsumma"), pos=pl.lit(BLOCK_END + 2),
+                namn=pl.lit("Summa ") + pl.col("forvaltning"), kommentar=pl.lit(None, pl.String)))
+
+    columns = ["radtyp", "forvaltning", "nyckel", "namn", "pos", *MONEY, "kommentar"]
+    frame = pl.concat([p.select(columns) for p in parts], how="vertical_relaxed")
+    summa = totals.select(*(ex.exact_sum(c) for c in MONEY)).with_columns(
+        radtyp=pl.lit("summa"), forvaltning=pl.lit(None, pl.String), nyckel=pl.lit("Summa"),
+        namn=pl.lit("Summa"), pos=pl.lit(0), kommentar=pl.lit(None, pl.String))
+    frame = pl.concat([frame.with_columns(block=_ordered(fids)),
+                       summa.select(columns).with_columns(block=pl.lit(len(fids) + 1, pl.Int32))], how="vertical_relaxed")
+    return frame.sort("block", "pos")
+
+
+def _sign(budgets: Budgets, year: int, fids: list[str]) -> pl.Expr:
+    """1 for nettokostnad, −1 for resultat; the Summa row is resultat only if every förvaltning is."""
+    info = budgets.year(year)
+    resultat = [f for f in fids if info.forvaltningar[f].redovisas_som == "resultat"]
+    all_resultat = len(resultat) == len(fids)
+    return (
+        pl.when(pl.col("radtyp") == "summa").then(pl.lit(-1 if all_resultat else 1))
+        .when(pl.col("forvaltning").is_in(resultat)).then(pl.lit(-1))
+        .otherwise(pl.lit(1))
+    )
+
+
+def _presentation(budgets: Budgets, year: int, fids: list[str]) -> pl.Expr:
+    return pl.when(_sign(budgets, year, fids) == -1).then(pl.lit("resultat")).otherwise(pl.lit("nettokostnad")).alias("redovisas_som")
+
+
+def _gross_lines(frame: pl.DataFrame, extra_years: dict[str, str]) -> pl.DataFrame:
+    """Interleave `varav kostnader` / `varav intäkter` lines after each row with gross amounts."""
+    lines = [frame.with_columns(sub=pl.lit(0))]
+    for part, label, deviation, sub in (("kostnader", "varav kostnader", ex.avvikelse(), 1),
+                                        ("intakter", "varav intäkter", ex.avvikelse_intakt(), 2)):
+        has = frame.filter(pl.col(f"budget_{part}").is_not_null() | pl.col(f"utfall_{part}").is_not_null())
+        lines.append(
+            has.with_columns(
+                radtyp=pl.lit(part), namn=pl.lit(label), kommentar=pl.lit(None, pl.String), sub=pl.lit(sub),
+                budget=pl.col(f"budget_{part}"), utfall=pl.col(f"utfall_{part}"),
+                **{col: pl.col(f"{src}_{part}") for col, src in extra_years.items()},
+            ).with_columns(deviation, andel_pct=pl.lit(None, pl.Float64))
+            .with_columns(ex.percent_of("avvikelse", "budget", "avvikelse_pct"))
+        )
+    return pl.concat(lines, how="vertical_relaxed").sort("block", "pos", "sub").drop("sub")
+
+
+def deviation_report(budgets: Budgets, year: int, by: By = By.stab, forvaltning: list[str] | None = None,
+                     gross: bool = False, staber: list[str] | None = None) -> pl.DataFrame:
+    """Budget against utfall for a year, öre: avvikelse = budget − utfall (positive = överskott).
+
+    Columns: radtyp, forvaltning, <by>, namn, redovisas_som, budget, utfall, avvikelse,
+    avvikelse_pct (of |budget|), andel_pct (of the total nettokostnad), utfall_<year−1> when that
+    year's file exists, kommentar.
+    """
+    by = By(by)
+    fids = _forvaltningar(budgets, year, forvaltning)
+    _check_staber(budgets, year, by, staber)
+    if staber:
+        present = budgets.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == "stab") & pl.col("nyckel").is_in(staber))
+        fids = [f for f in fids if f in present["forvaltning"].to_list()]
+        if not fids:
+            raise UsageError(f"stab {', '.join(staber)} is not in förvaltning {', '.join(forvaltning or [])}")
+    cur = view_frame(budgets, year, by, fids, staber)
+    prev_year = year - 1
+    extra: dict[str, str] = {}
+    if prev_year in budgets.years:
+        prev_fids = [f for f in fids if f in budgets.years[prev_year].forvaltningar]
+        prev = view_frame(budgets, prev_year, by, prev_fids, staber) if prev_fids else None
+        if prev is not None:
+            prev_col = f"utfall_{prev_year}"
+            extra = {prev_col: "utfall"}
+            p = prev.select("radtyp", "forvaltning", "nyckel", "namn", "block", "pos",
+                            pl.col("utfall").alias(prev_col),
+                            *(pl.col(f"utfall_{g}").alias(f"{prev_col}_{g}") for g in ("kostnader", "intakter")))
+            p = p.with_columns(block=pl.when(pl.col("radtyp") == "summa").then(len(fids) + 1)
+                               .otherwise(_ordered(fids)))
+            cur = cur.join(p, on=["radtyp", "forvaltning", "nyckel"], how="full", coalesce=True, nulls_equal=True,
+                           suffix="_prev")
+            cur = cur.with_columns(
+                namn=pl.coalesce("namn", "namn_prev"), block=pl.coalesce("block", "block_prev"),
+                pos=pl.coalesce("pos", "pos_prev"),
+            ).drop("namn_prev", "block_prev", "pos_prev").sort("block", "pos")
+            extra = {prev_col: prev_col}
+    total_utfall = pl.col("utfall").filter(pl.col("radtyp") == "summa").first()
+    frame = cur.with_columns(
+        ex.avvikelse(), ex.share("utfall", total_utfall),
+    ).with_columns(ex.percent_of("avvikelse", "budget", "avvikelse_pct"))
+    sign = _sign(budgets, year, fids)
+    frame = frame.with_columns(_presentation(budgets, year, fids),
+                               *(ex.presented(c, sign) for c in ["budget", "utfall", *extra]))
+    if gross:
+        frame = _gross_lines(frame, extra)
+    key = by.value
+    columns = ["radtyp", *([] if by is By.forvaltning else ["forvaltning"]), pl.col("nyckel").alias(key), "namn",
+               "redovisas_som", "budget", "utfall", "avvikelse", "avvikelse_pct", "andel_pct", *extra, "kommentar"]
+    return frame.select(columns)
+
+
+def compare_report(budgets: Budgets, base_year: int, year: int, by: By = By.stab,
+                   forvaltning: list[str] | None = None) -> pl.DataFrame:
+    """Utfall of two years side by side, öre: forandring = utfall_<year> − utfall_<base_year>.
+
+    Columns: radtyp, forvaltning, <by>, namn, redovisas_som, utfall_<base>, utfall_<year>,
+    forandring, forandring_pct (null when the base is ≤ 0), andel_<base>_pct, andel_<year>_pct
+    (shares of each year's total nettokostnad).
+    """
+    by = By(by)
+    fids = _forvaltningar(budgets, year, forvaltning)
+    base_fids = _forvaltningar(budgets, base_year, forvaltning)
+    a, b = f"utfall_{base_year}", f"utfall_{year}"
+    ua, ub = f"andel_{base_year}_pct", f"andel_{year}_pct"
+    frames = []
+    for y, col, share_col, ids in ((base_year, a, ua, base_fids), (year, b, ub, fids)):
+        v = view_frame(budgets, y, by, ids)
+        total = pl.col("utfall").filter(pl.col("radtyp") == "summa").first()
+        v = v.with_columns(ex.share("utfall", total, share_col)).with_columns(
+            ex.presented("utfall", _sign(budgets, y, ids))).rename({"utfall": col})
+        frames.append(v.select("radtyp", "forvaltning", "nyckel", "namn", "block", "pos", col, share_col))
+    all_fids = fids + [f for f in base_fids if f not in fids]
+    old, new = (f.with_columns(block=pl.when(pl.col("radtyp") == "summa").then(len(all_fids) + 1)
+                               .otherwise(_ordered(all_fids))) for f in frames)
+    if base_year == year:
+        frame = new.with_columns(pl.col(b).alias(a), pl.col(ub).alias(ua)) if a != b else new
+    else:
+        frame = new.join(old, on=["radtyp", "forvaltning", "nyckel"], how="full", coalesce=True, nulls_equal=True,
+                         suffix="_base").with_columns(
+            namn=pl.coalesce("namn", "namn_base"), block=pl.coalesce("block", "block_base"),
+            pos=pl.coalesce("pos", "pos_base")).drop("namn_base", "block_base", "pos_base")
+    frame = frame.with_columns((pl.col(b) - pl.col(a)).alias("forandring"), ex.change_percent(b, a))
+    frame = frame.with_columns(_presentation(budgets, year, all_fids))
+    key = by.value
+    columns = ["radtyp", *([] if by is By.forvaltning else ["forvaltning"]), pl.col("nyckel").alias(key), "namn",
+               "redovisas_som", a, *([b] if a != b else []), "forandring", "forandring_pct",
+               ua, *([ub] if ua != ub else [])]
+    return frame.sort("block", "pos").select(columns)
+
+
+def sort_by_change(frame: pl.DataFrame) -> pl.DataFrame:
+    """The same rows, each block's own rows ordered by |forandring|, biggest movers first."""
+    movable = pl.col("radtyp").is_in(["rad", "ej_fordelat", "differens", "forvaltning"])
+    rank = pl.when(movable).then(-pl.col("forandring").abs().fill_null(0)).otherwise(None)
+    block = pl.when(pl.col("radtyp") == "summa").then(pl.lit(None, pl.String)).otherwise(pl.col("forvaltning")) \
+        if "forvaltning" in frame.columns else pl.lit(None, pl.String)
+    keyed = frame.with_row_index("_i").with_columns(_b=block, _r=rank, _m=~movable)
+    first = keyed.group_by("_b", maintain_order=True).agg(pl.col("_i").min().alias("_bi"))
+    return (keyed.join(first, on="_b", how="left", nulls_equal=True)
+            .sort("_bi", "_m", "_r", "_i").drop("_i", "_b", "_r", "_m", "_bi"))

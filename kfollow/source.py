@@ -1,0 +1,160 @@
+"""Strict YAML: bytes → a tree of `Scalar`, `Mapping` and `Sequence` nodes with line and column.
+
+Built on PyYAML's C parser with the base resolver (`yaml.CBaseLoader`): every scalar stays text,
+so `NO`, `0815`, `1:20` and dates reach the model unchanged and are parsed on purpose there.
+Anchors, aliases, tags, duplicate keys, non-text keys and several documents are rejected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kfollow.errors import DataError, InputOutputError
+
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(slots=True)
+class Scalar:
+    value: str
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclass(slots=True)
+class Mapping:
+    line: int
+    column: int
+    # key text → (key node, value node), in file order
+    items: dict[str, tuple[Scalar, "Node"]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Sequence:
+    line: int
+    column: int
+    items: list["Node"] = field(default_factory=list)
+
+
+Node = Scalar | Mapping | Sequence
+
+
+def read_yaml(path: Path, display: str | None = None) -> Node:
+    """Read one YAML file strictly; raises `DataError` naming display:line:column."""
+    name = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputOutputError(f"{name}: cannot read file ({exc.strerror}); check the path and permissions") from None
+    return parse_yaml(raw, name)
+
+
+def parse_yaml(raw: bytes, name: str) -> Node:
+    """Parse bytes (UTF-8, BOM allowed) into a node tree; see the module docstring."""
+    import yaml  # imported here so that `import kfollow` stays light
+
+    if raw.startswith(BOM):
+        raw = raw[len(BOM):]
+    text = _decode(raw, name)
+    if "\x00" in text:
+        line, col = _position(text, text.index("\x00"))
+        raise DataError(name, line, col, "NUL byte in file; save it as UTF-8 text")
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
+        raise DataError(name, 1, 1, "file is empty; write a mapping with ar, organisation, enhet and forvaltningar")
+    try:
+        events = yaml.parse(text, Loader=yaml.CBaseLoader)
+        return _build(events, name)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "\t" in problem or "cannot start any token" in problem:
+            line_text = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
+            if "\t" in line_text[: mark.column + 1]:
+                problem = "tab character in indentation; indent with spaces"
+        context = f" ({exc.context})" if exc.context and exc.problem else ""
+        raise DataError(name, mark.line + 1, mark.column + 1, f"invalid YAML: {problem}{context}") from None
+    except yaml.YAMLError as exc:  # ReaderError: control characters
+        raise DataError(name, None, None, f"invalid YAML: {exc}") from None
+
+
+def _decode(raw: bytes, name: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        good = raw[: exc.start].decode("utf-8")
+        line, col = _position(good, len(good))
+        raise DataError(
+            name, line, col,
+            f"byte 0x{raw[exc.start]:02x} is not UTF-8 (Latin-1 or Windows-1252?); save the file as UTF-8",
+        ) from None
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _build(events, name: str) -> Node:
+    import yaml
+
+    stack: list[Mapping | Sequence] = []
+    pending_key: list[Scalar | None] = []
+    root: Node | None = None
+    documents = 0
+
+    def fail(event, problem: str):
+        raise DataError(name, event.start_mark.line + 1, event.start_mark.column + 1, problem)
+
+    def attach(node: Node, event) -> None:
+        nonlocal root
+        if not stack:
+            root = node
+            return
+        parent = stack[-1]
+        if isinstance(parent, Sequence):
+            parent.items.append(node)
+        elif pending_key[-1] is None:
+            if not isinstance(node, Scalar):
+                fail(event, "a key must be plain text, not a list or mapping")
+            if node.value in parent.items:
+                first = parent.items[node.value][0]
+                fail(event, f"duplicate key '{node.value}' (first at line {first.line}); remove one of them")
+            pending_key[-1] = node
+        else:
+            parent.items[pending_key[-1].value] = (pending_key[-1], node)
+            pending_key[-1] = None
+
+    for event in events:
+        if isinstance(event, yaml.AliasEvent):
+            fail(event, f"alias '*{event.anchor}' is not allowed; write the values out")
+        if getattr(event, "anchor", None):
+            fail(event, f"anchor '&{event.anchor}' is not allowed; write the values out")
+        if isinstance(event, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            implicit = event.implicit if isinstance(event, yaml.ScalarEvent) else (event.implicit,)
+            if event.tag is not None and not any(implicit):
+                fail(event, f"tag '{event.tag}' is not allowed; write the value without a tag")
+        line, col = event.start_mark.line + 1, event.start_mark.column + 1
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                fail(event, "more than one YAML document in the file; keep one document per file")
+        elif isinstance(event, yaml.ScalarEvent):
+            attach(Scalar(event.value, line, col), event)
+        elif isinstance(event, yaml.MappingStartEvent):
+            node = Mapping(line, col)
+            attach(node, event)
+            stack.append(node)
+            pending_key.append(None)
+        elif isinstance(event, yaml.SequenceStartEvent):
+            node = Sequence(line, col)
+            attach(node, event)
+            stack.append(node)
+            pending_key.append(None)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop()
+            pending_key.pop()
+    assert root is not None
+    return root

@@ -1,0 +1,48 @@
+"""Shared fixtures: the bundled budgets, a scratch copy of them, and the published tables."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+BUDGETS = ROOT / "budgets"
+REFERENCE = Path(__file__).resolve().parent / "reference"  # copied from the seed's tables
+
+
+@pytest.fixture
+def budgets_dir() -> Path:
+    return BUDGETS
+
+
+@pytest.fixture
+def budgets_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "budgets"
+    shutil.copytree(BUDGETS, target)
+    return target
+
+
+def reference(name: str) -> list[dict]:
+    with open(REFERENCE / name, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture
+def run():
+    """Run the CLI in-process; stdout and stderr are kept apart."""
+    from kfollow.cli import app
+
+    runner = CliRunner()
+
+    def invoke(*args: str, env: dict | None = None):
+        return runner.invoke(app, [str(a) for a in args], env=env, catch_exceptions=False)
+
+    return invoke
+
+
+def csv_rows(text: str) -> list[dict]:
+    return list(csv.DictReader(text.splitlines()))
