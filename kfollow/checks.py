@@ -12,7 +12,8 @@ import polars as pl
 
 from kfollow import expressions as ex
 from kfollow.errors import DataError
-from kfollow.model import AMOUNT_SCHEMA, Budgets, load_year_file, year_files
+from kfollow.investments import reconcile_investments
+from kfollow.model import Budgets, combine, load_year_file, year_files
 from kfollow.options import ORE_PER_UNIT, Options
 from kfollow.render import money, swedish_number
 
@@ -21,22 +22,20 @@ FINDING_SCHEMA = {"fil": pl.String, "rad": pl.Int32, "niva": pl.String, "meddela
 
 def load_for_check(directory: str) -> tuple[Budgets, list[dict]]:
     """Load each file on its own, so that one broken file does not hide the others' findings."""
-    years, frames, findings = {}, [], []
+    files, findings = {}, []
     for path in year_files(directory):
         try:
-            info, frame = load_year_file(path)
+            year = load_year_file(path)
         except DataError as err:
             findings.append({"fil": err.path, "rad": err.line, "niva": "fel",
-                             "meddelande": err.problem + (f" (kolumn {err.column})" if err.column else "")})
+                             "meddelande": err.problem + (f" (column {err.column})" if err.column else "")})
             continue
-        if info.ar in years:
+        if year.info.ar in files:
             findings.append({"fil": str(path), "rad": 1, "niva": "fel",
-                             "meddelande": f"year {info.ar} is also in {years[info.ar].fil}; keep one file per year"})
+                             "meddelande": f"year {year.info.ar} is also in {files[year.info.ar].info.fil}; keep one file per year"})
             continue
-        years[info.ar] = info
-        frames.append(frame)
-    amounts = pl.concat(frames) if frames else pl.DataFrame(schema=AMOUNT_SCHEMA)
-    return Budgets(directory, dict(sorted(years.items())), amounts), findings
+        files[year.info.ar] = year
+    return combine(directory, list(files.values())), findings
 
 
 def _amount(ore: int, unit: str) -> str:
@@ -96,5 +95,6 @@ def check_report(directory: str) -> tuple[pl.DataFrame, bool]:
     budgets, findings = load_for_check(directory)
     broken = bool(findings)
     findings += reconcile(budgets)
+    findings += reconcile_investments(budgets)
     frame = pl.DataFrame(findings, schema=FINDING_SCHEMA, orient="row") if findings else pl.DataFrame(schema=FINDING_SCHEMA)
     return frame.sort("fil", "rad", nulls_last=True, maintain_order=True), broken

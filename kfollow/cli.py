@@ -162,3 +162,7 @@ def check(
 
 def main() -> None:
     app(prog_name="kfollow")
+
+
+# investments and summary live in their own module
+from kfollow import cli_investments  # noqa: E402

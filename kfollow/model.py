@@ -73,7 +73,7 @@ class Budgets:
     directory: str
     years: dict[int, YearInfo]
     amounts: pl.DataFrame
-    notes: list[str] = field(default_factory=list)
+    investments: pl.DataFrame = field(default_factory=lambda: _empty_investments())
 
     def year(self, ar: int) -> YearInfo:
         """The metadata of one year; `UsageError` naming the years there are when it is missing."""
@@ -88,6 +88,12 @@ class Budgets:
             have = ", ".join(info.forvaltningar)
             raise UsageError(f"no förvaltning '{fid}' in {info.fil} (there: {have})")
         return info.forvaltningar[fid]
+
+
+def _empty_investments() -> pl.DataFrame:
+    from kfollow.investments import INVESTMENT_SCHEMA
+
+    return pl.DataFrame(schema=INVESTMENT_SCHEMA)
 
 
 def default_directory() -> str:
@@ -109,20 +115,35 @@ def year_files(directory: str | Path) -> list[Path]:
 def load_budgets(directory: str | Path | None = None) -> Budgets:
     """Load and validate every year file of `directory`; the first malformed file raises `DataError`."""
     directory = str(directory or default_directory())
-    years: dict[int, YearInfo] = {}
-    frames = []
+    parsed = []
     for path in year_files(directory):
-        info, frame = load_year_file(path)
-        if info.ar in years:
-            raise DataError(str(path), 1, 1, f"year {info.ar} is also in {years[info.ar].fil}; keep one file per year")
-        years[info.ar] = info
-        frames.append(frame)
-    amounts = pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=AMOUNT_SCHEMA)
-    return Budgets(directory, dict(sorted(years.items())), amounts)
+        year = load_year_file(path)
+        for other in parsed:
+            if other.info.ar == year.info.ar:
+                raise DataError(str(path), 1, 1, f"year {year.info.ar} is also in {other.info.fil}; keep one file per year")
+        parsed.append(year)
+    return combine(directory, parsed)
 
 
-def load_year_file(path: Path) -> tuple[YearInfo, pl.DataFrame]:
-    """Parse one year file into its metadata and amount rows (see AMOUNT_SCHEMA)."""
+@dataclass(slots=True)
+class YearFile:
+    """What one year file holds: metadata and its rows of each kind."""
+
+    info: YearInfo
+    amounts: pl.DataFrame
+    investments: pl.DataFrame
+
+
+def combine(directory: str, files: list[YearFile]) -> Budgets:
+    """One `Budgets` from parsed year files (years must be distinct)."""
+    years = {f.info.ar: f.info for f in sorted(files, key=lambda f: f.info.ar)}
+    amounts = pl.concat([f.amounts for f in files], how="vertical") if files else pl.DataFrame(schema=AMOUNT_SCHEMA)
+    investments = pl.concat([f.investments for f in files], how="vertical") if files else _empty_investments()
+    return Budgets(directory, years, amounts, investments)
+
+
+def load_year_file(path: Path) -> YearFile:
+    """Parse one year file (see AMOUNT_SCHEMA and investments.INVESTMENT_SCHEMA)."""
     return _YearParser(str(path)).parse(read_yaml(path))
 
 
@@ -179,8 +200,8 @@ class _YearParser:
 
     # --- schema ----------------------------------------------------------------------------
 
-    def parse(self, root: Node) -> tuple[YearInfo, pl.DataFrame]:
-        top = self.mapping(root, "the file", ("ar", "organisation", "enhet", "verksamheter", "forvaltningar"),
+    def parse(self, root: Node) -> YearFile:
+        top = self.mapping(root, "the file", ("ar", "organisation", "enhet", "verksamheter", "forvaltningar", "investeringar"),
                            ("ar", "organisation", "enhet", "forvaltningar"))
         ar_node = top.items["ar"][1]
         ar_text = self.text(ar_node, "ar")
@@ -214,7 +235,15 @@ class _YearParser:
             forvaltningar[fid] = self.forvaltning(ar, fid, knode, body, verksamheter)
 
         info = YearInfo(ar, organisation, self.enhet, self.fil, forvaltningar, verksamheter)
-        return info, pl.DataFrame(self.rows, schema=AMOUNT_SCHEMA, orient="row") if self.rows else pl.DataFrame(schema=AMOUNT_SCHEMA)
+        self.info = info
+        investments = _empty_investments()
+        if "investeringar" in top.items:
+            from kfollow.investments import INVESTMENT_SCHEMA, parse_investments
+
+            rows = parse_investments(self, top.items["investeringar"][1], ar)
+            investments = pl.DataFrame(rows, schema=INVESTMENT_SCHEMA, orient="row") if rows else investments
+        amounts = pl.DataFrame(self.rows, schema=AMOUNT_SCHEMA, orient="row") if self.rows else pl.DataFrame(schema=AMOUNT_SCHEMA)
+        return YearFile(info, amounts, investments)
 
     def forvaltning(self, ar: int, fid: str, knode: Scalar, body: Node, verksamheter: dict[str, str]) -> Forvaltning:
         what = f"förvaltning {fid}"
