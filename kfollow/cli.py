@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from kfollow.errors import ExitStatus, KfollowError
-from kfollow.options import By, Format, Options, Unit
+from kfollow.options import BudgetMode, By, Format, Options, Unit
 
 app = typer.Typer(
     help="Budget follow-up for a Swedish kommun: budget against utfall per stab and verksamhet, from YAML files.",
@@ -68,13 +68,45 @@ def _unit_title(unit: Unit) -> str:
     return f"belopp i {unit.value}"
 
 
+PeriodOpt = Annotated[Optional[str], typer.Option(
+    "--period", "-p", help="Month YYYY-MM: year-to-date budget and utfall up to and including it, and the latest forecast.")]
+
+
+def _year_and_period(data, year: int | None, period: str | None) -> tuple[int, int | None]:
+    from kfollow.errors import UsageError
+    from kfollow.periods import parse_period
+
+    if period is None:
+        return year or max(data.years), None
+    p_year, month = parse_period(period)
+    if year is not None and year != p_year:
+        raise UsageError(f"--period {period} is not in --year {year}; give one of them")
+    return p_year, month
+
+
+def _against(text: str | None, year: int) -> int | None:
+    from kfollow.errors import UsageError
+    from kfollow.periods import parse_period
+
+    if text is None:
+        return None
+    a_year, month = parse_period(text.removeprefix("prognos:"), "--against")
+    if a_year != year:
+        raise UsageError(f"--against {text} is not in {year}; compare with a forecast made during the year reported")
+    return month
+
+
 @app.command()
 def deviation(
     year: Annotated[Optional[int], typer.Option("--year", "-y", help="Budget year. [default: the latest year]")] = None,
+    period: PeriodOpt = None,
     by: ByOpt = By.stab,
     forvaltning: ForvaltningOpt = None,
     stab: Annotated[Optional[list[str]], typer.Option("--stab", help="Only this stab id (repeat for several), e.g. EKS.")] = None,
+    budget: Annotated[BudgetMode, typer.Option("--budget", help="justerad: with the budget changes decided up to the period; original: as first decided.")] = BudgetMode.justerad,
+    against: Annotated[Optional[str], typer.Option("--against", metavar="prognos:YYYY-MM", help="Show how the deviation moved since the forecast made that month.")] = None,
     gross: Annotated[bool, typer.Option("--gross", help="Add the varav kostnader / varav intäkter lines.")] = False,
+    fail_over: Annotated[Optional[str], typer.Option("--fail-over", metavar="AMOUNT|PCT", help="Exit 1 when a row's avvikelse is beyond this, e.g. 5 (in --unit), 500tkr or 3%. The table is still printed.")] = None,
     comments: CommentsOpt = False,
     budgets: BudgetsDir = None,
     fmt: FormatOpt = None,
@@ -82,18 +114,46 @@ def deviation(
     decimals: DecimalsOpt = None,
     output: OutputOpt = None,
 ):
-    """Budget against utfall for a year: avvikelse (budget − utfall, positive = överskott), %, andel.
+    """Budget against utfall: avvikelse (budget − utfall, positive = överskott), %, andel, föregående år.
 
-    Example: kfollow deviation --year 2024 --by verksamhet --forvaltning KLF --format csv
+    Examples:
+      kfollow deviation --year 2024 --by verksamhet --forvaltning KLF --format csv
+      kfollow deviation --period 2024-08 --comments --fail-over 3%
+      kfollow deviation --year 2024 --forvaltning KLF --against prognos:2024-08
     """
+    from kfollow.periods import last_month_booked
     from kfollow.reports import deviation_report
+    from kfollow.thresholds import parse_limit, rows_beyond
 
     with _errors():
+        limit = parse_limit(fail_over, unit.value, "--fail-over") if fail_over else None
         data = _load(budgets)
-        year = year or max(data.years)
-        frame = deviation_report(data, year, by, forvaltning, gross=gross, staber=stab)
+        year, month = _year_and_period(data, year, period)
+        frame = deviation_report(data, year, by, forvaltning, gross=gross, staber=stab, period=month,
+                                 budget=budget, against=_against(against, year))
+        booked = last_month_booked(data, year)
+        if month is None and booked is not None and booked < 12:
+            typer.echo(f"note: utfall {year} is booked up to {year}-{booked:02d}; the budget is the whole year's "
+                       f"(use --period {year}-{booked:02d} for year-to-date)", err=True)
+        when = f"{year}-{month:02d} (ack.)" if month else str(year)
         _emit(frame, fmt, unit, decimals, output, comments,
-              f"Resultat {year} per {by.value}, {_unit_title(unit)}")
+              f"Resultat {when} per {by.value}, {_unit_title(unit)}" + (", ursprunglig budget" if budget is BudgetMode.original else ""))
+        if limit is not None:
+            _report_limit(rows_beyond(frame, limit), limit, "--fail-over", unit, decimals)
+
+
+def _report_limit(rows, limit, option: str, unit: Unit, decimals: int | None) -> None:
+    """List the rows beyond a limit on stderr and exit 1 (CHECK_FAILED) if there are any."""
+    from kfollow.render import money, percent
+
+    if rows.is_empty():
+        return
+    opts = Options(unit=unit, decimals=decimals)
+    for r in rows.iter_rows(named=True):
+        pct = percent(r["avvikelse_pct"], True)
+        typer.echo(f"{option} {limit.text}: {r['namn']} avvikelse {money(r['avvikelse'], opts, True)} {unit.value}"
+                   f"{f' ({pct} %)' if pct else ''}", err=True)
+    raise typer.Exit(int(ExitStatus.CHECK_FAILED))
 
 
 @app.command()
@@ -126,24 +186,34 @@ def compare(
 
 @app.command()
 def check(
+    period: PeriodOpt = None,
+    require_comment_over: Annotated[Optional[str], typer.Option(
+        "--require-comment-over", metavar="AMOUNT|PCT",
+        help="Fail when a stab's avvikelse (year-to-date with --period) is beyond this and it has no kommentar for the period.")] = None,
+    unit: UnitOpt = Unit.mnkr,
     budgets: BudgetsDir = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
 ):
-    """Validate every year file and reconcile its totals (staber, verksamheter, summa, gross).
+    """Validate every year file and reconcile its totals (staber, verksamheter, summa, gross, investments).
 
     Prints one finding a line as FILE:LINE: fel|varning: message. Exit 0 when there are only
-    warnings, 1 when a total does not reconcile, 3 when a file cannot be read as a budget.
+    warnings, 1 when a total does not reconcile or a comment is missing, 3 when a file cannot be
+    read as a budget.
 
-    Example: kfollow check --budgets budgets
+    Examples:
+      kfollow check
+      kfollow check --period 2024-08 --require-comment-over 5%
     """
     from kfollow import render
     from kfollow.checks import check_report
     from kfollow.model import default_directory
+    from kfollow.thresholds import parse_limit
 
     with _errors():
+        limit = parse_limit(require_comment_over, unit.value, "--require-comment-over") if require_comment_over else None
         directory = str(budgets or default_directory())
-        findings, broken = check_report(directory)
+        findings, broken = check_report(directory, period=period, comment_limit=limit, unit=unit)
         fmt = render.format_for(output, fmt)
         if fmt is Format.table:
             text = "".join(f"{r['fil']}:{r['rad'] if r['rad'] is not None else ''}: {r['niva']}: {r['meddelande']}\n"

@@ -36,16 +36,29 @@ AMOUNT_SCHEMA = {
     "budget_intakter": pl.Int64,
     "utfall_kostnader": pl.Int64,
     "utfall_intakter": pl.Int64,
-    "kommentar": pl.String,
+    "kommentar": pl.String,  # the year's (annual) comment
+    "profil": pl.String,  # budget profile name; null = even twelfths
+    "manader": pl.Int8,  # last month with monthly utfall; null = utfall given for the year
     "fil": pl.String,
     "rad": pl.Int32,
 }
 MONEY_COLUMNS = [c for c, t in AMOUNT_SCHEMA.items() if t == pl.Int64]
+_ROW_KEY = {"ar": pl.Int32, "forvaltning": pl.String, "vy": pl.String, "nyckel": pl.String}
+MONTH_SCHEMA = _ROW_KEY | {"manad": pl.Int8, "utfall": pl.Int64, "utfall_kostnader": pl.Int64,
+                           "utfall_intakter": pl.Int64}
+FORECAST_SCHEMA = _ROW_KEY | {"manad": pl.Int8, "prognos": pl.Int64, "rad": pl.Int32}
+# budget changes, in öre of nettokostnad (d_budget) and of the gross parts
+CHANGE_SCHEMA = _ROW_KEY | {"datum": pl.String, "manad": pl.Int8, "d_budget": pl.Int64, "d_kostnader": pl.Int64,
+                            "d_intakter": pl.Int64, "beslut": pl.String, "text": pl.String, "rad": pl.Int32}
+COMMENT_SCHEMA = _ROW_KEY | {"manad": pl.Int8, "kommentar": pl.String, "rad": pl.Int32}
 
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 _SWEDISH_NUMBER = re.compile(r"[+\-−]?\d{1,3}([  \u202f]\d{3})*(,\d+)?|[+\-−]?\d+,\d+")
 _CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")
 _ID = re.compile(r"[A-Za-zÅÄÖåäö0-9][A-Za-zÅÄÖåäö0-9_-]*")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_WEIGHT = re.compile(r"\d{1,4}(\.\d{1,2})?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +77,7 @@ class YearInfo:
     fil: str
     forvaltningar: dict[str, Forvaltning]
     verksamheter: dict[str, str]  # code → name
+    profiler: dict[str, tuple[int, ...]] = field(default_factory=dict)  # name → 12 integer weights
 
 
 @dataclass(slots=True)
@@ -74,6 +88,10 @@ class Budgets:
     years: dict[int, YearInfo]
     amounts: pl.DataFrame
     investments: pl.DataFrame = field(default_factory=lambda: _empty_investments())
+    months: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=MONTH_SCHEMA))
+    forecasts: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=FORECAST_SCHEMA))
+    changes: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CHANGE_SCHEMA))
+    comments: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=COMMENT_SCHEMA))
 
     def year(self, ar: int) -> YearInfo:
         """The metadata of one year; `UsageError` naming the years there are when it is missing."""
@@ -132,14 +150,24 @@ class YearFile:
     info: YearInfo
     amounts: pl.DataFrame
     investments: pl.DataFrame
+    months: pl.DataFrame
+    forecasts: pl.DataFrame
+    changes: pl.DataFrame
+    comments: pl.DataFrame
 
 
 def combine(directory: str, files: list[YearFile]) -> Budgets:
     """One `Budgets` from parsed year files (years must be distinct)."""
-    years = {f.info.ar: f.info for f in sorted(files, key=lambda f: f.info.ar)}
-    amounts = pl.concat([f.amounts for f in files], how="vertical") if files else pl.DataFrame(schema=AMOUNT_SCHEMA)
-    investments = pl.concat([f.investments for f in files], how="vertical") if files else _empty_investments()
-    return Budgets(directory, years, amounts, investments)
+    files = sorted(files, key=lambda f: f.info.ar)
+    years = {f.info.ar: f.info for f in files}
+
+    def stack(kind: str, schema) -> pl.DataFrame:
+        frames = [getattr(f, kind) for f in files]
+        return pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=schema)
+
+    return Budgets(directory, years, stack("amounts", AMOUNT_SCHEMA), stack("investments", None) if files else _empty_investments(),
+                   stack("months", MONTH_SCHEMA), stack("forecasts", FORECAST_SCHEMA), stack("changes", CHANGE_SCHEMA),
+                   stack("comments", COMMENT_SCHEMA))
 
 
 def load_year_file(path: Path) -> YearFile:
@@ -151,7 +179,13 @@ class _YearParser:
     def __init__(self, fil: str):
         self.fil = fil
         self.rows: list[dict] = []
+        self.months: list[dict] = []
+        self.forecasts: list[dict] = []
+        self.changes: list[dict] = []
+        self.comments: list[dict] = []
         self.enhet = "kr"
+        self.ar = 0
+        self.profiler: dict[str, tuple[int, ...]] = {}
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -174,6 +208,11 @@ class _YearParser:
                 raise self.error(node, f"{what} lacks '{key}'; add it")
         return node
 
+    def sequence(self, node: Node, what: str) -> Sequence:
+        if not isinstance(node, Sequence):
+            raise self.error(node, f"{what} must be a list (lines starting with '- ')")
+        return node
+
     def text(self, node: Node, what: str) -> str:
         if not isinstance(node, Scalar):
             raise self.error(node, f"{what} must be text, found a {'list' if isinstance(node, Sequence) else 'mapping'}")
@@ -187,7 +226,7 @@ class _YearParser:
         raw = self.text(node, what)
         if not _PLAIN_NUMBER.fullmatch(raw):
             if _SWEDISH_NUMBER.fullmatch(raw):
-                plain = raw.replace(" ", "").replace(" ", "").replace("\u202f", "").replace(",", ".").replace("−", "-")
+                plain = raw.replace(" ", "").replace("\u00a0", "").replace("\u202f", "").replace(",", ".").replace("−", "-")
                 raise self.error(node, f"{what} '{raw}' is written the Swedish way; write {plain} (decimal point, no spaces)")
             raise self.error(node, f"{what} '{raw}' is not an amount; write a number such as 1240.8")
         try:
@@ -198,16 +237,42 @@ class _YearParser:
             raise self.error(node, f"{what} '{raw}' is finer than an öre in {self.enhet}; round it to whole öre")
         return int(ore)
 
+    def month(self, node: Node, what: str) -> int:
+        """`2024-08` → 8; the month must be in the file's year."""
+        raw = self.text(node, what)
+        m = _MONTH.fullmatch(raw)
+        if not m or not 1 <= int(m[2]) <= 12:
+            raise self.error(node, f"{what} '{raw}' is not a month; write YYYY-MM, e.g. {self.ar}-08")
+        if int(m[1]) != self.ar:
+            raise self.error(node, f"{what} {raw} is not in {self.ar}, the year of this file")
+        return int(m[2])
+
+    def date(self, node: Node, what: str) -> tuple[str, int]:
+        raw = self.text(node, what)
+        m = _DATE.fullmatch(raw)
+        import datetime
+
+        try:
+            day = datetime.date(int(m[1]), int(m[2]), int(m[3])) if m else None
+        except ValueError:
+            day = None
+        if day is None:
+            raise self.error(node, f"{what} '{raw}' is not a date; write YYYY-MM-DD")
+        if day.year != self.ar:
+            raise self.error(node, f"{what} {raw} is not in {self.ar}, the year of this file")
+        return raw, day.month
+
     # --- schema ----------------------------------------------------------------------------
 
     def parse(self, root: Node) -> YearFile:
-        top = self.mapping(root, "the file", ("ar", "organisation", "enhet", "verksamheter", "forvaltningar", "investeringar"),
+        top = self.mapping(root, "the file", ("ar", "organisation", "enhet", "verksamheter", "profiler",
+                                              "forvaltningar", "ombudgeteringar", "investeringar"),
                            ("ar", "organisation", "enhet", "forvaltningar"))
         ar_node = top.items["ar"][1]
         ar_text = self.text(ar_node, "ar")
         if not re.fullmatch(r"\d{4}", ar_text):
             raise self.error(ar_node, f"ar '{ar_text}' is not a year; write four digits, e.g. 2024")
-        ar = int(ar_text)
+        ar = self.ar = int(ar_text)
         stem = Path(self.fil).stem
         if re.fullmatch(r"\d{4}", stem) and int(stem) != ar:
             raise self.error(ar_node, f"ar {ar} does not match the file name {Path(self.fil).name}; rename the file or fix ar")
@@ -224,6 +289,8 @@ class _YearParser:
                 if not _CODE.fullmatch(code):
                     raise self.error(knode, f"verksamhet code '{code}' is not a code; use digits such as \"920\"")
                 verksamheter[code] = self.text(name, f"the name of verksamhet {code}")
+        if "profiler" in top.items:
+            self.parse_profiles(top.items["profiler"][1])
 
         forvaltningar: dict[str, Forvaltning] = {}
         fnode = self.mapping(top.items["forvaltningar"][1], "forvaltningar")
@@ -234,21 +301,59 @@ class _YearParser:
                 raise self.error(knode, f"förvaltning id '{fid}' must be letters, digits, - or _ (e.g. KLF)")
             forvaltningar[fid] = self.forvaltning(ar, fid, knode, body, verksamheter)
 
-        info = YearInfo(ar, organisation, self.enhet, self.fil, forvaltningar, verksamheter)
+        info = YearInfo(ar, organisation, self.enhet, self.fil, forvaltningar, verksamheter, dict(self.profiler))
         self.info = info
+        if "ombudgeteringar" in top.items:
+            self.parse_changes(top.items["ombudgeteringar"][1], forvaltningar)
         investments = _empty_investments()
         if "investeringar" in top.items:
             from kfollow.investments import INVESTMENT_SCHEMA, parse_investments
 
             rows = parse_investments(self, top.items["investeringar"][1], ar)
             investments = pl.DataFrame(rows, schema=INVESTMENT_SCHEMA, orient="row") if rows else investments
-        amounts = pl.DataFrame(self.rows, schema=AMOUNT_SCHEMA, orient="row") if self.rows else pl.DataFrame(schema=AMOUNT_SCHEMA)
-        return YearFile(info, amounts, investments)
+
+        def frame(rows: list[dict], schema) -> pl.DataFrame:
+            return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+
+        return YearFile(info, frame(self.rows, AMOUNT_SCHEMA), investments, frame(self.months, MONTH_SCHEMA),
+                        frame(self.forecasts, FORECAST_SCHEMA), frame(self.changes, CHANGE_SCHEMA),
+                        frame(self.comments, COMMENT_SCHEMA))
+
+    def parse_profiles(self, node: Node) -> None:
+        pnode = self.mapping(node, "profiler")
+        for name, (knode, body) in pnode.items.items():
+            if not _ID.fullmatch(name):
+                raise self.error(knode, f"profile name '{name}' must be letters, digits, - or _")
+            what = f"profile {name}"
+            weights_node = self.mapping(body, what, ("vikter", "beskrivning"), ("vikter",)).items["vikter"][1]
+            seq = self.sequence(weights_node, f"vikter of {what}")
+            if len(seq.items) != 12:
+                raise self.error(seq, f"vikter of {what} has {len(seq.items)} values; write 12, one per month")
+            raw = [self.text(w, f"a weight of {what}") for w in seq.items]
+            for w, text in zip(seq.items, raw):
+                if not _WEIGHT.fullmatch(text):
+                    raise self.error(w, f"weight '{text}' of {what} is not a number ≥ 0 with at most 2 decimals")
+            # integers, exact: weights with decimals are scaled by 100
+            weights = tuple(int(Decimal(t) * 100) for t in raw)
+            if sum(weights) == 0:
+                raise self.error(seq, f"vikter of {what} are all zero; give at least one month a weight")
+            self.profiler[name] = weights
+
+    def profile(self, node: Node | None, default: str | None) -> str | None:
+        if node is None:
+            return default
+        name = self.text(node, "profil")
+        if name in ("jamn", "jämn"):
+            return None
+        if name not in self.profiler:
+            have = ", ".join(["jamn", *self.profiler])
+            raise self.error(node, f"profil '{name}' is not defined under profiler (defined: {have})")
+        return name
 
     def forvaltning(self, ar: int, fid: str, knode: Scalar, body: Node, verksamheter: dict[str, str]) -> Forvaltning:
         what = f"förvaltning {fid}"
-        node = self.mapping(body, what, ("namn", "redovisas_som", "summa", "staber", "verksamheter", "ej_fordelat", "kommentar"),
-                            ("namn",))
+        node = self.mapping(body, what, ("namn", "redovisas_som", "profil", "summa", "staber", "verksamheter",
+                                         "ej_fordelat", "kommentar"), ("namn",))
         namn = self.text(node.items["namn"][1], f"namn of {what}")
         presentation = "nettokostnad"
         if "redovisas_som" in node.items:
@@ -257,20 +362,21 @@ class _YearParser:
             if presentation not in PRESENTATIONS:
                 raise self.error(pnode, f"redovisas_som '{presentation}' is unknown; write nettokostnad or resultat")
         sign = -1 if presentation == "resultat" else 1
-        base = {"ar": ar, "forvaltning": fid}
+        profile = self.profile(node.items.get("profil", (None, None))[1], None)
+        base = {"ar": ar, "forvaltning": fid, "profil": profile}
 
         if "summa" in node.items:
             self.row(base | {"vy": "summa", "nyckel": fid, "namn": namn}, node.items["summa"][1],
-                     f"summa of {what}", sign, extra=("kommentar",))
+                     f"summa of {what}", sign)
         if "staber" in node.items:
             snode = self.mapping(node.items["staber"][1], f"staber of {what}")
             for sid, (skey, sbody) in snode.items.items():
                 if not _ID.fullmatch(sid):
                     raise self.error(skey, f"stab id '{sid}' must be letters, digits, - or _ (e.g. EKS)")
                 swhat = f"stab {sid}"
-                smap = self.mapping(sbody, swhat, ("namn", "budget", "utfall", "kommentar"), ("namn",))
+                smap = self.mapping(sbody, swhat, None, ("namn",))
                 self.row(base | {"vy": "stab", "nyckel": sid, "namn": self.text(smap.items["namn"][1], f"namn of {swhat}")},
-                         smap, swhat, sign, extra=("namn", "kommentar"), key=skey)
+                         smap, swhat, sign, named=True, key=skey)
         if "verksamheter" in node.items:
             vnode = self.mapping(node.items["verksamheter"][1], f"verksamheter of {what}")
             for code, (vkey, vbody) in vnode.items.items():
@@ -279,36 +385,116 @@ class _YearParser:
                     hint = f"did you mean '{close[0]}'?" if close else "add it to the top-level verksamheter list"
                     raise self.error(vkey, f"verksamhet '{code}' is not in the file's verksamheter; {hint}")
                 self.row(base | {"vy": "verksamhet", "nyckel": code, "namn": verksamheter[code]}, vbody,
-                         f"verksamhet {code} of {fid}", sign, extra=("kommentar",), key=vkey)
+                         f"verksamhet {code} of {fid}", sign, key=vkey)
         if "ej_fordelat" in node.items:
             enode = self.mapping(node.items["ej_fordelat"][1], f"ej_fordelat of {what}", ("staber", "verksamheter"))
             for view, (ekey, ebody) in enode.items.items():
                 label = "stab" if view == "staber" else "verksamhet"
                 self.row(base | {"vy": f"ej_fordelat_{label}", "nyckel": f"ej fördelat ({fid})",
                                  "namn": f"Ej fördelat på {label}"}, ebody, f"ej_fordelat.{view} of {what}", sign,
-                         extra=("kommentar",), key=ekey)
+                         key=ekey)
         if not any(k in node.items for k in ("summa", "staber", "verksamheter")):
             raise self.error(knode, f"{what} has no amounts; add summa, staber or verksamheter")
         return Forvaltning(fid, namn, presentation, knode.line)
 
-    def row(self, base: dict, body: Node, what: str, sign: int, extra: tuple[str, ...], key: Scalar | None = None) -> None:
-        node = self.mapping(body, what, ("budget", "utfall", *extra))
-        values: dict = {}
-        for part in ("budget", "utfall"):
-            values |= self.net_and_gross(node.items.get(part, (None, None))[1], part, f"{part} of {what}", sign)
+    ROW_KEYS = ("budget", "utfall", "prognos", "profil", "kommentar", "kommentarer")
+
+    def row(self, base: dict, body: Node, what: str, sign: int, named: bool = False, key: Scalar | None = None) -> None:
+        node = self.mapping(body, what, (("namn",) if named else ()) + self.ROW_KEYS)
+        ident = {k: base[k] for k in ("ar", "forvaltning", "vy", "nyckel")}
+        values: dict = self.net_and_gross(node.items.get("budget", (None, None))[1], "budget", f"budget of {what}", sign)
+        utfall = node.items.get("utfall", (None, None))[1]
+        last_month = None
+        if isinstance(utfall, Mapping) and utfall.items and all(_MONTH.fullmatch(k) for k in utfall.items):
+            months = []
+            for month_text, (mkey, mbody) in utfall.items.items():
+                month = self.month(mkey, f"month of utfall of {what}")
+                months.append(ident | {"manad": month} | self.net_and_gross(mbody, "utfall", f"utfall {month_text} of {what}", sign))
+            self.months.extend(months)
+            last_month = max(m["manad"] for m in months)
+            values |= {"utfall": sum(m["utfall"] for m in months)}
+            for part in ("utfall_kostnader", "utfall_intakter"):
+                parts = [m[part] for m in months]
+                values[part] = None if any(p is None for p in parts) else sum(parts)
+        else:
+            values |= self.net_and_gross(utfall, "utfall", f"utfall of {what}", sign)
         if values.get("utfall") is None and values.get("budget") is None:
             raise self.error(node, f"{what} has neither budget nor utfall; add one")
+        if "prognos" in node.items:
+            pnode = self.mapping(node.items["prognos"][1], f"prognos of {what} (month: full-year forecast)")
+            for month_text, (mkey, mbody) in pnode.items.items():
+                month = self.month(mkey, f"month of prognos of {what}")
+                forecast = self.net_and_gross(mbody, "prognos", f"prognos {month_text} of {what}", sign)["prognos"]
+                self.forecasts.append(ident | {"manad": month, "prognos": forecast, "rad": mkey.line})
+        if "kommentarer" in node.items:
+            cnode = self.mapping(node.items["kommentarer"][1], f"kommentarer of {what} (month: text)")
+            for month_text, (mkey, mbody) in cnode.items.items():
+                month = self.month(mkey, f"month of kommentarer of {what}")
+                self.comments.append(ident | {"manad": month, "kommentar": self.text(mbody, f"kommentar {month_text}"),
+                                              "rad": mkey.line})
         kommentar = self.text(node.items["kommentar"][1], f"kommentar of {what}") if "kommentar" in node.items else None
+        profile = self.profile(node.items.get("profil", (None, None))[1], base.get("profil"))
         line = (key or node).line
-        self.rows.append(base | values | {"ordning": len(self.rows), "kommentar": kommentar, "fil": self.fil, "rad": line})
+        self.rows.append(base | values | {"profil": profile, "manader": last_month, "ordning": len(self.rows),
+                                          "kommentar": kommentar, "fil": self.fil, "rad": line})
 
     def net_and_gross(self, node: Node | None, part: str, what: str, sign: int) -> dict:
         if node is None:
             return {part: None, f"{part}_kostnader": None, f"{part}_intakter": None}
         if isinstance(node, Mapping):
-            gross = self.mapping(node, what, ("kostnader", "intakter"), ("kostnader", "intakter"))
+            gross = self.mapping(node, what, ("kostnader", "intakter", "netto"), ("kostnader", "intakter"))
             k = self.amount(gross.items["kostnader"][1], f"kostnader in {what}")
             i = self.amount(gross.items["intakter"][1], f"intakter in {what}")
+            if "netto" in gross.items:
+                nnode = gross.items["netto"][1]
+                netto = sign * self.amount(nnode, f"netto in {what}")
+                if netto != k - i:
+                    raise self.error(nnode, f"netto in {what} is not kostnader − intakter"
+                                            f"{' (written as resultat, intakter − kostnader)' if sign < 0 else ''}; correct one of the three")
             return {part: k - i, f"{part}_kostnader": k, f"{part}_intakter": i}
         # a net amount is written as the förvaltning presents it (resultat = intäkter − kostnader)
         return {part: sign * self.amount(node, what), f"{part}_kostnader": None, f"{part}_intakter": None}
+
+    def parse_changes(self, node: Node, forvaltningar: dict[str, Forvaltning]) -> None:
+        """`ombudgeteringar`: dated budget changes; each line hits a stab and/or verksamhet and the summa."""
+        known = {(r["forvaltning"], r["vy"], r["nyckel"]) for r in self.rows}
+        gross = {(r["forvaltning"], r["vy"], r["nyckel"]) for r in self.rows if r["budget_kostnader"] is not None}
+        for item in self.sequence(node, "ombudgeteringar").items:
+            what = f"ombudgetering at line {item.line}"
+            change = self.mapping(item, what, ("datum", "beslut", "text", "rader"), ("datum", "beslut", "rader"))
+            datum, month = self.date(change.items["datum"][1], f"datum of {what}")
+            beslut = self.text(change.items["beslut"][1], f"beslut of {what}")
+            text = self.text(change.items["text"][1], f"text of {what}") if "text" in change.items else None
+            for line in self.sequence(change.items["rader"][1], f"rader of {what}").items:
+                lwhat = f"budget change line {line.line}"
+                ln = self.mapping(line, lwhat, ("forvaltning", "stab", "verksamhet", "post", "belopp"),
+                                  ("forvaltning", "belopp"))
+                fnode = ln.items["forvaltning"][1]
+                fid = self.text(fnode, f"forvaltning of {lwhat}")
+                if fid not in forvaltningar:
+                    raise self.error(fnode, f"förvaltning '{fid}' is not in this file (there: {', '.join(forvaltningar)})")
+                sign = -1 if forvaltningar[fid].redovisas_som == "resultat" else 1
+                post = "netto"
+                if "post" in ln.items:
+                    post = self.text(ln.items["post"][1], "post")
+                    if post not in ("netto", "kostnader", "intakter"):
+                        raise self.error(ln.items["post"][1], f"post '{post}' is unknown; write kostnader, intakter or netto")
+                belopp = self.amount(ln.items["belopp"][1], f"belopp of {lwhat}")
+                # in öre of nettokostnad; a gross post moves its own column too
+                d = {"netto": (sign * belopp, 0, 0), "kostnader": (belopp, belopp, 0), "intakter": (-belopp, 0, belopp)}[post]
+                targets = [("summa", fid)] if (fid, "summa", fid) in known else []
+                if not any(k in ln.items for k in ("stab", "verksamhet")):
+                    raise self.error(line, f"{lwhat} names neither stab nor verksamhet; add the one the change belongs to")
+                for view in ("stab", "verksamhet"):
+                    if view in ln.items:
+                        knode = ln.items[view][1]
+                        key = self.text(knode, f"{view} of {lwhat}")
+                        if (fid, view, key) not in known:
+                            raise self.error(knode, f"{view} '{key}' has no row in förvaltning {fid}; add it there first")
+                        targets.append((view, key))
+                for view, key in targets:
+                    # a net change of a row budgeted gross moves its kostnader, so kostnader − intäkter stays the net
+                    dk = d[0] if post == "netto" and (fid, view, key) in gross else d[1]
+                    self.changes.append({"ar": self.ar, "forvaltning": fid, "vy": view, "nyckel": key, "datum": datum,
+                                         "manad": month, "d_budget": d[0], "d_kostnader": dk, "d_intakter": d[2],
+                                         "beslut": beslut, "text": text, "rad": line.line})

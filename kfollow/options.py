@@ -28,6 +28,11 @@ class By(str, Enum):
     forvaltning = "forvaltning"
 
 
+class BudgetMode(str, Enum):
+    justerad = "justerad"  # original plus the changes decided up to the period
+    original = "original"
+
+
 @dataclass(frozen=True, slots=True)
 class Options:
     """How to show a report: format, unit, decimals, and which optional columns to include."""

@@ -28,8 +28,10 @@ HEADERS = {
     "stab": "Stab", "verksamhet": "Verksamhet", "forvaltning": "Förvaltning", "namn": "Namn",
     "budget": "Budget", "budget_original": "Urspr. budget", "utfall": "Utfall", "avvikelse": "Avvikelse",
     "avvikelse_pct": "Avvikelse %", "andel_pct": "Andel %", "forandring": "Förändring",
-    "forandring_pct": "Förändring %", "prognos": "Prognos", "kommentar": "Kommentar",
+    "forandring_pct": "Förändring %", "prognos": "Prognos helår", "kommentar": "Kommentar",
     "fil": "Fil", "rad": "Rad", "niva": "Nivå", "meddelande": "Meddelande",
+    "budget_helar": "Budget helår", "prognos_period": "Prognos från", "prognos_avvikelse": "Avvikelse prognos",
+    "jmf_prognos": "Jmf. prognos", "jmf_avvikelse": "Jmf. avvikelse", "avvikelse_forandring": "Förändring avvikelse",
 }
 _YEAR_HEADERS = [
     (re.compile(r"utfall_(\d{4})$"), "Utfall {0}"),

@@ -18,10 +18,9 @@ import polars as pl
 from kfollow import expressions as ex
 from kfollow.errors import UsageError
 from kfollow.model import Budgets
-from kfollow.options import By
+from kfollow.options import BudgetMode, By
+from kfollow.periods import resolve
 
-MONEY = ["budget", "utfall", "budget_kostnader", "budget_intakter", "utfall_kostnader", "utfall_intakter"]
-GROSS = MONEY[2:]
 BLOCK_END = 1_000_000  # position of ej_fordelat / differens / subtotal rows after a block's own rows
 
 
@@ -49,36 +48,43 @@ def _check_staber(budgets: Budgets, year: int, by: By, staber: list[str] | None)
         raise UsageError(f"no stab {', '.join(unknown)} in {budgets.year(year).fil} (staber there: {', '.join(sorted(known))})")
 
 
-def view_frame(budgets: Budgets, year: int, by: By, fids: list[str], staber: list[str] | None = None) -> pl.DataFrame:
+def view_frame(budgets: Budgets, year: int, by: By, fids: list[str], staber: list[str] | None = None,
+               amounts: pl.DataFrame | None = None) -> pl.DataFrame:
     """Rows of one year in one view with their blocks, subtotals and `Summa`; nettokostnad, öre.
 
     Columns: radtyp, forvaltning, nyckel, namn, block, pos, the money columns, kommentar.
     Each förvaltning's total is its declared `summa`, else the sum of its staber, else of its
     verksamheter; a gap between that total and the view's rows becomes an explicit row.
-    With `staber`, only those stab rows are kept and the totals are their sums.
+    With `staber`, only those stab rows are kept and the totals are their sums. `amounts` is
+    the year's frame from `periods.resolve` (default: the whole year, adjusted budget).
     """
     by = By(by)
-    amounts = budgets.amounts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))
+    if amounts is None:
+        amounts = resolve(budgets, year)
+    amounts = amounts.filter(pl.col("forvaltning").is_in(fids))
+    money = [c for c, t in amounts.schema.items() if t == pl.Int64]
+    stamps = [c for c in ("prognos_manad", "jmf_manad") if c in amounts.columns]  # month a forecast was made
     if staber:
         amounts = amounts.filter((pl.col("vy") == "stab") & pl.col("nyckel").is_in(staber))
         fids = [f for f in fids if f in amounts["forvaltning"].unique().to_list()]
-    keep = ["forvaltning", "nyckel", "namn", "ordning", *MONEY, "kommentar"]
+    keep = ["forvaltning", "nyckel", "namn", "ordning", *money, *stamps, "kommentar"]
 
     def sums(frame: pl.DataFrame) -> pl.DataFrame:
-        return frame.group_by("forvaltning").agg(*(ex.exact_sum(c) for c in MONEY))
+        return frame.group_by("forvaltning").agg(*(ex.exact_sum(c) for c in money), *(pl.col(c).max() for c in stamps))
 
     declared = amounts.filter(pl.col("vy") == "summa").select(keep).with_columns(priority=pl.lit(0))
     derived = [
         sums(amounts.filter(pl.col("vy").is_in([view, f"ej_fordelat_{view}"]))).with_columns(priority=pl.lit(i + 1))
         for i, view in enumerate(("stab", "verksamhet"))
     ]
+    # each figure of a total: the declared summa's, else the sum of the staber, else of the verksamheter
     totals = (
-        pl.concat([declared.select("forvaltning", *MONEY, "kommentar", "priority"),
-                   *(d.with_columns(kommentar=pl.lit(None, pl.String)).select("forvaltning", *MONEY, "kommentar", "priority")
+        pl.concat([declared.select("forvaltning", *money, *stamps, "kommentar", "priority"),
+                   *(d.with_columns(kommentar=pl.lit(None, pl.String)).select("forvaltning", *money, *stamps, "kommentar", "priority")
                      for d in derived)], how="vertical_relaxed")
         .sort("priority")
         .group_by("forvaltning", maintain_order=True)
-        .first()
+        .agg(pl.all().drop_nulls().first())
         .drop("priority")
     )
     names = {fid: budgets.years[year].forvaltningar[fid].namn for fid in fids}
@@ -95,9 +101,9 @@ def view_frame(budgets: Budgets, year: int, by: By, fids: list[str], staber: lis
         ).select("radtyp", "pos", *keep).drop("ordning")
         gap = (
             totals.join(sums(rows), on="forvaltning", suffix="_rader")
-            .with_columns(*((pl.col(c) - pl.col(f"{c}_rader")).alias(c) for c in MONEY))
+            .with_columns(*((pl.col(c) - pl.col(f"{c}_rader")).alias(c) for c in money))
             .filter(pl.any_horizontal(pl.col(c).fill_null(0) != 0 for c in ("budget", "utfall")))
-            .select("forvaltning", *MONEY)
+            .select("forvaltning", *money, *stamps)
             .with_columns(radtyp=pl.lit("differens"), pos=pl.lit(BLOCK_END + 1), nyckel=pl.lit("differens"),
                           namn=pl.lit(f"Differens mot förvaltningens summa"), kommentar=pl.lit(None, pl.String))
         )
@@ -111,9 +117,9 @@ def view_frame(budgets: Budgets, year: int, by: By, fids: list[str], staber: lis
                 radtyp=pl.lit("delsumma"), pos=pl.lit(BLOCK_END + 2),
                 namn=pl.lit("Summa ") + pl.col("forvaltning"), kommentar=pl.lit(None, pl.String)))
 
-    columns = ["radtyp", "forvaltning", "nyckel", "namn", "pos", *MONEY, "kommentar"]
+    columns = ["radtyp", "forvaltning", "nyckel", "namn", "pos", *money, *stamps, "kommentar"]
     frame = pl.concat([p.select(columns) for p in parts], how="vertical_relaxed")
-    summa = totals.select(*(ex.exact_sum(c) for c in MONEY)).with_columns(
+    summa = totals.select(*(ex.exact_sum(c) for c in money), *(pl.col(c).max() for c in stamps)).with_columns(
         radtyp=pl.lit("summa"), forvaltning=pl.lit(None, pl.String), nyckel=pl.lit("Summa"),
         namn=pl.lit("Summa"), pos=pl.lit(0), kommentar=pl.lit(None, pl.String))
     frame = pl.concat([frame.with_columns(block=_ordered(fids)),
@@ -155,12 +161,18 @@ def _gross_lines(frame: pl.DataFrame, extra_years: dict[str, str]) -> pl.DataFra
 
 
 def deviation_report(budgets: Budgets, year: int, by: By = By.stab, forvaltning: list[str] | None = None,
-                     gross: bool = False, staber: list[str] | None = None) -> pl.DataFrame:
-    """Budget against utfall for a year, öre: avvikelse = budget − utfall (positive = överskott).
+                     gross: bool = False, staber: list[str] | None = None, period: int | None = None,
+                     budget: BudgetMode = BudgetMode.justerad, against: int | None = None) -> pl.DataFrame:
+    """Budget against utfall, öre: avvikelse = budget − utfall (positive = överskott).
 
     Columns: radtyp, forvaltning, <by>, namn, redovisas_som, budget, utfall, avvikelse,
-    avvikelse_pct (of |budget|), andel_pct (of the total nettokostnad), utfall_<year−1> when that
-    year's file exists, kommentar.
+    avvikelse_pct (of |budget|), andel_pct (of the total nettokostnad), utfall_<year−1> (the same
+    months) when that year's file exists, kommentar. With `period` (month 1–12) budget and utfall
+    are year-to-date and budget_helar, prognos, prognos_period, prognos_avvikelse (budget_helar −
+    prognos) follow. With `against` (a month of the year): jmf_prognos, jmf_avvikelse (the annual
+    budget as adjusted then − that forecast) and avvikelse_forandring: how far the deviation moved
+    since (the year's avvikelse, or with a period the current forecast's prognos_avvikelse, minus
+    jmf_avvikelse).
     """
     by = By(by)
     fids = _forvaltningar(budgets, year, forvaltning)
@@ -170,15 +182,20 @@ def deviation_report(budgets: Budgets, year: int, by: By = By.stab, forvaltning:
         fids = [f for f in fids if f in present["forvaltning"].to_list()]
         if not fids:
             raise UsageError(f"stab {', '.join(staber)} is not in förvaltning {', '.join(forvaltning or [])}")
-    cur = view_frame(budgets, year, by, fids, staber)
+    cur = view_frame(budgets, year, by, fids, staber, resolve(budgets, year, period, BudgetMode(budget), against))
+    if period is None:
+        cur = cur.drop("budget_helar", "prognos", "prognos_manad")
+    if against is None:
+        cur = cur.drop([c for c in ("jmf_prognos", "jmf_manad", "jmf_budget") if c in cur.columns])
     prev_year = year - 1
-    extra: dict[str, str] = {}
+    amounts_cols = ["budget", "utfall", "budget_helar", "prognos", "jmf_prognos"]
     if prev_year in budgets.years:
         prev_fids = [f for f in fids if f in budgets.years[prev_year].forvaltningar]
-        prev = view_frame(budgets, prev_year, by, prev_fids, staber) if prev_fids else None
-        if prev is not None:
+        if prev_fids:
             prev_col = f"utfall_{prev_year}"
-            extra = {prev_col: "utfall"}
+            amounts_cols.append(prev_col)
+            prev = view_frame(budgets, prev_year, by, prev_fids, staber,
+                              resolve(budgets, prev_year, period, strict=False))
             p = prev.select("radtyp", "forvaltning", "nyckel", "namn", "block", "pos",
                             pl.col("utfall").alias(prev_col),
                             *(pl.col(f"utfall_{g}").alias(f"{prev_col}_{g}") for g in ("kostnader", "intakter")))
@@ -190,19 +207,32 @@ def deviation_report(budgets: Budgets, year: int, by: By = By.stab, forvaltning:
                 namn=pl.coalesce("namn", "namn_prev"), block=pl.coalesce("block", "block_prev"),
                 pos=pl.coalesce("pos", "pos_prev"),
             ).drop("namn_prev", "block_prev", "pos_prev").sort("block", "pos")
-            extra = {prev_col: prev_col}
     total_utfall = pl.col("utfall").filter(pl.col("radtyp") == "summa").first()
-    frame = cur.with_columns(
-        ex.avvikelse(), ex.share("utfall", total_utfall),
-    ).with_columns(ex.percent_of("avvikelse", "budget", "avvikelse_pct"))
+    frame = cur.with_columns(ex.avvikelse(), ex.share("utfall", total_utfall))
+    frame = frame.with_columns(ex.percent_of("avvikelse", "budget", "avvikelse_pct"))
+    extra: list[str] = []
+    if period is not None:
+        frame = frame.with_columns(
+            prognos_period=pl.when(pl.col("prognos_manad").is_not_null())
+            .then(pl.format(f"{year}-{{}}", pl.col("prognos_manad").cast(pl.String).str.zfill(2))),
+            prognos_avvikelse=pl.col("budget_helar") - pl.col("prognos"),
+        )
+        extra += ["budget_helar", "prognos", "prognos_period", "prognos_avvikelse"]
+    if against is not None:
+        current = pl.col("prognos_avvikelse") if period is not None else pl.col("avvikelse")
+        frame = frame.with_columns(jmf_avvikelse=pl.col("jmf_budget") - pl.col("jmf_prognos")).with_columns(
+            avvikelse_forandring=current - pl.col("jmf_avvikelse"))
+        extra += ["jmf_prognos", "jmf_avvikelse", "avvikelse_forandring"]
     sign = _sign(budgets, year, fids)
-    frame = frame.with_columns(_presentation(budgets, year, fids),
-                               *(ex.presented(c, sign) for c in ["budget", "utfall", *extra]))
+    present = [c for c in amounts_cols if c in frame.columns]
+    frame = frame.with_columns(_presentation(budgets, year, fids), *(ex.presented(c, sign) for c in present))
+    prev_cols = [c for c in frame.columns if c == f"utfall_{prev_year}"]
     if gross:
-        frame = _gross_lines(frame, extra)
+        frame = _gross_lines(frame, {c: c for c in prev_cols})
     key = by.value
     columns = ["radtyp", *([] if by is By.forvaltning else ["forvaltning"]), pl.col("nyckel").alias(key), "namn",
-               "redovisas_som", "budget", "utfall", "avvikelse", "avvikelse_pct", "andel_pct", *extra, "kommentar"]
+               "redovisas_som", "budget", "utfall", "avvikelse", "avvikelse_pct", "andel_pct", *prev_cols, *extra,
+               "kommentar"]
     return frame.select(columns)
 
 

@@ -1,0 +1,47 @@
+"""Limits for deviations (`--fail-over`, `--require-comment-over`): an amount or a percent of budget."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+import polars as pl
+
+from kfollow.errors import UsageError
+from kfollow.options import ORE_PER_UNIT
+
+_LIMIT = re.compile(r"\s*(\d+(?:[.,]\d+)?)\s*(%|kr|tkr|mnkr)?\s*")
+UNIT_ROWS = ("rad", "forvaltning", "ej_fordelat", "differens")  # rows a controller answers for
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """|avvikelse| beyond `ore` (an amount) or beyond `percent` of |budget|."""
+
+    text: str
+    ore: int | None = None
+    percent: float | None = None
+
+    def exceeded(self) -> pl.Expr:
+        """True where a row's deviation is strictly beyond the limit (a surplus or a deficit)."""
+        if self.ore is not None:
+            return pl.col("avvikelse").abs() > self.ore
+        return pl.col("avvikelse_pct").abs() > self.percent
+
+
+def parse_limit(text: str, unit: str, option: str) -> Limit:
+    """`5` (in `unit`), `500tkr`, `2.5 mnkr` or `3%` → Limit; UsageError otherwise."""
+    m = _LIMIT.fullmatch(text)
+    if not m:
+        raise UsageError(f"{option} '{text}' is not a limit; write an amount such as 5 (in {unit}), 500tkr, or a percent such as 3%")
+    number = Decimal(m[1].replace(",", "."))
+    if m[2] == "%":
+        return Limit(text.strip(), percent=float(number))
+    ore = number * ORE_PER_UNIT[m[2] or unit]
+    return Limit(text.strip(), ore=int(ore.to_integral_value()))
+
+
+def rows_beyond(frame: pl.DataFrame, limit: Limit) -> pl.DataFrame:
+    """The stab/verksamhet/förvaltning rows of a deviation report whose avvikelse is beyond `limit`."""
+    return frame.filter(pl.col("radtyp").is_in(UNIT_ROWS) & limit.exceeded().fill_null(False))
