@@ -68,6 +68,9 @@ def _unit_title(unit: Unit) -> str:
     return f"belopp i {unit.value}"
 
 
+BY_TITLE = {By.stab: "stab", By.verksamhet: "verksamhet", By.forvaltning: "förvaltning"}
+
+
 PeriodOpt = Annotated[Optional[str], typer.Option(
     "--period", "-p", help="Month YYYY-MM: year-to-date budget and utfall up to and including it, and the latest forecast.")]
 
@@ -137,7 +140,7 @@ def deviation(
                        f"(use --period {year}-{booked:02d} for year-to-date)", err=True)
         when = f"{year}-{month:02d} (ack.)" if month else str(year)
         _emit(frame, fmt, unit, decimals, output, comments,
-              f"Resultat {when} per {by.value}, {_unit_title(unit)}" + (", ursprunglig budget" if budget is BudgetMode.original else ""))
+              f"Resultat {when} per {BY_TITLE[by]}, {_unit_title(unit)}" + (", ursprunglig budget" if budget is BudgetMode.original else ""))
         if limit is not None:
             _report_limit(rows_beyond(frame, limit), limit, "--fail-over", unit, decimals)
 
@@ -181,7 +184,7 @@ def compare(
         if sort is SortKey.change:
             frame = sort_by_change(frame)
         _emit(frame, fmt, unit, decimals, output,
-              title=f"Utfall {base_year} och {year} per {by.value}, {_unit_title(unit)}")
+              title=f"Utfall {base_year} och {year} per {BY_TITLE[by]}, {_unit_title(unit)}")
 
 
 @app.command()

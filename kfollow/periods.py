@@ -36,8 +36,8 @@ def spread(col: str, cum: str = "_cum", total: str = "_w") -> pl.Expr:
     """
     x = pl.col(col).cast(pl.Int128)
     w, big_w = pl.col(cum).cast(pl.Int128), pl.col(total).cast(pl.Int128)
-    magnitude = (x.abs() * w * 2 + big_w) // (2 * big_w)
-    return (pl.when(x < 0).then(-magnitude).otherwise(magnitude)).cast(pl.Int64).alias(col)
+    magnitude = ((x.abs() * w * 2 + big_w) // (2 * big_w)).cast(pl.Int64)  # ≤ |amount|, so it fits
+    return pl.when(pl.col(col) < 0).then(-magnitude).otherwise(magnitude).alias(col)
 
 
 def _weights(budgets: Budgets, year: int, month: int) -> pl.DataFrame:

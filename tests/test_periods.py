@@ -1,0 +1,220 @@
+"""Month-end close: year-to-date figures, profiles, budget changes, forecasts, comments, thresholds.
+
+Runs on the invented example kommun in examples/budgets (Jan–Oct 2024 booked per month) and on
+the bundled seed data (forecast follow-up, original and adjusted budget).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import ROOT, csv_rows
+from kfollow.model import load_budgets
+from kfollow.periods import spread
+from kfollow.reports import deviation_report
+
+EXAMPLES = ROOT / "examples" / "budgets"
+
+
+def _raw(year: int) -> dict:
+    """The example file read independently of kfollow's loader (every scalar a string)."""
+    return yaml.load((EXAMPLES / f"{year}.yaml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+
+
+def _ore(text: str) -> int:
+    return int(Decimal(text) * 100_000)  # the example is written in tkr
+
+
+def _expected_ytd_budget(annual: int, weights: list[int], month: int) -> int:
+    """Half away from zero of annual · cumulative weight / total weight, in öre."""
+    num, den = abs(annual) * sum(weights[:month]), sum(weights)
+    q = (2 * num + den) // (2 * den)
+    return q if annual >= 0 else -q
+
+
+@pytest.fixture(scope="module")
+def example():
+    return load_budgets(EXAMPLES)
+
+
+@pytest.mark.parametrize("month", [1, 6, 7, 8, 10])
+def test_year_to_date_is_the_sum_of_months_and_the_profiled_budget_to_the_ore(example, month):
+    raw = _raw(2024)
+    staber = raw["forvaltningar"]["KSF"]["staber"]
+    frame = deviation_report(example, 2024, "stab", ["KSF"], period=month)
+    rows = {r["stab"]: r for r in frame.iter_rows(named=True)}
+    changes = {"LED": -150_000_000, "DIG": 150_000_000} if month >= 6 else {}  # 1 500 tkr in June
+    profiles = {"sommar": [int(w) for w in raw["profiler"]["sommar"]["vikter"]]}
+    for sid, body in staber.items():
+        want_utfall = sum(_ore(v) for k, v in body["utfall"].items() if int(k[-2:]) <= month)
+        annual = _ore(body["budget"]) + changes.get(sid, 0)
+        weights = profiles.get(body.get("profil"), [1] * 12)
+        assert rows[sid]["utfall"] == want_utfall, sid
+        assert rows[sid]["budget"] == _expected_ytd_budget(annual, weights, month), sid
+        assert rows[sid]["budget_helar"] == annual, sid
+        assert rows[sid]["avvikelse"] == rows[sid]["budget"] - rows[sid]["utfall"], sid
+    summa = rows["Summa"]
+    assert summa["utfall"] == sum(rows[s]["utfall"] for s in staber)
+    assert summa["budget"] == sum(rows[s]["budget"] for s in staber)
+
+
+def test_gross_monthly_utfall_of_a_resultat_forvaltning(example):
+    raw = _raw(2024)["forvaltningar"]["SERV"]["summa"]["utfall"]
+    k = sum(_ore(v["kostnader"]) for m, v in raw.items() if m <= "2024-08")
+    i = sum(_ore(v["intakter"]) for m, v in raw.items() if m <= "2024-08")
+    frame = deviation_report(example, 2024, "stab", ["SERV"], period=8, gross=True)
+    serv = frame.filter(pl.col("radtyp") == "forvaltning").row(0, named=True)
+    assert serv["utfall"] == i - k  # resultat: intäkter − kostnader
+    lines = {r["radtyp"]: r for r in frame.filter(pl.col("stab") == "SERV").iter_rows(named=True)}
+    assert (lines["kostnader"]["utfall"], lines["intakter"]["utfall"]) == (k, i)
+
+
+@given(annual=st.integers(-10**13, 10**13), weights=st.lists(st.integers(0, 10_000), min_size=12, max_size=12))
+def test_profiled_months_sum_exactly_to_the_annual_budget(annual, weights):
+    if sum(weights) == 0:
+        weights[0] = 1
+    cum = [sum(weights[: m + 1]) for m in range(12)]
+    frame = pl.DataFrame({"b": [annual] * 12, "_cum": cum, "_w": [sum(weights)] * 12})
+    ytd = frame.select(spread("b", "_cum", "_w"))["b"].to_list()
+    assert ytd[-1] == annual
+    monthly = [ytd[0]] + [ytd[m] - ytd[m - 1] for m in range(1, 12)]
+    assert sum(monthly) == annual
+    assert ytd == [_expected_ytd_budget(annual, weights, m + 1) for m in range(12)]
+
+
+def test_budget_change_applies_from_its_month(run):
+    def led(period):
+        result = run("deviation", "--period", period, "-f", "csv", "--budgets", EXAMPLES)
+        return next(r for r in csv_rows(result.stdout) if r["stab"] == "LED")
+
+    assert led("2024-05")["budget_helar"] == "24.0"
+    assert led("2024-06")["budget_helar"] == "22.5"
+
+
+def test_latest_forecast_made_at_or_before_the_period(run):
+    rows = {p: {r["stab"]: r for r in csv_rows(run("deviation", "--period", p, "-f", "csv", "--budgets", EXAMPLES).stdout)}
+            for p in ("2024-03", "2024-06", "2024-10")}
+    assert rows["2024-03"]["EKO"]["prognos"] == ""
+    assert rows["2024-06"]["EKO"]["prognos_period"] == "2024-04"
+    assert rows["2024-10"]["EKO"]["prognos_period"] == "2024-08"
+    eko = rows["2024-10"]["EKO"]
+    assert Decimal(eko["prognos_avvikelse"]) == Decimal(eko["budget_helar"]) - Decimal(eko["prognos"])
+
+
+def test_previous_year_is_the_same_months(run):
+    raw = _raw(2023)["forvaltningar"]["KSF"]["staber"]["EKO"]["utfall"]
+    want = sum(Decimal(v) for k, v in raw.items() if k <= "2023-08") / 1000
+    row = next(r for r in csv_rows(run("deviation", "--period", "2024-08", "-f", "csv", "--unit", "mnkr",
+                                       "--decimals", "4", "--budgets", EXAMPLES).stdout) if r["stab"] == "EKO")
+    assert Decimal(row["utfall_2023"]) == want.quantize(Decimal("0.0001"))
+
+
+def test_forecast_follow_up_reproduces_the_seeds_13_9(run, budgets_dir):
+    result = run("deviation", "--year", "2024", "--forvaltning", "KLF", "--against", "prognos:2024-08",
+                 "-f", "csv", "--budgets", budgets_dir)
+    assert result.exit_code == 0, result.stderr
+    summa = next(r for r in csv_rows(result.stdout) if r["radtyp"] == "summa")
+    assert (summa["budget"], summa["utfall"], summa["avvikelse"]) == ("654.0", "632.1", "21.9")
+    assert (summa["jmf_prognos"], summa["jmf_avvikelse"], summa["avvikelse_forandring"]) == ("646.0", "8.0", "13.9")
+
+
+def test_original_and_adjusted_budget(run, budgets_dir):
+    def staber(*extra):
+        result = run("deviation", "--year", "2024", "--forvaltning", "KLF", "-f", "csv", "--budgets", budgets_dir, *extra)
+        return {r["stab"]: r for r in csv_rows(result.stdout)}
+
+    adjusted, original = staber(), staber("--budget", "original")
+    assert (adjusted["KGEM"]["budget"], adjusted["NTS"]["budget"], adjusted["Summa"]["budget"]) == ("285.8", "43.4", "654.0")
+    assert (original["KGEM"]["budget"], original["NTS"]["budget"], original["Summa"]["budget"]) == ("302.1", "44.9", "671.8")
+    assert original["EKS"]["budget"] == adjusted["EKS"]["budget"] == "34.8"
+
+
+def test_period_needs_monthly_utfall(run, budgets_dir):
+    result = run("deviation", "--period", "2024-08", "--budgets", budgets_dir)
+    assert result.exit_code == 2
+    assert "whole year only" in result.stderr and result.stdout == ""
+
+
+def test_period_beyond_the_booked_months(run):
+    result = run("deviation", "--period", "2024-11", "--budgets", EXAMPLES)
+    assert result.exit_code == 2
+    assert "booked up to 2024-10" in result.stderr
+
+
+def test_fail_over_prints_the_table_and_lists_rows_on_stderr(run):
+    result = run("deviation", "--period", "2024-10", "--fail-over", "10%", "-f", "csv", "--budgets", EXAMPLES)
+    assert result.exit_code == 1
+    assert csv_rows(result.stdout)[0]["stab"] == "LED"  # the table is still printed
+    assert "Ekonomistab" in result.stderr and "16,3 %" in result.stderr
+    assert "Ledningsstab" not in result.stderr  # -5,1 % is within 10 %
+    assert run("deviation", "--period", "2024-10", "--fail-over", "20%", "--budgets", EXAMPLES).exit_code == 0
+    by_amount = run("deviation", "--period", "2024-10", "--fail-over", "2", "--budgets", EXAMPLES)
+    assert by_amount.exit_code == 1 and "Ekonomistab avvikelse 2,5 mnkr" in by_amount.stderr
+
+
+def test_comments_in_markdown_and_json(run):
+    md = run("deviation", "--period", "2024-10", "--comments", "-f", "md", "--budgets", EXAMPLES).stdout
+    assert "| Kommentar" in md and "Två vakanta tjänster" in md
+    assert "Kommentar" not in run("deviation", "--period", "2024-10", "-f", "md", "--budgets", EXAMPLES).stdout
+    records = json.loads(run("deviation", "--period", "2024-10", "-f", "json", "--budgets", EXAMPLES).stdout)
+    eko = next(r for r in records if r["stab"] == "EKO")
+    assert eko["kommentar"].startswith("Två vakanta tjänster")
+    assert next(r for r in records if r["stab"] == "HR")["kommentar"] is None
+
+
+def test_require_comment_over(run, tmp_path):
+    ok = run("check", "--period", "2024-10", "--require-comment-over", "5%", "--budgets", EXAMPLES)
+    assert ok.exit_code == 0, ok.stdout
+    strict = run("check", "--period", "2024-10", "--require-comment-over", "1%", "--budgets", EXAMPLES)
+    assert strict.exit_code == 1
+    assert "HR-stab 2024-10" in strict.stdout and "2024.yaml:" in strict.stdout
+
+
+def _example_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "examples"
+    shutil.copytree(ROOT / "examples", target, ignore=shutil.ignore_patterns("out"))
+    return target
+
+
+def _run_script(folder: Path, out: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "KFOLLOW": f"{sys.executable} -m kfollow"}
+    env.pop("KFOLLOW_BUDGETS", None)
+    return subprocess.run(["bash", str(folder / "month-end-close.sh"), "2024-10", str(out)],
+                           capture_output=True, text=True, env=env, cwd=ROOT)
+
+
+def test_month_end_close_script_runs_green(tmp_path):
+    folder = _example_copy(tmp_path)
+    result = _run_script(folder, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    files = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert files == ["avvikelse-per-forvaltning.csv", "avvikelse-per-stab.csv", "avvikelse-per-stab.json",
+                     "avvikelse-per-stab.md"]
+    rows = csv_rows((tmp_path / "out" / "avvikelse-per-stab.csv").read_text(encoding="utf-8"))
+    assert rows[-1]["radtyp"] == "summa"
+
+
+def test_month_end_close_script_fails_when_a_comment_is_removed(tmp_path):
+    folder = _example_copy(tmp_path)
+    path = folder / "budgets" / "2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    target = next(i for i, ln in enumerate(lines) if ln.strip().startswith("2024-10:") and "vakanta" in ln)
+    del lines[target]
+    path.write_text("".join(lines), encoding="utf-8")
+    result = _run_script(folder, tmp_path / "out")
+    assert result.returncode == 1
+    assert "Ekonomistab 2024-10" in result.stdout and "no kommentar" in result.stdout
+    assert not (tmp_path / "out").exists()  # nothing is written when a check fails
