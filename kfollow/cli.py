@@ -188,6 +188,29 @@ def compare(
 
 
 @app.command()
+def changes(
+    year: Annotated[Optional[int], typer.Option("--year", "-y", help="Budget year. [default: the latest year]")] = None,
+    forvaltning: ForvaltningOpt = None,
+    budgets: BudgetsDir = None,
+    fmt: FormatOpt = None,
+    unit: UnitOpt = Unit.mnkr,
+    decimals: DecimalsOpt = None,
+    output: OutputOpt = None,
+):
+    """List the year's budget changes (ombudgeteringar): date, decision, stab, verksamhet, amount.
+
+    Example: kfollow changes --year 2024 --unit tkr
+    """
+    from kfollow.reports import budget_changes_report
+
+    with _errors():
+        data = _load(budgets)
+        year = year or max(data.years)
+        frame = budget_changes_report(data, year, forvaltning)
+        _emit(frame, fmt, unit, decimals, output, title=f"Ombudgeteringar {year}, {_unit_title(unit)}")
+
+
+@app.command()
 def check(
     period: PeriodOpt = None,
     require_comment_over: Annotated[Optional[str], typer.Option(

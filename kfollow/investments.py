@@ -1,25 +1,422 @@
-"""Investment projects: the `investeringar` section of a year file, its checks and reports.
+"""Investment projects: the `investeringar` section of a year file, its checks and its reports.
 
-(Being built for the investments issue; the interface below is what model, checks and cli call.)
+Amounts are nettoinvesteringar (utgifter − inkomster, positive = money spent), Int64 öre, exact.
+Deviations follow the budget convention: budget − utfall, positive = spent less than budgeted.
+The section (README, "Investeringar"):
+
+    investeringar:
+      forvaltningar:            # optional: per förvaltning, totals and forecasts of the year
+        KLF:
+          rubrik: Investeringar, netto (KS, KLF)   # the summary's label for the row
+          utfall: 55812.3       # a total where the year has no projects (or to reconcile them)
+          prognos: {2024-08: 379986.0}             # forecast of the year's investment utfall
+      projekt:
+        simhallen:              # project id, stable across years
+          namn: KS simhallen
+          forvaltning: KLF
+          status: färdigställd  # pågående | färdigställd
+          beslutad_budget: 990512.0
+          ack_utfall_tidigare: 877604.6   # utfall since the start up to the end of the previous year
+          budget: 112907.4      # the year's budget, including
+          varav_overfort: 112907.4        # unspent money carried over from the previous year
+          utfall: 60790.1
+          beraknad_totalutgift: …         # optional forecast of the total cost
+          kommentar: …
 """
 
 from __future__ import annotations
 
+import difflib
+import re
+from decimal import Decimal
+
 import polars as pl
+
+from kfollow import expressions as ex
+from kfollow.errors import UsageError
+
+STATUSES = ("pågående", "färdigställd")
+# the seed's table titles per status, in the order it prints them
+STATUS_ORDER = ("färdigställd", "pågående")
+STATUS_TITLE = {"färdigställd": "Summa färdigställda projekt", "pågående": "Summa pågående projekt"}
+TOTAL_TITLE = "Summa investeringar"
 
 INVESTMENT_SCHEMA: dict[str, pl.DataType] = {
     "ar": pl.Int32,
-    "projekt": pl.String,
+    "typ": pl.String,  # projekt | forvaltning (declared totals) | prognos (a förvaltning's forecast)
+    "projekt": pl.String,  # project id; null on förvaltning and prognos rows
+    "namn": pl.String,  # project name, or the förvaltning's rubrik
+    "forvaltning": pl.String,
+    "status": pl.String,
+    "beslutad_budget": pl.Int64,  # öre, the project's decided total budget
+    "ack_utfall_tidigare": pl.Int64,  # öre, utfall since the start up to the end of the previous year
+    "budget": pl.Int64,  # öre, the year's budget (carried-over money included)
+    "varav_overfort": pl.Int64,  # öre, part of budget carried over from the previous year; null = none recorded
+    "utfall": pl.Int64,  # öre, the year's utfall
+    "beraknad_totalutgift": pl.Int64,  # öre, forecast of the project's total cost
+    "manad": pl.Int8,  # month a forecast was made (prognos rows)
+    "prognos": pl.Int64,  # öre, forecast of the förvaltning's investment utfall for the year
+    "kommentar": pl.String,
+    "ordning": pl.Int32,
     "fil": pl.String,
     "rad": pl.Int32,
 }
 
+SECTION_KEYS = ("forvaltningar", "projekt")
+FORVALTNING_KEYS = ("rubrik", "budget", "utfall", "prognos", "kommentar")
+PROJECT_KEYS = ("namn", "forvaltning", "status", "beslutad_budget", "ack_utfall_tidigare", "budget", "varav_overfort",
+                "utfall", "beraknad_totalutgift", "kommentar")
+PROJECT_REQUIRED = ("namn", "forvaltning", "status", "beslutad_budget", "budget", "utfall")
+_ID = re.compile(r"[A-Za-zÅÄÖåäö0-9][A-Za-zÅÄÖåäö0-9_-]*")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+# --- the YAML section ------------------------------------------------------------------------
+
 
 def parse_investments(parser, node, ar: int) -> list[dict]:
     """Rows (INVESTMENT_SCHEMA) of one year file's `investeringar` section; `parser` is model._YearParser."""
-    raise parser.error(node, "investeringar is not supported yet")
+    section = parser.mapping(node, "investeringar", SECTION_KEYS)
+    if not section.items:
+        raise parser.error(node, "investeringar is empty; add projekt or forvaltningar")
+    rows: list[dict] = []
+    base = {c: None for c in INVESTMENT_SCHEMA} | {"ar": ar, "fil": parser.fil}
+    if "forvaltningar" in section.items:
+        fnode = parser.mapping(section.items["forvaltningar"][1], "forvaltningar of investeringar")
+        for fid, (knode, body) in fnode.items.items():
+            _known_forvaltning(parser, knode, fid, "investeringar.forvaltningar")
+            what = f"investeringar of förvaltning {fid}"
+            body = parser.mapping(body, what, FORVALTNING_KEYS)
+            if not any(k in body.items for k in ("budget", "utfall", "prognos")):
+                raise parser.error(knode, f"{what} has no amounts; add budget, utfall or prognos")
+            value = _reader(parser, body, what)
+            rows.append(base | {"typ": "forvaltning", "forvaltning": fid, "namn": value("rubrik", parser.text),
+                                "budget": value("budget", parser.amount), "utfall": value("utfall", parser.amount),
+                                "kommentar": value("kommentar", parser.text), "ordning": len(rows), "rad": knode.line})
+            if "prognos" in body.items:
+                pnode = parser.mapping(body.items["prognos"][1], f"prognos of {what} (month: forecast of the year's utfall)")
+                if not pnode.items:
+                    raise parser.error(pnode, f"prognos of {what} is empty; write a month and an amount, e.g. {ar}-08: 380000")
+                for month_text, (mkey, mbody) in pnode.items.items():
+                    rows.append(base | {"typ": "prognos", "forvaltning": fid, "manad": _month(parser, mkey, ar),
+                                        "prognos": parser.amount(mbody, f"prognos {month_text} of {what}"),
+                                        "ordning": len(rows), "rad": mkey.line})
+    if "projekt" in section.items:
+        pnode = parser.mapping(section.items["projekt"][1], "projekt of investeringar")
+        if not pnode.items:
+            raise parser.error(pnode, "projekt of investeringar is empty; add a project or remove the key")
+        for pid, (knode, body) in pnode.items.items():
+            if not _ID.fullmatch(pid):
+                raise parser.error(knode, f"project id '{pid}' must be letters, digits, - or _ (e.g. simhallen)")
+            rows.append(base | _project(parser, pid, knode, body) | {"ordning": len(rows)})
+    return rows
+
+
+def _reader(parser, body, what: str):
+    """`value(key, parse)`: the parsed value of an optional key of `body`, or None."""
+    def value(key: str, parse):
+        return parse(body.items[key][1], f"{key} of {what}") if key in body.items else None
+    return value
+
+
+def _project(parser, pid: str, knode, body) -> dict:
+    what = f"project {pid}"
+    body = parser.mapping(body, what, PROJECT_KEYS, PROJECT_REQUIRED)
+    fnode = body.items["forvaltning"][1]
+    fid = parser.text(fnode, f"forvaltning of {what}")
+    _known_forvaltning(parser, fnode, fid, what)
+    snode = body.items["status"][1]
+    status = parser.text(snode, f"status of {what}")
+    if status not in STATUSES:
+        close = difflib.get_close_matches(status, STATUSES, n=1, cutoff=0.5)
+        hint = f"did you mean '{close[0]}'?" if close else "write pågående or färdigställd"
+        raise parser.error(snode, f"status '{status}' of {what} is unknown; {hint}")
+    value = _reader(parser, body, what)
+    return {
+        "typ": "projekt", "projekt": pid, "namn": value("namn", parser.text), "forvaltning": fid, "status": status,
+        "beslutad_budget": value("beslutad_budget", parser.amount),
+        "ack_utfall_tidigare": value("ack_utfall_tidigare", parser.amount) or 0,  # a project that starts this year
+        "budget": value("budget", parser.amount), "varav_overfort": value("varav_overfort", parser.amount),
+        "utfall": value("utfall", parser.amount), "beraknad_totalutgift": value("beraknad_totalutgift", parser.amount),
+        "kommentar": value("kommentar", parser.text), "rad": knode.line,
+    }
+
+
+def _known_forvaltning(parser, node, fid: str, what: str) -> None:
+    known = parser.info.forvaltningar
+    if fid not in known:
+        close = difflib.get_close_matches(fid, list(known), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"there: {', '.join(known)}"
+        raise parser.error(node, f"förvaltning '{fid}' of {what} is not in this file's forvaltningar; {hint}")
+
+
+def _month(parser, node, ar: int) -> int:
+    """`2024-08` → 8; a forecast of the year's utfall is made during that year."""
+    raw = parser.text(node, "month of prognos")
+    m = _MONTH.fullmatch(raw)
+    if not m or not 1 <= int(m[2]) <= 12:
+        raise parser.error(node, f"month of prognos '{raw}' is not a month; write YYYY-MM, e.g. {ar}-08")
+    if int(m[1]) != ar:
+        raise parser.error(node, f"month of prognos {raw} is not in {ar}, the year of this file")
+    return int(m[2])
+
+
+# --- expressions ---------------------------------------------------------------------------
+
+
+def ack_utfall() -> pl.Expr:
+    """Utfall since the project started, öre: ack. utfall up to the previous year + the year's utfall."""
+    return (pl.col("ack_utfall_tidigare") + pl.col("utfall")).alias("ack_utfall")
+
+
+def budgetavvikelse_ack() -> pl.Expr:
+    """Deviation of the whole project, öre: beslutad budget − ack. utfall. Positive = under the decided budget."""
+    return ex.avvikelse("beslutad_budget", "ack_utfall").alias("budgetavvikelse_ack")
+
+
+def avvikelse_totalutgift() -> pl.Expr:
+    """Forecast deviation of the whole project, öre: beslutad budget − beräknad totalutgift. Positive = under."""
+    return ex.avvikelse("beslutad_budget", "beraknad_totalutgift").alias("avvikelse_totalutgift")
+
+
+# --- reports -------------------------------------------------------------------------------
+
+
+def _selected_forvaltningar(budgets, year: int, forvaltning: list[str] | str | None) -> list[str]:
+    info = budgets.year(year)
+    wanted = [forvaltning] if isinstance(forvaltning, str) else list(forvaltning or [])
+    for fid in wanted:
+        budgets.forvaltning(year, fid)
+    return [f for f in info.forvaltningar if not wanted or f in wanted]
+
+
+def investments_report(budgets, year: int, status: str | None = None,
+                       forvaltning: list[str] | str | None = None) -> pl.DataFrame:
+    """The year's investment projects, a subtotal per status and `Summa investeringar`, öre (nettoinvesteringar).
+
+    Columns: radtyp (rad | delsumma | summa), projekt (id), namn, status, forvaltning, beslutad_budget,
+    ack_utfall (since the start), budgetavvikelse_ack (beslutad_budget − ack_utfall), budget (the year's),
+    varav_overfort (carried over from the previous year), utfall, avvikelse (budget − utfall);
+    beraknad_totalutgift and avvikelse_totalutgift (beslutad_budget − beraknad_totalutgift) when a
+    project has a forecast of its total cost; kommentar. Deviations: positive = under budget.
+    Subtotals are sums of exact amounts (null when a row lacks the amount). With `status`, only that
+    status's projects and their subtotal.
+    """
+    info = budgets.year(year)
+    fids = _selected_forvaltningar(budgets, year, forvaltning)
+    if status is not None and status not in STATUSES:
+        raise UsageError(f"status '{status}' is unknown; use pågående or färdigställd")
+    projects = budgets.investments.filter((pl.col("ar") == year) & (pl.col("typ") == "projekt"))
+    if projects.is_empty():
+        raise UsageError(f"{info.fil} has no investment projects for {year}; add them under investeringar.projekt "
+                         f"(förvaltning totals alone show in kfollow summary)")
+    rows = projects.filter(pl.col("forvaltning").is_in(fids))
+    if status is not None:
+        rows = rows.filter(pl.col("status") == status)
+    if rows.is_empty():
+        what = " ".join(x for x in (status, ", ".join(fids) if forvaltning else None) if x)
+        have = ", ".join(f"{r['namn']} ({r['forvaltning']}, {r['status']})" for r in projects.iter_rows(named=True))
+        raise UsageError(f"no {what} investment projects in {info.fil} (projects there: {have})")
+
+    money = ["beslutad_budget", "ack_utfall", "budget", "varav_overfort", "utfall", "beraknad_totalutgift"]
+    forecasts = rows["beraknad_totalutgift"].is_not_null().any()
+    rows = rows.with_columns(
+        ack_utfall(),
+        pl.col("varav_overfort").fill_null(0),  # nothing recorded = nothing carried over
+        radtyp=pl.lit("rad"),
+        block=pl.col("status").replace_strict(STATUS_ORDER, list(range(len(STATUS_ORDER))), return_dtype=pl.Int32),
+    )
+    subtotals = rows.group_by("status", "block").agg(*(ex.exact_sum(c) for c in money)).with_columns(
+        radtyp=pl.lit("delsumma"), namn=pl.col("status").replace_strict(STATUS_TITLE), ordning=pl.lit(2**30),
+    )
+    parts = [rows, subtotals]
+    if status is None:
+        parts.append(rows.select(*(ex.exact_sum(c) for c in money)).with_columns(
+            radtyp=pl.lit("summa"), namn=pl.lit(TOTAL_TITLE), block=pl.lit(len(STATUS_ORDER), pl.Int32),
+            ordning=pl.lit(0)))
+    frame = (
+        pl.concat(parts, how="diagonal_relaxed")
+        .sort("block", "ordning")
+        .with_columns(budgetavvikelse_ack(), ex.avvikelse(), avvikelse_totalutgift())
+    )
+    columns = ["radtyp", "projekt", "namn", "status", "forvaltning", "beslutad_budget", "ack_utfall",
+               "budgetavvikelse_ack", "budget", "varav_overfort", "utfall", "avvikelse",
+               *(["beraknad_totalutgift", "avvikelse_totalutgift"] if forecasts else []), "kommentar"]
+    return frame.select(columns)
+
+
+def _totals(budgets, fid: str) -> pl.DataFrame:
+    """A förvaltning's investment budget and utfall per year, öre: the sum of its projects, or the
+    declared total of a year without projects. Columns: ar, budget, utfall."""
+    inv = budgets.investments.filter(pl.col("forvaltning") == fid)
+    sums = inv.filter(pl.col("typ") == "projekt").group_by("ar").agg(
+        ex.exact_sum("budget"), ex.exact_sum("utfall")).with_columns(_pick=pl.lit(0))
+    declared = inv.filter(pl.col("typ") == "forvaltning").select("ar", "budget", "utfall", _pick=pl.lit(1))
+    return pl.concat([sums, declared], how="vertical_relaxed").sort("_pick").group_by("ar").first().drop("_pick")
+
+
+def forecast_months(budgets, year: int, fid: str) -> list[int]:
+    """Months of `year` in which a forecast was made for förvaltning `fid`: operating or investment."""
+    operating = budgets.forecasts.filter((pl.col("ar") == year) & (pl.col("forvaltning") == fid))["manad"]
+    investing = budgets.investments.filter(
+        (pl.col("ar") == year) & (pl.col("forvaltning") == fid) & (pl.col("typ") == "prognos"))["manad"]
+    return sorted(set(operating.to_list()) | set(investing.to_list()))
+
+
+def summary_forecast_month(budgets, year: int, fid: str, against: int | None) -> int | None:
+    """The month a summary compares with: `against`, else the latest forecast month of the year (None if none).
+
+    `UsageError` when `against` is given and no forecast of the förvaltning was made by then.
+    """
+    months = forecast_months(budgets, year, fid)
+    if against is None:
+        return months[-1] if months else None
+    if not 1 <= against <= 12:
+        raise UsageError(f"--against month {against} is not a month (1–12)")
+    if not any(m <= against for m in months):
+        have = ", ".join(f"{year}-{m:02d}" for m in months) or "none"
+        raise UsageError(f"no forecast of {fid} made by {year}-{against:02d} in {budgets.year(year).fil} "
+                         f"(forecast months: {have})")
+    return against
+
+
+def summary_forvaltning(budgets, year: int, forvaltning: str | None) -> str:
+    """The förvaltning a summary is about: the one given, else the first of the year file."""
+    if forvaltning is not None:
+        return budgets.forvaltning(year, forvaltning).id
+    return next(iter(budgets.year(year).forvaltningar))
+
+
+def summary_report(budgets, year: int, forvaltning: str | None = None, against: int | None = None) -> pl.DataFrame:
+    """The annual report's opening table "Ekonomi" for one förvaltning, öre: operations and investments.
+
+    Rows (radtyp): `drift`, the förvaltning's verksamhetens nettokostnader (the Summa row of
+    `deviation_report`; shown as resultat for a förvaltning presented so); `investeringar`, its
+    nettoinvesteringar (the sum of its projects, or the declared total of a year without projects).
+    Columns: radtyp, namn, utfall, budget, avvikelse (budget − utfall, positive = under budget),
+    utfall_<year−1> when that year's file exists, and with a forecast (`against`, default the latest
+    forecast month of the year) avvikelse_forandring: the year's avvikelse − the avvikelse the
+    forecast implied (budget − prognos), i.e. how much better (positive) the year ended than forecast.
+    Both rows use the latest forecast made up to that month.
+    """
+    from kfollow.options import By
+    from kfollow.reports import deviation_report
+
+    fid = summary_forvaltning(budgets, year, forvaltning)
+    month = summary_forecast_month(budgets, year, fid, against)
+    prev = f"utfall_{year - 1}" if year - 1 in budgets.years else None
+    op = deviation_report(budgets, year, By.forvaltning, [fid], against=month).filter(pl.col("radtyp") == "summa")
+    drift = op.select(
+        radtyp=pl.lit("drift"),
+        namn=pl.when(pl.col("redovisas_som") == "resultat").then(pl.lit("Verksamhetens resultat"))
+        .otherwise(pl.lit("Verksamhetens nettokostnader")),
+        budget="budget", utfall="utfall",
+        avvikelse_forandring=pl.col("avvikelse_forandring") if month is not None else pl.lit(None, pl.Int64),
+        **({prev: pl.col(prev) if prev in op.columns else pl.lit(None, pl.Int64)} if prev else {}),
+    )
+
+    inv = budgets.investments.filter((pl.col("forvaltning") == fid) & (pl.col("ar") == year))
+    rubrik = inv.filter(pl.col("typ") == "forvaltning")["namn"].drop_nulls()
+    forecast = (  # the latest investment forecast made up to the month, as deviation_report picks its own
+        inv.filter((pl.col("typ") == "prognos") & (pl.col("manad") <= (month or 0)))
+        .sort("manad").group_by("ar").last().select("ar", "prognos")
+    )
+    totals = _totals(budgets, fid)
+    investing = (
+        totals.filter(pl.col("ar") == year)
+        .join(forecast, on="ar", how="left")
+        .join(totals.select((pl.col("ar") + 1).alias("ar"), pl.col("utfall").alias("_fg")), on="ar", how="left")
+        .select(
+            radtyp=pl.lit("investeringar"),
+            namn=pl.lit(rubrik[0] if len(rubrik) else f"Investeringar, netto ({fid})"),
+            budget="budget", utfall="utfall",
+            # (budget − utfall) − (budget − prognos)
+            avvikelse_forandring=pl.col("prognos") - pl.col("utfall"),
+            **({prev: pl.col("_fg")} if prev else {}),
+        )
+    )
+    frame = pl.concat([drift, investing], how="vertical_relaxed").with_columns(ex.avvikelse())
+    columns = ["radtyp", "namn", "utfall", "budget", "avvikelse", *([prev] if prev else []),
+               *(["avvikelse_forandring"] if month is not None else [])]
+    return frame.select(columns)
+
+
+# --- check ---------------------------------------------------------------------------------
+
+
+def _show(ore: int | None, unit: str) -> str:
+    """`112 907,4 tkr (112,9 mnkr)`: the amount as the file writes it, and as the tables print it."""
+    from kfollow.options import ORE_PER_UNIT, Options
+    from kfollow.render import money, swedish_number
+
+    if ore is None:
+        return "nothing"
+    exact = swedish_number((Decimal(ore) / ORE_PER_UNIT[unit]).normalize() + 0).replace("\u00a0", " ")
+    if unit == "mnkr":
+        return f"{exact} mnkr"
+    return f"{exact} {unit} ({money(ore, Options(), True).replace(chr(160), ' ')} mnkr)"
 
 
 def reconcile_investments(budgets) -> list[dict]:
-    """Findings (checks.FINDING_SCHEMA rows) for the investment rules."""
-    return []
+    """Findings (checks.FINDING_SCHEMA rows) for the investment rules, each at the line to correct.
+
+    - a förvaltning's declared budget / utfall equals the sum of its projects (fel); a project's
+      varav_overfort is part of its budget, so not larger (fel);
+    - ack. utfall never decreases from one year of a project to the next (fel), and a year's
+      ack_utfall_tidigare is the previous year's ack. utfall (varning when it differs otherwise);
+    - a project färdigställd in a year has no utfall in a later year (fel);
+    - varav_overfort equals the previous year's unspent budget − utfall where both years have the
+      project: fel when more is carried than was left, varning when less.
+    """
+    units = {ar: info.enhet for ar, info in budgets.years.items()}
+    inv = budgets.investments
+    findings: list[dict] = []
+
+    def add(row: dict, niva: str, text: str) -> None:
+        findings.append({"fil": row["fil"], "rad": row["rad"], "niva": niva, "meddelande": text})
+
+    projects = inv.filter(pl.col("typ") == "projekt").with_columns(ack_utfall())
+    sums = projects.group_by("ar", "forvaltning").agg(ex.exact_sum("budget"), ex.exact_sum("utfall"))
+    declared = inv.filter(pl.col("typ") == "forvaltning").join(sums, on=["ar", "forvaltning"], suffix="_projekt")
+    for part in ("budget", "utfall"):
+        for r in declared.filter(pl.col(part).is_not_null() & (pl.col(part) != pl.col(f"{part}_projekt"))).iter_rows(named=True):
+            u = units[r["ar"]]
+            add(r, "fel", f"investeringar {r['forvaltning']} {r['ar']}: {part} is {_show(r[part], u)} but the "
+                          f"förvaltning's projects sum to {_show(r[f'{part}_projekt'], u)} "
+                          f"(gap {_show(r[part] - r[f'{part}_projekt'], u)}); correct the total or the projects")
+    for r in projects.filter(pl.col("varav_overfort") > pl.col("budget")).iter_rows(named=True):
+        u = units[r["ar"]]
+        add(r, "fel", f"project {r['projekt']} {r['ar']}: varav_overfort {_show(r['varav_overfort'], u)} is more than "
+                      f"the year's budget {_show(r['budget'], u)}; the carried-over money is part of the budget")
+
+    previous = ["ar", "status", "budget", "utfall", "ack_utfall", "fil", "rad"]
+    paired = projects.sort("projekt", "ar").with_columns(
+        *(pl.col(c).shift(1).over("projekt").alias(f"fg_{c}") for c in previous),
+        done=pl.col("ar").filter(pl.col("status") == "färdigställd").min().over("projekt"),
+    )
+    for r in paired.filter(pl.col("ack_utfall") < pl.col("fg_ack_utfall")).iter_rows(named=True):
+        u = units[r["ar"]]
+        add(r, "fel", f"project {r['projekt']} {r['ar']}: ack. utfall {_show(r['ack_utfall'], u)} is less than "
+                      f"{_show(r['fg_ack_utfall'], u)} in {r['fg_ar']} ({r['fg_fil']}:{r['fg_rad']}); accumulated "
+                      f"utfall never decreases: correct ack_utfall_tidigare or utfall")
+    opening = paired.filter((pl.col("fg_ar") == pl.col("ar") - 1) & (pl.col("ack_utfall") >= pl.col("fg_ack_utfall"))
+                            & (pl.col("ack_utfall_tidigare") != pl.col("fg_ack_utfall")))
+    for r in opening.iter_rows(named=True):
+        u = units[r["ar"]]
+        add(r, "varning", f"project {r['projekt']} {r['ar']}: ack_utfall_tidigare {_show(r['ack_utfall_tidigare'], u)} "
+                          f"is not the ack. utfall {_show(r['fg_ack_utfall'], u)} of {r['fg_ar']} ({r['fg_fil']}:{r['fg_rad']})")
+    for r in paired.filter((pl.col("ar") > pl.col("done")) & (pl.col("utfall") != 0)).iter_rows(named=True):
+        done = projects.filter((pl.col("projekt") == r["projekt"]) & (pl.col("ar") == r["done"])).row(0, named=True)
+        add(r, "fel", f"project {r['projekt']} {r['ar']}: utfall {_show(r['utfall'], units[r['ar']])} after the project "
+                      f"was färdigställd in {r['done']} ({done['fil']}:{done['rad']}); book it on a new project or "
+                      f"correct the status")
+    carried = paired.filter((pl.col("fg_ar") == pl.col("ar") - 1) & pl.col("varav_overfort").is_not_null()).with_columns(
+        unspent=ex.avvikelse("fg_budget", "fg_utfall"))
+    for r in carried.filter(pl.col("varav_overfort") != pl.col("unspent")).iter_rows(named=True):
+        u = units[r["ar"]]
+        too_much = r["varav_overfort"] > max(r["unspent"], 0)
+        add(r, "fel" if too_much else "varning",
+            f"project {r['projekt']} {r['ar']}: varav_overfort {_show(r['varav_overfort'], u)} but {r['fg_ar']} left "
+            f"{_show(r['unspent'], u)} unspent (budget − utfall, {r['fg_fil']}:{r['fg_rad']})"
+            + ("; more is carried over than was left" if too_much else "; less is carried over than was left"))
+    return findings

@@ -31,6 +31,7 @@ HEADERS = {
     "forandring_pct": "Förändring %", "prognos": "Prognos helår", "kommentar": "Kommentar",
     "fil": "Fil", "rad": "Rad", "niva": "Nivå", "meddelande": "Meddelande",
     "budget_helar": "Budget helår", "prognos_period": "Prognos från", "prognos_avvikelse": "Avvikelse prognos",
+    "datum": "Datum", "beslut": "Beslut", "text": "Text", "post": "Post", "belopp": "Belopp",
     "jmf_prognos": "Jmf. prognos", "jmf_avvikelse": "Jmf. avvikelse", "avvikelse_forandring": "Förändring avvikelse",
 }
 _YEAR_HEADERS = [
@@ -109,8 +110,9 @@ def machine_columns(frame: pl.DataFrame, opts: Options) -> list[str]:
 
 def rows_for_people(frame: pl.DataFrame, opts: Options) -> tuple[list[str], list[list], list[str]]:
     """Headers, formatted rows and column alignment for table and md."""
-    labelled = "namn" in frame.columns
-    cols = [c for c in frame.columns if c not in MACHINE_ONLY and (c != "kommentar" or opts.comments)]
+    labelled = "namn" in frame.columns  # a report of named rows: one label column replaces the keys
+    hidden = MACHINE_ONLY if labelled else {"radtyp"}
+    cols = [c for c in frame.columns if c not in hidden and (c != "kommentar" or opts.comments)]
     headers = ([header(_key(frame))] if labelled else []) + [header(c) for c in cols]
     align = (["left"] if labelled else []) + ["right" if frame.schema[c] in (pl.Int64, pl.Float64) else "left" for c in cols]
     rows = []

@@ -285,3 +285,28 @@ def sort_by_change(frame: pl.DataFrame) -> pl.DataFrame:
     first = keyed.group_by("_b", maintain_order=True).agg(pl.col("_i").min().alias("_bi"))
     return (keyed.join(first, on="_b", how="left", nulls_equal=True)
             .sort("_bi", "_m", "_r", "_i").drop("_i", "_b", "_r", "_m", "_bi"))
+
+
+def budget_changes_report(budgets: Budgets, year: int, forvaltning: list[str] | None = None) -> pl.DataFrame:
+    """Each budget change (ombudgetering) line of a year, öre, and the sum per förvaltning.
+
+    belopp is the change of the budget as the förvaltning presents it (nettokostnad, or resultat
+    for a resultat förvaltning); a negative belopp lowers a nettokostnad budget.
+    Columns: radtyp (rad | summa), datum, beslut, forvaltning, stab, verksamhet, belopp, text.
+    """
+    fids = _forvaltningar(budgets, year, forvaltning)
+    lines = (
+        budgets.changes.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids) & (pl.col("vy") != "summa"))
+        .group_by("rad", maintain_order=True)
+        .agg(pl.col("datum").first(), pl.col("beslut").first(), pl.col("forvaltning").first(),
+             pl.col("nyckel").filter(pl.col("vy") == "stab").first().alias("stab"),
+             pl.col("nyckel").filter(pl.col("vy") == "verksamhet").first().alias("verksamhet"),
+             pl.col("d_budget").first().alias("belopp"), pl.col("text").first())
+        .with_columns(radtyp=pl.lit("rad"))
+        .with_columns(ex.presented("belopp", _sign(budgets, year, fids)))
+        .sort("datum", "rad")
+    )
+    sums = lines.group_by("forvaltning", maintain_order=True).agg(pl.col("belopp").sum()).with_columns(
+        radtyp=pl.lit("summa"), beslut=pl.lit("Summa ombudgeteringar"))
+    columns = ["radtyp", "datum", "beslut", "forvaltning", "stab", "verksamhet", "belopp", "text"]
+    return pl.concat([lines, sums], how="diagonal_relaxed").select(columns)
