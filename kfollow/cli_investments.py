@@ -1,3 +1,87 @@
 """Commands `investments` and `summary` (registered on `kfollow.cli.app` at the end of cli.py)."""
 
 from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from kfollow.cli import (BudgetsDir, CommentsOpt, DecimalsOpt, ForvaltningOpt, FormatOpt, OutputOpt, UnitOpt, _against,
+                         _emit, _errors, _load, _unit_title, app)
+from kfollow.options import Unit
+
+
+class Status(str, Enum):
+    pagaende = "pågående"
+    fardigstalld = "färdigställd"
+
+
+YearOpt = Annotated[Optional[int], typer.Option("--year", "-y", help="Budget year. [default: the latest year]")]
+
+
+@app.command()
+def investments(
+    year: YearOpt = None,
+    status: Annotated[Optional[Status], typer.Option("--status", help="Only pågående or only färdigställda projects.")] = None,
+    forvaltning: ForvaltningOpt = None,
+    comments: CommentsOpt = False,
+    budgets: BudgetsDir = None,
+    fmt: FormatOpt = None,
+    unit: UnitOpt = Unit.mnkr,
+    decimals: DecimalsOpt = None,
+    output: OutputOpt = None,
+):
+    """Investment projects: beslutad budget against ack. utfall, the year's budget against utfall, with sums.
+
+    Färdigställda projects, then pågående, each with its sum, then Summa investeringar. Deviations are
+    budget − utfall (positive = under budget).
+
+    Examples:
+      kfollow investments --year 2024
+      kfollow investments --year 2024 --status pågående --forvaltning KLF --format csv
+    """
+    from kfollow.investments import investments_report
+
+    with _errors():
+        data = _load(budgets)
+        year = year or max(data.years)
+        frame = investments_report(data, year, status.value if status else None, forvaltning)
+        which = f" ({status.value} projekt)" if status else ""
+        _emit(frame, fmt, unit, decimals, output, comments, f"Investeringar {year}{which}, {_unit_title(unit)}")
+
+
+@app.command()
+def summary(
+    year: YearOpt = None,
+    forvaltning: Annotated[Optional[str], typer.Option(
+        "--forvaltning", help="The förvaltning, e.g. KLF. [default: the first of the year file]")] = None,
+    against: Annotated[Optional[str], typer.Option(
+        "--against", metavar="YYYY-MM", help="Compare the deviations with the forecasts made up to this month. "
+        "[default: the latest forecast month of the year]")] = None,
+    budgets: BudgetsDir = None,
+    fmt: FormatOpt = None,
+    unit: UnitOpt = Unit.mnkr,
+    decimals: DecimalsOpt = None,
+    output: OutputOpt = None,
+):
+    """The annual report's opening table: verksamhetens nettokostnader and nettoinvesteringar of one förvaltning.
+
+    Utfall, budget, avvikelse (budget − utfall, positive = under budget), the previous year's utfall, and
+    how far the deviation moved since a forecast (positive = the year ended better than forecast).
+
+    Examples:
+      kfollow summary --year 2024
+      kfollow summary --year 2024 --forvaltning KLF --against 2024-08 --format csv
+    """
+    from kfollow.investments import summary_forecast_month, summary_forvaltning, summary_report
+
+    with _errors():
+        data = _load(budgets)
+        year = year or max(data.years)
+        month = _against(against, year)
+        frame = summary_report(data, year, forvaltning, month)
+        fid = summary_forvaltning(data, year, forvaltning)
+        used = summary_forecast_month(data, year, fid, month)
+        since = f"; avvikelse jämfört med prognos {year}-{used:02d}" if used else ""
+        _emit(frame, fmt, unit, decimals, output, title=f"Ekonomi {year}, {fid}, {_unit_title(unit)}{since}")

@@ -310,7 +310,7 @@ def summary_report(budgets, year: int, forvaltning: str | None = None, against: 
         radtyp=pl.lit("drift"),
         namn=pl.when(pl.col("redovisas_som") == "resultat").then(pl.lit("Verksamhetens resultat"))
         .otherwise(pl.lit("Verksamhetens nettokostnader")),
-        budget="budget", utfall="utfall",
+        budget="budget", utfall="utfall", avvikelse="avvikelse",  # same sign as nettokostnad when shown as resultat
         avvikelse_forandring=pl.col("avvikelse_forandring") if month is not None else pl.lit(None, pl.Int64),
         **({prev: pl.col(prev) if prev in op.columns else pl.lit(None, pl.Int64)} if prev else {}),
     )
@@ -329,13 +329,13 @@ def summary_report(budgets, year: int, forvaltning: str | None = None, against: 
         .select(
             radtyp=pl.lit("investeringar"),
             namn=pl.lit(rubrik[0] if len(rubrik) else f"Investeringar, netto ({fid})"),
-            budget="budget", utfall="utfall",
+            budget="budget", utfall="utfall", avvikelse=ex.avvikelse(),
             # (budget − utfall) − (budget − prognos)
             avvikelse_forandring=pl.col("prognos") - pl.col("utfall"),
             **({prev: pl.col("_fg")} if prev else {}),
         )
     )
-    frame = pl.concat([drift, investing], how="vertical_relaxed").with_columns(ex.avvikelse())
+    frame = pl.concat([drift, investing], how="vertical_relaxed")
     columns = ["radtyp", "namn", "utfall", "budget", "avvikelse", *([prev] if prev else []),
                *(["avvikelse_forandring"] if month is not None else [])]
     return frame.select(columns)

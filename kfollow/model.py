@@ -53,7 +53,7 @@ CHANGE_SCHEMA = _ROW_KEY | {"datum": pl.String, "manad": pl.Int8, "d_budget": pl
 COMMENT_SCHEMA = _ROW_KEY | {"manad": pl.Int8, "kommentar": pl.String, "rad": pl.Int32}
 
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
-_SWEDISH_NUMBER = re.compile(r"[+\-−]?\d{1,3}([  \u202f]\d{3})*(,\d+)?|[+\-−]?\d+,\d+")
+_SWEDISH_NUMBER = re.compile(r"[+\-−]?\d{1,3}([ \u00a0\u202f]\d{3})*(,\d+)?|[+\-−]?\d+,\d+")
 _CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")
 _ID = re.compile(r"[A-Za-zÅÄÖåäö0-9][A-Za-zÅÄÖåäö0-9_-]*")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")

@@ -70,14 +70,21 @@ def parse_yaml(raw: bytes, name: str) -> Node:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context_mark and exc.context and "flow" in exc.context and "did not find expected" in (exc.problem or ""):
+            # an unclosed bracket is found where the next thing starts; name the bracket instead
+            bracket = text.splitlines()[exc.context_mark.line][exc.context_mark.column:exc.context_mark.column + 1]
+            closing = {"{": "}", "[": "]"}.get(bracket, "bracket")
+            raise DataError(name, exc.context_mark.line + 1, exc.context_mark.column + 1,
+                            f"invalid YAML: '{bracket}' is not closed; add the matching '{closing}'") from None
         if "\t" in problem or "cannot start any token" in problem:
             line_text = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
             if "\t" in line_text[: mark.column + 1]:
                 problem = "tab character in indentation; indent with spaces"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
         raise DataError(name, mark.line + 1, mark.column + 1, f"invalid YAML: {problem}{context}") from None
-    except yaml.YAMLError as exc:  # ReaderError: control characters
-        raise DataError(name, None, None, f"invalid YAML: {exc}") from None
+    except yaml.reader.ReaderError as exc:  # control characters
+        line, col = _position(text, exc.position)
+        raise DataError(name, line, col, f"control character #x{exc.character:04x} is not allowed in YAML; remove it") from None
 
 
 def _decode(raw: bytes, name: str) -> str:
