@@ -83,7 +83,9 @@ def parse_yaml(raw: bytes, name: str) -> Node:
         context = f" ({exc.context})" if exc.context and exc.problem else ""
         raise DataError(name, mark.line + 1, mark.column + 1, f"invalid YAML: {problem}{context}") from None
     except yaml.reader.ReaderError as exc:  # control characters
-        line, col = _position(text, exc.position)
+        # the C parser counts UTF-8 bytes, not characters
+        index = len(text.encode("utf-8")[: exc.position].decode("utf-8", "ignore"))
+        line, col = _position(text, index)
         raise DataError(name, line, col, f"control character #x{exc.character:04x} is not allowed in YAML; remove it") from None
 
 

@@ -1,0 +1,418 @@
+"""The command line: help for every command, the output formats, units, options and exit codes.
+
+Expected figures are computed here from the amounts in budgets/2024.yaml (read as text, summed as
+decimals), so a test fails if the tool rounds, sums or converts differently.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import BUDGETS, ROOT, csv_rows
+from kfollow.errors import ExitStatus
+
+NBSP = "\u00a0"
+
+
+def _data(year: int) -> dict:
+    with open(BUDGETS / f"{year}.yaml", encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=yaml.BaseLoader)  # every scalar stays text
+
+
+Y2024 = _data(2024)
+KLF = Y2024["forvaltningar"]["KLF"]
+VSS = Y2024["forvaltningar"]["VSS"]
+
+
+def tkr(text: str) -> Decimal:
+    return Decimal(text)
+
+
+def net(part: dict) -> Decimal:
+    return tkr(part["kostnader"]) - tkr(part["intakter"])
+
+
+def budget_changes(fid: str, post: str) -> Decimal:
+    """Sum of the decided budget changes (ombudgeteringar) of a förvaltning's kostnader or intakter."""
+    return sum((tkr(r["belopp"]) for change in Y2024.get("ombudgeteringar", []) for r in change["rader"]
+                if r["forvaltning"] == fid and r["post"] == post), Decimal(0))
+
+
+def adjusted(fid: str, post: str) -> Decimal:
+    """The adjusted (justerad) budget of a förvaltning's kostnader or intakter, tkr: what reports show."""
+    summa = Y2024["forvaltningar"][fid]["summa"]["budget"]
+    return tkr(summa[post]) + budget_changes(fid, post)
+
+
+EKS_BUDGET = tkr(KLF["staber"]["EKS"]["budget"])  # 34775.1 (no budget change concerns EKS)
+EKS_UTFALL = tkr(KLF["staber"]["EKS"]["utfall"])
+SUMMA_BUDGET = sum(adjusted(f, "kostnader") - adjusted(f, "intakter") for f in ("KLF", "VSS"))  # nettokostnad, tkr
+SUMMA_UTFALL = net(KLF["summa"]["utfall"]) + net(VSS["summa"]["utfall"])
+
+
+def shown(value_tkr: Decimal, unit: str, places: int) -> str:
+    """The machine text of an amount: the unit, rounded half away from zero."""
+    factor = {"kr": Decimal(1000), "tkr": Decimal(1), "mnkr": Decimal("0.001")}[unit]
+    return str((value_tkr * factor).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP))
+
+
+def by_key(rows: list[dict], key: str = "stab") -> dict[str, dict]:
+    return {r[key]: r for r in rows}
+
+
+def assert_usage_error(result, *words: str) -> None:
+    assert result.exit_code == ExitStatus.USAGE, (result.exit_code, result.stderr)
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("Error: ") and len(result.stderr.splitlines()) == 1, result.stderr
+    for word in words:
+        assert word in result.stderr, result.stderr
+
+
+# --- help ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["deviation", "compare", "check"])
+def test_help_of_every_command_has_an_example(run, command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.stdout
+    assert f"kfollow {command}" in result.stdout
+    assert result.stderr == ""
+
+
+def test_top_level_help_lists_the_commands(run):
+    result = run("--help")
+    assert result.exit_code == 0
+    for command in ("deviation", "compare", "check"):
+        assert command in result.stdout
+
+
+def test_python_dash_m_kfollow(budgets_dir):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("KFOLLOW_BUDGETS", None)
+    done = subprocess.run([sys.executable, "-m", "kfollow", "--help"], capture_output=True, text=True, env=env,
+                          cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "deviation" in done.stdout and "compare" in done.stdout
+    done = subprocess.run([sys.executable, "-m", "kfollow", "deviation", "-f", "csv", "--stab", "EKS",
+                           "--budgets", str(budgets_dir)], capture_output=True, text=True, env=env, cwd=ROOT,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert by_key(csv_rows(done.stdout))["EKS"]["budget"] == "34.8"
+
+
+# --- formats -------------------------------------------------------------------------------
+
+DEVIATION_KEYS = ["radtyp", "forvaltning", "stab", "namn", "redovisas_som", "budget", "utfall", "avvikelse",
+                  "avvikelse_pct", "andel_pct", "utfall_2023"]
+
+
+def test_json_has_the_documented_keys_and_numbers(run, budgets_dir):
+    result = run("deviation", "-f", "json", "--budgets", budgets_dir)
+    assert result.exit_code == 0, result.stderr
+    records = json.loads(result.stdout)
+    assert all(list(r)[: len(DEVIATION_KEYS)] == DEVIATION_KEYS for r in records)
+    assert all(set(r) <= set(DEVIATION_KEYS) | {"kommentar"} for r in records)
+    eks = next(r for r in records if r["stab"] == "EKS")
+    assert eks["budget"] == float(shown(EKS_BUDGET, "mnkr", 1)) == 34.8
+    assert eks["utfall"] == 25.7 and eks["avvikelse"] == 9.1
+    assert eks["kommentar"].startswith("Överskott 9,1 mnkr")
+    vss = next(r for r in records if r["radtyp"] == "forvaltning")
+    assert (vss["redovisas_som"], vss["budget"], vss["utfall"], vss["avvikelse"]) == ("resultat", 0.0, -9.8, -9.8)
+    assert vss["avvikelse_pct"] is None  # percent of a zero budget is undefined: null, not 0 or NaN
+    summa = records[-1]
+    assert summa["radtyp"] == "summa"
+    assert (summa["budget"], summa["utfall"]) == (float(shown(SUMMA_BUDGET, "mnkr", 1)),
+                                                  float(shown(SUMMA_UTFALL, "mnkr", 1)))
+    assert summa["andel_pct"] == 100.0
+
+
+def test_json_by_verksamhet_keys_codes_as_strings(run, budgets_dir):
+    result = run("deviation", "-f", "json", "--by", "verksamhet", "--forvaltning", "KLF", "--budgets", budgets_dir)
+    records = json.loads(result.stdout)
+    assert list(records[0])[:3] == ["radtyp", "forvaltning", "verksamhet"]
+    assert "stab" not in records[0]
+    assert [r["verksamhet"] for r in records[:3]] == ["100", "130", "215"]
+
+
+def test_compare_json_keys(run, budgets_dir):
+    result = run("compare", "2023", "2024", "-f", "json", "--budgets", budgets_dir)
+    assert result.exit_code == 0, result.stderr
+    records = json.loads(result.stdout)
+    assert list(records[0]) == ["radtyp", "forvaltning", "stab", "namn", "redovisas_som", "utfall_2023", "utfall_2024",
+                                "forandring", "forandring_pct", "andel_2023_pct", "andel_2024_pct"]
+    ks = next(r for r in records if r["stab"] == "KS")
+    assert (ks["utfall_2023"], ks["utfall_2024"], ks["forandring"]) == (25.5, 26.9, 1.5)
+
+
+def test_csv_has_a_header_and_machine_numbers(run, budgets_dir):
+    result = run("deviation", "-f", "csv", "--budgets", budgets_dir)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == ",".join(DEVIATION_KEYS)
+    rows = csv_rows(result.stdout)
+    summa = rows[-1]
+    assert summa["radtyp"] == "summa"
+    assert (summa["budget"], summa["utfall"]) == ("654.0", "641.9")
+    assert "," not in summa["budget"] and NBSP not in result.stdout
+
+
+def test_md_is_a_pipe_table(run, budgets_dir):
+    result = run("deviation", "-f", "md", "--budgets", budgets_dir)
+    assert result.exit_code == 0, result.stderr
+    table = [l for l in result.stdout.splitlines() if l.startswith("|")]
+    assert len(table) == 2 + 12  # header, alignment, 12 rows
+    assert re.fullmatch(r"\|[-:|]+\|", table[1].replace(" ", ""))
+    assert "Budget" in table[0] and "Avvikelse" in table[0]
+    eks = next(l for l in table if "Ekonomistaben" in l)
+    assert [c.strip() for c in eks.strip("|").split("|")][1:4] == ["34,8", "25,7", "9,1"]
+
+
+def test_table_uses_swedish_numbers(run, budgets_dir):
+    result = run("deviation", "--gross", "--budgets", budgets_dir)
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    kostnader_budget = adjusted("KLF", "kostnader") + adjusted("VSS", "kostnader")
+    assert shown(kostnader_budget, "mnkr", 1) == "1337.3"
+    assert f"1{NBSP}337,3" in out
+    summa_lines = [l for l in out.splitlines() if l.startswith("Summa nettokostnad")]
+    assert len(summa_lines) == 1
+    assert summa_lines[0].split()[2:4] == ["654,0", "641,9"]
+    vss = next(l for l in out.splitlines() if l.startswith("Verksamhetsstöd och service"))
+    assert "-9,8" in vss.split()
+    assert "34.8" not in out and "34,8" in out
+
+
+def test_table_title_names_year_view_and_unit(run, budgets_dir):
+    result = run("deviation", "--unit", "tkr", "--budgets", budgets_dir)
+    assert result.stdout.splitlines()[0] == "Resultat 2024 per stab, belopp i tkr"
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json", "md"])
+@pytest.mark.parametrize("command", [("deviation",), ("compare", "2023", "2024")])
+def test_every_format_of_every_report(run, budgets_dir, command, fmt):
+    result = run(*command, "-f", fmt, "--budgets", budgets_dir)
+    assert result.exit_code == 0, result.stderr
+    assert "Kommunstyrelsen" in result.stdout
+    assert result.stderr == ""
+
+
+# --- units and decimals ----------------------------------------------------------------------
+
+
+def test_unit_tkr(run, budgets_dir):
+    result = run("deviation", "--unit", "tkr", "-f", "csv", "--budgets", budgets_dir)
+    rows = csv_rows(result.stdout)
+    eks = by_key(rows)["EKS"]
+    assert (eks["budget"], eks["utfall"], eks["avvikelse"]) == (
+        shown(EKS_BUDGET, "tkr", 0), shown(EKS_UTFALL, "tkr", 0), shown(EKS_BUDGET - EKS_UTFALL, "tkr", 0))
+    assert (eks["budget"], eks["avvikelse"]) == ("34775", "9061")
+    assert (rows[-1]["budget"], rows[-1]["utfall"]) == (shown(SUMMA_BUDGET, "tkr", 0), shown(SUMMA_UTFALL, "tkr", 0))
+
+
+def test_unit_tkr_with_one_decimal_is_the_file_exactly(run, budgets_dir):
+    result = run("deviation", "--unit", "tkr", "--decimals", "1", "-f", "csv", "--budgets", budgets_dir)
+    eks = by_key(csv_rows(result.stdout))["EKS"]
+    assert (eks["budget"], eks["utfall"], eks["avvikelse"]) == ("34775.1", "25714.0", "9061.1")
+
+
+def test_unit_kr_two_decimals(run, budgets_dir):
+    result = run("deviation", "--unit", "kr", "--decimals", "2", "-f", "csv", "--budgets", budgets_dir)
+    assert result.exit_code == 0, result.stderr
+    rows = csv_rows(result.stdout)
+    eks = by_key(rows)["EKS"]
+    assert (eks["budget"], eks["utfall"], eks["avvikelse"]) == ("34775100.00", "25714000.00", "9061100.00")
+    summa = rows[-1]
+    assert (summa["budget"], summa["utfall"], summa["avvikelse"]) == (
+        shown(SUMMA_BUDGET, "kr", 2), shown(SUMMA_UTFALL, "kr", 2), shown(SUMMA_BUDGET - SUMMA_UTFALL, "kr", 2))
+    assert summa["utfall"] == "641882000.00"
+
+
+def test_rounding_is_half_away_from_zero(run, budgets_dir):
+    # Flygtrafik utfall 45070.5 tkr: half away from zero gives 45071 (banker's rounding would give 45070)
+    assert KLF["verksamheter"]["830"]["utfall"] == "45070.5"
+    result = run("deviation", "--by", "verksamhet", "--forvaltning", "KLF", "--unit", "tkr", "-f", "csv",
+                 "--budgets", budgets_dir)
+    assert by_key(csv_rows(result.stdout), "verksamhet")["830"]["utfall"] == "45071"
+
+
+def test_table_in_kr_groups_thousands(run, budgets_dir):
+    result = run("deviation", "--unit", "kr", "--stab", "EKS", "--budgets", budgets_dir)
+    eks = next(l for l in result.stdout.splitlines() if l.startswith("Ekonomistaben"))
+    assert f"34{NBSP}775{NBSP}100" in eks
+
+
+# --- output file and environment -------------------------------------------------------------
+
+
+def test_output_file_infers_csv_and_keeps_stdout_empty(run, budgets_dir, tmp_path):
+    out = tmp_path / "rapport.csv"
+    result = run("deviation", "-o", out, "--budgets", budgets_dir)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    text = out.read_text(encoding="utf-8")
+    assert text == run("deviation", "-f", "csv", "--budgets", budgets_dir).stdout
+    assert by_key(csv_rows(text))["EKS"]["budget"] == "34.8"
+
+
+@pytest.mark.parametrize("suffix, probe", [(".json", json.loads), (".md", lambda t: t.index("|"))])
+def test_output_file_infers_json_and_md(run, budgets_dir, tmp_path, suffix, probe):
+    out = tmp_path / f"rapport{suffix}"
+    result = run("compare", "2023", "2024", "-o", out, "--budgets", budgets_dir)
+    assert result.exit_code == 0 and result.stdout == ""
+    probe(out.read_text(encoding="utf-8"))
+
+
+def test_explicit_format_beats_the_extension(run, budgets_dir, tmp_path):
+    out = tmp_path / "rapport.csv"
+    run("deviation", "-o", out, "-f", "json", "--budgets", budgets_dir)
+    assert json.loads(out.read_text(encoding="utf-8"))[0]["radtyp"] == "rad"
+
+
+def test_output_into_a_missing_folder_is_an_io_error(run, budgets_dir, tmp_path):
+    result = run("deviation", "-o", tmp_path / "nej" / "rapport.csv", "--budgets", budgets_dir)
+    assert result.exit_code == ExitStatus.IO
+    assert result.stderr.startswith("Error: ") and "Traceback" not in result.stderr
+
+
+def test_budgets_from_the_environment(run, budgets_copy, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no ./budgets here: the folder must come from KFOLLOW_BUDGETS
+    path = budgets_copy / "2024.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("namn: Ekonomistaben", "namn: Ekonomistaben (kopia)"),
+                    encoding="utf-8")
+    result = run("deviation", "-f", "csv", env={"KFOLLOW_BUDGETS": str(budgets_copy)})
+    assert result.exit_code == 0, result.stderr
+    assert by_key(csv_rows(result.stdout))["EKS"]["namn"] == "Ekonomistaben (kopia)"
+    assert run("check", env={"KFOLLOW_BUDGETS": str(budgets_copy)}).exit_code == 0
+
+
+def test_budgets_option_beats_the_environment(run, budgets_dir, tmp_path):
+    result = run("deviation", "-f", "csv", "--budgets", budgets_dir, env={"KFOLLOW_BUDGETS": str(tmp_path / "nej")})
+    assert result.exit_code == 0, result.stderr
+
+
+# --- usage errors (exit 2) -------------------------------------------------------------------
+
+
+def test_unknown_year_lists_the_years(run, budgets_dir):
+    result = run("deviation", "--year", "2020", "--budgets", budgets_dir)
+    assert_usage_error(result, "2020", "2023, 2024")
+
+
+def test_unknown_year_in_compare(run, budgets_dir):
+    result = run("compare", "2019", "2024", "--budgets", budgets_dir)
+    assert_usage_error(result, "2019", "2023, 2024")
+
+
+@pytest.mark.parametrize("command", [("deviation",), ("compare", "2023", "2024")])
+def test_unknown_forvaltning(run, budgets_dir, command):
+    result = run(*command, "--forvaltning", "SBN", "--budgets", budgets_dir)
+    assert_usage_error(result, "SBN", "KLF", "VSS")
+
+
+def test_unknown_stab(run, budgets_dir):
+    result = run("deviation", "--stab", "XYZ", "--budgets", budgets_dir)
+    assert_usage_error(result, "XYZ", "EKS")
+
+
+def test_stab_with_by_verksamhet(run, budgets_dir):
+    result = run("deviation", "--stab", "EKS", "--by", "verksamhet", "--budgets", budgets_dir)
+    assert_usage_error(result, "--stab")
+
+
+@pytest.mark.parametrize("args", [("--format", "xlsx"), ("--unit", "Mkr"), ("--decimals", "-1"), ("--by", "enhet")])
+def test_bad_option_values(run, budgets_dir, args):
+    result = run("deviation", *args, "--budgets", budgets_dir)
+    assert result.exit_code == ExitStatus.USAGE
+    assert result.stdout == ""
+
+
+def test_stab_filter_keeps_exact_total(run, budgets_dir):
+    result = run("deviation", "--stab", "EKS", "--stab", "KS", "--unit", "tkr", "--decimals", "1", "-f", "csv",
+                 "--budgets", budgets_dir)
+    rows = csv_rows(result.stdout)
+    assert [r["stab"] for r in rows] == ["KS", "EKS", "Summa"]
+    ks_budget = tkr(KLF["staber"]["KS"]["budget"])
+    assert rows[-1]["budget"] == str(ks_budget + EKS_BUDGET) == "64929.9"
+
+
+# --- I/O errors (exit 4) and check (exit 1) ----------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [("deviation",), ("compare", "2023", "2024"), ("check",)])
+def test_missing_budgets_dir(run, tmp_path, command):
+    missing = tmp_path / "finns-inte"
+    result = run(*command, "--budgets", missing)
+    assert result.exit_code == ExitStatus.IO, (result.exit_code, result.stderr)
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [result.stderr.splitlines()[0]]
+    assert result.stderr.startswith(f"Error: {missing}")
+
+
+def test_empty_budgets_dir(run, tmp_path):
+    result = run("deviation", "--budgets", tmp_path)
+    assert result.exit_code == ExitStatus.IO
+    assert "Error: " in result.stderr
+
+
+def test_check_of_the_bundled_budgets_passes(run, budgets_dir):
+    result = run("check", "--budgets", budgets_dir)
+    assert result.exit_code == 0
+    assert f"0 error(s), 1 warning(s)" in result.stderr
+
+
+def _unreconciled(budgets_copy: Path) -> tuple[Path, str]:
+    path = budgets_copy / "2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("        utfall: 25714.0\n") == 1
+    path.write_text(text.replace("        utfall: 25714.0\n", "        utfall: 25914.0\n"), encoding="utf-8")
+    return path, text
+
+
+def test_check_finds_totals_that_do_not_reconcile(run, budgets_copy):
+    path, text = _unreconciled(budgets_copy)
+    result = run("check", "--budgets", budgets_copy)
+    assert result.exit_code == ExitStatus.CHECK_FAILED, result.stdout + result.stderr
+    fel = [l for l in result.stdout.splitlines() if ": fel: " in l]
+    assert len(fel) == 1, result.stdout
+    match = re.match(rf"{re.escape(str(path))}:(\d+): fel: (.*)$", fel[0])
+    assert match, fel[0]
+    lines = text.splitlines()
+    staber_start = next(i for i, l in enumerate(lines, 1) if l.strip() == "staber:")
+    verksamheter_start = next(i for i, l in enumerate(lines, 1) if l.strip() == "verksamheter:" and l.startswith("    "))
+    assert staber_start < int(match[1]) < verksamheter_start  # a line in KLF's staber
+    message = match[2]
+    assert "KLF 2024" in message and "utfall" in message
+    assert "gap -200 tkr" in message  # summa − staber = 25714.0 − 25914.0
+    assert "632 074,9 tkr" in message  # the förvaltning's summa, exact
+    assert "1 error(s)" in result.stderr
+
+
+def test_check_csv_and_json(run, budgets_copy):
+    path, _ = _unreconciled(budgets_copy)
+    result = run("check", "-f", "json", "--budgets", budgets_copy)
+    assert result.exit_code == ExitStatus.CHECK_FAILED
+    findings = json.loads(result.stdout)
+    assert {f["niva"] for f in findings} == {"fel", "varning"}
+    fel = next(f for f in findings if f["niva"] == "fel")
+    assert fel["fil"] == str(path) and isinstance(fel["rad"], int)
+    result = run("check", "-f", "csv", "--budgets", budgets_copy)
+    assert [r["niva"] for r in csv_rows(result.stdout)].count("fel") == 1
+
+
+def test_deviation_shows_the_unreconciled_gap_as_a_row(run, budgets_copy):
+    _unreconciled(budgets_copy)
+    result = run("deviation", "--forvaltning", "KLF", "--unit", "tkr", "--decimals", "1", "-f", "csv",
+                 "--budgets", budgets_copy)
+    assert result.exit_code == 0, result.stderr
+    gap = next(r for r in csv_rows(result.stdout) if r["radtyp"] == "differens")
+    assert (gap["budget"], gap["utfall"], gap["avvikelse"]) == ("0.0", "-200.0", "200.0")
