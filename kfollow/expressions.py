@@ -47,7 +47,7 @@ def share(col: str, total: pl.Expr, alias: str = "andel_pct") -> pl.Expr:
     """Share of `total` in percent (nettokostnad, exact amounts); null where the total is 0 or null."""
     return (
         pl.when(total != 0)
-        .then(100 * pl.col(col).cast(pl.Float64) / total.cast(pl.Float64))
+        .then(100 * (pl.col(col).cast(pl.Float64) / total.cast(pl.Float64)))  # a row equal to the total: 100.0
         .otherwise(None)
         .alias(alias)
     )

@@ -143,6 +143,25 @@ def _presentation(budgets: Budgets, year: int, fids: list[str]) -> pl.Expr:
     return pl.when(_sign(budgets, year, fids) == -1).then(pl.lit("resultat")).otherwise(pl.lit("nettokostnad")).alias("redovisas_som")
 
 
+def _align(new: pl.DataFrame, old: pl.DataFrame, fids: list[str]) -> pl.DataFrame:
+    """Outer-join two view frames row by row (radtyp, förvaltning, key), in the order of `fids`.
+
+    A row of only one year keeps its place; `old`'s columns other than the key and the
+    placement (namn, block, pos) must not clash with `new`'s.
+    """
+    def placed(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.with_columns(block=pl.when(pl.col("radtyp") == "summa").then(len(fids) + 1).otherwise(_ordered(fids)))
+
+    return (
+        placed(new).join(placed(old), on=["radtyp", "forvaltning", "nyckel"], how="full", coalesce=True,
+                         nulls_equal=True, suffix="_old")
+        .with_columns(namn=pl.coalesce("namn", "namn_old"), block=pl.coalesce("block", "block_old"),
+                      pos=pl.coalesce("pos", "pos_old"))
+        .drop("namn_old", "block_old", "pos_old")
+        .sort("block", "pos")
+    )
+
+
 def _gross_lines(frame: pl.DataFrame, extra_years: dict[str, str]) -> pl.DataFrame:
     """Interleave `varav kostnader` / `varav intäkter` lines after each row with gross amounts."""
     lines = [frame.with_columns(sub=pl.lit(0))]
@@ -196,17 +215,9 @@ def deviation_report(budgets: Budgets, year: int, by: By = By.stab, forvaltning:
             amounts_cols.append(prev_col)
             prev = view_frame(budgets, prev_year, by, prev_fids, staber,
                               resolve(budgets, prev_year, period, strict=False))
-            p = prev.select("radtyp", "forvaltning", "nyckel", "namn", "block", "pos",
-                            pl.col("utfall").alias(prev_col),
-                            *(pl.col(f"utfall_{g}").alias(f"{prev_col}_{g}") for g in ("kostnader", "intakter")))
-            p = p.with_columns(block=pl.when(pl.col("radtyp") == "summa").then(len(fids) + 1)
-                               .otherwise(_ordered(fids)))
-            cur = cur.join(p, on=["radtyp", "forvaltning", "nyckel"], how="full", coalesce=True, nulls_equal=True,
-                           suffix="_prev")
-            cur = cur.with_columns(
-                namn=pl.coalesce("namn", "namn_prev"), block=pl.coalesce("block", "block_prev"),
-                pos=pl.coalesce("pos", "pos_prev"),
-            ).drop("namn_prev", "block_prev", "pos_prev").sort("block", "pos")
+            cur = _align(cur, prev.select(
+                "radtyp", "forvaltning", "nyckel", "namn", "block", "pos", pl.col("utfall").alias(prev_col),
+                *(pl.col(f"utfall_{g}").alias(f"{prev_col}_{g}") for g in ("kostnader", "intakter"))), fids)
     total_utfall = pl.col("utfall").filter(pl.col("radtyp") == "summa").first()
     frame = cur.with_columns(ex.avvikelse(), ex.share("utfall", total_utfall))
     frame = frame.with_columns(ex.percent_of("avvikelse", "budget", "avvikelse_pct"))
@@ -257,15 +268,8 @@ def compare_report(budgets: Budgets, base_year: int, year: int, by: By = By.stab
             ex.presented("utfall", _sign(budgets, y, ids))).rename({"utfall": col})
         frames.append(v.select("radtyp", "forvaltning", "nyckel", "namn", "block", "pos", col, share_col))
     all_fids = fids + [f for f in base_fids if f not in fids]
-    old, new = (f.with_columns(block=pl.when(pl.col("radtyp") == "summa").then(len(all_fids) + 1)
-                               .otherwise(_ordered(all_fids))) for f in frames)
-    if base_year == year:
-        frame = new.with_columns(pl.col(b).alias(a), pl.col(ub).alias(ua)) if a != b else new
-    else:
-        frame = new.join(old, on=["radtyp", "forvaltning", "nyckel"], how="full", coalesce=True, nulls_equal=True,
-                         suffix="_base").with_columns(
-            namn=pl.coalesce("namn", "namn_base"), block=pl.coalesce("block", "block_base"),
-            pos=pl.coalesce("pos", "pos_base")).drop("namn_base", "block_base", "pos_base")
+    old, new = frames
+    frame = new if base_year == year else _align(new, old, all_fids)
     frame = frame.with_columns((pl.col(b) - pl.col(a)).alias("forandring"), ex.change_percent(b, a))
     frame = frame.with_columns(_presentation(budgets, year, all_fids))
     key = by.value
