@@ -17,6 +17,9 @@ _LAZY = {
     "deviation_report": "kfollow.reports",
     "compare_report": "kfollow.reports",
     "check_report": "kfollow.checks",
+    "investments_report": "kfollow.investments",
+    "summary_report": "kfollow.investments",
+    "budget_changes_report": "kfollow.reports",
 }
 __all__ = [*_LAZY, "__version__"]
 

@@ -17,6 +17,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help text: no boxes, no colour
 )
 
 BudgetsDir = Annotated[Optional[Path], typer.Option(
@@ -119,6 +120,7 @@ def deviation(
 ):
     """Budget against utfall: avvikelse (budget − utfall, positive = överskott), %, andel, föregående år.
 
+    \b
     Examples:
       kfollow deviation --year 2024 --by verksamhet --forvaltning KLF --format csv
       kfollow deviation --period 2024-08 --comments --fail-over 3%
@@ -227,6 +229,7 @@ def check(
     warnings, 1 when a total does not reconcile or a comment is missing, 3 when a file cannot be
     read as a budget.
 
+    \b
     Examples:
       kfollow check
       kfollow check --period 2024-08 --require-comment-over 5%

@@ -17,7 +17,7 @@ class Status(str, Enum):
     fardigstalld = "färdigställd"
 
 
-YearOpt = Annotated[Optional[int], typer.Option("--year", "-y", help="Budget year. [default: the latest year]")]
+YearOpt = Annotated[Optional[int], typer.Option("--year", "-y", help="Budget year. Default: the latest year.")]
 
 
 @app.command()
@@ -34,9 +34,11 @@ def investments(
 ):
     """Investment projects: beslutad budget against ack. utfall, the year's budget against utfall, with sums.
 
-    Färdigställda projects, then pågående, each with its sum, then Summa investeringar. Deviations are
-    budget − utfall (positive = under budget).
+    Färdigställda projects, then pågående, each with its sum, then Summa investeringar.
 
+    Deviations are budget − utfall: positive = under budget.
+
+    \b
     Examples:
       kfollow investments --year 2024
       kfollow investments --year 2024 --status pågående --forvaltning KLF --format csv
@@ -55,10 +57,10 @@ def investments(
 def summary(
     year: YearOpt = None,
     forvaltning: Annotated[Optional[str], typer.Option(
-        "--forvaltning", help="The förvaltning, e.g. KLF. [default: the first of the year file]")] = None,
+        "--forvaltning", help="The förvaltning, e.g. KLF. Default: the first of the year file.")] = None,
     against: Annotated[Optional[str], typer.Option(
         "--against", metavar="YYYY-MM", help="Compare the deviations with the forecasts made up to this month. "
-        "[default: the latest forecast month of the year]")] = None,
+        "Default: the latest forecast month of the year.")] = None,
     budgets: BudgetsDir = None,
     fmt: FormatOpt = None,
     unit: UnitOpt = Unit.mnkr,
@@ -67,9 +69,11 @@ def summary(
 ):
     """The annual report's opening table: verksamhetens nettokostnader and nettoinvesteringar of one förvaltning.
 
-    Utfall, budget, avvikelse (budget − utfall, positive = under budget), the previous year's utfall, and
-    how far the deviation moved since a forecast (positive = the year ended better than forecast).
+    Utfall, budget, avvikelse (budget − utfall, positive = under budget) and the previous year's utfall.
 
+    Förändring avvikelse: how far the deviation moved since a forecast (positive = better than forecast).
+
+    \b
     Examples:
       kfollow summary --year 2024
       kfollow summary --year 2024 --forvaltning KLF --against 2024-08 --format csv

@@ -121,7 +121,11 @@ def _reader(parser, body, what: str):
 
 def _project(parser, pid: str, knode, body) -> dict:
     what = f"project {pid}"
-    body = parser.mapping(body, what, PROJECT_KEYS, PROJECT_REQUIRED)
+    body = parser.mapping(body, what, PROJECT_KEYS)
+    missing = [k for k in PROJECT_REQUIRED if k not in body.items]
+    if missing:  # named at the project's id: the line a reader looks for
+        raise parser.error(knode, f"{what} lacks {', '.join(repr(k) for k in missing)}; add "
+                                  f"{'it' if len(missing) == 1 else 'them'}")
     fnode = body.items["forvaltning"][1]
     fid = parser.text(fnode, f"forvaltning of {what}")
     _known_forvaltning(parser, fnode, fid, what)
@@ -365,8 +369,8 @@ def reconcile_investments(budgets) -> list[dict]:
     - ack. utfall never decreases from one year of a project to the next (fel), and a year's
       ack_utfall_tidigare is the previous year's ack. utfall (varning when it differs otherwise);
     - a project färdigställd in a year has no utfall in a later year (fel);
-    - varav_overfort equals the previous year's unspent budget − utfall where both years have the
-      project: fel when more is carried than was left, varning when less.
+    - varav_overfort equals the previous year's unspent budget − utfall (0 if overspent) where both
+      years have the project: fel when more is carried than was left, varning when less.
     """
     units = {ar: info.enhet for ar, info in budgets.years.items()}
     inv = budgets.investments
@@ -411,10 +415,11 @@ def reconcile_investments(budgets) -> list[dict]:
                       f"was färdigställd in {r['done']} ({done['fil']}:{done['rad']}); book it on a new project or "
                       f"correct the status")
     carried = paired.filter((pl.col("fg_ar") == pl.col("ar") - 1) & pl.col("varav_overfort").is_not_null()).with_columns(
-        unspent=ex.avvikelse("fg_budget", "fg_utfall"))
+        # an overspent year leaves nothing unspent (whether the overspending is deducted is a decision)
+        unspent=pl.max_horizontal(ex.avvikelse("fg_budget", "fg_utfall"), pl.lit(0, pl.Int64)))
     for r in carried.filter(pl.col("varav_overfort") != pl.col("unspent")).iter_rows(named=True):
         u = units[r["ar"]]
-        too_much = r["varav_overfort"] > max(r["unspent"], 0)
+        too_much = r["varav_overfort"] > r["unspent"]
         add(r, "fel" if too_much else "varning",
             f"project {r['projekt']} {r['ar']}: varav_overfort {_show(r['varav_overfort'], u)} but {r['fg_ar']} left "
             f"{_show(r['unspent'], u)} unspent (budget − utfall, {r['fg_fil']}:{r['fg_rad']})"

@@ -81,7 +81,10 @@ def assert_usage_error(result, *words: str) -> None:
 # --- help ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", ["deviation", "compare", "check"])
+COMMANDS = ["deviation", "compare", "check", "changes", "investments", "summary"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_help_of_every_command_has_an_example(run, command):
     result = run(command, "--help")
     assert result.exit_code == 0
@@ -93,7 +96,7 @@ def test_help_of_every_command_has_an_example(run, command):
 def test_top_level_help_lists_the_commands(run):
     result = run("--help")
     assert result.exit_code == 0
-    for command in ("deviation", "compare", "check"):
+    for command in COMMANDS:
         assert command in result.stdout
 
 

@@ -1,0 +1,468 @@
+"""Investments: the `investeringar` section, `kfollow investments`, `kfollow summary` and the check rules.
+
+The golden tests compare the CLI's CSV with the seed's tables (tests/reference/) digit for digit;
+the rule tests break a copy of the bundled budgets (`budgets_copy`) one way each.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from conftest import BUDGETS, csv_rows, reference
+from kfollow.errors import DataError, ExitStatus, UsageError
+from kfollow.investments import investments_report, summary_report
+from kfollow.model import load_budgets
+
+INVESTMENTS = reference("ks2024-investeringar.csv")
+SUMMARY = reference("ks2024-ekonomi-sammandrag.csv")
+MONEY = ["beslutad_budget", "ack_utfall", "budgetavvikelse_ack", "budget", "varav_overfort", "utfall", "avvikelse"]
+
+
+def _csv(run, *args) -> list[dict]:
+    result = run(*args, "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    return csv_rows(result.stdout)
+
+
+def _by_name(rows: list[dict]) -> dict[str, dict]:
+    return {r["namn"]: r for r in rows}
+
+
+# --- golden: the seed's tables ---------------------------------------------------------------
+
+
+def test_investments_reproduce_every_row_and_all_three_sums(run, budgets_dir):
+    rows = _csv(run, "investments", "--year", "2024", "--budgets", budgets_dir)
+    assert [r["namn"] for r in rows] == [r["projekt"] for r in INVESTMENTS]  # the seed's order
+    kinds = {"projekt": "rad", "summa": "delsumma"}
+    for want, mine in zip(INVESTMENTS, rows):
+        assert (mine["beslutad_budget"], mine["ack_utfall"], mine["budgetavvikelse_ack"],
+                mine["budget"], mine["utfall"], mine["avvikelse"]) == (
+            want["beslutad_budget"], want["ack_utfall"], want["budgetavvikelse_ack"],
+            want["budget_2024"], want["utfall_2024"], want["budgetavvikelse_2024"]), want["projekt"]
+        if want["status"] == "alla":
+            assert (mine["radtyp"], mine["status"]) == ("summa", "")
+        else:
+            assert (mine["radtyp"], mine["status"]) == (kinds[want["typ"]], want["status"])
+    assert [r["radtyp"] for r in rows].count("delsumma") == 2
+    assert rows[-1]["namn"] == "Summa investeringar"
+
+
+def test_carried_over_budget_is_the_seeds_157_2(run, budgets_dir):
+    """112,9 simhallen + 43,5 civil beredskap + 0,8 kontorslokaler, as the analysis text says."""
+    got = _by_name(_csv(run, "investments", "--budgets", budgets_dir))
+    assert got["KS simhallen"]["varav_overfort"] == "112.9"
+    assert got["Civil beredskap"]["varav_overfort"] == "43.5"
+    assert got["Kommunstyrelsen varav KLF"]["varav_overfort"] == "0.8"
+    assert got["Summa investeringar"]["varav_overfort"] == "157.2"
+
+
+def test_summary_reproduces_the_ekonomi_table(run, budgets_dir):
+    rows = _csv(run, "summary", "--year", "2024", "--budgets", budgets_dir)
+    assert [r["namn"] for r in rows] == [r["rad"] for r in SUMMARY]
+    for want, mine in zip(SUMMARY, rows):
+        assert (mine["utfall"], mine["budget"], mine["avvikelse"], mine["utfall_2023"],
+                mine["avvikelse_forandring"]) == (
+            want["bokslut_2024"], want["budget_2024"], want["avvikelse"], want["bokslut_2023"],
+            want["avvikelse_jfr_delarsrapport_augusti_2024"]), want["rad"]
+
+
+def test_summary_operating_row_moved_13_9_since_august(run, budgets_dir):
+    rows = _csv(run, "summary", "--year", "2024", "--forvaltning", "KLF", "--against", "2024-08",
+                "--budgets", budgets_dir)
+    drift = next(r for r in rows if r["radtyp"] == "drift")
+    assert drift["avvikelse_forandring"] == "13.9"
+
+
+def test_summary_investment_row_moved_134_5_since_august(run, budgets_dir):
+    rows = _csv(run, "summary", "--against", "prognos:2024-08", "--budgets", budgets_dir)
+    investing = next(r for r in rows if r["radtyp"] == "investeringar")
+    assert (investing["avvikelse"], investing["avvikelse_forandring"]) == ("158.4", "134.5")
+
+
+def test_summary_investments_are_klf_projects_and_agree_with_the_investments_command(run, budgets_dir):
+    klf = _by_name(_csv(run, "investments", "--forvaltning", "KLF", "--budgets", budgets_dir))["Summa investeringar"]
+    investing = _csv(run, "summary", "--budgets", budgets_dir)[1]
+    assert (klf["utfall"], klf["budget"], klf["avvikelse"]) == (
+        investing["utfall"], investing["budget"], investing["avvikelse"]) == ("245.5", "403.9", "158.4")
+
+
+def test_summary_title_names_the_forecast_month(run, budgets_dir):
+    result = run("summary", "--budgets", budgets_dir)
+    assert result.stdout.splitlines()[0] == "Ekonomi 2024, KLF, belopp i mnkr; avvikelse jämfört med prognos 2024-08"
+    assert "Investeringar, netto (KS, KLF)" in result.stdout and "134,5" in result.stdout
+
+
+def test_summary_of_2023_has_the_declared_investment_total(run, budgets_dir):
+    rows = _csv(run, "summary", "--year", "2023", "--budgets", budgets_dir)
+    assert "avvikelse_forandring" not in rows[0]  # no forecasts in 2023
+    investing = next(r for r in rows if r["radtyp"] == "investeringar")
+    assert (investing["utfall"], investing["budget"]) == ("55.8", "")
+
+
+def test_summary_of_a_resultat_forvaltning_keeps_the_deviation_sign(run, budgets_dir):
+    rows = _by_name(_csv(run, "summary", "--forvaltning", "VSS", "--budgets", budgets_dir))
+    assert (rows["Verksamhetens resultat"]["utfall"], rows["Verksamhetens resultat"]["avvikelse"]) == ("-9.8", "-9.8")
+    assert (rows["Investeringar, netto (VSS)"]["utfall"], rows["Investeringar, netto (VSS)"]["avvikelse"]) == (
+        "69.4", "-1.6")
+
+
+# --- options and formats -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status, names", [
+    ("pågående", ["Civil beredskap", "Summa pågående projekt"]),
+    ("färdigställd", ["Kommunstyrelsen varav KLF", "Kommunstyrelsen varav VSS", "KS simhallen",
+                      "KS strategiska markköp", "KS egna lokaler", "KS aktier, Södra skogsäg.",
+                      "Summa färdigställda projekt"]),
+])
+def test_status_filter(run, budgets_dir, status, names):
+    rows = _csv(run, "investments", "--status", status, "--budgets", budgets_dir)
+    assert [r["namn"] for r in rows] == names
+
+
+def test_forvaltning_filter_sums_only_its_projects(run, budgets_dir):
+    rows = _csv(run, "investments", "--forvaltning", "VSS", "--budgets", budgets_dir)
+    assert [r["namn"] for r in rows] == ["Kommunstyrelsen varav VSS", "Summa färdigställda projekt", "Summa investeringar"]
+    assert rows[-1]["utfall"] == "69.4"
+
+
+def test_table_shows_labels_and_swedish_numbers(run, budgets_dir):
+    result = run("investments", "--budgets", budgets_dir)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Investeringar 2024, belopp i mnkr"
+    assert lines[2].split()[:2] == ["Projekt", "Status"]
+    assert "strategiska-markkop" not in result.stdout  # the project id is for machines
+    total = next(l for l in lines if l.startswith("Summa investeringar"))
+    assert "1\u00a0349,3" in total and "156,8" in total
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json", "md"])
+@pytest.mark.parametrize("command", ["investments", "summary"])
+def test_every_format(run, budgets_dir, command, fmt):
+    result = run(command, "-f", fmt, "--budgets", budgets_dir)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert "Investeringar" in result.stdout or "investeringar" in result.stdout
+
+
+def test_json_numbers_and_keys(run, budgets_dir):
+    import json
+
+    result = run("investments", "-f", "json", "--budgets", budgets_dir)
+    records = json.loads(result.stdout)
+    simhallen = next(r for r in records if r["projekt"] == "simhallen")
+    assert list(simhallen) == ["radtyp", "projekt", "namn", "status", "forvaltning", *MONEY, "kommentar"]
+    assert simhallen["beslutad_budget"] == 990.5 and simhallen["budgetavvikelse_ack"] == 52.1
+    assert "tvist" in simhallen["kommentar"]
+
+
+def test_unit_tkr_shows_the_file_amounts(run, budgets_dir):
+    rows = _by_name(_csv(run, "investments", "--unit", "tkr", "--decimals", "1", "--budgets", budgets_dir))
+    assert (rows["KS simhallen"]["ack_utfall"], rows["KS simhallen"]["utfall"]) == ("938394.7", "60790.1")
+
+
+def test_output_file(run, budgets_dir, tmp_path):
+    out = tmp_path / "sammandrag.csv"
+    result = run("summary", "--budgets", budgets_dir, "-o", out)
+    assert result.exit_code == 0 and result.stdout == ""
+    assert out.read_text(encoding="utf-8").startswith("radtyp,namn,utfall,budget,avvikelse,utfall_2023,")
+
+
+@pytest.mark.parametrize("args, words", [
+    (("investments", "--year", "2031"), ("2031", "2023, 2024")),
+    (("summary", "--year", "2031"), ("2031",)),
+    (("investments", "--forvaltning", "KLX"), ("KLX", "KLF, VSS")),
+    (("summary", "--forvaltning", "KLX"), ("KLX", "KLF, VSS")),
+    (("investments", "--year", "2023"), ("no investment projects", "2023.yaml")),
+    (("summary", "--against", "2024-05"), ("2024-05", "2024-08")),
+    (("summary", "--against", "2023-08"), ("2023-08", "2024")),
+    (("summary", "--against", "augusti"), ("augusti", "YYYY-MM")),
+    (("summary", "--forvaltning", "VSS", "--against", "2024-08"), ("VSS", "none")),
+])
+def test_usage_errors_exit_2_with_one_line(run, budgets_dir, args, words):
+    result = run(*args, "--budgets", budgets_dir)
+    assert result.exit_code == ExitStatus.USAGE, (result.exit_code, result.stdout, result.stderr)
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error: ") and len(result.stderr.splitlines()) == 1, result.stderr
+    for word in words:
+        assert word in result.stderr, result.stderr
+
+
+def test_bad_status_is_refused_by_the_option(run, budgets_dir):
+    result = run("investments", "--status", "avslutad", "--budgets", budgets_dir)
+    assert result.exit_code == ExitStatus.USAGE
+    assert "avslutad" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["investments", "summary"])
+def test_help_has_an_example(run, command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert f"kfollow {command}" in result.stdout
+
+
+# --- library: exact money ------------------------------------------------------------------
+
+
+def test_report_money_is_int64_ore_and_exact():
+    budgets = load_budgets(BUDGETS)
+    frame = investments_report(budgets, 2024)
+    for col in MONEY:
+        assert frame.schema[col] == pl.Int64, col
+    simhallen = frame.filter(pl.col("projekt") == "simhallen").row(0, named=True)
+    assert simhallen["ack_utfall"] == 93_839_470_000  # 877 604,6 + 60 790,1 tkr, in öre
+    assert simhallen["budgetavvikelse_ack"] == simhallen["beslutad_budget"] - simhallen["ack_utfall"]
+    assert frame.filter(pl.col("radtyp") == "rad")["utfall"].sum() == frame.filter(pl.col("radtyp") == "summa")["utfall"][0]
+
+
+def test_summary_report_frame():
+    budgets = load_budgets(BUDGETS)
+    frame = summary_report(budgets, 2024)  # default förvaltning and forecast month
+    assert frame["radtyp"].to_list() == ["drift", "investeringar"]
+    assert all(frame.schema[c] == pl.Int64 for c in frame.columns[2:])
+    investing = frame.row(1, named=True)
+    # the forecast implied 23,9 (403,9 − 380,0); the year ended 158,4: a move of 134,5
+    assert investing["avvikelse"] - investing["avvikelse_forandring"] == 2_387_520_000
+    with pytest.raises(UsageError):
+        summary_report(budgets, 2024, forvaltning="KLX")
+
+
+def test_beraknad_totalutgift_adds_the_forecast_columns(run, budgets_copy):
+    path = budgets_copy / "2024.yaml"
+    _replace(path, "      utfall: 10213.8\n", "      utfall: 10213.8\n      beraknad_totalutgift: 112000.0\n")
+    rows = _by_name(_csv(run, "investments", "--budgets", budgets_copy))
+    assert (rows["Civil beredskap"]["beraknad_totalutgift"], rows["Civil beredskap"]["avvikelse_totalutgift"]) == (
+        "112.0", "-3.5")
+    assert rows["Summa pågående projekt"]["beraknad_totalutgift"] == "112.0"
+    # the other projects have no forecast: a sum over them would mislead, so it is empty
+    assert (rows["KS simhallen"]["beraknad_totalutgift"], rows["Summa investeringar"]["beraknad_totalutgift"]) == ("", "")
+    plain = _csv(run, "investments", "--status", "färdigställd", "--budgets", budgets_copy)
+    assert "beraknad_totalutgift" not in plain[0]
+
+
+# --- check: the investment rules -------------------------------------------------------------
+
+
+def _replace(path: Path, old: str, new: str) -> str:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
+def _set_investments_2023(budgets_copy: Path, section: str) -> str:
+    """Replace the investeringar section of the copy's 2023.yaml (it is the file's last section)."""
+    path = budgets_copy / "2023.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text[: text.index("\ninvesteringar:")] + "\ninvesteringar:\n" + section
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
+def _simhallen_2023(budget: str = "200000.0", utfall: str = "87092.6", status: str = "pågående",
+                    tidigare: str = "790512.0") -> str:
+    """Simhallen in 2023, by default consistent with 2024: ack. utfall 877 604,6, unspent 112 907,4."""
+    return f"""\
+  projekt:
+    simhallen:
+      namn: KS simhallen
+      forvaltning: KLF
+      status: {status}
+      beslutad_budget: 990512.0
+      ack_utfall_tidigare: {tidigare}
+      budget: {budget}
+      utfall: {utfall}
+"""
+
+
+def _check(run, budgets_copy) -> tuple[int, list[tuple[str, int, str, str]], str]:
+    result = run("check", "--budgets", budgets_copy)
+    findings = []
+    for line in result.stdout.splitlines():
+        m = re.match(r"(.+?):(\d+): (fel|varning): (.*)$", line)
+        assert m, line
+        findings.append((m[1], int(m[2]), m[3], m[4]))
+    return result.exit_code, [f for f in findings if "503,2" not in f[3]], result.stderr  # minus the 2023 stab gap
+
+
+def _line(path: Path, needle: str, after: str | None = None) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, l in enumerate(lines) if after in l) if after else 0
+    return next(i for i, l in enumerate(lines[start:], start + 1) if needle in l)
+
+
+def test_bundled_investments_pass_the_check(run, budgets_dir):
+    code, findings, _ = _check(run, budgets_dir)
+    assert code == 0 and findings == []
+
+
+def test_a_project_in_both_years_that_is_consistent_passes(run, budgets_copy):
+    _set_investments_2023(budgets_copy, _simhallen_2023())
+    code, findings, _ = _check(run, budgets_copy)
+    assert (code, findings) == (0, [])
+
+
+def test_declared_total_must_equal_the_projects(run, budgets_copy):
+    path = budgets_copy / "2024.yaml"
+    _replace(path, "      rubrik: Investeringar, netto (KS, KLF)\n",
+             "      rubrik: Investeringar, netto (KS, KLF)\n      utfall: 245000.0\n")
+    code, findings, _ = _check(run, budgets_copy)
+    assert code == ExitStatus.CHECK_FAILED
+    assert len(findings) == 1
+    fil, line, niva, message = findings[0]
+    assert (fil, line, niva) == (str(path), _line(path, "KLF:", after="investeringar:"), "fel")
+    assert "245 000 tkr" in message and "245 482,1 tkr" in message and "gap -482,1 tkr" in message
+
+
+def test_declared_total_equal_to_the_projects_passes(run, budgets_copy):
+    _replace(budgets_copy / "2024.yaml", "      rubrik: Investeringar, netto (KS, KLF)\n",
+             "      rubrik: Investeringar, netto (KS, KLF)\n      budget: 403861.2\n      utfall: 245482.1\n")
+    code, findings, _ = _check(run, budgets_copy)
+    assert (code, findings) == (0, [])
+
+
+def test_carried_over_cannot_exceed_the_years_budget(run, budgets_copy):
+    path = budgets_copy / "2024.yaml"
+    _replace(path, "      varav_overfort: 804.3\n", "      varav_overfort: 2804.3\n")
+    code, findings, _ = _check(run, budgets_copy)
+    assert code == ExitStatus.CHECK_FAILED
+    assert [(f[1], f[2]) for f in findings] == [(_line(path, "klf-kontorslokaler:"), "fel")]
+    assert "varav_overfort" in findings[0][3] and "2 487,6 tkr" in findings[0][3]
+
+
+def test_accumulated_outcome_never_decreases(run, budgets_copy):
+    # 2023 ends at 950 000 tkr since the start, 2024 at 938 394,7
+    _set_investments_2023(budgets_copy, _simhallen_2023(tidigare="862907.4"))
+    code, findings, _ = _check(run, budgets_copy)
+    path = budgets_copy / "2024.yaml"
+    assert code == ExitStatus.CHECK_FAILED
+    fel = [f for f in findings if f[2] == "fel"]
+    assert len(fel) == 1
+    assert (fel[0][0], fel[0][1]) == (str(path), _line(path, "simhallen:", after="projekt:"))
+    assert "never decreases" in fel[0][3] and "938 394,7 tkr" in fel[0][3] and "950 000 tkr" in fel[0][3]
+    assert f"{budgets_copy / '2023.yaml'}:" in fel[0][3]
+
+
+def test_opening_balance_that_differs_from_last_years_is_a_warning(run, budgets_copy):
+    _set_investments_2023(budgets_copy, _simhallen_2023(tidigare="780512.0"))  # ends at 867 604,6, not 877 604,6
+    code, findings, _ = _check(run, budgets_copy)
+    assert code == 0
+    assert [(f[2], "ack_utfall_tidigare" in f[3], "867 604,6 tkr" in f[3]) for f in findings] == [("varning", True, True)]
+
+
+def test_a_completed_project_has_no_later_outcome(run, budgets_copy):
+    # simhallen färdigställd already in 2023, yet 60 790,1 tkr booked on it in 2024
+    _set_investments_2023(budgets_copy, _simhallen_2023(status="färdigställd"))
+    code, findings, _ = _check(run, budgets_copy)
+    path = budgets_copy / "2024.yaml"
+    assert code == ExitStatus.CHECK_FAILED
+    assert [(f[0], f[1], f[2]) for f in findings] == [(str(path), _line(path, "simhallen:", after="projekt:"), "fel")]
+    assert "färdigställd in 2023" in findings[0][3] and "60 790,1 tkr" in findings[0][3]
+
+
+def test_a_completed_project_may_appear_later_without_outcome(run, budgets_copy):
+    _set_investments_2023(budgets_copy, _simhallen_2023(status="färdigställd"))
+    _replace(budgets_copy / "2024.yaml", "      utfall: 60790.1\n", "      utfall: 0\n")
+    code, findings, _ = _check(run, budgets_copy)
+    assert not [f for f in findings if "färdigställd in" in f[3]]
+
+
+@pytest.mark.parametrize("budget_2023, niva, words", [
+    ("187092.6", "fel", ("100 000 tkr", "more is carried over")),  # 2023 left 100 000, 112 907,4 carried
+    ("212907.4", "varning", ("125 814,8 tkr", "less is carried over")),  # 2023 left 125 814,8
+    ("77092.6", "fel", ("0 tkr", "more is carried over")),  # 2023 overspent by 10 000: nothing left
+])
+def test_carried_over_budget_matches_last_years_unspent(run, budgets_copy, budget_2023, niva, words):
+    _set_investments_2023(budgets_copy, _simhallen_2023(budget=budget_2023))
+    code, findings, _ = _check(run, budgets_copy)
+    path = budgets_copy / "2024.yaml"
+    assert code == (ExitStatus.CHECK_FAILED if niva == "fel" else 0)
+    assert [(f[0], f[1], f[2]) for f in findings] == [(str(path), _line(path, "simhallen:", after="projekt:"), niva)]
+    for word in words:
+        assert word in findings[0][3]
+
+
+# --- YAML errors in the section --------------------------------------------------------------
+
+ORIGINAL = (BUDGETS / "2024.yaml").read_text(encoding="utf-8")
+SECTION = ORIGINAL.index("\ninvesteringar:")
+
+BROKEN = {
+    # case: (old, new, needle where the error is, words)
+    "unknown project key": ("      beslutad_budget: 990512.0\n", "      beslutat: 990512.0\n", "beslutat",
+                            ("beslutat", "did you mean 'beslutad_budget'")),
+    "unknown section key": ("  projekt:\n", "  projekter:\n", "projekter", ("projekter", "did you mean 'projekt'")),
+    "unknown status": ("      status: pågående\n", "      status: pagaende\n", "pagaende", ("did you mean 'pågående'",)),
+    "unknown förvaltning": ("      forvaltning: VSS\n", "      forvaltning: LKDATA\n", "LKDATA", ("LKDATA", "KLF, VSS")),
+    "swedish amount": ("      beslutad_budget: 990512.0\n", "      beslutad_budget: 990 512,0\n", "990 512,0",
+                       ("990512.0",)),
+    "not an amount": ("      utfall: 60790.1\n", "      utfall: ca 61 mnkr\n", "ca 61 mnkr", ("not an amount",)),
+    "missing utfall": ("      utfall: 60790.1\n", "", "    simhallen:", ("project simhallen", "lacks 'utfall'")),
+    "bad forecast month": ("        2024-08: 379986.0\n", "        2024-13: 379986.0\n", "2024-13", ("YYYY-MM",)),
+    "forecast from another year": ("        2024-08: 379986.0\n", "        2023-08: 379986.0\n", "2023-08", ("not in 2024",)),
+    "bad project id": ("    simhallen:\n", "    simhallen (ny):\n", "simhallen (ny)", ("project id",)),
+    "finer than an öre": ("      varav_overfort: 43512.0\n", "      varav_overfort: 43512.000001\n", "43512.000001", ("öre",)),
+    "prognos is not a mapping": ("      prognos:\n        2024-08: 379986.0\n", "      prognos: 379986.0\n", "379986.0",
+                                 ("prognos", "mapping")),
+    "förvaltning entry without amounts": ("      prognos:\n        2024-08: 379986.0\n", "", "    KLF:", ("no amounts",)),
+}
+
+
+def _broken(budgets_copy: Path, case: str) -> tuple[Path, int, int, tuple[str, ...]]:
+    old, new, needle, words = BROKEN[case]
+    assert ORIGINAL.count(old, SECTION) == 1 and ORIGINAL.find(old) >= SECTION, old
+    text = ORIGINAL[:SECTION] + ORIGINAL[SECTION:].replace(old, new)
+    path = budgets_copy / "2024.yaml"
+    path.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    line = next(i for i, l in enumerate(lines, 1) if i > text[:SECTION].count("\n") + 1 and needle in l)
+    return path, line, lines[line - 1].index(needle.lstrip("- ")) + 1, words
+
+
+LOCATION = re.compile(r"^Error: (?P<file>.+?):(?P<line>\d+):(?P<column>\d+): (?P<problem>.+)$")
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+@pytest.mark.parametrize("command", ["investments", "summary", "deviation"])
+def test_broken_section_is_one_error_line_with_file_line_column(run, budgets_copy, case, command):
+    path, line, column, words = _broken(budgets_copy, case)
+    result = run(command, "--budgets", budgets_copy)
+    assert result.exit_code == ExitStatus.DATA, (result.exit_code, result.stderr)
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    match = LOCATION.match(lines[0])
+    assert match, lines[0]
+    assert (match["file"], int(match["line"])) == (str(path), line), lines[0]
+    assert int(match["column"]) == column, lines[0]
+    for word in words:
+        assert word in match["problem"], lines[0]
+
+
+@pytest.mark.parametrize("case", ["unknown status", "bad forecast month"])
+def test_broken_section_in_check_and_the_library(run, budgets_copy, case):
+    path, line, _, _ = _broken(budgets_copy, case)
+    result = run("check", "--budgets", budgets_copy)
+    assert result.exit_code == ExitStatus.DATA
+    assert any(l.startswith(f"{path}:{line}: fel: ") for l in result.stdout.splitlines()), result.stdout
+    with pytest.raises(DataError) as info:
+        load_budgets(budgets_copy)
+    assert (info.value.path, info.value.line) == (str(path), line)
+
+
+def test_empty_section(run, tmp_path):
+    budgets = tmp_path / "b"
+    budgets.mkdir()
+    (budgets / "2024.yaml").write_text(
+        "ar: 2024\norganisation: Test\nenhet: tkr\nforvaltningar:\n  F:\n    namn: F\n    summa: {budget: 1}\n"
+        "investeringar: {}\n", encoding="utf-8")
+    result = run("investments", "--budgets", budgets)
+    assert result.exit_code == ExitStatus.DATA
+    assert re.match(rf"Error: {re.escape(str(budgets / '2024.yaml'))}:8:\d+: investeringar is empty", result.stderr)
