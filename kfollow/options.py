@@ -14,6 +14,7 @@ class Format(str, Enum):
     csv = "csv"
     json = "json"
     md = "md"
+    excel = "excel"  # CSV for Swedish Excel: semicolon, decimal comma, UTF-8 BOM
 
 
 class Unit(str, Enum):

@@ -144,15 +144,23 @@ def to_md(frame: pl.DataFrame, opts: Options) -> str:
     return to_table(frame, opts, fmt="pipe")
 
 
-def to_csv(frame: pl.DataFrame, opts: Options) -> str:
+def to_csv(frame: pl.DataFrame, opts: Options, excel: bool = False) -> str:
+    """CSV for scripts (comma, `1240.8`); with `excel`, for Swedish Excel (BOM, semicolon, `1240,8`)."""
     cols = machine_columns(frame, opts)
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csv.writer(buf, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n")
     writer.writerow(cols)
     for row in frame.select(cols).iter_rows():
-        writer.writerow(["" if v is None else v for v in
-                         (_cell(v, frame.schema[c], opts, False) for v, c in zip(row, cols))])
-    return buf.getvalue()
+        cells = (_cell(v, frame.schema[c], opts, False) for v, c in zip(row, cols))
+        if excel:
+            cells = (v.replace(".", ",") if isinstance(v, str) and frame.schema[c] in (pl.Int64, pl.Float64) else v
+                     for v, c in zip(cells, cols))
+        writer.writerow(["" if v is None else v for v in cells])
+    return ("\ufeff" if excel else "") + buf.getvalue()
+
+
+def to_excel(frame: pl.DataFrame, opts: Options) -> str:
+    return to_csv(frame, opts, excel=True)
 
 
 def to_json(frame: pl.DataFrame, opts: Options) -> str:
@@ -167,7 +175,7 @@ def to_json(frame: pl.DataFrame, opts: Options) -> str:
     return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 
 
-RENDERERS = {Format.table: to_table, Format.csv: to_csv, Format.json: to_json, Format.md: to_md}
+RENDERERS = {Format.table: to_table, Format.csv: to_csv, Format.json: to_json, Format.md: to_md, Format.excel: to_excel}
 
 
 def render(frame: pl.DataFrame, opts: Options) -> str:

@@ -419,3 +419,15 @@ def test_deviation_shows_the_unreconciled_gap_as_a_row(run, budgets_copy):
     assert result.exit_code == 0, result.stderr
     gap = next(r for r in csv_rows(result.stdout) if r["radtyp"] == "differens")
     assert (gap["budget"], gap["utfall"], gap["avvikelse"]) == ("0.0", "-200.0", "200.0")
+
+
+def test_excel_format_is_csv_for_swedish_excel(run, budgets_dir, tmp_path):
+    target = tmp_path / "avvikelse.csv"
+    result = run("deviation", "--forvaltning", "KLF", "-f", "excel", "-o", target, "--budgets", budgets_dir)
+    assert result.exit_code == 0 and result.stdout == ""
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM makes Excel read å ä ö
+    lines = raw.decode("utf-8-sig").split("\r\n")
+    assert lines[0].startswith("radtyp;forvaltning;stab;namn;")
+    assert "rad;KLF;KS;Kommunstyrelsen;nettokostnad;30,2;26,9;3,2;10,7;" in lines[1]
+    assert lines[-2].startswith("summa;;Summa;Summa;nettokostnad;654,0;632,1;21,9;")
