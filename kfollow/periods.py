@@ -41,11 +41,18 @@ def spread(col: str, cum: str = "_cum", total: str = "_w") -> pl.Expr:
 
 
 def _weights(budgets: Budgets, year: int, month: int) -> pl.DataFrame:
-    """Per profile name (null = even twelfths): cumulative weight up to `month` and the year's weight."""
-    profiles = budgets.year(year).profiler
-    rows = [{"profil": None, "_cum": month, "_w": 12}]
-    rows += [{"profil": name, "_cum": sum(w[:month]), "_w": sum(w)} for name, w in profiles.items()]
-    return pl.DataFrame(rows, schema={"profil": pl.String, "_cum": pl.Int64, "_w": pl.Int64}, orient="row")
+    """Per profile (null = even twelfths) and start month: the weight of months start..`month` (_cum)
+    and of months start..12 (_w). An amount starting in month `start` is spread over those months."""
+    profiles: dict[str | None, tuple[int, ...]] = {None: (1,) * 12, **budgets.year(year).profiler}
+    rows = []
+    for name, weights in profiles.items():
+        for start in range(1, 13):
+            rest = weights[start - 1:]
+            if sum(rest) == 0:  # no weight left in the year: the amount falls in its first month
+                rest = (1,) + (0,) * (len(rest) - 1)
+            rows.append({"profil": name, "start": start, "_cum": sum(rest[: max(month - start + 1, 0)]), "_w": sum(rest)})
+    return pl.DataFrame(rows, schema={"profil": pl.String, "start": pl.Int8, "_cum": pl.Int64, "_w": pl.Int64},
+                        orient="row")
 
 
 def _changes_upto(budgets: Budgets, year: int, month: int) -> pl.DataFrame:
@@ -65,6 +72,53 @@ def budget_at(budgets: Budgets, year: int, month: int) -> pl.DataFrame:
         (pl.col("budget_kostnader") + pl.col("d_kostnader").fill_null(0)).alias("budget_kostnader"),
         (pl.col("budget_intakter") + pl.col("d_intakter").fill_null(0)).alias("budget_intakter"),
     )
+
+
+GROSS_BUDGET = ["budget", "budget_kostnader", "budget_intakter"]
+GROSS_UTFALL = ["utfall", "utfall_kostnader", "utfall_intakter"]
+
+
+def _require_booked(a: pl.DataFrame, fil: str, year: int, period: int) -> None:
+    """UsageError unless every row with monthly utfall is booked up to `period` (and some row is)."""
+    booked = a["manader"].max()
+    if booked is None:
+        if period != 12:
+            raise UsageError(f"{fil} gives utfall for the whole year only; --period needs utfall per month "
+                             f"(utfall: {{{year}-01: …}}, see README) or use the year without --period")
+        return
+    short = a.filter(pl.col("manader") < period)
+    if short.height:
+        first = short.row(0, named=True)
+        more = f" and {short.height - 1} more row(s)" if short.height > 1 else ""
+        raise UsageError(f"utfall of {first['nyckel']} ({first['fil']}:{first['rad']}){more} is booked up to "
+                         f"{year}-{first['manader']:02d}, not {year}-{period:02d}; add the months (0 for a month "
+                         f"without bookings) or pick --period {year}-{first['manader']:02d}")
+
+
+def _year_to_date_budget(budgets: Budgets, year: int, period: int, mode: BudgetMode) -> pl.DataFrame:
+    """Budget of months 1..period per row, öre: the original budget spread from January and each
+    change decided up to the period spread from its month, both by the row's profile."""
+    weights = _weights(budgets, year, period)
+    a = budgets.amounts.filter(pl.col("ar") == year).select(*KEY, "profil", *GROSS_BUDGET)
+    parts = [a.with_columns(start=pl.lit(1, pl.Int8))]
+    if mode is BudgetMode.justerad:
+        changes = budgets.changes.filter((pl.col("ar") == year) & (pl.col("manad") <= period)).join(
+            a.select(*KEY, "profil"), on=KEY, how="left")
+        parts.append(changes.select(*KEY, "profil", pl.col("d_budget").alias("budget"),
+                                    pl.col("d_kostnader").alias("budget_kostnader"),
+                                    pl.col("d_intakter").alias("budget_intakter"), pl.col("manad").alias("start")))
+    spread_parts = pl.concat(parts, how="vertical_relaxed").join(weights, on=["profil", "start"], how="left",
+                                                                nulls_equal=True)
+    ytd = (spread_parts.with_columns(*(spread(c) for c in GROSS_BUDGET))
+           .group_by(KEY).agg(*(ex.exact_sum(c) for c in GROSS_BUDGET)))
+    # gross rows: net = kostnader − intäkter, so the three agree to the öre
+    return ytd.with_columns(budget=pl.when(pl.col("budget_kostnader").is_not_null())
+                            .then(pl.col("budget_kostnader") - pl.col("budget_intakter")).otherwise(pl.col("budget")))
+
+
+def _year_to_date_utfall(budgets: Budgets, year: int, period: int) -> pl.DataFrame:
+    return (budgets.months.filter((pl.col("ar") == year) & (pl.col("manad") <= period))
+            .group_by(KEY).agg(*(ex.exact_sum(c).alias(f"_{c}") for c in GROSS_UTFALL)))
 
 
 def last_month_booked(budgets: Budgets, year: int) -> int | None:
@@ -93,38 +147,22 @@ def resolve(budgets: Budgets, year: int, period: int | None = None, mode: Budget
     info = budgets.year(year)
     month = period or 12
     a = budgets.amounts.filter(pl.col("ar") == year)
-    booked = last_month_booked(budgets, year)
     if period is not None and strict:
-        if booked is None and period != 12:
-            raise UsageError(f"{info.fil} gives utfall for the whole year only; --period needs utfall per month "
-                             f"(utfall: {{{year}-01: …}}, see README) or use the year without --period")
-        if booked is not None and period > booked:
-            raise UsageError(f"utfall in {info.fil} is booked up to {year}-{booked:02d}; pick --period {year}-{booked:02d} or earlier")
+        _require_booked(a, info.fil, year, period)
 
-    frame = a.rename({"budget": "budget_original", "budget_kostnader": "_ok", "budget_intakter": "_oi"})
-    if mode is BudgetMode.original:
-        annual = a.select(*KEY, "budget", "budget_kostnader", "budget_intakter")
-    else:
-        annual = budget_at(budgets, year, month)
-    frame = frame.join(annual, on=KEY, how="left").drop("_ok", "_oi")
+    frame = a.with_columns(pl.col("budget").alias("budget_original"))
+    if mode is BudgetMode.justerad:
+        adjusted = budget_at(budgets, year, month)
+        frame = frame.drop(GROSS_BUDGET).join(adjusted, on=KEY, how="left")
     frame = frame.with_columns(pl.col("budget").alias("budget_helar"))
 
     if period is not None:
-        frame = frame.join(_weights(budgets, year, period), on="profil", how="left", nulls_equal=True)
-        frame = frame.with_columns(spread("budget"), spread("budget_kostnader"), spread("budget_intakter"))
-        frame = frame.with_columns(  # gross rows: net = kostnader − intäkter, so the three agree to the öre
-            budget=pl.when(pl.col("budget_kostnader").is_not_null())
-            .then(pl.col("budget_kostnader") - pl.col("budget_intakter")).otherwise(pl.col("budget"))
-        ).drop("_cum", "_w")
-        ytd = (
-            budgets.months.filter((pl.col("ar") == year) & (pl.col("manad") <= period))
-            .group_by(KEY).agg(*(ex.exact_sum(c).alias(f"_{c}") for c in ("utfall", "utfall_kostnader", "utfall_intakter")))
-        )
-        frame = frame.join(ytd, on=KEY, how="left").with_columns(
-            *(pl.when(pl.col("manader").is_not_null()).then(pl.col(f"_{c}").fill_null(0) if c == "utfall" else pl.col(f"_{c}"))
-              .when(pl.lit(period == 12)).then(pl.col(c)).otherwise(None).alias(c)
-              for c in ("utfall", "utfall_kostnader", "utfall_intakter"))
-        ).drop("_utfall", "_utfall_kostnader", "_utfall_intakter")
+        frame = frame.drop(GROSS_BUDGET).join(_year_to_date_budget(budgets, year, period, mode), on=KEY, how="left")
+        frame = frame.join(_year_to_date_utfall(budgets, year, period), on=KEY, how="left").with_columns(
+            # monthly rows: the months up to the period; rows given for the year: only the whole year
+            *(pl.when(pl.col("manader").is_not_null()).then(pl.col(f"_{c}"))
+              .when(pl.lit(period == 12)).then(pl.col(c)).otherwise(None).alias(c) for c in GROSS_UTFALL)
+        ).drop(*(f"_{c}" for c in GROSS_UTFALL))
         comments = budgets.comments.filter((pl.col("ar") == year) & (pl.col("manad") == period)).select(
             *KEY, pl.col("kommentar").alias("_k"))
         frame = frame.join(comments, on=KEY, how="left").with_columns(

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from conftest import ROOT, csv_rows
 from kfollow.model import load_budgets
-from kfollow.periods import spread
+from kfollow.periods import resolve, spread
 from kfollow.reports import deviation_report
 
 EXAMPLES = ROOT / "examples" / "budgets"
@@ -37,9 +37,10 @@ def _ore(text: str) -> int:
     return int(Decimal(text) * 100_000)  # the example is written in tkr
 
 
-def _expected_ytd_budget(annual: int, weights: list[int], month: int) -> int:
-    """Half away from zero of annual · cumulative weight / total weight, in öre."""
-    num, den = abs(annual) * sum(weights[:month]), sum(weights)
+def _expected_ytd_budget(annual: int, weights: list[int], month: int, start: int = 1) -> int:
+    """Half away from zero of amount · weight of months start..month / weight of start..12, in öre."""
+    rest = weights[start - 1:]
+    num, den = abs(annual) * sum(rest[: max(month - start + 1, 0)]), sum(rest)
     q = (2 * num + den) // (2 * den)
     return q if annual >= 0 else -q
 
@@ -55,14 +56,17 @@ def test_year_to_date_is_the_sum_of_months_and_the_profiled_budget_to_the_ore(ex
     staber = raw["forvaltningar"]["KSF"]["staber"]
     frame = deviation_report(example, 2024, "stab", ["KSF"], period=month)
     rows = {r["stab"]: r for r in frame.iter_rows(named=True)}
-    changes = {"LED": -150_000_000, "DIG": 150_000_000} if month >= 6 else {}  # 1 500 tkr in June
+    # 1 500 tkr moved from LED to DIG in June: spread over June–December, not back to January
+    changes = {"LED": -150_000_000, "DIG": 150_000_000} if month >= 6 else {}
     profiles = {"sommar": [int(w) for w in raw["profiler"]["sommar"]["vikter"]]}
     for sid, body in staber.items():
         want_utfall = sum(_ore(v) for k, v in body["utfall"].items() if int(k[-2:]) <= month)
-        annual = _ore(body["budget"]) + changes.get(sid, 0)
+        original, change = _ore(body["budget"]), changes.get(sid, 0)
+        annual = original + change
         weights = profiles.get(body.get("profil"), [1] * 12)
         assert rows[sid]["utfall"] == want_utfall, sid
-        assert rows[sid]["budget"] == _expected_ytd_budget(annual, weights, month), sid
+        assert rows[sid]["budget"] == (_expected_ytd_budget(original, weights, month)
+                                       + _expected_ytd_budget(change, weights, month, start=6)), sid
         assert rows[sid]["budget_helar"] == annual, sid
         assert rows[sid]["avvikelse"] == rows[sid]["budget"] - rows[sid]["utfall"], sid
     summa = rows["Summa"]
@@ -96,11 +100,14 @@ def test_profiled_months_sum_exactly_to_the_annual_budget(annual, weights):
 
 def test_budget_change_applies_from_its_month(run):
     def led(period):
-        result = run("deviation", "--period", period, "-f", "csv", "--budgets", EXAMPLES)
+        result = run("deviation", "--period", period, "-f", "csv", "--unit", "tkr", "--budgets", EXAMPLES)
         return next(r for r in csv_rows(result.stdout) if r["stab"] == "LED")
 
-    assert led("2024-05")["budget_helar"] == "24.0"
-    assert led("2024-06")["budget_helar"] == "22.5"
+    assert (led("2024-05")["budget_helar"], led("2024-05")["budget"]) == ("24000", "10000")
+    # from June the annual budget is 22 500; the −1 500 falls on June–December only
+    assert (led("2024-06")["budget_helar"], led("2024-06")["budget"]) == ("22500", "11786")  # 12 000 − 1 500/7
+    december = resolve(load_budgets(EXAMPLES), 2024, 12, strict=False).filter(pl.col("nyckel") == "LED")
+    assert december["budget"].item() == december["budget_helar"].item() == 2_250_000_000  # öre
 
 
 def test_latest_forecast_made_at_or_before_the_period(run):
