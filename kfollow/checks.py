@@ -5,7 +5,6 @@ Findings are rows of a frame (fil, rad, niva, meddelande); `niva` is `fel` (erro
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -14,11 +13,11 @@ from kfollow import expressions as ex
 from kfollow.errors import DataError
 from kfollow.investments import reconcile_investments
 from kfollow.model import Budgets, combine, load_year_file, year_files
-from kfollow.options import ORE_PER_UNIT, By, Options, Unit
-from kfollow.periods import parse_period, resolve
-from kfollow.render import money, percent, swedish_number
+from kfollow.options import By, Options, Unit
+from kfollow.periods import last_month_booked, parse_period, resolve
+from kfollow.render import diagnostic_amount, money, percent
 from kfollow.reports import deviation_report
-from kfollow.thresholds import Limit, rows_beyond
+from kfollow.thresholds import COMMENTABLE_ROWS, Limit, rows_beyond
 
 FINDING_SCHEMA = {"fil": pl.String, "rad": pl.Int32, "niva": pl.String, "meddelande": pl.String}
 
@@ -41,29 +40,17 @@ def load_for_check(directory: str) -> tuple[Budgets, list[dict]]:
     return combine(directory, list(files.values())), findings
 
 
-def _amount(ore: int, unit: str) -> str:
-    """`3 646,2 tkr (3,6 mnkr)`: the file's unit, exact, and the published rounding."""
-    exact = swedish_number((Decimal(ore) / ORE_PER_UNIT[unit]).normalize() + 0).replace("\u00a0", " ")
-    if unit == "mnkr":
-        return f"{exact} mnkr"
-    return f"{exact} {unit} ({money(ore, Options(), True).replace(chr(160), ' ')} mnkr)"
-
-
 def reconcile(budgets: Budgets) -> list[dict]:
     """Compare each förvaltning's total with its stab and verksamhet views, per year.
 
-    Done on the budgets as written and, where the year has budget changes, as adjusted by them
-    (a change that names a stab but not its verksamhet leaves the views apart).
+    On the whole year with the budget adjusted by the year's budget changes: a change that names
+    a stab but not its verksamhet leaves the views apart.
     """
-    findings = reconcile_frame(budgets, budgets.amounts, "")
-    for ar in budgets.changes["ar"].unique().to_list():
-        adjusted = resolve(budgets, ar).with_columns(utfall=pl.lit(None, pl.Int64))
-        seen = {f["meddelande"] for f in findings}
-        findings += [f for f in reconcile_frame(budgets, adjusted, " (justerad)") if f["meddelande"] not in seen]
-    return findings
+    frames = [resolve(budgets, ar) for ar in budgets.years]
+    return reconcile_frame(budgets, pl.concat(frames, how="diagonal_relaxed")) if frames else []
 
 
-def reconcile_frame(budgets: Budgets, a: pl.DataFrame, label: str) -> list[dict]:
+def reconcile_frame(budgets: Budgets, a: pl.DataFrame) -> list[dict]:
     findings = []
     sums = (
         a.with_columns(view=pl.col("vy").str.replace("ej_fordelat_", ""))
@@ -90,9 +77,6 @@ def reconcile_frame(budgets: Budgets, a: pl.DataFrame, label: str) -> list[dict]
                 got = own[view]
                 for part in ("budget", "utfall"):
                     want, have = reference[part], got[part]
-                    if label and part == "utfall":
-                        continue
-                    part = part + label if part == "budget" else part
                     if want is None or have is None:
                         if (want is None) != (have is None) and own.get("summa") is not None:
                             findings.append({"fil": info.fil, "rad": got["rad"], "niva": "varning", "meddelande":
@@ -101,49 +85,65 @@ def reconcile_frame(budgets: Budgets, a: pl.DataFrame, label: str) -> list[dict]
                     diff = want - have
                     if diff != 0:
                         findings.append({"fil": info.fil, "rad": got["rad"], "niva": "fel", "meddelande":
-                                         f"{fid} {ar}: {part} of the {view} rows sums to {_amount(have, unit)} but {ref_label} is {_amount(want, unit)} (gap {_amount(diff, unit)}); correct the amounts or declare the gap under ej_fordelat"})
-                    declared = got[f"ej_{part.removesuffix(label) if label else part}"]
+                                         f"{fid} {ar}: {part} of the {view} rows sums to {diagnostic_amount(have, unit)} but {ref_label} is {diagnostic_amount(want, unit)} (gap {diagnostic_amount(diff, unit)}); correct the amounts or declare the gap under ej_fordelat"})
+                    declared = got[f"ej_{part}"]
                     if diff == 0 and declared:
                         findings.append({"fil": info.fil, "rad": got["ej_rad"], "niva": "varning", "meddelande":
-                                         f"{fid} {ar}: {_amount(declared, unit)} of {part} is declared ej fördelat på {view}: the {view} rows sum to {_amount(have - declared, unit)}, {ref_label} is {_amount(want, unit)}"})
+                                         f"{fid} {ar}: {diagnostic_amount(declared, unit)} of {part} is declared ej fördelat på {view}: the {view} rows sum to {diagnostic_amount(have - declared, unit)}, {ref_label} is {diagnostic_amount(want, unit)}"})
     return findings
 
 
-def comment_findings(budgets: Budgets, period: str | None, limit: Limit, unit: Unit) -> list[dict]:
-    """Rows of the stab view beyond `limit` without a kommentar for the period (or the year)."""
+def comment_findings(budgets: Budgets, period: str | None, limit: Limit, unit: Unit,
+                     by: By = By.stab) -> list[dict]:
+    """Rows of the `by` view (and förvaltningar shown as one row) beyond `limit` without a kommentar.
+
+    With a period: year-to-date, and the comment must be the period's. Without: the latest year,
+    up to its last booked month when it is booked per month, and the year's kommentar.
+    """
     if period:
         year, month = parse_period(period)
-        targets = [(year, month)]
     else:
-        targets = [(year, None) for year in budgets.years]
+        year = max(budgets.years)
+        booked = last_month_booked(budgets, year)
+        month = booked if booked and booked < 12 else None
+    when = f"{year}-{month:02d}" if month else str(year)
+    how = f"kommentarer: {{{when}: …}}" if month else "kommentar: …"
+    lines = budgets.amounts.filter(pl.col("ar") == year).select("forvaltning", "vy", "nyckel", "fil", "rad")
+    frame = deviation_report(budgets, year, by, period=month).rename({by.value: "nyckel"})
+    missing = (
+        rows_beyond(frame, limit)
+        .filter(pl.col("radtyp").is_in(COMMENTABLE_ROWS) & pl.col("kommentar").is_null())
+        .with_columns(vy=pl.when(pl.col("radtyp") == "forvaltning").then(pl.lit("summa"))
+                      .when(pl.col("radtyp") == "ej_fordelat").then(pl.lit(f"ej_fordelat_{by.value}"))
+                      .otherwise(pl.lit(by.value)))
+        .join(lines, on=["forvaltning", "vy", "nyckel"], how="left")
+    )
+    info, opts = budgets.years[year], Options(unit=unit)
     findings = []
-    for year, month in targets:
-        frame = deviation_report(budgets, year, By.stab, period=month)
-        missing = rows_beyond(frame, limit).filter(pl.col("kommentar").is_null())
-        lines = budgets.amounts.filter(pl.col("ar") == year).select(
-            "forvaltning", pl.when(pl.col("vy") == "summa").then(pl.lit("forvaltning")).otherwise(pl.lit("rad")).alias("radtyp"),
-            pl.col("nyckel").alias("stab"), "fil", "rad")
-        missing = missing.join(lines, on=["forvaltning", "radtyp", "stab"], how="left")
-        when = f"{year}-{month:02d}" if month else str(year)
-        how = f"kommentarer: {{{when}: …}}" if month else "kommentar: …"
-        opts = Options(unit=unit)
-        for r in missing.iter_rows(named=True):
-            pct = percent(r["avvikelse_pct"], True)
-            findings.append({"fil": r["fil"] or budgets.years[year].fil, "rad": r["rad"], "niva": "fel", "meddelande":
-                             f"{r['namn']} {when}: avvikelse {money(r['avvikelse'], opts, True)} {unit.value}"
-                             f"{f' ({pct} %)' if pct else ''} is beyond {limit.text} and has no kommentar for {when}; "
-                             f"add {how} to {r['stab']}"})
+    for r in missing.iter_rows(named=True):
+        pct = percent(r["avvikelse_pct"], True)
+        where = f"{by.value} {r['nyckel']}" if r["radtyp"] == "rad" else f"förvaltning {r['forvaltning']}"
+        findings.append({
+            "fil": r["fil"] or info.fil, "rad": r["rad"] or info.forvaltningar[r["forvaltning"]].line,
+            "niva": "fel",
+            "meddelande": f"{r['namn']} {when}: avvikelse {money(r['avvikelse'], opts, True)} {unit.value}"
+                          f"{f' ({pct} %)' if pct else ''} is beyond {limit.text} and has no kommentar for "
+                          f"{when}; add {how} to {where}",
+        })
     return findings
 
 
 def check_report(directory: str, period: str | None = None, comment_limit: Limit | None = None,
-                 unit: Unit = Unit.mnkr) -> tuple[pl.DataFrame, bool]:
+                 unit: Unit = Unit.mnkr, by: By = By.stab) -> tuple[pl.DataFrame, bool]:
     """All findings for a budgets directory, and whether any file failed to load."""
     budgets, findings = load_for_check(directory)
     broken = bool(findings)
+    if period and not broken:
+        year, month = parse_period(period)
+        resolve(budgets, year, month)  # the period must be booked: UsageError otherwise
     findings += reconcile(budgets)
     findings += reconcile_investments(budgets)
     if comment_limit is not None:
-        findings += comment_findings(budgets, period, comment_limit, unit)
+        findings += comment_findings(budgets, period, comment_limit, unit, by)
     frame = pl.DataFrame(findings, schema=FINDING_SCHEMA, orient="row") if findings else pl.DataFrame(schema=FINDING_SCHEMA)
     return frame.sort("fil", "rad", nulls_last=True, maintain_order=True), broken

@@ -218,6 +218,7 @@ def check(
     require_comment_over: Annotated[Optional[str], typer.Option(
         "--require-comment-over", metavar="AMOUNT|PCT",
         help="Fail when a stab's avvikelse (year-to-date with --period) is beyond this and it has no kommentar for the period.")] = None,
+    by: Annotated[By, typer.Option("--by", help="With --require-comment-over: the rows that need comments, staber or verksamheter.")] = By.stab,
     unit: UnitOpt = Unit.mnkr,
     budgets: BudgetsDir = None,
     fmt: FormatOpt = None,
@@ -242,7 +243,7 @@ def check(
     with _errors():
         limit = parse_limit(require_comment_over, unit.value, "--require-comment-over") if require_comment_over else None
         directory = str(budgets or default_directory())
-        findings, broken = check_report(directory, period=period, comment_limit=limit, unit=unit)
+        findings, broken = check_report(directory, period=period, comment_limit=limit, unit=unit, by=by)
         fmt = render.format_for(output, fmt)
         if fmt is Format.table:
             text = "".join(f"{r['fil']}:{r['rad'] if r['rad'] is not None else ''}: {r['niva']}: {r['meddelande']}\n"

@@ -349,16 +349,9 @@ def summary_report(budgets, year: int, forvaltning: str | None = None, against: 
 
 
 def _show(ore: int | None, unit: str) -> str:
-    """`112 907,4 tkr (112,9 mnkr)`: the amount as the file writes it, and as the tables print it."""
-    from kfollow.options import ORE_PER_UNIT, Options
-    from kfollow.render import money, swedish_number
+    from kfollow.render import diagnostic_amount
 
-    if ore is None:
-        return "nothing"
-    exact = swedish_number((Decimal(ore) / ORE_PER_UNIT[unit]).normalize() + 0).replace("\u00a0", " ")
-    if unit == "mnkr":
-        return f"{exact} mnkr"
-    return f"{exact} {unit} ({money(ore, Options(), True).replace(chr(160), ' ')} mnkr)"
+    return diagnostic_amount(ore, unit)
 
 
 def reconcile_investments(budgets) -> list[dict]:

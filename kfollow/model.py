@@ -18,6 +18,8 @@ import polars as pl
 
 from kfollow.errors import DataError, InputOutputError, UsageError
 from kfollow.options import ORE_PER_UNIT
+
+MAX_ORE = 10**15  # 10 000 billion kr: far beyond any kommun, and sums stay within Int64
 from kfollow.source import Mapping, Node, Scalar, Sequence, read_yaml
 
 PRESENTATIONS = ("nettokostnad", "resultat")
@@ -67,6 +69,7 @@ class Forvaltning:
     namn: str
     redovisas_som: str  # nettokostnad | resultat
     line: int
+    kommentar: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +205,8 @@ class _YearParser:
                 if key not in allowed:
                     close = difflib.get_close_matches(key, allowed, n=1)
                     hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}"
+                    if key.isdigit() and node.line == knode.line:  # {budget: 1240,8} splits at the comma
+                        hint = "a decimal comma inside { } splits the number; write amounts with a decimal point, e.g. 1240.8"
                     raise self.error(knode, f"unknown key '{key}' in {what}; {hint}")
         for key in required:
             if key not in node.items:
@@ -225,6 +230,8 @@ class _YearParser:
         """A decimal amount in the file's unit → öre."""
         raw = self.text(node, what)
         if not _PLAIN_NUMBER.fullmatch(raw):
+            if _PLAIN_NUMBER.fullmatch(raw.replace("−", "-")):
+                raise self.error(node, f"{what} '{raw}' has a typographic minus (−); write {raw.replace('−', '-')} with a hyphen-minus")
             if _SWEDISH_NUMBER.fullmatch(raw):
                 plain = raw.replace(" ", "").replace("\u00a0", "").replace("\u202f", "").replace(",", ".").replace("−", "-")
                 raise self.error(node, f"{what} '{raw}' is written the Swedish way; write {plain} (decimal point, no spaces)")
@@ -235,6 +242,8 @@ class _YearParser:
             raise self.error(node, f"{what} '{raw}' is not an amount") from None
         if ore != ore.to_integral_value():
             raise self.error(node, f"{what} '{raw}' is finer than an öre in {self.enhet}; round it to whole öre")
+        if abs(ore) > MAX_ORE:
+            raise self.error(node, f"{what} '{raw}' {self.enhet} is beyond 10 000 000 000 000 kr; check the unit (enhet: {self.enhet})")
         return int(ore)
 
     def month(self, node: Node, what: str) -> int:
@@ -370,15 +379,19 @@ class _YearParser:
                      f"summa of {what}", sign)
         if "staber" in node.items:
             snode = self.mapping(node.items["staber"][1], f"staber of {what}")
+            if not snode.items:
+                raise self.error(snode, f"staber of {what} is empty; add a stab or remove the key")
             for sid, (skey, sbody) in snode.items.items():
                 if not _ID.fullmatch(sid):
                     raise self.error(skey, f"stab id '{sid}' must be letters, digits, - or _ (e.g. EKS)")
                 swhat = f"stab {sid}"
-                smap = self.mapping(sbody, swhat, None, ("namn",))
+                smap = self.mapping(sbody, swhat, ("namn",) + self.ROW_KEYS, ("namn",))
                 self.row(base | {"vy": "stab", "nyckel": sid, "namn": self.text(smap.items["namn"][1], f"namn of {swhat}")},
                          smap, swhat, sign, named=True, key=skey)
         if "verksamheter" in node.items:
             vnode = self.mapping(node.items["verksamheter"][1], f"verksamheter of {what}")
+            if not vnode.items:
+                raise self.error(vnode, f"verksamheter of {what} is empty; add a verksamhet or remove the key")
             for code, (vkey, vbody) in vnode.items.items():
                 if code not in verksamheter:
                     close = difflib.get_close_matches(code, list(verksamheter), n=1)
@@ -393,9 +406,12 @@ class _YearParser:
                 self.row(base | {"vy": f"ej_fordelat_{label}", "nyckel": f"ej fördelat ({fid})",
                                  "namn": f"Ej fördelat på {label}"}, ebody, f"ej_fordelat.{view} of {what}", sign,
                          key=ekey)
+                # what is not declared unattributed is zero, so the view's budget and utfall still add up
+                self.rows[-1] |= {part: self.rows[-1][part] or 0 for part in ("budget", "utfall")}
         if not any(k in node.items for k in ("summa", "staber", "verksamheter")):
             raise self.error(knode, f"{what} has no amounts; add summa, staber or verksamheter")
-        return Forvaltning(fid, namn, presentation, knode.line)
+        kommentar = self.text(node.items["kommentar"][1], f"kommentar of {what}") if "kommentar" in node.items else None
+        return Forvaltning(fid, namn, presentation, knode.line, kommentar)
 
     ROW_KEYS = ("budget", "utfall", "prognos", "profil", "kommentar", "kommentarer")
 
@@ -410,8 +426,12 @@ class _YearParser:
             for month_text, (mkey, mbody) in utfall.items.items():
                 month = self.month(mkey, f"month of utfall of {what}")
                 months.append(ident | {"manad": month} | self.net_and_gross(mbody, "utfall", f"utfall {month_text} of {what}", sign))
-            self.months.extend(months)
             last_month = max(m["manad"] for m in months)
+            missing = sorted(set(range(1, last_month + 1)) - {m["manad"] for m in months})
+            if missing:
+                raise self.error(utfall, f"utfall of {what} has months up to {self.ar}-{last_month:02d} but not "
+                                         f"{self.ar}-{missing[0]:02d}; add it (0 for a month without bookings)")
+            self.months.extend(months)
             values |= {"utfall": sum(m["utfall"] for m in months)}
             for part in ("utfall_kostnader", "utfall_intakter"):
                 parts = [m[part] for m in months]

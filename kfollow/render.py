@@ -10,6 +10,7 @@ import io
 import json
 import os
 import re
+import stat
 import sys
 import tempfile
 from decimal import ROUND_HALF_UP, Decimal
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from kfollow.errors import InputOutputError
+from kfollow.errors import InputOutputError, UsageError
 from kfollow.options import ORE_PER_UNIT, Format, Options
 
 NBSP = "\u00a0"
@@ -58,7 +59,7 @@ def money(ore: int | None, opts: Options, swedish: bool) -> str | None:
     if ore is None:
         return None
     value = (Decimal(ore) / ORE_PER_UNIT[opts.unit.value]).quantize(Decimal(1).scaleb(-opts.places), ROUND_HALF_UP)
-    return swedish_number(value) if swedish else str(value)
+    return swedish_number(value) if swedish else _plain(value)
 
 
 def percent(value: float | None, swedish: bool, places: int = 1) -> str | None:
@@ -66,7 +67,22 @@ def percent(value: float | None, swedish: bool, places: int = 1) -> str | None:
         return None
     # repr gives the shortest text that round-trips, so 2.25 rounds to 2.3 as a person expects
     rounded = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
-    return swedish_number(rounded) if swedish else str(rounded)
+    return swedish_number(rounded) if swedish else _plain(rounded)
+
+
+def diagnostic_amount(ore: int | None, unit: str) -> str:
+    """`3 646,2 tkr (3,6 mnkr)` for messages: exact in the file's unit, and as the tables print it."""
+    if ore is None:
+        return "nothing"
+    exact = swedish_number((Decimal(ore) / ORE_PER_UNIT[unit]).normalize() + 0).replace(NBSP, " ")
+    if unit == "mnkr":
+        return f"{exact} mnkr"
+    return f"{exact} {unit} ({money(ore, Options(), True).replace(NBSP, ' ')} mnkr)"
+
+
+def _plain(value: Decimal) -> str:
+    """`1240.8` for machines; a value that rounds to zero is `0.0`, never `-0.0`."""
+    return str(abs(value) if value == 0 else value)
 
 
 def swedish_number(value: Decimal) -> str:
@@ -170,7 +186,9 @@ def to_json(frame: pl.DataFrame, opts: Options) -> str:
         record = {}
         for v, c in zip(row, cols):
             text = _cell(v, frame.schema[c], opts, False)
-            record[c] = float(text) if text is not None and frame.schema[c] in (pl.Int64, pl.Float64) else text
+            if text is not None and frame.schema[c] in (pl.Int64, pl.Float64):
+                text = int(text) if "." not in text else float(text)  # the rounded figure, as a JSON number
+            record[c] = text
         records.append(record)
     return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 
@@ -183,19 +201,36 @@ def render(frame: pl.DataFrame, opts: Options) -> str:
 
 
 def write(text: str, out: Path | None) -> None:
-    """Write to stdout, or atomically to `out` (a failed run leaves no partial file)."""
+    """Write to stdout, or to `out`: a regular file is replaced atomically (a failed run leaves no
+    partial file) keeping its permissions, a link is followed, a pipe or device is written to."""
     if out is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    out = Path(out)
+    target = Path(out).resolve()
     try:
-        fd, tmp = tempfile.mkstemp(dir=out.parent if str(out.parent) else ".", prefix=f".{out.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, out)
+        if target.exists() and not target.is_file():  # a FIFO, a device: write in place
+            with open(target, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+            return
+        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask()
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+            os.chmod(tmp, mode)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
     except OSError as exc:
-        raise InputOutputError(f"{out}: cannot write file ({exc.strerror}); check that the folder exists") from None
+        raise InputOutputError(f"{out}: cannot write file ({exc.strerror}); check that the folder exists and is writable") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def format_for(out: Path | None, fmt: Format | None) -> Format:
@@ -206,4 +241,7 @@ def format_for(out: Path | None, fmt: Format | None) -> Format:
         suffix = Path(out).suffix.lower().lstrip(".")
         if suffix in ("csv", "json", "md"):
             return Format(suffix)
+        if suffix in ("xlsx", "xls", "ods"):
+            raise UsageError(f"{out}: kfollow writes text, not spreadsheet files; use --format excel -o "
+                             f"{Path(out).with_suffix('.csv')} (opens in Excel)")
     return Format.table

@@ -48,8 +48,23 @@ def _check_staber(budgets: Budgets, year: int, by: By, staber: list[str] | None)
         raise UsageError(f"no stab {', '.join(unknown)} in {budgets.year(year).fil} (staber there: {', '.join(sorted(known))})")
 
 
+def _require_view(budgets: Budgets, year: int, by: By, fids: list[str]) -> None:
+    """--by verksamhet on förvaltningar written per stab only is a usage error, not a table of totals."""
+    if by is By.verksamhet and budgets.amounts.filter(
+            (pl.col("ar") == year) & (pl.col("vy") == "verksamhet") & pl.col("forvaltning").is_in(fids)).is_empty():
+        raise UsageError(f"{budgets.year(year).fil} has no verksamhet rows for {', '.join(fids)}; "
+                         "write them under verksamheter or use --by stab")
+
+
+def _require_forecast(budgets: Budgets, year: int, month: int, fids: list[str]) -> None:
+    made = budgets.forecasts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))["manad"].unique().sort()
+    if made.is_empty() or made.min() > month:
+        have = ", ".join(f"{year}-{m:02d}" for m in made) or "none"
+        raise UsageError(f"no forecast made up to {year}-{month:02d} in {budgets.year(year).fil} (forecasts: {have})")
+
+
 def view_frame(budgets: Budgets, year: int, by: By, fids: list[str], staber: list[str] | None = None,
-               amounts: pl.DataFrame | None = None) -> pl.DataFrame:
+               amounts: pl.DataFrame | None = None, subtotals: bool | None = None) -> pl.DataFrame:
     """Rows of one year in one view with their blocks, subtotals and `Summa`; nettokostnad, öre.
 
     Columns: radtyp, forvaltning, nyckel, namn, block, pos, the money columns, kommentar.
@@ -57,6 +72,8 @@ def view_frame(budgets: Budgets, year: int, by: By, fids: list[str], staber: lis
     verksamheter; a gap between that total and the view's rows becomes an explicit row.
     With `staber`, only those stab rows are kept and the totals are their sums. `amounts` is
     the year's frame from `periods.resolve` (default: the whole year, adjusted budget).
+    `subtotals` (default: when there are several förvaltningar) adds a subtotal to each
+    förvaltning of more than one row.
     """
     by = By(by)
     if amounts is None:
@@ -87,8 +104,12 @@ def view_frame(budgets: Budgets, year: int, by: By, fids: list[str], staber: lis
         .agg(pl.all().drop_nulls().first())
         .drop("priority")
     )
-    names = {fid: budgets.years[year].forvaltningar[fid].namn for fid in fids}
-    totals = totals.with_columns(nyckel=pl.col("forvaltning"), namn=pl.col("forvaltning").replace_strict(names))
+    info = budgets.years[year]
+    names = {fid: info.forvaltningar[fid].namn for fid in fids}
+    notes = {fid: info.forvaltningar[fid].kommentar for fid in fids}
+    totals = totals.with_columns(nyckel=pl.col("forvaltning"), namn=pl.col("forvaltning").replace_strict(names),
+                                 kommentar=pl.coalesce("kommentar", pl.col("forvaltning").replace_strict(
+                                     notes, return_dtype=pl.String)))
 
     if by is By.forvaltning:
         rows = totals.with_columns(radtyp=pl.lit("forvaltning"), pos=pl.lit(0))
@@ -105,12 +126,12 @@ def view_frame(budgets: Budgets, year: int, by: By, fids: list[str], staber: lis
             .filter(pl.any_horizontal(pl.col(c).fill_null(0) != 0 for c in ("budget", "utfall")))
             .select("forvaltning", *money, *stamps)
             .with_columns(radtyp=pl.lit("differens"), pos=pl.lit(BLOCK_END + 1), nyckel=pl.lit("differens"),
-                          namn=pl.lit(f"Differens mot förvaltningens summa"), kommentar=pl.lit(None, pl.String))
+                          namn=pl.lit("Differens mot förvaltningens summa"), kommentar=pl.lit(None, pl.String))
         )
         alone = totals.filter(~pl.col("forvaltning").is_in(rows["forvaltning"].unique().implode())).with_columns(
             radtyp=pl.lit("forvaltning"), pos=pl.lit(0))
         parts = [rows, gap, alone]
-        if len(fids) > 1:
+        if len(fids) > 1 if subtotals is None else subtotals:
             counts = pl.concat([p.select("forvaltning") for p in parts]).group_by("forvaltning").len()
             several = counts.filter(pl.col("len") > 1)["forvaltning"].implode()
             parts.append(totals.filter(pl.col("forvaltning").is_in(several)).with_columns(
@@ -128,9 +149,15 @@ def view_frame(budgets: Budgets, year: int, by: By, fids: list[str], staber: lis
 
 
 def _sign(budgets: Budgets, year: int, fids: list[str]) -> pl.Expr:
-    """1 for nettokostnad, −1 for resultat; the Summa row is resultat only if every förvaltning is."""
-    info = budgets.year(year)
-    resultat = [f for f in fids if info.forvaltningar[f].redovisas_som == "resultat"]
+    """1 for nettokostnad, −1 for resultat; the Summa row is resultat only if every förvaltning is.
+
+    A förvaltning that is not in `year` is presented as in the latest year that has it."""
+    def presentation(fid: str) -> str:
+        info = budgets.years[year] if fid in budgets.years[year].forvaltningar else next(
+            i for y, i in sorted(budgets.years.items(), reverse=True) if fid in i.forvaltningar)
+        return info.forvaltningar[fid].redovisas_som
+
+    resultat = [f for f in fids if presentation(f) == "resultat"]
     all_resultat = len(resultat) == len(fids)
     return (
         pl.when(pl.col("radtyp") == "summa").then(pl.lit(-1 if all_resultat else 1))
@@ -162,9 +189,16 @@ def _align(new: pl.DataFrame, old: pl.DataFrame, fids: list[str]) -> pl.DataFram
     )
 
 
+GROSS_LINE_COLUMNS = {"radtyp", "forvaltning", "nyckel", "namn", "redovisas_som", "block", "pos", "budget", "utfall",
+                      "avvikelse", "avvikelse_pct", "budget_kostnader", "budget_intakter", "utfall_kostnader",
+                      "utfall_intakter"}
+
+
 def _gross_lines(frame: pl.DataFrame, extra_years: dict[str, str]) -> pl.DataFrame:
     """Interleave `varav kostnader` / `varav intäkter` lines after each row with gross amounts."""
     lines = [frame.with_columns(sub=pl.lit(0))]
+    net_only = [c for c in frame.columns if c not in GROSS_LINE_COLUMNS and c not in extra_years
+                and frame.schema[c] in (pl.Int64, pl.Float64, pl.String) and c != "kommentar"]
     for part, label, deviation, sub in (("kostnader", "varav kostnader", ex.avvikelse(), 1),
                                         ("intakter", "varav intäkter", ex.avvikelse_intakt(), 2)):
         has = frame.filter(pl.col(f"budget_{part}").is_not_null() | pl.col(f"utfall_{part}").is_not_null())
@@ -173,7 +207,7 @@ def _gross_lines(frame: pl.DataFrame, extra_years: dict[str, str]) -> pl.DataFra
                 radtyp=pl.lit(part), namn=pl.lit(label), kommentar=pl.lit(None, pl.String), sub=pl.lit(sub),
                 budget=pl.col(f"budget_{part}"), utfall=pl.col(f"utfall_{part}"),
                 **{col: pl.col(f"{src}_{part}") for col, src in extra_years.items()},
-            ).with_columns(deviation, andel_pct=pl.lit(None, pl.Float64))
+            ).with_columns(deviation, *(pl.lit(None, frame.schema[c]).alias(c) for c in net_only))
             .with_columns(ex.percent_of("avvikelse", "budget", "avvikelse_pct"))
         )
     return pl.concat(lines, how="vertical_relaxed").sort("block", "pos", "sub").drop("sub")
@@ -196,6 +230,9 @@ def deviation_report(budgets: Budgets, year: int, by: By = By.stab, forvaltning:
     by = By(by)
     fids = _forvaltningar(budgets, year, forvaltning)
     _check_staber(budgets, year, by, staber)
+    _require_view(budgets, year, by, fids)
+    if against is not None:
+        _require_forecast(budgets, year, against, fids)
     if staber:
         present = budgets.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == "stab") & pl.col("nyckel").is_in(staber))
         fids = [f for f in fids if f in present["forvaltning"].to_list()]
@@ -214,7 +251,7 @@ def deviation_report(budgets: Budgets, year: int, by: By = By.stab, forvaltning:
             prev_col = f"utfall_{prev_year}"
             amounts_cols.append(prev_col)
             prev = view_frame(budgets, prev_year, by, prev_fids, staber,
-                              resolve(budgets, prev_year, period, strict=False))
+                              resolve(budgets, prev_year, period, strict=False), subtotals=len(fids) > 1)
             cur = _align(cur, prev.select(
                 "radtyp", "forvaltning", "nyckel", "namn", "block", "pos", pl.col("utfall").alias(prev_col),
                 *(pl.col(f"utfall_{g}").alias(f"{prev_col}_{g}") for g in ("kostnader", "intakter"))), fids)
@@ -258,11 +295,13 @@ def compare_report(budgets: Budgets, base_year: int, year: int, by: By = By.stab
     by = By(by)
     fids = _forvaltningar(budgets, year, forvaltning)
     base_fids = _forvaltningar(budgets, base_year, forvaltning)
+    _require_view(budgets, year, by, fids)
+    several = len(set(fids) | set(base_fids)) > 1
     a, b = f"utfall_{base_year}", f"utfall_{year}"
     ua, ub = f"andel_{base_year}_pct", f"andel_{year}_pct"
     frames = []
     for y, col, share_col, ids in ((base_year, a, ua, base_fids), (year, b, ub, fids)):
-        v = view_frame(budgets, y, by, ids)
+        v = view_frame(budgets, y, by, ids, subtotals=several)
         total = pl.col("utfall").filter(pl.col("radtyp") == "summa").first()
         v = v.with_columns(ex.share("utfall", total, share_col)).with_columns(
             ex.presented("utfall", _sign(budgets, y, ids))).rename({"utfall": col})

@@ -54,6 +54,8 @@ def parse_yaml(raw: bytes, name: str) -> Node:
     """Parse bytes (UTF-8, BOM allowed) into a node tree; see the module docstring."""
     import yaml  # imported here so that `import kfollow` stays light
 
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError(name, 1, 1, "file is UTF-16; save it as UTF-8")
     if raw.startswith(BOM):
         raw = raw[len(BOM):]
     text = _decode(raw, name)
@@ -76,7 +78,7 @@ def parse_yaml(raw: bytes, name: str) -> Node:
             closing = {"{": "}", "[": "]"}.get(bracket, "bracket")
             raise DataError(name, exc.context_mark.line + 1, exc.context_mark.column + 1,
                             f"invalid YAML: '{bracket}' is not closed; add the matching '{closing}'") from None
-        if "\t" in problem or "cannot start any token" in problem:
+        if "tab" in problem or "\t" in problem or "cannot start any token" in problem:
             line_text = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
             if "\t" in line_text[: mark.column + 1]:
                 problem = "tab character in indentation; indent with spaces"

@@ -13,6 +13,7 @@ from kfollow.options import ORE_PER_UNIT
 
 _LIMIT = re.compile(r"\s*(\d+(?:[.,]\d+)?)\s*(%|kr|tkr|mnkr)?\s*")
 UNIT_ROWS = ("rad", "forvaltning", "ej_fordelat", "differens")  # rows a controller answers for
+COMMENTABLE_ROWS = ("rad", "forvaltning", "ej_fordelat")  # rows with a place for a kommentar
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +28,9 @@ class Limit:
         """True where a row's deviation is strictly beyond the limit (a surplus or a deficit)."""
         if self.ore is not None:
             return pl.col("avvikelse").abs() > self.ore
-        return pl.col("avvikelse_pct").abs() > self.percent
+        # a row budgeted at 0 (e.g. a resultat unit) with a deviation is beyond any percent
+        return (pl.col("avvikelse_pct").abs() > self.percent) | (
+            pl.col("avvikelse_pct").is_null() & (pl.col("avvikelse").fill_null(0) != 0))
 
 
 def parse_limit(text: str, unit: str, option: str) -> Limit:

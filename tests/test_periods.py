@@ -166,7 +166,9 @@ def test_fail_over_prints_the_table_and_lists_rows_on_stderr(run):
     assert csv_rows(result.stdout)[0]["stab"] == "LED"  # the table is still printed
     assert "Ekonomistab" in result.stderr and "16,3 %" in result.stderr
     assert "Ledningsstab" not in result.stderr  # -5,1 % is within 10 %
-    assert run("deviation", "--period", "2024-10", "--fail-over", "20%", "--budgets", EXAMPLES).exit_code == 0
+    # a unit budgeted at 0 (the resultat förvaltning) is beyond any percent once it deviates
+    wide = run("deviation", "--period", "2024-10", "--fail-over", "20%", "--budgets", EXAMPLES)
+    assert wide.exit_code == 1 and wide.stderr.count("\n") == 1 and "Serviceförvaltningen" in wide.stderr
     by_amount = run("deviation", "--period", "2024-10", "--fail-over", "2", "--budgets", EXAMPLES)
     assert by_amount.exit_code == 1 and "Ekonomistab avvikelse 2,5 mnkr" in by_amount.stderr
 
