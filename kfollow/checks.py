@@ -19,7 +19,7 @@ from kfollow.render import diagnostic_amount, money, percent
 from kfollow.reports import deviation_report
 from kfollow.thresholds import COMMENTABLE_ROWS, Limit, rows_beyond
 
-FINDING_SCHEMA = {"fil": pl.String, "rad": pl.Int32, "niva": pl.String, "meddelande": pl.String}
+FINDING_SCHEMA = {"fil": pl.String, "rad": pl.Int32, "kolumn": pl.Int32, "niva": pl.String, "meddelande": pl.String}
 
 
 def load_for_check(directory: str) -> tuple[Budgets, list[dict]]:
@@ -29,8 +29,7 @@ def load_for_check(directory: str) -> tuple[Budgets, list[dict]]:
         try:
             year = load_year_file(path)
         except DataError as err:
-            findings.append({"fil": err.path, "rad": err.line, "niva": "fel",
-                             "meddelande": err.problem + (f" (column {err.column})" if err.column else "")})
+            findings.append({"fil": err.path, "rad": err.line, "kolumn": err.column, "niva": "fel", "meddelande": err.problem})
             continue
         if year.info.ar in files:
             findings.append({"fil": str(path), "rad": 1, "niva": "fel",
@@ -145,5 +144,5 @@ def check_report(directory: str, period: str | None = None, comment_limit: Limit
     findings += reconcile_investments(budgets)
     if comment_limit is not None:
         findings += comment_findings(budgets, period, comment_limit, unit, by)
-    frame = pl.DataFrame(findings, schema=FINDING_SCHEMA, orient="row") if findings else pl.DataFrame(schema=FINDING_SCHEMA)
+    frame = pl.DataFrame(findings, schema=FINDING_SCHEMA) if findings else pl.DataFrame(schema=FINDING_SCHEMA)
     return frame.sort("fil", "rad", nulls_last=True, maintain_order=True), broken

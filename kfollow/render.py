@@ -193,6 +193,14 @@ def to_json(frame: pl.DataFrame, opts: Options) -> str:
     return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 
 
+def to_findings(findings: pl.DataFrame) -> str:
+    """`check` findings for people and editors: `file:line:column: fel|varning: message`, one a line."""
+    def where(r: dict) -> str:
+        return ":".join(str(p) for p in (r["fil"], r["rad"], r["kolumn"]) if p is not None)
+
+    return "".join(f"{where(r)}: {r['niva']}: {r['meddelande']}\n" for r in findings.iter_rows(named=True))
+
+
 RENDERERS = {Format.table: to_table, Format.csv: to_csv, Format.json: to_json, Format.md: to_md, Format.excel: to_excel}
 
 

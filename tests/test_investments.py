@@ -451,7 +451,7 @@ def test_broken_section_in_check_and_the_library(run, budgets_copy, case):
     path, line, _, _ = _broken(budgets_copy, case)
     result = run("check", "--budgets", budgets_copy)
     assert result.exit_code == ExitStatus.DATA
-    assert any(l.startswith(f"{path}:{line}: fel: ") for l in result.stdout.splitlines()), result.stdout
+    assert any(l.startswith(f"{path}:{line}:") and ": fel: " in l for l in result.stdout.splitlines()), result.stdout
     with pytest.raises(DataError) as info:
         load_budgets(budgets_copy)
     assert (info.value.path, info.value.line) == (str(path), line)

@@ -188,7 +188,7 @@ def test_check_reports_a_broken_file_with_its_line_and_exits_3(run, budgets_copy
     result = run("check", "--budgets", budgets_copy)
     assert result.exit_code == ExitStatus.DATA
     fel = [l for l in result.stdout.splitlines() if ": fel: " in l]
-    assert fel and fel[0].startswith(f"{path}:{broken.line}: fel: "), result.stdout
+    assert fel and fel[0].startswith(f"{path}:{broken.line}:"), result.stdout  # file:line:column: fel: …
 
 
 def test_output_file_is_not_created_when_the_budgets_are_broken(run, budgets_copy, tmp_path):

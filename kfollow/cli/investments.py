@@ -1,4 +1,4 @@
-"""Commands `investments` and `summary` (registered on `kfollow.cli.app` at the end of cli.py)."""
+"""Commands on investments and the annual summary: investments, summary."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from kfollow.cli import (BudgetsDir, CommentsOpt, DecimalsOpt, ForvaltningOpt, FormatOpt, OutputOpt, UnitOpt, _against,
-                         _emit, _errors, _load, _unit_title, app)
+from kfollow.cli.common import (BudgetsDir, CommentsOpt, DecimalsOpt, ForvaltningOpt, FormatOpt, OutputOpt, UnitOpt,
+                                YearOpt, against_month, emit, errors, load, partial_year_notes, unit_title,
+                                year_or_latest)
 from kfollow.options import Unit
 
 
@@ -17,10 +18,6 @@ class Status(str, Enum):
     fardigstalld = "färdigställd"
 
 
-YearOpt = Annotated[Optional[int], typer.Option("--year", "-y", help="Budget year. Default: the latest year.")]
-
-
-@app.command()
 def investments(
     year: YearOpt = None,
     status: Annotated[Optional[Status], typer.Option("--status", help="Only pågående or only färdigställda projects.")] = None,
@@ -45,15 +42,14 @@ def investments(
     """
     from kfollow.investments import investments_report
 
-    with _errors():
-        data = _load(budgets)
-        year = year or max(data.years)
+    with errors():
+        data = load(budgets)
+        year = year_or_latest(data, year)
         frame = investments_report(data, year, status.value if status else None, forvaltning)
         which = f" ({status.value} projekt)" if status else ""
-        _emit(frame, fmt, unit, decimals, output, comments, f"Investeringar {year}{which}, {_unit_title(unit)}")
+        emit(frame, fmt, unit, decimals, output, comments, f"Investeringar {year}{which}, {unit_title(unit)}")
 
 
-@app.command()
 def summary(
     year: YearOpt = None,
     forvaltning: Annotated[Optional[str], typer.Option(
@@ -80,12 +76,13 @@ def summary(
     """
     from kfollow.investments import summary_forecast_month, summary_forvaltning, summary_report
 
-    with _errors():
-        data = _load(budgets)
-        year = year or max(data.years)
-        month = _against(against, year)
+    with errors():
+        data = load(budgets)
+        year = year_or_latest(data, year)
+        month = against_month(against, year)
         frame = summary_report(data, year, forvaltning, month)
+        partial_year_notes(data, year)
         fid = summary_forvaltning(data, year, forvaltning)
         used = summary_forecast_month(data, year, fid, month)
         since = f"; avvikelse jämfört med prognos {year}-{used:02d}" if used else ""
-        _emit(frame, fmt, unit, decimals, output, title=f"Ekonomi {year}, {fid}, {_unit_title(unit)}{since}")
+        emit(frame, fmt, unit, decimals, output, title=f"Ekonomi {year}, {fid}, {unit_title(unit)}{since}")
