@@ -1,0 +1,179 @@
+"""Edge cases found in review: each once crashed, misled or was accepted silently."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from conftest import csv_rows
+from kfollow.errors import ExitStatus
+
+HEADER = "ar: {ar}\norganisation: Testkommun\nenhet: tkr\n"
+
+
+def write(folder: Path, ar: int, body: str, verksamheter: str = "") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{ar}.yaml"
+    path.write_text(HEADER.format(ar=ar) + verksamheter + body, encoding="utf-8")
+    return path
+
+
+TWO_FORVALTNINGAR = """forvaltningar:
+  AAA:
+    namn: Förvaltning A
+    staber:
+      A: {namn: Stab ett, budget: 100.0, utfall: 90.0}
+      B: {namn: Stab två, budget: 50.0, utfall: 60.0}
+  {other}:
+    namn: Förvaltning {other}
+    staber:
+      X: {namn: Stab x, budget: 10.0, utfall: 10.0}
+"""
+
+
+def test_compare_with_a_forvaltning_only_in_the_base_year(run, tmp_path):
+    write(tmp_path, 2023, TWO_FORVALTNINGAR.replace("{other}", "OLD"))
+    write(tmp_path, 2024, TWO_FORVALTNINGAR.replace("{other}", "NEW"))
+    result = run("compare", "2023", "2024", "-f", "csv", "--unit", "tkr", "--budgets", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    rows = {(r["forvaltning"], r["stab"]): r for r in csv_rows(result.stdout)}
+    # X belongs to OLD in 2023 and to NEW in 2024: two rows, each with the year it has
+    assert (rows[("OLD", "X")]["utfall_2023"], rows[("OLD", "X")]["utfall_2024"]) == ("10", "")
+    assert (rows[("NEW", "X")]["utfall_2023"], rows[("NEW", "X")]["utfall_2024"]) == ("", "10")
+    assert rows[("", "Summa")]["forandring"] == "0"
+
+
+def test_previous_year_subtotals_when_that_year_had_one_forvaltning(run, tmp_path):
+    write(tmp_path, 2023, TWO_FORVALTNINGAR.split("  {other}")[0])
+    write(tmp_path, 2024, TWO_FORVALTNINGAR.replace("{other}", "NEW"))
+    rows = csv_rows(run("deviation", "--year", "2024", "-f", "csv", "--unit", "tkr", "--budgets", tmp_path).stdout)
+    subtotal = next(r for r in rows if r["radtyp"] == "delsumma")
+    assert (subtotal["utfall"], subtotal["utfall_2023"]) == ("150", "150")
+
+
+def test_a_stab_of_one_year_only_has_no_previous_year_total(run, tmp_path):
+    write(tmp_path, 2023, TWO_FORVALTNINGAR.replace("{other}", "OLD"))
+    write(tmp_path, 2024, TWO_FORVALTNINGAR.replace("{other}", "OLD").replace("B:", "Y:"))
+    rows = csv_rows(run("deviation", "--year", "2024", "--stab", "Y", "-f", "csv", "--budgets", tmp_path).stdout)
+    assert rows[-1]["radtyp"] == "summa" and rows[-1]["utfall_2023"] == ""  # not 0.0
+
+
+def test_shares_round_half_away_from_zero_from_exact_amounts(run, tmp_path):
+    # 23 of 80 is exactly 28,75 %: one rounding gives 28,8 (dividing first would give 28,7499…)
+    write(tmp_path, 2024, "forvaltningar:\n  F:\n    namn: F\n    staber:\n"
+                          "      A: {namn: A, budget: 23.0, utfall: 23.0}\n      B: {namn: B, budget: 57.0, utfall: 57.0}\n")
+    rows = {r["stab"]: r for r in csv_rows(run("deviation", "-f", "csv", "--budgets", tmp_path).stdout)}
+    assert (rows["A"]["andel_pct"], rows["B"]["andel_pct"], rows["Summa"]["andel_pct"]) == ("28.8", "71.3", "100.0")
+
+
+def test_gross_lines_do_not_repeat_the_net_forecast(run, budgets_dir):
+    result = run("deviation", "--year", "2024", "--forvaltning", "KLF", "--by", "forvaltning", "--gross",
+                 "--against", "prognos:2024-08", "-f", "csv", "--budgets", budgets_dir)
+    rows = csv_rows(result.stdout)
+    gross = [r for r in rows if r["radtyp"] in ("kostnader", "intakter")]
+    assert len(gross) == 4
+    assert all(r["jmf_prognos"] == r["avvikelse_forandring"] == "" for r in gross)
+    assert rows[0]["avvikelse_forandring"] == "13.9"
+
+
+def test_by_verksamhet_without_verksamheter_is_a_usage_error(run, tmp_path):
+    write(tmp_path, 2024, TWO_FORVALTNINGAR.replace("{other}", "NEW"))
+    result = run("deviation", "--by", "verksamhet", "--budgets", tmp_path)
+    assert result.exit_code == ExitStatus.USAGE and "no verksamhet rows" in result.stderr
+
+
+def test_against_a_month_without_forecast_is_a_usage_error(run, budgets_dir):
+    result = run("deviation", "--year", "2024", "--against", "prognos:2024-03", "--budgets", budgets_dir)
+    assert result.exit_code == ExitStatus.USAGE
+    assert "no forecast made up to 2024-03" in result.stderr and "2024-08" in result.stderr
+
+
+def test_percent_limit_catches_a_unit_budgeted_at_zero(run, budgets_dir):
+    result = run("deviation", "--year", "2024", "--fail-over", "3%", "-f", "csv", "--budgets", budgets_dir)
+    assert result.exit_code == ExitStatus.CHECK_FAILED
+    assert "Verksamhetsstöd och service avvikelse -9,8 mnkr" in result.stderr
+
+
+def test_check_catches_a_budget_typo_next_to_an_ej_fordelat_with_utfall_only(run, budgets_copy):
+    path = budgets_copy / "2024.yaml"
+    text = path.read_text(encoding="utf-8").replace("        budget: 34775.1", "        budget: 44775.1")
+    text = text.replace("    verksamheter:\n      \"100\"", "    ej_fordelat:\n      staber: {utfall: 0.0}\n"
+                                                            "    verksamheter:\n      \"100\"", 1)
+    path.write_text(text, encoding="utf-8")
+    result = run("check", "--budgets", budgets_copy)
+    assert result.exit_code == ExitStatus.CHECK_FAILED
+    assert "budget of the stab rows sums to" in result.stdout and "gap -10 000 tkr" in result.stdout
+
+
+@pytest.mark.parametrize("body, message", [
+    ("forvaltningar:\n  F:\n    namn: F\n    staber: {}\n", "staber of förvaltning F is empty"),
+    ("forvaltningar:\n  F:\n    namn: F\n    staber:\n      A:\n        namn: A\n        budget: 12.0\n"
+     "        utfall:\n          2024-01: 1.0\n          2024-03: 1.0\n", "not 2024-02; add it (0 for a month"),
+    ("forvaltningar:\n  F:\n    namn: F\n    staber:\n      A: {namn: A, budget: −5.0}\n", "typographic minus"),
+    ("forvaltningar:\n  F:\n    namn: F\n    staber:\n      A: {namn: A, budget: 1240,8}\n", "decimal comma inside { }"),
+    ("forvaltningar:\n  F:\n    namn: F\n    staber:\n      A: {namn: A, budget: 99999999999999.1}\n", "check the unit"),
+    ("forvaltningar:\n  F:\n    namn: F\n    staber:\n      A:\n        nman: A\n        budget: 1.0\n", "did you mean 'namn'"),
+])
+def test_more_data_errors_name_the_line_and_what_to_do(run, tmp_path, body, message):
+    write(tmp_path, 2024, body)
+    result = run("deviation", "--budgets", tmp_path)
+    assert result.exit_code == ExitStatus.DATA
+    assert result.stderr.startswith(f"Error: {tmp_path}/2024.yaml:") and message in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_utf16_is_named(run, tmp_path):
+    tmp_path.mkdir(exist_ok=True)
+    (tmp_path / "2024.yaml").write_text(HEADER.format(ar=2024), encoding="utf-16")
+    result = run("deviation", "--budgets", tmp_path)
+    assert result.exit_code == ExitStatus.DATA and "UTF-16; save it as UTF-8" in result.stderr
+
+
+def test_forvaltning_kommentar_is_shown(run, tmp_path):
+    write(tmp_path, 2024, "forvaltningar:\n  F:\n    namn: F\n    kommentar: Hela förvaltningen i balans.\n"
+                          "    staber:\n      A: {namn: A, budget: 1.0, utfall: 1.0}\n      B: {namn: B, budget: 1.0, utfall: 1.0}\n")
+    records = json.loads(run("deviation", "--by", "forvaltning", "-f", "json", "--budgets", tmp_path).stdout)
+    assert records[0]["kommentar"] == "Hela förvaltningen i balans."
+
+
+def test_machine_formats_have_no_negative_zero_and_json_integers_without_decimals(run, tmp_path):
+    write(tmp_path, 2024, "forvaltningar:\n  F:\n    namn: F\n    staber:\n      A: {namn: A, budget: 1.00, utfall: 1.02}\n")
+    row = csv_rows(run("deviation", "-f", "csv", "--budgets", tmp_path).stdout)[0]
+    assert row["avvikelse"] == "0.0"  # −0,00002 mnkr
+    records = json.loads(run("deviation", "-f", "json", "--unit", "kr", "--budgets", tmp_path).stdout)
+    assert records[0]["budget"] == 1000 and isinstance(records[0]["budget"], int)
+
+
+def test_output_keeps_the_permissions_of_an_existing_file_and_follows_links(run, budgets_dir, tmp_path):
+    target = tmp_path / "report.csv"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o644)
+    link = tmp_path / "latest.csv"
+    link.symlink_to(target)
+    result = run("deviation", "--stab", "EKS", "-o", link, "--budgets", budgets_dir)
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink() and target.read_text(encoding="utf-8").startswith("radtyp,")
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o644
+
+
+def test_spreadsheet_extension_is_refused(run, budgets_dir, tmp_path):
+    result = run("deviation", "-o", tmp_path / "avvikelse.xlsx", "--budgets", budgets_dir)
+    assert result.exit_code == ExitStatus.USAGE and "--format excel" in result.stderr
+    assert not (tmp_path / "avvikelse.xlsx").exists()
+
+
+def test_version(run):
+    result = run("--version")
+    assert result.exit_code == 0 and result.stdout.startswith("kfollow ")
+
+
+def test_compare_notes_a_partial_year(run):
+    from conftest import ROOT
+
+    result = run("compare", "2023", "2024", "--by", "forvaltning", "--budgets", ROOT / "examples" / "budgets")
+    assert result.exit_code == 0
+    assert "utfall 2024 is booked up to 2024-10" in result.stderr
