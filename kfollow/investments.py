@@ -27,13 +27,13 @@ The section (README, "Investeringar"):
 from __future__ import annotations
 
 import difflib
-import re
 from decimal import Decimal
 
 import polars as pl
 
 from kfollow import expressions as ex
 from kfollow.errors import UsageError
+from kfollow.model import ID
 
 STATUSES = ("pågående", "färdigställd")
 # the seed's table titles per status, in the order it prints them
@@ -67,8 +67,6 @@ FORVALTNING_KEYS = ("rubrik", "budget", "utfall", "prognos", "kommentar")
 PROJECT_KEYS = ("namn", "forvaltning", "status", "beslutad_budget", "ack_utfall_tidigare", "budget", "varav_overfort",
                 "utfall", "beraknad_totalutgift", "kommentar")
 PROJECT_REQUIRED = ("namn", "forvaltning", "status", "beslutad_budget", "budget", "utfall")
-_ID = re.compile(r"[A-Za-zÅÄÖåäö0-9][A-Za-zÅÄÖåäö0-9_-]*")
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
 # --- the YAML section ------------------------------------------------------------------------
@@ -98,7 +96,7 @@ def parse_investments(parser, node, ar: int) -> list[dict]:
                 if not pnode.items:
                     raise parser.error(pnode, f"prognos of {what} is empty; write a month and an amount, e.g. {ar}-08: 380000")
                 for month_text, (mkey, mbody) in pnode.items.items():
-                    rows.append(base | {"typ": "prognos", "forvaltning": fid, "manad": _month(parser, mkey, ar),
+                    rows.append(base | {"typ": "prognos", "forvaltning": fid, "manad": parser.month(mkey, "month of prognos"),
                                         "prognos": parser.amount(mbody, f"prognos {month_text} of {what}"),
                                         "ordning": len(rows), "rad": mkey.line})
     if "projekt" in section.items:
@@ -106,7 +104,7 @@ def parse_investments(parser, node, ar: int) -> list[dict]:
         if not pnode.items:
             raise parser.error(pnode, "projekt of investeringar is empty; add a project or remove the key")
         for pid, (knode, body) in pnode.items.items():
-            if not _ID.fullmatch(pid):
+            if not ID.fullmatch(pid):
                 raise parser.error(knode, f"project id '{pid}' must be letters, digits, - or _ (e.g. simhallen)")
             rows.append(base | _project(parser, pid, knode, body) | {"ordning": len(rows)})
     return rows
@@ -152,17 +150,6 @@ def _known_forvaltning(parser, node, fid: str, what: str) -> None:
         close = difflib.get_close_matches(fid, list(known), n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"there: {', '.join(known)}"
         raise parser.error(node, f"förvaltning '{fid}' of {what} is not in this file's forvaltningar; {hint}")
-
-
-def _month(parser, node, ar: int) -> int:
-    """`2024-08` → 8; a forecast of the year's utfall is made during that year."""
-    raw = parser.text(node, "month of prognos")
-    m = _MONTH.fullmatch(raw)
-    if not m or not 1 <= int(m[2]) <= 12:
-        raise parser.error(node, f"month of prognos '{raw}' is not a month; write YYYY-MM, e.g. {ar}-08")
-    if int(m[1]) != ar:
-        raise parser.error(node, f"month of prognos {raw} is not in {ar}, the year of this file")
-    return int(m[2])
 
 
 # --- expressions ---------------------------------------------------------------------------

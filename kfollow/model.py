@@ -7,6 +7,7 @@ positive = costs money) whatever the förvaltning's presentation.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import os
 import re
@@ -23,7 +24,6 @@ MAX_ORE = 10**15  # 10 000 billion kr: far beyond any kommun, and sums stay with
 from kfollow.source import Mapping, Node, Scalar, Sequence, read_yaml
 
 PRESENTATIONS = ("nettokostnad", "resultat")
-VIEWS = ("stab", "verksamhet")
 
 AMOUNT_SCHEMA = {
     "ar": pl.Int32,
@@ -44,7 +44,6 @@ AMOUNT_SCHEMA = {
     "fil": pl.String,
     "rad": pl.Int32,
 }
-MONEY_COLUMNS = [c for c, t in AMOUNT_SCHEMA.items() if t == pl.Int64]
 _ROW_KEY = {"ar": pl.Int32, "forvaltning": pl.String, "vy": pl.String, "nyckel": pl.String}
 MONTH_SCHEMA = _ROW_KEY | {"manad": pl.Int8, "utfall": pl.Int64, "utfall_kostnader": pl.Int64,
                            "utfall_intakter": pl.Int64}
@@ -57,8 +56,8 @@ COMMENT_SCHEMA = _ROW_KEY | {"manad": pl.Int8, "kommentar": pl.String, "rad": pl
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 _SWEDISH_NUMBER = re.compile(r"[+\-−]?\d{1,3}([ \u00a0\u202f]\d{3})*(,\d+)?|[+\-−]?\d+,\d+")
 _CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")
-_ID = re.compile(r"[A-Za-zÅÄÖåäö0-9][A-Za-zÅÄÖåäö0-9_-]*")
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
+ID = re.compile(r"[A-Za-zÅÄÖåäö0-9][A-Za-zÅÄÖåäö0-9_-]*")
+MONTH = re.compile(r"(\d{4})-(\d{2})")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _WEIGHT = re.compile(r"\d{1,4}(\.\d{1,2})?")
 
@@ -249,7 +248,7 @@ class _YearParser:
     def month(self, node: Node, what: str) -> int:
         """`2024-08` → 8; the month must be in the file's year."""
         raw = self.text(node, what)
-        m = _MONTH.fullmatch(raw)
+        m = MONTH.fullmatch(raw)
         if not m or not 1 <= int(m[2]) <= 12:
             raise self.error(node, f"{what} '{raw}' is not a month; write YYYY-MM, e.g. {self.ar}-08")
         if int(m[1]) != self.ar:
@@ -259,8 +258,6 @@ class _YearParser:
     def date(self, node: Node, what: str) -> tuple[str, int]:
         raw = self.text(node, what)
         m = _DATE.fullmatch(raw)
-        import datetime
-
         try:
             day = datetime.date(int(m[1]), int(m[2]), int(m[3])) if m else None
         except ValueError:
@@ -306,7 +303,7 @@ class _YearParser:
         if not fnode.items:
             raise self.error(fnode, "forvaltningar is empty; add at least one förvaltning")
         for fid, (knode, body) in fnode.items.items():
-            if not _ID.fullmatch(fid):
+            if not ID.fullmatch(fid):
                 raise self.error(knode, f"förvaltning id '{fid}' must be letters, digits, - or _ (e.g. KLF)")
             forvaltningar[fid] = self.forvaltning(ar, fid, knode, body, verksamheter)
 
@@ -331,7 +328,7 @@ class _YearParser:
     def parse_profiles(self, node: Node) -> None:
         pnode = self.mapping(node, "profiler")
         for name, (knode, body) in pnode.items.items():
-            if not _ID.fullmatch(name):
+            if not ID.fullmatch(name):
                 raise self.error(knode, f"profile name '{name}' must be letters, digits, - or _")
             what = f"profile {name}"
             weights_node = self.mapping(body, what, ("vikter", "beskrivning"), ("vikter",)).items["vikter"][1]
@@ -382,7 +379,7 @@ class _YearParser:
             if not snode.items:
                 raise self.error(snode, f"staber of {what} is empty; add a stab or remove the key")
             for sid, (skey, sbody) in snode.items.items():
-                if not _ID.fullmatch(sid):
+                if not ID.fullmatch(sid):
                     raise self.error(skey, f"stab id '{sid}' must be letters, digits, - or _ (e.g. EKS)")
                 swhat = f"stab {sid}"
                 smap = self.mapping(sbody, swhat, ("namn",) + self.ROW_KEYS, ("namn",))
@@ -421,7 +418,7 @@ class _YearParser:
         values: dict = self.net_and_gross(node.items.get("budget", (None, None))[1], "budget", f"budget of {what}", sign)
         utfall = node.items.get("utfall", (None, None))[1]
         last_month = None
-        if isinstance(utfall, Mapping) and utfall.items and all(_MONTH.fullmatch(k) for k in utfall.items):
+        if isinstance(utfall, Mapping) and utfall.items and all(MONTH.fullmatch(k) for k in utfall.items):
             months = []
             for month_text, (mkey, mbody) in utfall.items.items():
                 month = self.month(mkey, f"month of utfall of {what}")

@@ -1,28 +1,26 @@
 """A year's amounts as of a period: adjusted budget, year-to-date budget and utfall, forecasts, comments.
 
 `resolve()` turns the loaded data into one frame per year and period with the columns of
-`model.AMOUNT_SCHEMA` (money Int64 öre, nettokostnad) plus budget_original, budget_helar,
+`model.AMOUNT_SCHEMA` (money Int64 öre, nettokostnad) plus budget_helar,
 prognos, prognos_manad and, with a forecast to compare against, jmf_prognos and jmf_budget.
 Reports build on it; nothing here formats anything.
 """
 
 from __future__ import annotations
 
-import re
 import polars as pl
 
 from kfollow import expressions as ex
 from kfollow.errors import UsageError
-from kfollow.model import Budgets
+from kfollow.model import MONTH, Budgets
 from kfollow.options import BudgetMode
 
 KEY = ["forvaltning", "vy", "nyckel"]
-_PERIOD = re.compile(r"(\d{4})-(\d{2})")
 
 
 def parse_period(text: str, what: str = "--period") -> tuple[int, int]:
     """`2024-08` → (2024, 8); UsageError otherwise."""
-    m = _PERIOD.fullmatch(text.strip())
+    m = MONTH.fullmatch(text.strip())
     if not m or not 1 <= int(m[2]) <= 12:
         raise UsageError(f"{what} '{text}' is not a month; write YYYY-MM, e.g. 2024-08")
     return int(m[1]), int(m[2])
@@ -150,7 +148,7 @@ def resolve(budgets: Budgets, year: int, period: int | None = None, mode: Budget
     if period is not None and strict:
         _require_booked(a, info.fil, year, period)
 
-    frame = a.with_columns(pl.col("budget").alias("budget_original"))
+    frame = a
     if mode is BudgetMode.justerad:
         adjusted = budget_at(budgets, year, month)
         frame = frame.drop(GROSS_BUDGET).join(adjusted, on=KEY, how="left")

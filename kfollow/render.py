@@ -27,19 +27,18 @@ NBSP = "\u00a0"
 # column → header for people; {year} columns are matched by pattern below
 HEADERS = {
     "stab": "Stab", "verksamhet": "Verksamhet", "forvaltning": "Förvaltning", "namn": "Namn",
-    "budget": "Budget", "budget_original": "Urspr. budget", "utfall": "Utfall", "avvikelse": "Avvikelse",
+    "budget": "Budget", "utfall": "Utfall", "avvikelse": "Avvikelse",
     "avvikelse_pct": "Avvikelse %", "andel_pct": "Andel av summa %", "forandring": "Förändring",
     "forandring_pct": "Förändring %", "prognos": "Prognos helår", "kommentar": "Kommentar",
     "fil": "Fil", "rad": "Rad", "niva": "Nivå", "meddelande": "Meddelande",
     "projekt": "Projekt", "status": "Status", "beslutad_budget": "Beslutad budget", "ack_utfall": "Ack. utfall", "budgetavvikelse_ack": "Budgetavvikelse ack.", "varav_overfort": "Varav överfört", "beraknad_totalutgift": "Beräknad totalutgift", "avvikelse_totalutgift": "Avvikelse totalutgift",
     "budget_helar": "Budget helår", "prognos_period": "Prognos från", "prognos_avvikelse": "Avvikelse prognos",
-    "datum": "Datum", "beslut": "Beslut", "text": "Text", "post": "Post", "belopp": "Belopp",
+    "datum": "Datum", "beslut": "Beslut", "text": "Text", "belopp": "Belopp",
     "jmf_prognos": "Jmf. prognos", "jmf_avvikelse": "Jmf. avvikelse", "avvikelse_forandring": "Förändring avvikelse",
 }
 _YEAR_HEADERS = [
     (re.compile(r"utfall_(\d{4})$"), "Utfall {0}"),
     (re.compile(r"andel_(\d{4})_pct$"), "Andel {0} av summa %"),
-    (re.compile(r"budget_(\d{4})$"), "Budget {0}"),
 ]
 # columns that only machines need: hidden in table and md
 MACHINE_ONLY = {"radtyp", "redovisas_som", "forvaltning", "stab", "verksamhet", "projekt", "namn"}
