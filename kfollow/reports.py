@@ -64,7 +64,8 @@ def _require_forecast(budgets: Budgets, year: int, month: int, fids: list[str]) 
 
 
 def view_frame(budgets: Budgets, year: int, by: By, fids: list[str], staber: list[str] | None = None,
-               amounts: pl.DataFrame | None = None, subtotals: bool | None = None) -> pl.DataFrame:
+               amounts: pl.DataFrame | None = None, subtotals: bool | None = None,
+               prefer_rows: bool = False) -> pl.DataFrame:
     """Rows of one year in one view with their blocks, subtotals and `Summa`; nettokostnad, öre.
 
     Columns: radtyp, forvaltning, nyckel, namn, block, pos, the money columns, kommentar.
@@ -73,7 +74,9 @@ def view_frame(budgets: Budgets, year: int, by: By, fids: list[str], staber: lis
     With `staber`, only those stab rows are kept and the totals are their sums. `amounts` is
     the year's frame from `periods.resolve` (default: the whole year, adjusted budget).
     `subtotals` (default: when there are several förvaltningar) adds a subtotal to each
-    förvaltning of more than one row.
+    förvaltning of more than one row. `prefer_rows` makes the view's own rows the total where
+    they give a figure: year-to-date, rows spread by their own profiles need not add up to a
+    summa spread by another.
     """
     by = By(by)
     if amounts is None:
@@ -91,7 +94,8 @@ def view_frame(budgets: Budgets, year: int, by: By, fids: list[str], staber: lis
 
     declared = amounts.filter(pl.col("vy") == "summa").select(keep).with_columns(priority=pl.lit(0))
     derived = [
-        sums(amounts.filter(pl.col("vy").is_in([view, f"ej_fordelat_{view}"]))).with_columns(priority=pl.lit(i + 1))
+        sums(amounts.filter(pl.col("vy").is_in([view, f"ej_fordelat_{view}"]))).with_columns(
+            priority=pl.lit(-1 if prefer_rows and view == by.value else i + 1))
         for i, view in enumerate(("stab", "verksamhet"))
     ]
     # each figure of a total: the declared summa's, else the sum of the staber, else of the verksamheter
@@ -238,7 +242,8 @@ def deviation_report(budgets: Budgets, year: int, by: By = By.stab, forvaltning:
         fids = [f for f in fids if f in present["forvaltning"].to_list()]
         if not fids:
             raise UsageError(f"stab {', '.join(staber)} is not in förvaltning {', '.join(forvaltning or [])}")
-    cur = view_frame(budgets, year, by, fids, staber, resolve(budgets, year, period, BudgetMode(budget), against))
+    cur = view_frame(budgets, year, by, fids, staber, resolve(budgets, year, period, BudgetMode(budget), against),
+                     prefer_rows=period is not None)
     if period is None:
         cur = cur.drop("budget_helar", "prognos", "prognos_manad")
     if against is None:
@@ -251,7 +256,8 @@ def deviation_report(budgets: Budgets, year: int, by: By = By.stab, forvaltning:
             prev_col = f"utfall_{prev_year}"
             amounts_cols.append(prev_col)
             prev = view_frame(budgets, prev_year, by, prev_fids, staber,
-                              resolve(budgets, prev_year, period, strict=False), subtotals=len(fids) > 1)
+                              resolve(budgets, prev_year, period, strict=False), subtotals=len(fids) > 1,
+                              prefer_rows=period is not None)
             cur = _align(cur, prev.select(
                 "radtyp", "forvaltning", "nyckel", "namn", "block", "pos", pl.col("utfall").alias(prev_col),
                 *(pl.col(f"utfall_{g}").alias(f"{prev_col}_{g}") for g in ("kostnader", "intakter"))), fids)
