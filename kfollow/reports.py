@@ -45,7 +45,10 @@ def _check_staber(budgets: Budgets, year: int, by: By, staber: list[str] | None)
     known = budgets.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == "stab"))["nyckel"].unique().to_list()
     unknown = [s for s in staber if s not in known]
     if unknown:
-        raise UsageError(f"no stab {', '.join(unknown)} in {budgets.year(year).fil} (staber there: {', '.join(sorted(known))})")
+        info = budgets.year(year)
+        hint = "; ".join(f"{s} is a förvaltning: use --forvaltning {s}" for s in unknown if s in info.forvaltningar)
+        raise UsageError(f"no stab {', '.join(unknown)} in {info.fil} (staber there: {', '.join(sorted(known))})"
+                         + (f"; {hint}" if hint else ""))
 
 
 def _require_view(budgets: Budgets, year: int, by: By, fids: list[str]) -> None:

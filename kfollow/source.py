@@ -7,6 +7,7 @@ Anchors, aliases, tags, duplicate keys, non-text keys and several documents are 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,6 +79,15 @@ def parse_yaml(raw: bytes, name: str) -> Node:
             closing = {"{": "}", "[": "]"}.get(bracket, "bracket")
             raise DataError(name, exc.context_mark.line + 1, exc.context_mark.column + 1,
                             f"invalid YAML: '{bracket}' is not closed; add the matching '{closing}'") from None
+        if exc.context_mark and exc.context == "while scanning a quoted scalar":
+            raise DataError(name, exc.context_mark.line + 1, exc.context_mark.column + 1,
+                            "invalid YAML: the quoted value that starts here is not closed; add the closing quote") from None
+        if (opened := _unclosed_quote(text, mark.line)) is not None:
+            raise DataError(name, opened[0], opened[1],
+                            "invalid YAML: the quoted value that starts here is not closed; add the closing quote") from None
+        if problem == "mapping values are not allowed in this context":
+            problem = ("a ':' where no key can start; a line above may lack its ':' or be indented wrongly, "
+                       "and a value that contains ': ' needs quotes")
         if "tab" in problem or "\t" in problem or "cannot start any token" in problem:
             line_text = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
             if "\t" in line_text[: mark.column + 1]:
@@ -89,6 +99,17 @@ def parse_yaml(raw: bytes, name: str) -> Node:
         index = len(text.encode("utf-8")[: exc.position].decode("utf-8", "ignore"))
         line, col = _position(text, index)
         raise DataError(name, line, col, f"control character #x{exc.character:04x} is not allowed in YAML; remove it") from None
+
+
+def _unclosed_quote(text: str, upto: int) -> tuple[int, int] | None:
+    """The line and column of a `"` that opens a value and is not closed on its line, before line `upto`
+    (0-based): where a parser error after it most likely comes from."""
+    for number, line in enumerate(text.splitlines()[: upto + 1], start=1):
+        body = line.split(" #")[0]
+        opening = re.search(r'(^|[:\-\[{,]\s*)"', body)
+        if opening and body[opening.end():].replace('\\"', "").count('"') == 0:
+            return number, opening.end()
+    return None
 
 
 def _decode(raw: bytes, name: str) -> str:

@@ -177,3 +177,19 @@ def test_compare_notes_a_partial_year(run):
     result = run("compare", "2023", "2024", "--by", "forvaltning", "--budgets", ROOT / "examples" / "budgets")
     assert result.exit_code == 0
     assert "utfall 2024 is booked up to 2024-10" in result.stderr
+
+
+def test_an_unclosed_quote_is_reported_where_it_opens(run, budgets_copy):
+    path = budgets_copy / "2024.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    number = next(i for i, ln in enumerate(lines) if ln.strip() == "namn: Ekonomistaben")
+    lines[number] = lines[number].replace("namn: Ekonomistaben", 'namn: "Ekonomistaben')
+    path.write_text("".join(lines), encoding="utf-8")
+    result = run("deviation", "--budgets", budgets_copy)
+    assert result.exit_code == ExitStatus.DATA
+    assert result.stderr.startswith(f"Error: {path}:{number + 1}:15: ") and "not closed" in result.stderr
+
+
+def test_a_forvaltning_given_as_stab_gets_a_hint(run, budgets_dir):
+    result = run("deviation", "--stab", "VSS", "--budgets", budgets_dir)
+    assert result.exit_code == ExitStatus.USAGE and "use --forvaltning VSS" in result.stderr
