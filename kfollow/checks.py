@@ -132,6 +132,17 @@ def comment_findings(budgets: Budgets, period: str | None, limit: Limit, unit: U
     return findings
 
 
+def booking_findings(budgets: Budgets) -> list[dict]:
+    """Rows booked per month whose last month is before the year's last booked month."""
+    a = budgets.amounts.filter(pl.col("manader").is_not_null())
+    last = a.group_by("ar").agg(pl.col("manader").max().alias("senast"))
+    short = a.join(last, on="ar").filter(pl.col("manader") < pl.col("senast")).sort("ar", "ordning")
+    return [{"fil": r["fil"], "rad": r["rad"], "niva": "fel", "meddelande":
+             f"{r['forvaltning']} {r['vy']} {r['nyckel']}: utfall is booked up to {r['ar']}-{r['manader']:02d} but the "
+             f"file up to {r['ar']}-{r['senast']:02d}; add the missing months (0 for a month without bookings)"}
+            for r in short.iter_rows(named=True)]
+
+
 def check_report(directory: str, period: str | None = None, comment_limit: Limit | None = None,
                  unit: Unit = Unit.mnkr, by: By = By.stab) -> tuple[pl.DataFrame, bool]:
     """All findings for a budgets directory, and whether any file failed to load."""
@@ -141,6 +152,7 @@ def check_report(directory: str, period: str | None = None, comment_limit: Limit
         year, month = parse_period(period)
         resolve(budgets, year, month)  # the period must be booked: UsageError otherwise
     findings += reconcile(budgets)
+    findings += booking_findings(budgets)
     findings += reconcile_investments(budgets)
     if comment_limit is not None:
         findings += comment_findings(budgets, period, comment_limit, unit, by)

@@ -293,6 +293,12 @@ def summary_report(budgets, year: int, forvaltning: str | None = None, against: 
     from kfollow.options import By
     from kfollow.reports import deviation_report
 
+    from kfollow.periods import last_month_booked
+
+    booked = last_month_booked(budgets, year)
+    if booked is not None and booked < 12:
+        raise UsageError(f"utfall {year} is booked up to {year}-{booked:02d}; the summary compares whole years "
+                         f"(for the year to date: kfollow deviation --period {year}-{booked:02d} --by forvaltning)")
     fid = summary_forvaltning(budgets, year, forvaltning)
     month = summary_forecast_month(budgets, year, fid, against)
     prev = f"utfall_{year - 1}" if year - 1 in budgets.years else None

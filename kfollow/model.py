@@ -403,8 +403,10 @@ class _YearParser:
                 self.row(base | {"vy": f"ej_fordelat_{label}", "nyckel": f"ej fördelat ({fid})",
                                  "namn": f"Ej fördelat på {label}"}, ebody, f"ej_fordelat.{view} of {what}", sign,
                          key=ekey)
-                # what is not declared unattributed is zero, so the view's budget and utfall still add up
-                self.rows[-1] |= {part: self.rows[-1][part] or 0 for part in ("budget", "utfall")}
+                # a figure the view has but the declaration lacks is zero, so the view still adds up
+                view_rows = [r for r in self.rows if r["forvaltning"] == fid and r["vy"] == label]
+                self.rows[-1] |= {part: 0 for part in ("budget", "utfall")
+                                  if self.rows[-1][part] is None and any(r[part] is not None for r in view_rows)}
         if not any(k in node.items for k in ("summa", "staber", "verksamheter")):
             raise self.error(knode, f"{what} has no amounts; add summa, staber or verksamheter")
         kommentar = self.text(node.items["kommentar"][1], f"kommentar of {what}") if "kommentar" in node.items else None

@@ -169,6 +169,6 @@ def resolve(budgets: Budgets, year: int, period: int | None = None, mode: Budget
     frame = frame.join(_latest_forecast(budgets, year, month, "prognos", "prognos_manad"), on=KEY, how="left")
     if against is not None:
         frame = frame.join(_latest_forecast(budgets, year, against, "jmf_prognos", "jmf_manad"), on=KEY, how="left")
-        frame = frame.join(budget_at(budgets, year, against).select(*KEY, pl.col("budget").alias("jmf_budget")),
-                           on=KEY, how="left")
+        then = budget_at(budgets, year, against) if mode is BudgetMode.justerad else a.select(*KEY, "budget")
+        frame = frame.join(then.select(*KEY, pl.col("budget").alias("jmf_budget")), on=KEY, how="left")
     return frame

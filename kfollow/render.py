@@ -152,7 +152,18 @@ def to_table(frame: pl.DataFrame, opts: Options, fmt: str = "simple") -> str:
     headers, rows, align = rows_for_people(frame, opts)
     body = tabulate(rows, headers=headers, tablefmt=fmt, colalign=align, disable_numparse=True)
     title = f"{opts.title}\n\n" if opts.title else ""
-    return title + body + "\n"
+    return title + body + "\n" + _footnote(frame)
+
+
+def _footnote(frame: pl.DataFrame) -> str:
+    """Say so when a total adds förvaltningar presented as resultat to ones presented as nettokostnad."""
+    if "redovisas_som" not in frame.columns:
+        return ""
+    kinds = set(frame.filter(pl.col("radtyp") != "summa")["redovisas_som"].drop_nulls().to_list())
+    if kinds != {"nettokostnad", "resultat"}:
+        return ""
+    return ("\nAnm.: Summa nettokostnad räknar även förvaltningar som redovisas som resultat (intäkter − kostnader) "
+            "som nettokostnad, alltså med omvänt tecken.\n")
 
 
 def to_md(frame: pl.DataFrame, opts: Options) -> str:
@@ -211,8 +222,13 @@ def write(text: str, out: Path | None) -> None:
     """Write to stdout, or to `out`: a regular file is replaced atomically (a failed run leaves no
     partial file) keeping its permissions, a link is followed, a pipe or device is written to."""
     if out is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader (e.g. `head`) has what it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except OSError as exc:
+            raise InputOutputError(f"cannot write to standard output ({exc.strerror})") from None
         return
     target = Path(out).resolve()
     try:

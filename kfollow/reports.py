@@ -240,6 +240,9 @@ def deviation_report(budgets: Budgets, year: int, by: By = By.stab, forvaltning:
     _require_view(budgets, year, by, fids)
     if against is not None:
         _require_forecast(budgets, year, against, fids)
+        if period is not None and against > period:
+            raise UsageError(f"the forecast of {year}-{against:02d} was made after the period {year}-{period:02d}; "
+                             "compare with a forecast made up to the period")
     if staber:
         present = budgets.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == "stab") & pl.col("nyckel").is_in(staber))
         fids = [f for f in fids if f in present["forvaltning"].to_list()]
@@ -276,7 +279,8 @@ def deviation_report(budgets: Budgets, year: int, by: By = By.stab, forvaltning:
         )
         extra += ["budget_helar", "prognos", "prognos_period", "prognos_avvikelse"]
     if against is not None:
-        current = pl.col("prognos_avvikelse") if period is not None else pl.col("avvikelse")
+        # during the year the current deviation is the latest forecast's; at year end the outcome's
+        current = pl.col("prognos_avvikelse") if period is not None and period < 12 else pl.col("avvikelse")
         frame = frame.with_columns(jmf_avvikelse=pl.col("jmf_budget") - pl.col("jmf_prognos")).with_columns(
             avvikelse_forandring=current - pl.col("jmf_avvikelse"))
         extra += ["jmf_prognos", "jmf_avvikelse", "avvikelse_forandring"]

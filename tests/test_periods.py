@@ -227,3 +227,47 @@ def test_month_end_close_script_fails_when_a_comment_is_removed(tmp_path):
     assert result.returncode == 1
     assert "Ekonomistab 2024-10" in result.stdout and "no kommentar" in result.stdout
     assert not (tmp_path / "out").exists()  # nothing is written when a check fails
+
+
+def test_a_year_being_booked_is_shown_year_to_date_by_default(run):
+    default = run("deviation", "-f", "csv", "--budgets", EXAMPLES)
+    explicit = run("deviation", "--period", "2024-10", "-f", "csv", "--budgets", EXAMPLES)
+    assert default.exit_code == 0 and default.stdout == explicit.stdout
+    assert "booked up to 2024-10: showing 2024-10 (ack.)" in default.stderr
+
+
+def test_summary_refuses_a_year_being_booked(run):
+    result = run("summary", "--budgets", EXAMPLES)
+    assert result.exit_code == 2 and "deviation --period 2024-10 --by forvaltning" in result.stderr
+
+
+def test_against_must_be_made_up_to_the_period(run):
+    result = run("deviation", "--period", "2024-05", "--against", "prognos:2024-08", "--budgets", EXAMPLES)
+    assert result.exit_code == 2 and "made after the period" in result.stderr
+
+
+def test_forecast_follow_up_with_the_original_budget(run, budgets_dir):
+    result = run("deviation", "--year", "2024", "--forvaltning", "KLF", "--budget", "original", "--against",
+                 "prognos:2024-08", "-f", "csv", "--budgets", budgets_dir)
+    summa = next(r for r in csv_rows(result.stdout) if r["radtyp"] == "summa")
+    # both deviations against the original 671,8: 39,7 now, 25,8 in August; the move is still 13,9
+    assert (summa["avvikelse"], summa["jmf_avvikelse"], summa["avvikelse_forandring"]) == ("39.7", "25.8", "13.9")
+
+
+def test_check_finds_a_row_booked_short_of_the_others(run, tmp_path):
+    folder = _example_copy(tmp_path) / "budgets"
+    path = folder / "2024.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, ln in enumerate(lines) if ln.strip() == "LED:")
+    october = next(i for i in range(start, len(lines)) if lines[i].strip().startswith("2024-10:"))
+    del lines[october]
+    path.write_text("".join(lines), encoding="utf-8")
+    result = run("check", "--budgets", folder)
+    assert result.exit_code == 1
+    assert "KSF stab LED: utfall is booked up to 2024-09 but the file up to 2024-10" in result.stdout
+
+
+def test_no_invented_budget_for_the_2023_unattributed_row(run, budgets_dir):
+    rows = csv_rows(run("deviation", "--year", "2023", "--forvaltning", "KLF", "-f", "csv", "--budgets", budgets_dir).stdout)
+    gap = next(r for r in rows if r["radtyp"] == "ej_fordelat")
+    assert (gap["budget"], gap["utfall"], gap["avvikelse"]) == ("", "3.6", "")

@@ -76,10 +76,16 @@ def year_or_latest(data, year: int | None) -> int:
 
 
 def year_and_period(data, year: int | None, period: str | None) -> tuple[int, int | None]:
-    from kfollow.periods import parse_period
+    from kfollow.periods import last_month_booked, parse_period
 
     if period is None:
-        return year_or_latest(data, year), None
+        year = year_or_latest(data, year)
+        booked = last_month_booked(data, year)
+        if booked is not None and booked < 12:  # a year being booked: year to date, not against the whole budget
+            note(f"utfall {year} is booked up to {year}-{booked:02d}: showing {year}-{booked:02d} (ack.); "
+                 f"--period chooses another month")
+            return year, booked
+        return year, None
     p_year, month = parse_period(period)
     if year is not None and year != p_year:
         raise UsageError(f"--period {period} is not in --year {year}; give one of them")
@@ -91,7 +97,7 @@ def against_month(text: str | None, year: int) -> int | None:
 
     if text is None:
         return None
-    a_year, month = parse_period(text.removeprefix("prognos:"), "--against")
+    a_year, month = parse_period(text.removeprefix("prognos:"), "--against (prognos:YYYY-MM)")
     if a_year != year:
         raise UsageError(f"--against {text} is not in {year}; compare with a forecast made during the year reported")
     return month

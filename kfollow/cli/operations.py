@@ -53,8 +53,6 @@ def deviation(
         year, month = year_and_period(data, year, period)
         frame = deviation_report(data, year, by, forvaltning, gross=gross, staber=stab, period=month,
                                  budget=budget, against=against_month(against, year))
-        if month is None:
-            partial_year_notes(data, year)
         when = f"{year}-{month:02d} (ack.)" if month else str(year)
         emit(frame, fmt, unit, decimals, output, comments,
               f"Resultat {when} per {BY_TITLE[by]}, {unit_title(unit)}" + (", ursprunglig budget" if budget is BudgetMode.original else ""))
