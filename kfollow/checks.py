@@ -14,7 +14,7 @@ from kfollow.errors import DataError
 from kfollow.investments import reconcile_investments
 from kfollow.model import Budgets, combine, load_year_file, year_files
 from kfollow.options import By, Options, Unit
-from kfollow.periods import last_month_booked, parse_period, resolve
+from kfollow.periods import last_month_booked, last_month_complete, parse_period, resolve
 from kfollow.render import diagnostic_amount, money, percent
 from kfollow.reports import deviation_report
 from kfollow.thresholds import COMMENTABLE_ROWS, Limit, rows_beyond
@@ -50,6 +50,8 @@ def reconcile(budgets: Budgets) -> list[dict]:
 
 
 def reconcile_frame(budgets: Budgets, a: pl.DataFrame) -> list[dict]:
+    """Findings for one frame of amounts: per förvaltning and figure (budget, utfall), each view
+    against the summa where the summa gives the figure, else the verksamheter against the staber."""
     findings = []
     sums = (
         a.with_columns(view=pl.col("vy").str.replace("ej_fordelat_", ""))
@@ -62,33 +64,39 @@ def reconcile_frame(budgets: Budgets, a: pl.DataFrame) -> list[dict]:
     for ar in a["ar"].unique().sort().to_list():
         info = budgets.years[ar]
         unit = info.enhet
+
+        def finding(line: int, level: str, text: str) -> None:
+            findings.append({"fil": info.fil, "rad": line, "niva": level, "meddelande": f"{fid} {ar}: {text}"})
+
         for fid in info.forvaltningar:
             own = {r["view"]: r for r in sums.filter((pl.col("ar") == ar) & (pl.col("forvaltning") == fid)).iter_rows(named=True)}
-            views = [v for v in ("stab", "verksamhet") if v in own]
-            reference = own.get("summa")
-            ref_label = "the förvaltning's summa"
-            if reference is None and len(views) == 2:
-                reference, ref_label = own["stab"], "the sum of the staber"
-                views = ["verksamhet"]
-            if reference is None:
-                continue
-            for view in views:
-                got = own[view]
-                for part in ("budget", "utfall"):
-                    want, have = reference[part], got[part]
-                    if want is None or have is None:
-                        if (want is None) != (have is None) and own.get("summa") is not None:
-                            findings.append({"fil": info.fil, "rad": got["rad"], "niva": "varning", "meddelande":
-                                             f"{fid} {ar}: {part} is given for {'the summa' if have is None else 'the ' + view + ' rows'} but not for {'the ' + view + ' rows' if have is None else 'the summa'}"})
+            summa = own.get("summa")
+            for part in ("budget", "utfall"):
+                views = [v for v in ("stab", "verksamhet") if v in own]
+                if summa is not None and summa[part] is not None:
+                    reference, label = summa[part], "the förvaltning's summa"
+                elif len(views) == 2:
+                    reference, label, views = own["stab"][part], "the sum of the staber", ["verksamhet"]
+                else:
+                    continue
+                for view in views:
+                    got = own[view]
+                    have = got[part]
+                    if reference is None or have is None:
+                        if (reference is None) != (have is None):
+                            finding(got["rad"], "varning", f"{part} is given for "
+                                    f"{label if have is None else 'the ' + view + ' rows'} but not for "
+                                    f"{'the ' + view + ' rows' if have is None else label}")
                         continue
-                    diff = want - have
-                    if diff != 0:
-                        findings.append({"fil": info.fil, "rad": got["rad"], "niva": "fel", "meddelande":
-                                         f"{fid} {ar}: {part} of the {view} rows sums to {diagnostic_amount(have, unit)} but {ref_label} is {diagnostic_amount(want, unit)} (gap {diagnostic_amount(diff, unit)}); correct the amounts or declare the gap under ej_fordelat"})
-                    declared = got[f"ej_{part}"]
-                    if diff == 0 and declared:
-                        findings.append({"fil": info.fil, "rad": got["ej_rad"], "niva": "varning", "meddelande":
-                                         f"{fid} {ar}: {diagnostic_amount(declared, unit)} of {part} is declared ej fördelat på {view}: the {view} rows sum to {diagnostic_amount(have - declared, unit)}, {ref_label} is {diagnostic_amount(want, unit)}"})
+                    gap = reference - have
+                    if gap != 0:
+                        finding(got["rad"], "fel", f"{part} of the {view} rows sums to {diagnostic_amount(have, unit)} "
+                                f"but {label} is {diagnostic_amount(reference, unit)} (gap {diagnostic_amount(gap, unit)}); "
+                                "correct the amounts or declare the gap under ej_fordelat")
+                    elif declared := got[f"ej_{part}"]:
+                        finding(got["ej_rad"], "varning", f"{diagnostic_amount(declared, unit)} of {part} is declared "
+                                f"ej fördelat på {view}: the {view} rows sum to {diagnostic_amount(have - declared, unit)}, "
+                                f"{label} is {diagnostic_amount(reference, unit)}")
     return findings
 
 
@@ -143,6 +151,29 @@ def booking_findings(budgets: Budgets) -> list[dict]:
             for r in short.iter_rows(named=True)]
 
 
+def profile_findings(budgets: Budgets) -> list[dict]:
+    """Where a year is booked per month: the stab and verksamhet views must give the same
+    year-to-date budget, which they do not when their rows are spread by different profiles."""
+    findings = []
+    for ar, info in budgets.years.items():
+        month = last_month_complete(budgets, ar)
+        if month is None or month == 12:
+            continue
+        ytd = (resolve(budgets, ar, month, strict=False)
+               .filter(pl.col("vy").str.replace("ej_fordelat_", "").is_in(["stab", "verksamhet"]))
+               .with_columns(view=pl.col("vy").str.replace("ej_fordelat_", ""))
+               .group_by("forvaltning", "view").agg(ex.exact_sum("budget"), pl.col("rad").min()))
+        both = ytd.filter(pl.col("view") == "stab").join(ytd.filter(pl.col("view") == "verksamhet"), on="forvaltning",
+                                                         suffix="_v").filter(pl.col("budget") != pl.col("budget_v"))
+        for r in both.iter_rows(named=True):
+            findings.append({"fil": info.fil, "rad": r["rad_v"], "niva": "varning", "meddelande":
+                             f"{r['forvaltning']} {ar}-{month:02d}: the year-to-date budget is "
+                             f"{diagnostic_amount(r['budget'], info.enhet)} by stab but "
+                             f"{diagnostic_amount(r['budget_v'], info.enhet)} by verksamhet, because the rows are "
+                             f"spread by different profiles; give the verksamheter the staber's profil"})
+    return findings
+
+
 def check_report(directory: str, period: str | None = None, comment_limit: Limit | None = None,
                  unit: Unit = Unit.mnkr, by: By = By.stab) -> tuple[pl.DataFrame, bool]:
     """All findings for a budgets directory, and whether any file failed to load."""
@@ -153,6 +184,7 @@ def check_report(directory: str, period: str | None = None, comment_limit: Limit
         resolve(budgets, year, month)  # the period must be booked: UsageError otherwise
     findings += reconcile(budgets)
     findings += booking_findings(budgets)
+    findings += profile_findings(budgets)
     findings += reconcile_investments(budgets)
     if comment_limit is not None:
         findings += comment_findings(budgets, period, comment_limit, unit, by)

@@ -50,7 +50,8 @@ MONTH_SCHEMA = _ROW_KEY | {"manad": pl.Int8, "utfall": pl.Int64, "utfall_kostnad
 FORECAST_SCHEMA = _ROW_KEY | {"manad": pl.Int8, "prognos": pl.Int64, "rad": pl.Int32}
 # budget changes, in öre of nettokostnad (d_budget) and of the gross parts
 CHANGE_SCHEMA = _ROW_KEY | {"datum": pl.String, "manad": pl.Int8, "d_budget": pl.Int64, "d_kostnader": pl.Int64,
-                            "d_intakter": pl.Int64, "beslut": pl.String, "text": pl.String, "rad": pl.Int32}
+                            "d_intakter": pl.Int64, "post": pl.String, "belopp": pl.Int64, "beslut": pl.String,
+                            "text": pl.String, "rad": pl.Int32}
 COMMENT_SCHEMA = _ROW_KEY | {"manad": pl.Int8, "kommentar": pl.String, "rad": pl.Int32}
 
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
@@ -437,7 +438,8 @@ class _YearParser:
                 values[part] = None if any(p is None for p in parts) else sum(parts)
         else:
             values |= self.net_and_gross(utfall, "utfall", f"utfall of {what}", sign)
-        if values.get("utfall") is None and values.get("budget") is None:
+        if values.get("utfall") is None and values.get("budget") is None and not (
+                base["vy"] == "summa" and "prognos" in node.items):  # a förvaltning's own forecast may stand alone
             raise self.error(node, f"{what} has neither budget nor utfall; add one")
         if "prognos" in node.items:
             pnode = self.mapping(node.items["prognos"][1], f"prognos of {what} (month: full-year forecast)")
@@ -516,4 +518,5 @@ class _YearParser:
                     dk = d[0] if post == "netto" and (fid, view, key) in gross else d[1]
                     self.changes.append({"ar": self.ar, "forvaltning": fid, "vy": view, "nyckel": key, "datum": datum,
                                          "manad": month, "d_budget": d[0], "d_kostnader": dk, "d_intakter": d[2],
-                                         "beslut": beslut, "text": text, "rad": line.line})
+                                         "post": post, "belopp": belopp, "beslut": beslut, "text": text,
+                                         "rad": line.line})

@@ -124,6 +124,11 @@ def last_month_booked(budgets: Budgets, year: int) -> int | None:
     return budgets.amounts.filter(pl.col("ar") == year)["manader"].max()
 
 
+def last_month_complete(budgets: Budgets, year: int) -> int | None:
+    """The last month that every row booked per month has booked (None: utfall per year only)."""
+    return budgets.amounts.filter(pl.col("ar") == year)["manader"].min()
+
+
 def _latest_forecast(budgets: Budgets, year: int, month: int, value: str, stamp: str) -> pl.DataFrame:
     return (
         budgets.forecasts.filter((pl.col("ar") == year) & (pl.col("manad") <= month))
@@ -164,7 +169,7 @@ def resolve(budgets: Budgets, year: int, period: int | None = None, mode: Budget
         comments = budgets.comments.filter((pl.col("ar") == year) & (pl.col("manad") == period)).select(
             *KEY, pl.col("kommentar").alias("_k"))
         frame = frame.join(comments, on=KEY, how="left").with_columns(
-            kommentar=pl.col("_k") if period != 12 else pl.coalesce("_k", "kommentar")).drop("_k")
+            kommentar=pl.coalesce("_k", "kommentar")).drop("_k")  # the month's, else the standing one
 
     frame = frame.join(_latest_forecast(budgets, year, month, "prognos", "prognos_manad"), on=KEY, how="left")
     if against is not None:

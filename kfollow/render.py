@@ -33,7 +33,8 @@ HEADERS = {
     "fil": "Fil", "rad": "Rad", "niva": "Nivå", "meddelande": "Meddelande",
     "projekt": "Projekt", "status": "Status", "beslutad_budget": "Beslutad budget", "ack_utfall": "Ack. utfall", "budgetavvikelse_ack": "Budgetavvikelse ack.", "varav_overfort": "Varav överfört", "beraknad_totalutgift": "Beräknad totalutgift", "avvikelse_totalutgift": "Avvikelse totalutgift",
     "budget_helar": "Budget helår", "prognos_period": "Prognos från", "prognos_avvikelse": "Avvikelse prognos",
-    "datum": "Datum", "beslut": "Beslut", "text": "Text", "belopp": "Belopp",
+    "datum": "Datum", "beslut": "Beslut", "text": "Text", "post": "Post", "belopp": "Belopp", "netto": "Netto",
+    "radtyp": "Radtyp", "redovisas_som": "Redovisas som",
     "jmf_prognos": "Jmf. prognos", "jmf_avvikelse": "Jmf. avvikelse", "avvikelse_forandring": "Förändring avvikelse",
 }
 _YEAR_HEADERS = [
@@ -175,7 +176,7 @@ def to_csv(frame: pl.DataFrame, opts: Options, excel: bool = False) -> str:
     cols = machine_columns(frame, opts)
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n")
-    writer.writerow(cols)
+    writer.writerow([header(c) for c in cols] if excel else cols)  # Excel is read by people
     for row in frame.select(cols).iter_rows():
         cells = (_cell(v, frame.schema[c], opts, False) for v, c in zip(row, cols))
         if excel:

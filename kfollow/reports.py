@@ -273,7 +273,7 @@ def deviation_report(budgets: Budgets, year: int, by: By = By.stab, forvaltning:
     extra: list[str] = []
     if period is not None:
         frame = frame.with_columns(
-            prognos_period=pl.when(pl.col("prognos_manad").is_not_null())
+            prognos_period=pl.when(pl.col("prognos_manad").is_not_null() & pl.col("prognos").is_not_null())
             .then(pl.format(f"{year}-{{}}", pl.col("prognos_manad").cast(pl.String).str.zfill(2))),
             prognos_avvikelse=pl.col("budget_helar") - pl.col("prognos"),
         )
@@ -298,12 +298,13 @@ def deviation_report(budgets: Budgets, year: int, by: By = By.stab, forvaltning:
 
 
 def compare_report(budgets: Budgets, base_year: int, year: int, by: By = By.stab,
-                   forvaltning: list[str] | None = None) -> pl.DataFrame:
+                   forvaltning: list[str] | None = None, period: int | None = None) -> pl.DataFrame:
     """Utfall of two years side by side, öre: forandring = utfall_<year> − utfall_<base_year>.
 
     Columns: radtyp, forvaltning, <by>, namn, redovisas_som, utfall_<base>, utfall_<year>,
     forandring, forandring_pct (null when the base is ≤ 0), andel_<base>_pct, andel_<year>_pct
-    (shares of each year's total nettokostnad).
+    (shares of each year's total nettokostnad). With `period` (a month), both years up to and
+    including that month; a base year given per year only then has no figures.
     """
     by = By(by)
     fids = _forvaltningar(budgets, year, forvaltning)
@@ -314,7 +315,8 @@ def compare_report(budgets: Budgets, base_year: int, year: int, by: By = By.stab
     ua, ub = f"andel_{base_year}_pct", f"andel_{year}_pct"
     frames = []
     for y, col, share_col, ids in ((base_year, a, ua, base_fids), (year, b, ub, fids)):
-        v = view_frame(budgets, y, by, ids, subtotals=several)
+        amounts = resolve(budgets, y, period, strict=y == year)
+        v = view_frame(budgets, y, by, ids, amounts=amounts, subtotals=several, prefer_rows=period is not None)
         total = pl.col("utfall").filter(pl.col("radtyp") == "summa").first()
         v = v.with_columns(ex.share("utfall", total, share_col)).with_columns(
             ex.presented("utfall", _sign(budgets, y, ids))).rename({"utfall": col})
@@ -346,9 +348,10 @@ def sort_by_change(frame: pl.DataFrame) -> pl.DataFrame:
 def budget_changes_report(budgets: Budgets, year: int, forvaltning: list[str] | None = None) -> pl.DataFrame:
     """Each budget change (ombudgetering) line of a year, öre, and the sum per förvaltning.
 
-    belopp is the change of the budget as the förvaltning presents it (nettokostnad, or resultat
-    for a resultat förvaltning); a negative belopp lowers a nettokostnad budget.
-    Columns: radtyp (rad | summa), datum, beslut, forvaltning, stab, verksamhet, belopp, text.
+    belopp is the amount as decided, of its post (kostnader, intakter or netto); netto is its
+    effect on the budget as the förvaltning presents it (nettokostnad, or resultat for a resultat
+    förvaltning): a negative netto lowers a nettokostnad budget; the summa rows add up netto.
+    Columns: radtyp (rad | summa), datum, beslut, forvaltning, stab, verksamhet, post, belopp, netto, text.
     """
     fids = _forvaltningar(budgets, year, forvaltning)
     lines = (
@@ -357,12 +360,13 @@ def budget_changes_report(budgets: Budgets, year: int, forvaltning: list[str] | 
         .agg(pl.col("datum").first(), pl.col("beslut").first(), pl.col("forvaltning").first(),
              pl.col("nyckel").filter(pl.col("vy") == "stab").first().alias("stab"),
              pl.col("nyckel").filter(pl.col("vy") == "verksamhet").first().alias("verksamhet"),
-             pl.col("d_budget").first().alias("belopp"), pl.col("text").first())
+             pl.col("post").first(), pl.col("belopp").first(), pl.col("d_budget").first().alias("netto"),
+             pl.col("text").first())
         .with_columns(radtyp=pl.lit("rad"))
-        .with_columns(ex.presented("belopp", _sign(budgets, year, fids)))
+        .with_columns(ex.presented("netto", _sign(budgets, year, fids)))
         .sort("datum", "rad")
     )
-    sums = lines.group_by("forvaltning", maintain_order=True).agg(pl.col("belopp").sum()).with_columns(
+    sums = lines.group_by("forvaltning", maintain_order=True).agg(pl.col("netto").sum()).with_columns(
         radtyp=pl.lit("summa"), beslut=pl.lit("Summa ombudgeteringar"))
-    columns = ["radtyp", "datum", "beslut", "forvaltning", "stab", "verksamhet", "belopp", "text"]
+    columns = ["radtyp", "datum", "beslut", "forvaltning", "stab", "verksamhet", "post", "belopp", "netto", "text"]
     return pl.concat([lines, sums], how="diagonal_relaxed").select(columns)

@@ -428,6 +428,6 @@ def test_excel_format_is_csv_for_swedish_excel(run, budgets_dir, tmp_path):
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM makes Excel read å ä ö
     lines = raw.decode("utf-8-sig").split("\r\n")
-    assert lines[0].startswith("radtyp;forvaltning;stab;namn;")
+    assert lines[0].startswith("Radtyp;Förvaltning;Stab;Namn;Redovisas som;Budget;Utfall;Avvikelse;")  # for people
     assert "rad;KLF;KS;Kommunstyrelsen;nettokostnad;30,2;26,9;3,2;10,7;" in lines[1]
     assert lines[-2].startswith("summa;;Summa;Summa;nettokostnad;654,0;632,1;21,9;")

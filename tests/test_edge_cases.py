@@ -193,3 +193,68 @@ def test_an_unclosed_quote_is_reported_where_it_opens(run, budgets_copy):
 def test_a_forvaltning_given_as_stab_gets_a_hint(run, budgets_dir):
     result = run("deviation", "--stab", "VSS", "--budgets", budgets_dir)
     assert result.exit_code == ExitStatus.USAGE and "use --forvaltning VSS" in result.stderr
+
+
+PROFILED = """verksamheter: {"340": Idrott, "100": Nämnd}
+profiler:
+  vinter: {vikter: [20, 20, 10, 5, 5, 5, 5, 5, 5, 5, 5, 10]}
+forvaltningar:
+  F:
+    namn: F
+    summa:
+      prognos: {2025-02: 2500.0}
+    staber:
+      ANL: {namn: Anläggningar, budget: 1200.0, profil: vinter, utfall: {2025-01: 150.0, 2025-02: 150.0}}
+      BIB:
+        namn: Bibliotek
+        budget: 1200.0
+        utfall: {2025-01: 100.0, 2025-02: 100.0}
+        kommentar: Stängt för ombyggnad hela våren.
+    verksamheter:
+      "340": {budget: 1200.0, {profil}utfall: {2025-01: 150.0, 2025-02: 150.0}}
+      "100": {budget: 1200.0, utfall: {2025-01: 100.0, 2025-02: 100.0}}
+"""
+
+
+def test_check_warns_when_the_views_are_spread_by_different_profiles(run, tmp_path):
+    write(tmp_path, 2025, PROFILED.replace("{profil}", ""))
+    result = run("check", "--budgets", tmp_path)
+    assert result.exit_code == 0
+    assert "680 tkr (0,7 mnkr) by stab but 400 tkr (0,4 mnkr) by verksamhet" in result.stdout
+    write(tmp_path, 2025, PROFILED.replace("{profil}", "profil: vinter, "))
+    assert run("check", "--budgets", tmp_path).stdout == ""
+
+
+def test_a_forvaltning_forecast_of_its_own_and_a_standing_comment(run, tmp_path):
+    write(tmp_path, 2025, PROFILED.replace("{profil}", "profil: vinter, "))
+    rows = {r["stab"]: r for r in json.loads(run("deviation", "--period", "2025-02", "-f", "json", "--unit", "tkr",
+                                                  "--budgets", tmp_path).stdout)}
+    assert (rows["Summa"]["prognos"], rows["Summa"]["prognos_period"]) == (2500, "2025-02")
+    assert (rows["ANL"]["prognos"], rows["ANL"]["prognos_period"]) == (None, None)  # no forecast: no month either
+    assert rows["BIB"]["kommentar"] == "Stängt för ombyggnad hela våren."  # the standing comment counts
+
+
+def test_changes_show_the_post_and_the_amount_as_decided(run, tmp_path):
+    write(tmp_path, 2025, PROFILED.replace("{profil}", "") + """ombudgeteringar:
+  - datum: 2025-02-10
+    beslut: KS 2025-02-10 § 3
+    text: Tillskott av intäkter
+    rader:
+      - {forvaltning: F, stab: BIB, verksamhet: "100", post: intakter, belopp: 1200.0}
+""")
+    rows = csv_rows(run("changes", "-f", "csv", "--unit", "tkr", "--budgets", tmp_path).stdout)
+    assert (rows[0]["post"], rows[0]["belopp"], rows[0]["netto"]) == ("intakter", "1200", "-1200")
+    assert rows[1]["radtyp"] == "summa" and rows[1]["netto"] == "-1200"
+
+
+def test_compare_takes_the_same_months_of_both_years(run):
+    from conftest import ROOT
+
+    examples = ROOT / "examples" / "budgets"
+    default = run("compare", "2023", "2024", "--by", "forvaltning", "-f", "csv", "--budgets", examples)
+    explicit = run("compare", "2023", "2024", "--by", "forvaltning", "--period", "2024-10", "-f", "csv",
+                   "--budgets", examples)
+    assert default.stdout == explicit.stdout and "showing 2024-10 (ack.)" in default.stderr
+    whole = run("compare", "2023", "2024", "--by", "forvaltning", "--period", "2024-06", "-f", "csv", "--budgets", examples)
+    summa = csv_rows(whole.stdout)[-1]
+    assert (summa["utfall_2023"], summa["utfall_2024"]) == ("78.8", "83.3")

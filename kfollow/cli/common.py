@@ -48,6 +48,7 @@ def fail(status: ExitStatus) -> None:
 
 
 def note(text: str) -> None:
+    """A diagnostic for the person running the command (stderr), never part of the data."""
     typer.echo(f"note: {text}", err=True)
 
 
@@ -76,11 +77,11 @@ def year_or_latest(data, year: int | None) -> int:
 
 
 def year_and_period(data, year: int | None, period: str | None) -> tuple[int, int | None]:
-    from kfollow.periods import last_month_booked, parse_period
+    from kfollow.periods import last_month_complete, parse_period
 
     if period is None:
         year = year_or_latest(data, year)
-        booked = last_month_booked(data, year)
+        booked = last_month_complete(data, year)
         if booked is not None and booked < 12:  # a year being booked: year to date, not against the whole budget
             note(f"utfall {year} is booked up to {year}-{booked:02d}: showing {year}-{booked:02d} (ack.); "
                  f"--period chooses another month")
@@ -101,14 +102,3 @@ def against_month(text: str | None, year: int) -> int | None:
     if a_year != year:
         raise UsageError(f"--against {text} is not in {year}; compare with a forecast made during the year reported")
     return month
-
-
-def partial_year_notes(data, *years: int) -> None:
-    """A note on stderr for each year whose utfall is booked for only part of the year."""
-    from kfollow.periods import last_month_booked
-
-    for year in years:
-        booked = last_month_booked(data, year)
-        if booked is not None and booked < 12:
-            note(f"utfall {year} is booked up to {year}-{booked:02d}, so it is not a whole year "
-                 f"(kfollow deviation --period {year}-{booked:02d} compares the same months)")

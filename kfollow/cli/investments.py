@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from kfollow.cli.common import (BudgetsDir, CommentsOpt, DecimalsOpt, ForvaltningOpt, FormatOpt, OutputOpt, UnitOpt,
-                                YearOpt, against_month, emit, errors, load, partial_year_notes, unit_title,
+                                YearOpt, against_month, emit, errors, load, unit_title,
                                 year_or_latest)
 from kfollow.options import Unit
 
@@ -81,7 +81,6 @@ def summary(
         year = year_or_latest(data, year)
         month = against_month(against, year)
         frame = summary_report(data, year, forvaltning, month)
-        partial_year_notes(data, year)
         fid = summary_forvaltning(data, year, forvaltning)
         used = summary_forecast_month(data, year, fid, month)
         since = f"; avvikelse jämfört med prognos {year}-{used:02d}" if used else ""

@@ -9,9 +9,13 @@ import typer
 
 from kfollow.cli.common import (BY_TITLE, BudgetsDir, ByOpt, CommentsOpt, DecimalsOpt, ForvaltningOpt, FormatOpt,
                                 OutputOpt, PeriodOpt, UnitOpt, YearOpt, against_month, emit, errors, fail, load,
-                                partial_year_notes, unit_title, year_and_period, year_or_latest)
+                                note, unit_title, year_and_period, year_or_latest)
 from kfollow.errors import ExitStatus
 from kfollow.options import BudgetMode, By, Format, Options, Unit
+
+
+MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+          "november", "december"]
 
 
 class SortKey(str, Enum):
@@ -44,6 +48,7 @@ def deviation(
       kfollow deviation --period 2024-08 --comments --fail-over 3%
       kfollow deviation --year 2024 --forvaltning KLF --against prognos:2024-08
     """
+    from kfollow.periods import last_month_booked
     from kfollow.reports import deviation_report
     from kfollow.thresholds import parse_limit, rows_beyond
 
@@ -53,6 +58,8 @@ def deviation(
         year, month = year_and_period(data, year, period)
         frame = deviation_report(data, year, by, forvaltning, gross=gross, staber=stab, period=month,
                                  budget=budget, against=against_month(against, year))
+        if month is not None and month < 12 and year - 1 in data.years and last_month_booked(data, year - 1) is None:
+            note(f"utfall {year - 1} is given for the whole year only, so the same months of {year - 1} are not known")
         when = f"{year}-{month:02d} (ack.)" if month else str(year)
         emit(frame, fmt, unit, decimals, output, comments,
               f"Resultat {when} per {BY_TITLE[by]}, {unit_title(unit)}" + (", ursprunglig budget" if budget is BudgetMode.original else ""))
@@ -80,6 +87,9 @@ def compare(
     by: ByOpt = By.stab,
     forvaltning: ForvaltningOpt = None,
     sort: Annotated[SortKey, typer.Option("--sort", help="file: as in the budget file; change: biggest movers first.")] = SortKey.file,
+    period: Annotated[Optional[str], typer.Option(
+        "--period", "-p", help="Month YYYY-MM of the later year: both years up to and including that month. "
+        "[default: the whole years, or the later year's last booked month while it is being booked]")] = None,
     budgets: BudgetsDir = None,
     fmt: FormatOpt = None,
     unit: UnitOpt = Unit.mnkr,
@@ -94,12 +104,13 @@ def compare(
 
     with errors():
         data = load(budgets)
-        frame = compare_report(data, base_year, year, by, forvaltning)
-        partial_year_notes(data, base_year, year)
+        year, month = year_and_period(data, year, period)
+        frame = compare_report(data, base_year, year, by, forvaltning, period=month)
         if sort is SortKey.change:
             frame = sort_by_change(frame)
         emit(frame, fmt, unit, decimals, output,
-              title=f"Utfall {base_year} och {year} per {BY_TITLE[by]}, {unit_title(unit)}")
+              title=f"Utfall {base_year} och {year}{f', januari–{MONTHS[month - 1]}' if month else ''} per "
+                    f"{BY_TITLE[by]}, {unit_title(unit)}")
 
 
 def changes(
