@@ -34,7 +34,8 @@ HEADERS = {
     "projekt": "Projekt", "status": "Status", "beslutad_budget": "Beslutad budget", "ack_utfall": "Ack. utfall", "budgetavvikelse_ack": "Budgetavvikelse ack.", "varav_overfort": "Varav överfört", "beraknad_totalutgift": "Beräknad totalutgift", "avvikelse_totalutgift": "Avvikelse totalutgift",
     "budget_helar": "Budget helår", "prognos_period": "Prognos från", "prognos_avvikelse": "Avvikelse prognos",
     "datum": "Datum", "beslut": "Beslut", "text": "Text", "post": "Post", "belopp": "Belopp", "netto": "Netto",
-    "radtyp": "Radtyp", "redovisas_som": "Redovisas som",
+    "radtyp": "Radtyp", "redovisas_som": "Redovisas som", "manad": "Månad", "budget_ack": "Budget ack.",
+    "utfall_ack": "Utfall ack.", "avvikelse_ack": "Avvikelse ack.", "avvikelse_ack_pct": "Avvikelse ack. %",
     "jmf_prognos": "Jmf. prognos", "jmf_avvikelse": "Jmf. avvikelse", "avvikelse_forandring": "Förändring avvikelse",
 }
 _YEAR_HEADERS = [

@@ -19,7 +19,7 @@ from kfollow import expressions as ex
 from kfollow.errors import UsageError
 from kfollow.model import Budgets
 from kfollow.options import BudgetMode, By
-from kfollow.periods import resolve
+from kfollow.periods import last_month_booked, last_month_complete, resolve
 
 BLOCK_END = 1_000_000  # position of ej_fordelat / differens / subtotal rows after a block's own rows
 
@@ -370,3 +370,41 @@ def budget_changes_report(budgets: Budgets, year: int, forvaltning: list[str] | 
         radtyp=pl.lit("summa"), beslut=pl.lit("Summa ombudgeteringar"))
     columns = ["radtyp", "datum", "beslut", "forvaltning", "stab", "verksamhet", "post", "belopp", "netto", "text"]
     return pl.concat([lines, sums], how="diagonal_relaxed").select(columns)
+
+
+def months_report(budgets: Budgets, year: int, forvaltning: list[str] | None = None,
+                  staber: list[str] | None = None) -> pl.DataFrame:
+    """Month by month for the selection's total, öre: the month's budget (by profile) and utfall, and
+    year to date; avvikelse = budget − utfall (positive = överskott), in the selection's presentation.
+
+    Columns: manad (YYYY-MM), budget, utfall, avvikelse, budget_ack, utfall_ack, avvikelse_ack,
+    avvikelse_ack_pct, and utfall_<year−1> (the same month) when that year is booked per month.
+    """
+    last = last_month_complete(budgets, year)
+    if last is None:
+        raise UsageError(f"{budgets.year(year).fil} gives utfall for the whole year only; a month-by-month "
+                         "table needs utfall per month")
+    prev = f"utfall_{year - 1}"
+    totals = pl.concat([
+        deviation_report(budgets, year, By.stab, forvaltning, staber=staber, period=month)
+        .filter(pl.col("radtyp") == "summa")
+        .select(pl.lit(f"{year}-{month:02d}").alias("manad"), pl.col("budget").alias("budget_ack"),
+                pl.col("utfall").alias("utfall_ack"),
+                (pl.col(prev) if prev in budgets_columns(budgets, year - 1) else pl.lit(None, pl.Int64)).alias("_prev_ack"))
+        for month in range(1, last + 1)
+    ])
+
+    def monthly(col: str) -> pl.Expr:
+        return pl.col(col) - pl.col(col).shift(1, fill_value=0)
+
+    frame = totals.with_columns(budget=monthly("budget_ack"), utfall=monthly("utfall_ack"),
+                                **{prev: monthly("_prev_ack")})
+    frame = frame.with_columns(ex.avvikelse(), (pl.col("budget_ack") - pl.col("utfall_ack")).alias("avvikelse_ack"))
+    frame = frame.with_columns(ex.percent_of("avvikelse_ack", "budget_ack", "avvikelse_ack_pct"))
+    columns = ["manad", "budget", "utfall", "avvikelse", "budget_ack", "utfall_ack", "avvikelse_ack", "avvikelse_ack_pct"]
+    return frame.select(columns + ([prev] if frame[prev].null_count() < frame.height else []))
+
+
+def budgets_columns(budgets: Budgets, year: int) -> set[str]:
+    """`utfall_<year>` when that year is booked per month (so the same months are known)."""
+    return {f"utfall_{year}"} if year in budgets.years and last_month_booked(budgets, year) is not None else set()

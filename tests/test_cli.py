@@ -81,7 +81,7 @@ def assert_usage_error(result, *words: str) -> None:
 # --- help ----------------------------------------------------------------------------------
 
 
-COMMANDS = ["deviation", "compare", "check", "changes", "investments", "summary"]
+COMMANDS = ["deviation", "months", "compare", "check", "changes", "investments", "summary"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -271,3 +271,27 @@ def test_no_invented_budget_for_the_2023_unattributed_row(run, budgets_dir):
     rows = csv_rows(run("deviation", "--year", "2023", "--forvaltning", "KLF", "-f", "csv", "--budgets", budgets_dir).stdout)
     gap = next(r for r in rows if r["radtyp"] == "ej_fordelat")
     assert (gap["budget"], gap["utfall"], gap["avvikelse"]) == ("", "3.6", "")
+
+
+def test_months_add_up_to_the_year_to_date_to_the_ore(example):
+    from kfollow.reports import months_report
+
+    frame = months_report(example, 2024, ["KSF"])
+    assert frame["manad"].to_list() == [f"2024-{m:02d}" for m in range(1, 11)]
+    assert frame["utfall"].cum_sum().to_list() == frame["utfall_ack"].to_list()
+    assert frame["budget"].cum_sum().to_list() == frame["budget_ack"].to_list()
+    for month in (3, 10):
+        summa = deviation_report(example, 2024, "stab", ["KSF"], period=month).filter(pl.col("radtyp") == "summa")
+        row = frame.row(month - 1, named=True)
+        assert (row["budget_ack"], row["utfall_ack"], row["utfall_2023"]) == (
+            summa["budget"].item(), summa["utfall"].item(),
+            summa["utfall_2023"].item() - (deviation_report(example, 2024, "stab", ["KSF"], period=month - 1)
+                                           .filter(pl.col("radtyp") == "summa")["utfall_2023"].item() if month > 1 else 0))
+    assert frame.schema["utfall"] == pl.Int64 and frame.schema["avvikelse_ack_pct"] == pl.Float64
+
+
+def test_months_for_one_stab_and_for_annual_data(run, budgets_dir):
+    rows = csv_rows(run("months", "--stab", "EKO", "-f", "csv", "--unit", "tkr", "--budgets", EXAMPLES).stdout)
+    assert len(rows) == 10 and rows[0]["budget"] == "1542"  # 18 500 / 12
+    annual = run("months", "--budgets", budgets_dir)
+    assert annual.exit_code == 2 and "utfall per month" in annual.stderr

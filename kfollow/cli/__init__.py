@@ -35,7 +35,7 @@ def _options(
     """Budget follow-up for a Swedish kommun: budget against utfall per stab and verksamhet, from YAML files."""
 
 
-for command in (operations.deviation, operations.compare, operations.changes, operations.check,
+for command in (operations.deviation, operations.months, operations.compare, operations.changes, operations.check,
                 investments.investments, investments.summary):
     app.command()(command)
 

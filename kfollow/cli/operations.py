@@ -113,6 +113,33 @@ def compare(
                     f"{BY_TITLE[by]}, {unit_title(unit)}")
 
 
+def months(
+    year: YearOpt = None,
+    forvaltning: ForvaltningOpt = None,
+    stab: Annotated[Optional[list[str]], typer.Option("--stab", help="Only this stab id (repeat for several), e.g. EKS.")] = None,
+    budgets: BudgetsDir = None,
+    fmt: FormatOpt = None,
+    unit: UnitOpt = Unit.mnkr,
+    decimals: DecimalsOpt = None,
+    output: OutputOpt = None,
+):
+    """Month by month: each month's budget (by profile) and utfall, and year to date, for a total.
+
+    \b
+    Examples:
+      kfollow months --year 2024 --forvaltning KSF
+      kfollow months --stab EKO --format csv
+    """
+    from kfollow.reports import months_report
+
+    with errors():
+        data = load(budgets)
+        year = year_or_latest(data, year)
+        frame = months_report(data, year, forvaltning, stab)
+        which = ", ".join(stab or forvaltning or []) or "alla förvaltningar"
+        emit(frame, fmt, unit, decimals, output, title=f"Månad för månad {year}, {which}, {unit_title(unit)}")
+
+
 def changes(
     year: YearOpt = None,
     forvaltning: ForvaltningOpt = None,
