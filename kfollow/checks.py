@@ -5,7 +5,6 @@ Findings are rows of a frame (fil, rad, niva, meddelande); `niva` is `fel` (erro
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import polars as pl
 
@@ -64,11 +63,10 @@ def reconcile_frame(budgets: Budgets, a: pl.DataFrame) -> list[dict]:
     for ar in a["ar"].unique().sort().to_list():
         info = budgets.years[ar]
         unit = info.enhet
-
-        def finding(line: int, level: str, text: str) -> None:
-            findings.append({"fil": info.fil, "rad": line, "niva": level, "meddelande": f"{fid} {ar}: {text}"})
-
         for fid in info.forvaltningar:
+            def finding(line: int, level: str, text: str, fil: str = info.fil, where: str = f"{fid} {ar}") -> None:
+                findings.append({"fil": fil, "rad": line, "niva": level, "meddelande": f"{where}: {text}"})
+
             own = {r["view"]: r for r in sums.filter((pl.col("ar") == ar) & (pl.col("forvaltning") == fid)).iter_rows(named=True)}
             summa = own.get("summa")
             for part in ("budget", "utfall"):

@@ -27,7 +27,6 @@ The section (README, "Investeringar"):
 from __future__ import annotations
 
 import difflib
-from decimal import Decimal
 
 import polars as pl
 

@@ -370,7 +370,7 @@ def test_empty_budgets_dir(run, tmp_path):
 def test_check_of_the_bundled_budgets_passes(run, budgets_dir):
     result = run("check", "--budgets", budgets_dir)
     assert result.exit_code == 0
-    assert f"0 error(s), 1 warning(s)" in result.stderr
+    assert "0 error(s), 1 warning(s)" in result.stderr
 
 
 def _unreconciled(budgets_copy: Path) -> tuple[Path, str]:

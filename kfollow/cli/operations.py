@@ -1,4 +1,4 @@
-"""Commands on operations (drift): deviation, compare, changes, check."""
+"""Commands on operations (drift): deviation, months, compare, changes, check."""
 
 from __future__ import annotations
 
@@ -61,8 +61,9 @@ def deviation(
         if month is not None and month < 12 and year - 1 in data.years and last_month_booked(data, year - 1) is None:
             note(f"utfall {year - 1} is given for the whole year only, so the same months of {year - 1} are not known")
         when = f"{year}-{month:02d} (ack.)" if month else str(year)
+        original = ", ursprunglig budget" if budget is BudgetMode.original else ""
         emit(frame, fmt, unit, decimals, output, comments,
-              f"Resultat {when} per {BY_TITLE[by]}, {unit_title(unit)}" + (", ursprunglig budget" if budget is BudgetMode.original else ""))
+             f"Resultat {when} per {BY_TITLE[by]}, {unit_title(unit)}{original}")
         if limit is not None:
             _report_limit(rows_beyond(frame, limit), limit, "--fail-over", unit, decimals)
 
@@ -109,8 +110,8 @@ def compare(
         if sort is SortKey.change:
             frame = sort_by_change(frame)
         emit(frame, fmt, unit, decimals, output,
-              title=f"Utfall {base_year} och {year}{f', januari–{MONTHS[month - 1]}' if month else ''} per "
-                    f"{BY_TITLE[by]}, {unit_title(unit)}")
+             title=f"Utfall {base_year} och {year}{f', januari–{MONTHS[month - 1]}' if month else ''} per "
+                   f"{BY_TITLE[by]}, {unit_title(unit)}")
 
 
 def months(
