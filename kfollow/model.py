@@ -21,7 +21,7 @@ from kfollow.errors import DataError, InputOutputError, UsageError
 from kfollow.options import ORE_PER_UNIT
 
 MAX_ORE = 10**15  # 10 000 billion kr: far beyond any kommun, and sums stay within Int64
-from kfollow.source import Mapping, Node, Scalar, Sequence, read_yaml
+from kfollow.sources.yaml_tree import Mapping, Node, Scalar, Sequence, TreeReader, read_yaml
 
 PRESENTATIONS = ("nettokostnad", "resultat")
 
@@ -178,9 +178,9 @@ def load_year_file(path: Path) -> YearFile:
     return _YearParser(str(path)).parse(read_yaml(path))
 
 
-class _YearParser:
+class _YearParser(TreeReader):
     def __init__(self, fil: str):
-        self.fil = fil
+        super().__init__(fil)
         self.rows: list[dict] = []
         self.months: list[dict] = []
         self.forecasts: list[dict] = []
@@ -189,42 +189,6 @@ class _YearParser:
         self.enhet = "kr"
         self.ar = 0
         self.profiler: dict[str, tuple[int, ...]] = {}
-
-    # --- helpers -------------------------------------------------------------------------
-
-    def error(self, node: Node, problem: str) -> DataError:
-        return DataError(self.fil, node.line, node.column, problem)
-
-    def mapping(self, node: Node, what: str, allowed: tuple[str, ...] | None = None,
-                required: tuple[str, ...] = ()) -> Mapping:
-        if not isinstance(node, Mapping):
-            kind = "a list" if isinstance(node, Sequence) else f"'{node.value}'"
-            raise self.error(node, f"{what} must be a mapping (key: value lines), found {kind}")
-        if allowed is not None:
-            for key, (knode, _) in node.items.items():
-                if key not in allowed:
-                    close = difflib.get_close_matches(key, allowed, n=1)
-                    hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}"
-                    if key.isdigit() and node.line == knode.line:  # {budget: 1240,8} splits at the comma
-                        hint = "a decimal comma inside { } splits the number; write amounts with a decimal point, e.g. 1240.8"
-                    raise self.error(knode, f"unknown key '{key}' in {what}; {hint}")
-        for key in required:
-            if key not in node.items:
-                raise self.error(node, f"{what} lacks '{key}'; add it")
-        return node
-
-    def sequence(self, node: Node, what: str) -> Sequence:
-        if not isinstance(node, Sequence):
-            raise self.error(node, f"{what} must be a list (lines starting with '- ')")
-        return node
-
-    def text(self, node: Node, what: str) -> str:
-        if not isinstance(node, Scalar):
-            raise self.error(node, f"{what} must be text, found a {'list' if isinstance(node, Sequence) else 'mapping'}")
-        value = node.value.strip()
-        if not value:
-            raise self.error(node, f"{what} is empty; write a value")
-        return value
 
     def amount(self, node: Node, what: str) -> int:
         """A decimal amount in the file's unit → öre."""

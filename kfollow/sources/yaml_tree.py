@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+import difflib
 from pathlib import Path
 
 from kfollow.errors import DataError, InputOutputError
@@ -190,3 +191,44 @@ def _build(events, name: str) -> Node:
             pending_key.pop()
     assert root is not None
     return root
+
+
+class TreeReader:
+    """Typed access to a node tree with errors that name file:line:column and what to do."""
+
+    def __init__(self, fil: str):
+        self.fil = fil
+
+    def error(self, node: Node, problem: str) -> DataError:
+        return DataError(self.fil, node.line, node.column, problem)
+
+    def mapping(self, node: Node, what: str, allowed: tuple[str, ...] | None = None,
+                required: tuple[str, ...] = ()) -> Mapping:
+        if not isinstance(node, Mapping):
+            kind = "a list" if isinstance(node, Sequence) else f"'{node.value}'"
+            raise self.error(node, f"{what} must be a mapping (key: value lines), found {kind}")
+        if allowed is not None:
+            for key, (knode, _) in node.items.items():
+                if key not in allowed:
+                    close = difflib.get_close_matches(key, allowed, n=1)
+                    hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}"
+                    if key.isdigit() and node.line == knode.line:  # {budget: 1240,8} splits at the comma
+                        hint = "a decimal comma inside { } splits the number; write amounts with a decimal point, e.g. 1240.8"
+                    raise self.error(knode, f"unknown key '{key}' in {what}; {hint}")
+        for key in required:
+            if key not in node.items:
+                raise self.error(node, f"{what} lacks '{key}'; add it")
+        return node
+
+    def sequence(self, node: Node, what: str) -> Sequence:
+        if not isinstance(node, Sequence):
+            raise self.error(node, f"{what} must be a list (lines starting with '- ')")
+        return node
+
+    def text(self, node: Node, what: str) -> str:
+        if not isinstance(node, Scalar):
+            raise self.error(node, f"{what} must be text, found a {'list' if isinstance(node, Sequence) else 'mapping'}")
+        value = node.value.strip()
+        if not value:
+            raise self.error(node, f"{what} is empty; write a value")
+        return value
