@@ -69,9 +69,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
-    from kfollow.checks import check_report
-    from kfollow.model import load_budgets
-    from kfollow.reports import deviation_report
+    from kfollow.engine.checks import check_report
+    from kfollow.sources.year_file import load_budgets
+    from kfollow.engine.operations import deviation_report
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -12,14 +12,14 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 _LAZY = {
-    "load_budgets": "kfollow.model",
-    "Budgets": "kfollow.model",
-    "deviation_report": "kfollow.reports",
-    "compare_report": "kfollow.reports",
-    "check_report": "kfollow.checks",
-    "investments_report": "kfollow.investments",
-    "summary_report": "kfollow.investments",
-    "budget_changes_report": "kfollow.reports",
+    "load_budgets": "kfollow.sources.year_file",
+    "Budgets": "kfollow.store",
+    "deviation_report": "kfollow.engine.operations",
+    "compare_report": "kfollow.engine.operations",
+    "check_report": "kfollow.engine.checks",
+    "investments_report": "kfollow.engine.investments",
+    "summary_report": "kfollow.engine.investments",
+    "budget_changes_report": "kfollow.engine.operations",
 }
 __all__ = [*_LAZY, "__version__"]
 

@@ -14,8 +14,8 @@ import pytest
 
 from conftest import BUDGETS, csv_rows, reference
 from kfollow.errors import DataError, ExitStatus, UsageError
-from kfollow.investments import investments_report, summary_report
-from kfollow.model import load_budgets
+from kfollow.engine.investments import investments_report, summary_report
+from kfollow.sources.year_file import load_budgets
 
 INVESTMENTS = reference("ks2024-investeringar.csv")
 SUMMARY = reference("ks2024-ekonomi-sammandrag.csv")

@@ -2,7 +2,7 @@
 
 Each broken case edits one line of a copy of the bundled 2024.yaml (or writes a minimal file) and
 checks the same error twice: through the CLI (exit 3, one `Error: …` line on stderr, nothing on
-stdout) and through `kfollow.model.load_budgets` (a `DataError` with the right line).
+stdout) and through `kfollow.sources.year_file.load_budgets` (a `DataError` with the right line).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 
 from conftest import BUDGETS, csv_rows
 from kfollow.errors import DataError, ExitStatus
-from kfollow.model import load_budgets
+from kfollow.sources.year_file import load_budgets
 
 ORIGINAL = (BUDGETS / "2024.yaml").read_text(encoding="utf-8")
 LINES = ORIGINAL.splitlines()

@@ -21,9 +21,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import ROOT, csv_rows
-from kfollow.model import load_budgets
-from kfollow.periods import resolve, spread
-from kfollow.reports import deviation_report
+from kfollow.sources.year_file import load_budgets
+from kfollow.engine.periods import resolve, spread
+from kfollow.engine.operations import deviation_report
 
 EXAMPLES = ROOT / "examples" / "budgets"
 
@@ -274,7 +274,7 @@ def test_no_invented_budget_for_the_2023_unattributed_row(run, budgets_dir):
 
 
 def test_months_add_up_to_the_year_to_date_to_the_ore(example):
-    from kfollow.reports import months_report
+    from kfollow.engine.operations import months_report
 
     frame = months_report(example, 2024, ["KSF"])
     assert frame["manad"].to_list() == [f"2024-{m:02d}" for m in range(1, 11)]

@@ -16,8 +16,8 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kfollow.model import load_budgets
-from kfollow.reports import compare_report, deviation_report
+from kfollow.sources.year_file import load_budgets
+from kfollow.engine.operations import compare_report, deviation_report
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ORE_PER_MILLI_TKR = 100  # 0.001 tkr = 1 kr = 100 öre

@@ -53,7 +53,7 @@ def note(text: str) -> None:
 
 
 def load(budgets: Path | None):
-    from kfollow.model import default_directory, load_budgets
+    from kfollow.sources.year_file import default_directory, load_budgets
 
     return load_budgets(budgets or default_directory())
 
@@ -77,7 +77,7 @@ def year_or_latest(data, year: int | None) -> int:
 
 
 def year_and_period(data, year: int | None, period: str | None) -> tuple[int, int | None]:
-    from kfollow.periods import last_month_complete, parse_period
+    from kfollow.engine.periods import last_month_complete, parse_period
 
     if period is None:
         year = year_or_latest(data, year)
@@ -94,7 +94,7 @@ def year_and_period(data, year: int | None, period: str | None) -> tuple[int, in
 
 
 def against_month(text: str | None, year: int) -> int | None:
-    from kfollow.periods import parse_period
+    from kfollow.engine.periods import parse_period
 
     if text is None:
         return None

@@ -40,7 +40,7 @@ def investments(
       kfollow investments --year 2024
       kfollow investments --year 2024 --status pågående --forvaltning KLF --format csv
     """
-    from kfollow.investments import investments_report
+    from kfollow.engine.investments import investments_report
 
     with errors():
         data = load(budgets)
@@ -74,7 +74,7 @@ def summary(
       kfollow summary --year 2024
       kfollow summary --year 2024 --forvaltning KLF --against 2024-08 --format csv
     """
-    from kfollow.investments import summary_forecast_month, summary_forvaltning, summary_report
+    from kfollow.engine.investments import summary_forecast_month, summary_forvaltning, summary_report
 
     with errors():
         data = load(budgets)

@@ -48,9 +48,9 @@ def deviation(
       kfollow deviation --period 2024-08 --comments --fail-over 3%
       kfollow deviation --year 2024 --forvaltning KLF --against prognos:2024-08
     """
-    from kfollow.periods import last_month_booked
-    from kfollow.reports import deviation_report
-    from kfollow.thresholds import parse_limit, rows_beyond
+    from kfollow.engine.periods import last_month_booked
+    from kfollow.engine.operations import deviation_report
+    from kfollow.engine.thresholds import parse_limit, rows_beyond
 
     with errors():
         limit = parse_limit(fail_over, unit.value, "--fail-over") if fail_over else None
@@ -101,7 +101,7 @@ def compare(
 
     Example: kfollow compare 2023 2024 --by verksamhet --forvaltning KLF --sort change
     """
-    from kfollow.reports import compare_report, sort_by_change
+    from kfollow.engine.operations import compare_report, sort_by_change
 
     with errors():
         data = load(budgets)
@@ -131,7 +131,7 @@ def months(
       kfollow months --year 2024 --forvaltning KSF
       kfollow months --stab EKO --format csv
     """
-    from kfollow.reports import months_report
+    from kfollow.engine.operations import months_report
 
     with errors():
         data = load(budgets)
@@ -154,7 +154,7 @@ def changes(
 
     Example: kfollow changes --year 2024 --unit tkr
     """
-    from kfollow.reports import budget_changes_report
+    from kfollow.engine.operations import budget_changes_report
 
     with errors():
         data = load(budgets)
@@ -186,9 +186,9 @@ def check(
       kfollow check --period 2024-08 --require-comment-over 5%
     """
     from kfollow import render
-    from kfollow.checks import check_report
-    from kfollow.model import default_directory
-    from kfollow.thresholds import parse_limit
+    from kfollow.engine.checks import check_report
+    from kfollow.sources.year_file import default_directory
+    from kfollow.engine.thresholds import parse_limit
 
     with errors():
         limit = parse_limit(require_comment_over, unit.value, "--require-comment-over") if require_comment_over else None

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from kfollow import expressions as ex
+from kfollow.engine import expressions as ex
 from kfollow.errors import UsageError
-from kfollow.model import Budgets
+from kfollow.store import Budgets
 from kfollow.options import BudgetMode, By
-from kfollow.periods import last_month_booked, last_month_complete, resolve
+from kfollow.engine.periods import last_month_booked, last_month_complete, resolve
 
 BLOCK_END = 1_000_000  # position of ej_fordelat / differens / subtotal rows after a block's own rows
 

@@ -1,4 +1,4 @@
-"""budgets/*.yaml → validated `Budgets`: year metadata and one long polars frame of amounts.
+"""budgets/*.yaml → a validated `Store`: year metadata and one long polars frame of amounts.
 
 The only module that interprets the YAML schema (README, "The YAML format"). Amounts are exact:
 parsed as decimals and stored as Int64 öre, in the nettokostnad convention (kostnader − intäkter,
@@ -19,102 +19,17 @@ import polars as pl
 
 from kfollow.errors import DataError, InputOutputError, UsageError
 from kfollow.options import ORE_PER_UNIT
+from kfollow.store import (AMOUNT_SCHEMA, CHANGE_SCHEMA, COMMENT_SCHEMA, FORECAST_SCHEMA, INVESTMENT_SCHEMA, MAX_ORE,
+                            ID, MONTH, MONTH_SCHEMA, PRESENTATIONS, Forvaltning, Store, YearFile, YearInfo, combine)
 
-MAX_ORE = 10**15  # 10 000 billion kr: far beyond any kommun, and sums stay within Int64
+from kfollow.sources.investments import parse_investments
 from kfollow.sources.yaml_tree import Mapping, Node, Scalar, Sequence, TreeReader, read_yaml
-
-PRESENTATIONS = ("nettokostnad", "resultat")
-
-AMOUNT_SCHEMA = {
-    "ar": pl.Int32,
-    "forvaltning": pl.String,
-    "vy": pl.String,  # stab | verksamhet | summa | ej_fordelat_stab | ej_fordelat_verksamhet
-    "nyckel": pl.String,  # stab id, verksamhet code, or förvaltning id for summa rows
-    "namn": pl.String,
-    "ordning": pl.Int32,  # position in the file, for stable row order
-    "budget": pl.Int64,  # öre, nettokostnad
-    "utfall": pl.Int64,
-    "budget_kostnader": pl.Int64,
-    "budget_intakter": pl.Int64,
-    "utfall_kostnader": pl.Int64,
-    "utfall_intakter": pl.Int64,
-    "kommentar": pl.String,  # the year's (annual) comment
-    "profil": pl.String,  # budget profile name; null = even twelfths
-    "manader": pl.Int8,  # last month with monthly utfall; null = utfall given for the year
-    "fil": pl.String,
-    "rad": pl.Int32,
-}
-_ROW_KEY = {"ar": pl.Int32, "forvaltning": pl.String, "vy": pl.String, "nyckel": pl.String}
-MONTH_SCHEMA = _ROW_KEY | {"manad": pl.Int8, "utfall": pl.Int64, "utfall_kostnader": pl.Int64,
-                           "utfall_intakter": pl.Int64}
-FORECAST_SCHEMA = _ROW_KEY | {"manad": pl.Int8, "prognos": pl.Int64, "rad": pl.Int32}
-# budget changes, in öre of nettokostnad (d_budget) and of the gross parts
-CHANGE_SCHEMA = _ROW_KEY | {"datum": pl.String, "manad": pl.Int8, "d_budget": pl.Int64, "d_kostnader": pl.Int64,
-                            "d_intakter": pl.Int64, "post": pl.String, "belopp": pl.Int64, "beslut": pl.String,
-                            "text": pl.String, "rad": pl.Int32}
-COMMENT_SCHEMA = _ROW_KEY | {"manad": pl.Int8, "kommentar": pl.String, "rad": pl.Int32}
 
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 _SWEDISH_NUMBER = re.compile(r"[+\-−]?\d{1,3}([ \u00a0\u202f]\d{3})*(,\d+)?|[+\-−]?\d+,\d+")
 _CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")
-ID = re.compile(r"[A-Za-zÅÄÖåäö0-9][A-Za-zÅÄÖåäö0-9_-]*")
-MONTH = re.compile(r"(\d{4})-(\d{2})")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _WEIGHT = re.compile(r"\d{1,4}(\.\d{1,2})?")
-
-
-@dataclass(frozen=True, slots=True)
-class Forvaltning:
-    id: str
-    namn: str
-    redovisas_som: str  # nettokostnad | resultat
-    line: int
-    kommentar: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class YearInfo:
-    ar: int
-    organisation: str
-    enhet: str
-    fil: str
-    forvaltningar: dict[str, Forvaltning]
-    verksamheter: dict[str, str]  # code → name
-    profiler: dict[str, tuple[int, ...]] = field(default_factory=dict)  # name → 12 integer weights
-
-
-@dataclass(slots=True)
-class Budgets:
-    """All year files of a budgets directory: metadata per year and the amounts frame."""
-
-    directory: str
-    years: dict[int, YearInfo]
-    amounts: pl.DataFrame
-    investments: pl.DataFrame = field(default_factory=lambda: _empty_investments())
-    months: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=MONTH_SCHEMA))
-    forecasts: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=FORECAST_SCHEMA))
-    changes: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CHANGE_SCHEMA))
-    comments: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=COMMENT_SCHEMA))
-
-    def year(self, ar: int) -> YearInfo:
-        """The metadata of one year; `UsageError` naming the years there are when it is missing."""
-        if ar not in self.years:
-            have = ", ".join(str(y) for y in sorted(self.years)) or "none"
-            raise UsageError(f"no budget file for {ar} in {self.directory} (years there: {have}); add {self.directory}/{ar}.yaml or pick another year")
-        return self.years[ar]
-
-    def forvaltning(self, ar: int, fid: str) -> Forvaltning:
-        info = self.year(ar)
-        if fid not in info.forvaltningar:
-            have = ", ".join(info.forvaltningar)
-            raise UsageError(f"no förvaltning '{fid}' in {info.fil} (there: {have})")
-        return info.forvaltningar[fid]
-
-
-def _empty_investments() -> pl.DataFrame:
-    from kfollow.investments import INVESTMENT_SCHEMA
-
-    return pl.DataFrame(schema=INVESTMENT_SCHEMA)
 
 
 def default_directory() -> str:
@@ -133,7 +48,7 @@ def year_files(directory: str | Path) -> list[Path]:
     return files
 
 
-def load_budgets(directory: str | Path | None = None) -> Budgets:
+def load_budgets(directory: str | Path | None = None) -> Store:
     """Load and validate every year file of `directory`; the first malformed file raises `DataError`."""
     directory = str(directory or default_directory())
     parsed = []
@@ -144,33 +59,6 @@ def load_budgets(directory: str | Path | None = None) -> Budgets:
                 raise DataError(str(path), 1, 1, f"year {year.info.ar} is also in {other.info.fil}; keep one file per year")
         parsed.append(year)
     return combine(directory, parsed)
-
-
-@dataclass(slots=True)
-class YearFile:
-    """What one year file holds: metadata and its rows of each kind."""
-
-    info: YearInfo
-    amounts: pl.DataFrame
-    investments: pl.DataFrame
-    months: pl.DataFrame
-    forecasts: pl.DataFrame
-    changes: pl.DataFrame
-    comments: pl.DataFrame
-
-
-def combine(directory: str, files: list[YearFile]) -> Budgets:
-    """One `Budgets` from parsed year files (years must be distinct)."""
-    files = sorted(files, key=lambda f: f.info.ar)
-    years = {f.info.ar: f.info for f in files}
-
-    def stack(kind: str, schema) -> pl.DataFrame:
-        frames = [getattr(f, kind) for f in files]
-        return pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=schema)
-
-    return Budgets(directory, years, stack("amounts", AMOUNT_SCHEMA), stack("investments", None) if files else _empty_investments(),
-                   stack("months", MONTH_SCHEMA), stack("forecasts", FORECAST_SCHEMA), stack("changes", CHANGE_SCHEMA),
-                   stack("comments", COMMENT_SCHEMA))
 
 
 def load_year_file(path: Path) -> YearFile:
@@ -276,10 +164,8 @@ class _YearParser(TreeReader):
         self.info = info
         if "ombudgeteringar" in top.items:
             self.parse_changes(top.items["ombudgeteringar"][1], forvaltningar)
-        investments = _empty_investments()
+        investments = pl.DataFrame(schema=INVESTMENT_SCHEMA)
         if "investeringar" in top.items:
-            from kfollow.investments import INVESTMENT_SCHEMA, parse_investments
-
             rows = parse_investments(self, top.items["investeringar"][1], ar)
             investments = pl.DataFrame(rows, schema=INVESTMENT_SCHEMA, orient="row") if rows else investments
 

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import polars as pl
 
-from kfollow import expressions as ex
+from kfollow.engine import expressions as ex
 from kfollow.errors import DataError
-from kfollow.investments import reconcile_investments
-from kfollow.model import Budgets, combine, load_year_file, year_files
+from kfollow.engine.investments import reconcile_investments
+from kfollow.sources.year_file import load_year_file, year_files
+from kfollow.store import Budgets, combine
 from kfollow.options import By, Options, Unit
-from kfollow.periods import last_month_booked, last_month_complete, parse_period, resolve
+from kfollow.engine.periods import last_month_booked, last_month_complete, parse_period, resolve
 from kfollow.render import diagnostic_amount, money, percent
-from kfollow.reports import deviation_report
-from kfollow.thresholds import COMMENTABLE_ROWS, Limit, rows_beyond
+from kfollow.engine.operations import deviation_report
+from kfollow.engine.thresholds import COMMENTABLE_ROWS, Limit, rows_beyond
 
 FINDING_SCHEMA = {"fil": pl.String, "rad": pl.Int32, "kolumn": pl.Int32, "niva": pl.String, "meddelande": pl.String}
 

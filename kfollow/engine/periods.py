@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from kfollow import expressions as ex
+from kfollow.engine import expressions as ex
 from kfollow.errors import UsageError
-from kfollow.model import MONTH, Budgets
+from kfollow.store import MONTH, Budgets
 from kfollow.options import BudgetMode
 
 KEY = ["forvaltning", "vy", "nyckel"]

@@ -1,0 +1,1 @@
+"""The engine: selection, periods and the reports; every figure a column, never formatted here."""

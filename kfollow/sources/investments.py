@@ -1,0 +1,125 @@
+"""The `investeringar` section of a year file → rows of `store.INVESTMENT_SCHEMA`.
+
+Amounts are nettoinvesteringar (utgifter − inkomster, positive = money spent), Int64 öre, exact.
+Deviations follow the budget convention: budget − utfall, positive = spent less than budgeted.
+The section (README, "Investeringar"):
+
+    investeringar:
+      forvaltningar:            # optional: per förvaltning, totals and forecasts of the year
+        KLF:
+          rubrik: Investeringar, netto (KS, KLF)   # the summary's label for the row
+          utfall: 55812.3       # a total where the year has no projects (or to reconcile them)
+          prognos: {2024-08: 379986.0}             # forecast of the year's investment utfall
+      projekt:
+        simhallen:              # project id, stable across years
+          namn: KS simhallen
+          forvaltning: KLF
+          status: färdigställd  # pågående | färdigställd
+          beslutad_budget: 990512.0
+          ack_utfall_tidigare: 877604.6   # utfall since the start up to the end of the previous year
+          budget: 112907.4      # the year's budget, including
+          varav_overfort: 112907.4        # unspent money carried over from the previous year
+          utfall: 60790.1
+          beraknad_totalutgift: …         # optional forecast of the total cost
+          kommentar: …
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from kfollow.store import ID, INVESTMENT_SCHEMA, STATUSES
+
+# the seed's table titles per status, in the order it prints them
+STATUS_ORDER = ("färdigställd", "pågående")
+STATUS_TITLE = {"färdigställd": "Summa färdigställda projekt", "pågående": "Summa pågående projekt"}
+TOTAL_TITLE = "Summa investeringar"
+
+SECTION_KEYS = ("forvaltningar", "projekt")
+FORVALTNING_KEYS = ("rubrik", "budget", "utfall", "prognos", "kommentar")
+PROJECT_KEYS = ("namn", "forvaltning", "status", "beslutad_budget", "ack_utfall_tidigare", "budget", "varav_overfort",
+                "utfall", "beraknad_totalutgift", "kommentar")
+PROJECT_REQUIRED = ("namn", "forvaltning", "status", "beslutad_budget", "budget", "utfall")
+
+
+# --- the YAML section ------------------------------------------------------------------------
+
+
+def parse_investments(parser, node, ar: int) -> list[dict]:
+    """Rows (INVESTMENT_SCHEMA) of one year file's `investeringar` section; `parser` is year_file._YearParser."""
+    section = parser.mapping(node, "investeringar", SECTION_KEYS)
+    if not section.items:
+        raise parser.error(node, "investeringar is empty; add projekt or forvaltningar")
+    rows: list[dict] = []
+    base = {c: None for c in INVESTMENT_SCHEMA} | {"ar": ar, "fil": parser.fil}
+    if "forvaltningar" in section.items:
+        fnode = parser.mapping(section.items["forvaltningar"][1], "forvaltningar of investeringar")
+        for fid, (knode, body) in fnode.items.items():
+            _known_forvaltning(parser, knode, fid, "investeringar.forvaltningar")
+            what = f"investeringar of förvaltning {fid}"
+            body = parser.mapping(body, what, FORVALTNING_KEYS)
+            if not any(k in body.items for k in ("budget", "utfall", "prognos")):
+                raise parser.error(knode, f"{what} has no amounts; add budget, utfall or prognos")
+            value = _reader(parser, body, what)
+            rows.append(base | {"typ": "forvaltning", "forvaltning": fid, "namn": value("rubrik", parser.text),
+                                "budget": value("budget", parser.amount), "utfall": value("utfall", parser.amount),
+                                "kommentar": value("kommentar", parser.text), "ordning": len(rows), "rad": knode.line})
+            if "prognos" in body.items:
+                pnode = parser.mapping(body.items["prognos"][1], f"prognos of {what} (month: forecast of the year's utfall)")
+                if not pnode.items:
+                    raise parser.error(pnode, f"prognos of {what} is empty; write a month and an amount, e.g. {ar}-08: 380000")
+                for month_text, (mkey, mbody) in pnode.items.items():
+                    rows.append(base | {"typ": "prognos", "forvaltning": fid, "manad": parser.month(mkey, "month of prognos"),
+                                        "prognos": parser.amount(mbody, f"prognos {month_text} of {what}"),
+                                        "ordning": len(rows), "rad": mkey.line})
+    if "projekt" in section.items:
+        pnode = parser.mapping(section.items["projekt"][1], "projekt of investeringar")
+        if not pnode.items:
+            raise parser.error(pnode, "projekt of investeringar is empty; add a project or remove the key")
+        for pid, (knode, body) in pnode.items.items():
+            if not ID.fullmatch(pid):
+                raise parser.error(knode, f"project id '{pid}' must be letters, digits, - or _ (e.g. simhallen)")
+            rows.append(base | _project(parser, pid, knode, body) | {"ordning": len(rows)})
+    return rows
+
+
+def _reader(parser, body, what: str):
+    """`value(key, parse)`: the parsed value of an optional key of `body`, or None."""
+    def value(key: str, parse):
+        return parse(body.items[key][1], f"{key} of {what}") if key in body.items else None
+    return value
+
+
+def _project(parser, pid: str, knode, body) -> dict:
+    what = f"project {pid}"
+    body = parser.mapping(body, what, PROJECT_KEYS)
+    missing = [k for k in PROJECT_REQUIRED if k not in body.items]
+    if missing:  # named at the project's id: the line a reader looks for
+        raise parser.error(knode, f"{what} lacks {', '.join(repr(k) for k in missing)}; add "
+                                  f"{'it' if len(missing) == 1 else 'them'}")
+    fnode = body.items["forvaltning"][1]
+    fid = parser.text(fnode, f"forvaltning of {what}")
+    _known_forvaltning(parser, fnode, fid, what)
+    snode = body.items["status"][1]
+    status = parser.text(snode, f"status of {what}")
+    if status not in STATUSES:
+        close = difflib.get_close_matches(status, STATUSES, n=1, cutoff=0.5)
+        hint = f"did you mean '{close[0]}'?" if close else "write pågående or färdigställd"
+        raise parser.error(snode, f"status '{status}' of {what} is unknown; {hint}")
+    value = _reader(parser, body, what)
+    return {
+        "typ": "projekt", "projekt": pid, "namn": value("namn", parser.text), "forvaltning": fid, "status": status,
+        "beslutad_budget": value("beslutad_budget", parser.amount),
+        "ack_utfall_tidigare": value("ack_utfall_tidigare", parser.amount) or 0,  # a project that starts this year
+        "budget": value("budget", parser.amount), "varav_overfort": value("varav_overfort", parser.amount),
+        "utfall": value("utfall", parser.amount), "beraknad_totalutgift": value("beraknad_totalutgift", parser.amount),
+        "kommentar": value("kommentar", parser.text), "rad": knode.line,
+    }
+
+
+def _known_forvaltning(parser, node, fid: str, what: str) -> None:
+    known = parser.info.forvaltningar
+    if fid not in known:
+        close = difflib.get_close_matches(fid, list(known), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"there: {', '.join(known)}"
+        raise parser.error(node, f"förvaltning '{fid}' of {what} is not in this file's forvaltningar; {hint}")

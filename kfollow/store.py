@@ -1,0 +1,156 @@
+"""The store: everything kfollow loaded, as polars tables with declared schemas.
+
+Sources (`kfollow.sources`) fill it; the engine reads it. Money is Int64 öre, in the nettokostnad
+convention (kostnader − intäkter, positive = costs money) whatever a förvaltning's presentation.
+Tests build a store in memory with `Store.build(...)`, without writing YAML.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from kfollow.errors import UsageError
+
+MONTH = re.compile(r"(\d{4})-(\d{2})")  # a period, YYYY-MM
+ID = re.compile(r"[A-Za-zÅÄÖåäö0-9][A-Za-zÅÄÖåäö0-9_-]*")  # förvaltning, stab, profile and project ids
+STATUSES = ("pågående", "färdigställd")  # of an investment project
+MAX_ORE = 10**15  # 10 000 billion kr: far beyond any kommun, and sums stay within Int64
+
+PRESENTATIONS = ("nettokostnad", "resultat")
+
+AMOUNT_SCHEMA = {
+    "ar": pl.Int32,
+    "forvaltning": pl.String,
+    "vy": pl.String,  # stab | verksamhet | summa | ej_fordelat_stab | ej_fordelat_verksamhet
+    "nyckel": pl.String,  # stab id, verksamhet code, or förvaltning id for summa rows
+    "namn": pl.String,
+    "ordning": pl.Int32,  # position in the file, for stable row order
+    "budget": pl.Int64,  # öre, nettokostnad
+    "utfall": pl.Int64,
+    "budget_kostnader": pl.Int64,
+    "budget_intakter": pl.Int64,
+    "utfall_kostnader": pl.Int64,
+    "utfall_intakter": pl.Int64,
+    "kommentar": pl.String,  # the year's (annual) comment
+    "profil": pl.String,  # budget profile name; null = even twelfths
+    "manader": pl.Int8,  # last month with monthly utfall; null = utfall given for the year
+    "fil": pl.String,
+    "rad": pl.Int32,
+}
+_ROW_KEY = {"ar": pl.Int32, "forvaltning": pl.String, "vy": pl.String, "nyckel": pl.String}
+MONTH_SCHEMA = _ROW_KEY | {"manad": pl.Int8, "utfall": pl.Int64, "utfall_kostnader": pl.Int64,
+                           "utfall_intakter": pl.Int64}
+FORECAST_SCHEMA = _ROW_KEY | {"manad": pl.Int8, "prognos": pl.Int64, "rad": pl.Int32}
+# budget changes, in öre of nettokostnad (d_budget) and of the gross parts
+CHANGE_SCHEMA = _ROW_KEY | {"datum": pl.String, "manad": pl.Int8, "d_budget": pl.Int64, "d_kostnader": pl.Int64,
+                            "d_intakter": pl.Int64, "post": pl.String, "belopp": pl.Int64, "beslut": pl.String,
+                            "text": pl.String, "rad": pl.Int32}
+COMMENT_SCHEMA = _ROW_KEY | {"manad": pl.Int8, "kommentar": pl.String, "rad": pl.Int32}
+
+INVESTMENT_SCHEMA: dict[str, pl.DataType] = {
+    "ar": pl.Int32,
+    "typ": pl.String,  # projekt | forvaltning (declared totals) | prognos (a förvaltning's forecast)
+    "projekt": pl.String,  # project id; null on förvaltning and prognos rows
+    "namn": pl.String,  # project name, or the förvaltning's rubrik
+    "forvaltning": pl.String,
+    "status": pl.String,
+    "beslutad_budget": pl.Int64,  # öre, the project's decided total budget
+    "ack_utfall_tidigare": pl.Int64,  # öre, utfall since the start up to the end of the previous year
+    "budget": pl.Int64,  # öre, the year's budget (carried-over money included)
+    "varav_overfort": pl.Int64,  # öre, part of budget carried over from the previous year; null = none recorded
+    "utfall": pl.Int64,  # öre, the year's utfall
+    "beraknad_totalutgift": pl.Int64,  # öre, forecast of the project's total cost
+    "manad": pl.Int8,  # month a forecast was made (prognos rows)
+    "prognos": pl.Int64,  # öre, forecast of the förvaltning's investment utfall for the year
+    "kommentar": pl.String,
+    "ordning": pl.Int32,
+    "fil": pl.String,
+    "rad": pl.Int32,
+}
+
+
+def _empty(schema) -> pl.DataFrame:
+    return pl.DataFrame(schema=schema)
+
+
+@dataclass(frozen=True, slots=True)
+class Forvaltning:
+    id: str
+    namn: str
+    redovisas_som: str  # nettokostnad | resultat
+    line: int
+    kommentar: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class YearInfo:
+    ar: int
+    organisation: str
+    enhet: str
+    fil: str
+    forvaltningar: dict[str, Forvaltning]
+    verksamheter: dict[str, str]  # code → name
+    profiler: dict[str, tuple[int, ...]] = field(default_factory=dict)  # name → 12 integer weights
+
+
+@dataclass(slots=True)
+class Store:
+    """All year files of a budgets directory: metadata per year and the amounts frame."""
+
+    directory: str
+    years: dict[int, YearInfo]
+    amounts: pl.DataFrame
+    investments: pl.DataFrame = field(default_factory=lambda: _empty(INVESTMENT_SCHEMA))
+    months: pl.DataFrame = field(default_factory=lambda: _empty(MONTH_SCHEMA))
+    forecasts: pl.DataFrame = field(default_factory=lambda: _empty(FORECAST_SCHEMA))
+    changes: pl.DataFrame = field(default_factory=lambda: _empty(CHANGE_SCHEMA))
+    comments: pl.DataFrame = field(default_factory=lambda: _empty(COMMENT_SCHEMA))
+
+    def year(self, ar: int) -> YearInfo:
+        """The metadata of one year; `UsageError` naming the years there are when it is missing."""
+        if ar not in self.years:
+            have = ", ".join(str(y) for y in sorted(self.years)) or "none"
+            raise UsageError(f"no budget file for {ar} in {self.directory} (years there: {have}); add {self.directory}/{ar}.yaml or pick another year")
+        return self.years[ar]
+
+    def forvaltning(self, ar: int, fid: str) -> Forvaltning:
+        info = self.year(ar)
+        if fid not in info.forvaltningar:
+            have = ", ".join(info.forvaltningar)
+            raise UsageError(f"no förvaltning '{fid}' in {info.fil} (there: {have})")
+        return info.forvaltningar[fid]
+
+
+@dataclass(slots=True)
+class YearFile:
+    """What one year file holds: metadata and its rows of each kind."""
+
+    info: YearInfo
+    amounts: pl.DataFrame
+    investments: pl.DataFrame
+    months: pl.DataFrame
+    forecasts: pl.DataFrame
+    changes: pl.DataFrame
+    comments: pl.DataFrame
+
+
+def combine(directory: str, files: list[YearFile]) -> Store:
+    """One `Budgets` from parsed year files (years must be distinct)."""
+    files = sorted(files, key=lambda f: f.info.ar)
+    years = {f.info.ar: f.info for f in files}
+
+    def stack(kind: str, schema) -> pl.DataFrame:
+        frames = [getattr(f, kind) for f in files]
+        return pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=schema)
+
+    return Store(directory, years, stack("amounts", AMOUNT_SCHEMA), stack("investments", INVESTMENT_SCHEMA),
+                   stack("months", MONTH_SCHEMA), stack("forecasts", FORECAST_SCHEMA), stack("changes", CHANGE_SCHEMA),
+                   stack("comments", COMMENT_SCHEMA))
+
+
+
+
+Budgets = Store  # the name of the library API before the store had its own module
