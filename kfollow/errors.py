@@ -13,6 +13,7 @@ class ExitStatus(IntEnum):
     USAGE = 2  # bad option, unknown year, stab, förvaltning or verksamhet
     DATA = 3  # a budget file is malformed or inconsistent
     IO = 4  # a file or folder cannot be read or written
+    INTERNAL = 70  # a bug in kfollow (EX_SOFTWARE): please report it
 
 
 class KfollowError(Exception):

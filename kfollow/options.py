@@ -36,14 +36,12 @@ class BudgetMode(str, Enum):
 
 @dataclass(frozen=True, slots=True)
 class Options:
-    """How to show a report: format, unit, decimals, and which optional columns to include."""
+    """How to show a report: format, decimals, comments; `exact` writes unrounded amounts."""
 
     format: Format = Format.table
-    unit: Unit = Unit.mnkr
     decimals: int | None = None
     comments: bool = False
-    title: str | None = None
+    exact: bool = False
 
-    @property
-    def places(self) -> int:
-        return DEFAULT_DECIMALS[self.unit.value] if self.decimals is None else self.decimals
+    def places(self, unit: str) -> int:
+        return DEFAULT_DECIMALS[unit] if self.decimals is None else self.decimals

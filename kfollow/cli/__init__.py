@@ -1,19 +1,49 @@
-"""The `kfollow` command: parse options → load → report → render. Nothing else happens here.
+"""The `kfollow` command: parse options → load → engine → render. Nothing else happens here.
 
-Each command is a function in `operations` or `investments`; this module builds the app.
+Each command is a function in `operations` or `investments`; this module builds the app and its
+one error boundary (`_Boundary`), which every entry point passes: the console script, `python -m
+kfollow` and the app that tests invoke.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Annotated
 
 import typer
+from typer.core import TyperGroup
 
 from kfollow import __version__
 from kfollow.cli import investments, operations
+from kfollow.errors import ExitStatus, KfollowError
+
+HELP = "Budget follow-up for a Swedish kommun: budget against utfall per stab and verksamhet, from YAML files."
+
+
+class _Boundary(TyperGroup):
+    """kfollow's errors become `Error: …` and their exit status; anything else is a bug: one line
+    `Error: internal error: … (please report it)`, exit 70, and the traceback with KFOLLOW_DEBUG=1."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KfollowError as err:
+            typer.echo(f"Error: {err.message}", err=True)
+            raise typer.Exit(int(err.status)) from None
+        except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the boundary: nothing may escape as a traceback
+            if os.environ.get("KFOLLOW_DEBUG") == "1":
+                raise
+            what = f"{type(exc).__name__}: {exc}".splitlines()[0] if str(exc) else type(exc).__name__
+            typer.echo(f"Error: internal error: {what} (please report it; KFOLLOW_DEBUG=1 shows where)", err=True)
+            raise typer.Exit(int(ExitStatus.INTERNAL)) from None
+
 
 app = typer.Typer(
-    help="Budget follow-up for a Swedish kommun: budget against utfall per stab and verksamhet, from YAML files.",
+    cls=_Boundary,
+    help=HELP,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

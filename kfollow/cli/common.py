@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from kfollow.errors import ExitStatus, KfollowError, UsageError
+from kfollow.errors import ExitStatus
 from kfollow.options import By, Format, Options, Unit
 
 BudgetsDir = Annotated[Optional[Path], typer.Option(
@@ -30,18 +29,6 @@ YearOpt = Annotated[Optional[int], typer.Option("--year", "-y", help="Budget yea
 PeriodOpt = Annotated[Optional[str], typer.Option(
     "--period", "-p", help="Month YYYY-MM: year-to-date budget and utfall up to and including it, and the latest forecast.")]
 
-BY_TITLE = {By.stab: "stab", By.verksamhet: "verksamhet", By.forvaltning: "förvaltning"}
-
-
-@contextmanager
-def errors():
-    """The one error boundary: a KfollowError becomes `Error: …` on stderr and its exit status."""
-    try:
-        yield
-    except KfollowError as err:
-        typer.echo(f"Error: {err.message}", err=True)
-        raise typer.Exit(int(err.status)) from None
-
 
 def fail(status: ExitStatus) -> None:
     raise typer.Exit(int(status))
@@ -58,47 +45,11 @@ def load(budgets: Path | None):
     return load_budgets(budgets or default_directory())
 
 
-def emit(frame, fmt: Format | None, unit: Unit, decimals: int | None, output: Path | None,
-         comments: bool = False, title: str | None = None) -> None:
+def emit(report, fmt: Format | None, decimals: int | None, output: Path | None, comments: bool = False) -> None:
+    """Print the report's messages (stderr), then write it in the format asked for."""
     from kfollow import render
 
-    opts = Options(render.format_for(output, fmt), unit, decimals, comments, title)
-    render.write(render.render(frame, opts), output)
-
-
-def unit_title(unit: Unit) -> str:
-    return f"belopp i {unit.value}"
-
-
-def year_or_latest(data, year: int | None) -> int:
-    if year is not None and not 1000 <= year <= 9999:
-        raise UsageError(f"--year {year} is not a year; write four digits, e.g. 2024")
-    return year or max(data.years)
-
-
-def year_and_period(data, year: int | None, period: str | None) -> tuple[int, int | None]:
-    from kfollow.engine.periods import last_month_complete, parse_period
-
-    if period is None:
-        year = year_or_latest(data, year)
-        booked = last_month_complete(data, year)
-        if booked is not None and booked < 12:  # a year being booked: year to date, not against the whole budget
-            note(f"utfall {year} is booked up to {year}-{booked:02d}: showing {year}-{booked:02d} (ack.); "
-                 f"--period chooses another month")
-            return year, booked
-        return year, None
-    p_year, month = parse_period(period)
-    if year is not None and year != p_year:
-        raise UsageError(f"--period {period} is not in --year {year}; give one of them")
-    return p_year, month
-
-
-def against_month(text: str | None, year: int) -> int | None:
-    from kfollow.engine.periods import parse_period
-
-    if text is None:
-        return None
-    a_year, month = parse_period(text.removeprefix("prognos:"), "--against (prognos:YYYY-MM)")
-    if a_year != year:
-        raise UsageError(f"--against {text} is not in {year}; compare with a forecast made during the year reported")
-    return month
+    for message in report.messages:
+        note(message)
+    opts = Options(render.format_for(output, fmt), decimals, comments)
+    render.write(render.render(report, opts), output)

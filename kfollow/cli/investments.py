@@ -8,8 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from kfollow.cli.common import (BudgetsDir, CommentsOpt, DecimalsOpt, ForvaltningOpt, FormatOpt, OutputOpt, UnitOpt,
-                                YearOpt, against_month, emit, errors, load, unit_title,
-                                year_or_latest)
+                                YearOpt, emit, load)
 from kfollow.options import Unit
 
 
@@ -40,14 +39,10 @@ def investments(
       kfollow investments --year 2024
       kfollow investments --year 2024 --status pågående --forvaltning KLF --format csv
     """
-    from kfollow.engine.investments import investments_report
+    from kfollow.engine.investments import investments as investments_of
 
-    with errors():
-        data = load(budgets)
-        year = year_or_latest(data, year)
-        frame = investments_report(data, year, status.value if status else None, forvaltning)
-        which = f" ({status.value} projekt)" if status else ""
-        emit(frame, fmt, unit, decimals, output, comments, f"Investeringar {year}{which}, {unit_title(unit)}")
+    report = investments_of(load(budgets), year, status.value if status else None, forvaltning, unit.value)
+    emit(report, fmt, decimals, output, comments)
 
 
 def summary(
@@ -74,14 +69,6 @@ def summary(
       kfollow summary --year 2024
       kfollow summary --year 2024 --forvaltning KLF --against 2024-08 --format csv
     """
-    from kfollow.engine.investments import summary_forecast_month, summary_forvaltning, summary_report
+    from kfollow.engine.investments import summary as summary_of
 
-    with errors():
-        data = load(budgets)
-        year = year_or_latest(data, year)
-        month = against_month(against, year)
-        frame = summary_report(data, year, forvaltning, month)
-        fid = summary_forvaltning(data, year, forvaltning)
-        used = summary_forecast_month(data, year, fid, month)
-        since = f"; avvikelse jämfört med prognos {year}-{used:02d}" if used else ""
-        emit(frame, fmt, unit, decimals, output, title=f"Ekonomi {year}, {fid}, {unit_title(unit)}{since}")
+    emit(summary_of(load(budgets), year, forvaltning, against, unit.value), fmt, decimals, output)

@@ -7,15 +7,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from kfollow.cli.common import (BY_TITLE, BudgetsDir, ByOpt, CommentsOpt, DecimalsOpt, ForvaltningOpt, FormatOpt,
-                                OutputOpt, PeriodOpt, UnitOpt, YearOpt, against_month, emit, errors, fail, load,
-                                note, unit_title, year_and_period, year_or_latest)
+from kfollow.cli.common import (BudgetsDir, ByOpt, CommentsOpt, DecimalsOpt, ForvaltningOpt, FormatOpt, OutputOpt,
+                                PeriodOpt, UnitOpt, YearOpt, emit, fail, load)
 from kfollow.errors import ExitStatus
 from kfollow.options import BudgetMode, By, Format, Options, Unit
 
-
-MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-          "november", "december"]
+StabOpt = Annotated[Optional[list[str]], typer.Option("--stab", help="Only this stab id (repeat for several), e.g. EKS.")]
 
 
 class SortKey(str, Enum):
@@ -28,7 +25,7 @@ def deviation(
     period: PeriodOpt = None,
     by: ByOpt = By.stab,
     forvaltning: ForvaltningOpt = None,
-    stab: Annotated[Optional[list[str]], typer.Option("--stab", help="Only this stab id (repeat for several), e.g. EKS.")] = None,
+    stab: StabOpt = None,
     budget: Annotated[BudgetMode, typer.Option("--budget", help="justerad: with the budget changes decided up to the period; original: as first decided.")] = BudgetMode.justerad,
     against: Annotated[Optional[str], typer.Option("--against", metavar="prognos:YYYY-MM", help="Show how the deviation moved since the forecast made that month.")] = None,
     gross: Annotated[bool, typer.Option("--gross", help="Add the varav kostnader / varav intäkter lines.")] = False,
@@ -48,37 +45,27 @@ def deviation(
       kfollow deviation --period 2024-08 --comments --fail-over 3%
       kfollow deviation --year 2024 --forvaltning KLF --against prognos:2024-08
     """
-    from kfollow.engine.periods import last_month_booked
-    from kfollow.engine.operations import deviation_report
+    from kfollow.engine.operations import deviation as deviation_of
     from kfollow.engine.thresholds import parse_limit, rows_beyond
 
-    with errors():
-        limit = parse_limit(fail_over, unit.value, "--fail-over") if fail_over else None
-        data = load(budgets)
-        year, month = year_and_period(data, year, period)
-        frame = deviation_report(data, year, by, forvaltning, gross=gross, staber=stab, period=month,
-                                 budget=budget, against=against_month(against, year))
-        if month is not None and month < 12 and year - 1 in data.years and last_month_booked(data, year - 1) is None:
-            note(f"utfall {year - 1} is given for the whole year only, so the same months of {year - 1} are not known")
-        when = f"{year}-{month:02d} (ack.)" if month else str(year)
-        original = ", ursprunglig budget" if budget is BudgetMode.original else ""
-        emit(frame, fmt, unit, decimals, output, comments,
-             f"Resultat {when} per {BY_TITLE[by]}, {unit_title(unit)}{original}")
-        if limit is not None:
-            _report_limit(rows_beyond(frame, limit), limit, "--fail-over", unit, decimals)
+    limit = parse_limit(fail_over, unit.value, "--fail-over") if fail_over else None
+    report = deviation_of(load(budgets), year, period, by, forvaltning, stab, budget, against, gross, unit.value)
+    emit(report, fmt, decimals, output, comments)
+    if limit is not None:
+        _report_limit(rows_beyond(report.frame, limit), limit, "--fail-over", unit, decimals)
 
 
 def _report_limit(rows, limit, option: str, unit: Unit, decimals: int | None) -> None:
     """List the rows beyond a limit on stderr and exit 1 (CHECK_FAILED) if there are any."""
-    from kfollow.render import money, percent
+    from kfollow.render.numbers import money, percent
 
     if rows.is_empty():
         return
-    opts = Options(unit=unit, decimals=decimals)
+    places = Options(decimals=decimals).places(unit.value)
     for r in rows.iter_rows(named=True):
-        pct = percent(r["avvikelse_pct"], True)
-        typer.echo(f"{option} {limit.text}: {r['namn']} avvikelse {money(r['avvikelse'], opts, True)} {unit.value}"
-                   f"{f' ({pct} %)' if pct else ''}", err=True)
+        pct = percent(r["avvikelse_pct"])
+        typer.echo(f"{option} {limit.text}: {r['namn']} avvikelse {money(r['avvikelse'], unit.value, places)} "
+                   f"{unit.value}{f' ({pct} %)' if pct else ''}", err=True)
     fail(ExitStatus.CHECK_FAILED)
 
 
@@ -101,23 +88,16 @@ def compare(
 
     Example: kfollow compare 2023 2024 --by verksamhet --forvaltning KLF --sort change
     """
-    from kfollow.engine.operations import compare_report, sort_by_change
+    from kfollow.engine.operations import compare as compare_of
 
-    with errors():
-        data = load(budgets)
-        year, month = year_and_period(data, year, period)
-        frame = compare_report(data, base_year, year, by, forvaltning, period=month)
-        if sort is SortKey.change:
-            frame = sort_by_change(frame)
-        emit(frame, fmt, unit, decimals, output,
-             title=f"Utfall {base_year} och {year}{f', januari–{MONTHS[month - 1]}' if month else ''} per "
-                   f"{BY_TITLE[by]}, {unit_title(unit)}")
+    report = compare_of(load(budgets), base_year, year, by, forvaltning, period, sort.value, unit.value)
+    emit(report, fmt, decimals, output)
 
 
 def months(
     year: YearOpt = None,
     forvaltning: ForvaltningOpt = None,
-    stab: Annotated[Optional[list[str]], typer.Option("--stab", help="Only this stab id (repeat for several), e.g. EKS.")] = None,
+    stab: StabOpt = None,
     budgets: BudgetsDir = None,
     fmt: FormatOpt = None,
     unit: UnitOpt = Unit.mnkr,
@@ -131,14 +111,9 @@ def months(
       kfollow months --year 2024 --forvaltning KSF
       kfollow months --stab EKO --format csv
     """
-    from kfollow.engine.operations import months_report
+    from kfollow.engine.operations import months as months_of
 
-    with errors():
-        data = load(budgets)
-        year = year_or_latest(data, year)
-        frame = months_report(data, year, forvaltning, stab)
-        which = ", ".join(stab or forvaltning or []) or "alla förvaltningar"
-        emit(frame, fmt, unit, decimals, output, title=f"Månad för månad {year}, {which}, {unit_title(unit)}")
+    emit(months_of(load(budgets), year, forvaltning, stab, unit.value), fmt, decimals, output)
 
 
 def changes(
@@ -154,13 +129,9 @@ def changes(
 
     Example: kfollow changes --year 2024 --unit tkr
     """
-    from kfollow.engine.operations import budget_changes_report
+    from kfollow.engine.operations import changes as changes_of
 
-    with errors():
-        data = load(budgets)
-        year = year_or_latest(data, year)
-        frame = budget_changes_report(data, year, forvaltning)
-        emit(frame, fmt, unit, decimals, output, title=f"Ombudgeteringar {year}, {unit_title(unit)}")
+    emit(changes_of(load(budgets), year, forvaltning, unit.value), fmt, decimals, output)
 
 
 def check(
@@ -186,20 +157,21 @@ def check(
       kfollow check --period 2024-08 --require-comment-over 5%
     """
     from kfollow import render
-    from kfollow.engine.checks import check_report
-    from kfollow.sources.year_file import default_directory
+    from kfollow.engine.checks import check as check_of
     from kfollow.engine.thresholds import parse_limit
+    from kfollow.render.text import to_findings
+    from kfollow.sources.year_file import default_directory
 
-    with errors():
-        limit = parse_limit(require_comment_over, unit.value, "--require-comment-over") if require_comment_over else None
-        directory = str(budgets or default_directory())
-        findings, broken = check_report(directory, period=period, comment_limit=limit, unit=unit, by=by)
-        fmt = render.format_for(output, fmt)
-        text = render.to_findings(findings) if fmt is Format.table else render.render(findings, Options(fmt))
-        render.write(text, output)
-        n_errors = findings.filter(findings["niva"] == "fel").height
-        typer.echo(f"check: {directory}: {n_errors} error(s), {findings.height - n_errors} warning(s)", err=True)
-        if broken:
-            fail(ExitStatus.DATA)
-        if n_errors:
-            fail(ExitStatus.CHECK_FAILED)
+    limit = parse_limit(require_comment_over, unit.value, "--require-comment-over") if require_comment_over else None
+    directory = str(budgets or default_directory())
+    report, broken = check_of(directory, period=period, comment_limit=limit, by=by, unit=unit.value)
+    fmt = render.format_for(output, fmt)
+    text = to_findings(report, Options(fmt)) if fmt is Format.table else render.render(report, Options(fmt))
+    render.write(text, output)
+    findings = report.frame
+    n_errors = findings.filter(findings["niva"] == "fel").height
+    typer.echo(f"check: {directory}: {n_errors} error(s), {findings.height - n_errors} warning(s)", err=True)
+    if broken:
+        fail(ExitStatus.DATA)
+    if n_errors:
+        fail(ExitStatus.CHECK_FAILED)

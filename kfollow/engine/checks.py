@@ -10,17 +10,15 @@ import polars as pl
 
 from kfollow.engine import expressions as ex
 from kfollow.errors import DataError
+from kfollow.engine.findings import FINDING_SCHEMA, finding, literal as _literal
 from kfollow.engine.investments import reconcile_investments
 from kfollow.sources.year_file import load_year_file, year_files
+from kfollow.report import Report, build
 from kfollow.store import Budgets, combine
-from kfollow.options import By, Options, Unit
+from kfollow.options import By
 from kfollow.engine.periods import last_month_booked, last_month_complete, parse_period, resolve
-from kfollow.render import diagnostic_amount, money, percent
 from kfollow.engine.operations import deviation_report
 from kfollow.engine.thresholds import COMMENTABLE_ROWS, Limit, rows_beyond
-
-FINDING_SCHEMA = {"fil": pl.String, "rad": pl.Int32, "kolumn": pl.Int32, "niva": pl.String, "meddelande": pl.String}
-
 
 def load_for_check(directory: str) -> tuple[Budgets, list[dict]]:
     """Load each file on its own, so that one broken file does not hide the others' findings."""
@@ -29,11 +27,11 @@ def load_for_check(directory: str) -> tuple[Budgets, list[dict]]:
         try:
             year = load_year_file(path)
         except DataError as err:
-            findings.append({"fil": err.path, "rad": err.line, "kolumn": err.column, "niva": "fel", "meddelande": err.problem})
+            findings.append(finding("fil", "fel", err.path, err.line, _literal(err.problem), kolumn=err.column))
             continue
         if year.info.ar in files:
-            findings.append({"fil": str(path), "rad": 1, "niva": "fel",
-                             "meddelande": f"year {year.info.ar} is also in {files[year.info.ar].info.fil}; keep one file per year"})
+            findings.append(finding("ar_dubbel", "fel", str(path), 1, _literal(
+                f"year {year.info.ar} is also in {files[year.info.ar].info.fil}; keep one file per year")))
             continue
         files[year.info.ar] = year
     return combine(directory, list(files.values())), findings
@@ -65,8 +63,9 @@ def reconcile_frame(budgets: Budgets, a: pl.DataFrame) -> list[dict]:
         info = budgets.years[ar]
         unit = info.enhet
         for fid in info.forvaltningar:
-            def finding(line: int, level: str, text: str, fil: str = info.fil, where: str = f"{fid} {ar}") -> None:
-                findings.append({"fil": fil, "rad": line, "niva": level, "meddelande": f"{where}: {text}"})
+            def add(kod: str, line: int, level: str, text: str, *amounts: int) -> None:
+                findings.append(finding(kod, level, info.fil, line, f"{_literal(f'{fid} {ar}')}: {text}", *amounts,
+                                        enhet=unit))
 
             own = {r["view"]: r for r in sums.filter((pl.col("ar") == ar) & (pl.col("forvaltning") == fid)).iter_rows(named=True)}
             summa = own.get("summa")
@@ -83,23 +82,23 @@ def reconcile_frame(budgets: Budgets, a: pl.DataFrame) -> list[dict]:
                     have = got[part]
                     if reference is None or have is None:
                         if (reference is None) != (have is None):
-                            finding(got["rad"], "varning", f"{part} is given for "
+                            add("vy_ofullstandig", got["rad"], "varning", f"{part} is given for "
                                     f"{label if have is None else 'the ' + view + ' rows'} but not for "
                                     f"{'the ' + view + ' rows' if have is None else label}")
                         continue
                     gap = reference - have
                     if gap != 0:
-                        finding(got["rad"], "fel", f"{part} of the {view} rows sums to {diagnostic_amount(have, unit)} "
-                                f"but {label} is {diagnostic_amount(reference, unit)} (gap {diagnostic_amount(gap, unit)}); "
-                                "correct the amounts or declare the gap under ej_fordelat")
+                        add("vy_differens", got["rad"], "fel", f"{part} of the {view} rows sums to {{0:d}} "
+                            f"but {label} is {{1:d}} (gap {{2:d}}); correct the amounts or declare the gap under "
+                            "ej_fordelat", have, reference, gap)
                     elif declared := got[f"ej_{part}"]:
-                        finding(got["ej_rad"], "varning", f"{diagnostic_amount(declared, unit)} of {part} is declared "
-                                f"ej fördelat på {view}: the {view} rows sum to {diagnostic_amount(have - declared, unit)}, "
-                                f"{label} is {diagnostic_amount(reference, unit)}")
+                        add("ej_fordelat", got["ej_rad"], "varning", f"{{0:d}} of {part} is declared "
+                            f"ej fördelat på {view}: the {view} rows sum to {{1:d}}, {label} is {{2:d}}",
+                            declared, have - declared, reference)
     return findings
 
 
-def comment_findings(budgets: Budgets, period: str | None, limit: Limit, unit: Unit,
+def comment_findings(budgets: Budgets, period: str | None, limit: Limit,
                      by: By = By.stab) -> list[dict]:
     """Rows of the `by` view (and förvaltningar shown as one row) beyond `limit` without a kommentar.
 
@@ -124,18 +123,15 @@ def comment_findings(budgets: Budgets, period: str | None, limit: Limit, unit: U
                       .otherwise(pl.lit(by.value)))
         .join(lines, on=["forvaltning", "vy", "nyckel"], how="left")
     )
-    info, opts = budgets.years[year], Options(unit=unit)
+    info = budgets.years[year]
     findings = []
     for r in missing.iter_rows(named=True):
-        pct = percent(r["avvikelse_pct"], True)
         where = f"{by.value} {r['nyckel']}" if r["radtyp"] == "rad" else f"förvaltning {r['forvaltning']}"
-        findings.append({
-            "fil": r["fil"] or info.fil, "rad": r["rad"] or info.forvaltningar[r["forvaltning"]].line,
-            "niva": "fel",
-            "meddelande": f"{r['namn']} {when}: avvikelse {money(r['avvikelse'], opts, True)} {unit.value}"
-                          f"{f' ({pct} %)' if pct else ''} is beyond {limit.text} and has no kommentar for "
-                          f"{when}; add {how} to {where}",
-        })
+        pct = " ({pct} %)" if r["avvikelse_pct"] is not None else ""
+        findings.append(finding(
+            "kommentar_saknas", "fel", r["fil"] or info.fil, r["rad"] or info.forvaltningar[r["forvaltning"]].line,
+            f"{_literal(r['namn'])} {when}: avvikelse {{0:u}}{pct} is beyond {_literal(limit.text)} and has no "
+            f"kommentar for {when}; add {_literal(how)} to {_literal(where)}", r["avvikelse"], pct=r["avvikelse_pct"]))
     return findings
 
 
@@ -144,10 +140,10 @@ def booking_findings(budgets: Budgets) -> list[dict]:
     a = budgets.amounts.filter(pl.col("manader").is_not_null())
     last = a.group_by("ar").agg(pl.col("manader").max().alias("senast"))
     short = a.join(last, on="ar").filter(pl.col("manader") < pl.col("senast")).sort("ar", "ordning")
-    return [{"fil": r["fil"], "rad": r["rad"], "niva": "fel", "meddelande":
-             f"{r['forvaltning']} {r['vy']} {r['nyckel']}: utfall is booked up to {r['ar']}-{r['manader']:02d} but the "
-             f"file up to {r['ar']}-{r['senast']:02d}; add the missing months (0 for a month without bookings)"}
-            for r in short.iter_rows(named=True)]
+    return [finding("bokford_kort", "fel", r["fil"], r["rad"], _literal(
+        f"{r['forvaltning']} {r['vy']} {r['nyckel']}: utfall is booked up to {r['ar']}-{r['manader']:02d} but the "
+        f"file up to {r['ar']}-{r['senast']:02d}; add the missing months (0 for a month without bookings)"))
+        for r in short.iter_rows(named=True)]
 
 
 def profile_findings(budgets: Budgets) -> list[dict]:
@@ -165,16 +161,16 @@ def profile_findings(budgets: Budgets) -> list[dict]:
         both = ytd.filter(pl.col("view") == "stab").join(ytd.filter(pl.col("view") == "verksamhet"), on="forvaltning",
                                                          suffix="_v").filter(pl.col("budget") != pl.col("budget_v"))
         for r in both.iter_rows(named=True):
-            findings.append({"fil": info.fil, "rad": r["rad_v"], "niva": "varning", "meddelande":
-                             f"{r['forvaltning']} {ar}-{month:02d}: the year-to-date budget is "
-                             f"{diagnostic_amount(r['budget'], info.enhet)} by stab but "
-                             f"{diagnostic_amount(r['budget_v'], info.enhet)} by verksamhet, because the rows are "
-                             f"spread by different profiles; give the verksamheter the staber's profil"})
+            findings.append(finding(
+                "profil_olika", "varning", info.fil, r["rad_v"],
+                f"{_literal(r['forvaltning'])} {ar}-{month:02d}: the year-to-date budget is {{0:d}} by stab but "
+                "{1:d} by verksamhet, because the rows are spread by different profiles; give the verksamheter the "
+                "staber's profil", r["budget"], r["budget_v"], enhet=info.enhet))
     return findings
 
 
 def check_report(directory: str, period: str | None = None, comment_limit: Limit | None = None,
-                 unit: Unit = Unit.mnkr, by: By = By.stab) -> tuple[pl.DataFrame, bool]:
+                 by: By = By.stab) -> tuple[pl.DataFrame, bool]:
     """All findings for a budgets directory, and whether any file failed to load."""
     budgets, findings = load_for_check(directory)
     broken = bool(findings)
@@ -186,6 +182,13 @@ def check_report(directory: str, period: str | None = None, comment_limit: Limit
     findings += profile_findings(budgets)
     findings += reconcile_investments(budgets)
     if comment_limit is not None:
-        findings += comment_findings(budgets, period, comment_limit, unit, by)
+        findings += comment_findings(budgets, period, comment_limit, by)
     frame = pl.DataFrame(findings, schema=FINDING_SCHEMA) if findings else pl.DataFrame(schema=FINDING_SCHEMA)
     return frame.sort("fil", "rad", nulls_last=True, maintain_order=True), broken
+
+
+def check(directory: str, period: str | None = None, comment_limit: Limit | None = None, by: By = By.stab,
+          unit: str = "mnkr") -> tuple[Report, bool]:
+    """`check_report` as a `Report` (one finding a row), and whether any file failed to load."""
+    frame, broken = check_report(directory, period, comment_limit, by)
+    return build(frame, unit=unit), broken

@@ -56,3 +56,17 @@ def share(col: str, total: pl.Expr, alias: str = "andel_pct") -> pl.Expr:
 def presented(col: str, sign: pl.Expr) -> pl.Expr:
     """A net amount as the förvaltning presents it: nettokostnad (sign 1) or resultat (sign −1)."""
     return (pl.col(col) * sign).alias(col)
+
+
+def rubrik(columns: list[str]) -> pl.Expr:
+    """The row label people read, as the published tables print it: `  varav kostnader` under its
+    row, `270 - Räddningstjänst` for a verksamhet, `Summa nettokostnad` / `Summa resultat`."""
+    name = pl.col("namn").fill_null("")
+    label = pl.when(pl.col("radtyp").is_in(["kostnader", "intakter"])).then(pl.lit("  ") + name)
+    if "verksamhet" in columns:
+        label = label.when((pl.col("radtyp") == "rad") & pl.col("verksamhet").is_not_null()).then(
+            pl.col("verksamhet") + pl.lit(" - ") + name)
+    if "redovisas_som" in columns:
+        label = label.when((pl.col("radtyp") == "summa") & pl.col("redovisas_som").is_not_null()).then(
+            pl.lit("Summa ") + pl.col("redovisas_som"))
+    return label.otherwise(name).alias("rubrik")

@@ -32,6 +32,11 @@ import polars as pl
 
 from kfollow.engine import expressions as ex
 from kfollow.errors import UsageError
+from kfollow.engine import selection
+from kfollow.engine.present import as_report
+from kfollow.engine.findings import finding, literal
+from kfollow.engine.selection import forvaltningar
+from kfollow.report import Report
 from kfollow.store import STATUSES
 
 # the seed's table titles per status, in the order it prints them
@@ -60,14 +65,6 @@ def avvikelse_totalutgift() -> pl.Expr:
 # --- reports -------------------------------------------------------------------------------
 
 
-def _selected_forvaltningar(budgets, year: int, forvaltning: list[str] | str | None) -> list[str]:
-    info = budgets.year(year)
-    wanted = [forvaltning] if isinstance(forvaltning, str) else list(forvaltning or [])
-    for fid in wanted:
-        budgets.forvaltning(year, fid)
-    return [f for f in info.forvaltningar if not wanted or f in wanted]
-
-
 def investments_report(budgets, year: int, status: str | None = None,
                        forvaltning: list[str] | str | None = None) -> pl.DataFrame:
     """The year's investment projects, a subtotal per status and `Summa investeringar`, öre (nettoinvesteringar).
@@ -81,7 +78,7 @@ def investments_report(budgets, year: int, status: str | None = None,
     status's projects and their subtotal.
     """
     info = budgets.year(year)
-    fids = _selected_forvaltningar(budgets, year, forvaltning)
+    fids = forvaltningar(budgets, year, forvaltning)
     if status is not None and status not in STATUSES:
         raise UsageError(f"status '{status}' is unknown; use pågående or färdigställd")
     projects = budgets.investments.filter((pl.col("ar") == year) & (pl.col("typ") == "projekt"))
@@ -228,12 +225,6 @@ def summary_report(budgets, year: int, forvaltning: str | None = None, against: 
 # --- check ---------------------------------------------------------------------------------
 
 
-def _show(ore: int | None, unit: str) -> str:
-    from kfollow.render import diagnostic_amount
-
-    return diagnostic_amount(ore, unit)
-
-
 def reconcile_investments(budgets) -> list[dict]:
     """Findings (checks.FINDING_SCHEMA rows) for the investment rules, each at the line to correct.
 
@@ -249,22 +240,20 @@ def reconcile_investments(budgets) -> list[dict]:
     inv = budgets.investments
     findings: list[dict] = []
 
-    def add(row: dict, niva: str, text: str) -> None:
-        findings.append({"fil": row["fil"], "rad": row["rad"], "niva": niva, "meddelande": text})
+    def add(kod: str, row: dict, niva: str, text: str, *amounts: int) -> None:
+        findings.append(finding(kod, niva, row["fil"], row["rad"], text, *amounts, enhet=units[row["ar"]]))
 
     projects = inv.filter(pl.col("typ") == "projekt").with_columns(ack_utfall())
     sums = projects.group_by("ar", "forvaltning").agg(ex.exact_sum("budget"), ex.exact_sum("utfall"))
     declared = inv.filter(pl.col("typ") == "forvaltning").join(sums, on=["ar", "forvaltning"], suffix="_projekt")
     for part in ("budget", "utfall"):
         for r in declared.filter(pl.col(part).is_not_null() & (pl.col(part) != pl.col(f"{part}_projekt"))).iter_rows(named=True):
-            u = units[r["ar"]]
-            add(r, "fel", f"investeringar {r['forvaltning']} {r['ar']}: {part} is {_show(r[part], u)} but the "
-                          f"förvaltning's projects sum to {_show(r[f'{part}_projekt'], u)} "
-                          f"(gap {_show(r[part] - r[f'{part}_projekt'], u)}); correct the total or the projects")
+            add("inv_summa", r, "fel", f"investeringar {literal(r['forvaltning'])} {r['ar']}: {part} is {{0:d}} but the "
+                f"förvaltning's projects sum to {{1:d}} (gap {{2:d}}); correct the total or the projects",
+                r[part], r[f"{part}_projekt"], r[part] - r[f"{part}_projekt"])
     for r in projects.filter(pl.col("varav_overfort") > pl.col("budget")).iter_rows(named=True):
-        u = units[r["ar"]]
-        add(r, "fel", f"project {r['projekt']} {r['ar']}: varav_overfort {_show(r['varav_overfort'], u)} is more than "
-                      f"the year's budget {_show(r['budget'], u)}; the carried-over money is part of the budget")
+        add("inv_overfort", r, "fel", f"project {literal(r['projekt'])} {r['ar']}: varav_overfort {{0:d}} is more than "
+            "the year's budget {1:d}; the carried-over money is part of the budget", r["varav_overfort"], r["budget"])
 
     previous = ["ar", "status", "budget", "utfall", "ack_utfall", "fil", "rad"]
     paired = projects.sort("projekt", "ar").with_columns(
@@ -272,29 +261,52 @@ def reconcile_investments(budgets) -> list[dict]:
         done=pl.col("ar").filter(pl.col("status") == "färdigställd").min().over("projekt"),
     )
     for r in paired.filter(pl.col("ack_utfall") < pl.col("fg_ack_utfall")).iter_rows(named=True):
-        u = units[r["ar"]]
-        add(r, "fel", f"project {r['projekt']} {r['ar']}: ack. utfall {_show(r['ack_utfall'], u)} is less than "
-                      f"{_show(r['fg_ack_utfall'], u)} in {r['fg_ar']} ({r['fg_fil']}:{r['fg_rad']}); accumulated "
-                      f"utfall never decreases: correct ack_utfall_tidigare or utfall")
+        add("inv_ack_minskar", r, "fel", f"project {literal(r['projekt'])} {r['ar']}: ack. utfall {{0:d}} is less than "
+            f"{{1:d}} in {r['fg_ar']} ({literal(r['fg_fil'])}:{r['fg_rad']}); accumulated utfall never decreases: "
+            "correct ack_utfall_tidigare or utfall", r["ack_utfall"], r["fg_ack_utfall"])
     opening = paired.filter((pl.col("fg_ar") == pl.col("ar") - 1) & (pl.col("ack_utfall") >= pl.col("fg_ack_utfall"))
                             & (pl.col("ack_utfall_tidigare") != pl.col("fg_ack_utfall")))
     for r in opening.iter_rows(named=True):
-        u = units[r["ar"]]
-        add(r, "varning", f"project {r['projekt']} {r['ar']}: ack_utfall_tidigare {_show(r['ack_utfall_tidigare'], u)} "
-                          f"is not the ack. utfall {_show(r['fg_ack_utfall'], u)} of {r['fg_ar']} ({r['fg_fil']}:{r['fg_rad']})")
+        add("inv_ack_ingang", r, "varning", f"project {literal(r['projekt'])} {r['ar']}: ack_utfall_tidigare {{0:d}} "
+            f"is not the ack. utfall {{1:d}} of {r['fg_ar']} ({literal(r['fg_fil'])}:{r['fg_rad']})",
+            r["ack_utfall_tidigare"], r["fg_ack_utfall"])
     for r in paired.filter((pl.col("ar") > pl.col("done")) & (pl.col("utfall") != 0)).iter_rows(named=True):
         done = projects.filter((pl.col("projekt") == r["projekt"]) & (pl.col("ar") == r["done"])).row(0, named=True)
-        add(r, "fel", f"project {r['projekt']} {r['ar']}: utfall {_show(r['utfall'], units[r['ar']])} after the project "
-                      f"was färdigställd in {r['done']} ({done['fil']}:{done['rad']}); book it on a new project or "
-                      f"correct the status")
+        add("inv_efter_klar", r, "fel", f"project {literal(r['projekt'])} {r['ar']}: utfall {{0:d}} after the project "
+            f"was färdigställd in {r['done']} ({literal(done['fil'])}:{done['rad']}); book it on a new project or "
+            "correct the status", r["utfall"])
     carried = paired.filter((pl.col("fg_ar") == pl.col("ar") - 1) & pl.col("varav_overfort").is_not_null()).with_columns(
         # an overspent year leaves nothing unspent (whether the overspending is deducted is a decision)
         unspent=pl.max_horizontal(ex.avvikelse("fg_budget", "fg_utfall"), pl.lit(0, pl.Int64)))
     for r in carried.filter(pl.col("varav_overfort") != pl.col("unspent")).iter_rows(named=True):
-        u = units[r["ar"]]
         too_much = r["varav_overfort"] > r["unspent"]
-        add(r, "fel" if too_much else "varning",
-            f"project {r['projekt']} {r['ar']}: varav_overfort {_show(r['varav_overfort'], u)} but {r['fg_ar']} left "
-            f"{_show(r['unspent'], u)} unspent (budget − utfall, {r['fg_fil']}:{r['fg_rad']})"
-            + ("; more is carried over than was left" if too_much else "; less is carried over than was left"))
+        add("inv_overfort_fg", r, "fel" if too_much else "varning",
+            f"project {literal(r['projekt'])} {r['ar']}: varav_overfort {{0:d}} but {r['fg_ar']} left {{1:d}} unspent "
+            f"(budget − utfall, {literal(r['fg_fil'])}:{r['fg_rad']})"
+            + ("; more is carried over than was left" if too_much else "; less is carried over than was left"),
+            r["varav_overfort"], r["unspent"])
     return findings
+
+
+# --- reports for people and scripts -------------------------------------------------------------
+
+
+def investments(store, year: int | None = None, status: str | None = None,
+                forvaltning: list[str] | str | None = None, unit: str = "mnkr") -> Report:
+    """`investments_report` as a `Report` (default: the latest year)."""
+    year = selection.year_or_latest(store, year)
+    frame = investments_report(store, year, status, forvaltning)
+    which = f" ({status} projekt)" if status else ""
+    return as_report(frame, title=f"Investeringar {year}{which}", unit=unit)
+
+
+def summary(store, year: int | None = None, forvaltning: str | None = None, against: str | None = None,
+            unit: str = "mnkr") -> Report:
+    """`summary_report` as a `Report`; `against` is a month `YYYY-MM` (default: the latest forecast)."""
+    year = selection.year_or_latest(store, year)
+    month = selection.against_month(against, year)
+    frame = summary_report(store, year, forvaltning, month)
+    fid = summary_forvaltning(store, year, forvaltning)
+    used = summary_forecast_month(store, year, fid, month)
+    since = f"; avvikelse jämfört med prognos {year}-{used:02d}" if used else ""
+    return as_report(frame, title=f"Ekonomi {year}, {fid}", unit=unit, qualifier=since)

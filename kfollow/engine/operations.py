@@ -20,17 +20,12 @@ from kfollow.errors import UsageError
 from kfollow.store import Budgets
 from kfollow.options import BudgetMode, By
 from kfollow.engine.periods import last_month_booked, last_month_complete, resolve
+from kfollow.engine import selection
+from kfollow.engine.present import as_report
+from kfollow.engine.selection import forvaltningar
+from kfollow.report import Report
 
 BLOCK_END = 1_000_000  # position of ej_fordelat / differens / subtotal rows after a block's own rows
-
-
-def _forvaltningar(budgets: Budgets, year: int, forvaltning: list[str] | None) -> list[str]:
-    info = budgets.year(year)
-    if not forvaltning:
-        return list(info.forvaltningar)
-    for fid in forvaltning:
-        budgets.forvaltning(year, fid)
-    return [f for f in info.forvaltningar if f in forvaltning]
 
 
 def _ordered(fids: list[str]) -> pl.Expr:
@@ -235,7 +230,7 @@ def deviation_report(budgets: Budgets, year: int, by: By = By.stab, forvaltning:
     jmf_avvikelse).
     """
     by = By(by)
-    fids = _forvaltningar(budgets, year, forvaltning)
+    fids = forvaltningar(budgets, year, forvaltning)
     _check_staber(budgets, year, by, staber)
     _require_view(budgets, year, by, fids)
     if against is not None:
@@ -307,8 +302,8 @@ def compare_report(budgets: Budgets, base_year: int, year: int, by: By = By.stab
     including that month; a base year given per year only then has no figures.
     """
     by = By(by)
-    fids = _forvaltningar(budgets, year, forvaltning)
-    base_fids = _forvaltningar(budgets, base_year, forvaltning)
+    fids = forvaltningar(budgets, year, forvaltning)
+    base_fids = forvaltningar(budgets, base_year, forvaltning)
     _require_view(budgets, year, by, fids)
     several = len(set(fids) | set(base_fids)) > 1
     a, b = f"utfall_{base_year}", f"utfall_{year}"
@@ -353,7 +348,7 @@ def budget_changes_report(budgets: Budgets, year: int, forvaltning: list[str] | 
     förvaltning): a negative netto lowers a nettokostnad budget; the summa rows add up netto.
     Columns: radtyp (rad | summa), datum, beslut, forvaltning, stab, verksamhet, post, belopp, netto, text.
     """
-    fids = _forvaltningar(budgets, year, forvaltning)
+    fids = forvaltningar(budgets, year, forvaltning)
     lines = (
         budgets.changes.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids) & (pl.col("vy") != "summa"))
         .group_by("rad", maintain_order=True)
@@ -408,3 +403,56 @@ def months_report(budgets: Budgets, year: int, forvaltning: list[str] | None = N
 def budgets_columns(budgets: Budgets, year: int) -> set[str]:
     """`utfall_<year>` when that year is booked per month (so the same months are known)."""
     return {f"utfall_{year}"} if year in budgets.years and last_month_booked(budgets, year) is not None else set()
+
+
+# --- reports for people and scripts -------------------------------------------------------------
+
+BY_TITLE = {By.stab: "stab", By.verksamhet: "verksamhet", By.forvaltning: "förvaltning"}
+
+
+def deviation(store: Budgets, year: int | None = None, period: str | int | None = None, by: By = By.stab,
+              forvaltning: list[str] | None = None, staber: list[str] | None = None,
+              budget: BudgetMode = BudgetMode.justerad, against: str | None = None, gross: bool = False,
+              unit: str = "mnkr") -> Report:
+    """`deviation_report` as a `Report`, with the defaults of the command: the latest year, and a year
+    still being booked shown year to date. `against` is `prognos:YYYY-MM`."""
+    by, budget = By(by), BudgetMode(budget)
+    p = selection.period(store, year, period)
+    frame = deviation_report(store, p.year, by, forvaltning, gross=gross, staber=staber, period=p.month,
+                             budget=budget, against=selection.against_month(against, p.year))
+    messages = p.messages
+    if p.month is not None and p.month < 12 and p.year - 1 in store.years and last_month_booked(store, p.year - 1) is None:
+        messages += (f"utfall {p.year - 1} is given for the whole year only, so the same months of {p.year - 1} "
+                     "are not known",)
+    when = f"{p.text} (ack.)" if p.month else str(p.year)
+    return as_report(frame, title=f"Resultat {when} per {BY_TITLE[by]}", unit=unit, period=p.text,
+                     qualifier=", ursprunglig budget" if budget is BudgetMode.original else "", messages=messages)
+
+
+def compare(store: Budgets, base_year: int, year: int, by: By = By.stab, forvaltning: list[str] | None = None,
+            period: str | int | None = None, sort: str = "file", unit: str = "mnkr") -> Report:
+    """`compare_report` as a `Report`; `sort="change"` puts the biggest movers first in each block."""
+    by = By(by)
+    p = selection.period(store, year, period)
+    frame = compare_report(store, base_year, p.year, by, forvaltning, period=p.month)
+    if sort == "change":
+        frame = sort_by_change(frame)
+    months = f", januari–{selection.MONTHS[p.month - 1]}" if p.month else ""
+    return as_report(frame, title=f"Utfall {base_year} och {p.year}{months} per {BY_TITLE[by]}", unit=unit,
+                     period=p.text, messages=p.messages)
+
+
+def months(store: Budgets, year: int | None = None, forvaltning: list[str] | None = None,
+           staber: list[str] | None = None, unit: str = "mnkr") -> Report:
+    """`months_report` as a `Report`."""
+    year = selection.year_or_latest(store, year)
+    frame = months_report(store, year, forvaltning, staber)
+    which = ", ".join(staber or forvaltning or []) or "alla förvaltningar"
+    return as_report(frame, title=f"Månad för månad {year}, {which}", unit=unit)
+
+
+def changes(store: Budgets, year: int | None = None, forvaltning: list[str] | None = None,
+            unit: str = "mnkr") -> Report:
+    """`budget_changes_report` as a `Report`."""
+    year = selection.year_or_latest(store, year)
+    return as_report(budget_changes_report(store, year, forvaltning), title=f"Ombudgeteringar {year}", unit=unit)

@@ -1,0 +1,74 @@
+"""What a request means in the data: the year (default the latest), the period (default: a year
+still being booked is shown up to its last booked month), förvaltningar and staber. Shared by the
+library API and the command line, so both answer the same."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kfollow.engine.periods import last_month_complete, parse_period
+from kfollow.errors import UsageError
+from kfollow.store import Store
+
+MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+          "november", "december"]
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A year and the month reported (None: the whole year), and why, for the person asking."""
+
+    year: int
+    month: int | None
+    messages: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str | None:
+        return f"{self.year}-{self.month:02d}" if self.month else None
+
+
+def year_or_latest(store: Store, year: int | None) -> int:
+    """`year`, checked to be a year, or the latest year of the store."""
+    if year is not None and not 1000 <= year <= 9999:
+        raise UsageError(f"--year {year} is not a year; write four digits, e.g. 2024")
+    if year is None and not store.years:
+        raise UsageError(f"no year files in {store.directory}")
+    return year or max(store.years)
+
+
+def period(store: Store, year: int | None = None, period: str | int | None = None) -> Period:
+    """The year and month to report. Without a period, a year being booked (its rows booked up to a
+    month before December) is reported year to date up to the last month every row has booked."""
+    if period is None:
+        year = year_or_latest(store, year)
+        store.year(year)
+        booked = last_month_complete(store, year)
+        if booked is not None and booked < 12:
+            return Period(year, booked, (f"utfall {year} is booked up to {year}-{booked:02d}: showing "
+                                         f"{year}-{booked:02d} (ack.); --period chooses another month",))
+        return Period(year, None)
+    if isinstance(period, int):
+        return Period(year_or_latest(store, year), period)
+    p_year, month = parse_period(period)
+    if year is not None and year != p_year:
+        raise UsageError(f"--period {period} is not in --year {year}; give one of them")
+    return Period(p_year, month)
+
+
+def against_month(text: str | None, year: int) -> int | None:
+    """`prognos:2024-08` or `2024-08` → 8; the month must be in `year`."""
+    if text is None:
+        return None
+    a_year, month = parse_period(text.removeprefix("prognos:"), "--against (prognos:YYYY-MM)")
+    if a_year != year:
+        raise UsageError(f"--against {text} is not in {year}; compare with a forecast made during the year reported")
+    return month
+
+
+def forvaltningar(store: Store, year: int, wanted: list[str] | str | None) -> list[str]:
+    """The förvaltning ids of `year` to report, in file order; UsageError for an unknown one."""
+    info = store.year(year)
+    wanted = [wanted] if isinstance(wanted, str) else list(wanted or [])
+    for fid in wanted:
+        store.forvaltning(year, fid)
+    return [f for f in info.forvaltningar if not wanted or f in wanted]

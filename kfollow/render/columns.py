@@ -1,0 +1,53 @@
+"""Which columns a format shows, and their values as text: one polars expression per column."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from kfollow.options import Format, Options
+from kfollow.render.numbers import diagnostic_amount, money, number_expr, percent
+from kfollow.report import Column, Kind, Report
+
+NUMERIC = (Kind.money, Kind.percent)
+
+
+def for_people(report: Report, opts: Options) -> list[Column]:
+    return [c for c in report.columns if c.people and (not c.comment or opts.comments)]
+
+
+def for_machines(report: Report, opts: Options) -> list[Column]:
+    return [c for c in report.columns if c.machine and (not c.comment or opts.comments or opts.format is Format.json)]
+
+
+def as_text(report: Report, columns: list[Column], opts: Options, swedish: bool) -> pl.DataFrame:
+    """The columns' values as text (null stays null), numbers in the report's unit and `opts`' decimals."""
+    places = opts.places(report.unit)
+    text = report.frame.select(
+        number_expr(c.name, c.kind.value, report.unit, places, swedish, opts.exact) for c in columns)
+    for c in columns:
+        if c.kind is Kind.message:
+            text = text.with_columns(pl.Series(c.name, messages(report, c.name, places), dtype=pl.String))
+    return text
+
+
+class _Amount:
+    """An amount in a message template: `{0:d}` exact in the file's unit (and in mnkr), `{0:u}` as
+    the tables print it, in the report's unit."""
+
+    def __init__(self, ore: int | None, enhet: str, unit: str, places: int):
+        self.ore, self.enhet, self.unit, self.places = ore, enhet, unit, places
+
+    def __format__(self, spec: str) -> str:
+        if spec == "u":
+            return f"{money(self.ore, self.unit, self.places)} {self.unit}"
+        return diagnostic_amount(self.ore, self.enhet)
+
+
+def messages(report: Report, col: str, places: int) -> list[str]:
+    """The message templates of `col` filled in with each row's amounts (few rows: check findings)."""
+    frame = report.frame
+    out = []
+    for template, amounts, enhet, pct in zip(*(frame[c].to_list() for c in (col, "belopp_lista", "enhet", "pct"))):
+        args = [_Amount(a, enhet, report.unit, places) for a in (amounts or [])]
+        out.append(template.format(*args, pct=percent(pct)))
+    return out

@@ -1,0 +1,41 @@
+"""Tables for people: the terminal's plain table and Markdown, with title and notes."""
+
+from __future__ import annotations
+
+from kfollow.options import Options
+from kfollow.render.columns import NUMERIC, as_text, for_people, messages
+from kfollow.report import Report
+
+
+def _rows(report: Report, opts: Options) -> tuple[list[str], list[list[str]], list[str]]:
+    columns = for_people(report, opts)
+    align = ["right" if c.kind in NUMERIC else "left" for c in columns]
+    text = as_text(report, columns, opts, swedish=True)
+    # a missing figure is a dash, a missing text is empty
+    filled = text.with_columns(
+        *(text[c.name].fill_null("–" if a == "right" else "") for c, a in zip(columns, align)))
+    return [c.header for c in columns], filled.rows(), align
+
+
+def to_table(report: Report, opts: Options, fmt: str = "simple") -> str:
+    from tabulate import tabulate
+
+    headers, rows, align = _rows(report, opts)
+    body = tabulate(rows, headers=headers, tablefmt=fmt, colalign=align, disable_numparse=True)
+    title = f"{report.caption}\n\n" if report.caption else ""
+    notes = "".join(f"\nAnm.: {n}\n" for n in report.notes)
+    return title + body + "\n" + notes
+
+
+def to_md(report: Report, opts: Options) -> str:
+    return to_table(report, opts, fmt="pipe")
+
+
+def to_findings(report: Report, opts: Options) -> str:
+    """`check` findings for people and editors: `file:line:column: fel|varning: message`, one a line."""
+    text = messages(report, "meddelande", opts.places(report.unit))
+
+    def where(r: dict) -> str:
+        return ":".join(str(p) for p in (r["fil"], r["rad"], r["kolumn"]) if p is not None)
+
+    return "".join(f"{where(r)}: {r['niva']}: {m}\n" for r, m in zip(report.frame.iter_rows(named=True), text))

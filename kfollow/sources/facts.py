@@ -1,0 +1,554 @@
+"""Outcome (utfall) as a fact table: CSV or Parquet rows of booked amounts, read and checked lazily.
+
+One row is one posting sum: `period` (YYYY-MM), `forvaltning`, `stab` and/or `verksamhet`, `konto`,
+`slag` (`kostnad` or `intakt`) and `belopp` in kronor with at most two decimals, signed as in the
+ledger (a cost positive, an income negative). Every code stays text (`0001` stays `0001`).
+
+The reader turns `belopp` into integer öre with string expressions (never through a float), checks
+every row with polars expressions over the whole frame, and reports the first offending row as one
+`DataError` naming file:line:column (CSV) or file and row (Parquet).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import polars as pl
+
+from kfollow.errors import DataError, InputOutputError
+
+FACT_SCHEMA: dict[str, pl.DataType] = {
+    "period": pl.String,  # YYYY-MM
+    "manad": pl.Int8,  # 1–12, the month of `period`
+    "forvaltning": pl.String,
+    "stab": pl.String,  # null: not distributed on a stab (ej fördelat)
+    "verksamhet": pl.String,  # null: not distributed on a verksamhet (ej fördelat)
+    "konto": pl.String,
+    "slag": pl.String,  # "kostnad" | "intakt"
+    "belopp": pl.Int64,  # öre, signed as in the ledger: cost positive, income negative
+}
+
+MONTH_SCHEMA: dict[str, pl.DataType] = {
+    "forvaltning": pl.String,
+    "stab": pl.String,
+    "verksamhet": pl.String,
+    "manad": pl.Int8,
+    "utfall": pl.Int64,  # öre, net: kostnader − intäkter
+    "utfall_kostnader": pl.Int64,  # öre, costs as booked (positive for a cost)
+    "utfall_intakter": pl.Int64,  # öre, income made positive (minus the booked amount)
+}
+
+VIEW_SCHEMA: dict[str, pl.DataType] = {
+    "forvaltning": pl.String,
+    "vy": pl.String,  # "stab" | "ej_fordelat_stab" | "verksamhet" | "ej_fordelat_verksamhet"
+    "nyckel": pl.String,  # stab id or verksamhet code; null for ej fördelat
+    "manad": pl.Int8,
+    "utfall": pl.Int64,
+    "utfall_kostnader": pl.Int64,
+    "utfall_intakter": pl.Int64,
+}
+
+COLUMNS = ("period", "forvaltning", "stab", "verksamhet", "konto", "slag", "belopp")
+CODE_COLUMNS = COLUMNS[:-1]
+SLAG = ("kostnad", "intakt")
+MAX_KRONOR = 10**13  # per row; Int64 sums of millions of rows cannot overflow below this
+MAX_ORE = MAX_KRONOR * 100
+
+# C0 except tab and LF, DEL, C1, and the bidi embedding/override/isolate controls
+_CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+_CONTROL_RE = re.compile(f"[{_CONTROL}]")
+_CONTROL_PL = r"[\x00-\x08\x0B-\x1F\x7F-\x9F\x{202A}-\x{202E}\x{2066}-\x{2069}]"
+_AMOUNT_PL = r"^-?[0-9]+(\.[0-9]{1,2})?$"  # [0-9], not \d: Rust's \d matches every Unicode digit
+_PERIOD_RE = re.compile(r"[0-9]{4}-[0-9]{2}")
+_ROW = "_rad"  # 0-based record number given by the reader
+_TEXT = "_belopp_text"  # belopp as written, kept for error messages
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the year file declares, to check the ids of a fact table against."""
+
+    year: int
+    forvaltningar: dict[str, set[str]]  # förvaltning id → its stab ids
+    verksamheter: set[str]  # the year file's top-level verksamhet codes
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def read_facts(path: Path, known: Known, display: str | None = None) -> pl.DataFrame:
+    """Read one outcome table (.csv or .parquet) into FACT_SCHEMA; `belopp` in öre, ledger sign.
+
+    Raises `DataError` (file:line:column for CSV, file and row for Parquet) for the first bad row
+    and `InputOutputError` when the path is not a readable regular file.
+    """
+    path = Path(path)
+    name = display or str(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise DataError(name, None, None, f"an outcome table must be a .csv or .parquet file, not '{path.suffix}'")
+    head = _open_check(path, name)
+    if suffix == ".csv":
+        return _read_csv(path, name, head, known)
+    return _read_parquet(path, name, known)
+
+
+def _open_check(path: Path, name: str) -> bytes:
+    """Refuse anything but a readable regular file (links followed); returns its first bytes."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise InputOutputError(f"{name}: cannot read file ({exc.strerror}); check the path in utfall_fil") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise InputOutputError(f"{name}: is {kind}; utfall_fil must name a .csv or .parquet file")
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(4)
+    except OSError as exc:
+        raise InputOutputError(f"{name}: cannot read file ({exc.strerror}); check the path and permissions") from None
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Where rows come from and how to name a place in them."""
+
+    name: str
+    columns: list[str]  # the file's own columns, in file order
+    where: Callable[[int, str | None], tuple[int | None, int | None, str]]  # (row, column) → line, col, prefix
+
+    def error(self, row: int, column: str | None, problem: str) -> DataError:
+        line, col, prefix = self.where(row, column)
+        return DataError(self.name, line, col, prefix + problem)
+
+
+def _read_csv(path: Path, name: str, head: bytes, known: Known) -> pl.DataFrame:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError(name, 1, 1, "file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)")
+    if not head:
+        raise DataError(name, 1, 1, f"file is empty; write a header row: {','.join(COLUMNS)}")
+    try:
+        lf = pl.scan_csv(path, infer_schema=False, row_index_name=_ROW, raise_if_empty=True)
+        present = [c for c in lf.collect_schema().names() if c != _ROW]
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise _csv_failure(path, name, exc) from None
+    _check_header(name, present, csv_file=True)
+    # a blank line is a record of nulls to polars; skip it (its number still counts in _rad)
+    lf = lf.filter(~pl.all_horizontal(pl.col(c).is_null() for c in present))
+    lf = lf.select(_ROW, *(_clean(c) for c in COLUMNS))
+
+    def where(row: int, column: str | None) -> tuple[int | None, int | None, str]:
+        col = present.index(column) + 1 if column in present else None
+        return _csv_line(path, row), col, ""
+
+    source = _Source(name, present, where)
+    try:
+        frame = _validate(lf, source, known, _amount_from_text(pl.col("belopp")))
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise _csv_failure(path, name, exc) from None
+    return frame
+
+
+def _read_parquet(path: Path, name: str, known: Known) -> pl.DataFrame:
+    try:
+        lf = pl.scan_parquet(path, row_index_name=_ROW)
+        schema = lf.collect_schema()
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise DataError(name, None, None, f"cannot read as Parquet ({_first_line(exc)}); write a Parquet file") from None
+    present = [c for c in schema.names() if c != _ROW]
+    _check_header(name, present, csv_file=False)
+    for column in CODE_COLUMNS:
+        dtype = schema[column]
+        if not (dtype == pl.String or dtype == pl.Null or isinstance(dtype, (pl.Categorical, pl.Enum))):
+            raise DataError(name, None, None, f"column {column} is {dtype}; codes are text: write it as a string "
+                                              "column (so that leading zeros are kept)")
+    amount = schema["belopp"]
+    if amount.is_float():
+        raise DataError(name, None, None, f"column belopp is a floating-point column ({amount}), which cannot hold "
+                                          "öre exactly; write it as Decimal(18,2) or as text")
+    if isinstance(amount, pl.Decimal):
+        if (amount.scale or 0) > 2:
+            raise DataError(name, None, None, f"column belopp is {amount} with {amount.scale} decimals; "
+                                              "write it as Decimal(18,2) (at most two decimals)")
+        to_ore = _amount_from_decimal(pl.col("belopp"))
+        text = pl.col("belopp").cast(pl.String)
+    elif amount == pl.String or amount == pl.Null:
+        to_ore = _amount_from_text(pl.col("belopp"))
+        text = None
+    else:
+        raise DataError(name, None, None, f"column belopp is {amount}; write it as Decimal(18,2) "
+                                          "or as text in kronor, e.g. 1234.50")
+    cols = [_clean(c) for c in CODE_COLUMNS]
+    cols.append(_clean("belopp") if text is None else pl.col("belopp"))
+    lf = lf.select(_ROW, *cols)
+
+    def where(row: int, column: str | None) -> tuple[int | None, int | None, str]:
+        return None, None, f"row {row + 1}{f', column {column}' if column else ''}: "
+
+    source = _Source(name, present, where)
+    try:
+        return _validate(lf, source, known, to_ore, text)
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise DataError(name, None, None, f"cannot read as Parquet ({_first_line(exc)})") from None
+
+
+def _check_header(name: str, present: list[str], csv_file: bool) -> None:
+    twice = sorted({m.group(1) for c in present if (m := re.fullmatch(r"(.+)_duplicated_\d+", c)) and m.group(1) in present})
+    if twice:
+        raise DataError(name, 1 if csv_file else None, None,
+                        f"column {', '.join(twice)} appears twice in the header; keep one")
+    missing = [c for c in COLUMNS if c not in present]
+    if not missing:
+        return
+    shown = ", ".join(_show(c) for c in present[:12]) + (", …" if len(present) > 12 else "")
+    hint = ""
+    if csv_file and len(present) == 1 and ";" in present[0]:
+        hint = "; the file seems separated by semicolons: save it comma separated"
+    raise DataError(name, 1 if csv_file else None, None,
+                    f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; the file has "
+                    f"columns {shown}{hint}; write the header {','.join(COLUMNS)}")
+
+
+def _clean(column: str) -> pl.Expr:
+    """Text cell without surrounding spaces; an empty cell is null."""
+    text = pl.col(column).cast(pl.String).str.strip_chars(" ")
+    return pl.when(text != "").then(text).alias(column)
+
+
+# ---------------------------------------------------------------------------------------------
+# Amounts: text or decimal → öre, exactly
+
+
+def _amount_from_text(text: pl.Expr) -> pl.Expr:
+    """Kronor as text (`-1234.5`) → Int64 öre (-123450); null when not an amount or |x| > 10^13 kr.
+
+    The decimal point is removed and the digits read as one integer, then scaled by 100, 10 or 1
+    for zero, one or two decimals: exact, no float on the way.
+    """
+    valid = text.str.contains(_AMOUNT_PL)
+    decimals = (text.str.len_bytes().cast(pl.Int64) - 1 - text.str.find(".", literal=True)).fill_null(0)
+    digits = text.str.replace(".", "", literal=True).cast(pl.Int64, strict=False)  # null on overflow
+    scale = pl.when(decimals == 0).then(100).when(decimals == 1).then(10).otherwise(1)
+    # the clip keeps the product inside Int64; anything clipped is far above the cap anyway
+    ore = digits.clip(-MAX_ORE * 10, MAX_ORE * 10) * scale
+    return pl.when(valid & (ore.abs() <= MAX_ORE)).then(ore)
+
+
+def _amount_from_decimal(value: pl.Expr) -> pl.Expr:
+    """Decimal kronor (scale ≤ 2) → Int64 öre; null when |x| > 10^13 kr."""
+    ore = (value.cast(pl.Decimal(38, 2)) * 100).cast(pl.Int64, strict=False)
+    return pl.when(ore.abs() <= MAX_ORE).then(ore)
+
+
+def ore_from_text(values: list[str | None]) -> list[int | None]:
+    """Kronor as text → öre (null where not an amount), with the same expressions the reader uses."""
+    series = pl.Series("belopp", values, dtype=pl.String)
+    return pl.select(_amount_from_text(pl.lit(series))).to_series().to_list()
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation: one vectorised pass, then a message for the first offending row
+
+
+@dataclass(frozen=True)
+class _Check:
+    kind: str
+    column: str | None
+    bad: pl.Expr
+
+
+def _checks(known: Known) -> list[_Check]:
+    """Every row check, in the order problems are reported within one row."""
+    col = pl.col
+    periods = [f"{known.year}-{m:02d}" for m in range(1, 13)]
+    pairs = [f"{f}\x1f{s}" for f, stabs in known.forvaltningar.items() for s in stabs]
+    checks = [_Check("control", c, col(c).str.contains(_CONTROL_PL)) for c in COLUMNS if c != "belopp"]
+    checks.append(_Check("control", "belopp", col(_TEXT).str.contains(_CONTROL_PL)))
+    for c in ("period", "forvaltning", "konto", "slag"):
+        checks.append(_Check("empty", c, col(c).is_null()))
+    checks.append(_Check("empty", "belopp", col(_TEXT).is_null()))
+    checks += [
+        _Check("period", "period", ~col("period").is_in(periods)),
+        _Check("forvaltning", "forvaltning", ~col("forvaltning").is_in(list(known.forvaltningar))),
+        _Check("stab", "stab", col("stab").is_not_null()
+               & ~pl.concat_str("forvaltning", "stab", separator="\x1f").is_in(pairs)),
+        _Check("verksamhet", "verksamhet", col("verksamhet").is_not_null()
+               & ~col("verksamhet").is_in(list(known.verksamheter))),
+        _Check("neither", None, col("stab").is_null() & col("verksamhet").is_null()),
+        _Check("slag", "slag", ~col("slag").is_in(SLAG)),
+        _Check("amount", "belopp", col("belopp").is_null()),
+    ]
+    return checks
+
+
+def _validate(lf: pl.LazyFrame, source: _Source, known: Known, to_ore: pl.Expr,
+              text: pl.Expr | None = None) -> pl.DataFrame:
+    checks = _checks(known)
+    problem = pl.when(checks[0].bad).then(pl.lit(0, pl.UInt8))
+    for code, check in enumerate(checks[1:], start=1):
+        problem = problem.when(check.bad).then(pl.lit(code, pl.UInt8))
+    frame = (
+        lf.with_columns((pl.col("belopp") if text is None else text).alias(_TEXT))
+        .with_columns(
+            pl.col("period").str.slice(5, 2).cast(pl.Int8, strict=False).alias("manad"),
+            to_ore.alias("belopp"),
+        )
+        .with_columns(problem.alias("_fel"))
+        .collect()
+    )
+    if frame["_fel"].null_count() < frame.height:
+        first = frame.filter(pl.col("_fel").is_not_null()).row(0, named=True)
+        raise _message(checks[first["_fel"]], first, source, known)
+    return frame.select(pl.col(c).cast(t) for c, t in FACT_SCHEMA.items())
+
+
+def _message(check: _Check, row: dict, source: _Source, known: Known) -> DataError:
+    r = row[_ROW]
+    column = check.column
+    value = row.get(_TEXT if column == "belopp" else column) if column else None
+    fid = row["forvaltning"]
+    kind = check.kind
+    if kind == "control":
+        char = _CONTROL_RE.search(value).group()
+        what = "a bidi control" if "\u202a" <= char <= "\u2069" else "a control character"
+        return source.error(r, column, f"{column} contains {what} (U+{ord(char):04X}); remove it")
+    if kind == "empty":
+        return source.error(r, column, f"{column} is empty; every row needs {_needs(column)}")
+    if kind == "period":
+        if _PERIOD_RE.fullmatch(value) and 1 <= int(value[5:]) <= 12:
+            return source.error(r, column, f"period {value} is outside {known.year}, the year of the year file; "
+                                           "put it in that year's table")
+        return source.error(r, column, f"period {_show(value)} is not a month; write YYYY-MM, e.g. {known.year}-01")
+    if kind == "forvaltning":
+        return source.error(r, column, f"förvaltning {_show(value)} is not in the year file; "
+                                       + _hint(value, known.forvaltningar, "förvaltningar"))
+    if kind == "stab":
+        owners = sorted(f for f, stabs in known.forvaltningar.items() if value in stabs)
+        if owners:
+            return source.error(r, column, f"stab {_show(value)} belongs to {', '.join(owners)}, not to {fid}; "
+                                           "correct forvaltning or stab")
+        return source.error(r, column, f"stab {_show(value)} is not a stab of {fid} in the year file; "
+                                       + _hint(value, known.forvaltningar[fid], f"staber of {fid}"))
+    if kind == "verksamhet":
+        return source.error(r, column, f"verksamhet {_show(value)} is not in the year file's verksamheter; "
+                                       + _hint(value, known.verksamheter, "verksamheter"))
+    if kind == "neither":
+        return source.error(r, None, "row has neither stab nor verksamhet; give at least one of them")
+    if kind == "slag":
+        close = difflib.get_close_matches(value, SLAG, n=1, cutoff=0.5)
+        hint = f"did you mean '{close[0]}'?" if close else "write kostnad or intakt"
+        return source.error(r, column, f"slag {_show(value)} is neither kostnad nor intakt; {hint}")
+    # kind == "amount"
+    if re.fullmatch(r"-?[0-9]+(\.[0-9]{1,2})?", value):
+        return source.error(r, column, f"belopp {_show(value)} is larger than 10^13 kronor; check the amount "
+                                       "(amounts are kronor, not öre)")
+    return source.error(r, column, f"belopp {_show(value)} is not an amount in kronor; write "
+                                   f"{_suggest_amount(value)} (decimal point, at most two decimals)")
+
+
+def _needs(column: str) -> str:
+    return {"period": "a month (YYYY-MM)", "forvaltning": "a förvaltning", "konto": "an account",
+            "slag": "kostnad or intakt", "belopp": "an amount in kronor"}[column]
+
+
+def _hint(value: str, candidates, what: str) -> str:
+    names = sorted(candidates)
+    close = difflib.get_close_matches(value, names, n=1)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    if value.strip() in candidates:
+        return f"remove the spaces around '{value.strip()}'"
+    if not names:
+        return f"the year file has no {what}"
+    listed = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+    return f"{what} there: {listed}"
+
+
+def _suggest_amount(value: str) -> str:
+    """A likely intended spelling of a bad amount: `12,50` → 12.50, `1 240,8` → 1240.8."""
+    guess = re.sub(r"[\s\u00a0\u202f]", "", value).replace("\u2212", "-")
+    if "," in guess and "." not in guess:
+        guess = guess.replace(",", ".")
+    if re.fullmatch(r"-?[0-9]+(\.[0-9]{1,2})?", guess):
+        return guess
+    return "e.g. 1234.50"
+
+
+def _show(value: str | None, limit: int = 40) -> str:
+    """A cell for a message: quoted, control characters escaped, long text shortened."""
+    if value is None:
+        return "(empty)"
+    text = _CONTROL_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"'{text}'"
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV errors: line numbers and unreadable files (error paths only, so plain Python is fine)
+
+
+def _csv_line(path: Path, row: int) -> int | None:
+    """Line where record `row` (0-based, after the header; blank lines count) starts."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+            reader = csv.reader(fh)
+            next(reader, None)
+            end = reader.line_num
+            for i, _ in enumerate(reader):
+                if i == row:
+                    return end + 1
+                end = reader.line_num
+    except (OSError, csv.Error):
+        return None
+    return None
+
+
+def _csv_failure(path: Path, name: str, exc: Exception) -> Exception:
+    """Turn a polars read error into one `DataError` naming the line, found by reading in Python."""
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        return InputOutputError(f"{name}: cannot read file ({err.strerror}); check the path and permissions")
+    if isinstance(exc, pl.exceptions.NoDataError) or not raw.strip(b"\xef\xbb\xbf \r\n"):
+        return DataError(name, 1, 1, f"file is empty; write a header row: {','.join(COLUMNS)}")
+    body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        good = body[: err.start].decode("utf-8")
+        line = good.count("\n") + 1
+        col = len(good) - (good.rfind("\n") + 1) + 1
+        return DataError(name, line, col, f"byte 0x{body[err.start]:02x} is not UTF-8 (Latin-1 or Windows-1252?); "
+                                          "save the file as UTF-8 (in Excel: CSV UTF-8)")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, [])
+        end = reader.line_num
+        for record in reader:
+            if len(record) > len(header):
+                return DataError(name, end + 1, None, f"row has {len(record)} cells but the header has "
+                                                      f"{len(header)}; quote cells that contain a comma")
+            end = reader.line_num
+    except csv.Error as err:
+        return DataError(name, reader.line_num, None, f"malformed CSV ({err}); put quotes around a cell with a "
+                                                      'comma or quote in it, and double the quotes inside ("")')
+    return DataError(name, None, None, f"cannot read as CSV ({_first_line(exc)})")
+
+
+def _first_line(exc: Exception) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables together: coverage, months, views
+
+
+def check_overlap(tables: list[tuple[str, pl.DataFrame]]) -> None:
+    """Refuse a förvaltning's month found in two tables (it would be counted twice)."""
+    if len(tables) < 2:
+        return
+    keys = pl.concat(
+        [df.lazy().select("forvaltning", "period").unique().with_columns(pl.lit(i, pl.UInt32).alias("_tabell"))
+         for i, (_, df) in enumerate(tables)]
+    )
+    twice = (
+        keys.group_by("forvaltning", "period")
+        .agg(pl.col("_tabell").sort())
+        .filter(pl.col("_tabell").list.len() > 1)
+        .sort("period", "forvaltning")
+        .collect()
+    )
+    if twice.height:
+        fid, period, which = twice.row(0)
+        first, second = tables[which[0]][0], tables[which[1]][0]
+        raise DataError(second, None, None, f"förvaltning {fid}, period {period} is also in {first}; a förvaltning's "
+                                            "month must come from one table: remove it from one of them")
+
+
+def booked_through(facts: pl.DataFrame) -> int | None:
+    """The latest month (1–12) any row of the table has: the table is booked up to it; None if empty."""
+    return facts["manad"].max() if facts.height else None
+
+
+def _sums() -> list[pl.Expr]:
+    """utfall (net), utfall_kostnader and utfall_intakter (income made positive), öre."""
+    kostnad = pl.col("slag") == "kostnad"
+    intakt = pl.col("slag") == "intakt"
+    return [
+        pl.col("belopp").sum().alias("utfall"),
+        pl.col("belopp").filter(kostnad).sum().alias("utfall_kostnader"),
+        (-pl.col("belopp").filter(intakt).sum()).alias("utfall_intakter"),
+    ]
+
+
+def aggregate_months(facts: pl.DataFrame) -> pl.DataFrame:
+    """Sum facts per (forvaltning, stab, verksamhet, manad), öre, MONTH_SCHEMA.
+
+    utfall = sum of belopp (net: kostnader − intäkter); utfall_kostnader = sum of the kostnad rows;
+    utfall_intakter = minus the sum of the intakt rows, so income is positive. A null stab or
+    verksamhet is its own group (ej fördelat).
+    """
+    keys = ["forvaltning", "stab", "verksamhet", "manad"]
+    return (
+        facts.lazy()
+        .group_by(keys)
+        .agg(_sums())
+        .sort(keys, nulls_last=True)
+        .select(pl.col(c).cast(t) for c, t in MONTH_SCHEMA.items())
+        .collect()
+    )
+
+
+def views(facts: pl.DataFrame, last_month: int | None = None) -> pl.DataFrame:
+    """The stab view and the verksamhet view of the same facts, per month, öre, VIEW_SCHEMA.
+
+    Rows without stab go to vy `ej_fordelat_stab`, rows without verksamhet to
+    `ej_fordelat_verksamhet` (nyckel null), so per förvaltning and month both views total the same.
+    Months 1..last_month (default: the latest month of the facts) with no postings are 0.
+    """
+    months = aggregate_months(facts)
+    sums = ["utfall", "utfall_kostnader", "utfall_intakter"]
+    parts = []
+    for key in ("stab", "verksamhet"):
+        parts.append(
+            months.lazy()
+            .group_by("forvaltning", key, "manad")
+            .agg(pl.col(s).sum() for s in sums)
+            .select(
+                "forvaltning",
+                pl.when(pl.col(key).is_null()).then(pl.lit(f"ej_fordelat_{key}")).otherwise(pl.lit(key)).alias("vy"),
+                pl.col(key).alias("nyckel"),
+                "manad",
+                *sums,
+            )
+        )
+    frame = pl.concat(parts).select(pl.col(c).cast(t) for c, t in VIEW_SCHEMA.items()).collect()
+    last = booked_through(facts) if last_month is None else last_month
+    return fill_months(frame, last) if last else _sort_view(frame)
+
+
+def fill_months(view: pl.DataFrame, last_month: int) -> pl.DataFrame:
+    """Add 0 rows (öre) for months 1..last_month where a (forvaltning, vy, nyckel) has no postings."""
+    keys = ["forvaltning", "vy", "nyckel"]
+    grid = view.select(keys).unique().join(
+        pl.DataFrame({"manad": range(1, last_month + 1)}, schema={"manad": pl.Int8}), how="cross"
+    )
+    missing = grid.join(view, on=[*keys, "manad"], how="anti", nulls_equal=True).with_columns(
+        pl.lit(0, pl.Int64).alias(s) for s in ("utfall", "utfall_kostnader", "utfall_intakter")
+    )
+    return _sort_view(pl.concat([view, missing.select(view.columns)]))
+
+
+def _sort_view(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.sort(["forvaltning", "vy", "nyckel", "manad"], nulls_last=True)
