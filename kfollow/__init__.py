@@ -3,8 +3,13 @@
 Library use (polars is imported on first use, so `import kfollow` stays light)::
 
     import kfollow
-    budgets = kfollow.load_budgets("budgets")
-    frame = kfollow.deviation_report(budgets, 2024, by="verksamhet", forvaltning=["KLF"])
+    store = kfollow.load("budgets")
+    report = kfollow.deviation(store, 2024, by="verksamhet", forvaltning=["KLF"])
+    report.frame                          # every figure a column; money Int64 öre, exact
+    print(kfollow.to_text(report, "table"))
+
+The functions answer as the commands of the same name do (the same defaults: the latest year, a
+year still being booked shown year to date).
 """
 
 from __future__ import annotations
@@ -12,21 +17,41 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 _LAZY = {
-    "load_budgets": "kfollow.sources.year_file",
-    "Budgets": "kfollow.store",
-    "deviation_report": "kfollow.engine.operations",
-    "compare_report": "kfollow.engine.operations",
-    "check_report": "kfollow.engine.checks",
-    "investments_report": "kfollow.engine.investments",
-    "summary_report": "kfollow.engine.investments",
-    "budget_changes_report": "kfollow.engine.operations",
+    "load": ("kfollow.sources.year_file", "load_budgets"),
+    "Store": ("kfollow.store", "Store"),
+    "Report": ("kfollow.report", "Report"),
+    "deviation": ("kfollow.engine.operations", "deviation"),
+    "compare": ("kfollow.engine.operations", "compare"),
+    "months": ("kfollow.engine.operations", "months"),
+    "changes": ("kfollow.engine.operations", "changes"),
+    "investments": ("kfollow.engine.investments", "investments"),
+    "summary": ("kfollow.engine.investments", "summary"),
+    "check": ("kfollow.engine.checks", "check"),
+    # the frames behind the reports, with their own arguments (months as numbers 1–12)
+    "load_budgets": ("kfollow.sources.year_file", "load_budgets"),
+    "Budgets": ("kfollow.store", "Store"),
+    "deviation_report": ("kfollow.engine.operations", "deviation_report"),
+    "compare_report": ("kfollow.engine.operations", "compare_report"),
+    "budget_changes_report": ("kfollow.engine.operations", "budget_changes_report"),
+    "months_report": ("kfollow.engine.operations", "months_report"),
+    "investments_report": ("kfollow.engine.investments", "investments_report"),
+    "summary_report": ("kfollow.engine.investments", "summary_report"),
 }
-__all__ = [*_LAZY, "__version__"]
+__all__ = [*_LAZY, "to_text", "__version__"]
+
+
+def to_text(report, fmt: str = "table", decimals: int | None = None, comments: bool = False) -> str:
+    """A `Report` as text: table, md, csv, json or excel (as `--format`)."""
+    from kfollow.options import Format, Options
+    from kfollow.render import render
+
+    return render(report, Options(Format(fmt), decimals, comments))
 
 
 def __getattr__(name: str):
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        module, attr = _LAZY[name]
+        return getattr(importlib.import_module(module), attr)
     raise AttributeError(f"module 'kfollow' has no attribute {name!r}")

@@ -19,7 +19,7 @@ from kfollow.engine import expressions as ex
 from kfollow.errors import UsageError
 from kfollow.store import Budgets
 from kfollow.options import BudgetMode, By
-from kfollow.engine.periods import last_month_booked, last_month_complete, resolve
+from kfollow.engine.periods import last_month_booked, last_month_complete, resolve, year_to_date_by_month
 from kfollow.engine import selection
 from kfollow.engine.present import as_report
 from kfollow.engine.selection import forvaltningar
@@ -367,6 +367,25 @@ def budget_changes_report(budgets: Budgets, year: int, forvaltning: list[str] | 
     return pl.concat([lines, sums], how="diagonal_relaxed").select(columns)
 
 
+def _month_totals(budgets: Budgets, year: int, months: list[int], fids: list[str],
+                  staber: list[str] | None) -> pl.DataFrame:
+    """The selection's total per month of `months`, year to date, öre, nettokostnad (columns manad,
+    budget, utfall): the Summa row of `deviation_report(..., period=m)` by stab for every m at once.
+    Each förvaltning's figure is its staber's sum, else its summa, else its verksamheter's sum."""
+    rows = year_to_date_by_month(budgets, year, months).filter(pl.col("forvaltning").is_in(fids))
+    if staber:
+        rows = rows.filter((pl.col("vy") == "stab") & pl.col("nyckel").is_in(staber))
+    priority = {"stab": -1, "summa": 0, "verksamhet": 2}
+    per_forvaltning = (
+        rows.with_columns(view=pl.col("vy").str.replace("ej_fordelat_", ""))
+        .group_by("forvaltning", "view", "manad").agg(ex.exact_sum("budget"), ex.exact_sum("utfall"))
+        .with_columns(priority=pl.col("view").replace_strict(priority, return_dtype=pl.Int8))
+        .sort("priority")
+        .group_by("forvaltning", "manad").agg(pl.col("budget").drop_nulls().first(), pl.col("utfall").drop_nulls().first())
+    )
+    return per_forvaltning.group_by("manad").agg(ex.exact_sum("budget"), ex.exact_sum("utfall")).sort("manad")
+
+
 def months_report(budgets: Budgets, year: int, forvaltning: list[str] | None = None,
                   staber: list[str] | None = None) -> pl.DataFrame:
     """Month by month for the selection's total, öre: the month's budget (by profile) and utfall, and
@@ -374,20 +393,31 @@ def months_report(budgets: Budgets, year: int, forvaltning: list[str] | None = N
 
     Columns: manad (YYYY-MM), budget, utfall, avvikelse, budget_ack, utfall_ack, avvikelse_ack,
     avvikelse_ack_pct, and utfall_<year−1> (the same month) when that year is booked per month.
+    One pass over all months: the same figures as `deviation_report` with each month as period.
     """
+    fids = forvaltningar(budgets, year, forvaltning)
+    _check_staber(budgets, year, By.stab, staber)
     last = last_month_complete(budgets, year)
     if last is None:
         raise UsageError(f"{budgets.year(year).fil} gives utfall for the whole year only; a month-by-month "
                          "table needs utfall per month")
+    if staber:
+        present = budgets.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == "stab") & pl.col("nyckel").is_in(staber))
+        fids = [f for f in fids if f in present["forvaltning"].to_list()]
+        if not fids:
+            raise UsageError(f"stab {', '.join(staber)} is not in förvaltning {', '.join(forvaltning or [])}")
+    months = list(range(1, last + 1))
+    sign = -1 if all(budgets.years[year].forvaltningar[f].redovisas_som == "resultat" for f in fids) else 1
+    totals = _month_totals(budgets, year, months, fids, staber).select(
+        "manad", (pl.col("budget") * sign).alias("budget_ack"), (pl.col("utfall") * sign).alias("utfall_ack"))
     prev = f"utfall_{year - 1}"
-    totals = pl.concat([
-        deviation_report(budgets, year, By.stab, forvaltning, staber=staber, period=month)
-        .filter(pl.col("radtyp") == "summa")
-        .select(pl.lit(f"{year}-{month:02d}").alias("manad"), pl.col("budget").alias("budget_ack"),
-                pl.col("utfall").alias("utfall_ack"),
-                (pl.col(prev) if prev in budgets_columns(budgets, year - 1) else pl.lit(None, pl.Int64)).alias("_prev_ack"))
-        for month in range(1, last + 1)
-    ])
+    prev_fids = [f for f in fids if year - 1 in budgets.years and f in budgets.years[year - 1].forvaltningar]
+    if prev in budgets_columns(budgets, year - 1) and prev_fids:
+        before = _month_totals(budgets, year - 1, months, prev_fids, staber).select(
+            "manad", (pl.col("utfall") * sign).alias("_prev_ack"))
+        totals = totals.join(before, on="manad", how="left")
+    else:
+        totals = totals.with_columns(_prev_ack=pl.lit(None, pl.Int64))
 
     def monthly(col: str) -> pl.Expr:
         return pl.col(col) - pl.col(col).shift(1, fill_value=0)
@@ -395,7 +425,8 @@ def months_report(budgets: Budgets, year: int, forvaltning: list[str] | None = N
     frame = totals.with_columns(budget=monthly("budget_ack"), utfall=monthly("utfall_ack"),
                                 **{prev: monthly("_prev_ack")})
     frame = frame.with_columns(ex.avvikelse(), (pl.col("budget_ack") - pl.col("utfall_ack")).alias("avvikelse_ack"))
-    frame = frame.with_columns(ex.percent_of("avvikelse_ack", "budget_ack", "avvikelse_ack_pct"))
+    frame = frame.with_columns(ex.percent_of("avvikelse_ack", "budget_ack", "avvikelse_ack_pct"),
+                               manad=pl.format(f"{year}-{{}}", pl.col("manad").cast(pl.String).str.zfill(2)))
     columns = ["manad", "budget", "utfall", "avvikelse", "budget_ack", "utfall_ack", "avvikelse_ack", "avvikelse_ack_pct"]
     return frame.select(columns + ([prev] if frame[prev].null_count() < frame.height else []))
 
