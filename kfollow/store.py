@@ -137,8 +137,34 @@ class YearFile:
     comments: pl.DataFrame
 
 
+def table(rows, schema: dict) -> pl.DataFrame:
+    """A frame of `schema` from dicts (or a frame); columns a row leaves out are null."""
+    if isinstance(rows, pl.DataFrame):
+        frame = rows
+    else:
+        rows = list(rows)
+        if not rows:
+            return pl.DataFrame(schema=schema)
+        names = {k for r in rows for k in r}
+        frame = pl.DataFrame(rows, schema={k: schema[k] for k in schema if k in names}, orient="row")
+    return frame.select(pl.col(c).cast(t) if c in frame.columns else pl.lit(None, t).alias(c) for c, t in schema.items())
+
+
+def build(years: list[YearInfo], amounts=(), **tables) -> Store:
+    """A store in memory, for tests and notebooks: `amounts`, `months`, `forecasts`, `changes`,
+    `comments`, `investments` as dicts (or frames) with the columns of their schema; a column
+    left out is null. Figures are öre in the nettokostnad convention, as the loader stores them."""
+    schemas = {"investments": INVESTMENT_SCHEMA, "months": MONTH_SCHEMA, "forecasts": FORECAST_SCHEMA,
+               "changes": CHANGE_SCHEMA, "comments": COMMENT_SCHEMA}
+    unknown = set(tables) - set(schemas)
+    if unknown:
+        raise TypeError(f"unknown table(s): {', '.join(sorted(unknown))}")
+    return Store("<memory>", {y.ar: y for y in years}, table(amounts, AMOUNT_SCHEMA),
+                 **{name: table(tables.get(name, ()), schema) for name, schema in schemas.items()})
+
+
 def combine(directory: str, files: list[YearFile]) -> Store:
-    """One `Budgets` from parsed year files (years must be distinct)."""
+    """One `Store` from parsed year files (years must be distinct)."""
     files = sorted(files, key=lambda f: f.info.ar)
     years = {f.info.ar: f.info for f in files}
 
@@ -149,8 +175,6 @@ def combine(directory: str, files: list[YearFile]) -> Store:
     return Store(directory, years, stack("amounts", AMOUNT_SCHEMA), stack("investments", INVESTMENT_SCHEMA),
                    stack("months", MONTH_SCHEMA), stack("forecasts", FORECAST_SCHEMA), stack("changes", CHANGE_SCHEMA),
                    stack("comments", COMMENT_SCHEMA))
-
-
 
 
 Budgets = Store  # the name of the library API before the store had its own module

@@ -1,0 +1,150 @@
+"""The engine on stores built in memory (no YAML), the library API against the CLI, and the one
+error boundary every entry point passes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import polars as pl
+import pytest
+
+import kfollow
+from conftest import BUDGETS, ROOT
+from kfollow.engine.operations import deviation_report, months_report
+from kfollow.errors import ExitStatus
+from kfollow.report import Kind
+from kfollow.store import Forvaltning, YearInfo, build
+
+MNKR = 100_000_000  # öre
+
+
+def _info(ar: int, **forvaltningar: str) -> YearInfo:
+    fv = {fid: Forvaltning(fid, f"Förvaltning {fid}", how, 1) for fid, how in forvaltningar.items()}
+    return YearInfo(ar, "Testkommun", "tkr", f"{ar}.yaml", fv, {"100": "Politisk verksamhet", "200": "Stöd"})
+
+
+def _row(fid: str, vy: str, key: str, budget: int | None, utfall: int | None, n: int, **more) -> dict:
+    return {"ar": 2024, "forvaltning": fid, "vy": vy, "nyckel": key, "namn": f"{vy} {key}", "ordning": n,
+            "budget": budget, "utfall": utfall, "fil": "2024.yaml", "rad": n + 1} | more
+
+
+@pytest.fixture
+def store():
+    """One förvaltning in both views and one presented as resultat, whole-year figures."""
+    amounts = [
+        _row("A", "stab", "S1", 10 * MNKR, 8 * MNKR, 0),
+        _row("A", "stab", "S2", 5 * MNKR, 6 * MNKR, 1),
+        _row("A", "verksamhet", "100", 9 * MNKR, 9 * MNKR, 2),
+        _row("A", "verksamhet", "200", 6 * MNKR, 5 * MNKR, 3),
+        _row("B", "summa", "B", 0, -2 * MNKR, 4),  # resultat +2 mnkr, stored as nettokostnad −2
+    ]
+    return build([_info(2024, A="nettokostnad", B="resultat")], amounts)
+
+
+def test_deviation_on_a_store_in_memory(store):
+    report = kfollow.deviation(store, 2024)
+    rows = {r["stab"]: r for r in report.frame.iter_rows(named=True)}
+    assert rows["S1"]["avvikelse"] == 2 * MNKR and rows["S2"]["avvikelse"] == -1 * MNKR
+    assert rows["B"]["utfall"] == 2 * MNKR  # shown as resultat
+    assert rows["B"]["avvikelse"] == 2 * MNKR  # same sign either way: a surplus
+    summa = report.frame.filter(pl.col("radtyp") == "summa").row(0, named=True)
+    assert (summa["budget"], summa["utfall"], summa["avvikelse"]) == (15 * MNKR, 12 * MNKR, 3 * MNKR)
+    assert summa["rubrik"] == "Summa nettokostnad"
+    assert report.notes and "resultat" in report.notes[0]  # a total of mixed presentations says so
+    assert report.column("budget").kind is Kind.money and report.column("avvikelse_pct").kind is Kind.percent
+    assert not report.column("rubrik").machine and not report.column("radtyp").people
+
+
+def test_both_views_reconcile_in_memory(store):
+    by_stab = kfollow.deviation(store, 2024, by="stab", forvaltning=["A"]).frame
+    by_verksamhet = kfollow.deviation(store, 2024, by="verksamhet", forvaltning=["A"]).frame
+    total = lambda f: f.filter(pl.col("radtyp") == "summa").select("budget", "utfall").row(0)  # noqa: E731
+    assert total(by_stab) == total(by_verksamhet) == (15 * MNKR, 14 * MNKR)
+
+
+def test_months_is_deviation_month_by_month():
+    """The one-pass month table gives, for every month, the Summa of deviation with that period."""
+    months = [{"ar": 2024, "forvaltning": "A", "vy": vy, "nyckel": key, "manad": m,
+               "utfall": (m * 37 + len(key)) * 100_000}
+              for vy, key in (("stab", "S1"), ("stab", "S2")) for m in range(1, 8)]
+    amounts = [_row("A", "stab", "S1", 12 * MNKR + 7, None, 0, manader=7, profil="p"),
+               _row("A", "stab", "S2", 6 * MNKR - 5, None, 1, manader=7),
+               _row("A", "summa", "A", 18 * MNKR + 2, None, 2)]
+    for r in amounts:
+        r["utfall"] = sum(m["utfall"] for m in months if m["nyckel"] == r["nyckel"]) if r["vy"] == "stab" else None
+    info = _info(2024, A="nettokostnad")
+    info = YearInfo(**{**{f: getattr(info, f) for f in info.__slots__}, "profiler": {"p": (1, 1, 1, 1, 1, 1, 5, 1, 1, 1, 1, 1)}})
+    changes = [{"ar": 2024, "forvaltning": "A", "vy": "stab", "nyckel": "S1", "datum": "2024-03-15", "manad": 3,
+                "d_budget": 1_234_567, "d_kostnader": 0, "d_intakter": 0, "post": "netto", "belopp": 1_234_567,
+                "beslut": "KS 1", "rad": 9}]
+    store = build([info], amounts, months=months, changes=changes)
+    table = months_report(store, 2024)
+    assert table.height == 7
+    for month in range(1, 8):
+        summa = deviation_report(store, 2024, period=month).filter(pl.col("radtyp") == "summa").row(0, named=True)
+        row = table.row(month - 1, named=True)
+        assert (row["budget_ack"], row["utfall_ack"]) == (summa["budget"], summa["utfall"]), month
+
+
+def test_a_year_being_booked_is_shown_year_to_date_by_the_library_too(run):
+    example = ROOT / "examples" / "budgets"
+    report = kfollow.deviation(kfollow.load(example))
+    assert report.period is not None and report.period.startswith("2024-")
+    assert report.messages  # the CLI prints it as a note
+    cli = run("deviation", "--budgets", example, "--format", "json")
+    assert json.loads(cli.stdout) == json.loads(kfollow.to_text(report, "json"))
+
+
+@pytest.mark.parametrize("args", [
+    ("deviation", "--year", "2024", "--by", "verksamhet"),
+    ("compare", "2023", "2024", "--sort", "change"),
+    ("investments", "--year", "2024"),
+    ("summary", "--year", "2024"),
+    ("changes", "--year", "2024"),
+])
+def test_library_and_cli_give_the_same_figures(run, args):
+    store = kfollow.load(BUDGETS)
+    command, rest = args[0], args[1:]
+    report = {
+        "deviation": lambda: kfollow.deviation(store, 2024, by="verksamhet"),
+        "compare": lambda: kfollow.compare(store, 2023, 2024, sort="change"),
+        "investments": lambda: kfollow.investments(store, 2024),
+        "summary": lambda: kfollow.summary(store, 2024),
+        "changes": lambda: kfollow.changes(store, 2024),
+    }[command]()
+    for fmt in ("csv", "table"):
+        cli = run(*args, "--budgets", BUDGETS, "--format", fmt)
+        assert cli.exit_code == 0, cli.stderr
+        assert cli.stdout == kfollow.to_text(report, fmt)
+
+
+def _boom(*args, **kwargs):
+    raise RuntimeError("boom\nsecond line")
+
+
+def test_an_internal_error_is_one_line_and_exit_70(run, monkeypatch):
+    monkeypatch.setattr("kfollow.engine.operations.deviation", _boom)
+    result = run("deviation", "--budgets", BUDGETS)
+    assert result.exit_code == ExitStatus.INTERNAL == 70
+    assert result.stderr == ("Error: internal error: RuntimeError: boom (please report it; KFOLLOW_DEBUG=1 "
+                             "shows where)\n")
+    assert result.stdout == ""
+
+
+def test_kfollow_debug_shows_the_traceback(run, monkeypatch):
+    monkeypatch.setattr("kfollow.engine.operations.deviation", _boom)
+    with pytest.raises(RuntimeError, match="boom"):
+        run("deviation", "--budgets", BUDGETS, env={"KFOLLOW_DEBUG": "1"})
+
+
+def test_python_dash_m_passes_the_same_boundary(tmp_path):
+    """A bug reached through `python -m kfollow`: one line and exit 70 too, never a traceback."""
+    script = ("import kfollow.engine.operations as op, runpy, sys\n"
+              "op.deviation = lambda *a, **k: 1 / 0\n"
+              "sys.argv = ['kfollow', 'deviation', '--budgets', sys.argv[1]]\n"
+              "runpy.run_module('kfollow', run_name='__main__')\n")
+    result = subprocess.run([sys.executable, "-c", script, str(BUDGETS)], capture_output=True, text=True)
+    assert result.returncode == 70
+    assert result.stderr.startswith("Error: internal error: ZeroDivisionError") and result.stderr.count("\n") == 1
