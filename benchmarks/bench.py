@@ -15,12 +15,17 @@ import argparse
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-GOALS_SECONDS = {"load": 1.0, "deviation --by stab": 0.5, "deviation --period": 0.5, "check": 1.5}
+GOALS_SECONDS = {"load": 1.0, "deviation --by stab": 0.5, "deviation --period": 0.5, "months": 0.5, "check": 1.5,
+                 "render table (by stab)": 0.1, "render table (by verksamhet)": 0.1, "render csv (by stab)": 0.1,
+                 "render json (by stab)": 0.1}
+# whole processes, side by side: (command, baseline, goal for command / baseline)
+RATIO_GOALS = {"deviation vs import polars": 1.5, "months vs deviation --period": 2.0}
 
 
 def write_year(path: Path, year: int, n_forv: int, n_stab: int, n_verk: int, seed: int) -> int:
@@ -69,9 +74,12 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
+    import kfollow
     from kfollow.engine.checks import check_report
+    from kfollow.engine.operations import deviation_report, months_report
+    from kfollow.options import Format, Options
+    from kfollow.render import render
     from kfollow.sources.year_file import load_budgets
-    from kfollow.engine.operations import deviation_report
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -85,19 +93,63 @@ def main() -> int:
         budgets = load_budgets(folder)
         timed("deviation --by stab", lambda: deviation_report(budgets, 2024, "stab"), args.repeat, results)
         timed("deviation --period", lambda: deviation_report(budgets, 2024, "stab", period=8, against=4), args.repeat, results)
+        timed("months", lambda: months_report(budgets, 2024), args.repeat, results)
         timed("check", lambda: check_report(str(folder)), max(1, args.repeat // 2), results)
         frame = deviation_report(budgets, 2024, "stab", period=8)
         print(f"report: {frame.height} rows, {frame.width} columns")
+        for by in ("stab", "verksamhet"):
+            report = kfollow.deviation(budgets, 2024, by=by)
+            for fmt in ((Format.table, Format.csv, Format.json) if by == "stab" else (Format.table,)):
+                timed(f"render {fmt.value} (by {by})", lambda r=report, f=fmt: render(r, Options(f)), args.repeat, results)
+        ratios = whole_processes(folder, args.repeat)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
     failed = 0
-    print(f"{'step':<22} {'median s':>9} {'best s':>8} {'goal s':>7}")
+    print(f"{'step':<30} {'median s':>9} {'best s':>8} {'goal s':>7}")
     for label, (median, best) in results.items():
         goal = GOALS_SECONDS[label]
         ok = median <= goal
         failed += not ok
-        print(f"{label:<22} {median:>9.3f} {best:>8.3f} {goal:>7.1f}  {'ok' if ok else 'SLOWER THAN GOAL'}")
+        print(f"{label:<30} {median:>9.3f} {best:>8.3f} {goal:>7.1f}  {'ok' if ok else 'SLOWER THAN GOAL'}")
     print(f"peak memory (max RSS): {peak_mb:.0f} MB")
+    print(f"\nwhole processes, median of {max(args.repeat, 7)} runs each, side by side")
+    for label, (a, b, ratio) in ratios.items():
+        goal = RATIO_GOALS[label]
+        failed += ratio > goal
+        print(f"{label:<30} {a:>7.3f} s vs {b:>6.3f} s = {ratio:4.2f}x  goal ≤ {goal}x  "
+              f"{'ok' if ratio <= goal else 'SLOWER THAN GOAL'}")
     return 1 if failed else 0
+
+
+def _median_run(command: list[str], runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def whole_processes(folder: Path, repeat: int) -> dict:
+    """Each pair alternately, so that both see the same machine: (median a, median b, a / b)."""
+    kfollow_cmd = [str(Path(sys.executable).parent / "kfollow")]
+    bundled = str(Path(__file__).resolve().parents[1] / "budgets")
+    pairs = {
+        "deviation vs import polars": (kfollow_cmd + ["deviation", "--budgets", bundled, "--year", "2024"],
+                                       [sys.executable, "-c", "import polars"]),
+        "months vs deviation --period": (kfollow_cmd + ["months", "--budgets", str(folder), "--year", "2024"],
+                                         kfollow_cmd + ["deviation", "--budgets", str(folder), "--period", "2024-12"]),
+    }
+    runs = max(repeat, 7)
+    out = {}
+    for label, (a, b) in pairs.items():
+        _median_run(a, 1), _median_run(b, 1)  # warm the file cache
+        ta, tb = [], []
+        for _ in range(runs):
+            ta.append(_median_run(a, 1))
+            tb.append(_median_run(b, 1))
+        ma, mb = statistics.median(ta), statistics.median(tb)
+        out[label] = (ma, mb, ma / mb)
+    return out
 
 
 if __name__ == "__main__":
