@@ -9,6 +9,20 @@ from kfollow.render.numbers import diagnostic_amount, money, number_expr, percen
 from kfollow.report import Column, Kind, Report
 
 NUMERIC = (Kind.money, Kind.percent)
+TEXT = (Kind.text, Kind.message, Kind.month)
+# what a terminal or a document must never get raw: C0 (but tab and line feed), DEL, C1, bidi controls
+CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+FORMULA = r"^[=+\-@\t\r]"  # a spreadsheet runs a cell that starts so
+
+
+def neutralised(col: str) -> pl.Expr:
+    """A text cell a spreadsheet would run (`=`, `+`, `-`, `@`, tab, CR first) gets a `'` first (OWASP)."""
+    return pl.when(pl.col(col).str.contains(FORMULA)).then(pl.lit("'") + pl.col(col)).otherwise(pl.col(col)).alias(col)
+
+
+def printable(col: str) -> pl.Expr:
+    """Control and bidi characters replaced by U+FFFD: text for terminals and documents only."""
+    return pl.col(col).str.replace_all(CONTROL, "\ufffd").alias(col)
 
 
 def for_people(report: Report, opts: Options) -> list[Column]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from kfollow.options import Options
-from kfollow.render.columns import NUMERIC, as_text, for_machines
+from kfollow.render.columns import NUMERIC, TEXT, as_text, for_machines, neutralised
 from kfollow.report import Report
 
 
@@ -15,6 +15,7 @@ def to_csv(report: Report, opts: Options, excel: bool = False) -> str:
     text = as_text(report, columns, opts, swedish=False)
     if excel:
         text = text.with_columns(pl.col(c.name).str.replace(".", ",", literal=True) for c in columns if c.kind in NUMERIC)
+    text = text.with_columns(neutralised(c.name) for c in columns if c.kind in TEXT)
     names = [c.header if excel else c.name for c in columns]  # Excel is read by people
     text = text.rename(dict(zip(text.columns, [f"\0{i}" for i in range(len(names))])))
     body = text.write_csv(include_header=False, separator=";" if excel else ",",

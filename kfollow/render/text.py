@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from kfollow.options import Options
-from kfollow.render.columns import NUMERIC, as_text, for_people, messages
+import polars as pl
+
+from kfollow.render.columns import NUMERIC, TEXT, as_text, for_people, messages, printable
 from kfollow.report import Report
 
 
-def _rows(report: Report, opts: Options) -> tuple[list[str], list[list[str]], list[str]]:
+def _rows(report: Report, opts: Options, markdown: bool = False) -> tuple[list[str], list[list[str]], list[str]]:
     columns = for_people(report, opts)
     align = ["right" if c.kind in NUMERIC else "left" for c in columns]
     text = as_text(report, columns, opts, swedish=True)
+    texts = [c.name for c in columns if c.kind in TEXT]
+    text = text.with_columns(printable(c) for c in texts)
+    if markdown:  # a | or a line break would end the cell or the row
+        text = text.with_columns(pl.col(c).str.replace_all("|", "\\|", literal=True).str.replace_all("\n", "<br>")
+                                 for c in texts)
+    else:
+        text = text.with_columns(pl.col(c).str.replace_all("\n", " ") for c in texts)
     # a missing figure is a dash, a missing text is empty
     filled = text.with_columns(
         *(text[c.name].fill_null("–" if a == "right" else "") for c, a in zip(columns, align)))
@@ -20,7 +29,7 @@ def _rows(report: Report, opts: Options) -> tuple[list[str], list[list[str]], li
 def to_table(report: Report, opts: Options, fmt: str = "simple") -> str:
     from tabulate import tabulate
 
-    headers, rows, align = _rows(report, opts)
+    headers, rows, align = _rows(report, opts, markdown=fmt == "pipe")
     body = tabulate(rows, headers=headers, tablefmt=fmt, colalign=align, disable_numparse=True)
     title = f"{report.caption}\n\n" if report.caption else ""
     notes = "".join(f"\nAnm.: {n}\n" for n in report.notes)
