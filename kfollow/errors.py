@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
+
+_UNSHOWABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str) -> str:
+    """`text` safe for a terminal: control and bidi characters written as escapes (`\\x1b`, `\\u202e`)."""
+    return _UNSHOWABLE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
 
 
 class ExitStatus(IntEnum):
@@ -32,7 +40,7 @@ class DataError(KfollowError):
     status = ExitStatus.DATA
 
     def __init__(self, path: str, line: int | None, column: int | None, problem: str):
-        where = str(path)
+        where = shown(str(path))
         if line is not None:
             where += f":{line}"
             if column is not None:

@@ -108,6 +108,7 @@ class Store:
     forecasts: pl.DataFrame = field(default_factory=lambda: _empty(FORECAST_SCHEMA))
     changes: pl.DataFrame = field(default_factory=lambda: _empty(CHANGE_SCHEMA))
     comments: pl.DataFrame = field(default_factory=lambda: _empty(COMMENT_SCHEMA))
+    messages: list[str] = field(default_factory=list)  # for the person running the command (stderr)
 
     def year(self, ar: int) -> YearInfo:
         """The metadata of one year; `UsageError` naming the years there are when it is missing."""

@@ -210,11 +210,27 @@ def test_output_file_is_left_untouched_when_the_budgets_are_broken(run, budgets_
 
 
 def test_two_files_for_the_same_year(run, budgets_copy):
-    (budgets_copy / "2024b.yaml").write_text(ORIGINAL, encoding="utf-8")
+    (budgets_copy / "2024.yml").write_text(ORIGINAL, encoding="utf-8")
     result = run("deviation", "--budgets", budgets_copy)
     assert result.exit_code == ExitStatus.DATA
     assert len(result.stderr.splitlines()) == 1
-    assert "2024" in result.stderr and "2024b.yaml:" in result.stderr
+    assert "2024" in result.stderr and "2024.yml:" in result.stderr
+
+
+def test_only_year_files_are_read(run, budgets_copy):
+    """Editor locks and macOS files are hidden and skipped; another visible .yaml gets a note."""
+    for name in (".#2024.yaml", "._2024.yaml", "backup.yaml"):
+        (budgets_copy / name).write_text("not: [a year file", encoding="utf-8")
+    result = run("deviation", "--budgets", budgets_copy, "--year", "2024")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count("note:") == 1 and "backup.yaml is not a year file" in result.stderr
+
+
+def test_a_file_named_for_another_year(run, budgets_copy):
+    (budgets_copy / "2024.yaml").rename(budgets_copy / "2025.yaml")
+    result = run("deviation", "--budgets", budgets_copy)
+    assert result.exit_code == ExitStatus.DATA
+    assert "2025.yaml:10:5: ar 2024 does not match the file name 2025.yaml" in result.stderr
 
 
 # --- what must load ----------------------------------------------------------------------

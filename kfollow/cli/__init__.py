@@ -16,7 +16,7 @@ from typer.core import TyperGroup
 
 from kfollow import __version__
 from kfollow.cli import investments, operations
-from kfollow.errors import ExitStatus, KfollowError
+from kfollow.errors import ExitStatus, KfollowError, shown
 
 HELP = "Budget follow-up for a Swedish kommun: budget against utfall per stab and verksamhet, from YAML files."
 
@@ -29,7 +29,7 @@ class _Boundary(TyperGroup):
         try:
             return super().invoke(ctx)
         except KfollowError as err:
-            typer.echo(f"Error: {err.message}", err=True)
+            typer.echo(f"Error: {shown(err.message)}", err=True)
             raise typer.Exit(int(err.status)) from None
         except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt):
             raise
@@ -37,7 +37,7 @@ class _Boundary(TyperGroup):
             if os.environ.get("KFOLLOW_DEBUG") == "1":
                 raise
             what = f"{type(exc).__name__}: {exc}".splitlines()[0] if str(exc) else type(exc).__name__
-            typer.echo(f"Error: internal error: {what} (please report it; KFOLLOW_DEBUG=1 shows where)", err=True)
+            typer.echo(f"Error: internal error: {shown(what)} (please report it; KFOLLOW_DEBUG=1 shows where)", err=True)
             raise typer.Exit(int(ExitStatus.INTERNAL)) from None
 
 

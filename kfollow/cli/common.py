@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from kfollow.errors import ExitStatus
+from kfollow.errors import ExitStatus, shown
 from kfollow.options import By, Format, Options, Unit
 
 BudgetsDir = Annotated[Optional[Path], typer.Option(
@@ -36,13 +36,16 @@ def fail(status: ExitStatus) -> None:
 
 def note(text: str) -> None:
     """A diagnostic for the person running the command (stderr), never part of the data."""
-    typer.echo(f"note: {text}", err=True)
+    typer.echo(f"note: {shown(text)}", err=True)
 
 
 def load(budgets: Path | None):
     from kfollow.sources.year_file import default_directory, load_budgets
 
-    return load_budgets(budgets or default_directory())
+    store = load_budgets(budgets or default_directory())
+    for message in store.messages:
+        note(message)
+    return store
 
 
 def emit(report, fmt: Format | None, decimals: int | None, output: Path | None, comments: bool = False) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from kfollow.engine import expressions as ex
-from kfollow.errors import DataError
+from kfollow.errors import DataError, InputOutputError
 from kfollow.engine.findings import FINDING_SCHEMA, finding, literal as _literal
 from kfollow.engine.investments import reconcile_investments
 from kfollow.sources.year_file import load_year_file, year_files
@@ -28,6 +28,9 @@ def load_for_check(directory: str) -> tuple[Budgets, list[dict]]:
             year = load_year_file(path)
         except DataError as err:
             findings.append(finding("fil", "fel", err.path, err.line, _literal(err.problem), kolumn=err.column))
+            continue
+        except InputOutputError as err:  # one unreadable file does not hide the others' findings
+            findings.append(finding("fil_olasbar", "fel", str(path), None, _literal(err.message)))
             continue
         if year.info.ar in files:
             findings.append(finding("ar_dubbel", "fel", str(path), 1, _literal(

@@ -124,7 +124,6 @@ class _Source:
     """Where rows come from and how to name a place in them."""
 
     name: str
-    columns: list[str]  # the file's own columns, in file order
     where: Callable[[int, str | None], tuple[int | None, int | None, str]]  # (row, column) → line, col, prefix
 
     def error(self, row: int, column: str | None, problem: str) -> DataError:
@@ -143,15 +142,16 @@ def _read_csv(path: Path, name: str, head: bytes, known: Known) -> pl.DataFrame:
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise _csv_failure(path, name, exc) from None
     _check_header(name, present, csv_file=True)
-    # a blank line is a record of nulls to polars; skip it (its number still counts in _rad)
-    lf = lf.filter(~pl.all_horizontal(pl.col(c).is_null() for c in present))
+    # a blank line is a record of nulls to polars: skip it (its number still counts in _rad), and
+    # with it a row whose seven columns are all empty (it books nothing); other columns are not read
     lf = lf.select(_ROW, *(_clean(c) for c in COLUMNS))
+    lf = lf.filter(~pl.all_horizontal(pl.col(c).is_null() for c in COLUMNS))
 
     def where(row: int, column: str | None) -> tuple[int | None, int | None, str]:
         col = present.index(column) + 1 if column in present else None
         return _csv_line(path, row), col, ""
 
-    source = _Source(name, present, where)
+    source = _Source(name, where)
     try:
         frame = _validate(lf, source, known, _amount_from_text(pl.col("belopp")))
     except (pl.exceptions.PolarsError, OSError) as exc:
@@ -164,7 +164,8 @@ def _read_parquet(path: Path, name: str, known: Known) -> pl.DataFrame:
         lf = pl.scan_parquet(path, row_index_name=_ROW)
         schema = lf.collect_schema()
     except (pl.exceptions.PolarsError, OSError) as exc:
-        raise DataError(name, None, None, f"cannot read as Parquet ({_first_line(exc)}); write a Parquet file") from None
+        raise DataError(name, None, None,
+                        f"cannot read as Parquet ({_first_line(exc)}); write a Parquet file") from None
     present = [c for c in schema.names() if c != _ROW]
     _check_header(name, present, csv_file=False)
     for column in CODE_COLUMNS:
@@ -195,7 +196,7 @@ def _read_parquet(path: Path, name: str, known: Known) -> pl.DataFrame:
     def where(row: int, column: str | None) -> tuple[int | None, int | None, str]:
         return None, None, f"row {row + 1}{f', column {column}' if column else ''}: "
 
-    source = _Source(name, present, where)
+    source = _Source(name, where)
     try:
         return _validate(lf, source, known, to_ore, text)
     except (pl.exceptions.PolarsError, OSError) as exc:
@@ -203,7 +204,9 @@ def _read_parquet(path: Path, name: str, known: Known) -> pl.DataFrame:
 
 
 def _check_header(name: str, present: list[str], csv_file: bool) -> None:
-    twice = sorted({m.group(1) for c in present if (m := re.fullmatch(r"(.+)_duplicated_\d+", c)) and m.group(1) in present})
+    # polars renames a repeated header `x` to `x_duplicated_0`
+    twice = sorted({m.group(1) for c in present
+                    if (m := re.fullmatch(r"(.+)_duplicated_\d+", c)) and m.group(1) in present})
     if twice:
         raise DataError(name, 1 if csv_file else None, None,
                         f"column {', '.join(twice)} appears twice in the header; keep one")
@@ -222,8 +225,8 @@ def _check_header(name: str, present: list[str], csv_file: bool) -> None:
 def _clean(column: str) -> pl.Expr:
     """A text cell as written; an empty cell (also a quoted `""`) is null.
 
-    Cells are not stripped: stripping costs more than all other checks together on a million rows,
-    and a code with spaces around it is reported (`has spaces around it`) instead of guessed at.
+    Cells are not stripped (that would copy every cell of a million rows); a cell with spaces
+    around it is reported (`has spaces around it`) instead of guessed at.
     """
     text = pl.col(column).cast(pl.String)
     return pl.when(text != "").then(text).alias(column)
@@ -319,7 +322,7 @@ def _validate(lf: pl.LazyFrame, source: _Source, known: Known, to_ore: pl.Expr,
         .collect()
     )
     if frame["_fel"].null_count() < frame.height:
-        first = frame.filter(pl.col("_fel").is_not_null()).row(0, named=True)
+        first = frame.filter(pl.col("_fel").is_not_null()).bottom_k(1, by=_ROW).row(0, named=True)
         raise _message(checks[first["_fel"]], first, source, known)
     return frame.select(pl.col(c).cast(t) for c, t in FACT_SCHEMA.items())
 
@@ -413,19 +416,28 @@ def _show(value: str | None, limit: int = 40) -> str:
 
 
 def _csv_line(path: Path, row: int) -> int | None:
-    """Line where record `row` (0-based, after the header; blank lines count) starts."""
+    """Line where record `row` starts (0-based, after the header; a blank line is a record too).
+
+    Records are one line each unless a quoted cell holds a line break, so without any quote in the
+    file the line is row + 2; otherwise the line breaks inside the cells before it are added.
+    """
     try:
-        with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
-            reader = csv.reader(fh)
-            next(reader, None)
-            end = reader.line_num
-            for i, _ in enumerate(reader):
-                if i == row:
-                    return end + 1
-                end = reader.line_num
-    except (OSError, csv.Error):
+        with open(path, "rb") as fh:
+            quoted = b'"' in fh.read()
+        if not quoted:
+            return row + 2
+        lf = pl.scan_csv(path, infer_schema=False, row_index_name=_ROW)
+        header_breaks = sum(name.count("\n") for name in lf.collect_schema().names())
+        inside = (
+            lf.filter(pl.col(_ROW) < row)
+            .select(pl.sum_horizontal(pl.all().exclude(_ROW).str.count_matches("\n", literal=True).fill_null(0)))
+            .sum()
+            .collect()
+            .item()
+        )
+        return row + 2 + header_breaks + (inside or 0)
+    except (OSError, pl.exceptions.PolarsError):
         return None
-    return None
 
 
 def _csv_failure(path: Path, name: str, exc: Exception) -> Exception:
@@ -496,14 +508,18 @@ def booked_through(facts: pl.DataFrame) -> int | None:
     return facts["manad"].max() if facts.height else None
 
 
-def _sums() -> list[pl.Expr]:
-    """utfall (net), utfall_kostnader and utfall_intakter (income made positive), öre."""
+def _parts() -> list[pl.Expr]:
+    """utfall (net), utfall_kostnader and utfall_intakter (income made positive) of each fact, öre.
+
+    `slag` is kostnad or intakt (read_facts guarantees it), so every amount lands in one of the parts.
+
+    Computed per row before grouping: plain sums group much faster than filtered ones.
+    """
     kostnad = pl.col("slag") == "kostnad"
-    intakt = pl.col("slag") == "intakt"
     return [
-        pl.col("belopp").sum().alias("utfall"),
-        pl.col("belopp").filter(kostnad).sum().alias("utfall_kostnader"),
-        (-pl.col("belopp").filter(intakt).sum()).alias("utfall_intakter"),
+        pl.col("belopp").alias("utfall"),
+        pl.when(kostnad).then(pl.col("belopp")).otherwise(0).alias("utfall_kostnader"),
+        pl.when(kostnad).then(0).otherwise(-pl.col("belopp")).alias("utfall_intakter"),
     ]
 
 
@@ -517,8 +533,9 @@ def aggregate_months(facts: pl.DataFrame) -> pl.DataFrame:
     keys = ["forvaltning", "stab", "verksamhet", "manad"]
     return (
         facts.lazy()
+        .select(*keys, *_parts())
         .group_by(keys)
-        .agg(_sums())
+        .agg(pl.col("utfall", "utfall_kostnader", "utfall_intakter").sum())
         .sort(keys, nulls_last=True)
         .select(pl.col(c).cast(t) for c, t in MONTH_SCHEMA.items())
         .collect()

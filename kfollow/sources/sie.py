@@ -58,6 +58,10 @@ _PSALDO_FAST = re.compile(
     r'[ \t]*#PSALDO[ \t]+(-?[0-9]{1,2})[ \t]+([0-9]{6})[ \t]+([0-9]+)[ \t]+\{([^}"]*(?:"[^"\\]*"[^}"]*)*)\}'
     r"[ \t]*(-?[0-9]{1,13}(?:\.[0-9][0-9]?)?)(?:[ \t]|$)"
 )
+# a #VER whose series and number are plain or simply quoted, and whose date is 8 digits (maybe quoted)
+_VER_FAST = re.compile(
+    r'[ \t]*#VER[ \t]+(?:"[^"\\]*"|[^ \t"{]+)[ \t]+(?:"[^"\\]*"|[^ \t"{]+)[ \t]+(?:"([0-9]{8})"|([0-9]{8}))(?:[ \t]|$)'
+)
 _AMOUNT = re.compile(r"-?[0-9]{1,13}(?:\.[0-9][0-9]?)?")  # at most 10^13 kr: öre sums stay in Int64
 _DIGITS = re.compile(r"[0-9]+")
 # one field: quoted, an object list, unquoted text, or the opening of an unterminated quote or list
@@ -83,6 +87,7 @@ _KNOWN = frozenset(
     + _NAMES
 )
 
+# the fixed columns of SieFile.trans and .psaldo; `dim_<n>` (String) columns follow
 TRANS_SCHEMA = {"period": pl.String, "konto": pl.String, "belopp": pl.Int64, "rad": pl.Int32}
 PSALDO_SCHEMA = {
     "rar": pl.Int8, "period": pl.String, "konto": pl.String, "belopp": pl.Int64, "rad": pl.Int32,
@@ -223,7 +228,7 @@ class _Parser:
         if lines and lines[-1] == "":
             lines.pop()
         name = self.name
-        trans_fast, psaldo_fast = _TRANS_FAST.match, _PSALDO_FAST.match
+        trans_fast, psaldo_fast, ver_fast = _TRANS_FAST.match, _PSALDO_FAST.match, _VER_FAST.match
         t_period, t_konto, t_amount, t_line, t_object = self.t
         p_rar, p_period, p_konto, p_amount, p_line, p_object = self.p
         object_ids, periods = self.object_ids, self.periods
@@ -244,12 +249,13 @@ class _Parser:
                     if m is not None:
                         period = periods.get(day)
                         if period is None:
-                            period = self._period(day, number, "date")
+                            period = self._period(day, number, "date", m.start(4) + 1 if day != ver_date else None)
                         object_id = object_ids.get(objects)
                         if object_id is None:
-                            object_id = self._object_id(objects, number, None)
+                            object_id = self._object_id(objects, number, m.start(2))  # the column of its '{'
                         if pending is not None:
-                            pending = self._resolve(pending, (konto, amount, object_id))
+                            self._settle(pending, (konto, amount, object_id))
+                            pending = None
                         t_period.append(period)
                         t_konto.append(konto)
                         t_amount.append(amount)
@@ -257,16 +263,25 @@ class _Parser:
                         t_object.append(object_id)
                         continue
             elif state == outside:
+                m = ver_fast(line)
+                if m is not None:
+                    ver_date = m.group(m.lastindex)
+                    if ver_date not in periods:
+                        self._period(ver_date, number, "date", m.start(m.lastindex) + 1)
+                    ver_line = number
+                    state = expect_brace
+                    self.known = True
+                    continue
                 m = psaldo_fast(line)
                 if m is not None:
                     self.known = True
                     rar, month, konto, objects, amount = m.groups()
                     period = periods.get(month)
                     if period is None:
-                        period = self._period(month, number, "period")
+                        period = self._period(month, number, "period", m.start(2) + 1)
                     object_id = object_ids.get(objects)
                     if object_id is None:
-                        object_id = self._object_id(objects, number, None)
+                        object_id = self._object_id(objects, number, m.start(4))
                     p_rar.append(int(rar))
                     p_period.append(period)
                     p_konto.append(konto)
@@ -302,7 +317,8 @@ class _Parser:
                     raise DataError(name, number, None, "'}' without an open voucher; remove it, or add the "
                                                         "#VER and '{' lines it closes")
                 if pending is not None:
-                    pending = self._resolve(pending, None)
+                    self._settle(pending, None)
+                    pending = None
                 state = outside
                 continue
             fields, open_at = _split(line)
@@ -317,7 +333,8 @@ class _Parser:
                 if label == "#TRANS" or label == "#RTRANS":
                     row = self._trans(fields, open_at, number, ver_date)
                     if pending is not None:
-                        pending = self._resolve(pending, (row[1], row[2], row[4]) if label == "#TRANS" else None)
+                        self._settle(pending, (row[1], row[2], row[4]) if label == "#TRANS" else None)
+                        pending = None
                     if label == "#RTRANS":
                         pending = row
                         continue
@@ -375,20 +392,20 @@ class _Parser:
         period = self.periods.get(day) or self._period(day, number, "date", column)
         return period, konto, amount, number, object_id
 
-    def _resolve(self, pending, following):
-        """Settle an #RTRANS: its #TRANS copy follows (same account, amount, objects), so the row is
-        already counted, or not, and the #RTRANS counts itself. Returns the new pending (None)."""
-        period, konto, amount, number, object_id = pending
+    def _settle(self, rtrans, following) -> None:
+        """Settle an #RTRANS row by the record after it: its #TRANS copy (same account, amount and
+        objects; `following` is (konto, amount text, object id)) counts for it; if there is none
+        (`following` None or different), the #RTRANS row counts itself."""
+        _, konto, amount, number, object_id = rtrans
         if following is not None:
             f_konto, f_amount, f_object = following
             if (f_konto == konto and _ore_of(f_amount) == _ore_of(amount)
                     and self.object_lists[f_object] == self.object_lists[object_id]):
-                return None
+                return
         self.warnings.append(f"{self.name}:{number}: #RTRANS is not followed by its #TRANS copy; "
                              "counted as a row of its own")
-        for column, value in zip(self.t, pending):
+        for column, value in zip(self.t, rtrans):
             column.append(value)
-        return None
 
     # -- period balances ----------------------------------------------------------------------
 
@@ -564,7 +581,8 @@ class _Parser:
             raise DataError(self.name, number, fields[1][2], f"dimension {dimension!r} is not a number; "
                                                              "write #OBJEKT dimension code name")
         code = self._code(fields, open_at, 2, number, "#OBJEKT", "object code")
-        self.objects[(int(dimension), code)] = self._name(self._optional(fields, open_at, 3, number, "#OBJEKT") or "", number)
+        name = self._optional(fields, open_at, 3, number, "#OBJEKT") or ""
+        self.objects[(int(dimension), code)] = self._name(name, number)
 
     # -- frames -------------------------------------------------------------------------------
 
@@ -584,7 +602,7 @@ class _Parser:
         period, konto, amount, line, object_id = self.t
         frame = pl.DataFrame(
             {"period": period, "konto": konto, "belopp": amount, "rad": line},
-            schema={"period": pl.String, "konto": pl.String, "belopp": pl.String, "rad": pl.Int32},
+            schema={**TRANS_SCHEMA, "belopp": pl.String},
         ).with_columns(_ore("belopp"))
         return frame.with_columns(**self._dimension_columns(object_id))
 

@@ -9,8 +9,8 @@ Writes `#FLAGGA 0`, `#FORMAT PC8`, `#SIETYP 4`, the header (#PROGRAM, #GEN, #FNA
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+import datetime
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 ENCODINGS = ("cp437", "utf-8", "iso-8859-15")
@@ -23,7 +23,7 @@ class Row:
     konto: str
     belopp: int
     objects: Mapping[int, str] = field(default_factory=dict)  # dimension → object code
-    date: str | date | None = None  # YYYY-MM-DD; None leaves the field out (the voucher's date holds)
+    date: str | datetime.date | None = None  # YYYY-MM-DD; None leaves the field out (the voucher's date holds)
     text: str = ""
     kind: str = "trans"  # "trans"; "rtrans": added afterwards (#RTRANS and its #TRANS copy); "btrans": removed
 
@@ -32,7 +32,7 @@ class Row:
 class Voucher:
     """A #VER and its rows; the rows of a balanced voucher sum to 0."""
 
-    date: str | date  # YYYY-MM-DD
+    date: str | datetime.date  # YYYY-MM-DD
     rows: Sequence[Row]
     text: str = ""
     series: str = "A"
@@ -54,8 +54,8 @@ def write_sie(
     path: str | Path,
     *,
     company: str,
-    generated: str | date,
-    years: Mapping[int, tuple[str | date, str | date]],
+    generated: str | datetime.date,
+    years: Mapping[int, tuple[str | datetime.date, str | datetime.date]],
     accounts: Mapping[str, str],
     dimensions: Mapping[int, str | tuple[str, int]] | None = None,
     objects: Mapping[tuple[int, str], str] | None = None,
@@ -152,5 +152,6 @@ def _amount(ore: int) -> str:
     return f"{sign}{kronor}.{rest:02d}"
 
 
-def _day(value: str | date) -> str:
+def _day(value: str | datetime.date) -> str:
+    """YYYY-MM-DD (text or date) → YYYYMMDD."""
     return str(value).replace("-", "")

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import difflib
 from pathlib import Path
 
-from kfollow.errors import DataError, InputOutputError
+from kfollow.errors import DataError
+from kfollow.sources.files import YEAR_FILE_LIMIT, read_bytes
 
 BOM = b"\xef\xbb\xbf"
 
@@ -42,21 +43,22 @@ class Sequence:
 Node = Scalar | Mapping | Sequence
 
 
-def read_yaml(path: Path, display: str | None = None) -> Node:
-    """Read one YAML file strictly; raises `DataError` naming display:line:column."""
-    name = display or str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputOutputError(f"{name}: cannot read file ({exc.strerror}); check the path and permissions") from None
-    return parse_yaml(raw, name)
+# control characters (C0 but tab, line feed and carriage return; DEL; C1) and bidi controls, which
+# could rewrite what a terminal shows; rejected raw and written as escapes ("\e", "\u202e") alike
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def read_yaml(path: Path, display: str | None = None, limit: int = YEAR_FILE_LIMIT, what: str = "year file") -> Node:
+    """Read one YAML file strictly (a regular file of at most `limit` bytes); `DataError` naming
+    display:line:column."""
+    return parse_yaml(read_bytes(path, limit, what), display or str(path))
 
 
 def parse_yaml(raw: bytes, name: str) -> Node:
     """Parse bytes (UTF-8, BOM allowed) into a node tree; see the module docstring."""
     import yaml  # imported here so that `import kfollow` stays light
 
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(raw):
         raise DataError(name, 1, 1, "file is UTF-16; save it as UTF-8")
     if raw.startswith(BOM):
         raw = raw[len(BOM):]
@@ -64,6 +66,10 @@ def parse_yaml(raw: bytes, name: str) -> Node:
     if "\x00" in text:
         line, col = _position(text, text.index("\x00"))
         raise DataError(name, line, col, "NUL byte in file; save it as UTF-8 text")
+    if bad := FORBIDDEN.search(text):
+        line, col = _position(text, bad.start())
+        raise DataError(name, line, col, f"control character U+{ord(bad[0]):04X} is not allowed; remove it "
+                                         "(names and comments are shown on terminals and in spreadsheets)")
     if not text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
@@ -76,7 +82,9 @@ def parse_yaml(raw: bytes, name: str) -> Node:
         problem = exc.problem or exc.context or "invalid YAML"
         if exc.context_mark and exc.context and "flow" in exc.context and "did not find expected" in (exc.problem or ""):
             # an unclosed bracket is found where the next thing starts; name the bracket instead
-            bracket = text.splitlines()[exc.context_mark.line][exc.context_mark.column:exc.context_mark.column + 1]
+            lines = text.splitlines()
+            opened = lines[exc.context_mark.line] if exc.context_mark.line < len(lines) else ""
+            bracket = opened[exc.context_mark.column:exc.context_mark.column + 1]
             closing = {"{": "}", "[": "]"}.get(bracket, "bracket")
             raise DataError(name, exc.context_mark.line + 1, exc.context_mark.column + 1,
                             f"invalid YAML: '{bracket}' is not closed; add the matching '{closing}'") from None
@@ -93,6 +101,9 @@ def parse_yaml(raw: bytes, name: str) -> Node:
             line_text = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
             if "\t" in line_text[: mark.column + 1]:
                 problem = "tab character in indentation; indent with spaces"
+        if "expected <block end>" in problem or "did not find expected key" in problem or (
+                "expected" in problem and exc.context and "block" in exc.context):
+            problem += "; check the indentation: keys of one mapping start in the same column, with spaces"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
         raise DataError(name, mark.line + 1, mark.column + 1, f"invalid YAML: {problem}{context}") from None
     except yaml.reader.ReaderError as exc:  # control characters
@@ -123,6 +134,13 @@ def _decode(raw: bytes, name: str) -> str:
             name, line, col,
             f"byte 0x{raw[exc.start]:02x} is not UTF-8 (Latin-1 or Windows-1252?); save the file as UTF-8",
         ) from None
+
+
+def _utf16_without_bom(raw: bytes) -> bool:
+    """Text in UTF-16 has a NUL in every other byte of its ASCII characters."""
+    sample = raw[:512]
+    return len(sample) >= 4 and sample.count(0) * 3 >= len(sample) and (
+        sample[1::2].count(0) * 4 >= len(sample) or sample[0::2].count(0) * 4 >= len(sample))
 
 
 def _position(text: str, index: int) -> tuple[int, int]:
@@ -167,7 +185,7 @@ def _build(events, name: str) -> Node:
             fail(event, f"anchor '&{event.anchor}' is not allowed; write the values out")
         if isinstance(event, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             implicit = event.implicit if isinstance(event, yaml.ScalarEvent) else (event.implicit,)
-            if event.tag is not None and not any(implicit):
+            if event.tag is not None:  # '!' (non-specific) too: tags are no part of kfollow's files
                 fail(event, f"tag '{event.tag}' is not allowed; write the value without a tag")
         line, col = event.start_mark.line + 1, event.start_mark.column + 1
         if isinstance(event, yaml.DocumentStartEvent):
@@ -175,6 +193,9 @@ def _build(events, name: str) -> Node:
             if documents > 1:
                 fail(event, "more than one YAML document in the file; keep one document per file")
         elif isinstance(event, yaml.ScalarEvent):
+            if bad := FORBIDDEN.search(event.value):  # written as an escape in a quoted value
+                fail(event, f"the value contains control character U+{ord(bad[0]):04X} (an escape such as \\e or "
+                            "\\u202e); remove it")
             attach(Scalar(event.value, line, col), event)
         elif isinstance(event, yaml.MappingStartEvent):
             node = Mapping(line, col)
@@ -208,6 +229,11 @@ class TreeReader:
             kind = "a list" if isinstance(node, Sequence) else f"'{node.value}'"
             raise self.error(node, f"{what} must be a mapping (key: value lines), found {kind}")
         if allowed is not None:
+            split = next((k for k, (kn, _) in node.items.items() if k.isdigit() and kn.line == node.line
+                          and k not in allowed), None)
+            if split is not None:  # {2024-01: 950,5} or {budget: 1240,8}: the comma split a number
+                raise self.error(node.items[split][0], "a decimal comma inside { } splits the number; write amounts "
+                                                       "with a decimal point, e.g. 1240.8")
             for key, (knode, _) in node.items.items():
                 if key not in allowed:
                     close = difflib.get_close_matches(key, allowed, n=1)

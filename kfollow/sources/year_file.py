@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from kfollow.errors import DataError, InputOutputError, UsageError
+from kfollow.errors import DataError, InputOutputError, UsageError, shown
 from kfollow.options import ORE_PER_UNIT
 from kfollow.store import (AMOUNT_SCHEMA, CHANGE_SCHEMA, COMMENT_SCHEMA, FORECAST_SCHEMA, INVESTMENT_SCHEMA, MAX_ORE,
                             ID, MONTH, MONTH_SCHEMA, PRESENTATIONS, Forvaltning, Store, YearFile, YearInfo, combine)
@@ -37,28 +37,49 @@ def default_directory() -> str:
     return os.environ.get("KFOLLOW_BUDGETS") or "budgets"
 
 
-def year_files(directory: str | Path) -> list[Path]:
-    """The `*.yaml` files of a budgets directory, sorted; `InputOutputError` if it is not a directory."""
+YEAR_FILE = re.compile(r"(\d{4})\.ya?ml")
+
+
+def year_files(directory: str | Path, notes: list[str] | None = None) -> list[Path]:
+    """The year files `YYYY.yaml` / `YYYY.yml` of a budgets directory, sorted. Hidden files (editor
+    locks such as `.#2024.yaml`, macOS `._2024.yaml`) are skipped; other visible `.yaml` files are
+    skipped with a note in `notes`. `InputOutputError` when the folder cannot be read."""
     d = Path(directory)
-    if not d.is_dir():
-        raise InputOutputError(f"{d}: budgets directory not found; pass --budgets DIR or set KFOLLOW_BUDGETS")
-    files = sorted([*d.glob("*.yaml"), *d.glob("*.yml")])
+    name = shown(str(d))
+    try:
+        entries = sorted(os.scandir(d), key=lambda e: e.name)
+    except FileNotFoundError:
+        raise InputOutputError(f"{name}: budgets directory not found; pass --budgets DIR or set KFOLLOW_BUDGETS") from None
+    except NotADirectoryError:
+        raise InputOutputError(f"{name}: is not a directory; pass --budgets DIR (the folder of the year files)") from None
+    except OSError as exc:
+        raise InputOutputError(f"{name}: cannot read the budgets directory ({exc.strerror}); check its permissions") from None
+    files = []
+    for entry in entries:
+        if entry.name.startswith(".") or not entry.name.endswith((".yaml", ".yml")):
+            continue
+        if YEAR_FILE.fullmatch(entry.name):
+            files.append(d / entry.name)
+        elif notes is not None:
+            notes.append(f"{shown(str(d / entry.name))} is not a year file (YYYY.yaml) and was skipped")
     if not files:
-        raise InputOutputError(f"{d}: no *.yaml budget files in the directory; add one per year, e.g. {d}/2024.yaml")
+        raise InputOutputError(f"{name}: no year files (YYYY.yaml) in the directory; add one per year, e.g. {name}/2024.yaml")
     return files
 
 
 def load_budgets(directory: str | Path | None = None) -> Store:
     """Load and validate every year file of `directory`; the first malformed file raises `DataError`."""
     directory = str(directory or default_directory())
-    parsed = []
-    for path in year_files(directory):
+    parsed, notes = [], []
+    for path in year_files(directory, notes):
         year = load_year_file(path)
         for other in parsed:
             if other.info.ar == year.info.ar:
                 raise DataError(str(path), 1, 1, f"year {year.info.ar} is also in {other.info.fil}; keep one file per year")
         parsed.append(year)
-    return combine(directory, parsed)
+    store = combine(directory, parsed)
+    store.messages.extend(notes)
+    return store
 
 
 def load_year_file(path: Path) -> YearFile:
