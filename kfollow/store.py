@@ -17,7 +17,8 @@ from kfollow.errors import UsageError
 MONTH = re.compile(r"(\d{4})-(\d{2})")  # a period, YYYY-MM
 ID = re.compile(r"[A-Za-zÅÄÖåäö0-9][A-Za-zÅÄÖåäö0-9_-]*")  # förvaltning, stab, profile and project ids
 STATUSES = ("pågående", "färdigställd")  # of an investment project
-MAX_ORE = 10**15  # 10 000 billion kr: far beyond any kommun, and sums stay within Int64
+MAX_ORE = 10**15  # an amount: 10 000 billion kr, far beyond any kommun
+MAX_FILE_TOTAL = 10**18  # öre: the absolute amounts of one year file together; sums then stay within Int64
 
 PRESENTATIONS = ("nettokostnad", "resultat")
 
@@ -109,6 +110,11 @@ class Store:
     changes: pl.DataFrame = field(default_factory=lambda: _empty(CHANGE_SCHEMA))
     comments: pl.DataFrame = field(default_factory=lambda: _empty(COMMENT_SCHEMA))
     messages: list[str] = field(default_factory=list)  # for the person running the command (stderr)
+
+    @property
+    def files(self) -> list[str]:
+        """Every file the store was read from."""
+        return [info.fil for info in self.years.values()]
 
     def year(self, ar: int) -> YearInfo:
         """The metadata of one year; `UsageError` naming the years there are when it is missing."""

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from kfollow.errors import ExitStatus, shown
+from kfollow.errors import ExitStatus, UsageError, shown
 from kfollow.options import By, Format, Options, Unit
 
 BudgetsDir = Annotated[Optional[Path], typer.Option(
@@ -48,10 +48,28 @@ def load(budgets: Path | None):
     return store
 
 
-def emit(report, fmt: Format | None, decimals: int | None, output: Path | None, comments: bool = False) -> None:
-    """Print the report's messages (stderr), then write it in the format asked for."""
+def protect(output: Path | None, directory: str, read: list[str]) -> None:
+    """`-o` must not name a file the command read, nor a year file of the budgets folder."""
+    if output is None:
+        return
+    from kfollow.render.writer import resolved
+    from kfollow.sources.year_file import YEAR_FILE
+
+    target = resolved(output)
+    if any(target == resolved(f) for f in read) or (
+            YEAR_FILE.fullmatch(target.name) and target.parent == resolved(directory)):
+        raise UsageError(f"-o {shown(str(output))} is a file kfollow reads (a year file or an input of this "
+                         "command); write the report to another file")
+
+
+def emit(report, fmt: Format | None, decimals: int | None, output: Path | None, comments: bool = False,
+         store=None) -> None:
+    """Print the report's messages (stderr), then write it in the format asked for; `-o` never
+    overwrites a file of `store`."""
     from kfollow import render
 
+    if store is not None:
+        protect(output, store.directory, store.files)
     for message in report.messages:
         note(message)
     opts = Options(render.format_for(output, fmt), decimals, comments)

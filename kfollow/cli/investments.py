@@ -41,8 +41,9 @@ def investments(
     """
     from kfollow.engine.investments import investments as investments_of
 
-    report = investments_of(load(budgets), year, status.value if status else None, forvaltning, unit.value)
-    emit(report, fmt, decimals, output, comments)
+    store = load(budgets)
+    report = investments_of(store, year, status.value if status else None, forvaltning, unit.value)
+    emit(report, fmt, decimals, output, comments, store)
 
 
 def summary(
@@ -71,4 +72,5 @@ def summary(
     """
     from kfollow.engine.investments import summary as summary_of
 
-    emit(summary_of(load(budgets), year, forvaltning, against, unit.value), fmt, decimals, output)
+    store = load(budgets)
+    emit(summary_of(store, year, forvaltning, against, unit.value), fmt, decimals, output, store=store)

@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 import typer
 
 from kfollow.cli.common import (BudgetsDir, ByOpt, CommentsOpt, DecimalsOpt, ForvaltningOpt, FormatOpt, OutputOpt,
-                                PeriodOpt, UnitOpt, YearOpt, emit, fail, load)
-from kfollow.errors import ExitStatus
+                                PeriodOpt, UnitOpt, YearOpt, emit, fail, load, protect)
+from kfollow.errors import ExitStatus, shown
 from kfollow.options import BudgetMode, By, Format, Options, Unit
 
 StabOpt = Annotated[Optional[list[str]], typer.Option("--stab", help="Only this stab id (repeat for several), e.g. EKS.")]
@@ -29,7 +29,7 @@ def deviation(
     budget: Annotated[BudgetMode, typer.Option("--budget", help="justerad: with the budget changes decided up to the period; original: as first decided.")] = BudgetMode.justerad,
     against: Annotated[Optional[str], typer.Option("--against", metavar="prognos:YYYY-MM", help="Show how the deviation moved since the forecast made that month.")] = None,
     gross: Annotated[bool, typer.Option("--gross", help="Add the varav kostnader / varav intäkter lines.")] = False,
-    fail_over: Annotated[Optional[str], typer.Option("--fail-over", metavar="AMOUNT|PCT", help="Exit 1 when a row's avvikelse is beyond this, e.g. 5 (in --unit), 500tkr or 3%. The table is still printed.")] = None,
+    fail_over: Annotated[Optional[list[str]], typer.Option("--fail-over", metavar="AMOUNT|PCT", help="Exit 1 when a row's avvikelse is beyond this, e.g. 5 (in --unit), 500tkr or 3%. Repeat to combine: a row counts when it is beyond every limit (--fail-over 5% --fail-over 200tkr). The table is still printed.")] = None,
     comments: CommentsOpt = False,
     budgets: BudgetsDir = None,
     fmt: FormatOpt = None,
@@ -46,11 +46,12 @@ def deviation(
       kfollow deviation --year 2024 --forvaltning KLF --against prognos:2024-08
     """
     from kfollow.engine.operations import deviation as deviation_of
-    from kfollow.engine.thresholds import parse_limit, rows_beyond
+    from kfollow.engine.thresholds import parse_limits, rows_beyond
 
-    limit = parse_limit(fail_over, unit.value, "--fail-over") if fail_over else None
-    report = deviation_of(load(budgets), year, period, by, forvaltning, stab, budget, against, gross, unit.value)
-    emit(report, fmt, decimals, output, comments)
+    limit = parse_limits(fail_over, unit.value, "--fail-over") if fail_over else None
+    store = load(budgets)
+    report = deviation_of(store, year, period, by, forvaltning, stab, budget, against, gross, unit.value)
+    emit(report, fmt, decimals, output, comments, store)
     if limit is not None:
         _report_limit(rows_beyond(report.frame, limit), limit, "--fail-over", unit, decimals)
 
@@ -64,7 +65,7 @@ def _report_limit(rows, limit, option: str, unit: Unit, decimals: int | None) ->
     places = Options(decimals=decimals).places(unit.value)
     for r in rows.iter_rows(named=True):
         pct = percent(r["avvikelse_pct"])
-        typer.echo(f"{option} {limit.text}: {r['namn']} avvikelse {money(r['avvikelse'], unit.value, places)} "
+        typer.echo(f"{option} {shown(limit.text)}: {shown(r['namn'])} avvikelse {money(r['avvikelse'], unit.value, places)} "
                    f"{unit.value}{f' ({pct} %)' if pct else ''}", err=True)
     fail(ExitStatus.CHECK_FAILED)
 
@@ -90,8 +91,9 @@ def compare(
     """
     from kfollow.engine.operations import compare as compare_of
 
-    report = compare_of(load(budgets), base_year, year, by, forvaltning, period, sort.value, unit.value)
-    emit(report, fmt, decimals, output)
+    store = load(budgets)
+    report = compare_of(store, base_year, year, by, forvaltning, period, sort.value, unit.value)
+    emit(report, fmt, decimals, output, store=store)
 
 
 def months(
@@ -113,7 +115,8 @@ def months(
     """
     from kfollow.engine.operations import months as months_of
 
-    emit(months_of(load(budgets), year, forvaltning, stab, unit.value), fmt, decimals, output)
+    store = load(budgets)
+    emit(months_of(store, year, forvaltning, stab, unit.value), fmt, decimals, output, store=store)
 
 
 def changes(
@@ -131,14 +134,16 @@ def changes(
     """
     from kfollow.engine.operations import changes as changes_of
 
-    emit(changes_of(load(budgets), year, forvaltning, unit.value), fmt, decimals, output)
+    store = load(budgets)
+    emit(changes_of(store, year, forvaltning, unit.value), fmt, decimals, output, store=store)
 
 
 def check(
     period: PeriodOpt = None,
-    require_comment_over: Annotated[Optional[str], typer.Option(
+    require_comment_over: Annotated[Optional[list[str]], typer.Option(
         "--require-comment-over", metavar="AMOUNT|PCT",
-        help="Fail when a stab's avvikelse (year-to-date with --period) is beyond this and it has no kommentar for the period.")] = None,
+        help="Fail when a stab's avvikelse (year-to-date with --period) is beyond this and it has no kommentar for the period. "
+             "Repeat to combine: beyond every limit (--require-comment-over 5% --require-comment-over 200tkr).")] = None,
     by: Annotated[By, typer.Option("--by", help="With --require-comment-over: the rows that need comments, staber or verksamheter.")] = By.stab,
     unit: UnitOpt = Unit.mnkr,
     budgets: BudgetsDir = None,
@@ -158,19 +163,20 @@ def check(
     """
     from kfollow import render
     from kfollow.engine.checks import check as check_of
-    from kfollow.engine.thresholds import parse_limit
+    from kfollow.engine.thresholds import parse_limits
     from kfollow.render.text import to_findings
     from kfollow.sources.year_file import default_directory
 
-    limit = parse_limit(require_comment_over, unit.value, "--require-comment-over") if require_comment_over else None
+    limit = parse_limits(require_comment_over, unit.value, "--require-comment-over") if require_comment_over else None
     directory = str(budgets or default_directory())
+    protect(output, directory, [])
     report, broken = check_of(directory, period=period, comment_limit=limit, by=by, unit=unit.value)
     fmt = render.format_for(output, fmt)
     text = to_findings(report, Options(fmt)) if fmt is Format.table else render.render(report, Options(fmt))
     render.write(text, output)
     findings = report.frame
     n_errors = findings.filter(findings["niva"] == "fel").height
-    typer.echo(f"check: {directory}: {n_errors} error(s), {findings.height - n_errors} warning(s)", err=True)
+    typer.echo(f"check: {shown(directory)}: {n_errors} error(s), {findings.height - n_errors} warning(s)", err=True)
     if broken:
         fail(ExitStatus.DATA)
     if n_errors:

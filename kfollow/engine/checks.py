@@ -11,6 +11,7 @@ import polars as pl
 from kfollow.engine import expressions as ex
 from kfollow.errors import DataError, InputOutputError
 from kfollow.engine.findings import FINDING_SCHEMA, finding, literal as _literal
+from kfollow.engine.consistency import booking_findings, magnitude_findings, reconcile
 from kfollow.engine.investments import reconcile_investments
 from kfollow.sources.year_file import load_year_file, year_files
 from kfollow.report import Report, build
@@ -18,7 +19,7 @@ from kfollow.store import Budgets, combine
 from kfollow.options import By
 from kfollow.engine.periods import last_month_booked, last_month_complete, parse_period, resolve
 from kfollow.engine.operations import deviation_report
-from kfollow.engine.thresholds import COMMENTABLE_ROWS, Limit, rows_beyond
+from kfollow.engine.thresholds import COMMENTABLE_ROWS, Limit, Limits, rows_beyond
 
 def load_for_check(directory: str) -> tuple[Budgets, list[dict]]:
     """Load each file on its own, so that one broken file does not hide the others' findings."""
@@ -40,68 +41,7 @@ def load_for_check(directory: str) -> tuple[Budgets, list[dict]]:
     return combine(directory, list(files.values())), findings
 
 
-def reconcile(budgets: Budgets) -> list[dict]:
-    """Compare each förvaltning's total with its stab and verksamhet views, per year.
-
-    On the whole year with the budget adjusted by the year's budget changes: a change that names
-    a stab but not its verksamhet leaves the views apart.
-    """
-    frames = [resolve(budgets, ar) for ar in budgets.years]
-    return reconcile_frame(budgets, pl.concat(frames, how="diagonal_relaxed")) if frames else []
-
-
-def reconcile_frame(budgets: Budgets, a: pl.DataFrame) -> list[dict]:
-    """Findings for one frame of amounts: per förvaltning and figure (budget, utfall), each view
-    against the summa where the summa gives the figure, else the verksamheter against the staber."""
-    findings = []
-    sums = (
-        a.with_columns(view=pl.col("vy").str.replace("ej_fordelat_", ""))
-        .group_by("ar", "forvaltning", "view")
-        .agg(*(ex.exact_sum(c) for c in ("budget", "utfall")), pl.col("rad").min(),
-             pl.col("rad").filter(pl.col("vy").str.starts_with("ej_fordelat")).first().alias("ej_rad"),
-             pl.col("budget").filter(pl.col("vy").str.starts_with("ej_fordelat")).first().alias("ej_budget"),
-             pl.col("utfall").filter(pl.col("vy").str.starts_with("ej_fordelat")).first().alias("ej_utfall"))
-    )
-    for ar in a["ar"].unique().sort().to_list():
-        info = budgets.years[ar]
-        unit = info.enhet
-        for fid in info.forvaltningar:
-            def add(kod: str, line: int, level: str, text: str, *amounts: int) -> None:
-                findings.append(finding(kod, level, info.fil, line, f"{_literal(f'{fid} {ar}')}: {text}", *amounts,
-                                        enhet=unit))
-
-            own = {r["view"]: r for r in sums.filter((pl.col("ar") == ar) & (pl.col("forvaltning") == fid)).iter_rows(named=True)}
-            summa = own.get("summa")
-            for part in ("budget", "utfall"):
-                views = [v for v in ("stab", "verksamhet") if v in own]
-                if summa is not None and summa[part] is not None:
-                    reference, label = summa[part], "the förvaltning's summa"
-                elif len(views) == 2:
-                    reference, label, views = own["stab"][part], "the sum of the staber", ["verksamhet"]
-                else:
-                    continue
-                for view in views:
-                    got = own[view]
-                    have = got[part]
-                    if reference is None or have is None:
-                        if (reference is None) != (have is None):
-                            add("vy_ofullstandig", got["rad"], "varning", f"{part} is given for "
-                                    f"{label if have is None else 'the ' + view + ' rows'} but not for "
-                                    f"{'the ' + view + ' rows' if have is None else label}")
-                        continue
-                    gap = reference - have
-                    if gap != 0:
-                        add("vy_differens", got["rad"], "fel", f"{part} of the {view} rows sums to {{0:d}} "
-                            f"but {label} is {{1:d}} (gap {{2:d}}); correct the amounts or declare the gap under "
-                            "ej_fordelat", have, reference, gap)
-                    elif declared := got[f"ej_{part}"]:
-                        add("ej_fordelat", got["ej_rad"], "varning", f"{{0:d}} of {part} is declared "
-                            f"ej fördelat på {view}: the {view} rows sum to {{1:d}}, {label} is {{2:d}}",
-                            declared, have - declared, reference)
-    return findings
-
-
-def comment_findings(budgets: Budgets, period: str | None, limit: Limit,
+def comment_findings(budgets: Budgets, period: str | None, limit: Limit | Limits,
                      by: By = By.stab) -> list[dict]:
     """Rows of the `by` view (and förvaltningar shown as one row) beyond `limit` without a kommentar.
 
@@ -138,17 +78,6 @@ def comment_findings(budgets: Budgets, period: str | None, limit: Limit,
     return findings
 
 
-def booking_findings(budgets: Budgets) -> list[dict]:
-    """Rows booked per month whose last month is before the year's last booked month."""
-    a = budgets.amounts.filter(pl.col("manader").is_not_null())
-    last = a.group_by("ar").agg(pl.col("manader").max().alias("senast"))
-    short = a.join(last, on="ar").filter(pl.col("manader") < pl.col("senast")).sort("ar", "ordning")
-    return [finding("bokford_kort", "fel", r["fil"], r["rad"], _literal(
-        f"{r['forvaltning']} {r['vy']} {r['nyckel']}: utfall is booked up to {r['ar']}-{r['manader']:02d} but the "
-        f"file up to {r['ar']}-{r['senast']:02d}; add the missing months (0 for a month without bookings)"))
-        for r in short.iter_rows(named=True)]
-
-
 def profile_findings(budgets: Budgets) -> list[dict]:
     """Where a year is booked per month: the stab and verksamhet views must give the same
     year-to-date budget, which they do not when their rows are spread by different profiles."""
@@ -172,7 +101,7 @@ def profile_findings(budgets: Budgets) -> list[dict]:
     return findings
 
 
-def check_report(directory: str, period: str | None = None, comment_limit: Limit | None = None,
+def check_report(directory: str, period: str | None = None, comment_limit: Limit | Limits | None = None,
                  by: By = By.stab) -> tuple[pl.DataFrame, bool]:
     """All findings for a budgets directory, and whether any file failed to load."""
     budgets, findings = load_for_check(directory)
@@ -184,13 +113,14 @@ def check_report(directory: str, period: str | None = None, comment_limit: Limit
     findings += booking_findings(budgets)
     findings += profile_findings(budgets)
     findings += reconcile_investments(budgets)
+    findings += magnitude_findings(budgets)
     if comment_limit is not None:
         findings += comment_findings(budgets, period, comment_limit, by)
     frame = pl.DataFrame(findings, schema=FINDING_SCHEMA) if findings else pl.DataFrame(schema=FINDING_SCHEMA)
     return frame.sort("fil", "rad", nulls_last=True, maintain_order=True), broken
 
 
-def check(directory: str, period: str | None = None, comment_limit: Limit | None = None, by: By = By.stab,
+def check(directory: str, period: str | None = None, comment_limit: Limit | Limits | None = None, by: By = By.stab,
           unit: str = "mnkr") -> tuple[Report, bool]:
     """`check_report` as a `Report` (one finding a row), and whether any file failed to load."""
     frame, broken = check_report(directory, period, comment_limit, by)

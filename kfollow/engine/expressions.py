@@ -27,7 +27,7 @@ def percent_of(numerator: str, base: str, alias: str) -> pl.Expr:
     """100 · numerator / |base|, so the sign follows the numerator; null where base is 0 or null."""
     return (
         pl.when(pl.col(base) != 0)
-        .then((100 * pl.col(numerator)).cast(pl.Float64) / pl.col(base).abs().cast(pl.Float64))  # one rounding
+        .then((100 * pl.col(numerator).cast(pl.Int128)).cast(pl.Float64) / pl.col(base).abs().cast(pl.Float64))  # exact × 100
         .otherwise(None)
         .alias(alias)
     )
@@ -37,7 +37,7 @@ def change_percent(new: str, old: str, alias: str = "forandring_pct") -> pl.Expr
     """Change in percent of the base year, 100 · (new − old) / old; null when the base is ≤ 0."""
     return (
         pl.when(pl.col(old) > 0)
-        .then((100 * (pl.col(new) - pl.col(old))).cast(pl.Float64) / pl.col(old).cast(pl.Float64))
+        .then((100 * (pl.col(new).cast(pl.Int128) - pl.col(old))).cast(pl.Float64) / pl.col(old).cast(pl.Float64))
         .otherwise(None)
         .alias(alias)
     )
@@ -47,7 +47,7 @@ def share(col: str, total: pl.Expr, alias: str = "andel_pct") -> pl.Expr:
     """Share of `total` in percent (nettokostnad, exact amounts); null where the total is 0 or null."""
     return (
         pl.when(total != 0)
-        .then((100 * pl.col(col)).cast(pl.Float64) / total.cast(pl.Float64))  # exact integers, one rounding
+        .then((100 * pl.col(col).cast(pl.Int128)).cast(pl.Float64) / total.cast(pl.Float64))  # exact × 100
         .otherwise(None)
         .alias(alias)
     )

@@ -255,6 +255,10 @@ def reconcile_investments(budgets) -> list[dict]:
         add("inv_overfort", r, "fel", f"project {literal(r['projekt'])} {r['ar']}: varav_overfort {{0:d}} is more than "
             "the year's budget {1:d}; the carried-over money is part of the budget", r["varav_overfort"], r["budget"])
 
+    for r in projects.filter(pl.col("ack_utfall") < 0).iter_rows(named=True):
+        add("inv_ack_negativ", r, "fel", f"project {literal(r['projekt'])} {r['ar']}: ack. utfall {{0:d}} is negative; "
+            "a project cannot have spent less than nothing: correct ack_utfall_tidigare or utfall", r["ack_utfall"])
+
     previous = ["ar", "status", "budget", "utfall", "ack_utfall", "fil", "rad"]
     paired = projects.sort("projekt", "ar").with_columns(
         *(pl.col(c).shift(1).over("projekt").alias(f"fg_{c}") for c in previous),

@@ -21,6 +21,7 @@ from kfollow.store import Budgets
 from kfollow.options import BudgetMode, By
 from kfollow.engine.periods import last_month_booked, last_month_complete, resolve, year_to_date_by_month
 from kfollow.engine import selection
+from kfollow.engine.consistency import year_warnings
 from kfollow.engine.present import as_report
 from kfollow.engine.selection import forvaltningar
 from kfollow.report import Report
@@ -451,7 +452,7 @@ def deviation(store: Budgets, year: int | None = None, period: str | int | None 
     p = selection.period(store, year, period)
     frame = deviation_report(store, p.year, by, forvaltning, gross=gross, staber=staber, period=p.month,
                              budget=budget, against=selection.against_month(against, p.year))
-    messages = p.messages
+    messages = p.messages + year_warnings(store, [p.year])
     if p.month is not None and p.month < 12 and p.year - 1 in store.years and last_month_booked(store, p.year - 1) is None:
         messages += (f"utfall {p.year - 1} is given for the whole year only, so the same months of {p.year - 1} "
                      "are not known",)
@@ -469,8 +470,14 @@ def compare(store: Budgets, base_year: int, year: int, by: By = By.stab, forvalt
     if sort == "change":
         frame = sort_by_change(frame)
     months = f", januari–{selection.MONTHS[p.month - 1]}" if p.month else ""
+    notes = ()
+    for y, col in ((base_year, f"utfall_{base_year}"), (p.year, f"utfall_{p.year}")):
+        if col in frame.columns and frame[col].null_count() == frame.height:
+            notes += (f"Utfall {y} saknas för de valda månaderna: filen för {y} har utfall för helår, inte per månad."
+                      if p.month else f"Utfall {y} saknas i filen för {y}.",)
     return as_report(frame, title=f"Utfall {base_year} och {p.year}{months} per {BY_TITLE[by]}", unit=unit,
-                     period=p.text, messages=p.messages)
+                     period=p.text, messages=p.messages + year_warnings(store, sorted({base_year, p.year})),
+                     notes=notes)
 
 
 def months(store: Budgets, year: int | None = None, forvaltning: list[str] | None = None,
@@ -479,7 +486,8 @@ def months(store: Budgets, year: int | None = None, forvaltning: list[str] | Non
     year = selection.year_or_latest(store, year)
     frame = months_report(store, year, forvaltning, staber)
     which = ", ".join(staber or forvaltning or []) or "alla förvaltningar"
-    return as_report(frame, title=f"Månad för månad {year}, {which}", unit=unit)
+    return as_report(frame, title=f"Månad för månad {year}, {which}", unit=unit,
+                     messages=year_warnings(store, [year]))
 
 
 def changes(store: Budgets, year: int | None = None, forvaltning: list[str] | None = None,

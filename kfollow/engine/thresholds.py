@@ -33,11 +33,31 @@ class Limit:
             pl.col("avvikelse_pct").is_null() & (pl.col("avvikelse").fill_null(0) != 0))
 
 
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Several limits that combine: a row counts only when it is beyond every one, so
+    `--fail-over 5% --fail-over 200tkr` is "över 5 % och minst 200 tkr"."""
+
+    parts: tuple[Limit, ...]
+
+    @property
+    def text(self) -> str:
+        return " och ".join(p.text for p in self.parts)
+
+    def exceeded(self) -> pl.Expr:
+        return pl.all_horizontal(p.exceeded().fill_null(False) for p in self.parts)
+
+
+def parse_limits(texts: list[str] | str, unit: str, option: str) -> Limits:
+    """One or more limits (a repeated option) → Limits; UsageError for one that is not a limit."""
+    return Limits(tuple(parse_limit(t, unit, option) for t in ([texts] if isinstance(texts, str) else texts)))
+
+
 def parse_limit(text: str, unit: str, option: str) -> Limit:
     """`5` (in `unit`), `500tkr`, `2.5 mnkr` or `3%` → Limit; UsageError otherwise."""
     m = _LIMIT.fullmatch(text)
     if not m:
-        raise UsageError(f"{option} '{text}' is not a limit; write an amount such as 5 (in {unit}), 500tkr, or a percent such as 3%")
+        raise UsageError(f"{option} {text!r} is not a limit; write an amount such as 5 (in {unit}), 500tkr, or a percent such as 3%")
     number = Decimal(m[1].replace(",", "."))
     if m[2] == "%":
         return Limit(text.strip(), percent=float(number))
@@ -45,6 +65,6 @@ def parse_limit(text: str, unit: str, option: str) -> Limit:
     return Limit(text.strip(), ore=int(ore.to_integral_value()))
 
 
-def rows_beyond(frame: pl.DataFrame, limit: Limit) -> pl.DataFrame:
+def rows_beyond(frame: pl.DataFrame, limit: Limit | Limits) -> pl.DataFrame:
     """The stab/verksamhet/förvaltning rows of a deviation report whose avvikelse is beyond `limit`."""
     return frame.filter(pl.col("radtyp").is_in(UNIT_ROWS) & limit.exceeded().fill_null(False))

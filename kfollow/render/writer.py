@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from kfollow.errors import InputOutputError
+from kfollow.errors import InputOutputError, shown
 
 
 def write(text: str, out: Path | None) -> None:
@@ -23,7 +23,7 @@ def write(text: str, out: Path | None) -> None:
         except OSError as exc:
             raise InputOutputError(f"cannot write to standard output ({exc.strerror})") from None
         return
-    target = Path(out).resolve()
+    target = resolved(out)
     try:
         if target.exists() and not target.is_file():  # a FIFO, a device: write in place
             with open(target, "w", encoding="utf-8", newline="") as fh:
@@ -40,10 +40,42 @@ def write(text: str, out: Path | None) -> None:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise InputOutputError(f"{out}: cannot write file ({exc.strerror}); check that the folder exists and is writable") from None
+        raise InputOutputError(f"{shown(str(out))}: cannot write file ({exc.strerror}); check that the folder exists and is writable") from None
+
+
+def resolved(out: Path | str) -> Path:
+    """The real path `out` names (links followed); a symbolic link loop is an InputOutputError."""
+    try:
+        return Path(out).resolve()
+    except (RuntimeError, OSError):  # RuntimeError: a loop, before Python 3.13
+        raise InputOutputError(f"{shown(str(out))}: cannot write file (a symbolic link loop); check the path") from None
 
 
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def write_bytes(data: bytes, out: Path) -> None:
+    """Write bytes (e.g. Parquet) to `out` as `write` writes text: a regular file is replaced atomically
+    keeping its permissions (a failed run leaves no partial file), a link is followed, a pipe or device
+    is written to."""
+    target = Path(out).resolve()
+    try:
+        if target.exists() and not target.is_file():  # a FIFO, a device: write in place
+            with open(target, "wb") as fh:
+                fh.write(data)
+            return
+        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask()
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(tmp, mode)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise InputOutputError(f"{out}: cannot write file ({exc.strerror}); check that the folder exists and is writable") from None

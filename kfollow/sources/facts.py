@@ -383,8 +383,6 @@ def _hint(value: str, candidates, what: str) -> str:
     close = difflib.get_close_matches(value, names, n=1)
     if close:
         return f"did you mean '{close[0]}'?"
-    if value.strip() in candidates:
-        return f"remove the spaces around '{value.strip()}'"
     if not names:
         return f"the year file has no {what}"
     listed = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
@@ -423,7 +421,7 @@ def _csv_line(path: Path, row: int) -> int | None:
     """
     try:
         with open(path, "rb") as fh:
-            quoted = b'"' in fh.read()
+            quoted = any(b'"' in chunk for chunk in iter(lambda: fh.read(1 << 20), b""))
         if not quoted:
             return row + 2
         lf = pl.scan_csv(path, infer_schema=False, row_index_name=_ROW)

@@ -1,0 +1,144 @@
+"""Whether a year's figures hang together: the views against the förvaltning's total, every row
+booked to the same month, and a year's size against the previous one's (the tkr/mnkr trap).
+
+`check` lists these findings; `deviation`, `compare` and `months` warn in one line when the year
+they show has any of the first two, so a month-end script cannot print a table that hides them.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from kfollow.engine import expressions as ex
+from kfollow.engine.findings import finding, literal as _literal
+from kfollow.engine.periods import resolve
+from kfollow.store import Budgets
+
+
+def reconcile(budgets: Budgets) -> list[dict]:
+    """Compare each förvaltning's total with its stab and verksamhet views, per year.
+
+    On the whole year with the budget adjusted by the year's budget changes: a change that names
+    a stab but not its verksamhet leaves the views apart.
+    """
+    frames = [resolve(budgets, ar) for ar in budgets.years]
+    return reconcile_frame(budgets, pl.concat(frames, how="diagonal_relaxed")) if frames else []
+
+
+def reconcile_frame(budgets: Budgets, a: pl.DataFrame) -> list[dict]:
+    """Findings for one frame of amounts: per förvaltning and figure (budget, utfall), each view
+    against the summa where the summa gives the figure, else the verksamheter against the staber."""
+    findings = []
+    sums = (
+        a.with_columns(view=pl.col("vy").str.replace("ej_fordelat_", ""))
+        .group_by("ar", "forvaltning", "view")
+        .agg(*(ex.exact_sum(c) for c in ("budget", "utfall")), pl.col("rad").min(),
+             pl.col("rad").filter(pl.col("vy").str.starts_with("ej_fordelat")).first().alias("ej_rad"),
+             pl.col("budget").filter(pl.col("vy").str.starts_with("ej_fordelat")).first().alias("ej_budget"),
+             pl.col("utfall").filter(pl.col("vy").str.starts_with("ej_fordelat")).first().alias("ej_utfall"))
+    )
+    for ar in a["ar"].unique().sort().to_list():
+        info = budgets.years[ar]
+        unit = info.enhet
+        for fid in info.forvaltningar:
+            def add(kod: str, line: int, level: str, text: str, *amounts: int) -> None:
+                findings.append(finding(kod, level, info.fil, line, f"{_literal(f'{fid} {ar}')}: {text}", *amounts,
+                                        enhet=unit))
+
+            own = {r["view"]: r for r in sums.filter((pl.col("ar") == ar) & (pl.col("forvaltning") == fid)).iter_rows(named=True)}
+            summa = own.get("summa")
+            for part in ("budget", "utfall"):
+                views = [v for v in ("stab", "verksamhet") if v in own]
+                if summa is not None and summa[part] is not None:
+                    reference, label = summa[part], "the förvaltning's summa"
+                elif len(views) == 2:
+                    reference, label, views = own["stab"][part], "the sum of the staber", ["verksamhet"]
+                else:
+                    continue
+                for view in views:
+                    got = own[view]
+                    have = got[part]
+                    if reference is None or have is None:
+                        if (reference is None) != (have is None):
+                            add("vy_ofullstandig", got["rad"], "varning", f"{part} is given for "
+                                    f"{label if have is None else 'the ' + view + ' rows'} but not for "
+                                    f"{'the ' + view + ' rows' if have is None else label}")
+                        continue
+                    gap = reference - have
+                    if gap != 0:
+                        add("vy_differens", got["rad"], "fel", f"{part} of the {view} rows sums to {{0:d}} "
+                            f"but {label} is {{1:d}} (gap {{2:d}}); correct the amounts or declare the gap under "
+                            "ej_fordelat", have, reference, gap)
+                    elif declared := got[f"ej_{part}"]:
+                        add("ej_fordelat", got["ej_rad"], "varning", f"{{0:d}} of {part} is declared "
+                            f"ej fördelat på {view}: the {view} rows sum to {{1:d}}, {label} is {{2:d}}",
+                            declared, have - declared, reference)
+    return findings
+
+
+def booking_findings(budgets: Budgets) -> list[dict]:
+    """Rows booked per month whose last month is before the year's last booked month."""
+    a = budgets.amounts.filter(pl.col("manader").is_not_null())
+    last = a.group_by("ar").agg(pl.col("manader").max().alias("senast"))
+    short = a.join(last, on="ar").filter(pl.col("manader") < pl.col("senast")).sort("ar", "ordning")
+    return [finding("bokford_kort", "fel", r["fil"], r["rad"], _literal(
+        f"{r['forvaltning']} {r['vy']} {r['nyckel']}: utfall is booked up to {r['ar']}-{r['manader']:02d} but the "
+        f"file up to {r['ar']}-{r['senast']:02d}; add the missing months (0 for a month without bookings)"))
+        for r in short.iter_rows(named=True)]
+
+
+def magnitude_findings(budgets: Budgets) -> list[dict]:
+    """A förvaltning whose whole-year utfall is 100 times (or a hundredth of) the previous year's:
+    most likely amounts in tkr under `enhet: mnkr`, or the other way round (varning)."""
+    findings = []
+    years = sorted(budgets.years)
+    totals = {}
+    for ar in years:
+        a = resolve(budgets, ar)
+        totals[ar] = {r["forvaltning"]: r["utfall"] for r in (
+            a.filter(pl.col("vy").is_in(["summa", "stab", "ej_fordelat_stab"]))
+            .with_columns(pri=pl.when(pl.col("vy") == "summa").then(0).otherwise(1))
+            .group_by("forvaltning", "pri").agg(ex.exact_sum("utfall"))
+            .sort("pri").group_by("forvaltning", maintain_order=True).first()
+        ).iter_rows(named=True)}
+    for before, ar in zip(years, years[1:]):
+        if ar != before + 1:
+            continue
+        info = budgets.years[ar]
+        for fid, now in totals[ar].items():
+            then = totals[before].get(fid)
+            if not now or not then:
+                continue
+            ratio = abs(now) / abs(then)
+            if ratio >= 100 or ratio <= 0.01:
+                findings.append(finding(
+                    "storlek", "varning", info.fil, info.forvaltningar[fid].line,
+                    f"{_literal(fid)} {ar}: utfall {{0:d}} is {ratio:,.0f}× {before}'s {{1:d}}".replace(",", " ")
+                    if ratio >= 100 else
+                    f"{_literal(fid)} {ar}: utfall {{0:d}} is 1/{1 / ratio:,.0f} of {before}'s {{1:d}}".replace(",", " "),
+                    now, then, enhet=info.enhet))
+                findings[-1]["meddelande"] += f"; check enhet ({info.enhet}) against the amounts"
+    return findings
+
+
+def year_warnings(budgets: Budgets, years: list[int]) -> tuple[str, ...]:
+    """One line per year of `years` whose views do not reconcile or whose rows are booked short,
+    naming the rows: what `deviation`, `compare` and `months` print on stderr."""
+    out = []
+    for ar in years:
+        if ar not in budgets.years:
+            continue
+        year = budgets.amounts.filter(pl.col("ar") == ar)
+        gaps = [f for f in reconcile_frame(budgets, resolve(budgets, ar)) if f["kod"] == "vy_differens"]
+        if gaps:
+            where = ", ".join(f"{f['fil']}:{f['rad']}" for f in gaps)
+            out.append(f"warning: the views of {ar} do not reconcile with the förvaltning's total ({where}); "
+                       "kfollow check shows the amounts")
+        booked = year["manader"].drop_nulls()
+        if booked.len() and booked.min() < booked.max():
+            short = year.filter(pl.col("manader") < booked.max())
+            rows = ", ".join(f"{r['forvaltning']} {r['nyckel']}" for r in short.head(5).iter_rows(named=True))
+            more = f" and {short.height - 5} more" if short.height > 5 else ""
+            out.append(f"warning: in {ar}, {rows}{more} booked only up to {ar}-{booked.min():02d} while other rows are "
+                       f"booked up to {ar}-{booked.max():02d}")
+    return tuple(out)

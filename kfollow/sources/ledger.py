@@ -1,0 +1,370 @@
+"""Ledger rows of an export → kfollow's fact table, by a mapping (`kfollow.sources.mapping`).
+
+A ledger is a frame of booked rows: `period` (YYYY-MM), `konto`, `belopp` (Int64 öre, debit
+positive), `rad` (where the row is, for messages) and the columns the mapping reads objects from
+(`dim_<n>` for SIE, `kolumn:<name>` for CSV). `apply_mapping` gives each row its slag by the
+longest account prefix, drops the `ignorera` rows (keeping their total), looks the objects up,
+and sums to the key (period, forvaltning, stab, verksamhet, konto, slag): nothing else of a row
+(voucher text, person, other dimensions) reaches the fact table. Money stays Int64 öre.
+
+For SIE exports this module also picks the year (`pick_year`), builds the ledger from #TRANS or
+#PSALDO (`sie_ledger`) and compares an import with the file's own #PSALDO (`psaldo_check`).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Callable
+
+import polars as pl
+
+from kfollow.errors import DataError, UsageError
+from kfollow.sources.mapping import KeyMap, LedgerMapping
+
+FACT_COLUMNS = ("period", "forvaltning", "stab", "verksamhet", "konto", "slag", "belopp")
+KEY_COLUMNS = FACT_COLUMNS[:-1]
+TOTALS_SCHEMA = {"period": pl.String, "kostnader": pl.Int64, "intakter": pl.Int64, "ignorerat": pl.Int64}
+
+
+def kr(ore: int) -> str:
+    """Öre → `-1 234,50 kr` (Swedish, for messages)."""
+    kronor, rest = divmod(abs(int(ore)), 100)
+    return f"{'-' if ore < 0 else ''}{kronor:,}".replace(",", " ") + f",{rest:02d} kr"
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Booked rows of one export; see the module docstring for the columns."""
+
+    name: str  # the export, for messages
+    frame: pl.DataFrame
+    line: Callable[[int], int | None] = lambda rad: rad  # rad → line in the export
+
+    def where(self, rad: int) -> str:
+        line = self.line(rad)
+        return f"{self.name}:{line}" if line is not None else self.name
+
+
+@dataclass(frozen=True)
+class Imported:
+    """The fact table of an import and what the controller checks it with."""
+
+    facts: pl.DataFrame  # FACT_COLUMNS; belopp Int64 öre, cost positive, income negative
+    totals: pl.DataFrame  # TOTALS_SCHEMA per period: kostnader, intakter (positive), ignorerat (net), öre
+    rows: int  # ledger rows read
+    unmapped: tuple[str, ...]  # with unmapped_empty: the objects put under an empty key
+    without_key: tuple[int, int]  # fact rows with neither stab nor verksamhet, and their net amount (öre)
+
+
+def apply_mapping(ledger: Ledger, mapping: LedgerMapping, unmapped_empty: bool = False) -> Imported:
+    """Map and sum a ledger; `DataError` for unlisted accounts and for objects the mapping lacks (every one)."""
+    frame = ledger.frame.with_columns(pl.col("rad").cast(pl.Int64))
+    accounts = frame.group_by("konto").agg(pl.col("belopp").sum(), pl.col("rad").min(), pl.len().alias("rader"))
+    slag = {konto: mapping.slag_of(konto) for konto in accounts["konto"].to_list()}
+    unlisted = accounts.filter(pl.col("konto").is_in([k for k, s in slag.items() if s is None])).sort("konto")
+    if unlisted.height:
+        listed = ", ".join(_usage(ledger, r["konto"], r) for r in unlisted.iter_rows(named=True))
+        example = unlisted["konto"][0][:1]
+        raise DataError(mapping.fil, *mapping.konton_at,
+                        f"{ledger.name} has accounts that no prefix under konton matches: {listed}; add their prefixes "
+                        f"under konton, e.g. \"{example}\": ignorera")
+    frame = frame.with_columns(pl.col("konto").replace_strict(slag, return_dtype=pl.String).alias("slag"))
+    ignored = frame.filter(pl.col("slag") == "ignorera").group_by("period").agg(pl.col("belopp").sum().alias("ignorerat"))
+    kept = frame.filter(pl.col("slag") != "ignorera")
+
+    missing: list[tuple[KeyMap, list[str]]] = []
+    unmapped: list[str] = []
+    looked_up: dict[str, pl.Expr] = {}
+    for key in (mapping.forvaltning, mapping.stab):
+        if key is not None:
+            looked_up[key.name] = _lookup(key, kept, ledger, mapping, missing, unmapped, unmapped_empty)
+    kept = kept.with_columns(**looked_up)
+    verksamhet = mapping.verksamhet
+    kept = kept.with_columns(
+        _lookup(verksamhet, kept, ledger, mapping, missing, unmapped, unmapped_empty).alias("verksamhet")
+        if verksamhet is not None else pl.lit(None, pl.String).alias("verksamhet"))
+    if "stab" not in kept.columns:
+        kept = kept.with_columns(pl.lit(None, pl.String).alias("stab"))
+    if missing:
+        first = missing[0][0]
+        at = (first.objekt.line, first.objekt.column) if first.objekt is not None else (first.line, first.column)
+        listed = "; ".join(f"{key.name} ({key.describe()}): {', '.join(items)}" for key, items in missing)
+        raise DataError(mapping.fil, *at,
+                        f"{ledger.name} has objects that the mapping lacks: {listed}; add them under objekt (or a "
+                        "range), or pass --unmapped-empty to import them under an empty key (ej fördelat)")
+
+    facts = (
+        kept.lazy()
+        .group_by(KEY_COLUMNS)
+        .agg(pl.col("belopp").sum())
+        .sort(KEY_COLUMNS, nulls_last=True)
+        .select(*(pl.col(c).cast(pl.String) for c in KEY_COLUMNS), pl.col("belopp").cast(pl.Int64))
+        .collect()
+    )
+    periods = frame.select(pl.col("period").unique())
+    booked = facts.group_by("period").agg(
+        pl.col("belopp").filter(pl.col("slag") == "kostnad").sum().alias("kostnader"),
+        (-pl.col("belopp").filter(pl.col("slag") == "intakt").sum()).alias("intakter"),
+    )
+    totals = (
+        periods.join(booked, on="period", how="left").join(ignored, on="period", how="left")
+        .select(pl.col(c).cast(t).fill_null(0) if t == pl.Int64 else pl.col(c) for c, t in TOTALS_SCHEMA.items())
+        .sort("period")
+    )
+    bare = facts.filter(pl.col("stab").is_null() & pl.col("verksamhet").is_null())
+    return Imported(facts, totals, ledger.frame.height, tuple(unmapped), (bare.height, int(bare["belopp"].sum())))
+
+
+def _usage(ledger: Ledger, code: str, row: dict) -> str:
+    rows = f"{row['rader']} row{'s' if row['rader'] != 1 else ''}"
+    return f"{code} ({rows}, {kr(row['belopp'])}, first at {ledger.where(row['rad'])})"
+
+
+def _lookup(key: KeyMap, kept: pl.DataFrame, ledger: Ledger, mapping: LedgerMapping,
+            missing: list, unmapped: list, unmapped_empty: bool) -> pl.Expr:
+    """The expression giving a row's id for `key` (null = empty key); collects objects the mapping lacks."""
+    if key.fixed is not None:
+        return pl.lit(key.fixed, pl.String).alias(key.name)
+    if key.fran_stab is not None:
+        column, table = "stab", key.fran_stab
+        used = kept.filter(pl.col("stab").is_not_null())
+        ids = {stab: table.get(stab) for stab in used["stab"].unique().to_list()}
+    else:
+        column = key.source
+        if column not in kept.columns:  # no row has an object of this dimension: every row gets an empty key
+            return pl.lit(None, pl.String).alias(key.name)
+        used = kept.filter(pl.col(column).is_not_null())
+        ids = {code: key.objekt.lookup(code, mapping.fil) for code in used[column].unique().to_list()}
+    lacking = [code for code, value in ids.items() if value is None]
+    if lacking:
+        usage = (used.filter(pl.col(column).is_in(lacking)).group_by(column)
+                 .agg(pl.col("belopp").sum(), pl.col("rad").min(), pl.len().alias("rader")).sort(column))
+        items = [_usage(ledger, r[column], r) for r in usage.iter_rows(named=True)]
+        if unmapped_empty:
+            unmapped.extend(f"{key.name} ({key.describe()}) {item}" for item in items)
+        else:
+            missing.append((key, items))
+    return pl.col(column).replace_strict(ids, default=None, return_dtype=pl.String).alias(key.name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing the fact table
+
+
+def fact_table(facts: pl.DataFrame) -> pl.DataFrame:
+    """FACT_COLUMNS with belopp as kronor text with two decimals (`1234.50`, `-99.00`), exactly."""
+    ore = pl.col("belopp")
+    magnitude = ore.abs()
+    text = pl.concat_str(
+        pl.when(ore < 0).then(pl.lit("-")).otherwise(pl.lit("")),
+        (magnitude // 100).cast(pl.String), pl.lit("."), (magnitude % 100).cast(pl.String).str.zfill(2),
+    )
+    return facts.select(*KEY_COLUMNS, text.alias("belopp"))
+
+
+def facts_csv(facts: pl.DataFrame) -> str:
+    """The fact table as CSV text: UTF-8, comma, header, empty cell for an empty key."""
+    return fact_table(facts).write_csv(line_terminator="\n")
+
+
+def facts_parquet(facts: pl.DataFrame) -> bytes:
+    """The fact table as Parquet: codes String, belopp Decimal(18,2) (never a float)."""
+    from decimal import Decimal
+
+    table = facts.select(*KEY_COLUMNS, (pl.col("belopp").cast(pl.Decimal(18, 0)) * pl.lit(Decimal("0.01")))
+                         .cast(pl.Decimal(18, 2)).alias("belopp"))
+    buffer = io.BytesIO()
+    table.write_parquet(buffer)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# SIE: the year, the ledger from #TRANS or #PSALDO, the check against #PSALDO
+
+
+@dataclass(frozen=True)
+class Year:
+    index: int | None  # the #RAR index; None when the file has no #RAR (a calendar year, or the whole file)
+    start: str  # YYYY-MM-DD
+    end: str
+
+    @property
+    def periods(self) -> tuple[str, str]:
+        return self.start[:7], self.end[:7]
+
+    def describe(self) -> str:
+        if self.index is None:
+            return f"{self.start} – {self.end}"
+        return f"year {self.index} ({self.start} – {self.end})"
+
+
+def pick_year(sie, year: str | None) -> Year:
+    """`--year`: a #RAR index (0, -1, …) or a year YYYY; default index 0. `UsageError` naming the file's years."""
+    years: dict[int, tuple[str, str]] = sie.years
+    listed = ", ".join(f"{i} ({s} – {e})" for i, (s, e) in sorted(years.items(), reverse=True))
+    text = (year or "").strip()
+    if not years:
+        if year is None:
+            return Year(None, "0000-01-01", "9999-12-31")
+        if text.isdigit() and len(text) == 4:
+            return Year(None, f"{text}-01-01", f"{text}-12-31")
+        raise UsageError(f"{sie.path} has no #RAR, so --year names a calendar year YYYY, not '{text}'")
+    if year is None:
+        text = "0"
+    if text.lstrip("-").isdigit() and len(text.lstrip("-")) <= 2:
+        index = int(text)
+        if index not in years:
+            raise UsageError(f"{sie.path} has no year {index}; its years (#RAR): {listed}")
+        return Year(index, *years[index])
+    if text.isdigit() and len(text) == 4:
+        found = [i for i, (s, e) in years.items() if s[:4] == text] or [i for i, (s, e) in years.items() if e[:4] == text]
+        if len(found) == 1:
+            return Year(found[0], *years[found[0]])
+        problem = "two years that touch" if found else "no year in"
+        raise UsageError(f"{sie.path} has {problem} {text}; pick one by its index with --year: {listed}")
+    raise UsageError(f"--year '{text}' is neither a year index (0, -1, …) nor a year YYYY; the file's years: {listed}")
+
+
+def _in_year(year: Year) -> pl.Expr:
+    first, last = year.periods
+    return pl.col("period").is_between(pl.lit(first), pl.lit(last))
+
+
+def sie_ledger(sie, year: Year, source: str, mapping: LedgerMapping) -> Ledger:
+    """The rows of `year` from #TRANS (`source` "trans") or #PSALDO ("psaldo"), with the mapped dimensions only."""
+    keep = ["period", "konto", "belopp", "rad"]
+    if source == "trans":
+        if sie.trans.is_empty():
+            hint = "; import its #PSALDO with --from psaldo" if not sie.psaldo.is_empty() else ""
+            raise UsageError(f"{sie.path} has no vouchers (#TRANS; #SIETYP {sie.sietyp}){hint}")
+        dims = [f"dim_{d}" for d in sorted(mapping.dimensions()) if f"dim_{d}" in sie.trans.columns]
+        frame = sie.trans.filter(_in_year(year)).select(*keep, *dims)
+        if frame.is_empty():
+            booked = sie.trans["period"]
+            hint = " or import its #PSALDO with --from psaldo" if _year_psaldo(sie, year).height else ""
+            raise UsageError(f"{sie.path} has no #TRANS in {year.describe()}: its vouchers are in {booked.min()} – "
+                             f"{booked.max()}; pick another year with --year{hint}")
+        return Ledger(sie.path, frame)
+    if year.index is None:
+        raise UsageError(f"{sie.path} has no #RAR, so its #PSALDO rows cannot be placed in a year; use --from trans")
+    rows = _year_psaldo(sie, year)
+    if rows.is_empty():
+        raise UsageError(f"{sie.path} has no #PSALDO rows for {year.describe()}; use --from trans or another --year")
+    if psaldo_reading(sie.psaldo) == "parts":
+        dims = [f"dim_{d}" for d in sorted(mapping.dimensions()) if f"dim_{d}" in rows.columns]
+        return Ledger(sie.path, rows.select(*keep, *dims))
+    return Ledger(sie.path, _breakdown(rows, sorted(mapping.dimensions())))
+
+
+def _year_psaldo(sie, year: Year) -> pl.DataFrame:
+    if year.index is None or sie.psaldo.is_empty():
+        return sie.psaldo.clear()
+    return sie.psaldo.filter(pl.col("rar") == year.index)
+
+
+def _breakdown(rows: pl.DataFrame, dims: list[int]) -> pl.DataFrame:
+    """#PSALDO read as totals (`{}`) and breakdowns: the object rows whose object list names exactly the mapped
+    dimensions, plus per account and month what they leave of the total, with no objects (an empty key).
+
+    A total and its object rows are never added together; a row for a combination that names another
+    dimension too (`{1 "Nord" 7 "4"}` when only 1 is mapped) is not used, so nothing is counted twice.
+    """
+    keys = ["period", "konto"]
+    columns = [c for c in rows.columns if c.startswith("dim_")]
+    wanted = [f"dim_{d}" for d in dims]
+    if dims and all(c in columns for c in wanted):
+        exact = pl.all_horizontal(pl.col(c).is_not_null() if c in wanted else pl.col(c).is_null() for c in columns)
+        parts = rows.filter(~pl.col("total") & exact).select(*keys, "belopp", "rad", *wanted)
+    else:
+        parts = pl.DataFrame(schema={**{k: pl.String for k in keys}, "belopp": pl.Int64, "rad": pl.Int32,
+                                     **{c: pl.String for c in wanted}})
+    totals = rows.filter(pl.col("total")).group_by(keys).agg(pl.col("belopp").sum().alias("total"), pl.col("rad").min())
+    covered = parts.group_by(keys).agg(pl.col("belopp").sum().alias("delar"), pl.col("rad").min().alias("rad_delar"))
+    rest = (
+        totals.join(covered, on=keys, how="full", coalesce=True)
+        .select(*keys,
+                (pl.col("total").fill_null(0) - pl.col("delar").fill_null(0)).alias("belopp"),
+                pl.coalesce("rad", "rad_delar").alias("rad"))
+        .filter(pl.col("belopp") != 0)
+    )
+    return pl.concat([parts.with_columns(pl.col("rad").cast(pl.Int64)),
+                      rest.with_columns(pl.col("rad").cast(pl.Int64))], how="diagonal")
+
+
+def psaldo_reading(psaldo: pl.DataFrame) -> str:
+    """How a file's #PSALDO object rows relate to its `{}` rows: "totals" or "parts".
+
+    Most programs write `{}` as the account's total and object rows as breakdowns of it (Test3.SE:
+    the rows of one dimension add up to `{}`). Some (Avendo's objektsaldo) write one row per object
+    combination that was booked, `{}` being the part booked without objects, so that all rows add
+    up to the total and an account booked only on objects has no `{}` row. Evidence for "parts": an
+    account, month and set of dimensions whose object rows sum to non-zero with no `{}` row; for
+    "totals": object rows of one set of dimensions that sum exactly to the `{}` row. The majority wins.
+    """
+    if psaldo.is_empty() or psaldo["total"].all():
+        return "totals"
+    columns = [c for c in psaldo.columns if c.startswith("dim_")]
+    keys = ["rar", "period", "konto"]
+    signature = pl.concat_str([pl.col(c).is_not_null().cast(pl.String) for c in columns])
+    objects = (psaldo.filter(~pl.col("total")).with_columns(signature.alias("_sig"))
+               .group_by(*keys, "_sig").agg(pl.col("belopp").sum()))
+    totals = psaldo.filter(pl.col("total")).group_by(keys).agg(pl.col("belopp").sum().alias("total"))
+    joined = objects.join(totals, on=keys, how="left")
+    parts = joined.filter(pl.col("total").is_null() & (pl.col("belopp") != 0)).height
+    whole = joined.filter((pl.col("total") == pl.col("belopp")) & (pl.col("total") != 0)).height
+    return "parts" if parts > whole else "totals"
+
+
+@dataclass(frozen=True)
+class Check:
+    """The import compared with the file's #PSALDO for the year, per account and month."""
+
+    note: str  # what was compared, or why nothing was
+    differences: pl.DataFrame  # period, konto, importerat, psaldo (öre); empty when they agree
+
+
+def psaldo_check(sie, year: Year, mapping: LedgerMapping, facts: pl.DataFrame) -> Check:
+    """Compare the imported total per account and month with the file's #PSALDO of the year.
+
+    The months are those the year's #PSALDO rows cover (an account without a row there has 0); the
+    accounts are every #PSALDO account the mapping does not ignore (result accounts; balance
+    accounts are ignored by a sound mapping), also accounts no prefix matches. The reference is
+    the `{}` row, or the sum of all rows when the file writes #PSALDO as parts (`psaldo_reading`).
+    """
+    empty = pl.DataFrame(schema={"period": pl.String, "konto": pl.String, "importerat": pl.Int64, "psaldo": pl.Int64})
+    rows = _year_psaldo(sie, year)
+    if rows.is_empty():
+        return Check("not checked: the file has no #PSALDO for this year", empty)
+    reading = psaldo_reading(sie.psaldo)
+    reference = rows if reading == "parts" else rows.filter(pl.col("total"))
+    if reference.is_empty():
+        return Check("not checked: the file's #PSALDO for this year has object rows only, no {} totals", empty)
+    reference = reference.group_by("period", "konto").agg(pl.col("belopp").sum().alias("psaldo"))
+    accounts = reference["konto"].unique().to_list()
+    compared = [k for k in accounts if mapping.slag_of(k) != "ignorera"]
+    months = sorted(reference["period"].unique().to_list())
+    reference = reference.filter(pl.col("konto").is_in(compared))
+    imported = (facts.filter(pl.col("period").is_in(months)).group_by("period", "konto")
+                .agg(pl.col("belopp").sum().alias("importerat")))
+    differences = (
+        imported.join(reference, on=["period", "konto"], how="full", coalesce=True)
+        .with_columns(pl.col("importerat", "psaldo").fill_null(0))
+        .filter(pl.col("importerat") != pl.col("psaldo"))
+        .select(empty.columns).sort("konto", "period")
+    )
+    unchecked = sorted(set(facts["period"].unique().to_list()) - set(months))
+    how = "the sum of its rows (written as parts)" if reading == "parts" else "its {} rows"
+    note = (f"checked against #PSALDO ({how}): {len(compared)} accounts × {len(months)} months "
+            f"({_span(months)})")
+    if unchecked:
+        note += f"; not checked (no #PSALDO): {_span(unchecked)}"
+    return Check(note, differences)
+
+
+def _span(periods: list[str]) -> str:
+    if not periods:
+        return "none"
+    if len(periods) == 1:
+        return periods[0]
+    return f"{periods[0]} – {periods[-1]}"

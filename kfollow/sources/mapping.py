@@ -1,0 +1,382 @@
+"""The mapping file of `kfollow import`: how an export's accounts and objects become kfollow's keys.
+
+A mapping is a strict YAML file, like the year files: unknown keys are errors (with a did-you-mean),
+every error names file:line:column. It says which förvaltning, stab and verksamhet a ledger row
+belongs to and whether its account is a cost, an income or no part of the nämnd's nettokostnad:
+
+```yaml
+forvaltning: ADM          # a fixed förvaltning id for the whole export
+konton:                   # account prefix → kostnad | intakt | ignorera
+  "1": ignorera           #   the longest matching prefix wins ("40": … beats "4": …);
+  "2": ignorera           #   an account no prefix matches is an error
+  "3": intakt
+  "4": kostnad
+  "5": kostnad
+  "6": kostnad
+  "7": kostnad
+  "8": ignorera           # finansiella poster and skatter are no part of a nämnd's nettokostnad
+stab:
+  dimension: 1            # SIE: the dimension (1 = kostnadsställe/ansvar) whose objects are stabs
+  objekt:                 # object code → stab id
+    Nord: NORD
+    Syd: SYD
+    "1000-1999": EKO      # a range, both ends included (see below)
+verksamhet:
+  dimension: 6            # or 20 and up, where kommuner often keep the SCB verksamhet code
+  objekt:
+    "0001": "100"
+    "0002": "130"
+```
+
+Keys of `forvaltning`, `stab` and `verksamhet` (at least one of `stab` and `verksamhet`):
+- a fixed id (`forvaltning: ADM`, `verksamhet: "270"`): every row gets it;
+- `{dimension: N, objekt: {code: id, …}}` for a SIE export, `{kolumn: NAME, objekt: {…}}` for a
+  CSV export: the row's object of dimension N (or its cell in column NAME) is looked up in
+  `objekt`. A row without an object there gets an empty key (ej fördelat); an object the rows
+  use that `objekt` lacks is an error listing every such object with its amount, unless
+  `--unmapped-empty` puts them under an empty key. Objects that are only declared are fine.
+- `verksamhet: {fran_stab: {stab id: verksamhet code, …}}`: the verksamhet follows from the stab
+  (one verksamhet per ansvar, as many kommuner organise it); a row without a stab gets none.
+
+Under `objekt:` a key `"LOW-HIGH"` is a range, both ends included: compared as integers when both
+ends are digits of the same length (`"1000-1999"` holds 1000 … 1999; only digit codes fall in it),
+else as text (`"A-F"`). Ends of different length (`"1-99"`) are refused, since as text 100 would
+fall between them. An exact key wins over a range, so a range can have exceptions; two ranges
+that overlap are an error. Codes are matched as written: `0001` is not `1`.
+
+Several förvaltningar in one export: `forvaltning: {dimension: 1, objekt: {"1000-1999": KSF,
+"2000-2999": BUN}}`. The same dimension may feed several keys (förvaltning and stab from ansvar).
+
+For CSV exports (`kfollow import csv`) the mapping also names the columns:
+
+```yaml
+kolumner:
+  konto: Konto
+  period: Period          # YYYYMM or YYYY-MM
+  belopp: Belopp          # or  debet: Debet  and  kredit: Kredit  (belopp = debet − kredit)
+decimal: ","              # optional: the decimal mark of the amounts, "," (default) or "."
+```
+
+The file must be UTF-8 (a BOM is allowed), at most 1 MB, without control characters (other than
+tab and line ends) or bidi controls.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kfollow.errors import DataError, InputOutputError
+from kfollow.store import ID
+from kfollow.sources.yaml_tree import BOM, Mapping, Node, Scalar, TreeReader, parse_yaml
+
+MAX_BYTES = 1_000_000
+SLAG = ("kostnad", "intakt", "ignorera")
+KEYS = ("forvaltning", "stab", "verksamhet")
+# C0 but tab and LF (a CR is allowed only before LF), DEL, C1, and the bidi embedding/override/isolate controls
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
+_VERKSAMHET = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")
+_RANGE = re.compile(r"([^-\s]+)-([^-\s]+)")
+
+
+@dataclass(frozen=True)
+class Range:
+    low: str
+    high: str
+    numeric: bool  # both ends digits of the same length: compared as integers
+    value: str
+    key: Scalar  # where it is written
+
+    def holds(self, code: str) -> bool:
+        if self.numeric:
+            return code.isdigit() and code.isascii() and int(self.low) <= int(code) <= int(self.high)
+        return self.low <= code <= self.high
+
+
+@dataclass(frozen=True)
+class Objects:
+    """`objekt:` of a key: exact codes and ranges → ids."""
+
+    exact: dict[str, str]
+    ranges: tuple[Range, ...]
+    line: int
+    column: int
+
+    def lookup(self, code: str, fil: str) -> str | None:
+        """The id for an object code, None when none matches; two matching ranges are an error."""
+        if code in self.exact:
+            return self.exact[code]
+        found = [r for r in self.ranges if r.holds(code)]
+        if len(found) > 1:
+            a, b = found[0].key, found[1].key
+            raise DataError(fil, b.line, b.column, f"object {code!r} falls in range '{a.value}' (line {a.line}) and in "
+                                                   f"range '{b.value}'; make the ranges disjoint")
+        return found[0].value if found else None
+
+
+@dataclass(frozen=True)
+class KeyMap:
+    """How one key (forvaltning, stab or verksamhet) of a fact row is found."""
+
+    name: str  # "forvaltning", "stab" or "verksamhet"
+    line: int
+    column: int
+    fixed: str | None = None
+    dimension: int | None = None  # SIE
+    kolumn: str | None = None  # CSV
+    objekt: Objects | None = None
+    fran_stab: dict[str, str] | None = None
+
+    @property
+    def source(self) -> str | None:
+        """The ledger column this key is read from (`dim_<n>` or `kolumn:<name>`); None if fixed or derived."""
+        if self.dimension is not None:
+            return f"dim_{self.dimension}"
+        if self.kolumn is not None:
+            return f"kolumn:{self.kolumn}"
+        return None
+
+    def describe(self) -> str:
+        if self.dimension is not None:
+            return f"dimension {self.dimension}"
+        if self.kolumn is not None:
+            return f"column {self.kolumn}"
+        return "fran_stab" if self.fran_stab is not None else "fixed"
+
+
+@dataclass(frozen=True)
+class Columns:
+    """`kolumner:` of a CSV mapping: the header names of the export's columns."""
+
+    konto: str
+    period: str
+    belopp: str | None
+    debet: str | None
+    kredit: str | None
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class LedgerMapping:
+    fil: str
+    konton: dict[str, str]  # account prefix → kostnad | intakt | ignorera
+    konton_at: tuple[int, int]
+    forvaltning: KeyMap
+    stab: KeyMap | None
+    verksamhet: KeyMap | None
+    kolumner: Columns | None = None
+    decimal: str = ","
+    decimal_at: tuple[int, int] | None = None
+    _prefixes: tuple[str, ...] = field(default=(), repr=False)
+
+    def keys(self) -> list[KeyMap]:
+        return [k for k in (self.forvaltning, self.stab, self.verksamhet) if k is not None]
+
+    def slag_of(self, konto: str) -> str | None:
+        """kostnad, intakt or ignorera by the longest prefix of `konto` under konton; None if none matches."""
+        for prefix in self._prefixes:  # longest first
+            if konto.startswith(prefix):
+                return self.konton[prefix]
+        return None
+
+    def dimensions(self) -> set[int]:
+        """The SIE dimensions the mapping reads."""
+        return {k.dimension for k in self.keys() if k.dimension is not None}
+
+    def require(self, kind: str) -> None:
+        """Refuse a mapping written for the other kind of export ("sie" or "csv")."""
+        for key in self.keys():
+            if kind == "sie" and key.kolumn is not None:
+                raise DataError(self.fil, key.line, key.column, f"{key.name} names a kolumn, which is for CSV exports; "
+                                                                "for a SIE export write dimension: N")
+            if kind == "csv" and key.dimension is not None:
+                raise DataError(self.fil, key.line, key.column, f"{key.name} names a dimension, which is for SIE "
+                                                                "exports; for a CSV export write kolumn: NAME")
+        if kind == "sie" and self.kolumner is not None:
+            raise DataError(self.fil, self.kolumner.line, self.kolumner.column,
+                            "kolumner is for CSV exports; remove it from a SIE mapping")
+        if kind == "sie" and self.decimal_at is not None:
+            raise DataError(self.fil, *self.decimal_at, "decimal is for CSV exports; remove it from a SIE mapping")
+        if kind == "csv" and self.kolumner is None:
+            raise DataError(self.fil, 1, 1, "a CSV export needs kolumner: (konto, period, and belopp or debet and "
+                                            "kredit) naming the columns of its header; add it")
+
+
+def read_mapping(path: Path, display: str | None = None) -> LedgerMapping:
+    """Read and check a mapping file; `DataError` (file:line:column) or `InputOutputError`."""
+    name = display or str(path)
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise InputOutputError(f"{name}: cannot read the mapping ({exc.strerror}); check the --mapping path") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputOutputError(f"{name}: is not a regular file; --mapping names a YAML file")
+    if info.st_size > MAX_BYTES:
+        raise DataError(name, None, None, f"mapping is {info.st_size:,} bytes, over the limit of 1 MB; a mapping "
+                                          "needs ranges of objects, not one line per object of a large list")
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise InputOutputError(f"{name}: cannot read the mapping ({exc.strerror})") from None
+    if len(raw) > MAX_BYTES:
+        raise DataError(name, None, None, "mapping is over the limit of 1 MB")
+    _check_text(raw, name)
+    return _MappingParser(name).parse(parse_yaml(raw, name))
+
+
+def _check_text(raw: bytes, name: str) -> None:
+    """Control and bidi characters anywhere (comments too) → DataError at their line:column."""
+    body = raw[len(BOM):] if raw.startswith(BOM) else raw
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return  # parse_yaml names the byte and its place
+    if (m := _CONTROL.search(text)) is not None:
+        char = m.group()
+        line = text.count("\n", 0, m.start()) + 1
+        column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        kind = "a bidi control" if "\u202a" <= char <= "\u2069" else "a control character"
+        raise DataError(name, line, column, f"{kind} (U+{ord(char):04X}) in the mapping; remove it")
+    if not any(ln.strip() and not ln.lstrip().startswith("#") for ln in text.splitlines()):
+        raise DataError(name, 1, 1, "mapping is empty; write forvaltning, konton and stab or verksamhet")
+
+
+class _MappingParser(TreeReader):
+    def parse(self, root: Node) -> LedgerMapping:
+        top = self.mapping(root, "the mapping", ("forvaltning", "konton", "stab", "verksamhet", "kolumner", "decimal"),
+                           ("forvaltning", "konton"))
+        items = top.items
+        konton_node = self.mapping(items["konton"][1], "konton (account prefix: kostnad, intakt or ignorera)")
+        konton = self.konton(konton_node)
+        forvaltning = self.key("forvaltning", items["forvaltning"])
+        stab = self.key("stab", items["stab"]) if "stab" in items else None
+        verksamhet = self.key("verksamhet", items["verksamhet"], stab) if "verksamhet" in items else None
+        if stab is None and verksamhet is None:
+            raise self.error(top, "the mapping has neither stab nor verksamhet; a fact row needs at least one of them")
+        kolumner = self.columns(items["kolumner"][1]) if "kolumner" in items else None
+        decimal, decimal_at = ",", None
+        if "decimal" in items:
+            dnode = items["decimal"][1]
+            if not isinstance(dnode, Scalar) or dnode.value not in (",", "."):
+                raise self.error(dnode, 'decimal must be "," or "." (quoted), the decimal mark of the amounts')
+            decimal, decimal_at = dnode.value, (items["decimal"][0].line, items["decimal"][0].column)
+        return LedgerMapping(self.fil, konton, (konton_node.line, konton_node.column), forvaltning, stab, verksamhet,
+                             kolumner, decimal, decimal_at, tuple(sorted(konton, key=len, reverse=True)))
+
+    def konton(self, node: Mapping) -> dict[str, str]:
+        if not node.items:
+            raise self.error(node, "konton is empty; map account prefixes, e.g. \"4\": kostnad")
+        konton = {}
+        for prefix, (knode, value) in node.items.items():
+            if not prefix or any(c.isspace() for c in prefix):
+                raise self.error(knode, f"account prefix {prefix!r} must be a code without spaces, e.g. \"40\"")
+            slag = self.text(value, f"konton {prefix}")
+            slag = {"intäkt": "intakt"}.get(slag, slag)
+            if slag not in SLAG:
+                close = difflib.get_close_matches(slag, SLAG, n=1, cutoff=0.5)
+                hint = f"did you mean '{close[0]}'?" if close else "write kostnad, intakt or ignorera"
+                raise self.error(value, f"konton {prefix}: '{slag}' is not kostnad, intakt or ignorera; {hint}")
+            konton[prefix] = slag
+        return konton
+
+    def key(self, name: str, entry: tuple[Scalar, Node], stab: KeyMap | None = None) -> KeyMap:
+        knode, node = entry
+        if isinstance(node, Scalar):
+            return KeyMap(name, knode.line, knode.column, fixed=self.id(node, name, f"{name}"))
+        allowed = ("dimension", "kolumn", "objekt") + (("fran_stab",) if name == "verksamhet" else ())
+        body = self.mapping(node, name, allowed)
+        present = [k for k in ("dimension", "kolumn", "fran_stab") if k in body.items]
+        if len(present) != 1:
+            ways = "dimension: N (SIE) or kolumn: NAME (CSV)" + (" or fran_stab:" if name == "verksamhet" else "")
+            problem = "names both " + " and ".join(present) if present else "does not say where its objects are"
+            raise self.error(body, f"{name} {problem}; give one of {ways}")
+        if present[0] == "fran_stab":
+            if "objekt" in body.items:
+                raise self.error(body.items["objekt"][0], "verksamhet with fran_stab takes no objekt; map stab ids "
+                                                          "to verksamhet codes under fran_stab")
+            if stab is None or stab.fixed is not None:
+                raise self.error(body.items["fran_stab"][0], "fran_stab needs a stab read from a dimension or column; "
+                                                             "add stab: {dimension: N, objekt: …}")
+            return KeyMap(name, knode.line, knode.column, fran_stab=self.fran_stab(body.items["fran_stab"][1]))
+        if "objekt" not in body.items:
+            raise self.error(body, f"{name} lacks 'objekt' (object code: {name} id); add it")
+        objekt = self.objects(body.items["objekt"][1], name)
+        if present[0] == "dimension":
+            dnode = body.items["dimension"][1]
+            text = self.text(dnode, f"dimension of {name}")
+            if not (text.isdigit() and text.isascii() and 1 <= int(text) <= 9999):
+                raise self.error(dnode, f"dimension of {name} '{text}' is not a SIE dimension number; write e.g. 1 "
+                                        "(kostnadsställe/ansvar), 6 (projekt) or 20")
+            return KeyMap(name, knode.line, knode.column, dimension=int(text), objekt=objekt)
+        kolumn = self.text(body.items["kolumn"][1], f"kolumn of {name}")
+        return KeyMap(name, knode.line, knode.column, kolumn=kolumn, objekt=objekt)
+
+    def id(self, node: Node, name: str, what: str) -> str:
+        value = self.text(node, what)
+        if name == "verksamhet":
+            if not _VERKSAMHET.fullmatch(value):
+                raise self.error(node, f"{what} '{value}' is not a verksamhet code; use digits such as \"100\"")
+        elif not ID.fullmatch(value):
+            raise self.error(node, f"{what} '{value}' must be letters, digits, - or _ (e.g. {'KLF' if name == 'forvaltning' else 'EKO'})")
+        return value
+
+    def objects(self, node: Node, name: str) -> Objects:
+        body = self.mapping(node, f"objekt of {name} (object code: {name} id)")
+        if not body.items:
+            raise self.error(body, f"objekt of {name} is empty; map at least one object code")
+        exact: dict[str, str] = {}
+        ranges: list[Range] = []
+        for code, (knode, value) in body.items.items():
+            target = self.id(value, name, f"{name} id of object {code}")
+            if not code or code != code.strip():
+                raise self.error(knode, f"object code {code!r} is empty or has spaces around it; write the code as in the export")
+            m = _RANGE.fullmatch(code)
+            if m is None:
+                exact[code] = target
+                continue
+            low, high = m.groups()
+            digits = low.isdigit() and high.isdigit() and low.isascii() and high.isascii()
+            if digits and len(low) != len(high):
+                raise self.error(knode, f"range '{code}' has ends of different length, which compare as text "
+                                        f"(so {high}0 would fall in it); write both ends with as many digits, e.g. "
+                                        f"'{low.zfill(len(high))}-{high}'")
+            if low > high:
+                raise self.error(knode, f"range '{code}' runs backwards; write the lower end first: '{high}-{low}'")
+            ranges.append(Range(low, high, digits, target, knode))
+        for kind in (True, False):
+            same = sorted((r for r in ranges if r.numeric is kind),
+                          key=lambda r: (int(r.low), int(r.high)) if kind else (r.low, r.high))
+            for a, b in zip(same, same[1:]):
+                if (int(b.low) <= int(a.high)) if kind else (b.low <= a.high):
+                    first, second = sorted((a.key, b.key), key=lambda k: (k.line, k.column))
+                    raise self.error(second, f"range '{second.value}' overlaps range '{first.value}' (line "
+                                             f"{first.line}); make them disjoint")
+        return Objects(exact, tuple(ranges), body.line, body.column)
+
+    def fran_stab(self, node: Node) -> dict[str, str]:
+        body = self.mapping(node, "fran_stab (stab id: verksamhet code)")
+        if not body.items:
+            raise self.error(body, "fran_stab is empty; map each stab id to its verksamhet code")
+        result = {}
+        for sid, (knode, value) in body.items.items():
+            if not ID.fullmatch(sid):
+                raise self.error(knode, f"stab id '{sid}' under fran_stab must be letters, digits, - or _")
+            result[sid] = self.id(value, "verksamhet", f"verksamhet of stab {sid}")
+        return result
+
+    def columns(self, node: Node) -> Columns:
+        body = self.mapping(node, "kolumner", ("konto", "period", "belopp", "debet", "kredit"), ("konto", "period"))
+        names = {k: self.text(v, f"kolumner {k}") for k, (_, v) in body.items.items()}
+        has_belopp, has_pair = "belopp" in names, ("debet" in names, "kredit" in names)
+        if has_belopp and any(has_pair):
+            raise self.error(body, "kolumner names belopp and debet/kredit; give belopp, or debet and kredit")
+        if not has_belopp and not all(has_pair):
+            raise self.error(body, "kolumner lacks the amount; add belopp, or debet and kredit")
+        return Columns(names["konto"], names["period"], names.get("belopp"), names.get("debet"), names.get("kredit"),
+                       body.line, body.column)
