@@ -95,6 +95,7 @@ class YearInfo:
     forvaltningar: dict[str, Forvaltning]
     verksamheter: dict[str, str]  # code → name
     profiler: dict[str, tuple[int, ...]] = field(default_factory=dict)  # name → 12 integer weights
+    utfall_filer: tuple[str, ...] = ()  # the outcome tables (utfall_fil) the year's utfall comes from
 
 
 @dataclass(slots=True)
@@ -114,7 +115,7 @@ class Store:
     @property
     def files(self) -> list[str]:
         """Every file the store was read from."""
-        return [info.fil for info in self.years.values()]
+        return [f for info in self.years.values() for f in (info.fil, *info.utfall_filer)]
 
     def year(self, ar: int) -> YearInfo:
         """The metadata of one year; `UsageError` naming the years there are when it is missing."""

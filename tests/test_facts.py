@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
 import sys
 from decimal import Decimal
@@ -482,3 +484,17 @@ def test_csv_round_trip(tmp_path_factory, rows):
     facts.drop("manad").with_columns(text.alias("belopp")).write_csv(path)
     shared = Known(2024, {"KLF": {"KS", "KLS"}, "VSS": {"KS", "KLS"}}, {"100", "270"})  # a stab id in both
     assert_frame_equal(read_facts(path, shared), facts)
+
+
+def test_benchmark_generator_writes_tables_the_reader_accepts(tmp_path):
+    spec = importlib.util.spec_from_file_location("facts_data", Path(__file__).parents[1] / "benchmarks" / "facts_data.py")
+    facts_data = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(facts_data)
+    facts_data.write(tmp_path, rows=5000, year=2024, seed=8)
+    ids = json.loads((tmp_path / "ids.json").read_text(encoding="utf-8"))
+    known = Known(ids["ar"], {f: set(s) for f, s in ids["forvaltningar"].items()}, set(ids["verksamheter"]))
+    from_csv = read_facts(tmp_path / "utfall.csv", known)
+    assert from_csv.height == 5000
+    assert_frame_equal(read_facts(tmp_path / "utfall.parquet", known), from_csv)
+    assert from_csv["stab"].null_count() > 0 and from_csv["verksamhet"].null_count() > 0
+    assert (from_csv.filter(slag="intakt")["belopp"] <= 0).all() and (from_csv.filter(slag="kostnad")["belopp"] > 0).all()

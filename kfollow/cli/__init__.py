@@ -16,6 +16,7 @@ from typer.core import TyperGroup
 
 from kfollow import __version__
 from kfollow.cli import investments, operations
+from kfollow.cli import imports
 from kfollow.errors import ExitStatus, KfollowError, shown
 
 HELP = "Budget follow-up for a Swedish kommun: budget against utfall per stab and verksamhet, from YAML files."
@@ -68,6 +69,7 @@ def _options(
 for command in (operations.deviation, operations.months, operations.compare, operations.changes, operations.check,
                 investments.investments, investments.summary):
     app.command()(command)
+app.add_typer(imports.app, name="import")
 
 
 def main() -> None:

@@ -61,7 +61,7 @@ def write_bytes(data: bytes, out: Path) -> None:
     """Write bytes (e.g. Parquet) to `out` as `write` writes text: a regular file is replaced atomically
     keeping its permissions (a failed run leaves no partial file), a link is followed, a pipe or device
     is written to."""
-    target = Path(out).resolve()
+    target = resolved(out)
     try:
         if target.exists() and not target.is_file():  # a FIFO, a device: write in place
             with open(target, "wb") as fh:
@@ -78,4 +78,4 @@ def write_bytes(data: bytes, out: Path) -> None:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise InputOutputError(f"{out}: cannot write file ({exc.strerror}); check that the folder exists and is writable") from None
+        raise InputOutputError(f"{shown(str(out))}: cannot write file ({exc.strerror}); check that the folder exists and is writable") from None

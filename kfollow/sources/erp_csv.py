@@ -214,6 +214,8 @@ def _ledger_frame(frame: pl.DataFrame, columns: dict[str, str], mapping: LedgerM
         row = bad.row(0, named=True)
         column, kind, _ = checks[row["_fel"]]
         raise _message(name, lines, row, column, kind, columns, decimal)
+    if result.is_empty():
+        raise DataError(name, 2, None, "the export has a header but no rows; export the booked rows of the period")
     return result.select("period", "konto", "belopp", "rad", *sources)
 
 
@@ -233,14 +235,20 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
     if kind == "control":
         return DataError(name, line, field, f"{title} {shown} contains a control or bidi character; correct the "
                                             "export")
+    text = value.strip(_BLANKS)
+    mark = re.escape(decimal)
     other = "." if decimal == "," else ","
-    hint = f"the mapping says decimal: \"{decimal}\"; if the export writes {other} set decimal: \"{other}\""
-    if re.fullmatch(r"[+-]?[0-9 \u00a0\u202f.,]+-?", value.strip(_BLANKS)):
-        digits = re.sub(r"\D", "", value)
-        if len(digits) > MAX_KRONOR_DIGITS + 2:
-            hint = "it is over 10^13 kronor; check the amount"
-        elif re.search(rf"{re.escape(decimal)}[0-9]{{3,}}", value) and not re.search(rf"{re.escape(decimal)}[0-9]{{2}}0*-?$", value.strip(_BLANKS)):
-            hint = "it has more than two decimals; amounts must be whole öre"
+    example = "1 234,50 or 1234,50-" if decimal == "," else "1 234.50 or 1234.50-"
+    if len(re.sub(r"\D", "", text)) > MAX_KRONOR_DIGITS + 2 and re.fullmatch(r"[+-]?[0-9 \u00a0\u202f.,]+-?", text):
+        hint = "it is over 10^13 kronor; check the amount"
+    elif re.fullmatch(rf"[+-]?[0-9 \u00a0\u202f.,]*{mark}[0-9]*[1-9][0-9]*-?", text) and \
+            len(re.search(rf"{mark}([0-9]+)-?$", text).group(1).rstrip("0")) > 2:
+        hint = "it has more than two decimals; amounts must be whole öre"
+    elif re.fullmatch(rf"[+-]?[0-9]+{re.escape(other)}[0-9]{{1,2}}-?", text):
+        hint = f"the mapping says decimal: \"{decimal}\"; if the export writes {other}, set decimal: \"{other}\""
+    else:
+        hint = (f"write e.g. {example} (decimal {'comma' if decimal == ',' else 'point'}, thousands in groups of "
+                "three, a minus before or after)")
     return DataError(name, line, field, f"{title} {shown} is not an amount; {hint}")
 
 

@@ -40,6 +40,7 @@ class Ledger:
     name: str  # the export, for messages
     frame: pl.DataFrame
     line: Callable[[int], int | None] = lambda rad: rad  # rad → line in the export
+    notes: tuple[str, ...] = ()  # for the person importing: how the rows were read
 
     def where(self, rad: int) -> str:
         line = self.line(rad)
@@ -254,7 +255,18 @@ def sie_ledger(sie, year: Year, source: str, mapping: LedgerMapping) -> Ledger:
     if psaldo_reading(sie.psaldo) == "parts":
         dims = [f"dim_{d}" for d in sorted(mapping.dimensions()) if f"dim_{d}" in rows.columns]
         return Ledger(sie.path, rows.select(*keep, *dims))
-    return Ledger(sie.path, _breakdown(rows, sorted(mapping.dimensions())))
+    dims = sorted(mapping.dimensions())
+    frame, parts = _breakdown(rows, dims)
+    notes = ()
+    objects = rows.filter(~pl.col("total"))
+    if dims and parts == 0 and objects.height:
+        columns = [c for c in objects.columns if c.startswith("dim_")]
+        named = objects.select(pl.concat_list(pl.when(pl.col(c).is_not_null()).then(pl.lit(c[4:])) for c in columns)
+                               .list.drop_nulls().list.join(" ").alias("n"))["n"].unique().sort().to_list()
+        notes = (f"no #PSALDO object row names exactly dimension{'s' if len(dims) > 1 else ''} "
+                 f"{' and '.join(map(str, dims))}, so all is under an empty key; the object rows name "
+                 + ", ".join("{" + n + "}" for n in named),)
+    return Ledger(sie.path, frame, notes=notes)
 
 
 def _year_psaldo(sie, year: Year) -> pl.DataFrame:
@@ -263,9 +275,10 @@ def _year_psaldo(sie, year: Year) -> pl.DataFrame:
     return sie.psaldo.filter(pl.col("rar") == year.index)
 
 
-def _breakdown(rows: pl.DataFrame, dims: list[int]) -> pl.DataFrame:
+def _breakdown(rows: pl.DataFrame, dims: list[int]) -> tuple[pl.DataFrame, int]:
     """#PSALDO read as totals (`{}`) and breakdowns: the object rows whose object list names exactly the mapped
-    dimensions, plus per account and month what they leave of the total, with no objects (an empty key).
+    dimensions, plus per account and month what they leave of the total, with no objects (an empty key);
+    and how many object rows were used.
 
     A total and its object rows are never added together; a row for a combination that names another
     dimension too (`{1 "Nord" 7 "4"}` when only 1 is mapped) is not used, so nothing is counted twice.
@@ -288,8 +301,9 @@ def _breakdown(rows: pl.DataFrame, dims: list[int]) -> pl.DataFrame:
                 pl.coalesce("rad", "rad_delar").alias("rad"))
         .filter(pl.col("belopp") != 0)
     )
-    return pl.concat([parts.with_columns(pl.col("rad").cast(pl.Int64)),
-                      rest.with_columns(pl.col("rad").cast(pl.Int64))], how="diagonal")
+    frame = pl.concat([parts.with_columns(pl.col("rad").cast(pl.Int64)),
+                       rest.with_columns(pl.col("rad").cast(pl.Int64))], how="diagonal")
+    return frame, parts.height
 
 
 def psaldo_reading(psaldo: pl.DataFrame) -> str:
@@ -354,12 +368,16 @@ def psaldo_check(sie, year: Year, mapping: LedgerMapping, facts: pl.DataFrame) -
         .select(empty.columns).sort("konto", "period")
     )
     unchecked = sorted(set(facts["period"].unique().to_list()) - set(months))
-    how = "the sum of its rows (written as parts)" if reading == "parts" else "its {} rows"
-    note = (f"checked against #PSALDO ({how}): {len(compared)} accounts × {len(months)} months "
-            f"({_span(months)})")
+    how = "all rows summed, as the file writes parts" if reading == "parts" else "the {} rows"
+    note = (f"checked against #PSALDO ({how}): {_count(len(compared), 'account')} × "
+            f"{_count(len(months), 'month')} ({_span(months)})")
     if unchecked:
         note += f"; not checked (no #PSALDO): {_span(unchecked)}"
     return Check(note, differences)
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'s' if n != 1 else ''}"
 
 
 def _span(periods: list[str]) -> str:

@@ -266,7 +266,8 @@ class _MappingParser(TreeReader):
             if not isinstance(dnode, Scalar) or dnode.value not in (",", "."):
                 raise self.error(dnode, 'decimal must be "," or "." (quoted), the decimal mark of the amounts')
             decimal, decimal_at = dnode.value, (items["decimal"][0].line, items["decimal"][0].column)
-        return LedgerMapping(self.fil, konton, (konton_node.line, konton_node.column), forvaltning, stab, verksamhet,
+        konton_key = items["konton"][0]
+        return LedgerMapping(self.fil, konton, (konton_key.line, konton_key.column), forvaltning, stab, verksamhet,
                              kolumner, decimal, decimal_at, tuple(sorted(konton, key=len, reverse=True)))
 
     def konton(self, node: Mapping) -> dict[str, str]:
@@ -306,7 +307,7 @@ class _MappingParser(TreeReader):
             return KeyMap(name, knode.line, knode.column, fran_stab=self.fran_stab(body.items["fran_stab"][1]))
         if "objekt" not in body.items:
             raise self.error(body, f"{name} lacks 'objekt' (object code: {name} id); add it")
-        objekt = self.objects(body.items["objekt"][1], name)
+        objekt = self.objects(body.items["objekt"], name)
         if present[0] == "dimension":
             dnode = body.items["dimension"][1]
             text = self.text(dnode, f"dimension of {name}")
@@ -326,7 +327,8 @@ class _MappingParser(TreeReader):
             raise self.error(node, f"{what} '{value}' must be letters, digits, - or _ (e.g. {'KLF' if name == 'forvaltning' else 'EKO'})")
         return value
 
-    def objects(self, node: Node, name: str) -> Objects:
+    def objects(self, entry: tuple[Scalar, Node], name: str) -> Objects:
+        key, node = entry
         body = self.mapping(node, f"objekt of {name} (object code: {name} id)")
         if not body.items:
             raise self.error(body, f"objekt of {name} is empty; map at least one object code")
@@ -357,7 +359,7 @@ class _MappingParser(TreeReader):
                     first, second = sorted((a.key, b.key), key=lambda k: (k.line, k.column))
                     raise self.error(second, f"range '{second.value}' overlaps range '{first.value}' (line "
                                              f"{first.line}); make them disjoint")
-        return Objects(exact, tuple(ranges), body.line, body.column)
+        return Objects(exact, tuple(ranges), key.line, key.column)
 
     def fran_stab(self, node: Node) -> dict[str, str]:
         body = self.mapping(node, "fran_stab (stab id: verksamhet code)")

@@ -149,69 +149,73 @@ def _position(text: str, index: int) -> tuple[int, int]:
 
 
 def _build(events, name: str) -> Node:
+    """The node tree of a parser's events; one pass, one branch per event kind (the hot loop of loading)."""
     import yaml
 
-    stack: list[Mapping | Sequence] = []
-    pending_key: list[Scalar | None] = []
-    root: Node | None = None
+    root: list[Node] = []
+    parent: Mapping | Sequence | list = root  # where the next node goes
+    key: Scalar | None = None  # a mapping's key waiting for its value
+    stack: list[tuple[Mapping | Sequence | list, Scalar | None]] = []
     documents = 0
+    scalar, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
     def fail(event, problem: str):
         raise DataError(name, event.start_mark.line + 1, event.start_mark.column + 1, problem)
 
-    def attach(node: Node, event) -> None:
-        nonlocal root
-        if not stack:
-            root = node
-            return
-        parent = stack[-1]
-        if isinstance(parent, Sequence):
-            parent.items.append(node)
-        elif pending_key[-1] is None:
-            if not isinstance(node, Scalar):
-                fail(event, "a key must be plain text, not a list or mapping")
-            if node.value in parent.items:
-                first = parent.items[node.value][0]
-                fail(event, f"duplicate key '{node.value}' (first at line {first.line}); remove one of them")
-            pending_key[-1] = node
-        else:
-            parent.items[pending_key[-1].value] = (pending_key[-1], node)
-            pending_key[-1] = None
-
     for event in events:
-        if isinstance(event, yaml.AliasEvent):
-            fail(event, f"alias '*{event.anchor}' is not allowed; write the values out")
-        if getattr(event, "anchor", None):
-            fail(event, f"anchor '&{event.anchor}' is not allowed; write the values out")
-        if isinstance(event, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            implicit = event.implicit if isinstance(event, yaml.ScalarEvent) else (event.implicit,)
+        kind = type(event)
+        if kind is scalar:
             if event.tag is not None:  # '!' (non-specific) too: tags are no part of kfollow's files
                 fail(event, f"tag '{event.tag}' is not allowed; write the value without a tag")
-        line, col = event.start_mark.line + 1, event.start_mark.column + 1
-        if isinstance(event, yaml.DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                fail(event, "more than one YAML document in the file; keep one document per file")
-        elif isinstance(event, yaml.ScalarEvent):
-            if bad := FORBIDDEN.search(event.value):  # written as an escape in a quoted value
+            if event.anchor is not None:
+                fail(event, f"anchor '&{event.anchor}' is not allowed; write the values out")
+            value = event.value
+            # raw control characters are refused before parsing; an escape can only come from "…"
+            if event.style == '"' and (bad := FORBIDDEN.search(value)):
                 fail(event, f"the value contains control character U+{ord(bad[0]):04X} (an escape such as \\e or "
                             "\\u202e); remove it")
-            attach(Scalar(event.value, line, col), event)
-        elif isinstance(event, yaml.MappingStartEvent):
-            node = Mapping(line, col)
-            attach(node, event)
-            stack.append(node)
-            pending_key.append(None)
-        elif isinstance(event, yaml.SequenceStartEvent):
-            node = Sequence(line, col)
-            attach(node, event)
-            stack.append(node)
-            pending_key.append(None)
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            stack.pop()
-            pending_key.pop()
-    assert root is not None
-    return root
+            mark = event.start_mark
+            node = Scalar(value, mark.line + 1, mark.column + 1)
+        elif kind is mapping_start or kind is sequence_start:
+            if event.tag is not None:
+                fail(event, f"tag '{event.tag}' is not allowed; write the value without a tag")
+            if event.anchor is not None:
+                fail(event, f"anchor '&{event.anchor}' is not allowed; write the values out")
+            mark = event.start_mark
+            node = (Mapping if kind is mapping_start else Sequence)(mark.line + 1, mark.column + 1)
+        elif kind in ends:
+            parent, key = stack.pop()
+            continue
+        elif kind is yaml.AliasEvent:
+            fail(event, f"alias '*{event.anchor}' is not allowed; write the values out")
+        else:
+            if kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    fail(event, "more than one YAML document in the file; keep one document per file")
+            continue
+        # attach the node to its parent
+        if parent.__class__ is Mapping:
+            if key is None:
+                if node.__class__ is not Scalar:
+                    fail(event, "a key must be plain text, not a list or mapping")
+                if node.value in parent.items:
+                    first = parent.items[node.value][0]
+                    fail(event, f"duplicate key '{node.value}' (first at line {first.line}); remove one of them")
+                key = node
+            else:
+                parent.items[key.value] = (key, node)
+                key = None
+        elif parent.__class__ is Sequence:
+            parent.items.append(node)
+        else:
+            parent.append(node)
+        if node.__class__ is not Scalar:
+            stack.append((parent, key))
+            parent, key = node, None
+    assert root
+    return root[0]
 
 
 class TreeReader:

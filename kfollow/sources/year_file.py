@@ -11,7 +11,7 @@ import datetime
 import difflib
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -106,6 +106,7 @@ def _check_magnitude(year: YearFile) -> None:
 class _YearParser(TreeReader):
     def __init__(self, fil: str):
         super().__init__(fil)
+        self._months: dict[str, int] = {}  # month text → month, once checked
         self.rows: list[dict] = []
         self.months: list[dict] = []
         self.forecasts: list[dict] = []
@@ -125,24 +126,29 @@ class _YearParser(TreeReader):
                 plain = raw.replace(" ", "").replace("\u00a0", "").replace("\u202f", "").replace(",", ".").replace("−", "-")
                 raise self.error(node, f"{what} '{raw}' is written the Swedish way; write {plain} (decimal point, no spaces)")
             raise self.error(node, f"{what} '{raw}' is not an amount; write a number such as 1240.8")
-        try:
-            ore = Decimal(raw) * ORE_PER_UNIT[self.enhet]
-        except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
-            raise self.error(node, f"{what} '{raw}' is not an amount") from None
-        if ore != ore.to_integral_value():
+        # exact integer arithmetic: digits × öre per unit ÷ 10^decimals
+        whole, _, frac = raw.lstrip("+-").partition(".")
+        scaled = int(whole + frac) * ORE_PER_UNIT[self.enhet]
+        ore, rest = divmod(scaled, 10 ** len(frac))
+        if rest:
             raise self.error(node, f"{what} '{raw}' is finer than an öre in {self.enhet}; round it to whole öre")
+        if raw.startswith("-"):
+            ore = -ore
         if abs(ore) > MAX_ORE:
             raise self.error(node, f"{what} '{raw}' {self.enhet} is beyond 10 000 000 000 000 kr; check the unit (enhet: {self.enhet})")
         return int(ore)
 
     def month(self, node: Node, what: str) -> int:
         """`2024-08` → 8; the month must be in the file's year."""
+        if node.__class__ is Scalar and (known := self._months.get(node.value)) is not None:
+            return known
         raw = self.text(node, what)
         m = MONTH.fullmatch(raw)
         if not m or not 1 <= int(m[2]) <= 12:
             raise self.error(node, f"{what} '{raw}' is not a month; write YYYY-MM, e.g. {self.ar}-08")
         if int(m[1]) != self.ar:
             raise self.error(node, f"{what} {raw} is not in {self.ar}, the year of this file")
+        self._months[node.value] = int(m[2])
         return int(m[2])
 
     def date(self, node: Node, what: str) -> tuple[str, int]:
@@ -162,7 +168,7 @@ class _YearParser(TreeReader):
 
     def parse(self, root: Node) -> YearFile:
         top = self.mapping(root, "the file", ("ar", "organisation", "enhet", "verksamheter", "profiler",
-                                              "forvaltningar", "ombudgeteringar", "investeringar"),
+                                              "forvaltningar", "ombudgeteringar", "investeringar", "utfall_fil"),
                            ("ar", "organisation", "enhet", "forvaltningar"))
         ar_node = top.items["ar"][1]
         ar_text = self.text(ar_node, "ar")
@@ -209,9 +215,32 @@ class _YearParser(TreeReader):
         def frame(rows: list[dict], schema) -> pl.DataFrame:
             return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
 
-        return YearFile(info, frame(self.rows, AMOUNT_SCHEMA), investments, frame(self.months, MONTH_SCHEMA),
-                        frame(self.forecasts, FORECAST_SCHEMA), frame(self.changes, CHANGE_SCHEMA),
-                        frame(self.comments, COMMENT_SCHEMA))
+        amounts, months = frame(self.rows, AMOUNT_SCHEMA), frame(self.months, MONTH_SCHEMA)
+        if "utfall_fil" in top.items:
+            from kfollow.sources import outcome
+            from kfollow.sources.facts import Known
+
+            paths = self.paths(top.items["utfall_fil"][1], "utfall_fil")
+            known = Known(ar, {fid: set(amounts.filter((pl.col("forvaltning") == fid) & (pl.col("vy") == "stab"))
+                                        ["nyckel"].to_list()) for fid in forvaltningar}, set(verksamheter))
+            tables = outcome.read_tables(paths, self.fil, known)
+            info = replace(info, utfall_filer=tuple(name for name, _ in tables))
+            amounts, months = outcome.merge(info, amounts, months, tables)
+        return YearFile(info, amounts, investments, months, frame(self.forecasts, FORECAST_SCHEMA),
+                        frame(self.changes, CHANGE_SCHEMA), frame(self.comments, COMMENT_SCHEMA))
+
+    def paths(self, node: Node, what: str) -> list[tuple[str, int, int]]:
+        """One path or a list of paths: (text, line, column) each."""
+        items = node.items if isinstance(node, Sequence) else [node]
+        if not items:
+            raise self.error(node, f"{what} is an empty list; name at least one table or remove the key")
+        out = []
+        for item in items:
+            text = self.text(item, what)
+            if not text.endswith((".csv", ".parquet")):
+                raise self.error(item, f"{what} '{text}' is neither .csv nor .parquet; write the outcome table as one of them")
+            out.append((text, item.line, item.column))
+        return out
 
     def parse_profiles(self, node: Node) -> None:
         pnode = self.mapping(node, "profiler")

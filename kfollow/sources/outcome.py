@@ -1,0 +1,121 @@
+"""Outcome from fact tables (`utfall_fil:` in a year file) into the year's amount and month rows.
+
+The stab view and the verksamhet view are two sums of the same facts, so they reconcile by
+construction; a fact without a stab counts in the verksamhet view and under "Ej fördelat på
+stab", and the other way round. A table is booked up to the latest month any of its rows has; a
+row without postings in a month has 0 that month. A förvaltning takes its utfall from YAML or
+from tables, never both.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from kfollow.errors import DataError
+from kfollow.sources.facts import Known, booked_through, check_overlap, read_facts, views
+from kfollow.store import AMOUNT_SCHEMA, MONTH_SCHEMA, YearInfo
+
+UTFALL = ["utfall", "utfall_kostnader", "utfall_intakter"]
+VIEWS = ("stab", "verksamhet")
+
+
+def read_tables(paths: list[tuple[str, int, int]], year_file: str, known: Known) -> list[tuple[str, pl.DataFrame]]:
+    """Each table named under `utfall_fil` (path relative to the year file, line, column), read and
+    checked; the same förvaltning and month in two tables is an error naming both."""
+    tables = []
+    base = Path(year_file).parent
+    for text, line, column in paths:
+        path = base / text
+        if not path.exists():
+            raise DataError(year_file, line, column, f"utfall_fil '{text}' does not exist (looked for {path}); "
+                                                     "give a path relative to the year file")
+        tables.append((str(path), read_facts(path, known)))
+    check_overlap(tables)
+    return tables
+
+
+def merge(info: YearInfo, amounts: pl.DataFrame, months: pl.DataFrame,
+          tables: list[tuple[str, pl.DataFrame]]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The year's amount rows with utfall from the tables, and their month rows (both schemas of
+    the store). Rows of a förvaltning the tables cover get utfall 0 in the months they lack."""
+    parts = []
+    for name, facts in tables:
+        last = booked_through(facts)
+        if last is None:
+            continue
+        covered = facts["forvaltning"].unique().to_list()
+        v = views(facts, last_month=last)
+        parts.append((name, last, covered, v))
+    if not parts:
+        return amounts, months
+    from_yaml = amounts.filter(pl.col("utfall").is_not_null())
+    for name, _, covered, _ in parts:
+        both = from_yaml.filter(pl.col("forvaltning").is_in(covered))
+        if both.height:
+            r = both.row(0, named=True)
+            raise DataError(r["fil"], r["rad"], None, f"förvaltning {r['forvaltning']} has utfall here and in {name}; "
+                                                      "take its utfall from the table or from the year file, not both")
+    ar = info.ar
+    new_rows, month_rows, booked = [], [], {}
+    for name, last, covered, v in parts:
+        for fid in covered:
+            booked[fid] = last
+        v = v.with_columns(nyckel=pl.when(pl.col("vy").str.starts_with("ej_fordelat"))
+                           .then(pl.lit("ej fördelat (") + pl.col("forvaltning") + pl.lit(")"))
+                           .otherwise(pl.col("nyckel")))
+        month_rows.append(v)
+        new_rows.append(v.select("forvaltning", "vy", "nyckel").unique())
+    facts_months = pl.concat(month_rows).with_columns(ar=pl.lit(ar, pl.Int32))
+    keys = pl.concat(new_rows).unique()
+
+    # rows the facts have and the file lacks: ej fördelat, or a verksamhet of the catalogue the
+    # förvaltning did not list; only in a view the förvaltning is written in
+    has_view = amounts.select("forvaltning", pl.col("vy").str.replace("ej_fordelat_", "").alias("view")).unique()
+    missing = (
+        keys.join(amounts.select("forvaltning", "vy", "nyckel"), on=["forvaltning", "vy", "nyckel"], how="anti")
+        .with_columns(view=pl.col("vy").str.replace("ej_fordelat_", ""))
+        .join(has_view, on=["forvaltning", "view"], how="semi")
+        .sort("forvaltning", "vy", "nyckel")
+    )
+    view_budget = amounts.group_by("forvaltning", "vy").agg(pl.col("budget").is_not_null().any().alias("_has"))
+    added = (
+        missing.join(view_budget.with_columns(vy=pl.col("vy")), left_on=["forvaltning", "view"],
+                     right_on=["forvaltning", "vy"], how="left")
+        .select(
+            ar=pl.lit(ar, pl.Int32), forvaltning="forvaltning", vy="vy", nyckel="nyckel",
+            namn=pl.when(pl.col("vy").str.starts_with("ej_fordelat"))
+            .then(pl.lit("Ej fördelat på ") + pl.col("view"))
+            .otherwise(pl.col("nyckel").replace_strict(info.verksamheter, default=pl.col("nyckel"), return_dtype=pl.String)),
+            # a view with budgets gets 0 here, so its budget still adds up
+            budget=pl.when(pl.col("_has").fill_null(False)).then(pl.lit(0, pl.Int64)),
+            fil=pl.lit(info.fil), rad=pl.lit(None, pl.Int32),
+        )
+        .with_columns(ordning=pl.int_range(pl.len()).cast(pl.Int32) + (amounts["ordning"].max() or 0) + 1)
+    )
+    amounts = pl.concat([amounts, added], how="diagonal_relaxed").select(
+        pl.col(c).cast(t) for c, t in AMOUNT_SCHEMA.items())
+
+    # every row of a covered förvaltning (but its summa) gets a month row for each booked month
+    covered_rows = amounts.filter(pl.col("forvaltning").is_in(list(booked)) & (pl.col("vy") != "summa"))
+    last = pl.DataFrame({"forvaltning": list(booked), "_last": list(booked.values())},
+                        schema={"forvaltning": pl.String, "_last": pl.Int8})
+    grid = (covered_rows.select("ar", "forvaltning", "vy", "nyckel").join(last, on="forvaltning")
+            .join(pl.DataFrame({"manad": list(range(1, 13))}, schema={"manad": pl.Int8}), how="cross")
+            .filter(pl.col("manad") <= pl.col("_last")).drop("_last"))
+    filled = (grid.join(facts_months.select("forvaltning", "vy", "nyckel", "manad", *UTFALL),
+                        on=["forvaltning", "vy", "nyckel", "manad"], how="left")
+              .with_columns(pl.col(c).fill_null(0) for c in UTFALL))
+    months = pl.concat([months, filled.select(pl.col(c).cast(t) for c, t in MONTH_SCHEMA.items())])
+    totals = filled.group_by("forvaltning", "vy", "nyckel").agg(pl.col(c).sum().alias(f"_{c}") for c in UTFALL)
+    amounts = (
+        amounts.join(totals, on=["forvaltning", "vy", "nyckel"], how="left")
+        .join(last, on="forvaltning", how="left")
+        .with_columns(
+            *(pl.when(pl.col("_utfall").is_not_null()).then(pl.col(f"_{c}")).otherwise(pl.col(c)).alias(c) for c in UTFALL),
+            manader=pl.when(pl.col("_utfall").is_not_null()).then(pl.col("_last")).otherwise(pl.col("manader")),
+        )
+        .select(pl.col(c).cast(t) for c, t in AMOUNT_SCHEMA.items())
+    )
+    return amounts, months
