@@ -41,7 +41,9 @@ class Options:
     format: Format = Format.table
     decimals: int | None = None
     comments: bool = False
-    exact: bool = False
+    exact: bool = False  # csv, excel and json: amounts unrounded (every öre in the unit)
+    columns: tuple[str, ...] | None = None  # machine names, in the order to show them
+    width: int | None = None  # a terminal's width: the text table leaves out columns to fit
 
     def places(self, unit: str) -> int:
         return DEFAULT_DECIMALS[unit] if self.decimals is None else self.decimals

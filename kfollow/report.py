@@ -8,23 +8,13 @@ Money columns hold Int64 öre (exact); percent columns Float64 percent, computed
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
-from enum import Enum
 from typing import TYPE_CHECKING
+
+from kfollow.vocabulary import CATALOGUE, PATTERNS, Kind
 
 if TYPE_CHECKING:  # polars is imported by whoever builds a frame; this module stays light
     import polars as pl
-
-
-class Kind(str, Enum):
-    money = "money"  # Int64 öre; shown in the report's unit, rounded half away from zero
-    percent = "percent"  # Float64 percent; one decimal
-    text = "text"
-    month = "month"  # YYYY-MM
-    count = "count"  # an integer that is no amount (a line number, a number of rows)
-    message = "message"  # a template whose {0:d} … are the row's `belopp` and {pct} its `pct` (check findings)
-    data = "data"  # what a message template is filled with; no format shows it
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,42 +28,7 @@ class Column:
     people: bool = True
     machine: bool = True
     comment: bool = False
-
-
-# every column a report can have: machine name → (kind, Swedish header)
-CATALOGUE: dict[str, tuple[Kind, str]] = {
-    "radtyp": (Kind.text, "Radtyp"), "redovisas_som": (Kind.text, "Redovisas som"),
-    "rubrik": (Kind.text, ""),  # the row label for people; its header is the report's key's
-    "stab": (Kind.text, "Stab"), "verksamhet": (Kind.text, "Verksamhet"), "forvaltning": (Kind.text, "Förvaltning"),
-    "namn": (Kind.text, "Namn"), "projekt": (Kind.text, "Projekt"), "status": (Kind.text, "Status"),
-    "kommentar": (Kind.text, "Kommentar"), "fil": (Kind.text, "Fil"), "rad": (Kind.count, "Rad"),
-    "kolumn": (Kind.count, "Kolumn"), "niva": (Kind.text, "Nivå"), "kod": (Kind.text, "Kod"),
-    "meddelande": (Kind.message, "Meddelande"), "belopp_lista": (Kind.data, ""), "enhet": (Kind.data, ""),
-    "pct": (Kind.data, ""),
-    "datum": (Kind.text, "Datum"), "beslut": (Kind.text, "Beslut"), "text": (Kind.text, "Text"),
-    "post": (Kind.text, "Post"), "manad": (Kind.month, "Månad"), "prognos_period": (Kind.month, "Prognos från"),
-    "budget": (Kind.money, "Budget"), "utfall": (Kind.money, "Utfall"), "avvikelse": (Kind.money, "Avvikelse"),
-    "avvikelse_pct": (Kind.percent, "Avvikelse %"), "andel_pct": (Kind.percent, "Andel av summa %"),
-    "forandring": (Kind.money, "Förändring"), "forandring_pct": (Kind.percent, "Förändring %"),
-    "prognos": (Kind.money, "Prognos helår"), "budget_helar": (Kind.money, "Budget helår"),
-    "prognos_avvikelse": (Kind.money, "Avvikelse prognos"),
-    "beslutad_budget": (Kind.money, "Beslutad budget"), "ack_utfall": (Kind.money, "Ack. utfall"),
-    "budgetavvikelse_ack": (Kind.money, "Budgetavvikelse ack."), "varav_overfort": (Kind.money, "Varav överfört"),
-    "beraknad_totalutgift": (Kind.money, "Beräknad totalutgift"),
-    "avvikelse_totalutgift": (Kind.money, "Avvikelse totalutgift"),
-    "belopp": (Kind.money, "Belopp"), "netto": (Kind.money, "Netto"),
-    "budget_ack": (Kind.money, "Budget ack."), "utfall_ack": (Kind.money, "Utfall ack."),
-    "avvikelse_ack": (Kind.money, "Avvikelse ack."), "avvikelse_ack_pct": (Kind.percent, "Avvikelse ack. %"),
-    "jmf_prognos": (Kind.money, "Jmf. prognos"), "jmf_avvikelse": (Kind.money, "Jmf. avvikelse"),
-    "avvikelse_forandring": (Kind.money, "Förändring avvikelse"),
-    "budget_kostnader": (Kind.money, "Budget kostnader"), "budget_intakter": (Kind.money, "Budget intäkter"),
-    "utfall_kostnader": (Kind.money, "Utfall kostnader"), "utfall_intakter": (Kind.money, "Utfall intäkter"),
-}
-_PATTERNS = [
-    (re.compile(r"utfall_(\d{4})$"), Kind.money, "Utfall {0}"),
-    (re.compile(r"avvikelse_(\d{4})$"), Kind.money, "Avvikelse {0}"),
-    (re.compile(r"andel_(\d{4})_pct$"), Kind.percent, "Andel {0} av summa %"),
-]
+    optional: bool = False  # shown only when asked for by name (--columns)
 
 
 def column(name: str, **flags) -> Column:
@@ -81,7 +36,7 @@ def column(name: str, **flags) -> Column:
     if name in CATALOGUE:
         kind, header = CATALOGUE[name]
         return Column(name, kind, header, **flags)
-    for pattern, kind, label in _PATTERNS:
+    for pattern, kind, label in PATTERNS:
         if m := pattern.match(name):
             return Column(name, kind, label.format(*m.groups()), **flags)
     raise KeyError(f"column {name!r} is not in report.CATALOGUE")
@@ -121,17 +76,22 @@ class Report:
 
 
 def build(frame: "pl.DataFrame", *, label: str | None = None, hidden: tuple[str, ...] = (),
-          **meta) -> Report:
+          optional: tuple[str, ...] = (), headers: dict[str, str] | None = None, **meta) -> Report:
     """A `Report` of `frame` with catalogued columns. With `label` (the key column, e.g. "stab"),
     the frame's `rubrik` column is the row label people see, under that key's header, and the
-    `hidden` columns are for machines only; `rubrik` itself is for people only."""
+    `hidden` columns are for machines only; `rubrik` itself is for people only. `optional`
+    columns are shown only when asked for; `headers` renames headers for people (machine names
+    never change)."""
+    headers = headers or {}
     columns = []
     if label is not None:
-        columns.append(Column("rubrik", Kind.text, column(label).header, machine=False))
+        columns.append(Column("rubrik", Kind.text, headers.get(label, column(label).header), machine=False))
     for name in frame.columns:
         if name == "rubrik":
             continue
-        col = column(name, people=name not in hidden, comment=name == "kommentar")
+        col = column(name, people=name not in hidden, comment=name == "kommentar", optional=name in optional)
+        if name in headers:
+            col = replace(col, header=headers[name])
         if col.kind is Kind.data:
             col = replace(col, people=False, machine=False)
         columns.append(col)

@@ -25,6 +25,13 @@ ForvaltningOpt = Annotated[Optional[list[str]], typer.Option(
     "--forvaltning", help="Only this förvaltning (repeat for several), e.g. KLF.")]
 ByOpt = Annotated[By, typer.Option("--by", help="Rows per stab, verksamhet (SCB code) or förvaltning.")]
 CommentsOpt = Annotated[bool, typer.Option("--comments", help="Show each row's kommentar (always in JSON).")]
+ColumnsOpt = Annotated[Optional[str], typer.Option(
+    "--columns", metavar="A,B,…", help="Only these columns, in this order, by machine name (as in csv), e.g. "
+    "budget,utfall,avvikelse,utfall_kostnader. In every format; a table for people keeps its row label first.")]
+ExactOpt = Annotated[bool, typer.Option("--exact", help="csv, excel and json: amounts unrounded, to the öre.")]
+CostsNegativeOpt = Annotated[bool, typer.Option(
+    "--costs-negative", help="Net costs and costs as negative numbers, income positive (as some kommuner publish); "
+    "deviations keep their sign, förvaltningar shown as resultat are shown as they are.")]
 YearOpt = Annotated[Optional[int], typer.Option("--year", "-y", help="Budget year. [default: the latest year]")]
 PeriodOpt = Annotated[Optional[str], typer.Option(
     "--period", "-p", help="Month YYYY-MM: year-to-date budget and utfall up to and including it, and the latest forecast.")]
@@ -63,14 +70,20 @@ def protect(output: Path | None, directory: str, read: list[str]) -> None:
 
 
 def emit(report, fmt: Format | None, decimals: int | None, output: Path | None, comments: bool = False,
-         store=None) -> None:
+         store=None, columns: str | None = None, exact: bool = False) -> None:
     """Print the report's messages (stderr), then write it in the format asked for; `-o` never
-    overwrites a file of `store`."""
+    overwrites a file of `store`. A table on a terminal fits its width."""
+    import shutil
+    import sys
+
     from kfollow import render
 
     if store is not None:
         protect(output, store.directory, store.files)
     for message in report.messages:
         note(message)
-    opts = Options(render.format_for(output, fmt), decimals, comments)
+    fmt = render.format_for(output, fmt)
+    width = shutil.get_terminal_size().columns if output is None and fmt is Format.table and sys.stdout.isatty() else None
+    names = tuple(n.strip() for n in columns.split(",") if n.strip()) if columns is not None else None
+    opts = Options(fmt, decimals, comments, exact, names, width)
     render.write(render.render(report, opts), output)

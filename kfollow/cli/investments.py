@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from kfollow.cli.common import (BudgetsDir, CommentsOpt, DecimalsOpt, ForvaltningOpt, FormatOpt, OutputOpt, UnitOpt,
+from kfollow.cli.common import (BudgetsDir, ColumnsOpt, CommentsOpt, ExactOpt, DecimalsOpt, ForvaltningOpt, FormatOpt, OutputOpt, UnitOpt,
                                 YearOpt, emit, load)
 from kfollow.options import Unit
 
@@ -22,10 +22,12 @@ def investments(
     status: Annotated[Optional[Status], typer.Option("--status", help="Only pågående or only färdigställda projects.")] = None,
     forvaltning: ForvaltningOpt = None,
     comments: CommentsOpt = False,
+    columns: ColumnsOpt = None,
     budgets: BudgetsDir = None,
     fmt: FormatOpt = None,
     unit: UnitOpt = Unit.mnkr,
     decimals: DecimalsOpt = None,
+    exact: ExactOpt = False,
     output: OutputOpt = None,
 ):
     """Investment projects: beslutad budget against ack. utfall, the year's budget against utfall, with sums.
@@ -43,7 +45,7 @@ def investments(
 
     store = load(budgets)
     report = investments_of(store, year, status.value if status else None, forvaltning, unit.value)
-    emit(report, fmt, decimals, output, comments, store)
+    emit(report, fmt, decimals, output, comments, store, columns, exact)
 
 
 def summary(
@@ -53,10 +55,12 @@ def summary(
     against: Annotated[Optional[str], typer.Option(
         "--against", metavar="YYYY-MM", help="Compare the deviations with the forecasts made up to this month. "
         "Default: the latest forecast month of the year.")] = None,
+    columns: ColumnsOpt = None,
     budgets: BudgetsDir = None,
     fmt: FormatOpt = None,
     unit: UnitOpt = Unit.mnkr,
     decimals: DecimalsOpt = None,
+    exact: ExactOpt = False,
     output: OutputOpt = None,
 ):
     """The annual report's opening table: verksamhetens nettokostnader and nettoinvesteringar of one förvaltning.
@@ -73,4 +77,5 @@ def summary(
     from kfollow.engine.investments import summary as summary_of
 
     store = load(budgets)
-    emit(summary_of(store, year, forvaltning, against, unit.value), fmt, decimals, output, store=store)
+    emit(summary_of(store, year, forvaltning, against, unit.value), fmt, decimals, output, store=store,
+         columns=columns, exact=exact)

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from kfollow.cli.common import (BudgetsDir, ByOpt, CommentsOpt, DecimalsOpt, ForvaltningOpt, FormatOpt, OutputOpt,
+from kfollow.cli.common import (BudgetsDir, ByOpt, ColumnsOpt, CostsNegativeOpt, ExactOpt, CommentsOpt, DecimalsOpt, ForvaltningOpt, FormatOpt, OutputOpt,
                                 PeriodOpt, UnitOpt, YearOpt, emit, fail, load, protect)
 from kfollow.errors import ExitStatus, shown
 from kfollow.options import BudgetMode, By, Format, Options, Unit
@@ -31,10 +31,13 @@ def deviation(
     gross: Annotated[bool, typer.Option("--gross", help="Add the varav kostnader / varav intäkter lines.")] = False,
     fail_over: Annotated[Optional[list[str]], typer.Option("--fail-over", metavar="AMOUNT|PCT", help="Exit 1 when a row's avvikelse is beyond this, e.g. 5 (in --unit), 500tkr or 3%. Repeat to combine: a row counts when it is beyond every limit (--fail-over 5% --fail-over 200tkr). The table is still printed.")] = None,
     comments: CommentsOpt = False,
+    costs_negative: CostsNegativeOpt = False,
+    columns: ColumnsOpt = None,
     budgets: BudgetsDir = None,
     fmt: FormatOpt = None,
     unit: UnitOpt = Unit.mnkr,
     decimals: DecimalsOpt = None,
+    exact: ExactOpt = False,
     output: OutputOpt = None,
 ):
     """Budget against utfall: avvikelse (budget − utfall, positive = överskott), %, andel, föregående år.
@@ -50,8 +53,8 @@ def deviation(
 
     limit = parse_limits(fail_over, unit.value, "--fail-over") if fail_over else None
     store = load(budgets)
-    report = deviation_of(store, year, period, by, forvaltning, stab, budget, against, gross, unit.value)
-    emit(report, fmt, decimals, output, comments, store)
+    report = deviation_of(store, year, period, by, forvaltning, stab, budget, against, gross, unit.value, costs_negative)
+    emit(report, fmt, decimals, output, comments, store, columns, exact)
     if limit is not None:
         _report_limit(rows_beyond(report.frame, limit), limit, "--fail-over", unit, decimals)
 
@@ -79,10 +82,13 @@ def compare(
     period: Annotated[Optional[str], typer.Option(
         "--period", "-p", help="Month YYYY-MM of the later year: both years up to and including that month. "
         "[default: the whole years, or the later year's last booked month while it is being booked]")] = None,
+    costs_negative: CostsNegativeOpt = False,
+    columns: ColumnsOpt = None,
     budgets: BudgetsDir = None,
     fmt: FormatOpt = None,
     unit: UnitOpt = Unit.mnkr,
     decimals: DecimalsOpt = None,
+    exact: ExactOpt = False,
     output: OutputOpt = None,
 ):
     """Utfall of two years side by side: change in amount and in % (empty when the base is ≤ 0), shares.
@@ -92,18 +98,21 @@ def compare(
     from kfollow.engine.operations import compare as compare_of
 
     store = load(budgets)
-    report = compare_of(store, base_year, year, by, forvaltning, period, sort.value, unit.value)
-    emit(report, fmt, decimals, output, store=store)
+    report = compare_of(store, base_year, year, by, forvaltning, period, sort.value, unit.value, costs_negative)
+    emit(report, fmt, decimals, output, store=store, columns=columns, exact=exact)
 
 
 def months(
     year: YearOpt = None,
     forvaltning: ForvaltningOpt = None,
     stab: StabOpt = None,
+    costs_negative: CostsNegativeOpt = False,
+    columns: ColumnsOpt = None,
     budgets: BudgetsDir = None,
     fmt: FormatOpt = None,
     unit: UnitOpt = Unit.mnkr,
     decimals: DecimalsOpt = None,
+    exact: ExactOpt = False,
     output: OutputOpt = None,
 ):
     """Month by month: each month's budget (by profile) and utfall, and year to date, for a total.
@@ -116,16 +125,19 @@ def months(
     from kfollow.engine.operations import months as months_of
 
     store = load(budgets)
-    emit(months_of(store, year, forvaltning, stab, unit.value), fmt, decimals, output, store=store)
+    emit(months_of(store, year, forvaltning, stab, unit.value, costs_negative), fmt, decimals, output, store=store,
+         columns=columns, exact=exact)
 
 
 def changes(
     year: YearOpt = None,
     forvaltning: ForvaltningOpt = None,
+    columns: ColumnsOpt = None,
     budgets: BudgetsDir = None,
     fmt: FormatOpt = None,
     unit: UnitOpt = Unit.mnkr,
     decimals: DecimalsOpt = None,
+    exact: ExactOpt = False,
     output: OutputOpt = None,
 ):
     """List the year's budget changes (ombudgeteringar): date, decision, stab, verksamhet, amount.
@@ -135,7 +147,8 @@ def changes(
     from kfollow.engine.operations import changes as changes_of
 
     store = load(budgets)
-    emit(changes_of(store, year, forvaltning, unit.value), fmt, decimals, output, store=store)
+    emit(changes_of(store, year, forvaltning, unit.value), fmt, decimals, output, store=store, columns=columns,
+         exact=exact)
 
 
 def check(

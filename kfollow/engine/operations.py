@@ -22,6 +22,7 @@ from kfollow.options import BudgetMode, By
 from kfollow.engine.periods import last_month_booked, last_month_complete, resolve, year_to_date_by_month
 from kfollow.engine import selection
 from kfollow.engine.consistency import year_warnings
+from kfollow.engine import present
 from kfollow.engine.present import as_report
 from kfollow.engine.selection import forvaltningar
 from kfollow.report import Report
@@ -262,7 +263,9 @@ def deviation_report(budgets: Budgets, year: int, by: By = By.stab, forvaltning:
                               prefer_rows=period is not None)
             cur = _align(cur, prev.select(
                 "radtyp", "forvaltning", "nyckel", "namn", "block", "pos", pl.col("utfall").alias(prev_col),
-                *(pl.col(f"utfall_{g}").alias(f"{prev_col}_{g}") for g in ("kostnader", "intakter"))), fids)
+                *(pl.col(f"utfall_{g}").alias(f"{prev_col}_{g}") for g in ("kostnader", "intakter")),
+                # the previous year's deviation as its file gives it (same months): same sign in both presentations
+                ex.avvikelse().alias(f"avvikelse_{prev_year}")), fids)
     total_utfall = pl.col("utfall").filter(pl.col("radtyp") == "summa").first()
     frame = cur.with_columns(ex.avvikelse(), ex.share("utfall", total_utfall))
     frame = frame.with_columns(ex.percent_of("avvikelse", "budget", "avvikelse_pct"))
@@ -284,12 +287,14 @@ def deviation_report(budgets: Budgets, year: int, by: By = By.stab, forvaltning:
     present = [c for c in amounts_cols if c in frame.columns]
     frame = frame.with_columns(_presentation(budgets, year, fids), *(ex.presented(c, sign) for c in present))
     prev_cols = [c for c in frame.columns if c == f"utfall_{prev_year}"]
+    gross_cols = ["budget_kostnader", "budget_intakter", "utfall_kostnader", "utfall_intakter"]
+    optional = [*gross_cols, *(c for c in frame.columns if c == f"avvikelse_{prev_year}")]
     if gross:
         frame = _gross_lines(frame, {c: c for c in prev_cols})
     key = by.value
     columns = ["radtyp", *([] if by is By.forvaltning else ["forvaltning"]), pl.col("nyckel").alias(key), "namn",
                "redovisas_som", "budget", "utfall", "avvikelse", "avvikelse_pct", "andel_pct", *prev_cols, *extra,
-               "kommentar"]
+               "kommentar", *optional]
     return frame.select(columns)
 
 
@@ -445,7 +450,7 @@ BY_TITLE = {By.stab: "stab", By.verksamhet: "verksamhet", By.forvaltning: "förv
 def deviation(store: Budgets, year: int | None = None, period: str | int | None = None, by: By = By.stab,
               forvaltning: list[str] | None = None, staber: list[str] | None = None,
               budget: BudgetMode = BudgetMode.justerad, against: str | None = None, gross: bool = False,
-              unit: str = "mnkr") -> Report:
+              unit: str = "mnkr", costs_negative: bool = False) -> Report:
     """`deviation_report` as a `Report`, with the defaults of the command: the latest year, and a year
     still being booked shown year to date. `against` is `prognos:YYYY-MM`."""
     by, budget = By(by), BudgetMode(budget)
@@ -457,12 +462,16 @@ def deviation(store: Budgets, year: int | None = None, period: str | int | None 
         messages += (f"utfall {p.year - 1} is given for the whole year only, so the same months of {p.year - 1} "
                      "are not known",)
     when = f"{p.text} (ack.)" if p.month else str(p.year)
-    return as_report(frame, title=f"Resultat {when} per {BY_TITLE[by]}", unit=unit, period=p.text,
+    if costs_negative:
+        frame = present.costs_negative(frame)
+    return as_report(frame, store.years[p.year].rubriker, title=f"Resultat {when} per {BY_TITLE[by]}", unit=unit,
+                     period=p.text,
                      qualifier=", ursprunglig budget" if budget is BudgetMode.original else "", messages=messages)
 
 
 def compare(store: Budgets, base_year: int, year: int, by: By = By.stab, forvaltning: list[str] | None = None,
-            period: str | int | None = None, sort: str = "file", unit: str = "mnkr") -> Report:
+            period: str | int | None = None, sort: str = "file", unit: str = "mnkr",
+            costs_negative: bool = False) -> Report:
     """`compare_report` as a `Report`; `sort="change"` puts the biggest movers first in each block."""
     by = By(by)
     p = selection.period(store, year, period)
@@ -475,18 +484,25 @@ def compare(store: Budgets, base_year: int, year: int, by: By = By.stab, forvalt
         if col in frame.columns and frame[col].null_count() == frame.height:
             notes += (f"Utfall {y} saknas för de valda månaderna: filen för {y} har utfall för helår, inte per månad."
                       if p.month else f"Utfall {y} saknas i filen för {y}.",)
-    return as_report(frame, title=f"Utfall {base_year} och {p.year}{months} per {BY_TITLE[by]}", unit=unit,
+    if costs_negative:
+        frame = present.costs_negative(frame)
+    return as_report(frame, store.years[p.year].rubriker, title=f"Utfall {base_year} och {p.year}{months} per "
+                     f"{BY_TITLE[by]}", unit=unit,
                      period=p.text, messages=p.messages + year_warnings(store, sorted({base_year, p.year})),
                      notes=notes)
 
 
 def months(store: Budgets, year: int | None = None, forvaltning: list[str] | None = None,
-           staber: list[str] | None = None, unit: str = "mnkr") -> Report:
+           staber: list[str] | None = None, unit: str = "mnkr", costs_negative: bool = False) -> Report:
     """`months_report` as a `Report`."""
     year = selection.year_or_latest(store, year)
     frame = months_report(store, year, forvaltning, staber)
+    if costs_negative:
+        fids = forvaltningar(store, year, forvaltning)
+        frame = present.costs_negative(frame, resultat=all(
+            store.years[year].forvaltningar[f].redovisas_som == "resultat" for f in fids))
     which = ", ".join(staber or forvaltning or []) or "alla förvaltningar"
-    return as_report(frame, title=f"Månad för månad {year}, {which}", unit=unit,
+    return as_report(frame, store.years[year].rubriker, title=f"Månad för månad {year}, {which}", unit=unit,
                      messages=year_warnings(store, [year]))
 
 
@@ -494,4 +510,5 @@ def changes(store: Budgets, year: int | None = None, forvaltning: list[str] | No
             unit: str = "mnkr") -> Report:
     """`budget_changes_report` as a `Report`."""
     year = selection.year_or_latest(store, year)
-    return as_report(budget_changes_report(store, year, forvaltning), title=f"Ombudgeteringar {year}", unit=unit)
+    return as_report(budget_changes_report(store, year, forvaltning), store.years[year].rubriker,
+                     title=f"Ombudgeteringar {year}", unit=unit)

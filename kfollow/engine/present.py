@@ -3,6 +3,8 @@ the notes the figures need. Domain wording lives here, not in the renderers."""
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from kfollow.engine import expressions as ex
@@ -10,13 +12,22 @@ from kfollow.report import Report, build
 
 # columns of a report of named rows that only machines need: people read the one label instead
 MACHINE_ONLY = ("radtyp", "redovisas_som", "forvaltning", "stab", "verksamhet", "projekt", "namn")
+GROSS = ("budget_kostnader", "budget_intakter", "utfall_kostnader", "utfall_intakter")
 MIXED_TOTAL = ("Summa nettokostnad räknar även förvaltningar som redovisas som resultat (intäkter − kostnader) "
                "som nettokostnad, alltså med omvänt tecken.")
 
 
-def as_report(frame: pl.DataFrame, **meta) -> Report:
-    """A `Report` of a report frame; a frame of named rows gets a `rubrik` label column."""
+def optional_columns(frame: pl.DataFrame) -> tuple[str, ...]:
+    """Columns a report carries but shows only when asked for (--columns): the gross parts of a
+    row's figures and the previous year's deviation."""
+    return tuple(c for c in frame.columns if c in GROSS or re.fullmatch(r"avvikelse_\d{4}", c))
+
+
+def as_report(frame: pl.DataFrame, headers: dict[str, str] | None = None, **meta) -> Report:
+    """A `Report` of a report frame; a frame of named rows gets a `rubrik` label column.
+    `headers`: the year file's `rubriker`, headers for people by machine name."""
     notes = tuple(meta.pop("notes", ()))
+    meta |= {"optional": optional_columns(frame), "headers": headers}
     if "redovisas_som" in frame.columns:
         kinds = set(frame.filter(pl.col("radtyp") != "summa")["redovisas_som"].drop_nulls().unique().to_list())
         if kinds == {"nettokostnad", "resultat"}:
@@ -25,3 +36,21 @@ def as_report(frame: pl.DataFrame, **meta) -> Report:
         return build(frame, hidden=("radtyp",), notes=notes, **meta)
     key = next((k for k in ("stab", "verksamhet", "projekt", "forvaltning", "rad") if k in frame.columns), "namn")
     return build(frame.with_columns(ex.rubrik(frame.columns)), label=key, hidden=MACHINE_ONLY, notes=notes, **meta)
+
+
+def costs_negative(frame: pl.DataFrame, resultat: bool = False) -> pl.DataFrame:
+    """Net costs and costs negative, income positive, as some kommuner publish: budget, utfall,
+    prognos, the previous years' utfall and the `*_kostnader` columns change sign on rows shown as
+    nettokostnad (a `varav intäkter` line is income and keeps its sign). Deviations keep theirs
+    (surplus positive); rows shown as resultat are shown as they are. Without a `redovisas_som`
+    column the frame is one selection's total: `resultat` says how it is shown."""
+    cost_like = [c for c in frame.columns if frame.schema[c] == pl.Int64 and (
+        c in ("budget", "utfall", "prognos", "budget_helar", "jmf_prognos", "budget_ack", "utfall_ack")
+        or c.endswith("_kostnader") or re.fullmatch(r"utfall_\d{4}", c))]
+    if "redovisas_som" in frame.columns:
+        costly = pl.col("redovisas_som") != "resultat"
+        if "radtyp" in frame.columns:
+            costly = costly & (pl.col("radtyp") != "intakter")
+    else:
+        costly = pl.lit(not resultat)
+    return frame.with_columns(pl.when(costly).then(-pl.col(c)).otherwise(pl.col(c)).alias(c) for c in cost_like)

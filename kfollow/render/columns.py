@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from kfollow.errors import UsageError
 from kfollow.options import Format, Options
 from kfollow.render.numbers import diagnostic_amount, money, number_expr, percent
 from kfollow.report import Column, Kind, Report
@@ -26,11 +27,32 @@ def printable(col: str) -> pl.Expr:
 
 
 def for_people(report: Report, opts: Options) -> list[Column]:
-    return [c for c in report.columns if c.people and (not c.comment or opts.comments)]
+    """The columns a table for people shows: the row label first, then by default every people
+    column (comments when asked for), or exactly those `opts.columns` names, in their order."""
+    if opts.columns is not None:
+        chosen = _chosen(report, opts.columns)
+        label = [c for c in report.columns if c.name == "rubrik"]
+        keys = {"stab", "verksamhet", "forvaltning", "projekt", "namn", "rubrik"} if label else set()
+        return label + [c for c in chosen if c.name not in keys]
+    return [c for c in report.columns if c.people and not c.optional and (not c.comment or opts.comments)]
 
 
 def for_machines(report: Report, opts: Options) -> list[Column]:
-    return [c for c in report.columns if c.machine and (not c.comment or opts.comments or opts.format is Format.json)]
+    """The columns of csv and json: every machine column (comments when asked for, always in
+    json), or exactly those `opts.columns` names, in their order."""
+    if opts.columns is not None:
+        return _chosen(report, opts.columns)
+    return [c for c in report.columns if c.machine and not c.optional
+            and (not c.comment or opts.comments or opts.format is Format.json)]
+
+
+def _chosen(report: Report, names: tuple[str, ...]) -> list[Column]:
+    by_name = {c.name: c for c in report.columns if c.kind is not Kind.data}
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        raise UsageError(f"--columns: {', '.join(unknown)} is not a column of this report; its columns are "
+                         f"{', '.join(by_name)}")
+    return [by_name[n] for n in dict.fromkeys(names)]
 
 
 def as_text(report: Report, columns: list[Column], opts: Options, swedish: bool) -> pl.DataFrame:

@@ -42,9 +42,10 @@ def money_expr(col: str, unit: str, places: int, swedish: bool) -> pl.Expr:
 
 
 def exact_money_expr(col: str, unit: str, swedish: bool) -> pl.Expr:
-    """Öre → the exact amount in `unit` (as many decimals as the unit needs for an öre, trailing zeros kept)."""
-    places = len(str(ORE_PER_UNIT[unit])) - 1
-    return money_expr(col, unit, places, swedish)
+    """Öre → the exact amount in `unit`: every öre, no trailing zeros (`30.1548`, `7`)."""
+    text = money_expr(col, unit, len(str(ORE_PER_UNIT[unit])) - 1, swedish)
+    mark = "," if swedish else "."
+    return text.str.strip_chars_end("0").str.strip_chars_end(mark).alias(col)
 
 
 def percent_expr(col: str, swedish: bool, places: int = 1) -> pl.Expr:

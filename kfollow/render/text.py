@@ -9,8 +9,12 @@ from kfollow.render.columns import NUMERIC, TEXT, as_text, for_people, messages,
 from kfollow.report import Report
 
 
-def _rows(report: Report, opts: Options, markdown: bool = False) -> tuple[list[str], list[list[str]], list[str]]:
-    columns = for_people(report, opts)
+KEEP = ("rubrik", "budget", "utfall", "avvikelse", "manad", "meddelande")  # never left out to fit a terminal
+
+
+def _rows(report: Report, opts: Options, markdown: bool = False,
+          columns: list | None = None) -> tuple[list[str], list[list[str]], list[str]]:
+    columns = for_people(report, opts) if columns is None else columns
     align = ["right" if c.kind in NUMERIC else "left" for c in columns]
     text = as_text(report, columns, opts, swedish=True)
     texts = [c.name for c in columns if c.kind in TEXT]
@@ -29,11 +33,23 @@ def _rows(report: Report, opts: Options, markdown: bool = False) -> tuple[list[s
 def to_table(report: Report, opts: Options, fmt: str = "simple") -> str:
     from tabulate import tabulate
 
-    headers, rows, align = _rows(report, opts, markdown=fmt == "pipe")
-    body = tabulate(rows, headers=headers, tablefmt=fmt, colalign=align, disable_numparse=True)
+    columns = for_people(report, opts)
+    left_out: list[str] = []
+    while True:
+        headers, rows, align = _rows(report, opts, markdown=fmt == "pipe", columns=columns)
+        body = tabulate(rows, headers=headers, tablefmt=fmt, colalign=align, disable_numparse=True)
+        # on a terminal (and not with --columns) the table fits its width: leave out columns from the right
+        droppable = [c for c in columns if c.name not in KEEP]
+        if (opts.width is None or opts.columns is not None or not droppable
+                or max(map(len, body.splitlines()), default=0) <= opts.width):
+            break
+        left_out.insert(0, droppable[-1].header)
+        columns = [c for c in columns if c is not droppable[-1]]
     title = f"{report.caption}\n\n" if report.caption else ""
-    notes = "".join(f"\nAnm.: {n}\n" for n in report.notes)
-    return title + body + "\n" + notes
+    notes = [*report.notes]
+    if left_out:
+        notes.append(f"Utelämnat för att passa terminalens bredd: {', '.join(left_out)}; --columns väljer kolumner.")
+    return title + body + "\n" + "".join(f"\nAnm.: {n}\n" for n in notes)
 
 
 def to_md(report: Report, opts: Options) -> str:

@@ -141,90 +141,93 @@ def _columns(frame: pl.DataFrame, mapping: LedgerMapping, name: str) -> dict[str
     return found
 
 
-def _code(column: str) -> pl.Expr:
-    """A code cell, trimmed; empty is null."""
-    text = pl.col(column).str.strip_chars(_BLANKS)
-    return pl.when(text != "").then(text)
+def with_amount(lf: pl.LazyFrame, column: str, decimal: str) -> pl.LazyFrame:
+    """Add `_ore_<column>` (Int64 öre, null where the cell is not an amount) and `_ok_<column>` (Boolean).
 
-
-def amount_expr(text: pl.Expr, decimal: str) -> tuple[pl.Expr, pl.Expr]:
-    """(öre Int64, valid Boolean) of amounts as written in an export; see the module docstring."""
-    t = text.str.strip_chars(_BLANKS)
+    The cell (trimmed) must have the shape of an amount (one regex; see the module docstring). Then
+    only its digits and decimal mark are kept: the digits read as one integer n, with d decimals,
+    are n·100/10^d öre, exactly; decimals beyond two must be zeros. Built in stages of plain
+    column operations: one nested expression recomputes its parts and is many times slower.
+    """
+    text = pl.col(column)
     groups = r"[ \x{00a0}\x{202f}.]" if decimal == "," else r"[ \x{00a0}\x{202f}]"
     mark = re.escape(decimal)
     number = rf"(?:[0-9]{{1,3}}(?:{groups}[0-9]{{3}})+|[0-9]+)(?:{mark}[0-9]+)?"
-    shape = t.str.contains(rf"^(?:[+-]?{number}|{number}-)$")
-    digits = t.str.replace_all(r"[^0-9" + mark + "]", "")
-    whole = digits.str.extract(r"^([0-9]+)", 1)
-    fraction = digits.str.extract(rf"{mark}([0-9]+)$", 1).fill_null("")
-    valid = (shape & (whole.str.len_bytes() <= MAX_KRONOR_DIGITS)
-             & fraction.str.slice(2).str.contains(r"^0*$"))
-    ore = whole.cast(pl.Int64, strict=False) * 100 + (fraction + "00").str.slice(0, 2).cast(pl.Int64, strict=False)
-    negative = t.str.starts_with("-") | t.str.ends_with("-")
-    return pl.when(valid).then(pl.when(negative).then(-ore).otherwise(ore)), valid
-
-
-def _period(column: str) -> tuple[pl.Expr, pl.Expr]:
-    t = pl.col(column).str.strip_chars(_BLANKS)
-    m = t.str.extract_groups(r"^([0-9]{4})-?([0-9]{2})$")
-    year, month = m.struct.field("1"), m.struct.field("2")
-    valid = year.is_not_null() & month.cast(pl.Int32, strict=False).is_between(1, 12)
-    return pl.when(valid).then(pl.concat_str(year, pl.lit("-"), month)), valid
+    digits, at, n, decimals = (f"_{part}_{column}" for part in ("digits", "at", "n", "decimals"))
+    lf = lf.with_columns(
+        text.str.contains(rf"^(?:[+-]?{number}|{number}-)$").alias(f"_ok_{column}"),
+        (text.str.starts_with("-") | text.str.ends_with("-")).alias(f"_neg_{column}"),
+        text.str.replace_all(r"[^0-9" + mark + "]", "").alias(digits),
+    )
+    lf = lf.with_columns(
+        pl.col(digits).str.find(decimal, literal=True).cast(pl.Int64).alias(at),
+        pl.col(digits).str.len_bytes().cast(pl.Int64).alias("_len"),
+        pl.col(digits).str.replace(decimal, "", literal=True).cast(pl.Int64, strict=False).alias(n),
+    )
+    lf = lf.with_columns(pl.when(pl.col(at).is_null()).then(0).otherwise(pl.col("_len") - pl.col(at) - 1).alias(decimals))
+    d, value = pl.col(decimals), pl.col(n)
+    extra = pl.lit(10, pl.Int64).pow(pl.when(d > 2).then(d - 2).otherwise(0).clip(0, 17)).cast(pl.Int64)
+    ore = (pl.when(d == 0).then(value * 100).when(d == 1).then(value * 10).when(d == 2).then(value)
+           .otherwise(value // extra))
+    whole_digits = pl.col("_len") - pl.when(pl.col(at).is_null()).then(0).otherwise(d + 1)
+    ok = (pl.col(f"_ok_{column}") & value.is_not_null() & (whole_digits <= MAX_KRONOR_DIGITS)
+          & ((d <= 2) | (value % extra == 0)))
+    return lf.with_columns(
+        ok.alias(f"_ok_{column}"),
+        pl.when(ok).then(pl.when(pl.col(f"_neg_{column}")).then(-ore).otherwise(ore)).alias(f"_ore_{column}"),
+    ).drop(digits, at, n, decimals, "_len", f"_neg_{column}")
 
 
 def _ledger_frame(frame: pl.DataFrame, columns: dict[str, str], mapping: LedgerMapping, name: str,
                   lines: "_Lines") -> pl.DataFrame:
-    decimal = mapping.decimal
+    """The checked ledger: period, konto, belopp (öre), rad, and the object columns; a DataError for the first bad row."""
     sources = [c for c in columns if c.startswith("kolumn:")]
-    raw = frame.lazy().select(_ROW, *(pl.col(title).alias(column) for column, title in columns.items()))
-    # a blank line (or a line of empty cells) books nothing
-    raw = raw.filter(~pl.all_horizontal(pl.col(c).is_null() | (pl.col(c).str.strip_chars(_BLANKS) == "")
-                                        for c in columns))
-    period, period_ok = _period("period")
-    if "belopp" in columns:
-        ore, ore_ok = amount_expr(pl.col("belopp"), decimal)
-        amounts = {"belopp": (ore_ok, pl.col("belopp").is_null() | (pl.col("belopp").str.strip_chars(_BLANKS) == ""))}
-    else:
-        empty = {c: pl.col(c).is_null() | (pl.col(c).str.strip_chars(_BLANKS) == "") for c in ("debet", "kredit")}
-        parts = {c: amount_expr(pl.col(c), decimal) for c in ("debet", "kredit")}
-        ore = (pl.when(empty["debet"]).then(0).otherwise(parts["debet"][0])
-               - pl.when(empty["kredit"]).then(0).otherwise(parts["kredit"][0]))
-        amounts = {c: (parts[c][1] | empty[c], pl.lit(False)) for c in ("debet", "kredit")}
-    konto = _code("konto")
+    amounts = ["belopp"] if "belopp" in columns else ["debet", "kredit"]
+    # cells trimmed, an empty cell null; a line of empty cells (a blank line) books nothing
+    lf = frame.lazy().select(_ROW, *(pl.col(title).str.strip_chars(_BLANKS).alias(c) for c, title in columns.items()))
+    lf = lf.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in columns)
+    lf = lf.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in columns))
+    for c in amounts:
+        lf = with_amount(lf, c, mapping.decimal)
+    lf = lf.with_columns(pl.col("period").str.contains(r"^[0-9]{4}-?(?:0[1-9]|1[0-2])$").alias("_period_ok"))
+    optional = len(amounts) == 2  # an empty debet or kredit is 0
     checks = [
-        ("period", "empty", pl.col("period").is_null() | (pl.col("period").str.strip_chars(_BLANKS) == "")),
-        ("period", "period", ~period_ok),
-        ("konto", "empty", konto.is_null()),
-        ("konto", "control", konto.str.contains(_CONTROL_PL)),
-        *((c, "empty", is_empty) for c, (_, is_empty) in amounts.items()),
-        *((c, "amount", ~ok) for c, (ok, _) in amounts.items()),
-        *((c, "control", _code(c).str.contains(_CONTROL_PL)) for c in sources),
+        ("period", "empty", pl.col("period").is_null()),
+        ("period", "period", ~pl.col("_period_ok")),
+        ("konto", "empty", pl.col("konto").is_null()),
+        ("konto", "control", pl.col("konto").str.contains(_CONTROL_PL)),
+        *((c, "empty", pl.col(c).is_null()) for c in amounts if not optional),
+        *((c, "amount", pl.col(c).is_not_null() & ~pl.col(f"_ok_{c}")) for c in amounts),
+        *((c, "control", pl.col(c).str.contains(_CONTROL_PL)) for c in sources),
     ]
     problem = pl.when(checks[0][2]).then(pl.lit(0, pl.UInt8))
     for index, (_, _, bad) in enumerate(checks[1:], start=1):
         problem = problem.when(bad).then(pl.lit(index, pl.UInt8))
-    checked = raw.with_columns(problem.alias("_fel"))
-    result = checked.select(
-        period.alias("period"), konto.alias("konto"), ore.cast(pl.Int64).alias("belopp"),
-        pl.col(_ROW).cast(pl.Int64).alias("rad"), *(_code(c).alias(c) for c in sources), "_fel",
-        *(pl.col(c).alias(f"_text_{c}") for c in columns),
-    ).collect()
+    if optional:
+        ore = pl.col("_ore_debet").fill_null(0) - pl.col("_ore_kredit").fill_null(0)
+    else:
+        ore = pl.col("_ore_belopp")
+    result = lf.with_columns(problem.alias("_fel")).collect()
     bad = result.filter(pl.col("_fel").is_not_null())
     if bad.height:
         row = bad.row(0, named=True)
         column, kind, _ = checks[row["_fel"]]
-        raise _message(name, lines, row, column, kind, columns, decimal)
+        raise _message(name, lines, row, column, kind, columns, mapping.decimal)
     if result.is_empty():
         raise DataError(name, 2, None, "the export has a header but no rows; export the booked rows of the period")
-    return result.select("period", "konto", "belopp", "rad", *sources)
+    period = pl.col("period")
+    return result.select(
+        pl.concat_str(period.str.head(4), pl.lit("-"), period.str.tail(2)).alias("period"), "konto",
+        ore.cast(pl.Int64).alias("belopp"), pl.col(_ROW).cast(pl.Int64).alias("rad"), *sources,
+    )
 
 
 def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, columns: dict[str, str],
              decimal: str) -> DataError:
-    line = lines.line(row["rad"])
+    line = lines.line(row[_ROW])
     field = lines.field(columns[column])
     title = columns[column]
-    value = row[f"_text_{column}"]
+    value = row[column] or ""
     shown = repr(value)
     if kind == "empty":
         return DataError(name, line, field, f"{title} is empty; every row needs "

@@ -91,9 +91,13 @@ def apply_mapping(ledger: Ledger, mapping: LedgerMapping, unmapped_empty: bool =
         first = missing[0][0]
         at = (first.objekt.line, first.objekt.column) if first.objekt is not None else (first.line, first.column)
         listed = "; ".join(f"{key.name} ({key.describe()}): {', '.join(items)}" for key, items in missing)
+        if any(key.name == "forvaltning" for key, _ in missing):
+            way = "; every row needs a förvaltning, so --unmapped-empty does not apply to it"
+        else:
+            way = ", or pass --unmapped-empty to import them under an empty key (ej fördelat)"
         raise DataError(mapping.fil, *at,
                         f"{ledger.name} has objects that the mapping lacks: {listed}; add them under objekt (or a "
-                        "range), or pass --unmapped-empty to import them under an empty key (ej fördelat)")
+                        f"range){way}")
 
     facts = (
         kept.lazy()
@@ -124,29 +128,43 @@ def _usage(ledger: Ledger, code: str, row: dict) -> str:
 
 def _lookup(key: KeyMap, kept: pl.DataFrame, ledger: Ledger, mapping: LedgerMapping,
             missing: list, unmapped: list, unmapped_empty: bool) -> pl.Expr:
-    """The expression giving a row's id for `key` (null = empty key); collects objects the mapping lacks."""
+    """The expression giving a row's id for `key` (null = empty key); collects objects the mapping lacks.
+
+    A förvaltning cannot be empty: for it, rows without an object count as lacking too, and
+    --unmapped-empty does not apply.
+    """
     if key.fixed is not None:
         return pl.lit(key.fixed, pl.String).alias(key.name)
+    required = key.name == "forvaltning"
     if key.fran_stab is not None:
         column, table = "stab", key.fran_stab
-        used = kept.filter(pl.col("stab").is_not_null())
-        ids = {stab: table.get(stab) for stab in used["stab"].unique().to_list()}
+        codes = kept.filter(pl.col(column).is_not_null())[column].unique().to_list()
+        ids = {stab: table.get(stab) for stab in codes}
     else:
         column = key.source
-        if column not in kept.columns:  # no row has an object of this dimension: every row gets an empty key
-            return pl.lit(None, pl.String).alias(key.name)
-        used = kept.filter(pl.col(column).is_not_null())
-        ids = {code: key.objekt.lookup(code, mapping.fil) for code in used[column].unique().to_list()}
+        if column not in kept.columns:  # no row has an object of this dimension or column
+            if not required or kept.is_empty():
+                return pl.lit(None, pl.String).alias(key.name)
+            kept = kept.with_columns(pl.lit(None, pl.String).alias(column))
+        codes = kept[column].unique().to_list() if required else kept.filter(
+            pl.col(column).is_not_null())[column].unique().to_list()
+        ids = {code: key.objekt.lookup(code, mapping.fil) if code is not None else None for code in codes}
     lacking = [code for code, value in ids.items() if value is None]
     if lacking:
-        usage = (used.filter(pl.col(column).is_in(lacking)).group_by(column)
-                 .agg(pl.col("belopp").sum(), pl.col("rad").min(), pl.len().alias("rader")).sort(column))
-        items = [_usage(ledger, r[column], r) for r in usage.iter_rows(named=True)]
-        if unmapped_empty:
+        usage = (kept.filter(pl.col(column).is_in([c for c in lacking if c is not None])
+                             | (pl.col(column).is_null() if None in lacking else pl.lit(False)))
+                 .group_by(column).agg(pl.col("belopp").sum(), pl.col("rad").min(), pl.len().alias("rader"))
+                 .sort(column, nulls_last=True))
+        items = [_usage(ledger, r[column] if r[column] is not None else "(no object)", r)
+                 for r in usage.iter_rows(named=True)]
+        if unmapped_empty and not required:
             unmapped.extend(f"{key.name} ({key.describe()}) {item}" for item in items)
         else:
             missing.append((key, items))
-    return pl.col(column).replace_strict(ids, default=None, return_dtype=pl.String).alias(key.name)
+    known = {code: value for code, value in ids.items() if code is not None and value is not None}
+    if not known:
+        return pl.lit(None, pl.String).alias(key.name)
+    return pl.col(column).replace_strict(known, default=None, return_dtype=pl.String).alias(key.name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,7 +264,9 @@ def sie_ledger(sie, year: Year, source: str, mapping: LedgerMapping) -> Ledger:
             hint = " or import its #PSALDO with --from psaldo" if _year_psaldo(sie, year).height else ""
             raise UsageError(f"{sie.path} has no #TRANS in {year.describe()}: its vouchers are in {booked.min()} – "
                              f"{booked.max()}; pick another year with --year{hint}")
-        return Ledger(sie.path, frame)
+        outside = sie.trans.height - frame.height
+        notes = (f"{_count(outside, '#TRANS row')} outside {year.describe()} left out",) if outside else ()
+        return Ledger(sie.path, frame, notes=notes)
     if year.index is None:
         raise UsageError(f"{sie.path} has no #RAR, so its #PSALDO rows cannot be placed in a year; use --from trans")
     rows = _year_psaldo(sie, year)

@@ -35,14 +35,17 @@ Keys of `forvaltning`, `stab` and `verksamhet` (at least one of `stab` and `verk
   `objekt`. A row without an object there gets an empty key (ej fördelat); an object the rows
   use that `objekt` lacks is an error listing every such object with its amount, unless
   `--unmapped-empty` puts them under an empty key. Objects that are only declared are fine.
+  Rows of `ignorera` accounts are not looked up. A förvaltning is never empty: a row without
+  one is an error, also with `--unmapped-empty`.
 - `verksamhet: {fran_stab: {stab id: verksamhet code, …}}`: the verksamhet follows from the stab
   (one verksamhet per ansvar, as many kommuner organise it); a row without a stab gets none.
 
 Under `objekt:` a key `"LOW-HIGH"` is a range, both ends included: compared as integers when both
 ends are digits of the same length (`"1000-1999"` holds 1000 … 1999; only digit codes fall in it),
-else as text (`"A-F"`). Ends of different length (`"1-99"`) are refused, since as text 100 would
-fall between them. An exact key wins over a range, so a range can have exceptions; two ranges
-that overlap are an error. Codes are matched as written: `0001` is not `1`.
+else as text (`"A-F"`). Digit ends of different length (`"1-99"`) are refused, since as text 100
+would fall between them. Every key also matches the code exactly as written (so a code with a
+hyphen, `K-100`, maps too), and an exact match wins over a range, so a range can have exceptions;
+two ranges that overlap are an error. Codes are compared as written: `0001` is not `1`.
 
 Several förvaltningar in one export: `forvaltning: {dimension: 1, objekt: {"1000-1999": KSF,
 "2000-2999": BUN}}`. The same dimension may feed several keys (förvaltning and stab from ansvar).
@@ -57,8 +60,8 @@ kolumner:
 decimal: ","              # optional: the decimal mark of the amounts, "," (default) or "."
 ```
 
-The file must be UTF-8 (a BOM is allowed), at most 1 MB, without control characters (other than
-tab and line ends) or bidi controls.
+The file must be UTF-8 (a BOM is allowed), at most 1 MB, without control characters (tab, LF and
+the CR of a CRLF line end are allowed) or bidi controls.
 """
 
 from __future__ import annotations
@@ -338,9 +341,9 @@ class _MappingParser(TreeReader):
             target = self.id(value, name, f"{name} id of object {code}")
             if not code or code != code.strip():
                 raise self.error(knode, f"object code {code!r} is empty or has spaces around it; write the code as in the export")
+            exact[code] = target  # a key always matches the code as written (also `K-100`)
             m = _RANGE.fullmatch(code)
             if m is None:
-                exact[code] = target
                 continue
             low, high = m.groups()
             digits = low.isdigit() and high.isdigit() and low.isascii() and high.isascii()
@@ -348,9 +351,10 @@ class _MappingParser(TreeReader):
                 raise self.error(knode, f"range '{code}' has ends of different length, which compare as text "
                                         f"(so {high}0 would fall in it); write both ends with as many digits, e.g. "
                                         f"'{low.zfill(len(high))}-{high}'")
-            if low > high:
+            if digits and low > high:
                 raise self.error(knode, f"range '{code}' runs backwards; write the lower end first: '{high}-{low}'")
-            ranges.append(Range(low, high, digits, target, knode))
+            if low <= high:  # a text "range" that runs backwards is a code with a hyphen
+                ranges.append(Range(low, high, digits, target, knode))
         for kind in (True, False):
             same = sorted((r for r in ranges if r.numeric is kind),
                           key=lambda r: (int(r.low), int(r.high)) if kind else (r.low, r.high))

@@ -168,7 +168,8 @@ class _YearParser(TreeReader):
 
     def parse(self, root: Node) -> YearFile:
         top = self.mapping(root, "the file", ("ar", "organisation", "enhet", "verksamheter", "profiler",
-                                              "forvaltningar", "ombudgeteringar", "investeringar", "utfall_fil"),
+                                              "forvaltningar", "ombudgeteringar", "investeringar", "utfall_fil",
+                                              "rubriker"),
                            ("ar", "organisation", "enhet", "forvaltningar"))
         ar_node = top.items["ar"][1]
         ar_text = self.text(ar_node, "ar")
@@ -203,7 +204,9 @@ class _YearParser(TreeReader):
                 raise self.error(knode, f"förvaltning id '{fid}' must be letters, digits, - or _ (e.g. KLF)")
             forvaltningar[fid] = self.forvaltning(ar, fid, knode, body, verksamheter)
 
-        info = YearInfo(ar, organisation, self.enhet, self.fil, forvaltningar, verksamheter, dict(self.profiler))
+        rubriker = self.parse_headers(top.items["rubriker"][1]) if "rubriker" in top.items else {}
+        info = YearInfo(ar, organisation, self.enhet, self.fil, forvaltningar, verksamheter, dict(self.profiler),
+                        rubriker=rubriker)
         self.info = info
         if "ombudgeteringar" in top.items:
             self.parse_changes(top.items["ombudgeteringar"][1], forvaltningar)
@@ -241,6 +244,19 @@ class _YearParser(TreeReader):
                 raise self.error(item, f"{what} '{text}' is neither .csv nor .parquet; write the outcome table as one of them")
             out.append((text, item.line, item.column))
         return out
+
+    def parse_headers(self, node: Node) -> dict[str, str]:
+        """`rubriker`: headers for people by machine name, e.g. `budget: Kommunbidrag`."""
+        from kfollow.vocabulary import CATALOGUE, is_column
+
+        headers = {}
+        for name, (knode, value) in self.mapping(node, "rubriker").items.items():
+            if not is_column(name) or name in ("rubrik", "belopp_lista", "enhet", "pct"):
+                close = difflib.get_close_matches(name, list(CATALOGUE), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "use a column name of the csv output, e.g. budget"
+                raise self.error(knode, f"rubriker: '{name}' is not a column; {hint}")
+            headers[name] = self.text(value, f"rubriker.{name}")
+        return headers
 
     def parse_profiles(self, node: Node) -> None:
         pnode = self.mapping(node, "profiler")

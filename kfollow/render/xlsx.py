@@ -1,0 +1,240 @@
+"""A real Excel workbook (.xlsx): one sheet per `Report`, written by polars' `write_excel` on an
+xlsxwriter workbook kept in memory.
+
+Each sheet: the caption, unit, period and sources above the table, the notes (`Anm.:`) below it;
+the people columns under their Swedish headers; amounts as numbers, exact to the öre in the
+report's unit (a Decimal per cell, never a float), shown with the chosen decimals (`#,##0.0`);
+percent as percent values (`10.7`, format `0.0`). Totals are kfollow's figures, never formulas,
+so Excel's SUM of the rows equals the Summa row exactly. `summa`/`delsumma` rows are bold, the
+header row is frozen, widths follow the text kfollow prints. Text stays text: formulas and URLs
+are not interpreted, and a cell that starts like a formula (`=`, `+`, `-`, `@`) carries Excel's
+quote prefix so it stays text when edited. The bytes are the same for the same reports.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from kfollow.options import ORE_PER_UNIT, Options
+from kfollow.render.columns import CONTROL, FORMULA, NUMERIC, as_text, for_people, printable
+from kfollow.report import Column, Kind, Report
+
+if TYPE_CHECKING:
+    from xlsxwriter import Workbook
+    from xlsxwriter.format import Format
+    from xlsxwriter.worksheet import Worksheet
+
+CREATED = datetime(1980, 1, 1, tzinfo=timezone.utc)  # the zip entries' date too: same reports, same bytes
+BOLD_ROWS = ("summa", "delsumma")
+MAX_WIDTH = 60  # characters; a longer text (a comment) runs on into the empty cells to its right
+SHEET_NAME_MAX = 31
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def to_xlsx(reports: list[Report] | Report, opts: Options, sheet_names: list[str] | None = None) -> bytes:
+    """The reports as an .xlsx workbook, one sheet each; amounts in each report's unit, exact to the öre.
+
+    `sheet_names` (one per report) default to the reports' titles; either way they are made valid
+    for Excel (≤ 31 characters, none of `[]:*?/\\`, unique)."""
+    import xlsxwriter
+
+    reports = [reports] if isinstance(reports, Report) else list(reports)
+    if sheet_names is not None and len(sheet_names) != len(reports):
+        raise ValueError(f"{len(sheet_names)} sheet names for {len(reports)} reports")
+    names = sheet_names_for(sheet_names or [r.title for r in reports])
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"strings_to_formulas": False, "strings_to_urls": False,
+                                            "strings_to_numbers": False, "in_memory": True})
+    workbook.set_properties({"title": _clean(reports[0].caption) if reports else "", "created": CREATED})
+    formats = _Formats(workbook)
+    for number, (report, name) in enumerate(zip(reports, names), start=1):
+        _sheet(workbook, workbook.add_worksheet(name), report, opts, formats, f"Tabell{number}")
+    workbook.close()
+    return buffer.getvalue()
+
+
+def sheet_names_for(wanted: list[str]) -> list[str]:
+    """Valid, unique (as Excel compares: ignoring case) sheet names; `Blad<n>` for an empty one."""
+    names: list[str] = []
+    taken: set[str] = set()
+    for number, name in enumerate(wanted, start=1):
+        base = _SHEET_FORBIDDEN.sub("_", _clean(name or "")).strip().strip("'").strip()
+        if len(base) > SHEET_NAME_MAX:  # a mark that the name goes on, not a word cut off unseen
+            base = base[:SHEET_NAME_MAX - 1].rstrip() + "…"
+        base = base or f"Blad{number}"
+        if base.casefold() == "history":  # reserved by Excel
+            base = f"{base}_"
+        candidate, n = base, 2
+        while candidate.casefold() in taken:
+            suffix = f" ({n})"
+            candidate, n = base[:SHEET_NAME_MAX - len(suffix)] + suffix, n + 1
+        taken.add(candidate.casefold())
+        names.append(candidate)
+    return names
+
+
+class _Formats:
+    """One xlsxwriter format per distinct set of properties."""
+
+    def __init__(self, workbook: "Workbook"):
+        self.workbook, self.cache = workbook, {}
+
+    def get(self, **props) -> "Format":
+        key = tuple(sorted(props.items()))
+        if key not in self.cache:
+            self.cache[key] = self.workbook.add_format(dict(key))
+        return self.cache[key]
+
+
+def number_format(places: int) -> str:
+    """`#,##0.0` for one decimal, `#,##0` for none; Excel shows the reader's separators (`1 240,8`)."""
+    return "#,##0" + ("." + "0" * places if places else "")
+
+
+def _places(report: Report, opts: Options) -> int:
+    return len(str(ORE_PER_UNIT[report.unit])) - 1 if opts.exact else opts.places(report.unit)
+
+
+def _cell_props(column: Column, places: int) -> dict:
+    if column.kind is Kind.money:
+        return {"num_format": number_format(places)}
+    if column.kind is Kind.percent:
+        return {"num_format": "0.0"}
+    if column.kind is Kind.count:
+        return {"num_format": "0"}
+    return {}
+
+
+def _values(report: Report, columns: list[Column], opts: Options) -> pl.DataFrame:
+    """What the cells hold: money exact in the unit (Decimal), percent and counts as they are, text
+    printable, messages filled in."""
+    frame = report.frame
+    scale = len(str(ORE_PER_UNIT[report.unit])) - 1  # decimals of an öre in the unit
+    exprs = []
+    for c in columns:
+        if c.kind is Kind.money:  # exact: öre as a Decimal with the unit's scale, divided by a power of ten
+            exprs.append((pl.col(c.name).cast(pl.Decimal(38, scale)) / 10**scale).alias(c.name))
+        elif c.kind in (Kind.percent, Kind.count):
+            exprs.append(pl.col(c.name))
+        elif c.kind is Kind.message:
+            exprs.append(pl.lit(None, pl.String).alias(c.name))  # filled in below
+        else:
+            exprs.append(printable(c.name).cast(pl.String))
+    values = frame.select(exprs)
+    messages = [c for c in columns if c.kind is Kind.message]
+    if messages:
+        text = as_text(report, messages, opts, swedish=True)
+        values = values.with_columns(text[c.name].alias(c.name) for c in messages).with_columns(
+            printable(c.name) for c in messages)
+    return values
+
+
+def _widths(report: Report, columns: list[Column], opts: Options) -> list[int]:
+    """Column widths in characters, from the text kfollow prints for each cell and the header."""
+    shown = as_text(report, columns, opts, swedish=True).with_columns(
+        printable(c.name) for c in columns if c.kind not in NUMERIC)
+    longest = shown.select(pl.col(c.name).str.split("\n").list.eval(pl.element().str.len_chars()).list.max().max()
+                           for c in columns).row(0) if shown.height else (None,) * len(columns)
+    return [min(MAX_WIDTH, max(len(c.header) + 3, (n or 0)) + 2) for c, n in zip(columns, longest)]
+
+
+def _headers(columns: list[Column]) -> list[str]:
+    """The Swedish headers, unique (an Excel table needs distinct, non-empty column names)."""
+    seen: set[str] = set()
+    out = []
+    for c in columns:
+        header, n = _clean(c.header or c.name), 2
+        candidate = header
+        while candidate.casefold() in seen:
+            candidate, n = f"{header} ({n})", n + 1
+        seen.add(candidate.casefold())
+        out.append(candidate)
+    return out
+
+
+def _clean(text: str) -> str:
+    return re.sub(CONTROL, "\ufffd", text)
+
+
+def _starts_like_formula(text: str) -> bool:
+    return re.match(FORMULA, text) is not None
+
+
+def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options, formats: _Formats,
+           table_name: str) -> None:
+    columns = for_people(report, opts)
+    places = _places(report, opts)
+    values = _values(report, columns, opts)
+    headers = _headers(columns)
+
+    # above the table: caption, unit, period, sources
+    lines = [(report.caption or f"Belopp i {report.unit}", formats.get(bold=True, font_size=13)),
+             (f"Enhet: {report.unit}", None)]
+    if report.period:
+        lines.append((f"Period: {report.period}", None))
+    if report.sources:
+        lines.append((f"Källa: {', '.join(report.sources)}", None))
+    for row, (text, fmt) in enumerate(lines):
+        _text(ws, row, 0, _clean(text), fmt, formats, {"bold": True, "font_size": 13} if fmt else {})
+    header_row = len(lines) + 1  # one empty row between: Excel's "current region" is the table alone
+
+    props = [_cell_props(c, places) for c in columns]
+    column_formats = {h: formats.get(**p) for h, p in zip(headers, props)}
+    table = values.rename(dict(zip(values.columns, headers)))
+    table.write_excel(
+        workbook, ws, position=(header_row, 0), table_style="Table Style Light 1", table_name=table_name,
+        column_formats=column_formats, include_header=True, autofilter=True, autofit=False,
+        header_format={"bold": True}, float_precision=1, freeze_panes=(header_row + 1, 0))
+
+    # numbers' headers right-aligned above their figures (the text stays the table's column name)
+    for j, (c, h) in enumerate(zip(columns, headers)):
+        if c.kind in NUMERIC or c.kind is Kind.count:
+            ws.write_string(header_row, j, h, formats.get(bold=True, align="right"))
+
+    # summa and delsumma bold; a text that starts like a formula keeps Excel's quote prefix
+    bold = set()
+    if "radtyp" in report.frame.columns:
+        bold = set(report.frame.with_row_index("_i").filter(pl.col("radtyp").is_in(BOLD_ROWS))["_i"].to_list())
+    texts = [j for j, c in enumerate(columns) if c.kind not in NUMERIC and c.kind is not Kind.count]
+    quoted = {(i, j) for j in texts
+              for i in values.with_row_index("_i").filter(pl.col(values.columns[j]).str.contains(FORMULA))["_i"]}
+    for i, j in sorted(quoted | {(i, j) for i in bold for j in range(len(columns))}):
+        value = values[i, j]
+        extra = {"bold": True} if i in bold else {}
+        fmt_props = {**props[j], **extra}
+        if (i, j) in quoted:
+            fmt_props["quote_prefix"] = True
+        fmt = formats.get(**fmt_props) if fmt_props else None
+        row = header_row + 1 + i
+        if value is None:
+            ws.write_blank(row, j, None, fmt)
+        elif isinstance(value, str):
+            ws.write_string(row, j, value, fmt)
+        else:
+            ws.write_number(row, j, value, fmt)
+
+    for j, width in enumerate(_widths(report, columns, opts)):
+        ws.set_column(j, j, width)
+
+    # below the table: the notes, as the text table prints them
+    row = header_row + 1 + max(values.height, 1) + 1
+    for note in report.notes:
+        _text(ws, row, 0, _clean(f"Anm.: {note}"), None, formats, {})
+        row += 1
+
+    # printing on A4: landscape, as wide as the page, the header row on every page
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+
+
+def _text(ws: "Worksheet", row: int, col: int, text: str, fmt, formats: _Formats, props: dict) -> None:
+    if _starts_like_formula(text):
+        fmt = formats.get(**props, quote_prefix=True)
+    ws.write_string(row, col, text, fmt)

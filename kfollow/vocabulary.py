@@ -1,0 +1,61 @@
+"""The vocabulary of kfollow's tables: every column's machine name, its kind and its Swedish
+header. Machine names are stable (csv, json, --columns); headers are for people and a year file
+may rename them (`rubriker:`)."""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+
+class Kind(str, Enum):
+    money = "money"  # Int64 öre; shown in the report's unit, rounded half away from zero
+    percent = "percent"  # Float64 percent; one decimal
+    text = "text"
+    month = "month"  # YYYY-MM
+    count = "count"  # an integer that is no amount (a line number, a number of rows)
+    message = "message"  # a template whose {0:d} … are the row's `belopp` and {pct} its `pct` (check findings)
+    data = "data"  # what a message template is filled with; no format shows it
+
+
+# every column a report can have: machine name → (kind, Swedish header)
+CATALOGUE: dict[str, tuple[Kind, str]] = {
+    "radtyp": (Kind.text, "Radtyp"), "redovisas_som": (Kind.text, "Redovisas som"),
+    "rubrik": (Kind.text, ""),  # the row label for people; its header is the report's key's
+    "stab": (Kind.text, "Stab"), "verksamhet": (Kind.text, "Verksamhet"), "forvaltning": (Kind.text, "Förvaltning"),
+    "namn": (Kind.text, "Namn"), "projekt": (Kind.text, "Projekt"), "status": (Kind.text, "Status"),
+    "kommentar": (Kind.text, "Kommentar"), "fil": (Kind.text, "Fil"), "rad": (Kind.count, "Rad"),
+    "kolumn": (Kind.count, "Kolumn"), "niva": (Kind.text, "Nivå"), "kod": (Kind.text, "Kod"),
+    "meddelande": (Kind.message, "Meddelande"), "belopp_lista": (Kind.data, ""), "enhet": (Kind.data, ""),
+    "pct": (Kind.data, ""),
+    "datum": (Kind.text, "Datum"), "beslut": (Kind.text, "Beslut"), "text": (Kind.text, "Text"),
+    "post": (Kind.text, "Post"), "manad": (Kind.month, "Månad"), "prognos_period": (Kind.month, "Prognos från"),
+    "budget": (Kind.money, "Budget"), "utfall": (Kind.money, "Utfall"), "avvikelse": (Kind.money, "Avvikelse"),
+    "avvikelse_pct": (Kind.percent, "Avvikelse %"), "andel_pct": (Kind.percent, "Andel av summa %"),
+    "forandring": (Kind.money, "Förändring"), "forandring_pct": (Kind.percent, "Förändring %"),
+    "prognos": (Kind.money, "Prognos helår"), "budget_helar": (Kind.money, "Budget helår"),
+    "prognos_avvikelse": (Kind.money, "Avvikelse prognos"),
+    "beslutad_budget": (Kind.money, "Beslutad budget"), "ack_utfall": (Kind.money, "Ack. utfall"),
+    "budgetavvikelse_ack": (Kind.money, "Budgetavvikelse ack."), "varav_overfort": (Kind.money, "Varav överfört"),
+    "beraknad_totalutgift": (Kind.money, "Beräknad totalutgift"),
+    "avvikelse_totalutgift": (Kind.money, "Avvikelse totalutgift"),
+    "belopp": (Kind.money, "Belopp"), "netto": (Kind.money, "Netto"),
+    "budget_ack": (Kind.money, "Budget ack."), "utfall_ack": (Kind.money, "Utfall ack."),
+    "avvikelse_ack": (Kind.money, "Avvikelse ack."), "avvikelse_ack_pct": (Kind.percent, "Avvikelse ack. %"),
+    "jmf_prognos": (Kind.money, "Jmf. prognos"), "jmf_avvikelse": (Kind.money, "Jmf. avvikelse"),
+    "avvikelse_forandring": (Kind.money, "Förändring avvikelse"),
+    "budget_kostnader": (Kind.money, "Budget kostnader"), "budget_intakter": (Kind.money, "Budget intäkter"),
+    "utfall_kostnader": (Kind.money, "Utfall kostnader"), "utfall_intakter": (Kind.money, "Utfall intäkter"),
+}
+PATTERNS = [
+    (re.compile(r"utfall_(\d{4})$"), Kind.money, "Utfall {0}"),
+    (re.compile(r"avvikelse_(\d{4})$"), Kind.money, "Avvikelse {0}"),
+    (re.compile(r"andel_(\d{4})_pct$"), Kind.percent, "Andel {0} av summa %"),
+]
+
+
+
+
+def is_column(name: str) -> bool:
+    """Whether `name` is the machine name of a column some report has."""
+    return name in CATALOGUE or any(p.match(name) for p, _, _ in PATTERNS)
