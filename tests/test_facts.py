@@ -180,7 +180,6 @@ def test_duplicate_column(tmp_path):
      ("2024-01,KLF,KSS,100,4010,kostnad,1", ":3:3:", "stab 'KSS' is not a stab of KLF in the year file; did you mean 'KS'?"),
      ("2024-01,KLF,ZZZZZ,100,4010,kostnad,1", ":3:3:", "staber of KLF there: 0001, KLS, KS"),
      ("2024-01,KLF,KS,27,4010,kostnad,1", ":3:4:", "verksamhet '27' is not in the year file's verksamheter; did you mean '270'?"),
-     ("2024-01,KLF,,,4010,kostnad,1", ":3:", "row has neither stab nor verksamhet; give at least one of them"),
      ("2024-01,KLF,KS,100,,kostnad,1", ":3:5:", "konto is empty"),
      ("2024-01,KLF, KS,100,4010,kostnad,1", ":3:3:", "stab ' KS' has spaces around it; write 'KS'"),
      ("2024-01,KLF,KS,100,4010 ,kostnad,1", ":3:5:", "konto '4010 ' has spaces around it; write '4010'")],
@@ -191,8 +190,10 @@ def test_row_errors_name_line_and_column(tmp_path, row, where, fragment):
     assert fragment in message, message
 
 
-def test_neither_stab_nor_verksamhet_has_no_column(tmp_path):
-    assert error_of(write(tmp_path, "2024-01,KLF,,,4010,kostnad,1")).startswith("utfall.csv:2: row has neither")
+def test_a_fact_with_neither_stab_nor_verksamhet_is_ej_fordelat_in_both_views(tmp_path):
+    facts = read_facts(write(tmp_path, "2024-01,KLF,,,4010,kostnad,1"), KNOWN)
+    v = views(facts)
+    assert sorted(v["vy"].unique().to_list()) == ["ej_fordelat_stab", "ej_fordelat_verksamhet"]
 
 
 @pytest.mark.parametrize(

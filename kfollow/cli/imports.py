@@ -168,8 +168,8 @@ def _summary(file: Path, output: Path, imported, facts: list[tuple[str, str]]) -
         _say(f"note: --unmapped-empty: {line}")
     bare, amount = imported.without_key
     if bare:
-        _say(f"warning: {_count(bare, 'fact row')} ({kr(amount)}) {'has' if bare == 1 else 'have'} neither stab nor verksamhet; "
-             "a year file's utfall_fil needs one of them on every row: map those objects, or map the other key")
+        _say(f"note: {_count(bare, 'fact row')} ({kr(amount)}) {'has' if bare == 1 else 'have'} neither stab nor verksamhet: "
+             "counted as ej fördelat in both views; map those objects to place them")
     totals = imported.totals
     periods = totals["period"].to_list()
     span = "none" if not periods else periods[0] if len(periods) == 1 else f"{periods[0]} – {periods[-1]}"

@@ -296,7 +296,6 @@ def _checks(known: Known) -> list[_Check]:
                & ~pl.concat_str("forvaltning", "stab", separator="\x1f").is_in(pairs)),
         _Check("verksamhet", "verksamhet", col("verksamhet").is_not_null()
                & ~col("verksamhet").is_in(list(known.verksamheter))),
-        _Check("neither", None, col("stab").is_null() & col("verksamhet").is_null()),
         _Check("empty", "konto", col("konto").is_null()),
         _Check("konto", "konto", col("konto").str.contains(_KONTO_BAD_PL)),
         _Check("empty", "slag", col("slag").is_null()),
@@ -359,8 +358,6 @@ def _message(check: _Check, row: dict, source: _Source, known: Known) -> DataErr
     if kind == "verksamhet":
         return source.error(r, column, f"verksamhet {_show(value)} is not in the year file's verksamheter; "
                                        + _hint(value, known.verksamheter, "verksamheter"))
-    if kind == "neither":
-        return source.error(r, None, "row has neither stab nor verksamhet; give at least one of them")
     if kind == "slag":
         close = difflib.get_close_matches(value, SLAG, n=1, cutoff=0.5)
         hint = f"did you mean '{close[0]}'?" if close else "write kostnad or intakt"

@@ -1,0 +1,663 @@
+"""`kfollow import sie|csv`: exports → the fact table, by a mapping (sources.mapping, .ledger, .erp_csv).
+
+SIE exports are written with `kfollow.sources.sie_writer`; real ones are read from
+../shared/data/sie/ (never copied here). Every CLI test asserts the exit code, stdout and stderr apart.
+"""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from kfollow.cli import app
+from kfollow.errors import DataError
+from kfollow.sources.facts import Known, read_facts
+from kfollow.sources.mapping import read_mapping
+from kfollow.sources.sie_writer import Row, Saldo, Voucher, write_sie
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "sie"
+needs_shared = pytest.mark.skipif(
+    not SHARED.is_dir(), reason="../shared/data/sie (public SIE test files) is absent in this clone")
+
+MAPPING = """\
+forvaltning: ADM
+konton:            # account prefix → slag; the longest prefix wins; an unlisted account is an error
+  "1": ignorera
+  "2": ignorera
+  "3": intakt
+  "4": kostnad
+  "5": kostnad
+  "6": kostnad
+  "7": kostnad
+  "8": ignorera    # finansiella poster and skatter are no part of a nämnd's nettokostnad
+stab:
+  dimension: 1
+  objekt:
+    Nord: NORD
+    Syd: SYD
+verksamhet:
+  dimension: 6
+  objekt:
+    "0001": "100"
+    "0002": "130"
+"""
+
+YEARS = {0: ("2024-01-01", "2024-12-31"), -1: ("2023-01-01", "2023-12-31")}
+ACCOUNTS = {"1930": "Bank", "2440": "Leverantörsskulder", "3010": "Taxor och avgifter", "4010": "Inköp material",
+            "5010": "Löner", "8310": "Ränteintäkter"}
+OBJECTS = {(1, "Nord"): "Kontor Nord", (1, "Syd"): "Kontor Syd", (1, "Väst"): "Kontor Väst",
+           (6, "0001"): "Projekt 1", (6, "0002"): "Projekt 2", (7, "42"): "Anna Andersson"}
+
+
+def vouchers() -> list[Voucher]:
+    """Balanced vouchers of 2024 (and one of 2023); person 42 (dimension 7) and texts on the rows."""
+    return [
+        Voucher("2024-01-15", [Row("4010", 123450, {1: "Nord", 6: "0001", 7: "42"}, text="Hemlig text"),
+                               Row("4010", 10000, {1: "Nord", 6: "0001"}),
+                               Row("2440", -133450)], text="Faktura Anna"),
+        Voucher("2024-01-20", [Row("3010", -50000, {1: "Syd", 6: "0002"}), Row("1930", 50000)]),
+        Voucher("2024-02-03", [Row("5010", 2000000, {1: "Syd", 7: "42"}), Row("8310", -1025),
+                               Row("1930", -1998975)]),
+        Voucher("2023-12-30", [Row("4010", 777700, {1: "Nord", 6: "0002"}), Row("1930", -777700)]),
+    ]
+
+
+def psaldo_of(rows: list[Voucher], rar: int = 0, year: str = "2024") -> list[Saldo]:
+    """The `{}` #PSALDO rows the vouchers give (every account, per month)."""
+    sums: dict[tuple[str, str], int] = {}
+    for v in rows:
+        if not v.date.startswith(year):
+            continue
+        for r in v.rows:
+            key = (v.date[:7], r.konto)
+            sums[key] = sums.get(key, 0) + r.belopp
+    return [Saldo(rar, period, konto, belopp) for (period, konto), belopp in sorted(sums.items())]
+
+
+def sie_file(path: Path, rows=None, psaldo=None, **options) -> Path:
+    rows = vouchers() if rows is None else rows
+    base = dict(company="Exempelkommun", generated="2025-01-15", years=YEARS, accounts=ACCOUNTS,
+                dimensions={1: "Ansvar", 6: "Projekt", 7: "Anställd"}, objects=OBJECTS)
+    return write_sie(path, vouchers=rows, psaldo=psaldo_of(rows) if psaldo is None else psaldo,
+                     **{**base, **options})
+
+
+def run(*args) -> "Result":
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.stderr
+    return result
+
+
+def facts_of(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def keyed(rows: list[dict]) -> dict[tuple, str]:
+    return {(r["period"], r["forvaltning"], r["stab"], r["verksamhet"], r["konto"], r["slag"]): r["belopp"]
+            for r in rows}
+
+
+@pytest.fixture
+def work(tmp_path: Path) -> Path:
+    (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
+    sie_file(tmp_path / "export.se")
+    return tmp_path
+
+
+# -- the mapping ------------------------------------------------------------------------------
+
+
+def test_the_mapping_of_the_issue_is_accepted_as_written(work: Path):
+    rules = read_mapping(work / "map.yaml")
+    assert rules.forvaltning.fixed == "ADM"
+    assert (rules.stab.dimension, rules.stab.objekt.exact) == (1, {"Nord": "NORD", "Syd": "SYD"})
+    assert (rules.verksamhet.dimension, rules.verksamhet.objekt.exact) == (6, {"0001": "100", "0002": "130"})
+    assert [rules.slag_of(k) for k in ("1930", "3010", "4010", "8310")] == ["ignorera", "intakt", "kostnad", "ignorera"]
+    result = run("import", "sie", work / "export.se", "--mapping", work / "map.yaml", "-o", work / "out.csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert keyed(facts_of(work / "out.csv")) == {
+        ("2024-01", "ADM", "NORD", "100", "4010", "kostnad"): "1334.50",
+        ("2024-01", "ADM", "SYD", "130", "3010", "intakt"): "-500.00",
+        ("2024-02", "ADM", "SYD", "", "5010", "kostnad"): "20000.00",
+    }
+
+
+def test_the_summary_ends_stderr(work: Path):
+    result = run("import", "sie", work / "export.se", "-m", work / "map.yaml", "-o", work / "out.csv")
+    lines = result.stderr.splitlines()
+    assert lines[-1] == f"wrote {work / 'out.csv'} (3 rows)"
+    text = result.stderr
+    assert "SIE 4, kfollow 0.1.0, #GEN 2025-01-15, Exempelkommun" in text
+    assert "encoding: cp437" in text
+    assert "periods:  2024-01 – 2024-02 (2 months)" in text
+    assert "checked against #PSALDO (the {} rows): 3 accounts × 2 months (2024-01 – 2024-02): equal" in text
+    assert lines[0] == "note: 2 #TRANS rows outside year 0 (2024-01-01 – 2024-12-31) left out"
+    table = [line.split() for line in lines if line.startswith("  20") or line.startswith("  total")]
+    assert table == [
+        ["2024-01", "1", "334,50", "kr", "500,00", "kr", "-834,50", "kr"],
+        ["2024-02", "20", "000,00", "kr", "0,00", "kr", "-20", "000,00", "kr"],
+        ["total", "21", "334,50", "kr", "500,00", "kr", "-20", "834,50", "kr"],
+    ]
+
+
+def test_the_longest_prefix_wins(work: Path):
+    (work / "map.yaml").write_text(MAPPING.replace('  "4": kostnad\n', '  "4": kostnad\n  "401": ignorera\n'
+                                                                      '  "40": intakt\n'), encoding="utf-8")
+    rules = read_mapping(work / "map.yaml")
+    assert [rules.slag_of(k) for k in ("4010", "4020", "4110", "401")] == ["ignorera", "intakt", "kostnad", "ignorera"]
+    result = run("import", "sie", work / "export.se", "-m", work / "map.yaml", "-o", work / "out.csv")
+    assert result.exit_code == 0, result.stderr
+    assert {r["konto"] for r in facts_of(work / "out.csv")} == {"3010", "5010"}  # 4010 ignored via "401"
+
+
+def test_an_unlisted_account_is_an_error_naming_it(work: Path):
+    (work / "map.yaml").write_text(MAPPING.replace('  "8": ignorera    # finansiella poster and skatter are no '
+                                                   "part of a nämnd's nettokostnad\n", ""), encoding="utf-8")
+    result = run("import", "sie", work / "export.se", "-m", work / "map.yaml", "-o", work / "out.csv")
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    message = result.stderr.splitlines()[-1]
+    assert message.startswith(f"Error: {work / 'map.yaml'}:2:1: ")
+    assert "8310 (1 row, -10,25 kr, first at" in message and '"8": ignorera' in message
+    assert not (work / "out.csv").exists()
+
+
+def test_unmapped_objects_are_all_listed_with_their_amounts(tmp_path: Path):
+    (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
+    rows = vouchers() + [
+        Voucher("2024-03-01", [Row("4010", 100000, {1: "Väst", 6: "0003"}), Row("4010", 23450, {1: "Väst"}),
+                               Row("4010", 5000, {1: "Öst"}), Row("1930", -128450, {1: "Ingen"})]),
+    ]
+    sie_file(tmp_path / "export.se", rows)
+    args = ("import", "sie", tmp_path / "export.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
+    result = run(*args)
+    assert result.exit_code == 3
+    message = result.stderr.splitlines()[-1]
+    assert message.startswith(f"Error: {tmp_path / 'map.yaml'}:13:3: ")  # the stab's objekt
+    assert "stab (dimension 1): Väst (2 rows, 1 234,50 kr, first at" in message
+    assert "Öst (1 row, 50,00 kr, first at" in message
+    assert "verksamhet (dimension 6): 0003 (1 row, 1 000,00 kr" in message
+    assert "Ingen" not in message  # only on an ignored account
+    assert not (tmp_path / "out.csv").exists()
+
+    result = run(*args, "--unmapped-empty")
+    assert result.exit_code == 0, result.stderr
+    assert "note: --unmapped-empty: stab (dimension 1) Väst (2 rows, 1 234,50 kr" in result.stderr
+    facts = keyed(facts_of(tmp_path / "out.csv"))
+    assert facts[("2024-03", "ADM", "", "", "4010", "kostnad")] == "1284.50"
+    assert "note: 1 fact row (1 284,50 kr) has neither stab nor verksamhet" in result.stderr
+
+
+def test_declared_but_unused_objects_are_fine(work: Path):
+    """Väst (dimension 1) and 42 (dimension 7) are declared by #OBJEKT; Väst is used by no row."""
+    result = run("import", "sie", work / "export.se", "-m", work / "map.yaml", "-o", work / "out.csv")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_a_row_without_the_mapped_dimension_gets_an_empty_key(work: Path):
+    """5010 is booked on stab Syd without a project (dimension 6): its verksamhet is empty."""
+    result = run("import", "sie", work / "export.se", "-m", work / "map.yaml", "-o", work / "out.csv")
+    assert result.exit_code == 0, result.stderr
+    lone = [r for r in facts_of(work / "out.csv") if r["konto"] == "5010"]
+    assert lone == [{"period": "2024-02", "forvaltning": "ADM", "stab": "SYD", "verksamhet": "", "konto": "5010",
+                     "slag": "kostnad", "belopp": "20000.00"}]
+
+
+RANGES = """\
+forvaltning:
+  dimension: 1
+  objekt:
+    "1000-2999": KSF
+    "3000-3999": BUN
+konton: {"3": intakt, "4": kostnad, "19": ignorera}
+stab:
+  dimension: 1
+  objekt:
+    "1000-1999": EKO
+    "1500": HR          # an exact key wins over the range
+    "2000-2999": IT
+    "3000-3999": SKOLA
+verksamhet:
+  dimension: 20
+  objekt:
+    "A-F": "100"        # text range
+    "G": "270"
+    "P-2024-1": "270"   # a code with hyphens
+    "Z-B": "270"        # runs backwards as text: a code, not a range
+"""
+
+
+def test_ranges_exact_keys_and_forvaltning_by_dimension(tmp_path: Path):
+    (tmp_path / "map.yaml").write_text(RANGES, encoding="utf-8")
+    rows = [Voucher("2024-05-02", [Row("4010", 100, {1: "1000", 20: "A"}), Row("4010", 200, {1: "1500", 20: "Cx"}),
+                                   Row("4010", 300, {1: "1999", 20: "F"}), Row("4010", 400, {1: "2000", 20: "G"}),
+                                   Row("3010", -500, {1: "3999"}), Row("4010", 1, {1: "1000", 20: "P-2024-1"}),
+                                   Row("4010", 2, {1: "1000", 20: "Z-B"}), Row("1930", -503)])]
+    write_sie(tmp_path / "export.se", company="K", generated="2025-01-01", years=YEARS, accounts=ACCOUNTS,
+              dimensions={1: "Ansvar", 20: "Verksamhet"}, vouchers=rows)
+    result = run("import", "sie", tmp_path / "export.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 0, result.stderr
+    assert keyed(facts_of(tmp_path / "out.csv")) == {
+        ("2024-05", "KSF", "EKO", "100", "4010", "kostnad"): "4.00",
+        ("2024-05", "KSF", "EKO", "270", "4010", "kostnad"): "0.03",
+        ("2024-05", "KSF", "HR", "100", "4010", "kostnad"): "2.00",
+        ("2024-05", "KSF", "IT", "270", "4010", "kostnad"): "4.00",
+        ("2024-05", "BUN", "SKOLA", "", "3010", "intakt"): "-5.00",
+    }
+    # 999 and 4000 are outside every range, 0999 too (compared as integers); G0 outside A-F and not G
+    rows = [Voucher("2024-05-02", [Row("4010", 100, {1: "4000"}), Row("4010", 100, {1: "999", 20: "G0"}),
+                                   Row("1930", -200)])]
+    write_sie(tmp_path / "export.se", company="K", generated="2025-01-01", years=YEARS, accounts=ACCOUNTS,
+              dimensions={1: "Ansvar", 20: "Verksamhet"}, vouchers=rows)
+    result = run("import", "sie", tmp_path / "export.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 3
+    assert "forvaltning (dimension 1): 4000 (1 row, 1,00 kr" in result.stderr
+    assert "999 (1 row" in result.stderr and "verksamhet (dimension 20): G0 (1 row" in result.stderr
+
+
+def test_every_row_needs_a_forvaltning(tmp_path: Path):
+    (tmp_path / "map.yaml").write_text(RANGES, encoding="utf-8")
+    rows = [Voucher("2024-05-02", [Row("4010", 100, {1: "1000", 20: "A"}), Row("4010", 250, {20: "A"}),
+                                   Row("4010", 300, {1: "5000", 20: "A"}), Row("1930", -650)])]
+    write_sie(tmp_path / "export.se", company="K", generated="2025-01-01", years=YEARS, accounts=ACCOUNTS,
+              dimensions={1: "Ansvar", 20: "Verksamhet"}, vouchers=rows)
+    for extra in ((), ("--unmapped-empty",)):
+        result = run("import", "sie", tmp_path / "export.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv",
+                     *extra)
+        assert result.exit_code == 3
+        assert "forvaltning (dimension 1): 5000 (1 row, 3,00 kr, first at" in result.stderr
+        assert "(no object) (1 row, 2,50 kr, first at" in result.stderr
+        assert "every row needs a förvaltning, so --unmapped-empty does not apply to it" in result.stderr
+    assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("objekt, problem, where", [
+    ('"1000-1999": A\n    "1500-2500": B', "range '1500-2500' overlaps range '1000-1999' (line 6)", "7:5"),
+    ('"1-99": A', "range '1-99' has ends of different length", "6:5"),
+    ('"2000-1000": A', "range '2000-1000' runs backwards", "6:5"),
+])
+def test_bad_ranges_are_errors(tmp_path: Path, objekt: str, problem: str, where: str):
+    (tmp_path / "map.yaml").write_text(f"forvaltning: ADM\nkonton: {{\"4\": kostnad}}\nstab:\n  dimension: 1\n"
+                                       f"  objekt:\n    {objekt}\n", encoding="utf-8")
+    with pytest.raises(DataError) as excinfo:
+        read_mapping(tmp_path / "map.yaml")
+    assert excinfo.value.message.startswith(f"{tmp_path / 'map.yaml'}:{where}: {problem}")
+
+
+def test_verksamhet_from_the_stab(tmp_path: Path):
+    (tmp_path / "map.yaml").write_text(MAPPING.split("verksamhet:")[0]
+                                       + 'verksamhet:\n  fran_stab:\n    NORD: "100"\n', encoding="utf-8")
+    sie_file(tmp_path / "export.se")
+    args = ("import", "sie", tmp_path / "export.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
+    result = run(*args)
+    assert result.exit_code == 3
+    assert "verksamhet (fran_stab): SYD (2 rows, 19 500,00 kr" in result.stderr
+    result = run(*args, "--unmapped-empty")
+    assert result.exit_code == 0, result.stderr
+    assert {(r["stab"], r["verksamhet"]) for r in facts_of(tmp_path / "out.csv")} == {("NORD", "100"), ("SYD", "")}
+
+
+@pytest.mark.parametrize("text, problem, where", [
+    (MAPPING.replace("konton:", "kontom:"), "unknown key 'kontom' in the mapping; did you mean 'konton'?", "2:1"),
+    (MAPPING.replace("  dimension: 1", "  dimensoin: 1"), "unknown key 'dimensoin' in stab; did you mean 'dimension'?", "12:3"),
+    (MAPPING.replace('"3": intakt', '"3": intäkter'), "konton 3: 'intäkter' is not kostnad, intakt or ignorera", "5:8"),
+    (MAPPING.replace("Nord: NORD", "Nord: NO\u202eRD"), "a bidi control (U+202E) in the mapping", "14:13"),
+    (MAPPING.replace("# account", "# acc\x85ount"), "a control character (U+0085) in the mapping", "2:25"),
+    (MAPPING.replace("Syd: SYD", "Syd: S\x07YD"), "a control character (U+0007) in the mapping", "15:11"),
+    (MAPPING.replace("stab:\n  dimension: 1", "stab:\n  kolumn: Ansvar"),
+     "stab names a kolumn, which is for CSV exports", "11:1"),
+    (MAPPING + "kolumner: {konto: K, period: P, belopp: B}\n", "kolumner is for CSV exports", "21:11"),
+    ("forvaltning: ADM\nkonton: {\"4\": kostnad}\n", "the mapping has neither stab nor verksamhet", "1:1"),
+    ("# only a comment\n", "mapping is empty", "1:1"),
+])
+def test_mapping_errors_name_line_and_column(work: Path, text: str, problem: str, where: str):
+    (work / "map.yaml").write_text(text, encoding="utf-8")
+    result = run("import", "sie", work / "export.se", "-m", work / "map.yaml", "-o", work / "out.csv")
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"Error: {work / 'map.yaml'}:{where}: {problem}")
+    assert result.stderr.count("\n") == 1 and not (work / "out.csv").exists()
+
+
+def test_a_mapping_over_one_megabyte_is_refused(work: Path):
+    (work / "map.yaml").write_text(MAPPING + "# " + "x" * 1_000_000 + "\n", encoding="utf-8")
+    result = run("import", "sie", work / "export.se", "-m", work / "map.yaml", "-o", work / "out.csv")
+    assert result.exit_code == 3 and "over the limit of 1 MB" in result.stderr
+
+
+def test_crlf_line_ends_are_fine_in_a_mapping(work: Path):
+    (work / "map.yaml").write_bytes(b"\xef\xbb\xbf" + MAPPING.replace("\n", "\r\n").encode("utf-8"))
+    assert read_mapping(work / "map.yaml").stab.objekt.exact == {"Nord": "NORD", "Syd": "SYD"}
+
+
+# -- SIE: years, #PSALDO ----------------------------------------------------------------------
+
+
+def test_a_difference_from_psaldo_fails_and_writes_nothing(tmp_path: Path):
+    (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
+    psaldo = [s if (s.konto, s.period) != ("4010", "2024-01") else Saldo(0, s.period, s.konto, s.belopp + 100)
+              for s in psaldo_of(vouchers())]
+    sie_file(tmp_path / "export.se", psaldo=psaldo + [Saldo(0, "2024-02", "3010", -4200)])
+    (tmp_path / "out.csv").write_text("old\n", encoding="utf-8")
+    result = run("import", "sie", tmp_path / "export.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    assert "difference: konto 4010 2024-01: imported 1 334,50 kr, #PSALDO 1 335,50 kr" in result.stderr
+    assert "difference: konto 3010 2024-02: imported 0,00 kr, #PSALDO -42,00 kr" in result.stderr
+    assert result.stderr.splitlines()[-1].startswith(
+        f"Error: {tmp_path / 'export.se'}: the import differs from the file's #PSALDO in 2 account-months")
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8") == "old\n"
+
+
+def test_balance_accounts_and_ignored_accounts_are_not_compared(tmp_path: Path):
+    """#PSALDO of 1930 and 8310 (ignored) may differ from the vouchers: only mapped accounts count."""
+    (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
+    sie_file(tmp_path / "export.se", psaldo=psaldo_of(vouchers()) + [Saldo(0, "2024-01", "1930", 5),
+                                                                     Saldo(0, "2024-02", "8310", 5)])
+    result = run("import", "sie", tmp_path / "export.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_no_psaldo_no_check(tmp_path: Path):
+    (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
+    sie_file(tmp_path / "export.se", psaldo=[])
+    result = run("import", "sie", tmp_path / "export.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 0, result.stderr
+    assert "check:    not checked: the file has no #PSALDO for this year" in result.stderr
+
+
+def test_from_psaldo_breaks_totals_down_by_exactly_the_mapped_dimensions(tmp_path: Path):
+    """`{}` is the total; rows of exactly {1, 6} break it down; {1} alone and {1, 6, 7} rows are not used
+    (they would count the money twice); what the breakdown leaves has an empty key."""
+    (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
+    psaldo = [
+        Saldo(0, "2024-03", "4010", 100000),
+        Saldo(0, "2024-03", "4010", 60000, {1: "Nord", 6: "0001"}),
+        Saldo(0, "2024-03", "4010", 30000, {1: "Syd", 6: "0002"}),
+        Saldo(0, "2024-03", "4010", 90000, {1: "Nord"}),
+        Saldo(0, "2024-03", "4010", 60000, {1: "Nord", 6: "0001", 7: "42"}),
+        Saldo(0, "2024-03", "3010", -5000),
+        Saldo(0, "2024-03", "3010", -5000, {6: "0001"}),
+        Saldo(0, "2024-03", "1930", -95000),
+        Saldo(-1, "2023-03", "4010", 777),
+    ]
+    sie_file(tmp_path / "export.se", rows=[], psaldo=psaldo)
+    result = run("import", "sie", tmp_path / "export.se", "-m", tmp_path / "map.yaml", "--from", "psaldo",
+                 "-o", tmp_path / "out.csv")
+    assert result.exit_code == 0, result.stderr
+    assert keyed(facts_of(tmp_path / "out.csv")) == {
+        ("2024-03", "ADM", "NORD", "100", "4010", "kostnad"): "600.00",
+        ("2024-03", "ADM", "SYD", "130", "4010", "kostnad"): "300.00",
+        ("2024-03", "ADM", "", "", "4010", "kostnad"): "100.00",
+        ("2024-03", "ADM", "", "", "3010", "intakt"): "-50.00",
+    }
+    assert "from #PSALDO ({} totals, broken down by the rows of exactly the mapped dimensions)" in result.stderr
+    assert "equal" in result.stderr
+
+    result = run("import", "sie", tmp_path / "export.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 2  # no vouchers: --from psaldo is the way
+    assert "has no vouchers (#TRANS" in result.stderr and "--from psaldo" in result.stderr
+
+
+def test_year_minus_one_picks_the_previous_rar(work: Path):
+    result = run("import", "sie", work / "export.se", "-m", work / "map.yaml", "--year", "-1", "-o", work / "out.csv")
+    assert result.exit_code == 0, result.stderr
+    assert keyed(facts_of(work / "out.csv")) == {("2023-12", "ADM", "NORD", "130", "4010", "kostnad"): "7777.00"}
+    assert "year -1 (2023-01-01 – 2023-12-31)" in result.stderr
+    assert "not checked: the file has no #PSALDO for this year" in result.stderr
+    result = run("import", "sie", work / "export.se", "-m", work / "map.yaml", "--year", "2023", "-o", work / "b.csv")
+    assert result.exit_code == 0 and (work / "b.csv").read_bytes() == (work / "out.csv").read_bytes()
+
+
+@pytest.mark.parametrize("year", ["-2", "2019", "last"])
+def test_a_year_not_in_the_file_is_a_usage_error(work: Path, year: str):
+    result = run("import", "sie", work / "export.se", "-m", work / "map.yaml", "--year", year, "-o", work / "out.csv")
+    assert result.exit_code == 2
+    assert "0 (2024-01-01 – 2024-12-31), -1 (2023-01-01 – 2023-12-31)" in result.stderr
+    assert not (work / "out.csv").exists()
+
+
+def test_no_person_no_voucher_text_and_no_other_dimension_leaves(work: Path):
+    for out in ("out.csv", "out.parquet"):
+        result = run("import", "sie", work / "export.se", "-m", work / "map.yaml", "-o", work / out)
+        assert result.exit_code == 0, result.stderr
+    text = (work / "out.csv").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "period,forvaltning,stab,verksamhet,konto,slag,belopp"
+    for secret in ("42", "Anna", "Hemlig", "Faktura"):
+        assert secret not in text
+    frame = pl.read_parquet(work / "out.parquet")
+    assert frame.columns == ["period", "forvaltning", "stab", "verksamhet", "konto", "slag", "belopp"]
+    assert not any("42" in str(v) or "Hemlig" in str(v) for row in frame.iter_rows() for v in row)
+
+
+def test_csv_and_parquet_read_back_exactly(work: Path):
+    for out in ("out.csv", "out.parquet"):
+        assert run("import", "sie", work / "export.se", "-m", work / "map.yaml", "-o", work / out).exit_code == 0
+    frame = pl.read_parquet(work / "out.parquet")
+    assert frame.schema["belopp"] == pl.Decimal(18, 2)
+    assert all(frame.schema[c] == pl.String for c in frame.columns[:-1])
+    from_parquet = {tuple("" if v is None else v for v in row[:-1]): row[-1] for row in frame.iter_rows()}
+    from_csv = {k: Decimal(v) for k, v in keyed(facts_of(work / "out.csv")).items()}
+    assert from_parquet == from_csv
+    assert from_csv[("2024-01", "ADM", "NORD", "100", "4010", "kostnad")] == Decimal("1334.50")
+    # the fact-table reader takes both as they are
+    known = Known(2024, {"ADM": {"NORD", "SYD"}}, {"100", "130"})
+    for out in ("out.csv", "out.parquet"):
+        facts = read_facts(work / out, known)
+        assert sorted(facts["belopp"].to_list()) == [-50000, 133450, 2000000]
+
+
+def test_output_refuses_the_input_and_unknown_extensions(work: Path):
+    before = (work / "export.se").read_bytes()
+    result = run("import", "sie", work / "export.se", "-m", work / "map.yaml", "-o", work / "export.se")
+    assert result.exit_code == 2 and "a file this command reads" in result.stderr
+    result = run("import", "sie", work / "export.se", "-m", work / "map.yaml", "-o", work / "map.yaml")
+    assert result.exit_code == 2
+    result = run("import", "sie", work / "export.se", "-m", work / "map.yaml", "-o", work / "out.xlsx")
+    assert result.exit_code == 2 and ".csv or .parquet" in result.stderr
+    assert (work / "export.se").read_bytes() == before and not (work / "out.xlsx").exists()
+    result = run("import", "sie", work / "export.se", "-m", work / "map.yaml")
+    assert result.exit_code == 2 and "--output" in result.stderr
+
+
+def test_reader_warnings_are_printed(tmp_path: Path):
+    (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
+    sie_file(tmp_path / "export.se", company="Exempel\x01kommun")
+    result = run("import", "sie", tmp_path / "export.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith(f"warning: {tmp_path / 'export.se'}:6: name ")
+
+
+def test_an_unreadable_export_is_one_line(work: Path):
+    result = run("import", "sie", work / "missing.se", "-m", work / "map.yaml", "-o", work / "out.csv")
+    assert result.exit_code == 4 and result.stderr.count("\n") == 1
+
+
+# -- real files ------------------------------------------------------------------------------
+
+OVNBOLAG = MAPPING  # its dimensions are 1 (Nord, Syd), 6 (projects) and 7 (persons)
+
+
+@needs_shared
+def test_ovnbolag_imports_and_its_totals_equal_its_psaldo(tmp_path: Path):
+    (tmp_path / "map.yaml").write_text(OVNBOLAG.replace('    "0002": "130"\n', '    "0002": "130"\n'
+                                                        '    "0006-0010": "130"\n'), encoding="utf-8")
+    source = SHARED / "transaktioner_ovnbolag.se"
+    result = run("import", "sie", source, "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 0, result.stderr
+    assert "SIE 4, Avendo 5.20, #GEN 2011-05-31" in result.stderr and "encoding: cp437" in result.stderr
+    assert "periods:  2011-01 – 2011-03 (3 months)" in result.stderr
+    facts = facts_of(tmp_path / "out.csv")
+    ours: dict[tuple[str, str], int] = {}
+    for r in facts:
+        kronor, ore = r["belopp"].lstrip("-").split(".")
+        value = (int(kronor) * 100 + int(ore)) * (-1 if r["belopp"].startswith("-") else 1)
+        ours[(r["period"], r["konto"])] = ours.get((r["period"], r["konto"]), 0) + value
+    from kfollow.sources.sie import read_sie
+
+    psaldo = read_sie(source).psaldo.filter(pl.col("rar") == 0, pl.col("total"),
+                                            pl.col("konto").str.slice(0, 1).is_in(list("34567")))
+    theirs = {(p, k): b for p, k, b in psaldo.select("period", "konto", "belopp").iter_rows() if b != 0}
+    assert {k: v for k, v in ours.items() if v != 0} == theirs
+    assert "total    1 686 546,38 kr  1 964 344,84 kr  277 798,46 kr" in result.stderr
+
+
+@needs_shared
+def test_objektsaldo_from_psaldo_equals_the_vouchers(tmp_path: Path):
+    """Avendo writes #PSALDO as parts by object combination: read so, they give what the vouchers give."""
+    (tmp_path / "map.yaml").write_text(OVNBOLAG, encoding="utf-8")
+    a = run("import", "sie", SHARED / "transaktioner_ovnbolag.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "a.csv")
+    b = run("import", "sie", SHARED / "objektsaldo_ovnbolag.se", "-m", tmp_path / "map.yaml", "--from", "psaldo",
+            "-o", tmp_path / "b.csv")
+    assert (a.exit_code, b.exit_code) == (0, 0), b.stderr
+    assert "written as parts" in b.stderr
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+
+
+@needs_shared
+def test_test3_from_psaldo_checks_equal(tmp_path: Path):
+    (tmp_path / "map.yaml").write_text(
+        'forvaltning: ADM\nkonton: {"1": ignorera, "2": ignorera, "3": intakt, "4": kostnad, "5": kostnad, '
+        '"6": kostnad, "7": kostnad, "8": ignorera}\nstab:\n  dimension: 1\n  objekt: {"0-9": A, "10-99": B}\n',
+        encoding="utf-8")
+    result = run("import", "sie", SHARED / "Test3.SE", "-m", tmp_path / "map.yaml", "--from", "psaldo",
+                 "-o", tmp_path / "out.parquet")
+    assert result.exit_code == 0, result.stderr
+    assert "({} totals, broken down" in result.stderr and "): equal" in result.stderr
+
+
+# -- ERP CSV ----------------------------------------------------------------------------------
+
+CSV_MAPPING = """\
+forvaltning: ADM
+konton: {"1": ignorera, "2": ignorera, "3": intakt, "4": kostnad, "5": kostnad}
+stab:
+  kolumn: Ansvar
+  objekt:
+    "1000-1999": EKO
+    "2000": HR
+verksamhet:
+  kolumn: Verksamhet
+  objekt: {"100": "100", "130": "130"}
+kolumner:
+  konto: Konto
+  period: Period
+  belopp: Belopp
+"""
+
+
+def csv_import(tmp_path: Path, body: str, mapping: str = CSV_MAPPING, encoding: str = "utf-8",
+               bom: bool = False, out: str = "out.csv", *extra: str):
+    (tmp_path / "map.yaml").write_text(mapping, encoding="utf-8")
+    (tmp_path / "erp.csv").write_bytes((b"\xef\xbb\xbf" if bom else b"") + body.encode(encoding))
+    return run("import", "csv", tmp_path / "erp.csv", "-m", tmp_path / "map.yaml", "-o", tmp_path / out, *extra)
+
+
+def test_erp_csv_swedish_amounts_and_both_period_forms(tmp_path: Path):
+    body = ("Period;Konto;Ansvar;Verksamhet;Text;Belopp\r\n"
+            "202401;4010;1100;100;Inköp;1 234,50\r\n"
+            "2024-01;4010;1100;100;Inköp;1\u00a0000\r\n"
+            "202402;5010; 2000 ;130;Lön;1\u202f000\u202f000,5\r\n"
+            "202402;3010;2000;;Avgift;12.000,00-\r\n"
+            "202402;1930;;;Bank;-1.234,50\r\n"
+            "\r\n")
+    result = csv_import(tmp_path, body)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert keyed(facts_of(tmp_path / "out.csv")) == {
+        ("2024-01", "ADM", "EKO", "100", "4010", "kostnad"): "2234.50",
+        ("2024-02", "ADM", "HR", "130", "5010", "kostnad"): "1000000.50",
+        ("2024-02", "ADM", "HR", "", "3010", "intakt"): "-12000.00",
+    }
+    assert "CSV, semicolon separated" in result.stderr and "encoding: UTF-8\n" in result.stderr
+    assert "ignorerat" in result.stderr and "-1 234,50 kr" in result.stderr
+
+
+@pytest.mark.parametrize("encoding, bom, named", [("cp1252", False, "Windows-1252"), ("utf-8", True, "UTF-8 with BOM")])
+def test_erp_csv_encodings(tmp_path: Path, encoding: str, bom: bool, named: str):
+    body = "Period;Konto;Ansvar;Verksamhet;Text;Belopp\n202403;4010;1500;100;Kaffe åäö €;99,90\n"
+    result = csv_import(tmp_path, body, encoding=encoding, bom=bom)
+    assert result.exit_code == 0, result.stderr
+    assert f"encoding: {named}" in result.stderr
+    assert facts_of(tmp_path / "out.csv")[0]["belopp"] == "99.90"
+
+
+def test_erp_csv_debet_kredit_comma_separated_with_decimal_point(tmp_path: Path):
+    mapping = (CSV_MAPPING.replace("  belopp: Belopp\n", "  debet: Debet\n  kredit: Kredit\n")
+               + 'decimal: "."\n')
+    body = ('Period,Konto,Ansvar,Verksamhet,Debet,Kredit\n'
+            '2024-04,4010,1100,100,"1 500.25",\n'
+            '2024-04,4010,1100,100,,500.25\n'
+            '2024-04,3010,1100,100,,"2 000"\n')
+    result = csv_import(tmp_path, body, mapping, "utf-8", False, "out.parquet")
+    assert result.exit_code == 0, result.stderr
+    frame = pl.read_parquet(tmp_path / "out.parquet")
+    assert dict(zip(frame["konto"], frame["belopp"])) == {"4010": Decimal("1000.00"), "3010": Decimal("-2000.00")}
+    assert "CSV, comma separated" in result.stderr
+
+
+@pytest.mark.parametrize("row, where, problem", [
+    ("202401;4010;1100;100;x;1.5", "2:6", "Belopp '1.5' is not an amount"),
+    ("202401;4010;1100;100;x;1,505", "2:6", "Belopp '1,505' is not an amount; it has more than two decimals"),
+    ("202401;4010;1100;100;x;12 34,00", "2:6", "Belopp '12 34,00' is not an amount; write e.g. 1 234,50"),
+    ("202401;4010;1100;100;x;-5-", "2:6", "Belopp '-5-' is not an amount; write e.g."),
+    ("202401;4010;1100;100;x;", "2:6", "Belopp is empty"),
+    ("202413;4010;1100;100;x;1,00", "2:1", "Period '202413' is not a period"),
+    ("2024-1;4010;1100;100;x;1,00", "2:1", "Period '2024-1' is not a period"),
+    (";4010;1100;100;x;1,00", "2:1", "Period is empty"),
+    ("202401;;1100;100;x;1,00", "2:2", "Konto is empty"),
+])
+def test_erp_csv_errors_name_line_and_column(tmp_path: Path, row: str, where: str, problem: str):
+    result = csv_import(tmp_path, f"Period;Konto;Ansvar;Verksamhet;Text;Belopp\n{row}\n")
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"Error: {tmp_path / 'erp.csv'}:{where}: {problem}"), result.stderr
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_erp_csv_line_numbers_count_quoted_line_breaks(tmp_path: Path):
+    body = ('Period;Konto;Ansvar;Verksamhet;Text;Belopp\n202401;4010;1100;100;"två\nrader";1,00\n'
+            "202401;4010;1100;100;x;fel\n")
+    result = csv_import(tmp_path, body)
+    assert result.stderr.startswith(f"Error: {tmp_path / 'erp.csv'}:4:6: Belopp 'fel'")
+
+
+def test_erp_csv_missing_column_and_unmapped_objects(tmp_path: Path):
+    result = csv_import(tmp_path, "Period;Konto;Ansvaret;Verksamhet;Belopp\n202401;4010;1100;100;1,00\n")
+    assert result.exit_code == 3 and "no column 'Ansvar'" in result.stderr and "did you mean 'Ansvaret'" in result.stderr
+    body = "Period;Konto;Ansvar;Verksamhet;Belopp\n202401;4010;3000;100;1,00\n202401;4010;4000;100;2,00\n"
+    result = csv_import(tmp_path, body)
+    assert result.exit_code == 3
+    assert "stab (column Ansvar): 3000 (1 row, 1,00 kr, first at" in result.stderr
+    assert f"4000 (1 row, 2,00 kr, first at {tmp_path / 'erp.csv'}:3)" in result.stderr
+    result = csv_import(tmp_path, body, CSV_MAPPING, "utf-8", False, "out.csv", "--unmapped-empty")
+    assert result.exit_code == 0
+    assert keyed(facts_of(tmp_path / "out.csv")) == {("2024-01", "ADM", "", "100", "4010", "kostnad"): "3.00"}
+
+
+def test_erp_csv_needs_kolumner_and_its_year_option(tmp_path: Path):
+    result = csv_import(tmp_path, "Period;Konto;Belopp\n202401;4010;1,00\n", MAPPING)
+    assert result.exit_code == 3 and "names a dimension, which is for SIE exports" in result.stderr
+    body = "Period;Konto;Ansvar;Verksamhet;Belopp\n202312;4010;1100;100;1,00\n202401;4010;1100;100;2,00\n"
+    result = csv_import(tmp_path, body, CSV_MAPPING, "utf-8", False, "out.csv", "--year", "2024")
+    assert result.exit_code == 0
+    assert [r["period"] for r in facts_of(tmp_path / "out.csv")] == ["2024-01"]
+    result = csv_import(tmp_path, body, CSV_MAPPING, "utf-8", False, "out2.csv", "--year", "2022")
+    assert result.exit_code == 2 and "its years: 2023, 2024" in result.stderr
+
+
+def test_amount_expression_is_exact_for_large_values():
+    from kfollow.sources.erp_csv import with_amount
+
+    values = ["9 999 999 999 999,99", "0,01", "0,1-", "+3", "1.234.567,89", "12,3400", "12,341", "99999999999999",
+              "1,000000000000000000000", "7", "-0,00"]
+    frame = with_amount(pl.LazyFrame({"t": values}), "t", ",").collect()
+    assert frame["_ore_t"].to_list() == [999999999999999, 1, -10, 300, 123456789, 1234, None, None, None, 700, 0]
+    point = with_amount(pl.LazyFrame({"t": ["1 234.5", "1.234,5", "3-"]}), "t", ".").collect()
+    assert point["_ore_t"].to_list() == [123450, None, -300]
