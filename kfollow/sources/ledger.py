@@ -161,7 +161,7 @@ def _lookup(key: KeyMap, kept: pl.DataFrame, ledger: Ledger, mapping: LedgerMapp
             unmapped.extend(f"{key.name} ({key.describe()}) {item}" for item in items)
         else:
             missing.append((key, items))
-    known = {code: value for code, value in ids.items() if code is not None and value is not None}
+    known = {code: value for code, value in ids.items() if code is not None and value}  # "": no key on purpose
     if not known:
         return pl.lit(None, pl.String).alias(key.name)
     return pl.col(column).replace_strict(known, default=None, return_dtype=pl.String).alias(key.name)

@@ -37,6 +37,8 @@ Keys of `forvaltning`, `stab` and `verksamhet` (at least one of `stab` and `verk
   `--unmapped-empty` puts them under an empty key. Objects that are only declared are fine.
   Rows of `ignorera` accounts are not looked up. A förvaltning is never empty: a row without
   one is an error, also with `--unmapped-empty`.
+- `""` as an object's id (`"2000": ""`) leaves its rows without that key on purpose (ej fördelat),
+  e.g. the ansvar of a förvaltning that has no staber; never for `forvaltning`.
 - `verksamhet: {fran_stab: {stab id: verksamhet code, …}}`: the verksamhet follows from the stab
   (one verksamhet per ansvar, as many kommuner organise it); a row without a stab gets none.
 
@@ -338,7 +340,10 @@ class _MappingParser(TreeReader):
         exact: dict[str, str] = {}
         ranges: list[Range] = []
         for code, (knode, value) in body.items.items():
-            target = self.id(value, name, f"{name} id of object {code}")
+            if isinstance(value, Scalar) and not value.value.strip() and name != "forvaltning":
+                target = ""  # deliberately without a key: ej fördelat, and no error for an unmapped object
+            else:
+                target = self.id(value, name, f"{name} id of object {code}")
             if not code or code != code.strip():
                 raise self.error(knode, f"object code {code!r} is empty or has spaces around it; write the code as in the export")
             exact[code] = target  # a key always matches the code as written (also `K-100`)

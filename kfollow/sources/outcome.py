@@ -68,6 +68,13 @@ def merge(info: YearInfo, amounts: pl.DataFrame, months: pl.DataFrame,
         month_rows.append(v)
         new_rows.append(v.select("forvaltning", "vy", "nyckel").unique())
     facts_months = pl.concat(month_rows).with_columns(ar=pl.lit(ar, pl.Int32))
+    # a förvaltning written with its summa only (no staber, no verksamheter) books its utfall there
+    viewless = set(booked) - set(amounts.filter(pl.col("vy") != "summa")["forvaltning"].unique().to_list())
+    if viewless:
+        summa = (facts_months.filter(pl.col("forvaltning").is_in(list(viewless)) & (pl.col("vy") == "ej_fordelat_stab"))
+                 .with_columns(vy=pl.lit("summa"), nyckel=pl.col("forvaltning")))
+        facts_months = pl.concat([facts_months, summa])
+        new_rows.append(summa.select("forvaltning", "vy", "nyckel").unique())
     keys = pl.concat(new_rows).unique()
 
     # rows the facts have and the file lacks: ej fördelat, or a verksamhet of the catalogue the
@@ -97,8 +104,9 @@ def merge(info: YearInfo, amounts: pl.DataFrame, months: pl.DataFrame,
     amounts = pl.concat([amounts, added], how="diagonal_relaxed").select(
         pl.col(c).cast(t) for c, t in AMOUNT_SCHEMA.items())
 
-    # every row of a covered förvaltning (but its summa) gets a month row for each booked month
-    covered_rows = amounts.filter(pl.col("forvaltning").is_in(list(booked)) & (pl.col("vy") != "summa"))
+    # every row of a covered förvaltning (but a summa beside its views) gets a month row for each booked month
+    covered_rows = amounts.filter(pl.col("forvaltning").is_in(list(booked))
+                                  & ((pl.col("vy") != "summa") | pl.col("forvaltning").is_in(list(viewless))))
     last = pl.DataFrame({"forvaltning": list(booked), "_last": list(booked.values())},
                         schema={"forvaltning": pl.String, "_last": pl.Int8})
     grid = (covered_rows.select("ar", "forvaltning", "vy", "nyckel").join(last, on="forvaltning")

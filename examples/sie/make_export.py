@@ -1,0 +1,108 @@
+"""Write the example kommun's SIE 4 export and the year files that take their utfall from it.
+
+The ekonomisystem of Exempelby (invented) books each stab's month on its ansvar (dimension 1):
+costs on 5010 Löner (with the employee, dimension 7) and 6410 Övriga tjänster, income on 3510,
+Serviceförvaltningen's internal prices on 4010/3010, the bank on 1930. The amounts are those of
+`examples/budgets` (where utfall is typed by hand as YAML), so `month-end-close-sie.sh`, which
+imports this export, prints the same tables as `month-end-close.sh`.
+
+    python examples/sie/make_export.py      # writes examples/sie/exempelby.se and examples/sie/budgets/
+
+Run it again only when examples/budgets change; the files it writes are in the repository.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import polars as pl
+
+import kfollow
+from kfollow.sources.sie_writer import Row, Saldo, Voucher, write_sie
+
+HERE = Path(__file__).resolve().parent
+SOURCE = HERE.parent / "budgets"
+ANSVAR = {"LED": "1110", "EKO": "1120", "HR": "1130", "KOM": "1140", "DIG": "1150", "SAM": "1160", "FRI": "1170",
+          "SERV": "2000"}
+ACCOUNTS = {"1930": "Företagskonto", "3010": "Interna intäkter, lokaler och service",
+            "3510": "Försäljning av tjänster", "4010": "Köpta lokaltjänster", "5010": "Löner till tjänstemän",
+            "6410": "Övriga främmande tjänster"}
+ORE_PER_TKR = 100_000
+
+
+def vouchers_for(store, year: int) -> list[Voucher]:
+    """One voucher a month: every stab's and Serviceförvaltningen's month, balanced against the bank."""
+    months = store.months.filter(pl.col("ar") == year)
+    out = []
+    for month in range(1, 13):
+        rows = []
+        for r in months.filter(pl.col("manad") == month).sort("nyckel").iter_rows(named=True):
+            ansvar = {1: ANSVAR[r["nyckel"]]}
+            if r["vy"] == "summa":  # Serviceförvaltningen: gross, internal prices
+                rows += [Row("4010", r["utfall_kostnader"], ansvar), Row("3010", -r["utfall_intakter"], ansvar)]
+                continue
+            net = r["utfall"]
+            income = (abs(net) // 25 // 100) * 100  # about 4 % sold to others, whole kronor
+            salaries = ((net + income) * 3 // 5 // 100) * 100
+            rows += [Row("5010", salaries, {**ansvar, 7: f"{int(ansvar[1]) * 10 + month % 3:05d}"}, text="Löner"),
+                     Row("6410", net + income - salaries, ansvar, text="Fakturor"),
+                     Row("3510", -income, ansvar, text="Sålda tjänster")]
+        if not rows:
+            continue
+        rows.append(Row("1930", -sum(r.belopp for r in rows)))
+        last = calendar.monthrange(year, month)[1]
+        out.append(Voucher(f"{year}-{month:02d}-{last:02d}", rows, text=f"Månadens bokningar {year}-{month:02d}"))
+    return out
+
+
+def saldo(vouchers: list[Voucher], rar: int) -> list[Saldo]:
+    """#PSALDO {}: the change of each account a month, as the export's own control totals."""
+    sums: dict[tuple[str, str], int] = defaultdict(int)
+    for v in vouchers:
+        for r in v.rows:
+            sums[(v.date[:7], r.konto)] += r.belopp
+    return [Saldo(rar, period, konto, amount) for (period, konto), amount in sorted(sums.items())]
+
+
+def without_utfall(text: str, year: int) -> str:
+    """The year file with its typed-in utfall removed and `utfall_fil` naming the imported table."""
+    lines, out, skip_below = text.splitlines(), [], None
+    for line in lines:
+        indent = len(line) - len(line.lstrip())
+        if skip_below is not None and (not line.strip() or indent > skip_below):
+            continue
+        skip_below = None
+        if line.strip() == "utfall:":
+            skip_below = indent
+            continue
+        out.append(line)
+        if re.match(r"enhet:", line):
+            out.append(f"utfall_fil: utfall-{year}.csv   # kfollow import sie exempelby.se --year … (see "
+                       "month-end-close-sie.sh)")
+    return "\n".join(out) + "\n"
+
+
+def main() -> None:
+    store = kfollow.load(SOURCE)
+    vouchers = {0: vouchers_for(store, 2024), -1: vouchers_for(store, 2023)}
+    write_sie(
+        HERE / "exempelby.se", company="Exempelby kommun (påhittad)", generated="2024-11-05",
+        program=("Exempelby Ekonomi", "7.2"),
+        years={0: ("2024-01-01", "2024-12-31"), -1: ("2023-01-01", "2023-12-31")},
+        accounts=ACCOUNTS, dimensions={1: "Ansvar", 7: "Anställd"},
+        objects={(1, code): stab for stab, code in ANSVAR.items()},
+        vouchers=[*vouchers[-1], *vouchers[0]],
+        psaldo=[*saldo(vouchers[-1], -1), *saldo(vouchers[0], 0)],
+    )
+    (HERE / "budgets").mkdir(exist_ok=True)
+    for year in (2023, 2024):
+        text = (SOURCE / f"{year}.yaml").read_text(encoding="utf-8")
+        (HERE / "budgets" / f"{year}.yaml").write_text(without_utfall(text, year), encoding="utf-8")
+    print(f"wrote {HERE / 'exempelby.se'} and {HERE / 'budgets'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,355 @@
+"""Charts of a `Report` as SVG or PNG bytes, for reports to the nämnd (A4 pages).
+
+matplotlib is an optional extra (`pip install 'kfollow[charts]'`), imported only when a chart is
+drawn, without pyplot (a `Figure` of its own: no global state). Everything a chart shows is read
+from named columns of the report; each function says which. Amounts are shown in the report's unit
+(`mnkr`), Swedish style (`1 240,8`, `−9,8`), months as `jan feb mar …`. Nothing is told apart
+by colour alone: the two years, surplus and deficit, and budget/utfall/prognos differ in hatch,
+line style or marker too, and have a legend. SVG keeps its text as text, has a `<title>` and a
+`<desc>` (the figures in words) and, like PNG, is the same bytes for the same report.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import textwrap
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape
+
+import polars as pl
+
+from kfollow.errors import UsageError
+from kfollow.options import DEFAULT_DECIMALS, ORE_PER_UNIT
+from kfollow.render.columns import CONTROL
+from kfollow.render.numbers import money, swedish_number
+from kfollow.report import Kind, Report
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+MISSING = "charts need matplotlib: pip install 'kfollow[charts]'"
+FORMATS = ("svg", "png")
+MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+NAN = float("nan")
+MINUS = "\u2212"  # a real minus sign: as wide as the plus, and read as "minus"
+CHART_ROWS = ("rad", "ej_fordelat", "forvaltning")  # the rows a chart shows: no subtotals, no total
+WIDTH = 7.0  # inches: the text width of an A4 page with 2 cm margins, a little generous
+DPI = 150
+DARK, MID, LIGHT = "#1f4e79", "#6f8fb0", "#d9e2ec"  # apart in lightness too: they read in grayscale
+RC = {
+    "font.family": "DejaVu Sans",  # ships with matplotlib: the same glyphs everywhere
+    "font.size": 9,
+    "svg.fonttype": "none",  # text stays text: searchable, selectable, read by screen readers
+    "svg.hashsalt": "kfollow",  # ids from a fixed salt: the same bytes each run
+    "text.parse_math": False,  # a `$` in a name is a dollar sign
+    "axes.unicode_minus": True,
+    "hatch.linewidth": 0.8,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+def _matplotlib():
+    """matplotlib's Figure, or a UsageError saying how to install it."""
+    try:
+        import matplotlib
+        from matplotlib.figure import Figure
+        from matplotlib.ticker import FuncFormatter
+    except ImportError:
+        raise UsageError(MISSING) from None
+    return matplotlib, Figure, FuncFormatter
+
+
+# --- numbers and words --------------------------------------------------------------------------
+
+
+def _clean(text: str | None) -> str:
+    return re.sub(CONTROL, "\ufffd", text or "")
+
+
+def _signed(text: str) -> str:
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
+def amount(ore: int | None, unit: str, sign: bool = False) -> str:
+    """Öre → `1 240,8` in `unit` as the tables print it (default decimals); `+3,2` / `−9,8` with `sign`."""
+    text = _signed(money(ore, unit, DEFAULT_DECIMALS[unit]) or "–")
+    if sign and text[0].isdigit() and text.strip("0,") != "":
+        text = "+" + text
+    return text
+
+
+def tick(value: float, _pos=None) -> str:
+    """An axis tick: `1 240`, `2,5`, `−50` (Swedish, a no-break space between thousands)."""
+    places = 0 if abs(value - round(value)) < 1e-9 else 1
+    text = swedish_number(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP) + 0)
+    return _signed(text)
+
+
+def _label(text: str, width: int = 34) -> str:
+    return "\n".join(textwrap.wrap(_clean(text), width)) or " "
+
+
+def _require(report: Report, *names: str) -> None:
+    missing = [n for n in names if n not in report.frame.columns]
+    if missing:
+        raise UsageError(f"this chart needs the column(s) {', '.join(missing)}; the report has "
+                         f"{', '.join(report.frame.columns)}")
+
+
+def _rows(report: Report) -> pl.DataFrame:
+    """The report's rows a chart shows: with a `radtyp`, no subtotals and no total."""
+    frame = report.frame
+    return frame.filter(pl.col("radtyp").is_in(CHART_ROWS)) if "radtyp" in frame.columns else frame
+
+
+def _labels(report: Report, rows: pl.DataFrame) -> list[str]:
+    key = next((c for c in ("rubrik", "namn", "stab", "verksamhet") if c in rows.columns), None)
+    if key is None:
+        raise UsageError("this chart needs a label column (rubrik)")
+    return [_clean(v) if v is not None else "" for v in rows[key].to_list()]
+
+
+def _in_unit(values: list[int | None], unit: str, missing: float = 0.0) -> list[float]:
+    """For drawing only: positions on an axis (every printed figure comes from `amount`); a missing
+    figure is `missing` (no bar, or a gap in a line with NaN)."""
+    return [missing if v is None else v / ORE_PER_UNIT[unit] for v in values]
+
+
+# --- drawing ------------------------------------------------------------------------------------
+
+
+def _figure(height: float) -> "Figure":
+    _, Figure, _ = _matplotlib()
+    return Figure(figsize=(WIDTH, height), dpi=DPI, layout="constrained")
+
+
+def _money_axis(ax: "Axes", axis: str, unit: str, label: str) -> None:
+    _, _, FuncFormatter = _matplotlib()
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_formatter(FuncFormatter(tick))
+    (ax.set_xlabel if axis == "x" else ax.set_ylabel)(label or unit)
+    ax.grid(axis=axis, color="#bbbbbb", linewidth=0.5)
+    ax.set_axisbelow(True)
+
+
+def _bar_labels(ax: "Axes", bars, texts: list[str], size: float = 7.5) -> None:
+    """Each bar's figure just past its end, on the side it points to."""
+    for bar, text in zip(bars, texts):
+        width = bar.get_width()
+        ax.annotate(text, (bar.get_x() + width, bar.get_y() + bar.get_height() / 2),
+                    xytext=(3 if width >= 0 else -3, 0), textcoords="offset points",
+                    ha="left" if width >= 0 else "right", va="center", fontsize=size)
+
+
+def _pad(ax: "Axes", values: list[float], share: float = 0.14) -> None:
+    """Room on both sides of zero for the labels past the bars' ends."""
+    low, high = min([0.0, *values]), max([0.0, *values])
+    span = (high - low) or 1.0
+    ax.set_xlim(low - (share * span if low < 0 else 0.02 * span), high + share * span)
+
+
+def _output(fig: "Figure", fmt: str, title: str, description: str) -> bytes:
+    """The figure as bytes, the same for the same figure: no dates, no version, fixed ids."""
+    matplotlib, _, _ = _matplotlib()
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(RC):
+        if fmt == "svg":
+            fig.savefig(buffer, format="svg", metadata={"Title": title, "Description": description,
+                                                        "Date": None, "Creator": None})
+        else:
+            fig.savefig(buffer, format="png", metadata={"Software": None, "Title": title,
+                                                        "Description": description})
+    data = buffer.getvalue()
+    return _accessible(data, title, description) if fmt == "svg" else data
+
+
+def _accessible(svg: bytes, title: str, description: str) -> bytes:
+    """The SVG with `role="img"`, its `<title>` first (matplotlib writes it) and a `<desc>` after it."""
+    text = svg.decode("utf-8")
+    text = re.sub(r"<svg\b", '<svg role="img"', text, count=1)
+    tag = re.search(r"<svg\b[^>]*>\s*", text)
+    at = tag.end()
+    if not text.startswith("<title>", at):
+        text = text[:at] + f"<title>{escape(title)}</title>\n " + text[at:]
+    end = text.index("</title>", at) + len("</title>")
+    return (text[:end] + f"\n <desc>{escape(description)}</desc>" + text[end:]).encode("utf-8")
+
+
+def _ready(fmt: str) -> None:
+    """Before reading the report: a format we write, and matplotlib there to write it."""
+    if fmt not in FORMATS:
+        raise UsageError(f"chart format {fmt!r}: use svg or png")
+    _matplotlib()
+
+
+def _drawn(report: Report, fmt: str, height: float, draw) -> bytes:
+    """Draw with kfollow's settings in force (fonts, text as text), then write the figure."""
+    matplotlib, _, _ = _matplotlib()
+    with matplotlib.rc_context(RC):
+        fig = _figure(height)
+        description = draw(fig)
+    title = _clean(report.caption or report.title) or "Diagram"
+    return _output(fig, fmt, title, description)
+
+
+# --- the charts ---------------------------------------------------------------------------------
+
+
+def _years(report: Report) -> tuple[str, str]:
+    years = sorted(c.name for c in report.columns
+                   if c.kind is Kind.money and re.fullmatch(r"utfall_\d{4}", c.name) and c.name in report.frame.columns)
+    if len(years) < 2:
+        raise UsageError("this chart compares two years: it needs the columns utfall_<year> of both "
+                         "(a `compare` report)")
+    return years[-2], years[-1]
+
+
+def chart_verksamhet(report: Report, fmt: str = "svg") -> bytes:
+    """Utfall per row (verksamhet) this year against the year before: horizontal grouped bars.
+
+    Needs `utfall_<base>` and `utfall_<year>` (money; the two latest years are drawn) and a label
+    (`rubrik`), as in `compare(store, base, year, by="verksamhet")`; with `radtyp`, only the rows
+    rad, ej_fordelat and forvaltning (no subtotals). The earlier year is light and hatched, the
+    later dark and solid; each bar has its figure."""
+    _ready(fmt)
+    base, year = _years(report)
+    rows = _rows(report)
+    labels = _labels(report, rows)
+    unit = report.unit
+    old, new = rows[base].to_list(), rows[year].to_list()
+    base_label, year_label = report.column(base).header, report.column(year).header
+
+    def draw(fig: "Figure") -> str:
+        ax = fig.add_subplot()
+        n = len(labels)
+        height = 0.38
+        ys = [i for i in range(n)]
+        older = ax.barh([y - height / 2 for y in ys], _in_unit(old, unit), height, label=base_label,
+                        color=LIGHT, edgecolor=MID, hatch="////", linewidth=0.6)
+        newer = ax.barh([y + height / 2 for y in ys], _in_unit(new, unit), height, label=year_label,
+                        color=DARK, edgecolor=DARK, linewidth=0.6)
+        _bar_labels(ax, older, [amount(v, unit) for v in old], size=6.5)
+        _bar_labels(ax, newer, [amount(v, unit) for v in new], size=6.5)
+        ax.set_yticks(ys, [_label(t) for t in labels])
+        ax.invert_yaxis()  # the table's order, top to bottom
+        ax.axvline(0, color="#333333", linewidth=0.8)
+        _pad(ax, _in_unit(old, unit) + _in_unit(new, unit), share=0.16)
+        _money_axis(ax, "x", unit, unit)
+        ax.tick_params(axis="y", length=0)
+        ax.legend(loc="lower right", frameon=False, ncols=2, bbox_to_anchor=(1, 1.0))
+        fig.suptitle(_clean(report.caption), fontsize=10.5, fontweight="bold")
+        return f"{base_label} och {year_label}, {unit}: " + "; ".join(
+            f"{t} {amount(a, unit)} och {amount(b, unit)}" for t, a, b in zip(labels, old, new)) + "."
+
+    return _drawn(report, fmt, 1.3 + 0.36 * max(len(labels), 3), draw)
+
+
+def chart_avvikelse(report: Report, fmt: str = "svg") -> bytes:
+    """Deviation per row (stab): överskott to the right, underskott to the left.
+
+    Needs `avvikelse` (money, budget − utfall: positive is a surplus) and a label (`rubrik`), as in
+    `deviation(store, year)` by stab; with `radtyp`, only the rows rad, ej_fordelat and forvaltning,
+    and rows without an avvikelse are left out. Surplus bars are dark and solid, deficit bars light
+    with a cross hatch and a dark edge; a legend says which is which and every figure has its sign."""
+    _ready(fmt)
+    _require(report, "avvikelse")
+    rows = _rows(report).filter(pl.col("avvikelse").is_not_null())
+    labels = _labels(report, rows)
+    unit = report.unit
+    values = rows["avvikelse"].to_list()
+    header = report.column("avvikelse").header if any(c.name == "avvikelse" for c in report.columns) else "Avvikelse"
+
+    def draw(fig: "Figure") -> str:
+        ax = fig.add_subplot()
+        ys = list(range(len(values)))
+        xs = _in_unit(values, unit)
+        surplus = [v >= 0 for v in values]
+        bars = ax.barh(ys, xs, 0.62, color=[DARK if s else "white" for s in surplus],
+                       edgecolor=DARK, linewidth=0.9, hatch=None)
+        for bar, s in zip(bars, surplus):
+            if not s:
+                bar.set_hatch("xxx")
+        _bar_labels(ax, bars, [amount(v, unit, sign=True) for v in values], size=8)
+        ax.set_yticks(ys, [_label(t) for t in labels])
+        ax.invert_yaxis()
+        ax.axvline(0, color="#333333", linewidth=0.9)
+        _pad(ax, xs, share=0.18)
+        _money_axis(ax, "x", unit, f"{header}, {unit} (budget {MINUS} utfall)")
+        ax.tick_params(axis="y", length=0)
+        from matplotlib.patches import Patch
+
+        ax.legend(handles=[Patch(facecolor=DARK, edgecolor=DARK, label="Överskott (+)"),
+                           Patch(facecolor="white", edgecolor=DARK, hatch="xxx", label=f"Underskott ({MINUS})")],
+                  loc="lower right", frameon=False, ncols=2, bbox_to_anchor=(1, 1.0))
+        fig.suptitle(_clean(report.caption), fontsize=10.5, fontweight="bold")
+        return f"{header}, {unit}, positiv är överskott: " + "; ".join(
+            f"{t} {amount(v, unit, sign=True)} ({'överskott' if v > 0 else 'underskott' if v < 0 else 'i nivå med budget'})"
+            for t, v in zip(labels, values)) + "."
+
+    return _drawn(report, fmt, 1.3 + 0.34 * max(len(values), 3), draw)
+
+
+def chart_manader(report: Report, fmt: str = "svg") -> bytes:
+    """Budget and utfall accumulated month by month, and the full-year forecast where there is one.
+
+    Needs `manad` (YYYY-MM), `budget_ack` and `utfall_ack` (money), as in `months(store, year)`.
+    With a `prognos` column (the full-year forecast, money), its last figure is drawn as a dotted
+    line from the last month's utfall to December. Budget is dashed with circles, utfall solid with
+    squares, prognos dotted with a diamond; the axis runs January to December."""
+    _ready(fmt)
+    _require(report, "manad", "budget_ack", "utfall_ack")
+    frame = report.frame.filter(pl.col("manad").is_not_null()).sort("manad")
+    unit = report.unit
+    months = frame["manad"].to_list()
+    numbers = [int(m[5:7]) for m in months]
+    budget, utfall = frame["budget_ack"].to_list(), frame["utfall_ack"].to_list()
+    prognos = None
+    if "prognos" in frame.columns and frame["prognos"].drop_nulls().len():
+        prognos = frame["prognos"].drop_nulls()[-1]
+    header = {c.name: c.header for c in report.columns}
+
+    def draw(fig: "Figure") -> str:
+        ax = fig.add_subplot()
+        # utfall first, budget over it with open circles: both stay visible where they coincide
+        ax.plot(numbers, _in_unit(utfall, unit, NAN), linestyle="-", marker="s", markersize=4, color=DARK,
+                linewidth=2.0, label=header.get("utfall_ack", "Utfall ack."), zorder=3)
+        ax.plot(numbers, _in_unit(budget, unit, NAN), linestyle=(0, (4, 2.5)), marker="o", markersize=7,
+                color=MID, markerfacecolor="none", markeredgewidth=1.3, linewidth=1.4,
+                label=header.get("budget_ack", "Budget ack."), zorder=4)
+        described = [f"{MONTHS[m - 1]} budget {amount(b, unit)}, utfall {amount(u, unit)}"
+                     for m, b, u in zip(numbers, budget, utfall)]
+        last = next((i for i in range(len(utfall) - 1, -1, -1) if utfall[i] is not None), None)
+        if prognos is not None and last is not None:
+            ax.plot([numbers[last], 12], _in_unit([utfall[last], prognos], unit), linestyle=":", marker="D",
+                    markevery=[1], markersize=6, color="#000000", linewidth=1.8,
+                    label=header.get("prognos", "Prognos helår"), zorder=3)
+            ax.annotate(amount(prognos, unit), (12, prognos / ORE_PER_UNIT[unit]), xytext=(0, 8),
+                        textcoords="offset points", ha="center", fontsize=8)
+            described.append(f"prognos helår {amount(prognos, unit)}")
+        if last is not None:  # the latest figures: utfall above its point, budget below
+            x = numbers[last]
+            ax.annotate(f"{amount(utfall[last], unit)}", (x, utfall[last] / ORE_PER_UNIT[unit]),
+                        xytext=(-6, 6), textcoords="offset points", ha="right", va="bottom", fontsize=8,
+                        color=DARK)
+            if budget[last] is not None:
+                ax.annotate(f"{amount(budget[last], unit)}", (x, budget[last] / ORE_PER_UNIT[unit]),
+                            xytext=(6, -6), textcoords="offset points", ha="left", va="top", fontsize=8,
+                            color="#333333")
+        ax.set_xticks(range(1, 13), MONTHS)
+        ax.set_xlim(0.5, 12.5)
+        ax.set_ylim(bottom=min([0.0, *_in_unit([v for v in budget + utfall if v is not None], unit)]))
+        _money_axis(ax, "y", unit, unit)
+        ax.legend(loc="upper left", frameon=False)
+        year = months[0][:4] if months else ""
+        ax.set_xlabel(f"Månad {year}".strip())
+        fig.suptitle(_clean(report.caption), fontsize=10.5, fontweight="bold")
+        return f"Ackumulerat, {unit}: " + "; ".join(described) + "."
+
+    return _drawn(report, fmt, 3.6, draw)
+
+
+__all__ = ["chart_verksamhet", "chart_avvikelse", "chart_manader", "MISSING"]
