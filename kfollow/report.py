@@ -96,3 +96,31 @@ def build(frame: "pl.DataFrame", *, label: str | None = None, hidden: tuple[str,
             col = replace(col, people=False, machine=False)
         columns.append(col)
     return Report(frame, tuple(columns), **meta)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One part of a document: a heading, a table (`report`), and a chart drawn from that report
+    (`chart`: verksamhet, avvikelse or manader), optionally with the rows' comments."""
+
+    heading: str
+    report: Report
+    chart: str | None = None
+    comments: bool = False
+    table: bool = True  # False: the chart alone (its table is shown in another section)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """The economy section of a monthly report or verksamhetsberättelse: sections and a footer
+    (source files, their git revision, the ERP export, the last booked period)."""
+
+    title: str
+    sections: tuple[Section, ...]
+    footer: tuple[str, ...] = ()
+    unit: str = "mnkr"
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Every section's notes, once each, in order."""
+        return tuple(dict.fromkeys(n for s in self.sections for n in s.report.notes))

@@ -96,6 +96,7 @@ class YearInfo:
     verksamheter: dict[str, str]  # code → name
     profiler: dict[str, tuple[int, ...]] = field(default_factory=dict)  # name → 12 integer weights
     utfall_filer: tuple[str, ...] = ()  # the outcome tables (utfall_fil) the year's utfall comes from
+    utfall_kallor: tuple[str, ...] = ()  # the ERP exports those tables were imported from, where known
     rubriker: dict[str, str] = field(default_factory=dict)  # headers for people by machine name
 
 

@@ -92,7 +92,8 @@ def sie(
         raise KfollowError(f"{export.path}: the import differs from the file's #PSALDO in {differences.height} "
                            f"account-month{'s' if differences.height != 1 else ''} (listed above); nothing written. "
                            "Check konton (an account mapped by mistake) and --year, or re-export the file")
-    _write(imported.facts, output)
+    _write(imported.facts, output, {"export": file.name, "format": f"SIE {export.sietyp}", "program": export.program,
+                                    "generated": export.generated, "encoding": export.encoding})
 
 
 def csv(
@@ -136,7 +137,8 @@ def csv(
         ("read", f"{'all rows' if year is None else year}: {_count(imported.rows, 'row')} → "
                  f"{_count(imported.facts.height, 'fact row')}"),
     ])
-    _write(imported.facts, output)
+    _write(imported.facts, output, {"export": file.name, "format": "CSV", "program": None, "generated": None,
+                                    "encoding": export.encoding})
 
 
 def _count(n: int, what: str) -> str:
@@ -184,14 +186,19 @@ def _summary(file: Path, output: Path, imported, facts: list[tuple[str, str]]) -
         _say("  " + r[0].ljust(widths[0]) + "".join("  " + r[i].rjust(widths[i]) for i in range(1, 4)))
 
 
-def _write(facts, output: Path) -> None:
+def _write(facts, output: Path, origin: dict) -> None:
+    """The fact table, and beside it `OUT.kalla.json`: which export it came from (the report's footer)."""
+    import json
+
     from kfollow.render.writer import write, write_bytes
     from kfollow.sources.ledger import facts_csv, facts_parquet
+    from kfollow.sources.outcome import origin_path
 
     if output.suffix.lower() == ".parquet":
         write_bytes(facts_parquet(facts), output)
     else:
         write(facts_csv(facts), output)
+    write(json.dumps(origin, ensure_ascii=False, indent=1) + "\n", origin_path(output))
     _say(f"wrote {output} ({_count(facts.height, 'row')})")
 
 

@@ -287,10 +287,13 @@ def chart_avvikelse(report: Report, fmt: str = "svg") -> bytes:
                   loc="lower right", frameon=False, ncols=2, bbox_to_anchor=(1, 1.0))
         fig.suptitle(_clean(report.caption), fontsize=10.5, fontweight="bold")
         return f"{header}, {unit}, positiv är överskott: " + "; ".join(
-            f"{t} {amount(v, unit, sign=True)} ({'överskott' if v > 0 else 'underskott' if v < 0 else 'i nivå med budget'})"
-            for t, v in zip(labels, values)) + "."
+            f"{t} {amount(v, unit, sign=True)} ({_verdict(v)})" for t, v in zip(labels, values)) + "."
 
     return _drawn(report, fmt, 1.3 + 0.34 * max(len(values), 3), draw)
+
+
+def _verdict(avvikelse: int) -> str:
+    return "överskott" if avvikelse > 0 else "underskott" if avvikelse < 0 else "i nivå med budget"
 
 
 def chart_manader(report: Report, fmt: str = "svg") -> bytes:
@@ -343,7 +346,9 @@ def chart_manader(report: Report, fmt: str = "svg") -> bytes:
         ax.set_xlim(0.5, 12.5)
         ax.set_ylim(bottom=min([0.0, *_in_unit([v for v in budget + utfall if v is not None], unit)]))
         _money_axis(ax, "y", unit, unit)
-        ax.legend(loc="upper left", frameon=False)
+        handles, names = ax.get_legend_handles_labels()
+        order = [1, 0, *range(2, len(handles))]  # budget, utfall, prognos: as the table's columns
+        ax.legend([handles[i] for i in order], [names[i] for i in order], loc="upper left", frameon=False)
         year = months[0][:4] if months else ""
         ax.set_xlabel(f"Månad {year}".strip())
         fig.suptitle(_clean(report.caption), fontsize=10.5, fontweight="bold")

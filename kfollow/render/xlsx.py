@@ -124,8 +124,9 @@ def _values(report: Report, columns: list[Column], opts: Options) -> pl.DataFram
         elif c.kind is Kind.message:
             exprs.append(pl.lit(None, pl.String).alias(c.name))  # filled in below
         else:
-            exprs.append(printable(c.name).cast(pl.String))
-    values = frame.select(exprs)
+            exprs.append(pl.col(c.name).cast(pl.String))
+    values = frame.select(exprs).with_columns(
+        printable(c.name) for c in columns if c.kind not in (Kind.money, Kind.percent, Kind.count, Kind.message))
     messages = [c for c in columns if c.kind is Kind.message]
     if messages:
         text = as_text(report, messages, opts, swedish=True)

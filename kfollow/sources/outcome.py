@@ -21,6 +21,28 @@ UTFALL = ["utfall", "utfall_kostnader", "utfall_intakter"]
 VIEWS = ("stab", "verksamhet")
 
 
+def origin_path(table: Path | str) -> Path:
+    """Where `kfollow import` notes the export a table came from: `utfall-2024.csv.kalla.json`."""
+    return Path(f"{table}.kalla.json")
+
+
+def origin_of(table: Path | str) -> str | None:
+    """`exempelby.se (SIE 4, Exempelby Ekonomi 7.2, #GEN 2024-11-05)` from a table's note, if any."""
+    import json
+
+    from kfollow.sources.files import read_bytes
+
+    path = origin_path(table)
+    if not path.exists():
+        return None
+    try:
+        note = json.loads(read_bytes(path, 64 * 1024, "export note").decode("utf-8"))
+        parts = [note.get("format"), note.get("program"), f"#GEN {note['generated']}" if note.get("generated") else None]
+        return f"{note['export']} ({', '.join(p for p in parts if p)})"
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None  # a note is a courtesy: a broken one is left out of the footer
+
+
 def read_tables(paths: list[tuple[str, int, int]], year_file: str, known: Known) -> list[tuple[str, pl.DataFrame]]:
     """Each table named under `utfall_fil` (path relative to the year file, line, column), read and
     checked; the same förvaltning and month in two tables is an error naming both."""

@@ -227,7 +227,8 @@ class _YearParser(TreeReader):
             known = Known(ar, {fid: set(amounts.filter((pl.col("forvaltning") == fid) & (pl.col("vy") == "stab"))
                                         ["nyckel"].to_list()) for fid in forvaltningar}, set(verksamheter))
             tables = outcome.read_tables(paths, self.fil, known)
-            info = replace(info, utfall_filer=tuple(name for name, _ in tables))
+            info = replace(info, utfall_filer=tuple(name for name, _ in tables),
+                           utfall_kallor=tuple(o for name, _ in tables if (o := outcome.origin_of(name))))
             amounts, months = outcome.merge(info, amounts, months, tables)
         return YearFile(info, amounts, investments, months, frame(self.forecasts, FORECAST_SCHEMA),
                         frame(self.changes, CHANGE_SCHEMA), frame(self.comments, COMMENT_SCHEMA))
