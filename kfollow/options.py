@@ -15,6 +15,7 @@ class Format(str, Enum):
     json = "json"
     md = "md"
     excel = "excel"  # CSV for Swedish Excel: semicolon, decimal comma, UTF-8 BOM
+    xlsx = "xlsx"  # an Excel workbook: exact numbers with number formats
 
 
 class Unit(str, Enum):

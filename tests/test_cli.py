@@ -332,7 +332,7 @@ def test_stab_with_by_verksamhet(run, budgets_dir):
     assert_usage_error(result, "--stab")
 
 
-@pytest.mark.parametrize("args", [("--format", "xlsx"), ("--unit", "Mkr"), ("--decimals", "-1"), ("--by", "enhet")])
+@pytest.mark.parametrize("args", [("--format", "xls"), ("--unit", "Mkr"), ("--decimals", "-1"), ("--by", "enhet")])
 def test_bad_option_values(run, budgets_dir, args):
     result = run("deviation", *args, "--budgets", budgets_dir)
     assert result.exit_code == ExitStatus.USAGE

@@ -160,10 +160,18 @@ def test_output_keeps_the_permissions_of_an_existing_file_and_follows_links(run,
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o644
 
 
-def test_spreadsheet_extension_is_refused(run, budgets_dir, tmp_path):
+def test_other_spreadsheet_extensions_are_refused(run, budgets_dir, tmp_path):
+    result = run("deviation", "-o", tmp_path / "avvikelse.ods", "--budgets", budgets_dir)
+    assert result.exit_code == ExitStatus.USAGE and "avvikelse.xlsx" in result.stderr
+    assert not (tmp_path / "avvikelse.ods").exists()
+
+
+def test_xlsx_extension_writes_a_workbook(run, budgets_dir, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
     result = run("deviation", "-o", tmp_path / "avvikelse.xlsx", "--budgets", budgets_dir)
-    assert result.exit_code == ExitStatus.USAGE and "--format excel" in result.stderr
-    assert not (tmp_path / "avvikelse.xlsx").exists()
+    assert result.exit_code == 0, result.stderr
+    sheet = openpyxl.load_workbook(tmp_path / "avvikelse.xlsx").active
+    assert sheet["A1"].value == "Resultat 2024 per stab, belopp i mnkr"
 
 
 def test_version(run):

@@ -15,7 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from kfollow import __version__
-from kfollow.cli import investments, operations
+from kfollow.cli import documents, investments, operations
 from kfollow.cli import imports
 from kfollow.errors import ExitStatus, KfollowError, shown
 
@@ -67,7 +67,7 @@ def _options(
 
 
 for command in (operations.deviation, operations.months, operations.compare, operations.changes, operations.check,
-                investments.investments, investments.summary):
+                investments.investments, investments.summary, documents.report, documents.chart):
     app.command()(command)
 app.add_typer(imports.app, name="import")
 

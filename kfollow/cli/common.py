@@ -14,8 +14,9 @@ BudgetsDir = Annotated[Optional[Path], typer.Option(
     "--budgets", envvar="KFOLLOW_BUDGETS", show_envvar=True,
     help="Folder of year files (YYYY.yaml). [default: ./budgets]")]
 FormatOpt = Annotated[Optional[Format], typer.Option(
-    "--format", "-f", help="table (for people), csv or json (for scripts), md (Markdown), excel (CSV for Swedish "
-    "Excel: semicolon, decimal comma, BOM). [default: table, or from -o's extension]")]
+    "--format", "-f", help="table (for people), csv or json (for scripts), md (Markdown), xlsx (an Excel workbook: "
+    "exact numbers, formatted), excel (CSV for Swedish Excel: semicolon, decimal comma, BOM). "
+    "[default: table, or from -o's extension]")]
 UnitOpt = Annotated[Unit, typer.Option("--unit", help="Unit of the amounts shown.")]
 DecimalsOpt = Annotated[Optional[int], typer.Option(
     "--decimals", min=0, max=6, help="Decimals of the amounts. [default: 1 for mnkr, 0 for tkr and kr]")]

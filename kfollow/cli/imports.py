@@ -190,12 +190,12 @@ def _write(facts, output: Path, origin: dict) -> None:
     """The fact table, and beside it `OUT.kalla.json`: which export it came from (the report's footer)."""
     import json
 
-    from kfollow.render.writer import write, write_bytes
+    from kfollow.render.writer import write
     from kfollow.sources.ledger import facts_csv, facts_parquet
     from kfollow.sources.outcome import origin_path
 
     if output.suffix.lower() == ".parquet":
-        write_bytes(facts_parquet(facts), output)
+        write(facts_parquet(facts), output)
     else:
         write(facts_csv(facts), output)
     write(json.dumps(origin, ensure_ascii=False, indent=1) + "\n", origin_path(output))

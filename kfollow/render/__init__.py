@@ -9,15 +9,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kfollow.errors import UsageError
+from kfollow.errors import UsageError, shown
 from kfollow.options import Format, Options
 from kfollow.render.writer import write
 
 __all__ = ["render", "write", "format_for"]
 
 
-def render(report, opts: Options) -> str:
-    """The report as text in `opts.format`."""
+def render(report, opts: Options) -> str | bytes:
+    """The report in `opts.format`: text, or bytes for xlsx."""
+    if opts.format is Format.xlsx:
+        from kfollow.render.xlsx import to_xlsx
+
+        return to_xlsx(report, opts)
     if opts.format in (Format.table, Format.md):
         from kfollow.render.text import to_md, to_table
 
@@ -37,9 +41,9 @@ def format_for(out: Path | None, fmt: Format | None) -> Format:
         return fmt
     if out is not None:
         suffix = Path(out).suffix.lower().lstrip(".")
-        if suffix in ("csv", "json", "md"):
+        if suffix in ("csv", "json", "md", "xlsx"):
             return Format(suffix)
-        if suffix in ("xlsx", "xls", "ods"):
-            raise UsageError(f"{out}: kfollow writes text, not spreadsheet files; use --format excel -o "
-                             f"{Path(out).with_suffix('.csv')} (opens in Excel)")
+        if suffix in ("xls", "ods"):
+            raise UsageError(f"{shown(str(out))}: kfollow writes .xlsx workbooks, not .{suffix}; use -o "
+                             f"{shown(str(Path(out).with_suffix('.xlsx')))}")
     return Format.table

@@ -1,0 +1,132 @@
+"""Commands for people's documents: report (HTML, Markdown, xlsx) and chart (SVG, PNG)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from kfollow.cli.common import (BudgetsDir, DecimalsOpt, ForvaltningOpt, PeriodOpt, UnitOpt, YearOpt, load, note,
+                                protect)
+from kfollow.errors import UsageError, shown
+from kfollow.options import Unit
+
+
+class Kind(str, Enum):
+    verksamhet = "verksamhet"
+    avvikelse = "avvikelse"
+    manader = "manader"
+
+
+DOCUMENT_FORMATS = ("html", "md", "xlsx")
+
+
+def report(
+    output: Annotated[Path, typer.Option("--output", "-o", help="rapport.html, rapport.md (charts as SVG files "
+                                         "beside it) or rapport.xlsx (one sheet per table).")],
+    year: YearOpt = None,
+    period: PeriodOpt = None,
+    forvaltning: ForvaltningOpt = None,
+    budgets: BudgetsDir = None,
+    unit: UnitOpt = Unit.mnkr,
+    decimals: DecimalsOpt = None,
+):
+    """The economy section of a monthly report or verksamhetsberättelse, as one document.
+
+    The summary (for a year being booked: the year-to-date result per förvaltning), the
+    deviation per stab with each row's comment, per verksamhet, the comparison with the previous
+    year, investments, the forecast follow-up, month by month, the notes, and a footer naming
+    the source files with their git revision, the ERP export and the last booked period.
+    Charts need the charts extra (pip install 'kfollow[charts]'); without it they are left out.
+
+    \b
+    Examples:
+      kfollow report --year 2024 -o rapport.html
+      kfollow report --period 2024-08 --forvaltning KSF -o rapport.md
+    """
+    from kfollow.engine.document import economy
+    from kfollow.options import Format, Options
+    from kfollow.render import document
+    from kfollow.render.writer import write
+
+    kind = output.suffix.lower().lstrip(".")
+    if kind not in DOCUMENT_FORMATS:
+        raise UsageError(f"-o {shown(str(output))}: a report is .html, .md or .xlsx")
+    store = load(budgets)
+    protect(output, store.directory, store.files)
+    doc = economy(store, year, period, forvaltning, unit.value)
+    opts = Options(Format.md if kind == "md" else Format.table, decimals)
+    charts = _charts_available(doc)
+    if kind == "html":
+        write(document.to_html(doc, opts, charts=charts), output)
+    elif kind == "xlsx":
+        write(document.to_workbook(doc, Options(Format.xlsx, decimals)), output)
+    else:
+        text, files = document.to_markdown(doc, opts, output.stem if charts else None)
+        for name, data in files.items():
+            protect(output.parent / name, store.directory, store.files)
+        for name, data in files.items():
+            write(data, output.parent / name)
+        write(text, output)
+    note(f"wrote {output}" + (f" and {len(files)} chart file(s) beside it" if kind == "md" and files else ""))
+
+
+def _charts_available(doc) -> bool:
+    if not any(s.chart for s in doc.sections):
+        return False
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        note("charts left out: they need matplotlib (pip install 'kfollow[charts]')")
+        return False
+    return True
+
+
+def chart(
+    kind: Annotated[Kind, typer.Argument(help="verksamhet: utfall per verksamhet, this year against the previous; "
+                                         "avvikelse: deviation per stab; manader: accumulated budget and utfall "
+                                         "month by month.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="FILE.svg or FILE.png.")],
+    year: YearOpt = None,
+    period: PeriodOpt = None,
+    forvaltning: ForvaltningOpt = None,
+    stab: Annotated[Optional[list[str]], typer.Option("--stab", help="Only this stab (avvikelse, manader).")] = None,
+    budgets: BudgetsDir = None,
+    unit: UnitOpt = Unit.mnkr,
+):
+    """Draw a chart of the bundled tables: SVG (text kept as text) or PNG, the same bytes every run.
+
+    \b
+    Examples:
+      kfollow chart verksamhet --year 2024 -o verksamhet.svg
+      kfollow chart avvikelse --period 2024-08 --forvaltning KSF -o avvikelse.png
+      kfollow chart manader --year 2024 --stab EKO -o manader.svg
+    """
+    from kfollow.engine import operations, selection
+    from kfollow.render import charts
+    from kfollow.render.writer import write
+
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in ("svg", "png"):
+        raise UsageError(f"-o {shown(str(output))}: a chart is .svg or .png")
+    store = load(budgets)
+    protect(output, store.directory, store.files)
+    if kind is Kind.verksamhet:
+        if stab:
+            raise UsageError("--stab: the verksamhet chart is per verksamhet; use --forvaltning")
+        p = selection.period(store, year, period)
+        report = operations.compare(store, p.year - 1, p.year, "verksamhet", forvaltning, p.month, unit=unit.value)
+        data = charts.chart_verksamhet(report, fmt)
+    elif kind is Kind.avvikelse:
+        report = operations.deviation(store, year, period, "stab", forvaltning, stab, unit=unit.value)
+        data = charts.chart_avvikelse(report, fmt)
+    else:
+        if period is not None:
+            raise UsageError("--period: the month chart shows every booked month; use --year")
+        report = operations.months(store, year, forvaltning, stab, unit=unit.value)
+        data = charts.chart_manader(report, fmt)
+    for message in report.messages:
+        note(message)
+    write(data, output)

@@ -1,0 +1,142 @@
+"""A `Document` (the economy section of a report) as one HTML file, as Markdown with its charts as
+SVG files beside it, or as a workbook with one sheet per table.
+
+HTML is self-contained and printable: inline CSS and SVG, a Content-Security-Policy that allows
+nothing from outside, `lang="sv"`, tables with captions and header cells (they paste into Word as
+tables), charts with a title and a description and not told apart by colour alone.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from kfollow.errors import UsageError
+from kfollow.options import Options
+from kfollow.render.columns import NUMERIC, TEXT, as_text, for_people, printable
+from kfollow.report import Document, Section
+
+CHARTS = ("verksamhet", "avvikelse", "manader")
+BOLD_ROWS = ("summa", "delsumma", "forvaltning")
+
+CSS = """
+body { font-family: "DejaVu Sans", Arial, sans-serif; color: #111; max-width: 60rem; margin: 2rem auto;
+       padding: 0 1rem; line-height: 1.4; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #888; }
+table { border-collapse: collapse; margin: 0.5rem 0 0.25rem; font-size: 0.85rem; }
+caption { text-align: left; font-weight: bold; padding: 0.25rem 0; }
+th, td { border: 1px solid #999; padding: 0.2rem 0.45rem; vertical-align: top; }
+thead th { background: #e8e8e8; text-align: left; }
+td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+tbody th { text-align: left; font-weight: normal; }
+tr.summa th, tr.summa td, tr.delsumma th, tr.delsumma td, tr.forvaltning th { font-weight: bold; }
+tr.kostnader th, tr.intakter th { padding-left: 1.5rem; font-style: italic; }
+p.anm { font-size: 0.8rem; } figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
+footer { margin-top: 2.5rem; border-top: 1px solid #888; font-size: 0.8rem; }
+@page { size: A4; margin: 16mm; }
+@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } tr { break-inside: avoid; }
+               figure { break-inside: avoid; } }
+"""
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def chart(section: Section, fmt: str = "svg") -> bytes:
+    """The section's chart (charts need the `charts` extra: UsageError naming it otherwise)."""
+    from kfollow.render import charts
+
+    draw = {"verksamhet": charts.chart_verksamhet, "avvikelse": charts.chart_avvikelse,
+            "manader": charts.chart_manader}[section.chart]
+    return draw(section.report, fmt)
+
+
+def _cells(section: Section, opts: Options):
+    """Columns, their text values (Swedish numbers) and the row kinds of a section's table."""
+    report = section.report
+    columns = for_people(report, Options(opts.format, opts.decimals, section.comments or opts.comments))
+    text = as_text(report, columns, opts, swedish=True)
+    text = text.with_columns(printable(c.name) for c in columns if c.kind in TEXT)
+    kinds = report.frame["radtyp"].to_list() if "radtyp" in report.frame.columns else [None] * text.height
+    return columns, text.rows(), kinds
+
+
+def _table_html(section: Section, opts: Options) -> str:
+    columns, rows, kinds = _cells(section, opts)
+    esc = html.escape
+    num = ' class="num"'
+    head = "".join(f'<th scope="col"{num if c.kind in NUMERIC else ""}>{esc(c.header)}</th>' for c in columns)
+    body = []
+    for row, kind in zip(rows, kinds):
+        cells = []
+        for i, (c, value) in enumerate(zip(columns, row)):
+            text = esc("–" if value is None and c.kind in NUMERIC else value or "").replace("\n", "<br>")
+            if i == 0:
+                cells.append(f'<th scope="row">{text}</th>')
+            else:
+                cells.append(f'<td class="num">{text}</td>' if c.kind in NUMERIC else f"<td>{text}</td>")
+        row_class = f' class="{esc(kind)}"' if kind else ""
+        body.append(f"<tr{row_class}>{''.join(cells)}</tr>")
+    return (f"<table>\n<caption>{esc(section.report.caption)}</caption>\n<thead><tr>{head}</tr></thead>\n"
+            f"<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>")
+
+
+def _inline_svg(svg: bytes) -> str:
+    """An SVG file's markup for inlining: without its XML declaration and doctype."""
+    text = svg.decode("utf-8")
+    text = re.sub(r"^<\?xml[^>]*\?>\s*", "", text)
+    return re.sub(r"<!DOCTYPE[^>]*>\s*", "", text)
+
+
+def to_html(doc: Document, opts: Options, charts: bool = True) -> str:
+    """The document as one self-contained HTML page; `charts=False` leaves the charts out."""
+    esc = html.escape
+    parts = [f'<!DOCTYPE html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
+             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+             f"<title>{esc(doc.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
+             f"<h1>{esc(doc.title)}</h1>\n<p>Belopp i {esc(doc.unit)}.</p>"]
+    for section in doc.sections:
+        parts.append(f"<section>\n<h2>{esc(section.heading)}</h2>")
+        if section.table:
+            parts.append(_table_html(section, opts))
+            parts += [f'<p class="anm">Anm.: {esc(n)}</p>' for n in section.report.notes]
+        if section.chart and charts:
+            parts.append(f"<figure>\n{_inline_svg(chart(section))}\n</figure>")
+        parts.append("</section>")
+    parts.append("</main>\n<footer>\n" + "\n".join(f"<p>{esc(line)}</p>" for line in doc.footer) + "\n</footer>")
+    parts.append("</body>\n</html>\n")
+    return "\n".join(parts)
+
+
+def to_markdown(doc: Document, opts: Options, chart_stem: str | None) -> tuple[str, dict[str, bytes]]:
+    """The document as Markdown and the chart files it links (`<chart_stem>-<kind>.svg`, written
+    beside it); without `chart_stem` the charts are left out."""
+    from kfollow.render.text import to_md
+
+    files: dict[str, bytes] = {}
+    parts = [f"# {_md_text(doc.title)}", "", f"Belopp i {doc.unit}.", ""]
+    for section in doc.sections:
+        parts += [f"## {_md_text(section.heading)}", ""]
+        if section.table:
+            parts.append(to_md(section.report, Options(opts.format, opts.decimals,
+                                                       section.comments or opts.comments)).rstrip("\n"))
+            parts.append("")
+        if section.chart and chart_stem is not None:
+            name = f"{chart_stem}-{section.chart}.svg"
+            files[name] = chart(section)
+            parts += [f"![{_md_text(section.report.caption)}]({name})", ""]
+    parts += ["---", ""] + [f"{_md_text(line)}  " for line in doc.footer]
+    return "\n".join(parts) + "\n", files
+
+
+def _md_text(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text)
+
+
+def to_workbook(doc: Document, opts: Options) -> bytes:
+    """One sheet per table of the document."""
+    from kfollow.render.xlsx import to_xlsx
+
+    tables = [s for s in doc.sections if s.table]
+    if not tables:
+        raise UsageError("the report has no tables")
+    return to_xlsx([s.report for s in tables], opts, [s.heading for s in tables])

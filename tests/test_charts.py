@@ -1,0 +1,172 @@
+"""Charts: SVG with its text as text, a <title> and a <desc>, Swedish labels and numbers, the same
+bytes each run; PNG; and the message when matplotlib is not installed."""
+
+from __future__ import annotations
+
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+
+import polars as pl
+import pytest
+
+import kfollow
+from conftest import BUDGETS, ROOT
+from kfollow.errors import ExitStatus, UsageError
+from kfollow.render import charts
+from kfollow.render.charts import MISSING, chart_avvikelse, chart_manader, chart_verksamhet
+from kfollow.report import column
+
+pytest.importorskip("matplotlib", reason="charts need the optional matplotlib (pip install 'kfollow[charts]')")
+
+SVG = "{http://www.w3.org/2000/svg}"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+NBSP = "\u00a0"
+
+
+@pytest.fixture(scope="module")
+def store():
+    return kfollow.load(BUDGETS)
+
+
+@pytest.fixture(scope="module")
+def reports(store):
+    return {
+        "verksamhet": kfollow.compare(store, 2023, 2024, by="verksamhet"),
+        "avvikelse": kfollow.deviation(store, 2024),
+        "manader": kfollow.months(kfollow.load(ROOT / "examples" / "budgets"), 2024),
+    }
+
+
+CHARTS = {"verksamhet": chart_verksamhet, "avvikelse": chart_avvikelse, "manader": chart_manader}
+
+
+def texts(svg: bytes) -> list[str]:
+    """Every <text> of the drawing (the axis labels, ticks, legend, figures), as one string each."""
+    root = ET.fromstring(svg)
+    return ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+
+
+def parsed(svg: bytes) -> ET.Element:
+    root = ET.fromstring(svg)  # valid XML, or this raises
+    assert root.tag == f"{SVG}svg"
+    return root
+
+
+@pytest.mark.parametrize("name", sorted(CHARTS))
+def test_svg_is_valid_accessible_and_the_same_each_run(reports, name):
+    report = reports[name]
+    svg = CHARTS[name](report, "svg")
+    root = parsed(svg)
+    children = list(root)
+    assert children[0].tag == f"{SVG}title" and children[0].text == report.caption
+    assert children[1].tag == f"{SVG}desc" and children[1].text.strip()
+    assert root.get("role") == "img"
+    assert texts(svg), "the text must stay text (svg.fonttype none), not paths"
+    assert b"<dc:date>" not in svg and b"Matplotlib v" not in svg  # no date, no version: reproducible
+    assert CHARTS[name](report, "svg") == svg
+
+
+@pytest.mark.parametrize("name", sorted(CHARTS))
+def test_png_has_the_signature_and_is_the_same_each_run(reports, name):
+    png = CHARTS[name](reports[name], "png")
+    assert png.startswith(PNG_SIGNATURE)
+    assert CHARTS[name](reports[name], "png") == png
+
+
+def test_verksamhet_labels_years_and_swedish_numbers(reports):
+    report = reports["verksamhet"]
+    svg = chart_verksamhet(report, "svg")
+    shown = texts(svg)
+    assert "270 - Räddningstjänst" in shown and "920 - Gemensamma verksamheter" in shown
+    assert "Utfall 2023" in shown and "Utfall 2024" in shown  # the legend
+    assert "mnkr" in shown  # the axis title
+    assert "122,6" in shown and "111,2" in shown  # Räddningstjänst's bars, as the table prints them
+    assert "\u221248,1" in shown  # Bostadsverksamhet 2023, with a real minus sign
+    assert "Summa KLF" not in shown and "Summa nettokostnad" not in shown  # no subtotals, no total
+    assert "Verksamhetsstöd och service" in shown  # a förvaltning's own row is a bar
+    desc = parsed(svg).find(f"{SVG}desc").text
+    assert "270 - Räddningstjänst 111,2 och 122,6" in desc
+
+
+def test_avvikelse_surplus_and_deficit_apart_not_by_colour_alone(reports):
+    svg = chart_avvikelse(reports["avvikelse"], "svg")
+    shown = texts(svg)
+    assert "Kommunstyrelsen" in shown and "Verksamhetsstöd och service" in shown
+    assert "+3,2" in shown and "+10,1" in shown and "\u22129,8" in shown and "\u22121,8" in shown
+    assert "Överskott (+)" in shown and "Underskott (\u2212)" in shown  # the legend
+    assert any("mnkr" in t for t in shown)
+    assert "Ej fördelat på stab" not in shown  # no avvikelse: no bar
+    assert "Summa KLF" not in shown
+    text = svg.decode()
+    assert 'id="h' in text and "<pattern" in text  # deficit bars are hatched, surplus bars solid
+    desc = parsed(svg).find(f"{SVG}desc").text
+    assert "Kommunstyrelsen +3,2 (överskott)" in desc and "Verksamhetsstöd och service \u22129,8 (underskott)" in desc
+
+
+def test_manader_months_in_swedish_and_lines_told_apart(reports):
+    svg = chart_manader(reports["manader"], "svg")
+    shown = texts(svg)
+    assert ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"] == [
+        t for t in shown if t in charts.MONTHS]
+    assert "Budget ack." in shown and "Utfall ack." in shown and "mnkr" in shown
+    assert "136,1" in shown  # the latest accumulated utfall
+    assert "Prognos helår" not in shown  # the months report has no forecast
+    text = svg.decode()
+    assert "stroke-dasharray" in text  # the budget line is dashed, utfall solid
+
+
+def test_manader_draws_the_forecast_when_the_report_has_one(reports):
+    months = reports["manader"]
+    report = replace(months, frame=months.frame.with_columns(prognos=pl.lit(16_350_000_000, pl.Int64)),
+                     columns=months.columns + (column("prognos"),))
+    shown = texts(chart_manader(report, "svg"))
+    assert "Prognos helår" in shown and "163,5" in shown
+
+
+def test_thousands_have_a_no_break_space_and_a_decimal_comma():
+    assert charts.tick(1240.0) == f"1{NBSP}240"
+    assert charts.tick(2.5) == "2,5"
+    assert charts.tick(-50.0) == "\u221250"
+    assert charts.tick(0.0) == "0"
+    assert charts.amount(124_080_000_000, "mnkr") == f"1{NBSP}240,8"
+    assert charts.amount(-980_710_000, "mnkr", sign=True) == "\u22129,8"
+    assert charts.amount(324_110_000, "mnkr", sign=True) == "+3,2"
+    assert charts.amount(1_000_000, "mnkr", sign=True) == "0,0"  # rounds to zero: no sign
+
+
+def test_a_dollar_or_control_character_in_a_name_is_shown_plainly(reports):
+    report = reports["avvikelse"]
+    frame = report.frame.with_columns(
+        rubrik=pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("Kostnad $x$ \x1b[31m")).otherwise(pl.col("rubrik")))
+    svg = chart_avvikelse(replace(report, frame=frame, title="Resultat <2024> & \x07"), "svg")
+    root = parsed(svg)
+    assert root.find(f"{SVG}title").text.startswith("Resultat <2024> & \ufffd")
+    assert "Kostnad $x$ \ufffd[31m" in texts(svg)
+
+
+def test_heights_grow_with_the_number_of_bars(reports):
+    few = replace(reports["avvikelse"], frame=reports["avvikelse"].frame.head(3))
+    height = lambda svg: float(parsed(svg).get("height").removesuffix("pt"))  # noqa: E731
+    assert height(chart_avvikelse(few, "svg")) < height(chart_avvikelse(reports["avvikelse"], "svg"))
+    assert height(chart_verksamhet(reports["verksamhet"], "svg")) > height(chart_avvikelse(reports["avvikelse"], "svg"))
+
+
+def test_a_report_without_the_columns_is_a_usage_error(reports):
+    with pytest.raises(UsageError, match="utfall_<year>"):
+        chart_verksamhet(reports["avvikelse"], "svg")
+    with pytest.raises(UsageError, match="manad"):
+        chart_manader(reports["avvikelse"], "svg")
+    with pytest.raises(UsageError, match="avvikelse"):
+        chart_avvikelse(reports["verksamhet"], "svg")
+    with pytest.raises(UsageError, match="svg or png"):
+        chart_avvikelse(reports["avvikelse"], "pdf")
+
+
+def test_without_matplotlib_the_error_says_how_to_install_it(reports, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    for name, chart in CHARTS.items():
+        with pytest.raises(UsageError) as caught:
+            chart(reports[name], "svg")
+        assert caught.value.message == MISSING == "charts need matplotlib: pip install 'kfollow[charts]'"
+        assert caught.value.status is ExitStatus.USAGE
