@@ -1,0 +1,137 @@
+"""`kfollow report` (HTML, Markdown, xlsx) and `kfollow chart`: what people see, checked as data,
+and the HTML report printed by a real browser."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from conftest import BUDGETS, ROOT
+from kfollow.errors import ExitStatus
+
+EXAMPLES = ROOT / "examples" / "budgets"
+CHARTS = ROOT / "examples" / "charts"
+NBSP = "\u00a0"
+
+
+@pytest.fixture(scope="module")
+def html_report(tmp_path_factory) -> str:
+    from typer.testing import CliRunner
+
+    from kfollow.cli import app
+
+    out = tmp_path_factory.mktemp("report") / "rapport.html"
+    result = CliRunner().invoke(app, ["report", "--budgets", str(BUDGETS), "--year", "2024", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    return out.read_text(encoding="utf-8")
+
+
+def test_html_is_self_contained_and_accessible(html_report):
+    assert html_report.startswith("<!DOCTYPE html>\n<html lang=\"sv\">")
+    assert "Content-Security-Policy\" content=\"default-src 'none'" in html_report
+    assert not re.search(r"(src|href)=\"(https?:)?//", html_report)  # nothing from outside
+    assert html_report.count("<caption>") == html_report.count("<table>") >= 5
+    assert '<th scope="col">' in html_report and '<th scope="row">' in html_report
+    assert html_report.count("<svg") >= 2 and "<title>" in html_report and "<desc>" in html_report
+
+
+def test_html_holds_the_published_figures(html_report):
+    """The seed's "Resultat 2024" rows, and the verksamhetsberättelse's comments per stab."""
+    text = re.sub(r"<[^>]+>", " ", html_report).replace(NBSP, " ")
+    for figures in ("Ekonomistaben 34,8 25,7 9,1", "Summa KLF 654,0 632,1 21,9", "270 - Räddningstjänst"):
+        assert re.search(r"\s+".join(map(re.escape, figures.split())), text), figures
+    assert "Källor: budgets/2023.yaml" in text or "budgets/2024.yaml" in text
+
+
+def test_markdown_report_links_its_charts(run, tmp_path):
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "rapport.md"
+    result = run("report", "--budgets", EXAMPLES, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    links = re.findall(r"!\[[^\]]*\]\(([^)]+\.svg)\)", text)
+    assert links and all((tmp_path / name).is_file() for name in links)
+    assert "| Ekonomistab" in text and "Senast bokförda period: 2024-10" in text
+
+
+def test_xlsx_report_has_a_sheet_per_table(run, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "rapport.xlsx"
+    assert run("report", "--budgets", BUDGETS, "--year", "2024", "-o", out).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    assert len(book.sheetnames) >= 5
+    assert any(str(ws["A1"].value).startswith("Resultat 2024 per stab") for ws in book.worksheets)
+
+
+def test_report_refuses_other_extensions_and_budget_files(run, tmp_path, budgets_copy):
+    assert run("report", "--budgets", BUDGETS, "-o", tmp_path / "r.pdf").exit_code == ExitStatus.USAGE
+    before = (budgets_copy / "2024.yaml").read_bytes()
+    result = run("report", "--budgets", budgets_copy, "-o", budgets_copy / "2024.yaml")
+    assert result.exit_code == ExitStatus.USAGE and (budgets_copy / "2024.yaml").read_bytes() == before
+
+
+def test_report_without_matplotlib_leaves_the_charts_out(run, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    out = tmp_path / "rapport.html"
+    result = run("report", "--budgets", BUDGETS, "--year", "2024", "-o", out)
+    assert result.exit_code == 0 and "kfollow[charts]" in result.stderr
+    assert "<svg" not in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("kind, args", [("verksamhet", ("--year", "2024")), ("avvikelse", ("--year", "2024")),
+                                        ("manader", ("--budgets", str(EXAMPLES), "--year", "2024"))])
+def test_charts_are_svg_text_and_the_same_every_run(run, tmp_path, kind, args):
+    pytest.importorskip("matplotlib")
+    first, second = tmp_path / "a.svg", tmp_path / "b.svg"
+    for out in (first, second):
+        result = run("chart", kind, *args, *(() if "--budgets" in args else ("--budgets", BUDGETS)), "-o", out)
+        assert result.exit_code == 0, result.stderr
+    assert first.read_bytes() == second.read_bytes()
+    svg = ET.fromstring(first.read_bytes())
+    texts = " ".join(t.text or "" for t in svg.iter("{http://www.w3.org/2000/svg}text"))
+    assert "mnkr" in texts
+
+
+def test_the_readme_charts_are_what_kfollow_draws(run, tmp_path):
+    """examples/charts/ (shown in README) are regenerated and compared when the installed
+    matplotlib made them; another version may lay text out differently."""
+    matplotlib = pytest.importorskip("matplotlib")
+    made_with = (CHARTS / "made-with-matplotlib.txt").read_text(encoding="utf-8").strip()
+    if matplotlib.__version__ != made_with:
+        pytest.skip(f"the charts were made with matplotlib {made_with}, this is {matplotlib.__version__}")
+    for name, args in (("verksamhet-2024.svg", ("verksamhet", "--budgets", BUDGETS, "--year", "2024")),
+                       ("avvikelse-2024.svg", ("avvikelse", "--budgets", BUDGETS, "--year", "2024")),
+                       ("manader-exempelby-2024.svg", ("manader", "--budgets", EXAMPLES, "--year", "2024"))):
+        assert run("chart", *args, "-o", tmp_path / name).exit_code == 0
+        assert (tmp_path / name).read_bytes() == (CHARTS / name).read_bytes(), name
+
+
+def test_chart_needs_svg_or_png(run, tmp_path):
+    result = run("chart", "avvikelse", "--budgets", BUDGETS, "-o", tmp_path / "x.jpg")
+    assert result.exit_code == ExitStatus.USAGE and ".svg or .png" in result.stderr
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no headless Chromium here (Debian's chromium package)")
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="no pdftotext here (Debian's poppler-utils)")
+def test_a_real_browser_prints_the_report_with_its_figures(html_report, tmp_path):
+    page, pdf = tmp_path / "rapport.html", tmp_path / "rapport.pdf"
+    page.write_text(html_report, encoding="utf-8")
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", page.as_uri()], capture_output=True, timeout=120, check=False)
+    assert pdf.is_file() and pdf.stat().st_size > 10_000
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = text.replace(NBSP, " ")
+    for figures in ("Ekonomistaben", "34,8", "25,7", "654,0", "632,1", "21,9", "Räddningstjänst"):
+        assert figures in text, figures
