@@ -113,6 +113,7 @@ class Store:
     changes: pl.DataFrame = field(default_factory=lambda: _empty(CHANGE_SCHEMA))
     comments: pl.DataFrame = field(default_factory=lambda: _empty(COMMENT_SCHEMA))
     messages: list[str] = field(default_factory=list)  # for the person running the command (stderr)
+    memo: dict = field(default_factory=dict, repr=False)  # derived frames the engine asks for twice
 
     @property
     def files(self) -> list[str]:

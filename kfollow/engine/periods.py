@@ -139,6 +139,15 @@ def _latest_forecast(budgets: Budgets, year: int, month: int, value: str, stamp:
 
 def resolve(budgets: Budgets, year: int, period: int | None = None, mode: BudgetMode = BudgetMode.justerad,
             against: int | None = None, strict: bool = True) -> pl.DataFrame:
+    """`_resolve`, once per store and arguments (a frame is immutable, so it can be shared)."""
+    key = ("resolve", year, period, BudgetMode(mode), against, strict)
+    if key not in budgets.memo:
+        budgets.memo[key] = _resolve(budgets, year, period, mode, against, strict)
+    return budgets.memo[key]
+
+
+def _resolve(budgets: Budgets, year: int, period: int | None = None, mode: BudgetMode = BudgetMode.justerad,
+             against: int | None = None, strict: bool = True) -> pl.DataFrame:
     """Amount rows of `year` as of month `period` (None = the whole year), öre, nettokostnad.
 
     budget: year-to-date by the row's profile (whole year without a period), adjusted by the
