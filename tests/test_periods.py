@@ -197,22 +197,42 @@ def _example_copy(tmp_path: Path) -> Path:
     return target
 
 
-def _run_script(folder: Path, out: Path) -> subprocess.CompletedProcess:
+def _run_script(folder: Path, out: Path, script: str = "month-end-close.sh") -> subprocess.CompletedProcess:
     env = {**os.environ, "KFOLLOW": f"{sys.executable} -m kfollow"}
     env.pop("KFOLLOW_BUDGETS", None)
-    return subprocess.run(["bash", str(folder / "month-end-close.sh"), "2024-10", str(out)],
-                           capture_output=True, text=True, env=env, cwd=ROOT)
+    return subprocess.run(["bash", str(folder / script), "2024-10", str(out)],
+                          capture_output=True, text=True, env=env, cwd=ROOT)
 
 
-def test_month_end_close_script_runs_green(tmp_path):
-    folder = _example_copy(tmp_path)
-    result = _run_script(folder, tmp_path / "out")
+@pytest.fixture(scope="module")
+def both_closes(tmp_path_factory):
+    """The month-end close of the YAML example and of the SIE example, each run once."""
+    tmp = tmp_path_factory.mktemp("close")
+    folder = _example_copy(tmp)
+    for name in ("utfall-2023.csv", "utfall-2024.csv"):  # the SIE script must make them itself
+        (folder / "sie" / "budgets" / name).unlink()
+    yaml_run = _run_script(folder, tmp / "out")
+    sie_run = _run_script(folder, tmp / "out-sie", "month-end-close-sie.sh")
+    return tmp, yaml_run, sie_run
+
+
+def test_month_end_close_script_runs_green(both_closes):
+    tmp, result, _ = both_closes
     assert result.returncode == 0, result.stderr
-    files = sorted(p.name for p in (tmp_path / "out").iterdir())
+    files = sorted(p.name for p in (tmp / "out").iterdir())
     assert files == ["avvikelse-per-forvaltning.csv", "avvikelse-per-stab.csv", "avvikelse-per-stab.json",
                      "avvikelse-per-stab.md"]
-    rows = csv_rows((tmp_path / "out" / "avvikelse-per-stab.csv").read_text(encoding="utf-8"))
+    rows = csv_rows((tmp / "out" / "avvikelse-per-stab.csv").read_text(encoding="utf-8"))
     assert rows[-1]["radtyp"] == "summa"
+
+
+def test_the_sie_close_imports_and_prints_the_yaml_examples_tables(both_closes):
+    """Utfall imported from the ekonomisystem's SIE export gives the tables typed in by hand."""
+    tmp, _, result = both_closes
+    assert result.returncode == 0, result.stderr
+    assert "check:    checked against #PSALDO" in result.stderr and "encoding: cp437" in result.stderr
+    for table in sorted((tmp / "out").iterdir()):
+        assert (tmp / "out-sie" / table.name).read_bytes() == table.read_bytes(), table.name
 
 
 def test_month_end_close_script_fails_when_a_comment_is_removed(tmp_path):
