@@ -20,21 +20,22 @@ CHARTS = ("verksamhet", "avvikelse", "manader")
 BOLD_ROWS = ("summa", "delsumma", "forvaltning")
 
 CSS = """
-body { font-family: "DejaVu Sans", Arial, sans-serif; color: #111; max-width: 60rem; margin: 2rem auto;
+body { font-family: "DejaVu Sans", Arial, sans-serif; color: #111; max-width: 76rem; margin: 2rem auto;
        padding: 0 1rem; line-height: 1.4; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #888; }
-table { border-collapse: collapse; margin: 0.5rem 0 0.25rem; font-size: 0.85rem; }
+table { border-collapse: collapse; margin: 0.5rem 0 0.25rem; font-size: 0.8rem; }
 caption { text-align: left; font-weight: bold; padding: 0.25rem 0; }
 th, td { border: 1px solid #999; padding: 0.2rem 0.45rem; vertical-align: top; }
 thead th { background: #e8e8e8; text-align: left; }
-td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+thead th.num { text-align: right; }
 tbody th { text-align: left; font-weight: normal; }
 tr.summa th, tr.summa td, tr.delsumma th, tr.delsumma td, tr.forvaltning th { font-weight: bold; }
 tr.kostnader th, tr.intakter th { padding-left: 1.5rem; font-style: italic; }
-p.anm { font-size: 0.8rem; } figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
+div.tabell { overflow-x: auto; } p.anm { font-size: 0.8rem; } figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
 footer { margin-top: 2.5rem; border-top: 1px solid #888; font-size: 0.8rem; }
 @page { size: A4; margin: 16mm; }
-@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } tr { break-inside: avoid; }
+@media print { body { margin: 0; max-width: none; } div.tabell { overflow: visible; } h2 { break-after: avoid; } tr { break-inside: avoid; }
                figure { break-inside: avoid; } }
 """
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -75,8 +76,9 @@ def _table_html(section: Section, opts: Options) -> str:
                 cells.append(f'<td class="num">{text}</td>' if c.kind in NUMERIC else f"<td>{text}</td>")
         row_class = f' class="{esc(kind)}"' if kind else ""
         body.append(f"<tr{row_class}>{''.join(cells)}</tr>")
-    return (f"<table>\n<caption>{esc(section.report.caption)}</caption>\n<thead><tr>{head}</tr></thead>\n"
-            f"<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>")
+    caption = esc(section.report.caption)
+    return (f'<div class="tabell">\n<table>\n<caption>{caption}</caption>\n<thead><tr>{head}</tr></thead>\n'
+            "<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>\n</div>")
 
 
 def _inline_svg(svg: bytes) -> str:
