@@ -106,7 +106,7 @@ def test_a_year_being_booked_is_shown_year_to_date_by_the_library_too(run):
 ])
 def test_library_and_cli_give_the_same_figures(run, args):
     store = kfollow.load(BUDGETS)
-    command, rest = args[0], args[1:]
+    command = args[0]
     report = {
         "deviation": lambda: kfollow.deviation(store, 2024, by="verksamhet"),
         "compare": lambda: kfollow.compare(store, 2023, 2024, sort="change"),

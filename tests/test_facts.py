@@ -273,7 +273,7 @@ def test_other_suffix(tmp_path):
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(InputOutputError, match=r"^nope.csv: cannot read file \(No such file or directory\)"):
+    with pytest.raises(InputOutputError, match=r"^nope.csv: cannot read outcome table \(no such file\)"):
         read_facts(tmp_path / "nope.csv", KNOWN, display="nope.csv")
 
 
@@ -286,7 +286,7 @@ def test_directory(tmp_path):
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 def test_fifo_is_refused_without_opening_it(tmp_path):
     os.mkfifo(tmp_path / "pipe.csv")  # opening it would block: the test would hang
-    with pytest.raises(InputOutputError, match=r"pipe.csv: is not a regular file"):
+    with pytest.raises(InputOutputError, match=r"pipe.csv: is a FIFO \(named pipe\), not a regular file"):
         read_facts(tmp_path / "pipe.csv", KNOWN)
 
 

@@ -406,7 +406,7 @@ def test_not_a_sie_file(tmp_path: Path):
 
 
 def test_unreadable_paths(tmp_path: Path):
-    with pytest.raises(InputOutputError, match=r"saknas\.se: no such file"):
+    with pytest.raises(InputOutputError, match=r"saknas\.se: cannot read SIE file \(no such file\)"):
         read_sie(tmp_path / "saknas.se")
     with pytest.raises(InputOutputError, match=r"is a directory"):
         read_sie(tmp_path)
@@ -421,7 +421,7 @@ def test_a_fifo_is_refused_without_blocking(tmp_path: Path):
     os.mkfifo(fifo)
     with pytest.raises(InputOutputError) as excinfo:
         read_sie(fifo)
-    assert error(excinfo) == f"{fifo}: is a FIFO, not a regular file; give the path of a SIE file"
+    assert error(excinfo) == f"{fifo}: is a FIFO (named pipe), not a regular file; give the path of the SIE file"
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")

@@ -8,7 +8,6 @@ kfollow` and the app that tests invoke.
 from __future__ import annotations
 
 import os
-import sys
 from typing import Annotated
 
 import typer

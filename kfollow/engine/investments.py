@@ -1,32 +1,11 @@
-"""Investment projects: reports and checks (the section itself: `sources.investments`).
+"""Investment projects: reports and checks (the `investeringar` section: `sources.investments`).
 
 Amounts are nettoinvesteringar (utgifter − inkomster, positive = money spent), Int64 öre, exact.
 Deviations follow the budget convention: budget − utfall, positive = spent less than budgeted.
-The section (README, "Investeringar"):
-
-    investeringar:
-      forvaltningar:            # optional: per förvaltning, totals and forecasts of the year
-        KLF:
-          rubrik: Investeringar, netto (KS, KLF)   # the summary's label for the row
-          utfall: 55812.3       # a total where the year has no projects (or to reconcile them)
-          prognos: {2024-08: 379986.0}             # forecast of the year's investment utfall
-      projekt:
-        simhallen:              # project id, stable across years
-          namn: KS simhallen
-          forvaltning: KLF
-          status: färdigställd  # pågående | färdigställd
-          beslutad_budget: 990512.0
-          ack_utfall_tidigare: 877604.6   # utfall since the start up to the end of the previous year
-          budget: 112907.4      # the year's budget, including
-          varav_overfort: 112907.4        # unspent money carried over from the previous year
-          utfall: 60790.1
-          beraknad_totalutgift: …         # optional forecast of the total cost
-          kommentar: …
 """
 
 from __future__ import annotations
 
-import difflib
 
 import polars as pl
 

@@ -18,15 +18,14 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import os
 import re
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from kfollow.errors import DataError, InputOutputError
+from kfollow.sources.files import EXPORT_LIMIT, read_bytes
+from kfollow.errors import DataError
 from kfollow.sources.ledger import Ledger
 from kfollow.sources.mapping import LedgerMapping
 
@@ -46,7 +45,7 @@ class CsvExport:
 def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None) -> CsvExport:
     """Read an ERP export with the columns `mapping.kolumner` names; see the module docstring."""
     name = display or str(path)
-    raw = _read_regular(path, name)
+    raw = read_bytes(path, EXPORT_LIMIT, "CSV export", display=name)
     encoding, data, text = _decode(raw, name)
     header = text.split("\n", 1)[0].rstrip("\r")
     separator = _sniff(header, name)
@@ -61,19 +60,6 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None)
     lines = _Lines(text, separator)
     frame = _ledger_frame(frame, columns, mapping, name, lines)
     return CsvExport(Ledger(name, frame, lines.line), encoding, "semicolon" if separator == ";" else "comma")
-
-
-def _read_regular(path: Path, name: str) -> bytes:
-    try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise InputOutputError(f"{name}: is not a regular file; give the path of a CSV export")
-        with open(path, "rb") as fh:
-            return fh.read()
-    except FileNotFoundError:
-        raise InputOutputError(f"{name}: no such file; check the path of the CSV export") from None
-    except OSError as exc:
-        raise InputOutputError(f"{name}: cannot read ({exc.strerror}); check the path and permissions") from None
 
 
 def _decode(raw: bytes, name: str) -> tuple[str, bytes, str]:

@@ -14,15 +14,14 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import os
 import re
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import polars as pl
 
+from kfollow.sources.files import EXPORT_LIMIT, read_bytes
 from kfollow.errors import DataError, InputOutputError
 
 FACT_SCHEMA: dict[str, pl.DataType] = {
@@ -97,26 +96,10 @@ def read_facts(path: Path, known: Known, display: str | None = None) -> pl.DataF
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".parquet"):
         raise DataError(name, None, None, f"an outcome table must be a .csv or .parquet file, not '{path.suffix}'")
-    head = _open_check(path, name)
+    head = read_bytes(path, EXPORT_LIMIT, "outcome table", head=4, display=name)
     if suffix == ".csv":
         return _read_csv(path, name, head, known)
     return _read_parquet(path, name, known)
-
-
-def _open_check(path: Path, name: str) -> bytes:
-    """Refuse anything but a readable regular file (links followed); returns its first bytes."""
-    try:
-        info = os.stat(path)
-    except OSError as exc:
-        raise InputOutputError(f"{name}: cannot read file ({exc.strerror}); check the path in utfall_fil") from None
-    if not stat.S_ISREG(info.st_mode):
-        kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-        raise InputOutputError(f"{name}: is {kind}; utfall_fil must name a .csv or .parquet file")
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(4)
-    except OSError as exc:
-        raise InputOutputError(f"{name}: cannot read file ({exc.strerror}); check the path and permissions") from None
 
 
 @dataclass(frozen=True)

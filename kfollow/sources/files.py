@@ -1,48 +1,71 @@
 """Opening an input: only a regular file (after following links), and not beyond a size limit.
 
-A FIFO, a device (`/dev/zero`), a directory or a symlink loop is refused before anything is read,
-so kfollow never hangs on a pipe or fills memory from a device.
+A FIFO, a device (`/dev/zero`), a directory or a symlink loop is refused before anything is read
+(the file is opened without blocking and checked on its descriptor), so kfollow never hangs on a
+pipe nor fills memory from a device. Every message is one line naming the file and what to do.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
 
 from kfollow.errors import DataError, InputOutputError, shown
 
-MB = 1024 * 1024
-YEAR_FILE_LIMIT = 64 * MB  # far beyond a kommun's year (the 100 000-row synthetic year is ~8 MB)
+MB = 1_000_000  # decimal megabytes, as people count file sizes
+YEAR_FILE_LIMIT = 64 * MB  # far beyond a kommun's year (the 100 000-row synthetic year is ~4 MB)
 MAPPING_LIMIT = 1 * MB
+EXPORT_LIMIT = 2_000 * MB  # an ERP export (SIE, CSV) or a fact table
+
+
+def _kind(mode: int) -> str:
+    return ("a directory" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+
+
+def _refuse(path: Path | str, what: str, exc: OSError) -> InputOutputError:
+    """`path` is what the message names (a display name may stand for the real path)."""
+    reason = {errno.ELOOP: "a symbolic link loop", errno.ENOENT: "no such file",
+              errno.EISDIR: "it is a directory"}.get(exc.errno, exc.strerror)
+    return InputOutputError(f"{shown(str(path))}: cannot read {what} ({reason}); check the path")
 
 
 def regular_file(path: Path | str, what: str = "file") -> os.stat_result:
     """The `stat` of `path`, which must be a regular file; InputOutputError (one line) otherwise."""
-    name = shown(str(path))
     try:
         info = os.stat(path)  # follows links; a loop is ELOOP
     except OSError as exc:
-        reason = "a symbolic link loop" if exc.errno == 40 else exc.strerror
-        raise InputOutputError(f"{name}: cannot read {what} ({reason}); check the path") from None
+        raise _refuse(path, what, exc) from None
     if not stat.S_ISREG(info.st_mode):
-        kind = ("a directory" if stat.S_ISDIR(info.st_mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(info.st_mode)
-                else "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else "not a regular file")
-        raise InputOutputError(f"{name}: is {kind}, not a {what}; give the path of a regular file")
+        raise InputOutputError(f"{shown(str(path))}: is {_kind(info.st_mode)}, not a regular file; give the path "
+                               f"of the {what}")
     return info
 
 
-def read_bytes(path: Path | str, limit: int, what: str = "file") -> bytes:
-    """The bytes of a regular file of at most `limit` bytes (DataError beyond it)."""
-    info = regular_file(path, what)
-    if info.st_size > limit:
-        raise DataError(shown(str(path)), None, None, f"{what} is {info.st_size / MB:.1f} MB, over the limit of "
-                        f"{limit // MB} MB; split it or check that it is the right file")
+def read_bytes(path: Path | str, limit: int, what: str = "file", head: int | None = None,
+               display: str | None = None) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes (DataError beyond it); with `head`, only
+    its first `head` bytes (the file itself is then read by another reader, e.g. polars). Messages
+    name `display` (default: the path)."""
+    name = display or str(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(limit + 1)
+        fd = os.open(path, flags)  # O_NONBLOCK: opening a FIFO must not wait for a writer
     except OSError as exc:
-        raise InputOutputError(f"{shown(str(path))}: cannot read {what} ({exc.strerror}); check the permissions") from None
-    if len(data) > limit:  # it grew while being read
-        raise DataError(shown(str(path)), None, None, f"{what} is over the limit of {limit // MB} MB")
-    return data
+        raise _refuse(name, what, exc) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputOutputError(f"{shown(name)}: is {_kind(info.st_mode)}, not a regular file; give the "
+                                   f"path of the {what}")
+        if info.st_size > limit:
+            raise DataError(shown(name), None, None, f"{what} is {info.st_size / MB:.1f} MB, over the limit "
+                            f"of {limit // MB} MB; split it or check that it is the right file")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(min(info.st_size, limit) if head is None else head)  # never more than at opening
+    except OSError as exc:
+        raise _refuse(name, what, exc) from None
+    finally:
+        os.close(fd)

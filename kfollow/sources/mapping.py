@@ -69,17 +69,15 @@ the CR of a CRLF line end are allowed) or bidi controls.
 from __future__ import annotations
 
 import difflib
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kfollow.errors import DataError, InputOutputError
+from kfollow.sources.files import MAPPING_LIMIT, read_bytes
+from kfollow.errors import DataError
 from kfollow.store import ID
 from kfollow.sources.yaml_tree import BOM, Mapping, Node, Scalar, TreeReader, parse_yaml
 
-MAX_BYTES = 1_000_000
 SLAG = ("kostnad", "intakt", "ignorera")
 KEYS = ("forvaltning", "stab", "verksamhet")
 # C0 but tab and LF (a CR is allowed only before LF), DEL, C1, and the bidi embedding/override/isolate controls
@@ -215,22 +213,7 @@ class LedgerMapping:
 def read_mapping(path: Path, display: str | None = None) -> LedgerMapping:
     """Read and check a mapping file; `DataError` (file:line:column) or `InputOutputError`."""
     name = display or str(path)
-    try:
-        info = os.stat(path)
-    except OSError as exc:
-        raise InputOutputError(f"{name}: cannot read the mapping ({exc.strerror}); check the --mapping path") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise InputOutputError(f"{name}: is not a regular file; --mapping names a YAML file")
-    if info.st_size > MAX_BYTES:
-        raise DataError(name, None, None, f"mapping is {info.st_size:,} bytes, over the limit of 1 MB; a mapping "
-                                          "needs ranges of objects, not one line per object of a large list")
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise InputOutputError(f"{name}: cannot read the mapping ({exc.strerror})") from None
-    if len(raw) > MAX_BYTES:
-        raise DataError(name, None, None, "mapping is over the limit of 1 MB")
+    raw = read_bytes(path, MAPPING_LIMIT, "mapping", display=name)
     _check_text(raw, name)
     return _MappingParser(name).parse(parse_yaml(raw, name))
 

@@ -37,16 +37,15 @@ directories are refused), and nothing but its bytes is read.
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 
-from kfollow.errors import DataError, InputOutputError
+from kfollow.sources.files import EXPORT_LIMIT, read_bytes
+from kfollow.errors import DataError
 
 # A #TRANS row in its common shapes: account digits, object list without escapes, a valid amount,
 # and the raw next field (the transaction date, `""`, or something the general path must look at).
@@ -125,34 +124,9 @@ def read_sie(path: str | Path) -> SieFile:
     rad, total (True for the `{}` row), and `dim_<n>` columns likewise.
     """
     name = str(path)
-    raw = _read_regular(path, name)
+    raw = read_bytes(path, EXPORT_LIMIT, "SIE file", display=name)
     encoding, text, warnings = _decode(raw, name)
     return _Parser(name, encoding, warnings).parse(text)
-
-
-def _read_regular(path: str | Path, name: str) -> bytes:
-    """The bytes of a regular file (links followed); anything else is an `InputOutputError`."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(path, flags)  # O_NONBLOCK: opening a FIFO must not wait for a writer
-    except FileNotFoundError:
-        raise InputOutputError(f"{name}: no such file; check the path of the SIE file") from None
-    except IsADirectoryError:
-        raise InputOutputError(f"{name}: is a directory, not a file; give the path of a SIE file") from None
-    except OSError as exc:
-        raise InputOutputError(f"{name}: cannot open ({exc.strerror}); check the path and permissions") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            kind = ("a directory" if stat.S_ISDIR(info.st_mode) else "a FIFO" if stat.S_ISFIFO(info.st_mode)
-                    else "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else "a special file")
-            raise InputOutputError(f"{name}: is {kind}, not a regular file; give the path of a SIE file")
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read(info.st_size)  # never more than the file's size at opening
-    except OSError as exc:
-        raise InputOutputError(f"{name}: cannot read ({exc.strerror}); check the file") from None
-    finally:
-        os.close(fd)
 
 
 def _decode(raw: bytes, name: str) -> tuple[str, str, list[str]]:

@@ -11,13 +11,13 @@ import datetime
 import difflib
 import os
 import re
-from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
+from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
 
-from kfollow.errors import DataError, InputOutputError, UsageError, shown
+from kfollow.errors import DataError, InputOutputError, shown
 from kfollow.options import ORE_PER_UNIT
 from kfollow.store import (MAX_FILE_TOTAL, AMOUNT_SCHEMA, CHANGE_SCHEMA, COMMENT_SCHEMA, FORECAST_SCHEMA, INVESTMENT_SCHEMA, MAX_ORE,
                             ID, MONTH, MONTH_SCHEMA, PRESENTATIONS, Forvaltning, Store, YearFile, YearInfo, combine)

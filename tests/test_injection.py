@@ -1,0 +1,285 @@
+"""Hostile text in a year file cannot act in any output format.
+
+Names and comments such as `=HYPERLINK("http://x","y")`, `+1`, `-1+1`, `@SUM(A1)` would run as
+formulas in a spreadsheet, `|` and a line break would break a Markdown table, control characters
+would rewrite a terminal. Per format:
+
+- csv and excel: every text cell that starts like a formula (`=`, `+`, `-`, `@`) starts with `'`;
+  numbers are neither quoted nor prefixed (so no cell starts like a formula unless it is a number);
+- md: `|` is `\\|` and a line break is `<br>`: every line of the table starts and ends with `|` and
+  has as many cells as the header;
+- table: no control character reaches stdout and there is one line per row;
+- json: the text is data and round-trips exactly;
+- xlsx (when kfollow has it): no formula cells, formula-like text is text with Excel's quote prefix.
+
+A control character written as a YAML escape (`"\\e[31m"`, `"\\u202e"`) is refused (exit 3) with
+file:line:column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+HOSTILE = ['=HYPERLINK("http://x","y")', "+1", "-1+1", "@SUM(A1)", "a|b", "a\nb"]
+FORMULA_LIKE = [t for t in HOSTILE if t[0] in "=+-@"]
+WITHOUT_COMMENT = "=2+3"  # a stab without kommentar: check names it first in its finding
+NUMBER = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def q(text: str) -> str:
+    """A YAML double-quoted scalar (a JSON string is one)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def year_file() -> str:
+    staber = "".join(
+        f"      S{i}:\n        namn: {q(t)}\n        budget: {100 * i}.0\n        utfall: {100 * i - 7 * i}.5\n"
+        f"        kommentar: {q(t)}\n" for i, t in enumerate(HOSTILE, start=1))
+    staber += f"      S9:\n        namn: {q(WITHOUT_COMMENT)}\n        budget: 50.0\n        utfall: 800.0\n"
+    return f"""\
+ar: 2024
+organisation: {q('=cmd|" /C calc"!A0')}
+enhet: tkr
+verksamheter:
+  "100": {q(HOSTILE[0])}
+forvaltningar:
+  F:
+    namn: {q("+1+2")}
+    kommentar: {q("@SUM(A1:A9)")}
+    summa:
+      prognos: {{2024-08: 2900.0}}
+    staber:
+{staber}    verksamheter:
+      "100": {{budget: 2150.0, utfall: 2756.0}}
+ombudgeteringar:
+  - datum: 2024-04-30
+    beslut: {q("=1+1")}
+    text: {q("-2+3")}
+    rader:
+      - {{forvaltning: F, stab: S1, verksamhet: "100", belopp: 0}}
+investeringar:
+  forvaltningar:
+    F:
+      rubrik: {q("@SUM(B1)")}
+      prognos: {{2024-08: 5.0}}
+  projekt:
+    p1:
+      namn: {q(HOSTILE[0])}
+      forvaltning: F
+      status: pågående
+      beslutad_budget: 10.0
+      budget: 10.0
+      utfall: 5.0
+      kommentar: {q("-1+1")}
+"""
+
+
+ROWS = len(HOSTILE) + 2  # the stab rows, S9 and Summa
+
+
+@pytest.fixture(scope="module")
+def budgets(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("injection") / "budgets"
+    folder.mkdir()
+    (folder / "2024.yaml").write_text(year_file(), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def run_fast():
+    """conftest's `run` (CliRunner in-process, stdout and stderr apart, exceptions not caught), with
+    the click command built once instead of on every invoke."""
+    import typer.main
+    import typer.testing
+    from typer.testing import CliRunner
+
+    from kfollow.cli import app
+
+    command = typer.main.get_command(app)
+    build = getattr(typer.testing, "_get_command", typer.main.get_command)
+    patch = pytest.MonkeyPatch()
+    patch.setattr(typer.testing, "_get_command", lambda a: command if a is app else build(a), raising=False)
+    runner = CliRunner()
+    yield lambda *args: runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+    patch.undo()
+
+
+def ok(result) -> str:
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def cells(text: str, fmt: str) -> list[list[str]]:
+    if fmt == "excel":
+        assert text.startswith("\ufeff")
+        text = text[1:]
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=";" if fmt == "excel" else ","))
+
+
+def neutralised(text: str) -> str:
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def assert_nothing_runs(table: list[list[str]]) -> None:
+    """No cell starts like a formula unless it is a number."""
+    for row in table:
+        for cell in row:
+            if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+                assert NUMBER.fullmatch(cell), f"cell {cell!r} would run in a spreadsheet: {row}"
+
+
+# --- csv and excel -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "excel"])
+def test_csv_and_excel_prefix_formula_like_text_and_leave_numbers_alone(run_fast, budgets, fmt):
+    header = cells(ok(run_fast("deviation", "--budgets", budgets, "--comments", "-f", "csv")), "csv")[0]
+    table = cells(ok(run_fast("deviation", "--budgets", budgets, "--comments", "-f", fmt)), fmt)
+    assert len(table) == 1 + ROWS and all(len(r) == len(header) for r in table)  # no row broken by a line break
+    rows = [dict(zip(header, r)) for r in table[1:]]
+    stab_rows = [r for r in rows if r["radtyp"] == "rad"]
+    assert [r["namn"] for r in stab_rows] == [neutralised(t) for t in HOSTILE] + [neutralised(WITHOUT_COMMENT)]
+    assert [r["kommentar"] for r in stab_rows] == [neutralised(t) for t in HOSTILE] + [""]
+    assert "'-1+1" in [r["namn"] for r in stab_rows] and "a|b" in [r["namn"] for r in stab_rows]
+    for r in rows:
+        for column in ("budget", "utfall", "avvikelse", "avvikelse_pct", "andel_pct"):
+            assert r[column] == "" or NUMBER.fullmatch(r[column]), (column, r[column])
+    assert any(r["avvikelse"].startswith("-") for r in rows)  # a negative number, written as it is
+    assert_nothing_runs(table)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "excel"])
+@pytest.mark.parametrize("command", [
+    ("deviation", "--by", "forvaltning", "--comments"),
+    ("deviation", "--by", "verksamhet"),
+    ("changes",),
+    ("investments", "--comments"),
+    ("summary",),
+    ("check", "--require-comment-over", "1%"),
+], ids=lambda c: "-".join(c[:3]))
+def test_every_table_neutralises_its_text(run_fast, budgets, command, fmt):
+    result = run_fast(*command, "--budgets", budgets, "-f", fmt)
+    assert result.exit_code in (0, 1), result.stderr  # check: the missing kommentar of S9 is an error
+    table = cells(result.stdout, fmt)
+    assert len(table) >= 2
+    assert_nothing_runs(table)
+    texts = {cell for row in table for cell in row}
+    assert any(cell.startswith("'") for cell in texts), texts  # the hostile text did reach the output
+
+
+# --- Markdown ------------------------------------------------------------------------------------
+
+
+def md_cells(line: str) -> list[str]:
+    """The cells of a Markdown table line: split at `|` that is not escaped."""
+    assert line.startswith("|") and line.endswith("|"), line
+    return [c.strip() for c in re.split(r"(?<!\\)\|", line[1:-1])]
+
+
+def test_markdown_escapes_pipes_and_line_breaks(run_fast, budgets):
+    text = ok(run_fast("deviation", "--budgets", budgets, "--comments", "-f", "md"))
+    lines = [line for line in text.splitlines() if line.startswith("|")]
+    assert len(lines) == 2 + ROWS  # header, alignment row, one line per row: a line break broke none
+    widths = {len(md_cells(line)) for line in lines}
+    assert len(widths) == 1, lines
+    body = [md_cells(line) for line in lines[2:]]
+    names = [row[0] for row in body]
+    assert "a\\|b" in names and "a<br>b" in names
+    assert [row[-1] for row in body if row[0] == "a\\|b"] == ["a\\|b"]
+    assert [row[-1] for row in body if row[0] == "a<br>b"] == ["a<br>b"]
+    assert not CONTROL.search(text)
+
+
+# --- the terminal table --------------------------------------------------------------------------
+
+
+def test_the_terminal_table_gets_no_control_characters_and_one_line_per_row(run_fast, budgets):
+    text = ok(run_fast("deviation", "--budgets", budgets, "--comments"))
+    assert not CONTROL.search(text), repr(text)
+    lines = text.splitlines()
+    rule = next(i for i, line in enumerate(lines) if line.startswith("---"))
+    rows = []
+    for line in lines[rule + 1:]:
+        if not line.strip():
+            break
+        rows.append(line)
+    assert len(rows) == ROWS, rows
+    assert rows[0].startswith('=HYPERLINK("http://x","y")')
+    assert any(row.startswith("a|b ") for row in rows)
+
+
+# --- JSON ----------------------------------------------------------------------------------------
+
+
+def test_json_round_trips_the_text_exactly(run_fast, budgets):
+    records = json.loads(ok(run_fast("deviation", "--budgets", budgets, "-f", "json")))
+    stab_rows = [r for r in records if r["radtyp"] == "rad"]
+    assert [r["namn"] for r in stab_rows] == HOSTILE + [WITHOUT_COMMENT]
+    assert [r["kommentar"] for r in stab_rows] == HOSTILE + [None]
+    assert all(isinstance(r["budget"], (int, float)) for r in records)
+    forvaltning = json.loads(ok(run_fast("deviation", "--budgets", budgets, "--by", "forvaltning", "-f", "json")))
+    assert forvaltning[0]["namn"] == "+1+2" and forvaltning[0]["kommentar"] == "@SUM(A1:A9)"
+
+
+# --- control characters written as YAML escapes ----------------------------------------------------
+
+
+@pytest.mark.parametrize("escape, code", [("\\e[31m", "U+001B"), ("\\u202e", "U+202E")], ids=["esc", "bidi"])
+@pytest.mark.parametrize("key", ["namn", "kommentar"])
+def test_a_control_character_written_as_an_escape_is_refused(run_fast, tmp_path, escape, code, key):
+    folder = tmp_path / "budgets"
+    folder.mkdir()
+    text = year_file()
+    line_text = f"        {key}: {q(HOSTILE[1])}"
+    assert line_text in text
+    text = text.replace(line_text, f'        {key}: "Stab{escape}B"', 1)
+    (folder / "2024.yaml").write_text(text, encoding="utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), start=1) if f"Stab{escape}B" in t)
+    column = text.splitlines()[line - 1].index('"') + 1
+    result = run_fast("deviation", "--budgets", folder)
+    assert result.exit_code == 3, result.stderr
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [result.stderr.strip()]
+    assert result.stderr.startswith(f"Error: {folder / '2024.yaml'}:{line}:{column}: "), result.stderr
+    assert code in result.stderr
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+
+
+# --- xlsx ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def has_xlsx(run_fast) -> bool:
+    return "xlsx" in run_fast("deviation", "--help").stdout
+
+
+@pytest.mark.parametrize("how", [("-o", "report.xlsx"), ("-f", "xlsx", "-o", "report.out")],
+                         ids=["extension", "format"])
+def test_xlsx_has_no_formulas_and_quotes_formula_like_text(run_fast, budgets, tmp_path, has_xlsx, how):
+    if not has_xlsx:
+        pytest.skip("kfollow deviation has no xlsx format yet")
+    openpyxl = pytest.importorskip("openpyxl")
+    args = [a if a not in ("report.xlsx", "report.out") else str(tmp_path / a) for a in how]
+    result = run_fast("deviation", "--budgets", budgets, "--comments", *args)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    book = openpyxl.load_workbook(io.BytesIO((tmp_path / args[-1]).read_bytes()))
+    found = set()
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    found.add(cell.value)
+                    if cell.value[:1] in ("=", "+", "-", "@"):
+                        assert cell.quotePrefix, (cell.coordinate, cell.value)
+                    assert not CONTROL.search(cell.value), (cell.coordinate, cell.value)
+    for text in FORMULA_LIKE + ["a|b"]:
+        assert text in found, (text, found)
