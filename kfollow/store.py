@@ -14,7 +14,7 @@ import polars as pl
 
 from kfollow.errors import UsageError
 
-MONTH = re.compile(r"(\d{4})-(\d{2})")  # a period, YYYY-MM
+MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")  # a period, YYYY-MM
 ID = re.compile(r"[A-Za-zÅÄÖåäö0-9][A-Za-zÅÄÖåäö0-9_-]*")  # förvaltning, stab, profile and project ids
 STATUSES = ("pågående", "färdigställd")  # of an investment project
 MAX_ORE = 10**15  # an amount: 10 000 billion kr, far beyond any kommun
@@ -71,6 +71,17 @@ INVESTMENT_SCHEMA: dict[str, pl.DataType] = {
     "fil": pl.String,
     "rad": pl.Int32,
 }
+
+
+def check_total(amounts: pl.Series, where: str) -> None:
+    """DataError when the absolute amounts (öre) of a file add up beyond MAX_FILE_TOTAL: their sums
+    could then leave Int64 (each amount alone is within its cap, but not millions of them)."""
+    from kfollow.errors import DataError
+
+    total = amounts.cast(pl.Int128).abs().sum()
+    if total is not None and total > MAX_FILE_TOTAL:
+        raise DataError(where, None, None, f"the amounts add up to more than {MAX_FILE_TOTAL // 100:,} kr"
+                        .replace(",", " ") + "; sums would overflow: check the amounts and their unit")
 
 
 def _empty(schema) -> pl.DataFrame:

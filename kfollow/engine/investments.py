@@ -165,13 +165,16 @@ def summary_report(budgets, year: int, forvaltning: str | None = None, against: 
     fid = summary_forvaltning(budgets, year, forvaltning)
     month = summary_forecast_month(budgets, year, fid, against)
     prev = f"utfall_{year - 1}" if year - 1 in budgets.years else None
-    op = deviation_report(budgets, year, By.forvaltning, [fid], against=month).filter(pl.col("radtyp") == "summa")
+    # the operating row compares with an operating forecast; the month may hold an investment one only
+    operating = month if month is not None and not budgets.forecasts.filter(
+        (pl.col("ar") == year) & (pl.col("forvaltning") == fid) & (pl.col("manad") <= month)).is_empty() else None
+    op = deviation_report(budgets, year, By.forvaltning, [fid], against=operating).filter(pl.col("radtyp") == "summa")
     drift = op.select(
         radtyp=pl.lit("drift"),
         namn=pl.when(pl.col("redovisas_som") == "resultat").then(pl.lit("Verksamhetens resultat"))
         .otherwise(pl.lit("Verksamhetens nettokostnader")),
         budget="budget", utfall="utfall", avvikelse="avvikelse",  # same sign as nettokostnad when shown as resultat
-        avvikelse_forandring=pl.col("avvikelse_forandring") if month is not None else pl.lit(None, pl.Int64),
+        avvikelse_forandring=pl.col("avvikelse_forandring") if operating is not None else pl.lit(None, pl.Int64),
         **({prev: pl.col(prev) if prev in op.columns else pl.lit(None, pl.Int64)} if prev else {}),
     )
 

@@ -10,8 +10,9 @@ import polars as pl
 
 from kfollow.errors import UsageError
 from kfollow.options import ORE_PER_UNIT
+from kfollow.store import MAX_FILE_TOTAL
 
-_LIMIT = re.compile(r"\s*(\d+(?:[.,]\d+)?)\s*(%|kr|tkr|mnkr)?\s*")
+_LIMIT = re.compile(r"\s*([0-9]{1,40}(?:[.,][0-9]{1,20})?)\s*(%|kr|tkr|mnkr)?\s*")
 UNIT_ROWS = ("rad", "forvaltning", "ej_fordelat", "differens")  # rows a controller answers for
 COMMENTABLE_ROWS = ("rad", "forvaltning", "ej_fordelat")  # rows with a place for a kommentar
 
@@ -62,6 +63,8 @@ def parse_limit(text: str, unit: str, option: str) -> Limit:
     if m[2] == "%":
         return Limit(text.strip(), percent=float(number))
     ore = number * ORE_PER_UNIT[m[2] or unit]
+    if ore > MAX_FILE_TOTAL:
+        raise UsageError(f"{option} {text!r} is beyond any amount kfollow holds; write a limit such as 500tkr or 3%")
     return Limit(text.strip(), ore=int(ore.to_integral_value()))
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
-from kfollow.sources.files import EXPORT_LIMIT, read_bytes
+from kfollow.sources.files import EXPORT_LIMIT, looks_utf16, read_bytes
 from kfollow.errors import DataError
 from kfollow.sources.ledger import Ledger
 from kfollow.sources.mapping import LedgerMapping
@@ -64,7 +64,7 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None)
 
 def _decode(raw: bytes, name: str) -> tuple[str, bytes, str]:
     """(encoding, UTF-8 bytes for polars, text)."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if looks_utf16(raw):
         raise DataError(name, 1, 1, "file is UTF-16; export it as UTF-8 or Windows-1252 (ANSI)")
     if not raw.strip(b"\xef\xbb\xbf \t\r\n"):
         raise DataError(name, 1, 1, "file is empty; export the booked rows with a header line")

@@ -21,7 +21,8 @@ from typing import Callable
 
 import polars as pl
 
-from kfollow.sources.files import EXPORT_LIMIT, read_bytes
+from kfollow.sources.files import EXPORT_LIMIT, looks_utf16, read_bytes
+from kfollow.store import check_total
 from kfollow.errors import DataError, InputOutputError
 
 FACT_SCHEMA: dict[str, pl.DataType] = {
@@ -96,7 +97,7 @@ def read_facts(path: Path, known: Known, display: str | None = None) -> pl.DataF
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".parquet"):
         raise DataError(name, None, None, f"an outcome table must be a .csv or .parquet file, not '{path.suffix}'")
-    head = read_bytes(path, EXPORT_LIMIT, "outcome table", head=4, display=name)
+    head = read_bytes(path, EXPORT_LIMIT, "outcome table", head=512, display=name)
     if suffix == ".csv":
         return _read_csv(path, name, head, known)
     return _read_parquet(path, name, known)
@@ -115,7 +116,7 @@ class _Source:
 
 
 def _read_csv(path: Path, name: str, head: bytes, known: Known) -> pl.DataFrame:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if looks_utf16(head):
         raise DataError(name, 1, 1, "file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)")
     if not head:
         raise DataError(name, 1, 1, f"file is empty; write a header row: {','.join(COLUMNS)}")
@@ -306,6 +307,7 @@ def _validate(lf: pl.LazyFrame, source: _Source, known: Known, to_ore: pl.Expr,
     if frame["_fel"].null_count() < frame.height:
         first = frame.filter(pl.col("_fel").is_not_null()).bottom_k(1, by=_ROW).row(0, named=True)
         raise _message(checks[first["_fel"]], first, source, known)
+    check_total(frame["belopp"], source.name)
     return frame.select(pl.col(c).cast(t) for c, t in FACT_SCHEMA.items())
 
 

@@ -69,3 +69,13 @@ def read_bytes(path: Path | str, limit: int, what: str = "file", head: int | Non
         raise _refuse(name, what, exc) from None
     finally:
         os.close(fd)
+
+
+def looks_utf16(raw: bytes) -> bool:
+    """UTF-16, with a byte-order mark or without: text in it has a NUL in every other byte of its
+    ASCII characters."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    sample = raw[:512]
+    return len(sample) >= 4 and sample.count(0) * 3 >= len(sample) and (
+        sample[1::2].count(0) * 4 >= len(sample) or sample[0::2].count(0) * 4 >= len(sample))

@@ -19,6 +19,7 @@ from typing import Callable
 
 import polars as pl
 
+from kfollow.store import check_total
 from kfollow.errors import DataError, UsageError
 from kfollow.sources.mapping import KeyMap, LedgerMapping
 
@@ -60,6 +61,7 @@ class Imported:
 
 def apply_mapping(ledger: Ledger, mapping: LedgerMapping, unmapped_empty: bool = False) -> Imported:
     """Map and sum a ledger; `DataError` for unlisted accounts and for objects the mapping lacks (every one)."""
+    check_total(ledger.frame["belopp"], ledger.name)
     frame = ledger.frame.with_columns(pl.col("rad").cast(pl.Int64))
     accounts = frame.group_by("konto").agg(pl.col("belopp").sum(), pl.col("rad").min(), pl.len().alias("rader"))
     slag = {konto: mapping.slag_of(konto) for konto in accounts["konto"].to_list()}

@@ -86,6 +86,12 @@ _VERKSAMHET = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")
 _RANGE = re.compile(r"([^-\s]+)-([^-\s]+)")
 
 
+def _as_number(digits: str) -> tuple[int, str]:
+    """ASCII digits as a sort key that orders them as integers (leading zeros aside), for any length."""
+    stripped = digits.lstrip("0") or "0"
+    return len(stripped), stripped
+
+
 @dataclass(frozen=True)
 class Range:
     low: str
@@ -96,7 +102,8 @@ class Range:
 
     def holds(self, code: str) -> bool:
         if self.numeric:
-            return code.isdigit() and code.isascii() and int(self.low) <= int(code) <= int(self.high)
+            # codes of many digits are compared as (length, text), which orders them as integers, without int()
+            return code.isdigit() and code.isascii() and _as_number(self.low) <= _as_number(code) <= _as_number(self.high)
         return self.low <= code <= self.high
 
 
@@ -299,7 +306,7 @@ class _MappingParser(TreeReader):
         if present[0] == "dimension":
             dnode = body.items["dimension"][1]
             text = self.text(dnode, f"dimension of {name}")
-            if not (text.isdigit() and text.isascii() and 1 <= int(text) <= 9999):
+            if not (text.isdigit() and text.isascii() and len(text) <= 4 and 1 <= int(text) <= 9999):
                 raise self.error(dnode, f"dimension of {name} '{text}' is not a SIE dimension number; write e.g. 1 "
                                         "(kostnadsställe/ansvar), 6 (projekt) or 20")
             return KeyMap(name, knode.line, knode.column, dimension=int(text), objekt=objekt)
@@ -345,9 +352,9 @@ class _MappingParser(TreeReader):
                 ranges.append(Range(low, high, digits, target, knode))
         for kind in (True, False):
             same = sorted((r for r in ranges if r.numeric is kind),
-                          key=lambda r: (int(r.low), int(r.high)) if kind else (r.low, r.high))
+                          key=lambda r: (_as_number(r.low), _as_number(r.high)) if kind else (r.low, r.high))
             for a, b in zip(same, same[1:]):
-                if (int(b.low) <= int(a.high)) if kind else (b.low <= a.high):
+                if (_as_number(b.low) <= _as_number(a.high)) if kind else (b.low <= a.high):
                     first, second = sorted((a.key, b.key), key=lambda k: (k.line, k.column))
                     raise self.error(second, f"range '{second.value}' overlaps range '{first.value}' (line "
                                              f"{first.line}); make them disjoint")

@@ -62,7 +62,8 @@ _VER_FAST = re.compile(
     r'[ \t]*#VER[ \t]+(?:"[^"\\]*"|[^ \t"{]+)[ \t]+(?:"[^"\\]*"|[^ \t"{]+)[ \t]+(?:"([0-9]{8})"|([0-9]{8}))(?:[ \t]|$)'
 )
 _AMOUNT = re.compile(r"-?[0-9]{1,13}(?:\.[0-9][0-9]?)?")  # at most 10^13 kr: öre sums stay in Int64
-_DIGITS = re.compile(r"[0-9]+")
+_LARGE_AMOUNT = re.compile(r"-?[0-9]{14,}(?:\.[0-9][0-9]?)?")
+_DIGITS = re.compile(r"[0-9]{1,6}")  # a dimension number
 # one field: quoted, an object list, unquoted text, or the opening of an unterminated quote or list
 _FIELD = re.compile(
     r'[ \t]*(?:"((?:[^"\\]|\\.)*)"'
@@ -432,8 +433,11 @@ class _Parser:
     def _amount(self, fields, open_at, index, number, label) -> str:
         value = self._text(fields, open_at, index, number, label, "amount")
         if not _AMOUNT.fullmatch(value):
+            if _LARGE_AMOUNT.fullmatch(value):
+                raise DataError(self.name, number, fields[index][2],
+                                f"amount {_short(value)} is beyond 10^13 kr (10 000 000 000 000 kr); check the export")
             raise DataError(self.name, number, fields[index][2],
-                            f"malformed amount {value!r}; write amounts with '.' as the decimal point, at most "
+                            f"malformed amount {_short(value)}; write amounts with '.' as the decimal point, at most "
                             "two decimals and no thousands separator, e.g. -1250.50")
         return value
 
@@ -450,7 +454,7 @@ class _Parser:
         if found is not None:
             return found
         fields, open_at = _split(inner)
-        where = f"object list {{{inner}}}"
+        where = f"object list {{{inner if len(inner) <= 60 else inner[:60] + '…'}}}"
         if open_at is not None or any(kind == "b" for kind, _, _ in fields):
             raise DataError(self.name, number, column, f"{where} is malformed; write pairs of dimension "
                                                        "number and object code, e.g. {1 \"Nord\" 6 \"0001\"}")
@@ -460,7 +464,7 @@ class _Parser:
         objects: dict[int, str] = {}
         for (_, dimension, _), (_, code, _) in zip(fields[::2], fields[1::2]):
             if not _DIGITS.fullmatch(dimension):
-                raise DataError(self.name, number, column, f"{where}: dimension {dimension!r} is not a number; "
+                raise DataError(self.name, number, column, f"{where}: dimension {_short(dimension)} is not a number (1–999999); "
                                                            "write pairs of dimension number and object code")
             if _CONTROL.search(code):
                 raise DataError(self.name, number, column, f"{where}: object code {code!r} contains control "
@@ -545,14 +549,14 @@ class _Parser:
         label = fields[0][1]
         dimension = self._code(fields, open_at, 1, number, label, "dimension number")
         if not _DIGITS.fullmatch(dimension):
-            raise DataError(self.name, number, fields[1][2], f"dimension {dimension!r} is not a number; "
+            raise DataError(self.name, number, fields[1][2], f"dimension {_short(dimension)} is not a number (1–999999); "
                                                              f"write {label} number name")
         self.dimensions[int(dimension)] = self._name(self._optional(fields, open_at, 2, number, label) or "", number)
 
     def _objekt(self, fields, open_at, number) -> None:
         dimension = self._code(fields, open_at, 1, number, "#OBJEKT", "dimension number")
         if not _DIGITS.fullmatch(dimension):
-            raise DataError(self.name, number, fields[1][2], f"dimension {dimension!r} is not a number; "
+            raise DataError(self.name, number, fields[1][2], f"dimension {_short(dimension)} is not a number (1–999999); "
                                                              "write #OBJEKT dimension code name")
         code = self._code(fields, open_at, 2, number, "#OBJEKT", "object code")
         name = self._optional(fields, open_at, 3, number, "#OBJEKT") or ""
@@ -621,6 +625,11 @@ def _split(line: str) -> tuple[list[tuple[str, str, int]], int | None]:
             return fields, len(fields) - 1
         position = m.end()
     return fields, None
+
+
+def _short(value: str, limit: int = 40) -> str:
+    """A field for a message: quoted, and cut when it is long."""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
 
 
 def _previous_label(lines: list[str], number: int) -> str:

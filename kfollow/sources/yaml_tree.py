@@ -13,7 +13,7 @@ import difflib
 from pathlib import Path
 
 from kfollow.errors import DataError
-from kfollow.sources.files import YEAR_FILE_LIMIT, read_bytes
+from kfollow.sources.files import YEAR_FILE_LIMIT, looks_utf16, read_bytes
 
 BOM = b"\xef\xbb\xbf"
 
@@ -58,7 +58,7 @@ def parse_yaml(raw: bytes, name: str) -> Node:
     """Parse bytes (UTF-8, BOM allowed) into a node tree; see the module docstring."""
     import yaml  # imported here so that `import kfollow` stays light
 
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(raw):
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or looks_utf16(raw):
         raise DataError(name, 1, 1, "file is UTF-16; save it as UTF-8")
     if raw.startswith(BOM):
         raw = raw[len(BOM):]
@@ -80,14 +80,15 @@ def parse_yaml(raw: bytes, name: str) -> Node:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
-        if exc.context_mark and exc.context and "flow" in exc.context and "did not find expected" in (exc.problem or ""):
-            # an unclosed bracket is found where the next thing starts; name the bracket instead
-            lines = text.splitlines()
-            opened = lines[exc.context_mark.line] if exc.context_mark.line < len(lines) else ""
-            bracket = opened[exc.context_mark.column:exc.context_mark.column + 1]
-            closing = {"{": "}", "[": "]"}.get(bracket, "bracket")
-            raise DataError(name, exc.context_mark.line + 1, exc.context_mark.column + 1,
-                            f"invalid YAML: '{bracket}' is not closed; add the matching '{closing}'") from None
+        if exc.context and "flow" in exc.context and "expected" in (exc.problem or ""):
+            # an unclosed bracket is found where the next thing starts (or at the end of a truncated
+            # file): name the bracket instead
+            unclosed = _unclosed_bracket(text)
+            if unclosed is not None:
+                index, bracket = unclosed
+                line, col = _position(text, index)
+                raise DataError(name, line, col, f"invalid YAML: '{bracket}' is not closed; add the matching "
+                                                 f"'{CLOSING[bracket]}' (or the file was cut off)") from None
         if exc.context_mark and exc.context == "while scanning a quoted scalar":
             raise DataError(name, exc.context_mark.line + 1, exc.context_mark.column + 1,
                             "invalid YAML: the quoted value that starts here is not closed; add the closing quote") from None
@@ -113,6 +114,35 @@ def parse_yaml(raw: bytes, name: str) -> Node:
         raise DataError(name, line, col, f"control character #x{exc.character:04x} is not allowed in YAML; remove it") from None
 
 
+CLOSING = {"[": "]", "{": "}"}
+
+
+def _unclosed_bracket(text: str) -> tuple[int, str] | None:
+    """The index and character of the last `[` or `{` that no bracket closes, outside quotes and
+    comments; None when every bracket is closed."""
+    stack: list[tuple[int, str]] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#" and (i == 0 or text[i - 1] in " \t\r\n"):
+            i = min((j for j in (text.find("\n", i), text.find("\r", i)) if j >= 0), default=n)
+            continue
+        if c == '"':
+            i += 1
+            while i < n and text[i] != '"':
+                i += 2 if text[i] == "\\" else 1
+        elif c == "'":
+            i += 1
+            while i < n and not (text[i] == "'" and text[i + 1:i + 2] != "'"):
+                i += 2 if text[i] == "'" else 1
+        elif c in CLOSING:
+            stack.append((i, c))
+        elif c in "]}" and stack and CLOSING[stack[-1][1]] == c:
+            stack.pop()
+        i += 1
+    return stack[-1] if stack else None
+
+
 def _unclosed_quote(text: str, upto: int) -> tuple[int, int] | None:
     """The line and column of a `"` that opens a value and is not closed on its line, before line `upto`
     (0-based): where a parser error after it most likely comes from."""
@@ -136,16 +166,14 @@ def _decode(raw: bytes, name: str) -> str:
         ) from None
 
 
-def _utf16_without_bom(raw: bytes) -> bool:
-    """Text in UTF-16 has a NUL in every other byte of its ASCII characters."""
-    sample = raw[:512]
-    return len(sample) >= 4 and sample.count(0) * 3 >= len(sample) and (
-        sample[1::2].count(0) * 4 >= len(sample) or sample[0::2].count(0) * 4 >= len(sample))
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def _position(text: str, index: int) -> tuple[int, int]:
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+    """1-based line and column of `index`, counting CR LF, CR and LF as line breaks, as the parser does."""
+    breaks = list(_LINE_BREAK.finditer(text, 0, index))
+    start = breaks[-1].end() if breaks else 0
+    return len(breaks) + 1, index - start + 1
 
 
 def _build(events, name: str) -> Node:

@@ -25,11 +25,11 @@ from kfollow.store import (MAX_FILE_TOTAL, AMOUNT_SCHEMA, CHANGE_SCHEMA, COMMENT
 from kfollow.sources.investments import parse_investments
 from kfollow.sources.yaml_tree import Mapping, Node, Scalar, Sequence, TreeReader, read_yaml
 
-_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 _SWEDISH_NUMBER = re.compile(r"[+\-−]?\d{1,3}([ \u00a0\u202f]\d{3})*(,\d+)?|[+\-−]?\d+,\d+")
 _CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_WEIGHT = re.compile(r"\d{1,4}(\.\d{1,2})?")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_WEIGHT = re.compile(r"[0-9]{1,4}(\.[0-9]{1,2})?")
 
 
 def default_directory() -> str:
@@ -37,7 +37,7 @@ def default_directory() -> str:
     return os.environ.get("KFOLLOW_BUDGETS") or "budgets"
 
 
-YEAR_FILE = re.compile(r"(\d{4})\.ya?ml")
+YEAR_FILE = re.compile(r"([0-9]{4})\.ya?ml")
 
 
 def year_files(directory: str | Path, notes: list[str] | None = None) -> list[Path]:
@@ -128,6 +128,9 @@ class _YearParser(TreeReader):
             raise self.error(node, f"{what} '{raw}' is not an amount; write a number such as 1240.8")
         # exact integer arithmetic: digits × öre per unit ÷ 10^decimals
         whole, _, frac = raw.lstrip("+-").partition(".")
+        if len(whole.lstrip("0")) > 16 or len(frac) > 12:  # far beyond the cap or an öre: no int() of it
+            raise self.error(node, f"{what} '{raw[:30]}…' is beyond 10 000 000 000 000 kr or finer than an öre; "
+                                   f"check the amount and the unit (enhet: {self.enhet})")
         scaled = int(whole + frac) * ORE_PER_UNIT[self.enhet]
         ore, rest = divmod(scaled, 10 ** len(frac))
         if rest:
@@ -173,11 +176,11 @@ class _YearParser(TreeReader):
                            ("ar", "organisation", "enhet", "forvaltningar"))
         ar_node = top.items["ar"][1]
         ar_text = self.text(ar_node, "ar")
-        if not re.fullmatch(r"\d{4}", ar_text):
+        if not re.fullmatch(r"[0-9]{4}", ar_text):
             raise self.error(ar_node, f"ar '{ar_text}' is not a year; write four digits, e.g. 2024")
         ar = self.ar = int(ar_text)
         stem = Path(self.fil).stem
-        if re.fullmatch(r"\d{4}", stem) and int(stem) != ar:
+        if re.fullmatch(r"[0-9]{4}", stem) and int(stem) != ar:
             raise self.error(ar_node, f"ar {ar} does not match the file name {Path(self.fil).name}; rename the file or fix ar")
         enhet_node = top.items["enhet"][1]
         self.enhet = self.text(enhet_node, "enhet")
