@@ -118,7 +118,8 @@ class SieFile:
 def read_sie(path: str | Path) -> SieFile:
     """Read a SIE file (types 1–4); raises `DataError` or `InputOutputError` with one line.
 
-    `trans`: period ("YYYY-MM", from the row's date, else its voucher's), konto, belopp (Int64
+    `trans`: period ("YYYY-MM", from its voucher's date: the voucher books it, whatever date a row
+    carries, e.g. an #RTRANS its change date), konto, belopp (Int64
     öre, debit positive), rad (Int32 line of the #TRANS), and a String column `dim_<n>` per
     dimension in any row's object list (null where a row has none). Empty without vouchers.
     `psaldo`: rar (Int8 year index), period, konto, belopp (öre: the change during the period),
@@ -222,9 +223,9 @@ class _Parser:
                     elif not (len(day) == 8 and day.isdigit() and day.isascii()):
                         m = None  # a quoted or malformed date: the general path reports or reads it
                     if m is not None:
-                        period = periods.get(day)
-                        if period is None:
-                            period = self._period(day, number, "date", m.start(4) + 1 if day != ver_date else None)
+                        if day not in periods:  # a row's own date must be a date, but its voucher's date books it
+                            self._period(day, number, "date", m.start(4) + 1 if day != ver_date else None)
+                        period = periods[ver_date]
                         object_id = object_ids.get(objects)
                         if object_id is None:
                             object_id = self._object_id(objects, number, m.start(2))  # the column of its '{'
@@ -361,10 +362,10 @@ class _Parser:
         konto = self._code(fields, open_at, 1, number, label, "account number")
         object_id = self._objects_field(fields, open_at, 2, number, label)
         amount = self._amount(fields, open_at, 3, number, label)
-        day, column = ver_date, None
         if len(fields) > 4 and self._text(fields, open_at, 4, number, label, "date") != "":
             day, column = fields[4][1], fields[4][2]
-        period = self.periods.get(day) or self._period(day, number, "date", column)
+            self.periods.get(day) or self._period(day, number, "date", column)  # checked, not used: see read_sie
+        period = self.periods.get(ver_date) or self._period(ver_date, number, "date")
         return period, konto, amount, number, object_id
 
     def _settle(self, rtrans, following) -> None:
