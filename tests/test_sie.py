@@ -273,7 +273,7 @@ def test_object_list_shapes_and_amount_forms(tmp_path: Path):
         ("2024-01", "4010", 150, "Nord", "0001", None),
         ("2024-01", "4010", -5, None, None, None),
         ("2024-01", "FEL", -700, None, None, None),
-        ("2024-03", "4010", 1234, None, None, None),
+        ("2024-01", "4010", 1234, None, None, None),
     ]
     assert sie.trans.columns == ["period", "konto", "belopp", "rad", "dim_1", "dim_6", "dim_7"]
     assert sie.psaldo.rows() == [
