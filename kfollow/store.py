@@ -129,7 +129,11 @@ class Store:
     @property
     def files(self) -> list[str]:
         """Every file the store was read from."""
-        return [f for info in self.years.values() for f in (info.fil, *info.utfall_filer)]
+        from pathlib import Path
+
+        tables = [t for info in self.years.values() for t in info.utfall_filer]
+        notes = [n for t in tables if Path(n := f"{t}.kalla.json").exists()]  # an import's note of its export
+        return [*(info.fil for info in self.years.values()), *tables, *notes]
 
     def year(self, ar: int) -> YearInfo:
         """The metadata of one year; `UsageError` naming the years there are when it is missing."""

@@ -282,9 +282,9 @@ CASES: dict[str, Case] = {
                                                                               "backup.yaml"))),
         DEV, 0, ("note:", "backup.yaml is not a year file"), absent=(".#2024.yaml", "._2024.yaml")),
     "fs-output-onto-a-year-file": Case((bundled(),), DEV + ("-o", "{w}/budgets/2024.yaml"), 2,
-                                       ("is a file kfollow reads",)),
+                                       ("is a year file of the budgets folder or a file this command reads",)),
     "fs-output-onto-a-year-file-by-check": Case((bundled(),), CHECK + ("-o", "{w}/budgets/2024.yaml"), 2,
-                                                ("is a file kfollow reads",)),
+                                                ("is a year file of the budgets folder or a file this command reads",)),
     # --- fact tables (utfall_fil) ----------------------------------------------------------------
     "facts-period-not-a-month": Case(facts("period-not-a-month.csv"), DEV, 3, ("period '2024-1' is not a month",),
                                      f"{FACTS}:3:1"),

@@ -168,5 +168,6 @@ def test_without_matplotlib_the_error_says_how_to_install_it(reports, monkeypatc
     for name, chart in CHARTS.items():
         with pytest.raises(UsageError) as caught:
             chart(reports[name], "svg")
-        assert caught.value.message == MISSING == "charts need matplotlib: pip install 'kfollow[charts]'"
+        assert caught.value.message == MISSING == ("charts need matplotlib: pip install 'kfollow[charts]' "
+                                                   "(in a checkout: pip install '.[charts]')")
         assert caught.value.status is ExitStatus.USAGE

@@ -43,8 +43,9 @@ def fail(status: ExitStatus) -> None:
 
 
 def note(text: str) -> None:
-    """A diagnostic for the person running the command (stderr), never part of the data."""
-    typer.echo(f"note: {shown(text)}", err=True)
+    """A diagnostic for the person running the command (stderr), never part of the data; a
+    warning says so itself."""
+    typer.echo(shown(text) if text.startswith("warning: ") else f"note: {shown(text)}", err=True)
 
 
 def load(budgets: Path | None):
@@ -66,8 +67,8 @@ def protect(output: Path | None, directory: str, read: list[str]) -> None:
     target = resolved(output)
     if any(target == resolved(f) for f in read) or (
             YEAR_FILE.fullmatch(target.name) and target.parent == resolved(directory)):
-        raise UsageError(f"-o {shown(str(output))} is a file kfollow reads (a year file or an input of this "
-                         "command); write the report to another file")
+        raise UsageError(f"-o {shown(str(output))} is a year file of the budgets folder or a file this command "
+                         "reads; write the report to another file")
 
 
 def emit(report, fmt: Format | None, decimals: int | None, output: Path | None, comments: bool = False,
@@ -84,6 +85,7 @@ def emit(report, fmt: Format | None, decimals: int | None, output: Path | None, 
     for message in report.messages:
         note(message)
     fmt = render.format_for(output, fmt)
+    exact = exact and fmt in (Format.csv, Format.excel, Format.json)
     width = shutil.get_terminal_size().columns if output is None and fmt is Format.table and sys.stdout.isatty() else None
     names = tuple(n.strip() for n in columns.split(",") if n.strip()) if columns is not None else None
     opts = Options(fmt, decimals, comments, exact, names, width)

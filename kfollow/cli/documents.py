@@ -79,7 +79,7 @@ def _charts_available(doc) -> bool:
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        note("charts left out: they need matplotlib (pip install 'kfollow[charts]')")
+        note("charts left out: they need matplotlib (pip install 'kfollow[charts]'; in a checkout '.[charts]')")
         return False
     return True
 

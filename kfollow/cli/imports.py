@@ -171,7 +171,8 @@ def _summary(file: Path, output: Path, imported, facts: list[tuple[str, str]]) -
     bare, amount = imported.without_key
     if bare:
         _say(f"note: {_count(bare, 'fact row')} ({kr(amount)}) {'has' if bare == 1 else 'have'} neither stab nor verksamhet: "
-             "counted as ej fördelat in both views; map those objects to place them")
+             "they count as ej fördelat in both views, or on the summa of a förvaltning written without staber and "
+             "verksamheter")
     totals = imported.totals
     periods = totals["period"].to_list()
     span = "none" if not periods else periods[0] if len(periods) == 1 else f"{periods[0]} – {periods[-1]}"

@@ -184,13 +184,14 @@ def check(
     directory = str(budgets or default_directory())
     protect(output, directory, [])
     report, broken = check_of(directory, period=period, comment_limit=limit, by=by, unit=unit.value)
+    protect(output, directory, list(report.sources))
     fmt = render.format_for(output, fmt)
     text = to_findings(report, Options(fmt)) if fmt is Format.table else render.render(report, Options(fmt))
     render.write(text, output)
     findings = report.frame
     n_errors = findings.filter(findings["niva"] == "fel").height
     typer.echo(f"check: {shown(directory)}: {n_errors} error(s), {findings.height - n_errors} warning(s)", err=True)
-    if broken:
-        fail(ExitStatus.DATA)
+    if broken is not None:
+        fail(broken)
     if n_errors:
         fail(ExitStatus.CHECK_FAILED)

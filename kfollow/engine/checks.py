@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from kfollow.engine import expressions as ex
-from kfollow.errors import DataError, InputOutputError
+from kfollow.errors import DataError, ExitStatus, InputOutputError
 from kfollow.engine.findings import FINDING_SCHEMA, finding, literal as _literal
 from kfollow.engine.consistency import booking_findings, magnitude_findings, reconcile
 from kfollow.engine.investments import reconcile_investments
@@ -31,7 +31,8 @@ def load_for_check(directory: str) -> tuple[Budgets, list[dict]]:
             findings.append(finding("fil", "fel", err.path, err.line, _literal(err.problem), kolumn=err.column))
             continue
         except InputOutputError as err:  # one unreadable file does not hide the others' findings
-            findings.append(finding("fil_olasbar", "fel", str(path), None, _literal(err.message)))
+            problem = err.message.removeprefix(f"{path}: ")  # the finding names the file already
+            findings.append(finding("fil_olasbar", "fel", str(path), None, _literal(problem)))
             continue
         if year.info.ar in files:
             findings.append(finding("ar_dubbel", "fel", str(path), 1, _literal(
@@ -104,6 +105,12 @@ def profile_findings(budgets: Budgets) -> list[dict]:
 def check_report(directory: str, period: str | None = None, comment_limit: Limit | Limits | None = None,
                  by: By = By.stab) -> tuple[pl.DataFrame, bool]:
     """All findings for a budgets directory, and whether any file failed to load."""
+    frame, broken, _ = _check(directory, period, comment_limit, by)
+    return frame, broken
+
+
+def _check(directory: str, period: str | None, comment_limit: Limit | Limits | None,
+           by: By) -> tuple[pl.DataFrame, bool, list[str]]:
     budgets, findings = load_for_check(directory)
     broken = bool(findings)
     if period and not broken:
@@ -117,11 +124,15 @@ def check_report(directory: str, period: str | None = None, comment_limit: Limit
     if comment_limit is not None:
         findings += comment_findings(budgets, period, comment_limit, by)
     frame = pl.DataFrame(findings, schema=FINDING_SCHEMA) if findings else pl.DataFrame(schema=FINDING_SCHEMA)
-    return frame.sort("fil", "rad", nulls_last=True, maintain_order=True), broken
+    return frame.sort("fil", "rad", nulls_last=True, maintain_order=True), broken, budgets.files
 
 
 def check(directory: str, period: str | None = None, comment_limit: Limit | Limits | None = None, by: By = By.stab,
-          unit: str = "mnkr") -> tuple[Report, bool]:
-    """`check_report` as a `Report` (one finding a row), and whether any file failed to load."""
-    frame, broken = check_report(directory, period, comment_limit, by)
-    return build(frame, unit=unit), broken
+          unit: str = "mnkr") -> tuple[Report, ExitStatus | None]:
+    """`check_report` as a `Report` (one finding a row; its sources the files read), and the exit
+    status a file that could not be loaded calls for: IO when one could not be read, else DATA."""
+    frame, broken, files = _check(directory, period, comment_limit, by)
+    status = None
+    if broken:
+        status = ExitStatus.IO if (frame["kod"] == "fil_olasbar").any() else ExitStatus.DATA
+    return build(frame, unit=unit, sources=tuple(files)), status

@@ -283,7 +283,7 @@ def investments(store, year: int | None = None, status: str | None = None,
     year = selection.year_or_latest(store, year)
     frame = investments_report(store, year, status, forvaltning)
     which = f" ({status} projekt)" if status else ""
-    return as_report(frame, store.years[year].rubriker, title=f"Investeringar {year}{which}", unit=unit)
+    return as_report(frame, store.years[year].rubriker, store=store, title=f"Investeringar {year}{which}", unit=unit)
 
 
 def summary(store, year: int | None = None, forvaltning: str | None = None, against: str | None = None,
@@ -295,4 +295,4 @@ def summary(store, year: int | None = None, forvaltning: str | None = None, agai
     fid = summary_forvaltning(store, year, forvaltning)
     used = summary_forecast_month(store, year, fid, month)
     since = f"; avvikelse jämfört med prognos {year}-{used:02d}" if used else ""
-    return as_report(frame, store.years[year].rubriker, title=f"Ekonomi {year}, {fid}", unit=unit, qualifier=since)
+    return as_report(frame, store.years[year].rubriker, store=store, title=f"Ekonomi {year}, {fid}", unit=unit, qualifier=since)

@@ -464,7 +464,7 @@ def deviation(store: Budgets, year: int | None = None, period: str | int | None 
     when = f"{p.text} (ack.)" if p.month else str(p.year)
     if costs_negative:
         frame = present.costs_negative(frame)
-    return as_report(frame, store.years[p.year].rubriker, title=f"Resultat {when} per {BY_TITLE[by]}", unit=unit,
+    return as_report(frame, store.years[p.year].rubriker, store=store, title=f"Resultat {when} per {BY_TITLE[by]}", unit=unit,
                      period=p.text,
                      qualifier=", ursprunglig budget" if budget is BudgetMode.original else "", messages=messages)
 
@@ -486,7 +486,7 @@ def compare(store: Budgets, base_year: int, year: int, by: By = By.stab, forvalt
                       if p.month else f"Utfall {y} saknas i filen för {y}.",)
     if costs_negative:
         frame = present.costs_negative(frame)
-    return as_report(frame, store.years[p.year].rubriker, title=f"Utfall {base_year} och {p.year}{months} per "
+    return as_report(frame, store.years[p.year].rubriker, store=store, title=f"Utfall {base_year} och {p.year}{months} per "
                      f"{BY_TITLE[by]}", unit=unit,
                      period=p.text, messages=p.messages + year_warnings(store, sorted({base_year, p.year})),
                      notes=notes)
@@ -502,7 +502,7 @@ def months(store: Budgets, year: int | None = None, forvaltning: list[str] | Non
         frame = present.costs_negative(frame, resultat=all(
             store.years[year].forvaltningar[f].redovisas_som == "resultat" for f in fids))
     which = ", ".join(staber or forvaltning or []) or "alla förvaltningar"
-    return as_report(frame, store.years[year].rubriker, title=f"Månad för månad {year}, {which}", unit=unit,
+    return as_report(frame, store.years[year].rubriker, store=store, title=f"Månad för månad {year}, {which}", unit=unit,
                      messages=year_warnings(store, [year]))
 
 
@@ -510,5 +510,5 @@ def changes(store: Budgets, year: int | None = None, forvaltning: list[str] | No
             unit: str = "mnkr") -> Report:
     """`budget_changes_report` as a `Report`."""
     year = selection.year_or_latest(store, year)
-    return as_report(budget_changes_report(store, year, forvaltning), store.years[year].rubriker,
+    return as_report(budget_changes_report(store, year, forvaltning), store.years[year].rubriker, store=store,
                      title=f"Ombudgeteringar {year}", unit=unit)

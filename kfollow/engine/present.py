@@ -23,11 +23,14 @@ def optional_columns(frame: pl.DataFrame) -> tuple[str, ...]:
     return tuple(c for c in frame.columns if c in GROSS or re.fullmatch(r"avvikelse_\d{4}", c))
 
 
-def as_report(frame: pl.DataFrame, headers: dict[str, str] | None = None, **meta) -> Report:
+def as_report(frame: pl.DataFrame, headers: dict[str, str] | None = None, store=None, **meta) -> Report:
     """A `Report` of a report frame; a frame of named rows gets a `rubrik` label column.
-    `headers`: the year file's `rubriker`, headers for people by machine name."""
+    `headers`: the year file's `rubriker`, headers for people by machine name; `store`: where the
+    figures come from (the report's sources)."""
     notes = tuple(meta.pop("notes", ()))
     meta |= {"optional": optional_columns(frame), "headers": headers}
+    if store is not None:
+        meta["sources"] = tuple(store.files)
     if "redovisas_som" in frame.columns:
         kinds = set(frame.filter(pl.col("radtyp") != "summa")["redovisas_som"].drop_nulls().unique().to_list())
         if kinds == {"nettokostnad", "resultat"}:

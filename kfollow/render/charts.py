@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-MISSING = "charts need matplotlib: pip install 'kfollow[charts]'"
+MISSING = "charts need matplotlib: pip install 'kfollow[charts]' (in a checkout: pip install '.[charts]')"
 FORMATS = ("svg", "png")
 MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 NAN = float("nan")

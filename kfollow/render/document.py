@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 
 from kfollow.errors import UsageError
 from kfollow.options import Options
@@ -141,4 +142,6 @@ def to_workbook(doc: Document, opts: Options) -> bytes:
     tables = [s for s in doc.sections if s.table]
     if not tables:
         raise UsageError("the report has no tables")
-    return to_xlsx([s.report for s in tables], opts, [s.heading for s in tables])
+    # the workbook keeps the rows' comments (every table's), and the footer goes under each sheet's notes
+    reports = [replace(s.report, notes=(*s.report.notes, *doc.footer)) for s in tables]
+    return to_xlsx(reports, replace(opts, comments=True), [s.heading for s in tables])

@@ -8,7 +8,8 @@ from pathlib import Path
 
 
 def git_revision(path: str | Path) -> str | None:
-    """`a1b2c3d` (the last commit of the file), with `+ändringar` when the file differs from it;
+    """`a1b2c3d` (the last commit of the file), with `+ ändringar som inte är incheckade` when the
+    file differs from it;
     None outside git or without git."""
     path = Path(path)
     try:
