@@ -31,6 +31,30 @@ def reference(name: str) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _commands_built_once():
+    """Typer builds the click command from the app on every CliRunner.invoke, most of an in-process
+    run's time; build each app's once for the session (typer's private hook; without it, no harm)."""
+    import typer.main
+    import typer.testing
+
+    build = getattr(typer.testing, "_get_command", None)
+    if build is None:
+        yield
+        return
+    built: dict[int, object] = {}
+
+    def cached(app):
+        if id(app) not in built:
+            built[id(app)] = (app, build(app))  # the app is kept, so its id is not reused
+        return built[id(app)][1]
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(typer.testing, "_get_command", cached)
+    yield
+    patch.undo()
+
+
 @pytest.fixture
 def run():
     """Run the CLI in-process; stdout and stderr are kept apart."""
