@@ -87,7 +87,7 @@ def sie_file(path: Path, rows=None, psaldo=None, **options) -> Path:
                      **{**base, **options})
 
 
-def run(*args) -> "Result":
+def run(*args):
     result = CliRunner().invoke(app, [str(a) for a in args])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert "Traceback" not in result.stderr
