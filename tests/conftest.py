@@ -55,17 +55,22 @@ def _commands_built_once():
     patch.undo()
 
 
-@pytest.fixture
-def run():
-    """Run the CLI in-process; stdout and stderr are kept apart."""
+def _invoke(*args: str, env: dict | None = None):
+    """Run the CLI in-process; stdout and stderr are kept apart, exceptions are not caught."""
     from kfollow.cli import app
 
-    runner = CliRunner()
+    return CliRunner().invoke(app, [str(a) for a in args], env=env, catch_exceptions=False)
 
-    def invoke(*args: str, env: dict | None = None):
-        return runner.invoke(app, [str(a) for a in args], env=env, catch_exceptions=False)
 
-    return invoke
+@pytest.fixture
+def run():
+    return _invoke
+
+
+@pytest.fixture(scope="session")
+def cli():
+    """`run` for module- and session-scoped fixtures."""
+    return _invoke
 
 
 def csv_rows(text: str) -> list[dict]:

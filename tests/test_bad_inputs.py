@@ -524,28 +524,8 @@ def _invoke(run, argv: list[str], in_subprocess: bool, cwd: Path) -> Outcome:
 TABLE_COMMANDS = {"deviation", "months", "compare", "changes", "investments", "summary"}
 
 
-@pytest.fixture(scope="module")
-def run_fast():
-    """conftest's `run` (CliRunner in-process, stdout and stderr apart, exceptions not caught), with
-    the click command built once: typer rebuilds it from the app on every invoke, which is two
-    thirds of the time of a case."""
-    import typer.main
-    import typer.testing
-    from typer.testing import CliRunner
-
-    from kfollow.cli import app
-
-    command = typer.main.get_command(app)
-    build = getattr(typer.testing, "_get_command", typer.main.get_command)
-    patch = pytest.MonkeyPatch()
-    patch.setattr(typer.testing, "_get_command", lambda a: command if a is app else build(a), raising=False)
-    runner = CliRunner()
-    yield lambda *args: runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
-    patch.undo()
-
-
 @pytest.mark.parametrize("case", [pytest.param(c, id=i, marks=c.marks) for i, c in CASES.items()])
-def test_bad_input(case: Case, run_fast, tmp_path: Path, monkeypatch):
+def test_bad_input(case: Case, cli, tmp_path: Path, monkeypatch):
     monkeypatch.delenv("KFOLLOW_DEBUG", raising=False)
     work = tmp_path / "w"
     work.mkdir()
@@ -554,7 +534,7 @@ def test_bad_input(case: Case, run_fast, tmp_path: Path, monkeypatch):
     argv = [a.replace("{w}", str(work)) for a in case.argv]
     before = _snapshot(work)
     try:
-        out = _invoke(run_fast, argv, case.subprocess, tmp_path)
+        out = _invoke(cli, argv, case.subprocess, tmp_path)
     finally:
         if (work / "budgets").is_dir():
             os.chmod(work / "budgets", 0o755)  # the unreadable-folder case: let pytest clean up

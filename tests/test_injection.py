@@ -92,25 +92,6 @@ def budgets(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
-def run_fast():
-    """conftest's `run` (CliRunner in-process, stdout and stderr apart, exceptions not caught), with
-    the click command built once instead of on every invoke."""
-    import typer.main
-    import typer.testing
-    from typer.testing import CliRunner
-
-    from kfollow.cli import app
-
-    command = typer.main.get_command(app)
-    build = getattr(typer.testing, "_get_command", typer.main.get_command)
-    patch = pytest.MonkeyPatch()
-    patch.setattr(typer.testing, "_get_command", lambda a: command if a is app else build(a), raising=False)
-    runner = CliRunner()
-    yield lambda *args: runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
-    patch.undo()
-
-
 def ok(result) -> str:
     assert result.exit_code == 0, result.stderr
     return result.stdout
@@ -139,9 +120,9 @@ def assert_nothing_runs(table: list[list[str]]) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["csv", "excel"])
-def test_csv_and_excel_prefix_formula_like_text_and_leave_numbers_alone(run_fast, budgets, fmt):
-    header = cells(ok(run_fast("deviation", "--budgets", budgets, "--comments", "-f", "csv")), "csv")[0]
-    table = cells(ok(run_fast("deviation", "--budgets", budgets, "--comments", "-f", fmt)), fmt)
+def test_csv_and_excel_prefix_formula_like_text_and_leave_numbers_alone(cli, budgets, fmt):
+    header = cells(ok(cli("deviation", "--budgets", budgets, "--comments", "-f", "csv")), "csv")[0]
+    table = cells(ok(cli("deviation", "--budgets", budgets, "--comments", "-f", fmt)), fmt)
     assert len(table) == 1 + ROWS and all(len(r) == len(header) for r in table)  # no row broken by a line break
     rows = [dict(zip(header, r)) for r in table[1:]]
     stab_rows = [r for r in rows if r["radtyp"] == "rad"]
@@ -164,8 +145,8 @@ def test_csv_and_excel_prefix_formula_like_text_and_leave_numbers_alone(run_fast
     ("summary",),
     ("check", "--require-comment-over", "1%"),
 ], ids=lambda c: "-".join(c[:3]))
-def test_every_table_neutralises_its_text(run_fast, budgets, command, fmt):
-    result = run_fast(*command, "--budgets", budgets, "-f", fmt)
+def test_every_table_neutralises_its_text(cli, budgets, command, fmt):
+    result = cli(*command, "--budgets", budgets, "-f", fmt)
     assert result.exit_code in (0, 1), result.stderr  # check: the missing kommentar of S9 is an error
     table = cells(result.stdout, fmt)
     assert len(table) >= 2
@@ -183,8 +164,8 @@ def md_cells(line: str) -> list[str]:
     return [c.strip() for c in re.split(r"(?<!\\)\|", line[1:-1])]
 
 
-def test_markdown_escapes_pipes_and_line_breaks(run_fast, budgets):
-    text = ok(run_fast("deviation", "--budgets", budgets, "--comments", "-f", "md"))
+def test_markdown_escapes_pipes_and_line_breaks(cli, budgets):
+    text = ok(cli("deviation", "--budgets", budgets, "--comments", "-f", "md"))
     lines = [line for line in text.splitlines() if line.startswith("|")]
     assert len(lines) == 2 + ROWS  # header, alignment row, one line per row: a line break broke none
     widths = {len(md_cells(line)) for line in lines}
@@ -200,8 +181,8 @@ def test_markdown_escapes_pipes_and_line_breaks(run_fast, budgets):
 # --- the terminal table --------------------------------------------------------------------------
 
 
-def test_the_terminal_table_gets_no_control_characters_and_one_line_per_row(run_fast, budgets):
-    text = ok(run_fast("deviation", "--budgets", budgets, "--comments"))
+def test_the_terminal_table_gets_no_control_characters_and_one_line_per_row(cli, budgets):
+    text = ok(cli("deviation", "--budgets", budgets, "--comments"))
     assert not CONTROL.search(text), repr(text)
     lines = text.splitlines()
     rule = next(i for i, line in enumerate(lines) if line.startswith("---"))
@@ -218,13 +199,13 @@ def test_the_terminal_table_gets_no_control_characters_and_one_line_per_row(run_
 # --- JSON ----------------------------------------------------------------------------------------
 
 
-def test_json_round_trips_the_text_exactly(run_fast, budgets):
-    records = json.loads(ok(run_fast("deviation", "--budgets", budgets, "-f", "json")))
+def test_json_round_trips_the_text_exactly(cli, budgets):
+    records = json.loads(ok(cli("deviation", "--budgets", budgets, "-f", "json")))
     stab_rows = [r for r in records if r["radtyp"] == "rad"]
     assert [r["namn"] for r in stab_rows] == HOSTILE + [WITHOUT_COMMENT]
     assert [r["kommentar"] for r in stab_rows] == HOSTILE + [None]
     assert all(isinstance(r["budget"], (int, float)) for r in records)
-    forvaltning = json.loads(ok(run_fast("deviation", "--budgets", budgets, "--by", "forvaltning", "-f", "json")))
+    forvaltning = json.loads(ok(cli("deviation", "--budgets", budgets, "--by", "forvaltning", "-f", "json")))
     assert forvaltning[0]["namn"] == "+1+2" and forvaltning[0]["kommentar"] == "@SUM(A1:A9)"
 
 
@@ -233,7 +214,7 @@ def test_json_round_trips_the_text_exactly(run_fast, budgets):
 
 @pytest.mark.parametrize("escape, code", [("\\e[31m", "U+001B"), ("\\u202e", "U+202E")], ids=["esc", "bidi"])
 @pytest.mark.parametrize("key", ["namn", "kommentar"])
-def test_a_control_character_written_as_an_escape_is_refused(run_fast, tmp_path, escape, code, key):
+def test_a_control_character_written_as_an_escape_is_refused(cli, tmp_path, escape, code, key):
     folder = tmp_path / "budgets"
     folder.mkdir()
     text = year_file()
@@ -243,7 +224,7 @@ def test_a_control_character_written_as_an_escape_is_refused(run_fast, tmp_path,
     (folder / "2024.yaml").write_text(text, encoding="utf-8")
     line = next(n for n, t in enumerate(text.splitlines(), start=1) if f"Stab{escape}B" in t)
     column = text.splitlines()[line - 1].index('"') + 1
-    result = run_fast("deviation", "--budgets", folder)
+    result = cli("deviation", "--budgets", folder)
     assert result.exit_code == 3, result.stderr
     assert result.stdout == ""
     assert result.stderr.splitlines() == [result.stderr.strip()]
@@ -256,18 +237,18 @@ def test_a_control_character_written_as_an_escape_is_refused(run_fast, tmp_path,
 
 
 @pytest.fixture(scope="module")
-def has_xlsx(run_fast) -> bool:
-    return "xlsx" in run_fast("deviation", "--help").stdout
+def has_xlsx(cli) -> bool:
+    return "xlsx" in cli("deviation", "--help").stdout
 
 
 @pytest.mark.parametrize("how", [("-o", "report.xlsx"), ("-f", "xlsx", "-o", "report.out")],
                          ids=["extension", "format"])
-def test_xlsx_has_no_formulas_and_quotes_formula_like_text(run_fast, budgets, tmp_path, has_xlsx, how):
+def test_xlsx_has_no_formulas_and_quotes_formula_like_text(cli, budgets, tmp_path, has_xlsx, how):
     if not has_xlsx:
         pytest.skip("kfollow deviation has no xlsx format yet")
     openpyxl = pytest.importorskip("openpyxl")
     args = [a if a not in ("report.xlsx", "report.out") else str(tmp_path / a) for a in how]
-    result = run_fast("deviation", "--budgets", budgets, "--comments", *args)
+    result = cli("deviation", "--budgets", budgets, "--comments", *args)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
     book = openpyxl.load_workbook(io.BytesIO((tmp_path / args[-1]).read_bytes()))

@@ -12,7 +12,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -54,25 +53,6 @@ def mutate(data: bytes, mutations: list[tuple]) -> bytes:
     return data
 
 
-@pytest.fixture(scope="module")
-def run_fast():
-    """conftest's `run` (CliRunner in-process, stdout and stderr apart, exceptions not caught), with
-    the click command built once instead of on every invoke."""
-    import typer.main
-    import typer.testing
-    from typer.testing import CliRunner
-
-    from kfollow.cli import app
-
-    command = typer.main.get_command(app)
-    build = getattr(typer.testing, "_get_command", typer.main.get_command)
-    patch = pytest.MonkeyPatch()
-    patch.setattr(typer.testing, "_get_command", lambda a: command if a is app else build(a), raising=False)
-    runner = CliRunner()
-    yield lambda *args: runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
-    patch.undo()
-
-
 def assert_own_error(result, what: str, findings_on_stdout: bool = False) -> None:
     """Exit 0–4, never 70; no traceback; on an error exactly one `Error:` line, the last one on
     stderr (`check` may instead report a file it cannot read as a `fel` finding on stdout)."""
@@ -95,13 +75,13 @@ def assert_own_error(result, what: str, findings_on_stdout: bool = False) -> Non
 @settings(max_examples=35, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(name=st.sampled_from(sorted(YEAR_FILES)), mutations=MUTATIONS)
-def test_a_mutated_year_file_gives_kfollows_own_errors(run_fast, name: str, mutations: list[tuple]):
+def test_a_mutated_year_file_gives_kfollows_own_errors(cli, name: str, mutations: list[tuple]):
     with tempfile.TemporaryDirectory() as tmp:
         budgets = Path(tmp) / "budgets"
         shutil.copytree(BUDGETS, budgets)
         (budgets / name).write_bytes(mutate(YEAR_FILES[name], mutations))
-        assert_own_error(run_fast("deviation", "--budgets", budgets, "-f", "csv"), f"deviation, {name} {mutations}")
-        assert_own_error(run_fast("check", "--budgets", budgets), f"check, {name} {mutations}", findings_on_stdout=True)
+        assert_own_error(cli("deviation", "--budgets", budgets, "-f", "csv"), f"deviation, {name} {mutations}")
+        assert_own_error(cli("check", "--budgets", budgets), f"check, {name} {mutations}", findings_on_stdout=True)
 
 
 # --- a SIE export ----------------------------------------------------------------------------------
@@ -145,10 +125,10 @@ def _small_sie() -> bytes:
 SIE = _small_sie()
 
 
-def test_the_unmutated_sie_imports(run_fast, tmp_path: Path):
+def test_the_unmutated_sie_imports(cli, tmp_path: Path):
     (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
     (tmp_path / "export.se").write_bytes(SIE)
-    result = run_fast("import", "sie", tmp_path / "export.se", "--mapping", tmp_path / "map.yaml",
+    result = cli("import", "sie", tmp_path / "export.se", "--mapping", tmp_path / "map.yaml",
                       "-o", tmp_path / "out.csv")
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "out.csv").read_text(encoding="utf-8").count("\n") == 4  # header and three facts
@@ -157,7 +137,7 @@ def test_the_unmutated_sie_imports(run_fast, tmp_path: Path):
 @settings(max_examples=100, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(mutations=MUTATIONS, source=st.sampled_from(["trans", "psaldo"]), unmapped_empty=st.booleans())
-def test_a_mutated_sie_export_gives_kfollows_own_errors(run_fast, mutations: list[tuple], source: str,
+def test_a_mutated_sie_export_gives_kfollows_own_errors(cli, mutations: list[tuple], source: str,
                                                        unmapped_empty: bool):
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -165,7 +145,7 @@ def test_a_mutated_sie_export_gives_kfollows_own_errors(run_fast, mutations: lis
         (folder / "export.se").write_bytes(mutate(SIE, mutations))
         out = folder / "out.csv"
         args = ["import", "sie", folder / "export.se", "--mapping", folder / "map.yaml", "-o", out, "--from", source]
-        result = run_fast(*args, *(["--unmapped-empty"] if unmapped_empty else []))
+        result = cli(*args, *(["--unmapped-empty"] if unmapped_empty else []))
         assert_own_error(result, f"import sie --from {source}, {mutations}")
         assert result.stdout == ""
         assert out.exists() == (result.exit_code == 0), "the fact table is written exactly when the import succeeds"
