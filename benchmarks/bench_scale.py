@@ -6,6 +6,9 @@
    several times per format: median wall time and peak RSS (GNU time's %M). Goal: ≤ 1 s, ≤ 500 MB.
 2. Loads the synthetic year of `bench.py` with 700 staber a förvaltning (100 800 monthly rows of
    YAML): monthly rows per second. Goal: ≥ 50 000.
+3. Writes a SIE 4 export of about a million lines (vouchers of 20 rows on 50 ansvar and 30 accounts,
+   with the kfollow SIE writer) and runs the whole command `kfollow import sie` on it: lines per
+   second. Goal: ≥ 200 000.
 
     python benchmarks/bench_scale.py [--rows 1000000] [--repeat 5] [--keep DIR]
 
@@ -30,7 +33,34 @@ sys.path.insert(0, str(HERE))
 import bench  # noqa: E402
 import facts_data  # noqa: E402
 
-GOAL_SECONDS, GOAL_MB, GOAL_ROWS_PER_S = 1.0, 500, 50_000
+GOAL_SECONDS, GOAL_MB, GOAL_ROWS_PER_S, GOAL_SIE_LINES_PER_S = 1.0, 500, 50_000, 200_000
+SIE_MAPPING = """forvaltning: ADM
+konton: {"1": ignorera, "3": intakt, "4": kostnad, "5": kostnad, "6": kostnad}
+stab:
+  dimension: 1
+  objekt: {"1000-1999": EKO}
+"""
+
+
+def write_sie_export(path: Path, lines: int) -> int:
+    """A SIE 4 export of about `lines` lines; returns the number of lines written."""
+    import random
+
+    from kfollow.sources.sie_writer import Row, Voucher, write_sie
+
+    rng = random.Random(4)
+    accounts = [f"{k}{a:03d}" for k in (4, 5, 6) for a in range(10, 110, 10)]
+    vouchers = []
+    for n in range(lines // 23):
+        month = n % 12 + 1
+        rows = [Row(rng.choice(accounts), rng.randint(100, 10_000_000), {1: str(1000 + rng.randrange(50))},
+                    text="Faktura") for _ in range(19)]
+        rows.append(Row("1930", -sum(r.belopp for r in rows)))
+        vouchers.append(Voucher(f"2024-{month:02d}-{rng.randint(1, 28):02d}", rows, text=f"Verifikation {n}"))
+    write_sie(path, company="Skalkommun", generated="2024-12-31", years={0: ("2024-01-01", "2024-12-31")},
+              accounts={a: f"Konto {a}" for a in [*accounts, "1930"]}, dimensions={1: "Ansvar"},
+              objects={(1, str(1000 + i)): f"Ansvar {i}" for i in range(50)}, vouchers=vouchers)
+    return sum(1 for _ in path.open("rb"))
 
 
 def year_file(ids: dict, table: str) -> str:
@@ -104,6 +134,17 @@ def main() -> int:
         print(f"{f'YAML load, {loaded.months.height:,} monthly rows':<46} {statistics.median(samples):>9.3f} "
               f"{'':>8}  {rate:,.0f} rows/s, goal ≥ {GOAL_ROWS_PER_S:,}  "
               f"{'ok' if rate >= GOAL_ROWS_PER_S else 'MISSED'}")
+
+        sie_dir = work / "sie"
+        sie_dir.mkdir(exist_ok=True)
+        lines = write_sie_export(sie_dir / "export.se", args.rows)
+        (sie_dir / "mapping.yaml").write_text(SIE_MAPPING, encoding="utf-8")
+        seconds, peak = run([kfollow, "import", "sie", str(sie_dir / "export.se"), "--mapping",
+                             str(sie_dir / "mapping.yaml"), "-o", str(sie_dir / "utfall.parquet")], args.repeat)
+        rate = lines / seconds
+        failed += rate < GOAL_SIE_LINES_PER_S
+        print(f"{f'import sie, {lines:,} lines':<46} {seconds:>9.3f} {peak:>8.0f}  {rate:,.0f} lines/s, "
+              f"goal ≥ {GOAL_SIE_LINES_PER_S:,}  {'ok' if rate >= GOAL_SIE_LINES_PER_S else 'MISSED'}")
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
