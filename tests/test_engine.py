@@ -148,3 +148,19 @@ def test_python_dash_m_passes_the_same_boundary(tmp_path):
     result = subprocess.run([sys.executable, "-c", script, str(BUDGETS)], capture_output=True, text=True)
     assert result.returncode == 70
     assert result.stderr.startswith("Error: internal error: ZeroDivisionError") and result.stderr.count("\n") == 1
+
+
+def test_a_table_on_a_terminal_fits_its_width_and_says_what_it_left_out():
+    from kfollow.options import Options
+    from kfollow.render import render
+
+    report = kfollow.deviation(kfollow.load(BUDGETS), 2024)
+    wide = render(report, Options())
+    narrow = render(report, Options(width=80))
+    assert max(map(len, wide.splitlines())) > 80
+    table = narrow.split("\n\n")[1]
+    assert max(map(len, table.splitlines())) <= 80
+    assert "Utelämnat för att passa terminalens bredd: " in narrow and "Utfall 2023" in narrow.split("Utelämnat")[1]
+    # chosen columns are never left out
+    chosen = render(report, Options(width=40, columns=("budget", "utfall", "andel_pct")))
+    assert "Andel av summa %" in chosen and "Utelämnat" not in chosen
