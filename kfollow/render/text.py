@@ -5,6 +5,8 @@ from __future__ import annotations
 from kfollow.options import Options
 import polars as pl
 
+from kfollow.errors import shown
+
 from kfollow.render.columns import NUMERIC, TEXT, as_text, for_people, messages, printable
 from kfollow.report import Report
 
@@ -63,4 +65,5 @@ def to_findings(report: Report, opts: Options) -> str:
     def where(r: dict) -> str:
         return ":".join(str(p) for p in (r["fil"], r["rad"], r["kolumn"]) if p is not None)
 
-    return "".join(f"{where(r)}: {r['niva']}: {m}\n" for r, m in zip(report.frame.iter_rows(named=True), text))
+    # a file name or a value in a message may hold anything: the terminal gets it escaped
+    return "".join(shown(f"{where(r)}: {r['niva']}: {m}") + "\n" for r, m in zip(report.frame.iter_rows(named=True), text))

@@ -269,7 +269,8 @@ class _Lines:
         self._header: list[str] | None = None
 
     def _read(self) -> None:
-        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.separator)
+        # a NUL stops Python 3.10's csv reader; for counting lines it is any other character
+        reader = csv.reader(io.StringIO(self.text.replace("\x00", " "), newline=""), delimiter=self.separator)
         self._header = [c.strip(_BLANKS) for c in next(reader, [])]
         starts, end = [], reader.line_num
         try:
