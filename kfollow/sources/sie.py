@@ -1,6 +1,6 @@
 """SIE 4 reader: an accounting export (`.SE`, `.SI`) → names, vouchers' rows and period balances.
 
-Follows "SIE filformat, version 4B" as summarised in ../shared/docs/sie.md, and what real exports do:
+Follows "SIE filformat, version 4B" (sie.se), and what real exports do:
 
 - One record per line; LF, CRLF and lone CR all end a line (mixed in one file too); blank lines are
   skipped. Fields are separated by spaces or tabs; any field may be quoted, `\\"` inside quotes is a
