@@ -1,7 +1,7 @@
 """A real Excel workbook (.xlsx): one sheet per `Report`, written by polars' `write_excel` on an
 xlsxwriter workbook kept in memory.
 
-Each sheet: the caption, unit, period and sources above the table, the notes (`Anm.:`) below it;
+Each sheet: the caption, unit, period, sources and notes (`Anm.:`) above the table;
 the people columns under their Swedish headers; amounts as numbers, exact to the öre in the
 report's unit (a Decimal per cell, never a float), shown with the chosen decimals (`#,##0.0`);
 percent as percent values (`10.7`, format `0.0`). Totals are kfollow's figures, never formulas,
@@ -173,13 +173,14 @@ def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options,
     values = _values(report, columns, opts)
     headers = _headers(columns)
 
-    # above the table: caption, unit, period, sources
+    # above the table: caption, unit, period, sources and notes
     lines = [(report.caption or f"Belopp i {report.unit}", formats.get(bold=True, font_size=13)),
              (f"Enhet: {report.unit}", None)]
     if report.period:
         lines.append((f"Period: {report.period}", None))
     if report.sources:
         lines.append((f"Källa: {', '.join(report.sources)}", None))
+    lines += [(f"Anm.: {note}", None) for note in report.notes]
     for row, (text, fmt) in enumerate(lines):
         _text(ws, row, 0, _clean(text), fmt, formats, {"bold": True, "font_size": 13} if fmt else {})
     header_row = len(lines) + 1  # one empty row between: Excel's "current region" is the table alone
@@ -221,12 +222,6 @@ def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options,
 
     for j, width in enumerate(_widths(report, columns, opts)):
         ws.set_column(j, j, width)
-
-    # below the table: the notes, as the text table prints them
-    row = header_row + 1 + max(values.height, 1) + 1
-    for note in report.notes:
-        _text(ws, row, 0, _clean(f"Anm.: {note}"), None, formats, {})
-        row += 1
 
     # printing on A4: landscape, as wide as the page, the header row on every page
     ws.set_paper(9)
