@@ -11,7 +11,8 @@ from kfollow.render.columns import NUMERIC, TEXT, as_text, for_people, messages,
 from kfollow.report import Report
 
 
-KEEP = ("rubrik", "budget", "utfall", "avvikelse", "manad", "meddelande")  # never left out to fit a terminal
+# never left out to fit a terminal: the row label and each report's main figures
+KEEP = ("rubrik", "budget", "utfall", "avvikelse", "manad", "meddelande", "datum", "belopp", "netto")
 
 
 def _rows(report: Report, opts: Options, markdown: bool = False,
@@ -41,7 +42,7 @@ def to_table(report: Report, opts: Options, fmt: str = "simple") -> str:
         headers, rows, align = _rows(report, opts, markdown=fmt == "pipe", columns=columns)
         body = tabulate(rows, headers=headers, tablefmt=fmt, colalign=align, disable_numparse=True)
         # on a terminal (and not with --columns) the table fits its width: leave out columns from the right
-        droppable = [c for c in columns if c.name not in KEEP]
+        droppable = [c for c in columns if c.name not in KEEP and not c.comment]  # comments were asked for
         if (opts.width is None or opts.columns is not None or not droppable
                 or max(map(len, body.splitlines()), default=0) <= opts.width):
             break

@@ -68,10 +68,12 @@ def apply_mapping(ledger: Ledger, mapping: LedgerMapping, unmapped_empty: bool =
     unlisted = accounts.filter(pl.col("konto").is_in([k for k, s in slag.items() if s is None])).sort("konto")
     if unlisted.height:
         listed = ", ".join(_usage(ledger, r["konto"], r) for r in unlisted.iter_rows(named=True))
-        example = unlisted["konto"][0][:1]
+        example = unlisted["konto"][0]
+        # the kommun chart (Kommun-Bas): class 3 intäkter, 4–7 kostnader, 1, 2 and 8 outside the nettokostnad
+        likely = {"3": "intakt", "4": "kostnad", "5": "kostnad", "6": "kostnad", "7": "kostnad"}.get(example[:1], "ignorera")
         raise DataError(mapping.fil, *mapping.konton_at,
                         f"{ledger.name} has accounts that no prefix under konton matches: {listed}; add their prefixes "
-                        f"under konton, e.g. \"{example}\": ignorera")
+                        f"under konton with their slag (kostnad, intakt or ignorera), e.g. \"{example[:1]}\": {likely}")
     frame = frame.with_columns(pl.col("konto").replace_strict(slag, return_dtype=pl.String).alias("slag"))
     ignored = frame.filter(pl.col("slag") == "ignorera").group_by("period").agg(pl.col("belopp").sum().alias("ignorerat"))
     kept = frame.filter(pl.col("slag") != "ignorera")
