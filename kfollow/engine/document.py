@@ -59,7 +59,7 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
         sections.append(Section(f"Avvikelse jämfört med prognosen {year}-{latest:02d}", operations.deviation(
             store, year, None, "forvaltning", forvaltning, against=f"{year}-{latest:02d}", unit=unit)))
     if month is not None:
-        sections.append(Section("Månad för månad", operations.months(store, year, forvaltning, unit=unit),
+        sections.append(Section("Månad för månad", operations.months(store, year, forvaltning, unit=unit, period=month),
                                 chart="manader"))
 
     booked = last_month_booked(store, year)

@@ -152,20 +152,27 @@ def view_frame(budgets: Budgets, year: int, by: By, fids: list[str], staber: lis
     return frame.sort("block", "pos")
 
 
-def _sign(budgets: Budgets, year: int, fids: list[str]) -> pl.Expr:
-    """1 for nettokostnad, −1 for resultat; the Summa row is resultat only if every förvaltning is.
-
-    A förvaltning that is not in `year` is presented as in the latest year that has it."""
+def _resultat(budgets: Budgets, year: int, fids: list[str]) -> list[str]:
+    """The förvaltningar of `fids` presented as resultat; one that is not in `year` is presented as
+    in the latest year that has it."""
     def presentation(fid: str) -> str:
         info = budgets.years[year] if fid in budgets.years[year].forvaltningar else next(
             i for y, i in sorted(budgets.years.items(), reverse=True) if fid in i.forvaltningar)
         return info.forvaltningar[fid].redovisas_som
 
-    resultat = [f for f in fids if presentation(f) == "resultat"]
-    all_resultat = len(resultat) == len(fids)
+    return [f for f in fids if presentation(f) == "resultat"]
+
+
+def summa_sign(budgets: Budgets, year: int, fids: list[str]) -> int:
+    """−1 when the total of `fids` is presented as resultat (every one of them is), else 1."""
+    return -1 if len(_resultat(budgets, year, fids)) == len(fids) else 1
+
+
+def _sign(budgets: Budgets, year: int, fids: list[str]) -> pl.Expr:
+    """1 for nettokostnad, −1 for resultat; the Summa row is resultat only if every förvaltning is."""
     return (
-        pl.when(pl.col("radtyp") == "summa").then(pl.lit(-1 if all_resultat else 1))
-        .when(pl.col("forvaltning").is_in(resultat)).then(pl.lit(-1))
+        pl.when(pl.col("radtyp") == "summa").then(pl.lit(summa_sign(budgets, year, fids)))
+        .when(pl.col("forvaltning").is_in(_resultat(budgets, year, fids))).then(pl.lit(-1))
         .otherwise(pl.lit(1))
     )
 
@@ -393,13 +400,14 @@ def _month_totals(budgets: Budgets, year: int, months: list[int], fids: list[str
 
 
 def months_report(budgets: Budgets, year: int, forvaltning: list[str] | None = None,
-                  staber: list[str] | None = None) -> pl.DataFrame:
+                  staber: list[str] | None = None, period: int | None = None) -> pl.DataFrame:
     """Month by month for the selection's total, öre: the month's budget (by profile) and utfall, and
     year to date; avvikelse = budget − utfall (positive = överskott), in the selection's presentation.
 
     Columns: manad (YYYY-MM), budget, utfall, avvikelse, budget_ack, utfall_ack, avvikelse_ack,
     avvikelse_ack_pct, and utfall_<year−1> (the same month) when that year is booked per month.
-    One pass over all months: the same figures as `deviation_report` with each month as period.
+    Up to `period` (a month), else the last month every row has booked. One pass over all months:
+    the same figures as `deviation_report` with each month as period.
     """
     fids = forvaltningar(budgets, year, forvaltning)
     _check_staber(budgets, year, By.stab, staber)
@@ -412,15 +420,19 @@ def months_report(budgets: Budgets, year: int, forvaltning: list[str] | None = N
         fids = [f for f in fids if f in present["forvaltning"].to_list()]
         if not fids:
             raise UsageError(f"stab {', '.join(staber)} is not in förvaltning {', '.join(forvaltning or [])}")
+    if period is not None:
+        if period > last:
+            raise UsageError(f"utfall {year} is booked up to {year}-{last:02d}, not {year}-{period:02d}; "
+                             f"pick a month up to {year}-{last:02d}")
+        last = period
     months = list(range(1, last + 1))
-    sign = -1 if all(budgets.years[year].forvaltningar[f].redovisas_som == "resultat" for f in fids) else 1
     totals = _month_totals(budgets, year, months, fids, staber).select(
-        "manad", (pl.col("budget") * sign).alias("budget_ack"), (pl.col("utfall") * sign).alias("utfall_ack"))
+        "manad", pl.col("budget").alias("budget_ack"), pl.col("utfall").alias("utfall_ack"))
     prev = f"utfall_{year - 1}"
     prev_fids = [f for f in fids if year - 1 in budgets.years and f in budgets.years[year - 1].forvaltningar]
     if prev in budgets_columns(budgets, year - 1) and prev_fids:
         before = _month_totals(budgets, year - 1, months, prev_fids, staber).select(
-            "manad", (pl.col("utfall") * sign).alias("_prev_ack"))
+            "manad", pl.col("utfall").alias("_prev_ack"))
         totals = totals.join(before, on="manad", how="left")
     else:
         totals = totals.with_columns(_prev_ack=pl.lit(None, pl.Int64))
@@ -428,11 +440,15 @@ def months_report(budgets: Budgets, year: int, forvaltning: list[str] | None = N
     def monthly(col: str) -> pl.Expr:
         return pl.col(col) - pl.col(col).shift(1, fill_value=0)
 
+    # deviations from the nettokostnad figures (positive = överskott in either presentation), then the
+    # figures as the selection presents them (resultat when every förvaltning of it is)
     frame = totals.with_columns(budget=monthly("budget_ack"), utfall=monthly("utfall_ack"),
                                 **{prev: monthly("_prev_ack")})
     frame = frame.with_columns(ex.avvikelse(), (pl.col("budget_ack") - pl.col("utfall_ack")).alias("avvikelse_ack"))
     frame = frame.with_columns(ex.percent_of("avvikelse_ack", "budget_ack", "avvikelse_ack_pct"),
                                manad=pl.format(f"{year}-{{}}", pl.col("manad").cast(pl.String).str.zfill(2)))
+    sign = pl.lit(summa_sign(budgets, year, fids))
+    frame = frame.with_columns(ex.presented(c, sign) for c in ("budget", "utfall", "budget_ack", "utfall_ack", prev))
     columns = ["manad", "budget", "utfall", "avvikelse", "budget_ack", "utfall_ack", "avvikelse_ack", "avvikelse_ack_pct"]
     return frame.select(columns + ([prev] if frame[prev].null_count() < frame.height else []))
 
@@ -493,14 +509,13 @@ def compare(store: Budgets, base_year: int, year: int, by: By = By.stab, forvalt
 
 
 def months(store: Budgets, year: int | None = None, forvaltning: list[str] | None = None,
-           staber: list[str] | None = None, unit: str = "mnkr", costs_negative: bool = False) -> Report:
-    """`months_report` as a `Report`."""
+           staber: list[str] | None = None, unit: str = "mnkr", costs_negative: bool = False,
+           period: int | None = None) -> Report:
+    """`months_report` as a `Report` (up to `period`, a month 1–12, when given)."""
     year = selection.year_or_latest(store, year)
-    frame = months_report(store, year, forvaltning, staber)
+    frame = months_report(store, year, forvaltning, staber, period)
     if costs_negative:
-        fids = forvaltningar(store, year, forvaltning)
-        frame = present.costs_negative(frame, resultat=all(
-            store.years[year].forvaltningar[f].redovisas_som == "resultat" for f in fids))
+        frame = present.costs_negative(frame, resultat=summa_sign(store, year, forvaltningar(store, year, forvaltning)) < 0)
     which = ", ".join(staber or forvaltning or []) or "alla förvaltningar"
     return as_report(frame, store.years[year].rubriker, store=store, title=f"Månad för månad {year}, {which}", unit=unit,
                      messages=year_warnings(store, [year]))

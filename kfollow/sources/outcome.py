@@ -62,33 +62,29 @@ def merge(info: YearInfo, amounts: pl.DataFrame, months: pl.DataFrame,
           tables: list[tuple[str, pl.DataFrame]]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The year's amount rows with utfall from the tables, and their month rows (both schemas of
     the store). Rows of a förvaltning the tables cover get utfall 0 in the months they lack."""
-    parts = []
+    # a table is booked up to its latest month; a förvaltning split over tables (by months) up to the
+    # latest of them
+    booked: dict[str, int] = {}
     for name, facts in tables:
         last = booked_through(facts)
-        if last is None:
-            continue
-        covered = facts["forvaltning"].unique().to_list()
-        v = views(facts, last_month=last)
-        parts.append((name, last, covered, v))
-    if not parts:
+        for fid in facts["forvaltning"].unique().to_list() if last is not None else []:
+            booked[fid] = max(booked.get(fid, 0), last)
+    if not booked:
         return amounts, months
-    from_yaml = amounts.filter(pl.col("utfall").is_not_null())
-    for name, _, covered, _ in parts:
-        both = from_yaml.filter(pl.col("forvaltning").is_in(covered))
-        if both.height:
-            r = both.row(0, named=True)
-            raise DataError(r["fil"], r["rad"], None, f"förvaltning {r['forvaltning']} has utfall here and in {name}; "
-                                                      "take its utfall from the table or from the year file, not both")
+    from_yaml = amounts.filter(pl.col("utfall").is_not_null() & pl.col("forvaltning").is_in(list(booked)))
+    if from_yaml.height:
+        r = from_yaml.row(0, named=True)
+        table = next(n for n, f in tables if r["forvaltning"] in f["forvaltning"].unique().to_list())
+        raise DataError(r["fil"], r["rad"], None, f"förvaltning {r['forvaltning']} has utfall here and in {table}; "
+                                                  "take its utfall from the table or from the year file, not both")
     ar = info.ar
-    new_rows, month_rows, booked = [], [], {}
-    for name, last, covered, v in parts:
-        for fid in covered:
-            booked[fid] = last
-        v = v.with_columns(nyckel=pl.when(pl.col("vy").str.starts_with("ej_fordelat"))
-                           .then(pl.lit("ej fördelat (") + pl.col("forvaltning") + pl.lit(")"))
-                           .otherwise(pl.col("nyckel")))
-        month_rows.append(v)
-        new_rows.append(v.select("forvaltning", "vy", "nyckel").unique())
+    # both views of all the facts at once: one row per key and month (months without postings are
+    # filled below, per förvaltning up to its own booked month)
+    v = views(pl.concat([f for _, f in tables]), last_month=0).with_columns(
+        nyckel=pl.when(pl.col("vy").str.starts_with("ej_fordelat"))
+        .then(pl.lit("ej fördelat (") + pl.col("forvaltning") + pl.lit(")"))
+        .otherwise(pl.col("nyckel")))
+    month_rows, new_rows = [v], [v.select("forvaltning", "vy", "nyckel").unique()]
     facts_months = pl.concat(month_rows).with_columns(ar=pl.lit(ar, pl.Int32))
     # a förvaltning written with its summa only (no staber, no verksamheter) books its utfall there
     viewless = set(booked) - set(amounts.filter(pl.col("vy") != "summa")["forvaltning"].unique().to_list())
