@@ -150,3 +150,22 @@ def test_views_reconcile_for_any_facts(tmp_path_factory, facts):
     for by in ("stab", "verksamhet"):
         summa = kfollow.deviation(store, 2024, by=by).frame.filter(pl.col("radtyp") == "summa")
         assert summa["utfall"].item() == total
+
+
+@pytest.mark.parametrize("order", ["[q1.csv, q2.csv]", "[q2.csv, q1.csv]"])
+def test_a_forvaltning_split_over_tables_by_months(tmp_path, order):
+    """January–February in one table, March–April in another: booked to April, each month once,
+    whatever the order of the tables."""
+    folder = _folder(tmp_path, tables=order)
+    (folder / "q1.csv").write_text(HEADER + "2024-01,ADM,NORD,100,4010,kostnad,100\n"
+                                   "2024-02,ADM,NORD,100,4010,kostnad,200\n", encoding="utf-8")
+    (folder / "q2.csv").write_text(HEADER + "2024-03,ADM,NORD,100,4010,kostnad,1000\n"
+                                   "2024-04,ADM,SYD,130,4010,kostnad,2000\n", encoding="utf-8")
+    store = kfollow.load(folder)
+    report = kfollow.deviation(store)
+    assert report.period == "2024-04"
+    summa = report.frame.filter(pl.col("radtyp") == "summa").row(0, named=True)
+    assert summa["utfall"] == 330_000  # öre
+    months = kfollow.months(store, 2024).frame
+    assert months["utfall"].to_list() == [10_000, 20_000, 100_000, 200_000]
+    assert months["budget"].to_list() == [15_000_000] * 4  # 1 800 tkr a year, even twelfths

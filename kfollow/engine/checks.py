@@ -49,11 +49,13 @@ def comment_findings(budgets: Budgets, period: str | None, limit: Limit | Limits
     With a period: year-to-date, and the comment must be the period's. Without: the latest year,
     up to its last booked month when it is booked per month, and the year's kommentar.
     """
+    if not budgets.years:
+        return []
     if period:
         year, month = parse_period(period)
-    else:
+    else:  # as the commands: the latest year, up to the last month every row has booked
         year = max(budgets.years)
-        booked = last_month_booked(budgets, year)
+        booked = last_month_complete(budgets, year)
         month = booked if booked and booked < 12 else None
     when = f"{year}-{month:02d}" if month else str(year)
     how = f"kommentarer: {{{when}: …}}" if month else "kommentar: …"

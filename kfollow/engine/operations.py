@@ -260,7 +260,7 @@ def deviation_report(budgets: Budgets, year: int, by: By = By.stab, forvaltning:
         cur = cur.drop([c for c in ("jmf_prognos", "jmf_manad", "jmf_budget") if c in cur.columns])
     prev_year = year - 1
     amounts_cols = ["budget", "utfall", "budget_helar", "prognos", "jmf_prognos"]
-    if prev_year in budgets.years:
+    if prev_year in budgets.years and booked_through(budgets, prev_year, period):
         prev_fids = [f for f in fids if f in budgets.years[prev_year].forvaltningar]
         if prev_fids:
             prev_col = f"utfall_{prev_year}"
@@ -322,6 +322,10 @@ def compare_report(budgets: Budgets, base_year: int, year: int, by: By = By.stab
     a, b = f"utfall_{base_year}", f"utfall_{year}"
     ua, ub = f"andel_{base_year}_pct", f"andel_{year}_pct"
     frames = []
+    if base_year != year and not booked_through(budgets, base_year, period):
+        booked = last_month_complete(budgets, base_year)
+        raise UsageError(f"utfall {base_year} is booked only up to {base_year}-{booked:02d}, so the same months of "
+                         f"{year} cannot be compared; use --period {year}-{booked:02d}")
     for y, col, share_col, ids in ((base_year, a, ua, base_fids), (year, b, ub, fids)):
         amounts = resolve(budgets, y, period, strict=y == year)
         v = view_frame(budgets, y, by, ids, amounts=amounts, subtotals=several, prefer_rows=period is not None)
@@ -453,6 +457,13 @@ def months_report(budgets: Budgets, year: int, forvaltning: list[str] | None = N
     return frame.select(columns + ([prev] if frame[prev].null_count() < frame.height else []))
 
 
+def booked_through(budgets: Budgets, year: int, period: int | None) -> bool:
+    """Whether `year` (an earlier year beside the one reported) has utfall for months 1..period (the
+    whole year without a period): given for the year, or booked per month at least that far."""
+    booked = last_month_complete(budgets, year)
+    return booked is None or booked >= (period or 12)
+
+
 def budgets_columns(budgets: Budgets, year: int) -> set[str]:
     """`utfall_<year>` when that year is booked per month (so the same months are known)."""
     return {f"utfall_{year}"} if year in budgets.years and last_month_booked(budgets, year) is not None else set()
@@ -474,6 +485,9 @@ def deviation(store: Budgets, year: int | None = None, period: str | int | None 
     frame = deviation_report(store, p.year, by, forvaltning, gross=gross, staber=staber, period=p.month,
                              budget=budget, against=selection.against_month(against, p.year))
     messages = p.messages + year_warnings(store, [p.year])
+    if p.year - 1 in store.years and not booked_through(store, p.year - 1, p.month):
+        messages += (f"utfall {p.year - 1} is booked only up to {p.year - 1}-{last_month_complete(store, p.year - 1):02d}"
+                     f": the column of {p.year - 1} is left out",)
     if p.month is not None and p.month < 12 and p.year - 1 in store.years and last_month_booked(store, p.year - 1) is None:
         messages += (f"utfall {p.year - 1} is given for the whole year only, so the same months of {p.year - 1} "
                      "are not known",)

@@ -48,7 +48,7 @@ def costs_negative(frame: pl.DataFrame, resultat: bool = False) -> pl.DataFrame:
     (surplus positive); rows shown as resultat are shown as they are. Without a `redovisas_som`
     column the frame is one selection's total: `resultat` says how it is shown."""
     cost_like = [c for c in frame.columns if frame.schema[c] == pl.Int64 and (
-        c in ("budget", "utfall", "prognos", "budget_helar", "jmf_prognos", "budget_ack", "utfall_ack")
+        c in ("budget", "utfall", "prognos", "budget_helar", "jmf_prognos", "budget_ack", "utfall_ack", "forandring")
         or c.endswith("_kostnader") or re.fullmatch(r"utfall_\d{4}", c))]
     if "redovisas_som" in frame.columns:
         costly = pl.col("redovisas_som") != "resultat"

@@ -55,7 +55,7 @@ def percent_expr(col: str, swedish: bool, places: int = 1) -> pl.Expr:
     the decimal a person reads (2.68), as `Decimal(repr(x))` would.
     """
     x = pl.col(col) * 10**places
-    magnitude = (x.abs() * (1 + 1e-12) + 0.5).floor().cast(pl.Int64)
+    magnitude = (x.abs() * (1 + 1e-12) + 0.5).floor().cast(pl.Int128, strict=False)  # null beyond: shown as –
     return _digits(magnitude, x < 0, places, swedish).alias(col)
 
 

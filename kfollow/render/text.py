@@ -22,15 +22,21 @@ def _rows(report: Report, opts: Options, markdown: bool = False,
     text = as_text(report, columns, opts, swedish=True)
     texts = [c.name for c in columns if c.kind in TEXT]
     text = text.with_columns(printable(c) for c in texts)
-    if markdown:  # a | or a line break would end the cell or the row
-        text = text.with_columns(pl.col(c).str.replace_all("|", "\\|", literal=True).str.replace_all("\n", "<br>")
+    if markdown:  # HTML in a cell is markup to a Markdown viewer; a | or a line break ends the cell or the row
+        text = text.with_columns(pl.col(c).str.replace_all("&", "&amp;", literal=True)
+                                 .str.replace_all("<", "&lt;", literal=True).str.replace_all(">", "&gt;", literal=True)
+                                 .str.replace_all("|", "\\|", literal=True).str.replace_all("\n", "<br>")
                                  for c in texts)
     else:
         text = text.with_columns(pl.col(c).str.replace_all("\n", " ") for c in texts)
     # a missing figure is a dash, a missing text is empty
     filled = text.with_columns(
         *(text[c.name].fill_null("–" if a == "right" else "") for c, a in zip(columns, align)))
-    return [c.header for c in columns], filled.rows(), align
+    headers = [c.header for c in columns]
+    if markdown:
+        headers = [h.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+                   for h in headers]
+    return headers, filled.rows(), align
 
 
 def to_table(report: Report, opts: Options, fmt: str = "simple") -> str:

@@ -128,7 +128,8 @@ class _YearParser(TreeReader):
             raise self.error(node, f"{what} '{raw}' is not an amount; write a number such as 1240.8")
         # exact integer arithmetic: digits × öre per unit ÷ 10^decimals
         whole, _, frac = raw.lstrip("+-").partition(".")
-        if len(whole.lstrip("0")) > 16 or len(frac) > 12:  # far beyond the cap or an öre: no int() of it
+        whole, frac = whole.lstrip("0") or "0", frac.rstrip("0")  # 0001.500 is 1.5
+        if len(whole) > 16 or len(frac) > 12:  # far beyond the cap or an öre: no int() of it
             raise self.error(node, f"{what} '{raw[:30]}…' is beyond 10 000 000 000 000 kr or finer than an öre; "
                                    f"check the amount and the unit (enhet: {self.enhet})")
         scaled = int(whole + frac) * ORE_PER_UNIT[self.enhet]
