@@ -39,7 +39,7 @@ def column(name: str, **flags) -> Column:
     for pattern, kind, label in PATTERNS:
         if m := pattern.match(name):
             return Column(name, kind, label.format(*m.groups()), **flags)
-    raise KeyError(f"column {name!r} is not in report.CATALOGUE")
+    raise KeyError(f"column {name!r} is not in vocabulary.CATALOGUE")
 
 
 @dataclass(frozen=True, slots=True)

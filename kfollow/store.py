@@ -18,6 +18,7 @@ MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")  # a period, YYYY-MM
 ID = re.compile(r"[A-Za-zÅÄÖåäö0-9][A-Za-zÅÄÖåäö0-9_-]*")  # förvaltning, stab, profile and project ids
 STATUSES = ("pågående", "färdigställd")  # of an investment project
 MAX_ORE = 10**15  # an amount: 10 000 billion kr, far beyond any kommun
+ORIGIN_SUFFIX = ".kalla.json"  # beside a fact table: the export `kfollow import` made it from
 MAX_FILE_TOTAL = 10**18  # öre: the absolute amounts of one year file together; sums then stay within Int64
 
 PRESENTATIONS = ("nettokostnad", "resultat")
@@ -132,7 +133,7 @@ class Store:
         from pathlib import Path
 
         tables = [t for info in self.years.values() for t in info.utfall_filer]
-        notes = [n for t in tables if Path(n := f"{t}.kalla.json").exists()]  # an import's note of its export
+        notes = [n for t in tables if Path(n := f"{t}{ORIGIN_SUFFIX}").exists()]  # an import's note of its export
         return [*(info.fil for info in self.years.values()), *tables, *notes]
 
     def year(self, ar: int) -> YearInfo:

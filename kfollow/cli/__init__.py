@@ -1,6 +1,7 @@
 """The `kfollow` command: parse options → load → engine → render. Nothing else happens here.
 
-Each command is a function in `operations` or `investments`; this module builds the app and its
+Each command is a function in `operations`, `investments`, `documents` or `imports`; this module
+builds the app and its
 one error boundary (`_Boundary`), which every entry point passes: the console script, `python -m
 kfollow` and the app that tests invoke.
 """

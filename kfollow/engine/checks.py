@@ -15,13 +15,13 @@ from kfollow.engine.consistency import booking_findings, magnitude_findings, rec
 from kfollow.engine.investments import reconcile_investments
 from kfollow.sources.year_file import load_year_file, year_files
 from kfollow.report import Report, build
-from kfollow.store import Budgets, combine
+from kfollow.store import Store, combine
 from kfollow.options import By
-from kfollow.engine.periods import last_month_booked, last_month_complete, parse_period, resolve
+from kfollow.engine.periods import last_month_complete, parse_period, resolve
 from kfollow.engine.operations import deviation_report
 from kfollow.engine.thresholds import COMMENTABLE_ROWS, Limit, Limits, rows_beyond
 
-def load_for_check(directory: str) -> tuple[Budgets, list[dict]]:
+def load_for_check(directory: str) -> tuple[Store, list[dict]]:
     """Load each file on its own, so that one broken file does not hide the others' findings."""
     files, findings = {}, []
     for path in year_files(directory):
@@ -42,7 +42,7 @@ def load_for_check(directory: str) -> tuple[Budgets, list[dict]]:
     return combine(directory, list(files.values())), findings
 
 
-def comment_findings(budgets: Budgets, period: str | None, limit: Limit | Limits,
+def comment_findings(budgets: Store, period: str | None, limit: Limit | Limits,
                      by: By = By.stab) -> list[dict]:
     """Rows of the `by` view (and förvaltningar shown as one row) beyond `limit` without a kommentar.
 
@@ -81,7 +81,7 @@ def comment_findings(budgets: Budgets, period: str | None, limit: Limit | Limits
     return findings
 
 
-def profile_findings(budgets: Budgets) -> list[dict]:
+def profile_findings(budgets: Store) -> list[dict]:
     """Where a year is booked per month: the stab and verksamhet views must give the same
     year-to-date budget, which they do not when their rows are spread by different profiles."""
     findings = []

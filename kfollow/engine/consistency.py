@@ -12,10 +12,10 @@ import polars as pl
 from kfollow.engine import expressions as ex
 from kfollow.engine.findings import finding, literal as _literal
 from kfollow.engine.periods import resolve
-from kfollow.store import Budgets
+from kfollow.store import Store
 
 
-def reconcile(budgets: Budgets) -> list[dict]:
+def reconcile(budgets: Store) -> list[dict]:
     """Compare each förvaltning's total with its stab and verksamhet views, per year.
 
     On the whole year with the budget adjusted by the year's budget changes: a change that names
@@ -25,7 +25,7 @@ def reconcile(budgets: Budgets) -> list[dict]:
     return reconcile_frame(budgets, pl.concat(frames, how="diagonal_relaxed")) if frames else []
 
 
-def reconcile_frame(budgets: Budgets, a: pl.DataFrame) -> list[dict]:
+def reconcile_frame(budgets: Store, a: pl.DataFrame) -> list[dict]:
     """Findings for one frame of amounts: per förvaltning and figure (budget, utfall), each view
     against the summa where the summa gives the figure, else the verksamheter against the staber."""
     findings = []
@@ -76,7 +76,7 @@ def reconcile_frame(budgets: Budgets, a: pl.DataFrame) -> list[dict]:
     return findings
 
 
-def booking_findings(budgets: Budgets) -> list[dict]:
+def booking_findings(budgets: Store) -> list[dict]:
     """Rows booked per month whose last month is before the year's last booked month."""
     a = budgets.amounts.filter(pl.col("manader").is_not_null())
     last = a.group_by("ar").agg(pl.col("manader").max().alias("senast"))
@@ -87,7 +87,7 @@ def booking_findings(budgets: Budgets) -> list[dict]:
         for r in short.iter_rows(named=True)]
 
 
-def magnitude_findings(budgets: Budgets) -> list[dict]:
+def magnitude_findings(budgets: Store) -> list[dict]:
     """A förvaltning whose whole-year utfall is 100 times (or a hundredth of) the previous year's:
     most likely amounts in tkr under `enhet: mnkr`, or the other way round (varning)."""
     findings = []
@@ -121,7 +121,7 @@ def magnitude_findings(budgets: Budgets) -> list[dict]:
     return findings
 
 
-def year_warnings(budgets: Budgets, years: list[int]) -> tuple[str, ...]:
+def year_warnings(budgets: Store, years: list[int]) -> tuple[str, ...]:
     """One line per year of `years` whose views do not reconcile or whose rows are booked short,
     naming the rows: what `deviation`, `compare` and `months` print on stderr."""
     out = []

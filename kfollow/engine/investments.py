@@ -208,7 +208,7 @@ def summary_report(budgets, year: int, forvaltning: str | None = None, against: 
 
 
 def reconcile_investments(budgets) -> list[dict]:
-    """Findings (checks.FINDING_SCHEMA rows) for the investment rules, each at the line to correct.
+    """Findings (findings.FINDING_SCHEMA rows) for the investment rules, each at the line to correct.
 
     - a förvaltning's declared budget / utfall equals the sum of its projects (fel); a project's
       varav_overfort is part of its budget, so not larger (fel);

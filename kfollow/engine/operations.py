@@ -17,7 +17,7 @@ import polars as pl
 
 from kfollow.engine import expressions as ex
 from kfollow.errors import UsageError
-from kfollow.store import Budgets
+from kfollow.store import Store
 from kfollow.options import BudgetMode, By
 from kfollow.engine.periods import last_month_booked, last_month_complete, resolve, year_to_date_by_month
 from kfollow.engine import selection
@@ -34,7 +34,7 @@ def _ordered(fids: list[str]) -> pl.Expr:
     return pl.col("forvaltning").replace_strict(fids, list(range(len(fids))), default=len(fids), return_dtype=pl.Int32)
 
 
-def _check_staber(budgets: Budgets, year: int, by: By, staber: list[str] | None) -> None:
+def _check_staber(budgets: Store, year: int, by: By, staber: list[str] | None) -> None:
     if not staber:
         return
     if by is not By.stab:
@@ -48,7 +48,7 @@ def _check_staber(budgets: Budgets, year: int, by: By, staber: list[str] | None)
                          + (f"; {hint}" if hint else ""))
 
 
-def _require_view(budgets: Budgets, year: int, by: By, fids: list[str]) -> None:
+def _require_view(budgets: Store, year: int, by: By, fids: list[str]) -> None:
     """--by verksamhet on förvaltningar written per stab only is a usage error, not a table of totals."""
     if by is By.verksamhet and budgets.amounts.filter(
             (pl.col("ar") == year) & (pl.col("vy") == "verksamhet") & pl.col("forvaltning").is_in(fids)).is_empty():
@@ -56,14 +56,14 @@ def _require_view(budgets: Budgets, year: int, by: By, fids: list[str]) -> None:
                          "write them under verksamheter or use --by stab")
 
 
-def _require_forecast(budgets: Budgets, year: int, month: int, fids: list[str]) -> None:
+def _require_forecast(budgets: Store, year: int, month: int, fids: list[str]) -> None:
     made = budgets.forecasts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))["manad"].unique().sort()
     if made.is_empty() or made.min() > month:
         have = ", ".join(f"{year}-{m:02d}" for m in made) or "none"
         raise UsageError(f"no forecast made up to {year}-{month:02d} in {budgets.year(year).fil} (forecasts: {have})")
 
 
-def view_frame(budgets: Budgets, year: int, by: By, fids: list[str], staber: list[str] | None = None,
+def view_frame(budgets: Store, year: int, by: By, fids: list[str], staber: list[str] | None = None,
                amounts: pl.DataFrame | None = None, subtotals: bool | None = None,
                prefer_rows: bool = False) -> pl.DataFrame:
     """Rows of one year in one view with their blocks, subtotals and `Summa`; nettokostnad, öre.
@@ -152,7 +152,7 @@ def view_frame(budgets: Budgets, year: int, by: By, fids: list[str], staber: lis
     return frame.sort("block", "pos")
 
 
-def _resultat(budgets: Budgets, year: int, fids: list[str]) -> list[str]:
+def _resultat(budgets: Store, year: int, fids: list[str]) -> list[str]:
     """The förvaltningar of `fids` presented as resultat; one that is not in `year` is presented as
     in the latest year that has it."""
     def presentation(fid: str) -> str:
@@ -163,12 +163,12 @@ def _resultat(budgets: Budgets, year: int, fids: list[str]) -> list[str]:
     return [f for f in fids if presentation(f) == "resultat"]
 
 
-def summa_sign(budgets: Budgets, year: int, fids: list[str]) -> int:
+def summa_sign(budgets: Store, year: int, fids: list[str]) -> int:
     """−1 when the total of `fids` is presented as resultat (every one of them is), else 1."""
     return -1 if len(_resultat(budgets, year, fids)) == len(fids) else 1
 
 
-def _sign(budgets: Budgets, year: int, fids: list[str]) -> pl.Expr:
+def _sign(budgets: Store, year: int, fids: list[str]) -> pl.Expr:
     """1 for nettokostnad, −1 for resultat; the Summa row is resultat only if every förvaltning is."""
     return (
         pl.when(pl.col("radtyp") == "summa").then(pl.lit(summa_sign(budgets, year, fids)))
@@ -177,7 +177,7 @@ def _sign(budgets: Budgets, year: int, fids: list[str]) -> pl.Expr:
     )
 
 
-def _presentation(budgets: Budgets, year: int, fids: list[str]) -> pl.Expr:
+def _presentation(budgets: Store, year: int, fids: list[str]) -> pl.Expr:
     return pl.when(_sign(budgets, year, fids) == -1).then(pl.lit("resultat")).otherwise(pl.lit("nettokostnad")).alias("redovisas_som")
 
 
@@ -224,7 +224,7 @@ def _gross_lines(frame: pl.DataFrame, extra_years: dict[str, str]) -> pl.DataFra
     return pl.concat(lines, how="vertical_relaxed").sort("block", "pos", "sub").drop("sub")
 
 
-def deviation_report(budgets: Budgets, year: int, by: By = By.stab, forvaltning: list[str] | None = None,
+def deviation_report(budgets: Store, year: int, by: By = By.stab, forvaltning: list[str] | None = None,
                      gross: bool = False, staber: list[str] | None = None, period: int | None = None,
                      budget: BudgetMode = BudgetMode.justerad, against: int | None = None) -> pl.DataFrame:
     """Budget against utfall, öre: avvikelse = budget − utfall (positive = överskott).
@@ -305,7 +305,7 @@ def deviation_report(budgets: Budgets, year: int, by: By = By.stab, forvaltning:
     return frame.select(columns)
 
 
-def compare_report(budgets: Budgets, base_year: int, year: int, by: By = By.stab,
+def compare_report(budgets: Store, base_year: int, year: int, by: By = By.stab,
                    forvaltning: list[str] | None = None, period: int | None = None) -> pl.DataFrame:
     """Utfall of two years side by side, öre: forandring = utfall_<year> − utfall_<base_year>.
 
@@ -357,7 +357,7 @@ def sort_by_change(frame: pl.DataFrame) -> pl.DataFrame:
             .sort("_bi", "_m", "_r", "_i").drop("_i", "_b", "_r", "_m", "_bi"))
 
 
-def budget_changes_report(budgets: Budgets, year: int, forvaltning: list[str] | None = None) -> pl.DataFrame:
+def budget_changes_report(budgets: Store, year: int, forvaltning: list[str] | None = None) -> pl.DataFrame:
     """Each budget change (ombudgetering) line of a year, öre, and the sum per förvaltning.
 
     belopp is the amount as decided, of its post (kostnader, intakter or netto); netto is its
@@ -384,7 +384,7 @@ def budget_changes_report(budgets: Budgets, year: int, forvaltning: list[str] | 
     return pl.concat([lines, sums], how="diagonal_relaxed").select(columns)
 
 
-def _month_totals(budgets: Budgets, year: int, months: list[int], fids: list[str],
+def _month_totals(budgets: Store, year: int, months: list[int], fids: list[str],
                   staber: list[str] | None) -> pl.DataFrame:
     """The selection's total per month of `months`, year to date, öre, nettokostnad (columns manad,
     budget, utfall): the Summa row of `deviation_report(..., period=m)` by stab for every m at once.
@@ -403,7 +403,7 @@ def _month_totals(budgets: Budgets, year: int, months: list[int], fids: list[str
     return per_forvaltning.group_by("manad").agg(ex.exact_sum("budget"), ex.exact_sum("utfall")).sort("manad")
 
 
-def months_report(budgets: Budgets, year: int, forvaltning: list[str] | None = None,
+def months_report(budgets: Store, year: int, forvaltning: list[str] | None = None,
                   staber: list[str] | None = None, period: int | None = None) -> pl.DataFrame:
     """Month by month for the selection's total, öre: the month's budget (by profile) and utfall, and
     year to date; avvikelse = budget − utfall (positive = överskott), in the selection's presentation.
@@ -457,14 +457,14 @@ def months_report(budgets: Budgets, year: int, forvaltning: list[str] | None = N
     return frame.select(columns + ([prev] if frame[prev].null_count() < frame.height else []))
 
 
-def booked_through(budgets: Budgets, year: int, period: int | None) -> bool:
+def booked_through(budgets: Store, year: int, period: int | None) -> bool:
     """Whether `year` (an earlier year beside the one reported) has utfall for months 1..period (the
     whole year without a period): given for the year, or booked per month at least that far."""
     booked = last_month_complete(budgets, year)
     return booked is None or booked >= (period or 12)
 
 
-def budgets_columns(budgets: Budgets, year: int) -> set[str]:
+def budgets_columns(budgets: Store, year: int) -> set[str]:
     """`utfall_<year>` when that year is booked per month (so the same months are known)."""
     return {f"utfall_{year}"} if year in budgets.years and last_month_booked(budgets, year) is not None else set()
 
@@ -474,7 +474,7 @@ def budgets_columns(budgets: Budgets, year: int) -> set[str]:
 BY_TITLE = {By.stab: "stab", By.verksamhet: "verksamhet", By.forvaltning: "förvaltning"}
 
 
-def deviation(store: Budgets, year: int | None = None, period: str | int | None = None, by: By = By.stab,
+def deviation(store: Store, year: int | None = None, period: str | int | None = None, by: By = By.stab,
               forvaltning: list[str] | None = None, staber: list[str] | None = None,
               budget: BudgetMode = BudgetMode.justerad, against: str | None = None, gross: bool = False,
               unit: str = "mnkr", costs_negative: bool = False) -> Report:
@@ -499,7 +499,7 @@ def deviation(store: Budgets, year: int | None = None, period: str | int | None 
                      qualifier=", ursprunglig budget" if budget is BudgetMode.original else "", messages=messages)
 
 
-def compare(store: Budgets, base_year: int, year: int, by: By = By.stab, forvaltning: list[str] | None = None,
+def compare(store: Store, base_year: int, year: int, by: By = By.stab, forvaltning: list[str] | None = None,
             period: str | int | None = None, sort: str = "file", unit: str = "mnkr",
             costs_negative: bool = False) -> Report:
     """`compare_report` as a `Report`; `sort="change"` puts the biggest movers first in each block."""
@@ -522,7 +522,7 @@ def compare(store: Budgets, base_year: int, year: int, by: By = By.stab, forvalt
                      notes=notes)
 
 
-def months(store: Budgets, year: int | None = None, forvaltning: list[str] | None = None,
+def months(store: Store, year: int | None = None, forvaltning: list[str] | None = None,
            staber: list[str] | None = None, unit: str = "mnkr", costs_negative: bool = False,
            period: int | None = None) -> Report:
     """`months_report` as a `Report` (up to `period`, a month 1–12, when given)."""
@@ -535,7 +535,7 @@ def months(store: Budgets, year: int | None = None, forvaltning: list[str] | Non
                      messages=year_warnings(store, [year]))
 
 
-def changes(store: Budgets, year: int | None = None, forvaltning: list[str] | None = None,
+def changes(store: Store, year: int | None = None, forvaltning: list[str] | None = None,
             unit: str = "mnkr") -> Report:
     """`budget_changes_report` as a `Report`."""
     year = selection.year_or_latest(store, year)

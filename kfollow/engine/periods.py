@@ -1,7 +1,7 @@
 """A year's amounts as of a period: adjusted budget, year-to-date budget and utfall, forecasts, comments.
 
 `resolve()` turns the loaded data into one frame per year and period with the columns of
-`model.AMOUNT_SCHEMA` (money Int64 öre, nettokostnad) plus budget_helar,
+`store.AMOUNT_SCHEMA` (money Int64 öre, nettokostnad) plus budget_helar,
 prognos, prognos_manad and, with a forecast to compare against, jmf_prognos and jmf_budget.
 Reports build on it; nothing here formats anything.
 """
@@ -12,7 +12,7 @@ import polars as pl
 
 from kfollow.engine import expressions as ex
 from kfollow.errors import UsageError
-from kfollow.store import MONTH, Budgets
+from kfollow.store import MONTH, Store
 from kfollow.options import BudgetMode
 
 KEY = ["forvaltning", "vy", "nyckel"]
@@ -38,7 +38,7 @@ def spread(col: str, cum: str = "_cum", total: str = "_w") -> pl.Expr:
     return pl.when(pl.col(col) < 0).then(-magnitude).otherwise(magnitude).alias(col)
 
 
-def _weights(budgets: Budgets, year: int, month: int) -> pl.DataFrame:
+def _weights(budgets: Store, year: int, month: int) -> pl.DataFrame:
     """Per profile (null = even twelfths) and start month: the weight of months start..`month` (_cum)
     and of months start..12 (_w). An amount starting in month `start` is spread over those months."""
     profiles: dict[str | None, tuple[int, ...]] = {None: (1,) * 12, **budgets.year(year).profiler}
@@ -53,14 +53,14 @@ def _weights(budgets: Budgets, year: int, month: int) -> pl.DataFrame:
                         orient="row")
 
 
-def _changes_upto(budgets: Budgets, year: int, month: int) -> pl.DataFrame:
+def _changes_upto(budgets: Store, year: int, month: int) -> pl.DataFrame:
     return (
         budgets.changes.filter((pl.col("ar") == year) & (pl.col("manad") <= month))
         .group_by(KEY).agg(pl.col("d_budget").sum(), pl.col("d_kostnader").sum(), pl.col("d_intakter").sum())
     )
 
 
-def budget_at(budgets: Budgets, year: int, month: int) -> pl.DataFrame:
+def budget_at(budgets: Store, year: int, month: int) -> pl.DataFrame:
     """The annual budget of each row as adjusted by the changes decided up to `month` (öre)."""
     a = budgets.amounts.filter(pl.col("ar") == year)
     d = _changes_upto(budgets, year, month)
@@ -93,7 +93,7 @@ def _require_booked(a: pl.DataFrame, fil: str, year: int, period: int) -> None:
                          f"without bookings) or pick --period {year}-{first['manader']:02d}")
 
 
-def _year_to_date_budget(budgets: Budgets, year: int, period: int, mode: BudgetMode) -> pl.DataFrame:
+def _year_to_date_budget(budgets: Store, year: int, period: int, mode: BudgetMode) -> pl.DataFrame:
     """Budget of months 1..period per row, öre: the original budget spread from January and each
     change decided up to the period spread from its month, both by the row's profile."""
     weights = _weights(budgets, year, period)
@@ -114,22 +114,22 @@ def _year_to_date_budget(budgets: Budgets, year: int, period: int, mode: BudgetM
                             .then(pl.col("budget_kostnader") - pl.col("budget_intakter")).otherwise(pl.col("budget")))
 
 
-def _year_to_date_utfall(budgets: Budgets, year: int, period: int) -> pl.DataFrame:
+def _year_to_date_utfall(budgets: Store, year: int, period: int) -> pl.DataFrame:
     return (budgets.months.filter((pl.col("ar") == year) & (pl.col("manad") <= period))
             .group_by(KEY).agg(*(ex.exact_sum(c).alias(f"_{c}") for c in GROSS_UTFALL)))
 
 
-def last_month_booked(budgets: Budgets, year: int) -> int | None:
+def last_month_booked(budgets: Store, year: int) -> int | None:
     """The last month with monthly utfall in the year, or None when utfall is given per year only."""
     return budgets.amounts.filter(pl.col("ar") == year)["manader"].max()
 
 
-def last_month_complete(budgets: Budgets, year: int) -> int | None:
+def last_month_complete(budgets: Store, year: int) -> int | None:
     """The last month that every row booked per month has booked (None: utfall per year only)."""
     return budgets.amounts.filter(pl.col("ar") == year)["manader"].min()
 
 
-def _latest_forecast(budgets: Budgets, year: int, month: int, value: str, stamp: str) -> pl.DataFrame:
+def _latest_forecast(budgets: Store, year: int, month: int, value: str, stamp: str) -> pl.DataFrame:
     return (
         budgets.forecasts.filter((pl.col("ar") == year) & (pl.col("manad") <= month))
         .sort("manad").group_by(KEY).last()
@@ -137,7 +137,7 @@ def _latest_forecast(budgets: Budgets, year: int, month: int, value: str, stamp:
     )
 
 
-def resolve(budgets: Budgets, year: int, period: int | None = None, mode: BudgetMode = BudgetMode.justerad,
+def resolve(budgets: Store, year: int, period: int | None = None, mode: BudgetMode = BudgetMode.justerad,
             against: int | None = None, strict: bool = True) -> pl.DataFrame:
     """`_resolve`, once per store and arguments (a frame is immutable, so it can be shared)."""
     key = ("resolve", year, period, BudgetMode(mode), against, strict)
@@ -146,7 +146,7 @@ def resolve(budgets: Budgets, year: int, period: int | None = None, mode: Budget
     return budgets.memo[key]
 
 
-def _resolve(budgets: Budgets, year: int, period: int | None = None, mode: BudgetMode = BudgetMode.justerad,
+def _resolve(budgets: Store, year: int, period: int | None = None, mode: BudgetMode = BudgetMode.justerad,
              against: int | None = None, strict: bool = True) -> pl.DataFrame:
     """Amount rows of `year` as of month `period` (None = the whole year), öre, nettokostnad.
 
@@ -188,7 +188,7 @@ def _resolve(budgets: Budgets, year: int, period: int | None = None, mode: Budge
     return frame
 
 
-def year_to_date_by_month(budgets: Budgets, year: int, months: list[int],
+def year_to_date_by_month(budgets: Store, year: int, months: list[int],
                           mode: BudgetMode = BudgetMode.justerad) -> pl.DataFrame:
     """Per row (forvaltning, vy, nyckel) and month m of `months`: budget and utfall of months 1..m,
     öre, nettokostnad: what `resolve(budgets, year, m)` gives, for every month in one pass.

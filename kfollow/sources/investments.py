@@ -30,10 +30,6 @@ import difflib
 
 from kfollow.store import ID, INVESTMENT_SCHEMA, STATUSES
 
-# the seed's table titles per status, in the order it prints them
-STATUS_ORDER = ("färdigställd", "pågående")
-STATUS_TITLE = {"färdigställd": "Summa färdigställda projekt", "pågående": "Summa pågående projekt"}
-TOTAL_TITLE = "Summa investeringar"
 
 SECTION_KEYS = ("forvaltningar", "projekt")
 FORVALTNING_KEYS = ("rubrik", "budget", "utfall", "prognos", "kommentar")

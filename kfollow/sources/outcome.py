@@ -15,7 +15,7 @@ import polars as pl
 
 from kfollow.errors import DataError
 from kfollow.sources.facts import Known, booked_through, check_overlap, read_facts, views
-from kfollow.store import AMOUNT_SCHEMA, MONTH_SCHEMA, YearInfo
+from kfollow.store import AMOUNT_SCHEMA, MONTH_SCHEMA, ORIGIN_SUFFIX, YearInfo
 
 UTFALL = ["utfall", "utfall_kostnader", "utfall_intakter"]
 VIEWS = ("stab", "verksamhet")
@@ -23,7 +23,7 @@ VIEWS = ("stab", "verksamhet")
 
 def origin_path(table: Path | str) -> Path:
     """Where `kfollow import` notes the export a table came from: `utfall-2024.csv.kalla.json`."""
-    return Path(f"{table}.kalla.json")
+    return Path(f"{table}{ORIGIN_SUFFIX}")
 
 
 def origin_of(table: Path | str) -> str | None:

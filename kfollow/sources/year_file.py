@@ -19,7 +19,7 @@ import polars as pl
 
 from kfollow.errors import DataError, InputOutputError, shown
 from kfollow.options import ORE_PER_UNIT
-from kfollow.store import (MAX_FILE_TOTAL, AMOUNT_SCHEMA, CHANGE_SCHEMA, COMMENT_SCHEMA, FORECAST_SCHEMA, INVESTMENT_SCHEMA, MAX_ORE,
+from kfollow.store import (AMOUNT_SCHEMA, check_total, CHANGE_SCHEMA, COMMENT_SCHEMA, FORECAST_SCHEMA, INVESTMENT_SCHEMA, MAX_ORE,
                             ID, MONTH, MONTH_SCHEMA, PRESENTATIONS, Forvaltning, Store, YearFile, YearInfo, combine)
 
 from kfollow.sources.investments import parse_investments
@@ -83,7 +83,7 @@ def load_budgets(directory: str | Path | None = None) -> Store:
 
 
 def load_year_file(path: Path) -> YearFile:
-    """Parse one year file (see AMOUNT_SCHEMA and investments.INVESTMENT_SCHEMA)."""
+    """Parse one year file (see AMOUNT_SCHEMA and store.INVESTMENT_SCHEMA)."""
     year = _YearParser(str(path)).parse(read_yaml(path))
     _check_magnitude(year)
     return year
@@ -92,15 +92,9 @@ def load_year_file(path: Path) -> YearFile:
 def _check_magnitude(year: YearFile) -> None:
     """Refuse a file whose amounts add up beyond MAX_FILE_TOTAL: then no sum, difference or share
     kfollow makes of one or two years can leave Int64 (each amount alone is within MAX_ORE)."""
-    total = 0
-    for frame in (year.amounts, year.months, year.changes, year.investments, year.forecasts):
-        money = [c for c, t in frame.schema.items() if t == pl.Int64]
-        if money and frame.height:
-            total += frame.select(pl.sum_horizontal(pl.col(c).cast(pl.Int128).abs().sum() for c in money)).item() or 0
-    if total > MAX_FILE_TOTAL:
-        raise DataError(year.info.fil, 1, 1, f"the amounts of the file add up to more than "
-                        f"{MAX_FILE_TOTAL // 100:,} kr".replace(",", " ") + "; sums would overflow: check the unit "
-                        f"(enhet: {year.info.enhet}) and the amounts")
+    money = [frame[c] for frame in (year.amounts, year.months, year.changes, year.investments, year.forecasts)
+             for c, t in frame.schema.items() if t == pl.Int64]
+    check_total(pl.concat([m.rename("belopp") for m in money]), year.info.fil)
 
 
 class _YearParser(TreeReader):
