@@ -88,5 +88,7 @@ def emit(report, fmt: Format | None, decimals: int | None, output: Path | None, 
     exact = exact and fmt in (Format.csv, Format.excel, Format.json)
     width = shutil.get_terminal_size().columns if output is None and fmt is Format.table and sys.stdout.isatty() else None
     names = tuple(n.strip() for n in columns.split(",") if n.strip()) if columns is not None else None
+    if names == ():
+        raise UsageError("--columns names no column; write machine names separated by commas, e.g. budget,utfall")
     opts = Options(fmt, decimals, comments, exact, names, width)
     render.write(render.render(report, opts), output)

@@ -39,14 +39,28 @@ def _rows(report: Report, opts: Options, markdown: bool = False,
     return headers, filled.rows(), align
 
 
-def to_table(report: Report, opts: Options, fmt: str = "simple") -> str:
-    from tabulate import tabulate
+def _tabulate(rows: list, headers: list[str], fmt: str, align: list[str]) -> str:
+    """tabulate's layout, keeping the leading spaces that indent a `varav` line under its row
+    (tabulate ≥ 0.10 takes `preserve_whitespace`; earlier ones read a module setting)."""
+    import tabulate
 
+    options = dict(headers=headers, tablefmt=fmt, colalign=align, disable_numparse=True)
+    try:
+        return tabulate.tabulate(rows, preserve_whitespace=True, **options)
+    except TypeError:
+        keep, tabulate.PRESERVE_WHITESPACE = tabulate.PRESERVE_WHITESPACE, True
+        try:
+            return tabulate.tabulate(rows, **options)
+        finally:
+            tabulate.PRESERVE_WHITESPACE = keep
+
+
+def to_table(report: Report, opts: Options, fmt: str = "simple") -> str:
     columns = for_people(report, opts)
     left_out: list[str] = []
     while True:
         headers, rows, align = _rows(report, opts, markdown=fmt == "pipe", columns=columns)
-        body = tabulate(rows, headers=headers, tablefmt=fmt, colalign=align, disable_numparse=True)
+        body = _tabulate(rows, headers, fmt, align)
         # on a terminal (and not with --columns) the table fits its width: leave out columns from the right
         droppable = [c for c in columns if c.name not in KEEP and not c.comment]  # comments were asked for
         if (opts.width is None or opts.columns is not None or not droppable
