@@ -589,6 +589,16 @@ def test_erp_csv_encodings(tmp_path: Path, encoding: str, bom: bool, named: str)
     assert facts_of(tmp_path / "out.csv")[0]["belopp"] == "99.90"
 
 
+def test_erp_csv_with_lone_cr_line_ends(tmp_path: Path):
+    """Old Mac line ends (CR alone) still split lines, and errors name the right line."""
+    body = "Period;Konto;Ansvar;Verksamhet;Text;Belopp\r202403;4010;1500;100;Kaffe;99,90\r202403;4010;1500;100;Te;5,00\r"
+    result = csv_import(tmp_path, body)
+    assert result.exit_code == 0, result.stderr
+    assert facts_of(tmp_path / "out.csv")[0]["belopp"] == "104.90"
+    bad = csv_import(tmp_path, body.replace("5,00", "5,0,0"))
+    assert bad.exit_code == 3 and "erp.csv:3:" in bad.stderr
+
+
 def test_erp_csv_debet_kredit_comma_separated_with_decimal_point(tmp_path: Path):
     mapping = (CSV_MAPPING.replace("  belopp: Belopp\n", "  debet: Debet\n  kredit: Kredit\n")
                + 'decimal: "."\n')

@@ -47,6 +47,9 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None)
     name = display or str(path)
     raw = read_bytes(path, EXPORT_LIMIT, "CSV export", display=name)
     encoding, data, text = _decode(raw, name)
+    if "\r" in text and not re.search("\r\n", text):  # old Mac line ends (lone CR): lines to polars
+        text = text.replace("\r", "\n")
+        data = text.encode("utf-8")
     header = text.split("\n", 1)[0].rstrip("\r")
     separator = _sniff(header, name)
     try:
