@@ -93,7 +93,8 @@ def sie(
                            f"account-month{'s' if differences.height != 1 else ''} (listed above); nothing written. "
                            "Check konton (an account mapped by mistake) and --year, or re-export the file")
     _write(imported.facts, output, {"export": file.name, "format": f"SIE {export.sietyp}", "program": export.program,
-                                    "generated": export.generated, "encoding": export.encoding})
+                                    "generated": export.generated, "encoding": export.encoding,
+                                    "mapping": mapping.name})
 
 
 def csv(
@@ -138,7 +139,7 @@ def csv(
                  f"{_count(imported.facts.height, 'fact row')}"),
     ])
     _write(imported.facts, output, {"export": file.name, "format": "CSV", "program": None, "generated": None,
-                                    "encoding": export.encoding})
+                                    "encoding": export.encoding, "mapping": mapping.name})
 
 
 def _count(n: int, what: str) -> str:

@@ -33,7 +33,7 @@ thead th.num { text-align: right; }
 tbody th { text-align: left; font-weight: normal; }
 tr.summa th, tr.summa td, tr.delsumma th, tr.delsumma td, tr.forvaltning th { font-weight: bold; }
 tr.kostnader th, tr.intakter th { padding-left: 1.5rem; font-style: italic; }
-div.tabell { overflow-x: auto; } p.anm { font-size: 0.8rem; } figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
+div.tabell { overflow-x: auto; } td.kommentar { min-width: 16rem; } p.anm { font-size: 0.8rem; } figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
 footer { margin-top: 2.5rem; border-top: 1px solid #888; font-size: 0.8rem; }
 @page { size: A4; margin: 16mm; }
 @media print { body { margin: 0; max-width: none; } div.tabell { overflow: visible; } h2 { break-after: avoid; } tr { break-inside: avoid; }
@@ -73,8 +73,10 @@ def _table_html(section: Section, opts: Options) -> str:
             text = esc("–" if value is None and c.kind in NUMERIC else value or "").replace("\n", "<br>")
             if i == 0:
                 cells.append(f'<th scope="row">{text}</th>')
+            elif c.kind in NUMERIC:
+                cells.append(f'<td class="num">{text}</td>')
             else:
-                cells.append(f'<td class="num">{text}</td>' if c.kind in NUMERIC else f"<td>{text}</td>")
+                cells.append(f'<td class="kommentar">{text}</td>' if c.comment else f"<td>{text}</td>")
         row_class = f' class="{esc(kind)}"' if kind else ""
         body.append(f"<tr{row_class}>{''.join(cells)}</tr>")
     caption = esc(section.report.caption)

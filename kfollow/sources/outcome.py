@@ -37,7 +37,8 @@ def origin_of(table: Path | str) -> str | None:
         return None
     try:
         note = json.loads(read_bytes(path, 64 * 1024, "export note").decode("utf-8"))
-        parts = [note.get("format"), note.get("program"), f"#GEN {note['generated']}" if note.get("generated") else None]
+        parts = [note.get("format"), note.get("program"), f"#GEN {note['generated']}" if note.get("generated") else None,
+                 f"mappning {note['mapping']}" if note.get("mapping") else None]
         return f"{note['export']} ({', '.join(p for p in parts if p)})"
     except (ValueError, KeyError, TypeError, AttributeError):
         return None  # a note is a courtesy: a broken one is left out of the footer
