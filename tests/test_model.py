@@ -385,3 +385,30 @@ def test_resultat_gross_form_is_not_negated(tmp_path):
 """), encoding="utf-8")
     row = load_budgets(d).amounts.row(0, named=True)
     assert row["utfall"] == 980_710_000
+
+
+# --- safer month-end: warnings on stderr -------------------------------------------------------
+
+
+def test_check_warns_when_a_year_is_a_hundred_times_the_previous(run, budgets_copy):
+    """The tkr/mnkr trap: a year's figures written in tkr under enhet: mnkr are 1 000 times too large."""
+    path = budgets_copy / "2024.yaml"
+    path.write_text(ORIGINAL.replace("enhet: tkr", "enhet: mnkr", 1), encoding="utf-8")
+    result = run("check", "--budgets", budgets_copy)
+    assert "varning: KLF 2024: utfall" in result.stdout and "1 247× 2023's" in result.stdout
+    assert "check enhet (mnkr)" in result.stdout
+
+
+def test_deviation_warns_when_a_row_is_booked_short(run, tmp_path):
+    import shutil
+
+    folder = tmp_path / "budgets"
+    shutil.copytree(BUDGETS.parent / "examples" / "budgets", folder)
+    path = folder / "2024.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = next(i for i, ln in enumerate(lines) if ln.strip().startswith("2024-10: 1849.3"))  # LED's October
+    del lines[first]
+    path.write_text("".join(lines), encoding="utf-8")
+    result = run("deviation", "--budgets", folder)
+    assert result.exit_code == 0
+    assert "warning: in 2024, KSF LED booked only up to 2024-09 while other rows are booked up to 2024-10" in result.stderr
