@@ -5,7 +5,19 @@ from __future__ import annotations
 import re
 from enum import IntEnum
 
-_UNSHOWABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# what rewrites a terminal or a document: C0 controls (tab, LF and CR aside), DEL, C1, and the bidi
+# embeddings, overrides and isolates
+_CONTROL_RANGES = ((0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0x7F, 0x9F), (0x202A, 0x202E), (0x2066, 0x2069))
+
+
+def control_class(extra: str = "", polars: bool = False) -> str:
+    """A regex character class of the control and bidi characters, and `extra` (e.g. r"\n\r"); in
+    the syntax of Python's `re`, or with `polars` of polars' (Rust) string expressions."""
+    esc = (lambda c: f"\\x{{{c:04X}}}") if polars else (lambda c: f"\\u{c:04x}")
+    return "[" + "".join(f"{esc(a)}-{esc(b)}" for a, b in _CONTROL_RANGES) + extra + "]"
+
+
+_UNSHOWABLE = re.compile(control_class(r"\n\r"))
 
 
 def shown(text: str) -> str:

@@ -22,7 +22,7 @@ import polars as pl
 
 from kfollow.errors import UsageError
 from kfollow.options import DEFAULT_DECIMALS, ORE_PER_UNIT
-from kfollow.render.columns import CONTROL
+from kfollow.render.columns import CONTROL_RE
 from kfollow.render.numbers import money, swedish_number
 from kfollow.report import Kind, Report
 
@@ -67,7 +67,7 @@ def _matplotlib():
 
 
 def _clean(text: str | None) -> str:
-    return re.sub(CONTROL, "\ufffd", text or "")
+    return CONTROL_RE.sub("\ufffd", text or "")
 
 
 def _signed(text: str) -> str:

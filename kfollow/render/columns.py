@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
-from kfollow.errors import UsageError
+from kfollow.errors import UsageError, control_class
 from kfollow.options import Format, Options
 from kfollow.render.numbers import diagnostic_amount, money, number_expr, percent
 from kfollow.report import Column, Kind, Report
@@ -12,7 +14,8 @@ from kfollow.report import Column, Kind, Report
 NUMERIC = (Kind.money, Kind.percent)
 TEXT = (Kind.text, Kind.message, Kind.month)
 # what a terminal or a document must never get raw: C0 (but tab and line feed), DEL, C1, bidi controls
-CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+CONTROL = control_class(r"\r", polars=True)  # for polars expressions
+CONTROL_RE = re.compile(control_class(r"\r"))  # the same, for one text at a time
 FORMULA = r"^[=+\-@\t\r]"  # a spreadsheet runs a cell that starts so
 
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from kfollow.options import ORE_PER_UNIT, Options
-from kfollow.render.columns import CONTROL, FORMULA, NUMERIC, as_text, for_people, printable
+from kfollow.render.columns import CONTROL_RE, FORMULA, NUMERIC, as_text, for_people, printable
 from kfollow.report import Column, Kind, Report
 
 if TYPE_CHECKING:
@@ -159,7 +159,7 @@ def _headers(columns: list[Column]) -> list[str]:
 
 
 def _clean(text: str) -> str:
-    return re.sub(CONTROL, "\ufffd", text)
+    return CONTROL_RE.sub("\ufffd", text)
 
 
 def _starts_like_formula(text: str) -> bool:

@@ -25,13 +25,13 @@ from pathlib import Path
 import polars as pl
 
 from kfollow.sources.files import EXPORT_LIMIT, looks_utf16, read_bytes
-from kfollow.errors import DataError
+from kfollow.errors import DataError, control_class
 from kfollow.sources.ledger import Ledger
 from kfollow.sources.mapping import LedgerMapping
 
 MAX_KRONOR_DIGITS = 13  # 10^13 kr per row at most: sums of millions of rows stay inside Int64
 _BLANKS = " \t\u00a0\u202f"
-_CONTROL_PL = r"[\x00-\x08\x0A-\x1F\x7F-\x9F\x{202A}-\x{202E}\x{2066}-\x{2069}]"
+_CONTROL_PL = control_class(r"\n\r", polars=True)
 _ROW = "_rad"
 
 

@@ -23,7 +23,7 @@ import polars as pl
 
 from kfollow.sources.files import EXPORT_LIMIT, looks_utf16, read_bytes
 from kfollow.store import check_total
-from kfollow.errors import DataError, InputOutputError
+from kfollow.errors import DataError, InputOutputError, control_class
 
 FACT_SCHEMA: dict[str, pl.DataType] = {
     "period": pl.String,  # YYYY-MM
@@ -63,9 +63,8 @@ MAX_KRONOR = 10**13  # per row; Int64 sums of millions of rows cannot overflow b
 MAX_ORE = MAX_KRONOR * 100
 
 # C0 except tab and LF, DEL, C1, and the bidi embedding/override/isolate controls
-_CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
-_CONTROL_RE = re.compile(f"[{_CONTROL}]")
-_CONTROL_PL = r"[\x00-\x08\x0B-\x1F\x7F-\x9F\x{202A}-\x{202E}\x{2066}-\x{2069}]"
+_CONTROL_RE = re.compile(control_class(r"\r"))
+_CONTROL_PL = control_class(r"\r", polars=True)
 _KONTO_BAD_PL = _CONTROL_PL + r"|^\s|\s$"
 _AMOUNT_PL = r"^-?[0-9]+(\.[0-9]{1,2})?$"  # [0-9], not \d: Rust's \d matches every Unicode digit
 _PERIOD_RE = re.compile(r"[0-9]{4}-[0-9]{2}")

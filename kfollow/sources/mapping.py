@@ -74,14 +74,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kfollow.sources.files import MAPPING_LIMIT, read_bytes
-from kfollow.errors import DataError
+from kfollow.errors import DataError, control_class
 from kfollow.store import ID
 from kfollow.sources.yaml_tree import BOM, Mapping, Node, Scalar, TreeReader, parse_yaml
 
 SLAG = ("kostnad", "intakt", "ignorera")
 KEYS = ("forvaltning", "stab", "verksamhet")
 # C0 but tab and LF (a CR is allowed only before LF), DEL, C1, and the bidi embedding/override/isolate controls
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
+_CONTROL = re.compile(control_class() + r"|\r(?!\n)")
 _VERKSAMHET = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")
 _RANGE = re.compile(r"([^-\s]+)-([^-\s]+)")
 

@@ -45,7 +45,7 @@ from pathlib import Path
 import polars as pl
 
 from kfollow.sources.files import EXPORT_LIMIT, read_bytes
-from kfollow.errors import DataError
+from kfollow.errors import DataError, control_class
 
 # A #TRANS row in its common shapes: account digits, object list without escapes, a valid amount,
 # and the raw next field (the transaction date, `""`, or something the general path must look at).
@@ -72,7 +72,7 @@ _FIELD = re.compile(
     r'|(["{]))'
 )
 _ESCAPE = re.compile(r'\\(["\\])')
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(control_class(r"\n\r"))
 
 # Swedish (and é, ü) letters: code page 437 bytes and ISO-8859-15 bytes
 _CP437_LETTERS = b"\x86\x84\x94\x8f\x8e\x99\x82\x81\x90\x9a"

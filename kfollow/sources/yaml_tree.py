@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import difflib
 from pathlib import Path
 
-from kfollow.errors import DataError
+from kfollow.errors import DataError, control_class
 from kfollow.sources.files import YEAR_FILE_LIMIT, looks_utf16, read_bytes
 
 BOM = b"\xef\xbb\xbf"
@@ -45,7 +45,7 @@ Node = Scalar | Mapping | Sequence
 
 # control characters (C0 but tab, line feed and carriage return; DEL; C1) and bidi controls, which
 # could rewrite what a terminal shows; rejected raw and written as escapes ("\e", "\u202e") alike
-FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+FORBIDDEN = re.compile(control_class())
 
 
 def read_yaml(path: Path, display: str | None = None, limit: int = YEAR_FILE_LIMIT, what: str = "year file") -> Node:
