@@ -671,3 +671,23 @@ def test_amount_expression_is_exact_for_large_values():
     assert frame["_ore_t"].to_list() == [999999999999999, 1, -10, 300, 123456789, 1234, None, None, None, 700, 0]
     point = with_amount(pl.LazyFrame({"t": ["1 234.5", "1.234,5", "3-"]}), "t", ".").collect()
     assert point["_ore_t"].to_list() == [123450, None, -300]
+
+
+def test_the_import_checks_its_ids_against_the_years_file(tmp_path: Path):
+    """A mapping that names a stab the year file lacks is reported at the mapping, not later in
+    the fact table it would have written."""
+    examples = Path(__file__).resolve().parents[1] / "examples" / "sie"
+    budgets = tmp_path / "budgets"
+    budgets.mkdir()
+    (budgets / "2024.yaml").write_text((examples / "budgets" / "2024.yaml").read_text(encoding="utf-8"),
+                                       encoding="utf-8")
+    mapping = (examples / "mapping.yaml").read_text(encoding="utf-8").replace('"1130": HR\n', '"1130": HRS\n')
+    (tmp_path / "map.yaml").write_text(mapping, encoding="utf-8")
+    result = run("import", "sie", examples / "exempelby.se", "-m", tmp_path / "map.yaml", "-o",
+                 budgets / "utfall-2024.csv")
+    assert result.exit_code == 3
+    assert f"map.yaml:16:1: stab 'HRS' is not a stab of KSF in {budgets / '2024.yaml'}; did you mean 'HR'?" in result.stderr
+    assert not (budgets / "utfall-2024.csv").exists()
+    elsewhere = run("import", "sie", examples / "exempelby.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "x.csv",
+                    "--budgets", budgets)
+    assert elsewhere.exit_code == 3 and not (tmp_path / "x.csv").exists()

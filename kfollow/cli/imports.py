@@ -29,6 +29,9 @@ MappingOpt = Annotated[Path, typer.Option(
 OutputOpt = Annotated[Path, typer.Option(
     "--output", "-o", metavar="OUT.csv|OUT.parquet",
     help="The fact table to write (.csv or .parquet); replaced atomically, nothing is written on error.")]
+BudgetsOpt = Annotated[Optional[Path], typer.Option(
+    "--budgets", envvar="KFOLLOW_BUDGETS", help="The folder of year files whose ids the import must use. "
+    "[default: the -o folder when it holds the year's file]")]
 UnmappedOpt = Annotated[bool, typer.Option(
     "--unmapped-empty", help="Import objects the mapping lacks under an empty key (ej fördelat) instead of failing.")]
 
@@ -44,6 +47,7 @@ def sie(
         "--from", help="trans: the vouchers' rows; psaldo: the period balances (#PSALDO), broken down by the "
         "object rows of the mapped dimensions.")] = From.trans,
     unmapped_empty: UnmappedOpt = False,
+    budgets: BudgetsOpt = None,
 ):
     """Import a SIE 4 export: the year's #TRANS (or #PSALDO) rows, mapped and summed, checked against #PSALDO.
 
@@ -70,6 +74,7 @@ def sie(
     for note in rows.notes:
         _say(f"note: {note}")
     imported = ledger.apply_mapping(rows, rules, unmapped_empty)
+    _check_ids(imported.facts, rules, output, budgets)
     check = ledger.psaldo_check(export, chosen, rules, imported.facts)
     reading = ""
     if source is From.psaldo:
@@ -104,6 +109,7 @@ def csv(
     year: Annotated[Optional[int], typer.Option(
         "--year", "-y", metavar="YYYY", help="Keep only the rows of this calendar year. [default: all rows]")] = None,
     unmapped_empty: UnmappedOpt = False,
+    budgets: BudgetsOpt = None,
 ):
     """Import an ERP CSV export (separator ; or ,, decimal comma unless the mapping says decimal: ".").
 
@@ -132,6 +138,7 @@ def csv(
             raise UsageError(f"{shown(str(file))} has no rows in {year}; its years: {', '.join(present) or 'none'}")
         rows = ledger.Ledger(rows.name, kept, rows.line)
     imported = ledger.apply_mapping(rows, rules, unmapped_empty)
+    _check_ids(imported.facts, rules, output, budgets)
     _summary(file, output, imported, [
         ("export", f"CSV, {export.separator} separated"),
         ("encoding", export.encoding),
@@ -186,6 +193,27 @@ def _summary(file: Path, output: Path, imported, facts: list[tuple[str, str]]) -
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
     for r in [header, *rows]:
         _say("  " + r[0].ljust(widths[0]) + "".join("  " + r[i].rjust(widths[i]) for i in range(1, 4)))
+
+
+def _check_ids(facts, rules, output: Path, budgets: Path | None) -> None:
+    """The ids of the import against the year file of its year: from --budgets, else the one beside
+    -o (where a year file names its utfall_fil); a note when there is none to check against."""
+    from kfollow.sources import ledger
+    from kfollow.sources.year_file import load_year_file
+
+    periods = facts["period"].drop_nulls()
+    if periods.is_empty():
+        return
+    year = periods.min()[:4]
+    folder = budgets if budgets is not None else output.parent
+    path = next((folder / f"{year}.{ext}" for ext in ("yaml", "yml") if (folder / f"{year}.{ext}").is_file()), None)
+    if path is None:
+        _say(f"note: ids not checked against a year file: there is no {year}.yaml in {folder} (--budgets names the folder)")
+        return
+    info = load_year_file(path, outcome=False)
+    staber = {fid: set(info.amounts.filter((info.amounts["forvaltning"] == fid) & (info.amounts["vy"] == "stab"))
+                       ["nyckel"].to_list()) for fid in info.info.forvaltningar}
+    ledger.check_ids(facts, rules, str(path), staber, set(info.info.verksamheter))
 
 
 def _write(facts, output: Path, origin: dict) -> None:

@@ -410,3 +410,29 @@ def _span(periods: list[str]) -> str:
     if len(periods) == 1:
         return periods[0]
     return f"{periods[0]} – {periods[-1]}"
+
+
+def check_ids(facts: pl.DataFrame, mapping: LedgerMapping, year_file: str, forvaltningar: dict[str, set[str]],
+              verksamheter: set[str]) -> None:
+    """DataError at the mapping's key when the import gives an id the year file does not have: a
+    förvaltning, a stab of that förvaltning, or a verksamhet of its catalogue (with a did-you-mean)."""
+    import difflib
+
+    checks = (
+        ("forvaltning", mapping.forvaltning, facts["forvaltning"].drop_nulls().unique().sort().to_list(),
+         lambda v, _f: v in forvaltningar, lambda _f: list(forvaltningar)),
+        ("stab", mapping.stab, facts.select("forvaltning", "stab").drop_nulls().unique().sort("stab").rows(),
+         lambda v, f: v in forvaltningar.get(f, set()), lambda f: sorted(forvaltningar.get(f, set()))),
+        ("verksamhet", mapping.verksamhet, facts["verksamhet"].drop_nulls().unique().sort().to_list(),
+         lambda v, _f: v in verksamheter, lambda _f: sorted(verksamheter)),
+    )
+    for name, key, values, known, choices in checks:
+        for item in values:
+            value, fid = (item, None) if isinstance(item, str) else (item[1], item[0])
+            if known(value, fid):
+                continue
+            close = difflib.get_close_matches(value, choices(fid), n=1)
+            where = f" of {fid}" if fid else ""
+            hint = f"did you mean '{close[0]}'?" if close else f"there: {', '.join(choices(fid)) or 'none'}"
+            line, column = (key.line, key.column) if key is not None else (None, None)
+            raise DataError(mapping.fil, line, column, f"{name} '{value}' is not a {name}{where} in {year_file}; {hint}")

@@ -82,9 +82,12 @@ def load_budgets(directory: str | Path | None = None) -> Store:
     return store
 
 
-def load_year_file(path: Path) -> YearFile:
-    """Parse one year file (see AMOUNT_SCHEMA and store.INVESTMENT_SCHEMA)."""
-    year = _YearParser(str(path)).parse(read_yaml(path))
+def load_year_file(path: Path, outcome: bool = True) -> YearFile:
+    """Parse one year file (see AMOUNT_SCHEMA and store.INVESTMENT_SCHEMA); `outcome=False` leaves
+    its `utfall_fil` tables unread (an import checking its ids against the year's)."""
+    parser = _YearParser(str(path))
+    parser.outcome = outcome
+    year = parser.parse(read_yaml(path))
     _check_magnitude(year)
     return year
 
@@ -101,6 +104,7 @@ class _YearParser(TreeReader):
     def __init__(self, fil: str):
         super().__init__(fil)
         self._months: dict[str, int] = {}  # month text → month, once checked
+        self.outcome = True  # read the utfall_fil tables
         self.rows: list[dict] = []
         self.months: list[dict] = []
         self.forecasts: list[dict] = []
@@ -217,7 +221,7 @@ class _YearParser(TreeReader):
             return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
 
         amounts, months = frame(self.rows, AMOUNT_SCHEMA), frame(self.months, MONTH_SCHEMA)
-        if "utfall_fil" in top.items:
+        if "utfall_fil" in top.items and self.outcome:
             from kfollow.sources import outcome
             from kfollow.sources.facts import Known
 
