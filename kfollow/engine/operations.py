@@ -494,7 +494,11 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     when = f"{p.text} (ack.)" if p.month else str(p.year)
     if costs_negative:
         frame = present.costs_negative(frame)
-    return as_report(frame, store.years[p.year].rubriker, store=store, title=f"Resultat {when} per {BY_TITLE[by]}", unit=unit,
+    # a period without any forecast: its empty forecast columns stay in csv and json (stable columns)
+    unforecast = tuple(c for c in ("prognos", "prognos_period", "prognos_avvikelse")
+                       if c in frame.columns and frame[c].null_count() == frame.height)
+    return as_report(frame, store.years[p.year].rubriker, store=store, machine_only=unforecast,
+                     title=f"Resultat {when} per {BY_TITLE[by]}", unit=unit,
                      period=p.text,
                      qualifier=", ursprunglig budget" if budget is BudgetMode.original else "", messages=messages)
 

@@ -23,10 +23,11 @@ def optional_columns(frame: pl.DataFrame) -> tuple[str, ...]:
     return tuple(c for c in frame.columns if c in GROSS or re.fullmatch(r"avvikelse_\d{4}", c))
 
 
-def as_report(frame: pl.DataFrame, headers: dict[str, str] | None = None, store=None, **meta) -> Report:
+def as_report(frame: pl.DataFrame, headers: dict[str, str] | None = None, store=None,
+              machine_only: tuple[str, ...] = (), **meta) -> Report:
     """A `Report` of a report frame; a frame of named rows gets a `rubrik` label column.
     `headers`: the year file's `rubriker`, headers for people by machine name; `store`: where the
-    figures come from (the report's sources)."""
+    figures come from (the report's sources); `machine_only`: columns people need not see here."""
     notes = tuple(meta.pop("notes", ()))
     meta |= {"optional": optional_columns(frame), "headers": headers}
     if store is not None:
@@ -36,9 +37,10 @@ def as_report(frame: pl.DataFrame, headers: dict[str, str] | None = None, store=
         if kinds == {"nettokostnad", "resultat"}:
             notes += (MIXED_TOTAL,)
     if "namn" not in frame.columns:
-        return build(frame, hidden=("radtyp",), notes=notes, **meta)
+        return build(frame, hidden=("radtyp", *machine_only), notes=notes, **meta)
     key = next((k for k in ("stab", "verksamhet", "projekt", "forvaltning", "rad") if k in frame.columns), "namn")
-    return build(frame.with_columns(ex.rubrik(frame.columns)), label=key, hidden=MACHINE_ONLY, notes=notes, **meta)
+    return build(frame.with_columns(ex.rubrik(frame.columns)), label=key, hidden=(*MACHINE_ONLY, *machine_only),
+                 notes=notes, **meta)
 
 
 def costs_negative(frame: pl.DataFrame, resultat: bool = False) -> pl.DataFrame:
