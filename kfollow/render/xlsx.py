@@ -194,9 +194,13 @@ def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options,
         header_format={"bold": True}, float_precision=1, freeze_panes=(header_row + 1, 0))
 
     # numbers' headers right-aligned above their figures (the text stays the table's column name)
+    # (and a header that starts like a formula, e.g. from a year file's rubriker, keeps the quote prefix)
     for j, (c, h) in enumerate(zip(columns, headers)):
-        if c.kind in NUMERIC or c.kind is Kind.count:
-            ws.write_string(header_row, j, h, formats.get(bold=True, align="right"))
+        numeric = c.kind in NUMERIC or c.kind is Kind.count
+        formula = _starts_like_formula(h)
+        if numeric or formula:
+            ws.write_string(header_row, j, h, formats.get(bold=True, **({"align": "right"} if numeric else {}),
+                                                          **({"quote_prefix": True} if formula else {})))
 
     # summa and delsumma bold; a text that starts like a formula keeps Excel's quote prefix
     bold = set()
