@@ -36,7 +36,9 @@ tr.kostnader th, tr.intakter th { padding-left: 1.5rem; font-style: italic; }
 div.tabell { overflow-x: auto; } td.kommentar { min-width: 16rem; } p.anm { font-size: 0.8rem; } figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
 footer { margin-top: 2.5rem; border-top: 1px solid #888; font-size: 0.8rem; }
 @page { size: A4; margin: 16mm; }
-@media print { body { margin: 0; max-width: none; } div.tabell { overflow: visible; } h2 { break-after: avoid; } tr { break-inside: avoid; }
+@media print { body { margin: 0; max-width: none; } div.tabell { overflow: visible; }
+               h2, caption { break-after: avoid-page; } thead { display: table-header-group; }
+               section { break-before: auto; } h2 { break-after: avoid; } tr { break-inside: avoid; }
                figure { break-inside: avoid; } }
 """
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
