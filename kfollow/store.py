@@ -51,6 +51,15 @@ CHANGE_SCHEMA = _ROW_KEY | {"datum": pl.String, "manad": pl.Int8, "d_budget": pl
                             "d_intakter": pl.Int64, "post": pl.String, "belopp": pl.Int64, "beslut": pl.String,
                             "text": pl.String, "rad": pl.Int32}
 COMMENT_SCHEMA = _ROW_KEY | {"manad": pl.Int8, "kommentar": pl.String, "rad": pl.Int32}
+# a row's budget from budget tables (budget_fil), per month; manad 0 is the part given for the whole year,
+# spread by the row's profile as a YAML budget is
+BUDGET_MONTH_SCHEMA = _ROW_KEY | {"manad": pl.Int8, "budget": pl.Int64, "budget_kostnader": pl.Int64,
+                                  "budget_intakter": pl.Int64}
+# the ledger's grain: every amount of the fact tables (utfall_fil, budget_fil), öre, signed as booked
+# (a cost positive, an income negative); `art` says budget or utfall; manad null = a budget for the year
+FACT_SCHEMA = {"ar": pl.Int32, "art": pl.String, "manad": pl.Int8, "forvaltning": pl.String, "stab": pl.String,
+               "verksamhet": pl.String, "konto": pl.String, "slag": pl.String, "belopp": pl.Int64}
+ARTER = ("budget", "utfall")
 
 INVESTMENT_SCHEMA: dict[str, pl.DataType] = {
     "ar": pl.Int32,
@@ -96,6 +105,43 @@ class Forvaltning:
     redovisas_som: str  # nettokostnad | resultat
     line: int
     kommentar: str | None = None
+    profil: str | None = None  # the förvaltning's budget profile (null = even twelfths)
+
+
+@dataclass(frozen=True, slots=True)
+class Kostnadsslag:
+    """A kind of cost or income: a named group of account prefixes (the longest prefix wins)."""
+
+    id: str
+    namn: str
+    prefix: tuple[str, ...]
+
+
+# after Kommun-Bas's account classes: 3 intäkter, 4 köp och material, 5 personal, 6–7 övriga
+DEFAULT_KOSTNADSSLAG = (
+    Kostnadsslag("intakter", "Intäkter", ("3",)),
+    Kostnadsslag("kop_material", "Köp av verksamhet, material och bidrag", ("4",)),
+    Kostnadsslag("personal", "Personalkostnader", ("5",)),
+    Kostnadsslag("ovriga", "Övriga verksamhetskostnader", ("6", "7")),
+)
+
+
+# the seed's nämndindikatorer of Målområde Ekonomi: id → what it is, in percent
+INDICATORS = {
+    "personalkostnad_andel": "Personalkostnader/verksamhetens nettokostnad (%)",
+    "avvikelse_budget": "Procentuell avvikelse budget och utfall (%)",
+    "avvikelse_investering": "Procentuell avvikelse investeringsbudget och utfall (%)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Indikator:
+    """A nämndindikator's target (`mal`, percent) and wanted direction (hogre | lagre) from a year file."""
+
+    id: str
+    mal: float | None
+    riktning: str
+    line: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +156,9 @@ class YearInfo:
     utfall_filer: tuple[str, ...] = ()  # the outcome tables (utfall_fil) the year's utfall comes from
     utfall_kallor: tuple[str, ...] = ()  # the ERP exports those tables were imported from, where known
     rubriker: dict[str, str] = field(default_factory=dict)  # headers for people by machine name
+    budget_filer: tuple[str, ...] = ()  # the budget tables (budget_fil) the year's budget comes from
+    kostnadsslag: tuple[Kostnadsslag, ...] = DEFAULT_KOSTNADSSLAG
+    indikatorer: dict[str, Indikator] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -124,6 +173,8 @@ class Store:
     forecasts: pl.DataFrame = field(default_factory=lambda: _empty(FORECAST_SCHEMA))
     changes: pl.DataFrame = field(default_factory=lambda: _empty(CHANGE_SCHEMA))
     comments: pl.DataFrame = field(default_factory=lambda: _empty(COMMENT_SCHEMA))
+    facts: pl.DataFrame = field(default_factory=lambda: _empty(FACT_SCHEMA))
+    budget_months: pl.DataFrame = field(default_factory=lambda: _empty(BUDGET_MONTH_SCHEMA))
     messages: list[str] = field(default_factory=list)  # for the person running the command (stderr)
     memo: dict = field(default_factory=dict, repr=False)  # derived frames the engine asks for twice
 
@@ -132,7 +183,7 @@ class Store:
         """Every file the store was read from."""
         from pathlib import Path
 
-        tables = [t for info in self.years.values() for t in info.utfall_filer]
+        tables = [t for info in self.years.values() for t in (*info.utfall_filer, *info.budget_filer)]
         notes = [n for t in tables if Path(n := f"{t}{ORIGIN_SUFFIX}").exists()]  # an import's note of its export
         return [*(info.fil for info in self.years.values()), *tables, *notes]
 
@@ -162,6 +213,8 @@ class YearFile:
     forecasts: pl.DataFrame
     changes: pl.DataFrame
     comments: pl.DataFrame
+    facts: pl.DataFrame = field(default_factory=lambda: _empty(FACT_SCHEMA))
+    budget_months: pl.DataFrame = field(default_factory=lambda: _empty(BUDGET_MONTH_SCHEMA))
 
 
 def table(rows, schema: dict) -> pl.DataFrame:
@@ -179,10 +232,11 @@ def table(rows, schema: dict) -> pl.DataFrame:
 
 def build(years: list[YearInfo], amounts=(), **tables) -> Store:
     """A store in memory, for tests and notebooks: `amounts`, `months`, `forecasts`, `changes`,
-    `comments`, `investments` as dicts (or frames) with the columns of their schema; a column
+    `comments`, `investments`, `facts`, `budget_months` as dicts (or frames) with the columns of their schema; a column
     left out is null. Figures are öre in the nettokostnad convention, as the loader stores them."""
     schemas = {"investments": INVESTMENT_SCHEMA, "months": MONTH_SCHEMA, "forecasts": FORECAST_SCHEMA,
-               "changes": CHANGE_SCHEMA, "comments": COMMENT_SCHEMA}
+               "changes": CHANGE_SCHEMA, "comments": COMMENT_SCHEMA, "facts": FACT_SCHEMA,
+               "budget_months": BUDGET_MONTH_SCHEMA}
     unknown = set(tables) - set(schemas)
     if unknown:
         raise TypeError(f"unknown table(s): {', '.join(sorted(unknown))}")
@@ -201,7 +255,8 @@ def combine(directory: str, files: list[YearFile]) -> Store:
 
     return Store(directory, years, stack("amounts", AMOUNT_SCHEMA), stack("investments", INVESTMENT_SCHEMA),
                    stack("months", MONTH_SCHEMA), stack("forecasts", FORECAST_SCHEMA), stack("changes", CHANGE_SCHEMA),
-                   stack("comments", COMMENT_SCHEMA))
+                   stack("comments", COMMENT_SCHEMA), stack("facts", FACT_SCHEMA),
+                   stack("budget_months", BUDGET_MONTH_SCHEMA))
 
 
 Budgets = Store  # the name of the library API before the store had its own module

@@ -93,12 +93,31 @@ def _require_booked(a: pl.DataFrame, fil: str, year: int, period: int) -> None:
                          f"without bookings) or pick --period {year}-{first['manader']:02d}")
 
 
+def _original_budget(budgets: Store, year: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The original budget of each row in two parts, öre: what is spread by the row's profile (columns
+    KEY, profil, budget, budget_kostnader, budget_intakter: a YAML budget, or what a budget table gives
+    for the whole year) and what budget tables give per month (KEY, manad, the same three)."""
+    a = budgets.amounts.filter(pl.col("ar") == year).select(*KEY, "profil", *GROSS_BUDGET)
+    bm = budgets.budget_months.filter(pl.col("ar") == year)
+    if bm.is_empty():
+        return a, bm.select(*KEY, "manad", *GROSS_BUDGET)
+    yearly = bm.filter(pl.col("manad") == 0).group_by(KEY).agg(pl.col(c).sum() for c in GROSS_BUDGET)
+    tabled = bm.select(KEY).unique()
+    spread_part = pl.concat([
+        a.join(tabled, on=KEY, how="anti"),
+        a.select(*KEY, "profil").join(yearly, on=KEY, how="inner"),
+    ], how="vertical_relaxed")
+    return spread_part, bm.filter(pl.col("manad") > 0).select(*KEY, "manad", *GROSS_BUDGET)
+
+
 def _year_to_date_budget(budgets: Store, year: int, period: int, mode: BudgetMode) -> pl.DataFrame:
-    """Budget of months 1..period per row, öre: the original budget spread from January and each
-    change decided up to the period spread from its month, both by the row's profile."""
+    """Budget of months 1..period per row, öre: the original budget spread from January (or, from a
+    budget table, its months up to the period) and each change decided up to the period spread from
+    its month, both by the row's profile."""
     weights = _weights(budgets, year, period)
     a = budgets.amounts.filter(pl.col("ar") == year).select(*KEY, "profil", *GROSS_BUDGET)
-    parts = [a.with_columns(start=pl.lit(1, pl.Int8))]
+    to_spread, monthly = _original_budget(budgets, year)
+    parts = [to_spread.with_columns(start=pl.lit(1, pl.Int8))]
     if mode is BudgetMode.justerad:
         changes = budgets.changes.filter((pl.col("ar") == year) & (pl.col("manad") <= period)).join(
             a.select(*KEY, "profil"), on=KEY, how="left")
@@ -107,8 +126,11 @@ def _year_to_date_budget(budgets: Store, year: int, period: int, mode: BudgetMod
                                     pl.col("d_intakter").alias("budget_intakter"), pl.col("manad").alias("start")))
     spread_parts = pl.concat(parts, how="vertical_relaxed").join(weights, on=["profil", "start"], how="left",
                                                                 nulls_equal=True)
-    ytd = (spread_parts.with_columns(*(spread(c) for c in GROSS_BUDGET))
-           .group_by(KEY).agg(*(ex.exact_sum(c) for c in GROSS_BUDGET)))
+    spread_parts = spread_parts.with_columns(*(spread(c) for c in GROSS_BUDGET)).select(*KEY, *GROSS_BUDGET)
+    if monthly.height:
+        spread_parts = pl.concat([spread_parts, monthly.filter(pl.col("manad") <= period).drop("manad")],
+                                 how="vertical_relaxed")
+    ytd = spread_parts.group_by(KEY).agg(*(ex.exact_sum(c) for c in GROSS_BUDGET))
     # gross rows: net = kostnader − intäkter, so the three agree to the öre
     return ytd.with_columns(budget=pl.when(pl.col("budget_kostnader").is_not_null())
                             .then(pl.col("budget_kostnader") - pl.col("budget_intakter")).otherwise(pl.col("budget")))
@@ -199,17 +221,22 @@ def year_to_date_by_month(budgets: Store, year: int, months: list[int],
     ms = pl.DataFrame({"manad": months}, schema={"manad": pl.Int8})
     a = budgets.amounts.filter(pl.col("ar") == year)
     weights = pl.concat([_weights(budgets, year, m).with_columns(manad=pl.lit(m, pl.Int8)) for m in months])
-    parts = [a.select(*KEY, "profil", *GROSS_BUDGET, start=pl.lit(1, pl.Int8)).join(ms, how="cross")]
+    to_spread, monthly = _original_budget(budgets, year)
+    parts = [to_spread.select(*KEY, "profil", *GROSS_BUDGET, start=pl.lit(1, pl.Int8)).join(ms, how="cross")]
     if mode is BudgetMode.justerad:
         changes = budgets.changes.filter(pl.col("ar") == year).join(a.select(*KEY, "profil"), on=KEY, how="left")
         parts.append(changes.select(*KEY, "profil", pl.col("d_budget").alias("budget"),
                                     pl.col("d_kostnader").alias("budget_kostnader"),
                                     pl.col("d_intakter").alias("budget_intakter"), pl.col("manad").alias("start"))
                      .join(ms, how="cross").filter(pl.col("start") <= pl.col("manad")))
+    spread_parts = (pl.concat(parts, how="vertical_relaxed")
+                    .join(weights, on=["profil", "start", "manad"], how="left", nulls_equal=True)
+                    .with_columns(*(spread(c) for c in GROSS_BUDGET)).select(*KEY, "manad", *GROSS_BUDGET))
+    if monthly.height:  # a budget table's months: each month m counts its months 1..m
+        spread_parts = pl.concat([spread_parts, monthly.rename({"manad": "_m"}).join(ms, how="cross")
+                                  .filter(pl.col("_m") <= pl.col("manad")).drop("_m")], how="vertical_relaxed")
     budget = (
-        pl.concat(parts, how="vertical_relaxed")
-        .join(weights, on=["profil", "start", "manad"], how="left", nulls_equal=True)
-        .with_columns(*(spread(c) for c in GROSS_BUDGET))
+        spread_parts
         .group_by(*KEY, "manad").agg(*(ex.exact_sum(c) for c in GROSS_BUDGET))
         .select(*KEY, "manad", budget=pl.when(pl.col("budget_kostnader").is_not_null())
                 .then(pl.col("budget_kostnader") - pl.col("budget_intakter")).otherwise(pl.col("budget")))

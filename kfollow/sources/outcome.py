@@ -15,7 +15,7 @@ import polars as pl
 
 from kfollow.errors import DataError
 from kfollow.sources.facts import Known, booked_through, check_overlap, read_facts, views
-from kfollow.store import AMOUNT_SCHEMA, MONTH_SCHEMA, ORIGIN_SUFFIX, YearInfo
+from kfollow.store import AMOUNT_SCHEMA, BUDGET_MONTH_SCHEMA, FACT_SCHEMA, MONTH_SCHEMA, ORIGIN_SUFFIX, YearInfo
 
 UTFALL = ["utfall", "utfall_kostnader", "utfall_intakter"]
 VIEWS = ("stab", "verksamhet")
@@ -44,19 +44,116 @@ def origin_of(table: Path | str) -> str | None:
         return None  # a note is a courtesy: a broken one is left out of the footer
 
 
-def read_tables(paths: list[tuple[str, int, int]], year_file: str, known: Known) -> list[tuple[str, pl.DataFrame]]:
-    """Each table named under `utfall_fil` (path relative to the year file, line, column), read and
-    checked; the same förvaltning and month in two tables is an error naming both."""
+def read_tables(paths: list[tuple[str, int, int]], year_file: str, known: Known,
+                budget: bool = False) -> list[tuple[str, pl.DataFrame]]:
+    """Each table named under `utfall_fil` (or `budget_fil`, with `budget`: a row's period may be the
+    year) (path relative to the year file, line, column), read and checked; the same förvaltning and
+    period in two tables is an error naming both."""
     tables = []
     base = Path(year_file).parent
+    key = "budget_fil" if budget else "utfall_fil"
     for text, line, column in paths:
         path = base / text
         if not path.exists():
-            raise DataError(year_file, line, column, f"utfall_fil '{text}' does not exist (looked for {path}); "
+            raise DataError(year_file, line, column, f"{key} '{text}' does not exist (looked for {path}); "
                                                      "give a path relative to the year file")
-        tables.append((str(path), read_facts(path, known)))
+        tables.append((str(path), read_facts(path, known, budget=True) if budget else read_facts(path, known)))
     check_overlap(tables)
     return tables
+
+
+def ledger_facts(ar: int, art: str, facts: pl.DataFrame) -> pl.DataFrame:
+    """A fact table's rows at the ledger's grain for the store (`store.FACT_SCHEMA`): öre, as booked."""
+    return facts.select(ar=pl.lit(ar, pl.Int32), art=pl.lit(art), manad="manad", forvaltning="forvaltning",
+                        stab="stab", verksamhet="verksamhet", konto="konto", slag="slag", belopp="belopp"
+                        ).select(pl.col(c).cast(t) for c, t in FACT_SCHEMA.items())
+
+
+def _views_with_keys(facts: pl.DataFrame, last_month: int | None = None) -> pl.DataFrame:
+    """`views` of the facts, the rows not distributed keyed `ej fördelat (<förvaltning>)` as in a year file."""
+    return views(facts, last_month=last_month).with_columns(
+        nyckel=pl.when(pl.col("vy").str.starts_with("ej_fordelat"))
+        .then(pl.lit("ej fördelat (") + pl.col("forvaltning") + pl.lit(")"))
+        .otherwise(pl.col("nyckel")))
+
+
+def _add_rows(info: YearInfo, amounts: pl.DataFrame, keys: pl.DataFrame, facts_views: pl.DataFrame) -> pl.DataFrame:
+    """Rows the facts have and the year file lacks: ej fördelat, or a verksamhet of the catalogue the
+    förvaltning did not list; in a view the förvaltning is written in or the facts give keys of. A view
+    with budgets gets budget 0 on such a row, so its budget still adds up."""
+    given = facts_views.filter(~pl.col("vy").str.starts_with("ej_fordelat")).select("forvaltning", view="vy")
+    has_view = pl.concat([amounts.select("forvaltning", view=pl.col("vy").str.replace("ej_fordelat_", "")),
+                          given]).unique()
+    missing = (
+        keys.join(amounts.select("forvaltning", "vy", "nyckel"), on=["forvaltning", "vy", "nyckel"], how="anti")
+        .with_columns(view=pl.col("vy").str.replace("ej_fordelat_", ""))
+        .join(has_view, on=["forvaltning", "view"], how="semi")
+        .sort("forvaltning", "vy", "nyckel")
+    )
+    view_budget = amounts.group_by("forvaltning", "vy").agg(pl.col("budget").is_not_null().any().alias("_has"))
+    profiles = {fid: f.profil for fid, f in info.forvaltningar.items()}
+    added = (
+        missing.join(view_budget, left_on=["forvaltning", "view"], right_on=["forvaltning", "vy"], how="left")
+        .select(
+            ar=pl.lit(info.ar, pl.Int32), forvaltning="forvaltning", vy="vy", nyckel="nyckel",
+            namn=pl.when(pl.col("vy").str.starts_with("ej_fordelat"))
+            .then(pl.lit("Ej fördelat på ") + pl.col("view"))
+            .otherwise(pl.col("nyckel").replace_strict(info.verksamheter, default=pl.col("nyckel"), return_dtype=pl.String)),
+            budget=pl.when(pl.col("_has").fill_null(False)).then(pl.lit(0, pl.Int64)),
+            profil=pl.col("forvaltning").replace_strict(profiles, default=None, return_dtype=pl.String),
+            fil=pl.lit(info.fil), rad=pl.lit(None, pl.Int32),
+        )
+        .with_columns(ordning=pl.int_range(pl.len()).cast(pl.Int32) + (amounts["ordning"].max() or 0) + 1)
+    )
+    return pl.concat([amounts, added], how="diagonal_relaxed").select(
+        pl.col(c).cast(t) for c, t in AMOUNT_SCHEMA.items())
+
+
+BUDGET = ["budget", "budget_kostnader", "budget_intakter"]
+
+
+def merge_budget(info: YearInfo, amounts: pl.DataFrame,
+                 tables: list[tuple[str, pl.DataFrame]]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The year's amount rows with their budget from budget tables, and the rows' budget per month
+    (`store.BUDGET_MONTH_SCHEMA`; month 0 holds what a table gives for the whole year). A förvaltning
+    takes its budget from YAML or from tables, never both; a row of a covered förvaltning that the
+    tables give nothing has budget 0, so its view still adds up."""
+    facts = pl.concat([f for _, f in tables])
+    covered = facts["forvaltning"].unique().sort().to_list()
+    if not covered:
+        return amounts, pl.DataFrame(schema=BUDGET_MONTH_SCHEMA)
+    typed = amounts.filter(pl.col("budget").is_not_null() & pl.col("forvaltning").is_in(covered))
+    if typed.height:
+        r = typed.row(0, named=True)
+        table = next(n for n, f in tables if r["forvaltning"] in f["forvaltning"].unique().to_list())
+        raise DataError(r["fil"], r["rad"], None, f"förvaltning {r['forvaltning']} has budget here and in {table}; "
+                                                  "take its budget from the table or from the year file, not both")
+    v = (_views_with_keys(facts.with_columns(pl.col("manad").fill_null(0)), last_month=0)
+         .rename({"utfall": "budget", "utfall_kostnader": "budget_kostnader", "utfall_intakter": "budget_intakter"}))
+    # a förvaltning written with its summa only (no staber, no verksamheter) has its budget there
+    viewless = set(covered) - set(amounts.filter(pl.col("vy") != "summa")["forvaltning"].unique().to_list())
+    if viewless:
+        v = pl.concat([v, v.filter(pl.col("forvaltning").is_in(list(viewless)) & (pl.col("vy") == "ej_fordelat_stab"))
+                       .with_columns(vy=pl.lit("summa"), nyckel=pl.col("forvaltning"))])
+    keys = v.select("forvaltning", "vy", "nyckel").unique()
+    amounts = _add_rows(info, amounts, keys, v)
+    totals = v.group_by("forvaltning", "vy", "nyckel").agg(pl.col(c).sum().alias(f"_{c}") for c in BUDGET)
+    # the views the tables give budget in (and a viewless förvaltning's summa): 0 where a row has none
+    budgeted = pl.concat([v.select("forvaltning", view=pl.col("vy").str.replace("ej_fordelat_", "")),
+                          amounts.filter(pl.col("forvaltning").is_in(list(viewless)) & (pl.col("vy") == "summa"))
+                          .select("forvaltning", view=pl.lit("summa"))]).unique()
+    amounts = (
+        amounts.with_columns(_view=pl.col("vy").str.replace("ej_fordelat_", ""))
+        .join(budgeted.with_columns(_in=pl.lit(True)), left_on=["forvaltning", "_view"],
+              right_on=["forvaltning", "view"], how="left")
+        .join(totals, on=["forvaltning", "vy", "nyckel"], how="left")
+        .with_columns(pl.when(pl.col("_in").fill_null(False)).then(pl.col(f"_{c}").fill_null(0))
+                      .otherwise(pl.col(c)).alias(c) for c in BUDGET)
+        .select(pl.col(c).cast(t) for c, t in AMOUNT_SCHEMA.items())
+    )
+    months = v.select(ar=pl.lit(info.ar, pl.Int32), forvaltning="forvaltning", vy="vy", nyckel="nyckel",
+                      manad="manad", **{c: c for c in BUDGET})
+    return amounts, months.select(pl.col(c).cast(t) for c, t in BUDGET_MONTH_SCHEMA.items())
 
 
 def merge(info: YearInfo, amounts: pl.DataFrame, months: pl.DataFrame,
@@ -81,10 +178,7 @@ def merge(info: YearInfo, amounts: pl.DataFrame, months: pl.DataFrame,
     ar = info.ar
     # both views of all the facts at once: one row per key and month (months without postings are
     # filled below, per förvaltning up to its own booked month)
-    v = views(pl.concat([f for _, f in tables]), last_month=0).with_columns(
-        nyckel=pl.when(pl.col("vy").str.starts_with("ej_fordelat"))
-        .then(pl.lit("ej fördelat (") + pl.col("forvaltning") + pl.lit(")"))
-        .otherwise(pl.col("nyckel")))
+    v = _views_with_keys(pl.concat([f for _, f in tables]), last_month=0)
     month_rows, new_rows = [v], [v.select("forvaltning", "vy", "nyckel").unique()]
     facts_months = pl.concat(month_rows).with_columns(ar=pl.lit(ar, pl.Int32))
     # a förvaltning written with its summa only (no staber, no verksamheter) books its utfall there
@@ -95,33 +189,7 @@ def merge(info: YearInfo, amounts: pl.DataFrame, months: pl.DataFrame,
         facts_months = pl.concat([facts_months, summa])
         new_rows.append(summa.select("forvaltning", "vy", "nyckel").unique())
     keys = pl.concat(new_rows).unique()
-
-    # rows the facts have and the file lacks: ej fördelat, or a verksamhet of the catalogue the
-    # förvaltning did not list; only in a view the förvaltning is written in
-    has_view = amounts.select("forvaltning", pl.col("vy").str.replace("ej_fordelat_", "").alias("view")).unique()
-    missing = (
-        keys.join(amounts.select("forvaltning", "vy", "nyckel"), on=["forvaltning", "vy", "nyckel"], how="anti")
-        .with_columns(view=pl.col("vy").str.replace("ej_fordelat_", ""))
-        .join(has_view, on=["forvaltning", "view"], how="semi")
-        .sort("forvaltning", "vy", "nyckel")
-    )
-    view_budget = amounts.group_by("forvaltning", "vy").agg(pl.col("budget").is_not_null().any().alias("_has"))
-    added = (
-        missing.join(view_budget.with_columns(vy=pl.col("vy")), left_on=["forvaltning", "view"],
-                     right_on=["forvaltning", "vy"], how="left")
-        .select(
-            ar=pl.lit(ar, pl.Int32), forvaltning="forvaltning", vy="vy", nyckel="nyckel",
-            namn=pl.when(pl.col("vy").str.starts_with("ej_fordelat"))
-            .then(pl.lit("Ej fördelat på ") + pl.col("view"))
-            .otherwise(pl.col("nyckel").replace_strict(info.verksamheter, default=pl.col("nyckel"), return_dtype=pl.String)),
-            # a view with budgets gets 0 here, so its budget still adds up
-            budget=pl.when(pl.col("_has").fill_null(False)).then(pl.lit(0, pl.Int64)),
-            fil=pl.lit(info.fil), rad=pl.lit(None, pl.Int32),
-        )
-        .with_columns(ordning=pl.int_range(pl.len()).cast(pl.Int32) + (amounts["ordning"].max() or 0) + 1)
-    )
-    amounts = pl.concat([amounts, added], how="diagonal_relaxed").select(
-        pl.col(c).cast(t) for c, t in AMOUNT_SCHEMA.items())
+    amounts = _add_rows(info, amounts, keys, v)
 
     # every row of a covered förvaltning (but a summa beside its views) gets a month row for each booked month
     covered_rows = amounts.filter(pl.col("forvaltning").is_in(list(booked))

@@ -20,9 +20,11 @@ import polars as pl
 from kfollow.errors import DataError, InputOutputError, shown
 from kfollow.options import ORE_PER_UNIT
 from kfollow.store import (AMOUNT_SCHEMA, check_total, CHANGE_SCHEMA, COMMENT_SCHEMA, FORECAST_SCHEMA, INVESTMENT_SCHEMA, MAX_ORE,
-                            ID, MONTH, MONTH_SCHEMA, PRESENTATIONS, Forvaltning, Store, YearFile, YearInfo, combine)
+                            ID, MONTH, MONTH_SCHEMA, PRESENTATIONS, BUDGET_MONTH_SCHEMA, FACT_SCHEMA, INDICATORS,
+                            Forvaltning, Indikator, Store, YearFile, YearInfo, combine)
 
 from kfollow.sources.investments import parse_investments
+from kfollow.sources.kostnadsslag import parse_kostnadsslag
 from kfollow.sources.yaml_tree import Mapping, Node, Scalar, Sequence, TreeReader, read_yaml
 
 _PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
@@ -113,6 +115,8 @@ class _YearParser(TreeReader):
         self.enhet = "kr"
         self.ar = 0
         self.profiler: dict[str, tuple[int, ...]] = {}
+        self.forvaltning_profiles: dict[str, str | None] = {}
+        self.tables: set[str] = set()  # utfall_fil, budget_fil: tables that give the rows' figures
 
     def amount(self, node: Node, what: str) -> int:
         """A decimal amount in the file's unit → öre."""
@@ -171,7 +175,7 @@ class _YearParser(TreeReader):
     def parse(self, root: Node) -> YearFile:
         top = self.mapping(root, "the file", ("ar", "organisation", "enhet", "verksamheter", "profiler",
                                               "forvaltningar", "ombudgeteringar", "investeringar", "utfall_fil",
-                                              "rubriker"),
+                                              "budget_fil", "kostnadsslag", "indikatorer", "rubriker"),
                            ("ar", "organisation", "enhet", "forvaltningar"))
         ar_node = top.items["ar"][1]
         ar_text = self.text(ar_node, "ar")
@@ -196,6 +200,7 @@ class _YearParser(TreeReader):
                 verksamheter[code] = self.text(name, f"the name of verksamhet {code}")
         if "profiler" in top.items:
             self.parse_profiles(top.items["profiler"][1])
+        self.tables = {k for k in ("utfall_fil", "budget_fil") if k in top.items}
 
         forvaltningar: dict[str, Forvaltning] = {}
         fnode = self.mapping(top.items["forvaltningar"][1], "forvaltningar")
@@ -209,6 +214,10 @@ class _YearParser(TreeReader):
         rubriker = self.parse_headers(top.items["rubriker"][1]) if "rubriker" in top.items else {}
         info = YearInfo(ar, organisation, self.enhet, self.fil, forvaltningar, verksamheter, dict(self.profiler),
                         rubriker=rubriker)
+        if "kostnadsslag" in top.items:
+            info = replace(info, kostnadsslag=parse_kostnadsslag(self, top.items["kostnadsslag"][1]))
+        if "indikatorer" in top.items:
+            info = replace(info, indikatorer=self.parse_indicators(top.items["indikatorer"][1]))
         self.info = info
         if "ombudgeteringar" in top.items:
             self.parse_changes(top.items["ombudgeteringar"][1], forvaltningar)
@@ -221,19 +230,29 @@ class _YearParser(TreeReader):
             return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
 
         amounts, months = frame(self.rows, AMOUNT_SCHEMA), frame(self.months, MONTH_SCHEMA)
-        if "utfall_fil" in top.items and self.outcome:
+        facts, budget_months = [], frame([], BUDGET_MONTH_SCHEMA)
+        if self.tables and self.outcome:
             from kfollow.sources import outcome
             from kfollow.sources.facts import Known
 
-            paths = self.paths(top.items["utfall_fil"][1], "utfall_fil")
             known = Known(ar, {fid: set(amounts.filter((pl.col("forvaltning") == fid) & (pl.col("vy") == "stab"))
                                         ["nyckel"].to_list()) for fid in forvaltningar}, set(verksamheter))
-            tables = outcome.read_tables(paths, self.fil, known)
-            info = replace(info, utfall_filer=tuple(name for name, _ in tables),
-                           utfall_kallor=tuple(o for name, _ in tables if (o := outcome.origin_of(name))))
-            amounts, months = outcome.merge(info, amounts, months, tables)
+            if "budget_fil" in top.items:  # first: the rows utfall adds then get budget 0 in a budgeted view
+                paths = self.paths(top.items["budget_fil"][1], "budget_fil")
+                tables = outcome.read_tables(paths, self.fil, known, budget=True)
+                info = replace(info, budget_filer=tuple(name for name, _ in tables))
+                amounts, budget_months = outcome.merge_budget(info, amounts, tables)
+                facts += [outcome.ledger_facts(ar, "budget", f) for _, f in tables]
+            if "utfall_fil" in top.items:
+                paths = self.paths(top.items["utfall_fil"][1], "utfall_fil")
+                tables = outcome.read_tables(paths, self.fil, known)
+                info = replace(info, utfall_filer=tuple(name for name, _ in tables),
+                               utfall_kallor=tuple(o for name, _ in tables if (o := outcome.origin_of(name))))
+                amounts, months = outcome.merge(info, amounts, months, tables)
+                facts += [outcome.ledger_facts(ar, "utfall", f) for _, f in tables]
         return YearFile(info, amounts, investments, months, frame(self.forecasts, FORECAST_SCHEMA),
-                        frame(self.changes, CHANGE_SCHEMA), frame(self.comments, COMMENT_SCHEMA))
+                        frame(self.changes, CHANGE_SCHEMA), frame(self.comments, COMMENT_SCHEMA),
+                        pl.concat(facts) if facts else frame([], FACT_SCHEMA), budget_months)
 
     def paths(self, node: Node, what: str) -> list[tuple[str, int, int]]:
         """One path or a list of paths: (text, line, column) each."""
@@ -247,6 +266,31 @@ class _YearParser(TreeReader):
                 raise self.error(item, f"{what} '{text}' is neither .csv nor .parquet; write the outcome table as one of them")
             out.append((text, item.line, item.column))
         return out
+
+    def parse_indicators(self, node: Node) -> dict[str, Indikator]:
+        """`indikatorer`: per nämndindikator its target (`mal`, percent) and wanted direction (`riktning`)."""
+        found = {}
+        for iid, (knode, body) in self.mapping(node, "indikatorer").items.items():
+            if iid not in INDICATORS:
+                close = difflib.get_close_matches(iid, list(INDICATORS), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(INDICATORS)}"
+                raise self.error(knode, f"indikator '{iid}' is unknown; {hint}")
+            what = f"indikator {iid}"
+            spec = self.mapping(body, what, ("mal", "riktning"), ("riktning",))
+            rnode = spec.items["riktning"][1]
+            riktning = self.text(rnode, f"riktning of {what}")
+            if riktning not in ("lagre", "hogre"):
+                raise self.error(rnode, f"riktning '{riktning}' of {what} is unknown; write lagre (target: below mal) "
+                                        "or hogre (target: at least mal)")
+            mal = None
+            if "mal" in spec.items:
+                mnode = spec.items["mal"][1]
+                raw = self.text(mnode, f"mal of {what}")
+                if not _PLAIN_NUMBER.fullmatch(raw):
+                    raise self.error(mnode, f"mal '{raw}' of {what} is not a number; write a percentage such as 23 or 2.5")
+                mal = float(raw)
+            found[iid] = Indikator(iid, mal, riktning, knode.line)
+        return found
 
     def parse_headers(self, node: Node) -> dict[str, str]:
         """`rubriker`: headers for people by machine name, e.g. `budget: Kommunbidrag`."""
@@ -306,6 +350,7 @@ class _YearParser(TreeReader):
         sign = -1 if presentation == "resultat" else 1
         profile = self.profile(node.items.get("profil", (None, None))[1], None)
         base = {"ar": ar, "forvaltning": fid, "profil": profile}
+        self.forvaltning_profiles[fid] = profile
 
         if "summa" in node.items:
             self.row(base | {"vy": "summa", "nyckel": fid, "namn": namn}, node.items["summa"][1],
@@ -346,7 +391,7 @@ class _YearParser(TreeReader):
         if not any(k in node.items for k in ("summa", "staber", "verksamheter")):
             raise self.error(knode, f"{what} has no amounts; add summa, staber or verksamheter")
         kommentar = self.text(node.items["kommentar"][1], f"kommentar of {what}") if "kommentar" in node.items else None
-        return Forvaltning(fid, namn, presentation, knode.line, kommentar)
+        return Forvaltning(fid, namn, presentation, knode.line, kommentar, profile)
 
     ROW_KEYS = ("budget", "utfall", "prognos", "profil", "kommentar", "kommentarer")
 
@@ -374,8 +419,10 @@ class _YearParser(TreeReader):
         else:
             values |= self.net_and_gross(utfall, "utfall", f"utfall of {what}", sign)
         if values.get("utfall") is None and values.get("budget") is None and not (
-                base["vy"] == "summa" and "prognos" in node.items):  # a förvaltning's own forecast may stand alone
-            raise self.error(node, f"{what} has neither budget nor utfall; add one")
+                base["vy"] == "summa" and "prognos" in node.items) and not (  # a förvaltning's own forecast may stand alone
+                base["vy"] in ("stab", "verksamhet") and self.tables):  # a named row whose figures come from tables
+            tables = " or name budget_fil/utfall_fil tables that give its figures" if base["vy"] in ("stab", "verksamhet") else ""
+            raise self.error(node, f"{what} has neither budget nor utfall; add one{tables}")
         if "prognos" in node.items:
             pnode = self.mapping(node.items["prognos"][1], f"prognos of {what} (month: full-year forecast)")
             for month_text, (mkey, mbody) in pnode.items.items():
