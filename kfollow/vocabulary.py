@@ -22,7 +22,10 @@ class Kind(str, Enum):
 CATALOGUE: dict[str, tuple[Kind, str]] = {
     "radtyp": (Kind.text, "Radtyp"), "redovisas_som": (Kind.text, "Redovisas som"),
     "rubrik": (Kind.text, ""),  # the row label for people; its header is the report's key's
-    "stab": (Kind.text, "Stab"), "verksamhet": (Kind.text, "Verksamhet"), "forvaltning": (Kind.text, "Förvaltning"),
+    "stab": (Kind.text, "Stab"), "kostnadsslag": (Kind.text, "Kostnadsslag"), "konto": (Kind.text, "Konto"),
+    "indikator": (Kind.text, "Nämndindikator"), "ar": (Kind.count, "År"), "varde": (Kind.percent, "Värde %"),
+    "mal": (Kind.percent, "Mål %"), "riktning": (Kind.text, "Önskad riktning"), "uppfyllt": (Kind.text, "Uppfyllt"),
+    "verksamhet": (Kind.text, "Verksamhet"), "forvaltning": (Kind.text, "Förvaltning"),
     "namn": (Kind.text, "Namn"), "projekt": (Kind.text, "Projekt"), "status": (Kind.text, "Status"),
     "kommentar": (Kind.text, "Kommentar"), "fil": (Kind.text, "Fil"), "rad": (Kind.count, "Rad"),
     "kolumn": (Kind.count, "Kolumn"), "niva": (Kind.text, "Nivå"), "kod": (Kind.text, "Kod"),

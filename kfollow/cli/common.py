@@ -25,6 +25,13 @@ OutputOpt = Annotated[Optional[Path], typer.Option(
 ForvaltningOpt = Annotated[Optional[list[str]], typer.Option(
     "--forvaltning", help="Only this förvaltning (repeat for several), e.g. KLF.")]
 ByOpt = Annotated[By, typer.Option("--by", help="Rows per stab, verksamhet (SCB code) or förvaltning.")]
+CutOpt = Annotated[str, typer.Option(
+    "--by", metavar="KEY[,PART]", help="Rows per stab, verksamhet (SCB code), forvaltning, kostnadsslag or konto; "
+    "or a view and its parts: stab,kostnadsslag (each stab with its kostnadsslag rows), verksamhet,konto, …")]
+KontoOpt = Annotated[Optional[list[str]], typer.Option(
+    "--konto", metavar="PREFIX", help="Only accounts starting so (repeat for several), e.g. 5 or 6410: needs fact tables.")]
+KostnadsslagOpt = Annotated[Optional[list[str]], typer.Option(
+    "--kostnadsslag", metavar="ID", help="Only this kostnadsslag (repeat for several), e.g. personal: needs fact tables.")]
 CommentsOpt = Annotated[bool, typer.Option("--comments", help="Show each row's kommentar (always in JSON).")]
 ColumnsOpt = Annotated[Optional[str], typer.Option(
     "--columns", metavar="A,B,…", help="Only these columns, in this order, by machine name (as in csv), e.g. "

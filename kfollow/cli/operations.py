@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from kfollow.cli.common import (BudgetsDir, ByOpt, ColumnsOpt, CostsNegativeOpt, ExactOpt, CommentsOpt, DecimalsOpt, ForvaltningOpt, FormatOpt, OutputOpt,
+from kfollow.cli.common import (BudgetsDir, ByOpt, CutOpt, KontoOpt, KostnadsslagOpt, ColumnsOpt, CostsNegativeOpt, ExactOpt, CommentsOpt, DecimalsOpt, ForvaltningOpt, FormatOpt, OutputOpt,
                                 PeriodOpt, UnitOpt, YearOpt, emit, fail, load, protect)
 from kfollow.errors import ExitStatus, shown
 from kfollow.options import BudgetMode, By, Format, Options, Unit
@@ -23,9 +23,12 @@ class SortKey(str, Enum):
 def deviation(
     year: YearOpt = None,
     period: PeriodOpt = None,
-    by: ByOpt = By.stab,
+    by: CutOpt = "stab",
     forvaltning: ForvaltningOpt = None,
     stab: StabOpt = None,
+    konto: KontoOpt = None,
+    kostnadsslag: KostnadsslagOpt = None,
+    top: Annotated[Optional[int], typer.Option("--top", metavar="N", help="Only the N largest deviations (absolute value) at the finest grain, largest first: what to explain.")] = None,
     budget: Annotated[BudgetMode, typer.Option("--budget", help="justerad: with the budget changes decided up to the period; original: as first decided.")] = BudgetMode.justerad,
     against: Annotated[Optional[str], typer.Option("--against", metavar="prognos:YYYY-MM", help="Show how the deviation moved since the forecast made that month.")] = None,
     gross: Annotated[bool, typer.Option("--gross", help="Add the varav kostnader / varav intäkter lines.")] = False,
@@ -47,13 +50,15 @@ def deviation(
       kfollow deviation --year 2024 --by verksamhet --forvaltning KLF --format csv
       kfollow deviation --period 2024-08 --comments --fail-over 3%
       kfollow deviation --year 2024 --forvaltning KLF --against prognos:2024-08
+      kfollow deviation --period 2024-10 --by stab,kostnadsslag --top 10
     """
     from kfollow.engine.operations import deviation as deviation_of
     from kfollow.engine.thresholds import parse_limits, rows_beyond
 
     limit = parse_limits(fail_over, unit.value, "--fail-over") if fail_over else None
     store = load(budgets)
-    report = deviation_of(store, year, period, by, forvaltning, stab, budget, against, gross, unit.value, costs_negative)
+    report = deviation_of(store, year, period, by, forvaltning, stab, budget, against, gross, unit.value, costs_negative,
+                          konto, kostnadsslag, top)
     emit(report, fmt, decimals, output, comments, store, columns, exact)
     if limit is not None:
         _report_limit(rows_beyond(report.frame, limit), limit, "--fail-over", unit, decimals)

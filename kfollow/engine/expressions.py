@@ -63,6 +63,11 @@ def rubrik(columns: list[str]) -> pl.Expr:
     row, `270 - Räddningstjänst` for a verksamhet, `Summa nettokostnad` / `Summa resultat`."""
     name = pl.col("namn").fill_null("")
     label = pl.when(pl.col("radtyp").is_in(["kostnader", "intakter"])).then(pl.lit("  ") + name)
+    if "kostnadsslag" in columns or "konto" in columns:  # a row's parts, below it
+        part = pl.col("kostnadsslag" if "kostnadsslag" in columns else "konto")
+        nested = (pl.col("radtyp") == "radsumma").any()
+        label = label.when((pl.col("radtyp") == "del") | (nested & (pl.col("radtyp") == "ej_fordelat") & part.is_null()
+                           & pl.col("namn").str.starts_with("Ej fördelat på k"))).then(pl.lit("  ") + name)
     if "verksamhet" in columns:
         label = label.when((pl.col("radtyp") == "rad") & pl.col("verksamhet").is_not_null()).then(
             pl.col("verksamhet") + pl.lit(" - ") + name)

@@ -471,19 +471,37 @@ def budgets_columns(budgets: Store, year: int) -> set[str]:
 
 # --- reports for people and scripts -------------------------------------------------------------
 
-BY_TITLE = {By.stab: "stab", By.verksamhet: "verksamhet", By.forvaltning: "förvaltning"}
+BY_TITLE = {By.stab: "stab", By.verksamhet: "verksamhet", By.forvaltning: "förvaltning", "stab": "stab",
+            "verksamhet": "verksamhet", "forvaltning": "förvaltning", "kostnadsslag": "kostnadsslag", "konto": "konto"}
 
 
-def deviation(store: Store, year: int | None = None, period: str | int | None = None, by: By = By.stab,
+def deviation(store: Store, year: int | None = None, period: str | int | None = None, by: By | str = By.stab,
               forvaltning: list[str] | None = None, staber: list[str] | None = None,
               budget: BudgetMode = BudgetMode.justerad, against: str | None = None, gross: bool = False,
-              unit: str = "mnkr", costs_negative: bool = False) -> Report:
+              unit: str = "mnkr", costs_negative: bool = False, konto: list[str] | None = None,
+              kostnadsslag: list[str] | None = None, top: int | None = None) -> Report:
     """`deviation_report` as a `Report`, with the defaults of the command: the latest year, and a year
-    still being booked shown year to date. `against` is `prognos:YYYY-MM`."""
-    by, budget = By(by), BudgetMode(budget)
+    still being booked shown year to date. `against` is `prognos:YYYY-MM`. `by` is a view (stab,
+    verksamhet, forvaltning), a ledger key (kostnadsslag, konto) or a view and a ledger key
+    (`stab,kostnadsslag`); `konto` (prefixes) and `kostnadsslag` (ids) keep only those facts;
+    `top` keeps the N rows with the largest deviations in absolute value at the finest grain."""
+    from kfollow.engine import cuts
+
+    cut = cuts.parse_by(by)
+    flt = cuts.LedgerFilter(tuple(konto or ()), tuple(kostnadsslag or ()))
+    budget = BudgetMode(budget)
     p = selection.period(store, year, period)
-    frame = deviation_report(store, p.year, by, forvaltning, gross=gross, staber=staber, period=p.month,
+    notes: tuple[str, ...] = ()
+    if (cut.part or flt) and gross:
+        raise UsageError(f"--gross adds varav lines to a view's rows; with --by {cut.text} or a konto/kostnadsslag "
+                         "filter the rows are already parts: leave out --gross")
+    frame = deviation_report(store, p.year, cut.view, forvaltning, gross=gross, staber=staber, period=p.month,
                              budget=budget, against=selection.against_month(against, p.year))
+    if cut.part or flt:
+        fids = forvaltningar(store, p.year, forvaltning)
+        cuts.check_filter(store, p.year, flt)
+        cuts.require_facts(store, p.year, fids, cut)
+        frame, notes = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt)
     messages = p.messages + year_warnings(store, [p.year])
     if p.year - 1 in store.years and not booked_through(store, p.year - 1, p.month):
         messages += (f"utfall {p.year - 1} is booked only up to {p.year - 1}-{last_month_complete(store, p.year - 1):02d}"
@@ -492,14 +510,19 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         messages += (f"utfall {p.year - 1} is given for the whole year only, so the same months of {p.year - 1} "
                      "are not known",)
     when = f"{p.text} (ack.)" if p.month else str(p.year)
+    title = f"Resultat {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}"
+    if top is not None:
+        from kfollow.engine.cuts import largest
+
+        frame = largest(frame, top)
+        title = f"Största avvikelser {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}"
     if costs_negative:
         frame = present.costs_negative(frame)
     # a period without any forecast: its empty forecast columns stay in csv and json (stable columns)
     unforecast = tuple(c for c in ("prognos", "prognos_period", "prognos_avvikelse")
                        if c in frame.columns and frame[c].null_count() == frame.height)
     return as_report(frame, store.years[p.year].rubriker, store=store, machine_only=unforecast,
-                     title=f"Resultat {when} per {BY_TITLE[by]}", unit=unit,
-                     period=p.text,
+                     title=title, unit=unit, period=p.text, notes=notes,
                      qualifier=", ursprunglig budget" if budget is BudgetMode.original else "", messages=messages)
 
 

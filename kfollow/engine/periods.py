@@ -53,6 +53,13 @@ def _weights(budgets: Store, year: int, month: int) -> pl.DataFrame:
                         orient="row")
 
 
+def spread_year(budgets: Store, year: int, period: int, frame: pl.DataFrame, col: str) -> pl.DataFrame:
+    """Rows of an annual amount `col` (öre) with their `profil`: the part of it in months 1..period."""
+    weights = _weights(budgets, year, period).filter(pl.col("start") == 1).drop("start")
+    return (frame.join(weights, on="profil", how="left", nulls_equal=True)
+            .with_columns(spread(col)).drop("_cum", "_w", "profil"))
+
+
 def _changes_upto(budgets: Store, year: int, month: int) -> pl.DataFrame:
     return (
         budgets.changes.filter((pl.col("ar") == year) & (pl.col("manad") <= month))

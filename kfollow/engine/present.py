@@ -11,7 +11,7 @@ from kfollow.engine import expressions as ex
 from kfollow.report import Report, build
 
 # columns of a report of named rows that only machines need: people read the one label instead
-MACHINE_ONLY = ("radtyp", "redovisas_som", "forvaltning", "stab", "verksamhet", "projekt", "namn")
+MACHINE_ONLY = ("radtyp", "redovisas_som", "forvaltning", "stab", "verksamhet", "projekt", "kostnadsslag", "konto", "namn")
 GROSS = ("budget_kostnader", "budget_intakter", "utfall_kostnader", "utfall_intakter")
 MIXED_TOTAL = ("Summa nettokostnad räknar även förvaltningar som redovisas som resultat (intäkter − kostnader) "
                "som nettokostnad, alltså med omvänt tecken.")
@@ -38,7 +38,8 @@ def as_report(frame: pl.DataFrame, headers: dict[str, str] | None = None, store=
             notes += (MIXED_TOTAL,)
     if "namn" not in frame.columns:
         return build(frame, hidden=("radtyp", *machine_only), notes=notes, **meta)
-    key = next((k for k in ("stab", "verksamhet", "projekt", "forvaltning", "rad") if k in frame.columns), "namn")
+    key = next((k for k in ("stab", "verksamhet", "projekt", "kostnadsslag", "konto", "forvaltning", "rad")
+                if k in frame.columns), "namn")
     return build(frame.with_columns(ex.rubrik(frame.columns)), label=key, hidden=(*MACHINE_ONLY, *machine_only),
                  notes=notes, **meta)
 

@@ -1,0 +1,343 @@
+"""Cuts at the ledger's grain: budget against utfall per kostnadsslag or konto, alone or within a
+stab, verksamhet or förvaltning, aggregated from the store's facts when asked.
+
+The year file's views (stab, verksamhet, förvaltning) give each row its total as `deviation_report`
+does; the facts (`store.facts`: the fact tables of `utfall_fil` and `budget_fil`, at the ledger's
+grain) break a row down by kostnadsslag or konto. What a row has beyond its facts (a budget typed in
+YAML, a budget change, utfall typed in YAML) is its `Ej fördelat på kostnadsslag` part, so the parts
+of a row always add up to it to the öre. Parts are signed as their förvaltning presents its
+nettokostnad: an income account is negative in a nettokostnad view.
+
+With `konto`/`kostnadsslag` filters the table holds only the facts that match: every row is a sum of
+facts, and a budget typed in YAML (which has no account) has no part in it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from kfollow.engine import expressions as ex
+from kfollow.engine.periods import spread_year
+from kfollow.errors import UsageError
+from kfollow.options import BudgetMode, By
+from kfollow.store import Kostnadsslag, Store
+
+VIEWS = ("forvaltning", "stab", "verksamhet")  # the year file's views
+LEDGER = ("kostnadsslag", "konto")  # only the facts have these
+DIMENSIONS = (*VIEWS, *LEDGER)
+PARENTS = ("rad", "ej_fordelat", "differens", "forvaltning")  # rows of a view that parts break down
+MONEY = ("budget", "utfall")
+
+
+@dataclass(frozen=True, slots=True)
+class Cut:
+    """What `--by` asks for: the view that gives the rows' totals and the ledger key of their parts
+    (None: the view alone, as `deviation_report` gives it)."""
+
+    keys: tuple[str, ...]
+
+    @property
+    def view(self) -> By:
+        return By(self.keys[0]) if self.keys[0] in VIEWS else By.forvaltning
+
+    @property
+    def part(self) -> str | None:
+        return next((k for k in self.keys if k in LEDGER), None)
+
+    @property
+    def nested(self) -> bool:
+        """Two keys: each row of the view shown with its parts below it."""
+        return len(self.keys) == 2
+
+    @property
+    def text(self) -> str:
+        return ",".join(self.keys)
+
+
+def parse_by(text: str | By | None) -> Cut:
+    """`stab`, `kostnadsslag`, `stab,kostnadsslag` … → a `Cut`; UsageError for anything else."""
+    if isinstance(text, By):
+        return Cut((text.value,))
+    keys = tuple(k.strip() for k in (text or "stab").split(",") if k.strip())
+    unknown = [k for k in keys if k not in DIMENSIONS]
+    if not keys or unknown:
+        raise UsageError(f"--by {text!r}: {', '.join(unknown) or 'no key'} is not a dimension; write one or two of "
+                         f"{', '.join(DIMENSIONS)} separated by a comma, e.g. --by stab,kostnadsslag")
+    if len(keys) > 2 or len(set(keys)) != len(keys):
+        raise UsageError(f"--by {text}: give one key or two different ones, e.g. --by stab,kostnadsslag")
+    if len(keys) == 2 and keys[1] not in LEDGER:
+        raise UsageError(f"--by {text}: the second key breaks the first down by the ledger; write kostnadsslag or "
+                         f"konto second, e.g. --by {keys[0]},kostnadsslag")
+    if len(keys) == 2 and keys == ("konto", "kostnadsslag"):
+        raise UsageError("--by konto,kostnadsslag: an account has one kostnadsslag; write --by kostnadsslag,konto")
+    return Cut(keys)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerFilter:
+    """`--konto PREFIX` and `--kostnadsslag ID` (each repeatable): the facts a table is made of."""
+
+    konto: tuple[str, ...] = ()
+    kostnadsslag: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.konto or self.kostnadsslag)
+
+
+def kostnadsslag_expr(groups: tuple[Kostnadsslag, ...], col: str = "konto") -> pl.Expr:
+    """The id of each account's kostnadsslag, by its longest matching prefix; null for none."""
+    prefixes = sorted(((p, g.id) for g in groups for p in g.prefix), key=lambda x: -len(x[0]))
+    expr = pl.lit(None, pl.String)
+    if prefixes:
+        chain = pl.when(pl.col(col).str.starts_with(prefixes[0][0])).then(pl.lit(prefixes[0][1]))
+        for prefix, gid in prefixes[1:]:
+            chain = chain.when(pl.col(col).str.starts_with(prefix)).then(pl.lit(gid))
+        expr = chain.otherwise(None)
+    return expr.alias("kostnadsslag")
+
+
+def check_filter(store: Store, year: int, flt: LedgerFilter) -> None:
+    groups = store.year(year).kostnadsslag
+    unknown = [k for k in flt.kostnadsslag if k not in {g.id for g in groups}]
+    if unknown:
+        have = ", ".join(f"{g.id} ({g.namn})" for g in groups)
+        raise UsageError(f"no kostnadsslag {', '.join(unknown)} in {store.year(year).fil} (there: {have})")
+    bad = [k for k in flt.konto if not k.isalnum()]
+    if bad:
+        raise UsageError(f"--konto {bad[0]!r} is not an account prefix; write digits such as 5 or 6410")
+
+
+def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
+                   flt: LedgerFilter = LedgerFilter()) -> pl.DataFrame:
+    """The facts of `year` summed to the ledger's grain, öre, nettokostnad (as booked: a cost
+    positive, an income negative). Columns: forvaltning, stab, verksamhet, konto, kostnadsslag,
+    budget, utfall. With `period` (a month), months 1..period: a budget table's months up to it, and
+    what it gives for the whole year spread by the förvaltning's profile; budget is null for a
+    förvaltning whose budget has no account (typed in YAML)."""
+    info = store.year(year)
+    facts = store.facts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))
+    if flt.konto:
+        facts = facts.filter(pl.any_horizontal(pl.col("konto").str.starts_with(k) for k in flt.konto))
+    facts = facts.with_columns(kostnadsslag_expr(info.kostnadsslag))
+    if flt.kostnadsslag:
+        facts = facts.filter(pl.col("kostnadsslag").is_in(list(flt.kostnadsslag)))
+    keys = ["forvaltning", "stab", "verksamhet", "konto", "kostnadsslag"]
+    month = period or 12
+    utfall = facts.filter((pl.col("art") == "utfall") & (pl.col("manad") <= month))
+    budget = facts.filter(pl.col("art") == "budget")
+    monthly = budget.filter(pl.col("manad").is_not_null() & (pl.col("manad") <= month))
+    yearly = budget.filter(pl.col("manad").is_null())
+    if period is not None and yearly.height:
+        profiles = {fid: f.profil for fid, f in info.forvaltningar.items()}
+        yearly = spread_year(store, year, period, yearly.with_columns(
+            profil=pl.col("forvaltning").replace_strict(profiles, default=None, return_dtype=pl.String)), "belopp")
+    budget = pl.concat([monthly.select(*keys, "belopp"), yearly.select(*keys, "belopp")])
+    with_budget = store.facts.filter((pl.col("ar") == year) & (pl.col("art") == "budget"))["forvaltning"].unique()
+    return (
+        pl.concat([utfall.select(*keys, budget=pl.lit(0, pl.Int64), utfall="belopp"),
+                   budget.select(*keys, budget="belopp", utfall=pl.lit(0, pl.Int64))])
+        .group_by(keys).agg(pl.col("budget").sum(), pl.col("utfall").sum())
+        .with_columns(budget=pl.when(pl.col("forvaltning").is_in(with_budget.implode())).then(pl.col("budget")))
+    )
+
+
+def require_facts(store: Store, year: int, fids: list[str], cut: Cut) -> None:
+    """A cut by kostnadsslag or konto needs facts with accounts: a clear error naming the
+    förvaltningar that have none and what they would need."""
+    have = set(store.facts.filter(pl.col("ar") == year)["forvaltning"].unique().to_list())
+    lacking = [f for f in fids if f not in have]
+    if lacking and len(lacking) == len(fids):
+        info = store.year(year)
+        raise UsageError(f"--by {cut.text}: förvaltning {', '.join(lacking)} in {info.fil} has no accounts (its "
+                         f"budget and utfall are typed per stab or verksamhet); it needs utfall_fil or budget_fil "
+                         "tables with konto (kfollow import sie/csv), or pick a förvaltning that has them")
+
+
+def _inner(store: Store, year: int, part: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """The part key of a fact, and of a part (`_part`) its name for people and its order."""
+    if part == "konto":
+        return pl.col("konto"), pl.col("_part"), pl.lit(0)
+    groups = store.year(year).kostnadsslag
+    names = {g.id: g.namn for g in groups}
+    order = {g.id: i for i, g in enumerate(groups)}
+    return (pl.col("kostnadsslag"),
+            pl.col("_part").replace_strict(names, default="Konton utan kostnadsslag", return_dtype=pl.String),
+            pl.col("_part").replace_strict(order, default=len(order), return_dtype=pl.Int32))
+
+
+def _parent_key(view: By) -> pl.Expr:
+    """Which row of the view a fact belongs to: its stab, verksamhet or förvaltning; a fact without
+    one belongs to the view's `ej fördelat (<förvaltning>)` row, as in a year file."""
+    if view is By.forvaltning:
+        return pl.col("forvaltning").alias("_parent")
+    key = view.value
+    return (pl.when(pl.col(key).is_null()).then(pl.lit("ej fördelat (") + pl.col("forvaltning") + pl.lit(")"))
+            .otherwise(pl.col(key)).alias("_parent"))
+
+
+def _netto(cols) -> list[pl.Expr]:
+    """A presented figure back to nettokostnad (resultat rows change sign)."""
+    sign = pl.when(pl.col("redovisas_som") == "resultat").then(-1).otherwise(1)
+    return [(pl.col(c) * sign).alias(c) for c in cols]
+
+
+def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list[str], period: int | None,
+              flt: LedgerFilter = LedgerFilter()) -> pl.DataFrame:
+    """`outer` (a `deviation_report` frame of the cut's view, presented) with each row's parts by
+    kostnadsslag or konto, and what the facts leave of it as `Ej fördelat på <part>`.
+
+    Nested (two keys): each row of the view (radtyp `radsumma`) is followed by its parts (radtyp
+    `del`, the rest `ej_fordelat`). One ledger key: the parts are the rows (`rad`), grouped per
+    förvaltning with a subtotal (`delsumma`) when there are several, and `Summa` below.
+    """
+    part = cut.part
+    view = cut.view
+    key = view.value
+    prev = next((c for c in outer.columns if c == f"utfall_{year - 1}"), None)
+    money = [*MONEY, *([prev] if prev else [])]
+    ledger = ledger_amounts(store, year, fids, period, flt)
+    if prev:
+        before = ledger_amounts(store, year - 1, [f for f in fids if year - 1 in store.years
+                                                  and f in store.years[year - 1].forvaltningar], period, flt)
+        ledger = pl.concat([ledger.with_columns(pl.lit(None, pl.Int64).alias(prev)),
+                            before.select(*(c for c in ledger.columns if c not in MONEY),
+                                          budget=pl.lit(0, pl.Int64), utfall=pl.lit(0, pl.Int64),
+                                          **{prev: pl.col("utfall")})], how="vertical_relaxed")
+        if not before.height:
+            ledger = ledger.with_columns(pl.lit(None, pl.Int64).alias(prev))
+    part_key, part_name, part_order = _inner(store, year, part)
+    parts = (
+        ledger.with_columns(_parent_key(view), _part=part_key)
+        .group_by("forvaltning", "_parent", "_part")
+        .agg(ex.exact_sum("budget"), pl.col("utfall").sum(),
+             *([pl.col(prev).sum().alias(prev)] if prev else []),
+             *([pl.col(prev).is_not_null().any().alias("_prev_known")] if prev else []))
+    )
+    if prev:
+        parts = parts.with_columns(pl.when(pl.col("_prev_known")).then(pl.col(prev)).alias(prev)).drop("_prev_known")
+    row_key = "forvaltning" if view is By.forvaltning else key
+    parents = outer.with_row_index("_o").filter(pl.col("radtyp").is_in(PARENTS)).with_columns(
+        _parent=pl.col(row_key), _sign=pl.when(pl.col("redovisas_som") == "resultat").then(-1).otherwise(1))
+    parents_netto = parents.with_columns(_netto(money))
+    # a förvaltning shown as one row (no rows in this view) takes all its facts
+    alone = parents.filter(pl.col("radtyp") == "forvaltning")["forvaltning"].implode()
+    parts = parts.with_columns(_parent=pl.when(pl.col("forvaltning").is_in(alone)).then(pl.col("forvaltning"))
+                               .otherwise(pl.col("_parent")))
+    parts = parts.group_by("forvaltning", "_parent", "_part").agg(
+        ex.exact_sum("budget"), pl.col("utfall").sum(),
+        *([pl.when(pl.col(prev).is_not_null().any()).then(pl.col(prev).sum()).alias(prev)] if prev else []))
+    # the parts of each parent, then what the facts leave of it (its declared budget, changes, …)
+    placed = parts.join(parents_netto.select("_o", "forvaltning", "_parent", "_sign", "redovisas_som"),
+                        on=["forvaltning", "_parent"], how="inner")
+    summed = placed.group_by("_o").agg(*(pl.col(c).fill_null(0).sum().alias(f"_{c}") for c in money))
+    rest = (
+        parents_netto.join(summed, on="_o", how="left")
+        .select("_o", "forvaltning", "_parent", "_sign", "redovisas_som",
+                *((pl.col(c) - pl.col(f"_{c}").fill_null(0)).alias(c) for c in money))
+        .filter(pl.any_horizontal(pl.col(c).fill_null(0) != 0 for c in money))
+        .with_columns(_part=pl.lit(None, pl.String))
+    )
+    children = pl.concat([placed.with_columns(_rest=pl.lit(False)), rest.with_columns(_rest=pl.lit(True))],
+                         how="diagonal_relaxed")
+    total_utfall = outer.filter(pl.col("radtyp") == "summa").with_columns(_netto(["utfall"]))["utfall"]
+    total = total_utfall[0] if total_utfall.len() else None
+    children = (
+        children.with_columns(ex.avvikelse())
+        .with_columns(ex.percent_of("avvikelse", "budget", "avvikelse_pct"),
+                      ex.share("utfall", pl.lit(total, pl.Int64)),
+                      _name=pl.when(pl.col("_rest")).then(pl.lit(f"Ej fördelat på {part}")).otherwise(part_name),
+                      _sub=pl.when(pl.col("_rest")).then(pl.lit(1_000_000)).otherwise(part_order),
+                      _k=pl.col("_part"))
+        .with_columns(*(ex.presented(c, pl.col("_sign")) for c in money))
+    )
+    nested = cut.nested
+    parent_cols = outer.columns
+    kid_rows = children.join(parents.select("_o", *(c for c in parent_cols if c not in (
+        *money, "avvikelse", "avvikelse_pct", "andel_pct", "redovisas_som", "forvaltning"))),
+                             on="_o", how="left")
+    kid_rows = kid_rows.with_columns(
+        radtyp=pl.when(pl.col("_rest")).then(pl.lit("ej_fordelat")).otherwise(pl.lit("del" if nested else "rad")),
+        namn=pl.col("_name"), _s=pl.lit(1) if nested else pl.lit(0),
+        **{part: pl.col("_k")},
+        **{c: pl.lit(None, outer.schema[c]) for c in parent_cols
+           if c not in (*money, "avvikelse", "avvikelse_pct", "andel_pct", "radtyp", "forvaltning", "namn",
+                        "redovisas_som", *VIEWS, part)},
+    )
+    if not nested:  # the parts are the rows: no key of the view
+        kid_rows = kid_rows.with_columns(pl.lit(None, pl.String).alias(row_key) if row_key != "forvaltning"
+                                         else pl.col("forvaltning"))
+    out = outer.with_row_index("_o").with_columns(_s=pl.lit(0), _sub=pl.lit(0), **{part: pl.lit(None, pl.String)})
+    if flt:
+        out = _sums_of_parts(out, placed, money, parent_cols, total)
+    if nested:
+        out = out.with_columns(radtyp=pl.when(pl.col("radtyp").is_in(PARENTS)).then(pl.lit("radsumma"))
+                               .otherwise(pl.col("radtyp")))
+    else:
+        several = len(fids) > 1
+        out = (out.filter(pl.col("radtyp") != "forvaltning") if not several else
+               out.with_columns(radtyp=pl.when(pl.col("radtyp") == "forvaltning").then(pl.lit("delsumma"))
+                                .otherwise(pl.col("radtyp")),
+                                namn=pl.when(pl.col("radtyp") == "forvaltning").then(pl.lit("Summa ") + pl.col("forvaltning"))
+                                .otherwise(pl.col("namn")),
+                                _s=pl.when(pl.col("radtyp") == "forvaltning").then(pl.lit(2)).otherwise(pl.lit(0))))
+    if flt:
+        kid_rows = kid_rows.filter(~pl.col("_rest"))
+    notes: tuple[str, ...] = ()
+    no_budget = children.filter(pl.col("budget").is_null() & ~pl.col("_rest"))["forvaltning"].unique().sort().to_list()
+    if no_budget:
+        where = "utelämnas" if flt else f"står på raden Ej fördelat på {part}"
+        notes += (f"Budgeten för {', '.join(no_budget)} finns per stab eller verksamhet, inte per konto: "
+                  f"budget och avvikelse per {part} visas som –, och budgeten {where}.",)
+    if flt:
+        what = " och ".join(x for x in (f"konto {', '.join(flt.konto)}" if flt.konto else "",
+                                        f"kostnadsslag {', '.join(flt.kostnadsslag)}" if flt.kostnadsslag else "") if x)
+        notes += (f"Endast {what}: summorna är summor av dessa konton, utan budget och utfall som inte har konto.",)
+    columns = [c for c in parent_cols if c not in (part,)]
+    key_at = columns.index("namn")
+    columns = [*columns[:key_at], part, *columns[key_at:]]
+    frame = pl.concat([out.select("_o", "_s", "_sub", pl.col(part).alias("_k"), *columns),
+                       kid_rows.select("_o", "_s", "_sub", "_k", *columns)], how="diagonal_relaxed")
+    frame = frame.sort("_o", "_s", "_sub", "_k", nulls_last=True).select(columns)
+    if flt and cut.part is None:  # only the view's rows, as sums of the facts that match
+        frame = frame.filter(~pl.col("radtyp").is_in(["del", "ej_fordelat"])).with_columns(
+            radtyp=pl.when(pl.col("radtyp") == "radsumma").then(pl.lit("rad")).otherwise(pl.col("radtyp"))).drop(part)
+    return frame, notes
+
+
+def _sums_of_parts(out: pl.DataFrame, placed: pl.DataFrame, money: list[str], parent_cols: list[str],
+                   total: int | None) -> pl.DataFrame:
+    """With a konto/kostnadsslag filter: each row of the view, its förvaltning's subtotal and the Summa
+    as the sums of the parts that match (nettokostnad, then presented); rows without parts go."""
+    per_row = placed.group_by("_o").agg(*(ex.exact_sum(c).alias(f"_{c}") for c in money))
+    per_fid = placed.group_by("forvaltning").agg(*(ex.exact_sum(c).alias(f"_{c}_f") for c in money))
+    overall = placed.select(*(ex.exact_sum(c).alias(f"_{c}_t") for c in money))
+    total = overall["_utfall_t"][0] if overall.height else None
+    sign = pl.when(pl.col("redovisas_som") == "resultat").then(-1).otherwise(1)
+    figures = ("prognos", "budget_helar", "prognos_avvikelse", "prognos_period", "jmf_prognos", "jmf_avvikelse",
+               "avvikelse_forandring")
+    out = (
+        out.join(per_row, on="_o", how="left").join(per_fid, on="forvaltning", how="left").join(overall, how="cross")
+        .filter(pl.col("_utfall").is_not_null() | pl.col("radtyp").is_in(["delsumma", "summa"]))
+        .with_columns(*(pl.when(pl.col("radtyp") == "summa").then(pl.col(f"_{c}_t"))
+                        .when(pl.col("radtyp") == "delsumma").then(pl.col(f"_{c}_f"))
+                        .otherwise(pl.col(f"_{c}")).alias(c) for c in money))
+        .with_columns(ex.avvikelse())
+        .with_columns(ex.percent_of("avvikelse", "budget", "avvikelse_pct"), ex.share("utfall", pl.lit(total, pl.Int64)),
+                      *(pl.lit(None, out.schema[c]).alias(c) for c in figures if c in out.columns))
+        .with_columns(*(ex.presented(c, sign) for c in money))
+    )
+    return out.select(c for c in out.columns if not c.startswith("_") or c in ("_o", "_s", "_sub"))
+
+
+def largest(frame: pl.DataFrame, n: int) -> pl.DataFrame:
+    """The `n` rows at the finest grain with the largest deviations in absolute value, largest first:
+    a controller's list of what to explain. Rows without a deviation (no budget there) are left out."""
+    if n < 1:
+        raise UsageError(f"--top {n}: give a number of rows, 1 or more")
+    finest = "del" if (frame["radtyp"] == "del").any() else "rad"
+    rows = frame.filter(pl.col("radtyp").is_in([finest, "ej_fordelat", "forvaltning", "differens"])
+                        & pl.col("avvikelse").is_not_null())
+    return (rows.with_columns(_abs=pl.col("avvikelse").abs()).sort("_abs", descending=True, maintain_order=True)
+            .head(n).drop("_abs"))
