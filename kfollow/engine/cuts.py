@@ -129,10 +129,14 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
     budget = facts.filter(pl.col("art") == "budget")
     monthly = budget.filter(pl.col("manad").is_not_null() & (pl.col("manad") <= month))
     yearly = budget.filter(pl.col("manad").is_null())
-    if period is not None and yearly.height:
+    if period is not None and yearly.height:  # by the stab's profile, else the förvaltning's
         profiles = {fid: f.profil for fid, f in info.forvaltningar.items()}
-        yearly = spread_year(store, year, period, yearly.with_columns(
-            profil=pl.col("forvaltning").replace_strict(profiles, default=None, return_dtype=pl.String)), "belopp")
+        rows = store.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == "stab")).select(
+            "forvaltning", stab="nyckel", _row_profil="profil")
+        yearly = spread_year(store, year, period, yearly.join(rows, on=["forvaltning", "stab"], how="left").with_columns(
+            profil=pl.when(pl.col("stab").is_not_null() & pl.col("_row_profil").is_not_null()).then("_row_profil")
+            .otherwise(pl.col("forvaltning").replace_strict(profiles, default=None, return_dtype=pl.String))
+        ).drop("_row_profil"), "belopp")
     budget = pl.concat([monthly.select(*keys, "belopp"), yearly.select(*keys, "belopp")])
     with_budget = store.facts.filter((pl.col("ar") == year) & (pl.col("art") == "budget"))["forvaltning"].unique()
     return (

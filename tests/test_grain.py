@@ -1,0 +1,222 @@
+"""Budget and utfall at the ledger's grain: budget tables (budget_fil), cuts by kostnadsslag and konto,
+filters, --top, and the rule that a row's parts add up to it to the öre."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import csv_rows
+
+YEAR = """\
+ar: 2024
+organisation: Testkommun
+enhet: kr
+{tables}
+profiler:
+  host:
+    vikter: [1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 3]
+forvaltningar:
+  KLF:
+    namn: Kommunledningsförvaltningen
+    staber:
+      EKS:
+        namn: Ekonomistaben
+      HRS:
+        namn: HR-staben
+        profil: host
+{extra}
+ombudgeteringar:
+  - datum: 2024-03-15
+    beslut: KS 2024-03-15 § 12
+    rader:
+      - {{forvaltning: KLF, stab: EKS, belopp: 1200}}
+"""
+
+# per month: konto, stab, belopp (kr); budget and utfall
+BUDGET_ROWS = [
+    ("3010", "EKS", -1000), ("5010", "EKS", 40000), ("6410", "EKS", 9000), ("4010", "EKS", 2000),
+    ("3010", "HRS", -500), ("5010", "HRS", 30000), ("7010", "HRS", 5000.55),
+]
+UTFALL_ROWS = [
+    ("3010", "EKS", -1200), ("5010", "EKS", 38000.25), ("6410", "EKS", 9900), ("4010", "EKS", 1000),
+    ("3010", "HRS", -450), ("5010", "HRS", 31000), ("7010", "HRS", 4000), ("5510", None, 777.77),
+]
+
+
+def _table(rows, months, slag_of=lambda k: "intakt" if k.startswith("3") else "kostnad") -> str:
+    lines = ["period,forvaltning,stab,verksamhet,konto,slag,belopp"]
+    for m in months:
+        for konto, stab, belopp in rows:
+            lines.append(f"{m},KLF,{stab or ''},,{konto},{slag_of(konto)},{belopp:.2f}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def grain(tmp_path: Path) -> Path:
+    d = tmp_path / "budgets"
+    d.mkdir()
+    (d / "budget-2024.csv").write_text(_table(BUDGET_ROWS, [f"2024-{m:02d}" for m in range(1, 13)]), encoding="utf-8")
+    (d / "utfall-2024.csv").write_text(_table(UTFALL_ROWS, [f"2024-{m:02d}" for m in range(1, 9)]), encoding="utf-8")
+    (d / "2024.yaml").write_text(YEAR.format(tables="budget_fil: budget-2024.csv\nutfall_fil: utfall-2024.csv",
+                                             extra=""), encoding="utf-8")
+    return d
+
+
+def _csv(run, d: Path, *args: str) -> list[dict]:
+    result = run("deviation", "--budgets", d, "--format", "csv", "--exact", "--unit", "kr", *args)
+    assert result.exit_code == 0, result.stderr
+    return csv_rows(result.stdout)
+
+
+def _ore(text: str) -> int:
+    return round(float(text) * 100) if text else 0
+
+
+def test_budget_table_gives_each_stab_its_budget_per_month(run, grain):
+    rows = {r["stab"]: r for r in _csv(run, grain, "--period", "2024-08")}
+    # EKS: 50 000 kr a month for 8 months, and the change of 1 200 kr from March spread evenly over
+    # March–December (8 of those 10 months fall in January–August)
+    assert _ore(rows["EKS"]["budget"]) == 8 * 50_000_00 + 1200_00 * 6 // 10
+    assert _ore(rows["HRS"]["budget"]) == 8 * 34_500_55
+    assert _ore(rows["EKS"]["budget_helar"]) == 12 * 50_000_00 + 1200_00
+    # utfall without a stab is its own row; the total is every fact
+    assert _ore(rows["ej fördelat (KLF)"]["utfall"]) == 8 * 777_77
+    total = sum(round(b * 100) for _, _, b in UTFALL_ROWS) * 8
+    assert _ore(rows["Summa"]["utfall"]) == total
+
+
+def test_parts_add_up_to_their_stab_to_the_ore(run, grain):
+    by_stab = {r["stab"]: r for r in _csv(run, grain, "--period", "2024-08") if r["radtyp"] == "rad"}
+    nested = _csv(run, grain, "--period", "2024-08", "--by", "stab,kostnadsslag")
+    for stab, row in by_stab.items():
+        parts = [r for r in nested if r["stab"] == stab and r["radtyp"] in ("del", "ej_fordelat")]
+        parent = next(r for r in nested if r["stab"] == stab and r["radtyp"] == "radsumma")
+        for col in ("budget", "utfall", "avvikelse"):
+            assert sum(_ore(p[col]) for p in parts) == _ore(row[col]) == _ore(parent[col]), (stab, col)
+    # what the facts do not give (EKS's budget change) is the stab's "Ej fördelat på kostnadsslag"
+    rest = [r for r in nested if r["stab"] == "EKS" and r["radtyp"] == "ej_fordelat"]
+    assert [_ore(r["budget"]) for r in rest] == [1200_00 * 6 // 10]
+
+
+def test_kostnadsslag_rows_are_the_sum_over_the_staber(run, grain):
+    nested = _csv(run, grain, "--period", "2024-08", "--by", "stab,kostnadsslag")
+    alone = {r["kostnadsslag"]: r for r in _csv(run, grain, "--period", "2024-08", "--by", "kostnadsslag")
+             if r["radtyp"] == "rad"}
+    assert list(alone) == ["intakter", "kop_material", "personal", "ovriga"]
+    for slag, row in alone.items():
+        for col in ("budget", "utfall"):
+            assert sum(_ore(r[col]) for r in nested if r["kostnadsslag"] == slag) == _ore(row[col]), (slag, col)
+    # an income account is negative in a nettokostnad view, and personal is account class 5
+    assert _ore(alone["intakter"]["utfall"]) == 8 * (-1200_00 - 450_00)
+    assert _ore(alone["personal"]["utfall"]) == 8 * (38000_25 + 31000_00 + 777_77)
+    assert _ore(alone["personal"]["budget"]) == 8 * (40000_00 + 30000_00)
+    assert _ore(alone["personal"]["avvikelse"]) == 8 * (70000_00 - 69778_02)
+
+
+def test_by_konto_has_the_account_code(run, grain):
+    rows = [r for r in _csv(run, grain, "--by", "konto", "--period", "2024-08") if r["radtyp"] == "rad"]
+    assert [r["konto"] for r in rows] == ["3010", "4010", "5010", "5510", "6410", "7010"]
+    r5510 = next(r for r in rows if r["konto"] == "5510")
+    assert _ore(r5510["utfall"]) == 8 * 777_77 and _ore(r5510["budget"]) == 0
+
+
+def test_top_lists_the_largest_deviations_at_the_grain(run, grain):
+    rows = _csv(run, grain, "--by", "stab,kostnadsslag", "--top", "3", "--period", "2024-08")
+    assert len(rows) == 3
+    sizes = [abs(_ore(r["avvikelse"])) for r in rows]
+    assert sizes == sorted(sizes, reverse=True)
+    assert (rows[0]["stab"], rows[0]["kostnadsslag"]) == ("HRS", "personal")  # 8 × −1 000 kr
+    assert _ore(rows[0]["avvikelse"]) == -8 * 1000_00
+
+
+def test_kostnadsslag_filter_keeps_only_those_facts(run, grain):
+    rows = {r["stab"]: r for r in _csv(run, grain, "--kostnadsslag", "personal", "--period", "2024-08")}
+    assert _ore(rows["EKS"]["utfall"]) == 8 * 38000_25
+    assert _ore(rows["EKS"]["budget"]) == 8 * 40000_00
+    assert _ore(rows["Summa"]["utfall"]) == 8 * (38000_25 + 31000_00 + 777_77)
+    konto = {r["stab"]: r for r in _csv(run, grain, "--konto", "64", "--period", "2024-08")}
+    assert set(konto) == {"EKS", "Summa"} and _ore(konto["EKS"]["utfall"]) == 8 * 9900_00
+
+
+def test_json_has_null_for_a_budget_not_at_the_grain(run, tmp_path):
+    d = tmp_path / "b"
+    d.mkdir()
+    (d / "utfall-2024.csv").write_text(_table(UTFALL_ROWS, ["2024-01"]), encoding="utf-8")
+    extra = ""
+    year = YEAR.format(tables="utfall_fil: utfall-2024.csv", extra=extra).replace(
+        "        namn: Ekonomistaben\n", "        namn: Ekonomistaben\n        budget: 600000\n").replace(
+        "        namn: HR-staben\n", "        namn: HR-staben\n        budget: 400000\n")
+    (d / "2024.yaml").write_text(year, encoding="utf-8")
+    result = run("deviation", "--budgets", d, "--by", "kostnadsslag", "--format", "json", "--period", "2024-01",
+                 "--unit", "kr", "--exact")
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    parts = [r for r in rows if r["radtyp"] == "rad"]
+    assert parts and all(r["budget"] is None and r["avvikelse"] is None for r in parts)
+    rest = next(r for r in rows if r["radtyp"] == "ej_fordelat")
+    assert rest["budget"] == 80769.23  # January: 600 000 / 12 (even) + 400 000 / 13 (profile host)
+    text = run("deviation", "--budgets", d, "--by", "kostnadsslag", "--period", "2024-01")
+    assert "inte per konto" in text.stdout
+
+
+def test_budget_in_yaml_and_table_is_an_error_naming_both(run, grain):
+    year = (grain / "2024.yaml").read_text(encoding="utf-8").replace(
+        "        namn: Ekonomistaben\n", "        namn: Ekonomistaben\n        budget: 1000\n")
+    (grain / "2024.yaml").write_text(year, encoding="utf-8")
+    result = run("deviation", "--budgets", grain)
+    assert result.exit_code == 3, result.stderr
+    assert "2024.yaml:" in result.stderr and "budget-2024.csv" in result.stderr and "not both" in result.stderr
+
+
+def test_a_cut_the_facts_cannot_give_is_a_usage_error(run, budgets_dir):
+    result = run("deviation", "--budgets", budgets_dir, "--year", "2024", "--by", "stab,kostnadsslag")
+    assert result.exit_code == 2
+    assert "KLF" in result.stderr and "utfall_fil or budget_fil" in result.stderr
+    bad = run("deviation", "--budgets", budgets_dir, "--year", "2024", "--by", "stab,verksamhet")
+    assert bad.exit_code == 2 and "kostnadsslag or konto second" in bad.stderr
+
+
+def test_verksamhet_view_from_facts_without_yaml_rows(run, tmp_path):
+    d = tmp_path / "b"
+    d.mkdir()
+    lines = ["period,forvaltning,stab,verksamhet,konto,slag,belopp",
+             "2024-01,KLF,EKS,920,5010,kostnad,100.00", "2024-01,KLF,HRS,100,5010,kostnad,50.00"]
+    (d / "utfall-2024.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    year = YEAR.format(tables="utfall_fil: utfall-2024.csv", extra="").replace(
+        "ar: 2024\n", "ar: 2024\nverksamheter:\n  \"100\": Nämnd- och styrelseverksamhet\n  \"920\": Gemensamma verksamheter\n"
+    ).replace("        namn: Ekonomistaben\n", "        namn: Ekonomistaben\n        budget: 1200\n").replace(
+        "        namn: HR-staben\n", "        namn: HR-staben\n        budget: 600\n")
+    (d / "2024.yaml").write_text(year, encoding="utf-8")
+    rows = {r["verksamhet"]: r for r in _csv(run, d, "--by", "verksamhet", "--period", "2024-01")}
+    assert _ore(rows["920"]["utfall"]) == 100_00 and rows["920"]["budget"] == ""
+    assert _ore(rows["Summa"]["utfall"]) == 150_00
+
+
+def test_library_gives_the_cli_figures(grain):
+    import kfollow
+
+    store = kfollow.load(grain)
+    report = kfollow.deviation(store, period="2024-08", by="stab,kostnadsslag")
+    frame = report.frame
+    eks = frame.filter((frame["stab"] == "EKS") & (frame["radtyp"] == "radsumma"))
+    assert eks["utfall"][0] == 8 * (-1200_00 + 38000_25 + 9900_00 + 1000_00)
+
+
+def test_year_level_budget_rows_are_spread_by_the_profile(run, tmp_path):
+    d = tmp_path / "b"
+    d.mkdir()
+    lines = ["period,forvaltning,stab,verksamhet,konto,slag,belopp",
+             "2024,KLF,EKS,,5010,kostnad,120000.00", "2024,KLF,HRS,,5010,kostnad,130000.00"]
+    (d / "budget-2024.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (d / "utfall-2024.csv").write_text(_table(UTFALL_ROWS, ["2024-01", "2024-02"]), encoding="utf-8")
+    (d / "2024.yaml").write_text(YEAR.format(tables="budget_fil: budget-2024.csv\nutfall_fil: utfall-2024.csv",
+                                             extra=""), encoding="utf-8")
+    rows = {r["stab"]: r for r in _csv(run, d, "--period", "2024-02")}
+    assert _ore(rows["EKS"]["budget"]) == 20000_00  # 2/12 of 120 000, even twelfths
+    assert _ore(rows["HRS"]["budget"]) == 20000_00  # 2/13 of 130 000 by the profile host
+    nested = _csv(run, d, "--period", "2024-02", "--by", "stab,kostnadsslag")
+    personal = {r["stab"]: r for r in nested if r["kostnadsslag"] == "personal"}
+    assert _ore(personal["HRS"]["budget"]) == 20000_00
