@@ -72,6 +72,8 @@ class Report:
         """`Resultat 2024 per stab, belopp i mnkr`: the title as printed above the table."""
         if not self.title:
             return ""
+        if not any(c.kind is Kind.money for c in self.columns):  # percentages only: no unit of amounts
+            return f"{self.title}{self.qualifier}"
         return f"{self.title}, belopp i {self.unit}{self.qualifier}"
 
 

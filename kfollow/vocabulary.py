@@ -54,6 +54,7 @@ PATTERNS = [
     (re.compile(r"utfall_(\d{4})$"), Kind.money, "Utfall {0}"),
     (re.compile(r"avvikelse_(\d{4})$"), Kind.money, "Avvikelse {0}"),
     (re.compile(r"andel_(\d{4})_pct$"), Kind.percent, "Andel {0} av summa %"),
+    (re.compile(r"varde_(\d{4})$"), Kind.percent, "{0}"),
 ]
 
 

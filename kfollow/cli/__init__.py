@@ -57,7 +57,7 @@ def _options(
 
 
 COMMANDS = {f.__name__: f for f in (operations.deviation, operations.months, operations.compare, operations.changes,
-                                    operations.check, investments.investments, investments.summary,
+                                    operations.check, investments.investments, investments.summary, investments.indicators,
                                     documents.report, documents.chart)}
 GROUPS = {"import": imports.app}
 

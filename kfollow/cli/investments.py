@@ -79,3 +79,28 @@ def summary(
     store = load(budgets)
     emit(summary_of(store, year, forvaltning, against, unit.value), fmt, decimals, output, store=store,
          columns=columns, exact=exact)
+
+
+def indicators(
+    year: YearOpt = None,
+    forvaltning: ForvaltningOpt = None,
+    columns: ColumnsOpt = None,
+    budgets: BudgetsDir = None,
+    fmt: FormatOpt = None,
+    decimals: DecimalsOpt = None,
+    output: OutputOpt = None,
+):
+    """Nämndindikatorer of målområde ekonomi per förvaltning and year, in percent, with target and whether it is met.
+
+    Personalkostnader/nettokostnad (needs utfall with accounts), avvikelse budget–utfall, avvikelse
+    investeringsbudget–utfall; targets from the year file's `indikatorer:` (mal, riktning).
+
+    \b
+    Examples:
+      kfollow indicators --year 2024
+      kfollow indicators --year 2024 --forvaltning KLF --format csv
+    """
+    from kfollow.engine.indicators import indicators as indicators_of
+
+    store = load(budgets)
+    emit(indicators_of(store, year, forvaltning), fmt, decimals, output, store=store, columns=columns)

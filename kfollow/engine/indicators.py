@@ -1,0 +1,111 @@
+"""Nämndindikatorer of Målområde Ekonomi, per förvaltning over the years the files hold, in percent:
+
+- `personalkostnad_andel`: personalkostnader (the kostnadsslag `personal`) / verksamhetens
+  nettokostnad, from the facts (needs accounts: utfall_fil tables);
+- `avvikelse_budget`: (budget − utfall) / |budget| of the förvaltning's nettokostnad (positive =
+  överskott), the whole year, or year to date for a year still being booked;
+- `avvikelse_investering`: (investeringsbudget − utfall) / investeringsbudget.
+
+A figure that cannot be computed is null ("–") with a note saying why, never estimated. With a
+target in the year file (`indikatorer:` with `mal` and `riktning`), `uppfyllt` says whether the
+latest year meets it: `lagre` = below mal, `hogre` = at least mal.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from kfollow.engine import selection
+from kfollow.engine.cuts import kostnadsslag_expr
+from kfollow.engine.investments import _totals
+from kfollow.engine.operations import deviation_report
+from kfollow.engine.present import as_report
+from kfollow.options import By
+from kfollow.report import Report
+from kfollow.store import INDICATORS, Store
+
+RIKTNING = {"lagre": "lägre", "hogre": "högre"}
+
+
+def _personal_share(store: Store, year: int, fid: str, month: int | None, netto: int | None) -> float | None:
+    facts = store.facts.filter((pl.col("ar") == year) & (pl.col("forvaltning") == fid) & (pl.col("art") == "utfall")
+                               & (pl.col("manad") <= (month or 12)))
+    if facts.is_empty() or netto is None or netto <= 0:
+        return None
+    groups = store.year(year).kostnadsslag
+    if not any(g.id == "personal" for g in groups):
+        return None
+    personal = facts.with_columns(kostnadsslag_expr(groups)).filter(pl.col("kostnadsslag") == "personal")["belopp"]
+    return 100 * int(personal.cast(pl.Int128).sum()) / netto
+
+
+def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = None) -> tuple[pl.DataFrame, tuple[str, ...]]:
+    """Per förvaltning of `year` and indicator: its value per year (columns varde_<year>, percent, from
+    exact amounts), mal, riktning and uppfyllt (of `year`). Returns the frame and notes on the gaps."""
+    fids = selection.forvaltningar(store, year, forvaltning)
+    years = sorted(y for y in store.years if y <= year)
+    values: dict[tuple[str, str], dict[int, float | None]] = {}
+    gaps: dict[str, list[str]] = {iid: [] for iid in INDICATORS}
+    for y in years:
+        here = [f for f in fids if f in store.years[y].forvaltningar]
+        if not here:
+            continue
+        month = selection.period(store, y, None).month
+        frame = deviation_report(store, y, By.forvaltning, here, period=month)
+        for r in frame.filter(pl.col("radtyp") == "forvaltning").iter_rows(named=True):
+            fid = r["forvaltning"]
+            sign = -1 if r["redovisas_som"] == "resultat" else 1
+            netto = None if r["utfall"] is None else sign * r["utfall"]
+            budget = None if r["budget"] is None else sign * r["budget"]
+            share = _personal_share(store, y, fid, month, netto)
+            if share is None:
+                gaps["personalkostnad_andel"].append(f"{fid} {y}")
+            deviation = r["avvikelse_pct"] if budget not in (None, 0) else None
+            if deviation is None:
+                gaps["avvikelse_budget"].append(f"{fid} {y}")
+            inv = _totals(store, fid).filter(pl.col("ar") == y)
+            invest = None
+            if inv.height and inv["budget"][0] not in (None, 0) and inv["utfall"][0] is not None:
+                b, u = inv["budget"][0], inv["utfall"][0]
+                invest = 100 * (b - u) / b
+            if invest is None:
+                gaps["avvikelse_investering"].append(f"{fid} {y}")
+            for iid, v in (("personalkostnad_andel", share), ("avvikelse_budget", deviation),
+                           ("avvikelse_investering", invest)):
+                values.setdefault((fid, iid), {})[y] = v
+    targets = store.year(year).indikatorer
+    rows = []
+    for fid in fids:
+        for iid, label in INDICATORS.items():
+            by_year = values.get((fid, iid), {})
+            target = targets.get(iid)
+            latest = by_year.get(year)
+            met = None
+            if target is not None and target.mal is not None and latest is not None:
+                met = "ja" if (latest < target.mal if target.riktning == "lagre" else latest >= target.mal) else "nej"
+            rows.append({"radtyp": "rad", "forvaltning": fid, "indikator": iid,
+                         "namn": f"{label.removesuffix(' (%)')}, {fid} (%)",
+                         **{f"varde_{y}": by_year.get(y) for y in years},
+                         "mal": target.mal if target else None,
+                         "riktning": RIKTNING[target.riktning] if target else None, "uppfyllt": met})
+    schema = {"radtyp": pl.String, "forvaltning": pl.String, "indikator": pl.String, "namn": pl.String,
+              **{f"varde_{y}": pl.Float64 for y in years}, "mal": pl.Float64, "riktning": pl.String,
+              "uppfyllt": pl.String}
+    frame = pl.DataFrame(rows, schema=schema, orient="row")
+    notes = []
+    why = {"personalkostnad_andel": "utfall utan konto (skrivet per stab eller verksamhet) eller utan kostnadsslaget personal",
+           "avvikelse_budget": "budgeten saknas eller är 0",
+           "avvikelse_investering": "investeringsbudgeten saknas eller är 0"}
+    for iid, where in gaps.items():
+        if where:
+            notes.append(f"{INDICATORS[iid].removesuffix(' (%)')} saknas för {', '.join(where)}: {why[iid]}.")
+    return frame, tuple(notes)
+
+
+def indicators(store: Store, year: int | None = None, forvaltning: list[str] | None = None) -> Report:
+    """`indicators_frame` as a `Report`: the nämndindikatorer of Målområde Ekonomi, in percent."""
+    year = selection.year_or_latest(store, year)
+    frame, notes = indicators_frame(store, year, forvaltning)
+    headers = {**store.years[year].rubriker, "forvaltning": "Nämndindikator"}
+    return as_report(frame, headers, store=store, title=f"Nämndindikatorer {year}, målområde ekonomi",
+                     machine_only=("indikator",), notes=notes)

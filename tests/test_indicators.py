@@ -1,0 +1,63 @@
+"""kfollow indicators: the nämndindikatorer of målområde ekonomi, from exact amounts."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+from tests.conftest import ROOT, csv_rows
+
+EXAMPLE = ROOT / "examples" / "sie" / "budgets"
+
+
+def _by_id(rows: list[dict], fid: str) -> dict[str, dict]:
+    return {r["indikator"]: r for r in rows if r["forvaltning"] == fid}
+
+
+def test_budget_deviation_and_targets_from_the_bundled_year(run, budgets_dir):
+    result = run("indicators", "--budgets", budgets_dir, "--year", "2024", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    rows = _by_id(csv_rows(result.stdout), "KLF")
+    dev = csv_rows(run("deviation", "--budgets", budgets_dir, "--year", "2024", "--by", "forvaltning",
+                       "--format", "csv", "--exact", "--unit", "kr").stdout)
+    klf = next(r for r in dev if r["forvaltning"] == "KLF")
+    expected = 100 * Decimal(klf["avvikelse"]) / Decimal(klf["budget"])
+    assert rows["avvikelse_budget"]["varde_2024"] == f"{expected:.1f}" == "3.4"
+    assert rows["avvikelse_budget"]["mal"] == "2.0" and rows["avvikelse_budget"]["uppfyllt"] == "nej"
+    # no accounts in the bundled year: the share is left empty, never estimated
+    assert rows["personalkostnad_andel"]["varde_2024"] == ""
+    assert rows["personalkostnad_andel"]["uppfyllt"] == ""
+    text = run("indicators", "--budgets", budgets_dir, "--year", "2024").stdout
+    assert "Personalkostnader/verksamhetens nettokostnad saknas för KLF 2023, VSS 2023, KLF 2024" in text
+
+
+def test_investment_deviation_is_budget_minus_utfall_over_budget(run, budgets_dir):
+    rows = _by_id(csv_rows(run("indicators", "--budgets", budgets_dir, "--year", "2024", "--format", "csv").stdout), "KLF")
+    inv = csv_rows(run("investments", "--budgets", budgets_dir, "--year", "2024", "--forvaltning", "KLF",
+                       "--format", "csv", "--exact", "--unit", "kr").stdout)
+    total = next(r for r in inv if r["radtyp"] == "summa")
+    expected = 100 * (Decimal(total["budget"]) - Decimal(total["utfall"])) / Decimal(total["budget"])
+    assert rows["avvikelse_investering"]["varde_2024"] == f"{expected:.1f}"
+    assert rows["avvikelse_investering"]["uppfyllt"] == "ja"  # ej negativ
+
+
+def test_personnel_share_from_the_accounts(run):
+    result = run("indicators", "--budgets", EXAMPLE, "--format", "csv", "--forvaltning", "KSF")
+    assert result.exit_code == 0, result.stderr
+    rows = _by_id(csv_rows(result.stdout), "KSF")
+    for year, last in ((2023, 12), (2024, 10)):
+        with open(EXAMPLE / f"utfall-{year}.csv", encoding="utf-8") as fh:
+            facts = [r for r in csv.DictReader(fh) if r["forvaltning"] == "KSF" and int(r["period"][5:]) <= last]
+        personal = sum(Decimal(r["belopp"]) for r in facts if r["konto"].startswith("5"))
+        netto = sum(Decimal(r["belopp"]) for r in facts)
+        assert rows["personalkostnad_andel"][f"varde_{year}"] == f"{100 * personal / netto:.1f}", year
+
+
+def test_unknown_indicator_in_a_year_file_names_the_line(run, budgets_copy: Path):
+    year = budgets_copy / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("  avvikelse_budget: {", "  avvikelse_budgt: {"),
+                    encoding="utf-8")
+    result = run("indicators", "--budgets", budgets_copy)
+    assert result.exit_code == 3
+    assert "2024.yaml:" in result.stderr and "did you mean 'avvikelse_budget'" in result.stderr
