@@ -13,6 +13,8 @@ from kfollow.errors import ExitStatus, shown
 from kfollow.options import BudgetMode, By, Format, Options, Unit
 
 StabOpt = Annotated[Optional[list[str]], typer.Option("--stab", help="Only this stab id (repeat for several), e.g. EKS.")]
+VerksamhetOpt = Annotated[Optional[list[str]], typer.Option(
+    "--verksamhet", help="Only this verksamhet code (repeat for several), e.g. 920; with --by verksamhet.")]
 
 
 class SortKey(str, Enum):
@@ -26,6 +28,7 @@ def deviation(
     by: CutOpt = "stab",
     forvaltning: ForvaltningOpt = None,
     stab: StabOpt = None,
+    verksamhet: VerksamhetOpt = None,
     konto: KontoOpt = None,
     kostnadsslag: KostnadsslagOpt = None,
     top: Annotated[Optional[int], typer.Option("--top", metavar="N", help="Only the N largest deviations (absolute value) at the finest grain, largest first: what to explain.")] = None,
@@ -58,7 +61,7 @@ def deviation(
     limit = parse_limits(fail_over, unit.value, "--fail-over") if fail_over else None
     store = load(budgets)
     report = deviation_of(store, year, period, by, forvaltning, stab, budget, against, gross, unit.value, costs_negative,
-                          konto, kostnadsslag, top)
+                          konto, kostnadsslag, top, verksamhet)
     emit(report, fmt, decimals, output, comments, store, columns, exact)
     if limit is not None:
         _report_limit(rows_beyond(report.frame, limit), limit, "--fail-over", unit, decimals)
@@ -111,6 +114,9 @@ def months(
     year: YearOpt = None,
     forvaltning: ForvaltningOpt = None,
     stab: StabOpt = None,
+    verksamhet: VerksamhetOpt = None,
+    konto: KontoOpt = None,
+    kostnadsslag: KostnadsslagOpt = None,
     costs_negative: CostsNegativeOpt = False,
     columns: ColumnsOpt = None,
     budgets: BudgetsDir = None,
@@ -126,11 +132,13 @@ def months(
     Examples:
       kfollow months --year 2024 --forvaltning KSF
       kfollow months --stab EKO --format csv
+      kfollow months --forvaltning KSF --kostnadsslag personal
     """
     from kfollow.engine.operations import months as months_of
 
     store = load(budgets)
-    emit(months_of(store, year, forvaltning, stab, unit.value, costs_negative), fmt, decimals, output, store=store,
+    emit(months_of(store, year, forvaltning, stab, unit.value, costs_negative, verksamheter=verksamhet, konto=konto,
+                   kostnadsslag=kostnadsslag), fmt, decimals, output, store=store,
          columns=columns, exact=exact)
 
 

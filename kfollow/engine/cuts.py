@@ -147,6 +147,20 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
     )
 
 
+def ledger_month_totals(store: Store, year: int, months: list[int], fids: list[str], flt: LedgerFilter,
+                        view: str = "stab", keys: list[str] | None = None) -> pl.DataFrame:
+    """The facts that match `flt`, year to date at each month of `months`, öre, nettokostnad (columns
+    manad, budget, utfall); `keys` keeps only those staber (or verksamheter, with `view`). Budget is
+    null where a förvaltning has no budget with accounts."""
+    frames = []
+    for m in months:
+        a = ledger_amounts(store, year, fids, m, flt)
+        if keys:
+            a = a.filter(pl.col(view).is_in(keys))
+        frames.append(a.select(manad=pl.lit(m, pl.Int8), budget=ex.exact_sum("budget"), utfall=pl.col("utfall").sum()))
+    return pl.concat(frames).sort("manad")
+
+
 def require_facts(store: Store, year: int, fids: list[str], cut: Cut) -> None:
     """A cut by kostnadsslag or konto needs facts with accounts: a clear error naming the
     förvaltningar that have none and what they would need."""
@@ -196,7 +210,7 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     `del`, the rest `ej_fordelat`). One ledger key: the parts are the rows (`rad`), grouped per
     förvaltning with a subtotal (`delsumma`) when there are several, and `Summa` below.
     """
-    part = cut.part
+    part = cut.part or ("kostnadsslag" if flt.kostnadsslag else "konto")  # a filter alone: parts summed below
     view = cut.view
     key = view.value
     prev = next((c for c in outer.columns if c == f"utfall_{year - 1}"), None)
@@ -256,7 +270,7 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
                       _k=pl.col("_part"))
         .with_columns(*(ex.presented(c, pl.col("_sign")) for c in money))
     )
-    nested = cut.nested
+    nested = cut.nested or cut.part is None
     parent_cols = outer.columns
     kid_rows = children.join(parents.select("_o", *(c for c in parent_cols if c not in (
         *money, "avvikelse", "avvikelse_pct", "andel_pct", "redovisas_som", "forvaltning"))),

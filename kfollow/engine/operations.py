@@ -34,18 +34,30 @@ def _ordered(fids: list[str]) -> pl.Expr:
     return pl.col("forvaltning").replace_strict(fids, list(range(len(fids))), default=len(fids), return_dtype=pl.Int32)
 
 
-def _check_staber(budgets: Store, year: int, by: By, staber: list[str] | None) -> None:
+def _check_staber(budgets: Store, year: int, by: By, staber: list[str] | None, view: str = "stab") -> None:
+    """`--stab` (or with `view`, `--verksamhet`) names rows of its view that the year has."""
     if not staber:
         return
-    if by is not By.stab:
-        raise UsageError("--stab selects rows of the stab view; use it with --by stab")
-    known = budgets.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == "stab"))["nyckel"].unique().to_list()
+    if by.value != view:
+        raise UsageError(f"--{view} selects rows of the {view} view; use it with --by {view}")
+    known = budgets.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == view))["nyckel"].unique().to_list()
     unknown = [s for s in staber if s not in known]
     if unknown:
         info = budgets.year(year)
         hint = "; ".join(f"{s} is a förvaltning: use --forvaltning {s}" for s in unknown if s in info.forvaltningar)
-        raise UsageError(f"no stab {', '.join(unknown)} in {info.fil} (staber there: {', '.join(sorted(known))})"
+        raise UsageError(f"no {view} {', '.join(unknown)} in {info.fil} ({view} rows there: {', '.join(sorted(known))})"
                          + (f"; {hint}" if hint else ""))
+
+
+def _selected(budgets: Store, year: int, by: By, staber: list[str] | None, verksamheter: list[str] | None):
+    """The keys `--stab` or `--verksamhet` select, checked against the year (never both)."""
+    if staber and verksamheter:
+        raise UsageError("--stab and --verksamhet select rows of two views; give one of them")
+    if verksamheter:
+        _check_staber(budgets, year, by, verksamheter, "verksamhet")
+        return verksamheter
+    _check_staber(budgets, year, by, staber)
+    return staber
 
 
 def _require_view(budgets: Store, year: int, by: By, fids: list[str]) -> None:
@@ -84,8 +96,8 @@ def view_frame(budgets: Store, year: int, by: By, fids: list[str], staber: list[
     amounts = amounts.filter(pl.col("forvaltning").is_in(fids))
     money = [c for c, t in amounts.schema.items() if t == pl.Int64]
     stamps = [c for c in ("prognos_manad", "jmf_manad") if c in amounts.columns]  # month a forecast was made
-    if staber:
-        amounts = amounts.filter((pl.col("vy") == "stab") & pl.col("nyckel").is_in(staber))
+    if staber:  # the rows of the view asked for (--stab, --verksamhet)
+        amounts = amounts.filter((pl.col("vy") == by.value) & pl.col("nyckel").is_in(staber))
         fids = [f for f in fids if f in amounts["forvaltning"].unique().to_list()]
     keep = ["forvaltning", "nyckel", "namn", "ordning", *money, *stamps, "kommentar"]
 
@@ -226,7 +238,8 @@ def _gross_lines(frame: pl.DataFrame, extra_years: dict[str, str]) -> pl.DataFra
 
 def deviation_report(budgets: Store, year: int, by: By = By.stab, forvaltning: list[str] | None = None,
                      gross: bool = False, staber: list[str] | None = None, period: int | None = None,
-                     budget: BudgetMode = BudgetMode.justerad, against: int | None = None) -> pl.DataFrame:
+                     budget: BudgetMode = BudgetMode.justerad, against: int | None = None,
+                     verksamheter: list[str] | None = None) -> pl.DataFrame:
     """Budget against utfall, öre: avvikelse = budget − utfall (positive = överskott).
 
     Columns: radtyp, forvaltning, <by>, namn, redovisas_som, budget, utfall, avvikelse,
@@ -240,7 +253,7 @@ def deviation_report(budgets: Store, year: int, by: By = By.stab, forvaltning: l
     """
     by = By(by)
     fids = forvaltningar(budgets, year, forvaltning)
-    _check_staber(budgets, year, by, staber)
+    staber = _selected(budgets, year, by, staber, verksamheter)
     _require_view(budgets, year, by, fids)
     if against is not None:
         _require_forecast(budgets, year, against, fids)
@@ -248,10 +261,10 @@ def deviation_report(budgets: Store, year: int, by: By = By.stab, forvaltning: l
             raise UsageError(f"the forecast of {year}-{against:02d} was made after the period {year}-{period:02d}; "
                              "compare with a forecast made up to the period")
     if staber:
-        present = budgets.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == "stab") & pl.col("nyckel").is_in(staber))
+        present = budgets.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == by.value) & pl.col("nyckel").is_in(staber))
         fids = [f for f in fids if f in present["forvaltning"].to_list()]
         if not fids:
-            raise UsageError(f"stab {', '.join(staber)} is not in förvaltning {', '.join(forvaltning or [])}")
+            raise UsageError(f"{by.value} {', '.join(staber)} is not in förvaltning {', '.join(forvaltning or [])}")
     cur = view_frame(budgets, year, by, fids, staber, resolve(budgets, year, period, BudgetMode(budget), against),
                      prefer_rows=period is not None)
     if period is None:
@@ -385,13 +398,14 @@ def budget_changes_report(budgets: Store, year: int, forvaltning: list[str] | No
 
 
 def _month_totals(budgets: Store, year: int, months: list[int], fids: list[str],
-                  staber: list[str] | None) -> pl.DataFrame:
+                  staber: list[str] | None, view: str = "stab") -> pl.DataFrame:
     """The selection's total per month of `months`, year to date, öre, nettokostnad (columns manad,
     budget, utfall): the Summa row of `deviation_report(..., period=m)` by stab for every m at once.
-    Each förvaltning's figure is its staber's sum, else its summa, else its verksamheter's sum."""
+    Each förvaltning's figure is its staber's sum, else its summa, else its verksamheter's sum.
+    `staber` keeps only those rows of `view` (stab, or verksamhet for --verksamhet)."""
     rows = year_to_date_by_month(budgets, year, months).filter(pl.col("forvaltning").is_in(fids))
     if staber:
-        rows = rows.filter((pl.col("vy") == "stab") & pl.col("nyckel").is_in(staber))
+        rows = rows.filter((pl.col("vy") == view) & pl.col("nyckel").is_in(staber))
     priority = {"stab": -1, "summa": 0, "verksamhet": 2}
     per_forvaltning = (
         rows.with_columns(view=pl.col("vy").str.replace("ej_fordelat_", ""))
@@ -404,39 +418,52 @@ def _month_totals(budgets: Store, year: int, months: list[int], fids: list[str],
 
 
 def months_report(budgets: Store, year: int, forvaltning: list[str] | None = None,
-                  staber: list[str] | None = None, period: int | None = None) -> pl.DataFrame:
+                  staber: list[str] | None = None, period: int | None = None,
+                  verksamheter: list[str] | None = None, flt=None) -> pl.DataFrame:
     """Month by month for the selection's total, öre: the month's budget (by profile) and utfall, and
     year to date; avvikelse = budget − utfall (positive = överskott), in the selection's presentation.
 
     Columns: manad (YYYY-MM), budget, utfall, avvikelse, budget_ack, utfall_ack, avvikelse_ack,
     avvikelse_ack_pct, and utfall_<year−1> (the same month) when that year is booked per month.
     Up to `period` (a month), else the last month every row has booked. One pass over all months:
-    the same figures as `deviation_report` with each month as period.
+    the same figures as `deviation_report` with each month as period. `flt` (a `cuts.LedgerFilter`:
+    --konto, --kostnadsslag) makes the totals the sums of those facts alone.
     """
+    from kfollow.engine import cuts
+
     fids = forvaltningar(budgets, year, forvaltning)
-    _check_staber(budgets, year, By.stab, staber)
+    view = "verksamhet" if verksamheter else "stab"
+    staber = _selected(budgets, year, By(view), staber, verksamheter)
     last = last_month_complete(budgets, year)
     if last is None:
         raise UsageError(f"{budgets.year(year).fil} gives utfall for the whole year only; a month-by-month "
                          "table needs utfall per month")
     if staber:
-        present = budgets.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == "stab") & pl.col("nyckel").is_in(staber))
+        present = budgets.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == view) & pl.col("nyckel").is_in(staber))
         fids = [f for f in fids if f in present["forvaltning"].to_list()]
         if not fids:
-            raise UsageError(f"stab {', '.join(staber)} is not in förvaltning {', '.join(forvaltning or [])}")
+            raise UsageError(f"{view} {', '.join(staber)} is not in förvaltning {', '.join(forvaltning or [])}")
     if period is not None:
         if period > last:
             raise UsageError(f"utfall {year} is booked up to {year}-{last:02d}, not {year}-{period:02d}; "
                              f"pick a month up to {year}-{last:02d}")
         last = period
     months = list(range(1, last + 1))
-    totals = _month_totals(budgets, year, months, fids, staber).select(
+
+    def totals_of(y: int, ids: list[str]) -> pl.DataFrame:
+        if flt:
+            return cuts.ledger_month_totals(budgets, y, months, ids, flt, view, staber)
+        return _month_totals(budgets, y, months, ids, staber, view)
+
+    if flt:
+        cuts.check_filter(budgets, year, flt)
+        cuts.require_facts(budgets, year, fids, cuts.Cut(("kostnadsslag",)))
+    totals = totals_of(year, fids).select(
         "manad", pl.col("budget").alias("budget_ack"), pl.col("utfall").alias("utfall_ack"))
     prev = f"utfall_{year - 1}"
     prev_fids = [f for f in fids if year - 1 in budgets.years and f in budgets.years[year - 1].forvaltningar]
     if prev in budgets_columns(budgets, year - 1) and prev_fids:
-        before = _month_totals(budgets, year - 1, months, prev_fids, staber).select(
-            "manad", pl.col("utfall").alias("_prev_ack"))
+        before = totals_of(year - 1, prev_fids).select("manad", pl.col("utfall").alias("_prev_ack"))
         totals = totals.join(before, on="manad", how="left")
     else:
         totals = totals.with_columns(_prev_ack=pl.lit(None, pl.Int64))
@@ -479,7 +506,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
               forvaltning: list[str] | None = None, staber: list[str] | None = None,
               budget: BudgetMode = BudgetMode.justerad, against: str | None = None, gross: bool = False,
               unit: str = "mnkr", costs_negative: bool = False, konto: list[str] | None = None,
-              kostnadsslag: list[str] | None = None, top: int | None = None) -> Report:
+              kostnadsslag: list[str] | None = None, top: int | None = None,
+              verksamheter: list[str] | None = None) -> Report:
     """`deviation_report` as a `Report`, with the defaults of the command: the latest year, and a year
     still being booked shown year to date. `against` is `prognos:YYYY-MM`. `by` is a view (stab,
     verksamhet, forvaltning), a ledger key (kostnadsslag, konto) or a view and a ledger key
@@ -496,9 +524,9 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         raise UsageError(f"--gross adds varav lines to a view's rows; with --by {cut.text} or a konto/kostnadsslag "
                          "filter the rows are already parts: leave out --gross")
     frame = deviation_report(store, p.year, cut.view, forvaltning, gross=gross, staber=staber, period=p.month,
-                             budget=budget, against=selection.against_month(against, p.year))
+                             budget=budget, against=selection.against_month(against, p.year), verksamheter=verksamheter)
     if cut.part or flt:
-        fids = forvaltningar(store, p.year, forvaltning)
+        fids = [f for f in forvaltningar(store, p.year, forvaltning) if f in frame["forvaltning"].to_list()]
         cuts.check_filter(store, p.year, flt)
         cuts.require_facts(store, p.year, fids, cut)
         frame, notes = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt)
@@ -551,15 +579,23 @@ def compare(store: Store, base_year: int, year: int, by: By = By.stab, forvaltni
 
 def months(store: Store, year: int | None = None, forvaltning: list[str] | None = None,
            staber: list[str] | None = None, unit: str = "mnkr", costs_negative: bool = False,
-           period: int | None = None) -> Report:
-    """`months_report` as a `Report` (up to `period`, a month 1–12, when given)."""
+           period: int | None = None, verksamheter: list[str] | None = None, konto: list[str] | None = None,
+           kostnadsslag: list[str] | None = None) -> Report:
+    """`months_report` as a `Report` (up to `period`, a month 1–12, when given); `konto` (prefixes) and
+    `kostnadsslag` (ids) keep only those facts."""
+    from kfollow.engine import cuts
+
     year = selection.year_or_latest(store, year)
-    frame = months_report(store, year, forvaltning, staber, period)
+    flt = cuts.LedgerFilter(tuple(konto or ()), tuple(kostnadsslag or ()))
+    frame = months_report(store, year, forvaltning, staber, period, verksamheter, flt)
     if costs_negative:
         frame = present.costs_negative(frame, resultat=summa_sign(store, year, forvaltningar(store, year, forvaltning)) < 0)
-    which = ", ".join(staber or forvaltning or []) or "alla förvaltningar"
+    which = ", ".join(staber or verksamheter or forvaltning or []) or "alla förvaltningar"
+    if flt:
+        which += ", " + ", ".join([*(f"konto {k}" for k in flt.konto), *(f"kostnadsslag {k}" for k in flt.kostnadsslag)])
+    notes = ("Endast de konton som valts: budget och utfall utan konto ingår inte.",) if flt else ()
     return as_report(frame, store.years[year].rubriker, store=store, title=f"Månad för månad {year}, {which}", unit=unit,
-                     messages=year_warnings(store, [year]))
+                     messages=year_warnings(store, [year]), notes=notes)
 
 
 def changes(store: Store, year: int | None = None, forvaltning: list[str] | None = None,

@@ -242,6 +242,12 @@ class _YearParser(TreeReader):
                 tables = outcome.read_tables(paths, self.fil, known, budget=True)
                 info = replace(info, budget_filer=tuple(name for name, _ in tables))
                 amounts, budget_months = outcome.merge_budget(info, amounts, tables)
+                # a table's budget is gross: a net change of such a row moves its kostnader, as for a gross YAML row
+                gross = set(amounts.filter(pl.col("budget_kostnader").is_not_null())
+                            .select("forvaltning", "vy", "nyckel").iter_rows())
+                for change in self.changes:
+                    if change["post"] == "netto" and (change["forvaltning"], change["vy"], change["nyckel"]) in gross:
+                        change["d_kostnader"] = change["d_budget"]
                 facts += [outcome.ledger_facts(ar, "budget", f) for _, f in tables]
             if "utfall_fil" in top.items:
                 paths = self.paths(top.items["utfall_fil"][1], "utfall_fil")
