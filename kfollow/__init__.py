@@ -27,6 +27,11 @@ _LAZY = {
     "investments": ("kfollow.engine.investments", "investments"),
     "summary": ("kfollow.engine.investments", "summary"),
     "check": ("kfollow.engine.checks", "check"),
+    "indicators": ("kfollow.engine.indicators", "indicators"),
+    # an ekonomisystem export → fact tables of utfall and budget (as `kfollow import sie|csv`, nothing written)
+    "import_sie": ("kfollow.importing", "import_sie"),
+    "import_csv": ("kfollow.importing", "import_csv"),
+    "Import": ("kfollow.importing", "Import"),
     # the frames behind the reports, with their own arguments (months as numbers 1–12)
     "load_budgets": ("kfollow.sources.year_file", "load_budgets"),
     "Budgets": ("kfollow.store", "Store"),

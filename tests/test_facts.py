@@ -363,6 +363,79 @@ def test_not_a_parquet_file(tmp_path):
     assert error_of(path).startswith("utfall.parquet: cannot read as Parquet")
 
 
+# --- budget tables: a period may be the whole year ------------------------------------------------
+
+
+def budget_error_of(path: Path) -> str:
+    with pytest.raises(DataError) as info:
+        read_facts(path, KNOWN, display=path.name, budget=True)
+    return info.value.message
+
+
+def test_budget_table_takes_months_and_the_whole_year(tmp_path):
+    path = write(tmp_path, "2024,KLF,KS,100,4010,kostnad,1200", "2024-03,KLF,,270,3010,intakt,-5.5", name="budget.csv")
+    facts = read_facts(path, KNOWN, budget=True)
+    assert facts.schema == pl.Schema(FACT_SCHEMA)
+    assert facts.select("period", "manad", "stab", "belopp").rows() == [("2024", None, "KS", 120000),
+                                                                       ("2024-03", 3, None, -550)]
+
+
+def test_budget_table_in_parquet(tmp_path):
+    path = parquet(tmp_path, pl.Series(["12.5", "-3"]), period=pl.Series(["2024", "2024-12"]))
+    facts = read_facts(path, KNOWN, budget=True)
+    assert facts["manad"].to_list() == [None, 12] and facts["belopp"].to_list() == [1250, -300]
+
+
+def test_utfall_table_refuses_the_whole_year(tmp_path):
+    message = error_of(write(tmp_path, GOOD, "2024,KLF,KS,100,4010,kostnad,1"))
+    assert message == ("utfall.csv:3:1: period '2024' is not a month; write YYYY-MM, e.g. 2024-01 "
+                       "(a period for the whole year is for a budget table, budget_fil)")
+    path = parquet(tmp_path, pl.Series(["1", "2"]), period=pl.Series(["2024-01", "2024"]))
+    assert error_of(path).startswith("utfall.parquet: row 2, column period: period '2024' is not a month")
+
+
+@pytest.mark.parametrize(
+    ("row", "where", "fragment"),
+    [("2025,KLF,KS,100,4010,kostnad,1", ":3:1:", "period 2025 is outside 2024, the year of the year file"),
+     ("2023-12,KLF,KS,100,4010,kostnad,1", ":3:1:", "period 2023-12 is outside 2024"),
+     ("2024-13,KLF,KS,100,4010,kostnad,1", ":3:1:", "period '2024-13' is neither a month nor a year; write YYYY-MM "
+                                                     "(e.g. 2024-01) or, for the whole year, 2024"),
+     ("24,KLF,KS,100,4010,kostnad,1", ":3:1:", "period '24' is neither a month nor a year"),
+     (" 2024,KLF,KS,100,4010,kostnad,1", ":3:1:", "period ' 2024' has spaces around it; write '2024'"),
+     (",KLF,KS,100,4010,kostnad,1", ":3:1:", "period is empty; every row needs a month (YYYY-MM) or the year (YYYY)"),
+     ("2024,KLF,KSS,100,4010,kostnad,1", ":3:3:", "stab 'KSS' is not a stab of KLF in the year file"),
+     ("2024,KLF,KS,100,4010,kostnad,1.234", ":3:7:", "belopp '1.234' is not an amount in kronor")],
+)
+def test_budget_row_errors_name_line_and_column(tmp_path, row, where, fragment):
+    message = budget_error_of(write(tmp_path, "2024,KLF,KS,100,4010,kostnad,1", row, name="budget.csv"))
+    assert message.startswith(f"budget.csv{where} "), message
+    assert fragment in message, message
+
+
+def test_a_whole_year_budget_overlaps_every_month_of_another_table():
+    year = facts_frame([("2024-01", "KLF", "KS", "100", "4010", "kostnad", 1)]).with_columns(
+        period=pl.lit("2024"), manad=pl.lit(None, pl.Int8))
+    march = facts_frame([("2024-03", "KLF", "KS", "100", "4010", "kostnad", 1)])
+    check_overlap([("year.csv", pl.concat([year, march])), ("vss.csv", march.with_columns(forvaltning=pl.lit("VSS")))])
+    with pytest.raises(DataError) as info:
+        check_overlap([("year.csv", year), ("march.csv", march)])
+    assert info.value.message.startswith("march.csv: förvaltning KLF, period 2024-03 is also in year.csv")
+
+
+# --- reading checks distinct values, and rows only to name a bad one ----------------------------
+
+
+def test_a_bad_id_far_down_a_large_table_is_found_with_its_line(tmp_path):
+    rows = [GOOD] * 20_000 + ["2024-01,KLF,KS,100,4010,kostnad,1", "2024-02,KLF,KS,101,4010,kostnad,1"]
+    assert error_of(write(tmp_path, *rows)).startswith("utfall.csv:20003:4: verksamhet '101'")
+
+
+def test_amounts_beyond_the_file_total_are_refused(tmp_path):
+    rows = ["2024-01,KLF,KS,100,4010,kostnad,10000000000000"] * 1001
+    assert "the amounts add up to more than" in error_of(write(tmp_path, *rows))
+    assert read_facts(write(tmp_path, *rows[:999]), KNOWN).height == 999
+
+
 # --- months, views, coverage ---------------------------------------------------------------------
 
 

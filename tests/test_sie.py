@@ -7,9 +7,11 @@ edge cases are files written by our writer, some edited byte by byte afterwards.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections import Counter
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -74,7 +76,8 @@ def test_every_shared_file_reads_or_fails_on_one_line(path: Path):
     assert list(sie.trans.schema.items())[:4] == [("period", pl.String), ("konto", pl.String),
                                                   ("belopp", pl.Int64), ("rad", pl.Int32)]
     assert list(sie.psaldo.columns[:6]) == ["rar", "period", "konto", "belopp", "rad", "total"]
-    for frame in (sie.trans, sie.psaldo):
+    assert list(sie.pbudget.schema.items())[:6] == list(PSALDO_SCHEMA.items())
+    for frame in (sie.trans, sie.psaldo, sie.pbudget):
         assert all(frame.schema[c] == pl.String for c in frame.columns if c.startswith("dim_"))
         assert frame["period"].str.contains(r"^\d{4}-(0[1-9]|1[0-2])$").all()
     if sie.sietyp < 4:
@@ -104,6 +107,34 @@ def test_bad_balance_copy_reads_and_is_unbalanced_by_the_edit():
     """The deliberately unbalanced copy differs on one row (-128.00 → -12899.00)."""
     sie = read_sie(SHARED / "transaktioner_ovnbolag-bad-balance.se")
     assert sie.trans["belopp"].sum() == -1289900 + 12800
+
+
+_PBUDGET = re.compile(r'#PBUDGET[ \t]+(-?[0-9]+)[ \t]+([0-9]{4})([0-9]{2})[ \t]+(\S+)[ \t]+\{([^}]*)\}[ \t]+(-?[0-9.]+)')
+
+
+def pbudget_by_regex(path: Path) -> list[tuple]:
+    """Every #PBUDGET line of a file as (rar, period, konto, objects text, öre, line), read with a regex
+    and Decimal, independently of the reader."""
+    text = path.read_bytes().decode("latin-1").replace("\r\n", "\n").replace("\r", "\n")
+    rows = []
+    for number, line in enumerate(text.split("\n"), 1):
+        if (m := _PBUDGET.match(line.strip())) is not None:
+            rar, year, month, konto, objects, amount = m.groups()
+            rows.append((int(rar), f"{year}-{month}", konto, objects.strip(), int(Decimal(amount) * 100), number))
+    return rows
+
+
+@needs_shared
+@pytest.mark.parametrize("name", ["Test3.SE", "typ3.se", "Sie_3_+_4.se", "objektsaldo_ovnbolag.se", "BL0001_typ3.SE",
+                                  "Sie3.se"])
+def test_pbudget_rows_are_read_as_written(name: str):
+    """Every #PBUDGET line becomes one row with its year index, month, account, amount (öre), line,
+    and `total` exactly when its object list is `{}`."""
+    expected = pbudget_by_regex(SHARED / name)
+    sie = read_sie(SHARED / name)
+    assert len(expected) == sie.pbudget.height > 0
+    got = sie.pbudget.select("rar", "period", "konto", "total", "belopp", "rad").rows()
+    assert got == [(r, p, k, o == "", b, line) for r, p, k, o, b, line in expected]
 
 
 @needs_shared
@@ -313,6 +344,41 @@ def test_unknown_labels_and_fields_are_ignored(tmp_path: Path):
     sie = read_sie(path)
     assert sie.trans.drop("rad").equals(expected)
     assert sie.sietyp == 4
+
+
+def test_pbudget_is_read_as_psaldo_is(tmp_path: Path):
+    """#PBUDGET has #PSALDO's fields, on the quick path and on the general one (quoted fields, a tab,
+    no object list in an old file); a #PBUDGET inside a voucher is an unknown row there, skipped."""
+    text = ("#SIETYP 3\r\n#RAR 0 20240101 20241231\r\n"
+            "#PSALDO 0 202401 5010 {} 100.00\r\n"
+            "#PBUDGET 0 202401 5010 {} 1250.50\r\n"
+            "#PBUDGET 0 202401 5010 {1 \"1100\" 20 \"510\"} 1000\r\n"
+            "#PBUDGET\t-1 \"202312\" 3010 {} -12.5\r\n"
+            "#PBUDGET 0 202402 4010 99.99\r\n"
+            "#VER A 1 20240105\r\n{\r\n#PBUDGET 0 202401 5010 {} 7\r\n#TRANS 5010 {} 1\r\n#TRANS 1930 {} -1\r\n}\r\n")
+    sie = read_sie(raw(tmp_path / "a.se", text))
+    assert sie.pbudget.columns == [*PSALDO_SCHEMA, "dim_1", "dim_20"]
+    assert sie.pbudget.rows() == [
+        (0, "2024-01", "5010", 125050, 4, True, None, None),
+        (0, "2024-01", "5010", 100000, 5, False, "1100", "510"),
+        (-1, "2023-12", "3010", -1250, 6, True, None, None),
+        (0, "2024-02", "4010", 9999, 7, True, None, None),
+    ]
+    assert sie.psaldo.select("konto", "belopp").rows() == [("5010", 10000)]
+    assert sie.trans["belopp"].to_list() == [100, -100]
+
+
+@pytest.mark.parametrize("line, where, problem", [
+    ("#PBUDGET 0 202413 5010 {} 1", "3:12", "malformed period '202413'"),
+    ("#PBUDGET 0 202401 5010 {} 1,50", "3:27", "malformed amount '1,50'"),
+    ("#PBUDGET 0 202401 5010 {}", "3", "#PBUDGET lacks the amount (field 6)"),
+    ("#PBUDGET x 202401 5010 {} 1", "3:10", "malformed year index 'x'"),
+])
+def test_a_bad_pbudget_is_one_line_naming_it(tmp_path: Path, line: str, where: str, problem: str):
+    path = raw(tmp_path / "a.se", f"#SIETYP 3\n#RAR 0 20240101 20241231\n{line}\n")
+    with pytest.raises(DataError) as excinfo:
+        read_sie(path)
+    assert error(excinfo).startswith(f"{path}:{where}: {problem}")
 
 
 # -- errors: one line naming file:line ----------------------------------------------------------

@@ -6,6 +6,11 @@ Serviceförvaltningen's internal prices on 4010/3010, the bank on 1930. The amou
 `examples/budgets` (where utfall is typed by hand as YAML), so `month-end-close-sie.sh`, which
 imports this export, prints the same tables as `month-end-close.sh`.
 
+Its budget (#PBUDGET, per account and month: a `{}` row and one row per ansvar breaking it down) is
+the year file's budget per stab as decided (before ombudgeteringar), split over the accounts as the
+utfall is (about 4 % income, 60 % of the gross on salaries) in whole kronor and spread over the
+months by the stab's profile, so that per stab the year adds up to the YAML budget to the öre.
+
     python examples/sie/make_export.py      # writes examples/sie/exempelby.se and examples/sie/budgets/
 
 Run it again only when examples/budgets change; the files it writes are in the repository.
@@ -21,6 +26,7 @@ from pathlib import Path
 import polars as pl
 
 import kfollow
+from kfollow.engine.periods import spread
 from kfollow.sources.sie_writer import Row, Saldo, Voucher, write_sie
 
 HERE = Path(__file__).resolve().parent
@@ -67,6 +73,63 @@ def saldo(vouchers: list[Voucher], rar: int) -> list[Saldo]:
     return [Saldo(rar, period, konto, amount) for (period, konto), amount in sorted(sums.items())]
 
 
+def budget_for(store, year: int, rar: int) -> list[Saldo]:
+    """#PBUDGET of a year: per account and month the `{}` total and its breakdown per ansvar (dimension 1).
+
+    Each stab's annual budget (whole kronor) is split into income on 3510 (about 4 %), salaries on
+    5010 (60 % of the gross) and the rest on 6410; Serviceförvaltningen's gross budget goes on
+    4010/3010. Each account's year is spread over the months by the stab's profile with cumulative
+    rounding (`periods.spread`), so its months add up to the year exactly.
+    """
+    kr = pl.col("budget") // 100
+    income = kr // 25
+    salaries = (kr + income) * 3 // 5
+    stabs = store.amounts.filter((pl.col("ar") == year) & pl.col("vy").is_in(["stab", "summa"]))
+    annual = pl.concat([
+        stabs.filter(pl.col("vy") == "stab").select(
+            "nyckel", "profil", pl.lit(["5010", "6410", "3510"]).alias("konto"),
+            pl.concat_list(salaries, kr + income - salaries, -income).alias("kronor")),
+        stabs.filter(pl.col("vy") == "summa").select(
+            "nyckel", "profil", pl.lit(["4010", "3010"]).alias("konto"),
+            pl.concat_list(pl.col("budget_kostnader") // 100, -pl.col("budget_intakter") // 100).alias("kronor")),
+    ]).explode("konto", "kronor")
+    weights = {None: (1,) * 12, **store.year(year).profiler}
+    profiles = pl.DataFrame(
+        [{"profil": name, "manad": m, "_cum": sum(w[:m]), "_w": sum(w)} for name, w in weights.items()
+         for m in range(1, 13)], schema={"profil": pl.String, "manad": pl.Int8, "_cum": pl.Int64, "_w": pl.Int64})
+    months = (
+        annual.join(profiles, on="profil", how="left", nulls_equal=True)
+        .sort("nyckel", "konto", "manad")
+        .with_columns(spread("kronor"))  # kronor of months 1..manad
+        .with_columns((pl.col("kronor") - pl.col("kronor").shift(1, fill_value=0).over("nyckel", "konto"))
+                      .alias("kronor"))
+    )
+    rows = []
+    for (konto, manad), group in months.group_by("konto", "manad"):
+        period = f"{year}-{manad:02d}"
+        rows.append(Saldo(rar, period, konto, int(group["kronor"].sum()) * 100))
+        rows += [Saldo(rar, period, konto, amount * 100, {1: ANSVAR[stab]})
+                 for stab, amount in group.sort("nyckel").select("nyckel", "kronor").iter_rows()]
+    return sorted(rows, key=lambda s: (s.konto, s.period, tuple(s.objects.values())))
+
+
+def pbudget_lines(rows: list[Saldo]) -> list[str]:
+    """#PBUDGET records (the writer has no #PBUDGET; the fields are those of #PSALDO, amounts whole kronor here)."""
+    lines = []
+    for r in rows:
+        objects = " ".join(f'{d} "{code}"' for d, code in r.objects.items())
+        lines.append(f"#PBUDGET {r.rar} {r.period.replace('-', '')} {r.konto} {{{objects}}} {r.belopp // 100}.00")
+    return lines
+
+
+def with_budget(path: Path, rows: list[Saldo]) -> None:
+    """Insert #PBUDGET records after the file's #PSALDO, as accounting programs write them."""
+    lines = path.read_bytes().split(b"\r\n")
+    last = max(i for i, line in enumerate(lines) if line.startswith(b"#PSALDO"))
+    budget = [line.encode("cp437") for line in pbudget_lines(rows)]
+    path.write_bytes(b"\r\n".join(lines[: last + 1] + budget + lines[last + 1:]))
+
+
 def without_utfall(text: str, year: int) -> str:
     """The year file with its typed-in utfall removed and `utfall_fil` naming the imported table."""
     lines, out, skip_below = text.splitlines(), [], None
@@ -97,6 +160,7 @@ def main() -> None:
         vouchers=[*vouchers[-1], *vouchers[0]],
         psaldo=[*saldo(vouchers[-1], -1), *saldo(vouchers[0], 0)],
     )
+    with_budget(HERE / "exempelby.se", [*budget_for(store, 2023, -1), *budget_for(store, 2024, 0)])
     (HERE / "budgets").mkdir(exist_ok=True)
     for year in (2023, 2024):
         text = (SOURCE / f"{year}.yaml").read_text(encoding="utf-8")

@@ -1,4 +1,5 @@
-"""`kfollow import sie|csv`: an ekonomisystem export → kfollow's fact table (a year file's utfall_fil)."""
+"""`kfollow import sie|csv`: an ekonomisystem export → kfollow's fact tables (a year file's utfall_fil and
+budget_fil). The work is `kfollow.importing`'s; this module parses options, prints the summary and writes."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from kfollow.errors import KfollowError, UsageError, shown
+from kfollow.errors import UsageError, shown
 
 app = typer.Typer(
-    help="Turn an ekonomisystem export (SIE 4 or CSV) into kfollow's fact table of utfall, by a mapping file.",
+    help="Turn an ekonomisystem export (SIE 4 or CSV) into kfollow's fact tables of utfall and budget, by a mapping "
+    "file.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -26,12 +28,15 @@ class From(str, Enum):
 ExportArg = Annotated[Path, typer.Argument(help="The export to read.", show_default=False)]
 MappingOpt = Annotated[Path, typer.Option(
     "--mapping", "-m", metavar="MAP.yaml", help="How accounts and objects become slag, förvaltning, stab and verksamhet.")]
-OutputOpt = Annotated[Path, typer.Option(
+OutputOpt = Annotated[Optional[Path], typer.Option(
     "--output", "-o", metavar="OUT.csv|OUT.parquet",
-    help="The fact table to write (.csv or .parquet); replaced atomically, nothing is written on error.")]
+    help="The fact table of utfall to write (.csv or .parquet); replaced atomically, nothing is written on error.")]
+BudgetOutOpt = Annotated[Optional[Path], typer.Option(
+    "--budget-out", metavar="BUDGET.csv|BUDGET.parquet",
+    help="The fact table of budget to write (the same columns; period YYYY-MM, or YYYY for a year's budget).")]
 BudgetsOpt = Annotated[Optional[Path], typer.Option(
     "--budgets", envvar="KFOLLOW_BUDGETS", help="The folder of year files whose ids the import must use. "
-    "[default: the -o folder when it holds the year's file]")]
+    "[default: the folder of -o (else --budget-out) when it holds the year's file]")]
 UnmappedOpt = Annotated[bool, typer.Option(
     "--unmapped-empty", help="Import objects the mapping lacks under an empty key (ej fördelat) instead of failing.")]
 
@@ -39,7 +44,8 @@ UnmappedOpt = Annotated[bool, typer.Option(
 def sie(
     file: ExportArg,
     mapping: MappingOpt,
-    output: OutputOpt,
+    output: OutputOpt = None,
+    budget_out: BudgetOutOpt = None,
     year: Annotated[Optional[str], typer.Option(
         "--year", "-y", metavar="INDEX|YYYY",
         help="The year: its #RAR index (0 the current, -1 the previous) or YYYY. [default: 0]")] = None,
@@ -49,69 +55,43 @@ def sie(
     unmapped_empty: UnmappedOpt = False,
     budgets: BudgetsOpt = None,
 ):
-    """Import a SIE 4 export: the year's #TRANS (or #PSALDO) rows, mapped and summed, checked against #PSALDO.
+    """Import a SIE 4 export: the year's #TRANS (or #PSALDO) rows, mapped and summed, checked against #PSALDO;
+    with --budget-out also its budget (#PBUDGET).
 
     The import's total per account and month must equal the file's #PSALDO where the file has it;
-    a difference is listed and nothing is written (exit 3). The summary on stderr gives the
-    totals of kostnader, intäkter and ignored accounts per month, to check against the ERP.
+    a difference is listed and nothing is written (exit 3). #PBUDGET is read as #PSALDO is: the {}
+    row is an account's total, object rows break it down. The summary on stderr gives the totals
+    of kostnader, intäkter and ignored accounts per month, to check against the ERP.
 
     \b
     Example:
-      kfollow import sie export.se --mapping mappning.yaml --year 2024 -o utfall/2024.csv
+      kfollow import sie export.se --mapping mappning.yaml --year 2024 -o utfall/2024.csv --budget-out budget/2024.csv
     """
-    from kfollow.sources import ledger
-    from kfollow.sources.mapping import read_mapping
-    from kfollow.sources.sie import read_sie
+    from kfollow.importing import import_sie
 
-    _check_output(output, (file, mapping))
-    rules = read_mapping(mapping)
-    rules.require("sie")
-    export = read_sie(file)
-    for warning in export.warnings:
-        _say(f"warning: {warning}")
-    chosen = ledger.pick_year(export, year)
-    rows = ledger.sie_ledger(export, chosen, source.value, rules)
-    for note in rows.notes:
-        _say(f"note: {note}")
-    imported = ledger.apply_mapping(rows, rules, unmapped_empty)
-    _check_ids(imported.facts, rules, output, budgets)
-    check = ledger.psaldo_check(export, chosen, rules, imported.facts)
-    reading = ""
-    if source is From.psaldo:
-        reading = (" (written as parts: all rows summed)" if ledger.psaldo_reading(export.psaldo) == "parts"
-                   else " ({} totals, broken down by the rows of exactly the mapped dimensions)")
-    origin = ", ".join(x for x in (export.program, f"#GEN {export.generated}" if export.generated else None,
-                                   export.company) if x)
-    _summary(file, output, imported, [
-        ("export", f"SIE {export.sietyp}, {origin or 'no #PROGRAM or #GEN'}"),
-        ("encoding", export.encoding),
-        ("read", f"{chosen.describe()} from #{source.value.upper()}{reading}: {_count(imported.rows, 'row')} → "
-                 f"{_count(imported.facts.height, 'fact row')}"),
-        ("check", check.note + (": equal" if check.differences.is_empty() and check.note.startswith("checked") else "")),
-    ])
-    differences = check.differences
-    if not differences.is_empty():
-        for r in differences.iter_rows(named=True):
-            _say(f"difference: konto {r['konto']} {r['period']}: imported {ledger.kr(r['importerat'])}, "
-                 f"#PSALDO {ledger.kr(r['psaldo'])}")
-        raise KfollowError(f"{export.path}: the import differs from the file's #PSALDO in {differences.height} "
-                           f"account-month{'s' if differences.height != 1 else ''} (listed above); nothing written. "
-                           "Check konton (an account mapped by mistake) and --year, or re-export the file")
-    _write(imported.facts, output, {"export": file.name, "format": f"SIE {export.sietyp}", "program": export.program,
-                                    "generated": export.generated, "encoding": export.encoding,
-                                    "mapping": mapping.name})
+    outputs = _check_outputs(output, budget_out, (file, mapping))
+    result = import_sie(file, mapping, year, source=source.value, utfall=output is not None,
+                        budget=budget_out is not None, unmapped_empty=unmapped_empty,
+                        budgets=_folder(budgets, output, budget_out))
+    _show(file, result, outputs)
+    for line in result.differences():
+        _say(line)
+    result.verify()
+    _write(result, outputs)
 
 
 def csv(
     file: ExportArg,
     mapping: MappingOpt,
-    output: OutputOpt,
+    output: OutputOpt = None,
+    budget_out: BudgetOutOpt = None,
     year: Annotated[Optional[int], typer.Option(
         "--year", "-y", metavar="YYYY", help="Keep only the rows of this calendar year. [default: all rows]")] = None,
     unmapped_empty: UnmappedOpt = False,
     budgets: BudgetsOpt = None,
 ):
-    """Import an ERP CSV export (separator ; or ,, decimal comma unless the mapping says decimal: ".").
+    """Import an ERP CSV export (separator ; or ,, decimal comma unless the mapping says decimal: "."):
+    booked rows with -o, or a budget with --budget-out (its periods months or whole years, YYYY).
 
     The mapping's kolumner: names the columns (konto, period, and belopp or debet + kredit); stab,
     verksamhet and förvaltning take kolumn: where a SIE mapping takes dimension:.
@@ -119,34 +99,18 @@ def csv(
     \b
     Example:
       kfollow import csv huvudbok.csv --mapping mappning-csv.yaml -o utfall/2024.parquet
+      kfollow import csv budget.csv --mapping mappning-csv.yaml --budget-out budget/2024.csv
     """
-    import polars as pl
+    from kfollow.importing import import_csv
 
-    from kfollow.sources import ledger
-    from kfollow.sources.erp_csv import read_erp_csv
-    from kfollow.sources.mapping import read_mapping
-
-    _check_output(output, (file, mapping))
-    rules = read_mapping(mapping)
-    rules.require("csv")
-    export = read_erp_csv(file, rules)
-    rows = export.ledger
-    if year is not None:
-        kept = rows.frame.filter(pl.col("period").str.starts_with(f"{year:04d}-"))
-        if kept.is_empty():
-            present = sorted({p[:4] for p in rows.frame["period"].unique().to_list()})
-            raise UsageError(f"{shown(str(file))} has no rows in {year}; its years: {', '.join(present) or 'none'}")
-        rows = ledger.Ledger(rows.name, kept, rows.line)
-    imported = ledger.apply_mapping(rows, rules, unmapped_empty)
-    _check_ids(imported.facts, rules, output, budgets)
-    _summary(file, output, imported, [
-        ("export", f"CSV, {export.separator} separated"),
-        ("encoding", export.encoding),
-        ("read", f"{'all rows' if year is None else year}: {_count(imported.rows, 'row')} → "
-                 f"{_count(imported.facts.height, 'fact row')}"),
-    ])
-    _write(imported.facts, output, {"export": file.name, "format": "CSV", "program": None, "generated": None,
-                                    "encoding": export.encoding, "mapping": mapping.name})
+    if output is not None and budget_out is not None:
+        raise UsageError("a CSV export is either booked rows (-o) or a budget (--budget-out), not both; "
+                         "import each export by itself")
+    outputs = _check_outputs(output, budget_out, (file, mapping))
+    result = import_csv(file, mapping, year, budget=budget_out is not None, unmapped_empty=unmapped_empty,
+                        budgets=_folder(budgets, output, budget_out))
+    _show(file, result, outputs)
+    _write(result, outputs)
 
 
 def _count(n: int, what: str) -> str:
@@ -157,79 +121,85 @@ def _say(line: str) -> None:
     typer.echo(shown(line), err=True)
 
 
-def _check_output(output: Path, inputs: tuple[Path, ...]) -> None:
-    """-o must be .csv or .parquet and must not be a file the command reads."""
+def _check_outputs(output: Path | None, budget_out: Path | None, inputs: tuple[Path, ...]) -> dict[str, Path]:
+    """The tables to write by kind: -o and --budget-out must be .csv or .parquet, two files, and none a
+    file the command reads."""
     from kfollow.render.writer import resolved
 
-    target = resolved(output)
-    for path in inputs:
-        if target == resolved(path):
-            raise UsageError(f"-o {shown(str(output))} is {shown(str(path))}, a file this command reads; "
-                             "write the fact table to another file")
-    if output.suffix.lower() not in (".csv", ".parquet"):
-        raise UsageError(f"-o {shown(str(output))}: the fact table is written as .csv or .parquet; name the file so")
+    outputs = {kind: path for kind, path in (("utfall", output), ("budget", budget_out)) if path is not None}
+    if not outputs:
+        raise UsageError("nothing to write: give --output (-o) for the utfall, --budget-out for the budget, or both")
+    for kind, path in outputs.items():
+        option = "-o" if kind == "utfall" else "--budget-out"
+        for read in inputs:
+            if resolved(path) == resolved(read):
+                raise UsageError(f"{option} {shown(str(path))} is {shown(str(read))}, a file this command reads; "
+                                 "write the fact table to another file")
+        if path.suffix.lower() not in (".csv", ".parquet"):
+            raise UsageError(f"{option} {shown(str(path))}: the fact table is written as .csv or .parquet; name the "
+                             "file so")
+    if len(outputs) == 2 and resolved(output) == resolved(budget_out):
+        raise UsageError(f"-o and --budget-out are the same file, {shown(str(output))}; write utfall and budget to "
+                         "two files")
+    return outputs
 
 
-def _summary(file: Path, output: Path, imported, facts: list[tuple[str, str]]) -> None:
-    """The closing lines on stderr: where the export comes from, what was read, and the control totals."""
+def _folder(budgets: Path | None, output: Path | None, budget_out: Path | None) -> Path:
+    """Where the year file the ids are checked against is: --budgets, else beside the table written
+    (where a year file names its utfall_fil or budget_fil)."""
+    if budgets is not None:
+        return budgets
+    return (output if output is not None else budget_out).parent
+
+
+def _show(file: Path, result, outputs: dict[str, Path]) -> None:
+    """stderr: the messages, then per table where it comes from, what was read, and the control totals."""
     from kfollow.sources.ledger import kr
 
-    for line in imported.unmapped:
-        _say(f"note: --unmapped-empty: {line}")
-    bare, amount = imported.without_key
-    if bare:
-        _say(f"note: {_count(bare, 'fact row')} ({kr(amount)}) {'has' if bare == 1 else 'have'} neither stab nor verksamhet: "
-             "they count as ej fördelat in both views, or on the summa of a förvaltning written without staber and "
-             "verksamheter")
-    totals = imported.totals
-    periods = totals["period"].to_list()
-    span = "none" if not periods else periods[0] if len(periods) == 1 else f"{periods[0]} – {periods[-1]}"
-    _say(f"import {file.name} → {output.name}")
-    for label, text in facts + [("periods", f"{span} ({_count(len(periods), 'month')})")]:
-        _say(f"  {label + ':':<10}{text}")
-    rows = [(p, kr(k), kr(i), kr(g)) for p, k, i, g in totals.iter_rows()]
-    rows.append(("total", *(kr(totals[c].sum()) for c in ("kostnader", "intakter", "ignorerat"))))
-    header = ("period", "kostnader", "intäkter", "ignorerat")
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
-    for r in [header, *rows]:
-        _say("  " + r[0].ljust(widths[0]) + "".join("  " + r[i].rjust(widths[i]) for i in range(1, 4)))
+    for line in result.messages:
+        _say(line)
+    for index, (kind, table) in enumerate(result.tables().items()):
+        _say(f"import {file.name} → {outputs[kind].name}" + (" (budget)" if kind == "budget" else ""))
+        lines = list(result.about) if index == 0 else []
+        lines.append(("read", result.read[kind]))
+        if kind == "utfall" and result.check is not None:
+            check = result.check
+            lines.append(("check", check.note + (": equal" if check.differences.is_empty()
+                                                 and check.note.startswith("checked") else "")))
+        totals = table.totals
+        lines.append(("periods", _periods(totals["period"].to_list())))
+        for label, text in lines:
+            _say(f"  {label + ':':<10}{text}")
+        rows = [(p, kr(k), kr(i), kr(g)) for p, k, i, g in totals.iter_rows()]
+        rows.append(("total", *(kr(totals[c].sum()) for c in ("kostnader", "intakter", "ignorerat"))))
+        header = ("period", "kostnader", "intäkter", "ignorerat")
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+        for r in [header, *rows]:
+            _say("  " + r[0].ljust(widths[0]) + "".join("  " + r[i].rjust(widths[i]) for i in range(1, 4)))
 
 
-def _check_ids(facts, rules, output: Path, budgets: Path | None) -> None:
-    """The ids of the import against the year file of its year: from --budgets, else the one beside
-    -o (where a year file names its utfall_fil); a note when there is none to check against."""
-    from kfollow.sources import ledger
-    from kfollow.sources.year_file import load_year_file
-
-    periods = facts["period"].drop_nulls()
-    if periods.is_empty():
-        return
-    year = periods.min()[:4]
-    folder = budgets if budgets is not None else output.parent
-    path = next((folder / f"{year}.{ext}" for ext in ("yaml", "yml") if (folder / f"{year}.{ext}").is_file()), None)
-    if path is None:
-        _say(f"note: ids not checked against a year file: there is no {year}.yaml in {folder} (--budgets names the folder)")
-        return
-    info = load_year_file(path, outcome=False)
-    staber = {fid: set(info.amounts.filter((info.amounts["forvaltning"] == fid) & (info.amounts["vy"] == "stab"))
-                       ["nyckel"].to_list()) for fid in info.info.forvaltningar}
-    ledger.check_ids(facts, rules, str(path), staber, set(info.info.verksamheter))
+def _periods(periods: list[str]) -> str:
+    """`2024-01 – 2024-10 (10 months)`; a budget's whole years (`YYYY`) named before its months."""
+    years = [p for p in periods if len(p) == 4]
+    months = [p for p in periods if len(p) != 4]
+    parts = [f"{', '.join(years)} (the year{'s' if len(years) > 1 else ''})"] if years else []
+    if months or not years:
+        span = "none" if not months else months[0] if len(months) == 1 else f"{months[0]} – {months[-1]}"
+        parts.append(f"{span} ({_count(len(months), 'month')})")
+    return "; ".join(parts)
 
 
-def _write(facts, output: Path, origin: dict) -> None:
-    """The fact table, and beside it `OUT.kalla.json`: which export it came from (the report's footer)."""
-    import json
-
+def _write(result, outputs: dict[str, Path]) -> None:
+    """Each fact table, and beside it `OUT.kalla.json`: which export it came from (the report's footer)."""
     from kfollow.render.writer import write
-    from kfollow.sources.ledger import facts_csv, facts_parquet
+    from kfollow.sources.facts import facts_bytes
     from kfollow.sources.outcome import origin_path
 
-    if output.suffix.lower() == ".parquet":
-        write(facts_parquet(facts), output)
-    else:
-        write(facts_csv(facts), output)
-    write(json.dumps(origin, ensure_ascii=False, indent=1) + "\n", origin_path(output))
-    _say(f"wrote {output} ({_count(facts.height, 'row')})")
+    for kind, table in result.tables().items():
+        output = outputs[kind]
+        write(facts_bytes(table.facts, output), output)
+        write(result.origin.note(), origin_path(output))
+        _say(f"wrote {output} ({_count(table.facts.height, 'row')})")
 
 
 app.command("sie")(sie)

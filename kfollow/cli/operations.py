@@ -84,8 +84,12 @@ def _report_limit(rows, limit, option: str, unit: Unit, decimals: int | None) ->
 def compare(
     base_year: Annotated[int, typer.Argument(help="The earlier year, e.g. 2023.")],
     year: Annotated[int, typer.Argument(help="The later year, e.g. 2024.")],
-    by: ByOpt = By.stab,
+    by: CutOpt = "stab",
     forvaltning: ForvaltningOpt = None,
+    stab: StabOpt = None,
+    verksamhet: VerksamhetOpt = None,
+    konto: KontoOpt = None,
+    kostnadsslag: KostnadsslagOpt = None,
     sort: Annotated[SortKey, typer.Option("--sort", help="file: as in the budget file; change: biggest movers first.")] = SortKey.file,
     period: Annotated[Optional[str], typer.Option(
         "--period", "-p", help="Month YYYY-MM of the later year: both years up to and including that month. "
@@ -101,12 +105,16 @@ def compare(
 ):
     """Utfall of two years side by side: change in amount and in % (empty when the base is ≤ 0), shares.
 
-    Example: kfollow compare 2023 2024 --by verksamhet --forvaltning KLF --sort change
+    \b
+    Examples:
+      kfollow compare 2023 2024 --by verksamhet --forvaltning KLF --sort change
+      kfollow compare 2023 2024 --by stab,kostnadsslag --forvaltning KSF
     """
     from kfollow.engine.operations import compare as compare_of
 
     store = load(budgets)
-    report = compare_of(store, base_year, year, by, forvaltning, period, sort.value, unit.value, costs_negative)
+    report = compare_of(store, base_year, year, by, forvaltning, period, sort.value, unit.value, costs_negative,
+                        stab, verksamhet, konto, kostnadsslag)
     emit(report, fmt, decimals, output, store=store, columns=columns, exact=exact)
 
 

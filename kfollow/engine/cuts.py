@@ -15,6 +15,7 @@ facts, and a budget typed in YAML (which has no account) has no part in it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import polars as pl
 
@@ -110,7 +111,7 @@ def check_filter(store: Store, year: int, flt: LedgerFilter) -> None:
 
 
 def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
-                   flt: LedgerFilter = LedgerFilter()) -> pl.DataFrame:
+                   flt: LedgerFilter = LedgerFilter(), groups: tuple[Kostnadsslag, ...] | None = None) -> pl.DataFrame:
     """The facts of `year` summed to the ledger's grain, öre, nettokostnad (as booked: a cost
     positive, an income negative). Columns: forvaltning, stab, verksamhet, konto, kostnadsslag,
     budget, utfall. With `period` (a month), months 1..period: a budget table's months up to it, and
@@ -120,7 +121,7 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
     facts = store.facts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))
     if flt.konto:
         facts = facts.filter(pl.any_horizontal(pl.col("konto").str.starts_with(k) for k in flt.konto))
-    facts = facts.with_columns(kostnadsslag_expr(info.kostnadsslag))
+    facts = facts.with_columns(kostnadsslag_expr(info.kostnadsslag if groups is None else groups))
     if flt.kostnadsslag:
         facts = facts.filter(pl.col("kostnadsslag").is_in(list(flt.kostnadsslag)))
     keys = ["forvaltning", "stab", "verksamhet", "konto", "kostnadsslag"]
@@ -201,40 +202,88 @@ def _netto(cols) -> list[pl.Expr]:
     return [(pl.col(c) * sign).alias(c) for c in cols]
 
 
-def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list[str], period: int | None,
-              flt: LedgerFilter = LedgerFilter()) -> pl.DataFrame:
-    """`outer` (a `deviation_report` frame of the cut's view, presented) with each row's parts by
-    kostnadsslag or konto, and what the facts leave of it as `Ej fördelat på <part>`.
+Derive = Callable[[pl.DataFrame, dict], pl.DataFrame]  # the columns that follow from a part's figures
 
-    Nested (two keys): each row of the view (radtyp `radsumma`) is followed by its parts (radtyp
-    `del`, the rest `ej_fordelat`). One ledger key: the parts are the rows (`rad`), grouped per
-    förvaltning with a subtotal (`delsumma`) when there are several, and `Summa` below.
+
+def deviation_figures(year: int, prev: str | None) -> tuple[dict[str, tuple[int, str]], Derive]:
+    """What `breakdown` gives each part of a deviation table: budget and utfall of `year` (and the
+    previous year's utfall as `prev`), and how its deviation and share follow from them."""
+    figures = {"budget": (year, "budget"), "utfall": (year, "utfall")}
+    if prev:
+        figures[prev] = (year - 1, "utfall")
+
+    def derive(frame: pl.DataFrame, totals: dict[str, int | None]) -> pl.DataFrame:
+        return (frame.with_columns(ex.avvikelse())
+                .with_columns(ex.percent_of("avvikelse", "budget", "avvikelse_pct"),
+                              ex.share("utfall", pl.lit(totals.get("utfall"), pl.Int64))))
+
+    return figures, derive
+
+
+def compare_figures(base_year: int, year: int) -> tuple[dict[str, tuple[int, str]], Derive]:
+    """What `breakdown` gives each part of a comparison: utfall of both years, change and shares."""
+    a, b = f"utfall_{base_year}", f"utfall_{year}"
+    figures = {a: (base_year, "utfall"), b: (year, "utfall")}
+
+    def derive(frame: pl.DataFrame, totals: dict[str, int | None]) -> pl.DataFrame:
+        return frame.with_columns((pl.col(b) - pl.col(a)).alias("forandring"), ex.change_percent(b, a),
+                                  ex.share(a, pl.lit(totals.get(a), pl.Int64), f"andel_{base_year}_pct"),
+                                  ex.share(b, pl.lit(totals.get(b), pl.Int64), f"andel_{year}_pct"))
+
+    return figures, derive
+
+
+
+
+def _parts(store: Store, year: int, fids: list[str], period: int | None, flt: LedgerFilter,
+           figures: dict[str, tuple[int, str]], view: By, part: str) -> pl.DataFrame:
+    """Each figure of `figures` (column → year and budget/utfall) per förvaltning, row of the view
+    (`_parent`) and part (`_part`), nettokostnad öre; null where the förvaltning has no facts of it."""
+    groups = store.year(year).kostnadsslag
+    part_key = pl.col(part)
+    frames, known = [], {}
+    for col, (y, field) in figures.items():
+        ids = [f for f in fids if y in store.years and f in store.years[y].forvaltningar]
+        if not ids:
+            known[col] = []
+            continue
+        la = ledger_amounts(store, y, ids, period, flt, groups)
+        art = store.facts.filter((pl.col("ar") == y) & (pl.col("art") == field) & pl.col("forvaltning").is_in(ids))
+        known[col] = art["forvaltning"].unique().to_list()
+        frames.append(la.select("forvaltning", _parent_key(view), _part=part_key, **{col: pl.col(field)}))
+    if not frames:
+        return pl.DataFrame(schema={"forvaltning": pl.String, "_parent": pl.String, "_part": pl.String,
+                                    **{c: pl.Int64 for c in figures}})
+    stacked = pl.concat(frames, how="diagonal_relaxed").with_columns(
+        pl.lit(None, pl.Int64).alias(c) for c in figures if c not in {n for f in frames for n in f.columns})
+    # a figure is null for a förvaltning without facts of it, else the sum of its parts (0 for none)
+    return (stacked.group_by("forvaltning", "_parent", "_part")
+            .agg(pl.col(c).fill_null(0).sum() for c in figures)
+            .with_columns(pl.when(pl.col("forvaltning").is_in(known[c])).then(pl.col(c)).alias(c) for c in figures)
+            .select("forvaltning", "_parent", "_part", *figures))
+
+
+def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list[str], period: int | None,
+              flt: LedgerFilter = LedgerFilter(), figures: dict[str, tuple[int, str]] | None = None,
+              derive=None) -> tuple[pl.DataFrame, tuple[str, ...]]:
+    """`outer` (a report frame of the cut's view, presented: `deviation_report` or `compare_report`)
+    with each row's parts by kostnadsslag or konto, and what the facts leave of it as
+    `Ej fördelat på <part>`; returns the frame and notes on what it could not break down.
+
+    `figures` (column → year and budget/utfall; default: a deviation's) are taken from the facts;
+    `derive` adds the columns that follow from them. Nested (two keys): each row of the view (radtyp
+    `radsumma`) is followed by its parts (radtyp `del`, the rest `ej_fordelat`). One ledger key: the
+    parts are the rows (`rad`), grouped per förvaltning with a subtotal (`delsumma`) when there are
+    several, and `Summa` below. With a filter, every row is the sum of the parts that match.
     """
     part = cut.part or ("kostnadsslag" if flt.kostnadsslag else "konto")  # a filter alone: parts summed below
     view = cut.view
     key = view.value
-    prev = next((c for c in outer.columns if c == f"utfall_{year - 1}"), None)
-    money = [*MONEY, *([prev] if prev else [])]
-    ledger = ledger_amounts(store, year, fids, period, flt)
-    if prev:
-        before = ledger_amounts(store, year - 1, [f for f in fids if year - 1 in store.years
-                                                  and f in store.years[year - 1].forvaltningar], period, flt)
-        ledger = pl.concat([ledger.with_columns(pl.lit(None, pl.Int64).alias(prev)),
-                            before.select(*(c for c in ledger.columns if c not in MONEY),
-                                          budget=pl.lit(0, pl.Int64), utfall=pl.lit(0, pl.Int64),
-                                          **{prev: pl.col("utfall")})], how="vertical_relaxed")
-        if not before.height:
-            ledger = ledger.with_columns(pl.lit(None, pl.Int64).alias(prev))
-    part_key, part_name, part_order = _inner(store, year, part)
-    parts = (
-        ledger.with_columns(_parent_key(view), _part=part_key)
-        .group_by("forvaltning", "_parent", "_part")
-        .agg(ex.exact_sum("budget"), pl.col("utfall").sum(),
-             *([pl.col(prev).sum().alias(prev)] if prev else []),
-             *([pl.col(prev).is_not_null().any().alias("_prev_known")] if prev else []))
-    )
-    if prev:
-        parts = parts.with_columns(pl.when(pl.col("_prev_known")).then(pl.col(prev)).alias(prev)).drop("_prev_known")
+    if figures is None:
+        figures, derive = deviation_figures(year, next((c for c in outer.columns if c == f"utfall_{year - 1}"), None))
+    money = list(figures)
+    parts = _parts(store, year, fids, period, flt, figures, view, part)
+    _, part_name, part_order = _inner(store, year, part)
     row_key = "forvaltning" if view is By.forvaltning else key
     parents = outer.with_row_index("_o").filter(pl.col("radtyp").is_in(PARENTS)).with_columns(
         _parent=pl.col(row_key), _sign=pl.when(pl.col("redovisas_som") == "resultat").then(-1).otherwise(1))
@@ -243,9 +292,7 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     alone = parents.filter(pl.col("radtyp") == "forvaltning")["forvaltning"].implode()
     parts = parts.with_columns(_parent=pl.when(pl.col("forvaltning").is_in(alone)).then(pl.col("forvaltning"))
                                .otherwise(pl.col("_parent")))
-    parts = parts.group_by("forvaltning", "_parent", "_part").agg(
-        ex.exact_sum("budget"), pl.col("utfall").sum(),
-        *([pl.when(pl.col(prev).is_not_null().any()).then(pl.col(prev).sum()).alias(prev)] if prev else []))
+    parts = parts.group_by("forvaltning", "_parent", "_part").agg(ex.exact_sum(c) for c in money)
     # the parts of each parent, then what the facts leave of it (its declared budget, changes, …)
     placed = parts.join(parents_netto.select("_o", "forvaltning", "_parent", "_sign", "redovisas_som"),
                         on=["forvaltning", "_parent"], how="inner")
@@ -257,38 +304,39 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
         .filter(pl.any_horizontal(pl.col(c).fill_null(0) != 0 for c in money))
         .with_columns(_part=pl.lit(None, pl.String))
     )
+    if flt:
+        rest = rest.clear()
     children = pl.concat([placed.with_columns(_rest=pl.lit(False)), rest.with_columns(_rest=pl.lit(True))],
                          how="diagonal_relaxed")
-    total_utfall = outer.filter(pl.col("radtyp") == "summa").with_columns(_netto(["utfall"]))["utfall"]
-    total = total_utfall[0] if total_utfall.len() else None
+    summa = outer.filter(pl.col("radtyp") == "summa").with_columns(_netto(money))
+    totals = {c: (summa[c][0] if summa.height else None) for c in money}
+    if flt:  # the rows are sums of the matching parts: so are the totals shares are taken of
+        totals = {c: placed[c].sum() if placed.height else None for c in money}
     children = (
-        children.with_columns(ex.avvikelse())
-        .with_columns(ex.percent_of("avvikelse", "budget", "avvikelse_pct"),
-                      ex.share("utfall", pl.lit(total, pl.Int64)),
-                      _name=pl.when(pl.col("_rest")).then(pl.lit(f"Ej fördelat på {part}")).otherwise(part_name),
+        derive(children, totals)
+        .with_columns(_name=pl.when(pl.col("_rest")).then(pl.lit(f"Ej fördelat på {part}")).otherwise(part_name),
                       _sub=pl.when(pl.col("_rest")).then(pl.lit(1_000_000)).otherwise(part_order),
                       _k=pl.col("_part"))
         .with_columns(*(ex.presented(c, pl.col("_sign")) for c in money))
     )
     nested = cut.nested or cut.part is None
     parent_cols = outer.columns
+    derived = [c for c in children.columns if c in parent_cols and c not in money]
     kid_rows = children.join(parents.select("_o", *(c for c in parent_cols if c not in (
-        *money, "avvikelse", "avvikelse_pct", "andel_pct", "redovisas_som", "forvaltning"))),
-                             on="_o", how="left")
+        *money, *derived, "redovisas_som", "forvaltning"))), on="_o", how="left")
     kid_rows = kid_rows.with_columns(
         radtyp=pl.when(pl.col("_rest")).then(pl.lit("ej_fordelat")).otherwise(pl.lit("del" if nested else "rad")),
         namn=pl.col("_name"), _s=pl.lit(1) if nested else pl.lit(0),
         **{part: pl.col("_k")},
         **{c: pl.lit(None, outer.schema[c]) for c in parent_cols
-           if c not in (*money, "avvikelse", "avvikelse_pct", "andel_pct", "radtyp", "forvaltning", "namn",
-                        "redovisas_som", *VIEWS, part)},
+           if c not in (*money, *derived, "radtyp", "forvaltning", "namn", "redovisas_som", *VIEWS, part)},
     )
     if not nested:  # the parts are the rows: no key of the view
         kid_rows = kid_rows.with_columns(pl.lit(None, pl.String).alias(row_key) if row_key != "forvaltning"
                                          else pl.col("forvaltning"))
     out = outer.with_row_index("_o").with_columns(_s=pl.lit(0), _sub=pl.lit(0), **{part: pl.lit(None, pl.String)})
     if flt:
-        out = _sums_of_parts(out, placed, money, parent_cols, total)
+        out = _sums_of_parts(out, placed, money, derive)
     if nested:
         out = out.with_columns(radtyp=pl.when(pl.col("radtyp").is_in(PARENTS)).then(pl.lit("radsumma"))
                                .otherwise(pl.col("radtyp")))
@@ -300,18 +348,20 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
                                 namn=pl.when(pl.col("radtyp") == "forvaltning").then(pl.lit("Summa ") + pl.col("forvaltning"))
                                 .otherwise(pl.col("namn")),
                                 _s=pl.when(pl.col("radtyp") == "forvaltning").then(pl.lit(2)).otherwise(pl.lit(0))))
-    if flt:
-        kid_rows = kid_rows.filter(~pl.col("_rest"))
     notes: tuple[str, ...] = ()
-    no_budget = children.filter(pl.col("budget").is_null() & ~pl.col("_rest"))["forvaltning"].unique().sort().to_list()
-    if no_budget:
-        where = "utelämnas" if flt else f"står på raden Ej fördelat på {part}"
-        notes += (f"Budgeten för {', '.join(no_budget)} finns per stab eller verksamhet, inte per konto: "
-                  f"budget och avvikelse per {part} visas som –, och budgeten {where}.",)
+    for col in money:
+        lacking = children.filter(pl.col(col).is_null() & ~pl.col("_rest"))["forvaltning"].unique().sort().to_list()
+        if lacking and col == "budget":
+            where = "utelämnas" if flt else f"står på raden Ej fördelat på {part}"
+            notes += (f"Budgeten för {', '.join(lacking)} finns per stab eller verksamhet, inte per konto: "
+                      f"budget och avvikelse per {part} visas som –, och budgeten {where}.",)
+        elif lacking:
+            notes += (f"{col.replace('_', ' ').capitalize()} för {', '.join(lacking)} finns inte per konto: "
+                      f"visas som – per {part}.",)
     if flt:
         what = " och ".join(x for x in (f"konto {', '.join(flt.konto)}" if flt.konto else "",
                                         f"kostnadsslag {', '.join(flt.kostnadsslag)}" if flt.kostnadsslag else "") if x)
-        notes += (f"Endast {what}: summorna är summor av dessa konton, utan budget och utfall som inte har konto.",)
+        notes += (f"Endast {what}: summorna är summor av dessa konton, utan belopp som inte har konto.",)
     columns = [c for c in parent_cols if c not in (part,)]
     key_at = columns.index("namn")
     columns = [*columns[:key_at], part, *columns[key_at:]]
@@ -324,29 +374,27 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     return frame, notes
 
 
-def _sums_of_parts(out: pl.DataFrame, placed: pl.DataFrame, money: list[str], parent_cols: list[str],
-                   total: int | None) -> pl.DataFrame:
+def _sums_of_parts(out: pl.DataFrame, placed: pl.DataFrame, money: list[str], derive) -> pl.DataFrame:
     """With a konto/kostnadsslag filter: each row of the view, its förvaltning's subtotal and the Summa
-    as the sums of the parts that match (nettokostnad, then presented); rows without parts go."""
-    per_row = placed.group_by("_o").agg(*(ex.exact_sum(c).alias(f"_{c}") for c in money))
+    as the sums of the parts that match (nettokostnad, then presented); rows without parts go, and
+    figures the facts cannot give (a forecast) are left empty."""
+    per_row = placed.group_by("_o").agg(*(ex.exact_sum(c).alias(f"_{c}") for c in money), _has=pl.lit(True))
     per_fid = placed.group_by("forvaltning").agg(*(ex.exact_sum(c).alias(f"_{c}_f") for c in money))
     overall = placed.select(*(ex.exact_sum(c).alias(f"_{c}_t") for c in money))
-    total = overall["_utfall_t"][0] if overall.height else None
+    totals = {c: overall[f"_{c}_t"][0] if overall.height else None for c in money}
     sign = pl.when(pl.col("redovisas_som") == "resultat").then(-1).otherwise(1)
     figures = ("prognos", "budget_helar", "prognos_avvikelse", "prognos_period", "jmf_prognos", "jmf_avvikelse",
                "avvikelse_forandring")
-    out = (
+    joined = (
         out.join(per_row, on="_o", how="left").join(per_fid, on="forvaltning", how="left").join(overall, how="cross")
-        .filter(pl.col("_utfall").is_not_null() | pl.col("radtyp").is_in(["delsumma", "summa"]))
+        .filter(pl.col("_has").fill_null(False) | pl.col("radtyp").is_in(["delsumma", "summa"]))
         .with_columns(*(pl.when(pl.col("radtyp") == "summa").then(pl.col(f"_{c}_t"))
                         .when(pl.col("radtyp") == "delsumma").then(pl.col(f"_{c}_f"))
                         .otherwise(pl.col(f"_{c}")).alias(c) for c in money))
-        .with_columns(ex.avvikelse())
-        .with_columns(ex.percent_of("avvikelse", "budget", "avvikelse_pct"), ex.share("utfall", pl.lit(total, pl.Int64)),
-                      *(pl.lit(None, out.schema[c]).alias(c) for c in figures if c in out.columns))
-        .with_columns(*(ex.presented(c, sign) for c in money))
     )
-    return out.select(c for c in out.columns if not c.startswith("_") or c in ("_o", "_s", "_sub"))
+    done = derive(joined, totals).with_columns(*(pl.lit(None, out.schema[c]).alias(c) for c in figures if c in out.columns))
+    done = done.with_columns(*(ex.presented(c, sign) for c in money))
+    return done.select(out.columns)
 
 
 def largest(frame: pl.DataFrame, n: int) -> pl.DataFrame:

@@ -319,17 +319,20 @@ def deviation_report(budgets: Store, year: int, by: By = By.stab, forvaltning: l
 
 
 def compare_report(budgets: Store, base_year: int, year: int, by: By = By.stab,
-                   forvaltning: list[str] | None = None, period: int | None = None) -> pl.DataFrame:
+                   forvaltning: list[str] | None = None, period: int | None = None,
+                   staber: list[str] | None = None, verksamheter: list[str] | None = None) -> pl.DataFrame:
     """Utfall of two years side by side, öre: forandring = utfall_<year> − utfall_<base_year>.
 
     Columns: radtyp, forvaltning, <by>, namn, redovisas_som, utfall_<base>, utfall_<year>,
     forandring, forandring_pct (null when the base is ≤ 0), andel_<base>_pct, andel_<year>_pct
     (shares of each year's total nettokostnad). With `period` (a month), both years up to and
-    including that month; a base year given per year only then has no figures.
+    including that month; a base year given per year only then has no figures. `staber` (or
+    `verksamheter`) keeps only those rows of the view.
     """
     by = By(by)
     fids = forvaltningar(budgets, year, forvaltning)
     base_fids = forvaltningar(budgets, base_year, forvaltning)
+    staber = _selected(budgets, year, by, staber, verksamheter)
     _require_view(budgets, year, by, fids)
     several = len(set(fids) | set(base_fids)) > 1
     a, b = f"utfall_{base_year}", f"utfall_{year}"
@@ -341,7 +344,7 @@ def compare_report(budgets: Store, base_year: int, year: int, by: By = By.stab,
                          f"{year} cannot be compared; use --period {year}-{booked:02d}")
     for y, col, share_col, ids in ((base_year, a, ua, base_fids), (year, b, ub, fids)):
         amounts = resolve(budgets, y, period, strict=y == year)
-        v = view_frame(budgets, y, by, ids, amounts=amounts, subtotals=several, prefer_rows=period is not None)
+        v = view_frame(budgets, y, by, ids, staber, amounts=amounts, subtotals=several, prefer_rows=period is not None)
         total = pl.col("utfall").filter(pl.col("radtyp") == "summa").first()
         v = v.with_columns(ex.share("utfall", total, share_col)).with_columns(
             ex.presented("utfall", _sign(budgets, y, ids))).rename({"utfall": col})
@@ -554,17 +557,33 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
                      qualifier=", ursprunglig budget" if budget is BudgetMode.original else "", messages=messages)
 
 
-def compare(store: Store, base_year: int, year: int, by: By = By.stab, forvaltning: list[str] | None = None,
+def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, forvaltning: list[str] | None = None,
             period: str | int | None = None, sort: str = "file", unit: str = "mnkr",
-            costs_negative: bool = False) -> Report:
-    """`compare_report` as a `Report`; `sort="change"` puts the biggest movers first in each block."""
-    by = By(by)
+            costs_negative: bool = False, staber: list[str] | None = None, verksamheter: list[str] | None = None,
+            konto: list[str] | None = None, kostnadsslag: list[str] | None = None) -> Report:
+    """`compare_report` as a `Report`; `sort="change"` puts the biggest movers first in each block.
+    `by`, `konto` and `kostnadsslag` cut and filter at the ledger's grain as for `deviation`."""
+    from kfollow.engine import cuts
+
+    cut = cuts.parse_by(by)
+    flt = cuts.LedgerFilter(tuple(konto or ()), tuple(kostnadsslag or ()))
     p = selection.period(store, year, period)
-    frame = compare_report(store, base_year, p.year, by, forvaltning, period=p.month)
-    if sort == "change":
+    frame = compare_report(store, base_year, p.year, cut.view, forvaltning, period=p.month, staber=staber,
+                           verksamheter=verksamheter)
+    notes = ()
+    if sort == "change" and cut.nested:
+        frame = sort_by_change(frame)
+    if cut.part or flt:
+        fids = [f for f in dict.fromkeys([*forvaltningar(store, p.year, forvaltning),
+                                          *(forvaltningar(store, base_year, forvaltning) if base_year in store.years else [])])
+                if f in frame["forvaltning"].to_list()]
+        cuts.check_filter(store, p.year, flt)
+        cuts.require_facts(store, p.year, fids, cut)
+        figures, derive = cuts.compare_figures(base_year, p.year)
+        frame, notes = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt, figures, derive)
+    if sort == "change" and not cut.nested:
         frame = sort_by_change(frame)
     months = f", januari–{selection.MONTHS[p.month - 1]}" if p.month else ""
-    notes = ()
     for y, col in ((base_year, f"utfall_{base_year}"), (p.year, f"utfall_{p.year}")):
         if col in frame.columns and frame[col].null_count() == frame.height:
             notes += (f"Utfall {y} saknas för de valda månaderna: filen för {y} har utfall för helår, inte per månad."
@@ -572,7 +591,7 @@ def compare(store: Store, base_year: int, year: int, by: By = By.stab, forvaltni
     if costs_negative:
         frame = present.costs_negative(frame)
     return as_report(frame, store.years[p.year].rubriker, store=store, title=f"Utfall {base_year} och {p.year}{months} per "
-                     f"{BY_TITLE[by]}", unit=unit,
+                     f"{' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}", unit=unit,
                      period=p.text, messages=p.messages + year_warnings(store, sorted({base_year, p.year})),
                      notes=notes)
 

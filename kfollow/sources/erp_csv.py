@@ -7,8 +7,10 @@ What Swedish ekonomisystem write when asked for a CSV of booked rows:
   (U+00A0, U+202F) and, with a decimal comma, dots between groups of three digits are thousands
   separators; a minus before or after the number (`1234,50-`) is negative; more than two decimals
   are allowed only as zeros. Parsed to Int64 öre by polars string expressions, never through a float.
-- periods `YYYYMM` or `YYYY-MM`; codes (konto, objects) with spaces around them are trimmed, and an
-  empty object cell means no object (an empty key);
+- periods `YYYYMM` or `YYYY-MM`, and in a budget export (`budget=True`) also `YYYY`, a budget for the
+  whole year (its ledger period stays `YYYY`);
+- codes (konto, objects) with spaces around them are trimmed, and an empty object cell means no
+  object (an empty key);
 - with `debet` and `kredit` columns, belopp = debet − kredit; an empty cell there is 0.
 Errors are one `DataError` naming file:line:column (the column is the field's position in the row).
 """
@@ -42,8 +44,10 @@ class CsvExport:
     separator: str
 
 
-def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None) -> CsvExport:
-    """Read an ERP export with the columns `mapping.kolumner` names; see the module docstring."""
+def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None, budget: bool = False) -> CsvExport:
+    """Read an ERP export with the columns `mapping.kolumner` names; see the module docstring.
+
+    `budget`: the export is a budget, whose periods may also be whole years (`YYYY`)."""
     name = display or str(path)
     raw = read_bytes(path, EXPORT_LIMIT, "CSV export", display=name)
     encoding, data, text = _decode(raw, name)
@@ -61,7 +65,7 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None)
         raise _csv_failure(text, separator, name, exc) from None
     columns = _columns(frame, mapping, name)
     lines = _Lines(text, separator)
-    frame = _ledger_frame(frame, columns, mapping, name, lines)
+    frame = _ledger_frame(frame, columns, mapping, name, lines, budget)
     return CsvExport(Ledger(name, frame, lines.line), encoding, "semicolon" if separator == ";" else "comma")
 
 
@@ -168,7 +172,7 @@ def with_amount(lf: pl.LazyFrame, column: str, decimal: str) -> pl.LazyFrame:
 
 
 def _ledger_frame(frame: pl.DataFrame, columns: dict[str, str], mapping: LedgerMapping, name: str,
-                  lines: "_Lines") -> pl.DataFrame:
+                  lines: "_Lines", budget: bool = False) -> pl.DataFrame:
     """The checked ledger: period, konto, belopp (öre), rad, and the object columns; a DataError for the first bad row."""
     sources = [c for c in columns if c.startswith("kolumn:")]
     amounts = ["belopp"] if "belopp" in columns else ["debet", "kredit"]
@@ -178,7 +182,9 @@ def _ledger_frame(frame: pl.DataFrame, columns: dict[str, str], mapping: LedgerM
     lf = lf.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in columns))
     for c in amounts:
         lf = with_amount(lf, c, mapping.decimal)
-    lf = lf.with_columns(pl.col("period").str.contains(r"^[0-9]{4}-?(?:0[1-9]|1[0-2])$").alias("_period_ok"))
+    month = r"-?(?:0[1-9]|1[0-2])"
+    lf = lf.with_columns(pl.col("period").str.contains(rf"^[0-9]{{4}}(?:{month}){'?' if budget else ''}$")
+                         .alias("_period_ok"))
     optional = len(amounts) == 2  # an empty debet or kredit is 0
     checks = [
         ("period", "empty", pl.col("period").is_null()),
@@ -201,18 +207,20 @@ def _ledger_frame(frame: pl.DataFrame, columns: dict[str, str], mapping: LedgerM
     if bad.height:
         row = bad.row(0, named=True)
         column, kind, _ = checks[row["_fel"]]
-        raise _message(name, lines, row, column, kind, columns, mapping.decimal)
+        raise _message(name, lines, row, column, kind, columns, mapping.decimal, budget)
     if result.is_empty():
         raise DataError(name, 2, None, "the export has a header but no rows; export the booked rows of the period")
     period = pl.col("period")
+    month_or_year = pl.when(period.str.len_bytes() > 4).then(pl.concat_str(period.str.head(4), pl.lit("-"),
+                                                                           period.str.tail(2))).otherwise(period)
     return result.select(
-        pl.concat_str(period.str.head(4), pl.lit("-"), period.str.tail(2)).alias("period"), "konto",
+        month_or_year.alias("period"), "konto",
         ore.cast(pl.Int64).alias("belopp"), pl.col(_ROW).cast(pl.Int64).alias("rad"), *sources,
     )
 
 
 def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, columns: dict[str, str],
-             decimal: str) -> DataError:
+             decimal: str, budget: bool = False) -> DataError:
     line = lines.line(row[_ROW])
     field = lines.field(columns[column])
     title = columns[column]
@@ -223,7 +231,8 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
                                             + {"period": "a period (YYYYMM or YYYY-MM)", "konto": "an account"}.get(
                                                 column, "an amount"))
     if kind == "period":
-        return DataError(name, line, field, f"{title} {shown} is not a period; write YYYYMM or YYYY-MM, e.g. 202403")
+        forms = "YYYYMM, YYYY-MM or YYYY (a budget for the year)" if budget else "YYYYMM or YYYY-MM"
+        return DataError(name, line, field, f"{title} {shown} is not a period; write {forms}, e.g. 202403")
     if kind == "control":
         return DataError(name, line, field, f"{title} {shown} contains a control or bidi character; correct the "
                                             "export")

@@ -1,12 +1,15 @@
-"""Outcome (utfall) as a fact table: CSV or Parquet rows of booked amounts, read and checked lazily.
+"""Outcome (utfall) and budget as fact tables: CSV or Parquet rows of amounts, read and checked lazily.
 
 One row is one posting sum: `period` (YYYY-MM), `forvaltning`, `stab` and/or `verksamhet`, `konto`,
 `slag` (`kostnad` or `intakt`) and `belopp` in kronor with at most two decimals, signed as in the
-ledger (a cost positive, an income negative). Every code stays text (`0001` stays `0001`).
+ledger (a cost positive, an income negative). Every code stays text (`0001` stays `0001`). A budget
+table has the same columns; its `period` may also be the whole year (YYYY, `manad` null).
 
-The reader turns `belopp` into integer öre with string expressions (never through a float), checks
-every row with polars expressions over the whole frame, and reports the first offending row as one
-`DataError` naming file:line:column (CSV) or file and row (Parquet).
+The reader turns `belopp` into integer öre with string expressions (never through a float) in one
+streaming pass, and checks the table on what it holds: each id column's distinct values (a few
+thousand, not millions of rows) and the amounts' null count. Only when a check fails are the rows
+read again, row by row, to report the first offending one as one `DataError` naming
+file:line:column (CSV) or file and row (Parquet).
 """
 
 from __future__ import annotations
@@ -26,8 +29,8 @@ from kfollow.store import check_total
 from kfollow.errors import DataError, InputOutputError, control_class
 
 FACT_SCHEMA: dict[str, pl.DataType] = {
-    "period": pl.String,  # YYYY-MM
-    "manad": pl.Int8,  # 1–12, the month of `period`
+    "period": pl.String,  # YYYY-MM; in a budget table also YYYY (the whole year)
+    "manad": pl.Int8,  # 1–12, the month of `period`; null for a budget's whole-year row
     "forvaltning": pl.String,
     "stab": pl.String,  # null: not distributed on a stab (ej fördelat)
     "verksamhet": pl.String,  # null: not distributed on a verksamhet (ej fördelat)
@@ -68,6 +71,7 @@ _CONTROL_PL = control_class(r"\r", polars=True)
 _KONTO_BAD_PL = _CONTROL_PL + r"|^\s|\s$"
 _AMOUNT_PL = r"^-?[0-9]+(\.[0-9]{1,2})?$"  # [0-9], not \d: Rust's \d matches every Unicode digit
 _PERIOD_RE = re.compile(r"[0-9]{4}-[0-9]{2}")
+_YEAR_RE = re.compile(r"[0-9]{4}")
 _ROW = "_rad"  # 0-based record number given by the reader
 _TEXT = "_belopp_text"  # belopp as written, kept for error messages
 
@@ -85,8 +89,10 @@ class Known:
 # Reading
 
 
-def read_facts(path: Path, known: Known, display: str | None = None) -> pl.DataFrame:
-    """Read one outcome table (.csv or .parquet) into FACT_SCHEMA; `belopp` in öre, ledger sign.
+def read_facts(path: Path, known: Known, display: str | None = None, *, budget: bool = False) -> pl.DataFrame:
+    """Read one outcome table (.csv or .parquet) into FACT_SCHEMA, row by row as written (not summed);
+    `belopp` in öre, ledger sign. With `budget`, a budget table: a row's period is a month (YYYY-MM)
+    or the whole year (YYYY, `manad` null), to be spread by a profile.
 
     Raises `DataError` (file:line:column for CSV, file and row for Parquet) for the first bad row
     and `InputOutputError` when the path is not a readable regular file.
@@ -98,8 +104,8 @@ def read_facts(path: Path, known: Known, display: str | None = None) -> pl.DataF
         raise DataError(name, None, None, f"an outcome table must be a .csv or .parquet file, not '{path.suffix}'")
     head = read_bytes(path, EXPORT_LIMIT, "outcome table", head=512, display=name)
     if suffix == ".csv":
-        return _read_csv(path, name, head, known)
-    return _read_parquet(path, name, known)
+        return _read_csv(path, name, head, known, budget)
+    return _read_parquet(path, name, known, budget)
 
 
 @dataclass(frozen=True)
@@ -114,7 +120,7 @@ class _Source:
         return DataError(self.name, line, col, prefix + problem)
 
 
-def _read_csv(path: Path, name: str, head: bytes, known: Known) -> pl.DataFrame:
+def _read_csv(path: Path, name: str, head: bytes, known: Known, budget: bool = False) -> pl.DataFrame:
     if looks_utf16(head):
         raise DataError(name, 1, 1, "file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)")
     if not head:
@@ -136,13 +142,13 @@ def _read_csv(path: Path, name: str, head: bytes, known: Known) -> pl.DataFrame:
 
     source = _Source(name, where)
     try:
-        frame = _validate(lf, source, known, _amount_from_text(pl.col("belopp")))
+        frame = _validate(lf, source, known, _amount_from_text(pl.col("belopp")), budget=budget)
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise _csv_failure(path, name, exc) from None
     return frame
 
 
-def _read_parquet(path: Path, name: str, known: Known) -> pl.DataFrame:
+def _read_parquet(path: Path, name: str, known: Known, budget: bool = False) -> pl.DataFrame:
     try:
         lf = pl.scan_parquet(path, row_index_name=_ROW)
         schema = lf.collect_schema()
@@ -181,7 +187,7 @@ def _read_parquet(path: Path, name: str, known: Known) -> pl.DataFrame:
 
     source = _Source(name, where)
     try:
-        return _validate(lf, source, known, to_ore, text)
+        return _validate(lf, source, known, to_ore, text, budget)
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise DataError(name, None, None, f"cannot read as Parquet ({_first_line(exc)})") from None
 
@@ -251,7 +257,8 @@ def ore_from_text(values: list[str | None]) -> list[int | None]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Validation: one vectorised pass, then a message for the first offending row
+# Validation: the rows in one streaming pass, checked on their distinct values; only when a check
+# fails, a second pass row by row for the first offending row and its message
 
 
 @dataclass(frozen=True)
@@ -261,14 +268,22 @@ class _Check:
     bad: pl.Expr
 
 
-def _checks(known: Known) -> list[_Check]:
+def _periods(known: Known, budget: bool) -> list[str]:
+    """The periods a table of the year may have: its months, and for a budget the year itself."""
+    return [f"{known.year}-{m:02d}" for m in range(1, 13)] + ([str(known.year)] if budget else [])
+
+
+def _checks(known: Known, budget: bool = False) -> list[_Check]:
     """Every row check, in column order: the first that fails is the one reported for a row.
+
+    Each check reads one id column (the stab check also its förvaltning) or the amount, so a table
+    passes them all when its distinct values do (`_validate`).
 
     A control character or a space around an id makes that id unknown, so only `konto` (which is
     not checked against the year file) needs its own test; `_message` says which it was.
     """
     col = pl.col
-    periods = [f"{known.year}-{m:02d}" for m in range(1, 13)]
+    periods = _periods(known, budget)
     pairs = [f"{f}\x1f{s}" for f, stabs in known.forvaltningar.items() for s in stabs]
     return [
         _Check("empty", "period", col("period").is_null()),
@@ -288,36 +303,84 @@ def _checks(known: Known) -> list[_Check]:
     ]
 
 
+# the checks of each id column run on its distinct values: (columns, the check columns they hold)
+_DISTINCT = ((("period",), "period"), (("forvaltning",), "forvaltning"), (("forvaltning", "stab"), "stab"),
+             (("verksamhet",), "verksamhet"), (("konto",), "konto"), (("slag",), "slag"))
+
+
 def _validate(lf: pl.LazyFrame, source: _Source, known: Known, to_ore: pl.Expr,
-              text: pl.Expr | None = None) -> pl.DataFrame:
-    checks = _checks(known)
+              text: pl.Expr | None = None, budget: bool = False) -> pl.DataFrame:
+    """The rows of `lf` in FACT_SCHEMA, read in one streaming pass; `DataError` for the first bad row.
+
+    The table is checked on what it holds, not row by row: every id check on its column's distinct
+    values, every amount check on the null count of `belopp` (an empty, malformed or too large
+    amount is null). Only when one fails are the rows read again to find the first offending row.
+    """
+    facts = lf.select(
+        "period",
+        pl.col("period").str.slice(5, 2).cast(pl.Int8, strict=False).alias("manad"),  # YYYY: null
+        *CODE_COLUMNS[1:],
+        to_ore.alias("belopp"),
+    ).collect(engine="streaming")
+    if facts["belopp"].null_count() or _has_bad_ids(facts, known, budget):
+        raise _first_error(lf, source, known, to_ore, text, budget)
+    _check_total(facts["belopp"], source.name)
+    return facts
+
+
+def _has_bad_ids(facts: pl.DataFrame, known: Known, budget: bool) -> bool:
+    """Whether any id check fails on the table's distinct values (all columns at once)."""
+    checks = _checks(known, budget)
+    table = facts.lazy()
+    found = pl.collect_all([
+        table.select(columns).unique().select(
+            pl.any_horizontal(c.bad for c in checks if c.column == checked).fill_null(False).any())
+        for columns, checked in _DISTINCT
+    ])
+    return any(frame.item() for frame in found)
+
+
+def _check_total(amounts: pl.Series, where: str) -> None:
+    """`store.check_total` of the amounts (öre) without an Int128 copy of the column: the magnitudes
+    split at 2^32 sum exactly in Int64 (each is at most MAX_ORE < 2^50)."""
+    magnitude = amounts.abs()
+    total = (magnitude // 2**32).sum() * 2**32 + (magnitude % 2**32).sum()
+    if total > MAX_ORE:  # cheap first: only a total beyond one amount's cap can be beyond the file's
+        check_total(pl.Series([total], dtype=pl.Int128), where)
+
+
+def _first_error(lf: pl.LazyFrame, source: _Source, known: Known, to_ore: pl.Expr, text: pl.Expr | None,
+                 budget: bool) -> DataError:
+    """The error of the first offending row, found by checking every row (the rows are read again)."""
+    checks = _checks(known, budget)
     problem = pl.when(checks[0].bad).then(pl.lit(0, pl.UInt8))
     for code, check in enumerate(checks[1:], start=1):
         problem = problem.when(check.bad).then(pl.lit(code, pl.UInt8))
-    frame = (
+    bad = (
         lf.with_columns((pl.col("belopp") if text is None else text).alias(_TEXT))
         .with_columns(
             pl.col("period").str.slice(5, 2).cast(pl.Int8, strict=False).alias("manad"),
             to_ore.alias("belopp"),
         )
         .with_columns(problem.alias("_fel"))
-        .collect()
+        .filter(pl.col("_fel").is_not_null())
+        .top_k(1, by=_ROW, reverse=True)
+        .collect(engine="streaming")
     )
-    if frame["_fel"].null_count() < frame.height:
-        first = frame.filter(pl.col("_fel").is_not_null()).bottom_k(1, by=_ROW).row(0, named=True)
-        raise _message(checks[first["_fel"]], first, source, known)
-    check_total(frame["belopp"], source.name)
-    return frame.select(pl.col(c).cast(t) for c, t in FACT_SCHEMA.items())
+    if not bad.height:  # the distinct values failed a check that no row fails: a bug, not the data's
+        raise RuntimeError(f"{source.name}: a fact check failed on the distinct values but on no row")
+    first = bad.row(0, named=True)
+    return _message(checks[first["_fel"]], first, source, known, budget)
 
 
-def _message(check: _Check, row: dict, source: _Source, known: Known) -> DataError:
+def _message(check: _Check, row: dict, source: _Source, known: Known, budget: bool = False) -> DataError:
     r = row[_ROW]
     column = check.column
     value = row.get(_TEXT if column == "belopp" else column) if column else None
     fid = row["forvaltning"]
     kind = check.kind
     if kind == "empty":
-        return source.error(r, column, f"{column} is empty; every row needs {_needs(column)}")
+        return source.error(r, column, f"{column} is empty; every row needs {_needs(column, budget)}")
     if value is not None and (char := _CONTROL_RE.search(value)):
         what = "a bidi control" if "\u202a" <= char.group() <= "\u2069" else "a control character"
         return source.error(r, column, f"{column} {_show(value)} contains {what} (U+{ord(char.group()):04X}); "
@@ -325,9 +388,15 @@ def _message(check: _Check, row: dict, source: _Source, known: Known) -> DataErr
     if value is not None and value != value.strip():
         return source.error(r, column, f"{column} {_show(value)} has spaces around it; write '{value.strip()}'")
     if kind == "period":
-        if _PERIOD_RE.fullmatch(value) and 1 <= int(value[5:]) <= 12:
+        if (_PERIOD_RE.fullmatch(value) and 1 <= int(value[5:]) <= 12) or (budget and _YEAR_RE.fullmatch(value)):
             return source.error(r, column, f"period {value} is outside {known.year}, the year of the year file; "
                                            "put it in that year's table")
+        if budget:
+            return source.error(r, column, f"period {_show(value)} is neither a month nor a year; write YYYY-MM "
+                                           f"(e.g. {known.year}-01) or, for the whole year, {known.year}")
+        if _YEAR_RE.fullmatch(value):
+            return source.error(r, column, f"period {_show(value)} is not a month; write YYYY-MM, e.g. {known.year}-01 "
+                                           "(a period for the whole year is for a budget table, budget_fil)")
         return source.error(r, column, f"period {_show(value)} is not a month; write YYYY-MM, e.g. {known.year}-01")
     if kind == "forvaltning":
         return source.error(r, column, f"förvaltning {_show(value)} is not in the year file; "
@@ -354,7 +423,9 @@ def _message(check: _Check, row: dict, source: _Source, known: Known) -> DataErr
                                    f"{_suggest_amount(value)} (decimal point, at most two decimals)")
 
 
-def _needs(column: str) -> str:
+def _needs(column: str, budget: bool = False) -> str:
+    if column == "period" and budget:
+        return "a month (YYYY-MM) or the year (YYYY)"
     return {"period": "a month (YYYY-MM)", "forvaltning": "a förvaltning", "konto": "an account",
             "slag": "kostnad or intakt", "belopp": "an amount in kronor"}[column]
 
@@ -461,23 +532,30 @@ def _first_line(exc: Exception) -> str:
 
 
 def check_overlap(tables: list[tuple[str, pl.DataFrame]]) -> None:
-    """Refuse a förvaltning's month found in two tables (it would be counted twice)."""
+    """Refuse a förvaltning's month found in two tables (it would be counted twice); a budget's
+    whole-year row (period YYYY) covers every month of its year."""
     if len(tables) < 2:
         return
+    every_month = pl.lit(list(range(1, 13)), dtype=pl.List(pl.Int8))
     keys = pl.concat(
-        [df.lazy().select("forvaltning", "period").unique().with_columns(pl.lit(i, pl.UInt32).alias("_tabell"))
+        [df.lazy().select("forvaltning", "period", "manad").unique()
+         .with_columns(pl.lit(i, pl.UInt32).alias("_tabell"),
+                       pl.when(pl.col("manad").is_null()).then(every_month).otherwise(pl.concat_list("manad"))
+                       .alias("_manad"))
+         .explode("_manad")
          for i, (_, df) in enumerate(tables)]
     )
     twice = (
-        keys.group_by("forvaltning", "period")
-        .agg(pl.col("_tabell").sort())
+        keys.unique(["forvaltning", "_manad", "_tabell"])  # a table's own year row and month rows add up
+        .group_by("forvaltning", "_manad")
+        .agg(pl.col("period").sort_by("_tabell"), pl.col("_tabell").sort())
         .filter(pl.col("_tabell").list.len() > 1)
-        .sort("period", "forvaltning")
+        .sort("_manad", "forvaltning")
         .collect()
     )
     if twice.height:
-        fid, period, which = twice.row(0)
-        first, second = tables[which[0]][0], tables[which[1]][0]
+        fid, _, periods, which = twice.row(0)
+        first, second, period = tables[which[0]][0], tables[which[1]][0], periods[1]
         raise DataError(second, None, None, f"förvaltning {fid}, period {period} is also in {first}; a förvaltning's "
                                             "month must come from one table: remove it from one of them")
 
@@ -563,3 +641,92 @@ def fill_months(view: pl.DataFrame, last_month: int) -> pl.DataFrame:
 
 def _sort_view(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.sort(["forvaltning", "vy", "nyckel", "manad"], nulls_last=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing: the fact table `kfollow import` writes (utfall or budget), its note, and its ids
+#
+# A budget table has the same columns; its `period` is a month (YYYY-MM) or, for a budget given
+# for the whole year, the year (YYYY).
+
+
+def fact_table(facts: pl.DataFrame) -> pl.DataFrame:
+    """COLUMNS with belopp (Int64 öre) as kronor text with two decimals (`1234.50`, `-99.00`), exactly."""
+    ore = pl.col("belopp")
+    magnitude = ore.abs()
+    text = pl.concat_str(
+        pl.when(ore < 0).then(pl.lit("-")).otherwise(pl.lit("")),
+        (magnitude // 100).cast(pl.String), pl.lit("."), (magnitude % 100).cast(pl.String).str.zfill(2),
+    )
+    return facts.select(*CODE_COLUMNS, text.alias("belopp"))
+
+
+def facts_csv(facts: pl.DataFrame) -> str:
+    """The fact table as CSV text: UTF-8, comma, header, empty cell for an empty key."""
+    return fact_table(facts).write_csv(line_terminator="\n")
+
+
+def facts_parquet(facts: pl.DataFrame) -> bytes:
+    """The fact table as Parquet: codes String, belopp Decimal(18,2) kronor (never a float)."""
+    from decimal import Decimal
+
+    table = facts.select(*CODE_COLUMNS, (pl.col("belopp").cast(pl.Decimal(18, 0)) * pl.lit(Decimal("0.01")))
+                         .cast(pl.Decimal(18, 2)).alias("belopp"))
+    buffer = io.BytesIO()
+    table.write_parquet(buffer)
+    return buffer.getvalue()
+
+
+def facts_bytes(facts: pl.DataFrame, path: Path | str) -> bytes:
+    """The fact table in the format its file name asks for: .parquet, else CSV."""
+    if Path(path).suffix.lower() == ".parquet":
+        return facts_parquet(facts)
+    return facts_csv(facts).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The note beside an imported table (`<table>.kalla.json`): the export it came from, for a report's footer."""
+
+    export: str  # the export's file name
+    format: str  # "SIE 4", "CSV"
+    program: str | None  # "#PROGRAM name version" of a SIE export
+    generated: str | None  # its #GEN, YYYY-MM-DD
+    encoding: str
+    mapping: str  # the mapping file's name
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"export": self.export, "format": self.format, "program": self.program,
+                "generated": self.generated, "encoding": self.encoding, "mapping": self.mapping}
+
+    def note(self) -> str:
+        """The note's text: JSON, UTF-8, one key a line."""
+        import json
+
+        return json.dumps(self.as_dict(), ensure_ascii=False, indent=1) + "\n"
+
+
+def check_ids(facts: pl.DataFrame, known: Known, year_file: str,
+              at: dict[str, tuple[str, int | None, int | None]]) -> None:
+    """`DataError` when a table gives an id the year file does not have: a förvaltning, a stab of that
+    förvaltning, or a verksamhet of its catalogue (with a did-you-mean). `at`: where each key
+    (forvaltning, stab, verksamhet) comes from, (file, line, column), e.g. the mapping's key."""
+    forvaltningar = known.forvaltningar
+    checks = (
+        ("forvaltning", facts["forvaltning"].drop_nulls().unique().sort().to_list(),
+         lambda v, _f: v in forvaltningar, lambda _f: list(forvaltningar)),
+        ("stab", facts.select("forvaltning", "stab").drop_nulls().unique().sort("stab").rows(),
+         lambda v, f: v in forvaltningar.get(f, set()), lambda f: sorted(forvaltningar.get(f, set()))),
+        ("verksamhet", facts["verksamhet"].drop_nulls().unique().sort().to_list(),
+         lambda v, _f: v in known.verksamheter, lambda _f: sorted(known.verksamheter)),
+    )
+    for name, values, exists, choices in checks:
+        for item in values:
+            value, fid = (item, None) if isinstance(item, str) else (item[1], item[0])
+            if exists(value, fid):
+                continue
+            close = difflib.get_close_matches(value, choices(fid), n=1)
+            where = f" of {fid}" if fid else ""
+            hint = f"did you mean '{close[0]}'?" if close else f"there: {', '.join(choices(fid)) or 'none'}"
+            raise DataError(*at.get(name, (year_file, None, None)),
+                            f"{name} '{value}' is not a {name}{where} in {year_file}; {hint}")

@@ -1,19 +1,23 @@
 """Ledger rows of an export → kfollow's fact table, by a mapping (`kfollow.sources.mapping`).
 
-A ledger is a frame of booked rows: `period` (YYYY-MM), `konto`, `belopp` (Int64 öre, debit
-positive), `rad` (where the row is, for messages) and the columns the mapping reads objects from
-(`dim_<n>` for SIE, `kolumn:<name>` for CSV). `apply_mapping` gives each row its slag by the
-longest account prefix, drops the `ignorera` rows (keeping their total), looks the objects up,
-and sums to the key (period, forvaltning, stab, verksamhet, konto, slag): nothing else of a row
-(voucher text, person, other dimensions) reaches the fact table. Money stays Int64 öre.
+A ledger is a frame of booked rows: `period` (YYYY-MM; in a budget also YYYY, the whole year),
+`konto`, `belopp` (Int64 öre, debit positive), `rad` (where the row is, for messages) and the
+columns the mapping reads objects from (`dim_<n>` for SIE, `kolumn:<name>` for CSV).
+`apply_mapping` gives each row its slag by the longest account prefix, drops the `ignorera` rows
+(keeping their total), looks the objects up, and sums to the key (period, forvaltning, stab,
+verksamhet, konto, slag): nothing else of a row (voucher text, person, other dimensions) reaches
+the fact table. Money stays Int64 öre.
 
-For SIE exports this module also picks the year (`pick_year`), builds the ledger from #TRANS or
-#PSALDO (`sie_ledger`) and compares an import with the file's own #PSALDO (`psaldo_check`).
+For SIE exports this module also picks the year (`pick_year`), builds the ledger of utfall from
+#TRANS or #PSALDO (`sie_ledger`) and of budget from #PBUDGET (`budget_ledger`), and compares an
+import with the file's own #PSALDO (`psaldo_check`). #PSALDO and #PBUDGET share their layout
+(`psaldo_reading`, `period_totals`, `_breakdown`): the `{}` row is an account's total and object
+rows break it down, one set of dimensions at a time; an account and month without a `{}` row takes
+its total from its object rows.
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import Callable
 
@@ -21,10 +25,9 @@ import polars as pl
 
 from kfollow.store import check_total
 from kfollow.errors import DataError, UsageError
+from kfollow.sources.facts import CODE_COLUMNS
 from kfollow.sources.mapping import KeyMap, LedgerMapping
 
-FACT_COLUMNS = ("period", "forvaltning", "stab", "verksamhet", "konto", "slag", "belopp")
-KEY_COLUMNS = FACT_COLUMNS[:-1]
 TOTALS_SCHEMA = {"period": pl.String, "kostnader": pl.Int64, "intakter": pl.Int64, "ignorerat": pl.Int64}
 
 
@@ -52,7 +55,7 @@ class Ledger:
 class Imported:
     """The fact table of an import and what the controller checks it with."""
 
-    facts: pl.DataFrame  # FACT_COLUMNS; belopp Int64 öre, cost positive, income negative
+    facts: pl.DataFrame  # facts.COLUMNS; belopp Int64 öre, cost positive, income negative
     totals: pl.DataFrame  # TOTALS_SCHEMA per period: kostnader, intakter (positive), ignorerat (net), öre
     rows: int  # ledger rows read
     unmapped: tuple[str, ...]  # with unmapped_empty: the objects put under an empty key
@@ -105,10 +108,10 @@ def apply_mapping(ledger: Ledger, mapping: LedgerMapping, unmapped_empty: bool =
 
     facts = (
         kept.lazy()
-        .group_by(KEY_COLUMNS)
+        .group_by(CODE_COLUMNS)
         .agg(pl.col("belopp").sum())
-        .sort(KEY_COLUMNS, nulls_last=True)
-        .select(*(pl.col(c).cast(pl.String) for c in KEY_COLUMNS), pl.col("belopp").cast(pl.Int64))
+        .sort(CODE_COLUMNS, nulls_last=True)
+        .select(*(pl.col(c).cast(pl.String) for c in CODE_COLUMNS), pl.col("belopp").cast(pl.Int64))
         .collect()
     )
     periods = frame.select(pl.col("period").unique())
@@ -169,37 +172,6 @@ def _lookup(key: KeyMap, kept: pl.DataFrame, ledger: Ledger, mapping: LedgerMapp
     if not known:
         return pl.lit(None, pl.String).alias(key.name)
     return pl.col(column).replace_strict(known, default=None, return_dtype=pl.String).alias(key.name)
-
-
-# ---------------------------------------------------------------------------------------------
-# Writing the fact table
-
-
-def fact_table(facts: pl.DataFrame) -> pl.DataFrame:
-    """FACT_COLUMNS with belopp as kronor text with two decimals (`1234.50`, `-99.00`), exactly."""
-    ore = pl.col("belopp")
-    magnitude = ore.abs()
-    text = pl.concat_str(
-        pl.when(ore < 0).then(pl.lit("-")).otherwise(pl.lit("")),
-        (magnitude // 100).cast(pl.String), pl.lit("."), (magnitude % 100).cast(pl.String).str.zfill(2),
-    )
-    return facts.select(*KEY_COLUMNS, text.alias("belopp"))
-
-
-def facts_csv(facts: pl.DataFrame) -> str:
-    """The fact table as CSV text: UTF-8, comma, header, empty cell for an empty key."""
-    return fact_table(facts).write_csv(line_terminator="\n")
-
-
-def facts_parquet(facts: pl.DataFrame) -> bytes:
-    """The fact table as Parquet: codes String, belopp Decimal(18,2) (never a float)."""
-    from decimal import Decimal
-
-    table = facts.select(*KEY_COLUMNS, (pl.col("belopp").cast(pl.Decimal(18, 0)) * pl.lit(Decimal("0.01")))
-                         .cast(pl.Decimal(18, 2)).alias("belopp"))
-    buffer = io.BytesIO()
-    table.write_parquet(buffer)
-    return buffer.getvalue()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -276,9 +248,31 @@ def sie_ledger(sie, year: Year, source: str, mapping: LedgerMapping) -> Ledger:
     rows = _year_psaldo(sie, year)
     if rows.is_empty():
         raise UsageError(f"{sie.path} has no #PSALDO rows for {year.describe()}; use --from trans or another --year")
-    if psaldo_reading(sie.psaldo) == "parts":
+    return _period_ledger(sie.path, sie.psaldo, rows, mapping, "#PSALDO")
+
+
+def budget_ledger(sie, year: Year, mapping: LedgerMapping) -> Ledger:
+    """The budget of `year` from #PBUDGET, read with the layout rules of #PSALDO; `DataError` when it has none."""
+    if year.index is None or sie.pbudget.is_empty():
+        why = ("the file has no #RAR, so its #PBUDGET rows cannot be placed in a year" if sie.pbudget.height
+               else f"no #PBUDGET rows (period budgets; #SIETYP {sie.sietyp})")
+        raise DataError(sie.path, None, None, f"{why}; export the file with its budget, or leave out --budget-out")
+    rows = _year_rows(sie.pbudget, year)
+    if rows.is_empty():
+        present = sorted(sie.pbudget["rar"].unique().to_list(), reverse=True)
+        listed = ", ".join(f"{i} ({sie.years[i][0]} – {sie.years[i][1]})" if i in sie.years else str(i)
+                           for i in present)
+        raise DataError(sie.path, None, None, f"no #PBUDGET rows for {year.describe()}; the file's #PBUDGET is for "
+                                              f"year {listed}: pick it with --year, or leave out --budget-out")
+    return _period_ledger(sie.path, sie.pbudget, rows, mapping, "#PBUDGET")
+
+
+def _period_ledger(name: str, every: pl.DataFrame, rows: pl.DataFrame, mapping: LedgerMapping, label: str) -> Ledger:
+    """The ledger of one year's #PSALDO or #PBUDGET `rows` (`every`: all years of them, for `psaldo_reading`)."""
+    keep = ["period", "konto", "belopp", "rad"]
+    if psaldo_reading(every) == "parts":
         dims = [f"dim_{d}" for d in sorted(mapping.dimensions()) if f"dim_{d}" in rows.columns]
-        return Ledger(sie.path, rows.select(*keep, *dims))
+        return Ledger(name, rows.select(*keep, *dims))
     dims = sorted(mapping.dimensions())
     frame, parts = _breakdown(rows, dims)
     notes = ()
@@ -287,22 +281,50 @@ def sie_ledger(sie, year: Year, source: str, mapping: LedgerMapping) -> Ledger:
         columns = [c for c in objects.columns if c.startswith("dim_")]
         named = objects.select(pl.concat_list(pl.when(pl.col(c).is_not_null()).then(pl.lit(c[4:])) for c in columns)
                                .list.drop_nulls().list.join(" ").alias("n"))["n"].unique().sort().to_list()
-        notes = (f"no #PSALDO object row names exactly dimension{'s' if len(dims) > 1 else ''} "
+        notes = (f"no {label} object row names exactly dimension{'s' if len(dims) > 1 else ''} "
                  f"{' and '.join(map(str, dims))}, so all is under an empty key; the object rows name "
                  + ", ".join("{" + n + "}" for n in named),)
-    return Ledger(sie.path, frame, notes=notes)
+    return Ledger(name, frame, notes=notes)
 
 
 def _year_psaldo(sie, year: Year) -> pl.DataFrame:
-    if year.index is None or sie.psaldo.is_empty():
-        return sie.psaldo.clear()
-    return sie.psaldo.filter(pl.col("rar") == year.index)
+    return _year_rows(sie.psaldo, year)
+
+
+def _year_rows(frame: pl.DataFrame, year: Year) -> pl.DataFrame:
+    """The #PSALDO or #PBUDGET rows of `year` (none when the file has no #RAR)."""
+    if year.index is None or frame.is_empty():
+        return frame.clear()
+    return frame.filter(pl.col("rar") == year.index)
+
+
+def period_totals(rows: pl.DataFrame) -> pl.DataFrame:
+    """Per account and month of #PSALDO or #PBUDGET rows: period, konto, belopp (öre), rad (the first line).
+
+    The total is the `{}` row. An account and month without one takes it from its object rows of one
+    set of dimensions (the fewest, then the lowest numbers; in a file that breaks totals down each set
+    adds up to the total): typ3.se writes some budgets on objects only, and those are the budget.
+    """
+    keys = ["period", "konto"]
+    columns = [c for c in rows.columns if c.startswith("dim_")]
+    totals = rows.filter(pl.col("total")).group_by(keys).agg(pl.col("belopp").sum(), pl.col("rad").min())
+    objects = rows.filter(~pl.col("total")).join(totals, on=keys, how="anti")
+    if objects.is_empty() or not columns:
+        return totals
+    named = [pl.when(pl.col(c).is_not_null()).then(pl.lit(c[4:].zfill(6))) for c in columns]
+    by_set = (
+        objects.with_columns(pl.concat_str(named, separator=",", ignore_nulls=True).alias("_set"))
+        .group_by(*keys, "_set").agg(pl.col("belopp").sum(), pl.col("rad").min())
+        .sort(pl.col("_set").str.count_matches(",", literal=True), "_set")
+        .unique(keys, keep="first", maintain_order=True)
+    )
+    return pl.concat([totals, by_set.select(totals.columns)])
 
 
 def _breakdown(rows: pl.DataFrame, dims: list[int]) -> tuple[pl.DataFrame, int]:
-    """#PSALDO read as totals (`{}`) and breakdowns: the object rows whose object list names exactly the mapped
-    dimensions, plus per account and month what they leave of the total, with no objects (an empty key);
-    and how many object rows were used.
+    """#PSALDO or #PBUDGET read as totals (`period_totals`) and breakdowns: the object rows whose object list
+    names exactly the mapped dimensions, plus per account and month what they leave of the total, with no
+    objects (an empty key); and how many object rows were used.
 
     A total and its object rows are never added together; a row for a combination that names another
     dimension too (`{1 "Nord" 7 "4"}` when only 1 is mapped) is not used, so nothing is counted twice.
@@ -316,7 +338,7 @@ def _breakdown(rows: pl.DataFrame, dims: list[int]) -> tuple[pl.DataFrame, int]:
     else:
         parts = pl.DataFrame(schema={**{k: pl.String for k in keys}, "belopp": pl.Int64, "rad": pl.Int32,
                                      **{c: pl.String for c in wanted}})
-    totals = rows.filter(pl.col("total")).group_by(keys).agg(pl.col("belopp").sum().alias("total"), pl.col("rad").min())
+    totals = period_totals(rows).rename({"belopp": "total"})
     covered = parts.group_by(keys).agg(pl.col("belopp").sum().alias("delar"), pl.col("rad").min().alias("rad_delar"))
     rest = (
         totals.join(covered, on=keys, how="full", coalesce=True)
@@ -331,7 +353,7 @@ def _breakdown(rows: pl.DataFrame, dims: list[int]) -> tuple[pl.DataFrame, int]:
 
 
 def psaldo_reading(psaldo: pl.DataFrame) -> str:
-    """How a file's #PSALDO object rows relate to its `{}` rows: "totals" or "parts".
+    """How a file's #PSALDO (or #PBUDGET) object rows relate to its `{}` rows: "totals" or "parts".
 
     Most programs write `{}` as the account's total and object rows as breakdowns of it (Test3.SE:
     the rows of one dimension add up to `{}`). Some (Avendo's objektsaldo) write one row per object
@@ -375,7 +397,9 @@ def psaldo_check(sie, year: Year, mapping: LedgerMapping, facts: pl.DataFrame) -
     if rows.is_empty():
         return Check("not checked: the file has no #PSALDO for this year", empty)
     reading = psaldo_reading(sie.psaldo)
-    reference = rows if reading == "parts" else rows.filter(pl.col("total"))
+    reference = rows if reading == "parts" else period_totals(rows)
+    objects_only = 0 if reading == "parts" else reference.height - rows.filter(pl.col("total")).select(
+        "period", "konto").n_unique()
     if reference.is_empty():
         return Check("not checked: the file's #PSALDO for this year has object rows only, no {} totals", empty)
     reference = reference.group_by("period", "konto").agg(pl.col("belopp").sum().alias("psaldo"))
@@ -393,6 +417,8 @@ def psaldo_check(sie, year: Year, mapping: LedgerMapping, facts: pl.DataFrame) -
     )
     unchecked = sorted(set(facts["period"].unique().to_list()) - set(months))
     how = "all rows summed, as the file writes parts" if reading == "parts" else "the {} rows"
+    if objects_only:
+        how += f"; object rows for {_count(objects_only, 'account-month')} without one"
     note = (f"checked against #PSALDO ({how}): {_count(len(compared), 'account')} × "
             f"{_count(len(months), 'month')} ({_span(months)})")
     if unchecked:
@@ -410,29 +436,3 @@ def _span(periods: list[str]) -> str:
     if len(periods) == 1:
         return periods[0]
     return f"{periods[0]} – {periods[-1]}"
-
-
-def check_ids(facts: pl.DataFrame, mapping: LedgerMapping, year_file: str, forvaltningar: dict[str, set[str]],
-              verksamheter: set[str]) -> None:
-    """DataError at the mapping's key when the import gives an id the year file does not have: a
-    förvaltning, a stab of that förvaltning, or a verksamhet of its catalogue (with a did-you-mean)."""
-    import difflib
-
-    checks = (
-        ("forvaltning", mapping.forvaltning, facts["forvaltning"].drop_nulls().unique().sort().to_list(),
-         lambda v, _f: v in forvaltningar, lambda _f: list(forvaltningar)),
-        ("stab", mapping.stab, facts.select("forvaltning", "stab").drop_nulls().unique().sort("stab").rows(),
-         lambda v, f: v in forvaltningar.get(f, set()), lambda f: sorted(forvaltningar.get(f, set()))),
-        ("verksamhet", mapping.verksamhet, facts["verksamhet"].drop_nulls().unique().sort().to_list(),
-         lambda v, _f: v in verksamheter, lambda _f: sorted(verksamheter)),
-    )
-    for name, key, values, known, choices in checks:
-        for item in values:
-            value, fid = (item, None) if isinstance(item, str) else (item[1], item[0])
-            if known(value, fid):
-                continue
-            close = difflib.get_close_matches(value, choices(fid), n=1)
-            where = f" of {fid}" if fid else ""
-            hint = f"did you mean '{close[0]}'?" if close else f"there: {', '.join(choices(fid)) or 'none'}"
-            line, column = (key.line, key.column) if key is not None else (None, None)
-            raise DataError(mapping.fil, line, column, f"{name} '{value}' is not a {name}{where} in {year_file}; {hint}")

@@ -11,7 +11,8 @@ Follows "SIE filformat, version 4B" (sie.se), and what real exports do:
   `#RTRANS` (a row added afterwards) is followed by its `#TRANS` copy: the copy is kept and the
   `#RTRANS` skipped, so the row counts once; an `#RTRANS` without its copy counts itself (with a
   warning). `#BTRANS` (a removed row) is skipped. A `{` block after an unknown label is skipped.
-- Unknown labels and trailing fields are ignored (7.1, 7.3); so is `#PBUDGET`, for now.
+- `#PSALDO` and `#PBUDGET` (the period's budget) have the same fields and are read alike.
+- Unknown labels and trailing fields are ignored (7.1, 7.3).
 - Amounts are exact: decimal text with `.` and at most two decimals → Int64 öre, by string and
   integer arithmetic, never float. Sign as in the file: debit positive, credit negative.
 
@@ -53,8 +54,8 @@ _TRANS_FAST = re.compile(
     r'[ \t]*#TRANS[ \t]+([0-9]+)[ \t]+\{([^}"]*(?:"[^"\\]*"[^}"]*)*)\}[ \t]*'
     r"(-?[0-9]{1,13}(?:\.[0-9][0-9]?)?)(?:[ \t]+([^ \t]*)|[ \t]*$)"
 )
-_PSALDO_FAST = re.compile(
-    r'[ \t]*#PSALDO[ \t]+(-?[0-9]{1,2})[ \t]+([0-9]{6})[ \t]+([0-9]+)[ \t]+\{([^}"]*(?:"[^"\\]*"[^}"]*)*)\}'
+_PSALDO_FAST = re.compile(  # #PSALDO and #PBUDGET: group 1 is the label
+    r'[ \t]*#(PSALDO|PBUDGET)[ \t]+(-?[0-9]{1,2})[ \t]+([0-9]{6})[ \t]+([0-9]+)[ \t]+\{([^}"]*(?:"[^"\\]*"[^}"]*)*)\}'
     r"[ \t]*(-?[0-9]{1,13}(?:\.[0-9][0-9]?)?)(?:[ \t]|$)"
 )
 # a #VER whose series and number are plain or simply quoted, and whose date is 8 digits (maybe quoted)
@@ -87,7 +88,7 @@ _KNOWN = frozenset(
     + _NAMES
 )
 
-# the fixed columns of SieFile.trans and .psaldo; `dim_<n>` (String) columns follow
+# the fixed columns of SieFile.trans and of .psaldo and .pbudget; `dim_<n>` (String) columns follow
 TRANS_SCHEMA = {"period": pl.String, "konto": pl.String, "belopp": pl.Int64, "rad": pl.Int32}
 PSALDO_SCHEMA = {
     "rar": pl.Int8, "period": pl.String, "konto": pl.String, "belopp": pl.Int64, "rad": pl.Int32,
@@ -97,7 +98,7 @@ PSALDO_SCHEMA = {
 
 @dataclass(frozen=True, eq=False)
 class SieFile:
-    """One SIE file as read. Money in `trans` and `psaldo` is Int64 öre, debit positive."""
+    """One SIE file as read. Money in `trans`, `psaldo` and `pbudget` is Int64 öre, debit positive."""
 
     path: str
     encoding: str  # the encoding used: "cp437", "utf-8" or "iso-8859-15" (detected, see the module)
@@ -111,6 +112,7 @@ class SieFile:
     objects: dict[tuple[int, str], str]  # #OBJEKT (dimension, code) → name
     trans: pl.DataFrame  # period, konto, belopp, rad, dim_<n>…: one row per voucher row (see read_sie)
     psaldo: pl.DataFrame  # rar, period, konto, belopp, rad, total, dim_<n>…: one row per #PSALDO
+    pbudget: pl.DataFrame  # the same columns (PSALDO_SCHEMA): one row per #PBUDGET, the period's budget
     lines: int  # number of lines read
     warnings: tuple[str, ...]  # "FILE:LINE: …", e.g. names with control characters replaced
 
@@ -124,6 +126,7 @@ def read_sie(path: str | Path) -> SieFile:
     dimension in any row's object list (null where a row has none). Empty without vouchers.
     `psaldo`: rar (Int8 year index), period, konto, belopp (öre: the change during the period),
     rad, total (True for the `{}` row), and `dim_<n>` columns likewise.
+    `pbudget`: the same columns for #PBUDGET (belopp: the period's budget, signed as #PSALDO).
     """
     name = str(path)
     raw = read_bytes(path, EXPORT_LIMIT, "SIE file", display=name)
@@ -195,7 +198,8 @@ class _Parser:
         self.object_lists: list[dict[int, str]] = []
         self.periods: dict[str, str] = {}  # YYYYMMDD or YYYYMM → YYYY-MM, for the valid ones seen
         self.t = ([], [], [], [], [])  # period, konto, amount text, line, object id
-        self.p = ([], [], [], [], [], [])  # rar, period, konto, amount text, line, object id
+        self.p = ([], [], [], [], [], [])  # #PSALDO: rar, period, konto, amount text, line, object id
+        self.b = ([], [], [], [], [], [])  # #PBUDGET: the same
 
     # -- the main loop ------------------------------------------------------------------------
 
@@ -206,7 +210,6 @@ class _Parser:
         name = self.name
         trans_fast, psaldo_fast, ver_fast = _TRANS_FAST.match, _PSALDO_FAST.match, _VER_FAST.match
         t_period, t_konto, t_amount, t_line, t_object = self.t
-        p_rar, p_period, p_konto, p_amount, p_line, p_object = self.p
         object_ids, periods = self.object_ids, self.periods
         outside, expect_brace, inside, skipping = 0, 1, 2, 3
         state = outside
@@ -251,19 +254,16 @@ class _Parser:
                 m = psaldo_fast(line)
                 if m is not None:
                     self.known = True
-                    rar, month, konto, objects, amount = m.groups()
+                    label, rar, month, konto, objects, amount = m.groups()
                     period = periods.get(month)
                     if period is None:
-                        period = self._period(month, number, "period", m.start(2) + 1)
+                        period = self._period(month, number, "period", m.start(3) + 1)
                     object_id = object_ids.get(objects)
                     if object_id is None:
-                        object_id = self._object_id(objects, number, m.start(4))
-                    p_rar.append(int(rar))
-                    p_period.append(period)
-                    p_konto.append(konto)
-                    p_amount.append(amount)
-                    p_line.append(number)
-                    p_object.append(object_id)
+                        object_id = self._object_id(objects, number, m.start(5))
+                    for column, value in zip(self.p if label == "PSALDO" else self.b,
+                                             (int(rar), period, konto, amount, number, object_id)):
+                        column.append(value)
                     continue
             stripped = line.strip(" \t")
             if not stripped:
@@ -333,7 +333,7 @@ class _Parser:
             elif label in ("#TRANS", "#RTRANS", "#BTRANS"):
                 raise DataError(name, number, None, f"{label} outside a voucher; write voucher rows between "
                                                     "the '{' and '}' lines after a #VER")
-            elif label == "#PSALDO":
+            elif label == "#PSALDO" or label == "#PBUDGET":
                 self._psaldo(fields, open_at, number)
             else:
                 handler = _HEADERS.get(label)
@@ -351,7 +351,8 @@ class _Parser:
             path=name, encoding=self.encoding, program=self.program, generated=self.generated,
             sietyp=self.sietyp, company=self.company, years=self.years, accounts=self.accounts,
             dimensions=self.dimensions, objects=self.objects, trans=self._trans_frame(),
-            psaldo=self._psaldo_frame(), lines=len(lines), warnings=tuple(self.warnings),
+            psaldo=self._period_frame(self.p), pbudget=self._period_frame(self.b), lines=len(lines),
+            warnings=tuple(self.warnings),
         )
 
     # -- voucher rows -------------------------------------------------------------------------
@@ -386,21 +387,23 @@ class _Parser:
     # -- period balances ----------------------------------------------------------------------
 
     def _psaldo(self, fields, open_at, number) -> None:
-        """#PSALDO year-index period account {objects} amount; an old file may lack the object list."""
-        rar_text = self._text(fields, open_at, 1, number, "#PSALDO", "year index")
+        """#PSALDO or #PBUDGET year-index period account {objects} amount; an old file may lack the object list."""
+        label = fields[0][1]
+        rar_text = self._text(fields, open_at, 1, number, label, "year index")
         if not re.fullmatch(r"-?[0-9]{1,3}", rar_text) or not -128 <= int(rar_text) <= 127:
             raise DataError(self.name, number, fields[1][2], f"malformed year index {rar_text!r}; write 0 for "
                                                              "the current year, -1 for the previous, …")
-        month = self._text(fields, open_at, 2, number, "#PSALDO", "period")
+        month = self._text(fields, open_at, 2, number, label, "period")
         period = self.periods.get(month) or self._period(month, number, "period", fields[2][2])
-        konto = self._code(fields, open_at, 3, number, "#PSALDO", "account number")
+        konto = self._code(fields, open_at, 3, number, label, "account number")
         if len(fields) > 4 and fields[4][0] == "b":
-            object_id = self._objects_field(fields, open_at, 4, number, "#PSALDO")
-            amount = self._amount(fields, open_at, 5, number, "#PSALDO")
+            object_id = self._objects_field(fields, open_at, 4, number, label)
+            amount = self._amount(fields, open_at, 5, number, label)
         else:
             object_id = self._object_id("", number, None)
-            amount = self._amount(fields, open_at, 4, number, "#PSALDO")
-        for column, value in zip(self.p, (int(rar_text), period, konto, amount, number, object_id)):
+            amount = self._amount(fields, open_at, 4, number, label)
+        for column, value in zip(self.p if label == "#PSALDO" else self.b,
+                                 (int(rar_text), period, konto, amount, number, object_id)):
             column.append(value)
 
     # -- fields -------------------------------------------------------------------------------
@@ -585,8 +588,9 @@ class _Parser:
         ).with_columns(_ore("belopp"))
         return frame.with_columns(**self._dimension_columns(object_id))
 
-    def _psaldo_frame(self) -> pl.DataFrame:
-        rar, period, konto, amount, line, object_id = self.p
+    def _period_frame(self, rows) -> pl.DataFrame:
+        """#PSALDO (`self.p`) or #PBUDGET (`self.b`) rows as a frame of PSALDO_SCHEMA and `dim_<n>` columns."""
+        rar, period, konto, amount, line, object_id = rows
         total = pl.Series([not objects for objects in self.object_lists], dtype=pl.Boolean)
         frame = pl.DataFrame(
             {"rar": rar, "period": period, "konto": konto, "belopp": amount, "rad": line,

@@ -1,0 +1,211 @@
+"""Importing an ekonomisystem export: the use case behind `kfollow import`, for the library too.
+
+    import kfollow
+    result = kfollow.import_sie("exempelby.se", "mapping.yaml", year="2024", budget=True)
+    result.verify()              # raises when the utfall differs from the file's #PSALDO
+    result.utfall.facts          # the fact table of utfall: facts.COLUMNS, belopp Int64 öre (cost +, income −)
+    result.budget.facts          # the budget from #PBUDGET, the same columns
+    result.origin.note()         # the note written beside each table (`<table>.kalla.json`)
+
+`import_sie` reads a SIE 4 export (utfall from #TRANS or #PSALDO, budget from #PBUDGET);
+`import_csv` a CSV of booked rows, or of budget rows. Both map the rows (`sources.mapping`), sum
+them to the fact table's key (`sources.ledger`), check the ids against the year file in `budgets`
+when there is one, and return an `Import`. Nothing is written: the command writes the tables with
+`facts.facts_bytes` and the note with `Origin.note`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from kfollow.errors import KfollowError, UsageError, shown
+from kfollow.sources import ledger
+from kfollow.sources.facts import Known, Origin, check_ids
+from kfollow.sources.mapping import LedgerMapping, read_mapping
+
+
+@dataclass(frozen=True)
+class Import:
+    """What an import gives: its fact tables, their control totals, the messages and the origin."""
+
+    export: str  # the export's path, for messages
+    origin: Origin  # the note beside each table written
+    about: tuple[tuple[str, str], ...]  # (label, text) for the summary: export, encoding
+    utfall: ledger.Imported | None  # None when not asked for
+    budget: ledger.Imported | None  # None when not asked for
+    read: dict[str, str]  # "utfall"/"budget" → what was read: "year 0 (…) from #TRANS: 240 rows → 230 fact rows"
+    check: ledger.Check | None  # SIE utfall against the file's #PSALDO
+    messages: tuple[str, ...]  # "warning: …" and "note: …" lines, in the order they arose
+
+    def tables(self) -> dict[str, ledger.Imported]:
+        """The imported tables by kind, utfall first."""
+        return {kind: table for kind, table in (("utfall", self.utfall), ("budget", self.budget)) if table is not None}
+
+    def differences(self) -> list[str]:
+        """One line per account and month where the utfall differs from the file's #PSALDO."""
+        if self.check is None:
+            return []
+        return [f"difference: konto {konto} {period}: imported {ledger.kr(ours)}, #PSALDO {ledger.kr(theirs)}"
+                for period, konto, ours, theirs in self.check.differences.iter_rows()]
+
+    def verify(self) -> None:
+        """`KfollowError` (exit 3) when the utfall differs from the file's #PSALDO: such an import is not written."""
+        if self.check is None or self.check.differences.is_empty():
+            return
+        n = self.check.differences.height
+        raise KfollowError(f"{self.export}: the import differs from the file's #PSALDO in {n} account-month"
+                           f"{'s' if n != 1 else ''} (listed above); nothing written. Check konton (an account "
+                           "mapped by mistake) and --year, or re-export the file")
+
+
+def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str | int | None = None, *,
+               source: str = "trans", utfall: bool = True, budget: bool = False, unmapped_empty: bool = False,
+               budgets: Path | str | None = None) -> Import:
+    """Import a SIE 4 export: the year's utfall from #TRANS (`source` "trans") or #PSALDO ("psaldo"),
+    and with `budget` its budget from #PBUDGET; money Int64 öre, debit positive.
+
+    `year`: a #RAR index (0, -1, …) or a year YYYY; default 0. `budgets`: the folder of year files
+    whose ids the import must use (none checked when None). Raises `DataError` (also when `budget`
+    is asked for and the year has no #PBUDGET) or `UsageError`; differences from #PSALDO are in
+    `check` (see `Import.verify`).
+    """
+    from kfollow.sources.sie import read_sie
+
+    if not (utfall or budget):
+        raise UsageError("import neither utfall nor budget: ask for one of them")
+    if source not in ("trans", "psaldo"):
+        raise UsageError(f"source '{source}' is neither trans nor psaldo")
+    rules, mapping_name = _mapping(mapping, "sie")
+    export = read_sie(path)
+    messages = [f"warning: {warning}" for warning in export.warnings]
+    chosen = ledger.pick_year(export, None if year is None else str(year))
+    ledgers, read = {}, {}
+    if utfall:
+        ledgers["utfall"] = ledger.sie_ledger(export, chosen, source, rules)
+        read["utfall"] = f"{chosen.describe()} from #{source.upper()}" + (
+            _layout(export.psaldo) if source == "psaldo" else "")
+    if budget:
+        ledgers["budget"] = ledger.budget_ledger(export, chosen, rules)
+        read["budget"] = f"{chosen.describe()} from #PBUDGET{_layout(export.pbudget)}"
+    tables = _map(ledgers, rules, unmapped_empty, messages, budgets)
+    check = ledger.psaldo_check(export, chosen, rules, tables["utfall"].facts) if utfall else None
+    origin = ", ".join(x for x in (export.program, f"#GEN {export.generated}" if export.generated else None,
+                                   export.company) if x)
+    return Import(
+        export=export.path,
+        origin=Origin(Path(path).name, f"SIE {export.sietyp}", export.program, export.generated, export.encoding,
+                      mapping_name),
+        about=(("export", f"SIE {export.sietyp}, {origin or 'no #PROGRAM or #GEN'}"), ("encoding", export.encoding)),
+        utfall=tables.get("utfall"), budget=tables.get("budget"),
+        read={kind: _read(text, tables[kind]) for kind, text in read.items()},
+        check=check, messages=tuple(messages + _table_notes(tables)),
+    )
+
+
+def import_csv(path: Path | str, mapping: Path | str | LedgerMapping, year: int | None = None, *,
+               budget: bool = False, unmapped_empty: bool = False, budgets: Path | str | None = None) -> Import:
+    """Import an ERP CSV export of booked rows (utfall), or with `budget` of budget rows, whose periods
+    may also be whole years (`YYYY`, kept as the fact's period); money Int64 öre, debit positive.
+
+    `year`: keep only the rows of this calendar year. `budgets` as for `import_sie`.
+    """
+    from kfollow.sources.erp_csv import read_erp_csv
+
+    rules, mapping_name = _mapping(mapping, "csv")
+    export = read_erp_csv(Path(path), rules, budget=budget)
+    rows = export.ledger
+    if year is not None:
+        kept = rows.frame.filter(pl.col("period").str.head(4) == f"{year:04d}")
+        if kept.is_empty():
+            present = sorted({p[:4] for p in rows.frame["period"].unique().to_list()})
+            raise UsageError(f"{shown(str(path))} has no rows in {year}; its years: {', '.join(present) or 'none'}")
+        rows = ledger.Ledger(rows.name, kept, rows.line)
+    kind = "budget" if budget else "utfall"
+    messages: list[str] = []
+    tables = _map({kind: rows}, rules, unmapped_empty, messages, budgets)
+    return Import(
+        export=rows.name,
+        origin=Origin(Path(path).name, "CSV", None, None, export.encoding, mapping_name),
+        about=(("export", f"CSV, {export.separator} separated"), ("encoding", export.encoding)),
+        utfall=tables.get("utfall"), budget=tables.get("budget"),
+        read={kind: _read("all rows" if year is None else str(year), tables[kind])},
+        check=None, messages=tuple(messages + _table_notes(tables)),
+    )
+
+
+def _mapping(mapping: Path | str | LedgerMapping, kind: str) -> tuple[LedgerMapping, str]:
+    rules = mapping if isinstance(mapping, LedgerMapping) else read_mapping(Path(mapping))
+    rules.require(kind)
+    return rules, Path(rules.fil).name
+
+
+def _layout(frame: pl.DataFrame) -> str:
+    """How #PSALDO or #PBUDGET rows were read, for the summary."""
+    if ledger.psaldo_reading(frame) == "parts":
+        return " (written as parts: all rows summed)"
+    return " ({} totals, broken down by the rows of exactly the mapped dimensions)"
+
+
+def _read(what: str, table: ledger.Imported) -> str:
+    return f"{what}: {_count(table.rows, 'row')} → {_count(table.facts.height, 'fact row')}"
+
+
+def _map(ledgers: dict[str, ledger.Ledger], rules: LedgerMapping, unmapped_empty: bool, messages: list[str],
+         budgets: Path | str | None) -> dict[str, ledger.Imported]:
+    """Each ledger mapped and summed, its ids checked against the year file; the ledgers' notes to `messages`."""
+    tables = {}
+    for kind, rows in ledgers.items():
+        messages.extend(f"note: {_prefix(kind, ledgers)}{note}" for note in rows.notes)
+        tables[kind] = ledger.apply_mapping(rows, rules, unmapped_empty)
+    if budgets is not None:
+        _check_ids(tables, rules, Path(budgets), messages)
+    return tables
+
+
+def _prefix(kind: str, tables: dict) -> str:
+    """Messages about the budget say so when utfall is imported too."""
+    return f"{kind}: " if kind == "budget" and "utfall" in tables else ""
+
+
+def _table_notes(tables: dict[str, ledger.Imported]) -> list[str]:
+    """The notes on each table's rows: objects put under an empty key, and rows with no key at all."""
+    notes = []
+    for kind, table in tables.items():
+        prefix = _prefix(kind, tables)
+        notes += [f"note: {prefix}--unmapped-empty: {line}" for line in table.unmapped]
+        bare, amount = table.without_key
+        if bare:
+            notes.append(f"note: {prefix}{_count(bare, 'fact row')} ({ledger.kr(amount)}) "
+                         f"{'has' if bare == 1 else 'have'} neither stab nor verksamhet: they count as ej fördelat "
+                         "in both views, or on the summa of a förvaltning written without staber and verksamheter")
+    return notes
+
+
+def _check_ids(tables: dict[str, ledger.Imported], rules: LedgerMapping, folder: Path, messages: list[str]) -> None:
+    """The ids of every table against the year file of its year in `folder`; a note when there is none."""
+    from kfollow.sources.year_file import load_year_file
+
+    periods = pl.concat([t.facts["period"].drop_nulls() for t in tables.values()])
+    if periods.is_empty():
+        return
+    year = periods.min()[:4]
+    path = next((folder / f"{year}.{ext}" for ext in ("yaml", "yml") if (folder / f"{year}.{ext}").is_file()), None)
+    if path is None:
+        messages.append(f"note: ids not checked against a year file: there is no {year}.yaml in {folder} "
+                        "(--budgets names the folder)")
+        return
+    info = load_year_file(path, outcome=False)
+    stab_rows = info.amounts.filter(pl.col("vy") == "stab")
+    known = Known(int(year), {fid: set(stab_rows.filter(pl.col("forvaltning") == fid)["nyckel"].to_list())
+                              for fid in info.info.forvaltningar}, set(info.info.verksamheter))
+    at = {name: (rules.fil, key.line, key.column) if key is not None else (rules.fil, None, None)
+          for name, key in (("forvaltning", rules.forvaltning), ("stab", rules.stab), ("verksamhet", rules.verksamhet))}
+    for table in tables.values():
+        check_ids(table.facts, known, str(path), at)
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'s' if n != 1 else ''}"

@@ -1,0 +1,434 @@
+"""Budgets from the export: `kfollow import sie … --budget-out` (#PBUDGET), `kfollow import csv … --budget-out`,
+and the import as a library call (`kfollow.import_sie`, `kfollow.import_csv`).
+
+The expected figures are computed here from the files themselves (a regex over the #PBUDGET lines,
+`Decimal` amounts), never by the code under test. Real exports are read from ../shared/data/sie/.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+import kfollow
+from kfollow.cli import app
+from kfollow.errors import DataError
+from kfollow.sources.facts import facts_csv
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples" / "sie"
+SHARED = ROOT.parent / "shared" / "data" / "sie"
+needs_shared = pytest.mark.skipif(
+    not SHARED.is_dir(), reason="../shared/data/sie (public SIE test files) is absent in this clone")
+
+KONTON = '{"1": ignorera, "2": ignorera, "3": intakt, "4": kostnad, "5": kostnad, "6": kostnad, "7": kostnad, "8": ignorera}'
+_PBUDGET = re.compile(r'#PBUDGET[ \t]+(-?[0-9]+)[ \t]+([0-9]{4})([0-9]{2})[ \t]+(\S+)[ \t]+\{([^}]*)\}[ \t]+(-?[0-9.]+)')
+
+
+def pbudget(path: Path, rar: int = 0) -> list[tuple[str, str, str, int]]:
+    """The year's #PBUDGET lines as (period, konto, object code of dimension 1 or "", öre), by a regex."""
+    text = path.read_bytes().decode("latin-1").replace("\r", "\n")
+    rows = []
+    for line in text.split("\n"):
+        m = _PBUDGET.match(line.strip())
+        if m is None or int(m.group(1)) != rar:
+            continue
+        _, year, month, konto, objects, amount = m.groups()
+        pairs = re.findall(r'"?([0-9]+)"?\s+"?([^"\s]*)"?', objects)
+        assert all(d == "1" for d, _ in pairs), "these files name dimension 1 only"
+        rows.append((f"{year}-{month}", konto, pairs[0][1] if pairs else "", int(Decimal(amount) * 100)))
+    return rows
+
+
+def run(*args):
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.stderr
+    return result
+
+
+def read_table(path: Path) -> dict[tuple, int]:
+    """A written fact table as (period, forvaltning, stab, verksamhet, konto, slag) → öre."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == ["period", "forvaltning", "stab", "verksamhet", "konto", "slag", "belopp"]
+    return {(r["period"], r["forvaltning"], r["stab"], r["verksamhet"], r["konto"], r["slag"]):
+            int(Decimal(r["belopp"]) * 100) for r in rows}
+
+
+def per(table: dict[tuple, int], *fields: int) -> dict[tuple, int]:
+    """Sums of a table by the key fields at these positions (0 period … 5 slag), zeros left out."""
+    sums: dict[tuple, int] = defaultdict(int)
+    for key, amount in table.items():
+        sums[tuple(key[i] for i in fields)] += amount
+    return {k: v for k, v in sums.items() if v != 0}
+
+
+def mapping(tmp_path: Path, objekt: str) -> Path:
+    path = tmp_path / "map.yaml"
+    path.write_text(f"forvaltning: ADM\nkonton: {KONTON}\nstab:\n  dimension: 1\n  objekt: {objekt}\n", encoding="utf-8")
+    return path
+
+
+# -- real exports: the budget equals the file's #PBUDGET ------------------------------------------
+
+
+@needs_shared
+def test_test3_budget_is_the_files_totals_broken_down_by_ansvar(tmp_path: Path):
+    """Test3.SE: 72 `{}` rows, each broken down by ansvar rows that add up to it (199712 3010: {1 "0"}
+    76 000 and {1 "11"} -242 000 = {} -166 000). Per account and month the budget is the `{}` row; per
+    stab it is the ansvar rows; nothing is left unattributed, and nothing counts twice."""
+    rows = pbudget(SHARED / "Test3.SE")
+    assert len(rows) == 145
+    totals = {(p, k): b for p, k, o, b in rows if o == ""}
+    assert len(totals) == 72 and totals[("1997-12", "3010")] == -16600000
+    by_stab = defaultdict(int)
+    for p, k, o, b in rows:
+        if o:
+            by_stab[(p, "A" if int(o) < 10 else "B", k)] += b
+    out = tmp_path / "budget.csv"
+    result = run("import", "sie", SHARED / "Test3.SE", "-m", mapping(tmp_path, '{"0-9": A, "10-99": B}'),
+                 "--budget-out", out)
+    assert result.exit_code == 0, result.stderr
+    table = read_table(out)
+    assert per(table, 0, 4) == {key: b for key, b in totals.items() if b != 0}
+    assert per(table, 0, 2, 4) == {key: b for key, b in by_stab.items() if b != 0}
+    assert table[("1997-12", "ADM", "A", "", "3010", "intakt")] == 7600000
+    assert table[("1997-12", "ADM", "B", "", "3010", "intakt")] == -24200000
+    assert not [key for key in table if key[2] == ""]  # the ansvar rows cover every total
+    # the summary's month: kostnader and intäkter (made positive) from the {} rows
+    kostnader = sum(b for (p, k), b in totals.items() if p == "1997-01" and k[0] in "4567")
+    intakter = -sum(b for (p, k), b in totals.items() if p == "1997-01" and k[0] == "3")
+    assert (kostnader, intakter) == (24700000, 24000000)
+    assert re.search(r"^  1997-01 +247 000,00 kr +240 000,00 kr +0,00 kr$", result.stderr, re.M)
+    assert "from #PBUDGET ({} totals, broken down by the rows of exactly the mapped dimensions): 73 rows" \
+        in result.stderr
+
+
+@needs_shared
+def test_typ3_budget_on_objects_only_is_the_budget(tmp_path: Path):
+    """typ3.se: 264 account-months with a `{}` row only, 60 with ansvar rows only (no `{}`): those
+    object rows are the budget, per ansvar."""
+    rows = pbudget(SHARED / "typ3.se")
+    totals = {(p, k): b for p, k, o, b in rows if o == ""}
+    objects = defaultdict(int)
+    for p, k, o, b in rows:
+        if o:
+            objects[(p, o, k)] += b
+    assert len(totals) == 264 and not {(p, k) for p, o, k in objects} & set(totals)
+    out = tmp_path / "budget.parquet"
+    result = run("import", "sie", SHARED / "typ3.se", "-m", mapping(tmp_path, "{AO: AO, IB: IB, LS: LS, YK: YK}"),
+                 "--budget-out", out)
+    assert result.exit_code == 0, result.stderr
+    facts = pl.read_parquet(out).with_columns((pl.col("belopp") * 100).cast(pl.Int64))
+    assert facts.schema["belopp"] == pl.Int64 and facts.height == 264 + len(objects)
+    unattributed = facts.filter(pl.col("stab").is_null())
+    assert dict(zip(zip(unattributed["period"], unattributed["konto"]), unattributed["belopp"])) == totals
+    on_objects = facts.filter(pl.col("stab").is_not_null())
+    assert dict(zip(zip(on_objects["period"], on_objects["stab"], on_objects["konto"]), on_objects["belopp"])) \
+        == dict(objects)
+    assert objects[("2012-01", "YK", "7220")] == 3500000
+
+
+@needs_shared
+def test_object_rows_that_leave_part_of_the_total_leave_it_unattributed(tmp_path: Path):
+    """Sie_3_+_4.se, year -1: account 3740 in 2014-01 has {} 2.00 and one ansvar row of 1.50; the 0.50
+    left has no stab. (Its year -1 is 2013 by #RAR, but its #PBUDGET -1 periods say 2014: kept as written.)"""
+    rows = pbudget(SHARED / "Sie_3_+_4.se", rar=-1)
+    totals = {(p, k): b for p, k, o, b in rows if o == ""}
+    objects = defaultdict(int)
+    for p, k, o, b in rows:
+        if o:
+            objects[(p, k)] += b
+    assert (totals[("2014-01", "3740")], objects[("2014-01", "3740")]) == (200, 150)
+    out = tmp_path / "budget.csv"
+    result = run("import", "sie", SHARED / "Sie_3_+_4.se", "-m", mapping(tmp_path, '{"99": G, "100": T}'),
+                 "--year", "-1", "--budget-out", out)
+    assert result.exit_code == 0, result.stderr
+    table = read_table(out)
+    assert per(table, 0, 4) == {key: b for key, b in totals.items() if b != 0}
+    left = {(p, k): b for (p, _, s, _, k, _), b in table.items() if s == ""}
+    assert left == {key: b - objects[key] for key, b in totals.items() if b != objects[key]}
+    assert left[("2014-01", "3740")] == 50
+
+
+@needs_shared
+@pytest.mark.parametrize("name", ["transaktioner_ovnbolag.se", "periodsaldo_ovnbolag.se", "BL0001_typ3.SE"])
+def test_budget_with_totals_only(tmp_path: Path, name: str):
+    """Files whose #PBUDGET has `{}` rows only: the budget per account and month is those rows, with no stab."""
+    totals = {(p, k): b for p, k, o, b in pbudget(SHARED / name) if b != 0}
+    out = tmp_path / "budget.csv"
+    result = run("import", "sie", SHARED / name, "-m", mapping(tmp_path, "{Nord: N, Syd: S}"), "--budget-out", out)
+    assert result.exit_code == 0, result.stderr
+    table = read_table(out)
+    assert per(table, 0, 4) == {key: b for key, b in totals.items() if key[1][0] in "34567"}
+    assert {key[2] for key in table} == {""}
+
+
+# -- the command -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """The example kommun's year files and mapping in a scratch folder (the ids are checked against them)."""
+    for name in ("2023.yaml", "2024.yaml"):
+        (tmp_path / name).write_text((EXAMPLES / "budgets" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "mapping.yaml").write_text((EXAMPLES / "mapping.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    return tmp_path
+
+
+def test_exempelby_budget_per_stab_is_the_year_files(example: Path):
+    """The example export's #PBUDGET for 2024 gives, per stab, what examples/sie/budgets/2024.yaml
+    types as the stab's budget (kronor to the öre); Serviceförvaltningen's gross budget on 4010/3010."""
+    out = example / "budget-2024.csv"
+    result = run("import", "sie", EXAMPLES / "exempelby.se", "-m", example / "mapping.yaml", "--year", "2024",
+                 "--budget-out", out)
+    assert result.exit_code == 0, result.stderr
+    table = read_table(out)
+    typed = re.findall(r"^      ([A-Z]+):\n        namn: .*\n        budget: ([0-9.]+)$",
+                       (example / "2024.yaml").read_text(encoding="utf-8"), re.M)
+    assert len(typed) == 7
+    assert per(table, 2) == {(stab,): int(Decimal(tkr) * 100_000) for stab, tkr in typed}
+    income = sum(int(Decimal(tkr) * 1000) // 25 for _, tkr in typed) * 100  # about 4 %, whole kronor a stab
+    net = sum(int(Decimal(tkr) * 100_000) for _, tkr in typed)
+    assert per(table, 1, 5) == {("KSF", "kostnad"): net + income, ("KSF", "intakt"): -income,
+                                ("SERV", "kostnad"): 8_600_000_000, ("SERV", "intakt"): -8_600_000_000}
+    assert income == 658_000_000
+    assert {key[0] for key in table} == {f"2024-{m:02d}" for m in range(1, 13)}
+    # FRI has the summer profile: less in July (weight 4 of 110) than in January (10 of 110)
+    fri = per({k: v for k, v in table.items() if k[2] == "FRI"}, 0)
+    assert fri[("2024-07",)] * 10 == pytest.approx(fri[("2024-01",)] * 4, rel=1e-5)
+
+
+def test_exempelby_utfall_is_unchanged_by_the_budget(example: Path):
+    """The export gained #PBUDGET; its utfall import is byte for byte the committed tables (and their notes)."""
+    for year in (2024, 2023):
+        out = example / f"utfall-{year}.csv"
+        result = run("import", "sie", EXAMPLES / "exempelby.se", "-m", example / "mapping.yaml", "--year", year,
+                     "-o", out, "--budget-out", example / f"budget-{year}.csv")
+        assert result.exit_code == 0, result.stderr
+        assert out.read_bytes() == (EXAMPLES / "budgets" / f"utfall-{year}.csv").read_bytes()
+        note = EXAMPLES / "budgets" / f"utfall-{year}.csv.kalla.json"
+        assert (example / f"utfall-{year}.csv.kalla.json").read_bytes() == note.read_bytes()
+        assert (example / f"budget-{year}.csv.kalla.json").read_bytes() == note.read_bytes()
+
+
+def test_both_tables_and_their_summaries(example: Path):
+    result = run("import", "sie", EXAMPLES / "exempelby.se", "-m", example / "mapping.yaml", "--year", "2024",
+                 "-o", example / "u.csv", "--budget-out", example / "b.csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[-2:] == [f"wrote {example / 'u.csv'} (230 rows)", f"wrote {example / 'b.csv'} (276 rows)"]
+    assert "import exempelby.se → u.csv" in lines and "import exempelby.se → b.csv (budget)" in lines
+    budget = lines[lines.index("import exempelby.se → b.csv (budget)"):]
+    assert budget[1] == ("  read:     year 0 (2024-01-01 – 2024-12-31) from #PBUDGET ({} totals, broken down by the rows "
+                         "of exactly the mapped dimensions): 276 rows → 276 fact rows")
+    assert budget[2] == "  periods:  2024-01 – 2024-12 (12 months)"
+    assert "note: budget: 24 fact rows (0,00 kr) have neither stab nor verksamhet" in result.stderr  # SERV
+    # the totals per month: kostnader and intäkter of the budget table, as the summary prints them
+    table = read_table(example / "b.csv")
+    month = per({k: v for k, v in table.items() if k[0] == "2024-07"}, 5)
+    assert (month[("kostnad",)], -month[("intakt",)]) == (1_939_533_300, 763_700_100)
+    assert "  2024-07   19 395 333,00 kr   7 637 001,00 kr    0,00 kr" in budget
+    assert budget[-3] == "  total    257 080 000,00 kr  92 580 000,00 kr    0,00 kr"
+
+
+def test_budget_out_alone_writes_only_the_budget(example: Path):
+    result = run("import", "sie", EXAMPLES / "exempelby.se", "-m", example / "mapping.yaml", "--year", "-1",
+                 "--budget-out", example / "b.parquet")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in example.iterdir()) == ["2023.yaml", "2024.yaml", "b.parquet",
+                                                        "b.parquet.kalla.json", "mapping.yaml"]
+    assert "#TRANS" not in result.stderr and "check:" not in result.stderr  # no utfall read, no #PSALDO check
+    lines = result.stderr.splitlines()
+    assert lines[lines.index("import exempelby.se → b.parquet (budget)") + 1].startswith("  export:   SIE 4, Exempelby")
+    frame = pl.read_parquet(example / "b.parquet")
+    assert frame.schema["belopp"] == pl.Decimal(18, 2)
+    assert frame.filter(pl.col("stab") == "LED")["belopp"].sum() == Decimal("23040000.00")  # 2023.yaml: 23040 tkr
+
+
+def test_an_export_without_pbudget_for_the_year_is_a_data_error(tmp_path: Path, example: Path):
+    """No #PBUDGET for the year: one line, exit 3, and neither table written (the utfall either)."""
+    text = (EXAMPLES / "exempelby.se").read_bytes()
+    without = tmp_path / "utan.se"
+    without.write_bytes(b"".join(line for line in text.splitlines(keepends=True) if not line.startswith(b"#PBUDGET")))
+    for export, problem in ((without, "no #PBUDGET rows (period budgets; #SIETYP 4)"),):
+        result = run("import", "sie", export, "-m", example / "mapping.yaml", "-o", tmp_path / "u.csv",
+                     "--budget-out", tmp_path / "b.csv")
+        assert result.exit_code == 3
+        assert result.stderr == f"Error: {export}: {problem}; export the file with its budget, or leave out --budget-out\n"
+        assert not (tmp_path / "u.csv").exists() and not (tmp_path / "b.csv").exists()
+    only_2024 = tmp_path / "bara-2024.se"
+    only_2024.write_bytes(b"".join(line for line in text.splitlines(keepends=True)
+                                   if not line.startswith(b"#PBUDGET -1 ")))
+    result = run("import", "sie", only_2024, "-m", example / "mapping.yaml", "--year", "2023",
+                 "--budget-out", tmp_path / "b.csv")
+    assert result.exit_code == 3 and result.stderr.count("\n") == 1
+    assert ("no #PBUDGET rows for year -1 (2023-01-01 – 2023-12-31); the file's #PBUDGET is for year 0 "
+            "(2024-01-01 – 2024-12-31)") in result.stderr
+    assert not (tmp_path / "b.csv").exists()
+
+
+def test_budget_out_refuses_an_input_the_other_table_and_other_formats(example: Path):
+    export = example / "export.se"
+    export.write_bytes((EXAMPLES / "exempelby.se").read_bytes())
+    before = export.read_bytes()
+    common = ("import", "sie", export, "-m", example / "mapping.yaml")
+    for args, problem in (
+        (("--budget-out", export), f"--budget-out {export} is {export}, a file this command reads"),
+        (("--budget-out", example / "mapping.yaml"), "a file this command reads"),
+        (("-o", example / "x.csv", "--budget-out", example / "x.csv"), "-o and --budget-out are the same file"),
+        (("--budget-out", example / "b.xlsx"), "--budget-out " + str(example / "b.xlsx") + ": the fact table is"),
+        ((), "nothing to write: give --output (-o) for the utfall, --budget-out for the budget, or both"),
+    ):
+        result = run(*common, *args)
+        assert result.exit_code == 2, args
+        assert problem in result.stderr and result.stderr.count("\n") == 1
+    assert export.read_bytes() == before and not (example / "x.csv").exists() and not (example / "b.xlsx").exists()
+
+
+# -- CSV budgets -----------------------------------------------------------------------------------
+
+CSV_MAPPING = """\
+forvaltning: ADM
+konton: {"3": intakt, "5": kostnad, "6": kostnad}
+stab:
+  kolumn: Ansvar
+  objekt: {"1120": EKO, "1130": HR}
+kolumner: {konto: Konto, period: Period, belopp: Budget}
+"""
+
+
+def test_a_csv_budget_by_month_and_by_year(tmp_path: Path):
+    (tmp_path / "map.yaml").write_text(CSV_MAPPING, encoding="utf-8")
+    (tmp_path / "budget.csv").write_text(
+        "Period;Konto;Ansvar;Budget\n2024;5010;1120;1 200 000,00\n2024;3510;1120;-48 000\n"
+        "202401;6410;1130;10 000,50\n2024-02;6410;1130;9 999,50\n2023;5010;1130;1,00\n", encoding="utf-8")
+    result = run("import", "csv", tmp_path / "budget.csv", "-m", tmp_path / "map.yaml", "--year", "2024",
+                 "--budget-out", tmp_path / "b.csv")
+    assert result.exit_code == 0, result.stderr
+    assert read_table(tmp_path / "b.csv") == {
+        ("2024", "ADM", "EKO", "", "3510", "intakt"): -4800000,
+        ("2024", "ADM", "EKO", "", "5010", "kostnad"): 120000000,
+        ("2024-01", "ADM", "HR", "", "6410", "kostnad"): 1000050,
+        ("2024-02", "ADM", "HR", "", "6410", "kostnad"): 999950,
+    }
+    assert "  periods:  2024 (the year); 2024-01 – 2024-02 (2 months)" in result.stderr
+    assert re.search(r"^  2024 +1 200 000,00 kr +48 000,00 kr +0,00 kr$", result.stderr, re.M)
+    assert "import budget.csv → b.csv (budget)" in result.stderr
+    # as utfall, a year is not a period
+    result = run("import", "csv", tmp_path / "budget.csv", "-m", tmp_path / "map.yaml", "-o", tmp_path / "u.csv")
+    assert result.exit_code == 3
+    assert f"{tmp_path / 'budget.csv'}:2:1: Period '2024' is not a period; write YYYYMM or YYYY-MM" in result.stderr
+    result = run("import", "csv", tmp_path / "budget.csv", "-m", tmp_path / "map.yaml", "-o", tmp_path / "u.csv",
+                 "--budget-out", tmp_path / "b2.csv")
+    assert result.exit_code == 2 and "either booked rows (-o) or a budget (--budget-out)" in result.stderr
+    (tmp_path / "bad.csv").write_text("Period;Konto;Ansvar;Budget\n24;5010;1120;1\n", encoding="utf-8")
+    result = run("import", "csv", tmp_path / "bad.csv", "-m", tmp_path / "map.yaml", "--budget-out", tmp_path / "b.csv")
+    assert result.exit_code == 3 and "write YYYYMM, YYYY-MM or YYYY (a budget for the year)" in result.stderr
+
+
+# -- the library ----------------------------------------------------------------------------------
+
+
+def test_the_library_gives_what_the_command_writes(example: Path):
+    result = run("import", "sie", EXAMPLES / "exempelby.se", "-m", example / "mapping.yaml", "--year", "2024",
+                 "-o", example / "u.csv", "--budget-out", example / "b.csv")
+    assert result.exit_code == 0, result.stderr
+    imported = kfollow.import_sie(EXAMPLES / "exempelby.se", example / "mapping.yaml", year=2024, budget=True,
+                                  budgets=example)
+    assert isinstance(imported, kfollow.Import)
+    imported.verify()
+    assert facts_csv(imported.utfall.facts) == (example / "u.csv").read_text(encoding="utf-8")
+    assert facts_csv(imported.budget.facts) == (example / "b.csv").read_text(encoding="utf-8")
+    assert imported.budget.facts.schema["belopp"] == pl.Int64
+    assert imported.origin.note() == (example / "b.csv.kalla.json").read_text(encoding="utf-8")
+    assert [m for m in imported.messages if m in result.stderr] == list(imported.messages)
+    assert imported.check.differences.is_empty()
+    assert imported.budget.totals["kostnader"].sum() == 25_708_000_000
+
+    only = kfollow.import_sie(EXAMPLES / "exempelby.se", example / "mapping.yaml", year="-1", utfall=False,
+                              budget=True)
+    assert only.utfall is None and only.check is None and list(only.tables()) == ["budget"]
+    without = example / "utan.se"
+    without.write_bytes(b"".join(line for line in (EXAMPLES / "exempelby.se").read_bytes().splitlines(keepends=True)
+                                 if not line.startswith(b"#PBUDGET")))
+    with pytest.raises(DataError, match="no #PBUDGET rows"):
+        kfollow.import_sie(without, example / "mapping.yaml", utfall=False, budget=True)
+
+
+def test_the_library_csv_import(tmp_path: Path):
+    (tmp_path / "map.yaml").write_text(CSV_MAPPING, encoding="utf-8")
+    (tmp_path / "budget.csv").write_text("Period;Konto;Ansvar;Budget\n2024;5010;1120;100\n", encoding="utf-8")
+    imported = kfollow.import_csv(tmp_path / "budget.csv", tmp_path / "map.yaml", budget=True)
+    assert imported.utfall is None
+    assert imported.budget.facts.rows() == [("2024", "ADM", "EKO", None, "5010", "kostnad", 10000)]
+    assert imported.origin.as_dict() == {"export": "budget.csv", "format": "CSV", "program": None, "generated": None,
+                                         "encoding": "UTF-8", "mapping": "map.yaml"}
+
+
+# -- layout rules, on a small export -----------------------------------------------------------------
+
+SMALL = """\
+#FLAGGA 0
+#SIETYP 3
+#RAR 0 20240101 20241231
+#DIM 1 Ansvar
+#DIM 6 Projekt
+#{label} 0 202401 4010 {{}} 1000.00
+#{label} 0 202401 4010 {{1 "Nord"}} 600.00
+#{label} 0 202401 4010 {{1 "Syd"}} 400.00
+#{label} 0 202401 5010 {{}} 500.00
+#{label} 0 202401 5010 {{1 "Nord"}} 500.00
+#{label} 0 202401 5010 {{1 "Nord" 6 "0001"}} 500.00
+#{label} 0 202401 3010 {{1 "Nord"}} -300.00
+#{label} 0 202401 3010 {{1 "Syd"}} -200.00
+#{label} 0 202402 6410 {{6 "0001"}} 100.00
+#{label} 0 202402 6410 {{1 "Nord" 6 "0001"}} 100.00
+#{label} 0 202402 6410 {{1 "Nord"}} 100.00
+#{label} 0 202402 4010 {{}} 1000.00
+#{label} 0 202402 4010 {{1 "Nord"}} 1000.00
+#{label} 0 202403 4010 {{}} 700.00
+#{label} 0 202403 4010 {{1 "Syd"}} 700.00
+#{label} 0 202402 5010 {{}} 50.00
+#{label} 0 202402 5010 {{1 "Syd"}} 50.00
+"""
+
+
+@pytest.mark.parametrize("label", ["PBUDGET", "PSALDO"])
+def test_totals_from_objects_where_an_account_has_no_total_row(tmp_path: Path, label: str):
+    """`{}` is the total and ansvar rows break it down (4010, 5010; the {1 6} row is another breakdown,
+    not added). 3010 has ansvar rows only: they are its total. 6410 has rows of three sets of
+    dimensions and no `{}`: one set is its total ({1}, the fewest dimensions), not their sum. (More
+    object rows add up to a `{}` row than stand without one, so the file breaks totals down: it does
+    not write parts, as objektsaldo_ovnbolag.se does.) #PSALDO is read by the same rules (`--from
+    psaldo`), and its check takes the same totals."""
+    export = tmp_path / "small.se"
+    export.write_text(SMALL.format(label=label), encoding="cp437")
+    out = tmp_path / "out.csv"
+    option = "--budget-out" if label == "PBUDGET" else "-o"
+    result = run("import", "sie", export, "-m", mapping(tmp_path, "{Nord: NORD, Syd: SYD}"), "--from", "psaldo",
+                 option, out)
+    assert result.exit_code == 0, result.stderr
+    assert read_table(out) == {
+        ("2024-01", "ADM", "NORD", "", "3010", "intakt"): -30000,
+        ("2024-01", "ADM", "SYD", "", "3010", "intakt"): -20000,
+        ("2024-01", "ADM", "NORD", "", "4010", "kostnad"): 60000,
+        ("2024-01", "ADM", "SYD", "", "4010", "kostnad"): 40000,
+        ("2024-01", "ADM", "NORD", "", "5010", "kostnad"): 50000,
+        ("2024-02", "ADM", "NORD", "", "6410", "kostnad"): 10000,
+        ("2024-02", "ADM", "NORD", "", "4010", "kostnad"): 100000,
+        ("2024-03", "ADM", "SYD", "", "4010", "kostnad"): 70000,
+        ("2024-02", "ADM", "SYD", "", "5010", "kostnad"): 5000,
+    }
+    if label == "PSALDO":
+        assert ("check:    checked against #PSALDO (the {} rows; object rows for 2 account-months without one): "
+                "4 accounts × 3 months (2024-01 – 2024-03): equal") in result.stderr
