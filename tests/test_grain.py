@@ -221,3 +221,43 @@ def test_year_level_budget_rows_are_spread_by_the_profile(run, tmp_path):
     nested = _csv(run, d, "--period", "2024-02", "--by", "stab,kostnadsslag")
     personal = {r["stab"]: r for r in nested if r["kostnadsslag"] == "personal"}
     assert _ore(personal["HRS"]["budget"]) == 20000_00
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.mark.parametrize("args", [("--period", "2024-10"), ("--period", "2024-06"), ("--year", "2023"),
+                                  ("--period", "2024-03", "--by", "forvaltning")])
+def test_example_budget_from_the_export_is_the_typed_budget(run, args):
+    """examples/sie takes its budget from the export's #PBUDGET (budget_fil), examples/budgets types it
+    in YAML: every figure of every row is the same to the öre, month by month."""
+    typed = run("deviation", "--budgets", EXAMPLES / "budgets", *args, "--format", "csv", "--exact")
+    imported = run("deviation", "--budgets", EXAMPLES / "sie" / "budgets", *args, "--format", "csv", "--exact")
+    assert typed.exit_code == imported.exit_code == 0
+    assert imported.stdout == typed.stdout
+
+
+def test_example_by_stab_and_kostnadsslag_adds_up(run):
+    """The bundled example: per stab its kostnadsslag rows sum to the --by stab table to the öre, and
+    per kostnadsslag the staber sum to the --by kostnadsslag table."""
+    d = EXAMPLES / "sie" / "budgets"
+    by_stab = {(r["forvaltning"], r["stab"]): r for r in _csv(run, d) if r["radtyp"] in ("rad", "ej_fordelat", "forvaltning")}
+    nested = _csv(run, d, "--by", "stab,kostnadsslag")
+    for (fid, stab), row in by_stab.items():
+        parts = [r for r in nested if r["forvaltning"] == fid and r["stab"] == stab and r["radtyp"] in ("del", "ej_fordelat")]
+        for col in ("budget", "utfall", "avvikelse", "utfall_2023"):
+            assert sum(_ore(p[col]) for p in parts) == _ore(row[col]), (stab, col)
+    alone = [r for r in _csv(run, d, "--by", "kostnadsslag") if r["radtyp"] in ("rad", "ej_fordelat")]
+    for r in alone:
+        same = [n for n in nested if n["forvaltning"] == r["forvaltning"] and n["kostnadsslag"] == r["kostnadsslag"]
+                and n["radtyp"] in ("del", "ej_fordelat")]
+        for col in ("budget", "utfall"):
+            assert sum(_ore(n[col]) for n in same) == _ore(r[col]), (r["kostnadsslag"], col)
+    # the budget moved from LED to DIG in June has no account: it is each stab's ej fördelat part
+    rest = {r["stab"]: _ore(r["budget"]) for r in nested if r["radtyp"] == "ej_fordelat" and r["kostnadsslag"] == ""}
+    assert rest == {"LED": -(1_500_000_00 * 5 // 7), "DIG": 1_500_000_00 * 5 // 7}  # June–October of June–December
+
+
+def test_top_names_the_part_with_its_row(run):
+    rows = _csv(run, EXAMPLES / "sie" / "budgets", "--by", "stab,kostnadsslag", "--top", "2")
+    assert [r["namn"] for r in rows] == ["Ekonomistab: Personalkostnader", "Digitaliseringsstab: Personalkostnader"]

@@ -8,8 +8,8 @@ imports this export, prints the same tables as `month-end-close.sh`.
 
 Its budget (#PBUDGET, per account and month: a `{}` row and one row per ansvar breaking it down) is
 the year file's budget per stab as decided (before ombudgeteringar), split over the accounts as the
-utfall is (about 4 % income, 60 % of the gross on salaries) in whole kronor and spread over the
-months by the stab's profile, so that per stab the year adds up to the YAML budget to the öre.
+utfall is (about 4 % income, 60 % of the gross on salaries) and spread over the months by the
+stab's profile, so that per stab every month's budget is the YAML budget as kfollow spreads it, to the öre.
 
     python examples/sie/make_export.py      # writes examples/sie/exempelby.se and examples/sie/budgets/
 
@@ -81,44 +81,51 @@ def budget_for(store, year: int, rar: int) -> list[Saldo]:
     4010/3010. Each account's year is spread over the months by the stab's profile with cumulative
     rounding (`periods.spread`), so its months add up to the year exactly.
     """
-    kr = pl.col("budget") // 100
-    income = kr // 25
-    salaries = (kr + income) * 3 // 5
+    ore = pl.col("budget")
+    income = ore // 2500 * 100  # about 4 %, whole kronor
+    salaries = (ore + income) * 3 // 500 * 100  # 60 % of the gross, whole kronor
     stabs = store.amounts.filter((pl.col("ar") == year) & pl.col("vy").is_in(["stab", "summa"]))
-    annual = pl.concat([
-        stabs.filter(pl.col("vy") == "stab").select(
-            "nyckel", "profil", pl.lit(["5010", "6410", "3510"]).alias("konto"),
-            pl.concat_list(salaries, kr + income - salaries, -income).alias("kronor")),
-        stabs.filter(pl.col("vy") == "summa").select(
-            "nyckel", "profil", pl.lit(["4010", "3010"]).alias("konto"),
-            pl.concat_list(pl.col("budget_kostnader") // 100, -pl.col("budget_intakter") // 100).alias("kronor")),
-    ]).explode("konto", "kronor")
     weights = {None: (1,) * 12, **store.year(year).profiler}
     profiles = pl.DataFrame(
         [{"profil": name, "manad": m, "_cum": sum(w[:m]), "_w": sum(w)} for name, w in weights.items()
          for m in range(1, 13)], schema={"profil": pl.String, "manad": pl.Int8, "_cum": pl.Int64, "_w": pl.Int64})
-    months = (
-        annual.join(profiles, on="profil", how="left", nulls_equal=True)
-        .sort("nyckel", "konto", "manad")
-        .with_columns(spread("kronor"))  # kronor of months 1..manad
-        .with_columns((pl.col("kronor") - pl.col("kronor").shift(1, fill_value=0).over("nyckel", "konto"))
-                      .alias("kronor"))
-    )
+
+    def monthly(frame: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
+        """Each column's year (öre) spread over the months by the row's profile, cumulative rounding as
+        kfollow spreads a budget, so the months up to any month add up as kfollow's spread does."""
+        return (frame.join(profiles, on="profil", how="left", nulls_equal=True).sort("nyckel", "manad")
+                .with_columns(spread(c) for c in cols)  # öre of months 1..manad
+                .with_columns((pl.col(c) - pl.col(c).shift(1, fill_value=0).over("nyckel")).alias(c) for c in cols))
+
+    # a stab: 5010 and 3510 spread alone, 6410 the rest of the net month, so the net of months 1..m is
+    # exactly the spread of the stab's net budget (as kfollow spreads a budget typed in YAML)
+    net = monthly(stabs.filter(pl.col("vy") == "stab").select(
+        "nyckel", "profil", net=ore, s5010=salaries, s3510=-income), ["net", "s5010", "s3510"])
+    staber = net.select("nyckel", "manad", s5010="s5010", s6410=pl.col("net") - pl.col("s5010") - pl.col("s3510"),
+                        s3510="s3510")
+    # Serviceförvaltningen, budgeted gross: kostnader on 4010, intäkter on 3010, each spread
+    serv = monthly(stabs.filter(pl.col("vy") == "summa").select(
+        "nyckel", "profil", s4010="budget_kostnader", s3010=-pl.col("budget_intakter")), ["s4010", "s3010"]
+    ).select("nyckel", "manad", "s4010", "s3010")
+    months = pl.concat([
+        frame.unpivot(index=["nyckel", "manad"], variable_name="konto", value_name="ore")
+        .with_columns(pl.col("konto").str.strip_prefix("s"))
+        for frame in (staber, serv)])
     rows = []
     for (konto, manad), group in months.group_by("konto", "manad"):
         period = f"{year}-{manad:02d}"
-        rows.append(Saldo(rar, period, konto, int(group["kronor"].sum()) * 100))
-        rows += [Saldo(rar, period, konto, amount * 100, {1: ANSVAR[stab]})
-                 for stab, amount in group.sort("nyckel").select("nyckel", "kronor").iter_rows()]
+        rows.append(Saldo(rar, period, konto, int(group["ore"].sum())))
+        rows += [Saldo(rar, period, konto, amount, {1: ANSVAR[stab]})
+                 for stab, amount in group.sort("nyckel").select("nyckel", "ore").iter_rows()]
     return sorted(rows, key=lambda s: (s.konto, s.period, tuple(s.objects.values())))
 
 
 def pbudget_lines(rows: list[Saldo]) -> list[str]:
-    """#PBUDGET records (the writer has no #PBUDGET; the fields are those of #PSALDO, amounts whole kronor here)."""
+    """#PBUDGET records (the writer has no #PBUDGET; the fields are those of #PSALDO)."""
     lines = []
     for r in rows:
         objects = " ".join(f'{d} "{code}"' for d, code in r.objects.items())
-        lines.append(f"#PBUDGET {r.rar} {r.period.replace('-', '')} {r.konto} {{{objects}}} {r.belopp // 100}.00")
+        lines.append(f"#PBUDGET {r.rar} {r.period.replace('-', '')} {r.konto} {{{objects}}} {'-' if r.belopp < 0 else ''}{abs(r.belopp) // 100}.{abs(r.belopp) % 100:02d}")
     return lines
 
 
@@ -130,22 +137,31 @@ def with_budget(path: Path, rows: list[Saldo]) -> None:
     path.write_bytes(b"\r\n".join(lines[: last + 1] + budget + lines[last + 1:]))
 
 
-def without_utfall(text: str, year: int) -> str:
-    """The year file with its typed-in utfall removed and `utfall_fil` naming the imported table."""
+def from_export(text: str, year: int) -> str:
+    """The year file with its typed-in utfall and budget removed, `utfall_fil` and `budget_fil` naming
+    the tables imported from the export (a key left empty goes too)."""
     lines, out, skip_below = text.splitlines(), [], None
     for line in lines:
         indent = len(line) - len(line.lstrip())
         if skip_below is not None and (not line.strip() or indent > skip_below):
             continue
         skip_below = None
-        if line.strip() == "utfall:":
+        if line.strip() == "utfall:" or line.strip().startswith("budget:"):
             skip_below = indent
             continue
         out.append(line)
         if re.match(r"enhet:", line):
             out.append(f"utfall_fil: utfall-{year}.csv   # kfollow import sie exempelby.se --year … (see "
                        "month-end-close-sie.sh)")
-    return "\n".join(out) + "\n"
+            out.append(f"budget_fil: budget-{year}.csv   # the export's #PBUDGET: kfollow import sie … --budget-out")
+    kept = []
+    for i, line in enumerate(out):  # a mapping key whose block was all removed
+        nxt = next((x for x in out[i + 1:] if x.strip()), "")
+        if line.rstrip().endswith(":") and not line.lstrip().startswith("#") and (
+                len(nxt) - len(nxt.lstrip()) <= len(line) - len(line.lstrip())):
+            continue
+        kept.append(line)
+    return "\n".join(kept) + "\n"
 
 
 def main() -> None:
@@ -164,7 +180,7 @@ def main() -> None:
     (HERE / "budgets").mkdir(exist_ok=True)
     for year in (2023, 2024):
         text = (SOURCE / f"{year}.yaml").read_text(encoding="utf-8")
-        (HERE / "budgets" / f"{year}.yaml").write_text(without_utfall(text, year), encoding="utf-8")
+        (HERE / "budgets" / f"{year}.yaml").write_text(from_export(text, year), encoding="utf-8")
     print(f"wrote {HERE / 'exempelby.se'} and {HERE / 'budgets'}")
 
 

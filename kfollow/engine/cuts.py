@@ -399,11 +399,22 @@ def _sums_of_parts(out: pl.DataFrame, placed: pl.DataFrame, money: list[str], de
 
 def largest(frame: pl.DataFrame, n: int) -> pl.DataFrame:
     """The `n` rows at the finest grain with the largest deviations in absolute value, largest first:
-    a controller's list of what to explain. Rows without a deviation (no budget there) are left out."""
+    a controller's list of what to explain. A part is named with its row (`Ekonomistab: Personalkostnader`);
+    rows without a deviation (no budget there) are left out."""
     if n < 1:
         raise UsageError(f"--top {n}: give a number of rows, 1 or more")
-    finest = "del" if (frame["radtyp"] == "del").any() else "rad"
-    rows = frame.filter(pl.col("radtyp").is_in([finest, "ej_fordelat", "forvaltning", "differens"])
-                        & pl.col("avvikelse").is_not_null())
+    nested = (frame["radtyp"] == "radsumma").any()
+    if nested:
+        key = next(k for k in VIEWS if k in frame.columns and k != "forvaltning") if any(
+            k in frame.columns for k in ("stab", "verksamhet")) else "forvaltning"
+        names = frame.filter(pl.col("radtyp") == "radsumma").select("forvaltning", key, _parent_namn="namn")
+        rows = (frame.filter(pl.col("radtyp").is_in(["del", "ej_fordelat"]))
+                .join(names, on=["forvaltning", key], how="left", nulls_equal=True)
+                .with_columns(namn=pl.col("_parent_namn") + pl.lit(": ") + pl.col("namn"),
+                              radtyp=pl.when(pl.col("radtyp") == "del").then(pl.lit("rad")).otherwise(pl.col("radtyp")))
+                .drop("_parent_namn"))
+    else:
+        rows = frame.filter(pl.col("radtyp").is_in(["rad", "ej_fordelat", "forvaltning", "differens"]))
+    rows = rows.filter(pl.col("avvikelse").is_not_null())
     return (rows.with_columns(_abs=pl.col("avvikelse").abs()).sort("_abs", descending=True, maintain_order=True)
             .head(n).drop("_abs"))

@@ -241,7 +241,8 @@ def year_to_date_by_month(budgets: Store, year: int, months: list[int],
                     .with_columns(*(spread(c) for c in GROSS_BUDGET)).select(*KEY, "manad", *GROSS_BUDGET))
     if monthly.height:  # a budget table's months: each month m counts its months 1..m
         spread_parts = pl.concat([spread_parts, monthly.rename({"manad": "_m"}).join(ms, how="cross")
-                                  .filter(pl.col("_m") <= pl.col("manad")).drop("_m")], how="vertical_relaxed")
+                                  .filter(pl.col("_m") <= pl.col("manad")).select(*KEY, "manad", *GROSS_BUDGET)],
+                                 how="vertical_relaxed")
     budget = (
         spread_parts
         .group_by(*KEY, "manad").agg(*(ex.exact_sum(c) for c in GROSS_BUDGET))

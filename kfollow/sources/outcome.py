@@ -98,6 +98,9 @@ def _add_rows(info: YearInfo, amounts: pl.DataFrame, keys: pl.DataFrame, facts_v
             ar=pl.lit(info.ar, pl.Int32), forvaltning="forvaltning", vy="vy", nyckel="nyckel",
             namn=pl.when(pl.col("vy").str.starts_with("ej_fordelat"))
             .then(pl.lit("Ej fördelat på ") + pl.col("view"))
+            .when(pl.col("vy") == "summa")
+            .then(pl.col("forvaltning").replace_strict({f: x.namn for f, x in info.forvaltningar.items()},
+                                                       default=pl.col("forvaltning"), return_dtype=pl.String))
             .otherwise(pl.col("nyckel").replace_strict(info.verksamheter, default=pl.col("nyckel"), return_dtype=pl.String)),
             budget=pl.when(pl.col("_has").fill_null(False)).then(pl.lit(0, pl.Int64)),
             profil=pl.col("forvaltning").replace_strict(profiles, default=None, return_dtype=pl.String),
@@ -189,7 +192,7 @@ def merge(info: YearInfo, amounts: pl.DataFrame, months: pl.DataFrame,
         facts_months = pl.concat([facts_months, summa])
         new_rows.append(summa.select("forvaltning", "vy", "nyckel").unique())
     keys = pl.concat(new_rows).unique()
-    amounts = _add_rows(info, amounts, keys, v)
+    amounts = _add_rows(info, amounts, keys, facts_months)
 
     # every row of a covered förvaltning (but a summa beside its views) gets a month row for each booked month
     covered_rows = amounts.filter(pl.col("forvaltning").is_in(list(booked))

@@ -256,6 +256,10 @@ class _YearParser(TreeReader):
                                utfall_kallor=tuple(o for name, _ in tables if (o := outcome.origin_of(name))))
                 amounts, months = outcome.merge(info, amounts, months, tables)
                 facts += [outcome.ledger_facts(ar, "utfall", f) for _, f in tables]
+        empty = [f for f in forvaltningar if f not in set(amounts["forvaltning"].to_list())]
+        if empty and self.outcome:  # written without amounts, for the tables to give them, and they gave none
+            raise self.error(fnode.items[empty[0]][0], f"förvaltning {empty[0]} has no amounts here and none in the "
+                                                       "budget_fil/utfall_fil tables; add summa, staber or verksamheter")
         return YearFile(info, amounts, investments, months, frame(self.forecasts, FORECAST_SCHEMA),
                         frame(self.changes, CHANGE_SCHEMA), frame(self.comments, COMMENT_SCHEMA),
                         pl.concat(facts) if facts else frame([], FACT_SCHEMA), budget_months)
@@ -394,7 +398,7 @@ class _YearParser(TreeReader):
                 view_rows = [r for r in self.rows if r["forvaltning"] == fid and r["vy"] == label]
                 self.rows[-1] |= {part: 0 for part in ("budget", "utfall")
                                   if self.rows[-1][part] is None and any(r[part] is not None for r in view_rows)}
-        if not any(k in node.items for k in ("summa", "staber", "verksamheter")):
+        if not any(k in node.items for k in ("summa", "staber", "verksamheter")) and not self.tables:
             raise self.error(knode, f"{what} has no amounts; add summa, staber or verksamheter")
         kommentar = self.text(node.items["kommentar"][1], f"kommentar of {what}") if "kommentar" in node.items else None
         return Forvaltning(fid, namn, presentation, knode.line, kommentar, profile)
