@@ -157,6 +157,7 @@ class YearInfo:
     utfall_kallor: tuple[str, ...] = ()  # the ERP exports those tables were imported from, where known
     rubriker: dict[str, str] = field(default_factory=dict)  # headers for people by machine name
     budget_filer: tuple[str, ...] = ()  # the budget tables (budget_fil) the year's budget comes from
+    budget_kallor: tuple[str, ...] = ()  # the ERP exports those tables were imported from, where known
     kostnadsslag: tuple[Kostnadsslag, ...] = DEFAULT_KOSTNADSSLAG
     indikatorer: dict[str, Indikator] = field(default_factory=dict)
 

@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from kfollow.cli.common import (BudgetsDir, DecimalsOpt, ForvaltningOpt, PeriodOpt, UnitOpt, YearOpt, load, note,
-                                protect)
+from kfollow.cli.common import (BudgetsDir, DecimalsOpt, ForvaltningOpt, KontoOpt, KostnadsslagOpt, PeriodOpt, UnitOpt,
+                                YearOpt, load, note, protect)
 from kfollow.errors import UsageError, shown
 from kfollow.options import Unit
 
@@ -29,6 +29,11 @@ def report(
     year: YearOpt = None,
     period: PeriodOpt = None,
     forvaltning: ForvaltningOpt = None,
+    stab: Annotated[Optional[list[str]], typer.Option("--stab", help="Only this stab (repeat for several): the sections per stab, the comparison and month by month.")] = None,
+    verksamhet: Annotated[Optional[list[str]], typer.Option("--verksamhet", help="Only this verksamhet code (repeat for several).")] = None,
+    konto: KontoOpt = None,
+    kostnadsslag: KostnadsslagOpt = None,
+    top: Annotated[int, typer.Option("--top", metavar="N", help="Rows in the section of the largest deviations per stab and kostnadsslag (with accounts).")] = 10,
     budgets: BudgetsDir = None,
     unit: UnitOpt = Unit.mnkr,
     decimals: DecimalsOpt = None,
@@ -37,14 +42,18 @@ def report(
 
     The summary (for a year being booked: the year-to-date result per förvaltning), the
     deviation per stab with each row's comment, per verksamhet, the comparison with the previous
-    year, investments, the forecast follow-up, month by month, the notes, and a footer naming
-    the source files with their git revision, the ERP export and the last booked period.
+    year, investments, the forecast follow-up, month by month, the nämndindikatorer (when the year file
+    has targets), the notes, and a footer naming the source files with their git revision, the ERP
+    export and the last booked period. Where the utfall has accounts: the deviation per stab and
+    kostnadsslag and the largest of them. --stab, --verksamhet, --konto and --kostnadsslag narrow
+    the sections that can be narrowed and leave out the others.
     Charts need the charts extra (pip install 'kfollow[charts]'); without it they are left out.
 
     \b
     Examples:
       kfollow report --year 2024 -o rapport.html
       kfollow report --period 2024-08 --forvaltning KSF -o rapport.md
+      kfollow report --period 2024-10 --stab EKO -o eko.html
     """
     from kfollow.engine.document import economy
     from kfollow.options import Format, Options
@@ -56,7 +65,9 @@ def report(
         raise UsageError(f"-o {shown(str(output))}: a report is .html, .md or .xlsx")
     store = load(budgets)
     protect(output, store.directory, store.files)
-    doc = economy(store, year, period, forvaltning, unit.value)
+    if top < 1:
+        raise UsageError(f"--top {top}: give a number of rows, 1 or more")
+    doc = economy(store, year, period, forvaltning, unit.value, stab, verksamhet, konto, kostnadsslag, top)
     opts = Options(Format.md if kind == "md" else Format.table, decimals)
     charts = _charts_available(doc)
     if kind == "html":

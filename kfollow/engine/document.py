@@ -16,16 +16,25 @@ from kfollow.store import Store
 
 
 def economy(store: Store, year: int | None = None, period: str | int | None = None,
-            forvaltning: list[str] | None = None, unit: str = "mnkr") -> Document:
-    """The year's (or the period's) economy section; a section the data cannot give is left out."""
+            forvaltning: list[str] | None = None, unit: str = "mnkr", staber: list[str] | None = None,
+            verksamheter: list[str] | None = None, konto: list[str] | None = None,
+            kostnadsslag: list[str] | None = None, top: int = 10) -> Document:
+    """The year's (or the period's) economy section; a section the data cannot give is left out.
+    `staber`, `verksamheter`, `konto` and `kostnadsslag` narrow every section that can be narrowed
+    (the summary and investments cannot: they are left out then). Where the facts have accounts,
+    the deviation per stab and kostnadsslag and its `top` largest parts follow the stab table."""
     p = selection.period(store, year, period)
     year, month = p.year, p.month
     fids = selection.forvaltningar(store, year, forvaltning)
     info = store.year(year)
     sections: list[Section] = []
     when = f"{year}-{month:02d}" if month else str(year)
+    ledger = dict(konto=konto, kostnadsslag=kostnadsslag)
+    narrowed = bool(staber or verksamheter or konto or kostnadsslag)
 
-    if month is None and last_month_booked(store, year) in (None, 12):
+    if narrowed:
+        pass  # the summary and the per-förvaltning table are the whole förvaltning's
+    elif month is None and last_month_booked(store, year) in (None, 12):
         for fid in fids:
             try:
                 sections.append(Section(f"Ekonomi {fid}", investments.summary(store, year, fid, unit=unit)))
@@ -35,37 +44,56 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
         sections.append(Section(f"Resultat per förvaltning, {when} (ack.)",
                                 operations.deviation(store, year, month, "forvaltning", forvaltning, unit=unit)))
 
-    by_stab = operations.deviation(store, year, month, "stab", forvaltning, unit=unit)
-    sections.append(Section("Resultat per stab, med kommentarer", by_stab, comments=True))
-    sections.append(Section("Avvikelse per stab", by_stab, chart="avvikelse", table=False))
     has_verksamhet = not store.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == "verksamhet")
                                               & pl.col("forvaltning").is_in(fids)).is_empty()
-    if has_verksamhet:
+    has_accounts = not store.facts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids)).is_empty()
+    if not verksamheter:
+        by_stab = operations.deviation(store, year, month, "stab", forvaltning, staber=staber, unit=unit, **ledger)
+        sections.append(Section("Resultat per stab, med kommentarer", by_stab, comments=True))
+        sections.append(Section("Avvikelse per stab", by_stab, chart="avvikelse", table=False))
+        if has_accounts and not kostnadsslag:
+            cut = operations.deviation(store, year, month, "stab,kostnadsslag", forvaltning, staber=staber, unit=unit,
+                                       konto=konto)
+            sections.append(Section("Resultat per stab och kostnadsslag", cut))
+            sections.append(Section(f"Största avvikelser per stab och kostnadsslag", operations.deviation(
+                store, year, month, "stab,kostnadsslag", forvaltning, staber=staber, unit=unit, konto=konto, top=top)))
+    if has_verksamhet and not staber:
         sections.append(Section("Driftredovisning per verksamhet",
-                                operations.deviation(store, year, month, "verksamhet", forvaltning, unit=unit)))
+                                operations.deviation(store, year, month, "verksamhet", forvaltning, unit=unit,
+                                                     verksamheter=verksamheter, **ledger)))
     if year - 1 in store.years:
-        by = "verksamhet" if has_verksamhet else "stab"
-        compared = operations.compare(store, year - 1, year, by, forvaltning, month, unit=unit)
+        by = "verksamhet" if has_verksamhet and not staber else "stab"
+        compared = operations.compare(store, year - 1, year, by, forvaltning, month, unit=unit, staber=staber,
+                                      verksamheter=verksamheter, **ledger)
         sections.append(Section(f"Utfall {year} jämfört med {year - 1}", compared,
-                                chart="verksamhet" if has_verksamhet else None))
-    if not store.investments.filter((pl.col("ar") == year) & (pl.col("typ") == "projekt")
+                                chart="verksamhet" if by == "verksamhet" else None))
+    if narrowed:
+        pass  # investments and the forecast follow-up are the whole förvaltning's
+    elif not store.investments.filter((pl.col("ar") == year) & (pl.col("typ") == "projekt")
                                     & pl.col("forvaltning").is_in(fids)).is_empty():
         sections.append(Section("Investeringar", investments.investments(store, year, forvaltning=forvaltning,
                                                                          unit=unit), comments=True))
     forecasts = store.forecasts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids)
                                        & (pl.col("manad") <= (month or 12)))
-    if not forecasts.is_empty() and month is None:
+    if not forecasts.is_empty() and month is None and not narrowed:
         latest = forecasts["manad"].max()
         sections.append(Section(f"Avvikelse jämfört med prognosen {year}-{latest:02d}", operations.deviation(
             store, year, None, "forvaltning", forvaltning, against=f"{year}-{latest:02d}", unit=unit)))
     if month is not None:
-        sections.append(Section("Månad för månad", operations.months(store, year, forvaltning, unit=unit, period=month),
-                                chart="manader"))
+        sections.append(Section("Månad för månad", operations.months(
+            store, year, forvaltning, staber, unit=unit, period=month, verksamheter=verksamheter, **ledger),
+            chart="manader"))
+    if info.indikatorer and not narrowed:
+        from kfollow.engine.indicators import indicators
+
+        sections.append(Section("Nämndindikatorer, målområde ekonomi", indicators(store, year, forvaltning)))
 
     booked = last_month_booked(store, year)
     footer = [f"Källor: {'; '.join(provenance.describe(store.files))}"]
     if info.utfall_kallor:
         footer.append(f"Utfall importerat från {'; '.join(info.utfall_kallor)}")
+    if info.budget_kallor:
+        footer.append(f"Budget importerad från {'; '.join(info.budget_kallor)}")
     footer.append(f"Senast bokförda period: {year}-{booked:02d}" if booked else
                   f"Utfall {year} anges för helår")
     title = f"Ekonomi {when}, {info.organisation}"

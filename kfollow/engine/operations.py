@@ -550,7 +550,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     if costs_negative:
         frame = present.costs_negative(frame)
     # a period without any forecast: its empty forecast columns stay in csv and json (stable columns)
-    unforecast = tuple(c for c in ("prognos", "prognos_period", "prognos_avvikelse", *(("budget_helar",) if top else ()))
+    unforecast = tuple(c for c in ("prognos", "prognos_period", "prognos_avvikelse", "budget_helar")
                        if c in frame.columns and frame[c].null_count() == frame.height)
     return as_report(frame, store.years[p.year].rubriker, store=store, machine_only=unforecast,
                      title=title, unit=unit, period=p.text, notes=notes,

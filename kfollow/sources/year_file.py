@@ -240,7 +240,8 @@ class _YearParser(TreeReader):
             if "budget_fil" in top.items:  # first: the rows utfall adds then get budget 0 in a budgeted view
                 paths = self.paths(top.items["budget_fil"][1], "budget_fil")
                 tables = outcome.read_tables(paths, self.fil, known, budget=True)
-                info = replace(info, budget_filer=tuple(name for name, _ in tables))
+                info = replace(info, budget_filer=tuple(name for name, _ in tables),
+                               budget_kallor=tuple(o for name, _ in tables if (o := outcome.origin_of(name))))
                 amounts, budget_months = outcome.merge_budget(info, amounts, tables)
                 # a table's budget is gross: a net change of such a row moves its kostnader, as for a gross YAML row
                 gross = set(amounts.filter(pl.col("budget_kostnader").is_not_null())
