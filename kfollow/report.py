@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from kfollow.vocabulary import CATALOGUE, PATTERNS, Kind
+from kfollow.vocabulary import CATALOGUE, PATTERNS, Kind, RowKind
 
 if TYPE_CHECKING:  # polars is imported by whoever builds a frame; this module stays light
     import polars as pl
@@ -63,6 +63,12 @@ class Report:
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+    def kinds(self) -> list[RowKind | None]:
+        """Each row's kind (`radtyp`), or None for a report whose rows have none."""
+        if "radtyp" not in self.frame.columns:
+            return [None] * self.frame.height
+        return [None if k is None else RowKind(k) for k in self.frame["radtyp"].to_list()]
 
     def in_unit(self, unit: str) -> "Report":
         return replace(self, unit=unit)

@@ -18,6 +18,44 @@ class Kind(str, Enum):
     data = "data"  # what a message template is filled with; no format shows it
 
 
+class RowKind(str, Enum):
+    """What a row of a report is (the `radtyp` column): one vocabulary for the engine that makes rows and
+    the renderers that lay them out, which ask a kind what it is rather than compare strings."""
+
+    rad = "rad"  # a stab, verksamhet, kostnadsslag, konto or project
+    ej_fordelat = "ej_fordelat"  # money declared as not attributed to the view's rows (or to a row's parts)
+    differens = "differens"  # an undeclared gap between a förvaltning's rows and its summa
+    forvaltning = "forvaltning"  # a förvaltning shown as one row
+    radsumma = "radsumma"  # a row shown with its parts below it (--by stab,kostnadsslag)
+    del_ = "del"  # a part of the row above it, at the ledger's grain; the parts add up to that row
+    delsumma = "delsumma"  # a förvaltning's (or a status's) subtotal
+    summa = "summa"  # the total
+    kostnader = "kostnader"  # `varav kostnader` of the row above (--gross)
+    intakter = "intakter"  # `varav intäkter` of the row above
+    drift = "drift"  # the summary's operating row (verksamhetens nettokostnader)
+    investeringar = "investeringar"  # the summary's investment row
+
+    @property
+    def total(self) -> bool:
+        """A sum of the rows above or below it: shown in bold, never charted."""
+        return self in (RowKind.summa, RowKind.delsumma, RowKind.radsumma)
+
+    @property
+    def charted(self) -> bool:
+        """A row a bar chart of the report shows (no totals, no varav lines, no parts)."""
+        return self in (RowKind.rad, RowKind.ej_fordelat, RowKind.forvaltning)
+
+    @property
+    def answerable(self) -> bool:
+        """A row a controller answers for: thresholds (--fail-over, check) look at these."""
+        return self in (RowKind.rad, RowKind.forvaltning, RowKind.ej_fordelat, RowKind.differens, RowKind.del_)
+
+    @classmethod
+    def where(cls, test) -> list[str]:
+        """The values of the kinds for which `test(kind)` holds, for a polars `is_in`."""
+        return [k.value for k in cls if test(k)]
+
+
 # every column a report can have: machine name → (kind, Swedish header)
 CATALOGUE: dict[str, tuple[Kind, str]] = {
     "radtyp": (Kind.text, "Radtyp"), "redovisas_som": (Kind.text, "Redovisas som"),

@@ -24,11 +24,12 @@ from kfollow.engine.periods import spread_year
 from kfollow.errors import UsageError
 from kfollow.options import BudgetMode, By
 from kfollow.store import Kostnadsslag, Store
+from kfollow.vocabulary import RowKind
 
 VIEWS = ("forvaltning", "stab", "verksamhet")  # the year file's views
 LEDGER = ("kostnadsslag", "konto")  # only the facts have these
 DIMENSIONS = (*VIEWS, *LEDGER)
-PARENTS = ("rad", "ej_fordelat", "differens", "forvaltning")  # rows of a view that parts break down
+PARENTS = [k.value for k in (RowKind.rad, RowKind.ej_fordelat, RowKind.differens, RowKind.forvaltning)]  # rows parts break down
 MONEY = ("budget", "utfall")
 
 

@@ -11,10 +11,11 @@ import polars as pl
 from kfollow.errors import UsageError
 from kfollow.options import ORE_PER_UNIT
 from kfollow.store import MAX_FILE_TOTAL
+from kfollow.vocabulary import RowKind
 
 _LIMIT = re.compile(r"\s*([0-9]{1,40}(?:[.,][0-9]{1,20})?)\s*(%|kr|tkr|mnkr)?\s*")
-UNIT_ROWS = ("rad", "forvaltning", "ej_fordelat", "differens")  # rows a controller answers for
-COMMENTABLE_ROWS = ("rad", "forvaltning", "ej_fordelat")  # rows with a place for a kommentar
+UNIT_ROWS = RowKind.where(lambda k: k.answerable)  # rows a controller answers for
+COMMENTABLE_ROWS = [RowKind.rad.value, RowKind.forvaltning.value, RowKind.ej_fordelat.value]  # rows with a place for a kommentar
 
 
 @dataclass(frozen=True, slots=True)

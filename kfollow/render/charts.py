@@ -35,7 +35,6 @@ FORMATS = ("svg", "png")
 MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 NAN = float("nan")
 MINUS = "\u2212"  # a real minus sign: as wide as the plus, and read as "minus"
-CHART_ROWS = ("rad", "ej_fordelat", "forvaltning")  # the rows a chart shows: no subtotals, no total
 WIDTH = 7.0  # inches: the text width of an A4 page with 2 cm margins, a little generous
 DPI = 150
 DARK, MID, LIGHT = "#1f4e79", "#6f8fb0", "#d9e2ec"  # apart in lightness too: they read in grayscale
@@ -103,7 +102,7 @@ def _require(report: Report, *names: str) -> None:
 def _rows(report: Report) -> pl.DataFrame:
     """The report's rows a chart shows: with a `radtyp`, no subtotals and no total."""
     frame = report.frame
-    return frame.filter(pl.col("radtyp").is_in(CHART_ROWS)) if "radtyp" in frame.columns else frame
+    return frame.filter(pl.Series([k is None or k.charted for k in report.kinds()]))
 
 
 def _labels(report: Report, rows: pl.DataFrame) -> list[str]:

@@ -18,7 +18,6 @@ from kfollow.render.columns import NUMERIC, TEXT, as_text, for_people, printable
 from kfollow.report import Document, Section
 
 CHARTS = ("verksamhet", "avvikelse", "manader")
-BOLD_ROWS = ("summa", "delsumma", "forvaltning")
 
 CSS = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; color: #111; max-width: 76rem; margin: 2rem auto;
@@ -31,8 +30,9 @@ thead th { background: #e8e8e8; text-align: left; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 thead th.num { text-align: right; }
 tbody th { text-align: left; font-weight: normal; }
-tr.summa th, tr.summa td, tr.delsumma th, tr.delsumma td, tr.forvaltning th { font-weight: bold; }
+tr.summa th, tr.summa td, tr.delsumma th, tr.delsumma td, tr.radsumma th, tr.radsumma td, tr.forvaltning th { font-weight: bold; }
 tr.kostnader th, tr.intakter th { padding-left: 1.5rem; font-style: italic; }
+tr.del th { padding-left: 1.5rem; }
 div.tabell { overflow-x: auto; } td.kommentar { min-width: 16rem; } p.anm { font-size: 0.8rem; } figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
 footer { margin-top: 2.5rem; border-top: 1px solid #888; font-size: 0.8rem; }
 @page { size: A4; margin: 16mm; }
@@ -59,8 +59,7 @@ def _cells(section: Section, opts: Options):
     columns = for_people(report, Options(opts.format, opts.decimals, section.comments or opts.comments))
     text = as_text(report, columns, opts, swedish=True)
     text = text.with_columns(printable(c.name) for c in columns if c.kind in TEXT)
-    kinds = report.frame["radtyp"].to_list() if "radtyp" in report.frame.columns else [None] * text.height
-    return columns, text.rows(), kinds
+    return columns, text.rows(), report.kinds()
 
 
 def _table_html(section: Section, opts: Options) -> str:
@@ -79,7 +78,7 @@ def _table_html(section: Section, opts: Options) -> str:
                 cells.append(f'<td class="num">{text}</td>')
             else:
                 cells.append(f'<td class="kommentar">{text}</td>' if c.comment else f"<td>{text}</td>")
-        row_class = f' class="{esc(kind)}"' if kind else ""
+        row_class = f' class="{esc(kind.value)}"' if kind else ""
         body.append(f"<tr{row_class}>{''.join(cells)}</tr>")
     caption = esc(section.report.caption)
     return (f'<div class="tabell">\n<table>\n<caption>{caption}</caption>\n<thead><tr>{head}</tr></thead>\n'

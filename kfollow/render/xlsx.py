@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
 
 CREATED = datetime(1980, 1, 1, tzinfo=timezone.utc)  # the zip entries' date too: same reports, same bytes
-BOLD_ROWS = ("summa", "delsumma")
 MAX_WIDTH = 60  # characters; a longer text (a comment) runs on into the empty cells to its right
 SHEET_NAME_MAX = 31
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -202,10 +201,8 @@ def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options,
             ws.write_string(header_row, j, h, formats.get(bold=True, **({"align": "right"} if numeric else {}),
                                                           **({"quote_prefix": True} if formula else {})))
 
-    # summa and delsumma bold; a text that starts like a formula keeps Excel's quote prefix
-    bold = set()
-    if "radtyp" in report.frame.columns:
-        bold = set(report.frame.with_row_index("_i").filter(pl.col("radtyp").is_in(BOLD_ROWS))["_i"].to_list())
+    # totals bold; a text that starts like a formula keeps Excel's quote prefix
+    bold = {i for i, kind in enumerate(report.kinds()) if kind is not None and kind.total}
     texts = [j for j, c in enumerate(columns) if c.kind not in NUMERIC and c.kind is not Kind.count]
     quoted = {(i, j) for j in texts
               for i in values.with_row_index("_i").filter(pl.col(values.columns[j]).str.contains(FORMULA))["_i"]}

@@ -336,7 +336,7 @@ def _has_bad_ids(facts: pl.DataFrame, known: Known, budget: bool) -> bool:
         table.select(columns).unique().select(
             pl.any_horizontal(c.bad for c in checks if c.column == checked).fill_null(False).any())
         for columns, checked in _DISTINCT
-    ])
+    ], engine="streaming")
     return any(frame.item() for frame in found)
 
 
