@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Month-end close (månadsbokslut) with utfall from the ekonomisystem's SIE 4 export.
+# Month-end close (månadsbokslut) with utfall and budget from the ekonomisystem's SIE 4 export.
 #
 #   examples/month-end-close-sie.sh [PERIOD] [OUTDIR]
 #
-# 1. imports this year's and last year's utfall from examples/sie/exempelby.se into the fact tables
-#    that examples/sie/budgets/*.yaml name under utfall_fil (stops if the export's own #PSALDO
-#    totals disagree, or an account or ansvar is not in the mapping),
-# 2. then closes exactly as month-end-close.sh does: check, required comments, the month's tables.
+# 1. imports this year's and last year's utfall (#TRANS) and budget (#PBUDGET) from
+#    examples/sie/exempelby.se into the fact tables that examples/sie/budgets/*.yaml name under
+#    utfall_fil and budget_fil (stops if the export's own #PSALDO totals disagree, or an account or
+#    ansvar is not in the mapping),
+# 2. closes exactly as month-end-close.sh does: check, required comments, the month's tables,
+# 3. and, since the facts have accounts, explains: the deviation per stab and kostnadsslag, and
+#    the TOP largest deviations at that grain (what the controller has to explain).
 # Set SIE to another export, MAPPING to another mapping, KFOLLOW to the command to run.
 set -euo pipefail
 
@@ -15,10 +18,18 @@ period="${1:-2024-10}"
 out="${2:-$here/out-sie/$period}"
 sie="${SIE:-$here/sie/exempelby.se}"
 mapping="${MAPPING:-$here/sie/mapping.yaml}"
+top="${TOP:-10}"
 export KFOLLOW_BUDGETS="${KFOLLOW_BUDGETS:-$here/sie/budgets}"
 read -r -a kfollow <<< "${KFOLLOW:-kfollow}"
 year="${period%-*}"
 
-"${kfollow[@]}" import sie "$sie" --mapping "$mapping" --year "$year" -o "$KFOLLOW_BUDGETS/utfall-$year.csv"
-"${kfollow[@]}" import sie "$sie" --mapping "$mapping" --year "$((year - 1))" -o "$KFOLLOW_BUDGETS/utfall-$((year - 1)).csv"
-KFOLLOW="${KFOLLOW:-kfollow}" exec "$here/month-end-close.sh" "$period" "$out"
+for y in "$year" "$((year - 1))"; do
+  "${kfollow[@]}" import sie "$sie" --mapping "$mapping" --year "$y" \
+    -o "$KFOLLOW_BUDGETS/utfall-$y.csv" --budget-out "$KFOLLOW_BUDGETS/budget-$y.csv"
+done
+KFOLLOW="${KFOLLOW:-kfollow}" "$here/month-end-close.sh" "$period" "$out"
+
+"${kfollow[@]}" deviation --period "$period" --by stab,kostnadsslag --format csv -o "$out/avvikelse-per-stab-och-kostnadsslag.csv"
+"${kfollow[@]}" deviation --period "$period" --by stab,kostnadsslag --top "$top" --format md -o "$out/storsta-avvikelser.md"
+"${kfollow[@]}" deviation --period "$period" --by stab,kostnadsslag --top "$top" >&2
+echo "klart: $out" >&2

@@ -210,7 +210,7 @@ def both_closes(tmp_path_factory):
     """The month-end close of the YAML example and of the SIE example, each run once."""
     tmp = tmp_path_factory.mktemp("close")
     folder = _example_copy(tmp)
-    for name in ("utfall-2023.csv", "utfall-2024.csv"):  # the SIE script must make them itself
+    for name in ("utfall-2023.csv", "utfall-2024.csv", "budget-2023.csv", "budget-2024.csv"):  # the SIE script makes them
         (folder / "sie" / "budgets" / name).unlink()
     yaml_run = _run_script(folder, tmp / "out")
     sie_run = _run_script(folder, tmp / "out-sie", "month-end-close-sie.sh")
@@ -234,6 +234,19 @@ def test_the_sie_close_imports_and_prints_the_yaml_examples_tables(both_closes):
     assert "check:    checked against #PSALDO" in result.stderr and "encoding: cp437" in result.stderr
     for table in sorted((tmp / "out").iterdir()):
         assert (tmp / "out-sie" / table.name).read_bytes() == table.read_bytes(), table.name
+
+
+def test_the_sie_close_explains_by_kostnadsslag(both_closes):
+    """With accounts, the close adds the deviation per stab and kostnadsslag and the largest ones."""
+    tmp, _, result = both_closes
+    assert result.returncode == 0, result.stderr
+    rows = csv_rows((tmp / "out-sie" / "avvikelse-per-stab-och-kostnadsslag.csv").read_text(encoding="utf-8"))
+    eko = [r for r in rows if r["stab"] == "EKO"]
+    assert [r["kostnadsslag"] for r in eko] == ["", "intakter", "personal", "ovriga"]
+    assert [r["radtyp"] for r in eko] == ["radsumma", "del", "del", "del"]
+    top = (tmp / "out-sie" / "storsta-avvikelser.md").read_text(encoding="utf-8")
+    assert top.splitlines()[0] == "Största avvikelser 2024-10 (ack.) per stab och kostnadsslag, belopp i mnkr"
+    assert "| Ekonomistab: Personalkostnader" in top
 
 
 def test_month_end_close_script_fails_when_a_comment_is_removed(tmp_path):
