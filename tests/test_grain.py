@@ -261,3 +261,17 @@ def test_example_by_stab_and_kostnadsslag_adds_up(run):
 def test_top_names_the_part_with_its_row(run):
     rows = _csv(run, EXAMPLES / "sie" / "budgets", "--by", "stab,kostnadsslag", "--top", "2")
     assert [r["namn"] for r in rows] == ["Ekonomistab: Personalkostnader", "Digitaliseringsstab: Personalkostnader"]
+
+
+def test_readme_kostnadsslag_block_is_a_valid_year_file_section(run, grain):
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("### Kostnadsslag and indikatorer")
+    block = readme[start:].split("```yaml\n", 1)[1].split("```", 1)[0]
+    year = grain / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8") + block, encoding="utf-8")
+    rows = {r["kostnadsslag"]: r for r in _csv(run, grain, "--by", "kostnadsslag", "--period", "2024-08")
+            if r["radtyp"] == "rad"}
+    assert list(rows) == ["intakter", "personal", "ovriga"]  # the file's order; no 61/62 account: no lokaler
+    assert _ore(rows["ovriga"]["utfall"]) == 8 * (1000_00 + 9900_00 + 4000_00)  # 4010, 6410 and 7010
+    assert rows["ovriga"]["namn"] == "Övriga kostnader"
+    assert run("indicators", "--budgets", grain).exit_code == 0
