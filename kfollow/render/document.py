@@ -31,8 +31,8 @@ td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-n
 thead th.num { text-align: right; }
 tbody th { text-align: left; font-weight: normal; }
 tr.summa th, tr.summa td, tr.delsumma th, tr.delsumma td, tr.radsumma th, tr.radsumma td, tr.forvaltning th { font-weight: bold; }
-tr.kostnader th, tr.intakter th { padding-left: 1.5rem; font-style: italic; }
-tr.del th { padding-left: 1.5rem; }
+tr.kostnader th, tr.intakter th { font-style: italic; }
+th.indrag { padding-left: 1.5rem; }
 div.tabell { overflow-x: auto; } td.kommentar { min-width: 16rem; } p.anm { font-size: 0.8rem; } figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
 footer { margin-top: 2.5rem; border-top: 1px solid #888; font-size: 0.8rem; }
 @page { size: A4; margin: 16mm; }
@@ -72,8 +72,9 @@ def _table_html(section: Section, opts: Options) -> str:
         cells = []
         for i, (c, value) in enumerate(zip(columns, row)):
             text = esc("–" if value is None and c.kind in NUMERIC else value or "").replace("\n", "<br>")
-            if i == 0:
-                cells.append(f'<th scope="row">{text}</th>')
+            if i == 0:  # a label indented under its row (a varav line, a part) keeps its indent
+                indent = ' class="indrag"' if (value or "").startswith("  ") else ""
+                cells.append(f'<th scope="row"{indent}>{text.strip()}</th>')
             elif c.kind in NUMERIC:
                 cells.append(f'<td class="num">{text}</td>')
             else:
