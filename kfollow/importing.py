@@ -97,7 +97,7 @@ def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str 
     return Import(
         export=export.path,
         origin=Origin(Path(path).name, f"SIE {export.sietyp}", export.program, export.generated, export.encoding,
-                      mapping_name),
+                      mapping_name, rules.kostnadsslag),
         about=(("export", f"SIE {export.sietyp}, {origin or 'no #PROGRAM or #GEN'}"), ("encoding", export.encoding)),
         utfall=tables.get("utfall"), budget=tables.get("budget"),
         read={kind: _read(text, tables[kind]) for kind, text in read.items()},
@@ -128,7 +128,7 @@ def import_csv(path: Path | str, mapping: Path | str | LedgerMapping, year: int 
     tables = _map({kind: rows}, rules, unmapped_empty, messages, budgets)
     return Import(
         export=rows.name,
-        origin=Origin(Path(path).name, "CSV", None, None, export.encoding, mapping_name),
+        origin=Origin(Path(path).name, "CSV", None, None, export.encoding, mapping_name, rules.kostnadsslag),
         about=(("export", f"CSV, {export.separator} separated"), ("encoding", export.encoding)),
         utfall=tables.get("utfall"), budget=tables.get("budget"),
         read={kind: _read("all rows" if year is None else str(year), tables[kind])},

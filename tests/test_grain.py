@@ -275,3 +275,38 @@ def test_readme_kostnadsslag_block_is_a_valid_year_file_section(run, grain):
     assert _ore(rows["ovriga"]["utfall"]) == 8 * (1000_00 + 9900_00 + 4000_00)  # 4010, 6410 and 7010
     assert rows["ovriga"]["namn"] == "Övriga kostnader"
     assert run("indicators", "--budgets", grain).exit_code == 0
+
+
+def test_a_mappings_kostnadsslag_reach_the_year_through_the_import(run, tmp_path):
+    """A mapping may define kostnadsslag; the import's note carries them, and a year file without its
+    own `kostnadsslag:` groups the accounts of its tables by them."""
+    import shutil
+
+    d = tmp_path / "budgets"
+    shutil.copytree(EXAMPLES / "sie" / "budgets", d, ignore=shutil.ignore_patterns("*.csv", "*.json"))
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text((EXAMPLES / "sie" / "mapping.yaml").read_text(encoding="utf-8") + (
+        "kostnadsslag:\n  intakter: {namn: Intäkter, konton: ['3']}\n"
+        "  tjanster: {namn: Köpta tjänster, konton: ['64']}\n  personal: {namn: Personal, konton: ['5']}\n"
+        "  ovriga: {namn: Övrigt, konton: ['4', '6', '7']}\n"), encoding="utf-8")
+    for year in (2023, 2024):
+        result = run("import", "sie", EXAMPLES / "sie" / "exempelby.se", "--mapping", mapping, "--year", year,
+                     "-o", d / f"utfall-{year}.csv", "--budget-out", d / f"budget-{year}.csv")
+        assert result.exit_code == 0, result.stderr
+    note = json.loads((d / "utfall-2024.csv.kalla.json").read_text(encoding="utf-8"))
+    assert note["kostnadsslag"][1] == {"id": "tjanster", "namn": "Köpta tjänster", "konton": ["64"]}
+    rows = [r for r in _csv(run, d, "--by", "kostnadsslag", "--forvaltning", "KSF", "--period", "2024-10")
+            if r["radtyp"] == "rad"]
+    assert [r["kostnadsslag"] for r in rows] == ["intakter", "tjanster", "personal"]
+    with open(d / "utfall-2024.csv", encoding="utf-8") as fh:
+        import csv
+
+        expected = sum(round(float(r["belopp"]) * 100) for r in csv.DictReader(fh)
+                       if r["konto"].startswith("64") and r["forvaltning"] == "KSF")
+    assert _ore(rows[1]["utfall"]) == expected
+    # a year file's own kostnadsslag win over the notes
+    year = d / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8") + "kostnadsslag:\n  alla: {namn: Allt, konton: ['3', '4', '5', '6', '7']}\n",
+                    encoding="utf-8")
+    assert {r["kostnadsslag"] for r in _csv(run, d, "--by", "kostnadsslag", "--period", "2024-10")
+            if r["radtyp"] == "rad"} == {"alla"}

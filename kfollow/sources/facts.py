@@ -696,10 +696,14 @@ class Origin:
     generated: str | None  # its #GEN, YYYY-MM-DD
     encoding: str
     mapping: str  # the mapping file's name
+    kostnadsslag: tuple = ()  # the mapping's own kostnadsslag (store.Kostnadsslag), for the year that reads the table
 
-    def as_dict(self) -> dict[str, str | None]:
-        return {"export": self.export, "format": self.format, "program": self.program,
+    def as_dict(self) -> dict:
+        note = {"export": self.export, "format": self.format, "program": self.program,
                 "generated": self.generated, "encoding": self.encoding, "mapping": self.mapping}
+        if self.kostnadsslag:
+            note["kostnadsslag"] = [{"id": g.id, "namn": g.namn, "konton": list(g.prefix)} for g in self.kostnadsslag]
+        return note
 
     def note(self) -> str:
         """The note's text: JSON, UTF-8, one key a line."""

@@ -76,6 +76,7 @@ from pathlib import Path
 from kfollow.sources.files import MAPPING_LIMIT, read_bytes
 from kfollow.errors import DataError, control_class
 from kfollow.store import ID
+from kfollow.sources.kostnadsslag import parse_kostnadsslag
 from kfollow.sources.yaml_tree import BOM, Mapping, Node, Scalar, TreeReader, parse_yaml
 
 SLAG = ("kostnad", "intakt", "ignorera")
@@ -183,6 +184,7 @@ class LedgerMapping:
     decimal: str = ","
     decimal_at: tuple[int, int] | None = None
     _prefixes: tuple[str, ...] = field(default=(), repr=False)
+    kostnadsslag: tuple = ()  # store.Kostnadsslag groups the mapping defines; the import's note carries them
 
     def keys(self) -> list[KeyMap]:
         return [k for k in (self.forvaltning, self.stab, self.verksamhet) if k is not None]
@@ -244,8 +246,8 @@ def _check_text(raw: bytes, name: str) -> None:
 
 class _MappingParser(TreeReader):
     def parse(self, root: Node) -> LedgerMapping:
-        top = self.mapping(root, "the mapping", ("forvaltning", "konton", "stab", "verksamhet", "kolumner", "decimal"),
-                           ("forvaltning", "konton"))
+        top = self.mapping(root, "the mapping", ("forvaltning", "konton", "stab", "verksamhet", "kolumner", "decimal",
+                                                 "kostnadsslag"), ("forvaltning", "konton"))
         items = top.items
         konton_node = self.mapping(items["konton"][1], "konton (account prefix: kostnad, intakt or ignorera)")
         konton = self.konton(konton_node)
@@ -262,8 +264,9 @@ class _MappingParser(TreeReader):
                 raise self.error(dnode, 'decimal must be "," or "." (quoted), the decimal mark of the amounts')
             decimal, decimal_at = dnode.value, (items["decimal"][0].line, items["decimal"][0].column)
         konton_key = items["konton"][0]
+        groups = parse_kostnadsslag(self, items["kostnadsslag"][1]) if "kostnadsslag" in items else ()
         return LedgerMapping(self.fil, konton, (konton_key.line, konton_key.column), forvaltning, stab, verksamhet,
-                             kolumner, decimal, decimal_at, tuple(sorted(konton, key=len, reverse=True)))
+                             kolumner, decimal, decimal_at, tuple(sorted(konton, key=len, reverse=True)), groups)
 
     def konton(self, node: Mapping) -> dict[str, str]:
         if not node.items:

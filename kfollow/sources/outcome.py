@@ -15,7 +15,8 @@ import polars as pl
 
 from kfollow.errors import DataError
 from kfollow.sources.facts import Known, booked_through, check_overlap, read_facts, views
-from kfollow.store import AMOUNT_SCHEMA, BUDGET_MONTH_SCHEMA, FACT_SCHEMA, MONTH_SCHEMA, ORIGIN_SUFFIX, YearInfo
+from kfollow.store import (AMOUNT_SCHEMA, BUDGET_MONTH_SCHEMA, FACT_SCHEMA, ID, MONTH_SCHEMA, ORIGIN_SUFFIX, Kostnadsslag,
+                           YearInfo)
 
 UTFALL = ["utfall", "utfall_kostnader", "utfall_intakter"]
 VIEWS = ("stab", "verksamhet")
@@ -42,6 +43,30 @@ def origin_of(table: Path | str) -> str | None:
         return f"{note['export']} ({', '.join(p for p in parts if p)})"
     except (ValueError, KeyError, TypeError, AttributeError):
         return None  # a note is a courtesy: a broken one is left out of the footer
+
+
+def kostnadsslag_of(table: Path | str) -> tuple[Kostnadsslag, ...]:
+    """The kostnadsslag the mapping of a table's import defined, from its note (none: `()`).
+    Unlike the rest of the note, a broken list is an error: it would change how accounts are grouped."""
+    import json
+
+    from kfollow.sources.files import read_bytes
+
+    path = origin_path(table)
+    if not path.exists():
+        return ()
+    try:
+        note = json.loads(read_bytes(path, 64 * 1024, "export note").decode("utf-8"))
+        groups = note.get("kostnadsslag") if isinstance(note, dict) else None
+        if groups is None:
+            return ()
+        found = tuple(Kostnadsslag(str(g["id"]), str(g["namn"]), tuple(str(p) for p in g["konton"])) for g in groups)
+        if not all(ID.fullmatch(g.id) and g.prefix and all(p.isalnum() for p in g.prefix) for g in found):
+            raise ValueError("an id or account prefix is not one")
+        return found
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise DataError(str(path), None, None, f"the kostnadsslag of this note are unreadable ({exc}); import the "
+                                               "table again, or define kostnadsslag in the year file") from None
 
 
 def read_tables(paths: list[tuple[str, int, int]], year_file: str, known: Known,

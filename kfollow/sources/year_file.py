@@ -257,6 +257,8 @@ class _YearParser(TreeReader):
                                utfall_kallor=tuple(o for name, _ in tables if (o := outcome.origin_of(name))))
                 amounts, months = outcome.merge(info, amounts, months, tables)
                 facts += [outcome.ledger_facts(ar, "utfall", f) for _, f in tables]
+        if self.tables and self.outcome and "kostnadsslag" not in top.items:
+            info = replace(info, kostnadsslag=self.mapped_kostnadsslag(info, top))
         empty = [f for f in forvaltningar if f not in set(amounts["forvaltning"].to_list())]
         if empty and self.outcome:  # written without amounts, for the tables to give them, and they gave none
             raise self.error(fnode.items[empty[0]][0], f"förvaltning {empty[0]} has no amounts here and none in the "
@@ -264,6 +266,20 @@ class _YearParser(TreeReader):
         return YearFile(info, amounts, investments, months, frame(self.forecasts, FORECAST_SCHEMA),
                         frame(self.changes, CHANGE_SCHEMA), frame(self.comments, COMMENT_SCHEMA),
                         pl.concat(facts) if facts else frame([], FACT_SCHEMA), budget_months)
+
+    def mapped_kostnadsslag(self, info: YearInfo, top: Mapping):
+        """The kostnadsslag the mapping of the year's imports defined (their notes say), else the
+        default; two tables whose mappings define different ones is an error naming both."""
+        from kfollow.sources.outcome import kostnadsslag_of
+
+        found = [(t, g) for t in (*info.utfall_filer, *info.budget_filer) if (g := kostnadsslag_of(t))]
+        for table, groups in found[1:]:
+            if groups != found[0][1]:
+                key = "utfall_fil" if "utfall_fil" in top.items else "budget_fil"
+                raise self.error(top.items[key][1], f"the imports of {found[0][0]} and {table} define different "
+                                                    "kostnadsslag (in their mappings); define kostnadsslag in the "
+                                                    "year file, or import both with one mapping")
+        return found[0][1] if found else info.kostnadsslag
 
     def paths(self, node: Node, what: str) -> list[tuple[str, int, int]]:
         """One path or a list of paths: (text, line, column) each."""
