@@ -94,10 +94,12 @@ def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str 
     check = ledger.psaldo_check(export, chosen, rules, tables["utfall"].facts) if utfall else None
     origin = ", ".join(x for x in (export.program, f"#GEN {export.generated}" if export.generated else None,
                                    export.company) if x)
+    used = sorted({k for t in tables.values() for k in t.facts["konto"].unique().to_list()})
+    names = tuple((k, export.accounts[k]) for k in used if export.accounts.get(k))
     return Import(
         export=export.path,
         origin=Origin(Path(path).name, f"SIE {export.sietyp}", export.program, export.generated, export.encoding,
-                      mapping_name, rules.kostnadsslag),
+                      mapping_name, rules.kostnadsslag, names),
         about=(("export", f"SIE {export.sietyp}, {origin or 'no #PROGRAM or #GEN'}"), ("encoding", export.encoding)),
         utfall=tables.get("utfall"), budget=tables.get("budget"),
         read={kind: _read(text, tables[kind]) for kind, text in read.items()},

@@ -160,6 +160,7 @@ class YearInfo:
     budget_kallor: tuple[str, ...] = ()  # the ERP exports those tables were imported from, where known
     kostnadsslag: tuple[Kostnadsslag, ...] = DEFAULT_KOSTNADSSLAG
     indikatorer: dict[str, Indikator] = field(default_factory=dict)
+    kontonamn: dict[str, str] = field(default_factory=dict)  # account → name, from the notes of the imports
 
 
 @dataclass(slots=True)

@@ -177,8 +177,10 @@ def require_facts(store: Store, year: int, fids: list[str], cut: Cut) -> None:
 
 def _inner(store: Store, year: int, part: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """The part key of a fact, and of a part (`_part`) its name for people and its order."""
-    if part == "konto":
-        return pl.col("konto"), pl.col("_part"), pl.lit(0)
+    if part == "konto":  # named as the export's chart of accounts names it, else by its code
+        names = store.year(year).kontonamn
+        return pl.col("konto"), pl.col("_part").replace_strict(names, default=pl.col("_part"),
+                                                               return_dtype=pl.String), pl.lit(0)
     groups = store.year(year).kostnadsslag
     names = {g.id: g.namn for g in groups}
     order = {g.id: i for i, g in enumerate(groups)}

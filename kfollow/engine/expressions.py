@@ -60,16 +60,22 @@ def presented(col: str, sign: pl.Expr) -> pl.Expr:
 
 def rubrik(columns: list[str]) -> pl.Expr:
     """The row label people read, as the published tables print it: `  varav kostnader` under its
-    row, `270 - Räddningstjänst` for a verksamhet, `Summa nettokostnad` / `Summa resultat`."""
+    row, `270 - Räddningstjänst` for a verksamhet, `5010 - Löner` for an account (a part of a row
+    indented below it), `Summa nettokostnad` / `Summa resultat`."""
     name = pl.col("namn").fill_null("")
     label = pl.when(pl.col("radtyp").is_in(["kostnader", "intakter"])).then(pl.lit("  ") + name)
+    if "konto" in columns:  # 5010 - Löner
+        label = label.when(pl.col("radtyp").is_in(["rad", "del"]) & pl.col("konto").is_not_null()
+                           & (pl.col("konto") != name)).then(
+            pl.when(pl.col("radtyp") == "del").then(pl.lit("  ")).otherwise(pl.lit("")) + pl.col("konto")
+            + pl.lit(" - ") + name)
     if "kostnadsslag" in columns or "konto" in columns:  # a row's parts, below it
         part = pl.col("kostnadsslag" if "kostnadsslag" in columns else "konto")
         nested = (pl.col("radtyp") == "radsumma").any()
         label = label.when((pl.col("radtyp") == "del") | (nested & (pl.col("radtyp") == "ej_fordelat") & part.is_null()
                            & pl.col("namn").str.starts_with("Ej fördelat på k"))).then(pl.lit("  ") + name)
     if "verksamhet" in columns:
-        label = label.when((pl.col("radtyp") == "rad") & pl.col("verksamhet").is_not_null()).then(
+        label = label.when(pl.col("radtyp").is_in(["rad", "radsumma"]) & pl.col("verksamhet").is_not_null()).then(
             pl.col("verksamhet") + pl.lit(" - ") + name)
     if "redovisas_som" in columns:
         label = label.when((pl.col("radtyp") == "summa") & pl.col("redovisas_som").is_not_null()).then(

@@ -697,10 +697,13 @@ class Origin:
     encoding: str
     mapping: str  # the mapping file's name
     kostnadsslag: tuple = ()  # the mapping's own kostnadsslag (store.Kostnadsslag), for the year that reads the table
+    konton: tuple = ()  # (account, name) of the accounts in the tables, from the export's chart (#KONTO)
 
     def as_dict(self) -> dict:
         note = {"export": self.export, "format": self.format, "program": self.program,
                 "generated": self.generated, "encoding": self.encoding, "mapping": self.mapping}
+        if self.konton:
+            note["konton"] = dict(self.konton)
         if self.kostnadsslag:
             note["kostnadsslag"] = [{"id": g.id, "namn": g.namn, "konton": list(g.prefix)} for g in self.kostnadsslag]
         return note

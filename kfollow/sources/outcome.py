@@ -45,6 +45,23 @@ def origin_of(table: Path | str) -> str | None:
         return None  # a note is a courtesy: a broken one is left out of the footer
 
 
+def account_names(table: Path | str) -> dict[str, str]:
+    """Account → name from a table's note (the export's #KONTO), if any; a broken note gives none."""
+    import json
+
+    from kfollow.sources.files import read_bytes
+
+    path = origin_path(table)
+    if not path.exists():
+        return {}
+    try:
+        note = json.loads(read_bytes(path, 4 * 1024 * 1024, "export note").decode("utf-8"))
+        names = note.get("konton") or {}
+        return {str(k): str(v) for k, v in names.items()}
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return {}  # names are a courtesy, as the rest of the note
+
+
 def kostnadsslag_of(table: Path | str) -> tuple[Kostnadsslag, ...]:
     """The kostnadsslag the mapping of a table's import defined, from its note (none: `()`).
     Unlike the rest of the note, a broken list is an error: it would change how accounts are grouped."""

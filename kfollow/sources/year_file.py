@@ -259,6 +259,13 @@ class _YearParser(TreeReader):
                 facts += [outcome.ledger_facts(ar, "utfall", f) for _, f in tables]
         if self.tables and self.outcome and "kostnadsslag" not in top.items:
             info = replace(info, kostnadsslag=self.mapped_kostnadsslag(info, top))
+        if self.tables and self.outcome:
+            from kfollow.sources.outcome import account_names
+
+            names: dict[str, str] = {}
+            for table in (*info.utfall_filer, *info.budget_filer):
+                names |= account_names(table)
+            info = replace(info, kontonamn=names)
         empty = [f for f in forvaltningar if f not in set(amounts["forvaltning"].to_list())]
         if empty and self.outcome:  # written without amounts, for the tables to give them, and they gave none
             raise self.error(fnode.items[empty[0]][0], f"förvaltning {empty[0]} has no amounts here and none in the "
