@@ -32,4 +32,4 @@ KFOLLOW="${KFOLLOW:-kfollow}" "$here/month-end-close.sh" "$period" "$out"
 "${kfollow[@]}" deviation --period "$period" --by stab,kostnadsslag --format csv -o "$out/avvikelse-per-stab-och-kostnadsslag.csv"
 "${kfollow[@]}" deviation --period "$period" --by stab,kostnadsslag --top "$top" --format md -o "$out/storsta-avvikelser.md"
 "${kfollow[@]}" deviation --period "$period" --by stab,kostnadsslag --top "$top" >&2
-echo "klart: $out" >&2
+echo "klart, med kostnadsslag: $out" >&2

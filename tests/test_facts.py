@@ -60,7 +60,8 @@ def error_of(path: Path, known: Known = KNOWN) -> str:
      ("0", 0), ("-0", 0), ("007.5", 750), ("10000000000000", 10**15), ("-10000000000000.00", -(10**15)),
      ("9007199254740993", None),  # above the cap (and not exact as a float)
      ("10000000000000.01", None), ("12,50", None), ("1.234", None), ("1.", None), (".5", None), ("+1", None),
-     (" 1", None), ("1e3", None), ("١٢", None), ("-", None), ("1 240,8", None), ("99999999999999999999999", None)],
+     (" 1", None), ("1e3", None), ("١٢", None), ("-", None), ("1 240,8", None), ("99999999999999999999999", None),
+     ("0" * 40 + "1.5", 150), ("9" * 36, None), ("-" + "9" * 36 + ".99", None), ("9" * 50, None)],
 )
 def test_ore_from_text_is_exact(text, ore):
     assert ore_from_text([text]) == [ore]

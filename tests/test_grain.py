@@ -310,3 +310,43 @@ def test_a_mappings_kostnadsslag_reach_the_year_through_the_import(run, tmp_path
                     encoding="utf-8")
     assert {r["kostnadsslag"] for r in _csv(run, d, "--by", "kostnadsslag", "--period", "2024-10")
             if r["radtyp"] == "rad"} == {"alla"}
+
+
+def test_kostnadsslag_with_its_accounts(run):
+    rows = _csv(run, EXAMPLES / "sie" / "budgets", "--by", "kostnadsslag,konto", "--period", "2024-10")
+    personal = [r for r in rows if r["forvaltning"] == "KSF" and r["kostnadsslag"] == "personal"]
+    assert [(r["radtyp"], r["konto"]) for r in personal] == [("radsumma", ""), ("del", "5010")]
+    assert personal[1]["namn"] == "Löner till tjänstemän"  # the export's #KONTO name, from the import's note
+    for col in ("budget", "utfall"):
+        assert _ore(personal[0][col]) == _ore(personal[1][col])
+
+
+def test_compare_parts_of_a_resultat_forvaltning_add_up(run):
+    """Serviceförvaltningen is presented as resultat: its parts' change has the row's sign convention."""
+    result = run("compare", "2023", "2024", "--budgets", EXAMPLES / "sie" / "budgets", "--by", "stab,kostnadsslag",
+                 "--forvaltning", "SERV", "--format", "csv", "--exact", "--unit", "kr")
+    rows = csv_rows(result.stdout)
+    row = next(r for r in rows if r["radtyp"] == "radsumma")
+    parts = [r for r in rows if r["radtyp"] in ("del", "ej_fordelat")]
+    for col in ("utfall_2023", "utfall_2024", "forandring"):
+        assert sum(_ore(p[col]) for p in parts) == _ore(row[col]), col
+    intakter = next(r for r in parts if r["kostnadsslag"] == "intakter")
+    assert _ore(intakter["forandring"]) == _ore(intakter["utfall_2024"]) - _ore(intakter["utfall_2023"]) > 0
+
+
+def test_check_warns_of_a_kostnadsslag_without_accounts(run, grain):
+    year = grain / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8") + "kostnadsslag:\n  personal: {namn: Personal, konton: ['55']}\n"
+                    "  ovrigt: {namn: Övrigt, konton: ['3', '4', '6', '7']}\n", encoding="utf-8")
+    result = run("check", "--budgets", grain)
+    assert "kostnadsslag personal (Personal, konton 55) groups no account" not in result.stdout  # 5510 is there
+    assert "1 account(s) of 2024's fact tables are in no kostnadsslag (5010)" in result.stdout
+
+
+def test_usage_errors_point_the_way(run, grain):
+    konto = run("deviation", "--budgets", grain, "--konto", "59")
+    assert konto.exit_code == 2 and "no account of 2024 starts so (accounts there: 3010, 4010, 5010" in konto.stderr
+    typo = run("deviation", "--budgets", grain, "--by", "kostnadslag")
+    assert typo.exit_code == 2 and "did you mean kostnadsslag?" in typo.stderr
+    swapped = run("deviation", "--budgets", grain, "--by", "konto,stab")
+    assert swapped.exit_code == 2 and "e.g. --by stab,konto" in swapped.stderr

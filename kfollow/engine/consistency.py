@@ -87,6 +87,30 @@ def booking_findings(budgets: Store) -> list[dict]:
         for r in short.iter_rows(named=True)]
 
 
+def kostnadsslag_findings(budgets: Store) -> list[dict]:
+    """Kostnadsslag that group no account of the year's facts, and accounts that no kostnadsslag
+    groups (varning): a mistyped prefix would otherwise move money out of its group unremarked."""
+    from kfollow.engine.cuts import kostnadsslag_expr
+
+    findings = []
+    for ar, info in sorted(budgets.years.items()):
+        accounts = (budgets.facts.filter(pl.col("ar") == ar).select("konto").unique()
+                    .with_columns(kostnadsslag_expr(info.kostnadsslag)))
+        if accounts.is_empty():
+            continue
+        empty = [g for g in info.kostnadsslag if g.id not in set(accounts["kostnadsslag"].drop_nulls().to_list())]
+        for g in empty:
+            findings.append(finding("kostnadsslag_tomt", "varning", info.fil, None, _literal(
+                f"kostnadsslag {g.id} ({g.namn}, konton {', '.join(g.prefix)}) groups no account of {ar}'s fact "
+                "tables; check its prefixes")))
+        loose = accounts.filter(pl.col("kostnadsslag").is_null())["konto"].sort().to_list()
+        if loose:
+            findings.append(finding("konto_utan_kostnadsslag", "varning", info.fil, None, _literal(
+                f"{len(loose)} account(s) of {ar}'s fact tables are in no kostnadsslag ({', '.join(loose[:8])}"
+                f"{', …' if len(loose) > 8 else ''}); add their prefixes under kostnadsslag")))
+    return findings
+
+
 def magnitude_findings(budgets: Store) -> list[dict]:
     """A förvaltning whose whole-year utfall is 100 times (or a hundredth of) the previous year's:
     most likely amounts in tkr under `enhet: mnkr`, or the other way round (varning)."""

@@ -46,12 +46,23 @@ class Cut:
 
     @property
     def part(self) -> str | None:
-        return next((k for k in self.keys if k in LEDGER), None)
+        """The ledger key the rows are broken down by (the last one: konto of kostnadsslag,konto)."""
+        return next((k for k in reversed(self.keys) if k in LEDGER), None)
 
     @property
     def nested(self) -> bool:
         """Two keys: each row of the view shown with its parts below it."""
         return len(self.keys) == 2
+
+    @property
+    def ledger_parent(self) -> str | None:
+        """`kostnadsslag` for `--by kostnadsslag,konto`: rows of the ledger with parts of the ledger."""
+        return self.keys[0] if self.nested and self.keys[0] in LEDGER else None
+
+    @property
+    def outer(self) -> "Cut":
+        """The cut that gives the rows the parts break down (for a ledger parent: those rows, alone)."""
+        return Cut((self.keys[0],)) if self.ledger_parent else self
 
     @property
     def text(self) -> str:
@@ -65,13 +76,18 @@ def parse_by(text: str | By | None) -> Cut:
     keys = tuple(k.strip() for k in (text or "stab").split(",") if k.strip())
     unknown = [k for k in keys if k not in DIMENSIONS]
     if not keys or unknown:
-        raise UsageError(f"--by {text!r}: {', '.join(unknown) or 'no key'} is not a dimension; write one or two of "
-                         f"{', '.join(DIMENSIONS)} separated by a comma, e.g. --by stab,kostnadsslag")
+        import difflib
+
+        close = difflib.get_close_matches(unknown[0], DIMENSIONS, n=1) if unknown else []
+        hint = f"did you mean {close[0]}? " if close else ""
+        raise UsageError(f"--by {text!r}: {', '.join(unknown) or 'no key'} is not a dimension; {hint}write one or two "
+                         f"of {', '.join(DIMENSIONS)} separated by a comma, e.g. --by stab,kostnadsslag")
     if len(keys) > 2 or len(set(keys)) != len(keys):
         raise UsageError(f"--by {text}: give one key or two different ones, e.g. --by stab,kostnadsslag")
     if len(keys) == 2 and keys[1] not in LEDGER:
+        example = f"{keys[1]},{keys[0]}" if keys[0] in LEDGER else f"{keys[0]},kostnadsslag"
         raise UsageError(f"--by {text}: the second key breaks the first down by the ledger; write kostnadsslag or "
-                         f"konto second, e.g. --by {keys[0]},kostnadsslag")
+                         f"konto second, e.g. --by {example}")
     if len(keys) == 2 and keys == ("konto", "kostnadsslag"):
         raise UsageError("--by konto,kostnadsslag: an account has one kostnadsslag; write --by kostnadsslag,konto")
     return Cut(keys)
@@ -86,6 +102,12 @@ class LedgerFilter:
 
     def __bool__(self) -> bool:
         return bool(self.konto or self.kostnadsslag)
+
+
+def filter_text(flt: LedgerFilter) -> str:
+    """`, endast kostnadsslag personal` for a title: what a filter keeps."""
+    parts = [*(f"konto {k}" for k in flt.konto), *(f"kostnadsslag {k}" for k in flt.kostnadsslag)]
+    return f", endast {' och '.join(parts)}" if parts else ""
 
 
 def kostnadsslag_expr(groups: tuple[Kostnadsslag, ...], col: str = "konto") -> pl.Expr:
@@ -109,6 +131,11 @@ def check_filter(store: Store, year: int, flt: LedgerFilter) -> None:
     bad = [k for k in flt.konto if not k.isalnum()]
     if bad:
         raise UsageError(f"--konto {bad[0]!r} is not an account prefix; write digits such as 5 or 6410")
+    accounts = store.facts.filter(pl.col("ar") == year)["konto"].unique().sort().to_list()
+    unmatched = [k for k in flt.konto if accounts and not any(a.startswith(k) for a in accounts)]
+    if unmatched:
+        shown_accounts = ", ".join(accounts[:12]) + (", …" if len(accounts) > 12 else "")
+        raise UsageError(f"--konto {unmatched[0]}: no account of {year} starts so (accounts there: {shown_accounts})")
 
 
 def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
@@ -163,14 +190,16 @@ def ledger_month_totals(store: Store, year: int, months: list[int], fids: list[s
     return pl.concat(frames).sort("manad")
 
 
-def require_facts(store: Store, year: int, fids: list[str], cut: Cut) -> None:
-    """A cut by kostnadsslag or konto needs facts with accounts: a clear error naming the
-    förvaltningar that have none and what they would need."""
+def require_facts(store: Store, year: int, fids: list[str], cut: Cut, flt: LedgerFilter = LedgerFilter()) -> None:
+    """A cut by kostnadsslag or konto (or a --konto/--kostnadsslag filter) needs facts with accounts:
+    a clear error naming the förvaltningar that have none and what they would need."""
     have = set(store.facts.filter(pl.col("ar") == year)["forvaltning"].unique().to_list())
     lacking = [f for f in fids if f not in have]
     if lacking and len(lacking) == len(fids):
         info = store.year(year)
-        raise UsageError(f"--by {cut.text}: förvaltning {', '.join(lacking)} in {info.fil} has no accounts (its "
+        asked = f"--by {cut.text}" if cut.part else " ".join(
+            [*(f"--konto {k}" for k in flt.konto), *(f"--kostnadsslag {k}" for k in flt.kostnadsslag)])
+        raise UsageError(f"{asked}: förvaltning {', '.join(lacking)} in {info.fil} has no accounts (its "
                          f"budget and utfall are typed per stab or verksamhet); it needs utfall_fil or budget_fil "
                          "tables with konto (kfollow import sie/csv), or pick a förvaltning that has them")
 
@@ -229,9 +258,14 @@ def compare_figures(base_year: int, year: int) -> tuple[dict[str, tuple[int, str
     figures = {a: (base_year, "utfall"), b: (year, "utfall")}
 
     def derive(frame: pl.DataFrame, totals: dict[str, int | None]) -> pl.DataFrame:
-        return frame.with_columns((pl.col(b) - pl.col(a)).alias("forandring"), ex.change_percent(b, a),
+        # shares of the nettokostnad totals; the change as the rows are presented (resultat: intäkter
+        # − kostnader), as compare_report computes it
+        shown = frame.with_columns((pl.col(c) * pl.col("_sign")).alias(f"_{c}_shown") for c in (a, b))
+        return shown.with_columns((pl.col(f"_{b}_shown") - pl.col(f"_{a}_shown")).alias("forandring"),
+                                  ex.change_percent(f"_{b}_shown", f"_{a}_shown"),
                                   ex.share(a, pl.lit(totals.get(a), pl.Int64), f"andel_{base_year}_pct"),
-                                  ex.share(b, pl.lit(totals.get(b), pl.Int64), f"andel_{year}_pct"))
+                                  ex.share(b, pl.lit(totals.get(b), pl.Int64), f"andel_{year}_pct")
+                                  ).drop(f"_{a}_shown", f"_{b}_shown")
 
     return figures, derive
 
@@ -239,7 +273,7 @@ def compare_figures(base_year: int, year: int) -> tuple[dict[str, tuple[int, str
 
 
 def _parts(store: Store, year: int, fids: list[str], period: int | None, flt: LedgerFilter,
-           figures: dict[str, tuple[int, str]], view: By, part: str) -> pl.DataFrame:
+           figures: dict[str, tuple[int, str]], view: By, part: str, parent: str | None = None) -> pl.DataFrame:
     """Each figure of `figures` (column → year and budget/utfall) per förvaltning, row of the view
     (`_parent`) and part (`_part`), nettokostnad öre; null where the förvaltning has no facts of it."""
     groups = store.year(year).kostnadsslag
@@ -253,7 +287,8 @@ def _parts(store: Store, year: int, fids: list[str], period: int | None, flt: Le
         la = ledger_amounts(store, y, ids, period, flt, groups)
         art = store.facts.filter((pl.col("ar") == y) & (pl.col("art") == field) & pl.col("forvaltning").is_in(ids))
         known[col] = art["forvaltning"].unique().to_list()
-        frames.append(la.select("forvaltning", _parent_key(view), _part=part_key, **{col: pl.col(field)}))
+        parent_key = pl.col(parent).fill_null("").alias("_parent") if parent else _parent_key(view)
+        frames.append(la.select("forvaltning", parent_key, _part=part_key, **{col: pl.col(field)}))
     if not frames:
         return pl.DataFrame(schema={"forvaltning": pl.String, "_parent": pl.String, "_part": pl.String,
                                     **{c: pl.Int64 for c in figures}})
@@ -285,11 +320,13 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     if figures is None:
         figures, derive = deviation_figures(year, next((c for c in outer.columns if c == f"utfall_{year - 1}"), None))
     money = list(figures)
-    parts = _parts(store, year, fids, period, flt, figures, view, part)
+    parent = cut.ledger_parent  # kostnadsslag rows broken down by konto
+    parts = _parts(store, year, fids, period, flt, figures, view, part, parent)
     _, part_name, part_order = _inner(store, year, part)
-    row_key = "forvaltning" if view is By.forvaltning else key
-    parents = outer.with_row_index("_o").filter(pl.col("radtyp").is_in(PARENTS)).with_columns(
-        _parent=pl.col(row_key), _sign=pl.when(pl.col("redovisas_som") == "resultat").then(-1).otherwise(1))
+    row_key = parent or ("forvaltning" if view is By.forvaltning else key)
+    parent_kinds = [RowKind.rad.value] if parent else PARENTS  # a part without account has no accounts
+    parents = outer.with_row_index("_o").filter(pl.col("radtyp").is_in(parent_kinds)).with_columns(
+        _parent=pl.col(row_key).fill_null(""), _sign=pl.when(pl.col("redovisas_som") == "resultat").then(-1).otherwise(1))
     parents_netto = parents.with_columns(_netto(money))
     # a förvaltning shown as one row (no rows in this view) takes all its facts
     alone = parents.filter(pl.col("radtyp") == "forvaltning")["forvaltning"].implode()
@@ -332,7 +369,7 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
         namn=pl.col("_name"), _s=pl.lit(1) if nested else pl.lit(0),
         **{part: pl.col("_k")},
         **{c: pl.lit(None, outer.schema[c]) for c in parent_cols
-           if c not in (*money, *derived, "radtyp", "forvaltning", "namn", "redovisas_som", *VIEWS, part)},
+           if c not in (*money, *derived, "radtyp", "forvaltning", "namn", "redovisas_som", *VIEWS, *cut.keys)},
     )
     if not nested:  # the parts are the rows: no key of the view
         kid_rows = kid_rows.with_columns(pl.lit(None, pl.String).alias(row_key) if row_key != "forvaltning"
@@ -341,7 +378,7 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     if flt:
         out = _sums_of_parts(out, placed, money, derive)
     if nested:
-        out = out.with_columns(radtyp=pl.when(pl.col("radtyp").is_in(PARENTS)).then(pl.lit("radsumma"))
+        out = out.with_columns(radtyp=pl.when(pl.col("radtyp").is_in(parent_kinds)).then(pl.lit("radsumma"))
                                .otherwise(pl.col("radtyp")))
     else:
         several = len(fids) > 1
@@ -395,7 +432,7 @@ def _sums_of_parts(out: pl.DataFrame, placed: pl.DataFrame, money: list[str], de
                         .when(pl.col("radtyp") == "delsumma").then(pl.col(f"_{c}_f"))
                         .otherwise(pl.col(f"_{c}")).alias(c) for c in money))
     )
-    done = derive(joined, totals).with_columns(*(pl.lit(None, out.schema[c]).alias(c) for c in figures if c in out.columns))
+    done = derive(joined.with_columns(_sign=sign), totals).with_columns(*(pl.lit(None, out.schema[c]).alias(c) for c in figures if c in out.columns))
     done = done.with_columns(*(ex.presented(c, sign) for c in money))
     return done.select(out.columns)
 
@@ -403,7 +440,8 @@ def _sums_of_parts(out: pl.DataFrame, placed: pl.DataFrame, money: list[str], de
 def largest(frame: pl.DataFrame, n: int) -> pl.DataFrame:
     """The `n` rows at the finest grain with the largest deviations in absolute value, largest first:
     a controller's list of what to explain. A part is named with its row (`Ekonomistab: Personalkostnader`);
-    rows without a deviation (no budget there) are left out."""
+    rows without a deviation (no budget there) are left out, and so are a row's parts without an
+    account (a budget change by decision is no cost to explain)."""
     if n < 1:
         raise UsageError(f"--top {n}: give a number of rows, 1 or more")
     nested = (frame["radtyp"] == "radsumma").any()
@@ -411,7 +449,7 @@ def largest(frame: pl.DataFrame, n: int) -> pl.DataFrame:
         key = next(k for k in VIEWS if k in frame.columns and k != "forvaltning") if any(
             k in frame.columns for k in ("stab", "verksamhet")) else "forvaltning"
         names = frame.filter(pl.col("radtyp") == "radsumma").select("forvaltning", key, _parent_namn="namn")
-        rows = (frame.filter(pl.col("radtyp").is_in(["del", "ej_fordelat"]))
+        rows = (frame.filter(pl.col("radtyp") == "del")
                 .join(names, on=["forvaltning", key], how="left", nulls_equal=True)
                 .with_columns(namn=pl.col("_parent_namn") + pl.lit(": ") + pl.col("namn"),
                               radtyp=pl.when(pl.col("radtyp") == "del").then(pl.lit("rad")).otherwise(pl.col("radtyp")))

@@ -36,6 +36,8 @@ def _personal_share(store: Store, year: int, fid: str, month: int | None, netto:
     if not any(g.id == "personal" for g in groups):
         return None
     personal = facts.with_columns(kostnadsslag_expr(groups)).filter(pl.col("kostnadsslag") == "personal")["belopp"]
+    if personal.is_empty():  # no account in the group: a mistyped prefix, not a kommun without staff
+        return None
     return 100 * int(personal.cast(pl.Int128).sum()) / netto
 
 
@@ -46,11 +48,14 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
     years = sorted(y for y in store.years if y <= year)
     values: dict[tuple[str, str], dict[int, float | None]] = {}
     gaps: dict[str, list[str]] = {iid: [] for iid in INDICATORS}
+    to_date: list[str] = []
     for y in years:
         here = [f for f in fids if f in store.years[y].forvaltningar]
         if not here:
             continue
         month = selection.period(store, y, None).month
+        if month is not None:
+            to_date.append(f"{y} avser januari–{selection.MONTHS[month - 1]} (ack.)")
         frame = deviation_report(store, y, By.forvaltning, here, period=month)
         for r in frame.filter(pl.col("radtyp") == "forvaltning").iter_rows(named=True):
             fid = r["forvaltning"]
@@ -92,8 +97,8 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
               **{f"varde_{y}": pl.Float64 for y in years}, "mal": pl.Float64, "riktning": pl.String,
               "uppfyllt": pl.String}
     frame = pl.DataFrame(rows, schema=schema, orient="row")
-    notes = []
-    why = {"personalkostnad_andel": "utfall utan konto (skrivet per stab eller verksamhet) eller utan kostnadsslaget personal",
+    notes = [f"{'; '.join(to_date)}: år som ännu bokförs visas hittills i år, övriga år för helår."] if to_date else []
+    why = {"personalkostnad_andel": "utfall utan konto (skrivet per stab eller verksamhet) eller inget konto i kostnadsslaget personal",
            "avvikelse_budget": "budgeten saknas eller är 0",
            "avvikelse_investering": "investeringsbudgeten saknas eller är 0"}
     for iid, where in gaps.items():

@@ -460,7 +460,7 @@ def months_report(budgets: Store, year: int, forvaltning: list[str] | None = Non
 
     if flt:
         cuts.check_filter(budgets, year, flt)
-        cuts.require_facts(budgets, year, fids, cuts.Cut(("kostnadsslag",)))
+        cuts.require_facts(budgets, year, fids, cuts.Cut(("stab",)), flt)
     totals = totals_of(year, fids).select(
         "manad", pl.col("budget").alias("budget_ack"), pl.col("utfall").alias("utfall_ack"))
     prev = f"utfall_{year - 1}"
@@ -531,8 +531,11 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     if cut.part or flt:
         fids = [f for f in forvaltningar(store, p.year, forvaltning) if f in frame["forvaltning"].to_list()]
         cuts.check_filter(store, p.year, flt)
-        cuts.require_facts(store, p.year, fids, cut)
-        frame, notes = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt)
+        cuts.require_facts(store, p.year, fids, cut, flt)
+        if cut.ledger_parent:  # the ledger's rows first (kostnadsslag), then their parts (konto)
+            frame, notes = cuts.breakdown(store, p.year, frame, cut.outer, fids, p.month, flt)
+        frame, more = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt)
+        notes = tuple(dict.fromkeys((*notes, *more)))
     messages = p.messages + year_warnings(store, [p.year])
     if p.year - 1 in store.years and not booked_through(store, p.year - 1, p.month):
         messages += (f"utfall {p.year - 1} is booked only up to {p.year - 1}-{last_month_complete(store, p.year - 1):02d}"
@@ -541,12 +544,13 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         messages += (f"utfall {p.year - 1} is given for the whole year only, so the same months of {p.year - 1} "
                      "are not known",)
     when = f"{p.text} (ack.)" if p.month else str(p.year)
-    title = f"Resultat {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}"
+    only = cuts.filter_text(flt)
+    title = f"Resultat {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{only}"
     if top is not None:
-        from kfollow.engine.cuts import largest
-
-        frame = largest(frame, top)
-        title = f"Största avvikelser {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}"
+        frame = cuts.largest(frame, top)
+        title = f"Största avvikelser {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{only}"
+        if cut.nested:
+            notes += (f"Delar utan konto (Ej fördelat på {cut.part}: ombudgeteringar, budget per stab) ingår inte i listan.",)
     if costs_negative:
         frame = present.costs_negative(frame)
     # a period without any forecast: its empty forecast columns stay in csv and json (stable columns)
@@ -578,9 +582,12 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
                                           *(forvaltningar(store, base_year, forvaltning) if base_year in store.years else [])])
                 if f in frame["forvaltning"].to_list()]
         cuts.check_filter(store, p.year, flt)
-        cuts.require_facts(store, p.year, fids, cut)
+        cuts.require_facts(store, p.year, fids, cut, flt)
         figures, derive = cuts.compare_figures(base_year, p.year)
-        frame, notes = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt, figures, derive)
+        if cut.ledger_parent:
+            frame, notes = cuts.breakdown(store, p.year, frame, cut.outer, fids, p.month, flt, figures, derive)
+        frame, more = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt, figures, derive)
+        notes = tuple(dict.fromkeys((*notes, *more)))
     if sort == "change" and not cut.nested:
         frame = sort_by_change(frame)
     months = f", januari–{selection.MONTHS[p.month - 1]}" if p.month else ""
@@ -591,7 +598,7 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
     if costs_negative:
         frame = present.costs_negative(frame)
     return as_report(frame, store.years[p.year].rubriker, store=store, title=f"Utfall {base_year} och {p.year}{months} per "
-                     f"{' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}", unit=unit,
+                     f"{' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{cuts.filter_text(flt)}", unit=unit,
                      period=p.text, messages=p.messages + year_warnings(store, sorted({base_year, p.year})),
                      notes=notes)
 

@@ -228,20 +228,13 @@ def _clean(column: str) -> pl.Expr:
 def _amount_from_text(text: pl.Expr) -> pl.Expr:
     """Kronor as text (`-1234.5`) → Int64 öre (-123450); null when not an amount or |x| > 10^13 kr.
 
-    Validated by a regex (optional minus, digits, at most two decimals after a point); the point is
-    removed and the digits read as one integer (sign included), then scaled by 100, 10 or 1 for zero,
-    one or two decimals: exact, no float on the way.
+    Validated by a regex (optional minus, digits, at most two decimals after a point), then read as
+    a Decimal(38,2), whose integer representation is the öre: polars parses the digits into an
+    integer with the scale, exact, no float on the way (and twice as fast as moving the point by
+    hand). A value beyond Decimal(38,2) or Int64 is null, as beyond the cap.
     """
-    valid = text.str.contains(_AMOUNT_PL)
-    scale = (
-        pl.when(text.str.slice(-3, 1) == ".").then(1)
-        .when(text.str.slice(-2, 1) == ".").then(10)
-        .otherwise(100)
-    )
-    digits = text.str.replace(".", "", literal=True).cast(pl.Int64, strict=False)  # null on overflow
-    # the clip keeps the product inside Int64; anything clipped is far above the cap anyway
-    ore = digits.clip(-MAX_ORE * 10, MAX_ORE * 10) * scale
-    return pl.when(valid & (ore.abs() <= MAX_ORE)).then(ore)
+    ore = text.cast(pl.Decimal(38, 2), strict=False).to_physical().cast(pl.Int64, strict=False)
+    return pl.when(text.str.contains(_AMOUNT_PL) & (ore.abs() <= MAX_ORE)).then(ore)
 
 
 def _amount_from_decimal(value: pl.Expr) -> pl.Expr:

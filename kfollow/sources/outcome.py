@@ -171,8 +171,10 @@ def merge_budget(info: YearInfo, amounts: pl.DataFrame,
     if typed.height:
         r = typed.row(0, named=True)
         table = next(n for n, f in tables if r["forvaltning"] in f["forvaltning"].unique().to_list())
-        raise DataError(r["fil"], r["rad"], None, f"förvaltning {r['forvaltning']} has budget here and in {table}; "
-                                                  "take its budget from the table or from the year file, not both")
+        row = f"{r['vy'].replace('summa', 'the summa')} {r['nyckel']} of förvaltning" if r["vy"] != "summa" else "the summa of förvaltning"
+        raise DataError(r["fil"], r["rad"], None, f"{row} {r['forvaltning']} has a budget here, and the förvaltning's "
+                                                  f"budget comes from {table}; take its budget from the table or from "
+                                                  "the year file, not both (remove budget: here)")
     v = (_views_with_keys(facts.with_columns(pl.col("manad").fill_null(0)), last_month=0)
          .rename({"utfall": "budget", "utfall_kostnader": "budget_kostnader", "utfall_intakter": "budget_intakter"}))
     # a förvaltning written with its summa only (no staber, no verksamheter) has its budget there
