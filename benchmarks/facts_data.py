@@ -1,14 +1,19 @@
-"""Synthetic outcome (utfall) fact tables for benchmarks: deterministic, seeded.
+"""Synthetic utfall and budget fact tables for benchmarks: deterministic, seeded.
 
 Writes OUT_DIR/utfall.csv and OUT_DIR/utfall.parquet (the same rows; belopp as text in kronor in
 the CSV, Decimal(18,2) in the Parquet) and OUT_DIR/ids.json with the year, the förvaltningar with
-their stab ids and the verksamhet codes used, so that a matching year file can be built.
+their stab ids and the verksamhet codes used, so that a matching year file can be built. With
+`--budget`, OUT_DIR/budget.csv and OUT_DIR/budget.parquet instead: a budget fact table over the
+same ids (same --rows, --staber and --seed give the same staber and verksamheter), monthly periods,
+whole kronor.
 
-About 2 000 staber (ids with leading zeros, `0001`…) under five förvaltningar, 12 months and 40
-accounts (3xxx intakt, negative; 4xxx–7xxx kostnad, positive); about 3 % of the rows have no stab
-and 3 % no verksamhet (ej fördelat).
+By default one stab per 480 rows (12 months × 40 accounts: about 2 000 staber for a million rows,
+every row its own key at the ledger's grain); `--staber N` keeps N staber whatever the rows, so that
+a larger table repeats keys as an export of single postings does. Ids have leading zeros (`0001`…),
+five förvaltningar, 40 accounts (3xxx intakt, negative; 4xxx–7xxx kostnad, positive); about 3 % of
+the rows have no stab and 3 % no verksamhet (ej fördelat).
 
-    python benchmarks/facts_data.py OUT_DIR [--rows 1000000] [--year 2024] [--seed 8]
+    python benchmarks/facts_data.py OUT_DIR [--rows 1000000] [--staber N] [--year 2024] [--seed 8] [--budget]
     python benchmarks/facts_data.py OUT_DIR --measure      # time read_facts on both files
 
 `--measure` runs `kfollow.sources.facts.read_facts` on each table in a fresh Python process and
@@ -35,12 +40,16 @@ VERKSAMHETER = [f"{c:03d}" for c in (10, 20, 30, 100, 130, 215, 220, 230, 263, 2
                                      710, 800, 815, 830, 832, 900, 910, 920, 925)]
 
 
-def generate(rows: int, year: int, seed: int):
-    """The fact table as a polars DataFrame (belopp as kronor text) and the ids it uses."""
+def generate(rows: int, year: int, seed: int, staber: int | None = None, budget: bool = False):
+    """The fact table as a polars DataFrame (belopp as kronor text) and the ids it uses.
+
+    `staber`: how many (default one per 480 rows); `budget`: other amounts, in whole kronor, on the
+    same ids."""
     import polars as pl
 
     rng = random.Random(seed)
-    per_stab = MONTHS * len(ACCOUNTS)
+    sizes = random.Random(seed + 1) if budget else rng
+    per_stab = MONTHS * len(ACCOUNTS) if staber is None else max(1, math.ceil(rows / staber))
     n_staber = max(1, math.ceil(rows / per_stab))
     staber = [f"{s + 1:04d}" for s in range(n_staber)]
     owner = [FORVALTNINGAR[s * len(FORVALTNINGAR) // n_staber] for s in range(n_staber)]
@@ -54,8 +63,10 @@ def generate(rows: int, year: int, seed: int):
         forv.append(owner[s])
         stab.append(None if roll < 0.03 else staber[s])
         verk.append(None if 0.03 <= roll < 0.06 else home[s][i % 3])
-        size = rng.randint(1, 5_000_000_00)  # öre, up to 5 mnkr
-        if roll > 0.5:
+        size = sizes.randint(1, 5_000_000_00)  # öre, up to 5 mnkr
+        if budget:
+            size = size - size % 100 or 100
+        elif roll > 0.5:
             size -= size % 100  # whole kronor, written without decimals
         elif roll > 0.3:
             size -= size % 10  # one decimal
@@ -90,15 +101,16 @@ def generate(rows: int, year: int, seed: int):
     return frame, ids
 
 
-def write(out: Path, rows: int, year: int, seed: int) -> None:
+def write(out: Path, rows: int, year: int, seed: int, staber: int | None = None, budget: bool = False) -> None:
     import polars as pl
 
     out.mkdir(parents=True, exist_ok=True)
-    frame, ids = generate(rows, year, seed)
-    frame.write_csv(out / "utfall.csv")
-    frame.with_columns(pl.col("belopp").cast(pl.Decimal(18, 2))).write_parquet(out / "utfall.parquet")
+    frame, ids = generate(rows, year, seed, staber, budget)
+    name = "budget" if budget else "utfall"
+    frame.write_csv(out / f"{name}.csv")
+    frame.with_columns(pl.col("belopp").cast(pl.Decimal(18, 2))).write_parquet(out / f"{name}.parquet")
     (out / "ids.json").write_text(json.dumps(ids, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {frame.height} rows, {sum(len(s) for s in ids['forvaltningar'].values())} staber, "
+    print(f"wrote {frame.height} {name} rows, {sum(len(s) for s in ids['forvaltningar'].values())} staber, "
           f"{len(ids['verksamheter'])} verksamheter to {out}")
 
 
@@ -136,6 +148,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--staber", type=int, help="this many staber (default: one per 480 rows)")
+    parser.add_argument("--budget", action="store_true", help="write budget.csv and budget.parquet")
     parser.add_argument("--year", type=int, default=2024)
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--measure", action="store_true", help="time read_facts on the tables already in OUT")
@@ -144,7 +158,7 @@ def main() -> None:
     if args.measure:
         measure(args.out, args.repeat)
     else:
-        write(args.out, args.rows, args.year, args.seed)
+        write(args.out, args.rows, args.year, args.seed, args.staber, args.budget)
 
 
 if __name__ == "__main__":

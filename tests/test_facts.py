@@ -329,6 +329,12 @@ def test_parquet_decimal_without_decimals_and_text(tmp_path):
     assert read_facts(parquet(tmp_path, pl.Series(["12.5", "-3"])), KNOWN)["belopp"].to_list() == [1250, -300]
 
 
+def test_parquet_decimal_beyond_any_amount_is_named_as_too_large(tmp_path):
+    values = pl.Series(["1", "1" + "0" * 36]).cast(pl.Decimal(38, 0))
+    assert error_of(parquet(tmp_path, values)).startswith(
+        "utfall.parquet: row 2, column belopp: belopp '1000000000000000000000000000000000000' is larger than 10^13")
+
+
 def test_parquet_float_is_refused(tmp_path):
     message = error_of(parquet(tmp_path, pl.Series([1.5, 2.0])))
     assert message == ("utfall.parquet: column belopp is a floating-point column (Float64), which cannot hold öre "

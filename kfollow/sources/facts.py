@@ -238,8 +238,9 @@ def _amount_from_text(text: pl.Expr) -> pl.Expr:
 
 
 def _amount_from_decimal(value: pl.Expr) -> pl.Expr:
-    """Decimal kronor (scale ≤ 2) → Int64 öre; null when |x| > 10^13 kr."""
-    ore = (value.cast(pl.Decimal(38, 2)) * 100).cast(pl.Int64, strict=False)
+    """Decimal kronor (scale ≤ 2) → Int64 öre (the integer representation at scale 2); null when
+    |x| > 10^13 kr."""
+    ore = value.cast(pl.Decimal(38, 2), strict=False).to_physical().cast(pl.Int64, strict=False)
     return pl.when(ore.abs() <= MAX_ORE).then(ore)
 
 
