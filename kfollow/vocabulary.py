@@ -28,6 +28,7 @@ class RowKind(str, Enum):
     forvaltning = "forvaltning"  # a förvaltning shown as one row
     radsumma = "radsumma"  # a row shown with its parts below it (--by stab,kostnadsslag)
     del_ = "del"  # a part of the row above it, at the ledger's grain; the parts add up to that row
+    del_ej_fordelat = "del_ej_fordelat"  # the part of the row above that its facts do not give (no account)
     delsumma = "delsumma"  # a förvaltning's (or a status's) subtotal
     summa = "summa"  # the total
     kostnader = "kostnader"  # `varav kostnader` of the row above (--gross)

@@ -92,12 +92,12 @@ def test_parts_add_up_to_their_stab_to_the_ore(run, grain):
     by_stab = {r["stab"]: r for r in _csv(run, grain, "--period", "2024-08") if r["radtyp"] == "rad"}
     nested = _csv(run, grain, "--period", "2024-08", "--by", "stab,kostnadsslag")
     for stab, row in by_stab.items():
-        parts = [r for r in nested if r["stab"] == stab and r["radtyp"] in ("del", "ej_fordelat")]
+        parts = [r for r in nested if r["stab"] == stab and r["radtyp"] in ("del", "del_ej_fordelat")]
         parent = next(r for r in nested if r["stab"] == stab and r["radtyp"] == "radsumma")
         for col in ("budget", "utfall", "avvikelse"):
             assert sum(_ore(p[col]) for p in parts) == _ore(row[col]) == _ore(parent[col]), (stab, col)
     # what the facts do not give (EKS's budget change) is the stab's "Ej fördelat på kostnadsslag"
-    rest = [r for r in nested if r["stab"] == "EKS" and r["radtyp"] == "ej_fordelat"]
+    rest = [r for r in nested if r["stab"] == "EKS" and r["radtyp"] == "del_ej_fordelat"]
     assert [_ore(r["budget"]) for r in rest] == [1200_00 * 6 // 10]
 
 
@@ -244,17 +244,17 @@ def test_example_by_stab_and_kostnadsslag_adds_up(run):
     by_stab = {(r["forvaltning"], r["stab"]): r for r in _csv(run, d) if r["radtyp"] in ("rad", "ej_fordelat", "forvaltning")}
     nested = _csv(run, d, "--by", "stab,kostnadsslag")
     for (fid, stab), row in by_stab.items():
-        parts = [r for r in nested if r["forvaltning"] == fid and r["stab"] == stab and r["radtyp"] in ("del", "ej_fordelat")]
+        parts = [r for r in nested if r["forvaltning"] == fid and r["stab"] == stab and r["radtyp"] in ("del", "del_ej_fordelat")]
         for col in ("budget", "utfall", "avvikelse", "utfall_2023"):
             assert sum(_ore(p[col]) for p in parts) == _ore(row[col]), (stab, col)
     alone = [r for r in _csv(run, d, "--by", "kostnadsslag") if r["radtyp"] in ("rad", "ej_fordelat")]
     for r in alone:
         same = [n for n in nested if n["forvaltning"] == r["forvaltning"] and n["kostnadsslag"] == r["kostnadsslag"]
-                and n["radtyp"] in ("del", "ej_fordelat")]
+                and n["radtyp"] in ("del", "del_ej_fordelat")]
         for col in ("budget", "utfall"):
             assert sum(_ore(n[col]) for n in same) == _ore(r[col]), (r["kostnadsslag"], col)
     # the budget moved from LED to DIG in June has no account: it is each stab's ej fördelat part
-    rest = {r["stab"]: _ore(r["budget"]) for r in nested if r["radtyp"] == "ej_fordelat" and r["kostnadsslag"] == ""}
+    rest = {r["stab"]: _ore(r["budget"]) for r in nested if r["radtyp"] == "del_ej_fordelat" and r["kostnadsslag"] == ""}
     assert rest == {"LED": -(1_500_000_00 * 5 // 7), "DIG": 1_500_000_00 * 5 // 7}  # June–October of June–December
 
 
@@ -327,7 +327,7 @@ def test_compare_parts_of_a_resultat_forvaltning_add_up(run):
                  "--forvaltning", "SERV", "--format", "csv", "--exact", "--unit", "kr")
     rows = csv_rows(result.stdout)
     row = next(r for r in rows if r["radtyp"] == "radsumma")
-    parts = [r for r in rows if r["radtyp"] in ("del", "ej_fordelat")]
+    parts = [r for r in rows if r["radtyp"] in ("del", "del_ej_fordelat")]
     for col in ("utfall_2023", "utfall_2024", "forandring"):
         assert sum(_ore(p[col]) for p in parts) == _ore(row[col]), col
     intakter = next(r for r in parts if r["kostnadsslag"] == "intakter")
@@ -350,3 +350,53 @@ def test_usage_errors_point_the_way(run, grain):
     assert typo.exit_code == 2 and "did you mean kostnadsslag?" in typo.stderr
     swapped = run("deviation", "--budgets", grain, "--by", "konto,stab")
     assert swapped.exit_code == 2 and "e.g. --by stab,konto" in swapped.stderr
+
+
+def _yaml_budget(tmp_path: Path) -> Path:
+    """Utfall with accounts, budget typed per stab in YAML: the budget is not at the ledger's grain."""
+    d = tmp_path / "yb"
+    d.mkdir()
+    (d / "utfall-2024.csv").write_text(_table(UTFALL_ROWS, ["2024-01"]), encoding="utf-8")
+    year = YEAR.format(tables="utfall_fil: utfall-2024.csv", extra="").replace(
+        "        namn: Ekonomistaben\n", "        namn: Ekonomistaben\n        budget: 600000\n").replace(
+        "        namn: HR-staben\n", "        namn: HR-staben\n        budget: 400000\n")
+    (d / "2024.yaml").write_text(year, encoding="utf-8")
+    return d
+
+
+def test_a_budget_without_accounts_is_no_deviation_of_its_own(run, tmp_path):
+    d = _yaml_budget(tmp_path)
+    rows = _csv(run, d, "--by", "stab,kostnadsslag", "--period", "2024-01")
+    rest = [r for r in rows if r["radtyp"] == "del_ej_fordelat"]
+    assert rest and all(r["budget"] != "" and r["avvikelse"] == "" and r["avvikelse_pct"] == "" for r in rest)
+    flagged = run("deviation", "--budgets", d, "--by", "stab,kostnadsslag", "--period", "2024-01", "--unit", "kr",
+                  "--fail-over", "10000")
+    assert flagged.exit_code == 0, flagged.stderr  # the stab rows are within 10 000 kr, the parts have no budget
+
+
+def test_top_and_fail_over_name_the_row_of_a_part(run, grain):
+    for by in ("forvaltning,kostnadsslag", "kostnadsslag,konto", "stab,konto", "kostnadsslag"):
+        result = run("deviation", "--budgets", grain, "--period", "2024-08", "--by", by, "--top", "2")
+        assert result.exit_code == 0, (by, result.stderr)
+    over = run("deviation", "--budgets", grain, "--period", "2024-08", "--by", "stab,kostnadsslag", "--unit", "kr",
+               "--fail-over", "10000")
+    assert over.exit_code == 1
+    assert "Ekonomistaben: Personalkostnader avvikelse 15 998" in over.stderr.replace("\u00a0", " ")
+
+
+def test_kostnadsslag_konto_keeps_the_forvaltnings_rest_apart(run, grain):
+    rows = _csv(run, grain, "--by", "kostnadsslag,konto", "--period", "2024-08")
+    # EKS's budget change has no account: the förvaltning's own rest row, not a part of a kostnadsslag
+    rest = [r for r in rows if r["radtyp"] == "ej_fordelat"]
+    assert [(r["kostnadsslag"], _ore(r["budget"])) for r in rest] == [("", 1200_00 * 6 // 10)]
+    for parent in (r for r in rows if r["radtyp"] == "radsumma"):
+        parts = [r for r in rows if r["radtyp"] in ("del", "del_ej_fordelat") and r["kostnadsslag"] == parent["kostnadsslag"]]
+        assert sum(_ore(p["budget"]) for p in parts) == _ore(parent["budget"]), parent["kostnadsslag"]
+
+
+def test_budget_fil_may_not_be_the_utfall_fil(run, grain):
+    year = grain / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("budget_fil: budget-2024.csv", "budget_fil: utfall-2024.csv"),
+                    encoding="utf-8")
+    result = run("deviation", "--budgets", grain)
+    assert result.exit_code == 3 and "2024.yaml:4:13: budget_fil 'utfall-2024.csv' is also the utfall_fil" in result.stderr

@@ -146,10 +146,13 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
     what it gives for the whole year spread by the förvaltning's profile; budget is null for a
     förvaltning whose budget has no account (typed in YAML)."""
     info = store.year(year)
-    facts = store.facts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))
+    facts = store.facts.lazy().filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))
     if flt.konto:
         facts = facts.filter(pl.any_horizontal(pl.col("konto").str.starts_with(k) for k in flt.konto))
-    facts = facts.with_columns(kostnadsslag_expr(info.kostnadsslag if groups is None else groups))
+    # each account's kostnadsslag once, not each fact's
+    accounts = (facts.select("konto").unique().collect()
+                .with_columns(kostnadsslag_expr(info.kostnadsslag if groups is None else groups)))
+    facts = facts.join(accounts.lazy(), on="konto", how="left")
     if flt.kostnadsslag:
         facts = facts.filter(pl.col("kostnadsslag").is_in(list(flt.kostnadsslag)))
     keys = ["forvaltning", "stab", "verksamhet", "konto", "kostnadsslag"]
@@ -157,7 +160,7 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
     utfall = facts.filter((pl.col("art") == "utfall") & (pl.col("manad") <= month))
     budget = facts.filter(pl.col("art") == "budget")
     monthly = budget.filter(pl.col("manad").is_not_null() & (pl.col("manad") <= month))
-    yearly = budget.filter(pl.col("manad").is_null())
+    yearly = budget.filter(pl.col("manad").is_null()).collect()
     if period is not None and yearly.height:  # by the stab's profile, else the förvaltning's
         profiles = {fid: f.profil for fid, f in info.forvaltningar.items()}
         rows = store.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == "stab")).select(
@@ -166,14 +169,23 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
             profil=pl.when(pl.col("stab").is_not_null() & pl.col("_row_profil").is_not_null()).then("_row_profil")
             .otherwise(pl.col("forvaltning").replace_strict(profiles, default=None, return_dtype=pl.String))
         ).drop("_row_profil"), "belopp")
-    budget = pl.concat([monthly.select(*keys, "belopp"), yearly.select(*keys, "belopp")])
-    with_budget = store.facts.filter((pl.col("ar") == year) & (pl.col("art") == "budget"))["forvaltning"].unique()
+    budget = pl.concat([monthly.select(*keys, "belopp"), yearly.lazy().select(*keys, "belopp")])
+    with_budget = forvaltningar_with(store, year, "budget")
     return (
         pl.concat([utfall.select(*keys, budget=pl.lit(0, pl.Int64), utfall="belopp"),
                    budget.select(*keys, budget="belopp", utfall=pl.lit(0, pl.Int64))])
         .group_by(keys).agg(pl.col("budget").sum(), pl.col("utfall").sum())
-        .with_columns(budget=pl.when(pl.col("forvaltning").is_in(with_budget.implode())).then(pl.col("budget")))
+        .with_columns(budget=pl.when(pl.col("forvaltning").is_in(with_budget)).then(pl.col("budget")))
+        .collect(engine="streaming")
     )
+
+
+def forvaltningar_with(store: Store, year: int, art: str | None = None) -> list[str]:
+    """The förvaltningar with facts of `year` (of `art`, budget or utfall, when given)."""
+    which = pl.col("ar") == year
+    if art is not None:
+        which = which & (pl.col("art") == art)
+    return store.facts.lazy().filter(which).select(pl.col("forvaltning").unique()).collect()["forvaltning"].to_list()
 
 
 def ledger_month_totals(store: Store, year: int, months: list[int], fids: list[str], flt: LedgerFilter,
@@ -193,7 +205,7 @@ def ledger_month_totals(store: Store, year: int, months: list[int], fids: list[s
 def require_facts(store: Store, year: int, fids: list[str], cut: Cut, flt: LedgerFilter = LedgerFilter()) -> None:
     """A cut by kostnadsslag or konto (or a --konto/--kostnadsslag filter) needs facts with accounts:
     a clear error naming the förvaltningar that have none and what they would need."""
-    have = set(store.facts.filter(pl.col("ar") == year)["forvaltning"].unique().to_list())
+    have = set(forvaltningar_with(store, year))
     lacking = [f for f in fids if f not in have]
     if lacking and len(lacking) == len(fids):
         info = store.year(year)
@@ -278,15 +290,16 @@ def _parts(store: Store, year: int, fids: list[str], period: int | None, flt: Le
     (`_parent`) and part (`_part`), nettokostnad öre; null where the förvaltning has no facts of it."""
     groups = store.year(year).kostnadsslag
     part_key = pl.col(part)
-    frames, known = [], {}
+    frames, known, by_year = [], {}, {}
     for col, (y, field) in figures.items():
         ids = [f for f in fids if y in store.years and f in store.years[y].forvaltningar]
         if not ids:
             known[col] = []
             continue
-        la = ledger_amounts(store, y, ids, period, flt, groups)
-        art = store.facts.filter((pl.col("ar") == y) & (pl.col("art") == field) & pl.col("forvaltning").is_in(ids))
-        known[col] = art["forvaltning"].unique().to_list()
+        if y not in by_year:  # budget and utfall of a year in one pass over its facts
+            by_year[y] = ledger_amounts(store, y, ids, period, flt, groups)
+        la = by_year[y]
+        known[col] = [f for f in forvaltningar_with(store, y, field) if f in ids]
         parent_key = pl.col(parent).fill_null("").alias("_parent") if parent else _parent_key(view)
         frames.append(la.select("forvaltning", parent_key, _part=part_key, **{col: pl.col(field)}))
     if not frames:
@@ -297,6 +310,7 @@ def _parts(store: Store, year: int, fids: list[str], period: int | None, flt: Le
     # a figure is null for a förvaltning without facts of it, else the sum of its parts (0 for none)
     return (stacked.group_by("forvaltning", "_parent", "_part")
             .agg(pl.col(c).fill_null(0).sum() for c in figures)
+            .filter(pl.any_horizontal(pl.col(c) != 0 for c in figures))  # a part with nothing in it is noise
             .with_columns(pl.when(pl.col("forvaltning").is_in(known[c])).then(pl.col(c)).alias(c) for c in figures)
             .select("forvaltning", "_parent", "_part", *figures))
 
@@ -310,7 +324,7 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
 
     `figures` (column → year and budget/utfall; default: a deviation's) are taken from the facts;
     `derive` adds the columns that follow from them. Nested (two keys): each row of the view (radtyp
-    `radsumma`) is followed by its parts (radtyp `del`, the rest `ej_fordelat`). One ledger key: the
+    `radsumma`) is followed by its parts (radtyp `del`, the rest `del_ej_fordelat`). One ledger key: the
     parts are the rows (`rad`), grouped per förvaltning with a subtotal (`delsumma`) when there are
     several, and `Summa` below. With a filter, every row is the sum of the parts that match.
     """
@@ -352,8 +366,15 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     totals = {c: (summa[c][0] if summa.height else None) for c in money}
     if flt:  # the rows are sums of the matching parts: so are the totals shares are taken of
         totals = {c: placed[c].sum() if placed.height else None for c in money}
+    # where the budget has no account (typed per stab), the rest holds the budget and no utfall: no
+    # deviation of its own, or it would be a "deviation" the size of the budget
+    budgetless = (placed.filter(pl.col("budget").is_null())["forvaltning"].unique().implode()
+                  if "budget" in money else pl.Series([], dtype=pl.String).implode())
+    derived_figures = [c for c in ("avvikelse", "avvikelse_pct") if "budget" in money]
     children = (
         derive(children, totals)
+        .with_columns(pl.when(pl.col("_rest") & pl.col("forvaltning").is_in(budgetless)).then(None)
+                      .otherwise(pl.col(c)).alias(c) for c in derived_figures)
         .with_columns(_name=pl.when(pl.col("_rest")).then(pl.lit(f"Ej fördelat på {part}")).otherwise(part_name),
                       _sub=pl.when(pl.col("_rest")).then(pl.lit(1_000_000)).otherwise(part_order),
                       _k=pl.col("_part"))
@@ -365,7 +386,8 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     kid_rows = children.join(parents.select("_o", *(c for c in parent_cols if c not in (
         *money, *derived, "redovisas_som", "forvaltning"))), on="_o", how="left")
     kid_rows = kid_rows.with_columns(
-        radtyp=pl.when(pl.col("_rest")).then(pl.lit("ej_fordelat")).otherwise(pl.lit("del" if nested else "rad")),
+        radtyp=pl.when(pl.col("_rest")).then(pl.lit(RowKind.del_ej_fordelat.value if nested else "ej_fordelat"))
+        .otherwise(pl.lit("del" if nested else "rad")),
         namn=pl.col("_name"), _s=pl.lit(1) if nested else pl.lit(0),
         **{part: pl.col("_k")},
         **{c: pl.lit(None, outer.schema[c]) for c in parent_cols
@@ -396,7 +418,7 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
             notes += (f"Budgeten för {', '.join(lacking)} finns per stab eller verksamhet, inte per konto: "
                       f"budget och avvikelse per {part} visas som –, och budgeten {where}.",)
         elif lacking:
-            notes += (f"{col.replace('_', ' ').capitalize()} för {', '.join(lacking)} finns inte per konto: "
+            notes += (f"{col.replace('_', ' ').capitalize()} för {', '.join(lacking)} finns inte med konto: "
                       f"visas som – per {part}.",)
     if flt:
         what = " och ".join(x for x in (f"konto {', '.join(flt.konto)}" if flt.konto else "",
@@ -409,7 +431,7 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
                        kid_rows.select("_o", "_s", "_sub", "_k", *columns)], how="diagonal_relaxed")
     frame = frame.sort("_o", "_s", "_sub", "_k", nulls_last=True).select(columns)
     if flt and cut.part is None:  # only the view's rows, as sums of the facts that match
-        frame = frame.filter(~pl.col("radtyp").is_in(["del", "ej_fordelat"])).with_columns(
+        frame = frame.filter(~pl.col("radtyp").is_in(["del", RowKind.del_ej_fordelat.value])).with_columns(
             radtyp=pl.when(pl.col("radtyp") == "radsumma").then(pl.lit("rad")).otherwise(pl.col("radtyp"))).drop(part)
     return frame, notes
 
@@ -437,25 +459,39 @@ def _sums_of_parts(out: pl.DataFrame, placed: pl.DataFrame, money: list[str], de
     return done.select(out.columns)
 
 
+def named_parts(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with each part named with the row it belongs to (`Ekonomistab: Personalkostnader`):
+    the nearest `radsumma` above it. Without parts, rows of several förvaltningar get its id."""
+    if (frame["radtyp"] == "radsumma").any():
+        parent = pl.when(pl.col("radtyp") == "radsumma").then(pl.col("namn")).forward_fill()
+        part = pl.col("radtyp").is_in(["del", RowKind.del_ej_fordelat.value])
+        own = pl.col("namn")
+        if "konto" in frame.columns:  # Ekonomistab: 5010 - Löner
+            own = pl.when(pl.col("konto").is_not_null() & (pl.col("konto") != pl.col("namn"))).then(
+                pl.col("konto") + pl.lit(" - ") + pl.col("namn")).otherwise(pl.col("namn"))
+        return frame.with_columns(namn=pl.when(part).then(parent + pl.lit(": ") + own).otherwise("namn"))
+    if "forvaltning" in frame.columns and frame["forvaltning"].drop_nulls().n_unique() > 1 and \
+            not any(k in frame.columns for k in ("stab", "verksamhet")):
+        return frame.with_columns(namn=pl.when(pl.col("radtyp").is_in(["rad", "ej_fordelat"]))
+                                  .then(pl.col("forvaltning") + pl.lit(": ") + pl.col("namn")).otherwise("namn"))
+    return frame
+
+
 def largest(frame: pl.DataFrame, n: int) -> pl.DataFrame:
     """The `n` rows at the finest grain with the largest deviations in absolute value, largest first:
     a controller's list of what to explain. A part is named with its row (`Ekonomistab: Personalkostnader`);
-    rows without a deviation (no budget there) are left out, and so are a row's parts without an
-    account (a budget change by decision is no cost to explain)."""
+    rows without a deviation (no budget there) are left out, and so are parts without an account (a
+    budget change by decision is no cost to explain)."""
     if n < 1:
         raise UsageError(f"--top {n}: give a number of rows, 1 or more")
     nested = (frame["radtyp"] == "radsumma").any()
+    named = named_parts(frame)
     if nested:
-        key = next(k for k in VIEWS if k in frame.columns and k != "forvaltning") if any(
-            k in frame.columns for k in ("stab", "verksamhet")) else "forvaltning"
-        names = frame.filter(pl.col("radtyp") == "radsumma").select("forvaltning", key, _parent_namn="namn")
-        rows = (frame.filter(pl.col("radtyp") == "del")
-                .join(names, on=["forvaltning", key], how="left", nulls_equal=True)
-                .with_columns(namn=pl.col("_parent_namn") + pl.lit(": ") + pl.col("namn"),
-                              radtyp=pl.when(pl.col("radtyp") == "del").then(pl.lit("rad")).otherwise(pl.col("radtyp")))
-                .drop("_parent_namn"))
+        rows = named.filter(pl.col("radtyp") == "del").with_columns(radtyp=pl.lit("rad"))
+    elif any(k in frame.columns for k in LEDGER):
+        rows = named.filter(pl.col("radtyp") == "rad")
     else:
-        rows = frame.filter(pl.col("radtyp").is_in(["rad", "ej_fordelat", "forvaltning", "differens"]))
+        rows = named.filter(pl.col("radtyp").is_in(["rad", "ej_fordelat", "forvaltning", "differens"]))
     rows = rows.filter(pl.col("avvikelse").is_not_null())
     return (rows.with_columns(_abs=pl.col("avvikelse").abs()).sort("_abs", descending=True, maintain_order=True)
             .head(n).drop("_abs"))

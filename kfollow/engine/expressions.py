@@ -66,14 +66,11 @@ def rubrik(columns: list[str]) -> pl.Expr:
     label = pl.when(pl.col("radtyp").is_in(["kostnader", "intakter"])).then(pl.lit("  ") + name)
     if "konto" in columns:  # 5010 - Löner
         label = label.when(pl.col("radtyp").is_in(["rad", "del"]) & pl.col("konto").is_not_null()
-                           & (pl.col("konto") != name)).then(
+                           & (pl.col("konto") != name) & ~name.str.contains(pl.col("konto"), literal=True)).then(
             pl.when(pl.col("radtyp") == "del").then(pl.lit("  ")).otherwise(pl.lit("")) + pl.col("konto")
             + pl.lit(" - ") + name)
     if "kostnadsslag" in columns or "konto" in columns:  # a row's parts, below it
-        part = pl.col("kostnadsslag" if "kostnadsslag" in columns else "konto")
-        nested = (pl.col("radtyp") == "radsumma").any()
-        label = label.when((pl.col("radtyp") == "del") | (nested & (pl.col("radtyp") == "ej_fordelat") & part.is_null()
-                           & pl.col("namn").str.starts_with("Ej fördelat på k"))).then(pl.lit("  ") + name)
+        label = label.when(pl.col("radtyp").is_in(["del", "del_ej_fordelat"])).then(pl.lit("  ") + name)
     if "verksamhet" in columns:
         label = label.when(pl.col("radtyp").is_in(["rad", "radsumma"]) & pl.col("verksamhet").is_not_null()).then(
             pl.col("verksamhet") + pl.lit(" - ") + name)

@@ -70,5 +70,10 @@ def parse_limit(text: str, unit: str, option: str) -> Limit:
 
 
 def rows_beyond(frame: pl.DataFrame, limit: Limit | Limits) -> pl.DataFrame:
-    """The stab/verksamhet/förvaltning rows of a deviation report whose avvikelse is beyond `limit`."""
+    """The stab/verksamhet/förvaltning rows (or, in a cut by kostnadsslag or konto, the parts, named
+    with their row) of a deviation report whose avvikelse is beyond `limit`."""
+    from kfollow.engine.cuts import named_parts
+
+    if "radtyp" in frame.columns and (frame["radtyp"] == "radsumma").any():
+        frame = named_parts(frame)
     return frame.filter(pl.col("radtyp").is_in(UNIT_ROWS) & limit.exceeded().fill_null(False))

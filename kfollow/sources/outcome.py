@@ -19,6 +19,7 @@ from kfollow.store import (AMOUNT_SCHEMA, BUDGET_MONTH_SCHEMA, FACT_SCHEMA, ID, 
                            YearInfo)
 
 UTFALL = ["utfall", "utfall_kostnader", "utfall_intakter"]
+NOTE_LIMIT = 16 * 1024 * 1024  # an import's note: its export's account names (a kommun's chart has thousands)
 VIEWS = ("stab", "verksamhet")
 
 
@@ -37,7 +38,7 @@ def origin_of(table: Path | str) -> str | None:
     if not path.exists():
         return None
     try:
-        note = json.loads(read_bytes(path, 64 * 1024, "export note").decode("utf-8"))
+        note = json.loads(read_bytes(path, NOTE_LIMIT, "export note").decode("utf-8"))
         parts = [note.get("format"), note.get("program"), f"#GEN {note['generated']}" if note.get("generated") else None,
                  f"mappning {note['mapping']}" if note.get("mapping") else None]
         return f"{note['export']} ({', '.join(p for p in parts if p)})"
@@ -55,7 +56,7 @@ def account_names(table: Path | str) -> dict[str, str]:
     if not path.exists():
         return {}
     try:
-        note = json.loads(read_bytes(path, 4 * 1024 * 1024, "export note").decode("utf-8"))
+        note = json.loads(read_bytes(path, NOTE_LIMIT, "export note").decode("utf-8"))
         names = note.get("konton") or {}
         return {str(k): str(v) for k, v in names.items()}
     except (ValueError, KeyError, TypeError, AttributeError):
@@ -73,7 +74,7 @@ def kostnadsslag_of(table: Path | str) -> tuple[Kostnadsslag, ...]:
     if not path.exists():
         return ()
     try:
-        note = json.loads(read_bytes(path, 64 * 1024, "export note").decode("utf-8"))
+        note = json.loads(read_bytes(path, NOTE_LIMIT, "export note").decode("utf-8"))
         groups = note.get("kostnadsslag") if isinstance(note, dict) else None
         if groups is None:
             return ()

@@ -239,6 +239,12 @@ class _YearParser(TreeReader):
                                         ["nyckel"].to_list()) for fid in forvaltningar}, set(verksamheter))
             if "budget_fil" in top.items:  # first: the rows utfall adds then get budget 0 in a budgeted view
                 paths = self.paths(top.items["budget_fil"][1], "budget_fil")
+                utfall = {t for t, _, _ in self.paths(top.items["utfall_fil"][1], "utfall_fil")} \
+                    if "utfall_fil" in top.items else set()
+                both = next(((t, line, col) for t, line, col in paths if t in utfall), None)
+                if both:
+                    raise DataError(self.fil, both[1], both[2], f"budget_fil '{both[0]}' is also the utfall_fil; a "
+                                                                "budget table and an utfall table are two files")
                 tables = outcome.read_tables(paths, self.fil, known, budget=True)
                 info = replace(info, budget_filer=tuple(name for name, _ in tables),
                                budget_kallor=tuple(o for name, _ in tables if (o := outcome.origin_of(name))))
