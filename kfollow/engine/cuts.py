@@ -131,7 +131,10 @@ def check_filter(store: Store, year: int, flt: LedgerFilter) -> None:
     bad = [k for k in flt.konto if not k.isalnum()]
     if bad:
         raise UsageError(f"--konto {bad[0]!r} is not an account prefix; write digits such as 5 or 6410")
-    accounts = store.facts.filter(pl.col("ar") == year)["konto"].unique().sort().to_list()
+    if not flt.konto:
+        return
+    accounts = (store.facts.lazy().filter(pl.col("ar") == year).select(pl.col("konto").unique()).collect()
+                ["konto"].sort().to_list())
     unmatched = [k for k in flt.konto if accounts and not any(a.startswith(k) for a in accounts)]
     if unmatched:
         shown_accounts = ", ".join(accounts[:12]) + (", …" if len(accounts) > 12 else "")
@@ -139,12 +142,14 @@ def check_filter(store: Store, year: int, flt: LedgerFilter) -> None:
 
 
 def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
-                   flt: LedgerFilter = LedgerFilter(), groups: tuple[Kostnadsslag, ...] | None = None) -> pl.DataFrame:
+                   flt: LedgerFilter = LedgerFilter(), groups: tuple[Kostnadsslag, ...] | None = None,
+                   by: list[pl.Expr] | None = None) -> pl.DataFrame:
     """The facts of `year` summed to the ledger's grain, öre, nettokostnad (as booked: a cost
     positive, an income negative). Columns: forvaltning, stab, verksamhet, konto, kostnadsslag,
     budget, utfall. With `period` (a month), months 1..period: a budget table's months up to it, and
     what it gives for the whole year spread by the förvaltning's profile; budget is null for a
-    förvaltning whose budget has no account (typed in YAML)."""
+    förvaltning whose budget has no account (typed in YAML). `by` (expressions on those columns, the
+    first of them `forvaltning`) sums to a coarser grain in the same pass."""
     info = store.year(year)
     facts = store.facts.lazy().filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))
     if flt.konto:
@@ -174,7 +179,7 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
     return (
         pl.concat([utfall.select(*keys, budget=pl.lit(0, pl.Int64), utfall="belopp"),
                    budget.select(*keys, budget="belopp", utfall=pl.lit(0, pl.Int64))])
-        .group_by(keys).agg(pl.col("budget").sum(), pl.col("utfall").sum())
+        .group_by(by or keys).agg(pl.col("budget").sum(), pl.col("utfall").sum())
         .with_columns(budget=pl.when(pl.col("forvaltning").is_in(with_budget)).then(pl.col("budget")))
         .collect(engine="streaming")
     )
@@ -296,12 +301,13 @@ def _parts(store: Store, year: int, fids: list[str], period: int | None, flt: Le
         if not ids:
             known[col] = []
             continue
-        if y not in by_year:  # budget and utfall of a year in one pass over its facts
-            by_year[y] = ledger_amounts(store, y, ids, period, flt, groups)
+        parent_key = pl.col(parent).fill_null("").alias("_parent") if parent else _parent_key(view)
+        if y not in by_year:  # budget and utfall of a year in one pass over its facts, summed to the parts
+            by_year[y] = ledger_amounts(store, y, ids, period, flt, groups,
+                                        by=[pl.col("forvaltning"), parent_key, part_key.alias("_part")])
         la = by_year[y]
         known[col] = [f for f in forvaltningar_with(store, y, field) if f in ids]
-        parent_key = pl.col(parent).fill_null("").alias("_parent") if parent else _parent_key(view)
-        frames.append(la.select("forvaltning", parent_key, _part=part_key, **{col: pl.col(field)}))
+        frames.append(la.select("forvaltning", "_parent", "_part", **{col: pl.col(field)}))
     if not frames:
         return pl.DataFrame(schema={"forvaltning": pl.String, "_parent": pl.String, "_part": pl.String,
                                     **{c: pl.Int64 for c in figures}})
