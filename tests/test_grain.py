@@ -400,3 +400,23 @@ def test_budget_fil_may_not_be_the_utfall_fil(run, grain):
                     encoding="utf-8")
     result = run("deviation", "--budgets", grain)
     assert result.exit_code == 3 and "2024.yaml:4:13: budget_fil 'utfall-2024.csv' is also the utfall_fil" in result.stderr
+
+
+def test_a_year_budget_is_spread_as_the_views_row_spreads_it(run, tmp_path):
+    """A budget for the year spreads by its row's profile: the stab's in the stab view, the
+    verksamhet's in the verksamhet view, so the parts of either add up without a phantom rest."""
+    d = tmp_path / "b"
+    d.mkdir()
+    lines = ["period,forvaltning,stab,verksamhet,konto,slag,belopp",
+             "2024,KLF,EKS,920,5010,kostnad,120000.00", "2024,KLF,HRS,920,5010,kostnad,130000.00",
+             "2024,KLF,HRS,920,6410,kostnad,13000.00"]
+    (d / "budget-2024.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (d / "utfall-2024.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
+                                       "2024-01,KLF,EKS,920,5010,kostnad,9000.00\n"
+                                       "2024-02,KLF,HRS,920,5010,kostnad,9000.00\n", encoding="utf-8")
+    year = YEAR.format(tables="budget_fil: budget-2024.csv\nutfall_fil: utfall-2024.csv", extra="").replace(
+        "ar: 2024\n", "ar: 2024\nverksamheter:\n  \"920\": Gemensamma verksamheter\n").split("ombudgeteringar:")[0]
+    (d / "2024.yaml").write_text(year, encoding="utf-8")
+    for by in ("stab,kostnadsslag", "verksamhet,kostnadsslag", "stab,konto"):
+        rows = _csv(run, d, "--period", "2024-02", "--by", by)
+        assert not [r for r in rows if r["radtyp"] == "del_ej_fordelat"], by

@@ -20,7 +20,7 @@ from typing import Callable
 import polars as pl
 
 from kfollow.engine import expressions as ex
-from kfollow.engine.periods import spread_year
+from kfollow.engine.periods import spread_weights, spread_year
 from kfollow.errors import UsageError
 from kfollow.options import BudgetMode, By
 from kfollow.store import Kostnadsslag, Store
@@ -143,13 +143,15 @@ def check_filter(store: Store, year: int, flt: LedgerFilter) -> None:
 
 def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
                    flt: LedgerFilter = LedgerFilter(), groups: tuple[Kostnadsslag, ...] | None = None,
-                   by: list[pl.Expr] | None = None) -> pl.DataFrame:
+                   by: list[pl.Expr] | None = None, view: str = "stab") -> pl.DataFrame:
     """The facts of `year` summed to the ledger's grain, öre, nettokostnad (as booked: a cost
     positive, an income negative). Columns: forvaltning, stab, verksamhet, konto, kostnadsslag,
     budget, utfall. With `period` (a month), months 1..period: a budget table's months up to it, and
     what it gives for the whole year spread by the förvaltning's profile; budget is null for a
     förvaltning whose budget has no account (typed in YAML). `by` (expressions on those columns, the
-    first of them `forvaltning`) sums to a coarser grain in the same pass."""
+    first of them `forvaltning`) sums to a coarser grain in the same pass. A budget for the year is
+    spread by the profile of its row in `view` (stab or verksamhet), else the förvaltning's, as the
+    view's row spreads it."""
     info = store.year(year)
     facts = store.facts.lazy().filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))
     if flt.konto:
@@ -166,23 +168,55 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
     budget = facts.filter(pl.col("art") == "budget")
     monthly = budget.filter(pl.col("manad").is_not_null() & (pl.col("manad") <= month))
     yearly = budget.filter(pl.col("manad").is_null()).collect()
-    if period is not None and yearly.height:  # by the stab's profile, else the förvaltning's
+    names = [e.meta.output_name() for e in by] if by else keys
+    if period is not None and yearly.height:  # by its row's profile, else the förvaltning's
+        view = view if view in ("stab", "verksamhet") else "stab"
         profiles = {fid: f.profil for fid, f in info.forvaltningar.items()}
-        rows = store.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == "stab")).select(
-            "forvaltning", stab="nyckel", _row_profil="profil")
-        yearly = spread_year(store, year, period, yearly.join(rows, on=["forvaltning", "stab"], how="left").with_columns(
-            profil=pl.when(pl.col("stab").is_not_null() & pl.col("_row_profil").is_not_null()).then("_row_profil")
+        rows = store.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == view)).select(
+            "forvaltning", pl.col("nyckel").alias(view), _row_profil="profil")
+        yearly = yearly.join(rows, on=["forvaltning", view], how="left").with_columns(
+            profil=pl.when(pl.col(view).is_not_null() & pl.col("_row_profil").is_not_null()).then("_row_profil")
             .otherwise(pl.col("forvaltning").replace_strict(profiles, default=None, return_dtype=pl.String))
-        ).drop("_row_profil"), "belopp")
-    budget = pl.concat([monthly.select(*keys, "belopp"), yearly.lazy().select(*keys, "belopp")])
+        ).drop("_row_profil")
+        if by:  # spread at the grain asked, so that a row's parts add up to the row's own spread
+            yearly = _spread_parts(store, year, period, yearly.group_by([*by, "profil"]).agg(pl.col("belopp").sum()),
+                                   names[:-1])
+        else:
+            yearly = spread_year(store, year, period, yearly, "belopp")
+    elif by:
+        yearly = yearly.select(*by, "belopp")
     with_budget = forvaltningar_with(store, year, "budget")
+    at_grain = [pl.col(n) for n in names] if by else keys
     return (
-        pl.concat([utfall.select(*keys, budget=pl.lit(0, pl.Int64), utfall="belopp"),
-                   budget.select(*keys, budget="belopp", utfall=pl.lit(0, pl.Int64))])
-        .group_by(by or keys).agg(pl.col("budget").sum(), pl.col("utfall").sum())
+        pl.concat([utfall.select(*(by or keys), budget=pl.lit(0, pl.Int64), utfall="belopp"),
+                   monthly.select(*(by or keys), budget="belopp", utfall=pl.lit(0, pl.Int64)),
+                   yearly.lazy().select(*at_grain, budget="belopp", utfall=pl.lit(0, pl.Int64))])
+        .group_by(names).agg(pl.col("budget").sum(), pl.col("utfall").sum())
         .with_columns(budget=pl.when(pl.col("forvaltning").is_in(with_budget)).then(pl.col("budget")))
         .collect(engine="streaming")
     )
+
+
+def _spread_parts(store: Store, year: int, period: int, parts: pl.DataFrame, row: list[str]) -> pl.DataFrame:
+    """Annual amounts of parts (`belopp`, öre, with their `profil`) → their part of months 1..period,
+    such that the parts of each row (`row` keys) add up exactly to the row's total spread as
+    `periods.spread` spreads it (half away from zero): each part truncated, and the öre left over
+    given to the parts with the largest remainders."""
+    weights = spread_weights(store, year, period)
+    x = pl.col("belopp").cast(pl.Int128)
+    q = x.abs() * pl.col("_cum")
+    sign = pl.when(x < 0).then(-1).otherwise(1)
+    total = x.sum().over(row)
+    rounded = (pl.when(total < 0).then(-1).otherwise(1)
+               * ((total.abs() * pl.col("_cum") * 2 + pl.col("_w")) // (2 * pl.col("_w"))))
+    frame = (parts.join(weights, on="profil", how="left", nulls_equal=True)
+             .with_columns(_trunc=sign * (q // pl.col("_w")), _rem=q % pl.col("_w"), _row=rounded)
+             .with_columns(_adjust=pl.col("_row").first().over(row) - pl.col("_trunc").sum().over(row),
+                           _n=pl.len().over(row),
+                           _rank=pl.col("_rem").rank("ordinal", descending=True).over(row) - 1))
+    step = pl.when(pl.col("_adjust") < 0).then(-1).otherwise(1)
+    extra = pl.col("_adjust").abs() // pl.col("_n") + (pl.col("_rank") < pl.col("_adjust").abs() % pl.col("_n")).cast(pl.Int128)
+    return frame.with_columns(belopp=(pl.col("_trunc") + step * extra).cast(pl.Int64)).select(*parts.columns).drop("profil")
 
 
 def forvaltningar_with(store: Store, year: int, art: str | None = None) -> list[str]:
@@ -304,7 +338,8 @@ def _parts(store: Store, year: int, fids: list[str], period: int | None, flt: Le
         parent_key = pl.col(parent).fill_null("").alias("_parent") if parent else _parent_key(view)
         if y not in by_year:  # budget and utfall of a year in one pass over its facts, summed to the parts
             by_year[y] = ledger_amounts(store, y, ids, period, flt, groups,
-                                        by=[pl.col("forvaltning"), parent_key, part_key.alias("_part")])
+                                        by=[pl.col("forvaltning"), parent_key, part_key.alias("_part")],
+                                        view=view.value)
         la = by_year[y]
         known[col] = [f for f in forvaltningar_with(store, y, field) if f in ids]
         frames.append(la.select("forvaltning", "_parent", "_part", **{col: pl.col(field)}))

@@ -53,9 +53,14 @@ def _weights(budgets: Store, year: int, month: int) -> pl.DataFrame:
                         orient="row")
 
 
+def spread_weights(budgets: Store, year: int, period: int) -> pl.DataFrame:
+    """Per profile (null = even twelfths): the weight of months 1..period (_cum) and of the year (_w)."""
+    return _weights(budgets, year, period).filter(pl.col("start") == 1).drop("start")
+
+
 def spread_year(budgets: Store, year: int, period: int, frame: pl.DataFrame, col: str) -> pl.DataFrame:
     """Rows of an annual amount `col` (öre) with their `profil`: the part of it in months 1..period."""
-    weights = _weights(budgets, year, period).filter(pl.col("start") == 1).drop("start")
+    weights = spread_weights(budgets, year, period)
     return (frame.join(weights, on="profil", how="left", nulls_equal=True)
             .with_columns(spread(col)).drop("_cum", "_w", "profil"))
 
