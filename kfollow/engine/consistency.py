@@ -41,7 +41,9 @@ def reconcile_frame(budgets: Store, a: pl.DataFrame) -> list[dict]:
         info = budgets.years[ar]
         unit = info.enhet
         for fid in info.forvaltningar:
-            def add(kod: str, line: int, level: str, text: str, *amounts: int) -> None:
+            def add(kod: str, line: int | None, level: str, text: str, *amounts: int) -> None:
+                # rows a fact table gives have no line of their own: the förvaltning's line names them
+                line = info.forvaltningar[fid].line if line is None else line
                 findings.append(finding(kod, level, info.fil, line, f"{_literal(f'{fid} {ar}')}: {text}", *amounts,
                                         enhet=unit))
 
@@ -66,9 +68,11 @@ def reconcile_frame(budgets: Store, a: pl.DataFrame) -> list[dict]:
                         continue
                     gap = reference - have
                     if gap != 0:
+                        advice = ("correct the amounts or declare the gap under ej_fordelat" if part == "utfall" else
+                                  "correct the amounts, declare the gap under ej_fordelat, or name both stab and "
+                                  "verksamhet in the lines of its budget changes (ombudgeteringar)")
                         add("vy_differens", got["rad"], "fel", f"{part} of the {view} rows sums to {{0:d}} "
-                            f"but {label} is {{1:d}} (gap {{2:d}}); correct the amounts or declare the gap under "
-                            "ej_fordelat", have, reference, gap)
+                            f"but {label} is {{1:d}} (gap {{2:d}}); {advice}", have, reference, gap)
                     elif declared := got[f"ej_{part}"]:
                         add("ej_fordelat", got["ej_rad"], "varning", f"{{0:d}} of {part} is declared "
                             f"ej fördelat på {view}: the {view} rows sum to {{1:d}}, {label} is {{2:d}}",
