@@ -178,9 +178,11 @@ def _table_notes(tables: dict[str, ledger.Imported]) -> list[str]:
     for kind, table in tables.items():
         prefix = _prefix(kind, tables)
         notes += [f"note: {prefix}--unmapped-empty: {line}" for line in table.unmapped]
-        bare, amount = table.without_key
+        bare, amount, costs = table.without_key
         if bare:
-            notes.append(f"note: {prefix}{_count(bare, 'fact row')} ({ledger.kr(amount)}) "
+            gross = f"net {ledger.kr(amount)}: kostnader {ledger.kr(costs)}, intäkter {ledger.kr(costs - amount)}" \
+                if costs not in (0, amount) else ledger.kr(amount)
+            notes.append(f"note: {prefix}{_count(bare, 'fact row')} ({gross}) "
                          f"{'has' if bare == 1 else 'have'} neither stab nor verksamhet: they count as ej fördelat "
                          "in both views, or on the summa of a förvaltning written without staber and verksamheter")
     return notes

@@ -233,7 +233,8 @@ def test_both_tables_and_their_summaries(example: Path):
     assert budget[1] == ("  read:     year 0 (2024-01-01 – 2024-12-31) from #PBUDGET ({} totals, broken down by the rows "
                          "of exactly the mapped dimensions): 276 rows → 276 fact rows")
     assert budget[2] == "  periods:  2024-01 – 2024-12 (12 months)"
-    assert "note: budget: 24 fact rows (0,00 kr) have neither stab nor verksamhet" in result.stderr  # SERV
+    assert ("note: budget: 24 fact rows (net 0,00 kr: kostnader 86 000 000,00 kr, intäkter 86 000 000,00 kr) have "
+            "neither stab nor verksamhet") in result.stderr  # SERV
     # the totals per month: kostnader and intäkter of the budget table, as the summary prints them
     table = read_table(example / "b.csv")
     month = per({k: v for k, v in table.items() if k[0] == "2024-07"}, 5)

@@ -59,7 +59,7 @@ class Imported:
     totals: pl.DataFrame  # TOTALS_SCHEMA per period: kostnader, intakter (positive), ignorerat (net), öre
     rows: int  # ledger rows read
     unmapped: tuple[str, ...]  # with unmapped_empty: the objects put under an empty key
-    without_key: tuple[int, int]  # fact rows with neither stab nor verksamhet, and their net amount (öre)
+    without_key: tuple[int, int, int]  # fact rows with neither stab nor verksamhet, their net amount and their costs (öre)
 
 
 def apply_mapping(ledger: Ledger, mapping: LedgerMapping, unmapped_empty: bool = False) -> Imported:
@@ -125,7 +125,8 @@ def apply_mapping(ledger: Ledger, mapping: LedgerMapping, unmapped_empty: bool =
         .sort("period")
     )
     bare = facts.filter(pl.col("stab").is_null() & pl.col("verksamhet").is_null())
-    return Imported(facts, totals, ledger.frame.height, tuple(unmapped), (bare.height, int(bare["belopp"].sum())))
+    return Imported(facts, totals, ledger.frame.height, tuple(unmapped), (bare.height, int(bare["belopp"].sum()),
+                                                                                   int(bare.filter(pl.col("slag") == "kostnad")["belopp"].sum())))
 
 
 def _usage(ledger: Ledger, code: str, row: dict) -> str:
