@@ -28,8 +28,8 @@ def origin_path(table: Path | str) -> Path:
     return Path(f"{table}{ORIGIN_SUFFIX}")
 
 
-def origin_of(table: Path | str) -> str | None:
-    """`exempelby.se (SIE 4, Exempelby Ekonomi 7.2, #GEN 2024-11-05)` from a table's note, if any."""
+def _note(table: Path | str) -> dict | None:
+    """A table's note as JSON (None: no note); ValueError for one that is not a JSON object."""
     import json
 
     from kfollow.sources.files import read_bytes
@@ -37,8 +37,18 @@ def origin_of(table: Path | str) -> str | None:
     path = origin_path(table)
     if not path.exists():
         return None
+    note = json.loads(read_bytes(path, NOTE_LIMIT, "export note").decode("utf-8"))
+    if not isinstance(note, dict):
+        raise ValueError("the note is not a JSON object")
+    return note
+
+
+def origin_of(table: Path | str) -> str | None:
+    """`exempelby.se (SIE 4, Exempelby Ekonomi 7.2, #GEN 2024-11-05)` from a table's note, if any."""
     try:
-        note = json.loads(read_bytes(path, NOTE_LIMIT, "export note").decode("utf-8"))
+        note = _note(table)
+        if note is None:
+            return None
         parts = [note.get("format"), note.get("program"), f"#GEN {note['generated']}" if note.get("generated") else None,
                  f"mappning {note['mapping']}" if note.get("mapping") else None]
         return f"{note['export']} ({', '.join(p for p in parts if p)})"
@@ -48,16 +58,8 @@ def origin_of(table: Path | str) -> str | None:
 
 def account_names(table: Path | str) -> dict[str, str]:
     """Account → name from a table's note (the export's #KONTO), if any; a broken note gives none."""
-    import json
-
-    from kfollow.sources.files import read_bytes
-
-    path = origin_path(table)
-    if not path.exists():
-        return {}
     try:
-        note = json.loads(read_bytes(path, NOTE_LIMIT, "export note").decode("utf-8"))
-        names = note.get("konton") or {}
+        names = (_note(table) or {}).get("konton") or {}
         return {str(k): str(v) for k, v in names.items()}
     except (ValueError, KeyError, TypeError, AttributeError):
         return {}  # names are a courtesy, as the rest of the note
@@ -66,16 +68,8 @@ def account_names(table: Path | str) -> dict[str, str]:
 def kostnadsslag_of(table: Path | str) -> tuple[Kostnadsslag, ...]:
     """The kostnadsslag the mapping of a table's import defined, from its note (none: `()`).
     Unlike the rest of the note, a broken list is an error: it would change how accounts are grouped."""
-    import json
-
-    from kfollow.sources.files import read_bytes
-
-    path = origin_path(table)
-    if not path.exists():
-        return ()
     try:
-        note = json.loads(read_bytes(path, NOTE_LIMIT, "export note").decode("utf-8"))
-        groups = note.get("kostnadsslag") if isinstance(note, dict) else None
+        groups = (_note(table) or {}).get("kostnadsslag")
         if groups is None:
             return ()
         found = tuple(Kostnadsslag(str(g["id"]), str(g["namn"]), tuple(str(p) for p in g["konton"])) for g in groups)
@@ -83,8 +77,9 @@ def kostnadsslag_of(table: Path | str) -> tuple[Kostnadsslag, ...]:
             raise ValueError("an id or account prefix is not one")
         return found
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise DataError(str(path), None, None, f"the kostnadsslag of this note are unreadable ({exc}); import the "
-                                               "table again, or define kostnadsslag in the year file") from None
+        raise DataError(str(origin_path(table)), None, None, f"the kostnadsslag of this note are unreadable ({exc}); "
+                                                             "import the table again, or define kostnadsslag in the "
+                                                             "year file") from None
 
 
 def read_tables(paths: list[tuple[str, int, int]], year_file: str, known: Known,
