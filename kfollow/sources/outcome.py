@@ -69,7 +69,11 @@ def kostnadsslag_of(table: Path | str) -> tuple[Kostnadsslag, ...]:
     """The kostnadsslag the mapping of a table's import defined, from its note (none: `()`).
     Unlike the rest of the note, a broken list is an error: it would change how accounts are grouped."""
     try:
-        groups = (_note(table) or {}).get("kostnadsslag")
+        note = _note(table) or {}
+    except ValueError:
+        return ()  # a note that is no JSON at all is left out, as in the footer
+    try:
+        groups = note.get("kostnadsslag")
         if groups is None:
             return ()
         found = tuple(Kostnadsslag(str(g["id"]), str(g["namn"]), tuple(str(p) for p in g["konton"])) for g in groups)
