@@ -389,8 +389,12 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
                                .otherwise(pl.col("_parent")))
     parts = parts.group_by("forvaltning", "_parent", "_part").agg(ex.exact_sum(c) for c in money)
     # the parts of each parent, then what the facts leave of it (its declared budget, changes, …)
-    placed = parts.join(parents_netto.select("_o", "forvaltning", "_parent", "_sign", "redovisas_som"),
-                        on=["forvaltning", "_parent"], how="inner")
+    placed = (parts.join(parents_netto.select("_o", "forvaltning", "_parent", "_sign", "redovisas_som",
+                                              *(pl.col(c).is_null().alias(f"_none_{c}") for c in money)),
+                         on=["forvaltning", "_parent"], how="inner")
+              # a figure its row does not have (a year the row was not in) its parts do not have either
+              .with_columns(pl.when(pl.col(f"_none_{c}")).then(None).otherwise(pl.col(c)).alias(c) for c in money)
+              .drop(*(f"_none_{c}" for c in money)))
     summed = placed.group_by("_o").agg(*(pl.col(c).fill_null(0).sum().alias(f"_{c}") for c in money))
     rest = (
         parents_netto.join(summed, on="_o", how="left")
