@@ -409,7 +409,8 @@ def test_a_year_budget_is_spread_as_the_views_row_spreads_it(run, tmp_path):
     d.mkdir()
     lines = ["period,forvaltning,stab,verksamhet,konto,slag,belopp",
              "2024,KLF,EKS,920,5010,kostnad,120000.00", "2024,KLF,HRS,920,5010,kostnad,130000.00",
-             "2024,KLF,HRS,920,6410,kostnad,13000.00"]
+             "2024,KLF,HRS,920,6410,kostnad,13000.00", "2024,KLF,EKS,920,3010,intakt,-14160.49",
+             "2024,KLF,HRS,920,3510,intakt,-777.77"]
     (d / "budget-2024.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (d / "utfall-2024.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
                                        "2024-01,KLF,EKS,920,5010,kostnad,9000.00\n"
@@ -417,6 +418,7 @@ def test_a_year_budget_is_spread_as_the_views_row_spreads_it(run, tmp_path):
     year = YEAR.format(tables="budget_fil: budget-2024.csv\nutfall_fil: utfall-2024.csv", extra="").replace(
         "ar: 2024\n", "ar: 2024\nverksamheter:\n  \"920\": Gemensamma verksamheter\n").split("ombudgeteringar:")[0]
     (d / "2024.yaml").write_text(year, encoding="utf-8")
-    for by in ("stab,kostnadsslag", "verksamhet,kostnadsslag", "stab,konto"):
-        rows = _csv(run, d, "--period", "2024-02", "--by", by)
-        assert not [r for r in rows if r["radtyp"] == "del_ej_fordelat"], by
+    for period in ("2024-02", "2024-03", "2024-07"):
+        for by in ("stab,kostnadsslag", "verksamhet,kostnadsslag", "stab,konto", "verksamhet,konto"):
+            rows = _csv(run, d, "--period", period, "--by", by)
+            assert not [r for r in rows if r["radtyp"] == "del_ej_fordelat"], (period, by)

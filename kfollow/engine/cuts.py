@@ -179,8 +179,10 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
             .otherwise(pl.col("forvaltning").replace_strict(profiles, default=None, return_dtype=pl.String))
         ).drop("_row_profil")
         if by:  # spread at the grain asked, so that a row's parts add up to the row's own spread
-            yearly = _spread_parts(store, year, period, yearly.group_by([*by, "profil"]).agg(pl.col("belopp").sum()),
-                                   names[:-1])
+            # kostnader and intäkter apart, as the view spreads a row's gross budget
+            yearly = _spread_parts(store, year, period,
+                                   yearly.group_by([*by, "slag", "profil"]).agg(pl.col("belopp").sum()),
+                                   [*names[:-1], "slag"])
         else:
             yearly = spread_year(store, year, period, yearly, "belopp")
     elif by:
@@ -384,7 +386,9 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
         _parent=pl.col(row_key).fill_null(""), _sign=pl.when(pl.col("redovisas_som") == "resultat").then(-1).otherwise(1))
     parents_netto = parents.with_columns(_netto(money))
     # a förvaltning shown as one row (no rows in this view) takes all its facts
-    alone = parents.filter(pl.col("radtyp") == "forvaltning")["forvaltning"].implode()
+    # (and only then: a förvaltning of one row in one year and of many in the other keeps its facts on the many)
+    others = parents.filter(pl.col("radtyp") != "forvaltning")["forvaltning"].unique().implode()
+    alone = parents.filter((pl.col("radtyp") == "forvaltning") & ~pl.col("forvaltning").is_in(others))["forvaltning"].implode()
     parts = parts.with_columns(_parent=pl.when(pl.col("forvaltning").is_in(alone)).then(pl.col("forvaltning"))
                                .otherwise(pl.col("_parent")))
     parts = parts.group_by("forvaltning", "_parent", "_part").agg(ex.exact_sum(c) for c in money)
@@ -457,7 +461,11 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
                                 _s=pl.when(pl.col("radtyp") == "forvaltning").then(pl.lit(2)).otherwise(pl.lit(0))))
     notes: tuple[str, ...] = ()
     for col in money:
-        lacking = children.filter(pl.col(col).is_null() & ~pl.col("_rest"))["forvaltning"].unique().sort().to_list()
+        y, field = figures[col]
+        have = set(forvaltningar_with(store, y, field)) if y in store.years else set()
+        lacking = sorted(set(parents["forvaltning"].to_list()) - have - (set() if col == "budget" else {None}))
+        if col == "budget":  # a förvaltning without any facts has no parts to show "–" in
+            lacking = [f for f in lacking if f in set(forvaltningar_with(store, year))]
         if lacking and col == "budget":
             where = "utelämnas" if flt else f"står på raden Ej fördelat på {part}"
             notes += (f"Budgeten för {', '.join(lacking)} finns per stab eller verksamhet, inte per konto: "
@@ -508,7 +516,11 @@ def named_parts(frame: pl.DataFrame) -> pl.DataFrame:
     """The frame with each part named with the row it belongs to (`Ekonomistab: Personalkostnader`):
     the nearest `radsumma` above it. Without parts, rows of several förvaltningar get its id."""
     if (frame["radtyp"] == "radsumma").any():
-        parent = pl.when(pl.col("radtyp") == "radsumma").then(pl.col("namn")).forward_fill()
+        parent = pl.col("namn")
+        if "stab" not in frame.columns and "forvaltning" in frame.columns and \
+                frame["forvaltning"].drop_nulls().n_unique() > 1:  # 920 - Gemensamma of KLF and of SERV
+            parent = pl.col("forvaltning") + pl.lit(" ") + parent
+        parent = pl.when(pl.col("radtyp") == "radsumma").then(parent).forward_fill()
         part = pl.col("radtyp").is_in(["del", RowKind.del_ej_fordelat.value])
         own = pl.col("namn")
         if "konto" in frame.columns:  # Ekonomistab: 5010 - Löner
