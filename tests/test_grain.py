@@ -414,7 +414,8 @@ def test_a_year_budget_is_spread_as_the_views_row_spreads_it(run, tmp_path):
     (d / "budget-2024.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (d / "utfall-2024.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
                                        "2024-01,KLF,EKS,920,5010,kostnad,9000.00\n"
-                                       "2024-02,KLF,HRS,920,5010,kostnad,9000.00\n", encoding="utf-8")
+                                       "2024-02,KLF,HRS,920,5010,kostnad,9000.00\n"
+                                       "2024-07,KLF,HRS,920,5010,kostnad,9000.00\n", encoding="utf-8")
     year = YEAR.format(tables="budget_fil: budget-2024.csv\nutfall_fil: utfall-2024.csv", extra="").replace(
         "ar: 2024\n", "ar: 2024\nverksamheter:\n  \"920\": Gemensamma verksamheter\n").split("ombudgeteringar:")[0]
     (d / "2024.yaml").write_text(year, encoding="utf-8")
