@@ -8,8 +8,9 @@
     stab,kostnadsslag`: both tables scanned and parsed, grouped per stab × kostnadsslag (account
     class 3 intäkter, 4 köp av verksamhet/material, 5 personal, 6–7 övriga) and joined.
 
-Every command runs as a whole process (Python start and imports included, output to /dev/null):
-once to warm the file cache, then --repeat times, kfollow and the script in turns so that both
+Every command runs as a whole process (Python start and imports included, output to /dev/null),
+with Python's bytecode cache on (as after `pip install`, even when PYTHONDONTWRITEBYTECODE is set):
+once to warm the file and bytecode caches, then --repeat times, kfollow and the script in turns so that both
 meet the same load on a shared machine; the table gives the median wall time, the ratio kfollow /
 script, the largest peak RSS of the runs (the child's ru_maxrss, from os.wait4: Linux or macOS) and
 the median CPU time (user + system, all threads). Before timing, each case checks once that kfollow's figures per stab
@@ -52,6 +53,9 @@ import bench_scale  # noqa: E402
 
 GOALS = {1_000_000: (1.75, 500), 10_000_000: (2.0, 1024)}  # rows → (ratio, MB)
 PLAIN = HERE / "plain_polars.py"
+# Python may write bytecode: an installed wheel has it (pip compiles at install), an editable
+# checkout gets it from the first, untimed run; without it every run compiles kfollow's modules anew
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def side_by_side(first: list[str], second: list[str], repeat: int) -> tuple[tuple[float, float, float], ...]:
@@ -68,7 +72,7 @@ def run_once(command: list[str]) -> tuple[float, float, float]:
     """Wall seconds, peak RSS (MB) and CPU seconds of one run of a whole process."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, env=CHILD_ENV)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -98,7 +102,7 @@ def _ore(text: str) -> int:
 def agree(kfollow: list[str], folder: Path, by: str, plain: list[str]) -> str:
     """Whether kfollow's budget and utfall per stab (× kostnadsslag) equal the script's, to the öre."""
     out = subprocess.run([*kfollow, "deviation", "--budgets", str(folder), "--year", "2024", "--by", by,
-                          "--format", "csv", "--exact", "--unit", "kr"], capture_output=True, text=True)
+                          "--format", "csv", "--exact", "--unit", "kr"], capture_output=True, text=True, env=CHILD_ENV)
     if out.returncode:
         return f"kfollow failed: {out.stderr.strip().splitlines()[-1] if out.stderr.strip() else out.returncode}"
     nested = "," in by
@@ -106,7 +110,7 @@ def agree(kfollow: list[str], folder: Path, by: str, plain: list[str]) -> str:
             and not r["stab"].startswith("ej fördelat")]
     ours = {(r["forvaltning"], r["stab"], r.get("kostnadsslag", "")): (_ore(r["budget"]), _ore(r["utfall"]))
             for r in rows}
-    script = subprocess.run(plain, capture_output=True, text=True, check=True).stdout
+    script = subprocess.run(plain, capture_output=True, text=True, check=True, env=CHILD_ENV).stdout
     theirs = {(r["forvaltning"], r["stab"], r.get("kostnadsslag", "")): (int(r["budget"]), int(r["utfall"]))
               for r in csv.DictReader(io.StringIO(script)) if r["stab"]}
     if ours == theirs:

@@ -153,21 +153,35 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
     spread by the profile of its row in `view` (stab or verksamhet), else the förvaltning's, as the
     view's row spreads it."""
     info = store.year(year)
-    facts = store.facts.lazy().filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))
+    facts = store.facts.lazy().filter(pl.col("ar") == year)
+    if not set(forvaltningar_with(store, year)) <= set(fids):  # (a test of every fact only when it keeps fewer)
+        facts = facts.filter(pl.col("forvaltning").is_in(fids))
     if flt.konto:
         facts = facts.filter(pl.any_horizontal(pl.col("konto").str.starts_with(k) for k in flt.konto))
     # each account's kostnadsslag once, not each fact's
     accounts = (facts.select("konto").unique().collect()
                 .with_columns(kostnadsslag_expr(info.kostnadsslag if groups is None else groups)))
+    keys = ["forvaltning", "stab", "verksamhet", "konto", "kostnadsslag"]
+    month = period or 12
+    # the months up to `period` summed away first, at the ledger's grain, so that the accounts'
+    # kostnadsslag is joined to a row per account and not to every fact
+    booked = (pl.when(pl.col("art") == "utfall").then(pl.col("manad") <= month)
+              .otherwise(pl.col("manad").is_not_null() & (pl.col("manad") <= month)))
+    used = {name for e in by for name in e.meta.root_names()} if by else set(keys)
+    grain = [k for k in keys[:-1] if k in used or k == "konto"]  # the dimensions `by` reads, and the account
+    summed = (
+        facts.filter(booked)
+        .select(*grain, budget=pl.when(pl.col("art") == "budget").then("belopp").otherwise(0),
+                utfall=pl.when(pl.col("art") == "utfall").then("belopp").otherwise(0))
+        .group_by(grain)
+        .agg(pl.col("budget", "utfall").sum())
+        .join(accounts.lazy(), on="konto", how="left")
+    )
     facts = facts.join(accounts.lazy(), on="konto", how="left")
     if flt.kostnadsslag:
         facts = facts.filter(pl.col("kostnadsslag").is_in(list(flt.kostnadsslag)))
-    keys = ["forvaltning", "stab", "verksamhet", "konto", "kostnadsslag"]
-    month = period or 12
-    utfall = facts.filter((pl.col("art") == "utfall") & (pl.col("manad") <= month))
-    budget = facts.filter(pl.col("art") == "budget")
-    monthly = budget.filter(pl.col("manad").is_not_null() & (pl.col("manad") <= month))
-    yearly = budget.filter(pl.col("manad").is_null()).collect()
+        summed = summed.filter(pl.col("kostnadsslag").is_in(list(flt.kostnadsslag)))
+    yearly = facts.filter((pl.col("art") == "budget") & pl.col("manad").is_null()).collect()
     names = [e.meta.output_name() for e in by] if by else keys
     if period is not None and yearly.height:  # by its row's profile, else the förvaltning's
         view = view if view in ("stab", "verksamhet") else "stab"
@@ -190,8 +204,7 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
     with_budget = forvaltningar_with(store, year, "budget")
     at_grain = [pl.col(n) for n in names] if by else keys
     return (
-        pl.concat([utfall.select(*(by or keys), budget=pl.lit(0, pl.Int64), utfall="belopp"),
-                   monthly.select(*(by or keys), budget="belopp", utfall=pl.lit(0, pl.Int64)),
+        pl.concat([summed.select(*(by or keys), "budget", "utfall"),
                    yearly.lazy().select(*at_grain, budget="belopp", utfall=pl.lit(0, pl.Int64))])
         .group_by(names).agg(pl.col("budget").sum(), pl.col("utfall").sum())
         .with_columns(budget=pl.when(pl.col("forvaltning").is_in(with_budget)).then(pl.col("budget")))
@@ -223,10 +236,14 @@ def _spread_parts(store: Store, year: int, period: int, parts: pl.DataFrame, row
 
 def forvaltningar_with(store: Store, year: int, art: str | None = None) -> list[str]:
     """The förvaltningar with facts of `year` (of `art`, budget or utfall, when given)."""
+    present = store.memo.get("forvaltningar_with")
+    if present is None:  # asked for several times per report: the facts are read for it once
+        present = store.memo["forvaltningar_with"] = (
+            store.facts.lazy().select("ar", "art", "forvaltning").unique().collect(engine="streaming"))
     which = pl.col("ar") == year
     if art is not None:
         which = which & (pl.col("art") == art)
-    return store.facts.lazy().filter(which).select(pl.col("forvaltning").unique()).collect()["forvaltning"].to_list()
+    return present.filter(which)["forvaltning"].unique(maintain_order=True).sort().to_list()
 
 
 def ledger_month_totals(store: Store, year: int, months: list[int], fids: list[str], flt: LedgerFilter,
