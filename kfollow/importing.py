@@ -10,8 +10,10 @@
 `import_sie` reads a SIE 4 export (utfall from #TRANS or #PSALDO, budget from #PBUDGET);
 `import_csv` a CSV of booked rows, or of budget rows. Both map the rows (`sources.mapping`), sum
 them to the fact table's key (`sources.ledger`), check the ids against the year file in `budgets`
-when there is one, and return an `Import`. Nothing is written: the command writes the tables with
-`facts.facts_bytes` and the note with `Origin.note`.
+when there is one, and return an `Import`. Nothing is written: the command checks where the tables
+go against the year file that reads them (`Import.destinations`), then writes them with
+`facts.facts_bytes` and the note with `Origin.note`. The messages include warnings about vouchers
+that do not balance and accruals reversed later in the year (`ledger.unbalanced`, `ledger.accruals`).
 """
 
 from __future__ import annotations
@@ -51,6 +53,24 @@ class Import:
         return [f"difference: konto {konto} {period}: imported {ledger.kr(ours)}, #PSALDO {ledger.kr(theirs)}"
                 for period, konto, ours, theirs in self.check.differences.iter_rows()]
 
+    def destinations(self, outputs: dict[str, Path | str], budgets: Path | str | None = None,
+                     force_unnamed: bool = False) -> list[str]:
+        """Check where the tables are to be written against the year file that reads them; the warnings.
+
+        `outputs`: kind ("utfall", "budget") → the path to write. The year files looked at are the
+        `YYYY.yaml` of `budgets`, else of the output's folder. A year file that names the output under
+        `utfall_fil` (`budget_fil` for the budget) must be of the table's year: every period in it, else
+        `UsageError` (the year file could not read the table). An output that no year file names, where
+        the year file of the table's year is, is refused (`UsageError` naming the key to add), unless
+        `force_unnamed`: then it is a warning, since no command reads the table until a year file names it.
+        """
+        warnings = []
+        for kind, path in outputs.items():
+            table = self.tables().get(kind)
+            if table is not None:
+                warnings += _destination(kind, Path(path), table.facts, budgets, force_unnamed)
+        return warnings
+
     def verify(self) -> None:
         """`KfollowError` (exit 3) when the utfall differs from the file's #PSALDO: such an import is not written."""
         if self.check is None or self.check.differences.is_empty():
@@ -80,6 +100,7 @@ def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str 
         raise UsageError(f"source '{source}' is neither trans nor psaldo")
     rules, mapping_name = _mapping(mapping, "sie")
     export = read_sie(path)
+    ledger.check_export(export)
     messages = [f"warning: {warning}" for warning in export.warnings]
     chosen = ledger.pick_year(export, None if year is None else str(year))
     ledgers, read = {}, {}
@@ -96,6 +117,7 @@ def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str 
                                    export.company) if x)
     used = sorted({k for t in tables.values() for k in t.facts["konto"].unique().to_list()})
     names = tuple((k, export.accounts[k]) for k in used if export.accounts.get(k))
+    warnings = ledger.unbalanced(ledgers["utfall"], export.encoding) if utfall and source == "trans" else []
     return Import(
         export=export.path,
         origin=Origin(Path(path).name, f"SIE {export.sietyp}", export.program, export.generated, export.encoding,
@@ -103,7 +125,7 @@ def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str 
         about=(("export", f"SIE {export.sietyp}, {origin or 'no #PROGRAM or #GEN'}"), ("encoding", export.encoding)),
         utfall=tables.get("utfall"), budget=tables.get("budget"),
         read={kind: _read(text, tables[kind]) for kind, text in read.items()},
-        check=check, messages=tuple(messages + _table_notes(tables)),
+        check=check, messages=tuple(messages + _table_notes(tables) + warnings + _accruals(tables)),
     )
 
 
@@ -124,7 +146,7 @@ def import_csv(path: Path | str, mapping: Path | str | LedgerMapping, year: int 
         if kept.is_empty():
             present = sorted({p[:4] for p in rows.frame["period"].unique().to_list()})
             raise UsageError(f"{shown(str(path))} has no rows in {year}; its years: {', '.join(present) or 'none'}")
-        rows = ledger.Ledger(rows.name, kept, rows.line)
+        rows = ledger.Ledger(rows.name, kept, rows.line, field=rows.field)
     kind = "budget" if budget else "utfall"
     messages: list[str] = []
     tables = _map({kind: rows}, rules, unmapped_empty, messages, budgets)
@@ -134,7 +156,7 @@ def import_csv(path: Path | str, mapping: Path | str | LedgerMapping, year: int 
         about=(("export", f"CSV, {export.separator} separated"), ("encoding", export.encoding)),
         utfall=tables.get("utfall"), budget=tables.get("budget"),
         read={kind: _read("all rows" if year is None else str(year), tables[kind])},
-        check=None, messages=tuple(messages + _table_notes(tables)),
+        check=None, messages=tuple(messages + _table_notes(tables) + _accruals(tables)),
     )
 
 
@@ -209,6 +231,106 @@ def _check_ids(tables: dict[str, ledger.Imported], rules: LedgerMapping, folder:
           for name, key in (("forvaltning", rules.forvaltning), ("stab", rules.stab), ("verksamhet", rules.verksamhet))}
     for table in tables.values():
         check_ids(table.facts, known, str(path), at)
+
+
+_KEYS = {"utfall": "utfall_fil", "budget": "budget_fil"}
+_OPTIONS = {"utfall": "-o", "budget": "--budget-out"}
+
+
+def _destination(kind: str, path: Path, facts: pl.DataFrame, budgets: Path | str | None,
+                 force_unnamed: bool) -> list[str]:
+    """`Import.destinations` for one table."""
+    key, option = _KEYS[kind], _OPTIONS[kind]
+    other = _KEYS["budget" if kind == "utfall" else "utfall"]
+    folder = Path(budgets) if budgets is not None else path.parent
+    target = _real(path)
+    periods = sorted(facts["period"].unique().to_list())
+    years = sorted({p[:4] for p in periods})
+    files = _year_files(folder)
+    named = {year_file: tables for year_file in files.values() if (tables := _named(year_file, target))}
+    for year_file, (ar, keys) in named.items():
+        if key in keys:
+            outside = [p for p in periods if p[:4] != ar]
+            if outside:
+                own = f"the {key} of {files[years[0]]}" if years[0] in files else \
+                    f"a table named in {years[0]}'s year file"
+                raise UsageError(
+                    f"{option} {shown(str(path))}: {year_file} (year {ar}) names it under {key}, but the import has "
+                    f"periods outside {ar} ({_span(outside)}); that year file could not read the table. Pick the "
+                    f"year {ar} with --year, or write {years[0]} to {own}")
+            return []
+    if named:  # under the other key only
+        raise UsageError(f"{option} {shown(str(path))}: {next(iter(named))} names it under {other}, not {key}; write "
+                         f"the {kind} to the table named under {key}")
+    own = [files[y] for y in years if y in files]
+    if not own:
+        return []  # no year file for the table's year here: the ids note of the import says so
+    year_file = own[0]
+    entry = _relative(target, year_file.parent)
+    if not force_unnamed:
+        raise UsageError(f"{key}: {shown(entry)} is not named in {year_file}; add it under {key}, or give "
+                         "--force-unnamed")
+    return [f"warning: {key}: {shown(entry)} is not named in {year_file}: no command reads it until it is added "
+            f"under {key} (written anyway: --force-unnamed)"]
+
+
+def _year_files(folder: Path) -> dict[str, Path]:
+    """The year files of a folder: `YYYY.yaml` (or `.yml`) by year."""
+    found = {}
+    for ext in ("yml", "yaml"):  # .yaml wins, as when the ids are checked
+        for path in sorted(folder.glob(f"[0-9][0-9][0-9][0-9].{ext}")):
+            if path.is_file():
+                found[path.stem] = path
+    return found
+
+
+def _named(year_file: Path, target: Path) -> tuple[str, set[str]] | None:
+    """(the year, the keys among utfall_fil and budget_fil that name `target`) of a year file, or None when it
+    names it under neither (or cannot be read: loading it reports that)."""
+    from kfollow.sources.yaml_tree import Mapping, Scalar, Sequence, read_yaml
+
+    try:
+        top = read_yaml(year_file)
+    except KfollowError:
+        return None
+    if not isinstance(top, Mapping):
+        return None
+    keys = set()
+    for key in _KEYS.values():
+        node = top.items.get(key, (None, None))[1]
+        items = node.items if isinstance(node, Sequence) else [node]
+        if any(isinstance(item, Scalar) and _real(year_file.parent / item.value) == target for item in items):
+            keys.add(key)
+    if not keys:
+        return None
+    ar = top.items.get("ar", (None, None))[1]
+    return (ar.value if isinstance(ar, Scalar) and ar.value.isdigit() else year_file.stem), keys
+
+
+def _real(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):  # a symbolic link loop: compared as written
+        return path.absolute()
+
+
+def _relative(target: Path, folder: Path) -> str:
+    """How a year file in `folder` names `target` (relative to it)."""
+    import os
+
+    try:
+        return Path(os.path.relpath(target, _real(folder))).as_posix()
+    except ValueError:  # another drive
+        return str(target)
+
+
+def _span(periods: list[str]) -> str:
+    return periods[0] if len(periods) == 1 else f"{periods[0]} – {periods[-1]}"
+
+
+def _accruals(tables: dict[str, ledger.Imported]) -> list[str]:
+    """Possible accruals reversed, in the utfall (a budget may well put a year's money in one month)."""
+    return ledger.accruals(tables["utfall"].facts) if "utfall" in tables else []
 
 
 def _count(n: int, what: str) -> str:

@@ -3,7 +3,11 @@ what each column is (machine name, kind, Swedish header), plus title, unit, peri
 
 Renderers (`kfollow.render`) only select, format and write; they read a column's kind from its
 `Column`, never from its dtype, and know nothing of the command that made the report.
-Money columns hold Int64 öre (exact); percent columns Float64 percent, computed from exact amounts.
+Money columns hold Int64 öre (exact); percent columns Float64 percent, computed from exact amounts,
+for convenience. A percent that is a ratio of amounts also has its exact companion `<name>_exakt`
+(a data column no format shows): Int128, the percent × 10^PERCENT_PLACES truncated toward zero, from
+which every format rounds what it shows (half away from zero: truncating to more places than are
+shown keeps that rounding exact, where a float cannot tell 3,45 from 3,4499999999999).
 """
 
 from __future__ import annotations
@@ -15,6 +19,9 @@ from kfollow.vocabulary import CATALOGUE, PATTERNS, Kind, RowKind
 
 if TYPE_CHECKING:  # polars is imported by whoever builds a frame; this module stays light
     import polars as pl
+
+EXACT = "_exakt"  # suffix of a percent column's exact companion
+PERCENT_PLACES = 10  # decimals of a percent its companion keeps (truncated toward zero)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +40,9 @@ class Column:
 
 def column(name: str, **flags) -> Column:
     """The `Column` of a catalogued name; KeyError for a name no report declares."""
+    if name.endswith(EXACT):  # a percent's exact companion: read by renderers, shown by none
+        column(name.removesuffix(EXACT))
+        return Column(name, Kind.data, "", **flags)
     if name in CATALOGUE:
         kind, header = CATALOGUE[name]
         return Column(name, kind, header, **flags)

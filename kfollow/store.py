@@ -20,6 +20,10 @@ STATUSES = ("pågående", "färdigställd")  # of an investment project
 MAX_ORE = 10**15  # an amount: 10 000 billion kr, far beyond any kommun
 ORIGIN_SUFFIX = ".kalla.json"  # beside a fact table: the export `kfollow import` made it from
 MAX_FILE_TOTAL = 10**18  # öre: the absolute amounts of one year file together; sums then stay within Int64
+# öre: the absolute amounts of one fact table (utfall_fil, budget_fil) together. A year counts a table's money
+# up to 8 times (stab and verksamhet view, net and gross, per year and per month; a budget 4 times), so a year of
+# an utfall and a budget table at this cap stays within MAX_FILE_TOTAL: what an import writes, loading accepts
+MAX_TABLE_TOTAL = MAX_FILE_TOTAL // 16
 
 PRESENTATIONS = ("nettokostnad", "resultat")
 
@@ -145,6 +149,24 @@ class Indikator:
 
 
 @dataclass(frozen=True, slots=True)
+class Answer:
+    """One collected answer (`svar/YYYY-MM.yaml`): a row's forecast (öre, as the förvaltning presents
+    it) and comment for a month, the kostnadsslag's, and the workbook it came from."""
+
+    manad: int
+    forvaltning: str
+    vy: str  # stab | verksamhet | summa
+    nyckel: str
+    prognos: int | None
+    kommentar: str | None
+    arbetsbok: str
+    inlast: str
+    delar: tuple[tuple[str, int | None, str | None], ...] = ()  # (kostnadsslag, prognos, kommentar)
+    fil: str = ""
+    rad: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class YearInfo:
     ar: int
     organisation: str
@@ -161,6 +183,8 @@ class YearInfo:
     kostnadsslag: tuple[Kostnadsslag, ...] = DEFAULT_KOSTNADSSLAG
     indikatorer: dict[str, Indikator] = field(default_factory=dict)
     kontonamn: dict[str, str] = field(default_factory=dict)  # account → name, from the notes of the imports
+    svar_filer: tuple[str, ...] = ()  # the answers files (svar/YYYY-MM.yaml) merged into the year
+    svar: tuple[Answer, ...] = ()  # the answers those files hold
 
 
 @dataclass(slots=True)
@@ -187,7 +211,8 @@ class Store:
 
         tables = [t for info in self.years.values() for t in (*info.utfall_filer, *info.budget_filer)]
         notes = [n for t in tables if Path(n := f"{t}{ORIGIN_SUFFIX}").exists()]  # an import's note of its export
-        return [*(info.fil for info in self.years.values()), *tables, *notes]
+        answers = [a for info in self.years.values() for a in info.svar_filer]
+        return [*(info.fil for info in self.years.values()), *tables, *notes, *answers]
 
     def year(self, ar: int) -> YearInfo:
         """The metadata of one year; `UsageError` naming the years there are when it is missing."""

@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from kfollow import __version__
 from kfollow.cli import documents, investments, operations
 from kfollow.cli import imports
+from kfollow.cli import forms
 from kfollow.errors import ExitStatus, KfollowError, shown
 
 HELP = "Budget follow-up for a Swedish kommun: budget against utfall per stab and verksamhet, from YAML files."
@@ -58,7 +59,8 @@ def _options(
 
 COMMANDS = {f.__name__: f for f in (operations.deviation, operations.months, operations.compare, operations.changes,
                                     operations.check, investments.investments, investments.summary, investments.indicators,
-                                    documents.report, documents.chart)}
+                                    documents.report, documents.chart, forms.forms, forms.collect,
+                                    forms.status)}
 GROUPS = {"import": imports.app}
 
 

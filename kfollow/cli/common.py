@@ -65,10 +65,11 @@ def load(budgets: Path | None):
 
 
 def protect(output: Path | None, directory: str, read: list[str]) -> None:
-    """`-o` must not name a file the command read, nor a year file of the budgets folder."""
+    """`-o` must not name a file the command read, nor a year file of the budgets folder, nor what
+    the writer refuses (a folder, a name too long for its folder): checked before the work."""
     if output is None:
         return
-    from kfollow.render.writer import resolved
+    from kfollow.render.writer import check, resolved
     from kfollow.sources.year_file import YEAR_FILE
 
     target = resolved(output)
@@ -76,6 +77,7 @@ def protect(output: Path | None, directory: str, read: list[str]) -> None:
             YEAR_FILE.fullmatch(target.name) and target.parent == resolved(directory)):
         raise UsageError(f"-o {shown(str(output))} is a year file of the budgets folder or a file this command "
                          "reads; write the report to another file")
+    check(output, read)
 
 
 def emit(report, fmt: Format | None, decimals: int | None, output: Path | None, comments: bool = False,
@@ -98,4 +100,8 @@ def emit(report, fmt: Format | None, decimals: int | None, output: Path | None, 
     if names == ():
         raise UsageError("--columns names no column; write machine names separated by commas, e.g. budget,utfall")
     opts = Options(fmt, decimals, comments, exact, names, width)
-    render.write(render.render(report, opts), output)
+    notices: list[str] = []  # what the rendering cut (xlsx: a text longer than a cell)
+    data = render.render(report, opts, notices)
+    for message in notices:
+        note(message)
+    render.write(data, output)

@@ -10,7 +10,7 @@ import typer
 
 from kfollow.cli.common import (BudgetsDir, DecimalsOpt, ForvaltningOpt, KontoOpt, KostnadsslagOpt, PeriodOpt, UnitOpt,
                                 YearOpt, load, note, protect)
-from kfollow.errors import UsageError, shown
+from kfollow.errors import InputOutputError, UsageError, shown
 from kfollow.options import Unit
 
 
@@ -20,12 +20,13 @@ class Kind(str, Enum):
     manader = "manader"
 
 
-DOCUMENT_FORMATS = ("html", "md", "xlsx")
+DOCUMENT_FORMATS = ("html", "md", "xlsx", "docx")
 
 
 def report(
     output: Annotated[Path, typer.Option("--output", "-o", help="rapport.html, rapport.md (charts as SVG files "
-                                         "beside it) or rapport.xlsx (one sheet per table).")],
+                                         "beside it), rapport.xlsx (one sheet per table) or rapport.docx (Word; "
+                                         "the word extra).")],
     year: YearOpt = None,
     period: PeriodOpt = None,
     forvaltning: ForvaltningOpt = None,
@@ -37,6 +38,8 @@ def report(
     budgets: BudgetsDir = None,
     unit: UnitOpt = Unit.mnkr,
     decimals: DecimalsOpt = None,
+    mall: Annotated[Optional[Path], typer.Option("--mall", metavar="MALL.docx", help="For -o .docx: start from the "
+                                                 "kommun's Word template (its styles, page setup, headers and logo).")] = None,
 ):
     """The economy section of a monthly report or verksamhetsberättelse, as one document.
 
@@ -54,17 +57,22 @@ def report(
       kfollow report --year 2024 -o rapport.html
       kfollow report --period 2024-08 --forvaltning KSF -o rapport.md
       kfollow report --period 2024-10 --stab EKO -o eko.html
+      kfollow report --year 2024 --mall kommunens-mall.docx -o verksamhetsberattelse.docx
     """
     from kfollow.engine.document import economy
     from kfollow.options import Format, Options
     from kfollow.render import document
-    from kfollow.render.writer import write
+    from kfollow.render.writer import File, write, write_files
 
     kind = output.suffix.lower().lstrip(".")
     if kind not in DOCUMENT_FORMATS:
-        raise UsageError(f"-o {shown(str(output))}: a report is .html, .md or .xlsx")
+        raise UsageError(f"-o {shown(str(output))}: a report is .html, .md, .xlsx or .docx")
+    if mall is not None and kind != "docx":
+        raise UsageError(f"--mall is a Word template: use it with -o {shown(str(output.with_suffix('.docx')))}")
+    if mall is not None and not mall.is_file():
+        raise InputOutputError(f"--mall {shown(str(mall))}: no such file; give the path of the kommun's .docx template")
     store = load(budgets)
-    protect(output, store.directory, store.files)
+    protect(output, store.directory, [*store.files, *([str(mall)] if mall else [])])
     if top < 1:
         raise UsageError(f"--top {top}: give a number of rows, 1 or more")
     doc = economy(store, year, period, forvaltning, unit.value, stab, verksamhet, konto, kostnadsslag, top)
@@ -72,15 +80,23 @@ def report(
     charts = _charts_available(doc)
     if kind == "html":
         write(document.to_html(doc, opts, charts=charts), output)
+    elif kind == "docx":
+        from kfollow.render.docx import to_docx
+
+        data, notices = to_docx(doc, Options(Format.docx, decimals), charts=charts, template=mall)
+        write(data, output)
+        for message in notices:
+            note(message)
     elif kind == "xlsx":
-        write(document.to_workbook(doc, Options(Format.xlsx, decimals)), output)
+        notices: list[str] = []  # a text longer than a cell is cut: said on stderr
+        write(document.to_workbook(doc, Options(Format.xlsx, decimals), notices), output)
+        for message in notices:
+            note(message)
     else:
         text, files = document.to_markdown(doc, opts, output.stem if charts else None)
-        for name, data in files.items():
-            protect(output.parent / name, store.directory, store.files)
-        for name, data in files.items():
-            write(data, output.parent / name)
-        write(text, output)
+        # the charts and the page as one set, the page last: never new charts beside an old page
+        write_files([File(output.parent / name, data, beside=output) for name, data in files.items()]
+                    + [File(output, text)], reads=store.files)
     note(f"wrote {output}" + (f" and {len(files)} chart file(s) beside it" if kind == "md" and files else ""))
 
 

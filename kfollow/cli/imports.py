@@ -39,6 +39,9 @@ BudgetsOpt = Annotated[Optional[Path], typer.Option(
     "[default: the folder of -o (else --budget-out) when it holds the year's file]")]
 UnmappedOpt = Annotated[bool, typer.Option(
     "--unmapped-empty", help="Import objects the mapping lacks under an empty key (ej fördelat) instead of failing.")]
+ForceUnnamedOpt = Annotated[bool, typer.Option(
+    "--force-unnamed", help="Write a table that the year file of its year (beside it, or in --budgets) does not name "
+    "under utfall_fil or budget_fil, with a warning, instead of refusing it.")]
 
 
 def sie(
@@ -54,6 +57,7 @@ def sie(
         "object rows of the mapped dimensions.")] = From.trans,
     unmapped_empty: UnmappedOpt = False,
     budgets: BudgetsOpt = None,
+    force_unnamed: ForceUnnamedOpt = False,
 ):
     """Import a SIE 4 export: the year's #TRANS (or #PSALDO) rows, mapped and summed, checked against #PSALDO;
     with --budget-out also its budget (#PBUDGET).
@@ -73,11 +77,13 @@ def sie(
     result = import_sie(file, mapping, year, source=source.value, utfall=output is not None,
                         budget=budget_out is not None, unmapped_empty=unmapped_empty,
                         budgets=_folder(budgets, output, budget_out))
+    for line in result.destinations(outputs, budgets, force_unnamed):
+        _say(line)
     _show(file, result, outputs)
     for line in result.differences():
         _say(line)
     result.verify()
-    _write(result, outputs)
+    _write(result, outputs, (file, mapping))
 
 
 def csv(
@@ -89,6 +95,7 @@ def csv(
         "--year", "-y", metavar="YYYY", help="Keep only the rows of this calendar year. [default: all rows]")] = None,
     unmapped_empty: UnmappedOpt = False,
     budgets: BudgetsOpt = None,
+    force_unnamed: ForceUnnamedOpt = False,
 ):
     """Import an ERP CSV export (separator ; or ,, decimal comma unless the mapping says decimal: "."):
     booked rows with -o, or a budget with --budget-out (its periods months or whole years, YYYY).
@@ -109,8 +116,10 @@ def csv(
     outputs = _check_outputs(output, budget_out, (file, mapping))
     result = import_csv(file, mapping, year, budget=budget_out is not None, unmapped_empty=unmapped_empty,
                         budgets=_folder(budgets, output, budget_out))
+    for line in result.destinations(outputs, budgets, force_unnamed):
+        _say(line)
     _show(file, result, outputs)
-    _write(result, outputs)
+    _write(result, outputs, (file, mapping))
 
 
 def _count(n: int, what: str) -> str:
@@ -124,7 +133,9 @@ def _say(line: str) -> None:
 def _check_outputs(output: Path | None, budget_out: Path | None, inputs: tuple[Path, ...]) -> dict[str, Path]:
     """The tables to write by kind: -o and --budget-out must be .csv or .parquet, two files, and none a
     file the command reads."""
-    from kfollow.render.writer import resolved
+    from kfollow.render.writer import check, resolved
+    from kfollow.sources.outcome import origin_path
+    from kfollow.sources.year_file import YEAR_FILE
 
     outputs = {kind: path for kind, path in (("utfall", output), ("budget", budget_out)) if path is not None}
     if not outputs:
@@ -138,9 +149,15 @@ def _check_outputs(output: Path | None, budget_out: Path | None, inputs: tuple[P
         if path.suffix.lower() not in (".csv", ".parquet"):
             raise UsageError(f"{option} {shown(str(path))}: the fact table is written as .csv or .parquet; name the "
                              "file so")
+        if YEAR_FILE.fullmatch(resolved(path).name):  # a link to the year file the ids are checked against
+            raise UsageError(f"{option} {shown(str(path))} is a link to a year file; write the fact table to another "
+                             "file")
     if len(outputs) == 2 and resolved(output) == resolved(budget_out):
         raise UsageError(f"-o and --budget-out are the same file, {shown(str(output))}; write utfall and budget to "
                          "two files")
+    for path in outputs.values():  # each table and its note as the writer will, before the work
+        check(path, inputs)
+        check(origin_path(path), inputs, beside=path)
     return outputs
 
 
@@ -189,17 +206,20 @@ def _periods(periods: list[str]) -> str:
     return "; ".join(parts)
 
 
-def _write(result, outputs: dict[str, Path]) -> None:
-    """Each fact table, and beside it `OUT.kalla.json`: which export it came from (the report's footer)."""
-    from kfollow.render.writer import write
+def _write(result, outputs: dict[str, Path], inputs: tuple[Path, ...]) -> None:
+    """Each fact table, and beside it `OUT.kalla.json`: which export it came from (the report's footer);
+    all of them as one set, the notes first and the utfall table (-o) last, so that a failure leaves the
+    old tables and notes."""
+    from kfollow.render.writer import File, write_files
     from kfollow.sources.facts import facts_bytes
     from kfollow.sources.outcome import origin_path
 
-    for kind, table in result.tables().items():
-        output = outputs[kind]
-        write(facts_bytes(table.facts, output), output)
-        write(result.origin.note(), origin_path(output))
-        _say(f"wrote {output} ({_count(table.facts.height, 'row')})")
+    tables = result.tables()  # utfall first
+    notes = [File(origin_path(outputs[kind]), result.origin.note(), beside=outputs[kind]) for kind in tables]
+    facts = [File(outputs[kind], facts_bytes(tables[kind].facts, outputs[kind])) for kind in reversed(tables)]
+    write_files(notes + facts, reads=inputs)
+    for kind, table in tables.items():
+        _say(f"wrote {outputs[kind]} ({_count(table.facts.height, 'row')})")
 
 
 app.command("sie")(sie)

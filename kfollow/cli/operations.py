@@ -75,7 +75,7 @@ def _report_limit(rows, limit, option: str, unit: Unit, decimals: int | None) ->
         return
     places = Options(decimals=decimals).places(unit.value)
     for r in rows.iter_rows(named=True):
-        pct = percent(r["avvikelse_pct"])
+        pct = percent(r["avvikelse_pct"], exact=r.get("avvikelse_pct_exakt"))  # rounded as the table
         typer.echo(f"{option} {shown(limit.text)}: {shown(r['namn'])} avvikelse {money(r['avvikelse'], unit.value, places)} "
                    f"{unit.value}{f' ({pct} %)' if pct else ''}", err=True)
     fail(ExitStatus.CHECK_FAILED)

@@ -5,6 +5,7 @@ Findings are rows of a frame (fil, rad, niva, meddelande); `niva` is `fel` (erro
 
 from __future__ import annotations
 
+from fractions import Fraction
 
 import polars as pl
 
@@ -17,7 +18,7 @@ from kfollow.sources.year_file import load_year_file, year_files
 from kfollow.report import Report, build
 from kfollow.store import Store, combine
 from kfollow.options import By
-from kfollow.engine.periods import last_month_complete, parse_period, resolve
+from kfollow.engine.periods import KEY, _original_budget, _weights, last_month_complete, parse_period, resolve
 from kfollow.engine.operations import deviation_report
 from kfollow.engine.thresholds import COMMENTABLE_ROWS, Limit, Limits, rows_beyond
 
@@ -72,13 +73,51 @@ def comment_findings(budgets: Store, period: str | None, limit: Limit | Limits,
     info = budgets.years[year]
     findings = []
     for r in missing.iter_rows(named=True):
-        where = f"{by.value} {r['nyckel']}" if r["radtyp"] == "rad" else f"förvaltning {r['forvaltning']}"
+        where = _comment_place(r["radtyp"], by, r["nyckel"], r["forvaltning"], month is not None)
         pct = " ({pct} %)" if r["avvikelse_pct"] is not None else ""
         findings.append(finding(
             "kommentar_saknas", "fel", r["fil"] or info.fil, r["rad"] or info.forvaltningar[r["forvaltning"]].line,
             f"{_literal(r['namn'])} {when}: avvikelse {{0:u}}{pct} is beyond {_literal(limit.text)} and has no "
-            f"kommentar for {when}; add {_literal(how)} to {_literal(where)}", r["avvikelse"], pct=r["avvikelse_pct"]))
+            f"kommentar for {when}; add {_literal(how)} to {_literal(where)}", r["avvikelse"],
+            pct=ex.exact_percent_float(r["avvikelse_pct_exakt"])))
     return findings
+
+
+def _comment_place(radtyp: str, by: By, nyckel: str, fid: str, monthly: bool) -> str:
+    """Where in the year file a row's kommentar goes, said so that doing it works (`tests/test_text_integrity_advice.py`
+    applies each): a stab or verksamhet under its own key; the `ej_fordelat` row under `ej_fordelat:
+    staber:` (or `verksamheter:`) of its förvaltning, which may hold only comments where tables give
+    the figures; a förvaltning shown as one row under its `summa:` for a month's `kommentarer`, else
+    (its standing `kommentar`) under the förvaltning itself."""
+    if radtyp == "rad":
+        return f"{by.value} {nyckel}" + (f" of förvaltning {fid}" if by is By.verksamhet else "")
+    if radtyp == "ej_fordelat":
+        return f"ej_fordelat: {'staber' if by is By.stab else 'verksamheter'}: of förvaltning {fid}"
+    return f"summa: of förvaltning {fid}" if monthly else f"förvaltning {fid}"
+
+
+def _exact_year_to_date_budget(budgets: Store, year: int, month: int) -> dict[tuple[str, str], Fraction]:
+    """Per förvaltning and view (stab, verksamhet): the year-to-date budget before any rounding, as
+    `periods._year_to_date_budget` spreads it (each part by its profile from its start month, a budget
+    table's months as they are), summed exactly: what the views would give if no row were rounded."""
+    weights = _weights(budgets, year, month)
+    rows = budgets.amounts.filter(pl.col("ar") == year).select(*KEY, "profil")
+    to_spread, monthly = _original_budget(budgets, year)
+    changes = budgets.changes.filter((pl.col("ar") == year) & (pl.col("manad") <= month)).join(rows, on=KEY, how="left")
+    view = pl.col("vy").str.replace("ej_fordelat_", "").alias("view")
+    parts = pl.concat([to_spread.select(*KEY, "profil", "budget", start=pl.lit(1, pl.Int8)),
+                       changes.select(*KEY, "profil", pl.col("d_budget").alias("budget"), pl.col("manad").alias("start"))],
+                      how="vertical_relaxed").join(weights, on=["profil", "start"], how="left", nulls_equal=True)
+    spread = (parts.group_by("forvaltning", view, "_cum", "_w").agg(pl.col("budget").cast(pl.Int128).sum())
+              .filter(pl.col("budget").is_not_null()))
+    exact: dict[tuple[str, str], Fraction] = {}
+    for fid, v, cum, w, b in spread.iter_rows():
+        exact[(fid, v)] = exact.get((fid, v), Fraction(0)) + Fraction(int(b) * cum, w)
+    tabled = (monthly.filter(pl.col("manad") <= month).group_by("forvaltning", view)
+              .agg(pl.col("budget").cast(pl.Int128).sum()))
+    for fid, v, b in tabled.iter_rows():
+        exact[(fid, v)] = exact.get((fid, v), Fraction(0)) + int(b or 0)
+    return exact
 
 
 def profile_findings(budgets: Store) -> list[dict]:
@@ -95,6 +134,10 @@ def profile_findings(budgets: Store) -> list[dict]:
                .group_by("forvaltning", "view").agg(ex.exact_sum("budget"), pl.col("rad").min()))
         both = ytd.filter(pl.col("view") == "stab").join(ytd.filter(pl.col("view") == "verksamhet"), on="forvaltning",
                                                          suffix="_v").filter(pl.col("budget") != pl.col("budget_v"))
+        if both.height:  # each row's share is rounded to the öre: views spread alike may still differ by a few
+            exact = _exact_year_to_date_budget(budgets, ar, month)
+            both = both.filter(pl.Series([exact.get((f, "stab")) != exact.get((f, "verksamhet"))
+                                          for f in both["forvaltning"].to_list()], dtype=pl.Boolean))
         for r in both.iter_rows(named=True):
             findings.append(finding(
                 "profil_olika", "varning", info.fil, r["rad_v"],

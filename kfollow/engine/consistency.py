@@ -86,9 +86,16 @@ def booking_findings(budgets: Store) -> list[dict]:
     last = a.group_by("ar").agg(pl.col("manader").max().alias("senast"))
     short = a.join(last, on="ar").filter(pl.col("manader") < pl.col("senast")).sort("ar", "ordning")
     return [finding("bokford_kort", "fel", r["fil"], r["rad"], _literal(
-        f"{r['forvaltning']} {r['vy']} {r['nyckel']}: utfall is booked up to {r['ar']}-{r['manader']:02d} but the "
-        f"file up to {r['ar']}-{r['senast']:02d}; add the missing months (0 for a month without bookings)"))
+        f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: utfall is booked up to {r['ar']}-{r['manader']:02d} but "
+        f"the file up to {r['ar']}-{r['senast']:02d}; add the missing months (0 for a month without bookings)"))
         for r in short.iter_rows(named=True)]
+
+
+def _place(vy: str, nyckel: str) -> str:
+    """A row as the year file writes it: `stab EKS`, `verksamhet 920`, `summa`, `ej_fordelat: staber:`."""
+    if vy.startswith("ej_fordelat_"):
+        return f"ej_fordelat: {'staber' if vy == 'ej_fordelat_stab' else 'verksamheter'}:"
+    return "summa" if vy == "summa" else f"{vy} {nyckel}"
 
 
 def kostnadsslag_findings(budgets: Store) -> list[dict]:

@@ -316,8 +316,8 @@ def deviation_figures(year: int, prev: str | None) -> tuple[dict[str, tuple[int,
 
     def derive(frame: pl.DataFrame, totals: dict[str, int | None]) -> pl.DataFrame:
         return (frame.with_columns(ex.avvikelse())
-                .with_columns(ex.percent_of("avvikelse", "budget", "avvikelse_pct"),
-                              ex.share("utfall", pl.lit(totals.get("utfall"), pl.Int64))))
+                .with_columns(*ex.percent_of("avvikelse", "budget", "avvikelse_pct"),
+                              *ex.share("utfall", pl.lit(totals.get("utfall"), pl.Int64))))
 
     return figures, derive
 
@@ -332,9 +332,9 @@ def compare_figures(base_year: int, year: int) -> tuple[dict[str, tuple[int, str
         # − kostnader), as compare_report computes it
         shown = frame.with_columns((pl.col(c) * pl.col("_sign")).alias(f"_{c}_shown") for c in (a, b))
         return shown.with_columns((pl.col(f"_{b}_shown") - pl.col(f"_{a}_shown")).alias("forandring"),
-                                  ex.change_percent(f"_{b}_shown", f"_{a}_shown"),
-                                  ex.share(a, pl.lit(totals.get(a), pl.Int64), f"andel_{base_year}_pct"),
-                                  ex.share(b, pl.lit(totals.get(b), pl.Int64), f"andel_{year}_pct")
+                                  *ex.change_percent(f"_{b}_shown", f"_{a}_shown"),
+                                  *ex.share(a, pl.lit(totals.get(a), pl.Int64), f"andel_{base_year}_pct"),
+                                  *ex.share(b, pl.lit(totals.get(b), pl.Int64), f"andel_{year}_pct")
                                   ).drop(f"_{a}_shown", f"_{b}_shown")
 
     return figures, derive
@@ -436,7 +436,7 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     # deviation of its own, or it would be a "deviation" the size of the budget
     budgetless = (placed.filter(pl.col("budget").is_null())["forvaltning"].unique().implode()
                   if "budget" in money else pl.Series([], dtype=pl.String).implode())
-    derived_figures = [c for c in ("avvikelse", "avvikelse_pct") if "budget" in money]
+    derived_figures = [c for c in ("avvikelse", "avvikelse_pct", "avvikelse_pct_exakt") if "budget" in money]
     children = (
         derive(children, totals)
         .with_columns(pl.when(pl.col("_rest") & pl.col("forvaltning").is_in(budgetless)).then(None)

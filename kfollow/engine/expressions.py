@@ -1,11 +1,14 @@
 """Small functions returning `pl.Expr`: the arithmetic of budget follow-up, in one place.
 
-Money columns are Int64 öre and stay exact; percentages are Float64 computed from exact amounts.
+Money columns are Int64 öre and stay exact; percentages are Float64 computed from exact amounts,
+each with its exact companion (`report.EXACT`), which is what formats round what they show from.
 """
 
 from __future__ import annotations
 
 import polars as pl
+
+from kfollow.report import EXACT, PERCENT_PLACES
 
 
 def exact_sum(col: str) -> pl.Expr:
@@ -23,34 +26,66 @@ def avvikelse_intakt(budget: str = "budget", utfall: str = "utfall") -> pl.Expr:
     return (pl.col(utfall) - pl.col(budget)).alias("avvikelse")
 
 
-def percent_of(numerator: str, base: str, alias: str) -> pl.Expr:
-    """100 · numerator / |base|, so the sign follows the numerator; null where base is 0 or null."""
-    return (
-        pl.when(pl.col(base) != 0)
+def exact_percent(numerator: pl.Expr, base: pl.Expr) -> pl.Expr:
+    """100 · numerator / base exactly, as the percent × 10^PERCENT_PLACES truncated toward zero
+    (Int128; the caller keeps base ≠ 0): what every format rounds a displayed percent from."""
+    n, d = numerator.cast(pl.Int128), base.cast(pl.Int128)
+    q = (n.abs() * 10 ** (PERCENT_PLACES + 2)) // d.abs()
+    return pl.when((n < 0) != (d < 0)).then(q * -1).otherwise(q)  # Int128 has no negation
+
+
+def exact_percent_value(numerator: int, base: int) -> int:
+    """`exact_percent` of two integers (öre), for a figure computed one at a time."""
+    q = abs(numerator) * 10 ** (PERCENT_PLACES + 2) // abs(base)
+    return -q if (numerator < 0) != (base < 0) else q
+
+
+def exact_percent_float(exact: int | None, places: int = 6) -> float | None:
+    """An exact percent (`exact_percent`) truncated toward zero to `places` decimals, as a float whose
+    decimal (`repr`) is that truncation: for a message template's `{pct}`, which is rounded from it
+    as the tables round (exact up to 10⁹ %)."""
+    if exact is None:
+        return None
+    q = abs(exact) // 10 ** (PERCENT_PLACES - places)
+    return float(f"{'-' if exact < 0 else ''}{q // 10**places}.{q % 10**places:0{places}d}")
+
+
+def percent_of(numerator: str, base: str, alias: str) -> list[pl.Expr]:
+    """100 · numerator / |base|, so the sign follows the numerator; null where base is 0 or null.
+    The Float64 percent and its exact companion (`<alias>_exakt`)."""
+    defined = pl.col(base) != 0
+    return [
+        pl.when(defined)
         .then((100 * pl.col(numerator).cast(pl.Int128)).cast(pl.Float64) / pl.col(base).abs().cast(pl.Float64))  # exact × 100
         .otherwise(None)
-        .alias(alias)
-    )
+        .alias(alias),
+        pl.when(defined).then(exact_percent(pl.col(numerator), pl.col(base).abs())).alias(alias + EXACT),
+    ]
 
 
-def change_percent(new: str, old: str, alias: str = "forandring_pct") -> pl.Expr:
-    """Change in percent of the base year, 100 · (new − old) / old; null when the base is ≤ 0."""
-    return (
+def change_percent(new: str, old: str, alias: str = "forandring_pct") -> list[pl.Expr]:
+    """Change in percent of the base year, 100 · (new − old) / old; null when the base is ≤ 0.
+    The Float64 percent and its exact companion (`<alias>_exakt`)."""
+    change = pl.col(new).cast(pl.Int128) - pl.col(old)
+    return [
         pl.when(pl.col(old) > 0)
-        .then((100 * (pl.col(new).cast(pl.Int128) - pl.col(old))).cast(pl.Float64) / pl.col(old).cast(pl.Float64))
+        .then((100 * change).cast(pl.Float64) / pl.col(old).cast(pl.Float64))
         .otherwise(None)
-        .alias(alias)
-    )
+        .alias(alias),
+        pl.when(pl.col(old) > 0).then(exact_percent(change, pl.col(old))).alias(alias + EXACT),
+    ]
 
 
-def share(col: str, total: pl.Expr, alias: str = "andel_pct") -> pl.Expr:
-    """Share of `total` in percent (nettokostnad, exact amounts); null where the total is 0 or null."""
-    return (
+def share(col: str, total: pl.Expr, alias: str = "andel_pct") -> list[pl.Expr]:
+    """Share of `total` in percent (nettokostnad, exact amounts); null where the total is 0 or null.
+    The Float64 percent and its exact companion (`<alias>_exakt`)."""
+    return [
         pl.when(total != 0)
         .then((100 * pl.col(col).cast(pl.Int128)).cast(pl.Float64) / total.cast(pl.Float64))  # exact × 100
         .otherwise(None)
-        .alias(alias)
-    )
+        .alias(alias),
+        pl.when(total != 0).then(exact_percent(pl.col(col), total)).alias(alias + EXACT),
+    ]
 
 
 def presented(col: str, sign: pl.Expr) -> pl.Expr:

@@ -17,17 +17,18 @@ import polars as pl
 
 from kfollow.engine import selection
 from kfollow.engine.cuts import kostnadsslag_expr
+from kfollow.engine.expressions import exact_percent_value
 from kfollow.engine.investments import _totals
 from kfollow.engine.operations import deviation_report
 from kfollow.engine.present import as_report
 from kfollow.options import By
-from kfollow.report import Report
+from kfollow.report import EXACT, Report
 from kfollow.store import INDICATORS, Store
 
 RIKTNING = {"lagre": "lägre", "hogre": "högre"}
 
 
-def _personal_share(store: Store, year: int, fid: str, month: int | None, netto: int | None) -> float | None:
+def _personal_share(store: Store, year: int, fid: str, month: int | None, netto: int | None) -> tuple[int, int] | None:
     facts = store.facts.filter((pl.col("ar") == year) & (pl.col("forvaltning") == fid) & (pl.col("art") == "utfall")
                                & (pl.col("manad") <= (month or 12)))
     if facts.is_empty() or netto is None or netto <= 0:
@@ -38,7 +39,15 @@ def _personal_share(store: Store, year: int, fid: str, month: int | None, netto:
     personal = facts.with_columns(kostnadsslag_expr(groups)).filter(pl.col("kostnadsslag") == "personal")["belopp"]
     if personal.is_empty():  # no account in the group: a mistyped prefix, not a kommun without staff
         return None
-    return 100 * int(personal.cast(pl.Int128).sum()) / netto
+    return int(personal.cast(pl.Int128).sum()), netto  # a percent of: numerator and base, öre
+
+
+def _percent(ratio: tuple[int, int] | None) -> float | None:
+    return None if ratio is None else 100 * ratio[0] / ratio[1]
+
+
+def _exact(ratio: tuple[int, int] | None) -> int | None:
+    return None if ratio is None else exact_percent_value(*ratio)
 
 
 def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = None) -> tuple[pl.DataFrame, tuple[str, ...]]:
@@ -46,7 +55,7 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
     exact amounts), mal, riktning and uppfyllt (of `year`). Returns the frame and notes on the gaps."""
     fids = selection.forvaltningar(store, year, forvaltning)
     years = sorted(y for y in store.years if y <= year)
-    values: dict[tuple[str, str], dict[int, float | None]] = {}
+    values: dict[tuple[str, str], dict[int, tuple[int, int] | None]] = {}  # percent of: numerator, base
     gaps: dict[str, list[str]] = {iid: [] for iid in INDICATORS}
     to_date: list[str] = []
     for y in years:
@@ -65,14 +74,14 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
             share = _personal_share(store, y, fid, month, netto)
             if share is None:
                 gaps["personalkostnad_andel"].append(f"{fid} {y}")
-            deviation = r["avvikelse_pct"] if budget not in (None, 0) else None
+            deviation = (r["avvikelse"], abs(budget)) if budget not in (None, 0) else None
             if deviation is None:
                 gaps["avvikelse_budget"].append(f"{fid} {y}")
             inv = _totals(store, fid).filter(pl.col("ar") == y)
             invest = None
             if inv.height and inv["budget"][0] not in (None, 0) and inv["utfall"][0] is not None:
                 b, u = inv["budget"][0], inv["utfall"][0]
-                invest = 100 * (b - u) / b
+                invest = (b - u, b)
             if invest is None:
                 gaps["avvikelse_investering"].append(f"{fid} {y}")
             for iid, v in (("personalkostnad_andel", share), ("avvikelse_budget", deviation),
@@ -84,18 +93,19 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
         for iid, label in INDICATORS.items():
             by_year = values.get((fid, iid), {})
             target = targets.get(iid)
-            latest = by_year.get(year)
+            latest = _percent(by_year.get(year))
             met = None
             if target is not None and target.mal is not None and latest is not None:
                 met = "ja" if (latest < target.mal if target.riktning == "lagre" else latest >= target.mal) else "nej"
             rows.append({"radtyp": "rad", "forvaltning": fid, "indikator": iid,
                          "namn": f"{label.removesuffix(' (%)')}, {fid} (%)",
-                         **{f"varde_{y}": by_year.get(y) for y in years},
+                         **{f"varde_{y}": _percent(by_year.get(y)) for y in years},
                          "mal": target.mal if target else None,
-                         "riktning": RIKTNING[target.riktning] if target else None, "uppfyllt": met})
+                         "riktning": RIKTNING[target.riktning] if target else None, "uppfyllt": met,
+                         **{f"varde_{y}{EXACT}": _exact(by_year.get(y)) for y in years}})
     schema = {"radtyp": pl.String, "forvaltning": pl.String, "indikator": pl.String, "namn": pl.String,
               **{f"varde_{y}": pl.Float64 for y in years}, "mal": pl.Float64, "riktning": pl.String,
-              "uppfyllt": pl.String}
+              "uppfyllt": pl.String, **{f"varde_{y}{EXACT}": pl.Int128 for y in years}}
     frame = pl.DataFrame(rows, schema=schema, orient="row")
     notes = [f"{'; '.join(to_date)}: år som ännu bokförs visas hittills i år, övriga år för helår."] if to_date else []
     why = {"personalkostnad_andel": "utfall utan konto (skrivet per stab eller verksamhet) eller inget konto i kostnadsslaget personal",

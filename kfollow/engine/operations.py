@@ -1,7 +1,8 @@
 """One `<noun>_report(budgets, …) -> pl.DataFrame` per table. Every figure is a column here.
 
 Conventions of every report frame:
-- money columns are Int64 öre (exact); percentages are Float64 (from exact amounts);
+- money columns are Int64 öre (exact); percentages are Float64 (from exact amounts), each followed at
+  the end by its exact companion `<name>_exakt` (`report.EXACT`: Int128, what formats round from);
 - `radtyp` says what a row is: `rad` (a stab or verksamhet), `ej_fordelat` (declared as not
   attributed to the view), `differens` (undeclared gap to the förvaltning's summa), `forvaltning`
   (a förvaltning shown as one row), `delsumma` (a förvaltning's subtotal), `summa` (the total),
@@ -25,7 +26,7 @@ from kfollow.engine.consistency import year_warnings
 from kfollow.engine import present
 from kfollow.engine.present import as_report
 from kfollow.engine.selection import forvaltningar
-from kfollow.report import Report
+from kfollow.report import EXACT, Report
 
 BLOCK_END = 1_000_000  # position of ej_fordelat / differens / subtotal rows after a block's own rows
 
@@ -221,7 +222,7 @@ def _gross_lines(frame: pl.DataFrame, extra_years: dict[str, str]) -> pl.DataFra
     """Interleave `varav kostnader` / `varav intäkter` lines after each row with gross amounts."""
     lines = [frame.with_columns(sub=pl.lit(0))]
     net_only = [c for c in frame.columns if c not in GROSS_LINE_COLUMNS and c not in extra_years
-                and frame.schema[c] in (pl.Int64, pl.Float64, pl.String) and c != "kommentar"]
+                and frame.schema[c] in (pl.Int64, pl.Int128, pl.Float64, pl.String) and c != "kommentar"]
     for part, label, deviation, sub in (("kostnader", "varav kostnader", ex.avvikelse(), 1),
                                         ("intakter", "varav intäkter", ex.avvikelse_intakt(), 2)):
         has = frame.filter(pl.col(f"budget_{part}").is_not_null() | pl.col(f"utfall_{part}").is_not_null())
@@ -231,7 +232,7 @@ def _gross_lines(frame: pl.DataFrame, extra_years: dict[str, str]) -> pl.DataFra
                 budget=pl.col(f"budget_{part}"), utfall=pl.col(f"utfall_{part}"),
                 **{col: pl.col(f"{src}_{part}") for col, src in extra_years.items()},
             ).with_columns(deviation, *(pl.lit(None, frame.schema[c]).alias(c) for c in net_only))
-            .with_columns(ex.percent_of("avvikelse", "budget", "avvikelse_pct"))
+            .with_columns(*ex.percent_of("avvikelse", "budget", "avvikelse_pct"))
         )
     return pl.concat(lines, how="vertical_relaxed").sort("block", "pos", "sub").drop("sub")
 
@@ -287,8 +288,8 @@ def deviation_report(budgets: Store, year: int, by: By = By.stab, forvaltning: l
                 # the previous year's deviation as its file gives it (same months): same sign in both presentations
                 ex.avvikelse().alias(f"avvikelse_{prev_year}")), fids)
     total_utfall = pl.col("utfall").filter(pl.col("radtyp") == "summa").first()
-    frame = cur.with_columns(ex.avvikelse(), ex.share("utfall", total_utfall))
-    frame = frame.with_columns(ex.percent_of("avvikelse", "budget", "avvikelse_pct"))
+    frame = cur.with_columns(ex.avvikelse(), *ex.share("utfall", total_utfall))
+    frame = frame.with_columns(*ex.percent_of("avvikelse", "budget", "avvikelse_pct"))
     extra: list[str] = []
     if period is not None:
         frame = frame.with_columns(
@@ -314,7 +315,7 @@ def deviation_report(budgets: Store, year: int, by: By = By.stab, forvaltning: l
     key = by.value
     columns = ["radtyp", *([] if by is By.forvaltning else ["forvaltning"]), pl.col("nyckel").alias(key), "namn",
                "redovisas_som", "budget", "utfall", "avvikelse", "avvikelse_pct", "andel_pct", *prev_cols, *extra,
-               "kommentar", *optional]
+               "kommentar", *optional, "avvikelse_pct" + EXACT, "andel_pct" + EXACT]
     return frame.select(columns)
 
 
@@ -346,18 +347,19 @@ def compare_report(budgets: Store, base_year: int, year: int, by: By = By.stab,
         amounts = resolve(budgets, y, period, strict=y == year)
         v = view_frame(budgets, y, by, ids, staber, amounts=amounts, subtotals=several, prefer_rows=period is not None)
         total = pl.col("utfall").filter(pl.col("radtyp") == "summa").first()
-        v = v.with_columns(ex.share("utfall", total, share_col)).with_columns(
+        v = v.with_columns(*ex.share("utfall", total, share_col)).with_columns(
             ex.presented("utfall", _sign(budgets, y, ids))).rename({"utfall": col})
-        frames.append(v.select("radtyp", "forvaltning", "nyckel", "namn", "block", "pos", col, share_col))
+        frames.append(v.select("radtyp", "forvaltning", "nyckel", "namn", "block", "pos", col, share_col,
+                               share_col + EXACT))
     all_fids = fids + [f for f in base_fids if f not in fids]
     old, new = frames
     frame = new if base_year == year else _align(new, old, all_fids)
-    frame = frame.with_columns((pl.col(b) - pl.col(a)).alias("forandring"), ex.change_percent(b, a))
+    frame = frame.with_columns((pl.col(b) - pl.col(a)).alias("forandring"), *ex.change_percent(b, a))
     frame = frame.with_columns(_presentation(budgets, year, all_fids))
     key = by.value
     columns = ["radtyp", *([] if by is By.forvaltning else ["forvaltning"]), pl.col("nyckel").alias(key), "namn",
                "redovisas_som", a, *([b] if a != b else []), "forandring", "forandring_pct",
-               ua, *([ub] if ua != ub else [])]
+               ua, *([ub] if ua != ub else []), "forandring_pct" + EXACT, ua + EXACT, *([ub + EXACT] if ua != ub else [])]
     return frame.sort("block", "pos").select(columns)
 
 
@@ -479,12 +481,12 @@ def months_report(budgets: Store, year: int, forvaltning: list[str] | None = Non
     frame = totals.with_columns(budget=monthly("budget_ack"), utfall=monthly("utfall_ack"),
                                 **{prev: monthly("_prev_ack")})
     frame = frame.with_columns(ex.avvikelse(), (pl.col("budget_ack") - pl.col("utfall_ack")).alias("avvikelse_ack"))
-    frame = frame.with_columns(ex.percent_of("avvikelse_ack", "budget_ack", "avvikelse_ack_pct"),
+    frame = frame.with_columns(*ex.percent_of("avvikelse_ack", "budget_ack", "avvikelse_ack_pct"),
                                manad=pl.format(f"{year}-{{}}", pl.col("manad").cast(pl.String).str.zfill(2)))
     sign = pl.lit(summa_sign(budgets, year, fids))
     frame = frame.with_columns(ex.presented(c, sign) for c in ("budget", "utfall", "budget_ack", "utfall_ack", prev))
     columns = ["manad", "budget", "utfall", "avvikelse", "budget_ack", "utfall_ack", "avvikelse_ack", "avvikelse_ack_pct"]
-    return frame.select(columns + ([prev] if frame[prev].null_count() < frame.height else []))
+    return frame.select(columns + ([prev] if frame[prev].null_count() < frame.height else []) + ["avvikelse_ack_pct" + EXACT])
 
 
 def booked_through(budgets: Store, year: int, period: int | None) -> bool:

@@ -16,12 +16,17 @@ from kfollow.render.writer import write
 __all__ = ["render", "write", "format_for"]
 
 
-def render(report, opts: Options) -> str | bytes:
-    """The report in `opts.format`: text, or bytes for xlsx."""
+def render(report, opts: Options, notices: list[str] | None = None) -> str | bytes:
+    """The report in `opts.format`: text, or bytes for xlsx and docx. `notices` (when given) gets what
+    the person running the command should know of the rendering (a text cut to Excel's cell size)."""
     if opts.format is Format.xlsx:
         from kfollow.render.xlsx import to_xlsx
 
-        return to_xlsx(report, opts)
+        return to_xlsx(report, opts, notices=notices)
+    if opts.format is Format.docx:
+        from kfollow.render.docx import report_to_docx
+
+        return report_to_docx(report, opts)[0]
     if opts.format in (Format.table, Format.md):
         from kfollow.render.text import to_md, to_table
 
@@ -41,7 +46,7 @@ def format_for(out: Path | None, fmt: Format | None) -> Format:
         return fmt
     if out is not None:
         suffix = Path(out).suffix.lower().lstrip(".")
-        if suffix in ("csv", "json", "md", "xlsx"):
+        if suffix in ("csv", "json", "md", "xlsx", "docx"):
             return Format(suffix)
         if suffix in ("xls", "ods"):
             raise UsageError(f"{shown(str(out))}: kfollow writes .xlsx workbooks, not .{suffix}; use -o "

@@ -37,6 +37,7 @@ NAN = float("nan")
 MINUS = "\u2212"  # a real minus sign: as wide as the plus, and read as "minus"
 WIDTH = 7.0  # inches: the text width of an A4 page with 2 cm margins, a little generous
 DPI = 150
+MAX_BARS = 30  # rows a bar chart draws at most: the largest, and one bar for the rest
 DARK, MID, LIGHT = "#1f4e79", "#6f8fb0", "#d9e2ec"  # apart in lightness too: they read in grayscale
 RC = {
     "font.family": "DejaVu Sans",  # ships with matplotlib: the same glyphs everywhere
@@ -110,6 +111,49 @@ def _labels(report: Report, rows: pl.DataFrame) -> list[str]:
     if key is None:
         raise UsageError("this chart needs a label column (rubrik)")
     return [_clean(v) if v is not None else "" for v in rows[key].to_list()]
+
+
+def _largest(rows: pl.DataFrame, labels: list[str], size: pl.Expr, figures: list[str]) -> tuple[
+        pl.DataFrame, list[str], int]:
+    """At most `MAX_BARS` rows: with more, the `MAX_BARS` − 1 largest by `size` (in the table's order)
+    and one row `Övriga (N)` whose figures are the sums of the N others (exact öre; null where none of
+    them has the figure). Returns the rows, their labels and N (0: every row is drawn)."""
+    if rows.height <= MAX_BARS:
+        return rows, labels, 0
+    ranked = rows.with_row_index("_i").with_columns(size.alias("_size"))
+    top = ranked.sort("_size", "_i", descending=[True, False], nulls_last=True).head(MAX_BARS - 1)["_i"].sort()
+    kept = ranked.filter(pl.col("_i").is_in(top.implode()))
+    rest = ranked.filter(~pl.col("_i").is_in(top.implode()))
+    sums = rest.select(pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).cast(pl.Int128).sum()).alias(c)
+                       for c in figures).row(0, named=True)
+    other = pl.DataFrame({c: [None if sums[c] is None else int(sums[c])] for c in figures},
+                         schema={c: pl.Int64 for c in figures})
+    shown = pl.concat([kept.select(figures).cast({c: pl.Int64 for c in figures}), other])
+    names = [labels[i] for i in top.to_list()] + [f"Övriga ({_count(rest.height)})"]
+    return shown, names, rest.height
+
+
+def _count(n: int) -> str:
+    return swedish_number(Decimal(n))
+
+
+def left_out(kind: str, shown: int, rest: int) -> str:
+    """The note under a chart that draws the largest rows and one bar for the rest."""
+    of = _count(shown + rest)
+    what = (f"de {_count(shown)} största avvikelserna av {of} (till beloppet, överskott som underskott)"
+            if kind == "avvikelse" else f"de {_count(shown)} rader av {of} som har störst utfall (till beloppet, något av åren)")
+    return f"Diagrammet visar {what}; Övriga ({_count(rest)}) är summan av de andra {_count(rest)}."
+
+
+def note(report: Report, kind: str) -> str | None:
+    """What a reader of `kind`'s chart of `report` must know: the rows it leaves out, or None."""
+    if kind == "avvikelse" and "avvikelse" in report.frame.columns:
+        rows = _rows(report).filter(pl.col("avvikelse").is_not_null()).height
+    elif kind == "verksamhet":
+        rows = _rows(report).height
+    else:
+        return None
+    return left_out(kind, MAX_BARS - 1, rows - MAX_BARS + 1) if rows > MAX_BARS else None
 
 
 def _in_unit(values: list[int | None], unit: str, missing: float = 0.0) -> list[float]:
@@ -217,10 +261,12 @@ def chart_verksamhet(report: Report, fmt: str = "svg") -> bytes:
     _ready(fmt)
     base, year = _years(report)
     rows = _rows(report)
-    labels = _labels(report, rows)
+    size = pl.max_horizontal(pl.col(base).abs().fill_null(0), pl.col(year).abs().fill_null(0))
+    rows, labels, rest = _largest(rows, _labels(report, rows), size, [base, year])
     unit = report.unit
     old, new = rows[base].to_list(), rows[year].to_list()
     base_label, year_label = report.column(base).header, report.column(year).header
+    remark = left_out("verksamhet", len(labels) - 1, rest) if rest else ""
 
     def draw(fig: "Figure") -> str:
         ax = fig.add_subplot()
@@ -241,8 +287,10 @@ def chart_verksamhet(report: Report, fmt: str = "svg") -> bytes:
         ax.tick_params(axis="y", length=0)
         ax.legend(loc="lower right", frameon=False, ncols=2, bbox_to_anchor=(1, 1.0))
         fig.suptitle(_clean(report.caption), fontsize=10.5, fontweight="bold")
+        _remark(fig, remark)
         return f"{base_label} och {year_label}, {unit}: " + "; ".join(
-            f"{t} {amount(a, unit)} och {amount(b, unit)}" for t, a, b in zip(labels, old, new)) + "."
+            f"{t} {amount(a, unit)} och {amount(b, unit)}" for t, a, b in zip(labels, old, new)) + "." + (
+            f" {remark}" if remark else "")
 
     return _drawn(report, fmt, 1.3 + 0.36 * max(len(labels), 3), draw)
 
@@ -257,9 +305,10 @@ def chart_avvikelse(report: Report, fmt: str = "svg") -> bytes:
     _ready(fmt)
     _require(report, "avvikelse")
     rows = _rows(report).filter(pl.col("avvikelse").is_not_null())
-    labels = _labels(report, rows)
+    rows, labels, rest = _largest(rows, _labels(report, rows), pl.col("avvikelse").abs(), ["avvikelse"])
     unit = report.unit
     values = rows["avvikelse"].to_list()
+    remark = left_out("avvikelse", len(labels) - 1, rest) if rest else ""
     header = report.column("avvikelse").header if any(c.name == "avvikelse" for c in report.columns) else "Avvikelse"
 
     def draw(fig: "Figure") -> str:
@@ -285,10 +334,18 @@ def chart_avvikelse(report: Report, fmt: str = "svg") -> bytes:
                            Patch(facecolor="white", edgecolor=DARK, hatch="xxx", label=f"Underskott ({MINUS})")],
                   loc="lower right", frameon=False, ncols=2, bbox_to_anchor=(1, 1.0))
         fig.suptitle(_clean(report.caption), fontsize=10.5, fontweight="bold")
+        _remark(fig, remark)
         return f"{header}, {unit}, positiv är överskott: " + "; ".join(
-            f"{t} {amount(v, unit, sign=True)} ({_verdict(v)})" for t, v in zip(labels, values)) + "."
+            f"{t} {amount(v, unit, sign=True)} ({_verdict(v)})" for t, v in zip(labels, values)) + "." + (
+            f" {remark}" if remark else "")
 
     return _drawn(report, fmt, 1.3 + 0.34 * max(len(values), 3), draw)
+
+
+def _remark(fig: "Figure", remark: str) -> None:
+    """A note under the chart (the rows it leaves out), wrapped to the page's width."""
+    if remark:
+        fig.supxlabel("\n".join(textwrap.wrap(remark, 110)), fontsize=7.5, x=0.0, ha="left")
 
 
 def _verdict(avvikelse: int) -> str:
@@ -356,4 +413,4 @@ def chart_manader(report: Report, fmt: str = "svg") -> bytes:
     return _drawn(report, fmt, 3.6, draw)
 
 
-__all__ = ["chart_verksamhet", "chart_avvikelse", "chart_manader", "MISSING"]
+__all__ = ["chart_verksamhet", "chart_avvikelse", "chart_manader", "note", "MAX_BARS", "MISSING"]

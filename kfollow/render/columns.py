@@ -9,7 +9,7 @@ import polars as pl
 from kfollow.errors import UsageError, control_class
 from kfollow.options import Format, Options
 from kfollow.render.numbers import diagnostic_amount, money, number_expr, percent
-from kfollow.report import Column, Kind, Report
+from kfollow.report import EXACT, Column, Kind, Report
 
 NUMERIC = (Kind.money, Kind.percent)
 TEXT = (Kind.text, Kind.message, Kind.month)
@@ -62,11 +62,18 @@ def as_text(report: Report, columns: list[Column], opts: Options, swedish: bool)
     """The columns' values as text (null stays null), numbers in the report's unit and `opts`' decimals."""
     places = opts.places(report.unit)
     text = report.frame.select(
-        number_expr(c.name, c.kind.value, report.unit, places, swedish, opts.exact) for c in columns)
+        number_expr(c.name, c.kind.value, report.unit, places, swedish, opts.exact, exact_of(report, c))
+        for c in columns)
     for c in columns:
         if c.kind is Kind.message:
             text = text.with_columns(pl.Series(c.name, messages(report, c.name, places), dtype=pl.String))
     return text
+
+
+def exact_of(report: Report, c: Column) -> str | None:
+    """The exact companion of a percent column (`<name>_exakt`), when the report has one."""
+    name = c.name + EXACT
+    return name if c.kind is Kind.percent and name in report.frame.columns else None
 
 
 class _Amount:

@@ -11,6 +11,9 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import replace
+from urllib.parse import quote
+
+import polars as pl
 
 from kfollow.errors import UsageError
 from kfollow.options import Options
@@ -46,11 +49,18 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 def chart(section: Section, fmt: str = "svg") -> bytes:
     """The section's chart (charts need the `charts` extra: UsageError naming it otherwise)."""
-    from kfollow.render import charts
+    import kfollow.render.charts as charts
 
     draw = {"verksamhet": charts.chart_verksamhet, "avvikelse": charts.chart_avvikelse,
             "manader": charts.chart_manader}[section.chart]
     return draw(section.report, fmt)
+
+
+def chart_note(section: Section) -> str | None:
+    """What the reader of the section's chart must know (the rows a large chart leaves out), or None."""
+    import kfollow.render.charts as charts
+
+    return charts.note(section.report, section.chart)
 
 
 def _cells(section: Section, opts: Options):
@@ -62,28 +72,44 @@ def _cells(section: Section, opts: Options):
     return columns, text.rows(), report.kinds()
 
 
+def _escaped(expr: pl.Expr) -> pl.Expr:
+    """`html.escape` of a text column, a whole column at once."""
+    for old, new in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;")):
+        expr = expr.str.replace_all(old, new, literal=True)
+    return expr
+
+
 def _table_html(section: Section, opts: Options) -> str:
-    columns, rows, kinds = _cells(section, opts)
+    """The section's table: a header cell per row (its label, indented where the label is), the
+    figures right-aligned, the comments in a wide column; built a column at a time with polars."""
+    report = section.report
+    columns = for_people(report, Options(opts.format, opts.decimals, section.comments or opts.comments))
+    text = as_text(report, columns, opts, swedish=True)
+    text = text.with_columns(printable(c.name) for c in columns if c.kind in TEXT)
     esc = html.escape
     num = ' class="num"'
     head = "".join(f'<th scope="col"{num if c.kind in NUMERIC else ""}>{esc(c.header)}</th>' for c in columns)
-    body = []
-    for row, kind in zip(rows, kinds):
-        cells = []
-        for i, (c, value) in enumerate(zip(columns, row)):
-            text = esc("–" if value is None and c.kind in NUMERIC else value or "").replace("\n", "<br>")
-            if i == 0:  # a label indented under its row (a varav line, a part) keeps its indent
-                indent = ' class="indrag"' if (value or "").startswith("  ") else ""
-                cells.append(f'<th scope="row"{indent}>{text.strip()}</th>')
-            elif c.kind in NUMERIC:
-                cells.append(f'<td class="num">{text}</td>')
-            else:
-                cells.append(f'<td class="kommentar">{text}</td>' if c.comment else f"<td>{text}</td>")
-        row_class = f' class="{esc(kind.value)}"' if kind else ""
-        body.append(f"<tr{row_class}>{''.join(cells)}</tr>")
-    caption = esc(section.report.caption)
+    cells = []
+    for i, c in enumerate(columns):
+        value = pl.col(c.name)
+        shown = _escaped(value.fill_null("–" if c.kind in NUMERIC else "")).str.replace_all("\n", "<br>", literal=True)
+        if i == 0:  # a label indented under its row (a varav line, a part) keeps its indent
+            indent = pl.when(value.fill_null("").str.starts_with("  ")).then(pl.lit(' class="indrag"')).otherwise(pl.lit(""))
+            cells.append(pl.concat_str([pl.lit('<th scope="row"'), indent, pl.lit(">"), shown.str.strip_chars(),
+                                        pl.lit("</th>")]))
+        elif c.kind in NUMERIC:
+            cells.append(pl.concat_str([pl.lit('<td class="num">'), shown, pl.lit("</td>")]))
+        else:
+            cells.append(pl.concat_str([pl.lit('<td class="kommentar">' if c.comment else "<td>"), shown, pl.lit("</td>")]))
+    kinds = (report.frame.select(_escaped(pl.col("radtyp")))["radtyp"] if "radtyp" in report.frame.columns
+             else pl.Series("radtyp", [None] * report.frame.height, pl.String))  # the row's class: its kind
+    rows = text.with_columns(kinds.alias("_kind")).select(pl.concat_str([
+        pl.when(pl.col("_kind").is_not_null()).then(pl.lit('<tr class="') + pl.col("_kind") + pl.lit('">'))
+        .otherwise(pl.lit("<tr>")),
+        *cells, pl.lit("</tr>")]).alias("_row"))["_row"] if columns else pl.Series([], dtype=pl.String)
+    caption = esc(report.caption)
     return (f'<div class="tabell">\n<table>\n<caption>{caption}</caption>\n<thead><tr>{head}</tr></thead>\n'
-            "<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>\n</div>")
+            "<tbody>\n" + "\n".join(rows.to_list()) + "\n</tbody>\n</table>\n</div>")
 
 
 def _inline_svg(svg: bytes) -> str:
@@ -108,6 +134,8 @@ def to_html(doc: Document, opts: Options, charts: bool = True) -> str:
             parts += [f'<p class="anm">Anm.: {esc(n)}</p>' for n in section.report.notes]
         if section.chart and charts:
             parts.append(f"<figure>\n{_inline_svg(chart(section))}\n</figure>")
+            if remark := chart_note(section):
+                parts.append(f'<p class="anm">Anm.: {esc(remark)}</p>')
         parts.append("</section>")
     parts.append("</main>\n<footer>\n" + "\n".join(f"<p>{esc(line)}</p>" for line in doc.footer) + "\n</footer>")
     parts.append("</body>\n</html>\n")
@@ -117,7 +145,7 @@ def to_html(doc: Document, opts: Options, charts: bool = True) -> str:
 def to_markdown(doc: Document, opts: Options, chart_stem: str | None) -> tuple[str, dict[str, bytes]]:
     """The document as Markdown and the chart files it links (`<chart_stem>-<kind>.svg`, written
     beside it); without `chart_stem` the charts are left out."""
-    from kfollow.render.text import to_md
+    from kfollow.render.text import md_text as _md_text, to_md
 
     files: dict[str, bytes] = {}
     parts = [f"# {_md_text(doc.title)}", "", f"Belopp i {doc.unit}.", ""]
@@ -130,17 +158,16 @@ def to_markdown(doc: Document, opts: Options, chart_stem: str | None) -> tuple[s
         if section.chart and chart_stem is not None:
             name = f"{chart_stem}-{section.chart}.svg"
             files[name] = chart(section)
-            parts += [f"![{_md_text(section.report.caption)}]({name})", ""]
+            # the file's name as a URL: a `)` or a space in it neither ends nor breaks the link
+            parts += [f"![{_md_text(section.report.caption)}]({quote(name)})", ""]
+            if remark := chart_note(section):
+                parts += [f"Anm.: {_md_text(remark)}", ""]
     parts += ["---", ""] + [f"{_md_text(line)}  " for line in doc.footer]
     return "\n".join(parts) + "\n", files
 
 
-def _md_text(text: str) -> str:
-    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text)
-
-
-def to_workbook(doc: Document, opts: Options) -> bytes:
-    """One sheet per table of the document."""
+def to_workbook(doc: Document, opts: Options, notices: list[str] | None = None) -> bytes:
+    """One sheet per table of the document; `notices` as for `xlsx.to_xlsx`."""
     from kfollow.render.xlsx import to_xlsx
 
     tables = [s for s in doc.sections if s.table]
@@ -148,4 +175,4 @@ def to_workbook(doc: Document, opts: Options) -> bytes:
         raise UsageError("the report has no tables")
     # the workbook keeps the rows' comments (every table's), and the footer goes under each sheet's notes
     reports = [replace(s.report, notes=(*s.report.notes, *doc.footer)) for s in tables]
-    return to_xlsx(reports, replace(opts, comments=True), [s.heading for s in tables])
+    return to_xlsx(reports, replace(opts, comments=True), [s.heading for s in tables], notices)

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import polars as pl
 
 from kfollow.options import ORE_PER_UNIT
+from kfollow.report import PERCENT_PLACES
 
 NBSP = "\u00a0"
 
@@ -48,23 +49,41 @@ def exact_money_expr(col: str, unit: str, swedish: bool) -> pl.Expr:
     return text.str.strip_chars_end("0").str.strip_chars_end(mark).alias(col)
 
 
-def percent_expr(col: str, swedish: bool, places: int = 1) -> pl.Expr:
-    """Percent (Float64) → text with one decimal, half away from zero.
+def percent_expr(col: str, swedish: bool, places: int = 1, exact: str | None = None) -> pl.Expr:
+    """Percent → text with `places` decimals, half away from zero.
 
-    The value is a ratio of exact amounts; a tiny nudge makes 2.675, stored as 2.67499…, round as
-    the decimal a person reads (2.68), as `Decimal(repr(x))` would.
+    With `exact` (the column's exact companion: the percent × 10^PERCENT_PLACES truncated toward
+    zero, Int128), rounded from it on integers: exact, since the truncation keeps more places than
+    are shown. Without (a percent typed in a file, such as a target), from the Float64: a tiny nudge
+    makes 2.675, stored as 2.67499…, round as the decimal a person reads (2.68).
     """
+    if exact is not None:
+        e = pl.col(exact).cast(pl.Int128)
+        d = 10 ** (PERCENT_PLACES - places)
+        return _digits((e.abs() * 2 + d) // (2 * d), e < 0, places, swedish).alias(col)
     x = pl.col(col) * 10**places
     magnitude = (x.abs() * (1 + 1e-12) + 0.5).floor().cast(pl.Int128, strict=False)  # null beyond: shown as –
     return _digits(magnitude, x < 0, places, swedish).alias(col)
 
 
-def number_expr(col: str, kind: str, unit: str, places: int, swedish: bool, exact: bool = False) -> pl.Expr:
-    """The text of one column by its kind (`report.Kind` value)."""
+def percent_value_expr(col: str, exact: str | None, places: int = 6) -> pl.Expr:
+    """A percent as a number for a spreadsheet cell (Float64): with its exact companion, the exact
+    percent truncated toward zero to `places` decimals, so that the cell, shown with fewer, rounds
+    as kfollow's tables do (a float of the ratio itself can round the other way)."""
+    if exact is None:
+        return pl.col(col)
+    e = pl.col(exact).cast(pl.Int128)
+    truncated = e.abs() // 10 ** (PERCENT_PLACES - places)
+    return (pl.when(e < 0).then(truncated * -1).otherwise(truncated).cast(pl.Float64) / 10**places).alias(col)
+
+
+def number_expr(col: str, kind: str, unit: str, places: int, swedish: bool, exact: bool = False,
+                exact_of: str | None = None) -> pl.Expr:
+    """The text of one column by its kind (`report.Kind` value); `exact_of`: a percent's exact companion."""
     if kind == "money":
         return exact_money_expr(col, unit, swedish) if exact else money_expr(col, unit, places, swedish)
     if kind == "percent":
-        return percent_expr(col, swedish)
+        return percent_expr(col, swedish, exact=exact_of)
     return pl.col(col).cast(pl.String)
 
 
@@ -95,10 +114,15 @@ def money(ore: int | None, unit: str, places: int, swedish: bool = True) -> str 
     return str(abs(value) if value == 0 else value)
 
 
-def percent(value: float | None, swedish: bool = True, places: int = 1) -> str | None:
+def percent(value: float | None, swedish: bool = True, places: int = 1, exact: int | None = None) -> str | None:
+    """A percent with `places` decimals, half away from zero; from its exact companion when given
+    (`exact`: the percent × 10^PERCENT_PLACES truncated toward zero), else from the float's decimal."""
+    if exact is not None:
+        value = Decimal(exact).scaleb(-PERCENT_PLACES)
     if value is None:
         return None
-    rounded = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    rounded = (value if isinstance(value, Decimal) else Decimal(repr(value))).quantize(
+        Decimal(1).scaleb(-places), ROUND_HALF_UP)
     return swedish_number(rounded) if swedish else str(abs(rounded) if rounded == 0 else rounded)
 
 

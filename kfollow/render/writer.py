@@ -1,56 +1,143 @@
-"""Writing a rendered report: stdout, or a file replaced atomically (nothing is written on error)."""
+"""Every file kfollow writes: stdout, or a set of files replaced atomically (nothing is written on error).
+
+One home for writing. Each target is checked before anything is written (`check`): never a file
+the command read, never a folder, never a name longer than its folder allows; a file kfollow
+names itself beside the one asked for (an import's note, a report's charts) is never a symbolic
+link nor a FIFO or device: it is a regular file or absent. The file asked for (`-o`) may be a link
+(it is followed, as a `latest.csv` is meant to be) or a FIFO or device (written in place, as
+`-o /dev/stdout`).
+
+A set of files (`write_files`) is written to temporaries in each target's folder first, named
+`.NAME.kfollow-tmp-XXXXXXXX`, and only then renamed into place in the order given, the main file
+last; a failure before or during the renames puts back what was replaced, so the old set stays
+whole. A temporary that a killed run left behind is removed by the next write into that folder
+once it is `STALE_AFTER` seconds old.
+
+For tests only: with the environment variable `KFOLLOW_TEST_HOOK=before-rename` the process kills
+itself (SIGKILL) when every temporary is written and none is renamed yet, so a test can show what
+a kill at that point leaves.
+"""
 
 from __future__ import annotations
 
 import os
+import re
+import secrets
 import stat
 import sys
 import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from kfollow.errors import InputOutputError, UsageError, shown
 
+TMP_MARK = ".kfollow-tmp-"
+STALE = re.compile(r"\..*" + re.escape(TMP_MARK) + r"[a-z0-9_]{8}")  # kfollow's temporaries, and only those
+STALE_AFTER = 10 * 60  # seconds: a write takes far less; an older temporary is a killed run's
+NAME_MAX = 255  # where the folder cannot say (os.pathconf)
 
-def write(data: str | bytes, out: Path | None) -> None:
-    """Write text (UTF-8) or bytes (xlsx, Parquet, PNG) to stdout, or to `out`: a regular file is
-    replaced atomically (a failed run leaves no partial file) keeping its permissions, a link is
-    followed, a pipe or device is written to. Bytes are not sent to a terminal."""
-    if out is None:
-        try:
-            if isinstance(data, bytes):
-                if sys.stdout.isatty():
-                    raise UsageError("this format is a binary file: write it with -o FILE")
-                sys.stdout.flush()
-                sys.stdout.buffer.write(data)
-                sys.stdout.buffer.flush()
-            else:
-                sys.stdout.write(data)
-                sys.stdout.flush()
-        except BrokenPipeError:  # the reader (e.g. `head`) has what it wanted
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        except OSError as exc:
-            raise InputOutputError(f"cannot write to standard output ({exc.strerror})") from None
+
+@dataclass(frozen=True)
+class File:
+    """One file of a set: `beside` names the file asked for when kfollow chose this name itself."""
+
+    path: Path
+    data: str | bytes
+    beside: Path | None = None
+
+
+def write(data: str | bytes, out: Path | None, reads: Iterable[Path | str] = ()) -> None:
+    """Write text (UTF-8) or bytes (xlsx, Parquet, PNG) to stdout, or to the file `out` (see
+    `write_files`), never over a file of `reads`. Bytes are not sent to a terminal."""
+    if out is not None:
+        write_files([File(Path(out), data)], reads)
         return
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    target = resolved(out)
     try:
-        if target.exists() and not target.is_file():  # a FIFO, a device: write in place
-            with open(target, "wb") as fh:
-                fh.write(raw)
-            return
-        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask()
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(raw)
-            os.chmod(tmp, mode)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        if isinstance(data, bytes):
+            if sys.stdout.isatty():
+                raise UsageError("this format is a binary file: write it with -o FILE")
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(data)
+            sys.stdout.flush()
+    except BrokenPipeError:  # the reader (e.g. `head`) has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except OSError as exc:
-        raise InputOutputError(f"{shown(str(out))}: cannot write file ({exc.strerror}); check that the folder exists "
+        raise InputOutputError(f"cannot write to standard output ({exc.strerror})") from None
+
+
+def write_files(files: Sequence[File], reads: Iterable[Path | str] = ()) -> None:
+    """Write a set of files all or nothing: every target checked, every one written to a temporary,
+    then renamed into place in the order given (put the main file last). A regular file keeps its
+    permissions; a FIFO or device asked for is written in place, in its turn."""
+    reads = [Path(r) for r in reads]
+    targets = [check(f.path, reads, f.beside) for f in files]
+    if len(set(targets)) < len(targets):
+        raise UsageError(f"{shown(str(files[-1].path))}: two files of this command would be the same file; "
+                         "name them apart")
+    for folder in set(t.parent for t in targets):
+        _clean(folder)
+    temps: list[str | None] = []
+    at = files[0]  # the file being written, for the message
+    try:
+        for f, target in zip(files, targets):
+            at = f
+            temps.append(_temporary(f, target))
+        if os.environ.get("KFOLLOW_TEST_HOOK") == "before-rename":
+            import signal
+
+            os.kill(os.getpid(), signal.SIGKILL)
+        at = files[-1]
+        _swap(list(zip(files, targets, temps)))
+    except OSError as exc:
+        raise InputOutputError(f"{shown(str(at.path))}: cannot write file ({exc.strerror}); nothing written: check "
+                               "that the folder exists, is writable and has room") from None
+    finally:
+        for tmp in temps:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+
+
+def check(path: Path | str, reads: Iterable[Path | str] = (), beside: Path | None = None) -> Path:
+    """The real path kfollow may write `path` to; UsageError when it is a file of `reads`,
+    InputOutputError when it is a folder, its name is too long for its folder, or (`beside`: a name
+    kfollow chose) it is a symbolic link, a FIFO or a device."""
+    path = Path(path)
+    try:
+        return _check(path, [Path(r) for r in reads], beside)
+    except OSError as exc:
+        raise InputOutputError(f"{shown(str(path))}: cannot write file ({exc.strerror}); check that the folder exists "
                                "and is writable") from None
+
+
+def _check(path: Path, reads: list[Path], beside: Path | None) -> Path:
+    about = shown(str(path)) + (f" (written beside {shown(str(beside))})" if beside is not None else "")
+    instead = "write it elsewhere" if beside is None else f"write {shown(str(beside))} elsewhere"
+    if beside is not None and os.path.islink(path):
+        raise InputOutputError(f"{about} is a symbolic link, which kfollow does not follow; nothing written: remove "
+                               f"the link or {instead}")
+    if beside is None and _special(path):  # a FIFO or device asked for, such as /dev/stdout: written in place
+        return path
+    target = resolved(path.parent) / path.name if beside is not None else resolved(path)
+    limit, length = _name_max(target.parent), len(os.fsencode(target.name))
+    if length > limit:
+        raise InputOutputError(f"{about}: the name is {length} bytes, longer than its folder allows ({limit}); "
+                               f"nothing written: give {shown(str(beside or path))} a shorter name")
+    for read in reads:
+        if target == resolved(read) or (target.exists() and read.exists() and os.path.samefile(target, read)):
+            named = "" if read == path else f" {shown(str(read))},"
+            raise UsageError(f"{about} is{named} a file this command reads; nothing written: {instead}")
+    mode = target.stat().st_mode if target.exists() else None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise InputOutputError(f"{about} is a folder; nothing written: give a file name")
+    if mode is not None and beside is not None and not stat.S_ISREG(mode):
+        raise InputOutputError(f"{about} is not a regular file (a FIFO, a device); nothing written: remove it or "
+                               f"{instead}")
+    return target
 
 
 def resolved(out: Path | str) -> Path:
@@ -61,9 +148,117 @@ def resolved(out: Path | str) -> Path:
         raise InputOutputError(f"{shown(str(out))}: cannot write file (a symbolic link loop); check the path") from None
 
 
+def _special(path: Path) -> bool:
+    """Whether `path` (links followed) is a FIFO or a device."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:  # absent, or what the checks after say better (a loop, a name too long)
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _name_max(folder: Path) -> int:
+    """The longest file name (bytes) the folder takes; OSError when it is no folder."""
+    if not folder.is_dir():
+        raise FileNotFoundError(2, os.strerror(2), str(folder))
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (AttributeError, ValueError, OSError):  # a platform or file system that cannot say
+        return NAME_MAX
+
+
+def _temporary(f: File, target: Path) -> str | None:
+    """`f`'s bytes in a temporary beside `target`, with the target's permissions; None for a FIFO
+    or device, which is written in place."""
+    if target.exists() and not target.is_file():
+        return None
+    mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask()
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=_prefix(target))
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(_bytes(f.data))
+        os.chmod(tmp, mode)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def _prefix(target: Path) -> str:
+    """`.NAME.kfollow-tmp-`, NAME cut so that the temporary's name fits where the target's does."""
+    room = _name_max(target.parent) - len(os.fsencode(f".{TMP_MARK}")) - 8
+    name = target.name
+    while len(os.fsencode(name)) > room:
+        name = name[:-1]
+    return f".{name}{TMP_MARK}"
+
+
+def _swap(items: list[tuple[File, Path, str | None]]) -> None:
+    """Rename each temporary into place in turn (a FIFO or device is written to); when one fails,
+    put back what the ones before it replaced: the old files from their hard links, new ones removed."""
+    done: list[tuple[Path, bool, str | None]] = []  # target, whether it existed, a link to its old file
+    try:
+        for f, target, tmp in items:
+            last = f is items[-1][0]  # nothing that could fail comes after it: no need to keep its old file
+            done.append((target, target.exists(), None if last else _keep(target)))
+            if tmp is None:
+                with open(target, "wb") as fh:
+                    fh.write(_bytes(f.data))
+            else:
+                os.replace(tmp, target)
+    except BaseException:
+        for target, existed, old in reversed(done):
+            try:
+                if old is not None:
+                    os.replace(old, target)
+                elif not existed:
+                    target.unlink()
+            except OSError:
+                pass  # as much of the old set as can be had
+        raise
+    finally:
+        for _, _, old in done:
+            if old is not None:
+                Path(old).unlink(missing_ok=True)
+
+
+def _keep(target: Path) -> str | None:
+    """A hard link to the regular file at `target` under a temporary's name, to put it back; None
+    when there is none (or the file system has no hard links)."""
+    if not target.is_file():
+        return None
+    backup = str(target.parent / f"{_prefix(target)}{secrets.token_hex(4)}")
+    try:
+        os.link(target, backup)
+    except OSError:
+        return None
+    return backup
+
+
+def _bytes(data: str | bytes) -> bytes:
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
+def _clean(folder: Path) -> None:
+    """Remove kfollow's own temporaries in `folder` that a killed run left (older than STALE_AFTER)."""
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return  # tidying is a courtesy: the write itself reports what matters
+    for entry in entries:
+        if not STALE.fullmatch(entry.name):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and now - info.st_mtime > STALE_AFTER and (
+                    not hasattr(os, "getuid") or info.st_uid == os.getuid()):
+                os.unlink(entry.path)
+        except OSError:
+            pass
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-

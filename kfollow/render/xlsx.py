@@ -4,7 +4,8 @@ xlsxwriter workbook kept in memory.
 Each sheet: the caption, unit, period, sources and notes (`Anm.:`) above the table;
 the people columns under their Swedish headers; amounts as numbers, exact to the öre in the
 report's unit (a Decimal per cell, never a float), shown with the chosen decimals (`#,##0.0`);
-percent as percent values (`10.7`, format `0.0`). Totals are kfollow's figures, never formulas,
+percent as percent values (`10.748206`, format `0.0`: the exact percent truncated to six decimals, so
+that Excel shows what kfollow's tables show). Totals are kfollow's figures, never formulas,
 so Excel's SUM of the rows equals the Summa row exactly. `summa`/`delsumma` rows are bold, the
 header row is frozen, widths follow the text kfollow prints. Text stays text: formulas and URLs
 are not interpreted, and a cell that starts like a formula (`=`, `+`, `-`, `@`) carries Excel's
@@ -21,7 +22,8 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from kfollow.options import ORE_PER_UNIT, Options
-from kfollow.render.columns import CONTROL_RE, FORMULA, NUMERIC, as_text, for_people, printable
+from kfollow.render.columns import CONTROL_RE, FORMULA, NUMERIC, as_text, exact_of, for_people, printable
+from kfollow.render.numbers import percent_value_expr
 from kfollow.report import Column, Kind, Report
 
 if TYPE_CHECKING:
@@ -32,14 +34,18 @@ if TYPE_CHECKING:
 CREATED = datetime(1980, 1, 1, tzinfo=timezone.utc)  # the zip entries' date too: same reports, same bytes
 MAX_WIDTH = 60  # characters; a longer text (a comment) runs on into the empty cells to its right
 SHEET_NAME_MAX = 31
+CELL_MAX = 32_767  # characters Excel keeps in a cell; a longer text is cut, ending in "…", with a note
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
-def to_xlsx(reports: list[Report] | Report, opts: Options, sheet_names: list[str] | None = None) -> bytes:
+def to_xlsx(reports: list[Report] | Report, opts: Options, sheet_names: list[str] | None = None,
+            notices: list[str] | None = None) -> bytes:
     """The reports as an .xlsx workbook, one sheet each; amounts in each report's unit, exact to the öre.
 
     `sheet_names` (one per report) default to the reports' titles; either way they are made valid
-    for Excel (≤ 31 characters, none of `[]:*?/\\`, unique)."""
+    for Excel (≤ 31 characters, none of `[]:*?/\\`, unique). A text longer than Excel keeps in a
+    cell (`CELL_MAX`) is cut, ending in "…"; `notices` (when given) gets a line per sheet saying so,
+    for the person running the command."""
     import xlsxwriter
 
     reports = [reports] if isinstance(reports, Report) else list(reports)
@@ -52,7 +58,10 @@ def to_xlsx(reports: list[Report] | Report, opts: Options, sheet_names: list[str
     workbook.set_properties({"title": _clean(reports[0].caption) if reports else "", "created": CREATED})
     formats = _Formats(workbook)
     for number, (report, name) in enumerate(zip(reports, names), start=1):
-        _sheet(workbook, workbook.add_worksheet(name), report, opts, formats, f"Tabell{number}")
+        cut = _sheet(workbook, workbook.add_worksheet(name), report, opts, formats, f"Tabell{number}")
+        if cut and notices is not None:
+            notices.append(f"xlsx: {cut} text(s) on the sheet {name!r} are longer than the 32 767 characters "
+                           "Excel keeps in a cell, and were cut (they end in …); csv and json have them whole")
     workbook.close()
     return buffer.getvalue()
 
@@ -118,7 +127,9 @@ def _values(report: Report, columns: list[Column], opts: Options) -> pl.DataFram
     for c in columns:
         if c.kind is Kind.money:  # exact: öre as a Decimal with the unit's scale, divided by a power of ten
             exprs.append((pl.col(c.name).cast(pl.Decimal(38, scale)) / 10**scale).alias(c.name))
-        elif c.kind in (Kind.percent, Kind.count):
+        elif c.kind is Kind.percent:  # from the exact percent: Excel shows it rounded as kfollow's tables
+            exprs.append(percent_value_expr(c.name, exact_of(report, c)))
+        elif c.kind is Kind.count:
             exprs.append(pl.col(c.name))
         elif c.kind is Kind.message:
             exprs.append(pl.lit(None, pl.String).alias(c.name))  # filled in below
@@ -165,12 +176,24 @@ def _starts_like_formula(text: str) -> bool:
     return re.match(FORMULA, text) is not None
 
 
+def _cut(text: str) -> str:
+    return text if len(text) <= CELL_MAX else text[:CELL_MAX - 1] + "…"
+
+
 def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options, formats: _Formats,
-           table_name: str) -> None:
+           table_name: str) -> int:
+    """Write one report on `ws`; returns how many texts were cut to `CELL_MAX`."""
     columns = for_people(report, opts)
     places = _places(report, opts)
     values = _values(report, columns, opts)
     headers = _headers(columns)
+    long = [c for c, dtype in values.schema.items() if dtype == pl.String]
+    cut = values.select(pl.sum_horizontal(*(pl.col(c).str.len_chars() > CELL_MAX for c in long)).sum()).item() \
+        if long and values.height else 0
+    if cut:  # as xlsxwriter would, but marked, and counted for the note
+        values = values.with_columns(pl.when(pl.col(c).str.len_chars() > CELL_MAX)
+                                     .then(pl.col(c).str.slice(0, CELL_MAX - 1) + pl.lit("…"))
+                                     .otherwise(pl.col(c)).alias(c) for c in long)
 
     # above the table: caption, unit, period, sources and notes
     lines = [(report.caption or f"Belopp i {report.unit}", formats.get(bold=True, font_size=13)),
@@ -180,8 +203,9 @@ def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options,
     if report.sources:
         lines.append((f"Källa: {', '.join(report.sources)}", None))
     lines += [(f"Anm.: {note}", None) for note in report.notes]
+    cut += sum(len(text) > CELL_MAX for text, _ in lines)
     for row, (text, fmt) in enumerate(lines):
-        _text(ws, row, 0, _clean(text), fmt, formats, {"bold": True, "font_size": 13} if fmt else {})
+        _text(ws, row, 0, _cut(_clean(text)), fmt, formats, {"bold": True, "font_size": 13} if fmt else {})
     header_row = len(lines) + 1  # one empty row between: Excel's "current region" is the table alone
 
     props = [_cell_props(c, places) for c in columns]
@@ -229,6 +253,7 @@ def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options,
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(header_row)
+    return cut
 
 
 def _text(ws: "Worksheet", row: int, col: int, text: str, fmt, formats: _Formats, props: dict) -> None:

@@ -30,8 +30,9 @@ from kfollow.sources.files import EXPORT_LIMIT, looks_utf16, read_bytes
 from kfollow.errors import DataError, control_class
 from kfollow.sources.ledger import Ledger
 from kfollow.sources.mapping import LedgerMapping
+from kfollow.store import MAX_ORE
 
-MAX_KRONOR_DIGITS = 13  # 10^13 kr per row at most: sums of millions of rows stay inside Int64
+MAX_KRONOR_DIGITS = len(str(MAX_ORE // 100)) - 1  # 13: below 10^13 kr a row (store.MAX_ORE, the cap of loading)
 _BLANKS = " \t\u00a0\u202f"
 _CONTROL_PL = control_class(r"\n\r", polars=True)
 _ROW = "_rad"
@@ -66,7 +67,9 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None,
     columns = _columns(frame, mapping, name)
     lines = _Lines(text, separator)
     frame = _ledger_frame(frame, columns, mapping, name, lines, budget)
-    return CsvExport(Ledger(name, frame, lines.line), encoding, "semicolon" if separator == ";" else "comma")
+    field = lambda column: lines.field(columns[column]) if column in columns else None  # noqa: E731
+    ledger = Ledger(name, frame, lines.line, field=field)
+    return CsvExport(ledger, encoding, "semicolon" if separator == ";" else "comma")
 
 
 def _decode(raw: bytes, name: str) -> tuple[str, bytes, str]:

@@ -24,8 +24,8 @@ from typing import Callable
 
 import polars as pl
 
-from kfollow.sources.files import EXPORT_LIMIT, looks_utf16, read_bytes
-from kfollow.store import check_total
+from kfollow.sources.files import EXPORT_LIMIT, FACT_ROW_LIMIT, SMALLEST_FACT_ROW, MB, looks_utf16, read_bytes
+from kfollow.store import MAX_ORE, check_total
 from kfollow.errors import DataError, InputOutputError, control_class
 
 FACT_SCHEMA: dict[str, pl.DataType] = {
@@ -62,8 +62,7 @@ VIEW_SCHEMA: dict[str, pl.DataType] = {
 COLUMNS = ("period", "forvaltning", "stab", "verksamhet", "konto", "slag", "belopp")
 CODE_COLUMNS = COLUMNS[:-1]
 SLAG = ("kostnad", "intakt")
-MAX_KRONOR = 10**13  # per row; Int64 sums of millions of rows cannot overflow below this
-MAX_ORE = MAX_KRONOR * 100
+MAX_KRONOR = MAX_ORE // 100  # per row (store.MAX_ORE: one cap for import and loading)
 
 # C0 except tab and LF, DEL, C1, and the bidi embedding/override/isolate controls
 _CONTROL_RE = re.compile(control_class(r"\r"))
@@ -126,7 +125,8 @@ def _read_csv(path: Path, name: str, head: bytes, known: Known, budget: bool = F
     if not head:
         raise DataError(name, 1, 1, f"file is empty; write a header row: {','.join(COLUMNS)}")
     try:
-        lf = pl.scan_csv(path, infer_schema=False, row_index_name=_ROW, raise_if_empty=True)
+        # glob=False: the path is this one file (polars would read `utfall[12].csv` as utfall1 and utfall2)
+        lf = pl.scan_csv(path, infer_schema=False, row_index_name=_ROW, raise_if_empty=True, glob=False)
         present = [c for c in lf.collect_schema().names() if c != _ROW]
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise _csv_failure(path, name, exc) from None
@@ -150,11 +150,16 @@ def _read_csv(path: Path, name: str, head: bytes, known: Known, budget: bool = F
 
 def _read_parquet(path: Path, name: str, known: Known, budget: bool = False) -> pl.DataFrame:
     try:
-        lf = pl.scan_parquet(path, row_index_name=_ROW)
+        lf = pl.scan_parquet(path, row_index_name=_ROW, glob=False)  # this one file, even named `a[1].parquet`
         schema = lf.collect_schema()
+        rows = pl.scan_parquet(path, glob=False).select(pl.len()).collect().item()  # from the metadata only
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise DataError(name, None, None,
                         f"cannot read as Parquet ({_first_line(exc)}); write a Parquet file") from None
+    if rows > FACT_ROW_LIMIT:
+        raise DataError(name, None, None, f"the table has {rows:,} rows, over the limit of {FACT_ROW_LIMIT:,} "
+                        f"(as many as a CSV of {EXPORT_LIMIT // MB} MB can hold at {SMALLEST_FACT_ROW} bytes a row); "
+                        "sum rows that share period, ids, konto and slag, or check that it is the right file")
     present = [c for c in schema.names() if c != _ROW]
     _check_header(name, present, csv_file=False)
     for column in CODE_COLUMNS:
@@ -470,7 +475,7 @@ def _csv_line(path: Path, row: int) -> int | None:
             quoted = any(b'"' in chunk for chunk in iter(lambda: fh.read(1 << 20), b""))
         if not quoted:
             return row + 2
-        lf = pl.scan_csv(path, infer_schema=False, row_index_name=_ROW)
+        lf = pl.scan_csv(path, infer_schema=False, row_index_name=_ROW, glob=False)
         header_breaks = sum(name.count("\n") for name in lf.collect_schema().names())
         inside = (
             lf.filter(pl.col(_ROW) < row)
@@ -674,10 +679,36 @@ def facts_parquet(facts: pl.DataFrame) -> bytes:
 
 
 def facts_bytes(facts: pl.DataFrame, path: Path | str) -> bytes:
-    """The fact table in the format its file name asks for: .parquet, else CSV."""
+    """The fact table in the format its file name asks for: .parquet, else CSV; `DataError` when it
+    holds what loading would refuse (`check_writable`)."""
+    check_writable(facts, str(path))
     if Path(path).suffix.lower() == ".parquet":
         return facts_parquet(facts)
     return facts_csv(facts).encode("utf-8")
+
+
+def check_writable(facts: pl.DataFrame, where: str) -> None:
+    """`DataError` unless every amount is within `store.MAX_ORE` (so also Decimal(18,2) in Parquet), the
+    amounts together within `store.MAX_TABLE_TOTAL`, every `konto` digits and every id of the id rule
+    (`store.ID`; a verksamhet a code as in year files). An import checks these first, naming the
+    export's line; this is the last guard, so that nothing is written that loading would refuse."""
+    from kfollow.sources.mapping import VERKSAMHET
+    from kfollow.store import ID, MAX_TABLE_TOTAL
+
+    magnitude = facts["belopp"].abs()
+    if magnitude.max() is not None and magnitude.max() > MAX_ORE:
+        raise DataError(where, None, None, f"a fact row of {magnitude.max()} öre is beyond the {MAX_ORE} öre a row "
+                                           "may hold; nothing written")
+    if (magnitude // 2**32).sum() * 2**32 + (magnitude % 2**32).sum() > MAX_TABLE_TOTAL:
+        raise DataError(where, None, None, f"the amounts add up to more than {MAX_TABLE_TOTAL} öre, beyond one fact "
+                                           "table; nothing written")
+    rules = (("konto", r"^[0-9]+$", "an account number (digits)"), ("forvaltning", f"^(?:{ID.pattern})$", "an id"),
+             ("stab", f"^(?:{ID.pattern})$", "an id"), ("verksamhet", f"^(?:{VERKSAMHET.pattern})$", "a code"))
+    for column, pattern, what in rules:
+        bad = facts.select(pl.col(column).drop_nulls().unique()).filter(~pl.col(column).str.contains(pattern))
+        if bad.height:
+            raise DataError(where, None, None, f"{column} {_show(bad[column].sort()[0])} is not {what}; nothing "
+                                               "written")
 
 
 @dataclass(frozen=True)

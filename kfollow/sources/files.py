@@ -10,6 +10,9 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from kfollow.errors import DataError, InputOutputError, shown
@@ -18,6 +21,11 @@ MB = 1_000_000  # decimal megabytes, as people count file sizes
 YEAR_FILE_LIMIT = 64 * MB  # far beyond a kommun's year (the 100 000-row synthetic year is ~4 MB)
 MAPPING_LIMIT = 1 * MB
 EXPORT_LIMIT = 2_000 * MB  # an ERP export (SIE, CSV) or a fact table
+# A fact table's rows. Parquet compresses (140 KB can hold 5×10^7 identical rows, 7 GB in memory), so
+# its row count, read from its metadata, is limited too: to what a CSV within EXPORT_LIMIT can hold.
+# The smallest CSV row is 20 bytes: a budget's whole-year row `2024,F,,,1,intakt,0` and its line end.
+SMALLEST_FACT_ROW = 20
+FACT_ROW_LIMIT = EXPORT_LIMIT // SMALLEST_FACT_ROW  # 100 000 000 rows
 
 
 def _kind(mode: int) -> str:
@@ -49,6 +57,44 @@ def read_bytes(path: Path | str, limit: int, what: str = "file", head: int | Non
     """The bytes of a regular file of at most `limit` bytes (DataError beyond it); with `head`, only
     its first `head` bytes (the file itself is then read by another reader, e.g. polars). Messages
     name `display` (default: the path)."""
+    with open_file(path, limit, what, display) as file:
+        return file.read(file.size if head is None else head)
+
+
+@dataclass(frozen=True)
+class OpenFile:
+    """A regular file opened by `open_file`; it is read up to its size at opening, never further."""
+
+    fd: int
+    size: int  # bytes at opening
+    name: str  # what messages name
+    what: str  # "SIE file", …
+
+    def read(self, count: int) -> bytes:
+        """Its first `count` bytes (fewer when it is shorter)."""
+        return b"".join(self.blocks(min(count, self.size), limit=count))
+
+    def blocks(self, size: int = 1 << 23, limit: int | None = None) -> Iterator[bytes]:
+        """Its bytes from the start in blocks of `size` (the last may be shorter), to keep memory
+        bounded by a block, not the file; each call reads it again from the start."""
+        end = self.size if limit is None else min(limit, self.size)
+        try:
+            os.lseek(self.fd, 0, os.SEEK_SET)
+            offset = 0
+            while offset < end:
+                block = os.read(self.fd, min(size, end - offset))
+                if not block:  # it shrank since it was opened
+                    return
+                offset += len(block)
+                yield block
+        except OSError as exc:
+            raise _refuse(self.name, self.what, exc) from None
+
+
+@contextmanager
+def open_file(path: Path | str, limit: int, what: str = "file", display: str | None = None) -> Iterator[OpenFile]:
+    """A regular file of at most `limit` bytes, open for reading (DataError beyond the limit,
+    InputOutputError when it is not a readable regular file). Messages name `display` (default: the path)."""
     name = display or str(path)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
@@ -56,17 +102,17 @@ def read_bytes(path: Path | str, limit: int, what: str = "file", head: int | Non
     except OSError as exc:
         raise _refuse(name, what, exc) from None
     try:
-        info = os.fstat(fd)
+        try:
+            info = os.fstat(fd)
+        except OSError as exc:
+            raise _refuse(name, what, exc) from None
         if not stat.S_ISREG(info.st_mode):
             raise InputOutputError(f"{shown(name)}: is {_kind(info.st_mode)}, not a regular file; give the "
                                    f"path of the {what}")
         if info.st_size > limit:
             raise DataError(shown(name), None, None, f"{what} is {info.st_size / MB:.1f} MB, over the limit "
                             f"of {limit // MB} MB; split it or check that it is the right file")
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read(min(info.st_size, limit) if head is None else head)  # never more than at opening
-    except OSError as exc:
-        raise _refuse(name, what, exc) from None
+        yield OpenFile(fd, info.st_size, name, what)
     finally:
         os.close(fd)
 

@@ -14,16 +14,27 @@ import with the file's own #PSALDO (`psaldo_check`). #PSALDO and #PBUDGET share 
 (`psaldo_reading`, `period_totals`, `_breakdown`): the `{}` row is an account's total and object
 rows break it down, one set of dimensions at a time; an account and month without a `{}` row takes
 its total from its object rows.
+
+Every sum is safe before it is taken (`check_amounts`, `check_export`): each amount within
+`store.MAX_ORE` and the absolute amounts of a file's rows together within `store.MAX_FILE_TOTAL`,
+so that no Int64 sum of them can wrap; and the fact table, once summed, within what loading
+accepts: each row within `MAX_ORE` again, all of them within `store.MAX_TABLE_TOTAL`. An account
+number is digits (`check_accounts`): nothing else reaches the fact table as `konto`.
+
+Warnings, not errors (`unbalanced`, `accruals`): a voucher whose rows do not sum to 0, and a month
+far above an account's usual month that a later month reverses.
 """
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass
 from typing import Callable
 
 import polars as pl
 
-from kfollow.store import check_total
+from kfollow.store import MAX_FILE_TOTAL, MAX_ORE, MAX_TABLE_TOTAL
 from kfollow.errors import DataError, UsageError
 from kfollow.sources.facts import CODE_COLUMNS
 from kfollow.sources.mapping import KeyMap, LedgerMapping
@@ -45,6 +56,7 @@ class Ledger:
     frame: pl.DataFrame
     line: Callable[[int], int | None] = lambda rad: rad  # rad → line in the export
     notes: tuple[str, ...] = ()  # for the person importing: how the rows were read
+    field: Callable[[str], int | None] = lambda column: None  # ledger column → its field (column) in a line
 
     def where(self, rad: int) -> str:
         line = self.line(rad)
@@ -63,8 +75,10 @@ class Imported:
 
 
 def apply_mapping(ledger: Ledger, mapping: LedgerMapping, unmapped_empty: bool = False) -> Imported:
-    """Map and sum a ledger; `DataError` for unlisted accounts and for objects the mapping lacks (every one)."""
-    check_total(ledger.frame["belopp"], ledger.name)
+    """Map and sum a ledger; `DataError` for amounts beyond the caps (`check_amounts`), account numbers
+    that are not digits, unlisted accounts and objects the mapping lacks (every one)."""
+    check_amounts(ledger)
+    check_accounts(ledger)
     frame = ledger.frame.with_columns(pl.col("rad").cast(pl.Int64))
     accounts = frame.group_by("konto").agg(pl.col("belopp").sum(), pl.col("rad").min(), pl.len().alias("rader"))
     slag = {konto: mapping.slag_of(konto) for konto in accounts["konto"].to_list()}
@@ -106,14 +120,16 @@ def apply_mapping(ledger: Ledger, mapping: LedgerMapping, unmapped_empty: bool =
                         f"{ledger.name} has objects that the mapping lacks: {listed}; add them under objekt (or a "
                         f"range){way}")
 
-    facts = (
+    summed = (
         kept.lazy()
         .group_by(CODE_COLUMNS)
-        .agg(pl.col("belopp").sum())
+        .agg(pl.col("belopp").sum(), pl.col("rad").min())
         .sort(CODE_COLUMNS, nulls_last=True)
-        .select(*(pl.col(c).cast(pl.String) for c in CODE_COLUMNS), pl.col("belopp").cast(pl.Int64))
+        .select(*(pl.col(c).cast(pl.String) for c in CODE_COLUMNS), pl.col("belopp").cast(pl.Int64), "rad")
         .collect()
     )
+    _check_facts(summed, ledger)
+    facts = summed.drop("rad")
     periods = frame.select(pl.col("period").unique())
     booked = facts.group_by("period").agg(
         pl.col("belopp").filter(pl.col("slag") == "kostnad").sum().alias("kostnader"),
@@ -127,6 +143,76 @@ def apply_mapping(ledger: Ledger, mapping: LedgerMapping, unmapped_empty: bool =
     bare = facts.filter(pl.col("stab").is_null() & pl.col("verksamhet").is_null())
     return Imported(facts, totals, ledger.frame.height, tuple(unmapped), (bare.height, int(bare["belopp"].sum()),
                                                                                    int(bare.filter(pl.col("slag") == "kostnad")["belopp"].sum())))
+
+
+def check_amounts(ledger: Ledger, what: str = "") -> None:
+    """`DataError` at the first row whose amount is beyond `MAX_ORE`, or at the row by which the absolute
+    amounts (öre) add up beyond `MAX_FILE_TOTAL`: below both, no Int64 sum of the rows can wrap.
+
+    `what` names the rows in messages ("#PSALDO"). The total is exact without an Int128 copy of the
+    column (the magnitudes split at 2^32); only when it is beyond the cap is the crossing row sought.
+    """
+    amounts = ledger.frame["belopp"]
+    label = f"{what} " if what else ""
+    if amounts.is_empty():
+        return
+    magnitude = amounts.abs()
+    if magnitude.max() > MAX_ORE:
+        row = ledger.frame.filter(pl.col("belopp").abs() > MAX_ORE).row(0, named=True)
+        raise DataError(ledger.name, ledger.line(row["rad"]), ledger.field("belopp"),
+                        f"the {label}amount {kr(row['belopp'])} is beyond the {kr(MAX_ORE)} one amount may be; "
+                        "check the amount and its unit")
+    total = (magnitude // 2**32).sum() * 2**32 + (magnitude % 2**32).sum()
+    if total <= MAX_FILE_TOTAL:
+        return
+    # each |amount| ≤ MAX_ORE, so the running total crosses the cap long before it could wrap
+    crossing = (magnitude.cum_sum() > MAX_FILE_TOTAL).arg_max()
+    rad = ledger.frame["rad"][crossing]
+    raise DataError(ledger.name, ledger.line(rad), None,
+                    f"the {label}amounts add up to more than {kr(MAX_FILE_TOTAL)} (counted without their signs) by "
+                    "this row; sums of them could overflow: check the amounts and their unit")
+
+
+def check_export(sie) -> None:
+    """`check_amounts` of a SIE file's #TRANS, #PSALDO and #PBUDGET rows, each kind as a whole, before
+    anything sums them (the #PSALDO control, the layout of object rows)."""
+    for label, frame in (("#TRANS", sie.trans), ("#PSALDO", sie.psaldo), ("#PBUDGET", sie.pbudget)):
+        check_amounts(Ledger(sie.path, frame), label)
+
+
+def check_accounts(ledger: Ledger) -> None:
+    """`DataError` at the first row whose account is not digits (`5010`): the fact table's `konto` is a
+    number, never text that a spreadsheet could take for a formula."""
+    bad = ledger.frame.filter(~pl.col("konto").str.contains(r"^[0-9]+$"))
+    if bad.is_empty():
+        return
+    row = bad.sort("rad").row(0, named=True)
+    raise DataError(ledger.name, ledger.line(row["rad"]), ledger.field("konto"),
+                    f"account {_shown(row['konto'])} is not an account number (digits only, e.g. 5010); correct it in "
+                    f"the ekonomisystem, or leave its rows out of the export ({_count(bad.height, 'row')})")
+
+
+def _check_facts(facts: pl.DataFrame, ledger: Ledger) -> None:
+    """`DataError` when a fact row sums to more than `MAX_ORE`, or the facts add up beyond `MAX_TABLE_TOTAL`:
+    loading refuses such a table, so it is never written (`facts.rad` is the first row summed into it)."""
+    over = facts.filter(pl.col("belopp").abs() > MAX_ORE)
+    if over.height:
+        row = over.sort("rad").row(0, named=True)
+        key = ", ".join(f"{c} {row[c]}" for c in ("forvaltning", "stab", "verksamhet") if row[c] is not None)
+        raise DataError(ledger.name, ledger.line(row["rad"]), None,
+                        f"the rows of konto {row['konto']} in {row['period']} ({key}), from this one on, add up to "
+                        f"{kr(row['belopp'])}, beyond the {kr(MAX_ORE)} a row of a fact table may hold (loading would "
+                        "refuse it); check the amounts and their unit")
+    magnitude = facts["belopp"].abs()
+    total = (magnitude // 2**32).sum() * 2**32 + (magnitude % 2**32).sum()
+    if total > MAX_TABLE_TOTAL:
+        raise DataError(ledger.name, None, None,
+                        f"the fact table's amounts add up to {kr(total)} (counted without their signs), beyond the "
+                        f"{kr(MAX_TABLE_TOTAL)} of one table that a year file reads; check the amounts and their unit")
+
+
+def _shown(value: str, limit: int = 80) -> str:
+    return repr(value if len(value) <= limit else value[:limit] + "…")
 
 
 def _usage(ledger: Ledger, code: str, row: dict) -> str:
@@ -425,6 +511,114 @@ def psaldo_check(sie, year: Year, mapping: LedgerMapping, facts: pl.DataFrame) -
     if unchecked:
         note += f"; not checked (no #PSALDO): {_span(unchecked)}"
     return Check(note, differences)
+
+
+# ---------------------------------------------------------------------------------------------
+# Warnings: vouchers that do not balance, accruals reversed later in the year
+
+LISTED = 10  # warnings of one kind listed at most; the rest are counted
+ACCRUAL_FACTOR = 20  # a month beyond this many times the account's usual month stands out
+_VER = re.compile(rb"#VER[ \t]")
+_VER_FIELDS = re.compile(rb'#VER[ \t]+("(?:[^"\\\r\n]|\\.)*"|[^ \t\r\n]+)[ \t]+("(?:[^"\\\r\n]|\\.)*"|[^ \t\r\n]+)')
+
+
+def unbalanced(ledger: Ledger, encoding: str) -> list[str]:
+    """Warnings for the vouchers whose rows in `ledger` (the #TRANS rows of a SIE file, `rad` their lines,
+    `name` the file) do not sum to 0, by series and number; at most `LISTED`, then how many more.
+
+    The reader keeps each voucher's rows but not its head, so the #VER lines are found in the file's
+    bytes again: one search for `#VER`, a line count per voucher (numbered as the reader numbers
+    lines: LF, CRLF and a lone CR each end one), and series and number read for the listed ones only.
+    """
+    from kfollow.sources.files import EXPORT_LIMIT, read_bytes
+
+    if ledger.frame.is_empty():
+        return []
+    raw = read_bytes(ledger.name, EXPORT_LIMIT, "SIE file", display=ledger.name)
+    offsets = [m.start() for m in _VER.finditer(raw)]
+    offsets = [at for at in offsets if not at or raw[at - 1] in b"\n\r" or _starts_line(raw, at)]
+    if not offsets:
+        return []
+    ends = b"\n" if raw.count(b"\r") == raw.count(b"\r\n") else None  # None: a lone CR ends a line too
+    between = [_line_ends(raw, start, end, ends) for start, end in zip([0, *offsets[:-1]], offsets)]
+    lines = list(itertools.accumulate(between, initial=1))[1:]
+    heads = pl.DataFrame({"line": lines, "offset": offsets}, schema={"line": pl.Int64, "offset": pl.Int64})
+    vouchers = (
+        ledger.frame.select(pl.col("rad").cast(pl.Int64), "belopp", "period").sort("rad")
+        .join_asof(heads, left_on="rad", right_on="line", strategy="backward")
+        .group_by("line").agg(pl.col("belopp").sum(), pl.col("offset", "period").first())
+        .filter(pl.col("belopp") != 0).sort("line")
+    )
+    found = []
+    for line, belopp, offset, period in vouchers.head(LISTED).iter_rows():
+        fields = _VER_FIELDS.match(raw, offset) if offset is not None else None
+        serie, nummer = (_unquoted(f.decode(encoding, "replace")) for f in fields.groups()) if fields else ("?", "?")
+        found.append(f"warning: voucher {_blank(serie)} {_blank(nummer)} ({ledger.name}:{line}, {period}) does not "
+                     f"balance: its #TRANS rows sum to {kr(belopp)}, not 0")
+    if vouchers.height > LISTED:
+        found.append(f"warning: and {_count(vouchers.height - LISTED, 'more voucher')} that do not balance "
+                     f"({vouchers.height} in all, {kr(vouchers['belopp'].sum())} together)")
+    return found
+
+
+def _starts_line(raw: bytes, at: int) -> bool:
+    """Whether only spaces and tabs stand before `at` on its line."""
+    begin = max(raw.rfind(b"\n", 0, at), raw.rfind(b"\r", 0, at)) + 1
+    return not raw[begin:at].strip(b" \t")
+
+
+def _line_ends(raw: bytes, start: int, end: int, ends: bytes | None) -> int:
+    """The line ends in raw[start:end]: LF, or with `ends` None also lone CRs."""
+    if ends is not None:
+        return raw.count(ends, start, end)
+    return raw.count(b"\n", start, end) + raw.count(b"\r", start, end) - raw.count(b"\r\n", start, end)
+
+
+def _unquoted(field: str) -> str:
+    if len(field) >= 2 and field[0] == field[-1] == '"':
+        return re.sub(r'\\(["\\])', r"\1", field[1:-1])
+    return field
+
+
+def _blank(text: str | None) -> str:
+    return text if text else '""'
+
+
+def accruals(facts: pl.DataFrame) -> list[str]:
+    """Warnings for possible accruals reversed: an account's month beyond `ACCRUAL_FACTOR` times its usual
+    month (the median of its other booked months, the two largest left out), undone by a later month of
+    the opposite sign and about the same size (half to twice it). At most `LISTED`, then how many more.
+
+    A month of an account is the sum of its fact rows (whole-year budget rows aside); an account needs
+    three booked months to have a usual one."""
+    months = (
+        facts.filter(pl.col("period").str.len_bytes() == 7)
+        .group_by("konto", "period").agg(pl.col("belopp").sum())
+        .filter(pl.col("belopp") != 0)
+        .with_columns(pl.col("belopp").abs().alias("storlek"))
+    )
+    usual = (months.group_by("konto")
+             .agg(pl.col("storlek").sort().head(pl.len() - 2).median().alias("vanlig"), pl.len().alias("n"))
+             .filter(pl.col("n") >= 3))
+    spikes = (months.join(usual, on="konto")
+              .filter(pl.col("storlek").cast(pl.Float64) > ACCRUAL_FACTOR * pl.col("vanlig")))
+    later = months.select("konto", pl.col("period").alias("tillbaka"), pl.col("belopp").alias("motsatt"),
+                          pl.col("storlek").alias("motsatt_storlek"))
+    reversed_ = (
+        spikes.join(later, on="konto")
+        .filter((pl.col("tillbaka") > pl.col("period")) & ((pl.col("belopp") > 0) != (pl.col("motsatt") > 0))
+                & (2 * pl.col("motsatt_storlek") >= pl.col("storlek"))
+                & (pl.col("motsatt_storlek") <= 2 * pl.col("storlek")))
+        .sort("konto", "period", "tillbaka")
+        .unique(["konto", "period"], keep="first", maintain_order=True)
+    )
+    found = [f"warning: possible accrual reversed: konto {konto}, {period} {kr(belopp)} (over {ACCRUAL_FACTOR}× its "
+             f"usual month, {kr(round(vanlig))}) reversed {tillbaka} {kr(motsatt)}"
+             for konto, period, belopp, vanlig, tillbaka, motsatt in
+             reversed_.head(LISTED).select("konto", "period", "belopp", "vanlig", "tillbaka", "motsatt").iter_rows()]
+    if reversed_.height > LISTED:
+        found.append(f"warning: and {reversed_.height - LISTED} more possible accruals reversed")
+    return found
 
 
 def _count(n: int, what: str) -> str:

@@ -6,7 +6,7 @@ belongs to and whether its account is a cost, an income or no part of the nämnd
 
 ```yaml
 forvaltning: ADM          # a fixed förvaltning id for the whole export
-konton:                   # account prefix → kostnad | intakt | ignorera
+konton:                   # account prefix (digits) → kostnad | intakt | ignorera
   "1": ignorera           #   the longest matching prefix wins ("40": … beats "4": …);
   "2": ignorera           #   an account no prefix matches is an error
   "3": intakt
@@ -83,7 +83,7 @@ SLAG = ("kostnad", "intakt", "ignorera")
 KEYS = ("forvaltning", "stab", "verksamhet")
 # C0 but tab and LF (a CR is allowed only before LF), DEL, C1, and the bidi embedding/override/isolate controls
 _CONTROL = re.compile(control_class() + r"|\r(?!\n)")
-_VERKSAMHET = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")
+VERKSAMHET = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")  # a verksamhet code, as in year files
 _RANGE = re.compile(r"([^-\s]+)-([^-\s]+)")
 
 
@@ -273,8 +273,9 @@ class _MappingParser(TreeReader):
             raise self.error(node, "konton is empty; map account prefixes, e.g. \"4\": kostnad")
         konton = {}
         for prefix, (knode, value) in node.items.items():
-            if not prefix or any(c.isspace() for c in prefix):
-                raise self.error(knode, f"account prefix {prefix!r} must be a code without spaces, e.g. \"40\"")
+            if not (prefix.isdigit() and prefix.isascii()):  # an account is digits: no other prefix matches one
+                raise self.error(knode, f"account prefix {prefix!r} must be digits, the start of account numbers, "
+                                        "e.g. \"40\"")
             slag = self.text(value, f"konton {prefix}")
             slag = {"intäkt": "intakt"}.get(slag, slag)
             if slag not in SLAG:
@@ -319,7 +320,7 @@ class _MappingParser(TreeReader):
     def id(self, node: Node, name: str, what: str) -> str:
         value = self.text(node, what)
         if name == "verksamhet":
-            if not _VERKSAMHET.fullmatch(value):
+            if not VERKSAMHET.fullmatch(value):
                 raise self.error(node, f"{what} '{value}' is not a verksamhet code; use digits such as \"100\"")
         elif not ID.fullmatch(value):
             raise self.error(node, f"{what} '{value}' must be letters, digits, - or _ (e.g. {'KLF' if name == 'forvaltning' else 'EKO'})")

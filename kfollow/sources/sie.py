@@ -31,6 +31,13 @@ Names (#KONTO, #DIM, #UNDERDIM, #OBJEKT, #FNAMN, #PROGRAM) with control characte
 DEL, C1) or bidi controls get them replaced by U+FFFD, with a warning; in codes (account numbers,
 object codes, dimension numbers) they are an error.
 
+Reading is bounded by a block, not the file. The file is read twice, a block (8 MiB) at a time:
+once for its encoding, once for its records, in chunks of whole lines. A chunk's lines are
+classified in polars (by their label, and the common #VER, #TRANS and #PSALDO shapes matched with
+vectorised regexes), and a run of lines whose vouchers open and close as they should is taken at
+once; any other line (headers, #RTRANS, a quoted date, anything to report) is read by the line loop,
+which also reports every error, so both paths read a file alike. Rows go to frames chunk by chunk.
+
 Errors are `DataError` (`FILE:LINE[:COLUMN]: problem; what to do`) and `InputOutputError` (not a
 regular file, cannot be read): one line each. Only a regular file is opened (FIFOs, devices and
 directories are refused), and nothing but its bytes is read.
@@ -38,30 +45,39 @@ directories are refused), and nothing but its bytes is read.
 
 from __future__ import annotations
 
+import codecs
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 
-from kfollow.sources.files import EXPORT_LIMIT, read_bytes
+from kfollow.sources.files import EXPORT_LIMIT, OpenFile, open_file
 from kfollow.errors import DataError, control_class
 
-# A #TRANS row in its common shapes: account digits, object list without escapes, a valid amount,
-# and the raw next field (the transaction date, `""`, or something the general path must look at).
-_TRANS_FAST = re.compile(
-    r'[ \t]*#TRANS[ \t]+([0-9]+)[ \t]+\{([^}"]*(?:"[^"\\]*"[^}"]*)*)\}[ \t]*'
-    r"(-?[0-9]{1,13}(?:\.[0-9][0-9]?)?)(?:[ \t]+([^ \t]*)|[ \t]*$)"
+# The common shapes of #TRANS, #VER and #PSALDO, matched by Python's `re` in the line loop and by
+# polars (Rust's regex, the same leftmost-first groups) on whole chunks.
+# A #TRANS row: account digits, object list without escapes, a valid amount, and the raw next field
+# (the transaction date, `""`, or something the general path must look at).
+_TRANS_TEXT = (
+    r'[ \t]*#TRANS[ \t]+(?P<konto>[0-9]+)[ \t]+\{(?P<objects>[^}"]*(?:"[^"\\]*"[^}"]*)*)\}[ \t]*'
+    r"(?P<amount>-?[0-9]{1,13}(?:\.[0-9][0-9]?)?)(?:[ \t]+(?P<day>[^ \t]*)|[ \t]*$)"
 )
-_PSALDO_FAST = re.compile(  # #PSALDO and #PBUDGET: group 1 is the label
-    r'[ \t]*#(PSALDO|PBUDGET)[ \t]+(-?[0-9]{1,2})[ \t]+([0-9]{6})[ \t]+([0-9]+)[ \t]+\{([^}"]*(?:"[^"\\]*"[^}"]*)*)\}'
-    r"[ \t]*(-?[0-9]{1,13}(?:\.[0-9][0-9]?)?)(?:[ \t]|$)"
+_PSALDO_TEXT = (  # #PSALDO and #PBUDGET: group 1 is the label
+    r'[ \t]*#(?P<label>PSALDO|PBUDGET)[ \t]+(?P<rar>-?[0-9]{1,2})[ \t]+(?P<month>[0-9]{6})[ \t]+(?P<konto>[0-9]+)'
+    r'[ \t]+\{(?P<objects>[^}"]*(?:"[^"\\]*"[^}"]*)*)\}'
+    r"[ \t]*(?P<amount>-?[0-9]{1,13}(?:\.[0-9][0-9]?)?)(?:[ \t]|$)"
 )
 # a #VER whose series and number are plain or simply quoted, and whose date is 8 digits (maybe quoted)
-_VER_FAST = re.compile(
-    r'[ \t]*#VER[ \t]+(?:"[^"\\]*"|[^ \t"{]+)[ \t]+(?:"[^"\\]*"|[^ \t"{]+)[ \t]+(?:"([0-9]{8})"|([0-9]{8}))(?:[ \t]|$)'
+_VER_TEXT = (
+    r'[ \t]*#VER[ \t]+(?:"[^"\\]*"|[^ \t"{]+)[ \t]+(?:"[^"\\]*"|[^ \t"{]+)[ \t]+'
+    r'(?:"(?P<quoted>[0-9]{8})"|(?P<plain>[0-9]{8}))(?:[ \t]|$)'
 )
+_TRANS_FAST = re.compile(_TRANS_TEXT)
+_PSALDO_FAST = re.compile(_PSALDO_TEXT)
+_VER_FAST = re.compile(_VER_TEXT)
 _AMOUNT = re.compile(r"-?[0-9]{1,13}(?:\.[0-9][0-9]?)?")  # at most 10^13 kr: öre sums stay in Int64
 _LARGE_AMOUNT = re.compile(r"-?[0-9]{14,}(?:\.[0-9][0-9]?)?")
 _DIGITS = re.compile(r"[0-9]{1,6}")  # a dimension number
@@ -79,6 +95,7 @@ _CONTROL = re.compile(control_class(r"\n\r"))
 _CP437_LETTERS = b"\x86\x84\x94\x8f\x8e\x99\x82\x81\x90\x9a"
 _LATIN_LETTERS = b"\xe5\xe4\xf6\xc5\xc4\xd6\xe9\xfc\xc9\xdc"
 _ASCII = bytes(range(128))
+_REPLACEMENT = "\ufffd".encode()  # U+FFFD in UTF-8
 
 _NAMES = ("#KONTO", "#DIM", "#UNDERDIM", "#OBJEKT", "#FNAMN", "#PROGRAM")
 _KNOWN = frozenset(
@@ -88,12 +105,28 @@ _KNOWN = frozenset(
     + _NAMES
 )
 
+_BLOCK = 1 << 23  # bytes read at a time (8 MiB); a chunk of whole lines is classified at once
+_RUN = 256  # lines the line loop reads when it takes over, doubled while the chunk keeps needing it
+_WINDOW = 8192  # lines checked at a time for where a run of vectorised lines ends (grows by 4)
+# What a line is, for the vectorised path. Lines of a kind below _SLOW are taken in a run as long as
+# the run's vouchers open and close as they should: a #VER (VER) at depth 0 followed by `{` (OPEN),
+# #TRANS rows (TRANS) at depth 1, `}` (CLOSE) at depth 1; #PSALDO/#PBUDGET (SALDO) are rows at
+# depth 0 and skipped inside a voucher, as are the labels of INSIDE (skipped there, read or an error
+# outside); ANY (unknown labels, text that is no record) is skipped at any depth.
+_BLANK, _OPEN, _CLOSE, _VER, _TRANS, _SALDO, _ANY, _INSIDE, _SLOW = range(9)
+_LABEL = r"^[ \t]*(#[^ \t]*)"  # the label of a record (as `_split` reads its first field)
+_STATE_OUTSIDE, _STATE_BRACE, _STATE_INSIDE, _STATE_SKIPPING = range(4)  # the line loop's states
+
 # the fixed columns of SieFile.trans and of .psaldo and .pbudget; `dim_<n>` (String) columns follow
 TRANS_SCHEMA = {"period": pl.String, "konto": pl.String, "belopp": pl.Int64, "rad": pl.Int32}
 PSALDO_SCHEMA = {
     "rar": pl.Int8, "period": pl.String, "konto": pl.String, "belopp": pl.Int64, "rad": pl.Int32,
     "total": pl.Boolean,
 }
+_OBJECT = "_objekt"  # a row's object list id, while reading
+_TRANS_PART = {**TRANS_SCHEMA, _OBJECT: pl.UInt32}
+_SALDO_PART = {"rar": pl.Int8, "period": pl.String, "konto": pl.String, "belopp": pl.Int64, "rad": pl.Int32,
+               _OBJECT: pl.UInt32}
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,48 +160,112 @@ def read_sie(path: str | Path) -> SieFile:
     `psaldo`: rar (Int8 year index), period, konto, belopp (öre: the change during the period),
     rad, total (True for the `{}` row), and `dim_<n>` columns likewise.
     `pbudget`: the same columns for #PBUDGET (belopp: the period's budget, signed as #PSALDO).
+
+    Memory: the frames read and a few blocks (see the module), not the file's text.
     """
     name = str(path)
-    raw = read_bytes(path, EXPORT_LIMIT, "SIE file", display=name)
-    encoding, text, warnings = _decode(raw, name)
-    return _Parser(name, encoding, warnings).parse(text)
+    with open_file(path, EXPORT_LIMIT, "SIE file", display=name) as file:
+        encoding, bom, warnings = _encoding(file, name)
+        parser = _Parser(name, encoding, warnings)
+        for piece in _pieces(file, bom):
+            if b"\r" in piece:
+                piece = piece.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            try:
+                text = piece.decode("ascii" if piece.isascii() else encoding)
+            except UnicodeDecodeError:  # it was valid UTF-8 when its encoding was read
+                raise DataError(name, None, None, "the file changed while it was read; read it again once "
+                                                  "it is written") from None
+            parser.feed(text[:-1] if text.endswith("\n") else text)
+    return parser.finish()
 
 
-def _decode(raw: bytes, name: str) -> tuple[str, str, list[str]]:
-    """(encoding, text, warnings): see "Encoding" in the module docstring."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw:
-        raise DataError(name, 1, None, "file is UTF-16 (or binary: it has NUL bytes); "
-                                       "export it again as SIE 4 with #FORMAT PC8")
+def _encoding(file: OpenFile, name: str) -> tuple[str, bool, list[str]]:
+    """(encoding, whether a UTF-8 BOM starts the file, warnings), from one pass over its blocks: see
+    "Encoding" in the module docstring."""
+    bom, ascii_only, utf8 = False, True, True
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    cp437 = latin = 0
+    first_cp437 = first_latin = replacement = None  # the lines where they first occur
+    line, after_cr, tail = 1, False, b""  # the line a block starts on; whether a CR ended the last one
+    for index, block in enumerate(file.blocks(_BLOCK)):
+        if index == 0:
+            if block.startswith((b"\xff\xfe", b"\xfe\xff")):
+                raise _utf16(name)
+            if block.startswith(b"\xef\xbb\xbf"):
+                bom, block = True, block[3:]
+        if b"\x00" in block:
+            raise _utf16(name)
+        if not block.isascii():
+            ascii_only = False
+            high = block.translate(None, _ASCII)  # the non-ASCII bytes only: counting them is quick
+            found = sum(high.count(byte) for byte in _CP437_LETTERS)
+            if found and first_cp437 is None:
+                first_cp437 = line + _line_ends(block[:re.search(b"[" + re.escape(_CP437_LETTERS) + b"]",
+                                                                 block).start()], after_cr)
+            cp437 += found
+            found = sum(high.count(byte) for byte in _LATIN_LETTERS)
+            if found and first_latin is None:
+                first_latin = line + _line_ends(block[:re.search(b"[" + re.escape(_LATIN_LETTERS) + b"]",
+                                                                 block).start()], after_cr)
+            latin += found
+        if utf8 and not ascii_only:
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError:
+                utf8 = False
+            if utf8 and replacement is None and (at := (tail + block).find(_REPLACEMENT)) >= 0:
+                # U+FFFD may start in the previous block's last two bytes, which end no line
+                replacement = line + _line_ends(block[:max(0, at - len(tail))], after_cr)
+        line += _line_ends(block, after_cr)
+        after_cr, tail = block.endswith(b"\r"), block[-2:]
     warnings: list[str] = []
-    bom = raw.startswith(b"\xef\xbb\xbf")
-    if bom:
-        raw = raw[3:]
-    if raw.isascii():
-        return ("utf-8" if bom else "cp437"), raw.decode("ascii"), warnings
-    try:
-        encoding, text = "utf-8", raw.decode("utf-8")
-    except UnicodeDecodeError:
-        high = raw.translate(None, _ASCII)  # the non-ASCII bytes only: counting them is quick
-        cp437 = sum(high.count(byte) for byte in _CP437_LETTERS)
-        latin = sum(high.count(byte) for byte in _LATIN_LETTERS)
-        encoding = "iso-8859-15" if latin > cp437 else "cp437"
-        text = raw.decode(encoding)
-        if cp437 and latin:
-            other = _LATIN_LETTERS if encoding == "cp437" else _CP437_LETTERS
-            at = re.search(b"[" + re.escape(other) + b"]", raw).start()
-            warnings.append(
-                f"{name}:{_line_at(text, at)}: letters written both in code page 437 and in Latin-1; "
-                f"read as {encoding} (the most), so letters on this line may be wrong")
-    if (at := text.find("\ufffd")) >= 0:
-        warnings.append(f"{name}:{_line_at(text, at)}: text contains U+FFFD (\ufffd): letters were lost "
-                        f"before this file was written; export it again from the accounting program")
-    return encoding, text, warnings
+    if ascii_only:
+        return ("utf-8" if bom else "cp437"), bom, warnings
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:  # it ends inside a character
+            utf8 = False
+    if utf8:
+        if replacement is not None:
+            warnings.append(f"{name}:{replacement}: text contains U+FFFD (\ufffd): letters were lost before "
+                            f"this file was written; export it again from the accounting program")
+        return "utf-8", bom, warnings
+    encoding = "iso-8859-15" if latin > cp437 else "cp437"
+    if cp437 and latin:
+        at = first_latin if encoding == "cp437" else first_cp437
+        warnings.append(
+            f"{name}:{at}: letters written both in code page 437 and in Latin-1; "
+            f"read as {encoding} (the most), so letters on this line may be wrong")
+    return encoding, bom, warnings
 
 
-def _line_at(data: str, index: int) -> int:
-    """The 1-based line of position `index`, counting CRLF, LF and lone CR as line ends."""
-    head = data[:index]  # decoding keeps positions: every encoding read here has one byte per character
-    return head.count("\n") + head.count("\r") - head.count("\r\n") + 1
+def _utf16(name: str) -> DataError:
+    return DataError(name, 1, None, "file is UTF-16 (or binary: it has NUL bytes); "
+                                    "export it again as SIE 4 with #FORMAT PC8")
+
+
+def _line_ends(data: bytes, after_cr: bool = False) -> int:
+    """Line ends in `data`, counting CRLF, LF and lone CR; `after_cr`: a CR just before it, whose LF
+    at its start ends no new line."""
+    ends = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    return ends - 1 if after_cr and data.startswith(b"\n") else ends
+
+
+def _pieces(file: OpenFile, bom: bool) -> Iterator[bytes]:
+    """The file's bytes (without a UTF-8 BOM) in pieces of whole lines: each ends with a line end but
+    the last, and none splits a CRLF (nor a UTF-8 character: line ends are single bytes in it)."""
+    rest = b""
+    for index, block in enumerate(file.blocks(_BLOCK)):
+        if index == 0 and bom:
+            block = block[3:]
+        data = rest + block if rest else block
+        cut = data.rfind(b"\n") + 1 or data.rfind(b"\r", 0, len(data) - 1) + 1  # a CR last may be a CRLF's
+        if cut:
+            yield data[:cut]
+        rest = data[cut:]
+    if rest:
+        yield rest
 
 
 def _ore(column: str) -> pl.Expr:
@@ -179,8 +276,30 @@ def _ore(column: str) -> pl.Expr:
     return text.str.replace(".", "", literal=True).cast(pl.Int64) * scale
 
 
+def _month(text: pl.Expr) -> pl.Expr:
+    """YYYYMMDD or YYYYMM (checked) → "YYYY-MM"."""
+    return pl.concat_str(text.str.slice(0, 4), pl.lit("-"), text.str.slice(4, 2))
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A chunk classified (`_Parser._plan`): each line's kind, and the fields of its common lines."""
+
+    kinds: pl.DataFrame  # per line: kind, depth (from the chunk's start), after_ver, always, need0, need1
+    trans: pl.DataFrame  # the #TRANS lines of kind TRANS: i, konto, amount, _objekt, date (their #VER's)
+    saldo: pl.DataFrame  # the #PSALDO/#PBUDGET lines of kind SALDO: i, label, rar, month, konto, amount, _objekt
+    vers: pl.DataFrame  # the #VER lines of kind VER: i, date
+    known: int | None  # the first line with a SIE label
+    end_depth: int  # the depth after the last line
+    ends_after_ver: bool  # whether the last non-blank line is a #VER of kind VER
+
+
 class _Parser:
-    """One pass over the lines; rows go to per-column lists, frames are built once at the end."""
+    """Chunks of lines in, frames out: runs of common lines in polars, the rest by the line loop.
+
+    Rows of the line loop go to per-column lists, which become a frame (a part) before a run of the
+    vectorised path adds its own, so parts stay in the file's order; frames are joined at the end.
+    """
 
     def __init__(self, name: str, encoding: str, warnings: list[str]):
         self.name, self.encoding, self.warnings = name, encoding, warnings
@@ -200,23 +319,230 @@ class _Parser:
         self.t = ([], [], [], [], [])  # period, konto, amount text, line, object id
         self.p = ([], [], [], [], [], [])  # #PSALDO: rar, period, konto, amount text, line, object id
         self.b = ([], [], [], [], [], [])  # #PBUDGET: the same
+        self.parts: dict[str, list[pl.DataFrame]] = {"t": [], "p": [], "b": []}  # frames so far, in order
+        # the line loop's state between chunks and runs
+        self.state = _STATE_OUTSIDE
+        self.ver_line = 0  # the line of the open voucher's #VER (or of a skipped block's '{')
+        self.ver_date = ""
+        self.pending = None  # an #RTRANS waiting for its #TRANS copy: (period, konto, amount, line, object id)
+        self.lines = 0  # lines fed so far
+        self.chunk = pl.Series(dtype=pl.String)  # the lines of the chunk being read
+        self.first = 1  # the line number of its first line
+        self.last_label = ""  # the first field of the last non-blank line of the chunks before
 
-    # -- the main loop ------------------------------------------------------------------------
+    # -- chunks -------------------------------------------------------------------------------
 
-    def parse(self, text: str) -> SieFile:
-        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
+    def feed(self, text: str) -> None:
+        """The next lines of the file: `text` is whole lines joined by LF (no line end after the last)."""
+        lines = pl.Series("line", [text]).str.split("\n").explode()
+        self.chunk, self.first = lines, self.lines + 1
+        n = len(lines)
+        plan = None
+        position, run = 0, _RUN
+        while position < n:
+            if self.state in (_STATE_OUTSIDE, _STATE_INSIDE) and self.pending is None:
+                if plan is None:
+                    plan = self._plan(lines)
+                end = self._vectorised(plan, position)
+                run = _RUN if end - position >= 4 * _RUN else min(2 * run, n)  # the line loop keeps it
+                position = end
+                if position >= n:
+                    break
+            count = min(run, n - position)
+            self._loop(lines.slice(position, count).to_list(), self.first + position)
+            position += count
+        self._flush()
+        self.lines += n
+        for index in range(n - 1, -1, -1):
+            if (line := lines[index]).strip(" \t"):
+                self.last_label = line.split(None, 1)[0]
+                break
+
+    def _plan(self, lines: pl.Series) -> _Plan:
+        """Each line's kind and, for the common #VER, #TRANS and #PSALDO lines, their fields."""
+        col = pl.col
+        frame = pl.DataFrame({"line": lines}).with_row_index("i").with_columns(
+            label=col("line").str.extract(_LABEL, 1))
+        # vouchers' rows: fast and valid (dates, object lists), else the line loop reads them
+        trans = (frame.filter(col("label") == "#TRANS")
+                 .select("i", col("line").str.extract_groups("^" + _TRANS_TEXT).alias("g")).unnest("g"))
+        day = col("day")
+        own_day = ~(day.is_null() | day.is_in(["", '""']))
+        trans = trans.with_columns(self._object_column(trans["objects"]).alias(_OBJECT)).with_columns(
+            ok=col("konto").is_not_null() & (~own_day | day.is_in(self._valid(trans["day"], "date")))
+            & col(_OBJECT).is_not_null())
+        vers = frame.filter(col("label") == "#VER").select(
+            "i", col("line").str.extract_groups("^" + _VER_TEXT).alias("g")).unnest("g")
+        vers = vers.select("i", date=pl.coalesce("quoted", "plain"))
+        vers = vers.with_columns(ok=col("date").is_in(self._valid(vers["date"], "date")))
+        saldo = (frame.filter(col("label").is_in(["#PSALDO", "#PBUDGET"]))
+                 .select("i", col("line").str.extract_groups("^" + _PSALDO_TEXT).alias("g")).unnest("g"))
+        saldo = saldo.with_columns(self._object_column(saldo["objects"]).alias(_OBJECT)).with_columns(
+            ok=col("month").is_in(self._valid(saldo["month"], "period")) & col(_OBJECT).is_not_null())
+        line = col("line")
+        kind = (
+            pl.when(col("label").is_null()).then(
+                pl.when(line.str.contains(r"^[ \t]*$")).then(_BLANK)
+                .when(line.str.contains(r"^[ \t]*\{[ \t]*$")).then(_OPEN)
+                .when(line.str.contains(r"^[ \t]*\}[ \t]*$")).then(_CLOSE)
+                .otherwise(_ANY))
+            .when(col("label").is_in(["#TRANS", "#RTRANS", "#VER"])).then(_SLOW)
+            .when(col("label").is_in(["#PSALDO", "#PBUDGET", "#BTRANS", *_HEADERS])).then(_INSIDE)
+            .otherwise(_ANY)
+        ).cast(pl.UInt8)
+        kinds = frame.select(kind.alias("kind"), known=col("label").is_in(list(_KNOWN)).fill_null(False))
+        known = kinds["known"].arg_true()
+        kinds = kinds.drop("known")["kind"]
+        for rows, value in ((trans, _TRANS), (vers, _VER), (saldo, _SALDO)):
+            ok = rows.filter("ok")["i"]
+            if len(ok):
+                kinds = kinds.scatter(ok, value)
+        kinds = kinds.to_frame()
+        # the depth a line is at (from the chunk's start), and whether the line before it (blanks
+        # aside) is a #VER, after which only '{' may follow
+        blank = col("kind") == _BLANK
+        delta = (col("kind") == _OPEN).cast(pl.Int32) - (col("kind") == _CLOSE).cast(pl.Int32)
+        previous = pl.when(~blank).then(col("kind")).shift(1).forward_fill()
+        kinds = kinds.with_columns(
+            depth=delta.cum_sum() - delta,
+            after_ver=(previous == _VER).fill_null(False),
+        )
+        kinds = kinds.with_columns(
+            always=(col("after_ver") & ~blank & (col("kind") != _OPEN))
+            | ((col("kind") == _OPEN) & ~col("after_ver")) | (col("kind") == _SLOW),
+            need0=col("kind").is_in([_OPEN, _VER]),
+            need1=col("kind").is_in([_CLOSE, _TRANS, _INSIDE]),
+        )
+        # a #TRANS row's voucher is the last #VER before it: its date, "" for one the line loop
+        # reads (the loop's state has its date then), null before the chunk's first
+        ver_dates = vers.select(pl.when("ok").then("date").otherwise(pl.lit("")))["date"]
+        before = vers["i"].search_sorted(trans["i"]).cast(pl.Int64) - 1
+        trans = trans.with_columns(date=pl.when(before >= 0).then(
+            ver_dates.gather(before.clip(0)) if vers.height else pl.lit(None, pl.String)))
+        end = kinds.tail(1)
+        nonblank = kinds.filter(col("kind") != _BLANK)["kind"]
+        return _Plan(
+            kinds=kinds,
+            trans=trans.filter("ok").select("i", "konto", "amount", _OBJECT, "date"),
+            saldo=saldo.filter("ok").select("i", "label", "rar", "month", "konto", "amount", _OBJECT),
+            vers=vers.filter("ok").select("i", "date"),
+            known=known[0] if len(known) else None,
+            end_depth=int(end["depth"][0]) + (end["kind"][0] == _OPEN) - (end["kind"][0] == _CLOSE),
+            ends_after_ver=bool(len(nonblank)) and nonblank[-1] == _VER,
+        )
+
+    def _valid(self, texts: pl.Series, kind: str) -> list[str]:
+        """Those of the distinct `texts` that are valid dates (kind "date") or periods ("period")."""
+        valid = []
+        for text in texts.drop_nulls().unique().to_list():
+            if text in self.periods:
+                valid.append(text)
+                continue
+            try:
+                self._period(text, 0, kind)
+            except DataError:
+                continue
+            valid.append(text)
+        return valid
+
+    def _object_column(self, texts: pl.Series) -> pl.Series:
+        """The id of each object list (its text between the braces); null for a malformed one."""
+        distinct = texts.drop_nulls().unique()
+        ids = []
+        for text in distinct.to_list():
+            found = self.object_ids.get(text)
+            if found is None:
+                try:
+                    found = self._object_id(text, 0, None)
+                except DataError:
+                    pass
+            ids.append(found)
+        return texts.replace_strict(distinct, pl.Series(ids, dtype=pl.UInt32), default=None, return_dtype=pl.UInt32)
+
+    def _vectorised(self, plan: _Plan, start: int) -> int:
+        """Take the lines from `start` of the chunk, as far as the vectorised path may; returns where
+        it stopped (the line the line loop must read, or the chunk's end)."""
+        kinds = plan.kinds
+        n = kinds.height
+        base = int(kinds["depth"][start]) - (1 if self.state == _STATE_INSIDE else 0)
+        col = pl.col
+        bad = (col("always") | (col("need0") & (col("depth") != base))
+               | (col("need1") & (col("depth") != base + 1)))
+        end, window = start, _WINDOW
+        while end < n:
+            found = kinds.slice(end, window).select(bad.arg_true().first()).item()
+            if found is not None:
+                end += found
+                break
+            end += window
+            window *= 4
+        end = min(end, n)
+        if end == start:
+            return end
+        self._flush()
+        first = self.first
+        trans, saldo, vers = plan.trans, plan.saldo, plan.vers
+
+        def part(rows: pl.DataFrame) -> pl.DataFrame:
+            low, high = rows["i"].search_sorted(start), rows["i"].search_sorted(end)
+            return rows.slice(low, high - low)
+
+        rows = part(trans)
+        if rows.height:
+            date = pl.when(col("date").is_null() | (col("date") == "")).then(pl.lit(self.ver_date)).otherwise("date")
+            self.parts["t"].append(rows.select(
+                period=_month(date), konto="konto", belopp="amount", rad=(col("i") + first).cast(pl.Int32),
+                _objekt=_OBJECT).with_columns(_ore("belopp")))
+        rows = part(saldo)
+        if rows.height:
+            rows = rows.filter(kinds["depth"].gather(rows["i"]) == base)  # inside a voucher they are skipped
+            for label, key in (("PSALDO", "p"), ("PBUDGET", "b")):
+                these = rows.filter(col("label") == label)
+                if these.height:
+                    self.parts[key].append(these.select(
+                        rar=col("rar").cast(pl.Int8), period=_month(col("month")), konto="konto", belopp="amount",
+                        rad=(col("i") + first).cast(pl.Int32), _objekt=_OBJECT).with_columns(_ore("belopp")))
+        rows = part(vers)
+        if rows.height:
+            self.ver_date, self.ver_line = rows["date"][-1], first + rows["i"][-1]
+        if plan.known is not None and plan.known < end:
+            self.known = True
+        if end < n:
+            depth, after_ver = int(kinds["depth"][end]) - base, bool(kinds["after_ver"][end])
+        else:
+            depth, after_ver = plan.end_depth - base, plan.ends_after_ver
+        self.state = _STATE_BRACE if after_ver else _STATE_INSIDE if depth == 1 else _STATE_OUTSIDE
+        return end
+
+    def _flush(self) -> None:
+        """The line loop's rows so far, as a part of each frame."""
+        if self.t[0]:
+            period, konto, amount, line, object_id = self.t
+            self.parts["t"].append(pl.DataFrame(
+                {"period": period, "konto": konto, "belopp": amount, "rad": line, _OBJECT: object_id},
+                schema={**_TRANS_PART, "belopp": pl.String}).with_columns(_ore("belopp")))
+            for column in self.t:
+                column.clear()
+        for rows, key in ((self.p, "p"), (self.b, "b")):
+            if rows[0]:
+                rar, period, konto, amount, line, object_id = rows
+                self.parts[key].append(pl.DataFrame(
+                    {"rar": rar, "period": period, "konto": konto, "belopp": amount, "rad": line, _OBJECT: object_id},
+                    schema={**_SALDO_PART, "belopp": pl.String}).with_columns(_ore("belopp")))
+                for column in rows:
+                    column.clear()
+
+    # -- the line loop ------------------------------------------------------------------------
+
+    def _loop(self, lines: list[str], first: int) -> None:
+        """Read `lines` (numbered from `first`) one by one, from the state the lines before left."""
         name = self.name
         trans_fast, psaldo_fast, ver_fast = _TRANS_FAST.match, _PSALDO_FAST.match, _VER_FAST.match
         t_period, t_konto, t_amount, t_line, t_object = self.t
         object_ids, periods = self.object_ids, self.periods
-        outside, expect_brace, inside, skipping = 0, 1, 2, 3
-        state = outside
-        ver_line = 0
-        ver_date = ""
-        pending = None  # an #RTRANS waiting for its #TRANS copy: (period, konto, amount, line, object id)
-        for number, line in enumerate(lines, 1):
+        outside, expect_brace, inside, skipping = _STATE_OUTSIDE, _STATE_BRACE, _STATE_INSIDE, _STATE_SKIPPING
+        state, ver_line, ver_date, pending = self.state, self.ver_line, self.ver_date, self.pending
+        for number, line in enumerate(lines, first):
             if state == inside:
                 m = trans_fast(line)
                 if m is not None:
@@ -278,7 +604,7 @@ class _Parser:
                 elif state == inside:
                     raise DataError(name, number, None, f"'{{' inside the voucher that starts at line {ver_line}; "
                                                         "a voucher has one '{' line, its rows and a '}' line")
-                elif (previous := _previous_label(lines, number)) in _KNOWN:
+                elif (previous := self._previous_label(number)) in _KNOWN:
                     raise DataError(name, number, None, f"'{{' after {previous}, which has no block; "
                                                         "only #VER is followed by '{' … '}'")
                 else:
@@ -339,19 +665,30 @@ class _Parser:
                 handler = _HEADERS.get(label)
                 if handler is not None:
                     handler(self, fields, open_at, number)
-        if state != outside:
-            what = "voucher" if state != skipping else "block"
-            raise DataError(name, ver_line, None, f"the file ends (line {len(lines)}) inside the {what} that "
-                                                  "starts here, without its '}' line; the file is truncated, "
-                                                  "export it again")
+        self.state, self.ver_line, self.ver_date, self.pending = state, ver_line, ver_date, pending
+
+    def _previous_label(self, number: int) -> str:
+        """The first field of the last non-blank line before line `number` (1-based)."""
+        for index in range(number - self.first - 1, -1, -1):
+            if (line := self.chunk[index]).strip(" \t"):
+                return line.split(None, 1)[0]
+        return self.last_label
+
+    def finish(self) -> SieFile:
+        """The file read, once every line is fed; the errors of its end (a voucher left open, no SIE)."""
+        if self.state != _STATE_OUTSIDE:
+            what = "voucher" if self.state != _STATE_SKIPPING else "block"
+            raise DataError(self.name, self.ver_line, None, f"the file ends (line {self.lines}) inside the {what} "
+                                                            "that starts here, without its '}' line; the file is "
+                                                            "truncated, export it again")
         if not self.known:
-            raise DataError(name, 1, None, "no SIE records (#FLAGGA, #SIETYP, #KONTO, #VER, …); "
-                                           "is this a SIE file? Export it again as SIE 4")
+            raise DataError(self.name, 1, None, "no SIE records (#FLAGGA, #SIETYP, #KONTO, #VER, …); "
+                                                "is this a SIE file? Export it again as SIE 4")
         return SieFile(
-            path=name, encoding=self.encoding, program=self.program, generated=self.generated,
+            path=self.name, encoding=self.encoding, program=self.program, generated=self.generated,
             sietyp=self.sietyp, company=self.company, years=self.years, accounts=self.accounts,
             dimensions=self.dimensions, objects=self.objects, trans=self._trans_frame(),
-            psaldo=self._period_frame(self.p), pbudget=self._period_frame(self.b), lines=len(lines),
+            psaldo=self._period_frame("p"), pbudget=self._period_frame("b"), lines=self.lines,
             warnings=tuple(self.warnings),
         )
 
@@ -568,36 +905,27 @@ class _Parser:
 
     # -- frames -------------------------------------------------------------------------------
 
-    def _dimension_columns(self, object_ids: list[int]) -> dict[str, pl.Series]:
+    def _dimension_columns(self, object_ids: pl.Series) -> dict[str, pl.Series]:
         """`dim_<n>` columns for the object lists `object_ids` refer to, in dimension order."""
-        if not object_ids:
+        if not len(object_ids):
             return {}
-        used = set(object_ids)
+        used = object_ids.unique().to_list()
         dims = sorted({d for i in used for d in self.object_lists[i]})
-        index = pl.Series(object_ids, dtype=pl.UInt32)
         return {
-            f"dim_{d}": pl.Series([objects.get(d) for objects in self.object_lists], dtype=pl.String).gather(index)
+            f"dim_{d}": pl.Series([objects.get(d) for objects in self.object_lists], dtype=pl.String).gather(object_ids)
             for d in dims
         }
 
     def _trans_frame(self) -> pl.DataFrame:
-        period, konto, amount, line, object_id = self.t
-        frame = pl.DataFrame(
-            {"period": period, "konto": konto, "belopp": amount, "rad": line},
-            schema={**TRANS_SCHEMA, "belopp": pl.String},
-        ).with_columns(_ore("belopp"))
-        return frame.with_columns(**self._dimension_columns(object_id))
+        frame = pl.concat(self.parts["t"]) if self.parts["t"] else pl.DataFrame(schema=_TRANS_PART)
+        return frame.drop(_OBJECT).with_columns(**self._dimension_columns(frame[_OBJECT]))
 
-    def _period_frame(self, rows) -> pl.DataFrame:
-        """#PSALDO (`self.p`) or #PBUDGET (`self.b`) rows as a frame of PSALDO_SCHEMA and `dim_<n>` columns."""
-        rar, period, konto, amount, line, object_id = rows
+    def _period_frame(self, key: str) -> pl.DataFrame:
+        """#PSALDO ("p") or #PBUDGET ("b") rows as a frame of PSALDO_SCHEMA and `dim_<n>` columns."""
+        frame = pl.concat(self.parts[key]) if self.parts[key] else pl.DataFrame(schema=_SALDO_PART)
         total = pl.Series([not objects for objects in self.object_lists], dtype=pl.Boolean)
-        frame = pl.DataFrame(
-            {"rar": rar, "period": period, "konto": konto, "belopp": amount, "rad": line,
-             "total": total.gather(pl.Series(object_id, dtype=pl.UInt32))},
-            schema={**PSALDO_SCHEMA, "belopp": pl.String},
-        ).with_columns(_ore("belopp"))
-        return frame.with_columns(**self._dimension_columns(object_id))
+        return frame.select(*_SALDO_PART.keys() - {_OBJECT}, total=total.gather(frame[_OBJECT])).select(
+            *PSALDO_SCHEMA).with_columns(**self._dimension_columns(frame[_OBJECT]))
 
 
 _HEADERS = {
@@ -635,14 +963,6 @@ def _split(line: str) -> tuple[list[tuple[str, str, int]], int | None]:
 def _short(value: str, limit: int = 40) -> str:
     """A field for a message: quoted, and cut when it is long."""
     return repr(value if len(value) <= limit else value[:limit] + "…")
-
-
-def _previous_label(lines: list[str], number: int) -> str:
-    """The first field of the last non-blank line before line `number` (1-based)."""
-    for index in range(number - 2, -1, -1):
-        if lines[index].strip(" \t"):
-            return lines[index].split(None, 1)[0]
-    return ""
 
 
 def _ore_of(amount: str) -> int:

@@ -84,14 +84,64 @@ def load_budgets(directory: str | Path | None = None) -> Store:
     return store
 
 
-def load_year_file(path: Path, outcome: bool = True) -> YearFile:
-    """Parse one year file (see AMOUNT_SCHEMA and store.INVESTMENT_SCHEMA); `outcome=False` leaves
-    its `utfall_fil` tables unread (an import checking its ids against the year's)."""
+def load_year_file(path: Path, outcome: bool = True, answers: dict[str, bytes] | None = None) -> YearFile:
+    """Parse one year file (see AMOUNT_SCHEMA and store.INVESTMENT_SCHEMA) and merge the answers
+    files beside it (`svar/YYYY-MM.yaml`); `outcome=False` leaves its `utfall_fil` tables and the
+    answers unread (an import checking its ids against the year's). `answers` (period → the bytes of
+    an answers file) stands in for the file of that period: `collect` checks what it would write."""
     parser = _YearParser(str(path))
     parser.outcome = outcome
     year = parser.parse(read_yaml(path))
     _check_magnitude(year)
+    if outcome:
+        year = merge_answers(year, Path(path).parent, answers or {})
     return year
+
+
+def merge_answers(year: YearFile, directory: Path, override: dict[str, bytes]) -> YearFile:
+    """The year with its collected answers: forecasts as `prognos` of their month, comments as
+    `kommentarer` of their month, exactly as if typed into the year file. An answer for a row the
+    year does not have, or for a row and month the year file already gives, is a DataError naming both."""
+    from kfollow.sources import answers as ans
+
+    info = year.info
+    texts: dict[str, bytes | Path] = {str(p): p for p in ans.answers_files(directory, info.ar)}
+    for period, raw in override.items():
+        texts[str(directory / "svar" / f"{period}.yaml")] = raw
+    if not texts:
+        return year
+    parsed = []
+    for name in sorted(texts):
+        source = texts[name]
+        parsed += ans.read_answers(source, info.ar) if isinstance(source, Path) else \
+            ans.parse_answers(source, name, info.ar)
+    known = set(year.amounts.select("forvaltning", "vy", "nyckel").iter_rows())
+    typed = {kind: {(f, v, k, m): r for f, v, k, m, r in frame.select("forvaltning", "vy", "nyckel", "manad", "rad")
+                    .iter_rows()} for kind, frame in (("prognos", year.forecasts), ("kommentar", year.comments))}
+    forecasts, comments = [], []
+    for a in parsed:
+        what = f"förvaltning {a.forvaltning}" if a.vy == "summa" else f"{a.vy} {a.nyckel} of förvaltning {a.forvaltning}"
+        if (a.forvaltning, a.vy, a.nyckel) not in known:
+            raise DataError(a.fil, a.rad, 5, f"the answer is for {shown(what)}, which {info.fil} does not have; "
+                                             "collect a form of this year's rows (kfollow forms)")
+        sign = -1 if info.forvaltningar[a.forvaltning].redovisas_som == "resultat" else 1
+        ident = {"ar": info.ar, "forvaltning": a.forvaltning, "vy": a.vy, "nyckel": a.nyckel, "manad": a.manad}
+        for kind, value in (("prognos", a.prognos), ("kommentar", a.kommentar)):
+            if value is None:
+                continue
+            line = typed[kind].get((a.forvaltning, a.vy, a.nyckel, a.manad))
+            if line is not None:
+                raise DataError(a.fil, a.rad, 5, f"the {kind} {info.ar}-{a.manad:02d} of {shown(what)} is both an "
+                                                 f"answer here (from {shown(a.arbetsbok)}) and written in {info.fil}:"
+                                                 f"{line}; keep one: remove it from {info.fil}, or the answer from this file")
+            if kind == "prognos":
+                forecasts.append(ident | {"prognos": sign * value, "rad": a.rad})
+            else:
+                comments.append(ident | {"kommentar": value, "rad": a.rad})
+    add = lambda frame, rows, schema: pl.concat([frame, pl.DataFrame(rows, schema=schema, orient="row")]) if rows else frame  # noqa: E731
+    return replace(year, info=replace(info, svar_filer=tuple(sorted(texts)), svar=tuple(parsed)),
+                   forecasts=add(year.forecasts, forecasts, FORECAST_SCHEMA),
+                   comments=add(year.comments, comments, COMMENT_SCHEMA))
 
 
 def _check_magnitude(year: YearFile) -> None:
@@ -459,8 +509,10 @@ class _YearParser(TreeReader):
         else:
             values |= self.net_and_gross(utfall, "utfall", f"utfall of {what}", sign)
         if values.get("utfall") is None and values.get("budget") is None and not (
-                base["vy"] == "summa" and "prognos" in node.items) and not (  # a förvaltning's own forecast may stand alone
-                base["vy"] in ("stab", "verksamhet") and self.tables):  # a named row whose figures come from tables
+                # a förvaltning's own forecast or comments may stand alone
+                base["vy"] == "summa" and any(k in node.items for k in ("prognos", "kommentar", "kommentarer"))
+        ) and not (  # a row whose figures come from tables (an ej_fordelat row: only its comments)
+                base["vy"] in ("stab", "verksamhet", "ej_fordelat_stab", "ej_fordelat_verksamhet") and self.tables):
             tables = " or name budget_fil/utfall_fil tables that give its figures" if base["vy"] in ("stab", "verksamhet") else ""
             raise self.error(node, f"{what} has neither budget nor utfall; add one{tables}")
         if "prognos" in node.items:

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The month's answers round before the close: forms out, wait, collect, status, close.
+#
+#   examples/month-end-forms.sh send    [PERIOD]   # 1. one form per stab into forms/PERIOD (mail them out)
+#   examples/month-end-forms.sh collect [PERIOD]   # 2. read the answered forms from answers/PERIOD, then
+#                                                  #    status (exit 1 while an answer is missing) and the close
+#
+# The chefs answer in Excel: Prognos helår and Kommentar, per stab (and per kostnadsslag where the
+# utfall has accounts). collect checks every workbook as strictly as a year file and writes
+# svar/PERIOD.yaml beside the year files; the year files themselves are never edited.
+# Set KFOLLOW_BUDGETS to run it on your own files, LIMIT for the comment threshold, DEADLINE for
+# the date in the forms, KFOLLOW to the command to run (default: kfollow).
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+step="${1:-send}"
+period="${2:-2024-10}"
+limit="${LIMIT:-5%}"
+forms="${FORMS:-$here/forms/$period}"
+answers="${ANSWERS:-$here/answers/$period}"
+export KFOLLOW_BUDGETS="${KFOLLOW_BUDGETS:-$here/budgets}"
+read -r -a kfollow <<< "${KFOLLOW:-kfollow}"
+
+case "$step" in
+  send)
+    deadline=()
+    [[ -n "${DEADLINE:-}" ]] && deadline=(--deadline "$DEADLINE")
+    mkdir -p "$forms"
+    "${kfollow[@]}" forms --period "$period" --require-comment-over "$limit" "${deadline[@]}" -o "$forms"
+    echo "skicka formulären i $forms; spara svaren i $answers och kör: $0 collect $period" >&2
+    ;;
+  collect)
+    shopt -s nullglob
+    answered=("$answers"/*.xlsx)
+    if (( ${#answered[@]} )); then
+      "${kfollow[@]}" collect "${answered[@]}"
+    fi
+    # exit 1 (set -e stops here) while a forecast, or a comment beyond the limit, is missing
+    "${kfollow[@]}" status --period "$period" --require-comment-over "$limit" --forms "$forms"
+    KFOLLOW="${KFOLLOW:-kfollow}" LIMIT="$limit" "$here/month-end-close.sh" "$period"
+    ;;
+  *)
+    echo "usage: $0 send|collect [PERIOD]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,147 @@
+"""Commands of the answers round: forms (workbooks out), collect (answers back), status (who is missing)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from kfollow.cli.common import (BudgetsDir, ColumnsOpt, DecimalsOpt, ExactOpt, ForvaltningOpt, FormatOpt, OutputOpt,
+                                UnitOpt, emit, fail, load, note)
+from kfollow.errors import ExitStatus, InputOutputError, UsageError, shown
+from kfollow.options import By, Options, Unit
+
+FormPeriodOpt = Annotated[str, typer.Option("--period", "-p", help="The month the forms ask about, YYYY-MM.")]
+FormByOpt = Annotated[By, typer.Option("--by", help="One form per stab (default) or per verksamhet; a förvaltning "
+                                                    "shown as one row gets one too.")]
+CommentOverOpt = Annotated[Optional[list[str]], typer.Option(
+    "--require-comment-over", metavar="AMOUNT|PCT",
+    help="A comment is required where the year-to-date avvikelse is beyond this, as for check (repeat to combine).")]
+
+
+def _limit(texts, unit: Unit):
+    from kfollow.engine.thresholds import parse_limits
+
+    return parse_limits(texts, unit.value, "--require-comment-over") if texts else None
+
+
+def forms(
+    period: FormPeriodOpt,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The folder to write the forms into (made if missing).")],
+    by: FormByOpt = By.stab,
+    forvaltning: ForvaltningOpt = None,
+    deadline: Annotated[Optional[str], typer.Option("--deadline", metavar="YYYY-MM-DD", help="The date to answer by, said in each form.")] = None,
+    require_comment_over: CommentOverOpt = None,
+    budgets: BudgetsDir = None,
+    unit: UnitOpt = Unit.mnkr,
+    decimals: DecimalsOpt = None,
+):
+    """Write one Excel form per stab: its figures for the period, and cells for Prognos helår and Kommentar.
+
+    Prints the path of each form written (stdout). Collect the answered forms with kfollow collect.
+
+    \b
+    Examples:
+      kfollow forms --period 2024-08 -o formular/2024-08 --deadline 2024-09-05
+      kfollow forms --period 2024-08 --forvaltning KLF --require-comment-over 5% -o formular
+    """
+    from kfollow.engine.forms import forms as forms_of
+    from kfollow.render.form_xlsx import to_form_xlsx
+    from kfollow.render.writer import write
+
+    if deadline is not None:
+        try:
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", deadline):
+                raise ValueError
+            datetime.date.fromisoformat(deadline)
+        except ValueError:
+            raise UsageError(f"--deadline '{shown(deadline)}' is not a date; write YYYY-MM-DD, e.g. 2024-09-05") from None
+    limit = _limit(require_comment_over, unit)
+    store = load(budgets)
+    made = forms_of(store, period, by, forvaltning, unit.value, deadline, limit)
+    books = [(output / form.file_name, to_form_xlsx(form, Options(decimals=decimals))) for form in made]
+    try:
+        output.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise InputOutputError(f"{shown(str(output))}: cannot make the folder ({exc.strerror}); check that its "
+                               "parent exists and is writable") from None
+    for path, data in books:
+        write(data, path)
+        typer.echo(shown(str(path)))
+    typer.echo(f"forms: {len(books)} form(s) for {period} in {shown(str(output))}", err=True)
+
+
+def collect(
+    files: Annotated[list[Path], typer.Argument(help="Answered forms (.xlsx), as kfollow forms wrote them.")],
+    budgets: BudgetsDir = None,
+):
+    """Read answered forms into the answers file of their period (svar/YYYY-MM.yaml beside the year files).
+
+    Every workbook is checked first (identity, input cells, numbers, text): one that is wrong stops
+    with a message naming file, sheet and cell, and nothing is written. The year's loading merges
+    the answers: forecasts as prognos of that month, comments as kommentarer of that month.
+
+    \b
+    Example:
+      kfollow collect formular/2024-08/*.xlsx
+    """
+    from kfollow.engine.forms import collect as collect_of
+    from kfollow.render.writer import write
+
+    store = load(budgets)
+    now = datetime.datetime.now().astimezone().replace(microsecond=0).isoformat()
+    collected = collect_of(store, [str(f) for f in files], now)
+    for path, text in collected.files.items():
+        folder = Path(path).parent
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise InputOutputError(f"{shown(str(folder))}: cannot make the folder ({exc.strerror})") from None
+        write(text, Path(path))
+    for message in collected.messages:
+        note(message)
+
+
+def status(
+    period: FormPeriodOpt,
+    by: FormByOpt = By.stab,
+    forvaltning: ForvaltningOpt = None,
+    require_comment_over: CommentOverOpt = None,
+    forms_dir: Annotated[Optional[Path], typer.Option("--forms", metavar="FOLDER", help="The folder the forms were written to: shows whether each was sent.")] = None,
+    columns: ColumnsOpt = None,
+    budgets: BudgetsDir = None,
+    fmt: FormatOpt = None,
+    unit: UnitOpt = Unit.mnkr,
+    decimals: DecimalsOpt = None,
+    exact: ExactOpt = False,
+    output: OutputOpt = None,
+):
+    """Who has answered: per stab, form sent, answered, forecast given, comment required and given.
+
+    Every row needs a forecast for the period; with --require-comment-over also a comment where its
+    deviation is beyond the limits. Exit 1 when a required answer is missing (the table is printed).
+
+    \b
+    Examples:
+      kfollow status --period 2024-08 --require-comment-over 5%
+      kfollow status --period 2024-08 --forms formular/2024-08 --format csv
+    """
+    from kfollow.engine.forms import status as status_of
+
+    limit = _limit(require_comment_over, unit)
+    sent = None
+    if forms_dir is not None:
+        if not forms_dir.is_dir():
+            raise InputOutputError(f"{shown(str(forms_dir))}: not a folder; give the folder kfollow forms wrote to")
+        sent = {p.name for p in forms_dir.iterdir() if p.suffix == ".xlsx"}
+    store = load(budgets)
+    report = status_of(store, period, by, forvaltning, limit, sent, unit.value)
+    emit(report, fmt, decimals, output, store=store, columns=columns, exact=exact)
+    missing = [r for r in report.frame.iter_rows(named=True) if r["saknas"]]
+    for r in missing:
+        typer.echo(f"status: {shown(r['namn'])} ({shown(r[by.value])}) {period}: saknar {r['saknas']}", err=True)
+    if missing:
+        fail(ExitStatus.CHECK_FAILED)

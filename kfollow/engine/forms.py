@@ -1,0 +1,333 @@
+"""Forms for budget holders and their answers: what each stab's chef is asked for a period
+(`forms`), whether a collected answer still fits the year (`match`), and who has answered (`status`).
+
+A form shows one row of the view (a stab, a verksamhet, or a förvaltning shown as one row) as the
+tables do: budget, utfall and avvikelse year to date, the previous year's utfall of the same months,
+the year's budget and the latest forecast; where the facts have accounts, the same per kostnadsslag.
+Money is Int64 öre throughout; forecasts are answered as the förvaltning presents its figures
+(resultat förvaltningar as intäkter − kostnader), exactly as `prognos:` is written in a year file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+import polars as pl
+
+from kfollow.engine import selection
+from kfollow.engine.operations import deviation as deviation_of
+from kfollow.engine.operations import deviation_report
+from kfollow.engine.periods import last_month_complete, parse_period
+from kfollow.engine.thresholds import Limits, rows_beyond
+from kfollow.errors import KfollowError, UsageError
+from kfollow.form import FORMAT, Form
+from kfollow.options import By
+from kfollow.report import Column, Report
+from kfollow.store import Answer, Store
+from kfollow.vocabulary import Kind
+
+_FILE_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+FIGURES = (("budget", "Budget ack."), ("utfall", "Utfall ack."), ("avvikelse", "Avvikelse ack."),
+           ("avvikelse_pct", "Avvikelse ack. %"))
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The row a form is for: förvaltning, view (stab, verksamhet or summa) and key, as the store keys it."""
+
+    forvaltning: str
+    vy: str
+    nyckel: str
+    namn: str
+
+
+def _rows(store: Store, year: int, month: int, by: By, forvaltning: list[str] | None) -> pl.DataFrame:
+    """The rows that get a form: each stab (verksamhet) and each förvaltning shown as one row."""
+    frame = deviation_report(store, year, by, forvaltning, period=month)
+    return frame.filter(pl.col("radtyp").is_in(["rad", "forvaltning"]))
+
+
+def target_of(row: dict, by: By) -> Target:
+    if row["radtyp"] == "forvaltning":
+        return Target(row["forvaltning"], "summa", row["forvaltning"], row["namn"])
+    return Target(row["forvaltning"], by.value, row[by.value], row["namn"])
+
+
+def _period(store: Store, period: str) -> tuple[int, int]:
+    year, month = parse_period(period)
+    store.year(year)
+    booked = last_month_complete(store, year)
+    if booked is not None and booked < month:
+        raise UsageError(f"utfall {year} is booked up to {year}-{booked:02d}, not {period}; pick --period "
+                         f"{year}-{booked:02d} or earlier")
+    return year, month
+
+
+def digest(row: dict, year: int) -> str:
+    """A digest of the figures an answer does not change (budget, utfall, the previous year's utfall,
+    öre), so that `collect` can say when a form was answered on figures that have changed since."""
+    prev = row.get(f"utfall_{year - 1}")
+    text = "|".join(str(v) for v in (row["budget"], row["utfall"], prev))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def file_name(period: str, target: Target, duplicate: bool) -> str:
+    """`2024-08 EKS Ekonomistaben.xlsx`: whose form it is, safe as a file name on every system."""
+    key = f"{target.forvaltning} {target.nyckel}" if duplicate and target.vy != "summa" else target.nyckel
+    name = _FILE_UNSAFE.sub("_", f"{period} {key} {target.namn}").strip().rstrip(".")
+    return name[:120] + ".xlsx"
+
+
+def forms(store: Store, period: str, by: By | str = By.stab, forvaltning: list[str] | None = None,
+          unit: str = "mnkr", deadline: str | None = None, limit: Limits | None = None) -> list[Form]:
+    """One `Form` per row of the view for `period` (YYYY-MM)."""
+    by = By(by)
+    if by is By.forvaltning:
+        raise UsageError("--by forvaltning: a form goes to each stab or verksamhet; use --by stab or --by verksamhet")
+    year, month = _period(store, period)
+    info = store.year(year)
+    rows = _rows(store, year, month, by, forvaltning)
+    beyond = set()
+    if limit is not None:
+        beyond = {(r["forvaltning"], r[by.value] if r["radtyp"] == "rad" else r["forvaltning"])
+                  for r in rows_beyond(rows, limit).iter_rows(named=True)}
+    parts = _parts(store, year, month, by, rows)
+    prev = f"utfall_{year - 1}"
+    keys = [target_of(r, by).nyckel for r in rows.iter_rows(named=True)]
+    out = []
+    for r in rows.iter_rows(named=True):
+        target = target_of(r, by)
+        fnamn = info.forvaltningar[target.forvaltning].namn
+        who = (f"{target.namn} ({target.nyckel}), {fnamn}" if target.vy != "summa" else f"{fnamn} ({target.forvaltning})")
+        lines = [f"Till: {who}", f"Period: {selection.MONTHS[0]}–{selection.MONTHS[month - 1]} {year} (ackumulerat)",
+                 f"Belopp i {unit}"]
+        if deadline:
+            lines.append(f"Svara senast: {deadline}")
+        columns = [*FIGURES]
+        if prev in rows.columns:
+            columns.append((prev, f"Utfall {year - 1} ack."))
+        columns += [("budget_helar", "Budget helår"), ("prognos", "Senaste prognos helår"),
+                    ("prognos_period", "Senaste prognos gjord")]
+        frame = rows.filter((pl.col("forvaltning") == r["forvaltning"]) & (pl.col("radtyp") == r["radtyp"])
+                            & (pl.col(by.value) == r[by.value]) if r["radtyp"] == "rad" else
+                            (pl.col("forvaltning") == r["forvaltning"]) & (pl.col("radtyp") == "forvaltning"))
+        figures = Report(frame.select(c for c, _ in columns),
+                         tuple(Column(c, _kind(c), h) for c, h in columns), unit=unit, period=period)
+        identity = {"format": FORMAT, "ar": str(year), "period": period, "forvaltning": target.forvaltning,
+                    "vy": target.vy, "nyckel": target.nyckel, "namn": target.namn, "enhet": unit,
+                    "siffror": digest(r, year)}
+        required = None if limit is None else (target.forvaltning, target.nyckel) in beyond
+        rule = {"kravs": required, "avvikelse": r["avvikelse"], "avvikelse_pct": r["avvikelse_pct"],
+                "gransen": [(p.ore, p.percent) for p in limit.parts] if limit is not None else []}
+        out.append(Form(identity, f"Prognos och kommentar {period}", tuple(lines), figures,
+                        parts.get((target.forvaltning, target.nyckel)), _reference(store, year, month, target),
+                        file_name(period, target, keys.count(target.nyckel) > 1), unit, {"kommentar": rule}))
+    if not out:
+        raise UsageError(f"no stab or förvaltning of {info.fil} to send a form to")
+    return out
+
+
+def _kind(name: str) -> Kind:
+    if name == "avvikelse_pct":
+        return Kind.percent
+    if name == "prognos_period":
+        return Kind.month
+    return Kind.money
+
+
+def _reference(store: Store, year: int, month: int, target: Target) -> tuple[str, str] | None:
+    """The latest comment held before the period (a month's), else the row's standing one."""
+    key = (pl.col("ar") == year) & (pl.col("forvaltning") == target.forvaltning) & (pl.col("vy") == target.vy) \
+        & (pl.col("nyckel") == target.nyckel)
+    earlier = store.comments.filter(key & (pl.col("manad") < month)).sort("manad")
+    if earlier.height:
+        last = earlier.row(-1, named=True)
+        return f"Kommentar {year}-{last['manad']:02d}", last["kommentar"]
+    standing = store.amounts.filter(key)["kommentar"].drop_nulls()
+    return ("Kommentar för året", standing[0]) if standing.len() else None
+
+
+def _parts(store: Store, year: int, month: int, by: By, rows: pl.DataFrame) -> dict[tuple[str, str], Report]:
+    """Per (förvaltning, key): the row's kostnadsslag, where the förvaltning's facts have accounts."""
+    from kfollow.engine.cuts import forvaltningar_with
+
+    fids = [f for f in forvaltningar_with(store, year) if f in rows["forvaltning"].to_list()]
+    if not fids:
+        return {}
+    frame = deviation_of(store, year, month, f"{by.value},kostnadsslag", fids).frame
+    prev = f"utfall_{year - 1}"
+    columns = [("namn", "Kostnadsslag", Kind.text), ("budget", "Budget ack.", Kind.money),
+               ("utfall", "Utfall ack.", Kind.money), ("avvikelse", "Avvikelse ack.", Kind.money)]
+    if prev in frame.columns:
+        columns.append((prev, f"Utfall {year - 1} ack.", Kind.money))
+    out = {}
+    parts = frame.filter(pl.col("radtyp").is_in(["del", "del_ej_fordelat"]))
+    for (fid, key), group in parts.group_by("forvaltning", by.value, maintain_order=True):
+        cols = tuple(Column(c, k, h) for c, h, k in columns) + (Column("kostnadsslag", Kind.text, "Id", people=False),)
+        out[(fid, key)] = Report(group.select(*(c for c, _, _ in columns), "kostnadsslag"), cols)
+    return out
+
+
+# --- collecting ----------------------------------------------------------------------------------
+
+class Mismatch(KfollowError):
+    """A form's identity does not match the year: `key` is the identity key at fault."""
+
+    def __init__(self, key: str, message: str):
+        super().__init__(message)
+        self.key = key
+
+
+def match(store: Store, identity: dict[str, str]) -> tuple[Target, str | None, tuple[str, ...]]:
+    """The row a collected form answers, checked against the year, and a warning when its figures
+    changed since the form was made; UsageError naming the identity key that does not match (the
+    reader turns it into file, sheet and cell). Returns (target, warning, kostnadsslag ids)."""
+    year, month = int(identity["ar"]), int(identity["period"][5:7])
+    if year not in store.years:
+        have = ", ".join(str(y) for y in sorted(store.years))
+        raise Mismatch("ar", f"the form is for {year}, and {store.directory} has no year file for it (years: {have})")
+    info = store.years[year]
+    fid, vy, key = identity["forvaltning"], identity["vy"], identity["nyckel"]
+    if fid not in info.forvaltningar:
+        raise Mismatch("forvaltning", f"förvaltning {fid} is not in {info.fil}")
+    if vy not in ("stab", "verksamhet", "summa"):
+        raise Mismatch("vy", f"'{vy}' is not a view of a form")
+    by = By.verksamhet if vy == "verksamhet" else By.stab
+    try:
+        rows = _rows(store, year, month, by, [fid])
+    except UsageError as err:
+        raise Mismatch("period", err.message) from None
+    wanted = "forvaltning" if vy == "summa" else "rad"
+    found = rows.filter((pl.col("radtyp") == wanted) & (pl.col(by.value if vy != "summa" else "forvaltning") == key))
+    if found.is_empty():
+        raise Mismatch("nyckel", f"{vy} {key} of förvaltning {fid} is not a row of {info.fil} that gets a form")
+    row = found.row(0, named=True)
+    warning = None
+    if digest(row, year) != identity["siffror"]:
+        warning = (f"the figures of {row['namn']} {identity['period']} have changed since the form was made "
+                   "(budget, utfall or the previous year's utfall); its answer is read as given")
+    parts = _parts(store, year, month, by, found)
+    ids = tuple(parts[(fid, key)].frame["kostnadsslag"].drop_nulls().to_list()) if (fid, key) in parts else ()
+    return Target(fid, vy, key, row["namn"]), warning, ids
+
+
+@dataclass(frozen=True, slots=True)
+class Collected:
+    """What `collect` read: the answers files to write (path → text; a file whose text is what the
+    folder already holds is left out) and messages for the person collecting."""
+
+    files: dict[str, str]
+    messages: tuple[str, ...]
+    answers: tuple[Answer, ...]
+
+
+def _same(a: Answer, b: Answer) -> bool:
+    return (a.prognos, a.kommentar, a.delar, a.arbetsbok) == (b.prognos, b.kommentar, b.delar, b.arbetsbok)
+
+
+def collect(store: Store, paths: list[str], now: str) -> Collected:
+    """Read answered forms, check each against the year, and make the answers files of their periods:
+    an answer replaces an older one for the same row unless it says the same (then the file keeps the
+    older one, so collecting a workbook twice changes nothing). `now` is when they were read. Every
+    workbook is read and every answers file checked as the year's loading will read it before any
+    is written: a DataError (file, sheet, cell) leaves nothing written."""
+    from pathlib import Path
+
+    from kfollow.sources import answers as ans
+    from kfollow.sources.year_file import load_year_file
+
+    new: dict[tuple[int, int], dict[tuple[str, str, str], tuple[Answer, str]]] = {}
+    messages = []
+    for path in paths:
+        filled = ans.read_workbook(path)
+        try:
+            target, warning, _ = match(store, filled.identity)
+        except Mismatch as err:
+            raise filled.error(err.key, err.message) from None
+        if warning:
+            messages.append(f"warning: {path}: {warning}")
+        delar = tuple(sorted((k, p, c) for k, (p, c) in filled.delar.items() if p is not None or c is not None))
+        if filled.prognos is None and filled.kommentar is None and not delar:
+            messages.append(f"{path}: the form is not answered yet (its input cells are empty); skipped")
+            continue
+        year, month = int(filled.identity["ar"]), int(filled.identity["period"][5:7])
+        answer = Answer(month, target.forvaltning, target.vy, target.nyckel, filled.prognos, filled.kommentar,
+                        Path(path).name, now, delar)
+        key = (target.forvaltning, target.vy, target.nyckel)
+        found = new.setdefault((year, month), {})
+        if key in found:
+            raise ans.cell_error(path, ans.ID_SHEET, filled.where["nyckel"], f"answers {target.namn} "
+                                 f"{filled.identity['period']} as {found[key][1]} does; collect one of them")
+        found[key] = (answer, path)
+    files, answers = {}, []
+    for (year, month), found in sorted(new.items()):
+        info = store.years[year]
+        existing = {(a.forvaltning, a.vy, a.nyckel): a for a in info.svar if a.manad == month}
+        for key, (answer, _) in found.items():
+            if key not in existing or not _same(existing[key], answer):
+                existing[key] = answer
+        text = ans.dump(year, month, list(existing.values()))
+        period = f"{year}-{month:02d}"
+        load_year_file(Path(info.fil), answers={period: text.encode()})  # as the loading will read it
+        target = Path(info.fil).parent / "svar" / f"{period}.yaml"
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            files[str(target)] = text
+        answers += [a for a, _ in found.values()]
+        messages.append(f"{len(found)} answer(s) for {period} → {target}" + ("" if str(target) in files else
+                                                                                   " (unchanged)"))
+    return Collected(files, tuple(messages), tuple(answers))
+
+
+# --- status --------------------------------------------------------------------------------------
+
+STATUS_COLUMNS = (
+    ("forvaltning", Kind.text, "Förvaltning", False), ("nyckel", Kind.text, "Nyckel", False),
+    ("namn", Kind.text, "Namn", True), ("formular", Kind.text, "Formulär skickat", True),
+    ("besvarad", Kind.text, "Besvarat", True), ("prognos", Kind.money, "Prognos helår", True),
+    ("avvikelse", Kind.money, "Avvikelse ack.", True), ("kommentar_kravs", Kind.text, "Kommentar krävs", True),
+    ("kommentar_finns", Kind.text, "Kommentar finns", True), ("saknas", Kind.text, "Saknas", True),
+)
+
+
+def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[str] | None = None,
+           limit: Limits | None = None, sent: set[str] | None = None, unit: str = "mnkr") -> Report:
+    """Per row that gets a form: whether its form was sent (`sent`: the file names in the forms
+    folder; None: not known), answered (collected), the period's forecast (required of every row),
+    and whether a comment is required (beyond `limit`) and given. `saknas` names what is missing."""
+    by = By(by)
+    year, month = _period(store, period)
+    rows = _rows(store, year, month, by, forvaltning)
+    beyond = set()
+    if limit is not None:
+        beyond = {(r["forvaltning"], r["radtyp"], r[by.value]) for r in rows_beyond(rows, limit).iter_rows(named=True)}
+    info = store.year(year)
+    answered = {(a.forvaltning, a.vy, a.nyckel) for a in info.svar if a.manad == month}
+    forecasts = store.forecasts.filter((pl.col("ar") == year) & (pl.col("manad") == month))
+    given = {(f, v, k): p for f, v, k, p in forecasts.select("forvaltning", "vy", "nyckel", "prognos").iter_rows()}
+    keys = [target_of(r, by).nyckel for r in rows.iter_rows(named=True)]
+    out = []
+    for r in rows.iter_rows(named=True):
+        t = target_of(r, by)
+        sign = -1 if info.forvaltningar[t.forvaltning].redovisas_som == "resultat" else 1
+        prognos = given.get((t.forvaltning, t.vy, t.nyckel))
+        needs = (r["forvaltning"], r["radtyp"], r[by.value]) in beyond
+        has_comment = r["kommentar"] is not None
+        missing = [w for w, gap in (("prognos", prognos is None), ("kommentar", needs and not has_comment)) if gap]
+        name = file_name(period, t, keys.count(t.nyckel) > 1)
+        out.append({"forvaltning": t.forvaltning, "nyckel": t.nyckel, "namn": t.namn,
+                    "formular": None if sent is None else ("ja" if name in sent else "nej"),
+                    "besvarad": "ja" if (t.forvaltning, t.vy, t.nyckel) in answered else "nej",
+                    "prognos": None if prognos is None else sign * prognos, "avvikelse": r["avvikelse"],
+                    "kommentar_kravs": ("ja" if needs else "nej") if limit is not None else None,
+                    "kommentar_finns": "ja" if has_comment else "nej", "saknas": ", ".join(missing) or None})
+    schema = {c: (pl.Int64 if k is Kind.money else pl.String) for c, k, _, _ in STATUS_COLUMNS}
+    frame = pl.DataFrame(out, schema=schema, orient="row").rename({"nyckel": by.value})
+    label = {"stab": "Stab", "verksamhet": "Verksamhet"}[by.value]
+    columns = [Column(by.value if c == "nyckel" else c, k, label if c == "namn" else h, people=p)
+               for c, k, h, p in STATUS_COLUMNS
+               if not (c == "formular" and sent is None) and not (c == "kommentar_kravs" and limit is None)]
+    frame = frame.select(c.name for c in columns)
+    return Report(frame, tuple(columns), title=f"Svar på formulär {period} per {by.value}", unit=unit, period=period,
+                  sources=tuple(store.files))

@@ -1,0 +1,182 @@
+"""A `Form` → an .xlsx workbook a budget holder fills in (xlsxwriter, in memory).
+
+The first sheet (`form.SHEET`) shows the figures and has the input cells, yellow and unlocked, each
+directly right of its label (`Prognos helår`, `Kommentar`); everything else is locked by sheet
+protection without a password (it guards against slips, not people). The very hidden, protected
+sheet `form.ID_SHEET` holds the form's identity, where its input cells are and every locked cell as
+written, so that `kfollow collect` can tell an answer from an edit. Amounts are exact in the form's
+unit (a Decimal per cell), text stays text (no formulas, no URLs), and the same form gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from kfollow.form import ID_SHEET, INPUT_KEY, KOMMENTAR_LABEL, LOCKED_KEY, PROGNOS_LABEL, SHEET, Form
+from kfollow.options import ORE_PER_UNIT, Options
+from kfollow.render.numbers import money, percent
+from kfollow.render.xlsx import CREATED, number_format
+from kfollow.report import Kind
+
+INPUT_FILL = "#FFF2CC"
+WIDTHS = (34, 16, 16, 16, 16, 16, 48)
+LAST_COL = len(WIDTHS) - 1
+
+
+def _cell(row: int, col: int) -> str:
+    return f"{chr(ord('A') + col)}{row + 1}"
+
+
+def _rule(form: Form, places: int) -> str:
+    """`Kommentar krävs: avvikelsen är 9,1 mnkr (26,1 %), över 5 %.`"""
+    rule = form.extra.get("kommentar") or {}
+    if rule.get("kravs") is None:
+        return "Kommentar: förklara gärna avvikelsen."
+    amount = f"{money(rule['avvikelse'], form.unit, places)} {form.unit}"
+    pct = percent(rule["avvikelse_pct"])
+    what = f"avvikelsen är {amount}" + (f" ({pct} %)" if pct else "")
+    limits = " och ".join(f"{percent(p)} %" if p is not None else f"{money(o, form.unit, places)} {form.unit}"
+                          for o, p in rule["gransen"])
+    if rule["kravs"]:
+        return f"Kommentar krävs: {what}, mer än {limits}."
+    return f"Kommentar krävs inte: {what}, inom {limits}."
+
+
+def to_form_xlsx(form: Form, opts: Options = Options()) -> bytes:
+    """The form as workbook bytes."""
+    import xlsxwriter
+
+    places = opts.places(form.unit)
+    scale = Decimal(ORE_PER_UNIT[form.unit])
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"strings_to_formulas": False, "strings_to_urls": False,
+                                        "strings_to_numbers": False, "in_memory": True})
+    book.set_properties({"title": f"{form.title}: {form.identity['namn']}", "created": CREATED})
+    sheet = book.add_worksheet(SHEET)
+    ids = book.add_worksheet(ID_SHEET)
+    bold = book.add_format({"bold": True})
+    title = book.add_format({"bold": True, "font_size": 14})
+    money_fmt = book.add_format({"num_format": number_format(places)})
+    pct_fmt = book.add_format({"num_format": "0.0"})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    header = book.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "bottom"})
+    note = book.add_format({"italic": True})
+    given = {"border": 1, "bg_color": INPUT_FILL, "locked": False}
+    in_money = book.add_format(given | {"num_format": number_format(places)})
+    in_text = book.add_format(given | {"text_wrap": True, "valign": "top"})
+    locked: list[tuple[str, str, str]] = []
+    inputs: list[tuple[str, str]] = []
+
+    def text(row: int, col: int, value: str, fmt=None) -> None:
+        if not value:  # an empty string is no cell: nothing to record
+            return
+        sheet.write_string(row, col, value, fmt)
+        locked.append((_cell(row, col), "s", value))
+
+    def amount(row: int, col: int, kind: Kind, value) -> None:
+        if value is None:
+            return
+        if kind is Kind.money:
+            number = Decimal(value) / scale
+            sheet.write_number(row, col, number, money_fmt)
+            locked.append((_cell(row, col), "n", f"{number:.16G}"))  # what the cell holds, as xlsxwriter writes it
+        elif kind is Kind.percent:
+            sheet.write_number(row, col, value, pct_fmt)
+            locked.append((_cell(row, col), "n", f"{value:.16G}"))
+        else:
+            text(row, col, str(value))
+
+    def answer(row: int, col: int, what: str, fmt, prompt: str) -> None:
+        sheet.write_blank(row, col, None, fmt)
+        sheet.data_validation(row, col, row, col, {"validate": "any", "input_title": what.split(":")[0].capitalize(),
+                                                   "input_message": prompt})
+        inputs.append((what, _cell(row, col)))
+
+    for col, width in enumerate(WIDTHS):
+        sheet.set_column(col, col, width)
+    row = 0
+    text(row, 0, f"{form.title}: {form.identity['namn']}", title)
+    row += 1
+    for line in form.lines:
+        text(row, 0, line)
+        row += 1
+    text(row, 0, _rule(form, places), bold)
+    row += 1
+    text(row, 0, "Skriv i de gula cellerna; resten av bladet är låst.", note)
+    row += 2
+
+    figures = form.figures
+    values = figures.frame.row(0, named=True)
+    for column in figures.columns:
+        if not column.people:
+            continue
+        text(row, 0, column.header)
+        if values[column.name] is None:
+            text(row, 1, "–")
+        else:
+            amount(row, 1, column.kind, values[column.name])
+        row += 1
+    if form.reference is not None:
+        label, comment = form.reference
+        text(row, 0, label)
+        sheet.merge_range(row, 1, row, LAST_COL, comment, wrap)
+        locked.append((_cell(row, 1), "s", comment))
+        sheet.set_row(row, 15 * min(8, 1 + len(comment) // 110 + comment.count("\n")))
+        row += 1
+    row += 1
+
+    text(row, 0, PROGNOS_LABEL, bold)
+    answer(row, 1, "prognos", in_money, "Helårsprognosen som ett tal, t.ex. 16,5.")
+    row += 1
+    text(row, 0, KOMMENTAR_LABEL, bold)
+    sheet.merge_range(row, 1, row, LAST_COL, None, in_text)
+    answer(row, 1, "kommentar", in_text, "Förklara avvikelsen och vad som görs åt den.")
+    sheet.set_row(row, 110)
+    row += 2
+
+    if form.parts is not None and form.parts.frame.height:
+        parts = form.parts
+        people = [c for c in parts.columns if c.people]
+        text(row, 0, "Per kostnadsslag (frivilligt)", bold)
+        row += 1
+        for col, column in enumerate(people):
+            text(row, col, column.header, header)
+        text(row, len(people), PROGNOS_LABEL, header)
+        text(row, LAST_COL, KOMMENTAR_LABEL, header)
+        row += 1
+        for values in parts.frame.iter_rows(named=True):
+            for col, column in enumerate(people):
+                if column.kind is Kind.text:
+                    text(row, col, values[column.name] or "")
+                else:
+                    amount(row, col, column.kind, values[column.name])
+            if values["kostnadsslag"] is not None:
+                kid = values["kostnadsslag"]
+                answer(row, len(people), f"prognos:{kid}", in_money, "Helårsprognosen för kostnadsslaget, t.ex. 9,5.")
+                answer(row, LAST_COL, f"kommentar:{kid}", in_text, "Förklara kostnadsslagets avvikelse.")
+                sheet.set_row(row, 30)
+            row += 1
+
+    sheet.protect("", {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True,
+                       "format_rows": True})
+    sheet.activate()
+
+    # the identity sheet: key | value, then the input cells and every locked cell as written
+    r = 0
+    for key, value in form.identity.items():
+        ids.write_string(r, 0, key)
+        ids.write_string(r, 1, value)
+        r += 1
+    for what, cell in inputs:
+        for col, value in enumerate((INPUT_KEY, what, cell)):
+            ids.write_string(r, col, value)
+        r += 1
+    for cell, kind, value in locked:
+        for col, v in enumerate((LOCKED_KEY, cell, kind, value)):
+            ids.write_string(r, col, v)
+        r += 1
+    ids.protect("")
+    ids.very_hidden()
+    book.close()
+    return buffer.getvalue()

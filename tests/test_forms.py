@@ -1,0 +1,323 @@
+"""Forms out, answers back: `kfollow forms`, `collect` and `status`, and the answers the year merges."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import ROOT
+from form_filler import fill
+
+EXAMPLE = ROOT / "examples" / "budgets"
+LONG = ("Två vakanta tjänster (controller, redovisningsekonom) sedan mars; rekryteringen är klar till december "
+        "och de nya börjar i januari.\nKonsultstöd i bokslutet har delvis ersatt dem, vilket syns under övriga "
+        "kostnader.\n\nPrognosen förutsätter att ingen ytterligare vakans uppstår.")
+# what the YAML says for the same answers (tkr, the year file's unit), at the lines the answers leave as comments
+TYPED = [
+    ("          2024-08: 16502.0\n", "          2024-10: 16400.5\n"),
+    ("          2024-08: 21189.0\n", "          2024-10: 21300.25\n"),
+    ("        2024-08: -1600.0\n", "        2024-10: -1700.0\n      kommentarer:\n        2024-10: \"Lokaler.\"\n"),
+    ("          2024-08: \"Två vakanta", None),  # the comment goes after this line
+]
+
+
+def _base(tmp_path: Path) -> Path:
+    """The example kommun without its 2024-10 comments, so that the answers give them."""
+    target = tmp_path / "budgets"
+    shutil.copytree(EXAMPLE, target)
+    text = (target / "2024.yaml").read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines(keepends=True)
+             if not ln.startswith(("          2024-10: \"", "        2024-10: \"Högre"))]
+    text = "".join(lines).replace("      kommentarer:\n\nombudgeteringar", "\nombudgeteringar")
+    (target / "2024.yaml").write_text(text, encoding="utf-8")
+    return target
+
+
+def _typed(text: str, as_comments: bool) -> str:
+    """Insert the answers as YAML, or (as_comments) as comment lines of the same count, so that both
+    files have their rows at the same lines."""
+    def lines(block: str) -> str:
+        return "".join("#\n" for _ in block.splitlines()) if as_comments else block
+
+    for anchor, block in TYPED[:3]:
+        assert anchor in text, anchor
+        text = text.replace(anchor, anchor + lines(block), 1)
+    start = text.index(TYPED[3][0])
+    end = text.index("\n", start) + 1
+    comment = "          2024-10: " + json.dumps(LONG, ensure_ascii=False) + "\n"
+    return text[:end] + lines(comment) + text[end:]
+
+
+@pytest.fixture
+def forms_dir(tmp_path, run):
+    budgets = _base(tmp_path)
+    out = tmp_path / "formular"
+    result = run("forms", "--budgets", budgets, "--period", "2024-10", "--unit", "tkr", "--deadline", "2024-11-05",
+                 "--require-comment-over", "1%", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    return budgets, out
+
+
+def _form(out: Path, key: str) -> Path:
+    return next(out.glob(f"2024-10 {key} *.xlsx"))
+
+
+def test_forms_one_protected_identified_workbook_per_row(forms_dir):
+    budgets, out = forms_dir
+    names = sorted(p.name for p in out.glob("*.xlsx"))
+    assert names == sorted(["2024-10 LED Ledningsstab.xlsx", "2024-10 EKO Ekonomistab.xlsx", "2024-10 HR HR-stab.xlsx",
+                            "2024-10 KOM Kommunikationsstab.xlsx", "2024-10 DIG Digitaliseringsstab.xlsx",
+                            "2024-10 SAM Samhällsbyggnadsstab.xlsx", "2024-10 FRI Fritidsanläggningar.xlsx",
+                            "2024-10 SERV Serviceförvaltningen (internt prissatt).xlsx"])
+    book = openpyxl.load_workbook(_form(out, "EKO"))
+    assert book.sheetnames[0] == "Formulär"
+    sheet, ids = book["Formulär"], book["kfollow"]
+    assert sheet.protection.sheet and ids.protection.sheet and ids.sheet_state == "veryHidden"
+    identity = {r[0]: r[1] for r in ids.iter_rows(values_only=True) if r[0] not in ("låst", "inmatning")}
+    assert identity | {"siffror": "x"} == {"format": "kfollow-formulär 1", "ar": "2024", "period": "2024-10",
+                                           "forvaltning": "KSF", "vy": "stab", "nyckel": "EKO", "namn": "Ekonomistab",
+                                           "enhet": "tkr", "siffror": "x"}
+    cells = {c.coordinate: c for row in sheet.iter_rows() for c in row}
+    labels = {c.value: c for c in cells.values() if isinstance(c.value, str)}
+    for label in ("Prognos helår", "Kommentar"):
+        cell = labels[label]
+        answer = sheet.cell(cell.row, cell.column + 1)
+        assert answer.value is None and answer.protection.locked is False
+    locked = [c for c in cells.values() if c.value is not None]
+    assert all(c.protection.locked for c in locked)
+    texts = " ".join(str(c.value) for c in locked)
+    assert "Belopp i tkr" in texts and "Svara senast: 2024-11-05" in texts
+    assert "Kommentar krävs: avvikelsen är 2\u00a0520 tkr (16,3 %), mer än 1,0 %." in texts
+    assert "mnkr" not in texts and texts.count("tkr") == 2  # the unit said in the header, and in the rule
+    # figures exact in the unit: utfall ack. 12 896,8 tkr
+    assert labels["Utfall ack."].offset(0, 1).value == pytest.approx(12896.8)
+    assert labels["Kommentar 2024-08"].offset(0, 1).value.startswith("Två vakanta")
+
+
+def test_forms_are_the_same_bytes_for_the_same_figures(forms_dir, run, tmp_path):
+    budgets, out = forms_dir
+    again = tmp_path / "igen"
+    run("forms", "--budgets", budgets, "--period", "2024-10", "--unit", "tkr", "--deadline", "2024-11-05",
+        "--require-comment-over", "1%", "-o", again)
+    assert _form(out, "EKO").read_bytes() == _form(again, "EKO").read_bytes()
+
+
+def _answer(out: Path, tmp_path: Path) -> list[Path]:
+    answered = tmp_path / "besvarade"
+    answered.mkdir(exist_ok=True)
+    return [fill(_form(out, "EKO"), answered / "eko.xlsx", "16 400,5", LONG),
+            fill(_form(out, "HR"), answered / "hr.xlsx", 21300.25, None),  # the comment left empty
+            fill(_form(out, "SERV"), answered / "serv.xlsx", "-1 700", "Lokaler.")]
+
+
+def _outputs(run, budgets: Path, tmp_path: Path) -> dict[str, str]:
+    results = {}
+    for name, args in {
+        "deviation": ("deviation", "--period", "2024-10", "--comments"),
+        "json": ("deviation", "--period", "2024-10", "-f", "json"),
+        "against": ("deviation", "--period", "2024-10", "--against", "prognos:2024-10", "-f", "csv"),
+        "check": ("check", "--period", "2024-10", "--require-comment-over", "1%"),
+        "summary": ("deviation", "--period", "2024-10", "--by", "forvaltning"),
+    }.items():
+        r = run(*args, "--budgets", budgets)
+        results[name] = (r.exit_code, r.stdout.replace(str(budgets), "B"), r.stderr.replace(str(budgets), "B"))
+    (tmp_path / f"r-{budgets.name}").mkdir()
+    report = tmp_path / f"r-{budgets.name}" / "rapport.md"
+    r = run("report", "--period", "2024-10", "--budgets", budgets, "-o", report)
+    assert r.exit_code == 0, r.stderr
+    results["report"] = "\n".join(ln for ln in report.read_text(encoding="utf-8").splitlines()
+                                  if not ln.startswith(("Källor", "*Källor", "_Källor")) and "svar/" not in ln)
+    return results
+
+
+def test_round_trip_answers_equal_the_same_answers_typed_into_yaml(forms_dir, run, tmp_path):
+    budgets, out = forms_dir
+    books = _answer(out, tmp_path)
+    typed = tmp_path / "typed"
+    shutil.copytree(budgets, typed)
+    year = (budgets / "2024.yaml").read_text(encoding="utf-8")
+    (budgets / "2024.yaml").write_text(_typed(year, as_comments=True), encoding="utf-8")
+    (typed / "2024.yaml").write_text(_typed(year, as_comments=False), encoding="utf-8")
+    result = run("collect", "--budgets", budgets, *books)
+    assert result.exit_code == 0, result.stderr
+    assert (budgets / "svar" / "2024-10.yaml").is_file()
+    collected, written = _outputs(run, budgets, tmp_path), _outputs(run, typed, tmp_path)
+    for name in collected:
+        assert collected[name] == written[name], name
+    assert collected["check"][0] == 1  # LED, KOM, … still lack comments; EKO and SERV have theirs
+    assert "Ekonomistab" not in collected["check"][1]
+    assert "Rad" not in collected["deviation"][1] and "Två vakanta tjänster" in collected["deviation"][1]
+
+
+def test_collect_twice_changes_nothing_and_a_newer_answer_replaces(forms_dir, run, tmp_path):
+    budgets, out = forms_dir
+    books = _answer(out, tmp_path)
+    assert run("collect", "--budgets", budgets, *books).exit_code == 0
+    answers = budgets / "svar" / "2024-10.yaml"
+    first = answers.read_bytes()
+    again = run("collect", "--budgets", budgets, *books)
+    assert again.exit_code == 0 and answers.read_bytes() == first
+    assert "(unchanged)" in again.stderr
+    newer = fill(_form(out, "HR"), tmp_path / "hr2.xlsx", "21 000", "Sjukfrånvaron minskar.")
+    assert run("collect", "--budgets", budgets, newer).exit_code == 0
+    text = answers.read_text(encoding="utf-8")
+    assert "prognos: 21000000.00" in text and "21300250.00" not in text and "Lokaler." in text
+    assert text.count("- forvaltning:") == 3
+
+
+def test_answers_file_says_where_each_answer_came_from(forms_dir, run, tmp_path):
+    budgets, out = forms_dir
+    assert run("collect", "--budgets", budgets, *_answer(out, tmp_path)).exit_code == 0
+    text = (budgets / "svar" / "2024-10.yaml").read_text(encoding="utf-8")
+    assert 'arbetsbok: "eko.xlsx"' in text and "inlast: " in text
+    assert "prognos: 16400500.00" in text and "prognos: -1700000.00" in text  # kr; SERV as resultat, as in YAML
+    assert "\\n" in text
+    sources = run("report", "--period", "2024-10", "--budgets", budgets, "-o", tmp_path / "r.md")
+    assert sources.exit_code == 0
+    assert "2024-10.yaml" in (tmp_path / "r.md").read_text(encoding="utf-8")
+
+
+def test_an_answer_and_the_year_file_for_the_same_row_and_month_is_an_error(forms_dir, run, tmp_path):
+    budgets, out = forms_dir
+    book = fill(_form(out, "EKO"), tmp_path / "eko.xlsx", 16.4, None)
+    text = (budgets / "2024.yaml").read_text(encoding="utf-8")
+    (budgets / "2024.yaml").write_text(text.replace("          2024-08: 16502.0\n",
+                                                    "          2024-08: 16502.0\n          2024-10: 16400.0\n"),
+                                       encoding="utf-8")
+    result = run("collect", "--budgets", budgets, book)
+    assert result.exit_code == 3
+    assert "eko.xlsx" in result.stderr and "2024.yaml:" in result.stderr and "keep one" in result.stderr
+    assert not (budgets / "svar").exists()
+
+
+def _bad(tmp_path: Path, out: Path, how: str) -> Path:
+    path = tmp_path / f"{how}.xlsx"
+    book = openpyxl.load_workbook(_form(out, "EKO"))
+    sheet = book["Formulär"]
+    inputs = {r[1]: r[2] for r in book["kfollow"].iter_rows(values_only=True) if r[0] == "inmatning"}
+    if how == "word":
+        sheet[inputs["prognos"]] = "tolv miljoner"
+    elif how == "point":
+        sheet[inputs["prognos"]] = "1234.5"
+    elif how == "year":
+        for row in book["kfollow"].iter_rows():
+            if row[0].value == "ar":
+                row[1].value = "2031"
+            if row[0].value == "period":
+                row[1].value = "2031-10"
+    elif how == "edited":
+        sheet.protection.sheet = False
+        sheet["B9"] = 1.0
+    elif how == "formula":
+        sheet[inputs["prognos"]] = "=1+1"
+    elif how == "control":
+        sheet[inputs["kommentar"]] = "Bra\u202eläge"
+    elif how == "emptied":
+        sheet["A1"] = None
+    if how == "foreign":
+        other = openpyxl.Workbook()
+        other.active["A1"] = "Budget"
+        other.save(path)
+    else:
+        book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("how, sheet, cell, words", [
+    ("word", "Formulär", None, "'tolv miljoner' is not a number"),
+    ("point", "Formulär", None, "'1234.5' is not a number"),
+    ("year", "kfollow", "B2", "the form is for 2031"),
+    ("edited", "Formulär", "B9", "outside the input cells"),
+    ("emptied", "Formulär", "A1", "emptied"),
+    ("formula", "Formulär", None, "a formula is not an answer"),
+    ("control", "Formulär", None, "U+202E"),
+    ("foreign", "kfollow", "A1", "not a kfollow form"),
+])
+def test_a_bad_answer_is_one_line_naming_file_sheet_and_cell_and_nothing_is_written(
+        forms_dir, run, tmp_path, how, sheet, cell, words):
+    budgets, out = forms_dir
+    good = fill(_form(out, "HR"), tmp_path / "hr.xlsx", 21.3, None)
+    bad = _bad(tmp_path, out, how)
+    result = run("collect", "--budgets", budgets, good, bad)
+    assert result.exit_code == 3, result.stderr
+    assert result.stdout == ""
+    line = result.stderr.strip()
+    assert "\n" not in line and "Traceback" not in line
+    assert line.startswith(f"Error: {bad}: sheet '{sheet}', cell ")
+    if cell:
+        assert f"cell {cell}:" in line
+    else:
+        book = openpyxl.load_workbook(bad)
+        inputs = {r[2] for r in book["kfollow"].iter_rows(values_only=True) if r[0] == "inmatning"}
+        assert any(f"cell {c}:" in line for c in inputs)
+    assert words in line
+    assert not (budgets / "svar").exists()
+
+
+def test_a_file_that_is_no_workbook(forms_dir, run, tmp_path):
+    budgets, _ = forms_dir
+    fake = tmp_path / "svar.xlsx"
+    fake.write_text("stab;prognos\nEKO;16\n", encoding="utf-8")
+    result = run("collect", "--budgets", budgets, fake)
+    assert result.exit_code == 3 and "not an xlsx workbook" in result.stderr
+
+
+def test_an_unanswered_form_is_skipped(forms_dir, run):
+    budgets, out = forms_dir
+    result = run("collect", "--budgets", budgets, _form(out, "LED"))
+    assert result.exit_code == 0 and "not answered yet" in result.stderr
+    assert not (budgets / "svar").exists()
+
+
+def test_status_exits_1_while_a_required_answer_is_missing(forms_dir, run, tmp_path):
+    budgets, out = forms_dir
+    result = run("status", "--budgets", budgets, "--period", "2024-10", "--require-comment-over", "1%", "--forms", out,
+                 "-f", "csv")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == ("forvaltning,stab,namn,formular,besvarad,prognos,avvikelse,"
+                                             "kommentar_kravs,kommentar_finns,saknas")
+    assert "status: Ekonomistab (EKO) 2024-10: saknar prognos, kommentar" in result.stderr
+    books = {key: fill(_form(out, key), tmp_path / f"{key}.xlsx", 1, "Förklarat.")
+             for key in ("LED", "EKO", "HR", "KOM", "DIG", "SAM", "FRI", "SERV")}
+    assert run("collect", "--budgets", budgets, *books.values()).exit_code == 0
+    done = run("status", "--budgets", budgets, "--period", "2024-10", "--require-comment-over", "1%", "-f", "json")
+    assert done.exit_code == 0, done.stderr
+    rows = json.loads(done.stdout)
+    assert all(r["besvarad"] == "ja" and r["saknas"] is None for r in rows)
+
+
+def test_forms_per_kostnadsslag_where_the_facts_have_accounts(run, tmp_path):
+    budgets = tmp_path / "sie"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", budgets)
+    out = tmp_path / "f"
+    assert run("forms", "--budgets", budgets, "--period", "2024-10", "-o", out).exit_code == 0
+    book = openpyxl.load_workbook(_form(out, "EKO"))
+    values = [c.value for row in book["Formulär"].iter_rows() for c in row if c.value is not None]
+    assert "Personalkostnader" in values and "Per kostnadsslag (frivilligt)" in values
+    answered = fill(_form(out, "EKO"), tmp_path / "eko.xlsx", "16,45", None,  # its 2024-10 comment is typed in YAML
+                    {"Personalkostnader": ("7,9", "Två vakanser.")})
+    assert run("collect", "--budgets", budgets, answered).exit_code == 0
+    text = (budgets / "svar" / "2024-10.yaml").read_text(encoding="utf-8")
+    assert "kostnadsslag:\n      \"personal\":\n        prognos: 7900000.00\n        kommentar: \"Två vakanser.\"" in text
+
+
+def _calc() -> bool:
+    """LibreOffice with Calc (libreoffice-calc): a nogui install without it loads no workbook."""
+    soffice = shutil.which("soffice")
+    return soffice is not None and any(Path(soffice).resolve().parent.glob("libsclo.so"))
+
+
+@pytest.mark.skipif(not _calc(), reason="LibreOffice Calc is not installed")
+def test_a_form_opens_in_libreoffice(forms_dir, tmp_path):
+    _, out = forms_dir
+    form = _form(out, "EKO")
+    done = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
+                           "pdf", "--outdir", str(tmp_path), str(form)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    pdf = tmp_path / (form.stem + ".pdf")
+    assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")

@@ -1,0 +1,42 @@
+"""examples/month-end-forms.sh: forms out, answers back, status, close."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+from form_filler import fill
+
+COMMENTED = {"LED", "EKO", "DIG", "SERV"}  # their 2024-10 comments are typed in examples/budgets/2024.yaml
+
+
+def _run(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "KFOLLOW": f"{sys.executable} -m kfollow", "LIMIT": "1%"}
+    env.pop("KFOLLOW_BUDGETS", None)
+    return subprocess.run(["bash", str(folder / "month-end-forms.sh"), *args, "2024-10"], capture_output=True,
+                          text=True, env=env, cwd=ROOT)
+
+
+def test_forms_out_wait_collect_status_close(tmp_path):
+    folder = tmp_path / "examples"
+    shutil.copytree(ROOT / "examples", folder, ignore=shutil.ignore_patterns("out", "out-sie", "forms", "answers", ".*"))
+    sent = _run(folder, "send")
+    assert sent.returncode == 0, sent.stderr
+    forms = sorted((folder / "forms" / "2024-10").glob("*.xlsx"))
+    assert len(forms) == 8
+    waiting = _run(folder, "collect")  # nothing answered yet: status stops the close
+    assert waiting.returncode == 1 and "saknar prognos" in waiting.stderr
+    answers = folder / "answers" / "2024-10"
+    answers.mkdir(parents=True)
+    for form in forms:
+        key = form.name.split(" ")[1]
+        fill(form, answers / form.name, "1 000,5", None if key in COMMENTED else f"Förklaring för {key}.")
+    closed = _run(folder, "collect")
+    assert closed.returncode == 0, closed.stderr
+    assert (folder / "budgets" / "svar" / "2024-10.yaml").is_file()
+    assert (folder / "out" / "2024-10" / "avvikelse-per-stab.md").is_file()
+    assert "Förklaring för KOM." in (folder / "out" / "2024-10" / "avvikelse-per-stab.md").read_text(encoding="utf-8")

@@ -1,0 +1,293 @@
+"""Text in every format (issue 14): Markdown never carries a link or an image from a year file; a
+displayed percentage is the exact one rounded half away from zero (never through a float); xlsx says
+when it cuts a text to Excel's cell size; a chart draws at most `MAX_BARS` bars; the Markdown table
+is laid out by polars as tabulate's "pipe" would; the HTML table is built a column at a time.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kfollow.engine import expressions as ex
+from kfollow.options import Format, Options
+from kfollow.render import render
+from kfollow.render.numbers import percent
+from kfollow.render.text import _tabulate, pipe
+from kfollow.report import build
+
+LINKS = ["![p](http://example.com/p.png)", "[x](javascript:alert(1))", "[ref]: http://example.com/",
+         "<http://example.com/>", "a\\[b](http://example.com)", "!\\[c](http://example.com/c.png)"]
+
+
+def q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def write_year(folder: Path, staber: dict[str, tuple[str, str, str, str]], enhet: str = "tkr",
+               organisation: str = "Testkommun") -> Path:
+    """A year file of one förvaltning ADM: stab id → (namn, budget, utfall, kommentar)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["ar: 2024", f"organisation: {q(organisation)}", f"enhet: {enhet}", "forvaltningar:", "  ADM:",
+             "    namn: Administrationen", "    staber:"]
+    for sid, (namn, budget, utfall, kommentar) in staber.items():
+        lines += [f"      {sid}:", f"        namn: {q(namn)}", f"        budget: {budget}", f"        utfall: {utfall}"]
+        if kommentar:
+            lines.append(f"        kommentar: {q(kommentar)}")
+    (folder / "2024.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+# --- Markdown: no link, no image -----------------------------------------------------------------
+
+
+@pytest.fixture
+def linked(tmp_path) -> Path:
+    staber = {f"S{i}": (text, f"{100 * (i + 1)}.0", f"{90 * (i + 1)}.0", text) for i, text in enumerate(LINKS)}
+    staber["T"] = ("Lokaler (tkr)", "10.0", "9.0", "Hyror (enligt avtal)")
+    return write_year(tmp_path / "budgets", staber, organisation="[Kommun](http://example.com/)")
+
+
+def markdown_html(text: str) -> str:
+    markdown_it = pytest.importorskip("markdown_it")
+    return markdown_it.MarkdownIt("commonmark").enable("table").render(text)
+
+
+def test_a_link_or_an_image_in_a_name_or_comment_is_text_in_a_markdown_table(run, linked):
+    result = run("deviation", "--budgets", linked, "--comments", "-f", "md")
+    assert result.exit_code == 0, result.stderr
+    html = markdown_html(result.stdout)
+    assert "<a " not in html and "<img" not in html, html
+    assert html.count("<table>") == 1 and html.count("<tr>") == 2 + len(LINKS) + 1  # the escapes broke no row
+    cells = re.sub(r"<(td|th)[^>]*>", r"<\1>", html)
+    for text in LINKS:  # what a reader sees is what the year file says, as name and as comment
+        seen = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        assert cells.count(f"<td>{seen}</td>") == 2, text
+    assert "| Lokaler (tkr)" in result.stdout and "Hyror (enligt avtal)" in result.stdout  # ( ) stay as they are
+
+
+def test_the_markdown_report_links_only_its_own_charts(run, linked, tmp_path):
+    out = tmp_path / "out" / "r (1).md"
+    out.parent.mkdir()
+    result = run("report", "--budgets", linked, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    html = markdown_html(out.read_text(encoding="utf-8"))
+    assert "<a " not in html
+    sources = re.findall(r'<img src="([^"]*)"', html)
+    pytest.importorskip("matplotlib")
+    assert sources == ["r%20%281%29-avvikelse.svg"]  # the file beside it, its name as a URL: a ) ends nothing
+    assert (out.parent / "r (1)-avvikelse.svg").is_file()
+    assert "[Kommun](http://example.com/)" in html  # the organisation in the title, as text
+
+
+def test_titles_and_notes_of_a_markdown_table_are_text(run, tmp_path):
+    folder = write_year(tmp_path / "budgets", {"A": ("Stab A", "100.0", "90.0", "")})
+    text = (folder / "2024.yaml").read_text(encoding="utf-8")
+    (folder / "2024.yaml").write_text(text.replace("enhet: tkr", "enhet: tkr\nrubriker: {budget: \"[B](http://x)\"}"),
+                                      encoding="utf-8")
+    result = run("deviation", "--budgets", folder, "-f", "md")
+    assert result.exit_code == 0, result.stderr
+    assert "\\[B\\](http://x)" in result.stdout
+    assert "<a " not in markdown_html(result.stdout)
+
+
+# --- percentages: exact, half away from zero -----------------------------------------------------
+
+
+def exact_rounded(numerator: int, base: int, places: int = 1) -> Decimal:
+    """100 · numerator / base, rounded half away from zero, with Decimal at a precision that cannot round."""
+    value = Decimal(100 * numerator) / Decimal(base) if base else None
+    from decimal import localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 80
+        value = Decimal(100 * numerator) / Decimal(base)
+        return value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+
+
+def shown(value: Decimal) -> str:
+    return str(abs(value) if value == 0 else value)
+
+
+def pct_report(pairs: list[tuple[int, int]]):
+    """A report of (avvikelse, budget) pairs, öre, with avvikelse_pct as the engine computes it."""
+    frame = pl.DataFrame(pairs, schema={"avvikelse": pl.Int64, "budget": pl.Int64}, orient="row")
+    frame = frame.with_columns(*ex.percent_of("avvikelse", "budget", "avvikelse_pct"))
+    return build(frame, title="Test")
+
+
+ORE = st.integers(-(10**17), 10**17)
+
+
+@st.composite
+def pairs(draw):
+    """Any two amounts, and amounts whose percent lies on (or an öre beside) a half of a tenth."""
+    budget = draw(st.integers(1, 10**12) | st.sampled_from([65_400_000_029, 1, 3, 7, 2000]))
+    if draw(st.booleans()):
+        return draw(ORE), budget * draw(st.sampled_from([1, -1]))
+    tenths = draw(st.integers(-(10**6), 10**6))  # a percent of tenths + 0,05: 2000 · avvikelse = (2·tenths+1)·budget
+    avvikelse = (2 * tenths + 1) * budget + draw(st.sampled_from([-1, 0, 1]))
+    return avvikelse, 2000 * budget
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(pairs(), min_size=1, max_size=5))
+def test_a_displayed_percent_is_the_exact_one_rounded_half_away_from_zero(data):
+    report = pct_report(data)
+    machine = list(csv.DictReader(io.StringIO(render(report, Options(Format.csv)))))
+    people = render(report, Options(Format.table)).splitlines()[4:]
+    for (avvikelse, budget), row, line in zip(data, machine, people):
+        want = exact_rounded(avvikelse, abs(budget))
+        assert row["avvikelse_pct"] == shown(want), (avvikelse, budget)
+        assert re.split(" +", line)[-1].replace("\u00a0", "").replace(",", ".") == shown(want)
+        assert percent(None, exact=ex.exact_percent_value(avvikelse, abs(budget))).replace("\u00a0", "").replace(
+            ",", ".") == shown(want)
+        assert percent(ex.exact_percent_float(ex.exact_percent_value(avvikelse, abs(budget)))).replace(
+            "\u00a0", "").replace(",", ".") == shown(want) or abs(want) >= 10**9  # a message's {pct}
+
+
+def test_the_exact_companion_rides_along_every_percent_and_is_shown_by_no_format(budgets_dir):
+    import kfollow
+
+    store = kfollow.load(budgets_dir)
+    for report in (kfollow.deviation(store, 2024), kfollow.compare(store, 2023, 2024, by="verksamhet"),
+                   kfollow.deviation(store, 2024, gross=True)):
+        percents = [c.name for c in report.columns if c.kind.value == "percent"]
+        assert percents and all(f"{p}_exakt" in report.frame.columns for p in percents)
+        for fmt in (Format.csv, Format.json, Format.md, Format.table):
+            assert "_exakt" not in render(report, Options(fmt))
+
+
+GOLDEN = {"A": ("Stab A", "654000000.29", "631437000.28", "")}  # 22 563 000,01 kr of 654 000 000,29: 3,44999…%
+
+
+def test_golden_a_percent_just_below_a_half_is_rounded_down_everywhere(run, tmp_path):
+    folder = write_year(tmp_path / "budgets", GOLDEN, enhet="kr")
+    columns = ("--columns", "avvikelse_pct")
+    table = run("deviation", "--budgets", folder, *columns)
+    assert table.stdout.splitlines()[4].split() == ["Stab", "A", "3,4"]
+    assert run("deviation", "--budgets", folder, *columns, "-f", "csv").stdout.splitlines()[1] == "3.4"
+    assert json.loads(run("deviation", "--budgets", folder, "-f", "json").stdout)[0]["avvikelse_pct"] == 3.4
+    assert "|           3,4 |" in run("deviation", "--budgets", folder, *columns, "-f", "md").stdout
+    assert run("deviation", "--budgets", folder, *columns, "-f", "excel").stdout.splitlines()[1] == "3,4"
+    failed = run("deviation", "--budgets", folder, "--fail-over", "1%")
+    assert failed.exit_code == 1 and "(3,4 %)" in failed.stderr
+    check = run("check", "--budgets", folder, "--require-comment-over", "1%")
+    assert "(3,4 %)" in check.stdout
+    html = tmp_path / "r.html"
+    assert run("report", "--budgets", folder, "-o", html).exit_code == 0
+    assert re.search(r'<td class="num">3,4</td>', html.read_text(encoding="utf-8"))
+
+
+def test_golden_excel_shows_the_percent_as_kfollow_rounds_it(run, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    folder = write_year(tmp_path / "budgets", GOLDEN, enhet="kr")
+    out = tmp_path / "t.xlsx"
+    assert run("deviation", "--budgets", folder, "-o", out).exit_code == 0
+    ws = openpyxl.load_workbook(out).active
+    header = next(i for i, row in enumerate(ws.iter_rows(values_only=True)) if row[0] == "Stab")
+    cell = ws.cell(row=header + 2, column=5)
+    assert cell.number_format == "0.0"
+    # Excel shows 15 significant digits rounded half up: 3,449999 shows as 3,4 (the float 3,45 as 3,5)
+    assert cell.value == pytest.approx(3.449999, abs=1e-9)
+    assert Decimal(repr(cell.value)).quantize(Decimal("0.1"), ROUND_HALF_UP) == Decimal("3.4")
+
+
+# --- xlsx: a text cut to a cell ------------------------------------------------------------------
+
+
+def test_xlsx_says_when_it_cuts_a_text_to_excel_s_cell_size(run, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    folder = write_year(tmp_path / "budgets", {"A": ("Stab A", "100.0", "90.0", "x" * 40_000),
+                                               "B": ("Stab B", "100.0", "90.0", "kort")})
+    out = tmp_path / "t.xlsx"
+    result = run("deviation", "--budgets", folder, "--comments", "-o", out)
+    assert result.exit_code == 0
+    assert "note: xlsx: 1 text(s) on the sheet" in result.stderr and "32 767" in result.stderr
+    values = [v for row in openpyxl.load_workbook(out).active.iter_rows(values_only=True) for v in row]
+    cut = [v for v in values if isinstance(v, str) and v.startswith("xxx")]
+    assert len(cut) == 1 and len(cut[0]) == 32_767 and cut[0].endswith("…")
+    assert "kort" in values
+    report = run("report", "--budgets", folder, "-o", tmp_path / "r.xlsx")
+    assert report.exit_code == 0 and "text(s) on the sheet" in report.stderr
+    short = run("deviation", "--budgets", folder, "-o", tmp_path / "s.xlsx")  # no comments: nothing cut
+    assert short.exit_code == 0 and "xlsx:" not in short.stderr
+
+
+# --- charts: at most MAX_BARS bars ---------------------------------------------------------------
+
+
+def test_a_chart_of_many_rows_draws_the_largest_and_one_bar_for_the_rest(run, tmp_path):
+    pytest.importorskip("matplotlib")
+    import xml.etree.ElementTree as ET
+
+    from kfollow.render.charts import MAX_BARS
+
+    deviation = {i: i if i % 2 else -i for i in range(100)}  # tkr: surpluses and deficits, |i|
+    staber = {f"S{i:03d}": (f"Stab {i}", "1000.0", f"{1000 - d}.0", "") for i, d in deviation.items()}
+    folder = write_year(tmp_path / "budgets", staber)
+    svg = tmp_path / "a.svg"
+    result = run("chart", "avvikelse", "--budgets", folder, "-o", svg)
+    assert result.exit_code == 0, result.stderr
+    root = ET.fromstring(svg.read_bytes())
+    texts = ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    labels = [t for t in texts if t.startswith("Stab ") or t.startswith("Övriga")]
+    assert len(labels) == MAX_BARS and labels[-1] == "Övriga (71)"
+    # the largest deviations (99, 98, … 71 tkr), in the table's order
+    assert labels[:-1] == [f"Stab {i}" for i in range(71, 100)]
+    desc = root.find("{http://www.w3.org/2000/svg}desc").text
+    assert "de 29 största avvikelserna av 100" in desc and "Övriga (71) är summan av de andra 71" in desc
+    from kfollow.render.charts import amount
+
+    rest = sum(deviation[i] for i in range(71)) * 100_000  # öre: the sum of the others, exact
+    assert f"Övriga (71) {amount(rest, 'mnkr', sign=True)} (underskott)" in desc
+    html = tmp_path / "r.html"
+    assert run("report", "--budgets", folder, "-o", html).exit_code == 0
+    assert "Anm.: Diagrammet visar de 29 största avvikelserna av 100" in html.read_text(encoding="utf-8")
+    md = tmp_path / "r.md"
+    assert run("report", "--budgets", folder, "-o", md).exit_code == 0
+    assert "Anm.: Diagrammet visar de 29 största avvikelserna av 100" in md.read_text(encoding="utf-8")
+
+
+def test_a_chart_of_few_rows_draws_them_all_without_a_note(budgets_dir):
+    pytest.importorskip("matplotlib")
+    import kfollow
+    from kfollow.render import charts
+
+    report = kfollow.deviation(kfollow.load(budgets_dir), 2024)
+    assert charts.note(report, "avvikelse") is None
+    assert b"\xc3\x96vriga" not in charts.chart_avvikelse(report, "svg")
+
+
+# --- layouts -------------------------------------------------------------------------------------
+
+cell = st.text(alphabet=st.sampled_from("ab Åö1,–-\u00a0 \\|[]"), max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 5).flatmap(lambda n: st.tuples(
+    st.lists(st.text(alphabet="Abc %ö", min_size=1, max_size=10), min_size=n, max_size=n),
+    st.lists(st.sampled_from(["left", "right"]), min_size=n, max_size=n),
+    st.lists(st.lists(cell, min_size=n, max_size=n), min_size=0, max_size=6))))
+def test_pipe_is_tabulates_layout(table):
+    headers, align, rows = table
+    frame = pl.DataFrame(rows, schema=[f"c{i}" for i in range(len(headers))], orient="row") if rows else \
+        pl.DataFrame(schema={f"c{i}": pl.String for i in range(len(headers))})
+    assert pipe(frame, headers, align) == _tabulate(rows, headers, "pipe", align)
+
+
+def test_the_html_table_escapes_every_cell(run, linked, tmp_path):
+    out = tmp_path / "r.html"
+    assert run("report", "--budgets", linked, "-o", out).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert "<http://" not in page and "&lt;http://example.com/&gt;" in page
+    assert '<th scope="row">![p](http://example.com/p.png)</th>' in page
