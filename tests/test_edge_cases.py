@@ -148,16 +148,19 @@ def test_machine_formats_have_no_negative_zero_and_json_integers_without_decimal
     assert records[0]["budget"] == 1000 and isinstance(records[0]["budget"], int)
 
 
-def test_output_keeps_the_permissions_of_an_existing_file_and_follows_links(run, budgets_dir, tmp_path):
+def test_output_keeps_the_permissions_of_an_existing_file_and_never_writes_through_a_link(run, budgets_dir, tmp_path):
     target = tmp_path / "report.csv"
     target.write_text("old", encoding="utf-8")
-    target.chmod(0o644)
+    target.chmod(0o640)
+    assert run("deviation", "--stab", "EKS", "-o", target, "--budgets", budgets_dir).exit_code == 0
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o640 and target.read_text(encoding="utf-8").startswith("radtyp,")
+    target.write_text("old", encoding="utf-8")
     link = tmp_path / "latest.csv"
     link.symlink_to(target)
     result = run("deviation", "--stab", "EKS", "-o", link, "--budgets", budgets_dir)
-    assert result.exit_code == 0, result.stderr
-    assert link.is_symlink() and target.read_text(encoding="utf-8").startswith("radtyp,")
-    assert stat.S_IMODE(os.stat(target).st_mode) == 0o644
+    assert result.exit_code == ExitStatus.IO
+    assert "is a symbolic link" in result.stderr and "give the real file's path" in result.stderr
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == "old"
 
 
 def test_other_spreadsheet_extensions_are_refused(run, budgets_dir, tmp_path):

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, _invoke as run
-from kfollow.errors import ExitStatus, UsageError
+from kfollow.errors import ExitStatus, InputOutputError, UsageError
 from kfollow.render import writer
 from kfollow.render.writer import STALE, STALE_AFTER, File, write, write_files
 
@@ -308,15 +308,16 @@ def test_only_kfollows_own_stale_temporaries_are_removed(tmp_path):
     assert (tmp_path / "a.csv").read_text(encoding="utf-8") == "new\n"
 
 
-def test_the_file_asked_for_may_be_a_link_the_files_beside_it_not(tmp_path):
+def test_neither_the_file_asked_for_nor_the_files_beside_it_are_written_through_a_link(tmp_path):
     (tmp_path / "report.md").write_text("old\n", encoding="utf-8")
     (tmp_path / "latest.md").symlink_to(tmp_path / "report.md")
-    write_files([File(tmp_path / "latest-chart.svg", "<svg/>", beside=tmp_path / "latest.md"),
-                 File(tmp_path / "latest.md", "new\n")])
-    assert (tmp_path / "report.md").read_text(encoding="utf-8") == "new\n" and (tmp_path / "latest.md").is_symlink()
+    with pytest.raises(InputOutputError, match="is a symbolic link"):
+        write_files([File(tmp_path / "latest-chart.svg", "<svg/>", beside=tmp_path / "latest.md"),
+                     File(tmp_path / "latest.md", "new\n")])
+    assert (tmp_path / "report.md").read_text(encoding="utf-8") == "old\n" and temporaries(tmp_path) == []
+    assert not (tmp_path / "latest-chart.svg").exists()
     with pytest.raises(UsageError, match="the same file"):
-        write_files([File(tmp_path / "report.md", "a"), File(tmp_path / "latest.md", "b")])
-    assert writer.check(tmp_path / "latest.md") == (tmp_path / "report.md").resolve()
+        write_files([File(tmp_path / "report.md", "a"), File(tmp_path / "sub" / ".." / "report.md", "b")])
 
 
 @needs_fifo

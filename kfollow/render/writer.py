@@ -3,9 +3,9 @@
 One home for writing. Each target is checked before anything is written (`check`): never a file
 the command read, never a folder, never a name longer than its folder allows; a file kfollow
 names itself beside the one asked for (an import's note, a report's charts) is never a symbolic
-link nor a FIFO or device: it is a regular file or absent. The file asked for (`-o`) may be a link
-(it is followed, as a `latest.csv` is meant to be) or a FIFO or device (written in place, as
-`-o /dev/stdout`).
+link nor a FIFO or device: it is a regular file or absent. The file asked for (`-o`) is not
+written through a symbolic link either (a link planted in a cloned folder would send the report onto
+any file the user may write), but may be a FIFO or device, written in place (`-o /dev/stdout`).
 
 A set of files (`write_files`) is written to temporaries in each target's folder first, named
 `.NAME.kfollow-tmp-XXXXXXXX`, and only then renamed into place in the order given, the main file
@@ -104,8 +104,8 @@ def write_files(files: Sequence[File], reads: Iterable[Path | str] = ()) -> None
 
 def check(path: Path | str, reads: Iterable[Path | str] = (), beside: Path | None = None) -> Path:
     """The real path kfollow may write `path` to; UsageError when it is a file of `reads`,
-    InputOutputError when it is a folder, its name is too long for its folder, or (`beside`: a name
-    kfollow chose) it is a symbolic link, a FIFO or a device."""
+    InputOutputError when it is a folder, its name is too long for its folder, a symbolic link (but
+    to a FIFO or device asked for), or (`beside`: a name kfollow chose) a FIFO or a device."""
     path = Path(path)
     try:
         return _check(path, [Path(r) for r in reads], beside)
@@ -122,6 +122,9 @@ def _check(path: Path, reads: list[Path], beside: Path | None) -> Path:
                                f"the link or {instead}")
     if beside is None and _special(path):  # a FIFO or device asked for, such as /dev/stdout: written in place
         return path
+    if beside is None and os.path.islink(path):
+        raise InputOutputError(f"-o {about} is a symbolic link (to {shown(os.readlink(path))}), which kfollow does not "
+                               "write through; nothing written: give the real file's path")
     target = resolved(path.parent) / path.name if beside is not None else resolved(path)
     limit, length = _name_max(target.parent), len(os.fsencode(target.name))
     if length > limit:
