@@ -56,6 +56,7 @@ def to_form_xlsx(form: Form, opts: Options = Options()) -> bytes:
     sheet = book.add_worksheet(SHEET)
     ids = book.add_worksheet(ID_SHEET)
     bold = book.add_format({"bold": True})
+    bold_top = book.add_format({"bold": True, "valign": "top"})  # a label beside a tall input cell
     title = book.add_format({"bold": True, "font_size": 14})
     money_fmt = book.add_format({"num_format": number_format(places)})
     pct_fmt = book.add_format({"num_format": "0.0"})
@@ -129,7 +130,7 @@ def to_form_xlsx(form: Form, opts: Options = Options()) -> bytes:
     text(row, 0, PROGNOS_LABEL, bold)
     answer(row, 1, "prognos", in_money, "Helårsprognosen som ett tal, t.ex. 16,5.")
     row += 1
-    text(row, 0, KOMMENTAR_LABEL, bold)
+    text(row, 0, KOMMENTAR_LABEL, bold_top)
     sheet.merge_range(row, 1, row, LAST_COL, None, in_text)
     answer(row, 1, "kommentar", in_text, "Förklara avvikelsen och vad som görs åt den.")
     sheet.set_row(row, 110)
@@ -158,6 +159,11 @@ def to_form_xlsx(form: Form, opts: Options = Options()) -> bytes:
                 sheet.set_row(row, 30)
             row += 1
 
+    # printed (or saved as PDF) whole: A4 landscape, every column on one page's width
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.print_area(0, 0, row, LAST_COL)
     sheet.protect("", {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True,
                        "format_rows": True})
     sheet.activate()

@@ -63,7 +63,7 @@ from kfollow.errors import DataError, control_class
 # (the transaction date, `""`, or something the general path must look at).
 _TRANS_TEXT = (
     r'[ \t]*#TRANS[ \t]+(?P<konto>[0-9]+)[ \t]+\{(?P<objects>[^}"]*(?:"[^"\\]*"[^}"]*)*)\}[ \t]*'
-    r"(?P<amount>-?[0-9]{1,13}(?:\.[0-9][0-9]?)?)(?:[ \t]+(?P<day>[^ \t]*)|[ \t]*$)"
+    r"(?P<amount>-?[0-9]{1,13}(?:\.[0-9][0-9]?)?)(?:[ \t]+(?P<day>[^ \t]*)|$)"
 )
 _PSALDO_TEXT = (  # #PSALDO and #PBUDGET: group 1 is the label
     r'[ \t]*#(?P<label>PSALDO|PBUDGET)[ \t]+(?P<rar>-?[0-9]{1,2})[ \t]+(?P<month>[0-9]{6})[ \t]+(?P<konto>[0-9]+)'
@@ -76,6 +76,10 @@ _VER_TEXT = (
     r'(?:"(?P<quoted>[0-9]{8})"|(?P<plain>[0-9]{8}))(?:[ \t]|$)'
 )
 _TRANS_FAST = re.compile(_TRANS_TEXT)
+# For polars: a bounded repetition (`{1,13}`) makes Rust's regex several times slower (it leaves its
+# one-pass engine), so there digits match `+` and their count is checked apart (`_amount_ok`)
+_TRANS_PL = "^" + _TRANS_TEXT.replace("{1,13}", "+")
+_PSALDO_PL = "^" + _PSALDO_TEXT.replace("{1,13}", "+").replace("{1,2}", "+").replace("{6}", "+")
 _PSALDO_FAST = re.compile(_PSALDO_TEXT)
 _VER_FAST = re.compile(_VER_TEXT)
 _AMOUNT = re.compile(r"-?[0-9]{1,13}(?:\.[0-9][0-9]?)?")  # at most 10^13 kr: öre sums stay in Int64
@@ -276,6 +280,12 @@ def _ore(column: str) -> pl.Expr:
     return text.str.replace(".", "", literal=True).cast(pl.Int64) * scale
 
 
+def _amount_ok(amount: pl.Expr) -> pl.Expr:
+    """Whether an amount matched by `_TRANS_PL` or `_PSALDO_PL` has at most 13 digits before its point
+    (as `_AMOUNT` asks)."""
+    return ~amount.str.contains("^-?[0-9]{14}")
+
+
 def _month(text: pl.Expr) -> pl.Expr:
     """YYYYMMDD or YYYYMM (checked) → "YYYY-MM"."""
     return pl.concat_str(text.str.slice(0, 4), pl.lit("-"), text.str.slice(4, 2))
@@ -362,56 +372,51 @@ class _Parser:
         """Each line's kind and, for the common #VER, #TRANS and #PSALDO lines, their fields."""
         col = pl.col
         frame = pl.DataFrame({"line": lines}).with_row_index("i").with_columns(
-            label=col("line").str.extract(_LABEL, 1))
-        # vouchers' rows: fast and valid (dates, object lists), else the line loop reads them
+            label=col("line").str.extract(_LABEL, 1), bare=col("line").str.strip_chars(" \t"))
+        # the common lines, whose fields are valid (dates, object lists, the digits' count), else the
+        # line loop reads them
         trans = (frame.filter(col("label") == "#TRANS")
-                 .select("i", col("line").str.extract_groups("^" + _TRANS_TEXT).alias("g")).unnest("g"))
+                 .select("i", col("line").str.extract_groups(_TRANS_PL).alias("g")).unnest("g"))
+        trans = trans.with_columns(self._object_column(trans["objects"]).alias(_OBJECT))
         day = col("day")
-        own_day = ~(day.is_null() | day.is_in(["", '""']))
-        trans = trans.with_columns(self._object_column(trans["objects"]).alias(_OBJECT)).with_columns(
-            ok=col("konto").is_not_null() & (~own_day | day.is_in(self._valid(trans["day"], "date")))
-            & col(_OBJECT).is_not_null())
-        vers = frame.filter(col("label") == "#VER").select(
-            "i", col("line").str.extract_groups("^" + _VER_TEXT).alias("g")).unnest("g")
-        vers = vers.select("i", date=pl.coalesce("quoted", "plain"))
+        trans = trans.with_columns(ok=col("konto").is_not_null() & _amount_ok(col("amount")) & col(_OBJECT).is_not_null()
+                                   & (day.is_null() | day.is_in(["", '""', *self._valid(trans["day"], "date")])))
+        vers = (frame.filter(col("label") == "#VER")
+                .select("i", col("line").str.extract_groups("^" + _VER_TEXT).alias("g")).unnest("g")
+                .select("i", date=pl.coalesce("quoted", "plain")))
         vers = vers.with_columns(ok=col("date").is_in(self._valid(vers["date"], "date")))
         saldo = (frame.filter(col("label").is_in(["#PSALDO", "#PBUDGET"]))
-                 .select("i", col("line").str.extract_groups("^" + _PSALDO_TEXT).alias("g")).unnest("g"))
-        saldo = saldo.with_columns(self._object_column(saldo["objects"]).alias(_OBJECT)).with_columns(
-            ok=col("month").is_in(self._valid(saldo["month"], "period")) & col(_OBJECT).is_not_null())
-        line = col("line")
+                 .select("i", col("line").str.extract_groups(_PSALDO_PL).alias("g")).unnest("g"))
+        saldo = saldo.with_columns(self._object_column(saldo["objects"]).alias(_OBJECT))
+        saldo = saldo.with_columns(ok=col("month").is_in(self._valid(saldo["month"], "period")) & _amount_ok(col("amount"))
+                                   & ~col("rar").str.contains("[0-9]{3}") & col(_OBJECT).is_not_null())
+        label, bare = col("label"), col("bare")
         kind = (
-            pl.when(col("label").is_null()).then(
-                pl.when(line.str.contains(r"^[ \t]*$")).then(_BLANK)
-                .when(line.str.contains(r"^[ \t]*\{[ \t]*$")).then(_OPEN)
-                .when(line.str.contains(r"^[ \t]*\}[ \t]*$")).then(_CLOSE)
+            pl.when(label.is_null()).then(
+                pl.when(bare == "").then(_BLANK).when(bare == "{").then(_OPEN).when(bare == "}").then(_CLOSE)
                 .otherwise(_ANY))
-            .when(col("label").is_in(["#TRANS", "#RTRANS", "#VER"])).then(_SLOW)
-            .when(col("label").is_in(["#PSALDO", "#PBUDGET", "#BTRANS", *_HEADERS])).then(_INSIDE)
+            .when(label.is_in(["#TRANS", "#RTRANS", "#VER"])).then(_SLOW)
+            .when(label.is_in(["#PSALDO", "#PBUDGET", "#BTRANS", *_HEADERS])).then(_INSIDE)
             .otherwise(_ANY)
         ).cast(pl.UInt8)
-        kinds = frame.select(kind.alias("kind"), known=col("label").is_in(list(_KNOWN)).fill_null(False))
+        kinds = frame.select(kind.alias("kind"), known=label.is_in(list(_KNOWN)).fill_null(False))
         known = kinds["known"].arg_true()
-        kinds = kinds.drop("known")["kind"]
+        kinds = kinds["kind"]
         for rows, value in ((trans, _TRANS), (vers, _VER), (saldo, _SALDO)):
             ok = rows.filter("ok")["i"]
             if len(ok):
                 kinds = kinds.scatter(ok, value)
-        kinds = kinds.to_frame()
-        # the depth a line is at (from the chunk's start), and whether the line before it (blanks
-        # aside) is a #VER, after which only '{' may follow
-        blank = col("kind") == _BLANK
-        delta = (col("kind") == _OPEN).cast(pl.Int32) - (col("kind") == _CLOSE).cast(pl.Int32)
-        previous = pl.when(~blank).then(col("kind")).shift(1).forward_fill()
-        kinds = kinds.with_columns(
-            depth=delta.cum_sum() - delta,
-            after_ver=(previous == _VER).fill_null(False),
-        )
-        kinds = kinds.with_columns(
-            always=(col("after_ver") & ~blank & (col("kind") != _OPEN))
-            | ((col("kind") == _OPEN) & ~col("after_ver")) | (col("kind") == _SLOW),
-            need0=col("kind").is_in([_OPEN, _VER]),
-            need1=col("kind").is_in([_CLOSE, _TRANS, _INSIDE]),
+        # the depth a line is at (from the chunk's start), whether the line before it (blanks aside)
+        # is a #VER, after which only '{' may follow, and what makes a line end a vectorised run
+        kind = col("kind")
+        blank = kind == _BLANK
+        delta = (kind == _OPEN).cast(pl.Int32) - (kind == _CLOSE).cast(pl.Int32)
+        after_ver = (pl.when(~blank).then(kind).shift(1).forward_fill() == _VER).fill_null(False)
+        kinds = kinds.to_frame().with_columns(depth=delta.cum_sum() - delta, after_ver=after_ver).with_columns(
+            always=(col("after_ver") & ~blank & (kind != _OPEN)) | ((kind == _OPEN) & ~col("after_ver"))
+            | (kind == _SLOW),
+            need0=kind.is_in([_OPEN, _VER]),
+            need1=kind.is_in([_CLOSE, _TRANS, _INSIDE]),
         )
         # a #TRANS row's voucher is the last #VER before it: its date, "" for one the line loop
         # reads (the loop's state has its date then), null before the chunk's first
@@ -420,7 +425,7 @@ class _Parser:
         trans = trans.with_columns(date=pl.when(before >= 0).then(
             ver_dates.gather(before.clip(0)) if vers.height else pl.lit(None, pl.String)))
         end = kinds.tail(1)
-        nonblank = kinds.filter(col("kind") != _BLANK)["kind"]
+        nonblank = kinds.filter(kind != _BLANK)["kind"]
         return _Plan(
             kinds=kinds,
             trans=trans.filter("ok").select("i", "konto", "amount", _OBJECT, "date"),
