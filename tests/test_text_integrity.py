@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 
 import polars as pl
@@ -105,13 +105,9 @@ def test_titles_and_notes_of_a_markdown_table_are_text(run, tmp_path):
 
 def exact_rounded(numerator: int, base: int, places: int = 1) -> Decimal:
     """100 · numerator / base, rounded half away from zero, with Decimal at a precision that cannot round."""
-    value = Decimal(100 * numerator) / Decimal(base) if base else None
-    from decimal import localcontext
-
     with localcontext() as ctx:
         ctx.prec = 80
-        value = Decimal(100 * numerator) / Decimal(base)
-        return value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+        return (Decimal(100 * numerator) / Decimal(base)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
 
 
 def shown(value: Decimal) -> str:
@@ -256,6 +252,29 @@ def test_a_chart_of_many_rows_draws_the_largest_and_one_bar_for_the_rest(run, tm
     md = tmp_path / "r.md"
     assert run("report", "--budgets", folder, "-o", md).exit_code == 0
     assert "Anm.: Diagrammet visar de 29 största avvikelserna av 100" in md.read_text(encoding="utf-8")
+
+
+def test_a_comparison_chart_of_many_rows_draws_the_largest_and_one_pair_for_the_rest(tmp_path):
+    pytest.importorskip("matplotlib")
+    import xml.etree.ElementTree as ET
+
+    import kfollow
+    from kfollow.render import charts
+
+    folder = tmp_path / "budgets"
+    for year in (2023, 2024):
+        write_year(folder, {f"S{i:02d}": (f"Stab {i}", f"{10 * i}.0", f"{10 * i + year - 2023}.0", "") for i in range(40)})
+        (folder / f"{year}.yaml").write_text((folder / "2024.yaml").read_text(encoding="utf-8").replace(
+            "ar: 2024", f"ar: {year}"), encoding="utf-8")
+    report = kfollow.compare(kfollow.load(folder), 2023, 2024)
+    root = ET.fromstring(charts.chart_verksamhet(report, "svg"))
+    labels = [t for t in ("".join(x.itertext()) for x in root.iter("{http://www.w3.org/2000/svg}text"))
+              if t.startswith("Stab ") or t.startswith("Övriga")]
+    assert labels == [f"Stab {i}" for i in range(11, 40)] + ["Övriga (11)"]  # the largest utfall, table order
+    assert charts.note(report, "verksamhet") == (
+        "Diagrammet visar de 29 rader av 40 som har störst utfall (till beloppet, något av åren); "
+        "Övriga (11) är summan av de andra 11.")
+    assert charts.note(report, "verksamhet") in root.find("{http://www.w3.org/2000/svg}desc").text
 
 
 def test_a_chart_of_few_rows_draws_them_all_without_a_note(budgets_dir):

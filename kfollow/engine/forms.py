@@ -24,7 +24,7 @@ from kfollow.engine.thresholds import Limits, rows_beyond
 from kfollow.errors import KfollowError, UsageError
 from kfollow.form import FORMAT, Form
 from kfollow.options import By
-from kfollow.report import Column, Report
+from kfollow.report import EXACT, Column, Report
 from kfollow.store import Answer, Store
 from kfollow.vocabulary import Kind
 
@@ -113,13 +113,17 @@ def forms(store: Store, period: str, by: By | str = By.stab, forvaltning: list[s
         frame = rows.filter((pl.col("forvaltning") == r["forvaltning"]) & (pl.col("radtyp") == r["radtyp"])
                             & (pl.col(by.value) == r[by.value]) if r["radtyp"] == "rad" else
                             (pl.col("forvaltning") == r["forvaltning"]) & (pl.col("radtyp") == "forvaltning"))
-        figures = Report(frame.select(c for c, _ in columns),
-                         tuple(Column(c, _kind(c), h) for c, h in columns), unit=unit, period=period)
+        exact = [c + EXACT for c, _ in columns if c + EXACT in frame.columns]  # what a percent is rounded from
+        figures = Report(frame.select(*(c for c, _ in columns), *exact),
+                         tuple(Column(c, _kind(c), h) for c, h in columns)
+                         + tuple(Column(c, Kind.data, c, people=False, machine=False) for c in exact),
+                         unit=unit, period=period)
         identity = {"format": FORMAT, "ar": str(year), "period": period, "forvaltning": target.forvaltning,
                     "vy": target.vy, "nyckel": target.nyckel, "namn": target.namn, "enhet": unit,
                     "siffror": digest(r, year)}
         required = None if limit is None else (target.forvaltning, target.nyckel) in beyond
         rule = {"kravs": required, "avvikelse": r["avvikelse"], "avvikelse_pct": r["avvikelse_pct"],
+                "avvikelse_pct_exakt": r.get("avvikelse_pct" + EXACT),
                 "gransen": [(p.ore, p.percent) for p in limit.parts] if limit is not None else []}
         out.append(Form(identity, f"Prognos och kommentar {period}", tuple(lines), figures,
                         parts.get((target.forvaltning, target.nyckel)), _reference(store, year, month, target),

@@ -127,8 +127,8 @@ def _largest(rows: pl.DataFrame, labels: list[str], size: pl.Expr, figures: list
     sums = rest.select(pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).cast(pl.Int128).sum()).alias(c)
                        for c in figures).row(0, named=True)
     other = pl.DataFrame({c: [None if sums[c] is None else int(sums[c])] for c in figures},
-                         schema={c: pl.Int64 for c in figures})
-    shown = pl.concat([kept.select(figures).cast({c: pl.Int64 for c in figures}), other])
+                         schema={c: pl.Int128 for c in figures})  # a sum of many rows may pass Int64
+    shown = pl.concat([kept.select(figures).cast({c: pl.Int128 for c in figures}), other])
     names = [labels[i] for i in top.to_list()] + [f"Övriga ({_count(rest.height)})"]
     return shown, names, rest.height
 

@@ -17,7 +17,7 @@ from kfollow.form import ID_SHEET, INPUT_KEY, KOMMENTAR_LABEL, LOCKED_KEY, PROGN
 from kfollow.options import ORE_PER_UNIT, Options
 from kfollow.render.numbers import money, percent
 from kfollow.render.xlsx import CREATED, number_format
-from kfollow.report import Kind
+from kfollow.report import EXACT, PERCENT_PLACES, Kind
 
 INPUT_FILL = "#FFF2CC"
 WIDTHS = (34, 16, 16, 16, 16, 16, 48)
@@ -34,7 +34,7 @@ def _rule(form: Form, places: int) -> str:
     if rule.get("kravs") is None:
         return "Kommentar: förklara gärna avvikelsen."
     amount = f"{money(rule['avvikelse'], form.unit, places)} {form.unit}"
-    pct = percent(rule["avvikelse_pct"])
+    pct = percent(rule["avvikelse_pct"], exact=rule.get("avvikelse_pct_exakt"))
     what = f"avvikelsen är {amount}" + (f" ({pct} %)" if pct else "")
     limits = " och ".join(f"{percent(p)} %" if p is not None else f"{money(o, form.unit, places)} {form.unit}"
                           for o, p in rule["gransen"])
@@ -75,7 +75,7 @@ def to_form_xlsx(form: Form, opts: Options = Options()) -> bytes:
         sheet.write_string(row, col, value, fmt)
         locked.append((_cell(row, col), "s", value))
 
-    def amount(row: int, col: int, kind: Kind, value) -> None:
+    def amount(row: int, col: int, kind: Kind, value, exact: int | None = None) -> None:
         if value is None:
             return
         if kind is Kind.money:
@@ -83,6 +83,9 @@ def to_form_xlsx(form: Form, opts: Options = Options()) -> bytes:
             sheet.write_number(row, col, number, money_fmt)
             locked.append((_cell(row, col), "n", f"{number:.16G}"))  # what the cell holds, as xlsxwriter writes it
         elif kind is Kind.percent:
+            if exact is not None:  # the exact percent truncated to 6 decimals: shown with one, it rounds as tables do
+                truncated = abs(exact) // 10 ** (PERCENT_PLACES - 6)
+                value = float(Decimal(-truncated if exact < 0 else truncated).scaleb(-6))
             sheet.write_number(row, col, value, pct_fmt)
             locked.append((_cell(row, col), "n", f"{value:.16G}"))
         else:
@@ -116,7 +119,7 @@ def to_form_xlsx(form: Form, opts: Options = Options()) -> bytes:
         if values[column.name] is None:
             text(row, 1, "–")
         else:
-            amount(row, 1, column.kind, values[column.name])
+            amount(row, 1, column.kind, values[column.name], values.get(column.name + EXACT))
         row += 1
     if form.reference is not None:
         label, comment = form.reference
