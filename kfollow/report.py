@@ -126,6 +126,7 @@ class Section:
     chart: str | None = None
     comments: bool = False
     table: bool = True  # False: the chart alone (its table is shown in another section)
+    short: str = ""  # a short name for a tab or an Excel sheet (`Per stab`); the heading when empty
 
 
 @dataclass(frozen=True, slots=True)

@@ -197,3 +197,11 @@ def test_libreoffice_prints_every_figure_within_the_page(report_docx, tmp_path):
             for value in row[1:]:
                 if re.fullmatch(r"-?[\d ]+,\d", value):
                     assert value in flat, value
+
+
+def test_a_note_is_stated_once_and_figures_have_the_hyphen_minus(report_docx):
+    document = docx.Document(str(report_docx))
+    notes = [p.text for p in document.paragraphs if p.text.startswith("Anm.: Summa nettokostnad räknar även")]
+    assert len(notes) == 1
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "-9,8" in cells and not any("\u2212" in c for c in cells)

@@ -156,11 +156,11 @@ def test_a_table_on_a_terminal_fits_its_width_and_says_what_it_left_out():
 
     report = kfollow.deviation(kfollow.load(BUDGETS), 2024)
     wide = render(report, Options())
-    narrow = render(report, Options(width=80))
-    assert max(map(len, wide.splitlines())) > 80
+    narrow = render(report, Options(width=60))
+    assert max(map(len, wide.splitlines())) > 60
     table = narrow.split("\n\n")[1]
-    assert max(map(len, table.splitlines())) <= 80
+    assert max(map(len, table.splitlines())) <= 60
     assert "Utelämnat för att passa terminalens bredd: " in narrow and "Utfall 2023" in narrow.split("Utelämnat")[1]
     # chosen columns are never left out
     chosen = render(report, Options(width=40, columns=("budget", "utfall", "andel_pct")))
-    assert "Andel av summa %" in chosen and "Utelämnat" not in chosen
+    assert "Andel av" in chosen and "summa %" in chosen and "Utelämnat" not in chosen

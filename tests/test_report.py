@@ -68,7 +68,7 @@ def test_xlsx_report_has_a_sheet_per_table(run, tmp_path):
 
 
 def test_report_refuses_other_extensions_and_budget_files(run, tmp_path, budgets_copy):
-    assert run("report", "--budgets", BUDGETS, "-o", tmp_path / "r.pdf").exit_code == ExitStatus.USAGE
+    assert run("report", "--budgets", BUDGETS, "-o", tmp_path / "r.odt").exit_code == ExitStatus.USAGE
     before = (budgets_copy / "2024.yaml").read_bytes()
     result = run("report", "--budgets", budgets_copy, "-o", budgets_copy / "2024.yaml")
     assert result.exit_code == ExitStatus.USAGE and (budgets_copy / "2024.yaml").read_bytes() == before
@@ -134,3 +134,21 @@ def test_a_real_browser_prints_the_report_with_its_figures(html_report, tmp_path
     text = text.replace(NBSP, " ")
     for figures in ("Ekonomistaben", "34,8", "25,7", "654,0", "632,1", "21,9", "Räddningstjänst"):
         assert figures in text, figures
+
+
+NOTE = "Summa nettokostnad räknar även förvaltningar som redovisas som resultat"
+
+
+def test_a_note_is_stated_once_under_the_first_table_it_applies_to(html_report, run, tmp_path):
+    """The note of every Summa nettokostnad stands under the per-stab table only; figures in the
+    tables have the hyphen-minus a spreadsheet reads as a number."""
+    assert html_report.count(NOTE) == 1
+    first_table_end = html_report.index("</table>", html_report.index("Resultat 2024 per stab, belopp i mnkr"))
+    assert html_report.index(NOTE) > first_table_end
+    assert html_report.index(NOTE) < html_report.index("<h2>", first_table_end)
+    numbers = re.findall(r'<td class="num">([^<]*)</td>', html_report)
+    assert "-9,8" in numbers and not any("\u2212" in n for n in numbers)
+    out = tmp_path / "rapport.md"
+    assert run("report", "--budgets", BUDGETS, "--year", "2024", "-o", out).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.count(NOTE) == 1 and text.index(NOTE) < text.index("## Avvikelse per stab")

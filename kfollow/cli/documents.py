@@ -1,4 +1,4 @@
-"""Commands for people's documents: report (HTML, Markdown, xlsx) and chart (SVG, PNG)."""
+"""Commands for people's documents: report (HTML, Markdown, xlsx, Word, PDF) and chart (SVG, PNG)."""
 
 from __future__ import annotations
 
@@ -20,13 +20,13 @@ class Kind(str, Enum):
     manader = "manader"
 
 
-DOCUMENT_FORMATS = ("html", "md", "xlsx", "docx")
+DOCUMENT_FORMATS = ("html", "md", "xlsx", "docx", "pdf")
 
 
 def report(
     output: Annotated[Path, typer.Option("--output", "-o", help="rapport.html, rapport.md (charts as SVG files "
-                                         "beside it), rapport.xlsx (one sheet per table) or rapport.docx (Word; "
-                                         "the word extra).")],
+                                         "beside it), rapport.xlsx (one sheet per table), rapport.docx (Word; "
+                                         "the word extra) or rapport.pdf (A4; the pdf extra).")],
     year: YearOpt = None,
     period: PeriodOpt = None,
     forvaltning: ForvaltningOpt = None,
@@ -58,6 +58,7 @@ def report(
       kfollow report --period 2024-08 --forvaltning KSF -o rapport.md
       kfollow report --period 2024-10 --stab EKO -o eko.html
       kfollow report --year 2024 --mall kommunens-mall.docx -o verksamhetsberattelse.docx
+      kfollow report --year 2024 -o verksamhetsberattelse.pdf
     """
     from kfollow.engine.document import economy
     from kfollow.options import Format, Options
@@ -66,11 +67,15 @@ def report(
 
     kind = output.suffix.lower().lstrip(".")
     if kind not in DOCUMENT_FORMATS:
-        raise UsageError(f"-o {shown(str(output))}: a report is .html, .md, .xlsx or .docx")
+        raise UsageError(f"-o {shown(str(output))}: a report is .html, .md, .xlsx, .docx or .pdf")
     if mall is not None and kind != "docx":
         raise UsageError(f"--mall is a Word template: use it with -o {shown(str(output.with_suffix('.docx')))}")
     if mall is not None and not mall.is_file():
         raise InputOutputError(f"--mall {shown(str(mall))}: no such file; give the path of the kommun's .docx template")
+    if kind == "pdf":  # without the pdf extra: this error, before any work
+        from kfollow.render.pdf import require
+
+        require()
     store = load(budgets)
     protect(output, store.directory, [*store.files, *([str(mall)] if mall else [])])
     if top < 1:
@@ -78,7 +83,11 @@ def report(
     doc = economy(store, year, period, forvaltning, unit.value, stab, verksamhet, konto, kostnadsslag, top)
     opts = Options(Format.md if kind == "md" else Format.table, decimals)
     charts = _charts_available(doc)
-    if kind == "html":
+    if kind == "pdf":
+        from kfollow.render.pdf import to_pdf
+
+        write(to_pdf(doc, opts, charts=charts), output)
+    elif kind == "html":
         write(document.to_html(doc, opts, charts=charts), output)
     elif kind == "docx":
         from kfollow.render.docx import to_docx

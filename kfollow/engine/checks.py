@@ -77,8 +77,8 @@ def comment_findings(budgets: Store, period: str | None, limit: Limit | Limits,
         pct = " ({pct} %)" if r["avvikelse_pct"] is not None else ""
         findings.append(finding(
             "kommentar_saknas", "fel", r["fil"] or info.fil, r["rad"] or info.forvaltningar[r["forvaltning"]].line,
-            f"{_literal(r['namn'])} {when}: avvikelse {{0:u}}{pct} is beyond {_literal(limit.text)} and has no "
-            f"kommentar for {when}; add {_literal(how)} to {_literal(where)}", r["avvikelse"],
+            f"{_literal(r['namn'])} {when}: avvikelsen {{0:u}}{pct} är större än {_literal(limit.text)} men saknar "
+            f"kommentar för {when}; lägg till {_literal(how)} under {_literal(where)}", r["avvikelse"],
             pct=ex.exact_percent_float(r["avvikelse_pct_exakt"])))
     return findings
 
@@ -90,10 +90,10 @@ def _comment_place(radtyp: str, by: By, nyckel: str, fid: str, monthly: bool) ->
     the figures; a förvaltning shown as one row under its `summa:` for a month's `kommentarer`, else
     (its standing `kommentar`) under the förvaltning itself."""
     if radtyp == "rad":
-        return f"{by.value} {nyckel}" + (f" of förvaltning {fid}" if by is By.verksamhet else "")
+        return f"{by.value} {nyckel}" + (f" i förvaltning {fid}" if by is By.verksamhet else "")
     if radtyp == "ej_fordelat":
-        return f"ej_fordelat: {'staber' if by is By.stab else 'verksamheter'}: of förvaltning {fid}"
-    return f"summa: of förvaltning {fid}" if monthly else f"förvaltning {fid}"
+        return f"ej_fordelat: {'staber' if by is By.stab else 'verksamheter'}: i förvaltning {fid}"
+    return f"summa: i förvaltning {fid}" if monthly else f"förvaltning {fid}"
 
 
 def _exact_year_to_date_budget(budgets: Store, year: int, month: int) -> dict[tuple[str, str], Fraction]:

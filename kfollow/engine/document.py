@@ -37,59 +37,64 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
     elif month is None and last_month_booked(store, year) in (None, 12):
         for fid in fids:
             try:
-                sections.append(Section(f"Ekonomi {fid}", investments.summary(store, year, fid, unit=unit)))
+                sections.append(Section(f"Ekonomi {fid}", investments.summary(store, year, fid, unit=unit),
+                                        short=f"Ekonomi {fid}"))
             except UsageError:
                 continue  # a förvaltning without what the summary needs: the other sections show it
     else:
         sections.append(Section(f"Resultat per förvaltning, {when} (ack.)",
-                                operations.deviation(store, year, month, "forvaltning", forvaltning, unit=unit)))
+                                operations.deviation(store, year, month, "forvaltning", forvaltning, unit=unit),
+                                short="Per förvaltning"))
 
     has_verksamhet = not store.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == "verksamhet")
                                               & pl.col("forvaltning").is_in(fids)).is_empty()
     has_accounts = not store.facts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids)).is_empty()
     if not verksamheter:
         by_stab = operations.deviation(store, year, month, "stab", forvaltning, staber=staber, unit=unit, **ledger)
-        sections.append(Section("Resultat per stab, med kommentarer", by_stab, comments=True))
+        sections.append(Section("Resultat per stab, med kommentarer", by_stab, comments=True, short="Per stab"))
         sections.append(Section("Avvikelse per stab", by_stab, chart="avvikelse", table=False))
         if has_accounts and not kostnadsslag:
             cut = operations.deviation(store, year, month, "stab,kostnadsslag", forvaltning, staber=staber, unit=unit,
                                        konto=konto)
-            sections.append(Section("Resultat per stab och kostnadsslag", cut))
+            sections.append(Section("Resultat per stab och kostnadsslag", cut, short="Per kostnadsslag"))
             sections.append(Section(f"Största avvikelser per stab och kostnadsslag", operations.deviation(
-                store, year, month, "stab,kostnadsslag", forvaltning, staber=staber, unit=unit, konto=konto, top=top)))
+                store, year, month, "stab,kostnadsslag", forvaltning, staber=staber, unit=unit, konto=konto, top=top),
+                short="Största avvikelser"))
     if has_verksamhet and not staber:
         sections.append(Section("Driftredovisning per verksamhet",
                                 operations.deviation(store, year, month, "verksamhet", forvaltning, unit=unit,
-                                                     verksamheter=verksamheter, **ledger)))
+                                                     verksamheter=verksamheter, **ledger), short="Per verksamhet"))
     if year - 1 in store.years:
         by = "verksamhet" if has_verksamhet and not staber else "stab"
         compared = operations.compare(store, year - 1, year, by, forvaltning, month, unit=unit, staber=staber,
                                       verksamheter=verksamheter, **ledger)
         sections.append(Section(f"Utfall {year} jämfört med {year - 1}", compared,
-                                chart="verksamhet" if by == "verksamhet" else None))
+                                chart="verksamhet" if by == "verksamhet" else None, short="Jämförelse"))
     if narrowed:
         pass  # investments and the forecast follow-up are the whole förvaltning's
     elif not store.investments.filter((pl.col("ar") == year) & (pl.col("typ") == "projekt")
                                     & pl.col("forvaltning").is_in(fids)).is_empty():
         sections.append(Section("Investeringar", investments.investments(store, year, forvaltning=forvaltning,
-                                                                         unit=unit), comments=True))
+                                                                         unit=unit), comments=True, short="Investeringar"))
     forecasts = store.forecasts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids)
                                        & (pl.col("manad") <= (month or 12)))
     if not forecasts.is_empty() and month is None and not narrowed:
         latest = forecasts["manad"].max()
         sections.append(Section(f"Avvikelse jämfört med prognosen {year}-{latest:02d}", operations.deviation(
-            store, year, None, "forvaltning", forvaltning, against=f"{year}-{latest:02d}", unit=unit)))
+            store, year, None, "forvaltning", forvaltning, against=f"{year}-{latest:02d}", unit=unit),
+            short="Prognos"))
     if month is not None:
         sections.append(Section("Månad för månad", operations.months(
             store, year, forvaltning, staber, unit=unit, period=month, verksamheter=verksamheter, **ledger),
-            chart="manader"))
+            chart="manader", short="Månader"))
     if info.indikatorer and not narrowed:
         from kfollow.engine.indicators import indicators
 
-        sections.append(Section("Nämndindikatorer, målområde ekonomi", indicators(store, year, forvaltning)))
+        sections.append(Section("Nämndindikatorer, målområde ekonomi", indicators(store, year, forvaltning),
+                                short="Indikatorer"))
 
     booked = last_month_booked(store, year)
-    footer = [f"Källor: {'; '.join(provenance.describe(store.files))}"]
+    footer = [f"Källor: {'; '.join(provenance.describe(store.files, store.directory))}"]
     if info.utfall_kallor:
         footer.append(f"Utfall importerat från {'; '.join(info.utfall_kallor)}")
     if info.budget_kallor:

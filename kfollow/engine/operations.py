@@ -618,12 +618,27 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
     frame = months_report(store, year, forvaltning, staber, period, verksamheter, flt)
     if costs_negative:
         frame = present.costs_negative(frame, resultat=summa_sign(store, year, forvaltningar(store, year, forvaltning)) < 0)
-    which = ", ".join(staber or verksamheter or forvaltning or []) or "alla förvaltningar"
+    which = ", ".join(_names(store, year, staber, verksamheter, forvaltning)) or "alla förvaltningar"
     if flt:
         which += ", " + ", ".join([*(f"konto {k}" for k in flt.konto), *(f"kostnadsslag {k}" for k in flt.kostnadsslag)])
     notes = ("Endast de konton som valts: budget och utfall utan konto ingår inte.",) if flt else ()
     return as_report(frame, store.years[year].rubriker, store=store, title=f"Månad för månad {year}, {which}", unit=unit,
                      messages=year_warnings(store, [year]), notes=notes)
+
+
+def _names(store: Store, year: int, staber: list[str] | None, verksamheter: list[str] | None,
+           forvaltning: list[str] | None) -> list[str]:
+    """What people call the chosen staber, verksamheter or förvaltningar (for a title): the stab's
+    name (`Ekonomistaben`), the verksamhet's code and name, the förvaltning's name; an id the year
+    does not name stays as it is."""
+    info = store.years[year]
+    if staber:
+        rows = store.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == "stab") & pl.col("nyckel").is_in(staber))
+        known = dict(zip(rows["nyckel"], rows["namn"]))
+        return [known.get(s) or s for s in dict.fromkeys(staber)]
+    if verksamheter:
+        return [f"{v} {info.verksamheter[v]}" if info.verksamheter.get(v) else v for v in dict.fromkeys(verksamheter)]
+    return [info.forvaltningar[f].namn if f in info.forvaltningar else f for f in dict.fromkeys(forvaltning or [])]
 
 
 def changes(store: Store, year: int | None = None, forvaltning: list[str] | None = None,

@@ -34,7 +34,7 @@ MISSING = "charts need matplotlib: pip install 'kfollow[charts]' (in a checkout:
 FORMATS = ("svg", "png")
 MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 NAN = float("nan")
-MINUS = "\u2212"  # a real minus sign: as wide as the plus, and read as "minus"
+MINUS = "\u2212"  # in a formula of words (budget − utfall); a figure's sign is the hyphen-minus, as in the tables
 WIDTH = 7.0  # inches: the text width of an A4 page with 2 cm margins, a little generous
 DPI = 150
 MAX_BARS = 30  # rows a bar chart draws at most: the largest, and one bar for the rest
@@ -45,7 +45,7 @@ RC = {
     "svg.fonttype": "none",  # text stays text: searchable, selectable, read by screen readers
     "svg.hashsalt": "kfollow",  # ids from a fixed salt: the same bytes each run
     "text.parse_math": False,  # a `$` in a name is a dollar sign
-    "axes.unicode_minus": True,
+    "axes.unicode_minus": False,  # `-1,8` as the tables print it, which Excel reads when it is copied
     "hatch.linewidth": 0.8,
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -71,11 +71,12 @@ def _clean(text: str | None) -> str:
 
 
 def _signed(text: str) -> str:
-    return MINUS + text[1:] if text.startswith("-") else text
+    """A figure as the tables print it: a negative one with the hyphen-minus `-`."""
+    return text
 
 
 def amount(ore: int | None, unit: str, sign: bool = False) -> str:
-    """Öre → `1 240,8` in `unit` as the tables print it (default decimals); `+3,2` / `−9,8` with `sign`."""
+    """Öre → `1 240,8` in `unit` as the tables print it (default decimals); `+3,2` / `-9,8` with `sign`."""
     text = _signed(money(ore, unit, DEFAULT_DECIMALS[unit]) or "–")
     if sign and text[0].isdigit() and text.strip("0,") != "":
         text = "+" + text
@@ -331,7 +332,7 @@ def chart_avvikelse(report: Report, fmt: str = "svg") -> bytes:
         from matplotlib.patches import Patch
 
         ax.legend(handles=[Patch(facecolor=DARK, edgecolor=DARK, label="Överskott (+)"),
-                           Patch(facecolor="white", edgecolor=DARK, hatch="xxx", label=f"Underskott ({MINUS})")],
+                           Patch(facecolor="white", edgecolor=DARK, hatch="xxx", label="Underskott (-)")],
                   loc="lower right", frameon=False, ncols=2, bbox_to_anchor=(1, 1.0))
         fig.suptitle(_clean(report.caption), fontsize=10.5, fontweight="bold")
         _remark(fig, remark)

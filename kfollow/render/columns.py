@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import polars as pl
 
 from kfollow.errors import UsageError, control_class
-from kfollow.options import Format, Options
+from kfollow.options import ORE_PER_UNIT, Format, Options
 from kfollow.render.numbers import diagnostic_amount, money, number_expr, percent
-from kfollow.report import EXACT, Column, Kind, Report
+from kfollow.report import EXACT, Column, Kind, Report, column
 
 NUMERIC = (Kind.money, Kind.percent)
 TEXT = (Kind.text, Kind.message, Kind.month)
@@ -37,7 +38,29 @@ def for_people(report: Report, opts: Options) -> list[Column]:
         label = [c for c in report.columns if c.name == "rubrik"]
         keys = {"stab", "verksamhet", "forvaltning", "projekt", "namn", "rubrik"} if label else set()
         return label + [c for c in chosen if c.name not in keys]
-    return [c for c in report.columns if c.people and not c.optional and (not c.comment or opts.comments)]
+    shown = [c for c in report.columns if c.people and not c.optional and (not c.comment or opts.comments)]
+    return _forecast_month_in_header(report, shown)
+
+
+def _forecast_month_in_header(report: Report, columns: list[Column]) -> list[Column]:
+    """When every forecast in the table was made the same month, people read that month once, in
+    the forecast's header (`Prognos 2024-08`), not on every row: the `prognos_period` column goes
+    (csv and json keep it on each row)."""
+    names = [c.name for c in columns]
+    if "prognos_period" not in names or "prognos" not in names:
+        return columns
+    months = report.frame["prognos_period"].drop_nulls().unique()
+    if months.len() != 1:
+        return columns
+    month = months[0]
+    out = []
+    for c in columns:
+        if c.name == "prognos_period":
+            continue
+        if c.name == "prognos":
+            c = replace(c, header=f"Prognos {month}" if c.header == column("prognos").header else f"{c.header} {month}")
+        out.append(c)
+    return out
 
 
 def for_machines(report: Report, opts: Options) -> list[Column]:
@@ -78,13 +101,15 @@ def exact_of(report: Report, c: Column) -> str | None:
 
 class _Amount:
     """An amount in a message template: `{0:d}` exact in the file's unit (and in mnkr), `{0:u}` as
-    the tables print it, in the report's unit."""
+    the tables print it, in the report's unit (in tkr when that is mnkr and the amount below 1 mnkr)."""
 
     def __init__(self, ore: int | None, enhet: str, unit: str, places: int):
         self.ore, self.enhet, self.unit, self.places = ore, enhet, unit, places
 
     def __format__(self, spec: str) -> str:
-        if spec == "u":
+        if spec == "u":  # an amount below 1 mnkr in tkr: `-174 tkr`, where mnkr would say `-0,2` or `0,0`
+            if self.unit == "mnkr" and self.ore is not None and abs(self.ore) < ORE_PER_UNIT["mnkr"]:
+                return f"{money(self.ore, 'tkr', 0)} tkr"
             return f"{money(self.ore, self.unit, self.places)} {self.unit}"
         return diagnostic_amount(self.ore, self.enhet)
 

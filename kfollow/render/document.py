@@ -38,11 +38,32 @@ tr.kostnader th, tr.intakter th { font-style: italic; }
 th.indrag { padding-left: 1.5rem; }
 div.tabell { overflow-x: auto; } td.kommentar { min-width: 16rem; } p.anm { font-size: 0.8rem; } figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
 footer { margin-top: 2.5rem; border-top: 1px solid #888; font-size: 0.8rem; }
-@page { size: A4; margin: 16mm; }
-@media print { body { margin: 0; max-width: none; } div.tabell { overflow: visible; }
-               h2, caption { break-after: avoid-page; } thead { display: table-header-group; }
-               section { break-before: auto; } h2 { break-after: avoid; } tr { break-inside: avoid; }
-               figure { break-inside: avoid; } }
+"""
+# On paper (a browser's print and the PDF, which WeasyPrint makes from this page): A4, the title in
+# the running header and the page number in the footer; a table fills the width and its comments
+# (and headers, and labels) wrap, so nothing is cut at the edge; a long table splits between rows
+# with its header repeated, and a heading stays with its table.
+PRINT_CSS = """
+@page { size: A4; margin: 18mm 14mm 16mm;
+        @top-left { content: TITLE; font: 7.5pt "DejaVu Sans", Arial, sans-serif; color: #444; }
+        @bottom-right { content: "Sida " counter(page) " av " counter(pages);
+                        font: 7.5pt "DejaVu Sans", Arial, sans-serif; color: #444; } }
+@media print {
+  body { margin: 0; padding: 0; max-width: none; font-size: 9pt; }
+  h1 { font-size: 15pt; margin: 0 0 0.5em; } h2 { font-size: 12pt; margin-top: 1.2em; }
+  h2 { break-after: avoid-page; page-break-after: avoid; }
+  caption { break-after: avoid-page; page-break-after: avoid; }
+  div.tabell { overflow: visible; }
+  table { max-width: 100%; font-size: 7pt; } div.kommentarer table { width: 100%; }
+  th, td { padding: 0.15em 0.3em; }
+  thead { display: table-header-group; }
+  thead th { overflow-wrap: break-word; hyphens: manual; }
+  tr { break-inside: avoid; page-break-inside: avoid; }
+  td.kommentar { min-width: 0; width: 36%; overflow-wrap: anywhere; }
+  p.anm, footer { font-size: 7.5pt; }
+  footer { overflow-wrap: anywhere; }
+  figure { break-inside: avoid; page-break-inside: avoid; }
+}
 """
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
@@ -108,7 +129,8 @@ def _table_html(section: Section, opts: Options) -> str:
         .otherwise(pl.lit("<tr>")),
         *cells, pl.lit("</tr>")]).alias("_row"))["_row"] if columns else pl.Series([], dtype=pl.String)
     caption = esc(report.caption)
-    return (f'<div class="tabell">\n<table>\n<caption>{caption}</caption>\n<thead><tr>{head}</tr></thead>\n'
+    wide = " kommentarer" if any(c.comment for c in columns) else ""  # on paper: the page's width
+    return (f'<div class="tabell{wide}">\n<table>\n<caption>{caption}</caption>\n<thead><tr>{head}</tr></thead>\n'
             "<tbody>\n" + "\n".join(rows.to_list()) + "\n</tbody>\n</table>\n</div>")
 
 
@@ -119,22 +141,37 @@ def _inline_svg(svg: bytes) -> str:
     return re.sub(r"<!DOCTYPE[^>]*>\s*", "", text)
 
 
+def unstated(notes, stated: set[str]) -> list[str]:
+    """The notes not yet stated in the document, which are now: a note that stands under several
+    tables of a document is said once, under the first table it applies to."""
+    fresh = [n for n in dict.fromkeys(notes) if n not in stated]
+    stated.update(fresh)
+    return fresh
+
+
+def _css_string(text: str) -> str:
+    """`text` as a quoted CSS string that cannot end the string or the `<style>` element."""
+    return '"' + "".join(c if c.isalnum() or c in " ,.:;-–()/%" else f"\\{ord(c):x} " for c in text) + '"'
+
+
 def to_html(doc: Document, opts: Options, charts: bool = True) -> str:
     """The document as one self-contained HTML page; `charts=False` leaves the charts out."""
     esc = html.escape
+    css = CSS + PRINT_CSS.replace("TITLE", _css_string(doc.title))
     parts = [f'<!DOCTYPE html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
              f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
              f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-             f"<title>{esc(doc.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
+             f"<title>{esc(doc.title)}</title>\n<style>{css}</style>\n</head>\n<body>\n<main>\n"
              f"<h1>{esc(doc.title)}</h1>\n<p>Belopp i {esc(doc.unit)}.</p>"]
+    stated: set[str] = set()
     for section in doc.sections:
         parts.append(f"<section>\n<h2>{esc(section.heading)}</h2>")
         if section.table:
             parts.append(_table_html(section, opts))
-            parts += [f'<p class="anm">Anm.: {esc(n)}</p>' for n in section.report.notes]
+            parts += [f'<p class="anm">Anm.: {esc(n)}</p>' for n in unstated(section.report.notes, stated)]
         if section.chart and charts:
             parts.append(f"<figure>\n{_inline_svg(chart(section))}\n</figure>")
-            if remark := chart_note(section):
+            for remark in unstated([r] if (r := chart_note(section)) else [], stated):
                 parts.append(f'<p class="anm">Anm.: {esc(remark)}</p>')
         parts.append("</section>")
     parts.append("</main>\n<footer>\n" + "\n".join(f"<p>{esc(line)}</p>" for line in doc.footer) + "\n</footer>")
@@ -149,18 +186,20 @@ def to_markdown(doc: Document, opts: Options, chart_stem: str | None) -> tuple[s
 
     files: dict[str, bytes] = {}
     parts = [f"# {_md_text(doc.title)}", "", f"Belopp i {doc.unit}.", ""]
+    stated: set[str] = set()
     for section in doc.sections:
         parts += [f"## {_md_text(section.heading)}", ""]
         if section.table:
-            parts.append(to_md(section.report, Options(opts.format, opts.decimals,
-                                                       section.comments or opts.comments)).rstrip("\n"))
+            report = replace(section.report, notes=tuple(unstated(section.report.notes, stated)))
+            parts.append(to_md(report, Options(opts.format, opts.decimals,
+                                               section.comments or opts.comments)).rstrip("\n"))
             parts.append("")
         if section.chart and chart_stem is not None:
             name = f"{chart_stem}-{section.chart}.svg"
             files[name] = chart(section)
             # the file's name as a URL: a `)` or a space in it neither ends nor breaks the link
             parts += [f"![{_md_text(section.report.caption)}]({quote(name)})", ""]
-            if remark := chart_note(section):
+            for remark in unstated([r] if (r := chart_note(section)) else [], stated):
                 parts += [f"Anm.: {_md_text(remark)}", ""]
     parts += ["---", ""] + [f"{_md_text(line)}  " for line in doc.footer]
     return "\n".join(parts) + "\n", files
@@ -173,6 +212,6 @@ def to_workbook(doc: Document, opts: Options, notices: list[str] | None = None) 
     tables = [s for s in doc.sections if s.table]
     if not tables:
         raise UsageError("the report has no tables")
-    # the workbook keeps the rows' comments (every table's), and the footer goes under each sheet's notes
-    reports = [replace(s.report, notes=(*s.report.notes, *doc.footer)) for s in tables]
-    return to_xlsx(reports, replace(opts, comments=True), [s.heading for s in tables], notices)
+    # the workbook keeps the rows' comments (every table's); each sheet states the footer (the sources) once
+    return to_xlsx([s.report for s in tables], replace(opts, comments=True), [s.short or s.heading for s in tables],
+                   notices, footer=doc.footer)

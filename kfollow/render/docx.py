@@ -21,6 +21,7 @@ from pathlib import Path
 from kfollow.errors import DataError, UsageError
 from kfollow.options import Options
 from kfollow.render.columns import NUMERIC
+from kfollow.render.document import chart_note, unstated
 from kfollow.report import Document, Report, Section
 
 EXTRA = "Word documents need python-docx (pip install 'kfollow[word]'; in a checkout '.[word]')"
@@ -96,15 +97,18 @@ def to_docx(doc: Document, opts: Options, charts: bool = True, template: Path | 
     w = _Writer(_open(template))
     w.paragraph(doc.title, "Title")
     w.paragraph(f"Belopp i {doc.unit}.")
+    stated: set[str] = set()  # a note under several tables is said once, under the first
     for section in doc.sections:
         if section.table:
-            _table(w, section, opts, heading=section.heading)
+            _table(w, section, opts, heading=section.heading, notes=unstated(section.report.notes, stated))
         else:
             _orient(w, landscape=False)
             w.paragraph(section.heading, "Heading 1", keep_with_next=True)
         if section.chart and charts:
             _orient(w, landscape=False)
             _chart(w, section)
+            for remark in unstated([r] if (r := chart_note(section)) else [], stated):
+                _small(w.paragraph(f"Anm.: {remark}"))
     _orient(w, landscape=False)
     if doc.footer:
         w.paragraph("Källor och anmärkningar", "Heading 1", keep_with_next=True)
@@ -133,8 +137,10 @@ def _small(paragraph, size: int = 9) -> None:
         run.font.size = Pt(size)
 
 
-def _table(w: _Writer, section: Section, opts: Options, heading: str | None = None) -> None:
-    """The section's table (after its heading, on the same page: a landscape section takes both)."""
+def _table(w: _Writer, section: Section, opts: Options, heading: str | None = None,
+           notes: list[str] | None = None) -> None:
+    """The section's table (after its heading, on the same page: a landscape section takes both), and
+    its `notes` under it (default: all the report's)."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
@@ -198,7 +204,7 @@ def _table(w: _Writer, section: Section, opts: Options, heading: str | None = No
         for i, (c, value) in enumerate(zip(columns, values)):
             indent = i == 0 and value.startswith("  ")
             fill(row.cells[i], value.strip() if i == 0 else value, c.kind in NUMERIC and i > 0, bold, indent, widths[i])
-    for note in section.report.notes:
+    for note in section.report.notes if notes is None else notes:
         _small(w.paragraph(f"Anm.: {note}"))
 
 

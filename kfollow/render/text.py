@@ -22,6 +22,9 @@ from kfollow.report import Report
 
 # never left out to fit a terminal: the row label and each report's main figures
 KEEP = ("rubrik", "budget", "utfall", "avvikelse", "manad", "meddelande", "datum", "belopp", "netto")
+# a row label is shortened with "…" to fit a terminal, but not below this many characters; when no
+# column can be left out instead, down to LABEL_LAST if that makes the table fit
+LABEL_MIN, LABEL_LAST = 24, 12
 
 
 MD_CELL = (("\\", "\\\\"), ("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("[", "\\["), ("]", "\\]"))
@@ -88,6 +91,51 @@ def simple(frame: pl.DataFrame, headers: list[str], align: list[str]) -> str:
     return "\n".join([head, rule, *body.to_list()])
 
 
+def two_lines(header: str) -> list[str]:
+    """A header as one line, or as two split at the space that makes it narrowest ("Avvikelse" / "%")."""
+    words = header.split(" ")
+    best = [header]
+    for i in range(1, len(words)):
+        lines = [" ".join(words[:i]), " ".join(words[i:])]
+        if all(line.strip() for line in lines) and max(map(len, lines)) < max(map(len, best)):
+            best = lines
+    return best
+
+
+def shortened(col: str, width: int) -> pl.Expr:
+    """A text column cut to `width` characters, the last of them "…"."""
+    text = pl.col(col)
+    cut = text.str.slice(0, width - 1).str.strip_chars_end() + pl.lit("…")
+    return pl.when(text.str.len_chars() > width).then(cut).otherwise(text).alias(col)
+
+
+def packed(frame: pl.DataFrame, headers: list[str], align: list[str], width: int | None = None,
+           label_min: int = LABEL_MIN) -> str:
+    """The terminal's layout where `simple` is too wide for it: each column as wide as its widest
+    cell, a header wrapped onto two lines where its cells are narrower than it, one space between
+    columns; header line(s), dashes, rows, as `simple`. With `width`, a row label (a left-aligned
+    first column) is shortened with "…" as far as the table needs to fit it, but not below
+    `label_min` characters or its header."""
+    names = frame.columns
+    cells = [(frame[c].str.len_chars().max() or 0) if frame.height else 0 for c in names]
+    heads = [two_lines(h) if cell < len(h) else [h] for h, cell in zip(headers, cells)]
+    widths = [max(cell, *map(len, head)) for cell, head in zip(cells, heads)]
+    if width is not None and names and align[0] == "left":
+        room = width - sum(widths[1:]) - (len(widths) - 1)
+        label = max(room, label_min, *map(len, heads[0]))
+        if label < widths[0]:
+            frame, widths[0] = frame.with_columns(shortened(names[0], label)), label
+    depth = max(map(len, heads), default=1)
+    heads = [head + [""] * (depth - len(head)) for head in heads]  # top-aligned, as tabulate's
+    lines = [" ".join(head[i].rjust(w) if a == "right" else head[i].ljust(w)
+                      for head, w, a in zip(heads, widths, align)).rstrip(" ") for i in range(depth)]
+    rule = " ".join("-" * w for w in widths)
+    body = frame.select(pl.concat_str([
+        (pl.col(c).str.pad_start(w) if a == "right" else pl.col(c).str.pad_end(w))
+        for c, w, a in zip(names, widths, align)], separator=" ").str.strip_chars_end().alias("_line"))["_line"]
+    return "\n".join([*lines, rule, *body.to_list()])
+
+
 def pipe(frame: pl.DataFrame, headers: list[str], align: list[str]) -> str:
     """tabulate's "pipe" layout (a Markdown table), built with polars as `simple` is: each column as
     wide as its widest cell and at least its header and two; a space either side of each cell; the
@@ -124,27 +172,65 @@ def _tabulate(rows: list, headers: list[str], fmt: str, align: list[str]) -> str
             tabulate.PRESERVE_WHITESPACE = keep
 
 
-def to_table(report: Report, opts: Options, fmt: str = "simple") -> str:
+def _fitted(report: Report, opts: Options, width: int) -> tuple[str, list[str]]:
+    """The table for a terminal `width` wide, and the headers of the columns left out to fit it.
+    In order, until it fits: the layout of a file (`simple`); packed (`packed`: one space between
+    columns, headers on two lines, the row label shortened with "…"); then, but not with
+    --columns, the same with the last column that may go left out, and so on. A table with
+    comments that cannot fit (a comment is a long line) keeps all its columns and labels, packed."""
     columns = for_people(report, opts)
     left_out: list[str] = []
+    whole = None  # every column, for a table that cannot fit
     while True:
-        headers, filled, align = _rows(report, opts, markdown=fmt == "pipe", columns=columns)
-        body = simple(filled, headers, align) if fmt == "simple" else pipe(filled, headers, align)
-        # on a terminal (and not with --columns) the table fits its width: leave out columns from the right
-        droppable = [c for c in columns if c.name not in KEEP and not c.comment]  # comments were asked for
-        if (opts.width is None or opts.columns is not None or not droppable
-                or max(map(len, body.splitlines()), default=0) <= opts.width):
-            break
+        headers, filled, align = _rows(report, opts, columns=columns)
+        body = simple(filled, headers, align)
+        if _widest(body) <= width:
+            return body, left_out
+        whole = whole or (filled, headers, align)
+        body = packed(filled, headers, align, width)
+        if _widest(body) <= width:
+            return body, left_out
+        # the row label and each report's main figures stay, and comments that were asked for
+        droppable = [c for c in columns if c.name not in KEEP and not c.comment]
+        if opts.columns is not None or not droppable:
+            body = packed(filled, headers, align, width, LABEL_LAST)
+            if _widest(body) > width and any(c.comment for c in columns):
+                return packed(*whole), []
+            return body, left_out
         left_out.insert(0, droppable[-1].header)
         columns = [c for c in columns if c is not droppable[-1]]
+
+
+def _widest(text: str) -> int:
+    return max(map(len, text.splitlines()), default=0)
+
+
+def to_table(report: Report, opts: Options, fmt: str = "simple") -> str:
+    left_out: list[str] = []
+    if fmt == "simple" and opts.width is not None:  # on a terminal the table fits its width
+        body, left_out = _fitted(report, opts, opts.width)
+    else:
+        headers, filled, align = _rows(report, opts, markdown=fmt == "pipe")
+        body = simple(filled, headers, align) if fmt == "simple" else pipe(filled, headers, align)
     notes = [*report.notes]
     if left_out:
         notes.append(f"Utelämnat för att passa terminalens bredd: {', '.join(left_out)}; --columns väljer kolumner.")
     caption = report.caption
     if fmt == "pipe":  # a title or a note holds names from the year file: text, never markup
         caption, notes = md_text(caption), [md_text(n) for n in notes]
+    notes = [f"Anm.: {n}" for n in notes]
+    if fmt == "simple" and opts.width is not None:  # prose on a terminal breaks between words
+        caption, notes = _wrapped(caption, opts.width), [_wrapped(n, opts.width) for n in notes]
     title = f"{caption}\n\n" if caption else ""
-    return title + body + "\n" + "".join(f"\nAnm.: {n}\n" for n in notes)
+    return title + body + "\n" + "".join(f"\n{n}\n" for n in notes)
+
+
+def _wrapped(text: str, width: int) -> str:
+    """Text in lines of at most `width`, broken at spaces (never at a no-break space or a hyphen)."""
+    import textwrap
+
+    return "\n".join(textwrap.fill(line, width, break_long_words=False, break_on_hyphens=False)
+                     for line in text.splitlines())
 
 
 def to_md(report: Report, opts: Options) -> str:

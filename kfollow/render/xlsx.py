@@ -1,13 +1,15 @@
 """A real Excel workbook (.xlsx): one sheet per `Report`, written by polars' `write_excel` on an
 xlsxwriter workbook kept in memory.
 
-Each sheet: the caption, unit, period, sources and notes (`Anm.:`) above the table;
+Each sheet: the caption, unit, period, sources (once: a document's footer, else `Källor:`, named
+relative to their folder) and notes (`Anm.:`, each once) above the table;
 the people columns under their Swedish headers; amounts as numbers, exact to the öre in the
 report's unit (a Decimal per cell, never a float), shown with the chosen decimals (`#,##0.0`);
 percent as percent values (`10.748206`, format `0.0`: the exact percent truncated to six decimals, so
 that Excel shows what kfollow's tables show). Totals are kfollow's figures, never formulas,
 so Excel's SUM of the rows equals the Summa row exactly. `summa`/`delsumma` rows are bold, the
-header row is frozen, widths follow the text kfollow prints. Text stays text: formulas and URLs
+header row is frozen, widths follow the text kfollow prints, and comments wrap in their column
+(no row height is set, so Excel and LibreOffice fit each row to its text). Text stays text: formulas and URLs
 are not interpreted, and a cell that starts like a formula (`=`, `+`, `-`, `@`) carries Excel's
 quote prefix so it stays text when edited. The bytes are the same for the same reports.
 """
@@ -15,6 +17,7 @@ quote prefix so it stays text when edited. The bytes are the same for the same r
 from __future__ import annotations
 
 import io
+import os
 import re
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
@@ -32,20 +35,23 @@ if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
 
 CREATED = datetime(1980, 1, 1, tzinfo=timezone.utc)  # the zip entries' date too: same reports, same bytes
-MAX_WIDTH = 60  # characters; a longer text (a comment) runs on into the empty cells to its right
+MAX_WIDTH = 60  # characters; a longer text runs on into the empty cells to its right
+COMMENT_WIDTH = 50  # characters: a comment column this wide wraps its text onto more lines
+LINE_HEIGHT = 15  # points: a line of the default font (Calibri 11)
 SHEET_NAME_MAX = 31
 CELL_MAX = 32_767  # characters Excel keeps in a cell; a longer text is cut, ending in "…", with a note
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
 def to_xlsx(reports: list[Report] | Report, opts: Options, sheet_names: list[str] | None = None,
-            notices: list[str] | None = None) -> bytes:
+            notices: list[str] | None = None, footer: tuple[str, ...] | list[str] = ()) -> bytes:
     """The reports as an .xlsx workbook, one sheet each; amounts in each report's unit, exact to the öre.
 
     `sheet_names` (one per report) default to the reports' titles; either way they are made valid
     for Excel (≤ 31 characters, none of `[]:*?/\\`, unique). A text longer than Excel keeps in a
     cell (`CELL_MAX`) is cut, ending in "…"; `notices` (when given) gets a line per sheet saying so,
-    for the person running the command."""
+    for the person running the command. `footer` (a document's sources and last booked period) is
+    stated once on every sheet, in place of the report's own sources."""
     import xlsxwriter
 
     reports = [reports] if isinstance(reports, Report) else list(reports)
@@ -58,7 +64,7 @@ def to_xlsx(reports: list[Report] | Report, opts: Options, sheet_names: list[str
     workbook.set_properties({"title": _clean(reports[0].caption) if reports else "", "created": CREATED})
     formats = _Formats(workbook)
     for number, (report, name) in enumerate(zip(reports, names), start=1):
-        cut = _sheet(workbook, workbook.add_worksheet(name), report, opts, formats, f"Tabell{number}")
+        cut = _sheet(workbook, workbook.add_worksheet(name), report, opts, formats, f"Tabell{number}", tuple(footer))
         if cut and notices is not None:
             notices.append(f"xlsx: {cut} text(s) on the sheet {name!r} are longer than the 32 767 characters "
                            "Excel keeps in a cell, and were cut (they end in …); csv and json have them whole")
@@ -66,24 +72,62 @@ def to_xlsx(reports: list[Report] | Report, opts: Options, sheet_names: list[str
     return buffer.getvalue()
 
 
+_DANGLING = {"och", "per", "med", "för", "i", "av", "till", "mot", "jämfört", "samt", "från", "på", "-", "–"}
+
+
+def _whole_words(text: str, limit: int) -> str:
+    """`text` within `limit` characters, cut only between words: a name that needs shortening keeps
+    its first clause (up to a comma), else the words that fit, never ending on a word such as "och"
+    or "per" that needs the next one; a single word longer than `limit` is cut, ending in "…"."""
+    if len(text) <= limit:
+        return text
+    clause = text.split(",")[0].strip()
+    if clause and len(clause) <= limit:
+        return clause
+    words, kept = clause.split(), []
+    for word in words:
+        if len(" ".join([*kept, word])) > limit:
+            break
+        kept.append(word)
+    while kept and kept[-1].casefold() in _DANGLING:
+        kept.pop()
+    return " ".join(kept).rstrip(",;.") if kept else text[:limit - 1].rstrip() + "…"
+
+
 def sheet_names_for(wanted: list[str]) -> list[str]:
-    """Valid, unique (as Excel compares: ignoring case) sheet names; `Blad<n>` for an empty one."""
+    """Valid, unique (as Excel compares: ignoring case) sheet names, short and whole (never cut
+    mid-word, see `_whole_words`); `Blad<n>` for an empty one."""
     names: list[str] = []
     taken: set[str] = set()
     for number, name in enumerate(wanted, start=1):
         base = _SHEET_FORBIDDEN.sub("_", _clean(name or "")).strip().strip("'").strip()
-        if len(base) > SHEET_NAME_MAX:  # a mark that the name goes on, not a word cut off unseen
-            base = base[:SHEET_NAME_MAX - 1].rstrip() + "…"
-        base = base or f"Blad{number}"
+        base = _whole_words(base, SHEET_NAME_MAX).strip("'").strip() or f"Blad{number}"
         if base.casefold() == "history":  # reserved by Excel
             base = f"{base}_"
         candidate, n = base, 2
         while candidate.casefold() in taken:
             suffix = f" ({n})"
-            candidate, n = base[:SHEET_NAME_MAX - len(suffix)] + suffix, n + 1
+            candidate, n = _whole_words(base, SHEET_NAME_MAX - len(suffix)) + suffix, n + 1
         taken.add(candidate.casefold())
         names.append(candidate)
     return names
+
+
+def shown_sources(files: tuple[str, ...]) -> list[str]:
+    """The report's source files for people: as given when relative, else relative to the parent of
+    the folder they share (`budgets/2024.yaml`), never an absolute path; the file's name alone when
+    they share none."""
+    if all(not os.path.isabs(f) and not f.startswith("..") for f in files):  # as typed, below the working folder
+        return [f.replace(os.sep, "/") for f in files]
+    paths = [os.path.abspath(f) for f in files]
+    try:
+        common = os.path.commonpath([os.path.dirname(p) for p in paths])
+    except ValueError:  # different drives
+        return [os.path.basename(p) for p in paths]
+    base = os.path.dirname(common)
+    if not base or base == common:  # the common folder is the root
+        return [os.path.basename(p) for p in paths]
+    return [os.path.relpath(p, base).replace(os.sep, "/") for p in paths]
 
 
 class _Formats:
@@ -181,7 +225,7 @@ def _cut(text: str) -> str:
 
 
 def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options, formats: _Formats,
-           table_name: str) -> int:
+           table_name: str, footer: tuple[str, ...] = ()) -> int:
     """Write one report on `ws`; returns how many texts were cut to `CELL_MAX`."""
     columns = for_people(report, opts)
     places = _places(report, opts)
@@ -200,15 +244,20 @@ def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options,
              (f"Enhet: {report.unit}", None)]
     if report.period:
         lines.append((f"Period: {report.period}", None))
-    if report.sources:
-        lines.append((f"Källa: {', '.join(report.sources)}", None))
-    lines += [(f"Anm.: {note}", None) for note in report.notes]
+    if footer:  # a document's sources, revisions and last period: once, instead of the report's sources
+        lines += [(line, None) for line in dict.fromkeys(footer)]
+    elif report.sources:
+        lines.append((f"Källor: {', '.join(shown_sources(report.sources))}", None))
+    lines += [(f"Anm.: {note}", None) for note in dict.fromkeys(report.notes) if note not in footer]
     cut += sum(len(text) > CELL_MAX for text, _ in lines)
     for row, (text, fmt) in enumerate(lines):
         _text(ws, row, 0, _cut(_clean(text)), fmt, formats, {"bold": True, "font_size": 13} if fmt else {})
     header_row = len(lines) + 1  # one empty row between: Excel's "current region" is the table alone
 
     props = [_cell_props(c, places) for c in columns]
+    wrapped = [j for j, c in enumerate(columns) if c.comment]
+    if wrapped:  # comments wrap in their column; every cell of the row then starts at its top
+        props = [{**p, "valign": "top", **({"text_wrap": True} if j in wrapped else {})} for j, p in enumerate(props)]
     column_formats = {h: formats.get(**p) for h, p in zip(headers, props)}
     table = values.rename(dict(zip(values.columns, headers)))
     table.write_excel(
@@ -245,8 +294,15 @@ def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options,
         else:
             ws.write_number(row, j, value, fmt)
 
-    for j, width in enumerate(_widths(report, columns, opts)):
+    widths = [min(width, COMMENT_WIDTH) if j in wrapped else width
+              for j, width in enumerate(_widths(report, columns, opts))]
+    for j, width in enumerate(widths):
         ws.set_column(j, j, width)
+    # a row whose comment wraps gets the height of its lines: Excel would fit it on opening, but
+    # LibreOffice keeps the default height of a row an xlsx file leaves unset
+    for i, lines in enumerate(_lines(values, [(values.columns[j], widths[j]) for j in wrapped])):
+        if lines > 1:
+            ws.set_row(header_row + 1 + i, LINE_HEIGHT * lines)
 
     # printing on A4: landscape, as wide as the page, the header row on every page
     ws.set_paper(9)
@@ -254,6 +310,19 @@ def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options,
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(header_row)
     return cut
+
+
+def _lines(values: pl.DataFrame, wrapped: list[tuple[str, int]]) -> list[int]:
+    """How many lines each row's wrapped texts take in columns of those widths (characters)."""
+    import textwrap
+
+    counts = [1] * values.height
+    for name, width in wrapped:
+        for i, text in enumerate(values[name].to_list()):
+            if text:
+                n = sum(max(1, len(textwrap.wrap(part, max(8, width)))) for part in text.split("\n"))
+                counts[i] = max(counts[i], n)
+    return counts
 
 
 def _text(ws: "Worksheet", row: int, col: int, text: str, fmt, formats: _Formats, props: dict) -> None:

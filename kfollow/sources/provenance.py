@@ -1,10 +1,23 @@
 """Where the figures come from: each file a store was read from, with its git revision when the
-file is in a git repository (so a printed report can be traced to the reviewed budget)."""
+file is in a git repository (so a printed report can be traced to the reviewed budget).
+
+For documents people read, a file is named relative to its git repository (with the revision) or
+to the budgets folder (`budgets/2024.yaml`), never by an absolute or user-specific path; machine
+formats (csv, json) keep the paths as given."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
+
+
+def _git(path: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(["git", "-C", str(path.parent), *args], capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
 
 
 def git_revision(path: str | Path) -> str | None:
@@ -12,22 +25,41 @@ def git_revision(path: str | Path) -> str | None:
     file differs from it;
     None outside git or without git."""
     path = Path(path)
-    try:
-        last = subprocess.run(["git", "-C", str(path.parent), "log", "-1", "--format=%h", "--", path.name],
-                              capture_output=True, text=True, timeout=5)
-        if last.returncode or not last.stdout.strip():
-            return None
-        dirty = subprocess.run(["git", "-C", str(path.parent), "status", "--porcelain", "--", path.name],
-                               capture_output=True, text=True, timeout=5)
-    except (OSError, subprocess.SubprocessError):
+    last = _git(path, "log", "-1", "--format=%h", "--", path.name)
+    if not last:
         return None
-    return last.stdout.strip() + (" + ändringar som inte är incheckade" if dirty.stdout.strip() else "")
+    dirty = _git(path, "status", "--porcelain", "--", path.name)
+    return last + (" + ändringar som inte är incheckade" if dirty else "")
 
 
-def describe(files: list[str]) -> list[str]:
-    """One line a file: `budgets/2024.yaml (git a1b2c3d)`."""
+def _inside(path: Path, folder: Path) -> str | None:
+    """`path` relative to `folder` (with `/`), or None when it is not inside it."""
+    try:
+        return path.relative_to(folder).as_posix()
+    except ValueError:
+        return None
+
+
+def shown_path(path: str | Path, directory: str | Path | None = None, in_git: bool = False) -> str:
+    """A file's name for people: relative to its git repository when `in_git`, else to the budgets
+    `directory`'s parent (`budgets/2024.yaml`), else its name alone; never absolute."""
+    resolved = Path(os.path.abspath(path))
+    if in_git and (top := _git(resolved, "rev-parse", "--show-toplevel")):
+        if (shown := _inside(Path(os.path.realpath(resolved)), Path(os.path.realpath(top)))) is not None:
+            return shown
+    if directory is not None:
+        folder = Path(os.path.abspath(directory))
+        if (shown := _inside(resolved, folder.parent)) is not None and folder.parent != folder:
+            return shown
+    return resolved.name
+
+
+def describe(files: list[str], directory: str | Path | None = None) -> list[str]:
+    """One line a file, for people: `budgets/2024.yaml (git a1b2c3d)` in a git repository (the
+    path relative to it), else relative to the budgets `directory` (`budgets/2024.yaml`)."""
     out = []
     for f in files:
         rev = git_revision(f)
-        out.append(f"{f} (git {rev})" if rev else f)
+        name = shown_path(f, directory, in_git=rev is not None)
+        out.append(f"{name} (git {rev})" if rev else name)
     return out

@@ -1,0 +1,171 @@
+"""`report -o rapport.pdf`: the HTML report laid out on A4 by WeasyPrint (the pdf extra), read back
+with pdftotext: every figure of the HTML report's tables is there, no word passes the page's edge,
+and each page has the title in its running header and its number. A browser's print of the HTML
+keeps within the page likewise (the same print styles)."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import BUDGETS
+from kfollow.errors import ExitStatus
+
+NBSP = "\u00a0"
+MARGIN_PT = 28.35  # 10 mm: no word nearer the page's side than this (the page's margin is 14 mm)
+TITLE = "Ekonomi 2024, Linköpings kommun, Kommunstyrelsen"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _weasyprint_missing() -> str | None:
+    """Why WeasyPrint cannot be used here, or None."""
+    try:
+        import weasyprint  # noqa: F401
+    except ImportError:
+        return "WeasyPrint (the pdf extra: pip install '.[pdf]') is not installed"
+    except OSError as exc:
+        return f"WeasyPrint is installed but the system's Pango library is missing ({exc})"
+    return None
+
+
+needs_weasyprint = pytest.mark.skipif(_weasyprint_missing() is not None, reason=str(_weasyprint_missing()))
+needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None,
+                                     reason="no pdftotext here (Debian's poppler-utils)")
+
+
+def _invoke(*args: str):
+    from typer.testing import CliRunner
+
+    from kfollow.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def html_report(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("html") / "rapport.html"
+    result = _invoke("report", "--budgets", BUDGETS, "--year", "2024", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def pdf_report(tmp_path_factory) -> Path:
+    if reason := _weasyprint_missing():
+        pytest.skip(reason)
+    out = tmp_path_factory.mktemp("pdf") / "rapport.pdf"
+    result = _invoke("report", "--budgets", BUDGETS, "--year", "2024", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == f"note: wrote {out}\n"
+    return out
+
+
+def _pages(pdf: Path) -> list[tuple[float, float, list[tuple[float, float, str]]]]:
+    """Each page's width, height and words (xMin, xMax, text), from `pdftotext -bbox`."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    pages = []
+    for width, height, body in re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S):
+        words = [(float(a), float(b), html.unescape(w))
+                 for a, b, w in re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', body)]
+        pages.append((float(width), float(height), words))
+    return pages
+
+
+def _within_the_page(pdf: Path) -> None:
+    pages = _pages(pdf)
+    assert pages
+    for number, (width, height, words) in enumerate(pages, 1):
+        assert abs(width - 595.3) < 1 and abs(height - 841.9) < 1, "A4"
+        for x_min, x_max, word in words:
+            assert MARGIN_PT <= x_min and x_max <= width - MARGIN_PT, f"page {number}: {word!r} at the page's edge"
+
+
+def _figures(page: str) -> list[str]:
+    """The figures of the HTML report's tables (its number cells), as people read them."""
+    cells = re.findall(r'<td class="num">([^<]*)</td>', page)
+    return [html.unescape(c).replace(NBSP, " ") for c in cells if c not in ("", "–")]
+
+
+@needs_pdftotext
+def test_every_figure_of_the_html_tables_is_in_the_pdf(pdf_report, html_report):
+    text = subprocess.run(["pdftotext", str(pdf_report), "-"], check=True, capture_output=True, text=True).stdout
+    flat = re.sub(r"\s+", " ", text.replace(NBSP, " "))
+    figures = _figures(html_report.read_text(encoding="utf-8"))
+    assert len(figures) > 200 and "1 349,3" in figures and "-9,8" in figures
+    for figure, count in {f: figures.count(f) for f in figures}.items():
+        found = len(re.findall(rf"(?<![\d,]){re.escape(figure)}(?![\d,])", flat))
+        assert found >= count, f"{figure}: {count} in the HTML tables, {found} in the PDF"
+    for label in ("Ekonomistaben", "Summa KLF", "270 - Räddningstjänst", "KS simhallen", "Civil beredskap"):
+        assert label in flat, label
+
+
+@needs_pdftotext
+def test_no_word_of_the_pdf_passes_the_page_edge(pdf_report):
+    _within_the_page(pdf_report)
+
+
+@needs_pdftotext
+def test_every_page_has_the_title_and_its_number(pdf_report):
+    pages = _pages(pdf_report)
+    assert len(pages) >= 3
+    for number, (_, _, words) in enumerate(pages, 1):
+        text = " ".join(w for _, _, w in words)
+        assert text.startswith(TITLE), number  # the running header
+        assert f"Sida {number} av {len(pages)}" in text
+
+
+@needs_pdftotext
+def test_the_comment_columns_wrap_within_the_page(pdf_report):
+    """The comments of the per-stab and investment tables are there in full, on the page."""
+    text = subprocess.run(["pdftotext", str(pdf_report), "-"], check=True, capture_output=True, text=True).stdout
+    flat = re.sub(r"\s+", " ", text.replace(NBSP, " "))
+    for words in ("och system för bilder och video (Mitt Linköping).", "1,0 mnkr detaljprojektering av trygghetspunkter."):
+        assert words in flat, words
+
+
+def test_without_weasyprint_the_error_names_the_extra(tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import weasyprint raises ImportError
+    out = tmp_path / "rapport.pdf"
+    result = _invoke("report", "--budgets", BUDGETS, "--year", "2024", "-o", out)
+    assert result.exit_code == ExitStatus.USAGE
+    assert result.stderr.splitlines() == [
+        "Error: PDF documents need WeasyPrint (pip install 'kfollow[pdf]'; in a checkout '.[pdf]')"]
+    assert not out.exists()
+
+
+def test_mall_is_for_word_only(tmp_path):
+    result = _invoke("report", "--budgets", BUDGETS, "--mall", tmp_path / "mall.docx", "-o", tmp_path / "r.pdf")
+    assert result.exit_code == ExitStatus.USAGE and "r.docx" in result.stderr
+
+
+def test_the_html_prints_the_same_rules(html_report):
+    """A browser's print follows the rules the PDF is made with: the running header and page
+    number, headers repeated, rows kept whole, headings kept with their table, comments wrapping."""
+    page = html_report.read_text(encoding="utf-8")
+    style = page[page.index("<style>"):page.index("</style>")]
+    assert "@page { size: A4" in style and 'counter(page) " av " counter(pages)' in style
+    assert f'@top-left {{ content: "{TITLE}"' in style
+    for rule in ("thead { display: table-header-group; }", "tr { break-inside: avoid;", "h2 { break-after: avoid-page;",
+                 "td.kommentar { min-width: 0;"):
+        assert rule in style, rule
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no headless Chromium here (Debian's chromium package)")
+@needs_pdftotext
+def test_a_browser_prints_the_html_within_the_page(html_report, tmp_path):
+    pdf = tmp_path / "rapport.pdf"
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", html_report.as_uri()], capture_output=True, timeout=120, check=False)
+    assert pdf.is_file()
+    _within_the_page(pdf)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    assert "och system för bilder och video (Mitt Linköping)." in re.sub(r"\s+", " ", text)

@@ -1,0 +1,56 @@
+"""Text for people (issue 16): relative paths in documents, whole sheet names, sources once per sheet,
+wrapped comments, the forecast's month in its header, names in titles, check in Swedish and tkr."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import openpyxl
+
+from conftest import ROOT
+
+
+def test_document_footer_names_files_relative_to_the_budgets_folder(run, tmp_path):
+    budgets = tmp_path / "budgets"
+    shutil.copytree(ROOT / "budgets", budgets)
+    out = tmp_path / "r.md"
+    assert run("report", "--budgets", str(budgets.resolve()), "--year", "2024", "-o", out).exit_code == 0
+    footer = out.read_text(encoding="utf-8").split("---")[-1]
+    assert "Källor: budgets/2023.yaml; budgets/2024.yaml" in footer and str(tmp_path) not in footer
+
+
+def test_document_footer_inside_the_repository_is_relative_with_revision(run, tmp_path):
+    out = tmp_path / "r.md"
+    assert run("report", "--budgets", str((ROOT / "budgets").resolve()), "--year", "2024", "-o", out).exit_code == 0
+    footer = out.read_text(encoding="utf-8").split("---")[-1]
+    assert "Källor: budgets/2023.yaml" in footer and str(ROOT) not in footer
+
+
+def test_workbook_sheets_are_short_whole_and_state_sources_once(run, tmp_path):
+    out = tmp_path / "r.xlsx"
+    assert run("report", "--budgets", ROOT / "budgets", "--year", "2024", "-o", out).exit_code == 0
+    wb = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
+    assert {"Per stab", "Per verksamhet", "Jämförelse", "Investeringar", "Prognos", "Indikatorer"} <= set(wb.sheetnames)
+    for ws in wb:
+        above = [ws.cell(r, 1).value or "" for r in range(1, 12)]
+        assert sum(v.startswith(("Källa", "Källor", "Anm.: Källor")) for v in above) == 1, ws.title
+    ws = wb["Per stab"]
+    comments = [c for c in ws[8] if c.alignment.wrap_text]
+    assert comments  # the Kommentar column wraps
+
+
+def test_forecast_month_in_header_and_names_in_titles(run):
+    table = run("deviation", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-10").stdout
+    assert "Prognos 2024-08" in table and "Prognos från" not in table
+    csv = run("deviation", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-10", "-f", "csv").stdout
+    assert "prognos_period" in csv.splitlines()[0]
+    months = run("months", "--budgets", ROOT / "examples" / "budgets", "--stab", "EKO").stdout
+    assert months.startswith("Månad för månad 2024, Ekonomistab")
+
+
+def test_check_speaks_swedish_in_a_unit_that_shows_the_amount(run):
+    out = run("check", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-10",
+              "--require-comment-over", "1%").stdout
+    assert "avvikelsen -183 tkr (-1,0 %) är större än 1% men saknar kommentar" in out
+    assert " is " not in out and "0,0 mnkr" not in out
