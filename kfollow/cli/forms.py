@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from pathlib import Path
 from typing import Annotated, Optional
@@ -82,7 +83,8 @@ def collect(
 
     Every workbook is checked first (identity, input cells, numbers, text): one that is wrong stops
     with a message naming file, sheet and cell, and nothing is written. The year's loading merges
-    the answers: forecasts as prognos of that month, comments as kommentarer of that month.
+    the answers: forecasts as prognos of that month, comments as kommentarer of that month. Each
+    answer states when it was read: now, or SOURCE_DATE_EPOCH (in UTC) when that is set.
 
     \b
     Example:
@@ -91,8 +93,8 @@ def collect(
     from kfollow.engine.forms import collect as collect_of
     from kfollow.render.writer import write
 
+    now = _read_at()
     store = load(budgets)
-    now = datetime.datetime.now().astimezone().replace(microsecond=0).isoformat()
     collected = collect_of(store, [str(f) for f in files], now)
     for path, text in collected.files.items():
         folder = Path(path).parent
@@ -103,6 +105,23 @@ def collect(
         write(text, Path(path))
     for message in collected.messages:
         note(message)
+
+
+def _read_at() -> str:
+    """When the answers were read, as the answers file states it: now, in local time; or, when
+    SOURCE_DATE_EPOCH is set (seconds since 1970, as reproducible builds use it), that time in UTC,
+    so that collecting the same workbooks writes the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        return datetime.datetime.now().astimezone().replace(microsecond=0).isoformat()
+    try:
+        if not re.fullmatch(r"[0-9]{1,11}", epoch):
+            raise ValueError
+        moment = datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(f"SOURCE_DATE_EPOCH '{shown(epoch)}' is not a time; give whole seconds since "
+                         "1970-01-01 UTC, e.g. 1730885400, or unset it") from None
+    return moment.isoformat()
 
 
 def status(
