@@ -245,7 +245,7 @@ CASES: dict[str, Case] = {
     "year-gap-in-monthly-utfall": Case(year("gap-in-monthly-utfall.yaml"), DEV, 3,
                                        ("has months up to 2024-04 but not 2024-03",), f"{Y}:21:11"),
     "year-negative-accumulated-investment": Case(year("negative-accumulated-investment.yaml"), CHECK, 1,
-                                                 ("project garage 2024", "is negative"), f"{Y}:23"),
+                                                 ("projekt garage 2024", "är negativt"), f"{Y}:23"),
     "year-unknown-forvaltning-option": Case((bundled(),), DEV + ("--forvaltning", "KLX"), 2,
                                             ("no förvaltning 'KLX'",)),
     "year-fail-over-beyond-any-amount": Case(

@@ -395,7 +395,7 @@ def test_check_finds_totals_that_do_not_reconcile(run, budgets_copy):
     assert staber_start < int(match[1]) < verksamheter_start  # a line in KLF's staber
     message = match[2]
     assert "KLF 2024" in message and "utfall" in message
-    assert "gap -200 tkr" in message  # summa − staber = 25714.0 − 25914.0
+    assert "en differens på -200 tkr" in message  # summa − staber = 25714.0 − 25914.0
     assert "632 074,9 tkr" in message  # the förvaltning's summa, exact
     assert "1 error(s)" in result.stderr
 

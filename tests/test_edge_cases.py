@@ -95,7 +95,7 @@ def test_against_a_month_without_forecast_is_a_usage_error(run, budgets_dir):
 def test_percent_limit_catches_a_unit_budgeted_at_zero(run, budgets_dir):
     result = run("deviation", "--year", "2024", "--fail-over", "3%", "-f", "csv", "--budgets", budgets_dir)
     assert result.exit_code == ExitStatus.CHECK_FAILED
-    assert "Verksamhetsstöd och service avvikelse -9,8 mnkr" in result.stderr
+    assert "avvikelsen för Verksamhetsstöd och service är -9,8 mnkr" in result.stderr
 
 
 def test_check_catches_a_budget_typo_next_to_an_ej_fordelat_with_utfall_only(run, budgets_copy):
@@ -106,7 +106,7 @@ def test_check_catches_a_budget_typo_next_to_an_ej_fordelat_with_utfall_only(run
     path.write_text(text, encoding="utf-8")
     result = run("check", "--budgets", budgets_copy)
     assert result.exit_code == ExitStatus.CHECK_FAILED
-    assert "budget of the stab rows sums to" in result.stdout and "gap -10 000 tkr" in result.stdout
+    assert "budgeten för stabraderna summerar till" in result.stdout and "en differens på -10 000 tkr" in result.stdout
 
 
 @pytest.mark.parametrize("body, message", [
@@ -231,7 +231,7 @@ def test_check_warns_when_the_views_are_spread_by_different_profiles(run, tmp_pa
     write(tmp_path, 2025, PROFILED.replace("{profil}", ""))
     result = run("check", "--budgets", tmp_path)
     assert result.exit_code == 0
-    assert "680 tkr (0,7 mnkr) by stab but 400 tkr (0,4 mnkr) by verksamhet" in result.stdout
+    assert "680 tkr per stab men 400 tkr per verksamhet" in result.stdout
     write(tmp_path, 2025, PROFILED.replace("{profil}", "profil: vinter, "))
     assert run("check", "--budgets", tmp_path).stdout == ""
 

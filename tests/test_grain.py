@@ -339,8 +339,8 @@ def test_check_warns_of_a_kostnadsslag_without_accounts(run, grain):
     year.write_text(year.read_text(encoding="utf-8") + "kostnadsslag:\n  personal: {namn: Personal, konton: ['55']}\n"
                     "  ovrigt: {namn: Övrigt, konton: ['3', '4', '6', '7']}\n", encoding="utf-8")
     result = run("check", "--budgets", grain)
-    assert "kostnadsslag personal (Personal, konton 55) groups no account" not in result.stdout  # 5510 is there
-    assert "1 account(s) of 2024's fact tables are in no kostnadsslag (5010)" in result.stdout
+    assert "kostnadsslag personal (Personal, konton 55) samlar inget konto" not in result.stdout  # 5510 is there
+    assert "1 konto i 2024 års faktatabeller hör inte till något kostnadsslag (5010)" in result.stdout
 
 
 def test_usage_errors_point_the_way(run, grain):
@@ -381,7 +381,7 @@ def test_top_and_fail_over_name_the_row_of_a_part(run, grain):
     over = run("deviation", "--budgets", grain, "--period", "2024-08", "--by", "stab,kostnadsslag", "--unit", "kr",
                "--fail-over", "10000")
     assert over.exit_code == 1
-    assert "Ekonomistaben: Personalkostnader avvikelse 15 998" in over.stderr.replace("\u00a0", " ")
+    assert "avvikelsen för Ekonomistaben: Personalkostnader är 15 998 kr" in over.stderr.replace("\u00a0", " ")
 
 
 def test_kostnadsslag_konto_keeps_the_forvaltnings_rest_apart(run, grain):

@@ -318,7 +318,7 @@ def test_declared_total_must_equal_the_projects(run, budgets_copy):
     assert len(findings) == 1
     fil, line, niva, message = findings[0]
     assert (fil, line, niva) == (str(path), _line(path, "KLF:", after="investeringar:"), "fel")
-    assert "245 000 tkr" in message and "245 482,1 tkr" in message and "gap -482,1 tkr" in message
+    assert "245 000 tkr" in message and "245 482,1 tkr" in message and "en differens på -482,1 tkr" in message
 
 
 def test_declared_total_equal_to_the_projects_passes(run, budgets_copy):
@@ -346,7 +346,7 @@ def test_accumulated_outcome_never_decreases(run, budgets_copy):
     fel = [f for f in findings if f[2] == "fel"]
     assert len(fel) == 1
     assert (fel[0][0], fel[0][1]) == (str(path), _line(path, "simhallen:", after="projekt:"))
-    assert "never decreases" in fel[0][3] and "938 394,7 tkr" in fel[0][3] and "950 000 tkr" in fel[0][3]
+    assert "minskar aldrig" in fel[0][3] and "938 394,7 tkr" in fel[0][3] and "950 000 tkr" in fel[0][3]
     assert f"{budgets_copy / '2023.yaml'}:" in fel[0][3]
 
 
@@ -364,20 +364,20 @@ def test_a_completed_project_has_no_later_outcome(run, budgets_copy):
     path = budgets_copy / "2024.yaml"
     assert code == ExitStatus.CHECK_FAILED
     assert [(f[0], f[1], f[2]) for f in findings] == [(str(path), _line(path, "simhallen:", after="projekt:"), "fel")]
-    assert "färdigställd in 2023" in findings[0][3] and "60 790,1 tkr" in findings[0][3]
+    assert "färdigställdes 2023" in findings[0][3] and "60 790,1 tkr" in findings[0][3]
 
 
 def test_a_completed_project_may_appear_later_without_outcome(run, budgets_copy):
     _set_investments_2023(budgets_copy, _simhallen_2023(status="färdigställd"))
     _replace(budgets_copy / "2024.yaml", "      utfall: 60790.1\n", "      utfall: 0\n")
     code, findings, _ = _check(run, budgets_copy)
-    assert not [f for f in findings if "färdigställd in" in f[3]]
+    assert not [f for f in findings if "färdigställdes" in f[3]]
 
 
 @pytest.mark.parametrize("budget_2023, niva, words", [
-    ("187092.6", "fel", ("100 000 tkr", "more is carried over")),  # 2023 left 100 000, 112 907,4 carried
-    ("212907.4", "varning", ("125 814,8 tkr", "less is carried over")),  # 2023 left 125 814,8
-    ("77092.6", "fel", ("0 tkr", "more is carried over")),  # 2023 overspent by 10 000: nothing left
+    ("187092.6", "fel", ("100 000 tkr", "mer förs över")),  # 2023 left 100 000, 112 907,4 carried
+    ("212907.4", "varning", ("125 814,8 tkr", "mindre förs över")),  # 2023 left 125 814,8
+    ("77092.6", "fel", ("0 tkr", "mer förs över")),  # 2023 overspent by 10 000: nothing left
 ])
 def test_carried_over_budget_matches_last_years_unspent(run, budgets_copy, budget_2023, niva, words):
     _set_investments_2023(budgets_copy, _simhallen_2023(budget=budget_2023))

@@ -171,7 +171,7 @@ def test_fail_over_prints_the_table_and_lists_rows_on_stderr(run):
     wide = run("deviation", "--period", "2024-10", "--fail-over", "20%", "--budgets", EXAMPLES)
     assert wide.exit_code == 1 and wide.stderr.count("\n") == 1 and "Serviceförvaltningen" in wide.stderr
     by_amount = run("deviation", "--period", "2024-10", "--fail-over", "2", "--budgets", EXAMPLES)
-    assert by_amount.exit_code == 1 and "Ekonomistab avvikelse 2,5 mnkr" in by_amount.stderr
+    assert by_amount.exit_code == 1 and "avvikelsen för Ekonomistab är 2,5 mnkr" in by_amount.stderr
 
 
 def test_comments_in_markdown_and_json(run):
@@ -299,7 +299,7 @@ def test_check_finds_a_row_booked_short_of_the_others(run, tmp_path):
     path.write_text("".join(lines), encoding="utf-8")
     result = run("check", "--budgets", folder)
     assert result.exit_code == 1
-    assert "KSF stab LED: utfall is booked up to 2024-09 but the file up to 2024-10" in result.stdout
+    assert "KSF stab LED: utfallet är bokfört till och med 2024-09 men filen till och med 2024-10" in result.stdout
 
 
 def test_no_invented_budget_for_the_2023_unattributed_row(run, budgets_dir):

@@ -180,8 +180,8 @@ def test_a_gap_declared_under_ej_fordelat_as_advised_is_a_warning_not_an_error(r
     del doc["forvaltningar"]["KLF"]["ej_fordelat"]["staber"]  # a gap of 180 tkr between staber and summa
     folder = write(tmp_path / "budgets", doc)
     gap = [f for f in findings(run, folder) if f["kod"] == "vy_differens"]
-    assert len(gap) == 1 and "declare the gap under ej_fordelat" in gap[0]["meddelande"]
-    assert "utfall of the stab rows" in gap[0]["meddelande"] and "(gap 180 tkr" in gap[0]["meddelande"]
+    assert len(gap) == 1 and "ange differensen under ej_fordelat" in gap[0]["meddelande"]
+    assert "utfallet för stabraderna" in gap[0]["meddelande"] and "en differens på 180 tkr" in gap[0]["meddelande"]
     doc["forvaltningar"]["KLF"]["ej_fordelat"]["staber"] = {"budget": 0, "utfall": 180}
     write(folder, doc)
     after = findings(run, folder)
@@ -195,10 +195,10 @@ def test_the_missing_months_added_as_advised_end_the_short_booking(run, tmp_path
     doc["forvaltningar"]["KLF"]["verksamheter"]["100"]["utfall"]["2024-03"] = 10
     folder = write(tmp_path / "budgets", doc)
     short = [f for f in findings(run, folder) if f["kod"] == "bokford_kort"]
-    assert short and all("add the missing months (0 for a month without bookings)" in f["meddelande"] for f in short)
+    assert short and all("lägg till de saknade månaderna (0 för en månad utan bokningar)" in f["meddelande"] for f in short)
     places = []
-    for f in short:  # `KLF stab EKS: utfall is booked up to 2024-02 …`, `KLF ej_fordelat: staber: utfall …`
-        fid, where = re.match(r"(\S+) (stab \S+|verksamhet \S+|summa|ej_fordelat: \w+:): utfall", f["meddelande"]).groups()
+    for f in short:  # `KLF stab EKS: utfallet är bokfört till och med 2024-02 …`, `KLF ej_fordelat: staber: utfallet …`
+        fid, where = re.match(r"(\S+) (stab \S+|verksamhet \S+|summa|ej_fordelat: \w+:): utfallet", f["meddelande"]).groups()
         places.append(where)
         fv = doc["forvaltningar"][fid]
         kind, _, key = where.partition(" ")
@@ -218,7 +218,7 @@ def test_views_spread_by_different_profiles_agree_once_given_the_staber_s_profil
         stab["profil"] = "sommar"
     folder = write(tmp_path / "budgets", doc)
     found = [f for f in findings(run, folder) if f["kod"] == "profil_olika"]
-    assert len(found) == 1 and found[0]["meddelande"].endswith("give the verksamheter the staber's profil")
+    assert len(found) == 1 and found[0]["meddelande"].endswith("ge verksamheterna stabernas profil")
     for row in (*doc["forvaltningar"]["KLF"]["verksamheter"].values(), doc["forvaltningar"]["KLF"]["ej_fordelat"]["verksamheter"]):
         row["profil"] = "sommar"
     doc["forvaltningar"]["KLF"]["ej_fordelat"]["staber"]["profil"] = "sommar"

@@ -37,7 +37,7 @@ def load_for_check(directory: str) -> tuple[Store, list[dict]]:
             continue
         if year.info.ar in files:
             findings.append(finding("ar_dubbel", "fel", str(path), 1, _literal(
-                f"year {year.info.ar} is also in {files[year.info.ar].info.fil}; keep one file per year")))
+                f"år {year.info.ar} finns också i {files[year.info.ar].info.fil}; behåll en fil per år")))
             continue
         files[year.info.ar] = year
     return combine(directory, list(files.values())), findings
@@ -141,9 +141,9 @@ def profile_findings(budgets: Store) -> list[dict]:
         for r in both.iter_rows(named=True):
             findings.append(finding(
                 "profil_olika", "varning", info.fil, r["rad_v"],
-                f"{_literal(r['forvaltning'])} {ar}-{month:02d}: the year-to-date budget is {{0:d}} by stab but "
-                "{1:d} by verksamhet, because the rows are spread by different profiles; give the verksamheter the "
-                "staber's profil", r["budget"], r["budget_v"], enhet=info.enhet))
+                f"{_literal(r['forvaltning'])} {ar}-{month:02d}: den ackumulerade budgeten är {{0:d}} per stab men "
+                "{1:d} per verksamhet, eftersom raderna fördelas över månaderna med olika profiler; ge verksamheterna "
+                "stabernas profil", r["budget"], r["budget_v"], enhet=info.enhet))
     return findings
 
 

@@ -52,9 +52,9 @@ def reconcile_frame(budgets: Store, a: pl.DataFrame) -> list[dict]:
             for part in ("budget", "utfall"):
                 views = [v for v in ("stab", "verksamhet") if v in own]
                 if summa is not None and summa[part] is not None:
-                    reference, label = summa[part], "the förvaltning's summa"
+                    reference, label, whose = summa[part], "förvaltningens summa", "förvaltningens summa"
                 elif len(views) == 2:
-                    reference, label, views = own["stab"][part], "the sum of the staber", ["verksamhet"]
+                    reference, label, whose, views = own["stab"][part], "stabraderna", "stabradernas summa", ["verksamhet"]
                 else:
                     continue
                 for view in views:
@@ -62,22 +62,26 @@ def reconcile_frame(budgets: Store, a: pl.DataFrame) -> list[dict]:
                     have = got[part]
                     if reference is None or have is None:
                         if (reference is None) != (have is None):
-                            add("vy_ofullstandig", got["rad"], "varning", f"{part} is given for "
-                                    f"{label if have is None else 'the ' + view + ' rows'} but not for "
-                                    f"{'the ' + view + ' rows' if have is None else label}")
+                            given, missing = (label, _ROWS[view]) if have is None else (_ROWS[view], label)
+                            add("vy_ofullstandig", got["rad"], "varning", f"{part} anges för {given} men inte för "
+                                f"{missing}; ange {part} också för {missing}")
                         continue
                     gap = reference - have
                     if gap != 0:
-                        advice = ("correct the amounts or declare the gap under ej_fordelat" if part == "utfall" else
-                                  "correct the amounts, declare the gap under ej_fordelat, or name both stab and "
-                                  "verksamhet in the lines of its budget changes (ombudgeteringar)")
-                        add("vy_differens", got["rad"], "fel", f"{part} of the {view} rows sums to {{0:d}} "
-                            f"but {label} is {{1:d}} (gap {{2:d}}); {advice}", have, reference, gap)
+                        advice = ("rätta beloppen eller ange differensen under ej_fordelat" if part == "utfall" else
+                                  "rätta beloppen, ange differensen under ej_fordelat eller ange både stab och "
+                                  "verksamhet på raderna i dess budgetändringar (ombudgeteringar)")
+                        add("vy_differens", got["rad"], "fel", f"{_THE[part]} för {_ROWS[view]} summerar till {{0:d}} "
+                            f"men {whose} är {{1:d}}, en differens på {{2:d}}; {advice}", have, reference, gap)
                     elif declared := got[f"ej_{part}"]:
-                        add("ej_fordelat", got["ej_rad"], "varning", f"{{0:d}} of {part} is declared "
-                            f"ej fördelat på {view}: the {view} rows sum to {{1:d}}, {label} is {{2:d}}",
+                        add("ej_fordelat", got["ej_rad"], "varning", f"{{0:d}} av {_THE[part]} är angivet som "
+                            f"ej fördelat på {view}: {_ROWS[view]} summerar till {{1:d}} och {whose} är {{2:d}}",
                             declared, have - declared, reference)
     return findings
+
+
+_THE = {"budget": "budgeten", "utfall": "utfallet"}  # a figure in a sentence, definite form
+_ROWS = {"stab": "stabraderna", "verksamhet": "verksamhetsraderna"}
 
 
 def booking_findings(budgets: Store) -> list[dict]:
@@ -86,8 +90,9 @@ def booking_findings(budgets: Store) -> list[dict]:
     last = a.group_by("ar").agg(pl.col("manader").max().alias("senast"))
     short = a.join(last, on="ar").filter(pl.col("manader") < pl.col("senast")).sort("ar", "ordning")
     return [finding("bokford_kort", "fel", r["fil"], r["rad"], _literal(
-        f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: utfall is booked up to {r['ar']}-{r['manader']:02d} but "
-        f"the file up to {r['ar']}-{r['senast']:02d}; add the missing months (0 for a month without bookings)"))
+        f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: utfallet är bokfört till och med {r['ar']}-{r['manader']:02d} "
+        f"men filen till och med {r['ar']}-{r['senast']:02d}; lägg till de saknade månaderna (0 för en månad utan "
+        "bokningar)"))
         for r in short.iter_rows(named=True)]
 
 
@@ -112,13 +117,14 @@ def kostnadsslag_findings(budgets: Store) -> list[dict]:
         empty = [g for g in info.kostnadsslag if g.id not in set(accounts["kostnadsslag"].drop_nulls().to_list())]
         for g in empty:
             findings.append(finding("kostnadsslag_tomt", "varning", info.fil, None, _literal(
-                f"kostnadsslag {g.id} ({g.namn}, konton {', '.join(g.prefix)}) groups no account of {ar}'s fact "
-                "tables; check its prefixes")))
+                f"kostnadsslag {g.id} ({g.namn}, konton {', '.join(g.prefix)}) samlar inget konto i {ar} års "
+                "faktatabeller; kontrollera prefixen under konton")))
         loose = accounts.filter(pl.col("kostnadsslag").is_null())["konto"].sort().to_list()
         if loose:
             findings.append(finding("konto_utan_kostnadsslag", "varning", info.fil, None, _literal(
-                f"{len(loose)} account(s) of {ar}'s fact tables are in no kostnadsslag ({', '.join(loose[:8])}"
-                f"{', …' if len(loose) > 8 else ''}); add their prefixes under kostnadsslag")))
+                f"{len(loose)} {'konto' if len(loose) == 1 else 'konton'} i {ar} års faktatabeller hör inte till "
+                f"något kostnadsslag ({', '.join(loose[:8])}{', …' if len(loose) > 8 else ''}); lägg till "
+                f"{'dess' if len(loose) == 1 else 'deras'} prefix under kostnadsslag")))
     return findings
 
 
@@ -148,11 +154,11 @@ def magnitude_findings(budgets: Store) -> list[dict]:
             if ratio >= 100 or ratio <= 0.01:
                 findings.append(finding(
                     "storlek", "varning", info.fil, info.forvaltningar[fid].line,
-                    f"{_literal(fid)} {ar}: utfall {{0:d}} is {ratio:,.0f}× {before}'s {{1:d}}".replace(",", " ")
+                    f"{_literal(fid)} {ar}: utfallet {{0:d}} är {ratio:,.0f} gånger {before} års {{1:d}}".replace(",", " ")
                     if ratio >= 100 else
-                    f"{_literal(fid)} {ar}: utfall {{0:d}} is 1/{1 / ratio:,.0f} of {before}'s {{1:d}}".replace(",", " "),
+                    f"{_literal(fid)} {ar}: utfallet {{0:d}} är 1/{1 / ratio:,.0f} av {before} års {{1:d}}".replace(",", " "),
                     now, then, enhet=info.enhet))
-                findings[-1]["meddelande"] += f"; check enhet ({info.enhet}) against the amounts"
+                findings[-1]["meddelande"] += f"; kontrollera att enhet ({info.enhet}) stämmer med beloppen"
     return findings
 
 

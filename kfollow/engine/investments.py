@@ -207,6 +207,9 @@ def summary_report(budgets, year: int, forvaltning: str | None = None, against: 
 # --- check ---------------------------------------------------------------------------------
 
 
+_THE = {"budget": "budgeten", "utfall": "utfallet"}  # a figure in a sentence, definite form
+
+
 def reconcile_investments(budgets) -> list[dict]:
     """Findings (findings.FINDING_SCHEMA rows) for the investment rules, each at the line to correct.
 
@@ -230,16 +233,18 @@ def reconcile_investments(budgets) -> list[dict]:
     declared = inv.filter(pl.col("typ") == "forvaltning").join(sums, on=["ar", "forvaltning"], suffix="_projekt")
     for part in ("budget", "utfall"):
         for r in declared.filter(pl.col(part).is_not_null() & (pl.col(part) != pl.col(f"{part}_projekt"))).iter_rows(named=True):
-            add("inv_summa", r, "fel", f"investeringar {literal(r['forvaltning'])} {r['ar']}: {part} is {{0:d}} but the "
-                f"förvaltning's projects sum to {{1:d}} (gap {{2:d}}); correct the total or the projects",
+            add("inv_summa", r, "fel", f"investeringar {literal(r['forvaltning'])} {r['ar']}: {_THE[part]} är {{0:d}} "
+                f"men förvaltningens projekt summerar till {{1:d}}, en differens på {{2:d}}; rätta summan eller projekten",
                 r[part], r[f"{part}_projekt"], r[part] - r[f"{part}_projekt"])
     for r in projects.filter(pl.col("varav_overfort") > pl.col("budget")).iter_rows(named=True):
-        add("inv_overfort", r, "fel", f"project {literal(r['projekt'])} {r['ar']}: varav_overfort {{0:d}} is more than "
-            "the year's budget {1:d}; the carried-over money is part of the budget", r["varav_overfort"], r["budget"])
+        add("inv_overfort", r, "fel", f"projekt {literal(r['projekt'])} {r['ar']}: varav_overfort {{0:d}} är mer än "
+            "årets budget {1:d}; det överförda beloppet ingår i budgeten, så rätta varav_overfort eller budget",
+            r["varav_overfort"], r["budget"])
 
     for r in projects.filter(pl.col("ack_utfall") < 0).iter_rows(named=True):
-        add("inv_ack_negativ", r, "fel", f"project {literal(r['projekt'])} {r['ar']}: ack. utfall {{0:d}} is negative; "
-            "a project cannot have spent less than nothing: correct ack_utfall_tidigare or utfall", r["ack_utfall"])
+        add("inv_ack_negativ", r, "fel", f"projekt {literal(r['projekt'])} {r['ar']}: ack. utfall {{0:d}} är negativt, "
+            "men ett projekt kan inte ha förbrukat mindre än ingenting; rätta ack_utfall_tidigare eller utfall",
+            r["ack_utfall"])
 
     previous = ["ar", "status", "budget", "utfall", "ack_utfall", "fil", "rad"]
     paired = projects.sort("projekt", "ar").with_columns(
@@ -247,29 +252,29 @@ def reconcile_investments(budgets) -> list[dict]:
         done=pl.col("ar").filter(pl.col("status") == "färdigställd").min().over("projekt"),
     )
     for r in paired.filter(pl.col("ack_utfall") < pl.col("fg_ack_utfall")).iter_rows(named=True):
-        add("inv_ack_minskar", r, "fel", f"project {literal(r['projekt'])} {r['ar']}: ack. utfall {{0:d}} is less than "
-            f"{{1:d}} in {r['fg_ar']} ({literal(r['fg_fil'])}:{r['fg_rad']}); accumulated utfall never decreases: "
-            "correct ack_utfall_tidigare or utfall", r["ack_utfall"], r["fg_ack_utfall"])
+        add("inv_ack_minskar", r, "fel", f"projekt {literal(r['projekt'])} {r['ar']}: ack. utfall {{0:d}} är mindre än "
+            f"{{1:d}} år {r['fg_ar']} ({literal(r['fg_fil'])}:{r['fg_rad']}), men ackumulerat utfall minskar aldrig; "
+            "rätta ack_utfall_tidigare eller utfall", r["ack_utfall"], r["fg_ack_utfall"])
     opening = paired.filter((pl.col("fg_ar") == pl.col("ar") - 1) & (pl.col("ack_utfall") >= pl.col("fg_ack_utfall"))
                             & (pl.col("ack_utfall_tidigare") != pl.col("fg_ack_utfall")))
     for r in opening.iter_rows(named=True):
-        add("inv_ack_ingang", r, "varning", f"project {literal(r['projekt'])} {r['ar']}: ack_utfall_tidigare {{0:d}} "
-            f"is not the ack. utfall {{1:d}} of {r['fg_ar']} ({literal(r['fg_fil'])}:{r['fg_rad']})",
+        add("inv_ack_ingang", r, "varning", f"projekt {literal(r['projekt'])} {r['ar']}: ack_utfall_tidigare {{0:d}} "
+            f"är inte ack. utfall {{1:d}} år {r['fg_ar']} ({literal(r['fg_fil'])}:{r['fg_rad']})",
             r["ack_utfall_tidigare"], r["fg_ack_utfall"])
     for r in paired.filter((pl.col("ar") > pl.col("done")) & (pl.col("utfall") != 0)).iter_rows(named=True):
         done = projects.filter((pl.col("projekt") == r["projekt"]) & (pl.col("ar") == r["done"])).row(0, named=True)
-        add("inv_efter_klar", r, "fel", f"project {literal(r['projekt'])} {r['ar']}: utfall {{0:d}} after the project "
-            f"was färdigställd in {r['done']} ({literal(done['fil'])}:{done['rad']}); book it on a new project or "
-            "correct the status", r["utfall"])
+        add("inv_efter_klar", r, "fel", f"projekt {literal(r['projekt'])} {r['ar']}: utfall {{0:d}} efter att projektet "
+            f"färdigställdes {r['done']} ({literal(done['fil'])}:{done['rad']}); bokför det på ett nytt projekt eller "
+            "rätta status", r["utfall"])
     carried = paired.filter((pl.col("fg_ar") == pl.col("ar") - 1) & pl.col("varav_overfort").is_not_null()).with_columns(
         # an overspent year leaves nothing unspent (whether the overspending is deducted is a decision)
         unspent=pl.max_horizontal(ex.avvikelse("fg_budget", "fg_utfall"), pl.lit(0, pl.Int64)))
     for r in carried.filter(pl.col("varav_overfort") != pl.col("unspent")).iter_rows(named=True):
         too_much = r["varav_overfort"] > r["unspent"]
         add("inv_overfort_fg", r, "fel" if too_much else "varning",
-            f"project {literal(r['projekt'])} {r['ar']}: varav_overfort {{0:d}} but {r['fg_ar']} left {{1:d}} unspent "
-            f"(budget − utfall, {literal(r['fg_fil'])}:{r['fg_rad']})"
-            + ("; more is carried over than was left" if too_much else "; less is carried over than was left"),
+            f"projekt {literal(r['projekt'])} {r['ar']}: varav_overfort är {{0:d}} men {r['fg_ar']} lämnade {{1:d}} "
+            f"oförbrukat (budget − utfall, {literal(r['fg_fil'])}:{r['fg_rad']})"
+            + ("; mer förs över än det som fanns kvar" if too_much else "; mindre förs över än det som fanns kvar"),
             r["varav_overfort"], r["unspent"])
     return findings
 

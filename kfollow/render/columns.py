@@ -8,8 +8,8 @@ from dataclasses import replace
 import polars as pl
 
 from kfollow.errors import UsageError, control_class
-from kfollow.options import ORE_PER_UNIT, Format, Options
-from kfollow.render.numbers import diagnostic_amount, money, number_expr, percent
+from kfollow.options import Format, Options
+from kfollow.render.numbers import diagnostic_amount, number_expr, percent, readable_amount
 from kfollow.report import EXACT, Column, Kind, Report, column
 
 NUMERIC = (Kind.money, Kind.percent)
@@ -100,17 +100,16 @@ def exact_of(report: Report, c: Column) -> str | None:
 
 
 class _Amount:
-    """An amount in a message template: `{0:d}` exact in the file's unit (and in mnkr), `{0:u}` as
-    the tables print it, in the report's unit (in tkr when that is mnkr and the amount below 1 mnkr)."""
+    """An amount in a message template: `{0:d}` exact in the file's unit (and rounded in a unit that
+    shows it), `{0:u}` as the tables print it in the report's unit, but in tkr when that is mnkr and
+    the amount below 1 mnkr, in kr below 1 tkr (`numbers.readable_amount`)."""
 
     def __init__(self, ore: int | None, enhet: str, unit: str, places: int):
         self.ore, self.enhet, self.unit, self.places = ore, enhet, unit, places
 
     def __format__(self, spec: str) -> str:
         if spec == "u":  # an amount below 1 mnkr in tkr: `-174 tkr`, where mnkr would say `-0,2` or `0,0`
-            if self.unit == "mnkr" and self.ore is not None and abs(self.ore) < ORE_PER_UNIT["mnkr"]:
-                return f"{money(self.ore, 'tkr', 0)} tkr"
-            return f"{money(self.ore, self.unit, self.places)} {self.unit}"
+            return readable_amount(self.ore, self.unit, self.places)
         return diagnostic_amount(self.ore, self.enhet)
 
 

@@ -126,11 +126,34 @@ def percent(value: float | None, swedish: bool = True, places: int = 1, exact: i
     return swedish_number(rounded) if swedish else str(abs(rounded) if rounded == 0 else rounded)
 
 
-def diagnostic_amount(ore: int | None, unit: str) -> str:
-    """`3 646,2 tkr (3,6 mnkr)` for messages: exact in the file's unit, and as the tables print it."""
+def readable_unit(ore: int, unit: str) -> str:
+    """The unit in which an amount in `unit` shows its size: tkr for an amount below 1 mnkr, kr below
+    1 tkr (a deviation of 183 400 kr is `183 tkr`, not `0,2 mnkr`); `unit` itself when it is finer."""
+    if unit == "kr" or ore == 0:
+        return unit
+    if abs(ore) < ORE_PER_UNIT["tkr"]:
+        return "kr"
+    if unit == "mnkr" and abs(ore) < ORE_PER_UNIT["mnkr"]:
+        return "tkr"
+    return unit
+
+
+def readable_amount(ore: int | None, unit: str, places: int) -> str:
+    """An amount for a message, with its unit, as a table in `unit` prints it (`places` decimals), or,
+    when it is below 1 mnkr (1 tkr), in whole tkr (kr): `2,5 mnkr`, `-183 tkr`, `400 kr`."""
     if ore is None:
-        return "nothing"
+        return "inget belopp"
+    shown = readable_unit(ore, unit)
+    return f"{money(ore, shown, places if shown == unit else 0)} {shown}"
+
+
+def diagnostic_amount(ore: int | None, unit: str) -> str:
+    """`3 646,2 tkr (3,6 mnkr)` for messages: exact in the file's unit, and rounded as a table prints it
+    in a unit that shows it (mnkr, below 1 mnkr tkr, below 1 tkr kr: `632 074,9 kr (632 tkr)`); the
+    rounded part is left out when it would repeat the unit (`183,4 tkr`) or the amount is 0."""
+    if ore is None:
+        return "inget belopp"
     exact = swedish_number((Decimal(ore) / ORE_PER_UNIT[unit]).normalize() + 0).replace(NBSP, " ")
-    if unit == "mnkr":
-        return f"{exact} mnkr"
-    return f"{exact} {unit} ({money(ore, 'mnkr', 1).replace(NBSP, ' ')} mnkr)"
+    if ore == 0 or readable_unit(ore, "mnkr") == unit:
+        return f"{exact} {unit}"
+    return f"{exact} {unit} ({readable_amount(ore, 'mnkr', 1).replace(NBSP, ' ')})"

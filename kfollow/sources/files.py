@@ -3,6 +3,8 @@
 A FIFO, a device (`/dev/zero`), a directory or a symlink loop is refused before anything is read
 (the file is opened without blocking and checked on its descriptor), so kfollow never hangs on a
 pipe nor fills memory from a device. Every message is one line naming the file and what to do.
+A large file is read whole (`read_bytes`) or a block at a time (`open_file`, `OpenFile.blocks`);
+where a file expands (Parquet), its rows are limited too (FACT_ROW_LIMIT).
 """
 
 from __future__ import annotations

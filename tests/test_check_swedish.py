@@ -1,0 +1,227 @@
+"""`check` speaks Swedish (issue 16, item 6): every finding is one Swedish sentence, and an amount
+below 1 mnkr is said in tkr (below 1 tkr in kr), never as `0,0 mnkr`; the `--fail-over` lines too.
+
+Run on the bundled budgets, the example kommun, and crafted year files that trigger every kind of
+finding `check` has besides a file that cannot be read (whose message is the loader's error).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import BUDGETS, ROOT
+from kfollow.render.numbers import diagnostic_amount, readable_amount
+
+EXAMPLES = ROOT / "examples"
+
+# words of an English sentence; none is a Swedish word (checked as whole words, case-insensitive)
+ENGLISH = re.compile(r"\b(is|are|the|of|but|and|add|has|have|no|not|than|gap|sums?|project|correct|declared|"
+                     r"booked|nothing|beyond|missing|check|year|more|less|left|unspent|after|book|give|groups?|"
+                     r"account|accounts|given|for|in|by|to|its|their)\b", re.IGNORECASE)
+ENGLISH_PHRASES = ("is beyond", "has no", "add ", "missing")
+AMOUNT = re.compile(r"(?<![\d,])(-?\d{1,3}(?: \d{3})*(?:,\d+)?) (mnkr|tkr|kr)\b")
+
+
+def _words(message: str) -> str:
+    """The message without what it quotes: file paths (`…/2024.yaml:93`) and their tmp folders."""
+    return " ".join(t for t in message.split() if "/" not in t and ".yaml" not in t)
+
+
+def assert_swedish(message: str) -> None:
+    text = message.replace("\u00a0", " ")
+    words = _words(text)
+    assert not ENGLISH.search(words), (ENGLISH.search(words)[0], message)
+    assert not any(p in words for p in ENGLISH_PHRASES), message
+    assert not re.search(r"(?<!\d)-?0,0 mnkr", text), message
+    for m in AMOUNT.finditer(text):
+        value, unit = Decimal(m[1].replace(" ", "").replace(",", ".")), m[2]
+        below = {"mnkr": 1, "tkr": 1}.get(unit)
+        if below is not None and value != 0 and abs(value) < below:
+            # an exact amount in the file's unit may be small; then it says the rounded one it shows
+            rest = text[m.end():]
+            assert re.match(r" \(-?\d[\d ]*(?:,\d+)? (tkr|kr)\)", rest), (m[0], message)
+
+
+def findings(run, folder: Path, *options: str) -> list[dict]:
+    result = run("check", "--budgets", folder, "-f", "json", *options)
+    assert result.exit_code in (0, 1, 3), result.stderr  # 3: a year twice, a file check cannot use
+    found = json.loads(result.stdout)
+    table = run("check", "--budgets", folder, *options)  # the same messages, as people read them
+    assert table.stdout.count("\n") == len(found)
+    for f in found:
+        assert_swedish(f["meddelande"])
+        assert f"{f['niva']}: {f['meddelande']}" in table.stdout
+    return found
+
+
+def write_year(folder: Path, doc: dict, name: str = "2024.yaml") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return folder
+
+
+def typed_year(ar: int = 2024) -> dict:
+    """KLF per stab and per verksamhet, utfall for January–February, with both views' gaps declared."""
+    def months(amount: float) -> dict:
+        return {f"{ar}-01": amount / 2, f"{ar}-02": amount / 2}
+
+    return {
+        "ar": ar, "organisation": "Testkommun", "enhet": "tkr",
+        "verksamheter": {"100": "Nämnd- och styrelseverksamhet", "920": "Gemensamma verksamheter"},
+        "forvaltningar": {"KLF": {
+            "namn": "Kommunledningsförvaltningen",
+            "summa": {"budget": 1000, "utfall": months(1100)},
+            "staber": {"KS": {"namn": "Kommunstyrelsen", "budget": 600, "utfall": months(500)},
+                       "EKS": {"namn": "Ekonomistaben", "budget": 400, "utfall": months(420)}},
+            "ej_fordelat": {"staber": {"budget": 0, "utfall": months(180)},
+                            "verksamheter": {"budget": 0, "utfall": months(80)}},
+            "verksamheter": {"100": {"budget": 500, "utfall": months(600)},
+                             "920": {"budget": 500, "utfall": months(420)}}}},
+    }
+
+
+def _investments_2023(folder: Path, section: str) -> None:
+    path = folder / "2023.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("\ninvesteringar:")] + "\ninvesteringar:\n" + section, encoding="utf-8")
+
+
+def _simhallen(status: str, tidigare: str, budget: str, utfall: str = "87092.6") -> str:
+    return (f"  projekt:\n    simhallen:\n      namn: KS simhallen\n      forvaltning: KLF\n      status: {status}\n"
+            f"      beslutad_budget: 990512.0\n      ack_utfall_tidigare: {tidigare}\n      budget: {budget}\n"
+            f"      utfall: {utfall}\n")
+
+
+def scenario(name: str, tmp: Path) -> tuple[Path, tuple[str, ...]]:
+    """A folder whose check finds the kind `name`, and the options that make it."""
+    folder = tmp / "budgets"
+    if name in ("ej_fordelat", "kommentar_saknas"):
+        return write_year(folder, typed_year()), ("--period", "2024-02", "--require-comment-over", "1%")
+    if name == "vy_differens":
+        doc = typed_year()
+        del doc["forvaltningar"]["KLF"]["ej_fordelat"]["staber"]
+        return write_year(folder, doc), ()
+    if name == "vy_ofullstandig":
+        doc = typed_year()
+        for stab in doc["forvaltningar"]["KLF"]["staber"].values():
+            del stab["utfall"]
+        del doc["forvaltningar"]["KLF"]["ej_fordelat"]["staber"]["utfall"]
+        return write_year(folder, doc), ()
+    if name == "bokford_kort":
+        doc = typed_year()
+        klf = doc["forvaltningar"]["KLF"]
+        for row in (klf["summa"], klf["staber"]["KS"], klf["staber"]["EKS"], klf["ej_fordelat"]["verksamheter"],
+                    klf["verksamheter"]["100"]):
+            row["utfall"]["2024-03"] = 0.4
+        return write_year(folder, doc), ()
+    if name == "profil_olika":
+        doc = typed_year()
+        doc["profiler"] = {"sommar": {"vikter": [10, 10, 9, 8, 8, 7, 4, 6, 8, 9, 10, 11]}}
+        for stab in doc["forvaltningar"]["KLF"]["staber"].values():
+            stab["profil"] = "sommar"
+        return write_year(folder, doc), ()
+    if name == "ar_dubbel":
+        write_year(folder, typed_year())
+        return write_year(folder, typed_year(), "2024.yml"), ()
+    if name == "storlek":  # amounts in tkr under enhet: kr, as the README's b4
+        shutil.copytree(BUDGETS, folder)
+        year = folder / "2024.yaml"
+        year.write_text(year.read_text(encoding="utf-8").replace("\nenhet: tkr", "\nenhet: kr", 1), encoding="utf-8")
+        return folder, ()
+    if name in ("kostnadsslag_tomt", "konto_utan_kostnadsslag"):
+        shutil.copytree(EXAMPLES / "sie" / "budgets", folder)
+        year = folder / "2024.yaml"
+        year.write_text(year.read_text(encoding="utf-8") + "kostnadsslag:\n  tomt: {namn: Tomt, konton: ['99']}\n"
+                        "  personal: {namn: Personal, konton: ['50']}\n", encoding="utf-8")
+        return folder, ()
+    shutil.copytree(BUDGETS, folder)
+    if name in ("inv_efter_klar", "inv_overfort_fg"):  # simhallen färdigställd in 2023 with 100 000 tkr unspent
+        _investments_2023(folder, _simhallen("färdigställd", "790512.0", "187092.6"))
+    elif name == "inv_ack_minskar":
+        _investments_2023(folder, _simhallen("pågående", "862907.4", "200000.0"))
+    elif name == "inv_ack_ingang":
+        _investments_2023(folder, _simhallen("pågående", "700000.0", "200000.0"))
+    else:  # inv_summa, inv_overfort, inv_ack_negativ: a 2024 project that breaks each, and KLF's total
+        year = folder / "2024.yaml"
+        text = year.read_text(encoding="utf-8").replace("  projekt:\n", "  projekt:\n    garage:\n      namn: Garage\n"
+                                                        "      forvaltning: KLF\n      status: pågående\n"
+                                                        "      beslutad_budget: 900.0\n      ack_utfall_tidigare: -0.75\n"
+                                                        "      budget: 0.5\n      varav_overfort: 0.8\n"
+                                                        "      utfall: 0.25\n", 1)
+        text = text.replace("      rubrik: Investeringar, netto (KS, KLF)\n",
+                            "      rubrik: Investeringar, netto (KS, KLF)\n      utfall: 245000.0\n", 1)
+        year.write_text(text, encoding="utf-8")
+    return folder, ()
+
+
+KINDS = ["ej_fordelat", "kommentar_saknas", "vy_differens", "vy_ofullstandig", "bokford_kort", "profil_olika",
+         "ar_dubbel", "storlek", "kostnadsslag_tomt", "konto_utan_kostnadsslag", "inv_efter_klar", "inv_overfort_fg",
+         "inv_ack_minskar", "inv_ack_ingang", "inv_summa", "inv_overfort", "inv_ack_negativ"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_of_finding_is_one_swedish_sentence(run, tmp_path, kind):
+    folder, options = scenario(kind, tmp_path)
+    found = findings(run, folder, *options)
+    assert kind in {f["kod"] for f in found}, [f["meddelande"] for f in found]
+
+
+@pytest.mark.parametrize("folder, options", [
+    (BUDGETS, ()),
+    (BUDGETS, ("--require-comment-over", "0.5%")),
+    (EXAMPLES / "budgets", ("--period", "2024-10", "--require-comment-over", "1%")),
+    (BUDGETS, ("--require-comment-over", "0.1%", "--by", "verksamhet")),
+    (EXAMPLES / "sie" / "budgets", ("--require-comment-over", "1%")),
+], ids=["budgets", "budgets-comments", "examples", "budgets-verksamhet", "examples-sie"])
+def test_the_bundled_findings_are_swedish(run, folder, options):
+    assert findings(run, folder, *options)
+
+
+def test_small_amounts_are_said_in_tkr_not_as_zero_mnkr(run, tmp_path):
+    folder, _ = scenario("storlek", tmp_path)
+    text = run("check", "--budgets", folder).stdout.replace("\u00a0", " ")
+    assert "utfallet 9 807,1 kr (10 tkr) är 1/196 av 2023 års 1 919 900 kr (1,9 mnkr)" in text
+    assert "(0,0 mnkr)" not in text and "(0,6 mnkr)" not in text
+
+
+def test_fail_over_lines_are_swedish_with_small_amounts_in_tkr(run):
+    result = run("deviation", "--budgets", EXAMPLES / "budgets", "--period", "2024-10", "--fail-over", "1%")
+    assert result.exit_code == 1
+    lines = result.stderr.replace("\u00a0", " ").splitlines()
+    assert "--fail-over 1%: avvikelsen för HR-stab är -183 tkr (-1,0 %), över gränsen" in lines
+    assert "--fail-over 1%: avvikelsen för Ekonomistab är 2,5 mnkr (16,3 %), över gränsen" in lines
+    for line in lines:
+        assert_swedish(line.removeprefix("--fail-over 1%: "))
+
+
+@pytest.mark.parametrize("ore, unit, said", [
+    (364_620_000, "tkr", "3 646,2 tkr (3,6 mnkr)"),
+    (18_340_000, "mnkr", "0,1834 mnkr (183 tkr)"),
+    (63_207_490, "kr", "632 074,9 kr (632 tkr)"),
+    (18_340_000, "tkr", "183,4 tkr"),  # already in a unit that shows it
+    (40_000, "tkr", "0,4 tkr (400 kr)"),
+    (-125_000_000_00, "mnkr", "-125 mnkr"),
+    (0, "mnkr", "0 mnkr"),
+    (None, "tkr", "inget belopp"),
+])
+def test_a_diagnostic_amount_is_rounded_in_a_unit_that_shows_it(ore, unit, said):
+    assert diagnostic_amount(ore, unit) == said
+
+
+@pytest.mark.parametrize("ore, unit, places, said", [
+    (-18_340_000, "mnkr", 1, "-183 tkr"),
+    (250_000_000, "mnkr", 1, "2,5 mnkr"),
+    (40_000, "mnkr", 1, "400 kr"),
+    (40_000, "tkr", 0, "400 kr"),
+    (40_000, "kr", 0, "400 kr"),
+    (0, "mnkr", 1, "0,0 mnkr"),
+])
+def test_a_readable_amount_is_in_tkr_below_one_mnkr(ore, unit, places, said):
+    assert readable_amount(ore, unit, places).replace("\u00a0", " ") == said
