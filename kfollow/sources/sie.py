@@ -31,12 +31,13 @@ Names (#KONTO, #DIM, #UNDERDIM, #OBJEKT, #FNAMN, #PROGRAM) with control characte
 DEL, C1) or bidi controls get them replaced by U+FFFD, with a warning; in codes (account numbers,
 object codes, dimension numbers) they are an error.
 
-Reading is bounded by a block, not the file. The file is read twice, a block (8 MiB) at a time:
-once for its encoding, once for its records, in chunks of whole lines. A chunk's lines are
-classified in polars (by their label, and the common #VER, #TRANS and #PSALDO shapes matched with
-vectorised regexes), and a run of lines whose vouchers open and close as they should is taken at
-once; any other line (headers, #RTRANS, a quoted date, anything to report) is read by the line loop,
-which also reports every error, so both paths read a file alike. Rows go to frames chunk by chunk.
+Reading holds the rows read and one chunk, never the file's text. The file is read twice, a block
+(4 MiB) at a time: once for its encoding, once for its records, in chunks of whole lines. A chunk's
+lines are classified in polars (by their label, and the common #VER, #TRANS and #PSALDO shapes
+matched with vectorised regexes), and a run of lines whose vouchers open and close as they should
+is taken at once; any other line (headers, #RTRANS, a quoted date, anything to report) is read by
+the line loop, which also reports every error, so both paths read a file alike (tests/test_bounded.py
+holds them to it). A chunk's rows become frames before the next block is read.
 
 Errors are `DataError` (`FILE:LINE[:COLUMN]: problem; what to do`) and `InputOutputError` (not a
 regular file, cannot be read): one line each. Only a regular file is opened (FIFOs, devices and
@@ -109,8 +110,9 @@ _KNOWN = frozenset(
     + _NAMES
 )
 
-_BLOCK = 1 << 23  # bytes read at a time (8 MiB); a chunk of whole lines is classified at once
-_RUN = 256  # lines the line loop reads when it takes over, doubled while the chunk keeps needing it
+_BLOCK = 1 << 22  # bytes read at a time (4 MiB); a chunk of whole lines is classified at once
+_RUN = 256  # lines the line loop reads when it takes over, grown while the chunk keeps needing it:
+_GROW = 2  # times _GROW after a vectorised run shorter than 4 × _RUN lines (few, large frames)
 _WINDOW = 8192  # lines checked at a time for where a run of vectorised lines ends (grows by 4)
 # What a line is, for the vectorised path. Lines of a kind below _SLOW are taken in a run as long as
 # the run's vouchers open and close as they should: a #VER (VER) at depth 0 followed by `{` (OPEN),
@@ -165,38 +167,70 @@ def read_sie(path: str | Path) -> SieFile:
     rad, total (True for the `{}` row), and `dim_<n>` columns likewise.
     `pbudget`: the same columns for #PBUDGET (belopp: the period's budget, signed as #PSALDO).
 
-    Memory: the frames read and a few blocks (see the module), not the file's text.
+    Memory: the frames read and one chunk's work (see the module), never the file's text; about twice
+    the frames at the end, when each column is made whole.
     """
     name = str(path)
     with open_file(path, EXPORT_LIMIT, "SIE file", display=name) as file:
         encoding, bom, warnings = _encoding(file, name)
         parser = _Parser(name, encoding, warnings)
         for piece in _pieces(file, bom):
-            if b"\r" in piece:
-                piece = piece.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            if encoding != "utf-8" and not piece.isascii():
+                piece = piece.decode(encoding).encode("utf-8")
             try:
-                text = piece.decode("ascii" if piece.isascii() else encoding)
+                lines = _lines(piece)
             except UnicodeDecodeError:  # it was valid UTF-8 when its encoding was read
                 raise DataError(name, None, None, "the file changed while it was read; read it again once "
                                                   "it is written") from None
-            parser.feed(text[:-1] if text.endswith("\n") else text)
+            parser.feed(lines)
     return parser.finish()
+
+
+def _lines(data: bytes) -> pl.Series:
+    """The lines of `data` (UTF-8 whole lines; the last may lack its line end) as a String series.
+
+    Polars' CSV reader splits them (in parallel, with little memory) when a control character absent
+    from them can be its separator, and the rows it gives are the lines; it takes CRLF as a line end
+    too, so only a lone CR (also a line end) needs the line ends made LF first. Else `str.split`.
+    """
+    lines = _csv_lines(data)
+    if lines is None or lines.str.contains("\r", literal=True).any():
+        if b"\r" in data:
+            data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        lines = _csv_lines(data)
+        if lines is None:
+            text = data.decode("utf-8")
+            lines = pl.Series("line", [text[:-1] if text.endswith("\n") else text]).str.split("\n").explode()
+    return lines
+
+
+def _csv_lines(data: bytes) -> pl.Series | None:
+    """The lines of `data` read by polars' CSV reader, or None if it cannot read them as lines."""
+    separator = next((chr(c) for c in range(1, 32) if c != 10 and c != 13 and bytes((c,)) not in data), None)
+    if separator is None or data.startswith(b"\xef\xbb\xbf"):  # polars would drop a BOM
+        return None
+    try:
+        lines = pl.read_csv(data, has_header=False, separator=separator, quote_char=None,
+                            schema={"line": pl.String})["line"]
+    except pl.exceptions.PolarsError:
+        return None
+    if len(lines) != data.count(b"\n") + (not data.endswith(b"\n")):
+        return None
+    return lines.fill_null("")  # a blank line
 
 
 def _encoding(file: OpenFile, name: str) -> tuple[str, bool, list[str]]:
     """(encoding, whether a UTF-8 BOM starts the file, warnings), from one pass over its blocks: see
     "Encoding" in the module docstring."""
-    bom, ascii_only, utf8 = False, True, True
+    head = file.read(3)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _utf16(name)
+    bom, ascii_only, utf8 = head == b"\xef\xbb\xbf", True, True
     decoder = codecs.getincrementaldecoder("utf-8")()
     cp437 = latin = 0
-    first_cp437 = first_latin = replacement = None  # the lines where they first occur
-    line, after_cr, tail = 1, False, b""  # the line a block starts on; whether a CR ended the last one
-    for index, block in enumerate(file.blocks(_BLOCK)):
-        if index == 0:
-            if block.startswith((b"\xff\xfe", b"\xfe\xff")):
-                raise _utf16(name)
-            if block.startswith(b"\xef\xbb\xbf"):
-                bom, block = True, block[3:]
+    first_cp437 = first_latin = replacement = None  # where they first occur (offsets after a BOM)
+    offset, tail = 0, b""
+    for block in _blocks(file, bom):
         if b"\x00" in block:
             raise _utf16(name)
         if not block.isascii():
@@ -204,13 +238,11 @@ def _encoding(file: OpenFile, name: str) -> tuple[str, bool, list[str]]:
             high = block.translate(None, _ASCII)  # the non-ASCII bytes only: counting them is quick
             found = sum(high.count(byte) for byte in _CP437_LETTERS)
             if found and first_cp437 is None:
-                first_cp437 = line + _line_ends(block[:re.search(b"[" + re.escape(_CP437_LETTERS) + b"]",
-                                                                 block).start()], after_cr)
+                first_cp437 = offset + re.search(b"[" + re.escape(_CP437_LETTERS) + b"]", block).start()
             cp437 += found
             found = sum(high.count(byte) for byte in _LATIN_LETTERS)
             if found and first_latin is None:
-                first_latin = line + _line_ends(block[:re.search(b"[" + re.escape(_LATIN_LETTERS) + b"]",
-                                                                 block).start()], after_cr)
+                first_latin = offset + re.search(b"[" + re.escape(_LATIN_LETTERS) + b"]", block).start()
             latin += found
         if utf8 and not ascii_only:
             try:
@@ -218,10 +250,8 @@ def _encoding(file: OpenFile, name: str) -> tuple[str, bool, list[str]]:
             except UnicodeDecodeError:
                 utf8 = False
             if utf8 and replacement is None and (at := (tail + block).find(_REPLACEMENT)) >= 0:
-                # U+FFFD may start in the previous block's last two bytes, which end no line
-                replacement = line + _line_ends(block[:max(0, at - len(tail))], after_cr)
-        line += _line_ends(block, after_cr)
-        after_cr, tail = block.endswith(b"\r"), block[-2:]
+                replacement = offset - len(tail) + at  # it may start in the block before
+        offset, tail = offset + len(block), (tail + block[-2:])[-2:]
     warnings: list[str] = []
     if ascii_only:
         return ("utf-8" if bom else "cp437"), bom, warnings
@@ -232,16 +262,26 @@ def _encoding(file: OpenFile, name: str) -> tuple[str, bool, list[str]]:
             utf8 = False
     if utf8:
         if replacement is not None:
-            warnings.append(f"{name}:{replacement}: text contains U+FFFD (\ufffd): letters were lost before "
-                            f"this file was written; export it again from the accounting program")
+            warnings.append(f"{name}:{_line_at(file, bom, replacement)}: text contains U+FFFD (\ufffd): letters "
+                            "were lost before this file was written; export it again from the accounting program")
         return "utf-8", bom, warnings
     encoding = "iso-8859-15" if latin > cp437 else "cp437"
     if cp437 and latin:
         at = first_latin if encoding == "cp437" else first_cp437
         warnings.append(
-            f"{name}:{at}: letters written both in code page 437 and in Latin-1; "
+            f"{name}:{_line_at(file, bom, at)}: letters written both in code page 437 and in Latin-1; "
             f"read as {encoding} (the most), so letters on this line may be wrong")
     return encoding, bom, warnings
+
+
+def _line_at(file: OpenFile, bom: bool, offset: int) -> int:
+    """The 1-based line of byte `offset` (counted after a BOM), counting CRLF, LF and lone CR as line
+    ends (read again up to there: only for a warning)."""
+    line, after_cr = 1, False
+    for block in file.blocks(_BLOCK, limit=(3 if bom else 0) + offset):  # a BOM has no line end
+        line += block.count(b"\n") + block.count(b"\r") - block.count(b"\r\n") - (after_cr and block[:1] == b"\n")
+        after_cr = block.endswith(b"\r")
+    return line
 
 
 def _utf16(name: str) -> DataError:
@@ -249,20 +289,21 @@ def _utf16(name: str) -> DataError:
                                     "export it again as SIE 4 with #FORMAT PC8")
 
 
-def _line_ends(data: bytes, after_cr: bool = False) -> int:
-    """Line ends in `data`, counting CRLF, LF and lone CR; `after_cr`: a CR just before it, whose LF
-    at its start ends no new line."""
-    ends = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
-    return ends - 1 if after_cr and data.startswith(b"\n") else ends
+def _blocks(file: OpenFile, bom: bool) -> Iterator[bytes]:
+    """The file's bytes in blocks of at most _BLOCK bytes, without its UTF-8 BOM."""
+    skip = 3 if bom else 0
+    for block in file.blocks(_BLOCK):
+        if skip:
+            block, skip = block[skip:], max(0, skip - len(block))
+        if block:
+            yield block
 
 
 def _pieces(file: OpenFile, bom: bool) -> Iterator[bytes]:
     """The file's bytes (without a UTF-8 BOM) in pieces of whole lines: each ends with a line end but
     the last, and none splits a CRLF (nor a UTF-8 character: line ends are single bytes in it)."""
     rest = b""
-    for index, block in enumerate(file.blocks(_BLOCK)):
-        if index == 0 and bom:
-            block = block[3:]
+    for block in _blocks(file, bom):
         data = rest + block if rest else block
         cut = data.rfind(b"\n") + 1 or data.rfind(b"\r", 0, len(data) - 1) + 1  # a CR last may be a CRLF's
         if cut:
@@ -273,22 +314,15 @@ def _pieces(file: OpenFile, bom: bool) -> Iterator[bytes]:
 
 
 def _ore(column: str) -> pl.Expr:
-    """Decimal text as checked by `_AMOUNT` ("-12", "3.5", "0.05") → Int64 öre, exactly."""
-    text = pl.col(column)
-    decimals = text.str.len_bytes().cast(pl.Int64) - text.str.find(".", literal=True) - 1  # null: none
-    scale = pl.when(decimals.is_null()).then(100).when(decimals == 1).then(10).otherwise(1)
-    return text.str.replace(".", "", literal=True).cast(pl.Int64) * scale
+    """Decimal text as checked by `_AMOUNT` ("-12", "3.5", "0.05") → Int64 öre, exactly: read as a
+    Decimal(38, 2), whose integer representation is the öre (digits parsed as an integer, no float)."""
+    return pl.col(column).cast(pl.Decimal(38, 2)).to_physical().cast(pl.Int64)
 
 
 def _amount_ok(amount: pl.Expr) -> pl.Expr:
     """Whether an amount matched by `_TRANS_PL` or `_PSALDO_PL` has at most 13 digits before its point
     (as `_AMOUNT` asks)."""
     return ~amount.str.contains("^-?[0-9]{14}")
-
-
-def _month(text: pl.Expr) -> pl.Expr:
-    """YYYYMMDD or YYYYMM (checked) → "YYYY-MM"."""
-    return pl.concat_str(text.str.slice(0, 4), pl.lit("-"), text.str.slice(4, 2))
 
 
 @dataclass(frozen=True)
@@ -342,9 +376,8 @@ class _Parser:
 
     # -- chunks -------------------------------------------------------------------------------
 
-    def feed(self, text: str) -> None:
-        """The next lines of the file: `text` is whole lines joined by LF (no line end after the last)."""
-        lines = pl.Series("line", [text]).str.split("\n").explode()
+    def feed(self, lines: pl.Series) -> None:
+        """The next lines of the file (String)."""
         self.chunk, self.first = lines, self.lines + 1
         n = len(lines)
         plan = None
@@ -354,7 +387,7 @@ class _Parser:
                 if plan is None:
                     plan = self._plan(lines)
                 end = self._vectorised(plan, position)
-                run = _RUN if end - position >= 4 * _RUN else min(2 * run, n)  # the line loop keeps it
+                run = _RUN if end - position >= 4 * _RUN else min(_GROW * run, n)
                 position = end
                 if position >= n:
                     break
@@ -371,16 +404,19 @@ class _Parser:
     def _plan(self, lines: pl.Series) -> _Plan:
         """Each line's kind and, for the common #VER, #TRANS and #PSALDO lines, their fields."""
         col = pl.col
+        # most lines are #TRANS rows: their fields first, then the label of the other lines
         frame = pl.DataFrame({"line": lines}).with_row_index("i").with_columns(
-            label=col("line").str.extract(_LABEL, 1), bare=col("line").str.strip_chars(" \t"))
+            col("line").str.extract_groups(_TRANS_PL).alias("g")).unnest("g")
+        trans = frame.filter(col("konto").is_not_null()).drop("line")
+        frame = frame.filter(col("konto").is_null()).select(
+            "i", "line", label=col("line").str.extract(_LABEL, 1), bare=col("line").str.strip_chars(" \t"))
         # the common lines, whose fields are valid (dates, object lists, the digits' count), else the
         # line loop reads them
-        trans = (frame.filter(col("label") == "#TRANS")
-                 .select("i", col("line").str.extract_groups(_TRANS_PL).alias("g")).unnest("g"))
         trans = trans.with_columns(self._object_column(trans["objects"]).alias(_OBJECT))
         day = col("day")
-        trans = trans.with_columns(ok=col("konto").is_not_null() & _amount_ok(col("amount")) & col(_OBJECT).is_not_null()
-                                   & (day.is_null() | day.is_in(["", '""', *self._valid(trans["day"], "date")])))
+        trans = trans.with_columns(
+            ok=_amount_ok(col("amount")) & col(_OBJECT).is_not_null()
+            & (day.is_null() | day.is_in(["", '""', *self._valid(trans["day"], "date")])))
         vers = (frame.filter(col("label") == "#VER")
                 .select("i", col("line").str.extract_groups("^" + _VER_TEXT).alias("g")).unnest("g")
                 .select("i", date=pl.coalesce("quoted", "plain")))
@@ -388,8 +424,9 @@ class _Parser:
         saldo = (frame.filter(col("label").is_in(["#PSALDO", "#PBUDGET"]))
                  .select("i", col("line").str.extract_groups(_PSALDO_PL).alias("g")).unnest("g"))
         saldo = saldo.with_columns(self._object_column(saldo["objects"]).alias(_OBJECT))
-        saldo = saldo.with_columns(ok=col("month").is_in(self._valid(saldo["month"], "period")) & _amount_ok(col("amount"))
-                                   & ~col("rar").str.contains("[0-9]{3}") & col(_OBJECT).is_not_null())
+        saldo = saldo.with_columns(
+            ok=col("month").is_in(self._valid(saldo["month"], "period")) & _amount_ok(col("amount"))
+            & ~col("rar").str.contains("[0-9]{3}") & col(_OBJECT).is_not_null())
         label, bare = col("label"), col("bare")
         kind = (
             pl.when(label.is_null()).then(
@@ -398,14 +435,13 @@ class _Parser:
             .when(label.is_in(["#TRANS", "#RTRANS", "#VER"])).then(_SLOW)
             .when(label.is_in(["#PSALDO", "#PBUDGET", "#BTRANS", *_HEADERS])).then(_INSIDE)
             .otherwise(_ANY)
-        ).cast(pl.UInt8)
-        kinds = frame.select(kind.alias("kind"), known=label.is_in(list(_KNOWN)).fill_null(False))
-        known = kinds["known"].arg_true()
-        kinds = kinds["kind"]
-        for rows, value in ((trans, _TRANS), (vers, _VER), (saldo, _SALDO)):
-            ok = rows.filter("ok")["i"]
-            if len(ok):
-                kinds = kinds.scatter(ok, value)
+        ).cast(pl.UInt8).alias("kind")
+        kinds = pl.Series("kind", [_SLOW], pl.UInt8).extend_constant(_SLOW, len(lines) - 1)  # #TRANS not ok
+        known = [i for i in (frame.filter(label.is_in(list(_KNOWN)))["i"].min(), trans["i"].min()) if i is not None]
+        for rows, value in ((frame, frame.select(kind)["kind"]), (trans.filter("ok"), _TRANS),
+                            (vers.filter("ok"), _VER), (saldo.filter("ok"), _SALDO)):
+            if rows.height:
+                kinds = kinds.scatter(rows["i"], value)
         # the depth a line is at (from the chunk's start), whether the line before it (blanks aside)
         # is a #VER, after which only '{' may follow, and what makes a line end a vectorised run
         kind = col("kind")
@@ -431,7 +467,7 @@ class _Parser:
             trans=trans.filter("ok").select("i", "konto", "amount", _OBJECT, "date"),
             saldo=saldo.filter("ok").select("i", "label", "rar", "month", "konto", "amount", _OBJECT),
             vers=vers.filter("ok").select("i", "date"),
-            known=known[0] if len(known) else None,
+            known=min(known, default=None),
             end_depth=int(end["depth"][0]) + (end["kind"][0] == _OPEN) - (end["kind"][0] == _CLOSE),
             ends_after_ver=bool(len(nonblank)) and nonblank[-1] == _VER,
         )
@@ -492,12 +528,13 @@ class _Parser:
             low, high = rows["i"].search_sorted(start), rows["i"].search_sorted(end)
             return rows.slice(low, high - low)
 
+        periods = pl.Series(list(self.periods), dtype=pl.String), pl.Series(self.periods.values(), dtype=pl.String)
         rows = part(trans)
         if rows.height:
             date = pl.when(col("date").is_null() | (col("date") == "")).then(pl.lit(self.ver_date)).otherwise("date")
             self.parts["t"].append(rows.select(
-                period=_month(date), konto="konto", belopp="amount", rad=(col("i") + first).cast(pl.Int32),
-                _objekt=_OBJECT).with_columns(_ore("belopp")))
+                period=date.replace_strict(*periods), konto="konto", belopp="amount",
+                rad=(col("i") + first).cast(pl.Int32), _objekt=_OBJECT).with_columns(_ore("belopp")))
         rows = part(saldo)
         if rows.height:
             rows = rows.filter(kinds["depth"].gather(rows["i"]) == base)  # inside a voucher they are skipped
@@ -505,7 +542,8 @@ class _Parser:
                 these = rows.filter(col("label") == label)
                 if these.height:
                     self.parts[key].append(these.select(
-                        rar=col("rar").cast(pl.Int8), period=_month(col("month")), konto="konto", belopp="amount",
+                        rar=col("rar").cast(pl.Int8), period=col("month").replace_strict(*periods), konto="konto",
+                        belopp="amount",
                         rad=(col("i") + first).cast(pl.Int32), _objekt=_OBJECT).with_columns(_ore("belopp")))
         rows = part(vers)
         if rows.height:
@@ -910,27 +948,35 @@ class _Parser:
 
     # -- frames -------------------------------------------------------------------------------
 
-    def _dimension_columns(self, object_ids: pl.Series) -> dict[str, pl.Series]:
-        """`dim_<n>` columns for the object lists `object_ids` refer to, in dimension order."""
-        if not len(object_ids):
-            return {}
-        used = object_ids.unique().to_list()
-        dims = sorted({d for i in used for d in self.object_lists[i]})
-        return {
-            f"dim_{d}": pl.Series([objects.get(d) for objects in self.object_lists], dtype=pl.String).gather(object_ids)
-            for d in dims
-        }
+    def _frame(self, key: str, columns: dict, extra: dict[str, pl.Series] | None = None) -> pl.DataFrame:
+        """The parts of `key` ("t", "p" or "b") as one frame of `columns`, then `dim_<n>` columns (in
+        dimension order) for the object lists they refer to, and `extra` columns gathered by object
+        list id likewise.
+
+        Each column is made whole (one chunk: what follows reads it without copying it again) and its
+        parts are let go before the next one is made, so the frame is never held twice."""
+        parts, self.parts[key] = self.parts[key], []
+        if not parts:
+            return pl.DataFrame(schema=columns)
+        used = set().union(*(part[_OBJECT].unique().to_list() for part in parts))
+        lookups = dict(extra or {})
+        for d in sorted({d for i in used for d in self.object_lists[i]}):
+            lookups[f"dim_{d}"] = pl.Series([objects.get(d) for objects in self.object_lists], dtype=pl.String)
+        whole: dict[str, pl.Series] = {}
+        for name in [*columns.keys() - lookups.keys(), _OBJECT]:
+            whole[name] = pl.concat([part[name] for part in parts], rechunk=True)
+            parts = [part.drop(name) for part in parts]
+        ids = whole.pop(_OBJECT)
+        whole.update((name, values.gather(ids)) for name, values in lookups.items())
+        return pl.DataFrame(whole).select(*columns, *(name for name in lookups if name not in columns))
 
     def _trans_frame(self) -> pl.DataFrame:
-        frame = pl.concat(self.parts["t"]) if self.parts["t"] else pl.DataFrame(schema=_TRANS_PART)
-        return frame.drop(_OBJECT).with_columns(**self._dimension_columns(frame[_OBJECT]))
+        return self._frame("t", TRANS_SCHEMA)
 
     def _period_frame(self, key: str) -> pl.DataFrame:
         """#PSALDO ("p") or #PBUDGET ("b") rows as a frame of PSALDO_SCHEMA and `dim_<n>` columns."""
-        frame = pl.concat(self.parts[key]) if self.parts[key] else pl.DataFrame(schema=_SALDO_PART)
         total = pl.Series([not objects for objects in self.object_lists], dtype=pl.Boolean)
-        return frame.select(*_SALDO_PART.keys() - {_OBJECT}, total=total.gather(frame[_OBJECT])).select(
-            *PSALDO_SCHEMA).with_columns(**self._dimension_columns(frame[_OBJECT]))
+        return self._frame(key, PSALDO_SCHEMA, {"total": total})
 
 
 _HEADERS = {
