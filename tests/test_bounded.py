@@ -50,6 +50,7 @@ def test_a_parquet_of_many_identical_rows_is_refused_by_its_row_count(tmp_path: 
     message is about the rows, not about the first row."""
     path = identical_rows(tmp_path / "utfall.parquet", 500_000, belopp="x")
     assert path.stat().st_size < 100_000  # half a million rows in a few kilobytes
+    monkeypatch.setattr(facts, "fact_row_limit", lambda size: facts.FACT_ROW_LIMIT)
     monkeypatch.setattr(facts, "FACT_ROW_LIMIT", 499_999)
     with pytest.raises(DataError) as excinfo:
         read_facts(path, KNOWN, display="utfall.parquet")
@@ -59,9 +60,25 @@ def test_a_parquet_of_many_identical_rows_is_refused_by_its_row_count(tmp_path: 
         "the right file")
 
 
+def test_a_parquet_that_expands_far_beyond_its_size_is_refused(tmp_path: Path):
+    """The issue's file, scaled down: millions of identical rows in a few kilobytes would take memory
+    far beyond the file's size; more than FACT_ROWS_PER_BYTE rows a byte (and a million) is refused."""
+    from kfollow.sources.files import FACT_ROW_FLOOR, FACT_ROWS_PER_BYTE, fact_row_limit
+
+    path = identical_rows(tmp_path / "utfall.parquet", 2_000_000)
+    size = path.stat().st_size
+    assert size * FACT_ROWS_PER_BYTE < 2_000_000 and fact_row_limit(size) == FACT_ROW_FLOOR
+    with pytest.raises(DataError) as excinfo:
+        read_facts(path, KNOWN, display="utfall.parquet")
+    assert excinfo.value.message.startswith(
+        f"utfall.parquet: the table has 2,000,000 rows, over the limit of 1,000,000 rows of a fact table of {size:,} bytes")
+    assert fact_row_limit(4_700_000) == 47_000_000  # a benchmark's 1 M rows in 4,7 MB is far within
+    assert fact_row_limit(10**12) == facts.FACT_ROW_LIMIT
+
+
 def test_a_parquet_at_the_row_cap_is_read(tmp_path: Path, monkeypatch):
     path = identical_rows(tmp_path / "utfall.parquet", 3)
-    monkeypatch.setattr(facts, "FACT_ROW_LIMIT", 3)
+    monkeypatch.setattr(facts, "fact_row_limit", lambda size: 3)
     assert read_facts(path, KNOWN)["belopp"].to_list() == [100, 100, 100]
 
 
@@ -70,6 +87,7 @@ def test_a_year_file_naming_a_parquet_beyond_the_cap_is_an_error(run, tmp_path: 
         (Path(__file__).parent / "bad" / "facts" / "year.yaml").read_text(encoding="utf-8")
         .replace("utfall_fil: utfall.csv", "utfall_fil: utfall.parquet"), encoding="utf-8")
     identical_rows(tmp_path / "utfall.parquet", 11)
+    monkeypatch.setattr(facts, "fact_row_limit", lambda size: facts.FACT_ROW_LIMIT)
     monkeypatch.setattr(facts, "FACT_ROW_LIMIT", 10)
     result = run("deviation", "--budgets", tmp_path)
     assert result.exit_code == 3

@@ -24,7 +24,7 @@ from typing import Callable
 
 import polars as pl
 
-from kfollow.sources.files import EXPORT_LIMIT, FACT_ROW_LIMIT, looks_utf16, read_bytes
+from kfollow.sources.files import EXPORT_LIMIT, FACT_ROW_LIMIT, fact_row_limit, looks_utf16, read_bytes
 from kfollow.store import MAX_ORE, check_total
 from kfollow.errors import DataError, InputOutputError, control_class
 
@@ -156,10 +156,12 @@ def _read_parquet(path: Path, name: str, known: Known, budget: bool = False) -> 
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise DataError(name, None, None,
                         f"cannot read as Parquet ({_first_line(exc)}); write a Parquet file") from None
-    if rows > FACT_ROW_LIMIT:  # Parquet compresses: rows, not only bytes, are limited (files.FACT_ROW_LIMIT)
-        raise DataError(name, None, None, f"the table has {rows:,} rows, over the limit of {FACT_ROW_LIMIT:,} rows "
-                        "of a fact table; sum the rows that share period, förvaltning, stab, verksamhet, konto and "
-                        "slag, or check that it is the right file")
+    limit = fact_row_limit(path.stat().st_size)
+    if rows > limit:  # Parquet compresses: rows, not only bytes, are limited (files.fact_row_limit)
+        why = "of a fact table" if limit == FACT_ROW_LIMIT else f"of a fact table of {path.stat().st_size:,} bytes"
+        raise DataError(name, None, None, f"the table has {rows:,} rows, over the limit of {limit:,} rows {why}; "
+                        "sum the rows that share period, förvaltning, stab, verksamhet, konto and slag, or check "
+                        "that it is the right file")
     present = [c for c in schema.names() if c != _ROW]
     _check_header(name, present, csv_file=False)
     for column in CODE_COLUMNS:

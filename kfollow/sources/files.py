@@ -28,6 +28,16 @@ EXPORT_LIMIT = 2_000 * MB  # an ERP export (SIE, CSV) or a fact table
 # The smallest CSV row is 20 bytes: a budget's whole-year row `2024,F,,,1,intakt,0` and its line end.
 SMALLEST_FACT_ROW = 20
 FACT_ROW_LIMIT = EXPORT_LIMIT // SMALLEST_FACT_ROW  # 100 000 000 rows
+# and by its size: a fact table's Parquet holds about 0,2 rows a byte (1 M rows in 4,7 MB); one of
+# more than 10 rows a byte is repeated rows that would take memory far beyond the file's size
+# (5×10^7 identical rows in 140 KB took 7 GB), but any file may hold a million
+FACT_ROWS_PER_BYTE = 10
+FACT_ROW_FLOOR = 1_000_000
+
+
+def fact_row_limit(size: int) -> int:
+    """The rows a Parquet fact table of `size` bytes may hold."""
+    return min(FACT_ROW_LIMIT, max(FACT_ROW_FLOOR, size * FACT_ROWS_PER_BYTE))
 
 
 def _kind(mode: int) -> str:
