@@ -526,39 +526,65 @@ def unbalanced(ledger: Ledger, encoding: str) -> list[str]:
     """Warnings for the vouchers whose rows in `ledger` (the #TRANS rows of a SIE file, `rad` their lines,
     `name` the file) do not sum to 0, by series and number; at most `LISTED`, then how many more.
 
-    The reader keeps each voucher's rows but not its head, so the #VER lines are found in the file's
-    bytes again: one search for `#VER`, a line count per voucher (numbered as the reader numbers
-    lines: LF, CRLF and a lone CR each end one), and series and number read for the listed ones only.
+    The reader keeps each voucher's rows but not its head, so the #VER lines are found in the file
+    again, read in blocks (memory bounded by a block, not the file): a first pass numbers the #VER
+    lines (as the reader numbers lines: LF, CRLF and a lone CR each end one), a second reads series
+    and number of the listed ones only.
     """
-    from kfollow.sources.files import EXPORT_LIMIT, read_bytes
+    from kfollow.sources.files import EXPORT_LIMIT, open_file
 
     if ledger.frame.is_empty():
         return []
-    raw = read_bytes(ledger.name, EXPORT_LIMIT, "SIE file", display=ledger.name)
-    offsets = [m.start() for m in _VER.finditer(raw)]
-    offsets = [at for at in offsets if not at or raw[at - 1] in b"\n\r" or _starts_line(raw, at)]
-    if not offsets:
-        return []
-    ends = b"\n" if raw.count(b"\r") == raw.count(b"\r\n") else None  # None: a lone CR ends a line too
-    between = [_line_ends(raw, start, end, ends) for start, end in zip([0, *offsets[:-1]], offsets)]
-    lines = list(itertools.accumulate(between, initial=1))[1:]
-    heads = pl.DataFrame({"line": lines, "offset": offsets}, schema={"line": pl.Int64, "offset": pl.Int64})
-    vouchers = (
-        ledger.frame.select(pl.col("rad").cast(pl.Int64), "belopp", "period").sort("rad")
-        .join_asof(heads, left_on="rad", right_on="line", strategy="backward")
-        .group_by("line").agg(pl.col("belopp").sum(), pl.col("offset", "period").first())
-        .filter(pl.col("belopp") != 0).sort("line")
-    )
+    with open_file(ledger.name, EXPORT_LIMIT, "SIE file", display=ledger.name) as file:
+        lines = [line for line, _, _ in _ver_heads(file)]
+        if not lines:
+            return []
+        heads = pl.DataFrame({"line": lines}, schema={"line": pl.Int64})
+        vouchers = (
+            ledger.frame.select(pl.col("rad").cast(pl.Int64), "belopp", "period").sort("rad")
+            .join_asof(heads.with_columns(head=pl.col("line")), left_on="rad", right_on="line", strategy="backward")
+            .group_by("head").agg(pl.col("belopp").sum(), pl.col("period").first())
+            .filter(pl.col("belopp") != 0).sort("head", nulls_last=True)
+        )
+        listed = vouchers.head(LISTED)
+        wanted = set(listed["head"].drop_nulls().to_list())
+        fields = {line: _VER_FIELDS.match(chunk, at) for line, chunk, at in _ver_heads(file) if line in wanted}
     found = []
-    for line, belopp, offset, period in vouchers.head(LISTED).iter_rows():
-        fields = _VER_FIELDS.match(raw, offset) if offset is not None else None
-        serie, nummer = (_unquoted(f.decode(encoding, "replace")) for f in fields.groups()) if fields else ("?", "?")
+    for line, belopp, period in listed.iter_rows():
+        match = fields.get(line)
+        serie, nummer = (_unquoted(f.decode(encoding, "replace")) for f in match.groups()) if match else ("?", "?")
         found.append(f"warning: voucher {_blank(serie)} {_blank(nummer)} ({ledger.name}:{line}, {period}) does not "
                      f"balance: its #TRANS rows sum to {kr(belopp)}, not 0")
     if vouchers.height > LISTED:
         found.append(f"warning: and {_count(vouchers.height - LISTED, 'more voucher')} that do not balance "
                      f"({vouchers.height} in all, {kr(vouchers['belopp'].sum())} together)")
     return found
+
+
+def _ver_heads(file):
+    """(line, chunk, offset) of each #VER that starts a line, read in blocks of whole lines: `chunk`
+    holds the line at `offset`. Lines end at LF, CRLF or a lone CR (in a file without lone CRs
+    that is the LF count, as the reader counts)."""
+    base, carry = 0, b""
+    for block in itertools.chain(file.blocks(), [None]):
+        if block is None:
+            chunk, carry = carry, b""
+        else:
+            buffer = carry + block
+            cut = buffer.rfind(b"\n") + 1 or buffer.rfind(b"\r", 0, len(buffer) - 1) + 1  # never between CR and LF
+            if not cut:
+                carry = buffer
+                continue
+            chunk, carry = buffer[:cut], buffer[cut:]
+        count, previous = base, 0
+        for m in _VER.finditer(chunk):
+            at = m.start()
+            if at and chunk[at - 1] not in b"\n\r" and not _starts_line(chunk, at):
+                continue
+            count += _line_ends(chunk, previous, at, None)
+            previous = at
+            yield count + 1, chunk, at
+        base = count + _line_ends(chunk, previous, len(chunk), None)
 
 
 def _starts_line(raw: bytes, at: int) -> bool:
