@@ -187,6 +187,39 @@ class YearInfo:
     svar: tuple[Answer, ...] = ()  # the answers those files hold
 
 
+class Ledger:
+    """The facts of a store's fact tables at the ledger's grain (`FACT_SCHEMA`), read when first asked
+    for: a command that cuts no account never holds every row of a table, only the table's sums (which
+    the year's views are made of). `parts` are frames or functions that read one."""
+
+    __slots__ = ("_parts", "_frame", "_present")
+
+    def __init__(self, parts=(), present: pl.DataFrame | None = None):
+        self._parts = tuple(parts)
+        self._frame: pl.DataFrame | None = None
+        self._present = present  # (ar, art, forvaltning) of the facts, known without reading them
+
+    def frame(self) -> pl.DataFrame:
+        if self._frame is None:
+            frames = [part() if callable(part) else part for part in self._parts]
+            self._frame = pl.concat(frames, how="vertical") if frames else _empty(FACT_SCHEMA)
+            self._parts = ()
+        return self._frame
+
+    def present(self) -> pl.DataFrame:
+        """Each (ar, art, forvaltning) the facts have, without reading every row when that is known."""
+        if self._present is None:
+            self._present = self.frame().select("ar", "art", "forvaltning").unique()
+        return self._present
+
+    @classmethod
+    def joined(cls, ledgers: list["Ledger"]) -> "Ledger":
+        """The ledgers of several year files as one (nothing read)."""
+        known = all(x._present is not None or x._frame is not None for x in ledgers)
+        present = pl.concat([x.present() for x in ledgers]) if known and ledgers else None
+        return cls([p for x in ledgers for p in ((x._frame,) if x._frame is not None else x._parts)], present)
+
+
 @dataclass(slots=True)
 class Store:
     """All year files of a budgets directory: metadata per year and the amounts frame."""
@@ -199,10 +232,15 @@ class Store:
     forecasts: pl.DataFrame = field(default_factory=lambda: _empty(FORECAST_SCHEMA))
     changes: pl.DataFrame = field(default_factory=lambda: _empty(CHANGE_SCHEMA))
     comments: pl.DataFrame = field(default_factory=lambda: _empty(COMMENT_SCHEMA))
-    facts: pl.DataFrame = field(default_factory=lambda: _empty(FACT_SCHEMA))
+    ledger: Ledger = field(default_factory=Ledger)
     budget_months: pl.DataFrame = field(default_factory=lambda: _empty(BUDGET_MONTH_SCHEMA))
     messages: list[str] = field(default_factory=list)  # for the person running the command (stderr)
     memo: dict = field(default_factory=dict, repr=False)  # derived frames the engine asks for twice
+
+    @property
+    def facts(self) -> pl.DataFrame:
+        """Every fact of the fact tables at the ledger's grain (`FACT_SCHEMA`), read when first asked for."""
+        return self.ledger.frame()
 
     @property
     def files(self) -> list[str]:
@@ -240,7 +278,7 @@ class YearFile:
     forecasts: pl.DataFrame
     changes: pl.DataFrame
     comments: pl.DataFrame
-    facts: pl.DataFrame = field(default_factory=lambda: _empty(FACT_SCHEMA))
+    ledger: Ledger = field(default_factory=Ledger)
     budget_months: pl.DataFrame = field(default_factory=lambda: _empty(BUDGET_MONTH_SCHEMA))
 
 
@@ -267,8 +305,9 @@ def build(years: list[YearInfo], amounts=(), **tables) -> Store:
     unknown = set(tables) - set(schemas)
     if unknown:
         raise TypeError(f"unknown table(s): {', '.join(sorted(unknown))}")
+    frames = {name: table(tables.get(name, ()), schema) for name, schema in schemas.items()}
     return Store("<memory>", {y.ar: y for y in years}, table(amounts, AMOUNT_SCHEMA),
-                 **{name: table(tables.get(name, ()), schema) for name, schema in schemas.items()})
+                 ledger=Ledger([frames.pop("facts")]), **frames)
 
 
 def combine(directory: str, files: list[YearFile]) -> Store:
@@ -281,9 +320,9 @@ def combine(directory: str, files: list[YearFile]) -> Store:
         return pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=schema)
 
     return Store(directory, years, stack("amounts", AMOUNT_SCHEMA), stack("investments", INVESTMENT_SCHEMA),
-                   stack("months", MONTH_SCHEMA), stack("forecasts", FORECAST_SCHEMA), stack("changes", CHANGE_SCHEMA),
-                   stack("comments", COMMENT_SCHEMA), stack("facts", FACT_SCHEMA),
-                   stack("budget_months", BUDGET_MONTH_SCHEMA))
+                 stack("months", MONTH_SCHEMA), stack("forecasts", FORECAST_SCHEMA), stack("changes", CHANGE_SCHEMA),
+                 stack("comments", COMMENT_SCHEMA), Ledger.joined([f.ledger for f in files]),
+                 stack("budget_months", BUDGET_MONTH_SCHEMA))
 
 
 Budgets = Store  # the name of the library API before the store had its own module

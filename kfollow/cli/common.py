@@ -55,13 +55,20 @@ def note(text: str) -> None:
     typer.echo(shown(text) if text.startswith("warning: ") else f"note: {shown(text)}", err=True)
 
 
-def load(budgets: Path | None):
+def load(budgets: Path | None, ledger: bool = True):
+    """The store of a budgets folder, its notes on stderr. `ledger=False`: the command cuts by no
+    account, so a fact table is read into its sums only (its rows are read if something asks after all)."""
     from kfollow.sources.year_file import default_directory, load_budgets
 
-    store = load_budgets(budgets or default_directory())
+    store = load_budgets(budgets or default_directory(), ledger=ledger)
     for message in store.messages:
         note(message)
     return store
+
+
+def by_account(by: str | None, *filters) -> bool:
+    """Whether a cut (`--by`) or any filter (`--konto`, `--kostnadsslag`) reads the facts by account."""
+    return any(filters) or any(k.strip() in ("konto", "kostnadsslag") for k in (by or "").split(","))
 
 
 def protect(output: Path | None, directory: str, read: list[str]) -> None:

@@ -43,7 +43,7 @@ def investments(
     """
     from kfollow.engine.investments import investments as investments_of
 
-    store = load(budgets)
+    store = load(budgets, ledger=False)
     report = investments_of(store, year, status.value if status else None, forvaltning, unit.value)
     emit(report, fmt, decimals, output, comments, store, columns, exact)
 
@@ -76,7 +76,7 @@ def summary(
     """
     from kfollow.engine.investments import summary as summary_of
 
-    store = load(budgets)
+    store = load(budgets, ledger=False)
     emit(summary_of(store, year, forvaltning, against, unit.value), fmt, decimals, output, store=store,
          columns=columns, exact=exact)
 
@@ -102,5 +102,5 @@ def indicators(
     """
     from kfollow.engine.indicators import indicators as indicators_of
 
-    store = load(budgets)
+    store = load(budgets, ledger=False)
     emit(indicators_of(store, year, forvaltning), fmt, decimals, output, store=store, columns=columns)

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from kfollow.cli.common import (BudgetsDir, ByOpt, CutOpt, KontoOpt, KostnadsslagOpt, ColumnsOpt, CostsNegativeOpt, ExactOpt, CommentsOpt, DecimalsOpt, ForvaltningOpt, FormatOpt, OutputOpt,
-                                PeriodOpt, UnitOpt, YearOpt, emit, fail, load, protect)
+                                PeriodOpt, UnitOpt, YearOpt, by_account, emit, fail, load, protect)
 from kfollow.errors import ExitStatus, shown
 from kfollow.options import BudgetMode, By, Format, Options, Unit
 
@@ -59,7 +59,7 @@ def deviation(
     from kfollow.engine.thresholds import parse_limits, rows_beyond
 
     limit = parse_limits(fail_over, unit.value, "--fail-over") if fail_over else None
-    store = load(budgets)
+    store = load(budgets, ledger=by_account(by, konto, kostnadsslag))
     report = deviation_of(store, year, period, by, forvaltning, stab, budget, against, gross, unit.value, costs_negative,
                           konto, kostnadsslag, top, verksamhet)
     emit(report, fmt, decimals, output, comments, store, columns, exact)
@@ -114,7 +114,7 @@ def compare(
     """
     from kfollow.engine.operations import compare as compare_of
 
-    store = load(budgets)
+    store = load(budgets, ledger=by_account(by, konto, kostnadsslag))
     report = compare_of(store, base_year, year, by, forvaltning, period, sort.value, unit.value, costs_negative,
                         stab, verksamhet, konto, kostnadsslag)
     emit(report, fmt, decimals, output, store=store, columns=columns, exact=exact)
@@ -146,7 +146,7 @@ def months(
     """
     from kfollow.engine.operations import months as months_of
 
-    store = load(budgets)
+    store = load(budgets, ledger=by_account(None, konto, kostnadsslag))
     emit(months_of(store, year, forvaltning, stab, unit.value, costs_negative, verksamheter=verksamhet, konto=konto,
                    kostnadsslag=kostnadsslag), fmt, decimals, output, store=store,
          columns=columns, exact=exact)
@@ -169,7 +169,7 @@ def changes(
     """
     from kfollow.engine.operations import changes as changes_of
 
-    store = load(budgets)
+    store = load(budgets, ledger=False)
     emit(changes_of(store, year, forvaltning, unit.value), fmt, decimals, output, store=store, columns=columns,
          exact=exact)
 

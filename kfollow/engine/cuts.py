@@ -236,10 +236,7 @@ def _spread_parts(store: Store, year: int, period: int, parts: pl.DataFrame, row
 
 def forvaltningar_with(store: Store, year: int, art: str | None = None) -> list[str]:
     """The förvaltningar with facts of `year` (of `art`, budget or utfall, when given)."""
-    present = store.memo.get("forvaltningar_with")
-    if present is None:  # asked for several times per report: the facts are read for it once
-        present = store.memo["forvaltningar_with"] = (
-            store.facts.lazy().select("ar", "art", "forvaltning").unique().collect(engine="streaming"))
+    present = store.ledger.present()  # known from the tables' sums: no fact is read for it
     which = pl.col("ar") == year
     if art is not None:
         which = which & (pl.col("art") == art)

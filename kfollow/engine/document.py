@@ -48,7 +48,7 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
 
     has_verksamhet = not store.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == "verksamhet")
                                               & pl.col("forvaltning").is_in(fids)).is_empty()
-    has_accounts = not store.facts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids)).is_empty()
+    has_accounts = not store.ledger.present().filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids)).is_empty()
     if not verksamheter:
         by_stab = operations.deviation(store, year, month, "stab", forvaltning, staber=staber, unit=unit, **ledger)
         sections.append(Section("Resultat per stab, med kommentarer", by_stab, comments=True, short="Per stab"))

@@ -6,10 +6,12 @@ ledger (a cost positive, an income negative). Every code stays text (`0001` stay
 table has the same columns; its `period` may also be the whole year (YYYY, `manad` null).
 
 The reader turns `belopp` into integer öre with string expressions (never through a float) in one
-streaming pass, and checks the table on what it holds: each id column's distinct values (a few
-thousand, not millions of rows) and the amounts' null count. Only when a check fails are the rows
-read again, row by row, to report the first offending one as one `DataError` naming
-file:line:column (CSV) or file and row (Parquet).
+streaming pass that sums the rows per period, förvaltning, stab, verksamhet and slag (`FactTable.summary`:
+what the year's views are made of), and checks the table on what it holds: the ids on the distinct keys
+of those sums, the amounts and accounts on flags aggregated with them. Every row is kept only when a
+command will cut by account; otherwise the rows are read again when first asked for. Only when a
+check fails are the rows read again, row by row, to report the first offending one as one
+`DataError` naming file:line:column (CSV) or file and row (Parquet).
 """
 
 from __future__ import annotations
@@ -96,30 +98,60 @@ def read_facts(path: Path, known: Known, display: str | None = None, *, budget: 
     Raises `DataError` (file:line:column for CSV, file and row for Parquet) for the first bad row
     and `InputOutputError` when the path is not a readable regular file.
     """
+    return read_table(path, known, display, budget=budget, rows=True).rows()
+
+
+def read_table(path: Path, known: Known, display: str | None = None, *, budget: bool = False,
+               rows: bool = False) -> "FactTable":
+    """Read and check one fact table in one streaming pass, keeping its sums per period, förvaltning,
+    stab, verksamhet and slag (`FactTable.summary`: what the year's views are made of); with `rows`,
+    also every row (FACT_SCHEMA), else the rows are read again when first asked for
+    (`FactTable.rows`). Errors as `read_facts`."""
     path = Path(path)
     name = display or str(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".parquet"):
         raise DataError(name, None, None, f"an outcome table must be a .csv or .parquet file, not '{path.suffix}'")
     head = read_bytes(path, EXPORT_LIMIT, "outcome table", head=512, display=name)
-    if suffix == ".csv":
-        return _read_csv(path, name, head, known, budget)
-    return _read_parquet(path, name, known, budget)
+    plan = _plan_csv(path, name, head) if suffix == ".csv" else _plan_parquet(path, name)
+    return _validate(plan, known, budget, rows)
 
 
 @dataclass(frozen=True)
 class _Source:
-    """Where rows come from and how to name a place in them."""
+    """Where rows come from, how to name a place in them, and a polars failure reading them."""
 
     name: str
     where: Callable[[int, str | None], tuple[int | None, int | None, str]]  # (row, column) → line, col, prefix
+    failure: Callable[[Exception], Exception]  # a polars or OS error while reading → one DataError
+    columnar: bool = False  # Parquet: one column can be read alone, cheaply
 
     def error(self, row: int, column: str | None, problem: str) -> DataError:
         line, col, prefix = self.where(row, column)
         return DataError(self.name, line, col, prefix + problem)
 
 
-def _read_csv(path: Path, name: str, head: bytes, known: Known, budget: bool = False) -> pl.DataFrame:
+@dataclass(frozen=True)
+class _Plan:
+    """A fact table as a lazy scan (`_rad` the record number, then its columns as written), how its
+    amounts become öre, and where its rows come from."""
+
+    lf: pl.LazyFrame
+    source: _Source
+    to_ore: pl.Expr
+    text: pl.Expr | None = None  # belopp as written, where `to_ore` does not read text
+
+    def parsed(self) -> pl.LazyFrame:
+        """The rows in FACT_SCHEMA (belopp null where it is no amount within the cap)."""
+        return self.lf.select(
+            "period",
+            pl.col("period").str.slice(5, 2).cast(pl.Int8, strict=False).alias("manad"),  # YYYY: null
+            *CODE_COLUMNS[1:],
+            self.to_ore.alias("belopp"),
+        )
+
+
+def _plan_csv(path: Path, name: str, head: bytes) -> _Plan:
     if looks_utf16(head):
         raise DataError(name, 1, 1, "file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)")
     if not head:
@@ -140,15 +172,11 @@ def _read_csv(path: Path, name: str, head: bytes, known: Known, budget: bool = F
         col = present.index(column) + 1 if column in present else None
         return _csv_line(path, row), col, ""
 
-    source = _Source(name, where)
-    try:
-        frame = _validate(lf, source, known, _amount_from_text(pl.col("belopp")), budget=budget)
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise _csv_failure(path, name, exc) from None
-    return frame
+    return _Plan(lf, _Source(name, where, lambda exc: _csv_failure(path, name, exc)),
+                 _amount_from_text(pl.col("belopp")))
 
 
-def _read_parquet(path: Path, name: str, known: Known, budget: bool = False) -> pl.DataFrame:
+def _plan_parquet(path: Path, name: str) -> _Plan:
     try:
         lf = pl.scan_parquet(path, row_index_name=_ROW, glob=False)  # this one file, even named `a[1].parquet`
         schema = lf.collect_schema()
@@ -192,11 +220,10 @@ def _read_parquet(path: Path, name: str, known: Known, budget: bool = False) -> 
     def where(row: int, column: str | None) -> tuple[int | None, int | None, str]:
         return None, None, f"row {row + 1}{f', column {column}' if column else ''}: "
 
-    source = _Source(name, where)
-    try:
-        return _validate(lf, source, known, to_ore, text, budget)
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise DataError(name, None, None, f"cannot read as Parquet ({_first_line(exc)})") from None
+    def failure(exc: Exception) -> Exception:
+        return DataError(name, None, None, f"cannot read as Parquet ({_first_line(exc)})")
+
+    return _Plan(lf, _Source(name, where, failure, columnar=True), to_ore, text)
 
 
 def _check_header(name: str, present: list[str], csv_file: bool) -> None:
@@ -304,55 +331,104 @@ def _checks(known: Known, budget: bool = False) -> list[_Check]:
     ]
 
 
-# the checks of each id column run on its distinct values: (columns, the check columns they hold)
-_DISTINCT = ((("period",), "period"), (("forvaltning",), "forvaltning"), (("forvaltning", "stab"), "stab"),
-             (("verksamhet",), "verksamhet"), (("konto",), "konto"), (("slag",), "slag"))
+# a table's sums are kept at this grain: the year's views and every id check read them, not the rows
+SUMMARY_KEYS = ("period", "forvaltning", "stab", "verksamhet", "slag")
+SUMMARY_SCHEMA: dict[str, pl.DataType] = {c: FACT_SCHEMA[c] for c in ("period", "manad", *SUMMARY_KEYS[1:], "belopp")}
 
 
-def _validate(lf: pl.LazyFrame, source: _Source, known: Known, to_ore: pl.Expr,
-              text: pl.Expr | None = None, budget: bool = False) -> pl.DataFrame:
-    """The rows of `lf` in FACT_SCHEMA, read in one streaming pass; `DataError` for the first bad row.
+@dataclass(eq=False)
+class FactTable:
+    """A read and checked fact table: its sums per period, förvaltning, stab, verksamhet and slag
+    (`summary`, SUMMARY_SCHEMA, öre as booked), and its rows at the ledger's grain, read when first
+    asked for unless they were kept when it was read."""
 
-    The table is checked on what it holds, not row by row: every id check on its column's distinct
-    values, every amount check on the null count of `belopp` (an empty, malformed or too large
-    amount is null). Only when one fails are the rows read again to find the first offending row.
+    name: str
+    summary: pl.DataFrame
+    plan: _Plan
+    kept: pl.DataFrame | None = None
+
+    def rows(self) -> pl.DataFrame:
+        """Every row (FACT_SCHEMA), as written; read again from the file unless kept."""
+        if self.kept is None:
+            try:
+                rows = self.plan.parsed().collect(engine="streaming")
+            except (pl.exceptions.PolarsError, OSError) as exc:
+                raise self.plan.source.failure(exc) from None
+            summed = rows["belopp"].sum() if rows["belopp"].null_count() == 0 else None
+            if summed != self.summary["belopp"].sum() or rows.height < self.summary.height:
+                raise DataError(self.name, None, None, "the file changed while kfollow read it; run the command again")
+            self.kept = rows
+        return self.kept
+
+
+# |belopp| ≤ MAX_ORE < 2^50, so the absolute amounts of fewer rows than this sum exactly in Int64
+_EXACT_ROWS = 2**13
+
+
+def _summarise(parsed: pl.LazyFrame, konto: bool) -> pl.LazyFrame:
+    """The rows' sums per SUMMARY_KEYS, with what the checks need of the rest: how many amounts are
+    not amounts (`_nulls`), the rows and their absolute amounts (`_len`, `_abs`: exact while a group
+    has fewer than _EXACT_ROWS rows) for the table's total, and with `konto` whether an account is
+    empty or badly written (`_konto`)."""
+    return parsed.group_by(SUMMARY_KEYS).agg(
+        pl.col("belopp").sum(),
+        _nulls=pl.col("belopp").null_count(),
+        _len=pl.len(),
+        _abs=pl.col("belopp").abs().sum(),
+        **({"_konto": (pl.col("konto").is_null() | pl.col("konto").str.contains(_KONTO_BAD_PL)).any()}
+           if konto else {}),
+    )
+
+
+def _validate(plan: _Plan, known: Known, budget: bool = False, rows: bool = False) -> FactTable:
+    """The table read in one streaming pass into its sums (and, with `rows`, its rows); `DataError`
+    for the first bad row.
+
+    The table is checked on its sums, not row by row: every id check on the distinct keys of the
+    sums, the amounts on counts aggregated with them (an empty, malformed or too large amount is
+    null), the accounts on their distinct values (a Parquet column is read alone for them, else on a
+    flag aggregated with the sums). Only when one fails are the rows read again to find the first
+    offending row.
     """
-    facts = lf.select(
-        "period",
-        pl.col("period").str.slice(5, 2).cast(pl.Int8, strict=False).alias("manad"),  # YYYY: null
-        *CODE_COLUMNS[1:],
-        to_ore.alias("belopp"),
-    ).collect(engine="streaming")
-    if facts["belopp"].null_count() or _has_bad_ids(facts, known, budget):
-        raise _first_error(lf, source, known, to_ore, text, budget)
-    _check_total(facts["belopp"], source.name)
-    return facts
-
-
-def _has_bad_ids(facts: pl.DataFrame, known: Known, budget: bool) -> bool:
-    """Whether any id check fails on the table's distinct values (all columns at once)."""
-    checks = _checks(known, budget)
-    table = facts.lazy()
-    found = pl.collect_all([
-        table.select(columns).unique().select(
-            pl.any_horizontal(c.bad for c in checks if c.column == checked).fill_null(False).any())
-        for columns, checked in _DISTINCT
-    ], engine="streaming")
-    return any(frame.item() for frame in found)
-
-
-def _check_total(amounts: pl.Series, where: str) -> None:
-    """`store.check_total` of the amounts (öre) without an Int128 copy of the column: the magnitudes
-    split at 2^32 sum exactly in Int64 (each is at most MAX_ORE < 2^50)."""
-    magnitude = amounts.abs()
-    total = (magnitude // 2**32).sum() * 2**32 + (magnitude % 2**32).sum()
+    columnar = plan.source.columnar
+    try:
+        if rows:
+            kept = plan.parsed().collect(engine="streaming")
+            summary = _summarise(kept.lazy(), konto=False).collect()
+            accounts = kept.select(pl.col("konto").unique())
+        else:
+            kept = None
+            summary = _summarise(plan.parsed(), konto=not columnar).collect(engine="streaming")
+            accounts = plan.parsed().select(pl.col("konto").unique()).collect(engine="streaming") if columnar else None
+        bad_konto = (summary["_konto"].any() if accounts is None else
+                     accounts.select((pl.col("konto").is_null() | pl.col("konto").str.contains(_KONTO_BAD_PL)).any()).item())
+        if summary["_nulls"].sum() or bad_konto or _has_bad_ids(summary, known, budget):
+            raise _first_error(plan, known, budget)
+        if (summary["_len"].max() or 0) >= _EXACT_ROWS:  # a group's absolute amounts may have left Int64: sum them exactly
+            magnitude = pl.col("belopp").abs()
+            total = plan.parsed().select(hi=(magnitude // 2**32).sum(), lo=(magnitude % 2**32).sum()) \
+                .collect(engine="streaming").select(pl.col("hi").cast(pl.Int128) * 2**32 + pl.col("lo")).item()
+        else:
+            total = summary["_abs"].cast(pl.Int128).sum()
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise plan.source.failure(exc) from None
     if total > MAX_ORE:  # cheap first: only a total beyond one amount's cap can be beyond the file's
-        check_total(pl.Series([total], dtype=pl.Int128), where)
+        check_total(pl.Series([total], dtype=pl.Int128), plan.source.name)
+    summary = summary.select(
+        "period", pl.col("period").str.slice(5, 2).cast(pl.Int8, strict=False).alias("manad"),
+        *SUMMARY_KEYS[1:], "belopp")
+    return FactTable(plan.source.name, summary, plan, kept)
 
 
-def _first_error(lf: pl.LazyFrame, source: _Source, known: Known, to_ore: pl.Expr, text: pl.Expr | None,
-                 budget: bool) -> DataError:
+def _has_bad_ids(summary: pl.DataFrame, known: Known, budget: bool) -> bool:
+    """Whether any id check fails on the table's keys (the sums hold each distinct combination once)."""
+    checks = [c for c in _checks(known, budget) if c.column in SUMMARY_KEYS]
+    return bool(summary.select(pl.any_horizontal(c.bad for c in checks).fill_null(False).any()).item())
+
+
+def _first_error(plan: _Plan, known: Known, budget: bool) -> DataError:
     """The error of the first offending row, found by checking every row (the rows are read again)."""
+    lf, source, to_ore, text = plan.lf, plan.source, plan.to_ore, plan.text
     checks = _checks(known, budget)
     problem = pl.when(checks[0].bad).then(pl.lit(0, pl.UInt8))
     for code, check in enumerate(checks[1:], start=1):

@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from kfollow.errors import DataError
-from kfollow.sources.facts import Known, booked_through, check_overlap, read_facts, views
+from kfollow.sources.facts import FactTable, Known, booked_through, check_overlap, read_table, views
 from kfollow.store import (AMOUNT_SCHEMA, BUDGET_MONTH_SCHEMA, FACT_SCHEMA, ID, MONTH_SCHEMA, ORIGIN_SUFFIX, Kostnadsslag,
                            YearInfo)
 
@@ -86,11 +86,11 @@ def kostnadsslag_of(table: Path | str) -> tuple[Kostnadsslag, ...]:
                                                              "year file") from None
 
 
-def read_tables(paths: list[tuple[str, int, int]], year_file: str, known: Known,
-                budget: bool = False) -> list[tuple[str, pl.DataFrame]]:
+def read_tables(paths: list[tuple[str, int, int]], year_file: str, known: Known, budget: bool = False,
+                rows: bool = False) -> list[tuple[str, FactTable]]:
     """Each table named under `utfall_fil` (or `budget_fil`, with `budget`: a row's period may be the
-    year) (path relative to the year file, line, column), read and checked; the same förvaltning and
-    period in two tables is an error naming both."""
+    year) (path relative to the year file, line, column), read and checked into its sums (and, with
+    `rows`, its rows); the same förvaltning and period in two tables is an error naming both."""
     tables = []
     base = Path(year_file).parent
     key = "budget_fil" if budget else "utfall_fil"
@@ -99,14 +99,14 @@ def read_tables(paths: list[tuple[str, int, int]], year_file: str, known: Known,
         if not path.exists():
             raise DataError(year_file, line, column, f"{key} '{text}' does not exist (looked for {path}); "
                                                      "give a path relative to the year file")
-        tables.append((str(path), read_facts(path, known, budget=True) if budget else read_facts(path, known)))
-    check_overlap(tables)
+        tables.append((str(path), read_table(path, known, budget=budget, rows=rows)))
+    check_overlap([(name, table.summary) for name, table in tables])
     return tables
 
 
-def ledger_facts(ar: int, art: str, facts: pl.DataFrame) -> pl.DataFrame:
+def ledger_facts(ar: int, art: str, table: FactTable) -> pl.DataFrame:
     """A fact table's rows at the ledger's grain for the store (`store.FACT_SCHEMA`): öre, as booked."""
-    return facts.select(ar=pl.lit(ar, pl.Int32), art=pl.lit(art), manad="manad", forvaltning="forvaltning",
+    return table.rows().select(ar=pl.lit(ar, pl.Int32), art=pl.lit(art), manad="manad", forvaltning="forvaltning",
                         stab="stab", verksamhet="verksamhet", konto="konto", slag="slag", belopp="belopp"
                         ).select(pl.col(c).cast(t) for c, t in FACT_SCHEMA.items())
 
@@ -158,11 +158,12 @@ BUDGET = ["budget", "budget_kostnader", "budget_intakter"]
 
 
 def merge_budget(info: YearInfo, amounts: pl.DataFrame,
-                 tables: list[tuple[str, pl.DataFrame]]) -> tuple[pl.DataFrame, pl.DataFrame]:
+                 tables: list[tuple[str, FactTable]]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The year's amount rows with their budget from budget tables, and the rows' budget per month
     (`store.BUDGET_MONTH_SCHEMA`; month 0 holds what a table gives for the whole year). A förvaltning
     takes its budget from YAML or from tables, never both; a row of a covered förvaltning that the
     tables give nothing has budget 0, so its view still adds up."""
+    tables = [(name, table.summary) for name, table in tables]
     facts = pl.concat([f for _, f in tables])
     covered = facts["forvaltning"].unique().sort().to_list()
     if not covered:
@@ -204,9 +205,10 @@ def merge_budget(info: YearInfo, amounts: pl.DataFrame,
 
 
 def merge(info: YearInfo, amounts: pl.DataFrame, months: pl.DataFrame,
-          tables: list[tuple[str, pl.DataFrame]]) -> tuple[pl.DataFrame, pl.DataFrame]:
+          tables: list[tuple[str, FactTable]]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The year's amount rows with utfall from the tables, and their month rows (both schemas of
     the store). Rows of a förvaltning the tables cover get utfall 0 in the months they lack."""
+    tables = [(name, table.summary) for name, table in tables]
     # a table is booked up to its latest month; a förvaltning split over tables (by months) up to the
     # latest of them
     booked: dict[str, int] = {}

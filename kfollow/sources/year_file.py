@@ -20,7 +20,7 @@ import polars as pl
 from kfollow.errors import DataError, InputOutputError, shown
 from kfollow.options import ORE_PER_UNIT
 from kfollow.store import (AMOUNT_SCHEMA, check_total, CHANGE_SCHEMA, COMMENT_SCHEMA, FORECAST_SCHEMA, INVESTMENT_SCHEMA, MAX_ORE,
-                            ID, MONTH, MONTH_SCHEMA, PRESENTATIONS, BUDGET_MONTH_SCHEMA, FACT_SCHEMA, INDICATORS,
+                            ID, MONTH, MONTH_SCHEMA, PRESENTATIONS, BUDGET_MONTH_SCHEMA, INDICATORS, Ledger,
                             Forvaltning, Indikator, Store, YearFile, YearInfo, combine)
 
 from kfollow.sources.investments import parse_investments
@@ -69,12 +69,14 @@ def year_files(directory: str | Path, notes: list[str] | None = None) -> list[Pa
     return files
 
 
-def load_budgets(directory: str | Path | None = None) -> Store:
-    """Load and validate every year file of `directory`; the first malformed file raises `DataError`."""
+def load_budgets(directory: str | Path | None = None, ledger: bool = False) -> Store:
+    """Load and validate every year file of `directory`; the first malformed file raises `DataError`.
+    With `ledger`, the fact tables' rows are kept as they are read (for a command that will cut them
+    by account); otherwise they are read again when first asked for (`Store.facts`)."""
     directory = str(directory or default_directory())
     parsed, notes = [], []
     for path in year_files(directory, notes):
-        year = load_year_file(path)
+        year = load_year_file(path, ledger=ledger)
         for other in parsed:
             if other.info.ar == year.info.ar:
                 raise DataError(str(path), 1, 1, f"year {year.info.ar} is also in {other.info.fil}; keep one file per year")
@@ -84,18 +86,33 @@ def load_budgets(directory: str | Path | None = None) -> Store:
     return store
 
 
-def load_year_file(path: Path, outcome: bool = True, answers: dict[str, bytes] | None = None) -> YearFile:
+def load_year_file(path: Path, outcome: bool = True, answers: dict[str, bytes] | None = None,
+                   ledger: bool = False) -> YearFile:
     """Parse one year file (see AMOUNT_SCHEMA and store.INVESTMENT_SCHEMA) and merge the answers
     files beside it (`svar/YYYY-MM.yaml`); `outcome=False` leaves its `utfall_fil` tables and the
     answers unread (an import checking its ids against the year's). `answers` (period → the bytes of
     an answers file) stands in for the file of that period: `collect` checks what it would write."""
     parser = _YearParser(str(path))
     parser.outcome = outcome
+    parser.ledger = ledger
     year = parser.parse(read_yaml(path))
     _check_magnitude(year)
     if outcome:
         year = merge_answers(year, Path(path).parent, answers or {})
     return year
+
+
+def _ledger(tables: list) -> Ledger:
+    """The store's facts of a year's tables ((ar, art, FactTable) each), read when first asked for;
+    which förvaltningar have facts of which kind is known from the tables' sums."""
+    from functools import partial
+
+    from kfollow.sources.outcome import ledger_facts
+
+    present = pl.concat([t.summary.select(ar=pl.lit(ar, pl.Int32), art=pl.lit(art), forvaltning="forvaltning").unique()
+                         for ar, art, t in tables]) if tables else \
+        pl.DataFrame(schema={"ar": pl.Int32, "art": pl.String, "forvaltning": pl.String})
+    return Ledger([partial(ledger_facts, ar, art, t) for ar, art, t in tables], present)
 
 
 def merge_answers(year: YearFile, directory: Path, override: dict[str, bytes]) -> YearFile:
@@ -157,6 +174,7 @@ class _YearParser(TreeReader):
         super().__init__(fil)
         self._months: dict[str, int] = {}  # month text → month, once checked
         self.outcome = True  # read the utfall_fil tables
+        self.ledger = False  # keep the tables' rows as they are read (else read again when asked for)
         self.rows: list[dict] = []
         self.months: list[dict] = []
         self.forecasts: list[dict] = []
@@ -295,7 +313,7 @@ class _YearParser(TreeReader):
                 if both:
                     raise DataError(self.fil, both[1], both[2], f"budget_fil '{both[0]}' is also the utfall_fil; a "
                                                                 "budget table and an utfall table are two files")
-                tables = outcome.read_tables(paths, self.fil, known, budget=True)
+                tables = outcome.read_tables(paths, self.fil, known, budget=True, rows=self.ledger)
                 info = replace(info, budget_filer=tuple(name for name, _ in tables),
                                budget_kallor=tuple(o for name, _ in tables if (o := outcome.origin_of(name))))
                 amounts, budget_months = outcome.merge_budget(info, amounts, tables)
@@ -305,14 +323,14 @@ class _YearParser(TreeReader):
                 for change in self.changes:
                     if change["post"] == "netto" and (change["forvaltning"], change["vy"], change["nyckel"]) in gross:
                         change["d_kostnader"] = change["d_budget"]
-                facts += [outcome.ledger_facts(ar, "budget", f) for _, f in tables]
+                facts += [(ar, "budget", t) for _, t in tables]
             if "utfall_fil" in top.items:
                 paths = self.paths(top.items["utfall_fil"][1], "utfall_fil")
-                tables = outcome.read_tables(paths, self.fil, known)
+                tables = outcome.read_tables(paths, self.fil, known, rows=self.ledger)
                 info = replace(info, utfall_filer=tuple(name for name, _ in tables),
                                utfall_kallor=tuple(o for name, _ in tables if (o := outcome.origin_of(name))))
                 amounts, months = outcome.merge(info, amounts, months, tables)
-                facts += [outcome.ledger_facts(ar, "utfall", f) for _, f in tables]
+                facts += [(ar, "utfall", t) for _, t in tables]
         if self.tables and self.outcome and "kostnadsslag" not in top.items:
             info = replace(info, kostnadsslag=self.mapped_kostnadsslag(info, top))
         if self.tables and self.outcome:
@@ -328,7 +346,7 @@ class _YearParser(TreeReader):
                                                        "budget_fil/utfall_fil tables; add summa, staber or verksamheter")
         return YearFile(info, amounts, investments, months, frame(self.forecasts, FORECAST_SCHEMA),
                         frame(self.changes, CHANGE_SCHEMA), frame(self.comments, COMMENT_SCHEMA),
-                        pl.concat(facts) if facts else frame([], FACT_SCHEMA), budget_months)
+                        _ledger(facts), budget_months)
 
     def mapped_kostnadsslag(self, info: YearInfo, top: Mapping):
         """The kostnadsslag the mapping of the year's imports defined (their notes say), else the

@@ -1,0 +1,114 @@
+"""A fact table is read into its sums in one pass (issue 13, scale): the rows are kept only for a
+command that cuts by account, else read again when first asked for; the checks on the sums find what
+a check of every row finds; the table's total is exact however its rows group."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kfollow.errors import DataError
+from kfollow.sources.facts import COLUMNS, Known, read_facts, read_table
+from kfollow.sources.year_file import load_budgets
+from kfollow.store import MAX_FILE_TOTAL, MAX_ORE
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sie" / "budgets"
+KNOWN = Known(year=2024, forvaltningar={"ADM": {"NORD", "SYD"}}, verksamheter={"100", "200"})
+HEADER = ",".join(COLUMNS)
+
+
+def write(path: Path, rows: list[str]) -> Path:
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_store_without_kept_rows_gives_the_same_facts_when_asked(tmp_path: Path):
+    """`load_budgets(ledger=False)` reads each table into its sums; `Store.facts` then reads the rows
+    again and gives exactly what a load that kept them gives, and the same views."""
+    kept, summed = load_budgets(EXAMPLE, ledger=True), load_budgets(EXAMPLE, ledger=False)
+    assert summed.amounts.equals(kept.amounts) and summed.months.equals(kept.months)
+    assert summed.budget_months.equals(kept.budget_months)
+    assert summed.ledger.present().sort(pl.all()).equals(kept.facts.select("ar", "art", "forvaltning").unique()
+                                                         .sort(pl.all()))
+    keys = list(kept.facts.columns)
+    assert summed.facts.sort(keys, nulls_last=True).equals(kept.facts.sort(keys, nulls_last=True))
+    assert kept.facts.height > 0
+
+
+def test_a_table_changed_after_it_was_read_is_an_error_when_its_rows_are_asked_for(tmp_path: Path):
+    folder = tmp_path / "budgets"
+    shutil.copytree(EXAMPLE, folder)
+    store = load_budgets(folder, ledger=False)
+    table = Path(store.year(2024).utfall_filer[0])
+    text = table.read_text(encoding="utf-8").splitlines()
+    last = text[-1].rsplit(",", 1)
+    text[-1] = f"{last[0]},{int(float(last[1])) + 1}.00"
+    table.write_text("\n".join(text) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match="changed while kfollow read it; run the command again"):
+        store.facts
+
+
+def test_rows_are_read_again_only_when_asked_for(tmp_path: Path):
+    path = write(tmp_path / "u.csv", ["2024-01,ADM,NORD,100,4010,kostnad,12.50", "2024-01,ADM,NORD,100,4020,kostnad,1"])
+    table = read_table(path, KNOWN)
+    assert table.kept is None
+    assert table.summary.select("period", "manad", "stab", "slag", "belopp").rows() == [
+        ("2024-01", 1, "NORD", "kostnad", 1350)]
+    assert table.rows()["belopp"].to_list() == [1250, 100]
+    assert read_table(path, KNOWN, rows=True).kept["konto"].to_list() == ["4010", "4020"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_the_total_is_exact_when_a_group_has_more_rows_than_int64_can_sum_blindly(tmp_path: Path, fmt: str):
+    """Rows of MAX_ORE each, all with the same keys: 9 400 of them go beyond Int64 when their absolute
+    amounts are summed (the group's signed sum stays 0); the table is refused for its total, not
+    wrapped round to a small one."""
+    kronor = f"{MAX_ORE // 100}.00"
+    rows = 9_400
+    frame = pl.DataFrame({"period": ["2024-01"] * rows, "forvaltning": ["ADM"] * rows, "stab": ["NORD"] * rows,
+                          "verksamhet": ["100"] * rows, "konto": ["4010"] * rows, "slag": ["kostnad"] * rows,
+                          "belopp": [kronor if i % 2 else f"-{kronor}" for i in range(rows)]})
+    assert rows * MAX_ORE > MAX_FILE_TOTAL and rows * MAX_ORE > 2**63
+    path = tmp_path / f"u.{fmt}"
+    frame.write_csv(path) if fmt == "csv" else frame.write_parquet(path)
+    for keep in (False, True):
+        with pytest.raises(DataError, match="add up to more than"):
+            read_table(path, KNOWN, rows=keep)
+    frame.head(1000).write_csv(path) if fmt == "csv" else frame.head(1000).write_parquet(path)
+    assert read_table(path, KNOWN).summary["belopp"].to_list() == [0]
+
+
+CELLS = {
+    "period": st.sampled_from(["2024-01", "2024-12", "2023-05", "2024-13", "", "2024"]),
+    "stab": st.sampled_from(["NORD", "SYD", "", "VÄST", " NORD"]),
+    "verksamhet": st.sampled_from(["100", "200", "", "300"]),
+    "konto": st.sampled_from(["4010", "3010", "", " 4010", "40\u202e10"]),
+    "slag": st.sampled_from(["kostnad", "intakt", "kostand"]),
+    "belopp": st.sampled_from(["1", "-2.5", "12,50", "", "1e3"]),
+}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.fixed_dictionaries(CELLS), min_size=1, max_size=6), st.booleans())
+def test_checking_the_sums_finds_what_checking_every_row_finds(tmp_path: Path, rows, parquet: bool):
+    """Whether a table is refused, and with which message, does not depend on whether its rows are
+    kept: the sums' checks and the row-by-row search agree."""
+    frame = pl.DataFrame([{"forvaltning": "ADM", **r} for r in rows]).select(COLUMNS)
+    path = tmp_path / ("u.parquet" if parquet else "u.csv")
+    frame.write_parquet(path) if parquet else frame.write_csv(path)
+    outcomes = []
+    for keep in (False, True):
+        try:
+            outcomes.append(read_table(path, KNOWN, rows=keep).rows().sort(pl.all(), nulls_last=True).rows())
+        except DataError as exc:
+            outcomes.append(str(exc))
+    assert outcomes[0] == outcomes[1]
+    try:
+        assert read_facts(path, KNOWN).sort(pl.all(), nulls_last=True).rows() == outcomes[0]
+    except DataError as exc:
+        assert str(exc) == outcomes[0]
