@@ -133,22 +133,42 @@ class _Source:
 
 @dataclass(frozen=True)
 class _Plan:
-    """A fact table as a lazy scan (`_rad` the record number, then its columns as written), how its
-    amounts become öre, and where its rows come from."""
+    """A fact table as lazy scans, how its amounts become öre, and where its rows come from."""
 
-    lf: pl.LazyFrame
+    scan: Callable[[bool], pl.LazyFrame]  # the file's columns as written (with `_rad`, the record number, if asked)
     source: _Source
     to_ore: pl.Expr
     text: pl.Expr | None = None  # belopp as written, where `to_ore` does not read text
+    skips_blank: bool = False  # CSV: a row whose columns are all empty (a blank line) books nothing
+
+    def _rows(self, numbered: bool) -> pl.LazyFrame:
+        lf = self.scan(numbered)
+        cols = [_clean(c) for c in CODE_COLUMNS]
+        cols.append(_clean("belopp") if self.text is None else pl.col("belopp"))
+        lf = lf.select(*([_ROW] if numbered else []), *cols)
+        if self.skips_blank:
+            lf = lf.filter(~pl.all_horizontal(pl.col(c).is_null() for c in COLUMNS))
+        return lf
+
+    @property
+    def lf(self) -> pl.LazyFrame:
+        """Every row with its record number (`_rad`), an empty cell null, blank rows skipped: for errors."""
+        return self._rows(numbered=True)
 
     def parsed(self) -> pl.LazyFrame:
         """The rows in FACT_SCHEMA (belopp null where it is no amount within the cap)."""
-        return self.lf.select(
+        return self._rows(numbered=False).select(
             "period",
             pl.col("period").str.slice(5, 2).cast(pl.Int8, strict=False).alias("manad"),  # YYYY: null
             *CODE_COLUMNS[1:],
             self.to_ore.alias("belopp"),
         )
+
+    def raw(self) -> pl.LazyFrame:
+        """The columns as written, belopp in öre: the cheapest read, for the sums (empty cells not yet
+        null, blank rows not skipped: `_summarise` does both on the sums)."""
+        written = {"_written": pl.col("belopp")} if self.skips_blank else {}
+        return self.scan(False).select(*CODE_COLUMNS, self.to_ore.alias("belopp"), **written)
 
 
 def _plan_csv(path: Path, name: str, head: bytes) -> _Plan:
@@ -163,23 +183,22 @@ def _plan_csv(path: Path, name: str, head: bytes) -> _Plan:
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise _csv_failure(path, name, exc) from None
     _check_header(name, present, csv_file=True)
-    # a blank line is a record of nulls to polars: skip it (its number still counts in _rad), and
-    # with it a row whose seven columns are all empty (it books nothing); other columns are not read
-    lf = lf.select(_ROW, *(_clean(c) for c in COLUMNS))
-    lf = lf.filter(~pl.all_horizontal(pl.col(c).is_null() for c in COLUMNS))
+
+    def scan(numbered: bool) -> pl.LazyFrame:
+        return pl.scan_csv(path, infer_schema=False, row_index_name=_ROW if numbered else None, raise_if_empty=True,
+                           glob=False)
 
     def where(row: int, column: str | None) -> tuple[int | None, int | None, str]:
         col = present.index(column) + 1 if column in present else None
         return _csv_line(path, row), col, ""
 
-    return _Plan(lf, _Source(name, where, lambda exc: _csv_failure(path, name, exc)),
-                 _amount_from_text(pl.col("belopp")))
+    return _Plan(scan, _Source(name, where, lambda exc: _csv_failure(path, name, exc)),
+                 _amount_from_text(pl.col("belopp")), skips_blank=True)
 
 
 def _plan_parquet(path: Path, name: str) -> _Plan:
     try:
-        lf = pl.scan_parquet(path, row_index_name=_ROW, glob=False)  # this one file, even named `a[1].parquet`
-        schema = lf.collect_schema()
+        schema = pl.scan_parquet(path, glob=False).collect_schema()  # this one file, even named `a[1].parquet`
         rows = pl.scan_parquet(path, glob=False).select(pl.len()).collect().item()  # from the metadata only
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise DataError(name, None, None,
@@ -213,9 +232,9 @@ def _plan_parquet(path: Path, name: str) -> _Plan:
     else:
         raise DataError(name, None, None, f"column belopp is {amount}; write it as Decimal(18,2) "
                                           "or as text in kronor, e.g. 1234.50")
-    cols = [_clean(c) for c in CODE_COLUMNS]
-    cols.append(_clean("belopp") if text is None else pl.col("belopp"))
-    lf = lf.select(_ROW, *cols)
+
+    def scan(numbered: bool) -> pl.LazyFrame:
+        return pl.scan_parquet(path, row_index_name=_ROW if numbered else None, glob=False)
 
     def where(row: int, column: str | None) -> tuple[int | None, int | None, str]:
         return None, None, f"row {row + 1}{f', column {column}' if column else ''}: "
@@ -223,7 +242,7 @@ def _plan_parquet(path: Path, name: str) -> _Plan:
     def failure(exc: Exception) -> Exception:
         return DataError(name, None, None, f"cannot read as Parquet ({_first_line(exc)})")
 
-    return _Plan(lf, _Source(name, where, failure, columnar=True), to_ore, text)
+    return _Plan(scan, _Source(name, where, failure, columnar=True), to_ore, text)
 
 
 def _check_header(name: str, present: list[str], csv_file: bool) -> None:
@@ -365,19 +384,39 @@ class FactTable:
 _EXACT_ROWS = 2**13
 
 
-def _summarise(parsed: pl.LazyFrame, konto: bool) -> pl.LazyFrame:
+def _summarise(rows: pl.LazyFrame, konto: bool, blank: bool = False) -> pl.LazyFrame:
     """The rows' sums per SUMMARY_KEYS, with what the checks need of the rest: how many amounts are
     not amounts (`_nulls`), the rows and their absolute amounts (`_len`, `_abs`: exact while a group
-    has fewer than _EXACT_ROWS rows) for the table's total, and with `konto` whether an account is
-    empty or badly written (`_konto`)."""
-    return parsed.group_by(SUMMARY_KEYS).agg(
+    has fewer than _EXACT_ROWS rows) for the table's total, with `konto` whether an account is empty
+    or badly written (`_konto`), and with `blank` how many rows have neither account nor amount
+    (`_blank`: a blank row, when its keys are empty too)."""
+    empty = pl.col("konto").is_null() | (pl.col("konto") == "")
+    extra = {}
+    if konto:
+        extra["_konto"] = (empty | pl.col("konto").str.contains(_KONTO_BAD_PL)).any()
+    if blank:
+        extra["_blank"] = (empty & (pl.col("_written").is_null() | (pl.col("_written") == ""))).sum()
+    return rows.group_by(SUMMARY_KEYS).agg(
         pl.col("belopp").sum(),
         _nulls=pl.col("belopp").null_count(),
         _len=pl.len(),
         _abs=pl.col("belopp").abs().sum(),
-        **({"_konto": (pl.col("konto").is_null() | pl.col("konto").str.contains(_KONTO_BAD_PL)).any()}
-           if konto else {}),
+        **extra,
     )
+
+
+def _tidy(summary: pl.DataFrame) -> pl.DataFrame:
+    """The sums of `raw` rows as `_summarise` gives them of clean ones: an empty key is null (groups
+    that differed only so are summed together), and the group of blank rows is dropped."""
+    keys = list(SUMMARY_KEYS)
+    if summary.select(pl.any_horizontal(pl.col(k) == "" for k in keys).any()).item():
+        sums = [c for c in summary.columns if c not in keys]
+        summary = (summary.with_columns(pl.when(pl.col(k) != "").then(pl.col(k)).alias(k) for k in keys)
+                   .group_by(keys).agg(*(pl.col(c).any() if c == "_konto" else pl.col(c).sum() for c in sums)))
+    if "_blank" in summary.columns:
+        blank = pl.all_horizontal(pl.col(k).is_null() for k in keys) & (pl.col("_blank") == pl.col("_len"))
+        summary = summary.filter(~blank)
+    return summary
 
 
 def _validate(plan: _Plan, known: Known, budget: bool = False, rows: bool = False) -> FactTable:
@@ -398,10 +437,11 @@ def _validate(plan: _Plan, known: Known, budget: bool = False, rows: bool = Fals
             accounts = kept.select(pl.col("konto").unique())
         else:
             kept = None
-            summary = _summarise(plan.parsed(), konto=not columnar).collect(engine="streaming")
-            accounts = plan.parsed().select(pl.col("konto").unique()).collect(engine="streaming") if columnar else None
-        bad_konto = (summary["_konto"].any() if accounts is None else
-                     accounts.select((pl.col("konto").is_null() | pl.col("konto").str.contains(_KONTO_BAD_PL)).any()).item())
+            summary = _tidy(_summarise(plan.raw(), konto=not columnar, blank=plan.skips_blank).collect(engine="streaming"))
+            accounts = plan.raw().select(pl.col("konto").unique()).collect(engine="streaming") if columnar else None
+        bad_konto = (summary["_konto"].any() if accounts is None else accounts.select(
+            (pl.col("konto").is_null() | (pl.col("konto") == "") | pl.col("konto").str.contains(_KONTO_BAD_PL)).any()
+        ).item())
         if summary["_nulls"].sum() or bad_konto or _has_bad_ids(summary, known, budget):
             raise _first_error(plan, known, budget)
         if (summary["_len"].max() or 0) >= _EXACT_ROWS:  # a group's absolute amounts may have left Int64: sum them exactly
