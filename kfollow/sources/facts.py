@@ -431,10 +431,10 @@ def _validate(plan: _Plan, known: Known, budget: bool = False, rows: bool = Fals
     """
     columnar = plan.source.columnar
     try:
-        if rows:
-            kept = plan.parsed().collect(engine="streaming")
-            summary = _summarise(kept.lazy(), konto=False).collect()
-            accounts = kept.select(pl.col("konto").unique())
+        if rows:  # the rows read once for all three (polars keeps them for the sums and the accounts)
+            parsed = plan.parsed()
+            kept, summary, accounts = pl.collect_all(
+                [parsed, _summarise(parsed, konto=False), parsed.select(pl.col("konto").unique())], engine="streaming")
         else:
             kept = None
             summary = _tidy(_summarise(plan.raw(), konto=not columnar, blank=plan.skips_blank).collect(engine="streaming"))
@@ -460,10 +460,21 @@ def _validate(plan: _Plan, known: Known, budget: bool = False, rows: bool = Fals
     return FactTable(plan.source.name, summary, plan, kept)
 
 
+# the checks of each key run on its distinct values in the sums: (columns, the checks' column)
+_DISTINCT = ((("period",), "period"), (("forvaltning",), "forvaltning"), (("forvaltning", "stab"), "stab"),
+             (("verksamhet",), "verksamhet"), (("slag",), "slag"))
+
+
 def _has_bad_ids(summary: pl.DataFrame, known: Known, budget: bool) -> bool:
-    """Whether any id check fails on the table's keys (the sums hold each distinct combination once)."""
-    checks = [c for c in _checks(known, budget) if c.column in SUMMARY_KEYS]
-    return bool(summary.select(pl.any_horizontal(c.bad for c in checks).fill_null(False).any()).item())
+    """Whether any id check fails on the table's keys, each checked on its distinct values in the sums."""
+    checks = _checks(known, budget)
+    table = summary.lazy()
+    found = pl.collect_all([
+        table.select(columns).unique().select(
+            pl.any_horizontal(c.bad for c in checks if c.column == checked).fill_null(False).any())
+        for columns, checked in _DISTINCT
+    ])
+    return any(frame.item() for frame in found)
 
 
 def _first_error(plan: _Plan, known: Known, budget: bool) -> DataError:
