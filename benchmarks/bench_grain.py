@@ -16,10 +16,11 @@ script, the largest peak RSS of the runs (the child's ru_maxrss, from os.wait4: 
 the median CPU time (user + system, all threads). Before timing, each case checks once that kfollow's figures per stab
 (and kostnadsslag) equal the script's to the öre (`--format csv --exact --unit kr`).
 
-The data come from facts_data.py: by default one stab per 480 rows (12 months × 40 accounts, every
-row its own key at the ledger's grain: about 2 000 staber at 1 M rows, 20 800 at 10 M, each a stab
-of the year file); `--staber 2084` keeps the staber of 1 M rows at any size (a larger table then
-repeats keys, as an export of single postings does).
+The data come from facts_data.py: one stab per 480 rows (12 months × 40 accounts, every row its
+own key at the ledger's grain: 2 084 staber at 1 M rows, 20 834 at 10 M, each a stab of the year
+file). Beyond 1 M rows case (a) also runs on a table that keeps the 2 084 staber of 1 M rows: a
+kommun's organisation does not grow with its ledger, so a larger table repeats keys, as an export of
+single postings does. `--staber N` gives every size N staber instead.
 
     python benchmarks/bench_grain.py [--rows 1000000,10000000] [--repeat 5] [--staber N]
                                      [--only a|b] [--keep DIR] [--kfollow "python -m kfollow"]
@@ -52,6 +53,7 @@ sys.path.insert(0, str(HERE))
 import bench_scale  # noqa: E402
 
 GOALS = {1_000_000: (1.75, 500), 10_000_000: (2.0, 1024)}  # rows → (ratio, MB)
+STABER_1M = 2084  # the staber facts_data.py gives 1 M rows (one per 480)
 PLAIN = HERE / "plain_polars.py"
 # Python may write bytecode: an installed wheel has it (pip compiles at install), an editable
 # checkout gets it from the first, untimed run; without it every run compiles kfollow's modules anew
@@ -136,18 +138,23 @@ def main() -> int:
     sizes = [int(n) for n in args.rows.split(",")]
     results = []
 
-    def generate(folder: Path, rows: int, *flags: str) -> None:
+    def generate(folder: Path, rows: int, staber: int | None, *flags: str) -> None:
         # in a child process: a child's peak RSS counts the pages it shares with this process, so
         # this one stays small (no polars, no data)
-        staber = ["--staber", str(args.staber)] if args.staber else []
-        subprocess.run([sys.executable, str(HERE / "facts_data.py"), str(folder), "--rows", str(rows), *staber,
+        count = ["--staber", str(staber)] if staber else []
+        subprocess.run([sys.executable, str(HERE / "facts_data.py"), str(folder), "--rows", str(rows), *count,
                         *flags], check=True)
 
-    def data(rows: int) -> tuple[Path, dict]:
-        folder = work / (f"rows-{rows}" + (f"-staber-{args.staber}" if args.staber else ""))
+    def data(rows: int, staber: int | None = args.staber) -> tuple[Path, dict]:
+        folder = work / (f"rows-{rows}" + (f"-staber-{staber}" if staber else ""))
         if not (folder / "utfall.parquet").exists():
-            generate(folder, rows)
+            generate(folder, rows, staber)
         return folder, json.loads((folder / "ids.json").read_text(encoding="utf-8"))
+
+    # (rows, staber): each size with one stab per 480 rows, and beyond 1 M rows also the staber of 1 M
+    shapes = [(rows, args.staber) for rows in sizes]
+    if args.staber is None:
+        shapes += [(rows, STABER_1M) for rows in sizes if rows > 1_000_000]
 
     def case(name: str, rows: int, kf: list[str], plain: list[str], check: str) -> None:
         print(f"{name}: {check}", flush=True)
@@ -156,19 +163,20 @@ def main() -> int:
 
     try:
         if args.only != "b":
-            for rows in sizes:
-                folder, ids = data(rows)
+            for rows, staber in shapes:
+                folder, ids = data(rows, staber)
+                shape = f", {sum(len(s) for s in ids['forvaltningar'].values()):,} staber"
                 for fmt in ("csv", "parquet"):
                     run_dir = folder / f"a-{fmt}"
                     run_dir.mkdir(exist_ok=True)
                     (run_dir / "2024.yaml").write_text(bench_scale.year_file(ids, f"../utfall.{fmt}"), encoding="utf-8")
                     kf = [*kfollow, "deviation", "--budgets", str(run_dir), "--year", "2024", "--by", "stab"]
                     plain = [*python, "stab", str(folder / f"utfall.{fmt}"), str(folder / "ids.json")]
-                    case(f"(a) --by stab, {fmt}", rows, kf, plain, agree(kfollow, run_dir, "stab", plain))
+                    case(f"(a) --by stab, {fmt}{shape}", rows, kf, plain, agree(kfollow, run_dir, "stab", plain))
         if args.only != "a":
             folder, ids = data(1_000_000)
             if not (folder / "budget.parquet").exists():
-                generate(folder, 1_000_000, "--budget")
+                generate(folder, 1_000_000, args.staber, "--budget")
             for fmt in ("csv", "parquet"):
                 run_dir = folder / f"b-{fmt}"
                 run_dir.mkdir(exist_ok=True)
@@ -187,12 +195,12 @@ def main() -> int:
 
     print(f"\nwall and CPU (user + system): median of {args.repeat} runs; peak RSS: the largest of them; "
           f"kfollow: {args.kfollow}")
-    print(f"{'case':<46} {'utfall rows':>11} {'kfollow s':>9} {'script s':>8} {'ratio':>6} {'goal':>5} "
+    print(f"{'case':<62} {'utfall rows':>11} {'kfollow s':>9} {'script s':>8} {'ratio':>6} {'goal':>5} "
           f"{'kfollow MB':>10} {'script MB':>9} {'goal':>5} {'kfollow cpu s':>13} {'script cpu s':>12}")
     for name, rows, kf_s, plain_s, kf_mb, plain_mb, kf_cpu, plain_cpu in results:
         ratio_goal, mb_goal = GOALS.get(rows, (None, None))
         ratio = kf_s / plain_s
-        print(f"{name:<46} {rows:>11,} {kf_s:>9.2f} {plain_s:>8.2f} {ratio:>6.2f} "
+        print(f"{name:<62} {rows:>11,} {kf_s:>9.2f} {plain_s:>8.2f} {ratio:>6.2f} "
               f"{f'≤{ratio_goal}' if ratio_goal else '':>5} {kf_mb:>10.0f} {plain_mb:>9.0f} "
               f"{f'≤{mb_goal}' if mb_goal else '':>5} {kf_cpu:>13.2f} {plain_cpu:>12.2f}")
     return 0

@@ -194,10 +194,10 @@ class Ledger:
 
     __slots__ = ("_parts", "_frame", "_present")
 
-    def __init__(self, parts=(), present: pl.DataFrame | None = None):
+    def __init__(self, parts=(), present=None):
         self._parts = tuple(parts)
         self._frame: pl.DataFrame | None = None
-        self._present = present  # (ar, art, forvaltning) of the facts, known without reading them
+        self._present = present  # (ar, art, forvaltning) of the facts, or a function giving them without reading them
 
     def frame(self) -> pl.DataFrame:
         if self._frame is None:
@@ -210,13 +210,15 @@ class Ledger:
         """Each (ar, art, forvaltning) the facts have, without reading every row when that is known."""
         if self._present is None:
             self._present = self.frame().select("ar", "art", "forvaltning").unique()
+        elif callable(self._present):
+            self._present = self._present()
         return self._present
 
     @classmethod
     def joined(cls, ledgers: list["Ledger"]) -> "Ledger":
         """The ledgers of several year files as one (nothing read)."""
         known = all(x._present is not None or x._frame is not None for x in ledgers)
-        present = pl.concat([x.present() for x in ledgers]) if known and ledgers else None
+        present = (lambda: pl.concat([x.present() for x in ledgers])) if known and ledgers else None
         return cls([p for x in ledgers for p in ((x._frame,) if x._frame is not None else x._parts)], present)
 
 

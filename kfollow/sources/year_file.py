@@ -109,9 +109,11 @@ def _ledger(tables: list) -> Ledger:
 
     from kfollow.sources.outcome import ledger_facts
 
-    present = pl.concat([t.summary.select(ar=pl.lit(ar, pl.Int32), art=pl.lit(art), forvaltning="forvaltning").unique()
-                         for ar, art, t in tables]) if tables else \
-        pl.DataFrame(schema={"ar": pl.Int32, "art": pl.String, "forvaltning": pl.String})
+    def present() -> pl.DataFrame:
+        return pl.concat([t.summary.lazy().select(ar=pl.lit(ar, pl.Int32), art=pl.lit(art), forvaltning="forvaltning")
+                          .unique() for ar, art, t in tables]).collect() if tables else \
+            pl.DataFrame(schema={"ar": pl.Int32, "art": pl.String, "forvaltning": pl.String})
+
     return Ledger([partial(ledger_facts, ar, art, t) for ar, art, t in tables], present)
 
 
