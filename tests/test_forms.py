@@ -101,7 +101,7 @@ def test_forms_one_protected_identified_workbook_per_row(forms_dir):
 
 def test_forms_are_the_same_bytes_for_the_same_figures(forms_dir, run, tmp_path):
     budgets, out = forms_dir
-    again = tmp_path / "igen"
+    again = tmp_path / "igen" / "2024-10"  # -o makes the folder and its parents
     run("forms", "--budgets", budgets, "--period", "2024-10", "--unit", "tkr", "--deadline", "2024-11-05",
         "--require-comment-over", "1%", "-o", again)
     assert _form(out, "EKO").read_bytes() == _form(again, "EKO").read_bytes()

@@ -65,10 +65,10 @@ def forms(
     made = forms_of(store, period, by, forvaltning, unit.value, deadline, limit)
     books = [(output / form.file_name, to_form_xlsx(form, Options(decimals=decimals))) for form in made]
     try:
-        output.mkdir(exist_ok=True)
+        output.mkdir(parents=True, exist_ok=True)  # `-o formular/2024-10`: the month's folder, and its parents
     except OSError as exc:
-        raise InputOutputError(f"{shown(str(output))}: cannot make the folder ({exc.strerror}); check that its "
-                               "parent exists and is writable") from None
+        raise InputOutputError(f"{shown(str(output))}: cannot make the folder ({exc.strerror}); check that the "
+                               "path is a folder you may write in") from None
     for path, data in books:
         write(data, path)
         typer.echo(shown(str(path)))
