@@ -27,7 +27,7 @@ def load_for_check(directory: str) -> tuple[Store, list[dict]]:
     files, findings = {}, []
     for path in year_files(directory):
         try:
-            year = load_year_file(path)
+            year = load_year_file(path, ledger=True)  # check reads the accounts: keep the rows as they are read
         except DataError as err:
             findings.append(finding("fil", "fel", err.path, err.line, _literal(err.problem), kolumn=err.column))
             continue
