@@ -168,7 +168,9 @@ class _Plan:
         """The columns as written, belopp in öre: the cheapest read, for the sums (empty cells not yet
         null, blank rows not skipped: `_summarise` does both on the sums)."""
         written = {"_written": pl.col("belopp")} if self.skips_blank else {}
-        return self.scan(False).select(*CODE_COLUMNS, self.to_ore.alias("belopp"), **written)
+        # as text: a Parquet table may hold its codes as Categorical (a no-op for String)
+        return self.scan(False).select(*(pl.col(c).cast(pl.String) for c in CODE_COLUMNS),
+                                       self.to_ore.alias("belopp"), **written)
 
 
 def _plan_csv(path: Path, name: str, head: bytes) -> _Plan:
