@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kfollow.errors import DataError
-from kfollow.sources.facts import COLUMNS, Known, read_facts, read_table
+from kfollow.sources.facts import COLUMNS, Known, read_facts, read_table, same_sums
 from kfollow.sources.year_file import load_budgets
 from kfollow.store import MAX_FILE_TOTAL, MAX_ORE
 
@@ -51,6 +51,44 @@ def test_a_table_changed_after_it_was_read_is_an_error_when_its_rows_are_asked_f
     table.write_text("\n".join(text) + "\n", encoding="utf-8")
     with pytest.raises(DataError, match="changed while kfollow read it; run the command again"):
         store.facts
+
+
+def test_a_table_changed_to_the_same_total_or_to_a_bad_row_is_an_error_when_its_rows_are_asked_for(tmp_path: Path):
+    """The rows read again pass every check and give the sums read before, group by group: a row moved
+    to another stab (the total unchanged) is the changed-file error, and a row that is now wrong is
+    that row's error, never facts the load would have refused."""
+    folder = tmp_path / "budgets"
+    shutil.copytree(EXAMPLE, folder)
+    table = folder / "utfall-2024.csv"
+    text = table.read_text(encoding="utf-8")
+    assert ",KSF,DIG,," in text and ",KSF,EKO," in text
+    store = load_budgets(folder, ledger=False)
+    table.write_text(text.replace(",KSF,DIG,,", ",KSF,EKO,,"), encoding="utf-8")
+    with pytest.raises(DataError, match="changed while kfollow read it"):
+        store.facts
+    table.write_text(text, encoding="utf-8")
+    store = load_budgets(folder, ledger=False)
+    line = next(n for n, row in enumerate(text.splitlines(), start=1) if ",KSF,DIG,," in row)
+    table.write_text(text.replace(",KSF,DIG,,", ",KSF,XXX,,", 1), encoding="utf-8")
+    with pytest.raises(DataError, match="stab 'XXX' is not a stab of KSF") as err:
+        store.facts
+    assert err.value.line == line
+
+
+@pytest.mark.parametrize("rows", [[None], []])
+def test_a_parquet_belopp_of_nulls_only_reads_as_empty_amounts(tmp_path: Path, rows):
+    """A Parquet `belopp` column of type Null (every amount empty) is read as text, as the row reader
+    does: an empty amount is that row's error, and a table of no rows is empty."""
+    path = tmp_path / "u.parquet"
+    pl.DataFrame({"period": ["2024-01"] * len(rows), "forvaltning": ["ADM"] * len(rows),
+                  "stab": ["NORD"] * len(rows), "verksamhet": ["100"] * len(rows), "konto": ["4010"] * len(rows),
+                  "slag": ["kostnad"] * len(rows), "belopp": pl.Series(rows, dtype=pl.Null)}).write_parquet(path)
+    for keep in (False, True):
+        if rows:
+            with pytest.raises(DataError, match="row 1, column belopp: belopp is empty"):
+                read_table(path, KNOWN, rows=keep)
+        else:
+            assert read_table(path, KNOWN, rows=keep).rows().height == 0
 
 
 def test_rows_are_read_again_only_when_asked_for(tmp_path: Path):
@@ -113,13 +151,16 @@ def test_checking_the_sums_finds_what_checking_every_row_finds(tmp_path: Path, r
         frame = frame.with_columns(pl.col(c).cast(pl.Categorical) for c in COLUMNS[:-1])
     path = tmp_path / ("u.csv" if kind == "csv" else "u.parquet")
     frame.write_csv(path) if kind == "csv" else frame.write_parquet(path)
-    outcomes = []
+    outcomes, sums = [], []
     for keep in (False, True):
         try:
-            outcomes.append(read_table(path, KNOWN, rows=keep).rows().sort(pl.all(), nulls_last=True).rows())
+            table = read_table(path, KNOWN, rows=keep)
+            sums.append(table.summary)
+            outcomes.append(table.rows().sort(pl.all(), nulls_last=True).rows())
         except DataError as exc:
             outcomes.append(str(exc))
     assert outcomes[0] == outcomes[1]
+    assert not sums or same_sums(*sums)
     try:
         assert read_facts(path, KNOWN).sort(pl.all(), nulls_last=True).rows() == outcomes[0]
     except DataError as exc:

@@ -102,5 +102,5 @@ def indicators(
     """
     from kfollow.engine.indicators import indicators as indicators_of
 
-    store = load(budgets, ledger=False)
+    store = load(budgets)  # the personnel share reads the accounts: keep the rows as they are read
     emit(indicators_of(store, year, forvaltning), fmt, decimals, output, store=store, columns=columns)

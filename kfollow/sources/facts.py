@@ -167,10 +167,12 @@ class _Plan:
     def raw(self) -> pl.LazyFrame:
         """The columns as written, belopp in öre: the cheapest read, for the sums (empty cells not yet
         null, blank rows not skipped: `_summarise` does both on the sums)."""
+        lf = self.scan(False)
+        if self.text is None:  # belopp as text, or a Parquet column of nulls only: read as text, as `_clean` does
+            lf = lf.with_columns(pl.col("belopp").cast(pl.String))
         written = {"_written": pl.col("belopp")} if self.skips_blank else {}
         # as text: a Parquet table may hold its codes as Categorical (a no-op for String)
-        return self.scan(False).select(*(pl.col(c).cast(pl.String) for c in CODE_COLUMNS),
-                                       self.to_ore.alias("belopp"), **written)
+        return lf.select(*(pl.col(c).cast(pl.String) for c in CODE_COLUMNS), self.to_ore.alias("belopp"), **written)
 
 
 def _plan_csv(path: Path, name: str, head: bytes) -> _Plan:
@@ -366,20 +368,25 @@ class FactTable:
     name: str
     summary: pl.DataFrame
     plan: _Plan
+    known: Known
+    budget: bool = False
     kept: pl.DataFrame | None = None
 
     def rows(self) -> pl.DataFrame:
-        """Every row (FACT_SCHEMA), as written; read again from the file unless kept."""
+        """Every row (FACT_SCHEMA), as written; read again from the file unless kept, and checked
+        again: the rows must pass every check and give the sums read before, else `DataError`."""
         if self.kept is None:
-            try:
-                rows = self.plan.parsed().collect(engine="streaming")
-            except (pl.exceptions.PolarsError, OSError) as exc:
-                raise self.plan.source.failure(exc) from None
-            summed = rows["belopp"].sum() if rows["belopp"].null_count() == 0 else None
-            if summed != self.summary["belopp"].sum() or rows.height < self.summary.height:
+            again = _validate(self.plan, self.known, self.budget, rows=True)
+            if not same_sums(again.summary, self.summary):
                 raise DataError(self.name, None, None, "the file changed while kfollow read it; run the command again")
-            self.kept = rows
+            self.kept = again.kept
         return self.kept
+
+
+def same_sums(first: pl.DataFrame, second: pl.DataFrame) -> bool:
+    """Whether two tables' sums (SUMMARY_SCHEMA) are the same, whatever their order."""
+    keys = list(SUMMARY_SCHEMA)
+    return first.height == second.height and first.sort(keys, nulls_last=True).equals(second.sort(keys, nulls_last=True))
 
 
 # |belopp| ≤ MAX_ORE < 2^50, so the absolute amounts of fewer rows than this sum exactly in Int64
@@ -459,7 +466,7 @@ def _validate(plan: _Plan, known: Known, budget: bool = False, rows: bool = Fals
     summary = summary.select(
         "period", pl.col("period").str.slice(5, 2).cast(pl.Int8, strict=False).alias("manad"),
         *SUMMARY_KEYS[1:], "belopp")
-    return FactTable(plan.source.name, summary, plan, kept)
+    return FactTable(plan.source.name, summary, plan, known, budget, kept)
 
 
 # the checks of each key run on its distinct values in the sums: (columns, the checks' column)
