@@ -423,3 +423,15 @@ def test_a_year_budget_is_spread_as_the_views_row_spreads_it(run, tmp_path):
         for by in ("stab,kostnadsslag", "verksamhet,kostnadsslag", "stab,konto", "verksamhet,konto"):
             rows = _csv(run, d, "--period", period, "--by", by)
             assert not [r for r in rows if r["radtyp"] == "del_ej_fordelat"], (period, by)
+    # at the förvaltning's grain the parts come from staber of two profiles: each stab's parts are
+    # spread as its row is, so the förvaltning's parts add up to its row and to the staber's parts
+    for period in ("2024-02", "2024-07"):
+        for by in ("kostnadsslag", "konto"):
+            rows = _csv(run, d, "--period", period, "--by", by)
+            assert not [r for r in rows if r["radtyp"] == "ej_fordelat"], (period, by)
+            nested = _csv(run, d, "--period", period, "--by", f"stab,{by}")
+            per_part: dict[str, int] = {}
+            for r in nested:
+                if r["radtyp"] == "del":
+                    per_part[r[by]] = per_part.get(r[by], 0) + _ore(r["budget"])
+            assert {r[by]: _ore(r["budget"]) for r in rows if r["radtyp"] == "rad"} == per_part, (period, by)

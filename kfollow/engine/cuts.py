@@ -193,10 +193,12 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
             .otherwise(pl.col("forvaltning").replace_strict(profiles, default=None, return_dtype=pl.String))
         ).drop("_row_profil")
         if by:  # spread at the grain asked, so that a row's parts add up to the row's own spread
-            # kostnader and intäkter apart, as the view spreads a row's gross budget
+            # within each row of the view (which has one profile), kostnader and intäkter apart, as
+            # the view spreads a row's gross budget; the rows asked for are sums of those
+            within = [] if view in names else [view]
             yearly = _spread_parts(store, year, period,
-                                   yearly.group_by([*by, "slag", "profil"]).agg(pl.col("belopp").sum()),
-                                   [*names[:-1], "slag"])
+                                   yearly.group_by([*by, *within, "slag", "profil"]).agg(pl.col("belopp").sum()),
+                                   [*names[:-1], *within, "slag"])
         else:
             yearly = spread_year(store, year, period, yearly, "belopp")
     elif by:
@@ -216,8 +218,10 @@ def _spread_parts(store: Store, year: int, period: int, parts: pl.DataFrame, row
     """Annual amounts of parts (`belopp`, öre, with their `profil`) → their part of months 1..period,
     such that the parts of each row (`row` keys) add up exactly to the row's total spread as
     `periods.spread` spreads it (half away from zero): each part truncated, and the öre left over
-    given to the parts with the largest remainders."""
+    given to the parts with the largest remainders (equal remainders in the order of the parts' keys,
+    so that the same facts always give the same öre)."""
     weights = spread_weights(store, year, period)
+    parts = parts.sort([c for c in parts.columns if c != "belopp"], nulls_last=True)
     x = pl.col("belopp").cast(pl.Int128)
     q = x.abs() * pl.col("_cum")
     sign = pl.when(x < 0).then(-1).otherwise(1)
