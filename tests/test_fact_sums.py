@@ -165,3 +165,23 @@ def test_checking_the_sums_finds_what_checking_every_row_finds(tmp_path: Path, r
         assert read_facts(path, KNOWN).sort(pl.all(), nulls_last=True).rows() == outcomes[0]
     except DataError as exc:
         assert str(exc) == outcomes[0]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_a_column_named_like_the_record_number_does_not_stand_in_the_way(tmp_path: Path, suffix: str):
+    """kfollow numbers the records itself (`_rad`) for its messages; a table with a column of that
+    name (not one kfollow reads) is read, and a bad row in it is still named by its place."""
+    frame = pl.DataFrame({"_rad": ["x", "y"], "period": ["2024-01", "2024-02"], "forvaltning": ["ADM", "ADM"],
+                          "stab": ["NORD", "NORD"], "verksamhet": ["100", "100"], "konto": ["4010", "3010"],
+                          "slag": ["kostnad", "intakt"], "belopp": ["1.50", "-2"]})
+    path = tmp_path / f"u{suffix}"
+    frame.write_csv(path) if suffix == ".csv" else frame.write_parquet(path)
+    for keep in (False, True):
+        assert read_table(path, KNOWN, rows=keep).rows()["belopp"].to_list() == [150, -200]
+    bad = frame.with_columns(stab=pl.Series(["NORD", "SÖD"]))
+    bad.write_csv(path) if suffix == ".csv" else bad.write_parquet(path)
+    where = "u.csv:3:4: " if suffix == ".csv" else "u.parquet: row 2, column stab: "
+    for keep in (False, True):
+        with pytest.raises(DataError) as err:
+            read_table(path, KNOWN, display=path.name, rows=keep)
+        assert str(err.value).startswith(where + "stab 'SÖD' is not a stab of ADM"), str(err.value)

@@ -175,6 +175,12 @@ class _Plan:
         return lf.select(*(pl.col(c).cast(pl.String) for c in CODE_COLUMNS), self.to_ore.alias("belopp"), **written)
 
 
+def _numbered(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """The table's columns with each record's number (`_rad`, 0-based): a column of the file that is
+    named so is not one kfollow reads, and does not stand in the way."""
+    return lf.select(COLUMNS).with_row_index(_ROW)
+
+
 def _plan_csv(path: Path, name: str, head: bytes) -> _Plan:
     if looks_utf16(head):
         raise DataError(name, 1, 1, "file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)")
@@ -182,15 +188,15 @@ def _plan_csv(path: Path, name: str, head: bytes) -> _Plan:
         raise DataError(name, 1, 1, f"file is empty; write a header row: {','.join(COLUMNS)}")
     try:
         # glob=False: the path is this one file (polars would read `utfall[12].csv` as utfall1 and utfall2)
-        lf = pl.scan_csv(path, infer_schema=False, row_index_name=_ROW, raise_if_empty=True, glob=False)
-        present = [c for c in lf.collect_schema().names() if c != _ROW]
+        lf = pl.scan_csv(path, infer_schema=False, raise_if_empty=True, glob=False)
+        present = lf.collect_schema().names()
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise _csv_failure(path, name, exc) from None
     _check_header(name, present, csv_file=True)
 
     def scan(numbered: bool) -> pl.LazyFrame:
-        return pl.scan_csv(path, infer_schema=False, row_index_name=_ROW if numbered else None, raise_if_empty=True,
-                           glob=False)
+        lf = pl.scan_csv(path, infer_schema=False, raise_if_empty=True, glob=False)
+        return _numbered(lf) if numbered else lf
 
     def where(row: int, column: str | None) -> tuple[int | None, int | None, str]:
         col = present.index(column) + 1 if column in present else None
@@ -238,7 +244,8 @@ def _plan_parquet(path: Path, name: str) -> _Plan:
                                           "or as text in kronor, e.g. 1234.50")
 
     def scan(numbered: bool) -> pl.LazyFrame:
-        return pl.scan_parquet(path, row_index_name=_ROW if numbered else None, glob=False)
+        lf = pl.scan_parquet(path, glob=False)
+        return _numbered(lf) if numbered else lf
 
     def where(row: int, column: str | None) -> tuple[int | None, int | None, str]:
         return None, None, f"row {row + 1}{f', column {column}' if column else ''}: "
@@ -613,11 +620,13 @@ def _csv_line(path: Path, row: int) -> int | None:
             quoted = any(b'"' in chunk for chunk in iter(lambda: fh.read(1 << 20), b""))
         if not quoted:
             return row + 2
-        lf = pl.scan_csv(path, infer_schema=False, row_index_name=_ROW, glob=False)
-        header_breaks = sum(name.count("\n") for name in lf.collect_schema().names())
+        lf = pl.scan_csv(path, infer_schema=False, glob=False)
+        header = lf.collect_schema().names()
+        index = next(n for n in (f"{_ROW}{'_' * i}" for i in range(len(header) + 1)) if n not in header)
+        header_breaks = sum(name.count("\n") for name in header)
         inside = (
-            lf.filter(pl.col(_ROW) < row)
-            .select(pl.sum_horizontal(pl.all().exclude(_ROW).str.count_matches("\n", literal=True).fill_null(0)))
+            lf.with_row_index(index).filter(pl.col(index) < row)
+            .select(pl.sum_horizontal(pl.all().exclude(index).str.count_matches("\n", literal=True).fill_null(0)))
             .sum()
             .collect()
             .item()
