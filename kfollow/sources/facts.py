@@ -6,8 +6,8 @@ ledger (a cost positive, an income negative). Every code stays text (`0001` stay
 table has the same columns; its `period` may also be the whole year (YYYY, `manad` null).
 
 The reader turns `belopp` into integer öre with string expressions (never through a float) in one
-streaming pass that sums the rows per period, förvaltning, stab, verksamhet and slag (`FactTable.summary`:
-what the year's views are made of), and checks the table on what it holds: the ids on the distinct keys
+streaming pass that sums the rows per period, förvaltning, stab and verksamhet, kostnad and intakt apart
+(`FactTable.summary`: what the year's views are made of), and checks the table on what it holds: the ids on the distinct keys
 of those sums, the amounts and accounts on flags aggregated with them. Every row is kept only when a
 command will cut by account; otherwise the rows are read again when first asked for. Only when a
 check fails are the rows read again, row by row, to report the first offending one as one
@@ -20,6 +20,7 @@ import csv
 import difflib
 import io
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -104,17 +105,65 @@ def read_facts(path: Path, known: Known, display: str | None = None, *, budget: 
 def read_table(path: Path, known: Known, display: str | None = None, *, budget: bool = False,
                rows: bool = False) -> "FactTable":
     """Read and check one fact table in one streaming pass, keeping its sums per period, förvaltning,
-    stab, verksamhet and slag (`FactTable.summary`: what the year's views are made of); with `rows`,
+    stab and verksamhet, of kostnad and of intakt (`FactTable.summary`: what the year's views are made of); with `rows`,
     also every row (FACT_SCHEMA), else the rows are read again when first asked for
     (`FactTable.rows`). Errors as `read_facts`."""
-    path = Path(path)
-    name = display or str(path)
+    return PendingTable(Path(path), display or str(path), budget, rows).result(known)
+
+
+class PendingTable:
+    """A fact table being read into its sums, in the background once `read_in_background` started it.
+
+    The pass needs nothing of the year file, and polars does not hold Python's lock while it reads,
+    so a year file starts its tables first and parses the rest of itself meanwhile. What went wrong
+    (the path, the header, a polars error) waits for `result`, which also runs the checks against the
+    year file's ids: errors come in the order they did when the tables were read last.
+    """
+
+    def __init__(self, path: Path, name: str, budget: bool = False, rows: bool = False):
+        self.path, self.name, self.budget, self.rows = path, name, budget, rows
+        self._done: threading.Event | None = None
+        self._outcome: tuple[_Plan, tuple] | BaseException | None = None
+
+    def _read(self) -> None:
+        try:
+            plan = _plan(self.path, self.name)
+            self._outcome = plan, _sums(plan, self.rows)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller of `result`, in its thread
+            self._outcome = exc
+        finally:
+            if self._done is not None:
+                self._done.set()
+
+    def result(self, known: Known) -> "FactTable":
+        """The table, checked against the year file's ids; the table's error if it has one."""
+        if self._done is None:
+            self._read()
+        else:
+            self._done.wait()
+        if isinstance(self._outcome, BaseException):
+            raise self._outcome
+        plan, read = self._outcome
+        self._outcome = None  # the rows, if kept, now belong to the FactTable alone
+        return _check(plan, read, known, self.budget)
+
+
+def read_in_background(tables: list[PendingTable]) -> None:
+    """Read the tables' sums one after the other on one thread (one at a time: the peak memory is
+    that of the largest, as when read in turn), while the caller goes on."""
+    waiting = [t for t in tables if t._done is None]
+    for table in waiting:
+        table._done = threading.Event()
+    if waiting:
+        threading.Thread(target=lambda: [t._read() for t in waiting], name="kfollow-facts", daemon=True).start()
+
+
+def _plan(path: Path, name: str) -> "_Plan":
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".parquet"):
         raise DataError(name, None, None, f"an outcome table must be a .csv or .parquet file, not '{path.suffix}'")
     head = read_bytes(path, EXPORT_LIMIT, "outcome table", head=512, display=name)
-    plan = _plan_csv(path, name, head) if suffix == ".csv" else _plan_parquet(path, name)
-    return _validate(plan, known, budget, rows)
+    return _plan_csv(path, name, head) if suffix == ".csv" else _plan_parquet(path, name)
 
 
 @dataclass(frozen=True)
@@ -361,15 +410,19 @@ def _checks(known: Known, budget: bool = False) -> list[_Check]:
     ]
 
 
-# a table's sums are kept at this grain: the year's views and every id check read them, not the rows
-SUMMARY_KEYS = ("period", "forvaltning", "stab", "verksamhet", "slag")
-SUMMARY_SCHEMA: dict[str, pl.DataType] = {c: FACT_SCHEMA[c] for c in ("period", "manad", *SUMMARY_KEYS[1:], "belopp")}
+# a table's sums are kept at this grain, kostnad and intakt apart: the year's views and every id check
+# read them, not the rows
+SUMMARY_KEYS = ("period", "forvaltning", "stab", "verksamhet")
+SUMMARY_SCHEMA: dict[str, pl.DataType] = {c: FACT_SCHEMA[c] for c in ("period", "manad", *SUMMARY_KEYS[1:])} | {
+    "kostnad": pl.Int64,  # öre, the kostnad rows' belopp summed, as booked
+    "intakt": pl.Int64,  # öre, the intakt rows' belopp summed, as booked (an income negative)
+}
 
 
 @dataclass(eq=False)
 class FactTable:
-    """A read and checked fact table: its sums per period, förvaltning, stab, verksamhet and slag
-    (`summary`, SUMMARY_SCHEMA, öre as booked), and its rows at the ledger's grain, read when first
+    """A read and checked fact table: its sums per period, förvaltning, stab and verksamhet, of
+    kostnad and of intakt (`summary`, SUMMARY_SCHEMA, öre as booked), and its rows at the ledger's grain, read when first
     asked for unless they were kept when it was read."""
 
     name: str
@@ -401,22 +454,27 @@ _EXACT_ROWS = 2**13
 
 
 def _summarise(rows: pl.LazyFrame, konto: bool, blank: bool = False) -> pl.LazyFrame:
-    """The rows' sums per SUMMARY_KEYS, with what the checks need of the rest: how many amounts are
-    not amounts (`_nulls`), the rows and their absolute amounts (`_len`, `_abs`: exact while a group
-    has fewer than _EXACT_ROWS rows) for the table's total, with `konto` whether an account is empty
-    or badly written (`_konto`), and with `blank` how many rows have neither account nor amount
-    (`_blank`: a blank row, when its keys are empty too)."""
+    """The rows' sums per SUMMARY_KEYS, kostnad and intakt apart (slag is no key: half the groups),
+    with what the checks need of the rest: how many rows have a slag that is one (`_slag`), how many
+    amounts are not amounts (`_nulls`), the rows and their absolute amounts (`_len`, `_abs`: exact
+    while a group has fewer than _EXACT_ROWS rows) for the table's total, with `konto` whether an
+    account is empty or badly written (`_konto`), and with `blank` how many rows have neither
+    account, slag nor amount (`_blank`: a blank row, when its keys are empty too)."""
     empty = pl.col("konto").is_null() | (pl.col("konto") == "")
+    slag, belopp = pl.col("slag"), pl.col("belopp")
     extra = {}
     if konto:
         extra["_konto"] = (empty | pl.col("konto").str.contains(_KONTO_BAD_PL)).any()
     if blank:
-        extra["_blank"] = (empty & (pl.col("_written").is_null() | (pl.col("_written") == ""))).sum()
+        extra["_blank"] = (empty & (slag.is_null() | (slag == ""))
+                           & (pl.col("_written").is_null() | (pl.col("_written") == ""))).sum()
     return rows.group_by(SUMMARY_KEYS).agg(
-        pl.col("belopp").sum(),
-        _nulls=pl.col("belopp").null_count(),
+        kostnad=pl.when(slag == "kostnad").then(belopp).sum(),
+        intakt=pl.when(slag == "intakt").then(belopp).sum(),
+        _slag=slag.is_in(SLAG).sum(),
+        _nulls=belopp.null_count(),
         _len=pl.len(),
-        _abs=pl.col("belopp").abs().sum(),
+        _abs=belopp.abs().sum(),
         **extra,
     )
 
@@ -436,29 +494,42 @@ def _tidy(summary: pl.DataFrame) -> pl.DataFrame:
 
 
 def _validate(plan: _Plan, known: Known, budget: bool = False, rows: bool = False) -> FactTable:
-    """The table read in one streaming pass into its sums (and, with `rows`, its rows); `DataError`
-    for the first bad row.
+    """The table read in one streaming pass into its sums (and, with `rows`, its rows) and checked
+    (`_sums`, `_check`); `DataError` for the first bad row."""
+    return _check(plan, _sums(plan, rows), known, budget)
 
-    The table is checked on its sums, not row by row: every id check on the distinct keys of the
-    sums, the amounts on counts aggregated with them (an empty, malformed or too large amount is
-    null), the accounts on their distinct values (a Parquet column is read alone for them, else on a
-    flag aggregated with the sums). Only when one fails are the rows read again to find the first
-    offending row.
-    """
-    columnar = plan.source.columnar
+
+def _sums(plan: _Plan, rows: bool) -> tuple[pl.DataFrame | None, pl.DataFrame, pl.DataFrame | None]:
+    """The table's one streaming pass: its rows (with `rows`, else None), its sums with what the
+    checks need (`_summarise`), and its distinct accounts where they are read apart (else None: a
+    flag among the sums)."""
     try:
         if rows:  # the rows read once for all three (polars keeps them for the sums and the accounts)
             parsed = plan.parsed()
             kept, summary, accounts = pl.collect_all(
                 [parsed, _summarise(parsed, konto=False), parsed.select(pl.col("konto").unique())], engine="streaming")
-        else:
-            kept = None
-            summary = _tidy(_summarise(plan.raw(), konto=not columnar, blank=plan.skips_blank).collect(engine="streaming"))
-            accounts = plan.raw().select(pl.col("konto").unique()).collect(engine="streaming") if columnar else None
+            return kept, summary, accounts
+        if plan.source.columnar:  # Parquet: the konto column alone is cheap to read (apart: polars would
+            # keep every column of the file for a second query of the same scan)
+            summary = _tidy(_summarise(plan.raw(), konto=False).collect(engine="streaming"))
+            return None, summary, plan.raw().select(pl.col("konto").unique()).collect(engine="streaming")
+        return None, _tidy(_summarise(plan.raw(), konto=True, blank=plan.skips_blank).collect(engine="streaming")), None
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise plan.source.failure(exc) from None
+
+
+def _check(plan: _Plan, read: tuple, known: Known, budget: bool) -> FactTable:
+    """The table whose pass `_sums` made, checked on its sums, not row by row: every id check on the
+    distinct keys of the sums, the amounts on counts aggregated with them (an empty, malformed or too
+    large amount is null), the accounts on their distinct values or a flag. Only when one fails are
+    the rows read again to find the first offending row."""
+    kept, summary, accounts = read
+    try:
         bad_konto = (summary["_konto"].any() if accounts is None else accounts.select(
             (pl.col("konto").is_null() | (pl.col("konto") == "") | pl.col("konto").str.contains(_KONTO_BAD_PL)).any()
         ).item())
-        if summary["_nulls"].sum() or bad_konto or _has_bad_ids(summary, known, budget):
+        bad_slag = summary.select((pl.col("_len") - pl.col("_slag")).sum()).item()
+        if summary["_nulls"].sum() or bad_konto or bad_slag or _has_bad_ids(summary, known, budget):
             raise _first_error(plan, known, budget)
         if (summary["_len"].max() or 0) >= _EXACT_ROWS:  # a group's absolute amounts may have left Int64: sum them exactly
             magnitude = pl.col("belopp").abs()
@@ -472,13 +543,13 @@ def _validate(plan: _Plan, known: Known, budget: bool = False, rows: bool = Fals
         check_total(pl.Series([total], dtype=pl.Int128), plan.source.name)
     summary = summary.select(
         "period", pl.col("period").str.slice(5, 2).cast(pl.Int8, strict=False).alias("manad"),
-        *SUMMARY_KEYS[1:], "belopp")
+        *SUMMARY_KEYS[1:], "kostnad", "intakt")
     return FactTable(plan.source.name, summary, plan, known, budget, kept)
 
 
 # the checks of each key run on its distinct values in the sums: (columns, the checks' column)
 _DISTINCT = ((("period",), "period"), (("forvaltning",), "forvaltning"), (("forvaltning", "stab"), "stab"),
-             (("verksamhet",), "verksamhet"), (("slag",), "slag"))
+             (("verksamhet",), "verksamhet"))
 
 
 def _has_bad_ids(summary: pl.DataFrame, known: Known, budget: bool) -> bool:
@@ -746,7 +817,8 @@ def aggregate_months(facts: pl.DataFrame) -> pl.DataFrame:
 
 
 def views(facts: pl.DataFrame, last_month: int | None = None) -> pl.DataFrame:
-    """The stab view and the verksamhet view of the same facts, per month, öre, VIEW_SCHEMA.
+    """The stab view and the verksamhet view of the same facts (rows, FACT_SCHEMA, or a table's
+    sums, SUMMARY_SCHEMA), per month, öre, VIEW_SCHEMA.
 
     Rows without stab go to vy `ej_fordelat_stab`, rows without verksamhet to
     `ej_fordelat_verksamhet` (nyckel null), so per förvaltning and month both views total the same.
@@ -754,7 +826,10 @@ def views(facts: pl.DataFrame, last_month: int | None = None) -> pl.DataFrame:
     """
     # each view straight from the facts, both in one streaming pass: fewer groups than summing per
     # (stab, verksamhet) first, and the per-row parts never exist for all rows at once
-    rows = facts.lazy().select("forvaltning", "stab", "verksamhet", "manad", *_parts())
+    parts = _parts() if "slag" in facts.columns else [
+        (pl.col("kostnad") + pl.col("intakt")).alias("utfall"), pl.col("kostnad").alias("utfall_kostnader"),
+        (-pl.col("intakt")).alias("utfall_intakter")]
+    rows = facts.lazy().select("forvaltning", "stab", "verksamhet", "manad", *parts)
     sums = ["utfall", "utfall_kostnader", "utfall_intakter"]
     parts = []
     for key in ("stab", "verksamhet"):

@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from kfollow.errors import DataError
-from kfollow.sources.facts import FactTable, Known, booked_through, check_overlap, read_table, views
+from kfollow.sources.facts import FactTable, Known, PendingTable, booked_through, check_overlap, views
 from kfollow.store import (AMOUNT_SCHEMA, BUDGET_MONTH_SCHEMA, FACT_SCHEMA, ID, MONTH_SCHEMA, ORIGIN_SUFFIX, Kostnadsslag,
                            YearInfo)
 
@@ -86,20 +86,27 @@ def kostnadsslag_of(table: Path | str) -> tuple[Kostnadsslag, ...]:
                                                              "year file") from None
 
 
-def read_tables(paths: list[tuple[str, int, int]], year_file: str, known: Known, budget: bool = False,
-                rows: bool = False) -> list[tuple[str, FactTable]]:
-    """Each table named under `utfall_fil` (or `budget_fil`, with `budget`: a row's period may be the
-    year) (path relative to the year file, line, column), read and checked into its sums (and, with
-    `rows`, its rows); the same förvaltning and period in two tables is an error naming both."""
-    tables = []
+def open_tables(paths: list[tuple[str, int, int]], year_file: str, budget: bool = False,
+                rows: bool = False) -> list[tuple[str, int, int, PendingTable]]:
+    """The tables named under `utfall_fil` (or `budget_fil`, with `budget`: a row's period may be the
+    year) (path relative to the year file, line, column), to be read into their sums (and, with
+    `rows`, their rows): `read_in_background` starts them, `read_tables` checks them."""
     base = Path(year_file).parent
-    key = "budget_fil" if budget else "utfall_fil"
-    for text, line, column in paths:
-        path = base / text
-        if not path.exists():
-            raise DataError(year_file, line, column, f"{key} '{text}' does not exist (looked for {path}); "
+    return [(text, line, column, PendingTable(base / text, str(base / text), budget, rows))
+            for text, line, column in paths]
+
+
+def read_tables(opened: list[tuple[str, int, int, PendingTable]], year_file: str,
+                known: Known) -> list[tuple[str, FactTable]]:
+    """The tables of `open_tables`, read and checked against the year file's ids; the same förvaltning
+    and period in two tables is an error naming both."""
+    tables = []
+    for text, line, column, table in opened:
+        if not table.path.exists():
+            key = "budget_fil" if table.budget else "utfall_fil"
+            raise DataError(year_file, line, column, f"{key} '{text}' does not exist (looked for {table.path}); "
                                                      "give a path relative to the year file")
-        tables.append((str(path), read_table(path, known, budget=budget, rows=rows)))
+        tables.append((table.name, table.result(known)))
     check_overlap([(name, table.summary) for name, table in tables])
     return tables
 

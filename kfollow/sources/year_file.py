@@ -271,6 +271,7 @@ class _YearParser(TreeReader):
         if "profiler" in top.items:
             self.parse_profiles(top.items["profiler"][1])
         self.tables = {k for k in ("utfall_fil", "budget_fil") if k in top.items}
+        opened = self.open_tables(top) if self.tables and self.outcome else {}
 
         forvaltningar: dict[str, Forvaltning] = {}
         fnode = self.mapping(top.items["forvaltningar"][1], "forvaltningar")
@@ -315,7 +316,7 @@ class _YearParser(TreeReader):
                 if both:
                     raise DataError(self.fil, both[1], both[2], f"budget_fil '{both[0]}' is also the utfall_fil; a "
                                                                 "budget table and an utfall table are two files")
-                tables = outcome.read_tables(paths, self.fil, known, budget=True, rows=self.ledger)
+                tables = outcome.read_tables(opened["budget_fil"], self.fil, known)
                 info = replace(info, budget_filer=tuple(name for name, _ in tables),
                                budget_kallor=tuple(o for name, _ in tables if (o := outcome.origin_of(name))))
                 amounts, budget_months = outcome.merge_budget(info, amounts, tables)
@@ -327,8 +328,8 @@ class _YearParser(TreeReader):
                         change["d_kostnader"] = change["d_budget"]
                 facts += [(ar, "budget", t) for _, t in tables]
             if "utfall_fil" in top.items:
-                paths = self.paths(top.items["utfall_fil"][1], "utfall_fil")
-                tables = outcome.read_tables(paths, self.fil, known, rows=self.ledger)
+                self.paths(top.items["utfall_fil"][1], "utfall_fil")  # its error, if any, comes here, as it did
+                tables = outcome.read_tables(opened["utfall_fil"], self.fil, known)
                 info = replace(info, utfall_filer=tuple(name for name, _ in tables),
                                utfall_kallor=tuple(o for name, _ in tables if (o := outcome.origin_of(name))))
                 amounts, months = outcome.merge(info, amounts, months, tables)
@@ -363,6 +364,24 @@ class _YearParser(TreeReader):
                                                     "kostnadsslag (in their mappings); define kostnadsslag in the "
                                                     "year file, or import both with one mapping")
         return found[0][1] if found else info.kostnadsslag
+
+    def open_tables(self, top: Mapping) -> dict[str, list]:
+        """Start reading the budget and then the utfall tables in the background, while the rest of the
+        file is parsed (`facts.PendingTable`); a list of paths that is wrong is left for where the
+        tables are read, so that errors come in the order they always did."""
+        from kfollow.sources import outcome
+        from kfollow.sources.facts import read_in_background
+
+        opened = {}
+        for key in ("budget_fil", "utfall_fil"):
+            try:
+                paths = self.paths(top.items[key][1], key) if key in top.items else None
+            except DataError:
+                paths = None
+            if paths:
+                opened[key] = outcome.open_tables(paths, self.fil, budget=key == "budget_fil", rows=self.ledger)
+        read_in_background([table for tables in opened.values() for *_, table in tables if table.path.is_file()])
+        return opened
 
     def paths(self, node: Node, what: str) -> list[tuple[str, int, int]]:
         """One path or a list of paths: (text, line, column) each."""
