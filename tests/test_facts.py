@@ -213,10 +213,21 @@ def test_control_characters_are_refused(tmp_path, row, where, fragment):
 
 
 def test_tab_and_line_feed_inside_a_cell_are_allowed_and_lines_still_count(tmp_path):
-    path = write(tmp_path, '2024-01,KLF,KS,100,"40\t\n10",kostnad,1', "", GOOD, "2024-01,KLF,KS,100,4010,kostnad,x")
+    """A column kfollow does not read (here `text`) may hold anything; its line breaks still count."""
+    header = f"{HEADER},text"
+    path = write(tmp_path, '2024-01,KLF,KS,100,4010,kostnad,1,"rad\t\nett"', "", f"{GOOD},",
+                 "2024-01,KLF,KS,100,4010,kostnad,x,", header=header)
     # header 1, the quoted cell spans lines 2-3, blank line 4, good row 5, bad row 6
     assert error_of(path).startswith("utfall.csv:6:7: belopp 'x'")
-    assert read_facts(write(tmp_path, '2024-01,KLF,KS,100,"40\t\n10",kostnad,1'), KNOWN)["konto"].to_list() == ["40\t\n10"]
+    one = write(tmp_path, '2024-01,KLF,KS,100,4010,kostnad,1,"rad\t\nett"', header=header)
+    assert read_facts(one, KNOWN)["belopp"].to_list() == [100]
+
+
+def test_an_account_is_digits(tmp_path):
+    for konto in ("40A10", "4010.1", "٤٠١٠"):  # the last: Arabic-Indic digits, which are no account number
+        message = error_of(write(tmp_path, GOOD, f"2024-01,KLF,KS,100,{konto},kostnad,1"))
+        assert message.startswith("utfall.csv:3:5: konto "), message
+        assert "is not an account number; write digits only" in message, message
 
 
 def test_first_offending_row_is_reported(tmp_path):

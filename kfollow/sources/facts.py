@@ -70,7 +70,7 @@ MAX_KRONOR = MAX_ORE // 100  # per row (store.MAX_ORE: one cap for import and lo
 # C0 except tab and LF, DEL, C1, and the bidi embedding/override/isolate controls
 _CONTROL_RE = re.compile(control_class(r"\r"))
 _CONTROL_PL = control_class(r"\r", polars=True)
-_KONTO_BAD_PL = _CONTROL_PL + r"|^\s|\s$"
+_KONTO_BAD_PL = r"[^0-9]"  # an account is its number: digits only, as `kfollow import` writes it
 _AMOUNT_PL = r"^-?[0-9]+(\.[0-9]{1,2})?$"  # [0-9], not \d: Rust's \d matches every Unicode digit
 _PERIOD_RE = re.compile(r"[0-9]{4}-[0-9]{2}")
 _YEAR_RE = re.compile(r"[0-9]{4}")
@@ -386,8 +386,8 @@ def _checks(known: Known, budget: bool = False) -> list[_Check]:
     Each check reads one id column (the stab check also its förvaltning) or the amount, so a table
     passes them all when its distinct values do (`_validate`).
 
-    A control character or a space around an id makes that id unknown, so only `konto` (which is
-    not checked against the year file) needs its own test; `_message` says which it was.
+    A control character or a space around an id makes that id unknown, and `konto` (which is not
+    checked against the year file) must be digits; `_message` says which it was.
     """
     col = pl.col
     periods = _periods(known, budget)
@@ -630,6 +630,9 @@ def _message(check: _Check, row: dict, source: _Source, known: Known, budget: bo
         close = difflib.get_close_matches(value, SLAG, n=1, cutoff=0.5)
         hint = f"did you mean '{close[0]}'?" if close else "write kostnad or intakt"
         return source.error(r, column, f"slag {_show(value)} is neither kostnad nor intakt; {hint}")
+    if kind == "konto":
+        return source.error(r, column, f"konto {_show(value)} is not an account number; write digits only, e.g. "
+                                       "5010, as the ledger numbers its accounts")
     # kind == "amount"
     if re.fullmatch(r"-?[0-9]+(\.[0-9]{1,2})?", value):
         return source.error(r, column, f"belopp {_show(value)} is larger than 10^13 kronor; check the amount "
