@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import queue
 import re
 import threading
 from dataclasses import dataclass
@@ -149,13 +150,26 @@ class PendingTable:
 
 
 def read_in_background(tables: list[PendingTable]) -> None:
-    """Read the tables' sums one after the other on one thread (one at a time: the peak memory is
-    that of the largest, as when read in turn), while the caller goes on."""
+    """Read the tables' sums on kfollow's one background thread, in the order they are handed over
+    (one at a time: the peak memory is that of the largest, as when read in turn), while the
+    caller goes on."""
     waiting = [t for t in tables if t._done is None]
     for table in waiting:
         table._done = threading.Event()
-    if waiting:
-        threading.Thread(target=lambda: [t._read() for t in waiting], name="kfollow-facts", daemon=True).start()
+        _WORK.put(table._read)
+    global _WORKER
+    if waiting and _WORKER is None:
+        _WORKER = threading.Thread(target=_work, name="kfollow-facts", daemon=True)
+        _WORKER.start()
+
+
+_WORK: "queue.SimpleQueue[Callable[[], None]]" = queue.SimpleQueue()
+_WORKER: threading.Thread | None = None
+
+
+def _work() -> None:
+    while True:
+        _WORK.get()()
 
 
 def _plan(path: Path, name: str) -> "_Plan":

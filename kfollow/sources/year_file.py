@@ -25,7 +25,8 @@ from kfollow.store import (AMOUNT_SCHEMA, check_total, CHANGE_SCHEMA, COMMENT_SC
 
 from kfollow.sources.investments import parse_investments
 from kfollow.sources.kostnadsslag import parse_kostnadsslag
-from kfollow.sources.yaml_tree import Mapping, Node, Scalar, Sequence, TreeReader, read_yaml
+from kfollow.sources.files import YEAR_FILE_LIMIT, read_bytes
+from kfollow.sources.yaml_tree import Mapping, Node, Scalar, Sequence, TreeReader, parse_yaml
 
 _PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 _SWEDISH_NUMBER = re.compile(r"[+\-−]?\d{1,3}([ \u00a0\u202f]\d{3})*(,\d+)?|[+\-−]?\d+,\d+")
@@ -95,7 +96,10 @@ def load_year_file(path: Path, outcome: bool = True, answers: dict[str, bytes] |
     parser = _YearParser(str(path))
     parser.outcome = outcome
     parser.ledger = ledger
-    year = parser.parse(read_yaml(path))
+    raw = read_bytes(path, YEAR_FILE_LIMIT, "year file")
+    if outcome:
+        parser.prefetch(raw)
+    year = parser.parse(parse_yaml(raw, str(path)))
     _check_magnitude(year)
     if outcome:
         year = merge_answers(year, Path(path).parent, answers or {})
@@ -187,6 +191,7 @@ class _YearParser(TreeReader):
         self.profiler: dict[str, tuple[int, ...]] = {}
         self.forvaltning_profiles: dict[str, str | None] = {}
         self.tables: set[str] = set()  # utfall_fil, budget_fil: tables that give the rows' figures
+        self.prefetched: dict[tuple[str, str], object] = {}  # (key, path as written) → facts.PendingTable
 
     def amount(self, node: Node, what: str) -> int:
         """A decimal amount in the file's unit → öre."""
@@ -365,6 +370,21 @@ class _YearParser(TreeReader):
                                                     "year file, or import both with one mapping")
         return found[0][1] if found else info.kostnadsslag
 
+    def prefetch(self, raw: bytes) -> None:
+        """Start reading the tables that the file names on a line of their own (`utfall_fil: u.csv`,
+        the common case) before the file is parsed: the parse and the read then overlap.
+        `open_tables` takes such a table only if the parsed file names the same path under the same
+        key; anything else (a list, quotes, a comment the pattern misreads) is read after the parse."""
+        from kfollow.sources.facts import PendingTable, read_in_background
+
+        base = Path(self.fil).parent
+        for key in ("budget_fil", "utfall_fil"):
+            found = re.search(rb"^" + key.encode() + rb":[ \t]+([^\s#'\"\[{]+)[ \t]*$", raw, re.MULTILINE)
+            text = found and found.group(1).decode("utf-8", "replace")
+            if text and text.endswith((".csv", ".parquet")) and (base / text).is_file():
+                self.prefetched[key, text] = PendingTable(base / text, str(base / text), key == "budget_fil", self.ledger)
+        read_in_background(list(self.prefetched.values()))
+
     def open_tables(self, top: Mapping) -> dict[str, list]:
         """Start reading the budget and then the utfall tables in the background, while the rest of the
         file is parsed (`facts.PendingTable`); a list of paths that is wrong is left for where the
@@ -379,7 +399,10 @@ class _YearParser(TreeReader):
             except DataError:
                 paths = None
             if paths:
-                opened[key] = outcome.open_tables(paths, self.fil, budget=key == "budget_fil", rows=self.ledger)
+                opened[key] = [(text, line, column, self.prefetched.get((key, text), table))
+                               for text, line, column, table in outcome.open_tables(paths, self.fil,
+                                                                                    budget=key == "budget_fil",
+                                                                                    rows=self.ledger)]
         read_in_background([table for tables in opened.values() for *_, table in tables if table.path.is_file()])
         return opened
 
