@@ -185,3 +185,62 @@ def test_a_column_named_like_the_record_number_does_not_stand_in_the_way(tmp_pat
         with pytest.raises(DataError) as err:
             read_table(path, KNOWN, display=path.name, rows=keep)
         assert str(err.value).startswith(where + "stab 'SÖD' is not a stab of ADM"), str(err.value)
+
+
+YEAR_FILE = """ar: 2024
+organisation: {organisation}
+enhet: tkr
+verksamheter:
+  "100": Hundra
+  "200": Tvåhundra
+{tables}
+forvaltningar:
+  ADM:
+    namn: Administration
+    staber:
+      NORD: {{namn: Norr, budget: {budget}}}
+      SYD: {{namn: Söder, budget: 100}}
+"""
+
+
+def year_folder(tmp_path: Path, tables: str, organisation: str = "Testkommun", budget: str = "100") -> Path:
+    folder = tmp_path / "budgets"
+    folder.mkdir(exist_ok=True)
+    (folder / "2024.yaml").write_text(YEAR_FILE.format(tables=tables, organisation=organisation, budget=budget),
+                                      encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("tables", ["utfall_fil: u.csv", 'utfall_fil: "u.csv"', "utfall_fil: [u.csv]",
+                                    "utfall_fil: u.csv   # the ledger's export", "utfall_fil:\n  - u.csv"])
+def test_a_table_is_read_the_same_however_the_year_file_names_it(tmp_path: Path, tables: str):
+    """A table named on a line of its own is read while the year file is parsed; one named otherwise
+    after it: the figures are the same."""
+    folder = year_folder(tmp_path, tables)
+    write(folder / "u.csv", ["2024-01,ADM,NORD,100,4010,kostnad,1000.50", "2024-02,ADM,SYD,200,3010,intakt,-250"])
+    store = load_budgets(folder)
+    rows = store.amounts.filter(vy="stab").sort("nyckel")
+    assert rows.select("nyckel", "utfall", "manader").rows() == [("NORD", 100050, 2), ("SYD", -25000, 2)]
+
+
+def test_the_year_file_s_own_error_still_comes_before_its_table_s(tmp_path: Path):
+    folder = year_folder(tmp_path, "utfall_fil: u.csv", budget="abc")
+    write(folder / "u.csv", ["2024-01,ADM,NORD,100,4010,kostnad,x"])
+    with pytest.raises(DataError) as info:
+        load_budgets(folder)
+    assert info.value.path.endswith("2024.yaml") and "budget of stab NORD 'abc' is not an amount" in info.value.message
+    folder = year_folder(tmp_path, "utfall_fil: u.csv")
+    with pytest.raises(DataError, match="belopp 'x' is not an amount") as info:
+        load_budgets(folder)
+    assert info.value.path.endswith("u.csv") and info.value.line == 2
+
+
+def test_a_line_that_only_looks_like_a_table_s_is_not_taken_for_one(tmp_path: Path):
+    """`utfall_fil: other.csv` at the start of a line inside a quoted value is no key: the table the
+    parsed file names gives the figures, and the other file's bad rows are nobody's error."""
+    folder = year_folder(tmp_path, "utfall_fil: u.csv", organisation='"Test\nutfall_fil: other.csv\nkommun"')
+    write(folder / "u.csv", ["2024-01,ADM,NORD,100,4010,kostnad,1"])
+    write(folder / "other.csv", ["2024-01,ADM,NORD,100,4010,kostnad,not an amount"])
+    store = load_budgets(folder)
+    assert store.year(2024).organisation == "Test utfall_fil: other.csv kommun"
+    assert store.amounts.filter(vy="stab", nyckel="NORD")["utfall"].item() == 100

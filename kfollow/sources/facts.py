@@ -482,10 +482,12 @@ def _summarise(rows: pl.LazyFrame, konto: bool, blank: bool = False) -> pl.LazyF
     if blank:
         extra["_blank"] = (empty & (slag.is_null() | (slag == ""))
                            & (pl.col("_written").is_null() | (pl.col("_written") == ""))).sum()
-    return rows.group_by(SUMMARY_KEYS).agg(
-        kostnad=pl.when(slag == "kostnad").then(belopp).sum(),
-        intakt=pl.when(slag == "intakt").then(belopp).sum(),
-        _slag=slag.is_in(SLAG).sum(),
+    # the parts per row first, then plain sums: filtered sums (when/then inside agg) hold twice the memory
+    return rows.with_columns(_k=pl.when(slag == "kostnad").then(belopp), _i=pl.when(slag == "intakt").then(belopp),
+                             _ok=slag.is_in(SLAG)).group_by(SUMMARY_KEYS).agg(
+        kostnad=pl.col("_k").sum(),
+        intakt=pl.col("_i").sum(),
+        _slag=pl.col("_ok").sum(),
         _nulls=belopp.null_count(),
         _len=pl.len(),
         _abs=belopp.abs().sum(),
