@@ -6,12 +6,14 @@ ledger (a cost positive, an income negative). Every code stays text (`0001` stay
 table has the same columns; its `period` may also be the whole year (YYYY, `manad` null).
 
 The reader turns `belopp` into integer öre with string expressions (never through a float) in one
-streaming pass that sums the rows per period, förvaltning, stab and verksamhet, kostnad and intakt apart
-(`FactTable.summary`: what the year's views are made of), and checks the table on what it holds: the ids on the distinct keys
-of those sums, the amounts and accounts on flags aggregated with them. Every row is kept only when a
-command will cut by account; otherwise the rows are read again when first asked for. Only when a
-check fails are the rows read again, row by row, to report the first offending one as one
-`DataError` naming file:line:column (CSV) or file and row (Parquet).
+streaming pass that sums the rows per period, förvaltning, stab and verksamhet, kostnad and intakt
+apart (`FactTable.summary`: what the year's views are made of), and checks the table on what it
+holds: the ids on the distinct keys of those sums, the amounts, slag and accounts on counts and flags
+aggregated with them. A year file starts that pass on a background thread before it parses the rest
+of itself (`PendingTable`). Every row is kept only when a command will cut by account; otherwise the
+rows are read again when first asked for. Only when a check fails are the rows read again, row by
+row, to report the first offending one as one `DataError` naming file:line:column (CSV) or file and
+row (Parquet).
 """
 
 from __future__ import annotations
@@ -106,9 +108,9 @@ def read_facts(path: Path, known: Known, display: str | None = None, *, budget: 
 def read_table(path: Path, known: Known, display: str | None = None, *, budget: bool = False,
                rows: bool = False) -> "FactTable":
     """Read and check one fact table in one streaming pass, keeping its sums per period, förvaltning,
-    stab and verksamhet, of kostnad and of intakt (`FactTable.summary`: what the year's views are made of); with `rows`,
-    also every row (FACT_SCHEMA), else the rows are read again when first asked for
-    (`FactTable.rows`). Errors as `read_facts`."""
+    stab and verksamhet, of kostnad and of intakt (`FactTable.summary`: what the year's views are
+    made of); with `rows`, also every row (FACT_SCHEMA), else the rows are read again when first
+    asked for (`FactTable.rows`). Errors as `read_facts`."""
     return PendingTable(Path(path), display or str(path), budget, rows).result(known)
 
 
@@ -118,7 +120,8 @@ class PendingTable:
     The pass needs nothing of the year file, and polars does not hold Python's lock while it reads,
     so a year file starts its tables first and parses the rest of itself meanwhile. What went wrong
     (the path, the header, a polars error) waits for `result`, which also runs the checks against the
-    year file's ids: errors come in the order they did when the tables were read last.
+    year file's ids: the year file's own errors still come first, as when its tables were read
+    after it.
     """
 
     def __init__(self, path: Path, name: str, budget: bool = False, rows: bool = False):
@@ -153,18 +156,20 @@ def read_in_background(tables: list[PendingTable]) -> None:
     """Read the tables' sums on kfollow's one background thread, in the order they are handed over
     (one at a time: the peak memory is that of the largest, as when read in turn), while the
     caller goes on."""
-    waiting = [t for t in tables if t._done is None]
-    for table in waiting:
-        table._done = threading.Event()
-        _WORK.put(table._read)
     global _WORKER
-    if waiting and _WORKER is None:
-        _WORKER = threading.Thread(target=_work, name="kfollow-facts", daemon=True)
-        _WORKER.start()
+    with _STARTING:
+        waiting = [t for t in tables if t._done is None]
+        for table in waiting:
+            table._done = threading.Event()
+            _WORK.put(table._read)
+        if waiting and _WORKER is None:
+            _WORKER = threading.Thread(target=_work, name="kfollow-facts", daemon=True)
+            _WORKER.start()
 
 
 _WORK: "queue.SimpleQueue[Callable[[], None]]" = queue.SimpleQueue()
 _WORKER: threading.Thread | None = None
+_STARTING = threading.Lock()
 
 
 def _work() -> None:
