@@ -180,6 +180,8 @@ def _temporary(f: File, target: Path) -> str | None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(_bytes(f.data))
+            fh.flush()
+            os.fsync(fh.fileno())  # on disk before it takes the target's name: a crash leaves old or new, not half
         os.chmod(tmp, mode)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -223,6 +225,23 @@ def _swap(items: list[tuple[File, Path, str | None]]) -> None:
         for _, _, old in done:
             if old is not None:
                 Path(old).unlink(missing_ok=True)
+    for folder in {target.parent for _, target, tmp in items if tmp is not None}:
+        _sync_folder(folder)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the folder's new names durable (POSIX); where a folder cannot be opened so, as on
+    Windows, the rename itself is what there is."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _keep(target: Path) -> str | None:
