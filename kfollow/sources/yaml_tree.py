@@ -260,7 +260,7 @@ class TreeReader:
         if not isinstance(node, Mapping):
             kind = "a list" if isinstance(node, Sequence) else f"'{node.value}'"
             raise self.error(node, f"{what} must be a mapping (key: value lines), found {kind}")
-        if allowed is not None:
+        if allowed is not None and not all(key in allowed for key in node.items):
             split = next((k for k, (kn, _) in node.items.items() if k.isdigit() and kn.line == node.line
                           and k not in allowed), None)
             if split is not None:  # {2024-01: 950,5} or {budget: 1240,8}: the comma split a number
