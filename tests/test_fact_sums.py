@@ -5,6 +5,7 @@ a check of every row finds; the table's total is exact however its rows group.""
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 import polars as pl
@@ -244,3 +245,77 @@ def test_a_line_that_only_looks_like_a_table_s_is_not_taken_for_one(tmp_path: Pa
     store = load_budgets(folder)
     assert store.year(2024).organisation == "Test utfall_fil: other.csv kommun"
     assert store.amounts.filter(vy="stab", nyckel="NORD")["utfall"].item() == 100
+
+
+def test_a_year_file_that_fails_lets_go_of_the_tables_it_started(tmp_path: Path, monkeypatch):
+    """The tables are started before the year file is parsed; when the parse fails they are not read
+    (or, when begun, not held): `check` goes on to the next year file, and the error keeps no rows."""
+    from kfollow.sources import facts
+
+    started = []
+    original = facts.PendingTable.__init__
+
+    def remember(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        started.append(self)
+
+    monkeypatch.setattr(facts.PendingTable, "__init__", remember)
+    folder = year_folder(tmp_path, "utfall_fil: u.csv", budget="abc")
+    write(folder / "u.csv", ["2024-01,ADM,NORD,100,4010,kostnad,1"])
+    for ledger in (False, True):
+        started.clear()
+        with pytest.raises(DataError, match="'abc' is not an amount"):
+            load_budgets(folder, ledger=ledger)
+        begun = [t for t in started if t._done is not None]
+        assert begun and all(t._done.wait(30) for t in begun)
+        assert all(t._outcome is None for t in started)
+
+
+def test_a_table_path_the_system_refuses_comes_after_the_year_file_s_errors(tmp_path: Path):
+    long = "a" * 300 + ".csv"  # longer than a file name may be
+    folder = year_folder(tmp_path, f"utfall_fil: {long}", budget="abc")
+    with pytest.raises(DataError, match="'abc' is not an amount"):
+        load_budgets(folder)
+    folder = year_folder(tmp_path, f"utfall_fil: {long}")
+    with pytest.raises(DataError, match=r"utfall_fil 'a+\.csv' cannot be looked at \(File name too long\)") as info:
+        load_budgets(folder)
+    assert info.value.path.endswith("2024.yaml") and info.value.line == 7
+
+
+def test_a_table_listed_twice_is_an_overlap_even_when_read_ahead(tmp_path: Path):
+    folder = year_folder(tmp_path, "utfall_fil: [u.csv, u.csv]", organisation='"Test\nutfall_fil: u.csv\nkommun"')
+    write(folder / "u.csv", ["2024-01,ADM,NORD,100,4010,kostnad,1"])
+    with pytest.raises(DataError, match="förvaltning ADM, period 2024-01 is also in"):
+        load_budgets(folder)
+
+
+def test_the_reader_starts_again_when_its_thread_could_not_start(tmp_path: Path, monkeypatch):
+    from kfollow.sources import facts
+
+    class Refused(threading.Thread):
+        def start(self):
+            raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(facts, "_WORKER", None)
+    monkeypatch.setattr(facts.threading, "Thread", Refused)
+    path = write(tmp_path / "u.csv", ["2024-01,ADM,NORD,100,4010,kostnad,1"])
+    with pytest.raises(RuntimeError, match="can't start"):
+        facts.read_in_background([facts.PendingTable(path, "u.csv")])
+    monkeypatch.setattr(facts.threading, "Thread", Refused.__mro__[1])
+    table = facts.PendingTable(path, "u.csv")
+    facts.read_in_background([table])
+    assert table._done.wait(30)
+    assert table.result(KNOWN).summary["kostnad"].to_list() == [100]
+
+
+def test_a_year_file_with_windows_line_ends_reads_its_table_ahead(tmp_path: Path):
+    from kfollow.sources.year_file import _YearParser
+
+    folder = year_folder(tmp_path, "utfall_fil: u.csv")
+    write(folder / "u.csv", ["2024-01,ADM,NORD,100,4010,kostnad,1"])
+    raw = (folder / "2024.yaml").read_bytes().replace(b"\n", b"\r\n")
+    parser = _YearParser(str(folder / "2024.yaml"))
+    parser.prefetch(raw)
+    assert list(parser.prefetched) == [("utfall_fil", "u.csv")]
+    (folder / "2024.yaml").write_bytes(raw)
+    assert load_budgets(folder).amounts.filter(vy="stab", nyckel="NORD")["utfall"].item() == 100

@@ -128,16 +128,26 @@ class PendingTable:
         self.path, self.name, self.budget, self.rows = path, name, budget, rows
         self._done: threading.Event | None = None
         self._outcome: tuple[_Plan, tuple] | BaseException | None = None
+        self._cancelled = False
 
     def _read(self) -> None:
         try:
-            plan = _plan(self.path, self.name)
-            self._outcome = plan, _sums(plan, self.rows)
+            if not self._cancelled:
+                plan = _plan(self.path, self.name)
+                self._outcome = plan, _sums(plan, self.rows)
         except BaseException as exc:  # noqa: BLE001 - handed to the caller of `result`, in its thread
             self._outcome = exc
         finally:
+            if self._cancelled:
+                self._outcome = None
             if self._done is not None:
                 self._done.set()
+
+    def cancel(self) -> None:
+        """Not wanted (the year file failed, or named another path): not read if not begun, and its
+        sums and rows let go of once read; `result` is not to be asked for after."""
+        self._cancelled = True
+        self._outcome = None
 
     def result(self, known: Known) -> "FactTable":
         """The table, checked against the year file's ids; the table's error if it has one."""
@@ -145,6 +155,8 @@ class PendingTable:
             self._read()
         else:
             self._done.wait()
+        if self._cancelled or self._outcome is None:
+            raise RuntimeError(f"{self.name}: a fact table was asked for after it was let go of, or twice")
         if isinstance(self._outcome, BaseException):
             raise self._outcome
         plan, read = self._outcome
@@ -163,8 +175,9 @@ def read_in_background(tables: list[PendingTable]) -> None:
             table._done = threading.Event()
             _WORK.put(table._read)
         if waiting and _WORKER is None:
-            _WORKER = threading.Thread(target=_work, name="kfollow-facts", daemon=True)
-            _WORKER.start()
+            worker = threading.Thread(target=_work, name="kfollow-facts", daemon=True)
+            worker.start()  # named the worker only once it runs: a thread that could not start is tried again
+            _WORKER = worker
 
 
 _WORK: "queue.SimpleQueue[Callable[[], None]]" = queue.SimpleQueue()

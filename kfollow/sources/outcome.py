@@ -102,8 +102,13 @@ def read_tables(opened: list[tuple[str, int, int, PendingTable]], year_file: str
     and period in two tables is an error naming both."""
     tables = []
     for text, line, column, table in opened:
-        if not table.path.exists():
-            key = "budget_fil" if table.budget else "utfall_fil"
+        key = "budget_fil" if table.budget else "utfall_fil"
+        try:
+            exists = table.path.exists()
+        except OSError as exc:  # a name too long, a folder without permission
+            raise DataError(year_file, line, column, f"{key} '{text}' cannot be looked at ({exc.strerror}); "
+                                                     "give a path relative to the year file") from None
+        if not exists:
             raise DataError(year_file, line, column, f"{key} '{text}' does not exist (looked for {table.path}); "
                                                      "give a path relative to the year file")
         tables.append((table.name, table.result(known)))

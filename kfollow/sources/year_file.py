@@ -97,9 +97,13 @@ def load_year_file(path: Path, outcome: bool = True, answers: dict[str, bytes] |
     parser.outcome = outcome
     parser.ledger = ledger
     raw = read_bytes(path, YEAR_FILE_LIMIT, "year file")
-    if outcome:
-        parser.prefetch(raw)
-    year = parser.parse(parse_yaml(raw, str(path)))
+    try:
+        if outcome:
+            parser.prefetch(raw)
+        year = parser.parse(parse_yaml(raw, str(path)))
+    finally:  # a table the parse did not take (or a parse that failed): not read, or let go of
+        for table in parser.pending:
+            table.cancel()
     _check_magnitude(year)
     if outcome:
         year = merge_answers(year, Path(path).parent, answers or {})
@@ -119,6 +123,15 @@ def _ledger(tables: list) -> Ledger:
             pl.DataFrame(schema={"ar": pl.Int32, "art": pl.String, "forvaltning": pl.String})
 
     return Ledger([partial(ledger_facts, ar, art, t) for ar, art, t in tables], present)
+
+
+def _is_file(path: Path) -> bool:
+    """Whether `path` is a file to start reading; a path the system refuses to look at (too long, no
+    permission) is not, and is reported where its table is read, after the year file's own errors."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def merge_answers(year: YearFile, directory: Path, override: dict[str, bytes]) -> YearFile:
@@ -192,6 +205,7 @@ class _YearParser(TreeReader):
         self.forvaltning_profiles: dict[str, str | None] = {}
         self.tables: set[str] = set()  # utfall_fil, budget_fil: tables that give the rows' figures
         self.prefetched: dict[tuple[str, str], object] = {}  # (key, path as written) → facts.PendingTable
+        self.pending: list = []  # every facts.PendingTable started, to let go of when the parse ends
 
     def amount(self, node: Node, what: str) -> int:
         """A decimal amount in the file's unit → öre."""
@@ -379,10 +393,11 @@ class _YearParser(TreeReader):
 
         base = Path(self.fil).parent
         for key in ("budget_fil", "utfall_fil"):
-            found = re.search(rb"^" + key.encode() + rb":[ \t]+([^\s#'\"\[{]+)[ \t]*$", raw, re.MULTILINE)
+            found = re.search(rb"^" + key.encode() + rb":[ \t]+([^\s#'\"\[{]+)[ \t]*\r?$", raw, re.MULTILINE)
             text = found and found.group(1).decode("utf-8", "replace")
-            if text and text.endswith((".csv", ".parquet")) and (base / text).is_file():
+            if text and text.endswith((".csv", ".parquet")) and _is_file(base / text):
                 self.prefetched[key, text] = PendingTable(base / text, str(base / text), key == "budget_fil", self.ledger)
+        self.pending += self.prefetched.values()
         read_in_background(list(self.prefetched.values()))
 
     def open_tables(self, top: Mapping) -> dict[str, list]:
@@ -398,12 +413,14 @@ class _YearParser(TreeReader):
                 paths = self.paths(top.items[key][1], key) if key in top.items else None
             except DataError:
                 paths = None
-            if paths:
-                opened[key] = [(text, line, column, self.prefetched.get((key, text), table))
+            if paths:  # a prefetched table is taken once: a path listed twice is read twice, as it was
+                opened[key] = [(text, line, column, self.prefetched.pop((key, text), table))
                                for text, line, column, table in outcome.open_tables(paths, self.fil,
                                                                                     budget=key == "budget_fil",
                                                                                     rows=self.ledger)]
-        read_in_background([table for tables in opened.values() for *_, table in tables if table.path.is_file()])
+        started = [table for tables in opened.values() for *_, table in tables if _is_file(table.path)]
+        self.pending += started
+        read_in_background(started)
         return opened
 
     def paths(self, node: Node, what: str) -> list[tuple[str, int, int]]:
