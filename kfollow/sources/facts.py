@@ -853,13 +853,14 @@ def aggregate_months(facts: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def views(facts: pl.DataFrame, last_month: int | None = None) -> pl.DataFrame:
+def views(facts: pl.DataFrame, last_month: int | None = None, sort: bool = True) -> pl.DataFrame:
     """The stab view and the verksamhet view of the same facts (rows, FACT_SCHEMA, or a table's
     sums, SUMMARY_SCHEMA), per month, öre, VIEW_SCHEMA.
 
     Rows without stab go to vy `ej_fordelat_stab`, rows without verksamhet to
     `ej_fordelat_verksamhet` (nyckel null), so per förvaltning and month both views total the same.
-    Months 1..last_month (default: the latest month of the facts) with no postings are 0.
+    Months 1..last_month (default: the latest month of the facts) with no postings are 0. Sorted by
+    förvaltning, vy, nyckel and month, unless `sort` is False and there are no months to fill.
     """
     # each view straight from the facts, both in one streaming pass: fewer groups than summing per
     # (stab, verksamhet) first, and the per-row parts never exist for all rows at once
@@ -884,7 +885,7 @@ def views(facts: pl.DataFrame, last_month: int | None = None) -> pl.DataFrame:
         )
     frame = pl.concat(parts).select(pl.col(c).cast(t) for c, t in VIEW_SCHEMA.items()).collect(engine="streaming")
     last = booked_through(facts) if last_month is None else last_month
-    return fill_months(frame, last) if last else _sort_view(frame)
+    return fill_months(frame, last) if last else (_sort_view(frame) if sort else frame)
 
 
 def fill_months(view: pl.DataFrame, last_month: int) -> pl.DataFrame:

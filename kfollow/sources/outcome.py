@@ -123,9 +123,9 @@ def ledger_facts(ar: int, art: str, table: FactTable) -> pl.DataFrame:
                         ).select(pl.col(c).cast(t) for c, t in FACT_SCHEMA.items())
 
 
-def _views_with_keys(facts: pl.DataFrame, last_month: int | None = None) -> pl.DataFrame:
+def _views_with_keys(facts: pl.DataFrame, last_month: int | None = None, sort: bool = True) -> pl.DataFrame:
     """`views` of the facts, the rows not distributed keyed `ej fördelat (<förvaltning>)` as in a year file."""
-    return views(facts, last_month=last_month).with_columns(
+    return views(facts, last_month=last_month, sort=sort).with_columns(
         nyckel=pl.when(pl.col("vy").str.starts_with("ej_fordelat"))
         .then(pl.lit("ej fördelat (") + pl.col("forvaltning") + pl.lit(")"))
         .otherwise(pl.col("nyckel")))
@@ -239,7 +239,8 @@ def merge(info: YearInfo, amounts: pl.DataFrame, months: pl.DataFrame,
     ar = info.ar
     # both views of all the facts at once: one row per key and month (months without postings are
     # filled below, per förvaltning up to its own booked month)
-    v = _views_with_keys(pl.concat([f for _, f in tables]), last_month=0)
+    # unsorted: the month rows below are made from a grid of the amount rows, in their order
+    v = _views_with_keys(pl.concat([f for _, f in tables]), last_month=0, sort=False)
     month_rows, new_rows = [v], [v.select("forvaltning", "vy", "nyckel").unique()]
     facts_months = pl.concat(month_rows).with_columns(ar=pl.lit(ar, pl.Int32))
     # a förvaltning written with its summa only (no staber, no verksamheter) books its utfall there
