@@ -308,7 +308,7 @@ def test_the_reader_starts_again_when_its_thread_could_not_start(tmp_path: Path,
     assert table.result(KNOWN).summary["kostnad"].to_list() == [100]
 
 
-def test_a_year_file_with_windows_line_ends_reads_its_table_ahead(tmp_path: Path):
+def test_a_year_file_with_windows_line_ends_or_a_comment_reads_its_table_ahead(tmp_path: Path):
     from kfollow.sources.year_file import _YearParser
 
     folder = year_folder(tmp_path, "utfall_fil: u.csv")
@@ -317,5 +317,8 @@ def test_a_year_file_with_windows_line_ends_reads_its_table_ahead(tmp_path: Path
     parser = _YearParser(str(folder / "2024.yaml"))
     parser.prefetch(raw)
     assert list(parser.prefetched) == [("utfall_fil", "u.csv")]
+    commented = _YearParser(str(folder / "2024.yaml"))  # as the bundled example writes it
+    commented.prefetch(raw.replace(b"u.csv", b"u.csv   # kfollow import sie export.se"))
+    assert list(commented.prefetched) == [("utfall_fil", "u.csv")]
     (folder / "2024.yaml").write_bytes(raw)
     assert load_budgets(folder).amounts.filter(vy="stab", nyckel="NORD")["utfall"].item() == 100

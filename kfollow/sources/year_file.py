@@ -386,14 +386,16 @@ class _YearParser(TreeReader):
 
     def prefetch(self, raw: bytes) -> None:
         """Start reading the tables that the file names on a line of their own (`utfall_fil: u.csv`,
-        the common case) before the file is parsed: the parse and the read then overlap.
-        `open_tables` takes such a table only if the parsed file names the same path under the same
-        key; anything else (a list, quotes, a comment the pattern misreads) is read after the parse."""
+        perhaps with a comment after it: the common case) before the file is parsed: the parse and the
+        read then overlap. `open_tables` takes such a table only if the parsed file names the same
+        path under the same key; anything else (a list, quotes, a line the pattern misreads) is read
+        after the parse."""
         from kfollow.sources.facts import PendingTable, read_in_background
 
         base = Path(self.fil).parent
         for key in ("budget_fil", "utfall_fil"):
-            found = re.search(rb"^" + key.encode() + rb":[ \t]+([^\s#'\"\[{]+)[ \t]*\r?$", raw, re.MULTILINE)
+            found = re.search(rb"^" + key.encode() + rb":[ \t]+([^\s#'\"\[{]+)(?:[ \t]+#[^\r\n]*)?[ \t]*\r?$", raw,
+                              re.MULTILINE)
             text = found and found.group(1).decode("utf-8", "replace")
             if text and text.endswith((".csv", ".parquet")) and _is_file(base / text):
                 self.prefetched[key, text] = PendingTable(base / text, str(base / text), key == "budget_fil", self.ledger)
