@@ -487,25 +487,28 @@ _EXACT_ROWS = 2**13
 
 def _summarise(rows: pl.LazyFrame, konto: bool, blank: bool = False) -> pl.LazyFrame:
     """The rows' sums per SUMMARY_KEYS, kostnad and intakt apart (slag is no key: half the groups),
-    with what the checks need of the rest: how many rows have a slag that is one (`_slag`), how many
-    amounts are not amounts (`_nulls`), the rows and their absolute amounts (`_len`, `_abs`: exact
-    while a group has fewer than _EXACT_ROWS rows) for the table's total, with `konto` whether an
-    account is empty or badly written (`_konto`), and with `blank` how many rows have neither
-    account, slag nor amount (`_blank`: a blank row, when its keys are empty too)."""
+    with what the checks need of the rest: how many amounts are not amounts (`_nulls`), the rows and
+    their absolute amounts (`_len`, `_abs`: exact while a group has fewer than _EXACT_ROWS rows) for
+    the table's total; with `konto` (the accounts and slag are not read apart) how many rows have a
+    slag that is one (`_slag`) and whether an account is empty or badly written (`_konto`); with
+    `blank` how many rows have neither account, slag nor amount (`_blank`: a blank row, when its keys
+    are empty too)."""
     empty = pl.col("konto").is_null() | (pl.col("konto") == "")
     slag, belopp = pl.col("slag"), pl.col("belopp")
     extra = {}
+    ok = {}
     if konto:
+        ok["_ok"] = slag.is_in(SLAG)
+        extra["_slag"] = pl.col("_ok").sum()
         extra["_konto"] = (empty | pl.col("konto").str.contains(_KONTO_BAD_PL)).any()
     if blank:
         extra["_blank"] = (empty & (slag.is_null() | (slag == ""))
                            & (pl.col("_written").is_null() | (pl.col("_written") == ""))).sum()
     # the parts per row first, then plain sums: filtered sums (when/then inside agg) hold twice the memory
     return rows.with_columns(_k=pl.when(slag == "kostnad").then(belopp), _i=pl.when(slag == "intakt").then(belopp),
-                             _ok=slag.is_in(SLAG)).group_by(SUMMARY_KEYS).agg(
+                             **ok).group_by(SUMMARY_KEYS).agg(
         kostnad=pl.col("_k").sum(),
         intakt=pl.col("_i").sum(),
-        _slag=pl.col("_ok").sum(),
         _nulls=belopp.null_count(),
         _len=pl.len(),
         _abs=belopp.abs().sum(),
@@ -535,18 +538,18 @@ def _validate(plan: _Plan, known: Known, budget: bool = False, rows: bool = Fals
 
 def _sums(plan: _Plan, rows: bool) -> tuple[pl.DataFrame | None, pl.DataFrame, pl.DataFrame | None]:
     """The table's one streaming pass: its rows (with `rows`, else None), its sums with what the
-    checks need (`_summarise`), and its distinct accounts where they are read apart (else None: a
-    flag among the sums)."""
+    checks need (`_summarise`), and its distinct pairs of account and slag where they are read apart
+    (else None: counts and a flag among the sums)."""
     try:
         if rows:  # the rows read once for all three (polars keeps them for the sums and the accounts)
             parsed = plan.parsed()
             kept, summary, accounts = pl.collect_all(
-                [parsed, _summarise(parsed, konto=False), parsed.select(pl.col("konto").unique())], engine="streaming")
+                [parsed, _summarise(parsed, konto=False), parsed.select("konto", "slag").unique()], engine="streaming")
             return kept, summary, accounts
-        if plan.source.columnar:  # Parquet: the konto column alone is cheap to read (apart: polars would
-            # keep every column of the file for a second query of the same scan)
+        if plan.source.columnar:  # Parquet: the konto and slag columns alone are cheap to read (apart:
+            # polars would keep every column of the file for a second query of the same scan)
             summary = _tidy(_summarise(plan.raw(), konto=False).collect(engine="streaming"))
-            return None, summary, plan.raw().select(pl.col("konto").unique()).collect(engine="streaming")
+            return None, summary, plan.raw().select("konto", "slag").unique().collect(engine="streaming")
         return None, _tidy(_summarise(plan.raw(), konto=True, blank=plan.skips_blank).collect(engine="streaming")), None
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise plan.source.failure(exc) from None
@@ -559,10 +562,14 @@ def _check(plan: _Plan, read: tuple, known: Known, budget: bool) -> FactTable:
     the rows read again to find the first offending row."""
     kept, summary, accounts = read
     try:
-        bad_konto = (summary["_konto"].any() if accounts is None else accounts.select(
-            (pl.col("konto").is_null() | (pl.col("konto") == "") | pl.col("konto").str.contains(_KONTO_BAD_PL)).any()
-        ).item())
-        bad_slag = summary.select((pl.col("_len") - pl.col("_slag")).sum()).item()
+        if accounts is None:  # counted among the sums
+            bad_konto = summary["_konto"].any()
+            bad_slag = summary.select((pl.col("_len") - pl.col("_slag")).sum()).item()
+        else:  # the distinct pairs of account and slag
+            konto, slag = pl.col("konto"), pl.col("slag")
+            bad_konto, bad_slag = accounts.select(
+                (konto.is_null() | (konto == "") | konto.str.contains(_KONTO_BAD_PL)).any(),
+                (slag.is_null() | ~slag.is_in(SLAG)).any()).row(0)
         if summary["_nulls"].sum() or bad_konto or bad_slag or _has_bad_ids(summary, known, budget):
             raise _first_error(plan, known, budget)
         if (summary["_len"].max() or 0) >= _EXACT_ROWS:  # a group's absolute amounts may have left Int64: sum them exactly
