@@ -192,12 +192,13 @@ class Ledger:
     for: a command that cuts no account never holds every row of a table, only the table's sums (which
     the year's views are made of). `parts` are frames or functions that read one."""
 
-    __slots__ = ("_parts", "_frame", "_present")
+    __slots__ = ("_parts", "_frame", "_present", "_accounts")
 
-    def __init__(self, parts=(), present=None):
+    def __init__(self, parts=(), present=None, accounts=None):
         self._parts = tuple(parts)
         self._frame: pl.DataFrame | None = None
         self._present = present  # (ar, art, forvaltning) of the facts, or a function giving them without reading them
+        self._accounts = accounts  # the facts' distinct accounts, or a function giving them without reading them
 
     def frame(self) -> pl.DataFrame:
         if self._frame is None:
@@ -214,12 +215,23 @@ class Ledger:
             self._present = self._present()
         return self._present
 
+    def accounts(self) -> pl.DataFrame:
+        """The distinct accounts (`konto`) of the facts of every year, without reading every row when
+        the tables' passes read them."""
+        if self._accounts is None:
+            self._accounts = self.frame().select(pl.col("konto").unique())
+        elif callable(self._accounts):
+            self._accounts = self._accounts()
+        return self._accounts
+
     @classmethod
     def joined(cls, ledgers: list["Ledger"]) -> "Ledger":
         """The ledgers of several year files as one (nothing read)."""
         known = all(x._present is not None or x._frame is not None for x in ledgers)
         present = (lambda: pl.concat([x.present() for x in ledgers])) if known and ledgers else None
-        return cls([p for x in ledgers for p in ((x._frame,) if x._frame is not None else x._parts)], present)
+        listed = all(x._accounts is not None or x._frame is not None for x in ledgers)
+        accounts = (lambda: pl.concat([x.accounts() for x in ledgers]).unique()) if listed and ledgers else None
+        return cls([p for x in ledgers for p in ((x._frame,) if x._frame is not None else x._parts)], present, accounts)
 
 
 @dataclass(slots=True)

@@ -158,15 +158,14 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
         facts = facts.filter(pl.col("forvaltning").is_in(fids))
     if flt.konto:
         facts = facts.filter(pl.any_horizontal(pl.col("konto").str.starts_with(k) for k in flt.konto))
-    # each account's kostnadsslag once, not each fact's
-    accounts = (facts.select("konto").unique().collect()
-                .with_columns(kostnadsslag_expr(info.kostnadsslag if groups is None else groups)))
+    # each account's kostnadsslag once, not each fact's (accounts of other years and förvaltningar
+    # join nothing)
+    accounts = store.ledger.accounts().with_columns(kostnadsslag_expr(info.kostnadsslag if groups is None else groups))
     keys = ["forvaltning", "stab", "verksamhet", "konto", "kostnadsslag"]
     month = period or 12
     # the months up to `period` summed away first, at the ledger's grain, so that the accounts'
     # kostnadsslag is joined to a row per account and not to every fact
-    booked = (pl.when(pl.col("art") == "utfall").then(pl.col("manad") <= month)
-              .otherwise(pl.col("manad").is_not_null() & (pl.col("manad") <= month)))
+    booked = pl.col("manad") <= month  # a budget for the year (no month) is null here: spread below
     used = {name for e in by for name in e.meta.root_names()} if by else set(keys)
     grain = [k for k in keys[:-1] if k in used or k == "konto"]  # the dimensions `by` reads, and the account
     summed = (
