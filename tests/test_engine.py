@@ -149,6 +149,18 @@ def test_python_dash_m_passes_the_same_boundary(tmp_path):
     assert result.returncode == 70
     assert result.stderr.startswith("Error: internal error: ZeroDivisionError") and result.stderr.count("\n") == 1
 
+def test_the_console_script_s_entry_runs_the_command_line_only_when_called():
+    """pyproject's `kfollow` script names `kfollow.__main__:main`: importing the module runs nothing
+    (as the generated script imports it before calling it), and the entry is a function there."""
+    tomllib = pytest.importorskip("tomllib", reason="tomllib comes with Python 3.11")
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    module, _, function = scripts["kfollow"].partition(":")
+    probe = (f"import sys; sys.argv = ['kfollow', '--version']\n"
+             f"import {module} as m\nprint('imported')\nm.{function}()\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.stdout == f"imported\nkfollow {kfollow.__version__}\n", result.stderr
+
+
 
 def test_a_table_on_a_terminal_fits_its_width_and_says_what_it_left_out():
     from kfollow.options import Options
