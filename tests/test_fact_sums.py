@@ -322,3 +322,24 @@ def test_a_year_file_with_windows_line_ends_or_a_comment_reads_its_table_ahead(t
     assert list(commented.prefetched) == [("utfall_fil", "u.csv")]
     (folder / "2024.yaml").write_bytes(raw)
     assert load_budgets(folder).amounts.filter(vy="stab", nyckel="NORD")["utfall"].item() == 100
+
+
+def test_a_parquet_table_whose_account_was_renamed_after_it_was_read_is_an_error_when_its_rows_are_asked_for(
+        tmp_path: Path):
+    """A Parquet table's accounts are read with its sums, and a cut by account takes them from there:
+    rows read later with an account renamed (the sums unchanged) are the changed-file error, never
+    facts whose account has no kostnadsslag."""
+    folder = tmp_path / "budgets"
+    shutil.copytree(EXAMPLE, folder)
+    year_file = folder / "2024.yaml"
+    for name in ("utfall-2024", "budget-2024"):
+        pl.read_csv(folder / f"{name}.csv", infer_schema=False).write_parquet(folder / f"{name}.parquet")
+        year_file.write_text(year_file.read_text(encoding="utf-8").replace(f"{name}.csv", f"{name}.parquet"),
+                             encoding="utf-8")
+    store = load_budgets(folder, ledger=False)
+    table = folder / "utfall-2024.parquet"
+    rows = pl.read_parquet(table)
+    assert "5010" in rows["konto"].to_list() and "5020" not in rows["konto"].to_list()
+    rows.with_columns(pl.col("konto").replace("5010", "5020")).write_parquet(table)
+    with pytest.raises(DataError, match="changed while kfollow read it; run the command again"):
+        store.facts
