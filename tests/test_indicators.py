@@ -61,3 +61,28 @@ def test_unknown_indicator_in_a_year_file_names_the_line(run, budgets_copy: Path
     result = run("indicators", "--budgets", budgets_copy)
     assert result.exit_code == 3
     assert "2024.yaml:" in result.stderr and "did you mean 'avvikelse_budget'" in result.stderr
+
+
+def test_a_deficit_beyond_the_target_does_not_meet_a_lower_target(run, budgets_copy: Path):
+    """`riktning: lagre` on a deviation: its size must be below the target, so an overspend misses it
+    as a surplus of the same size does (the seed: "Mindre än 2" for deviations of 9,1 and 3,3 %)."""
+    year = budgets_copy / "2024.yaml"
+    lines = year.read_text(encoding="utf-8").splitlines(keepends=True)
+    start, end = lines.index("  KLF:\n"), lines.index("  VSS:\n")
+    # KLF overspent: its budget and utfall change places (summa and every stab)
+    swapped = [ln.replace("budget:", "\0").replace("utfall:", "budget:").replace("\0", "utfall:")
+               for ln in lines[start:end]]
+    text = "".join(lines[:start] + swapped + lines[end:])
+    year.write_text(text, encoding="utf-8")
+    dev = csv_rows(run("deviation", "--budgets", budgets_copy, "--year", "2024", "--by", "forvaltning",
+                       "--format", "csv", "--exact", "--unit", "kr").stdout)
+    klf = next(r for r in dev if r["forvaltning"] == "KLF")
+    expected = 100 * Decimal(klf["avvikelse"]) / Decimal(klf["budget"])
+    assert -10 < expected < -2  # a deficit beyond the seed's target, within 10 %
+    for mal, met in (("2", "nej"), ("10", "ja")):
+        year.write_text(text.replace("  avvikelse_budget: {mal: 2, riktning: lagre}",
+                                     f"  avvikelse_budget: {{mal: {mal}, riktning: lagre}}"), encoding="utf-8")
+        result = run("indicators", "--budgets", budgets_copy, "--year", "2024", "--format", "csv")
+        assert result.exit_code == 0, result.stderr
+        row = _by_id(csv_rows(result.stdout), "KLF")["avvikelse_budget"]
+        assert row["varde_2024"] == f"{expected:.1f}" and row["uppfyllt"] == met, (mal, row)

@@ -96,7 +96,9 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
             latest = _percent(by_year.get(year))
             met = None
             if target is not None and target.mal is not None and latest is not None:
-                met = "ja" if (latest < target.mal if target.riktning == "lagre" else latest >= target.mal) else "nej"
+                # lägre: the figure's size below the target, a deficit as much as a surplus (an
+                # avvikelse of -8,8 % is no better control than +8,8 %); högre: the signed figure
+                met = "ja" if (abs(latest) < target.mal if target.riktning == "lagre" else latest >= target.mal) else "nej"
             rows.append({"radtyp": "rad", "forvaltning": fid, "indikator": iid,
                          "namn": f"{label.removesuffix(' (%)')}, {fid} (%)",
                          **{f"varde_{y}": _percent(by_year.get(y)) for y in years},
