@@ -431,3 +431,16 @@ def test_excel_format_is_csv_for_swedish_excel(run, budgets_dir, tmp_path):
     assert lines[0].startswith("Radtyp;Förvaltning;Stab;Namn;Redovisas som;Budget;Utfall;Avvikelse;")  # for people
     assert "rad;KLF;KS;Kommunstyrelsen;nettokostnad;30,2;26,9;3,2;10,7;" in lines[1]
     assert lines[-2].startswith("summa;;Summa;Summa;nettokostnad;654,0;632,1;21,9;")
+
+
+@pytest.mark.parametrize(("years", "message"), [
+    (("2024", "2023"), "Error: compare 2024 2023: the earlier year comes first; write kfollow compare 2023 2024\n"),
+    (("2024", "2024"), "Error: compare 2024 2024: a year compared with itself changes nothing; name the earlier "
+                       "year first, e.g. kfollow compare 2023 2024\n"),
+])
+def test_compare_wants_the_earlier_year_first(run, years, message):
+    """Found trying the tool: `compare 2024 2023` ran with every change reversed once given a
+    --period, and `compare 2023 2023` printed zeros; both are usage errors now."""
+    result = run("compare", *years, "--budgets", BUDGETS)
+    assert result.exit_code == 2
+    assert result.stderr == message and result.stdout == ""

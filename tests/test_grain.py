@@ -346,6 +346,13 @@ def test_check_warns_of_a_kostnadsslag_without_accounts(run, grain):
 def test_usage_errors_point_the_way(run, grain):
     konto = run("deviation", "--budgets", grain, "--konto", "59")
     assert konto.exit_code == 2 and "no account of 2024 starts so (accounts there: 3010, 4010, 5010" in konto.stderr
+    letters = run("deviation", "--budgets", grain, "--konto", "501x")
+    assert letters.exit_code == 2 and "--konto '501x' is not an account prefix; write digits" in letters.stderr
+    # two filters that each keep accounts but none together: an error, not an empty table
+    both = run("deviation", "--budgets", grain, "--konto", "5", "--kostnadsslag", "intakter")
+    assert both.exit_code == 2 and both.stdout == ""
+    assert ("--konto 5 --kostnadsslag intakter: nothing to show; the accounts that --konto keeps are in "
+            "kostnadsslag personal") in both.stderr
     typo = run("deviation", "--budgets", grain, "--by", "kostnadslag")
     assert typo.exit_code == 2 and "did you mean kostnadsslag?" in typo.stderr
     swapped = run("deviation", "--budgets", grain, "--by", "konto,stab")

@@ -128,17 +128,28 @@ def check_filter(store: Store, year: int, flt: LedgerFilter) -> None:
     if unknown:
         have = ", ".join(f"{g.id} ({g.namn})" for g in groups)
         raise UsageError(f"no kostnadsslag {', '.join(unknown)} in {store.year(year).fil} (there: {have})")
-    bad = [k for k in flt.konto if not k.isalnum()]
+    bad = [k for k in flt.konto if not (k.isascii() and k.isdigit())]
     if bad:
         raise UsageError(f"--konto {bad[0]!r} is not an account prefix; write digits such as 5 or 6410")
-    if not flt.konto:
+    if not flt:
         return
     accounts = (store.facts.lazy().filter(pl.col("ar") == year).select(pl.col("konto").unique()).collect()
                 ["konto"].sort().to_list())
-    unmatched = [k for k in flt.konto if accounts and not any(a.startswith(k) for a in accounts)]
+    if not accounts:
+        return  # no facts with accounts: require_facts names what is missing
+    unmatched = [k for k in flt.konto if not any(a.startswith(k) for a in accounts)]
     if unmatched:
         shown_accounts = ", ".join(accounts[:12]) + (", …" if len(accounts) > 12 else "")
         raise UsageError(f"--konto {unmatched[0]}: no account of {year} starts so (accounts there: {shown_accounts})")
+    if flt.kostnadsslag:  # together with --konto: an account both keep
+        kept = [a for a in accounts if not flt.konto or any(a.startswith(k) for k in flt.konto)]
+        slag = pl.DataFrame({"konto": kept}, schema={"konto": pl.String}).select(kostnadsslag_expr(groups))["kostnadsslag"]
+        if not slag.is_in(list(flt.kostnadsslag)).any():
+            asked = " ".join([*(f"--konto {k}" for k in flt.konto), *(f"--kostnadsslag {k}" for k in flt.kostnadsslag)])
+            found = sorted({g for g in slag.to_list() if g is not None})
+            where = (f"the accounts that --konto keeps are in kostnadsslag {', '.join(found)}" if flt.konto and found
+                     else f"no account of {year} is in {'it' if len(flt.kostnadsslag) == 1 else 'them'}")
+            raise UsageError(f"{asked}: nothing to show; {where}")
 
 
 def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,

@@ -571,6 +571,11 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
     `by`, `konto` and `kostnadsslag` cut and filter at the ledger's grain as for `deviation`."""
     from kfollow.engine import cuts
 
+    if base_year == year:
+        raise UsageError(f"compare {year} {year}: a year compared with itself changes nothing; name the earlier "
+                         f"year first, e.g. kfollow compare {year - 1} {year}")
+    if base_year > year:
+        raise UsageError(f"compare {base_year} {year}: the earlier year comes first; write kfollow compare {year} {base_year}")
     cut = cuts.parse_by(by)
     flt = cuts.LedgerFilter(tuple(konto or ()), tuple(kostnadsslag or ()))
     p = selection.period(store, year, period)
