@@ -487,6 +487,13 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
                                 namn=pl.when(pl.col("radtyp") == "forvaltning").then(pl.lit("Summa ") + pl.col("forvaltning"))
                                 .otherwise(pl.col("namn")),
                                 _s=pl.when(pl.col("radtyp") == "forvaltning").then(pl.lit(2)).otherwise(pl.lit(0))))
+        # keyed as the views key them: the total `Summa` in the key column (no förvaltning), a
+        # förvaltning's subtotal its id
+        kind = pl.col("radtyp")
+        out = out.with_columns(**{part: pl.when(kind == "summa").then(pl.lit("Summa"))
+                                  .when(kind == "delsumma").then(pl.col("forvaltning")).otherwise(pl.col(part))},
+                               forvaltning=pl.when(kind == "summa").then(pl.lit(None, pl.String))
+                               .otherwise(pl.col("forvaltning")))
     notes: tuple[str, ...] = ()
     for col in money:
         y, field = figures[col]
