@@ -456,3 +456,23 @@ def test_totals_are_keyed_alike_whatever_the_cut(run, by):
     assert [(r["forvaltning"], r[key]) for r in total] == [("", "Summa")]
     subtotals = [r for r in rows if r["radtyp"] == "delsumma"]
     assert subtotals and all(r[key] == r["forvaltning"] for r in subtotals)
+
+
+def test_fail_over_flags_the_same_rows_whatever_the_cut_adds_below_them(run):
+    """`--by stab,kostnadsslag --fail-over` flags every stab that `--by stab --fail-over` flags, and
+    its parts besides; an account is named with its code, as the table shows it (found trying the
+    tool: the stab rows went unflagged in the two-key cut)."""
+    sie = EXAMPLES / "sie" / "budgets"
+
+    def flagged(*by: str) -> list[str]:
+        result = run("deviation", "--budgets", sie, *by, "--fail-over", "1")
+        assert result.exit_code == 1, result.stderr
+        return [line.split("avvikelsen för ", 1)[1].rsplit(" är ", 1)[0]
+                for line in result.stderr.splitlines() if line.startswith("--fail-over")]
+
+    staber = flagged("--by", "stab")
+    nested = flagged("--by", "stab,kostnadsslag")
+    assert staber == [n for n in nested if ": " not in n] == [
+        "Ekonomistab", "Digitaliseringsstab", "Serviceförvaltningen (internt prissatt)"]
+    assert "Ekonomistab: Personalkostnader" in nested
+    assert flagged("--by", "konto") == ["SERV: 4010 - Köpta lokaltjänster"]

@@ -557,16 +557,21 @@ def named_parts(frame: pl.DataFrame) -> pl.DataFrame:
             parent = pl.col("forvaltning") + pl.lit(" ") + parent
         parent = pl.when(pl.col("radtyp") == "radsumma").then(parent).forward_fill()
         part = pl.col("radtyp").is_in(["del", RowKind.del_ej_fordelat.value])
-        own = pl.col("namn")
-        if "konto" in frame.columns:  # Ekonomistab: 5010 - Löner
-            own = pl.when(pl.col("konto").is_not_null() & (pl.col("konto") != pl.col("namn"))).then(
-                pl.col("konto") + pl.lit(" - ") + pl.col("namn")).otherwise(pl.col("namn"))
-        return frame.with_columns(namn=pl.when(part).then(parent + pl.lit(": ") + own).otherwise("namn"))
+        return frame.with_columns(namn=pl.when(part).then(parent + pl.lit(": ") + _own_name(frame)).otherwise("namn"))
+    own = pl.when(pl.col("radtyp").is_in(["rad", "ej_fordelat"])).then(_own_name(frame)).otherwise("namn")
     if "forvaltning" in frame.columns and frame["forvaltning"].drop_nulls().n_unique() > 1 and \
             not any(k in frame.columns for k in ("stab", "verksamhet")):
-        return frame.with_columns(namn=pl.when(pl.col("radtyp").is_in(["rad", "ej_fordelat"]))
-                                  .then(pl.col("forvaltning") + pl.lit(": ") + pl.col("namn")).otherwise("namn"))
-    return frame
+        own = pl.when(pl.col("radtyp").is_in(["rad", "ej_fordelat"])).then(pl.col("forvaltning") + pl.lit(": ") + own) \
+            .otherwise("namn")
+    return frame.with_columns(namn=own)
+
+
+def _own_name(frame: pl.DataFrame) -> pl.Expr:
+    """A row's own name: an account with its code (`5010 - Löner`), as the table shows it."""
+    if "konto" not in frame.columns:
+        return pl.col("namn")
+    return pl.when(pl.col("konto").is_not_null() & (pl.col("konto") != pl.col("namn"))).then(
+        pl.col("konto") + pl.lit(" - ") + pl.col("namn")).otherwise(pl.col("namn"))
 
 
 def largest(frame: pl.DataFrame, n: int) -> pl.DataFrame:

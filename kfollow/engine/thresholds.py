@@ -71,9 +71,15 @@ def parse_limit(text: str, unit: str, option: str) -> Limit:
 
 def rows_beyond(frame: pl.DataFrame, limit: Limit | Limits) -> pl.DataFrame:
     """The stab/verksamhet/förvaltning rows (or, in a cut by kostnadsslag or konto, the parts, named
-    with their row) of a deviation report whose avvikelse is beyond `limit`."""
+    with their row; in a cut of two keys the rows shown with their parts too, so that `--by
+    stab,kostnadsslag` flags every stab `--by stab` flags) of a deviation report whose avvikelse is
+    beyond `limit`."""
     from kfollow.engine.cuts import named_parts
 
+    kinds = UNIT_ROWS
     if "radtyp" in frame.columns and (frame["radtyp"] == "radsumma").any():
         frame = named_parts(frame)
-    return frame.filter(pl.col("radtyp").is_in(UNIT_ROWS) & limit.exceeded().fill_null(False))
+        kinds = [*UNIT_ROWS, RowKind.radsumma.value]
+    elif "konto" in frame.columns:  # an account with its code, as the table shows it
+        frame = named_parts(frame)
+    return frame.filter(pl.col("radtyp").is_in(kinds) & limit.exceeded().fill_null(False))
