@@ -476,3 +476,14 @@ def test_fail_over_flags_the_same_rows_whatever_the_cut_adds_below_them(run):
         "Ekonomistab", "Digitaliseringsstab", "Serviceförvaltningen (internt prissatt)"]
     assert "Ekonomistab: Personalkostnader" in nested
     assert flagged("--by", "konto") == ["SERV: 4010 - Köpta lokaltjänster"]
+
+
+def test_top_says_why_it_lists_nothing_where_the_budget_has_no_accounts(run, tmp_path):
+    d = _yaml_budget(tmp_path)
+    for by, outer in (("stab,kostnadsslag", "stab"), ("kostnadsslag", "stab")):
+        result = run("deviation", "--budgets", d, "--by", by, "--period", "2024-01", "--top", "5")
+        assert result.exit_code == 0, result.stderr
+        listed = run("deviation", "--budgets", d, "--by", by, "--period", "2024-01", "--top", "5", "--format", "csv")
+        assert [r for r in csv_rows(listed.stdout)] == []
+        assert (f"Ingen avvikelse att lista per {by.replace(',', ' och ')}: budgeten finns inte på den nivån; "
+                f"--by {outer} --top 5 listar avvikelserna per {outer}.") in result.stdout

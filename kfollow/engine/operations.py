@@ -549,10 +549,15 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     only = cuts.filter_text(flt)
     title = f"Resultat {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{only}"
     if top is not None:
-        frame = cuts.largest(frame, top)
+        listed = cuts.largest(frame, top)
         title = f"Största avvikelser {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{only}"
         if cut.nested:
             notes += (f"Delar utan konto (Ej fördelat på {cut.part}: ombudgeteringar, budget per stab) ingår inte i listan.",)
+        if listed.is_empty() and not frame.filter(pl.col("radtyp").is_in(["rad", "del"])).is_empty():
+            outer = cut.view.value if cut.nested else "stab"
+            notes += (f"Ingen avvikelse att lista per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}: budgeten "
+                      f"finns inte på den nivån; --by {outer} --top {top} listar avvikelserna per {BY_TITLE.get(outer, outer)}.",)
+        frame = listed
     if costs_negative:
         frame = present.costs_negative(frame)
     # a period without any forecast: its empty forecast columns stay in csv and json (stable columns)
