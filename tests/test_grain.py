@@ -487,3 +487,12 @@ def test_top_says_why_it_lists_nothing_where_the_budget_has_no_accounts(run, tmp
         assert [r for r in csv_rows(listed.stdout)] == []
         assert (f"Ingen avvikelse att lista per {by.replace(',', ' och ')}: budgeten finns inte på den nivån; "
                 f"--by {outer} --top 5 listar avvikelserna per {outer}.") in result.stdout
+
+
+def test_stab_with_a_cut_by_account_points_to_the_two_key_cut(run):
+    result = run("deviation", "--budgets", EXAMPLES / "sie" / "budgets", "--by", "kostnadsslag", "--stab", "LED")
+    assert result.exit_code == 2
+    assert ("--stab selects rows of the stab view; use it with --by stab, or with --by stab,kostnadsslag "
+            "(or stab,konto) for their parts") in result.stderr
+    assert run("deviation", "--budgets", EXAMPLES / "sie" / "budgets", "--by", "stab,kostnadsslag",
+               "--stab", "LED").exit_code == 0

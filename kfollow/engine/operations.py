@@ -40,7 +40,8 @@ def _check_staber(budgets: Store, year: int, by: By, staber: list[str] | None, v
     if not staber:
         return
     if by.value != view:
-        raise UsageError(f"--{view} selects rows of the {view} view; use it with --by {view}")
+        raise UsageError(f"--{view} selects rows of the {view} view; use it with --by {view}, or with "
+                         f"--by {view},kostnadsslag (or {view},konto) for their parts")
     known = budgets.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == view))["nyckel"].unique().to_list()
     unknown = [s for s in staber if s not in known]
     if unknown:
