@@ -496,3 +496,13 @@ def test_stab_with_a_cut_by_account_points_to_the_two_key_cut(run):
             "(or stab,konto) for their parts") in result.stderr
     assert run("deviation", "--budgets", EXAMPLES / "sie" / "budgets", "--by", "stab,kostnadsslag",
                "--stab", "LED").exit_code == 0
+
+
+def test_a_month_the_utfall_tables_do_not_have_asks_for_an_import_not_for_yaml(run):
+    """Found trying the tool: a month beyond the fact tables asked the user to type months into the
+    year file; the tables' utfall comes from an import."""
+    result = run("deviation", "--budgets", EXAMPLES / "sie" / "budgets", "--period", "2024-11")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: utfall of KSF in ")
+    assert result.stderr.endswith("utfall-2024.csv is booked up to 2024-10, not 2024-11; import the months up to "
+                                  "2024-11 (kfollow import) or pick --period 2024-10\n")

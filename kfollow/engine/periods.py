@@ -88,8 +88,10 @@ GROSS_BUDGET = ["budget", "budget_kostnader", "budget_intakter"]
 GROSS_UTFALL = ["utfall", "utfall_kostnader", "utfall_intakter"]
 
 
-def _require_booked(a: pl.DataFrame, fil: str, year: int, period: int) -> None:
-    """UsageError unless every row with monthly utfall is booked up to `period` (and some row is)."""
+def _require_booked(a: pl.DataFrame, fil: str, year: int, period: int, tables: tuple[str, ...] = (),
+                    tabled: frozenset[str] = frozenset()) -> None:
+    """UsageError unless every row with monthly utfall is booked up to `period` (and some row is);
+    `tables` are the year's utfall tables and `tabled` the förvaltningar whose utfall they give."""
     booked = a["manader"].max()
     if booked is None:
         if period != 12:
@@ -100,6 +102,10 @@ def _require_booked(a: pl.DataFrame, fil: str, year: int, period: int) -> None:
     if short.height:
         first = short.row(0, named=True)
         more = f" and {short.height - 1} more row(s)" if short.height > 1 else ""
+        if first["forvaltning"] in tabled:  # the months come from the tables, not from the year file
+            raise UsageError(f"utfall of {first['forvaltning']} in {', '.join(tables)} is booked up to "
+                             f"{year}-{first['manader']:02d}, not {year}-{period:02d}; import the months up to "
+                             f"{year}-{period:02d} (kfollow import) or pick --period {year}-{first['manader']:02d}")
         raise UsageError(f"utfall of {first['nyckel']} ({first['fil']}:{first['rad']}){more} is booked up to "
                          f"{year}-{first['manader']:02d}, not {year}-{period:02d}; add the months (0 for a month "
                          f"without bookings) or pick --period {year}-{first['manader']:02d}")
@@ -194,7 +200,9 @@ def _resolve(budgets: Store, year: int, period: int | None = None, mode: BudgetM
     month = period or 12
     a = budgets.amounts.filter(pl.col("ar") == year)
     if period is not None and strict:
-        _require_booked(a, info.fil, year, period)
+        tabled = frozenset(budgets.ledger.present().filter((pl.col("ar") == year) & (pl.col("art") == "utfall"))
+                           ["forvaltning"].to_list()) if info.utfall_filer else frozenset()
+        _require_booked(a, info.fil, year, period, info.utfall_filer, tabled)
 
     frame = a
     if mode is BudgetMode.justerad:
