@@ -229,8 +229,11 @@ def _check_ids(tables: dict[str, ledger.Imported], rules: LedgerMapping, folder:
                               for fid in info.info.forvaltningar}, set(info.info.verksamheter))
     at = {name: (rules.fil, key.line, key.column) if key is not None else (rules.fil, None, None)
           for name, key in (("forvaltning", rules.forvaltning), ("stab", rules.stab), ("verksamhet", rules.verksamhet))}
+    written = {name: {i: (rules.fil, *place) for i, place in key.objekt.written.items()}
+               for name, key in (("forvaltning", rules.forvaltning), ("stab", rules.stab), ("verksamhet", rules.verksamhet))
+               if key is not None and key.objekt is not None}
     for table in tables.values():
-        check_ids(table.facts, known, str(path), at)
+        check_ids(table.facts, known, str(path), at, written)
 
 
 _KEYS = {"utfall": "utfall_fil", "budget": "budget_fil"}

@@ -674,8 +674,8 @@ def test_amount_expression_is_exact_for_large_values():
 
 
 def test_the_import_checks_its_ids_against_the_years_file(tmp_path: Path):
-    """A mapping that names a stab the year file lacks is reported at the mapping, not later in
-    the fact table it would have written."""
+    """A mapping that names a stab the year file lacks is reported at the mapping, where the id is
+    written (the object's line, not the `stab:` key), not later in the fact table it would have written."""
     examples = Path(__file__).resolve().parents[1] / "examples" / "sie"
     budgets = tmp_path / "budgets"
     budgets.mkdir()
@@ -686,7 +686,7 @@ def test_the_import_checks_its_ids_against_the_years_file(tmp_path: Path):
     result = run("import", "sie", examples / "exempelby.se", "-m", tmp_path / "map.yaml", "-o",
                  budgets / "utfall-2024.csv")
     assert result.exit_code == 3
-    assert f"map.yaml:16:1: stab 'HRS' is not a stab of KSF in {budgets / '2024.yaml'}; did you mean 'HR'?" in result.stderr
+    assert f"map.yaml:21:13: stab 'HRS' is not a stab of KSF in {budgets / '2024.yaml'}; did you mean 'HR'?" in result.stderr
     assert not (budgets / "utfall-2024.csv").exists()
     elsewhere = run("import", "sie", examples / "exempelby.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "x.csv",
                     "--budgets", budgets)

@@ -1012,10 +1012,12 @@ class Origin:
 
 
 def check_ids(facts: pl.DataFrame, known: Known, year_file: str,
-              at: dict[str, tuple[str, int | None, int | None]]) -> None:
+              at: dict[str, tuple[str, int | None, int | None]],
+              written: dict[str, dict[str, tuple[str, int, int]]] | None = None) -> None:
     """`DataError` when a table gives an id the year file does not have: a förvaltning, a stab of that
     förvaltning, or a verksamhet of its catalogue (with a did-you-mean). `at`: where each key
-    (forvaltning, stab, verksamhet) comes from, (file, line, column), e.g. the mapping's key."""
+    (forvaltning, stab, verksamhet) comes from, (file, line, column), e.g. the mapping's key;
+    `written`: per key, where an id is written (the mapping's object line), which comes first."""
     forvaltningar = known.forvaltningar
     checks = (
         ("forvaltning", facts["forvaltning"].drop_nulls().unique().sort().to_list(),
@@ -1033,5 +1035,5 @@ def check_ids(facts: pl.DataFrame, known: Known, year_file: str,
             close = difflib.get_close_matches(value, choices(fid), n=1)
             where = f" of {fid}" if fid else ""
             hint = f"did you mean '{close[0]}'?" if close else f"there: {', '.join(choices(fid)) or 'none'}"
-            raise DataError(*at.get(name, (year_file, None, None)),
+            raise DataError(*(written or {}).get(name, {}).get(value, at.get(name, (year_file, None, None))),
                             f"{name} '{value}' is not a {name}{where} in {year_file}; {hint}")

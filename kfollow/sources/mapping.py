@@ -116,6 +116,7 @@ class Objects:
     ranges: tuple[Range, ...]
     line: int
     column: int
+    written: dict[str, tuple[int, int]] = field(default_factory=dict)  # id → where it is first written
 
     def lookup(self, code: str, fil: str) -> str | None:
         """The id for an object code, None when none matches; two matching ranges are an error."""
@@ -333,6 +334,7 @@ class _MappingParser(TreeReader):
             raise self.error(body, f"objekt of {name} is empty; map at least one object code")
         exact: dict[str, str] = {}
         ranges: list[Range] = []
+        written: dict[str, tuple[int, int]] = {}
         for code, (knode, value) in body.items.items():
             if isinstance(value, Scalar) and not value.value.strip() and name != "forvaltning":
                 target = ""  # deliberately without a key: ej fördelat, and no error for an unmapped object
@@ -341,6 +343,8 @@ class _MappingParser(TreeReader):
             if not code or code != code.strip():
                 raise self.error(knode, f"object code {code!r} is empty or has spaces around it; write the code as in the export")
             exact[code] = target  # a key always matches the code as written (also `K-100`)
+            if isinstance(value, Scalar):
+                written.setdefault(target, (value.line, value.column))
             m = _RANGE.fullmatch(code)
             if m is None:
                 continue
@@ -362,7 +366,7 @@ class _MappingParser(TreeReader):
                     first, second = sorted((a.key, b.key), key=lambda k: (k.line, k.column))
                     raise self.error(second, f"range '{second.value}' overlaps range '{first.value}' (line "
                                              f"{first.line}); make them disjoint")
-        return Objects(exact, tuple(ranges), key.line, key.column)
+        return Objects(exact, tuple(ranges), key.line, key.column, written)
 
     def fran_stab(self, node: Node) -> dict[str, str]:
         body = self.mapping(node, "fran_stab (stab id: verksamhet code)")
