@@ -187,6 +187,15 @@ class YearInfo:
     svar: tuple[Answer, ...] = ()  # the answers those files hold
 
 
+def did_you_mean(text: str, choices) -> str:
+    """`; did you mean 'KSF'?` for the choice closest to `text` (case aside), else nothing."""
+    import difflib
+
+    by_fold = {c.casefold(): c for c in choices}
+    close = difflib.get_close_matches(text.casefold(), list(by_fold), n=1)
+    return f"; did you mean '{by_fold[close[0]]}'?" if close else ""
+
+
 class Ledger:
     """The facts of a store's fact tables at the ledger's grain (`FACT_SCHEMA`), read when first asked
     for: a command that cuts no account never holds every row of a table, only the table's sums (which
@@ -277,7 +286,7 @@ class Store:
         info = self.year(ar)
         if fid not in info.forvaltningar:
             have = ", ".join(info.forvaltningar)
-            raise UsageError(f"no förvaltning '{fid}' in {info.fil} (there: {have})")
+            raise UsageError(f"no förvaltning '{fid}' in {info.fil} (there: {have}){did_you_mean(fid, info.forvaltningar)}")
         return info.forvaltningar[fid]
 
 

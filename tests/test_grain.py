@@ -506,3 +506,11 @@ def test_a_month_the_utfall_tables_do_not_have_asks_for_an_import_not_for_yaml(r
     assert result.stderr.startswith("Error: utfall of KSF in ")
     assert result.stderr.endswith("utfall-2024.csv is booked up to 2024-10, not 2024-11; import the months up to "
                                   "2024-11 (kfollow import) or pick --period 2024-10\n")
+
+
+def test_a_misspelt_forvaltning_or_kostnadsslag_gets_a_did_you_mean(run):
+    sie = EXAMPLES / "sie" / "budgets"
+    fid = run("deviation", "--budgets", sie, "--forvaltning", "ksf")
+    assert fid.exit_code == 2 and fid.stderr.endswith("(there: KSF, SERV); did you mean 'KSF'?\n")
+    slag = run("deviation", "--budgets", sie, "--kostnadsslag", "persnal")
+    assert slag.exit_code == 2 and slag.stderr.endswith("; did you mean 'personal'?\n")

@@ -23,7 +23,7 @@ from kfollow.engine import expressions as ex
 from kfollow.engine.periods import spread_weights, spread_year
 from kfollow.errors import UsageError
 from kfollow.options import BudgetMode, By
-from kfollow.store import Kostnadsslag, Store
+from kfollow.store import Kostnadsslag, Store, did_you_mean
 from kfollow.vocabulary import RowKind
 
 VIEWS = ("forvaltning", "stab", "verksamhet")  # the year file's views
@@ -127,7 +127,8 @@ def check_filter(store: Store, year: int, flt: LedgerFilter) -> None:
     unknown = [k for k in flt.kostnadsslag if k not in {g.id for g in groups}]
     if unknown:
         have = ", ".join(f"{g.id} ({g.namn})" for g in groups)
-        raise UsageError(f"no kostnadsslag {', '.join(unknown)} in {store.year(year).fil} (there: {have})")
+        raise UsageError(f"no kostnadsslag {', '.join(unknown)} in {store.year(year).fil} (there: {have})"
+                         f"{did_you_mean(unknown[0], [g.id for g in groups])}")
     bad = [k for k in flt.konto if not (k.isascii() and k.isdigit())]
     if bad:
         raise UsageError(f"--konto {bad[0]!r} is not an account prefix; write digits such as 5 or 6410")
