@@ -514,3 +514,13 @@ def test_a_misspelt_forvaltning_or_kostnadsslag_gets_a_did_you_mean(run):
     assert fid.exit_code == 2 and fid.stderr.endswith("(there: KSF, SERV); did you mean 'KSF'?\n")
     slag = run("deviation", "--budgets", sie, "--kostnadsslag", "persnal")
     assert slag.exit_code == 2 and slag.stderr.endswith("; did you mean 'personal'?\n")
+
+
+def test_a_rest_without_accounts_that_deviates_is_explained_under_the_table(run):
+    """The June budget move has no account: its -100 % / +100 % rows are explained in the full table
+    too, not only in --top (found trying the tool)."""
+    sie = EXAMPLES / "sie" / "budgets"
+    note = "Anm.: Ej fördelat på kostnadsslag är den del av radens budget och utfall som inte har konto"
+    assert note in run("deviation", "--budgets", sie, "--by", "stab,kostnadsslag").stdout
+    assert note not in run("deviation", "--budgets", sie, "--by", "stab").stdout
+    assert note not in run("deviation", "--budgets", sie, "--by", "stab,kostnadsslag", "--stab", "EKO").stdout

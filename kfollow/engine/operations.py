@@ -26,6 +26,7 @@ from kfollow.engine.consistency import year_warnings
 from kfollow.engine import present
 from kfollow.engine.present import as_report
 from kfollow.engine.selection import forvaltningar
+from kfollow.vocabulary import RowKind
 from kfollow.report import EXACT, Report
 
 BLOCK_END = 1_000_000  # position of ej_fordelat / differens / subtotal rows after a block's own rows
@@ -549,6 +550,12 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     when = f"{p.text} (ack.)" if p.month else str(p.year)
     only = cuts.filter_text(flt)
     title = f"Resultat {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{only}"
+    rest = pl.col("radtyp").is_in([RowKind.del_ej_fordelat.value, RowKind.ej_fordelat.value])
+    if top is None and cut.part and "radtyp" in frame.columns and \
+            not frame.filter(rest & pl.col("avvikelse").is_not_null() & (pl.col("avvikelse") != 0)).is_empty():
+        notes += (f"Ej fördelat på {cut.part} är den del av radens budget och utfall som inte har konto "
+                  "(ombudgeteringar, budget per stab): dess avvikelse följer av beslutet, inte av ett "
+                  f"{cut.part}.",)
     if top is not None:
         listed = cuts.largest(frame, top)
         title = f"Största avvikelser {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{only}"
