@@ -524,3 +524,10 @@ def test_a_rest_without_accounts_that_deviates_is_explained_under_the_table(run)
     assert note in run("deviation", "--budgets", sie, "--by", "stab,kostnadsslag").stdout
     assert note not in run("deviation", "--budgets", sie, "--by", "stab").stdout
     assert note not in run("deviation", "--budgets", sie, "--by", "stab,kostnadsslag", "--stab", "EKO").stdout
+
+
+def test_a_top_list_has_no_note_on_a_summa_row_it_does_not_show(run):
+    sie = EXAMPLES / "sie" / "budgets"
+    note = "Anm.: Summa nettokostnad räknar även förvaltningar som redovisas som resultat"
+    assert note in run("deviation", "--budgets", sie, "--by", "stab,kostnadsslag").stdout
+    assert note not in run("deviation", "--budgets", sie, "--by", "stab,kostnadsslag", "--top", "3").stdout
