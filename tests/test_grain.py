@@ -531,3 +531,10 @@ def test_a_top_list_has_no_note_on_a_summa_row_it_does_not_show(run):
     note = "Anm.: Summa nettokostnad räknar även förvaltningar som redovisas som resultat"
     assert note in run("deviation", "--budgets", sie, "--by", "stab,kostnadsslag").stdout
     assert note not in run("deviation", "--budgets", sie, "--by", "stab,kostnadsslag", "--top", "3").stdout
+
+
+def test_by_takes_its_keys_in_any_case(run):
+    sie = EXAMPLES / "sie" / "budgets"
+    upper = run("deviation", "--budgets", sie, "--by", "STAB,Kostnadsslag", "--format", "csv")
+    assert upper.exit_code == 0, upper.stderr
+    assert upper.stdout == run("deviation", "--budgets", sie, "--by", "stab,kostnadsslag", "--format", "csv").stdout

@@ -73,7 +73,7 @@ def parse_by(text: str | By | None) -> Cut:
     """`stab`, `kostnadsslag`, `stab,kostnadsslag` … → a `Cut`; UsageError for anything else."""
     if isinstance(text, By):
         return Cut((text.value,))
-    keys = tuple(k.strip() for k in (text or "stab").split(",") if k.strip())
+    keys = tuple(k.strip().lower() for k in (text or "stab").split(",") if k.strip())  # STAB as stab
     unknown = [k for k in keys if k not in DIMENSIONS]
     if not keys or unknown:
         import difflib
