@@ -101,6 +101,26 @@ def test_parts_add_up_to_their_stab_to_the_ore(run, grain):
     assert [_ore(r["budget"]) for r in rest] == [1200_00 * 6 // 10]
 
 
+def test_parts_have_the_years_budget_while_the_year_is_booked(run, grain):
+    """Budget helår per kostnadsslag: all twelve months of the budget table, whatever the period;
+    with the stab's rest (its budget change) the parts add up to the stab's budget helår."""
+    nested = _csv(run, grain, "--period", "2024-08", "--by", "stab,kostnadsslag")
+    part = {(r["stab"], r["kostnadsslag"]): _ore(r["budget_helar"]) for r in nested if r["radtyp"] == "del"}
+    assert part["EKS", "personal"] == 12 * 40_000_00
+    assert part["EKS", "intakter"] == -12 * 1000_00
+    assert part["HRS", "ovriga"] == 12 * 5000_55
+    for stab in ("EKS", "HRS"):
+        parts = [r for r in nested if r["stab"] == stab and r["radtyp"] in ("del", "del_ej_fordelat")]
+        parent = next(r for r in nested if r["stab"] == stab and r["radtyp"] == "radsumma")
+        assert sum(_ore(p["budget_helar"]) for p in parts) == _ore(parent["budget_helar"]), stab
+    rest = next(r for r in nested if r["stab"] == "EKS" and r["radtyp"] == "del_ej_fordelat")
+    assert _ore(rest["budget_helar"]) == 1200_00  # the change for the year, where the period has 6/10 of it
+    # a filter keeps the year's budget of the matching facts only
+    only = _csv(run, grain, "--period", "2024-08", "--by", "stab,kostnadsslag", "--kostnadsslag", "personal")
+    assert {r["stab"]: _ore(r["budget_helar"]) for r in only if r["radtyp"] == "radsumma" and r["stab"] in ("EKS", "HRS")} == \
+        {"EKS": 12 * 40_000_00, "HRS": 12 * 30_000_00}
+
+
 def test_kostnadsslag_rows_are_the_sum_over_the_staber(run, grain):
     nested = _csv(run, grain, "--period", "2024-08", "--by", "stab,kostnadsslag")
     alone = {r["kostnadsslag"]: r for r in _csv(run, grain, "--period", "2024-08", "--by", "kostnadsslag")

@@ -319,12 +319,15 @@ def _netto(cols) -> list[pl.Expr]:
 Derive = Callable[[pl.DataFrame, dict], pl.DataFrame]  # the columns that follow from a part's figures
 
 
-def deviation_figures(year: int, prev: str | None) -> tuple[dict[str, tuple[int, str]], Derive]:
+def deviation_figures(year: int, prev: str | None, full_year: bool = False) -> tuple[dict[str, tuple], Derive]:
     """What `breakdown` gives each part of a deviation table: budget and utfall of `year` (and the
-    previous year's utfall as `prev`), and how its deviation and share follow from them."""
-    figures = {"budget": (year, "budget"), "utfall": (year, "utfall")}
+    previous year's utfall as `prev`; with `full_year` the year's whole budget as budget_helar), and
+    how its deviation and share follow from them."""
+    figures: dict[str, tuple] = {"budget": (year, "budget"), "utfall": (year, "utfall")}
     if prev:
         figures[prev] = (year - 1, "utfall")
+    if full_year:  # the budget of all twelve months, whatever the period
+        figures["budget_helar"] = (year, "budget", 12)
 
     def derive(frame: pl.DataFrame, totals: dict[str, int | None]) -> pl.DataFrame:
         return (frame.with_columns(ex.avvikelse())
@@ -355,23 +358,25 @@ def compare_figures(base_year: int, year: int) -> tuple[dict[str, tuple[int, str
 
 
 def _parts(store: Store, year: int, fids: list[str], period: int | None, flt: LedgerFilter,
-           figures: dict[str, tuple[int, str]], view: By, part: str, parent: str | None = None) -> pl.DataFrame:
-    """Each figure of `figures` (column → year and budget/utfall) per förvaltning, row of the view
-    (`_parent`) and part (`_part`), nettokostnad öre; null where the förvaltning has no facts of it."""
+           figures: dict[str, tuple], view: By, part: str, parent: str | None = None) -> pl.DataFrame:
+    """Each figure of `figures` (column → year, budget/utfall and, if it has its own, the months
+    1..N it sums) per förvaltning, row of the view (`_parent`) and part (`_part`), nettokostnad öre;
+    null where the förvaltning has no facts of it."""
     groups = store.year(year).kostnadsslag
     part_key = pl.col(part)
     frames, known, by_year = [], {}, {}
-    for col, (y, field) in figures.items():
+    for col, (y, field, *months) in figures.items():
+        months = months[0] if months and period not in (None, 12) else period  # the whole year is one pass
         ids = [f for f in fids if y in store.years and f in store.years[y].forvaltningar]
         if not ids:
             known[col] = []
             continue
         parent_key = pl.col(parent).fill_null("").alias("_parent") if parent else _parent_key(view)
-        if y not in by_year:  # budget and utfall of a year in one pass over its facts, summed to the parts
-            by_year[y] = ledger_amounts(store, y, ids, period, flt, groups,
-                                        by=[pl.col("forvaltning"), parent_key, part_key.alias("_part")],
-                                        view=view.value)
-        la = by_year[y]
+        if (y, months) not in by_year:  # budget and utfall of a year in one pass over its facts, summed to the parts
+            by_year[y, months] = ledger_amounts(store, y, ids, months, flt, groups,
+                                                by=[pl.col("forvaltning"), parent_key, part_key.alias("_part")],
+                                                view=view.value)
+        la = by_year[y, months]
         known[col] = [f for f in forvaltningar_with(store, y, field) if f in ids]
         frames.append(la.select("forvaltning", "_parent", "_part", **{col: pl.col(field)}))
     if not frames:
@@ -388,13 +393,14 @@ def _parts(store: Store, year: int, fids: list[str], period: int | None, flt: Le
 
 
 def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list[str], period: int | None,
-              flt: LedgerFilter = LedgerFilter(), figures: dict[str, tuple[int, str]] | None = None,
+              flt: LedgerFilter = LedgerFilter(), figures: dict[str, tuple] | None = None,
               derive=None) -> tuple[pl.DataFrame, tuple[str, ...]]:
     """`outer` (a report frame of the cut's view, presented: `deviation_report` or `compare_report`)
     with each row's parts by kostnadsslag or konto, and what the facts leave of it as
     `Ej fördelat på <part>`; returns the frame and notes on what it could not break down.
 
-    `figures` (column → year and budget/utfall; default: a deviation's) are taken from the facts;
+    `figures` (column → year, budget/utfall and perhaps its own months; default: a deviation's, with
+    the year's whole budget where `outer` has budget_helar) are taken from the facts;
     `derive` adds the columns that follow from them. Nested (two keys): each row of the view (radtyp
     `radsumma`) is followed by its parts (radtyp `del`, the rest `del_ej_fordelat`). One ledger key: the
     parts are the rows (`rad`), grouped per förvaltning with a subtotal (`delsumma`) when there are
@@ -404,7 +410,8 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     view = cut.view
     key = view.value
     if figures is None:
-        figures, derive = deviation_figures(year, next((c for c in outer.columns if c == f"utfall_{year - 1}"), None))
+        figures, derive = deviation_figures(year, next((c for c in outer.columns if c == f"utfall_{year - 1}"), None),
+                                            "budget_helar" in outer.columns)
     money = list(figures)
     parent = cut.ledger_parent  # kostnadsslag rows broken down by konto
     parts = _parts(store, year, fids, period, flt, figures, view, part, parent)
@@ -497,7 +504,9 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
                                .otherwise(pl.col("forvaltning")))
     notes: tuple[str, ...] = ()
     for col in money:
-        y, field = figures[col]
+        y, field = figures[col][:2]
+        if col == "budget_helar":  # said with the budget's
+            continue
         have = set(forvaltningar_with(store, y, field)) if y in store.years else set()
         lacking = sorted(set(parents["forvaltning"].to_list()) - have - (set() if col == "budget" else {None}))
         if col == "budget":  # a förvaltning without any facts has no parts to show "–" in
@@ -543,7 +552,8 @@ def _sums_of_parts(out: pl.DataFrame, placed: pl.DataFrame, money: list[str], de
                         .when(pl.col("radtyp") == "delsumma").then(pl.col(f"_{c}_f"))
                         .otherwise(pl.col(f"_{c}")).alias(c) for c in money))
     )
-    done = derive(joined.with_columns(_sign=sign), totals).with_columns(*(pl.lit(None, out.schema[c]).alias(c) for c in figures if c in out.columns))
+    done = derive(joined.with_columns(_sign=sign), totals).with_columns(
+        *(pl.lit(None, out.schema[c]).alias(c) for c in figures if c in out.columns and c not in money))
     done = done.with_columns(*(ex.presented(c, sign) for c in money))
     return done.select(out.columns)
 
