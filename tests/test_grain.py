@@ -558,3 +558,11 @@ def test_by_takes_its_keys_in_any_case(run):
     upper = run("deviation", "--budgets", sie, "--by", "STAB,Kostnadsslag", "--format", "csv")
     assert upper.exit_code == 0, upper.stderr
     assert upper.stdout == run("deviation", "--budgets", sie, "--by", "stab,kostnadsslag", "--format", "csv").stdout
+
+
+@pytest.mark.parametrize("by, header", [("forvaltning,kostnadsslag", "Förvaltning"), ("stab,kostnadsslag", "Stab"),
+                                        ("kostnadsslag,konto", "Kostnadsslag"), ("kostnadsslag", "Kostnadsslag")])
+def test_the_label_column_is_headed_by_the_rows_key_not_the_parts(run, by, header):
+    result = run("deviation", "--budgets", EXAMPLES / "sie" / "budgets", "--year", "2024", "--by", by)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[2].split("  ")[0] == header

@@ -38,8 +38,11 @@ def as_report(frame: pl.DataFrame, headers: dict[str, str] | None = None, store=
             notes += (MIXED_TOTAL,)
     if "namn" not in frame.columns:
         return build(frame, hidden=("radtyp", *machine_only), notes=notes, **meta)
-    key = next((k for k in ("stab", "verksamhet", "projekt", "kostnadsslag", "konto", "forvaltning", "rad")
-                if k in frame.columns), "namn")
+    keys = [k for k in ("stab", "verksamhet", "projekt", "kostnadsslag", "konto", "forvaltning", "rad") if k in frame.columns]
+    shown = frame.filter(pl.col("radtyp") == "radsumma") if "radtyp" in frame.columns else frame.clear()
+    if shown.height:  # rows with their parts below: the label's header is the rows' key, not the parts'
+        keys = [k for k in keys if shown[k].null_count() < shown.height]
+    key = next(iter(keys), "namn")
     return build(frame.with_columns(ex.rubrik(frame.columns)), label=key, hidden=(*MACHINE_ONLY, *machine_only),
                  notes=notes, **meta)
 
