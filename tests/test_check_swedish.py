@@ -195,7 +195,7 @@ def test_fail_over_lines_are_swedish_with_small_amounts_in_tkr(run):
     result = run("deviation", "--budgets", EXAMPLES / "budgets", "--period", "2024-10", "--fail-over", "1%")
     assert result.exit_code == 1
     lines = result.stderr.replace("\u00a0", " ").splitlines()
-    assert "--fail-over 1%: avvikelsen för HR-stab är -183 tkr (-1,0 %), över gränsen" in lines
+    assert "--fail-over 1%: avvikelsen för HR-stab är -183 tkr (-1,04 %), över gränsen" in lines
     assert "--fail-over 1%: avvikelsen för Ekonomistab är 2,5 mnkr (16,3 %), över gränsen" in lines
     for line in lines:
         assert_swedish(line.removeprefix("--fail-over 1%: "))
@@ -225,3 +225,21 @@ def test_a_diagnostic_amount_is_rounded_in_a_unit_that_shows_it(ore, unit, said)
 ])
 def test_a_readable_amount_is_in_tkr_below_one_mnkr(ore, unit, places, said):
     assert readable_amount(ore, unit, places).replace("\u00a0", " ") == said
+
+
+@pytest.mark.parametrize("value, limits, places", [
+    (-1.02, [1.0], 2),  # -1,0 would read as the limit met
+    (-1.04, [1.0], 2),
+    (4.7, [1.0], 1),
+    (1.0004, [1.0], 4),  # beyond only in the fourth decimal: shown with four
+    (5.0, [1.0, 5.0], 4),  # not beyond the larger limit at all: the most decimals, never a loop
+    (2.5, [], 1),  # an amount limit: as the table
+    (None, [1.0], 1),
+])
+def test_a_percent_beyond_a_limit_is_shown_with_the_decimals_that_show_it(value, limits, places):
+    from kfollow.engine.thresholds import places_beyond
+    from kfollow.render.numbers import percent
+
+    assert places_beyond(value, limits) == places
+    if value is not None and limits and abs(value) > max(limits):
+        assert abs(float(percent(value, swedish=False, places=places))) > max(limits)

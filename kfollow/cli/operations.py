@@ -70,13 +70,15 @@ def deviation(
 def _report_limit(rows, limit, option: str, unit: Unit, decimals: int | None) -> None:
     """List the rows beyond a limit on stderr, one Swedish sentence each, and exit 1 (CHECK_FAILED) if
     there are any: `--fail-over 3%: avvikelsen för HR-stab är -183 tkr (-1,0 %), över gränsen`."""
+    from kfollow.engine.thresholds import limit_percents, places_beyond
     from kfollow.render.numbers import percent, readable_amount
 
     if rows.is_empty():
         return
     places = Options(decimals=decimals).places(unit.value)
     for r in rows.iter_rows(named=True):
-        pct = percent(r["avvikelse_pct"], exact=r.get("avvikelse_pct_exakt"))  # rounded as the table
+        exact = r.get("avvikelse_pct_exakt")  # rounded as the table, with the decimals that show it beyond the limit
+        pct = percent(r["avvikelse_pct"], exact=exact, places=places_beyond(r["avvikelse_pct"], limit_percents(limit), exact))
         amount = readable_amount(r["avvikelse"], unit.value, places)  # below 1 mnkr in tkr, as check says it
         typer.echo(f"{option} {shown(limit.text)}: avvikelsen för {shown(r['namn'])} är {amount}"
                    f"{f' ({pct} %)' if pct else ''}, över gränsen", err=True)

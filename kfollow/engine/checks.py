@@ -20,7 +20,7 @@ from kfollow.store import Store, combine
 from kfollow.options import By
 from kfollow.engine.periods import KEY, _original_budget, _weights, last_month_complete, parse_period, resolve
 from kfollow.engine.operations import deviation_report
-from kfollow.engine.thresholds import COMMENTABLE_ROWS, Limit, Limits, rows_beyond
+from kfollow.engine.thresholds import COMMENTABLE_ROWS, Limit, Limits, limit_percents, places_beyond, rows_beyond
 
 def load_for_check(directory: str) -> tuple[Store, list[dict]]:
     """Load each file on its own, so that one broken file does not hide the others' findings."""
@@ -74,7 +74,8 @@ def comment_findings(budgets: Store, period: str | None, limit: Limit | Limits,
     findings = []
     for r in missing.iter_rows(named=True):
         where = _comment_place(r["radtyp"], by, r["nyckel"], r["forvaltning"], month is not None)
-        pct = " ({pct} %)" if r["avvikelse_pct"] is not None else ""
+        places = places_beyond(None, limit_percents(limit), exact=r["avvikelse_pct_exakt"])
+        pct = f" ({{pct{'' if places == 1 else f':{places}'}}} %)" if r["avvikelse_pct"] is not None else ""
         findings.append(finding(
             "kommentar_saknas", "fel", r["fil"] or info.fil, r["rad"] or info.forvaltningar[r["forvaltning"]].line,
             f"{_literal(r['namn'])} {when}: avvikelsen {{0:u}}{pct} är större än {_literal(limit.text)} men saknar "

@@ -20,7 +20,7 @@ from kfollow.engine import selection
 from kfollow.engine.operations import deviation as deviation_of
 from kfollow.engine.operations import deviation_report
 from kfollow.engine.periods import last_month_complete, parse_period
-from kfollow.engine.thresholds import Limits, rows_beyond
+from kfollow.engine.thresholds import Limits, limit_percents, places_beyond, rows_beyond
 from kfollow.errors import KfollowError, UsageError
 from kfollow.form import FORMAT, Form
 from kfollow.options import By
@@ -125,6 +125,9 @@ def forms(store: Store, period: str, by: By | str = By.stab, forvaltning: list[s
         rule = {"kravs": required, "avvikelse": r["avvikelse"], "avvikelse_pct": r["avvikelse_pct"],
                 "avvikelse_pct_exakt": r.get("avvikelse_pct" + EXACT),
                 "gransen": [(p.ore, p.percent) for p in limit.parts] if limit is not None else []}
+        # the decimals that show a required comment's percent beyond the limit (-1,02 %, not -1,0 %)
+        rule["decimaler"] = places_beyond(r["avvikelse_pct"], limit_percents(limit), rule["avvikelse_pct_exakt"]) \
+            if required else 1
         out.append(Form(identity, f"Prognos och kommentar {period}", tuple(lines), figures,
                         parts.get((target.forvaltning, target.nyckel)), _reference(store, year, month, target),
                         file_name(period, target, keys.count(target.nyckel) > 1), unit, {"kommentar": rule}))

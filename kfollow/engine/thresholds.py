@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
 
 from kfollow.errors import UsageError
 from kfollow.options import ORE_PER_UNIT
+from kfollow.report import PERCENT_PLACES
 from kfollow.store import MAX_FILE_TOTAL
 from kfollow.vocabulary import RowKind
 
@@ -48,6 +49,27 @@ class Limits:
 
     def exceeded(self) -> pl.Expr:
         return pl.all_horizontal(p.exceeded().fill_null(False) for p in self.parts)
+
+
+def places_beyond(value: float | None, limits, exact: int | None = None, places: int = 1, most: int = 4) -> int:
+    """The fewest decimals (from `places`, at most `most`) at which a percent shown rounded is still
+    beyond every one of `limits` (percents) in size: -1,02 % beyond 1 % reads `-1,02`, not `-1,0`,
+    which would say that the limit was met. `exact` as for `percent`."""
+    if exact is not None:
+        value = Decimal(exact).scaleb(-PERCENT_PLACES)
+    limits = [Decimal(repr(x)) for x in limits if x is not None]
+    if value is None or not limits:
+        return places
+    value = value if isinstance(value, Decimal) else Decimal(repr(value))
+    for n in range(places, most):
+        if abs(value.quantize(Decimal(1).scaleb(-n), ROUND_HALF_UP)) > max(limits):
+            return n
+    return most
+
+
+def limit_percents(limit: Limit | Limits) -> list[float]:
+    """The percents among a limit's parts (`--fail-over 5% --fail-over 200tkr`: [5.0])."""
+    return [p.percent for p in (limit.parts if isinstance(limit, Limits) else (limit,)) if p.percent is not None]
 
 
 def parse_limits(texts: list[str] | str, unit: str, option: str) -> Limits:

@@ -119,5 +119,15 @@ def messages(report: Report, col: str, places: int) -> list[str]:
     out = []
     for template, amounts, enhet, pct in zip(*(frame[c].to_list() for c in (col, "belopp_lista", "enhet", "pct"))):
         args = [_Amount(a, enhet, report.unit, places) for a in (amounts or [])]
-        out.append(template.format(*args, pct=percent(pct)))
+        out.append(template.format(*args, pct=_Percent(pct)))
     return out
+
+
+class _Percent:
+    """A percent in a message template: `{pct}` with one decimal, `{pct:2}` with two."""
+
+    def __init__(self, value: float | None):
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        return percent(self.value, places=int(spec or 1)) or ""

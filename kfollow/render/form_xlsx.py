@@ -34,7 +34,7 @@ def _rule(form: Form, places: int) -> str:
     if rule.get("kravs") is None:
         return "Kommentar: förklara gärna avvikelsen."
     amount = f"{money(rule['avvikelse'], form.unit, places)} {form.unit}"
-    pct = percent(rule["avvikelse_pct"], exact=rule.get("avvikelse_pct_exakt"))
+    pct = percent(rule["avvikelse_pct"], exact=rule.get("avvikelse_pct_exakt"), places=rule.get("decimaler", 1))
     what = f"avvikelsen är {amount}" + (f" ({pct} %)" if pct else "")
     limits = " och ".join(f"{percent(p)} %" if p is not None else f"{money(o, form.unit, places)} {form.unit}"
                           for o, p in rule["gransen"])
