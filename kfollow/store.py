@@ -119,6 +119,7 @@ class Kostnadsslag:
     id: str
     namn: str
     prefix: tuple[str, ...]
+    line: int | None = field(default=None, compare=False)  # of its id in the year file that defines it, if one does
 
 
 # after Kommun-Bas's account classes: 3 intäkter, 4 köp och material, 5 personal, 6–7 övriga

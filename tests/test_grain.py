@@ -356,11 +356,17 @@ def test_compare_parts_of_a_resultat_forvaltning_add_up(run):
 
 def test_check_warns_of_a_kostnadsslag_without_accounts(run, grain):
     year = grain / "2024.yaml"
-    year.write_text(year.read_text(encoding="utf-8") + "kostnadsslag:\n  personal: {namn: Personal, konton: ['55']}\n"
-                    "  ovrigt: {namn: Övrigt, konton: ['3', '4', '6', '7']}\n", encoding="utf-8")
+    text = year.read_text(encoding="utf-8") + "kostnadsslag:\n  personal: {namn: Personal, konton: ['55']}\n" \
+        "  lokaler: {namn: Lokaler, konton: ['68']}\n  ovrigt: {namn: Övrigt, konton: ['3', '4', '6', '7']}\n"
+    year.write_text(text, encoding="utf-8")
+    line = {name: n for n, l in enumerate(text.splitlines(), 1) for name in ("lokaler", "ovrigt") if l.startswith(f"  {name}:")}
     result = run("check", "--budgets", grain)
     assert "kostnadsslag personal (Personal, konton 55) samlar inget konto" not in result.stdout  # 5510 is there
-    assert "1 konto i 2024 års faktatabeller hör inte till något kostnadsslag (5010)" in result.stdout
+    # each warning at the line to change: the empty group's, and the last group's for an account without one
+    assert f"2024.yaml:{line['lokaler']}: varning: kostnadsslag lokaler (Lokaler, konton 68) samlar inget konto" \
+        in result.stdout
+    assert f"2024.yaml:{line['ovrigt']}: varning: 1 konto i 2024 års faktatabeller hör inte till något kostnadsslag " \
+        "(5010)" in result.stdout
 
 
 def test_usage_errors_point_the_way(run, grain):

@@ -116,12 +116,13 @@ def kostnadsslag_findings(budgets: Store) -> list[dict]:
             continue
         empty = [g for g in info.kostnadsslag if g.id not in set(accounts["kostnadsslag"].drop_nulls().to_list())]
         for g in empty:
-            findings.append(finding("kostnadsslag_tomt", "varning", info.fil, None, _literal(
+            findings.append(finding("kostnadsslag_tomt", "varning", info.fil, g.line, _literal(
                 f"kostnadsslag {g.id} ({g.namn}, konton {', '.join(g.prefix)}) samlar inget konto i {ar} års "
                 "faktatabeller; kontrollera prefixen under konton")))
         loose = accounts.filter(pl.col("kostnadsslag").is_null())["konto"].sort().to_list()
         if loose:
-            findings.append(finding("konto_utan_kostnadsslag", "varning", info.fil, None, _literal(
+            # at the last group the year file defines, where a prefix is added (no line: the default groups)
+            findings.append(finding("konto_utan_kostnadsslag", "varning", info.fil, info.kostnadsslag[-1].line, _literal(
                 f"{len(loose)} {'konto' if len(loose) == 1 else 'konton'} i {ar} års faktatabeller hör inte till "
                 f"något kostnadsslag ({', '.join(loose[:8])}{', …' if len(loose) > 8 else ''}); lägg till "
                 f"{'dess' if len(loose) == 1 else 'deras'} prefix under kostnadsslag")))

@@ -46,5 +46,5 @@ def parse_kostnadsslag(reader: TreeReader, node: Node) -> tuple[Kostnadsslag, ..
                                          "keep it in one of them")
             owner[prefix] = gid
             prefixes.append(prefix)
-        groups.append(Kostnadsslag(gid, namn, tuple(prefixes)))
+        groups.append(Kostnadsslag(gid, namn, tuple(prefixes), knode.line))
     return tuple(groups)
