@@ -208,7 +208,7 @@ class Ledger:
         self._parts = tuple(parts)
         self._frame: pl.DataFrame | None = None
         self._present = present  # (ar, art, forvaltning) of the facts, or a function giving them without reading them
-        self._accounts = accounts  # the facts' distinct accounts, or a function giving them without reading them
+        self._accounts = accounts  # the facts' distinct (ar, konto), or a function giving them without reading them
 
     def frame(self) -> pl.DataFrame:
         if self._frame is None:
@@ -225,13 +225,18 @@ class Ledger:
             self._present = self._present()
         return self._present
 
-    def accounts(self) -> pl.DataFrame:
-        """The distinct accounts (`konto`) of the facts of every year, without reading every row when
-        the tables' passes read them."""
+    def accounts(self, year: int | None = None) -> pl.DataFrame:
+        """The distinct accounts (`konto`) of the facts of `year`, or of every year, without reading
+        every row when the tables' passes read them."""
         if self._accounts is None:
-            self._accounts = self.frame().select(pl.col("konto").unique())
+            self._accounts = self.frame().select("ar", "konto").unique()
         elif callable(self._accounts):
             self._accounts = self._accounts()
+        found = self._accounts if year is None else self._accounts.filter(pl.col("ar") == year)
+        return found.select(pl.col("konto").unique())
+
+    def _accounts_by_year(self) -> pl.DataFrame:
+        self.accounts()
         return self._accounts
 
     @classmethod
@@ -240,7 +245,7 @@ class Ledger:
         known = all(x._present is not None or x._frame is not None for x in ledgers)
         present = (lambda: pl.concat([x.present() for x in ledgers])) if known and ledgers else None
         listed = all(x._accounts is not None or x._frame is not None for x in ledgers)
-        accounts = (lambda: pl.concat([x.accounts() for x in ledgers]).unique()) if listed and ledgers else None
+        accounts = (lambda: pl.concat([x._accounts_by_year() for x in ledgers]).unique()) if listed and ledgers else None
         return cls([p for x in ledgers for p in ((x._frame,) if x._frame is not None else x._parts)], present, accounts)
 
 

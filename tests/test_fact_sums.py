@@ -41,6 +41,30 @@ def test_a_store_without_kept_rows_gives_the_same_facts_when_asked(tmp_path: Pat
     assert kept.facts.height > 0
 
 
+def test_each_years_accounts_come_from_the_passes_without_reading_the_rows(tmp_path: Path):
+    """`Ledger.accounts(year)`: a year's own distinct accounts (check's kostnadsslag warnings and the
+    cuts take them), the same as its rows give; from Parquet tables without reading the rows."""
+    folder = tmp_path / "budgets"
+    shutil.copytree(EXAMPLE, folder)
+    for table in folder.glob("*.csv"):  # as Parquet, and 2023 without account 6410
+        frame = pl.read_csv(table, infer_schema=False)
+        if table.name.endswith("-2023.csv"):
+            frame = frame.filter(pl.col("konto") != "6410")
+        frame.write_parquet(table.with_suffix(".parquet"))
+        table.unlink()
+    for year in folder.glob("*.yaml"):
+        year.write_text(year.read_text(encoding="utf-8").replace(".csv", ".parquet"), encoding="utf-8")
+    summed, kept = load_budgets(folder, ledger=False), load_budgets(folder, ledger=True)
+    for year in (2023, 2024):
+        from_passes = summed.ledger.accounts(year)["konto"].sort().to_list()
+        assert from_passes == kept.facts.filter(pl.col("ar") == year)["konto"].unique().sort().to_list()
+        assert from_passes == kept.ledger.accounts(year)["konto"].sort().to_list()
+    assert summed.ledger._frame is None  # no row read for them
+    assert "6410" in summed.ledger.accounts(2024)["konto"] and "6410" not in summed.ledger.accounts(2023)["konto"]
+    every = summed.ledger.accounts()["konto"].to_list()
+    assert sorted(every) == kept.facts["konto"].unique().sort().to_list() and len(every) == len(set(every))
+
+
 def test_a_table_changed_after_it_was_read_is_an_error_when_its_rows_are_asked_for(tmp_path: Path):
     folder = tmp_path / "budgets"
     shutil.copytree(EXAMPLE, folder)

@@ -110,8 +110,7 @@ def kostnadsslag_findings(budgets: Store) -> list[dict]:
 
     findings = []
     for ar, info in sorted(budgets.years.items()):
-        accounts = (budgets.facts.filter(pl.col("ar") == ar).select("konto").unique()
-                    .with_columns(kostnadsslag_expr(info.kostnadsslag)))
+        accounts = budgets.ledger.accounts(ar).with_columns(kostnadsslag_expr(info.kostnadsslag))
         if accounts.is_empty():
             continue
         empty = [g for g in info.kostnadsslag if g.id not in set(accounts["kostnadsslag"].drop_nulls().to_list())]

@@ -172,7 +172,7 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
         facts = facts.filter(pl.any_horizontal(pl.col("konto").str.starts_with(k) for k in flt.konto))
     # each account's kostnadsslag once, not each fact's (accounts of other years and förvaltningar
     # join nothing)
-    accounts = store.ledger.accounts().with_columns(kostnadsslag_expr(info.kostnadsslag if groups is None else groups))
+    accounts = store.ledger.accounts(year).with_columns(kostnadsslag_expr(info.kostnadsslag if groups is None else groups))
     keys = ["forvaltning", "stab", "verksamhet", "konto", "kostnadsslag"]
     month = period or 12
     # the months up to `period` summed away first, at the ledger's grain, so that the accounts'

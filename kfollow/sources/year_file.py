@@ -122,7 +122,8 @@ def _ledger(tables: list) -> Ledger:
                           .unique() for ar, art, t in tables]).collect() if tables else \
             pl.DataFrame(schema={"ar": pl.Int32, "art": pl.String, "forvaltning": pl.String})
 
-    listed = [t.accounts for _, _, t in tables]
+    listed = [t.accounts.select(ar=pl.lit(ar, pl.Int32), konto="konto") if t.accounts is not None else None
+              for ar, _, t in tables]
     accounts = (lambda: pl.concat(listed).unique()) if listed and all(a is not None for a in listed) else None
     return Ledger([partial(ledger_facts, ar, art, t) for ar, art, t in tables], present, accounts)
 
