@@ -96,8 +96,21 @@ def test_titles_and_notes_of_a_markdown_table_are_text(run, tmp_path):
                                       encoding="utf-8")
     result = run("deviation", "--budgets", folder, "-f", "md")
     assert result.exit_code == 0, result.stderr
-    assert "\\[B\\](http://x)" in result.stdout
+    assert "\\[B\\](http\\://x)" in result.stdout
     assert "<a " not in markdown_html(result.stdout)
+
+
+def test_a_bare_web_address_in_markdown_is_escaped_so_that_no_viewer_links_it(run, tmp_path):
+    """GitHub's Markdown links a bare `http://…` or `www.…` (cmark-gfm's autolink extension; CommonMark
+    does not): an escaped `:` or `.` keeps it text there, and a reader sees the address as written."""
+    comment = "Se http://evil.example/x och WWW.evil.example; e-post a@b.se; kl. 10:30, 2.5 tkr"
+    folder = write_year(tmp_path / "budgets", {"A": ("Stab www.a.se", "100.0", "90.0", comment)})
+    result = run("deviation", "--budgets", folder, "--comments", "-f", "md")
+    assert result.exit_code == 0, result.stderr
+    assert "Se http\\://evil.example/x och WWW\\.evil.example; e-post a@b.se; kl. 10:30, 2.5 tkr" in result.stdout
+    assert "Stab www\\.a.se" in result.stdout
+    html = markdown_html(result.stdout)
+    assert comment in html and "Stab www.a.se" in html and "<a " not in html
 
 
 # --- percentages: exact, half away from zero -----------------------------------------------------

@@ -5,6 +5,8 @@ header, a note) must stay text. In a cell `&`, `<` and `>` become entities (no H
 escaped and a line break is `<br>` (the table stays one row a line); everywhere `\\`, `[` and `]` are
 backslash-escaped, so that `![p](http://…)` or `[x](javascript:…)` shows as written and is never a
 link or an image (without `[` there is neither), while ordinary text such as `(tkr)` stays as it is.
+A bare web address (`http://…`, `www.…`), which a viewer would make a link, gets its `:` or `.`
+escaped: it shows as written and is no link. (An e-mail address may still become a `mailto:` link.)
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ LABEL_MIN, LABEL_LAST = 24, 12
 
 MD_CELL = (("\\", "\\\\"), ("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("[", "\\["), ("]", "\\]"))
 _MD_TEXT = re.compile(r"([\\`*_\[\]<>|])")
+# a viewer makes a bare web address a link (GitHub's `http://…`, `www.…`): an escaped `:` or `.`
+# keeps it text, and shows the same
+_WEB = ((r"://", r"\://"), (r"(?i)\b(www)\.", r"${1}\."))
+_WEB_PY = ((re.compile("://"), lambda m: "\\://"), (re.compile(r"\b(www)\.", re.IGNORECASE), lambda m: m[1] + "\\."))
 
 
 def md_cell_expr(col: str) -> pl.Expr:
@@ -36,6 +42,8 @@ def md_cell_expr(col: str) -> pl.Expr:
     expr = pl.col(col)
     for old, new in MD_CELL:
         expr = expr.str.replace_all(old, new, literal=True)
+    for pattern, replacement in _WEB:
+        expr = expr.str.replace_all(pattern, replacement)
     return expr.str.replace_all("\n", "<br>", literal=True).alias(col)
 
 
@@ -43,13 +51,19 @@ def md_cell(text: str) -> str:
     """`md_cell_expr` of one text (a header)."""
     for old, new in MD_CELL:
         text = text.replace(old, new)
-    return text.replace("\n", "<br>")
+    return _no_web_links(text).replace("\n", "<br>")
 
 
 def md_text(text: str) -> str:
     """Text for a Markdown line (a title, a heading, a note): markup characters escaped, so that it
     is neither emphasis, code, HTML nor a link or an image; one line."""
-    return _MD_TEXT.sub(r"\\\1", " ".join(text.splitlines()))
+    return _no_web_links(_MD_TEXT.sub(r"\\\1", " ".join(text.splitlines())))
+
+
+def _no_web_links(text: str) -> str:
+    for pattern, replacement in _WEB_PY:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def _rows(report: Report, opts: Options, markdown: bool = False,
