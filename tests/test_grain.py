@@ -572,3 +572,46 @@ def test_the_label_column_is_headed_by_the_rows_key_not_the_parts(run, by, heade
     result = run("deviation", "--budgets", EXAMPLES / "sie" / "budgets", "--year", "2024", "--by", by)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[2].split("  ")[0] == header
+
+
+def _example_without(tmp_path: Path, table: str, drop) -> Path:
+    """A copy of the SIE example whose `table` lacks the lines `drop(line)` is true of."""
+    import shutil
+
+    d = tmp_path / "budgets"
+    shutil.copytree(EXAMPLES / "sie" / "budgets", d)
+    path = d / table
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:1] + [x for x in lines[1:] if not drop(x)]), encoding="utf-8")
+    return d
+
+
+def test_gaps_the_fact_tables_leave_are_warnings_in_check_and_on_stderr(run, tmp_path):
+    """A budget export "up to October" (Budget helår would count ten months), a stab's October
+    postings missing, a stab missing from the utfall or from the budget: each a varning in check
+    at the row's line, and the first two on deviation's stderr, with its figures unchanged."""
+    cases = {
+        "budget-2024.csv": (lambda x: x.startswith(("2024-11,", "2024-12,")),
+                            "KSF: budgettabellerna ger budget för 2024-01–2024-10 men inte för 2024-11, 2024-12"),
+        "utfall-2024.csv": (lambda x: x.startswith("2024-10,KSF,SAM,"),
+                            "KSF stab SAM: inget utfall 2024-10, men utfall varje månad 2024-01–2024-09"),
+    }
+    for i, (table, (drop, said)) in enumerate(cases.items()):
+        d = _example_without(tmp_path / str(i), table, drop)
+        check = run("check", "--budgets", d)
+        assert check.exit_code == 0 and f"varning: {said}" in check.stdout, check.stdout
+        shown = run("deviation", "--budgets", d, "--period", "2024-10")
+        assert shown.exit_code == 0 and said in shown.stderr, shown.stderr
+        assert "1 warning(s)" in check.stderr or "2 warning(s)" in check.stderr
+    quiet = run("deviation", "--budgets", d, "--period", "2024-09")  # September is booked for SAM
+    assert "inget utfall" not in quiet.stderr
+    for i, (table, drop, said) in enumerate([
+            ("utfall-2024.csv", lambda x: ",KSF,SAM," in x, "KSF stab SAM har budget men inget utfall 2024"),
+            ("budget-2024.csv", lambda x: ",KSF,KOM," in x, "KSF stab KOM har utfall men ingen budget 2024")]):
+        d = _example_without(tmp_path / f"one-{i}", table, drop)
+        check = run("check", "--budgets", d)
+        line = next(n for n, x in enumerate((d / "2024.yaml").read_text(encoding="utf-8").splitlines(), 1)
+                    if x.strip().startswith(said.split()[2] + ":"))
+        assert f"2024.yaml:{line}: varning: {said}" in check.stdout, check.stdout
+    # the whole example: no gap, nothing said
+    assert "varning" not in run("check", "--budgets", EXAMPLES / "sie" / "budgets").stdout

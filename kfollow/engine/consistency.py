@@ -162,13 +162,19 @@ def magnitude_findings(budgets: Store) -> list[dict]:
     return findings
 
 
-def year_warnings(budgets: Store, years: list[int]) -> tuple[str, ...]:
+def year_warnings(budgets: Store, years: list[int], month: int | None = None) -> tuple[str, ...]:
     """One line per year of `years` whose views do not reconcile or whose rows are booked short,
-    naming the rows: what `deviation`, `compare` and `months` print on stderr."""
+    naming the rows, and one per gap the fact tables leave in the budget's months or in `month`'s
+    utfall (`coverage_findings`): what `deviation`, `compare` and `months` print on stderr."""
     out = []
     for ar in years:
         if ar not in budgets.years:
             continue
+        gaps = coverage_findings(budgets, month, [ar], one_sided=False)  # (one-sided rows show in the table)
+        for f in gaps[:5]:
+            out.append(f"warning: {f['fil']}:{f['rad']}: {f['meddelande'].format()} (kfollow check lists such gaps)")
+        if len(gaps) > 5:
+            out.append(f"warning: and {len(gaps) - 5} more such gaps in {ar}; kfollow check lists them all")
         year = budgets.amounts.filter(pl.col("ar") == ar)
         gaps = [f for f in reconcile_frame(budgets, resolve(budgets, ar)) if f["kod"] == "vy_differens"]
         if gaps:
@@ -183,3 +189,87 @@ def year_warnings(budgets: Store, years: list[int]) -> tuple[str, ...]:
             out.append(f"warning: in {ar}, {rows}{more} booked only up to {ar}-{booked.min():02d} while other rows are "
                        f"booked up to {ar}-{booked.max():02d}")
     return tuple(out)
+
+
+def coverage_findings(budgets: Store, month: int | None = None, years: list[int] | None = None,
+                      one_sided: bool = True) -> list[dict]:
+    """Gaps that fact tables leave without an error (varning), per year of `years` (default: all):
+
+    - a förvaltning whose budget tables give some months and not others, and nothing for the whole
+      year: `Budget helår` would count only those months (an export "up to the period");
+    - a stab or verksamhet without utfall in `month` (default: the year's last booked month) that had
+      utfall in every month before it: most likely postings missing from the export;
+    - with tables (and `one_sided`): a row with budget and no utfall the whole year, or utfall and no
+      budget, while the förvaltning's other rows have both (a row missing from one of the exports).
+    """
+    findings = []
+    for ar in sorted(budgets.years if years is None else years):
+        if ar not in budgets.years:
+            continue
+        info = budgets.years[ar]
+        line = {fid: f.line for fid, f in info.forvaltningar.items()}
+        given_money = pl.any_horizontal(pl.col(c).fill_null(0) != 0 for c in ("budget", "budget_kostnader", "budget_intakter"))
+        months = budgets.budget_months.filter((pl.col("ar") == ar) & given_money) \
+            .group_by("forvaltning").agg(pl.col("manad").unique().sort()).sort("forvaltning")
+        for fid, given in months.iter_rows():
+            if 0 in given or set(given) >= set(range(1, 13)):
+                continue
+            lacking = [m for m in range(1, 13) if m not in given]
+            findings.append(finding("budget_manader_saknas", "varning", info.fil, line.get(fid), _literal(
+                f"{fid}: budgettabellerna ger budget för {_months(ar, given)} men inte för {_months(ar, lacking)}; "
+                "Budget helår räknar bara de månader som finns: exportera hela årets budget")))
+        findings += _month_gaps(budgets, ar, month, line)
+        findings += _one_sided_rows(budgets, ar, line) if one_sided else []
+    return findings
+
+
+def _months(ar: int, months: list[int]) -> str:
+    """`2024-01–2024-10`, or `2024-11, 2024-12` for months that do not follow each other."""
+    if months == list(range(months[0], months[-1] + 1)) and len(months) > 2:
+        return f"{ar}-{months[0]:02d}–{ar}-{months[-1]:02d}"
+    return ", ".join(f"{ar}-{m:02d}" for m in months)
+
+
+def _month_gaps(budgets: Store, ar: int, month: int | None, line: dict) -> list[dict]:
+    m = budgets.months.filter((pl.col("ar") == ar) & pl.col("vy").is_in(["stab", "verksamhet"]))
+    if m.is_empty():
+        return []
+    month = month or m.filter(pl.col("utfall") != 0)["manad"].max()
+    if month is None or month < 3:  # two months before it at least: a habit, not a coincidence
+        return []
+    rows = (m.filter(pl.col("manad") <= month)
+            .group_by("forvaltning", "vy", "nyckel")
+            .agg(before=((pl.col("manad") < month) & (pl.col("utfall") != 0)).sum(),
+                 now=((pl.col("manad") == month) & (pl.col("utfall") != 0)).sum())
+            .filter((pl.col("before") == month - 1) & (pl.col("now") == 0))
+            .join(budgets.amounts.filter(pl.col("ar") == ar).select("forvaltning", "vy", "nyckel", "fil", "rad"),
+                  on=["forvaltning", "vy", "nyckel"], how="left")
+            .sort("forvaltning", "vy", "nyckel"))
+    return [finding("utfall_saknas_manad", "varning", r["fil"] or budgets.years[ar].fil, r["rad"] or line.get(r["forvaltning"]),
+                    _literal(f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: inget utfall {ar}-{month:02d}, men utfall "
+                             f"varje månad {ar}-01–{ar}-{month - 1:02d}; är månadens bokningar med i exporten?"))
+            for r in rows.iter_rows(named=True)]
+
+
+def _one_sided_rows(budgets: Store, ar: int, line: dict) -> list[dict]:
+    present = budgets.ledger.present().filter(pl.col("ar") == ar)
+    tabled = {art: set(present.filter(pl.col("art") == art)["forvaltning"].to_list()) for art in ("budget", "utfall")}
+    rows = budgets.amounts.filter((pl.col("ar") == ar) & pl.col("vy").is_in(["stab", "verksamhet"])
+                                  & pl.col("forvaltning").is_in(list(tabled["budget"] | tabled["utfall"])))
+    if rows.is_empty():
+        return []
+    # where the förvaltning's other rows have both (else the view is typed one-sided on purpose)
+    both = rows.filter((pl.col("budget").fill_null(0) != 0) & (pl.col("utfall").fill_null(0) != 0))
+    rows = rows.join(both.select("forvaltning", "vy").unique(), on=["forvaltning", "vy"], how="semi")
+    out = []
+    for r in rows.sort("forvaltning", "vy", "ordning").iter_rows(named=True):
+        budget, utfall = r["budget"] or 0, r["utfall"] or 0
+        if budget and not utfall and r["forvaltning"] in tabled["utfall"]:
+            what = f"har budget men inget utfall {ar}; saknas den i utfallstabellen?"
+        elif utfall and not budget and r["budget"] is not None and r["forvaltning"] in tabled["budget"]:
+            what = f"har utfall men ingen budget {ar}; saknas den i budgettabellen?"
+        else:
+            continue
+        out.append(finding("rad_ensidig", "varning", r["fil"] or budgets.years[ar].fil, r["rad"] or line.get(r["forvaltning"]),
+                           _literal(f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])} {what}")))
+    return out

@@ -540,7 +540,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
             frame, notes = cuts.breakdown(store, p.year, frame, cut.outer, fids, p.month, flt)
         frame, more = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt)
         notes = tuple(dict.fromkeys((*notes, *more)))
-    messages = p.messages + year_warnings(store, [p.year])
+    messages = p.messages + year_warnings(store, [p.year], p.month)
     if p.year - 1 in store.years and not booked_through(store, p.year - 1, p.month):
         messages += (f"utfall {p.year - 1} is booked only up to {p.year - 1}-{last_month_complete(store, p.year - 1):02d}"
                      f": the column of {p.year - 1} is left out",)
@@ -619,7 +619,7 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
         frame = present.costs_negative(frame)
     return as_report(frame, store.years[p.year].rubriker, store=store, title=f"Utfall {base_year} och {p.year}{months} per "
                      f"{' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{cuts.filter_text(flt)}", unit=unit,
-                     period=p.text, messages=p.messages + year_warnings(store, sorted({base_year, p.year})),
+                     period=p.text, messages=p.messages + year_warnings(store, sorted({base_year, p.year}), p.month),
                      notes=notes)
 
 
@@ -641,7 +641,7 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
         which += ", " + ", ".join([*(f"konto {k}" for k in flt.konto), *(f"kostnadsslag {k}" for k in flt.kostnadsslag)])
     notes = ("Endast de konton som valts: budget och utfall utan konto ingår inte.",) if flt else ()
     return as_report(frame, store.years[year].rubriker, store=store, title=f"Månad för månad {year}, {which}", unit=unit,
-                     messages=year_warnings(store, [year]), notes=notes)
+                     messages=year_warnings(store, [year], period), notes=notes)
 
 
 def _names(store: Store, year: int, staber: list[str] | None, verksamheter: list[str] | None,
