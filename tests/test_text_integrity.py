@@ -12,6 +12,7 @@ import json
 import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
+from kfollow.errors import control_class
 
 import polars as pl
 import pytest
@@ -323,3 +324,30 @@ def test_the_html_table_escapes_every_cell(run, linked, tmp_path):
     page = out.read_text(encoding="utf-8")
     assert "<http://" not in page and "&lt;http://example.com/&gt;" in page
     assert '<th scope="row">![p](http://example.com/p.png)</th>' in page
+
+
+def test_an_import_note_edited_by_hand_gives_no_control_character_and_a_broken_one_a_warning(run, tmp_path):
+    """The `.kalla.json` notes beside the fact tables reach the tables (account names) and the
+    report's footer (the export's program): control and bidi characters in them are U+FFFD, as in
+    the export's names; a note kfollow cannot read is a check warning."""
+    import shutil
+
+    d = tmp_path / "budgets"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "sie" / "budgets", d)
+    note = d / "utfall-2024.csv.kalla.json"
+    data = json.loads(note.read_text(encoding="utf-8"))
+    data["konton"]["5010"] = "=Löner\u001b[2J\u202egnol\u0000"
+    data["program"] = "x\u001b]52;c;ZXZpbA==\u0007"
+    note.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    (d / "budget-2024.csv.kalla.json").write_text('{"konton": 5, "export": "x.se"}', encoding="utf-8")
+    for fmt in ("csv", "json", "table"):
+        result = run("deviation", "--budgets", d, "--period", "2024-10", "--by", "konto", "-f", fmt)
+        assert result.exit_code == 0, result.stderr
+        assert "Löner\ufffd[2J\ufffdgnol\ufffd" in result.stdout or "L\\u00f6ner\\ufffd" in result.stdout, result.stdout
+        assert not re.search(control_class(), result.stdout)
+    out = tmp_path / "r.md"
+    assert run("report", "--budgets", d, "--period", "2024-10", "-o", out).exit_code == 0
+    footer = out.read_text(encoding="utf-8")
+    assert not re.search(control_class(), footer) and "x\ufffd\\]52;c;ZXZpbA==\ufffd" in footer  # (`]` escaped: Markdown)
+    check = run("check", "--budgets", d)
+    assert "budget-2024.csv.kalla.json: varning: anteckningen går inte att läsa: dess kontonamn" in check.stdout

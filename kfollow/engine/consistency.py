@@ -273,3 +273,18 @@ def _one_sided_rows(budgets: Store, ar: int, line: dict) -> list[dict]:
         out.append(finding("rad_ensidig", "varning", r["fil"] or budgets.years[ar].fil, r["rad"] or line.get(r["forvaltning"]),
                            _literal(f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])} {what}")))
     return out
+
+
+def note_findings(budgets: Store) -> list[dict]:
+    """A fact table's note (`.kalla.json`, what its import noted of the export) that kfollow cannot
+    read (varning): the footer's origin and the accounts' names are then left out."""
+    from kfollow.sources.outcome import note_problem, origin_path
+
+    findings = []
+    for info in budgets.years.values():
+        for table in dict.fromkeys((*info.utfall_filer, *info.budget_filer)):
+            if (problem := note_problem(table)) is not None:
+                findings.append(finding("anteckning_olasbar", "varning", str(origin_path(table)), None, _literal(
+                    f"anteckningen går inte att läsa: {problem}; källan och kontonas namn utelämnas: importera "
+                    "tabellen igen (kfollow import) eller ta bort anteckningen")))
+    return findings
