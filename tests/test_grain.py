@@ -501,7 +501,7 @@ def test_fail_over_flags_the_same_rows_whatever_the_cut_adds_below_them(run):
     assert staber == [n for n in nested if ": " not in n] == [
         "Ekonomistab", "Digitaliseringsstab", "Serviceförvaltningen (internt prissatt)"]
     assert "Ekonomistab: Personalkostnader" in nested
-    assert flagged("--by", "konto") == ["SERV: 4010 - Köpta lokaltjänster"]
+    assert flagged("--by", "konto") == ["SERV: 4010 - Köpta lokaltjänster", "Summa SERV"]  # its subtotal too
 
 
 def test_top_says_why_it_lists_nothing_where_the_budget_has_no_accounts(run, tmp_path):
@@ -615,3 +615,18 @@ def test_gaps_the_fact_tables_leave_are_warnings_in_check_and_on_stderr(run, tmp
         assert f"2024.yaml:{line}: varning: {said}" in check.stdout, check.stdout
     # the whole example: no gap, nothing said
     assert "varning" not in run("check", "--budgets", EXAMPLES / "sie" / "budgets").stdout
+
+
+@pytest.mark.parametrize("by", ["stab", "stab,kostnadsslag", "kostnadsslag", "konto", "kostnadsslag,konto"])
+def test_fail_over_fails_in_every_cut_where_a_forvaltning_is_beyond(run, by):
+    """SERV's deviation (-1,3 mnkr) is beyond 1250 tkr whatever the cut: in a cut by kostnadsslag or
+    konto its subtotal is flagged, as the förvaltning's row is in `--by stab`; parts are named with
+    their förvaltning."""
+    result = run("deviation", "--budgets", EXAMPLES / "sie" / "budgets", "--period", "2024-10", "--by", by,
+                 "--fail-over", "1250tkr")
+    assert result.exit_code == 1, result.stderr
+    assert "-1,3 mnkr, över gränsen" in result.stderr
+    small = run("deviation", "--budgets", EXAMPLES / "sie" / "budgets", "--period", "2024-10", "--by", "kostnadsslag",
+                "--fail-over", "0.05%")
+    assert "avvikelsen för SERV: Intäkter är -107 tkr (-0,1 %)" in small.stderr
+    assert "avvikelsen för KSF: Intäkter är -13 tkr (-0,2 %)" in small.stderr

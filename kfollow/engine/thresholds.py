@@ -93,15 +93,21 @@ def parse_limit(text: str, unit: str, option: str) -> Limit:
 
 def rows_beyond(frame: pl.DataFrame, limit: Limit | Limits) -> pl.DataFrame:
     """The stab/verksamhet/förvaltning rows (or, in a cut by kostnadsslag or konto, the parts, named
-    with their row; in a cut of two keys the rows shown with their parts too, so that `--by
-    stab,kostnadsslag` flags every stab `--by stab` flags) of a deviation report whose avvikelse is
-    beyond `limit`."""
+    with their row, and the rows above them: in a cut of two keys the rows shown with their parts,
+    so that `--by stab,kostnadsslag` flags every stab `--by stab` flags; in a cut of one the
+    förvaltningar's subtotals) of a deviation report whose avvikelse is beyond `limit`."""
     from kfollow.engine.cuts import named_parts
 
     kinds = UNIT_ROWS
     if "radtyp" in frame.columns and (frame["radtyp"] == "radsumma").any():
         frame = named_parts(frame)
         kinds = [*UNIT_ROWS, RowKind.radsumma.value]
-    elif "konto" in frame.columns:  # an account with its code, as the table shows it
+        shown = frame.filter(pl.col("radtyp") == RowKind.radsumma.value)
+        if "kostnadsslag" in shown.columns and shown["kostnadsslag"].is_not_null().any():  # kostnadsslag,konto:
+            kinds.append(RowKind.delsumma.value)  # as --by kostnadsslag, its förvaltningar's subtotals
+    elif "konto" in frame.columns or "kostnadsslag" in frame.columns:  # a part named with its förvaltning
+        # (`SERV: Intäkter`), an account with its code; the förvaltning's subtotal counts too, as the
+        # row above its parts does in a cut of two keys (and as `--by forvaltning` flags it)
         frame = named_parts(frame)
+        kinds = [*UNIT_ROWS, RowKind.delsumma.value]
     return frame.filter(pl.col("radtyp").is_in(kinds) & limit.exceeded().fill_null(False))
