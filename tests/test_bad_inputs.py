@@ -320,7 +320,7 @@ CASES: dict[str, Case] = {
         facts(put("facts/good.csv", FACTS, "utf-16-le")), DEV, 3, ("UTF-16",), f"{FACTS}:1:1",
         marks=bug("a UTF-16 table without BOM is reported as 'missing columns … the file has columns "
                   "'p\\u0000e\\u0000r…'' instead of 'file is UTF-16' (year files and SIE files detect it)")),
-    "facts-missing-table": Case(facts("good.csv", "facts/year-missing-table.yaml"), DEV, 3,
+    "facts-missing-table": Case(facts("good.csv", "facts/year-missing-table.yaml"), DEV, 4,
                                 ("utfall_fil 'saknas.csv' does not exist",), f"{Y}:5:13"),
     "facts-table-and-yaml-utfall": Case(facts("good.csv", "facts/year-with-yaml-utfall.yaml"), DEV, 3,
                                         ("förvaltning ADM has utfall here and in", "utfall.csv"), f"{Y}:13"),

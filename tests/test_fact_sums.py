@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kfollow.errors import DataError
+from kfollow.errors import DataError, InputOutputError
 from kfollow.sources.facts import COLUMNS, Known, read_facts, read_table, same_sums
 from kfollow.sources.year_file import load_budgets
 from kfollow.store import MAX_FILE_TOTAL, MAX_ORE
@@ -63,6 +63,12 @@ def test_each_years_accounts_come_from_the_passes_without_reading_the_rows(tmp_p
     assert "6410" in summed.ledger.accounts(2024)["konto"] and "6410" not in summed.ledger.accounts(2023)["konto"]
     every = summed.ledger.accounts()["konto"].to_list()
     assert sorted(every) == kept.facts["konto"].unique().sort().to_list() and len(every) == len(set(every))
+    # a year without tables has no accounts, known without reading the other years' rows
+    shutil.copy(EXAMPLE.parents[1] / "budgets" / "2023.yaml", folder / "2023.yaml")  # typed in YAML
+    mixed = load_budgets(folder, ledger=False)
+    assert mixed.ledger.accounts(2023).is_empty() and mixed.ledger.accounts(2024)["konto"].sort().to_list() == \
+        kept.ledger.accounts(2024)["konto"].sort().to_list()
+    assert mixed.ledger._frame is None
 
 
 def test_a_table_changed_after_it_was_read_is_an_error_when_its_rows_are_asked_for(tmp_path: Path):
@@ -301,7 +307,7 @@ def test_a_table_path_the_system_refuses_comes_after_the_year_file_s_errors(tmp_
     with pytest.raises(DataError, match="'abc' is not an amount"):
         load_budgets(folder)
     folder = year_folder(tmp_path, f"utfall_fil: {long}")
-    with pytest.raises(DataError, match=r"utfall_fil 'a+\.csv' cannot be looked at \(File name too long\)") as info:
+    with pytest.raises(InputOutputError, match=r"utfall_fil 'a+\.csv' cannot be looked at \(File name too long\)") as info:
         load_budgets(folder)
     assert info.value.path.endswith("2024.yaml") and info.value.line == 7
 

@@ -630,3 +630,38 @@ def test_fail_over_fails_in_every_cut_where_a_forvaltning_is_beyond(run, by):
                 "--fail-over", "0.05%")
     assert "avvikelsen för SERV: Intäkter är -107 tkr (-0,1 %)" in small.stderr
     assert "avvikelsen för KSF: Intäkter är -13 tkr (-0,2 %)" in small.stderr
+
+
+def test_a_kostnadsslag_budgeted_after_the_period_has_its_budget_helar_and_nothing_to_explain(run, grain, tmp_path):
+    """HR-staben's kop_material is budgeted in November only: at July its part shows the year's
+    budget (Budget helår) and zeros, --top lists no deviation of it, and the July form has no row of it."""
+    budget = grain / "budget-2024.csv"
+    budget.write_text(budget.read_text(encoding="utf-8") + "2024-11,KLF,HRS,,4010,kostnad,5555.55\n", encoding="utf-8")
+    nested = _csv(run, grain, "--period", "2024-07", "--by", "stab,kostnadsslag")
+    part = next(r for r in nested if r["stab"] == "HRS" and r["kostnadsslag"] == "kop_material")
+    assert (_ore(part["budget"]), _ore(part["utfall"]), _ore(part["budget_helar"])) == (0, 0, 5555_55)
+    top = _csv(run, grain, "--period", "2024-07", "--by", "stab,kostnadsslag", "--top", "20")
+    assert all(_ore(r["avvikelse"]) != 0 for r in top) and "HR-staben: Köp av verksamhet, material och bidrag" \
+        not in [r["namn"] for r in top]
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "forms"
+    result = run("forms", "--budgets", grain, "--period", "2024-07", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    form = next(out.glob("*HRS*.xlsx"))
+    texts = {c for ws in openpyxl.load_workbook(form) for row in ws.iter_rows(values_only=True) for c in row
+             if isinstance(c, str)}
+    assert "Personalkostnader" in texts and "Köp av verksamhet, material och bidrag" not in texts
+
+
+def test_the_forms_rule_shows_the_limit_as_typed(run, tmp_path):
+    """`--require-comment-over 4.05%`: the rule reads `mer än 4,05 %` (-4,07 % rounds to -4,1 %, which
+    shows it beyond), not `(-4,1 %), mer än 4,1 %`."""
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "forms"
+    result = run("forms", "--budgets", EXAMPLES / "sie" / "budgets", "--period", "2024-10",
+                 "--require-comment-over", "4.05%", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    form = next(out.glob("*LED*.xlsx"))
+    texts = [c for ws in openpyxl.load_workbook(form) for row in ws.iter_rows(values_only=True) for c in row
+             if isinstance(c, str) and c.startswith("Kommentar krävs")]
+    assert texts and all("(-4,1 %), mer än 4,05 %." in t for t in texts), texts

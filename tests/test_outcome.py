@@ -113,7 +113,7 @@ def test_the_same_month_in_two_tables_names_both_files(run, tmp_path):
 
 def test_a_missing_table_names_the_year_file_line(run, tmp_path):
     result = run("deviation", "--budgets", _folder(tmp_path, tables="saknas.csv"))
-    assert result.exit_code == ExitStatus.DATA
+    assert result.exit_code == ExitStatus.IO  # an input that is not there, as README's exit codes say
     assert "2024.yaml:4:13: utfall_fil 'saknas.csv' does not exist" in result.stderr
 
 

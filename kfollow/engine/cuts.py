@@ -588,7 +588,7 @@ def _own_name(frame: pl.DataFrame) -> pl.Expr:
 def largest(frame: pl.DataFrame, n: int) -> pl.DataFrame:
     """The `n` rows at the finest grain with the largest deviations in absolute value, largest first:
     a controller's list of what to explain. A part is named with its row (`Ekonomistab: Personalkostnader`);
-    rows without a deviation (no budget there) are left out, and so are parts without an account (a
+    rows without a deviation (no budget there, or none at all) are left out, and so are parts without an account (a
     budget change by decision is no cost to explain)."""
     if n < 1:
         raise UsageError(f"--top {n}: give a number of rows, 1 or more")
@@ -600,6 +600,6 @@ def largest(frame: pl.DataFrame, n: int) -> pl.DataFrame:
         rows = named.filter(pl.col("radtyp") == "rad")
     else:
         rows = named.filter(pl.col("radtyp").is_in(["rad", "ej_fordelat", "forvaltning", "differens"]))
-    rows = rows.filter(pl.col("avvikelse").is_not_null())
+    rows = rows.filter(pl.col("avvikelse").is_not_null() & (pl.col("avvikelse") != 0))  # nothing to explain
     return (rows.with_columns(_abs=pl.col("avvikelse").abs()).sort("_abs", descending=True, maintain_order=True)
             .head(n).drop("_abs"))

@@ -170,7 +170,10 @@ def _parts(store: Store, year: int, month: int, by: By, rows: pl.DataFrame) -> d
     if prev in frame.columns:
         columns.append((prev, f"Utfall {year - 1} ack.", Kind.money))
     out = {}
-    parts = frame.filter(pl.col("radtyp").is_in(["del", "del_ej_fordelat"]))
+    # a part with nothing in the form's figures (a kostnadsslag budgeted only after the period) is no row of it
+    money = [c for c, _, kind in columns if kind is Kind.money]
+    parts = frame.filter(pl.col("radtyp").is_in(["del", "del_ej_fordelat"])
+                         & pl.any_horizontal(pl.col(c).fill_null(0) != 0 for c in money))
     for (fid, key), group in parts.group_by("forvaltning", by.value, maintain_order=True):
         cols = tuple(Column(c, k, h) for c, h, k in columns) + (Column("kostnadsslag", Kind.text, "Id", people=False),)
         out[(fid, key)] = Report(group.select(*(c for c, _, _ in columns), "kostnadsslag"), cols)

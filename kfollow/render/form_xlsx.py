@@ -28,6 +28,14 @@ def _cell(row: int, col: int) -> str:
     return f"{chr(ord('A') + col)}{row + 1}"
 
 
+def _places_of(limit: float) -> int:
+    """The decimals a percent limit was given with (4.05 → 2), one at least and four at most: the
+    limit reads as typed, not rounded to `4,1`."""
+    from decimal import Decimal
+
+    return min(max(-Decimal(repr(limit)).normalize().as_tuple().exponent, 1), 4)
+
+
 def _rule(form: Form, places: int) -> str:
     """`Kommentar krävs: avvikelsen är 9,1 mnkr (26,1 %), över 5 %.`"""
     rule = form.extra.get("kommentar") or {}
@@ -36,7 +44,7 @@ def _rule(form: Form, places: int) -> str:
     amount = f"{money(rule['avvikelse'], form.unit, places)} {form.unit}"
     pct = percent(rule["avvikelse_pct"], exact=rule.get("avvikelse_pct_exakt"), places=rule.get("decimaler", 1))
     what = f"avvikelsen är {amount}" + (f" ({pct} %)" if pct else "")
-    limits = " och ".join(f"{percent(p)} %" if p is not None else f"{money(o, form.unit, places)} {form.unit}"
+    limits = " och ".join(f"{percent(p, places=_places_of(p))} %" if p is not None else f"{money(o, form.unit, places)} {form.unit}"
                           for o, p in rule["gransen"])
     if rule["kravs"]:
         return f"Kommentar krävs: {what}, mer än {limits}."

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from kfollow.errors import DataError
+from kfollow.errors import DataError, InputOutputError
 from kfollow.sources.facts import FactTable, Known, PendingTable, booked_through, check_overlap, views
 from kfollow.store import (AMOUNT_SCHEMA, BUDGET_MONTH_SCHEMA, FACT_SCHEMA, ID, MONTH_SCHEMA, ORIGIN_SUFFIX, Kostnadsslag,
                            YearInfo)
@@ -146,14 +146,21 @@ def read_tables(opened: list[tuple[str, int, int, PendingTable]], year_file: str
         try:
             exists = table.path.exists()
         except OSError as exc:  # a name too long, a folder without permission
-            raise DataError(year_file, line, column, f"{key} '{text}' cannot be looked at ({exc.strerror}); "
-                                                     "give a path relative to the year file") from None
-        if not exists:
-            raise DataError(year_file, line, column, f"{key} '{text}' does not exist (looked for {table.path}); "
-                                                     "give a path relative to the year file")
+            raise _unreadable(year_file, line, column, f"{key} '{text}' cannot be looked at ({exc.strerror}); "
+                                                       "give a path relative to the year file") from None
+        if not exists:  # an input that is not there: an I/O error (exit 4), as a missing folder is
+            raise _unreadable(year_file, line, column, f"{key} '{text}' does not exist (looked for {table.path}); "
+                                                       "give a path relative to the year file, or import the table")
         tables.append((table.name, table.result(known)))
     check_overlap([(name, table.summary) for name, table in tables])
     return tables
+
+
+def _unreadable(year_file: str, line: int, column: int, problem: str) -> InputOutputError:
+    """An input the year file names that cannot be read, at the year file's line (exit 4, not 3)."""
+    error = InputOutputError(DataError(year_file, line, column, problem).message)
+    error.path, error.line, error.column, error.problem = year_file, line, column, problem
+    return error
 
 
 def ledger_facts(ar: int, art: str, table: FactTable) -> pl.DataFrame:
