@@ -665,3 +665,16 @@ def test_the_forms_rule_shows_the_limit_as_typed(run, tmp_path):
     texts = [c for ws in openpyxl.load_workbook(form) for row in ws.iter_rows(values_only=True) for c in row
              if isinstance(c, str) and c.startswith("Kommentar krävs")]
     assert texts and all("(-4,1 %), mer än 4,05 %." in t for t in texts), texts
+
+
+@pytest.mark.parametrize("by", ["stab", "forvaltning"])
+def test_a_filter_keeps_each_rows_kind(run, by):
+    """With --konto or --kostnadsslag every row is a sum of the matching facts, of the kind it is in
+    the view: a script that picks rows by radtyp reads the same rows (found trying the tool: a
+    förvaltning's row became `rad`)."""
+    sie = EXAMPLES / "sie" / "budgets"
+    kinds = [(r["radtyp"], r["forvaltning"]) for r in _csv(run, sie, "--period", "2024-10", "--by", by)]
+    for flt in (("--konto", "3"), ("--kostnadsslag", "intakter"), ("--konto", "3", "--konto", "4")):
+        assert [(r["radtyp"], r["forvaltning"]) for r in _csv(run, sie, "--period", "2024-10", "--by", by, *flt)] \
+            == kinds, flt
+    assert ("forvaltning", "SERV") in kinds

@@ -34,7 +34,7 @@ def report(
     verksamhet: Annotated[Optional[list[str]], typer.Option("--verksamhet", help="Only this verksamhet code (repeat for several).")] = None,
     konto: KontoOpt = None,
     kostnadsslag: KostnadsslagOpt = None,
-    top: Annotated[int, typer.Option("--top", metavar="N", help="Rows in the section of the largest deviations per stab and kostnadsslag (with accounts).")] = 10,
+    top: Annotated[int, typer.Option("--top", metavar="N", max=10**9, help="Rows in the section of the largest deviations per stab and kostnadsslag (with accounts).")] = 10,
     budgets: BudgetsDir = None,
     unit: UnitOpt = Unit.mnkr,
     decimals: DecimalsOpt = None,

@@ -31,7 +31,7 @@ def deviation(
     verksamhet: VerksamhetOpt = None,
     konto: KontoOpt = None,
     kostnadsslag: KostnadsslagOpt = None,
-    top: Annotated[Optional[int], typer.Option("--top", metavar="N", help="Only the N largest deviations (absolute value) at the finest grain, largest first: what to explain.")] = None,
+    top: Annotated[Optional[int], typer.Option("--top", metavar="N", max=10**9, help="Only the N largest deviations (absolute value) at the finest grain, largest first: what to explain.")] = None,
     budget: Annotated[BudgetMode, typer.Option("--budget", help="justerad: with the budget changes decided up to the period; original: as first decided.")] = BudgetMode.justerad,
     against: Annotated[Optional[str], typer.Option("--against", metavar="prognos:YYYY-MM", help="Show how the deviation moved since the forecast made that month.")] = None,
     gross: Annotated[bool, typer.Option("--gross", help="Add the varav kostnader / varav intäkter lines.")] = False,

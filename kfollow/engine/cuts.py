@@ -527,10 +527,16 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     columns = [*columns[:key_at], part, *columns[key_at:]]
     frame = pl.concat([out.select("_o", "_s", "_sub", pl.col(part).alias("_k"), *columns),
                        kid_rows.select("_o", "_s", "_sub", "_k", *columns)], how="diagonal_relaxed")
-    frame = frame.sort("_o", "_s", "_sub", "_k", nulls_last=True).select(columns)
-    if flt and cut.part is None:  # only the view's rows, as sums of the facts that match
+    frame = frame.sort("_o", "_s", "_sub", "_k", nulls_last=True)
+    if flt and cut.part is None:  # only the view's rows, as sums of the facts that match, of the kind they are
+        # in the view (a förvaltning shown as one row stays `forvaltning`, ej fördelat `ej_fordelat`)
+        kinds = dict(enumerate(outer["radtyp"].to_list()))
         frame = frame.filter(~pl.col("radtyp").is_in(["del", RowKind.del_ej_fordelat.value])).with_columns(
-            radtyp=pl.when(pl.col("radtyp") == "radsumma").then(pl.lit("rad")).otherwise(pl.col("radtyp"))).drop(part)
+            radtyp=pl.when(pl.col("radtyp") == "radsumma")
+            .then(pl.col("_o").replace_strict(kinds, default=None, return_dtype=pl.String))
+            .otherwise(pl.col("radtyp"))).select(columns).drop(part)
+    else:
+        frame = frame.select(columns)
     return frame, notes
 
 
