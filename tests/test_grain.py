@@ -678,3 +678,15 @@ def test_a_filter_keeps_each_rows_kind(run, by):
         assert [(r["radtyp"], r["forvaltning"]) for r in _csv(run, sie, "--period", "2024-10", "--by", by, *flt)] \
             == kinds, flt
     assert ("forvaltning", "SERV") in kinds
+
+
+def test_an_utfall_table_of_a_header_only_is_said(run, tmp_path):
+    """A table from another tool with no rows: a warning (check and stderr), and --period says that
+    the tables book no month, not that the year file gives utfall for the whole year."""
+    d = _example_without(tmp_path, "utfall-2024.csv", lambda line: True)
+    result = run("deviation", "--budgets", d, "--period", "2024-10")
+    assert result.exit_code == 2
+    assert "the utfall tables of 2024 (" in result.stderr and "book no month; import the months" in result.stderr
+    check = run("check", "--budgets", d)
+    assert "varning: utfallstabellerna för 2024 (" in check.stdout and "har inga rader" in check.stdout
+    assert "har inga rader" in run("deviation", "--budgets", d).stderr

@@ -172,7 +172,8 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None) ->
             continue
         gaps = coverage_findings(budgets, month, [ar], one_sided=False)  # (one-sided rows show in the table)
         for f in gaps[:5]:
-            out.append(f"warning: {f['fil']}:{f['rad']}: {f['meddelande'].format()} (kfollow check lists such gaps)")
+            where = f"{f['fil']}:{f['rad']}" if f["rad"] is not None else f["fil"]
+            out.append(f"warning: {where}: {f['meddelande'].format()} (kfollow check lists such gaps)")
         if len(gaps) > 5:
             out.append(f"warning: and {len(gaps) - 5} more such gaps in {ar}; kfollow check lists them all")
         year = budgets.amounts.filter(pl.col("ar") == ar)
@@ -208,6 +209,13 @@ def coverage_findings(budgets: Store, month: int | None = None, years: list[int]
             continue
         info = budgets.years[ar]
         line = {fid: f.line for fid, f in info.forvaltningar.items()}
+        present = set(budgets.ledger.present().filter(pl.col("ar") == ar)["art"].to_list())
+        for art, named, tables in (("budget", "budgettabellerna", info.budget_filer),
+                                   ("utfall", "utfallstabellerna", info.utfall_filer)):
+            if tables and art not in present:  # a table of a header only: its figures are –
+                findings.append(finding("tabell_tom", "varning", info.fil, None, _literal(
+                    f"{named} för {ar} ({', '.join(tables)}) har inga rader; importera dem igen "
+                    "(kfollow import) eller ta bort dem ur årsfilen")))
         given_money = pl.any_horizontal(pl.col(c).fill_null(0) != 0 for c in ("budget", "budget_kostnader", "budget_intakter"))
         months = budgets.budget_months.filter((pl.col("ar") == ar) & given_money) \
             .group_by("forvaltning").agg(pl.col("manad").unique().sort()).sort("forvaltning")

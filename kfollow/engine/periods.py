@@ -94,6 +94,9 @@ def _require_booked(a: pl.DataFrame, fil: str, year: int, period: int, tables: t
     `tables` are the year's utfall tables and `tabled` the förvaltningar whose utfall they give."""
     booked = a["manader"].max()
     if booked is None:
+        if period != 12 and tables:  # tables that book no month (a table of a header only)
+            raise UsageError(f"the utfall tables of {year} ({', '.join(tables)}) book no month; import the months "
+                             f"(kfollow import) or use the year without --period")
         if period != 12:
             raise UsageError(f"{fil} gives utfall for the whole year only; --period needs utfall per month "
                              f"(utfall: {{{year}-01: …}}, see README) or use the year without --period")
