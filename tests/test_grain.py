@@ -690,3 +690,26 @@ def test_an_utfall_table_of_a_header_only_is_said(run, tmp_path):
     check = run("check", "--budgets", d)
     assert "varning: utfallstabellerna för 2024 (" in check.stdout and "har inga rader" in check.stdout
     assert "har inga rader" in run("deviation", "--budgets", d).stderr
+
+
+def test_messages_say_what_the_command_has(run, tmp_path):
+    """compare has no --year; months has no --by; a year 0000 is no year; a Parquet period of dates
+    is no code (found trying the tool)."""
+    sie = EXAMPLES / "sie" / "budgets"
+    compared = run("compare", "2023", "2024", "--budgets", sie, "--period", "2023-05")
+    assert compared.exit_code == 2 and "--period 2023-05 is not in 2024, the later year compared" in compared.stderr
+    assert "--by" not in run("months", "--help").stdout.split("--verksamhet", 1)[1].split("--konto", 1)[0]
+    zero = run("deviation", "--budgets", sie, "--period", "0000-01")
+    assert zero.exit_code == 2 and "'0000-01' is not a month" in zero.stderr
+    import datetime
+
+    import polars as pl
+
+    d = _example_without(tmp_path, "utfall-2024.csv", lambda line: False)
+    table = pl.read_csv(d / "utfall-2024.csv", infer_schema=False)
+    table.with_columns(period=pl.col("period").map_elements(
+        lambda p: datetime.date(int(p[:4]), int(p[5:7]), 1), return_dtype=pl.Date)).write_parquet(d / "u.parquet")
+    (d / "2024.yaml").write_text((d / "2024.yaml").read_text(encoding="utf-8").replace("utfall-2024.csv", "u.parquet"),
+                                 encoding="utf-8")
+    dated = run("deviation", "--budgets", d)
+    assert dated.exit_code == 3 and "column period is Date; a period is text" in dated.stderr

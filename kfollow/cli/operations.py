@@ -17,6 +17,10 @@ VerksamhetOpt = Annotated[Optional[list[str]], typer.Option(
     "--verksamhet", help="Only this verksamhet code (repeat for several), e.g. 920; with --by verksamhet.")]
 
 
+MonthsVerksamhetOpt = Annotated[Optional[list[str]], typer.Option(
+    "--verksamhet", help="Only this verksamhet code (repeat for several), e.g. 920: its months instead of a stab's.")]
+
+
 class SortKey(str, Enum):
     file = "file"
     change = "change"
@@ -126,7 +130,7 @@ def months(
     year: YearOpt = None,
     forvaltning: ForvaltningOpt = None,
     stab: StabOpt = None,
-    verksamhet: VerksamhetOpt = None,
+    verksamhet: MonthsVerksamhetOpt = None,
     konto: KontoOpt = None,
     kostnadsslag: KostnadsslagOpt = None,
     costs_negative: CostsNegativeOpt = False,

@@ -591,7 +591,7 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
         raise UsageError(f"compare {base_year} {year}: the earlier year comes first; write kfollow compare {year} {base_year}")
     cut = cuts.parse_by(by)
     flt = cuts.LedgerFilter(tuple(konto or ()), tuple(kostnadsslag or ()))
-    p = selection.period(store, year, period)
+    p = selection.period(store, year, period, compared=base_year)
     frame = compare_report(store, base_year, p.year, cut.view, forvaltning, period=p.month, staber=staber,
                            verksamheter=verksamheter)
     notes = ()

@@ -21,7 +21,7 @@ KEY = ["forvaltning", "vy", "nyckel"]
 def parse_period(text: str, what: str = "--period") -> tuple[int, int]:
     """`2024-08` → (2024, 8); UsageError otherwise."""
     m = MONTH.fullmatch(text.strip())
-    if not m or not 1 <= int(m[2]) <= 12:
+    if not m or not 1 <= int(m[2]) <= 12 or int(m[1]) < 1000:  # (a year file's `ar` is four digits too)
         raise UsageError(f"{what} '{text}' is not a month; write YYYY-MM, e.g. 2024-08")
     return int(m[1]), int(m[2])
 

@@ -36,9 +36,11 @@ def year_or_latest(store: Store, year: int | None) -> int:
     return year or max(store.years)
 
 
-def period(store: Store, year: int | None = None, period: str | int | None = None) -> Period:
+def period(store: Store, year: int | None = None, period: str | int | None = None,
+           compared: int | None = None) -> Period:
     """The year and month to report. Without a period, a year being booked (its rows booked up to a
-    month before December) is reported year to date up to the last month every row has booked."""
+    month before December) is reported year to date up to the last month every row has booked.
+    `compared`: the earlier year of a comparison (`year` is then the later one, not a --year)."""
     if period is None:
         year = year_or_latest(store, year)
         store.year(year)
@@ -51,7 +53,9 @@ def period(store: Store, year: int | None = None, period: str | int | None = Non
         return Period(year_or_latest(store, year), period)
     p_year, month = parse_period(period)
     if year is not None and year != p_year:
-        raise UsageError(f"--period {period} is not in --year {year}; give one of them")
+        raise UsageError(f"--period {period} is not in --year {year}; give one of them"
+                         if compared is None else f"--period {period} is not in {year}, the later year compared; give "
+                         f"a month of {year} (the same months of {compared} are compared)")
     return Period(p_year, month)
 
 

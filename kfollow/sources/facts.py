@@ -305,6 +305,9 @@ def _plan_parquet(path: Path, name: str) -> _Plan:
     for column in CODE_COLUMNS:
         dtype = schema[column]
         if not (dtype == pl.String or dtype == pl.Null or isinstance(dtype, (pl.Categorical, pl.Enum))):
+            if column == "period":
+                raise DataError(name, None, None, f"column period is {dtype}; a period is text: write it as a string "
+                                                  "column of YYYY-MM (a month) or YYYY (a budget for the year)")
             raise DataError(name, None, None, f"column {column} is {dtype}; codes are text: write it as a string "
                                               "column (so that leading zeros are kept)")
     amount = schema["belopp"]
@@ -821,6 +824,9 @@ def check_overlap(tables: list[tuple[str, pl.DataFrame]]) -> None:
     if twice.height:
         fid, _, periods, which = twice.row(0)
         first, second, period = tables[which[0]][0], tables[which[1]][0], periods[1]
+        if first == second:
+            raise DataError(second, None, None, "the table is named twice (in utfall_fil or budget_fil): its months "
+                                                "would count twice; name it once")
         raise DataError(second, None, None, f"förvaltning {fid}, period {period} is also in {first}; a förvaltning's "
                                             "month must come from one table: remove it from one of them")
 
