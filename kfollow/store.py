@@ -208,7 +208,7 @@ class Ledger:
         self._parts = tuple(parts)
         self._frame: pl.DataFrame | None = None
         self._present = present  # (ar, art, forvaltning) of the facts, or a function giving them without reading them
-        self._accounts = accounts  # the facts' distinct (ar, konto), or a function giving them without reading them
+        self._accounts = accounts  # the facts' distinct (ar, konto, slag), or a function giving them without reading them
 
     def frame(self) -> pl.DataFrame:
         if self._frame is None:
@@ -228,12 +228,16 @@ class Ledger:
     def accounts(self, year: int | None = None) -> pl.DataFrame:
         """The distinct accounts (`konto`) of the facts of `year`, or of every year, without reading
         every row when the tables' passes read them."""
+        return self.account_kinds(year).select(pl.col("konto").unique())
+
+    def account_kinds(self, year: int | None = None) -> pl.DataFrame:
+        """The distinct (konto, slag) of the facts of `year`, or of every year, as `accounts`."""
         if self._accounts is None:
-            self._accounts = self.frame().select("ar", "konto").unique()
+            self._accounts = self.frame().select("ar", "konto", "slag").unique()
         elif callable(self._accounts):
             self._accounts = self._accounts()
         found = self._accounts if year is None else self._accounts.filter(pl.col("ar") == year)
-        return found.select(pl.col("konto").unique())
+        return found.select("konto", "slag").unique()
 
     def _accounts_by_year(self) -> pl.DataFrame:
         self.accounts()

@@ -713,3 +713,23 @@ def test_messages_say_what_the_command_has(run, tmp_path):
                                  encoding="utf-8")
     dated = run("deviation", "--budgets", d)
     assert dated.exit_code == 3 and "column period is Date; a period is text" in dated.stderr
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_an_account_with_both_slag_is_a_check_warning(run, tmp_path, fmt):
+    """An import gives an account its mapping's one slag; a table made otherwise may book a cost as
+    an income: check says which accounts have both, from CSV and from Parquet tables alike."""
+    import polars as pl
+
+    d = _example_without(tmp_path, "utfall-2024.csv", lambda line: False)
+    table = pl.read_csv(d / "utfall-2024.csv", infer_schema=False)
+    first = table["konto"].to_list().index("5010")
+    table = table.with_columns(slag=pl.when(pl.int_range(pl.len()) == first).then(pl.lit("intakt")).otherwise("slag"))
+    if fmt == "parquet":
+        table.write_parquet(d / "u.parquet")
+        (d / "2024.yaml").write_text((d / "2024.yaml").read_text(encoding="utf-8").replace("utfall-2024.csv", "u.parquet"),
+                                     encoding="utf-8")
+    else:
+        table.write_csv(d / "utfall-2024.csv")
+    check = run("check", "--budgets", d)
+    assert "varning: 1 konto i 2024 års faktatabeller har både kostnads- och intäktsrader (5010)" in check.stdout

@@ -118,6 +118,13 @@ def kostnadsslag_findings(budgets: Store) -> list[dict]:
             findings.append(finding("kostnadsslag_tomt", "varning", info.fil, g.line, _literal(
                 f"kostnadsslag {g.id} ({g.namn}, konton {', '.join(g.prefix)}) samlar inget konto i {ar} års "
                 "faktatabeller; kontrollera prefixen under konton")))
+        both = budgets.ledger.account_kinds(ar).group_by("konto").agg(pl.col("slag").n_unique().alias("n")) \
+            .filter(pl.col("n") > 1)["konto"].sort().to_list()
+        if both:  # an import gives an account one slag (its mapping's); a table made otherwise may mix them
+            findings.append(finding("konto_bada_slag", "varning", info.fil, None, _literal(
+                f"{len(both)} {'konto' if len(both) == 1 else 'konton'} i {ar} års faktatabeller har både "
+                f"kostnads- och intäktsrader ({', '.join(both[:8])}{', …' if len(both) > 8 else ''}); en intäkt "
+                "som bokats som kostnad (eller tvärtom) hamnar i fel varav-rad: kontrollera kolumnen slag")))
         loose = accounts.filter(pl.col("kostnadsslag").is_null())["konto"].sort().to_list()
         if loose:
             # at the last group the year file defines, where a prefix is added (no line: the default groups)

@@ -466,7 +466,7 @@ class FactTable:
     known: Known
     budget: bool = False
     kept: pl.DataFrame | None = None
-    accounts: pl.DataFrame | None = None  # its distinct accounts (konto), where the pass read them
+    accounts: pl.DataFrame | None = None  # its distinct (konto, slag), where the pass read them
 
     def rows(self) -> pl.DataFrame:
         """Every row (FACT_SCHEMA), as written; read again from the file unless kept, and checked
@@ -591,8 +591,7 @@ def _check(plan: _Plan, read: tuple, known: Known, budget: bool) -> FactTable:
     summary = summary.select(
         "period", pl.col("period").str.slice(5, 2).cast(pl.Int8, strict=False).alias("manad"),
         *SUMMARY_KEYS[1:], "kostnad", "intakt")
-    return FactTable(plan.source.name, summary, plan, known, budget, kept,
-                     None if accounts is None else accounts.select(pl.col("konto").unique()))
+    return FactTable(plan.source.name, summary, plan, known, budget, kept, accounts)
 
 
 # the checks of each key run on its distinct values in the sums: (columns, the checks' column)

@@ -122,10 +122,10 @@ def _ledger(tables: list) -> Ledger:
                           .unique() for ar, art, t in tables]).collect() if tables else \
             pl.DataFrame(schema={"ar": pl.Int32, "art": pl.String, "forvaltning": pl.String})
 
-    listed = [t.accounts.select(ar=pl.lit(ar, pl.Int32), konto="konto") if t.accounts is not None else None
-              for ar, _, t in tables]
+    listed = [t.accounts.select(ar=pl.lit(ar, pl.Int32), konto="konto", slag="slag") if t.accounts is not None
+              else None for ar, _, t in tables]
     if not listed:  # no tables, no accounts: known without reading anything
-        accounts = pl.DataFrame(schema={"ar": pl.Int32, "konto": pl.String})
+        accounts = pl.DataFrame(schema={"ar": pl.Int32, "konto": pl.String, "slag": pl.String})
     else:
         accounts = (lambda: pl.concat(listed).unique()) if all(a is not None for a in listed) else None
     return Ledger([partial(ledger_facts, ar, art, t) for ar, art, t in tables], present, accounts)
