@@ -733,3 +733,13 @@ def test_an_account_with_both_slag_is_a_check_warning(run, tmp_path, fmt):
         table.write_csv(d / "utfall-2024.csv")
     check = run("check", "--budgets", d)
     assert "varning: 1 konto i 2024 års faktatabeller har både kostnads- och intäktsrader (5010)" in check.stdout
+
+
+def test_indicators_take_the_output_options_every_table_command_takes(run):
+    """A script passes one option set to every table command (README): indicators take --unit and
+    --exact too, and give the same figures (percentages, not amounts)."""
+    sie = EXAMPLES / "sie" / "budgets"
+    plain = run("indicators", "--budgets", sie, "-f", "csv")
+    shared = run("indicators", "--budgets", sie, "-f", "csv", "--unit", "kr", "--exact")
+    assert plain.exit_code == shared.exit_code == 0, shared.stderr
+    assert shared.stdout == plain.stdout

@@ -87,7 +87,9 @@ def indicators(
     columns: ColumnsOpt = None,
     budgets: BudgetsDir = None,
     fmt: FormatOpt = None,
+    unit: Annotated[Unit, typer.Option("--unit", help="Taken as every table command takes it; the indicators are percentages, not amounts.")] = Unit.mnkr,
     decimals: DecimalsOpt = None,
+    exact: ExactOpt = False,
     output: OutputOpt = None,
 ):
     """Nämndindikatorer of målområde ekonomi per förvaltning and year, in percent, with target and whether it is met.
@@ -103,4 +105,4 @@ def indicators(
     from kfollow.engine.indicators import indicators as indicators_of
 
     store = load(budgets)  # the personnel share reads the accounts: keep the rows as they are read
-    emit(indicators_of(store, year, forvaltning), fmt, decimals, output, store=store, columns=columns)
+    emit(indicators_of(store, year, forvaltning), fmt, decimals, output, store=store, columns=columns, exact=exact)
