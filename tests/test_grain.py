@@ -743,3 +743,11 @@ def test_indicators_take_the_output_options_every_table_command_takes(run):
     shared = run("indicators", "--budgets", sie, "-f", "csv", "--unit", "kr", "--exact")
     assert plain.exit_code == shared.exit_code == 0, shared.stderr
     assert shared.stdout == plain.stdout
+
+
+@pytest.mark.parametrize("by, header", [("forvaltning,kostnadsslag", "Förvaltning"), ("stab,kostnadsslag", "Stab"),
+                                        ("kostnadsslag,konto", "Kostnadsslag")])
+def test_a_top_list_is_headed_as_its_full_table(run, by, header):
+    result = run("deviation", "--budgets", EXAMPLES / "sie" / "budgets", "--year", "2024", "--by", by, "--top", "3")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[2].split("  ")[0] == header

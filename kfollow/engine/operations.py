@@ -571,7 +571,10 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     # a period without any forecast: its empty forecast columns stay in csv and json (stable columns)
     unforecast = tuple(c for c in ("prognos", "prognos_period", "prognos_avvikelse", "budget_helar")
                        if c in frame.columns and frame[c].null_count() == frame.height)
-    return as_report(frame, store.years[p.year].rubriker, store=store, machine_only=unforecast,
+    # a list of the largest parts of a two-key cut names each part with its row (`KSF: Intäkter`):
+    # headed by the row's key, as the full table is
+    label = cut.keys[0] if top is not None and cut.nested else None
+    return as_report(frame, store.years[p.year].rubriker, store=store, machine_only=unforecast, label=label,
                      title=title, unit=unit, period=p.text, notes=notes,
                      qualifier=", ursprunglig budget" if budget is BudgetMode.original else "", messages=messages)
 

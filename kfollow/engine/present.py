@@ -24,10 +24,11 @@ def optional_columns(frame: pl.DataFrame) -> tuple[str, ...]:
 
 
 def as_report(frame: pl.DataFrame, headers: dict[str, str] | None = None, store=None,
-              machine_only: tuple[str, ...] = (), **meta) -> Report:
+              machine_only: tuple[str, ...] = (), label: str | None = None, **meta) -> Report:
     """A `Report` of a report frame; a frame of named rows gets a `rubrik` label column.
     `headers`: the year file's `rubriker`, headers for people by machine name; `store`: where the
-    figures come from (the report's sources); `machine_only`: columns people need not see here."""
+    figures come from (the report's sources); `machine_only`: columns people need not see here;
+    `label`: the key whose header heads the row label (default: the rows' own key)."""
     notes = tuple(meta.pop("notes", ()))
     meta |= {"optional": optional_columns(frame), "headers": headers}
     if store is not None:
@@ -42,7 +43,7 @@ def as_report(frame: pl.DataFrame, headers: dict[str, str] | None = None, store=
     shown = frame.filter(pl.col("radtyp") == "radsumma") if "radtyp" in frame.columns else frame.clear()
     if shown.height:  # rows with their parts below: the label's header is the rows' key, not the parts'
         keys = [k for k in keys if shown[k].null_count() < shown.height]
-    key = next(iter(keys), "namn")
+    key = label or next(iter(keys), "namn")  # `label`: the key whose header the row label takes
     return build(frame.with_columns(ex.rubrik(frame.columns)), label=key, hidden=(*MACHINE_ONLY, *machine_only),
                  notes=notes, **meta)
 
