@@ -751,3 +751,25 @@ def test_a_top_list_is_headed_as_its_full_table(run, by, header):
     result = run("deviation", "--budgets", EXAMPLES / "sie" / "budgets", "--year", "2024", "--by", by, "--top", "3")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[2].split("  ")[0] == header
+
+
+def test_a_forecast_in_another_unit_is_a_warning_where_it_is_written(run, tmp_path):
+    """A chef types the forecast in tkr into a form in mnkr (or kr): 1 000 times the row's budget.
+    check warns at the answer in svar/YYYY-MM.yaml, and deviation on stderr (found trying the tool)."""
+    import re
+    import shutil
+
+    d = tmp_path / "budgets"
+    shutil.copytree(EXAMPLES / "answered" / "budgets", d)
+    answers = d / "svar" / "2024-10.yaml"
+    text = answers.read_text(encoding="utf-8")
+    first = re.search(r"prognos: (-?[0-9.]+)", text)
+    answers.write_text(text[:first.start(1)] + f"{float(first[1]) * 1000:.2f}" + text[first.end(1):], encoding="utf-8")
+    line = text[:first.start()].count("\n") + 1
+    start = max(n for n, x in enumerate(text.splitlines(), 1) if n <= line and x.startswith("  - "))
+    check = run("check", "--budgets", d)
+    assert re.search(rf"svar/2024-10\.yaml:{start}: varning: KSF stab \w+: prognosen 2024-10 .* är 1 \d{{3}} gånger "
+                     r"budgeten för året .*; är den skriven i en annan enhet", check.stdout), check.stdout
+    shown = run("deviation", "--budgets", d, "--period", "2024-10")
+    assert "times its budget for the year; typed in another unit?" in shown.stderr
+    assert "prognosen" not in run("check", "--budgets", EXAMPLES / "answered" / "budgets").stdout

@@ -178,11 +178,15 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None) ->
         if ar not in budgets.years:
             continue
         gaps = coverage_findings(budgets, month, [ar], one_sided=False)  # (one-sided rows show in the table)
+        for r in _forecast_sizes(budgets, ar):
+            out.append(f"warning: {r['fil']}:{r['rad']}: the forecast {ar}-{r['manad']:02d} of {r['forvaltning']} "
+                       f"{_place(r['vy'], r['nyckel'])} is {_times(r['ratio'])} its budget for the year; typed in "
+                       "another unit? (kfollow check shows the amounts)")
         for f in gaps[:5]:
             where = f"{f['fil']}:{f['rad']}" if f["rad"] is not None else f["fil"]
-            out.append(f"warning: {where}: {f['meddelande'].format()} (kfollow check lists such gaps)")
+            out.append(f"warning: {where}: {f['meddelande'].format()} (kfollow check lists such findings)")
         if len(gaps) > 5:
-            out.append(f"warning: and {len(gaps) - 5} more such gaps in {ar}; kfollow check lists them all")
+            out.append(f"warning: and {len(gaps) - 5} more such findings in {ar}; kfollow check lists them all")
         year = budgets.amounts.filter(pl.col("ar") == ar)
         gaps = [f for f in reconcile_frame(budgets, resolve(budgets, ar)) if f["kod"] == "vy_differens"]
         if gaps:
@@ -303,3 +307,44 @@ def note_findings(budgets: Store) -> list[dict]:
                     f"anteckningen går inte att läsa: {problem}; källan och kontonas namn utelämnas: importera "
                     "tabellen igen (kfollow import) eller ta bort anteckningen")))
     return findings
+
+
+def forecast_findings(budgets: Store, year: int | None = None) -> list[dict]:
+    """A forecast (typed, or collected from a form) 100 times its row's budget for the year, or a
+    hundredth of it (varning): most likely typed in tkr into a form in mnkr, or the other way round;
+    it would go straight into the totals of the report."""
+    out = []
+    for r in _forecast_sizes(budgets, year):
+        info = budgets.years[r["ar"]]
+        size = (f"{r['ratio']:,.0f} gånger" if r["ratio"] >= 100 else f"1/{1 / r['ratio']:,.0f} av").replace(",", " ")
+        out.append(finding(
+            "prognos_storlek", "varning", r["fil"], r["rad"],
+            _literal(f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: prognosen {r['ar']}-{r['manad']:02d} ")
+            + "{0:d} är " + _literal(f"{size} budgeten för året ") + "{1:d}"
+            + _literal("; är den skriven i en annan enhet (tkr i stället för mnkr)?"),
+            r["prognos"], r["budget"], enhet=info.enhet))
+    return out
+
+
+def _times(ratio: float) -> str:
+    return (f"{ratio:,.0f} times" if ratio >= 100 else f"1/{1 / ratio:,.0f} of").replace(",", " ")
+
+
+def _forecast_sizes(budgets: Store, year: int | None = None) -> list[dict]:
+    """The forecasts 100 times their row's budget for the year or a hundredth of it, each with where
+    it is written (the answers file a form's answer went into, else the year file) and the ratio."""
+    rows = budgets.amounts.select("ar", "forvaltning", "vy", "nyckel", "budget")
+    forecasts = budgets.forecasts if year is None else budgets.forecasts.filter(pl.col("ar") == year)
+    found = (forecasts.join(rows, on=["ar", "forvaltning", "vy", "nyckel"], how="inner")
+             .filter(pl.col("prognos").is_not_null() & (pl.col("prognos") != 0)
+                     & pl.col("budget").is_not_null() & (pl.col("budget") != 0))
+             .with_columns(ratio=(pl.col("prognos").cast(pl.Float64) / pl.col("budget").cast(pl.Float64)).abs())
+             .filter((pl.col("ratio") >= 100) | (pl.col("ratio") <= 0.01))
+             .sort("ar", "forvaltning", "vy", "nyckel", "manad"))
+    out = []
+    for r in found.iter_rows(named=True):
+        info = budgets.years[r["ar"]]
+        answer = next((a for a in info.svar if (a.forvaltning, a.vy, a.nyckel, a.manad)
+                       == (r["forvaltning"], r["vy"], r["nyckel"], r["manad"])), None)
+        out.append(r | ({"fil": answer.fil, "rad": answer.rad} if answer is not None else {"fil": info.fil}))
+    return out
