@@ -168,6 +168,14 @@ def test_collect_twice_changes_nothing_and_a_newer_answer_replaces(forms_dir, ru
     text = answers.read_text(encoding="utf-8")
     assert "prognos: 21000000.00" in text and "21300250.00" not in text and "Lokaler." in text
     assert text.count("- forvaltning:") == 3
+    # the older workbook collected again replaces the newer answer too, but says so (found trying the tool)
+    older = run("collect", "--budgets", budgets, *books)
+    assert older.exit_code == 0 and "prognos: 21300250.00" in answers.read_text(encoding="utf-8")
+    assert "replaces the answer for stab/HR collected " in older.stderr and \
+        "(prognos 21 000 000,00 kr → 21 300 250,00 kr, kommentar); collect the newest workbook last" in older.stderr
+    # a workbook named twice (overlapping globs) is read once
+    twice = run("collect", "--budgets", budgets, books[0], books[0], *books)
+    assert twice.exit_code == 0 and "(unchanged)" in twice.stderr
 
 
 def test_answers_file_says_where_each_answer_came_from(forms_dir, run, tmp_path):

@@ -233,6 +233,14 @@ class Collected:
     answers: tuple[Answer, ...]
 
 
+def _amount(ore: int | None) -> str:
+    """`21 380 500,00 kr`: exact, for a message."""
+    if ore is None:
+        return "–"
+    whole = f"{abs(ore) // 100:,}".replace(",", " ")
+    return f"{'-' if ore < 0 else ''}{whole},{abs(ore) % 100:02d} kr"
+
+
 def _same(a: Answer, b: Answer) -> bool:
     return (a.prognos, a.kommentar, a.delar, a.arbetsbok) == (b.prognos, b.kommentar, b.delar, b.arbetsbok)
 
@@ -250,6 +258,10 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
 
     new: dict[tuple[int, int], dict[tuple[str, str, str], tuple[Answer, str]]] = {}
     messages = []
+    import os
+
+    # a workbook named twice (overlapping globs) is read once: it cannot answer a row "as itself does"
+    paths = list({os.path.realpath(p): p for p in reversed(paths)}.values())[::-1]
     for path in paths:
         filled = ans.read_workbook(path)
         try:
@@ -275,8 +287,16 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
     for (year, month), found in sorted(new.items()):
         info = store.years[year]
         existing = {(a.forvaltning, a.vy, a.nyckel): a for a in info.svar if a.manad == month}
-        for key, (answer, _) in found.items():
+        for key, (answer, path) in found.items():
             if key not in existing or not _same(existing[key], answer):
+                before = existing.get(key)
+                if before is not None:  # said, not done silently: an older workbook collected again wins too
+                    what = ", ".join(x for x, changed in (
+                        (f"prognos {_amount(before.prognos)} → {_amount(answer.prognos)}", before.prognos != answer.prognos),
+                        ("kommentar", before.kommentar != answer.kommentar), ("kostnadsslag", before.delar != answer.delar))
+                        if changed) or "arbetsbok"
+                    messages.append(f"{path}: replaces the answer for {'/'.join(key[1:])} collected {before.inlast} "
+                                    f"from {before.arbetsbok} ({what}); collect the newest workbook last")
                 existing[key] = answer
         text = ans.dump(year, month, list(existing.values()))
         period = f"{year}-{month:02d}"
