@@ -146,7 +146,13 @@ def import_csv(path: Path | str, mapping: Path | str | LedgerMapping, year: int 
         if kept.is_empty():
             present = sorted({p[:4] for p in rows.frame["period"].unique().to_list()})
             raise UsageError(f"{shown(str(path))} has no rows in {year}; its years: {', '.join(present) or 'none'}")
-        rows = ledger.Ledger(rows.name, kept, rows.line, field=rows.field)
+        outside = rows.frame.filter(pl.col("period").str.head(4) != f"{year:04d}")
+        notes = rows.notes
+        if outside.height:  # said with what they hold, as the SIE import says its #TRANS outside the year
+            years = ", ".join(sorted({p[:4] for p in outside["period"].to_list()}))
+            total = ledger.kr(int(outside["belopp"].cast(pl.Int128).sum()))
+            notes += (f"{_count(outside.height, 'row')} of {years} left out (--year {year}), together {total}",)
+        rows = ledger.Ledger(rows.name, kept, rows.line, notes=notes, field=rows.field)
     kind = "budget" if budget else "utfall"
     messages: list[str] = []
     tables = _map({kind: rows}, rules, unmapped_empty, messages, budgets)

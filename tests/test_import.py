@@ -580,6 +580,19 @@ def test_erp_csv_swedish_amounts_and_both_period_forms(tmp_path: Path):
     assert "ignorerat" in result.stderr and "-1 234,50 kr" in result.stderr
 
 
+def test_erp_csv_rows_of_other_years_left_out_by_year_are_said(tmp_path: Path):
+    """`--year 2024` keeps 2024's rows; those of other years are counted and summed on stderr, as the
+    SIE import says its #TRANS outside the year (found trying the tool: they went without a word)."""
+    body = ("Period;Konto;Ansvar;Verksamhet;Text;Belopp\n"
+            "202312;4010;1100;100;Inköp;999 999,99\n"
+            "202401;4010;1100;100;Inköp;1 234,50\n"
+            "202501;4010;1100;100;Inköp;0,01\n")
+    result = csv_import(tmp_path, body, CSV_MAPPING, "utf-8", False, "out.csv", "--year", "2024")
+    assert result.exit_code == 0, result.stderr
+    assert "note: 2 rows of 2023, 2025 left out (--year 2024), together 1 000 000,00 kr" in result.stderr
+    assert keyed(facts_of(tmp_path / "out.csv")) == {("2024-01", "ADM", "EKO", "100", "4010", "kostnad"): "1234.50"}
+
+
 @pytest.mark.parametrize("encoding, bom, named", [("cp1252", False, "Windows-1252"), ("utf-8", True, "UTF-8 with BOM")])
 def test_erp_csv_encodings(tmp_path: Path, encoding: str, bom: bool, named: str):
     body = "Period;Konto;Ansvar;Verksamhet;Text;Belopp\n202403;4010;1500;100;Kaffe åäö €;99,90\n"
