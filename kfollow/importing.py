@@ -115,8 +115,7 @@ def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str 
     check = ledger.psaldo_check(export, chosen, rules, tables["utfall"].facts) if utfall else None
     origin = ", ".join(x for x in (export.program, f"#GEN {export.generated}" if export.generated else None,
                                    export.company) if x)
-    used = sorted({k for t in tables.values() for k in t.facts["konto"].unique().to_list()})
-    names = tuple((k, export.accounts[k]) for k in used if export.accounts.get(k))
+    names = _names(tables, export.accounts)
     warnings = ledger.unbalanced(ledgers["utfall"], export.encoding) if utfall and source == "trans" else []
     return Import(
         export=export.path,
@@ -158,12 +157,19 @@ def import_csv(path: Path | str, mapping: Path | str | LedgerMapping, year: int 
     tables = _map({kind: rows}, rules, unmapped_empty, messages, budgets)
     return Import(
         export=rows.name,
-        origin=Origin(Path(path).name, "CSV", None, None, export.encoding, mapping_name, rules.kostnadsslag),
+        origin=Origin(Path(path).name, "CSV", None, None, export.encoding, mapping_name, rules.kostnadsslag,
+                      _names(tables, export.accounts)),
         about=(("export", f"CSV, {export.separator} separated"), ("encoding", export.encoding)),
         utfall=tables.get("utfall"), budget=tables.get("budget"),
         read={kind: _read("all rows" if year is None else str(year), tables[kind])},
         check=None, messages=tuple(messages + _table_notes(tables) + _accruals(tables)),
     )
+
+
+def _names(tables: dict[str, ledger.Imported], accounts: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """(konto, name) of the accounts in the tables that the export names, for the tables' note."""
+    used = sorted({k for t in tables.values() for k in t.facts["konto"].unique().to_list()})
+    return tuple((k, accounts[k]) for k in used if accounts.get(k))
 
 
 def _mapping(mapping: Path | str | LedgerMapping, kind: str) -> tuple[LedgerMapping, str]:

@@ -7,6 +7,7 @@ SIE exports are written with `kfollow.sources.sie_writer`; real ones are read fr
 from __future__ import annotations
 
 import csv
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -591,6 +592,28 @@ def test_erp_csv_rows_of_other_years_left_out_by_year_are_said(tmp_path: Path):
     assert result.exit_code == 0, result.stderr
     assert "note: 2 rows of 2023, 2025 left out (--year 2024), together 1 000 000,00 kr" in result.stderr
     assert keyed(facts_of(tmp_path / "out.csv")) == {("2024-01", "ADM", "EKO", "100", "4010", "kostnad"): "1234.50"}
+
+
+def test_erp_csv_account_names_reach_a_cut_by_konto(tmp_path: Path):
+    """`kolumner: kontonamn` notes each account's name beside the table (the first the export gives,
+    control characters replaced), and a year reading the table shows `4010 - Inköp` in --by konto."""
+    body = ("Period;Konto;Kontonamn;Ansvar;Verksamhet;Belopp\n"
+            "202401;4010;Inköp;1100;100;1 234,50\n"
+            "202401;4010;Inköp (rättat);1100;100;1,00\n"
+            "202401;5010;Löner\u202e;2000;130;100,00\n"
+            "202401;3010;;2000;130;-5,00\n")
+    mapping = CSV_MAPPING.replace("  belopp: Belopp\n", "  belopp: Belopp\n  kontonamn: Kontonamn\n")
+    result = csv_import(tmp_path, body, mapping, "utf-8", False, "utfall-2024.csv", "--year", "2024")
+    assert result.exit_code == 0, result.stderr
+    note = json.loads((tmp_path / "utfall-2024.csv.kalla.json").read_text(encoding="utf-8"))
+    assert note["konton"] == {"4010": "Inköp", "5010": "Löner\ufffd"}
+    (tmp_path / "2024.yaml").write_text(
+        "ar: 2024\norganisation: T\nenhet: kr\nutfall_fil: utfall-2024.csv\nverksamheter: {\"100\": A, \"130\": B}\n"
+        "forvaltningar:\n  ADM:\n    namn: Adm\n    staber:\n      EKO: {namn: Eko}\n      HR: {namn: HR}\n",
+        encoding="utf-8")
+    shown = run("deviation", "--budgets", tmp_path, "--by", "konto")
+    assert shown.exit_code == 0, shown.stderr
+    assert "4010 - Inköp" in shown.stdout and "3010 " in shown.stdout
 
 
 @pytest.mark.parametrize("encoding, bom, named", [("cp1252", False, "Windows-1252"), ("utf-8", True, "UTF-8 with BOM")])

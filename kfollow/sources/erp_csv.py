@@ -21,7 +21,7 @@ import csv
 import difflib
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -43,6 +43,7 @@ class CsvExport:
     ledger: Ledger
     encoding: str  # "UTF-8", "UTF-8 with BOM" or "Windows-1252"
     separator: str
+    accounts: dict[str, str] = field(default_factory=dict)  # konto → name, where `kolumner: kontonamn` names a column
 
 
 def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None, budget: bool = False) -> CsvExport:
@@ -66,10 +67,24 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None,
         raise _csv_failure(text, separator, name, exc) from None
     columns = _columns(frame, mapping, name)
     lines = _Lines(text, separator)
-    frame = _ledger_frame(frame, columns, mapping, name, lines, budget)
-    field = lambda column: lines.field(columns[column]) if column in columns else None  # noqa: E731
-    ledger = Ledger(name, frame, lines.line, field=field)
-    return CsvExport(ledger, encoding, "semicolon" if separator == ";" else "comma")
+    names = _account_names(frame, columns)
+    frame = _ledger_frame(frame, {c: t for c, t in columns.items() if c != "kontonamn"}, mapping, name, lines, budget)
+    where = lambda column: lines.field(columns[column]) if column in columns else None  # noqa: E731
+    ledger = Ledger(name, frame, lines.line, field=where)
+    return CsvExport(ledger, encoding, "semicolon" if separator == ";" else "comma", names)
+
+
+def _account_names(frame: pl.DataFrame, columns: dict[str, str]) -> dict[str, str]:
+    """konto → its name, the first one the export gives it (`kolumner: kontonamn`), control and bidi
+    characters replaced by U+FFFD as in a SIE export's names; {} without the column."""
+    if "kontonamn" not in columns:
+        return {}
+    konto, namn = (pl.col(columns[c]).str.strip_chars(_BLANKS) for c in ("konto", "kontonamn"))
+    named = (frame.select(konto.alias("konto"), namn.str.replace_all(_CONTROL_PL, "\ufffd").alias("namn"))
+             .filter(pl.col("konto").is_not_null() & (pl.col("konto") != "") & pl.col("namn").is_not_null()
+                     & (pl.col("namn") != ""))
+             .unique("konto", keep="first", maintain_order=True))
+    return dict(named.iter_rows())
 
 
 def _decode(raw: bytes, name: str) -> tuple[str, bytes, str]:
@@ -118,6 +133,8 @@ def _columns(frame: pl.DataFrame, mapping: LedgerMapping, name: str) -> dict[str
     twice = sorted({m.group(1) for c in header if (m := re.fullmatch(r"(.+)_duplicated_\d+", c)) and m.group(1) in header})
     k = mapping.kolumner
     wanted = {"period": ("period", k.period), "konto": ("konto", k.konto)}
+    if k.kontonamn is not None:
+        wanted["kontonamn"] = ("kontonamn", k.kontonamn)
     if k.belopp is not None:
         wanted["belopp"] = ("belopp", k.belopp)
     else:

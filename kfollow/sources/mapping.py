@@ -171,6 +171,7 @@ class Columns:
     kredit: str | None
     line: int
     column: int
+    kontonamn: str | None = None  # the accounts' names, for the tables' note (as a SIE export's #KONTO)
 
 
 @dataclass(frozen=True)
@@ -380,7 +381,8 @@ class _MappingParser(TreeReader):
         return result
 
     def columns(self, node: Node) -> Columns:
-        body = self.mapping(node, "kolumner", ("konto", "period", "belopp", "debet", "kredit"), ("konto", "period"))
+        body = self.mapping(node, "kolumner", ("konto", "period", "belopp", "debet", "kredit", "kontonamn"),
+                            ("konto", "period"))
         names = {k: self.text(v, f"kolumner {k}") for k, (_, v) in body.items.items()}
         has_belopp, has_pair = "belopp" in names, ("debet" in names, "kredit" in names)
         if has_belopp and any(has_pair):
@@ -388,4 +390,4 @@ class _MappingParser(TreeReader):
         if not has_belopp and not all(has_pair):
             raise self.error(body, "kolumner lacks the amount; add belopp, or debet and kredit")
         return Columns(names["konto"], names["period"], names.get("belopp"), names.get("debet"), names.get("kredit"),
-                       body.line, body.column)
+                       body.line, body.column, names.get("kontonamn"))
