@@ -773,3 +773,16 @@ def test_a_forecast_in_another_unit_is_a_warning_where_it_is_written(run, tmp_pa
     shown = run("deviation", "--budgets", d, "--period", "2024-10")
     assert "times its budget for the year; typed in another unit?" in shown.stderr
     assert "prognosen" not in run("check", "--budgets", EXAMPLES / "answered" / "budgets").stdout
+
+
+def test_a_sum_of_forecasts_made_in_different_months_has_no_month(run):
+    """The answered example: KSF's staber forecast in August, September and October; their Summa is
+    no October forecast, so its prognos_period is empty, while each row keeps its own (found trying the tool)."""
+    rows = _csv(run, EXAMPLES / "answered" / "budgets", "--period", "2024-10")
+    ksf = {r["prognos_period"] for r in rows if r["forvaltning"] == "KSF" and r["radtyp"] == "rad" and r["prognos"]}
+    assert len(ksf) > 1
+    summa = {r["radtyp"]: r for r in rows if r["radtyp"] in ("delsumma", "summa")}
+    assert summa["delsumma"]["prognos_period"] == "" and summa["summa"]["prognos_period"] == ""
+    assert summa["delsumma"]["prognos"] != ""  # the sum itself stays
+    serv = next(r for r in rows if r["radtyp"] == "forvaltning")
+    assert serv["prognos_period"] == "2024-10"
