@@ -4,6 +4,7 @@ filters, --top, and the rule that a row's parts add up to it to the öre."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -786,3 +787,58 @@ def test_a_sum_of_forecasts_made_in_different_months_has_no_month(run):
     assert summa["delsumma"]["prognos"] != ""  # the sum itself stays
     serv = next(r for r in rows if r["radtyp"] == "forvaltning")
     assert serv["prognos_period"] == "2024-10"
+
+
+def test_no_gap_warning_where_there_is_no_gap(run, tmp_path):
+    """Found in review: a budget from July (a förvaltning begun mid-year), a month budgeted with
+    zeros, and a YAML row booked short (an error of its own) are no gaps the tables leave."""
+    sie = EXAMPLES / "sie" / "budgets"
+    mid_year = _example_without(tmp_path / "a", "budget-2024.csv",
+                                lambda x: x.startswith(tuple(f"2024-{m:02d},SERV," for m in range(1, 7))))
+    assert "budget_manader_saknas" not in run("check", "--budgets", mid_year, "-f", "csv").stdout
+    lines = (sie / "budget-2024.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    zeros = _example_without(tmp_path / "b", "budget-2024.csv", lambda x: False)
+    (zeros / "budget-2024.csv").write_text("".join(
+        x if not x.startswith("2024-07,SERV,") else ",".join(x.split(",")[:-1]) + ",0.00\n" for x in lines),
+        encoding="utf-8")
+    assert "budget_manader_saknas" not in run("check", "--budgets", zeros, "-f", "csv").stdout
+    import shutil
+
+    short = tmp_path / "c"
+    shutil.copytree(EXAMPLES / "budgets", short)
+    year = short / "2024.yaml"
+    lines = year.read_text(encoding="utf-8").splitlines(keepends=True)
+    led = next(n for n, x in enumerate(lines) if x.strip() == "LED:")
+    october = next(n for n in range(led, len(lines)) if lines[n].strip().startswith("2024-10:"))  # LED's utfall
+    year.write_text("".join(lines[:october] + lines[october + 1:]), encoding="utf-8")
+    check = run("check", "--budgets", short, "-f", "csv")
+    assert "bokford_kort" in check.stdout and "utfall_saknas_manad" not in check.stdout
+
+
+def test_a_resultat_unit_netting_to_zero_has_money_all_the_same(run, tmp_path):
+    """Found in review: a month whose kostnader and intäkter net to 0 is booked, and a row with a
+    gross budget netting to 0 has a budget: no gap warning for either."""
+    d = _example_without(tmp_path, "utfall-2024.csv", lambda x: False)
+    path = d / "utfall-2024.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    eko = [x for x in lines if x.startswith("2024-10,KSF,EKO,")]
+    # October of Ekonomistaben: its costs made equal to its income, so the month nets to exactly 0
+    income = sum(Decimal(x.rstrip("\n").split(",")[-1]) for x in eko if ",intakt," in x)
+    costs = [x for x in eko if ",kostnad," in x]
+    fixed = [",".join(costs[0].split(",")[:-1]) + f",{-income:.2f}\n"]
+    path.write_text("".join(x for x in lines if x not in costs) + "".join(fixed), encoding="utf-8")
+    shown = _csv(run, d, "--period", "2024-10", "--columns", "stab,utfall,utfall_kostnader")
+    assert any(r["stab"] == "EKO" for r in shown)
+    check = run("check", "--budgets", d, "--period", "2024-10", "-f", "csv")
+    assert "utfall_saknas_manad" not in check.stdout and "rad_ensidig" not in check.stdout, check.stdout
+
+
+@pytest.mark.parametrize("by", ["forvaltning", "stab", "kostnadsslag", "konto"])
+def test_fail_over_of_one_forvaltning_flags_its_total_in_every_cut(run, by):
+    """Found in review: with --forvaltning SERV alone a cut by kostnadsslag has no subtotal, only the
+    Summa, which is SERV's total: flagged, and named so."""
+    result = run("deviation", "--budgets", EXAMPLES / "sie" / "budgets", "--by", by, "--forvaltning", "SERV",
+                 "--fail-over", "1.25mnkr")
+    assert result.exit_code == 1 and "-1,3 mnkr, över gränsen" in result.stderr
+    if by in ("kostnadsslag", "konto"):
+        assert "avvikelsen för Summa SERV är -1,3 mnkr" in result.stderr

@@ -351,3 +351,31 @@ def test_an_import_note_edited_by_hand_gives_no_control_character_and_a_broken_o
     assert not re.search(control_class(), footer) and "x\ufffd\\]52;c;ZXZpbA==\ufffd" in footer  # (`]` escaped: Markdown)
     check = run("check", "--budgets", d)
     assert "budget-2024.csv.kalla.json: varning: anteckningen går inte att läsa: dess kontonamn" in check.stdout
+
+
+def test_a_lone_surrogate_escape_in_a_note_is_replaced_not_a_crash(run, tmp_path):
+    """Found in review: `"\\ud800"` in a hand-edited note is valid JSON but no text; it is U+FFFD."""
+    import shutil
+
+    d = tmp_path / "budgets"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "sie" / "budgets", d)
+    for note in d.glob("*.kalla.json"):
+        text = note.read_text(encoding="utf-8")
+        note.write_text(re.sub(r'"4010": "([^"]*)"', r'"4010": "\1 \\ud800"', text), encoding="utf-8")
+    result = run("deviation", "--budgets", d, "--by", "konto", "--forvaltning", "SERV", "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert "4010" in result.stdout and "\ufffd" in result.stdout
+
+
+def test_check_names_the_year_file_line_of_a_missing_table(run, tmp_path):
+    """Found in review: a missing fact table is an I/O error (exit 4) and check's finding keeps the
+    year file's line and column and its kod `fil`."""
+    import shutil
+
+    d = tmp_path / "budgets"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "sie" / "budgets", d)
+    (d / "utfall-2024.csv").unlink()
+    found = json.loads(run("check", "--budgets", d, "-f", "json").stdout)
+    missing = next(f for f in found if "does not exist" in f["meddelande"])
+    assert (missing["kod"], missing["rad"]) == ("fil", 6) and missing["kolumn"] and \
+        missing["meddelande"].startswith("utfall_fil 'utfall-2024.csv' does not exist")

@@ -33,6 +33,9 @@ def load_for_check(directory: str) -> tuple[Store, list[dict]]:
             findings.append(finding("fil", "fel", err.path, err.line, _literal(err.problem), kolumn=err.column))
             continue
         except InputOutputError as err:  # one unreadable file does not hide the others' findings
+            if getattr(err, "line", None) is not None:  # an input the year file names (a fact table): at its line
+                findings.append(finding("fil", "fel", err.path, err.line, _literal(err.problem), kolumn=err.column))
+                continue
             problem = err.message.removeprefix(f"{path}: ")  # the finding names the file already
             findings.append(finding("fil_olasbar", "fel", str(path), None, _literal(problem)))
             continue

@@ -207,8 +207,8 @@ def coverage_findings(budgets: Store, month: int | None = None, years: list[int]
                       one_sided: bool = True) -> list[dict]:
     """Gaps that fact tables leave without an error (varning), per year of `years` (default: all):
 
-    - a förvaltning whose budget tables give some months and not others, and nothing for the whole
-      year: `Budget helår` would count only those months (an export "up to the period");
+    - a förvaltning whose budget tables give January to a month before December, and nothing for the
+      whole year: `Budget helår` would count only those months (an export "up to the period");
     - a stab or verksamhet without utfall in `month` (default: the year's last booked month) that had
       utfall in every month before it: most likely postings missing from the export;
     - with tables (and `one_sided`): a row with budget and no utfall the whole year, or utfall and no
@@ -227,11 +227,12 @@ def coverage_findings(budgets: Store, month: int | None = None, years: list[int]
                 findings.append(finding("tabell_tom", "varning", info.fil, None, _literal(
                     f"{named} för {ar} ({', '.join(tables)}) har inga rader; importera dem igen "
                     "(kfollow import) eller ta bort dem ur årsfilen")))
-        given_money = pl.any_horizontal(pl.col(c).fill_null(0) != 0 for c in ("budget", "budget_kostnader", "budget_intakter"))
-        months = budgets.budget_months.filter((pl.col("ar") == ar) & given_money) \
+        months = budgets.budget_months.filter(pl.col("ar") == ar) \
             .group_by("forvaltning").agg(pl.col("manad").unique().sort()).sort("forvaltning")
         for fid, given in months.iter_rows():
-            if 0 in given or set(given) >= set(range(1, 13)):
+            # an export "up to the period": January to a month before December, and nothing for the year
+            # (a budget from July is a förvaltning begun mid-year, and a month of zeros is a month given)
+            if 0 in given or given != list(range(1, len(given) + 1)) or len(given) == 12:
                 continue
             lacking = [m for m in range(1, 13) if m not in given]
             findings.append(finding("budget_manader_saknas", "varning", info.fil, line.get(fid), _literal(
@@ -253,16 +254,18 @@ def _month_gaps(budgets: Store, ar: int, month: int | None, line: dict) -> list[
     m = budgets.months.filter((pl.col("ar") == ar) & pl.col("vy").is_in(["stab", "verksamhet"]))
     if m.is_empty():
         return []
-    month = month or m.filter(pl.col("utfall") != 0)["manad"].max()
+    # booked: any money in the month, gross too (a resultat unit's kostnader and intäkter may net to 0)
+    booked = pl.any_horizontal(pl.col(c).fill_null(0) != 0 for c in ("utfall", "utfall_kostnader", "utfall_intakter"))
+    month = month or m.filter(booked)["manad"].max()
     if month is None or month < 3:  # two months before it at least: a habit, not a coincidence
         return []
     rows = (m.filter(pl.col("manad") <= month)
             .group_by("forvaltning", "vy", "nyckel")
-            .agg(before=((pl.col("manad") < month) & (pl.col("utfall") != 0)).sum(),
-                 now=((pl.col("manad") == month) & (pl.col("utfall") != 0)).sum())
+            .agg(before=((pl.col("manad") < month) & booked).sum(), now=((pl.col("manad") == month) & booked).sum())
             .filter((pl.col("before") == month - 1) & (pl.col("now") == 0))
-            .join(budgets.amounts.filter(pl.col("ar") == ar).select("forvaltning", "vy", "nyckel", "fil", "rad"),
+            .join(budgets.amounts.filter(pl.col("ar") == ar).select("forvaltning", "vy", "nyckel", "fil", "rad", "manader"),
                   on=["forvaltning", "vy", "nyckel"], how="left")
+            .filter(pl.col("manader").is_null() | (pl.col("manader") >= month))  # booked short: an error of its own
             .sort("forvaltning", "vy", "nyckel"))
     return [finding("utfall_saknas_manad", "varning", r["fil"] or budgets.years[ar].fil, r["rad"] or line.get(r["forvaltning"]),
                     _literal(f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: inget utfall {ar}-{month:02d}, men utfall "
@@ -273,16 +276,20 @@ def _month_gaps(budgets: Store, ar: int, month: int | None, line: dict) -> list[
 def _one_sided_rows(budgets: Store, ar: int, line: dict) -> list[dict]:
     present = budgets.ledger.present().filter(pl.col("ar") == ar)
     tabled = {art: set(present.filter(pl.col("art") == art)["forvaltning"].to_list()) for art in ("budget", "utfall")}
-    rows = budgets.amounts.filter((pl.col("ar") == ar) & pl.col("vy").is_in(["stab", "verksamhet"])
-                                  & pl.col("forvaltning").is_in(list(tabled["budget"] | tabled["utfall"])))
+    # the year's budget with its changes (a stab begun mid-year by a decision has its budget so), net or gross
+    rows = resolve(budgets, ar).filter(pl.col("vy").is_in(["stab", "verksamhet"])
+                                       & pl.col("forvaltning").is_in(list(tabled["budget"] | tabled["utfall"])))
     if rows.is_empty():
         return []
+    has = {f: pl.any_horizontal(pl.col(c).fill_null(0) != 0 for c in (f, f"{f}_kostnader", f"{f}_intakter"))
+           for f in ("budget", "utfall")}
+    rows = rows.with_columns(_budget=has["budget"], _utfall=has["utfall"])
     # where the förvaltning's other rows have both (else the view is typed one-sided on purpose)
-    both = rows.filter((pl.col("budget").fill_null(0) != 0) & (pl.col("utfall").fill_null(0) != 0))
+    both = rows.filter(pl.col("_budget") & pl.col("_utfall"))
     rows = rows.join(both.select("forvaltning", "vy").unique(), on=["forvaltning", "vy"], how="semi")
     out = []
     for r in rows.sort("forvaltning", "vy", "ordning").iter_rows(named=True):
-        budget, utfall = r["budget"] or 0, r["utfall"] or 0
+        budget, utfall = r["_budget"], r["_utfall"]
         if budget and not utfall and r["forvaltning"] in tabled["utfall"]:
             what = f"har budget men inget utfall {ar}; saknas den i utfallstabellen?"
         elif utfall and not budget and r["budget"] is not None and r["forvaltning"] in tabled["budget"]:

@@ -110,4 +110,9 @@ def rows_beyond(frame: pl.DataFrame, limit: Limit | Limits) -> pl.DataFrame:
         # row above its parts does in a cut of two keys (and as `--by forvaltning` flags it)
         frame = named_parts(frame)
         kinds = [*UNIT_ROWS, RowKind.delsumma.value]
+        alone = frame.filter(pl.col("radtyp") != RowKind.summa.value)["forvaltning"].drop_nulls().unique()
+        if alone.len() == 1:  # one förvaltning: its total is the Summa (no subtotal), named as a subtotal is
+            kinds.append(RowKind.summa.value)
+            frame = frame.with_columns(namn=pl.when(pl.col("radtyp") == RowKind.summa.value)
+                                       .then(pl.lit(f"Summa {alone[0]}")).otherwise(pl.col("namn")))
     return frame.filter(pl.col("radtyp").is_in(kinds) & limit.exceeded().fill_null(False))

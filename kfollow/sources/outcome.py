@@ -28,6 +28,9 @@ def origin_path(table: Path | str) -> Path:
     return Path(f"{table}{ORIGIN_SUFFIX}")
 
 
+_NOTES: dict[tuple, dict] = {}  # a note read once per command, however many ask for it (its size and time as key)
+
+
 def _note(table: Path | str) -> dict | None:
     """A table's note as JSON (None: no note); ValueError for one that is not a JSON object."""
     import json
@@ -37,10 +40,14 @@ def _note(table: Path | str) -> dict | None:
     path = origin_path(table)
     if not path.exists():
         return None
-    note = json.loads(read_bytes(path, NOTE_LIMIT, "export note").decode("utf-8"))
-    if not isinstance(note, dict):
-        raise ValueError("the note is not a JSON object")
-    return _printable(note)
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _NOTES:
+        note = json.loads(read_bytes(path, NOTE_LIMIT, "export note").decode("utf-8"))
+        if not isinstance(note, dict):
+            raise ValueError("the note is not a JSON object")
+        _NOTES[key] = _printable(note)
+    return _NOTES[key]
 
 
 _CONTROL = None
@@ -56,7 +63,7 @@ def _printable(value):
 
         from kfollow.errors import control_class
 
-        _CONTROL = re.compile(control_class(r"\n\r\t"))
+        _CONTROL = re.compile(control_class(r"\n\r\t\ud800-\udfff"))  # and a lone surrogate (`"\ud800"`)
     if isinstance(value, str):
         return _CONTROL.sub("\ufffd", value)
     if isinstance(value, dict):
