@@ -186,6 +186,7 @@ class YearInfo:
     kontonamn: dict[str, str] = field(default_factory=dict)  # account → name, from the notes of the imports
     svar_filer: tuple[str, ...] = ()  # the answers files (svar/YYYY-MM.yaml) merged into the year
     svar: tuple[Answer, ...] = ()  # the answers those files hold
+    tomma_tabeller: tuple[str, ...] = ()  # the budget and utfall tables without rows (a header only)
 
 
 def did_you_mean(text: str, choices) -> str:

@@ -689,8 +689,25 @@ def test_an_utfall_table_of_a_header_only_is_said(run, tmp_path):
     assert result.exit_code == 2
     assert "the utfall tables of 2024 (" in result.stderr and "book no month; import the months" in result.stderr
     check = run("check", "--budgets", d)
-    assert "varning: utfallstabellerna för 2024 (" in check.stdout and "har inga rader" in check.stdout
+    assert "varning: " in check.stdout and "utfall-2024.csv har inga rader; importera den igen" in check.stdout
     assert "har inga rader" in run("deviation", "--budgets", d).stderr
+    months = run("months", "--budgets", d)
+    assert months.exit_code == 2 and "the utfall tables of 2024 (" in months.stderr
+    # beside a table with rows, as found in review: said all the same, per table
+    full = _example_without(tmp_path / "both", "utfall-2024.csv", lambda line: False)
+    (full / "tom.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n", encoding="utf-8")
+    year = full / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("utfall_fil: utfall-2024.csv",
+                                                             "utfall_fil: [utfall-2024.csv, tom.csv]"), encoding="utf-8")
+    assert "tom.csv har inga rader" in run("check", "--budgets", full).stdout
+
+
+def test_a_forvaltning_of_one_row_without_utfall_in_the_month_closed_is_said(run, tmp_path):
+    """Found in review: SERV is written with its summa only; its October missing from the export is
+    a gap as a stab's is."""
+    d = _example_without(tmp_path, "utfall-2024.csv", lambda x: x.startswith("2024-10,SERV,"))
+    check = run("check", "--budgets", d, "--period", "2024-10")
+    assert "varning: SERV summa: inget utfall 2024-10, men utfall varje månad 2024-01–2024-09" in check.stdout
 
 
 def test_messages_say_what_the_command_has(run, tmp_path):

@@ -379,3 +379,17 @@ def test_check_names_the_year_file_line_of_a_missing_table(run, tmp_path):
     missing = next(f for f in found if "does not exist" in f["meddelande"])
     assert (missing["kod"], missing["rad"]) == ("fil", 6) and missing["kolumn"] and \
         missing["meddelande"].startswith("utfall_fil 'utfall-2024.csv' does not exist")
+
+
+def test_a_note_whose_texts_are_not_text_is_a_check_warning(run, tmp_path):
+    """Found in review: `"format": 5` lost the report's footer without a word."""
+    import shutil
+
+    d = tmp_path / "budgets"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "sie" / "budgets", d)
+    note = d / "utfall-2024.csv.kalla.json"
+    data = json.loads(note.read_text(encoding="utf-8"))
+    data["format"] = 5
+    note.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert "utfall-2024.csv.kalla.json: varning: anteckningen går inte att läsa: format är inte text" in \
+        run("check", "--budgets", d).stdout

@@ -220,13 +220,9 @@ def coverage_findings(budgets: Store, month: int | None = None, years: list[int]
             continue
         info = budgets.years[ar]
         line = {fid: f.line for fid, f in info.forvaltningar.items()}
-        present = set(budgets.ledger.present().filter(pl.col("ar") == ar)["art"].to_list())
-        for art, named, tables in (("budget", "budgettabellerna", info.budget_filer),
-                                   ("utfall", "utfallstabellerna", info.utfall_filer)):
-            if tables and art not in present:  # a table of a header only: its figures are –
-                findings.append(finding("tabell_tom", "varning", info.fil, None, _literal(
-                    f"{named} för {ar} ({', '.join(tables)}) har inga rader; importera dem igen "
-                    "(kfollow import) eller ta bort dem ur årsfilen")))
+        for table in info.tomma_tabeller:  # a table of a header only: what it should give is –
+            findings.append(finding("tabell_tom", "varning", info.fil, None, _literal(
+                f"{table} har inga rader; importera den igen (kfollow import) eller ta bort den ur årsfilen")))
         months = budgets.budget_months.filter(pl.col("ar") == ar) \
             .group_by("forvaltning").agg(pl.col("manad").unique().sort()).sort("forvaltning")
         for fid, given in months.iter_rows():
@@ -251,7 +247,11 @@ def _months(ar: int, months: list[int]) -> str:
 
 
 def _month_gaps(budgets: Store, ar: int, month: int | None, line: dict) -> list[dict]:
-    m = budgets.months.filter((pl.col("ar") == ar) & pl.col("vy").is_in(["stab", "verksamhet"]))
+    year = budgets.months.filter(pl.col("ar") == ar)
+    viewed = year.filter(pl.col("vy").is_in(["stab", "verksamhet"]))["forvaltning"].unique().implode()
+    # the staber and verksamheter, and a förvaltning written with its summa only as its one row
+    m = year.filter(pl.col("vy").is_in(["stab", "verksamhet"])
+                    | ((pl.col("vy") == "summa") & ~pl.col("forvaltning").is_in(viewed)))
     if m.is_empty():
         return []
     # booked: any money in the month, gross too (a resultat unit's kostnader and intäkter may net to 0)

@@ -458,8 +458,10 @@ def months_report(budgets: Store, year: int, forvaltning: list[str] | None = Non
     staber = _selected(budgets, year, By(view), staber, verksamheter)
     last = last_month_complete(budgets, year)
     if last is None:
-        raise UsageError(f"{budgets.year(year).fil} gives utfall for the whole year only; a month-by-month "
-                         "table needs utfall per month")
+        tables = budgets.year(year).utfall_filer
+        raise UsageError(f"the utfall tables of {year} ({', '.join(tables)}) book no month; import the months "
+                         "(kfollow import)" if tables else f"{budgets.year(year).fil} gives utfall for the whole "
+                         "year only; a month-by-month table needs utfall per month")
     if staber:
         present = budgets.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == view) & pl.col("nyckel").is_in(staber))
         fids = [f for f in fids if f in present["forvaltning"].to_list()]

@@ -84,6 +84,9 @@ def note_problem(table: Path | str) -> str | None:
         return None
     if not isinstance(note.get("export"), str):
         return "den anger ingen export (\"export\")"
+    texts = [k for k in ("format", "program", "generated", "encoding", "mapping") if not isinstance(note.get(k), (str, type(None)))]
+    if texts:
+        return f"{', '.join(texts)} är inte text"
     names = note.get("konton", {})
     if not isinstance(names, dict) or not all(isinstance(v, str) for v in names.values()):
         return "dess kontonamn (\"konton\") är inte konto → namn"

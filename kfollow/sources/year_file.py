@@ -359,6 +359,8 @@ class _YearParser(TreeReader):
                                utfall_kallor=tuple(o for name, _ in tables if (o := outcome.origin_of(name))))
                 amounts, months = outcome.merge(info, amounts, months, tables)
                 facts += [(ar, "utfall", t) for _, t in tables]
+        if facts:
+            info = replace(info, tomma_tabeller=tuple(t.name for _, _, t in facts if t.summary.is_empty()))
         if self.tables and self.outcome and "kostnadsslag" not in top.items:
             info = replace(info, kostnadsslag=self.mapped_kostnadsslag(info, top))
         if self.tables and self.outcome:
