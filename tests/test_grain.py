@@ -859,3 +859,14 @@ def test_fail_over_of_one_forvaltning_flags_its_total_in_every_cut(run, by):
     assert result.exit_code == 1 and "-1,3 mnkr, över gränsen" in result.stderr
     if by in ("kostnadsslag", "konto"):
         assert "avvikelsen för Summa SERV är -1,3 mnkr" in result.stderr
+
+
+def test_fail_over_names_a_kostnadsslag_row_with_its_forvaltning(run):
+    """Found in review: in --by kostnadsslag,konto each förvaltning has an Intäkter row; --fail-over
+    names it `KSF Intäkter`, as its accounts are named (`KSF Intäkter: 3510 - …`)."""
+    result = run("deviation", "--budgets", EXAMPLES / "sie" / "budgets", "--period", "2024-10",
+                 "--by", "kostnadsslag,konto", "--fail-over", "0.05%")
+    flagged = [x.split("avvikelsen för ", 1)[1].rsplit(" är ", 1)[0] for x in result.stderr.splitlines()
+               if x.startswith("--fail-over")]
+    assert "KSF Intäkter" in flagged and "SERV Intäkter" in flagged and "Intäkter" not in flagged
+    assert any(f.startswith("KSF Intäkter: 3510 - ") for f in flagged)

@@ -572,9 +572,13 @@ def named_parts(frame: pl.DataFrame) -> pl.DataFrame:
         if "stab" not in frame.columns and "forvaltning" in frame.columns and \
                 frame["forvaltning"].drop_nulls().n_unique() > 1:  # 920 - Gemensamma of KLF and of SERV
             parent = pl.col("forvaltning") + pl.lit(" ") + parent
-        parent = pl.when(pl.col("radtyp") == "radsumma").then(parent).forward_fill()
+        row = pl.col("radtyp") == "radsumma"
+        named = parent
+        parent = pl.when(row).then(parent).forward_fill()
         part = pl.col("radtyp").is_in(["del", RowKind.del_ej_fordelat.value])
-        return frame.with_columns(namn=pl.when(part).then(parent + pl.lit(": ") + _own_name(frame)).otherwise("namn"))
+        # the row itself as its parts name it (`SERV Intäkter`: each förvaltning has one), for --fail-over
+        return frame.with_columns(namn=pl.when(part).then(parent + pl.lit(": ") + _own_name(frame))
+                                  .when(row).then(named).otherwise("namn"))
     own = pl.when(pl.col("radtyp").is_in(["rad", "ej_fordelat"])).then(_own_name(frame)).otherwise("namn")
     if "forvaltning" in frame.columns and frame["forvaltning"].drop_nulls().n_unique() > 1 and \
             not any(k in frame.columns for k in ("stab", "verksamhet")):
