@@ -201,6 +201,9 @@ def test_an_answer_and_the_year_file_for_the_same_row_and_month_is_an_error(form
     assert result.exit_code == 3
     assert "eko.xlsx" in result.stderr and "2024.yaml:" in result.stderr and "keep one" in result.stderr
     assert not (budgets / "svar").exists()
+    # told at the workbook, not at a line of an answers file that was never written (found trying the tool)
+    assert result.stderr.startswith(f"Error: {book}: the prognos 2024-10 of stab EKO") and "svar" not in result.stderr
+    assert "is both this form's answer and written in" in result.stderr and "leave the form's cell empty" in result.stderr
 
 
 def _bad(tmp_path: Path, out: Path, how: str) -> Path:

@@ -21,7 +21,7 @@ from kfollow.engine.operations import deviation as deviation_of
 from kfollow.engine.operations import deviation_report
 from kfollow.engine.periods import last_month_complete, parse_period
 from kfollow.engine.thresholds import Limits, limit_percents, places_beyond, rows_beyond
-from kfollow.errors import KfollowError, UsageError
+from kfollow.errors import DataError, KfollowError, UsageError
 from kfollow.form import FORMAT, Form
 from kfollow.options import By
 from kfollow.report import EXACT, Column, Report
@@ -233,6 +233,26 @@ class Collected:
     answers: tuple[Answer, ...]
 
 
+def _at_workbook(err, text: str, year: int, target, found: dict):
+    """An error in the answers file being made (not written: its lines are nowhere to look at), told at
+    the workbook whose answer it is, when one is: `eko.xlsx: the kommentar 2024-10 of stab EKO is both
+    this form's answer and written in 2024.yaml:57; …`."""
+    import re
+    from pathlib import Path
+
+    from kfollow.sources import answers as ans
+
+    if err.path != str(target) or err.line is None:
+        return err
+    answer = next((a for a in ans.parse_answers(text.encode(), str(target), year) if a.rad == err.line), None)
+    path = next((p for a, p in found.values() if answer is not None and a.arbetsbok == answer.arbetsbok
+                 and Path(p).name == answer.arbetsbok), None)
+    if path is None:  # an answer collected before: its file exists, and says where
+        return err
+    problem = re.sub(r"an answer here \(from [^)]*\)", "this form's answer", err.problem)
+    return DataError(str(path), None, None, problem.replace("or the answer from this file", "or leave the form's cell empty"))
+
+
 def _amount(ore: int | None) -> str:
     """`21 380 500,00 kr`: exact, for a message."""
     if ore is None:
@@ -300,8 +320,11 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
                 existing[key] = answer
         text = ans.dump(year, month, list(existing.values()))
         period = f"{year}-{month:02d}"
-        load_year_file(Path(info.fil), answers={period: text.encode()})  # as the loading will read it
         target = Path(info.fil).parent / "svar" / f"{period}.yaml"
+        try:
+            load_year_file(Path(info.fil), answers={period: text.encode()})  # as the loading will read it
+        except DataError as err:
+            raise _at_workbook(err, text, year, target, found) from None
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
             files[str(target)] = text
         answers += [a for a, _ in found.values()]
