@@ -323,7 +323,7 @@ CASES: dict[str, Case] = {
     "facts-missing-table": Case(facts("good.csv", "facts/year-missing-table.yaml"), DEV, 4,
                                 ("utfall_fil 'saknas.csv' does not exist",), f"{Y}:5:13"),
     "facts-table-and-yaml-utfall": Case(facts("good.csv", "facts/year-with-yaml-utfall.yaml"), DEV, 3,
-                                        ("förvaltning ADM has utfall here and in", "utfall.csv"), f"{Y}:13"),
+                                        ("förvaltning ADM has utfall here and in", "utfall.csv"), f"{Y}:13:42"),
     "facts-10000-rows-near-the-cap": Case(
         facts(repeated(FACTS, "period,forvaltning,stab,verksamhet,konto,slag,belopp\n",
                        f"2024-01,ADM,NORD,100,4010,kostnad,{NEAR_CAP}\n", 10_000)),

@@ -190,7 +190,10 @@ def test_budget_in_yaml_and_table_is_an_error_naming_both(run, grain):
     (grain / "2024.yaml").write_text(year, encoding="utf-8")
     result = run("deviation", "--budgets", grain)
     assert result.exit_code == 3, result.stderr
-    assert "2024.yaml:" in result.stderr and "budget-2024.csv" in result.stderr and "not both" in result.stderr
+    assert "budget-2024.csv" in result.stderr and "not both" in result.stderr
+    # at the budget: the controller is to remove, not at the stab's line
+    line = year.splitlines().index("        budget: 1000") + 1
+    assert f"2024.yaml:{line}:9: " in result.stderr, result.stderr
 
 
 def test_a_cut_the_facts_cannot_give_is_a_usage_error(run, budgets_dir):

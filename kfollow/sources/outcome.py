@@ -226,12 +226,18 @@ def _add_rows(info: YearInfo, amounts: pl.DataFrame, keys: pl.DataFrame, facts_v
 BUDGET = ["budget", "budget_kostnader", "budget_intakter"]
 
 
-def merge_budget(info: YearInfo, amounts: pl.DataFrame,
-                 tables: list[tuple[str, FactTable]]) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _figure_at(figure_at: dict | None, row: dict, part: str) -> tuple[int | None, int | None]:
+    """Where a row's `budget:` or `utfall:` stands in its year file, else the row's line."""
+    return (figure_at or {}).get((row["forvaltning"], row["vy"], row["nyckel"], part), (row["rad"], None))
+
+
+def merge_budget(info: YearInfo, amounts: pl.DataFrame, tables: list[tuple[str, FactTable]],
+                 figure_at: dict | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The year's amount rows with their budget from budget tables, and the rows' budget per month
     (`store.BUDGET_MONTH_SCHEMA`; month 0 holds what a table gives for the whole year). A förvaltning
-    takes its budget from YAML or from tables, never both; a row of a covered förvaltning that the
-    tables give nothing has budget 0, so its view still adds up."""
+    takes its budget from YAML or from tables, never both (the error at the row's `budget:`, where
+    `figure_at` knows it: (forvaltning, vy, nyckel, "budget") → line, column); a row of a covered
+    förvaltning that the tables give nothing has budget 0, so its view still adds up."""
     tables = [(name, table.summary) for name, table in tables]
     facts = pl.concat([f for _, f in tables])
     covered = facts["forvaltning"].unique().sort().to_list()
@@ -242,7 +248,8 @@ def merge_budget(info: YearInfo, amounts: pl.DataFrame,
         r = typed.row(0, named=True)
         table = next(n for n, f in tables if r["forvaltning"] in f["forvaltning"].unique().to_list())
         row = f"{r['vy'].replace('summa', 'the summa')} {r['nyckel']} of förvaltning" if r["vy"] != "summa" else "the summa of förvaltning"
-        raise DataError(r["fil"], r["rad"], None, f"{row} {r['forvaltning']} has a budget here, and the förvaltning's "
+        line, column = _figure_at(figure_at, r, "budget")
+        raise DataError(r["fil"], line, column, f"{row} {r['forvaltning']} has a budget here, and the förvaltning's "
                                                   f"budget comes from {table}; take its budget from the table or from "
                                                   "the year file, not both (remove budget: here)")
     v = (_views_with_keys(facts.with_columns(pl.col("manad").fill_null(0)), last_month=0)
@@ -273,10 +280,11 @@ def merge_budget(info: YearInfo, amounts: pl.DataFrame,
     return amounts, months.select(pl.col(c).cast(t) for c, t in BUDGET_MONTH_SCHEMA.items())
 
 
-def merge(info: YearInfo, amounts: pl.DataFrame, months: pl.DataFrame,
-          tables: list[tuple[str, FactTable]]) -> tuple[pl.DataFrame, pl.DataFrame]:
+def merge(info: YearInfo, amounts: pl.DataFrame, months: pl.DataFrame, tables: list[tuple[str, FactTable]],
+          figure_at: dict | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The year's amount rows with utfall from the tables, and their month rows (both schemas of
-    the store). Rows of a förvaltning the tables cover get utfall 0 in the months they lack."""
+    the store). Rows of a förvaltning the tables cover get utfall 0 in the months they lack. Utfall
+    in YAML too is an error at the row's `utfall:` (as `merge_budget`)."""
     tables = [(name, table.summary) for name, table in tables]
     # a table is booked up to its latest month; a förvaltning split over tables (by months) up to the
     # latest of them
@@ -291,7 +299,8 @@ def merge(info: YearInfo, amounts: pl.DataFrame, months: pl.DataFrame,
     if from_yaml.height:
         r = from_yaml.row(0, named=True)
         table = next(n for n, f in tables if r["forvaltning"] in f["forvaltning"].unique().to_list())
-        raise DataError(r["fil"], r["rad"], None, f"förvaltning {r['forvaltning']} has utfall here and in {table}; "
+        line, column = _figure_at(figure_at, r, "utfall")
+        raise DataError(r["fil"], line, column, f"förvaltning {r['forvaltning']} has utfall here and in {table}; "
                                                   "take its utfall from the table or from the year file, not both")
     ar = info.ar
     # both views of all the facts at once: one row per key and month (months without postings are

@@ -212,6 +212,7 @@ class _YearParser(TreeReader):
         self.tables: set[str] = set()  # utfall_fil, budget_fil: tables that give the rows' figures
         self.prefetched: dict[tuple[str, str], object] = {}  # (key, path as written) → facts.PendingTable
         self.pending: list = []  # every facts.PendingTable started, to let go of when the parse ends
+        self.figure_at: dict[tuple, tuple[int, int]] = {}  # (forvaltning, vy, nyckel, budget|utfall) → its key's line, column
 
     def amount(self, node: Node, what: str) -> int:
         """A decimal amount in the file's unit → öre."""
@@ -344,7 +345,7 @@ class _YearParser(TreeReader):
                 tables = outcome.read_tables(opened["budget_fil"], self.fil, known)
                 info = replace(info, budget_filer=tuple(name for name, _ in tables),
                                budget_kallor=tuple(o for name, _ in tables if (o := outcome.origin_of(name))))
-                amounts, budget_months = outcome.merge_budget(info, amounts, tables)
+                amounts, budget_months = outcome.merge_budget(info, amounts, tables, self.figure_at)
                 # a table's budget is gross: a net change of such a row moves its kostnader, as for a gross YAML row
                 gross = set(amounts.filter(pl.col("budget_kostnader").is_not_null())
                             .select("forvaltning", "vy", "nyckel").iter_rows())
@@ -357,7 +358,7 @@ class _YearParser(TreeReader):
                 tables = outcome.read_tables(opened["utfall_fil"], self.fil, known)
                 info = replace(info, utfall_filer=tuple(name for name, _ in tables),
                                utfall_kallor=tuple(o for name, _ in tables if (o := outcome.origin_of(name))))
-                amounts, months = outcome.merge(info, amounts, months, tables)
+                amounts, months = outcome.merge(info, amounts, months, tables, self.figure_at)
                 facts += [(ar, "utfall", t) for _, t in tables]
         if facts:
             info = replace(info, tomma_tabeller=tuple(t.name for _, _, t in facts if t.summary.is_empty()))
@@ -577,6 +578,10 @@ class _YearParser(TreeReader):
     def row(self, base: dict, body: Node, what: str, sign: int, named: bool = False, key: Scalar | None = None) -> None:
         node = self.mapping(body, what, (("namn",) if named else ()) + self.ROW_KEYS)
         ident = {k: base[k] for k in ("ar", "forvaltning", "vy", "nyckel")}
+        for part in ("budget", "utfall"):
+            if part in node.items:
+                at = node.items[part][0]
+                self.figure_at[base["forvaltning"], base["vy"], base["nyckel"], part] = (at.line, at.column)
         values: dict = self.net_and_gross(node.items.get("budget", (None, None))[1], "budget", f"budget of {what}", sign)
         utfall = node.items.get("utfall", (None, None))[1]
         last_month = None
