@@ -152,7 +152,7 @@ class Indikator:
 @dataclass(frozen=True, slots=True)
 class Answer:
     """One collected answer (`svar/YYYY-MM.yaml`): a row's forecast (öre, as the förvaltning presents
-    it) and comment for a month, the kostnadsslag's, and the workbook it came from."""
+    it) and comment for a month, the kostnadsslag's, and the workbook it came from (and when that was saved)."""
 
     manad: int
     forvaltning: str
@@ -165,6 +165,7 @@ class Answer:
     delar: tuple[tuple[str, int | None, str | None], ...] = ()  # (kostnadsslag, prognos, kommentar)
     fil: str = ""
     rad: int = 0
+    sparad: str | None = None  # when the workbook was saved (its properties, UTC), if it says
 
 
 @dataclass(frozen=True, slots=True)

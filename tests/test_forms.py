@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from conftest import ROOT
-from form_filler import fill
+from form_filler import fill, saved_at
 
 EXAMPLE = ROOT / "examples" / "budgets"
 LONG = ("Två vakanta tjänster (controller, redovisningsekonom) sedan mars; rekryteringen är klar till december "
@@ -110,9 +110,10 @@ def test_forms_are_the_same_bytes_for_the_same_figures(forms_dir, run, tmp_path)
 def _answer(out: Path, tmp_path: Path) -> list[Path]:
     answered = tmp_path / "besvarade"
     answered.mkdir(exist_ok=True)
-    return [fill(_form(out, "EKO"), answered / "eko.xlsx", "16 400,5", LONG),
-            fill(_form(out, "HR"), answered / "hr.xlsx", 21300.25, None),  # the comment left empty
-            fill(_form(out, "SERV"), answered / "serv.xlsx", "-1 700", "Lokaler.")]
+    at = "2024-11-05T10:00:00Z"  # as the chefs' Excel saved them
+    return [fill(_form(out, "EKO"), answered / "eko.xlsx", "16 400,5", LONG, saved=at),
+            fill(_form(out, "HR"), answered / "hr.xlsx", 21300.25, None, saved=at),  # the comment left empty
+            fill(_form(out, "SERV"), answered / "serv.xlsx", "-1 700", "Lokaler.", saved=at)]
 
 
 def _outputs(run, budgets: Path, tmp_path: Path) -> dict[str, str]:
@@ -163,18 +164,30 @@ def test_collect_twice_changes_nothing_and_a_newer_answer_replaces(forms_dir, ru
     again = run("collect", "--budgets", budgets, *books)
     assert again.exit_code == 0 and answers.read_bytes() == first
     assert "(unchanged)" in again.stderr
-    newer = fill(_form(out, "HR"), tmp_path / "hr2.xlsx", "21 000", "Sjukfrånvaron minskar.")
-    assert run("collect", "--budgets", budgets, newer).exit_code == 0
+    newer = fill(_form(out, "HR"), tmp_path / "hr2.xlsx", "21 000", "Sjukfrånvaron minskar.", saved="2024-11-06T09:30:00Z")
+    replaced = run("collect", "--budgets", budgets, newer)
+    assert replaced.exit_code == 0
+    assert ("replaces the answer for stab/HR collected " in replaced.stderr and "from hr.xlsx (prognos 21 300 250,00 kr "
+            "→ 21 000 000,00 kr, kommentar); saved 2024-11-06 09:30 UTC, after it" in replaced.stderr)
     text = answers.read_text(encoding="utf-8")
     assert "prognos: 21000000.00" in text and "21300250.00" not in text and "Lokaler." in text
+    assert 'sparad: "2024-11-06T09:30:00Z"' in text
     assert text.count("- forvaltning:") == 3
-    # the older workbook collected again replaces the newer answer too, but says so (found trying the tool)
+    # the older workbook collected again: the newer answer stays, and collect says so (the workbooks say
+    # when they were saved; the order they are collected in does not matter)
     older = run("collect", "--budgets", budgets, *books)
-    assert older.exit_code == 0 and "prognos: 21300250.00" in answers.read_text(encoding="utf-8")
-    assert "replaces the answer for stab/HR collected " in older.stderr and \
-        "(prognos 21 000 000,00 kr → 21 300 250,00 kr, kommentar); collect the newest workbook last" in older.stderr
+    assert older.exit_code == 0 and answers.read_text(encoding="utf-8") == text
+    assert ("warning: " in older.stderr and "hr.xlsx: saved 2024-11-05 10:00 UTC, before hr2.xlsx (saved 2024-11-06 "
+            "09:30 UTC) whose answer for stab/HR was collected " in older.stderr and "kept that newer answer" in older.stderr)
+    # a workbook that does not say when it was saved replaces the answer, as collected last, and says so
+    unsaid = fill(_form(out, "HR"), tmp_path / "hr3.xlsx", "21 100", None, saved="")
+    last = run("collect", "--budgets", budgets, unsaid)
+    assert last.exit_code == 0 and "prognos: 21100000.00" in answers.read_text(encoding="utf-8")
+    assert "sparad" not in answers.read_text(encoding="utf-8").split("hr3.xlsx")[1].split("- forvaltning")[0]
+    assert ("(prognos 21 000 000,00 kr → 21 100 000,00 kr, kommentar); collect the newest workbook last (one of them "
+            "does not say when it was saved)" in last.stderr)
     # a workbook named twice (overlapping globs) is read once
-    twice = run("collect", "--budgets", budgets, books[0], books[0], *books)
+    twice = run("collect", "--budgets", budgets, books[0], books[0], books[2])
     assert twice.exit_code == 0 and "(unchanged)" in twice.stderr
 
 
@@ -332,3 +345,34 @@ def test_a_form_opens_in_libreoffice(forms_dir, tmp_path):
     assert done.returncode == 0, done.stderr
     pdf = tmp_path / (form.stem + ".pdf")
     assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("written, saved", [
+    ("2024-11-05T16:00:00Z", "2024-11-05T16:00:00Z"),
+    ("2024-11-05T17:00:00+01:00", "2024-11-05T16:00:00Z"),  # an offset: in UTC
+    ("2024-11-05T16:00:00.250Z", "2024-11-05T16:00:00Z"),
+    ("2024-11-05T16:00:00", "2024-11-05T16:00:00Z"),  # no zone: UTC, as the format says
+    ("", None),  # no dcterms:modified at all
+])
+def test_the_time_a_workbook_was_saved_comes_from_its_properties(forms_dir, tmp_path, written, saved):
+    from kfollow.sources.answers import read_workbook
+
+    _, out = forms_dir
+    book = fill(_form(out, "HR"), tmp_path / "hr.xlsx", 21300, None)
+    if written:
+        saved_at(book, written)
+    else:
+        saved_at(book, "")
+    assert read_workbook(book).sparad == saved
+
+
+def test_an_answers_file_with_a_saved_time_that_is_not_one_names_it(forms_dir, run, tmp_path):
+    budgets, out = forms_dir
+    assert run("collect", "--budgets", budgets, *_answer(out, tmp_path)).exit_code == 0
+    answers = budgets / "svar" / "2024-10.yaml"
+    text = answers.read_text(encoding="utf-8")
+    line = text.splitlines().index('    sparad: "2024-11-05T10:00:00Z"') + 1
+    answers.write_text(text.replace('sparad: "2024-11-05T10:00:00Z"', 'sparad: "igår"', 1), encoding="utf-8")
+    result = run("deviation", "--budgets", budgets)
+    assert result.exit_code == 3 and result.stdout == ""
+    assert f"2024-10.yaml:{line}:13: sparad 'igår' is not a time" in result.stderr, result.stderr

@@ -261,6 +261,16 @@ def _amount(ore: int | None) -> str:
     return f"{'-' if ore < 0 else ''}{whole},{abs(ore) % 100:02d} kr"
 
 
+def _older(answer: Answer, before: Answer) -> bool:
+    """Whether `answer`'s workbook was saved before `before`'s (both say when; same format, UTC)."""
+    return answer.sparad is not None and before.sparad is not None and answer.sparad < before.sparad
+
+
+def _moment(sparad: str | None) -> str:
+    """`2024-10-05 14:03 UTC` for a message."""
+    return f"{sparad[:10]} {sparad[11:16]} UTC" if sparad else "–"
+
+
 def _same(a: Answer, b: Answer) -> bool:
     return (a.prognos, a.kommentar, a.delar, a.arbetsbok) == (b.prognos, b.kommentar, b.delar, b.arbetsbok)
 
@@ -296,7 +306,7 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
             continue
         year, month = int(filled.identity["ar"]), int(filled.identity["period"][5:7])
         answer = Answer(month, target.forvaltning, target.vy, target.nyckel, filled.prognos, filled.kommentar,
-                        Path(path).name, now, delar)
+                        Path(path).name, now, delar, sparad=filled.sparad)
         key = (target.forvaltning, target.vy, target.nyckel)
         found = new.setdefault((year, month), {})
         if key in found:
@@ -307,17 +317,29 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
     for (year, month), found in sorted(new.items()):
         info = store.years[year]
         existing = {(a.forvaltning, a.vy, a.nyckel): a for a in info.svar if a.manad == month}
+        stale = []  # answers of workbooks saved before the answer collected for their row
         for key, (answer, path) in found.items():
             if key not in existing or not _same(existing[key], answer):
                 before = existing.get(key)
-                if before is not None:  # said, not done silently: an older workbook collected again wins too
+                if before is not None and _older(answer, before):  # a workbook saved before the one collected
+                    messages.append(f"warning: {path}: saved {_moment(answer.sparad)}, before {before.arbetsbok} "
+                                    f"(saved {_moment(before.sparad)}) whose answer for {'/'.join(key[1:])} was "
+                                    f"collected {before.inlast}; kept that newer answer")
+                    stale.append(key)
+                    continue
+                if before is not None:  # said, not done silently: a workbook that does not say when it was saved wins too
                     what = ", ".join(x for x, changed in (
                         (f"prognos {_amount(before.prognos)} → {_amount(answer.prognos)}", before.prognos != answer.prognos),
                         ("kommentar", before.kommentar != answer.kommentar), ("kostnadsslag", before.delar != answer.delar))
                         if changed) or "arbetsbok"
+                    known = answer.sparad is not None and before.sparad is not None
                     messages.append(f"{path}: replaces the answer for {'/'.join(key[1:])} collected {before.inlast} "
-                                    f"from {before.arbetsbok} ({what}); collect the newest workbook last")
+                                    f"from {before.arbetsbok} ({what})" + (
+                                        f"; saved {_moment(answer.sparad)}, after it" if known else
+                                        "; collect the newest workbook last (one of them does not say when it was saved)"))
                 existing[key] = answer
+        for key in stale:
+            del found[key]
         text = ans.dump(year, month, list(existing.values()))
         period = f"{year}-{month:02d}"
         target = Path(info.fil).parent / "svar" / f"{period}.yaml"

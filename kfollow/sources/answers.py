@@ -29,6 +29,7 @@ ANSWERS_FORMAT = "kfollow-svar 1"
 ANSWERS_FILE = re.compile(r"([0-9]{4})-([0-9]{2})\.yaml")
 _SWEDISH = re.compile(r"([+\-−]?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,(\d+))?")
 _PLAIN = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+_SAVED = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")  # a workbook's saved time, UTC
 
 
 # --- reading a filled-in workbook ----------------------------------------------------------------
@@ -47,6 +48,7 @@ class Filled:
     delar: dict[str, tuple[int | None, str | None]] = field(default_factory=dict)
     inputs: dict[str, str] = field(default_factory=dict)  # what → cell on SHEET
     locked: dict[str, tuple[str | None, str | None]] = field(default_factory=dict, repr=False)  # cell → (kind, text)
+    sparad: str | None = None  # when the workbook was last saved (its properties, UTC, YYYY-MM-DDTHH:MM:SSZ), if it says
 
     def error(self, key: str, problem: str) -> DataError:
         """An error about an identity key, naming its cell on the identity sheet."""
@@ -82,11 +84,36 @@ def read_workbook(path: str | Path) -> Filled:
                                                "its identity on a hidden sheet 'kfollow'); collect the workbooks "
                                                "that kfollow forms wrote")
     filled = _identity(name, book[ID_SHEET])
+    filled.sparad = saved_at(raw)
     if SHEET not in book.sheetnames:
         raise cell_error(name, SHEET, "A1", "no such sheet: the form's first sheet was renamed or removed; "
                                             "take a fresh form (kfollow forms)")
     _read_sheet(filled, book[SHEET])
     return filled
+
+
+def saved_at(raw: bytes) -> str | None:
+    """When a workbook was last saved: its core properties' `dcterms:modified` (which Excel and
+    LibreOffice set on saving), in UTC as `YYYY-MM-DDTHH:MM:SSZ`; None when it does not say (read from
+    the zip itself: openpyxl would give the time of reading for a workbook without one)."""
+    import datetime
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as book, book.open("docProps/core.xml") as core:
+            text = core.read(65536).decode("utf-8", "replace")
+    except Exception:  # noqa: BLE001 - no properties, or none that can be read: the workbook does not say
+        return None
+    found = re.search(r"<dcterms:modified\b[^>]*>\s*([^<\s]{1,40})\s*</dcterms:modified>", text)
+    try:
+        moment = datetime.datetime.fromisoformat(found[1]) if found else None
+    except ValueError:
+        return None
+    if moment is None:
+        return None
+    if moment.tzinfo is not None:  # else UTC, as the format says it is
+        moment = moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return moment.replace(microsecond=0).isoformat() + "Z"
 
 
 def _text(value) -> str | None:
@@ -299,6 +326,8 @@ def dump(year: int, month: int, answers: list[Answer]) -> str:
                     lines.append(f"        kommentar: {_quoted(kommentar)}")
         lines.append(f"    arbetsbok: {_quoted(a.arbetsbok)}")
         lines.append(f"    inlast: {_quoted(a.inlast)}")
+        if a.sparad is not None:
+            lines.append(f"    sparad: {_quoted(a.sparad)}")
     return "\n".join(lines) + "\n"
 
 
@@ -339,6 +368,12 @@ class _AnswersReader(TreeReader):
             raise self.error(node, f"{what} '{raw}' is beyond 10 000 000 000 000 kr")
         return ore
 
+    def saved(self, node: Node) -> str:
+        text = self.text(node, "sparad")
+        if not _SAVED.fullmatch(text):
+            raise self.error(node, f"sparad '{text[:30]}' is not a time YYYY-MM-DDTHH:MM:SSZ; collect the workbook again")
+        return text
+
     def parse(self, root: Node) -> list[Answer]:
         top = self.mapping(root, "the answers file", ("format", "period", "enhet", "svar"),
                            ("format", "period", "enhet", "svar"))
@@ -358,7 +393,7 @@ class _AnswersReader(TreeReader):
         out, seen = [], {}
         for item in self.sequence(top.items["svar"][1], "svar").items:
             node = self.mapping(item, "an answer", ("forvaltning", "stab", "verksamhet", "prognos", "kommentar",
-                                                    "kostnadsslag", "arbetsbok", "inlast"),
+                                                    "kostnadsslag", "arbetsbok", "inlast", "sparad"),
                                 ("forvaltning", "arbetsbok", "inlast"))
             fid = self.text(node.items["forvaltning"][1], "forvaltning")
             views = [v for v in ("stab", "verksamhet") if v in node.items]
@@ -379,5 +414,6 @@ class _AnswersReader(TreeReader):
                                   self.text(part.items["kommentar"][1], "kommentar") if "kommentar" in part.items else None))
             out.append(Answer(month, fid, vy, key, prognos, kommentar,
                               self.text(node.items["arbetsbok"][1], "arbetsbok"),
-                              self.text(node.items["inlast"][1], "inlast"), tuple(delar), self.fil, item.line))
+                              self.text(node.items["inlast"][1], "inlast"), tuple(delar), self.fil, item.line,
+                              self.saved(node.items["sparad"][1]) if "sparad" in node.items else None))
         return out
