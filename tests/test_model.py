@@ -395,7 +395,7 @@ def test_check_warns_when_a_year_is_a_hundred_times_the_previous(run, budgets_co
     path = budgets_copy / "2024.yaml"
     path.write_text(ORIGINAL.replace("enhet: tkr", "enhet: mnkr", 1), encoding="utf-8")
     result = run("check", "--budgets", budgets_copy)
-    assert "varning: KLF 2024: utfallet" in result.stdout and "1 247 gånger 2023 års" in result.stdout
+    assert "varning: KLF 2024: utfallet" in result.stdout and "1 046 gånger 2023 års" in result.stdout  # gross: kostnader + intäkter
     assert "kontrollera att enhet (mnkr) stämmer med beloppen" in result.stdout
 
 

@@ -11,8 +11,8 @@ import polars as pl
 
 from kfollow.engine import expressions as ex
 from kfollow.engine.findings import finding, literal as _literal
-from kfollow.engine.periods import resolve
-from kfollow.store import Store
+from kfollow.engine.periods import last_month_complete, resolve
+from kfollow.store import DEFAULT_KOSTNADSSLAG, Store
 
 
 def reconcile(budgets: Store) -> list[dict]:
@@ -113,11 +113,13 @@ def kostnadsslag_findings(budgets: Store) -> list[dict]:
         accounts = budgets.ledger.accounts(ar).with_columns(kostnadsslag_expr(info.kostnadsslag))
         if accounts.is_empty():
             continue
-        empty = [g for g in info.kostnadsslag if g.id not in set(accounts["kostnadsslag"].drop_nulls().to_list())]
+        # (a default group without accounts is a kommun without such accounts: nothing to correct)
+        empty = [g for g in info.kostnadsslag if g.id not in set(accounts["kostnadsslag"].drop_nulls().to_list())
+                 and g not in DEFAULT_KOSTNADSSLAG]
         for g in empty:
             findings.append(finding("kostnadsslag_tomt", "varning", info.fil, g.line, _literal(
                 f"kostnadsslag {g.id} ({g.namn}, konton {', '.join(g.prefix)}) samlar inget konto i {ar} års "
-                "faktatabeller; kontrollera prefixen under konton")))
+                "faktatabeller; kontrollera prefixen under kostnadsslag")))
         both = budgets.ledger.account_kinds(ar).group_by("konto").agg(pl.col("slag").n_unique().alias("n")) \
             .filter(pl.col("n") > 1)["konto"].sort().to_list()
         if both:  # an import gives an account one slag (its mapping's); a table made otherwise may mix them
@@ -135,38 +137,115 @@ def kostnadsslag_findings(budgets: Store) -> list[dict]:
     return findings
 
 
+def _sizes(budgets: Store, ar: int, period: int | None) -> dict[str, dict[str, tuple[int, int | None]]]:
+    """Per förvaltning of `ar`, year to date at `period` (None: the whole year), its budget and utfall
+    as (net, gross) öre: the declared summa, else the sum of the staber (gross: kostnader + intäkter,
+    None where a row is net only)."""
+    a = resolve(budgets, ar, period, strict=False)
+    out: dict[str, dict[str, tuple[int, int | None]]] = {}
+    for fig in ("budget", "utfall"):
+        rows = (a.filter(pl.col("vy").is_in(["summa", "stab", "ej_fordelat_stab"]))
+                .with_columns(pri=pl.when(pl.col("vy") == "summa").then(0).otherwise(1),
+                              _gross=pl.col(f"{fig}_kostnader") + pl.col(f"{fig}_intakter"))
+                .group_by("forvaltning", "pri").agg(ex.exact_sum(fig), ex.exact_sum("_gross"))
+                .filter(pl.col(fig).is_not_null())
+                .sort("pri").group_by("forvaltning", maintain_order=True).first())
+        for r in rows.iter_rows(named=True):
+            out.setdefault(r["forvaltning"], {})[fig] = (r[fig], r["_gross"])
+    return out
+
+
+def _size(figure: tuple[int, int | None], other: tuple[int, int | None]) -> tuple[int, int]:
+    """The two figures to compare: gross where both have it (a resultat unit may net to about 0),
+    else net, as magnitudes."""
+    if figure[1] is not None and other[1] is not None:
+        return abs(figure[1]), abs(other[1])
+    return abs(figure[0]), abs(other[0])
+
+
+def _ratio_text(ratio: float) -> str:
+    return (f"{ratio:,.0f} gånger" if ratio >= 100 else f"1/{1 / ratio:,.0f} av").replace(",", " ")
+
+
 def magnitude_findings(budgets: Store) -> list[dict]:
-    """A förvaltning whose whole-year utfall is 100 times (or a hundredth of) the previous year's:
-    most likely amounts in tkr under `enhet: mnkr`, or the other way round (varning)."""
+    """A förvaltning whose utfall is 100 times (or a hundredth of) the previous year's for the same
+    months, or whose budget is so far from its utfall (varning): most likely amounts in tkr under
+    `enhet: mnkr`, or a table in another unit. Gross amounts where there are (kostnader + intäkter:
+    a resultat unit nets to about 0 by design); a year booked up to a month is compared with the
+    previous year up to that month, or, when that year is given for the whole year only, with a
+    twelfth of it per month."""
     findings = []
     years = sorted(budgets.years)
-    totals = {}
     for ar in years:
-        a = resolve(budgets, ar)
-        totals[ar] = {r["forvaltning"]: r["utfall"] for r in (
-            a.filter(pl.col("vy").is_in(["summa", "stab", "ej_fordelat_stab"]))
-            .with_columns(pri=pl.when(pl.col("vy") == "summa").then(0).otherwise(1))
-            .group_by("forvaltning", "pri").agg(ex.exact_sum("utfall"))
-            .sort("pri").group_by("forvaltning", maintain_order=True).first()
-        ).iter_rows(named=True)}
-    for before, ar in zip(years, years[1:]):
-        if ar != before + 1:
-            continue
         info = budgets.years[ar]
-        for fid, now in totals[ar].items():
-            then = totals[before].get(fid)
-            if not now or not then:
+        k = last_month_complete(budgets, ar)
+        now = _sizes(budgets, ar, k)
+        findings += _budget_sizes(budgets, ar, k, now)
+        before = ar - 1
+        if before not in budgets.years:
+            continue
+        booked_before = last_month_complete(budgets, before)
+        if k is None or (booked_before is not None and booked_before >= k):
+            then, scale = _sizes(budgets, before, k if booked_before is not None else None), 1.0
+        elif booked_before is None:  # the previous year for the whole year only: a twelfth of it per month
+            then, scale = _sizes(budgets, before, None), k / 12
+        else:
+            continue
+        for fid, figs in now.items():
+            if "utfall" not in figs or "utfall" not in then.get(fid, {}):
                 continue
-            ratio = abs(now) / abs(then)
+            u, p = _size(figs["utfall"], then[fid]["utfall"])
+            if not u or not p:
+                continue
+            ratio = u / (p * scale)
             if ratio >= 100 or ratio <= 0.01:
+                same = bool(k) and scale == 1.0
                 findings.append(finding(
                     "storlek", "varning", info.fil, info.forvaltningar[fid].line,
-                    f"{_literal(fid)} {ar}: utfallet {{0:d}} är {ratio:,.0f} gånger {before} års {{1:d}}".replace(",", " ")
-                    if ratio >= 100 else
-                    f"{_literal(fid)} {ar}: utfallet {{0:d}} är 1/{1 / ratio:,.0f} av {before} års {{1:d}}".replace(",", " "),
-                    now, then, enhet=info.enhet))
-                findings[-1]["meddelande"] += f"; kontrollera att enhet ({info.enhet}) stämmer med beloppen"
+                    _literal(f"{fid} {ar}: utfallet{' ' + _months_to(ar, k) if k else ''} ") + "{0:d}"
+                    + _literal(f" är {_ratio_text(ratio)} " + (f"utfallet {_months_to(before, k)}" if same else
+                                                               f"{before} års" + (" räknat per månad" if scale != 1.0 else ""))
+                               + " ") + "{1:d}"
+                    + _literal(f"; kontrollera att enhet ({info.enhet}) stämmer med beloppen"),
+                    figs["utfall"][0], then[fid]["utfall"][0], enhet=info.enhet))
     return findings
+
+
+def _budget_size_rows(budgets: Store, ar: int, k: int | None, now: dict | None = None) -> list[dict]:
+    """The förvaltningar whose budget up to month `k` (None: the year) is 100 times their utfall or a
+    hundredth of it: forvaltning, ratio, budget and utfall (net öre), the budget tables it comes from."""
+    info = budgets.years[ar]
+    out = []
+    for fid, figs in (now if now is not None else _sizes(budgets, ar, k)).items():
+        if "budget" not in figs or "utfall" not in figs:
+            continue
+        b, u = _size(figs["budget"], figs["utfall"])
+        if b and u and (b / u >= 100 or b / u <= 0.01):
+            out.append({"forvaltning": fid, "ratio": b / u, "budget": figs["budget"][0], "utfall": figs["utfall"][0],
+                        "tables": ", ".join(info.budget_filer) if fid in _tabled(budgets, ar, "budget") else ""})
+    return out
+
+
+def _budget_sizes(budgets: Store, ar: int, k: int | None, now: dict | None = None) -> list[dict]:
+    """`_budget_size_rows` as findings (varning `budget_storlek`), at the förvaltning's line."""
+    info = budgets.years[ar]
+    return [finding(
+        "budget_storlek", "varning", info.fil, info.forvaltningar[r["forvaltning"]].line,
+        _literal(f"{r['forvaltning']} {ar}: budgeten{' ' + _months_to(ar, k) if k else ''} ") + "{0:d}"
+        + _literal(f" är {_ratio_text(r['ratio'])} utfallet ") + "{1:d}"
+        + _literal("; är budgeten" + (f" ({r['tables']})" if r["tables"] else "") + " eller utfallet i en "
+                   f"annan enhet? (enhet: {info.enhet})"),
+        r["budget"], r["utfall"], enhet=info.enhet) for r in _budget_size_rows(budgets, ar, k, now)]
+
+
+def _months_to(ar: int, k: int) -> str:
+    return f"{ar}-01–{ar}-{k:02d}" if k > 1 else f"{ar}-01"
+
+
+def _tabled(budgets: Store, ar: int, art: str) -> set[str]:
+    """The förvaltningar whose `art` (budget or utfall) of `ar` comes from fact tables."""
+    present = budgets.ledger.present().filter((pl.col("ar") == ar) & (pl.col("art") == art))
+    return set(present["forvaltning"].to_list())
 
 
 def year_warnings(budgets: Store, years: list[int], month: int | None = None) -> tuple[str, ...]:
@@ -178,6 +257,12 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None) ->
         if ar not in budgets.years:
             continue
         gaps = coverage_findings(budgets, month, [ar], one_sided=False)  # (one-sided rows show in the table)
+        info = budgets.years[ar]
+        for r in _budget_size_rows(budgets, ar, month or last_month_complete(budgets, ar)):
+            out.append(f"warning: {info.fil}:{info.forvaltningar[r['forvaltning']].line}: the budget of "
+                       f"{r['forvaltning']} is {_times(r['ratio'])} its utfall; is the budget"
+                       + (f" ({r['tables']})" if r["tables"] else "") + " or the utfall in another unit? "
+                       "(kfollow check shows the amounts)")
         for r in _forecast_sizes(budgets, ar):
             out.append(f"warning: {r['fil']}:{r['rad']}: the forecast {ar}-{r['manad']:02d} of {r['forvaltning']} "
                        f"{_place(r['vy'], r['nyckel'])} is {_times(r['ratio'])} its budget for the year; typed in "
@@ -328,7 +413,8 @@ def forecast_findings(budgets: Store, year: int | None = None) -> list[dict]:
             "prognos_storlek", "varning", r["fil"], r["rad"],
             _literal(f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: prognosen {r['ar']}-{r['manad']:02d} ")
             + "{0:d} är " + _literal(f"{size} budgeten för året ") + "{1:d}"
-            + _literal("; är den skriven i en annan enhet (tkr i stället för mnkr)?"),
+            + _literal("; är den skriven i en annan enhet ("
+                       + ("tkr i stället för mnkr" if r["ratio"] >= 100 else "mnkr i stället för tkr") + ")?"),
             r["prognos"], r["budget"], enhet=info.enhet))
     return out
 
@@ -338,11 +424,20 @@ def _times(ratio: float) -> str:
 
 
 def _forecast_sizes(budgets: Store, year: int | None = None) -> list[dict]:
-    """The forecasts 100 times their row's budget for the year or a hundredth of it, each with where
-    it is written (the answers file a form's answer went into, else the year file) and the ratio."""
-    rows = budgets.amounts.select("ar", "forvaltning", "vy", "nyckel", "budget")
+    """The forecasts 100 times their row's budget for the year (as changed up to the forecast's month)
+    or a hundredth of it, each with where it is written (the answers file a form's answer went into, else the year file) and the ratio."""
+    key = ["ar", "forvaltning", "vy", "nyckel"]
+    rows = budgets.amounts.select(*key, "budget")
     forecasts = budgets.forecasts if year is None else budgets.forecasts.filter(pl.col("ar") == year)
-    found = (forecasts.join(rows, on=["ar", "forvaltning", "vy", "nyckel"], how="inner")
+    # the budget as adjusted by the changes decided up to the forecast's month (a stab given its money
+    # by a decision in March has that budget when April's forecast is made)
+    changed = (forecasts.select(*key, "manad").unique()
+               .join(budgets.changes.select(*key, pl.col("manad").alias("_beslut"), "d_budget"), on=key)
+               .filter(pl.col("_beslut") <= pl.col("manad"))
+               .group_by(*key, "manad").agg(pl.col("d_budget").sum()))
+    found = (forecasts.join(rows, on=key, how="inner")
+             .join(changed, on=[*key, "manad"], how="left")
+             .with_columns(budget=pl.col("budget") + pl.col("d_budget").fill_null(0))
              .filter(pl.col("prognos").is_not_null() & (pl.col("prognos") != 0)
                      & pl.col("budget").is_not_null() & (pl.col("budget") != 0))
              .with_columns(ratio=(pl.col("prognos").cast(pl.Float64) / pl.col("budget").cast(pl.Float64)).abs())

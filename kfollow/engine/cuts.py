@@ -194,22 +194,27 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
         summed = summed.filter(pl.col("kostnadsslag").is_in(list(flt.kostnadsslag)))
     yearly = facts.filter((pl.col("art") == "budget") & pl.col("manad").is_null()).collect()
     names = [e.meta.output_name() for e in by] if by else keys
-    if period is not None and yearly.height:  # by its row's profile, else the förvaltning's
-        view = view if view in ("stab", "verksamhet") else "stab"
+    if period is not None and yearly.height:  # by its row's profile (`_row`), else the förvaltning's
         profiles = {fid: f.profil for fid, f in info.forvaltningar.items()}
-        rows = store.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == view)).select(
-            "forvaltning", pl.col("nyckel").alias(view), _row_profil="profil")
-        yearly = yearly.join(rows, on=["forvaltning", view], how="left").with_columns(
-            profil=pl.when(pl.col(view).is_not_null() & pl.col("_row_profil").is_not_null()).then("_row_profil")
-            .otherwise(pl.col("forvaltning").replace_strict(profiles, default=None, return_dtype=pl.String))
-        ).drop("_row_profil")
+        rows = store.amounts.filter((pl.col("ar") == year) & pl.col("vy").is_in(["stab", "verksamhet"])).select(
+            "forvaltning", _vy="vy", _row="nyckel", _row_profil="profil")
+        views = _row_views(rows, view)
+        yearly = (
+            yearly.with_columns(_vy=pl.col("forvaltning").replace_strict(views, default=None, return_dtype=pl.String))
+            .with_columns(_row=pl.when(pl.col("_vy") == "stab").then("stab")
+                          .when(pl.col("_vy") == "verksamhet").then("verksamhet"))
+            .join(rows, on=["forvaltning", "_vy", "_row"], how="left")
+            .with_columns(profil=pl.when(pl.col("_row").is_not_null() & pl.col("_row_profil").is_not_null())
+                          .then("_row_profil")
+                          .otherwise(pl.col("forvaltning").replace_strict(profiles, default=None, return_dtype=pl.String)))
+            .drop("_row_profil", "_vy")
+        )
         if by:  # spread at the grain asked, so that a row's parts add up to the row's own spread
             # within each row of the view (which has one profile), kostnader and intäkter apart, as
             # the view spreads a row's gross budget; the rows asked for are sums of those
-            within = [] if view in names else [view]
             yearly = _spread_parts(store, year, period,
-                                   yearly.group_by([*by, *within, "slag", "profil"]).agg(pl.col("belopp").sum()),
-                                   [*names[:-1], *within, "slag"])
+                                   yearly.group_by([*by, "_row", "slag", "profil"]).agg(pl.col("belopp").sum()),
+                                   [*names[:-1], "_row", "slag"])
         else:
             yearly = spread_year(store, year, period, yearly, "belopp")
     elif by:
@@ -223,6 +228,16 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
         .with_columns(budget=pl.when(pl.col("forvaltning").is_in(with_budget)).then(pl.col("budget")))
         .collect(engine="streaming")
     )
+
+
+def _row_views(rows: pl.DataFrame, view: str) -> dict[str, str]:
+    """Per förvaltning, the view whose rows its figures are spread by, as `view_frame` totals it: the
+    view asked for (stab or verksamhet) where the förvaltning has rows in it, else its staber, else its
+    verksamheter (a förvaltning of neither: none, its own profile)."""
+    have = rows.group_by("forvaltning").agg(stab=(pl.col("_vy") == "stab").any(),
+                                            verksamhet=(pl.col("_vy") == "verksamhet").any())
+    order = [v for v in (view, "stab", "verksamhet") if v in ("stab", "verksamhet")]
+    return {r["forvaltning"]: next(v for v in order if r[v]) for r in have.iter_rows(named=True)}
 
 
 def _spread_parts(store: Store, year: int, period: int, parts: pl.DataFrame, row: list[str]) -> pl.DataFrame:
@@ -261,14 +276,20 @@ def forvaltningar_with(store: Store, year: int, art: str | None = None) -> list[
 def ledger_month_totals(store: Store, year: int, months: list[int], fids: list[str], flt: LedgerFilter,
                         view: str = "stab", keys: list[str] | None = None) -> pl.DataFrame:
     """The facts that match `flt`, year to date at each month of `months`, öre, nettokostnad (columns
-    manad, budget, utfall); `keys` keeps only those staber (or verksamheter, with `view`). Budget is
-    null where a förvaltning has no budget with accounts."""
+    manad, budget, utfall); `keys` keeps only those staber (or verksamheter, with `view`). A figure is
+    null where a förvaltning of the selection has none with accounts. The same figures as the Summa of
+    `deviation --period` with that filter: a budget for the year spread within each row of `view`,
+    by the row's profile, as `breakdown` spreads it."""
+    known = {art: set(forvaltningar_with(store, year, art)) >= set(fids) for art in ("budget", "utfall")}
     frames = []
     for m in months:
-        a = ledger_amounts(store, year, fids, m, flt)
+        a = ledger_amounts(store, year, fids, m, flt, by=[pl.col("forvaltning"), _parent_key(By(view)),
+                                                          pl.col("konto").alias("_part")], view=view)
         if keys:
-            a = a.filter(pl.col(view).is_in(keys))
-        frames.append(a.select(manad=pl.lit(m, pl.Int8), budget=ex.exact_sum("budget"), utfall=pl.col("utfall").sum()))
+            a = a.filter(pl.col("_parent").is_in(keys))
+        frames.append(a.select(manad=pl.lit(m, pl.Int8),
+                               **{art: ex.exact_sum(art) if known[art] else pl.lit(None, pl.Int64)
+                                  for art in ("budget", "utfall")}))
     return pl.concat(frames).sort("manad")
 
 

@@ -660,6 +660,9 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
     if flt:
         which += ", " + ", ".join([*(f"konto {k}" for k in flt.konto), *(f"kostnadsslag {k}" for k in flt.kostnadsslag)])
     notes = ("Endast de konton som valts: budget och utfall utan konto ingår inte.",) if flt else ()
+    prev = f"utfall_{year - 1}"
+    if flt and prev not in frame.columns and prev in budgets_columns(store, year - 1):  # typed per row, no accounts
+        notes += (f"Utfall {year - 1} finns inte med konto för de förvaltningar som valts: kolumnen visas inte.",)
     return as_report(frame, store.years[year].rubriker, store=store, title=f"Månad för månad {year}, {which}", unit=unit,
                      messages=year_warnings(store, [year], period), notes=notes)
 

@@ -1,0 +1,178 @@
+"""Amounts in the wrong unit, caught by `check` (and said by `deviation`): a year against the previous
+year for the same months, a budget against its utfall, a forecast against its row's budget as
+changed by then (found in review and by trying the tool)."""
+
+from __future__ import annotations
+
+import pytest
+
+STAB = """ar: {ar}
+organisation: Test
+enhet: mnkr
+forvaltningar:
+  A:
+    namn: Förvaltning A
+    staber:
+      S1:
+        namn: Stab ett
+        budget: {budget}
+        utfall: {{{utfall}}}
+"""
+
+
+def _year(ar: int, budget: str, months: dict[int, str]) -> str:
+    return STAB.format(ar=ar, budget=budget, utfall=", ".join(f"{ar}-{m:02d}: {v}" for m, v in months.items()))
+
+
+def _check(run, tmp_path, files: dict[str, str]):
+    folder = tmp_path / "budgets"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    result = run("check", "--budgets", folder)
+    return result, folder
+
+
+def test_one_month_in_tkr_under_mnkr_is_caught_against_the_same_month_of_last_year(run, tmp_path):
+    """January typed in tkr (1 000 for 1 mnkr): against all of 2023 (12 mnkr) it was 83 times, under
+    the limit of 100, and nothing was said."""
+    result, _ = _check(run, tmp_path, {"2023.yaml": _year(2023, "12.0", {m: "1.0" for m in range(1, 13)}),
+                                       "2024.yaml": _year(2024, "12.0", {1: "1000.0"})})
+    assert "varning: A 2024: utfallet 2024-01 1 000 mnkr är 1 000 gånger utfallet 2023-01 1 mnkr" in result.stdout
+    assert "budgeten 2024-01 1 mnkr är 1/1 000 av utfallet" in result.stdout
+
+
+def test_a_year_given_for_the_whole_year_is_compared_a_month_at_a_time(run, tmp_path):
+    year_2023 = _year(2023, "12.0", {}).replace("utfall: {}", "utfall: 12.0")
+    result, _ = _check(run, tmp_path, {"2023.yaml": year_2023, "2024.yaml": _year(2024, "12000.0", {1: "1000.0", 2: "1000.0"})})
+    assert "utfallet 2024-01–2024-02 2 000 mnkr är 1 000 gånger 2023 års räknat per månad 12 mnkr" in result.stdout
+
+
+def test_a_resultat_unit_near_zero_net_is_no_unit_mistake(run, tmp_path):
+    """Gross (kostnader + intäkter) where there are: a resultat unit nets to about 0 by design."""
+    gross = "{{kostnader: {k}, intakter: {i}}}"
+    year = """ar: {ar}
+organisation: Test
+enhet: kr
+forvaltningar:
+  R:
+    namn: Resultatenhet
+    redovisas_som: resultat
+    staber:
+      R1:
+        namn: Resultatstab
+        budget: {{kostnader: 48000, intakter: 48000}}
+        utfall: {{{utfall}}}
+"""
+    months = lambda ar, k, i: ", ".join(f"{ar}-{m:02d}: {gross.format(k=k, i=i)}" for m in range(1, 13))  # noqa: E731
+    result, _ = _check(run, tmp_path, {"2023.yaml": year.format(ar=2023, utfall=months(2023, "4000.00", "4000.01")),
+                                       "2024.yaml": year.format(ar=2024, utfall=months(2024, "4000.00", "4016.67"))})
+    assert result.exit_code == 0, result.stdout
+    assert "gånger" not in result.stdout and "1/" not in result.stdout, result.stdout
+
+
+def test_a_budget_table_in_the_wrong_unit_is_named(run, tmp_path):
+    """A budget export divided by 1 000 (written in tkr into a table of kr): check passed it, and
+    deviation showed −99 658 % without a word."""
+    year = """ar: 2024
+organisation: Test
+enhet: tkr
+budget_fil: budget-2024.csv
+utfall_fil: utfall-2024.csv
+forvaltningar:
+  A:
+    namn: Förvaltning A
+    staber:
+      S1: {namn: Stab ett}
+"""
+    header = "period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
+    budget = header + "2024,A,S1,,5010,kostnad,1200.00\n"  # 1 200 000 kr meant
+    utfall = header + "".join(f"2024-{m:02d},A,S1,,5010,kostnad,100000.00\n" for m in range(1, 4))
+    result, folder = _check(run, tmp_path, {"2024.yaml": year, "budget-2024.csv": budget, "utfall-2024.csv": utfall})
+    assert result.exit_code == 0
+    assert "2024.yaml:7: varning: A 2024: budgeten 2024-01–2024-03 0,3 tkr (300 kr) är 1/1 000 av utfallet 300 tkr" in result.stdout
+    assert f"är budgeten ({folder / 'budget-2024.csv'}) eller utfallet i en annan enhet?" in result.stdout
+    deviation = run("deviation", "--budgets", folder)
+    assert deviation.exit_code == 0 and "warning: " in deviation.stderr and "budget-2024.csv" in deviation.stderr
+
+
+def test_a_forecast_is_compared_with_the_budget_as_changed_by_then(run, tmp_path):
+    """Stab NY got 17 000 tkr by a decision in March; April's forecast of 17 000 is no unit mistake."""
+    year = """ar: 2024
+organisation: Test
+enhet: tkr
+forvaltningar:
+  A:
+    namn: Förvaltning A
+    staber:
+      GAM:
+        namn: Gammal stab
+        budget: 30000
+        utfall: {2024-01: 2500, 2024-02: 2500, 2024-03: 2500, 2024-04: 2500}
+      NY:
+        namn: Ny stab
+        budget: 100
+        utfall: {2024-01: 8, 2024-02: 8, 2024-03: 1700, 2024-04: 1700}
+        prognos:
+          2024-04: 17000
+          2024-02: 10000
+ombudgeteringar:
+  - datum: 2024-03-01
+    beslut: KS 2024-03-01 § 1
+    text: Ny verksamhet förs till Ny stab
+    rader:
+      - {forvaltning: A, stab: NY, belopp: 17000}
+      - {forvaltning: A, stab: GAM, belopp: -1000}
+"""
+    result, folder = _check(run, tmp_path, {"2024.yaml": year})
+    assert "prognosen 2024-04" not in result.stdout
+    # February's forecast was made before the decision: 100 times the budget then
+    assert "NY: prognosen 2024-02 10 000 tkr (10,0 mnkr) är 100 gånger budgeten för året 100 tkr" in result.stdout
+    deviation = run("deviation", "--budgets", folder, "--period", "2024-04")
+    assert "2024-04 of A" not in deviation.stderr
+
+
+@pytest.mark.parametrize("forecast, hint", [("1700000", "tkr i stället för mnkr"), ("17", "mnkr i stället för tkr")])
+def test_the_unit_hint_of_a_forecast_points_the_right_way(run, tmp_path, forecast, hint):
+    year = f"""ar: 2024
+organisation: Test
+enhet: tkr
+forvaltningar:
+  A:
+    namn: Förvaltning A
+    staber:
+      S1:
+        namn: Stab ett
+        budget: 17000
+        utfall: {{2024-01: 1400}}
+        prognos: {{2024-01: {forecast}}}
+"""
+    result, _ = _check(run, tmp_path, {"2024.yaml": year})
+    assert f"annan enhet ({hint})?" in result.stdout, result.stdout
+
+
+def test_the_default_kostnadsslag_without_accounts_are_not_warned_about(run, tmp_path):
+    """A kommun without class-4 accounts got a warning every month it could not act on (no line, no
+    kostnadsslag of its own to correct); a group the year file defines is still checked."""
+    header = "period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
+    year = """ar: 2024
+organisation: Test
+enhet: kr
+utfall_fil: utfall-2024.csv
+forvaltningar:
+  A:
+    namn: Förvaltning A
+    staber:
+      S1: {namn: Stab ett, budget: 1000}
+"""
+    utfall = header + "2024-01,A,S1,,5010,kostnad,80.00\n2024-01,A,S1,,3010,intakt,-10.00\n"
+    result, folder = _check(run, tmp_path, {"2024.yaml": year, "utfall-2024.csv": utfall})
+    assert "kostnadsslag_tomt" not in result.stdout and "samlar inget konto" not in result.stdout, result.stdout
+    own = year.replace("forvaltningar:", "kostnadsslag:\n  lokaler:\n    namn: Lokaler\n    konton: ['54']\n"
+                                         "  personal:\n    namn: Personal\n    konton: ['5']\n  ovrigt:\n"
+                                         "    namn: Övrigt\n    konton: ['3', '4', '6', '7']\nforvaltningar:")
+    (folder / "2024.yaml").write_text(own, encoding="utf-8")
+    again = run("check", "--budgets", folder)
+    line = own.splitlines().index("  lokaler:") + 1
+    assert f"2024.yaml:{line}: varning: kostnadsslag lokaler (Lokaler, konton 54) samlar inget konto" in again.stdout, \
+        again.stdout
