@@ -237,7 +237,6 @@ def _at_workbook(err, text: str, year: int, target, found: dict):
     """An error in the answers file being made (not written: its lines are nowhere to look at), told at
     the workbook whose answer it is, when one is: `eko.xlsx: the kommentar 2024-10 of stab EKO is both
     this form's answer and written in 2024.yaml:57; …`."""
-    import re
     from pathlib import Path
 
     from kfollow.sources import answers as ans
@@ -249,7 +248,10 @@ def _at_workbook(err, text: str, year: int, target, found: dict):
                  and Path(p).name == answer.arbetsbok), None)
     if path is None:  # an answer collected before: its file exists, and says where
         return err
-    problem = re.sub(r"an answer here \(from [^)]*\)", "this form's answer", err.problem)
+    from kfollow.errors import shown
+
+    # the workbook's name as the message writes it (it may hold parentheses: "(internt prissatt)")
+    problem = err.problem.replace(f"an answer here (from {shown(answer.arbetsbok)})", "this form's answer")
     return DataError(str(path), None, None, problem.replace("or the answer from this file", "or leave the form's cell empty"))
 
 

@@ -239,7 +239,9 @@ def _forecast(name: str, ref: str, cell, unit: str) -> int | None:
     else:  # a date or a time
         raise cell_error(name, SHEET, ref, f"forecast {shown(str(value))} is a date, not a number; type the "
                                            "forecast as a number, e.g. 16,5")
-    ore = (number * ORE_PER_UNIT[unit]).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    scaled = number * ORE_PER_UNIT[unit]
+    # beyond the cap before rounding: a number of more digits than Decimal's precision cannot be quantized
+    ore = scaled.quantize(Decimal(1), rounding=ROUND_HALF_UP) if abs(scaled) <= MAX_ORE + 1 else scaled
     if abs(ore) > MAX_ORE:
         raise cell_error(name, SHEET, ref, "forecast is beyond 10 000 000 000 000 kr; check the number and the "
                                            "form's unit")
