@@ -165,6 +165,8 @@ def to_html(doc: Document, opts: Options, charts: bool = True) -> str:
              f"<h1>{esc(doc.title)}</h1>\n<p>Belopp i {esc(doc.unit)}.</p>"]
     stated: set[str] = set()
     for section in doc.sections:
+        if not section.table and not (section.chart and charts):  # a chart left out: no heading over nothing
+            continue
         parts.append(f"<section>\n<h2>{esc(section.heading)}</h2>")
         if section.table:
             parts.append(_table_html(section, opts))
@@ -188,6 +190,8 @@ def to_markdown(doc: Document, opts: Options, chart_stem: str | None) -> tuple[s
     parts = [f"# {_md_text(doc.title)}", "", f"Belopp i {doc.unit}.", ""]
     stated: set[str] = set()
     for section in doc.sections:
+        if not section.table and not (section.chart and chart_stem is not None):  # a chart left out
+            continue
         parts += [f"## {_md_text(section.heading)}", ""]
         if section.table:
             report = replace(section.report, notes=tuple(unstated(section.report.notes, stated)))

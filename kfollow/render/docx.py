@@ -99,6 +99,8 @@ def to_docx(doc: Document, opts: Options, charts: bool = True, template: Path | 
     w.paragraph(f"Belopp i {doc.unit}.")
     stated: set[str] = set()  # a note under several tables is said once, under the first
     for section in doc.sections:
+        if not section.table and not (section.chart and charts):  # a chart left out: no heading over nothing
+            continue
         if section.table:
             _table(w, section, opts, heading=section.heading, notes=unstated(section.report.notes, stated))
         else:
