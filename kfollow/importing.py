@@ -18,7 +18,7 @@ that do not balance and accruals reversed later in the year (`ledger.unbalanced`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
@@ -70,6 +70,12 @@ class Import:
             if table is not None:
                 warnings += _destination(kind, Path(path), table.facts, budgets, force_unnamed)
         return warnings
+
+    def accepting_differences(self) -> "Import":
+        """The import written in spite of its differences from #PSALDO, its note saying how many."""
+        n = self.check.differences.height
+        return replace(self, check=None, origin=replace(self.origin, kontroll=f"skiljer sig från #PSALDO i {n} "
+                                                        f"konto-{'månader' if n != 1 else 'månad'}; skrevs ändå"))
 
     def verify(self) -> None:
         """`KfollowError` (exit 3) when the utfall differs from the file's #PSALDO: such an import is not written."""

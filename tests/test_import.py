@@ -357,6 +357,41 @@ def test_a_difference_from_psaldo_fails_and_writes_nothing(tmp_path: Path):
     assert (tmp_path / "out.csv").read_text(encoding="utf-8") == "old\n"
 
 
+def test_a_difference_from_psaldo_can_be_accepted_and_the_note_says_so(tmp_path: Path):
+    """An export whose #PSALDO is incomplete could not be imported at all: --accept-psaldo-differences
+    writes it, with a warning, and the note (and so a report's footer) records it."""
+    import json
+
+    (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
+    psaldo = [s if (s.konto, s.period) != ("4010", "2024-01") else Saldo(0, s.period, s.konto, s.belopp + 100)
+              for s in psaldo_of(vouchers())]
+    sie_file(tmp_path / "export.se", psaldo=psaldo)
+    result = run("import", "sie", tmp_path / "export.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv",
+                 "--accept-psaldo-differences")
+    assert result.exit_code == 0, result.stderr
+    assert "difference: konto 4010 2024-01: imported 1 334,50 kr, #PSALDO 1 335,50 kr" in result.stderr
+    assert (f"warning: {tmp_path / 'export.se'}: written although the import differs from the file's #PSALDO in "
+            "1 account-month") in result.stderr
+    note = json.loads((tmp_path / "out.csv.kalla.json").read_text(encoding="utf-8"))
+    assert note["kontroll"] == "skiljer sig från #PSALDO i 1 konto-månad; skrevs ändå"
+    from kfollow.sources.outcome import origin_of
+
+    assert "kontroll: skiljer sig från #PSALDO i 1 konto-månad; skrevs ändå" in origin_of(tmp_path / "out.csv")
+    plain = run("import", "sie", tmp_path / "export.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "again.csv")
+    assert plain.exit_code == 3 and not (tmp_path / "again.csv").exists()
+
+
+def test_an_account_the_years_psaldo_never_names_is_not_checked(tmp_path: Path):
+    """An export that writes #PSALDO for some accounts only: the others are said to be unchecked, not
+    listed as differences of 0 (found trying the tool on a SoftOne export)."""
+    (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
+    sie_file(tmp_path / "export.se", psaldo=[s for s in psaldo_of(vouchers()) if s.konto != "4010"])
+    result = run("import", "sie", tmp_path / "export.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 0, result.stderr
+    assert "difference:" not in result.stderr
+    assert "not checked (no #PSALDO for the year): 1 account (4010)" in result.stderr
+
+
 def test_balance_accounts_and_ignored_accounts_are_not_compared(tmp_path: Path):
     """#PSALDO of 1930 and 8310 (ignored) may differ from the vouchers: only mapped accounts count."""
     (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")

@@ -58,6 +58,10 @@ def sie(
     unmapped_empty: UnmappedOpt = False,
     budgets: BudgetsOpt = None,
     force_unnamed: ForceUnnamedOpt = False,
+    accept_differences: Annotated[bool, typer.Option(
+        "--accept-psaldo-differences",
+        help="Write the tables although the import differs from the file's #PSALDO (an export whose #PSALDO is "
+        "incomplete), with a warning; the note beside the table records it.")] = False,
 ):
     """Import a SIE 4 export: the year's #TRANS (or #PSALDO) rows, mapped and summed, checked against #PSALDO;
     with --budget-out also its budget (#PBUDGET).
@@ -82,6 +86,11 @@ def sie(
     _show(file, result, outputs)
     for line in result.differences():
         _say(line)
+    if accept_differences and result.check is not None and not result.check.differences.is_empty():
+        n = result.check.differences.height
+        _say(f"warning: {file}: written although the import differs from the file's #PSALDO in {n} account-month"
+             f"{'s' if n != 1 else ''} (listed above; --accept-psaldo-differences); the note beside the table says so")
+        result = result.accepting_differences()
     result.verify()
     _write(result, outputs, (file, mapping))
 

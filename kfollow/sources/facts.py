@@ -999,10 +999,13 @@ class Origin:
     mapping: str  # the mapping file's name
     kostnadsslag: tuple = ()  # the mapping's own kostnadsslag (store.Kostnadsslag), for the year that reads the table
     konton: tuple = ()  # (account, name) of the accounts in the tables, from the export's chart (#KONTO)
+    kontroll: str | None = None  # what the import's control found, when the table was written in spite of it
 
     def as_dict(self) -> dict:
         note = {"export": self.export, "format": self.format, "program": self.program,
                 "generated": self.generated, "encoding": self.encoding, "mapping": self.mapping}
+        if self.kontroll:
+            note["kontroll"] = self.kontroll
         if self.konton:
             note["konton"] = dict(self.konton)
         if self.kostnadsslag:

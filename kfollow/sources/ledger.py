@@ -494,7 +494,11 @@ def psaldo_check(sie, year: Year, mapping: LedgerMapping, facts: pl.DataFrame) -
     compared = [k for k in accounts if mapping.slag_of(k) != "ignorera"]
     months = sorted(reference["period"].unique().to_list())
     reference = reference.filter(pl.col("konto").is_in(compared))
-    imported = (facts.filter(pl.col("period").is_in(months)).group_by("period", "konto")
+    # an account the year's #PSALDO never names is not checked (an export that writes #PSALDO for some
+    # accounts only, e.g. their object rows): within an account it names, a month without a row is 0
+    in_months = facts.filter(pl.col("period").is_in(months))
+    unnamed = sorted(set(in_months["konto"].unique().to_list()) - set(accounts))
+    imported = (in_months.filter(pl.col("konto").is_in(compared)).group_by("period", "konto")
                 .agg(pl.col("belopp").sum().alias("importerat")))
     differences = (
         imported.join(reference, on=["period", "konto"], how="full", coalesce=True)
@@ -510,6 +514,9 @@ def psaldo_check(sie, year: Year, mapping: LedgerMapping, facts: pl.DataFrame) -
             f"{_count(len(months), 'month')} ({_span(months)})")
     if unchecked:
         note += f"; not checked (no #PSALDO): {_span(unchecked)}"
+    if unnamed:
+        listed = ", ".join(unnamed[:8]) + (", …" if len(unnamed) > 8 else "")
+        note += f"; not checked (no #PSALDO for the year): {_count(len(unnamed), 'account')} ({listed})"
     return Check(note, differences)
 
 

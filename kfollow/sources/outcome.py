@@ -100,7 +100,8 @@ def origin_of(table: Path | str) -> str | None:
         if note is None:
             return None
         parts = [note.get("format"), note.get("program"), f"#GEN {note['generated']}" if note.get("generated") else None,
-                 f"mappning {note['mapping']}" if note.get("mapping") else None]
+                 f"mappning {note['mapping']}" if note.get("mapping") else None,
+                 f"kontroll: {note['kontroll']}" if note.get("kontroll") else None]  # written in spite of #PSALDO
         return f"{note['export']} ({', '.join(p for p in parts if p)})"
     except (ValueError, KeyError, TypeError, AttributeError):
         return None  # a note is a courtesy: a broken one is left out of the footer
