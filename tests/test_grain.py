@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from tests.conftest import csv_rows
@@ -283,8 +284,24 @@ def test_example_by_stab_and_kostnadsslag_adds_up(run):
 
 
 def test_top_names_the_part_with_its_row(run):
+    """People read the part with its row; in csv `namn` stays the part's own name, its keys beside it."""
     rows = _csv(run, EXAMPLES / "sie" / "budgets", "--by", "stab,kostnadsslag", "--top", "2")
-    assert [r["namn"] for r in rows] == ["Ekonomistab: Personalkostnader", "Digitaliseringsstab: Personalkostnader"]
+    assert [(r["stab"], r["kostnadsslag"], r["namn"]) for r in rows] == [
+        ("EKO", "personal", "Personalkostnader"), ("DIG", "personal", "Personalkostnader")]
+    text = run("deviation", "--budgets", EXAMPLES / "sie" / "budgets", "--by", "stab,kostnadsslag", "--top", "2").stdout
+    assert "Ekonomistab: Personalkostnader" in text and "Digitaliseringsstab: Personalkostnader" in text
+
+
+def test_a_top_label_cut_to_a_terminal_keeps_the_part(run):
+    """At 70 columns the row's name is cut, not the part being explained (found trying the tool)."""
+    from kfollow.render.text import shortened
+
+    labels = pl.DataFrame({"x": ["Ekonomistab: Personalkostnader",
+                                 "Serviceförvaltningen (internt prissatt): Köp av verksamhet, material och bidrag",
+                                 "Serviceförvaltningen (internt prissatt)", "Kort"]})
+    assert labels.select(shortened("x", 27))["x"].to_list() == [
+        "Ekonomi…: Personalkostnader",
+        "Serv…: Köp av verksamhet,…", "Serviceförvaltningen (inte…", "Kort"]
 
 
 def test_readme_kostnadsslag_block_is_a_valid_year_file_section(run, grain):

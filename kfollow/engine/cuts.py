@@ -618,13 +618,17 @@ def _own_name(frame: pl.DataFrame) -> pl.Expr:
 
 def largest(frame: pl.DataFrame, n: int) -> pl.DataFrame:
     """The `n` rows at the finest grain with the largest deviations in absolute value, largest first:
-    a controller's list of what to explain. A part is named with its row (`Ekonomistab: Personalkostnader`);
+    a controller's list of what to explain. A part is labelled with its row (`rubrik`: `Ekonomistab:
+    Personalkostnader`; `namn` stays its own name);
     rows without a deviation (no budget there, or none at all) are left out, and so are parts without an account (a
     budget change by decision is no cost to explain)."""
     if n < 1:
         raise UsageError(f"--top {n}: give a number of rows, 1 or more")
     nested = (frame["radtyp"] == "radsumma").any()
-    named = named_parts(frame)
+    # the label people read names the part with its row (`rubrik`); `namn` stays the part's own name,
+    # as in the table, for scripts (found trying the tool)
+    named = named_parts(frame.with_columns(_namn=pl.col("namn"))).with_columns(rubrik=pl.col("namn"), namn="_namn") \
+        .drop("_namn")
     if nested:
         rows = named.filter(pl.col("radtyp") == "del").with_columns(radtyp=pl.lit("rad"))
     elif any(k in frame.columns for k in LEDGER):

@@ -44,7 +44,8 @@ def as_report(frame: pl.DataFrame, headers: dict[str, str] | None = None, store=
     if shown.height:  # rows with their parts below: the label's header is the rows' key, not the parts'
         keys = [k for k in keys if shown[k].null_count() < shown.height]
     key = label or next(iter(keys), "namn")  # `label`: the key whose header the row label takes
-    return build(frame.with_columns(ex.rubrik(frame.columns)), label=key, hidden=(*MACHINE_ONLY, *machine_only),
+    labelled = frame if "rubrik" in frame.columns else frame.with_columns(ex.rubrik(frame.columns))  # (--top: its own)
+    return build(labelled, label=key, hidden=(*MACHINE_ONLY, *machine_only),
                  notes=notes, **meta)
 
 

@@ -117,10 +117,22 @@ def two_lines(header: str) -> list[str]:
 
 
 def shortened(col: str, width: int) -> pl.Expr:
-    """A text column cut to `width` characters, the last of them "…"."""
+    """A text column cut to `width` characters, the last of them "…". A label that names a part with its
+    row (`Serviceförvaltningen (internt prissatt): 4010 - Köpta lokaltjänster`, a --top list) is cut in
+    the row's name where that leaves it 4 characters or more, so that the part stays readable (a long
+    part is cut too, after the row's first 4)."""
     text = pl.col(col)
     cut = text.str.slice(0, width - 1).str.strip_chars_end() + pl.lit("…")
-    return pl.when(text.str.len_chars() > width).then(cut).otherwise(text).alias(col)
+    halves = text.str.splitn(": ", 2)
+    head, rest = halves.struct.field("field_0"), halves.struct.field("field_1")
+    room = pl.lit(width - 3, pl.Int64) - rest.str.len_chars().cast(pl.Int64)  # "…: " and the part
+    in_row = head.str.slice(0, room.clip(lower_bound=0)).str.strip_chars_end() + pl.lit("…: ") + rest
+    both = (head.str.slice(0, 4).str.strip_chars_end() + pl.lit("…: ")  # a long part too: cut both
+            + rest.str.slice(0, max(width - 8, 1)).str.strip_chars_end() + pl.lit("…"))
+    return (pl.when(text.str.len_chars() <= width).then(text)
+            .when(rest.is_not_null() & (room >= 4)).then(in_row)
+            .when(rest.is_not_null() & (head.str.len_chars() > 4) & pl.lit(width >= 12)).then(both)
+            .otherwise(cut).alias(col))
 
 
 def packed(frame: pl.DataFrame, headers: list[str], align: list[str], width: int | None = None,
