@@ -202,3 +202,41 @@ def test_months_with_a_filter_for_a_forvaltning_without_accounts_in_one_figure_i
     (folder / "utfall-2024.csv").unlink()
     rows = _rows(run("months", "--budgets", folder, "--forvaltning", "R", "--konto", "3", "-f", "json"))
     assert rows[-1]["budget_ack"] is not None and rows[-1]["utfall_ack"] is None
+
+
+def test_a_filter_leaves_no_subtotal_of_a_forvaltning_without_matching_accounts(run, tmp_path):
+    """R has two staber and no account 5: `--konto 5` showed an empty `Summa R` row, and the note on
+    Summa mixing resultat and nettokostnad, though no resultat förvaltning was left (found in review)."""
+    year = YEAR_TWO_STABS.replace("      R1:\n        namn: Resultatstab\n",
+                                  "      R1:\n        namn: Resultatstab\n      R2:\n        namn: Resultatstab två\n")
+    budget = BUDGET_TWO_STABS + "2024,R,R2,,6410,kostnad,100.00\n"
+    folder = _folder(tmp_path, year, budget, UTFALL_TWO_STABS + _months("R,R2,,6410,kostnad,8.00", 4))
+    result = run("deviation", "--budgets", folder, "--unit", "kr", "--konto", "5")
+    assert result.exit_code == 0, result.stderr
+    assert "Summa R" not in result.stdout and "resultat" not in result.stdout
+    assert "Summa A" not in result.stdout  # one förvaltning left: its subtotal is the Summa
+    rows = _rows(run("deviation", "--budgets", folder, "--unit", "kr", "--exact", "--konto", "5", "-f", "json"))
+    assert [r["radtyp"] for r in rows] == ["rad", "rad", "summa"]
+    both = _rows(run("deviation", "--budgets", folder, "--unit", "kr", "--exact", "--konto", "6", "-f", "json"))
+    assert [r["radtyp"] for r in both].count("delsumma") == 2  # A and R both have account 6: both subtotals
+
+
+def test_the_rest_without_account_is_flagged_in_no_cut(run, tmp_path):
+    """A budget change by decision (+500 kr to S2) is a rest without account: `--fail-over` flagged it in
+    a cut of one key and not in a cut of two (found in review); now neither, the rows that hold it are."""
+    year = YEAR_TWO_STABS + """ombudgeteringar:
+  - datum: 2024-02-01
+    beslut: KS § 9
+    text: Till stab två
+    rader:
+      - {forvaltning: A, stab: S2, belopp: 500}
+"""
+    folder = _folder(tmp_path, year, BUDGET_TWO_STABS, UTFALL_TWO_STABS)
+    for by in ("kostnadsslag", "stab,kostnadsslag"):
+        table = _rows(run("deviation", "--budgets", folder, "--unit", "kr", "--exact", "--by", by, "-f", "json"))
+        rest = [r for r in table if "ej_fordelat" in r["radtyp"]]
+        assert [(r["avvikelse"], r["budget_helar"]) for r in rest] == [(136.36, 500)], (by, rest)  # Feb–Apr of 500
+        result = run("deviation", "--budgets", folder, "--unit", "kr", "--by", by, "--fail-over", "100kr")
+        assert result.exit_code == 1
+        assert "Ej fördelat" not in result.stderr, (by, result.stderr)
+        assert ("Summa A" if by == "kostnadsslag" else "Stab två") in result.stderr, (by, result.stderr)

@@ -563,8 +563,9 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
 
 def _sums_of_parts(out: pl.DataFrame, placed: pl.DataFrame, money: list[str], derive) -> pl.DataFrame:
     """With a konto/kostnadsslag filter: each row of the view, its förvaltning's subtotal and the Summa
-    as the sums of the parts that match (nettokostnad, then presented); rows without parts go, and
-    figures the facts cannot give (a forecast) are left empty."""
+    as the sums of the parts that match (nettokostnad, then presented); rows without parts go (and a
+    subtotal of a förvaltning without any), and figures the facts cannot give (a forecast) are left empty."""
+    with_parts = placed["forvaltning"].unique()
     per_row = placed.group_by("_o").agg(*(ex.exact_sum(c).alias(f"_{c}") for c in money), _has=pl.lit(True))
     per_fid = placed.group_by("forvaltning").agg(*(ex.exact_sum(c).alias(f"_{c}_f") for c in money))
     overall = placed.select(*(ex.exact_sum(c).alias(f"_{c}_t") for c in money))
@@ -574,7 +575,11 @@ def _sums_of_parts(out: pl.DataFrame, placed: pl.DataFrame, money: list[str], de
                "avvikelse_forandring")
     joined = (
         out.join(per_row, on="_o", how="left").join(per_fid, on="forvaltning", how="left").join(overall, how="cross")
-        .filter(pl.col("_has").fill_null(False) | pl.col("radtyp").is_in(["delsumma", "summa"]))
+        # a förvaltning's subtotal only where it has parts that match (else an empty `Summa R` row), and
+        # only beside another's (one förvaltning left: its subtotal is the Summa)
+        .filter(pl.col("_has").fill_null(False) | (pl.col("radtyp") == "summa")
+                | ((pl.col("radtyp") == "delsumma") & pl.col("forvaltning").is_in(with_parts.implode())
+                   & pl.lit(with_parts.len() > 1)))
         .with_columns(*(pl.when(pl.col("radtyp") == "summa").then(pl.col(f"_{c}_t"))
                         .when(pl.col("radtyp") == "delsumma").then(pl.col(f"_{c}_f"))
                         .otherwise(pl.col(f"_{c}")).alias(c) for c in money))

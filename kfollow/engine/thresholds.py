@@ -109,7 +109,9 @@ def rows_beyond(frame: pl.DataFrame, limit: Limit | Limits) -> pl.DataFrame:
         # (`SERV: Intäkter`), an account with its code; the förvaltning's subtotal counts too, as the
         # row above its parts does in a cut of two keys (and as `--by forvaltning` flags it)
         frame = named_parts(frame)
-        kinds = [*UNIT_ROWS, RowKind.delsumma.value]
+        # the rest without account (a budget change by decision) is no cost to explain, as in a cut of two
+        # keys: the förvaltning's subtotal, which holds it, is what is flagged
+        kinds = [*(k for k in UNIT_ROWS if k != RowKind.ej_fordelat.value), RowKind.delsumma.value]
         alone = frame.filter(pl.col("radtyp") != RowKind.summa.value)["forvaltning"].drop_nulls().unique()
         if alone.len() == 1:  # one förvaltning: its total is the Summa (no subtotal), named as a subtotal is
             kinds.append(RowKind.summa.value)
