@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
@@ -237,7 +238,6 @@ def _at_workbook(err, text: str, year: int, target, found: dict):
     """An error in the answers file being made (not written: its lines are nowhere to look at), told at
     the workbook whose answer it is, when one is: `eko.xlsx: the kommentar 2024-10 of stab EKO is both
     this form's answer and written in 2024.yaml:57; …`."""
-    from pathlib import Path
 
     from kfollow.sources import answers as ans
 
@@ -253,6 +253,24 @@ def _at_workbook(err, text: str, year: int, target, found: dict):
     # the workbook's name as the message writes it (it may hold parentheses: "(internt prissatt)")
     problem = err.problem.replace(f"an answer here (from {shown(answer.arbetsbok)})", "this form's answer")
     return DataError(str(path), None, None, problem.replace("or the answer from this file", "or leave the form's cell empty"))
+
+
+def _sizes_of(loaded, month: int, found: dict) -> list[str]:
+    """Warnings for the forecasts just collected that are 100 times their row's budget or a hundredth
+    of it (a figure typed in tkr into a form in mnkr), at the workbook they came from, as `check`
+    will say them."""
+    from kfollow.engine.consistency import _forecast_sizes, _times
+    from kfollow.store import combine
+
+    store = combine(str(Path(loaded.info.fil).parent), [loaded])
+    out = []
+    for r in _forecast_sizes(store, loaded.info.ar):
+        key = (r["forvaltning"], r["vy"], r["nyckel"])
+        if r["manad"] == month and key in found:
+            hint = "tkr where the form is in mnkr" if r["ratio"] >= 100 else "mnkr where the form is in tkr"
+            out.append(f"warning: {found[key][1]}: the forecast is {_times(r['ratio'])} the row's budget for the "
+                       f"year; typed in {hint}? (kfollow check shows the amounts)")
+    return out
 
 
 def _amount(ore: int | None) -> str:
@@ -283,7 +301,6 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
     older one, so collecting a workbook twice changes nothing). `now` is when they were read. Every
     workbook is read and every answers file checked as the year's loading will read it before any
     is written: a DataError (file, sheet, cell) leaves nothing written."""
-    from pathlib import Path
 
     from kfollow.sources import answers as ans
     from kfollow.sources.year_file import load_year_file
@@ -346,9 +363,10 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
         period = f"{year}-{month:02d}"
         target = Path(info.fil).parent / "svar" / f"{period}.yaml"
         try:
-            load_year_file(Path(info.fil), answers={period: text.encode()})  # as the loading will read it
+            loaded = load_year_file(Path(info.fil), answers={period: text.encode()})  # as the loading will read it
         except DataError as err:
             raise _at_workbook(err, text, year, target, found) from None
+        messages += _sizes_of(loaded, month, found)
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
             files[str(target)] = text
         answers += [a for a, _ in found.values()]
