@@ -15,6 +15,19 @@ PROFILE = """profiler:
 """
 
 
+HEAD_920 = f"""ar: 2024
+organisation: Test
+enhet: kr
+utfall_fil: utfall-2024.csv
+budget_fil: budget-2024.csv
+verksamheter:
+  "920": Gemensamma verksamheter
+{PROFILE}forvaltningar:
+  A:
+    namn: Förvaltning A
+"""  # a förvaltning with the one verksamhet 920, the profile sommar defined
+
+
 def _folder(tmp_path, year: str, budget: str, utfall: str, extra: dict | None = None):
     folder = tmp_path / "budgets"
     folder.mkdir()
@@ -39,17 +52,7 @@ def _rows(result) -> list[dict]:
 @pytest.fixture
 def by_verksamhet(tmp_path):
     """Förvaltning A is written per verksamhet only; its one verksamhet has the profile sommar."""
-    year = f"""ar: 2024
-organisation: Test
-enhet: kr
-utfall_fil: utfall-2024.csv
-budget_fil: budget-2024.csv
-verksamheter:
-  "920": Gemensamma verksamheter
-{PROFILE}forvaltningar:
-  A:
-    namn: Förvaltning A
-    verksamheter:
+    year = HEAD_920 + """    verksamheter:
       "920":
         profil: sommar
 """
@@ -79,22 +82,12 @@ def test_no_part_beyond_a_limit_that_is_not_there(run, by_verksamhet):
 @pytest.fixture
 def two_profiles(tmp_path):
     """Stab S1 (profile sommar) and verksamhet 920 (even) hold the same facts: a yearly budget of 2 400."""
-    year = f"""ar: 2024
-organisation: Test
-enhet: kr
-utfall_fil: utfall-2024.csv
-budget_fil: budget-2024.csv
-verksamheter:
-  "920": Gemensamma verksamheter
-{PROFILE}forvaltningar:
-  A:
-    namn: Förvaltning A
-    staber:
+    year = HEAD_920 + """    staber:
       S1:
         namn: Stab ett
         profil: sommar
     verksamheter:
-      "920": {{}}
+      "920": {}
 """
     return _folder(tmp_path, year, "2024,A,S1,920,5010,kostnad,1200.00\n2024,A,S1,920,6410,kostnad,1200.00\n",
                    _months("A,S1,920,5010,kostnad,100.00\nA,S1,920,6410,kostnad,100.00", 4))
