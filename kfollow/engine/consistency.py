@@ -12,6 +12,7 @@ import polars as pl
 from kfollow.engine import expressions as ex
 from kfollow.engine.findings import finding, literal as _literal
 from kfollow.engine.periods import last_month_complete, resolve
+from kfollow.errors import KfollowError
 from kfollow.store import DEFAULT_KOSTNADSSLAG, Store
 
 
@@ -141,7 +142,12 @@ def _sizes(budgets: Store, ar: int, period: int | None) -> dict[str, dict[str, t
     """Per förvaltning of `ar`, year to date at `period` (None: the whole year), its budget and utfall
     as (net, gross) öre: the declared summa, else the sum of the staber (gross: kostnader + intäkter,
     None where a row is net only)."""
-    a = resolve(budgets, ar, period, strict=False)
+    # (the whole year as the commands resolve it, so that a command's frame is reused, not made again)
+    whole = None if period in (None, 12) else period
+    try:
+        a = resolve(budgets, ar, whole)
+    except KfollowError:  # a month some rows have not booked (a warning's figures, not the command's)
+        a = resolve(budgets, ar, whole, strict=False)
     out: dict[str, dict[str, tuple[int, int | None]]] = {}
     for fig in ("budget", "utfall"):
         rows = (a.filter(pl.col("vy").is_in(["summa", "stab", "ej_fordelat_stab"]))
