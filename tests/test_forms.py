@@ -393,3 +393,19 @@ def test_collect_warns_of_a_forecast_in_another_unit_at_its_workbook(forms_dir, 
     assert f"warning: {book}: the forecast is " in result.stderr and hint in result.stderr, result.stderr
     fine = run("collect", "--budgets", budgets, fill(_form(out, "HR"), tmp_path / "hr2.xlsx", "21 300", None))
     assert "the forecast is" not in fine.stderr
+
+
+def test_forms_into_a_closed_pipe_writes_every_form_and_no_error(forms_dir, tmp_path):
+    """`kfollow forms … | head -1` wrote 2 of 8 forms and ended in an internal error (found trying the tool)."""
+    import subprocess
+    import sys
+
+    budgets, out = forms_dir
+    folder = tmp_path / "piped"
+    script = (f"{sys.executable} -m kfollow forms --budgets {budgets} --period 2024-10 -o {folder} | head -1; "
+              "exit ${PIPESTATUS[0]}")
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "internal error" not in done.stderr
+    assert len(list(folder.glob("*.xlsx"))) == len(list(out.glob("*.xlsx")))
+    assert done.stdout.count("\n") == 1

@@ -36,6 +36,9 @@ class _Boundary(TyperGroup):
             raise typer.Exit(int(err.status)) from None
         except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # stdout's reader (e.g. `head`) has what it wanted: no error, and no more output
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except Exception as exc:  # noqa: BLE001 - the boundary: nothing may escape as a traceback
             if os.environ.get("KFOLLOW_DEBUG") == "1":
                 raise

@@ -51,7 +51,7 @@ def forms(
     """
     from kfollow.engine.forms import forms as forms_of
     from kfollow.render.form_xlsx import to_form_xlsx
-    from kfollow.render.writer import write
+    from kfollow.render.writer import File, write_files
 
     if deadline is not None:
         try:
@@ -69,8 +69,9 @@ def forms(
     except OSError as exc:
         raise InputOutputError(f"{shown(str(output))}: cannot make the folder ({exc.strerror}); check that the "
                                "path is a folder you may write in") from None
-    for path, data in books:
-        write(data, path)
+    # all forms or none (a folder half sent out is worse than none); their paths on stdout once written
+    write_files([File(path, data) for path, data in books], reads=store.files)
+    for path, _ in books:
         typer.echo(shown(str(path)))
     typer.echo(f"forms: {len(books)} form(s) for {period} in {shown(str(output))}", err=True)
 
@@ -91,18 +92,18 @@ def collect(
       kfollow collect formular/2024-08/*.xlsx
     """
     from kfollow.engine.forms import collect as collect_of
-    from kfollow.render.writer import write
+    from kfollow.render.writer import File, write_files
 
     now = _read_at()
     store = load(budgets)
     collected = collect_of(store, [str(f) for f in files], now)
-    for path, text in collected.files.items():
+    for path in collected.files:
         folder = Path(path).parent
         try:
             folder.mkdir(exist_ok=True)
         except OSError as exc:
             raise InputOutputError(f"{shown(str(folder))}: cannot make the folder ({exc.strerror})") from None
-        write(text, Path(path))
+    write_files([File(Path(path), text) for path, text in collected.files.items()])  # every period's, or none
     for message in collected.messages:
         note(message)
 

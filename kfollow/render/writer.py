@@ -74,6 +74,8 @@ def write_files(files: Sequence[File], reads: Iterable[Path | str] = ()) -> None
     """Write a set of files all or nothing: every target checked, every one written to a temporary,
     then renamed into place in the order given (put the main file last). A regular file keeps its
     permissions; a FIFO or device asked for is written in place, in its turn."""
+    if not files:
+        return
     reads = [Path(r) for r in reads]
     targets = [check(f.path, reads, f.beside) for f in files]
     if len(set(targets)) < len(targets):
