@@ -824,6 +824,17 @@ def test_a_sum_of_forecasts_made_in_different_months_has_no_month(run):
     assert summa["delsumma"]["prognos"] != ""  # the sum itself stays
     serv = next(r for r in rows if r["radtyp"] == "forvaltning")
     assert serv["prognos_period"] == "2024-10"
+    # a förvaltning shown as one row is such a sum too, in every view (it said 2024-10 in --by forvaltning)
+    for by in ("forvaltning", "konto", "kostnadsslag"):
+        cut = _csv(run, EXAMPLES / "answered" / "budgets", "--period", "2024-10", "--by", by)
+        sums = [r for r in cut if r["forvaltning"] == "KSF" and r["radtyp"] in ("forvaltning", "delsumma")]
+        assert sums and all(r["prognos_period"] == "" and r["prognos"] != "" for r in sums), (by, sums)
+        assert next(r for r in cut if r["radtyp"] == "summa")["prognos_period"] == "", by
+    text = run("deviation", "--budgets", EXAMPLES / "answered" / "budgets", "--period", "2024-10", "--by",
+               "forvaltning").stdout
+    assert "Prognos 2024-10" not in text and "Prognos från" in text  # not one month for the whole table
+    ksf = next(line for line in text.splitlines() if line.startswith("Kommunstyrelseförvaltningen"))
+    assert "  –  " in ksf
 
 
 def test_no_gap_warning_where_there_is_no_gap(run, tmp_path):

@@ -104,8 +104,12 @@ def view_frame(budgets: Store, year: int, by: By, fids: list[str], staber: list[
         fids = [f for f in fids if f in amounts["forvaltning"].unique().to_list()]
     keep = ["forvaltning", "nyckel", "namn", "ordning", *money, *stamps, "kommentar"]
 
+    def stamp(c: str) -> pl.Expr:  # the month of the rows' forecasts; 0 where they were made in different months
+        return pl.when(pl.col(c).drop_nulls().n_unique() > 1).then(pl.lit(0, amounts.schema[c])) \
+            .otherwise(pl.col(c).max()).alias(c)
+
     def sums(frame: pl.DataFrame) -> pl.DataFrame:
-        return frame.group_by("forvaltning").agg(*(ex.exact_sum(c) for c in money), *(pl.col(c).max() for c in stamps))
+        return frame.group_by("forvaltning").agg(*(ex.exact_sum(c) for c in money), *(stamp(c) for c in stamps))
 
     declared = amounts.filter(pl.col("vy") == "summa").select(keep).with_columns(priority=pl.lit(0))
     derived = [
@@ -123,6 +127,9 @@ def view_frame(budgets: Store, year: int, by: By, fids: list[str], staber: list[
         .agg(pl.all().drop_nulls().first())
         .drop("priority")
     )
+    summa_stamps = totals.select(*(stamp(c) for c in stamps))  # 0: made in different months
+    # a förvaltning's total of forecasts made in different months has no month (`–`), whatever the view
+    totals = totals.with_columns(pl.when(pl.col(c) == 0).then(None).otherwise(pl.col(c)).alias(c) for c in stamps)
     info = budgets.years[year]
     names = {fid: info.forvaltningar[fid].namn for fid in fids}
     notes = {fid: info.forvaltningar[fid].kommentar for fid in fids}
@@ -159,7 +166,9 @@ def view_frame(budgets: Store, year: int, by: By, fids: list[str], staber: list[
 
     columns = ["radtyp", "forvaltning", "nyckel", "namn", "pos", *money, *stamps, "kommentar"]
     frame = pl.concat([p.select(columns) for p in parts], how="vertical_relaxed")
-    summa = totals.select(*(ex.exact_sum(c) for c in money), *(pl.col(c).max() for c in stamps)).with_columns(
+    summa = totals.select(*(ex.exact_sum(c) for c in money)).with_columns(
+        *(pl.lit(summa_stamps[c][0], amounts.schema[c]).alias(c) for c in stamps)).with_columns(
+        *(pl.when(pl.col(c) == 0).then(None).otherwise(pl.col(c)).alias(c) for c in stamps)).with_columns(
         radtyp=pl.lit("summa"), forvaltning=pl.lit(None, pl.String), nyckel=pl.lit("Summa"),
         namn=pl.lit("Summa"), pos=pl.lit(0), kommentar=pl.lit(None, pl.String))
     frame = pl.concat([frame.with_columns(block=_ordered(fids)),

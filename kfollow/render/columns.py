@@ -43,14 +43,17 @@ def for_people(report: Report, opts: Options) -> list[Column]:
 
 
 def _forecast_month_in_header(report: Report, columns: list[Column]) -> list[Column]:
-    """When every forecast in the table was made the same month, people read that month once, in
+    """When every forecast in the table was made the same month (sums too), people read that month once, in
     the forecast's header (`Prognos 2024-08`), not on every row: the `prognos_period` column goes
     (csv and json keep it on each row)."""
     names = [c.name for c in columns]
     if "prognos_period" not in names or "prognos" not in names:
         return columns
-    months = report.frame["prognos_period"].drop_nulls().unique()
-    if months.len() != 1:
+    frame = report.frame
+    months = frame["prognos_period"].drop_nulls().unique()
+    # a sum of forecasts made in different months has a forecast but no month: the column stays
+    undated = frame.filter(pl.col("prognos").is_not_null() & pl.col("prognos_period").is_null()).height
+    if months.len() != 1 or undated:
         return columns
     month = months[0]
     out = []
@@ -90,6 +93,10 @@ def as_text(report: Report, columns: list[Column], opts: Options, swedish: bool)
     for c in columns:
         if c.kind is Kind.message:
             text = text.with_columns(pl.Series(c.name, messages(report, c.name, places), dtype=pl.String))
+        if swedish and c.name == "prognos_period" and "prognos" in report.frame.columns:  # (for people) a sum of
+            # forecasts made in several months: `–`; csv and json leave it empty
+            undated = report.frame["prognos"].is_not_null() & report.frame["prognos_period"].is_null()
+            text = text.with_columns(pl.when(undated).then(pl.lit("–")).otherwise(pl.col(c.name)).alias(c.name))
     return text
 
 
