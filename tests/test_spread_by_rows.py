@@ -233,3 +233,19 @@ def test_the_rest_without_account_is_flagged_in_no_cut(run, tmp_path):
         assert result.exit_code == 1
         assert "Ej fördelat" not in result.stderr, (by, result.stderr)
         assert ("Summa A" if by == "kostnadsslag" else "Stab två") in result.stderr, (by, result.stderr)
+
+
+@pytest.mark.parametrize("by", ["stab", "forvaltning", "kostnadsslag", "stab,kostnadsslag"])
+def test_a_filter_that_leaves_resultat_units_alone_sums_them_as_resultat(run, tmp_path, by):
+    """Only R (resultat) has account 30: its Summa is a `Summa resultat` as `--forvaltning R` shows it,
+    not a `Summa nettokostnad` of opposite sign without a note (found in review)."""
+    folder = _folder(tmp_path, YEAR_TWO_STABS, BUDGET_TWO_STABS, UTFALL_TWO_STABS)
+    args = ("deviation", "--budgets", folder, "--unit", "kr", "--exact", "--konto", "30", "--by", by)
+    result = run(*args)
+    assert result.exit_code == 0, result.stderr
+    assert "Summa resultat" in result.stdout and "Summa nettokostnad" not in result.stdout
+    assert "Summa R" not in result.stdout  # one förvaltning left: its subtotal is the Summa
+    summa = _rows(run(*args, "-f", "json"))[-1]
+    alone = _rows(run(*args, "--forvaltning", "R", "-f", "json"))[-1]
+    assert (summa["redovisas_som"], summa["budget"], summa["utfall"], summa["avvikelse"]) == \
+        (alone["redovisas_som"], alone["budget"], alone["utfall"], alone["avvikelse"]) == ("resultat", 1666.67, 1800, 133.33)

@@ -509,7 +509,8 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
         out = out.with_columns(radtyp=pl.when(pl.col("radtyp").is_in(parent_kinds)).then(pl.lit("radsumma"))
                                .otherwise(pl.col("radtyp")))
     else:
-        several = len(fids) > 1
+        # subtotals where several förvaltningar are shown (with a filter: have parts that match)
+        several = (out.filter(pl.col("radtyp") == "forvaltning")["forvaltning"].n_unique() if flt else len(fids)) > 1
         out = (out.filter(pl.col("radtyp") != "forvaltning") if not several else
                out.with_columns(radtyp=pl.when(pl.col("radtyp") == "forvaltning").then(pl.lit("delsumma"))
                                 .otherwise(pl.col("radtyp")),
@@ -584,6 +585,12 @@ def _sums_of_parts(out: pl.DataFrame, placed: pl.DataFrame, money: list[str], de
                         .when(pl.col("radtyp") == "delsumma").then(pl.col(f"_{c}_f"))
                         .otherwise(pl.col(f"_{c}")).alias(c) for c in money))
     )
+    # the Summa as the förvaltningar left present it: of resultat units alone it is a resultat, as
+    # `--forvaltning R` shows it (else a Summa nettokostnad of opposite sign, without a word)
+    kinds = joined.filter(pl.col("_has").fill_null(False))["redovisas_som"].drop_nulls().unique()
+    if kinds.len() == 1:
+        joined = joined.with_columns(redovisas_som=pl.when(pl.col("radtyp") == "summa").then(pl.lit(kinds[0]))
+                                     .otherwise(pl.col("redovisas_som")))
     done = derive(joined.with_columns(_sign=sign), totals).with_columns(
         *(pl.lit(None, out.schema[c]).alias(c) for c in figures if c in out.columns and c not in money))
     done = done.with_columns(*(ex.presented(c, sign) for c in money))
