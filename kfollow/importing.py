@@ -50,7 +50,10 @@ class Import:
         """One line per account and month where the utfall differs from the file's #PSALDO."""
         if self.check is None:
             return []
+        unnamed = set(self.check.unnamed)
         return [f"difference: konto {konto} {period}: imported {ledger.kr(ours)}, #PSALDO {ledger.kr(theirs)}"
+                + (" (no #PSALDO row for the account in the year: mapped by mistake, or an export whose #PSALDO "
+                   "is incomplete?)" if konto in unnamed else "")
                 for period, konto, ours, theirs in self.check.differences.iter_rows()]
 
     def destinations(self, outputs: dict[str, Path | str], budgets: Path | str | None = None,

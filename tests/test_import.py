@@ -381,15 +381,20 @@ def test_a_difference_from_psaldo_can_be_accepted_and_the_note_says_so(tmp_path:
     assert plain.exit_code == 3 and not (tmp_path / "again.csv").exists()
 
 
-def test_an_account_the_years_psaldo_never_names_is_not_checked(tmp_path: Path):
-    """An export that writes #PSALDO for some accounts only: the others are said to be unchecked, not
-    listed as differences of 0 (found trying the tool on a SoftOne export)."""
+def test_an_account_the_years_psaldo_never_names_is_a_difference_that_says_so(tmp_path: Path):
+    """An account without any #PSALDO row in the year is compared as 0 (a balance account mapped by
+    mistake shows so), counted among the accounts checked and named as such; an export whose
+    #PSALDO names some accounts only is written with --accept-psaldo-differences (found in review)."""
     (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
     sie_file(tmp_path / "export.se", psaldo=[s for s in psaldo_of(vouchers()) if s.konto != "4010"])
     result = run("import", "sie", tmp_path / "export.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
-    assert result.exit_code == 0, result.stderr
-    assert "difference:" not in result.stderr
-    assert "not checked (no #PSALDO for the year): 1 account (4010)" in result.stderr
+    assert result.exit_code == 3 and not (tmp_path / "out.csv").exists()
+    assert "1 account without any #PSALDO row in the year (4010), compared as 0" in result.stderr
+    assert ("difference: konto 4010 2024-01: imported 1 334,50 kr, #PSALDO 0,00 kr (no #PSALDO row for the account "
+            "in the year: mapped by mistake, or an export whose #PSALDO is incomplete?)") in result.stderr
+    accepted = run("import", "sie", tmp_path / "export.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv",
+                   "--accept-psaldo-differences")
+    assert accepted.exit_code == 0 and (tmp_path / "out.csv").exists()
 
 
 def test_balance_accounts_and_ignored_accounts_are_not_compared(tmp_path: Path):

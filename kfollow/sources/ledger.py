@@ -469,6 +469,7 @@ class Check:
 
     note: str  # what was compared, or why nothing was
     differences: pl.DataFrame  # period, konto, importerat, psaldo (öre); empty when they agree
+    unnamed: tuple[str, ...] = ()  # imported accounts the year's #PSALDO has no row for at all (compared as 0)
 
 
 def psaldo_check(sie, year: Year, mapping: LedgerMapping, facts: pl.DataFrame) -> Check:
@@ -494,11 +495,11 @@ def psaldo_check(sie, year: Year, mapping: LedgerMapping, facts: pl.DataFrame) -
     compared = [k for k in accounts if mapping.slag_of(k) != "ignorera"]
     months = sorted(reference["period"].unique().to_list())
     reference = reference.filter(pl.col("konto").is_in(compared))
-    # an account the year's #PSALDO never names is not checked (an export that writes #PSALDO for some
-    # accounts only, e.g. their object rows): within an account it names, a month without a row is 0
+    # an imported account without any #PSALDO row in the year is compared as 0: a balance account mapped
+    # by mistake shows so (an export whose #PSALDO names some accounts only: --accept-psaldo-differences)
     in_months = facts.filter(pl.col("period").is_in(months))
     unnamed = sorted(set(in_months["konto"].unique().to_list()) - set(accounts))
-    imported = (in_months.filter(pl.col("konto").is_in(compared)).group_by("period", "konto")
+    imported = (in_months.group_by("period", "konto")
                 .agg(pl.col("belopp").sum().alias("importerat")))
     differences = (
         imported.join(reference, on=["period", "konto"], how="full", coalesce=True)
@@ -510,14 +511,14 @@ def psaldo_check(sie, year: Year, mapping: LedgerMapping, facts: pl.DataFrame) -
     how = "all rows summed, as the file writes parts" if reading == "parts" else "the {} rows"
     if objects_only:
         how += f"; object rows for {_count(objects_only, 'account-month')} without one"
-    note = (f"checked against #PSALDO ({how}): {_count(len(compared), 'account')} × "
+    note = (f"checked against #PSALDO ({how}): {_count(len(compared) + len(unnamed), 'account')} × "
             f"{_count(len(months), 'month')} ({_span(months)})")
     if unchecked:
         note += f"; not checked (no #PSALDO): {_span(unchecked)}"
     if unnamed:
         listed = ", ".join(unnamed[:8]) + (", …" if len(unnamed) > 8 else "")
-        note += f"; not checked (no #PSALDO for the year): {_count(len(unnamed), 'account')} ({listed})"
-    return Check(note, differences)
+        note += f"; {_count(len(unnamed), 'account')} without any #PSALDO row in the year ({listed}), compared as 0"
+    return Check(note, differences, tuple(unnamed))
 
 
 # ---------------------------------------------------------------------------------------------
