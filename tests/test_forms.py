@@ -168,7 +168,7 @@ def test_collect_twice_changes_nothing_and_a_newer_answer_replaces(forms_dir, ru
     replaced = run("collect", "--budgets", budgets, newer)
     assert replaced.exit_code == 0
     assert ("replaces the answer for stab/HR collected " in replaced.stderr and "from hr.xlsx (prognos 21 300 250,00 kr "
-            "→ 21 000 000,00 kr, kommentar); saved 2024-11-06 09:30 UTC, after it" in replaced.stderr)
+            "→ 21 000 000,00 kr, kommentar); saved 2024-11-06 09:30:00 UTC, after it" in replaced.stderr)
     text = answers.read_text(encoding="utf-8")
     assert "prognos: 21000000.00" in text and "21300250.00" not in text and "Lokaler." in text
     assert 'sparad: "2024-11-06T09:30:00Z"' in text
@@ -177,8 +177,8 @@ def test_collect_twice_changes_nothing_and_a_newer_answer_replaces(forms_dir, ru
     # when they were saved; the order they are collected in does not matter)
     older = run("collect", "--budgets", budgets, *books)
     assert older.exit_code == 0 and answers.read_text(encoding="utf-8") == text
-    assert ("warning: " in older.stderr and "hr.xlsx: saved 2024-11-05 10:00 UTC, before hr2.xlsx (saved 2024-11-06 "
-            "09:30 UTC) whose answer for stab/HR was collected " in older.stderr and "kept that newer answer" in older.stderr)
+    assert ("warning: " in older.stderr and "hr.xlsx: saved 2024-11-05 10:00:00 UTC, before hr2.xlsx (saved 2024-11-06 "
+            "09:30:00 UTC) whose answer for stab/HR was collected " in older.stderr and "kept that newer answer" in older.stderr)
     # a workbook that does not say when it was saved replaces the answer, as collected last, and says so
     unsaid = fill(_form(out, "HR"), tmp_path / "hr3.xlsx", "21 100", None, saved="")
     last = run("collect", "--budgets", budgets, unsaid)
@@ -352,11 +352,31 @@ def test_a_form_opens_in_libreoffice(forms_dir, tmp_path):
     assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
 
 
+def test_collect_of_two_workbooks_for_one_row_keeps_the_one_saved_last(forms_dir, run, tmp_path):
+    """In one collect as across collects (found in review); the same time, or none, is still an error."""
+    budgets, out = forms_dir
+    old = fill(_form(out, "HR"), tmp_path / "hr-old.xlsx", "21 000", None, saved="2024-11-05T10:00:00Z")
+    new = fill(_form(out, "HR"), tmp_path / "hr-new.xlsx", "21 500", None, saved="2024-11-05T10:00:01Z")
+    result = run("collect", "--budgets", budgets, new, old)
+    assert result.exit_code == 0, result.stderr
+    assert (f"warning: {old}: saved 2024-11-05 10:00:00 UTC, before {new} (saved 2024-11-05 10:00:01 UTC)"
+            in result.stderr and "kept that newer answer" in result.stderr)
+    assert "prognos: 21500000.00" in (budgets / "svar" / "2024-10.yaml").read_text(encoding="utf-8")
+    tie = fill(_form(out, "HR"), tmp_path / "hr-tie.xlsx", "21 700", None, saved="2024-11-05T10:00:01Z")
+    same = run("collect", "--budgets", budgets, new, tie)
+    assert same.exit_code == 3 and "or both say the same time" in same.stderr
+    again = run("collect", "--budgets", budgets, tie)  # across collects: the last collected wins, and says why
+    assert again.exit_code == 0 and "saved at the same time as it (2024-11-05 10:00:01 UTC)" in again.stderr
+
+
 @pytest.mark.parametrize("written, saved", [
     ("2024-11-05T16:00:00Z", "2024-11-05T16:00:00Z"),
     ("2024-11-05T17:00:00+01:00", "2024-11-05T16:00:00Z"),  # an offset: in UTC
     ("2024-11-05T16:00:00.250Z", "2024-11-05T16:00:00Z"),
     ("2024-11-05T16:00:00", "2024-11-05T16:00:00Z"),  # no zone: UTC, as the format says
+    ("9999-12-31T23:30:00-01:00", None),  # beyond the years a time holds: it does not say (found in review)
+    ("0001-01-01T00:30:00+01:00", None),
+    ("1980-01-01T00:00:00Z", None),  # the form as kfollow wrote it (created then): nobody saved it since
     ("", None),  # no dcterms:modified at all
 ])
 def test_the_time_a_workbook_was_saved_comes_from_its_properties(forms_dir, tmp_path, written, saved):

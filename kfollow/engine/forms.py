@@ -288,7 +288,7 @@ def _older(answer: Answer, before: Answer) -> bool:
 
 def _moment(sparad: str | None) -> str:
     """`2024-10-05 14:03 UTC` for a message."""
-    return f"{sparad[:10]} {sparad[11:16]} UTC" if sparad else "–"
+    return f"{sparad[:10]} {sparad[11:19]} UTC" if sparad else "–"
 
 
 def _same(a: Answer, b: Answer) -> bool:
@@ -329,8 +329,18 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
         key = (target.forvaltning, target.vy, target.nyckel)
         found = new.setdefault((year, month), {})
         if key in found:
+            other, other_path = found[key]
+            if answer.sparad and other.sparad and answer.sparad != other.sparad:  # the one saved last is the answer
+                newer, older = ((answer, path), (other, other_path)) if answer.sparad > other.sparad else \
+                    ((other, other_path), (answer, path))
+                messages.append(f"warning: {older[1]}: saved {_moment(older[0].sparad)}, before {newer[1]} (saved "
+                                f"{_moment(newer[0].sparad)}), which answers {target.namn} {filled.identity['period']} "
+                                "too; kept that newer answer")
+                found[key] = newer
+                continue
             raise ans.cell_error(path, ans.ID_SHEET, filled.where["nyckel"], f"answers {target.namn} "
-                                 f"{filled.identity['period']} as {found[key][1]} does; collect one of them")
+                                 f"{filled.identity['period']} as {other_path} does, and one of them does not say when "
+                                 "it was saved (or both say the same time); collect one of them")
         found[key] = (answer, path)
     files, answers = {}, []
     for (year, month), found in sorted(new.items()):
@@ -354,7 +364,9 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
                     known = answer.sparad is not None and before.sparad is not None
                     messages.append(f"{path}: replaces the answer for {'/'.join(key[1:])} collected {before.inlast} "
                                     f"from {before.arbetsbok} ({what})" + (
-                                        f"; saved {_moment(answer.sparad)}, after it" if known else
+                                        f"; saved {_moment(answer.sparad)}, after it" if known and answer.sparad != before.sparad
+                                        else f"; saved at the same time as it ({_moment(answer.sparad)}): the one "
+                                        "collected last wins" if known else
                                         "; collect the newest workbook last (one of them does not say when it was saved)"))
                 existing[key] = answer
         for key in stale:

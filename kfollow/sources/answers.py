@@ -92,11 +92,33 @@ def read_workbook(path: str | Path) -> Filled:
     return filled
 
 
+_W3C = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?")
+
+
+def _moment(text: str):
+    """A W3C time of the core properties (`2024-11-05T16:00:00Z`, `…+01:00`, no zone: UTC) in UTC,
+    without its zone; None when it is none (read by hand: Python 3.10 reads no `Z`)."""
+    import datetime
+
+    m = _W3C.fullmatch(text.strip())
+    if not m:
+        return None
+    try:
+        moment = datetime.datetime(*(int(m[i]) for i in range(1, 7)))
+        zone = m[7]
+        if zone and zone != "Z":
+            sign = 1 if zone[0] == "+" else -1
+            moment -= sign * datetime.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
+    except (ValueError, OverflowError):  # no such day, or beyond the years a datetime holds
+        return None
+    return moment
+
+
 def saved_at(raw: bytes) -> str | None:
     """When a workbook was last saved: its core properties' `dcterms:modified` (which Excel and
-    LibreOffice set on saving), in UTC as `YYYY-MM-DDTHH:MM:SSZ`; None when it does not say (read from
-    the zip itself: openpyxl would give the time of reading for a workbook without one)."""
-    import datetime
+    LibreOffice set on saving), in UTC as `YYYY-MM-DDTHH:MM:SSZ`; None when it does not say, or says
+    no later than `dcterms:created` (a form as kfollow wrote it, saved by a tool that keeps the time).
+    Read from the zip itself: openpyxl would give the time of reading for a workbook without one."""
     import zipfile
 
     try:
@@ -104,16 +126,15 @@ def saved_at(raw: bytes) -> str | None:
             text = core.read(65536).decode("utf-8", "replace")
     except Exception:  # noqa: BLE001 - no properties, or none that can be read: the workbook does not say
         return None
-    found = re.search(r"<dcterms:modified\b[^>]*>\s*([^<\s]{1,40})\s*</dcterms:modified>", text)
-    try:
-        moment = datetime.datetime.fromisoformat(found[1]) if found else None
-    except ValueError:
+
+    def stamp(name: str):
+        found = re.search(rf"<dcterms:{name}\b[^>]*>([^<]{{1,60}})</dcterms:{name}>", text)
+        return _moment(found[1]) if found else None
+
+    modified, created = stamp("modified"), stamp("created")
+    if modified is None or (created is not None and modified <= created):
         return None
-    if moment is None:
-        return None
-    if moment.tzinfo is not None:  # else UTC, as the format says it is
-        moment = moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-    return moment.replace(microsecond=0).isoformat() + "Z"
+    return modified.isoformat() + "Z"
 
 
 def _text(value) -> str | None:
