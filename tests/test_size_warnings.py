@@ -90,7 +90,8 @@ forvaltningar:
     utfall = header + "".join(f"2024-{m:02d},A,S1,,5010,kostnad,100000.00\n" for m in range(1, 4))
     result, folder = _check(run, tmp_path, {"2024.yaml": year, "budget-2024.csv": budget, "utfall-2024.csv": utfall})
     assert result.exit_code == 0
-    assert "2024.yaml:7: varning: A 2024: budgeten 2024-01–2024-03 0,3 tkr (300 kr) är 1/1 000 av utfallet 300 tkr" in result.stdout
+    assert ("2024.yaml:7: varning: A 2024: budgeten 2024-01–2024-03 (kostnader + intäkter) 0,3 tkr (300 kr) är "
+            "1/1 000 av utfallet 300 tkr") in result.stdout
     assert f"är budgeten ({folder / 'budget-2024.csv'}) eller utfallet i en annan enhet?" in result.stdout
     deviation = run("deviation", "--budgets", folder)
     assert deviation.exit_code == 0 and "warning: " in deviation.stderr and "budget-2024.csv" in deviation.stderr
@@ -132,8 +133,9 @@ ombudgeteringar:
     assert "2024-04 of A" not in deviation.stderr
 
 
-@pytest.mark.parametrize("forecast, hint", [("1700000", "tkr i stället för mnkr"), ("17", "mnkr i stället för tkr")])
+@pytest.mark.parametrize("forecast, hint", [("1700000", "kr i stället för tkr"), ("17", "mnkr i stället för tkr")])
 def test_the_unit_hint_of_a_forecast_points_the_right_way(run, tmp_path, forecast, hint):
+    """From the year file's unit (tkr here): a figure 100 times too large is in the unit below it."""
     year = f"""ar: 2024
 organisation: Test
 enhet: tkr
@@ -176,3 +178,25 @@ forvaltningar:
     line = own.splitlines().index("  lokaler:") + 1
     assert f"2024.yaml:{line}: varning: kostnadsslag lokaler (Lokaler, konton 54) samlar inget konto" in again.stdout, \
         again.stdout
+
+
+def test_a_resultat_unit_typed_net_is_not_compared(run, tmp_path):
+    """A resultat unit's net budget of 50 tkr against −1 500 tkr a month says nothing of a unit: without
+    its kostnader and intäkter it is not compared (it was warned of at every deviation; found in review)."""
+    year = """ar: 2024
+organisation: Test
+enhet: tkr
+forvaltningar:
+  A:
+    namn: Förvaltning A
+    staber:
+      S1: {namn: Stab ett, budget: 12000, utfall: {2024-01: 1000, 2024-02: 1000, 2024-03: 1000}}
+  R:
+    namn: Resultatenhet
+    redovisas_som: resultat
+    staber:
+      R1: {namn: Resultatstab, budget: 50, utfall: {2024-01: -1500, 2024-02: -1500, 2024-03: -1500}}
+"""
+    result, folder = _check(run, tmp_path, {"2024.yaml": year})
+    assert "budget_storlek" not in result.stdout and "gånger" not in result.stdout and "1/" not in result.stdout
+    assert "warning" not in run("deviation", "--budgets", folder).stderr

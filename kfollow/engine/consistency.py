@@ -161,12 +161,15 @@ def _sizes(budgets: Store, ar: int, period: int | None) -> dict[str, dict[str, t
     return out
 
 
-def _size(figure: tuple[int, int | None], other: tuple[int, int | None]) -> tuple[int, int]:
-    """The two figures to compare: gross where both have it (a resultat unit may net to about 0),
-    else net, as magnitudes."""
+def _size(figure: tuple[int, int | None], other: tuple[int, int | None], resultat: bool) -> tuple[int, int, bool] | None:
+    """The two figures to compare, as magnitudes, and whether they are gross: gross where both have it
+    (kostnader + intäkter), else net; None for a resultat unit without gross figures (it nets to about
+    0 by design: its net says nothing of a unit)."""
     if figure[1] is not None and other[1] is not None:
-        return abs(figure[1]), abs(other[1])
-    return abs(figure[0]), abs(other[0])
+        return abs(figure[1]), abs(other[1]), True
+    if resultat:
+        return None
+    return abs(figure[0]), abs(other[0]), False
 
 
 def _ratio_text(ratio: float) -> str:
@@ -200,34 +203,51 @@ def magnitude_findings(budgets: Store) -> list[dict]:
         for fid, figs in now.items():
             if "utfall" not in figs or "utfall" not in then.get(fid, {}):
                 continue
-            u, p = _size(figs["utfall"], then[fid]["utfall"])
-            if not u or not p:
+            sized = _size(figs["utfall"], then[fid]["utfall"], _is_resultat(info, fid))
+            if sized is None or not sized[0] or not sized[1]:
                 continue
+            u, p, gross = sized
             ratio = u / (p * scale)
             if ratio >= 100 or ratio <= 0.01:
                 same = bool(k) and scale == 1.0
+                what = " (kostnader + intäkter)" if gross else ""  # the amounts compared, as they are said
+                shown = (u, p) if gross else (figs["utfall"][0] * _sign(info, fid), then[fid]["utfall"][0] * _sign(info, fid))
                 findings.append(finding(
                     "storlek", "varning", info.fil, info.forvaltningar[fid].line,
-                    _literal(f"{fid} {ar}: utfallet{' ' + _months_to(ar, k) if k else ''} ") + "{0:d}"
+                    _literal(f"{fid} {ar}: utfallet{' ' + _months_to(ar, k) if k else ''}{what} ") + "{0:d}"
                     + _literal(f" är {_ratio_text(ratio)} " + (f"utfallet {_months_to(before, k)}" if same else
                                                                f"{before} års" + (" räknat per månad" if scale != 1.0 else ""))
                                + " ") + "{1:d}"
                     + _literal(f"; kontrollera att enhet ({info.enhet}) stämmer med beloppen"),
-                    figs["utfall"][0], then[fid]["utfall"][0], enhet=info.enhet))
+                    *shown, enhet=info.enhet))
     return findings
+
+
+def _is_resultat(info, fid: str) -> bool:
+    return info.forvaltningar[fid].redovisas_som == "resultat"
+
+
+def _sign(info, fid: str) -> int:
+    """A net figure as the förvaltning presents it: resultat is intäkter − kostnader."""
+    return -1 if _is_resultat(info, fid) else 1
 
 
 def _budget_size_rows(budgets: Store, ar: int, k: int | None, now: dict | None = None) -> list[dict]:
     """The förvaltningar whose budget up to month `k` (None: the year) is 100 times their utfall or a
-    hundredth of it: forvaltning, ratio, budget and utfall (net öre), the budget tables it comes from."""
+    hundredth of it: forvaltning, ratio, the budget and utfall compared (öre: kostnader + intäkter where
+    `gross`, else net as the förvaltning presents it), the budget tables it comes from."""
     info = budgets.years[ar]
     out = []
     for fid, figs in (now if now is not None else _sizes(budgets, ar, k)).items():
         if "budget" not in figs or "utfall" not in figs:
             continue
-        b, u = _size(figs["budget"], figs["utfall"])
+        sized = _size(figs["budget"], figs["utfall"], _is_resultat(info, fid))
+        if sized is None:
+            continue
+        b, u, gross = sized
         if b and u and (b / u >= 100 or b / u <= 0.01):
-            out.append({"forvaltning": fid, "ratio": b / u, "budget": figs["budget"][0], "utfall": figs["utfall"][0],
+            shown = (b, u) if gross else (figs["budget"][0] * _sign(info, fid), figs["utfall"][0] * _sign(info, fid))
+            out.append({"forvaltning": fid, "ratio": b / u, "budget": shown[0], "utfall": shown[1], "gross": gross,
                         "tables": ", ".join(info.budget_filer) if fid in _tabled(budgets, ar, "budget") else ""})
     return out
 
@@ -237,7 +257,8 @@ def _budget_sizes(budgets: Store, ar: int, k: int | None, now: dict | None = Non
     info = budgets.years[ar]
     return [finding(
         "budget_storlek", "varning", info.fil, info.forvaltningar[r["forvaltning"]].line,
-        _literal(f"{r['forvaltning']} {ar}: budgeten{' ' + _months_to(ar, k) if k else ''} ") + "{0:d}"
+        _literal(f"{r['forvaltning']} {ar}: budgeten{' ' + _months_to(ar, k) if k else ''}"
+                 + (" (kostnader + intäkter)" if r["gross"] else "") + " ") + "{0:d}"
         + _literal(f" är {_ratio_text(r['ratio'])} utfallet ") + "{1:d}"
         + _literal("; är budgeten" + (f" ({r['tables']})" if r["tables"] else "") + " eller utfallet i en "
                    f"annan enhet? (enhet: {info.enhet})"),
@@ -407,6 +428,15 @@ def note_findings(budgets: Store) -> list[dict]:
     return findings
 
 
+def _forecast_hint(r: dict, enhet: str) -> str:
+    """Typed in the year file: in its `enhet`; collected from a form: in the form's unit, which the
+    answers file (in kr) does not keep."""
+    if r.get("svar"):
+        return "; är den skriven i en annan enhet än formulärets?"
+    hint = unit_hint(r["ratio"], enhet)
+    return f"; är den skriven i en annan enhet ({hint})?" if hint else "; är den skriven i en annan enhet?"
+
+
 def forecast_findings(budgets: Store, year: int | None = None) -> list[dict]:
     """A forecast (typed, or collected from a form) 100 times its row's budget for the year, or a
     hundredth of it (varning): most likely typed in tkr into a form in mnkr, or the other way round;
@@ -419,10 +449,23 @@ def forecast_findings(budgets: Store, year: int | None = None) -> list[dict]:
             "prognos_storlek", "varning", r["fil"], r["rad"],
             _literal(f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: prognosen {r['ar']}-{r['manad']:02d} ")
             + "{0:d} är " + _literal(f"{size} budgeten för året ") + "{1:d}"
-            + _literal("; är den skriven i en annan enhet ("
-                       + ("tkr i stället för mnkr" if r["ratio"] >= 100 else "mnkr i stället för tkr") + ")?"),
+            + _literal(_forecast_hint(r, info.enhet)),
             r["prognos"], r["budget"], enhet=info.enhet))
     return out
+
+
+UNITS = ("kr", "tkr", "mnkr")
+
+
+def unit_hint(ratio: float, unit: str, swedish: bool = True) -> str | None:
+    """The unit a figure `ratio` times its expected size was most likely typed in, where `unit` was
+    meant: `kr i stället för tkr` (a figure 1 000 times too large is in a unit 1 000 times smaller);
+    None where no such unit exists (kr is the smallest, mnkr the largest)."""
+    i = UNITS.index(unit) if unit in UNITS else None
+    j = None if i is None else (i - 1 if ratio >= 1 else i + 1)
+    if j is None or not 0 <= j < len(UNITS):
+        return None
+    return f"{UNITS[j]} i stället för {unit}" if swedish else f"{UNITS[j]} where the form is in {unit}"
 
 
 def _times(ratio: float) -> str:
@@ -454,5 +497,5 @@ def _forecast_sizes(budgets: Store, year: int | None = None) -> list[dict]:
         info = budgets.years[r["ar"]]
         answer = next((a for a in info.svar if (a.forvaltning, a.vy, a.nyckel, a.manad)
                        == (r["forvaltning"], r["vy"], r["nyckel"], r["manad"])), None)
-        out.append(r | ({"fil": answer.fil, "rad": answer.rad} if answer is not None else {"fil": info.fil}))
+        out.append(r | ({"fil": answer.fil, "rad": answer.rad, "svar": True} if answer is not None else {"fil": info.fil}))
     return out

@@ -255,11 +255,11 @@ def _at_workbook(err, text: str, year: int, target, found: dict):
     return DataError(str(path), None, None, problem.replace("or the answer from this file", "or leave the form's cell empty"))
 
 
-def _sizes_of(loaded, month: int, found: dict) -> list[str]:
+def _sizes_of(loaded, month: int, found: dict, units: dict) -> list[str]:
     """Warnings for the forecasts just collected that are 100 times their row's budget or a hundredth
     of it (a figure typed in tkr into a form in mnkr), at the workbook they came from, as `check`
     will say them."""
-    from kfollow.engine.consistency import _forecast_sizes, _times
+    from kfollow.engine.consistency import _forecast_sizes, _times, unit_hint
     from kfollow.store import combine
 
     store = combine(str(Path(loaded.info.fil).parent), [loaded])
@@ -267,9 +267,9 @@ def _sizes_of(loaded, month: int, found: dict) -> list[str]:
     for r in _forecast_sizes(store, loaded.info.ar):
         key = (r["forvaltning"], r["vy"], r["nyckel"])
         if r["manad"] == month and key in found:
-            hint = "tkr where the form is in mnkr" if r["ratio"] >= 100 else "mnkr where the form is in tkr"
+            hint = unit_hint(r["ratio"], units[key], swedish=False)
             out.append(f"warning: {found[key][1]}: the forecast is {_times(r['ratio'])} the row's budget for the "
-                       f"year; typed in {hint}? (kfollow check shows the amounts)")
+                       f"year; typed in {hint or 'another unit'}? (kfollow check shows the amounts)")
     return out
 
 
@@ -306,6 +306,7 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
     from kfollow.sources.year_file import load_year_file
 
     new: dict[tuple[int, int], dict[tuple[str, str, str], tuple[Answer, str]]] = {}
+    units: dict[tuple[str, str, str], str] = {}  # the unit of the form each answer was typed into
     messages = []
     import os
 
@@ -342,6 +343,7 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
                                  f"{filled.identity['period']} as {other_path} does, and one of them does not say when "
                                  "it was saved (or both say the same time); collect one of them")
         found[key] = (answer, path)
+        units[key] = filled.identity["enhet"]
     files, answers = {}, []
     for (year, month), found in sorted(new.items()):
         info = store.years[year]
@@ -378,7 +380,7 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
             loaded = load_year_file(Path(info.fil), answers={period: text.encode()})  # as the loading will read it
         except DataError as err:
             raise _at_workbook(err, text, year, target, found) from None
-        messages += _sizes_of(loaded, month, found)
+        messages += _sizes_of(loaded, month, found, units)
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
             files[str(target)] = text
         answers += [a for a, _ in found.values()]
