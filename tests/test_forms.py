@@ -429,3 +429,21 @@ def test_forms_into_a_closed_pipe_writes_every_form_and_no_error(forms_dir, tmp_
     assert "internal error" not in done.stderr
     assert len(list(folder.glob("*.xlsx"))) == len(list(out.glob("*.xlsx")))
     assert done.stdout.count("\n") == 1
+
+
+def test_an_answers_file_of_the_first_format_is_still_read(run, tmp_path):
+    """Answers files written before `sparad` (format kfollow-svar 1) read as they did."""
+    import shutil
+
+    folder = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "answered" / "budgets", folder)
+    answers = folder / "svar" / "2024-10.yaml"
+    text = answers.read_text(encoding="utf-8")
+    assert "format: kfollow-svar 2" in text and "sparad: " in text
+    old = "".join(line for line in text.splitlines(keepends=True) if "sparad: " not in line)
+    answers.write_text(old.replace("format: kfollow-svar 2", "format: kfollow-svar 1"), encoding="utf-8")
+    args = ("deviation", "--budgets", folder, "--period", "2024-10", "-f", "csv")
+    assert run(*args).stdout == run("deviation", "--budgets", ROOT / "examples" / "answered" / "budgets",
+                                    "--period", "2024-10", "-f", "csv").stdout
+    answers.write_text(old.replace("format: kfollow-svar 2", "format: kfollow-svar 9"), encoding="utf-8")
+    assert run(*args).exit_code == 3

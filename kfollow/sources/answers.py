@@ -25,7 +25,8 @@ from kfollow.store import ID, MAX_ORE, MONTH, Answer
 
 WORKBOOK_LIMIT = 20 * MB  # a form is some 10 kB; a workbook beyond this is not one
 ANSWERS_LIMIT = 16 * MB
-ANSWERS_FORMAT = "kfollow-svar 1"
+ANSWERS_FORMAT = "kfollow-svar 2"  # 2: an answer may say when its workbook was saved (`sparad`)
+ANSWERS_READ = ("kfollow-svar 1", ANSWERS_FORMAT)  # the formats read
 ANSWERS_FILE = re.compile(r"([0-9]{4})-([0-9]{2})\.yaml")
 _SWEDISH = re.compile(r"([+\-−]?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,(\d+))?")
 _PLAIN = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
@@ -401,7 +402,7 @@ class _AnswersReader(TreeReader):
         top = self.mapping(root, "the answers file", ("format", "period", "enhet", "svar"),
                            ("format", "period", "enhet", "svar"))
         fnode = top.items["format"][1]
-        if self.text(fnode, "format") != ANSWERS_FORMAT:
+        if self.text(fnode, "format") not in ANSWERS_READ:
             raise self.error(fnode, f"format is not {ANSWERS_FORMAT}; this file was not written by this kfollow")
         pnode = top.items["period"][1]
         period = self.text(pnode, "period")
