@@ -166,6 +166,24 @@ def test_table_command_as_docx(tmp_path):
         "Resultat 2024 per verksamhet, belopp i mnkr"]
 
 
+def test_table_command_as_docx_keeps_columns_and_starts_on_its_first_page(tmp_path):
+    """--columns in every format, Word too; a landscape table turns the first page, which was left
+    empty before it (found trying the tool)."""
+    from docx.enum.section import WD_ORIENT
+
+    out = tmp_path / "kolumner.docx"
+    result = _invoke("deviation", "--budgets", str(BUDGETS), "--year", "2024", "--columns", "budget,utfall", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    (table,) = docx.Document(str(out)).tables
+    assert [c.text for c in table.rows[0].cells] == ["Stab", "Budget", "Utfall"]
+    wide = tmp_path / "bred.docx"
+    assert _invoke("deviation", "--budgets", str(BUDGETS), "--year", "2024", "--by", "verksamhet", "--comments",
+                   "-o", str(wide)).exit_code == 0
+    document = docx.Document(str(wide))
+    assert len(document.sections) == 1  # no empty portrait page before the landscape table
+    assert document.sections[0].orientation == WD_ORIENT.LANDSCAPE or len(document.tables[0].columns) < 9
+
+
 def test_without_python_docx_the_error_names_the_extra(tmp_path, monkeypatch):
     import sys
 
@@ -190,6 +208,9 @@ def test_libreoffice_prints_every_figure_within_the_page(report_docx, tmp_path):
         for x_max in re.findall(r'xMax="([\d.]+)"', body):
             assert float(x_max) <= float(width) - 20, "a word runs to the page edge"
     text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    # no word of a label or header broken inside a cell ("Kommunikationsst ab", "summ a", "Budge t")
+    for broken in ("Kommunikationsst", "summ\n", "Budge\n", "Fritidsanläggninga\n"):
+        assert broken not in text, broken
     flat = re.sub(r"\s+", " ", text)
     _, expected = _expected_tables()
     for _, cells, _ in expected:

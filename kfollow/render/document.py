@@ -87,7 +87,7 @@ def chart_note(section: Section) -> str | None:
 def _cells(section: Section, opts: Options):
     """Columns, their text values (Swedish numbers) and the row kinds of a section's table."""
     report = section.report
-    columns = for_people(report, Options(opts.format, opts.decimals, section.comments or opts.comments))
+    columns = for_people(report, replace(opts, comments=section.comments or opts.comments))  # (--columns too)
     text = as_text(report, columns, opts, swedish=True)
     text = text.with_columns(printable(c.name) for c in columns if c.kind in TEXT)
     return columns, text.rows(), report.kinds()
@@ -104,7 +104,7 @@ def _table_html(section: Section, opts: Options) -> str:
     """The section's table: a header cell per row (its label, indented where the label is), the
     figures right-aligned, the comments in a wide column; built a column at a time with polars."""
     report = section.report
-    columns = for_people(report, Options(opts.format, opts.decimals, section.comments or opts.comments))
+    columns = for_people(report, replace(opts, comments=section.comments or opts.comments))  # (--columns too)
     text = as_text(report, columns, opts, swedish=True)
     text = text.with_columns(printable(c.name) for c in columns if c.kind in TEXT)
     esc = html.escape

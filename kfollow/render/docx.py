@@ -41,6 +41,7 @@ class _Writer:
     docx: object
     notes: list[str] = field(default_factory=list)
     _styles: dict[str, str | None] = field(default_factory=dict)
+    placed: int = 0  # tables and charts in the current section (0: only text so far, it may turn)
 
     def style(self, name: str) -> str | None:
         """`name` when the document has that style; else None (Normal), with a note once."""
@@ -155,7 +156,9 @@ def _table(w: _Writer, section: Section, opts: Options, heading: str | None = No
     header = [c.header for c in columns]
     texts = [["–" if v is None and c.kind in NUMERIC else (v or "") for c, v in zip(columns, row)] for row in rows]
     # widths in characters: a comment wraps at about 40, a label at about 34, numbers never
-    widest = [max([len(h) for h in header[i].split()] + [len(r[i].strip()) for r in texts] or [1]) for i in range(len(columns))]
+    # (a header's words by their letters' widths in bold: "summa" of `Andel av summa %` broke as "summ a")
+    widest = [max([_letters(h) for h in header[i].split()] + [len(r[i].strip()) for r in texts] or [1])
+              for i in range(len(columns))]
     chars = [min(n, 40 if c.comment else 34 if i == 0 else n) for i, (c, n) in enumerate(zip(columns, widest))]
     needed = sum(n * CHAR_CM + PAD_CM for n in chars)
     _orient(w, landscape=needed > _usable(w, landscape=False))  # too wide for portrait: a landscape section
@@ -165,16 +168,32 @@ def _table(w: _Writer, section: Section, opts: Options, heading: str | None = No
         w.paragraph(heading, "Heading 1", keep_with_next=True)
     w.paragraph(section.report.caption, "Caption", keep_with_next=True)
     table = w.docx.add_table(rows=1 + len(texts), cols=len(columns))
+    w.placed += 1
     if w.style("Table Grid"):
         table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
-    # numbers keep their width; the label and comments share what is left (and wrap)
-    fixed = sum(n * CHAR_CM + PAD_CM for c, n in zip(columns, chars) if c.kind in NUMERIC)
-    flexible = needed - fixed
-    scale = min(1.0, max(0.0, usable - fixed) / flexible) if flexible else 1.0
-    widths = [Cm(n * CHAR_CM + PAD_CM if c.kind in NUMERIC else max(2.5, (n * CHAR_CM + PAD_CM) * scale))
-              for c, n in zip(columns, chars)]
+    # numbers keep their width; the label and comments share what is left (and wrap), a text column never
+    # narrower than its longest word (`Kommunikationsstab` broke as "Kommunikationsst ab") nor 2,5 cm
+    desired = [n * CHAR_CM + PAD_CM for n in chars]
+    words = [max([len(x) for r in texts for x in r[i].split()] + [len(x) for x in header[i].split()] or [1])
+             for i in range(len(columns))]
+    flexible = [i for i, c in enumerate(columns) if c.kind not in NUMERIC]
+    least = {i: min(desired[i], max(2.5, words[i] * CHAR_CM + PAD_CM)) for i in flexible}
+    room = usable - sum(d for i, d in enumerate(desired) if i not in least)
+    fitted = dict.fromkeys(flexible, 0.0)
+    free = set(flexible)
+    while free:  # shrink the free columns alike; one that would go below its least keeps its least
+        scale = min(1.0, max(0.0, room - sum(least[i] for i in flexible if i not in free)) / sum(desired[i] for i in free))
+        held = {i for i in free if desired[i] * scale < least[i]}
+        if not held:
+            fitted.update({i: desired[i] * scale for i in free})
+            break
+        fitted.update({i: least[i] for i in held})
+        free -= held
+    for i in flexible:
+        fitted[i] = max(fitted[i], least[i])
+    widths = [Cm(fitted.get(i, desired[i])) for i in range(len(columns))]
     for col, width in zip(table.columns, widths):  # the grid, which Word and LibreOffice lay out by
         col.width = width
 
@@ -229,15 +248,27 @@ def _usable(w: _Writer, landscape: bool | None = None) -> float:
     return (width - page.left_margin - page.right_margin) / 360000  # EMU → cm
 
 
+def _letters(word: str) -> float:
+    """A bold word's width in average letters, m and w counted wide (narrow letters are not counted
+    narrower: `Budget` broke as "Budge t")."""
+    return sum(1.5 if ch in "mwMW" else 1.0 for ch in word)
+
+
 def _orient(w: _Writer, landscape: bool) -> None:
     """Go on in a portrait or a landscape section: a new section (on a new page) only when the
-    current one is turned the other way; the page's sides swap."""
+    current one is turned the other way and holds a table or a chart already (else it turns itself);
+    the page's sides swap."""
     from docx.enum.section import WD_ORIENT, WD_SECTION
 
     wanted = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-    if w.docx.sections[-1].orientation == wanted:
+    section = w.docx.sections[-1]
+    if section.orientation == wanted:
         return
-    section = w.docx.add_section(WD_SECTION.NEW_PAGE)
+    if w.placed:  # a new page, turned
+        section = w.docx.add_section(WD_SECTION.NEW_PAGE)
+        w.placed = 0
+    # (a section of text only, such as the title, turns with the table that follows it: no page of a
+    # title alone, nor an empty first page)
     section.orientation = wanted
     section.page_width, section.page_height = section.page_height, section.page_width
 
@@ -249,6 +280,7 @@ def _chart(w: _Writer, section: Section) -> None:
 
     png = chart(section, "png")
     w.docx.add_paragraph().add_run().add_picture(io.BytesIO(png), width=Cm(CHART_CM))
+    w.placed += 1
     picture = w.docx.inline_shapes[-1]
     description = section.report.caption or section.heading
     picture._inline.docPr.set("descr", description)  # the alternative text a screen reader says
