@@ -68,7 +68,7 @@ def _require_view(budgets: Store, year: int, by: By, fids: list[str]) -> None:
     if by is By.verksamhet and budgets.amounts.filter(
             (pl.col("ar") == year) & (pl.col("vy") == "verksamhet") & pl.col("forvaltning").is_in(fids)).is_empty():
         raise UsageError(f"{budgets.year(year).fil} has no verksamhet rows for {', '.join(fids)}; "
-                         "write them under verksamheter or use --by stab")
+                         "write them under verksamheter, or look per stab (--by stab; a chart: kfollow chart avvikelse)")
 
 
 def _require_forecast(budgets: Store, year: int, month: int, fids: list[str]) -> None:

@@ -286,7 +286,9 @@ def swedish_number(text: str) -> Decimal | None:
 def _comment(name: str, ref: str, cell) -> str | None:
     value = cell.value
     if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
-        raise cell_error(name, SHEET, ref, "a formula is not a comment; write the comment as text")
+        # (a text that begins with = is read as a formula too: the workbook cannot tell them apart)
+        raise cell_error(name, SHEET, ref, "a formula is not a comment; write the comment as text, not beginning "
+                                           "with =")
     if value is None:
         return None
     if isinstance(value, bool):
