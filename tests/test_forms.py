@@ -447,3 +447,12 @@ def test_an_answers_file_of_the_first_format_is_still_read(run, tmp_path):
                                     "--period", "2024-10", "-f", "csv").stdout
     answers.write_text(old.replace("format: kfollow-svar 2", "format: kfollow-svar 9"), encoding="utf-8")
     assert run(*args).exit_code == 3
+
+
+def test_status_with_the_forms_of_another_month_says_so(forms_dir, run):
+    """Every row showed as not sent, without a word (found trying the tool)."""
+    budgets, out = forms_dir
+    result = run("status", "--budgets", budgets, "--period", "2024-08", "--forms", out)
+    assert f"warning: {out} holds the forms of 2024-10, none of 2024-08" in result.stderr, result.stderr
+    right = run("status", "--budgets", budgets, "--period", "2024-10", "--forms", out)
+    assert "holds the forms of" not in right.stderr

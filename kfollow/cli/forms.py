@@ -157,6 +157,11 @@ def status(
         if not forms_dir.is_dir():
             raise InputOutputError(f"{shown(str(forms_dir))}: not a folder; give the folder kfollow forms wrote to")
         sent = {p.name for p in forms_dir.iterdir() if p.suffix == ".xlsx"}
+        # a form's name begins with its period (`2024-10 EKO Ekonomistab.xlsx`): a folder of another month's
+        other = sorted({name[:7] for name in sent if re.match(r"[0-9]{4}-[0-9]{2} ", name)} - {period})
+        if other and not any(name.startswith(f"{period} ") for name in sent):
+            note(f"warning: {shown(str(forms_dir))} holds the forms of {', '.join(other)}, none of {period}: every "
+                 "row shows as not sent; give the folder of this period's forms")
     store = load(budgets)
     report = status_of(store, period, by, forvaltning, limit, sent, unit.value)
     emit(report, fmt, decimals, output, store=store, columns=columns, exact=exact)
