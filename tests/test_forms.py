@@ -456,3 +456,22 @@ def test_status_with_the_forms_of_another_month_says_so(forms_dir, run):
     assert f"warning: {out} holds the forms of 2024-10, none of 2024-08" in result.stderr, result.stderr
     right = run("status", "--budgets", budgets, "--period", "2024-10", "--forms", out)
     assert "holds the forms of" not in right.stderr
+
+
+def test_comments_per_kostnadsslag_from_the_forms_show_on_the_parts(run):
+    """What the budget holders wrote per kind of cost was kept in the answers file and shown nowhere
+    (found trying the tool): `--by stab,kostnadsslag --comments` shows it on the stab's part."""
+    import csv
+    import io
+
+    result = run("deviation", "--budgets", ROOT / "examples" / "answered" / "budgets", "--period", "2024-10",
+                 "--by", "stab,kostnadsslag", "--comments", "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    rows = {(r["radtyp"], r["stab"], r["kostnadsslag"]): r for r in csv.DictReader(io.StringIO(result.stdout))}
+    assert rows["del", "HR", "personal"]["kommentar"] == "Vikarier januari–maj."
+    assert rows["del", "HR", "ovriga"]["kommentar"] == "Annonser och bemanningsföretag; prognos som budget."
+    assert rows["del", "HR", "intakter"]["kommentar"] == ""
+    assert rows["radsumma", "HR", ""]["kommentar"].startswith("Vikarier under sjukskrivningar")
+    earlier = run("deviation", "--budgets", ROOT / "examples" / "answered" / "budgets", "--period", "2024-09",
+                  "--by", "stab,kostnadsslag", "--comments", "-f", "csv")
+    assert "Vikarier januari–maj." not in earlier.stdout  # the month's answers only

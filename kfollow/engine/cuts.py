@@ -550,6 +550,8 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     frame = pl.concat([out.select("_o", "_s", "_sub", pl.col(part).alias("_k"), *columns),
                        kid_rows.select("_o", "_s", "_sub", "_k", *columns)], how="diagonal_relaxed")
     frame = frame.sort("_o", "_s", "_sub", "_k", nulls_last=True)
+    if part == "kostnadsslag" and key in ("stab", "verksamhet") and "kommentar" in frame.columns and period:
+        frame = _part_comments(store, year, period, key, frame)
     if flt and cut.part is None:  # only the view's rows, as sums of the facts that match, of the kind they are
         # in the view (a förvaltning shown as one row stays `forvaltning`, ej fördelat `ej_fordelat`)
         kinds = dict(enumerate(outer["radtyp"].to_list()))
@@ -560,6 +562,21 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     else:
         frame = frame.select(columns)
     return frame, notes
+
+
+def _part_comments(store: Store, year: int, month: int, key: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """The comments per kostnadsslag that the budget holders gave in the month's forms (the answers'
+    `kostnadsslag:`) on the parts of their rows: what explains a stab's deviation by kind of cost."""
+    said = [(a.forvaltning, a.nyckel, kid, text) for a in store.year(year).svar if a.manad == month and a.vy == key
+            for kid, _, text in a.delar if text]
+    if not said:
+        return frame
+    comments = pl.DataFrame(said, schema={"forvaltning": pl.String, key: pl.String, "kostnadsslag": pl.String,
+                                          "_delkommentar": pl.String}, orient="row")
+    return (frame.join(comments, on=["forvaltning", key, "kostnadsslag"], how="left", nulls_equal=False)
+            .with_columns(kommentar=pl.when(pl.col("radtyp") == "del")
+                          .then(pl.coalesce("_delkommentar", "kommentar")).otherwise(pl.col("kommentar")))
+            .drop("_delkommentar"))
 
 
 def _sums_of_parts(out: pl.DataFrame, placed: pl.DataFrame, money: list[str], derive) -> pl.DataFrame:
