@@ -20,6 +20,16 @@ forvaltningar:
 """
 
 
+HEAD_TKR = """ar: 2024
+organisation: Test
+enhet: tkr
+forvaltningar:
+  A:
+    namn: Förvaltning A
+    staber:
+"""  # a year in tkr, its förvaltning A's staber to follow
+
+
 def _year(ar: int, budget: str, months: dict[int, str]) -> str:
     return STAB.format(ar=ar, budget=budget, utfall=", ".join(f"{ar}-{m:02d}: {v}" for m, v in months.items()))
 
@@ -99,14 +109,7 @@ forvaltningar:
 
 def test_a_forecast_is_compared_with_the_budget_as_changed_by_then(run, tmp_path):
     """Stab NY got 17 000 tkr by a decision in March; April's forecast of 17 000 is no unit mistake."""
-    year = """ar: 2024
-organisation: Test
-enhet: tkr
-forvaltningar:
-  A:
-    namn: Förvaltning A
-    staber:
-      GAM:
+    year = HEAD_TKR + """      GAM:
         namn: Gammal stab
         budget: 30000
         utfall: {2024-01: 2500, 2024-02: 2500, 2024-03: 2500, 2024-04: 2500}
@@ -183,14 +186,7 @@ forvaltningar:
 def test_a_resultat_unit_typed_net_is_not_compared(run, tmp_path):
     """A resultat unit's net budget of 50 tkr against −1 500 tkr a month says nothing of a unit: without
     its kostnader and intäkter it is not compared (it was warned of at every deviation; found in review)."""
-    year = """ar: 2024
-organisation: Test
-enhet: tkr
-forvaltningar:
-  A:
-    namn: Förvaltning A
-    staber:
-      S1: {namn: Stab ett, budget: 12000, utfall: {2024-01: 1000, 2024-02: 1000, 2024-03: 1000}}
+    year = HEAD_TKR + """      S1: {namn: Stab ett, budget: 12000, utfall: {2024-01: 1000, 2024-02: 1000, 2024-03: 1000}}
   R:
     namn: Resultatenhet
     redovisas_som: resultat
