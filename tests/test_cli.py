@@ -444,3 +444,13 @@ def test_compare_wants_the_earlier_year_first(run, years, message):
     result = run("compare", *years, "--budgets", BUDGETS)
     assert result.exit_code == 2
     assert result.stderr == message and result.stdout == ""
+
+
+@pytest.mark.parametrize("args", ["--help", "--version", "deviation --help", "import sie --help"])
+def test_help_and_version_into_a_closed_pipe_exit_0(args):
+    """`kfollow --help | head -1` ended with exit 1: click prints the help while it parses the
+    options, before the boundary that makes a closed stdout a quiet end (found in review)."""
+    script = f"{sys.executable} -m kfollow {args} | (exec 0<&-; sleep 0.2); exit ${{PIPESTATUS[0]}}"
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""

@@ -28,6 +28,13 @@ class _Boundary(TyperGroup):
     """kfollow's errors become `Error: …` and their exit status; anything else is a bug: one line
     `Error: internal error: … (please report it)`, exit 70, and the traceback with KFOLLOW_DEBUG=1."""
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:  # `--help` and `--version` print while the options are parsed, before `invoke`
+            return super().make_context(info_name, args, parent, **extra)
+        except BrokenPipeError:
+            _quiet_stdout()
+            raise typer.Exit(0) from None
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -36,8 +43,8 @@ class _Boundary(TyperGroup):
             raise typer.Exit(int(err.status)) from None
         except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt):
             raise
-        except BrokenPipeError:  # stdout's reader (e.g. `head`) has what it wanted: no error, and no more output
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except BrokenPipeError:
+            _quiet_stdout()
             raise typer.Exit(0) from None
         except Exception as exc:  # noqa: BLE001 - the boundary: nothing may escape as a traceback
             if os.environ.get("KFOLLOW_DEBUG") == "1":
@@ -45,6 +52,11 @@ class _Boundary(TyperGroup):
             what = f"{type(exc).__name__}: {exc}".splitlines()[0] if str(exc) else type(exc).__name__
             typer.echo(f"Error: internal error: {shown(what)} (please report it; KFOLLOW_DEBUG=1 shows where)", err=True)
             raise typer.Exit(int(ExitStatus.INTERNAL)) from None
+
+
+def _quiet_stdout() -> None:
+    """stdout's reader (e.g. `head`) has what it wanted: no error, and no more output (exit 0)."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _version(value: bool) -> None:
