@@ -87,7 +87,8 @@ class Import:
         n = self.check.differences.height
         raise KfollowError(f"{self.export}: the import differs from the file's #PSALDO in {n} account-month"
                            f"{'s' if n != 1 else ''} (listed above); nothing written. Check konton (an account "
-                           "mapped by mistake) and --year, or re-export the file")
+                           "mapped by mistake) and --year, or re-export the file; where the file's #PSALDO is known to be "
+                           "incomplete, write it anyway with --accept-psaldo-differences")
 
 
 def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str | int | None = None, *,

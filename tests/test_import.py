@@ -354,6 +354,7 @@ def test_a_difference_from_psaldo_fails_and_writes_nothing(tmp_path: Path):
     assert "difference: konto 3010 2024-02: imported 0,00 kr, #PSALDO -42,00 kr" in result.stderr
     assert result.stderr.splitlines()[-1].startswith(
         f"Error: {tmp_path / 'export.se'}: the import differs from the file's #PSALDO in 2 account-months")
+    assert result.stderr.rstrip().endswith("write it anyway with --accept-psaldo-differences")
     assert (tmp_path / "out.csv").read_text(encoding="utf-8") == "old\n"
 
 
