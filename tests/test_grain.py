@@ -901,3 +901,24 @@ def test_fail_over_names_a_kostnadsslag_row_with_its_forvaltning(run):
                if x.startswith("--fail-over")]
     assert "KSF Intäkter" in flagged and "SERV Intäkter" in flagged and "Intäkter" not in flagged
     assert any(f.startswith("KSF Intäkter: 3510 - ") for f in flagged)
+
+
+def test_months_of_a_filter_that_leaves_a_resultat_unit_alone_present_it_as_resultat(run):
+    """`months --konto 3010` keeps Serviceförvaltningen's internal income alone: it was shown as
+    nettokostnad (−71,7) under "alla förvaltningar" while `deviation --konto 3010` showed the same
+    money as Summa resultat 71,7 (found in review)."""
+    budgets = EXAMPLES / "sie" / "budgets"
+    months = run("months", "--budgets", budgets, "--year", "2024", "--konto", "3010", "-f", "csv")
+    assert months.exit_code == 0, months.stderr
+    last = csv_rows(months.stdout)[-1]
+    deviation = run("deviation", "--budgets", budgets, "--year", "2024", "--konto", "3010", "-f", "csv")
+    summa = next(r for r in csv_rows(deviation.stdout) if r["radtyp"] == "summa")
+    assert summa["redovisas_som"] == "resultat"
+    assert (last["manad"], last["budget_ack"], last["utfall_ack"], last["avvikelse_ack"]) == (
+        "2024-10", summa["budget"], summa["utfall"], summa["avvikelse"])
+    assert Decimal(last["budget_ack"]) > 0  # an income, as a resultat shows it
+    text = run("months", "--budgets", budgets, "--year", "2024", "--konto", "3010").stdout
+    assert text.splitlines()[0] == "Månad för månad 2024, Serviceförvaltningen (internt prissatt), konto 3010, belopp i mnkr"
+    # a filter that keeps money of both kinds stays a nettokostnad of all of them
+    both = run("months", "--budgets", budgets, "--year", "2024", "--konto", "3")
+    assert both.stdout.startswith("Månad för månad 2024, alla förvaltningar, konto 3,")

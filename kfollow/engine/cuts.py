@@ -273,6 +273,20 @@ def forvaltningar_with(store: Store, year: int, art: str | None = None) -> list[
     return present.filter(which)["forvaltning"].unique(maintain_order=True).sort().to_list()
 
 
+def forvaltningar_matching(store: Store, year: int, fids: list[str], flt: LedgerFilter) -> list[str]:
+    """The förvaltningar of `fids` (in their order) with a fact of `year` that `flt` keeps: those a
+    filtered total is made of, whose presentation it takes (resultat when every one of them is)."""
+    facts = store.facts.lazy().filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))
+    if flt.konto:
+        facts = facts.filter(pl.any_horizontal(pl.col("konto").str.starts_with(k) for k in flt.konto))
+    if flt.kostnadsslag:
+        accounts = store.ledger.accounts(year).with_columns(kostnadsslag_expr(store.year(year).kostnadsslag))
+        facts = facts.join(accounts.lazy(), on="konto", how="inner").filter(
+            pl.col("kostnadsslag").is_in(list(flt.kostnadsslag)))
+    found = set(facts.select(pl.col("forvaltning").unique()).collect()["forvaltning"].to_list())
+    return [f for f in fids if f in found]
+
+
 def ledger_month_totals(store: Store, year: int, months: list[int], fids: list[str], flt: LedgerFilter,
                         view: str = "stab", keys: list[str] | None = None) -> pl.DataFrame:
     """The facts that match `flt`, year to date at each month of `months`, öre, nettokostnad (columns

@@ -488,9 +488,11 @@ def months_report(budgets: Store, year: int, forvaltning: list[str] | None = Non
             return cuts.ledger_month_totals(budgets, y, months, ids, flt, view, staber)
         return _month_totals(budgets, y, months, ids, staber, view)
 
+    shown = fids  # the förvaltningar the total is made of: with a filter, those with facts it keeps
     if flt:
         cuts.check_filter(budgets, year, flt)
         cuts.require_facts(budgets, year, fids, cuts.Cut(("stab",)), flt)
+        shown = cuts.forvaltningar_matching(budgets, year, fids, flt) or fids
     totals = totals_of(year, fids).select(
         "manad", pl.col("budget").alias("budget_ack"), pl.col("utfall").alias("utfall_ack"))
     prev = f"utfall_{year - 1}"
@@ -511,7 +513,7 @@ def months_report(budgets: Store, year: int, forvaltning: list[str] | None = Non
     frame = frame.with_columns(ex.avvikelse(), (pl.col("budget_ack") - pl.col("utfall_ack")).alias("avvikelse_ack"))
     frame = frame.with_columns(*ex.percent_of("avvikelse_ack", "budget_ack", "avvikelse_ack_pct"),
                                manad=pl.format(f"{year}-{{}}", pl.col("manad").cast(pl.String).str.zfill(2)))
-    sign = pl.lit(summa_sign(budgets, year, fids))
+    sign = pl.lit(summa_sign(budgets, year, shown))
     frame = frame.with_columns(ex.presented(c, sign) for c in ("budget", "utfall", "budget_ack", "utfall_ack", prev))
     columns = ["manad", "budget", "utfall", "avvikelse", "budget_ack", "utfall_ack", "avvikelse_ack", "avvikelse_ack_pct"]
     return frame.select(columns + ([prev] if frame[prev].null_count() < frame.height else []) + ["avvikelse_ack_pct" + EXACT])
@@ -663,9 +665,13 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
     year = selection.year_or_latest(store, year)
     flt = cuts.LedgerFilter(tuple(konto or ()), tuple(kostnadsslag or ()))
     frame = months_report(store, year, forvaltning, staber, period, verksamheter, flt)
+    fids = forvaltningar(store, year, forvaltning)
+    shown = (cuts.forvaltningar_matching(store, year, fids, flt) or fids) if flt else fids
     if costs_negative:
-        frame = present.costs_negative(frame, resultat=summa_sign(store, year, forvaltningar(store, year, forvaltning)) < 0)
-    which = ", ".join(_names(store, year, staber, verksamheter, forvaltning)) or "alla förvaltningar"
+        frame = present.costs_negative(frame, resultat=summa_sign(store, year, shown) < 0)
+    # the förvaltningar a filter leaves are named (as `--forvaltning` would name them) when it leaves fewer
+    which = ", ".join(_names(store, year, staber, verksamheter, forvaltning or (shown if shown != fids else None))) \
+        or "alla förvaltningar"
     if flt:
         which += ", " + ", ".join([*(f"konto {k}" for k in flt.konto), *(f"kostnadsslag {k}" for k in flt.kostnadsslag)])
     notes = ("Endast de konton som valts: budget och utfall utan konto ingår inte.",) if flt else ()
