@@ -837,6 +837,42 @@ def test_a_sum_of_forecasts_made_in_different_months_has_no_month(run):
     assert "  –  " in ksf
 
 
+def test_a_total_s_forecast_month_is_the_month_of_the_forecast_it_shows(run, tmp_path):
+    """A förvaltning's summa forecast in March, one of its staber in February and the other not at
+    all: the Summa showed the summa's forecast (2 900) dated by the stab's month (2024-02), each
+    column of the total taken from its own source (found in review)."""
+    d = tmp_path / "b"
+    d.mkdir()
+    (d / "2024.yaml").write_text("""\
+ar: 2024
+organisation: Testby
+enhet: tkr
+forvaltningar:
+  AAA:
+    namn: Förvaltning A
+    summa:
+      budget: 3000
+      utfall: {2024-01: 250, 2024-02: 250, 2024-03: 250}
+      prognos: {2024-03: 2900}
+    staber:
+      S1:
+        namn: Stab ett
+        budget: 1800
+        utfall: {2024-01: 150, 2024-02: 150, 2024-03: 150}
+        prognos: {2024-02: 1750}
+      S2:
+        namn: Stab två
+        budget: 1200
+        utfall: {2024-01: 100, 2024-02: 100, 2024-03: 100}
+""", encoding="utf-8")
+    for by in ("stab", "forvaltning"):
+        rows = _csv(run, d, "--by", by)
+        summa = next(r for r in rows if r["radtyp"] == "summa")
+        assert (summa["prognos"], summa["prognos_period"]) == ("2900000", "2024-03"), (by, summa)
+    s1 = next(r for r in _csv(run, d) if r["stab"] == "S1")
+    assert (s1["prognos"], s1["prognos_period"]) == ("1750000", "2024-02")
+
+
 def test_no_gap_warning_where_there_is_no_gap(run, tmp_path):
     """Found in review: a budget from July (a förvaltning begun mid-year), a month budgeted with
     zeros, and a YAML row booked short (an error of its own) are no gaps the tables leave."""

@@ -124,7 +124,10 @@ def view_frame(budgets: Store, year: int, by: By, fids: list[str], staber: list[
                      for d in derived)], how="vertical_relaxed")
         .sort("priority")
         .group_by("forvaltning", maintain_order=True)
-        .agg(pl.all().drop_nulls().first())
+        # a forecast's month from the same source as the forecast (a declared summa's forecast is not
+        # dated by its staber's)
+        .agg(pl.all().exclude(stamps).drop_nulls().first(),
+             *(pl.col(c).filter(pl.col(_FORECAST_OF[c]).is_not_null()).first() for c in stamps))
         .drop("priority")
     )
     summa_stamps = totals.select(*(stamp(c) for c in stamps))  # 0: made in different months
@@ -174,6 +177,9 @@ def view_frame(budgets: Store, year: int, by: By, fids: list[str], staber: list[
     frame = pl.concat([frame.with_columns(block=_ordered(fids)),
                        summa.select(columns).with_columns(block=pl.lit(len(fids) + 1, pl.Int32))], how="vertical_relaxed")
     return _unmixed(frame, stamps).sort("block", "pos")
+
+
+_FORECAST_OF = {"prognos_manad": "prognos", "jmf_manad": "jmf_prognos"}  # a forecast's month → its figure
 
 
 def _unmixed(frame: pl.DataFrame, stamps: list[str]) -> pl.DataFrame:
