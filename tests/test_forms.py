@@ -475,3 +475,35 @@ def test_comments_per_kostnadsslag_from_the_forms_show_on_the_parts(run):
     earlier = run("deviation", "--budgets", ROOT / "examples" / "answered" / "budgets", "--period", "2024-09",
                   "--by", "stab,kostnadsslag", "--comments", "-f", "csv")
     assert "Vikarier januari–maj." not in earlier.stdout  # the month's answers only
+
+
+def test_comments_per_kostnadsslag_of_a_forvaltning_form_and_per_forvaltning(run, tmp_path):
+    """A förvaltning without staber answers on its summa, and `--by forvaltning,kostnadsslag` has
+    parts per förvaltning: the comments per kostnadsslag showed in neither (found in review)."""
+    import csv
+    import io
+    import shutil
+
+    budgets = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "answered" / "budgets", budgets)
+    answers = budgets / "svar" / "2024-10.yaml"
+    text = answers.read_text(encoding="utf-8")
+    serv = '    prognos: -1750000.00\n    arbetsbok: "2024-10 SERV'
+    assert serv in text
+    answers.write_text(text.replace(serv, '    prognos: -1750000.00\n    kostnadsslag:\n      "kop_material":\n'
+                                          '        kommentar: "Drift av lokaler dyrare än prissatt."\n'
+                                          '    arbetsbok: "2024-10 SERV'), encoding="utf-8")
+
+    def rows(by: str) -> dict:
+        result = run("deviation", "--budgets", budgets, "--period", "2024-10", "--by", by, "--comments", "-f", "csv")
+        assert result.exit_code == 0, result.stderr
+        return {(r["radtyp"], r[by.split(",")[0]], r["kostnadsslag"]): r["kommentar"]
+                for r in csv.DictReader(io.StringIO(result.stdout))}
+
+    by_stab = rows("stab,kostnadsslag")
+    assert by_stab["del", "SERV", "kop_material"] == "Drift av lokaler dyrare än prissatt."
+    assert by_stab["del", "HR", "personal"] == "Vikarier januari–maj."
+    by_forvaltning = rows("forvaltning,kostnadsslag")
+    assert by_forvaltning["del", "SERV", "kop_material"] == "Drift av lokaler dyrare än prissatt."
+    assert by_forvaltning["del", "KSF", "personal"] == "HR-stab: Vikarier januari–maj."  # named by its stab
+    assert by_forvaltning["del", "KSF", "intakter"] == ""

@@ -564,7 +564,7 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     frame = pl.concat([out.select("_o", "_s", "_sub", pl.col(part).alias("_k"), *columns),
                        kid_rows.select("_o", "_s", "_sub", "_k", *columns)], how="diagonal_relaxed")
     frame = frame.sort("_o", "_s", "_sub", "_k", nulls_last=True)
-    if part == "kostnadsslag" and key in ("stab", "verksamhet") and "kommentar" in frame.columns and period:
+    if part == "kostnadsslag" and "kommentar" in frame.columns and period:
         frame = _part_comments(store, year, period, key, frame)
     if flt and cut.part is None:  # only the view's rows, as sums of the facts that match, of the kind they are
         # in the view (a förvaltning shown as one row stays `forvaltning`, ej fördelat `ej_fordelat`)
@@ -580,14 +580,38 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
 
 def _part_comments(store: Store, year: int, month: int, key: str, frame: pl.DataFrame) -> pl.DataFrame:
     """The comments per kostnadsslag that the budget holders gave in the month's forms (the answers'
-    `kostnadsslag:`) on the parts of their rows: what explains a stab's deviation by kind of cost."""
-    said = [(a.forvaltning, a.nyckel, kid, text) for a in store.year(year).svar if a.manad == month and a.vy == key
-            for kid, _, text in a.delar if text]
+    `kostnadsslag:`) on the parts of their rows: what explains a deviation by kind of cost. A form of
+    a förvaltning without staber (its summa) comments the förvaltning's row in every view; per
+    förvaltning, its staber's comments follow, each named by its stab."""
+    names = dict(store.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == "stab"))
+                 .select(pl.concat_str("forvaltning", "nyckel", separator="\0"), "namn").iter_rows())
+    said = []
+    for a in store.year(year).svar:
+        if a.manad != month:
+            continue
+        for kid, _, text in a.delar:
+            if not text:
+                continue
+            if a.vy == "summa":
+                said.append((a.forvaltning, a.forvaltning, kid, text, 0))
+            elif key == "forvaltning" and a.vy == "stab":
+                said.append((a.forvaltning, a.forvaltning, kid,
+                             f"{names.get(a.forvaltning + chr(0) + a.nyckel) or a.nyckel}: {text}", 1))
+            elif a.vy == key:
+                said.append((a.forvaltning, a.nyckel, kid, text, 0))
     if not said:
         return frame
-    comments = pl.DataFrame(said, schema={"forvaltning": pl.String, key: pl.String, "kostnadsslag": pl.String,
-                                          "_delkommentar": pl.String}, orient="row")
-    return (frame.join(comments, on=["forvaltning", key, "kostnadsslag"], how="left", nulls_equal=False)
+    comments = (pl.DataFrame(said, schema={"forvaltning": pl.String, "_key": pl.String, "kostnadsslag": pl.String,
+                                           "_delkommentar": pl.String, "_order": pl.Int8}, orient="row")
+                .with_row_index("_n").sort("_order", "_n")
+                .group_by("forvaltning", "_key", "kostnadsslag", maintain_order=True)
+                .agg(pl.col("_delkommentar").str.join("\n")))
+    on = ["forvaltning", "kostnadsslag"]
+    if key == "forvaltning":
+        comments = comments.drop("_key")
+    else:
+        comments, on = comments.rename({"_key": key}), [*on, key]
+    return (frame.join(comments, on=on, how="left", nulls_equal=False)
             .with_columns(kommentar=pl.when(pl.col("radtyp") == "del")
                           .then(pl.coalesce("_delkommentar", "kommentar")).otherwise(pl.col("kommentar")))
             .drop("_delkommentar"))
