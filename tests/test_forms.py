@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, csv_rows
 from form_filler import fill, saved_at
 
 EXAMPLE = ROOT / "examples" / "budgets"
@@ -507,3 +507,38 @@ def test_comments_per_kostnadsslag_of_a_forvaltning_form_and_per_forvaltning(run
     assert by_forvaltning["del", "SERV", "kop_material"] == "Drift av lokaler dyrare än prissatt."
     assert by_forvaltning["del", "KSF", "personal"] == "HR-stab: Vikarier januari–maj."  # named by its stab
     assert by_forvaltning["del", "KSF", "intakter"] == ""
+
+
+def test_a_stab_id_two_forvaltningar_share_names_its_forms_the_same_whichever_are_chosen(run, tmp_path):
+    """Two förvaltningar with a stab EKO each: `forms` names both with the förvaltning, but
+    `status --forvaltning AAA` looked for `2024-03 EKO Ekonomi.xlsx` and said the form was not sent
+    (the name depended on the förvaltningar chosen; found in review)."""
+    budgets = tmp_path / "budgets"
+    budgets.mkdir()
+    (budgets / "2024.yaml").write_text("""\
+ar: 2024
+organisation: Testby
+enhet: tkr
+forvaltningar:
+  AAA:
+    namn: Förvaltning A
+    staber:
+      EKO: {namn: Ekonomi, budget: 1200, utfall: {2024-01: 100, 2024-02: 100, 2024-03: 100}}
+      HR: {namn: HR, budget: 1200, utfall: {2024-01: 100, 2024-02: 100, 2024-03: 100}}
+  BBB:
+    namn: Förvaltning B
+    staber:
+      EKO: {namn: Ekonomi, budget: 2400, utfall: {2024-01: 200, 2024-02: 200, 2024-03: 200}}
+""", encoding="utf-8")
+    out = tmp_path / "forms"
+    whole = run("forms", "--budgets", budgets, "--period", "2024-03", "-o", out)
+    assert whole.exit_code == 0, whole.stderr
+    assert sorted(p.name for p in out.glob("*.xlsx")) == [
+        "2024-03 AAA EKO Ekonomi.xlsx", "2024-03 BBB EKO Ekonomi.xlsx", "2024-03 HR HR.xlsx"]
+    one = run("forms", "--budgets", budgets, "--period", "2024-03", "--forvaltning", "AAA", "-o", tmp_path / "aaa")
+    assert one.exit_code == 0, one.stderr
+    assert sorted(p.name for p in (tmp_path / "aaa").glob("*.xlsx")) == ["2024-03 AAA EKO Ekonomi.xlsx", "2024-03 HR HR.xlsx"]
+    for fid in ("AAA", "BBB"):
+        status = run("status", "--budgets", budgets, "--period", "2024-03", "--forms", out, "--forvaltning", fid,
+                     "-f", "csv")
+        assert {r["formular"] for r in csv_rows(status.stdout)} == {"ja"}, status.stdout

@@ -10,6 +10,8 @@ Money is Int64 öre throughout; forecasts are answered as the förvaltning prese
 
 from __future__ import annotations
 
+from collections import Counter
+
 import hashlib
 import re
 from dataclasses import dataclass
@@ -81,6 +83,15 @@ def file_name(period: str, target: Target, duplicate: bool) -> str:
     return name[:120] + ".xlsx"
 
 
+def _shared_keys(store: Store, year: int, month: int, by: By, rows: pl.DataFrame,
+                 forvaltning: list[str] | None) -> set[str]:
+    """The stab (or verksamhet) ids that more than one row of the year has, in every förvaltning and
+    not only those chosen: their forms are named with the förvaltning too, whichever are chosen."""
+    every = rows if not forvaltning else _rows(store, year, month, by, None)
+    counts = Counter(target_of(r, by).nyckel for r in every.iter_rows(named=True))
+    return {k for k, n in counts.items() if n > 1}
+
+
 def forms(store: Store, period: str, by: By | str = By.stab, forvaltning: list[str] | None = None,
           unit: str = "mnkr", deadline: str | None = None, limit: Limits | None = None) -> list[Form]:
     """One `Form` per row of the view for `period` (YYYY-MM)."""
@@ -96,7 +107,7 @@ def forms(store: Store, period: str, by: By | str = By.stab, forvaltning: list[s
                   for r in rows_beyond(rows, limit).iter_rows(named=True)}
     parts = _parts(store, year, month, by, rows)
     prev = f"utfall_{year - 1}"
-    keys = [target_of(r, by).nyckel for r in rows.iter_rows(named=True)]
+    shared = _shared_keys(store, year, month, by, rows, forvaltning)
     out = []
     for r in rows.iter_rows(named=True):
         target = target_of(r, by)
@@ -131,7 +142,7 @@ def forms(store: Store, period: str, by: By | str = By.stab, forvaltning: list[s
             if required else 1
         out.append(Form(identity, f"Prognos och kommentar {period}", tuple(lines), figures,
                         parts.get((target.forvaltning, target.nyckel)), _reference(store, year, month, target),
-                        file_name(period, target, keys.count(target.nyckel) > 1), unit, {"kommentar": rule}))
+                        file_name(period, target, target.nyckel in shared), unit, {"kommentar": rule}))
     if not out:
         raise UsageError(f"no stab or förvaltning of {info.fil} to send a form to")
     return out
@@ -415,7 +426,7 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
     answered = {(a.forvaltning, a.vy, a.nyckel) for a in info.svar if a.manad == month}
     forecasts = store.forecasts.filter((pl.col("ar") == year) & (pl.col("manad") == month))
     given = {(f, v, k): p for f, v, k, p in forecasts.select("forvaltning", "vy", "nyckel", "prognos").iter_rows()}
-    keys = [target_of(r, by).nyckel for r in rows.iter_rows(named=True)]
+    shared = _shared_keys(store, year, month, by, rows, forvaltning)
     out = []
     for r in rows.iter_rows(named=True):
         t = target_of(r, by)
@@ -424,7 +435,7 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
         needs = (r["forvaltning"], r["radtyp"], r[by.value]) in beyond
         has_comment = r["kommentar"] is not None
         missing = [w for w, gap in (("prognos", prognos is None), ("kommentar", needs and not has_comment)) if gap]
-        name = file_name(period, t, keys.count(t.nyckel) > 1)
+        name = file_name(period, t, t.nyckel in shared)
         out.append({"forvaltning": t.forvaltning, "nyckel": t.nyckel, "namn": t.namn,
                     "formular": None if sent is None else ("ja" if name in sent else "nej"),
                     "besvarad": "ja" if (t.forvaltning, t.vy, t.nyckel) in answered else "nej",
