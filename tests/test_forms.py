@@ -542,3 +542,18 @@ forvaltningar:
         status = run("status", "--budgets", budgets, "--period", "2024-03", "--forms", out, "--forvaltning", fid,
                      "-f", "csv")
         assert {r["formular"] for r in csv_rows(status.stdout)} == {"ja"}, status.stdout
+
+
+def test_the_unit_hint_is_the_unit_of_the_form_whose_answer_is_kept(forms_dir, run, tmp_path):
+    """Two workbooks for HR in one collect: a form in mnkr saved first, a form in tkr typed in kr
+    saved last. The kept answer is the tkr form's, but the hint named the unit of the workbook read
+    first (found in review)."""
+    budgets, out = forms_dir
+    in_mnkr = tmp_path / "mnkr"
+    assert run("forms", "--budgets", budgets, "--period", "2024-10", "--unit", "mnkr", "-o", in_mnkr).exit_code == 0
+    old = fill(_form(in_mnkr, "HR"), tmp_path / "hr-old.xlsx", "21,3", None, saved="2024-11-05T10:00:00Z")
+    new = fill(_form(out, "HR"), tmp_path / "hr-new.xlsx", "21 300 000", None, saved="2024-11-05T10:00:01Z")
+    result = run("collect", "--budgets", budgets, old, new)
+    assert result.exit_code == 0, result.stderr
+    warning = next(line for line in result.stderr.splitlines() if "the forecast is" in line)
+    assert warning.startswith(f"warning: {new}: ") and "kr where the form is in tkr" in warning, warning

@@ -317,7 +317,7 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
     from kfollow.sources.year_file import load_year_file
 
     new: dict[tuple[int, int], dict[tuple[str, str, str], tuple[Answer, str]]] = {}
-    units: dict[tuple[str, str, str], str] = {}  # the unit of the form each answer was typed into
+    units: dict[tuple[int, int, tuple[str, str, str]], str] = {}  # the unit of the form each kept answer was typed into
     messages = []
     import os
 
@@ -349,12 +349,14 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
                                 f"{_moment(newer[0].sparad)}), which answers {target.namn} {filled.identity['period']} "
                                 "too; kept that newer answer")
                 found[key] = newer
+                if newer[0] is answer:
+                    units[year, month, key] = filled.identity["enhet"]
                 continue
             raise ans.cell_error(path, ans.ID_SHEET, filled.where["nyckel"], f"answers {target.namn} "
                                  f"{filled.identity['period']} as {other_path} does, and one of them does not say when "
                                  "it was saved (or both say the same time); collect one of them")
         found[key] = (answer, path)
-        units[key] = filled.identity["enhet"]
+        units[year, month, key] = filled.identity["enhet"]
     files, answers = {}, []
     for (year, month), found in sorted(new.items()):
         info = store.years[year]
@@ -391,7 +393,7 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
             loaded = load_year_file(Path(info.fil), answers={period: text.encode()})  # as the loading will read it
         except DataError as err:
             raise _at_workbook(err, text, year, target, found) from None
-        messages += _sizes_of(loaded, month, found, units)
+        messages += _sizes_of(loaded, month, found, {k: units[year, month, k] for k in found})
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
             files[str(target)] = text
         answers += [a for a, _ in found.values()]
