@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -557,3 +558,32 @@ def test_the_unit_hint_is_the_unit_of_the_form_whose_answer_is_kept(forms_dir, r
     assert result.exit_code == 0, result.stderr
     warning = next(line for line in result.stderr.splitlines() if "the forecast is" in line)
     assert warning.startswith(f"warning: {new}: ") and "kr where the form is in tkr" in warning, warning
+
+
+def test_forecasts_per_kostnadsslag_from_the_forms_show_on_the_parts(run, tmp_path):
+    """The budget holders' forecasts per kostnadsslag were kept in the answers file and shown nowhere:
+    a part's forecast, its month and its deviation from the part's budget for the year (in a
+    resultat unit, as it presents itself: positive = överskott)."""
+    import csv
+    import io
+
+    budgets = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "answered" / "budgets", budgets)
+    answers = budgets / "svar" / "2024-10.yaml"
+    text = answers.read_text(encoding="utf-8")
+    serv = '    prognos: -1750000.00\n    arbetsbok: "2024-10 SERV'
+    answers.write_text(text.replace(serv, '    prognos: -1750000.00\n    kostnadsslag:\n      "kop_material":\n'
+                                          '        prognos: -87000000.00\n    arbetsbok: "2024-10 SERV'), encoding="utf-8")
+    result = run("deviation", "--budgets", budgets, "--period", "2024-10", "--by", "stab,kostnadsslag", "-f", "csv",
+                 "--exact", "--unit", "kr")
+    assert result.exit_code == 0, result.stderr
+    rows = {(r["radtyp"], r["stab"], r["kostnadsslag"]): r for r in csv.DictReader(io.StringIO(result.stdout))}
+    hr = rows["del", "HR", "personal"]
+    assert (hr["prognos"], hr["prognos_period"]) == ("13300000", "2024-10")
+    assert Decimal(hr["prognos_avvikelse"]) == Decimal(hr["budget_helar"]) - 13300000
+    assert rows["del", "HR", "ovriga"]["prognos"] == ""  # a comment only: no forecast
+    assert rows["radsumma", "HR", ""]["prognos"] == "21250400"  # the row's own forecast stays
+    serv = rows["del", "SERV", "kop_material"]
+    assert serv["redovisas_som"] == "resultat" and Decimal(serv["budget_helar"]) < 0
+    assert Decimal(serv["prognos_avvikelse"]) == -87000000 - Decimal(serv["budget_helar"])  # costs over budget: < 0
+    assert Decimal(serv["prognos_avvikelse"]) < 0

@@ -564,8 +564,8 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     frame = pl.concat([out.select("_o", "_s", "_sub", pl.col(part).alias("_k"), *columns),
                        kid_rows.select("_o", "_s", "_sub", "_k", *columns)], how="diagonal_relaxed")
     frame = frame.sort("_o", "_s", "_sub", "_k", nulls_last=True)
-    if part == "kostnadsslag" and "kommentar" in frame.columns and period:
-        frame = _part_comments(store, year, period, key, frame)
+    if part == "kostnadsslag" and period:
+        frame = _part_answers(store, year, period, key, frame)
     if flt and cut.part is None:  # only the view's rows, as sums of the facts that match, of the kind they are
         # in the view (a förvaltning shown as one row stays `forvaltning`, ej fördelat `ej_fordelat`)
         kinds = dict(enumerate(outer["radtyp"].to_list()))
@@ -578,43 +578,59 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     return frame, notes
 
 
-def _part_comments(store: Store, year: int, month: int, key: str, frame: pl.DataFrame) -> pl.DataFrame:
-    """The comments per kostnadsslag that the budget holders gave in the month's forms (the answers'
-    `kostnadsslag:`) on the parts of their rows: what explains a deviation by kind of cost. A form of
-    a förvaltning without staber (its summa) comments the förvaltning's row in every view; per
-    förvaltning, its staber's comments follow, each named by its stab."""
+def _part_answers(store: Store, year: int, month: int, key: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """What the budget holders gave per kostnadsslag in the month's forms (the answers'
+    `kostnadsslag:`) on the parts of their rows: the comment (with a `kommentar` column) that explains
+    a deviation by kind of cost, and the part's forecast for the year (with a `prognos` column; its
+    month, and its deviation from the part's budget for the year). A form of a förvaltning without
+    staber (its summa) answers for the förvaltning's row in every view; per förvaltning, its staber's
+    comments follow, each named by its stab (their forecasts are the staber's, not the förvaltning's)."""
     names = dict(store.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == "stab"))
                  .select(pl.concat_str("forvaltning", "nyckel", separator="\0"), "namn").iter_rows())
     said = []
     for a in store.year(year).svar:
         if a.manad != month:
             continue
-        for kid, _, text in a.delar:
-            if not text:
-                continue
+        for kid, prognos, text in a.delar:
             if a.vy == "summa":
-                said.append((a.forvaltning, a.forvaltning, kid, text, 0))
-            elif key == "forvaltning" and a.vy == "stab":
+                said.append((a.forvaltning, a.forvaltning, kid, text, prognos, 0))
+            elif key == "forvaltning" and a.vy == "stab" and text:
                 said.append((a.forvaltning, a.forvaltning, kid,
-                             f"{names.get(a.forvaltning + chr(0) + a.nyckel) or a.nyckel}: {text}", 1))
+                             f"{names.get(a.forvaltning + chr(0) + a.nyckel) or a.nyckel}: {text}", None, 1))
             elif a.vy == key:
-                said.append((a.forvaltning, a.nyckel, kid, text, 0))
+                said.append((a.forvaltning, a.nyckel, kid, text, prognos, 0))
+    comments = "kommentar" in frame.columns
+    forecasts = "prognos" in frame.columns
+    said = [s for s in said if (comments and s[3]) or (forecasts and s[4] is not None)]
     if not said:
         return frame
-    comments = (pl.DataFrame(said, schema={"forvaltning": pl.String, "_key": pl.String, "kostnadsslag": pl.String,
-                                           "_delkommentar": pl.String, "_order": pl.Int8}, orient="row")
-                .with_row_index("_n").sort("_order", "_n")
-                .group_by("forvaltning", "_key", "kostnadsslag", maintain_order=True)
-                .agg(pl.col("_delkommentar").str.join("\n")))
+    given = (pl.DataFrame(said, schema={"forvaltning": pl.String, "_key": pl.String, "kostnadsslag": pl.String,
+                                        "_delkommentar": pl.String, "_delprognos": pl.Int64, "_order": pl.Int8},
+                          orient="row")
+             .with_row_index("_n").sort("_order", "_n")
+             .group_by("forvaltning", "_key", "kostnadsslag", maintain_order=True)
+             .agg(pl.col("_delkommentar").drop_nulls().str.join("\n"), pl.col("_delprognos").drop_nulls().first())
+             .with_columns(_delkommentar=pl.when(pl.col("_delkommentar") != "").then("_delkommentar")))
     on = ["forvaltning", "kostnadsslag"]
     if key == "forvaltning":
-        comments = comments.drop("_key")
+        given = given.drop("_key")
     else:
-        comments, on = comments.rename({"_key": key}), [*on, key]
-    return (frame.join(comments, on=on, how="left", nulls_equal=False)
-            .with_columns(kommentar=pl.when(pl.col("radtyp") == "del")
-                          .then(pl.coalesce("_delkommentar", "kommentar")).otherwise(pl.col("kommentar")))
-            .drop("_delkommentar"))
+        given, on = given.rename({"_key": key}), [*on, key]
+    part = (pl.col("radtyp") == "del") & pl.col("_delprognos").is_not_null()
+    # as the förvaltning presents it (a forecast is kept so): positive = överskott in either presentation
+    sign = pl.when(pl.col("redovisas_som") == "resultat").then(-1).otherwise(1)
+    frame = frame.join(given, on=on, how="left", nulls_equal=False)
+    if comments:
+        frame = frame.with_columns(kommentar=pl.when(pl.col("radtyp") == "del")
+                                   .then(pl.coalesce("_delkommentar", "kommentar")).otherwise(pl.col("kommentar")))
+    if forecasts:
+        frame = frame.with_columns(
+            prognos=pl.when(part).then("_delprognos").otherwise("prognos"),
+            **({"prognos_period": pl.when(part).then(pl.lit(f"{year}-{month:02d}")).otherwise("prognos_period")}
+               if "prognos_period" in frame.columns else {}),
+            **({"prognos_avvikelse": pl.when(part).then(sign * (pl.col("budget_helar") - pl.col("_delprognos")))
+                .otherwise("prognos_avvikelse")} if "prognos_avvikelse" in frame.columns else {}))
+    return frame.drop("_delkommentar", "_delprognos")
 
 
 def _sums_of_parts(out: pl.DataFrame, placed: pl.DataFrame, money: list[str], derive) -> pl.DataFrame:
