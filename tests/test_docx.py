@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from conftest import BUDGETS
+from conftest import BUDGETS, ROOT
 from kfollow.errors import ExitStatus
 
 docx = pytest.importorskip("docx", reason="python-docx (the word extra) is not installed")
@@ -56,10 +56,12 @@ def _expected_tables():
 
 
 def test_every_figure_of_every_table_is_in_the_document(report_docx):
+    from docx.text.paragraph import Paragraph
+
     document = docx.Document(str(report_docx))
     doc, expected = _expected_tables()
     assert len(document.tables) == len(expected) >= 6
-    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    captions = [Paragraph(t._tbl.getprevious(), document).text for t in document.tables]  # the line over each
     assert captions == [caption for caption, _, _ in expected]
     for table, (caption, cells, kinds) in zip(document.tables, expected):
         got = [[cell.text for cell in row.cells] for row in table.rows]
@@ -86,8 +88,6 @@ def test_numbers_right_aligned_and_parts_indented(report_docx):
 
 
 def test_parts_are_indented_under_their_row(tmp_path):
-    from conftest import ROOT
-
     out = tmp_path / "r.docx"
     result = _invoke("report", "--budgets", str(ROOT / "examples" / "sie" / "budgets"), "--period", "2024-10",
                      "-o", str(out))
@@ -120,6 +120,107 @@ def test_a_table_too_wide_for_portrait_gets_a_landscape_section(report_docx):
     for section in document.sections:
         assert abs(min(section.page_width, section.page_height).cm - 21.0) < 0.01  # A4
     assert all(a != b for a, b in zip(orientations, orientations[1:])), "no empty section between two turns"
+
+
+def _tables_and_sections(document):
+    """Each table of the document with the section it is in (a section ends at the paragraph that
+    holds its sectPr; the last one's is the body's own)."""
+    sections, tables = document.sections, {t._tbl: t for t in document.tables}
+    found, index = [], 0
+    for child in document.element.body.iterchildren():
+        if child.tag == f"{W}tbl":
+            found.append((tables[child], sections[index]))
+        elif child.tag == f"{W}p" and child.find(f"{W}pPr/{W}sectPr") is not None:
+            index += 1
+    return found
+
+
+def _printed_cm(word: str, size: float) -> float:
+    """About the narrowest a bold word prints at `size` pt, in cm: as DejaVu Serif Bold, which
+    LibreOffice prints with where Word's Cambria is missing, capitals and figures wider than most
+    small letters (by this, `KGEM` needs 1,0 cm at 8 pt)."""
+    ems = sum(1.0 if ch in "mwMW" else 0.35 if ch in "fijlrtIJ.,:;()-/ \u00a0" else 0.8 if ch.isupper()
+              else 0.7 if ch.isdigit() else 0.6 for ch in word)
+    return ems * size / 72 * 2.54
+
+
+def _wide_margins(tmp_path):
+    from docx.shared import Cm
+
+    template = docx.Document()
+    for section in template.sections:
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+        section.left_margin = section.right_margin = Cm(4.0)
+    path = tmp_path / "bred-marginal.docx"
+    template.save(str(path))
+    return path
+
+
+WIDE = {  # tables wider than a landscape page's text at 8 pt, and the KGEM of a narrow Stab column
+    "against-gross-comments": ("deviation", "--budgets", str(BUDGETS), "--year", "2024", "--against", "prognos:2024-08",
+                               "--gross", "--comments"),
+    "every-column": ("deviation", "--budgets", str(ROOT / "examples" / "sie" / "budgets"), "--period", "2024-10",
+                     "--gross", "--against", "prognos:2024-08", "--comments"),
+    "stab-kostnadsslag-comments": ("deviation", "--budgets", str(ROOT / "examples" / "answered" / "budgets"),
+                                   "--period", "2024-10", "--by", "stab,kostnadsslag", "--comments"),
+    "changes": ("changes", "--budgets", str(BUDGETS), "--year", "2024"),
+    "template-4-cm-margins": ("report", "--budgets", str(BUDGETS), "--year", "2024", "--mall", "MALL"),
+}
+
+
+@pytest.mark.parametrize("case", WIDE)
+def test_a_table_fits_its_page_and_no_word_breaks_in_a_cell(case, tmp_path):
+    """However many columns: the widths add up to no more than the text width of the table's
+    section (portrait or landscape, the template's margins kept), and each column is as wide as the
+    longest word in it as printed, capitals and figures wide, at the font size the table got."""
+    args = [str(_wide_margins(tmp_path)) if a == "MALL" else a for a in WIDE[case]]
+    out = tmp_path / "t.docx"
+    result = _invoke(*args, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    document = docx.Document(str(out))
+    for picture in document.inline_shapes:  # a chart too: 16 cm, or less between a template's margins
+        assert picture.width <= min(s.page_width - s.left_margin - s.right_margin for s in document.sections)
+    found = _tables_and_sections(document)
+    assert found
+    for table, section in found:
+        text_width = section.page_width - section.left_margin - section.right_margin
+        grid = [int(g.get(f"{W}w")) * 635 for g in table._tbl.tblGrid.findall(f"{W}gridCol")]  # twips → EMU
+        assert sum(grid) <= text_width, (table.rows[0].cells[0].text, sum(grid) / 360000, text_width.cm)
+        margins = table._tbl.tblPr.find(f"{W}tblCellMar")
+        pad = (sum(int(m.get(f"{W}w")) for m in margins) * 635 / 360000 if margins is not None
+               else 2 * 0.19)  # Word's default cell margins
+        for j, width in enumerate(grid):
+            for row in table.rows:
+                paragraph = row.cells[j].paragraphs[0]
+                size = max(run.font.size.pt for run in paragraph.runs) if paragraph.runs else 8
+                indent = paragraph.paragraph_format.left_indent.cm if paragraph.paragraph_format.left_indent else 0
+                for word in re.split(r"[^\S\u00a0]+", row.cells[j].text):
+                    assert _printed_cm(word, size) + pad + indent <= width / 360000, (case, word, width / 360000)
+
+
+def test_fit_shrinks_the_font_and_only_then_breaks_words():
+    from kfollow.render.docx import _fit, _Span
+
+    label, figure = _Span(False, word=10.0, want=24.0), _Span(True, word=5.0, want=5.0)
+    size, pad, widths = _fit([label] + [figure] * 6, usable=25.7)
+    assert (size, pad) == (8.0, 0.4) and widths[0] == pytest.approx(24.0 * 8 / 72 * 2.54 + 0.4)
+    size, pad, widths = _fit([label] + [figure] * 14, usable=25.7)
+    assert size < 8.0 and sum(widths) == pytest.approx(25.7) and widths[0] >= 10.0 * size / 72 * 2.54 + pad
+    size, pad, widths = _fit([label] + [figure] * 30, usable=25.7)  # no room for the words even at 7 pt
+    assert (size, pad) == (7.0, 0.2) and sum(widths) == pytest.approx(25.7)
+
+
+def test_a_chart_after_a_landscape_table_has_its_heading_over_it(report_docx):
+    """A chart drawn from a landscape table goes on a portrait page of its own, with the section's
+    heading over it (it was alone on the page)."""
+    from docx.text.paragraph import Paragraph
+
+    document = docx.Document(str(report_docx))
+    for picture in document.element.body.iter(f"{W}drawing"):
+        paragraph = next(p for p in picture.iterancestors() if p.tag == f"{W}p")
+        above = Paragraph(paragraph.getprevious(), document)
+        assert above.text and above.paragraph_format.keep_with_next, "a chart with the heading or caption over it"
+        assert above._p.find(f"{W}pPr/{W}sectPr") is None
 
 
 def test_template_styles_header_and_missing_style_note(tmp_path):
@@ -218,6 +319,36 @@ def test_libreoffice_prints_every_figure_within_the_page(report_docx, tmp_path):
             for value in row[1:]:
                 if re.fullmatch(r"-?[\d ]+,\d", value):
                     assert value in flat, value
+
+
+@pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftotext"),
+                    reason="LibreOffice (apt-get install libreoffice-writer) or pdftotext (poppler-utils) is not installed")
+@pytest.mark.parametrize("case", ["every-column", "template-4-cm-margins"])
+def test_libreoffice_prints_a_wide_table_within_the_margin_and_its_words_whole(case, tmp_path):
+    """Printed, no word passes the right margin and every word of every cell is whole: a word broken
+    inside a cell comes out of the PDF as two ("KGE", "M")."""
+    import html
+
+    args = [str(_wide_margins(tmp_path)) if a == "MALL" else a for a in WIDE[case]]
+    out = tmp_path / "t.docx"
+    result = _invoke(*args, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(out)], check=True, capture_output=True, timeout=180)
+    boxes = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "t.pdf"), "-"], check=True, capture_output=True,
+                           text=True).stdout
+    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', boxes, re.S)
+    document = docx.Document(str(out))
+    margin = document.sections[0].right_margin.pt  # the same on every page of these documents
+    printed = set()
+    for width, _, body in pages:
+        for x_max, word in re.findall(r'xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', body):
+            assert float(x_max) <= float(width) - margin + 1, (case, word, "past the right margin")
+            printed.update(html.unescape(word).split())
+    for table in document.tables:
+        for row in table.rows:
+            for word in {w for cell in row.cells for w in cell.text.split()}:  # a hyphen may end a line
+                assert word in printed or all(part in printed for part in re.split(r"(?<=-)(?=.)", word)), (case, word)
 
 
 def test_a_note_is_stated_once_and_figures_have_the_hyphen_minus(report_docx):

@@ -5,7 +5,9 @@ are right-aligned in the Swedish format, total rows are bold and a part's label 
 row. Headings use the built-in `Title` and `Heading 1` styles and table titles `Caption`, so the
 document's outline and a table of contents work. Charts are PNG at print resolution with their
 description as alternative text. A table too wide for a portrait page gets a landscape section of
-its own, so nothing is cut at the page edge.
+its own (a chart after it, on a portrait page again, gets the section's heading over it), and every
+table fits the text width of its page without a word broken inside a cell (`_fit`), so nothing is cut
+at the page edge.
 
 With a template (`--mall FILE.docx`, the kommun's own), the document starts from it: its styles,
 page setup, headers and logo apply, and its body is replaced by the report. A style the template
@@ -15,6 +17,8 @@ lacks falls back to `Normal`, with a note.
 from __future__ import annotations
 
 import io
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,10 +31,15 @@ from kfollow.report import Document, Report, Section
 EXTRA = "Word documents need python-docx (pip install 'kfollow[word]'; in a checkout '.[word]')"
 A4 = (21.0, 29.7)  # cm
 MARGIN = 2.0  # cm, each side, when there is no template
-TABLE_PT = 8  # font size of table cells
-CHAR_CM = 0.2  # about the width of a character of 8 pt bold text
-PAD_CM = 0.4  # a cell's margins
-CHART_CM = 16.0
+# a table's font size, its cells' margins (cm, both sides together; Word's default is 0,19 cm a side) and
+# how narrow a text column may be made while its words leave room (cm), tried in turn until it fits
+FITS = ((8.0, 0.4, 2.5), (8.0, 0.4, 0.0), (7.5, 0.4, 0.0), (7.0, 0.4, 0.0), (7.0, 0.2, 0.0))
+INDENT_CM = 0.4  # a part's label under its row
+LABEL_EM, COMMENT_EM = 24.0, 28.0  # a label wraps at about 34 letters, a comment at about 40
+BREAK = re.compile(r"[^\S\u00a0\u202f]+")  # where a line may break: a space that is not a no-break one
+# characters wider and narrower than most (`_ems`)
+WIDE, NARROW, SLIM = frozenset("mwMW%"), frozenset("fijlrtIJ.,:;'!()[]-/ \u00a0"), frozenset("acesvxyz–")
+CHART_CM = 16.0  # or the text width, where a template's margins leave less
 CHART_DPI = 200
 
 
@@ -108,7 +117,8 @@ def to_docx(doc: Document, opts: Options, charts: bool = True, template: Path | 
             _orient(w, landscape=False)
             w.paragraph(section.heading, "Heading 1", keep_with_next=True)
         if section.chart and charts:
-            _orient(w, landscape=False)
+            if _orient(w, landscape=False) and section.table:  # a page of its own, after its landscape table
+                w.paragraph(section.heading, "Caption", keep_with_next=True)
             _chart(w, section)
             for remark in unstated([r] if (r := chart_note(section)) else [], stated):
                 _small(w.paragraph(f"Anm.: {remark}"))
@@ -143,26 +153,23 @@ def _small(paragraph, size: int = 9) -> None:
 def _table(w: _Writer, section: Section, opts: Options, heading: str | None = None,
            notes: list[str] | None = None) -> None:
     """The section's table (after its heading, on the same page: a landscape section takes both), and
-    its `notes` under it (default: all the report's)."""
+    its `notes` under it (default: all the report's). It turns the page to landscape when its columns
+    do not fit a portrait page unwrapped, and always fits the text width of its page (see `_fit`)."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm, Pt, Twips
 
     from kfollow.render.document import _cells
 
     columns, rows, kinds = _cells(section, opts)
     header = [c.header for c in columns]
     texts = [["–" if v is None and c.kind in NUMERIC else (v or "") for c, v in zip(columns, row)] for row in rows]
-    # widths in characters: a comment wraps at about 40, a label at about 34, numbers never
-    # (a header's words by their letters' widths in bold: "summa" of `Andel av summa %` broke as "summ a")
-    widest = [max([_letters(h) for h in header[i].split()] + [len(r[i].strip()) for r in texts] or [1])
-              for i in range(len(columns))]
-    chars = [min(n, 40 if c.comment else 34 if i == 0 else n) for i, (c, n) in enumerate(zip(columns, widest))]
-    needed = sum(n * CHAR_CM + PAD_CM for n in chars)
-    _orient(w, landscape=needed > _usable(w, landscape=False))  # too wide for portrait: a landscape section
-    usable = _usable(w)
+    spans = [_span(i, c, header[i], [r[i] for r in texts]) for i, c in enumerate(columns)]
+    wanted = sum(_fit(spans, math.inf)[2])  # every column as wide as it wants, at 8 pt
+    _orient(w, landscape=wanted > _usable(w, landscape=False))  # too wide for portrait: a landscape section
+    size, pad, widths = _fit(spans, _usable(w))
 
     if heading is not None:
         w.paragraph(heading, "Heading 1", keep_with_next=True)
@@ -173,27 +180,14 @@ def _table(w: _Writer, section: Section, opts: Options, heading: str | None = No
         table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
-    # numbers keep their width; the label and comments share what is left (and wrap), a text column never
-    # narrower than its longest word (`Kommunikationsstab` broke as "Kommunikationsst ab") nor 2,5 cm
-    desired = [n * CHAR_CM + PAD_CM for n in chars]
-    words = [max([len(x) for r in texts for x in r[i].split()] + [len(x) for x in header[i].split()] or [1])
-             for i in range(len(columns))]
-    flexible = [i for i, c in enumerate(columns) if c.kind not in NUMERIC]
-    least = {i: min(desired[i], max(2.5, words[i] * CHAR_CM + PAD_CM)) for i in flexible}
-    room = usable - sum(d for i, d in enumerate(desired) if i not in least)
-    fitted = dict.fromkeys(flexible, 0.0)
-    free = set(flexible)
-    while free:  # shrink the free columns alike; one that would go below its least keeps its least
-        scale = min(1.0, max(0.0, room - sum(least[i] for i in flexible if i not in free)) / sum(desired[i] for i in free))
-        held = {i for i in free if desired[i] * scale < least[i]}
-        if not held:
-            fitted.update({i: desired[i] * scale for i in free})
-            break
-        fitted.update({i: least[i] for i in held})
-        free -= held
-    for i in flexible:
-        fitted[i] = max(fitted[i], least[i])
-    widths = [Cm(fitted.get(i, desired[i])) for i in range(len(columns))]
+    margins = OxmlElement("w:tblCellMar")  # the margins the widths are measured with, whatever the style's
+    for side in ("w:left", "w:right"):
+        margin = OxmlElement(side)
+        margin.set(qn("w:w"), str(round(pad / 2 / 2.54 * 1440)))  # twips
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    table._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+    widths = [Twips(int(x / 2.54 * 1440)) for x in widths]  # whole twips, rounded down: the sum stays within
     for col, width in zip(table.columns, widths):  # the grid, which Word and LibreOffice lay out by
         col.width = width
 
@@ -207,13 +201,13 @@ def _table(w: _Writer, section: Section, opts: Options, heading: str | None = No
             run.add_break()
             run = p.add_run(line)
         for r in p.runs:
-            r.font.size = Pt(TABLE_PT)
+            r.font.size = Pt(size)
             r.font.bold = bold or None
         p.paragraph_format.space_after = Pt(0)
         if right:
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         if indent:
-            p.paragraph_format.left_indent = Cm(0.4)
+            p.paragraph_format.left_indent = Cm(INDENT_CM)
 
     head = table.rows[0]
     _row_flags(head, OxmlElement, qn, header_row=True)
@@ -248,29 +242,104 @@ def _usable(w: _Writer, landscape: bool | None = None) -> float:
     return (width - page.left_margin - page.right_margin) / 360000  # EMU → cm
 
 
-def _letters(word: str) -> float:
-    """A bold word's width in average letters, m and w counted wide (narrow letters are not counted
-    narrower: `Budget` broke as "Budge t")."""
-    return sum(1.5 if ch in "mwMW" else 1.0 for ch in word)
+def _ems(word: str) -> float:
+    """A word's width in bold, in ems of its font size, taken wide (as DejaVu Serif Bold, which
+    LibreOffice prints with where the document's font is missing), so that no word is measured
+    narrower than it prints: capitals and figures are wider than most small letters (`KGEM` broke as
+    "KGE M", `Budget` as "Budge t" when every letter counted alike)."""
+    return sum(1.12 if ch in WIDE else 0.55 if ch in NARROW else 0.94 if ch.isupper() else 0.66 if ch in SLIM
+               else 0.74 for ch in word)
 
 
-def _orient(w: _Writer, landscape: bool) -> None:
+def _cm(ems: float, size: float) -> float:
+    """`ems` at a font size of `size` pt, in cm."""
+    return ems * size / 72 * 2.54
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A column's widths in ems: its longest word (`word`, never to be broken), the width it takes
+    when there is room (`want`: a text column's widest line up to its wrap; a number column's widest
+    figure or header word, as `word`), and cm it needs at any font size (`extra`: a part's indent)."""
+
+    number: bool
+    word: float
+    want: float
+    extra: float = 0.0
+
+
+def _span(i: int, column, header: str, values: list[str]) -> _Span:
+    """The widths of the table's column `i`, from its header's words and its cells."""
+    words = max([_ems(x) for v in values + [header] for x in BREAK.split(v) if x] or [1.0])
+    if column.kind in NUMERIC:
+        return _Span(True, words, words)
+    lines = max([_ems(line.strip()) for v in values for line in v.split("\n")] or [1.0])
+    cap = COMMENT_EM if column.comment else LABEL_EM if i == 0 else lines
+    indented = i == 0 and any(v.startswith("  ") for v in values)
+    return _Span(False, words, max(words, min(lines, cap)), INDENT_CM if indented else 0.0)
+
+
+def _fit(spans: list[_Span], usable: float) -> tuple[float, float, list[float]]:
+    """A table's font size, its cells' margins and its columns' widths (cm), within the text width
+    `usable` of its page.
+
+    Number columns are as wide as their widest figure or header word. Text columns (the label,
+    comments) are as wide as they want where there is room; else they narrow alike, each down to
+    its longest word or 2,5 cm, whichever is wider, then down to its longest word. Where that is
+    still too wide the font goes from 8 to 7,5 and 7 pt, then the cells' margins from 2 to 1 mm.
+    Only then do the text columns share what the figures leave, and their words break (and where
+    not even 1 cm each is left, every column narrows alike)."""
+    for size, pad, floor in FITS:
+        want = [_cm(s.want, size) + pad + s.extra for s in spans]
+        least = [x if s.number else min(x, max(floor, _cm(s.word, size) + pad + s.extra)) for x, s in zip(want, spans)]
+        if sum(least) <= usable:
+            return size, pad, _shrink(want, least, [not s.number for s in spans], usable)
+    figures = sum(x for x, s in zip(least, spans) if s.number)
+    if usable - figures >= sum(not s.number for s in spans):  # the text columns share what the figures leave
+        scale = (usable - figures) / (sum(least) - figures)
+        return size, pad, [x if s.number else x * scale for x, s in zip(least, spans)]
+    return size, pad, [x * usable / sum(least) for x in least]
+
+
+def _shrink(want: list[float], least: list[float], flexible: list[bool], usable: float) -> list[float]:
+    """`want`, its flexible columns narrowed alike so that the whole fits `usable`; one that would
+    go below its `least` keeps its least (all the least fit: the caller has seen to that)."""
+    fitted = list(want)
+    free = {i for i, f in enumerate(flexible) if f}
+    room = usable - sum(x for x, f in zip(want, flexible) if not f)
+    while free:
+        held_cm = sum(least[i] for i, f in enumerate(flexible) if f and i not in free)
+        scale = min(1.0, max(0.0, room - held_cm) / sum(want[i] for i in free))
+        held = {i for i in free if want[i] * scale < least[i]}
+        if not held:
+            for i in free:
+                fitted[i] = want[i] * scale
+            break
+        for i in held:
+            fitted[i] = least[i]
+        free -= held
+    return fitted
+
+
+def _orient(w: _Writer, landscape: bool) -> bool:
     """Go on in a portrait or a landscape section: a new section (on a new page) only when the
     current one is turned the other way and holds a table or a chart already (else it turns itself);
-    the page's sides swap."""
+    the page's sides swap. True when a new page was begun."""
     from docx.enum.section import WD_ORIENT, WD_SECTION
 
     wanted = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section = w.docx.sections[-1]
     if section.orientation == wanted:
-        return
-    if w.placed:  # a new page, turned
+        return False
+    new_page = bool(w.placed)
+    if new_page:  # a new page, turned
         section = w.docx.add_section(WD_SECTION.NEW_PAGE)
         w.placed = 0
     # (a section of text only, such as the title, turns with the table that follows it: no page of a
     # title alone, nor an empty first page)
     section.orientation = wanted
     section.page_width, section.page_height = section.page_height, section.page_width
+    return new_page
 
 
 def _chart(w: _Writer, section: Section) -> None:
@@ -279,7 +348,7 @@ def _chart(w: _Writer, section: Section) -> None:
     from kfollow.render.document import chart
 
     png = chart(section, "png")
-    w.docx.add_paragraph().add_run().add_picture(io.BytesIO(png), width=Cm(CHART_CM))
+    w.docx.add_paragraph().add_run().add_picture(io.BytesIO(png), width=Cm(min(CHART_CM, _usable(w))))
     w.placed += 1
     picture = w.docx.inline_shapes[-1]
     description = section.report.caption or section.heading
