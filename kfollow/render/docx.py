@@ -154,7 +154,7 @@ def _table(w: _Writer, section: Section, opts: Options, heading: str | None = No
            notes: list[str] | None = None) -> None:
     """The section's table (after its heading, on the same page: a landscape section takes both), and
     its `notes` under it (default: all the report's). It turns the page to landscape when its columns
-    do not fit a portrait page unwrapped, and always fits the text width of its page (see `_fit`)."""
+    do not fit a portrait page (`_fits_portrait`), and always fits the text width of its page (see `_fit`)."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
@@ -167,8 +167,7 @@ def _table(w: _Writer, section: Section, opts: Options, heading: str | None = No
     header = [c.header for c in columns]
     texts = [["–" if v is None and c.kind in NUMERIC else (v or "") for c, v in zip(columns, row)] for row in rows]
     spans = [_span(i, c, header[i], [r[i] for r in texts]) for i, c in enumerate(columns)]
-    wanted = sum(_fit(spans, math.inf)[2])  # every column as wide as it wants, at 8 pt
-    _orient(w, landscape=wanted > _usable(w, landscape=False))  # too wide for portrait: a landscape section
+    _orient(w, landscape=not _fits_portrait(spans, _usable(w, landscape=False)))
     size, pad, widths = _fit(spans, _usable(w))
 
     if heading is not None:
@@ -299,6 +298,16 @@ def _fit(spans: list[_Span], usable: float) -> tuple[float, float, list[float]]:
         scale = (usable - figures) / (sum(least) - figures)
         return size, pad, [x if s.number else x * scale for x, s in zip(least, spans)]
     return size, pad, [x * usable / sum(least) for x in least]
+
+
+def _fits_portrait(spans: list[_Span], usable: float) -> bool:
+    """Whether a table stays on a portrait page: at 8 pt, with its text columns at three quarters of
+    the width they want at least (a label wrapped a little), and never below their longest word. A
+    table that needs more turns the page to landscape."""
+    size, pad, _ = FITS[0]
+    want = [_cm(s.want, size) + pad + s.extra for s in spans]
+    least = [x if s.number else max(0.75 * x, _cm(s.word, size) + pad + s.extra) for x, s in zip(want, spans)]
+    return sum(least) <= usable
 
 
 def _shrink(want: list[float], least: list[float], flexible: list[bool], usable: float) -> list[float]:
