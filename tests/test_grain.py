@@ -873,6 +873,38 @@ forvaltningar:
     assert (s1["prognos"], s1["prognos_period"]) == ("1750000", "2024-02")
 
 
+def test_a_forvaltning_s_own_forecast_is_its_total_in_every_view(run, tmp_path):
+    """The summa forecasts 2 900 in March and both staber forecast (1 750 + 1 200) in February: the
+    stab view's Summa was their 2 950 while the förvaltning view showed 2 900, in one report (found
+    in review). The förvaltning's own forecast is its total in both; the staber's difference from it
+    is a row of its own, with no month."""
+    d = tmp_path / "b"
+    d.mkdir()
+    (d / "2024.yaml").write_text("""\
+ar: 2024
+organisation: Testby
+enhet: tkr
+forvaltningar:
+  AAA:
+    namn: Förvaltning A
+    summa:
+      budget: 3000
+      utfall: {2024-01: 250, 2024-02: 250, 2024-03: 250}
+      prognos: {2024-03: 2900}
+    staber:
+      S1: {namn: Stab ett, budget: 1800, utfall: {2024-01: 150, 2024-02: 150, 2024-03: 150}, prognos: {2024-02: 1750}}
+      S2: {namn: Stab två, budget: 1200, utfall: {2024-01: 100, 2024-02: 100, 2024-03: 100}, prognos: {2024-02: 1200}}
+""", encoding="utf-8")
+    by_stab = _csv(run, d, "--by", "stab")
+    by_forvaltning = _csv(run, d, "--by", "forvaltning")
+    for rows in (by_stab, by_forvaltning):
+        summa = next(r for r in rows if r["radtyp"] == "summa")
+        assert (summa["prognos"], summa["prognos_period"], summa["prognos_avvikelse"]) == ("2900000", "2024-03", "100000")
+    gap = next(r for r in by_stab if r["radtyp"] == "differens")
+    assert (gap["prognos"], gap["prognos_period"], gap["budget"], gap["utfall"]) == ("-50000", "", "0", "0")
+    assert sum(int(r["prognos"]) for r in by_stab if r["radtyp"] != "summa") == 2900000
+
+
 def test_no_gap_warning_where_there_is_no_gap(run, tmp_path):
     """Found in review: a budget from July (a förvaltning begun mid-year), a month budgeted with
     zeros, and a YAML row booked short (an error of its own) are no gaps the tables leave."""

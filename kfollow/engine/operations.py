@@ -111,23 +111,28 @@ def view_frame(budgets: Store, year: int, by: By, fids: list[str], staber: list[
     def sums(frame: pl.DataFrame) -> pl.DataFrame:
         return frame.group_by("forvaltning").agg(*(ex.exact_sum(c) for c in money), *(stamp(c) for c in stamps))
 
-    declared = amounts.filter(pl.col("vy") == "summa").select(keep).with_columns(priority=pl.lit(0))
+    declared = amounts.filter(pl.col("vy") == "summa").select(keep).with_columns(priority=pl.lit(0), _fp=pl.lit(0))
     derived = [
         sums(amounts.filter(pl.col("vy").is_in([view, f"ej_fordelat_{view}"]))).with_columns(
-            priority=pl.lit(-1 if prefer_rows and view == by.value else i + 1))
+            priority=pl.lit(-1 if prefer_rows and view == by.value else i + 1), _fp=pl.lit(i + 1))
         for i, view in enumerate(("stab", "verksamhet"))
     ]
     # each figure of a total: the declared summa's, else the sum of the staber, else of the verksamheter
+    # (year to date with `prefer_rows`, the view's rows first); a forecast is the förvaltning's own
+    # where it made one, in every view, dated by it (its staber's forecasts that differ from it leave
+    # a difference row)
+    forecasts = [c for c in _FORECAST_OF.values() if c in money]
+    columns = ["forvaltning", *money, *stamps, "kommentar", "priority", "_fp"]
     totals = (
-        pl.concat([declared.select("forvaltning", *money, *stamps, "kommentar", "priority"),
-                   *(d.with_columns(kommentar=pl.lit(None, pl.String)).select("forvaltning", *money, *stamps, "kommentar", "priority")
-                     for d in derived)], how="vertical_relaxed")
+        pl.concat([declared.select(columns),
+                   *(d.with_columns(kommentar=pl.lit(None, pl.String)).select(columns) for d in derived)],
+                  how="vertical_relaxed")
         .sort("priority")
         .group_by("forvaltning", maintain_order=True)
-        # a forecast's month from the same source as the forecast (a declared summa's forecast is not
-        # dated by its staber's)
-        .agg(pl.all().exclude(stamps).drop_nulls().first(),
-             *(pl.col(c).filter(pl.col(_FORECAST_OF[c]).is_not_null()).first() for c in stamps))
+        .agg(pl.all().exclude(*stamps, *forecasts, "_fp").drop_nulls().first(),
+             *(pl.col(c).sort_by("_fp").drop_nulls().first() for c in forecasts),
+             *(pl.col(c).sort_by("_fp").filter(pl.col(_FORECAST_OF[c]).sort_by("_fp").is_not_null()).first()
+               for c in stamps))
         .drop("priority")
     )
     summa_stamps = totals.select(*(stamp(c) for c in stamps))  # 0: made in different months
@@ -152,8 +157,8 @@ def view_frame(budgets: Store, year: int, by: By, fids: list[str], staber: list[
         gap = (
             totals.join(sums(rows), on="forvaltning", suffix="_rader")
             .with_columns(*((pl.col(c) - pl.col(f"{c}_rader")).alias(c) for c in money))
-            .filter(pl.any_horizontal(pl.col(c).fill_null(0) != 0 for c in ("budget", "utfall")))
-            .select("forvaltning", *money, *stamps)
+            .filter(pl.any_horizontal(pl.col(c).fill_null(0) != 0 for c in ("budget", "utfall", *forecasts)))
+            .select("forvaltning", *money, *(pl.lit(None, amounts.schema[c]).alias(c) for c in stamps))
             .with_columns(radtyp=pl.lit("differens"), pos=pl.lit(BLOCK_END + 1), nyckel=pl.lit("differens"),
                           namn=pl.lit("Differens mot förvaltningens summa"), kommentar=pl.lit(None, pl.String))
         )
