@@ -454,3 +454,46 @@ def test_help_and_version_into_a_closed_pipe_exit_0(args):
     done = subprocess.run(["bash", "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
+
+
+def test_compare_of_a_stab_outside_the_chosen_forvaltning_is_a_usage_error(run):
+    """`compare --stab HR --forvaltning SERV` printed an empty table with notes that were not true,
+    exit 0, where deviation and months stop (found in review)."""
+    for args in (("compare", "2023", "2024"), ("deviation",), ("months",)):
+        result = run(*args, "--budgets", ROOT / "examples" / "budgets", "--stab", "HR", "--forvaltning", "SERV")
+        assert result.exit_code == ExitStatus.USAGE, (args, result.stdout)
+        assert result.stderr.strip() == "Error: stab HR is not in förvaltning SERV", args
+
+
+def test_a_stab_id_in_two_forvaltningar_is_named_with_its_forvaltning(run, tmp_path):
+    """Two förvaltningar with a stab EKO each: `--stab EKO` showed two rows that looked alike, and
+    months summed both under the one stab's name (found in review)."""
+    budgets = tmp_path / "budgets"
+    budgets.mkdir()
+    (budgets / "2024.yaml").write_text("""\
+ar: 2024
+organisation: Testby
+enhet: tkr
+forvaltningar:
+  AAA:
+    namn: Förvaltning A
+    staber:
+      EKO: {namn: Ekonomi, budget: 1200, utfall: {2024-01: 100, 2024-02: 100, 2024-03: 100}}
+  BBB:
+    namn: Förvaltning B
+    staber:
+      EKO: {namn: Ekonomi, budget: 2400, utfall: {2024-01: 200, 2024-02: 200, 2024-03: 200}}
+      IT: {namn: IT, budget: 600, utfall: {2024-01: 50, 2024-02: 50, 2024-03: 50}}
+""", encoding="utf-8")
+    (budgets / "2023.yaml").write_text((budgets / "2024.yaml").read_text(encoding="utf-8").replace("2024", "2023"),
+                                       encoding="utf-8")
+    for args in (("deviation",), ("months",), ("compare", "2023", "2024")):
+        result = run(*args, "--budgets", budgets, "--stab", "EKO", "--year", "2024") if args[0] != "compare" else \
+            run(*args, "--budgets", budgets, "--stab", "EKO")
+        assert result.exit_code == ExitStatus.USAGE, (args, result.stdout)
+        assert "stab EKO is in förvaltning AAA and BBB; name the one you mean with --forvaltning AAA" in result.stderr
+    one = run("months", "--budgets", budgets, "--year", "2024", "--stab", "EKO", "--forvaltning", "BBB", "-f", "csv",
+              "--unit", "tkr")
+    assert one.exit_code == 0, one.stderr
+    assert csv_rows(one.stdout)[-1]["budget_ack"] == "600"  # BBB's EKO alone: 2 400 / 12 × 3
+    assert run("deviation", "--budgets", budgets, "--year", "2024", "--stab", "IT").exit_code == 0  # one förvaltning's

@@ -63,6 +63,27 @@ def _selected(budgets: Store, year: int, by: By, staber: list[str] | None, verks
     return staber
 
 
+def _holding(budgets: Store, year: int, view: str, fids: list[str], staber: list[str] | None,
+             forvaltning: list[str] | None, ambiguous_ok: bool = False) -> list[str]:
+    """The förvaltningar of `fids` that hold the rows `--stab`/`--verksamhet` select (all of `fids`
+    without a selection); UsageError when none does, or (a stab id that two förvaltningar both
+    have) when a selected id is in more than one of them: which one is meant is named with
+    --forvaltning."""
+    if not staber:
+        return fids
+    present = budgets.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == view) & pl.col("nyckel").is_in(staber)
+                                     & pl.col("forvaltning").is_in(fids))
+    held = [f for f in fids if f in set(present["forvaltning"].to_list())]
+    if not held:
+        raise UsageError(f"{view} {', '.join(staber)} is not in förvaltning {', '.join(forvaltning or fids)}")
+    shared = present.group_by("nyckel").agg(pl.col("forvaltning").unique().sort()).filter(pl.col("forvaltning").list.len() > 1)
+    if shared.height and not ambiguous_ok:
+        key, where = shared.sort("nyckel").row(0)
+        raise UsageError(f"{view} {key} is in förvaltning {' and '.join(where)}; name the one you mean with "
+                         f"--forvaltning {where[0]}")
+    return held
+
+
 def _require_view(budgets: Store, year: int, by: By, fids: list[str]) -> None:
     """--by verksamhet on förvaltningar written per stab only is a usage error, not a table of totals."""
     if by is By.verksamhet and budgets.amounts.filter(
@@ -298,11 +319,7 @@ def deviation_report(budgets: Store, year: int, by: By = By.stab, forvaltning: l
         if period is not None and against > period:
             raise UsageError(f"the forecast of {year}-{against:02d} was made after the period {year}-{period:02d}; "
                              "compare with a forecast made up to the period")
-    if staber:
-        present = budgets.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == by.value) & pl.col("nyckel").is_in(staber))
-        fids = [f for f in fids if f in present["forvaltning"].to_list()]
-        if not fids:
-            raise UsageError(f"{by.value} {', '.join(staber)} is not in förvaltning {', '.join(forvaltning or [])}")
+    fids = _holding(budgets, year, by.value, fids, staber, forvaltning)
     cur = view_frame(budgets, year, by, fids, staber, resolve(budgets, year, period, BudgetMode(budget), against),
                      prefer_rows=period is not None)
     if period is None:
@@ -372,6 +389,10 @@ def compare_report(budgets: Store, base_year: int, year: int, by: By = By.stab,
     base_fids = forvaltningar(budgets, base_year, forvaltning)
     staber = _selected(budgets, year, by, staber, verksamheter)
     _require_view(budgets, year, by, fids)
+    fids = _holding(budgets, year, by.value, fids, staber, forvaltning)
+    if staber and base_year in budgets.years:
+        base_fids = [f for f in base_fids if f in fids] or _holding(budgets, base_year, by.value, base_fids, staber,
+                                                                     forvaltning, ambiguous_ok=True)
     several = len(set(fids) | set(base_fids)) > 1
     a, b = f"utfall_{base_year}", f"utfall_{year}"
     ua, ub = f"andel_{base_year}_pct", f"andel_{year}_pct"
@@ -482,11 +503,7 @@ def months_report(budgets: Store, year: int, forvaltning: list[str] | None = Non
         raise UsageError(f"the utfall tables of {year} ({', '.join(tables)}) book no month; import the months "
                          "(kfollow import)" if tables else f"{budgets.year(year).fil} gives utfall for the whole "
                          "year only; a month-by-month table needs utfall per month")
-    if staber:
-        present = budgets.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == view) & pl.col("nyckel").is_in(staber))
-        fids = [f for f in fids if f in present["forvaltning"].to_list()]
-        if not fids:
-            raise UsageError(f"{view} {', '.join(staber)} is not in förvaltning {', '.join(forvaltning or [])}")
+    fids = _holding(budgets, year, view, fids, staber, forvaltning)
     if period is not None:
         if period > last:
             raise UsageError(f"utfall {year} is booked up to {year}-{last:02d}, not {year}-{period:02d}; "
