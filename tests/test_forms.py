@@ -543,6 +543,11 @@ forvaltningar:
         status = run("status", "--budgets", budgets, "--period", "2024-03", "--forms", out, "--forvaltning", fid,
                      "-f", "csv")
         assert {r["formular"] for r in csv_rows(status.stdout)} == {"ja"}, status.stdout
+    # people see whose Ekonomi it is, in the table and in what is missing
+    both = run("status", "--budgets", budgets, "--period", "2024-03")
+    assert both.stdout.splitlines()[2].startswith("Förvaltning ")
+    assert "status: AAA Ekonomi (EKO) 2024-03: saknar prognos" in both.stderr
+    assert "status: BBB Ekonomi (EKO) 2024-03: saknar prognos" in both.stderr
 
 
 def test_the_unit_hint_is_the_unit_of_the_form_whose_answer_is_kept(forms_dir, run, tmp_path):

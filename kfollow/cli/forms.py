@@ -149,6 +149,8 @@ def status(
       kfollow status --period 2024-08 --require-comment-over 5%
       kfollow status --period 2024-08 --forms formular/2024-08 --format csv
     """
+    import polars as pl
+
     from kfollow.engine.forms import status as status_of
 
     limit = _limit(require_comment_over, unit)
@@ -166,7 +168,10 @@ def status(
     report = status_of(store, period, by, forvaltning, limit, sent, unit.value)
     emit(report, fmt, decimals, output, store=store, columns=columns, exact=exact)
     missing = [r for r in report.frame.iter_rows(named=True) if r["saknas"]]
-    for r in missing:
-        typer.echo(f"status: {shown(r['namn'])} ({shown(r[by.value])}) {period}: saknar {r['saknas']}", err=True)
+    frame = report.frame
+    shared = frame.group_by(by.value).agg(pl.col("forvaltning").n_unique().alias("n"))["n"].max() or 0
+    for r in missing:  # whose row it is, where two förvaltningar share a stab id
+        whose = f"{shown(r['forvaltning'])} " if shared > 1 else ""
+        typer.echo(f"status: {whose}{shown(r['namn'])} ({shown(r[by.value])}) {period}: saknar {r['saknas']}", err=True)
     if missing:
         fail(ExitStatus.CHECK_FAILED)

@@ -447,7 +447,10 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
     schema = {c: (pl.Int64 if k is Kind.money else pl.String) for c, k, _, _ in STATUS_COLUMNS}
     frame = pl.DataFrame(out, schema=schema, orient="row").rename({"nyckel": by.value})
     label = {"stab": "Stab", "verksamhet": "Verksamhet"}[by.value]
-    columns = [Column(by.value if c == "nyckel" else c, k, label if c == "namn" else h, people=p)
+    # people see whose row it is where two förvaltningar share a stab id
+    shared = frame.group_by(by.value).agg(pl.col("forvaltning").n_unique().alias("n"))["n"].max() or 0
+    columns = [Column(by.value if c == "nyckel" else c, k, label if c == "namn" else h,
+                      people=p or (c == "forvaltning" and shared > 1))
                for c, k, h, p in STATUS_COLUMNS
                if not (c == "formular" and sent is None) and not (c == "kommentar_kravs" and limit is None)]
     frame = frame.select(c.name for c in columns)
