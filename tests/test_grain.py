@@ -990,3 +990,20 @@ def test_months_of_a_filter_that_leaves_a_resultat_unit_alone_present_it_as_resu
     # a filter that keeps money of both kinds stays a nettokostnad of all of them
     both = run("months", "--budgets", budgets, "--year", "2024", "--konto", "3")
     assert both.stdout.startswith("Månad för månad 2024, alla förvaltningar, konto 3,")
+
+
+def test_a_filter_that_keeps_no_account_of_the_chosen_forvaltning_is_a_usage_error(run):
+    """`--kostnadsslag personal --forvaltning SERV` gave a table of "–" and exit 0 (and months a note
+    that was not true) although the filter keeps nothing there (found in review)."""
+    budgets = EXAMPLES / "sie" / "budgets"
+    cases = [(("deviation", "--period", "2024-10", "--kostnadsslag", "personal", "--forvaltning", "SERV"),
+              "Error: --kostnadsslag personal: nothing to show; no account of förvaltning SERV is in it"),
+             (("months", "--konto", "4", "--forvaltning", "KSF"),
+              "Error: --konto 4: no account of förvaltning KSF starts so (accounts there: 3510, 5010, 6410)"),
+             (("compare", "2023", "2024", "--konto", "4", "--forvaltning", "KSF"),
+              "Error: --konto 4: no account of förvaltning KSF starts so (accounts there: 3510, 5010, 6410)")]
+    for args, error in cases:
+        result = run(*args, "--budgets", budgets)
+        assert result.exit_code == 2 and result.stdout == "", args
+        assert result.stderr.strip() == error, result.stderr
+    assert run("months", "--budgets", budgets, "--konto", "4").exit_code == 0  # SERV's 4010

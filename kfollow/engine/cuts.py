@@ -122,7 +122,9 @@ def kostnadsslag_expr(groups: tuple[Kostnadsslag, ...], col: str = "konto") -> p
     return expr.alias("kostnadsslag")
 
 
-def check_filter(store: Store, year: int, flt: LedgerFilter) -> None:
+def check_filter(store: Store, year: int, flt: LedgerFilter, fids: list[str] | None = None) -> None:
+    """UsageError for a filter that names no kostnadsslag of the year, or keeps no account of the
+    förvaltningar `fids` (default: all of the year's): a table of nothing but "–" is no answer."""
     groups = store.year(year).kostnadsslag
     unknown = [k for k in flt.kostnadsslag if k not in {g.id for g in groups}]
     if unknown:
@@ -134,14 +136,18 @@ def check_filter(store: Store, year: int, flt: LedgerFilter) -> None:
         raise UsageError(f"--konto {bad[0]!r} is not an account prefix; write digits such as 5 or 6410")
     if not flt:
         return
-    accounts = (store.facts.lazy().filter(pl.col("ar") == year).select(pl.col("konto").unique()).collect()
-                ["konto"].sort().to_list())
+    facts = store.facts.lazy().filter(pl.col("ar") == year)
+    whose = str(year)
+    if fids is not None and not set(forvaltningar_with(store, year)) <= set(fids):
+        facts = facts.filter(pl.col("forvaltning").is_in(fids))
+        whose = f"förvaltning {', '.join(f for f in fids if f in set(forvaltningar_with(store, year)))}"
+    accounts = facts.select(pl.col("konto").unique()).collect()["konto"].sort().to_list()
     if not accounts:
         return  # no facts with accounts: require_facts names what is missing
     unmatched = [k for k in flt.konto if not any(a.startswith(k) for a in accounts)]
     if unmatched:
         shown_accounts = ", ".join(accounts[:12]) + (", …" if len(accounts) > 12 else "")
-        raise UsageError(f"--konto {unmatched[0]}: no account of {year} starts so (accounts there: {shown_accounts})")
+        raise UsageError(f"--konto {unmatched[0]}: no account of {whose} starts so (accounts there: {shown_accounts})")
     if flt.kostnadsslag:  # together with --konto: an account both keep
         kept = [a for a in accounts if not flt.konto or any(a.startswith(k) for k in flt.konto)]
         slag = pl.DataFrame({"konto": kept}, schema={"konto": pl.String}).select(kostnadsslag_expr(groups))["kostnadsslag"]
@@ -149,7 +155,7 @@ def check_filter(store: Store, year: int, flt: LedgerFilter) -> None:
             asked = " ".join([*(f"--konto {k}" for k in flt.konto), *(f"--kostnadsslag {k}" for k in flt.kostnadsslag)])
             found = sorted({g for g in slag.to_list() if g is not None})
             where = (f"the accounts that --konto keeps are in kostnadsslag {', '.join(found)}" if flt.konto and found
-                     else f"no account of {year} is in {'it' if len(flt.kostnadsslag) == 1 else 'them'}")
+                     else f"no account of {whose} is in {'it' if len(flt.kostnadsslag) == 1 else 'them'}")
             raise UsageError(f"{asked}: nothing to show; {where}")
 
 

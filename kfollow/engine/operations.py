@@ -518,7 +518,7 @@ def months_report(budgets: Store, year: int, forvaltning: list[str] | None = Non
 
     shown = fids  # the förvaltningar the total is made of: with a filter, those with facts it keeps
     if flt:
-        cuts.check_filter(budgets, year, flt)
+        cuts.check_filter(budgets, year, flt, fids)
         cuts.require_facts(budgets, year, fids, cuts.Cut(("stab",)), flt)
         shown = cuts.forvaltningar_matching(budgets, year, fids, flt) or fids
     totals = totals_of(year, fids).select(
@@ -590,7 +590,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
                              budget=budget, against=selection.against_month(against, p.year), verksamheter=verksamheter)
     if cut.part or flt:
         fids = [f for f in forvaltningar(store, p.year, forvaltning) if f in frame["forvaltning"].to_list()]
-        cuts.check_filter(store, p.year, flt)
+        cuts.check_filter(store, p.year, flt, fids)
         cuts.require_facts(store, p.year, fids, cut, flt)
         if cut.ledger_parent:  # the ledger's rows first (kostnadsslag), then their parts (konto)
             frame, notes = cuts.breakdown(store, p.year, frame, cut.outer, fids, p.month, flt)
@@ -660,7 +660,7 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
         fids = [f for f in dict.fromkeys([*forvaltningar(store, p.year, forvaltning),
                                           *(forvaltningar(store, base_year, forvaltning) if base_year in store.years else [])])
                 if f in frame["forvaltning"].to_list()]
-        cuts.check_filter(store, p.year, flt)
+        cuts.check_filter(store, p.year, flt, fids)
         cuts.require_facts(store, p.year, fids, cut, flt)
         figures, derive = cuts.compare_figures(base_year, p.year)
         if cut.ledger_parent:
