@@ -592,3 +592,41 @@ def test_forecasts_per_kostnadsslag_from_the_forms_show_on_the_parts(run, tmp_pa
     assert serv["redovisas_som"] == "resultat" and Decimal(serv["budget_helar"]) < 0
     assert Decimal(serv["prognos_avvikelse"]) == -87000000 - Decimal(serv["budget_helar"])  # costs over budget: < 0
     assert Decimal(serv["prognos_avvikelse"]) < 0
+
+
+def test_a_part_s_forecast_is_the_latest_made_up_to_the_period(run, tmp_path):
+    """Rows show the latest forecast made up to the period; parts showed only the period's own, so
+    September's forecast per kostnadsslag was "–" in October (found in review). Comments stay the
+    month's."""
+    import csv
+    import io
+
+    budgets = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "answered" / "budgets", budgets)
+    (budgets / "svar" / "2024-09.yaml").write_text('''\
+format: kfollow-svar 2
+period: 2024-09
+enhet: kr
+svar:
+  - forvaltning: "KSF"
+    stab: "EKO"
+    kostnadsslag:
+      "personal":
+        prognos: 11000000.00
+        kommentar: "Vakans."
+    arbetsbok: "2024-09 EKO Ekonomistab.xlsx"
+    inlast: "2024-10-06T09:30:00+00:00"
+''', encoding="utf-8")
+
+    def part(period: str) -> dict:
+        result = run("deviation", "--budgets", budgets, "--period", period, "--by", "stab,kostnadsslag", "--comments",
+                     "-f", "csv", "--unit", "kr", "--exact")
+        assert result.exit_code == 0, result.stderr
+        return next(r for r in csv.DictReader(io.StringIO(result.stdout))
+                    if (r["radtyp"], r["stab"], r["kostnadsslag"]) == ("del", "EKO", "personal"))
+
+    october = part("2024-10")
+    assert (october["prognos"], october["prognos_period"], october["kommentar"]) == ("11000000", "2024-09", "")
+    september = part("2024-09")
+    assert (september["prognos"], september["kommentar"]) == ("11000000", "Vakans.")
+    assert part("2024-08")["prognos"] == ""  # not yet made

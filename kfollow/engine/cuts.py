@@ -593,29 +593,34 @@ def _part_answers(store: Store, year: int, month: int, key: str, frame: pl.DataF
     comments follow, each named by its stab (their forecasts are the staber's, not the förvaltning's)."""
     names = dict(store.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == "stab"))
                  .select(pl.concat_str("forvaltning", "nyckel", separator="\0"), "namn").iter_rows())
-    said = []
-    for a in store.year(year).svar:
-        if a.manad != month:
-            continue
-        for kid, prognos, text in a.delar:
-            if a.vy == "summa":
-                said.append((a.forvaltning, a.forvaltning, kid, text, prognos, 0))
-            elif key == "forvaltning" and a.vy == "stab" and text:
-                said.append((a.forvaltning, a.forvaltning, kid,
-                             f"{names.get(a.forvaltning + chr(0) + a.nyckel) or a.nyckel}: {text}", None, 1))
-            elif a.vy == key:
-                said.append((a.forvaltning, a.nyckel, kid, text, prognos, 0))
     comments = "kommentar" in frame.columns
     forecasts = "prognos" in frame.columns
-    said = [s for s in said if (comments and s[3]) or (forecasts and s[4] is not None)]
+    said = []  # the month's comments; the latest forecast made up to the month, as a row's is
+    for a in store.year(year).svar:
+        if a.manad > month:
+            continue
+        for kid, prognos, text in a.delar:
+            text = text if comments and a.manad == month else None
+            prognos = prognos if forecasts else None
+            if a.vy == "summa":
+                said.append((a.forvaltning, a.forvaltning, kid, text, prognos, a.manad, 0))
+            elif key == "forvaltning" and a.vy == "stab" and text:
+                said.append((a.forvaltning, a.forvaltning, kid,
+                             f"{names.get(a.forvaltning + chr(0) + a.nyckel) or a.nyckel}: {text}", None, a.manad, 1))
+            elif a.vy == key:
+                said.append((a.forvaltning, a.nyckel, kid, text, prognos, a.manad, 0))
+    said = [s for s in said if s[3] or s[4] is not None]
     if not said:
         return frame
+    latest = pl.col("_delmanad").filter(pl.col("_delprognos").is_not_null())
     given = (pl.DataFrame(said, schema={"forvaltning": pl.String, "_key": pl.String, "kostnadsslag": pl.String,
-                                        "_delkommentar": pl.String, "_delprognos": pl.Int64, "_order": pl.Int8},
-                          orient="row")
+                                        "_delkommentar": pl.String, "_delprognos": pl.Int64, "_delmanad": pl.Int8,
+                                        "_order": pl.Int8}, orient="row")
              .with_row_index("_n").sort("_order", "_n")
              .group_by("forvaltning", "_key", "kostnadsslag", maintain_order=True)
-             .agg(pl.col("_delkommentar").drop_nulls().str.join("\n"), pl.col("_delprognos").drop_nulls().first())
+             .agg(pl.col("_delkommentar").drop_nulls().str.join(" / "),
+                  pl.col("_delprognos").filter(pl.col("_delmanad") == latest.max()).drop_nulls().first(),
+                  latest.max().alias("_delmanad"))
              .with_columns(_delkommentar=pl.when(pl.col("_delkommentar") != "").then("_delkommentar")))
     on = ["forvaltning", "kostnadsslag"]
     if key == "forvaltning":
@@ -632,11 +637,12 @@ def _part_answers(store: Store, year: int, month: int, key: str, frame: pl.DataF
     if forecasts:
         frame = frame.with_columns(
             prognos=pl.when(part).then("_delprognos").otherwise("prognos"),
-            **({"prognos_period": pl.when(part).then(pl.lit(f"{year}-{month:02d}")).otherwise("prognos_period")}
+            **({"prognos_period": pl.when(part).then(pl.format(f"{year}-{{}}", pl.col("_delmanad").cast(pl.String)
+                                                                  .str.zfill(2))).otherwise("prognos_period")}
                if "prognos_period" in frame.columns else {}),
             **({"prognos_avvikelse": pl.when(part).then(sign * (pl.col("budget_helar") - pl.col("_delprognos")))
                 .otherwise("prognos_avvikelse")} if "prognos_avvikelse" in frame.columns else {}))
-    return frame.drop("_delkommentar", "_delprognos")
+    return frame.drop("_delkommentar", "_delprognos", "_delmanad")
 
 
 def _sums_of_parts(out: pl.DataFrame, placed: pl.DataFrame, money: list[str], derive) -> pl.DataFrame:
