@@ -541,10 +541,14 @@ def months_report(budgets: Store, year: int, forvaltning: list[str] | None = Non
     frame = frame.with_columns(ex.avvikelse(), (pl.col("budget_ack") - pl.col("utfall_ack")).alias("avvikelse_ack"))
     frame = frame.with_columns(*ex.percent_of("avvikelse_ack", "budget_ack", "avvikelse_ack_pct"),
                                manad=pl.format(f"{year}-{{}}", pl.col("manad").cast(pl.String).str.zfill(2)))
-    sign = pl.lit(summa_sign(budgets, year, shown))
-    frame = frame.with_columns(ex.presented(c, sign) for c in ("budget", "utfall", "budget_ack", "utfall_ack", prev))
-    columns = ["manad", "budget", "utfall", "avvikelse", "budget_ack", "utfall_ack", "avvikelse_ack", "avvikelse_ack_pct"]
-    return frame.select(columns + ([prev] if frame[prev].null_count() < frame.height else []) + ["avvikelse_ack_pct" + EXACT])
+    sign = summa_sign(budgets, year, shown)
+    frame = frame.with_columns(ex.presented(c, pl.lit(sign)) for c in ("budget", "utfall", "budget_ack", "utfall_ack", prev))
+    frame = frame.with_columns(redovisas_som=pl.lit("resultat" if sign < 0 else "nettokostnad"))
+    columns = ["manad", "redovisas_som", "budget", "utfall", "avvikelse", "budget_ack", "utfall_ack", "avvikelse_ack",
+               "avvikelse_ack_pct"]
+    # the previous year's column whenever it is booked per month (empty where it has no figure: stable columns)
+    kept = prev in budgets_columns(budgets, year - 1) or frame[prev].null_count() < frame.height
+    return frame.select(columns + ([prev] if kept else []) + ["avvikelse_ack_pct" + EXACT])
 
 
 def booked_through(budgets: Store, year: int, period: int | None) -> bool:
@@ -704,10 +708,12 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
         which += ", " + ", ".join([*(f"konto {k}" for k in flt.konto), *(f"kostnadsslag {k}" for k in flt.kostnadsslag)])
     notes = ("Endast de konton som valts: budget och utfall utan konto ingår inte.",) if flt else ()
     prev = f"utfall_{year - 1}"
-    if flt and prev not in frame.columns and prev in budgets_columns(store, year - 1):  # typed per row, no accounts
+    empty = prev in frame.columns and frame[prev].null_count() == frame.height
+    if flt and empty:  # typed per row, no accounts
         notes += (f"Utfall {year - 1} finns inte med konto för de förvaltningar som valts: kolumnen visas inte.",)
     return as_report(frame, store.years[year].rubriker, store=store, title=f"Månad för månad {year}, {which}", unit=unit,
-                     messages=year_warnings(store, [year], period), notes=notes)
+                     messages=year_warnings(store, [year], period), notes=notes,
+                     machine_only=("redovisas_som", *((prev,) if empty else ())))
 
 
 def _names(store: Store, year: int, staber: list[str] | None, verksamheter: list[str] | None,
