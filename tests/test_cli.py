@@ -497,3 +497,13 @@ forvaltningar:
     assert one.exit_code == 0, one.stderr
     assert csv_rows(one.stdout)[-1]["budget_ack"] == "600"  # BBB's EKO alone: 2 400 / 12 × 3
     assert run("deviation", "--budgets", budgets, "--year", "2024", "--stab", "IT").exit_code == 0  # one förvaltning's
+
+
+@pytest.mark.parametrize("name, hint", [("t.pdf", "kfollow report -o t.pdf"), ("t.html", "kfollow report -o t.html"),
+                                        ("t.png", "kfollow chart -o t.png"), ("t.doc", "use -o {dir}/t.docx")])
+def test_a_table_to_a_file_it_cannot_be_is_a_usage_error(run, tmp_path, name, hint):
+    """`deviation -o t.pdf` wrote a text table under that name, exit 0 (found in review)."""
+    result = run("deviation", "-o", tmp_path / name)
+    assert result.exit_code == ExitStatus.USAGE
+    assert hint.format(dir=tmp_path) in result.stderr
+    assert not (tmp_path / name).exists()

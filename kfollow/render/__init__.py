@@ -51,4 +51,11 @@ def format_for(out: Path | None, fmt: Format | None) -> Format:
         if suffix in ("xls", "ods"):
             raise UsageError(f"{shown(str(out))}: kfollow writes .xlsx workbooks, not .{suffix}; use -o "
                              f"{shown(str(Path(out).with_suffix('.xlsx')))}")
+        if suffix in ("doc", "odt", "rtf"):
+            raise UsageError(f"{shown(str(out))}: kfollow writes Word documents as .docx, not .{suffix}; use -o "
+                             f"{shown(str(Path(out).with_suffix('.docx')))}")
+        if suffix in ("html", "htm", "pdf", "svg", "png"):  # else a text table under that name, which opens as nothing
+            raise UsageError(f"{shown(str(out))}: a table is written as .csv, .json, .md, .xlsx, .docx or text (.txt); "
+                             f"{'a chart is kfollow chart' if suffix in ('svg', 'png') else 'a page of tables and charts is kfollow report'}"
+                             f" -o {shown(Path(out).name)}")
     return Format.table
