@@ -33,7 +33,9 @@ class Form:
     said once, `Belopp i <unit>`); `figures` is a one-row report whose people columns are shown as
     label and value lines; `parts` (the row's kostnadsslag, or None) a table with an input cell for a
     forecast and a comment on each row whose `kostnadsslag` is not null; `reference` a comment
-    already held, shown for reference."""
+    already held, shown for reference; `typed` the answers the year file already gives for the
+    period ("prognos", "kommentar"), which the form shows and does not ask for (an answer too would
+    be the same row and month twice)."""
 
     identity: dict[str, str]
     title: str
@@ -44,6 +46,7 @@ class Form:
     file_name: str = ""
     unit: str = "mnkr"
     extra: dict = field(default_factory=dict)
+    typed: frozenset[str] = frozenset()
 
     @property
     def period(self) -> str:

@@ -630,3 +630,27 @@ svar:
     september = part("2024-09")
     assert (september["prognos"], september["kommentar"]) == ("11000000", "Vakans.")
     assert part("2024-08")["prognos"] == ""  # not yet made
+
+
+def test_a_comment_the_year_file_gives_for_the_month_is_shown_and_not_asked_for(run, tmp_path):
+    """The year file of examples/sie has EKO's October comment: its October form showed August's and
+    asked for one, and a chef's answer then stopped the whole collect (the same row and month twice;
+    found in review). The form shows the month's comment as the year file's and asks for the forecast."""
+    from kfollow.sources.answers import read_workbook
+
+    budgets = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", budgets)
+    out = tmp_path / "forms"
+    assert run("forms", "--budgets", budgets, "--period", "2024-10", "--unit", "tkr", "-o", out).exit_code == 0
+    eko = _form(out, "EKO")
+    book = openpyxl.load_workbook(eko)
+    cells = {row[0].value: row[1].value for row in book["Formulär"].iter_rows() if row[0].value}
+    assert cells["Kommentar 2024-10 (i årsfilen)"].startswith("Två vakanta tjänster")
+    assert cells["Kommentar"] == "Given i årsfilen för 2024-10 (ändras där, inte här)."
+    assert set(read_workbook(eko).inputs) >= {"prognos"} and "kommentar" not in read_workbook(eko).inputs
+    assert "kommentar" in read_workbook(_form(out, "HR")).inputs  # HR has none for October in the year file
+    result = run("collect", "--budgets", budgets, fill(eko, tmp_path / "eko.xlsx", "16 400", None))
+    assert result.exit_code == 0, result.stderr
+    status = run("status", "--budgets", budgets, "--period", "2024-10", "-f", "csv")
+    eko_status = next(r for r in csv_rows(status.stdout) if r["stab"] == "EKO")
+    assert (eko_status["besvarad"], eko_status["kommentar_finns"], eko_status["saknas"]) == ("ja", "ja", "")

@@ -140,9 +140,13 @@ def forms(store: Store, period: str, by: By | str = By.stab, forvaltning: list[s
         # the decimals that show a required comment's percent beyond the limit (-1,02 %, not -1,0 %)
         rule["decimaler"] = places_beyond(r["avvikelse_pct"], limit_percents(limit), rule["avvikelse_pct_exakt"]) \
             if required else 1
+        typed = _typed(store, year, month, target)
+        if typed == {"prognos", "kommentar"} and (target.forvaltning, target.nyckel) not in parts:
+            continue  # nothing left to ask of this row
         out.append(Form(identity, f"Prognos och kommentar {period}", tuple(lines), figures,
                         parts.get((target.forvaltning, target.nyckel)), _reference(store, year, month, target),
-                        file_name(period, target, target.nyckel in shared), unit, {"kommentar": rule}))
+                        file_name(period, target, target.nyckel in shared), unit, {"kommentar": rule},
+                        frozenset(typed)))
     if not out:
         raise UsageError(f"no stab or förvaltning of {info.fil} to send a form to")
     return out
@@ -156,10 +160,29 @@ def _kind(name: str) -> Kind:
     return Kind.money
 
 
+def _typed(store: Store, year: int, month: int, target: Target) -> set[str]:
+    """What the year file itself gives the row for the period: "prognos", "kommentar" (an answer
+    collected from a form is not the year file's)."""
+    key = (pl.col("ar") == year) & (pl.col("forvaltning") == target.forvaltning) & (pl.col("vy") == target.vy) \
+        & (pl.col("nyckel") == target.nyckel) & (pl.col("manad") == month)
+    answered = [a for a in store.year(year).svar if a.manad == month and (a.forvaltning, a.vy, a.nyckel) ==
+                (target.forvaltning, target.vy, target.nyckel)]
+    typed = set()
+    if not store.forecasts.filter(key).is_empty() and not any(a.prognos is not None for a in answered):
+        typed.add("prognos")
+    if not store.comments.filter(key).is_empty() and not any(a.kommentar is not None for a in answered):
+        typed.add("kommentar")
+    return typed
+
+
 def _reference(store: Store, year: int, month: int, target: Target) -> tuple[str, str] | None:
-    """The latest comment held before the period (a month's), else the row's standing one."""
+    """The period's comment where the year file gives it, else the latest comment held before the
+    period (a month's), else the row's standing one."""
     key = (pl.col("ar") == year) & (pl.col("forvaltning") == target.forvaltning) & (pl.col("vy") == target.vy) \
         & (pl.col("nyckel") == target.nyckel)
+    if "kommentar" in _typed(store, year, month, target):
+        now = store.comments.filter(key & (pl.col("manad") == month))
+        return f"Kommentar {year}-{month:02d} (i årsfilen)", now["kommentar"][0]
     earlier = store.comments.filter(key & (pl.col("manad") < month)).sort("manad")
     if earlier.height:
         last = earlier.row(-1, named=True)

@@ -138,14 +138,22 @@ def to_form_xlsx(form: Form, opts: Options = Options()) -> bytes:
         row += 1
     row += 1
 
+    given = f"Given i årsfilen för {form.period} (ändras där, inte här)."  # an answer too would be the month twice
     text(row, 0, PROGNOS_LABEL, bold)
-    answer(row, 1, "prognos", in_money, "Helårsprognosen som ett tal, t.ex. 16,5.")
+    if "prognos" in form.typed:
+        text(row, 1, given, note)
+    else:
+        answer(row, 1, "prognos", in_money, "Helårsprognosen som ett tal, t.ex. 16,5.")
     row += 1
     text(row, 0, KOMMENTAR_LABEL, bold_top)
-    sheet.merge_range(row, 1, row, LAST_COL, None, in_text)
-    answer(row, 1, "kommentar", in_text, "Förklara avvikelsen och vad som görs åt den.")
-    sheet.set_row(row, 110)
-    row += 2
+    if "kommentar" in form.typed:
+        text(row, 1, given, note)
+        row += 2
+    else:
+        sheet.merge_range(row, 1, row, LAST_COL, None, in_text)
+        answer(row, 1, "kommentar", in_text, "Förklara avvikelsen och vad som görs åt den.")
+        sheet.set_row(row, 110)
+        row += 2
 
     if form.parts is not None and form.parts.frame.height:
         parts = form.parts

@@ -179,7 +179,7 @@ def _identity(name: str, sheet) -> Filled:
     for key in ("forvaltning", "nyckel"):
         if not ID.fullmatch(identity[key]) and not (key == "nyckel" and re.fullmatch(r"[0-9A-Za-z._-]+", identity[key])):
             raise cell_error(name, ID_SHEET, where[key], f"{key} '{shown(identity[key])}' is not an id")
-    if "prognos" not in inputs or "kommentar" not in inputs:
+    if not inputs:  # (the row's forecast or comment may be given in the year file, not asked for)
         raise cell_error(name, ID_SHEET, "A1", "the form names no input cells; take a fresh form (kfollow forms)")
     return Filled(name, identity, where, inputs=inputs, locked=locked)
 
