@@ -507,3 +507,11 @@ def test_a_table_to_a_file_it_cannot_be_is_a_usage_error(run, tmp_path, name, hi
     assert result.exit_code == ExitStatus.USAGE
     assert hint.format(dir=tmp_path) in result.stderr
     assert not (tmp_path / name).exists()
+
+
+def test_a_verksamhet_of_a_year_without_verksamhet_rows_says_so(run):
+    """The message listed the verksamhet rows there: none, an empty list (found in review)."""
+    result = run("months", "--budgets", ROOT / "examples" / "sie" / "budgets", "--verksamhet", "920")
+    assert result.exit_code == ExitStatus.USAGE
+    assert result.stderr.strip().endswith("(it has no verksamhet rows; write them under verksamheter, or look per stab "
+                                          "(--stab))"), result.stderr

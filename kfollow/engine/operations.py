@@ -48,8 +48,10 @@ def _check_staber(budgets: Store, year: int, by: By, staber: list[str] | None, v
     if unknown:
         info = budgets.year(year)
         hint = "; ".join(f"{s} is a förvaltning: use --forvaltning {s}" for s in unknown if s in info.forvaltningar)
-        raise UsageError(f"no {view} {', '.join(unknown)} in {info.fil} ({view} rows there: {', '.join(sorted(known))})"
-                         + (f"; {hint}" if hint else ""))
+        there = (f"{view} rows there: {', '.join(sorted(known))}" if known else
+                 f"it has no {view} rows; write them under {'verksamheter' if view == 'verksamhet' else 'staber'}"
+                 + (", or look per stab (--stab)" if view == "verksamhet" else ""))
+        raise UsageError(f"no {view} {', '.join(unknown)} in {info.fil} ({there})" + (f"; {hint}" if hint else ""))
 
 
 def _selected(budgets: Store, year: int, by: By, staber: list[str] | None, verksamheter: list[str] | None):
