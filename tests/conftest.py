@@ -75,3 +75,12 @@ def cli():
 
 def csv_rows(text: str) -> list[dict]:
     return list(csv.DictReader(text.splitlines()))
+
+
+def small_year(folder: Path, forvaltningar: str, ar: int = 2024) -> Path:
+    """`folder` with one year file of `forvaltningar` (the YAML under that key, indented by two) in
+    tkr: the small cases tests make of a review's finding."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{ar}.yaml").write_text(f"ar: {ar}\norganisation: Testby\nenhet: tkr\nforvaltningar:\n{forvaltningar}",
+                                       encoding="utf-8")
+    return folder

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import BUDGETS, ROOT, csv_rows
+from conftest import BUDGETS, ROOT, csv_rows, small_year
 from kfollow.errors import ExitStatus
 
 NBSP = "\u00a0"
@@ -468,13 +468,7 @@ def test_compare_of_a_stab_outside_the_chosen_forvaltning_is_a_usage_error(run):
 def test_a_stab_id_in_two_forvaltningar_is_named_with_its_forvaltning(run, tmp_path):
     """Two förvaltningar with a stab EKO each: `--stab EKO` showed two rows that looked alike, and
     months summed both under the one stab's name (found in review)."""
-    budgets = tmp_path / "budgets"
-    budgets.mkdir()
-    (budgets / "2024.yaml").write_text("""\
-ar: 2024
-organisation: Testby
-enhet: tkr
-forvaltningar:
+    budgets = small_year(tmp_path / "budgets", """\
   AAA:
     namn: Förvaltning A
     staber:
@@ -484,7 +478,7 @@ forvaltningar:
     staber:
       EKO: {namn: Ekonomi, budget: 2400, utfall: {2024-01: 200, 2024-02: 200, 2024-03: 200}}
       IT: {namn: IT, budget: 600, utfall: {2024-01: 50, 2024-02: 50, 2024-03: 50}}
-""", encoding="utf-8")
+""")
     (budgets / "2023.yaml").write_text((budgets / "2024.yaml").read_text(encoding="utf-8").replace("2024", "2023"),
                                        encoding="utf-8")
     for args in (("deviation",), ("months",), ("compare", "2023", "2024")):

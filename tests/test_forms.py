@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import ROOT, csv_rows
+from conftest import ROOT, csv_rows, small_year
 from form_filler import fill, saved_at
 
 EXAMPLE = ROOT / "examples" / "budgets"
@@ -514,13 +514,7 @@ def test_a_stab_id_two_forvaltningar_share_names_its_forms_the_same_whichever_ar
     """Two förvaltningar with a stab EKO each: `forms` names both with the förvaltning, but
     `status --forvaltning AAA` looked for `2024-03 EKO Ekonomi.xlsx` and said the form was not sent
     (the name depended on the förvaltningar chosen; found in review)."""
-    budgets = tmp_path / "budgets"
-    budgets.mkdir()
-    (budgets / "2024.yaml").write_text("""\
-ar: 2024
-organisation: Testby
-enhet: tkr
-forvaltningar:
+    budgets = small_year(tmp_path / "budgets", """\
   AAA:
     namn: Förvaltning A
     staber:
@@ -530,7 +524,7 @@ forvaltningar:
     namn: Förvaltning B
     staber:
       EKO: {namn: Ekonomi, budget: 2400, utfall: {2024-01: 200, 2024-02: 200, 2024-03: 200}}
-""", encoding="utf-8")
+""")
     out = tmp_path / "forms"
     whole = run("forms", "--budgets", budgets, "--period", "2024-03", "-o", out)
     assert whole.exit_code == 0, whole.stderr

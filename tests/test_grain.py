@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tests.conftest import csv_rows
+from tests.conftest import csv_rows, small_year
 
 YEAR = """\
 ar: 2024
@@ -841,13 +841,7 @@ def test_a_total_s_forecast_month_is_the_month_of_the_forecast_it_shows(run, tmp
     """A förvaltning's summa forecast in March, one of its staber in February and the other not at
     all: the Summa showed the summa's forecast (2 900) dated by the stab's month (2024-02), each
     column of the total taken from its own source (found in review)."""
-    d = tmp_path / "b"
-    d.mkdir()
-    (d / "2024.yaml").write_text("""\
-ar: 2024
-organisation: Testby
-enhet: tkr
-forvaltningar:
+    d = small_year(tmp_path / "b", """\
   AAA:
     namn: Förvaltning A
     summa:
@@ -864,7 +858,7 @@ forvaltningar:
         namn: Stab två
         budget: 1200
         utfall: {2024-01: 100, 2024-02: 100, 2024-03: 100}
-""", encoding="utf-8")
+""")
     for by in ("stab", "forvaltning"):
         rows = _csv(run, d, "--by", by)
         summa = next(r for r in rows if r["radtyp"] == "summa")
@@ -878,13 +872,7 @@ def test_a_forvaltning_s_own_forecast_is_its_total_in_every_view(run, tmp_path):
     stab view's Summa was their 2 950 while the förvaltning view showed 2 900, in one report (found
     in review). The förvaltning's own forecast is its total in both; the staber's difference from it
     is a row of its own, with no month."""
-    d = tmp_path / "b"
-    d.mkdir()
-    (d / "2024.yaml").write_text("""\
-ar: 2024
-organisation: Testby
-enhet: tkr
-forvaltningar:
+    d = small_year(tmp_path / "b", """\
   AAA:
     namn: Förvaltning A
     summa:
@@ -894,7 +882,7 @@ forvaltningar:
     staber:
       S1: {namn: Stab ett, budget: 1800, utfall: {2024-01: 150, 2024-02: 150, 2024-03: 150}, prognos: {2024-02: 1750}}
       S2: {namn: Stab två, budget: 1200, utfall: {2024-01: 100, 2024-02: 100, 2024-03: 100}, prognos: {2024-02: 1200}}
-""", encoding="utf-8")
+""")
     by_stab = _csv(run, d, "--by", "stab")
     by_forvaltning = _csv(run, d, "--by", "forvaltning")
     for rows in (by_stab, by_forvaltning):
