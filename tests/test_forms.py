@@ -508,6 +508,12 @@ def test_comments_per_kostnadsslag_of_a_forvaltning_form_and_per_forvaltning(run
     assert by_forvaltning["del", "SERV", "kop_material"] == "Drift av lokaler dyrare än prissatt."
     assert by_forvaltning["del", "KSF", "personal"] == "HR-stab: Vikarier januari–maj."  # named by its stab
     assert by_forvaltning["del", "KSF", "intakter"] == ""
+    # one key: a förvaltning's rows per kostnadsslag carry the same
+    one = run("deviation", "--budgets", budgets, "--period", "2024-10", "--by", "kostnadsslag", "--comments", "-f", "csv")
+    by_slag = {(r["forvaltning"], r["kostnadsslag"]): r["kommentar"] for r in csv.DictReader(io.StringIO(one.stdout))
+               if r["radtyp"] == "rad"}
+    assert by_slag["SERV", "kop_material"] == "Drift av lokaler dyrare än prissatt."
+    assert by_slag["KSF", "personal"] == "HR-stab: Vikarier januari–maj."
 
 
 def test_a_stab_id_two_forvaltningar_share_names_its_forms_the_same_whichever_are_chosen(run, tmp_path):

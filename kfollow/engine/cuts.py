@@ -570,8 +570,8 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     frame = pl.concat([out.select("_o", "_s", "_sub", pl.col(part).alias("_k"), *columns),
                        kid_rows.select("_o", "_s", "_sub", "_k", *columns)], how="diagonal_relaxed")
     frame = frame.sort("_o", "_s", "_sub", "_k", nulls_last=True)
-    if part == "kostnadsslag" and period:
-        frame = _part_answers(store, year, period, key, frame)
+    if part == "kostnadsslag" and period:  # (one key: the parts are a förvaltning's rows)
+        frame = _part_answers(store, year, period, key if nested else "forvaltning", frame, "del" if nested else "rad")
     if flt and cut.part is None:  # only the view's rows, as sums of the facts that match, of the kind they are
         # in the view (a förvaltning shown as one row stays `forvaltning`, ej fördelat `ej_fordelat`)
         kinds = dict(enumerate(outer["radtyp"].to_list()))
@@ -584,7 +584,8 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     return frame, notes
 
 
-def _part_answers(store: Store, year: int, month: int, key: str, frame: pl.DataFrame) -> pl.DataFrame:
+def _part_answers(store: Store, year: int, month: int, key: str, frame: pl.DataFrame,
+                  kind: str = "del") -> pl.DataFrame:
     """What the budget holders gave per kostnadsslag in the month's forms (the answers'
     `kostnadsslag:`) on the parts of their rows: the comment (with a `kommentar` column) that explains
     a deviation by kind of cost, and the part's forecast for the year (with a `prognos` column; its
@@ -627,12 +628,12 @@ def _part_answers(store: Store, year: int, month: int, key: str, frame: pl.DataF
         given = given.drop("_key")
     else:
         given, on = given.rename({"_key": key}), [*on, key]
-    part = (pl.col("radtyp") == "del") & pl.col("_delprognos").is_not_null()
+    part = (pl.col("radtyp") == kind) & pl.col("_delprognos").is_not_null()
     # as the förvaltning presents it (a forecast is kept so): positive = överskott in either presentation
     sign = pl.when(pl.col("redovisas_som") == "resultat").then(-1).otherwise(1)
     frame = frame.join(given, on=on, how="left", nulls_equal=False)
     if comments:
-        frame = frame.with_columns(kommentar=pl.when(pl.col("radtyp") == "del")
+        frame = frame.with_columns(kommentar=pl.when(pl.col("radtyp") == kind)
                                    .then(pl.coalesce("_delkommentar", "kommentar")).otherwise(pl.col("kommentar")))
     if forecasts:
         frame = frame.with_columns(
