@@ -531,3 +531,50 @@ def test_written_vouchers_read_back_exactly(vouchers, encoding, newline, separat
     frame = sie.trans.group_by("konto", "period").agg(pl.col("belopp").sum())
     assert {(k, p): b for k, p, b in frame.iter_rows()} == dict(sums)
     assert sie.warnings == ()
+
+
+# -- a file written twice -------------------------------------------------------------------------
+
+EXAMPLE_SIE = Path(__file__).resolve().parent.parent / "examples" / "sie" / "exempelby.se"
+
+
+def test_two_exports_joined_in_one_file_are_refused_at_the_second_rar(tmp_path: Path):
+    """`cat export.se export.se` imported every voucher, #PSALDO and #PBUDGET twice, and the control
+    against #PSALDO agreed (both doubled; found in review). The second #RAR 0 names it."""
+    data = EXAMPLE_SIE.read_bytes()
+    joined = tmp_path / "twice.se"
+    joined.write_bytes(data + data)
+    second = data.count(b"\n") + line_of(EXAMPLE_SIE, "#RAR 0")
+    with pytest.raises(DataError) as excinfo:
+        read_sie(joined)
+    assert error(excinfo) == (f"{joined}:{second}: #RAR 0 is written a second time (first at line "
+                              f"{line_of(EXAMPLE_SIE, '#RAR 0')}); are two exports joined in one file? Export the year again")
+
+
+def test_a_voucher_or_a_period_balance_written_twice_is_said(tmp_path: Path):
+    """One voucher repeated (same series and number) counts twice: a warning names it, as it does a
+    #PSALDO row of the same year, period, account and objects written again."""
+    lon, inkop = (Row("5010", 100_00), Row("1930", -100_00)), (Row("4010", 50_00), Row("1930", -50_00))
+    once = write(tmp_path / "once.se", [Voucher("2024-01-15", lon, "Lön", "A", "1"), Voucher("2024-01-16", inkop, "Inköp", "A", "2")],
+                 psaldo=[Saldo(0, "2024-01", "5010", 100_00)])
+    again = write(tmp_path / "again.se", [Voucher("2024-01-15", lon, "Lön", "A", "1"), Voucher("2024-01-16", inkop, "Inköp", "A", "1")],
+                  psaldo=[Saldo(0, "2024-01", "5010", 100_00), Saldo(0, "2024-01", "5010", 100_00)])
+    read = read_sie(again)
+    assert read.trans.height == 4 and read.psaldo.height == 2  # both counted, as written
+    said = [w for w in read.warnings if "written a second time" in w]
+    vers = [i for i, line in enumerate(again.read_text(encoding="cp437").splitlines(), 1) if line.startswith("#VER")]
+    saldo = [i for i, line in enumerate(again.read_text(encoding="cp437").splitlines(), 1) if line.startswith("#PSALDO")]
+    assert said == [f"{again}:{vers[1]}: voucher A 1 is written a second time (first at line {vers[0]}); kfollow "
+                    "counts both: if that is a mistake, export the year again",
+                    f"{again}:{saldo[1]}: #PSALDO 0 202401 5010 (same objects) is written a second time (first at line "
+                    f"{saldo[0]}); kfollow counts both: if that is a mistake, export the year again"]
+    assert not [w for w in read_sie(once).warnings if "written a second time" in w]
+
+
+@needs_shared
+def test_real_exports_that_repeat_vouchers_or_object_rows_are_read_with_a_warning():
+    """BL0001_typ4 numbers its vouchers `# 1` again and again, and a Mamut export writes an object row
+    twice: both read as before, with the warning, not refused."""
+    assert any("voucher # 1 is written a second time" in w for w in read_sie(SHARED / "BL0001_typ4.SE").warnings)
+    assert any("#PSALDO 0 201001 1510 (same objects) is written a second time" in w
+               for w in read_sie(SHARED / "MAMUT_SIE3_EXPORT.SE").warnings)

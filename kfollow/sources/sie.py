@@ -73,7 +73,7 @@ _PSALDO_TEXT = (  # #PSALDO and #PBUDGET: group 1 is the label
 )
 # a #VER whose series and number are plain or simply quoted, and whose date is 8 digits (maybe quoted)
 _VER_TEXT = (
-    r'[ \t]*#VER[ \t]+(?:"[^"\\]*"|[^ \t"{]+)[ \t]+(?:"[^"\\]*"|[^ \t"{]+)[ \t]+'
+    r'[ \t]*#VER[ \t]+(?P<series>"[^"\\]*"|[^ \t"{]+)[ \t]+(?P<number>"[^"\\]*"|[^ \t"{]+)[ \t]+'
     r'(?:"(?P<quoted>[0-9]{8})"|(?P<plain>[0-9]{8}))(?:[ \t]|$)'
 )
 _TRANS_FAST = re.compile(_TRANS_TEXT)
@@ -325,6 +325,9 @@ def _amount_ok(amount: pl.Expr) -> pl.Expr:
     return ~amount.str.contains("^-?[0-9]{14}")
 
 
+_VER_PART = {"series": pl.String, "number": pl.String, "rad": pl.Int32}
+
+
 @dataclass(frozen=True)
 class _Plan:
     """A chunk classified (`_Parser._plan`): each line's kind, and the fields of its common lines."""
@@ -332,7 +335,7 @@ class _Plan:
     kinds: pl.DataFrame  # per line: kind, depth (from the chunk's start), after_ver, always, need0, need1
     trans: pl.DataFrame  # the #TRANS lines of kind TRANS: i, konto, amount, _objekt, date (their #VER's)
     saldo: pl.DataFrame  # the #PSALDO/#PBUDGET lines of kind SALDO: i, label, rar, month, konto, amount, _objekt
-    vers: pl.DataFrame  # the #VER lines of kind VER: i, date
+    vers: pl.DataFrame  # the #VER lines of kind VER: i, date, series, number
     known: int | None  # the first line with a SIE label
     end_depth: int  # the depth after the last line
     ends_after_ver: bool  # whether the last non-blank line is a #VER of kind VER
@@ -352,6 +355,7 @@ class _Parser:
         self.sietyp = 1
         self.company: str | None = None
         self.years: dict[int, tuple[str, str]] = {}
+        self.year_lines: dict[int, int] = {}  # #RAR index → its line
         self.accounts: dict[str, str] = {}
         self.dimensions: dict[int, str] = {}
         self.objects: dict[tuple[int, str], str] = {}
@@ -363,7 +367,8 @@ class _Parser:
         self.t = ([], [], [], [], [])  # period, konto, amount text, line, object id
         self.p = ([], [], [], [], [], [])  # #PSALDO: rar, period, konto, amount text, line, object id
         self.b = ([], [], [], [], [], [])  # #PBUDGET: the same
-        self.parts: dict[str, list[pl.DataFrame]] = {"t": [], "p": [], "b": []}  # frames so far, in order
+        self.v = ([], [], [])  # #VER: series, number, line (a voucher written twice is an error)
+        self.parts: dict[str, list[pl.DataFrame]] = {"t": [], "p": [], "b": [], "v": []}  # frames so far, in order
         # the line loop's state between chunks and runs
         self.state = _STATE_OUTSIDE
         self.ver_line = 0  # the line of the open voucher's #VER (or of a skipped block's '{')
@@ -419,7 +424,8 @@ class _Parser:
             & (day.is_null() | day.is_in(["", '""', *self._valid(trans["day"], "date")])))
         vers = (frame.filter(col("label") == "#VER")
                 .select("i", col("line").str.extract_groups("^" + _VER_TEXT).alias("g")).unnest("g")
-                .select("i", date=pl.coalesce("quoted", "plain")))
+                .select("i", date=pl.coalesce("quoted", "plain"), series=col("series").str.strip_chars('"'),
+                        number=col("number").str.strip_chars('"')))
         vers = vers.with_columns(ok=col("date").is_in(self._valid(vers["date"], "date")))
         saldo = (frame.filter(col("label").is_in(["#PSALDO", "#PBUDGET"]))
                  .select("i", col("line").str.extract_groups(_PSALDO_PL).alias("g")).unnest("g"))
@@ -466,7 +472,7 @@ class _Parser:
             kinds=kinds,
             trans=trans.filter("ok").select("i", "konto", "amount", _OBJECT, "date"),
             saldo=saldo.filter("ok").select("i", "label", "rar", "month", "konto", "amount", _OBJECT),
-            vers=vers.filter("ok").select("i", "date"),
+            vers=vers.filter("ok").select("i", "date", "series", "number"),
             known=min(known, default=None),
             end_depth=int(end["depth"][0]) + (end["kind"][0] == _OPEN) - (end["kind"][0] == _CLOSE),
             ends_after_ver=bool(len(nonblank)) and nonblank[-1] == _VER,
@@ -548,6 +554,7 @@ class _Parser:
         rows = part(vers)
         if rows.height:
             self.ver_date, self.ver_line = rows["date"][-1], first + rows["i"][-1]
+            self.parts["v"].append(rows.select("series", "number", rad=(col("i") + first).cast(pl.Int32)))
         if plan.known is not None and plan.known < end:
             self.known = True
         if end < n:
@@ -565,6 +572,11 @@ class _Parser:
                 {"period": period, "konto": konto, "belopp": amount, "rad": line, _OBJECT: object_id},
                 schema={**_TRANS_PART, "belopp": pl.String}).with_columns(_ore("belopp")))
             for column in self.t:
+                column.clear()
+        if self.v[0]:
+            self.parts["v"].append(pl.DataFrame({"series": self.v[0], "number": self.v[1], "rad": self.v[2]},
+                                                schema=_VER_PART))
+            for column in self.v:
                 column.clear()
         for rows, key in ((self.p, "p"), (self.b, "b")):
             if rows[0]:
@@ -617,6 +629,9 @@ class _Parser:
                     if ver_date not in periods:
                         self._period(ver_date, number, "date", m.start(m.lastindex) + 1)
                     ver_line = number
+                    self.v[0].append(m.group("series").strip('"'))
+                    self.v[1].append(m.group("number").strip('"'))
+                    self.v[2].append(number)
                     state = expect_brace
                     self.known = True
                     continue
@@ -698,6 +713,9 @@ class _Parser:
                 if ver_date not in periods:
                     self._period(ver_date, number, "date", fields[3][2])
                 ver_line = number
+                self.v[0].append(fields[1][1] if len(fields) > 1 else "")
+                self.v[1].append(fields[2][1] if len(fields) > 2 else "")
+                self.v[2].append(number)
                 state = expect_brace
             elif label in ("#TRANS", "#RTRANS", "#BTRANS"):
                 raise DataError(name, number, None, f"{label} outside a voucher; write voucher rows between "
@@ -727,6 +745,8 @@ class _Parser:
         if not self.known:
             raise DataError(self.name, 1, None, "no SIE records (#FLAGGA, #SIETYP, #KONTO, #VER, …); "
                                                 "is this a SIE file? Export it again as SIE 4")
+        self._flush()
+        self._twice()
         return SieFile(
             path=self.name, encoding=self.encoding, program=self.program, generated=self.generated,
             sietyp=self.sietyp, company=self.company, years=self.years, accounts=self.accounts,
@@ -734,6 +754,34 @@ class _Parser:
             psaldo=self._period_frame("p"), pbudget=self._period_frame("b"), lines=self.lines,
             warnings=tuple(self.warnings),
         )
+
+    def _twice(self) -> None:
+        """A warning for vouchers (series and number) and #PSALDO/#PBUDGET rows (year, period,
+        account, objects) written a second time: their amounts count twice. Some programs do so (a
+        voucher series without numbers, one object list written twice), and so does an export
+        repeated by mistake: said, not refused (two exports joined in one file repeat #RAR too, an
+        error of its own)."""
+        parts, self.parts["v"] = self.parts["v"], []
+        vers = pl.concat(parts) if parts else pl.DataFrame(schema=_VER_PART)
+        found = [("voucher", vers.filter(pl.col("number") != ""), ["series", "number"])]
+        for key, label in (("p", "#PSALDO"), ("b", "#PBUDGET")):
+            if self.parts[key]:
+                found.append((label, pl.concat([part.select("rar", "period", "konto", _OBJECT, "rad")
+                                                for part in self.parts[key]]), ["rar", "period", "konto", _OBJECT]))
+        for what, rows, keys in found:
+            twice = (rows.with_columns(first=pl.col("rad").min().over(keys)).filter(pl.col("rad") != pl.col("first"))
+                     .sort("rad"))
+            if not twice.height:
+                continue
+            r = twice.row(0, named=True)
+            named = (f"voucher {r['series']} {r['number']}".replace("  ", " ") if what == "voucher" else
+                     f"{what} {r['rar']} {r['period'].replace('-', '')} {r['konto']} (same objects)")
+            more = f" (and {twice.height - 1} more {'vouchers' if what == 'voucher' else what + ' rows'})" \
+                if twice.height > 1 else ""
+            self.warnings.append(f"{self.name}:{r['rad']}: {named} is written a second time (first at line "
+                                 f"{r['first']}){more}; kfollow counts both: if that is a mistake, export "
+                                 "the year again")
+
 
     # -- voucher rows -------------------------------------------------------------------------
 
@@ -923,7 +971,12 @@ class _Parser:
             day = self._text(fields, open_at, position, number, "#RAR", "start or end date")
             self._period(day, number, "date", fields[position][2])
             days.append(f"{day[:4]}-{day[4:6]}-{day[6:]}")
+        if int(index) in self.years:  # as when two exports are joined in one file
+            raise DataError(self.name, number, None, f"#RAR {index} is written a second time (first at line "
+                                                     f"{self.year_lines[int(index)]}); are two exports joined in one "
+                                                     "file? Export the year again")
         self.years[int(index)] = (days[0], days[1])
+        self.year_lines[int(index)] = number
 
     def _konto(self, fields, open_at, number) -> None:
         konto = self._code(fields, open_at, 1, number, "#KONTO", "account number")
