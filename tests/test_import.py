@@ -768,3 +768,22 @@ def test_the_import_checks_its_ids_against_the_years_file(tmp_path: Path):
     elsewhere = run("import", "sie", examples / "exempelby.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "x.csv",
                     "--budgets", budgets)
     assert elsewhere.exit_code == 3 and not (tmp_path / "x.csv").exists()
+
+
+@pytest.mark.parametrize("tail", ["202402;5010;2000", "202402;5010;2000;130;Lö"])
+def test_erp_csv_a_row_cut_off_is_an_error_at_its_line(tmp_path: Path, tail: str):
+    """A download cut off mid-row was imported as a row of 0 kr (polars fills the missing fields)
+    (found in review); a quoted field with the separator in it is one field."""
+    body = ("Period;Konto;Ansvar;Verksamhet;Text;Belopp\n"
+            "202401;4010;1100;100;Inköp;1 234,50\n"
+            '202401;4010;1100;100;"Inköp; varor";5,00\n'
+            "202401;4010;1100;100;;7,00\n" + tail)
+    (tmp_path / "out.csv").write_text("old\n", encoding="utf-8")
+    result = csv_import(tmp_path, body)
+    assert result.exit_code == 3
+    fields = tail.count(";") + 1
+    assert result.stderr.strip() == (f"Error: {tmp_path / 'erp.csv'}:5: row has {fields} fields but the header has 6; "
+                                     "the export may be cut off: export it again")
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8") == "old\n"
+    whole = csv_import(tmp_path, body.rsplit("\n", 1)[0] + "\n")
+    assert whole.exit_code == 0, whole.stderr

@@ -65,6 +65,11 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None,
         raise DataError(name, 1, 1, "file is empty; export the booked rows with a header line") from None
     except pl.exceptions.PolarsError as exc:
         raise _csv_failure(text, separator, name, exc) from None
+    short = _short_row(data, separator, frame.width - 1)  # (polars fills a short row's fields with nulls)
+    if short is not None:
+        line, count = short
+        raise DataError(name, line, None, f"row has {count} fields but the header has {frame.width - 1}; the export "
+                                          "may be cut off: export it again")
     columns = _columns(frame, mapping, name)
     lines = _Lines(text, separator)
     names = _account_names(frame, columns)
@@ -72,6 +77,23 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None,
     where = lambda column: lines.field(columns[column]) if column in columns else None  # noqa: E731
     ledger = Ledger(name, frame, lines.line, field=where)
     return CsvExport(ledger, encoding, "semicolon" if separator == ";" else "comma", names)
+
+
+def _short_row(data: bytes, separator: str, fields: int) -> tuple[int, int] | None:
+    """The first line with fewer fields than the header (a download cut off), and its field count;
+    the lines without quotes are counted (a quoted field may hold the separator or a line break)."""
+    try:
+        lines = pl.read_csv(io.BytesIO(data), has_header=False, separator="\x1f", quote_char=None,
+                            infer_schema=False, new_columns=["l"], row_index_name="n")
+    except pl.exceptions.PolarsError:
+        return None  # not one column of lines: the reader has said what it could
+    line = pl.col("l").str.strip_chars_end("\r")
+    short = (lines.slice(1)
+             .with_columns(count=line.str.count_matches(separator, literal=True) + 1)
+             .filter(~line.str.contains('"', literal=True) & (line.str.strip_chars(" \t") != "")
+                     & (pl.col("count") < fields))
+             .head(1))
+    return (short["n"][0] + 1, short["count"][0]) if short.height else None
 
 
 def _account_names(frame: pl.DataFrame, columns: dict[str, str]) -> dict[str, str]:
