@@ -5,7 +5,7 @@
     result.verify()              # raises when the utfall differs from the file's #PSALDO
     result.utfall.facts          # the fact table of utfall: facts.COLUMNS, belopp Int64 öre (cost +, income −)
     result.budget.facts          # the budget from #PBUDGET, the same columns
-    result.origin.note()         # the note written beside each table (`<table>.kalla.json`)
+    result.note("utfall")        # the note written beside each table (`<table>.kalla.json`)
 
 `import_sie` reads a SIE 4 export (utfall from #TRANS or #PSALDO, budget from #PBUDGET);
 `import_csv` a CSV of booked rows, or of budget rows. Both map the rows (`sources.mapping`), sum
@@ -73,6 +73,11 @@ class Import:
             if table is not None:
                 warnings += _destination(kind, Path(path), table.facts, budgets, force_unnamed)
         return warnings
+
+    def note(self, kind: str) -> str:
+        """The note beside the table of `kind` ("utfall" or "budget"): the origin; what the control
+        against #PSALDO found concerns the utfall alone (the budget, from #PBUDGET, is not checked so)."""
+        return (self.origin if kind == "utfall" else replace(self.origin, kontroll=None)).note()
 
     def accepting_differences(self) -> "Import":
         """The import written in spite of its differences from #PSALDO, its note saying how many."""

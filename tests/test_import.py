@@ -380,6 +380,14 @@ def test_a_difference_from_psaldo_can_be_accepted_and_the_note_says_so(tmp_path:
     assert "kontroll: skiljer sig från #PSALDO i 1 konto-månad; skrevs ändå" in origin_of(tmp_path / "out.csv")
     plain = run("import", "sie", tmp_path / "export.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "again.csv")
     assert plain.exit_code == 3 and not (tmp_path / "again.csv").exists()
+    # the budget (#PBUDGET) is not checked against #PSALDO: its note says nothing of it (found in review)
+    with open(tmp_path / "export.se", "ab") as export:
+        export.write(b"#PBUDGET 0 202401 4010 {} 2000.00\r\n")
+    both = run("import", "sie", tmp_path / "export.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "u.csv",
+               "--budget-out", tmp_path / "b.csv", "--accept-psaldo-differences")
+    assert both.exit_code == 0, both.stderr
+    assert "kontroll" in json.loads((tmp_path / "u.csv.kalla.json").read_text(encoding="utf-8"))
+    assert "kontroll" not in json.loads((tmp_path / "b.csv.kalla.json").read_text(encoding="utf-8"))
 
 
 def test_an_account_the_years_psaldo_never_names_is_a_difference_that_says_so(tmp_path: Path):

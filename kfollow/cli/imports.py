@@ -224,7 +224,7 @@ def _write(result, outputs: dict[str, Path], inputs: tuple[Path, ...]) -> None:
     from kfollow.sources.outcome import origin_path
 
     tables = result.tables()  # utfall first
-    notes = [File(origin_path(outputs[kind]), result.origin.note(), beside=outputs[kind]) for kind in tables]
+    notes = [File(origin_path(outputs[kind]), result.note(kind), beside=outputs[kind]) for kind in tables]
     facts = [File(outputs[kind], facts_bytes(tables[kind].facts, outputs[kind])) for kind in reversed(tables)]
     write_files(notes + facts, reads=inputs)
     for kind, table in tables.items():
