@@ -168,7 +168,7 @@ def import_csv(path: Path | str, mapping: Path | str | LedgerMapping, year: int 
             notes += (f"{_count(outside.height, 'row')} of {years} left out (--year {year}), together {total}",)
         rows = ledger.Ledger(rows.name, kept, rows.line, notes=notes, field=rows.field)
     kind = "budget" if budget else "utfall"
-    messages: list[str] = []
+    messages: list[str] = [f"warning: {warning}" for warning in export.warnings]
     tables = _map({kind: rows}, rules, unmapped_empty, messages, budgets)
     return Import(
         export=rows.name,

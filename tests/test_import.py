@@ -656,6 +656,9 @@ def test_erp_csv_account_names_reach_a_cut_by_konto(tmp_path: Path):
     assert result.exit_code == 0, result.stderr
     note = json.loads((tmp_path / "utfall-2024.csv.kalla.json").read_text(encoding="utf-8"))
     assert note["konton"] == {"4010": "Inköp", "5010": "Löner\ufffd"}
+    # said, as the SIE import says it (it was replaced without a word; found in review)
+    assert (f"warning: {tmp_path / 'erp.csv'}:4:3: name 'Löner\ufffd' of account 5010 had control characters; "
+            "replaced by U+FFFD") in result.stderr
     (tmp_path / "2024.yaml").write_text(
         "ar: 2024\norganisation: T\nenhet: kr\nutfall_fil: utfall-2024.csv\nverksamheter: {\"100\": A, \"130\": B}\n"
         "forvaltningar:\n  ADM:\n    namn: Adm\n    staber:\n      EKO: {namn: Eko}\n      HR: {namn: HR}\n",

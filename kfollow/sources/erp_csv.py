@@ -44,6 +44,7 @@ class CsvExport:
     encoding: str  # "UTF-8", "UTF-8 with BOM" or "Windows-1252"
     separator: str
     accounts: dict[str, str] = field(default_factory=dict)  # konto → name, where `kolumner: kontonamn` names a column
+    warnings: tuple[str, ...] = ()  # for the person importing (a name whose control characters were replaced)
 
 
 def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None, budget: bool = False) -> CsvExport:
@@ -72,11 +73,11 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None,
                                           "may be cut off: export it again")
     columns = _columns(frame, mapping, name)
     lines = _Lines(text, separator)
-    names = _account_names(frame, columns)
+    names, warnings = _account_names(frame, columns, name, lines)
     frame = _ledger_frame(frame, {c: t for c, t in columns.items() if c != "kontonamn"}, mapping, name, lines, budget)
     where = lambda column: lines.field(columns[column]) if column in columns else None  # noqa: E731
     ledger = Ledger(name, frame, lines.line, field=where)
-    return CsvExport(ledger, encoding, "semicolon" if separator == ";" else "comma", names)
+    return CsvExport(ledger, encoding, "semicolon" if separator == ";" else "comma", names, warnings)
 
 
 def _short_row(data: bytes, separator: str, fields: int) -> tuple[int, int] | None:
@@ -96,17 +97,27 @@ def _short_row(data: bytes, separator: str, fields: int) -> tuple[int, int] | No
     return (short["n"][0] + 1, short["count"][0]) if short.height else None
 
 
-def _account_names(frame: pl.DataFrame, columns: dict[str, str]) -> dict[str, str]:
+def _account_names(frame: pl.DataFrame, columns: dict[str, str], name: str,
+                   lines: "_Lines") -> tuple[dict[str, str], tuple[str, ...]]:
     """konto → its name, the first one the export gives it (`kolumner: kontonamn`), control and bidi
-    characters replaced by U+FFFD as in a SIE export's names; {} without the column."""
+    characters replaced by U+FFFD as in a SIE export's names, and a warning naming the first such
+    name (as the SIE import says it); {} without the column."""
     if "kontonamn" not in columns:
-        return {}
+        return {}, ()
     konto, namn = (pl.col(columns[c]).str.strip_chars(_BLANKS) for c in ("konto", "kontonamn"))
-    named = (frame.select(konto.alias("konto"), namn.str.replace_all(_CONTROL_PL, "\ufffd").alias("namn"))
+    named = (frame.select(_ROW, konto.alias("konto"), namn.alias("_skriven"),
+                          namn.str.replace_all(_CONTROL_PL, "\ufffd").alias("namn"))
              .filter(pl.col("konto").is_not_null() & (pl.col("konto") != "") & pl.col("namn").is_not_null()
                      & (pl.col("namn") != ""))
              .unique("konto", keep="first", maintain_order=True))
-    return dict(named.iter_rows())
+    replaced = named.filter(pl.col("namn") != pl.col("_skriven"))
+    warnings = ()
+    if replaced.height:
+        r = replaced.row(0, named=True)
+        more = f" (and {replaced.height - 1} more)" if replaced.height > 1 else ""
+        warnings = (f"{name}:{lines.line(r[_ROW])}:{lines.field(columns['kontonamn'])}: name {r['namn']!r} of account "
+                    f"{r['konto']} had control characters{more}; replaced by U+FFFD",)
+    return dict(named.select("konto", "namn").iter_rows()), warnings
 
 
 def _decode(raw: bytes, name: str) -> tuple[str, bytes, str]:
