@@ -282,12 +282,13 @@ def _destination(kind: str, path: Path, facts: pl.DataFrame, budgets: Path | str
         if key in keys:
             outside = [p for p in periods if p[:4] != ar]
             if outside:
-                own = f"the {key} of {files[years[0]]}" if years[0] in files else \
-                    f"a table named in {years[0]}'s year file"
+                elsewhere = outside[0][:4]  # the other year's rows go to that year's table
+                own = f"the {key} of {files[elsewhere]}" if elsewhere in files else \
+                    f"a table named in {elsewhere}'s year file"
                 raise UsageError(
                     f"{option} {shown(str(path))}: {year_file} (year {ar}) names it under {key}, but the import has "
                     f"periods outside {ar} ({_span(outside)}); that year file could not read the table. Pick the "
-                    f"year {ar} with --year, or write {years[0]} to {own}")
+                    f"year {ar} with --year, or write {elsewhere} (--year {elsewhere}) to {own}")
             return []
     if named:  # under the other key only
         raise UsageError(f"{option} {shown(str(path))}: {next(iter(named))} names it under {other}, not {key}; write "

@@ -798,3 +798,17 @@ def test_erp_csv_a_row_cut_off_is_an_error_at_its_line(tmp_path: Path, tail: str
     assert (tmp_path / "out.csv").read_text(encoding="utf-8") == "old\n"
     whole = csv_import(tmp_path, body.rsplit("\n", 1)[0] + "\n")
     assert whole.exit_code == 0, whole.stderr
+
+
+def test_erp_csv_the_year_hint_names_the_year_of_the_rows_outside(tmp_path: Path):
+    """Rows of 2023-12 and 2024-01 to the table that 2023.yaml names: the hint said to write 2023 to
+    2023.yaml's table, the very thing refused (found in review); it names 2024's."""
+    for year in ("2023", "2024"):
+        (tmp_path / f"{year}.yaml").write_text(f"ar: {year}\norganisation: T\nenhet: kr\nutfall_fil: utfall-{year}.csv\n"
+                                               "verksamheter: {\"100\": A, \"130\": B}\nforvaltningar:\n  ADM:\n    namn: Adm\n"
+                                               "    staber: {EKO: {namn: Ekonomi}, HR: {namn: HR}}\n", encoding="utf-8")
+    body = "Period;Konto;Ansvar;Verksamhet;Text;Belopp\n202312;4010;1100;100;Inköp;1,00\n202401;4010;1100;100;Inköp;2,00\n"
+    result = csv_import(tmp_path, body, CSV_MAPPING, "utf-8", False, "utfall-2023.csv", "--budgets", tmp_path)
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.rstrip().endswith(
+        f"Pick the year 2023 with --year, or write 2024 (--year 2024) to the utfall_fil of {tmp_path / '2024.yaml'}")

@@ -291,9 +291,10 @@ def test_periods_outside_the_year_of_the_file_that_names_the_table_are_refused(w
     assert result.stderr == (
         f"Error: -o {work / 'utfall-2024.csv'}: {work / '2024.yaml'} (year 2024) names it under utfall_fil, but the "
         f"import has periods outside 2024 (2023-01); that year file could not read the table. Pick the year 2024 "
-        f"with --year, or write 2023 to the utfall_fil of {work / '2023.yaml'}\n")
+        f"with --year, or write 2023 (--year 2023) to the utfall_fil of {work / '2023.yaml'}\n")
     assert written(work) == []
     assert sie_import(work, lines, "--year", "2023", "-o", work / "utfall-2023.csv").exit_code == 0
+
 
 
 def test_a_table_no_year_file_names_is_refused_unless_forced(work: Path):
