@@ -434,3 +434,20 @@ def test_totals_from_objects_where_an_account_has_no_total_row(tmp_path: Path, l
     if label == "PSALDO":
         assert ("check:    checked against #PSALDO (the {} rows; object rows for 2 account-months without one): "
                 "4 accounts × 3 months (2024-01 – 2024-03): equal") in result.stderr
+
+
+def test_object_rows_beyond_the_total_when_every_amount_needs_a_forvaltning(example: Path):
+    """Exempelby takes the förvaltning from dimension 1: a #PBUDGET whose object rows exceed its {}
+    row leaves a rest without an object. The error asked to add "(no object)" under objekt, which no
+    mapping can (found in review); it says what is wrong in the export."""
+    data = (EXAMPLES / "exempelby.se").read_bytes()
+    line = b'#PBUDGET 0 202401 5010 {1 "1120"} 962000.00'
+    assert data.count(line) == 1
+    (example / "over.se").write_bytes(data.replace(line, b'#PBUDGET 0 202401 5010 {1 "1120"} 1012000.00'))
+    result = run("import", "sie", example / "over.se", "-m", example / "mapping.yaml", "--budget-out",
+                 example / "budget-2024.csv")
+    assert result.exit_code == 3
+    assert "has amounts without an object of the förvaltning's dimension 1" in result.stderr
+    assert "(no object) (1 row, -50 000,00 kr, first at" in result.stderr
+    assert "must add up to its {} row" in result.stderr and "add them under objekt" not in result.stderr
+    assert not (example / "budget-2024.csv").exists()

@@ -116,6 +116,14 @@ def apply_mapping(ledger: Ledger, mapping: LedgerMapping, unmapped_empty: bool =
             way = "; every row needs a förvaltning, so --unmapped-empty does not apply to it"
         else:
             way = ", or pass --unmapped-empty to import them under an empty key (ej fördelat)"
+        if len(missing) == 1 and first.name == "forvaltning" and all(i.startswith(NO_OBJECT) for i in missing[0][1]):
+            # no object can be added under objekt: such amounts need a förvaltning some other way
+            raise DataError(mapping.fil, *at,
+                            f"{ledger.name} has amounts without an object of the förvaltning's {first.describe()}: "
+                            f"{listed}; every amount needs a förvaltning: a voucher row needs an object of it, and "
+                            "the object rows of a #PSALDO or #PBUDGET account and month must add up to its {} row "
+                            "(the rest has no object). Correct the export, or give the förvaltning as one id "
+                            "(forvaltning: ID)")
         raise DataError(mapping.fil, *at,
                         f"{ledger.name} has objects that the mapping lacks: {listed}; add them under objekt (or a "
                         f"range){way}")
@@ -215,6 +223,9 @@ def _shown(value: str, limit: int = 80) -> str:
     return repr(value if len(value) <= limit else value[:limit] + "…")
 
 
+NO_OBJECT = "(no object)"
+
+
 def _usage(ledger: Ledger, code: str, row: dict) -> str:
     rows = f"{row['rader']} row{'s' if row['rader'] != 1 else ''}"
     return f"{code} ({rows}, {kr(row['belopp'])}, first at {ledger.where(row['rad'])})"
@@ -249,7 +260,7 @@ def _lookup(key: KeyMap, kept: pl.DataFrame, ledger: Ledger, mapping: LedgerMapp
                              | (pl.col(column).is_null() if None in lacking else pl.lit(False)))
                  .group_by(column).agg(pl.col("belopp").sum(), pl.col("rad").min(), pl.len().alias("rader"))
                  .sort(column, nulls_last=True))
-        items = [_usage(ledger, r[column] if r[column] is not None else "(no object)", r)
+        items = [_usage(ledger, r[column] if r[column] is not None else NO_OBJECT, r)
                  for r in usage.iter_rows(named=True)]
         if unmapped_empty and not required:
             unmapped.extend(f"{key.name} ({key.describe()}) {item}" for item in items)
