@@ -289,8 +289,9 @@ def _plan_csv(path: Path, name: str, head: bytes) -> _Plan:
 
 def _plan_parquet(path: Path, name: str) -> _Plan:
     try:
-        schema = pl.scan_parquet(path, glob=False).collect_schema()  # this one file, even named `a[1].parquet`
-        rows = pl.scan_parquet(path, glob=False).select(pl.len()).collect().item()  # from the metadata only
+        scanned = pl.scan_parquet(path, glob=False)  # this one file, even named `a[1].parquet`
+        schema = scanned.collect_schema()
+        rows = scanned.select(pl.len()).collect().item()  # from the metadata only
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise DataError(name, None, None,
                         f"cannot read as Parquet ({_first_line(exc)}); write a Parquet file") from None
