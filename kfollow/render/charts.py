@@ -390,15 +390,17 @@ def chart_manader(report: Report, fmt: str = "svg") -> bytes:
             ax.annotate(amount(prognos, unit), (12, prognos / ORE_PER_UNIT[unit]), xytext=(0, 8),
                         textcoords="offset points", ha="center", fontsize=8)
             described.append(f"prognos helår {amount(prognos, unit)}")
-        if last is not None:  # the latest figures: utfall above its point, budget below
+        if last is not None:  # the latest figures beside their points, clear of the lines: the higher
+            # one above, the lower one below, on the side where no month follows (December: the left)
             x = numbers[last]
-            ax.annotate(f"{amount(utfall[last], unit)}", (x, utfall[last] / ORE_PER_UNIT[unit]),
-                        xytext=(-6, 6), textcoords="offset points", ha="right", va="bottom", fontsize=8,
-                        color=DARK)
-            if budget[last] is not None:
-                ax.annotate(f"{amount(budget[last], unit)}", (x, budget[last] / ORE_PER_UNIT[unit]),
-                            xytext=(6, -6), textcoords="offset points", ha="left", va="top", fontsize=8,
-                            color="#333333")
+            ahead = 8 if x < 12 else -8
+            higher = budget[last] is None or utfall[last] >= budget[last]
+            for value, above, colour in ((utfall[last], higher, DARK), (budget[last], not higher, "#333333")):
+                if value is not None:
+                    ax.annotate(amount(value, unit), (x, value / ORE_PER_UNIT[unit]),
+                                xytext=(ahead, 5 if above else -5), textcoords="offset points",
+                                ha="left" if ahead > 0 else "right", va="bottom" if above else "top", fontsize=8,
+                                color=colour)
         ax.set_xticks(range(1, 13), MONTHS)
         ax.set_xlim(0.5, 12.5)
         ax.set_ylim(bottom=min([0.0, *_in_unit([v for v in budget + utfall if v is not None], unit)]))
