@@ -630,6 +630,15 @@ svar:
     september = part("2024-09")
     assert (september["prognos"], september["kommentar"]) == ("11000000", "Vakans.")
     assert part("2024-08")["prognos"] == ""  # not yet made
+    # --against: the part's forecast then, its deviation, and the change since (its jmf columns were –)
+    against = run("deviation", "--budgets", budgets, "--period", "2024-10", "--against", "prognos:2024-09", "--by",
+                  "stab,kostnadsslag", "-f", "csv", "--unit", "kr", "--exact")
+    assert against.exit_code == 0, against.stderr
+    eko = next(r for r in csv.DictReader(io.StringIO(against.stdout))
+               if (r["radtyp"], r["stab"], r["kostnadsslag"]) == ("del", "EKO", "personal"))
+    assert eko["jmf_prognos"] == "11000000"
+    assert Decimal(eko["jmf_avvikelse"]) == Decimal(eko["budget_helar"]) - 11000000
+    assert Decimal(eko["avvikelse_forandring"]) == Decimal(eko["prognos_avvikelse"]) - Decimal(eko["jmf_avvikelse"]) == 0
 
 
 def test_a_comment_the_year_file_gives_for_the_month_is_shown_and_not_asked_for(run, tmp_path):

@@ -435,7 +435,7 @@ def _parts(store: Store, year: int, fids: list[str], period: int | None, flt: Le
 
 def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list[str], period: int | None,
               flt: LedgerFilter = LedgerFilter(), figures: dict[str, tuple] | None = None,
-              derive=None) -> tuple[pl.DataFrame, tuple[str, ...]]:
+              derive=None, against: int | None = None) -> tuple[pl.DataFrame, tuple[str, ...]]:
     """`outer` (a report frame of the cut's view, presented: `deviation_report` or `compare_report`)
     with each row's parts by kostnadsslag or konto, and what the facts leave of it as
     `Ej fördelat på <part>`; returns the frame and notes on what it could not break down.
@@ -571,7 +571,8 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
                        kid_rows.select("_o", "_s", "_sub", "_k", *columns)], how="diagonal_relaxed")
     frame = frame.sort("_o", "_s", "_sub", "_k", nulls_last=True)
     if part == "kostnadsslag" and period:  # (one key: the parts are a förvaltning's rows)
-        frame = _part_answers(store, year, period, key if nested else "forvaltning", frame, "del" if nested else "rad")
+        frame = _part_answers(store, year, period, key if nested else "forvaltning", frame, "del" if nested else "rad",
+                              against)
     if flt and cut.part is None:  # only the view's rows, as sums of the facts that match, of the kind they are
         # in the view (a förvaltning shown as one row stays `forvaltning`, ej fördelat `ej_fordelat`)
         kinds = dict(enumerate(outer["radtyp"].to_list()))
@@ -585,7 +586,7 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
 
 
 def _part_answers(store: Store, year: int, month: int, key: str, frame: pl.DataFrame,
-                  kind: str = "del") -> pl.DataFrame:
+                  kind: str = "del", against: int | None = None) -> pl.DataFrame:
     """What the budget holders gave per kostnadsslag in the month's forms (the answers'
     `kostnadsslag:`) on the parts of their rows: the comment (with a `kommentar` column) that explains
     a deviation by kind of cost, and the part's forecast for the year (with a `prognos` column; its
@@ -613,6 +614,8 @@ def _part_answers(store: Store, year: int, month: int, key: str, frame: pl.DataF
     said = [s for s in said if s[3] or s[4] is not None]
     if not said:
         return frame
+    if against is not None and "jmf_prognos" in frame.columns:  # --against: the part's forecast made up to then
+        frame = _part_against(frame, said, key, kind, against)
     latest = pl.col("_delmanad").filter(pl.col("_delprognos").is_not_null())
     given = (pl.DataFrame(said, schema={"forvaltning": pl.String, "_key": pl.String, "kostnadsslag": pl.String,
                                         "_delkommentar": pl.String, "_delprognos": pl.Int64, "_delmanad": pl.Int8,
@@ -643,7 +646,32 @@ def _part_answers(store: Store, year: int, month: int, key: str, frame: pl.DataF
                if "prognos_period" in frame.columns else {}),
             **({"prognos_avvikelse": pl.when(part).then(sign * (pl.col("budget_helar") - pl.col("_delprognos")))
                 .otherwise("prognos_avvikelse")} if "prognos_avvikelse" in frame.columns else {}))
+    if "avvikelse_forandring" in frame.columns:  # the change since the forecast compared against, as a row's
+        current = pl.col("prognos_avvikelse") if month < 12 else pl.col("avvikelse")
+        frame = frame.with_columns(avvikelse_forandring=pl.when(pl.col("radtyp") == kind)
+                                   .then(current - pl.col("jmf_avvikelse")).otherwise("avvikelse_forandring"))
     return frame.drop("_delkommentar", "_delprognos", "_delmanad")
+
+
+def _part_against(frame: pl.DataFrame, said: list[tuple], key: str, kind: str, against: int) -> pl.DataFrame:
+    """The parts' `jmf_prognos` (the latest forecast of the part made up to the month compared
+    against), its deviation from the part's budget for the year, and the change since, as the
+    rows have them (positive = better, in either presentation)."""
+    then = [(f, k, kid, prognos, m) for f, k, kid, _, prognos, m, _ in said if prognos is not None and m <= against]
+    if not then:
+        return frame
+    given = (pl.DataFrame(then, schema={"forvaltning": pl.String, "_key": pl.String, "kostnadsslag": pl.String,
+                                        "_jmf": pl.Int64, "_jmfmanad": pl.Int8}, orient="row")
+             .sort("_jmfmanad").group_by("forvaltning", "_key", "kostnadsslag").agg(pl.col("_jmf").last()))
+    on = ["forvaltning", "kostnadsslag"]
+    given = given.drop("_key") if key == "forvaltning" else given.rename({"_key": key})
+    on = on if key == "forvaltning" else [*on, key]
+    part = (pl.col("radtyp") == kind) & pl.col("_jmf").is_not_null()
+    sign = pl.when(pl.col("redovisas_som") == "resultat").then(-1).otherwise(1)
+    frame = frame.join(given, on=on, how="left", nulls_equal=False).with_columns(
+        jmf_prognos=pl.when(part).then("_jmf").otherwise("jmf_prognos"),
+        jmf_avvikelse=pl.when(part).then(sign * (pl.col("budget_helar") - pl.col("_jmf"))).otherwise("jmf_avvikelse"))
+    return frame.drop("_jmf")
 
 
 def _sums_of_parts(out: pl.DataFrame, placed: pl.DataFrame, money: list[str], derive) -> pl.DataFrame:

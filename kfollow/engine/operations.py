@@ -598,9 +598,10 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         fids = [f for f in forvaltningar(store, p.year, forvaltning) if f in frame["forvaltning"].to_list()]
         cuts.check_filter(store, p.year, flt, fids)
         cuts.require_facts(store, p.year, fids, cut, flt)
+        jmf = selection.against_month(against, p.year)
         if cut.ledger_parent:  # the ledger's rows first (kostnadsslag), then their parts (konto)
-            frame, notes = cuts.breakdown(store, p.year, frame, cut.outer, fids, p.month, flt)
-        frame, more = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt)
+            frame, notes = cuts.breakdown(store, p.year, frame, cut.outer, fids, p.month, flt, against=jmf)
+        frame, more = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt, against=jmf)
         notes = tuple(dict.fromkeys((*notes, *more)))
     messages = p.messages + year_warnings(store, [p.year], p.month)
     if p.year - 1 in store.years and not booked_through(store, p.year - 1, p.month):
