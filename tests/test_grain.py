@@ -837,28 +837,25 @@ def test_a_sum_of_forecasts_made_in_different_months_has_no_month(run):
     assert "  –  " in ksf
 
 
-def test_a_total_s_forecast_month_is_the_month_of_the_forecast_it_shows(run, tmp_path):
-    """A förvaltning's summa forecast in March, one of its staber in February and the other not at
-    all: the Summa showed the summa's forecast (2 900) dated by the stab's month (2024-02), each
-    column of the total taken from its own source (found in review)."""
-    d = small_year(tmp_path / "b", """\
+# a förvaltning whose summa forecasts in March and whose stab S1 forecasts in February (S2: `s2`)
+_FORECASTS = """\
   AAA:
     namn: Förvaltning A
     summa:
       budget: 3000
-      utfall: {2024-01: 250, 2024-02: 250, 2024-03: 250}
-      prognos: {2024-03: 2900}
+      utfall: {{2024-01: 250, 2024-02: 250, 2024-03: 250}}
+      prognos: {{2024-03: 2900}}
     staber:
-      S1:
-        namn: Stab ett
-        budget: 1800
-        utfall: {2024-01: 150, 2024-02: 150, 2024-03: 150}
-        prognos: {2024-02: 1750}
-      S2:
-        namn: Stab två
-        budget: 1200
-        utfall: {2024-01: 100, 2024-02: 100, 2024-03: 100}
-""")
+      S1: {{namn: Stab ett, budget: 1800, utfall: {{2024-01: 150, 2024-02: 150, 2024-03: 150}}, prognos: {{2024-02: 1750}}}}
+      S2: {{namn: Stab två, budget: 1200, utfall: {{2024-01: 100, 2024-02: 100, 2024-03: 100}}{s2}}}
+"""
+
+
+def test_a_total_s_forecast_month_is_the_month_of_the_forecast_it_shows(run, tmp_path):
+    """A förvaltning's summa forecast in March, one of its staber in February and the other not at
+    all: the Summa showed the summa's forecast (2 900) dated by the stab's month (2024-02), each
+    column of the total taken from its own source (found in review)."""
+    d = small_year(tmp_path / "b", _FORECASTS.format(s2=""))
     for by in ("stab", "forvaltning"):
         rows = _csv(run, d, "--by", by)
         summa = next(r for r in rows if r["radtyp"] == "summa")
@@ -872,17 +869,7 @@ def test_a_forvaltning_s_own_forecast_is_its_total_in_every_view(run, tmp_path):
     stab view's Summa was their 2 950 while the förvaltning view showed 2 900, in one report (found
     in review). The förvaltning's own forecast is its total in both; the staber's difference from it
     is a row of its own, with no month."""
-    d = small_year(tmp_path / "b", """\
-  AAA:
-    namn: Förvaltning A
-    summa:
-      budget: 3000
-      utfall: {2024-01: 250, 2024-02: 250, 2024-03: 250}
-      prognos: {2024-03: 2900}
-    staber:
-      S1: {namn: Stab ett, budget: 1800, utfall: {2024-01: 150, 2024-02: 150, 2024-03: 150}, prognos: {2024-02: 1750}}
-      S2: {namn: Stab två, budget: 1200, utfall: {2024-01: 100, 2024-02: 100, 2024-03: 100}, prognos: {2024-02: 1200}}
-""")
+    d = small_year(tmp_path / "b", _FORECASTS.format(s2=", prognos: {2024-02: 1200}"))
     by_stab = _csv(run, d, "--by", "stab")
     by_forvaltning = _csv(run, d, "--by", "forvaltning")
     for rows in (by_stab, by_forvaltning):
