@@ -663,3 +663,12 @@ def test_a_comment_the_year_file_gives_for_the_month_is_shown_and_not_asked_for(
     status = run("status", "--budgets", budgets, "--period", "2024-10", "-f", "csv")
     eko_status = next(r for r in csv_rows(status.stdout) if r["stab"] == "EKO")
     assert (eko_status["besvarad"], eko_status["kommentar_finns"], eko_status["saknas"]) == ("ja", "ja", "")
+
+
+@pytest.mark.parametrize("typed, ore", [("–1,75", -175), ("−1,75", -175), ("-1,75", -175), ("1 234,5", 123450)])
+def test_a_forecast_typed_with_a_word_processors_dash_is_a_minus(typed, ore):
+    """Word's autocorrect turns `-1,75` into `–1,75` (an en dash), which was "not a number" while the
+    minus sign `−` was read (found trying the tool)."""
+    from kfollow.sources.answers import swedish_number
+
+    assert swedish_number(typed) * 100 == ore

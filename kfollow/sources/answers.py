@@ -28,7 +28,7 @@ ANSWERS_LIMIT = 16 * MB
 ANSWERS_FORMAT = "kfollow-svar 2"  # 2: an answer may say when its workbook was saved (`sparad`)
 ANSWERS_READ = ("kfollow-svar 1", ANSWERS_FORMAT)  # the formats read
 ANSWERS_FILE = re.compile(r"([0-9]{4})-([0-9]{2})\.yaml")
-_SWEDISH = re.compile(r"([+\-−]?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,(\d+))?")
+_SWEDISH = re.compile(r"([+\-−–]?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,(\d+))?")  # – : Word's autocorrect of -
 _PLAIN = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 _SAVED = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")  # a workbook's saved time, UTC
 
@@ -271,8 +271,8 @@ def _forecast(name: str, ref: str, cell, unit: str) -> int | None:
 
 
 def swedish_number(text: str) -> Decimal | None:
-    """`1 234,5`, `-12,75`, `−3`, `1234` → Decimal; None for anything else (a decimal point is not
-    Swedish: `1.5` could be a thousands separator)."""
+    """`1 234,5`, `-12,75`, `−3`, `–3` (an en dash, as Word's autocorrect writes a minus), `1234` →
+    Decimal; None for anything else (a decimal point is not Swedish: `1.5` could be a thousands separator)."""
     m = _SWEDISH.fullmatch(text.strip())
     if not m:
         return None
@@ -280,7 +280,7 @@ def swedish_number(text: str) -> Decimal | None:
     if len(digits) > 40:
         return None
     number = Decimal(digits)
-    return -number if m[1] in ("-", "−") else number
+    return -number if m[1] in ("-", "−", "–") else number
 
 
 def _comment(name: str, ref: str, cell) -> str | None:
