@@ -287,6 +287,12 @@ class Store:
         answers = [a for info in self.years.values() for a in info.svar_filer]
         return [*(info.fil for info in self.years.values()), *tables, *notes, *answers]
 
+    @property
+    def sources(self) -> list[str]:
+        """The files a report names as its sources: `files` but the imports' notes, which go with their
+        tables (the footer states their origin)."""
+        return [f for f in self.files if not f.endswith(ORIGIN_SUFFIX)]
+
     def year(self, ar: int) -> YearInfo:
         """The metadata of one year; `UsageError` naming the years there are when it is missing."""
         if ar not in self.years:

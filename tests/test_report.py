@@ -164,3 +164,18 @@ def test_a_note_is_stated_once_under_the_first_table_it_applies_to(html_report, 
     assert run("report", "--budgets", BUDGETS, "--year", "2024", "-o", out).exit_code == 0
     text = out.read_text(encoding="utf-8")
     assert text.count(NOTE) == 1 and text.index(NOTE) < text.index("## Avvikelse per stab")
+
+
+def test_the_sources_are_the_year_files_and_tables_not_the_imports_notes(run, tmp_path):
+    """The footer listed `utfall-2024.csv.kalla.json` beside the table it describes (found trying the
+    tool); the note goes with its table, whose origin the footer states."""
+    out = tmp_path / "r.md"
+    assert run("report", "--budgets", ROOT / "examples" / "sie" / "budgets", "--period", "2024-10", "-o", out).exit_code == 0
+    sources = next(line for line in out.read_text(encoding="utf-8").splitlines() if line.startswith("Källor:"))
+    assert "utfall-2024.csv" in sources and "budget-2024.csv" in sources and ".kalla.json" not in sources
+    table = run("deviation", "--budgets", ROOT / "examples" / "sie" / "budgets", "-o", tmp_path / "d.xlsx")
+    assert table.exit_code == 0
+    import openpyxl
+
+    cells = [c.value for row in openpyxl.load_workbook(tmp_path / "d.xlsx").active.iter_rows() for c in row if c.value]
+    assert not any(".kalla.json" in str(c) for c in cells)

@@ -94,7 +94,7 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
                                 short="Indikatorer"))
 
     booked = last_month_booked(store, year)
-    footer = [f"Källor: {'; '.join(provenance.describe(store.files, store.directory))}"]
+    footer = [f"Källor: {'; '.join(provenance.describe(store.sources, store.directory))}"]
     if info.utfall_kallor:
         footer.append(f"Utfall importerat från {'; '.join(info.utfall_kallor)}")
     if info.budget_kallor:

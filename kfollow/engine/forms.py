@@ -478,4 +478,4 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
                if not (c == "formular" and sent is None) and not (c == "kommentar_kravs" and limit is None)]
     frame = frame.select(c.name for c in columns)
     return Report(frame, tuple(columns), title=f"Svar på formulär {period} per {by.value}", unit=unit, period=period,
-                  sources=tuple(store.files))
+                  sources=tuple(store.sources))

@@ -32,7 +32,7 @@ def as_report(frame: pl.DataFrame, headers: dict[str, str] | None = None, store=
     notes = tuple(meta.pop("notes", ()))
     meta |= {"optional": optional_columns(frame), "headers": headers}
     if store is not None:
-        meta["sources"] = tuple(store.files)
+        meta["sources"] = tuple(store.sources)
     if {"redovisas_som", "radtyp"} <= set(frame.columns) and (frame["radtyp"] == "summa").any():  # a note on the Summa row shown
         kinds = set(frame.filter(pl.col("radtyp") != "summa")["redovisas_som"].drop_nulls().unique().to_list())
         if kinds == {"nettokostnad", "resultat"}:
