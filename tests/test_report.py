@@ -179,3 +179,11 @@ def test_the_sources_are_the_year_files_and_tables_not_the_imports_notes(run, tm
 
     cells = [c.value for row in openpyxl.load_workbook(tmp_path / "d.xlsx").active.iter_rows() for c in row if c.value]
     assert not any(".kalla.json" in str(c) for c in cells)
+
+
+def test_a_month_in_an_html_header_stays_on_one_line(run, tmp_path):
+    """`Prognos 2024-10` broke after its hyphen in a narrow header cell (found trying the tool)."""
+    out = tmp_path / "r.html"
+    assert run("report", "--budgets", ROOT / "examples" / "sie" / "budgets", "--period", "2024-10", "-o", out).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert 'Prognos <span class="nw">2024-08</span></th>' in page and "span.nw { white-space: nowrap; }" in page

@@ -36,7 +36,7 @@ tbody th { text-align: left; font-weight: normal; }
 tr.summa th, tr.summa td, tr.delsumma th, tr.delsumma td, tr.radsumma th, tr.radsumma td, tr.forvaltning th { font-weight: bold; }
 tr.kostnader th, tr.intakter th { font-style: italic; }
 th.indrag { padding-left: 1.5rem; }
-div.tabell { overflow-x: auto; } td.kommentar { min-width: 16rem; } p.anm { font-size: 0.8rem; } figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
+div.tabell { overflow-x: auto; } td.kommentar { min-width: 16rem; } span.nw { white-space: nowrap; } p.anm { font-size: 0.8rem; } figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
 footer { margin-top: 2.5rem; border-top: 1px solid #888; font-size: 0.8rem; }
 """
 # On paper (a browser's print and the PDF, which WeasyPrint makes from this page): A4, the title in
@@ -100,6 +100,12 @@ def _escaped(expr: pl.Expr) -> pl.Expr:
     return expr
 
 
+
+def _unbroken(header: str) -> str:
+    """A month in a header (`Prognos 2024-10`) kept on one line: a browser breaks after its hyphen."""
+    return re.sub(r"\b([0-9]{4}-[0-9]{2})\b", r'<span class="nw">\1</span>', header)
+
+
 def _table_html(section: Section, opts: Options) -> str:
     """The section's table: a header cell per row (its label, indented where the label is), the
     figures right-aligned, the comments in a wide column; built a column at a time with polars."""
@@ -109,7 +115,7 @@ def _table_html(section: Section, opts: Options) -> str:
     text = text.with_columns(printable(c.name) for c in columns if c.kind in TEXT)
     esc = html.escape
     num = ' class="num"'
-    head = "".join(f'<th scope="col"{num if c.kind in NUMERIC else ""}>{esc(c.header)}</th>' for c in columns)
+    head = "".join(f'<th scope="col"{num if c.kind in NUMERIC else ""}>{_unbroken(esc(c.header))}</th>' for c in columns)
     cells = []
     for i, c in enumerate(columns):
         value = pl.col(c.name)
