@@ -672,3 +672,19 @@ def test_a_forecast_typed_with_a_word_processors_dash_is_a_minus(typed, ore):
     from kfollow.sources.answers import swedish_number
 
     assert swedish_number(typed) * 100 == ore
+
+
+def test_status_warns_of_a_forecast_in_another_unit(run, tmp_path):
+    """SAM typed 14 300 into a form in mnkr: collect, check and deviation said so, status (the step
+    that decides whether the close goes on) did not (found trying the tool)."""
+    budgets = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "answered" / "budgets", budgets)
+    answers = budgets / "svar" / "2024-10.yaml"
+    text = answers.read_text(encoding="utf-8")
+    answers.write_text(text.replace("    prognos: 36400000.00", "    prognos: 36400000000.00", 1), encoding="utf-8")
+    line = text.splitlines().index("    prognos: 36400000.00") + 1
+    result = run("status", "--budgets", budgets, "--period", "2024-10")
+    assert (f"warning: {answers}:{line - 2}: the forecast 2024-10 of KSF stab DIG is 1 087 times its budget for the "
+            "year; typed in another unit?") in result.stderr, result.stderr
+    assert "times its budget" not in run("status", "--budgets", ROOT / "examples" / "answered" / "budgets",
+                                         "--period", "2024-10").stderr

@@ -290,10 +290,7 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None) ->
                        f"{r['forvaltning']} is {_times(r['ratio'])} its utfall; is the budget"
                        + (f" ({r['tables']})" if r["tables"] else "") + " or the utfall in another unit? "
                        "(kfollow check shows the amounts)")
-        for r in _forecast_sizes(budgets, ar):
-            out.append(f"warning: {r['fil']}:{r['rad']}: the forecast {ar}-{r['manad']:02d} of {r['forvaltning']} "
-                       f"{_place(r['vy'], r['nyckel'])} is {_times(r['ratio'])} its budget for the year; typed in "
-                       "another unit? (kfollow check shows the amounts)")
+        out += forecast_size_warnings(budgets, ar)
         for f in gaps[:5]:
             where = f"{f['fil']}:{f['rad']}" if f["rad"] is not None else f["fil"]
             out.append(f"warning: {where}: {f['meddelande'].format()} (kfollow check lists such findings)")
@@ -470,6 +467,15 @@ def unit_hint(ratio: float, unit: str, swedish: bool = True) -> str | None:
 
 def _times(ratio: float) -> str:
     return (f"{ratio:,.0f} times" if ratio >= 100 else f"1/{1 / ratio:,.0f} of").replace(",", " ")
+
+
+def forecast_size_warnings(budgets: Store, ar: int, month: int | None = None) -> list[str]:
+    """One line per forecast of `ar` (made in `month`, when given) 100 times its row's budget for the
+    year or a hundredth of it: what `deviation` and `status` print on stderr."""
+    return [f"warning: {r['fil']}:{r['rad']}: the forecast {ar}-{r['manad']:02d} of {r['forvaltning']} "
+            f"{_place(r['vy'], r['nyckel'])} is {_times(r['ratio'])} its budget for the year; typed in "
+            "another unit? (kfollow check shows the amounts)"
+            for r in _forecast_sizes(budgets, ar) if month is None or r["manad"] == month]
 
 
 def _forecast_sizes(budgets: Store, year: int | None = None) -> list[dict]:

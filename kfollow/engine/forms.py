@@ -477,5 +477,8 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
                for c, k, h, p in STATUS_COLUMNS
                if not (c == "formular" and sent is None) and not (c == "kommentar_kravs" and limit is None)]
     frame = frame.select(c.name for c in columns)
+    from kfollow.engine.consistency import forecast_size_warnings
+
+    # a forecast in another unit is no answer to close the month on: said beside what is missing
     return Report(frame, tuple(columns), title=f"Svar på formulär {period} per {by.value}", unit=unit, period=period,
-                  sources=tuple(store.sources))
+                  sources=tuple(store.sources), messages=tuple(forecast_size_warnings(store, year, month)))
