@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from decimal import Decimal
@@ -328,7 +329,7 @@ def test_forms_per_kostnadsslag_where_the_facts_have_accounts(run, tmp_path):
     assert run("forms", "--budgets", budgets, "--period", "2024-10", "-o", out).exit_code == 0
     book = openpyxl.load_workbook(_form(out, "EKO"))
     values = [c.value for row in book["Formulär"].iter_rows() for c in row if c.value is not None]
-    assert "Personalkostnader" in values and "Per kostnadsslag (frivilligt)" in values
+    assert "Personalkostnader" in values and "Per kostnadsslag (frivilligt; intäkter med minustecken, som i tabellen)" in values
     answered = fill(_form(out, "EKO"), tmp_path / "eko.xlsx", "16,45", None,  # its 2024-10 comment is typed in YAML
                     {"Personalkostnader": ("7,9", "Två vakanser.")})
     assert run("collect", "--budgets", budgets, answered).exit_code == 0
@@ -688,3 +689,19 @@ def test_status_warns_of_a_forecast_in_another_unit(run, tmp_path):
             "year; typed in another unit?") in result.stderr, result.stderr
     assert "times its budget" not in run("status", "--budgets", ROOT / "examples" / "answered" / "budgets",
                                          "--period", "2024-10").stderr
+
+
+def test_collect_warns_of_an_income_forecast_typed_positive(run, tmp_path):
+    """The form shows income negative; DIG's Intäkter forecast typed as 1 300 was taken without a word
+    and showed a deficit of 2,6 mnkr (found trying the tool)."""
+    budgets, out = tmp_path / "budgets", tmp_path / "forms"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", budgets)
+    assert run("forms", "--budgets", budgets, "--period", "2024-10", "--unit", "tkr", "-o", out).exit_code == 0
+    book = fill(_form(out, "DIG"), tmp_path / "dig.xlsx", "36 400", None, {"Intäkter": ("1 300", None)})
+    result = run("collect", "--budgets", budgets, book)
+    assert result.exit_code == 0, result.stderr
+    assert re.search(rf"warning: {re.escape(str(book))}: the forecast of Intäkter \(1 300 tkr\) has the opposite sign "
+                     r"of its budget for the year \(-1 [0-9]{3}(,[0-9]+)? tkr\); an income is negative", result.stderr), \
+        result.stderr
+    fine = fill(_form(out, "DIG"), tmp_path / "dig2.xlsx", "36 400", None, {"Intäkter": ("-1 300", None)})
+    assert "opposite sign" not in run("collect", "--budgets", budgets, fine).stderr

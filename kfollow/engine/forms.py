@@ -26,7 +26,7 @@ from kfollow.engine.periods import last_month_complete, parse_period
 from kfollow.engine.thresholds import Limits, limit_percents, places_beyond, rows_beyond
 from kfollow.errors import DataError, KfollowError, UsageError
 from kfollow.form import FORMAT, Form
-from kfollow.options import By
+from kfollow.options import ORE_PER_UNIT, By
 from kfollow.report import EXACT, Column, Report
 from kfollow.store import Answer, Store
 from kfollow.vocabulary import Kind
@@ -204,9 +204,11 @@ def _parts(store: Store, year: int, month: int, by: By, rows: pl.DataFrame) -> d
                ("utfall", "Utfall ack.", Kind.money), ("avvikelse", "Avvikelse ack.", Kind.money)]
     if prev in frame.columns:
         columns.append((prev, f"Utfall {year - 1} ack.", Kind.money))
+    if "budget_helar" in frame.columns:  # what a forecast for the year is set against
+        columns.append(("budget_helar", "Budget helår", Kind.money))
     out = {}
     # a part with nothing in the form's figures (a kostnadsslag budgeted only after the period) is no row of it
-    money = [c for c, _, kind in columns if kind is Kind.money]
+    money = [c for c, _, kind in columns if kind is Kind.money and c != "budget_helar"]
     parts = frame.filter(pl.col("radtyp").is_in(["del", "del_ej_fordelat"])
                          & pl.any_horizontal(pl.col(c).fill_null(0) != 0 for c in money))
     for (fid, key), group in parts.group_by("forvaltning", by.value, maintain_order=True):
@@ -305,6 +307,44 @@ def _sizes_of(loaded, month: int, found: dict, units: dict) -> list[str]:
             out.append(f"warning: {found[key][1]}: the forecast is {_times(r['ratio'])} the row's budget for the "
                        f"year; typed in {hint or 'another unit'}? (kfollow check shows the amounts)")
     return out
+
+
+def _part_signs(loaded, month: int, found: dict, units: dict) -> list[str]:
+    """Warnings for forecasts per kostnadsslag just collected whose sign is the opposite of the part's
+    budget for the year (income typed positive, where the form shows it negative), at the workbook."""
+    from kfollow.store import combine
+
+    wanted = {(a.forvaltning, a.vy, a.nyckel): a for a, _ in found.values()
+              if any(p is not None for _, p, _ in a.delar)}
+    if not wanted:
+        return []
+    store = combine(str(Path(loaded.info.fil).parent), [loaded])
+    year, out = loaded.info.ar, []
+    for view in sorted({"stab" if vy == "summa" else vy for _, vy, _ in wanted}):
+        fids = sorted({f for f, vy, _ in wanted if vy in (view, "summa")})
+        parts = deviation_of(store, year, month, f"{view},kostnadsslag", fids).frame.filter(pl.col("radtyp") == "del")
+        budget = {(r["forvaltning"], r[view], r["kostnadsslag"]): (r["budget_helar"], r["namn"])
+                  for r in parts.iter_rows(named=True)}
+        for (fid, vy, key), answer in wanted.items():
+            if vy != view and not (vy == "summa" and view == "stab"):  # (a summa's parts: its row in the stab view)
+                continue
+            for kid, prognos, _ in answer.delar:
+                planned, name = budget.get((fid, key, kid), (None, kid))
+                if prognos is not None and planned and prognos * planned < 0:
+                    unit = units[(fid, vy, key)]
+                    out.append(f"warning: {found[(fid, vy, key)][1]}: the forecast of {name} ({_in(prognos, unit)}) has "
+                               f"the opposite sign of its budget for the year ({_in(planned, unit)}); an income is "
+                               "negative, as the form shows it")
+    return out
+
+
+def _in(ore: int, unit: str) -> str:
+    """`-1 300 tkr`: an amount in the form's unit, for a message."""
+    from decimal import Decimal
+
+    value = Decimal(ore) / ORE_PER_UNIT[unit]
+    text = f"{value.normalize():,f}".replace(",", " ").replace(".", ",")
+    return f"{text} {unit}"
 
 
 def _amount(ore: int | None) -> str:
@@ -417,6 +457,7 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
         except DataError as err:
             raise _at_workbook(err, text, year, target, found) from None
         messages += _sizes_of(loaded, month, found, {k: units[year, month, k] for k in found})
+        messages += _part_signs(loaded, month, found, {k: units[year, month, k] for k in found})
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
             files[str(target)] = text
         answers += [a for a, _ in found.values()]

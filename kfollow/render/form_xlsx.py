@@ -20,7 +20,7 @@ from kfollow.render.xlsx import CREATED, number_format
 from kfollow.report import EXACT, PERCENT_PLACES, Kind
 
 INPUT_FILL = "#FFF2CC"
-WIDTHS = (34, 16, 16, 16, 16, 16, 48)
+WIDTHS = (34, 16, 16, 16, 16, 16, 16, 48)
 LAST_COL = len(WIDTHS) - 1
 
 
@@ -72,7 +72,7 @@ def to_form_xlsx(form: Form, opts: Options = Options()) -> bytes:
     header = book.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "bottom"})
     note = book.add_format({"italic": True})
     given = {"border": 1, "bg_color": INPUT_FILL, "locked": False}
-    in_money = book.add_format(given | {"num_format": number_format(places)})
+    in_money = book.add_format(given | {"num_format": number_format(places), "align": "right", "valign": "top"})
     in_text = book.add_format(given | {"text_wrap": True, "valign": "top"})
     locked: list[tuple[str, str, str]] = []
     inputs: list[tuple[str, str]] = []
@@ -83,12 +83,12 @@ def to_form_xlsx(form: Form, opts: Options = Options()) -> bytes:
         sheet.write_string(row, col, value, fmt)
         locked.append((_cell(row, col), "s", value))
 
-    def amount(row: int, col: int, kind: Kind, value, exact: int | None = None) -> None:
+    def amount(row: int, col: int, kind: Kind, value, exact: int | None = None, fmt=None) -> None:
         if value is None:
             return
         if kind is Kind.money:
             number = Decimal(value) / scale
-            sheet.write_number(row, col, number, money_fmt)
+            sheet.write_number(row, col, number, fmt or money_fmt)
             locked.append((_cell(row, col), "n", f"{number:.16G}"))  # what the cell holds, as xlsxwriter writes it
         elif kind is Kind.percent:
             if exact is not None:  # the exact percent truncated to 6 decimals: shown with one, it rounds as tables do
@@ -158,19 +158,21 @@ def to_form_xlsx(form: Form, opts: Options = Options()) -> bytes:
     if form.parts is not None and form.parts.frame.height:
         parts = form.parts
         people = [c for c in parts.columns if c.people]
-        text(row, 0, "Per kostnadsslag (frivilligt)", bold)
+        text(row, 0, "Per kostnadsslag (frivilligt; intäkter med minustecken, som i tabellen)", bold)
         row += 1
         for col, column in enumerate(people):
             text(row, col, column.header, header)
         text(row, len(people), PROGNOS_LABEL, header)
         text(row, LAST_COL, KOMMENTAR_LABEL, header)
         row += 1
+        top_text = book.add_format({"valign": "top"})  # a part's row is two lines high: all of it at the top
+        top_money = book.add_format({"num_format": number_format(places), "valign": "top"})
         for values in parts.frame.iter_rows(named=True):
             for col, column in enumerate(people):
                 if column.kind is Kind.text:
-                    text(row, col, values[column.name] or "")
+                    text(row, col, values[column.name] or "", top_text)
                 else:
-                    amount(row, col, column.kind, values[column.name])
+                    amount(row, col, column.kind, values[column.name], fmt=top_money)
             if values["kostnadsslag"] is not None:
                 kid = values["kostnadsslag"]
                 answer(row, len(people), f"prognos:{kid}", in_money, "Helårsprognosen för kostnadsslaget, t.ex. 9,5.")
