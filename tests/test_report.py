@@ -187,3 +187,16 @@ def test_a_month_in_an_html_header_stays_on_one_line(run, tmp_path):
     assert run("report", "--budgets", ROOT / "examples" / "sie" / "budgets", "--period", "2024-10", "-o", out).exit_code == 0
     page = out.read_text(encoding="utf-8")
     assert 'Prognos <span class="nw">2024-08</span></th>' in page and "span.nw { white-space: nowrap; }" in page
+
+
+def test_the_report_shows_the_comments_per_kostnadsslag_on_their_parts(run, tmp_path):
+    """HR's "Vikarier januari–maj." showed with `deviation --by stab,kostnadsslag --comments` and in no
+    report (found trying the tool); the stabs' own comments stay in the stab table."""
+    out = tmp_path / "r.md"
+    assert run("report", "--budgets", ROOT / "examples" / "answered" / "budgets", "--period", "2024-10",
+               "-o", out).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    section = text[text.index("## Resultat per stab och kostnadsslag"):text.index("## Största avvikelser")]
+    part = next(line for line in section.splitlines() if "Personalkostnader" in line and "Vikarier" in line)
+    assert "Vikarier januari–maj." in part
+    assert "Vikarier under sjukskrivningar" not in section  # HR's own comment: in the stab table

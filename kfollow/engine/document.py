@@ -5,6 +5,8 @@ footer naming the sources. Every table is a `Report` of the engine; renderers la
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 
 from kfollow.engine import investments, operations, selection
@@ -56,7 +58,13 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
         if has_accounts and not kostnadsslag:
             cut = operations.deviation(store, year, month, "stab,kostnadsslag", forvaltning, staber=staber, unit=unit,
                                        konto=konto)
-            sections.append(Section("Resultat per stab och kostnadsslag", cut, short="Per kostnadsslag"))
+            # the budget holders' comments per kostnadsslag on their parts (the stab's own are in the stab table)
+            said = cut.frame.filter((pl.col("radtyp") == "del") & pl.col("kommentar").is_not_null()).height \
+                if "kommentar" in cut.frame.columns else 0
+            if said:
+                cut = replace(cut, frame=cut.frame.with_columns(
+                    kommentar=pl.when(pl.col("radtyp") == "del").then(pl.col("kommentar"))))
+            sections.append(Section("Resultat per stab och kostnadsslag", cut, comments=bool(said), short="Per kostnadsslag"))
             sections.append(Section(f"Största avvikelser per stab och kostnadsslag", operations.deviation(
                 store, year, month, "stab,kostnadsslag", forvaltning, staber=staber, unit=unit, konto=konto, top=top),
                 short="Största avvikelser"))
