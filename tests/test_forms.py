@@ -705,3 +705,18 @@ def test_collect_warns_of_an_income_forecast_typed_positive(run, tmp_path):
         result.stderr
     fine = fill(_form(out, "DIG"), tmp_path / "dig2.xlsx", "36 400", None, {"Intäkter": ("-1 300", None)})
     assert "opposite sign" not in run("collect", "--budgets", budgets, fine).stderr
+
+
+def test_collect_names_every_workbook_that_is_wrong(forms_dir, run, tmp_path):
+    """With 30 forms, collect stopped at the first wrong one: one run per mistake (found trying the
+    tool). Every wrong workbook is named, at its cell; nothing is written."""
+    budgets, out = forms_dir
+    first = fill(_form(out, "HR"), tmp_path / "a.xlsx", "21,3.5", None)
+    good = fill(_form(out, "EKO"), tmp_path / "b.xlsx", "16 400", None)
+    second = fill(_form(out, "LED"), tmp_path / "c.xlsx", "tjugo", None)
+    result = run("collect", "--budgets", budgets, first, good, second)
+    assert result.exit_code == 3
+    lines = result.stderr.strip().splitlines()
+    assert lines[-2].startswith(f"error: {first}: sheet 'Formulär', cell ") and "is not a number" in lines[-2]
+    assert lines[-1].startswith(f"Error: {second}: sheet 'Formulär', cell ") and "is not a number" in lines[-1]
+    assert not (budgets / "svar").exists()

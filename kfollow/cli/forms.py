@@ -82,8 +82,8 @@ def collect(
 ):
     """Read answered forms into the answers file of their period (svar/YYYY-MM.yaml beside the year files).
 
-    Every workbook is checked first (identity, input cells, numbers, text): one that is wrong stops
-    with a message naming file, sheet and cell, and nothing is written. The year's loading merges
+    Every workbook is checked first (identity, input cells, numbers, text): each one that is wrong
+    is named with file, sheet and cell, and nothing is written. The year's loading merges
     the answers: forecasts as prognos of that month, comments as kommentarer of that month. Each
     answer states when it was read: now, or SOURCE_DATE_EPOCH (in UTC) when that is set.
 
@@ -91,12 +91,18 @@ def collect(
     Example:
       kfollow collect formular/2024-08/*.xlsx
     """
+    from kfollow.engine.forms import Wrong
     from kfollow.engine.forms import collect as collect_of
     from kfollow.render.writer import File, write_files
 
     now = _read_at()
     store = load(budgets)
-    collected = collect_of(store, [str(f) for f in files], now)
+    try:
+        collected = collect_of(store, [str(f) for f in files], now)
+    except Wrong as wrong:  # every workbook that is wrong, the last one as the error
+        for err in wrong.errors[:-1]:
+            typer.echo(f"error: {shown(err.message)}", err=True)
+        raise
     for path in collected.files:
         folder = Path(path).parent
         try:

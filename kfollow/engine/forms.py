@@ -260,6 +260,16 @@ def match(store: Store, identity: dict[str, str]) -> tuple[Target, str | None, t
     return Target(fid, vy, key, row["namn"]), warning, ids
 
 
+class Wrong(DataError):
+    """Workbooks that `collect` cannot take, each with its error (file, sheet, cell); nothing is
+    written. The message is the last one's: the ones before it are `errors[:-1]`."""
+
+    def __init__(self, errors: list[DataError]):
+        last = errors[-1]
+        super().__init__(last.path, last.line, last.column, last.problem)
+        self.errors = errors
+
+
 @dataclass(frozen=True, slots=True)
 class Collected:
     """What `collect` read: the answers files to write (path → text; a file whose text is what the
@@ -386,7 +396,7 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
 
     # a workbook named twice (overlapping globs) is read once: it cannot answer a row "as itself does"
     paths = list({os.path.realpath(p): p for p in reversed(paths)}.values())[::-1]
-    for path in paths:
+    def read(path: str) -> None:  # one workbook into `new` (its errors raised)
         filled = ans.read_workbook(path)
         try:
             target, warning, _ = match(store, filled.identity)
@@ -397,7 +407,7 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
         delar = tuple(sorted((k, p, c) for k, (p, c) in filled.delar.items() if p is not None or c is not None))
         if filled.prognos is None and filled.kommentar is None and not delar:
             messages.append(f"{path}: the form is not answered yet (its input cells are empty); skipped")
-            continue
+            return
         year, month = int(filled.identity["ar"]), int(filled.identity["period"][5:7])
         answer = Answer(month, target.forvaltning, target.vy, target.nyckel, filled.prognos, filled.kommentar,
                         Path(path).name, now, delar, sparad=filled.sparad)
@@ -414,12 +424,21 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
                 found[key] = newer
                 if newer[0] is answer:
                     units[year, month, key] = filled.identity["enhet"]
-                continue
+                return
             raise ans.cell_error(path, ans.ID_SHEET, filled.where["nyckel"], f"answers {target.namn} "
                                  f"{filled.identity['period']} as {other_path} does, and one of them does not say when "
                                  "it was saved (or both say the same time); collect one of them")
         found[key] = (answer, path)
         units[year, month, key] = filled.identity["enhet"]
+
+    wrong: list[DataError] = []  # every workbook is read: all that are wrong are said at once
+    for path in paths:
+        try:
+            read(path)
+        except DataError as err:
+            wrong.append(err)
+    if wrong:
+        raise Wrong(wrong)
     files, answers = {}, []
     for (year, month), found in sorted(new.items()):
         info = store.years[year]
