@@ -9,7 +9,9 @@
 # utfall has accounts). collect checks every workbook as strictly as a year file and writes
 # svar/PERIOD.yaml beside the year files; the year files themselves are never edited.
 # Set KFOLLOW_BUDGETS to run it on your own files, LIMIT for the comment threshold, DEADLINE for
-# the date in the forms, KFOLLOW to the command to run (default: kfollow).
+# the date in the forms, KFOLLOW to the command to run (default: kfollow); FORMS and ANSWERS for the
+# folders of the forms and of the answered workbooks (default: forms/PERIOD and answers/PERIOD
+# here), OUT for the close's tables (default: out/PERIOD here).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -37,7 +39,7 @@ case "$step" in
     fi
     # exit 1 (set -e stops here) while a forecast, or a comment beyond the limit, is missing
     "${kfollow[@]}" status --period "$period" --require-comment-over "$limit" --forms "$forms"
-    KFOLLOW="${KFOLLOW:-kfollow}" LIMIT="$limit" "$here/month-end-close.sh" "$period"
+    KFOLLOW="${KFOLLOW:-kfollow}" LIMIT="$limit" "$here/month-end-close.sh" "$period" "${OUT:-$here/out/$period}"
     ;;
   *)
     echo "usage: $0 send|collect [PERIOD]" >&2
