@@ -999,3 +999,15 @@ def test_months_says_how_its_total_is_presented_and_keeps_its_columns(run):
     assert {r["redovisas_som"] for r in rows("--konto", "3", "--forvaltning", "SERV")} == {"resultat"}
     assert list(rows()[0]) == ["manad", "redovisas_som", "budget", "utfall", "avvikelse", "budget_ack", "utfall_ack",
                                "avvikelse_ack", "avvikelse_ack_pct", "utfall_2023"]
+
+
+def test_a_forvaltning_s_own_forecast_keeps_its_month_when_its_staber_s_differ(run, tmp_path):
+    """The staber forecast in February and March and the förvaltning itself in March: its own forecast
+    is the total, dated by it, in the stab view too (the month was cleared because the staber's
+    differed; found in review)."""
+    d = small_year(tmp_path / "b", _FORECASTS.format(s2=", prognos: {2024-03: 1200}"))
+    for by in ("stab", "forvaltning"):
+        summa = next(r for r in _csv(run, d, "--by", by) if r["radtyp"] == "summa")
+        assert (summa["prognos"], summa["prognos_period"]) == ("2900000", "2024-03"), (by, summa)
+    months = {r["stab"]: r["prognos_period"] for r in _csv(run, d) if r["radtyp"] == "rad"}
+    assert months == {"S1": "2024-02", "S2": "2024-03"}

@@ -204,25 +204,10 @@ def view_frame(budgets: Store, year: int, by: By, fids: list[str], staber: list[
         namn=pl.lit("Summa"), pos=pl.lit(0), kommentar=pl.lit(None, pl.String))
     frame = pl.concat([frame.with_columns(block=_ordered(fids)),
                        summa.select(columns).with_columns(block=pl.lit(len(fids) + 1, pl.Int32))], how="vertical_relaxed")
-    return _unmixed(frame, stamps).sort("block", "pos")
+    return frame.sort("block", "pos")
 
 
 _FORECAST_OF = {"prognos_manad": "prognos", "jmf_manad": "jmf_prognos"}  # a forecast's month → its figure
-
-
-def _unmixed(frame: pl.DataFrame, stamps: list[str]) -> pl.DataFrame:
-    """A sum's forecast month (`prognos_manad`, `jmf_manad`) only where its rows' forecasts were all made
-    the same month: a Summa of forecasts from August and October is no October forecast (null: `–`)."""
-    kind = pl.col("radtyp")
-    units = frame.filter(~kind.is_in(["delsumma", "summa"]))
-    for c in stamps:
-        months = units.group_by("forvaltning").agg(pl.col(c).drop_nulls().n_unique().alias("n"))
-        mixed = months.filter(pl.col("n") > 1)["forvaltning"].implode()
-        overall = units[c].drop_nulls().n_unique() > 1
-        frame = frame.with_columns(pl.when(((kind == "delsumma") & pl.col("forvaltning").is_in(mixed))
-                                           | ((kind == "summa") & pl.lit(overall))).then(None)
-                                   .otherwise(pl.col(c)).alias(c))
-    return frame
 
 
 def _resultat(budgets: Store, year: int, fids: list[str]) -> list[str]:
