@@ -329,7 +329,7 @@ def test_forms_per_kostnadsslag_where_the_facts_have_accounts(run, tmp_path):
     assert run("forms", "--budgets", budgets, "--period", "2024-10", "-o", out).exit_code == 0
     book = openpyxl.load_workbook(_form(out, "EKO"))
     values = [c.value for row in book["Formulär"].iter_rows() for c in row if c.value is not None]
-    assert "Personalkostnader" in values and "Per kostnadsslag (frivilligt; intäkter med minustecken, som i tabellen)" in values
+    assert "Personalkostnader" in values and "Per kostnadsslag (frivilligt; prognosen med samma tecken som budgeten i tabellen)" in values
     answered = fill(_form(out, "EKO"), tmp_path / "eko.xlsx", "16,45", None,  # its 2024-10 comment is typed in YAML
                     {"Personalkostnader": ("7,9", "Två vakanser.")})
     assert run("collect", "--budgets", budgets, answered).exit_code == 0
@@ -701,7 +701,7 @@ def test_collect_warns_of_an_income_forecast_typed_positive(run, tmp_path):
     result = run("collect", "--budgets", budgets, book)
     assert result.exit_code == 0, result.stderr
     assert re.search(rf"warning: {re.escape(str(book))}: the forecast of Intäkter \(1 300 tkr\) has the opposite sign "
-                     r"of its budget for the year \(-1 [0-9]{3}(,[0-9]+)? tkr\); an income is negative", result.stderr), \
+                     r"of its budget for the year \(-1 [0-9]{3}(,[0-9]+)? tkr\); type it with the sign", result.stderr), \
         result.stderr
     fine = fill(_form(out, "DIG"), tmp_path / "dig2.xlsx", "36 400", None, {"Intäkter": ("-1 300", None)})
     assert "opposite sign" not in run("collect", "--budgets", budgets, fine).stderr
@@ -720,3 +720,19 @@ def test_collect_names_every_workbook_that_is_wrong(forms_dir, run, tmp_path):
     assert lines[-2].startswith(f"error: {first}: sheet 'Formulär', cell ") and "is not a number" in lines[-2]
     assert lines[-1].startswith(f"Error: {second}: sheet 'Formulär', cell ") and "is not a number" in lines[-1]
     assert not (budgets / "svar").exists()
+
+
+def test_a_resultat_unit_s_income_forecast_is_positive_as_its_form_shows_it(run, tmp_path):
+    """Serviceförvaltningen is a resultat unit: its form shows income positive, but told the chef to
+    type it with a minus, and collect warned of the right sign (found in review)."""
+    budgets, out = tmp_path / "budgets", tmp_path / "forms"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", budgets)
+    assert run("forms", "--budgets", budgets, "--period", "2024-10", "--unit", "tkr", "-o", out).exit_code == 0
+    serv = _form(out, "SERV")
+    right = run("collect", "--budgets", budgets, fill(serv, tmp_path / "s1.xlsx", None, None, {"Intäkter": ("86 500", None)},
+                                                      saved="2024-11-05T10:00:00Z"))
+    assert right.exit_code == 0 and "opposite sign" not in right.stderr, right.stderr
+    wrong = run("collect", "--budgets", budgets, fill(serv, tmp_path / "s2.xlsx", None, None, {"Intäkter": ("-86 500", None)},
+                                                      saved="2024-11-05T11:00:00Z"))
+    assert "the forecast of Intäkter (-86 500 tkr) has the opposite sign of its budget for the year (86 000 tkr)" \
+        in wrong.stderr, wrong.stderr

@@ -343,8 +343,8 @@ def _part_signs(loaded, month: int, found: dict, units: dict) -> list[str]:
                 if prognos is not None and planned and prognos * planned < 0:
                     unit = units[(fid, vy, key)]
                     out.append(f"warning: {found[(fid, vy, key)][1]}: the forecast of {name} ({_in(prognos, unit)}) has "
-                               f"the opposite sign of its budget for the year ({_in(planned, unit)}); an income is "
-                               "negative, as the form shows it")
+                               f"the opposite sign of its budget for the year ({_in(planned, unit)}); type it with the "
+                               "sign the form shows the budget with")
     return out
 
 

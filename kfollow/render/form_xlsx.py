@@ -158,7 +158,7 @@ def to_form_xlsx(form: Form, opts: Options = Options()) -> bytes:
     if form.parts is not None and form.parts.frame.height:
         parts = form.parts
         people = [c for c in parts.columns if c.people]
-        text(row, 0, "Per kostnadsslag (frivilligt; intäkter med minustecken, som i tabellen)", bold)
+        text(row, 0, "Per kostnadsslag (frivilligt; prognosen med samma tecken som budgeten i tabellen)", bold)
         row += 1
         for col, column in enumerate(people):
             text(row, col, column.header, header)
