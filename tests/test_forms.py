@@ -736,3 +736,21 @@ def test_a_resultat_unit_s_income_forecast_is_positive_as_its_form_shows_it(run,
                                                       saved="2024-11-05T11:00:00Z"))
     assert "the forecast of Intäkter (-86 500 tkr) has the opposite sign of its budget for the year (86 000 tkr)" \
         in wrong.stderr, wrong.stderr
+
+
+def test_a_stab_of_last_year_alone_gets_no_form_and_owes_no_answer(run, tmp_path):
+    """A stab in 2023's file only is shown for its utfall 2023; forms sent it a form and status asked
+    its forecast, which collect then refused: the round could never finish (found in review)."""
+    budgets = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "budgets", budgets)
+    year = budgets / "2023.yaml"
+    text = year.read_text(encoding="utf-8")
+    anchor = "    staber:\n"
+    assert anchor in text
+    year.write_text(text.replace(anchor, anchor + "      GML:\n        namn: Gamla staben\n        budget: 1200.0\n"
+                                 "        utfall: 1200.0\n", 1), encoding="utf-8")
+    assert "GML" in run("deviation", "--budgets", budgets, "--period", "2024-10", "-f", "csv").stdout  # its utfall 2023
+    out = tmp_path / "forms"
+    assert run("forms", "--budgets", budgets, "--period", "2024-10", "-o", out).exit_code == 0
+    assert not list(out.glob("*GML*"))
+    assert "GML" not in run("status", "--budgets", budgets, "--period", "2024-10", "-f", "csv").stdout

@@ -47,9 +47,16 @@ class Target:
 
 
 def _rows(store: Store, year: int, month: int, by: By, forvaltning: list[str] | None) -> pl.DataFrame:
-    """The rows that get a form: each stab (verksamhet) and each förvaltning shown as one row."""
+    """The rows that get a form: each stab (verksamhet) and each förvaltning shown as one row, of the
+    year itself (a row of last year's file alone, shown for its utfall, answers for nothing this year)."""
     frame = deviation_report(store, year, by, forvaltning, period=month)
-    return frame.filter(pl.col("radtyp").is_in(["rad", "forvaltning"]))
+    this_year = store.amounts.filter(pl.col("ar") == year)
+    rows = this_year.filter(pl.col("vy") == by.value).select("forvaltning", pl.col("nyckel").alias("_key"))
+    fids = this_year["forvaltning"].unique().implode()
+    return frame.filter(
+        ((pl.col("radtyp") == "rad") & pl.struct("forvaltning", by.value).is_in(
+            rows.select(pl.struct("forvaltning", pl.col("_key").alias(by.value))).to_series().implode()))
+        | ((pl.col("radtyp") == "forvaltning") & pl.col("forvaltning").is_in(fids)))
 
 
 def target_of(row: dict, by: By) -> Target:
