@@ -1011,3 +1011,21 @@ def test_a_forvaltning_s_own_forecast_keeps_its_month_when_its_staber_s_differ(r
         assert (summa["prognos"], summa["prognos_period"]) == ("2900000", "2024-03"), (by, summa)
     months = {r["stab"]: r["prognos_period"] for r in _csv(run, d) if r["radtyp"] == "rad"}
     assert months == {"S1": "2024-02", "S2": "2024-03"}
+
+
+def test_a_difference_from_the_forvaltning_s_summa_stays_one_in_a_cut_by_kostnadsslag(run, tmp_path):
+    """KSF forecasts its own total: the difference row from its staber was typed `radsumma` in
+    `--by stab,kostnadsslag`, a row a script counts as a stab (found in review)."""
+    import shutil
+
+    d = tmp_path / "budgets"
+    shutil.copytree(EXAMPLES / "answered" / "budgets", d)
+    year = d / "2024.yaml"
+    lines = year.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(n for n, x in enumerate(lines) if x.startswith("  KSF:")) + 2  # after KSF's namn
+    year.write_text("".join(lines[:at] + ["    summa:\n      prognos:\n        2024-10: 165000.0\n"] + lines[at:]),
+                    encoding="utf-8")
+    for by in ("stab", "stab,kostnadsslag"):
+        rows = _csv(run, d, "--period", "2024-10", "--by", by)
+        kinds = {r["radtyp"] for r in rows if r.get("stab") == "differens" or r["namn"].startswith("Differens")}
+        assert kinds == {"differens"}, (by, kinds)

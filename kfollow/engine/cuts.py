@@ -526,7 +526,9 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     if flt:
         out = _sums_of_parts(out, placed, money, derive)
     if nested:
-        out = out.with_columns(radtyp=pl.when(pl.col("radtyp").is_in(parent_kinds)).then(pl.lit("radsumma"))
+        # (a difference from the förvaltning's summa stays one: it is no stab, whatever its parts)
+        out = out.with_columns(radtyp=pl.when(pl.col("radtyp").is_in(parent_kinds)
+                                              & (pl.col("radtyp") != RowKind.differens.value)).then(pl.lit("radsumma"))
                                .otherwise(pl.col("radtyp")))
     else:
         # subtotals where several förvaltningar are shown (with a filter: have parts that match)
