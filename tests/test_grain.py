@@ -1029,3 +1029,6 @@ def test_a_difference_from_the_forvaltning_s_summa_stays_one_in_a_cut_by_kostnad
         rows = _csv(run, d, "--period", "2024-10", "--by", by)
         kinds = {r["radtyp"] for r in rows if r.get("stab") == "differens" or r["namn"].startswith("Differens")}
         assert kinds == {"differens"}, (by, kinds)
+    # compare shows utfall alone: a difference in the forecast is none there
+    compared = run("compare", "2023", "2024", "--budgets", d, "-f", "csv")
+    assert compared.exit_code == 0 and "Differens" not in compared.stdout

@@ -391,6 +391,8 @@ def compare_report(budgets: Store, base_year: int, year: int, by: By = By.stab,
     for y, col, share_col, ids in ((base_year, a, ua, base_fids), (year, b, ub, fids)):
         amounts = resolve(budgets, y, period, strict=y == year)
         v = view_frame(budgets, y, by, ids, staber, amounts=amounts, subtotals=several, prefer_rows=period is not None)
+        # a difference from the förvaltning's summa in its budget or forecast alone is none in utfall
+        v = v.filter((pl.col("radtyp") != "differens") | (pl.col("utfall").fill_null(0) != 0))
         total = pl.col("utfall").filter(pl.col("radtyp") == "summa").first()
         v = v.with_columns(*ex.share("utfall", total, share_col)).with_columns(
             ex.presented("utfall", _sign(budgets, y, ids))).rename({"utfall": col})
