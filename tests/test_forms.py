@@ -754,3 +754,27 @@ def test_a_stab_of_last_year_alone_gets_no_form_and_owes_no_answer(run, tmp_path
     assert run("forms", "--budgets", budgets, "--period", "2024-10", "-o", out).exit_code == 0
     assert not list(out.glob("*GML*"))
     assert "GML" not in run("status", "--budgets", budgets, "--period", "2024-10", "-f", "csv").stdout
+
+
+def test_rows_the_year_file_answers_get_no_form_and_status_says_none_was_needed(run, tmp_path):
+    """LED, EKO and DIG have their August forecast and comment in examples/budgets' year file: forms
+    sends them none, and status showed "nej" (a form not yet sent) for them; with every row so,
+    forms stopped with exit 2 and a message that was not true (found in review)."""
+    out = tmp_path / "forms"
+    made = run("forms", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-08", "-o", out)
+    assert made.exit_code == 0
+    status = run("status", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-08", "--forms", out,
+                 "-f", "csv")
+    sent = {r["stab"]: r["formular"] for r in csv_rows(status.stdout)}
+    assert sent["LED"] == sent["EKO"] == sent["DIG"] == "behövs inte" and sent["HR"] == "ja"
+    # every row answered in the year file: nothing to ask, exit 0, no form
+    budgets = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "budgets", budgets)
+    year = budgets / "2024.yaml"
+    lines = year.read_text(encoding="utf-8").splitlines(keepends=True)
+    for line in (145, 127, 90, 73):  # after the August forecasts of HR, KOM, SAM and FRI (as in the file)
+        lines[line:line] = ['        kommentarer:\n', '          2024-08: "c"\n']
+    year.write_text("".join(lines), encoding="utf-8")
+    none = run("forms", "--budgets", budgets, "--period", "2024-08", "--forvaltning", "KSF", "-o", tmp_path / "ksf")
+    assert none.exit_code == 0, none.stderr
+    assert "nothing to ask for 2024-08" in none.stderr and not (tmp_path / "ksf").exists()

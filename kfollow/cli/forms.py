@@ -63,6 +63,9 @@ def forms(
     limit = _limit(require_comment_over, unit)
     store = load(budgets)
     made = forms_of(store, period, by, forvaltning, unit.value, deadline, limit)
+    if not made:
+        note(f"forms: nothing to ask for {period}: the year file gives every row's forecast and comment; no form written")
+        return
     books = [(output / form.file_name, to_form_xlsx(form, Options(decimals=decimals))) for form in made]
     try:
         output.mkdir(parents=True, exist_ok=True)  # `-o formular/2024-10`: the month's folder, and its parents

@@ -154,9 +154,9 @@ def forms(store: Store, period: str, by: By | str = By.stab, forvaltning: list[s
                         parts.get((target.forvaltning, target.nyckel)), _reference(store, year, month, target),
                         file_name(period, target, target.nyckel in shared), unit, {"kommentar": rule},
                         frozenset(typed)))
-    if not out:
+    if not out and not rows.height:
         raise UsageError(f"no stab or förvaltning of {info.fil} to send a form to")
-    return out
+    return out  # (empty where the year file gives every row's forecast and comment: nothing left to ask)
 
 
 def _kind(name: str) -> Kind:
@@ -519,6 +519,16 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
     forecasts = store.forecasts.filter((pl.col("ar") == year) & (pl.col("manad") == month))
     given = {(f, v, k): p for f, v, k, p in forecasts.select("forvaltning", "vy", "nyckel", "prognos").iter_rows()}
     shared = _shared_keys(store, year, month, by, rows, forvaltning)
+    parts: dict | None = None
+
+    def asked(t: Target) -> bool:  # whether `forms` sends the row a form (not when nothing is left to ask)
+        nonlocal parts
+        if _typed(store, year, month, t) != {"prognos", "kommentar"}:
+            return True
+        if parts is None:
+            parts = _parts(store, year, month, by, rows)
+        return (t.forvaltning, t.nyckel) in parts
+
     out = []
     for r in rows.iter_rows(named=True):
         t = target_of(r, by)
@@ -529,7 +539,7 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
         missing = [w for w, gap in (("prognos", prognos is None), ("kommentar", needs and not has_comment)) if gap]
         name = file_name(period, t, t.nyckel in shared)
         out.append({"forvaltning": t.forvaltning, "nyckel": t.nyckel, "namn": t.namn,
-                    "formular": None if sent is None else ("ja" if name in sent else "nej"),
+                    "formular": None if sent is None else "behövs inte" if not asked(t) else "ja" if name in sent else "nej",
                     "besvarad": "ja" if (t.forvaltning, t.vy, t.nyckel) in answered else "nej",
                     "prognos": None if prognos is None else sign * prognos, "avvikelse": r["avvikelse"],
                     "kommentar_kravs": ("ja" if needs else "nej") if limit is not None else None,
