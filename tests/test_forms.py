@@ -778,3 +778,18 @@ def test_rows_the_year_file_answers_get_no_form_and_status_says_none_was_needed(
     none = run("forms", "--budgets", budgets, "--period", "2024-08", "--forvaltning", "KSF", "-o", tmp_path / "ksf")
     assert none.exit_code == 0, none.stderr
     assert "nothing to ask for 2024-08" in none.stderr and not (tmp_path / "ksf").exists()
+
+
+@pytest.mark.parametrize("column, value", [("C", None), ("C", "hello"), ("C", "ZZZ9999999999"), ("B", None)])
+def test_an_identity_sheet_whose_input_cells_were_changed_is_a_data_error(forms_dir, run, tmp_path, column, value):
+    """An input row of the identity sheet edited (its cell, or what it holds) ended in an internal
+    error, exit 70 (found in review)."""
+    _, out = forms_dir
+    book = openpyxl.load_workbook(fill(_form(out, "HR"), tmp_path / "hr.xlsx", "21 300", None))
+    ids = book["kfollow"]
+    row = next(r for r in ids.iter_rows() if r[0].value == "inmatning")
+    ids[f"{column}{row[0].row}"].value = value
+    book.save(tmp_path / "hr2.xlsx")
+    result = run("collect", "--budgets", forms_dir[0], tmp_path / "hr2.xlsx")
+    assert result.exit_code == 3, result.stderr
+    assert "the identity sheet was changed" in result.stderr and "internal error" not in result.stderr

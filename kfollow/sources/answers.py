@@ -28,6 +28,8 @@ ANSWERS_LIMIT = 16 * MB
 ANSWERS_FORMAT = "kfollow-svar 2"  # 2: an answer may say when its workbook was saved (`sparad`)
 ANSWERS_READ = ("kfollow-svar 1", ANSWERS_FORMAT)  # the formats read
 ANSWERS_FILE = re.compile(r"([0-9]{4})-([0-9]{2})\.yaml")
+_INPUT = re.compile(r"(prognos|kommentar)(:[A-Za-zÅÄÖåäö0-9_-]{1,80})?")  # what an input cell holds, as `forms` names it
+_CELL = re.compile(r"[A-Z]{1,2}[1-9][0-9]{0,4}")  # a cell of a form (forms are small: no row past 99 999)
 _SWEDISH = re.compile(r"([+\-−–]?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,(\d+))?")  # – : Word's autocorrect of -
 _PLAIN = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 _SAVED = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")  # a workbook's saved time, UTC
@@ -154,8 +156,15 @@ def _identity(name: str, sheet) -> Filled:
                                                            "(kfollow forms)")
         values = [c.value for c in row[1:]]
         if key == INPUT_KEY:
-            inputs[_text(values[0])] = _text(values[1])
+            what, ref = _text(values[0]), _text(values[1])
+            if not (_INPUT.fullmatch(what or "") and _CELL.fullmatch(ref or "")):
+                raise cell_error(name, ID_SHEET, a.coordinate, "the identity sheet was changed (an input cell it "
+                                                               "names is no input); take a fresh form (kfollow forms)")
+            inputs[what] = ref
         elif key == LOCKED_KEY:
+            if not _CELL.fullmatch(_text(values[0]) or ""):
+                raise cell_error(name, ID_SHEET, a.coordinate, "the identity sheet was changed (a locked cell it "
+                                                               "names is no cell); take a fresh form (kfollow forms)")
             locked[_text(values[0])] = (_text(values[1]), _text(values[2]))
         elif key in IDENTITY_KEYS:
             identity[key] = _text(values[0]) or ""
