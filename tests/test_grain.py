@@ -1032,3 +1032,17 @@ def test_a_difference_from_the_forvaltning_s_summa_stays_one_in_a_cut_by_kostnad
     # compare shows utfall alone: a difference in the forecast is none there
     compared = run("compare", "2023", "2024", "--budgets", d, "-f", "csv")
     assert compared.exit_code == 0 and "Differens" not in compared.stdout
+
+
+def test_a_filter_that_keeps_no_account_of_the_chosen_stab_is_a_usage_error(run):
+    """`--stab SAM --konto 64` (the 64-accounts are booked on other staber) printed a Summa of "–" and
+    exit 0 (found in review)."""
+    budgets = EXAMPLES / "sie" / "budgets"
+    accounts = csv_rows(run("deviation", "--budgets", budgets, "--period", "2024-10", "--by", "stab,konto",
+                            "-f", "csv").stdout)
+    on_led = {r["konto"] for r in accounts if r["radtyp"] == "del" and r["stab"] == "LED"}
+    absent = next(k for k in ("3", "4", "5", "6", "7") if not any(a.startswith(k) for a in on_led))
+    for args in (("deviation", "--period", "2024-10"), ("months",)):
+        result = run(*args, "--budgets", budgets, "--stab", "LED", "--konto", absent)
+        assert result.exit_code == 2 and result.stdout == "", (args, result.stdout)
+        assert result.stderr.startswith(f"Error: --konto {absent}: no account of stab LED starts so"), result.stderr

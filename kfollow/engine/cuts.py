@@ -122,9 +122,11 @@ def kostnadsslag_expr(groups: tuple[Kostnadsslag, ...], col: str = "konto") -> p
     return expr.alias("kostnadsslag")
 
 
-def check_filter(store: Store, year: int, flt: LedgerFilter, fids: list[str] | None = None) -> None:
+def check_filter(store: Store, year: int, flt: LedgerFilter, fids: list[str] | None = None,
+                 keys: list[str] | None = None, view: str = "stab") -> None:
     """UsageError for a filter that names no kostnadsslag of the year, or keeps no account of the
-    förvaltningar `fids` (default: all of the year's): a table of nothing but "–" is no answer."""
+    förvaltningar `fids` (default: all of the year's) and of their rows `keys` of `view` (--stab,
+    --verksamhet): a table of nothing but "–" is no answer."""
     groups = store.year(year).kostnadsslag
     unknown = [k for k in flt.kostnadsslag if k not in {g.id for g in groups}]
     if unknown:
@@ -141,6 +143,9 @@ def check_filter(store: Store, year: int, flt: LedgerFilter, fids: list[str] | N
     if fids is not None and not set(forvaltningar_with(store, year)) <= set(fids):
         facts = facts.filter(pl.col("forvaltning").is_in(fids))
         whose = f"förvaltning {', '.join(f for f in fids if f in set(forvaltningar_with(store, year)))}"
+    if keys:
+        facts = facts.filter(pl.col(view).is_in(keys))
+        whose = f"{view} {', '.join(keys)}"
     accounts = facts.select(pl.col("konto").unique()).collect()["konto"].sort().to_list()
     if not accounts:
         return  # no facts with accounts: require_facts names what is missing

@@ -507,7 +507,7 @@ def months_report(budgets: Store, year: int, forvaltning: list[str] | None = Non
 
     shown = fids  # the förvaltningar the total is made of: with a filter, those with facts it keeps
     if flt:
-        cuts.check_filter(budgets, year, flt, fids)
+        cuts.check_filter(budgets, year, flt, fids, staber, view)
         cuts.require_facts(budgets, year, fids, cuts.Cut(("stab",)), flt)
         shown = cuts.forvaltningar_matching(budgets, year, fids, flt) or fids
     totals = totals_of(year, fids).select(
@@ -583,7 +583,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
                              budget=budget, against=selection.against_month(against, p.year), verksamheter=verksamheter)
     if cut.part or flt:
         fids = [f for f in forvaltningar(store, p.year, forvaltning) if f in frame["forvaltning"].to_list()]
-        cuts.check_filter(store, p.year, flt, fids)
+        cuts.check_filter(store, p.year, flt, fids, verksamheter or staber, "verksamhet" if verksamheter else "stab")
         cuts.require_facts(store, p.year, fids, cut, flt)
         jmf = selection.against_month(against, p.year)
         if cut.ledger_parent:  # the ledger's rows first (kostnadsslag), then their parts (konto)
