@@ -793,3 +793,15 @@ def test_an_identity_sheet_whose_input_cells_were_changed_is_a_data_error(forms_
     result = run("collect", "--budgets", forms_dir[0], tmp_path / "hr2.xlsx")
     assert result.exit_code == 3, result.stderr
     assert "the identity sheet was changed" in result.stderr and "internal error" not in result.stderr
+
+
+def test_a_workbook_whose_name_has_a_control_character_is_named_itself(forms_dir, run, tmp_path):
+    """The name goes into the answers file: the error was at `svar/2024-10.yaml`, a file never written,
+    and named no workbook (found in review)."""
+    budgets, out = forms_dir
+    book = fill(_form(out, "HR"), tmp_path / "hr\u202ex.xlsx", "21 300", None)
+    result = run("collect", "--budgets", budgets, book)
+    assert result.exit_code == 3
+    shown = str(book).replace("\u202e", "\\u202e")  # as a terminal is shown it: escaped
+    assert result.stderr.strip() == (f"Error: {shown}: the workbook's name has control character U+202E; rename the "
+                                     "file without it")

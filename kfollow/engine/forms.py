@@ -24,7 +24,7 @@ from kfollow.engine.operations import deviation as deviation_of
 from kfollow.engine.operations import deviation_report
 from kfollow.engine.periods import last_month_complete, parse_period
 from kfollow.engine.thresholds import Limits, limit_percents, places_beyond, rows_beyond
-from kfollow.errors import DataError, KfollowError, UsageError
+from kfollow.errors import DataError, KfollowError, UsageError, control_class
 from kfollow.form import FORMAT, Form
 from kfollow.options import ORE_PER_UNIT, By
 from kfollow.report import EXACT, Column, Report
@@ -267,6 +267,9 @@ def match(store: Store, identity: dict[str, str]) -> tuple[Target, str | None, t
     return Target(fid, vy, key, row["namn"]), warning, ids
 
 
+_CONTROL = re.compile(control_class())
+
+
 class Wrong(DataError):
     """Workbooks that `collect` cannot take, each with its error (file, sheet, cell); nothing is
     written. The message is the last one's: the ones before it are `errors[:-1]`."""
@@ -404,6 +407,9 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
     # a workbook named twice (overlapping globs) is read once: it cannot answer a row "as itself does"
     paths = list({os.path.realpath(p): p for p in reversed(paths)}.values())[::-1]
     def read(path: str) -> None:  # one workbook into `new` (its errors raised)
+        if bad := _CONTROL.search(Path(path).name):  # the name goes into the answers file, as text people read
+            raise DataError(path, None, None, f"the workbook's name has control character U+{ord(bad[0]):04X}; "
+                                              "rename the file without it")
         filled = ans.read_workbook(path)
         try:
             target, warning, _ = match(store, filled.identity)
