@@ -248,6 +248,21 @@ def _align(new: pl.DataFrame, old: pl.DataFrame, fids: list[str]) -> pl.DataFram
     def placed(frame: pl.DataFrame) -> pl.DataFrame:
         return frame.with_columns(block=pl.when(pl.col("radtyp") == "summa").then(len(fids) + 1).otherwise(_ordered(fids)))
 
+    # a förvaltning's subtotal in `new` where `old` shows it in one row (no subtotal): that row's figures
+    kind = pl.col("radtyp")
+    lacking = (new.filter(kind == "delsumma")["forvaltning"].unique()
+               .filter(~new.filter(kind == "delsumma")["forvaltning"].unique().is_in(
+                   old.filter(kind == "delsumma")["forvaltning"].unique().implode())))
+    if lacking.len():
+        figures = [c for c, t in old.schema.items() if t.is_numeric() and c not in ("block", "pos")]
+        sums = (old.filter(pl.col("forvaltning").is_in(lacking.implode()) & kind.is_in(["rad", "ej_fordelat", "differens",
+                                                                                     "forvaltning"]))
+                .group_by("forvaltning").agg(*(pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).alias(c)
+                                               for c in figures))  # (a figure no row has stays empty)
+                .with_columns(radtyp=pl.lit("delsumma"), nyckel=pl.col("forvaltning"), namn=pl.lit(None, pl.String),
+                              block=pl.lit(0, old.schema["block"]), pos=pl.lit(0, old.schema["pos"])))
+        old = pl.concat([old, sums.select(old.columns)], how="vertical_relaxed")
+
     return (
         placed(new).join(placed(old), on=["radtyp", "forvaltning", "nyckel"], how="full", coalesce=True,
                          nulls_equal=True, suffix="_old")
