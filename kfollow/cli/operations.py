@@ -60,14 +60,19 @@ def deviation(
       kfollow deviation --period 2024-10 --by stab,kostnadsslag --top 10
     """
     from kfollow.engine.operations import deviation as deviation_of
-    from kfollow.engine.thresholds import parse_limits, rows_beyond
 
-    limit = parse_limits(fail_over, unit.value, "--fail-over") if fail_over else None
+    limit = None
+    if fail_over:  # (imported only when asked for)
+        from kfollow.engine.thresholds import parse_limits
+
+        limit = parse_limits(fail_over, unit.value, "--fail-over")
     store = load(budgets, ledger=by_account(by, konto, kostnadsslag))
     report = deviation_of(store, year, period, by, forvaltning, stab, budget, against, gross, unit.value, costs_negative,
                           konto, kostnadsslag, top, verksamhet)
     emit(report, fmt, decimals, output, comments, store, columns, exact)
     if limit is not None:
+        from kfollow.engine.thresholds import rows_beyond
+
         _report_limit(rows_beyond(report.frame, limit), limit, "--fail-over", unit, decimals)
 
 

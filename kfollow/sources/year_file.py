@@ -144,6 +144,8 @@ def merge_answers(year: YearFile, directory: Path, override: dict[str, bytes]) -
     """The year with its collected answers: forecasts as `prognos` of their month, comments as
     `kommentarer` of their month, exactly as if typed into the year file. An answer for a row the
     year does not have, or for a row and month the year file already gives, is a DataError naming both."""
+    if not override and not (directory / "svar").is_dir():  # no answers: their reader is not even imported
+        return year
     from kfollow.sources import answers as ans
 
     info = year.info
@@ -332,8 +334,11 @@ class _YearParser(TreeReader):
             from kfollow.sources import outcome
             from kfollow.sources.facts import Known
 
-            known = Known(ar, {fid: set(amounts.filter((pl.col("forvaltning") == fid) & (pl.col("vy") == "stab"))
-                                        ["nyckel"].to_list()) for fid in forvaltningar}, set(verksamheter))
+            staber: dict[str, set[str]] = {fid: set() for fid in forvaltningar}
+            for r in self.rows:  # (the rows as parsed: a pass of Python, not a query per förvaltning)
+                if r["vy"] == "stab":
+                    staber[r["forvaltning"]].add(r["nyckel"])
+            known = Known(ar, staber, set(verksamheter))
             if "budget_fil" in top.items:  # first: the rows utfall adds then get budget 0 in a budgeted view
                 paths = self.paths(top.items["budget_fil"][1], "budget_fil")
                 utfall = {t for t, _, _ in self.paths(top.items["utfall_fil"][1], "utfall_fil")} \
