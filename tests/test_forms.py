@@ -417,6 +417,21 @@ def test_collect_warns_of_a_forecast_in_another_unit_at_its_workbook(forms_dir, 
     assert "the forecast is" not in fine.stderr
 
 
+def test_collect_warns_of_a_forecast_of_0_for_a_row_with_a_budget(forms_dir, run, tmp_path):
+    """A chef who means "no deviation" types 0; the forecast is the year's whole utfall, so the report
+    would show HR's whole budget of about 21 mnkr as a surplus. It is kept, and said."""
+    budgets, out = forms_dir
+    book = fill(_form(out, "HR"), tmp_path / "hr.xlsx", "0", None)
+    result = run("collect", "--budgets", budgets, book)
+    assert result.exit_code == 0, result.stderr
+    assert (f"warning: {book}: the forecast is 0 and the row's budget for the year is not; a forecast is the "
+            "year's whole utfall: for no deviation, write the budget") in result.stderr, result.stderr
+    status = run("status", "--budgets", budgets, "--period", "2024-10")
+    assert "the forecast 2024-10 of KSF stab HR is 0 and its budget for the year is not" in status.stderr, status.stderr
+    check = run("check", "--budgets", budgets)
+    assert "KSF stab HR: prognosen 2024-10 är 0 men budgeten för året är" in check.stdout, check.stdout
+
+
 def test_forms_into_a_closed_pipe_writes_every_form_and_no_error(forms_dir, tmp_path):
     """`kfollow forms … | head -1` wrote 2 of 8 forms and ended in an internal error (found trying the tool)."""
     import subprocess

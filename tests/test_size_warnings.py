@@ -196,3 +196,27 @@ def test_a_resultat_unit_typed_net_is_not_compared(run, tmp_path):
     result, folder = _check(run, tmp_path, {"2024.yaml": year})
     assert "budget_storlek" not in result.stdout and "gånger" not in result.stdout and "1/" not in result.stdout
     assert "warning" not in run("deviation", "--budgets", folder).stderr
+
+
+def test_a_forecast_of_0_for_a_row_with_a_budget_is_warned_of(run, tmp_path):
+    """0 where the budget is 17 000 tkr: a deviation of 0 meant, most likely; a row budgeted 0 may
+    forecast 0."""
+    year = HEAD_TKR + """      S1:
+        namn: Stab ett
+        budget: 17000
+        utfall: {2024-01: 1400}
+        prognos: {2024-01: 0}
+      S2:
+        namn: Stab två
+        budget: 0
+        utfall: {2024-01: 0}
+        prognos: {2024-01: 0}
+"""
+    result, folder = _check(run, tmp_path, {"2024.yaml": year})
+    assert ("A stab S1: prognosen 2024-01 är 0 men budgeten för året är 17 000 tkr (17,0 mnkr); en prognos är "
+            "årets hela utfall: för ingen avvikelse, skriv budgeten") in result.stdout, result.stdout
+    assert "S2: prognosen" not in result.stdout
+    deviation = run("deviation", "--budgets", folder)
+    assert deviation.exit_code == 0
+    assert "the forecast 2024-01 of A stab S1 is 0 and its budget for the year is not" in deviation.stderr, deviation.stderr
+    assert "of A stab S2" not in deviation.stderr

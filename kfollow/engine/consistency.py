@@ -441,6 +441,13 @@ def forecast_findings(budgets: Store, year: int | None = None) -> list[dict]:
     out = []
     for r in _forecast_sizes(budgets, year):
         info = budgets.years[r["ar"]]
+        if not r["ratio"]:
+            out.append(finding(
+                "prognos_noll", "varning", r["fil"], r["rad"],
+                _literal(f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: prognosen {r['ar']}-{r['manad']:02d} "
+                         "är 0 men budgeten för året är ") + "{0:d}" + _literal(f"; {ZERO_SV}"),
+                r["budget"], enhet=info.enhet))
+            continue
         size = (f"{r['ratio']:,.0f} gånger" if r["ratio"] >= 100 else f"1/{1 / r['ratio']:,.0f} av").replace(",", " ")
         out.append(finding(
             "prognos_storlek", "varning", r["fil"], r["rad"],
@@ -469,18 +476,25 @@ def _times(ratio: float) -> str:
     return (f"{ratio:,.0f} times" if ratio >= 100 else f"1/{1 / ratio:,.0f} of").replace(",", " ")
 
 
+# a forecast of 0 for a row with a budget: most likely a deviation of 0 meant (the forecast is the
+# year's whole utfall, so 0 shows the whole budget as a surplus)
+ZERO_SV = "en prognos är årets hela utfall: för ingen avvikelse, skriv budgeten"
+ZERO_EN = "a forecast is the year's whole utfall: for no deviation, write the budget"
+
+
 def forecast_size_warnings(budgets: Store, ar: int, month: int | None = None) -> list[str]:
     """One line per forecast of `ar` (made in `month`, when given) 100 times its row's budget for the
-    year or a hundredth of it: what `deviation` and `status` print on stderr."""
+    year or a hundredth of it, or 0: what `deviation` and `status` print on stderr."""
     return [f"warning: {r['fil']}:{r['rad']}: the forecast {ar}-{r['manad']:02d} of {r['forvaltning']} "
-            f"{_place(r['vy'], r['nyckel'])} is {_times(r['ratio'])} its budget for the year; typed in "
-            "another unit? (kfollow check shows the amounts)"
+            f"{_place(r['vy'], r['nyckel'])} "
+            + (f"is 0 and its budget for the year is not; {ZERO_EN} (kfollow check shows the amounts)" if not r["ratio"]
+               else f"is {_times(r['ratio'])} its budget for the year; typed in another unit? (kfollow check shows the amounts)")
             for r in _forecast_sizes(budgets, ar) if month is None or r["manad"] == month]
 
 
 def _forecast_sizes(budgets: Store, year: int | None = None) -> list[dict]:
     """The forecasts 100 times their row's budget for the year (as changed up to the forecast's month)
-    or a hundredth of it, each with where it is written (the answers file a form's answer went into, else the year file) and the ratio."""
+    or a hundredth of it, or 0 where the budget is not (`ratio` 0), each with where it is written (the answers file a form's answer went into, else the year file) and the ratio."""
     key = ["ar", "forvaltning", "vy", "nyckel"]
     rows = budgets.amounts.select(*key, "budget")
     forecasts = budgets.forecasts if year is None else budgets.forecasts.filter(pl.col("ar") == year)
@@ -493,10 +507,9 @@ def _forecast_sizes(budgets: Store, year: int | None = None) -> list[dict]:
     found = (forecasts.join(rows, on=key, how="inner")
              .join(changed, on=[*key, "manad"], how="left")
              .with_columns(budget=pl.col("budget") + pl.col("d_budget").fill_null(0))
-             .filter(pl.col("prognos").is_not_null() & (pl.col("prognos") != 0)
-                     & pl.col("budget").is_not_null() & (pl.col("budget") != 0))
+             .filter(pl.col("prognos").is_not_null() & pl.col("budget").is_not_null() & (pl.col("budget") != 0))
              .with_columns(ratio=(pl.col("prognos").cast(pl.Float64) / pl.col("budget").cast(pl.Float64)).abs())
-             .filter((pl.col("ratio") >= 100) | (pl.col("ratio") <= 0.01))
+             .filter((pl.col("ratio") >= 100) | (pl.col("ratio") <= 0.01))  # 0: a forecast of 0 (see ZERO)
              .sort("ar", "forvaltning", "vy", "nyckel", "manad"))
     out = []
     for r in found.iter_rows(named=True):
