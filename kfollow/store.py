@@ -188,6 +188,9 @@ class YearInfo:
     svar_filer: tuple[str, ...] = ()  # the answers files (svar/YYYY-MM.yaml) merged into the year
     svar: tuple[Answer, ...] = ()  # the answers those files hold
     tomma_tabeller: tuple[str, ...] = ()  # the budget and utfall tables without rows (a header only)
+    # rows of a view that lack the budget or utfall the view's other rows give, counted as 0:
+    # (förvaltning, vy, nyckel, budget|utfall, line)
+    utan_belopp: tuple[tuple[str, str, str, str, int], ...] = ()
 
 
 def did_you_mean(text: str, choices) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import csv_rows
+from conftest import csv_rows, small_year
 from kfollow.errors import ExitStatus
 
 HEADER = "ar: {ar}\norganisation: Testkommun\nenhet: tkr\n"
@@ -269,3 +269,89 @@ def test_compare_takes_the_same_months_of_both_years(run):
     whole = run("compare", "2023", "2024", "--by", "forvaltning", "--period", "2024-06", "-f", "csv", "--budgets", examples)
     summa = csv_rows(whole.stdout)[-1]
     assert (summa["utfall_2023"], summa["utfall_2024"]) == ("78.8", "83.3")
+
+
+# --- a row without a figure its view's other rows give (found in review) --------------------------
+
+
+def test_a_stab_added_before_its_first_booking_has_utfall_0_and_is_warned_of(run, tmp_path):
+    """A stab with a budget and no `utfall` yet, while the other staber book per month: its utfall is
+    0 in each of their months, so the förvaltning's Summa stays known (it had become `–`, and a
+    --fail-over missed it), and deviation and check say that it was counted as 0."""
+    folder = small_year(tmp_path / "b", """  KSF:
+    namn: Kommunstyrelsen
+    staber:
+      EKO:
+        namn: Ekonomistab
+        budget: 1200
+        utfall: {2024-01: 100, 2024-02: 90}
+      NY:
+        namn: Ny stab
+        budget: 600
+      GAM:
+        namn: Gammal stab
+        utfall: {2024-01: 10, 2024-02: 10}
+""")
+    result = run("deviation", "--budgets", folder, "--unit", "tkr", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    rows = {r["stab"]: r for r in csv_rows(result.stdout)}
+    assert (rows["NY"]["budget"], rows["NY"]["utfall"], rows["NY"]["avvikelse"]) == ("100", "0", "100")
+    assert (rows["GAM"]["budget"], rows["GAM"]["utfall"]) == ("0", "20")
+    assert (rows["Summa"]["budget"], rows["Summa"]["utfall"], rows["Summa"]["avvikelse"]) == ("300", "210", "90")
+    line = (folder / "2024.yaml").read_text(encoding="utf-8").splitlines().index("      NY:") + 1
+    assert (f"warning: {folder / '2024.yaml'}:{line}: stab NY of KSF has no utfall while the förvaltning's other "
+            "stab rows have; counted as 0") in result.stderr, result.stderr
+    assert "stab GAM of KSF has no budget" in result.stderr
+    months = run("months", "--budgets", folder, "--stab", "NY", "--unit", "tkr", "--format", "csv")
+    assert [r["utfall"] for r in csv_rows(months.stdout)] == ["0", "0"], months.stdout
+    check = run("check", "--budgets", folder)
+    assert (f"{line}: varning: KSF stab NY har inget utfall 2024 i årsfilen, men förvaltningens andra stabrader "
+            "har det: raden räknas med 0") in check.stdout, check.stdout
+    assert "KSF stab GAM har ingen budget 2024 i årsfilen" in check.stdout
+
+
+def test_a_year_without_utfall_is_no_row_counted_as_0(run, tmp_path):
+    """Budget time: no row has utfall, so none is assumed; the utfall stays `–` and nothing is said."""
+    folder = small_year(tmp_path / "b", """  KSF:
+    namn: Kommunstyrelsen
+    staber:
+      EKO: {namn: Ekonomistab, budget: 1200}
+      NY: {namn: Ny stab, budget: 600}
+""")
+    result = run("deviation", "--budgets", folder, "--unit", "tkr", "--format", "csv")
+    assert result.exit_code == 0 and "counted as 0" not in result.stderr
+    assert {r["utfall"] for r in csv_rows(result.stdout)} == {""}
+
+
+def test_a_stab_budgeted_from_a_later_month_by_the_tables_has_budget_0_before_it(run, tmp_path):
+    """A budget table gives EKO its budget from March; in February the förvaltning's budget had become
+    `–` (the Summa too, in deviation and months). EKO has 0 until March."""
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / "2024.yaml").write_text("""ar: 2024
+organisation: Test
+enhet: kr
+utfall_fil: utfall-2024.csv
+budget_fil: budget-2024.csv
+forvaltningar:
+  KSF:
+    namn: Kommunstyrelsen
+    staber:
+      LED: {namn: Ledningsstab}
+      EKO: {namn: Ekonomistab}
+""", encoding="utf-8")
+    head = "period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
+    (folder / "budget-2024.csv").write_text(head + "".join(
+        f"2024-{m:02d},KSF,LED,,5010,kostnad,100.00\n" + (f"2024-{m:02d},KSF,EKO,,6410,kostnad,50.00\n" if m >= 3 else "")
+        for m in range(1, 13)), encoding="utf-8")
+    (folder / "utfall-2024.csv").write_text(head + "2024-01,KSF,LED,,5010,kostnad,90.00\n"
+                                            "2024-02,KSF,LED,,5010,kostnad,90.00\n", encoding="utf-8")
+    result = run("deviation", "--budgets", folder, "--unit", "kr", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    rows = {r["stab"]: r for r in csv_rows(result.stdout)}
+    assert (rows["EKO"]["budget"], rows["EKO"]["budget_helar"]) == ("0", "500")
+    assert (rows["Summa"]["budget"], rows["Summa"]["avvikelse"]) == ("200", "20")
+    months = run("months", "--budgets", folder, "--unit", "kr", "--format", "csv")
+    assert [r["budget"] for r in csv_rows(months.stdout)] == ["100", "100"], months.stdout
+    kostnadsslag = run("deviation", "--budgets", folder, "--unit", "kr", "--format", "csv", "--by", "stab,kostnadsslag")
+    assert {r["budget"] for r in csv_rows(kostnadsslag.stdout) if r["stab"] == "EKO"} == {"0"}

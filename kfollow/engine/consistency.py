@@ -285,6 +285,9 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None) ->
             continue
         gaps = coverage_findings(budgets, month, [ar], one_sided=False)  # (one-sided rows show in the table)
         info = budgets.years[ar]
+        for fid, vy, nyckel, part, rad in info.utan_belopp:  # shown as 0 in the table: said, since it is assumed
+            out.append(f"warning: {info.fil}:{rad}: {vy} {nyckel} of {fid} has no {part} while the förvaltning's "
+                       f"other {vy} rows have; counted as 0 (write its {part}, 0 if it is 0)")
         for r in _budget_size_rows(budgets, ar, month or last_month_complete(budgets, ar)):
             out.append(f"warning: {info.fil}:{info.forvaltningar[r['forvaltning']].line}: the budget of "
                        f"{r['forvaltning']} is {_times(r['ratio'])} its utfall; is the budget"
@@ -345,6 +348,12 @@ def coverage_findings(budgets: Store, month: int | None = None, years: list[int]
                 "Budget helår räknar bara de månader som finns: exportera hela årets budget")))
         findings += _month_gaps(budgets, ar, month, line)
         findings += _one_sided_rows(budgets, ar, line) if one_sided else []
+        for fid, vy, nyckel, part, rad in info.utan_belopp if one_sided else ():
+            none, zero = (("ingen budget", "0 om raden inte har någon") if part == "budget"
+                          else ("inget utfall", "0 om inget är bokat"))
+            findings.append(finding("rad_ensidig", "varning", info.fil, rad, _literal(
+                f"{fid} {_place(vy, nyckel)} har {none} {ar} i årsfilen, men förvaltningens andra {vy}rader har "
+                f"det: raden räknas med 0 (skriv {part}: på raden, {zero})")))
     return findings
 
 

@@ -148,8 +148,9 @@ def _year_to_date_budget(budgets: Store, year: int, period: int, mode: BudgetMod
     spread_parts = pl.concat(parts, how="vertical_relaxed").join(weights, on=["profil", "start"], how="left",
                                                                 nulls_equal=True)
     spread_parts = spread_parts.with_columns(*(spread(c) for c in GROSS_BUDGET)).select(*KEY, *GROSS_BUDGET)
-    if monthly.height:
-        spread_parts = pl.concat([spread_parts, monthly.filter(pl.col("manad") <= period).drop("manad")],
+    if monthly.height:  # a row the tables budget from a later month (a stab begun in March) has 0 until then
+        zero = monthly.select(KEY).unique().with_columns(pl.lit(0, pl.Int64).alias(c) for c in GROSS_BUDGET)
+        spread_parts = pl.concat([spread_parts, monthly.filter(pl.col("manad") <= period).drop("manad"), zero],
                                  how="vertical_relaxed")
     ytd = spread_parts.group_by(KEY).agg(*(ex.exact_sum(c) for c in GROSS_BUDGET))
     # gross rows: net = kostnader − intäkter, so the three agree to the öre
@@ -255,9 +256,12 @@ def year_to_date_by_month(budgets: Store, year: int, months: list[int],
     spread_parts = (pl.concat(parts, how="vertical_relaxed")
                     .join(weights, on=["profil", "start", "manad"], how="left", nulls_equal=True)
                     .with_columns(*(spread(c) for c in GROSS_BUDGET)).select(*KEY, "manad", *GROSS_BUDGET))
-    if monthly.height:  # a budget table's months: each month m counts its months 1..m
+    if monthly.height:  # a budget table's months: each month m counts its months 1..m (0 before a row's first)
+        zero = monthly.select(KEY).unique().join(ms, how="cross").with_columns(
+            pl.lit(0, pl.Int64).alias(c) for c in GROSS_BUDGET)
         spread_parts = pl.concat([spread_parts, monthly.rename({"manad": "_m"}).join(ms, how="cross")
-                                  .filter(pl.col("_m") <= pl.col("manad")).select(*KEY, "manad", *GROSS_BUDGET)],
+                                  .filter(pl.col("_m") <= pl.col("manad")).select(*KEY, "manad", *GROSS_BUDGET),
+                                  zero.select(*KEY, "manad", *GROSS_BUDGET)],
                                  how="vertical_relaxed")
     budget = (
         spread_parts

@@ -204,6 +204,7 @@ class _YearParser(TreeReader):
         self.ledger = False  # keep the tables' rows as they are read (else read again when asked for)
         self.rows: list[dict] = []
         self.months: list[dict] = []
+        self.absent: list[tuple[str, str, str, str, int]] = []  # rows given 0 (`absent_as_zero`): förvaltning, vy, nyckel, figure, line
         self.forecasts: list[dict] = []
         self.changes: list[dict] = []
         self.comments: list[dict] = []
@@ -312,7 +313,7 @@ class _YearParser(TreeReader):
 
         rubriker = self.parse_headers(top.items["rubriker"][1]) if "rubriker" in top.items else {}
         info = YearInfo(ar, organisation, self.enhet, self.fil, forvaltningar, verksamheter, dict(self.profiler),
-                        rubriker=rubriker)
+                        rubriker=rubriker, utan_belopp=tuple(self.absent))
         if "kostnadsslag" in top.items:
             info = replace(info, kostnadsslag=parse_kostnadsslag(self, top.items["kostnadsslag"][1]))
         if "indikatorer" in top.items:
@@ -573,12 +574,37 @@ class _YearParser(TreeReader):
                 view_rows = [r for r in self.rows if r["forvaltning"] == fid and r["vy"] == label]
                 self.rows[-1] |= {part: 0 for part in ("budget", "utfall")
                                   if self.rows[-1][part] is None and any(r[part] is not None for r in view_rows)}
+        self.absent_as_zero(fid)
         if not any(k in node.items for k in ("summa", "staber", "verksamheter")) and not self.tables:
             raise self.error(knode, f"{what} has no amounts; add summa, staber or verksamheter")
         kommentar = self.text(node.items["kommentar"][1], f"kommentar of {what}") if "kommentar" in node.items else None
         return Forvaltning(fid, namn, presentation, knode.line, kommentar, profile)
 
     ROW_KEYS = ("budget", "utfall", "prognos", "profil", "kommentar", "kommentarer")
+
+    def absent_as_zero(self, fid: str) -> None:
+        """A stab or verksamhet row without the budget or utfall that the view's other rows give (a stab
+        added before its first booking) has 0 of it, booked 0 in each of their months: the view and the
+        förvaltning's total still add up (a row unknown would leave them unknown, `–`). Noted in
+        `self.absent`, for the warning."""
+        for view in ("stab", "verksamhet"):
+            rows = [r for r in self.rows if r["forvaltning"] == fid and r["vy"] == view]
+            for part in ("budget", "utfall"):
+                given = [r for r in rows if r[part] is not None]
+                absent = [r for r in rows if r[part] is None]
+                if not given or not absent:
+                    continue
+                gross = all(r[f"{part}_kostnader"] is not None for r in given)
+                booked = [r["manader"] for r in given] if part == "utfall" else []
+                last = max(booked) if booked and None not in booked else None  # months, where all are per month
+                for r in absent:
+                    r |= {part: 0} | ({f"{part}_kostnader": 0, f"{part}_intakter": 0} if gross else {})
+                    if last is not None:
+                        r["manader"] = last
+                        ident = {k: r[k] for k in ("ar", "forvaltning", "vy", "nyckel")}
+                        self.months.extend(ident | {"manad": m, "utfall": 0, "utfall_kostnader": 0 if gross else None,
+                                                    "utfall_intakter": 0 if gross else None} for m in range(1, last + 1))
+                    self.absent.append((fid, view, r["nyckel"], part, r["rad"]))
 
     def row(self, base: dict, body: Node, what: str, sign: int, named: bool = False, key: Scalar | None = None) -> None:
         node = self.mapping(body, what, (("namn",) if named else ()) + self.ROW_KEYS)
