@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 import os
 import stat
 from pathlib import Path
@@ -355,3 +356,19 @@ forvaltningar:
     assert [r["budget"] for r in csv_rows(months.stdout)] == ["100", "100"], months.stdout
     kostnadsslag = run("deviation", "--budgets", folder, "--unit", "kr", "--format", "csv", "--by", "stab,kostnadsslag")
     assert {r["budget"] for r in csv_rows(kostnadsslag.stdout) if r["stab"] == "EKO"} == {"0"}
+
+
+def test_costs_negative_makes_a_resultat_units_costs_negative_too(run):
+    """`--costs-negative --gross`: VSS (resultat) kept `varav kostnader 632,3` positive while the Summa
+    counted it negative, so the cost column did not add up (found in review). Its net stays as shown."""
+    result = run("deviation", "--year", "2024", "--by", "forvaltning", "--gross", "--costs-negative",
+                 "--format", "csv", "--exact", "--unit", "kr")
+    assert result.exit_code == 0, result.stderr
+    rows = csv_rows(result.stdout)
+    costs = {r["forvaltning"]: Decimal(r["budget"]) for r in rows if r["radtyp"] == "kostnader"}
+    assert all(v < 0 for v in costs.values()), costs
+    assert costs["Summa"] == costs["KLF"] + costs["VSS"]
+    vss = next(r for r in rows if r["radtyp"] == "forvaltning" and r["forvaltning"] == "VSS")
+    plain = next(r for r in csv_rows(run("deviation", "--year", "2024", "--by", "forvaltning", "--format", "csv",
+                                         "--exact", "--unit", "kr").stdout) if r["forvaltning"] == "VSS")
+    assert vss["utfall"] == plain["utfall"]  # a resultat row's net is intäkter − kostnader already

@@ -638,6 +638,21 @@ def test_gaps_the_fact_tables_leave_are_warnings_in_check_and_on_stderr(run, tmp
     assert "varning" not in run("check", "--budgets", EXAMPLES / "sie" / "budgets").stdout
 
 
+def test_utfall_tables_that_begin_after_january_are_warned_of(run, tmp_path):
+    """An export from the wrong start month: January and February missing made every stab show its whole
+    year-to-date budget as a surplus in February (100 %), exit 0, and check said nothing (found in
+    review). Now a varning in check and on stderr; the figures stay the tables'."""
+    d = _example_without(tmp_path / "late", "utfall-2024.csv", lambda x: x.startswith(("2024-01,", "2024-02,")))
+    said = "KSF: utfallstabellerna har inga bokningar i 2024-01, 2024-02, först från 2024-03; saknas de månaderna i exporten?"
+    check = run("check", "--budgets", d)
+    assert check.exit_code == 0 and f"varning: {said}" in check.stdout, check.stdout
+    assert "SERV: utfallstabellerna har inga bokningar i 2024-01, 2024-02" in check.stdout
+    shown = run("deviation", "--budgets", d, "--period", "2024-02")
+    assert shown.exit_code == 0 and said in shown.stderr, shown.stderr
+    d = _example_without(tmp_path / "feb", "utfall-2024.csv", lambda x: x.startswith("2024-02,KSF,"))
+    assert "utfallstabellerna har inga bokningar" not in run("check", "--budgets", d).stdout  # January is there
+
+
 @pytest.mark.parametrize("by", ["stab", "stab,kostnadsslag", "kostnadsslag", "konto", "kostnadsslag,konto"])
 def test_fail_over_fails_in_every_cut_where_a_forvaltning_is_beyond(run, by):
     """SERV's deviation (-1,3 mnkr) is beyond 1250 tkr whatever the cut: in a cut by kostnadsslag or

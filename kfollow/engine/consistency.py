@@ -321,6 +321,8 @@ def coverage_findings(budgets: Store, month: int | None = None, years: list[int]
 
     - a förvaltning whose budget tables give January to a month before December, and nothing for the
       whole year: `Budget helår` would count only those months (an export "up to the period");
+    - a förvaltning whose utfall tables book nothing before a month after January: an export begun
+      at the wrong month (the months before it count as 0 in every year-to-date figure);
     - a stab or verksamhet without utfall in `month` (default: the year's last booked month) that had
       utfall in every month before it: most likely postings missing from the export;
     - with tables (and `one_sided`): a row with budget and no utfall the whole year, or utfall and no
@@ -346,6 +348,7 @@ def coverage_findings(budgets: Store, month: int | None = None, years: list[int]
             findings.append(finding("budget_manader_saknas", "varning", info.fil, line.get(fid), _literal(
                 f"{fid}: budgettabellerna ger budget för {_months(ar, given)} men inte för {_months(ar, lacking)}; "
                 "Budget helår räknar bara de månader som finns: exportera hela årets budget")))
+        findings += _late_start(budgets, ar, line)
         findings += _month_gaps(budgets, ar, month, line)
         findings += _one_sided_rows(budgets, ar, line) if one_sided else []
         for fid, vy, nyckel, part, rad in info.utan_belopp if one_sided else ():
@@ -355,6 +358,21 @@ def coverage_findings(budgets: Store, month: int | None = None, years: list[int]
                 f"{fid} {_place(vy, nyckel)} har {none} {ar} i årsfilen, men förvaltningens andra {vy}rader har "
                 f"det: raden räknas med 0 (skriv {part}: på raden, {zero})")))
     return findings
+
+
+def _late_start(budgets: Store, ar: int, line: dict) -> list[dict]:
+    """The förvaltningar whose utfall tables book nothing (not even gross) in the months before their
+    first booked month, when that is after January."""
+    tabled = _tabled(budgets, ar, "utfall")
+    if not tabled:
+        return []
+    booked = pl.any_horizontal(pl.col(c).fill_null(0) != 0 for c in ("utfall", "utfall_kostnader", "utfall_intakter"))
+    first = (budgets.months.filter((pl.col("ar") == ar) & pl.col("forvaltning").is_in(list(tabled)) & booked)
+             .group_by("forvaltning").agg(pl.col("manad").min()).filter(pl.col("manad") > 1).sort("forvaltning"))
+    return [finding("utfall_manader_saknas", "varning", budgets.years[ar].fil, line.get(fid), _literal(
+        f"{fid}: utfallstabellerna har inga bokningar i {_months(ar, list(range(1, start)))}, först från {ar}-{start:02d}; "
+        "saknas de månaderna i exporten? (ackumulerat utfall räknar dem som 0)"))
+        for fid, start in first.iter_rows()]
 
 
 def _months(ar: int, months: list[int]) -> str:

@@ -53,15 +53,19 @@ def costs_negative(frame: pl.DataFrame, resultat: bool = False) -> pl.DataFrame:
     """Net costs and costs negative, income positive, as some kommuner publish: budget, utfall,
     prognos, the previous years' utfall and the `*_kostnader` columns change sign on rows shown as
     nettokostnad (a `varav intäkter` line is income and keeps its sign). Deviations keep theirs
-    (surplus positive); rows shown as resultat are shown as they are. Without a `redovisas_som`
-    column the frame is one selection's total: `resultat` says how it is shown."""
+    (surplus positive); rows shown as resultat keep their net figures (intäkter − kostnader already),
+    but their costs (a `varav kostnader` line, the `*_kostnader` columns) are negative too, so that a
+    column of costs adds up. Without a `redovisas_som` column the frame is one selection's total:
+    `resultat` says how it is shown."""
     cost_like = [c for c in frame.columns if frame.schema[c] == pl.Int64 and (
         c in ("budget", "utfall", "prognos", "budget_helar", "jmf_prognos", "budget_ack", "utfall_ack", "forandring")
         or c.endswith("_kostnader") or re.fullmatch(r"utfall_\d{4}", c))]
     if "redovisas_som" in frame.columns:
         costly = pl.col("redovisas_som") != "resultat"
         if "radtyp" in frame.columns:
-            costly = costly & (pl.col("radtyp") != "intakter")
+            costly = (costly & (pl.col("radtyp") != "intakter")) | (pl.col("radtyp") == "kostnader")
     else:
         costly = pl.lit(not resultat)
-    return frame.with_columns(pl.when(costly).then(-pl.col(c)).otherwise(pl.col(c)).alias(c) for c in cost_like)
+    return frame.with_columns(  # a cost column is a cost on every row
+        (-pl.col(c) if c.endswith("_kostnader") else pl.when(costly).then(-pl.col(c)).otherwise(pl.col(c))).alias(c)
+        for c in cost_like)
