@@ -372,3 +372,33 @@ def test_costs_negative_makes_a_resultat_units_costs_negative_too(run):
     plain = next(r for r in csv_rows(run("deviation", "--year", "2024", "--by", "forvaltning", "--format", "csv",
                                          "--exact", "--unit", "kr").stdout) if r["forvaltning"] == "VSS")
     assert vss["utfall"] == plain["utfall"]  # a resultat row's net is intäkter − kostnader already
+
+
+def test_a_budget_change_of_a_forvaltning_written_as_its_summa_alone_changes_the_summa(run, tmp_path):
+    """VSS (resultat, no staber, no verksamheter) could get no ombudgetering: a line without stab or
+    verksamhet was refused, and there is no row to name (found in review). Its summa takes it."""
+    import shutil
+
+    folder = tmp_path / "b"
+    shutil.copytree(Path(__file__).parent.parent / "budgets", folder)
+    year = folder / "2024.yaml"
+    text = year.read_text(encoding="utf-8")
+    anchor = "      - {forvaltning: KLF, stab: NTS, verksamhet: \"230\", post: kostnader, belopp: -1500.0}\n"
+    assert anchor in text
+    year.write_text(text.replace(anchor, anchor + "      - {forvaltning: VSS, post: intakter, belopp: 500.0}\n"),
+                    encoding="utf-8")
+    before = {r["forvaltning"]: r for r in csv_rows(run("deviation", "--year", "2024", "--by", "forvaltning", "--format",
+                                                        "csv", "--exact", "--unit", "tkr").stdout)}
+    result = run("deviation", "--budgets", folder, "--year", "2024", "--by", "forvaltning", "--format", "csv",
+                 "--exact", "--unit", "tkr")
+    assert result.exit_code == 0, result.stderr
+    after = {r["forvaltning"]: r for r in csv_rows(result.stdout)}
+    # resultat: more income budgeted raises the budgeted resultat by 500 tkr; KLF is as before
+    assert Decimal(after["VSS"]["budget"]) - Decimal(before["VSS"]["budget"]) == 500
+    assert after["KLF"]["budget"] == before["KLF"]["budget"]
+    changes = run("changes", "--budgets", folder, "--year", "2024", "--format", "csv")
+    assert changes.exit_code == 0 and ",VSS," in changes.stdout, changes.stdout
+    klf = text.replace(anchor, anchor + "      - {forvaltning: KLF, post: intakter, belopp: 500.0}\n")
+    year.write_text(klf, encoding="utf-8")
+    refused = run("deviation", "--budgets", folder, "--year", "2024")
+    assert refused.exit_code == 3 and "names neither stab nor verksamhet" in refused.stderr

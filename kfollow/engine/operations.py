@@ -447,7 +447,9 @@ def budget_changes_report(budgets: Store, year: int, forvaltning: list[str] | No
     """
     fids = forvaltningar(budgets, year, forvaltning)
     lines = (
-        budgets.changes.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids) & (pl.col("vy") != "summa"))
+        # a line's rows (its stab, verksamhet and the summa it also moves) are one line; the summa alone
+        # is the line of a förvaltning written as its summa
+        budgets.changes.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))
         .group_by("rad", maintain_order=True)
         .agg(pl.col("datum").first(), pl.col("beslut").first(), pl.col("forvaltning").first(),
              pl.col("nyckel").filter(pl.col("vy") == "stab").first().alias("stab"),

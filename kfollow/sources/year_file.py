@@ -679,6 +679,7 @@ class _YearParser(TreeReader):
         """`ombudgeteringar`: dated budget changes; each line hits a stab and/or verksamhet and the summa."""
         known = {(r["forvaltning"], r["vy"], r["nyckel"]) for r in self.rows}
         gross = {(r["forvaltning"], r["vy"], r["nyckel"]) for r in self.rows if r["budget_kostnader"] is not None}
+        viewed = {r["forvaltning"] for r in self.rows if r["vy"] in ("stab", "verksamhet")}
         for item in self.sequence(node, "ombudgeteringar").items:
             what = f"ombudgetering at line {item.line}"
             change = self.mapping(item, what, ("datum", "beslut", "text", "rader"), ("datum", "beslut", "rader"))
@@ -703,7 +704,8 @@ class _YearParser(TreeReader):
                 # in öre of nettokostnad; a gross post moves its own column too
                 d = {"netto": (sign * belopp, 0, 0), "kostnader": (belopp, belopp, 0), "intakter": (-belopp, 0, belopp)}[post]
                 targets = [("summa", fid)] if (fid, "summa", fid) in known else []
-                if not any(k in ln.items for k in ("stab", "verksamhet")):
+                # a förvaltning written as its summa alone (no staber, no verksamheter): the summa is the row
+                if not any(k in ln.items for k in ("stab", "verksamhet")) and not (targets and fid not in viewed):
                     raise self.error(line, f"{lwhat} names neither stab nor verksamhet; add the one the change belongs to")
                 for view in ("stab", "verksamhet"):
                     if view in ln.items:
