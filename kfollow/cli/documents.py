@@ -55,8 +55,8 @@ def report(
     \b
     Examples:
       kfollow report --year 2024 -o rapport.html
-      kfollow report --period 2024-08 --forvaltning KSF -o rapport.md
-      kfollow report --period 2024-10 --stab EKO -o eko.html
+      kfollow report --budgets examples/budgets --period 2024-08 --forvaltning KSF -o rapport.md
+      kfollow report --budgets examples/budgets --period 2024-10 --stab EKO -o eko.html
       kfollow report --year 2024 --mall kommunens-mall.docx -o verksamhetsberattelse.docx
       kfollow report --year 2024 -o verksamhetsberattelse.pdf
     """
@@ -137,8 +137,8 @@ def chart(
     \b
     Examples:
       kfollow chart verksamhet --year 2024 -o verksamhet.svg
-      kfollow chart avvikelse --period 2024-08 --forvaltning KSF -o avvikelse.png
-      kfollow chart manader --year 2024 --stab EKO -o manader.svg
+      kfollow chart avvikelse --budgets examples/budgets --period 2024-08 --forvaltning KSF -o avvikelse.png
+      kfollow chart manader --budgets examples/budgets --year 2024 --stab EKO -o manader.svg
     """
     from kfollow.engine import operations, selection
     from kfollow.render import charts

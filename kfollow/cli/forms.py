@@ -46,8 +46,8 @@ def forms(
 
     \b
     Examples:
-      kfollow forms --period 2024-08 -o formular/2024-08 --deadline 2024-09-05
-      kfollow forms --period 2024-08 --forvaltning KLF --require-comment-over 5% -o formular
+      kfollow forms --budgets examples/budgets --period 2024-08 -o formular/2024-08 --deadline 2024-09-05
+      kfollow forms --budgets examples/budgets --period 2024-08 --forvaltning KSF --require-comment-over 5% -o formular
     """
     from kfollow.engine.forms import forms as forms_of
     from kfollow.render.form_xlsx import to_form_xlsx
@@ -92,7 +92,7 @@ def collect(
 
     \b
     Example:
-      kfollow collect formular/2024-08/*.xlsx
+      kfollow collect --budgets examples/budgets formular/2024-08/*.xlsx
     """
     from kfollow.engine.forms import Wrong
     from kfollow.engine.forms import collect as collect_of
@@ -155,8 +155,8 @@ def status(
 
     \b
     Examples:
-      kfollow status --period 2024-08 --require-comment-over 5%
-      kfollow status --period 2024-08 --forms formular/2024-08 --format csv
+      kfollow status --budgets examples/budgets --period 2024-08 --require-comment-over 5%
+      kfollow status --budgets examples/budgets --period 2024-08 --forms formular/2024-08 --format csv
     """
     import polars as pl
 

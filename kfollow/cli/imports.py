@@ -73,7 +73,7 @@ def sie(
 
     \b
     Example:
-      kfollow import sie export.se --mapping mappning.yaml --year 2024 -o utfall/2024.csv --budget-out budget/2024.csv
+      kfollow import sie export.se --mapping mappning.yaml --year 2024 -o utfall-2024.csv --budget-out budget-2024.csv
     """
     from kfollow.importing import import_sie
 
@@ -114,8 +114,8 @@ def csv(
 
     \b
     Example:
-      kfollow import csv huvudbok.csv --mapping mappning-csv.yaml -o utfall/2024.parquet
-      kfollow import csv budget.csv --mapping mappning-csv.yaml --budget-out budget/2024.csv
+      kfollow import csv huvudbok.csv --mapping mappning-csv.yaml -o utfall-2024.parquet
+      kfollow import csv budget.csv --mapping mappning-csv.yaml --budget-out budget-2024.csv
     """
     from kfollow.importing import import_csv
 

@@ -55,9 +55,9 @@ def deviation(
     \b
     Examples:
       kfollow deviation --year 2024 --by verksamhet --forvaltning KLF --format csv
-      kfollow deviation --period 2024-08 --comments --fail-over 3%
+      kfollow deviation --budgets examples/budgets --period 2024-08 --comments --fail-over 3%
       kfollow deviation --year 2024 --forvaltning KLF --against prognos:2024-08
-      kfollow deviation --period 2024-10 --by stab,kostnadsslag --top 10
+      kfollow deviation --budgets examples/sie/budgets --period 2024-10 --by stab,kostnadsslag --top 10
     """
     from kfollow.engine.operations import deviation as deviation_of
 
@@ -121,7 +121,7 @@ def compare(
     \b
     Examples:
       kfollow compare 2023 2024 --by verksamhet --forvaltning KLF --sort change
-      kfollow compare 2023 2024 --by stab,kostnadsslag --forvaltning KSF
+      kfollow compare 2023 2024 --budgets examples/sie/budgets --by stab,kostnadsslag --forvaltning KSF
     """
     from kfollow.engine.operations import compare as compare_of
 
@@ -151,9 +151,9 @@ def months(
 
     \b
     Examples:
-      kfollow months --year 2024 --forvaltning KSF
-      kfollow months --stab EKO --format csv
-      kfollow months --forvaltning KSF --kostnadsslag personal
+      kfollow months --budgets examples/budgets --year 2024 --forvaltning KSF
+      kfollow months --budgets examples/budgets --stab EKO --format csv
+      kfollow months --budgets examples/sie/budgets --forvaltning KSF --kostnadsslag personal
     """
     from kfollow.engine.operations import months as months_of
 
@@ -206,7 +206,7 @@ def check(
     \b
     Examples:
       kfollow check
-      kfollow check --period 2024-08 --require-comment-over 5%
+      kfollow check --budgets examples/budgets --period 2024-08 --require-comment-over 5%
     """
     from kfollow import render
     from kfollow.engine.checks import check as check_of

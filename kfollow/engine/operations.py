@@ -18,7 +18,7 @@ import polars as pl
 
 from kfollow.engine import expressions as ex
 from kfollow.errors import UsageError
-from kfollow.store import Store
+from kfollow.store import Store, did_you_mean
 from kfollow.options import BudgetMode, By
 from kfollow.engine.periods import last_month_booked, last_month_complete, resolve, year_to_date_by_month
 from kfollow.engine import selection
@@ -48,10 +48,14 @@ def _check_staber(budgets: Store, year: int, by: By, staber: list[str] | None, v
     if unknown:
         info = budgets.year(year)
         hint = "; ".join(f"{s} is a förvaltning: use --forvaltning {s}" for s in unknown if s in info.forvaltningar)
-        there = (f"{view} rows there: {', '.join(sorted(known))}" if known else
+        listed = sorted(known)
+        listed = listed if len(listed) <= 20 else [*listed[:20], f"… {len(listed)} in all"]
+        there = (f"{view} rows there: {', '.join(listed)}" if known else
                  f"it has no {view} rows; write them under {'verksamheter' if view == 'verksamhet' else 'staber'}"
                  + (", or look per stab (--stab)" if view == "verksamhet" else ""))
-        raise UsageError(f"no {view} {', '.join(unknown)} in {info.fil} ({there})" + (f"; {hint}" if hint else ""))
+        close = "" if hint or not known else did_you_mean(unknown[0], known)  # `eko` for EKO too
+        raise UsageError(f"no {view} {', '.join(unknown)} in {info.fil} ({there})" + (f"; {hint}" if hint else "")
+                         + close)
 
 
 def _selected(budgets: Store, year: int, by: By, staber: list[str] | None, verksamheter: list[str] | None):
