@@ -3,7 +3,7 @@
 #
 #   examples/month-end-close.sh [PERIOD] [OUTDIR]
 #
-# 1. validates the budget files (totals reconcile),
+# 1. validates the budget files (totals reconcile; what check finds goes to stderr, with the reason it stopped),
 # 2. stops when a stab's year-to-date deviation is beyond LIMIT and has no kommentar for PERIOD,
 # 3. writes the month's tables as CSV (for Excel and scripts) and Markdown (for the report)
 #    into a folder named after the period.
@@ -20,8 +20,8 @@ read -r -a kfollow <<< "${KFOLLOW:-kfollow}"
 year="${period%-*}"
 
 echo "månadsbokslut $period: $KFOLLOW_BUDGETS" >&2
-"${kfollow[@]}" check
-"${kfollow[@]}" check --period "$period" --require-comment-over "$limit"
+"${kfollow[@]}" check >&2  # findings on stderr too: a job that mails stderr has the reason
+"${kfollow[@]}" check --period "$period" --require-comment-over "$limit" >&2
 
 mkdir -p "$out"
 "${kfollow[@]}" deviation --period "$period" --format csv -o "$out/avvikelse-per-stab.csv"

@@ -38,7 +38,7 @@ case "$step" in
       "${kfollow[@]}" collect "${answered[@]}"
     fi
     # exit 1 (set -e stops here) while a forecast, or a comment beyond the limit, is missing
-    "${kfollow[@]}" status --period "$period" --require-comment-over "$limit" --forms "$forms"
+    "${kfollow[@]}" status --period "$period" --require-comment-over "$limit" --forms "$forms" >&2
     KFOLLOW="${KFOLLOW:-kfollow}" LIMIT="$limit" "$here/month-end-close.sh" "$period" "${OUT:-$here/out/$period}"
     ;;
   *)

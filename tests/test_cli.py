@@ -551,3 +551,12 @@ def test_a_misspelt_stab_gets_a_did_you_mean(run):
     """`--forvaltning klf` suggested KLF; `--stab eks` only listed the staber (found trying the tool)."""
     result = run("deviation", "--stab", "eks")
     assert result.exit_code == 2 and result.stderr.endswith("; did you mean 'EKS'?\n"), result.stderr
+
+
+def test_check_notes_a_yaml_of_the_folder_that_is_not_a_year_file(run, tmp_path):
+    """README: another .yaml (utkast.yaml) is skipped with a note; deviation said it, check did not."""
+    folder = small_year(tmp_path / "b", "  A:\n    namn: A\n    staber:\n      S1: {namn: Ett, budget: 10}\n")
+    (folder / "utkast.yaml").write_text("x: 1\n", encoding="utf-8")
+    result = run("check", "--budgets", folder)
+    assert result.exit_code == 0
+    assert f"note: {folder / 'utkast.yaml'} is not a year file (YYYY.yaml) and was skipped" in result.stderr

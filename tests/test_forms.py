@@ -820,3 +820,28 @@ def test_a_workbook_whose_name_has_a_control_character_is_named_itself(forms_dir
     shown = str(book).replace("\u202e", "\\u202e")  # as a terminal is shown it: escaped
     assert result.stderr.strip() == (f"Error: {shown}: the workbook's name has control character U+202E; rename the "
                                      "file without it")
+
+
+def test_a_form_per_kostnadsslag_collected_into_budgets_without_accounts_is_named(run, tmp_path):
+    """HR's answered form (sent from examples/sie/budgets, with a table per kostnadsslag) collected into a
+    copy of examples/budgets (no fact tables): the error named --by stab,kostnadsslag, an option never
+    given, with exit 2, and not the workbook (found trying the tool)."""
+    import shutil
+
+    budgets = tmp_path / "b"
+    shutil.copytree(ROOT / "examples" / "budgets", budgets)
+    book = ROOT / "examples" / "answered" / "answers" / "2024-10" / "2024-10 HR HR-stab.xlsx"
+    result = run("collect", "--budgets", budgets, book)
+    assert result.exit_code == 3, result.stderr
+    assert result.stderr == (f"Error: {book}: the form gives forecasts per kostnadsslag, and förvaltning KSF of "
+                             f"{budgets / '2024.yaml'} has no accounts (no fact tables); collect it into the budgets "
+                             "it was sent from (--budgets)\n")
+    assert not (budgets / "svar").exists()
+
+
+def test_forms_into_a_file_says_that_o_names_a_folder(run, tmp_path):
+    target = tmp_path / "afile"
+    target.write_text("x", encoding="utf-8")
+    result = run("forms", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-08", "-o", target)
+    assert result.exit_code == 2 and "is a file; -o names the folder the forms are written to" in result.stderr
+    assert target.read_text(encoding="utf-8") == "x"

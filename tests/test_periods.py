@@ -260,7 +260,7 @@ def test_month_end_close_script_fails_when_a_comment_is_removed(tmp_path):
     path.write_text("".join(lines), encoding="utf-8")
     result = _run_script(folder, tmp_path / "out")
     assert result.returncode == 1
-    assert "Ekonomistab 2024-10" in result.stdout and "saknar kommentar" in result.stdout
+    assert "Ekonomistab 2024-10" in result.stderr and "saknar kommentar" in result.stderr
     assert not (tmp_path / "out").exists()  # nothing is written when a check fails
 
 

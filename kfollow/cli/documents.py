@@ -132,7 +132,7 @@ def chart(
     budgets: BudgetsDir = None,
     unit: UnitOpt = Unit.mnkr,
 ):
-    """Draw a chart of the bundled tables: SVG (text kept as text) or PNG, the same bytes every run.
+    """Draw a chart of the budgets: SVG (text kept as text) or PNG, the same bytes every run.
 
     \b
     Examples:

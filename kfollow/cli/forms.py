@@ -67,6 +67,9 @@ def forms(
         note(f"forms: nothing to ask for {period}: the year file gives every row's forecast and comment; no form written")
         return
     books = [(output / form.file_name, to_form_xlsx(form, Options(decimals=decimals))) for form in made]
+    if output.exists() and not output.is_dir():
+        raise UsageError(f"-o {shown(str(output))} is a file; -o names the folder the forms are written to "
+                         "(e.g. -o formular/2024-10)")
     try:
         output.mkdir(parents=True, exist_ok=True)  # `-o formular/2024-10`: the month's folder, and its parents
     except OSError as exc:
@@ -136,7 +139,8 @@ def _read_at() -> str:
 
 def status(
     period: FormPeriodOpt,
-    by: FormByOpt = By.stab,
+    by: Annotated[By, typer.Option("--by", help="The rows whose forms are followed up: per stab (default) or per "
+                                                "verksamhet, as the forms were sent; a förvaltning shown as one row too.")] = By.stab,
     forvaltning: ForvaltningOpt = None,
     require_comment_over: CommentOverOpt = None,
     forms_dir: Annotated[Optional[Path], typer.Option("--forms", metavar="FOLDER", help="The folder the forms were written to: shows whether each was sent.")] = None,

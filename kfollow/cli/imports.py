@@ -113,7 +113,7 @@ def csv(
     verksamhet and förvaltning take kolumn: where a SIE mapping takes dimension:.
 
     \b
-    Example:
+    Examples:
       kfollow import csv huvudbok.csv --mapping mappning-csv.yaml -o utfall-2024.parquet
       kfollow import csv budget.csv --mapping mappning-csv.yaml --budget-out budget-2024.csv
     """

@@ -30,7 +30,7 @@ def investments(
     exact: ExactOpt = False,
     output: OutputOpt = None,
 ):
-    """Investment projects: beslutad budget against ack. utfall, the year's budget against utfall, with sums.
+    """Investment projects: beslutad budget against utfall to date, the year's budget against utfall, with sums.
 
     Färdigställda projects, then pågående, each with its sum, then Summa investeringar.
 

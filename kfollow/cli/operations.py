@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from kfollow.cli.common import (BudgetsDir, ByOpt, CutOpt, KontoOpt, KostnadsslagOpt, ColumnsOpt, CostsNegativeOpt, ExactOpt, CommentsOpt, DecimalsOpt, ForvaltningOpt, FormatOpt, OutputOpt,
-                                PeriodOpt, UnitOpt, YearOpt, by_account, emit, fail, load, protect)
+                                PeriodOpt, UnitOpt, YearOpt, by_account, emit, fail, load, note, protect)
 from kfollow.errors import ExitStatus, shown
 from kfollow.options import BudgetMode, By, Format, Options, Unit
 
@@ -191,7 +191,7 @@ def check(
         "--require-comment-over", metavar="AMOUNT|PCT",
         help="Fail when a stab's avvikelse (year-to-date with --period) is beyond this and it has no kommentar for the period. "
              "Repeat to combine: beyond every limit (--require-comment-over 5% --require-comment-over 200tkr).")] = None,
-    by: Annotated[By, typer.Option("--by", help="With --require-comment-over: the rows that need comments, staber or verksamheter.")] = By.stab,
+    by: Annotated[By, typer.Option("--by", help="With --require-comment-over: the rows that need comments: staber, verksamheter or förvaltningar.")] = By.stab,
     unit: UnitOpt = Unit.mnkr,
     budgets: BudgetsDir = None,
     fmt: FormatOpt = None,
@@ -218,6 +218,8 @@ def check(
     directory = str(budgets or default_directory())
     protect(output, directory, [])
     report, broken = check_of(directory, period=period, comment_limit=limit, by=by, unit=unit.value)
+    for message in report.messages:  # (a .yaml of the folder that is not a year file)
+        note(message)
     protect(output, directory, list(report.sources))
     fmt = render.format_for(output, fmt)
     text = to_findings(report, Options(fmt)) if fmt is Format.table else render.render(report, Options(fmt))

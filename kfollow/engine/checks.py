@@ -23,10 +23,11 @@ from kfollow.engine.periods import KEY, _original_budget, _weights, last_month_c
 from kfollow.engine.operations import deviation_report
 from kfollow.engine.thresholds import COMMENTABLE_ROWS, Limit, Limits, limit_percents, places_beyond, rows_beyond
 
-def load_for_check(directory: str) -> tuple[Store, list[dict]]:
-    """Load each file on its own, so that one broken file does not hide the others' findings."""
+def load_for_check(directory: str, notes: list[str] | None = None) -> tuple[Store, list[dict]]:
+    """Load each file on its own, so that one broken file does not hide the others' findings; another
+    `.yaml` of the folder (not YYYY.yaml) is said in `notes`, as the commands say it."""
     files, findings = {}, []
-    for path in year_files(directory):
+    for path in year_files(directory, notes):
         try:
             year = load_year_file(path, ledger=True)  # check reads the accounts: keep the rows as they are read
         except DataError as err:
@@ -160,8 +161,8 @@ def check_report(directory: str, period: str | None = None, comment_limit: Limit
 
 
 def _check(directory: str, period: str | None, comment_limit: Limit | Limits | None,
-           by: By) -> tuple[pl.DataFrame, bool, list[str]]:
-    budgets, findings = load_for_check(directory)
+           by: By, notes: list[str] | None = None) -> tuple[pl.DataFrame, bool, list[str]]:
+    budgets, findings = load_for_check(directory, notes)
     broken = bool(findings)
     if period and not broken:
         year, month = parse_period(period)
@@ -186,8 +187,9 @@ def check(directory: str, period: str | None = None, comment_limit: Limit | Limi
           unit: str = "mnkr") -> tuple[Report, ExitStatus | None]:
     """`check_report` as a `Report` (one finding a row; its sources the files read), and the exit
     status a file that could not be loaded calls for: IO when one could not be read, else DATA."""
-    frame, broken, files = _check(directory, period, comment_limit, by)
+    notes: list[str] = []
+    frame, broken, files = _check(directory, period, comment_limit, by, notes)
     status = None
     if broken:
         status = ExitStatus.IO if (frame["kod"] == "fil_olasbar").any() else ExitStatus.DATA
-    return build(frame, unit=unit, sources=tuple(files)), status
+    return build(frame, unit=unit, sources=tuple(files), messages=tuple(notes)), status

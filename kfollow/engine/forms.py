@@ -343,6 +343,12 @@ def _part_signs(loaded, month: int, found: dict, units: dict) -> list[str]:
         return []
     store = combine(str(Path(loaded.info.fil).parent), [loaded])
     year, out = loaded.info.ar, []
+    with_accounts = set(store.ledger.present().filter(pl.col("ar") == year)["forvaltning"].to_list())
+    for (fid, vy, key), answer in wanted.items():  # a form of budgets with accounts, collected into budgets without
+        if fid not in with_accounts:
+            raise DataError(str(found[(fid, vy, key)][1]), None, None,
+                            f"the form gives forecasts per kostnadsslag, and förvaltning {fid} of {loaded.info.fil} has "
+                            "no accounts (no fact tables); collect it into the budgets it was sent from (--budgets)")
     for view in sorted({"stab" if vy == "summa" else vy for _, vy, _ in wanted}):
         fids = sorted({f for f, vy, _ in wanted if vy in (view, "summa")})
         parts = deviation_of(store, year, month, f"{view},kostnadsslag", fids).frame.filter(pl.col("radtyp") == "del")
