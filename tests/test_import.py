@@ -812,3 +812,23 @@ def test_erp_csv_the_year_hint_names_the_year_of_the_rows_outside(tmp_path: Path
     assert result.exit_code == 2, result.stderr
     assert result.stderr.rstrip().endswith(
         f"Pick the year 2023 with --year, or write 2024 (--year 2024) to the utfall_fil of {tmp_path / '2024.yaml'}")
+
+
+@pytest.mark.parametrize("kolumner, said", [
+    ("  konto: Konto\n  period: Period\n  debet: Belopp\n  kredit: Belopp\n",
+     "kolumner debet and kredit both name the column 'Belopp'"),
+    ("  konto: Konto\n  period: Konto\n  belopp: Belopp\n", "kolumner konto and period both name the column 'Konto'"),
+])
+def test_a_column_named_for_two_roles_is_an_error(tmp_path: Path, kolumner: str, said: str):
+    """`debet: Belopp, kredit: Belopp` imported every row as 0,00 kr with exit 0 (found in review)."""
+    mapping = CSV_MAPPING.split("kolumner:\n")[0] + "kolumner:\n" + kolumner
+    result = csv_import(tmp_path, "Period;Konto;Ansvar;Verksamhet;Belopp\n202401;4010;1100;100;1,00\n", mapping)
+    assert result.exit_code == 3 and said in result.stderr, result.stderr
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_key_read_from_a_column_kolumner_reads_as_the_amount_is_an_error(tmp_path: Path):
+    mapping = CSV_MAPPING.replace("  kolumn: Verksamhet\n", "  kolumn: Belopp\n")
+    result = csv_import(tmp_path, "Period;Konto;Ansvar;Verksamhet;Belopp\n202401;4010;1100;100;1,00\n", mapping)
+    assert result.exit_code == 3, result.stderr
+    assert "verksamhet is read from the column 'Belopp', which kolumner reads as belopp" in result.stderr

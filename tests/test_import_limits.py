@@ -453,3 +453,21 @@ def test_test3_january_booking_reversed_in_december_is_a_warning(tmp_path: Path)
     assert [line for line in result.stderr.splitlines() if "accrual" in line] == [
         "warning: possible accrual reversed: konto 4010, 1997-01 1 911 770 243,82 kr (over 20× its usual month, "
         "1 872,50 kr) reversed 1997-12 -1 910 633 049,53 kr"]
+
+
+@pytest.mark.parametrize("label", ["#trans", "#Trans", "#psaldo"])
+def test_a_known_label_not_in_capitals_is_an_error_at_its_line(work: Path, label: str):
+    """`#trans 5010 …` was skipped as an unknown label: the voucher's row lost, exit 0 and 0 rows
+    written (found in review). SIE writes its labels in capitals."""
+    lines = HEAD + voucher(1, "20240115", ("5010", NORD, 10_000), ("1930", "{}", -10_000))
+    if label == "#psaldo":
+        lines = lines + [f"{label} 0 202401 5010 {{}} 100.00"]
+        at = len(lines)
+    else:
+        at = len(HEAD) + 3  # the voucher's first row
+        lines[at - 1] = lines[at - 1].replace("#TRANS", label)
+    result = sie_import(work, lines, "-o", work / "utfall-2024.csv")
+    assert result.exit_code == 3, result.stderr
+    assert result.stderr == (f"Error: {work / 'export.se'}:{at}: label {label} is not in capitals; SIE labels are "
+                             f"written in capitals ({label.upper()}): correct the export\n")
+    assert written(work) == []

@@ -219,6 +219,14 @@ class LedgerMapping:
         if kind == "csv" and self.kolumner is None:
             raise DataError(self.fil, 1, 1, "a CSV export needs kolumner: (konto, period, and belopp or debet and "
                                             "kredit) naming the columns of its header; add it")
+        if kind == "csv":  # a key read from a column that kolumner reads as something else
+            k = self.kolumner
+            roles = {k.konto: "konto", k.period: "period", k.belopp: "belopp", k.debet: "debet", k.kredit: "kredit"}
+            for key in self.keys():
+                if key.kolumn is not None and key.kolumn in roles:
+                    raise DataError(self.fil, key.line, key.column, f"{key.name} is read from the column "
+                                    f"'{key.kolumn}', which kolumner reads as {roles[key.kolumn]}; give {key.name} "
+                                    "its own column of the export")
 
 
 def read_mapping(path: Path, display: str | None = None) -> LedgerMapping:
@@ -389,5 +397,11 @@ class _MappingParser(TreeReader):
             raise self.error(body, "kolumner names belopp and debet/kredit; give belopp, or debet and kredit")
         if not has_belopp and not all(has_pair):
             raise self.error(body, "kolumner lacks the amount; add belopp, or debet and kredit")
+        seen: dict[str, str] = {}
+        for role, (knode, _) in body.items.items():  # a column read twice (debet and kredit) would net to 0
+            if names[role] in seen:
+                raise self.error(knode, f"kolumner {seen[names[role]]} and {role} both name the column "
+                                        f"'{names[role]}'; give each its own column of the export")
+            seen[names[role]] = role
         return Columns(names["konto"], names["period"], names.get("belopp"), names.get("debet"), names.get("kredit"),
                        body.line, body.column, names.get("kontonamn"))

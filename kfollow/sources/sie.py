@@ -440,6 +440,8 @@ class _Parser:
                 .otherwise(_ANY))
             .when(label.is_in(["#TRANS", "#RTRANS", "#VER"])).then(_SLOW)
             .when(label.is_in(["#PSALDO", "#PBUDGET", "#BTRANS", *_HEADERS])).then(_INSIDE)
+            # a known label in other letters (`#trans`): the line loop refuses it, not skip it as unknown
+            .when(~label.is_in(list(_KNOWN)) & label.str.to_uppercase().is_in(list(_KNOWN))).then(_SLOW)
             .otherwise(_ANY)
         ).cast(pl.UInt8).alias("kind")
         kinds = pl.Series("kind", [_SLOW], pl.UInt8).extend_constant(_SLOW, len(lines) - 1)  # #TRANS not ok
@@ -689,6 +691,9 @@ class _Parser:
                 continue  # not a record: ignored like an unknown label
             if label in _KNOWN:
                 self.known = True
+            elif label.upper() in _KNOWN:  # skipped as unknown, a `#trans` row would be lost without a word
+                raise DataError(name, number, None, f"label {label} is not in capitals; SIE labels are written in "
+                                                    f"capitals ({label.upper()}): correct the export")
             if state == inside:
                 if label == "#TRANS" or label == "#RTRANS":
                     row = self._trans(fields, open_at, number, ver_date)
