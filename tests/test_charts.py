@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 import kfollow
-from conftest import BUDGETS, ROOT
+from conftest import BUDGETS, ROOT, small_year
 from kfollow.errors import ExitStatus, UsageError
 from kfollow.render import charts
 from kfollow.render.charts import MISSING, chart_avvikelse, chart_manader, chart_verksamhet
@@ -171,3 +171,15 @@ def test_without_matplotlib_the_error_says_how_to_install_it(reports, monkeypatc
         assert caught.value.message == MISSING == ("charts need matplotlib: pip install 'kfollow[charts]' "
                                                    "(in a checkout: pip install '.[charts]')")
         assert caught.value.status is ExitStatus.USAGE
+
+
+def test_characters_the_font_lacks_are_one_warning_line(run, tmp_path):
+    """A name with ＝ (U+FF1D) printed matplotlib's raw `UserWarning: Glyph 65309 … missing` with its
+    source path and line, twice per chart (found in review): now one `warning:` line."""
+    folder = small_year(tmp_path / "b", "  A:\n    namn: A\n    staber:\n"
+                                        "      S1: {namn: \"Stab ＝ett\", budget: 10, utfall: 9}\n")
+    result = run("chart", "avvikelse", "--budgets", folder, "--year", "2024", "-o", tmp_path / "c.svg")
+    assert result.exit_code == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line]
+    assert lines[0].startswith("warning: the chart '") and "(U+FF1D); they show as empty boxes" in lines[0], lines
+    assert "UserWarning" not in result.stderr and "charts.py" not in result.stderr

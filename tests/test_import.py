@@ -301,6 +301,8 @@ def test_verksamhet_from_the_stab(tmp_path: Path):
     result = run(*args)
     assert result.exit_code == 3
     assert "verksamhet (fran_stab): SYD (2 rows, 19 500,00 kr" in result.stderr
+    # fran_stab has no objekt: the hint names what to add there (it had said "under objekt")
+    assert "add those staber under fran_stab, each with its verksamhet, or pass --unmapped-empty" in result.stderr
     result = run(*args, "--unmapped-empty")
     assert result.exit_code == 0, result.stderr
     assert {(r["stab"], r["verksamhet"]) for r in facts_of(tmp_path / "out.csv")} == {("NORD", "100"), ("SYD", "")}
@@ -832,3 +834,11 @@ def test_a_key_read_from_a_column_kolumner_reads_as_the_amount_is_an_error(tmp_p
     result = csv_import(tmp_path, "Period;Konto;Ansvar;Verksamhet;Belopp\n202401;4010;1100;100;1,00\n", mapping)
     assert result.exit_code == 3, result.stderr
     assert "verksamhet is read from the column 'Belopp', which kolumner reads as belopp" in result.stderr
+
+
+def test_excels_separator_hint_is_named_at_line_1(tmp_path: Path):
+    """`sep=;` before the header gave "sep.csv:2: row has 5 fields but the header has 2" (found in review)."""
+    result = csv_import(tmp_path, "sep=;\nPeriod;Konto;Ansvar;Verksamhet;Belopp\n202401;4010;1100;100;1,00\n")
+    assert result.exit_code == 3
+    assert result.stderr == (f"Error: {tmp_path / 'erp.csv'}:1:1: the first line 'sep=;' is Excel's separator hint, "
+                             "not the header; remove that line (kfollow finds the separator in the header)\n")

@@ -36,8 +36,12 @@ class _Boundary(TyperGroup):
             raise typer.Exit(0) from None
 
     def invoke(self, ctx):
+        import warnings
+
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():  # a library's warning (a chart's missing glyphs): one line on stderr
+                warnings.showwarning = _warning_line
+                return super().invoke(ctx)
         except KfollowError as err:
             typer.echo(f"Error: {shown(err.message)}", err=True)
             raise typer.Exit(int(err.status)) from None
@@ -52,6 +56,10 @@ class _Boundary(TyperGroup):
             what = f"{type(exc).__name__}: {exc}".splitlines()[0] if str(exc) else type(exc).__name__
             typer.echo(f"Error: internal error: {shown(what)} (please report it; KFOLLOW_DEBUG=1 shows where)", err=True)
             raise typer.Exit(int(ExitStatus.INTERNAL)) from None
+
+
+def _warning_line(message, category, filename, lineno, file=None, line=None) -> None:
+    typer.echo(f"warning: {shown(str(message))}", err=True)
 
 
 def _quiet_stdout() -> None:

@@ -198,15 +198,26 @@ def _pad(ax: "Axes", values: list[float], share: float = 0.14) -> None:
 
 def _output(fig: "Figure", fmt: str, title: str, description: str) -> bytes:
     """The figure as bytes, the same for the same figure: no dates, no version, fixed ids."""
+    import warnings
+
     matplotlib, _, _ = _matplotlib()
     buffer = io.BytesIO()
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context(RC), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         if fmt == "svg":
             fig.savefig(buffer, format="svg", metadata={"Title": title, "Description": description,
                                                         "Date": None, "Creator": None})
         else:
             fig.savefig(buffer, format="png", metadata={"Software": None, "Title": title,
                                                         "Description": description})
+    # matplotlib warns once per character its font lacks (a name with ＝ or a CJK letter): one line instead
+    missing = sorted({int(m[1]) for w in caught if (m := re.match(r"Glyph (\d+) ", str(w.message)))})
+    for w in caught:
+        if not re.match(r"Glyph \d+ ", str(w.message)):
+            warnings.warn(w.message, w.category, stacklevel=2)
+    if missing:
+        warnings.warn(f"the chart '{title}' has characters its font lacks ({', '.join(f'U+{c:04X}' for c in missing)}); "
+                      "they show as empty boxes", UserWarning, stacklevel=2)
     data = buffer.getvalue()
     return _accessible(data, title, description) if fmt == "svg" else data
 

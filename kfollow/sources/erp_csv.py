@@ -27,7 +27,7 @@ from pathlib import Path
 import polars as pl
 
 from kfollow.sources.files import EXPORT_LIMIT, looks_utf16, read_bytes
-from kfollow.errors import DataError, control_class
+from kfollow.errors import DataError, control_class, shown
 from kfollow.sources.ledger import Ledger
 from kfollow.sources.mapping import LedgerMapping
 from kfollow.store import MAX_ORE
@@ -58,6 +58,9 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None,
         text = text.replace("\r", "\n")
         data = text.encode("utf-8")
     header = text.split("\n", 1)[0].rstrip("\r")
+    if re.fullmatch(r"sep=.?", header.strip(), re.IGNORECASE):  # Excel's hint, written by some exports
+        raise DataError(name, 1, 1, f"the first line '{shown(header.strip())}' is Excel's separator hint, not the "
+                                    "header; remove that line (kfollow finds the separator in the header)")
     separator = _sniff(header, name)
     try:
         frame = pl.read_csv(io.BytesIO(data), separator=separator, infer_schema=False, has_header=True,

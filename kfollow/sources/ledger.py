@@ -124,9 +124,9 @@ def apply_mapping(ledger: Ledger, mapping: LedgerMapping, unmapped_empty: bool =
                             "the object rows of a #PSALDO or #PBUDGET account and month must add up to its {} row "
                             "(the rest has no object). Correct the export, or give the förvaltning as one id "
                             "(forvaltning: ID)")
-        raise DataError(mapping.fil, *at,
-                        f"{ledger.name} has objects that the mapping lacks: {listed}; add them under objekt (or a "
-                        f"range){way}")
+        where = ("add them under objekt (or a range)" if not all(key.fran_stab is not None for key, _ in missing)
+                 else "add those staber under fran_stab, each with its verksamhet")
+        raise DataError(mapping.fil, *at, f"{ledger.name} has objects that the mapping lacks: {listed}; {where}{way}")
 
     summed = (
         kept.lazy()
