@@ -402,3 +402,27 @@ def test_a_budget_change_of_a_forvaltning_written_as_its_summa_alone_changes_the
     year.write_text(klf, encoding="utf-8")
     refused = run("deviation", "--budgets", folder, "--year", "2024")
     assert refused.exit_code == 3 and "names neither stab nor verksamhet" in refused.stderr
+
+
+def test_a_forvaltnings_own_forecast_that_differs_from_its_staber_is_a_check_warning(run, tmp_path):
+    """KSF's summa forecast 170 000 tkr against its staber's 165 379: the report's difference row said
+    it, check and stderr did not (found in review). A förvaltning whose staber do not all forecast is
+    not compared."""
+    folder = small_year(tmp_path / "b", """  KSF:
+    namn: Kommunstyrelsen
+    summa:
+      prognos: {2024-08: 2900}
+    staber:
+      EKO: {namn: Ekonomistab, budget: 1200, utfall: {2024-01: 100}, prognos: {2024-04: 1500, 2024-08: 1700}}
+      HR: {namn: HR-stab, budget: 1000, utfall: {2024-01: 90}, prognos: {2024-06: 1150}}
+""")
+    check = run("check", "--budgets", folder)
+    line = (folder / "2024.yaml").read_text(encoding="utf-8").splitlines().index("      prognos: {2024-08: 2900}") + 1
+    assert (f"2024.yaml:{line}: varning: KSF 2024: förvaltningens prognos 2024-08 2 900 tkr (2,9 mnkr) skiljer sig "
+            "från stabradernas prognoser till och med 2024-08, 2 850 tkr (2,9 mnkr), med 50 tkr;") in check.stdout, check.stdout
+    same = folder / "2024.yaml"
+    same.write_text(same.read_text(encoding="utf-8").replace("2024-08: 2900", "2024-08: 2850"), encoding="utf-8")
+    assert "prognos_differens" not in run("check", "--budgets", folder, "--format", "csv").stdout
+    alone = same.read_text(encoding="utf-8").replace(", prognos: {2024-06: 1150}", "")
+    same.write_text(alone.replace("2024-08: 2850", "2024-08: 9999"), encoding="utf-8")
+    assert "prognos_differens" not in run("check", "--budgets", folder, "--format", "csv").stdout

@@ -12,7 +12,8 @@ import polars as pl
 from kfollow.engine import expressions as ex
 from kfollow.errors import DataError, ExitStatus, InputOutputError
 from kfollow.engine.findings import FINDING_SCHEMA, finding, literal as _literal
-from kfollow.engine.consistency import (booking_findings, coverage_findings, forecast_findings, kostnadsslag_findings,
+from kfollow.engine.consistency import (booking_findings, coverage_findings, forecast_findings, forecast_gap_findings,
+                                        kostnadsslag_findings,
                                         magnitude_findings, note_findings, reconcile)
 from kfollow.engine.investments import reconcile_investments
 from kfollow.sources.year_file import load_year_file, year_files
@@ -175,6 +176,7 @@ def _check(directory: str, period: str | None, comment_limit: Limit | Limits | N
     findings += kostnadsslag_findings(budgets)
     findings += note_findings(budgets)
     findings += forecast_findings(budgets)
+    findings += forecast_gap_findings(budgets)
     findings += coverage_findings(budgets, parse_period(period)[1] if period else None,
                                   [parse_period(period)[0]] if period else None)
     if comment_limit is not None:

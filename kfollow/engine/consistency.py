@@ -461,6 +461,39 @@ def _forecast_hint(r: dict, enhet: str) -> str:
     return f"; är den skriven i en annan enhet ({hint})?" if hint else "; är den skriven i en annan enhet?"
 
 
+def forecast_gap_findings(budgets: Store) -> list[dict]:
+    """A förvaltning's own forecast (its `summa`), the latest it made, that differs from the sum of its
+    staber's (else verksamheter's) latest forecasts made up to the same month, where every such row has
+    one (varning): the report shows the förvaltning's, and the difference as its own row."""
+    out = []
+    f = budgets.forecasts
+    for ar, info in budgets.years.items():
+        year = f.filter(pl.col("ar") == ar)
+        own = year.filter(pl.col("vy") == "summa").sort("manad").group_by("forvaltning").last()
+        for r in own.sort("forvaltning").iter_rows(named=True):
+            fid, month = r["forvaltning"], r["manad"]
+            rows = budgets.amounts.filter((pl.col("ar") == ar) & (pl.col("forvaltning") == fid))
+            view = next((v for v in ("stab", "verksamhet") if (rows["vy"] == v).any()), None)
+            if view is None:
+                continue
+            keys = set(rows.filter(pl.col("vy") == view)["nyckel"].to_list())
+            latest = (year.filter((pl.col("forvaltning") == fid) & (pl.col("vy") == view) & (pl.col("manad") <= month))
+                      .sort("manad").group_by("nyckel").last())
+            if set(latest["nyckel"].to_list()) != keys:  # a row without a forecast: no sum to compare with
+                continue
+            total = latest["prognos"].sum()
+            if total != r["prognos"]:
+                out.append(finding(
+                    "prognos_differens", "varning", info.fil, r["rad"],
+                    _literal(f"{fid} {ar}: förvaltningens prognos {ar}-{month:02d} ") + "{0:d}"
+                    + _literal(f" skiljer sig från {_ROWS[view]}s prognoser till och med {ar}-{month:02d}, ")
+                    + "{1:d}" + _literal(", med ") + "{2:d}" + _literal(
+                        "; rapporten visar förvaltningens och differensen som en egen rad: stäm av prognoserna "
+                        "eller förklara differensen i förvaltningens kommentar"),
+                    r["prognos"], total, r["prognos"] - total, enhet=info.enhet))
+    return out
+
+
 def forecast_findings(budgets: Store, year: int | None = None) -> list[dict]:
     """A forecast (typed, or collected from a form) 100 times its row's budget for the year, or a
     hundredth of it (varning): most likely typed in tkr into a form in mnkr, or the other way round;
