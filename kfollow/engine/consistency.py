@@ -149,13 +149,14 @@ def _sizes(budgets: Store, ar: int, period: int | None) -> dict[str, dict[str, t
     except KfollowError:  # a month some rows have not booked (a warning's figures, not the command's)
         a = resolve(budgets, ar, whole, strict=False)
     out: dict[str, dict[str, tuple[int, int | None]]] = {}
-    for fig in ("budget", "utfall"):
-        rows = (a.filter(pl.col("vy").is_in(["summa", "stab", "ej_fordelat_stab"]))
+    figures = ("budget", "utfall")
+    queries = [(a.lazy().filter(pl.col("vy").is_in(["summa", "stab", "ej_fordelat_stab"]))
                 .with_columns(pri=pl.when(pl.col("vy") == "summa").then(0).otherwise(1),
                               _gross=pl.col(f"{fig}_kostnader") + pl.col(f"{fig}_intakter"))
                 .group_by("forvaltning", "pri").agg(ex.exact_sum(fig), ex.exact_sum("_gross"))
                 .filter(pl.col(fig).is_not_null())
-                .sort("pri").group_by("forvaltning", maintain_order=True).first())
+                .sort("pri").group_by("forvaltning", maintain_order=True).first()) for fig in figures]
+    for fig, rows in zip(figures, pl.collect_all(queries)):  # (both in one call)
         for r in rows.iter_rows(named=True):
             out.setdefault(r["forvaltning"], {})[fig] = (r[fig], r["_gross"])
     return out
@@ -367,8 +368,9 @@ def _late_start(budgets: Store, ar: int, line: dict) -> list[dict]:
     if not tabled:
         return []
     booked = pl.any_horizontal(pl.col(c).fill_null(0) != 0 for c in ("utfall", "utfall_kostnader", "utfall_intakter"))
-    first = (budgets.months.filter((pl.col("ar") == ar) & pl.col("forvaltning").is_in(list(tabled)) & booked)
-             .group_by("forvaltning").agg(pl.col("manad").min()).filter(pl.col("manad") > 1).sort("forvaltning"))
+    first = (budgets.months.lazy().filter((pl.col("ar") == ar) & pl.col("forvaltning").is_in(list(tabled)) & booked)
+             .group_by("forvaltning").agg(pl.col("manad").min()).filter(pl.col("manad") > 1).sort("forvaltning")
+             .collect())
     return [finding("utfall_manader_saknas", "varning", budgets.years[ar].fil, line.get(fid), _literal(
         f"{fid}: utfallstabellerna har inga bokningar i {_months(ar, list(range(1, start)))}, först från {ar}-{start:02d}; "
         "saknas de månaderna i exporten? (ackumulerat utfall räknar dem som 0)"))
@@ -383,26 +385,26 @@ def _months(ar: int, months: list[int]) -> str:
 
 
 def _month_gaps(budgets: Store, ar: int, month: int | None, line: dict) -> list[dict]:
-    year = budgets.months.filter(pl.col("ar") == ar)
-    viewed = year.filter(pl.col("vy").is_in(["stab", "verksamhet"]))["forvaltning"].unique().implode()
     # the staber and verksamheter, and a förvaltning written with its summa only as its one row
-    m = year.filter(pl.col("vy").is_in(["stab", "verksamhet"])
-                    | ((pl.col("vy") == "summa") & ~pl.col("forvaltning").is_in(viewed)))
-    if m.is_empty():
-        return []
+    # (lazy: two queries of the year's month rows, not one per step)
+    viewed = pl.col("vy").is_in(["stab", "verksamhet"])
+    m = budgets.months.lazy().filter(pl.col("ar") == ar).filter(
+        viewed | ((pl.col("vy") == "summa") & ~viewed.any().over("forvaltning")))
     # booked: any money in the month, gross too (a resultat unit's kostnader and intäkter may net to 0)
     booked = pl.any_horizontal(pl.col(c).fill_null(0) != 0 for c in ("utfall", "utfall_kostnader", "utfall_intakter"))
-    month = month or m.filter(booked)["manad"].max()
+    month = month or m.filter(booked).select(pl.col("manad").max()).collect().item()
     if month is None or month < 3:  # two months before it at least: a habit, not a coincidence
         return []
     rows = (m.filter(pl.col("manad") <= month)
             .group_by("forvaltning", "vy", "nyckel")
             .agg(before=((pl.col("manad") < month) & booked).sum(), now=((pl.col("manad") == month) & booked).sum())
             .filter((pl.col("before") == month - 1) & (pl.col("now") == 0))
-            .join(budgets.amounts.filter(pl.col("ar") == ar).select("forvaltning", "vy", "nyckel", "fil", "rad", "manader"),
+            .join(budgets.amounts.lazy().filter(pl.col("ar") == ar).select("forvaltning", "vy", "nyckel", "fil", "rad",
+                                                                            "manader"),
                   on=["forvaltning", "vy", "nyckel"], how="left")
             .filter(pl.col("manader").is_null() | (pl.col("manader") >= month))  # booked short: an error of its own
-            .sort("forvaltning", "vy", "nyckel"))
+            .sort("forvaltning", "vy", "nyckel")
+            .collect())
     return [finding("utfall_saknas_manad", "varning", r["fil"] or budgets.years[ar].fil, r["rad"] or line.get(r["forvaltning"]),
                     _literal(f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: inget utfall {ar}-{month:02d}, men utfall "
                              f"varje månad {ar}-01–{ar}-{month - 1:02d}; är månadens bokningar med i exporten?"))
@@ -558,6 +560,8 @@ def _forecast_sizes(budgets: Store, year: int | None = None) -> list[dict]:
     key = ["ar", "forvaltning", "vy", "nyckel"]
     rows = budgets.amounts.select(*key, "budget")
     forecasts = budgets.forecasts if year is None else budgets.forecasts.filter(pl.col("ar") == year)
+    if forecasts.is_empty():  # (no forecast: nothing to compare, and no query of the year's rows)
+        return []
     # the budget as adjusted by the changes decided up to the forecast's month (a stab given its money
     # by a decision in March has that budget when April's forecast is made)
     changed = (forecasts.select(*key, "manad").unique()
