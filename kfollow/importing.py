@@ -118,6 +118,10 @@ def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str 
     ledger.check_export(export)
     messages = [f"warning: {warning}" for warning in export.warnings]
     chosen = ledger.pick_year(export, None if year is None else str(year))
+    if chosen.index is not None and chosen.start[:4] != chosen.end[:4]:  # (a company's brutet räkenskapsår)
+        messages.append(f"warning: {chosen.describe()} runs over two calendar years, which --year cannot split: the "
+                        "table gets the rows of both, and a year file reads one calendar year's; export January–"
+                        "December (a kommun's räkenskapsår is the calendar year)")
     ledgers, read = {}, {}
     if utfall:
         ledgers["utfall"] = ledger.sie_ledger(export, chosen, source, rules)

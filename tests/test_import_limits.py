@@ -471,3 +471,13 @@ def test_a_known_label_not_in_capitals_is_an_error_at_its_line(work: Path, label
     assert result.stderr == (f"Error: {work / 'export.se'}:{at}: label {label} is not in capitals; SIE labels are "
                              f"written in capitals ({label.upper()}): correct the export\n")
     assert written(work) == []
+
+
+def test_a_sie_year_over_two_calendar_years_is_warned_of(work: Path):
+    """#RAR 0 20230701 20240630: --year 2023 and --year 2024 pick the same year, so the hint to pick
+    the year with --year went round in a circle (found in review); the import says so first."""
+    head = [line for line in HEAD if not line.startswith("#RAR")] + ["#RAR 0 20230701 20240630"]
+    lines = head + voucher(1, "20240115", ("5010", NORD, 10_000), ("1930", "{}", -10_000))
+    result = sie_import(work, lines, "-o", work / "x.csv", "--force-unnamed")
+    assert ("warning: year 0 (2023-07-01 – 2024-06-30) runs over two calendar years, which --year cannot split"
+            in result.stderr), result.stderr
