@@ -426,3 +426,20 @@ def test_a_forvaltnings_own_forecast_that_differs_from_its_staber_is_a_check_war
     alone = same.read_text(encoding="utf-8").replace(", prognos: {2024-06: 1150}", "")
     same.write_text(alone.replace("2024-08: 2850", "2024-08: 9999"), encoding="utf-8")
     assert "prognos_differens" not in run("check", "--budgets", folder, "--format", "csv").stdout
+
+
+def test_a_reserve_written_with_utfall_0_is_0_in_every_month_the_others_book(run, tmp_path):
+    """`utfall: 0` for the year beside staber booked per month: its year-to-date utfall was unknown, so
+    the Summa was `–` again, without a word; the warning's own advice led there."""
+    folder = small_year(tmp_path / "b", """  KSF:
+    namn: Kommunstyrelsen
+    staber:
+      EKO: {namn: Ekonomistab, budget: 1200, utfall: {2024-01: 100, 2024-02: 90}}
+      RES: {namn: Reserv, budget: 600, utfall: 0}
+""")
+    result = run("deviation", "--budgets", folder, "--unit", "tkr", "--format", "csv", "--period", "2024-02")
+    assert result.exit_code == 0, result.stderr
+    rows = {r["stab"]: r for r in csv_rows(result.stdout)}
+    assert (rows["RES"]["utfall"], rows["Summa"]["utfall"], rows["Summa"]["avvikelse"]) == ("0", "190", "110")
+    assert "warning" not in result.stderr
+    assert "0 warning(s)" in run("check", "--budgets", folder).stderr

@@ -586,7 +586,8 @@ class _YearParser(TreeReader):
         """A stab or verksamhet row without the budget or utfall that the view's other rows give (a stab
         added before its first booking) has 0 of it, booked 0 in each of their months: the view and the
         förvaltning's total still add up (a row unknown would leave them unknown, `–`). Noted in
-        `self.absent`, for the warning."""
+        `self.absent`, for the warning. A row whose utfall is 0 for the year (`utfall: 0`, a reserve)
+        beside rows booked per month is booked 0 in each of their months too, and not warned of."""
         for view in ("stab", "verksamhet"):
             rows = [r for r in self.rows if r["forvaltning"] == fid and r["vy"] == view]
             for part in ("budget", "utfall"):
@@ -595,16 +596,22 @@ class _YearParser(TreeReader):
                 if not given or not absent:
                     continue
                 gross = all(r[f"{part}_kostnader"] is not None for r in given)
-                booked = [r["manader"] for r in given] if part == "utfall" else []
-                last = max(booked) if booked and None not in booked else None  # months, where all are per month
                 for r in absent:
                     r |= {part: 0} | ({f"{part}_kostnader": 0, f"{part}_intakter": 0} if gross else {})
-                    if last is not None:
-                        r["manader"] = last
-                        ident = {k: r[k] for k in ("ar", "forvaltning", "vy", "nyckel")}
-                        self.months.extend(ident | {"manad": m, "utfall": 0, "utfall_kostnader": 0 if gross else None,
-                                                    "utfall_intakter": 0 if gross else None} for m in range(1, last + 1))
                     self.absent.append((fid, view, r["nyckel"], part, r["rad"]))
+            # utfall 0 for the year, written so or absent (a reserve), beside rows booked per month: 0 in each
+            # of their months, so that a year-to-date utfall is known (a year's total alone is not split)
+            booked = [r["manader"] for r in rows if r["utfall"] is not None and r["manader"] is not None]
+            zero = [r for r in rows if r["utfall"] == 0 and r["manader"] is None
+                    and not r["utfall_kostnader"] and not r["utfall_intakter"]]
+            if booked and zero:
+                last = max(booked)
+                gross = all(r["utfall_kostnader"] is not None for r in rows if r["manader"] is not None)
+                for r in zero:
+                    r |= {"manader": last} | ({"utfall_kostnader": 0, "utfall_intakter": 0} if gross else {})
+                    ident = {k: r[k] for k in ("ar", "forvaltning", "vy", "nyckel")}
+                    self.months.extend(ident | {"manad": m, "utfall": 0, "utfall_kostnader": 0 if gross else None,
+                                                "utfall_intakter": 0 if gross else None} for m in range(1, last + 1))
 
     def row(self, base: dict, body: Node, what: str, sign: int, named: bool = False, key: Scalar | None = None) -> None:
         node = self.mapping(body, what, (("namn",) if named else ()) + self.ROW_KEYS)
