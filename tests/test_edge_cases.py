@@ -443,3 +443,21 @@ def test_a_reserve_written_with_utfall_0_is_0_in_every_month_the_others_book(run
     assert (rows["RES"]["utfall"], rows["Summa"]["utfall"], rows["Summa"]["avvikelse"]) == ("0", "190", "110")
     assert "warning" not in result.stderr
     assert "0 warning(s)" in run("check", "--budgets", folder).stderr
+
+
+def test_a_row_with_utfall_for_the_year_beside_rows_booked_per_month_is_warned_of(run, tmp_path):
+    """`utfall: 50` for the year beside staber booked per month to February: its year to date is unknown,
+    so the row and the Summa show `–`; that was said nowhere."""
+    folder = small_year(tmp_path / "b", """  KSF:
+    namn: Kommunstyrelsen
+    staber:
+      EKO: {namn: Ekonomistab, budget: 1200, utfall: {2024-01: 100, 2024-02: 90}}
+      RES: {namn: Reserv, budget: 600, utfall: 50}
+""")
+    result = run("deviation", "--budgets", folder, "--unit", "tkr")
+    assert result.exit_code == 0
+    assert (f"warning: {folder / '2024.yaml'}:9: stab RES of KSF gives utfall for the whole year while the "
+            "förvaltning's other stab rows book per month") in result.stderr, result.stderr
+    check = run("check", "--budgets", folder)
+    assert "2024.yaml:9: varning: KSF stab RES ger utfall för helåret, men förvaltningens andra stabrader bokar per " \
+           "månad (till 2024-02)" in check.stdout, check.stdout

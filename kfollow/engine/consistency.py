@@ -286,6 +286,11 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None) ->
             continue
         gaps = coverage_findings(budgets, month, [ar], one_sided=False)  # (one-sided rows show in the table)
         info = budgets.years[ar]
+        if month is not None and month < 12:  # their year to date is unknown: the table shows –, and its sums
+            for r in _year_only_rows(budgets, ar):
+                out.append(f"warning: {r['fil']}:{r['rad']}: {r['vy']} {r['nyckel']} of {r['forvaltning']} gives utfall "
+                           f"for the whole year while the förvaltning's other {r['vy']} rows book per month: its "
+                           "year-to-date utfall, and the sums with it, are unknown (–); write its utfall per month")
         for fid, vy, nyckel, part, rad in info.utan_belopp:  # shown as 0 in the table: said, since it is assumed
             out.append(f"warning: {info.fil}:{rad}: {vy} {nyckel} of {fid} has no {part} while the förvaltning's "
                        f"other {vy} rows have; counted as 0 (write its {part}, 0 if it is 0)")
@@ -352,6 +357,11 @@ def coverage_findings(budgets: Store, month: int | None = None, years: list[int]
         findings += _late_start(budgets, ar, line)
         findings += _month_gaps(budgets, ar, month, line)
         findings += _one_sided_rows(budgets, ar, line) if one_sided else []
+        for r in _year_only_rows(budgets, ar) if one_sided else []:
+            findings.append(finding("utfall_helar", "varning", r["fil"], r["rad"], _literal(
+                f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])} ger utfall för helåret, men förvaltningens andra "
+                f"{r['vy']}rader bokar per månad (till {ar}-{r['_last']:02d}): radens och summans utfall hittills är "
+                "okända (–); skriv dess utfall per månad")))
         for fid, vy, nyckel, part, rad in info.utan_belopp if one_sided else ():
             none, zero = (("ingen budget", "0 om raden inte har någon") if part == "budget"
                           else ("inget utfall", "0 om inget är bokat"))
@@ -359,6 +369,16 @@ def coverage_findings(budgets: Store, month: int | None = None, years: list[int]
                 f"{fid} {_place(vy, nyckel)} har {none} {ar} i årsfilen, men förvaltningens andra {vy}rader har "
                 f"det: raden räknas med 0 (skriv {part}: på raden, {zero})")))
     return findings
+
+
+def _year_only_rows(budgets: Store, ar: int) -> list[dict]:
+    """Stab and verksamhet rows with utfall for the whole year only, where the förvaltning's other rows
+    of the view book per month short of December (`_last`: their latest month)."""
+    rows = (budgets.amounts.lazy().filter((pl.col("ar") == ar) & pl.col("vy").is_in(["stab", "verksamhet"]))
+            .with_columns(_last=pl.col("manader").max().over("forvaltning", "vy"))
+            .filter(pl.col("utfall").is_not_null() & pl.col("manader").is_null() & (pl.col("_last") < 12))
+            .sort("forvaltning", "vy", "ordning").collect())
+    return list(rows.iter_rows(named=True))
 
 
 def _late_start(budgets: Store, ar: int, line: dict) -> list[dict]:
