@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import csv_rows, small_year
+from conftest import ROOT, csv_rows, small_year
 from kfollow.errors import ExitStatus
 
 HEADER = "ar: {ar}\norganisation: Testkommun\nenhet: tkr\n"
@@ -419,7 +419,7 @@ def test_a_forvaltnings_own_forecast_that_differs_from_its_staber_is_a_check_war
     check = run("check", "--budgets", folder)
     line = (folder / "2024.yaml").read_text(encoding="utf-8").splitlines().index("      prognos: {2024-08: 2900}") + 1
     assert (f"2024.yaml:{line}: varning: KSF 2024: förvaltningens prognos 2024-08 2 900 tkr (2,9 mnkr) skiljer sig "
-            "från stabradernas prognoser till och med 2024-08, 2 850 tkr (2,9 mnkr), med 50 tkr;") in check.stdout, check.stdout
+            "från stabradernas senaste prognoser (till och med 2024-08), 2 850 tkr (2,9 mnkr), med 50 tkr;") in check.stdout, check.stdout
     same = folder / "2024.yaml"
     same.write_text(same.read_text(encoding="utf-8").replace("2024-08: 2900", "2024-08: 2850"), encoding="utf-8")
     assert "prognos_differens" not in run("check", "--budgets", folder, "--format", "csv").stdout
@@ -461,3 +461,125 @@ def test_a_row_with_utfall_for_the_year_beside_rows_booked_per_month_is_warned_o
     check = run("check", "--budgets", folder)
     assert "2024.yaml:9: varning: KSF stab RES ger utfall för helåret, men förvaltningens andra stabrader bokar per " \
            "månad (till 2024-02)" in check.stdout, check.stdout
+
+
+# --- found reviewing the changes above -------------------------------------------------------------
+
+_MONTHS8 = "{" + ", ".join(f"2024-{m:02d}: {{v}}" for m in range(1, 9)) + "}"
+
+
+def _booked(value: int) -> str:
+    return _MONTHS8.replace("{v}", str(value))
+
+
+def test_prognos_differens_counts_the_ej_fordelat_row_and_uses_the_latest_forecasts(run, tmp_path):
+    """The check had left out the ej_fordelat row's forecast (a warning where the report shows no
+    difference) and compared only forecasts made up to the förvaltning's own (silent on a stale one)."""
+    year = f"""  KSF:
+    namn: Kommunstyrelsen
+    summa:
+      prognos: {{2024-08: 1900}}
+    staber:
+      EKO: {{namn: Ekonomistab, budget: 1200, utfall: {_booked(100)}, prognos: {{2024-08: 1100}}}}
+      LED: {{namn: Ledning, budget: 600, utfall: {_booked(50)}, prognos: {{2024-08: 600}}}}
+    ej_fordelat:
+      staber:
+        utfall: {_booked(10)}
+        prognos: {{2024-08: 200}}
+"""
+    folder = small_year(tmp_path / "a", year)
+    assert "prognos_differens" not in run("check", "--budgets", folder, "--format", "csv").stdout
+    shown = run("deviation", "--budgets", folder, "--period", "2024-08", "--format", "csv").stdout
+    assert "differens" not in shown
+    stale = small_year(tmp_path / "b", year.replace("{2024-08: 1900}", "{2024-04: 1900}")
+                       .replace("prognos: {2024-08: 1100}", "prognos: {2024-04: 1100, 2024-08: 1200}"))
+    check = run("check", "--budgets", stale)
+    assert ("KSF 2024: förvaltningens prognos 2024-04 1 900 tkr (1,9 mnkr) skiljer sig från stabradernas senaste "
+            "prognoser (till och med 2024-08), 2 000 tkr (2,0 mnkr), med -100 tkr;") in check.stdout, check.stdout
+
+
+def test_forecast_findings_of_a_resultat_unit_show_its_amounts_as_it_presents_them(run, tmp_path):
+    """SERV (resultat) budgets 500 and forecasts 0: the check said the budget was -500, and advised
+    writing the budget (a user would have typed -500)."""
+    folder = small_year(tmp_path / "b", f"""  SERV:
+    namn: Service
+    redovisas_som: resultat
+    summa:
+      budget: 500
+      utfall: {_booked(40)}
+      prognos: {{2024-08: 0}}
+""")
+    check = run("check", "--budgets", folder)
+    assert "SERV summa: prognosen 2024-08 är 0 men budgeten för året är 500 tkr" in check.stdout, check.stdout
+
+
+def test_a_budget_only_ej_fordelat_row_keeps_the_summa_known(run, tmp_path):
+    """An ej_fordelat row with budget alone (a reserve not on any stab) beside staber booked per month:
+    its utfall was 0 for the year but unknown year to date, so the Summa was `–`."""
+    folder = small_year(tmp_path / "b", f"""  KSF:
+    namn: Kommunstyrelsen
+    staber:
+      EKO: {{namn: Ekonomistab, budget: 1200, utfall: {_booked(100)}}}
+    ej_fordelat:
+      staber: {{budget: 120}}
+""")
+    result = run("deviation", "--budgets", folder, "--period", "2024-08", "--unit", "tkr", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    summa = csv_rows(result.stdout)[-1]
+    assert (summa["budget"], summa["utfall"]) == ("880", "800"), result.stdout
+
+
+def test_a_conflict_with_the_tables_names_the_row_that_has_the_figure(run, tmp_path):
+    """NY (no utfall) before LED (utfall: 100) in a förvaltning the utfall table covers: the error named
+    NY's line, which has no utfall, since NY had been given 0."""
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / "2024.yaml").write_text("""ar: 2024
+organisation: Test
+enhet: kr
+utfall_fil: utfall-2024.csv
+forvaltningar:
+  KSF:
+    namn: Kommunstyrelsen
+    staber:
+      NY: {namn: Ny}
+      LED: {namn: Ledningsstab, utfall: 100}
+""", encoding="utf-8")
+    (folder / "utfall-2024.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
+                                            "2024-01,KSF,LED,,5010,kostnad,100.00\n", encoding="utf-8")
+    result = run("deviation", "--budgets", folder)
+    assert result.exit_code == 3
+    assert f"{folder / '2024.yaml'}:10:33: förvaltning KSF has utfall here and in" in result.stderr, result.stderr
+
+
+def test_the_warnings_of_a_verksamhet_row_say_verksamhetsrader(run, tmp_path):
+    folder = small_year(tmp_path / "b", f"""  KSF:
+    namn: Kommunstyrelsen
+    verksamheter:
+      "100": {{budget: 1200, utfall: {_booked(100)}}}
+      "130": {{budget: 600}}
+""")
+    (folder / "2024.yaml").write_text((folder / "2024.yaml").read_text(encoding="utf-8").replace(
+        "forvaltningar:", 'verksamheter:\n  "100": Nämnd\n  "130": Stöd\nforvaltningar:'), encoding="utf-8")
+    check = run("check", "--budgets", folder)
+    assert "förvaltningens andra verksamhetsrader har det" in check.stdout, check.stdout
+
+
+def test_a_summa_alone_change_of_a_forvaltning_the_tables_give_rows_is_refused(run, tmp_path):
+    """SERV is written as its summa alone, but its facts carry verksamhet 920, so the tables give it a
+    verksamhet view: a change of its summa alone was accepted, and check then failed on the views."""
+    import shutil
+
+    folder = tmp_path / "b"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", folder)
+    table = folder / "utfall-2024.csv"
+    table.write_text(table.read_text(encoding="utf-8").replace(",SERV,,,", ",SERV,,920,"), encoding="utf-8")
+    year = folder / "2024.yaml"
+    text = year.read_text(encoding="utf-8").replace("\nforvaltningar:", '\nverksamheter:\n  "920": Gemensamt\nforvaltningar:', 1)
+    line = "      - {forvaltning: KSF, stab: DIG, belopp: 1500.0}\n"
+    assert line in text
+    text = text.replace(line, line + "      - {forvaltning: SERV, belopp: 1200.0}\n")
+    year.write_text(text, encoding="utf-8")
+    result = run("deviation", "--budgets", folder)
+    assert result.exit_code == 3, result.stderr
+    assert "names neither stab nor verksamhet, and the tables give förvaltning SERV rows" in result.stderr

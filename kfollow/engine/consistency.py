@@ -83,6 +83,7 @@ def reconcile_frame(budgets: Store, a: pl.DataFrame) -> list[dict]:
 
 _THE = {"budget": "budgeten", "utfall": "utfallet"}  # a figure in a sentence, definite form
 _ROWS = {"stab": "stabraderna", "verksamhet": "verksamhetsraderna"}
+_RADER = {"stab": "stabrader", "verksamhet": "verksamhetsrader"}  # indefinite: "förvaltningens andra stabrader"
 
 
 def booking_findings(budgets: Store) -> list[dict]:
@@ -360,13 +361,13 @@ def coverage_findings(budgets: Store, month: int | None = None, years: list[int]
         for r in _year_only_rows(budgets, ar) if one_sided else []:
             findings.append(finding("utfall_helar", "varning", r["fil"], r["rad"], _literal(
                 f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])} ger utfall för helåret, men förvaltningens andra "
-                f"{r['vy']}rader bokar per månad (till {ar}-{r['_last']:02d}): radens och summans utfall hittills är "
+                f"{_RADER[r['vy']]} bokar per månad (till {ar}-{r['_last']:02d}): radens och summans utfall hittills är "
                 "okända (–); skriv dess utfall per månad")))
         for fid, vy, nyckel, part, rad in info.utan_belopp if one_sided else ():
             none, zero = (("ingen budget", "0 om raden inte har någon") if part == "budget"
                           else ("inget utfall", "0 om inget är bokat"))
             findings.append(finding("rad_ensidig", "varning", info.fil, rad, _literal(
-                f"{fid} {_place(vy, nyckel)} har {none} {ar} i årsfilen, men förvaltningens andra {vy}rader har "
+                f"{fid} {_place(vy, nyckel)} har {none} {ar} i årsfilen, men förvaltningens andra {_RADER[vy]} har "
                 f"det: raden räknas med 0 (skriv {part}: på raden, {zero})")))
     return findings
 
@@ -484,9 +485,10 @@ def _forecast_hint(r: dict, enhet: str) -> str:
 
 
 def forecast_gap_findings(budgets: Store) -> list[dict]:
-    """A förvaltning's own forecast (its `summa`), the latest it made, that differs from the sum of its
-    staber's (else verksamheter's) latest forecasts made up to the same month, where every such row has
-    one (varning): the report shows the förvaltning's, and the difference as its own row."""
+    """A förvaltning's own forecast (its `summa`), the latest it made, that differs from the sum of the
+    latest forecasts of its staber (else verksamheter) and their `ej_fordelat` row, where every such
+    row has one (varning), as the report's difference row shows it. Amounts as the förvaltning
+    presents them."""
     out = []
     f = budgets.forecasts
     for ar, info in budgets.years.items():
@@ -498,21 +500,23 @@ def forecast_gap_findings(budgets: Store) -> list[dict]:
             view = next((v for v in ("stab", "verksamhet") if (rows["vy"] == v).any()), None)
             if view is None:
                 continue
-            keys = set(rows.filter(pl.col("vy") == view)["nyckel"].to_list())
-            latest = (year.filter((pl.col("forvaltning") == fid) & (pl.col("vy") == view) & (pl.col("manad") <= month))
-                      .sort("manad").group_by("nyckel").last())
-            if set(latest["nyckel"].to_list()) != keys:  # a row without a forecast: no sum to compare with
+            views = [view, f"ej_fordelat_{view}"]
+            keys = set(rows.filter(pl.col("vy").is_in(views)).select("vy", "nyckel").iter_rows())
+            latest = (year.filter((pl.col("forvaltning") == fid) & pl.col("vy").is_in(views))
+                      .sort("manad").group_by("vy", "nyckel").last())
+            if set(latest.select("vy", "nyckel").iter_rows()) != keys:  # a row without one: no sum to compare
                 continue
-            total = latest["prognos"].sum()
+            total, made = latest["prognos"].sum(), latest["manad"].max()
             if total != r["prognos"]:
+                sign = _sign(info, fid)
                 out.append(finding(
                     "prognos_differens", "varning", info.fil, r["rad"],
                     _literal(f"{fid} {ar}: förvaltningens prognos {ar}-{month:02d} ") + "{0:d}"
-                    + _literal(f" skiljer sig från {_ROWS[view]}s prognoser till och med {ar}-{month:02d}, ")
+                    + _literal(f" skiljer sig från {_ROWS[view]}s senaste prognoser (till och med {ar}-{made:02d}), ")
                     + "{1:d}" + _literal(", med ") + "{2:d}" + _literal(
                         "; rapporten visar förvaltningens och differensen som en egen rad: stäm av prognoserna "
                         "eller förklara differensen i förvaltningens kommentar"),
-                    r["prognos"], total, r["prognos"] - total, enhet=info.enhet))
+                    sign * r["prognos"], sign * total, sign * (r["prognos"] - total), enhet=info.enhet))
     return out
 
 
@@ -528,7 +532,7 @@ def forecast_findings(budgets: Store, year: int | None = None) -> list[dict]:
                 "prognos_noll", "varning", r["fil"], r["rad"],
                 _literal(f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: prognosen {r['ar']}-{r['manad']:02d} "
                          "är 0 men budgeten för året är ") + "{0:d}" + _literal(f"; {ZERO_SV}"),
-                r["budget"], enhet=info.enhet))
+                _sign(info, r["forvaltning"]) * r["budget"], enhet=info.enhet))
             continue
         size = (f"{r['ratio']:,.0f} gånger" if r["ratio"] >= 100 else f"1/{1 / r['ratio']:,.0f} av").replace(",", " ")
         out.append(finding(

@@ -230,6 +230,12 @@ def _add_rows(info: YearInfo, amounts: pl.DataFrame, keys: pl.DataFrame, facts_v
 BUDGET = ["budget", "budget_kostnader", "budget_intakter"]
 
 
+def _zeroed(info: YearInfo, part: str) -> pl.Expr:
+    """The rows the year file gave 0 of `part` for lack of it (`YearInfo.utan_belopp`): not typed there."""
+    keys = [f"{f}\0{v}\0{n}" for f, v, n, p, _ in info.utan_belopp if p == part]
+    return pl.concat_str("forvaltning", "vy", "nyckel", separator="\0").is_in(keys) if keys else pl.lit(False)
+
+
 def _figure_at(figure_at: dict | None, row: dict, part: str) -> tuple[int | None, int | None]:
     """Where a row's `budget:` or `utfall:` stands in its year file, else the row's line."""
     return (figure_at or {}).get((row["forvaltning"], row["vy"], row["nyckel"], part), (row["rad"], None))
@@ -247,7 +253,8 @@ def merge_budget(info: YearInfo, amounts: pl.DataFrame, tables: list[tuple[str, 
     covered = facts["forvaltning"].unique().sort().to_list()
     if not covered:
         return amounts, pl.DataFrame(schema=BUDGET_MONTH_SCHEMA)
-    typed = amounts.filter(pl.col("budget").is_not_null() & pl.col("forvaltning").is_in(covered))
+    typed = amounts.filter(pl.col("budget").is_not_null() & pl.col("forvaltning").is_in(covered)
+                           & ~_zeroed(info, "budget"))
     if typed.height:
         r = typed.row(0, named=True)
         table = next(n for n, f in tables if r["forvaltning"] in f["forvaltning"].unique().to_list())
@@ -299,7 +306,8 @@ def merge(info: YearInfo, amounts: pl.DataFrame, months: pl.DataFrame, tables: l
             booked[fid] = max(booked.get(fid, 0), last)
     if not booked:
         return amounts, months
-    from_yaml = amounts.filter(pl.col("utfall").is_not_null() & pl.col("forvaltning").is_in(list(booked)))
+    from_yaml = amounts.filter(pl.col("utfall").is_not_null() & pl.col("forvaltning").is_in(list(booked))
+                               & ~_zeroed(info, "utfall"))
     if from_yaml.height:
         r = from_yaml.row(0, named=True)
         table = next(n for n, f in tables if r["forvaltning"] in f["forvaltning"].unique().to_list())

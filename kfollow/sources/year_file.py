@@ -377,6 +377,17 @@ class _YearParser(TreeReader):
             for table in (*info.utfall_filer, *info.budget_filer):
                 names |= account_names(table)
             info = replace(info, kontonamn=names)
+        if self.tables and self.outcome:  # a change of the summa alone, of a förvaltning the tables give rows
+            lines = {}
+            for c in self.changes:
+                lines.setdefault(c["rad"], []).append(c)
+            viewed = set(amounts.filter(pl.col("vy").is_in(["stab", "verksamhet"]))["forvaltning"].to_list())
+            for line, targets in lines.items():
+                fid = targets[0]["forvaltning"]
+                if all(c["vy"] == "summa" for c in targets) and fid in viewed:
+                    raise DataError(self.fil, line, None, f"budget change line {line} names neither stab nor verksamhet, "
+                                                          f"and the tables give förvaltning {fid} rows; add the one "
+                                                          "the change belongs to")
         empty = [f for f in forvaltningar if f not in set(amounts["forvaltning"].to_list())]
         if empty and self.outcome:  # written without amounts, for the tables to give them, and they gave none
             raise self.error(fnode.items[empty[0]][0], f"förvaltning {empty[0]} has no amounts here and none in the "
@@ -586,8 +597,9 @@ class _YearParser(TreeReader):
         """A stab or verksamhet row without the budget or utfall that the view's other rows give (a stab
         added before its first booking) has 0 of it, booked 0 in each of their months: the view and the
         förvaltning's total still add up (a row unknown would leave them unknown, `–`). Noted in
-        `self.absent`, for the warning. A row whose utfall is 0 for the year (`utfall: 0`, a reserve)
-        beside rows booked per month is booked 0 in each of their months too, and not warned of."""
+        `self.absent`, for the warning. A row whose utfall is 0 for the year (`utfall: 0`, a reserve; an
+        `ej_fordelat` row of budget alone) beside rows booked per month is booked 0 in each of their
+        months too, and not warned of."""
         for view in ("stab", "verksamhet"):
             rows = [r for r in self.rows if r["forvaltning"] == fid and r["vy"] == view]
             for part in ("budget", "utfall"):
@@ -602,7 +614,8 @@ class _YearParser(TreeReader):
             # utfall 0 for the year, written so or absent (a reserve), beside rows booked per month: 0 in each
             # of their months, so that a year-to-date utfall is known (a year's total alone is not split)
             booked = [r["manader"] for r in rows if r["utfall"] is not None and r["manader"] is not None]
-            zero = [r for r in rows if r["utfall"] == 0 and r["manader"] is None
+            unattributed = [r for r in self.rows if r["forvaltning"] == fid and r["vy"] == f"ej_fordelat_{view}"]
+            zero = [r for r in rows + unattributed if r["utfall"] == 0 and r["manader"] is None
                     and not r["utfall_kostnader"] and not r["utfall_intakter"]]
             if booked and zero:
                 last = max(booked)
