@@ -324,23 +324,20 @@ def test_a_year_without_utfall_is_no_row_counted_as_0(run, tmp_path):
     assert {r["utfall"] for r in csv_rows(result.stdout)} == {""}
 
 
+def _tabled_year(folder: Path, tables: str, staber: str) -> Path:
+    """`folder` with a 2024 year file in kr naming the fact tables `tables` (its lines) and förvaltning
+    KSF of the `staber` lines."""
+    folder.mkdir()
+    (folder / "2024.yaml").write_text(f"ar: 2024\norganisation: Test\nenhet: kr\n{tables}forvaltningar:\n  KSF:\n"
+                                      f"    namn: Kommunstyrelsen\n    staber:\n{staber}", encoding="utf-8")
+    return folder
+
+
 def test_a_stab_budgeted_from_a_later_month_by_the_tables_has_budget_0_before_it(run, tmp_path):
     """A budget table gives EKO its budget from March; in February the förvaltning's budget had become
     `–` (the Summa too, in deviation and months). EKO has 0 until March."""
-    folder = tmp_path / "b"
-    folder.mkdir()
-    (folder / "2024.yaml").write_text("""ar: 2024
-organisation: Test
-enhet: kr
-utfall_fil: utfall-2024.csv
-budget_fil: budget-2024.csv
-forvaltningar:
-  KSF:
-    namn: Kommunstyrelsen
-    staber:
-      LED: {namn: Ledningsstab}
-      EKO: {namn: Ekonomistab}
-""", encoding="utf-8")
+    folder = _tabled_year(tmp_path / "b", "utfall_fil: utfall-2024.csv\nbudget_fil: budget-2024.csv\n",
+                          "      LED: {namn: Ledningsstab}\n      EKO: {namn: Ekonomistab}\n")
     head = "period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
     (folder / "budget-2024.csv").write_text(head + "".join(
         f"2024-{m:02d},KSF,LED,,5010,kostnad,100.00\n" + (f"2024-{m:02d},KSF,EKO,,6410,kostnad,50.00\n" if m >= 3 else "")
@@ -532,19 +529,8 @@ def test_a_budget_only_ej_fordelat_row_keeps_the_summa_known(run, tmp_path):
 def test_a_conflict_with_the_tables_names_the_row_that_has_the_figure(run, tmp_path):
     """NY (no utfall) before LED (utfall: 100) in a förvaltning the utfall table covers: the error named
     NY's line, which has no utfall, since NY had been given 0."""
-    folder = tmp_path / "b"
-    folder.mkdir()
-    (folder / "2024.yaml").write_text("""ar: 2024
-organisation: Test
-enhet: kr
-utfall_fil: utfall-2024.csv
-forvaltningar:
-  KSF:
-    namn: Kommunstyrelsen
-    staber:
-      NY: {namn: Ny}
-      LED: {namn: Ledningsstab, utfall: 100}
-""", encoding="utf-8")
+    folder = _tabled_year(tmp_path / "b", "utfall_fil: utfall-2024.csv\n",
+                          "      NY: {namn: Ny}\n      LED: {namn: Ledningsstab, utfall: 100}\n")
     (folder / "utfall-2024.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
                                             "2024-01,KSF,LED,,5010,kostnad,100.00\n", encoding="utf-8")
     result = run("deviation", "--budgets", folder)
