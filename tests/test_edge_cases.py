@@ -552,20 +552,88 @@ def test_the_warnings_of_a_verksamhet_row_say_verksamhetsrader(run, tmp_path):
 
 
 def test_a_summa_alone_change_of_a_forvaltning_the_tables_give_rows_is_refused(run, tmp_path):
-    """SERV is written as its summa alone, but its facts carry verksamhet 920, so the tables give it a
-    verksamhet view: a change of its summa alone was accepted, and check then failed on the views."""
-    import shutil
-
+    """KSF is written as its summa alone (a forecast), and its budget table gives verksamhet 920 its
+    budget: a change of the summa alone was accepted, and check then failed on the views. Refused where
+    it is written."""
     folder = tmp_path / "b"
-    shutil.copytree(ROOT / "examples" / "sie" / "budgets", folder)
-    table = folder / "utfall-2024.csv"
-    table.write_text(table.read_text(encoding="utf-8").replace(",SERV,,,", ",SERV,,920,"), encoding="utf-8")
-    year = folder / "2024.yaml"
-    text = year.read_text(encoding="utf-8").replace("\nforvaltningar:", '\nverksamheter:\n  "920": Gemensamt\nforvaltningar:', 1)
-    line = "      - {forvaltning: KSF, stab: DIG, belopp: 1500.0}\n"
-    assert line in text
-    text = text.replace(line, line + "      - {forvaltning: SERV, belopp: 1200.0}\n")
-    year.write_text(text, encoding="utf-8")
+    folder.mkdir()
+    (folder / "2024.yaml").write_text("""ar: 2024
+organisation: Test
+enhet: kr
+verksamheter:
+  "920": Gemensamt
+budget_fil: budget-2024.csv
+forvaltningar:
+  KSF:
+    namn: Kommunstyrelsen
+    summa: {prognos: {2024-01: 1200}}
+ombudgeteringar:
+  - datum: 2024-01-02
+    beslut: KS § 1
+    rader:
+      - {forvaltning: KSF, belopp: 100}
+""", encoding="utf-8")
+    (folder / "budget-2024.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
+                                            "2024,KSF,,920,5010,kostnad,1200.00\n", encoding="utf-8")
     result = run("deviation", "--budgets", folder)
     assert result.exit_code == 3, result.stderr
-    assert "names neither stab nor verksamhet, and the tables give förvaltning SERV rows" in result.stderr
+    assert result.stderr == (f"Error: {folder / '2024.yaml'}:15: budget change line 15 names neither stab nor "
+                             "verksamhet, and the tables give förvaltning KSF rows with budgets; add the one the "
+                             "change belongs to\n")
+
+
+def test_a_row_with_utfall_for_the_year_beside_rows_booked_to_december_is_warned_of_too(run, tmp_path):
+    """Booked to December, the others' months still make a --period before it: B's year to date, and the
+    Summa's, are unknown (`–`); only a year booked short of December had been warned of."""
+    months = "{" + ", ".join(f"2024-{m:02d}: 100" for m in range(1, 13)) + "}"
+    folder = small_year(tmp_path / "b", f"""  KSF:
+    namn: Kommunstyrelsen
+    staber:
+      A: {{namn: A, budget: 1200, utfall: {months}}}
+      B: {{namn: B, budget: 600, utfall: 550}}
+""")
+    shown = run("deviation", "--budgets", folder, "--period", "2024-06")
+    assert "stab B of KSF gives utfall for the whole year" in shown.stderr, shown.stderr
+    assert "KSF stab B ger utfall för helåret" in run("check", "--budgets", folder).stdout
+
+
+def test_a_forecast_size_finding_of_a_resultat_unit_shows_its_amounts_as_it_presents_them(run, tmp_path):
+    folder = small_year(tmp_path / "b", f"""  SERV:
+    namn: Service
+    redovisas_som: resultat
+    summa:
+      budget: {{kostnader: 86000, intakter: 87000}}
+      utfall: {_booked(40)}
+      prognos: {{2024-08: 100000}}
+""")
+    check = run("check", "--budgets", folder)
+    assert "SERV summa: prognosen 2024-08 100 000 tkr (100,0 mnkr) är 100 gånger budgeten för året 1 000 tkr" in \
+        check.stdout, check.stdout
+
+
+def test_a_summa_alone_change_stands_where_the_tables_rows_have_no_budget(run, tmp_path):
+    """The summa holds KSF's whole budget and the utfall table gives it rows without budget: a change of
+    the summa is the only one that can be written (naming a row was refused: it has no budget)."""
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / "2024.yaml").write_text("""ar: 2024
+organisation: Test
+enhet: kr
+verksamheter:
+  "920": Gemensamt
+utfall_fil: utfall-2024.csv
+forvaltningar:
+  KSF:
+    namn: Kommunstyrelsen
+    summa: {budget: 160000}
+ombudgeteringar:
+  - datum: 2024-01-02
+    beslut: KS § 1
+    rader:
+      - {forvaltning: KSF, belopp: 1500}
+""", encoding="utf-8")
+    (folder / "utfall-2024.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
+                                            "2024-01,KSF,,920,5010,kostnad,100.00\n", encoding="utf-8")
+    result = run("deviation", "--budgets", folder, "--by", "forvaltning", "--unit", "kr", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert csv_rows(result.stdout)[0]["budget_helar"] == "161500", result.stdout

@@ -39,7 +39,7 @@ ColumnsOpt = Annotated[Optional[str], typer.Option(
 ExactOpt = Annotated[bool, typer.Option("--exact", help="csv, excel and json: amounts unrounded, to the öre.")]
 CostsNegativeOpt = Annotated[bool, typer.Option(
     "--costs-negative", help="Net costs and costs as negative numbers, income positive (as some kommuner publish); "
-    "deviations keep their sign, förvaltningar shown as resultat are shown as they are.")]
+    "deviations keep their sign, förvaltningar shown as resultat keep their net figures, their costs negative too.")]
 YearOpt = Annotated[Optional[int], typer.Option("--year", "-y", help="Budget year. [default: the latest year]")]
 PeriodOpt = Annotated[Optional[str], typer.Option(
     "--period", "-p", help="Month YYYY-MM: year-to-date budget and utfall up to and including it, and the latest forecast.")]

@@ -374,10 +374,10 @@ def coverage_findings(budgets: Store, month: int | None = None, years: list[int]
 
 def _year_only_rows(budgets: Store, ar: int) -> list[dict]:
     """Stab and verksamhet rows with utfall for the whole year only, where the förvaltning's other rows
-    of the view book per month short of December (`_last`: their latest month)."""
+    of the view book per month (`_last`: their latest month): the row's year to date is unknown."""
     rows = (budgets.amounts.lazy().filter((pl.col("ar") == ar) & pl.col("vy").is_in(["stab", "verksamhet"]))
             .with_columns(_last=pl.col("manader").max().over("forvaltning", "vy"))
-            .filter(pl.col("utfall").is_not_null() & pl.col("manader").is_null() & (pl.col("_last") < 12))
+            .filter(pl.col("utfall").is_not_null() & pl.col("manader").is_null() & pl.col("_last").is_not_null())
             .sort("forvaltning", "vy", "ordning").collect())
     return list(rows.iter_rows(named=True))
 
@@ -540,7 +540,7 @@ def forecast_findings(budgets: Store, year: int | None = None) -> list[dict]:
             _literal(f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: prognosen {r['ar']}-{r['manad']:02d} ")
             + "{0:d} är " + _literal(f"{size} budgeten för året ") + "{1:d}"
             + _literal(_forecast_hint(r, info.enhet)),
-            r["prognos"], r["budget"], enhet=info.enhet))
+            _sign(info, r["forvaltning"]) * r["prognos"], _sign(info, r["forvaltning"]) * r["budget"], enhet=info.enhet))
     return out
 
 

@@ -378,16 +378,18 @@ class _YearParser(TreeReader):
                 names |= account_names(table)
             info = replace(info, kontonamn=names)
         if self.tables and self.outcome:  # a change of the summa alone, of a förvaltning the tables give rows
-            lines = {}
+            lines: dict[tuple[int, str], list[dict]] = {}
             for c in self.changes:
-                lines.setdefault(c["rad"], []).append(c)
-            viewed = set(amounts.filter(pl.col("vy").is_in(["stab", "verksamhet"]))["forvaltning"].to_list())
-            for line, targets in lines.items():
-                fid = targets[0]["forvaltning"]
+                lines.setdefault((c["rad"], c["forvaltning"]), []).append(c)
+            # (where its rows have no budget, the summa holds the budget and may change alone)
+            views = ["stab", "verksamhet", "ej_fordelat_stab", "ej_fordelat_verksamhet"]
+            viewed = set(amounts.filter(pl.col("vy").is_in(views) & pl.col("budget").is_not_null())
+                         ["forvaltning"].to_list())
+            for (line, fid), targets in lines.items():
                 if all(c["vy"] == "summa" for c in targets) and fid in viewed:
                     raise DataError(self.fil, line, None, f"budget change line {line} names neither stab nor verksamhet, "
-                                                          f"and the tables give förvaltning {fid} rows; add the one "
-                                                          "the change belongs to")
+                                                          f"and the tables give förvaltning {fid} rows with budgets; add "
+                                                          "the one the change belongs to")
         empty = [f for f in forvaltningar if f not in set(amounts["forvaltning"].to_list())]
         if empty and self.outcome:  # written without amounts, for the tables to give them, and they gave none
             raise self.error(fnode.items[empty[0]][0], f"förvaltning {empty[0]} has no amounts here and none in the "
