@@ -551,30 +551,37 @@ def test_the_warnings_of_a_verksamhet_row_say_verksamhetsrader(run, tmp_path):
     assert "förvaltningens andra verksamhetsrader har det" in check.stdout, check.stdout
 
 
-def test_a_summa_alone_change_of_a_forvaltning_the_tables_give_rows_is_refused(run, tmp_path):
-    """KSF is written as its summa alone (a forecast), and its budget table gives verksamhet 920 its
-    budget: a change of the summa alone was accepted, and check then failed on the views. Refused where
-    it is written."""
-    folder = tmp_path / "b"
+def _summa_alone(folder: Path, key: str, summa: str, change: int, fact: str) -> Path:
+    """`folder` with KSF written as its summa alone (`summa`), a fact table under `key` of one row
+    (`fact`, its verksamhet 920) and a budget change of `change` kr that names neither stab nor verksamhet."""
     folder.mkdir()
-    (folder / "2024.yaml").write_text("""ar: 2024
+    table = "budget-2024.csv" if key == "budget_fil" else "utfall-2024.csv"
+    (folder / "2024.yaml").write_text(f"""ar: 2024
 organisation: Test
 enhet: kr
 verksamheter:
   "920": Gemensamt
-budget_fil: budget-2024.csv
+{key}: {table}
 forvaltningar:
   KSF:
     namn: Kommunstyrelsen
-    summa: {prognos: {2024-01: 1200}}
+    summa: {summa}
 ombudgeteringar:
   - datum: 2024-01-02
     beslut: KS § 1
     rader:
-      - {forvaltning: KSF, belopp: 100}
+      - {{forvaltning: KSF, belopp: {change}}}
 """, encoding="utf-8")
-    (folder / "budget-2024.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
-                                            "2024,KSF,,920,5010,kostnad,1200.00\n", encoding="utf-8")
+    (folder / table).write_text(f"period,forvaltning,stab,verksamhet,konto,slag,belopp\n{fact}\n", encoding="utf-8")
+    return folder
+
+
+def test_a_summa_alone_change_of_a_forvaltning_the_tables_give_rows_is_refused(run, tmp_path):
+    """KSF is written as its summa alone (a forecast), and its budget table gives verksamhet 920 its
+    budget: a change of the summa alone was accepted, and check then failed on the views. Refused where
+    it is written."""
+    folder = _summa_alone(tmp_path / "b", "budget_fil", "{prognos: {2024-01: 1200}}", 100,
+                          "2024,KSF,,920,5010,kostnad,1200.00")
     result = run("deviation", "--budgets", folder)
     assert result.exit_code == 3, result.stderr
     assert result.stderr == (f"Error: {folder / '2024.yaml'}:15: budget change line 15 names neither stab nor "
@@ -614,26 +621,7 @@ def test_a_forecast_size_finding_of_a_resultat_unit_shows_its_amounts_as_it_pres
 def test_a_summa_alone_change_stands_where_the_tables_rows_have_no_budget(run, tmp_path):
     """The summa holds KSF's whole budget and the utfall table gives it rows without budget: a change of
     the summa is the only one that can be written (naming a row was refused: it has no budget)."""
-    folder = tmp_path / "b"
-    folder.mkdir()
-    (folder / "2024.yaml").write_text("""ar: 2024
-organisation: Test
-enhet: kr
-verksamheter:
-  "920": Gemensamt
-utfall_fil: utfall-2024.csv
-forvaltningar:
-  KSF:
-    namn: Kommunstyrelsen
-    summa: {budget: 160000}
-ombudgeteringar:
-  - datum: 2024-01-02
-    beslut: KS § 1
-    rader:
-      - {forvaltning: KSF, belopp: 1500}
-""", encoding="utf-8")
-    (folder / "utfall-2024.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
-                                            "2024-01,KSF,,920,5010,kostnad,100.00\n", encoding="utf-8")
+    folder = _summa_alone(tmp_path / "b", "utfall_fil", "{budget: 160000}", 1500, "2024-01,KSF,,920,5010,kostnad,100.00")
     result = run("deviation", "--budgets", folder, "--by", "forvaltning", "--unit", "kr", "--format", "csv")
     assert result.exit_code == 0, result.stderr
     assert csv_rows(result.stdout)[0]["budget_helar"] == "161500", result.stdout
