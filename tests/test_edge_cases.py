@@ -601,6 +601,8 @@ def test_a_row_with_utfall_for_the_year_beside_rows_booked_to_december_is_warned
 """)
     shown = run("deviation", "--budgets", folder, "--period", "2024-06")
     assert "stab B of KSF gives utfall for the whole year" in shown.stderr, shown.stderr
+    assert "gives utfall for the whole year" in run("months", "--budgets", folder).stderr  # its months show –
+    assert "gives utfall for the whole year" not in run("deviation", "--budgets", folder).stderr  # the whole year
     assert "KSF stab B ger utfall för helåret" in run("check", "--budgets", folder).stdout
 
 

@@ -277,17 +277,18 @@ def _tabled(budgets: Store, ar: int, art: str) -> set[str]:
     return set(present["forvaltning"].to_list())
 
 
-def year_warnings(budgets: Store, years: list[int], month: int | None = None) -> tuple[str, ...]:
+def year_warnings(budgets: Store, years: list[int], month: int | None = None, by_month: bool = False) -> tuple[str, ...]:
     """One line per year of `years` whose views do not reconcile or whose rows are booked short,
     naming the rows, and one per gap the fact tables leave in the budget's months or in `month`'s
-    utfall (`coverage_findings`): what `deviation`, `compare` and `months` print on stderr."""
+    utfall (`coverage_findings`): what `deviation`, `compare` and `months` print on stderr. `by_month`:
+    the caller shows every month to date (`months`), so a row without them is said whatever `month`."""
     out = []
     for ar in years:
         if ar not in budgets.years:
             continue
         gaps = coverage_findings(budgets, month, [ar], one_sided=False)  # (one-sided rows show in the table)
         info = budgets.years[ar]
-        if month is not None and month < 12:  # their year to date is unknown: the table shows –, and its sums
+        if by_month or (month is not None and month < 12):  # their year to date is unknown: – in the table, and its sums
             for r in _year_only_rows(budgets, ar):
                 out.append(f"warning: {r['fil']}:{r['rad']}: {r['vy']} {r['nyckel']} of {r['forvaltning']} gives utfall "
                            f"for the whole year while the förvaltning's other {r['vy']} rows book per month: its "

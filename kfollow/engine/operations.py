@@ -723,7 +723,7 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
     if flt and empty:  # typed per row, no accounts
         notes += (f"Utfall {year - 1} finns inte med konto för de förvaltningar som valts: kolumnen visas inte.",)
     return as_report(frame, store.years[year].rubriker, store=store, title=f"Månad för månad {year}, {which}", unit=unit,
-                     messages=year_warnings(store, [year], period), notes=notes,
+                     messages=year_warnings(store, [year], period, by_month=True), notes=notes,
                      machine_only=("redovisas_som", *((prev,) if empty else ())))
 
 
