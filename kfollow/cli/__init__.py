@@ -107,11 +107,4 @@ app = build()
 
 def main() -> None:
     named = sys.argv[1] if len(sys.argv) > 1 else None
-    try:
-        (build(named) if named in COMMANDS or named in GROUPS else app)(prog_name="kfollow")
-    finally:
-        # the process ends here: spare the interpreter's last garbage collection of every object it
-        # made (output is written and closed by now); about 40 ms of a short command
-        import gc
-
-        gc.freeze()
+    (build(named) if named in COMMANDS or named in GROUPS else app)(prog_name="kfollow")
