@@ -176,3 +176,16 @@ def test_a_table_on_a_terminal_fits_its_width_and_says_what_it_left_out():
     # chosen columns are never left out
     chosen = render(report, Options(width=40, columns=("budget", "utfall", "andel_pct")))
     assert "Andel av" in chosen and "summa %" in chosen and "Utelämnat" not in chosen
+
+
+def test_python_dash_m_writes_all_its_output_and_its_exit_status_before_it_ends(run):
+    """The process ends without the interpreter's teardown (`__main__._exit`): what it printed is all
+    there, stdout and stderr, and a data error keeps its status."""
+    table = subprocess.run([sys.executable, "-m", "kfollow", "deviation", "--budgets", str(BUDGETS), "--format", "csv"],
+                           capture_output=True, text=True)
+    assert table.returncode == 0, table.stderr
+    assert table.stdout == run("deviation", "--budgets", BUDGETS, "--format", "csv").stdout
+    missing = subprocess.run([sys.executable, "-m", "kfollow", "deviation", "--budgets", "/nonexistent/kfollow"],
+                             capture_output=True, text=True)
+    assert (missing.returncode, missing.stdout) == (4, "")
+    assert missing.stderr.startswith("Error: /nonexistent/kfollow: budgets directory not found")
