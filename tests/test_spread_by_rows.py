@@ -249,3 +249,48 @@ def test_a_filter_that_leaves_resultat_units_alone_sums_them_as_resultat(run, tm
     alone = _rows(run(*args, "--forvaltning", "R", "-f", "json"))[-1]
     assert (summa["redovisas_som"], summa["budget"], summa["utfall"], summa["avvikelse"]) == \
         (alone["redovisas_som"], alone["budget"], alone["utfall"], alone["avvikelse"]) == ("resultat", 1666.67, 1800, 133.33)
+
+
+MIXED = """ar: 2024
+organisation: Test
+enhet: kr
+utfall_fil: utfall-2024.csv
+budget_fil: budget-2024.csv
+forvaltningar:
+  ADM:
+    namn: Adm
+    staber:
+      EKO: {namn: Ekonomi}
+  FRI:
+    namn: Fritid
+    staber:
+      BAD: {namn: Bad, budget: 1200.0, utfall: {2024-01: 100.0}}
+"""  # ADM from tables with accounts, FRI typed in YAML beside it (found in review)
+
+
+@pytest.mark.parametrize("flt", [["--konto", "5"], ["--kostnadsslag", "personal"]])
+def test_months_with_a_filter_leaves_out_a_forvaltning_typed_in_yaml_and_says_so(run, tmp_path, flt):
+    """It used to blank every figure (`–`, exit 0): the total is of the förvaltningar with facts, as
+    in `deviation` with the same filter."""
+    folder = _folder(tmp_path, MIXED, "2024,ADM,EKO,,5010,kostnad,12000.00\n", "2024-01,ADM,EKO,,5010,kostnad,900.00\n")
+    [month] = _rows(run("months", "--budgets", folder, *flt, "--unit", "kr", "--format", "json"))
+    assert (month["budget"], month["utfall"], month["avvikelse"], month["avvikelse_ack_pct"]) == (1000, 900, 100, 10.0)
+    [year] = _rows(run("deviation", "--budgets", folder, *flt, "--unit", "kr", "--format", "json"))[-1:]
+    assert (year["budget"], year["utfall"]) == (month["budget_ack"], month["utfall_ack"])
+    shown = run("months", "--budgets", folder, *flt, "--unit", "kr")
+    assert "Anm.: FRI har inga belopp med de konton som valts (eller inga konton) och ingår inte." in shown.stdout
+    assert "Adm" in shown.stdout.splitlines()[0]
+
+
+def test_the_note_on_a_forvaltning_without_accounts_says_where_its_amounts_are(run, tmp_path):
+    """Its figures are on its `Ej fördelat` row in a cut, and left out with a filter: the note used to
+    say `visas som –` in both."""
+    folder = _folder(tmp_path, MIXED, "2024,ADM,EKO,,5010,kostnad,12000.00\n", "2024-01,ADM,EKO,,5010,kostnad,900.00\n")
+    cut = run("deviation", "--budgets", folder, "--by", "kostnadsslag", "--unit", "kr")
+    assert "Anm.: Utfall för FRI finns inte med konto: det står på raden Ej fördelat på kostnadsslag." in cut.stdout
+    rest = [r for r in _rows(run("deviation", "--budgets", folder, "--by", "kostnadsslag", "--unit", "kr",
+                                 "--format", "json")) if r["forvaltning"] == "FRI" and r["radtyp"] == "ej_fordelat"]
+    assert [(r["budget"], r["utfall"]) for r in rest] == [(100, 100)]
+    filtered = run("deviation", "--budgets", folder, "--konto", "5", "--unit", "kr")
+    assert "Anm.: Utfall för FRI finns inte med konto: det utelämnas." in filtered.stdout
+    assert "Bad" not in filtered.stdout and "FRI" not in filtered.stdout.split("Anm.")[0]

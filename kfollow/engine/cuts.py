@@ -564,9 +564,10 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
             where = "utelämnas" if flt else f"står på raden Ej fördelat på {part}"
             notes += (f"Budgeten för {', '.join(lacking)} finns per stab eller verksamhet, inte per konto: "
                       f"budget och avvikelse per {part} visas som –, och budgeten {where}.",)
-        elif lacking:
+        elif lacking:  # its amounts are the rest of its rows (a filter keeps no amount without account)
+            where = "utelämnas" if flt else f"står på raden Ej fördelat på {part}"
             notes += (f"{col.replace('_', ' ').capitalize()} för {', '.join(lacking)} finns inte med konto: "
-                      f"visas som – per {part}.",)
+                      f"det {where}.",)
     if flt:
         what = " och ".join(x for x in (f"konto {', '.join(flt.konto)}" if flt.konto else "",
                                         f"kostnadsslag {', '.join(flt.kostnadsslag)}" if flt.kostnadsslag else "") if x)

@@ -531,10 +531,12 @@ def months_report(budgets: Store, year: int, forvaltning: list[str] | None = Non
         cuts.check_filter(budgets, year, flt, fids, staber, view)
         cuts.require_facts(budgets, year, fids, cuts.Cut(("stab",)), flt)
         shown = cuts.forvaltningar_matching(budgets, year, fids, flt) or fids
-    totals = totals_of(year, fids).select(
+    # with a filter the total is made of the förvaltningar with facts it keeps (as `deviation`'s): one
+    # typed in YAML beside them has no accounts to keep, and is left out rather than blank every figure
+    totals = totals_of(year, shown).select(
         "manad", pl.col("budget").alias("budget_ack"), pl.col("utfall").alias("utfall_ack"))
     prev = f"utfall_{year - 1}"
-    prev_fids = [f for f in fids if year - 1 in budgets.years and f in budgets.years[year - 1].forvaltningar]
+    prev_fids = [f for f in shown if year - 1 in budgets.years and f in budgets.years[year - 1].forvaltningar]
     if prev in budgets_columns(budgets, year - 1) and prev_fids:
         before = totals_of(year - 1, prev_fids).select("manad", pl.col("utfall").alias("_prev_ack"))
         totals = totals.join(before, on="manad", how="left")
@@ -718,6 +720,8 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
     if flt:
         which += ", " + ", ".join([*(f"konto {k}" for k in flt.konto), *(f"kostnadsslag {k}" for k in flt.kostnadsslag)])
     notes = ("Endast de konton som valts: budget och utfall utan konto ingår inte.",) if flt else ()
+    if left := [f for f in fids if f not in shown]:
+        notes += (f"{', '.join(left)} har inga belopp med de konton som valts (eller inga konton) och ingår inte.",)
     prev = f"utfall_{year - 1}"
     empty = prev in frame.columns and frame[prev].null_count() == frame.height
     if flt and empty:  # typed per row, no accounts
