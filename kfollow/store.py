@@ -55,8 +55,8 @@ CHANGE_SCHEMA = _ROW_KEY | {"datum": pl.String, "manad": pl.Int8, "d_budget": pl
                             "d_intakter": pl.Int64, "post": pl.String, "belopp": pl.Int64, "beslut": pl.String,
                             "text": pl.String, "rad": pl.Int32}
 COMMENT_SCHEMA = _ROW_KEY | {"manad": pl.Int8, "kommentar": pl.String, "rad": pl.Int32}
-# a row's budget from budget tables (budget_fil), per month; manad 0 is the part given for the whole year,
-# spread by the row's profile as a YAML budget is
+# a row's budget from budget tables (budget_fil), per month; what a table gives for the whole year is
+# spread over the months fact by fact (`yearly_by_month`), so that every view sums the same months
 BUDGET_MONTH_SCHEMA = _ROW_KEY | {"manad": pl.Int8, "budget": pl.Int64, "budget_kostnader": pl.Int64,
                                   "budget_intakter": pl.Int64}
 # the ledger's grain: every amount of the fact tables (utfall_fil, budget_fil), öre, signed as booked
@@ -96,6 +96,58 @@ def check_total(amounts: pl.Series, where: str) -> None:
     if total is not None and total > MAX_FILE_TOTAL:
         raise DataError(where, None, None, f"the amounts add up to more than {MAX_FILE_TOTAL // 100:,} kr"
                         .replace(",", " ") + "; sums would overflow: check the amounts and their unit")
+
+
+def spread(col: str, cum: str = "_cum", total: str = "_w") -> pl.Expr:
+    """The part of an annual amount that falls in months 1..m by weights: exact öre, half away from zero.
+
+    Rounding the cumulative share (not each month) makes month 12 give back the annual amount
+    exactly and monthly budgets (differences of consecutive months) sum to it exactly.
+    """
+    x = pl.col(col).cast(pl.Int128)
+    w, big_w = pl.col(cum).cast(pl.Int128), pl.col(total).cast(pl.Int128)
+    magnitude = ((x.abs() * w * 2 + big_w) // (2 * big_w)).cast(pl.Int64)  # ≤ |amount|, so it fits
+    return pl.when(pl.col(col) < 0).then(-magnitude).otherwise(magnitude).alias(col)
+
+
+def fact_profiles(frame: pl.DataFrame, info: "YearInfo", amounts: pl.DataFrame) -> pl.DataFrame:
+    """`frame` (facts of `info`'s year with forvaltning, stab and verksamhet) with the `profil` that a
+    budget it gives for the whole year is spread by: its stab's row's (`amounts`, the year's rows),
+    else its verksamhet's row's, else its förvaltning's. One profile per fact, whichever view shows
+    it, so that the stab view, the verksamhet view and every cut sum the same months."""
+    rows = amounts.filter(pl.col("vy").is_in(["stab", "verksamhet"])).select("forvaltning", "vy", "nyckel", "profil")
+    of = {view: rows.filter(pl.col("vy") == view).select("forvaltning", pl.col("nyckel").alias(view),
+                                                         pl.col("profil").alias(f"_p_{view}"), pl.lit(True).alias(f"_in_{view}"))
+          for view in ("stab", "verksamhet")}
+    own = pl.DataFrame({"forvaltning": list(info.forvaltningar), "_p_own": [f.profil for f in info.forvaltningar.values()]},
+                       schema={"forvaltning": pl.String, "_p_own": pl.String})
+    return (frame.join(of["stab"], on=["forvaltning", "stab"], how="left")
+            .join(of["verksamhet"], on=["forvaltning", "verksamhet"], how="left")
+            .join(own, on="forvaltning", how="left")
+            .with_columns(profil=pl.when(pl.col("_in_stab").fill_null(False)).then("_p_stab")
+                          .when(pl.col("_in_verksamhet").fill_null(False)).then("_p_verksamhet")
+                          .otherwise("_p_own"))
+            .drop("_p_stab", "_in_stab", "_p_verksamhet", "_in_verksamhet", "_p_own"))
+
+
+def month_weights(info: "YearInfo") -> pl.DataFrame:
+    """Per profile (null = even twelfths) and month: the weight of months 1..manad (_cum), of months
+    1..manad − 1 (_prev) and of the year (_w)."""
+    profiles: dict[str | None, tuple[int, ...]] = {None: (1,) * 12, **info.profiler}
+    rows = [(name, m, sum(w[:m]), sum(w[:m - 1]), sum(w)) for name, w in profiles.items() for m in range(1, 13)]
+    return pl.DataFrame(rows, schema={"profil": pl.String, "manad": pl.Int8, "_cum": pl.Int64, "_prev": pl.Int64,
+                                      "_w": pl.Int64}, orient="row")
+
+
+def yearly_by_month(frame: pl.DataFrame, info: "YearInfo", amounts: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
+    """Facts of a budget for the whole year (`manad` null; `cols` öre, each spread on its own: kostnader
+    and intäkter apart) as twelve monthly facts each, by the fact's profile (`fact_profiles`): month m
+    is the cumulative share to m less that to m − 1, so the months sum to the year exactly."""
+    weighted = fact_profiles(frame.drop("manad"), info, amounts).join(month_weights(info), on="profil", how="left",
+                                                                      nulls_equal=True)
+    return weighted.with_columns(
+        (spread(c).alias(f"_to_{c}") - spread(c, "_prev").alias(f"_before_{c}")).alias(c) for c in cols
+    ).select(frame.columns)
 
 
 def _empty(schema) -> pl.DataFrame:

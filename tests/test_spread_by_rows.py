@@ -93,12 +93,20 @@ def two_profiles(tmp_path):
                    _months("A,S1,920,5010,kostnad,100.00\nA,S1,920,6410,kostnad,100.00", 4))
 
 
-def test_months_of_a_verksamhet_with_a_filter_spreads_by_the_verksamhet(run, two_profiles):
+def test_a_yearly_budget_is_spread_by_its_stab_in_either_view(run, two_profiles):
+    """One profile per fact, its stab's (README): the verksamhet view used to spread the same facts
+    by the verksamhet's (even: 400 against the stab view's 444), so the förvaltning's total changed
+    with --by (found in review)."""
     months = _rows(run("months", "--budgets", two_profiles, "--unit", "kr", "--exact", "--verksamhet", "920",
                        "--konto", "5", "-f", "json"))
     deviation = _rows(run("deviation", "--budgets", two_profiles, "--unit", "kr", "--exact", "--by", "verksamhet",
                           "--konto", "5", "-f", "json"))
-    assert months[-1]["budget_ack"] == deviation[-1]["budget"] == 400  # even: 4/12 of 1 200, not sommar's 444
+    assert months[-1]["budget_ack"] == deviation[-1]["budget"] == 444  # sommar's 4 months: 37/100 of 1 200
+    views = {by: _rows(run("deviation", "--budgets", two_profiles, "--unit", "kr", "--exact", "--by", by,
+                           "-f", "json"))[-1]["budget"] for by in ("stab", "verksamhet", "stab,konto", "verksamhet,kostnadsslag")}
+    assert set(views.values()) == {888}, views
+    check = run("check", "--budgets", two_profiles)
+    assert "olika profiler" not in check.stdout, check.stdout
     stab = _rows(run("months", "--budgets", two_profiles, "--unit", "kr", "--exact", "--stab", "S1", "--konto", "5",
                      "-f", "json"))
     assert stab[-1]["budget_ack"] == 444

@@ -20,10 +20,10 @@ from typing import Callable
 import polars as pl
 
 from kfollow.engine import expressions as ex
-from kfollow.engine.periods import spread_weights, spread_year
+from kfollow.engine.periods import spread_weights
 from kfollow.errors import UsageError
 from kfollow.options import BudgetMode, By
-from kfollow.store import Kostnadsslag, Store, did_you_mean
+from kfollow.store import Kostnadsslag, Store, did_you_mean, fact_profiles
 from kfollow.vocabulary import RowKind
 
 VIEWS = ("forvaltning", "stab", "verksamhet")  # the year file's views
@@ -166,15 +166,13 @@ def check_filter(store: Store, year: int, flt: LedgerFilter, fids: list[str] | N
 
 def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
                    flt: LedgerFilter = LedgerFilter(), groups: tuple[Kostnadsslag, ...] | None = None,
-                   by: list[pl.Expr] | None = None, view: str = "stab") -> pl.DataFrame:
+                   by: list[pl.Expr] | None = None) -> pl.DataFrame:
     """The facts of `year` summed to the ledger's grain, öre, nettokostnad (as booked: a cost
     positive, an income negative). Columns: forvaltning, stab, verksamhet, konto, kostnadsslag,
     budget, utfall. With `period` (a month), months 1..period: a budget table's months up to it, and
-    what it gives for the whole year spread by the förvaltning's profile; budget is null for a
-    förvaltning whose budget has no account (typed in YAML). `by` (expressions on those columns, the
-    first of them `forvaltning`) sums to a coarser grain in the same pass. A budget for the year is
-    spread by the profile of its row in `view` (stab or verksamhet), else the förvaltning's, as the
-    view's row spreads it."""
+    what it gives for the whole year spread as the views spread it (`store.fact_profiles`); budget is
+    null for a förvaltning whose budget has no account (typed in YAML). `by` (expressions on those
+    columns, the first of them `forvaltning`) sums to a coarser grain in the same pass."""
     info = store.year(year)
     facts = store.facts.lazy().filter(pl.col("ar") == year)
     if not set(forvaltningar_with(store, year)) <= set(fids):  # (a test of every fact only when it keeps fewer)
@@ -205,29 +203,14 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
         summed = summed.filter(pl.col("kostnadsslag").is_in(list(flt.kostnadsslag)))
     yearly = facts.filter((pl.col("art") == "budget") & pl.col("manad").is_null()).collect()
     names = [e.meta.output_name() for e in by] if by else keys
-    if period is not None and yearly.height:  # by its row's profile (`_row`), else the förvaltning's
-        profiles = {fid: f.profil for fid, f in info.forvaltningar.items()}
-        rows = store.amounts.filter((pl.col("ar") == year) & pl.col("vy").is_in(["stab", "verksamhet"])).select(
-            "forvaltning", _vy="vy", _row="nyckel", _row_profil="profil")
-        views = _row_views(rows, view)
-        yearly = (
-            yearly.with_columns(_vy=pl.col("forvaltning").replace_strict(views, default=None, return_dtype=pl.String))
-            .with_columns(_row=pl.when(pl.col("_vy") == "stab").then("stab")
-                          .when(pl.col("_vy") == "verksamhet").then("verksamhet"))
-            .join(rows, on=["forvaltning", "_vy", "_row"], how="left")
-            .with_columns(profil=pl.when(pl.col("_row").is_not_null() & pl.col("_row_profil").is_not_null())
-                          .then("_row_profil")
-                          .otherwise(pl.col("forvaltning").replace_strict(profiles, default=None, return_dtype=pl.String)))
-            .drop("_row_profil", "_vy")
-        )
-        if by:  # spread at the grain asked, so that a row's parts add up to the row's own spread
-            # within each row of the view (which has one profile), kostnader and intäkter apart, as
-            # the view spreads a row's gross budget; the rows asked for are sums of those
-            yearly = _spread_parts(store, year, period,
-                                   yearly.group_by([*by, "_row", "slag", "profil"]).agg(pl.col("belopp").sum()),
-                                   [*names[:-1], "_row", "slag"])
-        else:
-            yearly = spread_year(store, year, period, yearly, "belopp")
+    if period is not None and yearly.height:
+        # each fact by its own profile (its stab's, else its verksamhet's, else its förvaltning's), as the
+        # views spread it: within each stab × verksamhet × slag, whose parts then add up to what the views show
+        grain = [pl.col("stab").alias("_fs"), pl.col("verksamhet").alias("_fv"), "slag", "profil"]
+        yearly = fact_profiles(yearly, info, store.amounts.filter(pl.col("ar") == year))
+        yearly = _spread_parts(store, year, period,
+                               yearly.group_by([*(by or [pl.col(k) for k in keys]), *grain]).agg(pl.col("belopp").sum()),
+                               ["forvaltning", "_fs", "_fv", "slag"])
     elif by:
         yearly = yearly.select(*by, "belopp")
     with_budget = forvaltningar_with(store, year, "budget")
@@ -239,16 +222,6 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
         .with_columns(budget=pl.when(pl.col("forvaltning").is_in(with_budget)).then(pl.col("budget")))
         .collect(engine="streaming")
     )
-
-
-def _row_views(rows: pl.DataFrame, view: str) -> dict[str, str]:
-    """Per förvaltning, the view whose rows its figures are spread by, as `view_frame` totals it: the
-    view asked for (stab or verksamhet) where the förvaltning has rows in it, else its staber, else its
-    verksamheter (a förvaltning of neither: none, its own profile)."""
-    have = rows.group_by("forvaltning").agg(stab=(pl.col("_vy") == "stab").any(),
-                                            verksamhet=(pl.col("_vy") == "verksamhet").any())
-    order = [v for v in (view, "stab", "verksamhet") if v in ("stab", "verksamhet")]
-    return {r["forvaltning"]: next(v for v in order if r[v]) for r in have.iter_rows(named=True)}
 
 
 def _spread_parts(store: Store, year: int, period: int, parts: pl.DataFrame, row: list[str]) -> pl.DataFrame:
@@ -303,13 +276,13 @@ def ledger_month_totals(store: Store, year: int, months: list[int], fids: list[s
     """The facts that match `flt`, year to date at each month of `months`, öre, nettokostnad (columns
     manad, budget, utfall); `keys` keeps only those staber (or verksamheter, with `view`). A figure is
     null where a förvaltning of the selection has none with accounts. The same figures as the Summa of
-    `deviation --period` with that filter: a budget for the year spread within each row of `view`,
-    by the row's profile, as `breakdown` spreads it."""
+    `deviation --period` with that filter: a budget for the year spread as the views and `breakdown`
+    spread it."""
     known = {art: set(forvaltningar_with(store, year, art)) >= set(fids) for art in ("budget", "utfall")}
     frames = []
     for m in months:
         a = ledger_amounts(store, year, fids, m, flt, by=[pl.col("forvaltning"), _parent_key(By(view)),
-                                                          pl.col("konto").alias("_part")], view=view)
+                                                          pl.col("konto").alias("_part")])
         if keys:
             a = a.filter(pl.col("_parent").is_in(keys))
         frames.append(a.select(manad=pl.lit(m, pl.Int8),
@@ -420,8 +393,7 @@ def _parts(store: Store, year: int, fids: list[str], period: int | None, flt: Le
         parent_key = pl.col(parent).fill_null("").alias("_parent") if parent else _parent_key(view)
         if (y, months) not in by_year:  # budget and utfall of a year in one pass over its facts, summed to the parts
             by_year[y, months] = ledger_amounts(store, y, ids, months, flt, groups,
-                                                by=[pl.col("forvaltning"), parent_key, part_key.alias("_part")],
-                                                view=view.value)
+                                                by=[pl.col("forvaltning"), parent_key, part_key.alias("_part")])
         la = by_year[y, months]
         known[col] = [f for f in forvaltningar_with(store, y, field) if f in ids]
         frames.append(la.select("forvaltning", "_parent", "_part", **{col: pl.col(field)}))

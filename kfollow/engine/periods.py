@@ -12,7 +12,7 @@ import polars as pl
 
 from kfollow.engine import expressions as ex
 from kfollow.errors import UsageError
-from kfollow.store import MONTH, Store
+from kfollow.store import MONTH, Store, spread
 from kfollow.options import BudgetMode
 
 KEY = ["forvaltning", "vy", "nyckel"]
@@ -24,18 +24,6 @@ def parse_period(text: str, what: str = "--period") -> tuple[int, int]:
     if not m or not 1 <= int(m[2]) <= 12 or int(m[1]) < 1000:  # (a year file's `ar` is four digits too)
         raise UsageError(f"{what} '{text}' is not a month; write YYYY-MM, e.g. 2024-08")
     return int(m[1]), int(m[2])
-
-
-def spread(col: str, cum: str = "_cum", total: str = "_w") -> pl.Expr:
-    """The part of an annual amount that falls in months 1..m by weights: exact öre, half away from zero.
-
-    Rounding the cumulative share (not each month) makes month 12 give back the annual amount
-    exactly and monthly budgets (differences of consecutive months) sum to it exactly.
-    """
-    x = pl.col(col).cast(pl.Int128)
-    w, big_w = pl.col(cum).cast(pl.Int128), pl.col(total).cast(pl.Int128)
-    magnitude = ((x.abs() * w * 2 + big_w) // (2 * big_w)).cast(pl.Int64)  # ≤ |amount|, so it fits
-    return pl.when(pl.col(col) < 0).then(-magnitude).otherwise(magnitude).alias(col)
 
 
 def _weights(budgets: Store, year: int, month: int) -> pl.DataFrame:

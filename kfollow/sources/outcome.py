@@ -16,7 +16,7 @@ import polars as pl
 from kfollow.errors import DataError, InputOutputError
 from kfollow.sources.facts import FactTable, Known, PendingTable, booked_through, check_overlap, views
 from kfollow.store import (AMOUNT_SCHEMA, BUDGET_MONTH_SCHEMA, FACT_SCHEMA, ID, MONTH_SCHEMA, ORIGIN_SUFFIX, Kostnadsslag,
-                           YearInfo)
+                           YearInfo, yearly_by_month)
 
 UTFALL = ["utfall", "utfall_kostnader", "utfall_intakter"]
 NOTE_LIMIT = 16 * 1024 * 1024  # an import's note: its export's account names (a kommun's chart has thousands)
@@ -244,7 +244,7 @@ def _figure_at(figure_at: dict | None, row: dict, part: str) -> tuple[int | None
 def merge_budget(info: YearInfo, amounts: pl.DataFrame, tables: list[tuple[str, FactTable]],
                  figure_at: dict | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The year's amount rows with their budget from budget tables, and the rows' budget per month
-    (`store.BUDGET_MONTH_SCHEMA`; month 0 holds what a table gives for the whole year). A förvaltning
+    (`store.BUDGET_MONTH_SCHEMA`; what a table gives for the whole year spread by `yearly_by_month`). A förvaltning
     takes its budget from YAML or from tables, never both (the error at the row's `budget:`, where
     `figure_at` knows it: (forvaltning, vy, nyckel, "budget") → line, column); a row of a covered
     förvaltning that the tables give nothing has budget 0, so its view still adds up."""
@@ -263,7 +263,12 @@ def merge_budget(info: YearInfo, amounts: pl.DataFrame, tables: list[tuple[str, 
         raise DataError(r["fil"], line, column, f"{row} {r['forvaltning']} has a budget here, and the förvaltning's "
                                                   f"budget comes from {table}; take its budget from the table or from "
                                                   "the year file, not both (remove budget: here)")
-    v = (_views_with_keys(facts.with_columns(pl.col("manad").fill_null(0)), last_month=0)
+    # what the tables give for the whole year, in months by each fact's profile: both views sum the same months
+    yearly = pl.col("manad").is_null()
+    if facts.select(yearly.any()).item():
+        facts = pl.concat([facts.filter(~yearly), yearly_by_month(facts.filter(yearly), info, amounts,
+                                                                   ["kostnad", "intakt"])])
+    v = (_views_with_keys(facts, last_month=0)
          .rename({"utfall": "budget", "utfall_kostnader": "budget_kostnader", "utfall_intakter": "budget_intakter"}))
     # a förvaltning written with its summa only (no staber, no verksamheter) has its budget there
     viewless = set(covered) - set(amounts.filter(pl.col("vy") != "summa")["forvaltning"].unique().to_list())
