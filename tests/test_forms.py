@@ -109,6 +109,30 @@ def test_forms_are_the_same_bytes_for_the_same_figures(forms_dir, run, tmp_path)
     assert _form(out, "EKO").read_bytes() == _form(again, "EKO").read_bytes()
 
 
+FORMS_AGAIN = ("forms", "--period", "2024-10", "--unit", "tkr", "--deadline", "2024-11-05",
+               "--require-comment-over", "1%")
+
+
+def test_forms_again_replaces_unanswered_forms_and_never_an_answered_one(forms_dir, run):
+    """Sending the forms again (new utfall) into the folder the chefs answer in: an answered form is
+    refused, before any form is written, and keeps its answer (it used to be replaced, exit 0)."""
+    budgets, out = forms_dir
+    again = run(*FORMS_AGAIN, "--budgets", budgets, "-o", out)
+    assert again.exit_code == 0, again.stderr  # nobody has answered: written again
+    hr = _form(out, "HR")
+    fill(hr, hr, prognos="21,3")
+    before = {p.name: p.read_bytes() for p in out.glob("*.xlsx")}  # (the unanswered ones are not written either)
+    refused = run(*FORMS_AGAIN, "--budgets", budgets, "-o", out)
+    assert refused.exit_code == 4 and refused.stdout == ""
+    assert refused.stderr.startswith(f"Error: {hr} is answered (Prognos helår or Kommentar filled in): forms never "
+                                     "replaces an answered form"), refused.stderr
+    assert {p.name: p.read_bytes() for p in out.glob("*.xlsx")} == before
+    fill(hr, hr, prognos=None)
+    hr.write_bytes(b"not a workbook")
+    other = run(*FORMS_AGAIN, "--budgets", budgets, "-o", out)
+    assert other.exit_code == 4 and "is already there, and is not a form that nobody has answered" in other.stderr
+
+
 def _answer(out: Path, tmp_path: Path) -> list[Path]:
     answered = tmp_path / "besvarade"
     answered.mkdir(exist_ok=True)

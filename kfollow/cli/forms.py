@@ -75,11 +75,36 @@ def forms(
     except OSError as exc:
         raise InputOutputError(f"{shown(str(output))}: cannot make the folder ({exc.strerror}); check that the "
                                "path is a folder you may write in") from None
+    _keep_answers([path for path, _ in books])
     # all forms or none (a folder half sent out is worse than none); their paths on stdout once written
     write_files([File(path, data) for path, data in books], reads=store.files)
     for path, _ in books:
         typer.echo(shown(str(path)))
     typer.echo(f"forms: {len(books)} form(s) for {period} in {shown(str(output))}", err=True)
+
+
+def _keep_answers(paths: list[Path]) -> None:
+    """A form already in the folder is written again only while nobody has answered it: one with a
+    forecast or a comment filled in (or a workbook that is no form of kfollow's) is refused, before
+    anything is written, so that sending the forms again never loses an answer."""
+    from kfollow.errors import DataError, KfollowError
+    from kfollow.sources.answers import read_workbook
+
+    for path in paths:
+        if not os.path.lexists(path):
+            continue
+        try:
+            filled = read_workbook(path)
+        except KfollowError as err:
+            why = err.problem if isinstance(err, DataError) else err.message
+            raise InputOutputError(f"{shown(str(path))} is already there, and is not a form that nobody has answered "
+                                   f"({shown(why)}); forms never replaces it: move it away, or write the forms to "
+                                   "another folder (-o)") from None
+        if filled.prognos is not None or filled.kommentar is not None or any(
+                p is not None or k is not None for p, k in filled.delar.values()):
+            raise InputOutputError(f"{shown(str(path))} is answered (Prognos helår or Kommentar filled in): forms "
+                                   "never replaces an answered form; collect it first (kfollow collect) and move it "
+                                   "away, or write the new forms to another folder (-o)")
 
 
 def collect(
