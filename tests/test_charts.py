@@ -87,6 +87,11 @@ def test_verksamhet_labels_years_and_swedish_numbers(reports):
     assert "Verksamhetsstöd och service" in shown  # a förvaltning's own row is a bar
     desc = parsed(svg).find(f"{SVG}desc").text
     assert "270 - Räddningstjänst 111,2 och 122,6" in desc
+    # a resultat unit's deficit is below zero, as its table shows it: marked, and said under the chart
+    # (it was drawn among the nettokostnader as if it were a net income)
+    assert "(resultat)" in shown and "Verksamhetsstöd och service (resultat) -1,9 och -9,8." in desc
+    assert "Rader märkta (resultat) visas som i tabellen, som resultat (intäkter − kostnader)" in " ".join(shown)
+    assert sum(t.count("(resultat)") for t in shown if not t.startswith("Rader")) == 1
 
 
 def test_avvikelse_surplus_and_deficit_apart_not_by_colour_alone(reports):

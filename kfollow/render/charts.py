@@ -274,11 +274,18 @@ def chart_verksamhet(report: Report, fmt: str = "svg") -> bytes:
     base, year = _years(report)
     rows = _rows(report)
     size = pl.max_horizontal(pl.col(base).abs().fill_null(0), pl.col(year).abs().fill_null(0))
-    rows, labels, rest = _largest(rows, _labels(report, rows), size, [base, year])
+    labels = _labels(report, rows)
+    # a row presented as resultat (intäkter − kostnader) is drawn as the table shows it, and says so:
+    # its deficit is a bar below zero beside nettokostnader above it
+    resultat = rows["redovisas_som"].to_list() if "redovisas_som" in rows.columns else [None] * rows.height
+    labels = [f"{t} (resultat)" if r == "resultat" else t for t, r in zip(labels, resultat)]
+    rows, labels, rest = _largest(rows, labels, size, [base, year])
     unit = report.unit
     old, new = rows[base].to_list(), rows[year].to_list()
     base_label, year_label = report.column(base).header, report.column(year).header
-    remark = left_out("verksamhet", len(labels) - 1, rest) if rest else ""
+    remark = " ".join(filter(None, (
+        left_out("verksamhet", len(labels) - 1, rest) if rest else "",
+        RESULTAT_REMARK if any(t.endswith(" (resultat)") for t in labels) else "")))
 
     def draw(fig: "Figure") -> str:
         ax = fig.add_subplot()
@@ -352,6 +359,10 @@ def chart_avvikelse(report: Report, fmt: str = "svg") -> bytes:
             f" {remark}" if remark else "")
 
     return _drawn(report, fmt, 1.3 + 0.34 * max(len(values), 3), draw)
+
+
+RESULTAT_REMARK = ("Rader märkta (resultat) visas som i tabellen, som resultat (intäkter − kostnader): "
+                   "ett underskott är negativt, de andra staplarna är nettokostnader.")
 
 
 def _remark(fig: "Figure", remark: str) -> None:
