@@ -371,6 +371,30 @@ def test_costs_negative_makes_a_resultat_units_costs_negative_too(run):
     assert vss["utfall"] == plain["utfall"]  # a resultat row's net is intäkter − kostnader already
 
 
+@pytest.mark.parametrize("by", ["stab", "verksamhet", "stab,kostnadsslag"])
+def test_costs_negative_turns_a_change_in_percent_with_its_change(run, by):
+    """`compare --costs-negative`: Förändring turned, Förändring % did not (+106 beside −3,3 %: the cost
+    both rose and fell; found in review). A percent of the base's size follows its change's sign;
+    a resultat row keeps both."""
+    args = ("compare", "2023", "2024", "--by", by, "--format", "json", "--exact", "--unit", "kr")
+    if by == "stab,kostnadsslag":
+        args = ("compare", "2023", "2024", "--budgets", ROOT / "examples" / "sie" / "budgets", "--by", by,
+                "--format", "json", "--exact", "--unit", "kr")
+    plain, negative = (json.loads(run(*args, *extra).stdout) for extra in ((), ("--costs-negative",)))
+    assert len(plain) == len(negative) and plain
+    changed = 0
+    for a, b in zip(plain, negative):
+        if b["forandring_pct"] is None:
+            assert a["forandring_pct"] is None
+            continue
+        turned = b["redovisas_som"] != "resultat"
+        assert b["forandring_pct"] == (-1 if turned else 1) * a["forandring_pct"]
+        if b["forandring"] and b["forandring_pct"]:
+            assert (b["forandring"] > 0) == (b["forandring_pct"] > 0) or not turned, b
+            changed += turned
+    assert changed
+
+
 def test_a_budget_change_of_a_forvaltning_written_as_its_summa_alone_changes_the_summa(run, tmp_path):
     """VSS (resultat, no staber, no verksamheter) could get no ombudgetering: a line without stab or
     verksamhet was refused, and there is no row to name (found in review). Its summa takes it."""

@@ -8,7 +8,7 @@ import re
 import polars as pl
 
 from kfollow.engine import expressions as ex
-from kfollow.report import Report, build
+from kfollow.report import EXACT, Report, build
 
 # columns of a report of named rows that only machines need: people read the one label instead
 MACHINE_ONLY = ("radtyp", "redovisas_som", "forvaltning", "stab", "verksamhet", "projekt", "kostnadsslag", "konto", "namn")
@@ -66,6 +66,9 @@ def costs_negative(frame: pl.DataFrame, resultat: bool = False) -> pl.DataFrame:
             costly = (costly & (pl.col("radtyp") != "intakter")) | (pl.col("radtyp") == "kostnader")
     else:
         costly = pl.lit(not resultat)
+    # a change in percent of the base follows its change's sign (−1 000 → −900 is +100 and +10 %), as
+    # the base's magnitude is what it is a percent of
+    changes = [c for c in ("forandring_pct", "forandring_pct" + EXACT) if c in frame.columns and "forandring" in cost_like]
     return frame.with_columns(  # a cost column is a cost on every row
-        (-pl.col(c) if c.endswith("_kostnader") else pl.when(costly).then(-pl.col(c)).otherwise(pl.col(c))).alias(c)
-        for c in cost_like)
+        (-pl.col(c) if c.endswith("_kostnader") else pl.when(costly).then(pl.col(c) * -1).otherwise(pl.col(c))).alias(c)
+        for c in cost_like + changes)
