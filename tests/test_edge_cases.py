@@ -395,6 +395,40 @@ def test_costs_negative_turns_a_change_in_percent_with_its_change(run, by):
     assert changed
 
 
+def test_a_forvaltning_with_a_whole_year_beside_forvaltningar_booked_per_month_is_said(run, tmp_path):
+    """2023: ADM per month, FRI for the whole year. `compare` at February and `--period` on 2023 showed
+    FRI and the Summa as – with no reason, and `months` too (found in review)."""
+    year = """ar: {ar}
+organisation: Test
+enhet: kr
+forvaltningar:
+  ADM:
+    namn: Adm
+    staber:
+      EKO: {{namn: Ekonomi, budget: 1200.0, utfall: {{{eko}}}}}
+  FRI:
+    namn: Fritid
+    staber:
+      BAD: {{namn: Bad, budget: 600.0, utfall: {bad}}}
+"""
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / "2023.yaml").write_text(year.format(ar=2023, eko=", ".join(f"2023-{m:02d}: 100.0" for m in range(1, 13)),
+                                                  bad="610.0"), encoding="utf-8")
+    (folder / "2024.yaml").write_text(year.format(ar=2024, eko="2024-01: 90.0, 2024-02: 95.0",
+                                                  bad="{2024-01: 50.0, 2024-02: 55.0}"), encoding="utf-8")
+    said = (f"warning: {folder / '2023.yaml'}:9: förvaltning FRI gives utfall 2023 for the whole year only, while other förvaltningar "
+            "book per month: its utfall up to 2023-02, and the sums with it, are unknown (–); write its utfall per month")
+    for args in (("compare", "2023", "2024"), ("deviation", "--year", "2023", "--period", "2023-02"),
+                 ("deviation", "--year", "2024", "--period", "2024-02")):
+        result = run(*args, "--budgets", folder, "--unit", "kr")
+        assert result.exit_code == 0 and said in result.stderr.splitlines(), (args, result.stderr)
+    months = run("months", "--year", "2023", "--budgets", folder, "--unit", "kr")
+    assert "förvaltning FRI gives utfall 2023 for the whole year only" in months.stderr
+    whole = run("deviation", "--year", "2023", "--budgets", folder, "--unit", "kr")
+    assert "whole year only" not in whole.stderr  # the whole year is known
+
+
 def test_a_budget_change_of_a_forvaltning_written_as_its_summa_alone_changes_the_summa(run, tmp_path):
     """VSS (resultat, no staber, no verksamheter) could get no ombudgetering: a line without stab or
     verksamhet was refused, and there is no row to name (found in review). Its summa takes it."""

@@ -289,6 +289,7 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
         gaps = coverage_findings(budgets, month, [ar], one_sided=False)  # (one-sided rows show in the table)
         info = budgets.years[ar]
         if by_month or (month is not None and month < 12):  # their year to date is unknown: – in the table, and its sums
+            out += year_only_warnings(budgets, ar, month)
             for r in _year_only_rows(budgets, ar):
                 out.append(f"warning: {r['fil']}:{r['rad']}: {r['vy']} {r['nyckel']} of {r['forvaltning']} gives utfall "
                            f"for the whole year while the förvaltning's other {r['vy']} rows book per month: its "
@@ -371,6 +372,25 @@ def coverage_findings(budgets: Store, month: int | None = None, years: list[int]
                 f"{fid} {_place(vy, nyckel)} har {none} {ar} i årsfilen, men förvaltningens andra {_RADER[vy]} har "
                 f"det: raden räknas med 0 (skriv {part}: på raden, {zero})")))
     return findings
+
+
+def year_only_warnings(budgets: Store, ar: int, month: int | None) -> tuple[str, ...]:
+    """A line per förvaltning whose rows give `ar`'s utfall for the whole year only while another
+    förvaltning of the year books per month: up to `month` (or any month) its utfall, and the sums with
+    it, are unknown (–)."""
+    if ar not in budgets.years:
+        return ()
+    info = budgets.years[ar]
+    per = (budgets.amounts.filter(pl.col("ar") == ar).group_by("forvaltning")
+           .agg(booked=pl.col("manader").is_not_null().any(), given=pl.col("utfall").is_not_null().any()))
+    if not per["booked"].any():
+        return ()
+    upto = f"up to {ar}-{month:02d}" if month is not None and month < 12 else "per month"
+    return tuple(
+        f"warning: {info.fil}:{info.forvaltningar[fid].line}: förvaltning {fid} gives utfall {ar} for the whole year "
+        f"only, while other förvaltningar book per month: its utfall {upto}, and the sums with it, are unknown (–); "
+        "write its utfall per month"
+        for fid in sorted(per.filter(pl.col("given") & ~pl.col("booked"))["forvaltning"].to_list()))
 
 
 def _year_only_rows(budgets: Store, ar: int) -> list[dict]:

@@ -22,7 +22,7 @@ from kfollow.store import Store, did_you_mean
 from kfollow.options import BudgetMode, By
 from kfollow.engine.periods import last_month_booked, last_month_complete, resolve, year_to_date_by_month
 from kfollow.engine import selection
-from kfollow.engine.consistency import year_warnings
+from kfollow.engine.consistency import year_only_warnings, year_warnings
 from kfollow.engine import present
 from kfollow.engine.present import as_report
 from kfollow.engine.selection import forvaltningar
@@ -620,6 +620,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     if p.month is not None and p.month < 12 and p.year - 1 in store.years and last_month_booked(store, p.year - 1) is None:
         messages += (f"utfall {p.year - 1} is given for the whole year only, so the same months of {p.year - 1} "
                      "are not known",)
+    elif p.month is not None and p.month < 12 and f"utfall_{p.year - 1}" in frame.columns:
+        messages += year_only_warnings(store, p.year - 1, p.month)
     when = f"{p.text} (ack.)" if p.month else str(p.year)
     only = cuts.filter_text(flt)
     title = f"Resultat {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{only}"
