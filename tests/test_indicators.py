@@ -86,3 +86,28 @@ def test_a_deficit_beyond_the_target_does_not_meet_a_lower_target(run, budgets_c
         assert result.exit_code == 0, result.stderr
         row = _by_id(csv_rows(result.stdout), "KLF")["avvikelse_budget"]
         assert row["varde_2024"] == f"{expected:.1f}" and row["uppfyllt"] == met, (mal, row)
+
+
+def test_a_surplus_is_no_base_for_the_personnel_share_and_the_note_says_so(run, tmp_path: Path):
+    """A resultat unit in surplus has a negative nettokostnad: its share is –, and the note used to
+    blame missing accounts although 5010 is there (found in review); one month reads `januari`."""
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / "2024.yaml").write_text("ar: 2024\norganisation: Test\nenhet: kr\nutfall_fil: utfall.csv\n"
+                                      "forvaltningar:\n  SERV: {namn: Service, redovisas_som: resultat, "
+                                      "summa: {budget: 0.0}}\n", encoding="utf-8")
+    rows = ["2024-01,SERV,,,3110,intakt,-1000.00", "2024-01,SERV,,,5010,kostnad,600.00", "2024-01,SERV,,,4010,kostnad,{}"]
+    utfall = folder / "utfall.csv"
+    header = "period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
+    utfall.write_text(header + "\n".join(rows).format("300.00") + "\n", encoding="utf-8")
+    surplus = run("indicators", "--budgets", folder)
+    assert surplus.exit_code == 0, surplus.stderr
+    assert ("Anm.: Personalkostnader/verksamhetens nettokostnad saknas för SERV 2024: verksamhetens nettokostnad "
+            "är 0 eller negativ (ett överskott), så andelen säger inget.") in surplus.stdout
+    assert "utfall utan konto" not in surplus.stdout
+    assert "Anm.: 2024 avser januari (ack.)" in surplus.stdout and "januari–januari" not in surplus.stdout
+    utfall.write_text(header + "\n".join(rows).format("500.00") + "\n", encoding="utf-8")
+    deficit = {r["indikator"]: r for r in csv_rows(run("indicators", "--budgets", folder, "--format", "csv").stdout)}
+    assert deficit["personalkostnad_andel"]["varde_2024"] == "600.0"  # 600 of a nettokostnad of 100
+    cut = run("deviation", "--budgets", folder, "--by", "kostnadsslag", "--unit", "kr")
+    assert "och budgeten är 0." in cut.stdout and "står på raden" not in cut.stdout  # no such row is shown

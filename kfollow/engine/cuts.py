@@ -532,8 +532,9 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
         lacking = sorted(set(parents["forvaltning"].to_list()) - have - (set() if col == "budget" else {None}))
         if col == "budget":  # a förvaltning without any facts has no parts to show "–" in
             lacking = [f for f in lacking if f in set(forvaltningar_with(store, year))]
-        if lacking and col == "budget":
-            where = "utelämnas" if flt else f"står på raden Ej fördelat på {part}"
+        if lacking and col == "budget":  # (a budget of 0 leaves no row of its own)
+            rested = set(rest["forvaltning"].to_list()) & set(lacking)
+            where = "utelämnas" if flt else f"står på raden Ej fördelat på {part}" if rested else "är 0"
             notes += (f"Budgeten för {', '.join(lacking)} finns per stab eller verksamhet, inte per konto: "
                       f"budget och avvikelse per {part} visas som –, och budgeten {where}.",)
         elif lacking:  # its amounts are the rest of its rows (a filter keeps no amount without account)

@@ -56,7 +56,9 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
     fids = selection.forvaltningar(store, year, forvaltning)
     years = sorted(y for y in store.years if y <= year)
     values: dict[tuple[str, str], dict[int, tuple[int, int] | None]] = {}  # percent of: numerator, base
-    gaps: dict[str, list[str]] = {iid: [] for iid in INDICATORS}
+    # (a share without its base, "netto", is said right after a share without accounts)
+    gaps: dict[str, list[str]] = {k: [] for iid in INDICATORS
+                                  for k in ((iid, "netto") if iid == "personalkostnad_andel" else (iid,))}
     to_date: list[str] = []
     for y in years:
         here = [f for f in fids if f in store.years[y].forvaltningar]
@@ -64,7 +66,7 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
             continue
         month = selection.period(store, y, None).month
         if month is not None:
-            to_date.append(f"{y} avser januari–{selection.MONTHS[month - 1]} (ack.)")
+            to_date.append(f"{y} avser {selection.months_to(month)} (ack.)")
         frame = deviation_report(store, y, By.forvaltning, here, period=month)
         for r in frame.filter(pl.col("radtyp") == "forvaltning").iter_rows(named=True):
             fid = r["forvaltning"]
@@ -72,8 +74,8 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
             netto = None if r["utfall"] is None else sign * r["utfall"]
             budget = None if r["budget"] is None else sign * r["budget"]
             share = _personal_share(store, y, fid, month, netto)
-            if share is None:
-                gaps["personalkostnad_andel"].append(f"{fid} {y}")
+            if share is None:  # a surplus (a resultat unit's) is no base for a share; else no accounts
+                gaps["personalkostnad_andel" if netto is None or netto > 0 else "netto"].append(f"{fid} {y}")
             deviation = (r["avvikelse"], abs(budget)) if budget not in (None, 0) else None
             if deviation is None:
                 gaps["avvikelse_budget"].append(f"{fid} {y}")
@@ -112,10 +114,12 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
     notes = [f"{'; '.join(to_date)}: år som ännu bokförs visas hittills i år, övriga år för helår."] if to_date else []
     why = {"personalkostnad_andel": "utfall utan konto (skrivet per stab eller verksamhet) eller inget konto i kostnadsslaget personal",
            "avvikelse_budget": "budgeten saknas eller är 0",
-           "avvikelse_investering": "investeringsbudgeten saknas eller är 0"}
+           "avvikelse_investering": "investeringsbudgeten saknas eller är 0",
+           "netto": "verksamhetens nettokostnad är 0 eller negativ (ett överskott), så andelen säger inget"}
     for iid, where in gaps.items():
         if where:
-            notes.append(f"{INDICATORS[iid].removesuffix(' (%)')} saknas för {', '.join(where)}: {why[iid]}.")
+            name = INDICATORS["personalkostnad_andel" if iid == "netto" else iid].removesuffix(" (%)")
+            notes.append(f"{name} saknas för {', '.join(where)}: {why[iid]}.")
     return frame, tuple(notes)
 
 

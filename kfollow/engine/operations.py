@@ -688,7 +688,7 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
         notes = tuple(dict.fromkeys((*notes, *more)))
     if sort == "change" and not cut.nested:
         frame = sort_by_change(frame)
-    months = f", januari–{selection.MONTHS[p.month - 1]}" if p.month else ""
+    months = f", {selection.months_to(p.month)}" if p.month else ""
     for y, col in ((base_year, f"utfall_{base_year}"), (p.year, f"utfall_{p.year}")):
         if col in frame.columns and frame[col].null_count() == frame.height:
             notes += (f"Utfall {y} saknas för de valda månaderna: filen för {y} har utfall för helår, inte per månad."

@@ -14,6 +14,11 @@ MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "august
           "november", "december"]
 
 
+def months_to(month: int) -> str:
+    """The months 1..`month` in words: `januari–oktober`, or `januari` alone."""
+    return MONTHS[0] if month == 1 else f"{MONTHS[0]}–{MONTHS[month - 1]}"
+
+
 @dataclass(frozen=True, slots=True)
 class Period:
     """A year and the month reported (None: the whole year), and why, for the person asking."""
