@@ -560,3 +560,12 @@ def test_check_notes_a_yaml_of_the_folder_that_is_not_a_year_file(run, tmp_path)
     result = run("check", "--budgets", folder)
     assert result.exit_code == 0
     assert f"note: {folder / 'utkast.yaml'} is not a year file (YYYY.yaml) and was skipped" in result.stderr
+
+
+def test_dash_as_output_is_stdout(run, tmp_path, monkeypatch):
+    """`-o -` wrote a file named `-` and printed nothing (found in review)."""
+    monkeypatch.chdir(tmp_path)
+    dashed = run("deviation", "--budgets", BUDGETS, "--year", "2024", "--format", "csv", "-o", "-")
+    assert dashed.exit_code == 0, dashed.stderr
+    assert dashed.stdout == run("deviation", "--budgets", BUDGETS, "--year", "2024", "--format", "csv").stdout
+    assert not (tmp_path / "-").exists()

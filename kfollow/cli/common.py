@@ -20,8 +20,14 @@ FormatOpt = Annotated[Optional[Format], typer.Option(
 UnitOpt = Annotated[Unit, typer.Option("--unit", help="Unit of the amounts shown.")]
 DecimalsOpt = Annotated[Optional[int], typer.Option(
     "--decimals", min=0, max=6, help="Decimals of the amounts. [default: 1 for mnkr, 0 for tkr and kr]")]
+def _dash_is_stdout(value: Optional[Path]) -> Optional[Path]:
+    """`-o -` is stdout, as for most Unix tools (it used to write a file named `-`)."""
+    return None if value is not None and str(value) == "-" else value
+
+
 OutputOpt = Annotated[Optional[Path], typer.Option(
-    "--output", "-o", help="Write to FILE instead of stdout (nothing is written on error).")]
+    "--output", "-o", callback=_dash_is_stdout,
+    help="Write to FILE instead of stdout (nothing is written on error); - is stdout.")]
 ForvaltningOpt = Annotated[Optional[list[str]], typer.Option(
     "--forvaltning", help="Only this förvaltning (repeat for several), e.g. KLF.")]
 ByOpt = Annotated[By, typer.Option("--by", help="Rows per stab, verksamhet (SCB code) or förvaltning.")]
@@ -34,8 +40,9 @@ KostnadsslagOpt = Annotated[Optional[list[str]], typer.Option(
     "--kostnadsslag", metavar="ID", help="Only this kostnadsslag (repeat for several), e.g. personal: needs fact tables.")]
 CommentsOpt = Annotated[bool, typer.Option("--comments", help="Show each row's kommentar (always in JSON).")]
 ColumnsOpt = Annotated[Optional[str], typer.Option(
-    "--columns", metavar="A,B,…", help="Only these columns, in this order, by machine name (as in csv), e.g. "
-    "budget,utfall,avvikelse,utfall_kostnader. In every format; a table for people keeps its row label first.")]
+    "--columns", metavar="A,B,…", help="Only these columns, in this order, by machine name (the header of "
+    "--format csv), e.g. budget,utfall,avvikelse for deviation. In every format; a table for people keeps its row "
+    "label first.")]
 ExactOpt = Annotated[bool, typer.Option("--exact", help="csv, excel and json: amounts unrounded, to the öre.")]
 CostsNegativeOpt = Annotated[bool, typer.Option(
     "--costs-negative", help="Net costs and costs as negative numbers, income positive (as some kommuner publish); "

@@ -200,8 +200,8 @@ def check(
     """Validate every year file and reconcile its totals (staber, verksamheter, summa, gross, investments).
 
     Prints one finding a line as FILE:LINE: fel|varning: message. Exit 0 when there are only
-    warnings, 1 when a total does not reconcile or a comment is missing, 3 when a file cannot be
-    read as a budget.
+    warnings, 1 when a total does not reconcile or a comment is missing, 3 when a file is malformed,
+    4 when one cannot be read (not a regular file, no permission).
 
     \b
     Examples:
