@@ -217,3 +217,15 @@ def test_same_reports_same_bytes(store, deviation):
     assert first[:2] == b"PK" and first == to_xlsx(reports, Options(comments=True))
     wb = openpyxl.load_workbook(io.BytesIO(first))
     assert wb.properties.created.year == 1980 and len(wb.sheetnames) == 3
+
+
+def test_check_in_a_workbook_has_its_title_and_no_unit_of_amounts(run, tmp_path):
+    """The findings sheet was headed `Belopp i mnkr` / `Enhet: mnkr`: it has no amounts (found in review)."""
+    out = tmp_path / "kontroll.xlsx"
+    result = run("check", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-10",
+                 "--require-comment-over", "1%", "-o", out)
+    assert result.exit_code == 1, result.stderr
+    sheet = openpyxl.load_workbook(out).active
+    top = [sheet.cell(r, 1).value for r in range(1, 4)]
+    assert top[0] == "Kontroll av årsfilerna, 2024-10: fel och varningar"
+    assert not any("mnkr" in str(v) for v in top) and top[1].startswith("Källor: ")

@@ -194,4 +194,6 @@ def check(directory: str, period: str | None = None, comment_limit: Limit | Limi
     status = None
     if broken:
         status = ExitStatus.IO if (frame["kod"] == "fil_olasbar").any() else ExitStatus.DATA
-    return build(frame, unit=unit, sources=tuple(files), messages=tuple(notes)), status
+    when = f", {period}" if period else ""
+    return build(frame, unit=unit, sources=tuple(files), messages=tuple(notes),
+                 title=f"Kontroll av årsfilerna{when}: fel och varningar"), status

@@ -240,8 +240,9 @@ def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options,
                                      .otherwise(pl.col(c)).alias(c) for c in long)
 
     # above the table: caption, unit, period, sources and notes
-    lines = [(report.caption or f"Belopp i {report.unit}", formats.get(bold=True, font_size=13)),
-             (f"Enhet: {report.unit}", None)]
+    money = any(c.kind is Kind.money for c in report.columns)  # (findings, percentages: no unit of amounts)
+    lines = [(report.caption or (f"Belopp i {report.unit}" if money else ""), formats.get(bold=True, font_size=13)),
+             *([(f"Enhet: {report.unit}", None)] if money else [])]
     if report.period:
         lines.append((f"Period: {report.period}", None))
     if footer:  # a document's sources, revisions and last period: once, instead of the report's sources
