@@ -509,8 +509,8 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
 
 # --- status --------------------------------------------------------------------------------------
 
-STATUS_COLUMNS = (
-    ("forvaltning", Kind.text, "Förvaltning", False), ("nyckel", Kind.text, "Nyckel", False),
+STATUS_COLUMNS = (  # keyed as `deviation` keys its rows: radtyp says a stab's row from a förvaltning's own
+    ("radtyp", Kind.text, "Radtyp", False), ("forvaltning", Kind.text, "Förvaltning", False), ("nyckel", Kind.text, "Nyckel", False),
     ("namn", Kind.text, "Namn", True), ("formular", Kind.text, "Formulär skickat", True),
     ("besvarad", Kind.text, "Besvarat", True), ("prognos", Kind.money, "Prognos helår", True),
     ("avvikelse", Kind.money, "Avvikelse ack.", True), ("kommentar_kravs", Kind.text, "Kommentar krävs", True),
@@ -553,7 +553,7 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
         has_comment = r["kommentar"] is not None
         missing = [w for w, gap in (("prognos", prognos is None), ("kommentar", needs and not has_comment)) if gap]
         name = file_name(period, t, t.nyckel in shared)
-        out.append({"forvaltning": t.forvaltning, "nyckel": t.nyckel, "namn": t.namn,
+        out.append({"radtyp": r["radtyp"], "forvaltning": t.forvaltning, "nyckel": t.nyckel, "namn": t.namn,
                     "formular": None if sent is None else "behövs inte" if not asked(t) else "ja" if name in sent else "nej",
                     "besvarad": "ja" if (t.forvaltning, t.vy, t.nyckel) in answered else "nej",
                     "prognos": None if prognos is None else sign * prognos, "avvikelse": r["avvikelse"],
