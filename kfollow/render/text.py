@@ -198,33 +198,49 @@ def _tabulate(rows: list, headers: list[str], fmt: str, align: list[str]) -> str
             tabulate.PRESERVE_WHITESPACE = keep
 
 
-def _fitted(report: Report, opts: Options, width: int) -> tuple[str, list[str]]:
+def _fitted(report: Report, opts: Options, width: int, columns: list | None = None) -> tuple[str, list[str]]:
     """The table for a terminal `width` wide, and the headers of the columns left out to fit it.
     In order, until it fits: the layout of a file (`simple`); packed (`packed`: one space between
-    columns, headers on two lines, the row label shortened with "…"); then, but not with
-    --columns, the same with the last column that may go left out, and so on. A table with
-    comments that cannot fit (a comment is a long line) keeps all its columns and labels, packed."""
-    columns = for_people(report, opts)
+    columns, headers on two lines, the row label shortened with "…"); then comments that were asked
+    for (a comment is a long line) as a list below the table, each wrapped to the width under its
+    row's label; then, but not with --columns, the same with the last column that may go left out,
+    and so on."""
+    columns = columns or for_people(report, opts)
     left_out: list[str] = []
-    whole = None  # every column, for a table that cannot fit
     while True:
         headers, filled, align = _rows(report, opts, columns=columns)
         body = simple(filled, headers, align)
         if _widest(body) <= width:
             return body, left_out
-        whole = whole or (filled, headers, align)
         body = packed(filled, headers, align, width)
         if _widest(body) <= width:
             return body, left_out
-        # the row label and each report's main figures stay, and comments that were asked for
-        droppable = [c for c in columns if c.name not in KEEP and not c.comment]
+        if comments := [c for c in columns if c.comment]:
+            table, more = _fitted(report, opts, width, [c for c in columns if not c.comment])
+            return table + "\n" + _listed(report, opts, columns[0], comments, width), left_out + more
+        # the row label and each report's main figures stay
+        droppable = [c for c in columns if c.name not in KEEP]
         if opts.columns is not None or not droppable:
-            body = packed(filled, headers, align, width, LABEL_LAST)
-            if _widest(body) > width and any(c.comment for c in columns):
-                return packed(*whole), []
-            return body, left_out
+            return packed(filled, headers, align, width, LABEL_LAST), left_out
         left_out.insert(0, droppable[-1].header)
         columns = [c for c in columns if c is not droppable[-1]]
+
+
+def _listed(report: Report, opts: Options, label, comments: list, width: int) -> str:
+    """The comments of the table's rows below it, for a terminal: a heading, then per row with a
+    comment its label and the comment, wrapped to `width` and indented under the label."""
+    import textwrap
+
+    headers, filled, _ = _rows(report, opts, columns=[label, *comments])
+    lines = []
+    for row in filled.iter_rows():
+        who = row[0].strip()
+        for header, text in zip(headers[1:], row[1:]):
+            if text and text.strip():
+                named = f"{who} ({header.lower()})" if len(comments) > 1 else who
+                lines.append(textwrap.fill(f"{named}: {text.strip()}", width, subsequent_indent="    ",
+                                           break_long_words=False, break_on_hyphens=False))
+    return "\nKommentarer:\n" + ("\n".join(lines) if lines else "(inga)")
 
 
 def _widest(text: str) -> int:
