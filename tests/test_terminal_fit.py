@@ -168,3 +168,16 @@ def test_the_readme_shows_a_terminal_table_as_it_is(terminal, monkeypatch):
     shown = [line for line in _norm("\n".join(shown)) if line != "..."]
     assert all(line in actual for line in shown), "\n".join(actual)
     assert [line for line in actual if line in shown] == shown  # in this order
+
+
+def test_status_keeps_what_is_missing_on_a_narrow_terminal(run, monkeypatch):
+    """`Saknas` is the point of the status table: it went first (found in review)."""
+    monkeypatch.setattr(typer.testing._NamedTextIOWrapper, "isatty", lambda self: True, raising=False)
+    result = run("status", "--budgets", ROOT / "examples" / "answered" / "budgets", "--period", "2024-10",
+                 "--unit", "tkr", "--require-comment-over", "1%", "--forms",
+                 ROOT / "examples" / "answered" / "forms" / "2024-10", env={"COLUMNS": "80"})
+    assert result.exit_code == 1  # an answer is missing
+    text = result.stdout
+    head, rows = table(text)
+    assert "Saknas" in " ".join(head) and any(r.endswith("prognos, kommentar") for r in rows)
+    assert max(map(len, text.splitlines())) <= 80

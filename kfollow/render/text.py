@@ -23,7 +23,7 @@ from kfollow.report import Report
 
 
 # never left out to fit a terminal: the row label and each report's main figures
-KEEP = ("rubrik", "budget", "utfall", "avvikelse", "manad", "meddelande", "datum", "belopp", "netto")
+KEEP = ("rubrik", "budget", "utfall", "avvikelse", "manad", "meddelande", "datum", "belopp", "netto", "saknas")
 # a row label is shortened with "…" to fit a terminal, but not below this many characters; when no
 # column can be left out instead, down to LABEL_LAST if that makes the table fit
 LABEL_MIN, LABEL_LAST = 24, 12
