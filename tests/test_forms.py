@@ -872,3 +872,24 @@ def test_forms_into_a_file_says_that_o_names_a_folder(run, tmp_path):
     result = run("forms", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-08", "-o", target)
     assert result.exit_code == 2 and "is a file; -o names the folder the forms are written to" in result.stderr
     assert target.read_text(encoding="utf-8") == "x"
+
+
+def test_a_form_quotes_text_a_spreadsheet_would_run(run, tmp_path):
+    """A comment from the year file shown in a form (`Kommentar 2024-08`) and a stab's name were
+    written without Excel's quote prefix (found in review; the cells are locked, but the rule is the
+    rule). The form still collects."""
+    budgets = _base(tmp_path)
+    year = budgets / "2024.yaml"
+    text = year.read_text(encoding="utf-8")
+    assert 'Två vakanta' in text and "namn: Ekonomistab" in text
+    year.write_text(text.replace('Två vakanta', '+1+cmd|x Två vakanta', 1)
+                    .replace("namn: Ekonomistab", 'namn: "=HYPERLINK(\\"http://x\\",\\"y\\")"', 1), encoding="utf-8")
+    out = tmp_path / "formular"
+    assert run("forms", "--budgets", budgets, "--period", "2024-10", "-o", out).exit_code == 0
+    form = next(out.glob("2024-10 EKO *.xlsx"))
+    cells = [c for row in openpyxl.load_workbook(form)["Formulär"].iter_rows() for c in row if isinstance(c.value, str)]
+    risky = [c for c in cells if c.value[:1] in "=+-@"]
+    assert {c.value[:6] for c in risky} == {"+1+cmd"}, [c.value for c in risky]
+    assert all(c.quotePrefix and c.data_type == "s" for c in risky), [(c.coordinate, c.value) for c in risky]
+    answered = fill(form, tmp_path / "svar.xlsx", prognos=16)
+    assert run("collect", "--budgets", budgets, answered).exit_code == 0

@@ -11,10 +11,12 @@ unit (a Decimal per cell), text stays text (no formulas, no URLs), and the same 
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 
 from kfollow.form import ID_SHEET, INPUT_KEY, KOMMENTAR_LABEL, LOCKED_KEY, PROGNOS_LABEL, SHEET, Form
 from kfollow.options import ORE_PER_UNIT, Options
+from kfollow.render.columns import FORMULA
 from kfollow.render.numbers import money, percent
 from kfollow.render.xlsx import CREATED, number_format
 from kfollow.report import EXACT, PERCENT_PLACES, Kind
@@ -63,23 +65,35 @@ def to_form_xlsx(form: Form, opts: Options = Options()) -> bytes:
     book.set_properties({"title": f"{form.title}: {form.identity['namn']}", "created": CREATED})
     sheet = book.add_worksheet(SHEET)
     ids = book.add_worksheet(ID_SHEET)
-    bold = book.add_format({"bold": True})
-    bold_top = book.add_format({"bold": True, "valign": "top"})  # a label beside a tall input cell
-    title = book.add_format({"bold": True, "font_size": 14})
-    money_fmt = book.add_format({"num_format": number_format(places)})
-    pct_fmt = book.add_format({"num_format": "0.0"})
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    header = book.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "bottom"})
-    note = book.add_format({"italic": True})
+    made: dict[tuple, object] = {}
+    props_of: dict[int, dict] = {}
+
+    def style(props: dict):  # one format per set of properties, and what each was made of
+        key = tuple(sorted(props.items()))
+        if key not in made:
+            made[key] = book.add_format(props)
+            props_of[id(made[key])] = props
+        return made[key]
+
+    bold = style({"bold": True})
+    bold_top = style({"bold": True, "valign": "top"})  # a label beside a tall input cell
+    title = style({"bold": True, "font_size": 14})
+    money_fmt = style({"num_format": number_format(places)})
+    pct_fmt = style({"num_format": "0.0"})
+    wrap = style({"text_wrap": True, "valign": "top"})
+    header = style({"bold": True, "bottom": 1, "text_wrap": True, "valign": "bottom"})
+    note = style({"italic": True})
     given = {"border": 1, "bg_color": INPUT_FILL, "locked": False}
-    in_money = book.add_format(given | {"num_format": number_format(places), "align": "right", "valign": "top"})
-    in_text = book.add_format(given | {"text_wrap": True, "valign": "top"})
+    in_money = style(given | {"num_format": number_format(places), "align": "right", "valign": "top"})
+    in_text = style(given | {"text_wrap": True, "valign": "top"})
     locked: list[tuple[str, str, str]] = []
     inputs: list[tuple[str, str]] = []
 
     def text(row: int, col: int, value: str, fmt=None) -> None:
         if not value:  # an empty string is no cell: nothing to record
             return
+        if re.match(FORMULA, value):  # a name or comment from a person: text that a spreadsheet never runs
+            fmt = style(props_of.get(id(fmt), {}) | {"quote_prefix": True})
         sheet.write_string(row, col, value, fmt)
         locked.append((_cell(row, col), "s", value))
 
@@ -132,7 +146,9 @@ def to_form_xlsx(form: Form, opts: Options = Options()) -> bytes:
     if form.reference is not None:
         label, comment = form.reference
         text(row, 0, label)
-        sheet.merge_range(row, 1, row, LAST_COL, comment, wrap)
+        quoted = re.match(FORMULA, comment) is not None  # (a person's text: never run, as in `text`)
+        sheet.merge_range(row, 1, row, LAST_COL, "", style(props_of[id(wrap)] | {"quote_prefix": True}) if quoted else wrap)
+        sheet.write_string(row, 1, comment, style(props_of[id(wrap)] | {"quote_prefix": True}) if quoted else wrap)
         locked.append((_cell(row, 1), "s", comment))
         sheet.set_row(row, 15 * min(8, 1 + len(comment) // 110 + comment.count("\n")))
         row += 1
@@ -165,8 +181,8 @@ def to_form_xlsx(form: Form, opts: Options = Options()) -> bytes:
         text(row, len(people), PROGNOS_LABEL, header)
         text(row, LAST_COL, KOMMENTAR_LABEL, header)
         row += 1
-        top_text = book.add_format({"valign": "top"})  # a part's row is two lines high: all of it at the top
-        top_money = book.add_format({"num_format": number_format(places), "valign": "top"})
+        top_text = style({"valign": "top"})  # a part's row is two lines high: all of it at the top
+        top_money = style({"num_format": number_format(places), "valign": "top"})
         for values in parts.frame.iter_rows(named=True):
             for col, column in enumerate(people):
                 if column.kind is Kind.text:
