@@ -456,6 +456,19 @@ def test_help_and_version_into_a_closed_pipe_exit_0(args):
     assert done.stderr == ""
 
 
+@pytest.mark.parametrize("closed", [">&-", "2>&- >&-"])
+def test_a_stream_closed_from_the_start_is_not_an_internal_error(closed):
+    """`kfollow deviation >&-` started with sys.stdout None: exit 70 and a traceback from the hard
+    exit's flush (found in review). What nobody reads is dropped, as for a reader that went away."""
+    script = f"{sys.executable} -m kfollow deviation --year 2024 --budgets {BUDGETS} {closed}"
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    script = f"{sys.executable} -m kfollow deviation --year 1999 --budgets {BUDGETS} >&-"
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode != 0 and done.stderr.startswith("Error: ") and "Traceback" not in done.stderr
+
+
 def test_compare_of_a_stab_outside_the_chosen_forvaltning_is_a_usage_error(run):
     """`compare --stab HR --forvaltning SERV` printed an empty table with notes that were not true,
     exit 0, where deviation and months stop (found in review)."""
