@@ -112,18 +112,21 @@ def spread(col: str, cum: str = "_cum", total: str = "_w") -> pl.Expr:
 
 def fact_profiles(frame: pl.DataFrame, info: "YearInfo", amounts: pl.DataFrame) -> pl.DataFrame:
     """`frame` (facts of `info`'s year with forvaltning, stab and verksamhet) with the `profil` that a
-    budget it gives for the whole year is spread by: its stab's row's (`amounts`, the year's rows),
-    else its verksamhet's row's, else its förvaltning's. One profile per fact, whichever view shows
-    it, so that the stab view, the verksamhet view and every cut sum the same months."""
-    rows = amounts.filter(pl.col("vy").is_in(["stab", "verksamhet"])).select("forvaltning", "vy", "nyckel", "profil")
+    budget it gives for the whole year is spread by: the one its stab's row names (`amounts`, the
+    year's rows), else the one its verksamhet's row names, else its förvaltning's. One profile per
+    fact, whichever view shows it, so that the stab view, the verksamhet view and every cut sum the
+    same months."""
+    own = pl.DataFrame(sorted(info.egna_profiler), schema={"forvaltning": pl.String, "vy": pl.String,
+                                                          "nyckel": pl.String}, orient="row")
+    rows = amounts.join(own, on=["forvaltning", "vy", "nyckel"], how="semi").select("forvaltning", "vy", "nyckel", "profil")
     of = {view: rows.filter(pl.col("vy") == view).select("forvaltning", pl.col("nyckel").alias(view),
                                                          pl.col("profil").alias(f"_p_{view}"), pl.lit(True).alias(f"_in_{view}"))
           for view in ("stab", "verksamhet")}
-    own = pl.DataFrame({"forvaltning": list(info.forvaltningar), "_p_own": [f.profil for f in info.forvaltningar.values()]},
-                       schema={"forvaltning": pl.String, "_p_own": pl.String})
+    default = pl.DataFrame({"forvaltning": list(info.forvaltningar), "_p_own": [f.profil for f in info.forvaltningar.values()]},
+                           schema={"forvaltning": pl.String, "_p_own": pl.String})
     return (frame.join(of["stab"], on=["forvaltning", "stab"], how="left")
             .join(of["verksamhet"], on=["forvaltning", "verksamhet"], how="left")
-            .join(own, on="forvaltning", how="left")
+            .join(default, on="forvaltning", how="left")
             .with_columns(profil=pl.when(pl.col("_in_stab").fill_null(False)).then("_p_stab")
                           .when(pl.col("_in_verksamhet").fill_null(False)).then("_p_verksamhet")
                           .otherwise("_p_own"))
@@ -243,6 +246,8 @@ class YearInfo:
     # rows of a view that lack the budget or utfall the view's other rows give, counted as 0:
     # (förvaltning, vy, nyckel, budget|utfall, line)
     utan_belopp: tuple[tuple[str, str, str, str, int], ...] = ()
+    # rows that name their own profil (not the förvaltning's by default): (förvaltning, vy, nyckel)
+    egna_profiler: frozenset[tuple[str, str, str]] = frozenset()
 
 
 def did_you_mean(text: str, choices) -> str:

@@ -112,6 +112,29 @@ def test_a_yearly_budget_is_spread_by_its_stab_in_either_view(run, two_profiles)
     assert stab[-1]["budget_ack"] == 444
 
 
+@pytest.fixture
+def verksamhet_profile(tmp_path):
+    """The reverse: stab S1 names no profile (the förvaltning's even one), verksamhet 920 names sommar."""
+    year = HEAD_920 + """    staber:
+      S1:
+        namn: Stab ett
+    verksamheter:
+      "920":
+        profil: sommar
+"""
+    return _folder(tmp_path, year, "2024,A,S1,920,5010,kostnad,1200.00\n2024,A,S1,920,6410,kostnad,1200.00\n",
+                   _months("A,S1,920,5010,kostnad,100.00\nA,S1,920,6410,kostnad,100.00", 4))
+
+
+def test_a_profile_a_verksamhet_names_applies_where_the_stab_names_none(run, verksamhet_profile):
+    """The stab row's profile won even where it only inherited the förvaltning's, so the verksamhet's
+    own `profil` never applied to facts with a stab: 800 (even) where the file says sommar, 888
+    (found in review). The profile a row names wins; one the row only inherits does not."""
+    views = {by: _rows(run("deviation", "--budgets", verksamhet_profile, "--unit", "kr", "--exact", "--by", by,
+                           "-f", "json"))[-1]["budget"] for by in ("stab", "verksamhet", "stab,konto")}
+    assert set(views.values()) == {888}, views
+
+
 YEAR_TWO_STABS = f"""ar: 2024
 organisation: Test
 enhet: kr

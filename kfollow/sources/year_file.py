@@ -212,6 +212,7 @@ class _YearParser(TreeReader):
         self.ar = 0
         self.profiler: dict[str, tuple[int, ...]] = {}
         self.forvaltning_profiles: dict[str, str | None] = {}
+        self.own_profiles: list[tuple[str, str, str]] = []  # rows that name their own profil: (förvaltning, vy, nyckel)
         self.tables: set[str] = set()  # utfall_fil, budget_fil: tables that give the rows' figures
         self.prefetched: dict[tuple[str, str], object] = {}  # (key, path as written) → facts.PendingTable
         self.pending: list = []  # every facts.PendingTable started, to let go of when the parse ends
@@ -313,7 +314,7 @@ class _YearParser(TreeReader):
 
         rubriker = self.parse_headers(top.items["rubriker"][1]) if "rubriker" in top.items else {}
         info = YearInfo(ar, organisation, self.enhet, self.fil, forvaltningar, verksamheter, dict(self.profiler),
-                        rubriker=rubriker, utan_belopp=tuple(self.absent))
+                        rubriker=rubriker, utan_belopp=tuple(self.absent), egna_profiler=frozenset(self.own_profiles))
         if "kostnadsslag" in top.items:
             info = replace(info, kostnadsslag=parse_kostnadsslag(self, top.items["kostnadsslag"][1]))
         if "indikatorer" in top.items:
@@ -676,6 +677,8 @@ class _YearParser(TreeReader):
                                               "rad": mkey.line})
         kommentar = self.text(node.items["kommentar"][1], f"kommentar of {what}") if "kommentar" in node.items else None
         profile = self.profile(node.items.get("profil", (None, None))[1], base.get("profil"))
+        if "profil" in node.items:
+            self.own_profiles.append((base["forvaltning"], base["vy"], base["nyckel"]))
         line = (key or node).line
         self.rows.append(base | values | {"profil": profile, "manader": last_month, "ordning": len(self.rows),
                                           "kommentar": kommentar, "fil": self.fil, "rad": line})
