@@ -427,6 +427,14 @@ forvaltningar:
     assert "förvaltning FRI gives utfall 2023 for the whole year only" in months.stderr
     whole = run("deviation", "--year", "2023", "--budgets", folder, "--unit", "kr")
     assert "whole year only" not in whole.stderr  # the whole year is known
+    # months of 2024 shows 2023's months beside: FRI's are unknown, and said
+    months = run("months", "--year", "2024", "--budgets", folder, "--unit", "kr")
+    assert "förvaltning FRI gives utfall 2023 for the whole year only" in months.stderr, months.stderr
+    # a förvaltning not shown is not named (it was, with --forvaltning ADM)
+    for args in (("compare", "2023", "2024"), ("deviation", "--year", "2024", "--period", "2024-02"),
+                 ("months", "--year", "2024"), ("months", "--year", "2023")):
+        result = run(*args, "--budgets", folder, "--unit", "kr", "--forvaltning", "ADM")
+        assert result.exit_code == 0 and "whole year only" not in result.stderr, (args, result.stderr)
 
 
 def test_a_budget_change_of_a_forvaltning_written_as_its_summa_alone_changes_the_summa(run, tmp_path):

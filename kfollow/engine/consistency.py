@@ -277,11 +277,13 @@ def _tabled(budgets: Store, ar: int, art: str) -> set[str]:
     return set(present["forvaltning"].to_list())
 
 
-def year_warnings(budgets: Store, years: list[int], month: int | None = None, by_month: bool = False) -> tuple[str, ...]:
+def year_warnings(budgets: Store, years: list[int], month: int | None = None, by_month: bool = False,
+                  fids=None) -> tuple[str, ...]:
     """One line per year of `years` whose views do not reconcile or whose rows are booked short,
     naming the rows, and one per gap the fact tables leave in the budget's months or in `month`'s
     utfall (`coverage_findings`): what `deviation`, `compare` and `months` print on stderr. `by_month`:
-    the caller shows every month to date (`months`), so a row without them is said whatever `month`."""
+    the caller shows every month to date (`months`), so a row without them is said whatever `month`.
+    `fids`: the förvaltningar shown, when not all (a förvaltning booked for the year only is said of those)."""
     out = []
     for ar in years:
         if ar not in budgets.years:
@@ -289,7 +291,7 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
         gaps = coverage_findings(budgets, month, [ar], one_sided=False)  # (one-sided rows show in the table)
         info = budgets.years[ar]
         if by_month or (month is not None and month < 12):  # their year to date is unknown: – in the table, and its sums
-            out += year_only_warnings(budgets, ar, month)
+            out += year_only_warnings(budgets, ar, month, fids)
             for r in _year_only_rows(budgets, ar):
                 out.append(f"warning: {r['fil']}:{r['rad']}: {r['vy']} {r['nyckel']} of {r['forvaltning']} gives utfall "
                            f"for the whole year while the förvaltning's other {r['vy']} rows book per month: its "
@@ -374,10 +376,10 @@ def coverage_findings(budgets: Store, month: int | None = None, years: list[int]
     return findings
 
 
-def year_only_warnings(budgets: Store, ar: int, month: int | None) -> tuple[str, ...]:
-    """A line per förvaltning whose rows give `ar`'s utfall for the whole year only while another
-    förvaltning of the year books per month: up to `month` (or any month) its utfall, and the sums with
-    it, are unknown (–)."""
+def year_only_warnings(budgets: Store, ar: int, month: int | None, fids=None) -> tuple[str, ...]:
+    """A line per förvaltning (of `fids`, when given: those shown) whose rows give `ar`'s utfall for
+    the whole year only while another förvaltning of the year books per month: up to `month` (or any
+    month) its utfall, and the sums with it, are unknown (–)."""
     if ar not in budgets.years:
         return ()
     info = budgets.years[ar]
@@ -390,7 +392,8 @@ def year_only_warnings(budgets: Store, ar: int, month: int | None) -> tuple[str,
         f"warning: {info.fil}:{info.forvaltningar[fid].line}: förvaltning {fid} gives utfall {ar} for the whole year "
         f"only, while other förvaltningar book per month: its utfall {upto}, and the sums with it, are unknown (–); "
         "write its utfall per month"
-        for fid in sorted(per.filter(pl.col("given") & ~pl.col("booked"))["forvaltning"].to_list()))
+        for fid in sorted(per.filter(pl.col("given") & ~pl.col("booked"))["forvaltning"].to_list())
+        if fids is None or fid in fids)
 
 
 def _year_only_rows(budgets: Store, ar: int) -> list[dict]:

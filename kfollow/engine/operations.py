@@ -613,7 +613,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
             frame, notes = cuts.breakdown(store, p.year, frame, cut.outer, fids, p.month, flt, against=jmf)
         frame, more = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt, against=jmf)
         notes = tuple(dict.fromkeys((*notes, *more)))
-    messages = p.messages + year_warnings(store, [p.year], p.month)
+    chosen = forvaltningar(store, p.year, forvaltning)
+    messages = p.messages + year_warnings(store, [p.year], p.month, fids=chosen)
     if p.year - 1 in store.years and not booked_through(store, p.year - 1, p.month):
         messages += (f"utfall {p.year - 1} is booked only up to {p.year - 1}-{last_month_complete(store, p.year - 1):02d}"
                      f": the column of {p.year - 1} is left out",)
@@ -621,7 +622,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         messages += (f"utfall {p.year - 1} is given for the whole year only, so the same months of {p.year - 1} "
                      "are not known",)
     elif p.month is not None and p.month < 12 and f"utfall_{p.year - 1}" in frame.columns:
-        messages += year_only_warnings(store, p.year - 1, p.month)
+        messages += year_only_warnings(store, p.year - 1, p.month, chosen)
     when = f"{p.text} (ack.)" if p.month else str(p.year)
     only = cuts.filter_text(flt)
     title = f"Resultat {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{only}"
@@ -697,7 +698,8 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
         frame = present.costs_negative(frame)
     return as_report(frame, store.years[p.year].rubriker, store=store, title=f"Utfall {base_year} och {p.year}{months} per "
                      f"{' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{cuts.filter_text(flt)}", unit=unit,
-                     period=p.text, messages=p.messages + year_warnings(store, sorted({base_year, p.year}), p.month),
+                     period=p.text, messages=p.messages + year_warnings(store, sorted({base_year, p.year}), p.month,
+                                                                        fids=set(frame["forvaltning"].drop_nulls().to_list())),
                      notes=notes)
 
 
@@ -728,8 +730,11 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
     empty = prev in frame.columns and frame[prev].null_count() == frame.height
     if flt and empty:  # typed per row, no accounts
         notes += (f"Utfall {year - 1} finns inte med konto för de förvaltningar som valts: kolumnen visas inte.",)
+    messages = year_warnings(store, [year], period, by_month=True, fids=shown)
+    if prev in frame.columns and not flt:  # the previous year's months: unknown where a förvaltning has only its year
+        messages += year_only_warnings(store, year - 1, None, shown)
     return as_report(frame, store.years[year].rubriker, store=store, title=f"Månad för månad {year}, {which}", unit=unit,
-                     messages=year_warnings(store, [year], period, by_month=True), notes=notes,
+                     messages=messages, notes=notes,
                      machine_only=("redovisas_som", *((prev,) if empty else ())))
 
 
