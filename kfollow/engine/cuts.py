@@ -524,12 +524,19 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
                                forvaltning=pl.when(kind == "summa").then(pl.lit(None, pl.String))
                                .otherwise(pl.col("forvaltning")))
     notes: tuple[str, ...] = ()
+    left: list[str] = []  # with a filter: the förvaltningar shown without it that keep nothing (as months says)
+    if flt:
+        kept = {f for y in {figures[c][0] for c in money} if y in store.years
+                for f in forvaltningar_matching(store, y, fids, flt)}
+        left = [f for f in fids if f not in kept]
+        if left:
+            notes += (f"{', '.join(left)} har inga belopp med de konton som valts (eller inga konton) och ingår inte.",)
     for col in money:
         y, field = figures[col][:2]
         if col == "budget_helar":  # said with the budget's
             continue
         have = set(forvaltningar_with(store, y, field)) if y in store.years else set()
-        lacking = sorted(set(parents["forvaltning"].to_list()) - have - (set() if col == "budget" else {None}))
+        lacking = sorted(set(parents["forvaltning"].to_list()) - have - set(left) - (set() if col == "budget" else {None}))
         if col == "budget":  # a förvaltning without any facts has no parts to show "–" in
             lacking = [f for f in lacking if f in set(forvaltningar_with(store, year))]
         if lacking and col == "budget":  # (a budget of 0 leaves no row of its own)
