@@ -181,3 +181,20 @@ def test_status_keeps_what_is_missing_on_a_narrow_terminal(run, monkeypatch):
     head, rows = table(text)
     assert "Saknas" in " ".join(head) and any(r.endswith("prognos, kommentar") for r in rows)
     assert max(map(len, text.splitlines())) <= 80
+
+
+def test_a_label_two_forvaltningar_share_is_listed_with_its_forvaltning(terminal, tmp_path):
+    """Two `Ej fördelat på stab` rows with comments were listed under the same label, and a reader
+    could not tell whose was whose (found in review)."""
+    text = "ar: 2024\norganisation: Test\nenhet: kr\nforvaltningar:\n"
+    for fid in ("ADM", "FRI"):
+        text += (f"  {fid}:\n    namn: Förvaltning {fid}\n    staber:\n      S{fid}: {{namn: Stab {fid}, budget: 100.0, "
+                 f"utfall: 90.0, kommentar: {'Lång förklaring ' * 6}av staben {fid}.}}\n"
+                 f"    ej_fordelat:\n      staber:\n        utfall: 5.0\n"
+                 f"        kommentar: Bokat utan ansvar i {fid}, {'och mycket mer att säga ' * 4}.\n")
+    (tmp_path / "2024.yaml").write_text(text, encoding="utf-8")
+    shown = terminal(80, "deviation", "--budgets", tmp_path, "--comments", "--unit", "kr")
+    listed = shown.split("\nKommentarer:\n")[1].split("\n\nAnm.:")[0]
+    labels = [line.split(":")[0] if not line.startswith("ADM: ") and not line.startswith("FRI: ")
+              else ": ".join(line.split(": ")[:2]) for line in listed.splitlines() if not line.startswith("    ")]
+    assert labels == ["Stab ADM", "ADM: Ej fördelat på stab", "Stab FRI", "FRI: Ej fördelat på stab"], listed

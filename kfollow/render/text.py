@@ -232,9 +232,14 @@ def _listed(report: Report, opts: Options, label, comments: list, width: int) ->
     import textwrap
 
     headers, filled, _ = _rows(report, opts, columns=[label, *comments])
+    labels = [row[0].strip() for row in filled.iter_rows()]
+    # a label two förvaltningar share (`Ej fördelat på stab`) is named with its förvaltning's id
+    owners = report.frame["forvaltning"].to_list() if "forvaltning" in report.frame.columns else [None] * len(labels)
+    shared = {w for w in labels if labels.count(w) > 1}
     lines = []
-    for row in filled.iter_rows():
-        who = row[0].strip()
+    for row, who, owner in zip(filled.iter_rows(), labels, owners):
+        if who in shared and owner:
+            who = f"{shown(owner)}: {who}"
         for header, text in zip(headers[1:], row[1:]):
             if text and text.strip():
                 named = f"{who} ({header.lower()})" if len(comments) > 1 else who
