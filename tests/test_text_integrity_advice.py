@@ -231,3 +231,21 @@ def test_views_spread_alike_differ_only_by_rounding_and_check_says_nothing(run, 
     against 83 333,33 + 83 333,33 kr, one öre apart from rounding each row, not from their profiles."""
     folder = write(tmp_path / "budgets", typed_year(monthly=True))
     assert not [f for f in findings(run, folder) if f["kod"] == "profil_olika"]
+
+
+def test_views_whose_year_budgets_differ_get_the_reconciliation_error_not_the_profile_warning(run, tmp_path):
+    """A budget change naming a stab and no verksamhet: the views' year budgets differ (`vy_differens`,
+    with its advice), and the year to date then differs too. `profil_olika` said it was the profiles
+    and advised the staber's profile, which would not help (found in review)."""
+    doc = typed_year(monthly=True)
+    doc["profiler"] = {"sommar": {"vikter": [10, 10, 9, 8, 8, 7, 4, 6, 8, 9, 10, 11]}}
+    for stab in doc["forvaltningar"]["KLF"]["staber"].values():
+        stab["profil"] = "sommar"
+    folder = write(tmp_path / "budgets", doc)
+    assert [f["kod"] for f in findings(run, folder) if f["kod"] == "profil_olika"] == ["profil_olika"]
+    stab = next(iter(doc["forvaltningar"]["KLF"]["staber"]))
+    doc["ombudgeteringar"] = [{"datum": "2024-01-15", "beslut": "KS § 1", "text": "Mer till staben",
+                               "rader": [{"forvaltning": "KLF", "stab": stab, "belopp": 100}]}]
+    write(folder, doc)
+    kinds = [f["kod"] for f in findings(run, folder)]
+    assert "vy_differens" in kinds and "profil_olika" not in kinds, kinds
