@@ -430,11 +430,36 @@ forvaltningar:
     # months of 2024 shows 2023's months beside: FRI's are unknown, and said
     months = run("months", "--year", "2024", "--budgets", folder, "--unit", "kr")
     assert "förvaltning FRI gives utfall 2023 for the whole year only" in months.stderr, months.stderr
-    # a förvaltning not shown is not named (it was, with --forvaltning ADM)
+    # a förvaltning not shown is not named (it was, with --forvaltning ADM, and with --stab EKO)
     for args in (("compare", "2023", "2024"), ("deviation", "--year", "2024", "--period", "2024-02"),
                  ("months", "--year", "2024"), ("months", "--year", "2023")):
-        result = run(*args, "--budgets", folder, "--unit", "kr", "--forvaltning", "ADM")
-        assert result.exit_code == 0 and "whole year only" not in result.stderr, (args, result.stderr)
+        for chosen in (("--forvaltning", "ADM"), ("--stab", "EKO")):
+            result = run(*args, "--budgets", folder, "--unit", "kr", *chosen)
+            assert result.exit_code == 0 and "whole year only" not in result.stderr, (args, chosen, result.stderr)
+
+
+def test_a_row_with_a_whole_year_is_said_only_where_its_forvaltning_is_shown(run, tmp_path):
+    """ADM's stab LON has utfall for the year beside EKO's months: `--forvaltning FRI` said that its
+    year to date, and the sums with it, are unknown, though FRI's are known (found in review)."""
+    (tmp_path / "2024.yaml").write_text("""ar: 2024
+organisation: Test
+enhet: kr
+forvaltningar:
+  ADM:
+    namn: Adm
+    staber:
+      EKO: {namn: Ekonomi, budget: 1200.0, utfall: {2024-01: 90.0, 2024-02: 95.0}}
+      LON: {namn: Lön, budget: 600.0, utfall: 610.0}
+  FRI:
+    namn: Fritid
+    staber:
+      BAD: {namn: Bad, budget: 600.0, utfall: {2024-01: 50.0, 2024-02: 55.0}}
+""", encoding="utf-8")
+    for args in (("deviation", "--period", "2024-02"), ("months",)):
+        every = run(*args, "--budgets", tmp_path, "--unit", "kr")
+        assert "stab LON of ADM gives utfall for the whole year" in every.stderr, (args, every.stderr)
+        fri = run(*args, "--budgets", tmp_path, "--unit", "kr", "--forvaltning", "FRI")
+        assert fri.exit_code == 0 and "LON" not in fri.stderr, (args, fri.stderr)
 
 
 def test_a_budget_change_of_a_forvaltning_written_as_its_summa_alone_changes_the_summa(run, tmp_path):

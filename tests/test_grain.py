@@ -1083,3 +1083,26 @@ def test_a_subtotal_has_last_year_s_utfall_where_the_forvaltning_had_one_row(run
     assert [r["utfall_2023"] for r in subtotal] == ["290000", "290000"], subtotal
     compared = csv_rows(run("compare", "2023", "2024", "--budgets", d, "-f", "csv", "--exact", "--unit", "kr").stdout)
     assert next(r for r in compared if r["radtyp"] == "summa")["utfall_2023"] == "290000"
+
+
+def test_compare_with_a_filter_counts_the_earlier_year_s_accounts(run, tmp_path):
+    """SERV only in 2023: `compare 2023 2024 --konto 30` refused (`no account of 2024 starts so`)
+    though SERV's 2023 utfall has 3010, and, once shown, its 2024 column was said to be "not with
+    account" and "for the whole year" when SERV is simply not in 2024 (found in review)."""
+    import shutil
+
+    d = tmp_path / "b"
+    shutil.copytree(EXAMPLES / "sie" / "budgets", d)
+    year = (d / "2024.yaml").read_text(encoding="utf-8")
+    (d / "2024.yaml").write_text(year[:year.index("  SERV:")] + year[year.index("\nombudgeteringar:") + 1:], encoding="utf-8")
+    for name in ("utfall-2024.csv", "budget-2024.csv"):
+        lines = (d / name).read_text(encoding="utf-8").splitlines(keepends=True)
+        (d / name).write_text("".join(line for line in lines if ",SERV," not in line), encoding="utf-8")
+    result = run("compare", "2023", "2024", "--konto", "30", "--budgets", d, "--unit", "kr", "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    rows = csv_rows(result.stdout)
+    assert [(r["forvaltning"], r["utfall_2024"]) for r in rows if r["radtyp"] == "forvaltning"] == [("SERV", "")]
+    assert int(rows[-1]["utfall_2023"]) > 0
+    text = run("compare", "2023", "2024", "--konto", "30", "--budgets", d, "--unit", "kr").stdout
+    assert "Anm.: Utfall 2024 finns inte för de förvaltningar som visas." in text
+    assert "SERV finns inte med konto" not in text and "helår" not in text

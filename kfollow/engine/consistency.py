@@ -293,6 +293,8 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
         if by_month or (month is not None and month < 12):  # their year to date is unknown: – in the table, and its sums
             out += year_only_warnings(budgets, ar, month, fids)
             for r in _year_only_rows(budgets, ar):
+                if fids is not None and r["forvaltning"] not in fids:
+                    continue
                 out.append(f"warning: {r['fil']}:{r['rad']}: {r['vy']} {r['nyckel']} of {r['forvaltning']} gives utfall "
                            f"for the whole year while the förvaltning's other {r['vy']} rows book per month: its "
                            "year-to-date utfall, and the sums with it, are unknown (–); write its utfall per month")

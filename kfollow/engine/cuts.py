@@ -123,10 +123,10 @@ def kostnadsslag_expr(groups: tuple[Kostnadsslag, ...], col: str = "konto") -> p
 
 
 def check_filter(store: Store, year: int, flt: LedgerFilter, fids: list[str] | None = None,
-                 keys: list[str] | None = None, view: str = "stab") -> None:
+                 keys: list[str] | None = None, view: str = "stab", base: int | None = None) -> None:
     """UsageError for a filter that names no kostnadsslag of the year, or keeps no account of the
     förvaltningar `fids` (default: all of the year's) and of their rows `keys` of `view` (--stab,
-    --verksamhet): a table of nothing but "–" is no answer."""
+    --verksamhet), in `year` or in `base` (compare's earlier year): a table of nothing but "–" is no answer."""
     groups = store.year(year).kostnadsslag
     unknown = [k for k in flt.kostnadsslag if k not in {g.id for g in groups}]
     if unknown:
@@ -138,11 +138,13 @@ def check_filter(store: Store, year: int, flt: LedgerFilter, fids: list[str] | N
         raise UsageError(f"--konto {bad[0]!r} is not an account prefix; write digits such as 5 or 6410")
     if not flt:
         return
-    facts = store.facts.lazy().filter(pl.col("ar") == year)
-    whose = str(year)
-    if fids is not None and not set(forvaltningar_with(store, year)) <= set(fids):
+    years = [y for y in (base, year) if y is not None and y in store.years]
+    facts = store.facts.lazy().filter(pl.col("ar").is_in(years))
+    whose = " or ".join(map(str, years))
+    having = {f for y in years for f in forvaltningar_with(store, y)}
+    if fids is not None and not having <= set(fids):
         facts = facts.filter(pl.col("forvaltning").is_in(fids))
-        whose = f"förvaltning {', '.join(f for f in fids if f in set(forvaltningar_with(store, year)))}"
+        whose = f"förvaltning {', '.join(f for f in fids if f in having)}"
     if keys:
         facts = facts.filter(pl.col(view).is_in(keys))
         whose = f"{view} {', '.join(keys)}"
@@ -537,6 +539,8 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
             continue
         have = set(forvaltningar_with(store, y, field)) if y in store.years else set()
         lacking = sorted(set(parents["forvaltning"].to_list()) - have - set(left) - (set() if col == "budget" else {None}))
+        # (a förvaltning the year does not have, only the other year of a comparison, lacks nothing of it)
+        lacking = [f for f in lacking if y in store.years and f in store.years[y].forvaltningar]
         if col == "budget":  # a förvaltning without any facts has no parts to show "–" in
             lacking = [f for f in lacking if f in set(forvaltningar_with(store, year))]
         if lacking and col == "budget":  # (a budget of 0 leaves no row of its own)

@@ -613,7 +613,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
             frame, notes = cuts.breakdown(store, p.year, frame, cut.outer, fids, p.month, flt, against=jmf)
         frame, more = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt, against=jmf)
         notes = tuple(dict.fromkeys((*notes, *more)))
-    chosen = forvaltningar(store, p.year, forvaltning)
+    chosen = _holding(store, p.year, "verksamhet" if verksamheter else "stab", forvaltningar(store, p.year, forvaltning),
+                      verksamheter or staber, forvaltning, ambiguous_ok=True)  # the förvaltningar shown
     messages = p.messages + year_warnings(store, [p.year], p.month, fids=chosen)
     if p.year - 1 in store.years and not booked_through(store, p.year - 1, p.month):
         messages += (f"utfall {p.year - 1} is booked only up to {p.year - 1}-{last_month_complete(store, p.year - 1):02d}"
@@ -680,7 +681,7 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
         fids = [f for f in dict.fromkeys([*forvaltningar(store, p.year, forvaltning),
                                           *(forvaltningar(store, base_year, forvaltning) if base_year in store.years else [])])
                 if f in frame["forvaltning"].to_list()]
-        cuts.check_filter(store, p.year, flt, fids)
+        cuts.check_filter(store, p.year, flt, fids, base=base_year)
         cuts.require_facts(store, p.year, fids, cut, flt)
         figures, derive = cuts.compare_figures(base_year, p.year)
         if cut.ledger_parent:
@@ -692,8 +693,10 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
     months = f", {selection.months_to(p.month)}" if p.month else ""
     for y, col in ((base_year, f"utfall_{base_year}"), (p.year, f"utfall_{p.year}")):
         if col in frame.columns and frame[col].null_count() == frame.height:
+            whole_year = p.month and y in store.years and last_month_booked(store, y) is None
             notes += (f"Utfall {y} saknas för de valda månaderna: filen för {y} har utfall för helår, inte per månad."
-                      if p.month else f"Utfall {y} saknas i filen för {y}.",)
+                      if whole_year else f"Utfall {y} saknas i filen för {y}." if not p.month
+                      else f"Utfall {y} finns inte för de förvaltningar som visas.",)
     if costs_negative:
         frame = present.costs_negative(frame)
     return as_report(frame, store.years[p.year].rubriker, store=store, title=f"Utfall {base_year} och {p.year}{months} per "
@@ -730,9 +733,11 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
     empty = prev in frame.columns and frame[prev].null_count() == frame.height
     if flt and empty:  # typed per row, no accounts
         notes += (f"Utfall {year - 1} finns inte med konto för de förvaltningar som valts: kolumnen visas inte.",)
-    messages = year_warnings(store, [year], period, by_month=True, fids=shown)
+    held = _holding(store, year, "verksamhet" if verksamheter else "stab", shown, verksamheter or staber, forvaltning,
+                    ambiguous_ok=True)  # the förvaltningar whose rows are summed
+    messages = year_warnings(store, [year], period, by_month=True, fids=held)
     if prev in frame.columns and not flt:  # the previous year's months: unknown where a förvaltning has only its year
-        messages += year_only_warnings(store, year - 1, None, shown)
+        messages += year_only_warnings(store, year - 1, None, held)
     return as_report(frame, store.years[year].rubriker, store=store, title=f"Månad för månad {year}, {which}", unit=unit,
                      messages=messages, notes=notes,
                      machine_only=("redovisas_som", *((prev,) if empty else ())))
