@@ -309,7 +309,8 @@ def test_months_with_a_filter_leaves_out_a_forvaltning_typed_in_yaml_and_says_so
     [year] = _rows(run("deviation", "--budgets", folder, *flt, "--unit", "kr", "--format", "json"))[-1:]
     assert (year["budget"], year["utfall"]) == (month["budget_ack"], month["utfall_ack"])
     shown = run("months", "--budgets", folder, *flt, "--unit", "kr")
-    assert "Anm.: FRI har inga belopp med de konton som valts (eller inga konton) och ingår inte." in shown.stdout
+    chosen = "med de konton" if flt[0] == "--konto" else "i de kostnadsslag"
+    assert f"Anm.: FRI har inga belopp {chosen} som valts (eller inga konton) och ingår inte." in shown.stdout
     assert "Adm" in shown.stdout.splitlines()[0]
 
 

@@ -103,6 +103,17 @@ class LedgerFilter:
     def __bool__(self) -> bool:
         return bool(self.konto or self.kostnadsslag)
 
+    @property
+    def chosen(self) -> str:
+        """`de konton som valts` (or kostnadsslag, or both), for a note."""
+        what = " och ".join(w for w, given in (("konton", self.konto), ("kostnadsslag", self.kostnadsslag)) if given)
+        return f"de {what} som valts"
+
+    def left_out(self, fids: list[str]) -> str:
+        """The note on förvaltningar with no fact that the filter keeps."""
+        where = "i" if not self.konto else "med"
+        return f"{', '.join(fids)} har inga belopp {where} {self.chosen} (eller inga konton) och ingår inte."
+
 
 def filter_text(flt: LedgerFilter) -> str:
     """`, endast kostnadsslag personal` for a title: what a filter keeps."""
@@ -532,7 +543,7 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
                 for f in forvaltningar_matching(store, y, fids, flt)}
         left = [f for f in fids if f not in kept]
         if left:
-            notes += (f"{', '.join(left)} har inga belopp med de konton som valts (eller inga konton) och ingår inte.",)
+            notes += (flt.left_out(left),)
     for col in money:
         y, field = figures[col][:2]
         if col == "budget_helar":  # said with the budget's

@@ -726,9 +726,9 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
         or "alla förvaltningar"
     if flt:
         which += ", " + ", ".join([*(f"konto {k}" for k in flt.konto), *(f"kostnadsslag {k}" for k in flt.kostnadsslag)])
-    notes = ("Endast de konton som valts: budget och utfall utan konto ingår inte.",) if flt else ()
+    notes = (f"Endast {flt.chosen}: budget och utfall utan konto ingår inte.",) if flt else ()
     if left := [f for f in fids if f not in shown]:
-        notes += (f"{', '.join(left)} har inga belopp med de konton som valts (eller inga konton) och ingår inte.",)
+        notes += (flt.left_out(left),)
     prev = f"utfall_{year - 1}"
     empty = prev in frame.columns and frame[prev].null_count() == frame.height
     if flt and empty:  # typed per row, no accounts
