@@ -198,3 +198,14 @@ def test_a_label_two_forvaltningar_share_is_listed_with_its_forvaltning(terminal
     labels = [line.split(":")[0] if not line.startswith("ADM: ") and not line.startswith("FRI: ")
               else ": ".join(line.split(": ")[:2]) for line in listed.splitlines() if not line.startswith("    ")]
     assert labels == ["Stab ADM", "ADM: Ej fördelat på stab", "Stab FRI", "FRI: Ej fördelat på stab"], listed
+
+
+def test_a_label_two_rows_of_one_forvaltning_share_is_listed_with_its_key(terminal, tmp_path):
+    """Two staber both named `Stab` in ADM were listed as `ADM: Stab` twice (found in review)."""
+    text = "ar: 2024\norganisation: Test\nenhet: kr\nforvaltningar:\n  ADM:\n    namn: Förvaltning ADM\n    staber:\n"
+    for sid in ("S1", "S2"):
+        text += f"      {sid}: {{namn: Stab, budget: 100.0, utfall: 90.0, kommentar: {'Lång förklaring ' * 6}av {sid}.}}\n"
+    (tmp_path / "2024.yaml").write_text(text, encoding="utf-8")
+    shown = terminal(80, "deviation", "--budgets", tmp_path, "--comments", "--unit", "kr")
+    listed = shown.split("\nKommentarer:\n")[1].split("\n\nAnm.:")[0]
+    assert [line.split(": ")[0] for line in listed.splitlines() if not line.startswith("    ")] == ["ADM S1", "ADM S2"]

@@ -233,13 +233,21 @@ def _listed(report: Report, opts: Options, label, comments: list, width: int) ->
 
     headers, filled, _ = _rows(report, opts, columns=[label, *comments])
     labels = [row[0].strip() for row in filled.iter_rows()]
-    # a label two förvaltningar share (`Ej fördelat på stab`) is named with its förvaltning's id
-    owners = report.frame["forvaltning"].to_list() if "forvaltning" in report.frame.columns else [None] * len(labels)
-    shared = {w for w in labels if labels.count(w) > 1}
+    frame = report.frame
+
+    def column(*names: str) -> list:
+        found = next((n for n in names if n in frame.columns), None)
+        return frame[found].cast(pl.String).to_list() if found else [None] * len(labels)
+
+    # a label two rows share is named with its förvaltning's id (`Ej fördelat på stab` of each), and
+    # with the row's key too where two rows of one förvaltning share it (two staber of one name)
+    owners, keys = column("forvaltning"), column("stab", "verksamhet", "projekt", "konto", "kostnadsslag")
+    pairs = list(zip(owners, labels))
     lines = []
-    for row, who, owner in zip(filled.iter_rows(), labels, owners):
-        if who in shared and owner:
-            who = f"{shown(owner)}: {who}"
+    for row, who, owner, key in zip(filled.iter_rows(), labels, owners, keys):
+        if labels.count(who) > 1:
+            named = " ".join(shown(x) for x in (owner, key if pairs.count((owner, who)) > 1 else None) if x)
+            who = f"{named}: {who}" if named else who
         for header, text in zip(headers[1:], row[1:]):
             if text and text.strip():
                 named = f"{who} ({header.lower()})" if len(comments) > 1 else who
