@@ -1106,3 +1106,14 @@ def test_compare_with_a_filter_counts_the_earlier_year_s_accounts(run, tmp_path)
     text = run("compare", "2023", "2024", "--konto", "30", "--budgets", d, "--unit", "kr").stdout
     assert "Anm.: Utfall 2024 finns inte för de förvaltningar som visas." in text
     assert "SERV finns inte med konto" not in text and "helår" not in text
+
+
+@pytest.mark.parametrize("flt", [("--kostnadsslag", "personal"), ("--konto", "5")])
+def test_months_with_a_stab_and_a_filter_names_no_forvaltning_the_stab_left_out(run, flt):
+    """`months --stab EKO --kostnadsslag personal` said `SERV har inga belopp …`, though --stab had
+    never chosen SERV (found trying the tool); without --stab it is said."""
+    folder = EXAMPLES / "sie" / "budgets"
+    stab = run("months", "--budgets", folder, "--stab", "EKO", *flt)
+    assert stab.exit_code == 0 and "SERV" not in stab.stdout, stab.stdout
+    every = run("months", "--budgets", folder, *flt)
+    assert "Anm.: SERV har inga belopp" in every.stdout

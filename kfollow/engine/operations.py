@@ -718,7 +718,11 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
     flt = cuts.LedgerFilter(tuple(konto or ()), tuple(kostnadsslag or ()))
     frame = months_report(store, year, forvaltning, staber, period, verksamheter, flt)
     fids = forvaltningar(store, year, forvaltning)
-    shown = (cuts.forvaltningar_matching(store, year, fids, flt) or fids) if flt else fids
+    # the förvaltningar whose rows are summed: those holding the chosen staber or verksamheter, and
+    # of them, with a filter, those with facts it keeps
+    held = _holding(store, year, "verksamhet" if verksamheter else "stab", fids, verksamheter or staber, forvaltning,
+                    ambiguous_ok=True)
+    shown = (cuts.forvaltningar_matching(store, year, held, flt) or held) if flt else held
     if costs_negative:
         frame = present.costs_negative(frame, resultat=summa_sign(store, year, shown) < 0)
     # the förvaltningar a filter leaves are named (as `--forvaltning` would name them) when it leaves fewer
@@ -727,14 +731,12 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
     if flt:
         which += ", " + ", ".join([*(f"konto {k}" for k in flt.konto), *(f"kostnadsslag {k}" for k in flt.kostnadsslag)])
     notes = (f"Endast {flt.chosen}: budget och utfall utan konto ingår inte.",) if flt else ()
-    if left := [f for f in fids if f not in shown]:
+    if left := [f for f in held if f not in shown]:
         notes += (flt.left_out(left),)
     prev = f"utfall_{year - 1}"
     empty = prev in frame.columns and frame[prev].null_count() == frame.height
     if flt and empty:  # typed per row, no accounts
         notes += (f"Utfall {year - 1} finns inte med konto för de förvaltningar som valts: kolumnen visas inte.",)
-    held = _holding(store, year, "verksamhet" if verksamheter else "stab", shown, verksamheter or staber, forvaltning,
-                    ambiguous_ok=True)  # the förvaltningar whose rows are summed
     messages = year_warnings(store, [year], period, by_month=True, fids=held)
     if prev in frame.columns and not flt:  # the previous year's months: unknown where a förvaltning has only its year
         messages += year_only_warnings(store, year - 1, None, held)
