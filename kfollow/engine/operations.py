@@ -51,7 +51,7 @@ def _check_staber(budgets: Store, year: int, by: By, staber: list[str] | None, v
         listed = sorted(known)
         listed = listed if len(listed) <= 20 else [*listed[:20], f"… {len(listed)} in all"]
         there = (f"{view} rows there: {', '.join(listed)}" if known else
-                 f"it has no {view} rows; write them under {'verksamheter' if view == 'verksamhet' else 'staber'}"
+                 f"it has no {view} rows; {_view_fix(budgets, year, view, list(info.forvaltningar))}"
                  + (", or look per stab (--stab)" if view == "verksamhet" else ""))
         close = "" if hint or not known else did_you_mean(unknown[0], known)  # `eko` for EKO too
         raise UsageError(f"no {view} {', '.join(unknown)} in {info.fil} ({there})" + (f"; {hint}" if hint else "")
@@ -95,7 +95,17 @@ def _require_view(budgets: Store, year: int, by: By, fids: list[str]) -> None:
     if by is By.verksamhet and budgets.amounts.filter(
             (pl.col("ar") == year) & (pl.col("vy") == "verksamhet") & pl.col("forvaltning").is_in(fids)).is_empty():
         raise UsageError(f"{budgets.year(year).fil} has no verksamhet rows for {', '.join(fids)}; "
-                         "write them under verksamheter, or look per stab (--by stab; a chart: kfollow chart avvikelse)")
+                         f"{_view_fix(budgets, year, 'verksamhet', fids)}, or look per stab (--by stab)")
+
+
+def _view_fix(budgets: Store, year: int, view: str, fids: list[str]) -> str:
+    """What gives förvaltningar `fids` rows of `view`: the year file's rows, or, where the fact tables
+    give their figures, a dimension the import maps to that key."""
+    tabled = set(budgets.ledger.present().filter(pl.col("ar") == year)["forvaltning"].to_list())
+    if fids and set(fids) <= tabled:
+        return (f"give the import's mapping a {view} (e.g. {view}: {{dimension: N, objekt: …}}) so that the fact "
+                f"tables have one")
+    return f"write them under {'verksamheter' if view == 'verksamhet' else 'staber'}"
 
 
 def _require_forecast(budgets: Store, year: int, month: int, fids: list[str]) -> None:
@@ -665,8 +675,10 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
     from kfollow.engine import cuts
 
     if base_year == year:
-        raise UsageError(f"compare {year} {year}: a year compared with itself changes nothing; name the earlier "
-                         f"year first, e.g. kfollow compare {year - 1} {year}")
+        earlier = [y for y in store.years if y < year]
+        hint = (f"name the earlier year first, e.g. kfollow compare {max(earlier)} {year}" if earlier else
+                f"{store.directory} has no year before {year} to compare it with")
+        raise UsageError(f"compare {year} {year}: a year compared with itself changes nothing; {hint}")
     if base_year > year:
         raise UsageError(f"compare {base_year} {year}: the earlier year comes first; write kfollow compare {year} {base_year}")
     cut = cuts.parse_by(by)
