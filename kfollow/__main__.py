@@ -12,6 +12,12 @@ def main() -> None:
     # seldom, as mypy does for the same reason; set before the imports, which make most of them.
     gc.set_threshold(200_000, 30, 30)
     _open_closed_streams()
+    try:  # before the command line is imported: the tables are read while it is
+        from kfollow.readahead import start
+
+        start(sys.argv[1:])
+    except Exception:  # noqa: BLE001 - only a head start: the command meets and reports any failure itself
+        pass
     from kfollow.cli import main as run
 
     try:

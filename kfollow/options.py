@@ -49,3 +49,9 @@ class Options:
 
     def places(self, unit: str) -> int:
         return DEFAULT_DECIMALS[unit] if self.decimals is None else self.decimals
+
+
+def by_account(by: str | None, *filters) -> bool:
+    """Whether a cut (`--by`) or any filter (`--konto`, `--kostnadsslag`) reads the facts by account:
+    the fact tables' rows are then kept as they are read."""
+    return any(filters) or any(k.strip() in ("konto", "kostnadsslag") for k in (by or "").split(","))

@@ -73,11 +73,6 @@ def load(budgets: Path | None, ledger: bool = True):
     return store
 
 
-def by_account(by: str | None, *filters) -> bool:
-    """Whether a cut (`--by`) or any filter (`--konto`, `--kostnadsslag`) reads the facts by account."""
-    return any(filters) or any(k.strip() in ("konto", "kostnadsslag") for k in (by or "").split(","))
-
-
 def protect(output: Path | None, directory: str, read: list[str]) -> None:
     """`-o` must not name a file the command read, nor a year file of the budgets folder, nor what
     the writer refuses (a folder, a name too long for its folder): checked before the work."""

@@ -8,9 +8,9 @@ from typing import Annotated, Optional
 import typer
 
 from kfollow.cli.common import (BudgetsDir, ByOpt, CutOpt, KontoOpt, KostnadsslagOpt, ColumnsOpt, CostsNegativeOpt, ExactOpt, CommentsOpt, DecimalsOpt, ForvaltningOpt, FormatOpt, OutputOpt,
-                                PeriodOpt, UnitOpt, YearOpt, by_account, emit, fail, load, note, protect)
+                                PeriodOpt, UnitOpt, YearOpt, emit, fail, load, note, protect)
 from kfollow.errors import ExitStatus, shown
-from kfollow.options import BudgetMode, By, Format, Options, Unit
+from kfollow.options import BudgetMode, By, Format, Options, Unit, by_account
 
 StabOpt = Annotated[Optional[list[str]], typer.Option("--stab", help="Only this stab id (repeat for several), e.g. EKS.")]
 VerksamhetOpt = Annotated[Optional[list[str]], typer.Option(

@@ -228,12 +228,13 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
         yearly = yearly.select(*by, "belopp")
     with_budget = forvaltningar_with(store, year, "budget")
     at_grain = [pl.col(n) for n in names] if by else keys
+    # the facts summed in a pass of their own: planned with the rest, polars would not group them in parallel
+    summed = summed.select(*(by or keys), "budget", "utfall").collect(engine="streaming").lazy()
     return (
-        pl.concat([summed.select(*(by or keys), "budget", "utfall"),
-                   yearly.lazy().select(*at_grain, budget="belopp", utfall=pl.lit(0, pl.Int64))])
+        pl.concat([summed, yearly.lazy().select(*at_grain, budget="belopp", utfall=pl.lit(0, pl.Int64))])
         .group_by(names).agg(pl.col("budget").sum(), pl.col("utfall").sum())
         .with_columns(budget=pl.when(pl.col("forvaltning").is_in(with_budget)).then(pl.col("budget")))
-        .collect(engine="streaming")
+        .collect()  # a few rows per part: in memory
     )
 
 

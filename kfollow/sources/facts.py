@@ -180,6 +180,28 @@ def read_in_background(tables: list[PendingTable]) -> None:
             _WORKER = worker
 
 
+def pending_table(path: Path, name: str, budget: bool = False, rows: bool = False) -> PendingTable:
+    """The table `read_ahead` started under this name, as budget or utfall and with or without its
+    rows, taken once; else a new one, not yet started."""
+    return _AHEAD.pop((name, budget, rows), None) or PendingTable(path, name, budget, rows)
+
+
+def read_ahead(tables: list[PendingTable]) -> None:
+    """Start reading tables before anything asks for them (`readahead`): each is taken by the first
+    `pending_table` of its name, budget and rows; `drop_ahead` lets go of those nobody took."""
+    for table in tables:
+        _AHEAD.setdefault((table.name, table.budget, table.rows), table)
+    read_in_background(list(_AHEAD.values()))
+
+
+def drop_ahead() -> None:
+    """Let go of the tables read ahead that no year file took (the command line was read otherwise)."""
+    for table in _AHEAD.values():
+        table.cancel()
+    _AHEAD.clear()
+
+
+_AHEAD: dict[tuple[str, bool, bool], PendingTable] = {}
 _WORK: "queue.SimpleQueue[Callable[[], None]]" = queue.SimpleQueue()
 _WORKER: threading.Thread | None = None
 _STARTING = threading.Lock()

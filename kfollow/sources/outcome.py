@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from kfollow.errors import DataError, InputOutputError
-from kfollow.sources.facts import FactTable, Known, PendingTable, booked_through, check_overlap, views
+from kfollow.sources.facts import FactTable, Known, PendingTable, booked_through, pending_table, check_overlap, views
 from kfollow.store import (AMOUNT_SCHEMA, BUDGET_MONTH_SCHEMA, FACT_SCHEMA, ID, MONTH_SCHEMA, ORIGIN_SUFFIX, Kostnadsslag,
                            YearInfo, yearly_by_month)
 
@@ -143,7 +143,7 @@ def open_tables(paths: list[tuple[str, int, int]], year_file: str, budget: bool 
     year) (path relative to the year file, line, column), to be read into their sums (and, with
     `rows`, their rows): `read_in_background` starts them, `read_tables` checks them."""
     base = Path(year_file).parent
-    return [(text, line, column, PendingTable(base / text, str(base / text), budget, rows))
+    return [(text, line, column, pending_table(base / text, str(base / text), budget, rows))
             for text, line, column in paths]
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from kfollow.errors import DataError, InputOutputError, shown
+from kfollow.errors import DataError, InputOutputError, KfollowError, shown
 from kfollow.options import ORE_PER_UNIT
 from kfollow.store import (AMOUNT_SCHEMA, check_total, CHANGE_SCHEMA, COMMENT_SCHEMA, FORECAST_SCHEMA, INVESTMENT_SCHEMA, MAX_ORE,
                             ID, MONTH, MONTH_SCHEMA, PRESENTATIONS, BUDGET_MONTH_SCHEMA, INDICATORS, Ledger,
@@ -74,14 +74,19 @@ def load_budgets(directory: str | Path | None = None, ledger: bool = False) -> S
     """Load and validate every year file of `directory`; the first malformed file raises `DataError`.
     With `ledger`, the fact tables' rows are kept as they are read (for a command that will cut them
     by account); otherwise they are read again when first asked for (`Store.facts`)."""
+    from kfollow.sources.facts import drop_ahead
+
     directory = str(directory or default_directory())
     parsed, notes = [], []
-    for path in year_files(directory, notes):
-        year = load_year_file(path, ledger=ledger)
-        for other in parsed:
-            if other.info.ar == year.info.ar:
-                raise DataError(str(path), 1, 1, f"year {year.info.ar} is also in {other.info.fil}; keep one file per year")
-        parsed.append(year)
+    try:
+        for path in year_files(directory, notes):
+            year = load_year_file(path, ledger=ledger)
+            for other in parsed:
+                if other.info.ar == year.info.ar:
+                    raise DataError(str(path), 1, 1, f"year {year.info.ar} is also in {other.info.fil}; keep one file per year")
+            parsed.append(year)
+    finally:  # what was read ahead and not taken is not wanted
+        drop_ahead()
     store = combine(directory, parsed)
     store.messages.extend(notes)
     return store
@@ -129,6 +134,41 @@ def _ledger(tables: list) -> Ledger:
     else:
         accounts = (lambda: pl.concat(listed).unique()) if all(a is not None for a in listed) else None
     return Ledger([partial(ledger_facts, ar, art, t) for ar, art, t in tables], present, accounts)
+
+
+def _named_tables(raw: bytes, fil: str) -> list[tuple[str, str, Path]]:
+    """The fact tables a year file's bytes name on a line of their own (`budget_fil: b.parquet`, then
+    `utfall_fil: u.csv`), found without parsing it: (key, the path as written, the path) of each that
+    is a file."""
+    base, found = Path(fil).parent, []
+    for key in ("budget_fil", "utfall_fil"):
+        line = re.search(rb"^" + key.encode() + rb":[ \t]+([^\s#'\"\[{]+)(?:[ \t]+#[^\r\n]*)?[ \t]*\r?$", raw,
+                         re.MULTILINE)
+        text = line and line.group(1).decode("utf-8", "replace")
+        if text and text.endswith((".csv", ".parquet")) and _is_file(base / text):
+            found.append((key, text, base / text))
+    return found
+
+
+def read_ahead(directory: str | Path, ledger: bool) -> None:
+    """Start reading the fact tables that the year files of `directory` name (`_named_tables`), with
+    their rows if `ledger`, before the command line is parsed (`kfollow.readahead`); a year file
+    loaded later takes them (`prefetch`). Nothing is said of a folder or file that cannot be read:
+    the load says it, in its order."""
+    from kfollow.sources.facts import PendingTable, read_ahead as start
+
+    tables = []
+    try:
+        paths = year_files(directory)
+    except (KfollowError, OSError):
+        return
+    for path in paths:
+        try:
+            raw = read_bytes(path, YEAR_FILE_LIMIT, "year file")
+        except (KfollowError, OSError):
+            continue
+        tables += [PendingTable(p, str(p), key == "budget_fil", ledger) for key, _, p in _named_tables(raw, str(path))]
+    start(tables)
 
 
 def _is_file(path: Path) -> bool:
@@ -418,16 +458,11 @@ class _YearParser(TreeReader):
         perhaps with a comment after it: the common case) before the file is parsed: the parse and the
         read then overlap. `open_tables` takes such a table only if the parsed file names the same
         path under the same key; anything else (a list, quotes, a line the pattern misreads) is read
-        after the parse."""
-        from kfollow.sources.facts import PendingTable, read_in_background
+        after the parse. A table read ahead (`read_ahead`) is taken, not read again."""
+        from kfollow.sources.facts import pending_table, read_in_background
 
-        base = Path(self.fil).parent
-        for key in ("budget_fil", "utfall_fil"):
-            found = re.search(rb"^" + key.encode() + rb":[ \t]+([^\s#'\"\[{]+)(?:[ \t]+#[^\r\n]*)?[ \t]*\r?$", raw,
-                              re.MULTILINE)
-            text = found and found.group(1).decode("utf-8", "replace")
-            if text and text.endswith((".csv", ".parquet")) and _is_file(base / text):
-                self.prefetched[key, text] = PendingTable(base / text, str(base / text), key == "budget_fil", self.ledger)
+        for key, text, path in _named_tables(raw, self.fil):
+            self.prefetched[key, text] = pending_table(path, str(path), key == "budget_fil", self.ledger)
         self.pending += self.prefetched.values()
         read_in_background(list(self.prefetched.values()))
 

@@ -1,0 +1,55 @@
+"""Read-ahead: start reading a command's fact tables before its command line is parsed.
+
+Importing the command line (typer and kfollow's commands) takes about 70 ms, and reading a fact table
+of a million rows about as long, in polars, without Python's lock. So `python -m kfollow` and the
+`kfollow` script first look at the arguments themselves: for a command that loads the budgets folder
+and reads its tables (`deviation`, `compare`, `months`), they start reading the tables that the
+folder's year files name, then import the rest. The year files take those tables when they are loaded
+(`facts.pending_table`) only where path, kind and rows match what they would read; anything read
+otherwise is let go of unused. So a command line this look gets wrong costs a read, never a
+figure or an error: every check and message stays where the load makes it.
+"""
+
+from __future__ import annotations
+
+import os
+
+# the commands whose tables are read ahead: each loads the budgets folder with `by_account(--by, filters)`
+COMMANDS = {"deviation": True, "compare": True, "months": False}  # command → whether it has --by
+
+
+def start(argv: list[str]) -> None:
+    """Start reading ahead for `argv` (the arguments after the program's name), if it names one of
+    COMMANDS; any failure here is left for the command to meet and report."""
+    command, options = _read(argv)
+    if command not in COMMANDS:
+        return
+    from kfollow.options import by_account
+    from kfollow.sources.year_file import read_ahead
+
+    by = options.get("--by", "stab") if COMMANDS[command] else None
+    ledger = by_account(by, "--konto" in options, "--kostnadsslag" in options)
+    read_ahead(options.get("--budgets") or os.environ.get("KFOLLOW_BUDGETS") or "budgets", ledger)
+
+
+_WITH_VALUE = ("--budgets", "--by", "--konto", "--kostnadsslag")
+
+
+def _read(argv: list[str]) -> tuple[str | None, dict[str, str]]:
+    """The command (the first argument that is no option) and the last value of each option of
+    _WITH_VALUE after it (`--by X` or `--by=X`); other options and their values are skipped over as
+    words, which can only make the look miss (a value that looks like a command: nothing read)."""
+    command, options = None, {}
+    words = iter(argv)
+    for word in words:
+        if word == "--":
+            break
+        if command is None:
+            if word.startswith("-"):
+                return None, {}  # an option before the command (--help, --version): nothing to read
+            command = word
+            continue
+        name, equals, value = word.partition("=")
+        if name in _WITH_VALUE:
+            options[name] = value if equals else next(words, "")
+    return command, options
