@@ -127,14 +127,15 @@ class PendingTable:
     def __init__(self, path: Path, name: str, budget: bool = False, rows: bool = False):
         self.path, self.name, self.budget, self.rows = path, name, budget, rows
         self._done: threading.Event | None = None
-        self._outcome: tuple[_Plan, tuple] | BaseException | None = None
+        self._outcome: tuple[_Plan, tuple, pl.DataFrame | None] | BaseException | None = None
         self._cancelled = False
 
     def _read(self) -> None:
         try:
             if not self._cancelled:
                 plan = _plan(self.path, self.name)
-                self._outcome = plan, _sums(plan, self.rows)
+                read = _sums(plan, self.rows)
+                self._outcome = plan, read, _views_ahead(read[1])
         except BaseException as exc:  # noqa: BLE001 - handed to the caller of `result`, in its thread
             self._outcome = exc
         finally:
@@ -159,9 +160,9 @@ class PendingTable:
             raise RuntimeError(f"{self.name}: a fact table was asked for after it was let go of, or twice")
         if isinstance(self._outcome, BaseException):
             raise self._outcome
-        plan, read = self._outcome
+        plan, read, table_views = self._outcome
         self._outcome = None  # the rows, if kept, now belong to the FactTable alone
-        return _check(plan, read, known, self.budget)
+        return _check(plan, read, known, self.budget, table_views)
 
 
 def read_in_background(tables: list[PendingTable]) -> None:
@@ -490,6 +491,7 @@ class FactTable:
     budget: bool = False
     kept: pl.DataFrame | None = None
     accounts: pl.DataFrame | None = None  # its distinct (konto, slag), where the pass read them
+    views: pl.DataFrame | None = None  # `views` of `summary`, unsorted, where they were made as it was read
 
     def rows(self) -> pl.DataFrame:
         """Every row (FACT_SCHEMA), as written; read again from the file unless kept, and checked
@@ -584,7 +586,23 @@ def _sums(plan: _Plan, rows: bool) -> tuple[pl.DataFrame | None, pl.DataFrame, p
         raise plan.source.failure(exc) from None
 
 
-def _check(plan: _Plan, read: tuple, known: Known, budget: bool) -> FactTable:
+def _views_ahead(summary: pl.DataFrame) -> pl.DataFrame | None:
+    """The views of a table's sums (`views`, unsorted), made where the table was read: on the
+    background thread, while the year file is still being parsed. None where there is nothing to
+    make them of yet (a table the checks will refuse: the year is not loaded then)."""
+    try:
+        return views(_final(summary), last_month=0, sort=False)
+    except Exception:  # noqa: BLE001 - only a head start: the load makes them again, and meets what failed
+        return None
+
+
+def _final(summary: pl.DataFrame) -> pl.DataFrame:
+    """A table's sums as the store keeps them (SUMMARY_SCHEMA): the month of each period, no check columns."""
+    return summary.select("period", pl.col("period").str.slice(5, 2).cast(pl.Int8, strict=False).alias("manad"),
+                          *SUMMARY_KEYS[1:], "kostnad", "intakt")
+
+
+def _check(plan: _Plan, read: tuple, known: Known, budget: bool, table_views: pl.DataFrame | None = None) -> FactTable:
     """The table whose pass `_sums` made, checked on its sums, not row by row: every id check on the
     distinct keys of the sums, the amounts on counts aggregated with them (an empty, malformed or too
     large amount is null), the accounts on their distinct values or a flag. Only when one fails are
@@ -611,10 +629,7 @@ def _check(plan: _Plan, read: tuple, known: Known, budget: bool) -> FactTable:
         raise plan.source.failure(exc) from None
     if total > MAX_ORE:  # cheap first: only a total beyond one amount's cap can be beyond the file's
         check_total(pl.Series([total], dtype=pl.Int128), plan.source.name)
-    summary = summary.select(
-        "period", pl.col("period").str.slice(5, 2).cast(pl.Int8, strict=False).alias("manad"),
-        *SUMMARY_KEYS[1:], "kostnad", "intakt")
-    return FactTable(plan.source.name, summary, plan, known, budget, kept, accounts)
+    return FactTable(plan.source.name, _final(summary), plan, known, budget, kept, accounts, table_views)
 
 
 # the checks of each key run on its distinct values in the sums: (columns, the checks' column)
@@ -924,7 +939,7 @@ def views(facts: pl.DataFrame, last_month: int | None = None, sort: bool = True)
         )
     frame = pl.concat(parts).select(pl.col(c).cast(t) for c, t in VIEW_SCHEMA.items()).collect(engine="streaming")
     last = booked_through(facts) if last_month is None else last_month
-    return fill_months(frame, last) if last else (_sort_view(frame) if sort else frame)
+    return fill_months(frame, last) if last else (sort_view(frame) if sort else frame)
 
 
 def fill_months(view: pl.DataFrame, last_month: int) -> pl.DataFrame:
@@ -936,10 +951,10 @@ def fill_months(view: pl.DataFrame, last_month: int) -> pl.DataFrame:
     missing = grid.join(view, on=[*keys, "manad"], how="anti", nulls_equal=True).with_columns(
         pl.lit(0, pl.Int64).alias(s) for s in ("utfall", "utfall_kostnader", "utfall_intakter")
     )
-    return _sort_view(pl.concat([view, missing.select(view.columns)]))
+    return sort_view(pl.concat([view, missing.select(view.columns)]))
 
 
-def _sort_view(frame: pl.DataFrame) -> pl.DataFrame:
+def sort_view(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.sort(["forvaltning", "vy", "nyckel", "manad"], nulls_last=True)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from kfollow.errors import DataError, InputOutputError
-from kfollow.sources.facts import FactTable, Known, PendingTable, booked_through, pending_table, check_overlap, views
+from kfollow.sources.facts import FactTable, Known, PendingTable, booked_through, pending_table, check_overlap, sort_view, views
 from kfollow.store import (AMOUNT_SCHEMA, BUDGET_MONTH_SCHEMA, FACT_SCHEMA, ID, MONTH_SCHEMA, ORIGIN_SUFFIX, Kostnadsslag,
                            YearInfo, yearly_by_month)
 
@@ -181,9 +181,17 @@ def ledger_facts(ar: int, art: str, table: FactTable) -> pl.DataFrame:
                         ).select(pl.col(c).cast(t) for c, t in FACT_SCHEMA.items())
 
 
-def _views_with_keys(facts: pl.DataFrame, last_month: int | None = None, sort: bool = True) -> pl.DataFrame:
-    """`views` of the facts, the rows not distributed keyed `ej fördelat (<förvaltning>)` as in a year file."""
-    return views(facts, last_month=last_month, sort=sort).with_columns(
+def _views_with_keys(facts: pl.DataFrame, last_month: int | None = None, sort: bool = True,
+                     made: list[pl.DataFrame | None] = ()) -> pl.DataFrame:
+    """`views` of the facts (unsorted, unfilled: those the tables' reads `made`, if all were), the rows
+    not distributed keyed `ej fördelat (<förvaltning>)` as in a year file. The views of several tables
+    are the tables' views together: no förvaltning has the same month in two (`check_overlap`)."""
+    if made and last_month == 0 and all(v is not None for v in made):
+        found = pl.concat(made)
+        found = sort_view(found) if sort else found
+    else:
+        found = views(facts, last_month=last_month, sort=sort)
+    return found.with_columns(
         nyckel=pl.when(pl.col("vy").str.starts_with("ej_fordelat"))
         .then(pl.lit("ej fördelat (") + pl.col("forvaltning") + pl.lit(")"))
         .otherwise(pl.col("nyckel")))
@@ -248,6 +256,7 @@ def merge_budget(info: YearInfo, amounts: pl.DataFrame, tables: list[tuple[str, 
     takes its budget from YAML or from tables, never both (the error at the row's `budget:`, where
     `figure_at` knows it: (forvaltning, vy, nyckel, "budget") → line, column); a row of a covered
     förvaltning that the tables give nothing has budget 0, so its view still adds up."""
+    made = [table.views for _, table in tables]
     tables = [(name, table.summary) for name, table in tables]
     facts = pl.concat([f for _, f in tables])
     covered = facts["forvaltning"].unique().sort().to_list()
@@ -268,7 +277,8 @@ def merge_budget(info: YearInfo, amounts: pl.DataFrame, tables: list[tuple[str, 
     if facts.select(yearly.any()).item():
         facts = pl.concat([facts.filter(~yearly), yearly_by_month(facts.filter(yearly), info, amounts,
                                                                    ["kostnad", "intakt"])])
-    v = (_views_with_keys(facts, last_month=0)
+        made = []  # the views of the months the year is spread into
+    v = (_views_with_keys(facts, last_month=0, made=made)
          .rename({"utfall": "budget", "utfall_kostnader": "budget_kostnader", "utfall_intakter": "budget_intakter"}))
     # a förvaltning written with its summa only (no staber, no verksamheter) has its budget there
     viewless = set(covered) - set(amounts.filter(pl.col("vy") != "summa")["forvaltning"].unique().to_list())
@@ -301,6 +311,7 @@ def merge(info: YearInfo, amounts: pl.DataFrame, months: pl.DataFrame, tables: l
     """The year's amount rows with utfall from the tables, and their month rows (both schemas of
     the store). Rows of a förvaltning the tables cover get utfall 0 in the months they lack. Utfall
     in YAML too is an error at the row's `utfall:` (as `merge_budget`)."""
+    made = [table.views for _, table in tables]
     tables = [(name, table.summary) for name, table in tables]
     # a table is booked up to its latest month; a förvaltning split over tables (by months) up to the
     # latest of them
@@ -323,7 +334,7 @@ def merge(info: YearInfo, amounts: pl.DataFrame, months: pl.DataFrame, tables: l
     # both views of all the facts at once: one row per key and month (months without postings are
     # filled below, per förvaltning up to its own booked month)
     # unsorted: the month rows below are made from a grid of the amount rows, in their order
-    v = _views_with_keys(pl.concat([f for _, f in tables]), last_month=0, sort=False)
+    v = _views_with_keys(pl.concat([f for _, f in tables]), last_month=0, sort=False, made=made)
     month_rows, new_rows = [v], [v.select("forvaltning", "vy", "nyckel").unique()]
     facts_months = pl.concat(month_rows).with_columns(ar=pl.lit(ar, pl.Int32))
     # a förvaltning written with its summa only (no staber, no verksamheter) books its utfall there
