@@ -15,20 +15,9 @@ from kfollow import readahead
 from kfollow.sources import facts
 from kfollow.sources.year_file import load_budgets
 from tests.conftest import csv_rows
-from tests.test_grain import BUDGET_ROWS, UTFALL_ROWS, YEAR, _table
+from tests.test_grain import BUDGET_ROWS, UTFALL_ROWS, grain  # noqa: F401 - grain: the folder of a budget and an utfall table
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    d = tmp_path / "budgets"
-    d.mkdir()
-    (d / "budget-2024.csv").write_text(_table(BUDGET_ROWS, [f"2024-{m:02d}" for m in range(1, 13)]), encoding="utf-8")
-    (d / "utfall-2024.csv").write_text(_table(UTFALL_ROWS, [f"2024-{m:02d}" for m in range(1, 9)]), encoding="utf-8")
-    (d / "2024.yaml").write_text(YEAR.format(tables="budget_fil: budget-2024.csv\nutfall_fil: utfall-2024.csv",
-                                             extra=""), encoding="utf-8")
-    return d
 
 
 @pytest.fixture
@@ -55,38 +44,38 @@ def test_the_command_line_is_read_for_the_command_folder_and_cut():
     assert readahead._read([]) == (None, {})
 
 
-def test_a_table_read_ahead_is_taken_once_by_its_year_file(folder, reads):
-    readahead.start(["deviation", "--year", "2024", "--by", "stab,kostnadsslag", "--budgets", str(folder)])
-    assert set(facts._AHEAD) == {(str(folder / "budget-2024.csv"), True, True),
-                                 (str(folder / "utfall-2024.csv"), False, True)}
-    store = load_budgets(folder, ledger=True)
+def test_a_table_read_ahead_is_taken_once_by_its_year_file(grain, reads):
+    readahead.start(["deviation", "--year", "2024", "--by", "stab,kostnadsslag", "--budgets", str(grain)])
+    assert set(facts._AHEAD) == {(str(grain / "budget-2024.csv"), True, True),
+                                 (str(grain / "utfall-2024.csv"), False, True)}
+    store = load_budgets(grain, ledger=True)
     assert facts._AHEAD == {}
-    assert sorted(reads) == sorted([str(folder / "budget-2024.csv"), str(folder / "utfall-2024.csv")])  # once each
+    assert sorted(reads) == sorted([str(grain / "budget-2024.csv"), str(grain / "utfall-2024.csv")])  # once each
     assert store.facts.height == 12 * len(BUDGET_ROWS) + 8 * len(UTFALL_ROWS)  # the rows were kept, as asked
 
 
-def test_a_table_read_ahead_otherwise_than_asked_is_let_go_of(folder, reads):
-    readahead.start(["deviation", "--budgets", str(folder)])  # --by stab: the rows are not kept ahead
-    store = load_budgets(folder, ledger=True)  # …but this load keeps them: it reads the tables itself
+def test_a_table_read_ahead_otherwise_than_asked_is_let_go_of(grain, reads):
+    readahead.start(["deviation", "--budgets", str(grain)])  # --by stab: the rows are not kept ahead
+    store = load_budgets(grain, ledger=True)  # …but this load keeps them: it reads the tables itself
     assert facts._AHEAD == {}
-    assert reads[-2:] == [str(folder / "budget-2024.csv"), str(folder / "utfall-2024.csv")]
+    assert reads[-2:] == [str(grain / "budget-2024.csv"), str(grain / "utfall-2024.csv")]
     assert store.facts.height == 12 * len(BUDGET_ROWS) + 8 * len(UTFALL_ROWS)
 
 
-def test_nothing_is_read_ahead_for_other_commands_or_a_folder_that_is_not_there(folder, tmp_path, reads):
-    readahead.start(["changes", "--budgets", str(folder)])
+def test_nothing_is_read_ahead_for_other_commands_or_a_folder_that_is_not_there(grain, tmp_path, reads):
+    readahead.start(["changes", "--budgets", str(grain)])
     readahead.start(["deviation", "--budgets", str(tmp_path / "saknas")])
     readahead.start(["--help"])
     assert facts._AHEAD == {} and reads == []
 
 
-def test_kfollow_as_a_process_gives_the_in_process_figures(run, folder):
+def test_kfollow_as_a_process_gives_the_in_process_figures(run, grain):
     """The read-ahead runs only in a process of its own: the figures and messages it gives are the
     command's own, for a cut that keeps the rows and for one that does not."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("KFOLLOW_BUDGETS", None)
     for by in ("stab", "stab,kostnadsslag"):
-        args = ["deviation", "--budgets", str(folder), "--by", by, "--format", "csv", "--exact", "--unit", "kr"]
+        args = ["deviation", "--budgets", str(grain), "--by", by, "--format", "csv", "--exact", "--unit", "kr"]
         done = subprocess.run([sys.executable, "-m", "kfollow", *args], capture_output=True, text=True, env=env,
                               cwd=ROOT, timeout=60)
         inside = run(*args)
