@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, csv_rows
 
 ADVICE = re.compile(r"; lägg till (kommentarer: \{(?P<month>\d{4}-\d{2}): …\}|kommentar: …) under (?P<where>.+)$")
 
@@ -214,7 +214,7 @@ def test_the_missing_months_added_as_advised_end_the_short_booking(run, tmp_path
 def test_views_spread_by_different_profiles_agree_once_given_the_staber_s_profile(run, tmp_path):
     doc = typed_year(monthly=True)
     doc["profiler"] = {"sommar": {"vikter": [10, 10, 9, 8, 8, 7, 4, 6, 8, 9, 10, 11]}}
-    for stab in doc["forvaltningar"]["KLF"]["staber"].values():
+    for stab in (*doc["forvaltningar"]["KLF"]["staber"].values(), doc["forvaltningar"]["KLF"]["summa"]):
         stab["profil"] = "sommar"
     folder = write(tmp_path / "budgets", doc)
     found = [f for f in findings(run, folder) if f["kod"] == "profil_olika"]
@@ -222,6 +222,29 @@ def test_views_spread_by_different_profiles_agree_once_given_the_staber_s_profil
     for row in (*doc["forvaltningar"]["KLF"]["verksamheter"].values(), doc["forvaltningar"]["KLF"]["ej_fordelat"]["verksamheter"]):
         row["profil"] = "sommar"
     doc["forvaltningar"]["KLF"]["ej_fordelat"]["staber"]["profil"] = "sommar"
+    write(folder, doc)
+    assert not [f for f in findings(run, folder) if f["kod"] == "profil_olika"]
+
+
+def test_a_summa_spread_by_another_profile_than_its_staber_is_warned_of(run, tmp_path):
+    """The summa written with its budget, spread evenly, and the staber by `sommar`: `--by forvaltning`
+    and `--by stab` gave two budgets to date for the same förvaltning, and check said nothing (found in
+    review); now it names the summa's row and both figures, and is quiet once they share the profile."""
+    doc = typed_year(monthly=True)
+    doc["profiler"] = {"sommar": {"vikter": [10, 10, 9, 8, 8, 7, 4, 6, 8, 9, 10, 11]}}
+    klf = doc["forvaltningar"]["KLF"]
+    for row in (*klf["staber"].values(), *klf["verksamheter"].values(), *klf["ej_fordelat"].values()):
+        row["profil"] = "sommar"
+    folder = write(tmp_path / "budgets", doc)
+    found = [f for f in findings(run, folder) if f["kod"] == "profil_olika"]
+    assert [f["meddelande"] for f in found] == [  # (staber against verksamheter would say the rest: not again)
+        "KLF 2024-02: den ackumulerade budgeten är 166,66667 tkr för summan men 200 tkr per stab, eftersom raderna "
+        "fördelas över månaderna med olika profiler; ge summan och staberna samma profil"]
+    shown = {by: csv_rows(run("deviation", "--budgets", folder, "-f", "csv", "--unit", "tkr", "--decimals", "1",
+                              "--by", by).stdout) for by in ("stab", "forvaltning")}
+    assert [r["budget"] for r in shown["stab"] if r["radtyp"] == "delsumma"] == ["200.0"]  # what the warning is about
+    assert [r["budget"] for r in shown["forvaltning"] if r["forvaltning"] == "KLF"] == ["166.7"]
+    klf["summa"]["profil"] = "sommar"
     write(folder, doc)
     assert not [f for f in findings(run, folder) if f["kod"] == "profil_olika"]
 
@@ -239,7 +262,7 @@ def test_views_whose_year_budgets_differ_get_the_reconciliation_error_not_the_pr
     and advised the staber's profile, which would not help (found in review)."""
     doc = typed_year(monthly=True)
     doc["profiler"] = {"sommar": {"vikter": [10, 10, 9, 8, 8, 7, 4, 6, 8, 9, 10, 11]}}
-    for stab in doc["forvaltningar"]["KLF"]["staber"].values():
+    for stab in (*doc["forvaltningar"]["KLF"]["staber"].values(), doc["forvaltningar"]["KLF"]["summa"]):
         stab["profil"] = "sommar"
     folder = write(tmp_path / "budgets", doc)
     assert [f["kod"] for f in findings(run, folder) if f["kod"] == "profil_olika"] == ["profil_olika"]

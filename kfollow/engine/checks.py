@@ -127,35 +127,54 @@ def _exact_year_to_date_budget(budgets: Store, year: int, month: int) -> dict[tu
     return exact
 
 
+# the views whose year-to-date budgets must agree, and the advice where their profiles make them differ
+_PROFILE_PAIRS = (
+    ("stab", "verksamhet", "per stab", "per verksamhet", "ge verksamheterna stabernas profil"),
+    ("summa", "stab", "för summan", "per stab", "ge summan och staberna samma profil"),
+    ("summa", "verksamhet", "för summan", "per verksamhet", "ge summan och verksamheterna samma profil"),
+)
+
+
 def profile_findings(budgets: Store) -> list[dict]:
-    """Where a year is booked per month: the stab and verksamhet views must give the same
-    year-to-date budget, which they do not when their rows are spread by different profiles."""
+    """Where a year is booked per month: the stab and verksamhet views, and a summa written with its
+    own budget, must give the same year-to-date budget, which they do not when their rows are spread
+    by different profiles (`--by stab` and `--by forvaltning` would then show two budgets to date)."""
     findings = []
     for ar, info in budgets.years.items():
         month = last_month_complete(budgets, ar)
         if month is None or month == 12:
             continue
-        def by_view(to: int) -> pl.DataFrame:  # each förvaltning's budget to month `to`, per view, side by side
-            ytd = (resolve(budgets, ar, to, strict=False)
-                   .filter(pl.col("vy").str.replace("ej_fordelat_", "").is_in(["stab", "verksamhet"]))
-                   .with_columns(view=pl.col("vy").str.replace("ej_fordelat_", ""))
-                   .group_by("forvaltning", "view").agg(ex.exact_sum("budget"), pl.col("rad").min()))
-            return ytd.filter(pl.col("view") == "stab").join(ytd.filter(pl.col("view") == "verksamhet"),
-                                                             on="forvaltning", suffix="_v")
 
-        # (views whose year budgets differ are the reconciliation's error, whatever the profiles)
-        apart = by_view(12).filter(pl.col("budget") != pl.col("budget_v"))["forvaltning"].to_list()
-        both = by_view(month).filter((pl.col("budget") != pl.col("budget_v")) & ~pl.col("forvaltning").is_in(apart))
-        if both.height:  # each row's share is rounded to the öre: views spread alike may still differ by a few
-            exact = _exact_year_to_date_budget(budgets, ar, month)
-            both = both.filter(pl.Series([exact.get((f, "stab")) != exact.get((f, "verksamhet"))
-                                          for f in both["forvaltning"].to_list()], dtype=pl.Boolean))
-        for r in both.iter_rows(named=True):
-            findings.append(finding(
-                "profil_olika", "varning", info.fil, r["rad_v"],
-                f"{_literal(r['forvaltning'])} {ar}-{month:02d}: den ackumulerade budgeten är {{0:d}} per stab men "
-                "{1:d} per verksamhet, eftersom raderna fördelas över månaderna med olika profiler; ge verksamheterna "
-                "stabernas profil", r["budget"], r["budget_v"], enhet=info.enhet))
+        def by_view(to: int) -> pl.DataFrame:  # each förvaltning's budget to month `to`, per view
+            return (resolve(budgets, ar, to, strict=False)
+                    .with_columns(view=pl.col("vy").str.replace("ej_fordelat_", ""))
+                    .filter(pl.col("budget").is_not_null())
+                    .group_by("forvaltning", "view").agg(ex.exact_sum("budget"), pl.col("rad").min()))
+
+        year, to_date = by_view(12), by_view(month)
+        exact = None
+        for first, second, first_text, second_text, advice in _PROFILE_PAIRS:
+            def pair(frame: pl.DataFrame) -> pl.DataFrame:  # the two views' budgets side by side
+                return frame.filter(pl.col("view") == first).join(frame.filter(pl.col("view") == second),
+                                                                  on="forvaltning", suffix="_v")
+
+            # (views whose year budgets differ are the reconciliation's error, whatever the profiles)
+            apart = pair(year).filter(pl.col("budget") != pl.col("budget_v"))["forvaltning"].to_list()
+            both = pair(to_date).filter((pl.col("budget") != pl.col("budget_v")) & ~pl.col("forvaltning").is_in(apart))
+            if (first, second) == ("summa", "verksamhet"):  # where there are staber, summa against them and
+                # staber against verksamheter already say it
+                both = both.filter(~pl.col("forvaltning").is_in(to_date.filter(pl.col("view") == "stab")["forvaltning"]
+                                                                 .implode()))
+            if both.height:  # each row's share is rounded to the öre: views spread alike may still differ by a few
+                exact = exact or _exact_year_to_date_budget(budgets, ar, month)
+                both = both.filter(pl.Series([exact.get((f, first)) != exact.get((f, second))
+                                              for f in both["forvaltning"].to_list()], dtype=pl.Boolean))
+            for r in both.sort("forvaltning").iter_rows(named=True):
+                findings.append(finding(
+                    "profil_olika", "varning", info.fil, r["rad"] if first == "summa" else r["rad_v"],
+                    f"{_literal(r['forvaltning'])} {ar}-{month:02d}: den ackumulerade budgeten är {{0:d}} {first_text} "
+                    f"men {{1:d}} {second_text}, eftersom raderna fördelas över månaderna med olika profiler; {advice}",
+                    r["budget"], r["budget_v"], enhet=info.enhet))
     return findings
 
 
