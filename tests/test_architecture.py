@@ -103,6 +103,8 @@ LAYERS = {  # a module of the key's layer must not import any module of these la
     "kfollow.report": ("kfollow.sources", "kfollow.engine", "kfollow.render", "kfollow.cli"),
     "kfollow.engine": ("kfollow.render", "kfollow.cli"),
     "kfollow.render": ("kfollow.engine", "kfollow.sources", "kfollow.store", "kfollow.cli"),
+    # run before the command line is imported: it reads the year files' table names and nothing of the rest
+    "kfollow.readahead": ("kfollow.engine", "kfollow.render", "kfollow.cli", "kfollow.report"),
 }
 
 

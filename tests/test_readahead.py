@@ -82,3 +82,13 @@ def test_kfollow_as_a_process_gives_the_in_process_figures(run, grain):
         assert done.returncode == inside.exit_code == 0, done.stderr
         assert csv_rows(done.stdout) == csv_rows(inside.stdout) and len(csv_rows(done.stdout)) > 3
         assert done.stderr == inside.stderr
+
+
+def test_a_command_with_nothing_to_read_ahead_imports_no_polars():
+    """`kfollow --version` and a command without tables stay as light as before: the look at the
+    command line imports nothing heavy unless there is something to read."""
+    code = ("import sys; from kfollow import readahead; readahead.start(['--version']); "
+            "readahead.start(['changes', '--year', '2024']); print('polars' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert (done.returncode, done.stdout.strip()) == (0, "False"), done.stderr
