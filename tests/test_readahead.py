@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from kfollow import readahead
@@ -94,3 +95,44 @@ def test_a_command_with_nothing_to_read_ahead_imports_no_polars():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert (done.returncode, done.stdout.strip()) == (0, "False"), done.stderr
+
+
+def test_a_table_read_ahead_for_a_year_file_rewritten_since_is_read_again(grain, reads):
+    """An import may write the table and then the year file while the command starts: the load reads
+    the year file after the read ahead did, and takes its tables only if it has the same bytes; else
+    the table is read again, after the year file, as it always was (found in review)."""
+    readahead.start(["deviation", "--budgets", str(grain)])
+    for table, _ in facts._AHEAD.values():
+        assert table._done.wait(30)  # the old table has been read ahead
+    utfall = grain / "utfall-2024.csv"
+    utfall.write_text(utfall.read_text(encoding="utf-8").replace("KLF,EKS,,5010,kostnad,38000.25",
+                                                                 "KLF,EKS,,5010,kostnad,48000.25"), encoding="utf-8")
+    year = grain / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8") + "# utfall importerat igen\n", encoding="utf-8")
+    store = load_budgets(grain)
+    eks = store.amounts.filter((pl.col("vy") == "stab") & (pl.col("nyckel") == "EKS"))["utfall"].item()
+    assert eks == 8 * (-120000 + 4800025 + 990000 + 100000)  # öre: the new 5010 row, eight months
+    assert [rows for name, rows in reads if name == str(utfall)] == [False, False]  # ahead, then again
+
+
+def test_a_reading_thread_that_cannot_start_for_the_read_ahead_is_tried_again(grain, monkeypatch):
+    """The read ahead's thread failing to start (`can't start new thread`) had left its tables
+    waiting for a thread that never came: the command hung (found in review). Now nothing is queued
+    without a thread, and the load starts one."""
+    import threading
+
+    class Refused(threading.Thread):
+        def start(self):
+            raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(facts, "_WORKER", None)
+    monkeypatch.setattr(facts.threading, "Thread", Refused)
+    with pytest.raises(RuntimeError):  # (`__main__` lets it go: only a head start)
+        readahead.start(["deviation", "--budgets", str(grain)])
+    monkeypatch.setattr(facts.threading, "Thread", Refused.__mro__[1])
+    loaded = []
+    loading = threading.Thread(target=lambda: loaded.append(load_budgets(grain)), daemon=True)
+    loading.start()
+    loading.join(30)
+    assert not loading.is_alive() and loaded[0].amounts.height
+    facts.drop_ahead()

@@ -239,11 +239,16 @@ def test_a_summa_spread_by_another_profile_than_its_staber_is_warned_of(run, tmp
     found = [f for f in findings(run, folder) if f["kod"] == "profil_olika"]
     assert [f["meddelande"] for f in found] == [  # (staber against verksamheter would say the rest: not again)
         "KLF 2024-02: den ackumulerade budgeten är 166,66667 tkr för summan men 200 tkr per stab, eftersom raderna "
-        "fördelas över månaderna med olika profiler; ge summan och staberna samma profil"]
+        "fördelas över månaderna med olika profiler; ge summan stabernas profil"]
     shown = {by: csv_rows(run("deviation", "--budgets", folder, "-f", "csv", "--unit", "tkr", "--decimals", "1",
                               "--by", by).stdout) for by in ("stab", "forvaltning")}
     assert [r["budget"] for r in shown["stab"] if r["radtyp"] == "delsumma"] == ["200.0"]  # what the warning is about
     assert [r["budget"] for r in shown["forvaltning"] if r["forvaltning"] == "KLF"] == ["166.7"]
+    del klf["staber"]["KS"]["profil"]  # staber of two profiles: no one profile to give the summa
+    write(folder, doc)
+    assert [f["meddelande"].rpartition("; ")[2] for f in findings(run, folder) if f["kod"] == "profil_olika"] == [
+        "ge staberna en och samma profil, och summan den", "ge staberna och verksamheterna en och samma profil"]
+    klf["staber"]["KS"]["profil"] = "sommar"
     klf["summa"]["profil"] = "sommar"
     write(folder, doc)
     assert not [f for f in findings(run, folder) if f["kod"] == "profil_olika"]

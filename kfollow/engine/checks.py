@@ -127,11 +127,15 @@ def _exact_year_to_date_budget(budgets: Store, year: int, month: int) -> dict[tu
     return exact
 
 
-# the views whose year-to-date budgets must agree, and the advice where their profiles make them differ
+# the views whose year-to-date budgets must agree: (view, view, how each is named, the advice when the
+# first view's rows share one profile, the advice when they do not)
 _PROFILE_PAIRS = (
-    ("stab", "verksamhet", "per stab", "per verksamhet", "ge verksamheterna stabernas profil"),
-    ("summa", "stab", "för summan", "per stab", "ge summan och staberna samma profil"),
-    ("summa", "verksamhet", "för summan", "per verksamhet", "ge summan och verksamheterna samma profil"),
+    ("stab", "verksamhet", "per stab", "per verksamhet", "ge verksamheterna stabernas profil",
+     "ge staberna och verksamheterna en och samma profil"),
+    ("summa", "stab", "för summan", "per stab", "ge summan stabernas profil",
+     "ge staberna en och samma profil, och summan den"),
+    ("summa", "verksamhet", "för summan", "per verksamhet", "ge summan verksamheternas profil",
+     "ge verksamheterna en och samma profil, och summan den"),
 )
 
 
@@ -149,11 +153,12 @@ def profile_findings(budgets: Store) -> list[dict]:
             return (resolve(budgets, ar, to, strict=False)
                     .with_columns(view=pl.col("vy").str.replace("ej_fordelat_", ""))
                     .filter(pl.col("budget").is_not_null())
-                    .group_by("forvaltning", "view").agg(ex.exact_sum("budget"), pl.col("rad").min()))
+                    .group_by("forvaltning", "view").agg(ex.exact_sum("budget"), pl.col("rad").min(),
+                                                         _profiler=pl.col("profil").filter(pl.col("budget") != 0).n_unique()))  # (a row of 0: any)
 
         year, to_date = by_view(12), by_view(month)
         exact = None
-        for first, second, first_text, second_text, advice in _PROFILE_PAIRS:
+        for first, second, first_text, second_text, one, several in _PROFILE_PAIRS:
             def pair(frame: pl.DataFrame) -> pl.DataFrame:  # the two views' budgets side by side
                 return frame.filter(pl.col("view") == first).join(frame.filter(pl.col("view") == second),
                                                                   on="forvaltning", suffix="_v")
@@ -170,6 +175,8 @@ def profile_findings(budgets: Store) -> list[dict]:
                 both = both.filter(pl.Series([exact.get((f, first)) != exact.get((f, second))
                                               for f in both["forvaltning"].to_list()], dtype=pl.Boolean))
             for r in both.sort("forvaltning").iter_rows(named=True):
+                # the advice names a profile to give only where the other view has one
+                advice = one if (r["_profiler_v"] if first == "summa" else r["_profiler"]) == 1 else several
                 findings.append(finding(
                     "profil_olika", "varning", info.fil, r["rad"] if first == "summa" else r["rad_v"],
                     f"{_literal(r['forvaltning'])} {ar}-{month:02d}: den ackumulerade budgeten är {{0:d}} {first_text} "

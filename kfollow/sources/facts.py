@@ -172,37 +172,45 @@ def read_in_background(tables: list[PendingTable]) -> None:
     global _WORKER
     with _STARTING:
         waiting = [t for t in tables if t._done is None]
-        for table in waiting:
-            table._done = threading.Event()
-            _WORK.put(table._read)
-        if waiting and _WORKER is None:
+        if waiting and _WORKER is None:  # the worker first: a table is queued only where a thread will read it
             worker = threading.Thread(target=_work, name="kfollow-facts", daemon=True)
             worker.start()  # named the worker only once it runs: a thread that could not start is tried again
             _WORKER = worker
+        for table in waiting:
+            table._done = threading.Event()
+            _WORK.put(table._read)
 
 
-def pending_table(path: Path, name: str, budget: bool = False, rows: bool = False) -> PendingTable:
+def pending_table(path: Path, name: str, budget: bool = False, rows: bool = False,
+                  named_by: bytes | None = None) -> PendingTable:
     """The table `read_ahead` started under this name, as budget or utfall and with or without its
-    rows, taken once; else a new one, not yet started."""
-    return _AHEAD.pop((name, budget, rows), None) or PendingTable(path, name, budget, rows)
+    rows, for a year file of the bytes `named_by`, taken once; else a new one, not yet started. (A
+    year file rewritten since the read ahead may name a table rewritten since as well: its table is
+    read again, after the year file, as it always was.)"""
+    ahead = _AHEAD.pop((name, budget, rows), None)
+    if ahead is not None and (named_by is None or ahead[1] != named_by):
+        ahead[0].cancel()
+        ahead = None
+    return ahead[0] if ahead is not None else PendingTable(path, name, budget, rows)
 
 
-def read_ahead(tables: list[PendingTable]) -> None:
-    """Start reading tables before anything asks for them (`readahead`): each is taken by the first
-    `pending_table` of its name, budget and rows; `drop_ahead` lets go of those nobody took."""
-    for table in tables:
-        _AHEAD.setdefault((table.name, table.budget, table.rows), table)
-    read_in_background(list(_AHEAD.values()))
+def read_ahead(tables: list[tuple[PendingTable, bytes]]) -> None:
+    """Start reading tables before anything asks for them (`readahead`), each with the bytes of the
+    year file that named it: each is taken by the first `pending_table` of its name, budget and rows
+    for the same bytes; `drop_ahead` lets go of those nobody took."""
+    for table, named_by in tables:
+        _AHEAD.setdefault((table.name, table.budget, table.rows), (table, named_by))
+    read_in_background([table for table, _ in _AHEAD.values()])
 
 
 def drop_ahead() -> None:
     """Let go of the tables read ahead that no year file took (the command line was read otherwise)."""
-    for table in _AHEAD.values():
+    for table, _ in _AHEAD.values():
         table.cancel()
     _AHEAD.clear()
 
 
-_AHEAD: dict[tuple[str, bool, bool], PendingTable] = {}
+_AHEAD: dict[tuple[str, bool, bool], tuple[PendingTable, bytes]] = {}
 _WORK: "queue.SimpleQueue[Callable[[], None]]" = queue.SimpleQueue()
 _WORKER: threading.Thread | None = None
 _STARTING = threading.Lock()

@@ -167,7 +167,8 @@ def read_ahead(directory: str | Path, ledger: bool) -> None:
             raw = read_bytes(path, YEAR_FILE_LIMIT, "year file")
         except (KfollowError, OSError):
             continue
-        tables += [PendingTable(p, str(p), key == "budget_fil", ledger) for key, _, p in _named_tables(raw, str(path))]
+        tables += [(PendingTable(p, str(p), key == "budget_fil", ledger), raw)
+                   for key, _, p in _named_tables(raw, str(path))]
     start(tables)
 
 
@@ -462,7 +463,7 @@ class _YearParser(TreeReader):
         from kfollow.sources.facts import pending_table, read_in_background
 
         for key, text, path in _named_tables(raw, self.fil):
-            self.prefetched[key, text] = pending_table(path, str(path), key == "budget_fil", self.ledger)
+            self.prefetched[key, text] = pending_table(path, str(path), key == "budget_fil", self.ledger, raw)
         self.pending += self.prefetched.values()
         read_in_background(list(self.prefetched.values()))
 
