@@ -5,8 +5,8 @@ of a million rows about as long, in polars, without Python's lock. So `python -m
 `kfollow` script first look at the arguments themselves: for a command that loads the budgets folder
 and reads its tables (`deviation`, `compare`, `months`), they start reading the tables that the
 folder's year files name, then import the rest. The year files take those tables when they are loaded
-(`facts.pending_table`) only where path, kind and rows match what they would read; anything read
-otherwise is let go of unused. So a command line this look gets wrong costs a read, never a
+(`facts.pending_table`) only where path, kind and rows match what they would read, and the year file
+has the bytes it had when its tables were read ahead; anything read otherwise is let go of unused. So a command line this look gets wrong costs a read, never a
 figure or an error: every check and message stays where the load makes it.
 """
 
