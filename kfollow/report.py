@@ -52,12 +52,21 @@ def column(name: str, **flags) -> Column:
     raise KeyError(f"column {name!r} is not in vocabulary.CATALOGUE")
 
 
+class Caveat(str):
+    """A note that says what the figures leave out (a filter's choice, a förvaltning without accounts,
+    a year without its months). A table shows it below itself as any note; csv and json, which have
+    no place for notes, give it on stderr, so that a script learns what its sums leave out."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
     """A table: `frame` holds every figure; `columns` says, in order, what each column is.
 
     `title` is shown above the table together with the unit (`belopp i mnkr`) and `qualifier`;
-    `notes` below it; `messages` are diagnostics for the person running the command (stderr).
+    `notes` below it (a `Caveat` among them also on stderr, where the format has no place for notes);
+    `messages` are diagnostics for the person running the command (stderr).
     `period` is the month reported (`2024-08`) or None for the whole year.
     """
 

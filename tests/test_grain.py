@@ -1117,3 +1117,23 @@ def test_months_with_a_stab_and_a_filter_names_no_forvaltning_the_stab_left_out(
     assert stab.exit_code == 0 and "SERV" not in stab.stdout, stab.stdout
     every = run("months", "--budgets", folder, *flt)
     assert "Anm.: SERV har inga belopp" in every.stdout
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "excel"])
+def test_what_a_filter_leaves_out_is_said_on_stderr_where_the_format_has_no_notes(run, fmt):
+    """`--konto 5 -f csv` summed without SERV (it has no account 5) and without the amounts that have
+    no account, and nothing a script read said so: the table's notes had no place in csv or json.
+    What the sums leave out now comes on stderr; the data on stdout is as before, and a table keeps
+    its notes below it, with nothing on stderr."""
+    args = ("deviation", "--budgets", EXAMPLES / "sie" / "budgets", "--period", "2024-10", "--konto", "5")
+    machine = run(*args, "-f", fmt)
+    assert machine.exit_code == 0 and "SERV" not in machine.stdout and "ingår inte" not in machine.stdout
+    assert machine.stderr.splitlines() == [
+        "note: SERV har inga belopp med de konton som valts (eller inga konton) och ingår inte.",
+        "note: Endast konto 5: summorna är summor av dessa konton, utan belopp som inte har konto."]
+    table = run(*args)
+    assert table.stderr == "" and "Anm.: SERV har inga belopp med de konton som valts" in table.stdout
+    months = run("months", "--budgets", EXAMPLES / "sie" / "budgets", "--year", "2024", "--kostnadsslag", "personal",
+                 "-f", fmt)
+    assert "note: SERV har inga belopp i de kostnadsslag som valts (eller inga konton) och ingår inte." in \
+        months.stderr.splitlines()

@@ -113,4 +113,10 @@ def emit(report, fmt: Format | None, decimals: int | None, output: Path | None, 
     data = render.render(report, opts, notices)
     for message in notices:
         note(message)
+    if fmt in (Format.csv, Format.excel, Format.json):  # no place for notes: what the sums leave out on stderr
+        from kfollow.report import Caveat
+
+        for line in report.notes:
+            if isinstance(line, Caveat):
+                note(line)
     render.write(data, output)

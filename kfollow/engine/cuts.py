@@ -23,6 +23,7 @@ from kfollow.engine import expressions as ex
 from kfollow.engine.periods import spread_weights
 from kfollow.errors import UsageError
 from kfollow.options import BudgetMode, By
+from kfollow.report import Caveat
 from kfollow.store import Kostnadsslag, Store, did_you_mean, fact_profiles
 from kfollow.vocabulary import RowKind
 
@@ -112,7 +113,7 @@ class LedgerFilter:
     def left_out(self, fids: list[str]) -> str:
         """The note on förvaltningar with no fact that the filter keeps."""
         where = "i" if not self.konto else "med"
-        return f"{', '.join(fids)} har inga belopp {where} {self.chosen} (eller inga konton) och ingår inte."
+        return Caveat(f"{', '.join(fids)} har inga belopp {where} {self.chosen} (eller inga konton) och ingår inte.")
 
 
 def filter_text(flt: LedgerFilter) -> str:
@@ -558,16 +559,16 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
         if lacking and col == "budget":  # (a budget of 0 leaves no row of its own)
             rested = set(rest["forvaltning"].to_list()) & set(lacking)
             where = "utelämnas" if flt else f"står på raden Ej fördelat på {part}" if rested else "är 0"
-            notes += (f"Budgeten för {', '.join(lacking)} finns per stab eller verksamhet, inte per konto: "
-                      f"budget och avvikelse per {part} visas som –, och budgeten {where}.",)
+            notes += (Caveat(f"Budgeten för {', '.join(lacking)} finns per stab eller verksamhet, inte per konto: "
+                             f"budget och avvikelse per {part} visas som –, och budgeten {where}."),)
         elif lacking:  # its amounts are the rest of its rows (a filter keeps no amount without account)
             where = "utelämnas" if flt else f"står på raden Ej fördelat på {part}"
-            notes += (f"{col.replace('_', ' ').capitalize()} för {', '.join(lacking)} finns inte med konto: "
-                      f"det {where}.",)
+            notes += (Caveat(f"{col.replace('_', ' ').capitalize()} för {', '.join(lacking)} finns inte med konto: "
+                             f"det {where}."),)
     if flt:
         what = " och ".join(x for x in (f"konto {', '.join(flt.konto)}" if flt.konto else "",
                                         f"kostnadsslag {', '.join(flt.kostnadsslag)}" if flt.kostnadsslag else "") if x)
-        notes += (f"Endast {what}: summorna är summor av dessa konton, utan belopp som inte har konto.",)
+        notes += (Caveat(f"Endast {what}: summorna är summor av dessa konton, utan belopp som inte har konto."),)
     columns = [c for c in parent_cols if c not in (part,)]
     key_at = columns.index("namn")
     columns = [*columns[:key_at], part, *columns[key_at:]]

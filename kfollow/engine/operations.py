@@ -27,7 +27,7 @@ from kfollow.engine import present
 from kfollow.engine.present import as_report
 from kfollow.engine.selection import forvaltningar
 from kfollow.vocabulary import RowKind
-from kfollow.report import EXACT, Report
+from kfollow.report import EXACT, Caveat, Report
 
 BLOCK_END = 1_000_000  # position of ej_fordelat / differens / subtotal rows after a block's own rows
 
@@ -647,7 +647,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         listed = cuts.largest(frame, top)
         title = f"Största avvikelser {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{only}"
         if cut.nested:
-            notes += (f"Delar utan konto (Ej fördelat på {cut.part}: ombudgeteringar, budget per stab) ingår inte i listan.",)
+            notes += (Caveat(f"Delar utan konto (Ej fördelat på {cut.part}: ombudgeteringar, budget per stab) ingår "
+                             "inte i listan."),)
         if listed.is_empty() and not frame.filter(pl.col("radtyp").is_in(["rad", "del"])).is_empty():
             outer = cut.view.value if cut.nested else "stab"
             notes += (f"Ingen avvikelse att lista per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}: budgeten "
@@ -706,9 +707,9 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
     for y, col in ((base_year, f"utfall_{base_year}"), (p.year, f"utfall_{p.year}")):
         if col in frame.columns and frame[col].null_count() == frame.height:
             whole_year = p.month and y in store.years and last_month_booked(store, y) is None
-            notes += (f"Utfall {y} saknas för de valda månaderna: filen för {y} har utfall för helår, inte per månad."
-                      if whole_year else f"Utfall {y} saknas i filen för {y}." if not p.month
-                      else f"Utfall {y} finns inte för de förvaltningar som visas.",)
+            notes += (Caveat(f"Utfall {y} saknas för de valda månaderna: filen för {y} har utfall för helår, inte per "
+                             "månad." if whole_year else f"Utfall {y} saknas i filen för {y}." if not p.month
+                             else f"Utfall {y} finns inte för de förvaltningar som visas."),)
     if costs_negative:
         frame = present.costs_negative(frame)
     return as_report(frame, store.years[p.year].rubriker, store=store, title=f"Utfall {base_year} och {p.year}{months} per "
@@ -742,13 +743,13 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
         or "alla förvaltningar"
     if flt:
         which += ", " + ", ".join([*(f"konto {k}" for k in flt.konto), *(f"kostnadsslag {k}" for k in flt.kostnadsslag)])
-    notes = (f"Endast {flt.chosen}: budget och utfall utan konto ingår inte.",) if flt else ()
+    notes = (Caveat(f"Endast {flt.chosen}: budget och utfall utan konto ingår inte."),) if flt else ()
     if left := [f for f in held if f not in shown]:
         notes += (flt.left_out(left),)
     prev = f"utfall_{year - 1}"
     empty = prev in frame.columns and frame[prev].null_count() == frame.height
     if flt and empty:  # typed per row, no accounts
-        notes += (f"Utfall {year - 1} finns inte med konto för de förvaltningar som valts: kolumnen visas inte.",)
+        notes += (Caveat(f"Utfall {year - 1} finns inte med konto för de förvaltningar som valts: kolumnen visas inte."),)
     messages = year_warnings(store, [year], period, by_month=True, fids=held)
     if prev in frame.columns and not flt:  # the previous year's months: unknown where a förvaltning has only its year
         messages += year_only_warnings(store, year - 1, None, held)
