@@ -5,6 +5,7 @@ a check of every row finds; the table's total is exact however its rows group.""
 from __future__ import annotations
 
 import shutil
+import queue
 import threading
 from pathlib import Path
 
@@ -327,6 +328,7 @@ def test_the_reader_starts_again_when_its_thread_could_not_start(tmp_path: Path,
             raise RuntimeError("can't start new thread")
 
     monkeypatch.setattr(facts, "_WORKER", None)
+    monkeypatch.setattr(facts, "_WORK", queue.SimpleQueue())  # the thread started here reads only this test's work
     monkeypatch.setattr(facts.threading, "Thread", Refused)
     path = write(tmp_path / "u.csv", ["2024-01,ADM,NORD,100,4010,kostnad,1"])
     with pytest.raises(RuntimeError, match="can't start"):

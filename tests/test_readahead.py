@@ -5,6 +5,7 @@ figure."""
 from __future__ import annotations
 
 import os
+import queue
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def reads(monkeypatch) -> list[tuple[str, bool]]:
     """The passes over a table's file, by its path and whether its rows were kept: every read of a
-    table, ahead or not (in any order: another test may have left a second reading thread)."""
+    table, ahead or not."""
     done, sums = [], facts._sums
 
     def counted(plan, rows):
@@ -126,6 +127,7 @@ def test_a_reading_thread_that_cannot_start_for_the_read_ahead_is_tried_again(gr
             raise RuntimeError("can't start new thread")
 
     monkeypatch.setattr(facts, "_WORKER", None)
+    monkeypatch.setattr(facts, "_WORK", queue.SimpleQueue())  # the thread started here reads only this test's work
     monkeypatch.setattr(facts.threading, "Thread", Refused)
     with pytest.raises(RuntimeError):  # (`__main__` lets it go: only a head start)
         readahead.start(["deviation", "--budgets", str(grain)])
