@@ -84,3 +84,25 @@ def small_year(folder: Path, forvaltningar: str, ar: int = 2024) -> Path:
     (folder / f"{ar}.yaml").write_text(f"ar: {ar}\norganisation: Testby\nenhet: tkr\nforvaltningar:\n{forvaltningar}",
                                        encoding="utf-8")
     return folder
+
+
+@pytest.fixture
+def refused_thread(monkeypatch):
+    """kfollow's reading thread cannot start (`can't start new thread`) until the returned function
+    is called; the thread that starts then reads a queue of its own, so that it is no second reader
+    of the other tests' tables after this one."""
+    import queue
+    import threading
+
+    from kfollow.sources import facts
+
+    started = threading.Thread
+
+    class Refused(started):
+        def start(self):
+            raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(facts, "_WORKER", None)
+    monkeypatch.setattr(facts, "_WORK", queue.SimpleQueue())
+    monkeypatch.setattr(facts.threading, "Thread", Refused)
+    return lambda: monkeypatch.setattr(facts.threading, "Thread", started)

@@ -5,7 +5,6 @@ a check of every row finds; the table's total is exact however its rows group.""
 from __future__ import annotations
 
 import shutil
-import queue
 import threading
 from pathlib import Path
 
@@ -320,20 +319,13 @@ def test_a_table_listed_twice_is_an_overlap_even_when_read_ahead(tmp_path: Path)
         load_budgets(folder)
 
 
-def test_the_reader_starts_again_when_its_thread_could_not_start(tmp_path: Path, monkeypatch):
+def test_the_reader_starts_again_when_its_thread_could_not_start(tmp_path: Path, refused_thread):
     from kfollow.sources import facts
 
-    class Refused(threading.Thread):
-        def start(self):
-            raise RuntimeError("can't start new thread")
-
-    monkeypatch.setattr(facts, "_WORKER", None)
-    monkeypatch.setattr(facts, "_WORK", queue.SimpleQueue())  # the thread started here reads only this test's work
-    monkeypatch.setattr(facts.threading, "Thread", Refused)
     path = write(tmp_path / "u.csv", ["2024-01,ADM,NORD,100,4010,kostnad,1"])
     with pytest.raises(RuntimeError, match="can't start"):
         facts.read_in_background([facts.PendingTable(path, "u.csv")])
-    monkeypatch.setattr(facts.threading, "Thread", Refused.__mro__[1])
+    refused_thread()  # threads start again
     table = facts.PendingTable(path, "u.csv")
     facts.read_in_background([table])
     assert table._done.wait(30)

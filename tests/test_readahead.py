@@ -5,7 +5,6 @@ figure."""
 from __future__ import annotations
 
 import os
-import queue
 import subprocess
 import sys
 from pathlib import Path
@@ -116,22 +115,15 @@ def test_a_table_read_ahead_for_a_year_file_rewritten_since_is_read_again(grain,
     assert [rows for name, rows in reads if name == str(utfall)] == [False, False]  # ahead, then again
 
 
-def test_a_reading_thread_that_cannot_start_for_the_read_ahead_is_tried_again(grain, monkeypatch):
+def test_a_reading_thread_that_cannot_start_for_the_read_ahead_is_tried_again(grain, refused_thread):
     """The read ahead's thread failing to start (`can't start new thread`) had left its tables
     waiting for a thread that never came: the command hung (found in review). Now nothing is queued
     without a thread, and the load starts one."""
     import threading
 
-    class Refused(threading.Thread):
-        def start(self):
-            raise RuntimeError("can't start new thread")
-
-    monkeypatch.setattr(facts, "_WORKER", None)
-    monkeypatch.setattr(facts, "_WORK", queue.SimpleQueue())  # the thread started here reads only this test's work
-    monkeypatch.setattr(facts.threading, "Thread", Refused)
     with pytest.raises(RuntimeError):  # (`__main__` lets it go: only a head start)
         readahead.start(["deviation", "--budgets", str(grain)])
-    monkeypatch.setattr(facts.threading, "Thread", Refused.__mro__[1])
+    refused_thread()  # threads start again
     loaded = []
     loading = threading.Thread(target=lambda: loaded.append(load_budgets(grain)), daemon=True)
     loading.start()
