@@ -13,6 +13,7 @@ figure or an error: every check and message stays where the load makes it.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 # the commands whose tables are read ahead: each loads the budgets folder with `by_account(--by, filters)`
 COMMANDS = {"deviation": True, "compare": True, "months": False}  # command → whether it has --by
@@ -25,7 +26,6 @@ def start(argv: list[str]) -> None:
     if command not in COMMANDS:
         return
     from kfollow.options import by_account
-    from kfollow.sources.year_file import read_ahead
 
     by = options.get("--by", "stab") if COMMANDS[command] else None
     ledger = by_account(by, "--konto" in options, "--kostnadsslag" in options)
@@ -53,3 +53,28 @@ def _read(argv: list[str]) -> tuple[str | None, dict[str, str]]:
         if name in _WITH_VALUE:
             options[name] = value if equals else next(words, "")
     return command, options
+
+
+def read_ahead(directory: str | Path, ledger: bool) -> None:
+    """Start reading the fact tables that the year files of `directory` name (`files.named_tables`), with
+    their rows if `ledger`, before the command line is parsed (`kfollow.readahead`); a year file
+    loaded later takes them (`facts.pending_table`). Nothing is said of a folder or file that cannot be read:
+    the load says it, in its order. Imports what the reading needs, and no more (not the store, nor
+    the year file's parser): the rest is imported while polars reads."""
+    from kfollow.errors import KfollowError
+    from kfollow.sources.facts import PendingTable, read_ahead as start
+    from kfollow.sources.files import YEAR_FILE_LIMIT, named_tables, read_bytes, year_files
+
+    tables = []
+    try:
+        paths = year_files(directory)
+    except (KfollowError, OSError):
+        return
+    for path in paths:
+        try:
+            raw = read_bytes(path, YEAR_FILE_LIMIT, "year file")
+        except (KfollowError, OSError):
+            continue
+        tables += [(PendingTable(p, str(p), key == "budget_fil", ledger), raw)
+                   for key, _, p in named_tables(raw, str(path))]
+    start(tables)

@@ -97,6 +97,20 @@ def test_a_command_with_nothing_to_read_ahead_imports_no_polars():
     assert (done.returncode, done.stdout.strip()) == (0, "False"), done.stderr
 
 
+def test_the_read_ahead_starts_reading_before_the_store_and_the_year_file_parser_are_imported(grain):
+    """The tables are being read while the rest of kfollow is imported: the look imports the fact
+    reader and what it needs, not the store nor the year file's parser (they follow, during the read)."""
+    code = ("import sys; from kfollow import readahead; from kfollow.sources import facts; "
+            f"readahead.start(['deviation', '--budgets', {str(grain)!r}]); "
+            "print(repr((sorted(name for name, _, _ in facts._AHEAD), "
+            "[m for m in ('kfollow.store', 'kfollow.sources.year_file', 'kfollow.sources.yaml_tree', 'yaml') "
+            "if m in sys.modules])))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == repr(([str(grain / "budget-2024.csv"), str(grain / "utfall-2024.csv")], []))
+
+
 def test_a_table_read_ahead_for_a_year_file_rewritten_since_is_read_again(grain, reads):
     """An import may write the table and then the year file while the command starts: the load reads
     the year file after the read ahead did, and takes its tables only if it has the same bytes; else

@@ -31,7 +31,7 @@ from typing import Callable
 import polars as pl
 
 from kfollow.sources.files import EXPORT_LIMIT, FACT_ROW_LIMIT, fact_row_limit, looks_utf16, read_bytes
-from kfollow.store import MAX_ORE, check_total
+from kfollow.options import MAX_ORE  # (not kfollow.store: a read ahead starts before the store is imported)
 from kfollow.errors import DataError, InputOutputError, control_class
 
 FACT_SCHEMA: dict[str, pl.DataType] = {
@@ -68,7 +68,7 @@ VIEW_SCHEMA: dict[str, pl.DataType] = {
 COLUMNS = ("period", "forvaltning", "stab", "verksamhet", "konto", "slag", "belopp")
 CODE_COLUMNS = COLUMNS[:-1]
 SLAG = ("kostnad", "intakt")
-MAX_KRONOR = MAX_ORE // 100  # per row (store.MAX_ORE: one cap for import and loading)
+MAX_KRONOR = MAX_ORE // 100  # per row (options.MAX_ORE: one cap for import and loading)
 
 # C0 except tab and LF, DEL, C1, and the bidi embedding/override/isolate controls
 _CONTROL_RE = re.compile(control_class(r"\r"))
@@ -636,6 +636,8 @@ def _check(plan: _Plan, read: tuple, known: Known, budget: bool, table_views: pl
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise plan.source.failure(exc) from None
     if total > MAX_ORE:  # cheap first: only a total beyond one amount's cap can be beyond the file's
+        from kfollow.store import check_total
+
         check_total(pl.Series([total], dtype=pl.Int128), plan.source.name)
     return FactTable(plan.source.name, _final(summary), plan, known, budget, kept, accounts, table_views)
 
@@ -1010,7 +1012,7 @@ def facts_bytes(facts: pl.DataFrame, path: Path | str) -> bytes:
 
 
 def check_writable(facts: pl.DataFrame, where: str) -> None:
-    """`DataError` unless every amount is within `store.MAX_ORE` (so also Decimal(18,2) in Parquet), the
+    """`DataError` unless every amount is within `options.MAX_ORE` (so also Decimal(18,2) in Parquet), the
     amounts together within `store.MAX_TABLE_TOTAL`, every `konto` digits and every id of the id rule
     (`store.ID`; a verksamhet a code as in year files). An import checks these first, naming the
     export's line; this is the last guard, so that nothing is written that loading would refuse."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +34,60 @@ FACT_ROW_LIMIT = EXPORT_LIMIT // SMALLEST_FACT_ROW  # 100 000 000 rows
 # (5×10^7 identical rows in 140 KB took 7 GB), but any file may hold a million
 FACT_ROWS_PER_BYTE = 10
 FACT_ROW_FLOOR = 1_000_000
+
+
+# a year file of a budgets folder: YYYY.yaml (or .yml)
+YEAR_FILE = re.compile(r"([0-9]{4})\.ya?ml")
+
+
+def year_files(directory: str | Path, notes: list[str] | None = None) -> list[Path]:
+    """The year files `YYYY.yaml` / `YYYY.yml` of a budgets directory, sorted. Hidden files (editor
+    locks such as `.#2024.yaml`, macOS `._2024.yaml`) are skipped; other visible `.yaml` files are
+    skipped with a note in `notes`. `InputOutputError` when the folder cannot be read."""
+    d = Path(directory)
+    name = shown(str(d))
+    try:
+        entries = sorted(os.scandir(d), key=lambda e: e.name)
+    except FileNotFoundError:
+        raise InputOutputError(f"{name}: budgets directory not found; pass --budgets DIR or set KFOLLOW_BUDGETS") from None
+    except NotADirectoryError:
+        raise InputOutputError(f"{name}: is not a directory; pass --budgets DIR (the folder of the year files)") from None
+    except OSError as exc:
+        raise InputOutputError(f"{name}: cannot read the budgets directory ({exc.strerror}); check its permissions") from None
+    files = []
+    for entry in entries:
+        if entry.name.startswith(".") or not entry.name.endswith((".yaml", ".yml")):
+            continue
+        if YEAR_FILE.fullmatch(entry.name):
+            files.append(d / entry.name)
+        elif notes is not None:
+            notes.append(f"{shown(str(d / entry.name))} is not a year file (YYYY.yaml) and was skipped")
+    if not files:
+        raise InputOutputError(f"{name}: no year files (YYYY.yaml) in the directory; add one per year, e.g. {name}/2024.yaml")
+    return files
+
+
+def is_file(path: Path) -> bool:
+    """Whether `path` is a file to start reading; a path the system refuses to look at (too long, no
+    permission) is not, and is reported where its table is read, after the year file's own errors."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+def named_tables(raw: bytes, fil: str) -> list[tuple[str, str, Path]]:
+    """The fact tables a year file's bytes name on a line of their own (`budget_fil: b.parquet`, then
+    `utfall_fil: u.csv`), found without parsing it: (key, the path as written, the path) of each that
+    is a file."""
+    base, found = Path(fil).parent, []
+    for key in ("budget_fil", "utfall_fil"):
+        line = re.search(rb"^" + key.encode() + rb":[ \t]+([^\s#'\"\[{]+)(?:[ \t]+#[^\r\n]*)?[ \t]*\r?$", raw,
+                         re.MULTILINE)
+        text = line and line.group(1).decode("utf-8", "replace")
+        if text and text.endswith((".csv", ".parquet")) and is_file(base / text):
+            found.append((key, text, base / text))
+    return found
 
 
 def fact_row_limit(size: int) -> int:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from kfollow.errors import DataError, InputOutputError, KfollowError, shown
+from kfollow.errors import DataError, shown
 from kfollow.options import ORE_PER_UNIT
 from kfollow.store import (AMOUNT_SCHEMA, check_total, CHANGE_SCHEMA, COMMENT_SCHEMA, FORECAST_SCHEMA, INVESTMENT_SCHEMA, MAX_ORE,
                             ID, MONTH, MONTH_SCHEMA, PRESENTATIONS, BUDGET_MONTH_SCHEMA, INDICATORS, Ledger,
@@ -25,7 +25,7 @@ from kfollow.store import (AMOUNT_SCHEMA, check_total, CHANGE_SCHEMA, COMMENT_SC
 
 from kfollow.sources.investments import parse_investments
 from kfollow.sources.kostnadsslag import parse_kostnadsslag
-from kfollow.sources.files import YEAR_FILE_LIMIT, read_bytes
+from kfollow.sources.files import YEAR_FILE, YEAR_FILE_LIMIT, is_file, named_tables, read_bytes, year_files  # noqa: F401 - YEAR_FILE, year_files: also asked for here
 from kfollow.sources.yaml_tree import Mapping, Node, Scalar, Sequence, TreeReader, parse_yaml
 
 _PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
@@ -38,36 +38,6 @@ _WEIGHT = re.compile(r"[0-9]{1,4}(\.[0-9]{1,2})?")
 def default_directory() -> str:
     """`$KFOLLOW_BUDGETS`, or `./budgets`."""
     return os.environ.get("KFOLLOW_BUDGETS") or "budgets"
-
-
-YEAR_FILE = re.compile(r"([0-9]{4})\.ya?ml")
-
-
-def year_files(directory: str | Path, notes: list[str] | None = None) -> list[Path]:
-    """The year files `YYYY.yaml` / `YYYY.yml` of a budgets directory, sorted. Hidden files (editor
-    locks such as `.#2024.yaml`, macOS `._2024.yaml`) are skipped; other visible `.yaml` files are
-    skipped with a note in `notes`. `InputOutputError` when the folder cannot be read."""
-    d = Path(directory)
-    name = shown(str(d))
-    try:
-        entries = sorted(os.scandir(d), key=lambda e: e.name)
-    except FileNotFoundError:
-        raise InputOutputError(f"{name}: budgets directory not found; pass --budgets DIR or set KFOLLOW_BUDGETS") from None
-    except NotADirectoryError:
-        raise InputOutputError(f"{name}: is not a directory; pass --budgets DIR (the folder of the year files)") from None
-    except OSError as exc:
-        raise InputOutputError(f"{name}: cannot read the budgets directory ({exc.strerror}); check its permissions") from None
-    files = []
-    for entry in entries:
-        if entry.name.startswith(".") or not entry.name.endswith((".yaml", ".yml")):
-            continue
-        if YEAR_FILE.fullmatch(entry.name):
-            files.append(d / entry.name)
-        elif notes is not None:
-            notes.append(f"{shown(str(d / entry.name))} is not a year file (YYYY.yaml) and was skipped")
-    if not files:
-        raise InputOutputError(f"{name}: no year files (YYYY.yaml) in the directory; add one per year, e.g. {name}/2024.yaml")
-    return files
 
 
 def load_budgets(directory: str | Path | None = None, ledger: bool = False) -> Store:
@@ -134,51 +104,6 @@ def _ledger(tables: list) -> Ledger:
     else:
         accounts = (lambda: pl.concat(listed).unique()) if all(a is not None for a in listed) else None
     return Ledger([partial(ledger_facts, ar, art, t) for ar, art, t in tables], present, accounts)
-
-
-def _named_tables(raw: bytes, fil: str) -> list[tuple[str, str, Path]]:
-    """The fact tables a year file's bytes name on a line of their own (`budget_fil: b.parquet`, then
-    `utfall_fil: u.csv`), found without parsing it: (key, the path as written, the path) of each that
-    is a file."""
-    base, found = Path(fil).parent, []
-    for key in ("budget_fil", "utfall_fil"):
-        line = re.search(rb"^" + key.encode() + rb":[ \t]+([^\s#'\"\[{]+)(?:[ \t]+#[^\r\n]*)?[ \t]*\r?$", raw,
-                         re.MULTILINE)
-        text = line and line.group(1).decode("utf-8", "replace")
-        if text and text.endswith((".csv", ".parquet")) and _is_file(base / text):
-            found.append((key, text, base / text))
-    return found
-
-
-def read_ahead(directory: str | Path, ledger: bool) -> None:
-    """Start reading the fact tables that the year files of `directory` name (`_named_tables`), with
-    their rows if `ledger`, before the command line is parsed (`kfollow.readahead`); a year file
-    loaded later takes them (`prefetch`). Nothing is said of a folder or file that cannot be read:
-    the load says it, in its order."""
-    from kfollow.sources.facts import PendingTable, read_ahead as start
-
-    tables = []
-    try:
-        paths = year_files(directory)
-    except (KfollowError, OSError):
-        return
-    for path in paths:
-        try:
-            raw = read_bytes(path, YEAR_FILE_LIMIT, "year file")
-        except (KfollowError, OSError):
-            continue
-        tables += [(PendingTable(p, str(p), key == "budget_fil", ledger), raw)
-                   for key, _, p in _named_tables(raw, str(path))]
-    start(tables)
-
-
-def _is_file(path: Path) -> bool:
-    """Whether `path` is a file to start reading; a path the system refuses to look at (too long, no
-    permission) is not, and is reported where its table is read, after the year file's own errors."""
-    try:
-        return path.is_file()
-    except OSError:
-        return False
 
 
 def merge_answers(year: YearFile, directory: Path, override: dict[str, bytes]) -> YearFile:
@@ -459,10 +384,10 @@ class _YearParser(TreeReader):
         perhaps with a comment after it: the common case) before the file is parsed: the parse and the
         read then overlap. `open_tables` takes such a table only if the parsed file names the same
         path under the same key; anything else (a list, quotes, a line the pattern misreads) is read
-        after the parse. A table read ahead (`read_ahead`) is taken, not read again."""
+        after the parse. A table read ahead (`kfollow.readahead`) is taken, not read again."""
         from kfollow.sources.facts import pending_table, read_in_background
 
-        for key, text, path in _named_tables(raw, self.fil):
+        for key, text, path in named_tables(raw, self.fil):
             self.prefetched[key, text] = pending_table(path, str(path), key == "budget_fil", self.ledger, raw)
         self.pending += self.prefetched.values()
         read_in_background(list(self.prefetched.values()))
@@ -485,7 +410,7 @@ class _YearParser(TreeReader):
                                for text, line, column, table in outcome.open_tables(paths, self.fil,
                                                                                     budget=key == "budget_fil",
                                                                                     rows=self.ledger)]
-        started = [table for tables in opened.values() for *_, table in tables if _is_file(table.path)]
+        started = [table for tables in opened.values() for *_, table in tables if is_file(table.path)]
         self.pending += started
         read_in_background(started)
         return opened
