@@ -209,3 +209,22 @@ def test_a_label_two_rows_of_one_forvaltning_share_is_listed_with_its_key(termin
     shown = terminal(80, "deviation", "--budgets", tmp_path, "--comments", "--unit", "kr")
     listed = shown.split("\nKommentarer:\n")[1].split("\n\nAnm.:")[0]
     assert [line.split(": ")[0] for line in listed.splitlines() if not line.startswith("    ")] == ["ADM S1", "ADM S2"]
+
+
+def test_changes_at_80_columns_shorten_the_decision_and_keep_the_columns_that_name_the_row(terminal, run):
+    """A decision's text is long; which förvaltning, stab and verksamhet a change hits matters more:
+    the text is shortened with "…" (whole in csv), and only then columns are left out from the right."""
+    text = terminal(80, "changes", "--year", "2024")
+    assert max(map(len, text.splitlines())) <= 80, text
+    head, rows = table(text)
+    assert header_words(head).split() == ["Datum", "Beslut", "Förvaltning", "Stab", "Verksamhet", "Belopp", "Netto"]
+    assert rows[0].split()[:2] == ["2024-04-30", "Kommunstyrelsen"] and "…" in rows[0]
+    assert rows[0].split()[-5:] == ["KLF", "KGEM", "340", "-16,3", "-16,3"]
+    note = " ".join(text.split("Anm.: Utelämnat")[1].split())
+    assert note == "för att passa terminalens bredd: Post, Text; --columns väljer kolumner."
+    decisions = [r["beslut"] for r in csv_rows(run("changes", "--year", "2024", "-f", "csv").stdout)]
+    assert "Kommunstyrelsen våren 2024 (paragraf anges inte i verksamhetsberättelsen)" in decisions
+    wide = terminal(120, "changes", "--year", "2024")  # room for the text too: shortened as far as it must
+    head, rows = table(wide)
+    assert max(map(len, wide.splitlines())) <= 120 and header_words(head).split()[-1] == "Text"
+    assert "Utelämnat" not in wide

@@ -203,12 +203,15 @@ def _fitted(report: Report, opts: Options, width: int, columns: list | None = No
     In order, until it fits: the layout of a file (`simple`); packed (`packed`: one space between
     columns, headers on two lines, the row label shortened with "…"); then comments that were asked
     for (a comment is a long line) as a list below the table, each wrapped to the width under its
-    row's label; then, but not with --columns, the same with the last column that may go left out,
-    and so on."""
+    row's label; then each other text longer than LABEL_MIN (a decision; not a KEEP column, such as
+    a finding's message) shortened with "…" as far as it must, not below LABEL_MIN, the longest first; then, but not with --columns, the same with the last column that may go left
+    out, and so on."""
     columns = columns or for_people(report, opts)
     left_out: list[str] = []
+    cut: dict[str, int] = {}  # long texts shortened so far (a decision, a description) → their width
     while True:
         headers, filled, align = _rows(report, opts, columns=columns)
+        filled = filled.with_columns(shortened(c, w) for c, w in cut.items())
         body = simple(filled, headers, align)
         if _widest(body) <= width:
             return body, left_out
@@ -218,12 +221,23 @@ def _fitted(report: Report, opts: Options, width: int, columns: list | None = No
         if comments := [c for c in columns if c.comment]:
             table, more = _fitted(report, opts, width, [c for c in columns if not c.comment])
             return table + "\n" + _listed(report, opts, columns[0], comments, width), left_out + more
+        # a long text beside the row label is shortened with "…" before a column is left out: the
+        # columns that say which row it is (förvaltning, stab) matter more than all of a decision's text
+        # (as far as the table needs, not below LABEL_MIN), the longest first
+        long = {c.name: filled[c.name].str.len_chars().max() or 0 for c in columns[1:]
+                if c.kind in TEXT and c.name not in KEEP}
+        long = {name: w for name, w in long.items() if w > LABEL_MIN}
+        if long:
+            name, w = max(long.items(), key=lambda item: item[1])
+            cut[name] = max(LABEL_MIN, w - (_widest(body) - width))
+            continue
         # the row label and each report's main figures stay
         droppable = [c for c in columns if c.name not in KEEP]
         if opts.columns is not None or not droppable:
             return packed(filled, headers, align, width, LABEL_LAST), left_out
         left_out.insert(0, droppable[-1].header)
         columns = [c for c in columns if c is not droppable[-1]]
+        cut = {}  # the texts shortened get the room of the column left out
 
 
 def _listed(report: Report, opts: Options, label, comments: list, width: int) -> str:
