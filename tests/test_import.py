@@ -426,8 +426,10 @@ def test_no_psaldo_no_check(tmp_path: Path):
 
 
 def test_from_psaldo_breaks_totals_down_by_exactly_the_mapped_dimensions(tmp_path: Path):
-    """`{}` is the total; rows of exactly {1, 6} break it down; {1} alone and {1, 6, 7} rows are not used
-    (they would count the money twice); what the breakdown leaves has an empty key."""
+    """`{}` is the total; rows of exactly {1, 6} break it down; beside them {1} alone and {1, 6, 7} rows
+    are not used (they would count the money twice); an account and month without {1, 6} rows is broken
+    down by the largest set of mapped dimensions it has ({6} for 3010); what the breakdown leaves has an
+    empty key."""
     (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
     psaldo = [
         Saldo(0, "2024-03", "4010", 100000),
@@ -448,9 +450,11 @@ def test_from_psaldo_breaks_totals_down_by_exactly_the_mapped_dimensions(tmp_pat
         ("2024-03", "ADM", "NORD", "100", "4010", "kostnad"): "600.00",
         ("2024-03", "ADM", "SYD", "130", "4010", "kostnad"): "300.00",
         ("2024-03", "ADM", "", "", "4010", "kostnad"): "100.00",
-        ("2024-03", "ADM", "", "", "3010", "intakt"): "-50.00",
+        ("2024-03", "ADM", "", "100", "3010", "intakt"): "-50.00",
     }
     assert "from #PSALDO ({} totals, broken down by the rows of exactly the mapped dimensions)" in result.stderr
+    assert ("an account and month without #PSALDO object rows of exactly dimensions 1 and 6 is broken down by its "
+            "rows of {6} (dimension 1 under an empty key); no row is counted twice") in result.stderr
     assert "equal" in result.stderr
 
     result = run("import", "sie", tmp_path / "export.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")

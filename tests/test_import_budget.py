@@ -29,15 +29,16 @@ needs_shared = pytest.mark.skipif(
     not SHARED.is_dir(), reason="../shared/data/sie (public SIE test files) is absent in this clone")
 
 KONTON = '{"1": ignorera, "2": ignorera, "3": intakt, "4": kostnad, "5": kostnad, "6": kostnad, "7": kostnad, "8": ignorera}'
-_PBUDGET = re.compile(r'#PBUDGET[ \t]+(-?[0-9]+)[ \t]+([0-9]{4})([0-9]{2})[ \t]+(\S+)[ \t]+\{([^}]*)\}[ \t]+(-?[0-9.]+)')
+_PERIOD_ROW = r'#{}[ \t]+(-?[0-9]+)[ \t]+([0-9]{{4}})([0-9]{{2}})[ \t]+(\S+)[ \t]+\{{([^}}]*)\}}[ \t]+(-?[0-9.]+)'
 
 
-def pbudget(path: Path, rar: int = 0) -> list[tuple[str, str, str, int]]:
-    """The year's #PBUDGET lines as (period, konto, object code of dimension 1 or "", öre), by a regex."""
+def pbudget(path: Path, rar: int = 0, label: str = "PBUDGET") -> list[tuple[str, str, str, int]]:
+    """The year's #PBUDGET (or #PSALDO) lines as (period, konto, object code of dimension 1 or "", öre), by a regex."""
     text = path.read_bytes().decode("latin-1").replace("\r", "\n")
+    pattern = re.compile(_PERIOD_ROW.format(label))
     rows = []
     for line in text.split("\n"):
-        m = _PBUDGET.match(line.strip())
+        m = pattern.match(line.strip())
         if m is None or int(m.group(1)) != rar:
             continue
         _, year, month, konto, objects, amount = m.groups()
@@ -451,3 +452,31 @@ def test_object_rows_beyond_the_total_when_every_amount_needs_a_forvaltning(exam
     assert "(no object) (1 row, -50 000,00 kr, first at" in result.stderr
     assert "must add up to its {} row" in result.stderr and "add them under objekt" not in result.stderr
     assert not (example / "budget-2024.csv").exists()
+
+
+@needs_shared
+def test_typ3_utfall_by_one_dimension_gives_the_stab_when_the_mapping_also_maps_another(tmp_path: Path):
+    """typ3.se breaks its #PSALDO totals down by ansvar (dimension 1) alone. With a mapping of stab
+    (1) and verksamhet (6) no row names both: each account and month is broken down by its {1 …}
+    rows, the verksamhet under an empty key, so the utfall per stab is the file's ansvar rows, as the
+    budget's is (not all of it ej fördelat while the budget keeps its staber)."""
+    rows = pbudget(SHARED / "typ3.se", label="PSALDO")
+    by_stab = defaultdict(int)
+    for p, k, o, b in rows:
+        if o and k[0] in "34567":
+            by_stab[(p, o, k)] += b
+    assert by_stab  # the file has ansvar rows in its #PSALDO
+    path = mapping(tmp_path, "{AO: AO, IB: IB, LS: LS, YK: YK}")
+    path.write_text(path.read_text(encoding="utf-8") + 'verksamhet:\n  dimension: 6\n  objekt: {"100": "100"}\n',
+                    encoding="utf-8")
+    out, budget = tmp_path / "utfall.csv", tmp_path / "budget.csv"
+    result = run("import", "sie", SHARED / "typ3.se", "-m", path, "--from", "psaldo", "-o", out, "--budget-out", budget)
+    assert result.exit_code == 0, result.stderr
+    table = read_table(out)
+    assert {(p, s, k): b for (p, _, s, v, k, _), b in table.items() if s} == dict(by_stab)
+    assert not [key for key in table if key[3]]  # no verksamhet: the file gives none
+    totals = {(p, k): b for p, k, o, b in rows if o == "" and k[0] in "34567" and b}
+    assert per(table, 0, 4) == totals  # nothing counted twice
+    assert ("an account and month without #PSALDO object rows of exactly dimensions 1 and 6 is broken down by "
+            "its rows of {1} (dimension 6 under an empty key); no row is counted twice") in result.stderr
+    assert {s for (_, _, s, _, _, _) in read_table(budget)} >= {"AO", "IB", "LS", "YK"}  # the budget's grain too

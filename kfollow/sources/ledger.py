@@ -372,10 +372,17 @@ def _period_ledger(name: str, every: pl.DataFrame, rows: pl.DataFrame, mapping: 
         dims = [f"dim_{d}" for d in sorted(mapping.dimensions()) if f"dim_{d}" in rows.columns]
         return Ledger(name, rows.select(*keep, *dims))
     dims = sorted(mapping.dimensions())
-    frame, parts = _breakdown(rows, dims)
+    frame, parts, short = _breakdown(rows, dims)
     notes = ()
     objects = rows.filter(~pl.col("total"))
-    if dims and parts == 0 and objects.height:
+    if short:  # the file breaks its totals down one dimension at a time: the most it gives is used
+        missing = [str(d) for d in dims if all(str(d) not in s.split() for s in short)]
+        notes = (f"an account and month without {label} object rows of exactly dimensions "
+                 f"{' and '.join(map(str, dims))} is broken down by its rows of "
+                 f"{' or '.join('{' + s + '}' for s in short)}"
+                 + (f" (dimension {', '.join(missing)} under an empty key)" if missing else "")
+                 + "; no row is counted twice",)
+    elif dims and parts == 0 and objects.height:
         columns = [c for c in objects.columns if c.startswith("dim_")]
         named = objects.select(pl.concat_list(pl.when(pl.col(c).is_not_null()).then(pl.lit(c[4:])) for c in columns)
                                .list.drop_nulls().list.join(" ").alias("n"))["n"].unique().sort().to_list()
@@ -419,23 +426,48 @@ def period_totals(rows: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([totals, by_set.select(totals.columns)])
 
 
-def _breakdown(rows: pl.DataFrame, dims: list[int]) -> tuple[pl.DataFrame, int]:
-    """#PSALDO or #PBUDGET read as totals (`period_totals`) and breakdowns: the object rows whose object list
-    names exactly the mapped dimensions, plus per account and month what they leave of the total, with no
-    objects (an empty key); and how many object rows were used.
+def _breakdown(rows: pl.DataFrame, dims: list[int]) -> tuple[pl.DataFrame, int, list[str]]:
+    """#PSALDO or #PBUDGET read as totals (`period_totals`) and breakdowns, per account and month: the
+    object rows whose object list names exactly the mapped dimensions; where the account and month has
+    none, those of the largest set of mapped dimensions that it has (then the lowest numbers: a file
+    that breaks its totals down one dimension at a time gives the stab from `{1 …}` rows, with the
+    verksamhet under an empty key); plus what they leave of the total, with no objects (an empty key).
+    Also how many object rows were used, and the sets used short of every mapped dimension
+    (`"1"`, `"1 6"`).
 
-    A total and its object rows are never added together; a row for a combination that names another
-    dimension too (`{1 "Nord" 7 "4"}` when only 1 is mapped) is not used, so nothing is counted twice.
+    A total and its object rows are never added together, nor two sets of one account and month; a
+    row that names a dimension that is not mapped (`{1 "Nord" 7 "4"}` when only 1 is mapped) is not
+    used, so nothing is counted twice.
     """
     keys = ["period", "konto"]
     columns = [c for c in rows.columns if c.startswith("dim_")]
-    wanted = [f"dim_{d}" for d in dims]
-    if dims and all(c in columns for c in wanted):
-        exact = pl.all_horizontal(pl.col(c).is_not_null() if c in wanted else pl.col(c).is_null() for c in columns)
-        parts = rows.filter(~pl.col("total") & exact).select(*keys, "belopp", "rad", *wanted)
+    wanted = [f"dim_{d}" for d in dims if f"dim_{d}" in columns]
+    empty = pl.DataFrame(schema={**{k: pl.String for k in keys}, "belopp": pl.Int64, "rad": pl.Int32,
+                                 **{f"dim_{d}": pl.String for d in dims}})
+    short: list[str] = []
+    if wanted:
+        # an object row's set of dimensions, as a rank: more mapped dimensions first, then the lower numbers
+        named = [pl.when(pl.col(c).is_not_null()).then(pl.lit(c[4:])) for c in wanted]
+        others = [c for c in columns if c not in wanted]
+        candidates = (
+            rows.filter(~pl.col("total") & pl.any_horizontal(pl.col(c).is_not_null() for c in wanted)
+                        & pl.all_horizontal(pl.col(c).is_null() for c in others) if others else
+                        ~pl.col("total") & pl.any_horizontal(pl.col(c).is_not_null() for c in wanted))
+            .with_columns(_set=pl.concat_str(named, separator=" ", ignore_nulls=True),
+                          _n=pl.sum_horizontal(pl.col(c).is_not_null() for c in wanted),
+                          _order=pl.concat_str([pl.when(pl.col(c).is_not_null()).then(pl.lit(c[4:].zfill(6)))
+                                                for c in wanted], separator=",", ignore_nulls=True))
+        )
+        chosen = (candidates.group_by(*keys, "_set", "_n", "_order").len()
+                  .sort(["_n", "_order"], descending=[True, False])
+                  .unique(keys, keep="first", maintain_order=True).select(*keys, "_set"))
+        parts = candidates.join(chosen, on=[*keys, "_set"], how="semi")
+        short = sorted(set(chosen.filter(pl.col("_set").str.count_matches(" ") + 1 < len(dims))["_set"].to_list()),
+                       key=lambda x: (-len(x.split()), [int(d) for d in x.split()]))
+        parts = parts.select(*keys, "belopp", "rad", *wanted, *(pl.lit(None, pl.String).alias(f"dim_{d}")
+                                                                for d in dims if f"dim_{d}" not in wanted))
     else:
-        parts = pl.DataFrame(schema={**{k: pl.String for k in keys}, "belopp": pl.Int64, "rad": pl.Int32,
-                                     **{c: pl.String for c in wanted}})
+        parts = empty
     totals = period_totals(rows).rename({"belopp": "total"})
     covered = parts.group_by(keys).agg(pl.col("belopp").sum().alias("delar"), pl.col("rad").min().alias("rad_delar"))
     rest = (
@@ -447,7 +479,7 @@ def _breakdown(rows: pl.DataFrame, dims: list[int]) -> tuple[pl.DataFrame, int]:
     )
     frame = pl.concat([parts.with_columns(pl.col("rad").cast(pl.Int64)),
                        rest.with_columns(pl.col("rad").cast(pl.Int64))], how="diagonal")
-    return frame, parts.height
+    return frame, parts.height, short
 
 
 def psaldo_reading(psaldo: pl.DataFrame) -> str:
