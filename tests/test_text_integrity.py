@@ -369,13 +369,16 @@ def test_a_lone_surrogate_escape_in_a_note_is_replaced_not_a_crash(run, tmp_path
 
 def test_check_names_the_year_file_line_of_a_missing_table(run, tmp_path):
     """Found in review: a missing fact table is an I/O error (exit 4) and check's finding keeps the
-    year file's line and column and its kod `fil`."""
+    year file's line and column and its kod `fil`; `check` exits 4 for it too, as `deviation` does
+    (found in a later review: it gave 3, a malformed file's)."""
     import shutil
 
     d = tmp_path / "budgets"
     shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "sie" / "budgets", d)
     (d / "utfall-2024.csv").unlink()
-    found = json.loads(run("check", "--budgets", d, "-f", "json").stdout)
+    result = run("check", "--budgets", d, "-f", "json")
+    assert result.exit_code == 4 and run("deviation", "--budgets", d).exit_code == 4
+    found = json.loads(result.stdout)
     missing = next(f for f in found if "does not exist" in f["meddelande"])
     assert (missing["kod"], missing["rad"]) == ("fil", 6) and missing["kolumn"] and \
         missing["meddelande"].startswith("utfall_fil 'utfall-2024.csv' does not exist")

@@ -24,10 +24,12 @@ from kfollow.engine.periods import KEY, _original_budget, _weights, last_month_c
 from kfollow.engine.operations import deviation_report
 from kfollow.engine.thresholds import COMMENTABLE_ROWS, Limit, Limits, limit_percents, places_beyond, rows_beyond
 
-def load_for_check(directory: str, notes: list[str] | None = None) -> tuple[Store, list[dict]]:
-    """Load each file on its own, so that one broken file does not hide the others' findings; another
-    `.yaml` of the folder (not YYYY.yaml) is said in `notes`, as the commands say it."""
-    files, findings = {}, []
+def load_for_check(directory: str, notes: list[str] | None = None) -> tuple[Store, list[dict], ExitStatus | None]:
+    """Load each file on its own, so that one broken file does not hide the others' findings (kod `fil`);
+    another `.yaml` of the folder (not YYYY.yaml) is said in `notes`, as the commands say it. The exit
+    status the files call for: IO when one (or a table it names) could not be read, else DATA when one
+    is malformed, else None."""
+    files, findings, unreadable = {}, [], False
     for path in year_files(directory, notes):
         try:
             year = load_year_file(path, ledger=True)  # check reads the accounts: keep the rows as they are read
@@ -35,18 +37,20 @@ def load_for_check(directory: str, notes: list[str] | None = None) -> tuple[Stor
             findings.append(finding("fil", "fel", err.path, err.line, _literal(err.problem), kolumn=err.column))
             continue
         except InputOutputError as err:  # one unreadable file does not hide the others' findings
+            unreadable = True  # exit 4, as every command gives for it
             if getattr(err, "line", None) is not None:  # an input the year file names (a fact table): at its line
                 findings.append(finding("fil", "fel", err.path, err.line, _literal(err.problem), kolumn=err.column))
                 continue
             problem = err.message.removeprefix(f"{path}: ")  # the finding names the file already
-            findings.append(finding("fil_olasbar", "fel", str(path), None, _literal(problem)))
+            findings.append(finding("fil", "fel", str(path), None, _literal(problem)))
             continue
         if year.info.ar in files:
             findings.append(finding("ar_dubbel", "fel", str(path), 1, _literal(
                 f"år {year.info.ar} finns också i {files[year.info.ar].info.fil}; behåll en fil per år")))
             continue
         files[year.info.ar] = year
-    return combine(directory, list(files.values())), findings
+    status = ExitStatus.IO if unreadable else ExitStatus.DATA if findings else None
+    return combine(directory, list(files.values())), findings, status
 
 
 def comment_findings(budgets: Store, period: str | None, limit: Limit | Limits,
@@ -189,14 +193,13 @@ def check_report(directory: str, period: str | None = None, comment_limit: Limit
                  by: By = By.stab) -> tuple[pl.DataFrame, bool]:
     """All findings for a budgets directory, and whether any file failed to load."""
     frame, broken, _ = _check(directory, period, comment_limit, by)
-    return frame, broken
+    return frame, broken is not None
 
 
 def _check(directory: str, period: str | None, comment_limit: Limit | Limits | None,
-           by: By, notes: list[str] | None = None) -> tuple[pl.DataFrame, bool, list[str]]:
-    budgets, findings = load_for_check(directory, notes)
-    broken = bool(findings)
-    if period and not broken:
+           by: By, notes: list[str] | None = None) -> tuple[pl.DataFrame, ExitStatus | None, list[str]]:
+    budgets, findings, broken = load_for_check(directory, notes)
+    if period and broken is None:
         year, month = parse_period(period)
         resolve(budgets, year, month)  # the period must be booked: UsageError otherwise
     findings += reconcile(budgets)
@@ -221,10 +224,7 @@ def check(directory: str, period: str | None = None, comment_limit: Limit | Limi
     """`check_report` as a `Report` (one finding a row; its sources the files read), and the exit
     status a file that could not be loaded calls for: IO when one could not be read, else DATA."""
     notes: list[str] = []
-    frame, broken, files = _check(directory, period, comment_limit, by, notes)
-    status = None
-    if broken:
-        status = ExitStatus.IO if (frame["kod"] == "fil_olasbar").any() else ExitStatus.DATA
+    frame, status, files = _check(directory, period, comment_limit, by, notes)
     when = f", {period}" if period else ""
     return build(frame, unit=unit, sources=tuple(files), messages=tuple(notes),
                  title=f"Kontroll av årsfilerna{when}: fel och varningar"), status
