@@ -131,6 +131,21 @@ def test_the_mapping_of_the_issue_is_accepted_as_written(work: Path):
     }
 
 
+def test_the_summary_names_the_months_of_the_table_and_apart_a_month_of_ignored_accounts_only(tmp_path: Path):
+    """Found in review: a month whose rows are all on ignored accounts (a balance account moved) gave
+    the table no row, while `periods:` counted it among the table's months."""
+    (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
+    rows = [*vouchers(), Voucher("2024-03-31", [Row("1930", 5000), Row("2440", -5000)])]
+    sie_file(tmp_path / "export.se", rows=rows)
+    result = run("import", "sie", tmp_path / "export.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 0, result.stderr
+    assert {k[0] for k in keyed(facts_of(tmp_path / "out.csv"))} == {"2024-01", "2024-02"}
+    assert "periods:  2024-01 – 2024-02 (2 months); 2024-03: ignored accounts only, no row in the table" \
+        in result.stderr
+    assert [line.split()[0] for line in result.stderr.splitlines() if line.startswith("  2024-")] == \
+        ["2024-01", "2024-02", "2024-03"]  # the control totals still show the month read
+
+
 def test_the_summary_ends_stderr(work: Path):
     result = run("import", "sie", work / "export.se", "-m", work / "map.yaml", "-o", work / "out.csv")
     lines = result.stderr.splitlines()

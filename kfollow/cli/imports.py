@@ -193,7 +193,11 @@ def _show(file: Path, result, outputs: dict[str, Path]) -> None:
             lines.append(("check", check.note + (": equal" if check.differences.is_empty()
                                                  and check.note.startswith("checked") else "")))
         totals = table.totals
-        lines.append(("periods", _periods(totals["period"].to_list())))
+        # the months of the table written; a month read with ignored accounts alone gives it no row
+        written = set(table.facts["period"].unique().to_list())
+        bare = [p for p in totals["period"].to_list() if p not in written]
+        lines.append(("periods", _periods(sorted(written)) + (
+            f"; {', '.join(bare)}: ignored accounts only, no row in the table" if bare else "")))
         for label, text in lines:
             _say(f"  {label + ':':<10}{text}")
         rows = [(p, kr(k), kr(i), kr(g)) for p, k, i, g in totals.iter_rows()]
