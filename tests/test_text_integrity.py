@@ -384,6 +384,26 @@ def test_check_names_the_year_file_line_of_a_missing_table(run, tmp_path):
         missing["meddelande"].startswith("utfall_fil 'utfall-2024.csv' does not exist")
 
 
+def test_a_table_that_is_a_folder_is_named_where_the_year_file_names_it(run, tmp_path):
+    """Found in review: `budget_fil` naming a folder gave `…/budget-2024.csv: is a directory` without
+    the year file's line, and `check` a finding without a line."""
+    import shutil
+
+    d = tmp_path / "budgets"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "sie" / "budgets", d)
+    (d / "budget-2024.csv").unlink()
+    (d / "budget-2024.csv").mkdir()
+    line = next(i for i, text in enumerate((d / "2024.yaml").read_text(encoding="utf-8").splitlines(), 1)
+                if text.startswith("budget_fil:"))
+    result = run("deviation", "--budgets", d)
+    assert result.exit_code == 4 and result.stdout == ""
+    assert result.stderr.strip() == (f"Error: {d / '2024.yaml'}:{line}:13: budget_fil 'budget-2024.csv' is a directory, "
+                                     "not a file; give the path of the budget table, relative to the year file")
+    found = json.loads((checked := run("check", "--budgets", d, "-f", "json")).stdout)
+    assert checked.exit_code == 4
+    assert [(f["kod"], f["rad"], f["kolumn"]) for f in found if "directory" in f["meddelande"]] == [("fil", line, 13)]
+
+
 def test_a_note_whose_texts_are_not_text_is_a_check_warning(run, tmp_path):
     """Found in review: `"format": 5` lost the report's footer without a word."""
     import shutil

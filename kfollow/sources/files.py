@@ -100,6 +100,13 @@ def _kind(mode: int) -> str:
             else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
 
 
+def not_regular(path: Path) -> str | None:
+    """What a path that is there is when it is no regular file (`a directory`, after following
+    links), else None; an error looking at it is the caller's."""
+    mode = path.stat().st_mode
+    return None if stat.S_ISREG(mode) else _kind(mode)
+
+
 def _refuse(path: Path | str, what: str, exc: OSError) -> InputOutputError:
     """`path` is what the message names (a display name may stand for the real path)."""
     reason = {errno.ELOOP: "a symbolic link loop", errno.ENOENT: "no such file",

@@ -15,6 +15,7 @@ import polars as pl
 
 from kfollow.errors import DataError, InputOutputError
 from kfollow.sources.facts import FactTable, Known, PendingTable, booked_through, pending_table, check_overlap, sort_view, views
+from kfollow.sources.files import not_regular
 from kfollow.store import (AMOUNT_SCHEMA, BUDGET_MONTH_SCHEMA, FACT_SCHEMA, ID, MONTH_SCHEMA, ORIGIN_SUFFIX, Kostnadsslag,
                            YearInfo, yearly_by_month)
 
@@ -156,12 +157,17 @@ def read_tables(opened: list[tuple[str, int, int, PendingTable]], year_file: str
         key = "budget_fil" if table.budget else "utfall_fil"
         try:
             exists = table.path.exists()
+            other = not_regular(table.path) if exists else None
         except OSError as exc:  # a name too long, a folder without permission
             raise _unreadable(year_file, line, column, f"{key} '{text}' cannot be looked at ({exc.strerror}); "
                                                        "give a path relative to the year file") from None
         if not exists:  # an input that is not there: an I/O error (exit 4), as a missing folder is
             raise _unreadable(year_file, line, column, f"{key} '{text}' does not exist (looked for {table.path}); "
                                                        "give a path relative to the year file, or import the table")
+        if other is not None:  # a folder, a FIFO: never opened, named where the year file names it
+            what = "budget" if table.budget else "utfall"
+            raise _unreadable(year_file, line, column, f"{key} '{text}' is {other}, not a file; give the path of "
+                                                       f"the {what} table, relative to the year file")
         tables.append((table.name, table.result(known)))
     check_overlap([(name, table.summary) for name, table in tables])
     return tables
