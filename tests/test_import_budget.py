@@ -296,6 +296,11 @@ def test_budget_out_refuses_an_input_the_other_table_and_other_formats(example: 
         assert result.exit_code == 2, args
         assert problem in result.stderr and result.stderr.count("\n") == 1
     assert export.read_bytes() == before and not (example / "x.csv").exists() and not (example / "b.xlsx").exists()
+    # a CSV export gives one table: its message does not offer both (found in review)
+    result = run("import", "csv", example / "huvudbok.csv", "-m", example / "mapping.yaml")
+    assert result.exit_code == 2 and result.stderr.strip() == (
+        "Error: nothing to write: give --output (-o) for the utfall, --budget-out for the budget (a CSV export is one "
+        "or the other)")
 
 
 # -- CSV budgets -----------------------------------------------------------------------------------

@@ -122,7 +122,7 @@ def csv(
     if output is not None and budget_out is not None:
         raise UsageError("a CSV export is either booked rows (-o) or a budget (--budget-out), not both; "
                          "import each export by itself")
-    outputs = _check_outputs(output, budget_out, (file, mapping))
+    outputs = _check_outputs(output, budget_out, (file, mapping), both=False)
     result = import_csv(file, mapping, year, budget=budget_out is not None, unmapped_empty=unmapped_empty,
                         budgets=_folder(budgets, output, budget_out))
     for line in result.destinations(outputs, budgets, force_unnamed):
@@ -139,16 +139,18 @@ def _say(line: str) -> None:
     typer.echo(shown(line), err=True)
 
 
-def _check_outputs(output: Path | None, budget_out: Path | None, inputs: tuple[Path, ...]) -> dict[str, Path]:
+def _check_outputs(output: Path | None, budget_out: Path | None, inputs: tuple[Path, ...],
+                   both: bool = True) -> dict[str, Path]:
     """The tables to write by kind: -o and --budget-out must be .csv or .parquet, two files, and none a
-    file the command reads."""
+    file the command reads. `both`: the export may give both tables (SIE; a CSV export is one or the other)."""
     from kfollow.render.writer import check, resolved
     from kfollow.sources.outcome import origin_path
     from kfollow.sources.year_file import YEAR_FILE
 
     outputs = {kind: path for kind, path in (("utfall", output), ("budget", budget_out)) if path is not None}
     if not outputs:
-        raise UsageError("nothing to write: give --output (-o) for the utfall, --budget-out for the budget, or both")
+        raise UsageError("nothing to write: give --output (-o) for the utfall, --budget-out for the budget"
+                         + (", or both" if both else " (a CSV export is one or the other)"))
     for kind, path in outputs.items():
         option = "-o" if kind == "utfall" else "--budget-out"
         for read in inputs:
