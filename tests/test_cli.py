@@ -587,3 +587,21 @@ def test_dash_as_output_is_stdout(run, tmp_path, monkeypatch):
     assert dashed.exit_code == 0, dashed.stderr
     assert dashed.stdout == run("deviation", "--budgets", BUDGETS, "--year", "2024", "--format", "csv").stdout
     assert not (tmp_path / "-").exists()
+
+
+def test_a_change_in_percent_against_a_base_of_0_or_below_is_a_dash_and_a_note_says_why(run):
+    """Found in review: `–` for every income part of a kostnadsslag cut, and for a förvaltning with a
+    negative resultat, without a word. The domain leaves it undefined; the table now says so, and
+    csv leaves it empty as before."""
+    NOTE = ("Anm.: Förändring % är – där jämförelseårets belopp är 0 eller negativt (som intäkter i en "
+            "nettokostnadsvy): en förändring i procent av en sådan bas är inte definierad.")
+    text = run("compare", "2023", "2024", "--by", "forvaltning").stdout
+    row = next(line for line in text.splitlines() if line.startswith("Verksamhetsstöd och service"))
+    assert row.split()[-6:-2] == ["-1,9", "-9,8", "-7,9", "–"] and NOTE in text
+    rows = csv_rows(run("compare", "2023", "2024", "--by", "forvaltning", "-f", "csv").stdout)
+    assert next(r for r in rows if r["forvaltning"] == "VSS")["forandring_pct"] == ""
+    assert "Anm.: Förändring %" not in run("compare", "2023", "2024", "--by", "stab", "--forvaltning", "KLF").stdout
+    parts = run("compare", "2023", "2024", "--budgets", ROOT / "examples" / "sie" / "budgets", "--by",
+                "stab,kostnadsslag", "--stab", "EKO").stdout
+    assert next(line for line in parts.splitlines() if line.strip().startswith("Intäkter")).split()[4] == "–"
+    assert NOTE in parts

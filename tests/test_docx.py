@@ -219,7 +219,10 @@ def test_a_chart_after_a_landscape_table_has_its_heading_over_it(report_docx):
     turned = 0
     for picture in document.element.body.iter(f"{W}drawing"):
         paragraph = next(p for p in picture.iterancestors() if p.tag == f"{W}p")
-        if paragraph.getprevious().tag == f"{W}tbl":  # under its portrait table, on the same page
+        under = paragraph.getprevious()
+        while under.tag == f"{W}p" and Paragraph(under, document).text.startswith("Anm.:"):  # the table's notes
+            under = under.getprevious()
+        if under.tag == f"{W}tbl":  # under its portrait table (and its notes), on the same page
             continue
         above = Paragraph(paragraph.getprevious(), document)
         assert above.text and above.paragraph_format.keep_with_next, "a chart with the heading or caption over it"

@@ -38,15 +38,38 @@ def as_report(frame: pl.DataFrame, headers: dict[str, str] | None = None, store=
         if kinds == {"nettokostnad", "resultat"}:
             notes += (MIXED_TOTAL,)
     if "namn" not in frame.columns:
-        return build(frame, hidden=("radtyp", *machine_only), notes=notes, **meta)
+        return _undefined_percents(build(frame, hidden=("radtyp", *machine_only), notes=notes, **meta))
     keys = [k for k in ("stab", "verksamhet", "projekt", "kostnadsslag", "konto", "forvaltning", "rad") if k in frame.columns]
     shown = frame.filter(pl.col("radtyp") == "radsumma") if "radtyp" in frame.columns else frame.clear()
     if shown.height:  # rows with their parts below: the label's header is the rows' key, not the parts'
         keys = [k for k in keys if shown[k].null_count() < shown.height]
     key = label or next(iter(keys), "namn")  # `label`: the key whose header the row label takes
     labelled = frame if "rubrik" in frame.columns else frame.with_columns(ex.rubrik(frame.columns))  # (--top: its own)
-    return build(labelled, label=key, hidden=(*MACHINE_ONLY, *machine_only),
-                 notes=notes, **meta)
+    return _undefined_percents(build(labelled, label=key, hidden=(*MACHINE_ONLY, *machine_only),
+                                     notes=notes, **meta))
+
+
+# a percent shown as – where its base makes it undefined (domain: a change against a base ≤ 0), and why;
+# (a deviation of a budget of 0 says why itself: the budget column shows the 0)
+_UNDEFINED = (
+    ("forandring_pct", pl.col("forandring").is_not_null(),
+     "{} är – där jämförelseårets belopp är 0 eller negativt (som intäkter i en nettokostnadsvy): en förändring i "
+     "procent av en sådan bas är inte definierad."),
+)
+
+
+def _undefined_percents(report: Report) -> Report:
+    """The report with a note for each percent column people see that is – on a row whose figures
+    are there (a change against a base of 0 or below)."""
+    from dataclasses import replace
+
+    frame, shown = report.frame, {c.name: c.header for c in report.columns if c.people and not c.optional}
+    notes = []
+    for name, known, text in _UNDEFINED:
+        if name in shown and not frame.is_empty() and set(known.meta.root_names()) <= set(frame.columns) \
+                and frame.select((pl.col(name).is_null() & known).any()).item():
+            notes.append(text.format(shown[name]))
+    return replace(report, notes=(*report.notes, *notes)) if notes else report
 
 
 def costs_negative(frame: pl.DataFrame, resultat: bool = False) -> pl.DataFrame:
