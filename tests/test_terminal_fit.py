@@ -228,3 +228,20 @@ def test_changes_at_80_columns_shorten_the_decision_and_keep_the_columns_that_na
     head, rows = table(wide)
     assert max(map(len, wide.splitlines())) <= 120 and header_words(head).split()[-1] == "Text"
     assert "Utelämnat" not in wide
+
+
+def test_a_shortened_decision_keeps_its_beginning(terminal, tmp_path):
+    """Found in review: a decision `KS 2024-04-30 § 45: omfördelning …` was cut as a label naming a
+    part (`KS 2…: omfördelning av…`), losing the date and §: another text is cut at its end only."""
+    import shutil
+
+    d = tmp_path / "budgets"
+    shutil.copytree(ROOT / "budgets", d)
+    year = d / "2024.yaml"
+    text = year.read_text(encoding="utf-8")
+    first = next(line for line in text.splitlines() if line.strip().startswith("beslut:"))
+    year.write_text(text.replace(first, first.split("beslut:")[0] + 'beslut: "KS 2024-04-30 § 45: omfördelning av '
+                                 'medel mellan staberna inom förvaltningen"', 1), encoding="utf-8")
+    shown = terminal(80, "changes", "--year", "2024", "--budgets", d)
+    _, rows = table(shown)
+    assert rows[0].startswith("2024-04-30 KS 2024-04-30 § 45: omfö") and "…" in rows[0], shown

@@ -116,13 +116,16 @@ def two_lines(header: str) -> list[str]:
     return best
 
 
-def shortened(col: str, width: int) -> pl.Expr:
+def shortened(col: str, width: int, label: bool = True) -> pl.Expr:
     """A text column cut to `width` characters, the last of them "…". A label that names a part with its
     row (`Serviceförvaltningen (internt prissatt): 4010 - Köpta lokaltjänster`, a --top list) is cut in
     the row's name where that leaves it 4 characters or more, so that the part stays readable (a long
-    part is cut too, after the row's first 4)."""
+    part is cut too, after the row's first 4). Another text (`label` False: a decision, `KS 2024-04-30
+    § 45: omfördelning`) is cut at its end only, so that its beginning stays whole."""
     text = pl.col(col)
     cut = text.str.slice(0, width - 1).str.strip_chars_end() + pl.lit("…")
+    if not label:
+        return pl.when(text.str.len_chars() <= width).then(text).otherwise(cut).alias(col)
     halves = text.str.splitn(": ", 2)
     head, rest = halves.struct.field("field_0"), halves.struct.field("field_1")
     room = pl.lit(width - 3, pl.Int64) - rest.str.len_chars().cast(pl.Int64)  # "…: " and the part
@@ -211,7 +214,7 @@ def _fitted(report: Report, opts: Options, width: int, columns: list | None = No
     cut: dict[str, int] = {}  # long texts shortened so far (a decision, a description) → their width
     while True:
         headers, filled, align = _rows(report, opts, columns=columns)
-        filled = filled.with_columns(shortened(c, w) for c, w in cut.items())
+        filled = filled.with_columns(shortened(c, w, label=False) for c, w in cut.items())
         body = simple(filled, headers, align)
         if _widest(body) <= width:
             return body, left_out
