@@ -404,6 +404,20 @@ def test_a_table_that_is_a_folder_is_named_where_the_year_file_names_it(run, tmp
     assert [(f["kod"], f["rad"], f["kolumn"]) for f in found if "directory" in f["meddelande"]] == [("fil", line, 13)]
 
 
+def test_a_table_that_is_a_link_loop_is_said_so_not_missing(run, tmp_path):
+    """Found in review: a fact table that is a symbolic link loop was `does not exist`."""
+    import shutil
+
+    d = tmp_path / "budgets"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "sie" / "budgets", d)
+    (d / "utfall-2024.csv").unlink()
+    (d / "utfall-2024.csv").symlink_to("utfall-2024.csv")
+    result = run("deviation", "--budgets", d)
+    assert result.exit_code == 4 and result.stdout == ""
+    assert result.stderr.strip().endswith(":13: utfall_fil 'utfall-2024.csv' is a symbolic link loop; give a path "
+                                          "relative to the year file")
+
+
 def test_a_note_whose_texts_are_not_text_is_a_check_warning(run, tmp_path):
     """Found in review: `"format": 5` lost the report's footer without a word."""
     import shutil

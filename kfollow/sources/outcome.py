@@ -9,6 +9,8 @@ from tables, never both.
 
 from __future__ import annotations
 
+import errno
+
 from pathlib import Path
 
 import polars as pl
@@ -156,14 +158,15 @@ def read_tables(opened: list[tuple[str, int, int, PendingTable]], year_file: str
     for text, line, column, table in opened:
         key = "budget_fil" if table.budget else "utfall_fil"
         try:
-            exists = table.path.exists()
-            other = not_regular(table.path) if exists else None
-        except OSError as exc:  # a name too long, a folder without permission
-            raise _unreadable(year_file, line, column, f"{key} '{text}' cannot be looked at ({exc.strerror}); "
-                                                       "give a path relative to the year file") from None
-        if not exists:  # an input that is not there: an I/O error (exit 4), as a missing folder is
+            other = not_regular(table.path)
+        except FileNotFoundError:  # an input that is not there: an I/O error (exit 4), as a missing folder is
             raise _unreadable(year_file, line, column, f"{key} '{text}' does not exist (looked for {table.path}); "
-                                                       "give a path relative to the year file, or import the table")
+                                                       "give a path relative to the year file, or import the table"
+                              ) from None
+        except OSError as exc:  # a link loop, a name too long, a folder without permission
+            why = "is a symbolic link loop" if exc.errno == errno.ELOOP else f"cannot be looked at ({exc.strerror})"
+            raise _unreadable(year_file, line, column, f"{key} '{text}' {why}; give a path relative to the year "
+                                                       "file") from None
         if other is not None:  # a folder, a FIFO: never opened, named where the year file names it
             what = "budget" if table.budget else "utfall"
             raise _unreadable(year_file, line, column, f"{key} '{text}' is {other}, not a file; give the path of "
