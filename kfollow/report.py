@@ -60,6 +60,25 @@ class Caveat(str):
     __slots__ = ()
 
 
+class ColumnNote(str):
+    """A note on one column (`column`, its machine name): why it shows `–` on some rows. Shown only
+    where the column is (`notes_shown`): not under a table that --columns or a terminal's width left
+    it out of."""
+
+    column: str
+
+    def __new__(cls, text: str, column: str) -> "ColumnNote":
+        note = super().__new__(cls, text)
+        note.column = column
+        return note
+
+
+def notes_shown(notes, columns) -> list[str]:
+    """`notes` but those on a column (`ColumnNote`) that is not among `columns` (`Column`s shown)."""
+    names = {c.name for c in columns}
+    return [n for n in notes if not isinstance(n, ColumnNote) or n.column in names]
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
     """A table: `frame` holds every figure; `columns` says, in order, what each column is.

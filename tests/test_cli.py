@@ -605,3 +605,6 @@ def test_a_change_in_percent_against_a_base_of_0_or_below_is_a_dash_and_a_note_s
                 "stab,kostnadsslag", "--stab", "EKO").stdout
     assert next(line for line in parts.splitlines() if line.strip().startswith("Intäkter")).split()[4] == "–"
     assert NOTE in parts
+    chosen = run("compare", "2023", "2024", "--by", "forvaltning", "--columns",
+                 "forvaltning,namn,utfall_2023,utfall_2024,forandring").stdout
+    assert "Verksamhetsstöd" in chosen and "Förändring %" not in chosen  # not a note on a column not shown

@@ -245,3 +245,12 @@ def test_a_shortened_decision_keeps_its_beginning(terminal, tmp_path):
     shown = terminal(80, "changes", "--year", "2024", "--budgets", d)
     _, rows = table(shown)
     assert rows[0].startswith("2024-04-30 KS 2024-04-30 § 45: omfö") and "…" in rows[0], shown
+
+
+def test_a_note_on_a_column_left_out_to_fit_is_left_out_too(terminal):
+    """Found in review: `Förändring % är – där …` stood under a table that the terminal's width had
+    left Förändring % out of."""
+    wide, narrow = terminal(200, "compare", "2023", "2024", "--by", "forvaltning"), \
+        terminal(45, "compare", "2023", "2024", "--by", "forvaltning")
+    assert "Förändring % är –" in wide
+    assert "Förändring %" in " ".join(narrow.split("Utelämnat")[1].split()) and "är –" not in narrow

@@ -8,7 +8,7 @@ import re
 import polars as pl
 
 from kfollow.engine import expressions as ex
-from kfollow.report import EXACT, Report, build
+from kfollow.report import EXACT, ColumnNote, Report, build
 
 # columns of a report of named rows that only machines need: people read the one label instead
 MACHINE_ONLY = ("radtyp", "redovisas_som", "forvaltning", "stab", "verksamhet", "projekt", "kostnadsslag", "konto", "namn")
@@ -68,7 +68,7 @@ def _undefined_percents(report: Report) -> Report:
     for name, known, text in _UNDEFINED:
         if name in shown and not frame.is_empty() and set(known.meta.root_names()) <= set(frame.columns) \
                 and frame.select((pl.col(name).is_null() & known).any()).item():
-            notes.append(text.format(shown[name]))
+            notes.append(ColumnNote(text.format(shown[name]), name))
     return replace(report, notes=(*report.notes, *notes)) if notes else report
 
 

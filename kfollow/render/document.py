@@ -18,7 +18,7 @@ import polars as pl
 from kfollow.errors import UsageError
 from kfollow.options import Options
 from kfollow.render.columns import NUMERIC, TEXT, as_text, for_people, printable
-from kfollow.report import Document, Section
+from kfollow.report import Document, Section, notes_shown
 
 CHARTS = ("verksamhet", "avvikelse", "manader")
 
@@ -84,10 +84,20 @@ def chart_note(section: Section) -> str | None:
     return charts.note(section.report, section.chart)
 
 
+def _columns(section: Section, opts: Options) -> list:
+    """The columns of a section's table, as people see them (--columns too)."""
+    return for_people(section.report, replace(opts, comments=section.comments or opts.comments))
+
+
+def section_notes(section: Section, opts: Options, stated: set[str]) -> list[str]:
+    """The notes under a section's table: those on its columns shown, not yet stated (`unstated`)."""
+    return unstated(notes_shown(section.report.notes, _columns(section, opts)), stated)
+
+
 def _cells(section: Section, opts: Options):
     """Columns, their text values (Swedish numbers) and the row kinds of a section's table."""
     report = section.report
-    columns = for_people(report, replace(opts, comments=section.comments or opts.comments))  # (--columns too)
+    columns = _columns(section, opts)
     text = as_text(report, columns, opts, swedish=True)
     text = text.with_columns(printable(c.name) for c in columns if c.kind in TEXT)
     return columns, text.rows(), report.kinds()
@@ -176,7 +186,7 @@ def to_html(doc: Document, opts: Options, charts: bool = True) -> str:
         parts.append(f"<section>\n<h2>{esc(section.heading)}</h2>")
         if section.table:
             parts.append(_table_html(section, opts))
-            parts += [f'<p class="anm">Anm.: {esc(n)}</p>' for n in unstated(section.report.notes, stated)]
+            parts += [f'<p class="anm">Anm.: {esc(n)}</p>' for n in section_notes(section, opts, stated)]
         if section.chart and charts:
             parts.append(f"<figure>\n{_inline_svg(chart(section))}\n</figure>")
             for remark in unstated([r] if (r := chart_note(section)) else [], stated):
@@ -200,7 +210,7 @@ def to_markdown(doc: Document, opts: Options, chart_stem: str | None) -> tuple[s
             continue
         parts += [f"## {_md_text(section.heading)}", ""]
         if section.table:
-            report = replace(section.report, notes=tuple(unstated(section.report.notes, stated)))
+            report = replace(section.report, notes=tuple(section_notes(section, opts, stated)))
             parts.append(to_md(report, Options(opts.format, opts.decimals,
                                                section.comments or opts.comments)).rstrip("\n"))
             parts.append("")

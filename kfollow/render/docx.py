@@ -25,7 +25,7 @@ from pathlib import Path
 from kfollow.errors import DataError, UsageError
 from kfollow.options import Options
 from kfollow.render.columns import NUMERIC
-from kfollow.render.document import chart_note, unstated
+from kfollow.render.document import chart_note, section_notes, unstated
 from kfollow.report import Document, Report, Section
 
 EXTRA = "Word documents need python-docx (pip install 'kfollow[word]'; in a checkout '.[word]')"
@@ -112,7 +112,7 @@ def to_docx(doc: Document, opts: Options, charts: bool = True, template: Path | 
         if not section.table and not (section.chart and charts):  # a chart left out: no heading over nothing
             continue
         if section.table:
-            _table(w, section, opts, heading=section.heading, notes=unstated(section.report.notes, stated))
+            _table(w, section, opts, heading=section.heading, notes=section_notes(section, opts, stated))
         else:
             _orient(w, landscape=False)
             w.paragraph(section.heading, "Heading 1", keep_with_next=True)

@@ -19,7 +19,7 @@ import polars as pl
 from kfollow.errors import shown
 
 from kfollow.render.columns import NUMERIC, TEXT, as_text, for_people, messages, printable
-from kfollow.report import Report
+from kfollow.report import Report, notes_shown
 
 
 # never left out to fit a terminal: the row label and each report's main figures
@@ -284,7 +284,7 @@ def to_table(report: Report, opts: Options, fmt: str = "simple") -> str:
     else:
         headers, filled, align = _rows(report, opts, markdown=fmt == "pipe")
         body = simple(filled, headers, align) if fmt == "simple" else pipe(filled, headers, align)
-    notes = [*report.notes]
+    notes = notes_shown(report.notes, [c for c in for_people(report, opts) if c.header not in left_out])
     if left_out:
         notes.append(f"Utelämnat för att passa terminalens bredd: {', '.join(left_out)}; --columns väljer kolumner.")
     caption = report.caption

@@ -27,7 +27,7 @@ import polars as pl
 from kfollow.options import ORE_PER_UNIT, Options
 from kfollow.render.columns import CONTROL_RE, FORMULA, NUMERIC, as_text, exact_of, for_people, printable
 from kfollow.render.numbers import percent_value_expr
-from kfollow.report import Column, Kind, Report
+from kfollow.report import Column, Kind, Report, notes_shown
 
 if TYPE_CHECKING:
     from xlsxwriter import Workbook
@@ -249,7 +249,7 @@ def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options,
         lines += [(line, None) for line in dict.fromkeys(footer)]
     elif report.sources:
         lines.append((f"Källor: {', '.join(shown_sources(report.sources))}", None))
-    lines += [(f"Anm.: {note}", None) for note in dict.fromkeys(report.notes) if note not in footer]
+    lines += [(f"Anm.: {note}", None) for note in dict.fromkeys(notes_shown(report.notes, columns)) if note not in footer]
     cut += sum(len(text) > CELL_MAX for text, _ in lines)
     for row, (text, fmt) in enumerate(lines):
         _text(ws, row, 0, _cut(_clean(text)), fmt, formats, {"bold": True, "font_size": 13} if fmt else {})
