@@ -201,7 +201,8 @@ def _layout(frame: pl.DataFrame) -> str:
     """How #PSALDO or #PBUDGET rows were read, for the summary."""
     if ledger.psaldo_reading(frame) == "parts":
         return " (written as parts: all rows summed)"
-    return " ({} totals, broken down by the rows of exactly the mapped dimensions)"
+    return " ({} totals, broken down by the rows of exactly the mapped dimensions, or of as many of them as an " \
+           "account and month has)"
 
 
 def _read(what: str, table: ledger.Imported) -> str:

@@ -467,14 +467,42 @@ def test_from_psaldo_breaks_totals_down_by_exactly_the_mapped_dimensions(tmp_pat
         ("2024-03", "ADM", "", "", "4010", "kostnad"): "100.00",
         ("2024-03", "ADM", "", "100", "3010", "intakt"): "-50.00",
     }
-    assert "from #PSALDO ({} totals, broken down by the rows of exactly the mapped dimensions)" in result.stderr
-    assert ("an account and month without #PSALDO object rows of exactly dimensions 1 and 6 is broken down by its "
-            "rows of {6} (dimension 1 under an empty key); no row is counted twice") in result.stderr
+    assert "from #PSALDO ({} totals, broken down by the rows of exactly the mapped dimensions, or of as many of them as an account and month has)" in result.stderr
+    assert ("an account and month without #PSALDO object rows of exactly dimensions 1 and 6 is broken down by the "
+            "rows of the most of them it has (then the lowest numbers): {6} in 1 account-month (dimension 1 under an "
+            "empty key); no row is counted twice") in result.stderr
     assert "equal" in result.stderr
 
     result = run("import", "sie", tmp_path / "export.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
     assert result.exit_code == 2  # no vouchers: --from psaldo is the way
     assert "has no vouchers (#TRANS" in result.stderr and "--from psaldo" in result.stderr
+
+
+def test_without_rows_of_every_mapped_dimension_a_set_with_the_forvaltnings_dimension_comes_first(tmp_path: Path):
+    """Found in review: 4010 has {1} rows and a {7} row, no {1, 7}; the förvaltning comes from
+    dimension 7, so its {7} row breaks the total down (the {1} rows, of the lower number, would leave
+    every row without a förvaltning and the import would stop)."""
+    mapping = MAPPING.replace("forvaltning: ADM", 'forvaltning:\n  dimension: 7\n  objekt: {"42": ADM, "43": ADM}')
+    mapping = mapping[:mapping.index("verksamhet:")]
+    (tmp_path / "map.yaml").write_text(mapping, encoding="utf-8")
+    psaldo = [
+        Saldo(0, "2024-03", "4010", 100000),
+        Saldo(0, "2024-03", "4010", 60000, {1: "Nord"}),
+        Saldo(0, "2024-03", "4010", 40000, {1: "Syd"}),
+        Saldo(0, "2024-03", "4010", 100000, {7: "42"}),
+        Saldo(0, "2024-03", "5010", 50000),
+        Saldo(0, "2024-03", "5010", 50000, {7: "43"}),
+    ]
+    sie_file(tmp_path / "export.se", rows=[], psaldo=psaldo, objects={**OBJECTS, (7, "43"): "Bo Berg"})
+    result = run("import", "sie", tmp_path / "export.se", "-m", tmp_path / "map.yaml", "--from", "psaldo",
+                 "-o", tmp_path / "out.csv")
+    assert result.exit_code == 0, result.stderr
+    assert keyed(facts_of(tmp_path / "out.csv")) == {
+        ("2024-03", "ADM", "", "", "4010", "kostnad"): "1000.00",
+        ("2024-03", "ADM", "", "", "5010", "kostnad"): "500.00",
+    }
+    assert ("broken down by the rows of the most of them it has (a set with the förvaltning's dimension first, then "
+            "the lowest numbers): {7} in 2 account-months (dimension 1 under an empty key)") in result.stderr
 
 
 def test_year_minus_one_picks_the_previous_rar(work: Path):

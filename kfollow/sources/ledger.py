@@ -372,16 +372,24 @@ def _period_ledger(name: str, every: pl.DataFrame, rows: pl.DataFrame, mapping: 
         dims = [f"dim_{d}" for d in sorted(mapping.dimensions()) if f"dim_{d}" in rows.columns]
         return Ledger(name, rows.select(*keep, *dims))
     dims = sorted(mapping.dimensions())
-    frame, parts, short = _breakdown(rows, dims)
+    first = mapping.forvaltning.dimension
+    frame, parts, short = _breakdown(rows, dims, first)
     notes = ()
     objects = rows.filter(~pl.col("total"))
-    if short:  # the file breaks its totals down one dimension at a time: the most it gives is used
-        missing = [str(d) for d in dims if all(str(d) not in s.split() for s in short)]
+    # the accounts that reach the table (an ignored account's breakdown is no one's business)
+    short = short.filter(pl.col("konto").map_elements(lambda k: mapping.slag_of(k) != "ignorera",
+                                                      return_dtype=pl.Boolean))
+    if short.height:  # the file breaks its totals down one dimension at a time: the most it gives is used
+        counts = short.group_by("_set").len().sort("_set")
+        used = []
+        for found, n in sorted(counts.iter_rows(), key=lambda r: (-len(r[0].split()), [int(d) for d in r[0].split()])):
+            empty = [str(d) for d in dims if str(d) not in found.split()]
+            used.append(f"{{{found}}} in {n} account-month{'s' if n > 1 else ''} (dimension{'s' if len(empty) > 1 else ''} "
+                        f"{' and '.join(empty)} under an empty key)")
+        order = "a set with the förvaltning's dimension first, then" if first in dims else "then"
         notes = (f"an account and month without {label} object rows of exactly dimensions "
-                 f"{' and '.join(map(str, dims))} is broken down by its rows of "
-                 f"{' or '.join('{' + s + '}' for s in short)}"
-                 + (f" (dimension {', '.join(missing)} under an empty key)" if missing else "")
-                 + "; no row is counted twice",)
+                 f"{' and '.join(map(str, dims))} is broken down by the rows of the most of them it has "
+                 f"({order} the lowest numbers): {', '.join(used)}; no row is counted twice",)
     elif dims and parts == 0 and objects.height:
         columns = [c for c in objects.columns if c.startswith("dim_")]
         named = objects.select(pl.concat_list(pl.when(pl.col(c).is_not_null()).then(pl.lit(c[4:])) for c in columns)
@@ -426,14 +434,16 @@ def period_totals(rows: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([totals, by_set.select(totals.columns)])
 
 
-def _breakdown(rows: pl.DataFrame, dims: list[int]) -> tuple[pl.DataFrame, int, list[str]]:
+def _breakdown(rows: pl.DataFrame, dims: list[int], first: int | None = None
+               ) -> tuple[pl.DataFrame, int, pl.DataFrame]:
     """#PSALDO or #PBUDGET read as totals (`period_totals`) and breakdowns, per account and month: the
     object rows whose object list names exactly the mapped dimensions; where the account and month has
-    none, those of the largest set of mapped dimensions that it has (then the lowest numbers: a file
-    that breaks its totals down one dimension at a time gives the stab from `{1 …}` rows, with the
-    verksamhet under an empty key); plus what they leave of the total, with no objects (an empty key).
-    Also how many object rows were used, and the sets used short of every mapped dimension
-    (`"1"`, `"1 6"`).
+    none, those of the largest set of mapped dimensions that it has (a set with dimension `first`, the
+    förvaltning's, before one without; then the lowest numbers: a file that breaks its totals down one
+    dimension at a time gives the stab from `{1 …}` rows, with the verksamhet under an empty key);
+    plus what they leave of the total, with no objects (an empty key). Also how many object rows were
+    used, and the set used per account and month short of every mapped dimension (period, konto,
+    `_set`: `"1"`, `"1 6"`).
 
     A total and its object rows are never added together, nor two sets of one account and month; a
     row that names a dimension that is not mapped (`{1 "Nord" 7 "4"}` when only 1 is mapped) is not
@@ -444,7 +454,7 @@ def _breakdown(rows: pl.DataFrame, dims: list[int]) -> tuple[pl.DataFrame, int, 
     wanted = [f"dim_{d}" for d in dims if f"dim_{d}" in columns]
     empty = pl.DataFrame(schema={**{k: pl.String for k in keys}, "belopp": pl.Int64, "rad": pl.Int32,
                                  **{f"dim_{d}": pl.String for d in dims}})
-    short: list[str] = []
+    short = pl.DataFrame(schema={"period": pl.String, "konto": pl.String, "_set": pl.String})
     if wanted:
         # an object row's set of dimensions, as a rank: more mapped dimensions first, then the lower numbers
         named = [pl.when(pl.col(c).is_not_null()).then(pl.lit(c[4:])) for c in wanted]
@@ -455,15 +465,16 @@ def _breakdown(rows: pl.DataFrame, dims: list[int]) -> tuple[pl.DataFrame, int, 
                         ~pl.col("total") & pl.any_horizontal(pl.col(c).is_not_null() for c in wanted))
             .with_columns(_set=pl.concat_str(named, separator=" ", ignore_nulls=True),
                           _n=pl.sum_horizontal(pl.col(c).is_not_null() for c in wanted),
+                          _first=(pl.col(f"dim_{first}").is_not_null() if f"dim_{first}" in wanted
+                                  else pl.lit(False)),
                           _order=pl.concat_str([pl.when(pl.col(c).is_not_null()).then(pl.lit(c[4:].zfill(6)))
                                                 for c in wanted], separator=",", ignore_nulls=True))
         )
-        chosen = (candidates.group_by(*keys, "_set", "_n", "_order").len()
-                  .sort(["_n", "_order"], descending=[True, False])
+        chosen = (candidates.group_by(*keys, "_set", "_first", "_n", "_order").len()
+                  .sort(["_first", "_n", "_order"], descending=[True, True, False])
                   .unique(keys, keep="first", maintain_order=True).select(*keys, "_set"))
         parts = candidates.join(chosen, on=[*keys, "_set"], how="semi")
-        short = sorted(set(chosen.filter(pl.col("_set").str.count_matches(" ") + 1 < len(dims))["_set"].to_list()),
-                       key=lambda x: (-len(x.split()), [int(d) for d in x.split()]))
+        short = chosen.filter(pl.col("_set").str.count_matches(" ") + 1 < len(dims))
         parts = parts.select(*keys, "belopp", "rad", *wanted, *(pl.lit(None, pl.String).alias(f"dim_{d}")
                                                                 for d in dims if f"dim_{d}" not in wanted))
     else:
