@@ -3,6 +3,9 @@
 (a) `kfollow deviation --year 2024 --by stab` on utfall fact tables of 1 M and 10 M rows, CSV and
     Parquet (`utfall_fil`; the staber's and verksamheter's budgets typed in the year file), against
     `plain_polars.py stab`: scan, exact parse of belopp to öre, group per stab, join the budget.
+(0) at 1 M rows also kfollow's fixed cost: `deviation --by stab` on the first 1 000 rows of the Parquet
+    table with the same year file, against the script on all 1 M rows (no goal: the ratio is what
+    kfollow spends before it reads any of the rows; the 1 M-row goal leaves 1,75 minus that for them).
 (b) 1 M utfall + 1 M budget fact rows (`utfall_fil`, `budget_fil`, monthly budget periods) →
     `kfollow deviation --year 2024 --by stab,kostnadsslag` against `plain_polars.py
     stab,kostnadsslag`: both tables scanned and parsed, grouped per stab × kostnadsslag (account
@@ -173,6 +176,18 @@ def main() -> int:
                     kf = [*kfollow, "deviation", "--budgets", str(run_dir), "--year", "2024", "--by", "stab"]
                     plain = [*python, "stab", str(folder / f"utfall.{fmt}"), str(folder / "ids.json")]
                     case(f"(a) --by stab, {fmt}{shape}", rows, kf, plain, agree(kfollow, run_dir, "stab", plain))
+                if rows == 1_000_000:  # kfollow's fixed cost: its whole run on 1 000 of the rows, the same year
+                    fixed = folder / "a-fixed"
+                    fixed.mkdir(exist_ok=True)
+                    subprocess.run([sys.executable, "-c", "import sys, polars as pl; "
+                                    "pl.read_parquet(sys.argv[1]).head(1000).write_parquet(sys.argv[2])",
+                                    str(folder / "utfall.parquet"), str(fixed / "utfall.parquet")], check=True)
+                    (fixed / "2024.yaml").write_text(bench_scale.year_file(ids, "utfall.parquet"), encoding="utf-8")
+                    kf = [*kfollow, "deviation", "--budgets", str(fixed), "--year", "2024", "--by", "stab"]
+                    plain = [*python, "stab", str(folder / "utfall.parquet"), str(folder / "ids.json")]
+                    case("(0) fixed cost: kfollow on 1 000 rows, script on 1 M, parquet", 1_000, kf, plain,
+                         "kfollow's whole run on the first 1 000 rows, with the same year file, against the "
+                         "script's on all 1 000 000: what is left of the goal for the rows")
         if args.only != "a":
             folder, ids = data(1_000_000)
             if not (folder / "budget.parquet").exists():
