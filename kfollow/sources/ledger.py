@@ -377,8 +377,7 @@ def _period_ledger(name: str, every: pl.DataFrame, rows: pl.DataFrame, mapping: 
     notes = ()
     objects = rows.filter(~pl.col("total"))
     # the accounts that reach the table (an ignored account's breakdown is no one's business)
-    short = short.filter(pl.col("konto").map_elements(lambda k: mapping.slag_of(k) != "ignorera",
-                                                      return_dtype=pl.Boolean))
+    short = short.filter(pl.Series([mapping.slag_of(k) != "ignorera" for k in short["konto"]], dtype=pl.Boolean))
     if short.height:  # the file breaks its totals down one dimension at a time: the most it gives is used
         counts = short.group_by("_set").len().sort("_set")
         used = []
@@ -456,13 +455,15 @@ def _breakdown(rows: pl.DataFrame, dims: list[int], first: int | None = None
                                  **{f"dim_{d}": pl.String for d in dims}})
     short = pl.DataFrame(schema={"period": pl.String, "konto": pl.String, "_set": pl.String})
     if wanted:
-        # an object row's set of dimensions, as a rank: more mapped dimensions first, then the lower numbers
+        # the object rows of mapped dimensions only, each with its set of them and that set's rank: the
+        # förvaltning's dimension first, then more dimensions, then the lower numbers
         named = [pl.when(pl.col(c).is_not_null()).then(pl.lit(c[4:])) for c in wanted]
+        usable = ~pl.col("total") & pl.any_horizontal(pl.col(c).is_not_null() for c in wanted)
         others = [c for c in columns if c not in wanted]
+        if others:
+            usable = usable & pl.all_horizontal(pl.col(c).is_null() for c in others)
         candidates = (
-            rows.filter(~pl.col("total") & pl.any_horizontal(pl.col(c).is_not_null() for c in wanted)
-                        & pl.all_horizontal(pl.col(c).is_null() for c in others) if others else
-                        ~pl.col("total") & pl.any_horizontal(pl.col(c).is_not_null() for c in wanted))
+            rows.filter(usable)
             .with_columns(_set=pl.concat_str(named, separator=" ", ignore_nulls=True),
                           _n=pl.sum_horizontal(pl.col(c).is_not_null() for c in wanted),
                           _first=(pl.col(f"dim_{first}").is_not_null() if f"dim_{first}" in wanted
