@@ -593,8 +593,9 @@ def test_a_change_in_percent_against_a_base_of_0_or_below_is_a_dash_and_a_note_s
     """Found in review: `–` for every income part of a kostnadsslag cut, and for a förvaltning with a
     negative resultat, without a word. The domain leaves it undefined; the table now says so, and
     csv leaves it empty as before."""
-    NOTE = ("Anm.: Förändring % är – där jämförelseårets belopp är 0 eller negativt (som intäkter i en "
-            "nettokostnadsvy): en förändring i procent av en sådan bas är inte definierad.")
+    NOTE = ("Anm.: Förändring % är – där jämförelseårets belopp, som nettokostnad eller som resultat där förvaltningen "
+            "redovisar så, är 0 eller negativt (intäkter i nettokostnad, ett underskott i resultat): en förändring i "
+            "procent av en sådan bas är inte definierad.")
     text = run("compare", "2023", "2024", "--by", "forvaltning").stdout
     row = next(line for line in text.splitlines() if line.startswith("Verksamhetsstöd och service"))
     assert row.split()[-6:-2] == ["-1,9", "-9,8", "-7,9", "–"] and NOTE in text

@@ -53,8 +53,9 @@ def as_report(frame: pl.DataFrame, headers: dict[str, str] | None = None, store=
 # (a deviation of a budget of 0 says why itself: the budget column shows the 0)
 _UNDEFINED = (
     ("forandring_pct", pl.col("forandring").is_not_null(),
-     "{} är – där jämförelseårets belopp är 0 eller negativt (som intäkter i en nettokostnadsvy): en förändring i "
-     "procent av en sådan bas är inte definierad."),
+     "{} är – där jämförelseårets belopp, som nettokostnad eller som resultat där förvaltningen redovisar "
+     "så, är 0 eller negativt (intäkter i nettokostnad, ett underskott i resultat): en förändring i procent av en "
+     "sådan bas är inte definierad."),
 )
 
 
