@@ -111,3 +111,17 @@ def test_a_surplus_is_no_base_for_the_personnel_share_and_the_note_says_so(run, 
     assert deficit["personalkostnad_andel"]["varde_2024"] == "600.0"  # 600 of a nettokostnad of 100
     cut = run("deviation", "--budgets", folder, "--by", "kostnadsslag", "--unit", "kr")
     assert "och budgeten är 0." in cut.stdout and "står på raden" not in cut.stdout  # no such row is shown
+
+
+def test_accounts_without_a_personnel_account_are_said_apart_from_no_accounts(run):
+    """Found in review: SERV's utfall has accounts but none in kostnadsslag personal, and the note
+    lumped it with utfall typed without accounts. The share stays – (a mistyped prefix is likelier
+    than a förvaltning without staff); the note says which it is and what to check."""
+    text = run("indicators", "--budgets", ROOT / "examples" / "sie" / "budgets").stdout
+    assert ("Anm.: Personalkostnader/verksamhetens nettokostnad saknas för SERV 2023, SERV 2024: utfallet har konton "
+            "men inget i kostnadsslaget personal (konton som börjar på 5); kontrollera kostnadsslagens prefix (kfollow "
+            "visar inte 0 % för en gissning).") in text
+    assert "utfall utan konto" not in text
+    bundled = run("indicators", "--year", "2024").stdout  # typed per stab: no accounts at all
+    assert ("saknas för KLF 2023, VSS 2023, KLF 2024, VSS 2024: utfall utan konto (skrivet per stab eller "
+            "verksamhet).") in bundled and "inget i kostnadsslaget" not in bundled

@@ -28,17 +28,20 @@ from kfollow.store import INDICATORS, Store
 RIKTNING = {"lagre": "lägre", "hogre": "högre"}
 
 
-def _personal_share(store: Store, year: int, fid: str, month: int | None, netto: int | None) -> tuple[int, int] | None:
+def _personal_share(store: Store, year: int, fid: str, month: int | None,
+                    netto: int | None) -> tuple[int, int] | str | None:
+    """Personalkostnader and the nettokostnad (öre: a percent of), or why there is no share: None when
+    the utfall has no accounts (or no base), "personal" when it has accounts but none in the group."""
     facts = store.facts.filter((pl.col("ar") == year) & (pl.col("forvaltning") == fid) & (pl.col("art") == "utfall")
                                & (pl.col("manad") <= (month or 12)))
     if facts.is_empty() or netto is None or netto <= 0:
         return None
     groups = store.year(year).kostnadsslag
     if not any(g.id == "personal" for g in groups):
-        return None
+        return "personal"
     personal = facts.with_columns(kostnadsslag_expr(groups)).filter(pl.col("kostnadsslag") == "personal")["belopp"]
     if personal.is_empty():  # no account in the group: a mistyped prefix, not a kommun without staff
-        return None
+        return "personal"
     return int(personal.cast(pl.Int128).sum()), netto  # a percent of: numerator and base, öre
 
 
@@ -58,7 +61,7 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
     values: dict[tuple[str, str], dict[int, tuple[int, int] | None]] = {}  # percent of: numerator, base
     # (a share without its base, "netto", is said right after a share without accounts)
     gaps: dict[str, list[str]] = {k: [] for iid in INDICATORS
-                                  for k in ((iid, "netto") if iid == "personalkostnad_andel" else (iid,))}
+                                  for k in ((iid, "personal", "netto") if iid == "personalkostnad_andel" else (iid,))}
     to_date: list[str] = []
     for y in years:
         here = [f for f in fids if f in store.years[y].forvaltningar]
@@ -74,7 +77,10 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
             netto = None if r["utfall"] is None else sign * r["utfall"]
             budget = None if r["budget"] is None else sign * r["budget"]
             share = _personal_share(store, y, fid, month, netto)
-            if share is None:  # a surplus (a resultat unit's) is no base for a share; else no accounts
+            if share == "personal":  # accounts, none of them in the group
+                gaps["personal"].append(f"{fid} {y}")
+                share = None
+            elif share is None:  # a surplus (a resultat unit's) is no base for a share; else no accounts
                 gaps["personalkostnad_andel" if netto is None or netto > 0 else "netto"].append(f"{fid} {y}")
             deviation = (r["avvikelse"], abs(budget)) if budget not in (None, 0) else None
             if deviation is None:
@@ -112,13 +118,17 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
               "uppfyllt": pl.String, **{f"varde_{y}{EXACT}": pl.Int128 for y in years}}
     frame = pl.DataFrame(rows, schema=schema, orient="row")
     notes = [f"{'; '.join(to_date)}: år som ännu bokförs visas hittills i år, övriga år för helår."] if to_date else []
-    why = {"personalkostnad_andel": "utfall utan konto (skrivet per stab eller verksamhet) eller inget konto i kostnadsslaget personal",
+    prefixes = next((g.prefix for g in store.year(year).kostnadsslag if g.id == "personal"), ())
+    why = {"personalkostnad_andel": "utfall utan konto (skrivet per stab eller verksamhet)",
+           "personal": "utfallet har konton men inget i kostnadsslaget personal"
+                       + (f" (konton som börjar på {', '.join(prefixes)})" if prefixes else " (årsfilen har inget sådant)")
+                       + "; kontrollera kostnadsslagens prefix (kfollow visar inte 0 % för en gissning)",
            "avvikelse_budget": "budgeten saknas eller är 0",
            "avvikelse_investering": "investeringsbudgeten saknas eller är 0",
            "netto": "verksamhetens nettokostnad är 0 eller negativ (ett överskott), så andelen säger inget"}
     for iid, where in gaps.items():
         if where:
-            name = INDICATORS["personalkostnad_andel" if iid == "netto" else iid].removesuffix(" (%)")
+            name = INDICATORS["personalkostnad_andel" if iid in ("netto", "personal") else iid].removesuffix(" (%)")
             notes.append(f"{name} saknas för {', '.join(where)}: {why[iid]}.")
     return frame, tuple(notes)
 
