@@ -1137,3 +1137,21 @@ def test_what_a_filter_leaves_out_is_said_on_stderr_where_the_format_has_no_note
                  "-f", fmt)
     assert "note: SERV har inga belopp i de kostnadsslag som valts (eller inga konton) och ingår inte." in \
         months.stderr.splitlines()
+
+
+def test_a_filtered_row_does_not_carry_the_comment_on_the_whole_row(run):
+    """Found in review: `--kostnadsslag personal --comments` put Digitaliseringsstab's comment on its
+    licence costs beside its personnel figures. With a filter a row's comment (which explains all of
+    the row) is left out, and a note under a table that shows comments says so; csv is as before but
+    for that column's values."""
+    args = ("deviation", "--budgets", EXAMPLES / "sie" / "budgets", "--period", "2024-08")
+    whole = {r["stab"]: r["kommentar"] for r in csv_rows(run(*args, "-f", "csv", "--comments").stdout)}
+    assert whole["DIG"].startswith("Licenskostnader för nytt ärendesystem")
+    shown = run(*args, "--kostnadsslag", "personal", "--comments")
+    assert shown.exit_code == 0 and "Licenskostnader" not in shown.stdout
+    assert ("Anm.: Radernas kommentarer gäller hela raden och visas inte här, där bara kostnadsslag personal räknas; "
+            "en kommentar som svaren ger för kostnadsslaget visas.") in " ".join(shown.stdout.split("\n"))
+    rows = csv_rows(run(*args, "--konto", "5010", "-f", "csv", "--comments").stdout)
+    assert rows and not any(r["kommentar"] for r in rows)
+    plain = run(*args, "--kostnadsslag", "personal")  # no comments asked for: no word of them
+    assert "Radernas kommentarer" not in plain.stdout and plain.stderr == ""

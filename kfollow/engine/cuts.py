@@ -23,7 +23,7 @@ from kfollow.engine import expressions as ex
 from kfollow.engine.periods import spread_weights
 from kfollow.errors import UsageError
 from kfollow.options import BudgetMode, By
-from kfollow.report import Caveat
+from kfollow.report import Caveat, ColumnNote
 from kfollow.store import Kostnadsslag, Store, did_you_mean, fact_profiles
 from kfollow.vocabulary import RowKind
 
@@ -566,9 +566,8 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
             notes += (Caveat(f"{col.replace('_', ' ').capitalize()} för {', '.join(lacking)} finns inte med konto: "
                              f"det {where}."),)
     if flt:
-        what = " och ".join(x for x in (f"konto {', '.join(flt.konto)}" if flt.konto else "",
-                                        f"kostnadsslag {', '.join(flt.kostnadsslag)}" if flt.kostnadsslag else "") if x)
-        notes += (Caveat(f"Endast {what}: summorna är summor av dessa konton, utan belopp som inte har konto."),)
+        notes += (Caveat(f"Endast {_filter_words(flt)}: summorna är summor av dessa konton, utan belopp som inte har "
+                         "konto."),)
     columns = [c for c in parent_cols if c not in (part,)]
     key_at = columns.index("namn")
     columns = [*columns[:key_at], part, *columns[key_at:]]
@@ -581,6 +580,17 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     if flt and cut.part is None:  # only the view's rows, as sums of the facts that match, of the kind they are
         # in the view (a förvaltning shown as one row stays `forvaltning`, ej fördelat `ej_fordelat`)
         kinds = dict(enumerate(outer["radtyp"].to_list()))
+        if "kommentar" in frame.columns:  # a row's comment explains all of it: its parts' own comments instead
+            own = (frame.filter(pl.col("radtyp") == "del").group_by("_o")
+                   .agg(_own=pl.col("kommentar").drop_nulls().str.join(" / ")))
+            whole = pl.col("radtyp") == "radsumma"
+            if not frame.filter(whole & pl.col("kommentar").is_not_null()).is_empty():
+                answered = "; en kommentar som svaren ger för kostnadsslaget visas" if flt.kostnadsslag else ""
+                notes += (ColumnNote(f"Radernas kommentarer gäller hela raden och visas inte här, där bara "
+                                     f"{_filter_words(flt)} räknas{answered}.", "kommentar"),)
+            frame = (frame.join(own, on="_o", how="left")
+                     .with_columns(kommentar=pl.when(whole).then(pl.when(pl.col("_own") != "").then("_own"))
+                                   .otherwise("kommentar")).drop("_own"))
         frame = frame.filter(~pl.col("radtyp").is_in(["del", RowKind.del_ej_fordelat.value])).with_columns(
             radtyp=pl.when(pl.col("radtyp") == "radsumma")
             .then(pl.col("_o").replace_strict(kinds, default=None, return_dtype=pl.String))
@@ -588,6 +598,12 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     else:
         frame = frame.select(columns)
     return frame, notes
+
+
+def _filter_words(flt: LedgerFilter) -> str:
+    """`konto 5, 6` and/or `kostnadsslag personal`: what a filter keeps, for a note."""
+    return " och ".join(x for x in (f"konto {', '.join(flt.konto)}" if flt.konto else "",
+                                    f"kostnadsslag {', '.join(flt.kostnadsslag)}" if flt.kostnadsslag else "") if x)
 
 
 def _part_answers(store: Store, year: int, month: int, key: str, frame: pl.DataFrame,
