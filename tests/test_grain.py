@@ -1155,3 +1155,23 @@ def test_a_filtered_row_does_not_carry_the_comment_on_the_whole_row(run):
     assert rows and not any(r["kommentar"] for r in rows)
     plain = run(*args, "--kostnadsslag", "personal")  # no comments asked for: no word of them
     assert "Radernas kommentarer" not in plain.stdout and plain.stderr == ""
+
+
+def test_a_change_of_the_rest_between_a_year_without_accounts_and_one_with_is_no_change(run, tmp_path):
+    """Found in review: 2023 typed per stab (no accounts), 2024 from the ledger: `Ej fördelat på
+    kostnadsslag` is all of 2023's utfall and nothing of 2024's, and showed a change of −100 % on
+    every stab. Its figures stay (they are what each year has without account); its change is –."""
+    import shutil
+
+    d = tmp_path / "mix"
+    d.mkdir()
+    shutil.copy(EXAMPLES / "budgets" / "2023.yaml", d)
+    for f in (EXAMPLES / "sie" / "budgets").glob("*2024*"):
+        shutil.copy(f, d)
+    rows = csv_rows(run("compare", "2023", "2024", "--budgets", d, "--by", "stab,kostnadsslag", "--stab", "EKO",
+                        "-f", "csv", "--exact", "--unit", "kr").stdout)
+    rest = next(r for r in rows if r["radtyp"] == "del_ej_fordelat")
+    row = next(r for r in rows if r["radtyp"] == "radsumma")
+    assert rest["utfall_2023"] == row["utfall_2023"] and rest["utfall_2024"] == "0"
+    assert (rest["forandring"], rest["forandring_pct"]) == ("", "")
+    assert row["forandring"] != "" and row["forandring_pct"] != ""  # the stab's own change stays

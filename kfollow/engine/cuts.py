@@ -489,10 +489,18 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     budgetless = (placed.filter(pl.col("budget").is_null())["forvaltning"].unique().implode()
                   if "budget" in money else pl.Series([], dtype=pl.String).implode())
     derived_figures = [c for c in ("avvikelse", "avvikelse_pct", "avvikelse_pct_exakt") if "budget" in money]
+    # likewise a change between a year without accounts (its rest is all of the row) and a year with
+    # (its rest is what has no account): a change of two different things, no change of its own
+    unsplit = placed.filter(pl.any_horizontal(pl.col(c).is_null() for c in money))["forvaltning"].unique().implode()
+    changes = ["forandring", "forandring_pct", "forandring_pct_exakt"]
+    children = derive(children, totals)
+    changes = [c for c in changes if c in children.columns]
     children = (
-        derive(children, totals)
+        children
         .with_columns(pl.when(pl.col("_rest") & pl.col("forvaltning").is_in(budgetless)).then(None)
                       .otherwise(pl.col(c)).alias(c) for c in derived_figures)
+        .with_columns(pl.when(pl.col("_rest") & pl.col("forvaltning").is_in(unsplit)).then(None)
+                      .otherwise(pl.col(c)).alias(c) for c in changes)
         .with_columns(_name=pl.when(pl.col("_rest")).then(pl.lit(f"Ej fördelat på {part}")).otherwise(part_name),
                       _sub=pl.when(pl.col("_rest")).then(pl.lit(1_000_000)).otherwise(part_order),
                       _k=pl.col("_part"))
