@@ -1175,3 +1175,22 @@ def test_a_change_of_the_rest_between_a_year_without_accounts_and_one_with_is_no
     assert rest["utfall_2023"] == row["utfall_2023"] and rest["utfall_2024"] == "0"
     assert (rest["forandring"], rest["forandring_pct"]) == ("", "")
     assert row["forandring"] != "" and row["forandring_pct"] != ""  # the stab's own change stays
+
+
+def test_top_lists_every_row_as_large_as_the_last_one(run, tmp_path):
+    """Found in review: `--top 2` of three staber of the same |deviation| listed two of them, by file
+    order, without a word. A tie at the cut is listed whole, and a note says why the list is longer."""
+    d = tmp_path / "budgets"
+    d.mkdir()
+    (d / "2024.yaml").write_text(
+        "ar: 2024\norganisation: Test\nenhet: tkr\nforvaltningar:\n  ADM:\n    namn: Adm\n    staber:\n"
+        "      S1: {namn: Ett, budget: 100, utfall: 90}\n      S2: {namn: Två, budget: 100, utfall: 110}\n"
+        "      S3: {namn: Tre, budget: 100, utfall: 90}\n      S4: {namn: Fyra, budget: 100, utfall: 95}\n"
+        "      S5: {namn: Fem, budget: 100, utfall: 100}\n", encoding="utf-8")
+    rows = csv_rows(run("deviation", "--budgets", d, "--top", "2", "-f", "csv", "--unit", "tkr").stdout)
+    assert [(r["stab"], r["avvikelse"]) for r in rows] == [("S1", "10"), ("S2", "-10"), ("S3", "10")]
+    text = run("deviation", "--budgets", d, "--top", "2", "--unit", "tkr").stdout
+    assert "Anm.: 3 rader i stället för 2: de sista har lika stor avvikelse och står med alla." in text
+    exact = csv_rows(run("deviation", "--budgets", d, "--top", "4", "-f", "csv", "--unit", "tkr").stdout)
+    assert [r["stab"] for r in exact] == ["S1", "S2", "S3", "S4"]  # no tie at the cut; a 0 is nothing to explain
+    assert "i stället för" not in run("deviation", "--budgets", d, "--top", "4", "--unit", "tkr").stdout

@@ -774,7 +774,8 @@ def largest(frame: pl.DataFrame, n: int) -> pl.DataFrame:
     a controller's list of what to explain. A part is labelled with its row (`rubrik`: `Ekonomistab:
     Personalkostnader`; `namn` stays its own name);
     rows without a deviation (no budget there, or none at all) are left out, and so are parts without an account (a
-    budget change by decision is no cost to explain)."""
+    budget change by decision is no cost to explain). Rows as large as the n-th (to the öre) are listed
+    too, so the list may be longer than `n`."""
     if n < 1:
         raise UsageError(f"--top {n}: give a number of rows, 1 or more")
     nested = (frame["radtyp"] == "radsumma").any()
@@ -786,8 +787,10 @@ def largest(frame: pl.DataFrame, n: int) -> pl.DataFrame:
         rows = named.filter(pl.col("radtyp") == "del").with_columns(radtyp=pl.lit("rad"))
     elif any(k in frame.columns for k in LEDGER):
         rows = named.filter(pl.col("radtyp") == "rad")
-    else:
-        rows = named.filter(pl.col("radtyp").is_in(["rad", "ej_fordelat", "forvaltning", "differens"]))
+    else:  # a view's own rows: labelled as its table labels them (`920 - Gemensamma verksamheter`)
+        rows = named.filter(pl.col("radtyp").is_in(["rad", "ej_fordelat", "forvaltning", "differens"])).drop("rubrik")
     rows = rows.filter(pl.col("avvikelse").is_not_null() & (pl.col("avvikelse") != 0))  # nothing to explain
-    return (rows.with_columns(_abs=pl.col("avvikelse").abs()).sort("_abs", descending=True, maintain_order=True)
-            .head(n).drop("_abs"))
+    ranked = rows.with_columns(_abs=pl.col("avvikelse").abs()).sort("_abs", descending=True, maintain_order=True)
+    if ranked.height > n:  # a row as large as the last one listed is listed too: no tie is cut in two
+        ranked = ranked.filter(pl.col("_abs") >= ranked["_abs"][n - 1])
+    return ranked.drop("_abs")

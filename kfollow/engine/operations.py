@@ -645,6 +645,9 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
                   f"{cut.part}.",)
     if top is not None:
         listed = cuts.largest(frame, top)
+        if listed.height > top:
+            notes += (f"{listed.height} rader i stället för {top}: de sista har lika stor avvikelse och står med "
+                      "alla.",)
         title = f"Största avvikelser {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{only}"
         if cut.nested:
             notes += (Caveat(f"Delar utan konto (Ej fördelat på {cut.part}: ombudgeteringar, budget per stab) ingår "
