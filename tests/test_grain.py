@@ -1194,3 +1194,20 @@ def test_top_lists_every_row_as_large_as_the_last_one(run, tmp_path):
     exact = csv_rows(run("deviation", "--budgets", d, "--top", "4", "-f", "csv", "--unit", "tkr").stdout)
     assert [r["stab"] for r in exact] == ["S1", "S2", "S3", "S4"]  # no tie at the cut; a 0 is nothing to explain
     assert "i stället för" not in run("deviation", "--budgets", d, "--top", "4", "--unit", "tkr").stdout
+
+
+def test_a_report_of_one_kostnadsslag_keeps_its_largest_parts(run, tmp_path):
+    """Found in review: `report --kostnadsslag personal --top 3` left out the list of the largest
+    parts without a word (and `--konto` kept it). One kostnadsslag: no table per stab and kostnadsslag
+    (the stab table is it), but its largest parts; two: both."""
+    common = ("report", "--budgets", EXAMPLES / "sie" / "budgets", "--period", "2024-08")
+    one, two = tmp_path / "one.md", tmp_path / "two.md"
+    assert run(*common, "--kostnadsslag", "personal", "--top", "3", "-o", one).exit_code == 0
+    assert run(*common, "--kostnadsslag", "personal", "--kostnadsslag", "ovriga", "-o", two).exit_code == 0
+    headings = [[line for line in p.read_text(encoding="utf-8").splitlines() if line.startswith("## ")] for p in (one, two)]
+    assert "## Största avvikelser per stab och kostnadsslag" in headings[0]
+    assert "## Resultat per stab och kostnadsslag" not in headings[0]
+    assert {"## Största avvikelser per stab och kostnadsslag", "## Resultat per stab och kostnadsslag"} <= set(headings[1])
+    listed = one.read_text(encoding="utf-8").split("## Största avvikelser")[1].split("##")[0]
+    assert len([line for line in listed.splitlines() if line.startswith("| ") and ": Personalkostnader" in line]) == 3
+    assert "endast kostnadsslag personal" in listed

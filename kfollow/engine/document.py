@@ -24,7 +24,8 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
     """The year's (or the period's) economy section; a section the data cannot give is left out.
     `staber`, `verksamheter`, `konto` and `kostnadsslag` narrow every section that can be narrowed
     (the summary and investments cannot: they are left out then). Where the facts have accounts,
-    the deviation per stab and kostnadsslag and its `top` largest parts follow the stab table."""
+    the deviation per stab and kostnadsslag (not with one kostnadsslag chosen: the stab table is it)
+    and its `top` largest parts follow the stab table."""
     p = selection.period(store, year, period)
     year, month = p.year, p.month
     fids = selection.forvaltningar(store, year, forvaltning)
@@ -55,9 +56,11 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
         by_stab = operations.deviation(store, year, month, "stab", forvaltning, staber=staber, unit=unit, **ledger)
         sections.append(Section("Resultat per stab, med kommentarer", by_stab, comments=True, short="Per stab"))
         sections.append(Section("Avvikelse per stab", by_stab, chart="avvikelse", table=False))
-        if has_accounts and not kostnadsslag:
+        # the cut by kostnadsslag, but not of a single kostnadsslag chosen (it would repeat the stab table);
+        # the largest parts whatever the filter
+        if has_accounts and len(kostnadsslag or ()) != 1:
             cut = operations.deviation(store, year, month, "stab,kostnadsslag", forvaltning, staber=staber, unit=unit,
-                                       konto=konto)
+                                       **ledger)
             # the budget holders' comments per kostnadsslag on their parts (the stab's own are in the stab table)
             said = cut.frame.filter((pl.col("radtyp") == "del") & pl.col("kommentar").is_not_null()).height \
                 if "kommentar" in cut.frame.columns else 0
@@ -65,8 +68,9 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
                 cut = replace(cut, frame=cut.frame.with_columns(
                     kommentar=pl.when(pl.col("radtyp") == "del").then(pl.col("kommentar"))))
             sections.append(Section("Resultat per stab och kostnadsslag", cut, comments=bool(said), short="Per kostnadsslag"))
+        if has_accounts:
             sections.append(Section(f"Största avvikelser per stab och kostnadsslag", operations.deviation(
-                store, year, month, "stab,kostnadsslag", forvaltning, staber=staber, unit=unit, konto=konto, top=top),
+                store, year, month, "stab,kostnadsslag", forvaltning, staber=staber, unit=unit, top=top, **ledger),
                 short="Största avvikelser"))
     if has_verksamhet and not staber:
         sections.append(Section("Driftredovisning per verksamhet",
