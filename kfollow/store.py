@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 import polars as pl
 
@@ -64,6 +65,17 @@ BUDGET_MONTH_SCHEMA = _ROW_KEY | {"manad": pl.Int8, "budget": pl.Int64, "budget_
 FACT_SCHEMA = {"ar": pl.Int32, "art": pl.String, "manad": pl.Int8, "forvaltning": pl.String, "stab": pl.String,
                "verksamhet": pl.String, "konto": pl.String, "slag": pl.String, "belopp": pl.Int64}
 ARTER = ("budget", "utfall")
+PIECE_COLUMNS = [c for c in FACT_SCHEMA if c not in ("ar", "art")]  # a table's rows, as `Ledger.pieces` gives them
+
+
+class Piece:
+    """One fact table of a year (`art` budget or utfall) in a `Ledger`: `rows()` reads its rows
+    (PIECE_COLUMNS) when first asked for; the table keeps them."""
+
+    __slots__ = ("ar", "art", "rows")
+
+    def __init__(self, ar: int, art: str, rows: "Callable[[], pl.DataFrame]"):
+        self.ar, self.art, self.rows = ar, art, rows
 
 INVESTMENT_SCHEMA: dict[str, pl.DataType] = {
     "ar": pl.Int32,
@@ -262,7 +274,8 @@ def did_you_mean(text: str, choices) -> str:
 class Ledger:
     """The facts of a store's fact tables at the ledger's grain (`FACT_SCHEMA`), read when first asked
     for: a command that cuts no account never holds every row of a table, only the table's sums (which
-    the year's views are made of). `parts` are frames or functions that read one."""
+    the year's views are made of). `parts` are frames (FACT_SCHEMA) or `Piece`s: one table's rows, read
+    when first asked for."""
 
     __slots__ = ("_parts", "_frame", "_present", "_accounts")
 
@@ -274,10 +287,19 @@ class Ledger:
 
     def frame(self) -> pl.DataFrame:
         if self._frame is None:
-            frames = [part() if callable(part) else part for part in self._parts]
+            frames = [part if isinstance(part, pl.DataFrame) else part.rows().select(
+                ar=pl.lit(part.ar, pl.Int32), art=pl.lit(part.art), *PIECE_COLUMNS) for part in self._parts]
             self._frame = pl.concat(frames, how="vertical") if frames else _empty(FACT_SCHEMA)
-            self._parts = ()
         return self._frame
+
+    def pieces(self, year: int) -> list[tuple[str, pl.LazyFrame]]:
+        """The facts of `year` as (art, rows) pieces, the rows without `ar` and `art` (PIECE_COLUMNS): a
+        table's rows as they were read, with no column added to every row; summed a piece at a time, budget
+        and utfall need no test of each row's art."""
+        if self._frame is None and all(isinstance(p, Piece) for p in self._parts):
+            return [(p.art, p.rows().lazy()) for p in self._parts if p.ar == year]
+        facts = self.frame().lazy().filter(pl.col("ar") == year)
+        return [(art, facts.filter(pl.col("art") == art).select(PIECE_COLUMNS)) for art in ARTER]
 
     def present(self) -> pl.DataFrame:
         """Each (ar, art, forvaltning) the facts have, without reading every row when that is known."""

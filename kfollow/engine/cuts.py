@@ -188,55 +188,57 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
     null for a förvaltning whose budget has no account (typed in YAML). `by` (expressions on those
     columns, the first of them `forvaltning`) sums to a coarser grain in the same pass."""
     info = store.year(year)
-    facts = store.facts.lazy().filter(pl.col("ar") == year)
-    if not set(forvaltningar_with(store, year)) <= set(fids):  # (a test of every fact only when it keeps fewer)
-        facts = facts.filter(pl.col("forvaltning").is_in(fids))
-    if flt.konto:
-        facts = facts.filter(pl.any_horizontal(pl.col("konto").str.starts_with(k) for k in flt.konto))
+    narrow = not set(forvaltningar_with(store, year)) <= set(fids)  # (a test of every fact only when it keeps fewer)
     # each account's kostnadsslag once, not each fact's (accounts of other years and förvaltningar
     # join nothing)
     accounts = store.ledger.accounts(year).with_columns(kostnadsslag_expr(info.kostnadsslag if groups is None else groups))
     keys = ["forvaltning", "stab", "verksamhet", "konto", "kostnadsslag"]
     month = period or 12
-    # the months up to `period` summed away first, at the ledger's grain, so that the accounts'
-    # kostnadsslag is joined to a row per account and not to every fact
-    booked = pl.col("manad") <= month  # a budget for the year (no month) is null here: spread below
     used = {name for e in by for name in e.meta.root_names()} if by else set(keys)
     grain = [k for k in keys[:-1] if k in used or k == "konto"]  # the dimensions `by` reads, and the account
-    summed = (
-        facts.filter(booked)
-        .select(*grain, budget=pl.when(pl.col("art") == "budget").then("belopp").otherwise(0),
-                utfall=pl.when(pl.col("art") == "utfall").then("belopp").otherwise(0))
-        .group_by(grain)
-        .agg(pl.col("budget", "utfall").sum())
-        .join(accounts.lazy(), on="konto", how="left")
-    )
-    facts = facts.join(accounts.lazy(), on="konto", how="left")
-    if flt.kostnadsslag:
-        facts = facts.filter(pl.col("kostnadsslag").is_in(list(flt.kostnadsslag)))
-        summed = summed.filter(pl.col("kostnadsslag").is_in(list(flt.kostnadsslag)))
-    yearly = facts.filter((pl.col("art") == "budget") & pl.col("manad").is_null()).collect()
     names = [e.meta.output_name() for e in by] if by else keys
-    if period is not None and yearly.height:
+    at_grain = [pl.col(n) for n in names] if by else keys
+    in_slag = pl.col("kostnadsslag").is_in(list(flt.kostnadsslag))
+    # each table (piece) summed on its own, budget or utfall: the months up to `period` summed away first, at
+    # the ledger's grain, so that the accounts' kostnadsslag is joined to a row per account and not to
+    # every fact; then to the parts `by` asks for, all pieces in one call (polars sums them in parallel)
+    summed, yearly = [], []
+    for art, rows in store.ledger.pieces(year):
+        if narrow:
+            rows = rows.filter(pl.col("forvaltning").is_in(fids))
+        if flt.konto:
+            rows = rows.filter(pl.any_horizontal(pl.col("konto").str.starts_with(k) for k in flt.konto))
+        part = (rows.filter(pl.col("manad") <= month)  # a budget for the year (no month) is null here: spread below
+                .group_by(grain).agg(pl.col("belopp").sum())
+                .join(accounts.lazy(), on="konto", how="left"))
+        if art == "budget":
+            year_rows = rows.filter(pl.col("manad").is_null()).join(accounts.lazy(), on="konto", how="left")
+            yearly.append(year_rows.filter(in_slag) if flt.kostnadsslag else year_rows)
+        summed.append((part.filter(in_slag) if flt.kostnadsslag else part)
+                      .select(*(by or keys), budget=pl.col("belopp") if art == "budget" else pl.lit(0, pl.Int64),
+                              utfall=pl.col("belopp") if art == "utfall" else pl.lit(0, pl.Int64))
+                      .group_by(names).agg(pl.col("budget", "utfall").sum()))
+    frames = pl.collect_all([*summed, *yearly]) if summed else []
+    summed, yearly = frames[:len(summed)], frames[len(summed):]
+    yearly = pl.concat(yearly).with_columns(ar=pl.lit(year, pl.Int32), art=pl.lit("budget")) if yearly else None
+    if yearly is not None and period is not None and yearly.height:
         # each fact by its own profile (its stab's, else its verksamhet's, else its förvaltning's), as the
         # views spread it: within each stab × verksamhet × slag, whose parts then add up to what the views show
-        grain = [pl.col("stab").alias("_fs"), pl.col("verksamhet").alias("_fv"), "slag", "profil"]
+        spread = [pl.col("stab").alias("_fs"), pl.col("verksamhet").alias("_fv"), "slag", "profil"]
         yearly = fact_profiles(yearly, info, store.amounts.filter(pl.col("ar") == year))
         yearly = _spread_parts(store, year, period,
-                               yearly.group_by([*(by or [pl.col(k) for k in keys]), *grain]).agg(pl.col("belopp").sum()),
+                               yearly.group_by([*(by or [pl.col(k) for k in keys]), *spread]).agg(pl.col("belopp").sum()),
                                ["forvaltning", "_fs", "_fv", "slag"])
-    elif by:
+    elif yearly is not None and by:
         yearly = yearly.select(*by, "belopp")
     with_budget = forvaltningar_with(store, year, "budget")
-    at_grain = [pl.col(n) for n in names] if by else keys
-    # the facts summed in a pass of their own: planned with the rest, polars would not group them in parallel
-    summed = summed.select(*(by or keys), "budget", "utfall").collect(engine="streaming").lazy()
+    empty = pl.DataFrame(schema={**{n: pl.String for n in names}, "budget": pl.Int64, "utfall": pl.Int64})
+    parts = [*summed, *([yearly.select(*at_grain, budget="belopp", utfall=pl.lit(0, pl.Int64))] if yearly is not None else [])]
     return (
-        pl.concat([summed, yearly.lazy().select(*at_grain, budget="belopp", utfall=pl.lit(0, pl.Int64))])
-        .group_by(names).agg(pl.col("budget").sum(), pl.col("utfall").sum())
-        .with_columns(budget=pl.when(pl.col("forvaltning").is_in(with_budget)).then(pl.col("budget")))
-        .collect()  # a few rows per part: in memory
-    )
+        pl.concat([p.lazy() for p in parts], how="vertical_relaxed") if parts else empty.lazy()
+    ).group_by(names).agg(pl.col("budget").sum(), pl.col("utfall").sum()).with_columns(
+        budget=pl.when(pl.col("forvaltning").is_in(with_budget)).then(pl.col("budget"))
+    ).collect()  # a few rows per part: in memory
 
 
 def _spread_parts(store: Store, year: int, period: int, parts: pl.DataFrame, row: list[str]) -> pl.DataFrame:

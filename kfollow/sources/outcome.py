@@ -18,7 +18,7 @@ import polars as pl
 from kfollow.errors import DataError, InputOutputError
 from kfollow.sources.facts import FactTable, Known, PendingTable, booked_through, pending_table, check_overlap, sort_view, views
 from kfollow.sources.files import not_regular
-from kfollow.store import (AMOUNT_SCHEMA, BUDGET_MONTH_SCHEMA, FACT_SCHEMA, ID, MONTH_SCHEMA, ORIGIN_SUFFIX, Kostnadsslag,
+from kfollow.store import (AMOUNT_SCHEMA, BUDGET_MONTH_SCHEMA, FACT_SCHEMA, ID, MONTH_SCHEMA, ORIGIN_SUFFIX, PIECE_COLUMNS, Kostnadsslag,
                            YearInfo, yearly_by_month)
 
 UTFALL = ["utfall", "utfall_kostnader", "utfall_intakter"]
@@ -183,11 +183,10 @@ def _unreadable(year_file: str, line: int, column: int, problem: str) -> InputOu
     return error
 
 
-def ledger_facts(ar: int, art: str, table: FactTable) -> pl.DataFrame:
-    """A fact table's rows at the ledger's grain for the store (`store.FACT_SCHEMA`): öre, as booked."""
-    return table.rows().select(ar=pl.lit(ar, pl.Int32), art=pl.lit(art), manad="manad", forvaltning="forvaltning",
-                        stab="stab", verksamhet="verksamhet", konto="konto", slag="slag", belopp="belopp"
-                        ).select(pl.col(c).cast(t) for c, t in FACT_SCHEMA.items())
+def ledger_rows(table: FactTable) -> pl.DataFrame:
+    """A fact table's rows at the ledger's grain for the store (`store.PIECE_COLUMNS` of FACT_SCHEMA):
+    öre, as booked."""
+    return table.rows().select(pl.col(c).cast(FACT_SCHEMA[c]) for c in PIECE_COLUMNS)
 
 
 def _views_with_keys(facts: pl.DataFrame, last_month: int | None = None, sort: bool = True,

@@ -20,7 +20,7 @@ import polars as pl
 from kfollow.errors import DataError, shown
 from kfollow.options import ORE_PER_UNIT
 from kfollow.store import (AMOUNT_SCHEMA, check_total, CHANGE_SCHEMA, COMMENT_SCHEMA, FORECAST_SCHEMA, INVESTMENT_SCHEMA, MAX_ORE,
-                            ID, MONTH, MONTH_SCHEMA, PRESENTATIONS, BUDGET_MONTH_SCHEMA, INDICATORS, Ledger,
+                            ID, MONTH, MONTH_SCHEMA, PRESENTATIONS, BUDGET_MONTH_SCHEMA, INDICATORS, Ledger, Piece,
                             Forvaltning, Indikator, Store, YearFile, YearInfo, combine)
 
 from kfollow.sources.investments import parse_investments
@@ -90,7 +90,7 @@ def _ledger(tables: list) -> Ledger:
     which förvaltningar have facts of which kind is known from the tables' sums."""
     from functools import partial
 
-    from kfollow.sources.outcome import ledger_facts
+    from kfollow.sources.outcome import ledger_rows
 
     def present() -> pl.DataFrame:
         return pl.concat([t.summary.lazy().select(ar=pl.lit(ar, pl.Int32), art=pl.lit(art), forvaltning="forvaltning")
@@ -103,7 +103,7 @@ def _ledger(tables: list) -> Ledger:
         accounts = pl.DataFrame(schema={"ar": pl.Int32, "konto": pl.String, "slag": pl.String})
     else:
         accounts = (lambda: pl.concat(listed).unique()) if all(a is not None for a in listed) else None
-    return Ledger([partial(ledger_facts, ar, art, t) for ar, art, t in tables], present, accounts)
+    return Ledger([Piece(ar, art, partial(ledger_rows, t)) for ar, art, t in tables], present, accounts)
 
 
 def merge_answers(year: YearFile, directory: Path, override: dict[str, bytes]) -> YearFile:
