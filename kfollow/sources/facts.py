@@ -127,7 +127,7 @@ class PendingTable:
     def __init__(self, path: Path, name: str, budget: bool = False, rows: bool = False):
         self.path, self.name, self.budget, self.rows = path, name, budget, rows
         self._done: threading.Event | None = None
-        self._outcome: tuple[_Plan, tuple, pl.DataFrame | None] | BaseException | None = None
+        self._outcome: tuple[_Plan, tuple, tuple] | BaseException | None = None
         self._cancelled = False
 
     def _read(self) -> None:
@@ -135,7 +135,7 @@ class PendingTable:
             if not self._cancelled:
                 plan = _plan(self.path, self.name)
                 read = _sums(plan, self.rows)
-                self._outcome = plan, read, _views_ahead(read[1])
+                self._outcome = plan, read, _ahead(read[1])
         except BaseException as exc:  # noqa: BLE001 - handed to the caller of `result`, in its thread
             self._outcome = exc
         finally:
@@ -160,9 +160,9 @@ class PendingTable:
             raise RuntimeError(f"{self.name}: a fact table was asked for after it was let go of, or twice")
         if isinstance(self._outcome, BaseException):
             raise self._outcome
-        plan, read, table_views = self._outcome
+        plan, read, made = self._outcome
         self._outcome = None  # the rows, if kept, now belong to the FactTable alone
-        return _check(plan, read, known, self.budget, table_views)
+        return _check(plan, read, known, self.budget, made)
 
 
 def read_in_background(tables: list[PendingTable]) -> None:
@@ -594,14 +594,15 @@ def _sums(plan: _Plan, rows: bool) -> tuple[pl.DataFrame | None, pl.DataFrame, p
         raise plan.source.failure(exc) from None
 
 
-def _views_ahead(summary: pl.DataFrame) -> pl.DataFrame | None:
-    """The views of a table's sums (`views`, unsorted), made where the table was read: on the
-    background thread, while the year file is still being parsed. None where there is nothing to
-    make them of yet (a table the checks will refuse: the year is not loaded then)."""
+def _ahead(summary: pl.DataFrame) -> tuple[pl.DataFrame | None, pl.DataFrame | None]:
+    """The sums as the store keeps them (`_final`) and their views (`views`, unsorted), made where the
+    table was read: on the background thread, while the year file is still being parsed. None where
+    there is nothing to make them of yet (a table the checks will refuse: the year is not loaded then)."""
     try:
-        return views(_final(summary), last_month=0, sort=False)
+        final = _final(summary)
+        return final, views(final, last_month=0, sort=False)
     except Exception:  # noqa: BLE001 - only a head start: the load makes them again, and meets what failed
-        return None
+        return None, None
 
 
 def _final(summary: pl.DataFrame) -> pl.DataFrame:
@@ -610,7 +611,7 @@ def _final(summary: pl.DataFrame) -> pl.DataFrame:
                           *SUMMARY_KEYS[1:], "kostnad", "intakt")
 
 
-def _check(plan: _Plan, read: tuple, known: Known, budget: bool, table_views: pl.DataFrame | None = None) -> FactTable:
+def _check(plan: _Plan, read: tuple, known: Known, budget: bool, made: tuple = (None, None)) -> FactTable:
     """The table whose pass `_sums` made, checked on its sums, not row by row: every id check on the
     distinct keys of the sums, the amounts on counts aggregated with them (an empty, malformed or too
     large amount is null), the accounts on their distinct values or a flag. Only when one fails are
@@ -639,7 +640,9 @@ def _check(plan: _Plan, read: tuple, known: Known, budget: bool, table_views: pl
         from kfollow.store import check_total
 
         check_total(pl.Series([total], dtype=pl.Int128), plan.source.name)
-    return FactTable(plan.source.name, _final(summary), plan, known, budget, kept, accounts, table_views)
+    final, table_views = made  # what the background read made of the sums, if it did
+    return FactTable(plan.source.name, _final(summary) if final is None else final, plan, known, budget, kept,
+                     accounts, table_views)
 
 
 # the checks of each key run on its distinct values in the sums: (columns, the checks' column)

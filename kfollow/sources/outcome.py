@@ -286,7 +286,8 @@ def merge_budget(info: YearInfo, amounts: pl.DataFrame, tables: list[tuple[str, 
         facts = pl.concat([facts.filter(~yearly), yearly_by_month(facts.filter(yearly), info, amounts,
                                                                    ["kostnad", "intakt"])])
         made = []  # the views of the months the year is spread into
-    v = (_views_with_keys(facts, last_month=0, made=made)
+    # unsorted: every reader of the budget's months groups or joins them
+    v = (_views_with_keys(facts, last_month=0, sort=False, made=made)
          .rename({"utfall": "budget", "utfall_kostnader": "budget_kostnader", "utfall_intakter": "budget_intakter"}))
     # a förvaltning written with its summa only (no staber, no verksamheter) has its budget there
     viewless = set(covered) - set(amounts.filter(pl.col("vy") != "summa")["forvaltning"].unique().to_list())
