@@ -144,3 +144,17 @@ def test_a_reading_thread_that_cannot_start_for_the_read_ahead_is_tried_again(gr
     loading.join(30)
     assert not loading.is_alive() and loaded[0].amounts.height
     facts.drop_ahead()
+
+
+@pytest.mark.parametrize("own", [None, "narenas:3"])
+def test_the_command_gives_polars_allocator_one_arena_per_processor_unless_the_user_chose(own):
+    """`python -m kfollow` sets jemalloc's arenas (polars' allocator on Linux) before polars is imported,
+    one per processor it may run on; a setting of the user's own is kept as it is."""
+    code = ("import os; from kfollow import __main__ as m; m._fewer_arenas(); "
+            "print(os.environ['_RJEM_MALLOC_CONF'])")
+    env = {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"} | {"PYTHONPATH": str(ROOT)}
+    if own is not None:
+        env["_RJEM_MALLOC_CONF"] = own
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, env=env)
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert (done.returncode, done.stdout.strip()) == (0, own or f"narenas:{cpus}"), done.stderr
