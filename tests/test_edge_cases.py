@@ -718,3 +718,29 @@ def test_a_summa_alone_change_stands_where_the_tables_rows_have_no_budget(run, t
     result = run("deviation", "--budgets", folder, "--by", "forvaltning", "--unit", "kr", "--format", "csv")
     assert result.exit_code == 0, result.stderr
     assert csv_rows(result.stdout)[0]["budget_helar"] == "161500", result.stdout
+
+
+def test_a_previous_year_without_the_view_gives_its_total_not_a_row_of_its_own(run, budgets_copy):
+    """2023 written per stab only for KLF (no verksamheter): `deviation --by verksamhet` and `compare` once
+    showed an unnamed KLF row holding only 2023's utfall above the verksamheter. 2023's figure is KLF's
+    total: in its subtotal and in the Summa; the verksamheter show – for 2023, and a note says why."""
+    text = (budgets_copy / "2023.yaml").read_text(encoding="utf-8")
+    start = text.index('    verksamheter:\n      "100"')
+    (budgets_copy / "2023.yaml").write_text(text[:start] + text[text.index("    # Den publicerade"):], encoding="utf-8")
+    done = run("deviation", "--year", "2024", "--by", "verksamhet", "--budgets", budgets_copy, "--format", "csv")
+    rows = csv_rows(done.stdout)
+    assert [r["radtyp"] for r in rows if r["forvaltning"] == "KLF"] == ["rad"] * 16 + ["delsumma"]
+    assert {r["utfall_2023"] for r in rows if r["radtyp"] == "rad"} == {""}
+    assert [(r["radtyp"], r["utfall_2023"]) for r in rows if r["radtyp"] in ("delsumma", "summa")] == [
+        ("delsumma", "506.8"), ("summa", "508.8")]
+    note = ("Utfall 2023 per verksamhet finns inte för KLF: filen för 2023 har inga verksamheter för den, bara "
+            "förvaltningens summa, som står på summaraderna.")
+    def said(*args) -> str:  # (a note is wrapped to the width of the table)
+        return " ".join(run(*args, "--budgets", budgets_copy).stdout.split())
+
+    assert note in said("deviation", "--year", "2024", "--by", "verksamhet")
+    compared = run("compare", "2023", "2024", "--by", "verksamhet", "--budgets", budgets_copy, "--format", "csv")
+    assert [r["radtyp"] for r in csv_rows(compared.stdout) if r["forvaltning"] == "KLF"] == ["rad"] * 16 + ["delsumma"]
+    assert note in said("compare", "2023", "2024", "--by", "verksamhet")
+    # a förvaltning without the view in both years (VSS: one row) is shown as before, and not named
+    assert "för KLF, VSS" not in said("deviation", "--year", "2024", "--by", "verksamhet")

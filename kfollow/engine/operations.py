@@ -27,7 +27,7 @@ from kfollow.engine import present
 from kfollow.engine.present import as_report
 from kfollow.engine.selection import forvaltningar
 from kfollow.vocabulary import RowKind
-from kfollow.report import EXACT, Caveat, Report
+from kfollow.report import EXACT, Caveat, ColumnNote, Report
 
 BLOCK_END = 1_000_000  # position of ej_fordelat / differens / subtotal rows after a block's own rows
 
@@ -106,6 +106,27 @@ def _view_fix(budgets: Store, year: int, view: str, fids: list[str]) -> str:
         return (f"give the import's mapping a {view} (e.g. {view}: {{dimension: N, objekt: …}}) so that the fact "
                 f"tables have one")
     return f"write them under {'verksamheter' if view == 'verksamhet' else 'staber'}"
+
+
+def _without_view_note(budgets: Store, year: int, other: int, by: By, fids: list[str],
+                       column: str) -> tuple[ColumnNote, ...]:
+    """A note on `column` (the utfall of `year`, beside that of `other`) where förvaltningar of `fids`
+    have rows of the view in `other` and none in `year`: their rows show – there, and their total is
+    the förvaltning's (its subtotal and the Summa)."""
+    if by not in (By.stab, By.verksamhet) or year not in budgets.years:
+        return ()
+
+    def viewed(y: int) -> set[str]:
+        return set(budgets.amounts.filter((pl.col("ar") == y) & (pl.col("vy") == by.value))["forvaltning"].to_list())
+
+    given, shown = viewed(year), viewed(other)
+    lacking = [f for f in fids if f in budgets.years[year].forvaltningar and f not in given and f in shown]
+    if not lacking:
+        return ()
+    rows = "staber" if by is By.stab else "verksamheter"
+    return (ColumnNote(f"Utfall {year} per {BY_TITLE.get(by.value, by.value)} finns inte för {', '.join(lacking)}: filen för "
+                       f"{year} har inga {rows} för {'den' if len(lacking) == 1 else 'dem'}, bara förvaltningens summa, "
+                       "som står på summaraderna.", column),)
 
 
 def _require_forecast(budgets: Store, year: int, month: int, fids: list[str]) -> None:
@@ -276,6 +297,11 @@ def _align(new: pl.DataFrame, old: pl.DataFrame, fids: list[str]) -> pl.DataFram
                 .with_columns(radtyp=pl.lit("delsumma"), nyckel=pl.col("forvaltning"), namn=pl.lit(None, pl.String),
                               block=pl.lit(0, old.schema["block"]), pos=pl.lit(0, old.schema["pos"])))
         old = pl.concat([old, sums.select(old.columns)], how="vertical_relaxed")
+    # a förvaltning that `old` shows as one row (it had no rows of the view that year) and `new` with its rows:
+    # `old`'s figure is the förvaltning's, in its subtotal (above) and in the Summa, not a row of its own
+    # beside `new`'s rows, unnamed and empty but for it
+    with_rows = new.filter(kind.is_in(["rad", "ej_fordelat", "differens"]))["forvaltning"].unique().implode()
+    old = old.filter(~((kind == "forvaltning") & pl.col("forvaltning").is_in(with_rows)))
 
     return (
         placed(new).join(placed(old), on=["radtyp", "forvaltning", "nyckel"], how="full", coalesce=True,
@@ -657,6 +683,10 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
             notes += (f"Ingen avvikelse att lista per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}: budgeten "
                       f"finns inte på den nivån; --by {outer} --top {top} listar avvikelserna per {BY_TITLE.get(outer, outer)}.",)
         frame = listed
+    if not (cut.part or flt) and f"utfall_{p.year - 1}" in frame.columns:
+        notes += _without_view_note(store, p.year - 1, p.year, cut.view,
+                                    frame["forvaltning"].drop_nulls().unique(maintain_order=True).to_list(),
+                                    f"utfall_{p.year - 1}")
     if costs_negative:
         frame = present.costs_negative(frame)
     # a period without any forecast: its empty forecast columns stay in csv and json (stable columns)
@@ -713,6 +743,10 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
             notes += (Caveat(f"Utfall {y} saknas för de valda månaderna: filen för {y} har utfall för helår, inte per "
                              "månad." if whole_year else f"Utfall {y} saknas i filen för {y}." if not p.month
                              else f"Utfall {y} finns inte för de förvaltningar som visas."),)
+    if not (cut.part or flt) and base_year != p.year:
+        shown = frame["forvaltning"].drop_nulls().unique(maintain_order=True).to_list()
+        for y, other in ((base_year, p.year), (p.year, base_year)):
+            notes += _without_view_note(store, y, other, cut.view, shown, f"utfall_{y}")
     if costs_negative:
         frame = present.costs_negative(frame)
     return as_report(frame, store.years[p.year].rubriker, store=store, title=f"Utfall {base_year} och {p.year}{months} per "
