@@ -200,3 +200,21 @@ def test_the_report_shows_the_comments_per_kostnadsslag_on_their_parts(run, tmp_
     part = next(line for line in section.splitlines() if "Personalkostnader" in line and "Vikarier" in line)
     assert "Vikarier januari–maj." in part
     assert "Vikarier under sjukskrivningar" not in section  # HR's own comment: in the stab table
+
+
+def test_a_year_nobody_commented_has_no_empty_comment_column(run, tmp_path):
+    """The stab section is "med kommentarer" with a Kommentar column where a row has a comment; the SIE
+    example's 2023 has none, and once showed an empty column under that heading (HTML and Markdown alike).
+    A filtered report whose rows' comments are left out keeps the column and the note that says why."""
+    sie = ROOT / "examples" / "sie" / "budgets"
+    run("report", "--budgets", sie, "--year", "2023", "-o", tmp_path / "r.md")
+    text = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "## Resultat per stab\n" in text and "med kommentarer" not in text and "| Kommentar" not in text
+    run("report", "--budgets", sie, "--year", "2023", "-o", tmp_path / "r.html")
+    assert '<th scope="col">Kommentar</th>' not in (tmp_path / "r.html").read_text(encoding="utf-8")
+    run("report", "--budgets", ROOT / "budgets", "--year", "2024", "-o", tmp_path / "b.md")
+    bundled = (tmp_path / "b.md").read_text(encoding="utf-8")
+    assert "## Resultat per stab, med kommentarer" in bundled and "| Kommentar" in bundled
+    run("report", "--budgets", sie, "--period", "2024-10", "--kostnadsslag", "personal", "-o", tmp_path / "f.md")
+    filtered = " ".join((tmp_path / "f.md").read_text(encoding="utf-8").split())
+    assert "## Resultat per stab, med kommentarer" in filtered and "Anm.: Radernas kommentarer gäller hela raden" in filtered

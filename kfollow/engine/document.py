@@ -12,7 +12,7 @@ import polars as pl
 from kfollow.engine import investments, operations, selection
 from kfollow.engine.periods import last_month_booked
 from kfollow.errors import UsageError
-from kfollow.report import Document, Section
+from kfollow.report import ColumnNote, Document, Section
 from kfollow.sources import provenance
 from kfollow.store import Store
 
@@ -54,7 +54,13 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
     has_accounts = not store.ledger.present().filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids)).is_empty()
     if not verksamheter:
         by_stab = operations.deviation(store, year, month, "stab", forvaltning, staber=staber, unit=unit, **ledger)
-        sections.append(Section("Resultat per stab, med kommentarer", by_stab, comments=True, short="Per stab"))
+        # the rows' comments in a column of their own, where a row has one (or a note says why none is shown
+        # here); a year nobody commented has no empty column, and no "med kommentarer" in its heading
+        commented = "kommentar" in by_stab.frame.columns and not by_stab.frame.filter(
+            pl.col("kommentar").fill_null("").str.strip_chars() != "").is_empty()
+        explained = any(isinstance(n, ColumnNote) and n.column == "kommentar" for n in by_stab.notes)
+        sections.append(Section("Resultat per stab, med kommentarer" if commented or explained else "Resultat per stab",
+                                by_stab, comments=commented or explained, short="Per stab"))
         sections.append(Section("Avvikelse per stab", by_stab, chart="avvikelse", table=False))
         # the cut by kostnadsslag, but not of a single kostnadsslag chosen (it would repeat the stab table);
         # the largest parts whatever the filter
