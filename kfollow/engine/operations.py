@@ -278,30 +278,29 @@ def _align(new: pl.DataFrame, old: pl.DataFrame, fids: list[str]) -> pl.DataFram
     """Outer-join two view frames row by row (radtyp, förvaltning, key), in the order of `fids`.
 
     A row of only one year keeps its place; `old`'s columns other than the key and the
-    placement (namn, block, pos) must not clash with `new`'s.
+    placement (namn, block, pos) must not clash with `new`'s. A förvaltning's total stands on the same
+    row in both years: where one year has its subtotal and the other not (its rows changed in number,
+    or it shows the förvaltning as one row because it had no rows of the view), that year's subtotal is
+    made of its rows; a förvaltning shown as one row is then that subtotal, not a row of its own.
+    Without subtotals (one förvaltning), the Summa is its total.
     """
     def placed(frame: pl.DataFrame) -> pl.DataFrame:
         return frame.with_columns(block=pl.when(pl.col("radtyp") == "summa").then(len(fids) + 1).otherwise(_ordered(fids)))
 
-    # a förvaltning's subtotal in `new` where `old` shows it in one row (no subtotal): that row's figures
     kind = pl.col("radtyp")
-    lacking = (new.filter(kind == "delsumma")["forvaltning"].unique()
-               .filter(~new.filter(kind == "delsumma")["forvaltning"].unique().is_in(
-                   old.filter(kind == "delsumma")["forvaltning"].unique().implode())))
-    if lacking.len():
-        figures = [c for c, t in old.schema.items() if t.is_numeric() and c not in ("block", "pos")]
-        sums = (old.filter(pl.col("forvaltning").is_in(lacking.implode()) & kind.is_in(["rad", "ej_fordelat", "differens",
-                                                                                     "forvaltning"]))
-                .group_by("forvaltning").agg(*(pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).alias(c)
-                                               for c in figures))  # (a figure no row has stays empty)
-                .with_columns(radtyp=pl.lit("delsumma"), nyckel=pl.col("forvaltning"), namn=pl.lit(None, pl.String),
-                              block=pl.lit(0, old.schema["block"]), pos=pl.lit(0, old.schema["pos"])))
-        old = pl.concat([old, sums.select(old.columns)], how="vertical_relaxed")
-    # a förvaltning that `old` shows as one row (it had no rows of the view that year) and `new` with its rows:
-    # `old`'s figure is the förvaltning's, in its subtotal (above) and in the Summa, not a row of its own
-    # beside `new`'s rows, unnamed and empty but for it
-    with_rows = new.filter(kind.is_in(["rad", "ej_fordelat", "differens"]))["forvaltning"].unique().implode()
-    old = old.filter(~((kind == "forvaltning") & pl.col("forvaltning").is_in(with_rows)))
+
+    def having(frame: pl.DataFrame, kinds: list[str]) -> set[str]:
+        return set(frame.filter(kind.is_in(kinds))["forvaltning"].drop_nulls().to_list())
+
+    rows = ["rad", "ej_fordelat", "differens"]
+    one = {"new": having(new, ["forvaltning"]), "old": having(old, ["forvaltning"])}
+    switched = (one["old"] & having(new, rows)) | (one["new"] & having(old, rows))  # one row in a year, rows in the other
+    if len(fids) > 1:
+        need = (having(new, ["delsumma"]) ^ having(old, ["delsumma"])) | switched
+        new = _with_subtotals(new, need - having(new, ["delsumma"]))
+        old = _with_subtotals(old, need - having(old, ["delsumma"]))
+    else:  # the previous year's förvaltning as one row, beside this year's rows: its figure is the Summa's
+        old = old.filter(~((kind == "forvaltning") & pl.col("forvaltning").is_in(list(switched))))
 
     return (
         placed(new).join(placed(old), on=["radtyp", "forvaltning", "nyckel"], how="full", coalesce=True,
@@ -311,6 +310,24 @@ def _align(new: pl.DataFrame, old: pl.DataFrame, fids: list[str]) -> pl.DataFram
         .drop("namn_old", "block_old", "pos_old")
         .sort("block", "pos")
     )
+
+
+def _with_subtotals(frame: pl.DataFrame, fids: set[str]) -> pl.DataFrame:
+    """`frame` (a view frame) with a subtotal row (`delsumma`) for each förvaltning of `fids`, made of its
+    rows; a förvaltning shown as one row becomes that subtotal. A figure no row has stays empty."""
+    if not fids:
+        return frame
+    kind, chosen = pl.col("radtyp"), pl.col("forvaltning").is_in(sorted(fids))
+    figures = [c for c, t in frame.schema.items() if t.is_numeric() and c not in ("block", "pos")]
+    parts = frame.filter(chosen & kind.is_in(["rad", "ej_fordelat", "differens", "forvaltning"]))
+    sums = (parts.group_by("forvaltning", maintain_order=True)
+            .agg(*(pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).alias(c) for c in figures),
+                 *([pl.col("kommentar").filter(kind == "forvaltning").first()] if "kommentar" in frame.columns else []))
+            .with_columns(radtyp=pl.lit("delsumma"), nyckel=pl.col("forvaltning"), namn=pl.lit("Summa ") + pl.col("forvaltning"),
+                          pos=pl.lit(BLOCK_END + 2, frame.schema["pos"]),
+                          **({"block": pl.lit(0, frame.schema["block"])} if "block" in frame.columns else {})))
+    rest = frame.filter(~(chosen & (kind == "forvaltning")))  # a förvaltning's one row is now its subtotal
+    return pl.concat([rest, sums.select(frame.columns)], how="vertical_relaxed")
 
 
 GROSS_LINE_COLUMNS = {"radtyp", "forvaltning", "nyckel", "namn", "redovisas_som", "block", "pos", "budget", "utfall",
@@ -449,8 +466,10 @@ def compare_report(budgets: Store, base_year: int, year: int, by: By = By.stab,
         # a difference from the förvaltning's summa in its budget or forecast alone is none in utfall
         v = v.filter((pl.col("radtyp") != "differens") | (pl.col("utfall").fill_null(0) != 0))
         total = pl.col("utfall").filter(pl.col("radtyp") == "summa").first()
+        # both years as the later year presents each förvaltning (one that changed from nettokostnad to resultat
+        # is compared in one convention)
         v = v.with_columns(*ex.share("utfall", total, share_col)).with_columns(
-            ex.presented("utfall", _sign(budgets, y, ids))).rename({"utfall": col})
+            ex.presented("utfall", _sign(budgets, year, ids))).rename({"utfall": col})
         frames.append(v.select("radtyp", "forvaltning", "nyckel", "namn", "block", "pos", col, share_col,
                                share_col + EXACT))
     all_fids = fids + [f for f in base_fids if f not in fids]
