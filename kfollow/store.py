@@ -287,8 +287,9 @@ class Ledger:
 
     def frame(self) -> pl.DataFrame:
         if self._frame is None:
-            frames = [part if isinstance(part, pl.DataFrame) else part.rows().select(
-                ar=pl.lit(part.ar, pl.Int32), art=pl.lit(part.art), *PIECE_COLUMNS) for part in self._parts]
+            frames = [part if isinstance(part, pl.DataFrame) else part.rows().select(  # in FACT_SCHEMA's order
+                pl.lit(part.ar, pl.Int32).alias("ar"), pl.lit(part.art).alias("art"), *PIECE_COLUMNS)
+                for part in self._parts]
             self._frame = pl.concat(frames, how="vertical") if frames else _empty(FACT_SCHEMA)
         return self._frame
 

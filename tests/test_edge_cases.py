@@ -815,3 +815,66 @@ def test_compare_shows_both_years_as_the_later_year_presents_the_forvaltning(run
     rows = csv_rows(run("compare", "2023", "2024", "--by", "forvaltning", "--budgets", budgets_copy, "--format", "csv").stdout)
     assert [(r["forvaltning"], r["utfall_2023"], r["utfall_2024"], r["forandring"]) for r in rows] == [
         ("KLF", "506.8", "632.1", "125.2"), ("VSS", "-1.9", "-9.8", "-7.9"), ("Summa", "508.8", "641.9", "133.1")]
+
+
+def test_a_forvaltning_of_the_previous_year_only_is_named_under_the_previous_years_column(run, budgets_copy):
+    """KFF is in 2023's file only: `deviation 2024` has no row for it and its Utfall 2023 Summa leaves it out,
+    where `compare 2023 2024` counts it; a note says so (once there was none)."""
+    path = budgets_copy / "2023.yaml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index("\n\n", text.index("  VSS:"))
+    path.write_text(text[:at] + "\n  KFF: {namn: Kultur- och fritidsförvaltningen, summa: {utfall: 10000.0}}" + text[at:],
+                    encoding="utf-8")
+    said = " ".join(run("deviation", "--year", "2024", "--by", "forvaltning", "--budgets", budgets_copy).stdout.split())
+    assert ("Anm.: Utfall 2023 är förvaltningarnas i filen för 2024; KFF finns bara i filen för 2023 och ingår inte "
+            "(kfollow compare 2023 2024 visar den).") in said
+    assert "KFF" not in " ".join(run("deviation", "--year", "2024", "--forvaltning", "KLF", "--budgets", budgets_copy).stdout.split())
+
+
+def test_a_previous_year_row_given_for_the_whole_year_is_warned_of_in_deviation(run, tmp_path):
+    """A 2023 stab with utfall for the year only, beside stabs booked per month: its (and the Summa's)
+    Utfall 2023 to date is –; `compare` warned of it, `deviation` said nothing."""
+    months = "{2024-01: 100.0, 2024-02: 100.0, 2024-03: 100.0}"
+    write(tmp_path, 2023, "forvaltningar:\n  KSF:\n    namn: Kommunstyrelsen\n    staber:\n"
+                          "      LED: {namn: Ledning, budget: 1200.0, utfall: {2023-01: 100.0, 2023-02: 100.0, 2023-03: 100.0}}\n"
+                          "      OLD: {namn: Nedlagd stab, budget: 1200.0, utfall: 1200.0}\n")
+    write(tmp_path, 2024, f"forvaltningar:\n  KSF:\n    namn: Kommunstyrelsen\n    staber:\n"
+                          f"      LED: {{namn: Ledning, budget: 1200.0, utfall: {months}}}\n")
+    done = run("deviation", "--year", "2024", "--budgets", tmp_path)
+    assert "2023.yaml:9: stab OLD of KSF gives utfall for the whole year while the förvaltning's other stab rows book per month" \
+        in " ".join(done.stderr.split())
+
+
+def test_the_view_note_is_said_only_where_the_table_has_the_total_it_points_to(run, budgets_copy):
+    """The note that a year has no rows of the view points to the summary rows: not given with --verksamhet
+    (a selection has none of the förvaltning's), nor with --top, nor where the year's column is – throughout
+    (2023 given for the whole year, 2024 shown to a month)."""
+    text = (budgets_copy / "2023.yaml").read_text(encoding="utf-8")
+    start = text.index('    verksamheter:\n      "100"')
+    (budgets_copy / "2023.yaml").write_text(text[:start] + text[text.index("    # Den publicerade"):], encoding="utf-8")
+    note = "Utfall 2023 per verksamhet finns inte"
+
+    def said(*args) -> str:
+        return " ".join(run(*args, "--budgets", budgets_copy).stdout.split())
+
+    assert note in said("deviation", "--year", "2024", "--by", "verksamhet")
+    assert note not in said("deviation", "--year", "2024", "--by", "verksamhet", "--verksamhet", "100")
+    assert note not in said("deviation", "--year", "2024", "--by", "verksamhet", "--top", "3")
+    assert note not in said("deviation", "--year", "2024", "--by", "verksamhet", "--period", "2024-06")
+    assert note not in said("compare", "2023", "2024", "--by", "verksamhet", "--verksamhet", "100")
+
+
+def test_a_loaded_ledger_has_the_fact_schemas_column_order_and_joins_a_built_one(budgets_dir):
+    """The facts of a loaded store are in FACT_SCHEMA's order (ar, art first), as a store built in memory
+    has them, so that the two join (they once did not: the loaded one had ar and art last)."""
+    import polars as pl
+
+    from kfollow.store import FACT_SCHEMA, Ledger, build
+    from kfollow.sources.year_file import load_budgets
+
+    loaded = load_budgets(ROOT / "examples" / "sie" / "budgets")
+    assert loaded.facts.columns == list(FACT_SCHEMA)
+    built = build(list(loaded.years.values()), loaded.amounts, facts=loaded.facts.filter(pl.col("ar") == 2023))
+    again = load_budgets(ROOT / "examples" / "sie" / "budgets")
+    joined = Ledger.joined([built.ledger, again.ledger]).frame()
+    assert joined.height == loaded.facts.filter(pl.col("ar") == 2023).height + loaded.facts.height

@@ -292,12 +292,7 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
         info = budgets.years[ar]
         if by_month or (month is not None and month < 12):  # their year to date is unknown: – in the table, and its sums
             out += year_only_warnings(budgets, ar, month, fids)
-            for r in _year_only_rows(budgets, ar):
-                if fids is not None and r["forvaltning"] not in fids:
-                    continue
-                out.append(f"warning: {r['fil']}:{r['rad']}: {r['vy']} {r['nyckel']} of {r['forvaltning']} gives utfall "
-                           f"for the whole year while the förvaltning's other {r['vy']} rows book per month: its "
-                           "year-to-date utfall, and the sums with it, are unknown (–); write its utfall per month")
+            out += year_only_row_warnings(budgets, ar, fids)
         for fid, vy, nyckel, part, rad in info.utan_belopp:  # shown as 0 in the table: said, since it is assumed
             out.append(f"warning: {info.fil}:{rad}: {vy} {nyckel} of {fid} has no {part} while the förvaltning's "
                        f"other {vy} rows have; counted as 0 (write its {part}, 0 if it is 0)")
@@ -396,6 +391,16 @@ def year_only_warnings(budgets: Store, ar: int, month: int | None, fids=None) ->
         "write its utfall per month"
         for fid in sorted(per.filter(pl.col("given") & ~pl.col("booked"))["forvaltning"].to_list())
         if fids is None or fid in fids)
+
+
+def year_only_row_warnings(budgets: Store, ar: int, fids=None) -> list[str]:
+    """A line per stab or verksamhet row (of förvaltningar `fids`, when given) that gives `ar`'s utfall for
+    the whole year only while the förvaltning's other rows of the view book per month: its year to date,
+    and the sums with it, are unknown (–)."""
+    return [f"warning: {r['fil']}:{r['rad']}: {r['vy']} {r['nyckel']} of {r['forvaltning']} gives utfall for the "
+            f"whole year while the förvaltning's other {r['vy']} rows book per month: its year-to-date utfall, and the "
+            "sums with it, are unknown (–); write its utfall per month"
+            for r in _year_only_rows(budgets, ar) if fids is None or r["forvaltning"] in fids]
 
 
 def _year_only_rows(budgets: Store, ar: int) -> list[dict]:

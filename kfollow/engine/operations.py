@@ -22,7 +22,7 @@ from kfollow.store import Store, did_you_mean
 from kfollow.options import BudgetMode, By
 from kfollow.engine.periods import last_month_booked, last_month_complete, resolve, year_to_date_by_month
 from kfollow.engine import selection
-from kfollow.engine.consistency import year_only_warnings, year_warnings
+from kfollow.engine.consistency import year_only_row_warnings, year_only_warnings, year_warnings
 from kfollow.engine import present
 from kfollow.engine.present import as_report
 from kfollow.engine.selection import forvaltningar
@@ -108,19 +108,29 @@ def _view_fix(budgets: Store, year: int, view: str, fids: list[str]) -> str:
     return f"write them under {'verksamheter' if view == 'verksamhet' else 'staber'}"
 
 
-def _without_view_note(budgets: Store, year: int, other: int, by: By, fids: list[str],
+def _without_view_note(budgets: Store, year: int, other: int, by: By, frame: pl.DataFrame,
                        column: str) -> tuple[ColumnNote, ...]:
-    """A note on `column` (the utfall of `year`, beside that of `other`) where förvaltningar of `fids`
-    have rows of the view in `other` and none in `year`: their rows show – there, and their total is
-    the förvaltning's (its subtotal and the Summa)."""
-    if by not in (By.stab, By.verksamhet) or year not in budgets.years:
+    """A note on `column` (the utfall of `year`, beside that of `other`) where a förvaltning of `frame` has
+    rows of the view in `other` and none in `year` (not even ej fördelat): its rows show – there, and its
+    total of `year` stands on its summary row (its subtotal, or the Summa), where the table has it."""
+    if by not in (By.stab, By.verksamhet) or year not in budgets.years or column not in frame.columns:
         return ()
 
     def viewed(y: int) -> set[str]:
-        return set(budgets.amounts.filter((pl.col("ar") == y) & (pl.col("vy") == by.value))["forvaltning"].to_list())
+        return set(budgets.amounts.filter((pl.col("ar") == y) & pl.col("vy").is_in([by.value, f"ej_fordelat_{by.value}"]))
+                   ["forvaltning"].to_list())
 
     given, shown = viewed(year), viewed(other)
-    lacking = [f for f in fids if f in budgets.years[year].forvaltningar and f not in given and f in shown]
+    fids = frame["forvaltning"].drop_nulls().unique(maintain_order=True).to_list()
+    kind = pl.col("radtyp")
+
+    def total(fid: str):  # the förvaltning's figure of `column` on its summary row
+        row = frame.filter((kind == "delsumma") & (pl.col("forvaltning") == fid))
+        row = row if row.height or len(fids) > 1 else frame.filter(kind == "summa")
+        return row[column][0] if row.height else None
+
+    lacking = [f for f in fids if f in budgets.years[year].forvaltningar and f not in given and f in shown
+               and total(f) is not None]
     if not lacking:
         return ()
     rows = "staber" if by is By.stab else "verksamheter"
@@ -679,6 +689,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
                      "are not known",)
     elif p.month is not None and p.month < 12 and f"utfall_{p.year - 1}" in frame.columns:
         messages += year_only_warnings(store, p.year - 1, p.month, chosen)
+        messages += tuple(year_only_row_warnings(store, p.year - 1, chosen))
     when = f"{p.text} (ack.)" if p.month else str(p.year)
     only = cuts.filter_text(flt)
     title = f"Resultat {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{only}"
@@ -703,9 +714,13 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
                       f"finns inte på den nivån; --by {outer} --top {top} listar avvikelserna per {BY_TITLE.get(outer, outer)}.",)
         frame = listed
     if not (cut.part or flt) and f"utfall_{p.year - 1}" in frame.columns:
-        notes += _without_view_note(store, p.year - 1, p.year, cut.view,
-                                    frame["forvaltning"].drop_nulls().unique(maintain_order=True).to_list(),
-                                    f"utfall_{p.year - 1}")
+        if not (staber or verksamheter or top):  # (summary rows: with a selection or a list there are none)
+            notes += _without_view_note(store, p.year - 1, p.year, cut.view, frame, f"utfall_{p.year - 1}")
+        gone = [f for f in store.years[p.year - 1].forvaltningar if f not in store.years[p.year].forvaltningar]
+        if gone and not (forvaltning or staber or verksamheter):  # the column's Summa is of this year's förvaltningar
+            notes += (ColumnNote(f"Utfall {p.year - 1} är förvaltningarnas i filen för {p.year}; {', '.join(gone)} finns "
+                                 f"bara i filen för {p.year - 1} och ingår inte (kfollow compare {p.year - 1} {p.year} "
+                                 f"visar {'den' if len(gone) == 1 else 'dem'}).", f"utfall_{p.year - 1}"),)
     if costs_negative:
         frame = present.costs_negative(frame)
     # a period without any forecast: its empty forecast columns stay in csv and json (stable columns)
@@ -762,10 +777,9 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
             notes += (Caveat(f"Utfall {y} saknas för de valda månaderna: filen för {y} har utfall för helår, inte per "
                              "månad." if whole_year else f"Utfall {y} saknas i filen för {y}." if not p.month
                              else f"Utfall {y} finns inte för de förvaltningar som visas."),)
-    if not (cut.part or flt) and base_year != p.year:
-        shown = frame["forvaltning"].drop_nulls().unique(maintain_order=True).to_list()
+    if not (cut.part or flt or staber or verksamheter) and base_year != p.year:
         for y, other in ((base_year, p.year), (p.year, base_year)):
-            notes += _without_view_note(store, y, other, cut.view, shown, f"utfall_{y}")
+            notes += _without_view_note(store, y, other, cut.view, frame, f"utfall_{y}")
     if costs_negative:
         frame = present.costs_negative(frame)
     return as_report(frame, store.years[p.year].rubriker, store=store, title=f"Utfall {base_year} och {p.year}{months} per "
