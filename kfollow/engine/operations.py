@@ -730,6 +730,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     # headed by the row's key, as the full table is
     label = cut.keys[0] if top is not None and cut.nested else None
     return as_report(frame, store.years[p.year].rubriker, store=store, machine_only=unforecast, label=label,
+                     costs_negative=costs_negative,
                      title=title, unit=unit, period=p.text, notes=notes,
                      qualifier=", ursprunglig budget" if budget is BudgetMode.original else "", messages=messages)
 
@@ -782,7 +783,8 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
             notes += _without_view_note(store, y, other, cut.view, frame, f"utfall_{y}")
     if costs_negative:
         frame = present.costs_negative(frame)
-    return as_report(frame, store.years[p.year].rubriker, store=store, title=f"Utfall {base_year} och {p.year}{months} per "
+    return as_report(frame, store.years[p.year].rubriker, store=store, costs_negative=costs_negative,
+                     title=f"Utfall {base_year} och {p.year}{months} per "
                      f"{' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{cuts.filter_text(flt)}", unit=unit,
                      period=p.text, messages=p.messages + year_warnings(store, sorted({base_year, p.year}), p.month,
                                                                         fids=set(frame["forvaltning"].drop_nulls().to_list())),
@@ -823,7 +825,8 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
     messages = year_warnings(store, [year], period, by_month=True, fids=held)
     if prev in frame.columns and not flt:  # the previous year's months: unknown where a förvaltning has only its year
         messages += year_only_warnings(store, year - 1, None, held)
-    return as_report(frame, store.years[year].rubriker, store=store, title=f"Månad för månad {year}, {which}", unit=unit,
+    return as_report(frame, store.years[year].rubriker, store=store, costs_negative=costs_negative,
+                     title=f"Månad för månad {year}, {which}", unit=unit,
                      messages=messages, notes=notes,
                      machine_only=("redovisas_som", *((prev,) if empty else ())))
 

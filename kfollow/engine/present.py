@@ -15,6 +15,9 @@ MACHINE_ONLY = ("radtyp", "redovisas_som", "forvaltning", "stab", "verksamhet", 
 GROSS = ("budget_kostnader", "budget_intakter", "utfall_kostnader", "utfall_intakter")
 MIXED_TOTAL = ("Summa nettokostnad räknar även förvaltningar som redovisas som resultat (intäkter − kostnader) "
                "som nettokostnad, alltså med omvänt tecken.")
+# with costs negative every row is intäkter − kostnader, a resultat as it is and a nettokostnad turned: the Summa adds them as shown
+MIXED_TOTAL_COSTS_NEGATIVE = ("Med kostnader negativa (--costs-negative) visas alla rader och summan som intäkter − "
+                              "kostnader, också förvaltningar som redovisas som resultat: summan är radernas summa.")
 
 
 def optional_columns(frame: pl.DataFrame) -> tuple[str, ...]:
@@ -24,11 +27,13 @@ def optional_columns(frame: pl.DataFrame) -> tuple[str, ...]:
 
 
 def as_report(frame: pl.DataFrame, headers: dict[str, str] | None = None, store=None,
-              machine_only: tuple[str, ...] = (), label: str | None = None, **meta) -> Report:
+              machine_only: tuple[str, ...] = (), label: str | None = None, costs_negative: bool = False,
+              **meta) -> Report:
     """A `Report` of a report frame; a frame of named rows gets a `rubrik` label column.
     `headers`: the year file's `rubriker`, headers for people by machine name; `store`: where the
     figures come from (the report's sources); `machine_only`: columns people need not see here;
-    `label`: the key whose header heads the row label (default: the rows' own key)."""
+    `label`: the key whose header heads the row label (default: the rows' own key); `costs_negative`: the
+    frame's figures are turned so (`costs_negative`), which a Summa of mixed presentations is noted for."""
     notes = tuple(meta.pop("notes", ()))
     meta |= {"optional": optional_columns(frame), "headers": headers}
     if store is not None:
@@ -36,7 +41,7 @@ def as_report(frame: pl.DataFrame, headers: dict[str, str] | None = None, store=
     if {"redovisas_som", "radtyp"} <= set(frame.columns) and (frame["radtyp"] == "summa").any():  # a note on the Summa row shown
         kinds = set(frame.filter(pl.col("radtyp") != "summa")["redovisas_som"].drop_nulls().unique().to_list())
         if kinds == {"nettokostnad", "resultat"}:
-            notes += (MIXED_TOTAL,)
+            notes += (MIXED_TOTAL_COSTS_NEGATIVE if costs_negative else MIXED_TOTAL,)
     if "namn" not in frame.columns:
         return _undefined_percents(build(frame, hidden=("radtyp", *machine_only), notes=notes, **meta))
     keys = [k for k in ("stab", "verksamhet", "projekt", "kostnadsslag", "konto", "forvaltning", "rad") if k in frame.columns]
