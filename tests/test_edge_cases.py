@@ -802,6 +802,10 @@ def test_a_forvaltning_down_to_one_stab_keeps_this_years_figures_on_its_subtotal
     compared = csv_rows(run("compare", "2023", "2024", "--budgets", tmp_path, "--unit", "tkr", "--format", "csv").stdout)
     assert [(r["utfall_2023"], r["utfall_2024"], r["forandring"]) for r in compared
             if r["radtyp"] == "delsumma" and r["stab"] == "KSF"] == [("3400", "1300", "-2100")]
+    # EKO of BUF, a row 2023 does not have (its EKO was KSF's): not "missing from the file"
+    moved = " ".join(run("compare", "2023", "2024", "--budgets", tmp_path, "--stab", "EKO").stdout.split())
+    assert "saknas i filen för 2023" not in moved
+    assert "Utfall 2023 finns inte för de rader som visas: filen för 2023 har inte de raderna" in moved
 
 
 def test_compare_shows_both_years_as_the_later_year_presents_the_forvaltning(run, budgets_copy):

@@ -777,7 +777,9 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
             whole_year = p.month and y in store.years and last_month_booked(store, y) is None
             notes += (Caveat(f"Utfall {y} saknas för de valda månaderna: filen för {y} har utfall för helår, inte per "
                              "månad." if whole_year else f"Utfall {y} saknas i filen för {y}." if not p.month
-                             else f"Utfall {y} finns inte för de förvaltningar som visas."),)
+                             and not (staber or verksamheter) else f"Utfall {y} finns inte för de rader som visas: filen "
+                             f"för {y} har inte de raderna (en stab eller verksamhet hör till sin förvaltning)."
+                             if staber or verksamheter else f"Utfall {y} finns inte för de förvaltningar som visas."),)
     if not (cut.part or flt or staber or verksamheter) and base_year != p.year:
         for y, other in ((base_year, p.year), (p.year, base_year)):
             notes += _without_view_note(store, y, other, cut.view, frame, f"utfall_{y}")
