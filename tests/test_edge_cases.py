@@ -896,3 +896,17 @@ def test_costs_negative_says_the_summa_adds_the_rows_as_shown(run, budgets_dir):
     assert [r["utfall"] for r in rows] == ["-632.1", "-9.8", "-641.9"]
     assert "alltså med omvänt tecken" in " ".join(run("deviation", "--year", "2024", "--by", "forvaltning",
                                                       "--budgets", budgets_dir).stdout.split())
+
+
+def test_a_forvaltning_booked_short_is_named_once_and_the_default_month_says_whose_it_is(run, tmp_path):
+    """NYF (written with its summa alone) is booked to 2024-09, KSF to 2024-10: the default month is 09, the
+    last every row has, and the note says that some rows go further; the warning named "NYF NYF"."""
+    oct_ = ", ".join(f"2024-{m:02d}: 10.0" for m in range(1, 11))
+    sep = ", ".join(f"2024-{m:02d}: 10.0" for m in range(1, 10))
+    write(tmp_path, 2024, f"forvaltningar:\n  KSF:\n    namn: Kommunstyrelsen\n    staber:\n"
+                          f"      LED: {{namn: Ledning, budget: 120.0, utfall: {{{oct_}}}}}\n"
+                          f"  NYF:\n    namn: Ny förvaltning\n    summa: {{budget: 120.0, utfall: {{{sep}}}}}\n")
+    said = run("deviation", "--budgets", tmp_path).stderr
+    assert ("note: utfall 2024 is booked by every row up to 2024-09 (some rows up to 2024-10): showing 2024-09 (ack.)"
+            in said)
+    assert "in 2024, NYF booked only up to 2024-09 while other rows are booked up to 2024-10" in said

@@ -316,7 +316,8 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
         booked = year["manader"].drop_nulls()
         if booked.len() and booked.min() < booked.max():
             short = year.filter(pl.col("manader") < booked.max())
-            rows = ", ".join(f"{r['forvaltning']} {r['nyckel']}" for r in short.head(5).iter_rows(named=True))
+            rows = ", ".join(r["forvaltning"] if r["vy"] == "summa" else f"{r['forvaltning']} {r['nyckel']}"
+                             for r in short.head(5).iter_rows(named=True))  # a summa row is the förvaltning's
             more = f" and {short.height - 5} more" if short.height > 5 else ""
             out.append(f"warning: in {ar}, {rows}{more} booked only up to {ar}-{booked.min():02d} while other rows are "
                        f"booked up to {ar}-{booked.max():02d}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kfollow.engine.periods import last_month_complete, parse_period
+from kfollow.engine.periods import last_month_booked, last_month_complete, parse_period
 from kfollow.errors import UsageError
 from kfollow.store import Store
 
@@ -51,7 +51,10 @@ def period(store: Store, year: int | None = None, period: str | int | None = Non
         store.year(year)
         booked = last_month_complete(store, year)
         if booked is not None and booked < 12:
-            return Period(year, booked, (f"utfall {year} is booked up to {year}-{booked:02d}: showing "
+            latest = last_month_booked(store, year)
+            some = f" (some rows up to {year}-{latest:02d})" if latest is not None and latest > booked else ""
+            every = " by every row" if some else ""
+            return Period(year, booked, (f"utfall {year} is booked{every} up to {year}-{booked:02d}{some}: showing "
                                          f"{year}-{booked:02d} (ack.); --period chooses another month",))
         return Period(year, None)
     if isinstance(period, int):
