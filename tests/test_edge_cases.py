@@ -910,3 +910,18 @@ def test_a_forvaltning_booked_short_is_named_once_and_the_default_month_says_who
     assert ("note: utfall 2024 is booked by every row up to 2024-09 (some rows up to 2024-10): showing 2024-09 (ack.)"
             in said)
     assert "in 2024, NYF booked only up to 2024-09 while other rows are booked up to 2024-10" in said
+
+
+def test_a_row_counted_as_0_is_warned_of_only_where_its_forvaltning_is_shown(run, tmp_path):
+    """KSF's new stab NEW has no utfall (counted as 0, warned of); `--forvaltning SERV` shows no KSF row and
+    once printed the warning all the same."""
+    months = "{2024-01: 10.0, 2024-02: 10.0}"
+    write(tmp_path, 2024, f"forvaltningar:\n  KSF:\n    namn: Kommunstyrelsen\n    staber:\n"
+                          f"      LED: {{namn: Ledning, budget: 120.0, utfall: {months}}}\n"
+                          f"      NEW: {{namn: Ny stab, budget: 60.0}}\n"
+                          f"  SERV:\n    namn: Service\n    staber:\n"
+                          f"      DRF: {{namn: Drift, budget: 120.0, utfall: {months}}}\n")
+    warning = "stab NEW of KSF has no utfall while the förvaltning's other stab rows have"
+    for command in ("months", "deviation"):
+        assert warning in run(command, "--budgets", tmp_path).stderr
+        assert warning not in run(command, "--budgets", tmp_path, "--forvaltning", "SERV").stderr

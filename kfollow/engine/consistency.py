@@ -294,6 +294,8 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
             out += year_only_warnings(budgets, ar, month, fids)
             out += year_only_row_warnings(budgets, ar, fids)
         for fid, vy, nyckel, part, rad in info.utan_belopp:  # shown as 0 in the table: said, since it is assumed
+            if fids is not None and fid not in fids:  # (of a förvaltning the table shows)
+                continue
             out.append(f"warning: {info.fil}:{rad}: {vy} {nyckel} of {fid} has no {part} while the förvaltning's "
                        f"other {vy} rows have; counted as 0 (write its {part}, 0 if it is 0)")
         for r in _budget_size_rows(budgets, ar, month or last_month_complete(budgets, ar)):
