@@ -925,3 +925,19 @@ def test_a_row_counted_as_0_is_warned_of_only_where_its_forvaltning_is_shown(run
     for command in ("months", "deviation"):
         assert warning in run(command, "--budgets", tmp_path).stderr
         assert warning not in run(command, "--budgets", tmp_path, "--forvaltning", "SERV").stderr
+
+
+def test_a_sum_of_forecasts_with_a_row_without_one_says_which_row(run, tmp_path):
+    """A new stab without a forecast makes its förvaltning's and the Summa's forecast – (a sum with an
+    unknown part); a note names the row (there was none)."""
+    months = "{2024-01: 10.0, 2024-02: 10.0}"
+    write(tmp_path, 2024, f"forvaltningar:\n  KSF:\n    namn: Kommunstyrelsen\n    staber:\n"
+                          f"      LED: {{namn: Ledning, budget: 120.0, utfall: {months}, prognos: {{2024-02: 125.0}}}}\n"
+                          f"      NEW: {{namn: Ny stab, budget: 60.0, utfall: {months}}}\n"
+                          f"      EKO: {{namn: Ekonomi, budget: 60.0, utfall: {months}, prognos: {{2024-02: 55.0}}}}\n")
+    done = run("deviation", "--budgets", tmp_path, "--unit", "tkr")
+    said = " ".join(done.stdout.split())
+    assert "Anm.: Prognos är – på summaraderna där en rad saknar prognos: Ny stab; en summa av prognoser med en okänd " \
+           "del är okänd." in said
+    rows = csv_rows(run("deviation", "--budgets", tmp_path, "--unit", "tkr", "--format", "csv").stdout)
+    assert [(r["stab"], r["prognos"]) for r in rows] == [("LED", "125"), ("NEW", ""), ("EKO", "55"), ("Summa", "")]

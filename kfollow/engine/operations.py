@@ -139,6 +139,24 @@ def _without_view_note(budgets: Store, year: int, other: int, by: By, frame: pl.
                        "som står på summaraderna.", column),)
 
 
+def _unknown_forecast_sums(frame: pl.DataFrame) -> tuple[ColumnNote, ...]:
+    """A note on `prognos` where a sum of forecasts is – because a row of it this year has none (a new
+    stab): which rows those are."""
+    if "prognos" not in frame.columns or "budget_helar" not in frame.columns:
+        return ()
+    kind = pl.col("radtyp")
+    sums = frame.filter(kind.is_in(["delsumma", "summa"]))
+    if sums.is_empty() or sums["prognos"].null_count() == 0 or frame["prognos"].null_count() == frame.height:
+        return ()
+    lacking = frame.filter(kind.is_in(["rad", "forvaltning", "ej_fordelat"]) & pl.col("prognos").is_null()
+                           & pl.col("budget_helar").is_not_null())["namn"].to_list()
+    if not lacking:
+        return ()
+    named = ", ".join(lacking[:5]) + (f" och {len(lacking) - 5} till" if len(lacking) > 5 else "")
+    return (ColumnNote(f"Prognos är – på summaraderna där en rad saknar prognos: {named}; en summa av prognoser "
+                       "med en okänd del är okänd.", "prognos"),)
+
+
 def _require_forecast(budgets: Store, year: int, month: int, fids: list[str]) -> None:
     made = budgets.forecasts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))["manad"].unique().sort()
     if made.is_empty() or made.min() > month:
@@ -721,6 +739,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
             notes += (ColumnNote(f"Utfall {p.year - 1} är förvaltningarnas i filen för {p.year}; {', '.join(gone)} finns "
                                  f"bara i filen för {p.year - 1} och ingår inte (kfollow compare {p.year - 1} {p.year} "
                                  f"visar {'den' if len(gone) == 1 else 'dem'}).", f"utfall_{p.year - 1}"),)
+    notes += _unknown_forecast_sums(frame)
     if costs_negative:
         frame = present.costs_negative(frame)
     # a period without any forecast: its empty forecast columns stay in csv and json (stable columns)
