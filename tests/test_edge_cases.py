@@ -941,3 +941,27 @@ def test_a_sum_of_forecasts_with_a_row_without_one_says_which_row(run, tmp_path)
            "del är okänd." in said
     rows = csv_rows(run("deviation", "--budgets", tmp_path, "--unit", "tkr", "--format", "csv").stdout)
     assert [(r["stab"], r["prognos"]) for r in rows] == [("LED", "125"), ("NEW", ""), ("EKO", "55"), ("Summa", "")]
+
+
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_compare_takes_a_forvaltning_that_only_one_year_has(run, budgets_copy, year):
+    """KFF is in one year's file only (ended, or begun, between the years): `compare --forvaltning KFF` was
+    refused ("no förvaltning 'KFF' in 2023.yaml"); it shows KFF's year and says the other has none. With VSS
+    (resultat) beside it, the Summa of both years is nettokostnad (it once mixed the two presentations)."""
+    path = budgets_copy / f"{year}.yaml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index("\n\n", text.index("  VSS:"))
+    figures = "summa: {utfall: 10000.0}" if year == 2023 else "summa: {budget: 10000.0, utfall: 10000.0}"
+    path.write_text(text[:at] + f"\n  KFF: {{namn: Kultur- och fritidsförvaltningen, {figures}}}" + text[at:], encoding="utf-8")
+    other = 2024 if year == 2023 else 2023
+    said = " ".join(run("compare", "2023", "2024", "--forvaltning", "KFF", "--budgets", budgets_copy).stdout.split())
+    assert f"Anm.: Utfall {other} finns inte: förvaltning KFF finns inte i filen för {other}." in said
+    rows = csv_rows(run("compare", "2023", "2024", "--by", "forvaltning", "--forvaltning", "KFF", "--forvaltning", "VSS",
+                        "--budgets", budgets_copy, "--format", "csv").stdout)
+    kff = {2023: ("10.0", ""), 2024: ("", "10.0")}[year]
+    vss = {2023: ("-1.9", "-9.8"), 2024: ("-1.9", "-9.8")}[year]
+    summa = {2023: ("11.9", "9.8", "-2.1"), 2024: ("1.9", "19.8", "17.9")}[year]
+    assert {r["forvaltning"]: (r["utfall_2023"], r["utfall_2024"]) for r in rows if r["radtyp"] != "summa"} == {
+        "KFF": kff, "VSS": vss}
+    assert [(r["utfall_2023"], r["utfall_2024"], r["forandring"]) for r in rows if r["radtyp"] == "summa"] == [summa]
+    assert run("compare", "2023", "2024", "--forvaltning", "NOPE", "--budgets", budgets_copy).exit_code == 2

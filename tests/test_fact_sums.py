@@ -33,7 +33,8 @@ def test_a_store_without_kept_rows_gives_the_same_facts_when_asked(tmp_path: Pat
     again and gives exactly what a load that kept them gives, and the same views."""
     kept, summed = load_budgets(EXAMPLE, ledger=True), load_budgets(EXAMPLE, ledger=False)
     assert summed.amounts.equals(kept.amounts) and summed.months.equals(kept.months)
-    assert summed.budget_months.equals(kept.budget_months)
+    months = list(kept.budget_months.columns)  # (in no order: every reader groups or joins them)
+    assert summed.budget_months.sort(months, nulls_last=True).equals(kept.budget_months.sort(months, nulls_last=True))
     assert summed.ledger.present().sort(pl.all()).equals(kept.facts.select("ar", "art", "forvaltning").unique()
                                                          .sort(pl.all()))
     keys = list(kept.facts.columns)

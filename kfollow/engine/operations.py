@@ -472,11 +472,11 @@ def compare_report(budgets: Store, base_year: int, year: int, by: By = By.stab,
     `verksamheter`) keeps only those rows of the view.
     """
     by = By(by)
-    fids = forvaltningar(budgets, year, forvaltning)
-    base_fids = forvaltningar(budgets, base_year, forvaltning)
+    fids, base_fids = _of_either(budgets, base_year, year, forvaltning)
     staber = _selected(budgets, year, by, staber, verksamheter)
-    _require_view(budgets, year, by, fids)
-    fids = _holding(budgets, year, by.value, fids, staber, forvaltning)
+    if fids or not base_fids:
+        _require_view(budgets, year, by, fids)
+        fids = _holding(budgets, year, by.value, fids, staber, forvaltning)
     if staber and base_year in budgets.years:
         base_fids = [f for f in base_fids if f in fids] or _holding(budgets, base_year, by.value, base_fids, staber,
                                                                      forvaltning, ambiguous_ok=True)
@@ -488,6 +488,7 @@ def compare_report(budgets: Store, base_year: int, year: int, by: By = By.stab,
         booked = last_month_complete(budgets, base_year)
         raise UsageError(f"utfall {base_year} is booked only up to {base_year}-{booked:02d}, so the same months of "
                          f"{year} cannot be compared; use --period {year}-{booked:02d}")
+    all_fids = fids + [f for f in base_fids if f not in fids]
     for y, col, share_col, ids in ((base_year, a, ua, base_fids), (year, b, ub, fids)):
         amounts = resolve(budgets, y, period, strict=y == year)
         v = view_frame(budgets, y, by, ids, staber, amounts=amounts, subtotals=several, prefer_rows=period is not None)
@@ -495,12 +496,11 @@ def compare_report(budgets: Store, base_year: int, year: int, by: By = By.stab,
         v = v.filter((pl.col("radtyp") != "differens") | (pl.col("utfall").fill_null(0) != 0))
         total = pl.col("utfall").filter(pl.col("radtyp") == "summa").first()
         # both years as the later year presents each förvaltning (one that changed from nettokostnad to resultat
-        # is compared in one convention)
+        # is compared in one convention), and the Summa of both as that of every förvaltning compared
         v = v.with_columns(*ex.share("utfall", total, share_col)).with_columns(
-            ex.presented("utfall", _sign(budgets, year, ids))).rename({"utfall": col})
+            ex.presented("utfall", _sign(budgets, year, all_fids))).rename({"utfall": col})
         frames.append(v.select("radtyp", "forvaltning", "nyckel", "namn", "block", "pos", col, share_col,
                                share_col + EXACT))
-    all_fids = fids + [f for f in base_fids if f not in fids]
     old, new = frames
     frame = new if base_year == year else _align(new, old, all_fids)
     frame = frame.with_columns((pl.col(b) - pl.col(a)).alias("forandring"), *ex.change_percent(b, a))
@@ -510,6 +510,20 @@ def compare_report(budgets: Store, base_year: int, year: int, by: By = By.stab,
                "redovisas_som", a, *([b] if a != b else []), "forandring", "forandring_pct",
                ua, *([ub] if ua != ub else []), "forandring_pct" + EXACT, ua + EXACT, *([ub + EXACT] if ua != ub else [])]
     return frame.sort("block", "pos").select(columns)
+
+
+def _of_either(budgets: Store, base_year: int, year: int, wanted: list[str] | None) -> tuple[list[str], list[str]]:
+    """The förvaltningar of the later year and of the earlier one to compare, `wanted` or all: one that
+    only one of the years has is compared with nothing (a förvaltning begun or ended between them);
+    UsageError for one that neither has."""
+    if not wanted:
+        return forvaltningar(budgets, year, None), forvaltningar(budgets, base_year, None) if base_year in budgets.years else []
+    have = {y: set(budgets.years[y].forvaltningar) if y in budgets.years else set() for y in (base_year, year)}
+    unknown = [f for f in wanted if f not in have[year] | have[base_year]]
+    if unknown:
+        forvaltningar(budgets, year, unknown)  # the later year's message (with its suggestion)
+    return ([f for f in budgets.year(year).forvaltningar if f in wanted],
+            [f for f in budgets.years[base_year].forvaltningar if f in wanted] if base_year in budgets.years else [])
 
 
 def sort_by_change(frame: pl.DataFrame) -> pl.DataFrame:
@@ -794,6 +808,10 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
     for y, col in ((base_year, f"utfall_{base_year}"), (p.year, f"utfall_{p.year}")):
         if col in frame.columns and frame[col].null_count() == frame.height:
             whole_year = p.month and y in store.years and last_month_booked(store, y) is None
+            absent = [f for f in forvaltning or () if y in store.years and f not in store.years[y].forvaltningar]
+            if absent and len(absent) == len(forvaltning):  # a förvaltning begun or ended between the years
+                notes += (Caveat(f"Utfall {y} finns inte: förvaltning {', '.join(absent)} finns inte i filen för {y}."),)
+                continue
             notes += (Caveat(f"Utfall {y} saknas för de valda månaderna: filen för {y} har utfall för helår, inte per "
                              "månad." if whole_year else f"Utfall {y} saknas i filen för {y}." if not p.month
                              and not (staber or verksamheter) else f"Utfall {y} finns inte för de rader som visas: filen "
