@@ -779,7 +779,8 @@ def test_a_forvaltning_shown_as_one_row_in_one_year_has_its_total_on_its_subtota
     rows = csv_rows(outputs.pop())
     totals = [(r["radtyp"], r["stab"], r["utfall"], r["utfall_2023"]) for r in rows if r["radtyp"] in ("delsumma", "summa")]
     assert totals == [("delsumma", "KLF", "632.1", "506.8"), ("delsumma", "VSS", "-9.8", "-1.9"), ("summa", "Summa", "641.9", "508.8")]
-    assert not [r for r in rows if r["radtyp"] == "forvaltning"]  # VSS is its subtotal, not a row beside its staber
+    # last year's one row is its subtotal; this year's stays a row (the unit a limit or a form answers for)
+    assert [r["stab"] for r in rows if r["radtyp"] == "forvaltning"] == (["VSS"] if case == "staber last year" else [])
     compared = csv_rows(run("compare", "2023", "2024", "--budgets", budgets_copy, "--format", "csv").stdout)
     assert [(r["stab"], r["utfall_2023"], r["utfall_2024"], r["forandring"]) for r in compared if r["radtyp"] == "delsumma"] == [
         ("KLF", "506.8", "632.1", "125.2"), ("VSS", "-1.9", "-9.8", "-7.9")]
@@ -955,7 +956,10 @@ def test_compare_takes_a_forvaltning_that_only_one_year_has(run, budgets_copy, y
     path.write_text(text[:at] + f"\n  KFF: {{namn: Kultur- och fritidsförvaltningen, {figures}}}" + text[at:], encoding="utf-8")
     other = 2024 if year == 2023 else 2023
     said = " ".join(run("compare", "2023", "2024", "--forvaltning", "KFF", "--budgets", budgets_copy).stdout.split())
-    assert f"Anm.: Utfall {other} finns inte: förvaltning KFF finns inte i filen för {other}." in said
+    assert f"Anm.: Utfall {other} finns inte för förvaltning KFF: den finns inte i filen för {other}." in said
+    both = " ".join(run("compare", "2023", "2024", "--forvaltning", "KFF", "--forvaltning", "VSS",
+                        "--budgets", budgets_copy).stdout.split())  # (said too beside a förvaltning of both years)
+    assert f"Anm.: Utfall {other} finns inte för förvaltning KFF: den finns inte i filen för {other}." in both
     rows = csv_rows(run("compare", "2023", "2024", "--by", "forvaltning", "--forvaltning", "KFF", "--forvaltning", "VSS",
                         "--budgets", budgets_copy, "--format", "csv").stdout)
     kff = {2023: ("10.0", ""), 2024: ("", "10.0")}[year]
@@ -965,3 +969,68 @@ def test_compare_takes_a_forvaltning_that_only_one_year_has(run, budgets_copy, y
         "KFF": kff, "VSS": vss}
     assert [(r["utfall_2023"], r["utfall_2024"], r["forandring"]) for r in rows if r["radtyp"] == "summa"] == [summa]
     assert run("compare", "2023", "2024", "--forvaltning", "NOPE", "--budgets", budgets_copy).exit_code == 2
+
+
+def test_compare_takes_a_stab_that_only_the_earlier_year_has(run, budgets_copy):
+    """`compare --stab OLD`, a stab of 2023 only (closed since): once refused against 2024's stab rows (with a
+    "did you mean" of another stab); now its 2023 utfall is shown, and 2024 is said to lack the row."""
+    path = budgets_copy / "2023.yaml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index("    staber:\n") + len("    staber:\n")
+    path.write_text(text[:at] + "      OLD: {namn: Nedlagd stab, utfall: 1200.0}\n" + text[at:], encoding="utf-8")
+    rows = csv_rows(run("compare", "2023", "2024", "--stab", "OLD", "--budgets", budgets_copy, "--unit", "tkr",
+                        "--format", "csv").stdout)
+    assert [(r["radtyp"], r["stab"], r["utfall_2023"], r["utfall_2024"]) for r in rows] == [
+        ("rad", "OLD", "1200", ""), ("summa", "Summa", "1200", "")]
+    said = " ".join(run("compare", "2023", "2024", "--stab", "OLD", "--budgets", budgets_copy).stdout.split())
+    assert "Anm.: Utfall 2024 finns inte för de rader som visas: filen för 2024 har inte de raderna" in said
+    assert run("compare", "2023", "2024", "--stab", "NOPE", "--budgets", budgets_copy).exit_code == 2
+    assert run("deviation", "--year", "2024", "--stab", "OLD", "--budgets", budgets_copy).exit_code == 2  # 2024's rows only
+
+
+def test_this_years_one_row_forvaltning_stays_a_unit_beside_its_subtotal(run, tmp_path):
+    """D is one row in 2024 (its summa) and had staber in 2023. Its 2024 row stays a row (once it became
+    only a subtotal, and --fail-over, --top and forms lost it); its subtotal adds the rows of each year."""
+    write(tmp_path, 2023, "forvaltningar:\n  A:\n    namn: Alfa\n    staber:\n"
+                          "      A1: {namn: A ett, budget: 120.0, utfall: {2023-01: 10.0, 2023-02: 10.0}}\n"
+                          "  D:\n    namn: Delta\n    staber:\n"
+                          "      D1: {namn: D ett, budget: 240.0, utfall: {2023-01: 20.0, 2023-02: 20.0}}\n"
+                          "      D2: {namn: D två, budget: 120.0, utfall: {2023-01: 10.0, 2023-02: 10.0}}\n")
+    write(tmp_path, 2024, "forvaltningar:\n  A:\n    namn: Alfa\n    staber:\n"
+                          "      A1: {namn: A ett, budget: 120.0, utfall: {2024-01: 10.0, 2024-02: 10.0}}\n"
+                          "  D:\n    namn: Delta\n    summa: {budget: 360.0, utfall: {2024-01: 45.0, 2024-02: 45.0}}\n")
+    over = run("deviation", "--budgets", tmp_path, "--unit", "tkr", "--fail-over", "5%")
+    assert over.exit_code == 1 and "avvikelsen för Delta är -30 tkr (-50,0 %), över gränsen" in over.stderr
+    rows = csv_rows(run("deviation", "--budgets", tmp_path, "--unit", "tkr", "--format", "csv").stdout)
+    assert [(r["radtyp"], r["stab"], r["utfall"], r["utfall_2023"]) for r in rows if r["forvaltning"] == "D"] == [
+        ("forvaltning", "D", "90", ""), ("rad", "D1", "", "40"), ("rad", "D2", "", "20"), ("delsumma", "D", "90", "60")]
+    top = csv_rows(run("deviation", "--budgets", tmp_path, "--top", "1", "--format", "csv").stdout)
+    assert [r["namn"] for r in top] == ["Delta"]
+
+
+def test_the_forecast_note_names_only_rows_whose_sum_it_leaves_unknown(run, tmp_path):
+    """KSF made a forecast of its own, so its new stab without one leaves no sum unknown; SERV's does."""
+    months = "{2024-01: 10.0, 2024-02: 10.0}"
+    write(tmp_path, 2024, "forvaltningar:\n  KSF:\n    namn: Kommunstyrelsen\n    summa: {prognos: {2024-02: 200.0}}\n"
+                          f"    staber:\n      LED: {{namn: Ledning, budget: 120.0, utfall: {months}, prognos: {{2024-02: 125.0}}}}\n"
+                          f"      NEW: {{namn: Ny stab, budget: 60.0, utfall: {months}}}\n"
+                          "  SERV:\n    namn: Service\n    staber:\n"
+                          f"      DRF: {{namn: Drift, budget: 120.0, utfall: {months}, prognos: {{2024-02: 130.0}}}}\n"
+                          f"      NY2: {{namn: Ny två, budget: 60.0, utfall: {months}}}\n")
+    said = " ".join(run("deviation", "--budgets", tmp_path, "--unit", "tkr").stdout.split())
+    assert "där en rad saknar prognos: Ny två; en summa" in said
+
+
+def test_compare_says_a_rows_year_to_date_is_unknown_where_the_file_has_the_row(run, tmp_path):
+    """LED gives 2023's utfall for the whole year: `compare --stab LED` for January–March once said the
+    2023 file does not have the row."""
+    write(tmp_path, 2023, "forvaltningar:\n  KSF:\n    namn: Kommunstyrelsen\n    staber:\n"
+                          "      LED: {namn: Ledning, budget: 1200.0, utfall: 1300.0}\n"
+                          "      EKO: {namn: Ekonomi, budget: 1200.0, utfall: {2023-01: 100.0, 2023-02: 100.0, 2023-03: 100.0}}\n")
+    write(tmp_path, 2024, "forvaltningar:\n  KSF:\n    namn: Kommunstyrelsen\n    staber:\n"
+                          "      LED: {namn: Ledning, budget: 1200.0, utfall: {2024-01: 100.0, 2024-02: 100.0, 2024-03: 100.0}}\n"
+                          "      EKO: {namn: Ekonomi, budget: 1200.0, utfall: {2024-01: 100.0, 2024-02: 100.0, 2024-03: 100.0}}\n")
+    said = " ".join(run("compare", "2023", "2024", "--budgets", tmp_path, "--stab", "LED").stdout.split())
+    assert "Utfall 2023 för de valda månaderna är okänt för de rader som visas: filen för 2023 ger deras utfall för " \
+           "helåret, inte per månad." in said
+    assert "har inte de raderna" not in said

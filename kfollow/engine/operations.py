@@ -148,8 +148,16 @@ def _unknown_forecast_sums(frame: pl.DataFrame) -> tuple[ColumnNote, ...]:
     sums = frame.filter(kind.is_in(["delsumma", "summa"]))
     if sums.is_empty() or sums["prognos"].null_count() == 0 or frame["prognos"].null_count() == frame.height:
         return ()
+    # a row without a forecast whose sum is unknown for it: its förvaltning's subtotal, or (a förvaltning without
+    # one) the Summa; not where the förvaltning made a forecast of its own
+    unknown = set(sums.filter(kind == "delsumma")["forvaltning"].to_list()) & set(
+        sums.filter((kind == "delsumma") & pl.col("prognos").is_null())["forvaltning"].to_list())
+    subtotalled = set(sums.filter(kind == "delsumma")["forvaltning"].to_list())
+    summa_unknown = sums.filter((kind == "summa") & pl.col("prognos").is_null()).height > 0
+    feeds = pl.col("forvaltning").is_in(sorted(unknown)) | (~pl.col("forvaltning").is_in(sorted(subtotalled))
+                                                           & pl.lit(summa_unknown))
     lacking = frame.filter(kind.is_in(["rad", "forvaltning", "ej_fordelat"]) & pl.col("prognos").is_null()
-                           & pl.col("budget_helar").is_not_null())["namn"].to_list()
+                           & pl.col("budget_helar").is_not_null() & feeds)["namn"].to_list()
     if not lacking:
         return ()
     named = ", ".join(lacking[:5]) + (f" och {len(lacking) - 5} till" if len(lacking) > 5 else "")
@@ -325,7 +333,9 @@ def _align(new: pl.DataFrame, old: pl.DataFrame, fids: list[str]) -> pl.DataFram
     switched = (one["old"] & having(new, rows)) | (one["new"] & having(old, rows))  # one row in a year, rows in the other
     if len(fids) > 1:
         need = (having(new, ["delsumma"]) ^ having(old, ["delsumma"])) | switched
-        new = _with_subtotals(new, need - having(new, ["delsumma"]))
+        # this year's one-row förvaltning stays a row (the unit --fail-over, comments, forms and --top answer
+        # for), its subtotal a copy of it; the earlier year's becomes its subtotal
+        new = _with_subtotals(new, need - having(new, ["delsumma"]), fold=False)
         old = _with_subtotals(old, need - having(old, ["delsumma"]))
     else:  # the previous year's förvaltning as one row, beside this year's rows: its figure is the Summa's
         old = old.filter(~((kind == "forvaltning") & pl.col("forvaltning").is_in(list(switched))))
@@ -340,9 +350,10 @@ def _align(new: pl.DataFrame, old: pl.DataFrame, fids: list[str]) -> pl.DataFram
     )
 
 
-def _with_subtotals(frame: pl.DataFrame, fids: set[str]) -> pl.DataFrame:
+def _with_subtotals(frame: pl.DataFrame, fids: set[str], fold: bool = True) -> pl.DataFrame:
     """`frame` (a view frame) with a subtotal row (`delsumma`) for each förvaltning of `fids`, made of its
-    rows; a förvaltning shown as one row becomes that subtotal. A figure no row has stays empty."""
+    rows; with `fold`, a förvaltning shown as one row becomes that subtotal (else it stays, beside it).
+    A figure no row has stays empty."""
     if not fids:
         return frame
     kind, chosen = pl.col("radtyp"), pl.col("forvaltning").is_in(sorted(fids))
@@ -350,11 +361,12 @@ def _with_subtotals(frame: pl.DataFrame, fids: set[str]) -> pl.DataFrame:
     parts = frame.filter(chosen & kind.is_in(["rad", "ej_fordelat", "differens", "forvaltning"]))
     sums = (parts.group_by("forvaltning", maintain_order=True)
             .agg(*(pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).alias(c) for c in figures),
-                 *([pl.col("kommentar").filter(kind == "forvaltning").first()] if "kommentar" in frame.columns else []))
+                 *([pl.col("kommentar").filter(kind == "forvaltning").first() if fold else
+                    pl.lit(None, pl.String).alias("kommentar")] if "kommentar" in frame.columns else []))
             .with_columns(radtyp=pl.lit("delsumma"), nyckel=pl.col("forvaltning"), namn=pl.lit("Summa ") + pl.col("forvaltning"),
                           pos=pl.lit(BLOCK_END + 2, frame.schema["pos"]),
                           **({"block": pl.lit(0, frame.schema["block"])} if "block" in frame.columns else {})))
-    rest = frame.filter(~(chosen & (kind == "forvaltning")))  # a förvaltning's one row is now its subtotal
+    rest = frame.filter(~(chosen & (kind == "forvaltning"))) if fold else frame  # (folded: the row is its subtotal)
     return pl.concat([rest, sums.select(frame.columns)], how="vertical_relaxed")
 
 
@@ -473,10 +485,24 @@ def compare_report(budgets: Store, base_year: int, year: int, by: By = By.stab,
     """
     by = By(by)
     fids, base_fids = _of_either(budgets, base_year, year, forvaltning)
-    staber = _selected(budgets, year, by, staber, verksamheter)
-    if fids or not base_fids:
+    try:
+        staber = _selected(budgets, year, by, staber, verksamheter)
+    except UsageError:  # a stab or verksamhet of the earlier year only (ended between the years) is compared too
+        keys, view = (staber, "stab") if staber else (verksamheter, "verksamhet")
+        if not keys or (staber and verksamheter) or by.value != view or base_year not in budgets.years \
+                or not set(keys) <= _keys_of(budgets, base_year, view) | _keys_of(budgets, year, view):
+            raise
+        staber = keys
+    later_has = not staber or not budgets.amounts.filter(
+        (pl.col("ar") == year) & (pl.col("vy") == by.value) & pl.col("nyckel").is_in(staber)
+        & pl.col("forvaltning").is_in(fids)).is_empty()
+    if not later_has and base_year in budgets.years and set(staber) & _keys_of(budgets, base_year, by.value):
+        fids = []  # rows of the earlier year only
+    elif fids or not base_fids:
         _require_view(budgets, year, by, fids)
         fids = _holding(budgets, year, by.value, fids, staber, forvaltning)
+    else:  # förvaltningar of the earlier year only: its view is what is shown
+        _require_view(budgets, base_year, by, base_fids)
     if staber and base_year in budgets.years:
         base_fids = [f for f in base_fids if f in fids] or _holding(budgets, base_year, by.value, base_fids, staber,
                                                                      forvaltning, ambiguous_ok=True)
@@ -510,6 +536,11 @@ def compare_report(budgets: Store, base_year: int, year: int, by: By = By.stab,
                "redovisas_som", a, *([b] if a != b else []), "forandring", "forandring_pct",
                ua, *([ub] if ua != ub else []), "forandring_pct" + EXACT, ua + EXACT, *([ub + EXACT] if ua != ub else [])]
     return frame.sort("block", "pos").select(columns)
+
+
+def _keys_of(budgets: Store, year: int, view: str) -> set[str]:
+    """The keys of `view`'s rows (stab or verksamhet) in `year`."""
+    return set(budgets.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == view))["nyckel"].to_list())
 
 
 def _of_either(budgets: Store, base_year: int, year: int, wanted: list[str] | None) -> tuple[list[str], list[str]]:
@@ -806,17 +837,29 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
         frame = sort_by_change(frame)
     months = f", {selection.months_to(p.month)}" if p.month else ""
     for y, col in ((base_year, f"utfall_{base_year}"), (p.year, f"utfall_{p.year}")):
-        if col in frame.columns and frame[col].null_count() == frame.height:
+        # a förvaltning begun or ended between the years
+        absent = [f for f in forvaltning or () if y in store.years and f not in store.years[y].forvaltningar]
+        if absent:
+            notes += (Caveat(f"Utfall {y} finns inte för förvaltning {', '.join(absent)}: den finns inte i filen för "
+                             f"{y}." if len(absent) == 1 else f"Utfall {y} finns inte för förvaltning "
+                             f"{', '.join(absent)}: de finns inte i filen för {y}."),)
+        if col in frame.columns and frame[col].null_count() == frame.height and len(absent) < len(forvaltning or [0]):
             whole_year = p.month and y in store.years and last_month_booked(store, y) is None
-            absent = [f for f in forvaltning or () if y in store.years and f not in store.years[y].forvaltningar]
-            if absent and len(absent) == len(forvaltning):  # a förvaltning begun or ended between the years
-                notes += (Caveat(f"Utfall {y} finns inte: förvaltning {', '.join(absent)} finns inte i filen för {y}."),)
-                continue
+            keys = staber or verksamheter
+            view = "stab" if staber else "verksamhet"
+            shown = frame.filter(pl.col("radtyp") == "rad").select("forvaltning", pl.col(view) if view in frame.columns
+                                                                   else pl.lit(None, pl.String).alias(view)).rows()
+            has_rows = keys and y in store.years and not store.amounts.filter(
+                (pl.col("ar") == y) & (pl.col("vy") == view)
+                & pl.concat_str("forvaltning", "nyckel", separator="\x1f").is_in([f"{f}\x1f{k}" for f, k in shown])).is_empty()
             notes += (Caveat(f"Utfall {y} saknas för de valda månaderna: filen för {y} har utfall för helår, inte per "
                              "månad." if whole_year else f"Utfall {y} saknas i filen för {y}." if not p.month
-                             and not (staber or verksamheter) else f"Utfall {y} finns inte för de rader som visas: filen "
-                             f"för {y} har inte de raderna (en stab eller verksamhet hör till sin förvaltning)."
-                             if staber or verksamheter else f"Utfall {y} finns inte för de förvaltningar som visas."),)
+                             and not keys else f"Utfall {y} för de valda månaderna är okänt för de rader som visas: "
+                             f"filen för {y} ger deras utfall för helåret, inte per månad." if keys and has_rows and p.month
+                             else f"Utfall {y} saknas för de rader som visas." if keys and has_rows
+                             else f"Utfall {y} finns inte för de rader som visas: filen för {y} har inte de raderna (en "
+                             "stab eller verksamhet hör till sin förvaltning)." if keys
+                             else f"Utfall {y} finns inte för de förvaltningar som visas."),)
     if not (cut.part or flt or staber or verksamheter) and base_year != p.year:
         for y, other in ((base_year, p.year), (p.year, base_year)):
             notes += _without_view_note(store, y, other, cut.view, frame, f"utfall_{y}")
