@@ -986,6 +986,10 @@ def test_compare_takes_a_stab_that_only_the_earlier_year_has(run, budgets_copy):
     assert "Anm.: Utfall 2024 finns inte för de rader som visas: filen för 2024 har inte de raderna" in said
     assert run("compare", "2023", "2024", "--stab", "NOPE", "--budgets", budgets_copy).exit_code == 2
     assert run("deviation", "--year", "2024", "--stab", "OLD", "--budgets", budgets_copy).exit_code == 2  # 2024's rows only
+    # beside a stab of both years (once OLD was dropped without a word, the Summa of 2023 without it)
+    both = csv_rows(run("compare", "2023", "2024", "--stab", "OLD", "--stab", "KUS", "--budgets", budgets_copy,
+                        "--unit", "tkr", "--format", "csv").stdout)
+    assert {r["stab"]: r["utfall_2023"] for r in both} == {"KUS": "56896", "OLD": "1200", "Summa": "58096"}
 
 
 def test_this_years_one_row_forvaltning_stays_a_unit_beside_its_subtotal(run, tmp_path):
@@ -1034,3 +1038,19 @@ def test_compare_says_a_rows_year_to_date_is_unknown_where_the_file_has_the_row(
     assert "Utfall 2023 för de valda månaderna är okänt för de rader som visas: filen för 2023 ger deras utfall för " \
            "helåret, inte per månad." in said
     assert "har inte de raderna" not in said
+
+
+def test_a_selection_is_warned_only_of_its_own_rows(run, tmp_path):
+    """`--stab LED` shows LED alone: once it was warned that the förvaltning's NEW has no utfall (counted
+    as 0) and that RES gives its utfall for the whole year, rows the table does not show."""
+    months = "{2024-01: 10.0, 2024-02: 10.0}"
+    write(tmp_path, 2024, f"forvaltningar:\n  KSF:\n    namn: Kommunstyrelsen\n    staber:\n"
+                          f"      LED: {{namn: Ledning, budget: 120.0, utfall: {months}}}\n"
+                          f"      NEW: {{namn: Ny stab, budget: 60.0}}\n"
+                          f"      RES: {{namn: Reserv, budget: 60.0, utfall: 50.0}}\n")
+    for command in (("deviation", "--period", "2024-02"), ("months",)):
+        everything = run(*command, "--budgets", tmp_path).stderr
+        assert "stab NEW of KSF has no utfall" in everything and "stab RES of KSF gives utfall for the whole year" in everything
+        chosen = run(*command, "--budgets", tmp_path, "--stab", "LED").stderr
+        assert "NEW" not in chosen and "RES" not in chosen, chosen
+        assert "stab RES of KSF gives utfall for the whole year" in run(*command, "--budgets", tmp_path, "--stab", "RES").stderr

@@ -278,12 +278,13 @@ def _tabled(budgets: Store, ar: int, art: str) -> set[str]:
 
 
 def year_warnings(budgets: Store, years: list[int], month: int | None = None, by_month: bool = False,
-                  fids=None) -> tuple[str, ...]:
+                  fids=None, rows: tuple[str, list[str]] | None = None) -> tuple[str, ...]:
     """One line per year of `years` whose views do not reconcile or whose rows are booked short,
     naming the rows, and one per gap the fact tables leave in the budget's months or in `month`'s
     utfall (`coverage_findings`): what `deviation`, `compare` and `months` print on stderr. `by_month`:
     the caller shows every month to date (`months`), so a row without them is said whatever `month`.
-    `fids`: the förvaltningar shown, when not all (a förvaltning booked for the year only is said of those)."""
+    `fids`: the förvaltningar shown, when not all (a förvaltning booked for the year only is said of those);
+    `rows`: (view, keys) of a selection (--stab, --verksamhet): what is said of a row is said of those only."""
     out = []
     for ar in years:
         if ar not in budgets.years:
@@ -292,9 +293,9 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
         info = budgets.years[ar]
         if by_month or (month is not None and month < 12):  # their year to date is unknown: – in the table, and its sums
             out += year_only_warnings(budgets, ar, month, fids)
-            out += year_only_row_warnings(budgets, ar, fids)
+            out += year_only_row_warnings(budgets, ar, fids, rows)
         for fid, vy, nyckel, part, rad in info.utan_belopp:  # shown as 0 in the table: said, since it is assumed
-            if fids is not None and fid not in fids:  # (of a förvaltning the table shows)
+            if (fids is not None and fid not in fids) or not _shown(rows, vy, nyckel):  # (of a row the table shows)
                 continue
             out.append(f"warning: {info.fil}:{rad}: {vy} {nyckel} of {fid} has no {part} while the förvaltning's "
                        f"other {vy} rows have; counted as 0 (write its {part}, 0 if it is 0)")
@@ -396,14 +397,20 @@ def year_only_warnings(budgets: Store, ar: int, month: int | None, fids=None) ->
         if fids is None or fid in fids)
 
 
-def year_only_row_warnings(budgets: Store, ar: int, fids=None) -> list[str]:
-    """A line per stab or verksamhet row (of förvaltningar `fids`, when given) that gives `ar`'s utfall for
-    the whole year only while the förvaltning's other rows of the view book per month: its year to date,
-    and the sums with it, are unknown (–)."""
+def _shown(rows: tuple[str, list[str]] | None, vy: str, nyckel: str) -> bool:
+    """Whether a selection `rows` ((view, keys), None for none) shows the row of `vy` and `nyckel`."""
+    return rows is None or (vy == rows[0] and nyckel in rows[1])
+
+
+def year_only_row_warnings(budgets: Store, ar: int, fids=None, rows: tuple[str, list[str]] | None = None) -> list[str]:
+    """A line per stab or verksamhet row (of förvaltningar `fids`, and of the selection `rows`, when given)
+    that gives `ar`'s utfall for the whole year only while the förvaltning's other rows of the view book
+    per month: its year to date, and the sums with it, are unknown (–)."""
     return [f"warning: {r['fil']}:{r['rad']}: {r['vy']} {r['nyckel']} of {r['forvaltning']} gives utfall for the "
             f"whole year while the förvaltning's other {r['vy']} rows book per month: its year-to-date utfall, and the "
             "sums with it, are unknown (–); write its utfall per month"
-            for r in _year_only_rows(budgets, ar) if fids is None or r["forvaltning"] in fids]
+            for r in _year_only_rows(budgets, ar) if (fids is None or r["forvaltning"] in fids)
+            and _shown(rows, r["vy"], r["nyckel"])]
 
 
 def _year_only_rows(budgets: Store, ar: int) -> list[dict]:

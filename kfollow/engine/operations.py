@@ -493,19 +493,14 @@ def compare_report(budgets: Store, base_year: int, year: int, by: By = By.stab,
                 or not set(keys) <= _keys_of(budgets, base_year, view) | _keys_of(budgets, year, view):
             raise
         staber = keys
-    later_has = not staber or not budgets.amounts.filter(
-        (pl.col("ar") == year) & (pl.col("vy") == by.value) & pl.col("nyckel").is_in(staber)
-        & pl.col("forvaltning").is_in(fids)).is_empty()
-    if not later_has and base_year in budgets.years and set(staber) & _keys_of(budgets, base_year, by.value):
-        fids = []  # rows of the earlier year only
+    if staber:  # the förvaltningar that hold the selected rows, in each year
+        fids, base_fids = _holders(budgets, base_year, year, by.value, fids, base_fids, staber, forvaltning)
+        if fids:
+            _require_view(budgets, year, by, fids)
     elif fids or not base_fids:
         _require_view(budgets, year, by, fids)
-        fids = _holding(budgets, year, by.value, fids, staber, forvaltning)
     else:  # förvaltningar of the earlier year only: its view is what is shown
         _require_view(budgets, base_year, by, base_fids)
-    if staber and base_year in budgets.years:
-        base_fids = [f for f in base_fids if f in fids] or _holding(budgets, base_year, by.value, base_fids, staber,
-                                                                     forvaltning, ambiguous_ok=True)
     several = len(set(fids) | set(base_fids)) > 1
     a, b = f"utfall_{base_year}", f"utfall_{year}"
     ua, ub = f"andel_{base_year}_pct", f"andel_{year}_pct"
@@ -536,6 +531,31 @@ def compare_report(budgets: Store, base_year: int, year: int, by: By = By.stab,
                "redovisas_som", a, *([b] if a != b else []), "forandring", "forandring_pct",
                ua, *([ub] if ua != ub else []), "forandring_pct" + EXACT, ua + EXACT, *([ub + EXACT] if ua != ub else [])]
     return frame.sort("block", "pos").select(columns)
+
+
+def _holders(budgets: Store, base_year: int, year: int, view: str, fids: list[str], base_fids: list[str],
+             keys: list[str], forvaltning: list[str] | None) -> tuple[list[str], list[str]]:
+    """The förvaltningar of `fids` (the later year) and of `base_fids` (the earlier) that hold the rows
+    `keys` of `view` select, each year on its own: a key of one year only (a stab begun or closed between
+    them) is shown with the other year empty. A key the later year has is taken in the earlier year from
+    the same förvaltningar only; UsageError as `_holding` for the later year's keys, and when no
+    förvaltning holds any."""
+    def pairs(y: int, ids: list[str]) -> set[tuple[str, str]]:
+        rows = budgets.amounts.filter((pl.col("ar") == y) & (pl.col("vy") == view) & pl.col("nyckel").is_in(keys)
+                                      & pl.col("forvaltning").is_in(ids))
+        return set(zip(rows["forvaltning"].to_list(), rows["nyckel"].to_list()))
+
+    later = pairs(year, fids)
+    later_keys = [k for k in keys if any(n == k for _, n in later)]
+    held = _holding(budgets, year, view, fids, later_keys, forvaltning) if later_keys else []
+    base = pairs(base_year, base_fids) if base_year in budgets.years else set()
+    chosen: set[str] = set()
+    for key in keys:  # a row is a förvaltning's: a stab moved to another förvaltning is another row
+        there, now = {f for f, n in base if n == key}, {f for f, n in later if n == key}
+        chosen |= there & now if now else there
+    if not held and not chosen:
+        raise UsageError(f"{view} {', '.join(keys)} is not in förvaltning {', '.join(forvaltning or fids or base_fids)}")
+    return held, [f for f in base_fids if f in chosen]
 
 
 def _keys_of(budgets: Store, year: int, view: str) -> set[str]:
@@ -743,7 +763,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         notes = tuple(dict.fromkeys((*notes, *more)))
     chosen = _holding(store, p.year, "verksamhet" if verksamheter else "stab", forvaltningar(store, p.year, forvaltning),
                       verksamheter or staber, forvaltning, ambiguous_ok=True)  # the förvaltningar shown
-    messages = p.messages + year_warnings(store, [p.year], p.month, fids=chosen)
+    selection_rows = ("verksamhet", verksamheter) if verksamheter else ("stab", staber) if staber else None
+    messages = p.messages + year_warnings(store, [p.year], p.month, fids=chosen, rows=selection_rows)
     if p.year - 1 in store.years and not booked_through(store, p.year - 1, p.month):
         messages += (f"utfall {p.year - 1} is booked only up to {p.year - 1}-{last_month_complete(store, p.year - 1):02d}"
                      f": the column of {p.year - 1} is left out",)
@@ -752,7 +773,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
                      "are not known",)
     elif p.month is not None and p.month < 12 and f"utfall_{p.year - 1}" in frame.columns:
         messages += year_only_warnings(store, p.year - 1, p.month, chosen)
-        messages += tuple(year_only_row_warnings(store, p.year - 1, chosen))
+        messages += tuple(year_only_row_warnings(store, p.year - 1, chosen, selection_rows))
     when = f"{p.text} (ack.)" if p.month else str(p.year)
     only = cuts.filter_text(flt)
     title = f"Resultat {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{only}"
@@ -868,8 +889,9 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
     return as_report(frame, store.years[p.year].rubriker, store=store, costs_negative=costs_negative,
                      title=f"Utfall {base_year} och {p.year}{months} per "
                      f"{' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{cuts.filter_text(flt)}", unit=unit,
-                     period=p.text, messages=p.messages + year_warnings(store, sorted({base_year, p.year}), p.month,
-                                                                        fids=set(frame["forvaltning"].drop_nulls().to_list())),
+                     period=p.text, messages=p.messages + year_warnings(
+                         store, sorted({base_year, p.year}), p.month, fids=set(frame["forvaltning"].drop_nulls().to_list()),
+                         rows=("verksamhet", verksamheter) if verksamheter else ("stab", staber) if staber else None),
                      notes=notes)
 
 
@@ -904,7 +926,8 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
     empty = prev in frame.columns and frame[prev].null_count() == frame.height
     if flt and empty:  # typed per row, no accounts
         notes += (Caveat(f"Utfall {year - 1} finns inte med konto för de förvaltningar som valts: kolumnen visas inte."),)
-    messages = year_warnings(store, [year], period, by_month=True, fids=held)
+    messages = year_warnings(store, [year], period, by_month=True, fids=held,
+                             rows=("verksamhet", verksamheter) if verksamheter else ("stab", staber) if staber else None)
     if prev in frame.columns and not flt:  # the previous year's months: unknown where a förvaltning has only its year
         messages += year_only_warnings(store, year - 1, None, held)
     return as_report(frame, store.years[year].rubriker, store=store, costs_negative=costs_negative,
