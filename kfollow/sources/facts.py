@@ -501,9 +501,10 @@ class FactTable:
     accounts: pl.DataFrame | None = None  # its distinct (konto, slag), where the pass read them
     views: pl.DataFrame | None = None  # `views` of `summary`, unsorted, where they were made as it was read
 
-    def rows(self) -> pl.DataFrame:
-        """Every row (FACT_SCHEMA), as written; read again from the file unless kept, and checked
-        again: the rows must pass every check and give the sums read before, else `DataError`."""
+    def rows(self, period: bool = True) -> pl.DataFrame:
+        """Every row (FACT_SCHEMA, without `period` unless asked for), as written; read again from
+        the file unless kept, and checked again: the rows must pass every check and give the sums
+        read before, else `DataError`."""
         if self.kept is None:
             again = _validate(self.plan, self.known, self.budget, rows=True)
             # the accounts too: they are not in the sums, and the year's cuts take them from the first read
@@ -511,7 +512,14 @@ class FactTable:
             if renamed or not same_sums(again.summary, self.summary):
                 raise DataError(self.name, None, None, "the file changed while kfollow read it; run the command again")
             self.kept = again.kept
-        return self.kept
+        if not period:
+            return self.kept
+        # a checked row's period is a month of the year (YYYY-MM), or the year itself (a budget's YYYY)
+        year = str(self.known.year)
+        month = pl.col("manad").cast(pl.String).str.zfill(2)
+        return self.kept.select(
+            pl.when(pl.col("manad").is_null()).then(pl.lit(year)).otherwise(pl.lit(year + "-") + month).alias("period"),
+            *self.kept.columns)
 
 
 def same_sums(first: pl.DataFrame, second: pl.DataFrame) -> bool:
@@ -525,19 +533,22 @@ _EXACT_ROWS = 2**13
 
 
 def _summarise(rows: pl.LazyFrame, konto: bool, blank: bool = False) -> pl.LazyFrame:
-    """The rows' sums per SUMMARY_KEYS, kostnad and intakt apart (slag is no key: half the groups),
-    with what the checks need of the rest: how many amounts are not amounts (`_nulls`), the rows and
-    their absolute amounts (`_len`, `_abs`: exact while a group has fewer than _EXACT_ROWS rows) for
-    the table's total; with `konto` (the accounts and slag are not read apart) how many rows have a
-    slag that is one (`_slag`) and whether an account is empty or badly written (`_konto`); with
-    `blank` how many rows have neither account, slag nor amount (`_blank`: a blank row, when its keys
-    are empty too)."""
+    """The rows' sums per SUMMARY_KEYS, kostnad and intakt apart (slag is no key: half the groups).
+    With `konto` (a CSV table: the accounts and slag are not read apart, nor its totals: `_totals`),
+    also what the checks need of the rest, per group: how many amounts are not amounts (`_nulls`),
+    the rows and their absolute amounts (`_len`, `_abs`: exact while a group has fewer than
+    _EXACT_ROWS rows) for the table's total, how many rows have a slag that is one (`_slag`) and
+    whether an account is empty or badly written (`_konto`); with `blank` how many rows have neither
+    account, slag nor amount (`_blank`: a blank row, when its keys are empty too)."""
     empty = pl.col("konto").is_null() | (pl.col("konto") == "")
     slag, belopp = pl.col("slag"), pl.col("belopp")
     extra = {}
     ok = {}
     if konto:
         ok["_ok"] = slag.is_in(SLAG)
+        extra["_nulls"] = belopp.null_count()
+        extra["_len"] = pl.len()
+        extra["_abs"] = belopp.abs().sum()
         extra["_slag"] = pl.col("_ok").sum()
         extra["_konto"] = (empty | pl.col("konto").str.contains(_KONTO_BAD_PL)).any()
     if blank:
@@ -548,9 +559,6 @@ def _summarise(rows: pl.LazyFrame, konto: bool, blank: bool = False) -> pl.LazyF
                              **ok).group_by(SUMMARY_KEYS).agg(
         kostnad=pl.col("_k").sum(),
         intakt=pl.col("_i").sum(),
-        _nulls=belopp.null_count(),
-        _len=pl.len(),
-        _abs=belopp.abs().sum(),
         **extra,
     )
 
@@ -575,23 +583,36 @@ def _validate(plan: _Plan, known: Known, budget: bool = False, rows: bool = Fals
     return _check(plan, _sums(plan, rows), known, budget)
 
 
-def _sums(plan: _Plan, rows: bool) -> tuple[pl.DataFrame | None, pl.DataFrame, pl.DataFrame | None]:
+def _sums(plan: _Plan, rows: bool) -> tuple[pl.DataFrame | None, pl.DataFrame, pl.DataFrame | None, pl.DataFrame | None]:
     """The table's one streaming pass: its rows (with `rows`, else None), its sums with what the
-    checks need (`_summarise`), and its distinct pairs of account and slag where they are read apart
-    (else None: counts and a flag among the sums)."""
+    checks need of them (`_summarise`), its distinct pairs of account and slag where they are read
+    apart (else None: counts and a flag among the sums), and the checks' totals of the whole table
+    where the sums do not carry them (`_totals`, else None)."""
     try:
-        if rows:  # the rows read once for all three (polars keeps them for the sums and the accounts)
+        if rows:  # the rows read once for all four (polars keeps them for the sums and the accounts); kept
+            # without their period, which their month gives once the checks have passed (`FactTable.rows`)
             parsed = plan.parsed()
-            kept, summary, accounts = pl.collect_all(
-                [parsed, _summarise(parsed, konto=False), parsed.select("konto", "slag").unique()], engine="streaming")
-            return kept, summary, accounts
+            kept, summary, accounts, totals = pl.collect_all(
+                [parsed.drop("period"), _summarise(parsed, konto=False), parsed.select("konto", "slag").unique(),
+                 _totals(parsed)], engine="streaming")
+            return kept, summary, accounts, totals
         if plan.source.columnar:  # Parquet: the konto and slag columns alone are cheap to read (apart:
             # polars would keep every column of the file for a second query of the same scan)
-            summary = _tidy(_summarise(plan.raw(), konto=False).collect(engine="streaming"))
-            return None, summary, plan.raw().select("konto", "slag").unique().collect(engine="streaming")
-        return None, _tidy(_summarise(plan.raw(), konto=True, blank=plan.skips_blank).collect(engine="streaming")), None
+            raw = plan.raw()
+            summary, totals = pl.collect_all([_summarise(raw, konto=False), _totals(raw)], engine="streaming")
+            return None, _tidy(summary), raw.select("konto", "slag").unique().collect(engine="streaming"), totals
+        return None, _tidy(_summarise(plan.raw(), konto=True, blank=plan.skips_blank).collect(engine="streaming")), \
+            None, None
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise plan.source.failure(exc) from None
+
+
+def _totals(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """What the checks need of every row of a table without blank rows (`_summarise`'s `konto=False`),
+    summed over the whole table rather than kept per group: how many amounts are not amounts
+    (`_nulls`), and the absolute amounts exactly (`_abs`, Int128)."""
+    belopp = pl.col("belopp")
+    return rows.select(_nulls=belopp.null_count(), _abs=belopp.abs().cast(pl.Int128).sum())
 
 
 def _ahead(summary: pl.DataFrame) -> tuple[pl.DataFrame | None, pl.DataFrame | None]:
@@ -616,8 +637,10 @@ def _check(plan: _Plan, read: tuple, known: Known, budget: bool, made: tuple = (
     distinct keys of the sums, the amounts on counts aggregated with them (an empty, malformed or too
     large amount is null), the accounts on their distinct values or a flag. Only when one fails are
     the rows read again to find the first offending row."""
-    kept, summary, accounts = read
+    kept, summary, accounts, totals = read
     try:
+        if totals is None:  # the sums carry the totals: the whole table's are theirs summed
+            totals = summary.select(pl.col("_nulls").sum(), pl.col("_len").max(), pl.col("_abs").cast(pl.Int128).sum())
         if accounts is None:  # counted among the sums
             bad_konto = summary["_konto"].any()
             bad_slag = summary.select((pl.col("_len") - pl.col("_slag")).sum()).item()
@@ -626,14 +649,15 @@ def _check(plan: _Plan, read: tuple, known: Known, budget: bool, made: tuple = (
             bad_konto, bad_slag = accounts.select(
                 (konto.is_null() | (konto == "") | konto.str.contains(_KONTO_BAD_PL)).any(),
                 (slag.is_null() | ~slag.is_in(SLAG)).any()).row(0)
-        if summary["_nulls"].sum() or bad_konto or bad_slag or _has_bad_ids(summary, known, budget):
+        if totals["_nulls"].item() or bad_konto or bad_slag or _has_bad_ids(summary, known, budget):
             raise _first_error(plan, known, budget)
-        if (summary["_len"].max() or 0) >= _EXACT_ROWS:  # a group's absolute amounts may have left Int64: sum them exactly
+        if "_len" in totals.columns and (totals["_len"].item() or 0) >= _EXACT_ROWS:
+            # a group's absolute amounts may have left Int64: sum them exactly
             magnitude = pl.col("belopp").abs()
             total = plan.parsed().select(hi=(magnitude // 2**32).sum(), lo=(magnitude % 2**32).sum()) \
                 .collect(engine="streaming").select(pl.col("hi").cast(pl.Int128) * 2**32 + pl.col("lo")).item()
         else:
-            total = summary["_abs"].cast(pl.Int128).sum()
+            total = totals["_abs"].item() or 0
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise plan.source.failure(exc) from None
     if total > MAX_ORE:  # cheap first: only a total beyond one amount's cap can be beyond the file's

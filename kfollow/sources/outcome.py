@@ -186,7 +186,7 @@ def _unreadable(year_file: str, line: int, column: int, problem: str) -> InputOu
 def ledger_rows(table: FactTable) -> pl.DataFrame:
     """A fact table's rows at the ledger's grain for the store (`store.PIECE_COLUMNS` of FACT_SCHEMA):
     öre, as booked."""
-    return table.rows().select(pl.col(c).cast(FACT_SCHEMA[c]) for c in PIECE_COLUMNS)
+    return table.rows(period=False).select(pl.col(c).cast(FACT_SCHEMA[c]) for c in PIECE_COLUMNS)
 
 
 def _views_with_keys(facts: pl.DataFrame, last_month: int | None = None, sort: bool = True,
