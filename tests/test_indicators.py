@@ -125,3 +125,26 @@ def test_accounts_without_a_personnel_account_are_said_apart_from_no_accounts(ru
     bundled = run("indicators", "--year", "2024").stdout  # typed per stab: no accounts at all
     assert ("saknas för KLF 2023, VSS 2023, KLF 2024, VSS 2024: utfall utan konto (skrivet per stab eller "
             "verksamhet).") in bundled and "inget i kostnadsslaget" not in bundled
+
+
+def test_a_forvaltning_with_a_budget_and_no_utfall_has_no_deviation_and_the_note_says_why(run, tmp_path: Path):
+    """Found by a new user: a förvaltning with a budget and no utfall yet (new, or missing from the
+    month's export) stopped `indicators` and `report` with an internal error (exit 70)."""
+    folder = tmp_path / "b"
+    folder.mkdir()
+    year = (ROOT / "examples" / "budgets" / "2024.yaml").read_text(encoding="utf-8")
+    assert "\nforvaltningar:\n" in year
+    (folder / "2024.yaml").write_text(year.replace("\nforvaltningar:\n", "\nforvaltningar:\n  NYF:\n    namn: Ny förvaltning\n"
+                                                   "    summa:\n      budget: 1200.0\n", 1), encoding="utf-8")
+    result = run("indicators", "--budgets", folder, "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    new = _by_id(csv_rows(result.stdout), "NYF")
+    assert new["avvikelse_budget"]["varde_2024"] == new["personalkostnad_andel"]["varde_2024"] == ""
+    text = run("indicators", "--budgets", folder).stdout
+    assert ("Procentuell avvikelse budget och utfall saknas för NYF 2024: utfallet saknas (förvaltningen har budget "
+            "men inget utfall).") in text
+    assert "Personalkostnader/verksamhetens nettokostnad saknas för NYF 2024: utfallet saknas." in text
+    ksf = _by_id(csv_rows(result.stdout), "KSF")  # the others keep their figures
+    assert ksf["avvikelse_budget"]["varde_2024"] != ""
+    report = run("report", "--budgets", folder, "-o", tmp_path / "r.html")
+    assert report.exit_code == 0, report.stderr

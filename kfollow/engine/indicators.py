@@ -61,7 +61,8 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
     values: dict[tuple[str, str], dict[int, tuple[int, int] | None]] = {}  # percent of: numerator, base
     # (a share without its base, "netto", is said right after a share without accounts)
     gaps: dict[str, list[str]] = {k: [] for iid in INDICATORS
-                                  for k in ((iid, "personal", "netto") if iid == "personalkostnad_andel" else (iid,))}
+                                  for k in ((iid, "personal", "netto", "andel_utfall") if iid == "personalkostnad_andel" else
+                                            (iid, "utfall") if iid == "avvikelse_budget" else (iid,))}
     to_date: list[str] = []
     for y in years:
         here = [f for f in fids if f in store.years[y].forvaltningar]
@@ -80,11 +81,12 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
             if share == "personal":  # accounts, none of them in the group
                 gaps["personal"].append(f"{fid} {y}")
                 share = None
-            elif share is None:  # a surplus (a resultat unit's) is no base for a share; else no accounts
-                gaps["personalkostnad_andel" if netto is None or netto > 0 else "netto"].append(f"{fid} {y}")
-            deviation = (r["avvikelse"], abs(budget)) if budget not in (None, 0) else None
-            if deviation is None:
-                gaps["avvikelse_budget"].append(f"{fid} {y}")
+            elif share is None:  # no utfall; a surplus (a resultat unit's) is no base for a share; else no accounts
+                gaps["andel_utfall" if netto is None else "personalkostnad_andel" if netto > 0 else "netto"].append(
+                    f"{fid} {y}")
+            deviation = (r["avvikelse"], abs(budget)) if budget not in (None, 0) and r["avvikelse"] is not None else None
+            if deviation is None:  # no budget (or 0), or a budget and no utfall (a förvaltning its export lacks)
+                gaps["avvikelse_budget" if budget in (None, 0) else "utfall"].append(f"{fid} {y}")
             inv = _totals(store, fid).filter(pl.col("ar") == y)
             invest = None
             if inv.height and inv["budget"][0] not in (None, 0) and inv["utfall"][0] is not None:
@@ -124,11 +126,14 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
                        + (f" (konton som börjar på {', '.join(prefixes)})" if prefixes else " (årsfilen har inget sådant)")
                        + "; kontrollera kostnadsslagens prefix (kfollow visar inte 0 % för en gissning)",
            "avvikelse_budget": "budgeten saknas eller är 0",
+           "utfall": "utfallet saknas (förvaltningen har budget men inget utfall)",
+           "andel_utfall": "utfallet saknas",
            "avvikelse_investering": "investeringsbudgeten saknas eller är 0",
            "netto": "verksamhetens nettokostnad är 0 eller negativ (ett överskott), så andelen säger inget"}
     for iid, where in gaps.items():
         if where:
-            name = INDICATORS["personalkostnad_andel" if iid in ("netto", "personal") else iid].removesuffix(" (%)")
+            name = INDICATORS["personalkostnad_andel" if iid in ("netto", "personal", "andel_utfall") else
+                              "avvikelse_budget" if iid == "utfall" else iid].removesuffix(" (%)")
             notes.append(f"{name} saknas för {', '.join(where)}: {why[iid]}.")
     return frame, tuple(notes)
 
