@@ -1211,3 +1211,33 @@ def test_a_report_of_one_kostnadsslag_keeps_its_largest_parts(run, tmp_path):
     listed = one.read_text(encoding="utf-8").split("## Största avvikelser")[1].split("##")[0]
     assert len([line for line in listed.splitlines() if line.startswith("| ") and ": Personalkostnader" in line]) == 3
     assert "endast kostnadsslag personal" in listed
+
+
+def test_a_stab_closed_the_year_before_leaves_this_years_rests_their_deviation(run, tmp_path):
+    """Found by a new user: a stab with utfall only the year before (closed since) has parts without a
+    budget this year, and that made every `Ej fördelat på kostnadsslag` of its förvaltning lose its
+    avvikelse (as if its budget had no accounts): the parts no longer added up to their stab."""
+    import shutil
+
+    folder = tmp_path / "b"
+    shutil.copytree(EXAMPLES / "sie" / "budgets", folder)
+    year = folder / "2023.yaml"
+    text = year.read_text(encoding="utf-8")
+    anchor = "      FRI:\n        namn: Fritidsanläggningar\n"
+    assert anchor in text
+    year.write_text(text.replace(anchor, "      GAM:\n        namn: Gammal stab\n" + anchor, 1), encoding="utf-8")
+    with open(folder / "utfall-2023.csv", "a", encoding="utf-8") as fh:
+        fh.write("2023-03,KSF,GAM,,5010,kostnad,1000.00\n")
+    args = ("--period", "2024-10", "--by", "stab,kostnadsslag", "--forvaltning", "KSF")
+    rows = _csv(run, folder, *args)
+    before = _csv(run, EXAMPLES / "sie" / "budgets", *args)
+    rests = [r for r in rows if r["radtyp"] == "del_ej_fordelat"]
+    assert rests and all(r["avvikelse"] != "" for r in rests)
+    assert [(r["stab"], r["avvikelse"]) for r in rests] == \
+        [(r["stab"], r["avvikelse"]) for r in before if r["radtyp"] == "del_ej_fordelat"]
+    for stab in {r["stab"] for r in rows if r["radtyp"] == "radsumma" and r["avvikelse"] != ""}:
+        total = next(Decimal(r["avvikelse"]) for r in rows if r["radtyp"] == "radsumma" and r["stab"] == stab)
+        parts = [Decimal(r["avvikelse"]) for r in rows if r["radtyp"] in ("del", "del_ej_fordelat") and r["stab"] == stab]
+        assert sum(parts) == total, stab
+    gam = [r for r in rows if r["stab"] == "GAM"]
+    assert gam and all(r["avvikelse"] == "" and r["utfall_2023"] != "" for r in gam)

@@ -491,12 +491,20 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
         totals = {c: placed[c].sum() if placed.height else None for c in money}
     # where the budget has no account (typed per stab), the rest holds the budget and no utfall: no
     # deviation of its own, or it would be a "deviation" the size of the budget
-    budgetless = (placed.filter(pl.col("budget").is_null())["forvaltning"].unique().implode()
-                  if "budget" in money else pl.Series([], dtype=pl.String).implode())
+    # (known from the facts, not from a part without a figure: the part of a row that a year lacks, a stab
+    # closed since the year before, has none either, and its förvaltning's other parts are split as ever)
+    with_parts = set(placed["forvaltning"].to_list())
+
+    def lacking_facts(col: str) -> pl.Series:  # the förvaltningar with parts but no facts of `col`
+        y, field = figures[col][:2]
+        have = set(forvaltningar_with(store, y, field)) if y in store.years else set()
+        return pl.Series(sorted(with_parts - have), dtype=pl.String).implode()
+
+    budgetless = lacking_facts("budget") if "budget" in money else pl.Series([], dtype=pl.String).implode()
     derived_figures = [c for c in ("avvikelse", "avvikelse_pct", "avvikelse_pct_exakt") if "budget" in money]
     # likewise a change between a year without accounts (its rest is all of the row) and a year with
     # (its rest is what has no account): a change of two different things, no change of its own
-    unsplit = placed.filter(pl.any_horizontal(pl.col(c).is_null() for c in money))["forvaltning"].unique().implode()
+    unsplit = pl.concat([lacking_facts(c) for c in money]).explode().unique().implode()
     changes = ["forandring", "forandring_pct", "forandring_pct_exakt"]
     children = derive(children, totals)
     changes = [c for c in changes if c in children.columns]
