@@ -1241,3 +1241,20 @@ def test_a_stab_closed_the_year_before_leaves_this_years_rests_their_deviation(r
         assert sum(parts) == total, stab
     gam = [r for r in rows if r["stab"] == "GAM"]
     assert gam and all(r["avvikelse"] == "" and r["utfall_2023"] != "" for r in gam)
+
+
+def test_a_forvaltning_with_a_budget_and_no_utfall_is_warned_of(run, tmp_path):
+    """Found by a new user: a förvaltning with a budget and no utfall beside förvaltningar with utfall
+    left the Summa and every share `–` without a word, and `check` passed."""
+    folder = tmp_path / "b"
+    folder.mkdir()
+    year = (EXAMPLES / "budgets" / "2024.yaml").read_text(encoding="utf-8")
+    (folder / "2024.yaml").write_text(year.replace("\nforvaltningar:\n", "\nforvaltningar:\n  NYF:\n    namn: Ny\n"
+                                                   "    summa:\n      budget: 1200.0\n", 1), encoding="utf-8")
+    check = run("check", "--budgets", folder)
+    assert check.exit_code == 0, check.stderr
+    assert "NYF har budget men inget utfall 2024, medan andra förvaltningar har utfall" in check.stdout + check.stderr
+    shown = run("deviation", "--budgets", folder, "--by", "forvaltning")
+    assert "NYF has a budget and no utfall in 2024 while other förvaltningar have utfall" in shown.stderr
+    assert "NYF has a budget" not in run("deviation", "--budgets", folder, "--forvaltning", "KSF").stderr
+    assert "utan_utfall" not in run("check", "--budgets", EXAMPLES / "budgets").stdout

@@ -294,6 +294,11 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
         if by_month or (month is not None and month < 12):  # their year to date is unknown: – in the table, and its sums
             out += year_only_warnings(budgets, ar, month, fids)
             out += year_only_row_warnings(budgets, ar, fids, rows)
+        for fid in _without_utfall(budgets, ar):  # – in the table, and so are the Summa and every andel
+            if fids is None or fid in fids:
+                out.append(f"warning: {info.fil}:{info.forvaltningar[fid].line}: {fid} has a budget and no utfall in "
+                           f"{ar} while other förvaltningar have utfall: its utfall, the Summa and the shares are "
+                           "unknown (–); write its utfall (0 if nothing is booked) or add it to the utfall table")
         for fid, vy, nyckel, part, rad in info.utan_belopp:  # shown as 0 in the table: said, since it is assumed
             if (fids is not None and fid not in fids) or not _shown(rows, vy, nyckel):  # (of a row the table shows)
                 continue
@@ -368,6 +373,11 @@ def coverage_findings(budgets: Store, month: int | None = None, years: list[int]
                 f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])} ger utfall för helåret, men förvaltningens andra "
                 f"{_RADER[r['vy']]} bokar per månad (till {ar}-{r['_last']:02d}): radens och summans utfall hittills är "
                 "okända (–); skriv dess utfall per månad")))
+        for fid in _without_utfall(budgets, ar) if one_sided else ():
+            findings.append(finding("forvaltning_utan_utfall", "varning", info.fil, line.get(fid), _literal(
+                f"{fid} har budget men inget utfall {ar}, medan andra förvaltningar har utfall: dess utfall, summan "
+                "och andelarna är okända (–); skriv dess utfall (0 om inget är bokat) eller lägg till den i "
+                "utfallstabellen")))
         for fid, vy, nyckel, part, rad in info.utan_belopp if one_sided else ():
             none, zero = (("ingen budget", "0 om raden inte har någon") if part == "budget"
                           else ("inget utfall", "0 om inget är bokat"))
@@ -375,6 +385,17 @@ def coverage_findings(budgets: Store, month: int | None = None, years: list[int]
                 f"{fid} {_place(vy, nyckel)} har {none} {ar} i årsfilen, men förvaltningens andra {_RADER[vy]} har "
                 f"det: raden räknas med 0 (skriv {part}: på raden, {zero})")))
     return findings
+
+
+def _without_utfall(budgets: Store, ar: int) -> list[str]:
+    """The förvaltningar of `ar` with a budget and no utfall on any row while other förvaltningar have
+    utfall (a new förvaltning, or one the month's export lacks): unknown, so the year's Summa is too."""
+    rows = budgets.amounts.filter(pl.col("ar") == ar)
+    each = rows.group_by("forvaltning").agg(_u=pl.col("utfall").is_not_null().any(),
+                                            _b=pl.col("budget").is_not_null().any())
+    if not each["_u"].any():
+        return []
+    return sorted(each.filter(~pl.col("_u") & pl.col("_b"))["forvaltning"].to_list())
 
 
 def year_only_warnings(budgets: Store, ar: int, month: int | None, fids=None) -> tuple[str, ...]:
