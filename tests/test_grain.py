@@ -1258,3 +1258,21 @@ def test_a_forvaltning_with_a_budget_and_no_utfall_is_warned_of(run, tmp_path):
     assert "NYF has a budget and no utfall in 2024 while other förvaltningar have utfall" in shown.stderr
     assert "NYF has a budget" not in run("deviation", "--budgets", folder, "--forvaltning", "KSF").stderr
     assert "utan_utfall" not in run("check", "--budgets", EXAMPLES / "budgets").stdout
+
+
+def test_a_forvaltning_without_utfall_is_said_to_have_none_not_to_have_it_without_accounts(run, tmp_path):
+    """Found by a new user: the note said the förvaltning's utfall "finns inte med konto: det står på
+    raden Ej fördelat på kostnadsslag" where it has no utfall at all and there is no such row."""
+    folder = tmp_path / "b"
+    folder.mkdir()
+    header = "period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
+    (folder / "budget.csv").write_text(header + "2024,KSF,EKO,,5010,kostnad,1200000.00\n"
+                                       "2024,KSF,HR,,3010,intakt,-60000.00\n", encoding="utf-8")
+    (folder / "utfall.csv").write_text(header, encoding="utf-8")
+    (folder / "2024.yaml").write_text("ar: 2024\norganisation: T\nenhet: tkr\nutfall_fil: utfall.csv\n"
+                                      "budget_fil: budget.csv\nforvaltningar:\n  KSF:\n    namn: K\n    staber:\n"
+                                      "      EKO: {namn: Ekonomistab}\n      HR: {namn: HR-stab}\n", encoding="utf-8")
+    result = run("deviation", "--budgets", folder, "--by", "stab,kostnadsslag")
+    assert result.exit_code == 0, result.stderr
+    assert "Anm.: Utfall saknas för KSF: dess rader visar –." in result.stdout
+    assert "finns inte med konto" not in result.stdout and "Ej fördelat" not in result.stdout

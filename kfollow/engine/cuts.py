@@ -583,9 +583,17 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
             notes += (Caveat(f"Budgeten för {', '.join(lacking)} finns per stab eller verksamhet, inte per konto: "
                              f"budget och avvikelse per {part} visas som –, och budgeten {where}."),)
         elif lacking:  # its amounts are the rest of its rows (a filter keeps no amount without account)
-            where = "utelämnas" if flt else f"står på raden Ej fördelat på {part}"
-            notes += (Caveat(f"{col.replace('_', ' ').capitalize()} för {', '.join(lacking)} finns inte med konto: "
-                             f"det {where}."),)
+            # (a förvaltning with no such figure at all, no utfall yet: nothing stands on a row of it)
+            given = set(parents.filter(pl.col(col).is_not_null())["forvaltning"].to_list())
+            absent = [f for f in lacking if f not in given]
+            lacking = [f for f in lacking if f in given]
+            what = col.replace('_', ' ').capitalize()
+            if absent:
+                notes += (Caveat(f"{what} saknas för {', '.join(absent)}: {'dess' if len(absent) == 1 else 'deras'} "
+                                 "rader visar –."),)
+            if lacking:
+                where = "utelämnas" if flt else f"står på raden Ej fördelat på {part}"
+                notes += (Caveat(f"{what} för {', '.join(lacking)} finns inte med konto: det {where}."),)
     if flt:
         notes += (Caveat(f"Endast {_filter_words(flt)}: summorna är summor av dessa konton, utan belopp som inte har "
                          "konto."),)
