@@ -609,3 +609,25 @@ def test_a_change_in_percent_against_a_base_of_0_or_below_is_a_dash_and_a_note_s
     chosen = run("compare", "2023", "2024", "--by", "forvaltning", "--columns",
                  "forvaltning,namn,utfall_2023,utfall_2024,forandring").stdout
     assert "Verksamhetsstöd" in chosen and "Förändring %" not in chosen  # not a note on a column not shown
+
+
+def test_months_with_chosen_columns_keeps_its_month_first_for_people(run, tmp_path):
+    """Found by a new user: `months --columns budget,utfall` dropped the month from the table, Markdown
+    and xlsx, so no row could be told from another; a table for people keeps its row label first, as
+    deviation's and compare's do. csv gives exactly the columns asked for."""
+    args = ("months", "--budgets", ROOT / "examples" / "budgets", "--columns", "budget,utfall,avvikelse")
+    table = run(*args).stdout.splitlines()
+    header = next(line for line in table if line.startswith("Månad ") and "Budget" in line)
+    assert header.split() == ["Månad", "Budget", "Utfall", "Avvikelse"]
+    assert any(line.startswith("2024-01 ") for line in table)
+    assert run(*args, "-f", "md").stdout.splitlines()[2].startswith("| Månad ")
+    assert run(*args, "-f", "csv").stdout.splitlines()[0] == "budget,utfall,avvikelse"
+    assert run("months", "--budgets", ROOT / "examples" / "budgets", "--columns", "utfall,manad").stdout \
+        .count("Månad  ") == 1
+    import openpyxl
+
+    out = tmp_path / "m.xlsx"
+    assert run(*args, "-o", out).exit_code == 0
+    sheet = openpyxl.load_workbook(out).active
+    header_row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "Månad")
+    assert header_row[:4] == ("Månad", "Budget", "Utfall", "Avvikelse")
