@@ -153,6 +153,9 @@ def test_object_rows_that_leave_part_of_the_total_leave_it_unattributed(tmp_path
     result = run("import", "sie", SHARED / "Sie_3_+_4.se", "-m", mapping(tmp_path, '{"99": G, "100": T}'),
                  "--year", "-1", "--budget-out", out)
     assert result.exit_code == 0, result.stderr
+    # said, since the table's periods belong to the year file of 2014 (found by a new user)
+    assert ("rows of year -1 (2013-01-01 – 2013-12-31) are dated outside it (2014-01 – 2014-03): kept as dated"
+            in result.stderr)
     table = read_table(out)
     assert per(table, 0, 4) == {key: b for key, b in totals.items() if b != 0}
     left = {(p, k): b for (p, _, s, _, k, _), b in table.items() if s == ""}

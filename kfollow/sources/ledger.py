@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import polars as pl
@@ -346,7 +346,8 @@ def sie_ledger(sie, year: Year, source: str, mapping: LedgerMapping) -> Ledger:
     rows = _year_psaldo(sie, year)
     if rows.is_empty():
         raise UsageError(f"{sie.path} has no #PSALDO rows for {year.describe()}; use --from trans or another --year")
-    return _period_ledger(sie.path, sie.psaldo, rows, mapping, "#PSALDO")
+    ledger = _period_ledger(sie.path, sie.psaldo, rows, mapping, "#PSALDO")
+    return replace(ledger, notes=(*_misdated(rows, year, "#PSALDO"), *ledger.notes))
 
 
 def budget_ledger(sie, year: Year, mapping: LedgerMapping) -> Ledger:
@@ -362,7 +363,8 @@ def budget_ledger(sie, year: Year, mapping: LedgerMapping) -> Ledger:
                            for i in present)
         raise DataError(sie.path, None, None, f"no #PBUDGET rows for {year.describe()}; the file's #PBUDGET is for "
                                               f"year {listed}: pick it with --year, or leave out --budget-out")
-    return _period_ledger(sie.path, sie.pbudget, rows, mapping, "#PBUDGET")
+    ledger = _period_ledger(sie.path, sie.pbudget, rows, mapping, "#PBUDGET")
+    return replace(ledger, notes=(*_misdated(rows, year, "#PBUDGET"), *ledger.notes))
 
 
 def _period_ledger(name: str, every: pl.DataFrame, rows: pl.DataFrame, mapping: LedgerMapping, label: str) -> Ledger:
@@ -408,6 +410,20 @@ def _year_rows(frame: pl.DataFrame, year: Year) -> pl.DataFrame:
     if year.index is None or frame.is_empty():
         return frame.clear()
     return frame.filter(pl.col("rar") == year.index)
+
+
+def _misdated(rows: pl.DataFrame, year: Year, label: str) -> tuple[str, ...]:
+    """A note on the `label` rows of `year` (its #RAR index) that are dated outside it: kept as dated
+    (the export numbers its years otherwise than its #RAR dates them), said, since the table's periods
+    then belong to another year file than `--year` suggests."""
+    if rows.is_empty():
+        return ()
+    outside = rows.filter(~_in_year(year))["period"]
+    if outside.is_empty():
+        return ()
+    return (f"{_count(outside.len(), label + ' row')} of {year.describe()} {'is' if outside.len() == 1 else 'are'} "
+            f"dated outside it ({outside.min()} – {outside.max()}): kept as dated, so the table's periods are "
+            "those (the year file of that year reads them)",)
 
 
 def period_totals(rows: pl.DataFrame) -> pl.DataFrame:
