@@ -288,7 +288,9 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
                                                 column, "an amount"))
     if kind == "period":
         forms = "YYYYMM, YYYY-MM or YYYY (a budget for the year)" if budget else "YYYYMM or YYYY-MM"
-        return DataError(name, line, field, f"{title} {shown} is not a period; write {forms}, e.g. 202403")
+        whole_year = (not budget and re.fullmatch(r"\s*[0-9]{4}\s*", value)
+                      and " (a period of a whole year is a budget's: import a budget export with --budget-out)" or "")
+        return DataError(name, line, field, f"{title} {shown} is not a period; write {forms}, e.g. 202403{whole_year}")
     if kind == "control":
         return DataError(name, line, field, f"{title} {shown} contains a control or bidi character; correct the "
                                             "export")
