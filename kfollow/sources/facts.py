@@ -532,23 +532,25 @@ def same_sums(first: pl.DataFrame, second: pl.DataFrame) -> bool:
 _EXACT_ROWS = 2**13
 
 
-def _summarise(rows: pl.LazyFrame, konto: bool, blank: bool = False) -> pl.LazyFrame:
+def _summarise(rows: pl.LazyFrame, konto: bool, blank: bool = False, counts: bool = False) -> pl.LazyFrame:
     """The rows' sums per SUMMARY_KEYS, kostnad and intakt apart (slag is no key: half the groups).
-    With `konto` (a CSV table: the accounts and slag are not read apart, nor its totals: `_totals`),
-    also what the checks need of the rest, per group: how many amounts are not amounts (`_nulls`),
-    the rows and their absolute amounts (`_len`, `_abs`: exact while a group has fewer than
-    _EXACT_ROWS rows) for the table's total, how many rows have a slag that is one (`_slag`) and
-    whether an account is empty or badly written (`_konto`); with `blank` how many rows have neither
-    account, slag nor amount (`_blank`: a blank row, when its keys are empty too)."""
+    With `counts` or `konto` (a table whose rows are not kept: no `_totals`), also what the checks need
+    of the rest, per group: how many amounts are not amounts (`_nulls`), the rows and their absolute
+    amounts (`_len`, `_abs`: exact while a group has fewer than _EXACT_ROWS rows) for the table's
+    total; with `konto` (a CSV table: the accounts and slag are not read apart) how many rows have a
+    slag that is one (`_slag`) and whether an account is empty or badly written (`_konto`); with
+    `blank` how many rows have neither account, slag nor amount (`_blank`: a blank row, when its keys
+    are empty too)."""
     empty = pl.col("konto").is_null() | (pl.col("konto") == "")
     slag, belopp = pl.col("slag"), pl.col("belopp")
     extra = {}
     ok = {}
-    if konto:
-        ok["_ok"] = slag.is_in(SLAG)
+    if counts or konto:
         extra["_nulls"] = belopp.null_count()
         extra["_len"] = pl.len()
         extra["_abs"] = belopp.abs().sum()
+    if konto:
+        ok["_ok"] = slag.is_in(SLAG)
         extra["_slag"] = pl.col("_ok").sum()
         extra["_konto"] = (empty | pl.col("konto").str.contains(_KONTO_BAD_PL)).any()
     if blank:
@@ -597,10 +599,10 @@ def _sums(plan: _Plan, rows: bool) -> tuple[pl.DataFrame | None, pl.DataFrame, p
                  _totals(parsed)], engine="streaming")
             return kept, summary, accounts, totals
         if plan.source.columnar:  # Parquet: the konto and slag columns alone are cheap to read (apart:
-            # polars would keep every column of the file for a second query of the same scan)
-            raw = plan.raw()
-            summary, totals = pl.collect_all([_summarise(raw, konto=False), _totals(raw)], engine="streaming")
-            return None, _tidy(summary), raw.select("konto", "slag").unique().collect(engine="streaming"), totals
+            # polars would keep every column of the file for a second query of the same scan; so the totals
+            # are counted among the sums here)
+            summary = _tidy(_summarise(plan.raw(), konto=False, counts=True).collect(engine="streaming"))
+            return None, summary, plan.raw().select("konto", "slag").unique().collect(engine="streaming"), None
         return None, _tidy(_summarise(plan.raw(), konto=True, blank=plan.skips_blank).collect(engine="streaming")), \
             None, None
     except (pl.exceptions.PolarsError, OSError) as exc:
@@ -608,9 +610,10 @@ def _sums(plan: _Plan, rows: bool) -> tuple[pl.DataFrame | None, pl.DataFrame, p
 
 
 def _totals(rows: pl.LazyFrame) -> pl.LazyFrame:
-    """What the checks need of every row of a table without blank rows (`_summarise`'s `konto=False`),
-    summed over the whole table rather than kept per group: how many amounts are not amounts
-    (`_nulls`), and the absolute amounts exactly (`_abs`, Int128)."""
+    """What the checks need of every row of a table whose rows are kept (`_summarise` without `counts`),
+    summed over the whole table rather than per group: how many amounts are not amounts (`_nulls`),
+    and the absolute amounts exactly (`_abs`, Int128). (Not where the rows are not kept: a second
+    query of the same scan makes polars keep every column of it.)"""
     belopp = pl.col("belopp")
     return rows.select(_nulls=belopp.null_count(), _abs=belopp.abs().cast(pl.Int128).sum())
 
