@@ -126,8 +126,10 @@ class PendingTable:
 
     def __init__(self, path: Path, name: str, budget: bool = False, rows: bool = False):
         self.path, self.name, self.budget, self.rows = path, name, budget, rows
-        self._done: threading.Event | None = None
-        self._outcome: tuple[_Plan, tuple, tuple] | BaseException | None = None
+        self._summed: threading.Event | None = None  # set once the pass is read (or failed)
+        self._done: threading.Event | None = None  # set once what is made of its sums is made too
+        self._outcome: tuple[_Plan, tuple] | BaseException | None = None
+        self._made: tuple = (None, None)
         self._cancelled = False
 
     def _read(self) -> None:
@@ -135,34 +137,44 @@ class PendingTable:
             if not self._cancelled:
                 plan = _plan(self.path, self.name)
                 read = _sums(plan, self.rows)
-                self._outcome = plan, read, _ahead(read[1])
+                self._outcome = plan, read
+                if self._summed is not None:  # the checks may start (on the asking thread) while the
+                    self._summed.set()  # sums' views are made here
+                self._made = _ahead(read[1])
         except BaseException as exc:  # noqa: BLE001 - handed to the caller of `result`, in its thread
-            self._outcome = exc
+            if not isinstance(self._outcome, tuple):
+                self._outcome = exc
         finally:
             if self._cancelled:
-                self._outcome = None
-            if self._done is not None:
-                self._done.set()
+                self._outcome, self._made = None, (None, None)
+            for event in (self._summed, self._done):
+                if event is not None:
+                    event.set()
 
     def cancel(self) -> None:
         """Not wanted (the year file failed, or named another path): not read if not begun, and its
         sums and rows let go of once read; `result` is not to be asked for after."""
         self._cancelled = True
-        self._outcome = None
+        self._outcome, self._made = None, (None, None)
 
     def result(self, known: Known) -> "FactTable":
-        """The table, checked against the year file's ids; the table's error if it has one."""
+        """The table, checked against the year file's ids; the table's error if it has one. The checks
+        run as soon as the sums are read, while the reading thread makes their views."""
         if self._done is None:
             self._read()
         else:
-            self._done.wait()
+            self._summed.wait()
         if self._cancelled or self._outcome is None:
             raise RuntimeError(f"{self.name}: a fact table was asked for after it was let go of, or twice")
         if isinstance(self._outcome, BaseException):
             raise self._outcome
-        plan, read, made = self._outcome
+        plan, read = self._outcome
         self._outcome = None  # the rows, if kept, now belong to the FactTable alone
-        return _check(plan, read, known, self.budget, made)
+        _verify(plan, read, known, self.budget)
+        if self._done is not None:
+            self._done.wait()
+        made, self._made = self._made, (None, None)
+        return _table(plan, read, known, self.budget, made)
 
 
 def read_in_background(tables: list[PendingTable]) -> None:
@@ -177,7 +189,7 @@ def read_in_background(tables: list[PendingTable]) -> None:
             worker.start()  # named the worker only once it runs: a thread that could not start is tried again
             _WORKER = worker
         for table in waiting:
-            table._done = threading.Event()
+            table._summed, table._done = threading.Event(), threading.Event()
             _WORK.put(table._read)
 
 
@@ -636,10 +648,24 @@ def _final(summary: pl.DataFrame) -> pl.DataFrame:
 
 
 def _check(plan: _Plan, read: tuple, known: Known, budget: bool, made: tuple = (None, None)) -> FactTable:
-    """The table whose pass `_sums` made, checked on its sums, not row by row: every id check on the
+    """The table whose pass `_sums` made, checked (`_verify`)."""
+    _verify(plan, read, known, budget)
+    return _table(plan, read, known, budget, made)
+
+
+def _table(plan: _Plan, read: tuple, known: Known, budget: bool, made: tuple = (None, None)) -> FactTable:
+    """The checked table of the pass `_sums` made, with what the reading thread `made` of its sums (`_ahead`)."""
+    kept, summary, accounts, _ = read
+    final, table_views = made  # what the background read made of the sums, if it did
+    return FactTable(plan.source.name, _final(summary) if final is None else final, plan, known, budget, kept,
+                     accounts, table_views)
+
+
+def _verify(plan: _Plan, read: tuple, known: Known, budget: bool) -> None:
+    """Check the table whose pass `_sums` made on its sums, not row by row: every id check on the
     distinct keys of the sums, the amounts on counts aggregated with them (an empty, malformed or too
     large amount is null), the accounts on their distinct values or a flag. Only when one fails are
-    the rows read again to find the first offending row."""
+    the rows read again to find the first offending row (`DataError`)."""
     kept, summary, accounts, totals = read
     try:
         if totals is None:  # the sums carry the totals: the whole table's are theirs summed
@@ -667,9 +693,6 @@ def _check(plan: _Plan, read: tuple, known: Known, budget: bool, made: tuple = (
         from kfollow.store import check_total
 
         check_total(pl.Series([total], dtype=pl.Int128), plan.source.name)
-    final, table_views = made  # what the background read made of the sums, if it did
-    return FactTable(plan.source.name, _final(summary) if final is None else final, plan, known, budget, kept,
-                     accounts, table_views)
 
 
 # the checks of each key run on its distinct values in the sums: (columns, the checks' column)
