@@ -1276,3 +1276,20 @@ def test_a_forvaltning_without_utfall_is_said_to_have_none_not_to_have_it_withou
     assert result.exit_code == 0, result.stderr
     assert "Anm.: Utfall saknas för KSF: dess rader visar –." in result.stdout
     assert "finns inte med konto" not in result.stdout and "Ej fördelat" not in result.stdout
+
+
+def test_an_empty_summa_beside_tables_says_that_the_tables_give_its_figures(run, tmp_path):
+    """Found by a new user: `summa: {}` of a förvaltning whose tables give its figures was told to add a
+    budget or utfall; it may be left out."""
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / "u.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
+                                  "2024-01,KSF,,,5010,kostnad,100.00\n", encoding="utf-8")
+    year = "ar: 2024\norganisation: T\nenhet: tkr\nutfall_fil: u.csv\nforvaltningar:\n  KSF:\n    namn: K\n"
+    (folder / "2024.yaml").write_text(year + "    summa: {}\n", encoding="utf-8")
+    result = run("deviation", "--budgets", folder)
+    assert result.exit_code == 3
+    assert "2024.yaml:8:12: summa of förvaltning KSF has neither budget nor utfall; add one (the budget_fil/utfall_fil " \
+           "tables give the förvaltning's figures: then leave out summa" in result.stderr
+    (folder / "2024.yaml").write_text(year, encoding="utf-8")
+    assert run("deviation", "--budgets", folder).exit_code == 0

@@ -623,6 +623,9 @@ class _YearParser(TreeReader):
         ) and not (  # a row whose figures come from tables (an ej_fordelat row: only its comments)
                 base["vy"] in ("stab", "verksamhet", "ej_fordelat_stab", "ej_fordelat_verksamhet") and self.tables):
             tables = " or name budget_fil/utfall_fil tables that give its figures" if base["vy"] in ("stab", "verksamhet") else ""
+            if base["vy"] == "summa" and self.tables:  # the tables give a förvaltning's figures: no summa needed
+                tables = (" (the budget_fil/utfall_fil tables give the förvaltning's figures: then leave out summa, "
+                          "or keep it for its prognos and kommentar)")
             raise self.error(node, f"{what} has neither budget nor utfall; add one{tables}")
         if "prognos" in node.items:
             pnode = self.mapping(node.items["prognos"][1], f"prognos of {what} (month: full-year forecast)")
