@@ -1293,3 +1293,22 @@ def test_an_empty_summa_beside_tables_says_that_the_tables_give_its_figures(run,
            "tables give the förvaltning's figures: then leave out summa" in result.stderr
     (folder / "2024.yaml").write_text(year, encoding="utf-8")
     assert run("deviation", "--budgets", folder).exit_code == 0
+
+
+def test_a_filter_that_leaves_out_a_forvaltning_without_utfall_warns_of_it_no_more(run, tmp_path):
+    """Found in review: with --kostnadsslag the förvaltning without utfall is left out of the table (a
+    note says so) and the Summa is known, but stderr still said that the Summa was unknown."""
+    import shutil
+
+    folder = tmp_path / "b"
+    shutil.copytree(EXAMPLES / "sie" / "budgets", folder)
+    utfall = folder / "utfall-2024.csv"
+    utfall.write_text("".join(line for line in utfall.read_text(encoding="utf-8").splitlines(keepends=True)
+                              if ",SERV," not in line), encoding="utf-8")
+    warning = "SERV has a budget and no utfall in 2024"
+    assert warning in run("deviation", "--budgets", folder).stderr
+    for args in (("deviation", "--kostnadsslag", "personal"), ("months", "--kostnadsslag", "personal"),
+                 ("deviation", "--konto", "5", "--by", "forvaltning")):
+        result = run(*args, "--budgets", folder)
+        assert result.exit_code == 0, result.stderr
+        assert warning not in result.stderr, args

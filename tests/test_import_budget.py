@@ -340,7 +340,10 @@ def test_a_csv_budget_by_month_and_by_year(tmp_path: Path):
     result = run("import", "csv", tmp_path / "budget.csv", "-m", tmp_path / "map.yaml", "-o", tmp_path / "u.csv")
     assert result.exit_code == 3
     assert f"{tmp_path / 'budget.csv'}:2:1: Period '2024' is not a period; write YYYYMM or YYYY-MM" in result.stderr
-    assert "(a period of a whole year is a budget's: import a budget export with --budget-out)" in result.stderr
+    assert "(if it is a whole year: that is a budget's period; import a budget export with --budget-out)" in result.stderr
+    (tmp_path / "yymm.csv").write_text("Period;Konto;Ansvar;Budget\n2403;5010;1120;1\n", encoding="utf-8")
+    result = run("import", "csv", tmp_path / "yymm.csv", "-m", tmp_path / "map.yaml", "-o", tmp_path / "u.csv")
+    assert result.exit_code == 3 and "is not a period" in result.stderr and "--budget-out" not in result.stderr
     result = run("import", "csv", tmp_path / "budget.csv", "-m", tmp_path / "map.yaml", "-o", tmp_path / "u.csv",
                  "--budget-out", tmp_path / "b2.csv")
     assert result.exit_code == 2 and "either booked rows (-o) or a budget (--budget-out)" in result.stderr

@@ -61,8 +61,8 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
     values: dict[tuple[str, str], dict[int, tuple[int, int] | None]] = {}  # percent of: numerator, base
     # (a share without its base, "netto", is said right after a share without accounts)
     gaps: dict[str, list[str]] = {k: [] for iid in INDICATORS
-                                  for k in ((iid, "personal", "netto", "andel_utfall") if iid == "personalkostnad_andel" else
-                                            (iid, "utfall") if iid == "avvikelse_budget" else (iid,))}
+                                  for k in ((iid, "personal", "netto", "andel_utfall", "andel_helar") if iid == "personalkostnad_andel" else
+                                            (iid, "utfall", "utfall_helar") if iid == "avvikelse_budget" else (iid,))}
     to_date: list[str] = []
     for y in years:
         here = [f for f in fids if f in store.years[y].forvaltningar]
@@ -72,6 +72,8 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
         if month is not None:
             to_date.append(f"{y} avser {selection.months_to(month)} (ack.)")
         frame = deviation_report(store, y, By.forvaltning, here, period=month)
+        # a förvaltning with utfall for the whole year only: its year to date is unknown, not missing
+        booked = set(store.amounts.filter((pl.col("ar") == y) & pl.col("utfall").is_not_null())["forvaltning"].to_list())
         for r in frame.filter(pl.col("radtyp") == "forvaltning").iter_rows(named=True):
             fid = r["forvaltning"]
             sign = -1 if r["redovisas_som"] == "resultat" else 1
@@ -82,11 +84,12 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
                 gaps["personal"].append(f"{fid} {y}")
                 share = None
             elif share is None:  # no utfall; a surplus (a resultat unit's) is no base for a share; else no accounts
-                gaps["andel_utfall" if netto is None else "personalkostnad_andel" if netto > 0 else "netto"].append(
-                    f"{fid} {y}")
+                gaps[("andel_helar" if fid in booked else "andel_utfall") if netto is None
+                     else "personalkostnad_andel" if netto > 0 else "netto"].append(f"{fid} {y}")
             deviation = (r["avvikelse"], abs(budget)) if budget not in (None, 0) and r["avvikelse"] is not None else None
             if deviation is None:  # no budget (or 0), or a budget and no utfall (a förvaltning its export lacks)
-                gaps["avvikelse_budget" if budget in (None, 0) else "utfall"].append(f"{fid} {y}")
+                gaps["avvikelse_budget" if budget in (None, 0) else "utfall_helar" if fid in booked else "utfall"].append(
+                    f"{fid} {y}")
             inv = _totals(store, fid).filter(pl.col("ar") == y)
             invest = None
             if inv.height and inv["budget"][0] not in (None, 0) and inv["utfall"][0] is not None:
@@ -128,12 +131,14 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
            "avvikelse_budget": "budgeten saknas eller är 0",
            "utfall": "utfallet saknas (förvaltningen har budget men inget utfall)",
            "andel_utfall": "utfallet saknas",
+           "utfall_helar": "utfallet finns bara för helåret, så utfallet hittills i år är okänt",
+           "andel_helar": "utfallet finns bara för helåret, så utfallet hittills i år är okänt",
            "avvikelse_investering": "investeringsbudgeten saknas eller är 0",
            "netto": "verksamhetens nettokostnad är 0 eller negativ (ett överskott), så andelen säger inget"}
     for iid, where in gaps.items():
         if where:
-            name = INDICATORS["personalkostnad_andel" if iid in ("netto", "personal", "andel_utfall") else
-                              "avvikelse_budget" if iid == "utfall" else iid].removesuffix(" (%)")
+            name = INDICATORS["personalkostnad_andel" if iid in ("netto", "personal", "andel_utfall", "andel_helar") else
+                              "avvikelse_budget" if iid in ("utfall", "utfall_helar") else iid].removesuffix(" (%)")
             notes.append(f"{name} saknas för {', '.join(where)}: {why[iid]}.")
     return frame, tuple(notes)
 

@@ -764,7 +764,9 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     chosen = _holding(store, p.year, "verksamhet" if verksamheter else "stab", forvaltningar(store, p.year, forvaltning),
                       verksamheter or staber, forvaltning, ambiguous_ok=True)  # the förvaltningar shown
     selection_rows = ("verksamhet", verksamheter) if verksamheter else ("stab", staber) if staber else None
-    messages = p.messages + year_warnings(store, [p.year], p.month, fids=chosen, rows=selection_rows)
+    # (with a filter, the förvaltningar it keeps: one it leaves out is named in a note, and warned of no more)
+    warned = (cuts.forvaltningar_matching(store, p.year, chosen, flt) or chosen) if flt else chosen
+    messages = p.messages + year_warnings(store, [p.year], p.month, fids=warned, rows=selection_rows)
     if p.year - 1 in store.years and not booked_through(store, p.year - 1, p.month):
         messages += (f"utfall {p.year - 1} is booked only up to {p.year - 1}-{last_month_complete(store, p.year - 1):02d}"
                      f": the column of {p.year - 1} is left out",)
@@ -926,7 +928,7 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
     empty = prev in frame.columns and frame[prev].null_count() == frame.height
     if flt and empty:  # typed per row, no accounts
         notes += (Caveat(f"Utfall {year - 1} finns inte med konto för de förvaltningar som valts: kolumnen visas inte."),)
-    messages = year_warnings(store, [year], period, by_month=True, fids=held,
+    messages = year_warnings(store, [year], period, by_month=True, fids=shown,
                              rows=("verksamhet", verksamheter) if verksamheter else ("stab", staber) if staber else None)
     if prev in frame.columns and not flt:  # the previous year's months: unknown where a förvaltning has only its year
         messages += year_only_warnings(store, year - 1, None, held)

@@ -288,8 +288,10 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
                                                 column, "an amount"))
     if kind == "period":
         forms = "YYYYMM, YYYY-MM or YYYY (a budget for the year)" if budget else "YYYYMM or YYYY-MM"
-        whole_year = (not budget and re.fullmatch(r"\s*[0-9]{4}\s*", value)
-                      and " (a period of a whole year is a budget's: import a budget export with --budget-out)" or "")
+        # (a year 19xx/20xx: a budget export's whole-year row; not a YYMM such as 2403)
+        whole_year = (not budget and re.fullmatch(r"\s*(19|20)[0-9]{2}\s*", value)
+                      and " (if it is a whole year: that is a budget's period; import a budget export with "
+                          "--budget-out)" or "")
         return DataError(name, line, field, f"{title} {shown} is not a period; write {forms}, e.g. 202403{whole_year}")
     if kind == "control":
         return DataError(name, line, field, f"{title} {shown} contains a control or bidi character; correct the "

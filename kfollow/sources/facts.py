@@ -133,23 +133,27 @@ class PendingTable:
         self._cancelled = False
 
     def _read(self) -> None:
+        read = None
         try:
             if not self._cancelled:
                 plan = _plan(self.path, self.name)
                 read = _sums(plan, self.rows)
                 self._outcome = plan, read
-                if self._summed is not None:  # the checks may start (on the asking thread) while the
-                    self._summed.set()  # sums' views are made here
-                self._made = _ahead(read[1])
         except BaseException as exc:  # noqa: BLE001 - handed to the caller of `result`, in its thread
-            if not isinstance(self._outcome, tuple):
-                self._outcome = exc
+            self._outcome = exc
+        finally:
+            if self._cancelled:
+                self._outcome = None
+            if self._summed is not None:  # the checks may start (on the asking thread) while the sums'
+                self._summed.set()  # views are made here
+        try:
+            if read is not None and not self._cancelled:
+                self._made = _ahead(read[1])  # (an Exception is caught there; anything else goes on up)
         finally:
             if self._cancelled:
                 self._outcome, self._made = None, (None, None)
-            for event in (self._summed, self._done):
-                if event is not None:
-                    event.set()
+            if self._done is not None:
+                self._done.set()
 
     def cancel(self) -> None:
         """Not wanted (the year file failed, or named another path): not read if not begun, and its
