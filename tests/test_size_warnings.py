@@ -220,3 +220,40 @@ def test_a_forecast_of_0_for_a_row_with_a_budget_is_warned_of(run, tmp_path):
     assert deviation.exit_code == 0
     assert "the forecast 2024-01 of A stab S1 is 0 and its budget for the year is not" in deviation.stderr, deviation.stderr
     assert "of A stab S2" not in deviation.stderr
+
+
+def test_a_forecast_of_a_unit_budgeted_at_0_net_is_compared_with_its_gross_budget(run, tmp_path):
+    """Found by a new user: a unit priced internally has a net budget of 0, so its forecast was
+    compared with nothing, and one typed in kr into a form in mnkr went into the report's totals
+    without a word. It is compared with the larger of its budget's kostnader and intäkter, and only
+    for a forecast 100 times that: a small net result against its turnover is no unit mistake."""
+    year = HEAD_TKR + """      S1: {namn: Stab ett, budget: 12000, utfall: {2024-01: 1000}}
+  SERV:
+    namn: Service
+    redovisas_som: resultat
+    summa:
+      budget: {kostnader: 86000, intakter: 86000}
+      utfall: {2024-01: {kostnader: 7200, intakter: 7210}}
+      prognos: {2024-01: -1750000000}
+"""
+    result, folder = _check(run, tmp_path, {"2024.yaml": year})
+    assert ("SERV summa: prognosen 2024-01 -1 750 000 000 tkr (-1 750 000,0 mnkr) är 20 349 gånger bruttobudgeten "
+            "(den största av kostnader och intäkter) för året 86 000 tkr (86,0 mnkr)") in result.stdout, result.stdout
+    assert "is 20 349 times its gross budget for the year" in run("deviation", "--budgets", folder).stderr
+    (folder / "2024.yaml").write_text(year.replace("-1750000000", "-300"), encoding="utf-8")  # a small surplus
+    assert "prognos" not in run("check", "--budgets", folder).stdout
+
+
+def test_a_forecast_of_the_opposite_sign_and_about_the_size_of_its_budget_is_warned_of(run, tmp_path):
+    """Found by a new user: -21,3 for a stab budgeted 21,0 mnkr (a minus too many) showed a surplus
+    of 42 mnkr without a word, where a part's forecast of the wrong sign was warned of. A forecast of
+    the other sign that is far from the budget's size (a result turned around) is not."""
+    year = HEAD_TKR + """      S1: {namn: Stab ett, budget: 21000, utfall: {2024-01: 1750}, prognos: {2024-01: -21300}}
+      S2: {namn: Stab två, budget: 21000, utfall: {2024-01: 1750}, prognos: {2024-01: -2000}}
+"""
+    result, folder = _check(run, tmp_path, {"2024.yaml": year})
+    assert ("A stab S1: prognosen 2024-01 -21 300 tkr (-21,3 mnkr) har motsatt tecken mot budgeten för året 21 000 tkr "
+            "(21,0 mnkr); en kostnad skrivs positiv, en intäkt negativ") in result.stdout, result.stdout
+    assert "S2: prognosen" not in result.stdout
+    assert "the forecast 2024-01 of A stab S1 has the opposite sign of its budget" in \
+        run("deviation", "--budgets", folder).stderr

@@ -589,6 +589,15 @@ def forecast_findings(budgets: Store, year: int | None = None) -> list[dict]:
     out = []
     for r in _forecast_sizes(budgets, year):
         info = budgets.years[r["ar"]]
+        if r["tecken"]:
+            out.append(finding(
+                "prognos_tecken", "varning", r["fil"], r["rad"],
+                _literal(f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: prognosen {r['ar']}-{r['manad']:02d} ")
+                + "{0:d}" + _literal(" har motsatt tecken mot budgeten för året ") + "{1:d}" + _literal(
+                    "; en kostnad skrivs positiv, en intäkt negativ (som i formuläret): saknas eller finns ett minustecken "
+                    "för mycket?"),
+                _sign(info, r["forvaltning"]) * r["prognos"], _sign(info, r["forvaltning"]) * r["budget"], enhet=info.enhet))
+            continue
         if not r["ratio"]:
             out.append(finding(
                 "prognos_noll", "varning", r["fil"], r["rad"],
@@ -600,9 +609,10 @@ def forecast_findings(budgets: Store, year: int | None = None) -> list[dict]:
         out.append(finding(
             "prognos_storlek", "varning", r["fil"], r["rad"],
             _literal(f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: prognosen {r['ar']}-{r['manad']:02d} ")
-            + "{0:d} är " + _literal(f"{size} budgeten för året ") + "{1:d}"
+            + "{0:d} är " + _literal(f"{size} {'bruttobudgeten (den största av kostnader och intäkter)' if r['brutto'] else 'budgeten'} för året ") + "{1:d}"
             + _literal(_forecast_hint(r, info.enhet)),
-            _sign(info, r["forvaltning"]) * r["prognos"], _sign(info, r["forvaltning"]) * r["budget"], enhet=info.enhet))
+            _sign(info, r["forvaltning"]) * r["prognos"], (1 if r["brutto"] else _sign(info, r["forvaltning"])) * r["budget"],
+            enhet=info.enhet))
     return out
 
 
@@ -628,6 +638,8 @@ def _times(ratio: float) -> str:
 # year's whole utfall, so 0 shows the whole budget as a surplus)
 ZERO_SV = "en prognos är årets hela utfall: för ingen avvikelse, skriv budgeten"
 ZERO_EN = "a forecast is the year's whole utfall: for no deviation, write the budget"
+# a forecast of the opposite sign and about the size of its budget: a minus typed or left out
+SIGN_EN = "a cost is positive and an income negative, as the form shows the budget: a minus too many or missing?"
 
 
 def forecast_size_warnings(budgets: Store, ar: int, month: int | None = None) -> list[str]:
@@ -635,16 +647,24 @@ def forecast_size_warnings(budgets: Store, ar: int, month: int | None = None) ->
     year or a hundredth of it, or 0: what `deviation` and `status` print on stderr."""
     return [f"warning: {r['fil']}:{r['rad']}: the forecast {ar}-{r['manad']:02d} of {r['forvaltning']} "
             f"{_place(r['vy'], r['nyckel'])} "
-            + (f"is 0 and its budget for the year is not; {ZERO_EN} (kfollow check shows the amounts)" if not r["ratio"]
-               else f"is {_times(r['ratio'])} its budget for the year; typed in another unit? (kfollow check shows the amounts)")
+            + (f"has the opposite sign of its budget for the year; {SIGN_EN} (kfollow check shows the amounts)"
+               if r["tecken"] else
+               f"is 0 and its budget for the year is not; {ZERO_EN} (kfollow check shows the amounts)" if not r["ratio"]
+               else f"is {_times(r['ratio'])} its {'gross ' if r['brutto'] else ''}budget for the year; typed in another "
+                    "unit? (kfollow check shows the amounts)")
             for r in _forecast_sizes(budgets, ar) if month is None or r["manad"] == month]
 
 
 def _forecast_sizes(budgets: Store, year: int | None = None) -> list[dict]:
     """The forecasts 100 times their row's budget for the year (as changed up to the forecast's month)
-    or a hundredth of it, or 0 where the budget is not (`ratio` 0), each with where it is written (the answers file a form's answer went into, else the year file) and the ratio."""
+    or a hundredth of it, or 0 where the budget is not (`ratio` 0), or of the opposite sign and about
+    the same size (half to twice it: `tecken`, a minus typed or left out), each with where it is written
+    (the answers file a form's answer went into, else the year file) and the ratio. A row whose net
+    budget is 0 (a unit priced internally, shown as resultat) is compared with its gross budget, the
+    larger of its kostnader and intäkter (`brutto`), and only for a forecast 100 times it: its net
+    forecast is rightly a small part of its turnover."""
     key = ["ar", "forvaltning", "vy", "nyckel"]
-    rows = budgets.amounts.select(*key, "budget")
+    rows = budgets.amounts.select(*key, "budget", "budget_kostnader", "budget_intakter")
     forecasts = budgets.forecasts if year is None else budgets.forecasts.filter(pl.col("ar") == year)
     if forecasts.is_empty():  # (no forecast: nothing to compare, and no query of the year's rows)
         return []
@@ -654,12 +674,18 @@ def _forecast_sizes(budgets: Store, year: int | None = None) -> list[dict]:
                .join(budgets.changes.select(*key, pl.col("manad").alias("_beslut"), "d_budget"), on=key)
                .filter(pl.col("_beslut") <= pl.col("manad"))
                .group_by(*key, "manad").agg(pl.col("d_budget").sum()))
+    gross = pl.max_horizontal(pl.col("budget_kostnader").abs(), pl.col("budget_intakter").abs())
     found = (forecasts.join(rows, on=key, how="inner")
              .join(changed, on=[*key, "manad"], how="left")
              .with_columns(budget=pl.col("budget") + pl.col("d_budget").fill_null(0))
+             .with_columns(brutto=(pl.col("budget") == 0) & gross.is_not_null() & (gross != 0))
+             .with_columns(budget=pl.when(pl.col("brutto")).then(gross).otherwise(pl.col("budget")))
              .filter(pl.col("prognos").is_not_null() & pl.col("budget").is_not_null() & (pl.col("budget") != 0))
-             .with_columns(ratio=(pl.col("prognos").cast(pl.Float64) / pl.col("budget").cast(pl.Float64)).abs())
-             .filter((pl.col("ratio") >= 100) | (pl.col("ratio") <= 0.01))  # 0: a forecast of 0 (see ZERO)
+             .with_columns(ratio=(pl.col("prognos").cast(pl.Float64) / pl.col("budget").cast(pl.Float64)).abs(),
+                           tecken=~pl.col("brutto") & (pl.col("prognos") * pl.col("budget").sign() < 0))
+             .with_columns(tecken=pl.col("tecken") & pl.col("ratio").is_between(0.5, 2))
+             .filter((pl.col("ratio") >= 100) | (~pl.col("brutto") & (pl.col("ratio") <= 0.01))  # 0: see ZERO
+                     | pl.col("tecken"))
              .sort("ar", "forvaltning", "vy", "nyckel", "manad"))
     out = []
     for r in found.iter_rows(named=True):

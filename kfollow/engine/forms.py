@@ -315,20 +315,24 @@ def _sizes_of(loaded, month: int, found: dict, units: dict) -> list[str]:
     """Warnings for the forecasts just collected that are 100 times their row's budget or a hundredth
     of it (a figure typed in tkr into a form in mnkr), at the workbook they came from, as `check`
     will say them."""
-    from kfollow.engine.consistency import ZERO_EN, _forecast_sizes, _times, unit_hint
+    from kfollow.engine.consistency import SIGN_EN, ZERO_EN, _forecast_sizes, _times, unit_hint
     from kfollow.store import combine
 
     store = combine(str(Path(loaded.info.fil).parent), [loaded])
     out = []
     for r in _forecast_sizes(store, loaded.info.ar):
         key = (r["forvaltning"], r["vy"], r["nyckel"])
-        if r["manad"] == month and key in found and not r["ratio"]:
+        if r["manad"] == month and key in found and r["tecken"]:
+            out.append(f"warning: {found[key][1]}: the forecast has the opposite sign of the row's budget for the year; "
+                       f"{SIGN_EN} (kfollow check shows the amounts)")
+        elif r["manad"] == month and key in found and not r["ratio"]:
             out.append(f"warning: {found[key][1]}: the forecast is 0 and the row's budget for the year is not; "
                        f"{ZERO_EN} (kfollow check shows the amounts)")
         elif r["manad"] == month and key in found:
             hint = unit_hint(r["ratio"], units[key], swedish=False)
-            out.append(f"warning: {found[key][1]}: the forecast is {_times(r['ratio'])} the row's budget for the "
-                       f"year; typed in {hint or 'another unit'}? (kfollow check shows the amounts)")
+            out.append(f"warning: {found[key][1]}: the forecast is {_times(r['ratio'])} the row's "
+                       f"{'gross ' if r['brutto'] else ''}budget for the year; typed in {hint or 'another unit'}? "
+                       "(kfollow check shows the amounts)")
     return out
 
 
