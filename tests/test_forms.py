@@ -747,6 +747,13 @@ def test_collect_warns_of_an_income_forecast_typed_positive(run, tmp_path):
         result.stderr
     fine = fill(_form(out, "DIG"), tmp_path / "dig2.xlsx", "36 400", None, {"Intäkter": ("-1 300", None)})
     assert "opposite sign" not in run("collect", "--budgets", budgets, fine).stderr
+    # a part's forecast in another unit, as a row's (found by a new user: 16 800 000 tkr for 16,8 mnkr)
+    wrong = fill(_form(out, "DIG"), tmp_path / "dig3.xlsx", "36 400", None, {"Personalkostnader": ("16 800 000", None)})
+    result = run("collect", "--budgets", budgets, wrong)
+    assert re.search(rf"warning: {re.escape(str(wrong))}: the forecast of Personalkostnader \(16 800 000 tkr\) is "
+                     r"[0-9 ]+ times its budget for the year \([0-9 ,]+ tkr\); typed in kr where the form is in tkr\?",
+                     result.stderr), result.stderr
+    assert "times its budget" not in run("collect", "--budgets", budgets, fine).stderr
 
 
 def test_collect_names_every_workbook_that_is_wrong(forms_dir, run, tmp_path):

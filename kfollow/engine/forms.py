@@ -338,7 +338,10 @@ def _sizes_of(loaded, month: int, found: dict, units: dict) -> list[str]:
 
 def _part_signs(loaded, month: int, found: dict, units: dict) -> list[str]:
     """Warnings for forecasts per kostnadsslag just collected whose sign is the opposite of the part's
-    budget for the year (income typed positive, where the form shows it negative), at the workbook."""
+    budget for the year (income typed positive, where the form shows it negative), or that are 100
+    times it or a hundredth of it (typed in another unit, as a row's forecast is warned of), at the
+    workbook."""
+    from kfollow.engine.consistency import _times, unit_hint
     from kfollow.store import combine
 
     wanted = {(a.forvaltning, a.vy, a.nyckel): a for a, _ in found.values()
@@ -363,11 +366,17 @@ def _part_signs(loaded, month: int, found: dict, units: dict) -> list[str]:
                 continue
             for kid, prognos, _ in answer.delar:
                 planned, name = budget.get((fid, key, kid), (None, kid))
+                unit = units[(fid, vy, key)]
                 if prognos is not None and planned and prognos * planned < 0:
-                    unit = units[(fid, vy, key)]
                     out.append(f"warning: {found[(fid, vy, key)][1]}: the forecast of {name} ({_in(prognos, unit)}) has "
                                f"the opposite sign of its budget for the year ({_in(planned, unit)}); type it with the "
                                "sign the form shows the budget with")
+                elif prognos and planned and not 0.01 < abs(prognos / planned) < 100:  # as a row's forecast
+                    ratio = abs(prognos / planned)
+                    hint = unit_hint(ratio, unit, swedish=False)
+                    out.append(f"warning: {found[(fid, vy, key)][1]}: the forecast of {name} ({_in(prognos, unit)}) is "
+                               f"{_times(ratio)} its budget for the year ({_in(planned, unit)}); typed in "
+                               f"{hint or 'another unit'}?")
     return out
 
 
