@@ -188,3 +188,15 @@ def test_characters_the_font_lacks_are_one_warning_line(run, tmp_path):
     lines = [line for line in result.stderr.splitlines() if line]
     assert lines[0].startswith("warning: the chart '") and "(U+FF1D); they show as empty boxes" in lines[0], lines
     assert "UserWarning" not in result.stderr and "charts.py" not in result.stderr
+
+
+def test_a_verksamhet_chart_without_verksamhet_rows_points_to_a_chart_command(tmp_path):
+    """Found by a new user: the advice was `--by stab`, which `chart` has not."""
+    from typer.testing import CliRunner
+
+    from kfollow.cli import app
+
+    result = CliRunner().invoke(app, ["chart", "verksamhet", "--budgets", str(ROOT / "examples" / "budgets"),
+                                      "-o", str(tmp_path / "v.svg")])
+    assert result.exit_code == 2
+    assert "or look per stab (kfollow chart avvikelse)" in result.output and "--by" not in result.output

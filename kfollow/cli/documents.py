@@ -153,7 +153,12 @@ def chart(
         if stab:
             raise UsageError("--stab: the verksamhet chart is per verksamhet; use --forvaltning")
         p = selection.period(store, year, period)
-        report = operations.compare(store, p.year - 1, p.year, "verksamhet", forvaltning, p.month, unit=unit.value)
+        try:
+            report = operations.compare(store, p.year - 1, p.year, "verksamhet", forvaltning, p.month, unit=unit.value)
+        except UsageError as err:  # the advice of `compare` (--by stab) is no option of `chart`
+            if not err.message.endswith("(--by stab)"):
+                raise
+            raise UsageError(err.message.removesuffix("(--by stab)") + "(kfollow chart avvikelse)") from None
         data = charts.chart_verksamhet(report, fmt)
     elif kind is Kind.avvikelse:
         report = operations.deviation(store, year, period, "stab", forvaltning, stab, unit=unit.value)
