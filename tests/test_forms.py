@@ -268,6 +268,8 @@ def _bad(tmp_path: Path, out: Path, how: str) -> Path:
         sheet["B9"] = 1.0
     elif how == "formula":
         sheet[inputs["prognos"]] = "=1+1"
+    elif how == "spaced-formula":  # refused as `=1+1` is, though kept without its space (found by a new user)
+        sheet[inputs["kommentar"]] = " =1+1"
     elif how == "control":
         sheet[inputs["kommentar"]] = "Bra\u202eläge"
     elif how == "emptied":
@@ -290,6 +292,7 @@ def _bad(tmp_path: Path, out: Path, how: str) -> Path:
     ("edited", "Formulär", "B9", "outside the input cells"),
     ("emptied", "Formulär", "A1", "emptied"),
     ("formula", "Formulär", None, "a formula is not an answer"),
+    ("spaced-formula", "Formulär", None, "a formula is not a comment"),
     ("control", "Formulär", None, "U+202E"),
     ("foreign", "kfollow", "A1", "not a kfollow form"),
 ])

@@ -249,7 +249,7 @@ def _forecast(name: str, ref: str, cell, unit: str) -> int | None:
     """A forecast cell → öre (None when empty): a number cell is read as its shortest decimal (as
     Python's repr writes it), Swedish text `1 234,5` as written; rounded to öre, half away from zero."""
     value = cell.value
-    if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
+    if cell.data_type == "f" or (isinstance(value, str) and value.strip().startswith("=")):  # (kept stripped)
         raise cell_error(name, SHEET, ref, "a formula is not an answer; type the forecast itself as a number, "
                                            "e.g. 16,5")
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -294,7 +294,7 @@ def swedish_number(text: str) -> Decimal | None:
 
 def _comment(name: str, ref: str, cell) -> str | None:
     value = cell.value
-    if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
+    if cell.data_type == "f" or (isinstance(value, str) and value.strip().startswith("=")):  # (kept stripped)
         # (a text that begins with = is read as a formula too: the workbook cannot tell them apart)
         raise cell_error(name, SHEET, ref, "a formula is not a comment; write the comment as text, not beginning "
                                            "with =")
