@@ -218,3 +218,15 @@ def test_a_year_nobody_commented_has_no_empty_comment_column(run, tmp_path):
     run("report", "--budgets", sie, "--period", "2024-10", "--kostnadsslag", "personal", "-o", tmp_path / "f.md")
     filtered = " ".join((tmp_path / "f.md").read_text(encoding="utf-8").split())
     assert "## Resultat per stab, med kommentarer" in filtered and "Anm.: Radernas kommentarer gäller hela raden" in filtered
+
+
+def test_a_report_for_a_month_of_a_year_given_for_the_whole_year_leaves_out_the_months(run, tmp_path):
+    """Found by a new user: `report --period 2024-12` of a year whose utfall is for the whole year
+    stopped (exit 2) at the month-by-month section, so December's collected answers reached no
+    report; a section the data cannot give is left out."""
+    out = tmp_path / "r.md"
+    result = run("report", "--budgets", BUDGETS, "--period", "2024-12", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "## Resultat per stab" in text and "Månad för månad" not in text
+    assert run("report", "--budgets", BUDGETS, "--period", "2024-06", "-o", tmp_path / "r2.md").exit_code == 2

@@ -101,7 +101,7 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
         sections.append(Section(f"Avvikelse jämfört med prognosen {year}-{latest:02d}", operations.deviation(
             store, year, None, "forvaltning", forvaltning, against=f"{year}-{latest:02d}", unit=unit),
             short="Prognos"))
-    if month is not None:
+    if month is not None and last_month_booked(store, year) is not None:  # (utfall for the whole year: no months)
         sections.append(Section("Månad för månad", operations.months(
             store, year, forvaltning, staber, unit=unit, period=month, verksamheter=verksamheter, **ledger),
             chart="manader", short="Månader"))
