@@ -399,6 +399,13 @@ def test_collect_of_two_workbooks_for_one_row_keeps_the_one_saved_last(forms_dir
     assert same.exit_code == 3 and "or both say the same time" in same.stderr
     again = run("collect", "--budgets", budgets, tie)  # across collects: the last collected wins, and says why
     assert again.exit_code == 0 and "saved at the same time as it (2024-11-05 10:00:01 UTC)" in again.stderr
+    # one workbook twice (downloaded twice from a mail: `hr (1).xlsx`): the same answers, nothing to choose
+    # between (it stopped collect; found by a new user)
+    twice = tmp_path / "hr-tie (1).xlsx"
+    twice.write_bytes(tie.read_bytes())
+    both = run("collect", "--budgets", budgets, tie, twice)
+    assert both.exit_code == 0, both.stderr
+    assert f"note: {twice}: the same answers for HR-stab 2024-10 as {tie}; counted once" in both.stderr
 
 
 @pytest.mark.parametrize("written, saved", [

@@ -450,6 +450,11 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
         found = new.setdefault((year, month), {})
         if key in found:
             other, other_path = found[key]
+            if (answer.prognos, answer.kommentar, answer.delar) == (other.prognos, other.kommentar, other.delar):
+                # the same answers (a workbook saved twice, or downloaded twice from a mail): nothing to choose
+                messages.append(f"{path}: the same answers for {target.namn} {filled.identity['period']} as "
+                                f"{other_path}; counted once")
+                return
             if answer.sparad and other.sparad and answer.sparad != other.sparad:  # the one saved last is the answer
                 newer, older = ((answer, path), (other, other_path)) if answer.sparad > other.sparad else \
                     ((other, other_path), (answer, path))
