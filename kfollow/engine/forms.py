@@ -308,7 +308,9 @@ def _at_workbook(err, text: str, year: int, target, found: dict):
 
     # the workbook's name as the message writes it (it may hold parentheses: "(internt prissatt)")
     problem = err.problem.replace(f"an answer here (from {shown(answer.arbetsbok)})", "this form's answer")
-    return DataError(str(path), None, None, problem.replace("or the answer from this file", "or leave the form's cell empty"))
+    from kfollow.sources.year_file import AGAIN
+
+    return DataError(str(path), None, None, problem.replace(f"or {AGAIN}", "or leave the form's cell empty"))
 
 
 def _sizes_of(loaded, month: int, found: dict, units: dict) -> list[str]:

@@ -33,6 +33,8 @@ _SWEDISH_NUMBER = re.compile(r"[+\-−]?\d{1,3}([ \u00a0\u202f]\d{3})*(,\d+)?|[+
 _CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _WEIGHT = re.compile(r"[0-9]{1,4}(\.[0-9]{1,2})?")
+# what to do with an answer that the year file gives too: its file is written by collect, not by hand
+AGAIN = "collect the workbook again with that cell empty (the answers file is written by collect)"
 
 
 def default_directory() -> str:
@@ -143,7 +145,7 @@ def merge_answers(year: YearFile, directory: Path, override: dict[str, bytes]) -
             if line is not None:
                 raise DataError(a.fil, a.rad, 5, f"the {kind} {info.ar}-{a.manad:02d} of {shown(what)} is both an "
                                                  f"answer here (from {shown(a.arbetsbok)}) and written in {info.fil}:"
-                                                 f"{line}; keep one: remove it from {info.fil}, or the answer from this file")
+                                                 f"{line}; keep one: remove it from {info.fil}, or {AGAIN}")
             if kind == "prognos":
                 forecasts.append(ident | {"prognos": sign * value, "rad": a.rad})
             else:
