@@ -920,3 +920,13 @@ def test_a_form_quotes_text_a_spreadsheet_would_run(run, tmp_path):
     assert all(c.quotePrefix and c.data_type == "s" for c in risky), [(c.coordinate, c.value) for c in risky]
     answered = fill(form, tmp_path / "svar.xlsx", prognos=16)
     assert run("collect", "--budgets", budgets, answered).exit_code == 0
+
+
+def test_a_sum_of_forecasts_made_in_different_months_says_which_rows_are_older(run):
+    """Found by a new user: Summa KSF adds SAM's forecast of 2024-08 to the others' of 2024-10, marked only
+    `Prognos från –`; a politician could read it as one October forecast."""
+    text = run("deviation", "--budgets", ROOT / "examples" / "answered" / "budgets", "--period", "2024-10").stdout
+    assert ("Anm.: Prognos från är – på summaraderna: deras prognoser är gjorda olika månader. Den senaste prognosen "
+            "är från 2024-10, utom för Samhällsbyggnadsstab (2024-08).") in text
+    one = run("deviation", "--budgets", ROOT / "examples" / "answered" / "budgets", "--period", "2024-10", "--stab", "EKO")
+    assert "olika månader" not in one.stdout

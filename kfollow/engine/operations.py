@@ -165,6 +165,25 @@ def _unknown_forecast_sums(frame: pl.DataFrame) -> tuple[ColumnNote, ...]:
                        "med en okänd del är okänd.", "prognos"),)
 
 
+def _mixed_forecast_months(frame: pl.DataFrame) -> tuple[ColumnNote, ...]:
+    """A note on `prognos_period` where a sum's forecasts were made in different months (its `Prognos
+    från` is –): the rows whose latest forecast is older than the others'."""
+    if "prognos_period" not in frame.columns or "prognos" not in frame.columns:
+        return ()
+    kind = pl.col("radtyp")
+    if frame.filter(kind.is_in(["delsumma", "summa"]) & pl.col("prognos").is_not_null()
+                    & pl.col("prognos_period").is_null()).is_empty():
+        return ()
+    rows = frame.filter(kind.is_in(["rad", "forvaltning", "ej_fordelat"]) & pl.col("prognos_period").is_not_null())
+    latest = rows["prognos_period"].max()
+    older = rows.filter(pl.col("prognos_period") < latest).select("namn", "prognos_period").rows()
+    if not older:
+        return ()
+    named = ", ".join(f"{n} ({p})" for n, p in older[:5]) + (f" och {len(older) - 5} till" if len(older) > 5 else "")
+    return (ColumnNote(f"Prognos från är – på summaraderna: deras prognoser är gjorda olika månader. Den senaste "
+                       f"prognosen är från {latest}, utom för {named}.", "prognos_period"),)
+
+
 def _require_forecast(budgets: Store, year: int, month: int, fids: list[str]) -> None:
     made = budgets.forecasts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))["manad"].unique().sort()
     if made.is_empty() or made.min() > month:
@@ -807,7 +826,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
             notes += (ColumnNote(f"Utfall {p.year - 1} är förvaltningarnas i filen för {p.year}; {', '.join(gone)} finns "
                                  f"bara i filen för {p.year - 1} och ingår inte (kfollow compare {p.year - 1} {p.year} "
                                  f"visar {'den' if len(gone) == 1 else 'dem'}).", f"utfall_{p.year - 1}"),)
-    notes += _unknown_forecast_sums(frame)
+    notes += _unknown_forecast_sums(frame) + _mixed_forecast_months(frame)
     if costs_negative:
         frame = present.costs_negative(frame)
     # a period without any forecast: its empty forecast columns stay in csv and json (stable columns)
