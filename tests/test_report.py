@@ -230,3 +230,24 @@ def test_a_report_for_a_month_of_a_year_given_for_the_whole_year_leaves_out_the_
     text = out.read_text(encoding="utf-8")
     assert "## Resultat per stab" in text and "Månad för månad" not in text
     assert run("report", "--budgets", BUDGETS, "--period", "2024-06", "-o", tmp_path / "r2.md").exit_code == 2
+
+
+def test_the_year_of_a_year_given_for_the_whole_year_shows_decembers_answers(run, tmp_path):
+    """Found by a new user: a year whose utfall is given for the whole year, answered for 2024-12,
+    showed December's comments in `report --period 2024-12` but not in `report --year 2024`, nor in
+    `deviation --year 2024`: the year's close is December's answers."""
+    from form_filler import fill
+
+    budgets = tmp_path / "budgets"
+    shutil.copytree(BUDGETS, budgets)
+    assert run("forms", "--budgets", budgets, "--period", "2024-12", "-o", tmp_path / "forms").exit_code == 0
+    form = next((tmp_path / "forms").glob("2024-12 EKS *.xlsx"))
+    answered = fill(form, tmp_path / "eks.xlsx", prognos=25.7, kommentar="Decemberkommentar: lägre personalkostnader.")
+    assert run("collect", "--budgets", budgets, answered).exit_code == 0
+    for args in (["--year", "2024"], ["--period", "2024-12"]):
+        out = tmp_path / f"r{len(args[1])}.md"
+        result = run("report", "--budgets", budgets, *args, "-o", out)
+        assert result.exit_code == 0, result.stderr
+        assert "Decemberkommentar: lägre personalkostnader." in out.read_text(encoding="utf-8"), args
+    result = run("deviation", "--budgets", budgets, "--year", "2024", "--comments", "--format", "csv")
+    assert "Decemberkommentar" in result.stdout

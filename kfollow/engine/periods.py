@@ -209,10 +209,11 @@ def _resolve(budgets: Store, year: int, period: int | None = None, mode: BudgetM
             *(pl.when(pl.col("manader").is_not_null()).then(pl.col(f"_{c}"))
               .when(pl.lit(period == 12)).then(pl.col(c)).otherwise(None).alias(c) for c in GROSS_UTFALL)
         ).drop(*(f"_{c}" for c in GROSS_UTFALL))
-        comments = budgets.comments.filter((pl.col("ar") == year) & (pl.col("manad") == period)).select(
-            *KEY, pl.col("kommentar").alias("_k"))
-        frame = frame.join(comments, on=KEY, how="left").with_columns(
-            kommentar=pl.coalesce("_k", "kommentar")).drop("_k")  # the month's, else the standing one
+    # the month's comments, else the standing one; the whole year's are December's (the year's close)
+    comments = budgets.comments.filter((pl.col("ar") == year) & (pl.col("manad") == month)).select(
+        *KEY, pl.col("kommentar").alias("_k"))
+    frame = frame.join(comments, on=KEY, how="left").with_columns(
+        kommentar=pl.coalesce("_k", "kommentar")).drop("_k")
 
     frame = frame.join(_latest_forecast(budgets, year, month, "prognos", "prognos_manad"), on=KEY, how="left")
     if against is not None:
