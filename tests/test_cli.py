@@ -459,6 +459,21 @@ def test_help_and_version_into_a_closed_pipe_exit_0(args):
     assert done.stderr == ""
 
 
+@pytest.mark.parametrize("args, status", [
+    ("deviation --year 2024 --fail-over 1%", ExitStatus.CHECK_FAILED),  # the table, then the rows over
+    ("deviation --year 1999", ExitStatus.USAGE),  # an error message alone
+])
+def test_a_stderr_reader_that_went_away_leaves_the_exit_status_alone(args, status):
+    """`kfollow deviation --fail-over 1% 2>&1 | head -1` exited 0: a closed stderr made the
+    boundary's quiet end for a closed stdout, so a month-end script with pipefail passed (found in
+    review). What is not read is dropped; the status stays the command's."""
+    script = (f"{sys.executable} -m kfollow {args} --budgets {BUDGETS} 2>&1 >/dev/null | (exec 0<&-; sleep 0.3); "
+              "exit ${PIPESTATUS[0]}")
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == status, done.stderr
+    assert "Traceback" not in done.stderr
+
+
 @pytest.mark.parametrize("closed", [">&-", "2>&- >&-"])
 def test_a_stream_closed_from_the_start_is_not_an_internal_error(closed):
     """`kfollow deviation >&-` started with sys.stdout None: exit 70 and a traceback from the hard

@@ -19,6 +19,7 @@ from kfollow import __version__
 from kfollow.cli import documents, investments, operations
 from kfollow.cli import imports
 from kfollow.cli import forms
+from kfollow.cli.common import say
 from kfollow.errors import ExitStatus, KfollowError, shown
 
 HELP = "Budget follow-up for a Swedish kommun: budget against utfall per stab and verksamhet, from YAML files."
@@ -43,7 +44,7 @@ class _Boundary(TyperGroup):
                 warnings.showwarning = _warning_line
                 return super().invoke(ctx)
         except KfollowError as err:
-            typer.echo(f"Error: {shown(err.message)}", err=True)
+            say(f"Error: {shown(err.message)}")
             raise typer.Exit(int(err.status)) from None
         except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt):
             raise
@@ -54,12 +55,12 @@ class _Boundary(TyperGroup):
             if os.environ.get("KFOLLOW_DEBUG") == "1":
                 raise
             what = f"{type(exc).__name__}: {exc}".splitlines()[0] if str(exc) else type(exc).__name__
-            typer.echo(f"Error: internal error: {shown(what)} (please report it; KFOLLOW_DEBUG=1 shows where)", err=True)
+            say(f"Error: internal error: {shown(what)} (please report it; KFOLLOW_DEBUG=1 shows where)")
             raise typer.Exit(int(ExitStatus.INTERNAL)) from None
 
 
 def _warning_line(message, category, filename, lineno, file=None, line=None) -> None:
-    typer.echo(f"warning: {shown(str(message))}", err=True)
+    say(f"warning: {shown(str(message))}")
 
 
 def _quiet_stdout() -> None:

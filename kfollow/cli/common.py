@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -59,7 +61,19 @@ def fail(status: ExitStatus) -> None:
 def note(text: str) -> None:
     """A diagnostic for the person running the command (stderr), never part of the data; a
     warning says so itself."""
-    typer.echo(shown(text) if text.startswith("warning: ") else f"note: {shown(text)}", err=True)
+    say(shown(text) if text.startswith("warning: ") else f"note: {shown(text)}")
+
+
+def say(line: str) -> None:
+    """One line on stderr. When its reader went away (`2>&1 | head`), the rest is not written and
+    the command goes on: its exit status is its own, never that of a closed pipe."""
+    try:
+        typer.echo(line, err=True)
+    except BrokenPipeError:
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stderr.fileno())
+        except (OSError, ValueError):  # no stderr to quiet (closed, or not a file): nothing more is written
+            pass
 
 
 def load(budgets: Path | None, ledger: bool = True):

@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from kfollow.cli.common import (BudgetsDir, ColumnsOpt, DecimalsOpt, ExactOpt, ForvaltningOpt, FormatOpt, OutputOpt,
-                                UnitOpt, emit, fail, load, note)
+                                UnitOpt, emit, fail, load, note, say)
 from kfollow.errors import ExitStatus, InputOutputError, UsageError, shown
 from kfollow.options import By, Options, Unit
 
@@ -80,7 +80,7 @@ def forms(
     write_files([File(path, data) for path, data in books], reads=store.files)
     for path, _ in books:
         typer.echo(shown(str(path)))
-    typer.echo(f"forms: {len(books)} form(s) for {period} in {shown(str(output))}", err=True)
+    say(f"forms: {len(books)} form(s) for {period} in {shown(str(output))}")
 
 
 def _keep_answers(paths: list[Path]) -> None:
@@ -132,7 +132,7 @@ def collect(
         collected = collect_of(store, [str(f) for f in files], now)
     except Wrong as wrong:  # every workbook that is wrong, the last one as the error
         for err in wrong.errors[:-1]:
-            typer.echo(f"error: {shown(err.message)}", err=True)
+            say(f"error: {shown(err.message)}")
         raise
     for path in collected.files:
         folder = Path(path).parent
@@ -210,6 +210,6 @@ def status(
     shared = frame.group_by(by.value).agg(pl.col("forvaltning").n_unique().alias("n"))["n"].max() or 0
     for r in missing:  # whose row it is, where two förvaltningar share a stab id
         whose = f"{shown(r['forvaltning'])} " if shared > 1 else ""
-        typer.echo(f"status: {whose}{shown(r['namn'])} ({shown(r[by.value])}) {period}: saknar {r['saknas']}", err=True)
+        say(f"status: {whose}{shown(r['namn'])} ({shown(r[by.value])}) {period}: saknar {r['saknas']}")
     if missing:
         fail(ExitStatus.CHECK_FAILED)

@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from kfollow.cli.common import say
 from kfollow.errors import UsageError, shown
 
 app = typer.Typer(
@@ -136,7 +137,7 @@ def _count(n: int, what: str) -> str:
 
 
 def _say(line: str) -> None:
-    typer.echo(shown(line), err=True)
+    say(shown(line))
 
 
 def _check_outputs(output: Path | None, budget_out: Path | None, inputs: tuple[Path, ...],

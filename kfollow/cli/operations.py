@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from kfollow.cli.common import (BudgetsDir, ByOpt, CutOpt, KontoOpt, KostnadsslagOpt, ColumnsOpt, CostsNegativeOpt, ExactOpt, CommentsOpt, DecimalsOpt, ForvaltningOpt, FormatOpt, OutputOpt,
-                                PeriodOpt, UnitOpt, YearOpt, emit, fail, load, note, protect)
+                                PeriodOpt, UnitOpt, YearOpt, emit, fail, load, note, protect, say)
 from kfollow.errors import ExitStatus, shown
 from kfollow.options import BudgetMode, By, Format, Options, Unit, by_account
 
@@ -89,8 +89,8 @@ def _report_limit(rows, limit, option: str, unit: Unit, decimals: int | None) ->
         exact = r.get("avvikelse_pct_exakt")  # rounded as the table, with the decimals that show it beyond the limit
         pct = percent(r["avvikelse_pct"], exact=exact, places=places_beyond(r["avvikelse_pct"], limit_percents(limit), exact))
         amount = readable_amount(r["avvikelse"], unit.value, places)  # below 1 mnkr in tkr, as check says it
-        typer.echo(f"{option} {shown(limit.text)}: avvikelsen för {shown(r['namn'])} är {amount}"
-                   f"{f' ({pct} %)' if pct else ''}, över gränsen", err=True)
+        say(f"{option} {shown(limit.text)}: avvikelsen för {shown(r['namn'])} är {amount}"
+                   f"{f' ({pct} %)' if pct else ''}, över gränsen")
     fail(ExitStatus.CHECK_FAILED)
 
 
@@ -226,7 +226,7 @@ def check(
     render.write(text, output)
     findings = report.frame
     n_errors = findings.filter(findings["niva"] == "fel").height
-    typer.echo(f"check: {shown(directory)}: {n_errors} error(s), {findings.height - n_errors} warning(s)", err=True)
+    say(f"check: {shown(directory)}: {n_errors} error(s), {findings.height - n_errors} warning(s)")
     if broken is not None:
         fail(broken)
     if n_errors:
