@@ -5,9 +5,14 @@ from __future__ import annotations
 import re
 from enum import IntEnum
 
-# what rewrites a terminal or a document: C0 controls (tab, LF and CR aside), DEL, C1, and the bidi
-# embeddings, overrides and isolates
-_CONTROL_RANGES = ((0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0x7F, 0x9F), (0x202A, 0x202E), (0x2066, 0x2069))
+# what rewrites a terminal or a document, or hides in a text: C0 controls (tab, LF and CR aside), DEL,
+# C1; the bidi embeddings, overrides and isolates, and the bidi marks (ALM, LRM, RLM), which reorder
+# the figures that follow a name; the zero-width space and no-break space (U+FEFF), and the line and
+# paragraph separators, which a reader cannot see; U+FFFE and U+FFFF, no characters at all (not
+# even XML can hold them)
+_CONTROL_RANGES = ((0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0x7F, 0x9F), (0x061C, 0x061C), (0x200B, 0x200B),
+                   (0x200E, 0x200F), (0x2028, 0x2029), (0x202A, 0x202E), (0x2066, 0x2069), (0xFEFF, 0xFEFF),
+                   (0xFFFE, 0xFFFF))
 
 
 def control_class(extra: str = "", polars: bool = False) -> str:
@@ -18,6 +23,22 @@ def control_class(extra: str = "", polars: bool = False) -> str:
 
 
 _UNSHOWABLE = re.compile(control_class(r"\n\r"))
+
+
+def control_kind(char: str) -> str:
+    """What a character of `control_class` is, for a message: `a bidi control (U+200F)`."""
+    code = ord(char)
+    if code in (0x061C, 0x200E, 0x200F) or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+        kind = "a bidi control"
+    elif code in (0x200B, 0xFEFF):
+        kind = "an invisible character"
+    elif code in (0x2028, 0x2029):
+        kind = "a line or paragraph separator"
+    elif code in (0xFFFE, 0xFFFF):
+        kind = "a noncharacter"
+    else:
+        kind = "a control character"
+    return f"{kind} (U+{code:04X})"
 
 
 def shown(text: str) -> str:

@@ -282,6 +282,8 @@ def _bad(tmp_path: Path, out: Path, how: str) -> Path:
         sheet[inputs["kommentar"]] = " =1+1"
     elif how == "control":
         sheet[inputs["kommentar"]] = "Bra\u202eläge"
+    elif how == "separator":  # found in review: a line separator or a bidi mark passed into the answers
+        sheet[inputs["kommentar"]] = "Bra\u2028läge\u200f"
     elif how == "emptied":
         sheet["A1"] = None
     if how == "foreign":
@@ -304,6 +306,7 @@ def _bad(tmp_path: Path, out: Path, how: str) -> Path:
     ("formula", "Formulär", None, "a formula is not an answer"),
     ("spaced-formula", "Formulär", None, "a formula is not a comment"),
     ("control", "Formulär", None, "U+202E"),
+    ("separator", "Formulär", None, "a line or paragraph separator (U+2028) is not allowed in a comment"),
     ("foreign", "kfollow", "A1", "not a kfollow form"),
 ])
 def test_a_bad_answer_is_one_line_naming_file_sheet_and_cell_and_nothing_is_written(

@@ -14,7 +14,8 @@ from kfollow.report import EXACT, Column, Kind, Report, column
 
 NUMERIC = (Kind.money, Kind.percent)
 TEXT = (Kind.text, Kind.message, Kind.month)
-# what a terminal or a document must never get raw: C0 (but tab and line feed), DEL, C1, bidi controls
+# what a terminal or a document must never get raw: C0 (but tab and line feed), DEL, C1, bidi controls and
+# marks, invisible characters (errors.control_class)
 CONTROL = control_class(r"\r", polars=True)  # for polars expressions
 CONTROL_RE = re.compile(control_class(r"\r"))  # the same, for one text at a time
 FORMULA = r"^[=+\-@\t\r]"  # a spreadsheet runs a cell that starts so

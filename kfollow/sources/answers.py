@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
-from kfollow.errors import DataError, shown
+from kfollow.errors import DataError, control_kind, shown
 from kfollow.form import FORMAT, ID_SHEET, IDENTITY_KEYS, INPUT_KEY, LOCKED_KEY, SHEET
 from kfollow.options import ORE_PER_UNIT
 from kfollow.sources.files import MB, read_bytes
@@ -308,7 +308,7 @@ def _comment(name: str, ref: str, cell) -> str | None:
         raise cell_error(name, SHEET, ref, "comment is a date, not text; write the comment as text")
     text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
     if bad := FORBIDDEN.search(text):
-        raise cell_error(name, SHEET, ref, f"control character U+{ord(bad[0]):04X} is not allowed in a comment; "
+        raise cell_error(name, SHEET, ref, f"{control_kind(bad[0])} is not allowed in a comment; "
                                            "remove it (comments are shown on terminals and in reports)")
     return text or None
 

@@ -32,7 +32,7 @@ import polars as pl
 
 from kfollow.sources.files import EXPORT_LIMIT, FACT_ROW_LIMIT, fact_row_limit, looks_utf16, read_bytes
 from kfollow.options import MAX_ORE  # (not kfollow.store: a read ahead starts before the store is imported)
-from kfollow.errors import DataError, InputOutputError, control_class
+from kfollow.errors import DataError, InputOutputError, control_class, control_kind
 
 FACT_SCHEMA: dict[str, pl.DataType] = {
     "period": pl.String,  # YYYY-MM; in a budget table also YYYY (the whole year)
@@ -749,9 +749,7 @@ def _message(check: _Check, row: dict, source: _Source, known: Known, budget: bo
     if kind == "empty":
         return source.error(r, column, f"{column} is empty; every row needs {_needs(column, budget)}")
     if value is not None and (char := _CONTROL_RE.search(value)):
-        what = "a bidi control" if "\u202a" <= char.group() <= "\u2069" else "a control character"
-        return source.error(r, column, f"{column} {_show(value)} contains {what} (U+{ord(char.group()):04X}); "
-                                       "remove it")
+        return source.error(r, column, f"{column} {_show(value)} contains {control_kind(char.group())}; remove it")
     if value is not None and value != value.strip():
         return source.error(r, column, f"{column} {_show(value)} has spaces around it; write '{value.strip()}'")
     if kind == "period":

@@ -74,7 +74,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kfollow.sources.files import MAPPING_LIMIT, read_bytes
-from kfollow.errors import DataError, control_class
+from kfollow.errors import DataError, control_class, control_kind
 from kfollow.store import ID
 from kfollow.sources.kostnadsslag import parse_kostnadsslag
 from kfollow.sources.yaml_tree import BOM, Mapping, Node, Scalar, TreeReader, parse_yaml
@@ -248,8 +248,7 @@ def _check_text(raw: bytes, name: str) -> None:
         char = m.group()
         line = text.count("\n", 0, m.start()) + 1
         column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
-        kind = "a bidi control" if "\u202a" <= char <= "\u2069" else "a control character"
-        raise DataError(name, line, column, f"{kind} (U+{ord(char):04X}) in the mapping; remove it")
+        raise DataError(name, line, column, f"{control_kind(char)} in the mapping; remove it")
     if not any(ln.strip() and not ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise DataError(name, 1, 1, "mapping is empty; write forvaltning, konton and stab or verksamhet")
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import difflib
 from pathlib import Path
 
-from kfollow.errors import DataError, control_class
+from kfollow.errors import DataError, control_class, control_kind
 from kfollow.sources.files import YEAR_FILE_LIMIT, looks_utf16, read_bytes
 
 BOM = b"\xef\xbb\xbf"
@@ -68,7 +68,7 @@ def parse_yaml(raw: bytes, name: str) -> Node:
         raise DataError(name, line, col, "NUL byte in file; save it as UTF-8 text")
     if bad := FORBIDDEN.search(text):
         line, col = _position(text, bad.start())
-        raise DataError(name, line, col, f"control character U+{ord(bad[0]):04X} is not allowed; remove it "
+        raise DataError(name, line, col, f"{control_kind(bad[0])} is not allowed; remove it "
                                          "(names and comments are shown on terminals and in spreadsheets)")
     if not text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
@@ -201,8 +201,8 @@ def _build(events, name: str) -> Node:
             value = event.value
             # raw control characters are refused before parsing; an escape can only come from "…"
             if event.style == '"' and (bad := FORBIDDEN.search(value)):
-                fail(event, f"the value contains control character U+{ord(bad[0]):04X} (an escape such as \\e or "
-                            "\\u202e); remove it")
+                fail(event, f"the value contains {control_kind(bad[0])}, written as an escape such as \\e or "
+                            "\\u202e; remove it")
             mark = event.start_mark
             node = Scalar(value, mark.line + 1, mark.column + 1)
         elif kind is mapping_start or kind is sequence_start:
