@@ -933,3 +933,8 @@ def test_a_sum_of_forecasts_made_in_different_months_says_which_rows_are_older(r
             "är från 2024-10, utom för Samhällsbyggnadsstab (2024-08).") in text
     one = run("deviation", "--budgets", ROOT / "examples" / "answered" / "budgets", "--period", "2024-10", "--stab", "EKO")
     assert "olika månader" not in one.stdout
+    # a stab shown with its kostnadsslag rows: the same note, and no library warning on stderr (found in review)
+    cut = run("deviation", "--budgets", ROOT / "examples" / "answered" / "budgets", "--period", "2024-10",
+              "--by", "stab,kostnadsslag")
+    assert "utom för Samhällsbyggnadsstab (2024-08)." in cut.stdout
+    assert "Comparisons with None" not in cut.stderr and "warning" not in cut.stderr, cut.stderr

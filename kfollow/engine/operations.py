@@ -174,8 +174,11 @@ def _mixed_forecast_months(frame: pl.DataFrame) -> tuple[ColumnNote, ...]:
     if frame.filter(kind.is_in(["delsumma", "summa"]) & pl.col("prognos").is_not_null()
                     & pl.col("prognos_period").is_null()).is_empty():
         return ()
-    rows = frame.filter(kind.is_in(["rad", "forvaltning", "ej_fordelat"]) & pl.col("prognos_period").is_not_null())
+    # the rows a sum is made of (a stab shown with its parts, too: its parts' forecasts are its own)
+    rows = frame.filter(kind.is_in(["rad", "forvaltning", "ej_fordelat", "radsumma"]) & pl.col("prognos_period").is_not_null())
     latest = rows["prognos_period"].max()
+    if latest is None:
+        return ()
     older = rows.filter(pl.col("prognos_period") < latest).select("namn", "prognos_period").rows()
     if not older:
         return ()
