@@ -430,3 +430,17 @@ def test_a_note_whose_texts_are_not_text_is_a_check_warning(run, tmp_path):
     note.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     assert "utfall-2024.csv.kalla.json: varning: anteckningen går inte att läsa: format är inte text" in \
         run("check", "--budgets", d).stdout
+
+
+def test_a_note_nested_thousands_deep_is_a_check_warning(run, tmp_path):
+    """Found in review: a note of 100 000 nested arrays stopped every command, `check` too, with an
+    internal error (RecursionError, exit 70); it is a note kfollow cannot read, as malformed JSON is."""
+    import shutil
+
+    d = tmp_path / "budgets"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "sie" / "budgets", d)
+    (d / "utfall-2024.csv.kalla.json").write_text('{"export": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    check = run("check", "--budgets", d)
+    assert check.exit_code == 0, check.stderr
+    assert "utfall-2024.csv.kalla.json: varning: anteckningen går inte att läsa" in check.stdout
+    assert run("deviation", "--budgets", d).exit_code == 0

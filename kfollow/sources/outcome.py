@@ -46,10 +46,14 @@ def _note(table: Path | str) -> dict | None:
     stat = path.stat()
     key = (str(path), stat.st_size, stat.st_mtime_ns)
     if key not in _NOTES:
-        note = json.loads(read_bytes(path, NOTE_LIMIT, "export note").decode("utf-8"))
-        if not isinstance(note, dict):
-            raise ValueError("the note is not a JSON object")
-        _NOTES[key] = _printable(note)
+        raw = read_bytes(path, NOTE_LIMIT, "export note").decode("utf-8")
+        try:
+            note = json.loads(raw)
+            if not isinstance(note, dict):
+                raise ValueError("the note is not a JSON object")
+            _NOTES[key] = _printable(note)
+        except RecursionError:  # arrays in arrays, thousands deep: no note kfollow writes
+            raise ValueError("the note nests too deeply") from None
     return _NOTES[key]
 
 
