@@ -938,3 +938,83 @@ def test_a_sum_of_forecasts_made_in_different_months_says_which_rows_are_older(r
               "--by", "stab,kostnadsslag")
     assert "utom för Samhällsbyggnadsstab (2024-08)." in cut.stdout
     assert "Comparisons with None" not in cut.stderr and "warning" not in cut.stderr, cut.stderr
+
+
+def _swelled(book: Path, out: Path, placeholder: str, size: int) -> Path:
+    """`book` with `placeholder` in its sheet's XML replaced by `size` characters: longer than openpyxl,
+    or Excel, writes into a cell (as a hostile workbook may be)."""
+    import zipfile
+
+    with zipfile.ZipFile(book) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(placeholder.encode(), b"A" * size)
+            zout.writestr(item, data)
+    return out
+
+
+def test_collect_refuses_a_comment_longer_than_a_cell_and_a_workbook_that_unpacks_huge(forms_dir, run, tmp_path):
+    """Found in review: a 25 kB workbook with 17 MB in its comment cell was collected (exit 0) into an
+    answers file over the 16 MB that kfollow reads, and every command stopped after it; a 207 kB one
+    unpacking to 200 MB took 2,5 GB of memory. Neither is written now: the comment is refused at its
+    cell, the workbook before it is opened."""
+    budgets, out = forms_dir
+    marked = fill(_form(out, "HR"), tmp_path / "marked.xlsx", 21300, "PLACEHOLDER")
+    long = _swelled(marked, tmp_path / "long.xlsx", "PLACEHOLDER", 40_000)
+    result = run("collect", "--budgets", budgets, long)
+    assert result.exit_code == 3, result.stderr
+    assert "cell B19: the comment is 40,000 characters, more than a cell of Excel holds (32,767); shorten it" in \
+        result.stderr
+    huge = _swelled(marked, tmp_path / "huge.xlsx", "PLACEHOLDER", 60 * 1024 * 1024)
+    assert huge.stat().st_size < 1024 * 1024
+    result = run("collect", "--budgets", budgets, huge)
+    assert result.exit_code == 3 and "over the limit of 50 MB for a form" in result.stderr, result.stderr
+    assert not (budgets / "svar").exists()
+    fits = _swelled(marked, tmp_path / "fits.xlsx", "PLACEHOLDER", 32_767)
+    assert run("collect", "--budgets", budgets, fits).exit_code == 0
+
+
+def test_a_workbook_saved_in_the_future_does_not_outrank_later_answers(forms_dir, run, tmp_path):
+    """Found in review: a workbook that said it was saved in 2099 kept its answer against every later
+    correction ("kept that newer answer"), short of editing the answers file by hand."""
+    budgets, out = forms_dir
+    future = fill(_form(out, "HR"), tmp_path / "future.xlsx", 99, None, saved="2099-01-01T00:00:00Z")
+    first = run("collect", "--budgets", budgets, future)
+    assert first.exit_code == 0
+    assert (f"warning: {future}: the workbook says it was saved 2099-01-01 00:00:00 UTC, later than now; taken as not "
+            "saying when it was saved") in first.stderr
+    fixed = fill(_form(out, "HR"), tmp_path / "fixed.xlsx", 21300, None, saved="2024-11-06T09:00:00Z")
+    second = run("collect", "--budgets", budgets, fixed)
+    assert second.exit_code == 0, second.stderr
+    text = (budgets / "svar" / "2024-10.yaml").read_text(encoding="utf-8")
+    assert "prognos: 21300000.00" in text and "2099" not in text
+
+
+def test_collect_does_not_write_through_a_linked_answers_folder(forms_dir, run, tmp_path):
+    """Found in review: `svar` as a symbolic link (planted in a cloned budgets folder) made collect
+    write the answers wherever it pointed."""
+    budgets, out = forms_dir
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (budgets / "svar").symlink_to(elsewhere)
+    answered = fill(_form(out, "HR"), tmp_path / "hr.xlsx", 21300, None)
+    result = run("collect", "--budgets", budgets, answered)
+    assert result.exit_code == 4, result.stderr
+    assert "is a symbolic link, which collect does not write through; nothing written" in result.stderr
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_collect_never_writes_an_answers_file_that_the_loading_would_refuse(forms_dir, run, tmp_path, monkeypatch):
+    """Found in review: collect wrote an answers file over the size kfollow reads, and every command
+    stopped after it. (The limit is lowered here: 16 MB needs some 500 comments of a full cell.)"""
+    from kfollow.sources import answers
+
+    budgets, out = forms_dir
+    monkeypatch.setattr(answers, "ANSWERS_LIMIT", 2_000)
+    answered = fill(_form(out, "HR"), tmp_path / "hr.xlsx", 21300, "Vikarier. " * 200)
+    result = run("collect", "--budgets", budgets, answered)
+    assert result.exit_code == 3, result.stderr
+    assert "over the limit of 0 MB that kfollow reads; nothing written: shorten the longest comments (e.g. in " \
+        in result.stderr
+    assert not (budgets / "svar").exists()

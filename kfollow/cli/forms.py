@@ -136,10 +136,15 @@ def collect(
         raise
     for path in collected.files:
         folder = Path(path).parent
+        for link in (folder, Path(path)):  # a link planted in a cloned budgets folder would take the answers anywhere
+            if link.is_symlink():
+                raise InputOutputError(f"{shown(str(link))} is a symbolic link, which collect does not write through; "
+                                       f"nothing written: make {shown(str(folder))} a real folder beside the year files")
         try:
             folder.mkdir(exist_ok=True)
         except OSError as exc:
-            raise InputOutputError(f"{shown(str(folder))}: cannot make the folder ({exc.strerror})") from None
+            raise InputOutputError(f"{shown(str(folder))}: cannot make the folder ({exc.strerror}); nothing written: "
+                                   "check that the budgets folder is writable") from None
     write_files([File(Path(path), text) for path, text in collected.files.items()])  # every period's, or none
     for message in collected.messages:
         note(message)

@@ -409,6 +409,15 @@ def _moment(sparad: str | None) -> str:
     return f"{sparad[:10]} {sparad[11:19]} UTC" if sparad else "–"
 
 
+def _in_the_future(sparad: str) -> bool:
+    """Whether a saved time (`2024-11-05T16:00:00Z`, UTC) is later than the clock says now, by more than
+    a day (a computer's clock a little ahead, or a local time written as UTC, is no reason to doubt it)."""
+    import datetime
+
+    now = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)
+    return sparad > now.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _same(a: Answer, b: Answer) -> bool:
     return (a.prognos, a.kommentar, a.delar, a.arbetsbok) == (b.prognos, b.kommentar, b.delar, b.arbetsbok)
 
@@ -435,6 +444,10 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
             raise DataError(path, None, None, f"the workbook's name has control character U+{ord(bad[0]):04X}; "
                                               "rename the file without it")
         filled = ans.read_workbook(path)
+        if filled.sparad is not None and _in_the_future(filled.sparad):  # it would outrank every later answer
+            messages.append(f"warning: {path}: the workbook says it was saved {_moment(filled.sparad)}, later than "
+                            "now; taken as not saying when it was saved (check the clock of the computer that saved it)")
+            filled.sparad = None
         try:
             target, warning, _ = match(store, filled.identity)
         except Mismatch as err:
@@ -513,6 +526,11 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
         text = ans.dump(year, month, list(existing.values()))
         period = f"{year}-{month:02d}"
         target = Path(info.fil).parent / "svar" / f"{period}.yaml"
+        if len(text.encode()) > ans.ANSWERS_LIMIT:  # never a file that the loading would refuse
+            longest = max(found.values(), key=lambda f: len(f[0].kommentar or "") + sum(len(c or "") for *_, c in f[0].delar))
+            raise DataError(str(target), None, None, f"the answers of {period} would be "
+                            f"{len(text.encode()) / ans.MB:,.1f} MB, over the limit of {ans.ANSWERS_LIMIT // ans.MB} MB "
+                            f"that kfollow reads; nothing written: shorten the longest comments (e.g. in {longest[1]})")
         try:
             loaded = load_year_file(Path(info.fil), answers={period: text.encode()})  # as the loading will read it
         except DataError as err:

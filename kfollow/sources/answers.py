@@ -24,6 +24,8 @@ from kfollow.sources.yaml_tree import FORBIDDEN, Node, TreeReader, parse_yaml
 from kfollow.store import ID, MAX_ORE, MONTH, Answer
 
 WORKBOOK_LIMIT = 20 * MB  # a form is some 10 kB; a workbook beyond this is not one
+UNPACKED_LIMIT = 50 * MB  # its parts unpacked (some 100 kB for a form): a zip of 200 kB may unpack to gigabytes
+COMMENT_LIMIT = 32_767  # characters: what a cell of Excel holds; a longer comment was not typed into one
 ANSWERS_LIMIT = 16 * MB
 ANSWERS_FORMAT = "kfollow-svar 2"  # 2: an answer may say when its workbook was saved (`sparad`)
 ANSWERS_READ = ("kfollow-svar 1", ANSWERS_FORMAT)  # the formats read
@@ -73,6 +75,7 @@ def read_workbook(path: str | Path) -> Filled:
     if not raw.startswith(b"PK"):
         raise DataError(name, None, None, "is not an xlsx workbook (not a zip file); collect the .xlsx files that "
                                           "kfollow forms wrote, saved as Excel workbooks")
+    _check_unpacked(name, raw)
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), data_only=False, keep_links=False)
     except (InvalidFileException, KeyError, ValueError, OSError, TypeError, IndexError, AttributeError,
@@ -93,6 +96,22 @@ def read_workbook(path: str | Path) -> Filled:
                                             "take a fresh form (kfollow forms)")
     _read_sheet(filled, book[SHEET])
     return filled
+
+
+def _check_unpacked(name: str, raw: bytes) -> None:
+    """DataError for a workbook whose parts unpack to more than UNPACKED_LIMIT (the sizes its zip
+    directory states: Python's zip reader never unpacks a part beyond its stated size)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zipped:
+            size = sum(info.file_size for info in zipped.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return  # openpyxl names a broken workbook
+    if size > UNPACKED_LIMIT:
+        raise DataError(name, None, None, f"unpacks to {size / MB:,.0f} MB, over the limit of {UNPACKED_LIMIT // MB} MB "
+                                          "for a form (a form is some 100 kB); collect the .xlsx files that kfollow "
+                                          "forms wrote")
 
 
 _W3C = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?")
@@ -307,6 +326,9 @@ def _comment(name: str, ref: str, cell) -> str | None:
     if not isinstance(value, str):
         raise cell_error(name, SHEET, ref, "comment is a date, not text; write the comment as text")
     text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if len(text) > COMMENT_LIMIT:
+        raise cell_error(name, SHEET, ref, f"the comment is {len(text):,} characters, more than a cell of Excel holds "
+                                           f"({COMMENT_LIMIT:,}); shorten it")
     if bad := FORBIDDEN.search(text):
         raise cell_error(name, SHEET, ref, f"{control_kind(bad[0])} is not allowed in a comment; "
                                            "remove it (comments are shown on terminals and in reports)")
