@@ -646,3 +646,21 @@ def test_months_with_chosen_columns_keeps_its_month_first_for_people(run, tmp_pa
     sheet = openpyxl.load_workbook(out).active
     header_row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "Månad")
     assert header_row[:4] == ("Månad", "Budget", "Utfall", "Avvikelse")
+
+
+def test_a_name_that_is_not_utf8_is_a_clear_error(run, tmp_path):
+    """Found in review: a budgets folder or workbook named with bytes that are not UTF-8 (`bad\\xff`)
+    stopped `report`, `collect`, `import` with an internal error (UnicodeEncodeError, exit 70)."""
+    import os
+    import shutil
+
+    folder = tmp_path / os.fsdecode(b"bud\xffgets")
+    try:
+        shutil.copytree(BUDGETS, folder)
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this file system does not take a name that is not UTF-8")
+    result = run("report", "--budgets", folder, "-o", tmp_path / "r.md")
+    assert result.exit_code == ExitStatus.IO, result.stderr
+    assert result.stderr.startswith("Error: a file or folder name is not valid UTF-8 (…")
+    assert "bud\\udcffgets" in result.stderr and result.stderr.strip().endswith("rename it so that its name is")
+    assert not (tmp_path / "r.md").exists()

@@ -51,6 +51,14 @@ class _Boundary(TyperGroup):
         except BrokenPipeError:
             _quiet_stdout()
             raise typer.Exit(0) from None
+        except UnicodeEncodeError as exc:
+            if exc.reason != "surrogates not allowed" or os.environ.get("KFOLLOW_DEBUG") == "1":
+                raise
+            # a path's bytes that are not UTF-8 (Python keeps them as surrogates), on their way into a text
+            text = exc.object if isinstance(exc.object, str) else ""
+            near = text[max(0, exc.start - 60):exc.end + 20].encode("utf-8", "backslashreplace").decode()
+            say(f"Error: a file or folder name is not valid UTF-8 (…{shown(near)}…); rename it so that its name is")
+            raise typer.Exit(int(ExitStatus.IO)) from None
         except Exception as exc:  # noqa: BLE001 - the boundary: nothing may escape as a traceback
             if os.environ.get("KFOLLOW_DEBUG") == "1":
                 raise
