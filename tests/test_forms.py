@@ -1018,3 +1018,22 @@ def test_collect_never_writes_an_answers_file_that_the_loading_would_refuse(form
     assert "over the limit of 0 MB that kfollow reads; nothing written: shorten the longest comments (e.g. in " \
         in result.stderr
     assert not (budgets / "svar").exists()
+
+
+def test_collect_refuses_an_answer_for_a_kostnadsslag_the_row_has_not(run, tmp_path):
+    """Found in review: a form whose identity sheet named an input `kommentar:bogus` (edited by hand)
+    was collected, exit 0, into an answer that no table shows."""
+    budgets = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "answered" / "budgets", budgets)
+    book = openpyxl.load_workbook(ROOT / "examples" / "answered" / "answers" / "2024-10" / "2024-10 HR HR-stab.xlsx")
+    for row in book["kfollow"].iter_rows():
+        if row[0].value == "inmatning" and row[1].value == "kommentar:ovriga":
+            row[1].value = "kommentar:bogus"
+    forged = tmp_path / "hr.xlsx"
+    book.save(forged)
+    before = (budgets / "svar" / "2024-10.yaml").read_bytes()
+    result = run("collect", "--budgets", budgets, forged)
+    assert result.exit_code == 3, result.stderr
+    assert ("the form answers kostnadsslag 'bogus', which HR-stab has no row for in 2024-10 (it has: intakter, "
+            "personal, ovriga); take a fresh form") in result.stderr
+    assert (budgets / "svar" / "2024-10.yaml").read_bytes() == before

@@ -449,12 +449,17 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
                             "now; taken as not saying when it was saved (check the clock of the computer that saved it)")
             filled.sparad = None
         try:
-            target, warning, _ = match(store, filled.identity)
+            target, warning, ids = match(store, filled.identity)
         except Mismatch as err:
             raise filled.error(err.key, err.message) from None
         if warning:
             messages.append(f"warning: {path}: {warning}")
         delar = tuple(sorted((k, p, c) for k, (p, c) in filled.delar.items() if p is not None or c is not None))
+        if ids and (unknown := [k for k, _, _ in delar if k not in ids]):  # kept, it would be shown nowhere
+            # (no ids at all: the förvaltning has no accounts, which the answers file's check names)
+            raise DataError(path, None, None, f"the form answers kostnadsslag '{unknown[0]}', which {target.namn} "
+                            f"has no row for in {filled.identity['period']} (it has: {', '.join(ids)}); take a fresh "
+                            "form (kfollow forms) and answer that")
         if filled.prognos is None and filled.kommentar is None and not delar:
             messages.append(f"{path}: the form is not answered yet (its input cells are empty); skipped")
             return
