@@ -1037,3 +1037,18 @@ def test_collect_refuses_an_answer_for_a_kostnadsslag_the_row_has_not(run, tmp_p
     assert ("the form answers kostnadsslag 'bogus', which HR-stab has no row for in 2024-10 (it has: intakter, "
             "personal, ovriga); take a fresh form") in result.stderr
     assert (budgets / "svar" / "2024-10.yaml").read_bytes() == before
+
+
+def test_check_names_an_answer_for_a_kostnadsslag_the_year_file_no_longer_has(run, tmp_path):
+    """Found in review: HR's comment on `personal`, collected, vanished from every table once the year
+    file renamed that kostnadsslag `lon`, and `check` found nothing."""
+    budgets = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "answered" / "budgets", budgets)
+    year = budgets / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("ar: 2024\n", (
+        "ar: 2024\nkostnadsslag:\n  intakter: {namn: Intäkter, konton: ['3']}\n  kop_material: {namn: Köp, konton: ['4']}\n"
+        "  lon: {namn: Personalkostnader, konton: ['5']}\n  ovriga: {namn: Övriga, konton: ['6', '7']}\n"), 1),
+        encoding="utf-8")
+    result = run("check", "--budgets", budgets)
+    assert ("svaret för KSF stab HR 2024-10 gäller kostnadsslag personal, som 2024 års fil inte har (den har: "
+            "intakter, kop_material, lon, ovriga); svaret visas inte") in result.stdout, result.stdout

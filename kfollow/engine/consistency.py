@@ -107,11 +107,19 @@ def _place(vy: str, nyckel: str) -> str:
 
 def kostnadsslag_findings(budgets: Store) -> list[dict]:
     """Kostnadsslag that group no account of the year's facts, and accounts that no kostnadsslag
-    groups (varning): a mistyped prefix would otherwise move money out of its group unremarked."""
+    groups (varning): a mistyped prefix would otherwise move money out of its group unremarked. And
+    collected answers for a kostnadsslag the year does not define (renamed since): shown nowhere."""
     from kfollow.engine.cuts import kostnadsslag_expr
 
     findings = []
     for ar, info in sorted(budgets.years.items()):
+        ids = {g.id for g in info.kostnadsslag}
+        for a in info.svar:
+            for kid in sorted({kid for kid, _, _ in a.delar} - ids):
+                findings.append(finding("svar_kostnadsslag", "varning", a.fil, a.rad, _literal(
+                    f"svaret för {a.forvaltning} {_place(a.vy, a.nyckel)} {ar}-{a.manad:02d} gäller kostnadsslag {kid}, "
+                    f"som {ar} års fil inte har (den har: {', '.join(g.id for g in info.kostnadsslag)}); svaret visas "
+                    "inte: ge kostnadsslaget dess id igen, eller samla in ett nytt formulär")))
         accounts = budgets.ledger.accounts(ar).with_columns(kostnadsslag_expr(info.kostnadsslag))
         if accounts.is_empty():
             continue
