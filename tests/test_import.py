@@ -889,3 +889,24 @@ def test_excels_separator_hint_is_named_at_line_1(tmp_path: Path):
     assert result.exit_code == 3
     assert result.stderr == (f"Error: {tmp_path / 'erp.csv'}:1:1: the first line 'sep=;' is Excel's separator hint, "
                              "not the header; remove that line (kfollow finds the separator in the header)\n")
+
+
+def test_erp_csv_account_names_longer_than_any_chart_has_are_cut(tmp_path: Path, monkeypatch):
+    """Found in review: a name of megabytes went whole into the note beside the table, over the size that
+    every command reads. Names are cut to 500 characters, with a warning; and a note that would still be
+    too large (here with the limit lowered) is refused before anything is written."""
+    body = ("Period;Konto;Kontonamn;Ansvar;Verksamhet;Belopp\n"
+            f"202401;4010;{'B' * 3000};1100;100;1 234,50\n"
+            "202401;5010;Löner;2000;130;100,00\n")
+    mapping = CSV_MAPPING.replace("  belopp: Belopp\n", "  belopp: Belopp\n  kontonamn: Kontonamn\n")
+    result = csv_import(tmp_path, body, mapping, "utf-8", False, "utfall-2024.csv", "--year", "2024")
+    assert result.exit_code == 0, result.stderr
+    note = json.loads((tmp_path / "utfall-2024.csv.kalla.json").read_text(encoding="utf-8"))
+    assert note["konton"] == {"4010": "B" * 499 + "…", "5010": "Löner"}
+    assert f"warning: {tmp_path / 'erp.csv'}:2:3: the name of account 4010 is 3,000 characters; cut to 500" in result.stderr
+    from kfollow.sources import outcome
+
+    monkeypatch.setattr(outcome, "NOTE_LIMIT", 100)
+    again = csv_import(tmp_path, body, mapping, "utf-8", False, "utfall-2025.csv", "--year", "2024")
+    assert again.exit_code == 3 and "over the 0 MB that kfollow reads; nothing written" in again.stderr, again.stderr
+    assert not (tmp_path / "utfall-2025.csv").exists() and not (tmp_path / "utfall-2025.csv.kalla.json").exists()

@@ -580,3 +580,13 @@ def test_real_exports_that_repeat_vouchers_or_object_rows_are_read_with_a_warnin
     assert any("voucher # 1 is written a second time" in w for w in read_sie(SHARED / "BL0001_typ4.SE").warnings)
     assert any("#PSALDO 0 201001 1510 (same objects) is written a second time" in w
                for w in read_sie(SHARED / "MAMUT_SIE3_EXPORT.SE").warnings)
+
+
+def test_a_name_longer_than_any_chart_has_is_cut_with_a_warning(tmp_path: Path):
+    """Found in review: an account name of 17 MB was imported whole, into a note (`.kalla.json`) over
+    the size every command reads, and every command then stopped; the warning printed all of it."""
+    path = write(tmp_path / "a.se", accounts={"1930": "Bank", "4010": "A" * 2000}, encoding="utf-8")
+    sie = read_sie(path)
+    assert sie.accounts["4010"] == "A" * 499 + "…" and sie.accounts["1930"] == "Bank"
+    [warning] = sie.warnings
+    assert warning.startswith(f"{path}:") and warning.endswith(f": a name of 2,000 characters ('{'A' * 40}'…) cut to 500")

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from kfollow.cli.common import say
-from kfollow.errors import UsageError, shown
+from kfollow.errors import DataError, UsageError, shown
 
 app = typer.Typer(
     help="Turn an ekonomisystem export (SIE 4 or CSV) into kfollow's fact tables of utfall and budget, by a mapping "
@@ -230,8 +230,16 @@ def _write(result, outputs: dict[str, Path], inputs: tuple[Path, ...]) -> None:
     from kfollow.sources.facts import facts_bytes
     from kfollow.sources.outcome import origin_path
 
+    from kfollow.sources.outcome import NOTE_LIMIT
+
     tables = result.tables()  # utfall first
     notes = [File(origin_path(outputs[kind]), result.note(kind), beside=outputs[kind]) for kind in tables]
+    for kind, note in zip(tables, notes):  # never a note that every command would refuse to read
+        if len(note.data.encode()) > NOTE_LIMIT:
+            raise DataError(str(inputs[0]), None, None, f"its names would make a note of "
+                            f"{len(note.data.encode()) / 2**20:,.1f} MB beside {outputs[kind]}, over the "
+                            f"{NOTE_LIMIT // 2**20} MB that kfollow reads; nothing written: check that it is the "
+                            "right export")
     facts = [File(outputs[kind], facts_bytes(tables[kind].facts, outputs[kind])) for kind in reversed(tables)]
     write_files(notes + facts, reads=inputs)
     for kind, table in tables.items():

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import polars as pl
 
-from kfollow.sources.files import EXPORT_LIMIT, looks_utf16, read_bytes
+from kfollow.sources.files import EXPORT_LIMIT, NAME_LIMIT, looks_utf16, read_bytes
 from kfollow.errors import DataError, control_class, shown
 from kfollow.sources.ledger import Ledger
 from kfollow.sources.mapping import LedgerMapping
@@ -118,8 +118,16 @@ def _account_names(frame: pl.DataFrame, columns: dict[str, str], name: str,
     if replaced.height:
         r = replaced.row(0, named=True)
         more = f" (and {replaced.height - 1} more)" if replaced.height > 1 else ""
-        warnings = (f"{name}:{lines.line(r[_ROW])}:{lines.field(columns['kontonamn'])}: name {r['namn']!r} of account "
-                    f"{r['konto']} had control characters{more}; replaced by U+FFFD",)
+        warnings = (f"{name}:{lines.line(r[_ROW])}:{lines.field(columns['kontonamn'])}: name {r['namn'][:200]!r} of "
+                    f"account {r['konto']} had control characters{more}; replaced by U+FFFD",)
+    long = named.filter(pl.col("namn").str.len_chars() > NAME_LIMIT)
+    if long.height:  # as a SIE export's names: cut, ending in "…"
+        r = long.row(0, named=True)
+        more = f" (and {long.height - 1} more)" if long.height > 1 else ""
+        warnings += (f"{name}:{lines.line(r[_ROW])}:{lines.field(columns['kontonamn'])}: the name of account "
+                     f"{r['konto']} is {len(r['namn']):,} characters{more}; cut to {NAME_LIMIT}",)
+        named = named.with_columns(pl.when(pl.col("namn").str.len_chars() > NAME_LIMIT)
+                                   .then(pl.col("namn").str.slice(0, NAME_LIMIT - 1) + "…").otherwise("namn").alias("namn"))
     return dict(named.select("konto", "namn").iter_rows()), warnings
 
 

@@ -55,7 +55,7 @@ from pathlib import Path
 
 import polars as pl
 
-from kfollow.sources.files import EXPORT_LIMIT, OpenFile, open_file
+from kfollow.sources.files import EXPORT_LIMIT, NAME_LIMIT, OpenFile, open_file
 from kfollow.errors import DataError, control_class
 
 # The common shapes of #TRANS, #VER and #PSALDO, matched by Python's `re` in the line loop and by
@@ -932,7 +932,12 @@ class _Parser:
         return period
 
     def _name(self, value: str, number: int) -> str:
-        """A name with control characters replaced by U+FFFD (and a warning)."""
+        """A name with control characters replaced by U+FFFD (and a warning), and cut to NAME_LIMIT
+        characters, ending in "…" (and a warning)."""
+        if len(value) > NAME_LIMIT:
+            self.warnings.append(f"{self.name}:{number}: a name of {len(value):,} characters "
+                                 f"({value[:40]!r}…) cut to {NAME_LIMIT}")
+            value = value[:NAME_LIMIT - 1] + "…"
         if _CONTROL.search(value):
             value = _CONTROL.sub("\ufffd", value)
             self.warnings.append(f"{self.name}:{number}: name {value!r} had control characters; replaced by U+FFFD")
