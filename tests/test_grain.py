@@ -1312,3 +1312,40 @@ def test_a_filter_that_leaves_out_a_forvaltning_without_utfall_warns_of_it_no_mo
         result = run(*args, "--budgets", folder)
         assert result.exit_code == 0, result.stderr
         assert warning not in result.stderr, args
+
+
+def test_top_does_not_change_what_fail_over_flags(run):
+    """Found by a new user: `--by stab,kostnadsslag --top 1 --fail-over 2000tkr` exited 0 where the same
+    command without --top exited 1 (only the listed parts were tested), and the parts it flagged were
+    named without their stab. --top only lists; the gate is the whole table's."""
+    common = ("deviation", "--budgets", EXAMPLES / "sie" / "budgets", "--period", "2024-10", "--by", "stab,kostnadsslag")
+    whole = run(*common, "--fail-over", "1000tkr")
+    for n in ("1", "2"):
+        listed = run(*common, "--top", n, "--fail-over", "1000tkr")
+        assert listed.exit_code == whole.exit_code == 1
+        assert listed.stderr == whole.stderr
+    assert "avvikelsen för Ekonomistab: Personalkostnader är 1,6 mnkr" in whole.stderr.replace("\u00a0", " ")
+
+
+def test_top_lists_a_forvaltning_typed_in_yaml_and_says_so_of_ties_on_stderr(run, tmp_path):
+    """Found by a new user: beside fact tables, a förvaltning typed in YAML (no accounts) has all its
+    money on its rows' rest without account; `--top` left it out although it had the largest deviation
+    (and `--fail-over` flagged it). And csv gave two rows for `--top 1` without the note why."""
+    import shutil
+
+    d = tmp_path / "budgets"
+    shutil.copytree(EXAMPLES / "sie" / "budgets", d)
+    months = ", ".join(f"2024-{m:02d}: 400.0" for m in range(1, 11))
+    year = d / "2024.yaml"
+    text = year.read_text(encoding="utf-8")
+    assert "\nombudgeteringar:" in text
+    year.write_text(text.replace("\nombudgeteringar:", (
+        f"\n  NY:\n    namn: Ny förvaltning\n    staber:\n      X: {{namn: Stab X, budget: 1000.0, utfall: {{{months}}}}}\n"
+        f"      Y: {{namn: Stab Y, budget: 1000.0, utfall: {{{months}}}}}\nombudgeteringar:"), 1), encoding="utf-8")
+    for by, label in (("stab,kostnadsslag", "Stab X: Ej fördelat på kostnadsslag"),
+                      ("kostnadsslag", "NY: Ej fördelat på kostnadsslag")):
+        text = run("deviation", "--budgets", d, "--period", "2024-10", "--by", by, "--top", "3").stdout
+        assert text.splitlines()[4].startswith(label), (by, text)
+    rows = run("deviation", "--budgets", d, "--period", "2024-10", "--top", "1", "-f", "csv")
+    assert [r["stab"] for r in csv_rows(rows.stdout)] == ["X", "Y"]
+    assert "note: 2 rader i stället för 1: de sista har lika stor avvikelse och står med alla." in rows.stderr

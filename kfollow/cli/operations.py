@@ -73,6 +73,9 @@ def deviation(
     if limit is not None:
         from kfollow.engine.thresholds import rows_beyond
 
+        if top is not None:  # the gate is the whole table's, rows and parts named as there: --top only lists
+            report = deviation_of(store, year, period, by, forvaltning, stab, budget, against, gross, unit.value,
+                                  costs_negative, konto, kostnadsslag, None, verksamhet)
         _report_limit(rows_beyond(report.frame, limit), limit, "--fail-over", unit, decimals)
 
 

@@ -795,7 +795,8 @@ def largest(frame: pl.DataFrame, n: int) -> pl.DataFrame:
     a controller's list of what to explain. A part is labelled with its row (`rubrik`: `Ekonomistab:
     Personalkostnader`; `namn` stays its own name);
     rows without a deviation (no budget there, or none at all) are left out, and so are parts without an account (a
-    budget change by decision is no cost to explain). Rows as large as the n-th (to the öre) are listed
+    budget change by decision is no cost to explain) but where they are all of a row's money (a förvaltning
+    typed in YAML). Rows as large as the n-th (to the öre) are listed
     too, so the list may be longer than `n`."""
     if n < 1:
         raise UsageError(f"--top {n}: give a number of rows, 1 or more")
@@ -804,10 +805,15 @@ def largest(frame: pl.DataFrame, n: int) -> pl.DataFrame:
     # as in the table, for scripts (found trying the tool)
     named = named_parts(frame.with_columns(_namn=pl.col("namn"))).with_columns(rubrik=pl.col("namn"), namn="_namn") \
         .drop("_namn")
+    # the rest without account of a row (or förvaltning) that has no part with one is all of its money (a
+    # förvaltning typed in YAML): a deviation to explain, listed as the rest is named
     if nested:
-        rows = named.filter(pl.col("radtyp") == "del").with_columns(radtyp=pl.lit("rad"))
+        view = next(c for c in ("stab", "verksamhet", "forvaltning") if c in frame.columns)
+        whole = (pl.col("radtyp") == "del_ej_fordelat") & ~(pl.col("radtyp") == "del").any().over("forvaltning", view)
+        rows = named.filter((pl.col("radtyp") == "del") | whole).with_columns(radtyp=pl.lit("rad"))
     elif any(k in frame.columns for k in LEDGER):
-        rows = named.filter(pl.col("radtyp") == "rad")
+        whole = (pl.col("radtyp") == "ej_fordelat") & ~(pl.col("radtyp") == "rad").any().over("forvaltning")
+        rows = named.filter((pl.col("radtyp") == "rad") | whole).with_columns(radtyp=pl.lit("rad"))
     else:  # a view's own rows: labelled as its table labels them (`920 - Gemensamma verksamheter`)
         rows = named.filter(pl.col("radtyp").is_in(["rad", "ej_fordelat", "forvaltning", "differens"])).drop("rubrik")
     rows = rows.filter(pl.col("avvikelse").is_not_null() & (pl.col("avvikelse") != 0))  # nothing to explain

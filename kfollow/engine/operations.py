@@ -810,12 +810,15 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     if top is not None:
         listed = cuts.largest(frame, top)
         if listed.height > top:
-            notes += (f"{listed.height} rader i stället för {top}: de sista har lika stor avvikelse och står med "
-                      "alla.",)
+            # (a caveat: a script that reads --top N rows learns why there are more)
+            notes += (Caveat(f"{listed.height} rader i stället för {top}: de sista har lika stor avvikelse och står "
+                             "med alla."),)
         title = f"Största avvikelser {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{only}"
         if cut.nested:
+            whole = (listed.height and listed["namn"].str.starts_with("Ej fördelat").any())  # a förvaltning typed in YAML
             notes += (Caveat(f"Delar utan konto (Ej fördelat på {cut.part}: ombudgeteringar, budget per stab) ingår "
-                             "inte i listan."),)
+                             "inte i listan" + (", utom där de är hela radens belopp (utfall utan konto)." if whole
+                                                else ".")),)
         if listed.is_empty() and not frame.filter(pl.col("radtyp").is_in(["rad", "del"])).is_empty():
             outer = cut.view.value if cut.nested else "stab"
             notes += (f"Ingen avvikelse att lista per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}: budgeten "
