@@ -1349,3 +1349,19 @@ def test_top_lists_a_forvaltning_typed_in_yaml_and_says_so_of_ties_on_stderr(run
     rows = run("deviation", "--budgets", d, "--period", "2024-10", "--top", "1", "-f", "csv")
     assert [r["stab"] for r in csv_rows(rows.stdout)] == ["X", "Y"]
     assert "note: 2 rader i stället för 1: de sista har lika stor avvikelse och står med alla." in rows.stderr
+
+
+def test_check_takes_the_last_booked_month_as_deviation_does(run, tmp_path):
+    """Found by a new user: one November posting without a stab made `deviation` show 2024-11 and warn
+    that every stab lacks November, while plain `check` (the last booked month decided from the stab
+    rows alone: October) found nothing."""
+    import shutil
+
+    d = tmp_path / "budgets"
+    shutil.copytree(EXAMPLES / "sie" / "budgets", d)
+    with (d / "utfall-2024.csv").open("a", encoding="utf-8") as f:
+        f.write("2024-11,KSF,,,6410,kostnad,100.00\n")
+    shown = run("deviation", "--budgets", d)
+    assert "KSF stab EKO: inget utfall 2024-11, men utfall varje månad 2024-01–2024-10" in shown.stderr
+    checked = run("check", "--budgets", d)
+    assert "KSF stab EKO: inget utfall 2024-11, men utfall varje månad 2024-01–2024-10" in checked.stdout
