@@ -1365,3 +1365,19 @@ def test_check_takes_the_last_booked_month_as_deviation_does(run, tmp_path):
     assert "KSF stab EKO: inget utfall 2024-11, men utfall varje månad 2024-01–2024-10" in shown.stderr
     checked = run("check", "--budgets", d)
     assert "KSF stab EKO: inget utfall 2024-11, men utfall varje månad 2024-01–2024-10" in checked.stdout
+
+
+def test_an_account_booked_both_as_kostnad_and_intakt_is_said_by_deviation_too(run, tmp_path):
+    """Found by a new user: `check` warned of an account with both kostnad and intakt rows (naming only
+    the year file), and `deviation` said nothing, where the README says it prints such warnings."""
+    import shutil
+
+    d = tmp_path / "budgets"
+    shutil.copytree(EXAMPLES / "sie" / "budgets", d)
+    with (d / "utfall-2024.csv").open("a", encoding="utf-8") as f:
+        f.write("2024-10,KSF,EKO,,5010,intakt,-100.00\n")
+    said = "1 konto i 2024 års faktatabeller ("
+    shown = run("deviation", "--budgets", d, "--period", "2024-10")
+    assert said in shown.stderr and "utfall-2024.csv" in shown.stderr and "(5010)" in shown.stderr, shown.stderr
+    assert said in run("check", "--budgets", d).stdout
+    assert "faktatabeller" not in run("deviation", "--budgets", EXAMPLES / "sie" / "budgets", "--period", "2024-10").stderr

@@ -105,6 +105,20 @@ def _place(vy: str, nyckel: str) -> str:
     return "summa" if vy == "summa" else f"{vy} {nyckel}"
 
 
+def _both_kinds(budgets: Store, ar: int) -> list[str]:
+    """The accounts of the year's facts with both kostnad and intakt rows (an import gives an account
+    its mapping's one slag; a table made otherwise may mix them)."""
+    return budgets.ledger.account_kinds(ar).group_by("konto").agg(pl.col("slag").n_unique().alias("n")) \
+        .filter(pl.col("n") > 1)["konto"].sort().to_list()
+
+
+def _both_kinds_text(info, ar: int, both: list[str]) -> str:
+    tables = ", ".join((*info.utfall_filer, *info.budget_filer))
+    return (f"{len(both)} {'konto' if len(both) == 1 else 'konton'} i {ar} års faktatabeller ({tables}) har både "
+            f"kostnads- och intäktsrader ({', '.join(both[:8])}{', …' if len(both) > 8 else ''}); en intäkt "
+            "som bokats som kostnad (eller tvärtom) hamnar i fel varav-rad: kontrollera kolumnen slag")
+
+
 def kostnadsslag_findings(budgets: Store) -> list[dict]:
     """Kostnadsslag that group no account of the year's facts, and accounts that no kostnadsslag
     groups (varning): a mistyped prefix would otherwise move money out of its group unremarked. And
@@ -130,13 +144,8 @@ def kostnadsslag_findings(budgets: Store) -> list[dict]:
             findings.append(finding("kostnadsslag_tomt", "varning", info.fil, g.line, _literal(
                 f"kostnadsslag {g.id} ({g.namn}, konton {', '.join(g.prefix)}) samlar inget konto i {ar} års "
                 "faktatabeller; kontrollera prefixen under kostnadsslag")))
-        both = budgets.ledger.account_kinds(ar).group_by("konto").agg(pl.col("slag").n_unique().alias("n")) \
-            .filter(pl.col("n") > 1)["konto"].sort().to_list()
-        if both:  # an import gives an account one slag (its mapping's); a table made otherwise may mix them
-            findings.append(finding("konto_bada_slag", "varning", info.fil, None, _literal(
-                f"{len(both)} {'konto' if len(both) == 1 else 'konton'} i {ar} års faktatabeller har både "
-                f"kostnads- och intäktsrader ({', '.join(both[:8])}{', …' if len(both) > 8 else ''}); en intäkt "
-                "som bokats som kostnad (eller tvärtom) hamnar i fel varav-rad: kontrollera kolumnen slag")))
+        if both := _both_kinds(budgets, ar):
+            findings.append(finding("konto_bada_slag", "varning", info.fil, None, _literal(_both_kinds_text(info, ar, both))))
         loose = accounts.filter(pl.col("kostnadsslag").is_null())["konto"].sort().to_list()
         if loose:
             # at the last group the year file defines, where a prefix is added (no line: the default groups)
@@ -318,6 +327,9 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
                        + (f" ({r['tables']})" if r["tables"] else "") + " or the utfall in another unit? "
                        "(kfollow check shows the amounts)")
         out += forecast_size_warnings(budgets, ar)
+        if info.utfall_filer or info.budget_filer:
+            if both := _both_kinds(budgets, ar):
+                out.append(f"warning: {info.fil}: {_both_kinds_text(info, ar, both)} (kfollow check lists such findings)")
         for f in gaps[:5]:
             where = f"{f['fil']}:{f['rad']}" if f["rad"] is not None else f["fil"]
             out.append(f"warning: {where}: {f['meddelande'].format()} (kfollow check lists such findings)")
