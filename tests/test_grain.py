@@ -1381,3 +1381,27 @@ def test_an_account_booked_both_as_kostnad_and_intakt_is_said_by_deviation_too(r
     assert said in shown.stderr and "utfall-2024.csv" in shown.stderr and "(5010)" in shown.stderr, shown.stderr
     assert said in run("check", "--budgets", d).stdout
     assert "faktatabeller" not in run("deviation", "--budgets", EXAMPLES / "sie" / "budgets", "--period", "2024-10").stderr
+
+
+def test_a_mappings_empty_kostnadsslag_is_to_be_corrected_in_the_mapping(run, tmp_path):
+    """Found by a new user: a group that the import's mapping defined and no account fills was warned of
+    as to be corrected "under kostnadsslag", a key the year file does not have."""
+    import shutil
+
+    d = tmp_path / "b"
+    shutil.copytree(EXAMPLES / "sie" / "budgets", d)
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text((EXAMPLES / "sie" / "mapping.yaml").read_text(encoding="utf-8") + (
+        "kostnadsslag:\n  intakter: {namn: Intäkter, konton: ['3']}\n  personal: {namn: Personal, konton: ['5']}\n"
+        "  lokaler: {namn: Lokaler, konton: ['61', '62']}\n  ovriga: {namn: Övriga, konton: ['4', '6', '7']}\n"),
+        encoding="utf-8")
+    for out in ("utfall-2024.csv", "budget-2024.csv"):
+        (d / out).unlink()
+        (d / f"{out}.kalla.json").unlink()
+    imported = run("import", "sie", EXAMPLES / "sie" / "exempelby.se", "--mapping", mapping, "--year", "2024",
+                   "-o", d / "utfall-2024.csv", "--budget-out", d / "budget-2024.csv")
+    assert imported.exit_code == 0, imported.stderr
+    check = run("check", "--budgets", d).stdout
+    assert "kostnadsslag lokaler (Lokaler, konton 61, 62) samlar inget konto i 2024 års faktatabeller; kontrollera " \
+        "prefixen under kostnadsslag i mappningen som " in check, check
+    assert "importerades med, och importera igen" in check

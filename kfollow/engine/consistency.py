@@ -140,10 +140,14 @@ def kostnadsslag_findings(budgets: Store) -> list[dict]:
         # (a default group without accounts is a kommun without such accounts: nothing to correct)
         empty = [g for g in info.kostnadsslag if g.id not in set(accounts["kostnadsslag"].drop_nulls().to_list())
                  and g not in DEFAULT_KOSTNADSSLAG]
+        # a group of the year file is corrected there; one of a mapping (its import's note), in the mapping
+        mapped = info.kostnadsslag[-1].line is None and tuple(info.kostnadsslag) != tuple(DEFAULT_KOSTNADSSLAG)
+        where = (f"under kostnadsslag i mappningen som {', '.join((*info.utfall_filer, *info.budget_filer))} "
+                 "importerades med, och importera igen" if mapped else "under kostnadsslag")
         for g in empty:
             findings.append(finding("kostnadsslag_tomt", "varning", info.fil, g.line, _literal(
                 f"kostnadsslag {g.id} ({g.namn}, konton {', '.join(g.prefix)}) samlar inget konto i {ar} års "
-                "faktatabeller; kontrollera prefixen under kostnadsslag")))
+                f"faktatabeller; kontrollera prefixen {where}")))
         if both := _both_kinds(budgets, ar):
             findings.append(finding("konto_bada_slag", "varning", info.fil, None, _literal(_both_kinds_text(info, ar, both))))
         loose = accounts.filter(pl.col("kostnadsslag").is_null())["konto"].sort().to_list()
@@ -152,7 +156,7 @@ def kostnadsslag_findings(budgets: Store) -> list[dict]:
             findings.append(finding("konto_utan_kostnadsslag", "varning", info.fil, info.kostnadsslag[-1].line, _literal(
                 f"{len(loose)} {'konto' if len(loose) == 1 else 'konton'} i {ar} års faktatabeller hör inte till "
                 f"något kostnadsslag ({', '.join(loose[:8])}{', …' if len(loose) > 8 else ''}); lägg till "
-                f"{'dess' if len(loose) == 1 else 'deras'} prefix under kostnadsslag")))
+                f"{'dess' if len(loose) == 1 else 'deras'} prefix {where}")))
     return findings
 
 
