@@ -785,7 +785,9 @@ def test_an_account_with_both_slag_is_a_check_warning(run, tmp_path, fmt):
     else:
         table.write_csv(d / "utfall-2024.csv")
     check = run("check", "--budgets", d)
-    assert "varning: 1 konto i 2024 års faktatabeller har både kostnads- och intäktsrader (5010)" in check.stdout
+    table = "u.parquet" if fmt == "parquet" else "utfall-2024.csv"
+    assert (f"varning: 1 konto i 2024 års faktatabeller ({d / table}, {d / 'budget-2024.csv'}) har både kostnads- och "
+            "intäktsrader (5010)") in check.stdout, check.stdout
 
 
 def test_indicators_take_the_output_options_every_table_command_takes(run):
