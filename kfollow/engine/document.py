@@ -58,9 +58,11 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
         # here); a year nobody commented has no empty column, and no "med kommentarer" in its heading
         commented = "kommentar" in by_stab.frame.columns and not by_stab.frame.filter(
             pl.col("kommentar").fill_null("").str.strip_chars() != "").is_empty()
-        explained = any(isinstance(n, ColumnNote) and n.column == "kommentar" for n in by_stab.notes)
-        sections.append(Section("Resultat per stab, med kommentarer" if commented or explained else "Resultat per stab",
-                                by_stab, comments=commented or explained, short="Per stab"))
+        if not commented:  # no empty column: a note on why no comment is shown (a filter) stands as a plain note
+            by_stab = replace(by_stab, notes=tuple(str(n) if isinstance(n, ColumnNote) and n.column == "kommentar"
+                                                   else n for n in by_stab.notes))
+        sections.append(Section("Resultat per stab, med kommentarer" if commented else "Resultat per stab",
+                                by_stab, comments=commented, short="Per stab"))
         sections.append(Section("Avvikelse per stab", by_stab, chart="avvikelse", table=False))
         # the cut by kostnadsslag, but not of a single kostnadsslag chosen (it would repeat the stab table);
         # the largest parts whatever the filter
