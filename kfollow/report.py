@@ -61,22 +61,23 @@ class Caveat(str):
 
 
 class ColumnNote(str):
-    """A note on one column (`column`, its machine name): why it shows `–` on some rows. Shown only
-    where the column is (`notes_shown`): not under a table that --columns or a terminal's width left
-    it out of."""
+    """A note on one column (`column`, its machine name), or on any of several (`also`): why it shows
+    `–` on some rows. Shown only where such a column is (`notes_shown`): not under a table that
+    --columns or a terminal's width left them out of."""
 
     column: str
+    also: tuple[str, ...]
 
-    def __new__(cls, text: str, column: str) -> "ColumnNote":
+    def __new__(cls, text: str, column: str, *also: str) -> "ColumnNote":
         note = super().__new__(cls, text)
-        note.column = column
+        note.column, note.also = column, also
         return note
 
 
 def notes_shown(notes, columns) -> list[str]:
     """`notes` but those on a column (`ColumnNote`) that is not among `columns` (`Column`s shown)."""
     names = {c.name for c in columns}
-    return [n for n in notes if not isinstance(n, ColumnNote) or n.column in names]
+    return [n for n in notes if not isinstance(n, ColumnNote) or n.column in names or names.intersection(n.also)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1407,3 +1407,16 @@ def test_a_mappings_empty_kostnadsslag_is_to_be_corrected_in_the_mapping(run, tm
     assert "kostnadsslag lokaler (Lokaler, konton 61, 62) samlar inget konto i 2024 års faktatabeller; kontrollera " \
         "prefixen under kostnadsslag i mappningen som " in check, check
     assert "importerades med, och importera igen" in check
+
+
+def test_gross_columns_on_parts_say_why_they_are_empty(run):
+    """Found by a new user: `--by kostnadsslag --columns utfall_kostnader,…` showed – on every part and
+    figures on the Summa rows only, without a word. The parts have net figures only: a note says so
+    wherever a gross column is shown, and nowhere else."""
+    sie = EXAMPLES / "sie" / "budgets"
+    note = "Anm.: Kostnader och intäkter (brutto) räknas inte per kostnadsslag: de visas på summaraderna."
+    shown = run("deviation", "--budgets", sie, "--by", "kostnadsslag", "--columns", "utfall_intakter,utfall").stdout
+    assert note in shown
+    nested = run("deviation", "--budgets", sie, "--by", "stab,kostnadsslag", "--columns", "budget_kostnader,budget").stdout
+    assert "de visas på raderna ovanför delarna och summaraderna." in nested
+    assert "brutto" not in run("deviation", "--budgets", sie, "--by", "kostnadsslag").stdout
