@@ -1409,14 +1409,48 @@ def test_a_mappings_empty_kostnadsslag_is_to_be_corrected_in_the_mapping(run, tm
     assert "importerades med, och importera igen" in check
 
 
-def test_gross_columns_on_parts_say_why_they_are_empty(run):
+GROSS = ["budget_kostnader", "budget_intakter", "utfall_kostnader", "utfall_intakter"]
+
+
+@pytest.mark.parametrize("yearly", [False, True], ids=["budget-per-month", "budget-for-the-year"])
+def test_gross_columns_on_parts_add_up_to_their_rows(run, grain, yearly):
     """Found by a new user: `--by kostnadsslag --columns utfall_kostnader,…` showed – on every part and
-    figures on the Summa rows only, without a word. The parts have net figures only: a note says so
-    wherever a gross column is shown, and nowhere else."""
-    sie = EXAMPLES / "sie" / "budgets"
-    note = "Anm.: Kostnader och intäkter (brutto) räknas inte per kostnadsslag: de visas på summaraderna."
-    shown = run("deviation", "--budgets", sie, "--by", "kostnadsslag", "--columns", "utfall_intakter,utfall").stdout
-    assert note in shown
-    nested = run("deviation", "--budgets", sie, "--by", "stab,kostnadsslag", "--columns", "budget_kostnader,budget").stdout
-    assert "de visas på raderna ovanför delarna och summaraderna." in nested
-    assert "brutto" not in run("deviation", "--budgets", sie, "--by", "kostnadsslag").stdout
+    figures on the Summa rows only. A part's kostnader and intäkter come from its facts' slag (each
+    positive, as the rows show them), and with the rest without account they add up to their row to the
+    öre; a budget for the year is spread as the net figure is."""
+    if yearly:
+        (grain / "budget-2024.csv").write_text(_table([(k, s, b * 12) for k, s, b in BUDGET_ROWS], ["2024"]),
+                                               encoding="utf-8")
+    columns = ("--columns", ",".join(["radtyp", "namn", "kostnadsslag", "stab", *GROSS, "budget", "utfall"]))
+    of_one = ("--columns", ",".join(["radtyp", "namn", "kostnadsslag", *GROSS, "budget", "utfall"]))
+    for period in ("2024-08", "2024-03"):
+        rows = _csv(run, grain, "--by", "stab,kostnadsslag", "--period", period, *columns)
+        blocks, current = [], None
+        for r in rows:
+            if r["radtyp"] == "radsumma":
+                current = (r, [])
+                blocks.append(current)
+            elif r["radtyp"] in ("del", "del_ej_fordelat"):
+                current[1].append(r)
+        assert blocks and all(parts for _, parts in blocks)
+        for row, parts in blocks:
+            for c in [*GROSS, "budget", "utfall"]:
+                if row[c] == "":  # the row's split unknown (here: no stab at all)
+                    assert all(p[c] == "" for p in parts if p["radtyp"] == "del_ej_fordelat"), (period, row["namn"], c)
+                    continue
+                assert sum(_ore(p[c]) for p in parts) == _ore(row[c]), (period, row["namn"], c)
+            for p in parts:
+                if p["radtyp"] == "del":  # from the facts: always known, and adding up to the net figure
+                    assert _ore(p["budget_kostnader"]) - _ore(p["budget_intakter"]) == _ore(p["budget"]), p
+                    assert _ore(p["utfall_kostnader"]) - _ore(p["utfall_intakter"]) == _ore(p["utfall"]), p
+                    assert "" not in (p["budget_kostnader"], p["utfall_intakter"]), p
+        one = _csv(run, grain, "--by", "kostnadsslag", "--period", period, *of_one)
+        for slag in {r["kostnadsslag"] for r in one if r["radtyp"] == "rad"}:
+            mine = next(r for r in one if r["radtyp"] == "rad" and r["kostnadsslag"] == slag)
+            for c in GROSS:
+                assert _ore(mine[c]) == sum(_ore(p[c]) for _, parts in blocks for p in parts
+                                            if p["radtyp"] == "del" and p["kostnadsslag"] == slag), (period, slag, c)
+    eks = {r["kostnadsslag"]: r for r in _csv(run, grain, "--by", "stab,kostnadsslag", "--period", "2024-08", *columns)
+           if r["radtyp"] == "del" and r["stab"] == "EKS"}
+    assert (_ore(eks["personal"]["budget_kostnader"]), _ore(eks["personal"]["budget_intakter"])) == (40000_00 * 8, 0)
+    assert (_ore(eks["intakter"]["utfall_kostnader"]), _ore(eks["intakter"]["utfall_intakter"])) == (0, 1200_00 * 8)

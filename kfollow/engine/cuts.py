@@ -180,13 +180,15 @@ def check_filter(store: Store, year: int, flt: LedgerFilter, fids: list[str] | N
 
 def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
                    flt: LedgerFilter = LedgerFilter(), groups: tuple[Kostnadsslag, ...] | None = None,
-                   by: list[pl.Expr] | None = None) -> pl.DataFrame:
+                   by: list[pl.Expr] | None = None, gross: bool = False) -> pl.DataFrame:
     """The facts of `year` summed to the ledger's grain, öre, nettokostnad (as booked: a cost
     positive, an income negative). Columns: forvaltning, stab, verksamhet, konto, kostnadsslag,
     budget, utfall. With `period` (a month), months 1..period: a budget table's months up to it, and
     what it gives for the whole year spread as the views spread it (`store.fact_profiles`); budget is
     null for a förvaltning whose budget has no account (typed in YAML). `by` (expressions on those
-    columns, the first of them `forvaltning`) sums to a coarser grain in the same pass."""
+    columns, the first of them `forvaltning`) sums to a coarser grain in the same pass. With `gross`, also
+    budget_kostnader, budget_intakter, utfall_kostnader and utfall_intakter (GROSS: each positive, as the
+    views show them), from the facts' slag."""
     info = store.year(year)
     narrow = not set(forvaltningar_with(store, year)) <= set(fids)  # (a test of every fact only when it keeps fewer)
     # each account's kostnadsslag once, not each fact's (accounts of other years and förvaltningar
@@ -209,7 +211,7 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
         if flt.konto:
             rows = rows.filter(pl.any_horizontal(pl.col("konto").str.starts_with(k) for k in flt.konto))
         part = (rows.filter(pl.col("manad") <= month)  # a budget for the year (no month) is null here: spread below
-                .group_by(grain).agg(pl.col("belopp").sum()))
+                .group_by(grain).agg(pl.col("belopp").sum(), *(_gross_sums() if gross else ())))
         if art == "budget":
             year_rows = rows.filter(pl.col("manad").is_null()).join(accounts.lazy(), on="konto", how="left")
             yearly.append(year_rows.filter(in_slag) if flt.kostnadsslag else year_rows)
@@ -220,7 +222,9 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
     summed = [(frame.lazy().join(accounts.lazy(), on="konto", how="left")
                .pipe(lambda f: f.filter(in_slag) if flt.kostnadsslag else f)
                .select(*(by or keys), budget=pl.col("belopp") if art == "budget" else pl.lit(0, pl.Int64),
-                       utfall=pl.col("belopp") if art == "utfall" else pl.lit(0, pl.Int64)))
+                       utfall=pl.col("belopp") if art == "utfall" else pl.lit(0, pl.Int64),
+                       **({f"{a}_{g}": pl.col(f"_{g}") if art == a else pl.lit(0, pl.Int64)
+                           for a in ("budget", "utfall") for g in ("kostnader", "intakter")} if gross else {})))
               for (art, _), frame in zip(summed, frames)]
     yearly = frames[len(summed):]
     yearly = pl.concat(yearly).with_columns(ar=pl.lit(year, pl.Int32), art=pl.lit("budget")) if yearly else None
@@ -233,15 +237,31 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
                                yearly.group_by([*(by or [pl.col(k) for k in keys]), *spread]).agg(pl.col("belopp").sum()),
                                ["forvaltning", "_fs", "_fv", "slag"])
     elif yearly is not None and by:
-        yearly = yearly.select(*by, "belopp")
+        yearly = yearly.select(*by, "belopp", "slag")
     with_budget = forvaltningar_with(store, year, "budget")
-    empty = pl.DataFrame(schema={**{n: pl.String for n in names}, "budget": pl.Int64, "utfall": pl.Int64})
-    parts = [*summed, *([yearly.lazy().select(*at_grain, budget="belopp", utfall=pl.lit(0, pl.Int64))] if yearly is not None else [])]
+    figures = ["budget", "utfall", *(GROSS if gross else ())]
+    empty = pl.DataFrame(schema={**{n: pl.String for n in names}, **{f: pl.Int64 for f in figures}})
+    gross_of_year = {f"budget_{g}": pl.when(pl.col("slag") == slag).then(sign * pl.col("belopp")).otherwise(0)
+                     for g, slag, sign in (("kostnader", "kostnad", 1), ("intakter", "intakt", -1))}
+    gross_of_year |= {"utfall_kostnader": pl.lit(0, pl.Int64), "utfall_intakter": pl.lit(0, pl.Int64)}
+    parts = [*summed, *([yearly.lazy().select(*at_grain, budget="belopp", utfall=pl.lit(0, pl.Int64),
+                                              **(gross_of_year if gross else {}))] if yearly is not None else [])]
+    budgeted = [f for f in figures if f.startswith("budget")]
     return (
         pl.concat(parts, how="vertical_relaxed") if parts else empty.lazy()
-    ).group_by(names).agg(pl.col("budget").sum(), pl.col("utfall").sum()).with_columns(
-        budget=pl.when(pl.col("forvaltning").is_in(with_budget)).then(pl.col("budget"))
+    ).group_by(names).agg(pl.col(f).sum() for f in figures).with_columns(
+        pl.when(pl.col("forvaltning").is_in(with_budget)).then(pl.col(f)).alias(f) for f in budgeted
     ).collect()  # a few rows per part: in memory
+
+
+GROSS = ("budget_kostnader", "budget_intakter", "utfall_kostnader", "utfall_intakter")  # positive, as the views show them
+
+
+def _gross_sums() -> tuple[pl.Expr, ...]:
+    """A table's kostnader and intäkter apart (`_kostnader`, `_intakter`), each positive, as the views show them."""
+    slag, belopp = pl.col("slag"), pl.col("belopp")
+    return (belopp.filter(slag == "kostnad").sum().alias("_kostnader"),
+            (-belopp.filter(slag == "intakt").sum()).alias("_intakter"))
 
 
 def _spread_parts(store: Store, year: int, period: int, parts: pl.DataFrame, row: list[str]) -> pl.DataFrame:
@@ -358,11 +378,14 @@ def _netto(cols) -> list[pl.Expr]:
 Derive = Callable[[pl.DataFrame, dict], pl.DataFrame]  # the columns that follow from a part's figures
 
 
-def deviation_figures(year: int, prev: str | None, full_year: bool = False) -> tuple[dict[str, tuple], Derive]:
+def deviation_figures(year: int, prev: str | None, full_year: bool = False,
+                      gross: tuple[str, ...] = ()) -> tuple[dict[str, tuple], Derive]:
     """What `breakdown` gives each part of a deviation table: budget and utfall of `year` (and the
-    previous year's utfall as `prev`; with `full_year` the year's whole budget as budget_helar), and
-    how its deviation and share follow from them."""
+    previous year's utfall as `prev`; with `full_year` the year's whole budget as budget_helar; the
+    columns of GROSS in `gross`, kostnader and intäkter apart), and how its deviation and share follow
+    from them."""
     figures: dict[str, tuple] = {"budget": (year, "budget"), "utfall": (year, "utfall")}
+    figures |= {c: (year, c) for c in gross}
     if prev:
         figures[prev] = (year - 1, "utfall")
     if full_year:  # the budget of all twelve months, whatever the period
@@ -413,9 +436,10 @@ def _parts(store: Store, year: int, fids: list[str], period: int | None, flt: Le
         parent_key = pl.col(parent).fill_null("").alias("_parent") if parent else _parent_key(view)
         if (y, months) not in by_year:  # budget and utfall of a year in one pass over its facts, summed to the parts
             by_year[y, months] = ledger_amounts(store, y, ids, months, flt, groups,
-                                                by=[pl.col("forvaltning"), parent_key, part_key.alias("_part")])
+                                                by=[pl.col("forvaltning"), parent_key, part_key.alias("_part")],
+                                                gross=any(f[1] in GROSS for f in figures.values()))
         la = by_year[y, months]
-        known[col] = [f for f in forvaltningar_with(store, y, field) if f in ids]
+        known[col] = [f for f in forvaltningar_with(store, y, field.split("_")[0]) if f in ids]
         frames.append(la.select("forvaltning", "_parent", "_part", **{col: pl.col(field)}))
     if not frames:
         return pl.DataFrame(schema={"forvaltning": pl.String, "_parent": pl.String, "_part": pl.String,
@@ -449,8 +473,9 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     key = view.value
     if figures is None:
         figures, derive = deviation_figures(year, next((c for c in outer.columns if c == f"utfall_{year - 1}"), None),
-                                            "budget_helar" in outer.columns)
+                                            "budget_helar" in outer.columns, tuple(c for c in GROSS if c in outer.columns))
     money = list(figures)
+    net = [c for c in money if c not in GROSS]  # (kostnader and intäkter are positive in either presentation)
     parent = cut.ledger_parent  # kostnadsslag rows broken down by konto
     parts = _parts(store, year, fids, period, flt, figures, view, part, parent)
     _, part_name, part_order = _inner(store, year, part)
@@ -458,7 +483,7 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     parent_kinds = [RowKind.rad.value] if parent else PARENTS  # a part without account has no accounts
     parents = outer.with_row_index("_o").filter(pl.col("radtyp").is_in(parent_kinds)).with_columns(
         _parent=pl.col(row_key).fill_null(""), _sign=pl.when(pl.col("redovisas_som") == "resultat").then(-1).otherwise(1))
-    parents_netto = parents.with_columns(_netto(money))
+    parents_netto = parents.with_columns(_netto(net))
     # a förvaltning shown as one row (no rows in this view) takes all its facts
     # (and only then: a förvaltning of one row in one year and of many in the other keeps its facts on the many)
     others = parents.filter(pl.col("radtyp") != "forvaltning")["forvaltning"].unique().implode()
@@ -468,11 +493,12 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     parts = parts.group_by("forvaltning", "_parent", "_part").agg(ex.exact_sum(c) for c in money)
     # the parts of each parent, then what the facts leave of it (its declared budget, changes, …)
     placed = (parts.join(parents_netto.select("_o", "forvaltning", "_parent", "_sign", "redovisas_som",
-                                              *(pl.col(c).is_null().alias(f"_none_{c}") for c in money)),
+                                              *(pl.col(c).is_null().alias(f"_none_{c}") for c in net)),
                          on=["forvaltning", "_parent"], how="inner")
-              # a figure its row does not have (a year the row was not in) its parts do not have either
-              .with_columns(pl.when(pl.col(f"_none_{c}")).then(None).otherwise(pl.col(c)).alias(c) for c in money)
-              .drop(*(f"_none_{c}" for c in money)))
+              # a figure its row does not have (a year the row was not in) its parts do not have either (a row's
+              # kostnader and intäkter are unknown where a budget change has no slag: its parts' are their facts')
+              .with_columns(pl.when(pl.col(f"_none_{c}")).then(None).otherwise(pl.col(c)).alias(c) for c in net)
+              .drop(*(f"_none_{c}" for c in net)))
     summed = placed.group_by("_o").agg(*(pl.col(c).fill_null(0).sum().alias(f"_{c}") for c in money))
     rest = (
         parents_netto.join(summed, on="_o", how="left")
@@ -485,7 +511,7 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
         rest = rest.clear()
     children = pl.concat([placed.with_columns(_rest=pl.lit(False)), rest.with_columns(_rest=pl.lit(True))],
                          how="diagonal_relaxed")
-    summa = outer.filter(pl.col("radtyp") == "summa").with_columns(_netto(money))
+    summa = outer.filter(pl.col("radtyp") == "summa").with_columns(_netto(net))
     totals = {c: (summa[c][0] if summa.height else None) for c in money}
     if flt:  # the rows are sums of the matching parts: so are the totals shares are taken of
         totals = {c: placed[c].sum() if placed.height else None for c in money}
@@ -497,7 +523,7 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
 
     def lacking_facts(col: str) -> pl.Series:  # the förvaltningar with parts but no facts of `col`
         y, field = figures[col][:2]
-        have = set(forvaltningar_with(store, y, field)) if y in store.years else set()
+        have = set(forvaltningar_with(store, y, field.split("_")[0])) if y in store.years else set()
         return pl.Series(sorted(with_parts - have), dtype=pl.String).implode()
 
     budgetless = lacking_facts("budget") if "budget" in money else pl.Series([], dtype=pl.String).implode()
@@ -517,7 +543,7 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
         .with_columns(_name=pl.when(pl.col("_rest")).then(pl.lit(f"Ej fördelat på {part}")).otherwise(part_name),
                       _sub=pl.when(pl.col("_rest")).then(pl.lit(1_000_000)).otherwise(part_order),
                       _k=pl.col("_part"))
-        .with_columns(*(ex.presented(c, pl.col("_sign")) for c in money))
+        .with_columns(*(ex.presented(c, pl.col("_sign")) for c in net))
     )
     nested = cut.nested or cut.part is None
     parent_cols = outer.columns
@@ -569,7 +595,7 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
             notes += (flt.left_out(left),)
     for col in money:
         y, field = figures[col][:2]
-        if col == "budget_helar":  # said with the budget's
+        if col == "budget_helar" or col in GROSS:  # said with the budget's and the utfall's
             continue
         have = set(forvaltningar_with(store, y, field)) if y in store.years else set()
         lacking = sorted(set(parents["forvaltning"].to_list()) - have - set(left) - (set() if col == "budget" else {None}))
@@ -755,7 +781,7 @@ def _sums_of_parts(out: pl.DataFrame, placed: pl.DataFrame, money: list[str], de
                                      .otherwise(pl.col("redovisas_som")))
     done = derive(joined.with_columns(_sign=sign), totals).with_columns(
         *(pl.lit(None, out.schema[c]).alias(c) for c in figures if c in out.columns and c not in money))
-    done = done.with_columns(*(ex.presented(c, sign) for c in money))
+    done = done.with_columns(*(ex.presented(c, sign) for c in money if c not in GROSS))
     return done.select(out.columns)
 
 

@@ -783,12 +783,6 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
             frame, notes = cuts.breakdown(store, p.year, frame, cut.outer, fids, p.month, flt, against=jmf)
         frame, more = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt, against=jmf)
         notes = tuple(dict.fromkeys((*notes, *more)))
-        gross_cols = [c for c in ("budget_kostnader", "budget_intakter", "utfall_kostnader", "utfall_intakter")
-                      if c in frame.columns]
-        if gross_cols:  # (taken from the views: the parts have their net figures only)
-            where = "raderna ovanför delarna och summaraderna" if cut.nested else "summaraderna"
-            notes += (ColumnNote(f"Kostnader och intäkter (brutto) räknas inte per {cut.part}: de visas på {where}.",
-                                 *gross_cols),)
     chosen = _holding(store, p.year, "verksamhet" if verksamheter else "stab", forvaltningar(store, p.year, forvaltning),
                       verksamheter or staber, forvaltning, ambiguous_ok=True)  # the förvaltningar shown
     selection_rows = ("verksamhet", verksamheter) if verksamheter else ("stab", staber) if staber else None
