@@ -200,3 +200,27 @@ def test_a_verksamhet_chart_without_verksamhet_rows_points_to_a_chart_command(tm
                                       "-o", str(tmp_path / "v.svg")])
     assert result.exit_code == 2
     assert "or look per stab (kfollow chart avvikelse)" in result.output and "--by" not in result.output
+
+
+def test_an_axis_of_small_values_has_ticks_that_read_their_values():
+    """Found by a new user: a stab's chart of -0,17 mnkr had ticks `-0,2 -0,2 -0,1 0,0 0`: two the same,
+    one reading 0,0 for -0,05. An axis's ticks share the decimals they need."""
+    assert charts.tick_places([-0.2, -0.15, -0.1, -0.05, 0.0]) == 2
+    assert charts.tick_places([-2.0, -1.0, 0.0, 1.0, 2.0, 3.0]) == 0
+    assert charts.tick_places([0.0, 0.5, 1.0, 1.5]) == 1
+    assert [charts.tick(v, places=2) for v in (-0.2, -0.05, 0.0)] == ["-0,20", "-0,05", "0,00"]
+
+
+def test_a_small_deviation_chart_labels_its_axis_distinctly(tmp_path):
+    """The same, drawn: the ticks of the chart of one stab's small deviation, read back from the SVG."""
+    import re
+    import subprocess
+
+    out = tmp_path / "hr.svg"
+    result = subprocess.run([sys.executable, "-m", "kfollow", "chart", "avvikelse", "--budgets",
+                             str(ROOT / "examples" / "budgets"), "--period", "2024-10", "--stab", "HR", "-o", str(out)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    ticks = [t for t in texts(out.read_bytes()) if re.fullmatch(r"-?[0-9]+(,[0-9]+)?", t)]
+    assert ticks and len(ticks) == len(set(ticks)), ticks
+    assert "-0,05" in ticks and "0,00" in ticks, ticks

@@ -83,11 +83,26 @@ def amount(ore: int | None, unit: str, sign: bool = False) -> str:
     return text
 
 
-def tick(value: float, _pos=None) -> str:
-    """An axis tick: `1 240`, `2,5`, `−50` (Swedish, a no-break space between thousands)."""
-    places = 0 if abs(value - round(value)) < 1e-9 else 1
+def tick(value: float, _pos=None, places: int | None = None) -> str:
+    """An axis tick: `1 240`, `2,5`, `−50` (Swedish, a no-break space between thousands); with
+    `places`, that many decimals (an axis's ticks share them: `TickFormat`)."""
+    if places is None:
+        places = 0 if abs(value - round(value)) < 1e-9 else 1
     text = swedish_number(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP) + 0)
     return _signed(text)
+
+
+def tick_places(locs) -> int:
+    """The decimals an axis's ticks need so that no two read the same and each reads its value:
+    `-0,15 -0,10 -0,05 0,00`, not `-0,2 -0,1 -0,1 0,0`; none for whole numbers."""
+    values = sorted({round(float(v), 9) for v in locs})
+    for places in range(0, 7):
+        shown = [tick(v, places=places) for v in values]
+        exact = all(abs(float(Decimal(repr(v)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)) - v) < 1e-9
+                    for v in values)
+        if exact and len(set(shown)) == len(shown):
+            return places
+    return 6
 
 
 def _label(text: str, width: int = 34) -> str:
@@ -172,9 +187,21 @@ def _figure(height: float) -> "Figure":
 
 
 def _money_axis(ax: "Axes", axis: str, unit: str, label: str) -> None:
-    _, _, FuncFormatter = _matplotlib()
+    from matplotlib.ticker import Formatter
+
+    class TickFormat(Formatter):  # the axis's ticks with the decimals they need together (`tick_places`)
+        places = 0
+
+        def set_locs(self, locs):
+            super().set_locs(locs)
+            self.places = tick_places(locs)
+
+        def __call__(self, value, pos=None):
+            return tick(value, places=self.places)
+
+    _matplotlib()
     target = ax.xaxis if axis == "x" else ax.yaxis
-    target.set_major_formatter(FuncFormatter(tick))
+    target.set_major_formatter(TickFormat())
     (ax.set_xlabel if axis == "x" else ax.set_ylabel)(label or unit)
     ax.grid(axis=axis, color="#bbbbbb", linewidth=0.5)
     ax.set_axisbelow(True)
