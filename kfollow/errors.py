@@ -22,7 +22,7 @@ def control_class(extra: str = "", polars: bool = False) -> str:
     return "[" + "".join(f"{esc(a)}-{esc(b)}" for a, b in _CONTROL_RANGES) + extra + "]"
 
 
-_UNSHOWABLE = re.compile(control_class(r"\n\r"))
+_UNSHOWABLE = re.compile(control_class(r"\n\r\ud800-\udfff"))  # and a lone surrogate: a name's byte that is not UTF-8
 
 
 def control_kind(char: str) -> str:
@@ -42,8 +42,16 @@ def control_kind(char: str) -> str:
 
 
 def shown(text: str) -> str:
-    """`text` safe for a terminal: control and bidi characters written as escapes (`\\x1b`, `\\u202e`)."""
-    return _UNSHOWABLE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
+    """`text` safe for a terminal: control and bidi characters written as escapes (`\\x1b`, `\\u202e`),
+    and a file name's byte that is not UTF-8 (Python keeps it as a lone surrogate) as that byte (`\\xe5`)."""
+    return _UNSHOWABLE.sub(_escape, text)
+
+
+def _escape(m: re.Match) -> str:
+    code = ord(m[0])
+    if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's way of keeping byte 0x80–0xFF
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 class ExitStatus(IntEnum):

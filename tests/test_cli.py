@@ -662,5 +662,23 @@ def test_a_name_that_is_not_utf8_is_a_clear_error(run, tmp_path):
     result = run("report", "--budgets", folder, "-o", tmp_path / "r.md")
     assert result.exit_code == ExitStatus.IO, result.stderr
     assert result.stderr.startswith("Error: a file or folder name is not valid UTF-8 (…")
-    assert "bud\\udcffgets" in result.stderr and result.stderr.strip().endswith("rename it so that its name is")
+    assert "bud\\xffgets" in result.stderr and result.stderr.strip().endswith("rename it so that its name is")
     assert not (tmp_path / "r.md").exists()
+
+
+@pytest.mark.parametrize("args, said", [
+    (("deviation", "--x\u202eabc"), "No such option: --x\\u202eabc"),
+    (("deviation", "extra\u200f"), "unexpected extra argument(s) (extra\\u200f)"),
+    (("dev\u202e",), "No such command 'dev\\u202e'"),
+])
+def test_the_parsers_errors_quote_what_was_typed_escaped(run, args, said):
+    """Found in review: a usage error quoting the command line printed its bidi controls raw."""
+    result = run(*args)
+    assert result.exit_code == 2
+    assert said in result.stderr and "\u202e" not in result.stderr and "\u200f" not in result.stderr, result.stderr
+
+
+def test_a_name_byte_that_is_not_utf8_is_shown_as_the_byte():
+    from kfollow.errors import shown
+
+    assert shown("formb\udce5/x") == "formb\\xe5/x"

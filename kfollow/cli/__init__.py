@@ -35,6 +35,9 @@ class _Boundary(TyperGroup):
         except BrokenPipeError:
             _quiet_stdout()
             raise typer.Exit(0) from None
+        except typer.TyperException as exc:  # the parser's message quotes the command line: safe for a terminal
+            _shown_message(exc)
+            raise
 
     def invoke(self, ctx):
         import warnings
@@ -46,7 +49,10 @@ class _Boundary(TyperGroup):
         except KfollowError as err:
             say(f"Error: {shown(err.message)}")
             raise typer.Exit(int(err.status)) from None
-        except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt):
+        except typer.TyperException as exc:  # a usage error of a command's options (the parser's)
+            _shown_message(exc)
+            raise
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except BrokenPipeError:
             _quiet_stdout()
@@ -56,8 +62,8 @@ class _Boundary(TyperGroup):
                 raise
             # a path's bytes that are not UTF-8 (Python keeps them as surrogates), on their way into a text
             text = exc.object if isinstance(exc.object, str) else ""
-            near = text[max(0, exc.start - 60):exc.end + 20].encode("utf-8", "backslashreplace").decode()
-            say(f"Error: a file or folder name is not valid UTF-8 (…{shown(near)}…); rename it so that its name is")
+            say(f"Error: a file or folder name is not valid UTF-8 (…{shown(text[max(0, exc.start - 60):exc.end + 20])}…); "
+                "rename it so that its name is")
             raise typer.Exit(int(ExitStatus.IO)) from None
         except Exception as exc:  # noqa: BLE001 - the boundary: nothing may escape as a traceback
             if os.environ.get("KFOLLOW_DEBUG") == "1":
@@ -65,6 +71,13 @@ class _Boundary(TyperGroup):
             what = f"{type(exc).__name__}: {exc}".splitlines()[0] if str(exc) else type(exc).__name__
             say(f"Error: internal error: {shown(what)} (please report it; KFOLLOW_DEBUG=1 shows where)")
             raise typer.Exit(int(ExitStatus.INTERNAL)) from None
+
+
+def _shown_message(exc: Exception) -> None:
+    """A parser's error, which may quote what was typed (`No such option: --x…`), with its control and
+    bidi characters escaped, as every message of kfollow's."""
+    if isinstance(getattr(exc, "message", None), str):
+        exc.message = shown(exc.message)
 
 
 def _warning_line(message, category, filename, lineno, file=None, line=None) -> None:
