@@ -444,3 +444,17 @@ def test_a_note_nested_thousands_deep_is_a_check_warning(run, tmp_path):
     assert check.exit_code == 0, check.stderr
     assert "utfall-2024.csv.kalla.json: varning: anteckningen går inte att läsa" in check.stdout
     assert run("deviation", "--budgets", d).exit_code == 0
+
+
+def test_a_note_saved_with_a_bom_is_read(run, tmp_path):
+    """Found in review: a note edited in Notepad and saved as UTF-8 with BOM was a note kfollow could not
+    read, and the accounts' names left every table; every other file kfollow reads takes the BOM."""
+    import shutil
+
+    d = tmp_path / "budgets"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "sie" / "budgets", d)
+    note = d / "utfall-2024.csv.kalla.json"
+    note.write_bytes(b"\xef\xbb\xbf" + note.read_bytes())
+    check = run("check", "--budgets", d)
+    assert "anteckningen" not in check.stdout, check.stdout
+    assert "5010 - " in run("deviation", "--budgets", d, "--by", "konto").stdout

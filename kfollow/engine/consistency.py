@@ -499,9 +499,9 @@ def _month_gaps(budgets: Store, ar: int, month: int | None, line: dict) -> list[
         viewed | ((pl.col("vy") == "summa") & ~viewed.any().over("forvaltning")))
     # booked: any money in the month, gross too (a resultat unit's kostnader and intäkter may net to 0)
     booked = pl.any_horizontal(pl.col(c).fill_null(0) != 0 for c in ("utfall", "utfall_kostnader", "utfall_intakter"))
-    # (the year's last booked month as deviation takes it: of every row, a rest without stab too)
-    month = month or budgets.months.lazy().filter((pl.col("ar") == ar) & booked).select(
-        pl.col("manad").max()).collect().item()
+    # (the year's last booked month as deviation takes it: how far any row's utfall reaches, a rest without
+    # stab too, whatever it nets to)
+    month = month or budgets.amounts.filter(pl.col("ar") == ar)["manader"].max()
     if month is None or month < 3:  # two months before it at least: a habit, not a coincidence
         return []
     rows = (m.filter(pl.col("manad") <= month)

@@ -834,8 +834,9 @@ def largest(frame: pl.DataFrame, n: int) -> pl.DataFrame:
     # the rest without account of a row (or förvaltning) that has no part with one is all of its money (a
     # förvaltning typed in YAML): a deviation to explain, listed as the rest is named
     if nested:
-        view = next(c for c in ("stab", "verksamhet", "forvaltning") if c in frame.columns)
-        whole = (pl.col("radtyp") == "del_ej_fordelat") & ~(pl.col("radtyp") == "del").any().over("forvaltning", view)
+        # (of a förvaltning without any: a stab of a förvaltning with tables whose money is a budget change
+        # alone has no cost to explain)
+        whole = (pl.col("radtyp") == "del_ej_fordelat") & ~(pl.col("radtyp") == "del").any().over("forvaltning")
         rows = named.filter((pl.col("radtyp") == "del") | whole).with_columns(radtyp=pl.lit("rad"))
     elif any(k in frame.columns for k in LEDGER):
         whole = (pl.col("radtyp") == "ej_fordelat") & ~(pl.col("radtyp") == "rad").any().over("forvaltning")

@@ -46,7 +46,7 @@ def _note(table: Path | str) -> dict | None:
     stat = path.stat()
     key = (str(path), stat.st_size, stat.st_mtime_ns)
     if key not in _NOTES:
-        raw = read_bytes(path, NOTE_LIMIT, "export note").decode("utf-8")
+        raw = read_bytes(path, NOTE_LIMIT, "export note").decode("utf-8-sig")  # (saved by Notepad: a BOM first)
         try:
             note = json.loads(raw)
             if not isinstance(note, dict):
