@@ -306,7 +306,9 @@ def _bad(tmp_path: Path, out: Path, how: str) -> Path:
     ("formula", "Formulär", None, "a formula is not an answer"),
     ("spaced-formula", "Formulär", None, "a formula is not a comment"),
     ("control", "Formulär", None, "U+202E"),
-    ("separator", "Formulär", None, "a line or paragraph separator (U+2028) is not allowed in a comment"),
+    # (the line separator is a line break; the mark after it is named, with where it is)
+    ("separator", "Formulär", None, "a bidi control (U+200F) is not allowed in a comment; remove it (after 'Bra läge'; "
+                                    "it cannot be seen in Excel"),
     ("foreign", "kfollow", "A1", "not a kfollow form"),
 ])
 def test_a_bad_answer_is_one_line_naming_file_sheet_and_cell_and_nothing_is_written(
@@ -1052,3 +1054,15 @@ def test_check_names_an_answer_for_a_kostnadsslag_the_year_file_no_longer_has(ru
     result = run("check", "--budgets", budgets)
     assert ("svaret för KSF stab HR 2024-10 gäller kostnadsslag personal, som 2024 års fil inte har (den har: "
             "intakter, kop_material, lon, ovriga); svaret visas inte") in result.stdout, result.stdout
+
+
+def test_a_comment_pasted_from_another_program_keeps_its_line_breaks(forms_dir, run, tmp_path):
+    """Found in review: a comment pasted from a web page or Teams, with a line separator (U+2028) and a
+    zero-width space, was refused whole (exit 3) for characters nobody sees in Excel. The separators are
+    line breaks, and what no one sees is left out."""
+    budgets, out = forms_dir
+    answered = fill(_form(out, "HR"), tmp_path / "hr.xlsx", 21300, "Vikarier\u2028januari\u200b–maj.\u2029Klart.")
+    result = run("collect", "--budgets", budgets, answered)
+    assert result.exit_code == 0, result.stderr
+    text = (budgets / "svar" / "2024-10.yaml").read_text(encoding="utf-8")
+    assert 'kommentar: "Vikarier\\njanuari–maj.\\nKlart."' in text, text

@@ -311,6 +311,9 @@ def swedish_number(text: str) -> Decimal | None:
     return -number if m[1] in ("-", "−", "–") else number
 
 
+_PASTED = re.compile("[\r\u0085\u2028\u2029\u200b\ufeff]")  # line breaks of other programs; zero-width ones
+
+
 def _comment(name: str, ref: str, cell) -> str | None:
     value = cell.value
     if cell.data_type == "f" or (isinstance(value, str) and value.strip().startswith("=")):  # (kept stripped)
@@ -325,13 +328,16 @@ def _comment(name: str, ref: str, cell) -> str | None:
         value = str(value) if isinstance(value, int) else repr(value)
     if not isinstance(value, str):
         raise cell_error(name, SHEET, ref, "comment is a date, not text; write the comment as text")
-    text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    # pasted from a web page, Teams or Word: their line breaks are line breaks, and what no one sees is left out
+    text = _PASTED.sub(lambda m: "" if m[0] in "\u200b\ufeff" else "\n", value.replace("\r\n", "\n")).strip()
     if len(text) > COMMENT_LIMIT:
         raise cell_error(name, SHEET, ref, f"the comment is {len(text):,} characters, more than a cell of Excel holds "
                                            f"({COMMENT_LIMIT:,}); shorten it")
     if bad := FORBIDDEN.search(text):
-        raise cell_error(name, SHEET, ref, f"{control_kind(bad[0])} is not allowed in a comment; "
-                                           "remove it (comments are shown on terminals and in reports)")
+        before = text[max(0, bad.start() - 20):bad.start()].replace("\n", " ")
+        raise cell_error(name, SHEET, ref, f"{control_kind(bad[0])} is not allowed in a comment; remove it "
+                                           f"({'after ' + repr(shown(before)) if before else 'at the start'}; it "
+                                           "cannot be seen in Excel: retype the text around it)")
     return text or None
 
 
