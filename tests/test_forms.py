@@ -877,7 +877,7 @@ def test_a_workbook_whose_name_has_a_control_character_is_named_itself(forms_dir
     result = run("collect", "--budgets", budgets, book)
     assert result.exit_code == 3
     shown = str(book).replace("\u202e", "\\u202e")  # as a terminal is shown it: escaped
-    assert result.stderr.strip() == (f"Error: {shown}: the workbook's name has control character U+202E; rename the "
+    assert result.stderr.strip() == (f"Error: {shown}: the workbook's name has a bidi control (U+202E); rename the "
                                      "file without it")
 
 
@@ -1066,3 +1066,19 @@ def test_a_comment_pasted_from_another_program_keeps_its_line_breaks(forms_dir, 
     assert result.exit_code == 0, result.stderr
     text = (budgets / "svar" / "2024-10.yaml").read_text(encoding="utf-8")
     assert 'kommentar: "Vikarier\\njanuari–maj.\\nKlart."' in text, text
+
+
+def test_an_answer_stored_with_a_saved_time_in_the_future_does_not_outrank_later_ones(forms_dir, run, tmp_path):
+    """Found in review: an answer already in the answers file with a time in the future (collected before
+    kfollow doubted such times, or written by hand) kept its place against every later workbook."""
+    budgets, out = forms_dir
+    first = fill(_form(out, "HR"), tmp_path / "first.xlsx", 99, None, saved="2024-11-05T10:00:00Z")
+    assert run("collect", "--budgets", budgets, first).exit_code == 0
+    answers = budgets / "svar" / "2024-10.yaml"
+    answers.write_text(answers.read_text(encoding="utf-8").replace("2024-11-05T10:00:00Z", "2099-01-01T00:00:00Z"),
+                       encoding="utf-8")
+    later = fill(_form(out, "HR"), tmp_path / "later.xlsx", 21300, None, saved="2024-11-06T09:00:00Z")
+    result = run("collect", "--budgets", budgets, later)
+    assert result.exit_code == 0, result.stderr
+    assert "that one says it was saved 2099-01-01 00:00:00 UTC, later than now, which says nothing" in result.stderr
+    assert "prognos: 21300000.00" in answers.read_text(encoding="utf-8")

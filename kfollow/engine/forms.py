@@ -24,7 +24,7 @@ from kfollow.engine.operations import deviation as deviation_of
 from kfollow.engine.operations import deviation_report
 from kfollow.engine.periods import last_month_complete, parse_period
 from kfollow.engine.thresholds import Limits, limit_percents, places_beyond, rows_beyond
-from kfollow.errors import DataError, KfollowError, UsageError, control_class
+from kfollow.errors import DataError, KfollowError, UsageError, control_class, control_kind
 from kfollow.form import FORMAT, Form
 from kfollow.options import ORE_PER_UNIT, By
 from kfollow.report import EXACT, Column, Report
@@ -400,8 +400,10 @@ def _amount(ore: int | None) -> str:
 
 
 def _older(answer: Answer, before: Answer) -> bool:
-    """Whether `answer`'s workbook was saved before `before`'s (both say when; same format, UTC)."""
-    return answer.sparad is not None and before.sparad is not None and answer.sparad < before.sparad
+    """Whether `answer`'s workbook was saved before `before`'s (both say when; same format, UTC). A time
+    in the future says nothing (an answer collected so before kfollow doubted it, or written by hand)."""
+    return (answer.sparad is not None and before.sparad is not None and not _in_the_future(before.sparad)
+            and answer.sparad < before.sparad)
 
 
 def _moment(sparad: str | None) -> str:
@@ -441,7 +443,7 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
     paths = list({os.path.realpath(p): p for p in reversed(paths)}.values())[::-1]
     def read(path: str) -> None:  # one workbook into `new` (its errors raised)
         if bad := _CONTROL.search(Path(path).name):  # the name goes into the answers file, as text people read
-            raise DataError(path, None, None, f"the workbook's name has control character U+{ord(bad[0]):04X}; "
+            raise DataError(path, None, None, f"the workbook's name has {control_kind(bad[0])}; "
                                               "rename the file without it")
         filled = ans.read_workbook(path)
         if filled.sparad is not None and _in_the_future(filled.sparad):  # it would outrank every later answer
@@ -518,9 +520,12 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
                         (f"prognos {_amount(before.prognos)} → {_amount(answer.prognos)}", before.prognos != answer.prognos),
                         ("kommentar", before.kommentar != answer.kommentar), ("kostnadsslag", before.delar != answer.delar))
                         if changed) or "arbetsbok"
-                    known = answer.sparad is not None and before.sparad is not None
+                    future = before.sparad is not None and _in_the_future(before.sparad)
+                    known = answer.sparad is not None and before.sparad is not None and not future
                     messages.append(f"{path}: replaces the answer for {'/'.join(key[1:])} collected {before.inlast} "
                                     f"from {before.arbetsbok} ({what})" + (
+                                        f"; that one says it was saved {_moment(before.sparad)}, later than now, which "
+                                        "says nothing" if future else
                                         f"; saved {_moment(answer.sparad)}, after it" if known and answer.sparad != before.sparad
                                         else f"; saved at the same time as it ({_moment(answer.sparad)}): the one "
                                         "collected last wins" if known else
