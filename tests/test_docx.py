@@ -109,6 +109,9 @@ def test_outline_uses_built_in_styles_and_charts_have_alternative_text(report_do
     assert len(pictures) >= 2
     for picture in pictures:
         assert picture._inline.docPr.get("descr"), "every chart has its alternative text"
+    # the figures in words, as the SVG's <desc> says them, not the caption alone (found by a new user)
+    said = [p._inline.docPr.get("descr") for p in pictures]
+    assert any("Ekonomistaben +9,1 (överskott)" in d for d in said), said
 
 
 def test_a_table_too_wide_for_portrait_gets_a_landscape_section(report_docx):

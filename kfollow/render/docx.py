@@ -351,6 +351,27 @@ def _orient(w: _Writer, landscape: bool) -> bool:
     return new_page
 
 
+def png_description(png: bytes) -> str | None:
+    """The `Description` a PNG's text chunks carry (tEXt, or uncompressed iTXt), as kfollow's charts
+    write it; None without one."""
+    import struct
+
+    at = 8  # after the signature
+    while at + 8 <= len(png):
+        length, kind = struct.unpack(">I4s", png[at:at + 8])
+        data = png[at + 8:at + 8 + length]
+        if kind == b"tEXt" and data.startswith(b"Description\0"):
+            return data.split(b"\0", 1)[1].decode("latin-1")
+        if kind == b"iTXt" and data.startswith(b"Description\0\0"):  # not compressed
+            _, _, rest = data.split(b"\0", 2)
+            _, _, text = rest[1:].split(b"\0", 2)  # (method, language, translated keyword)
+            return text.decode("utf-8")
+        if kind == b"IEND":
+            break
+        at += 12 + length
+    return None
+
+
 def _chart(w: _Writer, section: Section) -> None:
     from docx.shared import Cm
 
@@ -360,6 +381,7 @@ def _chart(w: _Writer, section: Section) -> None:
     w.docx.add_paragraph().add_run().add_picture(io.BytesIO(png), width=Cm(min(CHART_CM, _usable(w))))
     w.placed += 1
     picture = w.docx.inline_shapes[-1]
-    description = section.report.caption or section.heading
-    picture._inline.docPr.set("descr", description)  # the alternative text a screen reader says
+    # the alternative text a screen reader says: the chart's figures in words, as the SVG's <desc> has them
+    description = png_description(png) or section.report.caption or section.heading
+    picture._inline.docPr.set("descr", description)
     picture._inline.docPr.set("title", section.heading)
