@@ -253,3 +253,19 @@ def test_the_year_of_a_year_given_for_the_whole_year_shows_decembers_answers(run
         assert "Decemberkommentar: lägre personalkostnader." in out.read_text(encoding="utf-8"), args
     result = run("deviation", "--budgets", budgets, "--year", "2024", "--comments", "--format", "csv")
     assert "Decemberkommentar" in result.stdout
+
+
+def test_a_year_without_budget_has_no_deviation_chart_nor_columns_of_dashes(run, tmp_path):
+    """Found by a new user: `report --year 2023` of the bundled budgets (2023 has its utfall alone) drew a
+    deviation chart without bars and tables whose Budget, Avvikelse and Avvikelse % were – in every row;
+    `chart avvikelse --year 2023` wrote that empty chart (exit 0)."""
+    out = tmp_path / "r.md"
+    result = run("report", "--budgets", BUDGETS, "--year", "2023", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "## Avvikelse per stab" not in text and "| Budget" not in text and "Avvikelse %" not in text
+    assert text.count("Anm.: 2023 har ingen budget i årsfilerna: tabellerna visar utfallet.") == 1
+    assert "|   Utfall |" in text.replace("| Utfall   |", "|   Utfall |")
+    chart = run("chart", "avvikelse", "--budgets", BUDGETS, "--year", "2023", "-o", tmp_path / "a.png")
+    assert chart.exit_code == 2 and "no row has a deviation to draw" in chart.stderr
+    assert not (tmp_path / "a.png").exists()

@@ -122,4 +122,29 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
     footer.append(f"Senast bokförda period: {year}-{booked:02d}" if booked else
                   f"Utfall {year} anges för helår")
     title = f"Ekonomi {when}, {info.organisation}"
+    if store.amounts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))["budget"].is_null().all():
+        sections = _without_budget(sections, year)
     return Document(title, tuple(sections), tuple(footer), unit)
+
+
+# what a year without any budget cannot give (a year typed with its utfall alone, for a comparison)
+_OF_BUDGET = ("budget", "avvikelse", "avvikelse_pct", "budget_helar", "prognos_avvikelse", "budget_kostnader",
+              "budget_intakter")
+
+
+def _without_budget(sections: list[Section], year: int) -> list[Section]:
+    """A year without any budget: no deviation chart, and the tables without the budget's columns
+    (every cell would be –), the first with a note that says so."""
+    out, said = [], False
+    for s in sections:
+        if s.chart == "avvikelse" and not s.table:
+            continue
+        empty = [c for c in _OF_BUDGET if c in s.report.frame.columns and s.report.frame[c].is_null().all()]
+        if empty:
+            note = () if said else (f"{year} har ingen budget i årsfilerna: tabellerna visar utfallet.",)
+            said = True
+            report = s.report
+            s = replace(s, chart=None if s.chart == "avvikelse" else s.chart, report=replace(
+                report, columns=tuple(c for c in report.columns if c.name not in empty), notes=(*note, *report.notes)))
+        out.append(s)
+    return out

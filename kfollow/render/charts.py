@@ -351,6 +351,9 @@ def chart_avvikelse(report: Report, fmt: str = "svg") -> bytes:
     _ready(fmt)
     _require(report, "avvikelse")
     rows = _rows(report).filter(pl.col("avvikelse").is_not_null())
+    if rows.is_empty():  # an empty drawing would be handed on as a chart
+        raise UsageError("no row has a deviation to draw: there is no budget for these rows in the year file "
+                         "(kfollow chart verksamhet draws the utfall of two years)")
     rows, labels, rest = _largest(rows, _labels(report, rows), pl.col("avvikelse").abs(), ["avvikelse"])
     unit = report.unit
     values = rows["avvikelse"].to_list()
