@@ -269,3 +269,17 @@ def test_a_year_without_budget_has_no_deviation_chart_nor_columns_of_dashes(run,
     chart = run("chart", "avvikelse", "--budgets", BUDGETS, "--year", "2023", "-o", tmp_path / "a.png")
     assert chart.exit_code == 2 and "no row has a deviation to draw" in chart.stderr
     assert not (tmp_path / "a.png").exists()
+
+
+def test_a_report_workbook_has_no_comment_column_empty_in_every_row(run, tmp_path):
+    """Found by a new user: the sheet "Största avvikelser" had a Kommentar column with every cell empty;
+    the workbook keeps a table's comments where a row has one."""
+    import openpyxl
+
+    out = tmp_path / "r.xlsx"
+    assert run("report", "--budgets", ROOT / "examples" / "sie" / "budgets", "--period", "2024-10", "-o", out).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    with_comments = {ws.title for ws in book.worksheets
+                     if any(r and "Kommentar" in r for r in ws.iter_rows(values_only=True))}
+    assert "Största avvikelser" in book.sheetnames and "Största avvikelser" not in with_comments
+    assert "Per stab" in with_comments

@@ -18,7 +18,7 @@ import polars as pl
 from kfollow.errors import UsageError
 from kfollow.options import Options
 from kfollow.render.columns import NUMERIC, TEXT, as_text, for_people, printable
-from kfollow.report import Document, Section, notes_shown
+from kfollow.report import Document, Report, Section, notes_shown
 
 CHARTS = ("verksamhet", "avvikelse", "manader")
 
@@ -232,6 +232,14 @@ def to_workbook(doc: Document, opts: Options, notices: list[str] | None = None) 
     tables = [s for s in doc.sections if s.table]
     if not tables:
         raise UsageError("the report has no tables")
-    # the workbook keeps the rows' comments (every table's); each sheet states the footer (the sources) once
-    return to_xlsx([s.report for s in tables], replace(opts, comments=True), [s.short or s.heading for s in tables],
-                   notices, footer=doc.footer)
+    # the workbook keeps the rows' comments (every table's, where a row has one: no column empty in every
+    # row); each sheet states the footer (the sources) once
+    return to_xlsx([_without_empty_comments(s.report) for s in tables], replace(opts, comments=True),
+                   [s.short or s.heading for s in tables], notices, footer=doc.footer)
+
+
+def _without_empty_comments(report: Report) -> Report:
+    frame = report.frame
+    if "kommentar" in frame.columns and frame.filter(pl.col("kommentar").fill_null("").str.strip_chars() != "").is_empty():
+        return replace(report, columns=tuple(c for c in report.columns if c.name != "kommentar"))
+    return report
