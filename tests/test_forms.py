@@ -1082,3 +1082,14 @@ def test_an_answer_stored_with_a_saved_time_in_the_future_does_not_outrank_later
     assert result.exit_code == 0, result.stderr
     assert "that one says it was saved 2099-01-01 00:00:00 UTC, later than now, which says nothing" in result.stderr
     assert "prognos: 21300000.00" in answers.read_text(encoding="utf-8")
+
+
+def test_a_forvaltnings_forecast_summed_from_different_months_is_explained(run):
+    """Found by a new user: `--by forvaltning` (and the report's first table) showed `Prognos från –` for
+    KSF, whose staber's forecasts were made in 2024-10 and 2024-08, without the note the stab table has."""
+    text = run("deviation", "--budgets", ROOT / "examples" / "answered" / "budgets", "--period", "2024-10",
+               "--by", "forvaltning").stdout
+    assert "Anm.: Prognos från är – där prognosen är en summa av prognoser gjorda olika månader" in text
+    single = run("deviation", "--budgets", ROOT / "examples" / "answered" / "budgets", "--period", "2024-10",
+                 "--forvaltning", "SERV", "--by", "forvaltning").stdout
+    assert "olika månader" not in single
