@@ -283,3 +283,18 @@ def test_a_report_workbook_has_no_comment_column_empty_in_every_row(run, tmp_pat
                      if any(r and "Kommentar" in r for r in ws.iter_rows(values_only=True))}
     assert "Största avvikelser" in book.sheetnames and "Största avvikelser" not in with_comments
     assert "Per stab" in with_comments
+
+
+def test_a_long_text_column_in_a_workbook_wraps(run, tmp_path):
+    """Found by a new user: `changes -o x.xlsx` cut each decision's wording (Beslut, 60 characters wide)
+    at the next column, and the Text column ran off the printed page."""
+    import openpyxl
+
+    out = tmp_path / "changes.xlsx"
+    assert run("changes", "--budgets", BUDGETS, "--year", "2024", "-o", out).exit_code == 0
+    sheet = openpyxl.load_workbook(out).worksheets[0]
+    rows = list(sheet.iter_rows())
+    header = next(r for r in rows if any(c.value == "Beslut" for c in r))
+    col = next(c.column for c in header if c.value == "Beslut")
+    cells = [r[col - 1] for r in rows[header[0].row:] if isinstance(r[col - 1].value, str) and len(r[col - 1].value) > 60]
+    assert cells and all(c.alignment.wrap_text for c in cells)

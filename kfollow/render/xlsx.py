@@ -256,8 +256,12 @@ def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options,
     header_row = len(lines) + 1  # one empty row between: Excel's "current region" is the table alone
 
     props = [_cell_props(c, places) for c in columns]
-    wrapped = [j for j, c in enumerate(columns) if c.comment]
-    if wrapped:  # comments wrap in their column; every cell of the row then starts at its top
+    # comments wrap in their column, and so does a text longer than a column is wide (a decision's
+    # wording in `changes`): the next column's cell would cut it
+    wrapped = [j for j, c in enumerate(columns) if c.comment or (
+        c.kind is Kind.text and values.schema[values.columns[j]] == pl.String
+        and (values[values.columns[j]].str.len_chars().max() or 0) > MAX_WIDTH)]
+    if wrapped:  # every cell of the row then starts at its top
         props = [{**p, "valign": "top", **({"text_wrap": True} if j in wrapped else {})} for j, p in enumerate(props)]
     column_formats = {h: formats.get(**p) for h, p in zip(headers, props)}
     table = values.rename(dict(zip(values.columns, headers)))
