@@ -458,3 +458,13 @@ def test_a_note_saved_with_a_bom_is_read(run, tmp_path):
     check = run("check", "--budgets", d)
     assert "anteckningen" not in check.stdout, check.stdout
     assert "5010 - " in run("deviation", "--budgets", d, "--by", "konto").stdout
+
+
+def test_an_ampersand_in_a_markdown_cell_stays_one_unless_it_begins_an_entity(run, tmp_path):
+    """Found by a new user: `215 - Fysisk &amp; teknisk planering` in the Markdown text, where people read
+    and paste the file as text; only an `&` that a viewer would read as an entity needs its escape."""
+    folder = write_year(tmp_path / "budgets", {"A": ("Plan & bygg", "100.0", "90.0", "&lt;b&gt; &#60; A&B")})
+    result = run("deviation", "--budgets", folder, "--comments", "-f", "md")
+    assert "| Plan & bygg" in result.stdout and "&amp;lt;b&amp;gt; &amp;#60; A&B" in result.stdout, result.stdout
+    html = markdown_html(result.stdout)
+    assert "Plan &amp; bygg" in html and "&amp;lt;b&amp;gt; &amp;#60; A&amp;B" in html, html  # shown as written

@@ -1,7 +1,8 @@
 """Tables for people: the terminal's plain table and Markdown, with title and notes.
 
 Markdown is read by a viewer that acts on markup: text from a year file (a name, a comment, a
-header, a note) must stay text. In a cell `&`, `<` and `>` become entities (no HTML), `|` is
+header, a note) must stay text. In a cell `<` and `>` become entities (no HTML), and so does an `&`
+that would begin one (`&lt;` stays as written; any other `&` is `&`, as people read it), `|` is
 escaped and a line break is `<br>` (the table stays one row a line); everywhere `\\`, `[` and `]` are
 backslash-escaped, so that `![p](http://…)` or `[x](javascript:…)` shows as written and is never a
 link or an image (without `[` there is neither), while ordinary text such as `(tkr)` stays as it is.
@@ -29,7 +30,9 @@ KEEP = ("rubrik", "budget", "utfall", "avvikelse", "manad", "meddelande", "datum
 LABEL_MIN, LABEL_LAST = 24, 12
 
 
-MD_CELL = (("\\", "\\\\"), ("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("[", "\\["), ("]", "\\]"))
+MD_CELL = (("\\", "\\\\"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("[", "\\["), ("]", "\\]"))
+# an `&` that would begin an entity (`&lt;`, `&#60;`): escaped; any other stays `&`, as people read it
+_ENTITY = r"&([#A-Za-z0-9]+;)"
 _MD_TEXT = re.compile(r"([\\`*_\[\]<>|])")
 # a viewer makes a bare web address a link (GitHub's `http://…`, `www.…`): an escaped `:` or `.`
 # keeps it text, and shows the same
@@ -39,7 +42,7 @@ _WEB_PY = ((re.compile("://"), lambda m: "\\://"), (re.compile(r"\b(www)\.", re.
 
 def md_cell_expr(col: str) -> pl.Expr:
     """A text column as Markdown table cells: no markup, no link, one line (see the module's doc)."""
-    expr = pl.col(col)
+    expr = pl.col(col).str.replace_all(_ENTITY, "&amp;$1")
     for old, new in MD_CELL:
         expr = expr.str.replace_all(old, new, literal=True)
     for pattern, replacement in _WEB:
@@ -49,6 +52,7 @@ def md_cell_expr(col: str) -> pl.Expr:
 
 def md_cell(text: str) -> str:
     """`md_cell_expr` of one text (a header)."""
+    text = re.sub(_ENTITY, r"&amp;\1", text)
     for old, new in MD_CELL:
         text = text.replace(old, new)
     return _no_web_links(text).replace("\n", "<br>")
