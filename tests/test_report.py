@@ -146,6 +146,14 @@ def test_a_real_browser_prints_the_report_with_its_figures(html_report, tmp_path
     text = text.replace(NBSP, " ")
     for figures in ("Ekonomistaben", "34,8", "25,7", "654,0", "632,1", "21,9", "Räddningstjänst"):
         assert figures in text, figures
+    # no page ends with a table's header and no row under it (found by a new user: "Utfall 2024 jämfört med
+    # 2023", its caption and header at the foot of a page, the rows on the next)
+    header = re.compile(r"^\s*(Stab|Verksamhet|Projekt|Förvaltning|Namn|Indikator)\s{2,}.*(Budget|Utfall)")
+    for number, page in enumerate(text.split("\f"), start=1):
+        lines = [line for line in page.splitlines() if line.strip() and not line.strip().startswith("Sida ")]
+        last = max((i for i, line in enumerate(lines) if header.match(line)), default=None)
+        if last is not None:
+            assert any(re.search(r"\d,\d", line) for line in lines[last + 1:]), (number, lines[last:])
 
 
 NOTE = "Summa nettokostnad räknar även förvaltningar som redovisas som resultat"

@@ -56,7 +56,9 @@ PRINT_CSS = """
   div.tabell { overflow: visible; }
   table { max-width: 100%; font-size: 7pt; } div.kommentarer table { width: 100%; }
   th, td { padding: 0.15em 0.3em; }
-  thead { display: table-header-group; }
+  thead { display: table-header-group; break-after: avoid-page; }
+  /* a table's first rows stay with its header (and so with its heading): no header alone at a page's foot */
+  tbody tr:first-child, tbody tr:nth-child(2) { break-before: avoid-page; }
   thead th { overflow-wrap: break-word; hyphens: manual; }
   tr { break-inside: avoid; page-break-inside: avoid; }
   td.kommentar { min-width: 0; width: 36%; overflow-wrap: anywhere; }
