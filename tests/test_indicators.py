@@ -162,3 +162,16 @@ def test_a_forvaltning_with_utfall_for_the_whole_year_only_is_said_so_not_to_lac
     assert ("Procentuell avvikelse budget och utfall saknas för NYF 2024: utfallet finns bara för helåret, så "
             "utfallet hittills i år är okänt.") in text
     assert "utfallet saknas" not in text
+
+
+def test_a_year_without_any_figure_is_no_column_for_people(run, budgets_dir):
+    """Found by a new user: the bundled 2024's indicator table had a 2023 column of – in every row (2023
+    has neither budget nor accounts). People's tables leave it out with a note; csv keeps its column."""
+    text = run("indicators", "--budgets", budgets_dir, "--year", "2024").stdout
+    header = next(line for line in text.splitlines() if line.startswith("Nämndindikator"))
+    assert "2024" in header and "2023" not in header
+    assert "Anm.: 2023 visas inte: inget av måtten går att räkna för det året." in text
+    rows = csv_rows(run("indicators", "--budgets", budgets_dir, "--year", "2024", "--format", "csv").stdout)
+    assert "varde_2023" in rows[0] and all(r["varde_2023"] == "" for r in rows)
+    both = run("indicators", "--budgets", EXAMPLE, "--forvaltning", "KSF").stdout  # figures in both years
+    assert "visas inte" not in both

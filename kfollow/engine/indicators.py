@@ -13,6 +13,8 @@ latest year meets it: `lagre` = below mal, `hogre` = at least mal.
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from kfollow.engine import selection
@@ -148,5 +150,13 @@ def indicators(store: Store, year: int | None = None, forvaltning: list[str] | N
     year = selection.year_or_latest(store, year)
     frame, notes = indicators_frame(store, year, forvaltning)
     headers = {**store.years[year].rubriker, "forvaltning": "Nämndindikator"}
+    # a year none of whose figures can be computed is no column for people (– in every row): scripts keep it
+    values = [c for c in frame.columns if re.fullmatch(r"varde_\d{4}", c)]
+    empty = [c for c in values if frame[c].is_null().all()]
+    if empty and len(empty) < len(values):
+        years = ", ".join(c.removeprefix("varde_") for c in empty)
+        notes = (*notes, f"{years} visas inte: inget av måtten går att räkna för {'det året' if len(empty) == 1 else 'de åren'}.")
+    else:
+        empty = []
     return as_report(frame, headers, store=store, title=f"Nämndindikatorer {year}, målområde ekonomi",
-                     machine_only=("indikator",), notes=notes)
+                     machine_only=("indikator", *empty), notes=notes)
