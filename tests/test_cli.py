@@ -682,3 +682,20 @@ def test_a_name_byte_that_is_not_utf8_is_shown_as_the_byte():
     from kfollow.errors import shown
 
     assert shown("formb\udce5/x") == "formb\\xe5/x"
+
+
+def test_an_error_quoting_a_huge_value_stays_a_short_line(run, tmp_path):
+    """Found in review: a value 100 000 characters long (a budget, a profile's name, a --stab) was quoted
+    whole in the error: a line of 200 kB on stderr. A run of 1 000 characters without a space is cut."""
+    import shutil
+
+    d = tmp_path / "b"
+    shutil.copytree(ROOT / "examples" / "budgets", d)
+    year = d / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("namn: Ekonomistab",
+                                                             "namn: Ekonomistab\n        profil: " + "x" * 100_000, 1),
+                    encoding="utf-8")
+    for args in (("deviation", "--budgets", d), ("deviation", "--budgets", ROOT / "examples" / "budgets", "--stab", "A" * 100_000)):
+        result = run(*args)
+        assert result.exit_code in (2, 3) and len(result.stderr) < 800, len(result.stderr)
+        assert result.stderr.startswith("Error: ") and "…" in result.stderr

@@ -152,7 +152,7 @@ def test_the_html_prints_the_same_rules(html_report):
     style = page[page.index("<style>"):page.index("</style>")]
     assert "@page { size: A4" in style and 'counter(page) " av " counter(pages)' in style
     assert f'@top-left {{ content: "{TITLE}"' in style
-    for rule in ("thead { display: table-header-group; }", "tr { break-inside: avoid;", "h2 { break-after: avoid-page;",
+    for rule in ("thead { display: table-header-group; break-after: avoid-page; }", "tbody tr:first-child", "tr { break-inside: avoid;", "h2 { break-after: avoid-page;",
                  "td.kommentar { min-width: 0;"):
         assert rule in style, rule
 

@@ -19,7 +19,7 @@ from kfollow import __version__
 from kfollow.cli import documents, investments, operations
 from kfollow.cli import imports
 from kfollow.cli import forms
-from kfollow.cli.common import say
+from kfollow.cli.common import bounded, say
 from kfollow.errors import ExitStatus, KfollowError, shown
 
 HELP = "Budget follow-up for a Swedish kommun: budget against utfall per stab and verksamhet, from YAML files."
@@ -77,7 +77,7 @@ def _shown_message(exc: Exception) -> None:
     """A parser's error, which may quote what was typed (`No such option: --x…`), with its control and
     bidi characters escaped, as every message of kfollow's."""
     if isinstance(getattr(exc, "message", None), str):
-        exc.message = shown(exc.message)
+        exc.message = bounded(shown(exc.message))
 
 
 def _warning_line(message, category, filename, lineno, file=None, line=None) -> None:

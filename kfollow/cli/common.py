@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -64,11 +65,21 @@ def note(text: str) -> None:
     say(shown(text) if text.startswith("warning: ") else f"note: {shown(text)}")
 
 
+_RUN = re.compile(r"\S{1000,}")
+
+
+def bounded(line: str) -> str:
+    """A line quoting what was given, of a bounded length: a run of 1 000 characters or more without a
+    space (a value 100 000 digits long; no path is so long) is cut to its first 200, ending in "…"."""
+    return _RUN.sub(lambda m: m[0][:200] + "…", line)
+
+
 def say(line: str) -> None:
-    """One line on stderr. When its reader went away (`2>&1 | head`), the rest is not written and
-    the command goes on: its exit status is its own, never that of a closed pipe."""
+    """One line on stderr, of a bounded length (`bounded`). When its reader went away (`2>&1 | head`),
+    the rest is not written and the command goes on: its exit status is its own, never that of a closed
+    pipe."""
     try:
-        typer.echo(line, err=True)
+        typer.echo(bounded(line), err=True)
     except BrokenPipeError:
         try:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stderr.fileno())
