@@ -590,3 +590,16 @@ def test_a_name_longer_than_any_chart_has_is_cut_with_a_warning(tmp_path: Path):
     assert sie.accounts["4010"] == "A" * 499 + "…" and sie.accounts["1930"] == "Bank"
     [warning] = sie.warnings
     assert warning.startswith(f"{path}:") and warning.endswith(f": a name of 2,000 characters ('{'A' * 40}'…) cut to 500")
+
+
+@pytest.mark.parametrize("size", [3 * 1024 * 1024, 12 * 1024 * 1024], ids=["within-a-block", "across-blocks"])
+def test_a_line_longer_than_any_sie_record_is_an_error_at_its_line(tmp_path: Path, size: int):
+    """Found in review: a `#FNAMN` line of 50 MB took 7 GB of memory and 19 s, and its name was printed
+    whole. A line beyond 1 MB is no SIE record: an error at its line, before it is parsed."""
+    path = write(tmp_path / "a.se", accounts={"1930": "Bank", "4010": "Inköp"}, encoding="utf-8")
+    text = path.read_bytes()
+    at = text.index(b"#KONTO")
+    path.write_bytes(text[:at] + b'#FNAMN "' + b"A" * size + b'"\r\n' + text[at:])
+    line = text[:at].count(b"\n") + 1
+    with pytest.raises(DataError, match=rf"a\.se:{line}: the line is longer than 1 MB; an SIE record is one short line"):
+        read_sie(path)

@@ -174,7 +174,7 @@ def read_sie(path: str | Path) -> SieFile:
     with open_file(path, EXPORT_LIMIT, "SIE file", display=name) as file:
         encoding, bom, warnings = _encoding(file, name)
         parser = _Parser(name, encoding, warnings)
-        for piece in _pieces(file, bom):
+        for piece in _pieces(file, bom, name):
             if encoding != "utf-8" and not piece.isascii():
                 piece = piece.decode(encoding).encode("utf-8")
             try:
@@ -299,18 +299,32 @@ def _blocks(file: OpenFile, bom: bool) -> Iterator[bytes]:
             yield block
 
 
-def _pieces(file: OpenFile, bom: bool) -> Iterator[bytes]:
+LINE_LIMIT = 1024 * 1024  # bytes of one line: an SIE record is a short line (a name of 500 characters is long)
+
+
+def _pieces(file: OpenFile, bom: bool, name: str = "") -> Iterator[bytes]:
     """The file's bytes (without a UTF-8 BOM) in pieces of whole lines: each ends with a line end but
-    the last, and none splits a CRLF (nor a UTF-8 character: line ends are single bytes in it)."""
-    rest = b""
+    the last, and none splits a CRLF (nor a UTF-8 character: line ends are single bytes in it).
+    DataError for a line longer than LINE_LIMIT that no block's line end ends (a file that is no SIE
+    export; its parse would take gigabytes), at its line; `feed` checks the lines of a piece."""
+    rest, lines = b"", 0
     for block in _blocks(file, bom):
         data = rest + block if rest else block
         cut = data.rfind(b"\n") + 1 or data.rfind(b"\r", 0, len(data) - 1) + 1  # a CR last may be a CRLF's
         if cut:
-            yield data[:cut]
+            piece = data[:cut]
+            lines += piece.count(b"\n") or piece.count(b"\r")
+            yield piece
         rest = data[cut:]
+        if len(rest) > LINE_LIMIT:
+            raise _too_long(name, lines + 1)
     if rest:
         yield rest
+
+
+def _too_long(name: str, line: int) -> DataError:
+    return DataError(name, line, None, f"the line is longer than {LINE_LIMIT // 1024 // 1024} MB; an SIE record is one "
+                                       "short line: check that the file is an SIE export")
 
 
 def _ore(column: str) -> pl.Expr:
@@ -382,7 +396,9 @@ class _Parser:
     # -- chunks -------------------------------------------------------------------------------
 
     def feed(self, lines: pl.Series) -> None:
-        """The next lines of the file (String)."""
+        """The next lines of the file (String); DataError for one longer than LINE_LIMIT."""
+        if len(lines) and lines.str.len_bytes().max() > LINE_LIMIT:
+            raise _too_long(self.name, self.lines + 1 + lines.str.len_bytes().arg_max())
         self.chunk, self.first = lines, self.lines + 1
         n = len(lines)
         plan = None
