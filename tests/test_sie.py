@@ -603,3 +603,11 @@ def test_a_line_longer_than_any_sie_record_is_an_error_at_its_line(tmp_path: Pat
     line = text[:at].count(b"\n") + 1
     with pytest.raises(DataError, match=rf"a\.se:{line}: the line is longer than 1 MB; an SIE record is one short line"):
         read_sie(path)
+
+
+def test_many_names_cut_are_one_warning_and_a_count(tmp_path: Path):
+    """Found in review: an export of a thousand long names gave a thousand warnings."""
+    path = write(tmp_path / "a.se", accounts={str(4000 + i): "B" * 600 for i in range(50)}, encoding="utf-8")
+    sie = read_sie(path)
+    assert len(sie.warnings) == 2 and sie.warnings[1] == f"{path}: and 49 more names longer than 500 characters cut"
+    assert all(name == "B" * 499 + "…" for name in sie.accounts.values())

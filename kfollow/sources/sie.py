@@ -392,6 +392,7 @@ class _Parser:
         self.chunk = pl.Series(dtype=pl.String)  # the lines of the chunk being read
         self.first = 1  # the line number of its first line
         self.last_label = ""  # the first field of the last non-blank line of the chunks before
+        self.cut_names = 0  # names cut to NAME_LIMIT (the first is named in a warning, the rest counted)
 
     # -- chunks -------------------------------------------------------------------------------
 
@@ -768,6 +769,9 @@ class _Parser:
                                                 "is this a SIE file? Export it again as SIE 4")
         self._flush()
         self._twice()
+        if self.cut_names > 1:  # one line, not thousands
+            self.warnings.append(f"{self.name}: and {self.cut_names - 1:,} more names longer than {NAME_LIMIT} "
+                                 "characters cut")
         return SieFile(
             path=self.name, encoding=self.encoding, program=self.program, generated=self.generated,
             sietyp=self.sietyp, company=self.company, years=self.years, accounts=self.accounts,
@@ -951,8 +955,10 @@ class _Parser:
         """A name with control characters replaced by U+FFFD (and a warning), and cut to NAME_LIMIT
         characters, ending in "…" (and a warning)."""
         if len(value) > NAME_LIMIT:
-            self.warnings.append(f"{self.name}:{number}: a name of {len(value):,} characters "
-                                 f"({value[:40]!r}…) cut to {NAME_LIMIT}")
+            if not self.cut_names:
+                self.warnings.append(f"{self.name}:{number}: a name of {len(value):,} characters "
+                                     f"({value[:40]!r}…) cut to {NAME_LIMIT}")
+            self.cut_names += 1
             value = value[:NAME_LIMIT - 1] + "…"
         if _CONTROL.search(value):
             value = _CONTROL.sub("\ufffd", value)
