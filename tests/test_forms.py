@@ -1093,3 +1093,20 @@ def test_a_forvaltnings_forecast_summed_from_different_months_is_explained(run):
     single = run("deviation", "--budgets", ROOT / "examples" / "answered" / "budgets", "--period", "2024-10",
                  "--forvaltning", "SERV", "--by", "forvaltning").stdout
     assert "olika månader" not in single
+
+
+def test_forms_that_cannot_be_written_leave_no_folder_behind(run, tmp_path, monkeypatch):
+    """Found in review: `forms -o` onto a full disk said "nothing written" and left the folders it had
+    made. The folders it made are removed again (only those, and only while empty)."""
+    from kfollow.errors import InputOutputError
+    from kfollow.render import writer
+
+    def full(*_args, **_kwargs):
+        raise InputOutputError("x: cannot write file (No space left on device); nothing written")
+
+    monkeypatch.setattr(writer, "write_files", full)
+    (tmp_path / "kept").mkdir()
+    result = run("forms", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-10",
+                 "-o", tmp_path / "kept" / "formular" / "2024-10")
+    assert result.exit_code == 4, result.stderr
+    assert list((tmp_path / "kept").iterdir()) == []

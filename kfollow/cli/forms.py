@@ -70,14 +70,23 @@ def forms(
     if output.exists() and not output.is_dir():
         raise UsageError(f"-o {shown(str(output))} is a file; -o names the folder the forms are written to "
                          "(e.g. -o formular/2024-10)")
+    made_folders = [p for p in (output, *output.parents) if not p.exists()]  # made here: removed again on failure
     try:
         output.mkdir(parents=True, exist_ok=True)  # `-o formular/2024-10`: the month's folder, and its parents
     except OSError as exc:
         raise InputOutputError(f"{shown(str(output))}: cannot make the folder ({exc.strerror}); check that the "
                                "path is a folder you may write in") from None
-    _keep_answers([path for path, _ in books])
-    # all forms or none (a folder half sent out is worse than none); their paths on stdout once written
-    write_files([File(path, data) for path, data in books], reads=store.files)
+    try:
+        _keep_answers([path for path, _ in books])
+        # all forms or none (a folder half sent out is worse than none); their paths on stdout once written
+        write_files([File(path, data) for path, data in books], reads=store.files)
+    except BaseException:
+        for folder in made_folders:  # (deepest first; only while empty: nothing else is ever removed)
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
     for path, _ in books:
         typer.echo(shown(str(path)))
     say(f"forms: {len(books)} form(s) for {period} in {shown(str(output))}")
