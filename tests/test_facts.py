@@ -590,3 +590,17 @@ def test_benchmark_generator_writes_tables_the_reader_accepts(tmp_path):
     assert_frame_equal(read_facts(tmp_path / "utfall.parquet", known), from_csv)
     assert from_csv["stab"].null_count() > 0 and from_csv["verksamhet"].null_count() > 0
     assert (from_csv.filter(slag="intakt")["belopp"] <= 0).all() and (from_csv.filter(slag="kostnad")["belopp"] > 0).all()
+
+
+def test_a_fact_table_with_lone_cr_line_ends_says_so(run, tmp_path):
+    """Found in review: a table saved with old Mac line ends (CR alone) was read as one line, and the
+    error said that an account appeared twice in the header."""
+    import shutil
+
+    d = tmp_path / "b"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "sie" / "budgets", d)
+    table = d / "utfall-2024.csv"
+    table.write_bytes(table.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+    result = run("deviation", "--budgets", d)
+    assert result.exit_code == 3
+    assert "utfall-2024.csv:1: the lines end with a carriage return alone (an old Mac format)" in result.stderr

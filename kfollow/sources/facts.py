@@ -314,6 +314,9 @@ def _plan_csv(path: Path, name: str, head: bytes) -> _Plan:
         raise DataError(name, 1, 1, "file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)")
     if not head:
         raise DataError(name, 1, 1, f"file is empty; write a header row: {','.join(COLUMNS)}")
+    if b"\r" in head.rstrip(b"\r") and b"\n" not in head:  # (polars would read it all as one line)
+        raise DataError(name, 1, None, "the lines end with a carriage return alone (an old Mac format); save the "
+                                       "file with Windows (CRLF) or Unix (LF) line ends")
     try:
         # glob=False: the path is this one file (polars would read `utfall[12].csv` as utfall1 and utfall2)
         lf = pl.scan_csv(path, infer_schema=False, raise_if_empty=True, glob=False)
