@@ -324,6 +324,11 @@ class Ledger:
         found = self._accounts if year is None else self._accounts.filter(pl.col("ar") == year)
         return found.select("konto", "slag").unique()
 
+    def account_kinds_known(self) -> bool:
+        """Whether `account_kinds` is known without reading every row (the tables' passes read the
+        accounts apart: Parquet, or rows kept), so that a warning may ask for it at no cost."""
+        return self._accounts is not None or self._frame is not None
+
     def _accounts_by_year(self) -> pl.DataFrame:
         self.accounts()
         return self._accounts

@@ -331,7 +331,9 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
                        + (f" ({r['tables']})" if r["tables"] else "") + " or the utfall in another unit? "
                        "(kfollow check shows the amounts)")
         out += forecast_size_warnings(budgets, ar)
-        if info.utfall_filer or info.budget_filer:
+        # (where the accounts are known from the tables' passes: a CSV table's would be read again, row
+        # by row, for a warning that `check` gives)
+        if (info.utfall_filer or info.budget_filer) and budgets.ledger.account_kinds_known():
             if both := _both_kinds(budgets, ar):
                 out.append(f"warning: {info.fil}: {_both_kinds_text(info, ar, both)} (kfollow check lists such findings)")
         for f in gaps[:5]:
