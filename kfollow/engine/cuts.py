@@ -194,6 +194,11 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
     # each account's kostnadsslag once, not each fact's (accounts of other years and förvaltningar
     # join nothing)
     accounts = store.ledger.accounts(year).with_columns(kostnadsslag_expr(info.kostnadsslag if groups is None else groups))
+    if gross:  # an account's slag where it has one (a table that books it as both leaves its parts' gross unknown):
+        # its sums are its kostnader or its intäkter, with no test of each row
+        kinds = store.ledger.account_kinds(year).group_by("konto").agg(
+            _slag=pl.when(pl.col("slag").n_unique() == 1).then(pl.col("slag").first()))
+        accounts = accounts.join(kinds, on="konto", how="left")
     keys = ["forvaltning", "stab", "verksamhet", "konto", "kostnadsslag"]
     month = period or 12
     used = {name for e in by for name in e.meta.root_names()} if by else set(keys)
@@ -211,7 +216,7 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
         if flt.konto:
             rows = rows.filter(pl.any_horizontal(pl.col("konto").str.starts_with(k) for k in flt.konto))
         part = (rows.filter(pl.col("manad") <= month)  # a budget for the year (no month) is null here: spread below
-                .group_by(grain).agg(pl.col("belopp").sum(), *(_gross_sums() if gross else ())))
+                .group_by(grain).agg(pl.col("belopp").sum()))
         if art == "budget":
             year_rows = rows.filter(pl.col("manad").is_null()).join(accounts.lazy(), on="konto", how="left")
             yearly.append(year_rows.filter(in_slag) if flt.kostnadsslag else year_rows)
@@ -223,7 +228,7 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
                .pipe(lambda f: f.filter(in_slag) if flt.kostnadsslag else f)
                .select(*(by or keys), budget=pl.col("belopp") if art == "budget" else pl.lit(0, pl.Int64),
                        utfall=pl.col("belopp") if art == "utfall" else pl.lit(0, pl.Int64),
-                       **({f"{a}_{g}": pl.col(f"_{g}") if art == a else pl.lit(0, pl.Int64)
+                       **({f"{a}_{g}": _gross(pl.col("_slag"), g) if art == a else pl.lit(0, pl.Int64)
                            for a in ("budget", "utfall") for g in ("kostnader", "intakter")} if gross else {})))
               for (art, _), frame in zip(summed, frames)]
     yearly = frames[len(summed):]
@@ -241,15 +246,17 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
     with_budget = forvaltningar_with(store, year, "budget")
     figures = ["budget", "utfall", *(GROSS if gross else ())]
     empty = pl.DataFrame(schema={**{n: pl.String for n in names}, **{f: pl.Int64 for f in figures}})
-    gross_of_year = {f"budget_{g}": pl.when(pl.col("slag") == slag).then(sign * pl.col("belopp")).otherwise(0)
-                     for g, slag, sign in (("kostnader", "kostnad", 1), ("intakter", "intakt", -1))}
+    gross_of_year = {f"budget_{g}": _gross(pl.col("slag"), g) for g in ("kostnader", "intakter")}
     gross_of_year |= {"utfall_kostnader": pl.lit(0, pl.Int64), "utfall_intakter": pl.lit(0, pl.Int64)}
     parts = [*summed, *([yearly.lazy().select(*at_grain, budget="belopp", utfall=pl.lit(0, pl.Int64),
                                               **(gross_of_year if gross else {}))] if yearly is not None else [])]
     budgeted = [f for f in figures if f.startswith("budget")]
     return (
         pl.concat(parts, how="vertical_relaxed") if parts else empty.lazy()
-    ).group_by(names).agg(pl.col(f).sum() for f in figures).with_columns(
+    ).group_by(names).agg(
+        # (a gross figure of a part with an account of both slag is unknown, not a part of its sum)
+        pl.when(pl.col(f).null_count() == 0).then(pl.col(f).sum()) if f in GROSS else pl.col(f).sum() for f in figures
+    ).with_columns(
         pl.when(pl.col("forvaltning").is_in(with_budget)).then(pl.col(f)).alias(f) for f in budgeted
     ).collect()  # a few rows per part: in memory
 
@@ -257,11 +264,12 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
 GROSS = ("budget_kostnader", "budget_intakter", "utfall_kostnader", "utfall_intakter")  # positive, as the views show them
 
 
-def _gross_sums() -> tuple[pl.Expr, ...]:
-    """A table's kostnader and intäkter apart (`_kostnader`, `_intakter`), each positive, as the views show them."""
-    slag, belopp = pl.col("slag"), pl.col("belopp")
-    return (belopp.filter(slag == "kostnad").sum().alias("_kostnader"),
-            (-belopp.filter(slag == "intakt").sum()).alias("_intakter"))
+def _gross(slag: pl.Expr, part: str) -> pl.Expr:
+    """`belopp` (booked: a cost positive, an income negative) as kostnader or intäkter (`part`), each
+    positive as the views show them: 0 for the other slag, null for no slag."""
+    if part == "kostnader":
+        return pl.when(slag == "kostnad").then(pl.col("belopp")).when(slag == "intakt").then(0)
+    return pl.when(slag == "intakt").then(-pl.col("belopp")).when(slag == "kostnad").then(0)
 
 
 def _spread_parts(store: Store, year: int, period: int, parts: pl.DataFrame, row: list[str]) -> pl.DataFrame:
@@ -440,15 +448,18 @@ def _parts(store: Store, year: int, fids: list[str], period: int | None, flt: Le
                                                 gross=any(f[1] in GROSS for f in figures.values()))
         la = by_year[y, months]
         known[col] = [f for f in forvaltningar_with(store, y, field.split("_")[0]) if f in ids]
-        frames.append(la.select("forvaltning", "_parent", "_part", **{col: pl.col(field)}))
+        frames.append(la.select("forvaltning", "_parent", "_part", **{col: pl.col(field)}, _fig=pl.lit(col)))
     if not frames:
         return pl.DataFrame(schema={"forvaltning": pl.String, "_parent": pl.String, "_part": pl.String,
                                     **{c: pl.Int64 for c in figures}})
     stacked = pl.concat(frames, how="diagonal_relaxed").with_columns(
         pl.lit(None, pl.Int64).alias(c) for c in figures if c not in {n for f in frames for n in f.columns})
-    # a figure is null for a förvaltning without facts of it, else the sum of its parts (0 for none)
+    # a figure is null for a förvaltning without facts of it, else the sum of its parts (0 for none); a gross
+    # figure its facts leave unknown (an account of both slag) stays unknown
+    unknown = {c: ((pl.col("_fig") == c) & pl.col(c).is_null()).any() for c in figures if c in GROSS}
     return (stacked.group_by("forvaltning", "_parent", "_part")
-            .agg(pl.col(c).fill_null(0).sum() for c in figures)
+            .agg(pl.when(unknown[c]).then(None).otherwise(pl.col(c).fill_null(0).sum()).alias(c) if c in unknown
+                 else pl.col(c).fill_null(0).sum() for c in figures)
             .filter(pl.any_horizontal(pl.col(c) != 0 for c in figures))  # a part with nothing in it is noise
             .with_columns(pl.when(pl.col("forvaltning").is_in(known[c])).then(pl.col(c)).alias(c) for c in figures)
             .select("forvaltning", "_parent", "_part", *figures))
