@@ -1487,3 +1487,17 @@ def test_a_part_with_an_account_of_both_slag_has_no_gross_figures(run, grain):
     assert all(r["utfall"] != "" for r in personal)
     other = [r for r in rows if r["radtyp"] == "del" and r["kostnadsslag"] == "ovriga"]
     assert other and all(r["utfall_kostnader"] != "" for r in other)
+
+
+def test_a_share_of_a_resultat_forvaltnings_part_is_explained(run):
+    """Found by a new user: SERV's Intäkter, utfall 71,6, had Andel av summa -52,6 %, which reads as an
+    error beside a positive amount. The share is of the Summa's nettokostnad; a note says so where such
+    parts are shown with their share, and nowhere else."""
+    sie = EXAMPLES / "sie" / "budgets"
+    note = "Anm.: Andel av summa är andelen av summans nettokostnad: på delar av en förvaltning som redovisas som resultat"
+    for by in ("stab,kostnadsslag", "kostnadsslag"):
+        assert note in " ".join(run("deviation", "--budgets", sie, "--period", "2024-10", "--by", by).stdout.split()), by
+    assert "delar av en förvaltning" not in run("deviation", "--budgets", sie, "--period", "2024-10", "--by",
+                                                "stab,kostnadsslag", "--forvaltning", "KSF").stdout
+    assert "delar av en förvaltning" not in run("deviation", "--budgets", sie, "--period", "2024-10", "--by",
+                                                "kostnadsslag", "--columns", "budget,utfall").stdout

@@ -785,6 +785,11 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
             frame, notes = cuts.breakdown(store, p.year, frame, cut.outer, fids, p.month, flt, against=jmf)
         frame, more = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt, against=jmf)
         notes = tuple(dict.fromkeys((*notes, *more)))
+        parts = pl.col("radtyp").is_in(["del", "rad"] if cut.part else [])
+        if "andel_pct" in frame.columns and not frame.filter(
+                parts & (pl.col("redovisas_som") == "resultat") & pl.col("andel_pct").is_not_null()).is_empty():
+            notes += (ColumnNote("Andel av summa är andelen av summans nettokostnad: på delar av en förvaltning som "
+                                 "redovisas som resultat har den omvänt tecken mot delens belopp.", "andel_pct"),)
     chosen = _holding(store, p.year, "verksamhet" if verksamheter else "stab", forvaltningar(store, p.year, forvaltning),
                       verksamheter or staber, forvaltning, ambiguous_ok=True)  # the förvaltningar shown
     selection_rows = ("verksamhet", verksamheter) if verksamheter else ("stab", staber) if staber else None
