@@ -26,7 +26,7 @@ from pathlib import Path
 
 import polars as pl
 
-from kfollow.sources.files import EXPORT_LIMIT, NAME_LIMIT, looks_utf16, read_bytes
+from kfollow.sources.files import EXPORT_LIMIT, LINE_LIMIT, NAME_LIMIT, looks_utf16, read_bytes
 from kfollow.errors import DataError, control_class, shown
 from kfollow.sources.ledger import Ledger
 from kfollow.sources.mapping import LedgerMapping
@@ -62,6 +62,11 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None,
         raise DataError(name, 1, 1, f"the first line '{shown(header.strip())}' is Excel's separator hint, not the "
                                     "header; remove that line (kfollow finds the separator in the header)")
     separator = _sniff(header, name)
+    lines_read = _line_frame(data)
+    if lines_read is not None and (lines_read["l"].str.len_bytes().max() or 0) > LINE_LIMIT:  # before it is parsed
+        at = lines_read["l"].str.len_bytes().arg_max()
+        raise DataError(name, at + 1, None, f"the line is longer than {LINE_LIMIT // 1024 // 1024} MB; a row of an "
+                                            "export is a short line: check that the file is the export")
     try:
         frame = pl.read_csv(io.BytesIO(data), separator=separator, infer_schema=False, has_header=True,
                             row_index_name=_ROW, raise_if_empty=True)
@@ -69,7 +74,7 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None,
         raise DataError(name, 1, 1, "file is empty; export the booked rows with a header line") from None
     except pl.exceptions.PolarsError as exc:
         raise _csv_failure(text, separator, name, exc) from None
-    short = _short_row(data, separator, frame.width - 1)  # (polars fills a short row's fields with nulls)
+    short = _short_row(lines_read, separator, frame.width - 1)  # (polars fills a short row's fields with nulls)
     if short is not None:
         line, count = short
         raise DataError(name, line, None, f"row has {count} fields but the header has {frame.width - 1}; the export "
@@ -83,14 +88,20 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None,
     return CsvExport(ledger, encoding, "semicolon" if separator == ";" else "comma", names, warnings)
 
 
-def _short_row(data: bytes, separator: str, fields: int) -> tuple[int, int] | None:
+def _line_frame(data: bytes) -> pl.DataFrame | None:
+    """The file's lines (`l`, with their index `n`), or None where they cannot be read as one column."""
+    try:
+        return pl.read_csv(io.BytesIO(data), has_header=False, separator="\x1f", quote_char=None,
+                           infer_schema=False, new_columns=["l"], row_index_name="n")
+    except pl.exceptions.PolarsError:
+        return None  # not one column of lines: the reader says what it can of the file
+
+
+def _short_row(lines: pl.DataFrame | None, separator: str, fields: int) -> tuple[int, int] | None:
     """The first line with fewer fields than the header (a download cut off), and its field count;
     the lines without quotes are counted (a quoted field may hold the separator or a line break)."""
-    try:
-        lines = pl.read_csv(io.BytesIO(data), has_header=False, separator="\x1f", quote_char=None,
-                            infer_schema=False, new_columns=["l"], row_index_name="n")
-    except pl.exceptions.PolarsError:
-        return None  # not one column of lines: the reader has said what it could
+    if lines is None:
+        return None
     line = pl.col("l").str.strip_chars_end("\r")
     short = (lines.slice(1)
              .with_columns(count=line.str.count_matches(separator, literal=True) + 1)

@@ -24,6 +24,7 @@ MB = 1_000_000  # decimal megabytes, as people count file sizes
 YEAR_FILE_LIMIT = 64 * MB  # far beyond a kommun's year (the 100 000-row synthetic year is ~4 MB)
 MAPPING_LIMIT = 1 * MB
 NAME_LIMIT = 500  # characters of a name in an export (an account's, an object's, the company's); longer ones are cut
+LINE_LIMIT = 1024 * 1024  # bytes of a line of an export (SIE, CSV): a record is a short line; beyond it, no export
 EXPORT_LIMIT = 2_000 * MB  # an ERP export (SIE, CSV) or a fact table
 # A fact table's rows. Parquet compresses (140 KB can hold 5×10^7 identical rows, 7 GB in memory), so
 # its row count, read from its metadata, is limited too: to what a CSV within EXPORT_LIMIT can hold.

@@ -55,7 +55,7 @@ from pathlib import Path
 
 import polars as pl
 
-from kfollow.sources.files import EXPORT_LIMIT, NAME_LIMIT, OpenFile, open_file
+from kfollow.sources.files import EXPORT_LIMIT, LINE_LIMIT, NAME_LIMIT, OpenFile, open_file
 from kfollow.errors import DataError, control_class
 
 # The common shapes of #TRANS, #VER and #PSALDO, matched by Python's `re` in the line loop and by
@@ -299,7 +299,6 @@ def _blocks(file: OpenFile, bom: bool) -> Iterator[bytes]:
             yield block
 
 
-LINE_LIMIT = 1024 * 1024  # bytes of one line: an SIE record is a short line (a name of 500 characters is long)
 
 
 def _pieces(file: OpenFile, bom: bool, name: str = "") -> Iterator[bytes]:
