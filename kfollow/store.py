@@ -283,7 +283,7 @@ class Ledger:
         self._parts = tuple(parts)
         self._frame: pl.DataFrame | None = None
         self._present = present  # (ar, art, forvaltning) of the facts, or a function giving them without reading them
-        self._accounts = accounts  # the facts' distinct (ar, konto, slag), or a function giving them without reading them
+        self._accounts = accounts  # the facts' distinct (ar, art, konto, slag), or a function giving them without reading them
 
     def frame(self) -> pl.DataFrame:
         if self._frame is None:
@@ -315,13 +315,15 @@ class Ledger:
         every row when the tables' passes read them."""
         return self.account_kinds(year).select(pl.col("konto").unique())
 
-    def account_kinds(self, year: int | None = None) -> pl.DataFrame:
-        """The distinct (konto, slag) of the facts of `year`, or of every year, as `accounts`."""
+    def account_kinds(self, year: int | None = None, art: str | None = None) -> pl.DataFrame:
+        """The distinct (konto, slag) of the facts of `year`, or of every year, and of `art` (budget or
+        utfall), or of both, as `accounts`."""
         if self._accounts is None:
-            self._accounts = self.frame().select("ar", "konto", "slag").unique()
+            self._accounts = self.frame().select("ar", "art", "konto", "slag").unique()
         elif callable(self._accounts):
             self._accounts = self._accounts()
         found = self._accounts if year is None else self._accounts.filter(pl.col("ar") == year)
+        found = found if art is None else found.filter(pl.col("art") == art)
         return found.select("konto", "slag").unique()
 
     def account_kinds_known(self) -> bool:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import openpyxl
 import pytest
 
 from conftest import ROOT, csv_rows, small_year
+from kfollow.errors import ExitStatus
 from form_filler import fill, saved_at
 
 EXAMPLE = ROOT / "examples" / "budgets"
@@ -1110,3 +1113,15 @@ def test_forms_that_cannot_be_written_leave_no_folder_behind(run, tmp_path, monk
                  "-o", tmp_path / "kept" / "formular" / "2024-10")
     assert result.exit_code == 4, result.stderr
     assert list((tmp_path / "kept").iterdir()) == []
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full to fill")
+def test_forms_to_a_full_stdout_is_an_io_error_not_an_internal_one(tmp_path):
+    """Found in review: the paths of the written forms went to stdout past the writer, and a full stdout
+    gave "internal error" (exit 70) where every other command says it cannot write there (exit 4)."""
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "kfollow", "forms", "--budgets", str(ROOT / "examples" / "budgets"),
+                               "--period", "2024-10", "-o", str(tmp_path / "f")], stdout=full, stderr=subprocess.PIPE,
+                              text=True, timeout=120)
+    assert done.returncode == ExitStatus.IO, done.stderr
+    assert done.stderr.splitlines()[-1] == "Error: cannot write to standard output (No space left on device)"

@@ -1489,6 +1489,25 @@ def test_a_part_with_an_account_of_both_slag_has_no_gross_figures(run, grain):
     assert other and all(r["utfall_kostnader"] != "" for r in other)
 
 
+def test_an_account_of_both_slag_in_the_utfall_leaves_the_budgets_gross_and_no_rest_with_its_gross(run, grain):
+    """Booked as both in the utfall table only: the parts' budget kostnader stay known (the budget table
+    books the account as kostnad), and the row's rest never takes the unknown part's utfall kostnader
+    (it has no account; the part's net is all on the part)."""
+    table = grain / "utfall-2024.csv"
+    lines = table.read_text(encoding="utf-8").splitlines()
+    row = next(line for line in lines if ",EKS," in line and ",5010," in line)
+    table.write_text("\n".join([*lines, row.replace(",kostnad,", ",intakt,")
+                                 .rsplit(",", 1)[0] + ",-1.00"]) + "\n", encoding="utf-8")
+    columns = ("--columns", ",".join(["radtyp", "kostnadsslag", "stab", *GROSS, "budget", "utfall"]))
+    rows = _csv(run, grain, "--by", "stab,kostnadsslag", "--period", "2024-08", *columns)
+    eks = [r for r in rows if r["stab"] == "EKS"]
+    personal = next(r for r in eks if r["kostnadsslag"] == "personal")
+    assert (personal["utfall_kostnader"], personal["utfall_intakter"]) == ("", "")
+    assert _ore(personal["budget_kostnader"]) == 40000_00 * 8 and _ore(personal["budget_intakter"]) == 0
+    rest = [r for r in eks if r["radtyp"] == "del_ej_fordelat"]
+    assert all(r["utfall_kostnader"] == "" for r in rest), rest  # not the part's 320 000 kr
+
+
 def test_a_share_of_a_resultat_forvaltnings_part_is_explained(run):
     """Found by a new user: SERV's Intäkter, utfall 71,6, had Andel av summa -52,6 %, which reads as an
     error beside a positive amount. The share is of the Summa's nettokostnad; a note says so where such

@@ -306,3 +306,27 @@ def test_a_long_text_column_in_a_workbook_wraps(run, tmp_path):
     col = next(c.column for c in header if c.value == "Beslut")
     cells = [r[col - 1] for r in rows[header[0].row:] if isinstance(r[col - 1].value, str) and len(r[col - 1].value) > 60]
     assert cells and all(c.alignment.wrap_text for c in cells)
+
+
+def test_a_month_of_a_year_without_budget_has_no_budget_columns_nor_list_of_deviations(run, tmp_path):
+    """Found in review: a report of a month whose year has facts and no budget kept Budget ack.,
+    Avvikelse ack. and Avvikelse ack. % (– in every row) in "Månad för månad", an empty table of the
+    largest deviations, and notes that the budget is per stab (it is nowhere) and that `--by stab --top`
+    would list the deviations (there are none)."""
+    folder = tmp_path / "b"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", folder)
+    year = folder / "2024.yaml"
+    year.write_text("".join(line for line in year.read_text(encoding="utf-8").splitlines(keepends=True)
+                            if not line.startswith("budget_fil")), encoding="utf-8")
+    out = tmp_path / "r.md"
+    result = run("report", "--budgets", folder, "--period", "2024-10", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "Budget ack." not in text and "Avvikelse ack." not in text and "| Utfall ack. |" in text.replace("|   Utfall ack. |", "| Utfall ack. |")
+    assert "Största avvikelser" not in text and "finns per stab eller verksamhet" not in text
+    cut = run("deviation", "--budgets", folder, "--period", "2024-10", "--by", "kostnadsslag")
+    assert "Anm.: KSF, SERV har ingen budget 2024: budget och avvikelse visas som –." in cut.stdout
+    assert "finns per stab eller verksamhet" not in cut.stdout
+    top = run("deviation", "--budgets", folder, "--period", "2024-10", "--by", "stab", "--top", "5")
+    assert top.exit_code == 0 and "Ingen avvikelse att lista: 2024 har ingen budget för raderna." in top.stdout
+    assert "--top 5 listar" not in top.stdout

@@ -51,7 +51,7 @@ def forms(
     """
     from kfollow.engine.forms import forms as forms_of
     from kfollow.render.form_xlsx import to_form_xlsx
-    from kfollow.render.writer import File, write_files
+    from kfollow.render.writer import File, write, write_files
 
     if deadline is not None:
         try:
@@ -87,8 +87,7 @@ def forms(
             except OSError:
                 break
         raise
-    for path, _ in books:
-        typer.echo(shown(str(path)))
+    write("".join(f"{shown(str(path))}\n" for path, _ in books), None)  # (a full or closed stdout: as any table)
     say(f"forms: {len(books)} form(s) for {period} in {shown(str(output))}")
 
 

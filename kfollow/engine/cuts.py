@@ -24,7 +24,7 @@ from kfollow.engine.periods import spread_weights
 from kfollow.errors import UsageError
 from kfollow.options import BudgetMode, By
 from kfollow.report import Caveat, ColumnNote
-from kfollow.store import Kostnadsslag, Store, did_you_mean, fact_profiles
+from kfollow.store import ARTER, Kostnadsslag, Store, did_you_mean, fact_profiles
 from kfollow.vocabulary import RowKind
 
 VIEWS = ("forvaltning", "stab", "verksamhet")  # the year file's views
@@ -194,11 +194,13 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
     # each account's kostnadsslag once, not each fact's (accounts of other years and förvaltningar
     # join nothing)
     accounts = store.ledger.accounts(year).with_columns(kostnadsslag_expr(info.kostnadsslag if groups is None else groups))
-    if gross:  # an account's slag where it has one (a table that books it as both leaves its parts' gross unknown):
-        # its sums are its kostnader or its intäkter, with no test of each row
-        kinds = store.ledger.account_kinds(year).group_by("konto").agg(
-            _slag=pl.when(pl.col("slag").n_unique() == 1).then(pl.col("slag").first()))
-        accounts = accounts.join(kinds, on="konto", how="left")
+    of_art = {art: accounts for art in ARTER}
+    if gross:  # an account's slag in the budget or the utfall where it has one there (booked as both, its parts' gross
+        # of that kind is unknown): its sums are its kostnader or its intäkter, with no test of each row
+        for art in ARTER:
+            kinds = store.ledger.account_kinds(year, art).group_by("konto").agg(
+                _slag=pl.when(pl.col("slag").n_unique() == 1).then(pl.col("slag").first()))
+            of_art[art] = accounts.join(kinds, on="konto", how="left")
     keys = ["forvaltning", "stab", "verksamhet", "konto", "kostnadsslag"]
     month = period or 12
     used = {name for e in by for name in e.meta.root_names()} if by else set(keys)
@@ -224,7 +226,7 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
     # the tables' rows summed to the ledger's grain in one call, streaming (polars is faster so on a table's
     # chunks); then, a row per account, to the parts
     frames = pl.collect_all([*(part for _, part in summed), *yearly], engine="streaming") if summed else []
-    summed = [(frame.lazy().join(accounts.lazy(), on="konto", how="left")
+    summed = [(frame.lazy().join(of_art[art].lazy(), on="konto", how="left")
                .pipe(lambda f: f.filter(in_slag) if flt.kostnadsslag else f)
                .select(*(by or keys), budget=pl.col("belopp") if art == "budget" else pl.lit(0, pl.Int64),
                        utfall=pl.col("belopp") if art == "utfall" else pl.lit(0, pl.Int64),
@@ -510,11 +512,19 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
               # kostnader and intäkter are unknown where a budget change has no slag: its parts' are their facts')
               .with_columns(pl.when(pl.col(f"_none_{c}")).then(None).otherwise(pl.col(c)).alias(c) for c in net)
               .drop(*(f"_none_{c}" for c in net)))
-    summed = placed.group_by("_o").agg(*(pl.col(c).fill_null(0).sum().alias(f"_{c}") for c in money))
+    # a part's gross figure is unknown where its förvaltning has facts of it and it is null (an account booked as
+    # both slag): then so is what the facts leave of its row (else the rest would hold that part's kostnader)
+    with_facts = {c: [f for f in fids if f in forvaltningar_with(store, figures[c][0], figures[c][1].split("_")[0])]
+                  if figures[c][0] in store.years else [] for c in money if c in GROSS}
+    summed = placed.group_by("_o").agg(*(pl.col(c).fill_null(0).sum().alias(f"_{c}") for c in money),
+                                       *((pl.col(c).is_null() & pl.col("forvaltning").is_in(known)).any().alias(f"_u_{c}")
+                                         for c, known in with_facts.items()))
+    left = {c: pl.col(c) - pl.col(f"_{c}").fill_null(0) for c in money}
     rest = (
         parents_netto.join(summed, on="_o", how="left")
         .select("_o", "forvaltning", "_parent", "_sign", "redovisas_som",
-                *((pl.col(c) - pl.col(f"_{c}").fill_null(0)).alias(c) for c in money))
+                *((pl.when(pl.col(f"_u_{c}").fill_null(False)).then(None).otherwise(left[c]) if c in with_facts
+                   else left[c]).alias(c) for c in money))
         .filter(pl.any_horizontal(pl.col(c).fill_null(0) != 0 for c in money))
         .with_columns(_part=pl.lit(None, pl.String))
     )
@@ -615,10 +625,16 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
         if col == "budget":  # a förvaltning without any facts has no parts to show "–" in
             lacking = [f for f in lacking if f in set(forvaltningar_with(store, year))]
         if lacking and col == "budget":  # (a budget of 0 leaves no row of its own)
+            typed = set(parents.filter(pl.col("budget").is_not_null())["forvaltning"].to_list())
             rested = set(rest["forvaltning"].to_list()) & set(lacking)
             where = "utelämnas" if flt else f"står på raden Ej fördelat på {part}" if rested else "är 0"
-            notes += (Caveat(f"Budgeten för {', '.join(lacking)} finns per stab eller verksamhet, inte per konto: "
-                             f"budget och avvikelse per {part} visas som –, och budgeten {where}."),)
+            if [f for f in lacking if f in typed]:
+                notes += (Caveat(f"Budgeten för {', '.join(f for f in lacking if f in typed)} finns per stab eller "
+                                 f"verksamhet, inte per konto: budget och avvikelse per {part} visas som –, och "
+                                 f"budgeten {where}."),)
+            if [f for f in lacking if f not in typed]:
+                notes += (Caveat(f"{', '.join(f for f in lacking if f not in typed)} har ingen budget {y}: budget "
+                                 "och avvikelse visas som –."),)
         elif lacking:  # its amounts are the rest of its rows (a filter keeps no amount without account)
             # (a förvaltning with no such figure at all, no utfall yet: nothing stands on a row of it)
             given = set(parents.filter(pl.col(col).is_not_null())["forvaltning"].to_list())

@@ -79,7 +79,7 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
         if has_accounts:
             sections.append(Section(f"Största avvikelser per stab och kostnadsslag", operations.deviation(
                 store, year, month, "stab,kostnadsslag", forvaltning, staber=staber, unit=unit, top=top, **ledger),
-                short="Största avvikelser"))
+                short=_TOP))
     if has_verksamhet and not staber:
         sections.append(Section("Driftredovisning per verksamhet",
                                 operations.deviation(store, year, month, "verksamhet", forvaltning, unit=unit,
@@ -129,7 +129,8 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
 
 # what a year without any budget cannot give (a year typed with its utfall alone, for a comparison)
 _OF_BUDGET = ("budget", "avvikelse", "avvikelse_pct", "budget_helar", "prognos_avvikelse", "budget_kostnader",
-              "budget_intakter")
+              "budget_intakter", "budget_ack", "avvikelse_ack", "avvikelse_ack_pct")
+_TOP = "Största avvikelser"  # the section that lists deviations: nothing to list without a budget
 
 
 def _without_budget(sections: list[Section], year: int) -> list[Section]:
@@ -137,7 +138,7 @@ def _without_budget(sections: list[Section], year: int) -> list[Section]:
     (every cell would be –), the first with a note that says so."""
     out, said = [], False
     for s in sections:
-        if s.chart == "avvikelse" and not s.table:
+        if (s.chart == "avvikelse" and not s.table) or s.short == _TOP:
             continue
         empty = [c for c in _OF_BUDGET if c in s.report.frame.columns and s.report.frame[c].is_null().all()]
         if empty:

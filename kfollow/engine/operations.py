@@ -826,7 +826,10 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
             notes += (Caveat(f"Delar utan konto (Ej fördelat på {cut.part}: ombudgeteringar, budget per stab) ingår "
                              "inte i listan" + (", utom där de är hela radens belopp (utfall utan konto)." if whole
                                                 else ".")),)
-        if listed.is_empty() and not frame.filter(pl.col("radtyp").is_in(["rad", "del"])).is_empty():
+        shown = frame.filter(pl.col("radtyp").is_in(["rad", "del"]))
+        if listed.is_empty() and not shown.is_empty() and frame["budget"].is_null().all():  # (no row has one: not its sum)
+            notes += (f"Ingen avvikelse att lista: {p.year} har ingen budget för raderna.",)
+        elif listed.is_empty() and not shown.is_empty():
             outer = cut.view.value if cut.nested else "stab"
             notes += (f"Ingen avvikelse att lista per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}: budgeten "
                       f"finns inte på den nivån; --by {outer} --top {top} listar avvikelserna per {BY_TITLE.get(outer, outer)}.",)

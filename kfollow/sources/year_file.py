@@ -99,10 +99,10 @@ def _ledger(tables: list) -> Ledger:
                           .unique() for ar, art, t in tables]).collect() if tables else \
             pl.DataFrame(schema={"ar": pl.Int32, "art": pl.String, "forvaltning": pl.String})
 
-    listed = [t.accounts.select(ar=pl.lit(ar, pl.Int32), konto="konto", slag="slag") if t.accounts is not None
-              else None for ar, _, t in tables]
+    listed = [t.accounts.select(ar=pl.lit(ar, pl.Int32), art=pl.lit(art), konto="konto", slag="slag")
+              if t.accounts is not None else None for ar, art, t in tables]
     if not listed:  # no tables, no accounts: known without reading anything
-        accounts = pl.DataFrame(schema={"ar": pl.Int32, "konto": pl.String, "slag": pl.String})
+        accounts = pl.DataFrame(schema={"ar": pl.Int32, "art": pl.String, "konto": pl.String, "slag": pl.String})
     else:
         accounts = (lambda: pl.concat(listed).unique()) if all(a is not None for a in listed) else None
     return Ledger([Piece(ar, art, partial(ledger_rows, t)) for ar, art, t in tables], present, accounts)
