@@ -494,3 +494,37 @@ def test_typ3_utfall_by_one_dimension_gives_the_stab_when_the_mapping_also_maps_
             "rows of the most of them it has (then the lowest numbers): {1} in 5 account-months (dimension 6 under "
             "an empty key); no row is counted twice") in result.stderr
     assert {s for (_, _, s, _, _, _) in read_table(budget)} >= {"AO", "IB", "LS", "YK"}  # the budget's grain too
+
+
+MIXED = """#FLAGGA 0
+#SIETYP 3
+#RAR 0 20240101 20241231
+#KONTO 3510 Forsaljning
+#KONTO 5010 Loner
+#KONTO 6410 Ovrigt
+#DIM 1 Ansvar
+#OBJEKT 1 Nord Nord
+#OBJEKT 1 Syd Syd
+""" + "".join(f"""#PBUDGET 0 2024{m:02d} 5010 {{}} 1000.00
+#PBUDGET 0 2024{m:02d} 5010 {{1 "Nord"}} 600.00
+#PBUDGET 0 2024{m:02d} 5010 {{1 "Syd"}} 400.00
+#PBUDGET 0 2024{m:02d} 6410 {{1 "Nord"}} 120.00
+#PBUDGET 0 2024{m:02d} 6410 {{1 "Syd"}} 80.00
+#PBUDGET 0 2024{m:02d} 3510 {{1 "Nord"}} -50.00
+""" for m in (1, 2, 3))
+
+
+def test_more_accounts_on_objects_alone_than_with_totals_do_not_make_a_file_of_parts(tmp_path: Path):
+    """Found in review: a file whose `{}` rows are totals, broken down exactly by ansvar (5010), with two
+    accounts budgeted on ansvar alone (6410, 3510; legal in either layout), was read as parts by a
+    majority of the accounts alone: 5010's budget was doubled (the total and its parts), silently.
+    Only an account with a `{}` row tells the layouts apart."""
+    export = tmp_path / "mixed.se"
+    export.write_text(MIXED, encoding="cp437")
+    out = tmp_path / "b.csv"
+    result = run("import", "sie", export, "-m", mapping(tmp_path, "{Nord: NORD, Syd: SYD}"), "--budget-out", out)
+    assert result.exit_code == 0, result.stderr
+    table = read_table(out)
+    assert {k: v for k, v in table.items() if k[4] == "5010" and k[0] == "2024-01"} == {
+        ("2024-01", "ADM", "NORD", "", "5010", "kostnad"): 60000, ("2024-01", "ADM", "SYD", "", "5010", "kostnad"): 40000}
+    assert sum(v for k, v in table.items() if k[0] == "2024-02") == 100000 + 20000 - 5000

@@ -516,10 +516,15 @@ def psaldo_reading(psaldo: pl.DataFrame) -> str:
     Most programs write `{}` as the account's total and object rows as breakdowns of it (Test3.SE:
     the rows of one dimension add up to `{}`). Some (Avendo's objektsaldo) write one row per object
     combination that was booked, `{}` being the part booked without objects, so that all rows add
-    up to the total and an account booked only on objects has no `{}` row. Evidence for "parts": an
-    account, month and set of dimensions whose object rows sum to non-zero with no `{}` row; for
-    "totals": object rows of one set of dimensions that sum exactly to the `{}` row. The majority wins.
-    """
+    up to the total and an account booked only on objects has no `{}` row.
+
+    The evidence is in an account and month with both a `{}` row (not 0) and object rows: for
+    "totals", the object rows of one set of dimensions sum exactly to the `{}` row (they need not:
+    objects may leave part of a total unattributed); for "parts", never but by chance. So "totals"
+    where such months match more than a third of the time. A file without such months tells only by
+    its accounts booked on objects alone, which either layout writes (a budget may be on objects only):
+    "parts" where there are any (the readings differ only where an account has rows of several sets of
+    dimensions)."""
     if psaldo.is_empty() or psaldo["total"].all():
         return "totals"
     columns = [c for c in psaldo.columns if c.startswith("dim_")]
@@ -529,9 +534,13 @@ def psaldo_reading(psaldo: pl.DataFrame) -> str:
                .group_by(*keys, "_sig").agg(pl.col("belopp").sum()))
     totals = psaldo.filter(pl.col("total")).group_by(keys).agg(pl.col("belopp").sum().alias("total"))
     joined = objects.join(totals, on=keys, how="left")
-    parts = joined.filter(pl.col("total").is_null() & (pl.col("belopp") != 0)).height
-    whole = joined.filter((pl.col("total") == pl.col("belopp")) & (pl.col("total") != 0)).height
-    return "parts" if parts > whole else "totals"
+    months = (joined.filter(pl.col("total").is_not_null() & (pl.col("total") != 0)).group_by(keys)
+              .agg((pl.col("belopp") == pl.col("total")).any().alias("_match")))
+    if months.height:
+        matched = months["_match"].sum()
+        return "totals" if 3 * matched > months.height else "parts"
+    alone = joined.filter(pl.col("total").is_null() & (pl.col("belopp") != 0)).height
+    return "parts" if alone else "totals"
 
 
 @dataclass(frozen=True)
