@@ -699,3 +699,14 @@ def test_an_error_quoting_a_huge_value_stays_a_short_line(run, tmp_path):
         result = run(*args)
         assert result.exit_code in (2, 3) and len(result.stderr) < 800, len(result.stderr)
         assert result.stderr.startswith("Error: ") and "…" in result.stderr
+
+
+@pytest.mark.parametrize("args", [(), ("import",)])
+def test_a_command_without_arguments_prints_its_help_on_lines(run, args):
+    """Found by a new user: bare `kfollow` (and `kfollow import`) printed its help as one line of `\\x0a`:
+    the escaping of what a user typed was applied to kfollow's own help."""
+    result = run(*args)
+    assert result.exit_code == 2
+    assert "\\x0a" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("Usage: ") and lines[0].endswith("COMMAND [ARGS]...") and "Commands:" in lines

@@ -76,6 +76,8 @@ class _Boundary(TyperGroup):
 def _shown_message(exc: Exception) -> None:
     """A parser's error, which may quote what was typed (`No such option: --x…`), with its control and
     bidi characters escaped, as every message of kfollow's."""
+    if type(exc).__name__ == "NoArgsIsHelpError":  # bare `kfollow`: the help, kfollow's own text, as `--help` shows it
+        return
     if isinstance(getattr(exc, "message", None), str):
         exc.message = bounded(shown(exc.message))
 
