@@ -128,11 +128,12 @@ def build(frame: "pl.DataFrame", *, label: str | None = None, hidden: tuple[str,
     the frame's `rubrik` column is the row label people see, under that key's header, and the
     `hidden` columns are for machines only; `rubrik` itself is for people only. `optional`
     columns are shown only when asked for; `headers` renames headers for people (machine names
-    never change)."""
+    never change; `rubrik` the label's, where it is not the key's)."""
     headers = headers or {}
     columns = []
     if label is not None:
-        columns.append(Column("rubrik", Kind.text, headers.get(label, column(label).header), machine=False))
+        columns.append(Column("rubrik", Kind.text, headers.get("rubrik", headers.get(label, column(label).header)),
+                              machine=False))
     for name in frame.columns:
         if name == "rubrik":
             continue

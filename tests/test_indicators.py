@@ -175,3 +175,13 @@ def test_a_year_without_any_figure_is_no_column_for_people(run, budgets_dir):
     assert "varde_2023" in rows[0] and all(r["varde_2023"] == "" for r in rows)
     both = run("indicators", "--budgets", EXAMPLE, "--forvaltning", "KSF").stdout  # figures in both years
     assert "visas inte" not in both
+
+
+def test_the_forvaltning_column_has_its_own_header_for_excel(run):
+    """Found by a new user: `indicators -f excel` headed both the förvaltning and the indicator's id
+    "Nämndindikator" (the header meant for the row label people read)."""
+    result = run("indicators", "-f", "excel")
+    assert result.exit_code == 0, result.stderr
+    header = result.stdout.lstrip("\ufeff").splitlines()[0].split(";")
+    assert header[:4] == ["Radtyp", "Förvaltning", "Nämndindikator", "Namn"]
+    assert run("indicators").stdout.splitlines()[2].startswith("Nämndindikator ")

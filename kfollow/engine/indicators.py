@@ -149,7 +149,7 @@ def indicators(store: Store, year: int | None = None, forvaltning: list[str] | N
     """`indicators_frame` as a `Report`: the nämndindikatorer of Målområde Ekonomi, in percent."""
     year = selection.year_or_latest(store, year)
     frame, notes = indicators_frame(store, year, forvaltning)
-    headers = {**store.years[year].rubriker, "forvaltning": "Nämndindikator"}
+    headers = {**store.years[year].rubriker, "rubrik": "Nämndindikator"}
     # a year none of whose figures can be computed is no column for people (– in every row): scripts keep it
     values = [c for c in frame.columns if re.fullmatch(r"varde_\d{4}", c)]
     empty = [c for c in values if frame[c].is_null().all()]
