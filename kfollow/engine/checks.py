@@ -88,7 +88,7 @@ def comment_findings(budgets: Store, period: str | None, limit: Limit | Limits,
         pct = f" ({{pct{'' if places == 1 else f':{places}'}}} %)" if r["avvikelse_pct"] is not None else ""
         findings.append(finding(
             "kommentar_saknas", "fel", r["fil"] or info.fil, r["rad"] or info.forvaltningar[r["forvaltning"]].line,
-            f"{_literal(r['namn'])} {when}: avvikelsen {{0:u}}{pct} är större än {_literal(limit.text)} men saknar "
+            f"{_literal(r['namn'])} {when}: avvikelsen {{0:u}}{pct} överskrider gränsen {_literal(limit.said)} men saknar "
             f"kommentar för {when}; lägg till {_literal(how)} under {_literal(where)}", r["avvikelse"],
             pct=ex.exact_percent_float(r["avvikelse_pct_exakt"])))
     return findings

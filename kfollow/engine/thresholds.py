@@ -23,9 +23,10 @@ COMMENTABLE_ROWS = [RowKind.rad.value, RowKind.forvaltning.value, RowKind.ej_for
 class Limit:
     """|avvikelse| beyond `ore` (an amount) or beyond `percent` of |budget|."""
 
-    text: str
+    text: str  # as typed (`1%`, `500tkr`)
     ore: int | None = None
     percent: float | None = None
+    said: str = ""  # as a Swedish sentence says it (`1 %`, `500 tkr`, `2,5 mnkr`)
 
     def exceeded(self) -> pl.Expr:
         """True where a row's deviation is strictly beyond the limit (a surplus or a deficit)."""
@@ -46,6 +47,10 @@ class Limits:
     @property
     def text(self) -> str:
         return " och ".join(p.text for p in self.parts)
+
+    @property
+    def said(self) -> str:
+        return " och ".join(p.said for p in self.parts)
 
     def exceeded(self) -> pl.Expr:
         return pl.all_horizontal(p.exceeded().fill_null(False) for p in self.parts)
@@ -83,12 +88,13 @@ def parse_limit(text: str, unit: str, option: str) -> Limit:
     if not m:
         raise UsageError(f"{option} {text!r} is not a limit; write an amount such as 5 (in {unit}), 500tkr, or a percent such as 3%")
     number = Decimal(m[1].replace(",", "."))
+    said = f"{m[1].replace('.', ',')} {m[2] or unit}"
     if m[2] == "%":
-        return Limit(text.strip(), percent=float(number))
+        return Limit(text.strip(), percent=float(number), said=said)
     ore = number * ORE_PER_UNIT[m[2] or unit]
     if ore > MAX_FILE_TOTAL:
         raise UsageError(f"{option} {text!r} is beyond any amount kfollow holds; write a limit such as 500tkr or 3%")
-    return Limit(text.strip(), ore=int(ore.to_integral_value()))
+    return Limit(text.strip(), ore=int(ore.to_integral_value()), said=said)
 
 
 def rows_beyond(frame: pl.DataFrame, limit: Limit | Limits) -> pl.DataFrame:
