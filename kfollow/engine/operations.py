@@ -175,7 +175,7 @@ def _mixed_forecast_months(frame: pl.DataFrame) -> tuple[ColumnNote, ...]:
                     & pl.col("prognos_period").is_null()).is_empty():
         return ()
     generic = (ColumnNote("Prognos från är – där prognosen är en summa av prognoser gjorda olika månader "
-                          "(kfollow deviation --by stab visar varje stabs).", "prognos_period"),)
+                          "(tabellen per stab visar varje stabs).", "prognos_period"),)
     # the rows a sum is made of (a stab shown with its parts, too: its parts' forecasts are its own)
     rows = frame.filter(kind.is_in(["rad", "forvaltning", "ej_fordelat", "radsumma"]) & pl.col("prognos_period").is_not_null())
     latest = rows["prognos_period"].max()
@@ -832,7 +832,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         elif listed.is_empty() and not shown.is_empty():
             outer = cut.view.value if cut.nested else "stab"
             notes += (f"Ingen avvikelse att lista per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}: budgeten "
-                      f"finns inte på den nivån; --by {outer} --top {top} listar avvikelserna per {BY_TITLE.get(outer, outer)}.",)
+                      f"finns inte på den nivån, utan per {BY_TITLE.get(outer, outer)}: där finns avvikelserna att lista.",)
         frame = listed
     if not (cut.part or flt) and f"utfall_{p.year - 1}" in frame.columns:
         if not (staber or verksamheter or top):  # (summary rows: with a selection or a list there are none)
