@@ -185,3 +185,12 @@ def test_the_forvaltning_column_has_its_own_header_for_excel(run):
     header = result.stdout.lstrip("\ufeff").splitlines()[0].split(";")
     assert header[:4] == ["Radtyp", "Förvaltning", "Nämndindikator", "Namn"]
     assert run("indicators").stdout.splitlines()[2].startswith("Nämndindikator ")
+
+
+def test_without_targets_people_see_no_target_columns(run):
+    """Found by a new user: a year file without `indikatorer:` targets showed Mål % as – and Önskad
+    riktning and Uppfyllt empty in every row; scripts keep the columns (stable names)."""
+    sie = ROOT / "examples" / "sie" / "budgets"
+    table = run("indicators", "--budgets", sie).stdout
+    assert "Mål %" not in table and "Uppfyllt" not in table and "2024" in table
+    assert run("indicators", "--budgets", sie, "-f", "csv").stdout.splitlines()[0].endswith(",mal,riktning,uppfyllt")

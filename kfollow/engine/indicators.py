@@ -158,5 +158,7 @@ def indicators(store: Store, year: int | None = None, forvaltning: list[str] | N
         notes = (*notes, f"{years} visas inte: inget av måtten går att räkna för {'det året' if len(empty) == 1 else 'de åren'}.")
     else:
         empty = []
+    # without any target in the year file (`indikatorer:`), no Mål, Önskad riktning or Uppfyllt for people
+    untargeted = ("mal", "riktning", "uppfyllt") if "mal" in frame.columns and frame["mal"].is_null().all() else ()
     return as_report(frame, headers, store=store, title=f"Nämndindikatorer {year}, målområde ekonomi",
-                     machine_only=("indikator", *empty), notes=notes)
+                     machine_only=("indikator", *empty, *untargeted), notes=notes)
