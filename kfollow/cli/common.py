@@ -22,7 +22,7 @@ FormatOpt = Annotated[Optional[Format], typer.Option(
     "[default: table, or from -o's extension]")]
 UnitOpt = Annotated[Unit, typer.Option("--unit", help="Unit of the amounts shown.")]
 DecimalsOpt = Annotated[Optional[int], typer.Option(
-    "--decimals", min=0, max=6, help="Decimals of the amounts. [default: 1 for mnkr, 0 for tkr and kr]")]
+    "--decimals", min=0, max=6, metavar="N", help="Decimals of the amounts. [default: 1 for mnkr, 0 for tkr and kr]")]
 def _dash_is_stdout(value: Optional[Path]) -> Optional[Path]:
     """`-o -` is stdout, as for most Unix tools (it used to write a file named `-`)."""
     return None if value is not None and str(value) == "-" else value

@@ -121,12 +121,14 @@ def _charts_available(doc) -> bool:
 
 
 def chart(
-    kind: Annotated[Kind, typer.Argument(help="verksamhet: utfall per verksamhet, this year against the previous; "
+    kind: Annotated[Kind, typer.Argument(metavar="KIND", help="verksamhet: utfall per verksamhet, this year against the previous; "
                                          "avvikelse: deviation per stab; manader: accumulated budget and utfall "
                                          "month by month.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="FILE.svg or FILE.png.")],
     year: YearOpt = None,
-    period: PeriodOpt = None,
+    period: Annotated[Optional[str], typer.Option(
+        "--period", "-p", help="Month YYYY-MM (verksamhet, avvikelse): year-to-date budget and utfall up to and including "
+        "it, and the latest forecast; manader draws the year's months, see --year.")] = None,
     forvaltning: ForvaltningOpt = None,
     stab: Annotated[Optional[list[str]], typer.Option("--stab", help="Only this stab (avvikelse, manader).")] = None,
     budgets: BudgetsDir = None,

@@ -116,7 +116,7 @@ def _keep_answers(paths: list[Path]) -> None:
 
 
 def collect(
-    files: Annotated[list[Path], typer.Argument(help="Answered forms (.xlsx), as kfollow forms wrote them.")],
+    files: Annotated[list[Path], typer.Argument(metavar="FORM...", help="Answered forms (.xlsx), as kfollow forms wrote them.")],
     budgets: BudgetsDir = None,
 ):
     """Read answered forms into the answers file of their period (svar/YYYY-MM.yaml beside the year files).

@@ -26,7 +26,7 @@ class From(str, Enum):
     psaldo = "psaldo"
 
 
-ExportArg = Annotated[Path, typer.Argument(help="The export to read.", show_default=False)]
+ExportArg = Annotated[Path, typer.Argument(metavar="EXPORT", help="The export to read.", show_default=False)]
 MappingOpt = Annotated[Path, typer.Option(
     "--mapping", "-m", metavar="MAP.yaml", help="How accounts and objects become slag, förvaltning, stab and verksamhet.")]
 OutputOpt = Annotated[Optional[Path], typer.Option(

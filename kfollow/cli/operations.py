@@ -98,8 +98,8 @@ def _report_limit(rows, limit, option: str, unit: Unit, decimals: int | None) ->
 
 
 def compare(
-    base_year: Annotated[int, typer.Argument(help="The earlier year, e.g. 2023.")],
-    year: Annotated[int, typer.Argument(help="The later year, e.g. 2024.")],
+    base_year: Annotated[int, typer.Argument(metavar="BASE_YEAR", help="The earlier year, e.g. 2023.")],
+    year: Annotated[int, typer.Argument(metavar="YEAR", help="The later year, e.g. 2024.")],
     by: CutOpt = "stab",
     forvaltning: ForvaltningOpt = None,
     stab: StabOpt = None,
@@ -203,8 +203,9 @@ def check(
     """Validate every year file and reconcile its totals (staber, verksamheter, summa, gross, investments).
 
     Prints one finding a line as FILE:LINE: fel|varning: message. Exit 0 when there are only
-    warnings, 1 when a total does not reconcile or a comment is missing, 3 when a file is malformed,
-    4 when one cannot be read (not a regular file, no permission).
+    warnings, 1 when a total does not reconcile or a comment is missing, 2 for a wrong option (a --period
+    the year has no months of), 3 when a file is malformed, 4 when one cannot be read (not a regular file,
+    no permission).
 
     \b
     Examples:

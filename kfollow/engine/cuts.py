@@ -350,9 +350,12 @@ def require_facts(store: Store, year: int, fids: list[str], cut: Cut, flt: Ledge
         info = store.year(year)
         asked = f"--by {cut.text}" if cut.part else " ".join(
             [*(f"--konto {k}" for k in flt.konto), *(f"--kostnadsslag {k}" for k in flt.kostnadsslag)])
-        raise UsageError(f"{asked}: förvaltning {', '.join(lacking)} in {info.fil} has no accounts (its "
-                         f"budget and utfall are typed per stab or verksamhet); it needs utfall_fil or budget_fil "
-                         "tables with konto (kfollow import sie/csv), or pick a förvaltning that has them")
+        who = (f"förvaltning {lacking[0]} in {info.fil} has no accounts (its budget and utfall are typed per stab or "
+               "verksamhet); it needs" if len(lacking) == 1 else
+               f"förvaltningar {', '.join(lacking)} in {info.fil} have no accounts (their budget and utfall are typed "
+               "per stab or verksamhet); they need")
+        raise UsageError(f"{asked}: {who} utfall_fil or budget_fil tables with konto (kfollow import sie/csv), or pick "
+                         "a förvaltning that has them")
 
 
 def _inner(store: Store, year: int, part: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
