@@ -29,7 +29,9 @@ case "$step" in
     [[ -n "${DEADLINE:-}" ]] && deadline=(--deadline "$DEADLINE")
     mkdir -p "$forms"
     "${kfollow[@]}" forms --period "$period" --require-comment-over "$limit" "${deadline[@]}" -o "$forms"
-    echo "skicka formulären i $forms; spara svaren i $answers och kör: $0 collect $period" >&2
+    # (the folders said as the shell reads them back, also with spaces in them)
+    printf 'skicka formulären i %s; spara svaren i %s och kör: FORMS=%q ANSWERS=%q %q collect %q\n' \
+      "$forms" "$answers" "$forms" "$answers" "$0" "$period" >&2
     ;;
   collect)
     shopt -s nullglob

@@ -300,7 +300,8 @@ def _bad(tmp_path: Path, out: Path, how: str) -> Path:
 
 @pytest.mark.parametrize("how, sheet, cell, words", [
     ("word", "Formulär", None, "'tolv miljoner' is not a number"),
-    ("point", "Formulär", None, "'1234.5' is not a number"),
+    # (found by a new user: a forecast typed as text with a point was only "not a number")
+    ("point", "Formulär", None, "'1234.5' is written with a decimal point; write it with a decimal comma, 1234,5"),
     ("huge", "Formulär", None, "forecast is beyond 10 000 000 000 000 kr"),
     ("huge-int", "Formulär", None, "forecast is beyond 10 000 000 000 000 kr"),
     ("year", "kfollow", "B2", "the form is for 2031"),
@@ -1126,3 +1127,14 @@ def test_forms_to_a_full_stdout_is_an_io_error_not_an_internal_one(tmp_path):
                               text=True, timeout=120)
     assert done.returncode == ExitStatus.IO, done.stderr
     assert done.stderr.splitlines()[-1] == "Error: cannot write to standard output (No space left on device)"
+
+
+def test_a_form_collected_into_another_budgets_folder_says_to_pick_the_right_one(forms_dir, run, tmp_path):
+    """Found by a new user: collected against the wrong folder (the default `budgets/`), a form said only
+    "förvaltning KSF is not in budgets/2024.yaml", at a cell of a sheet people never see."""
+    _, out = forms_dir
+    answered = fill(_form(out, "HR"), tmp_path / "hr.xlsx", 21.3, None)
+    result = run("collect", "--budgets", ROOT / "budgets", answered)
+    assert result.exit_code == 3
+    assert "is not in " in result.stderr and "collect the form into the budgets folder its forms were made " \
+                                               "from (--budgets)" in result.stderr

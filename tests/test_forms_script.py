@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -40,3 +41,19 @@ def test_forms_out_wait_collect_status_close(tmp_path):
     assert (folder / "budgets" / "svar" / "2024-10.yaml").is_file()
     assert (folder / "out" / "2024-10" / "avvikelse-per-stab.md").is_file()
     assert "Förklaring för KOM." in (folder / "out" / "2024-10" / "avvikelse-per-stab.md").read_text(encoding="utf-8")
+
+
+def test_the_next_step_it_says_keeps_the_folders_it_was_given(tmp_path):
+    """Found by a new user: `FORMS=/x … send` ended with "kör: …month-end-forms.sh collect 2024-10",
+    which looks for the answers and forms in the default folders; the hint now carries them."""
+    folder = tmp_path / "examples"
+    shutil.copytree(ROOT / "examples", folder, ignore=shutil.ignore_patterns("out", "out-sie", "forms", "answers", ".*"))
+    forms, answers = tmp_path / "mina formulär", tmp_path / "svar in"
+    env = {**os.environ, "KFOLLOW": f"{sys.executable} -m kfollow", "FORMS": str(forms), "ANSWERS": str(answers)}
+    env.pop("KFOLLOW_BUDGETS", None)
+    sent = subprocess.run(["bash", str(folder / "month-end-forms.sh"), "send", "2024-10"], capture_output=True,
+                          text=True, env=env, cwd=ROOT)
+    assert sent.returncode == 0, sent.stderr
+    hint = sent.stderr.strip().splitlines()[-1].split("kör: ", 1)[1]
+    words = shlex.split(hint)
+    assert words[:2] == [f"FORMS={forms}", f"ANSWERS={answers}"] and words[-2:] == ["collect", "2024-10"]

@@ -241,11 +241,13 @@ def match(store: Store, identity: dict[str, str]) -> tuple[Target, str | None, t
     year, month = int(identity["ar"]), int(identity["period"][5:7])
     if year not in store.years:
         have = ", ".join(str(y) for y in sorted(store.years))
-        raise Mismatch("ar", f"the form is for {year}, and {store.directory} has no year file for it (years: {have})")
+        raise Mismatch("ar", f"the form is for {year}, and {store.directory} has no year file for it (years: {have}); "
+                             "collect it into the budgets folder its forms were made from (--budgets)")
     info = store.years[year]
     fid, vy, key = identity["forvaltning"], identity["vy"], identity["nyckel"]
     if fid not in info.forvaltningar:
-        raise Mismatch("forvaltning", f"förvaltning {fid} is not in {info.fil}")
+        raise Mismatch("forvaltning", f"förvaltning {fid} is not in {info.fil}; collect the form into the budgets folder "
+                                      "its forms were made from (--budgets)")
     if vy not in ("stab", "verksamhet", "summa"):
         raise Mismatch("vy", f"'{vy}' is not a view of a form")
     by = By.verksamhet if vy == "verksamhet" else By.stab

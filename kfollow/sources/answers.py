@@ -283,6 +283,9 @@ def _forecast(name: str, ref: str, cell, unit: str) -> int | None:
         number = Decimal(repr(value))
     elif isinstance(value, str):
         number = swedish_number(value)
+        if number is None and re.fullmatch(r"\s*[-−]?[0-9]+\.[0-9]+\s*", value):  # typed as text, as in English
+            raise cell_error(name, SHEET, ref, f"forecast '{shown(value.strip())}' is written with a decimal point; "
+                                               f"write it with a decimal comma, {value.strip().replace('.', ',')}")
         if number is None:
             raise cell_error(name, SHEET, ref, f"forecast '{shown(value.strip()[:40])}' is not a number; type the "
                                                "full-year forecast as a number, e.g. 16,5 or 1 234,5")
