@@ -234,7 +234,11 @@ _STARTING = threading.Lock()
 
 def _work() -> None:
     while True:
-        _WORK.get()()
+        job = _WORK.get()
+        try:
+            job()
+        except BaseException:  # noqa: BLE001 - a table's own failure is handed to its `result` (`_read`); what escapes
+            pass  # past it (a panic of polars while making views, which the load makes again) must not end the reader
 
 
 def _plan(path: Path, name: str) -> "_Plan":
