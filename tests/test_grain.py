@@ -1520,3 +1520,14 @@ def test_a_share_of_a_resultat_forvaltnings_part_is_explained(run):
                                                 "stab,kostnadsslag", "--forvaltning", "KSF").stdout
     assert "delar av en förvaltning" not in run("deviation", "--budgets", sie, "--period", "2024-10", "--by",
                                                 "kostnadsslag", "--columns", "budget,utfall").stdout
+
+
+def test_fail_over_names_a_forvaltning_row_once(run):
+    """Found in review: under --by forvaltning,kostnadsslag --fail-over named a förvaltning
+    "SERV Serviceförvaltningen …" (its id before its own name), where --by forvaltning names it once."""
+    result = run("deviation", "--budgets", EXAMPLES / "sie" / "budgets", "--period", "2024-10",
+                 "--by", "forvaltning,kostnadsslag", "--fail-over", "1%")
+    flagged = [x.split("avvikelsen för ", 1)[1].rsplit(" är ", 1)[0] for x in result.stderr.splitlines()
+               if x.startswith("--fail-over")]
+    assert "Serviceförvaltningen (internt prissatt)" in flagged
+    assert not any(f.startswith("SERV ") for f in flagged), flagged

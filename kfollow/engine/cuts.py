@@ -820,8 +820,10 @@ def named_parts(frame: pl.DataFrame) -> pl.DataFrame:
     the nearest `radsumma` above it. Without parts, rows of several förvaltningar get its id."""
     if (frame["radtyp"] == "radsumma").any():
         parent = pl.col("namn")
+        rows = frame.filter(pl.col("radtyp") == "radsumma")
         if "stab" not in frame.columns and "forvaltning" in frame.columns and \
-                frame["forvaltning"].drop_nulls().n_unique() > 1:  # 920 - Gemensamma of KLF and of SERV
+                rows.group_by("namn").agg(pl.col("forvaltning").n_unique() > 1)["forvaltning"].any():
+            # (920 - Gemensamma of KLF and of SERV; not a förvaltning's own name)
             parent = pl.col("forvaltning") + pl.lit(" ") + parent
         row = pl.col("radtyp") == "radsumma"
         named = parent
