@@ -468,3 +468,18 @@ def test_an_ampersand_in_a_markdown_cell_stays_one_unless_it_begins_an_entity(ru
     assert "| Plan & bygg" in result.stdout and "&amp;lt;b&amp;gt; &amp;#60; A&B" in result.stdout, result.stdout
     html = markdown_html(result.stdout)
     assert "Plan &amp; bygg" in html and "&amp;lt;b&amp;gt; &amp;#60; A&amp;B" in html, html  # shown as written
+
+
+def test_emphasis_code_and_strikethrough_in_a_comment_are_text_in_a_markdown_table(run, tmp_path):
+    """Found in review: a comment `*lägre*` came out in italics in the Markdown report (only `|`, `<`
+    and links were escaped); `_`, backticks and `~~` likewise."""
+    texts = ["*lägre* än väntat", "__fett__ och `kod`", "~~struket~~ men_inte_här"]
+    staber = {f"S{i}": (f"Stab {i}", "100.0", "90.0", text) for i, text in enumerate(texts)}
+    folder = write_year(tmp_path / "budgets", staber)
+    result = run("deviation", "--budgets", folder, "--comments", "-f", "md")
+    assert result.exit_code == 0, result.stderr
+    html = markdown_html(result.stdout)
+    assert not any(tag in html for tag in ("<em>", "<strong>", "<code>", "<del>", "<s>")), html
+    cells = re.sub(r"<(td|th)[^>]*>", r"<\1>", html)
+    for text in texts:
+        assert f"<td>{text}</td>" in cells, text

@@ -30,10 +30,12 @@ KEEP = ("rubrik", "budget", "utfall", "avvikelse", "manad", "meddelande", "datum
 LABEL_MIN, LABEL_LAST = 24, 12
 
 
-MD_CELL = (("\\", "\\\\"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("[", "\\["), ("]", "\\]"))
+# (emphasis, code and strikethrough too: `*lägre*` in a comment is that text, not italics)
+MD_CELL = (("\\", "\\\\"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("[", "\\["), ("]", "\\]"), ("*", "\\*"),
+           ("_", "\\_"), ("`", "\\`"), ("~", "\\~"))
 # an `&` that would begin an entity (`&lt;`, `&#60;`): escaped; any other stays `&`, as people read it
 _ENTITY = r"&([#A-Za-z0-9]+;)"
-_MD_TEXT = re.compile(r"([\\`*_\[\]<>|])")
+_MD_TEXT = re.compile(r"([\\`*_~\[\]<>|])")
 # a viewer makes a bare web address a link (GitHub's `http://…`, `www.…`): an escaped `:` or `.`
 # keeps it text, and shows the same
 _WEB = ((r"://", r"\://"), (r"(?i)\b(www)\.", r"${1}\."))
