@@ -126,3 +126,24 @@ def test_check_reports_the_documented_2023_gap_only(run, budgets_dir):
     assert len(lines) == 1
     assert lines[0].startswith(f"{budgets_dir}/2023.yaml:")
     assert "varning" in lines[0] and "503,2 mnkr" in lines[0] and "506,8 mnkr" in lines[0]
+
+
+def test_the_report_with_gross_lines_has_the_published_resultat_table(run, budgets_dir, tmp_path):
+    """Found by an economist writing the annual report: the seed's "Resultat 2024" has varav kostnader
+    and varav intäkter lines, which `deviation --gross` printed and `report` could not; `report --gross`
+    has them in its stab table, to the printed digit."""
+    out = tmp_path / "r.md"
+    result = run("report", "--year", "2024", "--gross", "-o", out, "--budgets", budgets_dir)
+    assert result.exit_code == 0, result.stderr
+    table = out.read_text(encoding="utf-8").split("## Resultat per stab", 1)[1].split("\n\n## ", 1)[0]
+    cells = [[c.strip() for c in line.strip("|").split("|")] for line in table.splitlines() if line.startswith("|")]
+    header = cells[0]
+    at = {h: header.index(h) for h in ("Budget", "Utfall", "Avvikelse", "Utfall 2023")}
+    shown = [(r[0], *(r[at[h]].replace(",", ".") for h in ("Utfall", "Budget", "Avvikelse", "Utfall 2023"))) for r in cells[2:]]
+    for fid, above in (("KLF", "Summa KLF"), ("VSS", "Verksamhetsstöd och service")):
+        i = next(j for j, r in enumerate(shown) if r[0] == above)
+        published = [r for r in PER_STAB if r["forvaltning"] == fid and r["rad"].startswith("varav")]
+        assert [r[1:] for r in shown[i + 1:i + 3]] == [
+            (p["bokslut_2024"], p["budget_2024"], p["avvikelse"], p["bokslut_2023"]) for p in published], fid
+    assert run("report", "--year", "2024", "-o", tmp_path / "plain.md", "--budgets", budgets_dir).exit_code == 0
+    assert "varav kostnader" not in (tmp_path / "plain.md").read_text(encoding="utf-8")

@@ -38,6 +38,8 @@ def report(
     budgets: BudgetsDir = None,
     unit: UnitOpt = Unit.mnkr,
     decimals: DecimalsOpt = None,
+    gross: Annotated[bool, typer.Option("--gross", help="The stab table with its varav kostnader / varav intäkter "
+                                        "lines, as the annual report's Resultat table.")] = False,
     mall: Annotated[Optional[Path], typer.Option("--mall", metavar="MALL.docx", help="For -o .docx: start from the "
                                                  "kommun's Word template (its styles, page setup, headers and logo).")] = None,
 ):
@@ -55,6 +57,7 @@ def report(
     \b
     Examples:
       kfollow report --year 2024 -o rapport.html
+      kfollow report --year 2024 --gross -o verksamhetsberattelse.html
       kfollow report --budgets examples/budgets --period 2024-08 --forvaltning KSF -o rapport.md
       kfollow report --budgets examples/budgets --period 2024-10 --stab EKO -o eko.html
       kfollow report --year 2024 --mall kommunens-mall.docx -o verksamhetsberattelse.docx
@@ -80,7 +83,7 @@ def report(
     protect(output, store.directory, [*store.files, *([str(mall)] if mall else [])])
     if top < 1:
         raise UsageError(f"--top {top}: give a number of rows, 1 or more")
-    doc = economy(store, year, period, forvaltning, unit.value, stab, verksamhet, konto, kostnadsslag, top)
+    doc = economy(store, year, period, forvaltning, unit.value, stab, verksamhet, konto, kostnadsslag, top, gross)
     opts = Options(Format.md if kind == "md" else Format.table, decimals)
     charts = _charts_available(doc)
     if kind == "pdf":

@@ -20,12 +20,13 @@ from kfollow.store import Store
 def economy(store: Store, year: int | None = None, period: str | int | None = None,
             forvaltning: list[str] | None = None, unit: str = "mnkr", staber: list[str] | None = None,
             verksamheter: list[str] | None = None, konto: list[str] | None = None,
-            kostnadsslag: list[str] | None = None, top: int = 10) -> Document:
+            kostnadsslag: list[str] | None = None, top: int = 10, gross: bool = False) -> Document:
     """The year's (or the period's) economy section; a section the data cannot give is left out.
     `staber`, `verksamheter`, `konto` and `kostnadsslag` narrow every section that can be narrowed
     (the summary and investments cannot: they are left out then). Where the facts have accounts,
     the deviation per stab and kostnadsslag (not with one kostnadsslag chosen: the stab table is it)
-    and its `top` largest parts follow the stab table."""
+    and its `top` largest parts follow the stab table. With `gross`, the stab table has its varav kostnader
+    and varav intäkter lines, as the annual report's "Resultat" table."""
     p = selection.period(store, year, period)
     year, month = p.year, p.month
     fids = selection.forvaltningar(store, year, forvaltning)
@@ -53,7 +54,8 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
                                               & pl.col("forvaltning").is_in(fids)).is_empty()
     has_accounts = not store.ledger.present().filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids)).is_empty()
     if not verksamheter:
-        by_stab = operations.deviation(store, year, month, "stab", forvaltning, staber=staber, unit=unit, **ledger)
+        by_stab = operations.deviation(store, year, month, "stab", forvaltning, staber=staber, unit=unit, gross=gross,
+                                       **ledger)
         # the rows' comments in a column of their own, where a row has one (or a note says why none is shown
         # here); a year nobody commented has no empty column, and no "med kommentarer" in its heading
         commented = "kommentar" in by_stab.frame.columns and not by_stab.frame.filter(
