@@ -224,3 +224,51 @@ def test_a_small_deviation_chart_labels_its_axis_distinctly(tmp_path):
     ticks = [t for t in texts(out.read_bytes()) if re.fullmatch(r"-?[0-9]+(,[0-9]+)?", t)]
     assert ticks and len(ticks) == len(set(ticks)), ticks
     assert "-0,05" in ticks and "0,00" in ticks, ticks
+
+
+@pytest.mark.parametrize("kind", ["verksamhet", "avvikelse"])
+def test_a_chart_in_kronor_keeps_its_figures_and_ticks_apart(tmp_path, kind):
+    """Found by an economist: in kronor the x axis read `50 000 000100 000 000150 000 000…` and a bar's
+    figure (`-48 108 400`) ran into the row's name; another touched the right edge."""
+    import re
+    import subprocess
+
+    out = tmp_path / "c.svg"
+    result = subprocess.run([sys.executable, "-m", "kfollow", "chart", kind, "--budgets", str(ROOT / "budgets"),
+                             "--year", "2024", "--unit", "kr", "-o", str(out)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    root = parsed(out.read_bytes())
+    width = float(root.get("width").removesuffix("pt")) * (4 / 3 if root.get("width").endswith("pt") else 1)
+    shown = []
+    for t in root.iter(f"{SVG}text"):
+        style, text = t.get("style") or "", "".join(t.itertext()).replace("\u00a0", " ").replace("\u202f", " ")
+        size = float(re.search(r"font-size: ([0-9.]+)px", style).group(1))
+        anchor = "end" if "text-anchor: end" in style else "start" if "text-anchor: start" in style else "middle"
+        shown.append((text, size, anchor, float(t.get("x") or 0)))
+    names_end = max(x for text, size, anchor, x in shown if anchor == "end" and not re.search(r"[0-9] [0-9]{3}$", text))
+    figures = [(text, size, anchor, x) for text, size, anchor, x in shown if re.fullmatch(r"[+-]?[0-9 ]+", text)
+               and size < 9]
+    for text, size, anchor, x in figures:  # (a character of DejaVu Sans's digits is 0,64 of its size)
+        if anchor == "end":
+            assert x - len(text) * size * 0.64 > names_end, (text, x, names_end)
+        else:
+            assert x + len(text) * size * 0.64 < width, (text, x, width)
+    ticks = [text for text, size, anchor, x in shown if anchor == "middle" and re.fullmatch(r"-?[0-9 ]+", text)]
+    assert 3 <= len(ticks) <= 5 and all(len(t) <= 11 for t in ticks), ticks
+
+
+def test_a_small_deviation_bar_has_a_figure_that_shows_it(tmp_path):
+    """Found by an economist: at 2024-04 three staber had a hatched underskott bar labelled `0,0` (-0,04
+    mnkr rounded as the table rounds it): a deficit with no amount. Such a bar's figure has the
+    decimals that show it."""
+    import subprocess
+
+    out = tmp_path / "a.svg"
+    result = subprocess.run([sys.executable, "-m", "kfollow", "chart", "avvikelse", "--budgets",
+                             str(ROOT / "examples" / "budgets"), "--period", "2024-04", "-o", str(out)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    shown = texts(out.read_bytes())
+    assert "0,0" not in shown and "-0,04" in shown, shown
+    assert charts.bar_amount(-4_000_00, "mnkr") == "-0,004" and charts.bar_amount(0, "mnkr") == "0,0"
+    assert charts.bar_amount(97_000_000, "mnkr") == "+1,0" and charts.bar_amount(4_000_000, "mnkr") == "+0,04"

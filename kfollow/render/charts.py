@@ -83,6 +83,18 @@ def amount(ore: int | None, unit: str, sign: bool = False) -> str:
     return text
 
 
+def bar_amount(ore: int, unit: str) -> str:
+    """`amount` with its sign for a bar's figure; a deviation the table's decimals show as 0 has as many
+    more as make it seen (`-0,04`), since its bar is drawn as an underskott or an överskott."""
+    text = amount(ore, unit, sign=True)
+    places = DEFAULT_DECIMALS[unit]
+    while ore and text.strip("+-0,") == "" and places < 4:
+        places += 1
+        text = _signed(money(ore, unit, places))
+        text = "+" + text if ore > 0 else text
+    return text
+
+
 def tick(value: float, _pos=None, places: int | None = None) -> str:
     """An axis tick: `1 240`, `2,5`, `−50` (Swedish, a no-break space between thousands); with
     `places`, that many decimals (an axis's ticks share them: `TickFormat`)."""
@@ -200,8 +212,15 @@ def _money_axis(ax: "Axes", axis: str, unit: str, label: str) -> None:
             return tick(value, places=self.places)
 
     _matplotlib()
+    from matplotlib.ticker import MaxNLocator
+
     target = ax.xaxis if axis == "x" else ax.yaxis
     target.set_major_formatter(TickFormat())
+    if axis == "x":  # fewer ticks the longer they are written (`250 000 000` in kronor), so that none run together
+        low, high = ax.get_xlim()
+        longest = max(len(tick(low, places=0)), len(tick(high, places=0)))
+        if longest >= 9:  # (`10 000 000` and longer; shorter ticks keep matplotlib's own number)
+            target.set_major_locator(MaxNLocator(nbins=max(3, 64 // (longest + 3))))
     (ax.set_xlabel if axis == "x" else ax.set_ylabel)(label or unit)
     ax.grid(axis=axis, color="#bbbbbb", linewidth=0.5)
     ax.set_axisbelow(True)
@@ -216,11 +235,22 @@ def _bar_labels(ax: "Axes", bars, texts: list[str], size: float = 7.5) -> None:
                     ha="left" if width >= 0 else "right", va="center", fontsize=size)
 
 
-def _pad(ax: "Axes", values: list[float], share: float = 0.14) -> None:
-    """Room on both sides of zero for the labels past the bars' ends."""
+def _pad(ax: "Axes", values: list[float], share: float = 0.14, texts: list[str] = (), size: float = 7.5) -> None:
+    """Room on both sides of zero for the labels past the bars' ends: `share` of the bars' span, or
+    more where the longest label on that side (`texts`, one per value, at `size` points) needs it
+    (a figure in kronor, `-48 108 400`, would run into the row names or past the edge)."""
     low, high = min([0.0, *values]), max([0.0, *values])
     span = (high - low) or 1.0
-    ax.set_xlim(low - (share * span if low < 0 else 0.02 * span), high + share * span)
+    width = ax.figure.get_figwidth() * 72 * 0.55  # points: the axes' part of the figure, beside the row names
+
+    def needed(negative: bool) -> float:  # the share of the axes' width the longest label of that side takes
+        longest = max((len(t) for v, t in zip(values, texts) if (v < 0) == negative), default=0)
+        return (longest + 1) * size * 0.6 / width if longest else 0.0
+
+    left, right = needed(True), needed(False)
+    whole = span / max(1 - left - right, 0.3)  # the axis's width in data units, once the labels have room
+    ax.set_xlim(low - max(share * span if low < 0 else 0.02 * span, left * whole),
+                high + max(share * span, right * whole))
 
 
 def _output(fig: "Figure", fmt: str, title: str, description: str) -> bytes:
@@ -328,7 +358,8 @@ def chart_verksamhet(report: Report, fmt: str = "svg") -> bytes:
         ax.set_yticks(ys, [_label(t) for t in labels])
         ax.invert_yaxis()  # the table's order, top to bottom
         ax.axvline(0, color="#333333", linewidth=0.8)
-        _pad(ax, _in_unit(old, unit) + _in_unit(new, unit), share=0.16)
+        _pad(ax, _in_unit(old, unit) + _in_unit(new, unit), share=0.16,
+             texts=[amount(v, unit) for v in old] + [amount(v, unit) for v in new], size=6.5)
         _money_axis(ax, "x", unit, unit)
         ax.tick_params(axis="y", length=0)
         ax.legend(loc="lower right", frameon=False, ncols=2, bbox_to_anchor=(1, 1.0))
@@ -370,11 +401,11 @@ def chart_avvikelse(report: Report, fmt: str = "svg") -> bytes:
         for bar, s in zip(bars, surplus):
             if not s:
                 bar.set_hatch("xxx")
-        _bar_labels(ax, bars, [amount(v, unit, sign=True) for v in values], size=8)
+        _bar_labels(ax, bars, [bar_amount(v, unit) for v in values], size=8)
         ax.set_yticks(ys, [_label(t) for t in labels])
         ax.invert_yaxis()
         ax.axvline(0, color="#333333", linewidth=0.9)
-        _pad(ax, xs, share=0.18)
+        _pad(ax, xs, share=0.18, texts=[bar_amount(v, unit) for v in values], size=8)
         _money_axis(ax, "x", unit, f"{header}, {unit} (budget {MINUS} utfall)")
         ax.tick_params(axis="y", length=0)
         from matplotlib.patches import Patch
@@ -385,7 +416,7 @@ def chart_avvikelse(report: Report, fmt: str = "svg") -> bytes:
         fig.suptitle(_clean(report.caption), fontsize=10.5, fontweight="bold")
         _remark(fig, remark)
         return f"{header}, {unit}, positiv är överskott: " + "; ".join(
-            f"{t} {amount(v, unit, sign=True)} ({_verdict(v)})" for t, v in zip(labels, values)) + "." + (
+            f"{t} {bar_amount(v, unit)} ({_verdict(v)})" for t, v in zip(labels, values)) + "." + (
             f" {remark}" if remark else "")
 
     return _drawn(report, fmt, 1.3 + 0.34 * max(len(values), 3), draw)
