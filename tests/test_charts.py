@@ -272,3 +272,21 @@ def test_a_small_deviation_bar_has_a_figure_that_shows_it(tmp_path):
     assert "0,0" not in shown and "-0,04" in shown, shown
     assert charts.bar_amount(-4_000_00, "mnkr") == "-0,004" and charts.bar_amount(0, "mnkr") == "0,0"
     assert charts.bar_amount(97_000_000, "mnkr") == "+1,0" and charts.bar_amount(4_000_000, "mnkr") == "+0,04"
+
+
+def test_the_month_chart_keeps_its_lowest_point_and_its_legend_off_the_lines(tmp_path):
+    """Found by an economist: SERV's month chart put its last point (-1,3) on the axis's bottom edge, its
+    marker cut in half, and the legend on the budget's line at 0. The axis now runs past the lowest
+    point, and the legend stands above the axes, as the other charts' do."""
+    import subprocess
+
+    out = tmp_path / "m.svg"
+    result = subprocess.run([sys.executable, "-m", "kfollow", "chart", "manader", "--budgets",
+                             str(ROOT / "examples" / "budgets"), "--forvaltning", "SERV", "-o", str(out)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    root = parsed(out.read_bytes())
+    at = {"".join(t.itertext()): float(t.get("y") or t.get("transform", "0 0").split()[-1].rstrip(")"))
+          for t in root.iter(f"{SVG}text")}
+    assert "-1,4" in at, sorted(at)  # a tick below the lowest point, -1,31
+    assert at["Budget ack."] < at["0,0"] and at["Utfall ack."] < at["0,0"]  # (y grows downwards)

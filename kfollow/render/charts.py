@@ -486,11 +486,17 @@ def chart_manader(report: Report, fmt: str = "svg") -> bytes:
                                 color=colour)
         ax.set_xticks(range(1, 13), MONTHS)
         ax.set_xlim(0.5, 12.5)
-        ax.set_ylim(bottom=min([0.0, *_in_unit([v for v in budget + utfall if v is not None], unit)]))
+        # zero and every point inside the axes, with room for the markers and the figures beside them
+        drawn = [0.0, *_in_unit([v for v in [*budget, *utfall, prognos] if v is not None], unit)]
+        low, high = min(drawn), max(drawn)
+        margin = 0.08 * ((high - low) or 1.0)
+        ax.set_ylim(low - (margin if low < 0 else 0), high + margin)
         _money_axis(ax, "y", unit, unit)
         handles, names = ax.get_legend_handles_labels()
         order = [1, 0, *range(2, len(handles))]  # budget, utfall, prognos: as the table's columns
-        ax.legend([handles[i] for i in order], [names[i] for i in order], loc="upper left", frameon=False)
+        # above the axes, as the other charts' legends: never on a line
+        ax.legend([handles[i] for i in order], [names[i] for i in order], loc="lower right", frameon=False,
+                  ncols=len(handles), bbox_to_anchor=(1, 1.0))
         year = months[0][:4] if months else ""
         ax.set_xlabel(f"Månad {year}".strip())
         fig.suptitle(_clean(report.caption), fontsize=10.5, fontweight="bold")
