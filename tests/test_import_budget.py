@@ -528,3 +528,16 @@ def test_more_accounts_on_objects_alone_than_with_totals_do_not_make_a_file_of_p
     assert {k: v for k, v in table.items() if k[4] == "5010" and k[0] == "2024-01"} == {
         ("2024-01", "ADM", "NORD", "", "5010", "kostnad"): 60000, ("2024-01", "ADM", "SYD", "", "5010", "kostnad"): 40000}
     assert sum(v for k, v in table.items() if k[0] == "2024-02") == 100000 + 20000 - 5000
+
+
+def test_budget_rows_of_a_year_index_no_rar_declares_are_said_to_be_left_out(tmp_path: Path):
+    """Found in review: #PBUDGET rows of year index 5 (no #RAR 5) were dropped without a word, so May's
+    budget was missing from the table and `deviation` showed an underskott that is not there."""
+    export = tmp_path / "rar.se"
+    export.write_text(MIXED.replace('#PBUDGET 0 202402 5010 {} 1000.00', '#PBUDGET 5 202402 5010 {} 1000.00'),
+                      encoding="cp437")
+    result = run("import", "sie", export, "-m", mapping(tmp_path, "{Nord: NORD, Syd: SYD}"), "--budget-out",
+                 tmp_path / "b.csv")
+    assert result.exit_code == 0, result.stderr
+    assert ("note: 1 #PBUDGET row of year index 5, which no #RAR declares, is left out (2024-02 – 2024-02, first at "
+            "line 16): no year holds them; export the file again, or correct their year index") in result.stderr

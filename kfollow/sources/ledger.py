@@ -347,7 +347,8 @@ def sie_ledger(sie, year: Year, source: str, mapping: LedgerMapping) -> Ledger:
     if rows.is_empty():
         raise UsageError(f"{sie.path} has no #PSALDO rows for {year.describe()}; use --from trans or another --year")
     ledger = _period_ledger(sie.path, sie.psaldo, rows, mapping, "#PSALDO")
-    return replace(ledger, notes=(*_misdated(rows, year, "#PSALDO"), *ledger.notes))
+    return replace(ledger, notes=(*_undeclared(sie, sie.psaldo, "#PSALDO"), *_misdated(rows, year, "#PSALDO"),
+                                  *ledger.notes))
 
 
 def budget_ledger(sie, year: Year, mapping: LedgerMapping) -> Ledger:
@@ -364,7 +365,8 @@ def budget_ledger(sie, year: Year, mapping: LedgerMapping) -> Ledger:
         raise DataError(sie.path, None, None, f"no #PBUDGET rows for {year.describe()}; the file's #PBUDGET is for "
                                               f"year {listed}: pick it with --year, or leave out --budget-out")
     ledger = _period_ledger(sie.path, sie.pbudget, rows, mapping, "#PBUDGET")
-    return replace(ledger, notes=(*_misdated(rows, year, "#PBUDGET"), *ledger.notes))
+    return replace(ledger, notes=(*_undeclared(sie, sie.pbudget, "#PBUDGET"), *_misdated(rows, year, "#PBUDGET"),
+                                  *ledger.notes))
 
 
 def _period_ledger(name: str, every: pl.DataFrame, rows: pl.DataFrame, mapping: LedgerMapping, label: str) -> Ledger:
@@ -410,6 +412,19 @@ def _year_rows(frame: pl.DataFrame, year: Year) -> pl.DataFrame:
     if year.index is None or frame.is_empty():
         return frame.clear()
     return frame.filter(pl.col("rar") == year.index)
+
+
+def _undeclared(sie, every: pl.DataFrame, label: str) -> tuple[str, ...]:
+    """A note on the `label` rows of a year index no #RAR declares: they are in no year, so no import
+    takes them (a file that numbers its years so is inconsistent, and its money would go unnoticed)."""
+    rows = every.filter(~pl.col("rar").is_in(list(sie.years))) if not every.is_empty() else every
+    if rows.is_empty():
+        return ()
+    indexes = ", ".join(str(i) for i in sorted(rows["rar"].unique().to_list()))
+    return (f"{_count(rows.height, label + ' row')} of year index {indexes}, which no #RAR declares, "
+            f"{'is' if rows.height == 1 else 'are'} left out ({rows['period'].min()} – {rows['period'].max()}, "
+            f"first at line {rows['rad'].min()}): no year holds them; export the file again, or correct their "
+            "year index",)
 
 
 def _misdated(rows: pl.DataFrame, year: Year, label: str) -> tuple[str, ...]:
