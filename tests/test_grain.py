@@ -3,6 +3,7 @@ filters, --top, and the rule that a row's parts add up to it to the öre."""
 
 from __future__ import annotations
 
+import os
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -1531,3 +1532,16 @@ def test_fail_over_names_a_forvaltning_row_once(run):
                if x.startswith("--fail-over")]
     assert "Serviceförvaltningen (internt prissatt)" in flagged
     assert not any(f.startswith("SERV ") for f in flagged), flagged
+
+
+@pytest.mark.parametrize("link", ["symlink", "hardlink"])
+def test_budget_fil_may_not_be_the_utfall_fil_by_a_link(run, grain, link):
+    """Found in review: a budget_fil that is a link to the utfall table was read as the budget (budget =
+    utfall, every deviation 0,0); only the same name was refused."""
+    (grain / "budget-2024.csv").unlink()
+    (grain / "budget-2024.csv").symlink_to("utfall-2024.csv") if link == "symlink" else \
+        os.link(grain / "utfall-2024.csv", grain / "budget-2024.csv")
+    result = run("deviation", "--budgets", grain)
+    assert result.exit_code == 3
+    assert ("2024.yaml:4:13: budget_fil 'budget-2024.csv' is also the utfall_fil ('utfall-2024.csv': the same file, "
+            "by a link); a budget table and an utfall table are two files") in result.stderr

@@ -87,6 +87,14 @@ def load_year_file(path: Path, outcome: bool = True, answers: dict[str, bytes] |
     return year
 
 
+def _same_file(base: Path, first: str, second: str) -> bool:
+    """Whether two paths of a year file (relative to its folder) are one file (a symbolic or hard link)."""
+    try:
+        return os.path.samefile(base / first, base / second)
+    except (OSError, ValueError):  # (one is not there: said where it is read)
+        return False
+
+
 def _ledger(tables: list) -> Ledger:
     """The store's facts of a year's tables ((ar, art, FactTable) each), read when first asked for;
     which förvaltningar have facts of which kind is known from the tables' sums."""
@@ -313,10 +321,12 @@ class _YearParser(TreeReader):
                 paths = self.paths(top.items["budget_fil"][1], "budget_fil")
                 utfall = {t for t, _, _ in self.paths(top.items["utfall_fil"][1], "utfall_fil")} \
                     if "utfall_fil" in top.items else set()
-                both = next(((t, line, col) for t, line, col in paths if t in utfall), None)
+                both = next(((t, line, col, u) for t, line, col in paths for u in utfall
+                             if t == u or _same_file(Path(self.fil).parent, t, u)), None)
                 if both:
-                    raise DataError(self.fil, both[1], both[2], f"budget_fil '{both[0]}' is also the utfall_fil; a "
-                                                                "budget table and an utfall table are two files")
+                    also = "" if both[0] == both[3] else f" ('{both[3]}': the same file, by a link)"
+                    raise DataError(self.fil, both[1], both[2], f"budget_fil '{both[0]}' is also the utfall_fil{also}; "
+                                                                "a budget table and an utfall table are two files")
                 tables = outcome.read_tables(opened["budget_fil"], self.fil, known)
                 info = replace(info, budget_filer=tuple(name for name, _ in tables),
                                budget_kallor=tuple(o for name, _ in tables if (o := outcome.origin_of(name))))
