@@ -311,6 +311,9 @@ CASES: dict[str, Case] = {
     "facts-esc-in-konto": Case(facts("esc-in-konto.csv"), DEV, 3, ("control character (U+001B)",), f"{FACTS}:2:5"),
     "facts-truncated-inside-quote": Case(facts("truncated-inside-quote.csv"), DEV, 3, ("malformed CSV",),
                                          f"{FACTS}:2"),
+    # (found in review: polars' words, "expected 0 rows, actual 2 rows, in chunk …", and no line)
+    "facts-quote-inside-a-cell": Case(facts("quote-inside-a-cell.csv"), DEV, 3,
+                                      ('a quote (") inside a cell that does not begin with one',), f"{FACTS}:3:17"),
     "facts-semicolons": Case(facts("semicolons.csv"), DEV, 3, ("separated by semicolons",), f"{FACTS}:1"),
     "facts-empty": Case(facts("empty.csv"), DEV, 3, ("file is empty",), f"{FACTS}:1:1"),
     "facts-latin1": Case(facts(put("facts/latin1.csv", FACTS, "latin-1")), DEV, 3, ("byte 0xe5 is not UTF-8",),
@@ -462,6 +465,8 @@ CASES: dict[str, Case] = {
                                     "map.yaml:3:1"),
     "erp-truncated-inside-quote": Case(erp("truncated-inside-quote.csv"), ERP, 3, ("malformed CSV",),
                                        "export.csv:2"),
+    "erp-quote-inside-a-field": Case(erp("quote-inside-a-field.csv"), ERP, 3,
+                                     ('a quote (") inside a field that does not begin with one',), "export.csv:3:30"),
     "erp-nul-in-konto": Case(erp("nul-in-konto.csv"), ERP, 3, ("control or bidi character",), "export.csv:2:2"),
     "erp-utf16-with-bom": Case(erp(put("erp/good.csv", "export.csv", "utf-16")), ERP, 3, ("UTF-16",),
                                "export.csv:1:1"),

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import polars as pl
 
-from kfollow.sources.files import EXPORT_LIMIT, LINE_LIMIT, NAME_LIMIT, looks_utf16, read_bytes
+from kfollow.sources.files import EXPORT_LIMIT, LINE_LIMIT, NAME_LIMIT, looks_utf16, read_bytes, stray_quote
 from kfollow.errors import DataError, control_class, shown
 from kfollow.sources.ledger import Ledger
 from kfollow.sources.mapping import LedgerMapping
@@ -346,6 +346,10 @@ def _csv_failure(text: str, separator: str, name: str, exc: Exception) -> DataEr
     except csv.Error as err:
         return DataError(name, reader.line_num, None, f"malformed CSV ({err}); quote a field with the separator or a "
                                                       'quote in it, and double the quotes inside ("")')
+    stray = stray_quote(text, separator)
+    if stray is not None:
+        return DataError(name, *stray, 'a quote (") inside a field that does not begin with one; put the field in '
+                                       'quotes and double the quote inside it ("Bildskärm 24""")')
     first = str(exc).strip().splitlines()
     return DataError(name, None, None, f"cannot read as CSV ({first[0] if first else type(exc).__name__})")
 

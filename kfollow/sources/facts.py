@@ -30,7 +30,7 @@ from typing import Callable
 
 import polars as pl
 
-from kfollow.sources.files import EXPORT_LIMIT, FACT_ROW_LIMIT, fact_row_limit, looks_utf16, read_bytes
+from kfollow.sources.files import EXPORT_LIMIT, FACT_ROW_LIMIT, fact_row_limit, looks_utf16, read_bytes, stray_quote
 from kfollow.options import MAX_ORE  # (not kfollow.store: a read ahead starts before the store is imported)
 from kfollow.errors import DataError, InputOutputError, control_class, control_kind
 
@@ -896,6 +896,10 @@ def _csv_failure(path: Path, name: str, exc: Exception) -> Exception:
     except csv.Error as err:
         return DataError(name, reader.line_num, None, f"malformed CSV ({err}); put quotes around a cell with a "
                                                       'comma or quote in it, and double the quotes inside ("")')
+    stray = stray_quote(text)
+    if stray is not None:  # (Python's reader takes it as text; polars' does not)
+        return DataError(name, *stray, 'a quote (") inside a cell that does not begin with one; put the cell in '
+                                       'quotes and double the quote inside it ("Bildskärm 24""")')
     return DataError(name, None, None, f"cannot read as CSV ({_first_line(exc)})")
 
 

@@ -201,3 +201,35 @@ def looks_utf16(raw: bytes) -> bool:
     sample = raw[:512]
     return len(sample) >= 4 and sample.count(0) * 3 >= len(sample) and (
         sample[1::2].count(0) * 4 >= len(sample) or sample[0::2].count(0) * 4 >= len(sample))
+
+
+def stray_quote(text: str, separator: str = ",") -> tuple[int, int] | None:
+    """The line and column of the first quote inside a cell that does not begin with one, if any (a
+    quoted cell may span lines, and holds its quotes doubled): Python's csv reader takes such a quote as
+    text, polars' refuses the file without saying where."""
+    line, col, state = 1, 0, "start"  # start (of a cell) | plain | quoted | closed (a quoted cell's end quote read)
+    for ch in text:
+        col += 1
+        if ch == "\n" and state != "quoted":
+            line, col, state = line + 1, 0, "start"
+        elif state == "quoted":
+            if ch == '"':
+                state = "closed"
+            elif ch == "\n":
+                line, col = line + 1, 0
+        elif state == "closed":
+            if ch == '"':
+                state = "quoted"  # a doubled quote, inside
+            elif ch == separator:
+                state = "start"
+            elif ch != "\r":
+                return None  # text after a quoted cell: another fault, for another message
+        elif ch == separator:
+            state = "start"
+        elif ch == '"':
+            if state != "start":
+                return line, col
+            state = "quoted"
+        elif ch != "\r":
+            state = "plain"
+    return None
