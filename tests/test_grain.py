@@ -1545,3 +1545,31 @@ def test_budget_fil_may_not_be_the_utfall_fil_by_a_link(run, grain, link):
     assert result.exit_code == 3
     assert ("2024.yaml:4:13: budget_fil 'budget-2024.csv' is also the utfall_fil ('utfall-2024.csv': the same file, "
             "by a link); a budget table and an utfall table are two files") in result.stderr
+
+
+@pytest.mark.parametrize("groups, problem", [
+    ([{"id": "a", "namn": "A", "konton": ["3"]}, {"id": "a", "namn": "B", "konton": ["5"]}],
+     "kostnadsslag id 'a' is there twice"),
+    ([{"id": "a", "namn": "A", "konton": ["3"]}, {"id": "b", "namn": "B", "konton": ["3", "5"]}],
+     "account prefix 3 is in kostnadsslag a and b"),
+    ([{"id": "a", "namn": "A", "konton": ["3x"]}], "account prefix '3x' of kostnadsslag a is not digits"),
+    (["a"], "a group lacks its id, namn or konton"),
+    ([{"id": "a", "namn": "A"}], "a group lacks its id, namn or konton"),
+    ("3", "they are not a list"),
+])
+def test_a_notes_kostnadsslag_are_checked_as_a_mappings_are(run, tmp_path, groups, problem):
+    """Found in review: a hand-edited `.kalla.json` with an id twice netted two kostnadsslag into one row
+    (and `check` found nothing), a prefix in two groups went to the first silently, and other broken
+    groups leaked Python's words (`string indices must be integers`) into the error."""
+    import shutil
+
+    d = tmp_path / "budgets"
+    shutil.copytree(EXAMPLES / "sie" / "budgets", d)
+    note = d / "utfall-2024.csv.kalla.json"
+    data = json.loads(note.read_text(encoding="utf-8"))
+    data["kostnadsslag"] = groups
+    note.write_text(json.dumps(data), encoding="utf-8")
+    result = run("deviation", "--budgets", d, "--by", "kostnadsslag", "--forvaltning", "KSF")
+    assert result.exit_code == 3
+    assert result.stderr.strip().endswith(f"utfall-2024.csv.kalla.json: the kostnadsslag of this note are unreadable "
+                                          f"({problem}); import the table again, or define kostnadsslag in the year file")

@@ -256,10 +256,10 @@ def test_a_chart_of_many_rows_draws_the_largest_and_one_bar_for_the_rest(run, tm
     assert labels[:-1] == [f"Stab {i}" for i in range(71, 100)]
     desc = root.find("{http://www.w3.org/2000/svg}desc").text
     assert "de 29 största avvikelserna av 100" in desc and "Övriga (71) är summan av de andra 71" in desc
-    from kfollow.render.charts import amount
+    from kfollow.render.charts import bar_amount
 
     rest = sum(deviation[i] for i in range(71)) * 100_000  # öre: the sum of the others, exact
-    assert f"Övriga (71) {amount(rest, 'mnkr', sign=True)} (underskott)" in desc
+    assert f"Övriga (71) {bar_amount(rest, 'mnkr')} (underskott)" in desc and "-0,035 (underskott)" in desc
     html = tmp_path / "r.html"
     assert run("report", "--budgets", folder, "-o", html).exit_code == 0
     assert "Anm.: Diagrammet visar de 29 största avvikelserna av 100" in html.read_text(encoding="utf-8")

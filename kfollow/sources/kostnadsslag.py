@@ -15,7 +15,7 @@ import re
 from kfollow.store import ID, Kostnadsslag
 from kfollow.sources.yaml_tree import Node, Scalar, Sequence, TreeReader
 
-_PREFIX = re.compile(r"[0-9A-Za-z]{1,20}")
+_PREFIX = re.compile(r"[0-9]{1,20}")  # (an account is digits: a letter in a prefix would match none)
 
 
 def parse_kostnadsslag(reader: TreeReader, node: Node) -> tuple[Kostnadsslag, ...]:

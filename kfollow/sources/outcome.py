@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from kfollow.errors import DataError, InputOutputError
+from kfollow.errors import DataError, InputOutputError, shown
 from kfollow.sources.facts import FactTable, Known, PendingTable, booked_through, pending_table, check_overlap, sort_view, views
 from kfollow.sources.files import not_regular
 from kfollow.store import (AMOUNT_SCHEMA, BUDGET_MONTH_SCHEMA, FACT_SCHEMA, ID, MONTH_SCHEMA, ORIGIN_SUFFIX, PIECE_COLUMNS, Kostnadsslag,
@@ -130,18 +130,35 @@ def kostnadsslag_of(table: Path | str) -> tuple[Kostnadsslag, ...]:
         note = _note(table) or {}
     except ValueError:
         return ()  # a note that is no JSON at all is left out, as in the footer
-    try:
-        groups = note.get("kostnadsslag")
-        if groups is None:
-            return ()
-        found = tuple(Kostnadsslag(str(g["id"]), str(g["namn"]), tuple(str(p) for p in g["konton"])) for g in groups)
-        if not all(ID.fullmatch(g.id) and g.prefix and all(p.isalnum() for p in g.prefix) for g in found):
-            raise ValueError("an id or account prefix is not one")
-        return found
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise DataError(str(origin_path(table)), None, None, f"the kostnadsslag of this note are unreadable ({exc}); "
+    groups = note.get("kostnadsslag") if isinstance(note, dict) else None
+    if groups is None:
+        return ()
+    problem, found, owner = None, [], {}
+    if not isinstance(groups, list):
+        problem = "they are not a list"
+    for g in groups if problem is None else ():
+        if not isinstance(g, dict) or not all(isinstance(g.get(k), str) for k in ("id", "namn")) \
+                or not isinstance(g.get("konton"), list) or not g["konton"]:
+            problem = "a group lacks its id, namn or konton"
+        elif not ID.fullmatch(g["id"]) or g["id"] in {f.id for f in found}:
+            problem = f"kostnadsslag id '{shown(g['id'][:40])}' is {'not an id' if not ID.fullmatch(g['id']) else 'there twice'}"
+        else:
+            bad = next((p for p in g["konton"] if not (isinstance(p, str) and p.isascii() and p.isdigit())), None)
+            taken = next((p for p in g["konton"] if p in owner), None)
+            if bad is not None:
+                problem = f"account prefix '{shown(str(bad)[:40])}' of kostnadsslag {g['id']} is not digits"
+            elif taken is not None:
+                problem = f"account prefix {taken} is in kostnadsslag {owner[taken]} and {g['id']}"
+            else:
+                owner.update((p, g["id"]) for p in g["konton"])
+                found.append(Kostnadsslag(g["id"], g["namn"], tuple(g["konton"])))
+        if problem:
+            break
+    if problem:  # (unlike the rest of the note: it would change how accounts are grouped)
+        raise DataError(str(origin_path(table)), None, None, f"the kostnadsslag of this note are unreadable ({problem}); "
                                                              "import the table again, or define kostnadsslag in the "
-                                                             "year file") from None
+                                                             "year file")
+    return tuple(found)
 
 
 def open_tables(paths: list[tuple[str, int, int]], year_file: str, budget: bool = False,
