@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 from decimal import Decimal
+
+import pytest
 from pathlib import Path
 
 from tests.conftest import ROOT, csv_rows
@@ -194,3 +196,16 @@ def test_without_targets_people_see_no_target_columns(run):
     table = run("indicators", "--budgets", sie).stdout
     assert "Mål %" not in table and "Uppfyllt" not in table and "2024" in table
     assert run("indicators", "--budgets", sie, "-f", "csv").stdout.splitlines()[0].endswith(",mal,riktning,uppfyllt")
+
+
+@pytest.mark.parametrize("mal", ["99999999999999999999999", "123456789012345678.5", "2.123456"])
+def test_a_target_beyond_a_percentage_is_an_error_not_a_float(run, budgets_copy, mal):
+    """Found in review: `mal: 99999999999999999999999` went through a float and came out as
+    100000000000100003951411.2 in csv and json; a target is a percentage, of at most 4 decimals."""
+    year = budgets_copy / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("  avvikelse_budget: {mal: 2, riktning: lagre}",
+                                                             f"  avvikelse_budget: {{mal: {mal}, riktning: lagre}}"),
+                    encoding="utf-8")
+    result = run("indicators", "--budgets", budgets_copy, "--format", "csv")
+    assert result.exit_code == 3 and f"mal '{mal}' of indikator avvikelse_budget is not a percentage kfollow takes" \
+        in result.stderr

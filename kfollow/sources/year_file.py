@@ -461,6 +461,10 @@ class _YearParser(TreeReader):
                 raw = self.text(mnode, f"mal of {what}")
                 if not _PLAIN_NUMBER.fullmatch(raw):
                     raise self.error(mnode, f"mal '{raw}' of {what} is not a number; write a percentage such as 23 or 2.5")
+                # (a percentage of at most 4 decimals within ±10 000: its float prints as written, in every format)
+                if abs(Decimal(raw)) > 10_000 or "." in raw and len(raw.split(".")[1].rstrip("0")) > 4:
+                    raise self.error(mnode, f"mal '{raw}' of {what} is not a percentage kfollow takes; write one "
+                                            "between -10000 and 10000 with at most 4 decimals, such as 23 or 2.5")
                 mal = float(raw)
             found[iid] = Indikator(iid, mal, riktning, knode.line)
         return found
