@@ -209,3 +209,15 @@ def test_a_target_beyond_a_percentage_is_an_error_not_a_float(run, budgets_copy,
     result = run("indicators", "--budgets", budgets_copy, "--format", "csv")
     assert result.exit_code == 3 and f"mal '{mal}' of indikator avvikelse_budget is not a percentage kfollow takes" \
         in result.stderr
+
+
+def test_an_empty_indikatorer_key_is_an_error_as_an_empty_kostnadsslag_is(run, budgets_copy):
+    """Found in review: `indikatorer: {}` was taken while `kostnadsslag: {}` is an error."""
+    year = budgets_copy / "2024.yaml"
+    text = year.read_text(encoding="utf-8")
+    start = text.index("indikatorer:")
+    end = text.index("\n", text.index("avvikelse_investering", start))
+    year.write_text(text[:start] + "indikatorer: {}" + text[end:], encoding="utf-8")
+    result = run("indicators", "--budgets", budgets_copy)
+    assert result.exit_code == 3 and "indikatorer is empty; give at least one indicator's mal and riktning, or " \
+        "remove the key" in result.stderr

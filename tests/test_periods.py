@@ -330,3 +330,18 @@ def test_months_for_one_stab_and_for_annual_data(run, budgets_dir):
     assert len(rows) == 10 and rows[0]["budget"] == "1542"  # 18 500 / 12
     annual = run("months", "--budgets", budgets_dir)
     assert annual.exit_code == 2 and "utfall per month" in annual.stderr
+
+
+def test_a_weight_too_large_says_the_rule_it_breaks(run, tmp_path):
+    """Found in review: a weight of 10000 was "not a number ≥ 0 with at most 2 decimals"; it is a number
+    with at most 2 decimals, beyond the largest weight kfollow takes (9999)."""
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / "2024.yaml").write_text(
+        "ar: 2024\norganisation: Testby\nenhet: tkr\nprofiler:\n  sommar:\n    vikter: [10000, 10, 9, 8, 8, 7, 4, 6, 8, 9, "
+        "10, 11]\nforvaltningar:\n  ADM:\n    namn: Adm\n    staber:\n      NORD: {namn: Nord, budget: 100, utfall: 90}\n",
+        encoding="utf-8")
+    result = run("deviation", "--budgets", folder)
+    assert result.exit_code == 3
+    assert ("2024.yaml:6:14: weight '10000' of profile sommar is not a number from 0 to 9999 with at most 2 decimals"
+            in result.stderr)

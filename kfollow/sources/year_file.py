@@ -443,7 +443,10 @@ class _YearParser(TreeReader):
     def parse_indicators(self, node: Node) -> dict[str, Indikator]:
         """`indikatorer`: per nämndindikator its target (`mal`, percent) and wanted direction (`riktning`)."""
         found = {}
-        for iid, (knode, body) in self.mapping(node, "indikatorer").items.items():
+        top = self.mapping(node, "indikatorer")
+        if not top.items:  # (as kostnadsslag: an empty key is a mistake, not a choice)
+            raise self.error(top, "indikatorer is empty; give at least one indicator's mal and riktning, or remove the key")
+        for iid, (knode, body) in top.items.items():
             if iid not in INDICATORS:
                 close = difflib.get_close_matches(iid, list(INDICATORS), n=1)
                 hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(INDICATORS)}"
@@ -495,7 +498,8 @@ class _YearParser(TreeReader):
             raw = [self.text(w, f"a weight of {what}") for w in seq.items]
             for w, text in zip(seq.items, raw):
                 if not _WEIGHT.fullmatch(text):
-                    raise self.error(w, f"weight '{text}' of {what} is not a number ≥ 0 with at most 2 decimals")
+                    raise self.error(w, f"weight '{text}' of {what} is not a number from 0 to 9999 with at most "
+                                        "2 decimals; write e.g. 8 or 8.5 (the weights are shares of each other)")
             # integers, exact: weights with decimals are scaled by 100
             weights = tuple(int(Decimal(t) * 100) for t in raw)
             if sum(weights) == 0:
