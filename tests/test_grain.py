@@ -651,7 +651,9 @@ def test_utfall_tables_that_begin_after_january_are_warned_of(run, tmp_path):
     shown = run("deviation", "--budgets", d, "--period", "2024-02")
     assert shown.exit_code == 0 and said in shown.stderr, shown.stderr
     d = _example_without(tmp_path / "feb", "utfall-2024.csv", lambda x: x.startswith("2024-02,KSF,"))
-    assert "utfallstabellerna har inga bokningar" not in run("check", "--budgets", d).stdout  # January is there
+    checked = run("check", "--budgets", d).stdout  # January is there: no late start, but a month lost between
+    assert "först från" not in checked and "KSF: utfallstabellerna har inga bokningar i 2024-02, men i månaderna " \
+        "före och efter" in checked
 
 
 @pytest.mark.parametrize("by", ["stab", "stab,kostnadsslag", "kostnadsslag", "konto", "kostnadsslag,konto"])
@@ -1573,3 +1575,20 @@ def test_a_notes_kostnadsslag_are_checked_as_a_mappings_are(run, tmp_path, group
     assert result.exit_code == 3
     assert result.stderr.strip().endswith(f"utfall-2024.csv.kalla.json: the kostnadsslag of this note are unreadable "
                                           f"({problem}); import the table again, or define kostnadsslag in the year file")
+
+
+@pytest.mark.parametrize("table, kod", [("budget-2024.csv", "budget_manad_saknas"), ("utfall-2024.csv", "utfall_manad_saknas")])
+def test_a_month_lost_in_the_middle_of_a_table_is_a_check_warning(run, tmp_path, table, kod):
+    """Found in review: a budget (or utfall) table without May, with the months before and after it,
+    gave `check` nothing to say, and the year to date counted May as 0 (a false överskott or underskott)."""
+    import shutil
+
+    d = tmp_path / "budgets"
+    shutil.copytree(EXAMPLES / "sie" / "budgets", d)
+    path = d / table
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if not line.startswith("2024-05,")), encoding="utf-8")
+    result = run("check", "--budgets", d, "--format", "csv")
+    found = [r for r in csv_rows(result.stdout) if r["kod"] == kod]
+    assert {r["meddelande"].split(":")[0] for r in found} == {"KSF", "SERV"}, result.stdout
+    assert all("2024-05" in r["meddelande"] and "före och efter" in r["meddelande"] for r in found)

@@ -383,6 +383,13 @@ def coverage_findings(budgets: Store, month: int | None = None, years: list[int]
         months = budgets.budget_months.filter(pl.col("ar") == ar) \
             .group_by("forvaltning").agg(pl.col("manad").unique().sort()).sort("forvaltning")
         for fid, given in months.iter_rows():
+            inside = [m for m in range(given[0], given[-1]) if m not in given] if 0 not in given and given else []
+            if inside:  # a month lost in the middle of an export (not its end: below)
+                findings.append(finding("budget_manad_saknas", "varning", info.fil, line.get(fid), _literal(
+                    f"{fid}: budgettabellerna ger ingen budget för {_months(ar, inside)}, men för månaderna före och "
+                    "efter; Budget helår och den ackumulerade budgeten räknar bara de månader som finns: saknas "
+                    "de i exporten?")))
+                continue
             # an export "up to the period": January to a month before December, and nothing for the year
             # (a budget from July is a förvaltning begun mid-year, and a month of zeros is a month given)
             if 0 in given or given != list(range(1, len(given) + 1)) or len(given) == 12:
@@ -480,10 +487,18 @@ def _late_start(budgets: Store, ar: int, line: dict) -> list[dict]:
     first = (budgets.months.lazy().filter((pl.col("ar") == ar) & pl.col("forvaltning").is_in(list(tabled)) & booked)
              .group_by("forvaltning").agg(pl.col("manad").min()).filter(pl.col("manad") > 1).sort("forvaltning")
              .collect())
-    return [finding("utfall_manader_saknas", "varning", budgets.years[ar].fil, line.get(fid), _literal(
+    late = [finding("utfall_manader_saknas", "varning", budgets.years[ar].fil, line.get(fid), _literal(
         f"{fid}: utfallstabellerna har inga bokningar i {_months(ar, list(range(1, start)))}, först från {ar}-{start:02d}; "
         "saknas de månaderna i exporten? (ackumulerat utfall räknar dem som 0)"))
         for fid, start in first.iter_rows()]
+    # a month without any booking between booked months: lost from the export, not a förvaltning begun late
+    months = (budgets.months.lazy().filter((pl.col("ar") == ar) & pl.col("forvaltning").is_in(list(tabled)) & booked)
+              .group_by("forvaltning").agg(pl.col("manad").unique().sort()).sort("forvaltning").collect())
+    gaps = [(fid, [m for m in range(booked_months[0], booked_months[-1]) if m not in booked_months])
+            for fid, booked_months in months.iter_rows() if booked_months]
+    return late + [finding("utfall_manad_saknas", "varning", budgets.years[ar].fil, line.get(fid), _literal(
+        f"{fid}: utfallstabellerna har inga bokningar i {_months(ar, inside)}, men i månaderna före och efter; "
+        "saknas de i exporten? (ackumulerat utfall räknar dem som 0)")) for fid, inside in gaps if inside]
 
 
 def _months(ar: int, months: list[int]) -> str:
