@@ -330,3 +330,13 @@ def test_a_month_of_a_year_without_budget_has_no_budget_columns_nor_list_of_devi
     top = run("deviation", "--budgets", folder, "--period", "2024-10", "--by", "stab", "--top", "5")
     assert top.exit_code == 0 and "Ingen avvikelse att lista: 2024 har ingen budget för raderna." in top.stdout
     assert "--top 5 listar" not in top.stdout
+
+
+def test_a_stabs_own_report_names_the_stab_in_its_title(run, tmp_path):
+    """Found by an economist: `report --stab EKO` was titled as the whole förvaltning's report."""
+    out = tmp_path / "eko.md"
+    result = run("report", "--budgets", ROOT / "examples" / "sie" / "budgets", "--period", "2024-08", "--stab", "EKO",
+                 "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text(encoding="utf-8").splitlines()[0] == \
+        "# Ekonomi 2024-08, Exempelby kommun (påhittad), Kommunstyrelsen, Ekonomistab"

@@ -124,6 +124,13 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
     footer.append(f"Senast bokförda period: {year}-{booked:02d}" if booked else
                   f"Utfall {year} anges för helår")
     title = f"Ekonomi {when}, {info.organisation}"
+    # a stab's (or a verksamhet's) own report says whose it is, as its tables' titles do
+    rows = store.amounts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))
+    for view, chosen in (("stab", staber), ("verksamhet", verksamheter)):
+        if chosen:
+            names = rows.filter((pl.col("vy") == view) & pl.col("nyckel").is_in(chosen)).unique("nyckel", keep="first")
+            found = dict(zip(names["nyckel"], names["namn"]))
+            title += ", " + ", ".join(found.get(k) or k for k in chosen)
     if store.amounts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))["budget"].is_null().all():
         sections = _without_budget(sections, year)
     return Document(title, tuple(sections), tuple(footer), unit)
