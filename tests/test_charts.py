@@ -290,3 +290,16 @@ def test_the_month_chart_keeps_its_lowest_point_and_its_legend_off_the_lines(tmp
           for t in root.iter(f"{SVG}text")}
     assert "-1,4" in at, sorted(at)  # a tick below the lowest point, -1,31
     assert at["Budget ack."] < at["0,0"] and at["Utfall ack."] < at["0,0"]  # (y grows downwards)
+
+
+def test_the_deviation_chart_says_a_resultat_units_deviation_is_utfall_minus_budget(tmp_path):
+    """Found by an economist: the axis says `budget − utfall`, and VSS (budget 0,0, utfall -9,8, shown
+    as resultat) has a bar of -9,8, which that formula would make +9,8. The chart now says why."""
+    import subprocess
+
+    out = tmp_path / "a.svg"
+    result = subprocess.run([sys.executable, "-m", "kfollow", "chart", "avvikelse", "--budgets", str(ROOT / "budgets"),
+                             "--year", "2024", "-o", str(out)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    said = "Verksamhetsstöd och service redovisas som resultat: dess avvikelse är utfall − budget"
+    assert said in " ".join(texts(out.read_bytes())) and said in parsed(out.read_bytes()).find(f"{SVG}desc").text

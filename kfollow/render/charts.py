@@ -388,7 +388,13 @@ def chart_avvikelse(report: Report, fmt: str = "svg") -> bytes:
     rows, labels, rest = _largest(rows, _labels(report, rows), pl.col("avvikelse").abs(), ["avvikelse"])
     unit = report.unit
     values = rows["avvikelse"].to_list()
-    remark = left_out("avvikelse", len(labels) - 1, rest) if rest else ""
+    resultat = [t for t, r in zip(labels, rows["redovisas_som"].to_list() if "redovisas_som" in rows.columns
+                                  else [None] * len(labels)) if r == "resultat"]
+    remark = " ".join(filter(None, (
+        left_out("avvikelse", len(labels) - 1, rest) if rest else "",
+        # (the axis says budget − utfall: for a resultat, whose figures are intäkter − kostnader, it is utfall − budget)
+        f"{', '.join(resultat)} redovisas som resultat: {'dess' if len(resultat) == 1 else 'deras'} avvikelse är "
+        f"utfall {MINUS} budget, och ett underskott är negativt även där." if resultat else "")))
     header = report.column("avvikelse").header if any(c.name == "avvikelse" for c in report.columns) else "Avvikelse"
 
     def draw(fig: "Figure") -> str:
