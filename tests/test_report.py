@@ -340,3 +340,20 @@ def test_a_stabs_own_report_names_the_stab_in_its_title(run, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert out.read_text(encoding="utf-8").splitlines()[0] == \
         "# Ekonomi 2024-08, Exempelby kommun (påhittad), Kommunstyrelsen, Ekonomistab"
+
+
+def test_a_report_workbook_has_the_comment_columns_the_document_has(run, tmp_path):
+    """Found by an economist: the workbook had a Kommentar column on "Per verksamhet" and "Prognos"
+    (VSS's comment) that the HTML, Markdown and Word reports of the same tables do not have."""
+    import openpyxl
+
+    out, page = tmp_path / "r.xlsx", tmp_path / "r.md"
+    assert run("report", "--budgets", BUDGETS, "--year", "2024", "-o", out).exit_code == 0
+    assert run("report", "--budgets", BUDGETS, "--year", "2024", "-o", page).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    with_comments = {ws.title for ws in book.worksheets
+                     if any(r and "Kommentar" in r for r in ws.iter_rows(values_only=True))}
+    text = page.read_text(encoding="utf-8")
+    tables = [part.split("\n", 1)[0] for part in text.split("\n## ")[1:] if "| Kommentar" in part]
+    assert with_comments == {"Per stab", "Investeringar"}, with_comments
+    assert tables == ["Resultat per stab, med kommentarer", "Investeringar"], tables

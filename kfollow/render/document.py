@@ -234,14 +234,15 @@ def to_workbook(doc: Document, opts: Options, notices: list[str] | None = None) 
     tables = [s for s in doc.sections if s.table]
     if not tables:
         raise UsageError("the report has no tables")
-    # the workbook keeps the rows' comments (every table's, where a row has one: no column empty in every
-    # row); each sheet states the footer (the sources) once
-    return to_xlsx([_without_empty_comments(s.report) for s in tables], replace(opts, comments=True),
-                   [s.short or s.heading for s in tables], notices, footer=doc.footer)
+    # the rows' comments where the document shows them (a table of the other formats has the same columns),
+    # never a column empty in every row; each sheet states the footer (the sources) once
+    return to_xlsx([_without_empty_comments(s.report, s.comments or opts.comments) for s in tables],
+                   replace(opts, comments=True), [s.short or s.heading for s in tables], notices, footer=doc.footer)
 
 
-def _without_empty_comments(report: Report) -> Report:
+def _without_empty_comments(report: Report, shown: bool = True) -> Report:
     frame = report.frame
-    if "kommentar" in frame.columns and frame.filter(pl.col("kommentar").fill_null("").str.strip_chars() != "").is_empty():
+    if "kommentar" in frame.columns and (not shown or frame.filter(
+            pl.col("kommentar").fill_null("").str.strip_chars() != "").is_empty()):
         return replace(report, columns=tuple(c for c in report.columns if c.name != "kommentar"))
     return report
