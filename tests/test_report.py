@@ -357,3 +357,16 @@ def test_a_report_workbook_has_the_comment_columns_the_document_has(run, tmp_pat
     tables = [part.split("\n", 1)[0] for part in text.split("\n## ")[1:] if "| Kommentar" in part]
     assert with_comments == {"Per stab", "Investeringar"}, with_comments
     assert tables == ["Resultat per stab, med kommentarer", "Investeringar"], tables
+
+
+def test_a_report_of_rows_the_year_does_not_have_says_so(run, tmp_path):
+    """Found while fixing a review's finding: `report --verksamhet 920` of a year without verksamhet rows said
+    "use it with --by verksamhet", an option `report` does not have (the error of a command it runs)."""
+    out = tmp_path / "r.md"
+    result = run("report", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-08", "--verksamhet", "920",
+                 "-o", out)
+    assert result.exit_code == 2 and "--by" not in result.stderr
+    assert "no verksamhet 920 in " in result.stderr and "it has no verksamhet rows" in result.stderr
+    assert not out.exists()
+    stab = run("report", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-08", "--stab", "XYZ", "-o", out)
+    assert stab.exit_code == 2 and "no stab XYZ in " in stab.stderr and "stab rows there: DIG, EKO" in stab.stderr

@@ -12,6 +12,7 @@ import polars as pl
 from kfollow.engine import investments, operations, selection
 from kfollow.engine.periods import last_month_booked
 from kfollow.errors import UsageError
+from kfollow.options import By
 from kfollow.report import ColumnNote, Document, Section
 from kfollow.sources import provenance
 from kfollow.store import Store
@@ -35,6 +36,9 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
     when = f"{year}-{month:02d}" if month else str(year)
     ledger = dict(konto=konto, kostnadsslag=kostnadsslag)
     narrowed = bool(staber or verksamheter or konto or kostnadsslag)
+    # rows the year does not have are said as such first (not as an option of a command the report runs)
+    operations.check_rows(store, year, By.stab, staber)
+    operations.check_rows(store, year, By.verksamhet, verksamheter, "verksamhet")
 
     if narrowed:
         pass  # the summary and the per-förvaltning table are the whole förvaltning's

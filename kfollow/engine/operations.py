@@ -36,7 +36,7 @@ def _ordered(fids: list[str]) -> pl.Expr:
     return pl.col("forvaltning").replace_strict(fids, list(range(len(fids))), default=len(fids), return_dtype=pl.Int32)
 
 
-def _check_staber(budgets: Store, year: int, by: By, staber: list[str] | None, view: str = "stab") -> None:
+def check_rows(budgets: Store, year: int, by: By, staber: list[str] | None, view: str = "stab") -> None:
     """`--stab` (or with `view`, `--verksamhet`) names rows of its view that the year has."""
     if not staber:
         return
@@ -63,9 +63,9 @@ def _selected(budgets: Store, year: int, by: By, staber: list[str] | None, verks
     if staber and verksamheter:
         raise UsageError("--stab and --verksamhet select rows of two views; give one of them")
     if verksamheter:
-        _check_staber(budgets, year, by, verksamheter, "verksamhet")
+        check_rows(budgets, year, by, verksamheter, "verksamhet")
         return verksamheter
-    _check_staber(budgets, year, by, staber)
+    check_rows(budgets, year, by, staber)
     return staber
 
 
