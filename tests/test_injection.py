@@ -105,14 +105,14 @@ def cells(text: str, fmt: str) -> list[list[str]]:
 
 
 def neutralised(text: str) -> str:
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return "'" + text if text.lstrip(" \u00a0")[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def assert_nothing_runs(table: list[list[str]]) -> None:
-    """No cell starts like a formula unless it is a number."""
+    """No cell starts like a formula (after spaces too) unless it is a number."""
     for row in table:
         for cell in row:
-            if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            if cell.lstrip(" \u00a0")[:1] in ("=", "+", "-", "@", "\t", "\r"):
                 assert NUMBER.fullmatch(cell), f"cell {cell!r} would run in a spreadsheet: {row}"
 
 
@@ -272,3 +272,16 @@ def test_xlsx_has_no_formulas_and_quotes_formula_like_text(cli, budgets, tmp_pat
                     assert not CONTROL.search(cell.value), (cell.coordinate, cell.value)
     for text in FORMULA_LIKE + ["a|b"]:
         assert text in found, (text, found)
+
+
+
+def test_a_label_indented_before_a_formula_is_neutralised_too():
+    """Found in review: a part's label is indented (`  =HYPERLINK(…)` under `--columns rubrik`) and got no
+    `'`: an application that trims a cell's spaces before it reads it would run it."""
+    import polars as pl
+
+    from kfollow.render.columns import neutralised as neutralise
+
+    texts = ["  =HYPERLINK(\"http://x\",\"y\")", "\u00a0@SUM(A1)", "  varav kostnader", "  5010 - Löner"]
+    got = pl.DataFrame({"t": texts}).select(neutralise("t"))["t"].to_list()
+    assert got == ["'" + texts[0], "'" + texts[1], texts[2], texts[3]]

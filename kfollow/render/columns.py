@@ -18,7 +18,7 @@ TEXT = (Kind.text, Kind.message, Kind.month)
 # marks, invisible characters (errors.control_class)
 CONTROL = control_class(r"\r", polars=True)  # for polars expressions
 CONTROL_RE = re.compile(control_class(r"\r"))  # the same, for one text at a time
-FORMULA = r"^[=+\-@\t\r]"  # a spreadsheet runs a cell that starts so
+FORMULA = r"^[ \u00a0]*[=+\-@\t\r]"  # a spreadsheet runs a cell that starts so (after spaces too: some trim them)
 
 
 def neutralised(col: str) -> pl.Expr:
