@@ -272,6 +272,8 @@ def test_a_small_deviation_bar_has_a_figure_that_shows_it(tmp_path):
     assert "0,0" not in shown and "-0,04" in shown, shown
     assert charts.bar_amount(-4_000_00, "mnkr") == "-0,004" and charts.bar_amount(0, "mnkr") == "0,0"
     assert charts.bar_amount(97_000_000, "mnkr") == "+1,0" and charts.bar_amount(4_000_000, "mnkr") == "+0,04"
+    # (found reviewing it: 40 kr in mnkr was `0,0000`, without its minus; as many decimals as one öre has)
+    assert charts.bar_amount(-4000, "mnkr") == "-0,00004" and charts.bar_amount(40, "mnkr") == "+0,0000004"
 
 
 def test_the_month_chart_keeps_its_lowest_point_and_its_legend_off_the_lines(tmp_path):

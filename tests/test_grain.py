@@ -1555,6 +1555,7 @@ def test_budget_fil_may_not_be_the_utfall_fil_by_a_link(run, grain, link):
     ([{"id": "a", "namn": "A", "konton": ["3"]}, {"id": "b", "namn": "B", "konton": ["3", "5"]}],
      "account prefix 3 is in kostnadsslag a and b"),
     ([{"id": "a", "namn": "A", "konton": ["3x"]}], "account prefix '3x' of kostnadsslag a is not digits"),
+    ([{"id": "a", "namn": "A", "konton": [["5"]]}], "account prefix '['5']' of kostnadsslag a is not digits"),
     (["a"], "a group lacks its id, namn or konton"),
     ([{"id": "a", "namn": "A"}], "a group lacks its id, namn or konton"),
     ("3", "they are not a list"),
@@ -1592,3 +1593,18 @@ def test_a_month_lost_in_the_middle_of_a_table_is_a_check_warning(run, tmp_path,
     found = [r for r in csv_rows(result.stdout) if r["kod"] == kod]
     assert {r["meddelande"].split(":")[0] for r in found} == {"KSF", "SERV"}, result.stdout
     assert all("2024-05" in r["meddelande"] and "före och efter" in r["meddelande"] for r in found)
+
+
+def test_a_budget_table_of_a_few_months_by_design_is_no_month_lost(run, tmp_path):
+    """Found reviewing the warning above: a budget given in January with a change in June (two months)
+    was said to lack February to May."""
+    import shutil
+
+    d = tmp_path / "budgets"
+    shutil.copytree(EXAMPLES / "sie" / "budgets", d)
+    path = d / "budget-2024.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if not line.startswith("2024-") or line.startswith(("2024-01,", "2024-06,"))),
+                    encoding="utf-8")
+    result = run("check", "--budgets", d, "--format", "csv")
+    assert not [r for r in csv_rows(result.stdout) if r["kod"] == "budget_manad_saknas"], result.stdout

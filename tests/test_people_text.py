@@ -55,3 +55,11 @@ def test_check_speaks_swedish_in_a_unit_that_shows_the_amount(run):
     assert "avvikelsen -183 tkr (-1,04 %) överskrider gränsen 1 % men saknar kommentar" in out  # (found by a new user:
     # "är större än 1%", said of a negative deviation, with the limit as typed)
     assert " is " not in out and "0,0 mnkr" not in out
+
+
+def test_a_limit_is_said_in_swedish_number_format(run):
+    """Found reviewing it: `--require-comment-over 500000kr` was said `500000 kr`."""
+    from kfollow.engine.thresholds import parse_limit
+
+    assert [parse_limit(t, "tkr", "--x").said for t in ("500000kr", "1%", "2.5 mnkr", "1,5%", "7")] == [
+        "500\u00a0000 kr", "1 %", "2,5 mnkr", "1,5 %", "7 tkr"]

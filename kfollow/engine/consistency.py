@@ -383,7 +383,7 @@ def coverage_findings(budgets: Store, month: int | None = None, years: list[int]
         months = budgets.budget_months.filter(pl.col("ar") == ar) \
             .group_by("forvaltning").agg(pl.col("manad").unique().sort()).sort("forvaltning")
         for fid, given in months.iter_rows():
-            inside = [m for m in range(given[0], given[-1]) if m not in given] if 0 not in given and given else []
+            inside = _lost(given) if 0 not in given else []
             if inside:  # a month lost in the middle of an export (not its end: below)
                 findings.append(finding("budget_manad_saknas", "varning", info.fil, line.get(fid), _literal(
                     f"{fid}: budgettabellerna ger ingen budget för {_months(ar, inside)}, men för månaderna före och "
@@ -494,11 +494,20 @@ def _late_start(budgets: Store, ar: int, line: dict) -> list[dict]:
     # a month without any booking between booked months: lost from the export, not a förvaltning begun late
     months = (budgets.months.lazy().filter((pl.col("ar") == ar) & pl.col("forvaltning").is_in(list(tabled)) & booked)
               .group_by("forvaltning").agg(pl.col("manad").unique().sort()).sort("forvaltning").collect())
-    gaps = [(fid, [m for m in range(booked_months[0], booked_months[-1]) if m not in booked_months])
-            for fid, booked_months in months.iter_rows() if booked_months]
+    gaps = [(fid, _lost(booked_months)) for fid, booked_months in months.iter_rows()]
     return late + [finding("utfall_manad_saknas", "varning", budgets.years[ar].fil, line.get(fid), _literal(
         f"{fid}: utfallstabellerna har inga bokningar i {_months(ar, inside)}, men i månaderna före och efter; "
         "saknas de i exporten? (ackumulerat utfall räknar dem som 0)")) for fid, inside in gaps if inside]
+
+
+def _lost(months: list[int]) -> list[int]:
+    """The months missing between a table's months, where they look lost from a monthly series (three
+    months or more, more of them there than missing); not a table of a few months by design (a
+    budget in January and a change in June)."""
+    if len(months) < 3:
+        return []
+    missing = [m for m in range(months[0], months[-1]) if m not in months]
+    return missing if len(missing) < len(months) else []
 
 
 def _months(ar: int, months: list[int]) -> str:

@@ -134,7 +134,8 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
         if chosen:
             names = rows.filter((pl.col("vy") == view) & pl.col("nyckel").is_in(chosen)).unique("nyckel", keep="first")
             found = dict(zip(names["nyckel"], names["namn"]))
-            title += ", " + ", ".join(found.get(k) or k for k in chosen)
+            said = [t.strip() for t in title.split(",")]  # (an organisation may end with the stab's name)
+            title += "".join(f", {n}" for n in (found.get(k) or k for k in chosen) if n not in said)
     if store.amounts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))["budget"].is_null().all():
         sections = _without_budget(sections, year)
     return Document(title, tuple(sections), tuple(footer), unit)

@@ -88,7 +88,8 @@ def parse_limit(text: str, unit: str, option: str) -> Limit:
     if not m:
         raise UsageError(f"{option} {text!r} is not a limit; write an amount such as 5 (in {unit}), 500tkr, or a percent such as 3%")
     number = Decimal(m[1].replace(",", "."))
-    said = f"{m[1].replace('.', ',')} {m[2] or unit}"
+    whole, _, decimals = m[1].replace(",", ".").partition(".")
+    said = f"{int(whole):,}".replace(",", "\u00a0") + (f",{decimals}" if decimals else "") + f" {m[2] or unit}"  # 500 000 kr
     if m[2] == "%":
         return Limit(text.strip(), percent=float(number), said=said)
     ore = number * ORE_PER_UNIT[m[2] or unit]

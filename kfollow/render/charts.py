@@ -88,7 +88,8 @@ def bar_amount(ore: int, unit: str) -> str:
     more as make it seen (`-0,04`), since its bar is drawn as an underskott or an överskott."""
     text = amount(ore, unit, sign=True)
     places = DEFAULT_DECIMALS[unit]
-    while ore and text.strip("+-0,") == "" and places < 4:
+    most = len(str(ORE_PER_UNIT[unit])) - 1  # the decimals of one öre in the unit (mnkr: 8)
+    while ore and text.strip("+-0,") == "" and places < most:
         places += 1
         text = _signed(money(ore, unit, places))
         text = "+" + text if ore > 0 else text

@@ -533,13 +533,15 @@ def psaldo_reading(psaldo: pl.DataFrame) -> str:
     combination that was booked, `{}` being the part booked without objects, so that all rows add
     up to the total and an account booked only on objects has no `{}` row.
 
-    The evidence is in an account and month with both a `{}` row (not 0) and object rows: for
-    "totals", the object rows of one set of dimensions sum exactly to the `{}` row (they need not:
-    objects may leave part of a total unattributed); for "parts", never but by chance. So "totals"
-    where such months match more than a third of the time. A file without such months tells only by
-    its accounts booked on objects alone, which either layout writes (a budget may be on objects only):
-    "parts" where there are any (the readings differ only where an account has rows of several sets of
-    dimensions)."""
+    The evidence is in an account and month with both a `{}` row (not 0) and object rows. For
+    "totals", the object rows of one set of dimensions sum exactly to the `{}` row, or every set's
+    sum is a part of it (same sign, no larger: objects may leave part of a total unattributed); for
+    "parts", a set sums to more than the `{}` row or to the other sign (it is the part without
+    objects), and an exact sum is chance. An exact sum counts three times as much as the others (in
+    the real exports of totals they are most; in those of parts, none). A file without such months
+    tells only by its accounts booked on objects alone, which either layout writes (a budget may be
+    on objects only): "parts" where there are any (the readings differ only where an account has rows
+    of several sets of dimensions)."""
     if psaldo.is_empty() or psaldo["total"].all():
         return "totals"
     columns = [c for c in psaldo.columns if c.startswith("dim_")]
@@ -549,11 +551,14 @@ def psaldo_reading(psaldo: pl.DataFrame) -> str:
                .group_by(*keys, "_sig").agg(pl.col("belopp").sum()))
     totals = psaldo.filter(pl.col("total")).group_by(keys).agg(pl.col("belopp").sum().alias("total"))
     joined = objects.join(totals, on=keys, how="left")
-    months = (joined.filter(pl.col("total").is_not_null() & (pl.col("total") != 0)).group_by(keys)
-              .agg((pl.col("belopp") == pl.col("total")).any().alias("_match")))
+    belopp, total = pl.col("belopp"), pl.col("total")
+    months = (joined.filter(total.is_not_null() & (total != 0)).group_by(keys)
+              .agg(_exact=(belopp == total).any(),
+                   _within=((belopp.sign() == total.sign()) & (belopp.abs() <= total.abs())).all()))
     if months.height:
-        matched = months["_match"].sum()
-        return "totals" if 3 * matched > months.height else "parts"
+        exact = months["_exact"].sum()
+        within = months.filter(~pl.col("_exact") & pl.col("_within")).height
+        return "totals" if 3 * exact + within > months.height - exact - within else "parts"
     alone = joined.filter(pl.col("total").is_null() & (pl.col("belopp") != 0)).height
     return "parts" if alone else "totals"
 

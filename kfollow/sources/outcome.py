@@ -144,7 +144,7 @@ def kostnadsslag_of(table: Path | str) -> tuple[Kostnadsslag, ...]:
             problem = f"kostnadsslag id '{shown(g['id'][:40])}' is {'not an id' if not ID.fullmatch(g['id']) else 'there twice'}"
         else:
             bad = next((p for p in g["konton"] if not (isinstance(p, str) and p.isascii() and p.isdigit())), None)
-            taken = next((p for p in g["konton"] if p in owner), None)
+            taken = next((p for p in g["konton"] if p in owner), None) if bad is None else None
             if bad is not None:
                 problem = f"account prefix '{shown(str(bad)[:40])}' of kostnadsslag {g['id']} is not digits"
             elif taken is not None:
