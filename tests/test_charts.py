@@ -47,6 +47,17 @@ def texts(svg: bytes) -> list[str]:
     return ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
 
 
+def drawn(tmp_path, *args: str) -> bytes:
+    """The SVG that `kfollow chart ARGS -o …svg` writes, run as a user runs it (its own process)."""
+    import subprocess
+
+    out = tmp_path / "chart.svg"
+    result = subprocess.run([sys.executable, "-m", "kfollow", "chart", *args, "-o", str(out)], capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stderr
+    return out.read_bytes()
+
+
 def parsed(svg: bytes) -> ET.Element:
     root = ET.fromstring(svg)  # valid XML, or this raises
     assert root.tag == f"{SVG}svg"
@@ -231,13 +242,8 @@ def test_a_chart_in_kronor_keeps_its_figures_and_ticks_apart(tmp_path, kind):
     """Found by an economist: in kronor the x axis read `50 000 000100 000 000150 000 000…` and a bar's
     figure (`-48 108 400`) ran into the row's name; another touched the right edge."""
     import re
-    import subprocess
 
-    out = tmp_path / "c.svg"
-    result = subprocess.run([sys.executable, "-m", "kfollow", "chart", kind, "--budgets", str(ROOT / "budgets"),
-                             "--year", "2024", "--unit", "kr", "-o", str(out)], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    root = parsed(out.read_bytes())
+    root = parsed(drawn(tmp_path, kind, "--budgets", str(ROOT / "budgets"), "--year", "2024", "--unit", "kr"))
     width = float(root.get("width").removesuffix("pt")) * (4 / 3 if root.get("width").endswith("pt") else 1)
     shown = []
     for t in root.iter(f"{SVG}text"):
@@ -261,14 +267,7 @@ def test_a_small_deviation_bar_has_a_figure_that_shows_it(tmp_path):
     """Found by an economist: at 2024-04 three staber had a hatched underskott bar labelled `0,0` (-0,04
     mnkr rounded as the table rounds it): a deficit with no amount. Such a bar's figure has the
     decimals that show it."""
-    import subprocess
-
-    out = tmp_path / "a.svg"
-    result = subprocess.run([sys.executable, "-m", "kfollow", "chart", "avvikelse", "--budgets",
-                             str(ROOT / "examples" / "budgets"), "--period", "2024-04", "-o", str(out)],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    shown = texts(out.read_bytes())
+    shown = texts(drawn(tmp_path, "avvikelse", "--budgets", str(ROOT / "examples" / "budgets"), "--period", "2024-04"))
     assert "0,0" not in shown and "-0,04" in shown, shown
     assert charts.bar_amount(-4_000_00, "mnkr") == "-0,004" and charts.bar_amount(0, "mnkr") == "0,0"
     assert charts.bar_amount(97_000_000, "mnkr") == "+1,0" and charts.bar_amount(4_000_000, "mnkr") == "+0,04"
@@ -280,14 +279,7 @@ def test_the_month_chart_keeps_its_lowest_point_and_its_legend_off_the_lines(tmp
     """Found by an economist: SERV's month chart put its last point (-1,3) on the axis's bottom edge, its
     marker cut in half, and the legend on the budget's line at 0. The axis now runs past the lowest
     point, and the legend stands above the axes, as the other charts' do."""
-    import subprocess
-
-    out = tmp_path / "m.svg"
-    result = subprocess.run([sys.executable, "-m", "kfollow", "chart", "manader", "--budgets",
-                             str(ROOT / "examples" / "budgets"), "--forvaltning", "SERV", "-o", str(out)],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    root = parsed(out.read_bytes())
+    root = parsed(drawn(tmp_path, "manader", "--budgets", str(ROOT / "examples" / "budgets"), "--forvaltning", "SERV"))
     at = {"".join(t.itertext()): float(t.get("y") or t.get("transform", "0 0").split()[-1].rstrip(")"))
           for t in root.iter(f"{SVG}text")}
     assert "-1,4" in at, sorted(at)  # a tick below the lowest point, -1,31
@@ -297,11 +289,6 @@ def test_the_month_chart_keeps_its_lowest_point_and_its_legend_off_the_lines(tmp
 def test_the_deviation_chart_says_a_resultat_units_deviation_is_utfall_minus_budget(tmp_path):
     """Found by an economist: the axis says `budget − utfall`, and VSS (budget 0,0, utfall -9,8, shown
     as resultat) has a bar of -9,8, which that formula would make +9,8. The chart now says why."""
-    import subprocess
-
-    out = tmp_path / "a.svg"
-    result = subprocess.run([sys.executable, "-m", "kfollow", "chart", "avvikelse", "--budgets", str(ROOT / "budgets"),
-                             "--year", "2024", "-o", str(out)], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    svg = drawn(tmp_path, "avvikelse", "--budgets", str(ROOT / "budgets"), "--year", "2024")
     said = "Verksamhetsstöd och service redovisas som resultat: dess avvikelse är utfall − budget"
-    assert said in " ".join(texts(out.read_bytes())) and said in parsed(out.read_bytes()).find(f"{SVG}desc").text
+    assert said in " ".join(texts(svg)) and said in parsed(svg).find(f"{SVG}desc").text

@@ -419,6 +419,19 @@ SMALL = """\
 """
 
 
+def _imported(tmp_path: Path, export_text: str, label: str):
+    """`import sie --from psaldo` of `export_text` into a budget (#PBUDGET) or utfall (#PSALDO) table: the
+    result and the table read back."""
+    export = tmp_path / "export.se"
+    export.write_text(export_text, encoding="cp437")
+    out = tmp_path / "out.csv"
+    option = "--budget-out" if label == "PBUDGET" else "-o"
+    result = run("import", "sie", export, "-m", mapping(tmp_path, "{Nord: NORD, Syd: SYD}"), "--from", "psaldo",
+                 option, out)
+    assert result.exit_code == 0, result.stderr
+    return result, read_table(out)
+
+
 @pytest.mark.parametrize("label", ["PBUDGET", "PSALDO"])
 def test_totals_from_objects_where_an_account_has_no_total_row(tmp_path: Path, label: str):
     """`{}` is the total and ansvar rows break it down (4010, 5010; the {1 6} row is another breakdown,
@@ -427,14 +440,8 @@ def test_totals_from_objects_where_an_account_has_no_total_row(tmp_path: Path, l
     object rows add up to a `{}` row than stand without one, so the file breaks totals down: it does
     not write parts, as objektsaldo_ovnbolag.se does.) #PSALDO is read by the same rules (`--from
     psaldo`), and its check takes the same totals."""
-    export = tmp_path / "small.se"
-    export.write_text(SMALL.format(label=label), encoding="cp437")
-    out = tmp_path / "out.csv"
-    option = "--budget-out" if label == "PBUDGET" else "-o"
-    result = run("import", "sie", export, "-m", mapping(tmp_path, "{Nord: NORD, Syd: SYD}"), "--from", "psaldo",
-                 option, out)
-    assert result.exit_code == 0, result.stderr
-    assert read_table(out) == {
+    result, table = _imported(tmp_path, SMALL.format(label=label), label)
+    assert table == {
         ("2024-01", "ADM", "NORD", "", "3010", "intakt"): -30000,
         ("2024-01", "ADM", "SYD", "", "3010", "intakt"): -20000,
         ("2024-01", "ADM", "NORD", "", "4010", "kostnad"): 60000,
@@ -568,15 +575,8 @@ def test_totals_whose_object_rows_cover_part_of_them_are_totals(tmp_path: Path, 
     1 000; 5010: 1 500 of 2 000) matched it exactly in one account of three, and the file was read as
     parts: every row summed, kostnader 5 400 kr instead of 3 000 kr, and the #PSALDO check said "equal"
     by the same reading. A part of a total (same sign, no larger) is evidence of totals too."""
-    export = tmp_path / "partial.se"
-    export.write_text(PARTIAL.format(label=label), encoding="cp437")
-    out = tmp_path / "out.csv"
-    option = "--budget-out" if label == "PBUDGET" else "-o"
-    result = run("import", "sie", export, "-m", mapping(tmp_path, "{Nord: NORD, Syd: SYD}"), "--from", "psaldo",
-                 option, out)
-    assert result.exit_code == 0, result.stderr
+    result, table = _imported(tmp_path, PARTIAL.format(label=label), label)
     assert "written as parts" not in result.stdout + result.stderr
-    table = read_table(out)
     assert sum(v for k, v in table.items() if k[5] == "kostnad") == 300000
     assert table[("2024-01", "ADM", "NORD", "", "5010", "kostnad")] == 150000
     assert table[("2024-01", "ADM", "", "", "5010", "kostnad")] == 50000  # the part no ansvar row has
