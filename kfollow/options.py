@@ -32,6 +32,13 @@ class By(str, Enum):
     forvaltning = "forvaltning"
 
 
+class FormBy(str, Enum):
+    """The rows a form goes to (`forms`, `status`): a stab's or a verksamhet's, never a förvaltning's summa
+    alone (a förvaltning shown as one row gets one with them)."""
+    stab = "stab"
+    verksamhet = "verksamhet"
+
+
 class BudgetMode(str, Enum):
     justerad = "justerad"  # original plus the changes decided up to the period
     original = "original"

@@ -63,3 +63,13 @@ def test_a_limit_is_said_in_swedish_number_format(run):
 
     assert [parse_limit(t, "tkr", "--x").said for t in ("500000kr", "1%", "2.5 mnkr", "1,5%", "7")] == [
         "500\u00a0000 kr", "1 %", "2,5 mnkr", "1,5 %", "7 tkr"]
+
+
+def test_check_requires_comments_of_forvaltningar_by_forvaltning(run):
+    """Found comparing help and README: `check --by forvaltning --require-comment-over` (the help offers
+    förvaltningar) ended in exit 70 (ColumnNotFoundError); it checks the förvaltningar's own comments."""
+    result = run("check", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-08", "--by", "forvaltning",
+                 "--require-comment-over", "1%")
+    assert result.exit_code == 1, result.stderr
+    assert ("fel: Serviceförvaltningen (internt prissatt) 2024-08: avvikelsen -985 tkr överskrider gränsen 1 % men "
+            "saknar kommentar för 2024-08; lägg till kommentarer: {2024-08: …} under summa: i förvaltning SERV") in result.stdout

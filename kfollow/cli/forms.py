@@ -13,10 +13,10 @@ import typer
 from kfollow.cli.common import (BudgetsDir, ColumnsOpt, DecimalsOpt, ExactOpt, ForvaltningOpt, FormatOpt, OutputOpt,
                                 UnitOpt, emit, fail, load, note, say)
 from kfollow.errors import ExitStatus, InputOutputError, UsageError, shown
-from kfollow.options import By, Options, Unit
+from kfollow.options import By, FormBy, Options, Unit
 
 FormPeriodOpt = Annotated[str, typer.Option("--period", "-p", help="The month the forms ask about, YYYY-MM.")]
-FormByOpt = Annotated[By, typer.Option("--by", help="One form per stab (default) or per verksamhet; a förvaltning "
+FormByOpt = Annotated[FormBy, typer.Option("--by", help="One form per stab (default) or per verksamhet; a förvaltning "
                                                     "shown as one row gets one too.")]
 CommentOverOpt = Annotated[Optional[list[str]], typer.Option(
     "--require-comment-over", metavar="AMOUNT|PCT",
@@ -32,7 +32,7 @@ def _limit(texts, unit: Unit):
 def forms(
     period: FormPeriodOpt,
     output: Annotated[Path, typer.Option("--output", "-o", help="The folder to write the forms into (made if missing).")],
-    by: FormByOpt = By.stab,
+    by: FormByOpt = FormBy.stab,
     forvaltning: ForvaltningOpt = None,
     deadline: Annotated[Optional[str], typer.Option("--deadline", metavar="YYYY-MM-DD", help="The date to answer by, said in each form.")] = None,
     require_comment_over: CommentOverOpt = None,
@@ -177,8 +177,8 @@ def _read_at() -> str:
 
 def status(
     period: FormPeriodOpt,
-    by: Annotated[By, typer.Option("--by", help="The rows whose forms are followed up: per stab (default) or per "
-                                                "verksamhet, as the forms were sent; a förvaltning shown as one row too.")] = By.stab,
+    by: Annotated[FormBy, typer.Option("--by", help="The rows whose forms are followed up: per stab (default) or per "
+                                                    "verksamhet, as the forms were sent; a förvaltning shown as one row too.")] = FormBy.stab,
     forvaltning: ForvaltningOpt = None,
     require_comment_over: CommentOverOpt = None,
     forms_dir: Annotated[Optional[Path], typer.Option("--forms", metavar="FOLDER", help="The folder the forms were written to: shows whether each was sent.")] = None,

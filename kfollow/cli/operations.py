@@ -192,7 +192,8 @@ def check(
     period: PeriodOpt = None,
     require_comment_over: Annotated[Optional[list[str]], typer.Option(
         "--require-comment-over", metavar="AMOUNT|PCT",
-        help="Fail when a stab's avvikelse (year-to-date with --period) is beyond this and it has no kommentar for the period. "
+        help="Fail when a row's avvikelse (a stab's, or see --by; year-to-date with --period) is beyond this and it has no "
+             "kommentar for the period. "
              "Repeat to combine: beyond every limit (--require-comment-over 5% --require-comment-over 200tkr).")] = None,
     by: Annotated[By, typer.Option("--by", help="With --require-comment-over: the rows that need comments: staber, verksamheter or förvaltningar.")] = By.stab,
     unit: UnitOpt = Unit.mnkr,
@@ -202,7 +203,7 @@ def check(
 ):
     """Validate every year file and reconcile its totals (staber, verksamheter, summa, gross, investments).
 
-    Prints one finding a line as FILE:LINE: fel|varning: message. Exit 0 when there are only
+    Prints one finding a line as FILE:LINE[:COLUMN]: fel|varning: message. Exit 0 when there are only
     warnings, 1 when a total does not reconcile or a comment is missing, 2 for a wrong option (a --period
     the year has no months of), 3 when a file is malformed, 4 when one cannot be read (not a regular file,
     no permission).

@@ -71,7 +71,8 @@ def comment_findings(budgets: Store, period: str | None, limit: Limit | Limits,
     when = f"{year}-{month:02d}" if month else str(year)
     how = f"kommentarer: {{{when}: …}}" if month else "kommentar: …"
     lines = budgets.amounts.filter(pl.col("ar") == year).select("forvaltning", "vy", "nyckel", "fil", "rad")
-    frame = deviation_report(budgets, year, by, period=month).rename({by.value: "nyckel"})
+    frame = deviation_report(budgets, year, by, period=month)
+    frame = frame.with_columns(nyckel=pl.col("forvaltning")) if by is By.forvaltning else frame.rename({by.value: "nyckel"})
     missing = (
         rows_beyond(frame, limit)
         .filter(pl.col("radtyp").is_in(COMMENTABLE_ROWS) & pl.col("kommentar").is_null())
