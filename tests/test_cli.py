@@ -662,7 +662,7 @@ def test_a_name_that_is_not_utf8_is_a_clear_error(run, tmp_path):
     result = run("report", "--budgets", folder, "-o", tmp_path / "r.md")
     assert result.exit_code == ExitStatus.IO, result.stderr
     assert result.stderr.startswith("Error: a file or folder name is not valid UTF-8 (…")
-    assert "bud\\xffgets" in result.stderr and result.stderr.strip().endswith("rename it so that its name is")
+    assert "bud\\xffgets" in result.stderr and result.stderr.strip().endswith("rename it to a name in UTF-8")  # (it read "so that its name is", cut short)
     assert not (tmp_path / "r.md").exists()
 
 
@@ -710,3 +710,26 @@ def test_a_command_without_arguments_prints_its_help_on_lines(run, args):
     assert "\\x0a" not in result.stderr
     lines = result.stderr.splitlines()
     assert lines[0].startswith("Usage: ") and lines[0].endswith("COMMAND [ARGS]...") and "Commands:" in lines
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "iso8859-1"])
+def test_an_output_encoding_without_utf8_gets_utf8_not_a_traceback(tmp_path, encoding):
+    """Found by a script writer: with PYTHONIOENCODING=ascii (or a C locale) `deviation` ended in a
+    traceback of UnicodeEncodeError, exit 1 (a failed check, to a script); with Latin-1 csv came out
+    in other bytes than -o writes. stdout is UTF-8, as README says, whatever the locale."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    for args in (("deviation", "-f", "csv"), ("deviation",), ("check", "-f", "json")):
+        done = subprocess.run([sys.executable, "-m", "kfollow", *args, "--budgets", str(ROOT / "budgets")],
+                              capture_output=True, env=env, timeout=120)
+        assert done.returncode == 0 and b"Traceback" not in done.stderr, done.stderr
+        done.stdout.decode("utf-8")  # (raises if it is not UTF-8)
+    out = tmp_path / "d.csv"
+    subprocess.run([sys.executable, "-m", "kfollow", "deviation", "-f", "csv", "--budgets", str(ROOT / "budgets"), "-o",
+                    str(out)], check=True, capture_output=True, timeout=120)
+    shown = subprocess.run([sys.executable, "-m", "kfollow", "deviation", "-f", "csv", "--budgets", str(ROOT / "budgets")],
+                           capture_output=True, env=env, timeout=120).stdout
+    assert shown == out.read_bytes()

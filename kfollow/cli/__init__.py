@@ -58,12 +58,16 @@ class _Boundary(TyperGroup):
             _quiet_stdout()
             raise typer.Exit(0) from None
         except UnicodeEncodeError as exc:
-            if exc.reason != "surrogates not allowed" or os.environ.get("KFOLLOW_DEBUG") == "1":
+            if os.environ.get("KFOLLOW_DEBUG") == "1":
                 raise
+            if exc.reason != "surrogates not allowed":  # a stream whose encoding cannot hold the text (`–`)
+                say(f"Error: cannot write the output in the encoding {exc.encoding}; use a UTF-8 locale "
+                    "(or PYTHONIOENCODING=utf-8), or -o FILE")
+                raise typer.Exit(int(ExitStatus.IO)) from None
             # a path's bytes that are not UTF-8 (Python keeps them as surrogates), on their way into a text
             text = exc.object if isinstance(exc.object, str) else ""
             say(f"Error: a file or folder name is not valid UTF-8 (…{shown(text[max(0, exc.start - 60):exc.end + 20])}…); "
-                "rename it so that its name is")
+                "rename it to a name in UTF-8")
             raise typer.Exit(int(ExitStatus.IO)) from None
         except Exception as exc:  # noqa: BLE001 - the boundary: nothing may escape as a traceback
             if os.environ.get("KFOLLOW_DEBUG") == "1":

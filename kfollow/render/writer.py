@@ -61,6 +61,10 @@ def write(data: str | bytes, out: Path | None, reads: Iterable[Path | str] = ())
             sys.stdout.flush()
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
+        elif getattr(sys.stdout, "buffer", None) is not None:  # UTF-8 whatever the locale's encoding (ASCII, Latin-1:
+            sys.stdout.flush()  # no `–` in them), as README promises and as -o writes it
+            sys.stdout.buffer.write(data.encode("utf-8"))
+            sys.stdout.buffer.flush()
         else:
             sys.stdout.write(data)
             sys.stdout.flush()
