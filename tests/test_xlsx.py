@@ -229,3 +229,14 @@ def test_check_in_a_workbook_has_its_title_and_no_unit_of_amounts(run, tmp_path)
     top = [sheet.cell(r, 1).value for r in range(1, 4)]
     assert top[0] == "Kontroll av årsfilerna, 2024-10: fel och varningar"
     assert not any("mnkr" in str(v) for v in top) and top[1].startswith("Källor: ")
+
+
+def test_a_percent_cell_holds_its_six_decimals_as_written(run, tmp_path):
+    """Found by a script writer: a workbook's percent cell held `-4.071772999999999` (a float division),
+    where the exact percent truncated to six decimals is -4,071773."""
+    import zipfile
+
+    out = tmp_path / "d.xlsx"
+    assert run("deviation", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-10", "-o", out).exit_code == 0
+    sheet = zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<v>-4.071773</v>" in sheet and "99999" not in sheet and "00001<" not in sheet

@@ -74,7 +74,8 @@ def percent_value_expr(col: str, exact: str | None, places: int = 6) -> pl.Expr:
         return pl.col(col)
     e = pl.col(exact).cast(pl.Int128)
     truncated = e.abs() // 10 ** (PERCENT_PLACES - places)
-    return (pl.when(e < 0).then(truncated * -1).otherwise(truncated).cast(pl.Float64) / 10**places).alias(col)
+    # (a Decimal, divided as one: a float division wrote -4.071772999999999 for -4,071773 %)
+    return (pl.when(e < 0).then(truncated * -1).otherwise(truncated).cast(pl.Decimal(38, places)) / 10**places).alias(col)
 
 
 def number_expr(col: str, kind: str, unit: str, places: int, swedish: bool, exact: bool = False,
