@@ -1148,3 +1148,11 @@ def test_forms_and_status_take_no_forvaltning_rows(run, tmp_path, command):
     result = run(command, "--budgets", ROOT / "examples" / "budgets", "--period", "2024-08", "--by", "forvaltning", *extra)
     assert result.exit_code == 2 and "'forvaltning' is not one of 'stab', 'verksamhet'" in result.stderr
     assert "internal error" not in result.stderr
+
+
+def test_status_keeps_its_row_label_under_columns(run):
+    """Found comparing help and README: `--columns` says a table for people keeps its row label first,
+    and `status --columns prognos` showed forecasts without the stab they are of."""
+    result = run("status", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-08", "--columns", "prognos")
+    lines = result.stdout.splitlines()
+    assert lines[2].split() == ["Stab", "Prognos", "helår"] and lines[4].startswith("Ledningsstab "), result.stdout
