@@ -277,13 +277,14 @@ class Ledger:
     the year's views are made of). `parts` are frames (FACT_SCHEMA) or `Piece`s: one table's rows, read
     when first asked for."""
 
-    __slots__ = ("_parts", "_frame", "_present", "_accounts")
+    __slots__ = ("_parts", "_frame", "_present", "_accounts", "_having")
 
     def __init__(self, parts=(), present=None, accounts=None):
         self._parts = tuple(parts)
         self._frame: pl.DataFrame | None = None
         self._present = present  # (ar, art, forvaltning) of the facts, or a function giving them without reading them
         self._accounts = accounts  # the facts' distinct (ar, art, konto, slag), or a function giving them without reading them
+        self._having: dict[tuple[int, str | None], list[str]] = {}  # `forvaltningar`, once asked
 
     def frame(self) -> pl.DataFrame:
         if self._frame is None:
@@ -309,6 +310,17 @@ class Ledger:
         elif callable(self._present):
             self._present = self._present()
         return self._present
+
+    def forvaltningar(self, year: int, art: str | None = None) -> list[str]:
+        """The förvaltningar (sorted) with facts of `year`, of `art` (budget or utfall) when given: known
+        from the tables' sums, no fact read; asked for by each part of a cut, so kept once made."""
+        key = (year, art)
+        if key not in self._having:
+            which = pl.col("ar") == year
+            if art is not None:
+                which = which & (pl.col("art") == art)
+            self._having[key] = self.present().filter(which)["forvaltning"].unique().sort().to_list()
+        return list(self._having[key])
 
     def accounts(self, year: int | None = None) -> pl.DataFrame:
         """The distinct accounts (`konto`) of the facts of `year`, or of every year, without reading

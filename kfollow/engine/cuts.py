@@ -300,11 +300,7 @@ def _spread_parts(store: Store, year: int, period: int, parts: pl.DataFrame, row
 
 def forvaltningar_with(store: Store, year: int, art: str | None = None) -> list[str]:
     """The förvaltningar with facts of `year` (of `art`, budget or utfall, when given)."""
-    present = store.ledger.present()  # known from the tables' sums: no fact is read for it
-    which = pl.col("ar") == year
-    if art is not None:
-        which = which & (pl.col("art") == art)
-    return present.filter(which)["forvaltning"].unique(maintain_order=True).sort().to_list()
+    return store.ledger.forvaltningar(year, art)
 
 
 def forvaltningar_matching(store: Store, year: int, fids: list[str], flt: LedgerFilter) -> list[str]:
