@@ -733,3 +733,15 @@ def test_an_output_encoding_without_utf8_gets_utf8_not_a_traceback(tmp_path, enc
     shown = subprocess.run([sys.executable, "-m", "kfollow", "deviation", "-f", "csv", "--budgets", str(ROOT / "budgets")],
                            capture_output=True, env=env, timeout=120).stdout
     assert shown == out.read_bytes()
+
+
+def test_changes_keeps_its_row_label_under_columns(run):
+    """`changes --columns belopp` showed amounts without the decision they belong to; a change is known
+    by its date and decision (the sum by its name in the decision's column). csv has exactly the column
+    (the sum's belopp is empty: posts of several kinds are not summed, its netto is)."""
+    lines = run("changes", "--year", "2024", "--columns", "belopp").stdout.splitlines()
+    assert lines[2].split()[:2] == ["Datum", "Beslut"] and lines[2].split()[-1] == "Belopp"
+    assert lines[4].startswith("2024-04-30  Kommunstyrelsen våren 2024") and lines[4].endswith("-16,3")
+    assert "Summa ombudgeteringar" in lines[6]
+    assert run("changes", "--year", "2024", "--columns", "belopp", "-f", "csv").stdout.splitlines() == [
+        "belopp", "-16.3", "-1.5", ""]

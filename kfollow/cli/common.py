@@ -45,7 +45,7 @@ CommentsOpt = Annotated[bool, typer.Option("--comments", help="Show each row's k
 ColumnsOpt = Annotated[Optional[str], typer.Option(
     "--columns", metavar="A,B,…", help="Only these columns, in this order, by machine name (the header of "
     "--format csv), e.g. budget,utfall,avvikelse for deviation. In every format; a table for people keeps its row "
-    "label first, which stands for the key and name columns (forvaltning, stab, verksamhet, projekt, namn).")]
+    "label first, which stands for the key and name columns (forvaltning, stab, verksamhet, projekt, namn; datum, beslut in changes).")]
 ExactOpt = Annotated[bool, typer.Option("--exact", help="csv, excel and json: amounts unrounded, to the öre.")]
 CostsNegativeOpt = Annotated[bool, typer.Option(
     "--costs-negative", help="Net costs and costs as negative numbers, income positive (as some kommuner publish); "

@@ -40,9 +40,12 @@ def for_people(report: Report, opts: Options) -> list[Column]:
         keys = {"stab", "verksamhet", "forvaltning", "projekt", "namn", "rubrik"} if label else set()
         if not label and report.columns and report.columns[0].kind is Kind.month:  # `months`: a row is its month
             label, keys = [report.columns[0]], {report.columns[0].name}
-        elif not label:  # a table whose rows people know by their name (`status`)
+        elif not label:  # a table whose rows people know by their name (`status`), or by their date and
+            # decision (`changes`: the sum's name stands where a decision's does)
             label = [c for c in report.columns if c.name == "namn" and c.people]
-            keys = {"namn"} if label else set()
+            if not label:
+                label = [c for c in report.columns if c.name in ("datum", "beslut") and c.people]
+            keys = {c.name for c in label}
         return label + [c for c in chosen if c.name not in keys]
     shown = [c for c in report.columns if c.people and not c.optional and (not c.comment or opts.comments)]
     return _forecast_month_in_header(report, shown)
