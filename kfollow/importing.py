@@ -126,10 +126,10 @@ def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str 
     if utfall:
         ledgers["utfall"] = ledger.sie_ledger(export, chosen, source, rules)
         read["utfall"] = f"{chosen.describe()} from #{source.upper()}" + (
-            _layout(export.psaldo) if source == "psaldo" else "")
+            _layout(export.psaldo, export.pbudget) if source == "psaldo" else "")
     if budget:
         ledgers["budget"] = ledger.budget_ledger(export, chosen, rules)
-        read["budget"] = f"{chosen.describe()} from #PBUDGET{_layout(export.pbudget)}"
+        read["budget"] = f"{chosen.describe()} from #PBUDGET{_layout(export.pbudget, export.psaldo)}"
     tables = _map(ledgers, rules, unmapped_empty, messages, budgets)
     check = ledger.psaldo_check(export, chosen, rules, tables["utfall"].facts) if utfall else None
     origin = ", ".join(x for x in (export.program, f"#GEN {export.generated}" if export.generated else None,
@@ -197,12 +197,12 @@ def _mapping(mapping: Path | str | LedgerMapping, kind: str) -> tuple[LedgerMapp
     return rules, Path(rules.fil).name
 
 
-def _layout(frame: pl.DataFrame) -> str:
-    """How #PSALDO or #PBUDGET rows were read, for the summary."""
-    if ledger.psaldo_reading(frame) == "parts":
+def _layout(frame: pl.DataFrame, other: pl.DataFrame) -> str:
+    """How #PSALDO or #PBUDGET rows were read (`other`: the file's other statement), for the summary."""
+    if ledger.psaldo_reading(frame, other) == "parts":
         return " (written as parts: all rows summed)"
     return " ({} totals, broken down by the rows of exactly the mapped dimensions, or of as many of them as an " \
-           "account and month has)"
+           "account and month has, and what those leave by fewer)"
 
 
 def _read(what: str, table: ledger.Imported) -> str:

@@ -441,10 +441,11 @@ def test_no_psaldo_no_check(tmp_path: Path):
 
 
 def test_from_psaldo_breaks_totals_down_by_exactly_the_mapped_dimensions(tmp_path: Path):
-    """`{}` is the total; rows of exactly {1, 6} break it down; beside them {1} alone and {1, 6, 7} rows
-    are not used (they would count the money twice); an account and month without {1, 6} rows is broken
-    down by the largest set of mapped dimensions it has ({6} for 3010); what the breakdown leaves has an
-    empty key."""
+    """`{}` is the total; rows of exactly {1, 6} break it down; beside them the {1, 6, 7} rows are not
+    used (they would count the money twice), nor the {1} rows, which lack Syd that {1, 6} has money on
+    (sets that disagree: no breakdown of one another); an account and month without {1, 6} rows is
+    broken down by the largest set of mapped dimensions it has ({6} for 3010); what the breakdown leaves
+    has an empty key."""
     (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
     psaldo = [
         Saldo(0, "2024-03", "4010", 100000),
@@ -467,7 +468,8 @@ def test_from_psaldo_breaks_totals_down_by_exactly_the_mapped_dimensions(tmp_pat
         ("2024-03", "ADM", "", "", "4010", "kostnad"): "100.00",
         ("2024-03", "ADM", "", "100", "3010", "intakt"): "-50.00",
     }
-    assert "from #PSALDO ({} totals, broken down by the rows of exactly the mapped dimensions, or of as many of them as an account and month has)" in result.stderr
+    assert ("from #PSALDO ({} totals, broken down by the rows of exactly the mapped dimensions, or of as many of them "
+            "as an account and month has, and what those leave by fewer)") in result.stderr
     assert ("an account and month without #PSALDO object rows of exactly dimensions 1 and 6 is broken down by the "
             "rows of the most of them it has (then the lowest numbers): {6} in 1 account-month (dimension 1 under an "
             "empty key); no row is counted twice") in result.stderr

@@ -12,8 +12,8 @@ For SIE exports this module also picks the year (`pick_year`), builds the ledger
 #TRANS or #PSALDO (`sie_ledger`) and of budget from #PBUDGET (`budget_ledger`), and compares an
 import with the file's own #PSALDO (`psaldo_check`). #PSALDO and #PBUDGET share their layout
 (`psaldo_reading`, `period_totals`, `_breakdown`): the `{}` row is an account's total and object
-rows break it down, one set of dimensions at a time; an account and month without a `{}` row takes
-its total from its object rows.
+rows break it down, one set of dimensions at a time, finest first and what it leaves by coarser sets;
+an account and month without a `{}` row takes its total from its object rows.
 
 Every sum is safe before it is taken (`check_amounts`, `check_export`): each amount within
 `store.MAX_ORE` and the absolute amounts of a file's rows together within `store.MAX_FILE_TOTAL`,
@@ -346,7 +346,7 @@ def sie_ledger(sie, year: Year, source: str, mapping: LedgerMapping) -> Ledger:
     rows = _year_psaldo(sie, year)
     if rows.is_empty():
         raise UsageError(f"{sie.path} has no #PSALDO rows for {year.describe()}; use --from trans or another --year")
-    ledger = _period_ledger(sie.path, sie.psaldo, rows, mapping, "#PSALDO")
+    ledger = _period_ledger(sie.path, sie.psaldo, rows, mapping, "#PSALDO", sie.pbudget)
     return replace(ledger, notes=(*_undeclared(sie, sie.psaldo, "#PSALDO"), *_misdated(rows, year, "#PSALDO"),
                                   *ledger.notes))
 
@@ -364,20 +364,22 @@ def budget_ledger(sie, year: Year, mapping: LedgerMapping) -> Ledger:
                            for i in present)
         raise DataError(sie.path, None, None, f"no #PBUDGET rows for {year.describe()}; the file's #PBUDGET is for "
                                               f"year {listed}: pick it with --year, or leave out --budget-out")
-    ledger = _period_ledger(sie.path, sie.pbudget, rows, mapping, "#PBUDGET")
+    ledger = _period_ledger(sie.path, sie.pbudget, rows, mapping, "#PBUDGET", sie.psaldo)
     return replace(ledger, notes=(*_undeclared(sie, sie.pbudget, "#PBUDGET"), *_misdated(rows, year, "#PBUDGET"),
                                   *ledger.notes))
 
 
-def _period_ledger(name: str, every: pl.DataFrame, rows: pl.DataFrame, mapping: LedgerMapping, label: str) -> Ledger:
-    """The ledger of one year's #PSALDO or #PBUDGET `rows` (`every`: all years of them, for `psaldo_reading`)."""
+def _period_ledger(name: str, every: pl.DataFrame, rows: pl.DataFrame, mapping: LedgerMapping, label: str,
+                   other: pl.DataFrame) -> Ledger:
+    """The ledger of one year's #PSALDO or #PBUDGET `rows` (`every`: all years of them, and `other` the
+    file's other statement, for `psaldo_reading`)."""
     keep = ["period", "konto", "belopp", "rad"]
-    if psaldo_reading(every) == "parts":
+    if psaldo_reading(every, other) == "parts":
         dims = [f"dim_{d}" for d in sorted(mapping.dimensions()) if f"dim_{d}" in rows.columns]
         return Ledger(name, rows.select(*keep, *dims))
     dims = sorted(mapping.dimensions())
     first = mapping.forvaltning.dimension
-    frame, parts, short = _breakdown(rows, dims, first)
+    frame, parts, short, extra = _breakdown(rows, dims, first)
     notes = ()
     objects = rows.filter(~pl.col("total"))
     # the accounts that reach the table (an ignored account's breakdown is no one's business)
@@ -400,6 +402,13 @@ def _period_ledger(name: str, every: pl.DataFrame, rows: pl.DataFrame, mapping: 
         notes = (f"no {label} object row names exactly dimension{'s' if len(dims) > 1 else ''} "
                  f"{' and '.join(map(str, dims))}, so all is under an empty key; the object rows name "
                  + ", ".join("{" + n + "}" for n in named),)
+    extra = extra.filter(pl.Series([mapping.slag_of(k) != "ignorera" for k in extra["konto"]], dtype=pl.Boolean))
+    if extra.height:  # rows of the mapped dimensions only in combination with others: summed over those
+        counts = extra.group_by("_set", "_extra").len().sort("_set", "_extra")
+        listed = ", ".join(f"{{{found}}} from {{{found} {other}}} in {n} account-month{'s' if n > 1 else ''}"
+                           for found, other, n in counts.iter_rows())
+        notes = (*notes, f"where an account and month has no {label} object rows of its dimensions alone, the rows "
+                         f"that also name dimensions not mapped are summed over those: {listed}")
     return Ledger(name, frame, notes=notes)
 
 
@@ -465,68 +474,122 @@ def period_totals(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def _breakdown(rows: pl.DataFrame, dims: list[int], first: int | None = None
-               ) -> tuple[pl.DataFrame, int, pl.DataFrame]:
-    """#PSALDO or #PBUDGET read as totals (`period_totals`) and breakdowns, per account and month: the
-    object rows whose object list names exactly the mapped dimensions; where the account and month has
-    none, those of the largest set of mapped dimensions that it has (a set with dimension `first`, the
-    förvaltning's, before one without; then the lowest numbers: a file that breaks its totals down one
-    dimension at a time gives the stab from `{1 …}` rows, with the verksamhet under an empty key);
-    plus what they leave of the total, with no objects (an empty key). Also how many object rows were
-    used, and the set used per account and month short of every mapped dimension (period, konto,
-    `_set`: `"1"`, `"1 6"`).
+               ) -> tuple[pl.DataFrame, int, pl.DataFrame, pl.DataFrame]:
+    """#PSALDO or #PBUDGET read as totals (`period_totals`) and breakdowns, per account and month.
 
-    A total and its object rows are never added together, nor two sets of one account and month; a
-    row that names a dimension that is not mapped (`{1 "Nord" 7 "4"}` when only 1 is mapped) is not
-    used, so nothing is counted twice.
-    """
+    The object rows of a set of the mapped dimensions break the total down, one set at a time, from the
+    finest to the coarsest in a chain of sets each within the one before: first the set that names
+    exactly the mapped dimensions, or the largest that the account and month has (a set with dimension
+    `first`, the förvaltning's, before one without; then the lowest numbers); then a set within it
+    (`{1 …}` after `{1 … 20 …}`), which places what the finer rows leave of each of its objects (a stab's
+    money without a verksamhet), where it has a row of every object they have money on (else the sets
+    disagree, and the chain ends before it); then what the coarsest leave of the total, with no objects
+    (an empty key). So a file that breaks its totals down one dimension at a time gives the stab from `{1 …}` rows
+    with the verksamhet under an empty key, and one that breaks them down by `{1 … 20 …}` too gives
+    both, with no money of a stab left without it.
+
+    A set that also names dimensions that are not mapped (`{1 "Nord" 6 "P1"}` when 6 is not) stands for
+    its mapped dimensions, summed over the others, only where the account and month has no row of those
+    alone (of the fewest others, then the lowest numbers). A total and its object rows are never added
+    together, nor two sets of one account and month, so nothing is counted twice.
+
+    Returns the rows (period, konto, belopp, rad, `dim_<d>` of `dims`), how many object rows (summed
+    over other dimensions) were used, the first set used per account and month short of every mapped
+    dimension (period, konto, `_set`: `"1"`, `"1 6"`), and the sets used that name other dimensions
+    (period, konto, `_set`, `_extra`)."""
     keys = ["period", "konto"]
     columns = [c for c in rows.columns if c.startswith("dim_")]
     wanted = [f"dim_{d}" for d in dims if f"dim_{d}" in columns]
-    empty = pl.DataFrame(schema={**{k: pl.String for k in keys}, "belopp": pl.Int64, "rad": pl.Int32,
-                                 **{f"dim_{d}": pl.String for d in dims}})
+    others = [c for c in columns if c not in wanted]
+    outputs = [f"dim_{d}" for d in dims]
     short = pl.DataFrame(schema={"period": pl.String, "konto": pl.String, "_set": pl.String})
+    extra = short.with_columns(_extra=pl.lit(None, pl.String))
+    parts = [pl.DataFrame(schema={**{k: pl.String for k in keys}, "belopp": pl.Int64, "rad": pl.Int64,
+                                  **{c: pl.String for c in outputs}})]
+    covered = pl.DataFrame(schema={**{k: pl.String for k in keys}, "belopp": pl.Int64})
+    used = 0
     if wanted:
-        # the object rows of mapped dimensions only, each with its set of them and that set's rank: the
-        # förvaltning's dimension first, then more dimensions, then the lower numbers
-        named = [pl.when(pl.col(c).is_not_null()).then(pl.lit(c[4:])) for c in wanted]
-        usable = ~pl.col("total") & pl.any_horizontal(pl.col(c).is_not_null() for c in wanted)
-        others = [c for c in columns if c not in wanted]
-        if others:
-            usable = usable & pl.all_horizontal(pl.col(c).is_null() for c in others)
+        def named(cs: list[str], width: int = 0) -> pl.Expr:
+            return pl.concat_str([pl.when(pl.col(c).is_not_null()).then(pl.lit(c[4:].zfill(width))) for c in cs],
+                                 separator=" " if not width else ",", ignore_nulls=True)
         candidates = (
-            rows.filter(usable)
-            .with_columns(_set=pl.concat_str(named, separator=" ", ignore_nulls=True),
-                          _n=pl.sum_horizontal(pl.col(c).is_not_null() for c in wanted),
-                          _first=(pl.col(f"dim_{first}").is_not_null() if f"dim_{first}" in wanted
-                                  else pl.lit(False)),
-                          _order=pl.concat_str([pl.when(pl.col(c).is_not_null()).then(pl.lit(c[4:].zfill(6)))
-                                                for c in wanted], separator=",", ignore_nulls=True))
+            rows.filter(~pl.col("total") & pl.any_horizontal(pl.col(c).is_not_null() for c in wanted))
+            .with_columns(_set=named(wanted), _extra=named(others) if others else pl.lit(""),
+                          _nx=pl.sum_horizontal(pl.col(c).is_not_null() for c in others) if others else pl.lit(0),
+                          _xorder=named(others, 6) if others else pl.lit(""))
         )
-        chosen = (candidates.group_by(*keys, "_set", "_first", "_n", "_order").len()
-                  .sort(["_first", "_n", "_order"], descending=[True, True, False])
-                  .unique(keys, keep="first", maintain_order=True).select(*keys, "_set"))
-        parts = candidates.join(chosen, on=[*keys, "_set"], how="semi")
-        short = chosen.filter(pl.col("_set").str.count_matches(" ") + 1 < len(dims))
-        parts = parts.select(*keys, "belopp", "rad", *wanted, *(pl.lit(None, pl.String).alias(f"dim_{d}")
-                                                                for d in dims if f"dim_{d}" not in wanted))
-    else:
-        parts = empty
+        # per account, month and set: the rows of the fewest other dimensions, summed over them
+        alone = (candidates.group_by(*keys, "_set", "_extra", "_nx", "_xorder").len()
+                 .sort("_nx", "_xorder").unique([*keys, "_set"], keep="first", maintain_order=True))
+        extra = alone.filter(pl.col("_extra") != "").select(*keys, "_set", "_extra")
+        sets = (candidates.join(alone.select(*keys, "_set", "_extra"), on=[*keys, "_set", "_extra"], how="semi")
+                .group_by(*keys, "_set", *wanted).agg(pl.col("belopp").sum(), pl.col("rad").min().cast(pl.Int64)))
+        used = sets.height
+        # each account and month's chain of sets (worked out once per kind of account and month)
+        kinds = sets.select(*keys, "_set").unique().group_by(keys).agg(
+            pl.col("_set").sort().str.join("|").alias("_sets"))
+        order = [c[4:] for c in wanted]
+        chain_rows = []
+        for text in kinds["_sets"].unique().to_list():
+            ranked = sorted((frozenset(x.split()) for x in text.split("|")),
+                            key=lambda st: (str(first) not in st, -len(st), sorted(int(d) for d in st)))
+            chain = [ranked[0]]
+            for st in ranked[1:]:
+                if st < chain[-1]:
+                    chain.append(st)
+            chain_rows += [(text, " ".join(d for d in order if d in st), level) for level, st in enumerate(chain)]
+        levels = pl.DataFrame(chain_rows, schema={"_sets": pl.String, "_set": pl.String, "_level": pl.Int32},
+                              orient="row")
+        placed = sets.join(kinds, on=keys).join(levels, on=["_sets", "_set"], how="inner")
+        short = placed.filter((pl.col("_level") == 0) & (pl.col("_set").str.count_matches(" ") + 1 < len(dims))
+                              ).select(*keys, "_set").unique().sort(keys)
+        extra = extra.join(placed.select(*keys, "_set").unique(), on=[*keys, "_set"], how="semi")
+        cover = None  # per account and month, what its sets so far cover, per object of the last
+        stopped = pl.DataFrame(schema={k: pl.String for k in keys})  # account-months whose chain ended early
+        for level in range(placed["_level"].max() + 1 if placed.height else 0):
+            these = placed.filter(pl.col("_level") == level)
+            if cover is None:
+                parts.append(these.select(*keys, "belopp", "rad", *wanted, _kept=pl.lit(True)))
+                cover = these.select(*keys, *wanted, "belopp")
+                continue
+            these = these.join(stopped, on=keys, how="anti")
+            # what the finer sets cover, by this set's objects
+            below = (cover.join(these.select(*keys, "_set").unique(), on=keys)
+                     .with_columns(pl.when(pl.col("_set").str.split(" ").list.contains(pl.lit(c[4:]))).then(pl.col(c))
+                                   .alias(c) for c in wanted)
+                     .group_by(*keys, *wanted).agg(pl.col("belopp").sum().alias("_below")))
+            # a set that lacks an object the finer ones have money on is no breakdown of them (the file's
+            # sets disagree): the account and month keeps the finer ones, and the total the rest
+            stray = (below.filter(pl.col("_below") != 0).join(these, on=[*keys, *wanted], how="anti", nulls_equal=True)
+                     .select(keys).unique())
+            stopped = pl.concat([stopped, stray])
+            these = these.join(stray, on=keys, how="anti")
+            below = below.join(stray, on=keys, how="anti")
+            parts.append(these.join(below, on=[*keys, *wanted], how="left", nulls_equal=True)
+                         .select(*keys, pl.col("belopp") - pl.col("_below").fill_null(0), "rad", *wanted))
+            cover = pl.concat([cover.join(these.select(keys).unique(), on=keys, how="anti"),
+                               these.select(*keys, *wanted, "belopp")])
+        if cover is not None:
+            covered = cover.group_by(keys).agg(pl.col("belopp").sum())
     totals = period_totals(rows).rename({"belopp": "total"})
-    covered = parts.group_by(keys).agg(pl.col("belopp").sum().alias("delar"), pl.col("rad").min().alias("rad_delar"))
     rest = (
-        totals.join(covered, on=keys, how="full", coalesce=True)
-        .select(*keys,
-                (pl.col("total").fill_null(0) - pl.col("delar").fill_null(0)).alias("belopp"),
-                pl.coalesce("rad", "rad_delar").alias("rad"))
-        .filter(pl.col("belopp") != 0)
+        totals.join(covered.rename({"belopp": "delar"}), on=keys, how="full", coalesce=True)
+        .select(*keys, (pl.col("total").fill_null(0) - pl.col("delar").fill_null(0)).alias("belopp"), "rad")
     )
-    frame = pl.concat([parts.with_columns(pl.col("rad").cast(pl.Int64)),
-                       rest.with_columns(pl.col("rad").cast(pl.Int64))], how="diagonal")
-    return frame, parts.height, short
+    frame = pl.concat([*(p.select(*keys, "belopp", pl.col("rad").cast(pl.Int64),
+                                  *(pl.col(c) if c in p.columns else pl.lit(None, pl.String).alias(c) for c in outputs),
+                                  _kept=pl.col("_kept") if "_kept" in p.columns else pl.lit(False))
+                         for p in parts),
+                       rest.select(*keys, "belopp", pl.col("rad").cast(pl.Int64),
+                                   *(pl.lit(None, pl.String).alias(c) for c in outputs), _kept=pl.lit(False))])
+    # (an object row of 0 stays, as a voucher row of 0 does; what is left over is only where it is not 0)
+    return frame.filter((pl.col("belopp") != 0) | pl.col("_kept")).drop("_kept"), used, short, extra
 
 
-def psaldo_reading(psaldo: pl.DataFrame) -> str:
+def psaldo_reading(psaldo: pl.DataFrame, other: pl.DataFrame | None = None) -> str:
     """How a file's #PSALDO (or #PBUDGET) object rows relate to its `{}` rows: "totals" or "parts".
+    `other`: the file's other statement (#PBUDGET, or #PSALDO), which one program writes the same way:
+    its evidence decides where `psaldo` has none of its own.
 
     Most programs write `{}` as the account's total and object rows as breakdowns of it (Test3.SE:
     the rows of one dimension add up to `{}`). Some (Avendo's objektsaldo) write one row per object
@@ -538,29 +601,54 @@ def psaldo_reading(psaldo: pl.DataFrame) -> str:
     sum is a part of it (same sign, no larger: objects may leave part of a total unattributed); for
     "parts", a set sums to more than the `{}` row or to the other sign (it is the part without
     objects), and an exact sum is chance. An exact sum counts three times as much as the others (in
-    the real exports of totals they are most; in those of parts, none). A file without such months
-    tells only by its accounts booked on objects alone, which either layout writes (a budget may be
-    on objects only): "parts" where there are any (the readings differ only where an account has rows
-    of several sets of dimensions)."""
+    the real exports of totals they are most; in those of parts, none). An account and month without
+    a `{}` row whose object rows come in several sets of dimensions that each sum to the same amount
+    (not 0) is a total broken down twice: an exact sum too. Even evidence reads as totals, the layout
+    of most programs. A file without any evidence tells only by its accounts booked on objects alone,
+    which either layout writes (a budget may be on objects only): "parts" where there are any (the
+    readings differ only where an account has rows of several sets of dimensions)."""
+    for rows in (psaldo, other):
+        if rows is None:
+            continue
+        found = _evidence(rows)
+        if found is not None:
+            exact, within, beyond = found
+            return "totals" if 3 * exact + within >= beyond else "parts"
     if psaldo.is_empty() or psaldo["total"].all():
         return "totals"
     columns = [c for c in psaldo.columns if c.startswith("dim_")]
     keys = ["rar", "period", "konto"]
+    totals = psaldo.filter(pl.col("total")).select(keys).unique()
+    alone = psaldo.filter(~pl.col("total") & (pl.col("belopp") != 0)).join(totals, on=keys, how="anti")
+    return "parts" if alone.height and columns else "totals"
+
+
+def _evidence(rows: pl.DataFrame) -> tuple[int, int, int] | None:
+    """The account-months of `rows` that tell the layouts apart (`psaldo_reading`), counted: those whose
+    object rows of a set of dimensions sum exactly to the total, those whose sets all sum to a part of
+    it, and the rest; None where no account and month tells."""
+    if rows.is_empty() or rows["total"].all():
+        return None
+    columns = [c for c in rows.columns if c.startswith("dim_")]
+    keys = ["rar", "period", "konto"]
     signature = pl.concat_str([pl.col(c).is_not_null().cast(pl.String) for c in columns])
-    objects = (psaldo.filter(~pl.col("total")).with_columns(signature.alias("_sig"))
+    objects = (rows.filter(~pl.col("total")).with_columns(signature.alias("_sig"))
                .group_by(*keys, "_sig").agg(pl.col("belopp").sum()))
-    totals = psaldo.filter(pl.col("total")).group_by(keys).agg(pl.col("belopp").sum().alias("total"))
+    totals = rows.filter(pl.col("total")).group_by(keys).agg(pl.col("belopp").sum().alias("total"))
     joined = objects.join(totals, on=keys, how="left")
     belopp, total = pl.col("belopp"), pl.col("total")
     months = (joined.filter(total.is_not_null() & (total != 0)).group_by(keys)
               .agg(_exact=(belopp == total).any(),
                    _within=((belopp.sign() == total.sign()) & (belopp.abs() <= total.abs())).all()))
-    if months.height:
-        exact = months["_exact"].sum()
-        within = months.filter(~pl.col("_exact") & pl.col("_within")).height
-        return "totals" if 3 * exact + within > months.height - exact - within else "parts"
-    alone = joined.filter(pl.col("total").is_null() & (pl.col("belopp") != 0)).height
-    return "parts" if alone else "totals"
+    # without a `{}` row: several sets that each sum to one amount are one total broken down twice
+    twice = (joined.filter(total.is_null()).group_by(keys)
+             .agg(_sets=pl.len(), _amounts=belopp.n_unique(), _zero=(belopp == 0).all())
+             .filter((pl.col("_sets") > 1) & (pl.col("_amounts") == 1) & ~pl.col("_zero")).height)
+    if not months.height and not twice:
+        return None
+    exact = months["_exact"].sum() + twice
+    within = months.filter(~pl.col("_exact") & pl.col("_within")).height
+    return exact, within, months.height + twice - exact - within
 
 
 @dataclass(frozen=True)
@@ -584,7 +672,7 @@ def psaldo_check(sie, year: Year, mapping: LedgerMapping, facts: pl.DataFrame) -
     rows = _year_psaldo(sie, year)
     if rows.is_empty():
         return Check("not checked: the file has no #PSALDO for this year", empty)
-    reading = psaldo_reading(sie.psaldo)
+    reading = psaldo_reading(sie.psaldo, sie.pbudget)
     reference = rows if reading == "parts" else period_totals(rows)
     objects_only = 0 if reading == "parts" else reference.height - rows.filter(pl.col("total")).select(
         "period", "konto").n_unique()
