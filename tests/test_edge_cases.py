@@ -1054,3 +1054,28 @@ def test_a_selection_is_warned_only_of_its_own_rows(run, tmp_path):
         chosen = run(*command, "--budgets", tmp_path, "--stab", "LED").stderr
         assert "NEW" not in chosen and "RES" not in chosen, chosen
         assert "stab RES of KSF gives utfall for the whole year" in run(*command, "--budgets", tmp_path, "--stab", "RES").stderr
+
+
+def test_check_without_a_summa_says_both_views_unplaced_parts_against_the_forvaltnings_total(run, tmp_path):
+    """Found by a controller: without a summa, `check` said of 100 not placed on a verksamhet that 'the
+    staber's sum' was 1 000, the förvaltning's total with 200 not placed on a stab (the staber add up to
+    800), and said nothing of those 200."""
+    folder = small_year(tmp_path / "b", """  KSF:
+    namn: Kommunstyrelsen
+    staber:
+      EKO: {namn: Ekonomistab, budget: 800}
+    verksamheter:
+      "100": {budget: 900}
+    ej_fordelat:
+      staber: {budget: 200}
+      verksamheter: {budget: 100}
+""")
+    (folder / "2024.yaml").write_text((folder / "2024.yaml").read_text(encoding="utf-8").replace(
+        "forvaltningar:", 'verksamheter:\n  "100": Nämnd\nforvaltningar:'), encoding="utf-8")
+    result = run("check", "--budgets", folder, "--format", "csv")
+    messages = [r["meddelande"] for r in csv_rows(result.stdout)]
+    assert messages == [
+        "KSF 2024: 200 tkr av budgeten är angivet som ej fördelat på stab: stabraderna summerar till 800 tkr och "
+        "förvaltningens summa enligt stabraderna är 1 000 tkr (1,0 mnkr)",
+        "KSF 2024: 100 tkr av budgeten är angivet som ej fördelat på verksamhet: verksamhetsraderna summerar till "
+        "900 tkr och förvaltningens summa enligt stabraderna är 1 000 tkr (1,0 mnkr)"]

@@ -284,6 +284,18 @@ def test_example_by_stab_and_kostnadsslag_adds_up(run):
     assert rest == {"LED": -(1_500_000_00 * 5 // 7), "DIG": 1_500_000_00 * 5 // 7}  # June–October of June–December
 
 
+def test_top_says_parts_without_accounts_are_left_out_only_where_there_are_any(run, grain):
+    """Found by a controller: the note that parts without an account (Ej fördelat på kostnadsslag) are not
+    listed stood under a list of a budget and utfall that are all on accounts (here: no budget change)."""
+    year = (grain / "2024.yaml").read_text(encoding="utf-8")
+    (grain / "2024.yaml").write_text(year[:year.index("ombudgeteringar:")], encoding="utf-8")
+    result = run("deviation", "--budgets", grain, "--by", "stab,kostnadsslag", "--top", "2", "--period", "2024-08")
+    assert result.exit_code == 0 and "Delar utan konto" not in result.stdout + result.stderr, result.stdout
+    result = run("deviation", "--budgets", EXAMPLES / "sie" / "budgets", "--by", "stab,kostnadsslag", "--top", "2")
+    assert "Anm.: Delar utan konto (Ej fördelat på kostnadsslag: ombudgeteringar, budget per stab) ingår inte i " \
+           "listan." in result.stdout
+
+
 def test_top_names_the_part_with_its_row(run):
     """People read the part with its row; in csv `namn` stays the part's own name, its keys beside it."""
     rows = _csv(run, EXAMPLES / "sie" / "budgets", "--by", "stab,kostnadsslag", "--top", "2")

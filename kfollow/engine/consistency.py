@@ -54,8 +54,10 @@ def reconcile_frame(budgets: Store, a: pl.DataFrame) -> list[dict]:
                 views = [v for v in ("stab", "verksamhet") if v in own]
                 if summa is not None and summa[part] is not None:
                     reference, label, whose = summa[part], "förvaltningens summa", "förvaltningens summa"
-                elif len(views) == 2:
-                    reference, label, whose, views = own["stab"][part], "stabraderna", "stabradernas summa", ["verksamhet"]
+                elif len(views) == 2:  # no summa: the staber (with what is not placed on one) are the total,
+                    # and what they leave unplaced is said as the verksamheter's is
+                    reference, label, whose = own["stab"][part], "stabraderna", "förvaltningens summa enligt stabraderna"
+                    views = ["verksamhet", "stab"]
                 else:
                     continue
                 for view in views:

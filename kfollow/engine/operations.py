@@ -821,7 +821,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
             notes += (Caveat(f"{listed.height} rader i stället för {top}: de sista har lika stor avvikelse och står "
                              "med alla."),)
         title = f"Största avvikelser {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{only}"
-        if cut.nested:
+        left_out = not frame.filter(rest & pl.col("avvikelse").is_not_null() & (pl.col("avvikelse") != 0)).is_empty()
+        if cut.nested and left_out:  # (said only where such a part has a deviation to list)
             whole = (listed.height and listed["namn"].str.starts_with("Ej fördelat").any())  # a förvaltning typed in YAML
             notes += (Caveat(f"Delar utan konto (Ej fördelat på {cut.part}: ombudgeteringar, budget per stab) ingår "
                              "inte i listan" + (", utom där de är hela radens belopp (utfall utan konto)." if whole
