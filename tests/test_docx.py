@@ -369,3 +369,13 @@ def test_a_note_is_stated_once_and_figures_have_the_hyphen_minus(report_docx):
     assert len(notes) == 1
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert "-9,8" in cells and not any("\u2212" in c for c in cells)
+
+
+def test_a_forvaltnings_name_is_bold_in_word_as_in_html(run, tmp_path):
+    """Found comparing the formats: HTML and PDF show a förvaltning's row name in bold, Word did not."""
+    docx = pytest.importorskip("docx")
+    out = tmp_path / "r.docx"
+    assert run("report", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-10", "-o", out).exit_code == 0
+    first = docx.Document(str(out)).tables[0]
+    bold = {r.cells[0].text: [run.bold for p in r.cells[0].paragraphs for run in p.runs] for r in first.rows}
+    assert bold["Kommunstyrelseförvaltningen"] == [True] and bold["Summa nettokostnad"] == [True]

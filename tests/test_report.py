@@ -373,3 +373,16 @@ def test_a_report_of_rows_the_year_does_not_have_says_so(run, tmp_path):
     assert not out.exists()
     stab = run("report", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-08", "--stab", "XYZ", "-o", out)
     assert stab.exit_code == 2 and "no stab XYZ in " in stab.stderr and "stab rows there: DIG, EKO" in stab.stderr
+
+
+def test_markdown_keeps_a_parts_indent_and_bolds_the_totals_a_viewer_would_lose(run, tmp_path):
+    """Found laying out the report: a Markdown viewer drops a cell's leading spaces, so the kostnadsslag
+    rows under a stab read as rows of their own (to be added again), and no total was bold."""
+    out = tmp_path / "r.md"
+    assert run("report", "--budgets", ROOT / "examples" / "answered" / "budgets", "--period", "2024-10",
+               "-o", out).exit_code == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert any(line.startswith("| **Ledningsstab** ") for line in lines)  # a stab shown with its parts below
+    assert any(line.startswith("| \u00a0\u00a0Intäkter ") for line in lines)
+    assert any(line.startswith("| **Summa KSF** ") for line in lines)
+    assert not any(line.startswith("|   ") for line in lines)

@@ -21,6 +21,9 @@ from kfollow.errors import shown
 
 from kfollow.render.columns import NUMERIC, TEXT, as_text, for_people, messages, printable
 from kfollow.report import Report, notes_shown
+from kfollow.vocabulary import RowKind
+
+NBSP = "\u00a0"
 
 
 # never left out to fit a terminal: the row label and each report's main figures
@@ -89,7 +92,23 @@ def _rows(report: Report, opts: Options, markdown: bool = False,
     headers = [c.header for c in columns]
     if markdown:
         headers = [md_cell(h) for h in headers]
+        if columns:
+            filled = filled.with_columns(_md_label(columns[0].name, report))
     return headers, filled, align
+
+
+def _md_label(col: str, report: Report) -> pl.Expr:
+    """A row's label as a viewer shows it: indented with no-break spaces (a viewer drops a cell's
+    leading spaces, and a part would read as a row of its own, to be added again), and a total's or a
+    förvaltning's in bold, as HTML and Word show them."""
+    label = pl.col(col)
+    for n in (6, 4, 2):
+        label = pl.when(pl.col(col).str.starts_with(" " * n)).then(pl.lit(NBSP * n) + pl.col(col).str.slice(n)) \
+            .otherwise(label)
+    if "radtyp" not in report.frame.columns:
+        return label.alias(col)
+    bold = report.frame["radtyp"].is_in(RowKind.where(lambda k: k.total or k is RowKind.forvaltning))
+    return pl.when(pl.lit(bold) & (pl.col(col) != "")).then(pl.lit("**") + label + pl.lit("**")).otherwise(label).alias(col)
 
 
 def simple(frame: pl.DataFrame, headers: list[str], align: list[str]) -> str:
