@@ -1620,3 +1620,21 @@ def test_a_budget_table_of_a_few_months_by_design_is_no_month_lost(run, tmp_path
                     encoding="utf-8")
     result = run("check", "--budgets", d, "--format", "csv")
     assert not [r for r in csv_rows(result.stdout) if r["kod"] == "budget_manad_saknas"], result.stdout
+
+
+def test_a_filtered_total_is_labelled_by_what_it_sums(run):
+    """Found laying out the report: `--kostnadsslag personal` summed personnel costs under the label
+    "Summa nettokostnad"; csv keeps its stable `Summa` name."""
+    budgets = EXAMPLES / "sie" / "budgets"
+    lines = run("deviation", "--budgets", budgets, "--kostnadsslag", "personal").stdout.splitlines()
+    assert any(line.startswith("Summa personalkostnader ") for line in lines)
+    assert not any(line.startswith("Summa nettokostnad") for line in lines)
+    lines = run("deviation", "--budgets", budgets, "--konto", "5", "--konto", "6", "--by", "forvaltning").stdout
+    assert "Summa konto 5 och konto 6 " in lines
+    compared = run("compare", "2023", "2024", "--budgets", budgets, "--kostnadsslag", "intakter",
+                   "--kostnadsslag", "personal").stdout
+    assert "Summa intäkter och personalkostnader " in compared
+    assert "Anm.: Summa intäkter och personalkostnader räknar även förvaltningar som redovisas som resultat" in compared
+    rows = _csv(run, budgets, "--kostnadsslag", "personal")
+    assert (rows[-1]["radtyp"], rows[-1]["namn"]) == ("summa", "Summa")
+    assert "Summa nettokostnad" in run("deviation", "--budgets", budgets).stdout

@@ -110,6 +110,16 @@ class LedgerFilter:
         what = " och ".join(w for w, given in (("konton", self.konto), ("kostnadsslag", self.kostnadsslag)) if given)
         return f"de {what} som valts"
 
+    def total(self, groups: tuple[Kostnadsslag, ...]) -> str | None:
+        """The label of a filtered table's total (`Summa personalkostnader`, `Summa konto 5`): no sum of
+        the whole nettokostnad. None without a filter."""
+        if not self:
+            return None
+        names = {g.id: g.namn for g in groups}
+        parts = [*(names.get(k, k)[:1].lower() + names.get(k, k)[1:] for k in self.kostnadsslag),
+                 *(f"konto {k}" for k in self.konto)]
+        return "Summa " + " och ".join(parts)
+
     def left_out(self, fids: list[str]) -> str:
         """The note on förvaltningar with no fact that the filter keeps."""
         where = "i" if not self.konto else "med"

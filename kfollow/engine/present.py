@@ -28,12 +28,13 @@ def optional_columns(frame: pl.DataFrame) -> tuple[str, ...]:
 
 def as_report(frame: pl.DataFrame, headers: dict[str, str] | None = None, store=None,
               machine_only: tuple[str, ...] = (), label: str | None = None, costs_negative: bool = False,
-              **meta) -> Report:
+              total: str | None = None, **meta) -> Report:
     """A `Report` of a report frame; a frame of named rows gets a `rubrik` label column.
     `headers`: the year file's `rubriker`, headers for people by machine name; `store`: where the
     figures come from (the report's sources); `machine_only`: columns people need not see here;
     `label`: the key whose header heads the row label (default: the rows' own key); `costs_negative`: the
-    frame's figures are turned so (`costs_negative`), which a Summa of mixed presentations is noted for."""
+    frame's figures are turned so (`costs_negative`), which a Summa of mixed presentations is noted for;
+    `total`: the label people read on the Summa row, where it is no `Summa nettokostnad` (a filtered table's)."""
     notes = tuple(meta.pop("notes", ()))
     meta |= {"optional": optional_columns(frame), "headers": headers}
     if store is not None:
@@ -41,7 +42,8 @@ def as_report(frame: pl.DataFrame, headers: dict[str, str] | None = None, store=
     if {"redovisas_som", "radtyp"} <= set(frame.columns) and (frame["radtyp"] == "summa").any():  # a note on the Summa row shown
         kinds = set(frame.filter(pl.col("radtyp") != "summa")["redovisas_som"].drop_nulls().unique().to_list())
         if kinds == {"nettokostnad", "resultat"}:
-            notes += (MIXED_TOTAL_COSTS_NEGATIVE if costs_negative else MIXED_TOTAL,)
+            mixed = MIXED_TOTAL_COSTS_NEGATIVE if costs_negative else MIXED_TOTAL
+            notes += (mixed.replace("Summa nettokostnad", total) if total else mixed,)
     if "namn" not in frame.columns:
         return _undefined_percents(build(frame, hidden=("radtyp", *machine_only), notes=notes, **meta))
     keys = [k for k in ("stab", "verksamhet", "projekt", "kostnadsslag", "konto", "forvaltning", "rad") if k in frame.columns]
@@ -50,6 +52,9 @@ def as_report(frame: pl.DataFrame, headers: dict[str, str] | None = None, store=
         keys = [k for k in keys if shown[k].null_count() < shown.height]
     key = label or next(iter(keys), "namn")  # `label`: the key whose header the row label takes
     labelled = frame if "rubrik" in frame.columns else frame.with_columns(ex.rubrik(frame.columns))  # (--top: its own)
+    if total is not None and "radtyp" in labelled.columns:
+        labelled = labelled.with_columns(rubrik=pl.when(pl.col("radtyp") == "summa").then(pl.lit(total))
+                                         .otherwise(pl.col("rubrik")))
     return _undefined_percents(build(labelled, label=key, hidden=(*MACHINE_ONLY, *machine_only),
                                      notes=notes, **meta))
 
