@@ -1156,3 +1156,12 @@ def test_status_keeps_its_row_label_under_columns(run):
     result = run("status", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-08", "--columns", "prognos")
     lines = result.stdout.splitlines()
     assert lines[2].split() == ["Stab", "Prognos", "helår"] and lines[4].startswith("Ledningsstab "), result.stdout
+
+
+def test_a_form_of_a_unit_budgeted_at_0_says_why_a_percent_limit_is_passed(forms_dir):
+    """Found laying out the forms: SERV (budget 0) read "avvikelsen är -1 312 tkr, mer än 1,0 %" beside its
+    own Avvikelse ack. % of "–": a percent of 0 is none, and every deviation from it is beyond the limit."""
+    _, out = forms_dir
+    sheet = openpyxl.load_workbook(_form(out, "SERV"))["Formulär"]
+    texts = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None)
+    assert re.search(r"Kommentar krävs: avvikelsen är -?[0-9\u00a0]+ tkr mot budget 0, mer än 1,0 %\.", texts), texts

@@ -46,6 +46,9 @@ def _rule(form: Form, places: int) -> str:
     amount = f"{money(rule['avvikelse'], form.unit, places)} {form.unit}"
     pct = percent(rule["avvikelse_pct"], exact=rule.get("avvikelse_pct_exakt"), places=rule.get("decimaler", 1))
     what = f"avvikelsen är {amount}" + (f" ({pct} %)" if pct else "")
+    if not pct and rule["avvikelse"] and any(p is not None for _, p in rule["gransen"]):
+        # no percent of a budget of 0: every deviation from it is beyond a limit in percent
+        what += " mot budget 0"
     limits = " och ".join(f"{percent(p, places=_places_of(p))} %" if p is not None else f"{money(o, form.unit, places)} {form.unit}"
                           for o, p in rule["gransen"])
     if rule["kravs"]:
