@@ -48,6 +48,7 @@ PRINT_CSS = """
         @top-left { content: TITLE; font: 7.5pt "DejaVu Sans", Arial, sans-serif; color: #444; }
         @bottom-right { content: "Sida " counter(page) " av " counter(pages);
                         font: 7.5pt "DejaVu Sans", Arial, sans-serif; color: #444; } }
+@page bred { size: A4 landscape; }
 @media print {
   body { margin: 0; padding: 0; max-width: none; font-size: 9pt; }
   h1 { font-size: 15pt; margin: 0 0 0.5em; } h2 { font-size: 12pt; margin-top: 1.2em; }
@@ -61,7 +62,10 @@ PRINT_CSS = """
   tbody tr:first-child, tbody tr:nth-child(2) { break-before: avoid-page; }
   thead th { overflow-wrap: break-word; hyphens: manual; }
   tr { break-inside: avoid; page-break-inside: avoid; }
-  td.kommentar { min-width: 0; width: 36%; overflow-wrap: anywhere; }
+  td.kommentar { min-width: 0; width: 36%; overflow-wrap: break-word; hyphens: auto; }
+  /* a table with comments beside a dozen columns of figures gets the page's length: in portrait the comments
+     were a column of a word or two (or the table ran off the page, in kr) */
+  section.bred { page: bred; }
   p.anm, footer { font-size: 7.5pt; }
   footer { overflow-wrap: anywhere; }
   figure { break-inside: avoid; page-break-inside: avoid; }
@@ -185,9 +189,11 @@ def to_html(doc: Document, opts: Options, charts: bool = True) -> str:
     for section in doc.sections:
         if not section.table and not (section.chart and charts):  # a chart left out: no heading over nothing
             continue
-        parts.append(f"<section>\n<h2>{esc(section.heading)}</h2>")
+        table = _table_html(section, opts) if section.table else ""
+        wide = ' class="bred"' if 'class="tabell kommentarer"' in table else ""  # (on paper: a landscape page)
+        parts.append(f"<section{wide}>\n<h2>{esc(section.heading)}</h2>")
         if section.table:
-            parts.append(_table_html(section, opts))
+            parts.append(table)
             parts += [f'<p class="anm">Anm.: {esc(n)}</p>' for n in section_notes(section, opts, stated)]
         if section.chart and charts:
             parts.append(f"<figure>\n{_inline_svg(chart(section))}\n</figure>")
