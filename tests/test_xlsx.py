@@ -240,3 +240,17 @@ def test_a_percent_cell_holds_its_six_decimals_as_written(run, tmp_path):
     assert run("deviation", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-10", "-o", out).exit_code == 0
     sheet = zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml").decode("utf-8")
     assert "<v>-4.071773</v>" in sheet and "99999" not in sheet and "00001<" not in sheet
+
+
+def test_a_long_line_above_the_table_wraps_in_its_width(run, tmp_path):
+    """Found printing the report workbook: the document's sources were one cell of some 700 characters, and
+    a sheet printed as wide as the page shrank to a quarter to fit it. It wraps across the table."""
+    out = tmp_path / "r.xlsx"
+    assert run("report", "--budgets", ROOT / "examples" / "answered" / "budgets", "--period", "2024-10",
+               "-o", out).exit_code == 0
+    sheet = openpyxl.load_workbook(out).worksheets[0]
+    row = next(r for r in range(1, 10) if str(sheet.cell(r, 1).value).startswith("Källor: "))
+    assert len(sheet.cell(row, 1).value) > 300
+    merged = [m for m in sheet.merged_cells.ranges if m.min_row == row]
+    assert merged and merged[0].min_col == 1 and merged[0].max_col == sheet.max_column
+    assert sheet.cell(row, 1).alignment.wrap_text and sheet.row_dimensions[row].height >= 45

@@ -251,16 +251,27 @@ def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options,
         lines.append((f"Källor: {', '.join(shown_sources(report.sources))}", None))
     lines += [(f"Anm.: {note}", None) for note in dict.fromkeys(notes_shown(report.notes, columns)) if note not in footer]
     cut += sum(len(text) > CELL_MAX for text, _ in lines)
+    wrapped = [j for j, c in enumerate(columns) if c.comment or (
+        c.kind is Kind.text and values.schema[values.columns[j]] == pl.String
+        and (values[values.columns[j]].str.len_chars().max() or 0) > MAX_WIDTH)]
+    widths = [min(width, COMMENT_WIDTH) if j in wrapped else width
+              for j, width in enumerate(_widths(report, columns, opts))]
+    across = max(sum(widths), MAX_WIDTH)  # characters: the table's width, or a column's most
     for row, (text, fmt) in enumerate(lines):
-        _text(ws, row, 0, _cut(_clean(text)), fmt, formats, {"bold": True, "font_size": 13} if fmt else {})
+        text = _cut(_clean(text))
+        props = {"bold": True, "font_size": 13} if fmt else {}
+        if len(text) > across and len(columns) > 1:  # (a document's sources: one line ran on for a page's width,
+            # and printed as wide as the page the sheet shrank to a quarter) wraps in the table's width
+            props = {**props, "text_wrap": True, "valign": "top"}
+            fmt = formats.get(**props)
+            ws.merge_range(row, 0, row, len(columns) - 1, "", fmt)
+            ws.set_row(row, LINE_HEIGHT * _lines(pl.DataFrame({"t": [text]}), [("t", across)])[0])
+        _text(ws, row, 0, text, fmt, formats, props)
     header_row = len(lines) + 1  # one empty row between: Excel's "current region" is the table alone
 
     props = [_cell_props(c, places) for c in columns]
     # comments wrap in their column, and so does a text longer than a column is wide (a decision's
-    # wording in `changes`): the next column's cell would cut it
-    wrapped = [j for j, c in enumerate(columns) if c.comment or (
-        c.kind is Kind.text and values.schema[values.columns[j]] == pl.String
-        and (values[values.columns[j]].str.len_chars().max() or 0) > MAX_WIDTH)]
+    # wording in `changes`): the next column's cell would cut it (`wrapped`, above)
     if wrapped:  # every cell of the row then starts at its top
         props = [{**p, "valign": "top", **({"text_wrap": True} if j in wrapped else {})} for j, p in enumerate(props)]
     column_formats = {h: formats.get(**p) for h, p in zip(headers, props)}
@@ -299,8 +310,6 @@ def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options,
         else:
             ws.write_number(row, j, value, fmt)
 
-    widths = [min(width, COMMENT_WIDTH) if j in wrapped else width
-              for j, width in enumerate(_widths(report, columns, opts))]
     for j, width in enumerate(widths):
         ws.set_column(j, j, width)
     # a row whose comment wraps gets the height of its lines: Excel would fit it on opening, but
