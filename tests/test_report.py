@@ -386,3 +386,12 @@ def test_markdown_keeps_a_parts_indent_and_bolds_the_totals_a_viewer_would_lose(
     assert any(line.startswith("| \u00a0\u00a0Intäkter ") for line in lines)
     assert any(line.startswith("| **Summa KSF** ") for line in lines)
     assert not any(line.startswith("|   ") for line in lines)
+
+
+def test_a_narrow_tables_caption_is_not_wrapped_to_its_width(run, tmp_path):
+    """Found in the HTML report: "Ekonomi 2023, VSS, belopp i / mnkr" broke to the width of a table of two
+    columns; a caption is as wide as its text (at most the page's)."""
+    out = tmp_path / "r.html"
+    assert run("report", "--year", "2023", "-o", out).exit_code == 0
+    assert "caption { text-align: left; font-weight: bold; padding: 0.25rem 0; width: max-content; " \
+           "max-width: calc(100vw - 2rem); }" in out.read_text(encoding="utf-8")

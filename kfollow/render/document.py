@@ -27,7 +27,7 @@ body { font-family: "DejaVu Sans", Arial, sans-serif; color: #111; max-width: 76
        padding: 0 1rem; line-height: 1.4; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #888; }
 table { border-collapse: collapse; margin: 0.5rem 0 0.25rem; font-size: 0.8rem; }
-caption { text-align: left; font-weight: bold; padding: 0.25rem 0; }
+caption { text-align: left; font-weight: bold; padding: 0.25rem 0; width: max-content; max-width: calc(100vw - 2rem); }
 th, td { border: 1px solid #999; padding: 0.2rem 0.45rem; vertical-align: top; }
 thead th { background: #e8e8e8; text-align: left; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
