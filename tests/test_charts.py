@@ -292,3 +292,12 @@ def test_the_deviation_chart_says_a_resultat_units_deviation_is_utfall_minus_bud
     svg = drawn(tmp_path, "avvikelse", "--budgets", str(ROOT / "budgets"), "--year", "2024")
     said = "Verksamhetsstöd och service redovisas som resultat: dess avvikelse är utfall − budget"
     assert said in " ".join(texts(svg)) and said in parsed(svg).find(f"{SVG}desc").text
+
+
+def test_a_full_years_month_chart_puts_its_last_figures_past_december(tmp_path):
+    """Found laying out the report: with December booked, the last figures stood left of their points,
+    on the lines ("19,6" crossed by the budget's); they stand right of December, as October's do."""
+    root = parsed(drawn(tmp_path, "manader", "--budgets", str(ROOT / "examples" / "budgets"), "--year", "2023",
+                        "--stab", "HR"))
+    x = {"".join(t.itertext()): float(t.get("x")) for t in root.iter(f"{SVG}text") if t.get("x")}
+    assert x["20,2"] > x["dec"] and x["19,6"] > x["dec"], sorted(x)

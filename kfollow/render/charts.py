@@ -480,19 +480,23 @@ def chart_manader(report: Report, fmt: str = "svg") -> bytes:
             ax.annotate(amount(prognos, unit), (12, prognos / ORE_PER_UNIT[unit]), xytext=(0, 8),
                         textcoords="offset points", ha="center", fontsize=8)
             described.append(f"prognos helår {amount(prognos, unit)}")
+        right = 12.5
         if last is not None:  # the latest figures beside their points, clear of the lines: the higher
-            # one above, the lower one below, on the side where no month follows (December: the left)
+            # one above, the lower one below, on the side where no month follows (December: past the
+            # axis's last month, which gets the room: on its left they lay on the lines)
             x = numbers[last]
-            ahead = 8 if x < 12 else -8
             higher = budget[last] is None or utfall[last] >= budget[last]
+            texts = []
             for value, above, colour in ((utfall[last], higher, DARK), (budget[last], not higher, "#333333")):
                 if value is not None:
-                    ax.annotate(amount(value, unit), (x, value / ORE_PER_UNIT[unit]),
-                                xytext=(ahead, 5 if above else -5), textcoords="offset points",
-                                ha="left" if ahead > 0 else "right", va="bottom" if above else "top", fontsize=8,
-                                color=colour)
+                    texts.append(amount(value, unit))
+                    ax.annotate(texts[-1], (x, value / ORE_PER_UNIT[unit]),
+                                xytext=(8, 5 if above else -5), textcoords="offset points",
+                                ha="left", va="bottom" if above else "top", fontsize=8, color=colour)
+            if x == 12:
+                right += 0.3 + 0.09 * max(map(len, texts), default=0)
         ax.set_xticks(range(1, 13), MONTHS)
-        ax.set_xlim(0.5, 12.5)
+        ax.set_xlim(0.5, right)
         # zero and every point inside the axes, with room for the markers and the figures beside them
         drawn = [0.0, *_in_unit([v for v in [*budget, *utfall, prognos] if v is not None], unit)]
         low, high = min(drawn), max(drawn)
