@@ -379,3 +379,20 @@ def test_a_forvaltnings_name_is_bold_in_word_as_in_html(run, tmp_path):
     first = docx.Document(str(out)).tables[0]
     bold = {r.cells[0].text: [run.bold for p in r.cells[0].paragraphs for run in p.runs] for r in first.rows}
     assert bold["Kommunstyrelseförvaltningen"] == [True] and bold["Summa nettokostnad"] == [True]
+
+
+def test_a_figures_header_gets_two_lines_where_there_is_room():
+    """Found comparing the formats: "Andel 2023 av summa %" took four lines in Word, as wide as its
+    longest word, beside a "Förändring" on one. Where the page has room its column takes the header on
+    two lines; where it has not, it narrows down to its longest word, as before."""
+    from kfollow.render.docx import _cm, _ems, _fit, _span
+    from kfollow.report import column
+
+    header = "Andel 2023 av summa %"
+    span = _span(1, column("andel_pct"), header, ["99,6", "100,0"])
+    assert span.word == _ems("summa") and span.want == max(_ems("Andel 2023"), _ems("av summa %"))
+    size, pad, widths = _fit([_span(0, column("namn"), "Verksamhet", ["Summa"]), span], 16.0)
+    assert widths[1] >= _cm(span.want, size) + pad - 1e-9
+    size, pad, widths = _fit([_span(0, column("namn"), "Verksamhet", ["x" * 40]), *[span] * 12], 16.0)
+    assert widths[1] < _cm(span.want, size) + pad  # no room: narrower, at least its longest word
+    assert widths[1] >= _cm(span.word, size) + pad - 1e-9 or size < 8

@@ -273,8 +273,11 @@ class _Span:
 def _span(i: int, column, header: str, values: list[str]) -> _Span:
     """The widths of the table's column `i`, from its header's words and its cells."""
     words = max([_ems(x) for v in values + [header] for x in BREAK.split(v) if x] or [1.0])
-    if column.kind in NUMERIC:
-        return _Span(True, words, words)
+    if column.kind in NUMERIC:  # where there is room, its header on two lines at most ("Andel 2023 / av summa %"
+        # took four beside a "Förändring" on one)
+        from kfollow.render.text import two_lines
+
+        return _Span(True, words, max(words, *(_ems(line) for line in two_lines(header))))
     lines = max([_ems(line.strip()) for v in values for line in v.split("\n")] or [1.0])
     cap = COMMENT_EM if column.comment else LABEL_EM if i == 0 else lines
     indented = i == 0 and any(v.startswith("  ") for v in values)
@@ -285,17 +288,19 @@ def _fit(spans: list[_Span], usable: float) -> tuple[float, float, list[float]]:
     """A table's font size, its cells' margins and its columns' widths (cm), within the text width
     `usable` of its page.
 
-    Number columns are as wide as their widest figure or header word. Text columns (the label,
-    comments) are as wide as they want where there is room; else they narrow alike, each down to
-    its longest word or 2,5 cm, whichever is wider, then down to its longest word. Where that is
+    Number columns are as wide as their widest figure or header word, and their header on two lines
+    where there is room. Text columns (the label, comments) are as wide as they want where there is
+    room; else all narrow alike, a text column down to its longest word or 2,5 cm, whichever is
+    wider, then down to its longest word. Where that is
     still too wide the font goes from 8 to 7,5 and 7 pt, then the cells' margins from 2 to 1 mm.
     Only then do the text columns share what the figures leave, and their words break (and where
     not even 1 cm each is left, every column narrows alike)."""
     for size, pad, floor in FITS:
         want = [_cm(s.want, size) + pad + s.extra for s in spans]
-        least = [x if s.number else min(x, max(floor, _cm(s.word, size) + pad + s.extra)) for x, s in zip(want, spans)]
-        if sum(least) <= usable:
-            return size, pad, _shrink(want, least, [not s.number for s in spans], usable)
+        least = [_cm(s.word, size) + pad if s.number else min(x, max(floor, _cm(s.word, size) + pad + s.extra))
+                 for x, s in zip(want, spans)]
+        if sum(least) <= usable:  # (a figure's header goes onto more lines as a text column narrows)
+            return size, pad, _shrink(want, least, [True] * len(spans), usable)
     figures = sum(x for x, s in zip(least, spans) if s.number)
     if usable - figures >= sum(not s.number for s in spans):  # the text columns share what the figures leave
         scale = (usable - figures) / (sum(least) - figures)
@@ -309,7 +314,8 @@ def _fits_portrait(spans: list[_Span], usable: float) -> bool:
     table that needs more turns the page to landscape."""
     size, pad, _ = FITS[0]
     want = [_cm(s.want, size) + pad + s.extra for s in spans]
-    least = [x if s.number else max(0.75 * x, _cm(s.word, size) + pad + s.extra) for x, s in zip(want, spans)]
+    least = [_cm(s.word, size) + pad if s.number else max(0.75 * x, _cm(s.word, size) + pad + s.extra)
+             for x, s in zip(want, spans)]
     return sum(least) <= usable
 
 
