@@ -1638,3 +1638,20 @@ def test_a_filtered_total_is_labelled_by_what_it_sums(run):
     rows = _csv(run, budgets, "--kostnadsslag", "personal")
     assert (rows[-1]["radtyp"], rows[-1]["namn"]) == ("summa", "Summa")
     assert "Summa nettokostnad" in run("deviation", "--budgets", budgets).stdout
+
+
+def test_a_kostnadsslag_filter_keeps_the_forecast_the_answers_give_for_it(run):
+    """Found laying out the report: `--kostnadsslag personal` showed HR-stab's comment on its personnel
+    costs but not the forecast the same answer gave for them (13 300 000 kr). A row forecast for every
+    kostnadsslag kept has their forecast; the others, and the total, are –."""
+    budgets = EXAMPLES / "answered" / "budgets"
+    rows = {r["stab"]: r for r in _csv(run, budgets, "--period", "2024-10", "--kostnadsslag", "personal", "--exact",
+                                       "--unit", "kr")}
+    hr = rows["HR"]
+    assert (hr["prognos"], hr["prognos_period"]) == ("13300000", "2024-10")
+    assert int(hr["prognos_avvikelse"]) == int(hr["budget_helar"]) - 13300000 == -196000
+    assert rows["LED"]["prognos"] == "" and rows["Summa"]["prognos"] == ""
+    # two kostnadsslag, one of them without a forecast: none for the row
+    rows = {r["stab"]: r for r in _csv(run, budgets, "--period", "2024-10", "--kostnadsslag", "personal",
+                                       "--kostnadsslag", "intakter")}
+    assert rows["HR"]["prognos"] == ""

@@ -682,6 +682,8 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
             frame = (frame.join(own, on="_o", how="left")
                      .with_columns(kommentar=pl.when(whole).then(pl.when(pl.col("_own") != "").then("_own"))
                                    .otherwise("kommentar")).drop("_own"))
+        if "prognos" in frame.columns and flt.kostnadsslag and not flt.konto:
+            frame = _forecast_of_parts(frame)
         frame = frame.filter(~pl.col("radtyp").is_in(["del", RowKind.del_ej_fordelat.value])).with_columns(
             radtyp=pl.when(pl.col("radtyp") == "radsumma")
             .then(pl.col("_o").replace_strict(kinds, default=None, return_dtype=pl.String))
@@ -689,6 +691,24 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     else:
         frame = frame.select(columns)
     return frame, notes
+
+
+def _forecast_of_parts(frame: pl.DataFrame) -> pl.DataFrame:
+    """With a kostnadsslag filter, a row (`radsumma`, its parts `del` below it) forecast as its parts are:
+    where the answers give a forecast for each kostnadsslag kept (`_part_answers`), the row's forecast
+    and its deviation are theirs summed, made in their month where they were made in one. A part
+    without one leaves the row's unknown (–); the totals stay unknown, as other filtered figures."""
+    parts = pl.col("radtyp") == "del"
+    known = [c for c in ("prognos", "prognos_avvikelse") if c in frame.columns]
+    sums = frame.filter(parts).group_by("_o").agg(
+        *(pl.when(pl.col(c).is_not_null().all()).then(pl.col(c).sum()).alias(f"_{c}") for c in known),
+        *([pl.when(pl.col("prognos_period").is_not_null().all() & (pl.col("prognos_period").n_unique() == 1))
+           .then(pl.col("prognos_period").first()).alias("_prognos_period")] if "prognos_period" in frame.columns else []))
+    whole = pl.col("radtyp") == "radsumma"
+    filled = [c for c in (*known, "prognos_period") if c in frame.columns]
+    return (frame.join(sums, on="_o", how="left")
+            .with_columns(pl.when(whole).then(pl.col(f"_{c}")).otherwise(pl.col(c)).alias(c) for c in filled)
+            .drop(*(f"_{c}" for c in filled)))
 
 
 def _filter_words(flt: LedgerFilter) -> str:
