@@ -745,3 +745,10 @@ def test_changes_keeps_its_row_label_under_columns(run):
     assert "Summa ombudgeteringar" in lines[6]
     assert run("changes", "--year", "2024", "--columns", "belopp", "-f", "csv").stdout.splitlines() == [
         "belopp", "-16.3", "-1.5", ""]
+
+
+def test_markdown_bolds_a_totals_text_wherever_its_label_stands(run):
+    """Found in review: `changes -f md` left "Summa ombudgeteringar" plain: its first column (the date) is
+    empty on the total, which stands in the decision's column."""
+    lines = run("changes", "--year", "2024", "-f", "md").stdout.splitlines()
+    assert "| **Summa ombudgeteringar** " in lines[-1] and lines[-1].startswith("|            | **Summa")

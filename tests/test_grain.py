@@ -1630,7 +1630,7 @@ def test_a_filtered_total_is_labelled_by_what_it_sums(run):
     assert any(line.startswith("Summa personalkostnader ") for line in lines)
     assert not any(line.startswith("Summa nettokostnad") for line in lines)
     lines = run("deviation", "--budgets", budgets, "--konto", "5", "--konto", "6", "--by", "forvaltning").stdout
-    assert "Summa konto 5 och konto 6 " in lines
+    assert "Summa konto 5 och 6 " in lines
     compared = run("compare", "2023", "2024", "--budgets", budgets, "--kostnadsslag", "intakter",
                    "--kostnadsslag", "personal").stdout
     assert "Summa intäkter och personalkostnader " in compared
@@ -1655,3 +1655,16 @@ def test_a_kostnadsslag_filter_keeps_the_forecast_the_answers_give_for_it(run):
     rows = {r["stab"]: r for r in _csv(run, budgets, "--period", "2024-10", "--kostnadsslag", "personal",
                                        "--kostnadsslag", "intakter")}
     assert rows["HR"]["prognos"] == ""
+
+
+def test_a_total_of_kostnadsslag_and_accounts_reads_as_both_kept(run):
+    """Found in review: `--kostnadsslag personal --konto 50` keeps the accounts of both, and the label
+    "Summa personalkostnader och konto 50" read as either; an acronym keeps its capitals."""
+    from kfollow.engine.cuts import LedgerFilter
+    from kfollow.store import Kostnadsslag
+
+    text = run("deviation", "--budgets", EXAMPLES / "sie" / "budgets", "--kostnadsslag", "personal",
+               "--konto", "50").stdout
+    assert "Summa personalkostnader, konto 50 " in text
+    it = (Kostnadsslag("it", "IT-kostnader", ("65",)),)
+    assert LedgerFilter(kostnadsslag=("it",)).total(it) == "Summa IT-kostnader"

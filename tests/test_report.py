@@ -383,7 +383,7 @@ def test_markdown_keeps_a_parts_indent_and_bolds_the_totals_a_viewer_would_lose(
                "-o", out).exit_code == 0
     lines = out.read_text(encoding="utf-8").splitlines()
     assert any(line.startswith("| **Ledningsstab** ") for line in lines)  # a stab shown with its parts below
-    assert any(line.startswith("| \u00a0\u00a0Intäkter ") for line in lines)
+    assert any(line.startswith("| &nbsp;&nbsp;Intäkter ") for line in lines)
     assert any(line.startswith("| **Summa KSF** ") for line in lines)
     assert not any(line.startswith("|   ") for line in lines)
 

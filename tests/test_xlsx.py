@@ -12,7 +12,7 @@ import pytest
 
 import kfollow
 from conftest import BUDGETS, ROOT
-from kfollow.options import ORE_PER_UNIT, Options
+from kfollow.options import ORE_PER_UNIT, Format, Options
 from kfollow.render.columns import for_people
 from kfollow.render.xlsx import sheet_names_for, to_xlsx
 from kfollow.report import Kind
@@ -254,3 +254,22 @@ def test_a_long_line_above_the_table_wraps_in_its_width(run, tmp_path):
     merged = [m for m in sheet.merged_cells.ranges if m.min_row == row]
     assert merged and merged[0].min_col == 1 and merged[0].max_col == sheet.max_column
     assert sheet.cell(row, 1).alignment.wrap_text and sheet.row_dimensions[row].height >= 45
+
+
+def test_a_long_note_above_a_narrow_table_gets_the_lines_it_takes():
+    """Found in review: above a table of one narrow column the note wrapped in the merged width but got the
+    height of 60-character lines, and LibreOffice cut it off; a row is never taller than Excel's 409 pt."""
+    import textwrap
+
+    from kfollow.render.xlsx import to_xlsx
+
+    report = kfollow.deviation(kfollow.load(BUDGETS), year=2024)
+    note = "Lång anmärkning " * 25
+    for text, most in ((note, None), (note * 200, 409)):
+        data = to_xlsx(replace(report, notes=(text.strip(),)), Options(format=Format.xlsx, columns=("budget",)))
+        sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+        row = next(r for r in range(1, 10) if str(sheet.cell(r, 1).value).startswith("Anm.: Lång"))
+        width = int(sum(sheet.column_dimensions[c].width for c in ("A", "B")))  # (each set width + 0,71)
+        lines = len(textwrap.wrap(sheet.cell(row, 1).value, width - 2))
+        height = sheet.row_dimensions[row].height
+        assert (408 <= height <= most) if most else height == 15 * lines, (width, lines, height)

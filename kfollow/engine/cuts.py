@@ -116,9 +116,14 @@ class LedgerFilter:
         if not self:
             return None
         names = {g.id: g.namn for g in groups}
-        parts = [*(names.get(k, k)[:1].lower() + names.get(k, k)[1:] for k in self.kostnadsslag),
-                 *(f"konto {k}" for k in self.konto)]
-        return "Summa " + " och ".join(parts)
+
+        def lower(name: str) -> str:  # (`Personalkostnader` in a sentence; `IT-kostnader` as written)
+            return name[:1].lower() + name[1:] if name[1:2].islower() else name
+
+        kinds = " och ".join(lower(names.get(k, k)) for k in self.kostnadsslag)
+        accounts = " och ".join(self.konto)
+        # both: the accounts of those kostnadsslag that match (`Summa personalkostnader, konto 50`)
+        return "Summa " + ", ".join(x for x in (kinds, f"konto {accounts}" if accounts else "") if x)
 
     def left_out(self, fids: list[str]) -> str:
         """The note on förvaltningar with no fact that the filter keeps."""

@@ -93,22 +93,26 @@ def _rows(report: Report, opts: Options, markdown: bool = False,
     if markdown:
         headers = [md_cell(h) for h in headers]
         if columns:
-            filled = filled.with_columns(_md_label(columns[0].name, report))
+            texts = [c.name for c, a in zip(columns, align) if a == "left"]
+            filled = filled.with_columns(_md_label(columns[0].name, report, columns[0].name))
+            filled = filled.with_columns(_md_label(c, report) for c in texts[1:] if c != columns[0].name)
     return headers, filled, align
 
 
-def _md_label(col: str, report: Report) -> pl.Expr:
-    """A row's label as a viewer shows it: indented with no-break spaces (a viewer drops a cell's
-    leading spaces, and a part would read as a row of its own, to be added again), and a total's or a
-    förvaltning's in bold, as HTML and Word show them."""
-    label = pl.col(col)
-    for n in (6, 4, 2):
-        label = pl.when(pl.col(col).str.starts_with(" " * n)).then(pl.lit(NBSP * n) + pl.col(col).str.slice(n)) \
-            .otherwise(label)
+def _md_label(col: str, report: Report, label_of: str | None = None) -> pl.Expr:
+    """A text cell as a viewer shows it: the row's label (`label_of`) indented with `&nbsp;` (a viewer
+    drops a cell's leading spaces, no-break ones too, and a part would read as a row of its own, to be
+    added again); a total's text in bold (a förvaltning's label too), as HTML and Word show them."""
+    text = pl.col(col)
+    if label_of:
+        for n in (6, 4, 2):
+            text = pl.when(pl.col(col).str.starts_with(" " * n)).then(pl.lit("&nbsp;" * n) + pl.col(col).str.slice(n)) \
+                .otherwise(text)
     if "radtyp" not in report.frame.columns:
-        return label.alias(col)
-    bold = report.frame["radtyp"].is_in(RowKind.where(lambda k: k.total or k is RowKind.forvaltning))
-    return pl.when(pl.lit(bold) & (pl.col(col) != "")).then(pl.lit("**") + label + pl.lit("**")).otherwise(label).alias(col)
+        return text.alias(col)
+    strong = RowKind.where(lambda k: k.total or (label_of is not None and k is RowKind.forvaltning))
+    bold = report.frame["radtyp"].is_in(strong)
+    return pl.when(pl.lit(bold) & (pl.col(col) != "")).then(pl.lit("**") + text + pl.lit("**")).otherwise(text).alias(col)
 
 
 def simple(frame: pl.DataFrame, headers: list[str], align: list[str]) -> str:

@@ -38,6 +38,7 @@ CREATED = datetime(1980, 1, 1, tzinfo=timezone.utc)  # the zip entries' date too
 MAX_WIDTH = 60  # characters; a longer text runs on into the empty cells to its right
 COMMENT_WIDTH = 50  # characters: a comment column this wide wraps its text onto more lines
 LINE_HEIGHT = 15  # points: a line of the default font (Calibri 11)
+MAX_ROW_HEIGHT = 409  # points: the tallest row Excel has
 SHEET_NAME_MAX = 31
 CELL_MAX = 32_767  # characters Excel keeps in a cell; a longer text is cut, ending in "…", with a note
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -256,16 +257,19 @@ def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options,
         and (values[values.columns[j]].str.len_chars().max() or 0) > MAX_WIDTH)]
     widths = [min(width, COMMENT_WIDTH) if j in wrapped else width
               for j, width in enumerate(_widths(report, columns, opts))]
-    across = max(sum(widths), MAX_WIDTH)  # characters: the table's width, or a column's most
+    across = sum(widths)  # characters: the table's width
     for row, (text, fmt) in enumerate(lines):
         text = _cut(_clean(text))
         props = {"bold": True, "font_size": 13} if fmt else {}
-        if len(text) > across and len(columns) > 1:  # (a document's sources: one line ran on for a page's width,
-            # and printed as wide as the page the sheet shrank to a quarter) wraps in the table's width
+        if len(text) > max(across, MAX_WIDTH):  # (a document's sources: one line ran on for a page's width, and
+            # printed as wide as the page the sheet shrank to a quarter) wraps in the table's width
             props = {**props, "text_wrap": True, "valign": "top"}
             fmt = formats.get(**props)
-            ws.merge_range(row, 0, row, len(columns) - 1, "", fmt)
-            ws.set_row(row, LINE_HEIGHT * _lines(pl.DataFrame({"t": [text]}), [("t", across)])[0])
+            if len(columns) > 1:
+                ws.merge_range(row, 0, row, len(columns) - 1, "", fmt)
+            size = 13 / 11 if props.get("font_size") else 1.0  # (the caption's larger font: wider, taller lines)
+            lines_of = _lines(pl.DataFrame({"t": [text]}), [("t", int(across / size))])[0]
+            ws.set_row(row, min(MAX_ROW_HEIGHT, LINE_HEIGHT * size * lines_of))
         _text(ws, row, 0, text, fmt, formats, props)
     header_row = len(lines) + 1  # one empty row between: Excel's "current region" is the table alone
 
@@ -316,7 +320,7 @@ def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options,
     # LibreOffice keeps the default height of a row an xlsx file leaves unset
     for i, lines in enumerate(_lines(values, [(values.columns[j], widths[j]) for j in wrapped])):
         if lines > 1:
-            ws.set_row(header_row + 1 + i, LINE_HEIGHT * lines)
+            ws.set_row(header_row + 1 + i, min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines))
 
     # printing on A4: landscape, as wide as the page, the header row on every page
     ws.set_paper(9)
