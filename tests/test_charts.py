@@ -301,3 +301,14 @@ def test_a_full_years_month_chart_puts_its_last_figures_past_december(tmp_path):
                         "--stab", "HR"))
     x = {"".join(t.itertext()): float(t.get("x")) for t in root.iter(f"{SVG}text") if t.get("x")}
     assert x["20,2"] > x["dec"] and x["19,6"] > x["dec"], sorted(x)
+
+
+def test_a_long_caption_is_a_heading_of_several_lines_within_the_figure(tmp_path):
+    """Found in review: with filters the month chart's caption ran off both sides of the figure."""
+    root = parsed(drawn(tmp_path, "manader", "--budgets", str(ROOT / "examples" / "sie" / "budgets"), "--stab", "EKO",
+                        "--stab", "LED"))
+    width = float(root.get("width").removesuffix("pt"))
+    caption = charts._heading("Månad för månad 2024, Ekonomistab, Ledningsstab, kostnadsslag personal, "
+                              "kostnadsslag ovriga, belopp i mnkr")
+    assert len(caption.splitlines()) == 2
+    assert all(len(line) * 10.5 * 0.66 <= width for line in caption.splitlines())

@@ -254,6 +254,14 @@ def _pad(ax: "Axes", values: list[float], share: float = 0.14, texts: list[str] 
                 high + max(share * span, right * whole))
 
 
+def _heading(caption: str) -> str:
+    """The chart's heading, on as many lines as it takes within the figure's width (a filter's long
+    caption ran off both sides)."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(_clean(caption), int(WIDTH * 72 / (10.5 * 0.66)))) if caption else ""
+
+
 def _output(fig: "Figure", fmt: str, title: str, description: str) -> bytes:
     """The figure as bytes, the same for the same figure: no dates, no version, fixed ids."""
     import warnings
@@ -364,7 +372,7 @@ def chart_verksamhet(report: Report, fmt: str = "svg") -> bytes:
         _money_axis(ax, "x", unit, unit)
         ax.tick_params(axis="y", length=0)
         ax.legend(loc="lower right", frameon=False, ncols=2, bbox_to_anchor=(1, 1.0))
-        fig.suptitle(_clean(report.caption), fontsize=10.5, fontweight="bold")
+        fig.suptitle(_heading(report.caption), fontsize=10.5, fontweight="bold")
         _remark(fig, remark)
         return f"{base_label} och {year_label}, {unit}: " + "; ".join(
             f"{t} {amount(a, unit)} och {amount(b, unit)}" for t, a, b in zip(labels, old, new)) + "." + (
@@ -420,7 +428,7 @@ def chart_avvikelse(report: Report, fmt: str = "svg") -> bytes:
         ax.legend(handles=[Patch(facecolor=DARK, edgecolor=DARK, label="Överskott (+)"),
                            Patch(facecolor="white", edgecolor=DARK, hatch="xxx", label="Underskott (-)")],
                   loc="lower right", frameon=False, ncols=2, bbox_to_anchor=(1, 1.0))
-        fig.suptitle(_clean(report.caption), fontsize=10.5, fontweight="bold")
+        fig.suptitle(_heading(report.caption), fontsize=10.5, fontweight="bold")
         _remark(fig, remark)
         return f"{header}, {unit}, positiv är överskott: " + "; ".join(
             f"{t} {bar_amount(v, unit)} ({_verdict(v)})" for t, v in zip(labels, values)) + "." + (
@@ -510,7 +518,7 @@ def chart_manader(report: Report, fmt: str = "svg") -> bytes:
                   ncols=len(handles), bbox_to_anchor=(1, 1.0))
         year = months[0][:4] if months else ""
         ax.set_xlabel(f"Månad {year}".strip())
-        fig.suptitle(_clean(report.caption), fontsize=10.5, fontweight="bold")
+        fig.suptitle(_heading(report.caption), fontsize=10.5, fontweight="bold")
         return f"Ackumulerat, {unit}: " + "; ".join(described) + "."
 
     return _drawn(report, fmt, 3.6, draw)
