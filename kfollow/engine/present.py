@@ -52,7 +52,10 @@ def as_report(frame: pl.DataFrame, headers: dict[str, str] | None = None, store=
         keys = [k for k in keys if shown[k].null_count() < shown.height]
     key = label or next(iter(keys), "namn")  # `label`: the key whose header the row label takes
     labelled = frame if "rubrik" in frame.columns else frame.with_columns(ex.rubrik(frame.columns))  # (--top: its own)
-    if total is not None and "radtyp" in labelled.columns:
+    if total is not None and "radtyp" in labelled.columns:  # (a total of resultat units alone says so)
+        resultat = "redovisas_som" in labelled.columns and not labelled.filter(
+            (pl.col("radtyp") == "summa") & (pl.col("redovisas_som") == "resultat")).is_empty()
+        total = total.replace("Summa ", "Summa resultat, ", 1) if resultat else total
         labelled = labelled.with_columns(rubrik=pl.when(pl.col("radtyp") == "summa").then(pl.lit(total))
                                          .otherwise(pl.col("rubrik")))
     return _undefined_percents(build(labelled, label=key, hidden=(*MACHINE_ONLY, *machine_only),
