@@ -126,10 +126,10 @@ def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str 
     if utfall:
         ledgers["utfall"] = ledger.sie_ledger(export, chosen, source, rules)
         read["utfall"] = f"{chosen.describe()} from #{source.upper()}" + (
-            _layout(export.psaldo, export.pbudget) if source == "psaldo" else "")
+            _layout(export.psaldo, export.pbudget, rules) if source == "psaldo" else "")
     if budget:
         ledgers["budget"] = ledger.budget_ledger(export, chosen, rules)
-        read["budget"] = f"{chosen.describe()} from #PBUDGET{_layout(export.pbudget, export.psaldo)}"
+        read["budget"] = f"{chosen.describe()} from #PBUDGET{_layout(export.pbudget, export.psaldo, rules)}"
     tables = _map(ledgers, rules, unmapped_empty, messages, budgets)
     check = ledger.psaldo_check(export, chosen, rules, tables["utfall"].facts) if utfall else None
     origin = ", ".join(x for x in (export.program, f"#GEN {export.generated}" if export.generated else None,
@@ -197,9 +197,9 @@ def _mapping(mapping: Path | str | LedgerMapping, kind: str) -> tuple[LedgerMapp
     return rules, Path(rules.fil).name
 
 
-def _layout(frame: pl.DataFrame, other: pl.DataFrame) -> str:
+def _layout(frame: pl.DataFrame, other: pl.DataFrame, rules: LedgerMapping) -> str:
     """How #PSALDO or #PBUDGET rows were read (`other`: the file's other statement), for the summary."""
-    if ledger.psaldo_reading(frame, other) == "parts":
+    if ledger.psaldo_reading(frame, other, ledger.counted_accounts(rules, frame, other)) == "parts":
         return " (written as parts: all rows summed)"
     return " ({} totals, broken down by the rows of exactly the mapped dimensions, or of as many of them as an " \
            "account and month has, and what those leave by fewer)"

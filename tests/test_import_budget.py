@@ -470,7 +470,8 @@ def test_object_rows_beyond_the_total_when_every_amount_needs_a_forvaltning(exam
     assert result.exit_code == 3
     assert "has amounts without an object of the förvaltning's dimension 1" in result.stderr
     assert "(no object) (1 row, -50 000,00 kr, first at" in result.stderr
-    assert "must add up to its {} row" in result.stderr and "add them under objekt" not in result.stderr
+    assert "what object rows leave of their {} row, have none" in result.stderr
+    assert "add them under objekt" not in result.stderr
     assert not (example / "budget-2024.csv").exists()
 
 

@@ -200,3 +200,55 @@ def test_evidence_that_could_be_chance_reads_as_totals_with_a_warning(tmp_path: 
 """, budget=False)
     assert "the #PSALDO rows could be written either way: 1 account-month read as a total broken down by " \
            "object rows, 1 as object rows that are parts of it; read as totals" in " ".join(err.split())
+
+
+def test_an_object_list_of_empty_codes_is_no_total(tmp_path: Path):
+    """Found with hostile input: `{1 ""}` (no object of dimension 1) was read as a second `{}` total, 1 300
+    of an account of 1 000."""
+    rows, _ = imported(tmp_path, """#PSALDO 0 202401 5011 {} 1000.00
+#PSALDO 0 202401 5011 {1 "1110"} 700.00
+#PSALDO 0 202401 5011 {1 ""} 300.00
+""", budget=False)
+    assert rows == {("KSF", "LED", "", "5011"): "700.00", ("KSF", "", "", "5011"): "300.00"}
+
+
+def test_sets_of_0_and_ignored_accounts_tell_nothing_of_the_layout(tmp_path: Path):
+    """Found with hostile input: object rows of 0 (not of the total's sign) and balance accounts the mapping
+    ignores made the file read as parts, and 5011's total was added to its object rows (1 600)."""
+    rows, _ = imported(tmp_path, """#PSALDO 0 202401 5011 {} 1000.00
+#PSALDO 0 202401 5011 {1 "1110"} 600.00
+#PSALDO 0 202401 6410 {} 250.00
+#PSALDO 0 202401 6410 {1 "1110"} 0.00
+#PSALDO 0 202401 6420 {} 250.00
+#PSALDO 0 202401 6420 {1 "1110"} 0.00
+#PSALDO 0 202401 1930 {} -1000.00
+#PSALDO 0 202401 1930 {1 "1110"} 500.00
+#PSALDO 0 202401 2440 {} -1000.00
+#PSALDO 0 202401 2440 {1 "1110"} 500.00
+""", budget=False)
+    assert sum(float(b) for b in rows.values()) == 1500 and rows[("KSF", "LED", "", "5011")] == "600.00"
+
+
+def test_a_budget_on_objects_of_three_sets_two_alike_is_a_total(tmp_path: Path):
+    """{1} and {20} each give 1 000, {6} (a project) 800: a total broken down, not 2 800 of parts."""
+    rows, _ = imported(tmp_path, """#PBUDGET 0 202401 5011 {1 "1110"} 600.00
+#PBUDGET 0 202401 5011 {1 "1120"} 400.00
+#PBUDGET 0 202401 5011 {20 "920"} 1000.00
+#PBUDGET 0 202401 5011 {6 "P1"} 800.00
+""")
+    assert sum(float(b) for b in rows.values()) == 1000
+
+
+def test_parts_read_on_no_evidence_and_sets_that_disagree_are_said(tmp_path: Path):
+    _, err = imported(tmp_path, """#PBUDGET 0 202401 5011 {1 "1110"} 600.00
+#PBUDGET 0 202401 5011 {6 "P1"} 300.00
+""")
+    assert "nothing in the file tells how its #PBUDGET object rows relate to its {} rows" in " ".join(err.split())
+    _, err = imported(tmp_path, """#PBUDGET 0 202401 5011 {} 1000.00
+#PBUDGET 0 202401 5011 {1 "1110"} 700.00
+#PBUDGET 0 202401 5011 {1 "1120"} 300.00
+#PBUDGET 0 202401 5011 {1 "1110" 20 "920"} 900.00
+#PBUDGET 0 202401 5011 {1 "1120" 20 "920"} 100.00
+""")
+    assert "in 1 account-month (5011 2024-01 first) the #PBUDGET object rows of fewer dimensions disagree" \
+        in " ".join(err.split())

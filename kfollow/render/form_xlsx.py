@@ -46,14 +46,38 @@ def _rule(form: Form, places: int) -> str:
     amount = f"{money(rule['avvikelse'], form.unit, places)} {form.unit}"
     pct = percent(rule["avvikelse_pct"], exact=rule.get("avvikelse_pct_exakt"), places=rule.get("decimaler", 1))
     what = f"avvikelsen är {amount}" + (f" ({pct} %)" if pct else "")
-    if not pct and rule["avvikelse"] and any(p is not None for _, p in rule["gransen"]):
-        # no percent of a budget of 0: every deviation from it is beyond a limit in percent
-        what += " mot budget 0"
-    limits = " och ".join(f"{percent(p, places=_places_of(p))} %" if p is not None else f"{money(o, form.unit, places)} {form.unit}"
-                          for o, p in rule["gransen"])
-    if rule["kravs"]:
-        return f"Kommentar krävs: {what}, mer än {limits}."
-    return f"Kommentar krävs inte: {what}, inom {limits}."
+    zero = not pct and bool(rule["avvikelse"])  # a budget of 0: no percent of it, every deviation is beyond one
+
+    def said(o, p) -> str:
+        return f"{percent(p, places=_places_of(p))} %" if p is not None else f"{money(o, form.unit, places)} {form.unit}"
+
+    if rule["kravs"]:  # beyond every limit
+        if zero and any(p is not None for _, p in rule["gransen"]):
+            return f"Kommentar krävs: {what} mot budget 0, som varje avvikelse är mer än {_both(said, rule['gransen'])} av."
+        return f"Kommentar krävs: {what}, mer än {_both(said, rule['gransen'])}."
+    # not beyond every limit: the ones it is within (a comment is asked for only beyond all of them)
+    within = [(o, p) for o, p in rule["gransen"] if _within(rule, o, p)] or rule["gransen"]
+    return f"Kommentar krävs inte: {what}, inom {' och '.join(said(o, p) for o, p in within)}."
+
+
+def _both(said, limits) -> str:
+    return " och ".join(said(o, p) for o, p in limits)
+
+
+def _within(rule: dict, ore: int | None, pct: float | None) -> bool:
+    """Whether the form's deviation is within one limit (an amount, or a percent of the budget)."""
+    from decimal import Decimal
+
+    from kfollow.report import PERCENT_PLACES
+
+    if rule["avvikelse"] is None:
+        return True
+    if pct is None:
+        return abs(rule["avvikelse"]) <= ore
+    exact = rule.get("avvikelse_pct_exakt")
+    if exact is None:
+        return rule["avvikelse_pct"] is not None and abs(rule["avvikelse_pct"]) <= pct
+    return abs(Decimal(exact).scaleb(-PERCENT_PLACES)) <= Decimal(repr(pct))
 
 
 def to_form_xlsx(form: Form, opts: Options = Options()) -> bytes:

@@ -121,9 +121,9 @@ def apply_mapping(ledger: Ledger, mapping: LedgerMapping, unmapped_empty: bool =
             raise DataError(mapping.fil, *at,
                             f"{ledger.name} has amounts without an object of the förvaltning's {first.describe()}: "
                             f"{listed}; every amount needs a förvaltning: a voucher row needs an object of it, and "
-                            "the object rows of a #PSALDO or #PBUDGET account and month must add up to its {} row "
-                            "(the rest has no object). Correct the export, or give the förvaltning as one id "
-                            "(forvaltning: ID)")
+                            "so does #PSALDO or #PBUDGET money (object rows that do not name the dimension, and what "
+                            "object rows leave of their {} row, have none). Correct the export, or give the "
+                            "förvaltning as one id (forvaltning: ID)")
         where = ("add them under objekt (or a range)" if not all(key.fran_stab is not None for key, _ in missing)
                  else "add those staber under fran_stab, each with its verksamhet")
         raise DataError(mapping.fil, *at, f"{ledger.name} has objects that the mapping lacks: {listed}; {where}{way}")
@@ -374,14 +374,23 @@ def _period_ledger(name: str, every: pl.DataFrame, rows: pl.DataFrame, mapping: 
     """The ledger of one year's #PSALDO or #PBUDGET `rows` (`every`: all years of them, and `other` the
     file's other statement, for `psaldo_reading`)."""
     keep = ["period", "konto", "belopp", "rad"]
-    if psaldo_reading(every, other) == "parts":
+    counted = counted_accounts(mapping, every, other)
+    if psaldo_reading(every, other, counted) == "parts":
         dims = [f"dim_{d}" for d in sorted(mapping.dimensions()) if f"dim_{d}" in rows.columns]
         # (a `{}` row of 0 is no part booked without objects: no fact row of 0 with no key)
-        return Ledger(name, rows.filter(~pl.col("total") | (pl.col("belopp") != 0)).select(*keep, *dims))
+        return Ledger(name, rows.filter(~pl.col("total") | (pl.col("belopp") != 0)).select(*keep, *dims),
+                      notes=reading_doubt(every, other, label, counted))
     dims = sorted(mapping.dimensions())
     first = mapping.forvaltning.dimension
-    frame, parts, short, extra = _breakdown(rows, dims, first)
-    notes = reading_doubt(every, other, label)
+    frame, parts, short, extra, disagreed = _breakdown(rows, dims, first)
+    notes = reading_doubt(every, other, label, counted)
+    disagreed = disagreed.filter(pl.col("konto").is_in(list(counted)))
+    if disagreed.height:  # the finer rows are used: say where the file contradicts itself
+        first_at = disagreed.row(0)
+        notes = (*notes, f"in {_count(disagreed.height, 'account-month')} ({first_at[1]} {first_at[0]} first) the "
+                         f"{label} object rows of fewer dimensions disagree with those of more (an object missing, "
+                         "or less than its parts): the rows of more dimensions are used, and what they leave of "
+                         "the total has no key; correct the export if the two should agree")
     objects = rows.filter(~pl.col("total"))
     # the accounts that reach the table (an ignored account's breakdown is no one's business)
     short = short.filter(pl.Series([mapping.slag_of(k) != "ignorera" for k in short["konto"]], dtype=pl.Boolean))
@@ -411,6 +420,11 @@ def _period_ledger(name: str, every: pl.DataFrame, rows: pl.DataFrame, mapping: 
         notes = (*notes, f"where an account and month has no {label} object rows of its dimensions alone, the rows "
                          f"that also name dimensions not mapped are summed over those: {listed}")
     return Ledger(name, frame, notes=notes)
+
+
+def counted_accounts(mapping: LedgerMapping, *frames: pl.DataFrame) -> set[str]:
+    """The accounts of `frames` that reach a table (the mapping does not ignore them)."""
+    return {k for frame in frames for k in frame["konto"].unique().to_list() if mapping.slag_of(k) != "ignorera"}
 
 
 def _year_psaldo(sie, year: Year) -> pl.DataFrame:
@@ -499,8 +513,8 @@ def _breakdown(rows: pl.DataFrame, dims: list[int], first: int | None = None
 
     Returns the rows (period, konto, belopp, rad, `dim_<d>` of `dims`), how many object rows (summed
     over other dimensions) were used, the first set used per account and month short of every mapped
-    dimension (period, konto, `_set`: `"1"`, `"1 6"`), and the sets used that name other dimensions
-    (period, konto, `_set`, `_extra`)."""
+    dimension (period, konto, `_set`: `"1"`, `"1 6"`), the sets used that name other dimensions
+    (period, konto, `_set`, `_extra`), and the account-months whose sets disagree (period, konto)."""
     keys = ["period", "konto"]
     columns = [c for c in rows.columns if c.startswith("dim_")]
     wanted = [f"dim_{d}" for d in dims if f"dim_{d}" in columns]
@@ -511,6 +525,7 @@ def _breakdown(rows: pl.DataFrame, dims: list[int], first: int | None = None
     parts = [pl.DataFrame(schema={**{k: pl.String for k in keys}, "belopp": pl.Int64, "rad": pl.Int64,
                                   **{c: pl.String for c in outputs}})]
     covered = pl.DataFrame(schema={**{k: pl.String for k in keys}, "belopp": pl.Int64})
+    stopped = pl.DataFrame(schema={k: pl.String for k in keys})  # account-months whose chain ended early
     used = 0
     if wanted:
         def named(cs: list[str], width: int = 0) -> pl.Expr:
@@ -553,7 +568,6 @@ def _breakdown(rows: pl.DataFrame, dims: list[int], first: int | None = None
                               ).select(*keys, "_set").unique().sort(keys)
         extra = extra.join(placed.select(*keys, "_set").unique(), on=[*keys, "_set"], how="semi")
         cover = None  # per account and month, what its sets so far cover, per object of the last
-        stopped = pl.DataFrame(schema={k: pl.String for k in keys})  # account-months whose chain ended early
         for level in range(placed["_level"].max() + 1 if placed.height else 0):
             these = placed.filter(pl.col("_level") == level)
             if cover is None:
@@ -594,13 +608,16 @@ def _breakdown(rows: pl.DataFrame, dims: list[int], first: int | None = None
                        rest.select(*keys, "belopp", pl.col("rad").cast(pl.Int64),
                                    *(pl.lit(None, pl.String).alias(c) for c in outputs), _kept=pl.lit(False))])
     # (an object row of 0 stays, as a voucher row of 0 does; what is left over is only where it is not 0)
-    return frame.filter((pl.col("belopp") != 0) | pl.col("_kept")).drop("_kept"), used, short, extra
+    return (frame.filter((pl.col("belopp") != 0) | pl.col("_kept")).drop("_kept"), used, short, extra,
+            stopped.unique().sort(keys))
 
 
-def psaldo_reading(psaldo: pl.DataFrame, other: pl.DataFrame | None = None) -> str:
+def psaldo_reading(psaldo: pl.DataFrame, other: pl.DataFrame | None = None,
+                   counted: set[str] | None = None) -> str:
     """How a file's #PSALDO (or #PBUDGET) object rows relate to its `{}` rows: "totals" or "parts".
     `other`: the file's other statement (#PBUDGET, or #PSALDO), which one program writes the same way:
-    its evidence decides where `psaldo` has none of its own.
+    the evidence of both counts. `counted`: the accounts that reach the table (an account the mapping
+    ignores, a balance account, tells nothing of the rows that are read), else every account.
 
     Most programs write `{}` as the account's total and object rows as breakdowns of it (Test3.SE:
     the rows of one dimension add up to `{}`). Some (Avendo's objektsaldo) write one row per object
@@ -612,65 +629,73 @@ def psaldo_reading(psaldo: pl.DataFrame, other: pl.DataFrame | None = None) -> s
     sum is a part of it (same sign, no larger: objects may leave part of a total unattributed); for
     "parts", a set sums to more than the `{}` row or to the other sign (it is the part without
     objects), and an exact sum is chance. An exact sum counts three times as much as the others (in
-    the real exports of totals they are most; in those of parts, none). An account and month without
-    a `{}` row whose object rows come in several sets of dimensions that each sum to the same amount
-    (not 0) is a total broken down twice: evidence as a part is (sums alike may be chance). Even
-    evidence reads as totals, the layout of most programs, and `reading_doubt` says so. A file without any evidence tells only by its accounts booked on objects alone,
-    which either layout writes (a budget may be on objects only): "parts" where there are any (the
-    readings differ only where an account has rows of several sets of dimensions)."""
-    for rows in (psaldo, other):
-        if rows is None:
-            continue
-        found = _evidence(rows)
-        if found is not None:
-            exact, within, beyond = found
-            return "totals" if 3 * exact + within >= beyond else "parts"
-    if psaldo.is_empty() or psaldo["total"].all():
-        return "totals"
-    columns = [c for c in psaldo.columns if c.startswith("dim_")]
+    the real exports of totals they are most; in those of parts, none). A set that sums to 0 tells
+    nothing. An account and month without a `{}` row where two sets of dimensions sum to the same
+    amount (not 0) is a total broken down twice: evidence as a part is (sums alike may be chance).
+    Even evidence reads as totals, the layout of most programs. A file without any evidence tells
+    only by its accounts booked on objects alone, which either layout writes (a budget may be on
+    objects only): "parts" where there are any (the readings differ only where an account has rows
+    of several sets of dimensions). `reading_doubt` says when the evidence was even or none."""
+    return _reading(psaldo, other, counted)[0]
+
+
+def reading_doubt(psaldo: pl.DataFrame, other: pl.DataFrame | None, label: str,
+                  counted: set[str] | None = None) -> tuple[str, ...]:
+    """A note where `psaldo_reading` read on even evidence, or read parts on none."""
+    reading, doubt = _reading(psaldo, other, counted)
+    if doubt is None:
+        return ()
+    if doubt == "none":
+        return (f"nothing in the file tells how its {label} object rows relate to its {{}} rows (no account and "
+                "month has both, nor two sets of object rows that add up alike): read as one row per object "
+                "combination booked, all rows summed; if they are totals broken down, this counts money more "
+                "than once: compare the summary with the ekonomisystem's report",)
+    exact, within, beyond = doubt
+    return (f"the {label} rows could be written either way: {exact + within} account-month"
+            f"{'s' if exact + within != 1 else ''} read as a total broken down by object rows, {beyond} as "
+            "object rows that are parts of it; read as totals (the layout of most programs); compare the "
+            "summary with the ekonomisystem's report",)
+
+
+def _reading(psaldo: pl.DataFrame, other: pl.DataFrame | None, counted: set[str] | None):
+    """`psaldo_reading`'s reading, and what `reading_doubt` says of it (the even counts, "none", or None)."""
+    found = [e for e in (_evidence(rows, counted) for rows in (psaldo, other) if rows is not None) if e is not None]
+    if found:
+        exact, within, beyond = (sum(x) for x in zip(*found))
+        score = 3 * exact + within
+        return ("totals" if score >= beyond else "parts"), ((exact, within, beyond) if score == beyond else None)
+    rows = psaldo if counted is None else psaldo.filter(pl.col("konto").is_in(list(counted)))
+    if rows.is_empty() or rows["total"].all():
+        return "totals", None
     keys = ["rar", "period", "konto"]
-    totals = psaldo.filter(pl.col("total")).select(keys).unique()
-    alone = psaldo.filter(~pl.col("total") & (pl.col("belopp") != 0)).join(totals, on=keys, how="anti")
-    return "parts" if alone.height and columns else "totals"
+    totals = rows.filter(pl.col("total")).select(keys).unique()
+    alone = rows.filter(~pl.col("total") & (pl.col("belopp") != 0)).join(totals, on=keys, how="anti")
+    return ("parts", "none") if alone.height else ("totals", None)
 
 
-def reading_doubt(psaldo: pl.DataFrame, other: pl.DataFrame | None, label: str) -> tuple[str, ...]:
-    """A note where `psaldo_reading` read totals on even evidence: as many account-months tell of each
-    layout, and the money differs by layout."""
-    for rows in (psaldo, other):
-        found = _evidence(rows) if rows is not None else None
-        if found is not None:
-            exact, within, beyond = found
-            if 3 * exact + within == beyond:
-                return (f"the {label} rows could be written either way: {exact + within} account-month"
-                        f"{'s' if exact + within != 1 else ''} read as a total broken down by object rows, "
-                        f"{beyond} as object rows that are parts of it; read as totals (the layout of most "
-                        "programs); compare the summary with the ekonomisystem's report",)
-            return ()
-    return ()
-
-
-def _evidence(rows: pl.DataFrame) -> tuple[int, int, int] | None:
-    """The account-months of `rows` that tell the layouts apart (`psaldo_reading`), counted: those whose
-    object rows of a set of dimensions sum exactly to the total, those whose sets all sum to a part of
-    it, and the rest; None where no account and month tells."""
+def _evidence(rows: pl.DataFrame, counted: set[str] | None = None) -> tuple[int, int, int] | None:
+    """The account-months of `rows` (of the `counted` accounts) that tell the layouts apart
+    (`psaldo_reading`), counted: those whose object rows of a set of dimensions sum exactly to the
+    total, those whose sets all sum to a part of it, and the rest; None where none tells."""
+    if counted is not None:
+        rows = rows.filter(pl.col("konto").is_in(list(counted)))
     if rows.is_empty() or rows["total"].all():
         return None
     columns = [c for c in rows.columns if c.startswith("dim_")]
     keys = ["rar", "period", "konto"]
-    signature = pl.concat_str([pl.col(c).is_not_null().cast(pl.String) for c in columns])
+    signature = pl.concat_str([pl.col(c).is_not_null().cast(pl.String) for c in columns]) if columns else pl.lit("")
     objects = (rows.filter(~pl.col("total")).with_columns(signature.alias("_sig"))
-               .group_by(*keys, "_sig").agg(pl.col("belopp").sum()))
+               .group_by(*keys, "_sig").agg(pl.col("belopp").sum())
+               .filter(pl.col("belopp") != 0))  # (a set of 0 tells nothing)
     totals = rows.filter(pl.col("total")).group_by(keys).agg(pl.col("belopp").sum().alias("total"))
     joined = objects.join(totals, on=keys, how="left")
     belopp, total = pl.col("belopp"), pl.col("total")
     months = (joined.filter(total.is_not_null() & (total != 0)).group_by(keys)
               .agg(_exact=(belopp == total).any(),
                    _within=((belopp.sign() == total.sign()) & (belopp.abs() <= total.abs())).all()))
-    # without a `{}` row: several sets that each sum to one amount are one total broken down twice
+    # without a `{}` row: two sets that sum to one amount are one total broken down twice
     twice = (joined.filter(total.is_null()).group_by(keys)
-             .agg(_sets=pl.len(), _amounts=belopp.n_unique(), _zero=(belopp == 0).all())
-             .filter((pl.col("_sets") > 1) & (pl.col("_amounts") == 1) & ~pl.col("_zero")).height)
+             .agg(_alike=pl.len() > belopp.n_unique()).filter(pl.col("_alike")).height)
     if not months.height and not twice:
         return None
     exact = months["_exact"].sum()
@@ -699,7 +724,7 @@ def psaldo_check(sie, year: Year, mapping: LedgerMapping, facts: pl.DataFrame) -
     rows = _year_psaldo(sie, year)
     if rows.is_empty():
         return Check("not checked: the file has no #PSALDO for this year", empty)
-    reading = psaldo_reading(sie.psaldo, sie.pbudget)
+    reading = psaldo_reading(sie.psaldo, sie.pbudget, counted_accounts(mapping, sie.psaldo, sie.pbudget))
     reference = rows if reading == "parts" else period_totals(rows)
     objects_only = 0 if reading == "parts" else reference.height - rows.filter(pl.col("total")).select(
         "period", "konto").n_unique()

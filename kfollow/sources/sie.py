@@ -376,6 +376,8 @@ class _Parser:
         # object lists: raw text between the braces → id; id → {dimension: code}
         self.object_ids: dict[str, int] = {}
         self.object_lists: list[dict[int, str]] = []
+        self.object_written: list[bool] = []  # whether a list names any dimension (`{1 ""}` does, `{}` not)
+        self.object_keys: dict[tuple, int] = {}  # one id per list as read, however it was written
         self.periods: dict[str, str] = {}  # YYYYMMDD or YYYYMM → YYYY-MM, for the valid ones seen
         self.t = ([], [], [], [], [])  # period, konto, amount text, line, object id
         self.p = ([], [], [], [], [], [])  # #PSALDO: rar, period, konto, amount text, line, object id
@@ -929,10 +931,14 @@ class _Parser:
             if dim in objects:
                 raise DataError(self.name, number, column, f"{where} names dimension {dim} twice; "
                                                            "give one object per dimension")
-            if code != "":  # {1 ""}: no object of dimension 1
+            if code != "":  # {1 ""}: no object of dimension 1 (but no `{}` total either: a part without one)
                 objects[dim] = code
-        self.object_ids[inner] = len(self.object_lists)
-        self.object_lists.append(objects)
+        key = (bool(fields), tuple(sorted(objects.items())))  # (`{1 "A"}` and `{"1" "A"}` are one list)
+        if key not in self.object_keys:
+            self.object_keys[key] = len(self.object_lists)
+            self.object_lists.append(objects)
+            self.object_written.append(bool(fields))
+        self.object_ids[inner] = self.object_keys[key]
         return self.object_ids[inner]
 
     def _period(self, text: str, number: int, kind: str, column: int | None = None) -> str:
@@ -1059,7 +1065,7 @@ class _Parser:
 
     def _period_frame(self, key: str) -> pl.DataFrame:
         """#PSALDO ("p") or #PBUDGET ("b") rows as a frame of PSALDO_SCHEMA and `dim_<n>` columns."""
-        total = pl.Series([not objects for objects in self.object_lists], dtype=pl.Boolean)
+        total = pl.Series([not written for written in self.object_written], dtype=pl.Boolean)
         return self._frame(key, PSALDO_SCHEMA, {"total": total})
 
 
