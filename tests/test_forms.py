@@ -1164,4 +1164,20 @@ def test_a_form_of_a_unit_budgeted_at_0_says_why_a_percent_limit_is_passed(forms
     _, out = forms_dir
     sheet = openpyxl.load_workbook(_form(out, "SERV"))["Formulär"]
     texts = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None)
-    assert re.search(r"Kommentar krävs: avvikelsen är -?[0-9\u00a0]+ tkr mot budget 0, mer än 1,0 %\.", texts), texts
+    assert re.search(r"Kommentar krävs: avvikelsen är -?[0-9\u00a0]+ tkr mot budget 0; i procent av 0 är varje "
+                     r"avvikelse mer än 1,0 %\.", texts), texts
+
+
+def test_a_form_says_which_of_two_limits_a_deviation_is_within(run, tmp_path):
+    """Found laying out the forms: with 5 % and 500 tkr (a comment beyond both), Digitaliseringsstab's
+    -1,2 mnkr (-4,2 %) read "inom 5,0 % och 0,5 mnkr", within only the first; a unit without a budget read
+    "avvikelsen är None mnkr"."""
+    out = tmp_path / "f"
+    assert run("forms", "--budgets", ROOT / "examples" / "sie" / "budgets", "--period", "2024-10", "-o", out,
+               "--require-comment-over", "5%", "--require-comment-over", "500tkr").exit_code == 0
+    texts = {p.name.split()[1]: " ".join(str(c.value) for row in openpyxl.load_workbook(p)["Formulär"].iter_rows()
+                                         for c in row if c.value is not None) for p in out.glob("*.xlsx")}
+    assert "Kommentar krävs inte: avvikelsen är -1,2 mnkr (-4,2 %), inom 5,0 %." in texts["DIG"]
+    assert "Kommentar krävs: avvikelsen är 2,5 mnkr (16,3 %), mer än 5,0 % och 500 tkr." in texts["EKO"]
+    assert "Kommentar krävs inte: avvikelsen är -183 tkr (-1,0 %), inom 5,0 % och 500 tkr." in texts["HR"]
+    assert "None" not in " ".join(texts.values())

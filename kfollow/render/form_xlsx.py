@@ -17,7 +17,7 @@ from decimal import Decimal
 from kfollow.form import ID_SHEET, INPUT_KEY, KOMMENTAR_LABEL, LOCKED_KEY, PROGNOS_LABEL, SHEET, Form
 from kfollow.options import ORE_PER_UNIT, Options
 from kfollow.render.columns import FORMULA
-from kfollow.render.numbers import money, percent
+from kfollow.render.numbers import money, percent, readable_amount
 from kfollow.render.xlsx import CREATED, number_format
 from kfollow.report import EXACT, PERCENT_PLACES, Kind
 
@@ -43,17 +43,24 @@ def _rule(form: Form, places: int) -> str:
     rule = form.extra.get("kommentar") or {}
     if rule.get("kravs") is None:
         return "Kommentar: förklara gärna avvikelsen."
-    amount = f"{money(rule['avvikelse'], form.unit, places)} {form.unit}"
+    if rule["avvikelse"] is None:  # no budget (or no utfall) to set against: nothing to be within or beyond
+        return "Kommentar: avvikelsen är okänd (ingen budget att jämföra med); förklara gärna utfallet."
+    # (below 1 mnkr in tkr, as messages say amounts: 30 tkr, not 0,0 mnkr)
+    amount = readable_amount(rule["avvikelse"], form.unit, places)
     pct = percent(rule["avvikelse_pct"], exact=rule.get("avvikelse_pct_exakt"), places=rule.get("decimaler", 1))
     what = f"avvikelsen är {amount}" + (f" ({pct} %)" if pct else "")
     zero = not pct and bool(rule["avvikelse"])  # a budget of 0: no percent of it, every deviation is beyond one
 
     def said(o, p) -> str:
-        return f"{percent(p, places=_places_of(p))} %" if p is not None else f"{money(o, form.unit, places)} {form.unit}"
+        return f"{percent(p, places=_places_of(p))} %" if p is not None else readable_amount(o, form.unit, places)
 
     if rule["kravs"]:  # beyond every limit
         if zero and any(p is not None for _, p in rule["gransen"]):
-            return f"Kommentar krävs: {what} mot budget 0, som varje avvikelse är mer än {_both(said, rule['gransen'])} av."
+            amounts = [(o, p) for o, p in rule["gransen"] if p is None]
+            percents = [(o, p) for o, p in rule["gransen"] if p is not None]
+            beyond = f", mer än {_both(said, amounts)}" if amounts else ""
+            return (f"Kommentar krävs: {what} mot budget 0{beyond}; i procent av 0 är varje avvikelse mer än "
+                    f"{_both(said, percents)}.")
         return f"Kommentar krävs: {what}, mer än {_both(said, rule['gransen'])}."
     # not beyond every limit: the ones it is within (a comment is asked for only beyond all of them)
     within = [(o, p) for o, p in rule["gransen"] if _within(rule, o, p)] or rule["gransen"]
