@@ -96,8 +96,15 @@ def _columns(section: Section, opts: Options) -> list:
 
 
 def section_notes(section: Section, opts: Options, stated: set[str]) -> list[str]:
-    """The notes under a section's table: those on its columns shown, not yet stated (`unstated`)."""
-    return unstated(notes_shown(section.report.notes, _columns(section, opts)), stated)
+    """The notes under a section's table: those on its columns shown, not yet stated (`unstated`); a
+    note on how the table's total is made (its rows of resultat units counted as nettokostnad) under
+    every table it applies to, where its rows do not add up to the total without it."""
+    from kfollow.engine.present import MIXED_TOTAL, MIXED_TOTAL_COSTS_NEGATIVE
+
+    notes = notes_shown(section.report.notes, _columns(section, opts))
+    every = [n for n in notes if n == MIXED_TOTAL_COSTS_NEGATIVE or n.endswith(MIXED_TOTAL.split(" räknar", 1)[1])]
+    fresh = unstated([n for n in notes if n not in every], stated)
+    return [n for n in notes if n in every or n in fresh]
 
 
 def _cells(section: Section, opts: Options):
