@@ -189,3 +189,18 @@ def test_a_table_with_comments_gets_a_landscape_page_and_whole_words(pdf_report,
     assert "@page bred { size: A4 landscape; }" in page and "section.bred { page: bred; }" in page
     assert '<section class="bred">\n<h2>Resultat per stab, med kommentarer</h2>' in page
     assert "td.kommentar { min-width: 0; width: 36%; overflow-wrap: break-word; hyphens: auto; }" in page
+
+
+def test_only_a_wide_table_with_comments_turns_the_page_and_the_title_goes_with_the_first(tmp_path):
+    """Found laying out the report: with `--stab EKO` the first section printed landscape and page 1 held
+    the title alone; in 2023 a comment table of two figures was stretched over a landscape page, and
+    the next table followed onto it."""
+    out = tmp_path / "r.html"
+    assert _invoke("report", "--budgets", ROOT / "examples" / "answered" / "budgets", "--period", "2024-10",
+                   "--stab", "EKO", "-o", out).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert '<section class="bred">\n<h1>' in page  # the title on the first section's page
+    assert "section.bred + section:not(.bred) { break-before: page; }" in page
+    out = tmp_path / "r23.html"
+    assert _invoke("report", "--budgets", BUDGETS, "--year", "2023", "-o", out).exit_code == 0
+    assert 'class="bred"' not in out.read_text(encoding="utf-8")

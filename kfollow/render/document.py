@@ -21,6 +21,9 @@ from kfollow.render.columns import NUMERIC, TEXT, as_text, for_people, printable
 from kfollow.report import Document, Report, Section, notes_shown
 
 CHARTS = ("verksamhet", "avvikelse", "manader")
+# a table with comments and at least this many columns prints on a landscape page: in portrait its
+# comments would be a column of a word or two (fewer columns leave them room on a portrait page)
+LANDSCAPE_COLUMNS = 8
 
 CSS = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; color: #111; max-width: 76rem; margin: 2rem auto;
@@ -66,6 +69,7 @@ PRINT_CSS = """
   /* a table with comments beside a dozen columns of figures gets the page's length: in portrait the comments
      were a column of a word or two (or the table ran off the page, in kr) */
   section.bred { page: bred; }
+  section.bred + section:not(.bred) { break-before: page; }
   p.anm, footer { font-size: 7.5pt; }
   footer { overflow-wrap: anywhere; }
   figure { break-inside: avoid; page-break-inside: avoid; }
@@ -159,6 +163,8 @@ def _table_html(section: Section, opts: Options) -> str:
         *cells, pl.lit("</tr>")]).alias("_row"))["_row"] if columns else pl.Series([], dtype=pl.String)
     caption = esc(report.caption)
     wide = " kommentarer" if any(c.comment for c in columns) else ""  # on paper: the page's width
+    if wide and len(columns) >= LANDSCAPE_COLUMNS:  # on paper: a landscape page (`to_html`)
+        wide += " bred"
     return (f'<div class="tabell{wide}">\n<table>\n<caption>{caption}</caption>\n<thead><tr>{head}</tr></thead>\n'
             "<tbody>\n" + "\n".join(rows.to_list()) + "\n</tbody>\n</table>\n</div>")
 
@@ -190,15 +196,16 @@ def to_html(doc: Document, opts: Options, charts: bool = True) -> str:
     parts = [f'<!DOCTYPE html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
              f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
              f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-             f"<title>{esc(doc.title)}</title>\n<style>{css}</style>\n</head>\n<body>\n<main>\n"
-             f"<h1>{esc(doc.title)}</h1>\n<p>Belopp i {esc(doc.unit)}.</p>"]
+             f"<title>{esc(doc.title)}</title>\n<style>{css}</style>\n</head>\n<body>\n<main>"]
+    intro = f"<h1>{esc(doc.title)}</h1>\n<p>Belopp i {esc(doc.unit)}.</p>\n"
     stated: set[str] = set()
     for section in doc.sections:
         if not section.table and not (section.chart and charts):  # a chart left out: no heading over nothing
             continue
         table = _table_html(section, opts) if section.table else ""
-        wide = ' class="bred"' if 'class="tabell kommentarer"' in table else ""  # (on paper: a landscape page)
-        parts.append(f"<section{wide}>\n<h2>{esc(section.heading)}</h2>")
+        wide = ' class="bred"' if 'class="tabell kommentarer bred"' in table else ""  # (on paper: landscape)
+        parts.append(f"<section{wide}>\n{intro}<h2>{esc(section.heading)}</h2>")
+        intro = ""  # (the title goes with the first section: on its page, portrait or landscape)
         if section.table:
             parts.append(table)
             parts += [f'<p class="anm">Anm.: {esc(n)}</p>' for n in section_notes(section, opts, stated)]
@@ -207,6 +214,8 @@ def to_html(doc: Document, opts: Options, charts: bool = True) -> str:
             for remark in unstated([r] if (r := chart_note(section)) else [], stated):
                 parts.append(f'<p class="anm">Anm.: {esc(remark)}</p>')
         parts.append("</section>")
+    if intro:  # (a document without a section: its title alone)
+        parts.append(intro)
     parts.append("</main>\n<footer>\n" + "\n".join(f"<p>{esc(line)}</p>" for line in doc.footer) + "\n</footer>")
     parts.append("</body>\n</html>\n")
     return "\n".join(parts)
