@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUDGETS
+from conftest import BUDGETS, ROOT
 from kfollow.errors import ExitStatus
 
 NBSP = "\u00a0"
