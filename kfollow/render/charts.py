@@ -259,7 +259,13 @@ def _heading(caption: str) -> str:
     caption ran off both sides)."""
     import textwrap
 
-    return "\n".join(textwrap.wrap(_clean(caption), int(WIDTH * 72 / (10.5 * 0.66)))) if caption else ""
+    if not caption:
+        return ""
+    text, width = _clean(caption), int(WIDTH * 72 / (10.5 * 0.66))
+    lines = textwrap.wrap(text, width)
+    while width > 20 and len(textwrap.wrap(text, width - 1)) == len(lines):  # lines of even length: no "mnkr"
+        width -= 1  # alone on the last
+    return "\n".join(textwrap.wrap(text, width))
 
 
 def _output(fig: "Figure", fmt: str, title: str, description: str) -> bytes:
