@@ -60,6 +60,13 @@ class Caveat(str):
     __slots__ = ()
 
 
+class TableNote(str):
+    """A note on how a table's own figures are made (its total adds rows that are presented otherwise): a
+    document says it under every table it applies to, where other notes are said once."""
+
+    __slots__ = ()
+
+
 class ColumnNote(str):
     """A note on one column (`column`, its machine name), or on any of several (`also`): why it shows
     `–` on some rows. Shown only where such a column is (`notes_shown`): not under a table that

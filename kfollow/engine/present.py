@@ -8,7 +8,7 @@ import re
 import polars as pl
 
 from kfollow.engine import expressions as ex
-from kfollow.report import EXACT, ColumnNote, Report, build
+from kfollow.report import EXACT, ColumnNote, Report, TableNote, build
 
 # columns of a report of named rows that only machines need: people read the one label instead
 MACHINE_ONLY = ("radtyp", "redovisas_som", "forvaltning", "stab", "verksamhet", "projekt", "kostnadsslag", "konto", "namn")
@@ -43,7 +43,7 @@ def as_report(frame: pl.DataFrame, headers: dict[str, str] | None = None, store=
         kinds = set(frame.filter(pl.col("radtyp") != "summa")["redovisas_som"].drop_nulls().unique().to_list())
         if kinds == {"nettokostnad", "resultat"}:
             mixed = MIXED_TOTAL_COSTS_NEGATIVE if costs_negative else MIXED_TOTAL
-            notes += (mixed.replace("Summa nettokostnad", total) if total else mixed,)
+            notes += (TableNote(mixed.replace("Summa nettokostnad", total) if total else mixed),)
     if "namn" not in frame.columns:
         return _undefined_percents(build(frame, hidden=("radtyp", *machine_only), notes=notes, **meta))
     keys = [k for k in ("stab", "verksamhet", "projekt", "kostnadsslag", "konto", "forvaltning", "rad") if k in frame.columns]

@@ -18,7 +18,7 @@ import polars as pl
 from kfollow.errors import UsageError
 from kfollow.options import Options
 from kfollow.render.columns import NUMERIC, TEXT, as_text, for_people, printable
-from kfollow.report import Document, Report, Section, notes_shown
+from kfollow.report import Document, Report, Section, TableNote, notes_shown
 
 CHARTS = ("verksamhet", "avvikelse", "manader")
 # a table with comments and at least this many columns prints on a landscape page: in portrait its
@@ -103,10 +103,8 @@ def section_notes(section: Section, opts: Options, stated: set[str]) -> list[str
     """The notes under a section's table: those on its columns shown, not yet stated (`unstated`); a
     note on how the table's total is made (its rows of resultat units counted as nettokostnad) under
     every table it applies to, where its rows do not add up to the total without it."""
-    from kfollow.engine.present import MIXED_TOTAL, MIXED_TOTAL_COSTS_NEGATIVE
-
     notes = notes_shown(section.report.notes, _columns(section, opts))
-    every = [n for n in notes if n == MIXED_TOTAL_COSTS_NEGATIVE or n.endswith(MIXED_TOTAL.split(" räknar", 1)[1])]
+    every = [n for n in notes if isinstance(n, TableNote)]
     fresh = unstated([n for n in notes if n not in every], stated)
     return [n for n in notes if n in every or n in fresh]
 
