@@ -400,17 +400,17 @@ def _period_ledger(name: str, every: pl.DataFrame, rows: pl.DataFrame, mapping: 
         for found, n in sorted(counts.iter_rows(), key=lambda r: (-len(r[0].split()), [int(d) for d in r[0].split()])):
             empty = [str(d) for d in dims if str(d) not in found.split()]
             used.append(f"{{{found}}} in {n} account-month{'s' if n > 1 else ''} (dimension{'s' if len(empty) > 1 else ''} "
-                        f"{' and '.join(empty)} under an empty key)")
+                        f"{_and(empty)} under an empty key)")
         order = "a set with the förvaltning's dimension first, then" if first in dims else "then"
         notes = (*notes, f"an account and month without {label} object rows of exactly dimensions "
-                 f"{' and '.join(map(str, dims))} is broken down by the rows of the most of them it has "
+                 f"{_and(map(str, dims))} is broken down by the rows of the most of them it has "
                  f"({order} the lowest numbers): {', '.join(used)}; no row is counted twice",)
     elif dims and parts == 0 and objects.height:
         columns = [c for c in objects.columns if c.startswith("dim_")]
         named = objects.select(pl.concat_list(pl.when(pl.col(c).is_not_null()).then(pl.lit(c[4:])) for c in columns)
                                .list.drop_nulls().list.join(" ").alias("n"))["n"].unique().sort().to_list()
         notes = (*notes, f"no {label} object row names exactly dimension{'s' if len(dims) > 1 else ''} "
-                 f"{' and '.join(map(str, dims))}, so all is under an empty key; the object rows name "
+                 f"{_and(map(str, dims))}, so all is under an empty key; the object rows name "
                  + ", ".join("{" + n + "}" for n in named),)
     extra = extra.filter(pl.Series([mapping.slag_of(k) != "ignorera" for k in extra["konto"]], dtype=pl.Boolean))
     if extra.height:  # rows of the mapped dimensions only in combination with others: summed over those
@@ -420,6 +420,12 @@ def _period_ledger(name: str, every: pl.DataFrame, rows: pl.DataFrame, mapping: 
         notes = (*notes, f"where an account and month has no {label} object rows of its dimensions alone, the rows "
                          f"that also name dimensions not mapped are summed over those: {listed}")
     return Ledger(name, frame, notes=notes)
+
+
+def _and(items) -> str:
+    """`1`, `1 and 20`, `1, 20 and 30`."""
+    items = list(items)
+    return " and ".join(items) if len(items) < 3 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def counted_accounts(mapping: LedgerMapping, *frames: pl.DataFrame) -> set[str]:
