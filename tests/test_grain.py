@@ -1668,3 +1668,11 @@ def test_a_total_of_kostnadsslag_and_accounts_reads_as_both_kept(run):
     assert "Summa personalkostnader, konto 50 " in text
     it = (Kostnadsslag("it", "IT-kostnader", ("65",)),)
     assert LedgerFilter(kostnadsslag=("it",)).total(it) == "Summa IT-kostnader"
+
+
+def test_a_total_of_chosen_staber_says_so(run):
+    """Found laying out the report: `--stab EKO --stab LED` labelled the two staber's sum "Summa
+    nettokostnad", which reads as the förvaltning's."""
+    text = run("deviation", "--budgets", EXAMPLES / "answered" / "budgets", "--period", "2024-10", "--stab", "EKO",
+               "--stab", "LED").stdout
+    assert "\nSumma valda staber " in text and "Summa nettokostnad" not in text

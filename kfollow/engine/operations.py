@@ -753,6 +753,13 @@ BY_TITLE = {By.stab: "stab", By.verksamhet: "verksamhet", By.forvaltning: "förv
             "verksamhet": "verksamhet", "forvaltning": "förvaltning", "kostnadsslag": "kostnadsslag", "konto": "konto"}
 
 
+def _total_label(store: Store, year: int, flt, staber: list[str] | None, verksamheter: list[str] | None) -> str | None:
+    """The label of a selection's total where it is no förvaltning's whole nettokostnad: what a filter
+    keeps (`Summa personalkostnader`), else the staber or verksamheter chosen (`Summa valda staber`)."""
+    return flt.total(store.years[year].kostnadsslag) or (
+        "Summa valda staber" if staber else "Summa valda verksamheter" if verksamheter else None)
+
+
 def deviation(store: Store, year: int | None = None, period: str | int | None = None, by: By | str = By.stab,
               forvaltning: list[str] | None = None, staber: list[str] | None = None,
               budget: BudgetMode = BudgetMode.justerad, against: str | None = None, gross: bool = False,
@@ -853,7 +860,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     # headed by the row's key, as the full table is
     label = cut.keys[0] if top is not None and cut.nested else None
     return as_report(frame, store.years[p.year].rubriker, store=store, machine_only=unforecast, label=label,
-                     costs_negative=costs_negative, total=flt.total(store.years[p.year].kostnadsslag),
+                     costs_negative=costs_negative, total=_total_label(store, p.year, flt, staber, verksamheter),
                      title=title, unit=unit, period=p.text, notes=notes,
                      qualifier=", ursprunglig budget" if budget is BudgetMode.original else "", messages=messages)
 
@@ -925,7 +932,7 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
     if costs_negative:
         frame = present.costs_negative(frame)
     return as_report(frame, store.years[p.year].rubriker, store=store, costs_negative=costs_negative,
-                     total=flt.total(store.years[p.year].kostnadsslag), title=f"Utfall {base_year} och {p.year}{months} per "
+                     total=_total_label(store, p.year, flt, staber, verksamheter), title=f"Utfall {base_year} och {p.year}{months} per "
                      f"{' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{cuts.filter_text(flt)}", unit=unit,
                      period=p.text, messages=p.messages + year_warnings(
                          store, sorted({base_year, p.year}), p.month, fids=set(frame["forvaltning"].drop_nulls().to_list()),
