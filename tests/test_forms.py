@@ -1181,3 +1181,22 @@ def test_a_form_says_which_of_two_limits_a_deviation_is_within(run, tmp_path):
     assert "Kommentar krävs: avvikelsen är 2,5 mnkr (16,3 %), mer än 5,0 % och 500 tkr." in texts["EKO"]
     assert "Kommentar krävs inte: avvikelsen är -183 tkr (-1,0 %), inom 5,0 % och 500 tkr." in texts["HR"]
     assert "None" not in " ".join(texts.values())
+
+
+def test_a_forms_rule_shows_an_amount_beyond_its_limit_and_the_limit_as_given():
+    """Found in review: 500 400 kr beyond 500 tkr read "avvikelsen är 500 tkr …, mer än … 500 tkr", and a
+    limit of 1,25 mnkr was quoted as 1,3 mnkr."""
+    from types import SimpleNamespace
+
+    from kfollow.render.form_xlsx import _rule
+
+    def rule(deviation, limits, typed, required=True):
+        kommentar = {"kravs": required, "avvikelse": deviation, "avvikelse_pct": 10.0, "avvikelse_pct_exakt": None,
+                     "gransen": limits, "gransen_text": typed, "decimaler": 1}
+        return _rule(SimpleNamespace(unit="mnkr", extra={"kommentar": kommentar}), 1)
+
+    assert rule(50_040_000, [(None, 5.0), (50_000_000, None)], ["5 %", "500 tkr"]) == \
+        "Kommentar krävs: avvikelsen är 500\u00a0400 kr (10,0 %), mer än 5,0 % och 500 tkr."
+    assert rule(130_000_000, [(125_000_000, None)], ["1,25 mnkr"]).endswith("mer än 1,25 mnkr.")
+    assert rule(30_000_000, [(50_000_000, None)], ["500 tkr"], required=False) == \
+        "Kommentar krävs inte: avvikelsen är 300 tkr (10,0 %), inom 500 tkr."

@@ -252,3 +252,19 @@ def test_parts_read_on_no_evidence_and_sets_that_disagree_are_said(tmp_path: Pat
 """)
     assert "in 1 account-month (5011 2024-01 first) the #PBUDGET object rows of fewer dimensions disagree" \
         in " ".join(err.split())
+
+
+def test_an_empty_code_is_a_part_of_its_dimensions_set(tmp_path: Path):
+    """Found in review: `{1 ""}` rows with no other object row crashed the import (concat_list of no
+    columns), and beside `{1 "1110"}` in a budget without `{}` they were a set of their own, left out (600
+    of 1 000). They are the part of the `{1}` set without an object."""
+    rows, _ = imported(tmp_path, """#PSALDO 0 202401 5011 {} 1000.00
+#PSALDO 0 202401 5011 {1 ""} 1000.00
+""", budget=False)
+    assert rows == {("KSF", "", "", "5011"): "1000.00"}
+    rows, _ = imported(tmp_path, """#PSALDO 0 202401 5011 {} 1000.00
+#PSALDO 0 202401 5011 {1 "1110"} 1000.00
+#PBUDGET 0 202401 6410 {1 "1110"} 600.00
+#PBUDGET 0 202401 6410 {1 ""} 400.00
+""")
+    assert rows == {("KSF", "LED", "", "6410"): "600.00", ("KSF", "", "", "6410"): "400.00"}

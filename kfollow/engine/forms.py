@@ -143,7 +143,8 @@ def forms(store: Store, period: str, by: By | str = By.stab, forvaltning: list[s
         required = None if limit is None else (target.forvaltning, target.nyckel) in beyond
         rule = {"kravs": required, "avvikelse": r["avvikelse"], "avvikelse_pct": r["avvikelse_pct"],
                 "avvikelse_pct_exakt": r.get("avvikelse_pct" + EXACT),
-                "gransen": [(p.ore, p.percent) for p in limit.parts] if limit is not None else []}
+                "gransen": [(p.ore, p.percent) for p in limit.parts] if limit is not None else [],
+                "gransen_text": [p.said for p in limit.parts] if limit is not None else []}
         # the decimals that show a required comment's percent beyond the limit (-1,02 %, not -1,0 %)
         rule["decimaler"] = places_beyond(r["avvikelse_pct"], limit_percents(limit), rule["avvikelse_pct_exakt"]) \
             if required else 1

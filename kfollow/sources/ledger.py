@@ -378,11 +378,12 @@ def _period_ledger(name: str, every: pl.DataFrame, rows: pl.DataFrame, mapping: 
     if psaldo_reading(every, other, counted) == "parts":
         dims = [f"dim_{d}" for d in sorted(mapping.dimensions()) if f"dim_{d}" in rows.columns]
         # (a `{}` row of 0 is no part booked without objects: no fact row of 0 with no key)
-        return Ledger(name, rows.filter(~pl.col("total") | (pl.col("belopp") != 0)).select(*keep, *dims),
+        return Ledger(name, rows.filter(~pl.col("total") | (pl.col("belopp") != 0)).select(*keep, *_objects(dims)),
                       notes=reading_doubt(every, other, label, counted))
     dims = sorted(mapping.dimensions())
     first = mapping.forvaltning.dimension
     frame, parts, short, extra, disagreed = _breakdown(rows, dims, first)
+    frame = frame.with_columns(_objects([c for c in frame.columns if c.startswith("dim_")]))
     notes = reading_doubt(every, other, label, counted)
     disagreed = disagreed.filter(pl.col("konto").is_in(list(counted)))
     if disagreed.height:  # the finer rows are used: say where the file contradicts itself
@@ -405,7 +406,7 @@ def _period_ledger(name: str, every: pl.DataFrame, rows: pl.DataFrame, mapping: 
         notes = (*notes, f"an account and month without {label} object rows of exactly dimensions "
                  f"{_and(map(str, dims))} is broken down by the rows of the most of them it has "
                  f"({order} the lowest numbers): {', '.join(used)}; no row is counted twice",)
-    elif dims and parts == 0 and objects.height:
+    elif dims and parts == 0 and objects.height and any(c.startswith("dim_") for c in objects.columns):
         columns = [c for c in objects.columns if c.startswith("dim_")]
         named = objects.select(pl.concat_list(pl.when(pl.col(c).is_not_null()).then(pl.lit(c[4:])) for c in columns)
                                .list.drop_nulls().list.join(" ").alias("n"))["n"].unique().sort().to_list()
@@ -420,6 +421,12 @@ def _period_ledger(name: str, every: pl.DataFrame, rows: pl.DataFrame, mapping: 
         notes = (*notes, f"where an account and month has no {label} object rows of its dimensions alone, the rows "
                          f"that also name dimensions not mapped are summed over those: {listed}")
     return Ledger(name, frame, notes=notes)
+
+
+def _objects(columns: list[str]) -> list[pl.Expr]:
+    """Dimension columns with their objects: a dimension written with no object (`{1 ""}`, "" in the
+    rows, which puts the row in that dimension's set) has none (null), as a voucher row without one."""
+    return [pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in columns]
 
 
 def _and(items) -> str:

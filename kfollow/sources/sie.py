@@ -377,6 +377,7 @@ class _Parser:
         self.object_ids: dict[str, int] = {}
         self.object_lists: list[dict[int, str]] = []
         self.object_written: list[bool] = []  # whether a list names any dimension (`{1 ""}` does, `{}` not)
+        self.object_empty: list[set[int]] = []  # the dimensions a list names with no object (`{1 ""}`: 1)
         self.object_keys: dict[tuple, int] = {}  # one id per list as read, however it was written
         self.periods: dict[str, str] = {}  # YYYYMMDD or YYYYMM → YYYY-MM, for the valid ones seen
         self.t = ([], [], [], [], [])  # period, konto, amount text, line, object id
@@ -920,6 +921,7 @@ class _Parser:
             raise DataError(self.name, number, column, f"{where} has an odd number of fields; write pairs of "
                                                        "dimension number and object code")
         objects: dict[int, str] = {}
+        empty: set[int] = set()
         for (_, dimension, _), (_, code, _) in zip(fields[::2], fields[1::2]):
             if not _DIGITS.fullmatch(dimension):
                 raise DataError(self.name, number, column, f"{where}: dimension {_short(dimension)} is not a number (1–999999); "
@@ -933,11 +935,15 @@ class _Parser:
                                                            "give one object per dimension")
             if code != "":  # {1 ""}: no object of dimension 1 (but no `{}` total either: a part without one)
                 objects[dim] = code
-        key = (bool(fields), tuple(sorted(objects.items())))  # (`{1 "A"}` and `{"1" "A"}` are one list)
+            else:
+                empty.add(dim)
+        # (`{1 "A"}` and `{"1" "A"}` are one list)
+        key = (bool(fields), tuple(sorted(objects.items())), tuple(sorted(empty)))
         if key not in self.object_keys:
             self.object_keys[key] = len(self.object_lists)
             self.object_lists.append(objects)
             self.object_written.append(bool(fields))
+            self.object_empty.append(empty)
         self.object_ids[inner] = self.object_keys[key]
         return self.object_ids[inner]
 
@@ -1038,7 +1044,8 @@ class _Parser:
 
     # -- frames -------------------------------------------------------------------------------
 
-    def _frame(self, key: str, columns: dict, extra: dict[str, pl.Series] | None = None) -> pl.DataFrame:
+    def _frame(self, key: str, columns: dict, extra: dict[str, pl.Series] | None = None,
+               named_empty: bool = False) -> pl.DataFrame:
         """The parts of `key` ("t", "p" or "b") as one frame of `columns`, then `dim_<n>` columns (in
         dimension order) for the object lists they refer to, and `extra` columns gathered by object
         list id likewise.
@@ -1050,8 +1057,15 @@ class _Parser:
             return pl.DataFrame(schema=columns)
         used = set().union(*(part[_OBJECT].unique().to_list() for part in parts))
         lookups = dict(extra or {})
-        for d in sorted({d for i in used for d in self.object_lists[i]}):
-            lookups[f"dim_{d}"] = pl.Series([objects.get(d) for objects in self.object_lists], dtype=pl.String)
+        # (with `named_empty`, a dimension written with no object, `{1 ""}`, is "": the row is of the set of
+        # dimension 1, with no object of it; else null, as a voucher row without one)
+        dims = {d for i in used for d in self.object_lists[i]}
+        if named_empty:
+            dims |= {d for i in used for d in self.object_empty[i]}
+        for d in sorted(dims):
+            lookups[f"dim_{d}"] = pl.Series(
+                [objects.get(d, "" if named_empty and d in empty else None)
+                 for objects, empty in zip(self.object_lists, self.object_empty)], dtype=pl.String)
         whole: dict[str, pl.Series] = {}
         for name in [*columns.keys() - lookups.keys(), _OBJECT]:
             whole[name] = pl.concat([part[name] for part in parts], rechunk=True)
@@ -1066,7 +1080,7 @@ class _Parser:
     def _period_frame(self, key: str) -> pl.DataFrame:
         """#PSALDO ("p") or #PBUDGET ("b") rows as a frame of PSALDO_SCHEMA and `dim_<n>` columns."""
         total = pl.Series([not written for written in self.object_written], dtype=pl.Boolean)
-        return self._frame(key, PSALDO_SCHEMA, {"total": total})
+        return self._frame(key, PSALDO_SCHEMA, {"total": total}, named_empty=True)
 
 
 _HEADERS = {
