@@ -114,7 +114,7 @@ def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str 
     if source not in ("trans", "psaldo"):
         raise UsageError(f"source '{source}' is neither trans nor psaldo")
     rules, mapping_name = _mapping(mapping, "sie")
-    export = read_sie(path)
+    export = read_sie(path, rules.dimensions())  # (the dimensions it maps as columns; the rest only named)
     ledger.check_export(export)
     messages = [f"warning: {warning}" for warning in export.warnings]
     chosen = ledger.pick_year(export, None if year is None else str(year))

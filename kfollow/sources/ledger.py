@@ -38,6 +38,7 @@ from kfollow.store import MAX_FILE_TOTAL, MAX_ORE, MAX_TABLE_TOTAL
 from kfollow.errors import DataError, UsageError
 from kfollow.sources.facts import CODE_COLUMNS
 from kfollow.sources.mapping import KeyMap, LedgerMapping
+from kfollow.sources.sie import OTHERS
 
 TOTALS_SCHEMA = {"period": pl.String, "kostnader": pl.Int64, "intakter": pl.Int64, "ignorerat": pl.Int64}
 
@@ -406,10 +407,9 @@ def _period_ledger(name: str, every: pl.DataFrame, rows: pl.DataFrame, mapping: 
         notes = (*notes, f"an account and month without {label} object rows of exactly dimensions "
                  f"{_and(map(str, dims))} is broken down by the rows of the most of them it has "
                  f"({order} the lowest numbers): {', '.join(used)}; no row is counted twice",)
-    elif dims and parts == 0 and objects.height and any(c.startswith("dim_") for c in objects.columns):
+    elif dims and parts == 0 and objects.height and any(c.startswith("dim_") or c == OTHERS for c in objects.columns):
         columns = [c for c in objects.columns if c.startswith("dim_")]
-        named = objects.select(pl.concat_list(pl.when(pl.col(c).is_not_null()).then(pl.lit(c[4:])) for c in columns)
-                               .list.drop_nulls().list.join(" ").alias("n"))["n"].unique().sort().to_list()
+        named = objects.select(_named(columns, OTHERS in objects.columns).alias("n"))["n"].unique().sort().to_list()
         notes = (*notes, f"no {label} object row names exactly dimension{'s' if len(dims) > 1 else ''} "
                  f"{_and(map(str, dims))}, so all is under an empty key; the object rows name "
                  + ", ".join("{" + n + "}" for n in named),)
@@ -421,6 +421,21 @@ def _period_ledger(name: str, every: pl.DataFrame, rows: pl.DataFrame, mapping: 
         notes = (*notes, f"where an account and month has no {label} object rows of its dimensions alone, the rows "
                          f"that also name dimensions not mapped are summed over those: {listed}")
     return Ledger(name, frame, notes=notes)
+
+
+def _named(columns: list[str], others: bool, width: int = 0, separator: str = " ") -> pl.Expr:
+    """The dimensions a row names (its set), in number order, each zero-padded to `width`, joined by
+    `separator` (`"1 20"`, `"000001,000020"`): those of the dimension `columns` it has an object (or "")
+    in, and with `others` those the reader named in OTHERS; "" for none."""
+    named = [pl.when(pl.col(c).is_not_null()).then(pl.lit(c[4:].zfill(width))) for c in columns]
+    if not others:
+        return pl.concat_str(named, separator=separator, ignore_nulls=True) if named else pl.lit("")
+    padded = [pl.when(pl.col(c).is_not_null()).then(pl.lit(c[4:].zfill(6))) for c in columns]
+    listed = pl.concat_list([*padded, pl.col(OTHERS).fill_null("").str.split(",")]).list.eval(
+        pl.element().filter(pl.element().is_not_null() & (pl.element() != ""))).list.sort()  # (six digits: in number order)
+    if width != 6:
+        listed = listed.list.eval(pl.element().str.strip_chars_start("0").str.zfill(width))
+    return listed.list.join(separator)
 
 
 def _objects(columns: list[str]) -> list[pl.Expr]:
@@ -489,13 +504,13 @@ def period_totals(rows: pl.DataFrame) -> pl.DataFrame:
     """
     keys = ["period", "konto"]
     columns = [c for c in rows.columns if c.startswith("dim_")]
+    others = OTHERS in rows.columns
     totals = rows.filter(pl.col("total")).group_by(keys).agg(pl.col("belopp").sum(), pl.col("rad").min())
     objects = rows.filter(~pl.col("total")).join(totals, on=keys, how="anti")
-    if objects.is_empty() or not columns:
+    if objects.is_empty() or not (columns or others):
         return totals
-    named = [pl.when(pl.col(c).is_not_null()).then(pl.lit(c[4:].zfill(6))) for c in columns]
     by_set = (
-        objects.with_columns(pl.concat_str(named, separator=",", ignore_nulls=True).alias("_set"))
+        objects.with_columns(_named(columns, others, 6, ",").alias("_set"))
         .group_by(*keys, "_set").agg(pl.col("belopp").sum(), pl.col("rad").min())
         .sort(pl.col("belopp").abs(), pl.col("_set").str.count_matches(",", literal=True), "_set",
               descending=[True, False, False])
@@ -532,6 +547,7 @@ def _breakdown(rows: pl.DataFrame, dims: list[int], first: int | None = None
     columns = [c for c in rows.columns if c.startswith("dim_")]
     wanted = [f"dim_{d}" for d in dims if f"dim_{d}" in columns]
     others = [c for c in columns if c not in wanted]
+    named_others = OTHERS in rows.columns  # the other dimensions, named by the reader (`read_sie`'s `dimensions`)
     outputs = [f"dim_{d}" for d in dims]
     short = pl.DataFrame(schema={"period": pl.String, "konto": pl.String, "_set": pl.String})
     extra = short.with_columns(_extra=pl.lit(None, pl.String))
@@ -541,14 +557,15 @@ def _breakdown(rows: pl.DataFrame, dims: list[int], first: int | None = None
     stopped = pl.DataFrame(schema={k: pl.String for k in keys})  # account-months whose chain ended early
     used = 0
     if wanted:
-        def named(cs: list[str], width: int = 0) -> pl.Expr:
-            return pl.concat_str([pl.when(pl.col(c).is_not_null()).then(pl.lit(c[4:].zfill(width))) for c in cs],
-                                 separator=" " if not width else ",", ignore_nulls=True)
+        any_other = bool(others) or named_others
+        counted = [pl.col(c).is_not_null().cast(pl.UInt32) for c in others]
+        if named_others:
+            counted.append(pl.col(OTHERS).str.count_matches(",", literal=True).cast(pl.UInt32) + 1)
         candidates = (
             rows.filter(~pl.col("total") & pl.any_horizontal(pl.col(c).is_not_null() for c in wanted))
-            .with_columns(_set=named(wanted), _extra=named(others) if others else pl.lit(""),
-                          _nx=pl.sum_horizontal(pl.col(c).is_not_null() for c in others) if others else pl.lit(0),
-                          _xorder=named(others, 6) if others else pl.lit(""))
+            .with_columns(_set=_named(wanted, False), _extra=_named(others, named_others) if any_other else pl.lit(""),
+                          _nx=pl.sum_horizontal(counted).fill_null(0) if any_other else pl.lit(0),
+                          _xorder=_named(others, named_others, 6, ",") if any_other else pl.lit(""))
         )
         # per account, month and set: the rows of the fewest other dimensions, summed over them
         alone = (candidates.group_by(*keys, "_set", "_extra", "_nx", "_xorder").len()
@@ -696,7 +713,10 @@ def _evidence(rows: pl.DataFrame, counted: set[str] | None = None) -> tuple[int,
         return None
     columns = [c for c in rows.columns if c.startswith("dim_")]
     keys = ["rar", "period", "konto"]
-    signature = pl.concat_str([pl.col(c).is_not_null().cast(pl.String) for c in columns]) if columns else pl.lit("")
+    flags = [pl.col(c).is_not_null().cast(pl.String) for c in columns]
+    if OTHERS in rows.columns:  # (the other dimensions a row names, as the reader named them)
+        flags.append(pl.col(OTHERS).fill_null(""))
+    signature = pl.concat_str(flags) if flags else pl.lit("")
     objects = (rows.filter(~pl.col("total")).with_columns(signature.alias("_sig"))
                .group_by(*keys, "_sig").agg(pl.col("belopp").sum())
                .filter(pl.col("belopp") != 0))  # (a set of 0 tells nothing)

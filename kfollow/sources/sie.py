@@ -130,6 +130,9 @@ PSALDO_SCHEMA = {
     "total": pl.Boolean,
 }
 _OBJECT = "_objekt"  # a row's object list id, while reading
+# read with `dimensions`: the dimensions of a #PSALDO or #PBUDGET row's set that are not among them, zero-padded
+# (six digits) in number order and joined by ","; null when it names none (`dimension_set`)
+OTHERS = "_ovriga_dim"
 _TRANS_PART = {**TRANS_SCHEMA, _OBJECT: pl.UInt32}
 _SALDO_PART = {"rar": pl.Int8, "period": pl.String, "konto": pl.String, "belopp": pl.Int64, "rad": pl.Int32,
                _OBJECT: pl.UInt32}
@@ -150,13 +153,13 @@ class SieFile:
     dimensions: dict[int, str]  # #DIM and #UNDERDIM number → name
     objects: dict[tuple[int, str], str]  # #OBJEKT (dimension, code) → name
     trans: pl.DataFrame  # period, konto, belopp, rad, dim_<n>…: one row per voucher row (see read_sie)
-    psaldo: pl.DataFrame  # rar, period, konto, belopp, rad, total, dim_<n>…: one row per #PSALDO
+    psaldo: pl.DataFrame  # rar, period, konto, belopp, rad, total, dim_<n>…[, OTHERS]: one row per #PSALDO
     pbudget: pl.DataFrame  # the same columns (PSALDO_SCHEMA): one row per #PBUDGET, the period's budget
     lines: int  # number of lines read
     warnings: tuple[str, ...]  # "FILE:LINE: …", e.g. names with control characters replaced
 
 
-def read_sie(path: str | Path) -> SieFile:
+def read_sie(path: str | Path, dimensions: Collection[int] | None = None) -> SieFile:
     """Read a SIE file (types 1–4); raises `DataError` or `InputOutputError` with one line.
 
     `trans`: period ("YYYY-MM", from its voucher's date: the voucher books it, whatever date a row
@@ -166,6 +169,10 @@ def read_sie(path: str | Path) -> SieFile:
     `psaldo`: rar (Int8 year index), period, konto, belopp (öre: the change during the period),
     rad, total (True for the `{}` row), and `dim_<n>` columns likewise.
     `pbudget`: the same columns for #PBUDGET (belopp: the period's budget, signed as #PSALDO).
+    With `dimensions` (those an import maps), only their `dim_<n>` columns: `trans` has no other, and
+    `psaldo` and `pbudget` name a row's other dimensions in one column (OTHERS), which is all that
+    tells its set of dimensions apart (`{1 "Nord" 6 "P1"}` from `{1 "Nord"}`). A file whose rows
+    name thousands of dimensions is then as large as one that names few.
 
     Memory: the frames read and one chunk's work (see the module), never the file's text; about twice
     the frames at the end, when each column is made whole.
@@ -173,7 +180,7 @@ def read_sie(path: str | Path) -> SieFile:
     name = str(path)
     with open_file(path, EXPORT_LIMIT, "SIE file", display=name) as file:
         encoding, bom, warnings = _encoding(file, name)
-        parser = _Parser(name, encoding, warnings)
+        parser = _Parser(name, encoding, warnings, dimensions)
         for piece in _pieces(file, bom, name):
             if encoding != "utf-8" and not piece.isascii():
                 piece = piece.decode(encoding).encode("utf-8")
@@ -361,8 +368,9 @@ class _Parser:
     vectorised path adds its own, so parts stay in the file's order; frames are joined at the end.
     """
 
-    def __init__(self, name: str, encoding: str, warnings: list[str]):
+    def __init__(self, name: str, encoding: str, warnings: list[str], kept: Collection[int] | None = None):
         self.name, self.encoding, self.warnings = name, encoding, warnings
+        self.kept = None if kept is None else frozenset(kept)  # the dimensions read as columns (None: all)
         self.program: str | None = None
         self.generated: str | None = None
         self.sietyp = 1
@@ -1062,6 +1070,12 @@ class _Parser:
         dims = {d for i in used for d in self.object_lists[i]}
         if named_empty:
             dims |= {d for i in used for d in self.object_empty[i]}
+        if self.kept is not None:
+            if named_empty and dims - self.kept:  # the rest named once per row, not a column each
+                lookups[OTHERS] = pl.Series([",".join(f"{d:06d}" for d in sorted((objects.keys() | empty) - self.kept))
+                                             or None for objects, empty in zip(self.object_lists, self.object_empty)],
+                                            dtype=pl.String)
+            dims &= self.kept
         for d in sorted(dims):
             lookups[f"dim_{d}"] = pl.Series(
                 [objects.get(d, "" if named_empty and d in empty else None)
