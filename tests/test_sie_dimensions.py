@@ -12,6 +12,7 @@ import pytest
 
 import kfollow
 from kfollow import importing
+from kfollow.errors import KfollowError
 from kfollow.sources import sie
 from kfollow.sources.sie import OTHERS, read_sie
 
@@ -144,3 +145,22 @@ def test_thousands_of_unmapped_dimensions_make_no_column_each(tmp_path: Path):
     assert facts.filter(pl.col("stab") == "LED")["belopp"].sum() == 1_00
     assert facts.filter(pl.col("stab").is_null())["belopp"].sum() == 1999_00
     assert any("{1} from {1 100}" in m for m in done.messages)
+
+
+def test_a_mapping_takes_every_dimension_number_the_reader_takes(tmp_path: Path):
+    """The reader takes dimensions 1–999999 (`{40001 "A"}`); the mapping refused any above 9999, so such
+    a file could be read but not mapped."""
+    (tmp_path / "export.se").write_text(HEAD + """#DIM 40001 Ansvar
+#PBUDGET 0 202401 5011 {} 300.00
+#PBUDGET 0 202401 5011 {40001 "1110"} 300.00
+#PSALDO 0 202401 5011 {} 300.00
+""", encoding="cp437")
+    mapping = MAPPING.replace("dimension: 1\n", "dimension: 40001\n")
+    (tmp_path / "map.yaml").write_text(mapping, encoding="utf-8")
+    done = kfollow.import_sie(tmp_path / "export.se", tmp_path / "map.yaml", budget=True, utfall=False,
+                              unmapped_empty=True)
+    assert done.budget.facts.filter(pl.col("stab") == "LED")["belopp"].to_list() == [300_00]
+    (tmp_path / "map.yaml").write_text(MAPPING.replace("dimension: 1\n", "dimension: 1000000\n"), encoding="utf-8")
+    with pytest.raises(KfollowError, match=r"map.yaml:4:14: dimension of stab '1000000' is not a SIE "
+                                                   r"dimension number \(1–999999\)"):
+        kfollow.import_sie(tmp_path / "export.se", tmp_path / "map.yaml", budget=True, utfall=False)

@@ -319,9 +319,10 @@ class _MappingParser(TreeReader):
         if present[0] == "dimension":
             dnode = body.items["dimension"][1]
             text = self.text(dnode, f"dimension of {name}")
-            if not (text.isdigit() and text.isascii() and len(text) <= 4 and 1 <= int(text) <= 9999):
-                raise self.error(dnode, f"dimension of {name} '{text}' is not a SIE dimension number; write e.g. 1 "
-                                        "(kostnadsställe/ansvar), 6 (projekt) or 20")
+            # (the numbers the SIE reader takes: a dimension it reads can be mapped)
+            if not (text.isdigit() and text.isascii() and len(text) <= 6 and 1 <= int(text) <= 999_999):
+                raise self.error(dnode, f"dimension of {name} '{text}' is not a SIE dimension number (1–999999); "
+                                        "write e.g. 1 (kostnadsställe/ansvar), 6 (projekt) or 20")
             return KeyMap(name, knode.line, knode.column, dimension=int(text), objekt=objekt)
         kolumn = self.text(body.items["kolumn"][1], f"kolumn of {name}")
         return KeyMap(name, knode.line, knode.column, kolumn=kolumn, objekt=objekt)
