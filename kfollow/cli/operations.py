@@ -83,7 +83,7 @@ def _report_limit(rows, limit, option: str, unit: Unit, decimals: int | None) ->
     """List the rows beyond a limit on stderr, one Swedish sentence each, and exit 1 (CHECK_FAILED) if
     there are any: `--fail-over 3%: avvikelsen för HR-stab är -183 tkr (-1,0 %), över gränsen`."""
     from kfollow.engine.thresholds import limit_percents, places_beyond
-    from kfollow.render.numbers import percent, readable_amount
+    from kfollow.render.numbers import amount_beyond, percent
 
     if rows.is_empty():
         return
@@ -91,7 +91,9 @@ def _report_limit(rows, limit, option: str, unit: Unit, decimals: int | None) ->
     for r in rows.iter_rows(named=True):
         exact = r.get("avvikelse_pct_exakt")  # rounded as the table, with the decimals that show it beyond the limit
         pct = percent(r["avvikelse_pct"], exact=exact, places=places_beyond(r["avvikelse_pct"], limit_percents(limit), exact))
-        amount = readable_amount(r["avvikelse"], unit.value, places)  # below 1 mnkr in tkr, as check says it
+        # below 1 mnkr in tkr, as check says it; finer where rounding would show it no larger than the limit
+        amount = amount_beyond(r["avvikelse"], unit.value, places,
+                               [p.ore for p in getattr(limit, "parts", (limit,)) if p.ore is not None])
         say(f"{option} {shown(limit.text)}: avvikelsen för {shown(r['namn'])} är {amount}"
                    f"{f' ({pct} %)' if pct else ''}, över gränsen")
     fail(ExitStatus.CHECK_FAILED)

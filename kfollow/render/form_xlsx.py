@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import io
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from kfollow.form import ID_SHEET, INPUT_KEY, KOMMENTAR_LABEL, LOCKED_KEY, PROGNOS_LABEL, SHEET, Form
 from kfollow.options import ORE_PER_UNIT, Options
 from kfollow.render.columns import FORMULA
-from kfollow.render.numbers import money, percent, readable_amount, readable_unit
+from kfollow.render.numbers import amount_beyond, percent, readable_amount
 from kfollow.render.xlsx import CREATED, number_format
 from kfollow.report import EXACT, PERCENT_PLACES, Kind
 
@@ -47,14 +47,7 @@ def _rule(form: Form, places: int) -> str:
         return "Kommentar: avvikelsen är okänd (ingen budget att jämföra med); förklara gärna utfallet."
     # (below 1 mnkr in tkr, as messages say amounts: 30 tkr, not 0,0 mnkr; to the krona where rounding
     # would show it no larger than a limit in kronor it is beyond: 500 400 kr, not 500 tkr beside 500 tkr)
-    amount = readable_amount(rule["avvikelse"], form.unit, places)
-    shown = readable_unit(rule["avvikelse"], form.unit)
-    for o, p in rule["gransen"]:
-        if p is None and abs(rule["avvikelse"]) > o:
-            rounded = abs(Decimal(rule["avvikelse"]) / ORE_PER_UNIT[shown]).quantize(
-                Decimal(1).scaleb(-(places if shown == form.unit else 0)), ROUND_HALF_UP)
-            if rounded * ORE_PER_UNIT[shown] <= o:
-                amount = f"{money(rule['avvikelse'], 'kr', 0 if abs(rule['avvikelse']) % 100 == 0 else 2)} kr"
+    amount = amount_beyond(rule["avvikelse"], form.unit, places, [o for o, p in rule["gransen"] if p is None])
     pct = percent(rule["avvikelse_pct"], exact=rule.get("avvikelse_pct_exakt"), places=rule.get("decimaler", 1))
     what = f"avvikelsen är {amount}" + (f" ({pct} %)" if pct else "")
     zero = not pct and bool(rule["avvikelse"])  # a budget of 0: no percent of it, every deviation is beyond one

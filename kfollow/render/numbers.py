@@ -148,6 +148,22 @@ def readable_amount(ore: int | None, unit: str, places: int) -> str:
     return f"{money(ore, shown, places if shown == unit else 0)} {shown}"
 
 
+def amount_beyond(ore: int, unit: str, places: int, limits: list[int]) -> str:
+    """`readable_amount`, but finer where its rounding would show an amount no larger than a limit (öre)
+    that it is beyond: 1 048 tkr beyond 1 000 tkr reads `1 048 tkr`, not `1,0 mnkr`; 500 400 kr beyond
+    500 tkr reads `500 400 kr`, not `500 tkr`."""
+    beyond = [o for o in limits if abs(ore) > o]
+    shown = readable_unit(ore, unit)
+    tries = [(shown, places if shown == unit else 0)]
+    tries += [(u, 0) for u in ("tkr",) if ORE_PER_UNIT[u] < ORE_PER_UNIT[shown]]
+    tries.append(("kr", 0 if ore % 100 == 0 else 2))
+    for u, n in tries:
+        rounded = abs(Decimal(ore) / ORE_PER_UNIT[u]).quantize(Decimal(1).scaleb(-n), ROUND_HALF_UP)
+        if all(rounded * ORE_PER_UNIT[u] > o for o in beyond):
+            return f"{money(ore, u, n)} {u}"
+    return f"{money(ore, 'kr', 2)} kr"
+
+
 def diagnostic_amount(ore: int | None, unit: str) -> str:
     """`3 646,2 tkr (3,6 mnkr)` for messages: exact in the file's unit, and rounded as a table prints it
     in a unit that shows it (mnkr, below 1 mnkr tkr, below 1 tkr kr: `632 074,9 kr (632 tkr)`); the
