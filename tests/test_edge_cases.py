@@ -1088,7 +1088,7 @@ def test_check_without_a_summa_says_both_views_unplaced_parts_against_the_forval
     (2_500_000_00, "mnkr", [1_000_000_00], "2,5 mnkr"),  # plainly beyond: as the table prints it
     (1_048_000_00, "mnkr", [], "1,0 mnkr"),  # a percent limit alone: as the table prints it
     (500_000_50, "tkr", [500_000_00], "500 000,50 kr"),
-    (500_400_00, "kr", [500_000_00], "500 400 kr"),
+    (500_400_00, "kr", [500_000_00], "500 400,0 kr"),
 ])
 def test_an_amount_beyond_a_limit_is_said_finely_enough_to_be_beyond_it(ore, unit, limits, said):
     """`--fail-over 1000tkr` said "är 1,0 mnkr …, över gränsen" of a deviation of 1 048 tkr (found by a
