@@ -1096,3 +1096,11 @@ def test_an_amount_beyond_a_limit_is_said_finely_enough_to_be_beyond_it(ore, uni
     from kfollow.render.numbers import amount_beyond
 
     assert amount_beyond(ore, unit, 1, limits).replace("\u00a0", " ") == said
+
+
+def test_a_misspelt_column_gets_a_did_you_mean(run):
+    """`--columns budget,utfal` listed all 22 columns and no guess, where --stab and --by guess (found by a
+    controller)."""
+    result = run("deviation", "--columns", "budget,utfal")
+    assert result.exit_code == 2
+    assert "--columns: utfal is not a column of this report (did you mean 'utfall'?)" in result.stderr

@@ -88,7 +88,11 @@ def _chosen(report: Report, names: tuple[str, ...]) -> list[Column]:
     by_name = {c.name: c for c in report.columns if c.kind is not Kind.data}
     unknown = [n for n in names if n not in by_name]
     if unknown:
-        raise UsageError(f"--columns: {', '.join(unknown)} is not a column of this report; its columns are "
+        import difflib
+
+        close = difflib.get_close_matches(unknown[0], list(by_name), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise UsageError(f"--columns: {', '.join(unknown)} is not a column of this report{hint}; its columns are "
                          f"{', '.join(by_name)}")
     return [by_name[n] for n in dict.fromkeys(names)]
 
