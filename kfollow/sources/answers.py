@@ -252,6 +252,11 @@ def _read_sheet(filled: Filled, sheet) -> None:
         if kind == "prognos":
             value = _forecast(name, ref, cell, unit)
         elif kind == "kommentar":
+            if _a_number(cell.value):  # a forecast typed one cell off (the forecast's row moves between forms)
+                where = filled.inputs.get("prognos" + (f":{part}" if part else ""))
+                raise cell_error(name, SHEET, ref, f"the comment is a number ({shown(str(cell.value))}); a forecast "
+                                                   f"goes in the forecast cell{f' ({where})' if where else ''} and a "
+                                                   "comment is text: move the number, or write the comment in words")
             value = _comment(name, ref, cell)
         else:
             raise cell_error(name, ID_SHEET, "A1", f"unknown input '{shown(what)}'; take a fresh form (kfollow forms)")
@@ -315,6 +320,16 @@ def swedish_number(text: str) -> Decimal | None:
 
 
 _PASTED = re.compile("[\r\u0085\u2028\u2029\u200b\ufeff]")  # line breaks of other programs; zero-width ones
+
+
+_NUMBER = re.compile(r"[+\-−]?[0-9][0-9 \u00a0]*([,.][0-9]+)?")
+
+
+def _a_number(value) -> bool:
+    """Whether a comment cell holds a number alone (`45,5`, `-1 200`), typed or as text."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, (int, float)) or (isinstance(value, str) and bool(_NUMBER.fullmatch(value.strip())))
 
 
 def _comment(name: str, ref: str, cell) -> str | None:
