@@ -1205,3 +1205,34 @@ def test_a_forms_rule_shows_an_amount_beyond_its_limit_and_the_limit_as_given():
     assert rule(130_000_000, [(125_000_000, None)], ["1,25 mnkr"]).endswith("mer än 1,25 mnkr.")
     assert rule(30_000_000, [(50_000_000, None)], ["500 tkr"], required=False) == \
         "Kommentar krävs inte: avvikelsen är 300 tkr (10,0 %), inom 500 tkr."
+
+
+@pytest.mark.parametrize("where, style", [("Formulär", False), ("Formulär", True), ("kfollow", False)])
+def test_a_far_away_cell_costs_no_more_than_the_cells_there_are(forms_dir, run, tmp_path, where, style):
+    """A 9 kB answer with one cell at XFD1048576 (a value, or only its bold font) walked every position up
+    to it: gigabytes, and past the machine's memory (found by a hostile-input review). Only the cells the
+    workbook holds are read; a value there is a changed cell, a style alone is nothing."""
+    import tracemalloc
+
+    from openpyxl.styles import Font
+
+    budgets, out = forms_dir
+    path = fill(_form(out, "HR"), tmp_path / "hr.xlsx", 21.3, None)
+    book = openpyxl.load_workbook(path)
+    sheet = book[where]
+    far = "A1048576" if where == "kfollow" else "XFD1048576"  # (the identity sheet's first four columns are read)
+    if style:
+        sheet[far].font = Font(b=True)
+    else:
+        sheet[far] = "x"
+    book.save(path)
+    tracemalloc.start()
+    result = run("collect", "--budgets", budgets, path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 200 * 2**20, peak  # (it was several GB)
+    if style or where == "kfollow":  # a key the identity does not know is no part of it
+        assert result.exit_code == 0, result.stderr
+    else:
+        assert result.exit_code == 3
+        assert f"sheet '{where}', cell {far}: this cell was changed" in result.stderr

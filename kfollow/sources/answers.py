@@ -163,9 +163,17 @@ def _text(value) -> str | None:
     return None if value is None else str(value)
 
 
+def _cells(sheet) -> list[tuple[int, int]]:
+    """The (row, column) of the cells a sheet holds, as openpyxl read them. Not `iter_rows`, which walks
+    every position up to the sheet's last cell: one cell at A1048576 (or only its style) made a
+    workbook of 9 kB take gigabytes (XFD1048576: more memory than the machine had)."""
+    return list(sheet._cells)  # (openpyxl's dict of the cells read; there is no public way to walk only those)
+
+
 def _identity(name: str, sheet) -> Filled:
     identity, where, inputs, locked = {}, {}, {}, {}
-    for row in sheet.iter_rows(min_col=1, max_col=4):
+    for number in sorted({r for r, c in _cells(sheet) if c <= 4}):
+        row = [sheet.cell(number, column) for column in range(1, 5)]
         a = row[0]
         key = a.value
         if key is None:
@@ -228,8 +236,8 @@ def _read_sheet(filled: Filled, sheet) -> None:
     name = filled.path
     inputs = {cell: what for what, cell in filled.inputs.items()}
     seen = set()
-    for row in sheet.iter_rows():
-        for cell in row:
+    for position in sorted(_cells(sheet)):
+        for cell in (sheet.cell(*position),):
             ref = cell.coordinate
             if ref in inputs:
                 continue
