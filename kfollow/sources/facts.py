@@ -355,6 +355,7 @@ def _plan_parquet(path: Path, name: str) -> _Plan:
         raise DataError(name, None, None, f"the table has {rows:,} rows, over the limit of {limit:,} rows {why}; "
                         "sum the rows that share period, förvaltning, stab, verksamhet, konto and slag, or check "
                         "that it is the right file")
+    _check_unpacked(path, name)
     present = [c for c in schema.names() if c != _ROW]
     _check_header(name, present, csv_file=False)
     for column in CODE_COLUMNS:
@@ -393,6 +394,31 @@ def _plan_parquet(path: Path, name: str) -> _Plan:
         return DataError(name, None, None, f"cannot read as Parquet ({_first_line(exc)})")
 
     return _Plan(scan, _Source(name, where, failure, columnar=True), to_ore, text)
+
+
+# what a column chunk of a fact table may unpack to: a code or an amount is a few bytes (with its length), so
+# this much a value on average and a megabyte besides is plenty, and a cell of a thousand million characters
+# in 33 kB of Parquet (13,8 GB once polars unpacked it) is refused before it is read
+_BYTES_PER_VALUE = 1024
+_BYTES_SLACK = 1024 * 1024
+
+
+def _check_unpacked(path: Path, name: str) -> None:
+    """DataError for a Parquet file whose footer states a column chunk of kfollow's columns far larger
+    than a fact table's codes and amounts take (`parquet_meta`); a footer that cannot be walked is left
+    for polars to refuse as it reads."""
+    from kfollow.sources.parquet_meta import Malformed, column_chunks
+
+    try:
+        chunks = column_chunks(path)
+    except (Malformed, OSError):
+        return
+    for column, values, size in chunks:
+        if column in COLUMNS and size > max(values, 1) * _BYTES_PER_VALUE + _BYTES_SLACK:
+            raise DataError(name, None, None, f"column {column} unpacks to {size:,} bytes for {values:,} "
+                                              f"value{'s' if values != 1 else ''}, far more than codes and amounts "
+                                              "take (a few bytes each); check that it is a fact table, and write "
+                                              "it again")
 
 
 def _check_header(name: str, present: list[str], csv_file: bool) -> None:

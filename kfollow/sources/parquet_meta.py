@@ -1,0 +1,165 @@
+"""The sizes a Parquet file states for its column chunks, read from its footer without reading a row.
+
+Parquet compresses: 33 kB can hold one cell of a thousand million characters, which polars unpacks
+whole before kfollow sees a value (13,8 GB for one account code). A fact table's columns are short
+codes and amounts, so the uncompressed size each column chunk states per value tells such a file
+from a fact table before it is read (`facts`). The footer is Thrift's compact encoding (the Parquet
+format's `FileMetaData`); only the fields needed are read, the rest skipped, and a footer that is not
+well formed is left for polars to refuse.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from pathlib import Path
+
+_FOOTER_LIMIT = 64 * 1024 * 1024  # bytes of a footer read at most (a fact table's is a few kB)
+
+
+class Malformed(ValueError):
+    """A footer kfollow cannot walk (polars names the file's fault when it reads it)."""
+
+
+def column_chunks(path: Path | str) -> list[tuple[str, int, int]]:
+    """(column, values, uncompressed bytes) of every column chunk of every row group; `Malformed` when
+    the footer cannot be walked."""
+    with open(path, "rb") as f:
+        size = f.seek(0, os.SEEK_END)
+        if size < 12:
+            raise Malformed("too short")
+        f.seek(size - 8)
+        tail = f.read(8)
+        if tail[4:] != b"PAR1":
+            raise Malformed("no Parquet footer")
+        length = struct.unpack("<I", tail[:4])[0]
+        if length > min(_FOOTER_LIMIT, size - 12):
+            raise Malformed("footer length")
+        f.seek(size - 8 - length)
+        footer = f.read(length)
+    chunks: list[tuple[str, int, int]] = []
+    try:
+        _file_metadata(footer, chunks)
+    except (IndexError, RecursionError, UnicodeDecodeError) as exc:
+        raise Malformed(type(exc).__name__) from None
+    return chunks
+
+
+# --- Thrift compact encoding: types 1/2 bool, 3 byte, 4 i16, 5 i32, 6 i64, 7 double, 8 binary,
+# 9 list, 10 set, 11 map, 12 struct
+
+def _varint(b: bytes, i: int) -> tuple[int, int]:
+    shift = value = 0
+    while True:
+        byte = b[i]
+        i += 1
+        value |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return value, i
+        shift += 7
+        if shift > 70:
+            raise Malformed("varint")
+
+
+def _zigzag(v: int) -> int:
+    return (v >> 1) ^ -(v & 1)
+
+
+def _list_head(b: bytes, i: int) -> tuple[int, int, int]:
+    head = b[i]
+    i += 1
+    count, kind = head >> 4, head & 0x0F
+    if count == 15:
+        count, i = _varint(b, i)
+    return count, kind, i
+
+
+def _skip(b: bytes, i: int, kind: int, depth: int) -> int:
+    if depth > 32:
+        raise Malformed("nesting")
+    if kind in (1, 2):
+        return i
+    if kind == 3:
+        return i + 1
+    if kind in (4, 5, 6):
+        return _varint(b, i)[1]
+    if kind == 7:
+        return i + 8
+    if kind == 8:
+        n, i = _varint(b, i)
+        return i + n
+    if kind in (9, 10):
+        n, element, i = _list_head(b, i)
+        for _ in range(n):
+            i = i + 1 if element in (1, 2) else _skip(b, i, element, depth + 1)
+        return i
+    if kind == 11:
+        n, i = _varint(b, i)
+        if n:
+            kinds = b[i]
+            i += 1
+            for _ in range(n):
+                i = _skip(b, _skip(b, i, kinds >> 4, depth + 1), kinds & 0x0F, depth + 1)
+        return i
+    if kind == 12:
+        return _struct(b, i, depth + 1, {})
+    raise Malformed(f"type {kind}")
+
+
+def _struct(b: bytes, i: int, depth: int, read: dict) -> int:
+    """Walk a struct from `i`; `read` maps a field id to (the kind it must be, a function (b, i) → the
+    index after it, which reads it); other fields are skipped. Returns the index after the struct."""
+    last = 0
+    while True:
+        head = b[i]
+        i += 1
+        if head == 0:
+            return i
+        kind, delta = head & 0x0F, head >> 4
+        if delta:
+            field = last + delta
+        else:
+            value, i = _varint(b, i)
+            field = _zigzag(value)
+        last = field
+        i = read[field][1](b, i) if field in read and kind == read[field][0] else _skip(b, i, kind, depth)
+
+
+def _file_metadata(b: bytes, chunks: list) -> None:
+    def row_groups(b, i):  # FileMetaData 4: list<RowGroup>
+        n, _, i = _list_head(b, i)
+        for _ in range(n):
+            i = _struct(b, i, 1, {1: (9, columns)})
+        return i
+
+    def columns(b, i):  # RowGroup 1: list<ColumnChunk>
+        n, _, i = _list_head(b, i)
+        for _ in range(n):
+            i = _struct(b, i, 2, {3: (12, meta)})
+        return i
+
+    def meta(b, i):  # ColumnChunk 3: ColumnMetaData (3 path_in_schema, 5 num_values, 6 total_uncompressed_size)
+        got = {}
+
+        def path(b, i):
+            n, _, i = _list_head(b, i)
+            parts = []
+            for _ in range(n):
+                length, i = _varint(b, i)
+                parts.append(b[i:i + length].decode("utf-8"))
+                i += length
+            got["path"] = ".".join(parts)
+            return i
+
+        def number(name):
+            def read(b, i):
+                value, i = _varint(b, i)
+                got[name] = _zigzag(value)
+                return i
+            return read
+
+        i = _struct(b, i, 3, {3: (9, path), 5: (6, number("values")), 6: (6, number("size"))})
+        chunks.append((got.get("path", ""), got.get("values", 0), got.get("size", 0)))
+        return i
+
+    _struct(b, 0, 0, {4: (9, row_groups)})
