@@ -70,6 +70,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import cached_property
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,12 +123,38 @@ class Objects:
         """The id for an object code, None when none matches; two matching ranges are an error."""
         if code in self.exact:
             return self.exact[code]
-        found = [r for r in self.ranges if r.holds(code)]
+        found = self._holding(code)
         if len(found) > 1:
             a, b = found[0].key, found[1].key
             raise DataError(fil, b.line, b.column, f"object {code!r} falls in range '{a.value}' (line {a.line}) and in "
                                                    f"range '{b.value}'; make the ranges disjoint")
         return found[0].value if found else None
+
+
+    @cached_property
+    def _sorted(self) -> tuple[tuple[list, list[int]], tuple[list, list[int]]]:
+        """Per kind (numeric, text): the ranges' lower ends in order, and each one's place in `ranges`.
+        Ranges of one kind are disjoint (an overlap is an error), so a code falls in at most one of each."""
+        kinds = []
+        for numeric in (True, False):
+            places = sorted((i for i, r in enumerate(self.ranges) if r.numeric is numeric),
+                            key=lambda i: _as_number(self.ranges[i].low) if numeric else self.ranges[i].low)
+            kinds.append(([_as_number(self.ranges[i].low) if numeric else self.ranges[i].low for i in places], places))
+        return kinds[0], kinds[1]
+
+    def _holding(self, code: str) -> list[Range]:
+        """The ranges that hold `code`, in the order they are written: one lookup in each kind's sorted lower
+        ends, not a test of every range (10 000 ranges against 10 000 objects took 38 s)."""
+        from bisect import bisect_right
+
+        found = []
+        for (lows, places), numeric in zip(self._sorted, (True, False)):
+            if numeric and not (code.isdigit() and code.isascii()):
+                continue
+            at = bisect_right(lows, _as_number(code) if numeric else code) - 1
+            if at >= 0 and self.ranges[places[at]].holds(code):
+                found.append(places[at])
+        return [self.ranges[i] for i in sorted(found)]
 
 
 @dataclass(frozen=True)
