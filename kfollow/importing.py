@@ -231,7 +231,10 @@ def _table_notes(tables: dict[str, ledger.Imported]) -> list[str]:
     notes = []
     for kind, table in tables.items():
         prefix = _prefix(kind, tables)
-        notes += [f"note: {prefix}--unmapped-empty: {line}" for line in table.unmapped]
+        notes += [f"note: {prefix}--unmapped-empty: {line}" for line in table.unmapped[:ledger.LISTED]]
+        if len(table.unmapped) > ledger.LISTED:
+            notes.append(f"note: {prefix}--unmapped-empty: and {len(table.unmapped) - ledger.LISTED:,} more objects "
+                         "the mapping lacks".replace(",", " "))
         bare, amount, costs = table.without_key
         if bare:
             gross = f"net {ledger.kr(amount)}: kostnader {ledger.kr(costs)}, intäkter {ledger.kr(costs - amount)}" \

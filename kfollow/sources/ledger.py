@@ -85,7 +85,8 @@ def apply_mapping(ledger: Ledger, mapping: LedgerMapping, unmapped_empty: bool =
     slag = {konto: mapping.slag_of(konto) for konto in accounts["konto"].to_list()}
     unlisted = accounts.filter(pl.col("konto").is_in([k for k, s in slag.items() if s is None])).sort("konto")
     if unlisted.height:
-        listed = ", ".join(_usage(ledger, r["konto"], r) for r in unlisted.iter_rows(named=True))
+        listed = _and_more([_usage(ledger, r["konto"], r) for r in unlisted.head(LISTED).iter_rows(named=True)],
+                           unlisted.height)
         example = unlisted["konto"][0]
         # the kommun chart (Kommun-Bas): class 3 intäkter, 4–7 kostnader, 1, 2 and 8 outside the nettokostnad
         likely = {"3": "intakt", "4": "kostnad", "5": "kostnad", "6": "kostnad", "7": "kostnad"}.get(example[:1], "ignorera")
@@ -112,7 +113,7 @@ def apply_mapping(ledger: Ledger, mapping: LedgerMapping, unmapped_empty: bool =
     if missing:
         first = missing[0][0]
         at = (first.objekt.line, first.objekt.column) if first.objekt is not None else (first.line, first.column)
-        listed = "; ".join(f"{key.name} ({key.describe()}): {', '.join(items)}" for key, items in missing)
+        listed = "; ".join(f"{key.name} ({key.describe()}): {_and_more(items, len(items))}" for key, items in missing)
         if any(key.name == "forvaltning" for key, _ in missing):
             way = "; every row needs a förvaltning, so --unmapped-empty does not apply to it"
         else:
@@ -442,6 +443,17 @@ def _objects(columns: list[str]) -> list[pl.Expr]:
     """Dimension columns with their objects: a dimension written with no object (`{1 ""}`, "" in the
     rows, which puts the row in that dimension's set) has none (null), as a voucher row without one."""
     return [pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in columns]
+
+
+LISTED = 10  # the items a message lists at most: the rest are counted (a file's mistake may be made 50 000 times)
+
+
+def _and_more(items: list[str], total: int) -> str:
+    """The first LISTED of `items`, and how many more there are of `total`: `a, b, … and 49 990 more`."""
+    shown = ", ".join(items[:LISTED])
+    if total <= LISTED:
+        return shown
+    return f"{shown} and {total - LISTED:,} more".replace(f"{total - LISTED:,}", f"{total - LISTED:,}".replace(",", " "))
 
 
 def _and(items) -> str:

@@ -130,6 +130,9 @@ PSALDO_SCHEMA = {
     "total": pl.Boolean,
 }
 _OBJECT = "_objekt"  # a row's object list id, while reading
+WARNED = 10  # warnings of one kind said at most, the rest counted
+_WARNED_AS = {"rtrans": "#RTRANS rows not followed by their #TRANS copy (each counted as a row of its own)",
+              "control": "names with control characters (replaced by U+FFFD)"}
 # read with `dimensions`: the dimensions of a #PSALDO or #PBUDGET row's set that are not among them, zero-padded
 # (six digits) in number order and joined by ","; null when it names none (`dimension_set`)
 OTHERS = "_ovriga_dim"
@@ -403,6 +406,7 @@ class _Parser:
         self.first = 1  # the line number of its first line
         self.last_label = ""  # the first field of the last non-blank line of the chunks before
         self.cut_names = 0  # names cut to NAME_LIMIT (the first is named in a warning, the rest counted)
+        self.warned: dict[str, int] = {}  # warnings of a kind (`_warn`) so far
 
     # -- chunks -------------------------------------------------------------------------------
 
@@ -779,6 +783,9 @@ class _Parser:
                                                 "is this a SIE file? Export it again as SIE 4")
         self._flush()
         self._twice()
+        for kind, count in self.warned.items():  # the first WARNED of a kind are said, the rest counted
+            if count > WARNED:
+                self.warnings.append(f"{self.name}: and {count - WARNED:,} more {_WARNED_AS[kind]}".replace(",", " "))
         if self.cut_names > 1:  # one line, not thousands
             self.warnings.append(f"{self.name}: and {self.cut_names - 1:,} more names longer than {NAME_LIMIT} "
                                  "characters cut")
@@ -842,7 +849,7 @@ class _Parser:
             if (f_konto == konto and _ore_of(f_amount) == _ore_of(amount)
                     and self.object_lists[f_object] == self.object_lists[object_id]):
                 return
-        self.warnings.append(f"{self.name}:{number}: #RTRANS is not followed by its #TRANS copy; "
+        self._warn("rtrans", f"{self.name}:{number}: #RTRANS is not followed by its #TRANS copy; "
                              "counted as a row of its own")
         for column, value in zip(self.t, rtrans):
             column.append(value)
@@ -970,6 +977,13 @@ class _Parser:
         period = self.periods[text] = f"{text[:4]}-{text[4:6]}"
         return period
 
+    def _warn(self, kind: str, text: str) -> None:
+        """A warning of `kind`: one of the first WARNED of it, else only counted (a file can make the same
+        mistake 50 000 times; 50 000 lines on stderr hide the rest)."""
+        self.warned[kind] = self.warned.get(kind, 0) + 1
+        if self.warned[kind] <= WARNED:
+            self.warnings.append(text)
+
     def _name(self, value: str, number: int) -> str:
         """A name with control characters replaced by U+FFFD (and a warning), and cut to NAME_LIMIT
         characters, ending in "…" (and a warning)."""
@@ -981,7 +995,7 @@ class _Parser:
             value = value[:NAME_LIMIT - 1] + "…"
         if _CONTROL.search(value):
             value = _CONTROL.sub("\ufffd", value)
-            self.warnings.append(f"{self.name}:{number}: name {value!r} had control characters; replaced by U+FFFD")
+            self._warn("control", f"{self.name}:{number}: name {value!r} had control characters; replaced by U+FFFD")
         return value
 
     def _optional(self, fields, open_at, index, number, label) -> str | None:

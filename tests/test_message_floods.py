@@ -1,0 +1,73 @@
+"""A mistake an export makes thousands of times is said for the first ten and counted for the rest: an
+error listing 50 000 objects was one line of 2,8 MB, and an export with 50 000 #RTRANS rows without their
+copy gave 50 011 warning lines (found by a hostile-input review)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from kfollow.cli import app
+
+HEAD = """#FLAGGA 0
+#SIETYP 4
+#RAR 0 20240101 20241231
+#DIM 1 Ansvar
+#KONTO 1930 "Bank"
+#KONTO 5011 "Löner"
+"""
+
+MAPPING = """forvaltning: KSF
+konton: {"1": ignorera, "5": kostnad}
+stab:
+  dimension: 1
+  objekt: {"1110": LED}
+"""
+
+
+def _import(tmp_path: Path, body: str, *extra: str):
+    (tmp_path / "e.se").write_text(HEAD + body, encoding="utf-8")
+    (tmp_path / "m.yaml").write_text(MAPPING, encoding="utf-8")
+    return CliRunner().invoke(app, ["import", "sie", str(tmp_path / "e.se"), "-m", str(tmp_path / "m.yaml"),
+                                    "-o", str(tmp_path / "u.csv"), *extra])
+
+
+def _voucher(n: int, row: str) -> str:
+    return f'#VER A {n} 20240105 "v"\n{{\n{row}\n#TRANS 1930 {{}} -1.00\n}}\n'
+
+
+def test_objects_the_mapping_lacks_are_listed_ten_and_counted(tmp_path: Path):
+    body = "".join(_voucher(n, f'#TRANS 5011 {{1 "X{n:03d}"}} 1.00') for n in range(1, 31))
+    result = _import(tmp_path, body)
+    assert result.exit_code == 3
+    line = result.stderr.strip()
+    assert "\n" not in line
+    assert "X010 (1 row" in line and "X011" not in line and "and 20 more; add them under objekt" in line
+    assert not (tmp_path / "u.csv").exists()
+    notes = _import(tmp_path, body, "--unmapped-empty")
+    assert notes.exit_code == 0, notes.stderr
+    said = [n for n in notes.stderr.splitlines() if "--unmapped-empty" in n]
+    assert len(said) == 11 and said[-1].endswith("and 20 more objects the mapping lacks")
+
+
+def test_accounts_no_prefix_matches_are_listed_ten_and_counted(tmp_path: Path):
+    body = "".join(_voucher(n, f"#TRANS {7000 + n} {{}} 1.00") for n in range(1, 31))
+    result = _import(tmp_path, body)
+    assert result.exit_code == 3
+    assert "7010 (1 row" in result.stderr and "7011 (" not in result.stderr
+    assert "and 20 more; add their prefixes under konton" in result.stderr
+
+
+def test_warnings_of_one_kind_are_said_ten_times_and_counted(tmp_path: Path):
+    rtrans = "".join(f'#VER A {n} 20240105 "v"\n{{\n#RTRANS 5011 {{}} 1.00\n#TRANS 1930 {{}} -1.00\n}}\n'
+                     for n in range(1, 31))
+    names = "".join(f'#OBJEKT 1 "O{n}" "Namn\x07{n}"\n' for n in range(30))
+    result = _import(tmp_path, names + rtrans + _voucher(99, '#TRANS 5011 {1 "1110"} 1.00'), "--unmapped-empty")
+    assert result.exit_code == 0, result.stderr
+    warnings = [w for w in result.stderr.splitlines() if w.startswith("warning:")]
+    assert sum("#RTRANS is not followed" in w for w in warnings) == 10
+    assert sum("had control characters" in w for w in warnings) == 10
+    assert any(w.endswith("and 20 more #RTRANS rows not followed by their #TRANS copy (each counted as a row of "
+                          "its own)") for w in warnings)
+    assert any(w.endswith("and 20 more names with control characters (replaced by U+FFFD)") for w in warnings)
