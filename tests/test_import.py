@@ -851,6 +851,21 @@ def test_erp_csv_a_row_cut_off_is_an_error_at_its_line(tmp_path: Path, tail: str
     assert whole.exit_code == 0, whole.stderr
 
 
+@pytest.mark.parametrize("text", ['"Rad ett\nRad två"', '"Rad ett\nRad två\nRad tre"', '"Ett ""citat""\n\nefter"'])
+def test_erp_csv_a_quoted_field_of_several_lines_is_one_field(tmp_path: Path, text: str):
+    """A quoted text of three lines (two line breaks): its middle line, with no quote of its own, was taken for
+    a row cut off, and a valid export refused (found by a hostile-input review). A cut-off row after it is
+    still one."""
+    body = ("Period;Konto;Ansvar;Verksamhet;Text;Belopp\n"
+            f"202401;4010;1100;100;{text};1,00\n"
+            "202401;4010;1100;100;Inköp;2,00\n")
+    result = csv_import(tmp_path, body)
+    assert result.exit_code == 0, result.stderr
+    cut = csv_import(tmp_path, body + "202402;5010;2000\n")
+    assert cut.exit_code == 3
+    assert f"erp.csv:{body.count(chr(10)) + 1}: row has 3 fields but the header has 6" in cut.stderr
+
+
 def test_erp_csv_the_year_hint_names_the_year_of_the_rows_outside(tmp_path: Path):
     """Rows of 2023-12 and 2024-01 to the table that 2023.yaml names: the hint said to write 2023 to
     2023.yaml's table, the very thing refused (found in review); it names 2024's."""

@@ -99,13 +99,16 @@ def _line_frame(data: bytes) -> pl.DataFrame | None:
 
 def _short_row(lines: pl.DataFrame | None, separator: str, fields: int) -> tuple[int, int] | None:
     """The first line with fewer fields than the header (a download cut off), and its field count;
-    the lines without quotes are counted (a quoted field may hold the separator or a line break)."""
+    the lines without quotes that begin outside a quoted field are counted (a quoted field may hold the
+    separator or line breaks: a line inside one, after an odd number of quotes, is no row)."""
     if lines is None:
         return None
     line = pl.col("l").str.strip_chars_end("\r")
-    short = (lines.slice(1)
+    quotes = pl.col("l").str.count_matches('"', literal=True)
+    short = (lines.with_columns(_inside=(quotes.cum_sum().shift(1, fill_value=0) % 2) == 1)
+             .slice(1)
              .with_columns(count=line.str.count_matches(separator, literal=True) + 1)
-             .filter(~line.str.contains('"', literal=True) & (line.str.strip_chars(" \t") != "")
+             .filter(~line.str.contains('"', literal=True) & ~pl.col("_inside") & (line.str.strip_chars(" \t") != "")
                      & (pl.col("count") < fields))
              .head(1))
     return (short["n"][0] + 1, short["count"][0]) if short.height else None
