@@ -611,3 +611,18 @@ def test_many_names_cut_are_one_warning_and_a_count(tmp_path: Path):
     sie = read_sie(path)
     assert len(sie.warnings) == 2 and sie.warnings[1] == f"{path}: and 49 more names longer than 500 characters cut"
     assert all(name == "B" * 499 + "…" for name in sie.accounts.values())
+
+
+def test_a_year_that_ends_before_it_starts_is_refused_at_its_rar(tmp_path: Path):
+    """`#RAR 0 20241231 20240101` was read: from #PSALDO a table was written with a note of rows "dated
+    outside" the year, from #TRANS the year had no vouchers (exit 2; found by a hostile-input review)."""
+    data = EXAMPLE_SIE.read_text(encoding="cp437")
+    line = line_of(EXAMPLE_SIE, "#RAR 0")
+    rar = data.splitlines()[line - 1]
+    start, end = rar.split()[2:4]
+    reversed_ = tmp_path / "reversed.se"
+    reversed_.write_text(data.replace(rar, f"#RAR 0 {end} {start}", 1), encoding="cp437")
+    with pytest.raises(DataError) as excinfo:
+        read_sie(reversed_)
+    assert error(excinfo).startswith(f"{reversed_}:{line}:17: #RAR 0 ends (")  # (at the end date)
+    assert "before it starts" in error(excinfo)

@@ -1036,6 +1036,10 @@ class _Parser:
             day = self._text(fields, open_at, position, number, "#RAR", "start or end date")
             self._period(day, number, "date", fields[position][2])
             days.append(f"{day[:4]}-{day[4:6]}-{day[6:]}")
+        if days[1] < days[0]:
+            raise DataError(self.name, number, fields[3][2], f"#RAR {index} ends ({days[1]}) before it starts "
+                                                             f"({days[0]}); write the start date first, then the end "
+                                                             "date, or export the year again")
         if int(index) in self.years:  # as when two exports are joined in one file
             raise DataError(self.name, number, None, f"#RAR {index} is written a second time (first at line "
                                                      f"{self.year_lines[int(index)]}); are two exports joined in one "
