@@ -1104,3 +1104,14 @@ def test_a_misspelt_column_gets_a_did_you_mean(run):
     result = run("deviation", "--columns", "budget,utfal")
     assert result.exit_code == 2
     assert "--columns: utfal is not a column of this report (did you mean 'utfall'?)" in result.stderr
+
+
+def test_a_comparison_forecast_of_an_earlier_month_is_said(run):
+    """`--against prognos:2024-09` where no forecast was made in September compared with August's and said
+    nothing of it (found by a controller); the forecast month asked for, where it was made, says nothing."""
+    budgets = ROOT / "examples" / "answered" / "budgets"
+    earlier = run("deviation", "--budgets", budgets, "--against", "prognos:2024-09", "--stab", "EKO")
+    assert earlier.exit_code == 0, earlier.stderr
+    assert "Anm.: Ingen prognos gjordes 2024-09: Jmf. prognos är den senaste före, från 2024-08." in earlier.stdout
+    same = run("deviation", "--budgets", budgets, "--against", "prognos:2024-08", "--stab", "EKO")
+    assert same.exit_code == 0 and "Jmf. prognos är den senaste" not in same.stdout and "Ingen prognos" not in same.stdout

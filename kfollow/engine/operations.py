@@ -189,6 +189,27 @@ def _mixed_forecast_months(frame: pl.DataFrame) -> tuple[ColumnNote, ...]:
                        f"prognosen är från {latest}, utom för {named}.", "prognos_period"),)
 
 
+def _against_months(store: Store, year: int, month: int, frame: pl.DataFrame) -> tuple[ColumnNote, ...]:
+    """A note where the forecast compared with (`--against prognos:YYYY-MM`) is not that month's for every
+    förvaltning shown: a unit that made none that month is compared with its latest before, and the
+    table said nothing of which (found by a controller)."""
+    from kfollow.engine.periods import KEY
+
+    shown = frame["forvaltning"].drop_nulls().unique().to_list()
+    made = (store.forecasts.filter((pl.col("ar") == year) & (pl.col("manad") <= month)
+                                   & pl.col("forvaltning").is_in(shown))
+            .group_by(KEY).agg(pl.col("manad").max())["manad"].unique().sort().to_list())
+    if not made or made == [month]:
+        return ()
+    asked = f"{year}-{month:02d}"
+    older = ", ".join(f"{year}-{m:02d}" for m in made if m != month)
+    if month not in made:
+        text = f"Ingen prognos gjordes {asked}: Jmf. prognos är den senaste före, från {older}."
+    else:
+        text = f"Jmf. prognos är den senaste gjord till och med {asked}; för rader utan prognos {asked} är den från {older}."
+    return (ColumnNote(text, "jmf_prognos"),)
+
+
 def _require_forecast(budgets: Store, year: int, month: int, fids: list[str]) -> None:
     made = budgets.forecasts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))["manad"].unique().sort()
     if made.is_empty() or made.min() > month:
@@ -783,6 +804,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
                          "filter the rows are already parts: leave out --gross")
     frame = deviation_report(store, p.year, cut.view, forvaltning, gross=gross, staber=staber, period=p.month,
                              budget=budget, against=selection.against_month(against, p.year), verksamheter=verksamheter)
+    if against is not None:
+        notes += _against_months(store, p.year, selection.against_month(against, p.year), frame)
     if cut.part or flt:
         fids = [f for f in forvaltningar(store, p.year, forvaltning) if f in frame["forvaltning"].to_list()]
         cuts.check_filter(store, p.year, flt, fids, verksamheter or staber, "verksamhet" if verksamheter else "stab")
