@@ -1115,3 +1115,15 @@ def test_a_comparison_forecast_of_an_earlier_month_is_said(run):
     assert "Anm.: Ingen prognos gjordes 2024-09: Jmf. prognos är den senaste före, från 2024-08." in earlier.stdout
     same = run("deviation", "--budgets", budgets, "--against", "prognos:2024-08", "--stab", "EKO")
     assert same.exit_code == 0 and "Jmf. prognos är den senaste" not in same.stdout and "Ingen prognos" not in same.stdout
+
+
+def test_the_kostnadsslag_table_says_where_the_staber_own_comments_are(run, tmp_path):
+    """The report's table per stab and kostnadsslag shows the comments per kostnadsslag, and a stab's row there
+    an empty cell: read as a stab without a comment (found by a controller). A note says where they are."""
+    out = tmp_path / "r.md"
+    result = run("report", "--budgets", ROOT / "examples" / "answered" / "budgets", "--period", "2024-10", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    section = text.split("## Resultat per stab och kostnadsslag", 1)[1].split("\n## ", 1)[0]
+    assert "Anm.: Kommentarerna här är per kostnadsslag; stabernas egna står i tabellen Resultat per stab." in section
+    assert "Vikarier under sjukskrivningar" in text.split("## Resultat per stab, med kommentarer", 1)[1].split("\n## ", 1)[0]

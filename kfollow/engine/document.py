@@ -78,9 +78,11 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
             # the budget holders' comments per kostnadsslag on their parts (the stab's own are in the stab table)
             said = cut.frame.filter((pl.col("radtyp") == "del") & pl.col("kommentar").is_not_null()).height \
                 if "kommentar" in cut.frame.columns else 0
-            if said:
+            if said:  # (and said under the table: an empty cell on a stab's row is no missing comment)
                 cut = replace(cut, frame=cut.frame.with_columns(
-                    kommentar=pl.when(pl.col("radtyp") == "del").then(pl.col("kommentar"))))
+                    kommentar=pl.when(pl.col("radtyp") == "del").then(pl.col("kommentar"))),
+                    notes=(*cut.notes, ColumnNote("Kommentarerna här är per kostnadsslag; stabernas egna står i "
+                                                  "tabellen Resultat per stab.", "kommentar")))
             sections.append(Section("Resultat per stab och kostnadsslag", cut, comments=bool(said), short="Per kostnadsslag"))
         if has_accounts:
             sections.append(Section(f"Största avvikelser per stab och kostnadsslag", operations.deviation(
