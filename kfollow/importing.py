@@ -41,6 +41,7 @@ class Import:
     read: dict[str, str]  # "utfall"/"budget" → what was read: "year 0 (…) from #TRANS: 240 rows → 230 fact rows"
     check: ledger.Check | None  # SIE utfall against the file's #PSALDO
     messages: tuple[str, ...]  # "warning: …" and "note: …" lines, in the order they arose
+    year: str | None = None  # the calendar year of the year read (an export's #RAR), where it is one
 
     def tables(self) -> dict[str, ledger.Imported]:
         """The imported tables by kind, utfall first."""
@@ -71,7 +72,7 @@ class Import:
         for kind, path in outputs.items():
             table = self.tables().get(kind)
             if table is not None:
-                warnings += _destination(kind, Path(path), table.facts, budgets, force_unnamed)
+                warnings += _destination(kind, Path(path), table.facts, budgets, force_unnamed, self.year)
         return warnings
 
     def note(self, kind: str) -> str:
@@ -144,6 +145,7 @@ def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str 
         utfall=tables.get("utfall"), budget=tables.get("budget"),
         read={kind: _read(text, tables[kind]) for kind, text in read.items()},
         check=check, messages=tuple(messages + _table_notes(tables) + warnings + _accruals(tables)),
+        year=chosen.start[:4] if chosen.start[:4] == chosen.end[:4] else None,
     )
 
 
@@ -276,7 +278,7 @@ _OPTIONS = {"utfall": "-o", "budget": "--budget-out"}
 
 
 def _destination(kind: str, path: Path, facts: pl.DataFrame, budgets: Path | str | None,
-                 force_unnamed: bool) -> list[str]:
+                 force_unnamed: bool, asked: str | None = None) -> list[str]:
     """`Import.destinations` for one table."""
     key, option = _KEYS[kind], _OPTIONS[kind]
     other = _KEYS["budget" if kind == "utfall" else "utfall"]
@@ -293,6 +295,11 @@ def _destination(kind: str, path: Path, facts: pl.DataFrame, budgets: Path | str
                 elsewhere = outside[0][:4]  # the other year's rows go to that year's table
                 own = f"the {key} of {files[elsewhere]}" if elsewhere in files else \
                     f"a table named in {elsewhere}'s year file"
+                if asked == ar:  # the year asked for, whose rows the export dates in another year
+                    raise UsageError(
+                        f"{option} {shown(str(path))}: {year_file} (year {ar}) names it under {key}, but the export "
+                        f"dates the {kind} of {ar} in {_span(outside)} (outside its #RAR year); that year file could "
+                        f"not read the table. Export the year again with its rows dated in {ar}, or leave out {option}")
                 raise UsageError(
                     f"{option} {shown(str(path))}: {year_file} (year {ar}) names it under {key}, but the import has "
                     f"periods outside {ar} ({_span(outside)}); that year file could not read the table. Pick the "

@@ -581,3 +581,28 @@ def test_totals_whose_object_rows_cover_part_of_them_are_totals(tmp_path: Path, 
     assert sum(v for k, v in table.items() if k[5] == "kostnad") == 300000
     assert table[("2024-01", "ADM", "NORD", "", "5010", "kostnad")] == 150000
     assert table[("2024-01", "ADM", "", "", "5010", "kostnad")] == 50000  # the part no ansvar row has
+
+
+def test_a_budget_the_export_dates_outside_its_year_is_said_so(tmp_path):
+    """#PBUDGET -1 (2023) dated in 2024 (as transaktioner_ovnbolag.se writes it), imported with --year 2023 to the
+    table 2023.yaml names: the advice was to pick 2023 with --year, which was given (found by a controller)."""
+    from typer.testing import CliRunner
+
+    from kfollow.cli import app
+
+    (tmp_path / "e.se").write_text(
+        '#FLAGGA 0\n#SIETYP 3\n#RAR 0 20240101 20241231\n#RAR -1 20230101 20231231\n#KONTO 5011 "Löner"\n'
+        "#PSALDO -1 202301 5011 {} 100.00\n#PBUDGET -1 202401 5011 {} 120.00\n", encoding="cp437")
+    (tmp_path / "m.yaml").write_text('forvaltning: KSF\nkonton: {"5": kostnad}\nstab: {dimension: 1, objekt: {"1": A}}\n',
+                                     encoding="utf-8")
+    budgets = tmp_path / "budgets"
+    budgets.mkdir()
+    (budgets / "2023.yaml").write_text("ar: 2023\norganisation: T\nenhet: tkr\nutfall_fil: u.csv\nbudget_fil: b.csv\n"
+                                       "forvaltningar:\n  KSF: {namn: K, staber: {A: {namn: A}}}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["import", "sie", str(tmp_path / "e.se"), "-m", str(tmp_path / "m.yaml"),
+                                      "--year", "2023", "--from", "psaldo", "-o", str(budgets / "u.csv"),
+                                      "--budget-out", str(budgets / "b.csv"), "--budgets", str(budgets)])
+    assert result.exit_code == 2, result.stderr
+    assert "the export dates the budget of 2023 in 2024-01 (outside its #RAR year)" in result.stderr
+    assert "leave out --budget-out" in result.stderr and "Pick the year" not in result.stderr
+    assert not (budgets / "b.csv").exists() and not (budgets / "u.csv").exists()
