@@ -316,7 +316,7 @@ def pick_year(sie, year: str | None) -> Year:
         found = [i for i, (s, e) in years.items() if s[:4] == text] or [i for i, (s, e) in years.items() if e[:4] == text]
         if len(found) == 1:
             return Year(found[0], *years[found[0]])
-        problem = "two years that touch" if found else "no year in"
+        problem = "two years that touch" if found else "no year that starts or ends in"
         raise UsageError(f"{sie.path} has {problem} {text}; pick one by its index with --year: {listed}")
     raise UsageError(f"--year '{text}' is neither a year index (0, -1, …) nor a year YYYY; the file's years: {listed}")
 
