@@ -84,7 +84,7 @@ def test_title_unit_period_sources_and_notes_above_the_table(deviation):
     ws = book(report).active
     assert ws["A1"].value == "Resultat 2024 per stab, belopp i mnkr" and ws["A1"].font.bold
     assert [ws.cell(r, 1).value for r in range(2, 6)] == ["Enhet: mnkr", "Period: 2024-08",
-                                                          "Källor: budgets/2024.yaml, utfall.csv",
+                                                          "Källor: budgets/2024.yaml; utfall.csv",  # (as a report says them)
                                                           f"Anm.: {deviation.notes[0]}"]
     assert header_row(ws) == 7  # after one empty row
     assert ws.max_row == header_row(ws) + report.frame.height  # nothing below the table

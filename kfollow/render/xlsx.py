@@ -249,7 +249,7 @@ def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options,
     if footer:  # a document's sources, revisions and last period: once, instead of the report's sources
         lines += [(line, None) for line in dict.fromkeys(footer)]
     elif report.sources:
-        lines.append((f"Källor: {', '.join(shown_sources(report.sources))}", None))
+        lines.append((f"Källor: {'; '.join(shown_sources(report.sources))}", None))
     lines += [(f"Anm.: {note}", None) for note in dict.fromkeys(notes_shown(report.notes, columns)) if note not in footer]
     cut += sum(len(text) > CELL_MAX for text, _ in lines)
     wrapped = [j for j, c in enumerate(columns) if c.comment or (
