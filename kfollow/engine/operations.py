@@ -189,6 +189,19 @@ def _mixed_forecast_months(frame: pl.DataFrame) -> tuple[ColumnNote, ...]:
                        f"prognosen är från {latest}, utom för {named}.", "prognos_period"),)
 
 
+def _reversed_shares(frame: pl.DataFrame, cut, shares: list[str]) -> tuple[ColumnNote, ...]:
+    """A note where a part of a förvaltning presented as resultat has a share (`shares`): the share is of
+    the sum's nettokostnad, so its sign is the other than the part's amount (`compare` said nothing of it)."""
+    shares = [c for c in shares if c in frame.columns]
+    parts = pl.col("radtyp").is_in(["del", "rad"] if cut.part else [])
+    if not shares or frame.filter(parts & (pl.col("redovisas_som") == "resultat")
+                                  & pl.any_horizontal(pl.col(c).is_not_null() for c in shares)).is_empty():
+        return ()
+    return (ColumnNote(f"{'Andel av summa är andelen' if shares == ['andel_pct'] else 'Andelarna av summa är andelar'} "
+                       "av summans nettokostnad: på delar av en förvaltning som redovisas som resultat har "
+                       f"{'den' if len(shares) == 1 else 'de'} omvänt tecken mot delens belopp.", *shares),)
+
+
 def _against_months(store: Store, year: int, month: int, frame: pl.DataFrame) -> tuple[ColumnNote, ...]:
     """A note where the forecast compared with (`--against prognos:YYYY-MM`) is not that month's for every
     förvaltning shown: a unit that made none that month is compared with its latest before, and the
@@ -814,12 +827,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         if cut.ledger_parent:  # the ledger's rows first (kostnadsslag), then their parts (konto)
             frame, notes = cuts.breakdown(store, p.year, frame, cut.outer, fids, p.month, flt, against=jmf)
         frame, more = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt, against=jmf)
-        notes = tuple(dict.fromkeys((*notes, *more)))
-        parts = pl.col("radtyp").is_in(["del", "rad"] if cut.part else [])
-        if "andel_pct" in frame.columns and not frame.filter(
-                parts & (pl.col("redovisas_som") == "resultat") & pl.col("andel_pct").is_not_null()).is_empty():
-            notes += (ColumnNote("Andel av summa är andelen av summans nettokostnad: på delar av en förvaltning som "
-                                 "redovisas som resultat har den omvänt tecken mot delens belopp.", "andel_pct"),)
+        notes = tuple(dict.fromkeys((*notes, *more))) + _reversed_shares(frame, cut, ["andel_pct"])
     chosen = _holding(store, p.year, "verksamhet" if verksamheter else "stab", forvaltningar(store, p.year, forvaltning),
                       verksamheter or staber, forvaltning, ambiguous_ok=True)  # the förvaltningar shown
     selection_rows = ("verksamhet", verksamheter) if verksamheter else ("stab", staber) if staber else None
@@ -921,7 +929,8 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
         if cut.ledger_parent:
             frame, notes = cuts.breakdown(store, p.year, frame, cut.outer, fids, p.month, flt, figures, derive)
         frame, more = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt, figures, derive)
-        notes = tuple(dict.fromkeys((*notes, *more)))
+        notes = tuple(dict.fromkeys((*notes, *more))) + _reversed_shares(
+            frame, cut, [f"andel_{base_year}_pct", f"andel_{p.year}_pct"])
     if sort == "change" and not cut.nested:
         frame = sort_by_change(frame)
     months = f", {selection.months_to(p.month)}" if p.month else ""
