@@ -235,8 +235,8 @@ def _table_notes(tables: dict[str, ledger.Imported]) -> list[str]:
         prefix = _prefix(kind, tables)
         notes += [f"note: {prefix}--unmapped-empty: {line}" for line in table.unmapped[:ledger.LISTED]]
         if len(table.unmapped) > ledger.LISTED:
-            notes.append(f"note: {prefix}--unmapped-empty: and {len(table.unmapped) - ledger.LISTED:,} more objects "
-                         "the mapping lacks".replace(",", " "))
+            more = f"{len(table.unmapped) - ledger.LISTED:,}".replace(",", " ")
+            notes.append(f"note: {prefix}--unmapped-empty: and {more} more objects the mapping lacks")
         bare, amount, costs = table.without_key
         if bare:
             gross = f"net {ledger.kr(amount)}: kostnader {ledger.kr(costs)}, intäkter {ledger.kr(costs - amount)}" \

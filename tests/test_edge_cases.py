@@ -1140,3 +1140,20 @@ def test_compare_notes_the_reversed_shares_of_a_resultat_forvaltnings_parts(run)
     plain = run("compare", "2023", "2024", "--budgets", ROOT / "examples" / "sie" / "budgets", "--forvaltning", "KSF",
                 "--by", "kostnadsslag")
     assert plain.exit_code == 0 and "omvänt tecken mot delens" not in plain.stdout
+
+
+def test_the_comparison_forecast_note_is_of_the_rows_shown(run, tmp_path):
+    """The note looked at every forecast of the förvaltning: a stab shown with September's forecast got a note of
+    another stab's August one (found in review)."""
+    utfall = "{" + ", ".join(f"2024-{m:02d}: 100.0" for m in range(1, 10)) + "}"
+    (tmp_path / "2024.yaml").write_text(
+        "ar: 2024\norganisation: T\nenhet: tkr\nforvaltningar:\n  KSF:\n    namn: KSF\n    staber:\n"
+        f"      A: {{namn: Stab A, budget: 1200.0, prognos: {{2024-09: 1300.0}}, utfall: {utfall}}}\n"
+        f"      B: {{namn: Stab B, budget: 1200.0, prognos: {{2024-08: 1100.0}}, utfall: {utfall}}}\n", encoding="utf-8")
+    a = run("deviation", "--budgets", tmp_path, "--against", "prognos:2024-09", "--stab", "A")
+    assert a.exit_code == 0 and "Jmf. prognos" in a.stdout and "Anm.: " not in a.stdout.replace("Anm.: Summa", "")
+    b = run("deviation", "--budgets", tmp_path, "--against", "prognos:2024-09", "--stab", "B")
+    assert "Anm.: Ingen prognos gjordes 2024-09: Jmf. prognos är den senaste före, från 2024-08." in b.stdout
+    both = run("deviation", "--budgets", tmp_path, "--against", "prognos:2024-09")
+    assert ("Anm.: Jmf. prognos är den senaste gjord till och med 2024-09; för rader utan prognos 2024-09 är den "
+            "från 2024-08.") in both.stdout

@@ -284,7 +284,7 @@ def _bad(tmp_path: Path, out: Path, how: str) -> Path:
     elif how == "spaced-formula":  # refused as `=1+1` is, though kept without its space (found by a new user)
         sheet[inputs["kommentar"]] = " =1+1"
     elif how in ("number-comment", "text-number-comment"):  # a forecast one cell off (found by a controller)
-        sheet[inputs["kommentar"]] = 45.5 if how == "number-comment" else " -1 200,5"
+        sheet[inputs["kommentar"]] = 45.5 if how == "number-comment" else " –1\u202f200,5"  # (an en dash, a narrow space)
     elif how == "control":
         sheet[inputs["kommentar"]] = "Bra\u202eläge"
     elif how == "separator":  # found in review: a line separator or a bidi mark passed into the answers
@@ -314,7 +314,8 @@ def _bad(tmp_path: Path, out: Path, how: str) -> Path:
     ("control", "Formulär", None, "U+202E"),
     # (stored as the comment "45.5" beside the forecast of an earlier month, said nowhere: found by a controller)
     ("number-comment", "Formulär", None, "the comment is a number (45.5); a forecast goes in the forecast cell (B"),
-    ("text-number-comment", "Formulär", None, "the comment is a number ( -1 200,5); a forecast goes in the forecast cell"),
+    ("text-number-comment", "Formulär", None, "the comment is a number ( –1\u202f200,5); a forecast goes in the "
+                                              "forecast cell"),
     # (the line separator is a line break; the mark after it is named, with where it is)
     ("separator", "Formulär", None, "a bidi control (U+200F) is not allowed in a comment; remove it (after 'Bra läge'; "
                                     "it cannot be seen in Excel"),

@@ -71,3 +71,28 @@ def test_warnings_of_one_kind_are_said_ten_times_and_counted(tmp_path: Path):
     assert any(w.endswith("and 20 more #RTRANS rows not followed by their #TRANS copy (each counted as a row of "
                           "its own)") for w in warnings)
     assert any(w.endswith("and 20 more names with control characters (replaced by U+FFFD)") for w in warnings)
+
+
+def test_money_without_an_object_is_listed_whatever_else_is(tmp_path: Path):
+    """Capped at ten, the objects listed left out "(no object)", the one item no `objekt:` entry can fix, and
+    here the largest (found in review)."""
+    body = "".join(_voucher(n, f'#TRANS 5011 {{1 "X{n:02d}"}} 1.00') for n in range(1, 13))
+    body += _voucher(99, "#TRANS 5011 {} 5000.00")
+    (tmp_path / "e.se").write_text(HEAD + body, encoding="utf-8")
+    (tmp_path / "m.yaml").write_text('forvaltning:\n  dimension: 1\n  objekt: {"1110": KSF}\n'
+                                     'konton: {"1": ignorera, "5": kostnad}\nverksamhet: "100"\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["import", "sie", str(tmp_path / "e.se"), "-m", str(tmp_path / "m.yaml"),
+                                      "-o", str(tmp_path / "u.csv")])
+    assert result.exit_code == 3
+    assert "(no object) (1 row, 5 000,00 kr" in result.stderr.replace("\u00a0", " ")
+    assert "and 3 more" in result.stderr
+
+
+def test_the_count_of_more_warnings_leaves_the_path_as_it_is(tmp_path: Path):
+    folder = tmp_path / "a,b"
+    folder.mkdir()
+    rtrans = "".join(f'#VER A {n} 20240105 "v"\n{{\n#RTRANS 5011 {{}} 1.00\n#TRANS 1930 {{}} -1.00\n}}\n'
+                     for n in range(1, 1231))
+    result = _import(folder, rtrans + _voucher(9999, '#TRANS 5011 {1 "1110"} 1.00'), "--unmapped-empty")
+    assert result.exit_code == 0, result.stderr
+    assert f"warning: {folder / 'e.se'}: and 1 220 more #RTRANS rows" in result.stderr

@@ -70,3 +70,22 @@ def test_a_fact_table_of_long_but_plausible_codes_is_read(run, tmp_path: Path):
     pl.DataFrame({k: [v] for k, v in dict(ROW, stab="N" * 300).items()}).write_parquet(tmp_path / "utfall.parquet")
     result = run("deviation", "--budgets", tmp_path, "--format", "csv")
     assert result.exit_code == 0, result.stderr
+
+
+def test_a_damaged_file_that_stops_polars_is_one_error_not_a_traceback(run, tmp_path: Path):
+    """One byte changed in a footer made polars panic (a BaseException, past `except PolarsError`): a traceback of
+    111 lines, exit 1 (found in review)."""
+    (tmp_path / "2024.yaml").write_text(YEAR, encoding="utf-8")
+    n = 1000
+    pl.DataFrame({"period": ["2024-01"] * n, "forvaltning": ["ADM"] * n, "stab": ["NORD"] * n,
+                  "verksamhet": ["100"] * n, "konto": [str(4000 + i % 100) for i in range(n)], "slag": ["kostnad"] * n,
+                  "belopp": ["1.00"] * n}).write_parquet(tmp_path / "utfall.parquet", compression="uncompressed",
+                                                          row_group_size=100)
+    data = bytearray((tmp_path / "utfall.parquet").read_bytes())
+    data[24900] = 0x7F
+    (tmp_path / "utfall.parquet").write_bytes(bytes(data))
+    result = run("deviation", "--budgets", tmp_path)
+    assert result.exit_code == ExitStatus.DATA
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].endswith(
+        "utfall.parquet: cannot read as Parquet (the file is damaged: polars stopped reading it)")

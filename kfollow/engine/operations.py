@@ -202,16 +202,17 @@ def _reversed_shares(frame: pl.DataFrame, cut, shares: list[str]) -> tuple[Colum
                        f"{'den' if len(shares) == 1 else 'de'} omvänt tecken mot delens belopp.", *shares),)
 
 
-def _against_months(store: Store, year: int, month: int, frame: pl.DataFrame) -> tuple[ColumnNote, ...]:
+def _against_months(store: Store, year: int, month: int, frame: pl.DataFrame, key: str) -> tuple[ColumnNote, ...]:
     """A note where the forecast compared with (`--against prognos:YYYY-MM`) is not that month's for every
-    förvaltning shown: a unit that made none that month is compared with its latest before, and the
-    table said nothing of which (found by a controller)."""
+    row shown with one: a unit that made none that month is compared with its latest before, and the
+    table said nothing of which (found by a controller). `key`: the column of the rows' keys."""
     from kfollow.engine.periods import KEY
 
-    shown = frame["forvaltning"].drop_nulls().unique().to_list()
-    made = (store.forecasts.filter((pl.col("ar") == year) & (pl.col("manad") <= month)
-                                   & pl.col("forvaltning").is_in(shown))
-            .group_by(KEY).agg(pl.col("manad").max())["manad"].unique().sort().to_list())
+    rows = frame.filter(pl.col("radtyp").is_in(["rad", "forvaltning", "ej_fordelat"]) & pl.col("jmf_prognos").is_not_null())
+    shown = rows.select("forvaltning", pl.col(key).alias("nyckel")).unique()
+    made = (store.forecasts.filter((pl.col("ar") == year) & (pl.col("manad") <= month))
+            .group_by(KEY).agg(pl.col("manad").max())
+            .join(shown, on=["forvaltning", "nyckel"], how="semi")["manad"].unique().sort().to_list())
     if not made or made == [month]:
         return ()
     asked = f"{year}-{month:02d}"
@@ -818,7 +819,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     frame = deviation_report(store, p.year, cut.view, forvaltning, gross=gross, staber=staber, period=p.month,
                              budget=budget, against=selection.against_month(against, p.year), verksamheter=verksamheter)
     if against is not None:
-        notes += _against_months(store, p.year, selection.against_month(against, p.year), frame)
+        notes += _against_months(store, p.year, selection.against_month(against, p.year), frame, cut.view.value)
     if cut.part or flt:
         fids = [f for f in forvaltningar(store, p.year, forvaltning) if f in frame["forvaltning"].to_list()]
         cuts.check_filter(store, p.year, flt, fids, verksamheter or staber, "verksamhet" if verksamheter else "stab")

@@ -330,7 +330,7 @@ def swedish_number(text: str) -> Decimal | None:
 _PASTED = re.compile("[\r\u0085\u2028\u2029\u200b\ufeff]")  # line breaks of other programs; zero-width ones
 
 
-_NUMBER = re.compile(r"[+\-−]?[0-9][0-9 \u00a0]*([,.][0-9]+)?")
+_NUMBER = re.compile(r"[+\-−–]?[0-9][0-9 \u00a0\u202f]*([,.][0-9]+)?")
 
 
 def _a_number(value) -> bool:

@@ -325,7 +325,7 @@ def _plan_csv(path: Path, name: str, head: bytes) -> _Plan:
         # glob=False: the path is this one file (polars would read `utfall[12].csv` as utfall1 and utfall2)
         lf = pl.scan_csv(path, infer_schema=False, raise_if_empty=True, glob=False)
         present = lf.collect_schema().names()
-    except (pl.exceptions.PolarsError, OSError) as exc:
+    except (pl.exceptions.PolarsError, OSError, pl.exceptions.PanicException) as exc:  # (a panic: a corrupt file)
         raise _csv_failure(path, name, exc) from None
     _check_header(name, present, csv_file=True)
 
@@ -346,7 +346,7 @@ def _plan_parquet(path: Path, name: str) -> _Plan:
         scanned = pl.scan_parquet(path, glob=False)  # this one file, even named `a[1].parquet`
         schema = scanned.collect_schema()
         rows = scanned.select(pl.len()).collect().item()  # from the metadata only
-    except (pl.exceptions.PolarsError, OSError) as exc:
+    except (pl.exceptions.PolarsError, OSError, pl.exceptions.PanicException) as exc:  # (a panic: a corrupt file)
         raise DataError(name, None, None,
                         f"cannot read as Parquet ({_first_line(exc)}); write a Parquet file") from None
     limit = fact_row_limit(path.stat().st_size)
@@ -654,7 +654,7 @@ def _sums(plan: _Plan, rows: bool) -> tuple[pl.DataFrame | None, pl.DataFrame, p
             return None, summary, plan.raw().select("konto", "slag").unique().collect(engine="streaming"), None
         return None, _tidy(_summarise(plan.raw(), konto=True, blank=plan.skips_blank).collect(engine="streaming")), \
             None, None
-    except (pl.exceptions.PolarsError, OSError) as exc:
+    except (pl.exceptions.PolarsError, OSError, pl.exceptions.PanicException) as exc:  # (a panic: a corrupt file)
         raise plan.source.failure(exc) from None
 
 
@@ -724,7 +724,7 @@ def _verify(plan: _Plan, read: tuple, known: Known, budget: bool) -> None:
                 .collect(engine="streaming").select(pl.col("hi").cast(pl.Int128) * 2**32 + pl.col("lo")).item()
         else:
             total = totals["_abs"].item() or 0
-    except (pl.exceptions.PolarsError, OSError) as exc:
+    except (pl.exceptions.PolarsError, OSError, pl.exceptions.PanicException) as exc:  # (a panic: a corrupt file)
         raise plan.source.failure(exc) from None
     if total > MAX_ORE:  # cheap first: only a total beyond one amount's cap can be beyond the file's
         from kfollow.store import check_total
@@ -929,7 +929,9 @@ def _csv_failure(path: Path, name: str, exc: Exception) -> Exception:
     return DataError(name, None, None, f"cannot read as CSV ({_first_line(exc)})")
 
 
-def _first_line(exc: Exception) -> str:
+def _first_line(exc: BaseException) -> str:
+    if isinstance(exc, pl.exceptions.PanicException):  # polars stopped on a file its own checks did not refuse
+        return "the file is damaged: polars stopped reading it"
     lines = str(exc).strip().splitlines()
     return lines[0] if lines else type(exc).__name__
 

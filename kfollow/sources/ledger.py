@@ -450,10 +450,13 @@ LISTED = 10  # the items a message lists at most: the rest are counted (a file's
 
 def _and_more(items: list[str], total: int) -> str:
     """The first LISTED of `items`, and how many more there are of `total`: `a, b, … and 49 990 more`."""
+    if total > LISTED:  # money without an object is listed whatever else is: no object can be added for it
+        items = sorted(items, key=lambda item: not item.startswith(NO_OBJECT))
     shown = ", ".join(items[:LISTED])
     if total <= LISTED:
         return shown
-    return f"{shown} and {total - LISTED:,} more".replace(f"{total - LISTED:,}", f"{total - LISTED:,}".replace(",", " "))
+    more = f"{total - LISTED:,}".replace(",", " ")  # (the number alone: an item may hold commas)
+    return f"{shown} and {more} more"
 
 
 def _and(items) -> str:

@@ -785,7 +785,8 @@ class _Parser:
         self._twice()
         for kind, count in self.warned.items():  # the first WARNED of a kind are said, the rest counted
             if count > WARNED:
-                self.warnings.append(f"{self.name}: and {count - WARNED:,} more {_WARNED_AS[kind]}".replace(",", " "))
+                more = f"{count - WARNED:,}".replace(",", " ")  # (the number alone: a path may hold commas)
+                self.warnings.append(f"{self.name}: and {more} more {_WARNED_AS[kind]}")
         if self.cut_names > 1:  # one line, not thousands
             self.warnings.append(f"{self.name}: and {self.cut_names - 1:,} more names longer than {NAME_LIMIT} "
                                  "characters cut")

@@ -568,7 +568,7 @@ class _YearParser(TreeReader):
                                  "namn": f"Ej fördelat på {label}"}, ebody, f"ej_fordelat.{view} of {what}", sign,
                          key=ekey)
                 # a figure the view has but the declaration lacks is zero, so the view still adds up
-                view_rows = [r for r in self.rows if r["forvaltning"] == fid and r["vy"] == label]
+                view_rows = [r for r in self.rows[first:] if r["forvaltning"] == fid and r["vy"] == label]
                 self.rows[-1] |= {part: 0 for part in ("budget", "utfall")
                                   if self.rows[-1][part] is None and any(r[part] is not None for r in view_rows)}
         self.absent_as_zero(fid, first)
