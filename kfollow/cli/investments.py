@@ -83,6 +83,9 @@ def summary(
 
 def indicators(
     year: YearOpt = None,
+    period: Annotated[Optional[str], typer.Option(
+        "--period", "-p", help="Month YYYY-MM: the year's indicators up to and including it (a tertial's report); "
+        "earlier years stay whole years.")] = None,
     forvaltning: ForvaltningOpt = None,
     columns: ColumnsOpt = None,
     budgets: BudgetsDir = None,
@@ -101,8 +104,9 @@ def indicators(
     Examples:
       kfollow indicators --year 2024
       kfollow indicators --year 2024 --forvaltning KLF --format csv
+      kfollow indicators --period 2024-08
     """
     from kfollow.engine.indicators import indicators as indicators_of
 
     store = load(budgets)  # the personnel share reads the accounts: keep the rows as they are read
-    emit(indicators_of(store, year, forvaltning), fmt, decimals, output, store=store, columns=columns, exact=exact)
+    emit(indicators_of(store, year, forvaltning, period), fmt, decimals, output, store=store, columns=columns, exact=exact)

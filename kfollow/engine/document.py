@@ -118,7 +118,7 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
     if info.indikatorer and not narrowed:
         from kfollow.engine.indicators import indicators
 
-        sections.append(Section("Nämndindikatorer, målområde ekonomi", indicators(store, year, forvaltning),
+        sections.append(Section("Nämndindikatorer, målområde ekonomi", indicators(store, year, forvaltning, month),
                                 short="Indikatorer"))
 
     booked = last_month_booked(store, year)

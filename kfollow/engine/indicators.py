@@ -47,6 +47,15 @@ def _personal_share(store: Store, year: int, fid: str, month: int | None,
     return int(personal.cast(pl.Int128).sum()), netto  # a percent of: numerator and base, öre
 
 
+def _any_personal(store: Store, year: int) -> bool:
+    """Whether any förvaltning's utfall of `year` has an account in the kostnadsslag `personal`."""
+    groups = store.year(year).kostnadsslag
+    if not any(g.id == "personal" for g in groups):
+        return False
+    accounts = store.facts.filter((pl.col("ar") == year) & (pl.col("art") == "utfall")).select("konto").unique()
+    return not accounts.with_columns(kostnadsslag_expr(groups)).filter(pl.col("kostnadsslag") == "personal").is_empty()
+
+
 def _percent(ratio: tuple[int, int] | None) -> float | None:
     return None if ratio is None else 100 * ratio[0] / ratio[1]
 
@@ -55,25 +64,30 @@ def _exact(ratio: tuple[int, int] | None) -> int | None:
     return None if ratio is None else exact_percent_value(*ratio)
 
 
-def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = None) -> tuple[pl.DataFrame, tuple[str, ...]]:
+def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = None,
+                     month: int | None = None) -> tuple[pl.DataFrame, tuple[str, ...]]:
     """Per förvaltning of `year` and indicator: its value per year (columns varde_<year>, percent, from
-    exact amounts), mal, riktning and uppfyllt (of `year`). Returns the frame and notes on the gaps."""
+    exact amounts), mal, riktning and uppfyllt (of `year`). With `month`, `year` is taken up to and
+    including it (a tertial's report); without, as far as it is booked. Earlier years are whole years, or
+    year to date where still being booked. Returns the frame and notes on the gaps."""
     fids = selection.forvaltningar(store, year, forvaltning)
     years = sorted(y for y in store.years if y <= year)
     values: dict[tuple[str, str], dict[int, tuple[int, int] | None]] = {}  # percent of: numerator, base
     # (a share without its base, "netto", is said right after a share without accounts)
     gaps: dict[str, list[str]] = {k: [] for iid in INDICATORS
-                                  for k in ((iid, "personal", "netto", "andel_utfall", "andel_helar") if iid == "personalkostnad_andel" else
+                                  for k in ((iid, "personal", "noll", "netto", "andel_utfall", "andel_helar") if iid == "personalkostnad_andel" else
                                             (iid, "utfall", "utfall_helar") if iid == "avvikelse_budget" else (iid,))}
     to_date: list[str] = []
+    shown: list[int] = []
     for y in years:
         here = [f for f in fids if f in store.years[y].forvaltningar]
         if not here:
             continue
-        month = selection.period(store, y, None).month
-        if month is not None:
-            to_date.append(f"{y} avser {selection.months_to(month)} (ack.)")
-        frame = deviation_report(store, y, By.forvaltning, here, period=month)
+        shown.append(y)
+        to = month if y == year and month is not None else selection.period(store, y, None).month
+        if to is not None:
+            to_date.append(f"{y} avser {selection.months_to(to)} (ack.)")
+        frame = deviation_report(store, y, By.forvaltning, here, period=to)
         # a förvaltning with utfall for the whole year only: its year to date is unknown, not missing
         booked = set(store.amounts.filter((pl.col("ar") == y) & pl.col("utfall").is_not_null())["forvaltning"].to_list())
         for r in frame.filter(pl.col("radtyp") == "forvaltning").iter_rows(named=True):
@@ -81,8 +95,13 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
             sign = -1 if r["redovisas_som"] == "resultat" else 1
             netto = None if r["utfall"] is None else sign * r["utfall"]
             budget = None if r["budget"] is None else sign * r["budget"]
-            share = _personal_share(store, y, fid, month, netto)
-            if share == "personal":  # accounts, none of them in the group
+            share = _personal_share(store, y, fid, to, netto)
+            if share == "personal" and netto is not None and _any_personal(store, y):
+                # accounts, none of them in the group, which other förvaltningar's accounts of the year are
+                # in: the prefixes are right, and this one books no personalkostnader (0 %, exactly)
+                gaps["noll"].append(f"{fid} {y}")
+                share = (0, netto)
+            elif share == "personal":  # accounts, and no förvaltning's in the group: perhaps a mistyped prefix
                 gaps["personal"].append(f"{fid} {y}")
                 share = None
             elif share is None:  # no utfall; a surplus (a resultat unit's) is no base for a share; else no accounts
@@ -124,12 +143,17 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
               **{f"varde_{y}": pl.Float64 for y in years}, "mal": pl.Float64, "riktning": pl.String,
               "uppfyllt": pl.String, **{f"varde_{y}{EXACT}": pl.Int128 for y in years}}
     frame = pl.DataFrame(rows, schema=schema, orient="row")
-    notes = [f"{'; '.join(to_date)}: år som ännu bokförs visas hittills i år, övriga år för helår."] if to_date else []
+    whole = "" if len(to_date) == len(shown) else "; övriga år avser helår"
+    notes = [f"{'; '.join(to_date)}{whole}."] if to_date else []
     prefixes = next((g.prefix for g in store.year(year).kostnadsslag if g.id == "personal"), ())
     why = {"personalkostnad_andel": "utfall utan konto (skrivet per stab eller verksamhet)",
            "personal": "utfallet har konton men inget i kostnadsslaget personal"
                        + (f" (konton som börjar på {', '.join(prefixes)})" if prefixes else " (årsfilen har inget sådant)")
-                       + "; kontrollera kostnadsslagens prefix (kfollow visar inte 0 % för en gissning)",
+                       + ", och inte heller någon annan förvaltnings; kontrollera kostnadsslagens prefix (kfollow "
+                       "visar inte 0 % för en gissning)",
+           "noll": "utfallet har konton men inget i kostnadsslaget personal"
+                   + (f" (konton som börjar på {', '.join(prefixes)})" if prefixes else "")
+                   + ", där andra förvaltningars konton samma år finns",
            "avvikelse_budget": "budgeten saknas eller är 0",
            "utfall": "utfallet saknas (förvaltningen har budget men inget utfall)",
            "andel_utfall": "utfallet saknas",
@@ -139,16 +163,20 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
            "netto": "verksamhetens nettokostnad är 0 eller negativ (ett överskott), så andelen säger inget"}
     for iid, where in gaps.items():
         if where:
-            name = INDICATORS["personalkostnad_andel" if iid in ("netto", "personal", "andel_utfall", "andel_helar") else
+            name = INDICATORS["personalkostnad_andel" if iid in ("netto", "personal", "noll", "andel_utfall", "andel_helar") else
                               "avvikelse_budget" if iid in ("utfall", "utfall_helar") else iid].removesuffix(" (%)")
-            notes.append(f"{name} saknas för {', '.join(where)}: {why[iid]}.")
+            said = "är 0 %" if iid == "noll" else "saknas"
+            notes.append(f"{name} {said} för {', '.join(where)}: {why[iid]}.")
     return frame, tuple(notes)
 
 
-def indicators(store: Store, year: int | None = None, forvaltning: list[str] | None = None) -> Report:
-    """`indicators_frame` as a `Report`: the nämndindikatorer of Målområde Ekonomi, in percent."""
-    year = selection.year_or_latest(store, year)
-    frame, notes = indicators_frame(store, year, forvaltning)
+def indicators(store: Store, year: int | None = None, forvaltning: list[str] | None = None,
+               period: str | int | None = None) -> Report:
+    """`indicators_frame` as a `Report`: the nämndindikatorer of Målområde Ekonomi, in percent. `period`
+    (YYYY-MM, or a month of `year`) takes the year up to that month, as `deviation --period` does."""
+    p = selection.period(store, year, period)
+    year = p.year
+    frame, notes = indicators_frame(store, year, forvaltning, p.month)
     headers = {**store.years[year].rubriker, "rubrik": "Nämndindikator"}
     # a year none of whose figures can be computed is no column for people (– in every row): scripts keep it
     values = [c for c in frame.columns if re.fullmatch(r"varde_\d{4}", c)]
