@@ -1117,6 +1117,27 @@ def test_a_comparison_forecast_of_an_earlier_month_is_said(run):
     assert same.exit_code == 0 and "Jmf. prognos är den senaste" not in same.stdout and "Ingen prognos" not in same.stdout
 
 
+def test_the_forecast_compared_with_is_named_and_a_sum_without_it_is_said(run):
+    """`--against prognos:2024-04` named the month nowhere in the table (title, header or note), so a T2
+    table could not say whether it compared with T1 or the delår; and at year end VSS, which made no
+    forecast, left the Summa's comparison – without a word (found by a controller). csv keeps its columns."""
+    budgets = ROOT / "examples" / "sie" / "budgets"
+    t2 = run("deviation", "--budgets", budgets, "--period", "2024-08", "--against", "prognos:2024-04",
+             "--by", "forvaltning", "-f", "md")
+    assert t2.exit_code == 0, t2.stderr
+    assert t2.stdout.startswith("Resultat 2024-08 (ack.) per förvaltning, jämfört med prognos 2024-04, belopp i mnkr\n")
+    assert "|   Jmf. prognos 2024-04 |" in t2.stdout
+    header = run("deviation", "--budgets", budgets, "--period", "2024-08", "--against", "prognos:2024-04",
+                 "--by", "forvaltning", "--format", "csv").stdout.splitlines()[0]
+    assert header.endswith(",jmf_prognos,jmf_avvikelse,avvikelse_forandring")
+    year_end = run("deviation", "--year", "2024", "--against", "prognos:2024-08")
+    assert year_end.exit_code == 0, year_end.stderr
+    assert ("Anm.: Jmf. prognos är – på summaraderna där en rad saknar prognos gjord till och med 2024-08: "
+            "Verksamhetsstöd och service; en summa av prognoser med en okänd del är okänd.") in year_end.stdout
+    klf = run("deviation", "--year", "2024", "--against", "prognos:2024-08", "--forvaltning", "KLF")
+    assert "saknar prognos" not in klf.stdout  # KLF's Summa has its own forecast: nothing is unknown
+
+
 def test_the_kostnadsslag_table_says_where_the_staber_own_comments_are(run, tmp_path):
     """The report's table per stab and kostnadsslag shows the comments per kostnadsslag, and a stab's row there
     an empty cell: read as a stab without a comment (found by a controller). A note says where they are."""

@@ -139,30 +139,33 @@ def _without_view_note(budgets: Store, year: int, other: int, by: By, frame: pl.
                        "som står på summaraderna.", column),)
 
 
-def _unknown_forecast_sums(frame: pl.DataFrame) -> tuple[ColumnNote, ...]:
-    """A note on `prognos` where a sum of forecasts is – because a row of it this year has none (a new
-    stab): which rows those are."""
-    if "prognos" not in frame.columns or "budget_helar" not in frame.columns:
+def _unknown_forecast_sums(frame: pl.DataFrame, column: str = "prognos", base: str = "budget_helar",
+                           made: str = "") -> tuple[ColumnNote, ...]:
+    """A note on `column` (`prognos`, or with --against `jmf_prognos`) where a sum of forecasts is –
+    because a row of it with a `base` (a budget) has none (a new stab, a förvaltning that made none by
+    then): which rows those are. `made`: when the forecasts were made, for the note."""
+    if column not in frame.columns or base not in frame.columns:
         return ()
     kind = pl.col("radtyp")
     sums = frame.filter(kind.is_in(["delsumma", "summa"]))
-    if sums.is_empty() or sums["prognos"].null_count() == 0 or frame["prognos"].null_count() == frame.height:
+    if sums.is_empty() or sums[column].null_count() == 0 or frame[column].null_count() == frame.height:
         return ()
     # a row without a forecast whose sum is unknown for it: its förvaltning's subtotal, or (a förvaltning without
     # one) the Summa; not where the förvaltning made a forecast of its own
     unknown = set(sums.filter(kind == "delsumma")["forvaltning"].to_list()) & set(
-        sums.filter((kind == "delsumma") & pl.col("prognos").is_null())["forvaltning"].to_list())
+        sums.filter((kind == "delsumma") & pl.col(column).is_null())["forvaltning"].to_list())
     subtotalled = set(sums.filter(kind == "delsumma")["forvaltning"].to_list())
-    summa_unknown = sums.filter((kind == "summa") & pl.col("prognos").is_null()).height > 0
+    summa_unknown = sums.filter((kind == "summa") & pl.col(column).is_null()).height > 0
     feeds = pl.col("forvaltning").is_in(sorted(unknown)) | (~pl.col("forvaltning").is_in(sorted(subtotalled))
                                                            & pl.lit(summa_unknown))
-    lacking = frame.filter(kind.is_in(["rad", "forvaltning", "ej_fordelat"]) & pl.col("prognos").is_null()
-                           & pl.col("budget_helar").is_not_null() & feeds)["namn"].to_list()
+    lacking = frame.filter(kind.is_in(["rad", "forvaltning", "ej_fordelat"]) & pl.col(column).is_null()
+                           & pl.col(base).is_not_null() & feeds)["namn"].to_list()
     if not lacking:
         return ()
     named = ", ".join(lacking[:5]) + (f" och {len(lacking) - 5} till" if len(lacking) > 5 else "")
-    return (ColumnNote(f"Prognos är – på summaraderna där en rad saknar prognos: {named}; en summa av prognoser "
-                       "med en okänd del är okänd.", "prognos"),)
+    header = "Prognos" if column == "prognos" else "Jmf. prognos"
+    return (ColumnNote(f"{header} är – på summaraderna där en rad saknar prognos{made}: {named}; en summa av "
+                       "prognoser med en okänd del är okänd.", column),)
 
 
 def _mixed_forecast_months(frame: pl.DataFrame) -> tuple[ColumnNote, ...]:
@@ -846,7 +849,10 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         messages += tuple(year_only_row_warnings(store, p.year - 1, chosen, selection_rows))
     when = f"{p.text} (ack.)" if p.month else str(p.year)
     only = cuts.filter_text(flt)
-    title = f"Resultat {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{only}"
+    jmf = selection.against_month(against, p.year)
+    # the forecast compared with, named where people read it (the columns alone did not say which)
+    compared = f", jämfört med prognos {p.year}-{jmf:02d}" if jmf is not None else ""
+    title = f"Resultat {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{only}{compared}"
     rest = pl.col("radtyp").is_in([RowKind.del_ej_fordelat.value, RowKind.ej_fordelat.value])
     if top is None and cut.part and "radtyp" in frame.columns and \
             not frame.filter(rest & pl.col("avvikelse").is_not_null() & (pl.col("avvikelse") != 0)).is_empty():
@@ -859,7 +865,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
             # (a caveat: a script that reads --top N rows learns why there are more)
             notes += (Caveat(f"{listed.height} rader i stället för {top}: de sista har lika stor avvikelse och står "
                              "med alla."),)
-        title = f"Största avvikelser {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{only}"
+        title = f"Största avvikelser {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{only}{compared}"
         left_out = not frame.filter(rest & pl.col("avvikelse").is_not_null() & (pl.col("avvikelse") != 0)).is_empty()
         if cut.nested and left_out:  # (said only where such a part has a deviation to list)
             whole = (listed.height and listed["namn"].str.starts_with("Ej fördelat").any())  # a förvaltning typed in YAML
@@ -883,6 +889,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
                                  f"bara i filen för {p.year - 1} och ingår inte (kfollow compare {p.year - 1} {p.year} "
                                  f"visar {'den' if len(gone) == 1 else 'dem'}).", f"utfall_{p.year - 1}"),)
     notes += _unknown_forecast_sums(frame) + _mixed_forecast_months(frame)
+    if jmf is not None:
+        notes += _unknown_forecast_sums(frame, "jmf_prognos", "budget", f" gjord till och med {p.year}-{jmf:02d}")
     if costs_negative:
         frame = present.costs_negative(frame)
     # a period without any forecast: its empty forecast columns stay in csv and json (stable columns)
@@ -891,7 +899,10 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     # a list of the largest parts of a two-key cut names each part with its row (`KSF: Intäkter`):
     # headed by the row's key, as the full table is
     label = cut.keys[0] if top is not None and cut.nested else None
-    return as_report(frame, store.years[p.year].rubriker, store=store, machine_only=unforecast, label=label,
+    headers = store.years[p.year].rubriker
+    if jmf is not None and "jmf_prognos" not in headers:  # (a header of the year file's own is kept)
+        headers = {**headers, "jmf_prognos": f"Jmf. prognos {p.year}-{jmf:02d}"}
+    return as_report(frame, headers, store=store, machine_only=unforecast, label=label,
                      costs_negative=costs_negative, total=_total_label(store, p.year, flt, staber, verksamheter),
                      title=title, unit=unit, period=p.text, notes=notes,
                      qualifier=", ursprunglig budget" if budget is BudgetMode.original else "", messages=messages)
