@@ -1227,7 +1227,17 @@ def test_a_report_of_one_kostnadsslag_keeps_its_largest_parts(run, tmp_path):
     assert {"## Största avvikelser per stab och kostnadsslag", "## Resultat per stab och kostnadsslag"} <= set(headings[1])
     listed = one.read_text(encoding="utf-8").split("## Största avvikelser")[1].split("##")[0]
     assert len([line for line in listed.splitlines() if line.startswith("| ") and ": Personalkostnader" in line]) == 3
-    assert "endast kostnadsslag personal" in listed
+    assert "endast Personalkostnader" in listed  # the kostnadsslag's name, not its id (found by a controller)
+
+
+def test_a_title_names_the_kostnadsslag_kept_as_people_call_it(run):
+    """`months --kostnadsslag personal` titled its table `…, kostnadsslag personal, …`, the id typed on the
+    command line, in a table for politicians (found by a controller); the title has its name."""
+    budgets = EXAMPLES / "sie" / "budgets"
+    months = run("months", "--budgets", budgets, "--kostnadsslag", "personal", "--konto", "5")
+    assert months.stdout.startswith("Månad för månad 2024, Kommunstyrelseförvaltningen, konto 5, Personalkostnader, ")
+    deviation = run("deviation", "--budgets", budgets, "--kostnadsslag", "ovriga")
+    assert deviation.stdout.startswith("Resultat 2024-10 (ack.) per stab, endast Övriga verksamhetskostnader, belopp")
 
 
 def test_a_stab_closed_the_year_before_leaves_this_years_rests_their_deviation(run, tmp_path):

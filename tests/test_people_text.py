@@ -72,4 +72,4 @@ def test_check_requires_comments_of_forvaltningar_by_forvaltning(run):
                  "--require-comment-over", "1%")
     assert result.exit_code == 1, result.stderr
     assert ("fel: Serviceförvaltningen (internt prissatt) 2024-08: avvikelsen -985 tkr överskrider gränsen 1 % men "
-            "saknar kommentar för 2024-08; lägg till kommentarer: {2024-08: …} under summa: i förvaltning SERV") in result.stdout
+            "saknar kommentar för 2024-08; lägg till kommentarer: {2024-08: …} under summa: i förvaltningen SERV") in result.stdout

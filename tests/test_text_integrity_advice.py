@@ -94,13 +94,13 @@ def place(doc: dict, where: str) -> dict:
     fv = doc["forvaltningar"]
     if m := re.fullmatch(r"stab (\S+)", where):
         return next(f["staber"][m[1]] for f in fv.values() if m[1] in f.get("staber", {}))
-    if m := re.fullmatch(r"verksamhet (\S+) i förvaltning (\S+)", where):
+    if m := re.fullmatch(r"verksamhet (\S+) i förvaltningen (\S+)", where):
         return fv[m[2]].setdefault("verksamheter", {}).setdefault(m[1], {})
-    if m := re.fullmatch(r"ej_fordelat: (staber|verksamheter): i förvaltning (\S+)", where):
+    if m := re.fullmatch(r"ej_fordelat: (staber|verksamheter): i förvaltningen (\S+)", where):
         return fv[m[2]].setdefault("ej_fordelat", {}).setdefault(m[1], {})
-    if m := re.fullmatch(r"summa: i förvaltning (\S+)", where):
+    if m := re.fullmatch(r"summa: i förvaltningen (\S+)", where):
         return fv[m[1]].setdefault("summa", {})
-    if m := re.fullmatch(r"förvaltning (\S+)", where):
+    if m := re.fullmatch(r"förvaltningen (\S+)", where):
         return fv[m[1]]
     raise AssertionError(f"advice names no place a test knows: {where!r}")
 
@@ -144,12 +144,12 @@ def test_the_comment_on_ej_fordelat_from_a_fact_table_goes_where_check_says(run,
     folder = write(tmp_path / "budgets", fact_year(budget_table), tables)
     found = findings(run, folder, "--period", "2024-02", "--require-comment-over", "1%")
     ej = [f for f in found if f["kod"] == "kommentar_saknas" and f["meddelande"].startswith("Ej fördelat på stab")]
-    assert ej and ej[0]["meddelande"].endswith("lägg till kommentarer: {2024-02: …} under ej_fordelat: staber: i förvaltning ADM")
+    assert ej and ej[0]["meddelande"].endswith("lägg till kommentarer: {2024-02: …} under ej_fordelat: staber: i förvaltningen ADM")
     assert_advice_works(run, folder, "--period", "2024-02", "--require-comment-over", "1%",
-                        expect={"ej_fordelat: staber: i förvaltning ADM", "stab EKO", "stab HR"})
+                        expect={"ej_fordelat: staber: i förvaltningen ADM", "stab EKO", "stab HR"})
     shown = json.loads(run("deviation", "--budgets", folder, "--period", "2024-02", "-f", "json").stdout)
     assert [r["kommentar"] for r in shown if r["radtyp"] == "ej_fordelat"] == [
-        "Förklaring till ej_fordelat: staber: i förvaltning ADM."]
+        "Förklaring till ej_fordelat: staber: i förvaltningen ADM."]
 
 
 @pytest.mark.parametrize("monthly", [False, True], ids=["year", "month"])
@@ -157,15 +157,15 @@ def test_every_row_of_a_typed_year_takes_its_comment_where_check_says(run, tmp_p
     folder = write(tmp_path / "budgets", typed_year(monthly))
     options = ("--period", "2024-02") if monthly else ()
     assert_advice_works(run, folder, *options, "--require-comment-over", "1%", expect={
-        "stab KS", "stab EKS", "ej_fordelat: staber: i förvaltning KLF",
-        "summa: i förvaltning SERV" if monthly else "förvaltning SERV"})
+        "stab KS", "stab EKS", "ej_fordelat: staber: i förvaltningen KLF",
+        "summa: i förvaltningen SERV" if monthly else "förvaltningen SERV"})
 
 
 def test_the_verksamhet_view_takes_its_comments_where_check_says(run, tmp_path):
     folder = write(tmp_path / "budgets", typed_year(monthly=True))
     assert_advice_works(run, folder, "--period", "2024-02", "--by", "verksamhet", "--require-comment-over", "1%",
-                        expect={"verksamhet 100 i förvaltning KLF", "verksamhet 920 i förvaltning KLF",
-                                "verksamhet 920 i förvaltning SERV", "ej_fordelat: verksamheter: i förvaltning KLF"})
+                        expect={"verksamhet 100 i förvaltningen KLF", "verksamhet 920 i förvaltningen KLF",
+                                "verksamhet 920 i förvaltningen SERV", "ej_fordelat: verksamheter: i förvaltningen KLF"})
 
 
 def test_the_example_kommun_takes_its_comments_where_check_says(run, tmp_path):

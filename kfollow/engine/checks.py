@@ -102,10 +102,10 @@ def _comment_place(radtyp: str, by: By, nyckel: str, fid: str, monthly: bool) ->
     the figures; a förvaltning shown as one row under its `summa:` for a month's `kommentarer`, else
     (its standing `kommentar`) under the förvaltning itself."""
     if radtyp == "rad":
-        return f"{by.value} {nyckel}" + (f" i förvaltning {fid}" if by is By.verksamhet else "")
+        return f"{by.value} {nyckel}" + (f" i förvaltningen {fid}" if by is By.verksamhet else "")
     if radtyp == "ej_fordelat":
-        return f"ej_fordelat: {'staber' if by is By.stab else 'verksamheter'}: i förvaltning {fid}"
-    return f"summa: i förvaltning {fid}" if monthly else f"förvaltning {fid}"
+        return f"ej_fordelat: {'staber' if by is By.stab else 'verksamheter'}: i förvaltningen {fid}"
+    return f"summa: i förvaltningen {fid}" if monthly else f"förvaltningen {fid}"
 
 
 def _exact_year_to_date_budget(budgets: Store, year: int, month: int) -> dict[tuple[str, str], Fraction]:

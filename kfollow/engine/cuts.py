@@ -131,9 +131,16 @@ class LedgerFilter:
         return Caveat(f"{', '.join(fids)} har inga belopp {where} {self.chosen} (eller inga konton) och ingår inte.")
 
 
-def filter_text(flt: LedgerFilter) -> str:
-    """`, endast kostnadsslag personal` for a title: what a filter keeps."""
-    parts = [*(f"konto {k}" for k in flt.konto), *(f"kostnadsslag {k}" for k in flt.kostnadsslag)]
+def filter_parts(flt: LedgerFilter, groups: tuple[Kostnadsslag, ...]) -> list[str]:
+    """What a filter keeps, as people read it in a title: `konto 5`, and a kostnadsslag by its name
+    (`Personalkostnader`: its id is for the command line)."""
+    names = {g.id: g.namn for g in groups}
+    return [*(f"konto {k}" for k in flt.konto), *(names.get(k, f"kostnadsslag {k}") for k in flt.kostnadsslag)]
+
+
+def filter_text(flt: LedgerFilter, groups: tuple[Kostnadsslag, ...]) -> str:
+    """`, endast Personalkostnader` for a title: what a filter keeps."""
+    parts = filter_parts(flt, groups)
     return f", endast {' och '.join(parts)}" if parts else ""
 
 

@@ -848,7 +848,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         messages += year_only_warnings(store, p.year - 1, p.month, chosen)
         messages += tuple(year_only_row_warnings(store, p.year - 1, chosen, selection_rows))
     when = f"{p.text} (ack.)" if p.month else str(p.year)
-    only = cuts.filter_text(flt)
+    only = cuts.filter_text(flt, store.year(p.year).kostnadsslag)
     jmf = selection.against_month(against, p.year)
     # the forecast compared with, named where people read it (the columns alone did not say which)
     compared = f", jämfört med prognos {p.year}-{jmf:02d}" if jmf is not None else ""
@@ -977,7 +977,7 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
         frame = present.costs_negative(frame)
     return as_report(frame, store.years[p.year].rubriker, store=store, costs_negative=costs_negative,
                      total=_total_label(store, p.year, flt, staber, verksamheter), title=f"Utfall {base_year} och {p.year}{months} per "
-                     f"{' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{cuts.filter_text(flt)}", unit=unit,
+                     f"{' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{cuts.filter_text(flt, store.year(year).kostnadsslag)}", unit=unit,
                      period=p.text, messages=p.messages + year_warnings(
                          store, sorted({base_year, p.year}), p.month, fids=set(frame["forvaltning"].drop_nulls().to_list()),
                          rows=("verksamhet", verksamheter) if verksamheter else ("stab", staber) if staber else None),
@@ -1007,7 +1007,7 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
     which = ", ".join(_names(store, year, staber, verksamheter, forvaltning or (shown if shown != fids else None))) \
         or "alla förvaltningar"
     if flt:
-        which += ", " + ", ".join([*(f"konto {k}" for k in flt.konto), *(f"kostnadsslag {k}" for k in flt.kostnadsslag)])
+        which += ", " + ", ".join(cuts.filter_parts(flt, store.year(year).kostnadsslag))
     notes = (Caveat(f"Endast {flt.chosen}: budget och utfall utan konto ingår inte."),) if flt else ()
     if left := [f for f in held if f not in shown]:
         notes += (flt.left_out(left),)
