@@ -1237,3 +1237,15 @@ def test_a_far_away_cell_costs_no_more_than_the_cells_there_are(forms_dir, run, 
     else:
         assert result.exit_code == 3
         assert f"sheet '{where}', cell {far}: this cell was changed" in result.stderr
+
+
+def test_the_rows_that_get_no_form_are_named(run, tmp_path):
+    """`forms --period 2024-08` on the example wrote 5 forms and said only `5 form(s)`: LED, EKO and DIG,
+    whose forecast and comment the year file gives, got none and nothing named them (found by a
+    controller checking that every stab chef was asked)."""
+    result = run("forms", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-08", "-o", tmp_path / "f")
+    assert result.exit_code == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 5
+    assert ("forms: no form for Ledningsstab (LED), Ekonomistab (EKO), Digitaliseringsstab (DIG): the year file gives "
+            "their forecast and comment for 2024-08") in result.stderr
+    assert not any(name in result.stdout for name in ("LED", "EKO", "DIG"))

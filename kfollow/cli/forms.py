@@ -62,7 +62,7 @@ def forms(
             raise UsageError(f"--deadline '{shown(deadline)}' is not a date; write YYYY-MM-DD, e.g. 2024-09-05") from None
     limit = _limit(require_comment_over, unit)
     store = load(budgets)
-    made = forms_of(store, period, by, forvaltning, unit.value, deadline, limit)
+    made, given = forms_of(store, period, by, forvaltning, unit.value, deadline, limit)
     if not made:
         note(f"forms: nothing to ask for {period}: the year file gives every row's forecast and comment; no form written")
         return
@@ -89,6 +89,9 @@ def forms(
         raise
     write("".join(f"{shown(str(path))}\n" for path, _ in books), None)  # (a full or closed stdout: as any table)
     say(f"forms: {len(books)} form(s) for {period} in {shown(str(output))}")
+    if given:  # (README: one workbook per row of the view, but for these)
+        listed = ", ".join(shown(g) for g in given[:10]) + (f" and {len(given) - 10} more" if len(given) > 10 else "")
+        say(f"forms: no form for {listed}: the year file gives their forecast and comment for {period}")
 
 
 def _keep_answers(paths: list[Path]) -> None:

@@ -100,8 +100,9 @@ def _shared_keys(store: Store, year: int, month: int, by: By, rows: pl.DataFrame
 
 
 def forms(store: Store, period: str, by: By | str = By.stab, forvaltning: list[str] | None = None,
-          unit: str = "mnkr", deadline: str | None = None, limit: Limits | None = None) -> list[Form]:
-    """One `Form` per row of the view for `period` (YYYY-MM)."""
+          unit: str = "mnkr", deadline: str | None = None, limit: Limits | None = None) -> tuple[list[Form], list[str]]:
+    """One `Form` per row of the view for `period` (YYYY-MM), and the rows that get none, named as
+    people know them (`Ekonomistab (EKO)`): the year file gives their forecast and comment already."""
     by = By(by)
     if by is By.forvaltning:
         raise UsageError("--by forvaltning: a form goes to each stab or verksamhet; use --by stab or --by verksamhet")
@@ -115,7 +116,7 @@ def forms(store: Store, period: str, by: By | str = By.stab, forvaltning: list[s
     parts = _parts(store, year, month, by, rows)
     prev = f"utfall_{year - 1}"
     shared = _shared_keys(store, year, month, by, rows, forvaltning)
-    out = []
+    out, given = [], []
     for r in rows.iter_rows(named=True):
         target = target_of(r, by)
         fnamn = info.forvaltningar[target.forvaltning].namn
@@ -150,6 +151,7 @@ def forms(store: Store, period: str, by: By | str = By.stab, forvaltning: list[s
             if required else 1
         typed = _typed(store, year, month, target)
         if typed == {"prognos", "kommentar"} and (target.forvaltning, target.nyckel) not in parts:
+            given.append(who.removesuffix(f", {fnamn}"))
             continue  # nothing left to ask of this row
         out.append(Form(identity, f"Prognos och kommentar {period}", tuple(lines), figures,
                         parts.get((target.forvaltning, target.nyckel)), _reference(store, year, month, target),
@@ -157,7 +159,7 @@ def forms(store: Store, period: str, by: By | str = By.stab, forvaltning: list[s
                         frozenset(typed)))
     if not out and not rows.height:
         raise UsageError(f"no stab or förvaltning of {info.fil} to send a form to")
-    return out  # (empty where the year file gives every row's forecast and comment: nothing left to ask)
+    return out, given  # (no form where the year file gives every row's forecast and comment: nothing left to ask)
 
 
 def _kind(name: str) -> Kind:
