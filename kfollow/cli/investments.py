@@ -104,7 +104,7 @@ def indicators(
     Examples:
       kfollow indicators --year 2024
       kfollow indicators --year 2024 --forvaltning KLF --format csv
-      kfollow indicators --period 2024-08
+      kfollow indicators --budgets examples/budgets --period 2024-08
     """
     from kfollow.engine.indicators import indicators as indicators_of
 
