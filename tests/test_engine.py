@@ -133,6 +133,20 @@ def test_an_internal_error_is_one_line_and_exit_70(run, monkeypatch):
     assert result.stdout == ""
 
 
+def test_a_panic_of_polars_is_an_internal_error_too(run, monkeypatch):
+    """pyo3's PanicException is a BaseException, not an Exception: a panic inside polars (a review made one
+    run out of stack with 10 000 kostnadsslag) got past the boundary as a 69-line traceback with exit 1,
+    the code of a failed check."""
+    def panic(*args, **kwargs):
+        raise pl.exceptions.PanicException("mmap failed to allocate stack")
+
+    monkeypatch.setattr("kfollow.engine.operations.deviation", panic)
+    result = run("deviation", "--budgets", BUDGETS)
+    assert result.exit_code == ExitStatus.INTERNAL == 70
+    assert result.stderr == ("Error: internal error: PanicException: mmap failed to allocate stack (please report it; "
+                             "KFOLLOW_DEBUG=1 shows where)\n")
+
+
 def test_kfollow_debug_shows_the_traceback(run, monkeypatch):
     monkeypatch.setattr("kfollow.engine.operations.deviation", _boom)
     with pytest.raises(RuntimeError, match="boom"):

@@ -72,9 +72,18 @@ class _Boundary(TyperGroup):
         except Exception as exc:  # noqa: BLE001 - the boundary: nothing may escape as a traceback
             if os.environ.get("KFOLLOW_DEBUG") == "1":
                 raise
-            what = f"{type(exc).__name__}: {exc}".splitlines()[0] if str(exc) else type(exc).__name__
-            say(f"Error: internal error: {shown(what)} (please report it; KFOLLOW_DEBUG=1 shows where)")
-            raise typer.Exit(int(ExitStatus.INTERNAL)) from None
+            _internal(exc)
+        except BaseException as exc:  # a panic of polars (pyo3's PanicException is no Exception): the same
+            if os.environ.get("KFOLLOW_DEBUG") == "1" or type(exc).__name__ != "PanicException":
+                raise
+            _internal(exc)
+
+
+def _internal(exc: BaseException) -> None:
+    """An error kfollow did not foresee: one line, exit 70 (not 1, a check's failure)."""
+    what = f"{type(exc).__name__}: {exc}".splitlines()[0] if str(exc) else type(exc).__name__
+    say(f"Error: internal error: {shown(what)} (please report it; KFOLLOW_DEBUG=1 shows where)")
+    raise typer.Exit(int(ExitStatus.INTERNAL)) from None
 
 
 def _shown_message(exc: Exception) -> None:
