@@ -27,6 +27,8 @@ from pathlib import Path
 import pytest
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1", "-1+1", "@SUM(A1)", "a|b", "a\nb"]
+# a name is one line (a line break in one is an error: test_a_name_is_one_line); comments keep theirs
+NAMES = [t.replace("\n", " ") for t in HOSTILE]
 FORMULA_LIKE = [t for t in HOSTILE if t[0] in "=+-@"]
 WITHOUT_COMMENT = "=2+3"  # a stab without kommentar: check names it first in its finding
 NUMBER = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
@@ -40,8 +42,8 @@ def q(text: str) -> str:
 
 def year_file() -> str:
     staber = "".join(
-        f"      S{i}:\n        namn: {q(t)}\n        budget: {100 * i}.0\n        utfall: {100 * i - 7 * i}.5\n"
-        f"        kommentar: {q(t)}\n" for i, t in enumerate(HOSTILE, start=1))
+        f"      S{i}:\n        namn: {q(n)}\n        budget: {100 * i}.0\n        utfall: {100 * i - 7 * i}.5\n"
+        f"        kommentar: {q(t)}\n" for i, (n, t) in enumerate(zip(NAMES, HOSTILE), start=1))
     staber += f"      S9:\n        namn: {q(WITHOUT_COMMENT)}\n        budget: 50.0\n        utfall: 800.0\n"
     return f"""\
 ar: 2024
@@ -126,7 +128,7 @@ def test_csv_and_excel_prefix_formula_like_text_and_leave_numbers_alone(cli, bud
     assert len(table) == 1 + ROWS and all(len(r) == len(header) for r in table)  # no row broken by a line break
     rows = [dict(zip(header, r)) for r in table[1:]]
     stab_rows = [r for r in rows if r["radtyp"] == "rad"]
-    assert [r["namn"] for r in stab_rows] == [neutralised(t) for t in HOSTILE] + [neutralised(WITHOUT_COMMENT)]
+    assert [r["namn"] for r in stab_rows] == [neutralised(t) for t in NAMES] + [neutralised(WITHOUT_COMMENT)]
     assert [r["kommentar"] for r in stab_rows] == [neutralised(t) for t in HOSTILE] + [""]
     assert "'-1+1" in [r["namn"] for r in stab_rows] and "a|b" in [r["namn"] for r in stab_rows]
     for r in rows:
@@ -172,9 +174,9 @@ def test_markdown_escapes_pipes_and_line_breaks(cli, budgets):
     assert len(widths) == 1, lines
     body = [md_cells(line) for line in lines[2:]]
     names = [row[0] for row in body]
-    assert "a\\|b" in names and "a<br>b" in names
+    assert "a\\|b" in names and "a b" in names
     assert [row[-1] for row in body if row[0] == "a\\|b"] == ["a\\|b"]
-    assert [row[-1] for row in body if row[0] == "a<br>b"] == ["a<br>b"]
+    assert [row[-1] for row in body if row[0] == "a b"] == ["a<br>b"]  # the comment's line break
     assert not CONTROL.search(text)
 
 
@@ -202,7 +204,7 @@ def test_the_terminal_table_gets_no_control_characters_and_one_line_per_row(cli,
 def test_json_round_trips_the_text_exactly(cli, budgets):
     records = json.loads(ok(cli("deviation", "--budgets", budgets, "-f", "json")))
     stab_rows = [r for r in records if r["radtyp"] == "rad"]
-    assert [r["namn"] for r in stab_rows] == HOSTILE + [WITHOUT_COMMENT]
+    assert [r["namn"] for r in stab_rows] == NAMES + [WITHOUT_COMMENT]
     assert [r["kommentar"] for r in stab_rows] == HOSTILE + [None]
     assert all(isinstance(r["budget"], (int, float)) for r in records)
     forvaltning = json.loads(ok(cli("deviation", "--budgets", budgets, "--by", "forvaltning", "-f", "json")))
@@ -285,3 +287,25 @@ def test_a_label_indented_before_a_formula_is_neutralised_too():
     texts = ["  =HYPERLINK(\"http://x\",\"y\")", "\u00a0@SUM(A1)", "  varav kostnader", "  5010 - Löner"]
     got = pl.DataFrame({"t": texts}).select(neutralise("t"))["t"].to_list()
     assert got == ["'" + texts[0], "'" + texts[1], texts[2], texts[3]]
+
+
+@pytest.mark.parametrize("name, problem", [
+    ('"Int\\räkter"', "contains a carriage return; a name is one line of text: remove it"),
+    ('"a\\tb"', "contains a tab; a name is one line of text: remove it"),
+    ('"a\\nb"', "contains a line break; a name is one line of text: remove it"),
+    ("N" * 501, "is 501 characters, over the limit of 500; shorten it (a longer text belongs in a kommentar)"),
+])
+def test_a_name_is_one_line_of_at_most_500_characters(cli, tmp_path, name, problem):
+    """Found by a hostile-input review: `namn: "Int\\räkter"` went raw into csv and json (a terminal showing
+    the csv overwrote "Int"), a tab shifted the table's columns, and one stab's name of a million
+    characters made a 2 GB table (every row is padded to the longest name): names are one line, as the
+    import cuts them at 500 characters. A comment keeps its line breaks."""
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / "2024.yaml").write_text(
+        "ar: 2024\norganisation: T\nenhet: tkr\nforvaltningar:\n  F:\n    namn: F\n    staber:\n      S1:\n"
+        f"        namn: {name}\n        budget: 10.0\n        utfall: 9.0\n        kommentar: \"två\\nrader\"\n",
+        encoding="utf-8")
+    result = cli("deviation", "--budgets", folder)
+    assert result.exit_code == 3
+    assert result.stderr == f"Error: {folder / '2024.yaml'}:9:15: namn of stab S1 {problem}\n"

@@ -57,7 +57,7 @@ def parse_investments(parser, node, ar: int) -> list[dict]:
             if not any(k in body.items for k in ("budget", "utfall", "prognos")):
                 raise parser.error(knode, f"{what} has no amounts; add budget, utfall or prognos")
             value = _reader(parser, body, what)
-            rows.append(base | {"typ": "forvaltning", "forvaltning": fid, "namn": value("rubrik", parser.text),
+            rows.append(base | {"typ": "forvaltning", "forvaltning": fid, "namn": value("rubrik", parser.name),
                                 "budget": value("budget", parser.amount), "utfall": value("utfall", parser.amount),
                                 "kommentar": value("kommentar", parser.text), "ordning": len(rows), "rad": knode.line})
             if "prognos" in body.items:
@@ -104,7 +104,7 @@ def _project(parser, pid: str, knode, body) -> dict:
         raise parser.error(snode, f"status '{status}' of {what} is unknown; {hint}")
     value = _reader(parser, body, what)
     return {
-        "typ": "projekt", "projekt": pid, "namn": value("namn", parser.text), "forvaltning": fid, "status": status,
+        "typ": "projekt", "projekt": pid, "namn": value("namn", parser.name), "forvaltning": fid, "status": status,
         "beslutad_budget": value("beslutad_budget", parser.amount),
         "ack_utfall_tidigare": value("ack_utfall_tidigare", parser.amount) or 0,  # a project that starts this year
         "budget": value("budget", parser.amount), "varav_overfort": value("varav_overfort", parser.amount),

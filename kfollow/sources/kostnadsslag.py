@@ -20,7 +20,7 @@ _PREFIX = re.compile(r"[0-9]{1,20}")  # (an account is digits: a letter in a pre
 
 def parse_kostnadsslag(reader: TreeReader, node: Node) -> tuple[Kostnadsslag, ...]:
     """The groups of a `kostnadsslag:` mapping; `DataError` naming file:line:column for a bad one."""
-    groups, owner = [], {}
+    groups, owner, named = [], {}, {}
     top = reader.mapping(node, "kostnadsslag")
     if not top.items:
         raise reader.error(top, "kostnadsslag is empty; define at least one or remove the key")
@@ -29,7 +29,11 @@ def parse_kostnadsslag(reader: TreeReader, node: Node) -> tuple[Kostnadsslag, ..
             raise reader.error(knode, f"kostnadsslag id '{gid}' must be letters, digits, - or _ (e.g. personal)")
         what = f"kostnadsslag {gid}"
         spec = reader.mapping(body, what, ("namn", "konton"), ("namn", "konton"))
-        namn = reader.text(spec.items["namn"][1], f"namn of {what}")
+        namn = reader.name(spec.items["namn"][1], f"namn of {what}")
+        if namn.casefold() in named:  # two rows of a table nobody could tell apart
+            raise reader.error(spec.items["namn"][1], f"namn of {what} is '{namn}', as kostnadsslag {named[namn.casefold()]}'s "
+                                                      "is; give each its own name")
+        named[namn.casefold()] = gid
         konton = spec.items["konton"][1]
         items = konton.items if isinstance(konton, Sequence) else [konton]
         if not items:
@@ -41,6 +45,8 @@ def parse_kostnadsslag(reader: TreeReader, node: Node) -> tuple[Kostnadsslag, ..
             prefix = reader.text(item, f"an account prefix of {what}")
             if not _PREFIX.fullmatch(prefix):
                 raise reader.error(item, f"account prefix '{prefix}' of {what} is not a prefix; write digits such as \"5\" or \"61\"")
+            if owner.get(prefix) == gid:
+                raise reader.error(item, f"account prefix {prefix} is listed twice in {what}; remove one")
             if prefix in owner:
                 raise reader.error(item, f"account prefix {prefix} is in kostnadsslag {owner[prefix]} and {gid}; "
                                          "keep it in one of them")

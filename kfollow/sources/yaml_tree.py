@@ -13,7 +13,7 @@ import difflib
 from pathlib import Path
 
 from kfollow.errors import DataError, control_class, control_kind
-from kfollow.sources.files import YEAR_FILE_LIMIT, looks_utf16, read_bytes
+from kfollow.sources.files import NAME_LIMIT, YEAR_FILE_LIMIT, looks_utf16, read_bytes
 
 BOM = b"\xef\xbb\xbf"
 
@@ -46,6 +46,7 @@ Node = Scalar | Mapping | Sequence
 # control characters (C0 but tab, line feed and carriage return; DEL; C1) and bidi controls, which
 # could rewrite what a terminal shows; rejected raw and written as escapes ("\e", "\u202e") alike
 FORBIDDEN = re.compile(control_class())
+_LINE_BREAKING = re.compile(r"[\t\n\r]")  # allowed in a comment's text, not in a name
 
 
 def read_yaml(path: Path, display: str | None = None, limit: int = YEAR_FILE_LIMIT, what: str = "year file") -> Node:
@@ -289,4 +290,18 @@ class TreeReader:
         value = node.value.strip()
         if not value:
             raise self.error(node, f"{what} is empty; write a value")
+        return value
+
+    def name(self, node: Node, what: str) -> str:
+        """A name (of a förvaltning, stab, verksamhet, kostnadsslag, project, a header): text on one line,
+        of at most NAME_LIMIT characters. A tab, line break or carriage return (`"\r"`) would shift a
+        table's columns or overwrite a terminal's line, and every row of a table for people is padded to
+        its longest name (one name of a million characters made 2 GB of table)."""
+        value = self.text(node, what)
+        if bad := _LINE_BREAKING.search(value):
+            kind = {"\t": "a tab", "\n": "a line break", "\r": "a carriage return"}[bad[0]]
+            raise self.error(node, f"{what} contains {kind}; a name is one line of text: remove it")
+        if len(value) > NAME_LIMIT:
+            raise self.error(node, f"{what} is {len(value):,} characters, over the limit of {NAME_LIMIT}; shorten it "
+                                   "(a longer text belongs in a kommentar)")
         return value

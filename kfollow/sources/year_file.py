@@ -265,7 +265,7 @@ class _YearParser(TreeReader):
         self.enhet = self.text(enhet_node, "enhet")
         if self.enhet not in ORE_PER_UNIT:
             raise self.error(enhet_node, f"enhet '{self.enhet}' is unknown; write kr, tkr or mnkr")
-        organisation = self.text(top.items["organisation"][1], "organisation")
+        organisation = self.name(top.items["organisation"][1], "organisation")
 
         verksamheter: dict[str, str] = {}
         if "verksamheter" in top.items:
@@ -273,7 +273,7 @@ class _YearParser(TreeReader):
             for code, (knode, name) in vnode.items.items():
                 if not _CODE.fullmatch(code):
                     raise self.error(knode, f"verksamhet code '{code}' is not a code; use digits such as \"920\"")
-                verksamheter[code] = self.text(name, f"the name of verksamhet {code}")
+                verksamheter[code] = self.name(name, f"the name of verksamhet {code}")
         if "profiler" in top.items:
             self.parse_profiles(top.items["profiler"][1])
         self.tables = {k for k in ("utfall_fil", "budget_fil") if k in top.items}
@@ -483,7 +483,7 @@ class _YearParser(TreeReader):
                 close = difflib.get_close_matches(name, list(CATALOGUE), n=1)
                 hint = f"did you mean '{close[0]}'?" if close else "use a column name of the csv output, e.g. budget"
                 raise self.error(knode, f"rubriker: '{name}' is not a column; {hint}")
-            headers[name] = self.text(value, f"rubriker.{name}")
+            headers[name] = self.name(value, f"rubriker.{name}")
         return headers
 
     def parse_profiles(self, node: Node) -> None:
@@ -523,7 +523,7 @@ class _YearParser(TreeReader):
         first = len(self.rows)  # its rows are those made from here on
         node = self.mapping(body, what, ("namn", "redovisas_som", "profil", "summa", "staber", "verksamheter",
                                          "ej_fordelat", "kommentar"), ("namn",))
-        namn = self.text(node.items["namn"][1], f"namn of {what}")
+        namn = self.name(node.items["namn"][1], f"namn of {what}")
         presentation = "nettokostnad"
         if "redovisas_som" in node.items:
             pnode = node.items["redovisas_som"][1]
@@ -547,7 +547,7 @@ class _YearParser(TreeReader):
                     raise self.error(skey, f"stab id '{sid}' must be letters, digits, - or _ (e.g. EKS)")
                 swhat = f"stab {sid}"
                 smap = self.mapping(sbody, swhat, ("namn",) + self.ROW_KEYS, ("namn",))
-                self.row(base | {"vy": "stab", "nyckel": sid, "namn": self.text(smap.items["namn"][1], f"namn of {swhat}")},
+                self.row(base | {"vy": "stab", "nyckel": sid, "namn": self.name(smap.items["namn"][1], f"namn of {swhat}")},
                          smap, swhat, sign, named=True, key=skey)
         if "verksamheter" in node.items:
             vnode = self.mapping(node.items["verksamheter"][1], f"verksamheter of {what}")
