@@ -285,6 +285,10 @@ CASES: dict[str, Case] = {
                                        ("is a year file of the budgets folder or a file this command reads",)),
     "fs-output-onto-a-year-file-by-check": Case((bundled(),), CHECK + ("-o", "{w}/budgets/2024.yaml"), 2,
                                                 ("is a year file of the budgets folder or a file this command reads",)),
+    # (found by a hostile-input review: a new answers file written by -o broke every later command, exit 3)
+    "fs-output-into-the-answers-folder": Case((bundled(), mkdir("budgets/svar")),
+                                              DEV + ("-f", "csv", "-o", "{w}/budgets/svar/2024-11.yaml"), 2,
+                                              ("is an answers file of the budgets folder (svar/YYYY-MM.yaml)",)),
     # --- fact tables (utfall_fil) ----------------------------------------------------------------
     "facts-period-not-a-month": Case(facts("period-not-a-month.csv"), DEV, 3, ("period '2024-1' is not a month",),
                                      f"{FACTS}:3:1"),

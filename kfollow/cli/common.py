@@ -104,13 +104,18 @@ def protect(output: Path | None, directory: str, read: list[str]) -> None:
     if output is None:
         return
     from kfollow.render.writer import check, resolved
+    from kfollow.sources.answers import ANSWERS_FILE
     from kfollow.sources.year_file import YEAR_FILE
 
     target = resolved(output)
+    folder = resolved(directory)
     if any(target == resolved(f) for f in read) or (
-            YEAR_FILE.fullmatch(target.name) and target.parent == resolved(directory)):
+            YEAR_FILE.fullmatch(target.name) and target.parent == folder):
         raise UsageError(f"-o {shown(str(output))} is a year file of the budgets folder or a file this command "
                          "reads; write the report to another file")
+    if ANSWERS_FILE.fullmatch(target.name) and target.parent == folder / "svar":  # (read by every later command)
+        raise UsageError(f"-o {shown(str(output))} is an answers file of the budgets folder (svar/YYYY-MM.yaml), "
+                         "which `kfollow collect` writes; write the report to another file")
     check(output, read)
 
 
