@@ -474,6 +474,22 @@ def test_a_stderr_reader_that_went_away_leaves_the_exit_status_alone(args, statu
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full to write stderr to")
+@pytest.mark.parametrize("args, status", [
+    ("deviation --stab NOPE", ExitStatus.USAGE),  # an error said on stderr: its own status, not 1
+    ("deviation", ExitStatus.OK),  # a note on stderr (booked up to …), the table on stdout
+    ("check", ExitStatus.OK),
+])
+def test_a_stderr_that_cannot_be_written_leaves_the_exit_status_alone(args, status):
+    """`kfollow deviation --stab NOPE 2>/dev/full` exited 1, the code of a failed check, and so did a run
+    that only had a note to say (found by a hostile-input review): what cannot be said is dropped."""
+    budgets = ROOT / "examples" / "sie" / "budgets"
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "kfollow", *args.split(), "--budgets", str(budgets)],
+                              stdout=subprocess.DEVNULL, stderr=full)
+    assert done.returncode == status
+
+
 @pytest.mark.parametrize("closed", [">&-", "2>&- >&-"])
 def test_a_stream_closed_from_the_start_is_not_an_internal_error(closed):
     """`kfollow deviation >&-` started with sys.stdout None: exit 70 and a traceback from the hard

@@ -76,11 +76,12 @@ def bounded(line: str) -> str:
 
 def say(line: str) -> None:
     """One line on stderr, of a bounded length (`bounded`). When its reader went away (`2>&1 | head`),
-    the rest is not written and the command goes on: its exit status is its own, never that of a closed
-    pipe."""
+    or stderr cannot be written (`2>/dev/full`, a full disk), the rest is not written and the command
+    goes on: its exit status is its own (2 for a usage error, 3 for bad data), never 1, which says a
+    check failed (found by a hostile-input review)."""
     try:
         typer.echo(bounded(line), err=True)
-    except BrokenPipeError:
+    except OSError:
         try:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stderr.fileno())
         except (OSError, ValueError):  # no stderr to quiet (closed, or not a file): nothing more is written
