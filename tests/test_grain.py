@@ -3,6 +3,7 @@ filters, --top, and the rule that a row's parts add up to it to the öre."""
 
 from __future__ import annotations
 
+import shutil
 import os
 import json
 from decimal import Decimal
@@ -1686,3 +1687,27 @@ def test_a_total_of_chosen_staber_says_so(run):
     text = run("deviation", "--budgets", EXAMPLES / "answered" / "budgets", "--period", "2024-10", "--stab", "EKO",
                "--stab", "LED").stdout
     assert "\nSumma valda staber " in text and "Summa nettokostnad" not in text
+
+
+def test_an_earlier_year_grouped_by_this_year_s_kostnadsslag_is_said(run, tmp_path):
+    """Found by a hostile-input review: with `personal` defined as class 5 in 2024 and class 6 in 2023, the
+    2023 column of a 2024 table (79,2) and 2023's own table (52,8) gave two figures for the same thing, and
+    nothing said why. The earlier year is grouped as the later year's file groups it (a comparison needs
+    one grouping), and a note says so."""
+    folder = tmp_path / "b"
+    shutil.copytree(EXAMPLES / "sie" / "budgets", folder)
+    groups = "\nkostnadsslag:\n  intakter: {{namn: Intäkter, konton: [\"3\"]}}\n  personal: {{namn: Personal, konton: [\"{}\"]}}\n" \
+             "  ovriga: {{namn: Övriga, konton: [\"4\", \"{}\"]}}\n"
+    with open(folder / "2024.yaml", "a", encoding="utf-8") as f:
+        f.write(groups.format("5", "6"))
+    with open(folder / "2023.yaml", "a", encoding="utf-8") as f:
+        f.write(groups.format("6", "5"))
+    said = ("Beloppen för 2023 är fördelade på kostnadsslagen så som 2024 års fil definierar dem; filen för 2023 "
+            "definierar dem annorlunda, så 2023 års egna tabeller kan visa andra belopp per kostnadsslag.")
+    for args in (("deviation", "--period", "2024-10", "--by", "kostnadsslag"), ("compare", "2023", "2024", "--by",
+                                                                                "kostnadsslag")):
+        result = run(*args, "--budgets", folder, "--forvaltning", "KSF")
+        assert result.exit_code == 0, result.stderr
+        assert f"Anm.: {said}" in result.stdout
+    same = run("deviation", "--period", "2024-10", "--by", "kostnadsslag", "--budgets", EXAMPLES / "sie" / "budgets")
+    assert "definierar dem annorlunda" not in same.stdout

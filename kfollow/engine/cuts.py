@@ -675,6 +675,15 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
             if lacking:
                 where = "utelämnas" if flt else f"står på raden Ej fördelat på {part}"
                 notes += (Caveat(f"{what} för {', '.join(lacking)} finns inte med konto: det {where}."),)
+    if part == "kostnadsslag" or flt.kostnadsslag:  # every year's accounts grouped as `year` groups them
+        groups = {(g.id, g.prefix) for g in store.year(year).kostnadsslag}
+        other = sorted({figures[c][0] for c in money} - {year})
+        differ = [y for y in other if y in store.years and {(g.id, g.prefix) for g in store.year(y).kostnadsslag} != groups]
+        if differ:  # (found by a review: the same 2023 figures grouped two ways, 79,2 here and 52,8 in 2023's table)
+            years = " och ".join(str(y) for y in differ)
+            notes += (Caveat(f"Beloppen för {years} är fördelade på kostnadsslagen så som {year} års fil definierar "
+                             f"dem; filen för {years} definierar dem annorlunda, så {years} års egna tabeller kan visa "
+                             "andra belopp per kostnadsslag."),)
     if flt:
         notes += (Caveat(f"Endast {_filter_words(flt)}: summorna är summor av dessa konton, utan belopp som inte har "
                          "konto."),)
