@@ -281,6 +281,19 @@ def test_explicit_format_beats_the_extension(run, budgets_dir, tmp_path):
     assert json.loads(out.read_text(encoding="utf-8"))[0]["radtyp"] == "rad"
 
 
+@pytest.mark.parametrize("fmt, name, fix", [("csv", "x.xlsx", "use -f xlsx (or no -f)"),
+                                            ("md", "x.docx", "use -f docx (or no -f)"),
+                                            ("xlsx", "x.csv", "use -o {dir}/x.xlsx")])
+def test_a_workbook_named_for_one_format_and_written_as_another_is_refused(run, budgets_dir, tmp_path, fmt, name, fix):
+    """`-f csv -o x.xlsx` wrote CSV text into a file Excel refuses to open as a workbook, exit 0 (found by a
+    hostile-input review); a text format beats a text extension still (above), and nothing is written."""
+    result = run("deviation", "-f", fmt, "-o", tmp_path / name, "--budgets", budgets_dir)
+    assert result.exit_code == ExitStatus.USAGE
+    assert result.stderr.splitlines()[-1] == (f"Error: --format {fmt} and -o {tmp_path / name} disagree: the file would "
+                                              f"not open as what its name says; {fix.format(dir=tmp_path)}")
+    assert not (tmp_path / name).exists()
+
+
 def test_output_into_a_missing_folder_is_an_io_error(run, budgets_dir, tmp_path):
     result = run("deviation", "-o", tmp_path / "nej" / "rapport.csv", "--budgets", budgets_dir)
     assert result.exit_code == ExitStatus.IO

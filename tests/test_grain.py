@@ -1711,3 +1711,20 @@ def test_an_earlier_year_grouped_by_this_year_s_kostnadsslag_is_said(run, tmp_pa
         assert f"Anm.: {said}" in result.stdout
     same = run("deviation", "--period", "2024-10", "--by", "kostnadsslag", "--budgets", EXAMPLES / "sie" / "budgets")
     assert "definierar dem annorlunda" not in same.stdout
+
+
+def test_an_empty_by_or_kostnadsslag_is_a_usage_error_and_a_repeated_filter_counts_once(run):
+    """Found by a hostile-input review: `--by ''` (a script's empty variable) meant --by stab silently;
+    `--kostnadsslag ''` said `no kostnadsslag  in …`; 1 000 repeated `--konto 5` took 9 s."""
+    budgets = EXAMPLES / "sie" / "budgets"
+    empty = run("deviation", "--budgets", budgets, "--by", "")
+    assert empty.exit_code == 2
+    assert empty.stderr == ("Error: --by '': give one or two of forvaltning, stab, verksamhet, kostnadsslag, konto "
+                            "separated by a comma, e.g. --by stab or --by stab,kostnadsslag\n")
+    blank = run("deviation", "--budgets", budgets, "--kostnadsslag", "")
+    assert blank.exit_code == 2 and blank.stderr.startswith("Error: --kostnadsslag '': give the id of a kostnadsslag of ")
+    once = run("deviation", "--budgets", budgets, "--konto", "5", "--format", "csv")
+    many = run("deviation", "--budgets", budgets, *(["--konto", "5"] * 200), "--format", "csv")
+    assert many.exit_code == 0 and many.stdout == once.stdout
+    assert run("deviation", "--budgets", budgets, *(["--konto", "5"] * 3)).stdout.startswith(
+        "Resultat 2024-10 (ack.) per stab, endast konto 5, belopp")

@@ -812,7 +812,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     from kfollow.engine import cuts
 
     cut = cuts.parse_by(by)
-    flt = cuts.LedgerFilter(tuple(konto or ()), tuple(kostnadsslag or ()))
+    flt = cuts.LedgerFilter.of(konto, kostnadsslag)
     budget = BudgetMode(budget)
     p = selection.period(store, year, period)
     notes: tuple[str, ...] = ()
@@ -924,7 +924,7 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
     if base_year > year:
         raise UsageError(f"compare {base_year} {year}: the earlier year comes first; write kfollow compare {year} {base_year}")
     cut = cuts.parse_by(by)
-    flt = cuts.LedgerFilter(tuple(konto or ()), tuple(kostnadsslag or ()))
+    flt = cuts.LedgerFilter.of(konto, kostnadsslag)
     p = selection.period(store, year, period, compared=base_year)
     frame = compare_report(store, base_year, p.year, cut.view, forvaltning, period=p.month, staber=staber,
                            verksamheter=verksamheter)
@@ -993,7 +993,7 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
     from kfollow.engine import cuts
 
     year = selection.year_or_latest(store, year)
-    flt = cuts.LedgerFilter(tuple(konto or ()), tuple(kostnadsslag or ()))
+    flt = cuts.LedgerFilter.of(konto, kostnadsslag)
     frame = months_report(store, year, forvaltning, staber, period, verksamheter, flt)
     fids = forvaltningar(store, year, forvaltning)
     # the förvaltningar whose rows are summed: those holding the chosen staber or verksamheter, and

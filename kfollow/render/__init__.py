@@ -41,8 +41,19 @@ def render(report, opts: Options, notices: list[str] | None = None) -> str | byt
 
 
 def format_for(out: Path | None, fmt: Format | None) -> Format:
-    """The --format given, else the one the -o file's extension names, else table."""
+    """The --format given, else the one the -o file's extension names, else table. A given --format
+    beats a text extension (`-f json -o rapport.csv`); but a workbook or document named for one format
+    and written as another is a usage error: `-f csv -o x.xlsx` wrote CSV text that Excel will not open
+    (found by a review). (An extension kfollow does not write, `-f xlsx -o rapport.out`, is the user's.)"""
     if fmt is not None:
+        suffix = Path(out).suffix.lower().lstrip(".") if out is not None else ""
+        binary = {"xlsx": Format.xlsx, "docx": Format.docx}
+        if (suffix in binary and fmt is not binary[suffix]) or (
+                fmt in binary.values() and suffix in ("csv", "json", "md", "xlsx", "docx") and suffix != fmt.value):
+            fix = f"-f {suffix} (or no -f)" if suffix in binary else \
+                f"-o {shown(str(Path(out).with_suffix('.' + fmt.value)))}"
+            raise UsageError(f"--format {fmt.value} and -o {shown(str(out))} disagree: the file would not open as "
+                             f"what its name says; use {fix}")
         return fmt
     if out is not None:
         suffix = Path(out).suffix.lower().lstrip(".")
