@@ -781,3 +781,10 @@ def test_markdown_bolds_a_totals_text_wherever_its_label_stands(run):
     empty on the total, which stands in the decision's column."""
     lines = run("changes", "--year", "2024", "-f", "md").stdout.splitlines()
     assert "| **Summa ombudgeteringar** " in lines[-1] and lines[-1].startswith("|            | **Summa")
+
+
+def test_compare_of_a_number_that_is_no_year_is_a_usage_error(run):
+    """`compare 0 2024` advised adding `0.yaml` to the budgets folder (found by a hostile-input review)."""
+    result = run("compare", "0", "2024", "--budgets", BUDGETS)
+    assert result.exit_code == ExitStatus.USAGE
+    assert result.stderr == "Error: compare 0 2024: 0 is not a year; write four digits, e.g. kfollow compare 2023 2024\n"

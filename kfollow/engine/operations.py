@@ -916,6 +916,10 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
     `by`, `konto` and `kostnadsslag` cut and filter at the ledger's grain as for `deviation`."""
     from kfollow.engine import cuts
 
+    for given in (base_year, year):  # (`compare 0 2024` suggested adding 0.yaml)
+        if not 1000 <= given <= 9999:
+            raise UsageError(f"compare {base_year} {year}: {given} is not a year; write four digits, e.g. "
+                             "kfollow compare 2023 2024")
     if base_year == year:
         earlier = [y for y in store.years if y < year]
         hint = (f"name the earlier year first, e.g. kfollow compare {max(earlier)} {year}" if earlier else
