@@ -269,3 +269,25 @@ def test_a_period_takes_the_indicators_up_to_that_month_in_the_command_and_the_r
     assert ksf["avvikelse_pct"] == "0.7"
     assert "Anm.: 2024 avser januari–augusti (ack.); övriga år avser helår." in indicators
     assert "januari–oktober" not in indicators
+
+
+@pytest.mark.parametrize("mal, said", [
+    ("3.4", "3,35 %, under målet 3,4 %"),  # the table: 3,4 | 3,4 | ja
+    ("3.35", "3,354 %, inte under målet 3,35 %"),  # the table: 3,4 | 3,4 (a target of 3,35 shown 3,4) | nej
+    ("3", None),  # 3,4 against 3,0, nej: the table's one decimal tells it
+])
+def test_a_figure_the_table_rounds_onto_its_target_is_said_finely(run, budgets_copy: Path, mal, said):
+    """Found by a hostile-input review: a target of 22,9949 % showed as 23,0, and a figure that rounds onto
+    its target (3,354 % against "lower than 3,4 %") read `3,4 | 3,4 | ja`. A note gives the figure as
+    finely as it takes to see whether the target is met, and the target as typed. (KLF 2024's avvikelse
+    is 21,9 of 654,0 mnkr: 3,3536 %.)"""
+    year_file = budgets_copy / "2024.yaml"
+    text = year_file.read_text(encoding="utf-8")
+    assert "avvikelse_budget: {mal: 2," in text
+    year_file.write_text(text.replace("avvikelse_budget: {mal: 2,", f"avvikelse_budget: {{mal: {mal},"), encoding="utf-8")
+    out = run("indicators", "--budgets", budgets_copy, "--year", "2024", "--forvaltning", "KLF").stdout
+    note = [line for line in out.splitlines() if "tabellen visar en decimal" in line]
+    if said is None:
+        assert note == []
+    else:
+        assert note == [f"Anm.: Procentuell avvikelse budget och utfall, KLF 2024 är {said} (tabellen visar en decimal)."]

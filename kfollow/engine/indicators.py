@@ -14,6 +14,7 @@ latest year meets it: `lagre` = below mal, `hogre` = at least mal.
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
 
@@ -24,7 +25,7 @@ from kfollow.engine.investments import _totals
 from kfollow.engine.operations import deviation_report
 from kfollow.engine.present import as_report
 from kfollow.options import By
-from kfollow.report import EXACT, Report
+from kfollow.report import EXACT, PERCENT_PLACES, Report
 from kfollow.store import INDICATORS, Store
 
 RIKTNING = {"lagre": "lägre", "hogre": "högre"}
@@ -45,6 +46,46 @@ def _personal_share(store: Store, year: int, fid: str, month: int | None,
     if personal.is_empty():  # no account in the group: a mistyped prefix, not a kommun without staff
         return "personal"
     return int(personal.cast(pl.Int128).sum()), netto  # a percent of: numerator and base, öre
+
+
+def _close_to_target(frame: pl.DataFrame, year: int) -> list[str]:
+    """A note for each row whose figure and target, shown with one decimal, do not show whether the target
+    is met: an avvikelse of 2,04 % against a target of "lower than 2 %" reads `2,0 | 2,0 | nej`, and a
+    target typed as 3,37 reads 3,4 (found by a review). The note gives the figure with the decimals that
+    show it, and the target as typed."""
+    value, exact = f"varde_{year}", f"varde_{year}{EXACT}"
+    if value not in frame.columns:
+        return []
+    out = []
+    for r in frame.filter(pl.col("mal").is_not_null() & pl.col(value).is_not_null()).iter_rows(named=True):
+        figure = Decimal(r[exact]).scaleb(-PERCENT_PLACES) if r.get(exact) is not None else Decimal(repr(r[value]))
+        target = Decimal(repr(r["mal"]))
+        lower = r["riktning"] == RIKTNING["lagre"]
+        size = abs(figure) if lower else figure  # (lägre: the figure's size, as `uppfyllt` judges it)
+
+        def met(x: Decimal) -> bool:
+            return x < target if lower else x >= target
+
+        def shown(x: Decimal, n: int) -> Decimal:
+            return x.quantize(Decimal(1).scaleb(-n), ROUND_HALF_UP)
+
+        one_place = shown(target, 1) == target
+        if one_place and met(shown(size, 1)) == met(size) and shown(size, 1) != target:
+            continue  # the table's one decimal tells it
+        typed = max(1, -target.normalize().as_tuple().exponent)  # (the figure at least as fine as the target)
+        places = next((n for n in range(typed, PERCENT_PLACES + 1)
+                       if met(shown(size, n)) == met(size) and shown(size, n) != target), PERCENT_PLACES)
+        said = _comma(shown(figure, places).normalize() if places > 1 else shown(figure, places))
+        goal = _comma(target.normalize() if target == target.to_integral() else target)
+        relation = ("under" if met(size) else "inte under") if lower else ("minst" if met(size) else "under")
+        out.append(f"{r['namn'].removesuffix(' (%)')} {year} är {said} %, {relation} målet {goal} % (tabellen visar en "
+                   "decimal).")
+    return out
+
+
+def _comma(value: Decimal) -> str:
+    """A percent for people (`2,04`; a percent has no thousands)."""
+    return f"{value:f}".replace(".", ",")
 
 
 def _any_personal(store: Store, year: int) -> bool:
@@ -186,6 +227,7 @@ def indicators(store: Store, year: int | None = None, forvaltning: list[str] | N
         notes = (*notes, f"{years} visas inte: inget av måtten går att räkna för {'det året' if len(empty) == 1 else 'de åren'}.")
     else:
         empty = []
+    notes = (*notes, *_close_to_target(frame, year))
     # without any target in the year file (`indikatorer:`), no Mål, Önskad riktning or Uppfyllt for people
     untargeted = ("mal", "riktning", "uppfyllt") if "mal" in frame.columns and frame["mal"].is_null().all() else ()
     return as_report(frame, headers, store=store, title=f"Nämndindikatorer {year}, målområde ekonomi",
