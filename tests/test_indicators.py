@@ -291,3 +291,22 @@ def test_a_figure_the_table_rounds_onto_its_target_is_said_finely(run, budgets_c
         assert note == []
     else:
         assert note == [f"Anm.: Procentuell avvikelse budget och utfall, KLF 2024 är {said} (tabellen visar en decimal)."]
+
+
+def test_no_zero_share_where_an_account_of_the_forvaltning_is_in_no_kostnadsslag(run, tmp_path: Path):
+    """Found reviewing the 0 % rule: SERV's costs moved to 9010, an account in no kostnadsslag (a salary
+    account the prefixes might miss), still gave 0 % and a target met. Only where every account of the
+    förvaltning is in some group is "none in personal" a 0 %."""
+    folder = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", folder)
+    for name in ("utfall-2024.csv", "budget-2024.csv"):
+        path = folder / name
+        path.write_text(path.read_text(encoding="utf-8").replace(",4010,", ",9010,"), encoding="utf-8")
+    rows = {(r["forvaltning"], r["indikator"]): r for r in csv_rows(run("indicators", "--budgets", folder,
+                                                                        "--format", "csv").stdout)}
+    assert rows["SERV", "personalkostnad_andel"]["varde_2024"] == ""  # unknown, not 0
+    assert rows["SERV", "personalkostnad_andel"]["varde_2023"] == "0.0"  # 2023's accounts are all grouped
+    text = run("indicators", "--budgets", folder).stdout
+    assert ("Anm.: Personalkostnader/verksamhetens nettokostnad saknas för SERV 2024: utfallet har konton men inget i "
+            "kostnadsslaget personal, och konton som inte hör till något kostnadsslag (kfollow check visar vilka); "
+            "kontrollera kostnadsslagens prefix (kfollow visar inte 0 % för en gissning).") in text

@@ -42,9 +42,11 @@ def _personal_share(store: Store, year: int, fid: str, month: int | None,
     groups = store.year(year).kostnadsslag
     if not any(g.id == "personal" for g in groups):
         return "personal"
-    personal = facts.with_columns(kostnadsslag_expr(groups)).filter(pl.col("kostnadsslag") == "personal")["belopp"]
-    if personal.is_empty():  # no account in the group: a mistyped prefix, not a kommun without staff
-        return "personal"
+    grouped = facts.with_columns(kostnadsslag_expr(groups))
+    personal = grouped.filter(pl.col("kostnadsslag") == "personal")["belopp"]
+    if personal.is_empty():  # no account in the group: a mistyped prefix, or a förvaltning without staff
+        # (an account in no group at all may be a salary account the prefixes miss: no 0 % then)
+        return "ogrupperat" if grouped["kostnadsslag"].null_count() else "personal"
     return int(personal.cast(pl.Int128).sum()), netto  # a percent of: numerator and base, öre
 
 
@@ -116,7 +118,7 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
     values: dict[tuple[str, str], dict[int, tuple[int, int] | None]] = {}  # percent of: numerator, base
     # (a share without its base, "netto", is said right after a share without accounts)
     gaps: dict[str, list[str]] = {k: [] for iid in INDICATORS
-                                  for k in ((iid, "personal", "noll", "netto", "andel_utfall", "andel_helar") if iid == "personalkostnad_andel" else
+                                  for k in ((iid, "personal", "ogrupperat", "noll", "netto", "andel_utfall", "andel_helar") if iid == "personalkostnad_andel" else
                                             (iid, "utfall", "utfall_helar") if iid == "avvikelse_budget" else (iid,))}
     to_date: list[str] = []
     shown: list[int] = []
@@ -142,8 +144,8 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
                 # in: the prefixes are right, and this one books no personalkostnader (0 %, exactly)
                 gaps["noll"].append(f"{fid} {y}")
                 share = (0, netto)
-            elif share == "personal":  # accounts, and no förvaltning's in the group: perhaps a mistyped prefix
-                gaps["personal"].append(f"{fid} {y}")
+            elif share in ("personal", "ogrupperat"):  # accounts, and no förvaltning's in the group, or some of its
+                gaps[share].append(f"{fid} {y}")  # own in no group: perhaps a mistyped prefix
                 share = None
             elif share is None:  # no utfall; a surplus (a resultat unit's) is no base for a share; else no accounts
                 gaps[("andel_helar" if fid in booked else "andel_utfall") if netto is None
@@ -192,6 +194,9 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
                        + (f" (konton som börjar på {', '.join(prefixes)})" if prefixes else " (årsfilen har inget sådant)")
                        + ", och inte heller någon annan förvaltnings; kontrollera kostnadsslagens prefix (kfollow "
                        "visar inte 0 % för en gissning)",
+           "ogrupperat": "utfallet har konton men inget i kostnadsslaget personal, och konton som inte hör till något "
+                         "kostnadsslag (kfollow check visar vilka); kontrollera kostnadsslagens prefix (kfollow visar "
+                         "inte 0 % för en gissning)",
            "noll": "utfallet har konton men inget i kostnadsslaget personal"
                    + (f" (konton som börjar på {', '.join(prefixes)})" if prefixes else "")
                    + ", där andra förvaltningars konton samma år finns",
@@ -204,7 +209,7 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
            "netto": "verksamhetens nettokostnad är 0 eller negativ (ett överskott), så andelen säger inget"}
     for iid, where in gaps.items():
         if where:
-            name = INDICATORS["personalkostnad_andel" if iid in ("netto", "personal", "noll", "andel_utfall", "andel_helar") else
+            name = INDICATORS["personalkostnad_andel" if iid in ("netto", "personal", "ogrupperat", "noll", "andel_utfall", "andel_helar") else
                               "avvikelse_budget" if iid in ("utfall", "utfall_helar") else iid].removesuffix(" (%)")
             said = "är 0 %" if iid == "noll" else "saknas"
             notes.append(f"{name} {said} för {', '.join(where)}: {why[iid]}.")
