@@ -1176,5 +1176,11 @@ def test_the_comparison_forecast_note_is_of_the_rows_shown(run, tmp_path):
     b = run("deviation", "--budgets", tmp_path, "--against", "prognos:2024-09", "--stab", "B")
     assert "Anm.: Ingen prognos gjordes 2024-09: Jmf. prognos är den senaste före, från 2024-08." in b.stdout
     both = run("deviation", "--budgets", tmp_path, "--against", "prognos:2024-09")
+    # the title and header name the forecast compared with: one month's, else up to the month asked (found in
+    # review: B alone read "Jmf. prognos 2024-09", a month it made none in)
+    assert b.stdout.startswith("Resultat 2024-09 (ack.) per stab, jämfört med prognos 2024-08, ") and \
+        "Jmf. prognos 2024-08" in b.stdout and "2024-09 " not in b.stdout.splitlines()[2]
+    assert both.stdout.startswith("Resultat 2024-09 (ack.) per stab, jämfört med prognos t.o.m. 2024-09, ")
+    assert "Jmf. prognos t.o.m. 2024-09" in both.stdout.splitlines()[2]
     assert ("Anm.: Jmf. prognos är den senaste gjord till och med 2024-09; för rader utan prognos 2024-09 är den "
             "från 2024-08.") in both.stdout

@@ -205,17 +205,25 @@ def _reversed_shares(frame: pl.DataFrame, cut, shares: list[str]) -> tuple[Colum
                        f"{'den' if len(shares) == 1 else 'de'} omvänt tecken mot delens belopp.", *shares),)
 
 
+def _against_made(store: Store, year: int, month: int, frame: pl.DataFrame, key: str) -> list[int]:
+    """The months in which the forecasts compared with (`--against`, up to `month`) of the rows shown with
+    one were made, each once, in order. `key`: the column of the rows' keys."""
+    from kfollow.engine.periods import KEY
+
+    rows = frame.filter(pl.col("radtyp").is_in(["rad", "forvaltning", "ej_fordelat"]) & pl.col("jmf_prognos").is_not_null())
+    shown = rows.select("forvaltning", pl.col(key).alias("nyckel")).unique()
+    return (store.forecasts.filter((pl.col("ar") == year) & (pl.col("manad") <= month))
+            .group_by(KEY).agg(pl.col("manad").max())
+            .join(shown, on=["forvaltning", "nyckel"], how="semi")["manad"].unique().sort().to_list())
+
+
 def _against_months(store: Store, year: int, month: int, frame: pl.DataFrame, key: str) -> tuple[ColumnNote, ...]:
     """A note where the forecast compared with (`--against prognos:YYYY-MM`) is not that month's for every
     row shown with one: a unit that made none that month is compared with its latest before, and the
     table said nothing of which (found by a controller). `key`: the column of the rows' keys."""
     from kfollow.engine.periods import KEY
 
-    rows = frame.filter(pl.col("radtyp").is_in(["rad", "forvaltning", "ej_fordelat"]) & pl.col("jmf_prognos").is_not_null())
-    shown = rows.select("forvaltning", pl.col(key).alias("nyckel")).unique()
-    made = (store.forecasts.filter((pl.col("ar") == year) & (pl.col("manad") <= month))
-            .group_by(KEY).agg(pl.col("manad").max())
-            .join(shown, on=["forvaltning", "nyckel"], how="semi")["manad"].unique().sort().to_list())
+    made = _against_made(store, year, month, frame, key)
     if not made or made == [month]:
         return ()
     asked = f"{year}-{month:02d}"
@@ -821,8 +829,13 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
                          "filter the rows are already parts: leave out --gross")
     frame = deviation_report(store, p.year, cut.view, forvaltning, gross=gross, staber=staber, period=p.month,
                              budget=budget, against=selection.against_month(against, p.year), verksamheter=verksamheter)
+    compared = ""  # the forecast compared with, named where people read it (the columns alone did not say which)
     if against is not None:
-        notes += _against_months(store, p.year, selection.against_month(against, p.year), frame, cut.view.value)
+        jmf = selection.against_month(against, p.year)
+        notes += _against_months(store, p.year, jmf, frame, cut.view.value)
+        made = _against_made(store, p.year, jmf, frame, cut.view.value)
+        # one month: that forecast's (not the month asked for, where none was made then); else up to the month asked
+        compared = f"prognos {p.year}-{made[0]:02d}" if len(made) == 1 else f"prognos t.o.m. {p.year}-{jmf:02d}"
     if cut.part or flt:
         fids = [f for f in forvaltningar(store, p.year, forvaltning) if f in frame["forvaltning"].to_list()]
         cuts.check_filter(store, p.year, flt, fids, verksamheter or staber, "verksamhet" if verksamheter else "stab")
@@ -850,9 +863,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     when = f"{p.text} (ack.)" if p.month else str(p.year)
     only = cuts.filter_text(flt, store.year(p.year).kostnadsslag)
     jmf = selection.against_month(against, p.year)
-    # the forecast compared with, named where people read it (the columns alone did not say which)
-    compared = f", jämfört med prognos {p.year}-{jmf:02d}" if jmf is not None else ""
-    title = f"Resultat {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{only}{compared}"
+    title = f"Resultat {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{only}" + \
+        (f", jämfört med {compared}" if compared else "")
     rest = pl.col("radtyp").is_in([RowKind.del_ej_fordelat.value, RowKind.ej_fordelat.value])
     if top is None and cut.part and "radtyp" in frame.columns and \
             not frame.filter(rest & pl.col("avvikelse").is_not_null() & (pl.col("avvikelse") != 0)).is_empty():
@@ -865,7 +877,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
             # (a caveat: a script that reads --top N rows learns why there are more)
             notes += (Caveat(f"{listed.height} rader i stället för {top}: de sista har lika stor avvikelse och står "
                              "med alla."),)
-        title = f"Största avvikelser {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{only}{compared}"
+        title = f"Största avvikelser {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{only}" + \
+            (f", jämfört med {compared}" if compared else "")
         left_out = not frame.filter(rest & pl.col("avvikelse").is_not_null() & (pl.col("avvikelse") != 0)).is_empty()
         if cut.nested and left_out:  # (said only where such a part has a deviation to list)
             whole = (listed.height and listed["namn"].str.starts_with("Ej fördelat").any())  # a förvaltning typed in YAML
@@ -900,8 +913,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     # headed by the row's key, as the full table is
     label = cut.keys[0] if top is not None and cut.nested else None
     headers = store.years[p.year].rubriker
-    if jmf is not None and "jmf_prognos" not in headers:  # (a header of the year file's own is kept)
-        headers = {**headers, "jmf_prognos": f"Jmf. prognos {p.year}-{jmf:02d}"}
+    if compared and "jmf_prognos" not in headers:  # (a header of the year file's own is kept)
+        headers = {**headers, "jmf_prognos": f"Jmf. {compared}"}
     return as_report(frame, headers, store=store, machine_only=unforecast, label=label,
                      costs_negative=costs_negative, total=_total_label(store, p.year, flt, staber, verksamheter),
                      title=title, unit=unit, period=p.text, notes=notes,
