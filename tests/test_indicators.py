@@ -310,3 +310,16 @@ def test_no_zero_share_where_an_account_of_the_forvaltning_is_in_no_kostnadsslag
     assert ("Anm.: Personalkostnader/verksamhetens nettokostnad saknas för SERV 2024: utfallet har konton men inget i "
             "kostnadsslaget personal, och konton som inte hör till något kostnadsslag (kfollow check visar vilka); "
             "kontrollera kostnadsslagens prefix (kfollow visar inte 0 % för en gissning).") in text
+
+
+def test_the_period_note_says_the_investments_have_no_months(run, tmp_path: Path):
+    """Found in review: `indicators --period 2024-02` printed the investment indicator of the year file's
+    investments (25,0) under "2024 avser januari–februari (ack.)", as if it were of two months."""
+    folder = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", folder)
+    with open(folder / "2024.yaml", "a", encoding="utf-8") as f:
+        f.write("\ninvesteringar:\n  forvaltningar:\n    KSF: {budget: 12000.0, utfall: 9000.0}\n")
+    text = run("indicators", "--budgets", folder, "--period", "2024-02").stdout
+    assert ("Anm.: 2024 avser januari–februari (ack.); övriga år avser helår; avvikelsen mot investeringsbudgeten "
+            "avser årsfilens investeringar, som saknar månader.") in text
+    assert "Procentuell avvikelse investeringsbudget och utfall, KSF (%)        –    25,0" in text

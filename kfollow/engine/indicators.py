@@ -187,7 +187,12 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
               "uppfyllt": pl.String, **{f"varde_{y}{EXACT}": pl.Int128 for y in years}}
     frame = pl.DataFrame(rows, schema=schema, orient="row")
     whole = "" if len(to_date) == len(shown) else "; övriga år avser helår"
-    notes = [f"{'; '.join(to_date)}{whole}."] if to_date else []
+    # investments have no months: their figure is the year file's, whatever the period (found in review)
+    invested = any(v is not None for (_, iid), by_year in values.items() if iid == "avvikelse_investering"
+                   for v in by_year.values())
+    investments = "; avvikelsen mot investeringsbudgeten avser årsfilens investeringar, som saknar månader" \
+        if invested else ""
+    notes = [f"{'; '.join(to_date)}{whole}{investments}."] if to_date else []
     prefixes = next((g.prefix for g in store.year(year).kostnadsslag if g.id == "personal"), ())
     why = {"personalkostnad_andel": "utfall utan konto (skrivet per stab eller verksamhet)",
            "personal": "utfallet har konton men inget i kostnadsslaget personal"
