@@ -1711,6 +1711,15 @@ def test_an_earlier_year_grouped_by_this_year_s_kostnadsslag_is_said(run, tmp_pa
         assert f"Anm.: {said}" in result.stdout
     same = run("deviation", "--period", "2024-10", "--by", "kostnadsslag", "--budgets", EXAMPLES / "sie" / "budgets")
     assert "definierar dem annorlunda" not in same.stdout
+    # found reviewing the note: said under a table without the 2023 column, and for the same groups in another order
+    hidden = run("deviation", "--period", "2024-10", "--by", "kostnadsslag", "--budgets", folder, "--columns",
+                 "budget,utfall")
+    assert hidden.exit_code == 0 and "definierar dem annorlunda" not in hidden.stdout
+    with open(folder / "2023.yaml", "w", encoding="utf-8") as f:
+        f.write((EXAMPLES / "sie" / "budgets" / "2023.yaml").read_text(encoding="utf-8") + groups.format("5", "6").replace(
+            '[\"4\", \"6\"]', '[\"6\", \"4\"]'))
+    reordered = run("deviation", "--period", "2024-10", "--by", "kostnadsslag", "--budgets", folder)
+    assert reordered.exit_code == 0 and "definierar dem annorlunda" not in reordered.stdout
 
 
 def test_an_empty_by_or_kostnadsslag_is_a_usage_error_and_a_repeated_filter_counts_once(run):
