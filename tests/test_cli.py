@@ -294,6 +294,17 @@ def test_a_workbook_named_for_one_format_and_written_as_another_is_refused(run, 
     assert not (tmp_path / name).exists()
 
 
+@pytest.mark.parametrize("fmt, name, said", [("csv", "x.pdf", "a page of tables and charts is kfollow report -o x.pdf"),
+                                             ("md", "x.xls", "kfollow writes .xlsx workbooks, not .xls"),
+                                             ("xlsx", "x.html", "a page of tables and charts is kfollow report")])
+def test_an_extension_refused_without_format_is_refused_with_it(run, budgets_dir, tmp_path, fmt, name, said):
+    """Found reviewing the check above: `-f csv -o x.pdf` wrote CSV text into a .pdf, where `-o x.pdf` alone
+    is refused with a hint."""
+    result = run("deviation", "-f", fmt, "-o", tmp_path / name, "--budgets", budgets_dir)
+    assert result.exit_code == ExitStatus.USAGE and said in result.stderr
+    assert not (tmp_path / name).exists()
+
+
 def test_output_into_a_missing_folder_is_an_io_error(run, budgets_dir, tmp_path):
     result = run("deviation", "-o", tmp_path / "nej" / "rapport.csv", "--budgets", budgets_dir)
     assert result.exit_code == ExitStatus.IO

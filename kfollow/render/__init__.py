@@ -42,31 +42,31 @@ def render(report, opts: Options, notices: list[str] | None = None) -> str | byt
 
 def format_for(out: Path | None, fmt: Format | None) -> Format:
     """The --format given, else the one the -o file's extension names, else table. A given --format
-    beats a text extension (`-f json -o rapport.csv`); but a workbook or document named for one format
-    and written as another is a usage error: `-f csv -o x.xlsx` wrote CSV text that Excel will not open
-    (found by a review). (An extension kfollow does not write, `-f xlsx -o rapport.out`, is the user's.)"""
+    beats a text extension (`-f json -o rapport.csv`); but a file named for a format kfollow does not
+    write a table in (.xls, .pdf, .html …), or a workbook or document named for one format and written
+    as another, is a usage error, with or without --format: `-f csv -o x.xlsx` wrote CSV text that Excel
+    will not open (found by a review). (An extension that names no format, `-f xlsx -o rapport.out`, is
+    the user's.)"""
+    suffix = Path(out).suffix.lower().lstrip(".") if out is not None else ""
+    if suffix in ("xls", "ods"):
+        raise UsageError(f"{shown(str(out))}: kfollow writes .xlsx workbooks, not .{suffix}; use -o "
+                         f"{shown(str(Path(out).with_suffix('.xlsx')))}")
+    if suffix in ("doc", "odt", "rtf"):
+        raise UsageError(f"{shown(str(out))}: kfollow writes Word documents as .docx, not .{suffix}; use -o "
+                         f"{shown(str(Path(out).with_suffix('.docx')))}")
+    if suffix in ("html", "htm", "pdf", "svg", "png"):  # else a table under that name, which opens as nothing
+        raise UsageError(f"{shown(str(out))}: a table is written as .csv, .json, .md, .xlsx, .docx or text (.txt); "
+                         f"{'a chart is kfollow chart' if suffix in ('svg', 'png') else 'a page of tables and charts is kfollow report'}"
+                         f" -o {shown(Path(out).name)}")
     if fmt is not None:
-        suffix = Path(out).suffix.lower().lstrip(".") if out is not None else ""
         binary = {"xlsx": Format.xlsx, "docx": Format.docx}
         if (suffix in binary and fmt is not binary[suffix]) or (
-                fmt in binary.values() and suffix in ("csv", "json", "md", "xlsx", "docx") and suffix != fmt.value):
+                fmt in binary.values() and suffix in ("csv", "json", "md") and suffix != fmt.value):
             fix = f"-f {suffix} (or no -f)" if suffix in binary else \
                 f"-o {shown(str(Path(out).with_suffix('.' + fmt.value)))}"
             raise UsageError(f"--format {fmt.value} and -o {shown(str(out))} disagree: the file would not open as "
                              f"what its name says; use {fix}")
         return fmt
-    if out is not None:
-        suffix = Path(out).suffix.lower().lstrip(".")
-        if suffix in ("csv", "json", "md", "xlsx", "docx"):
-            return Format(suffix)
-        if suffix in ("xls", "ods"):
-            raise UsageError(f"{shown(str(out))}: kfollow writes .xlsx workbooks, not .{suffix}; use -o "
-                             f"{shown(str(Path(out).with_suffix('.xlsx')))}")
-        if suffix in ("doc", "odt", "rtf"):
-            raise UsageError(f"{shown(str(out))}: kfollow writes Word documents as .docx, not .{suffix}; use -o "
-                             f"{shown(str(Path(out).with_suffix('.docx')))}")
-        if suffix in ("html", "htm", "pdf", "svg", "png"):  # else a text table under that name, which opens as nothing
-            raise UsageError(f"{shown(str(out))}: a table is written as .csv, .json, .md, .xlsx, .docx or text (.txt); "
-                             f"{'a chart is kfollow chart' if suffix in ('svg', 'png') else 'a page of tables and charts is kfollow report'}"
-                             f" -o {shown(Path(out).name)}")
+    if suffix in ("csv", "json", "md", "xlsx", "docx"):
+        return Format(suffix)
     return Format.table
