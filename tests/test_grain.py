@@ -1167,7 +1167,7 @@ def test_a_filtered_row_does_not_carry_the_comment_on_the_whole_row(run):
     assert whole["DIG"].startswith("Licenskostnader för nytt ärendesystem")
     shown = run(*args, "--kostnadsslag", "personal", "--comments")
     assert shown.exit_code == 0 and "Licenskostnader" not in shown.stdout
-    assert ("Anm.: Radernas kommentarer gäller hela raden och visas inte här, där bara kostnadsslag personal räknas; "
+    assert ("Anm.: Radernas kommentarer gäller hela raden och visas inte här, där bara Personalkostnader räknas; "
             "en kommentar som svaren ger för kostnadsslaget visas.") in " ".join(shown.stdout.split("\n"))
     rows = csv_rows(run(*args, "--konto", "5010", "-f", "csv", "--comments").stdout)
     assert rows and not any(r["kommentar"] for r in rows)

@@ -181,8 +181,9 @@ def check_filter(store: Store, year: int, flt: LedgerFilter, fids: list[str] | N
     unknown = [k for k in flt.kostnadsslag if k not in {g.id for g in groups}]
     if unknown:
         have = ", ".join(f"{g.id} ({g.namn})" for g in groups)
-        if not all(k.strip() for k in unknown):
-            raise UsageError(f"--kostnadsslag '': give the id of a kostnadsslag of {store.year(year).fil} ({have})")
+        if blank := [k for k in unknown if not k.strip()]:
+            raise UsageError(f"--kostnadsslag {blank[0]!r}: give the id of a kostnadsslag of {store.year(year).fil} "
+                             f"({have})")
         raise UsageError(f"no kostnadsslag {', '.join(unknown)} in {store.year(year).fil} (there: {have})"
                          f"{did_you_mean(unknown[0], [g.id for g in groups])}")
     bad = [k for k in flt.konto if not (k.isascii() and k.isdigit())]
@@ -700,7 +701,8 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
                                      "tabeller kan visa andra belopp per kostnadsslag.",
                                      *(c for c in money if figures[c][0] == y)),)
     if flt:
-        notes += (Caveat(f"Endast {_filter_words(flt)}: summorna är summor av dessa konton, utan belopp som inte har "
+        kept = _filter_words(flt, store.year(year).kostnadsslag)
+        notes += (Caveat(f"Endast {kept}: summorna är summor av dessa konton, utan belopp som inte har "
                          "konto."),)
     columns = [c for c in parent_cols if c not in (part,)]
     key_at = columns.index("namn")
@@ -721,7 +723,7 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
             if not frame.filter(whole & pl.col("kommentar").is_not_null()).is_empty():
                 answered = "; en kommentar som svaren ger för kostnadsslaget visas" if flt.kostnadsslag else ""
                 notes += (ColumnNote(f"Radernas kommentarer gäller hela raden och visas inte här, där bara "
-                                     f"{_filter_words(flt)} räknas{answered}.", "kommentar"),)
+                                     f"{_filter_words(flt, store.year(year).kostnadsslag)} räknas{answered}.", "kommentar"),)
             frame = (frame.join(own, on="_o", how="left")
                      .with_columns(kommentar=pl.when(whole).then(pl.when(pl.col("_own") != "").then("_own"))
                                    .otherwise("kommentar")).drop("_own"))
@@ -754,10 +756,12 @@ def _forecast_of_parts(frame: pl.DataFrame) -> pl.DataFrame:
             .drop(*(f"_{c}" for c in filled)))
 
 
-def _filter_words(flt: LedgerFilter) -> str:
-    """`konto 5, 6` and/or `kostnadsslag personal`: what a filter keeps, for a note."""
+def _filter_words(flt: LedgerFilter, groups: tuple[Kostnadsslag, ...]) -> str:
+    """`konto 5, 6` and/or `Personalkostnader`: what a filter keeps, for a note (a kostnadsslag by its
+    name, as the title names it)."""
+    names = {g.id: g.namn for g in groups}
     return " och ".join(x for x in (f"konto {', '.join(flt.konto)}" if flt.konto else "",
-                                    f"kostnadsslag {', '.join(flt.kostnadsslag)}" if flt.kostnadsslag else "") if x)
+                                    ", ".join(names.get(k, f"kostnadsslag {k}") for k in flt.kostnadsslag)) if x)
 
 
 def _part_answers(store: Store, year: int, month: int, key: str, frame: pl.DataFrame,
