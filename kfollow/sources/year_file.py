@@ -31,6 +31,7 @@ from kfollow.sources.yaml_tree import Mapping, Node, Scalar, Sequence, TreeReade
 _PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 _SWEDISH_NUMBER = re.compile(r"[+\-−]?\d{1,3}([ \u00a0\u202f]\d{3})*(,\d+)?|[+\-−]?\d+,\d+")
 _CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")
+_MONTHISH = re.compile(r"[0-9]{4}-[0-9]{1,2}")  # a month as typed, perhaps without its zero (2024-8)
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _WEIGHT = re.compile(r"[0-9]{1,4}(\.[0-9]{1,2})?")
 # what to do with an answer that the year file gives too: its file is written by collect, not by hand
@@ -227,7 +228,9 @@ class _YearParser(TreeReader):
         raw = self.text(node, what)
         m = MONTH.fullmatch(raw)
         if not m or not 1 <= int(m[2]) <= 12:
-            raise self.error(node, f"{what} '{raw}' is not a month; write YYYY-MM, e.g. {self.ar}-08")
+            short = _MONTHISH.fullmatch(raw)  # 2024-8: the month's zero left out
+            example = f"{raw[:4]}-{int(raw[5:]):02d}" if short and 1 <= int(raw[5:]) <= 12 else f"{self.ar}-08"
+            raise self.error(node, f"{what} '{raw}' is not a month; write YYYY-MM, e.g. {example}")
         if int(m[1]) != self.ar:
             raise self.error(node, f"{what} {raw} is not in {self.ar}, the year of this file")
         self._months[node.value] = int(m[2])
@@ -625,7 +628,9 @@ class _YearParser(TreeReader):
         values: dict = self.net_and_gross(node.items.get("budget", (None, None))[1], "budget", f"budget of {what}", sign)
         utfall = node.items.get("utfall", (None, None))[1]
         last_month = None
-        if isinstance(utfall, Mapping) and utfall.items and all(MONTH.fullmatch(k) for k in utfall.items):
+        # months (YYYY-MM) or kostnader/intakter: a key that looks like a month (2024-8, typed without its zero)
+        # makes it months, so that its error is its own (it was "unknown key '2024-01' … allowed: kostnader, …")
+        if isinstance(utfall, Mapping) and utfall.items and any(_MONTHISH.fullmatch(k) for k in utfall.items):
             months = []
             for month_text, (mkey, mbody) in utfall.items.items():
                 month = self.month(mkey, f"month of utfall of {what}")
