@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import json
 from decimal import Decimal
 import os
@@ -1104,6 +1105,19 @@ def test_a_misspelt_column_gets_a_did_you_mean(run):
     result = run("deviation", "--columns", "budget,utfal")
     assert result.exit_code == 2
     assert "--columns: utfal is not a column of this report (did you mean 'utfall'?)" in result.stderr
+    # a name made of the header people read is that column (found by a new user: prognos_helar got 'prognos_period')
+    headed = run("deviation", "--budgets", ROOT / "examples" / "budgets", "--columns", "budget,prognos_helar")
+    assert "--columns: prognos_helar is not a column of this report (did you mean 'prognos'?)" in headed.stderr
+
+
+def test_a_key_written_with_a_swedish_letter_gets_a_did_you_mean(run, tmp_path):
+    """`år: 2024` got `allowed: ar, …` and no guess, where `budjet` got one (found by a new user)."""
+    folder = tmp_path / "b"
+    shutil.copytree(ROOT / "examples" / "budgets", folder)
+    year_file = folder / "2024.yaml"
+    year_file.write_text(year_file.read_text(encoding="utf-8").replace("\nar: 2024", "\når: 2024"), encoding="utf-8")
+    result = run("deviation", "--budgets", folder)
+    assert result.exit_code == 3 and result.stderr.endswith("unknown key 'år' in the file; did you mean 'ar'?\n")
 
 
 def test_a_comparison_forecast_of_an_earlier_month_is_said(run):

@@ -90,11 +90,20 @@ def _chosen(report: Report, names: tuple[str, ...]) -> list[Column]:
     if unknown:
         import difflib
 
-        close = difflib.get_close_matches(unknown[0], list(by_name), n=1)
+        # a name made of a header people read (`prognos_helar` for Prognos helår) is that column, before a
+        # name that is merely spelt alike (`prognos_period`; found by a new user)
+        by_header = {_folded(c.header): c.name for c in by_name.values() if c.header}
+        headed = difflib.get_close_matches(_folded(unknown[0]), list(by_header), n=1, cutoff=0.85)
+        close = [by_header[headed[0]]] if headed else difflib.get_close_matches(unknown[0], list(by_name), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise UsageError(f"--columns: {', '.join(unknown)} is not a column of this report{hint}; its columns are "
                          f"{', '.join(by_name)}")
     return [by_name[n] for n in dict.fromkeys(names)]
+
+
+def _folded(text: str) -> str:
+    """A header as a machine name would spell it: `Prognos helår` → `prognos_helar`."""
+    return re.sub(r"[^a-z0-9]+", "_", text.lower().translate(str.maketrans("åäöéü", "aaoeu"))).strip("_")
 
 
 def as_text(report: Report, columns: list[Column], opts: Options, swedish: bool) -> pl.DataFrame:

@@ -46,6 +46,7 @@ Node = Scalar | Mapping | Sequence
 # control characters (C0 but tab, line feed and carriage return; DEL; C1) and bidi controls, which
 # could rewrite what a terminal shows; rejected raw and written as escapes ("\e", "\u202e") alike
 FORBIDDEN = re.compile(control_class())
+_ASCII = str.maketrans("åäöéü", "aaoeu")  # how kfollow's keys spell Swedish words
 _LINE_BREAKING = re.compile(r"[\t\n\r]")  # allowed in a comment's text, not in a name
 
 
@@ -269,7 +270,9 @@ class TreeReader:
                                                        "with a decimal point, e.g. 1240.8")
             for key, (knode, _) in node.items.items():
                 if key not in allowed:
-                    close = difflib.get_close_matches(key, allowed, n=1)
+                    # (keys are written without å, ä, ö: `år` is `ar`, `förvaltningar` `forvaltningar`)
+                    close = difflib.get_close_matches(key, allowed, n=1) or \
+                        difflib.get_close_matches(key.lower().translate(_ASCII), allowed, n=1)
                     hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}"
                     if key.isdigit() and node.line == knode.line:  # {budget: 1240,8} splits at the comma
                         hint = "a decimal comma inside { } splits the number; write amounts with a decimal point, e.g. 1240.8"

@@ -630,7 +630,8 @@ class _YearParser(TreeReader):
         last_month = None
         # months (YYYY-MM) or kostnader/intakter: a key that looks like a month (2024-8, typed without its zero)
         # makes it months, so that its error is its own (it was "unknown key '2024-01' … allowed: kostnader, …")
-        if isinstance(utfall, Mapping) and utfall.items and any(_MONTHISH.fullmatch(k) for k in utfall.items):
+        if isinstance(utfall, Mapping) and utfall.items and any(_MONTHISH.fullmatch(k) for k in utfall.items) and \
+                not any(k.isdigit() for k in utfall.items):  # ({2024-01: 950,5}: a decimal comma split it, said below)
             months = []
             for month_text, (mkey, mbody) in utfall.items.items():
                 month = self.month(mkey, f"month of utfall of {what}")
