@@ -34,8 +34,11 @@ case "$step" in
       "$forms" "$answers" "$forms" "$answers" "$0" "$period" >&2
     ;;
   collect)
-    shopt -s nullglob
-    answered=("$answers"/*.xlsx)
+    # (any case of .xlsx; not Excel's lock files ~$…, left beside a workbook that is open)
+    shopt -s nullglob nocaseglob
+    answered=()
+    for f in "$answers"/*.xlsx; do [[ "$(basename "$f")" == '~$'* ]] || answered+=("$f"); done
+    shopt -u nocaseglob
     if (( ${#answered[@]} )); then
       "${kfollow[@]}" collect "${answered[@]}"
     fi

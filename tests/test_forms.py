@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 import json
 import os
 import re
@@ -257,6 +258,13 @@ def test_an_answer_and_the_year_file_for_the_same_row_and_month_is_an_error(form
     check = run("check", "--budgets", budgets)
     assert check.exit_code == 3 and "keep one: remove it from" in check.stdout
     assert "or collect the workbook again with that cell empty (the answers file is written by collect)" in check.stdout
+    # and doing so works (found trying the forms round: collect loaded the year first, which no longer loaded,
+    # and gave the same error); a workbook that still gives the forecast is still refused, at its cell
+    still = run("collect", "--budgets", budgets, book)
+    assert still.exit_code == 3 and "is both this form's answer and written in" in still.stderr
+    emptied = run("collect", "--budgets", budgets, fill(_form(out, "EKO"), tmp_path / f"again {name}", None, "Nu i årsfilen"))
+    assert emptied.exit_code == 0, emptied.stderr
+    assert run("check", "--budgets", budgets).exit_code == 0
 
 
 def _bad(tmp_path: Path, out: Path, how: str) -> Path:
@@ -1249,3 +1257,25 @@ def test_the_rows_that_get_no_form_are_named(run, tmp_path):
     assert ("forms: no form for Ledningsstab (LED), Ekonomistab (EKO), Digitaliseringsstab (DIG): the year file gives "
             "their forecast and comment for 2024-08") in result.stderr
     assert not any(name in result.stdout for name in ("LED", "EKO", "DIG"))
+
+
+def test_excel_s_lock_file_is_left_out_and_an_ods_answer_is_named(forms_dir, run, tmp_path):
+    """Found trying the forms round: `collect formular/*.xlsx` took the lock file Excel leaves beside an
+    open workbook (`~$…xlsx`) and refused everything; an answer saved as .ods said `cannot be read as an
+    xlsx workbook (KeyError)`."""
+    budgets, out = forms_dir
+    book = fill(_form(out, "EKO"), tmp_path / "2024-10 EKO.xlsx", 16.4, None)
+    lock = tmp_path / "~$2024-10 EKO.xlsx"
+    lock.write_bytes(b"\x0bNiklas" + b" " * 150)
+    result = run("collect", "--budgets", budgets, book, lock)
+    assert result.exit_code == 0, result.stderr
+    assert f"note: {lock}: left out: Excel's lock file of a workbook that is open, not a workbook" in result.stderr
+    assert (budgets / "svar" / "2024-10.yaml").is_file()
+    ods = tmp_path / "svar.ods"
+    with zipfile.ZipFile(ods, "w") as z:  # as LibreOffice writes one: its type first, stored
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", "<office:document-content/>")
+    refused = run("collect", "--budgets", budgets, ods)
+    assert refused.exit_code == 3
+    assert refused.stderr == (f"Error: {ods}: is an OpenDocument spreadsheet (.ods), not an xlsx workbook; save it as "
+                              "Excel 2007-365 (.xlsx) in LibreOffice and collect that\n")

@@ -88,12 +88,13 @@ def say(line: str) -> None:
             pass
 
 
-def load(budgets: Path | None, ledger: bool = True):
+def load(budgets: Path | None, ledger: bool = True, collecting: bool = False):
     """The store of a budgets folder, its notes on stderr. `ledger=False`: the command cuts by no
-    account, so a fact table is read into its sums only (its rows are read if something asks after all)."""
+    account, so a fact table is read into its sums only (its rows are read if something asks after all).
+    `collecting`: for `collect` (`load_budgets`)."""
     from kfollow.sources.year_file import default_directory, load_budgets
 
-    store = load_budgets(budgets or default_directory(), ledger=ledger)
+    store = load_budgets(budgets or default_directory(), ledger=ledger, collecting=collecting)
     for message in store.messages:
         note(message)
     return store

@@ -138,7 +138,13 @@ def collect(
     from kfollow.render.writer import File, write_files
 
     now = _read_at()
-    store = load(budgets)
+    store = load(budgets, collecting=True)  # (an answer the year file now gives too: collect may replace it)
+    locks = [f for f in files if f.name.startswith("~$") and _not_a_workbook(f)]
+    for lock in locks:  # `formular/*.xlsx` takes the lock file Excel leaves beside a workbook that is open
+        note(f"{shown(str(lock))}: left out: Excel's lock file of a workbook that is open, not a workbook")
+    files = [f for f in files if f not in locks]
+    if not files:
+        return
     try:
         collected = collect_of(store, [str(f) for f in files], now)
     except Wrong as wrong:  # every workbook that is wrong, the last one as the error
@@ -159,6 +165,15 @@ def collect(
     write_files([File(Path(path), text) for path, text in collected.files.items()])  # every period's, or none
     for message in collected.messages:
         note(message)
+
+
+def _not_a_workbook(path: Path) -> bool:
+    """Whether a file is no zip (no xlsx) by its first bytes; a file that cannot be read is left to collect."""
+    try:
+        with open(path, "rb") as f:
+            return not f.read(2) == b"PK"
+    except OSError:
+        return False
 
 
 def _read_at() -> str:

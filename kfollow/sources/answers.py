@@ -73,8 +73,14 @@ def read_workbook(path: str | Path) -> Filled:
     name = str(path)
     raw = read_bytes(path, WORKBOOK_LIMIT, "workbook")
     if not raw.startswith(b"PK"):
-        raise DataError(name, None, None, "is not an xlsx workbook (not a zip file); collect the .xlsx files that "
-                                          "kfollow forms wrote, saved as Excel workbooks")
+        lock = Path(name).name.startswith("~$")  # what Excel leaves beside a workbook that is open
+        raise DataError(name, None, None, "is Excel's lock file of a workbook that is open, not a workbook; leave it out "
+                                          "(close the workbook in Excel, and the file goes)" if lock else
+                        "is not an xlsx workbook (not a zip file); collect the .xlsx files that kfollow forms wrote, "
+                        "saved as Excel workbooks")
+    if raw[30:38] == b"mimetype" and b"opendocument" in raw[38:120]:  # an .ods (its first member names its type)
+        raise DataError(name, None, None, "is an OpenDocument spreadsheet (.ods), not an xlsx workbook; save it as "
+                                          "Excel 2007-365 (.xlsx) in LibreOffice and collect that")
     _check_unpacked(name, raw)
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), data_only=False, keep_links=False)

@@ -43,17 +43,18 @@ def default_directory() -> str:
     return os.environ.get("KFOLLOW_BUDGETS") or "budgets"
 
 
-def load_budgets(directory: str | Path | None = None, ledger: bool = False) -> Store:
+def load_budgets(directory: str | Path | None = None, ledger: bool = False, collecting: bool = False) -> Store:
     """Load and validate every year file of `directory`; the first malformed file raises `DataError`.
     With `ledger`, the fact tables' rows are kept as they are read (for a command that will cut them
-    by account); otherwise they are read again when first asked for (`Store.facts`)."""
+    by account); otherwise they are read again when first asked for (`Store.facts`). `collecting`: for
+    `collect`, which may replace an answer that the year file now gives too (`merge_answers`)."""
     from kfollow.sources.facts import drop_ahead
 
     directory = str(directory or default_directory())
     parsed, notes = [], []
     try:
         for path in year_files(directory, notes):
-            year = load_year_file(path, ledger=ledger)
+            year = load_year_file(path, ledger=ledger, collecting=collecting)
             for other in parsed:
                 if other.info.ar == year.info.ar:
                     raise DataError(str(path), 1, 1, f"year {year.info.ar} is also in {other.info.fil}; keep one file per year")
@@ -66,7 +67,7 @@ def load_budgets(directory: str | Path | None = None, ledger: bool = False) -> S
 
 
 def load_year_file(path: Path, outcome: bool = True, answers: dict[str, bytes] | None = None,
-                   ledger: bool = False) -> YearFile:
+                   ledger: bool = False, collecting: bool = False) -> YearFile:
     """Parse one year file (see AMOUNT_SCHEMA and store.INVESTMENT_SCHEMA) and merge the answers
     files beside it (`svar/YYYY-MM.yaml`); `outcome=False` leaves its `utfall_fil` tables and the
     answers unread (an import checking its ids against the year's). `answers` (period → the bytes of
@@ -84,7 +85,7 @@ def load_year_file(path: Path, outcome: bool = True, answers: dict[str, bytes] |
             table.cancel()
     _check_magnitude(year)
     if outcome:
-        year = merge_answers(year, Path(path).parent, answers or {})
+        year = merge_answers(year, Path(path).parent, answers or {}, collecting)
     return year
 
 
@@ -117,10 +118,13 @@ def _ledger(tables: list) -> Ledger:
     return Ledger([Piece(ar, art, partial(ledger_rows, t)) for ar, art, t in tables], present, accounts)
 
 
-def merge_answers(year: YearFile, directory: Path, override: dict[str, bytes]) -> YearFile:
+def merge_answers(year: YearFile, directory: Path, override: dict[str, bytes], collecting: bool = False) -> YearFile:
     """The year with its collected answers: forecasts as `prognos` of their month, comments as
     `kommentarer` of their month, exactly as if typed into the year file. An answer for a row the
-    year does not have, or for a row and month the year file already gives, is a DataError naming both."""
+    year does not have, or for a row and month the year file already gives, is a DataError naming both;
+    `collecting`, the year file's value stands instead, so that `collect` may replace that answer (a
+    workbook collected again with that cell empty: what the error advises; its check of what it writes
+    meets the clash again if it stays)."""
     if not override and not (directory / "svar").is_dir():  # no answers: their reader is not even imported
         return year
     from kfollow.sources import answers as ans
@@ -151,6 +155,8 @@ def merge_answers(year: YearFile, directory: Path, override: dict[str, bytes]) -
             if value is None:
                 continue
             line = typed[kind].get((a.forvaltning, a.vy, a.nyckel, a.manad))
+            if line is not None and collecting:
+                continue
             if line is not None:
                 raise DataError(a.fil, a.rad, 5, f"the {kind} {info.ar}-{a.manad:02d} of {shown(what)} is both an "
                                                  f"answer here (from {shown(a.arbetsbok)}) and written in {info.fil}:"
