@@ -1279,3 +1279,27 @@ def test_excel_s_lock_file_is_left_out_and_an_ods_answer_is_named(forms_dir, run
     assert refused.exit_code == 3
     assert refused.stderr == (f"Error: {ods}: is an OpenDocument spreadsheet (.ods), not an xlsx workbook; save it as "
                               "Excel 2007-365 (.xlsx) in LibreOffice and collect that\n")
+
+
+def test_check_warns_of_a_collected_kostnadsslag_forecast_in_another_unit_or_sign(run, tmp_path):
+    """Found trying the forms round: `collect` warned once of a forecast per kostnadsslag typed in tkr into
+    a form in mnkr (13 300 for 13,3) and of an income typed positive; then `check` said `0 warning(s)` and
+    `deviation` showed a forecast of 13 300 mnkr. `check` now warns at the answer's line, as for a row's."""
+    budgets, out = tmp_path / "budgets", tmp_path / "forms"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", budgets)
+    assert run("forms", "--budgets", budgets, "--period", "2024-10", "-o", out).exit_code == 0
+    book = fill(_form(out, "HR"), tmp_path / "hr.xlsx", "21,25", "HR", {"Personalkostnader": ("13 300", None),
+                                                                         "Intäkter": ("0,84", None)})
+    collected = run("collect", "--budgets", budgets, book)
+    assert collected.exit_code == 0 and collected.stderr.count("warning: ") == 2, collected.stderr
+    check = run("check", "--budgets", budgets)
+    assert check.exit_code == 0, check.stdout
+    answers = budgets / "svar" / "2024-10.yaml"
+    assert check.stdout.splitlines() == [
+        f"{answers}:7: varning: prognosen för Intäkter (840 tkr) har motsatt tecken mot dess budget för året (-840 "
+        "tkr); skriv den med det tecken som formuläret visar budgeten med",
+        f"{answers}:7: varning: prognosen för Personalkostnader (13 300 000 tkr) är 1 015 gånger dess budget för året "
+        "(13 104 tkr); skriven i en annan enhet än formulärets?"]
+    plain = tmp_path / "plain"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", plain)
+    assert run("check", "--budgets", plain).stdout == ""  # no answers per kostnadsslag: nothing said

@@ -95,6 +95,18 @@ def comment_findings(budgets: Store, period: str | None, limit: Limit | Limits,
     return findings
 
 
+def _part_forecast_findings(budgets: Store) -> list[dict]:
+    """A collected forecast per kostnadsslag of the opposite sign to its part's budget for the year, or 100
+    times it or a hundredth of it (varning), at its line of the answers file: `collect` warned once, and
+    then nothing did (found trying the forms round: 13 300 typed for 13,3)."""
+    if not any(any(a.delar for a in info.svar) for info in budgets.years.values()):
+        return []
+    from kfollow.engine.forms import part_forecast_warnings  # (only where forms were answered per kostnadsslag)
+
+    return [finding("prognos_kostnadsslag", "varning", fil, rad, _literal(f"{problem}"))
+            for fil, rad, problem in part_forecast_warnings(budgets)]
+
+
 def _comment_place(radtyp: str, by: By, nyckel: str, fid: str, monthly: bool) -> str:
     """Where in the year file a row's kommentar goes, said so that doing it works (`tests/test_text_integrity_advice.py`
     applies each): a stab or verksamhet under its own key; the `ej_fordelat` row under `ej_fordelat:
@@ -211,6 +223,7 @@ def _check(directory: str, period: str | None, comment_limit: Limit | Limits | N
     findings += kostnadsslag_findings(budgets)
     findings += note_findings(budgets)
     findings += forecast_findings(budgets)
+    findings += _part_forecast_findings(budgets)
     findings += forecast_gap_findings(budgets)
     findings += coverage_findings(budgets, parse_period(period)[1] if period else None,
                                   [parse_period(period)[0]] if period else None)

@@ -348,7 +348,6 @@ def _part_signs(loaded, month: int, found: dict, units: dict) -> list[str]:
     budget for the year (income typed positive, where the form shows it negative), or that are 100
     times it or a hundredth of it (typed in another unit, as a row's forecast is warned of), at the
     workbook."""
-    from kfollow.engine.consistency import _times, unit_hint
     from kfollow.store import combine
 
     wanted = {(a.forvaltning, a.vy, a.nyckel): a for a, _ in found.values()
@@ -356,13 +355,24 @@ def _part_signs(loaded, month: int, found: dict, units: dict) -> list[str]:
     if not wanted:
         return []
     store = combine(str(Path(loaded.info.fil).parent), [loaded])
-    year, out = loaded.info.ar, []
+    year = loaded.info.ar
     with_accounts = set(store.ledger.present().filter(pl.col("ar") == year)["forvaltning"].to_list())
     for (fid, vy, key), answer in wanted.items():  # a form of budgets with accounts, collected into budgets without
         if fid not in with_accounts:
             raise DataError(str(found[(fid, vy, key)][1]), None, None,
                             f"the form gives forecasts per kostnadsslag, and förvaltning {fid} of {loaded.info.fil} has "
                             "no accounts (no fact tables); collect it into the budgets it was sent from (--budgets)")
+    return [f"warning: {found[k][1]}: {problem}" for k, problem in _part_problems(store, year, month, wanted, units)]
+
+
+def _part_problems(store: Store, year: int, month: int, wanted: dict, units: dict,
+                   swedish: bool = False) -> list[tuple[tuple, str]]:
+    """(row, problem) for each forecast per kostnadsslag of the answers `wanted` (row → Answer, of one
+    month) whose sign is the opposite of its part's budget for the year, or that is 100 times it or a
+    hundredth of it; the amounts in `units` (row → the form's unit); in Swedish for `check`."""
+    from kfollow.engine.consistency import _times, unit_hint
+
+    out = []
     for view in sorted({"stab" if vy == "summa" else vy for _, vy, _ in wanted}):
         fids = sorted({f for f, vy, _ in wanted if vy in (view, "summa")})
         parts = deviation_of(store, year, month, f"{view},kostnadsslag", fids).frame.filter(pl.col("radtyp") == "del")
@@ -374,16 +384,40 @@ def _part_signs(loaded, month: int, found: dict, units: dict) -> list[str]:
             for kid, prognos, _ in answer.delar:
                 planned, name = budget.get((fid, key, kid), (None, kid))
                 unit = units[(fid, vy, key)]
+                given, budgeted = _in(prognos, unit) if prognos is not None else "", _in(planned, unit) if planned else ""
                 if prognos is not None and planned and prognos * planned < 0:
-                    out.append(f"warning: {found[(fid, vy, key)][1]}: the forecast of {name} ({_in(prognos, unit)}) has "
-                               f"the opposite sign of its budget for the year ({_in(planned, unit)}); type it with the "
-                               "sign the form shows the budget with")
+                    out.append(((fid, vy, key), (
+                        f"prognosen för {name} ({given}) har motsatt tecken mot dess budget för året ({budgeted}); "
+                        "skriv den med det tecken som formuläret visar budgeten med") if swedish else (
+                        f"the forecast of {name} ({given}) has the opposite sign of its budget for the year "
+                        f"({budgeted}); type it with the sign the form shows the budget with")))
                 elif prognos and planned and not 0.01 < abs(prognos / planned) < 100:  # as a row's forecast
                     ratio = abs(prognos / planned)
-                    hint = unit_hint(ratio, unit, swedish=False)
-                    out.append(f"warning: {found[(fid, vy, key)][1]}: the forecast of {name} ({_in(prognos, unit)}) is "
-                               f"{_times(ratio)} its budget for the year ({_in(planned, unit)}); typed in "
-                               f"{hint or 'another unit'}?")
+                    # (the form's unit is known at collect; an answers file keeps kr, so check cannot name it)
+                    hint = None if swedish else unit_hint(ratio, unit, swedish=False)
+                    times = _times(ratio).replace("times", "gånger").replace(" of", " av") if swedish else _times(ratio)
+                    out.append(((fid, vy, key), (
+                        f"prognosen för {name} ({given}) är {times} dess budget för året ({budgeted}); skriven i "
+                        "en annan enhet än formulärets?") if swedish else (
+                        f"the forecast of {name} ({given}) is {times} its budget for the year ({budgeted}); typed in "
+                        f"{hint or 'another unit'}?")))
+    return out
+
+
+def part_forecast_warnings(store: Store, year: int | None = None) -> list[tuple[str, int, str]]:
+    """(answers file, line, problem) for each collected forecast per kostnadsslag of `year` (every year)
+    whose sign or size is off against its part's budget, as `collect` warned when it read it: for `check`,
+    which said nothing of them after (found trying the forms round)."""
+    out = []
+    for y in sorted(store.years) if year is None else [year]:
+        with_accounts = set(store.ledger.forvaltningar(y))
+        answers = [a for a in store.years[y].svar if a.forvaltning in with_accounts
+                   and any(p is not None for _, p, _ in a.delar)]
+        for month in sorted({a.manad for a in answers}):
+            wanted = {(a.forvaltning, a.vy, a.nyckel): a for a in answers if a.manad == month}
+            unit = store.years[y].enhet if store.years[y].enhet in ORE_PER_UNIT else "kr"
+            for k, problem in _part_problems(store, y, month, wanted, {k: unit for k in wanted}, swedish=True):
+                out.append((wanted[k].fil, wanted[k].rad, problem))
     return out
 
 
