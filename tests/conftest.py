@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
+
+# the tests assert the default unit (mnkr): a KFOLLOW_UNIT of the shell running them is not theirs (the
+# processes they start inherit this environment)
+os.environ.pop("KFOLLOW_UNIT", None)
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGETS = ROOT / "budgets"

@@ -799,3 +799,20 @@ def test_compare_of_a_number_that_is_no_year_is_a_usage_error(run):
     result = run("compare", "0", "2024", "--budgets", BUDGETS)
     assert result.exit_code == ExitStatus.USAGE
     assert result.stderr == "Error: compare 0 2024: 0 is not a year; write four digits, e.g. kfollow compare 2023 2024\n"
+
+
+def test_kfollow_unit_sets_the_default_unit_and_unit_beats_it(run, tmp_path):
+    """A small kommun's tables in mnkr showed deviations of 0,0 beside percentages (found by a new user);
+    KFOLLOW_UNIT=tkr sets the unit for every command, as KFOLLOW_BUDGETS the folder; --unit beats it."""
+    budgets = ROOT / "examples" / "budgets"
+    in_tkr = run("deviation", "--budgets", budgets, env={"KFOLLOW_UNIT": "tkr"})
+    assert in_tkr.exit_code == 0 and in_tkr.stdout.startswith("Resultat 2024-10 (ack.) per stab, belopp i tkr\n")
+    assert run("deviation", "--budgets", budgets, "--format", "csv", env={"KFOLLOW_UNIT": "tkr"}).stdout == \
+        run("deviation", "--budgets", budgets, "--format", "csv", "--unit", "tkr").stdout
+    given = run("deviation", "--budgets", budgets, "--unit", "mnkr", env={"KFOLLOW_UNIT": "tkr"})
+    assert given.stdout.startswith("Resultat 2024-10 (ack.) per stab, belopp i mnkr\n")
+    wrong = run("deviation", "--budgets", budgets, env={"KFOLLOW_UNIT": "Tkr"})
+    assert wrong.exit_code == 2 and "(env var: 'KFOLLOW_UNIT'): 'Tkr' is not one of 'mnkr', 'tkr', 'kr'" in wrong.stderr
+    report = run("report", "--budgets", budgets, "--period", "2024-08", "-o", tmp_path / "r.md", env={"KFOLLOW_UNIT": "tkr"})
+    assert report.exit_code == 0 and "Resultat 2024-08 (ack.) per stab, belopp i tkr" in (tmp_path / "r.md").read_text(
+        encoding="utf-8")
