@@ -1108,6 +1108,9 @@ def test_a_misspelt_column_gets_a_did_you_mean(run):
     # a name made of the header people read is that column (found by a new user: prognos_helar got 'prognos_period')
     headed = run("deviation", "--budgets", ROOT / "examples" / "budgets", "--columns", "budget,prognos_helar")
     assert "--columns: prognos_helar is not a column of this report (did you mean 'prognos'?)" in headed.stderr
+    # a header typed as it reads is its column, not another whose header folds alike (Avvikelse, Avvikelse %)
+    typed = run("deviation", "--budgets", ROOT / "examples" / "budgets", "--columns", "namn,Avvikelse")
+    assert "--columns: Avvikelse is not a column of this report (did you mean 'avvikelse'?)" in typed.stderr
 
 
 def test_a_key_written_with_a_swedish_letter_gets_a_did_you_mean(run, tmp_path):
@@ -1198,3 +1201,18 @@ def test_the_comparison_forecast_note_is_of_the_rows_shown(run, tmp_path):
     assert "Jmf. prognos t.o.m. 2024-09" in both.stdout.splitlines()[2]
     assert ("Anm.: Jmf. prognos är den senaste gjord till och med 2024-09; för rader utan prognos 2024-09 är den "
             "från 2024-08.") in both.stdout
+
+
+def test_against_with_top_speaks_of_the_rows_listed(run):
+    """Found in review: `--against prognos:2024-10 --top 2` titled the list `prognos t.o.m. 2024-10` and noted
+    rows without an October forecast, though both rows listed made theirs in October."""
+    budgets = ROOT / "examples" / "answered" / "budgets"
+    whole = run("deviation", "--budgets", budgets, "--period", "2024-10", "--against", "prognos:2024-10")
+    assert whole.stdout.startswith("Resultat 2024-10 (ack.) per stab, jämfört med prognos t.o.m. 2024-10, ")
+    listed = run("deviation", "--budgets", budgets, "--period", "2024-10", "--against", "prognos:2024-10", "--top", "2")
+    assert listed.exit_code == 0, listed.stderr
+    assert listed.stdout.startswith("Största avvikelser 2024-10 (ack.) per stab, jämfört med prognos 2024-10, ")
+    assert "för rader utan prognos" not in listed.stdout and "Jmf. prognos 2024-10" in listed.stdout
+    for by in ("kostnadsslag", "forvaltning", "stab,kostnadsslag"):
+        assert run("deviation", "--budgets", budgets, "--period", "2024-10", "--against", "prognos:2024-10", "--top",
+                   "2", "--by", by).exit_code == 0

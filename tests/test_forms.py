@@ -257,7 +257,8 @@ def test_an_answer_and_the_year_file_for_the_same_row_and_month_is_an_error(form
                                        encoding="utf-8")
     check = run("check", "--budgets", budgets)
     assert check.exit_code == 3 and "keep one: remove it from" in check.stdout
-    assert "or collect the workbook again with that cell empty (the answers file is written by collect)" in check.stdout
+    assert ("or collect the workbook again with that cell empty and its comment filled in (the answers file is written "
+            "by collect; a form with nothing in it is no answer)") in check.stdout
     # and doing so works (found trying the forms round: collect loaded the year first, which no longer loaded,
     # and gave the same error); a workbook that still gives the forecast is still refused, at its cell
     still = run("collect", "--budgets", budgets, book)
@@ -1303,3 +1304,37 @@ def test_check_warns_of_a_collected_kostnadsslag_forecast_in_another_unit_or_sig
     plain = tmp_path / "plain"
     shutil.copytree(ROOT / "examples" / "sie" / "budgets", plain)
     assert run("check", "--budgets", plain).stdout == ""  # no answers per kostnadsslag: nothing said
+
+
+def test_check_of_kostnadsslag_answers_beyond_the_booked_utfall_goes_on(run, tmp_path):
+    """Found in review: answers per kostnadsslag for 2024-10 with utfall booked to 2024-09 made `check` stop with
+    a usage error about --period (exit 2), which it was never given; it checks on, saying nothing of them."""
+    budgets = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "answered" / "budgets", budgets)
+    utfall = budgets / "utfall-2024.csv"
+    utfall.write_text("".join(line for line in utfall.read_text(encoding="utf-8").splitlines(keepends=True)
+                              if not line.startswith("2024-10")), encoding="utf-8")
+    result = run("check", "--budgets", budgets)
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    assert result.stderr.endswith("0 error(s), 0 warning(s)\n")
+
+
+def test_collect_does_not_pass_over_a_clash_in_another_year_s_answers(run, tmp_path):
+    """Found in review: collect sets aside an answer that clashes with its year file (so that collecting its
+    workbook again can replace it), and so passed over such a clash in 2023's answers while collecting 2024's."""
+    root = tmp_path / "d"
+    shutil.copytree(ROOT / "examples" / "answered", root)
+    budgets = root / "budgets"
+    year_2023 = budgets / "2023.yaml"
+    year_2023.write_text(year_2023.read_text(encoding="utf-8").replace(
+        "        namn: Digitaliseringsstab\n", "        namn: Digitaliseringsstab\n        prognos: {2023-10: 35000.0}\n", 1),
+        encoding="utf-8")
+    head = (budgets / "svar" / "2024-10.yaml").read_text(encoding="utf-8").splitlines(keepends=True)[:12]
+    (budgets / "svar" / "2023-10.yaml").write_text("".join(head).replace("period: 2024-10", "period: 2023-10"),
+                                                   encoding="utf-8")
+    assert run("check", "--budgets", budgets).exit_code == 3
+    before = (budgets / "svar" / "2024-10.yaml").read_bytes()
+    result = run("collect", "--budgets", budgets, root / "answers" / "2024-10" / "2024-10 EKO Ekonomistab.xlsx")
+    assert result.exit_code == 3
+    assert "svar/2023-10.yaml:7:5: the prognos 2023-10 of stab DIG of förvaltning KSF is both an answer here" in result.stderr
+    assert (budgets / "svar" / "2024-10.yaml").read_bytes() == before

@@ -1720,6 +1720,15 @@ def test_an_earlier_year_grouped_by_this_year_s_kostnadsslag_is_said(run, tmp_pa
             '[\"4\", \"6\"]', '[\"6\", \"4\"]'))
     reordered = run("deviation", "--period", "2024-10", "--by", "kostnadsslag", "--budgets", folder)
     assert reordered.exit_code == 0 and "definierar dem annorlunda" not in reordered.stdout
+    # a filter keeps its own groups only: `personal` is class 5 in both years here, whatever the others are
+    with open(folder / "2023.yaml", "w", encoding="utf-8") as f:
+        f.write((EXAMPLES / "sie" / "budgets" / "2023.yaml").read_text(encoding="utf-8")
+                + "\nkostnadsslag:\n  intakter: {namn: Intäkter, konton: [\"3\"]}\n  personal: {namn: Personal, konton: [\"5\"]}\n"
+                  "  ovriga: {namn: Övriga, konton: [\"4\", \"7\"]}\n  lokaler: {namn: Lokaler, konton: [\"6\"]}\n")
+    kept = run("deviation", "--period", "2024-10", "--budgets", folder, "--kostnadsslag", "personal")
+    assert kept.exit_code == 0 and "definierar dem annorlunda" not in kept.stdout
+    other = run("deviation", "--period", "2024-10", "--budgets", folder, "--kostnadsslag", "ovriga")
+    assert "Anm.: Beloppen för 2023 är fördelade" in other.stdout
 
 
 def test_an_empty_by_or_kostnadsslag_is_a_usage_error_and_a_repeated_filter_counts_once(run):

@@ -688,8 +688,10 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
                 where = "utelämnas" if flt else f"står på raden Ej fördelat på {part}"
                 notes += (Caveat(f"{what} för {', '.join(lacking)} finns inte med konto: det {where}."),)
     if part == "kostnadsslag" or flt.kostnadsslag:  # every year's accounts grouped as `year` groups them
+        kept = set(flt.kostnadsslag)  # (with a filter, only the groups it keeps are shown: only theirs matter)
+
         def grouping(y: int) -> set:
-            return {(g.id, frozenset(g.prefix)) for g in store.year(y).kostnadsslag}
+            return {(g.id, frozenset(g.prefix)) for g in store.year(y).kostnadsslag if not kept or g.id in kept}
 
         for y in sorted({figures[c][0] for c in money} - {year}):
             # (found by a review: the same 2023 figures grouped two ways, 79,2 here and 52,8 in 2023's table); only
@@ -761,7 +763,7 @@ def _filter_words(flt: LedgerFilter, groups: tuple[Kostnadsslag, ...]) -> str:
     name, as the title names it)."""
     names = {g.id: g.namn for g in groups}
     return " och ".join(x for x in (f"konto {', '.join(flt.konto)}" if flt.konto else "",
-                                    ", ".join(names.get(k, f"kostnadsslag {k}") for k in flt.kostnadsslag)) if x)
+                                    *(names.get(k, f"kostnadsslag {k}") for k in flt.kostnadsslag)) if x)
 
 
 def _part_answers(store: Store, year: int, month: int, key: str, frame: pl.DataFrame,

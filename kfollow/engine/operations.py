@@ -205,25 +205,31 @@ def _reversed_shares(frame: pl.DataFrame, cut, shares: list[str]) -> tuple[Colum
                        f"{'den' if len(shares) == 1 else 'de'} omvänt tecken mot delens belopp.", *shares),)
 
 
-def _against_made(store: Store, year: int, month: int, frame: pl.DataFrame, key: str) -> list[int]:
+def _against_made(store: Store, year: int, month: int, frame: pl.DataFrame, key: str,
+                  within: pl.DataFrame | None = None) -> list[int]:
     """The months in which the forecasts compared with (`--against`, up to `month`) of the rows shown with
-    one were made, each once, in order. `key`: the column of the rows' keys."""
+    one were made, each once, in order. `key`: the column of the rows' keys; `within`: the rows a list
+    (`--top`) keeps of them, by their förvaltning and key (found in review: the title spoke of rows not listed)."""
     from kfollow.engine.periods import KEY
 
     rows = frame.filter(pl.col("radtyp").is_in(["rad", "forvaltning", "ej_fordelat"]) & pl.col("jmf_prognos").is_not_null())
+    if within is not None:
+        on = list(dict.fromkeys(["forvaltning", key] if key in within.columns else ["forvaltning"]))
+        rows = rows.join(within.select(on).unique(), on=on, how="semi")
     shown = rows.select("forvaltning", pl.col(key).alias("nyckel")).unique()
     return (store.forecasts.filter((pl.col("ar") == year) & (pl.col("manad") <= month))
             .group_by(KEY).agg(pl.col("manad").max())
             .join(shown, on=["forvaltning", "nyckel"], how="semi")["manad"].unique().sort().to_list())
 
 
-def _against_months(store: Store, year: int, month: int, frame: pl.DataFrame, key: str) -> tuple[ColumnNote, ...]:
+def _against_months(store: Store, year: int, month: int, frame: pl.DataFrame, key: str,
+                    within: pl.DataFrame | None = None) -> tuple[ColumnNote, ...]:
     """A note where the forecast compared with (`--against prognos:YYYY-MM`) is not that month's for every
     row shown with one: a unit that made none that month is compared with its latest before, and the
     table said nothing of which (found by a controller). `key`: the column of the rows' keys."""
     from kfollow.engine.periods import KEY
 
-    made = _against_made(store, year, month, frame, key)
+    made = _against_made(store, year, month, frame, key, within)
     if not made or made == [month]:
         return ()
     asked = f"{year}-{month:02d}"
@@ -829,13 +835,19 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
                          "filter the rows are already parts: leave out --gross")
     frame = deviation_report(store, p.year, cut.view, forvaltning, gross=gross, staber=staber, period=p.month,
                              budget=budget, against=selection.against_month(against, p.year), verksamheter=verksamheter)
-    compared = ""  # the forecast compared with, named where people read it (the columns alone did not say which)
-    if against is not None:
+    view_rows = frame  # (the view's rows, which --against's notes speak of, before any cut)
+
+    def against_notes(within: pl.DataFrame | None = None) -> tuple[tuple, str]:
+        """The notes on the forecast compared with, and how the title and header name it: the forecast compared
+        with, named where people read it (the columns alone did not say which)."""
         jmf = selection.against_month(against, p.year)
-        notes += _against_months(store, p.year, jmf, frame, cut.view.value)
-        made = _against_made(store, p.year, jmf, frame, cut.view.value)
+        made = _against_made(store, p.year, jmf, view_rows, cut.view.value, within)
         # one month: that forecast's (not the month asked for, where none was made then); else up to the month asked
-        compared = f"prognos {p.year}-{made[0]:02d}" if len(made) == 1 else f"prognos t.o.m. {p.year}-{jmf:02d}"
+        return (_against_months(store, p.year, jmf, view_rows, cut.view.value, within),
+                f"prognos {p.year}-{made[0]:02d}" if len(made) == 1 else f"prognos t.o.m. {p.year}-{jmf:02d}")
+
+    said, compared = against_notes() if against is not None else ((), "")
+    notes += said
     if cut.part or flt:
         fids = [f for f in forvaltningar(store, p.year, forvaltning) if f in frame["forvaltning"].to_list()]
         cuts.check_filter(store, p.year, flt, fids, verksamheter or staber, "verksamhet" if verksamheter else "stab")
@@ -873,6 +885,10 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
                   f"{cut.part}.",)
     if top is not None:
         listed = cuts.largest(frame, top)
+        if against is not None:  # what is said of the forecast compared with: of the rows listed
+            notes = tuple(n for n in notes if n not in said)
+            said, compared = against_notes(listed)
+            notes += said
         if listed.height > top:
             # (a caveat: a script that reads --top N rows learns why there are more)
             notes += (Caveat(f"{listed.height} rader i stället för {top}: de sista har lika stor avvikelse och står "

@@ -48,6 +48,11 @@ def format_for(out: Path | None, fmt: Format | None) -> Format:
     will not open (found by a review). (An extension that names no format, `-f xlsx -o rapport.out`, is
     the user's.)"""
     suffix = Path(out).suffix.lower().lstrip(".") if out is not None else ""
+    refused = ("xls", "ods", "doc", "odt", "rtf", "html", "htm", "pdf", "svg", "png")
+    if fmt is not None and suffix in refused and fmt is not Format.xlsx and fmt is not Format.docx:
+        ext = {Format.excel: "csv", Format.table: "txt"}.get(fmt, fmt.value)  # (what --format writes, named so)
+        raise UsageError(f"--format {fmt.value} and -o {shown(str(out))} disagree: the file would not open as what its "
+                         f"name says; use -o {shown(str(Path(out).with_suffix('.' + ext)))}")
     if suffix in ("xls", "ods"):
         raise UsageError(f"{shown(str(out))}: kfollow writes .xlsx workbooks, not .{suffix}; use -o "
                          f"{shown(str(Path(out).with_suffix('.xlsx')))}")

@@ -92,9 +92,14 @@ def _chosen(report: Report, names: tuple[str, ...]) -> list[Column]:
 
         # a name made of a header people read (`prognos_helar` for Prognos helår) is that column, before a
         # name that is merely spelt alike (`prognos_period`; found by a new user)
-        by_header = {_folded(c.header): c.name for c in by_name.values() if c.header}
-        headed = difflib.get_close_matches(_folded(unknown[0]), list(by_header), n=1, cutoff=0.85)
-        close = [by_header[headed[0]]] if headed else difflib.get_close_matches(unknown[0], list(by_name), n=1)
+        by_header: dict[str, str] = {}
+        for c in by_name.values():  # (the first of two headers that fold alike: Avvikelse, Avvikelse %)
+            if c.header:
+                by_header.setdefault(_folded(c.header), c.name)
+        folded = _folded(unknown[0])
+        headed = difflib.get_close_matches(folded, list(by_header), n=1, cutoff=0.85)
+        close = [folded] if folded in by_name else [by_header[headed[0]]] if headed else \
+            difflib.get_close_matches(unknown[0], list(by_name), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise UsageError(f"--columns: {', '.join(unknown)} is not a column of this report{hint}; its columns are "
                          f"{', '.join(by_name)}")

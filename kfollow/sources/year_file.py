@@ -35,7 +35,8 @@ _MONTHISH = re.compile(r"[0-9]{4}-[0-9]{1,2}")  # a month as typed, perhaps with
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _WEIGHT = re.compile(r"[0-9]{1,4}(\.[0-9]{1,2})?")
 # what to do with an answer that the year file gives too: its file is written by collect, not by hand
-AGAIN = "collect the workbook again with that cell empty (the answers file is written by collect)"
+AGAIN = ("collect the workbook again with that cell empty and its comment filled in (the answers file is written by "
+         "collect; a form with nothing in it is no answer)")
 
 
 def default_directory() -> str:
