@@ -290,6 +290,7 @@ def _destination(kind: str, path: Path, facts: pl.DataFrame, budgets: Path | str
     named = {year_file: tables for year_file in files.values() if (tables := _named(year_file, target))}
     for year_file, (ar, keys) in named.items():
         if key in keys:
+            _check_beside(year_file, key, target, facts, str(path))
             outside = [p for p in periods if p[:4] != ar]
             if outside:
                 elsewhere = outside[0][:4]  # the other year's rows go to that year's table
@@ -318,6 +319,38 @@ def _destination(kind: str, path: Path, facts: pl.DataFrame, budgets: Path | str
                          "--force-unnamed")
     return [f"warning: {key}: {shown(entry)} is not named in {year_file}: no command reads it until it is added "
             f"under {key} (written anyway: --force-unnamed)"]
+
+
+def _check_beside(year_file: Path, key: str, target: Path, facts: pl.DataFrame, shown_as: str) -> None:
+    """DataError where the imported table would give a förvaltning's month that another table the year file
+    names under the same key gives too: every command on the year would then refuse it (found by a
+    controller: the import wrote it, and the year stopped loading). A table that cannot be read is left for
+    the loading to report."""
+    from kfollow.sources.facts import check_overlap
+    from kfollow.sources.yaml_tree import Scalar, Sequence, read_yaml
+
+    try:
+        node = read_yaml(year_file).items.get(key, (None, None))[1]
+    except (KfollowError, AttributeError):
+        return
+    beside = []
+    for item in (node.items if isinstance(node, Sequence) else [node]):
+        path = year_file.parent / item.value if isinstance(item, Scalar) else None
+        if path is None or _real(path) == target or not path.is_file():
+            continue
+        try:
+            scan = pl.scan_parquet(path, glob=False) if path.suffix.lower() == ".parquet" else \
+                pl.scan_csv(path, infer_schema=False, glob=False)
+            keys = scan.select("forvaltning", "period").unique().collect()
+        except Exception:  # noqa: BLE001 - (not a table kfollow reads: its loading says why)
+            continue
+        beside.append((str(path), keys))
+    ours = facts.select("forvaltning", "period").unique()
+    with_month = [(name, frame.with_columns(pl.col("period").cast(pl.String).str.slice(5, 2).cast(pl.Int8, strict=False)
+                                            .alias("manad")))
+                  for name, frame in [*beside, (shown_as, ours)]]
+    for name, frame in with_month[:-1]:
+        check_overlap([(name, frame), with_month[-1]])
 
 
 def _year_files(folder: Path) -> dict[str, Path]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from conftest import ROOT
 from kfollow.cli import app
 from kfollow.errors import DataError
 from kfollow.sources.facts import Known, read_facts
@@ -937,3 +939,23 @@ def test_erp_csv_a_line_longer_than_any_row_is_an_error_at_its_line(tmp_path: Pa
     result = csv_import(tmp_path, body)
     assert result.exit_code == 3, result.stderr
     assert "erp.csv:3: the line is longer than 1 MB; a row of an export is a short line" in result.stderr
+
+
+def test_an_import_that_would_give_a_month_another_named_table_gives_is_refused(run, tmp_path: Path):
+    """Found by a controller: the import wrote a table whose förvaltning's month another table the year file
+    names (under utfall_fil) gives too, and then every command on the year refused it (exit 3). The import
+    now says so and writes nothing; writing the named table itself again is fine."""
+    root = tmp_path / "sie"
+    shutil.copytree(ROOT / "examples" / "sie", root)
+    year_file = root / "budgets" / "2024.yaml"
+    year_file.write_text(year_file.read_text(encoding="utf-8").replace(
+        "utfall_fil: utfall-2024.csv", "utfall_fil: [utfall-2024.csv, rattelse.csv]"), encoding="utf-8")
+    args = ("import", "sie", root / "exempelby.se", "--mapping", root / "mapping.yaml", "--year", "2024",
+            "--budgets", root / "budgets")
+    refused = run(*args, "-o", root / "budgets" / "rattelse.csv")
+    assert refused.exit_code == 3
+    assert refused.stderr.splitlines()[-1].startswith(f"Error: {root / 'budgets' / 'rattelse.csv'}: förvaltning KSF, "
+                                                      "period 2024-01 is also in ")
+    assert not (root / "budgets" / "rattelse.csv").exists()
+    again = run(*args, "-o", root / "budgets" / "utfall-2024.csv")
+    assert again.exit_code == 0, again.stderr
