@@ -1746,3 +1746,16 @@ def test_an_empty_by_or_kostnadsslag_is_a_usage_error_and_a_repeated_filter_coun
     assert many.exit_code == 0 and many.stdout == once.stdout
     assert run("deviation", "--budgets", budgets, *(["--konto", "5"] * 3)).stdout.startswith(
         "Resultat 2024-10 (ack.) per stab, endast konto 5, belopp")
+
+
+def test_an_account_s_name_is_the_ledger_s_before_the_budget_system_s(run, tmp_path):
+    """Found by a controller: the budget export's short names (`Förs`) took the place of the ledger's
+    (`Försäljning av tjänster`) in `--by konto`, whose note names the account too."""
+    folder = tmp_path / "b"
+    shutil.copytree(EXAMPLES / "sie" / "budgets", folder)
+    note = folder / "budget-2024.csv.kalla.json"
+    data = json.loads(note.read_text(encoding="utf-8"))
+    data["konton"]["3510"] = "Förs"
+    note.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    rows = csv_rows(run("deviation", "--budgets", folder, "--by", "konto", "--format", "csv").stdout)
+    assert {r["namn"] for r in rows if r["konto"] == "3510"} == {"Försäljning av tjänster"}

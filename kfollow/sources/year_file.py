@@ -363,8 +363,9 @@ class _YearParser(TreeReader):
             from kfollow.sources.outcome import account_names
 
             names: dict[str, str] = {}
-            for table in (*info.utfall_filer, *info.budget_filer):
-                names |= account_names(table)
+            for table in (*info.utfall_filer, *info.budget_filer):  # the ledger's names first: a budget system's
+                for konto, name in account_names(table).items():  # are often shorter (`Förs` for Försäljning;
+                    names.setdefault(konto, name)  # found by a controller), and took their place
             info = replace(info, kontonamn=names)
         if self.tables and self.outcome:  # a change of the summa alone, of a förvaltning the tables give rows
             lines: dict[tuple[int, str], list[dict]] = {}
