@@ -336,6 +336,15 @@ def test_a_csv_budget_by_month_and_by_year(tmp_path: Path):
     assert "  periods:  2024 (the year); 2024-01 – 2024-02 (2 months)" in result.stderr
     assert re.search(r"^  2024 +1 200 000,00 kr +48 000,00 kr +0,00 kr$", result.stderr, re.M)
     assert "import budget.csv → b.csv (budget)" in result.stderr
+    assert "both for the year and per month" not in result.stderr  # (each account one way or the other here)
+    # an account budgeted both ways: both count, and said (found by a controller: they added up without a word)
+    (tmp_path / "both.csv").write_text("Period;Konto;Ansvar;Budget\n2024;5010;1120;1 200 000,00\n"
+                                       "202401;5010;1120;50 000,00\n", encoding="utf-8")
+    both = run("import", "csv", tmp_path / "both.csv", "-m", tmp_path / "map.yaml", "--budget-out", tmp_path / "b2.csv")
+    assert both.exit_code == 0, both.stderr
+    assert ("warning: the budget gives an account both for the year and per month, and both count: ADM EKO konto 5010: "
+            "1 200 000,00 kr for the year and 50 000,00 kr in its months; if the months spread the year's budget, "
+            "leave out one of them") in both.stderr
     # as utfall, a year is not a period
     result = run("import", "csv", tmp_path / "budget.csv", "-m", tmp_path / "map.yaml", "-o", tmp_path / "u.csv")
     assert result.exit_code == 3
