@@ -779,6 +779,20 @@ def test_erp_csv_line_numbers_count_quoted_line_breaks(tmp_path: Path):
     assert result.stderr.startswith(f"Error: {tmp_path / 'erp.csv'}:4:6: Belopp 'fel'")
 
 
+def test_erp_csv_a_name_twice_in_the_header_is_told_as_written(tmp_path: Path):
+    """Found by a controller: `Belopp;Belopp` listed polars' own name `'Belopp_duplicated_0'`, which the file does
+    not have, after an error about another column; and a header that holds `Belopp_duplicated_0` itself, all
+    names distinct, was refused as `'Belopp' appears twice`."""
+    twice = csv_import(tmp_path, "Period;Konto;Ansvar;Verksamhet;Belopp;Belopp\n202401;4010;1100;100;1,00;2,00\n")
+    assert twice.exit_code == 3
+    assert twice.stderr.strip().splitlines()[-1] == (f"Error: {tmp_path / 'erp.csv'}:1: column 'Belopp' appears twice in "
+                                                     "the header; keep one")
+    assert "_duplicated_" not in twice.stderr
+    distinct = csv_import(tmp_path, "Period;Konto;Ansvar;Verksamhet;Belopp;Belopp_duplicated_0\n"
+                                    "202401;4010;1100;100;1,00;x\n")
+    assert distinct.exit_code == 0, distinct.stderr
+
+
 def test_erp_csv_missing_column_and_unmapped_objects(tmp_path: Path):
     result = csv_import(tmp_path, "Period;Konto;Ansvaret;Verksamhet;Belopp\n202401;4010;1100;100;1,00\n")
     assert result.exit_code == 3 and "no column 'Ansvar'" in result.stderr and "did you mean 'Ansvaret'" in result.stderr

@@ -21,6 +21,7 @@ import csv
 import difflib
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,7 +80,7 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None,
         line, count = short
         raise DataError(name, line, None, f"row has {count} fields but the header has {frame.width - 1}; the export "
                                           "may be cut off: export it again")
-    columns = _columns(frame, mapping, name)
+    columns = _columns(frame, mapping, name, _header_names(header, separator))
     lines = _Lines(text, separator)
     names, warnings = _account_names(frame, columns, name, lines)
     frame = _ledger_frame(frame, {c: t for c, t in columns.items() if c != "kontonamn"}, mapping, name, lines, budget)
@@ -184,11 +185,19 @@ def _sniff(header: str, name: str) -> str:
     return ";" if semicolons >= commas else ","
 
 
-def _columns(frame: pl.DataFrame, mapping: LedgerMapping, name: str) -> dict[str, str]:
-    """Ledger column → the header name it is read from (header names compared without spaces around them)."""
+def _header_names(header: str, separator: str) -> list[str]:
+    """The names of the header line as written (CSV quoting read), for what polars renames (`X_duplicated_0`)."""
+    return next(csv.reader([header], delimiter=separator), [])
+
+
+def _columns(frame: pl.DataFrame, mapping: LedgerMapping, name: str, written: list[str]) -> dict[str, str]:
+    """Ledger column → the header name it is read from (header names compared without spaces around them).
+    `written`: the header's names as the file writes them, where a name twice is told (polars renames the
+    second `X_duplicated_0`, which a message must not quote, and a file may even hold; found by a controller)."""
     header = [c for c in frame.columns if c != _ROW]
-    stripped = {c.strip(_BLANKS): c for c in header}
-    twice = sorted({m.group(1) for c in header if (m := re.fullmatch(r"(.+)_duplicated_\d+", c)) and m.group(1) in header})
+    counted = Counter(c.strip(_BLANKS) for c in written)
+    twice = sorted(c for c, n in counted.items() if n > 1)
+    stripped = {c.strip(_BLANKS): c for c in header if c.strip(_BLANKS) in counted}
     k = mapping.kolumner
     wanted = {"period": ("period", k.period), "konto": ("konto", k.konto)}
     if k.kontonamn is not None:
@@ -200,10 +209,11 @@ def _columns(frame: pl.DataFrame, mapping: LedgerMapping, name: str) -> dict[str
     for key in mapping.keys():
         if key.kolumn is not None:
             wanted[key.source] = (f"kolumn of {key.name}", key.kolumn)
+    for what, title in wanted.values():  # (a name twice first: the rest of the header may be right)
+        if title.strip(_BLANKS) in twice:
+            raise DataError(name, 1, None, f"column {title!r} appears twice in the header; keep one")
     found = {}
     for column, (what, title) in wanted.items():
-        if title in twice:
-            raise DataError(name, 1, None, f"column {title!r} appears twice in the header; keep one")
         if title.strip(_BLANKS) not in stripped:
             close = difflib.get_close_matches(title, list(stripped), n=1)
             hint = f"did you mean {close[0]!r}?" if close else f"the header has: {', '.join(map(repr, stripped))}"
