@@ -310,15 +310,18 @@ def _destination(kind: str, path: Path, facts: pl.DataFrame, budgets: Path | str
         raise UsageError(f"{option} {shown(str(path))}: {next(iter(named))} names it under {other}, not {key}; write "
                          f"the {kind} to the table named under {key}")
     own = [files[y] for y in years if y in files]
+    # (found by a controller: an export of two years written whole, which no year file can read)
+    mixed = [f"warning: {option} {shown(str(path))} holds periods of {' and '.join(years)}; a year file reads "
+             f"only its own year's: import each year into its own table with --year"] if len(years) > 1 else []
     if not own:
-        return []  # no year file for the table's year here: the ids note of the import says so
+        return mixed  # no year file for the table's year here: the ids note of the import says so
     year_file = own[0]
     entry = _relative(target, year_file.parent)
     if not force_unnamed:
         raise UsageError(f"{key}: {shown(entry)} is not named in {year_file}; add it under {key}, or give "
                          "--force-unnamed")
-    return [f"warning: {key}: {shown(entry)} is not named in {year_file}: no command reads it until it is added "
-            f"under {key} (written anyway: --force-unnamed)"]
+    return [*mixed, f"warning: {key}: {shown(entry)} is not named in {year_file}: no command reads it until it is "
+                    f"added under {key} (written anyway: --force-unnamed)"]
 
 
 def _check_beside(year_file: Path, key: str, target: Path, facts: pl.DataFrame, shown_as: str) -> None:

@@ -973,3 +973,13 @@ def test_an_import_that_would_give_a_month_another_named_table_gives_is_refused(
     assert not (root / "budgets" / "rattelse.csv").exists()
     again = run(*args, "-o", root / "budgets" / "utfall-2024.csv")
     assert again.exit_code == 0, again.stderr
+
+
+def test_an_export_of_two_years_written_whole_is_warned_of(tmp_path: Path):
+    """Found by a controller: an export of 2023 and 2024, imported without --year, was written as one table
+    with no word that no year file can read it."""
+    result = csv_import(tmp_path, "Period;Konto;Ansvar;Verksamhet;Belopp\n202312;4010;1100;100;1,00\n"
+                                  "202401;4010;1100;100;2,00\n", CSV_MAPPING, "utf-8", False, "out.csv")
+    assert result.exit_code == 0, result.stderr
+    assert (f"warning: -o {tmp_path / 'out.csv'} holds periods of 2023 and 2024; a year file reads only its own "
+            "year's: import each year into its own table with --year") in result.stderr
