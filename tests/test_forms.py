@@ -1339,3 +1339,15 @@ def test_collect_does_not_pass_over_a_clash_in_another_year_s_answers(run, tmp_p
     assert result.exit_code == 3
     assert "svar/2023-10.yaml:7:5: the prognos 2023-10 of stab DIG of förvaltning KSF is both an answer here" in result.stderr
     assert (budgets / "svar" / "2024-10.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize("typed", ["–", "-", " . ", "—"])
+def test_a_dash_alone_is_no_comment(forms_dir, run, tmp_path, typed):
+    """Found trying the forms round: a comment of only "–" counted as given, so a required comment was met by
+    nothing. It is no comment: the forecast is collected, and the comment is still missing."""
+    budgets, out = forms_dir
+    book = fill(_form(out, "HR"), tmp_path / "hr.xlsx", "21 300", typed)
+    result = run("collect", "--budgets", budgets, book)
+    assert result.exit_code == 0, result.stderr
+    text = (budgets / "svar" / "2024-10.yaml").read_text(encoding="utf-8")
+    assert "prognos: 21300000.00" in text and "kommentar:" not in text.split('stab: "HR"')[1].split("- forvaltning")[0]

@@ -372,7 +372,12 @@ def _comment(name: str, ref: str, cell) -> str | None:
         raise cell_error(name, SHEET, ref, f"{control_kind(bad[0])} is not allowed in a comment; remove it "
                                            f"({'after ' + repr(shown(before)) if before else 'at the start'}; it "
                                            "cannot be seen in Excel: retype the text around it)")
-    return text or None
+    # a dash or a dot alone ("–": nothing to say) explains no deviation: no comment, so that a required one is
+    # still missing (found trying the forms round: "–" counted as given)
+    return None if _NOTHING.fullmatch(text) else text
+
+
+_NOTHING = re.compile(r"[\s\-–—.,:;!?*_/\\]*")
 
 
 # --- the answers file ----------------------------------------------------------------------------
