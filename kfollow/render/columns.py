@@ -9,7 +9,7 @@ import polars as pl
 
 from kfollow.errors import UsageError, control_class
 from kfollow.options import Format, Options
-from kfollow.render.numbers import diagnostic_amount, number_expr, percent, readable_amount
+from kfollow.render.numbers import diagnostic_amount, number_exprs, percent, readable_amount
 from kfollow.report import EXACT, Column, Kind, Report, column
 
 NUMERIC = (Kind.money, Kind.percent)
@@ -114,9 +114,8 @@ def _folded(text: str) -> str:
 def as_text(report: Report, columns: list[Column], opts: Options, swedish: bool) -> pl.DataFrame:
     """The columns' values as text (null stays null), numbers in the report's unit and `opts`' decimals."""
     places = opts.places(report.unit)
-    text = report.frame.select(
-        number_expr(c.name, c.kind.value, report.unit, places, swedish, opts.exact, exact_of(report, c))
-        for c in columns)
+    text = report.frame.select(number_exprs(report.frame, [(c.name, c.kind.value, exact_of(report, c)) for c in columns],
+                                            report.unit, places, swedish, opts.exact))
     for c in columns:
         if c.kind is Kind.message:
             text = text.with_columns(pl.Series(c.name, messages(report, c.name, places), dtype=pl.String))
