@@ -8,6 +8,7 @@ kfollow` and the app that tests invoke.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from typing import Annotated
@@ -16,9 +17,6 @@ import typer
 from typer.core import TyperGroup
 
 from kfollow import __version__
-from kfollow.cli import documents, investments, operations
-from kfollow.cli import imports
-from kfollow.cli import forms
 from kfollow.cli.common import bounded, say
 from kfollow.errors import ExitStatus, KfollowError, shown
 
@@ -117,11 +115,16 @@ def _options(
     """Budget follow-up for a Swedish kommun: budget against utfall per stab and verksamhet, from YAML files."""
 
 
-COMMANDS = {f.__name__: f for f in (operations.deviation, operations.months, operations.compare, operations.changes,
-                                    operations.check, investments.investments, investments.summary, investments.indicators,
-                                    documents.report, documents.chart, forms.forms, forms.collect,
-                                    forms.status)}
-GROUPS = {"import": imports.app}
+# each command → the module of kfollow.cli that holds its function (of the same name); a module is
+# imported only when its command is built: a run builds the one it runs (`main`)
+COMMANDS = {"deviation": "operations", "months": "operations", "compare": "operations", "changes": "operations",
+            "check": "operations", "investments": "investments", "summary": "investments", "indicators": "investments",
+            "report": "documents", "chart": "documents", "forms": "forms", "collect": "forms", "status": "forms"}
+GROUPS = {"import": "imports"}  # each group of commands → its module, whose `app` it is
+
+
+def _from(module: str, name: str):
+    return getattr(importlib.import_module(f"kfollow.cli.{module}"), name)
 
 
 def build(only: str | None = None) -> typer.Typer:
@@ -130,18 +133,23 @@ def build(only: str | None = None) -> typer.Typer:
     new = typer.Typer(cls=_Boundary, help=HELP, no_args_is_help=True, add_completion=False,
                       pretty_exceptions_enable=False, rich_markup_mode=None)  # plain help: no boxes, no colour
     new.callback()(_options)
-    for name, command in COMMANDS.items():
+    for name, module in COMMANDS.items():
         if only in (None, name):
-            new.command()(command)
-    for name, group in GROUPS.items():
+            new.command()(_from(module, name))
+    for name, module in GROUPS.items():
         if only in (None, name):
-            new.add_typer(group, name=name)
+            new.add_typer(_from(module, "app"), name=name)
     return new
 
 
-app = build()
+def __getattr__(name: str):
+    """`app`, every command (for tests and `--help`), built when first asked for."""
+    if name == "app":
+        globals()["app"] = built = build()
+        return built
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
     named = sys.argv[1] if len(sys.argv) > 1 else None
-    (build(named) if named in COMMANDS or named in GROUPS else app)(prog_name="kfollow")
+    (build(named) if named in COMMANDS or named in GROUPS else build())(prog_name="kfollow")
