@@ -70,12 +70,18 @@ PIECE_COLUMNS = [c for c in FACT_SCHEMA if c not in ("ar", "art")]  # a table's 
 
 class Piece:
     """One fact table of a year (`art` budget or utfall) in a `Ledger`: `rows()` reads its rows
-    (PIECE_COLUMNS) when first asked for; the table keeps them."""
+    (PIECE_COLUMNS) when first asked for, and the table keeps them; `scan()` gives them lazily, read from
+    the file as the query that uses them runs where the table is Parquet (`FactTable.scan`); after such a
+    query, `unchanged()` raises if the file is no longer the one checked."""
 
-    __slots__ = ("ar", "art", "rows")
+    __slots__ = ("ar", "art", "rows", "scan", "unchanged")
 
-    def __init__(self, ar: int, art: str, rows: "Callable[[], pl.DataFrame]"):
+    def __init__(self, ar: int, art: str, rows: "Callable[[], pl.DataFrame]",
+                 scan: "Callable[[], pl.LazyFrame] | None" = None, unchanged: "Callable[[], None] | None" = None):
         self.ar, self.art, self.rows = ar, art, rows
+        self.scan = scan or (lambda: rows().lazy())
+        self.unchanged = unchanged or (lambda: None)
+
 
 INVESTMENT_SCHEMA: dict[str, pl.DataType] = {
     "ar": pl.Int32,
@@ -299,9 +305,25 @@ class Ledger:
         table's rows as they were read, with no column added to every row; summed a piece at a time, budget
         and utfall need no test of each row's art."""
         if self._frame is None and all(isinstance(p, Piece) for p in self._parts):
-            return [(p.art, p.rows().lazy()) for p in self._parts if p.ar == year]
+            return [(p.art, p.scan()) for p in self._parts if p.ar == year]
         facts = self.frame().lazy().filter(pl.col("ar") == year)
         return [(art, facts.filter(pl.col("art") == art).select(PIECE_COLUMNS)) for art in ARTER]
+
+    def lazy(self) -> pl.LazyFrame:
+        """Every fact (FACT_SCHEMA), lazily: a Parquet table's rows read from its file as the query runs
+        (`Piece.scan`), not held; call `unchanged` once it ran."""
+        if self._frame is None and all(isinstance(p, Piece) for p in self._parts):
+            frames = [p.scan().select(pl.lit(p.ar, pl.Int32).alias("ar"), pl.lit(p.art).alias("art"), *PIECE_COLUMNS)
+                      for p in self._parts]
+            return pl.concat(frames, how="vertical") if frames else _empty(FACT_SCHEMA).lazy()
+        return self.frame().lazy()
+
+    def unchanged(self) -> None:
+        """DataError when the file of a table whose rows a query read from it (`pieces`, `lazy`) is no longer
+        the one its pass checked: call it once such a query ran."""
+        for part in self._parts:
+            if isinstance(part, Piece):
+                part.unchanged()
 
     def present(self) -> pl.DataFrame:
         """Each (ar, art, forvaltning) the facts have, without reading every row when that is known."""

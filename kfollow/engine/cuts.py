@@ -192,7 +192,7 @@ def check_filter(store: Store, year: int, flt: LedgerFilter, fids: list[str] | N
     if not flt:
         return
     years = [y for y in (base, year) if y is not None and y in store.years]
-    facts = store.facts.lazy().filter(pl.col("ar").is_in(years))
+    facts = store.ledger.lazy().filter(pl.col("ar").is_in(years))
     whose = " or ".join(map(str, years))
     having = {f for y in years for f in forvaltningar_with(store, y)}
     if fids is not None and not having <= set(fids):
@@ -201,7 +201,8 @@ def check_filter(store: Store, year: int, flt: LedgerFilter, fids: list[str] | N
     if keys:
         facts = facts.filter(pl.col(view).is_in(keys))
         whose = f"{view} {', '.join(keys)}"
-    accounts = facts.select(pl.col("konto").unique()).collect()["konto"].sort().to_list()
+    accounts = facts.select(pl.col("konto").unique()).collect(engine="streaming")["konto"].sort().to_list()
+    store.ledger.unchanged()
     if not accounts:
         return  # no facts with accounts: require_facts names what is missing
     unmatched = [k for k in flt.konto if not any(a.startswith(k) for a in accounts)]
@@ -267,6 +268,7 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
     # the tables' rows summed to the ledger's grain in one call, streaming (polars is faster so on a table's
     # chunks); then, a row per account, to the parts
     frames = pl.collect_all([*(part for _, part in summed), *yearly], engine="streaming") if summed else []
+    store.ledger.unchanged()  # (a Parquet table's rows were read from its file just now)
     summed = [(frame.lazy().join(of_art[art].lazy(), on="konto", how="left")
                .pipe(lambda f: f.filter(in_slag) if flt.kostnadsslag else f)
                .select(*(by or keys), budget=pl.col("belopp") if art == "budget" else pl.lit(0, pl.Int64),
@@ -347,14 +349,15 @@ def forvaltningar_with(store: Store, year: int, art: str | None = None) -> list[
 def forvaltningar_matching(store: Store, year: int, fids: list[str], flt: LedgerFilter) -> list[str]:
     """The förvaltningar of `fids` (in their order) with a fact of `year` that `flt` keeps: those a
     filtered total is made of, whose presentation it takes (resultat when every one of them is)."""
-    facts = store.facts.lazy().filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))
+    facts = store.ledger.lazy().filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))
     if flt.konto:
         facts = facts.filter(pl.any_horizontal(pl.col("konto").str.starts_with(k) for k in flt.konto))
     if flt.kostnadsslag:
         accounts = store.ledger.accounts(year).with_columns(kostnadsslag_expr(store.year(year).kostnadsslag))
         facts = facts.join(accounts.lazy(), on="konto", how="inner").filter(
             pl.col("kostnadsslag").is_in(list(flt.kostnadsslag)))
-    found = set(facts.select(pl.col("forvaltning").unique()).collect()["forvaltning"].to_list())
+    found = set(facts.select(pl.col("forvaltning").unique()).collect(engine="streaming")["forvaltning"].to_list())
+    store.ledger.unchanged()
     return [f for f in fids if f in found]
 
 

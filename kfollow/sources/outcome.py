@@ -210,6 +210,11 @@ def ledger_rows(table: FactTable) -> pl.DataFrame:
     return table.rows(period=False).select(pl.col(c).cast(FACT_SCHEMA[c]) for c in PIECE_COLUMNS)
 
 
+def ledger_scan(table: FactTable) -> pl.LazyFrame:
+    """`ledger_rows`, lazily (`FactTable.scan`: a Parquet table's rows read from its file as the query runs)."""
+    return table.scan().select(pl.col(c).cast(FACT_SCHEMA[c]) for c in PIECE_COLUMNS)
+
+
 def _views_with_keys(facts: pl.DataFrame, last_month: int | None = None, sort: bool = True,
                      made: list[pl.DataFrame | None] = ()) -> pl.DataFrame:
     """`views` of the facts (unsorted, unfilled: those the tables' reads `made`, if all were), the rows

@@ -103,7 +103,7 @@ def _ledger(tables: list) -> Ledger:
     which förvaltningar have facts of which kind is known from the tables' sums."""
     from functools import partial
 
-    from kfollow.sources.outcome import ledger_rows
+    from kfollow.sources.outcome import ledger_rows, ledger_scan
 
     def present() -> pl.DataFrame:
         return pl.concat([t.summary.lazy().select(ar=pl.lit(ar, pl.Int32), art=pl.lit(art), forvaltning="forvaltning")
@@ -116,7 +116,8 @@ def _ledger(tables: list) -> Ledger:
         accounts = pl.DataFrame(schema={"ar": pl.Int32, "art": pl.String, "konto": pl.String, "slag": pl.String})
     else:
         accounts = (lambda: pl.concat(listed).unique()) if all(a is not None for a in listed) else None
-    return Ledger([Piece(ar, art, partial(ledger_rows, t)) for ar, art, t in tables], present, accounts)
+    return Ledger([Piece(ar, art, partial(ledger_rows, t), partial(ledger_scan, t), t.unchanged) for ar, art, t in tables],
+                  present, accounts)
 
 
 def merge_answers(year: YearFile, directory: Path, override: dict[str, bytes], collecting: bool = False) -> YearFile:
