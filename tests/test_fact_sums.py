@@ -463,3 +463,10 @@ def test_a_parquet_table_written_over_after_its_pass_is_an_error_for_a_cut(tmp_p
     with pytest.raises(DataError, match="changed while kfollow read it; run the command again") as err:
         deviation(store, 2024, None, "stab,kostnadsslag")
     assert err.value.path.endswith("utfall-2024.parquet")
+    # a file gone since: the same error, not polars' (nor an internal error)
+    store = load_budgets(folder, ledger=True)
+    table.unlink()
+    for cut in ("stab,kostnadsslag", "konto"):
+        with pytest.raises(DataError, match="changed while kfollow read it") as err:
+            deviation(store, 2024, None, cut, konto=["5"] if cut == "konto" else None)
+        assert err.value.path.endswith("utfall-2024.parquet")

@@ -201,8 +201,7 @@ def check_filter(store: Store, year: int, flt: LedgerFilter, fids: list[str] | N
     if keys:
         facts = facts.filter(pl.col(view).is_in(keys))
         whose = f"{view} {', '.join(keys)}"
-    accounts = facts.select(pl.col("konto").unique()).collect(engine="streaming")["konto"].sort().to_list()
-    store.ledger.unchanged()
+    accounts = _read(store, lambda: facts.select(pl.col("konto").unique()).collect(engine="streaming"))["konto"].sort().to_list()
     if not accounts:
         return  # no facts with accounts: require_facts names what is missing
     unmatched = [k for k in flt.konto if not any(a.startswith(k) for a in accounts)]
@@ -218,6 +217,19 @@ def check_filter(store: Store, year: int, flt: LedgerFilter, fids: list[str] | N
             where = (f"the accounts that --konto keeps are in kostnadsslag {', '.join(found)}" if flt.konto and found
                      else f"no account of {whose} is in {'it' if len(flt.kostnadsslag) == 1 else 'them'}")
             raise UsageError(f"{asked}: nothing to show; {where}")
+
+
+def _read(store: Store, collect: Callable):
+    """What `collect` gives (queries that may read a Parquet table's rows from its file: `Ledger.lazy`,
+    `Ledger.pieces`), once the files are found to be the ones their passes checked; a file gone or written
+    over since is that error (`FactTable.unchanged`), not the one polars met reading it."""
+    try:
+        found = collect()
+    except (pl.exceptions.PolarsError, OSError):
+        store.ledger.unchanged()
+        raise
+    store.ledger.unchanged()
+    return found
 
 
 def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
@@ -267,8 +279,8 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
         summed.append((art, part))
     # the tables' rows summed to the ledger's grain in one call, streaming (polars is faster so on a table's
     # chunks); then, a row per account, to the parts
-    frames = pl.collect_all([*(part for _, part in summed), *yearly], engine="streaming") if summed else []
-    store.ledger.unchanged()  # (a Parquet table's rows were read from its file just now)
+    frames = _read(store, lambda: pl.collect_all([*(part for _, part in summed), *yearly], engine="streaming")) \
+        if summed else []
     summed = [(frame.lazy().join(of_art[art].lazy(), on="konto", how="left")
                .pipe(lambda f: f.filter(in_slag) if flt.kostnadsslag else f)
                .select(*(by or keys), budget=pl.col("belopp") if art == "budget" else pl.lit(0, pl.Int64),
@@ -356,8 +368,7 @@ def forvaltningar_matching(store: Store, year: int, fids: list[str], flt: Ledger
         accounts = store.ledger.accounts(year).with_columns(kostnadsslag_expr(store.year(year).kostnadsslag))
         facts = facts.join(accounts.lazy(), on="konto", how="inner").filter(
             pl.col("kostnadsslag").is_in(list(flt.kostnadsslag)))
-    found = set(facts.select(pl.col("forvaltning").unique()).collect(engine="streaming")["forvaltning"].to_list())
-    store.ledger.unchanged()
+    found = set(_read(store, lambda: facts.select(pl.col("forvaltning").unique()).collect(engine="streaming"))["forvaltning"].to_list())
     return [f for f in fids if f in found]
 
 
