@@ -62,7 +62,7 @@ def read_ahead(directory: str | Path, ledger: bool) -> None:
     the load says it, in its order. Imports what the reading needs, and no more (not the store, nor
     the year file's parser): the rest is imported while polars reads."""
     from kfollow.errors import KfollowError
-    from kfollow.sources.facts import PendingTable, keeps_rows, read_ahead as start
+    from kfollow.sources.facts import PendingTable, read_ahead as start
     from kfollow.sources.files import YEAR_FILE_LIMIT, named_tables, read_bytes, year_files
 
     tables = []
@@ -75,6 +75,6 @@ def read_ahead(directory: str | Path, ledger: bool) -> None:
             raw = read_bytes(path, YEAR_FILE_LIMIT, "year file")
         except (KfollowError, OSError):
             continue
-        tables += [(PendingTable(p, str(p), key == "budget_fil", keeps_rows(p, ledger)), raw)
+        tables += [(PendingTable(p, str(p), key == "budget_fil", ledger), raw)
                    for key, _, p in named_tables(raw, str(path))]
     start(tables)

@@ -427,32 +427,38 @@ def _as_parquet(folder: Path) -> Path:
     return folder
 
 
+@pytest.mark.parametrize("kept", [True, False], ids=["kept", "read from the file"])
 @pytest.mark.parametrize("args", [("deviation", "--by", "stab,kostnadsslag"), ("deviation", "--by", "stab,konto"),
                                   ("deviation", "--konto", "5", "--period", "2024-06"),
                                   ("deviation", "--by", "konto", "--kostnadsslag", "personal", "--top", "3"),
                                   ("months", "--kostnadsslag", "personal"), ("compare", "2023", "2024", "--by", "konto")])
-def test_a_cut_reads_a_parquet_tables_rows_from_its_file_and_gives_what_kept_rows_give(tmp_path, run, monkeypatch, args):
-    """A Parquet table's rows are never held: a cut (and the check of a filter) reads them from the file as
-    it sums them, and gives to the öre what the same tables as CSV, whose rows are kept, give."""
+def test_a_cut_of_parquet_tables_gives_what_csv_tables_give_whether_their_rows_are_kept_or_read_again(
+        tmp_path, run, monkeypatch, args, kept):
+    """A Parquet table's rows are kept for a cut up to KEEP_PARQUET_ROWS; a larger table's a cut (and the check
+    of a filter) reads from the file as it sums them. Either way the figures are to the öre those of the same
+    tables as CSV, and no table is read again row by row (checked again)."""
     from kfollow.sources import facts
 
     folder = _as_parquet(tmp_path / "budgets")
-    kept = run(*args, "--format", "csv", "--exact", "--budgets", EXAMPLE)
-
-    def refused(self, period=True):
-        raise AssertionError(f"{self.name}: rows read again and held")
-
-    monkeypatch.setattr(facts.FactTable, "rows", refused)
+    expected = run(*args, "--format", "csv", "--exact", "--budgets", EXAMPLE)
+    if not kept:
+        monkeypatch.setattr(facts, "KEEP_PARQUET_ROWS", 0)
+    passes = []
+    monkeypatch.setattr(facts, "_sums", lambda plan, rows, real=facts._sums: passes.append(rows) or real(plan, rows))
     scanned = run(*args, "--format", "csv", "--exact", "--budgets", folder)
-    assert scanned.exit_code == kept.exit_code == 0, scanned.stderr
-    assert scanned.stdout == kept.stdout and scanned.stdout.count("\n") >= 2
+    assert scanned.exit_code == expected.exit_code == 0, scanned.stderr
+    assert scanned.stdout == expected.stdout and scanned.stdout.count("\n") >= 2
+    assert passes and set(passes) == {kept}  # one pass a table, its rows kept or not, none read again
 
 
-def test_a_parquet_table_written_over_after_its_pass_is_an_error_for_a_cut(tmp_path: Path):
-    """The rows a cut reads from a Parquet file were checked by the table's pass: a file written over since
-    (here with the same rows, at another time) is an error naming it, never figures no check saw."""
+def test_a_parquet_table_written_over_after_its_pass_is_an_error_for_a_cut(tmp_path: Path, monkeypatch):
+    """The rows a cut reads from a Parquet file (a table too large to keep) were checked by the table's pass:
+    a file written over since (here with the same rows, at another time) is an error naming it, never figures
+    no check saw."""
     from kfollow.engine.operations import deviation
+    from kfollow.sources import facts
 
+    monkeypatch.setattr(facts, "KEEP_PARQUET_ROWS", 0)
     folder = _as_parquet(tmp_path / "budgets")
     store = load_budgets(folder, ledger=True)
     assert deviation(store, 2024, None, "stab,kostnadsslag").frame.height > 10  # (read from the unchanged file)

@@ -27,7 +27,7 @@ def _digits(magnitude: pl.Expr, negative: pl.Expr, places: int, swedish: bool, g
     digits any value's whole part has, is known and small (`number_exprs`), else by a regex on the text,
     which takes several times as long (1 µs a value: 20 ms of a table of 2 000 staber × kostnadsslag)."""
     # one concatenation of sign, whole part and decimals (a text used in two branches is made twice); a
-    # null amount is null: its sign is
+    # null amount stays null, for its sign is null
     sign = pl.when(negative & (magnitude > 0)).then(pl.lit("-")).when(magnitude.is_not_null()).then(pl.lit(""))
     if swedish and groups is not None and groups <= _INT64_GROUPS:
         whole = _grouped((magnitude // 10**places).cast(pl.Int64), groups)
@@ -73,7 +73,6 @@ def _magnitude(col: str, kind: str, unit: str, places: int, exact: bool,
         d = ore_per // scale
         return (x.abs() * 2 + d) // (2 * d), x < 0, places
     if kind == "percent":
-        places = 1
         if exact_of is not None:  # from the exact companion, on integers
             e = pl.col(exact_of).cast(pl.Int128)
             d = 10 ** (PERCENT_PLACES - places)
@@ -97,14 +96,15 @@ def exact_money_expr(col: str, unit: str, swedish: bool, groups: int | None = No
     return text.str.strip_chars_end("0").str.strip_chars_end(mark).alias(col)
 
 
-def percent_expr(col: str, swedish: bool, exact: str | None = None, groups: int | None = None) -> pl.Expr:
-    """Percent → text with one decimal, half away from zero.
+def percent_expr(col: str, swedish: bool, places: int = 1, exact: str | None = None,
+                 groups: int | None = None) -> pl.Expr:
+    """Percent → text with `places` decimals, half away from zero.
 
     With `exact` (the column's exact companion: the percent × 10^PERCENT_PLACES truncated toward
     zero, Int128), rounded from it on integers: exact, since the truncation keeps more places than
     are shown. Without (a percent typed in a file, such as a target), from the Float64.
     """
-    return _digits(*_magnitude(col, "percent", "", 1, False, exact), swedish, groups).alias(col)
+    return _digits(*_magnitude(col, "percent", "", places, False, exact), swedish, groups).alias(col)
 
 
 def percent_value_expr(col: str, exact: str | None, places: int = 6) -> pl.Expr:
@@ -125,7 +125,7 @@ def number_expr(col: str, kind: str, unit: str, places: int, swedish: bool, exac
     `groups`: the most groups of three digits a value's whole part has, where known (`number_exprs`)."""
     if kind == "money":
         return exact_money_expr(col, unit, swedish, groups) if exact else money_expr(col, unit, places, swedish, groups)
-    if kind == "percent":
+    if kind == "percent":  # (one decimal, whatever the amounts')
         return percent_expr(col, swedish, exact=exact_of, groups=groups)
     return pl.col(col).cast(pl.String)
 
@@ -137,8 +137,8 @@ def number_exprs(frame: pl.DataFrame, columns: list[tuple[str, str, str | None]]
     sizes = {}
     if swedish:
         largest = [(magnitude // 10**shown).max().alias(col) for col, kind, exact_of in columns
-                   if (found := _magnitude(col, kind, unit, places, exact, exact_of)) is not None
-                   for magnitude, _, shown in [found]]
+                   if (found := _magnitude(col, kind, unit, 1 if kind == "percent" else places, exact, exact_of))
+                   is not None for magnitude, _, shown in [found]]
         if largest:
             sizes = frame.select(largest).row(0, named=True)
     return [number_expr(col, kind, unit, places, swedish, exact, exact_of,
