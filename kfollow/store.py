@@ -74,13 +74,15 @@ class Piece:
     the file as the query that uses them runs where the table is Parquet (`FactTable.scan`); after such a
     query, `unchanged()` raises if the file is no longer the one checked."""
 
-    __slots__ = ("ar", "art", "rows", "scan", "unchanged")
+    __slots__ = ("ar", "art", "rows", "scan", "unchanged", "unreadable")
 
     def __init__(self, ar: int, art: str, rows: "Callable[[], pl.DataFrame]",
-                 scan: "Callable[[], pl.LazyFrame] | None" = None, unchanged: "Callable[[], None] | None" = None):
+                 scan: "Callable[[], pl.LazyFrame] | None" = None, unchanged: "Callable[[], None] | None" = None,
+                 unreadable: "Callable[[BaseException], Exception] | None" = None):
         self.ar, self.art, self.rows = ar, art, rows
         self.scan = scan or (lambda: rows().lazy())
         self.unchanged = unchanged or (lambda: None)
+        self.unreadable = unreadable  # the error of a scan that failed on an unchanged file
 
 
 INVESTMENT_SCHEMA: dict[str, pl.DataType] = {
@@ -309,21 +311,30 @@ class Ledger:
         facts = self.frame().lazy().filter(pl.col("ar") == year)
         return [(art, facts.filter(pl.col("art") == art).select(PIECE_COLUMNS)) for art in ARTER]
 
-    def lazy(self) -> pl.LazyFrame:
-        """Every fact (FACT_SCHEMA), lazily: a Parquet table's rows read from its file as the query runs
-        (`Piece.scan`), not held; call `unchanged` once it ran."""
+    def lazy(self, years: list[int] | None = None) -> pl.LazyFrame:
+        """Every fact (FACT_SCHEMA) of `years` (default: all), lazily: a Parquet table's rows read from its
+        file as the query runs (`Piece.scan`), not held; call `unchanged` once it ran."""
         if self._frame is None and all(isinstance(p, Piece) for p in self._parts):
             frames = [p.scan().select(pl.lit(p.ar, pl.Int32).alias("ar"), pl.lit(p.art).alias("art"), *PIECE_COLUMNS)
-                      for p in self._parts]
+                      for p in self._parts if years is None or p.ar in years]
             return pl.concat(frames, how="vertical") if frames else _empty(FACT_SCHEMA).lazy()
-        return self.frame().lazy()
+        facts = self.frame().lazy()
+        return facts if years is None else facts.filter(pl.col("ar").is_in(years))
 
-    def unchanged(self) -> None:
-        """DataError when the file of a table whose rows a query read from it (`pieces`, `lazy`) is no longer
-        the one its pass checked: call it once such a query ran."""
+    def unchanged(self, years: list[int] | None = None) -> None:
+        """DataError when the file of a table of `years` (default: all) whose rows a query reads from it
+        (`pieces`, `lazy`) is no longer the one its pass checked: call it before and after such a query."""
         for part in self._parts:
-            if isinstance(part, Piece):
+            if isinstance(part, Piece) and (years is None or part.ar in years):
                 part.unchanged()
+
+    def unreadable(self, exc: BaseException, years: list[int] | None = None) -> Exception:
+        """The error of a query over the tables of `years` that failed while their files are unchanged (their
+        permissions changed, a disk error): the first table read from its file, named; else `exc` itself."""
+        for part in self._parts:
+            if isinstance(part, Piece) and part.unreadable is not None and (years is None or part.ar in years):
+                return part.unreadable(exc)
+        return exc
 
     def present(self) -> pl.DataFrame:
         """Each (ar, art, forvaltning) the facts have, without reading every row when that is known."""

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import csv_rows
 from kfollow.errors import DataError, InputOutputError
 from kfollow.sources.facts import COLUMNS, Known, read_facts, read_table, same_sums
 from kfollow.sources.year_file import load_budgets
@@ -476,3 +477,57 @@ def test_a_parquet_table_written_over_after_its_pass_is_an_error_for_a_cut(tmp_p
         with pytest.raises(DataError, match="changed while kfollow read it") as err:
             deviation(store, 2024, None, cut, konto=["5"] if cut == "konto" else None)
         assert err.value.path.endswith("utfall-2024.parquet")
+
+
+def test_a_parquet_table_rewritten_in_place_with_its_old_time_is_still_an_error_for_a_cut(tmp_path: Path, monkeypatch):
+    """Found in review: the same bytes written over the file in place, its modification time put back
+    (as `cp -p` or `rsync -t` do), left device, inode, size and time as they were; the change of its status
+    (ctime), which no program can put back, tells it."""
+    import os
+
+    from kfollow.engine.operations import deviation
+    from kfollow.sources import facts
+
+    monkeypatch.setattr(facts, "KEEP_PARQUET_ROWS", 0)
+    folder = _as_parquet(tmp_path / "budgets")
+    store = load_budgets(folder, ledger=True)
+    table = folder / "utfall-2024.parquet"
+    before = table.stat()
+    data = table.read_bytes()
+    with open(table, "r+b") as f:  # (in place: the same inode)
+        f.write(data)
+    os.utime(table, ns=(before.st_atime_ns, before.st_mtime_ns))
+    with pytest.raises(DataError, match="changed while kfollow read it"):
+        deviation(store, 2024, None, "stab,kostnadsslag")
+
+
+def test_a_parquet_table_that_cannot_be_read_again_is_its_error_not_an_internal_one(tmp_path: Path, monkeypatch):
+    """Found in review: a scan that fails while the file is unchanged (its permissions changed since the
+    pass, a disk error) is the table's error, named, exit 3, not an internal error (exit 70)."""
+    from kfollow.engine.operations import deviation
+    from kfollow.sources import facts
+
+    monkeypatch.setattr(facts, "KEEP_PARQUET_ROWS", 0)
+    store = load_budgets(_as_parquet(tmp_path / "budgets"), ledger=True)
+    monkeypatch.setattr(facts.FactTable, "scan", lambda self: pl.scan_parquet(tmp_path / "not-there.parquet"))
+    with pytest.raises(DataError, match=r"parquet: cannot be read again \(.*\); check the file and run the command"):
+        deviation(store, 2024, None, "stab,kostnadsslag")
+
+
+def test_months_of_an_account_booked_from_april_is_0_before_it_as_deviation_says(tmp_path: Path, run):
+    """`months --konto` sums the facts up to every month in one pass: an account first booked in April has 0
+    (not unknown) in January–March, as `deviation --konto … --period` says of those months (found in review:
+    it was '–' while each month was summed apart, and April's monthly figures with it)."""
+    folder = tmp_path / "budgets"
+    shutil.copytree(EXAMPLE, folder)
+    for name in ("utfall-2024.csv", "budget-2024.csv"):
+        frame = pl.read_csv(folder / name, infer_schema=False)
+        late = ~((pl.col("konto") == "6410") & (pl.col("period").is_in(["2024-01", "2024-02", "2024-03"])))
+        frame.filter(late).write_csv(folder / name)
+    months = csv_rows(run("months", "--konto", "6410", "--format", "csv", "--exact", "--budgets", folder).stdout)
+    march = next(r for r in months if r["manad"] == "2024-03")
+    february = csv_rows(run("deviation", "--konto", "6410", "--period", "2024-02", "--format", "csv", "--exact",
+                            "--budgets", folder).stdout)
+    assert march["utfall"] == "0" and february[-1]["utfall"] == "0"
+    april = next(r for r in months if r["manad"] == "2024-04")
+    assert april["utfall"] not in ("", "0")

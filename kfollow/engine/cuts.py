@@ -192,7 +192,7 @@ def check_filter(store: Store, year: int, flt: LedgerFilter, fids: list[str] | N
     if not flt:
         return
     years = [y for y in (base, year) if y is not None and y in store.years]
-    facts = store.ledger.lazy().filter(pl.col("ar").is_in(years))
+    facts = store.ledger.lazy(years)
     whose = " or ".join(map(str, years))
     having = {f for y in years for f in forvaltningar_with(store, y)}
     if fids is not None and not having <= set(fids):
@@ -201,7 +201,8 @@ def check_filter(store: Store, year: int, flt: LedgerFilter, fids: list[str] | N
     if keys:
         facts = facts.filter(pl.col(view).is_in(keys))
         whose = f"{view} {', '.join(keys)}"
-    accounts = _read(store, lambda: facts.select(pl.col("konto").unique()).collect(engine="streaming"))["konto"].sort().to_list()
+    accounts = _read(store, lambda: facts.select(pl.col("konto").unique()).collect(engine="streaming"),
+                     years)["konto"].sort().to_list()
     if not accounts:
         return  # no facts with accounts: require_facts names what is missing
     unmatched = [k for k in flt.konto if not any(a.startswith(k) for a in accounts)]
@@ -219,16 +220,18 @@ def check_filter(store: Store, year: int, flt: LedgerFilter, fids: list[str] | N
             raise UsageError(f"{asked}: nothing to show; {where}")
 
 
-def _read(store: Store, collect: Callable):
-    """What `collect` gives (queries that may read a Parquet table's rows from its file: `Ledger.lazy`,
-    `Ledger.pieces`), once the files are found to be the ones their passes checked; a file gone or written
-    over since is that error (`FactTable.unchanged`), not the one polars met reading it."""
+def _read(store: Store, collect: Callable, years: list[int]):
+    """What `collect` gives (queries that may read the rows of `years`' Parquet tables from their files:
+    `Ledger.lazy`, `Ledger.pieces`), once the files are found to be the ones their passes checked, before
+    and after; a file gone or written over since is that error (`FactTable.unchanged`), and a file that
+    cannot be read again (its permissions changed) the table's, not the one polars met reading it."""
+    store.ledger.unchanged(years)
     try:
         found = collect()
-    except (pl.exceptions.PolarsError, OSError):
-        store.ledger.unchanged()
-        raise
-    store.ledger.unchanged()
+    except (pl.exceptions.PolarsError, OSError, pl.exceptions.PanicException) as exc:  # (a panic: a corrupt file)
+        store.ledger.unchanged(years)
+        raise store.ledger.unreadable(exc, years) from None
+    store.ledger.unchanged(years)
     return found
 
 
@@ -269,7 +272,8 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
     # every fact; then to the parts `by` asks for, all pieces in one call (polars sums them in parallel)
     # with `months_of` (several months asked for): each table's rows summed up to each month at once, in one
     # pass; the rows of a budget for the year (no month) are the same for every month
-    cached = months_of.get("facts") if months_of is not None else None
+    facts_of = (year, tuple(fids) if narrow else None, flt, tuple(grain), tuple(groups or ()))  # what the sums depend on
+    cached = months_of.get(facts_of) if months_of is not None else None
     if cached is None:
         summed, yearly = [], []
         for art, rows in store.ledger.pieces(year):
@@ -290,11 +294,11 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
             summed.append((art, part))
         # the tables' rows summed to the ledger's grain in one call, streaming (polars is faster so on a table's
         # chunks); then, a row per account, to the parts
-        frames = _read(store, lambda: pl.collect_all([*(part for _, part in summed), *yearly], engine="streaming")) \
-            if summed else []
+        frames = _read(store, lambda: pl.collect_all([*(part for _, part in summed), *yearly], engine="streaming"),
+                       [year]) if summed else []
         cached = [art for art, _ in summed], frames[:len(summed)], frames[len(summed):]
         if months_of is not None:
-            months_of["facts"] = cached
+            months_of[facts_of] = cached
     arts, frames, yearly = cached
     if months_of is not None:
         frames = [f.select(*grain, belopp=f"_m{month}") for f in frames]
@@ -378,14 +382,15 @@ def forvaltningar_with(store: Store, year: int, art: str | None = None) -> list[
 def forvaltningar_matching(store: Store, year: int, fids: list[str], flt: LedgerFilter) -> list[str]:
     """The förvaltningar of `fids` (in their order) with a fact of `year` that `flt` keeps: those a
     filtered total is made of, whose presentation it takes (resultat when every one of them is)."""
-    facts = store.ledger.lazy().filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))
+    facts = store.ledger.lazy([year]).filter(pl.col("forvaltning").is_in(fids))
     if flt.konto:
         facts = facts.filter(pl.any_horizontal(pl.col("konto").str.starts_with(k) for k in flt.konto))
     if flt.kostnadsslag:
         accounts = store.ledger.accounts(year).with_columns(kostnadsslag_expr(store.year(year).kostnadsslag))
         facts = facts.join(accounts.lazy(), on="konto", how="inner").filter(
             pl.col("kostnadsslag").is_in(list(flt.kostnadsslag)))
-    found = set(_read(store, lambda: facts.select(pl.col("forvaltning").unique()).collect(engine="streaming"))["forvaltning"].to_list())
+    found = set(_read(store, lambda: facts.select(pl.col("forvaltning").unique()).collect(engine="streaming"),
+                      [year])["forvaltning"].to_list())
     return [f for f in fids if f in found]
 
 

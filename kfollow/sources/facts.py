@@ -113,7 +113,7 @@ def read_table(path: Path, known: Known, display: str | None = None, *, budget: 
     stab and verksamhet, of kostnad and of intakt (`FactTable.summary`: what the year's views are
     made of); with `rows`, also every row (FACT_SCHEMA), else the rows are read again when first
     asked for (`FactTable.rows`). Errors as `read_facts`."""
-    return PendingTable(Path(path), display or str(path), budget, rows).result(known)
+    return PendingTable(Path(path), display or str(path), budget, rows, every_size=True).result(known)
 
 
 class PendingTable:
@@ -126,8 +126,9 @@ class PendingTable:
     after it.
     """
 
-    def __init__(self, path: Path, name: str, budget: bool = False, rows: bool = False):
-        self.path, self.name, self.budget, self.rows = path, name, budget, rows
+    def __init__(self, path: Path, name: str, budget: bool = False, rows: bool = False, every_size: bool = False):
+        # `rows`: keep the rows, of a Parquet table only up to KEEP_PARQUET_ROWS unless `every_size`
+        self.path, self.name, self.budget, self.rows, self.every_size = path, name, budget, rows, every_size
         self._summed: threading.Event | None = None  # set once the pass is read (or failed)
         self._done: threading.Event | None = None  # set once what is made of its sums is made too
         self._outcome: tuple[_Plan, tuple] | BaseException | None = None
@@ -139,7 +140,7 @@ class PendingTable:
         try:
             if not self._cancelled:
                 plan = _plan(self.path, self.name)
-                read = _sums(plan, self.rows and (plan.rows is None or plan.rows <= KEEP_PARQUET_ROWS))
+                read = _sums(plan, self.rows and (self.every_size or plan.rows is None or plan.rows <= KEEP_PARQUET_ROWS))
                 self._outcome = plan, read
         except BaseException as exc:  # noqa: BLE001 - handed to the caller of `result`, in its thread
             self._outcome = exc
@@ -320,9 +321,11 @@ KEEP_PARQUET_ROWS = 2_000_000
 
 def file_identity(path: Path) -> tuple:
     """What tells one version of a file from another without reading it: its device and inode (a file
-    renamed over it), size and modification time in nanoseconds (a file written over)."""
+    renamed over it), size, modification time and status change time in nanoseconds (a file written over;
+    the status change time also when the old modification time was put back, which no program can do
+    for it: found in review)."""
     st = path.stat()
-    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
 def _numbered(lf: pl.LazyFrame) -> pl.LazyFrame:
@@ -592,6 +595,12 @@ class FactTable:
             same = False
         if not same:
             raise DataError(self.name, None, None, "the file changed while kfollow read it; run the command again")
+
+    def unreadable(self, exc: BaseException) -> DataError:
+        """The error of a `scan` that failed while the file is unchanged (its permissions changed, a
+        disk error): this table's, named, not an internal error."""
+        return DataError(self.name, None, None, f"cannot be read again ({_first_line(exc)}); check the file and run "
+                                                "the command again")
 
     def rows(self, period: bool = True) -> pl.DataFrame:
         """Every row (FACT_SCHEMA, without `period` unless asked for), as written; read again from

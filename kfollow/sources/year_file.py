@@ -116,7 +116,8 @@ def _ledger(tables: list) -> Ledger:
         accounts = pl.DataFrame(schema={"ar": pl.Int32, "art": pl.String, "konto": pl.String, "slag": pl.String})
     else:
         accounts = (lambda: pl.concat(listed).unique()) if all(a is not None for a in listed) else None
-    return Ledger([Piece(ar, art, partial(ledger_rows, t), partial(ledger_scan, t), t.unchanged) for ar, art, t in tables],
+    return Ledger([Piece(ar, art, partial(ledger_rows, t), partial(ledger_scan, t), t.unchanged,
+                         t.unreadable if t.kept is None and t.plan.source.columnar else None) for ar, art, t in tables],
                   present, accounts)
 
 
