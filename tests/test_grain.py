@@ -1759,3 +1759,22 @@ def test_an_account_s_name_is_the_ledger_s_before_the_budget_system_s(run, tmp_p
     note.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     rows = csv_rows(run("deviation", "--budgets", folder, "--by", "konto", "--format", "csv").stdout)
     assert {r["namn"] for r in rows if r["konto"] == "3510"} == {"Försäljning av tjänster"}
+
+
+def test_an_account_whose_facts_net_to_zero_is_a_part_of_zero_not_unknown(run, grain):
+    """An amount moved from one stab to another (+250 on EKS, −250 on HRS) nets to 0 kr in the förvaltning:
+    the account is still a row of `--by konto`, of 0, and filtered to it the Summa is 0, not "–" (which
+    says unknown); an account without any facts in the months shown is still no row (found in review)."""
+    with (grain / "utfall-2024.csv").open("a", encoding="utf-8") as f:
+        f.write("2024-03,KLF,EKS,,4099,kostnad,250.00\n2024-03,KLF,HRS,,4099,kostnad,-250.00\n")
+    rows = {r["konto"]: r for r in _csv(run, grain, "--by", "konto", "--period", "2024-08") if r["radtyp"] == "rad"}
+    assert [_ore(rows["4099"][c]) for c in ("budget", "utfall", "avvikelse")] == [0, 0, 0]
+    only = {r["radtyp"]: r for r in _csv(run, grain, "--by", "konto", "--konto", "4099", "--period", "2024-08")}
+    assert [_ore(only["summa"][c]) for c in ("budget", "utfall", "avvikelse")] == [0, 0, 0]
+    assert only["summa"]["utfall"] != ""  # known: 0, not empty
+    nested = [r for r in _csv(run, grain, "--by", "stab,konto", "--konto", "4099", "--period", "2024-08")
+              if r["radtyp"] == "del"]
+    assert {(r["stab"], _ore(r["utfall"])) for r in nested} == {("EKS", 250_00), ("HRS", -250_00)}
+    # before March the account has no facts: no row
+    early = [r["konto"] for r in _csv(run, grain, "--by", "konto", "--period", "2024-02") if r["radtyp"] == "rad"]
+    assert "4099" not in early

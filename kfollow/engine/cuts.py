@@ -285,9 +285,9 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
                 # each first, then plain sums (a filtered sum in the aggregation took three times as long)
                 part = rows.select(*grain, *(pl.when(pl.col("manad") <= m).then(pl.col("belopp")).otherwise(0)
                                              .alias(f"_m{m}") for m in range(1, 13))
-                                   ).group_by(grain).agg(pl.col(f"_m{m}").sum() for m in range(1, 13))
+                                   ).group_by(grain).agg(*(pl.col(f"_m{m}").sum() for m in range(1, 13)), _n=pl.len())
             else:  # a budget for the year (no month) is null here: spread below
-                part = rows.filter(pl.col("manad") <= month).group_by(grain).agg(pl.col("belopp").sum())
+                part = rows.filter(pl.col("manad") <= month).group_by(grain).agg(pl.col("belopp").sum(), _n=pl.len())
             if art == "budget":
                 year_rows = rows.filter(pl.col("manad").is_null()).join(accounts.lazy(), on="konto", how="left")
                 yearly.append(year_rows.filter(in_slag) if flt.kostnadsslag else year_rows)
@@ -301,12 +301,13 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
             months_of[facts_of] = cached
     arts, frames, yearly = cached
     if months_of is not None:
-        frames = [f.select(*grain, belopp=f"_m{month}") for f in frames]
+        frames = [f.select(*grain, "_n", belopp=f"_m{month}") for f in frames]
     summed = list(zip(arts, frames))
     summed = [(frame.lazy().join(of_art[art].lazy(), on="konto", how="left")
                .pipe(lambda f: f.filter(in_slag) if flt.kostnadsslag else f)
                .select(*(by or keys), budget=pl.col("belopp") if art == "budget" else pl.lit(0, pl.Int64),
                        utfall=pl.col("belopp") if art == "utfall" else pl.lit(0, pl.Int64),
+                       **{f"_n_{a}": pl.col("_n").cast(pl.Int64) if art == a else pl.lit(0, pl.Int64) for a in ARTER},
                        **({f"{a}_{g}": _gross(pl.col("_slag"), g) if art == a else pl.lit(0, pl.Int64)
                            for a in ("budget", "utfall") for g in ("kostnader", "intakter")} if gross else {})))
               for art, frame in summed]
@@ -323,17 +324,20 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
         yearly = yearly.select(*by, "belopp", "slag")
     with_budget = forvaltningar_with(store, year, "budget")
     figures = ["budget", "utfall", *(GROSS if gross else ())]
-    empty = pl.DataFrame(schema={**{n: pl.String for n in names}, **{f: pl.Int64 for f in figures}})
+    empty = pl.DataFrame(schema={**{n: pl.String for n in names}, **{f: pl.Int64 for f in figures},
+                                 **{f"_n_{a}": pl.Int64 for a in ARTER}})
     gross_of_year = {f"budget_{g}": _gross(pl.col("slag"), g) for g in ("kostnader", "intakter")}
     gross_of_year |= {"utfall_kostnader": pl.lit(0, pl.Int64), "utfall_intakter": pl.lit(0, pl.Int64)}
     parts = [*summed, *([yearly.lazy().select(*at_grain, budget="belopp", utfall=pl.lit(0, pl.Int64),
+                                              _n_budget=pl.lit(1, pl.Int64), _n_utfall=pl.lit(0, pl.Int64),
                                               **(gross_of_year if gross else {}))] if yearly is not None else [])]
     budgeted = [f for f in figures if f.startswith("budget")]
     return (
         pl.concat(parts, how="vertical_relaxed") if parts else empty.lazy()
     ).group_by(names).agg(
         # (a gross figure of a part with an account of both slag is unknown, not a part of its sum)
-        pl.when(pl.col(f).null_count() == 0).then(pl.col(f).sum()) if f in GROSS else pl.col(f).sum() for f in figures
+        *(pl.when(pl.col(f).null_count() == 0).then(pl.col(f).sum()) if f in GROSS else pl.col(f).sum() for f in figures),
+        *(pl.col(f"_n_{a}").sum() for a in ARTER),  # the facts of each kind summed into a row (`_parts`)
     ).with_columns(
         pl.when(pl.col("forvaltning").is_in(with_budget)).then(pl.col(f)).alias(f) for f in budgeted
     ).collect()  # a few rows per part: in memory
@@ -526,7 +530,8 @@ def _parts(store: Store, year: int, fids: list[str], period: int | None, flt: Le
                                                 gross=any(f[1] in GROSS for f in figures.values()))
         la = by_year[y, months]
         known[col] = [f for f in forvaltningar_with(store, y, field.split("_")[0]) if f in ids]
-        frames.append(la.select("forvaltning", "_parent", "_part", **{col: pl.col(field)}, _fig=pl.lit(col)))
+        frames.append(la.select("forvaltning", "_parent", "_part", **{col: pl.col(field)},
+                                _n=pl.col(f"_n_{field.split('_')[0]}"), _fig=pl.lit(col)))
     if not frames:
         return pl.DataFrame(schema={"forvaltning": pl.String, "_parent": pl.String, "_part": pl.String,
                                     **{c: pl.Int64 for c in figures}})
@@ -536,9 +541,11 @@ def _parts(store: Store, year: int, fids: list[str], period: int | None, flt: Le
     # figure its facts leave unknown (an account of both slag) stays unknown
     unknown = {c: ((pl.col("_fig") == c) & pl.col(c).is_null()).any() for c in figures if c in GROSS}
     return (stacked.group_by("forvaltning", "_parent", "_part")
-            .agg(pl.when(unknown[c]).then(None).otherwise(pl.col(c).fill_null(0).sum()).alias(c) if c in unknown
-                 else pl.col(c).fill_null(0).sum() for c in figures)
-            .filter(pl.any_horizontal(pl.col(c) != 0 for c in figures))  # a part with nothing in it is noise
+            .agg(*(pl.when(unknown[c]).then(None).otherwise(pl.col(c).fill_null(0).sum()).alias(c) if c in unknown
+                   else pl.col(c).fill_null(0).sum() for c in figures), _n=pl.col("_n").sum())
+            # a part with no facts in the months summed is noise; one whose facts net to 0 (an amount moved
+            # from one stab to another) is a part, of 0, and its Summa 0, not unknown (found in review)
+            .filter(pl.any_horizontal(pl.col(c) != 0 for c in figures) | (pl.col("_n") > 0))
             .with_columns(pl.when(pl.col("forvaltning").is_in(known[c])).then(pl.col(c)).alias(c) for c in figures)
             .select("forvaltning", "_parent", "_part", *figures))
 
