@@ -260,6 +260,24 @@ def test_utf16_is_refused(tmp_path):
     assert error_of(path) == "utfall.csv:1:1: file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)"
 
 
+@pytest.mark.parametrize(("pack", "kind"), [
+    ("gzip", "gzip-packed"), ("zlib", "zlib-packed"), ("bz2", "bzip2-packed"), ("lzma", "xz-packed")])
+def test_a_packed_csv_is_refused_not_unpacked(tmp_path, pack, kind):
+    """polars unpacks gzip and zlib by itself: a packed .csv would be read as the text it unpacks to, past
+    every limit on the file's size (10 KB of gzip held 100 000 rows; found in review)."""
+    import bz2, gzip, lzma, zlib  # noqa: E401
+    text = (HEADER + "\n" + (GOOD + "\n") * 1000).encode()
+    path = tmp_path / "utfall.csv"
+    path.write_bytes({"gzip": gzip.compress, "zlib": zlib.compress, "bz2": bz2.compress, "lzma": lzma.compress}[pack](text))
+    assert error_of(path) == f"utfall.csv:1:1: the file is {kind}, not CSV text; unpack it and name the unpacked CSV"
+
+
+def test_a_parquet_file_named_csv_is_told_so(tmp_path):
+    path = tmp_path / "utfall.csv"
+    pl.read_csv(((HEADER + "\n" + GOOD + "\n").encode()), infer_schema=False).write_parquet(path)
+    assert error_of(path) == "utfall.csv:1:1: the file is a Parquet file, not CSV text; name it .parquet"
+
+
 def test_empty_file(tmp_path):
     path = tmp_path / "utfall.csv"
     path.write_bytes(b"")

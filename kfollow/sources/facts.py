@@ -32,7 +32,8 @@ from typing import Callable
 
 import polars as pl
 
-from kfollow.sources.files import EXPORT_LIMIT, FACT_ROW_LIMIT, fact_row_limit, looks_utf16, read_bytes, stray_quote
+from kfollow.sources.files import (EXPORT_LIMIT, FACT_ROW_LIMIT, fact_row_limit, looks_utf16, packed, read_bytes,
+                                   stray_quote)
 from kfollow.options import MAX_ORE  # (not kfollow.store: a read ahead starts before the store is imported)
 from kfollow.errors import DataError, InputOutputError, control_class, control_kind
 
@@ -337,6 +338,9 @@ def _numbered(lf: pl.LazyFrame) -> pl.LazyFrame:
 def _plan_csv(path: Path, name: str, head: bytes) -> _Plan:
     if looks_utf16(head):
         raise DataError(name, 1, 1, "file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)")
+    if kind := packed(head):
+        advice = "name it .parquet" if kind == "a Parquet file" else "unpack it and name the unpacked CSV"
+        raise DataError(name, 1, 1, f"the file is {kind}, not CSV text; {advice}")
     if not head:
         raise DataError(name, 1, 1, f"file is empty; write a header row: {','.join(COLUMNS)}")
     if b"\r" in head.rstrip(b"\r") and b"\n" not in head:  # (polars would read it all as one line)

@@ -193,6 +193,25 @@ def open_file(path: Path | str, limit: int, what: str = "file", display: str | N
         os.close(fd)
 
 
+# what a file that is no text starts with, and what it is: polars unpacks gzip, zlib and zstd by itself when
+# it reads a CSV, so a packed .csv would be read as the text it unpacks to, past every limit on the file's
+# size (10 KB of gzip held 100 000 rows: found in review)
+_PACKED = ((b"\x1f\x8b", "gzip-packed"), (b"\x28\xb5\x2f\xfd", "zstd-packed"), (b"BZh", "bzip2-packed"),
+           (b"\xfd7zXZ\x00", "xz-packed"), (b"PK\x03\x04", "a zip archive"), (b"PAR1", "a Parquet file"))
+
+
+def packed(head: bytes) -> str | None:
+    """What a file that should be CSV text is instead, by its first bytes (`a Parquet file`, `gzip-packed`), or
+    None. A zlib stream is told by its two-byte header (a multiple of 31, deflate, whose second byte no
+    CSV header starts with)."""
+    for magic, kind in _PACKED:
+        if head.startswith(magic):
+            return kind
+    if len(head) >= 2 and head[0] == 0x78 and head[1] in (0x01, 0x5E, 0x9C, 0xDA):
+        return "zlib-packed"
+    return None
+
+
 def looks_utf16(raw: bytes) -> bool:
     """UTF-16, with a byte-order mark or without: text in it has a NUL in every other byte of its
     ASCII characters."""
