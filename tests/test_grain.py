@@ -1778,3 +1778,24 @@ def test_an_account_whose_facts_net_to_zero_is_a_part_of_zero_not_unknown(run, g
     # before March the account has no facts: no row
     early = [r["konto"] for r in _csv(run, grain, "--by", "konto", "--period", "2024-02") if r["radtyp"] == "rad"]
     assert "4099" not in early
+
+
+@pytest.mark.parametrize("by", ["verksamhet,konto", "verksamhet,kostnadsslag"])
+def test_the_row_of_money_without_a_verksamhet_reads_as_in_the_flat_view(run, tmp_path, by):
+    """In a cut below the verksamheter, the row of money without a verksamhet is "Ej fördelat på verksamhet",
+    as `--by verksamhet` prints it, not its key `ej fördelat (KSF)` set before its name (found in review)."""
+    d = tmp_path / "b"
+    d.mkdir()
+    (d / "2024.yaml").write_text(
+        "ar: 2024\norganisation: Testkommun\nenhet: tkr\nutfall_fil: utfall-2024.csv\n"
+        'verksamheter: {"100": Nämnd- och styrelseverksamhet}\n'
+        'forvaltningar:\n  KSF:\n    namn: Kommunstyrelseförvaltningen\n    verksamheter:\n      "100": {}\n',
+        encoding="utf-8")
+    (d / "utfall-2024.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
+                                       "2024-01,KSF,,100,5010,kostnad,1000.00\n2024-01,KSF,,,6410,kostnad,500.00\n",
+                                       encoding="utf-8")
+    result = run("deviation", "--budgets", d, "--by", by, "--unit", "kr")
+    assert result.exit_code == 0, result.stderr
+    labels = [line.split("  ")[0] for line in result.stdout.splitlines()]
+    assert "100 - Nämnd- och styrelseverksamhet" in labels and "Ej fördelat på verksamhet" in labels
+    assert "ej fördelat (KSF)" not in result.stdout

@@ -107,7 +107,9 @@ def rubrik(columns: list[str]) -> pl.Expr:
     if "kostnadsslag" in columns or "konto" in columns:  # a row's parts, below it
         label = label.when(pl.col("radtyp").is_in(["del", "del_ej_fordelat"])).then(pl.lit("  ") + name)
     if "verksamhet" in columns:
-        label = label.when(pl.col("radtyp").is_in(["rad", "radsumma"]) & pl.col("verksamhet").is_not_null()).then(
+        # (not the key of a row of money without a verksamhet, `ej fördelat (KSF)`: "Ej fördelat på verksamhet")
+        label = label.when(pl.col("radtyp").is_in(["rad", "radsumma"]) & pl.col("verksamhet").is_not_null()
+                           & ~pl.col("verksamhet").str.starts_with("ej fördelat (")).then(
             pl.col("verksamhet") + pl.lit(" - ") + name)
     if "redovisas_som" in columns:
         label = label.when((pl.col("radtyp") == "summa") & pl.col("redovisas_som").is_not_null()).then(
