@@ -1618,6 +1618,26 @@ def test_a_month_lost_in_the_middle_of_a_table_is_a_check_warning(run, tmp_path,
     assert all("2024-05" in r["meddelande"] and "före och efter" in r["meddelande"] for r in found)
 
 
+def test_a_month_lost_between_the_first_two_booked_months_is_warned_of_at_the_march_close(run, tmp_path):
+    """Utfall is booked every month: at the March close, January and March booked and February without a
+    booking is a month lost from the export, as it is with April booked too (it needed three booked
+    months; found in review). The budget keeps its rule: a table of two months may be so by design."""
+    import shutil
+
+    d = tmp_path / "budgets"
+    shutil.copytree(EXAMPLES / "sie" / "budgets", d)
+    path = d / "utfall-2024.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if not line.startswith("2024-") or line.startswith(("2024-01,", "2024-03,"))),
+                    encoding="utf-8")
+    result = run("check", "--budgets", d, "--format", "csv")
+    found = [r for r in csv_rows(result.stdout) if r["kod"] == "utfall_manad_saknas"]
+    assert {r["meddelande"].split(":")[0] for r in found} == {"KSF", "SERV"}, result.stdout
+    assert all("inga bokningar i 2024-02, men i månaderna före och efter" in r["meddelande"] for r in found)
+    shown = run("deviation", "--budgets", d)
+    assert shown.exit_code == 0 and "KSF: utfallstabellerna har inga bokningar i 2024-02" in shown.stderr
+
+
 def test_a_budget_table_of_a_few_months_by_design_is_no_month_lost(run, tmp_path):
     """Found reviewing the warning above: a budget given in January with a change in June (two months)
     was said to lack February to May."""
