@@ -1819,3 +1819,27 @@ def test_the_row_of_money_without_a_verksamhet_reads_as_in_the_flat_view(run, tm
     labels = [line.split("  ")[0] for line in result.stdout.splitlines()]
     assert "100 - Nämnd- och styrelseverksamhet" in labels and "Ej fördelat på verksamhet" in labels
     assert "ej fördelat (KSF)" not in result.stdout
+
+
+@pytest.mark.parametrize(("slag", "fid"), [("ovriga", "SERV"), ("lon", "KSF")])
+def test_months_gives_the_year_before_by_this_years_kostnadsslag_as_deviation_does(run, tmp_path, slag, fid):
+    """A year file that defines its own kostnadsslag (`ovriga` with class 4 too, or `lon` of 2024 alone):
+    `months --kostnadsslag` gave no Utfall 2023 column, with a note that 2023 has no accounts, while
+    `deviation` and `compare` group 2023's facts by 2024's kostnadsslag (found in review). Its months now
+    add up to deviation's Utfall 2023 to the öre."""
+    import shutil
+
+    d = tmp_path / "budgets"
+    shutil.copytree(EXAMPLES / "sie" / "budgets", d)
+    year = d / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("profiler:", (
+        "kostnadsslag:\n  intakter: {namn: Intäkter, konton: [\"3\"]}\n  lon: {namn: Löner, konton: [\"501\"]}\n"
+        "  personal: {namn: Personalkostnader, konton: [\"5\"]}\n"
+        "  ovriga: {namn: Övriga kostnader, konton: [\"4\", \"6\", \"7\"]}\nprofiler:"), 1), encoding="utf-8")
+    args = ("--budgets", d, "--kostnadsslag", slag, "--forvaltning", fid, "--format", "csv", "--exact", "--unit", "kr")
+    months = run("months", *args)
+    assert months.exit_code == 0, months.stderr
+    rows = csv_rows(months.stdout)
+    assert "finns inte med konto" not in months.stdout and all(r["utfall_2023"] for r in rows)
+    summa = next(r for r in _csv(run, d, *args[2:6], "--period", f"2024-{len(rows):02d}") if r["radtyp"] == "summa")
+    assert sum(Decimal(r["utfall_2023"]) for r in rows) == Decimal(summa["utfall_2023"])

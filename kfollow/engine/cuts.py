@@ -399,17 +399,19 @@ def forvaltningar_matching(store: Store, year: int, fids: list[str], flt: Ledger
 
 
 def ledger_month_totals(store: Store, year: int, months: list[int], fids: list[str], flt: LedgerFilter,
-                        view: str = "stab", keys: list[str] | None = None) -> pl.DataFrame:
+                        view: str = "stab", keys: list[str] | None = None,
+                        groups: tuple[Kostnadsslag, ...] | None = None) -> pl.DataFrame:
     """The facts that match `flt`, year to date at each month of `months`, öre, nettokostnad (columns
     manad, budget, utfall); `keys` keeps only those staber (or verksamheter, with `view`). A figure is
     null where a förvaltning of the selection has none with accounts. The same figures as the Summa of
     `deviation --period` with that filter: a budget for the year spread as the views and `breakdown`
-    spread it."""
+    spread it. `groups`: the kostnadsslag a `--kostnadsslag` filter names (default: `year`'s own; an
+    earlier year's column takes the shown year's, as `deviation` and `compare` do)."""
     known = {art: set(forvaltningar_with(store, year, art)) >= set(fids) for art in ("budget", "utfall")}
     frames, months_of = [], {}
     for m in months:
-        a = ledger_amounts(store, year, fids, m, flt, by=[pl.col("forvaltning"), _parent_key(By(view)),
-                                                          pl.col("konto").alias("_part")], months_of=months_of)
+        a = ledger_amounts(store, year, fids, m, flt, groups, by=[pl.col("forvaltning"), _parent_key(By(view)),
+                                                                  pl.col("konto").alias("_part")], months_of=months_of)
         if keys:
             a = a.filter(pl.col("_parent").is_in(keys))
         frames.append(a.select(manad=pl.lit(m, pl.Int8),

@@ -746,8 +746,8 @@ def months_report(budgets: Store, year: int, forvaltning: list[str] | None = Non
     months = list(range(1, last + 1))
 
     def totals_of(y: int, ids: list[str]) -> pl.DataFrame:
-        if flt:
-            return cuts.ledger_month_totals(budgets, y, months, ids, flt, view, staber)
+        if flt:  # (the year before by this year's kostnadsslag, as `deviation` and `compare` give it)
+            return cuts.ledger_month_totals(budgets, y, months, ids, flt, view, staber, budgets.year(year).kostnadsslag)
         return _month_totals(budgets, y, months, ids, staber, view)
 
     shown = fids  # the förvaltningar the total is made of: with a filter, those with facts it keeps
