@@ -1843,3 +1843,32 @@ def test_months_gives_the_year_before_by_this_years_kostnadsslag_as_deviation_do
     assert "finns inte med konto" not in months.stdout and all(r["utfall_2023"] for r in rows)
     summa = next(r for r in _csv(run, d, *args[2:6], "--period", f"2024-{len(rows):02d}") if r["radtyp"] == "summa")
     assert sum(Decimal(r["utfall_2023"]) for r in rows) == Decimal(summa["utfall_2023"])
+
+
+def test_a_view_without_budget_says_why_its_budget_is_unknown(run, tmp_path):
+    """Budget and avvikelse "–" with a note in every view, as a cut by account has one (found in review):
+    a förvaltning without any budget in the year, and one whose budget is per stab, viewed per verksamhet."""
+    d = tmp_path / "b"
+    d.mkdir()
+    year = ("ar: 2024\norganisation: Testkommun\nenhet: kr\nutfall_fil: utfall-2024.csv\n"
+            'verksamheter: {"100": Nämnd- och styrelseverksamhet}\nforvaltningar:\n'
+            '  KSF:\n    namn: Kommunstyrelseförvaltningen\n    verksamheter:\n      "100": {}\n{other}')
+    (d / "utfall-2024.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
+                                       "2024-01,KSF,,100,5010,kostnad,1000.00\n", encoding="utf-8")
+    (d / "2024.yaml").write_text(year.replace("{other}", ""), encoding="utf-8")
+    for by in ("stab", "verksamhet", "forvaltning"):
+        shown = run("deviation", "--budgets", d, "--by", by, "--unit", "kr")
+        assert shown.exit_code == 0 and "Anm.: KSF har ingen budget 2024: budget och avvikelse visas som –." \
+            in shown.stdout, (by, shown.stdout)
+    (d / "utfall-2024.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
+                                       "2024-01,KSF,,100,5010,kostnad,1000.00\n2024-01,SOC,IFO,100,5010,kostnad,400.00\n",
+                                       encoding="utf-8")
+    (d / "2024.yaml").write_text(year.replace("{other}", "  SOC:\n    namn: Socialförvaltningen\n    staber:\n"
+                                              "      IFO: {namn: Individ- och familjeomsorg, budget: 5000}\n"),
+                                 encoding="utf-8")
+    shown = run("deviation", "--budgets", d, "--by", "verksamhet", "--unit", "kr")
+    assert "Anm.: KSF har ingen budget 2024" in shown.stdout
+    assert "Anm.: Budgeten för SOC finns inte per verksamhet: budget och avvikelse visas som –." in shown.stdout
+    assert "Budgeten för SOC" not in run("deviation", "--budgets", d, "--by", "stab", "--unit", "kr").stdout
+    # csv keeps its rows: the note is for people (json carries it with the report's notes)
+    assert "har ingen budget" not in run("deviation", "--budgets", d, "--by", "stab", "-f", "csv").stdout

@@ -917,6 +917,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
             notes += (ColumnNote(f"Utfall {p.year - 1} är förvaltningarnas i filen för {p.year}; {', '.join(gone)} finns "
                                  f"bara i filen för {p.year - 1} och ingår inte (kfollow compare {p.year - 1} {p.year} "
                                  f"visar {'den' if len(gone) == 1 else 'dem'}).", f"utfall_{p.year - 1}"),)
+    if not (cut.part or flt or top):  # (a cut by account says it of its parts: `cuts.breakdown`)
+        notes += _budgetless_note(store, p.year, frame, cut.view)
     notes += _unknown_forecast_sums(frame) + _mixed_forecast_months(frame)
     if jmf is not None:
         notes += _unknown_forecast_sums(frame, "jmf_prognos", "budget", f" gjord till och med {p.year}-{jmf:02d}")
@@ -935,6 +937,30 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
                      costs_negative=costs_negative, total=_total_label(store, p.year, flt, staber, verksamheter),
                      title=title, unit=unit, period=p.text, notes=notes,
                      qualifier=", ursprunglig budget" if budget is BudgetMode.original else "", messages=messages)
+
+
+def _budgetless_note(store: Store, year: int, frame: pl.DataFrame, view: By) -> tuple:
+    """A note on the förvaltningar whose rows show utfall and no budget ("–" for budget and avvikelse), as a
+    cut by account gives one (found in review): none in the year, or none per `view` (a budget per stab,
+    the view per verksamhet)."""
+    kinds = [RowKind.rad.value, RowKind.ej_fordelat.value, RowKind.forvaltning.value]
+    if "budget" not in frame.columns:
+        return ()
+    per = (frame.filter(pl.col("forvaltning").is_not_null() & pl.col("radtyp").is_in(kinds))
+           .group_by("forvaltning", maintain_order=True)
+           .agg(none=pl.col("budget").is_null().all(), booked=pl.col("utfall").is_not_null().any()))
+    lacking = per.filter(pl.col("none") & pl.col("booked"))["forvaltning"].to_list()
+    if not lacking:
+        return ()
+    budgeted = set(store.amounts.filter((pl.col("ar") == year) & pl.col("budget").is_not_null())["forvaltning"].to_list())
+    none, elsewhere = [f for f in lacking if f not in budgeted], [f for f in lacking if f in budgeted]
+    notes: tuple = ()
+    if none:
+        notes += (Caveat(f"{', '.join(none)} har ingen budget {year}: budget och avvikelse visas som –."),)
+    if elsewhere:
+        notes += (Caveat(f"Budgeten för {', '.join(elsewhere)} finns inte per {BY_TITLE[view]}: budget och avvikelse "
+                         "visas som –."),)
+    return notes
 
 
 def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, forvaltning: list[str] | None = None,
