@@ -10,9 +10,12 @@ from enum import IntEnum
 # the figures that follow a name; the zero-width space and no-break space (U+FEFF), and the line and
 # paragraph separators, which a reader cannot see; U+FFFE and U+FFFF, no characters at all (not
 # even XML can hold them)
-_CONTROL_RANGES = ((0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0x7F, 0x9F), (0x061C, 0x061C), (0x200B, 0x200B),
-                   (0x200E, 0x200F), (0x2028, 0x2029), (0x202A, 0x202E), (0x2066, 0x2069), (0xFEFF, 0xFEFF),
-                   (0xFFFE, 0xFFFF))
+_CONTROL_RANGES = ((0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0x7F, 0x9F), (0x034F, 0x034F), (0x061C, 0x061C),
+                   (0x180E, 0x180E), (0x200B, 0x200B), (0x200E, 0x200F), (0x2028, 0x2029), (0x202A, 0x202E),
+                   (0x2060, 0x2064), (0x2066, 0x2069), (0x206A, 0x206F), (0xFEFF, 0xFEFF), (0xFFFE, 0xFFFF))
+# (U+034F, U+180E, U+2060–U+2064 and U+206A–U+206F: invisible, a word joiner, function marks and deprecated
+# format characters that show nothing and make two names that look alike differ; found in review)
+_INVISIBLE = {0x034F, 0x180E, 0x200B, 0xFEFF, *range(0x2060, 0x2065), *range(0x206A, 0x2070)}
 
 
 def control_class(extra: str = "", polars: bool = False) -> str:
@@ -30,7 +33,7 @@ def control_kind(char: str) -> str:
     code = ord(char)
     if code in (0x061C, 0x200E, 0x200F) or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
         kind = "a bidi control"
-    elif code in (0x200B, 0xFEFF):
+    elif code in _INVISIBLE:
         kind = "an invisible character"
     elif code in (0x2028, 0x2029):
         kind = "a line or paragraph separator"

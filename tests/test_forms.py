@@ -1351,3 +1351,14 @@ def test_a_dash_alone_is_no_comment(forms_dir, run, tmp_path, typed):
     assert result.exit_code == 0, result.stderr
     text = (budgets / "svar" / "2024-10.yaml").read_text(encoding="utf-8")
     assert "prognos: 21300000.00" in text and "kommentar:" not in text.split('stab: "HR"')[1].split("- forvaltning")[0]
+
+
+def test_a_word_joiner_pasted_into_a_comment_is_left_out_not_refused():
+    """An invisible character pasted from another program (U+2060, U+034F) is left out of a comment, as a
+    zero-width space is; refused elsewhere since review found them passing into names."""
+    from types import SimpleNamespace
+
+    from kfollow.sources.answers import _comment
+
+    cell = SimpleNamespace(value="Vakanser\u2060 och sjuk\u034ffrånvaro\u2063", data_type="s")
+    assert _comment("hr.xlsx", "H12", cell) == "Vakanser och sjukfrånvaro"

@@ -334,8 +334,9 @@ def swedish_number(text: str) -> Decimal | None:
 
 
 # line breaks of other programs; what no one sees: zero-width ones, and the soft hyphen Word keeps (a search for
-# "personal" did not find "per\u00adsonal"; found trying the forms round)
-_PASTED = re.compile("[\r\u0085\u2028\u2029\u200b\ufeff\u00ad]")
+# "personal" did not find "per\u00adsonal"; found trying the forms round), a word joiner and the like
+_PASTED = re.compile("[\r\u0085\u2028\u2029\u200b\ufeff\u00ad\u034f\u180e\u2060-\u2064\u206a-\u206f]")
+_UNSEEN = "\u200b\ufeff\u00ad\u034f\u180e\u2060\u2061\u2062\u2063\u2064\u206a\u206b\u206c\u206d\u206e\u206f"
 
 
 _NUMBER = re.compile(r"[+\-−–]?[0-9][0-9 \u00a0\u202f]*([,.][0-9]+)?")
@@ -363,7 +364,7 @@ def _comment(name: str, ref: str, cell) -> str | None:
     if not isinstance(value, str):
         raise cell_error(name, SHEET, ref, "comment is a date, not text; write the comment as text")
     # pasted from a web page, Teams or Word: their line breaks are line breaks, and what no one sees is left out
-    text = _PASTED.sub(lambda m: "" if m[0] in "\u200b\ufeff\u00ad" else "\n", value.replace("\r\n", "\n")).strip()
+    text = _PASTED.sub(lambda m: "" if m[0] in _UNSEEN else "\n", value.replace("\r\n", "\n")).strip()
     if len(text) > COMMENT_LIMIT:
         raise cell_error(name, SHEET, ref, f"the comment is {len(text):,} characters, more than a cell of Excel holds "
                                            f"({COMMENT_LIMIT:,}); shorten it")
