@@ -400,3 +400,16 @@ def test_a_narrow_tables_caption_is_not_wrapped_to_its_width(run, tmp_path):
     assert run("report", "--year", "2023", "-o", out).exit_code == 0
     assert "caption { text-align: left; font-weight: bold; padding: 0.25rem 0; width: max-content; " \
            "max-width: calc(100vw - 2rem); }" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("suffix", [".md", ".html"])
+def test_the_sources_line_escapes_a_control_character_of_the_folder_name(run, tmp_path, suffix):
+    """The footer's `Källor:` names the files by the path typed: an escape sequence in a folder's name was
+    copied raw into the document (found in review); it is shown escaped, as messages show it."""
+    folder = tmp_path / "esc\x1b[31m"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", folder)
+    out = tmp_path / f"report{suffix}"
+    result = run("report", "--budgets", folder, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "\x1b" not in text and "x1b" in text and "Källor:" in text

@@ -11,7 +11,7 @@ import polars as pl
 
 from kfollow.engine import investments, operations, selection
 from kfollow.engine.periods import last_month_booked
-from kfollow.errors import UsageError
+from kfollow.errors import UsageError, shown
 from kfollow.options import By
 from kfollow.report import ColumnNote, Document, Section
 from kfollow.sources import provenance
@@ -129,6 +129,7 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
         footer.append(f"Budget importerad från {'; '.join(info.budget_kallor)}")
     footer.append(f"Senast bokförda period: {year}-{booked:02d}" if booked else
                   f"Utfall {year} anges för helår")
+    footer = [shown(line) for line in footer]  # (paths as typed: a control character escaped, as messages show it)
     title = f"Ekonomi {when}, {info.organisation}"
     # a stab's (or a verksamhet's) own report says whose it is, as its tables' titles do
     rows = store.amounts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))
