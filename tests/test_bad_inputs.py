@@ -313,7 +313,7 @@ CASES: dict[str, Case] = {
     "facts-bad-slag": Case(facts("bad-slag.csv"), DEV, 3, ("slag 'kostnader'", "did you mean 'kostnad'?"),
                            f"{FACTS}:2:6"),
     "facts-esc-in-konto": Case(facts("esc-in-konto.csv"), DEV, 3, ("control character (U+001B)",), f"{FACTS}:2:5"),
-    "facts-truncated-inside-quote": Case(facts("truncated-inside-quote.csv"), DEV, 3, ("malformed CSV",),
+    "facts-truncated-inside-quote": Case(facts("truncated-inside-quote.csv"), DEV, 3, ("is not closed; add the closing quote",),
                                          f"{FACTS}:2"),
     # (found in review: polars' words, "expected 0 rows, actual 2 rows, in chunk …", and no line)
     "facts-quote-inside-a-cell": Case(facts("quote-inside-a-cell.csv"), DEV, 3,

@@ -281,6 +281,13 @@ def test_a_parquet_file_named_csv_is_told_so(tmp_path):
     assert error_of(path) == "utfall.csv:1:1: the file is a Parquet file, not CSV text; name it .parquet"
 
 
+def test_an_unclosed_quote_is_named_where_its_row_begins_not_at_the_end(tmp_path):
+    """A quote opened on line 3 and never closed read the rest of the file as one cell: the error named the
+    file's last line (found in review); it names the row's."""
+    path = write(tmp_path, GOOD, '2024-01,KLF,"KS,100,4010,kostnad,1', *[GOOD] * 20)
+    assert error_of(path).startswith("utfall.csv:3: a quoted cell in the row that begins here is not closed")
+
+
 def test_empty_file(tmp_path):
     path = tmp_path / "utfall.csv"
     path.write_bytes(b"")

@@ -967,6 +967,7 @@ def _csv_failure(path: Path, name: str, exc: Exception) -> Exception:
         return DataError(name, line, col, f"byte 0x{body[err.start]:02x} is not UTF-8 (Latin-1 or Windows-1252?); "
                                           "save the file as UTF-8 (in Excel: CSV UTF-8)")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    end = 0
     try:
         header = next(reader, [])
         end = reader.line_num
@@ -976,6 +977,9 @@ def _csv_failure(path: Path, name: str, exc: Exception) -> Exception:
                                                       f"{len(header)}; quote cells that contain a comma")
             end = reader.line_num
     except csv.Error as err:
+        if "unexpected end of data" in str(err):  # a quote opened and never closed: where its row begins, not the end
+            return DataError(name, end + 1, None, "a quoted cell in the row that begins here is not closed; add the "
+                                                  'closing quote (and double a quote inside the cell: "")')
         return DataError(name, reader.line_num, None, f"malformed CSV ({err}); put quotes around a cell with a "
                                                       'comma or quote in it, and double the quotes inside ("")')
     stray = stray_quote(text)
