@@ -288,6 +288,15 @@ def test_an_unclosed_quote_is_named_where_its_row_begins_not_at_the_end(tmp_path
     assert error_of(path).startswith("utfall.csv:3: a quoted cell in the row that begins here is not closed")
 
 
+def test_a_line_of_spaces_is_told_to_be_deleted_not_written_as_empty(tmp_path):
+    """A line of three spaces at the end of a table said "period '   ' has spaces around it; write ''", and ''
+    is itself an error (found in review)."""
+    message = error_of(write(tmp_path, GOOD, "   "))
+    assert message.startswith("utfall.csv:3:1: period is only spaces; write ") and "delete the line" in message
+    message = error_of(write(tmp_path, GOOD, "2024-01,KLF,  ,100,4010,kostnad,1"))
+    assert message.startswith("utfall.csv:3:3: stab is only spaces; leave it empty (money on no stab) or write its id")
+
+
 def test_empty_file(tmp_path):
     path = tmp_path / "utfall.csv"
     path.write_bytes(b"")

@@ -839,6 +839,10 @@ def _message(check: _Check, row: dict, source: _Source, known: Known, budget: bo
         return source.error(r, column, f"{column} is empty; every row needs {_needs(column, budget)}")
     if value is not None and (char := _CONTROL_RE.search(value)):
         return source.error(r, column, f"{column} {_show(value)} contains {control_kind(char.group())}; remove it")
+    if value is not None and not value.strip():  # (a line of spaces: writing '' would be an empty value)
+        what = f"write {_needs(column, budget)}" if column not in ("stab", "verksamhet") else \
+            f"leave it empty (money on no {column}) or write its id"
+        return source.error(r, column, f"{column} is only spaces; {what}, or delete the line if it is a blank line")
     if value is not None and value != value.strip():
         return source.error(r, column, f"{column} {_show(value)} has spaces around it; write '{value.strip()}'")
     if kind == "period":
