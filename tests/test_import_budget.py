@@ -615,3 +615,27 @@ def test_a_budget_the_export_dates_outside_its_year_is_said_so(tmp_path):
     assert "the export dates the budget of 2023 in 2024-01 (outside its #RAR year)" in result.stderr
     assert "leave out --budget-out" in result.stderr and "Pick the year" not in result.stderr
     assert not (budgets / "b.csv").exists() and not (budgets / "u.csv").exists()
+
+
+def test_object_rows_beyond_their_total_are_said_not_only_left_as_a_negative_rest(tmp_path: Path):
+    """6410 has {} 1 000,00 and objects 700 + 500: the total is kept and −200,00 goes without objects, which
+    the import said only as an amount without stab (found in review); now it names the account and month.
+    Objects within their total (5010: 700 + 500 of 1 200) say nothing."""
+    export = tmp_path / "mix.se"
+    export.write_text("\n".join([
+        "#FLAGGA 0", '#PROGRAM "Test" 1.0', "#FORMAT PC8", "#GEN 20240301", "#SIETYP 3", '#FNAMN "Testkommun"',
+        "#RAR 0 20240101 20241231", '#DIM 1 "Ansvar"', '#OBJEKT 1 "10" "Stab A"', '#OBJEKT 1 "20" "Stab B"',
+        '#KONTO 5010 "Löner"', '#KONTO 6410 "Tjänster"',
+        "#PBUDGET 0 202401 5010 {} 1200.00", '#PBUDGET 0 202401 5010 {1 "10"} 700.00',
+        '#PBUDGET 0 202401 5010 {1 "20"} 500.00', "#PBUDGET 0 202401 6410 {} 1000.00",
+        '#PBUDGET 0 202401 6410 {1 "10"} 700.00', '#PBUDGET 0 202401 6410 {1 "20"} 500.00', ""]), encoding="cp437")
+    rules = tmp_path / "map.yaml"
+    rules.write_text('forvaltning: KSF\nkonton: {"3": intakt, "4": kostnad, "5": kostnad, "6": kostnad, "7": kostnad}\n'
+                     'stab:\n  dimension: 1\n  objekt: {"10": A, "20": B}\n', encoding="utf-8")
+    out = tmp_path / "budget.csv"
+    result = run("import", "sie", export, "-m", rules, "--budget-out", out)
+    assert result.exit_code == 0, result.stderr
+    assert ("in 1 account-month (6410 2024-01 first: objects 1 200,00 kr against {} 1 000,00 kr) the #PBUDGET object "
+            "rows add up to more than their {} row" in result.stderr), result.stderr
+    assert "(-200,00 kr) is booked without objects" in result.stderr
+    assert read_table(out)[("2024-01", "KSF", "", "", "6410", "kostnad")] == -200_00
