@@ -308,6 +308,16 @@ def test_too_many_cells(tmp_path):
     assert message == "utfall.csv:4: row has 9 cells but the header has 7; quote cells that contain a comma"
 
 
+def test_too_few_cells_are_told_as_such_not_as_an_empty_amount(tmp_path):
+    """A row of one cell too few said "belopp is empty", one too many "row has 8 cells but the header has 7"
+    (found in review): both now count the cells."""
+    message = error_of(write(tmp_path, GOOD, "2024-01,KLF,KS,100,4010,kostnad"))
+    assert message == ("utfall.csv:3: row has 6 cells but the header has 7; a cell is missing (an empty cell still "
+                       "needs its comma)")
+    # an empty amount with every cell there is still an empty amount
+    assert "belopp is empty" in error_of(write(tmp_path, GOOD, "2024-01,KLF,KS,100,4010,kostnad,"))
+
+
 def test_malformed_quotes(tmp_path):
     message = error_of(write(tmp_path, GOOD, '2024-01,KLF,"K"S,100,4010,kostnad,1'))
     assert message.startswith("utfall.csv:3: malformed CSV")

@@ -261,6 +261,7 @@ class _Source:
     where: Callable[[int, str | None], tuple[int | None, int | None, str]]  # (row, column) → line, col, prefix
     failure: Callable[[Exception], Exception]  # a polars or OS error while reading → one DataError
     columnar: bool = False  # Parquet: one column can be read alone, cheaply
+    short: Callable[[int], str | None] | None = None  # CSV: what a row lacks, where it has fewer cells than the header
 
     def error(self, row: int, column: str | None, problem: str) -> DataError:
         line, col, prefix = self.where(row, column)
@@ -362,7 +363,14 @@ def _plan_csv(path: Path, name: str, head: bytes) -> _Plan:
         col = present.index(column) + 1 if column in present else None
         return _csv_line(path, row), col, ""
 
-    return _Plan(scan, _Source(name, where, lambda exc: _csv_failure(path, name, exc)),
+    def short(row: int) -> str | None:
+        cells = _csv_cells(path, row)
+        if cells is None or not 0 < cells < len(present):
+            return None
+        return (f"row has {cells} cells but the header has {len(present)}; a cell is missing (an empty cell still "
+                "needs its comma)")
+
+    return _Plan(scan, _Source(name, where, lambda exc: _csv_failure(path, name, exc), short=short),
                  _amount_from_text(pl.col("belopp")), skips_blank=True)
 
 
@@ -836,6 +844,8 @@ def _message(check: _Check, row: dict, source: _Source, known: Known, budget: bo
     fid = row["forvaltning"]
     kind = check.kind
     if kind == "empty":
+        if source.short is not None and (lacking := source.short(r)):  # (polars reads a short row's last cells as empty)
+            return source.error(r, None, lacking)
         return source.error(r, column, f"{column} is empty; every row needs {_needs(column, budget)}")
     if value is not None and (char := _CONTROL_RE.search(value)):
         return source.error(r, column, f"{column} {_show(value)} contains {control_kind(char.group())}; remove it")
@@ -951,6 +961,21 @@ def _csv_line(path: Path, row: int) -> int | None:
         return row + 2 + header_breaks + (inside or 0)
     except (OSError, pl.exceptions.PolarsError):
         return None
+
+
+def _csv_cells(path: Path, row: int) -> int | None:
+    """How many cells record `row` (0-based, after the header, as polars counts them) has, read in Python;
+    None where it cannot be told."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            next(reader, None)
+            for index, record in enumerate(reader):
+                if index == row:
+                    return len(record)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    return None
 
 
 def _csv_failure(path: Path, name: str, exc: Exception) -> Exception:
