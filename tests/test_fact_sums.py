@@ -4,6 +4,8 @@ a check of every row finds; the table's total is exact however its rows group.""
 
 from __future__ import annotations
 
+import os
+
 import shutil
 import threading
 from pathlib import Path
@@ -317,7 +319,17 @@ def test_a_table_path_the_system_refuses_comes_after_the_year_file_s_errors(tmp_
 def test_a_table_listed_twice_is_an_overlap_even_when_read_ahead(tmp_path: Path):
     folder = year_folder(tmp_path, "utfall_fil: [u.csv, u.csv]", organisation='"Test\nutfall_fil: u.csv\nkommun"')
     write(folder / "u.csv", ["2024-01,ADM,NORD,100,4010,kostnad,1"])
-    with pytest.raises(DataError, match="the table is named twice \\(in utfall_fil or budget_fil\\): its months would count twice"):
+    # the same name twice: at the second name, in the year file (found in review: the error named the table)
+    with pytest.raises(DataError, match="utfall_fil names 'u.csv' twice \\(first at line 9\\): its months would count "
+                                        "twice; name it once") as info:
+        load_budgets(folder)
+    assert info.value.path.endswith("2024.yaml") and (info.value.line, info.value.column) == (9, 21)
+    # the same file by another name (a hard link): where the tables are read
+    os.link(folder / "u.csv", folder / "v.csv")
+    (folder / "2024.yaml").write_text((folder / "2024.yaml").read_text(encoding="utf-8").replace(
+        "utfall_fil: [u.csv, u.csv]", "utfall_fil: [u.csv, v.csv]"), encoding="utf-8")
+    with pytest.raises(DataError, match="förvaltning ADM, period 2024-01 is also in .*u.csv; a förvaltning's month must "
+                                        "come from one table"):
         load_budgets(folder)
 
 
