@@ -1582,6 +1582,9 @@ def test_budget_fil_may_not_be_the_utfall_fil_by_a_link(run, grain, link):
     (["a"], "a group lacks its id, namn or konton"),
     ([{"id": "a", "namn": "A"}], "a group lacks its id, namn or konton"),
     ("3", "they are not a list"),
+    # two rows of one name, as a year file refuses them (found in review)
+    ([{"id": "a", "namn": "Övrigt", "konton": ["3"]}, {"id": "b", "namn": "Övrigt", "konton": ["5"]}],
+     "kostnadsslag namn 'Övrigt' is there twice"),
 ])
 def test_a_notes_kostnadsslag_are_checked_as_a_mappings_are(run, tmp_path, groups, problem):
     """Found in review: a hand-edited `.kalla.json` with an id twice netted two kostnadsslag into one row
@@ -1872,3 +1875,23 @@ def test_a_view_without_budget_says_why_its_budget_is_unknown(run, tmp_path):
     assert "Budgeten för SOC" not in run("deviation", "--budgets", d, "--by", "stab", "--unit", "kr").stdout
     # csv keeps its rows: the note is for people (json carries it with the report's notes)
     assert "har ingen budget" not in run("deviation", "--budgets", d, "--by", "stab", "-f", "csv").stdout
+
+
+def test_a_notes_long_names_are_cut_as_the_import_cuts_them(run, tmp_path):
+    """A hand-edited note's account or kostnadsslag name of 100 000 characters made every line of the table as
+    wide (found in review): cut to the import's limit, ending in "…"."""
+    import shutil
+
+    from kfollow.sources.files import NAME_LIMIT
+
+    d = tmp_path / "budgets"
+    shutil.copytree(EXAMPLES / "sie" / "budgets", d)
+    note = d / "utfall-2024.csv.kalla.json"
+    data = json.loads(note.read_text(encoding="utf-8"))
+    konto = "5010"
+    data["konton"][konto] = "L" * 100_000
+    note.write_text(json.dumps(data), encoding="utf-8")
+    result = run("deviation", "--budgets", d, "--by", "konto", "--forvaltning", "KSF", "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    name = next(r["namn"] for r in csv_rows(result.stdout) if r.get("konto") == konto)
+    assert name == "L" * (NAME_LIMIT - 1) + "…"

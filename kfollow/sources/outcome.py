@@ -118,9 +118,18 @@ def account_names(table: Path | str) -> dict[str, str]:
     """Account → name from a table's note (the export's #KONTO), if any; a broken note gives none."""
     try:
         names = (_note(table) or {}).get("konton") or {}
-        return {str(k): str(v) for k, v in names.items()}
+        return {str(k): _capped(str(v)) for k, v in names.items()}
     except (ValueError, KeyError, TypeError, AttributeError):
         return {}  # names are a courtesy, as the rest of the note
+
+
+def _capped(name: str) -> str:
+    """A name of a note cut to NAME_LIMIT characters, ending in "…", as the import cuts an export's names: a note
+    edited by hand is read as the import would have written it (found in review: a name of 100 000 characters
+    made every line of a table as wide)."""
+    from kfollow.sources.files import NAME_LIMIT
+
+    return name if len(name) <= NAME_LIMIT else name[:NAME_LIMIT - 1] + "…"
 
 
 def kostnadsslag_of(table: Path | str) -> tuple[Kostnadsslag, ...]:
@@ -142,6 +151,8 @@ def kostnadsslag_of(table: Path | str) -> tuple[Kostnadsslag, ...]:
             problem = "a group lacks its id, namn or konton"
         elif not ID.fullmatch(g["id"]) or g["id"] in {f.id for f in found}:
             problem = f"kostnadsslag id '{shown(g['id'][:40])}' is {'not an id' if not ID.fullmatch(g['id']) else 'there twice'}"
+        elif _capped(g["namn"]) in {f.namn for f in found}:  # (two rows of one name: a year file refuses it too)
+            problem = f"kostnadsslag namn '{shown(g['namn'][:40])}' is there twice"
         else:
             bad = next((p for p in g["konton"] if not (isinstance(p, str) and p.isascii() and p.isdigit())), None)
             taken = next((p for p in g["konton"] if p in owner), None) if bad is None else None
@@ -151,7 +162,7 @@ def kostnadsslag_of(table: Path | str) -> tuple[Kostnadsslag, ...]:
                 problem = f"account prefix {taken} is in kostnadsslag {owner[taken]} and {g['id']}"
             else:
                 owner.update((p, g["id"]) for p in g["konton"])
-                found.append(Kostnadsslag(g["id"], g["namn"], tuple(g["konton"])))
+                found.append(Kostnadsslag(g["id"], _capped(g["namn"]), tuple(g["konton"])))
         if problem:
             break
     if problem:  # (unlike the rest of the note: it would change how accounts are grouped)
