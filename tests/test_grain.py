@@ -1895,3 +1895,23 @@ def test_a_notes_long_names_are_cut_as_the_import_cuts_them(run, tmp_path):
     assert result.exit_code == 0, result.stderr
     name = next(r["namn"] for r in csv_rows(result.stdout) if r.get("konto") == konto)
     assert name == "L" * (NAME_LIMIT - 1) + "…"
+
+
+def test_check_does_not_ask_for_budget_on_rows_only_the_tables_give(run, tmp_path):
+    """A förvaltning budgeted per stab whose utfall tables carry verksamhet codes: check said "ange budget också för
+    verksamhetsraderna", rows the year file does not have (found in review); it now says where they come from."""
+    d = tmp_path / "b"
+    d.mkdir()
+    (d / "2024.yaml").write_text(
+        "ar: 2024\norganisation: Exempelby\nenhet: tkr\nutfall_fil: utfall-2024.csv\n"
+        'verksamheter: {"100": Nämnd, "200": Annat}\nforvaltningar:\n  KSF:\n    namn: Kommunstyrelseförvaltningen\n'
+        "    staber:\n      EKO: {namn: Ekonomistab, budget: 15000}\n      HR: {namn: HR-stab, budget: 100}\n",
+        encoding="utf-8")
+    (d / "utfall-2024.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
+                                       "2024-01,KSF,EKO,100,5010,kostnad,1240800.00\n"
+                                       "2024-01,KSF,HR,200,6410,kostnad,8500.00\n", encoding="utf-8")
+    check = run("check", "--budgets", d)
+    assert check.exit_code == 0, check.stderr
+    assert ("2024.yaml:7: varning: KSF 2024: budget anges för stabraderna; verksamhetsraderna finns bara i "
+            "utfallstabellerna och visas med budget –" in check.stdout), check.stdout
+    assert "ange budget också" not in check.stdout

@@ -66,8 +66,14 @@ def reconcile_frame(budgets: Store, a: pl.DataFrame) -> list[dict]:
                     if reference is None or have is None:
                         if (reference is None) != (have is None):
                             given, missing = (label, _ROWS[view]) if have is None else (_ROWS[view], label)
-                            add("vy_ofullstandig", got["rad"], "varning", f"{part} anges för {given} men inte för "
-                                f"{missing}; ange {part} också för {missing}")
+                            if have is None and got["rad"] is None:  # rows only the tables give: not written, not
+                                # forgotten (found in review: "ange budget också" for rows the year file has not)
+                                add("vy_ofullstandig", None, "varning", f"{part} anges för {given}; {missing} finns "
+                                    f"bara i utfallstabellerna och visas med {part} –: skriv dem med {part} i årsfilen "
+                                    "om den vyn ska ha det")
+                            else:
+                                add("vy_ofullstandig", got["rad"], "varning", f"{part} anges för {given} men inte för "
+                                    f"{missing}; ange {part} också för {missing}")
                         continue
                     gap = reference - have
                     if gap != 0:
