@@ -621,6 +621,16 @@ def _example_without(tmp_path: Path, table: str, drop) -> Path:
     return d
 
 
+def _year_with_utfall(tmp_path: Path, year: str, rows: list[str]) -> Path:
+    """A budgets folder of one year file (`year`, its text) and its utfall table of `rows`."""
+    d = tmp_path / "b"
+    d.mkdir(exist_ok=True)
+    (d / "2024.yaml").write_text(year, encoding="utf-8")
+    (d / "utfall-2024.csv").write_text("".join(f"{r}\n" for r in ["period,forvaltning,stab,verksamhet,konto,slag,belopp",
+                                                                    *rows]), encoding="utf-8")
+    return d
+
+
 def test_gaps_the_fact_tables_leave_are_warnings_in_check_and_on_stderr(run, tmp_path):
     """A budget export "up to October" (Budget helår would count ten months), a stab's October
     postings missing, a stab missing from the utfall or from the budget: each a varning in check
@@ -1625,14 +1635,7 @@ def test_a_month_lost_between_the_first_two_booked_months_is_warned_of_at_the_ma
     """Utfall is booked every month: at the March close, January and March booked and February without a
     booking is a month lost from the export, as it is with April booked too (it needed three booked
     months; found in review). The budget keeps its rule: a table of two months may be so by design."""
-    import shutil
-
-    d = tmp_path / "budgets"
-    shutil.copytree(EXAMPLES / "sie" / "budgets", d)
-    path = d / "utfall-2024.csv"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    path.write_text("".join(line for line in lines if not line.startswith("2024-") or line.startswith(("2024-01,", "2024-03,"))),
-                    encoding="utf-8")
+    d = _example_without(tmp_path, "utfall-2024.csv", lambda x: not x.startswith(("2024-01,", "2024-03,")))
     result = run("check", "--budgets", d, "--format", "csv")
     found = [r for r in csv_rows(result.stdout) if r["kod"] == "utfall_manad_saknas"]
     assert {r["meddelande"].split(":")[0] for r in found} == {"KSF", "SERV"}, result.stdout
@@ -1644,14 +1647,7 @@ def test_a_month_lost_between_the_first_two_booked_months_is_warned_of_at_the_ma
 def test_a_budget_table_of_a_few_months_by_design_is_no_month_lost(run, tmp_path):
     """Found reviewing the warning above: a budget given in January with a change in June (two months)
     was said to lack February to May."""
-    import shutil
-
-    d = tmp_path / "budgets"
-    shutil.copytree(EXAMPLES / "sie" / "budgets", d)
-    path = d / "budget-2024.csv"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    path.write_text("".join(line for line in lines if not line.startswith("2024-") or line.startswith(("2024-01,", "2024-06,"))),
-                    encoding="utf-8")
+    d = _example_without(tmp_path, "budget-2024.csv", lambda x: not x.startswith(("2024-01,", "2024-06,")))
     result = run("check", "--budgets", d, "--format", "csv")
     assert not [r for r in csv_rows(result.stdout) if r["kod"] == "budget_manad_saknas"], result.stdout
 
@@ -1807,16 +1803,10 @@ def test_an_account_whose_facts_net_to_zero_is_a_part_of_zero_not_unknown(run, g
 def test_the_row_of_money_without_a_verksamhet_reads_as_in_the_flat_view(run, tmp_path, by):
     """In a cut below the verksamheter, the row of money without a verksamhet is "Ej fördelat på verksamhet",
     as `--by verksamhet` prints it, not its key `ej fördelat (KSF)` set before its name (found in review)."""
-    d = tmp_path / "b"
-    d.mkdir()
-    (d / "2024.yaml").write_text(
-        "ar: 2024\norganisation: Testkommun\nenhet: tkr\nutfall_fil: utfall-2024.csv\n"
-        'verksamheter: {"100": Nämnd- och styrelseverksamhet}\n'
-        'forvaltningar:\n  KSF:\n    namn: Kommunstyrelseförvaltningen\n    verksamheter:\n      "100": {}\n',
-        encoding="utf-8")
-    (d / "utfall-2024.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
-                                       "2024-01,KSF,,100,5010,kostnad,1000.00\n2024-01,KSF,,,6410,kostnad,500.00\n",
-                                       encoding="utf-8")
+    d = _year_with_utfall(tmp_path, "ar: 2024\norganisation: Testkommun\nenhet: tkr\nutfall_fil: utfall-2024.csv\n"
+                          'verksamheter: {"100": Nämnd- och styrelseverksamhet}\n'
+                          'forvaltningar:\n  KSF:\n    namn: Kommunstyrelseförvaltningen\n    verksamheter:\n      "100": {}\n',
+                          ["2024-01,KSF,,100,5010,kostnad,1000.00", "2024-01,KSF,,,6410,kostnad,500.00"])
     result = run("deviation", "--budgets", d, "--by", by, "--unit", "kr")
     assert result.exit_code == 0, result.stderr
     labels = [line.split("  ")[0] for line in result.stdout.splitlines()]
@@ -1851,24 +1841,17 @@ def test_months_gives_the_year_before_by_this_years_kostnadsslag_as_deviation_do
 def test_a_view_without_budget_says_why_its_budget_is_unknown(run, tmp_path):
     """Budget and avvikelse "–" with a note in every view, as a cut by account has one (found in review):
     a förvaltning without any budget in the year, and one whose budget is per stab, viewed per verksamhet."""
-    d = tmp_path / "b"
-    d.mkdir()
     year = ("ar: 2024\norganisation: Testkommun\nenhet: kr\nutfall_fil: utfall-2024.csv\n"
             'verksamheter: {"100": Nämnd- och styrelseverksamhet}\nforvaltningar:\n'
             '  KSF:\n    namn: Kommunstyrelseförvaltningen\n    verksamheter:\n      "100": {}\n{other}')
-    (d / "utfall-2024.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
-                                       "2024-01,KSF,,100,5010,kostnad,1000.00\n", encoding="utf-8")
-    (d / "2024.yaml").write_text(year.replace("{other}", ""), encoding="utf-8")
+    d = _year_with_utfall(tmp_path, year.replace("{other}", ""), ["2024-01,KSF,,100,5010,kostnad,1000.00"])
     for by in ("stab", "verksamhet", "forvaltning"):
         shown = run("deviation", "--budgets", d, "--by", by, "--unit", "kr")
         assert shown.exit_code == 0 and "Anm.: KSF har ingen budget 2024: budget och avvikelse visas som –." \
             in shown.stdout, (by, shown.stdout)
-    (d / "utfall-2024.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
-                                       "2024-01,KSF,,100,5010,kostnad,1000.00\n2024-01,SOC,IFO,100,5010,kostnad,400.00\n",
-                                       encoding="utf-8")
-    (d / "2024.yaml").write_text(year.replace("{other}", "  SOC:\n    namn: Socialförvaltningen\n    staber:\n"
-                                              "      IFO: {namn: Individ- och familjeomsorg, budget: 5000}\n"),
-                                 encoding="utf-8")
+    _year_with_utfall(tmp_path, year.replace("{other}", "  SOC:\n    namn: Socialförvaltningen\n    staber:\n"
+                                             "      IFO: {namn: Individ- och familjeomsorg, budget: 5000}\n"),
+                      ["2024-01,KSF,,100,5010,kostnad,1000.00", "2024-01,SOC,IFO,100,5010,kostnad,400.00"])
     shown = run("deviation", "--budgets", d, "--by", "verksamhet", "--unit", "kr")
     assert "Anm.: KSF har ingen budget 2024" in shown.stdout
     assert "Anm.: Budgeten för SOC finns inte per verksamhet: budget och avvikelse visas som –." in shown.stdout
@@ -1900,16 +1883,11 @@ def test_a_notes_long_names_are_cut_as_the_import_cuts_them(run, tmp_path):
 def test_check_does_not_ask_for_budget_on_rows_only_the_tables_give(run, tmp_path):
     """A förvaltning budgeted per stab whose utfall tables carry verksamhet codes: check said "ange budget också för
     verksamhetsraderna", rows the year file does not have (found in review); it now says where they come from."""
-    d = tmp_path / "b"
-    d.mkdir()
-    (d / "2024.yaml").write_text(
-        "ar: 2024\norganisation: Exempelby\nenhet: tkr\nutfall_fil: utfall-2024.csv\n"
-        'verksamheter: {"100": Nämnd, "200": Annat}\nforvaltningar:\n  KSF:\n    namn: Kommunstyrelseförvaltningen\n'
-        "    staber:\n      EKO: {namn: Ekonomistab, budget: 15000}\n      HR: {namn: HR-stab, budget: 100}\n",
-        encoding="utf-8")
-    (d / "utfall-2024.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
-                                       "2024-01,KSF,EKO,100,5010,kostnad,1240800.00\n"
-                                       "2024-01,KSF,HR,200,6410,kostnad,8500.00\n", encoding="utf-8")
+    d = _year_with_utfall(tmp_path, "ar: 2024\norganisation: Exempelby\nenhet: tkr\nutfall_fil: utfall-2024.csv\n"
+                          'verksamheter: {"100": Nämnd, "200": Annat}\nforvaltningar:\n  KSF:\n'
+                          "    namn: Kommunstyrelseförvaltningen\n    staber:\n      EKO: {namn: Ekonomistab, budget: 15000}\n"
+                          "      HR: {namn: HR-stab, budget: 100}\n",
+                          ["2024-01,KSF,EKO,100,5010,kostnad,1240800.00", "2024-01,KSF,HR,200,6410,kostnad,8500.00"])
     check = run("check", "--budgets", d)
     assert check.exit_code == 0, check.stderr
     assert ("2024.yaml:7: varning: KSF 2024: budget anges för stabraderna; verksamhetsraderna finns bara i "
