@@ -413,3 +413,14 @@ def test_the_sources_line_escapes_a_control_character_of_the_folder_name(run, tm
     assert result.exit_code == 0, result.stderr
     text = out.read_text(encoding="utf-8")
     assert "\x1b" not in text and "x1b" in text and "Källor:" in text
+
+
+def test_a_report_of_a_year_without_budget_says_so_once_and_not_of_columns_left_out(run, tmp_path):
+    """The year's tables without their budget columns carried the views' "har ingen budget …: budget och avvikelse
+    visas som –" beside the report's own note, in two orders (found in review): the report's note alone."""
+    out = tmp_path / "r.md"
+    result = run("report", "--year", "2023", "--budgets", BUDGETS, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.count("2023 har ingen budget i årsfilerna") == 1
+    assert "visas som –" not in text

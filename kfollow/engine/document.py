@@ -162,7 +162,9 @@ def _without_budget(sections: list[Section], year: int) -> list[Section]:
             note = () if said else (f"{year} har ingen budget i årsfilerna: tabellerna visar utfallet.",)
             said = True
             report = s.report
+            # (a note that the budget and avvikelse show as – speaks of columns no longer there: found in review)
+            kept = tuple(n for n in report.notes if not ("budget" in n and "visas som –" in n))
             s = replace(s, chart=None if s.chart == "avvikelse" else s.chart, report=replace(
-                report, columns=tuple(c for c in report.columns if c.name not in empty), notes=(*note, *report.notes)))
+                report, columns=tuple(c for c in report.columns if c.name not in empty), notes=(*note, *kept)))
         out.append(s)
     return out

@@ -949,7 +949,7 @@ def _budgetless_note(store: Store, year: int, frame: pl.DataFrame, view: By) -> 
     per = (frame.filter(pl.col("forvaltning").is_not_null() & pl.col("radtyp").is_in(kinds))
            .group_by("forvaltning", maintain_order=True)
            .agg(none=pl.col("budget").is_null().all(), booked=pl.col("utfall").is_not_null().any()))
-    lacking = per.filter(pl.col("none") & pl.col("booked"))["forvaltning"].to_list()
+    lacking = sorted(per.filter(pl.col("none") & pl.col("booked"))["forvaltning"].to_list())  # (as a cut's note names them)
     if not lacking:
         return ()
     budgeted = set(store.amounts.filter((pl.col("ar") == year) & pl.col("budget").is_not_null())["forvaltning"].to_list())
