@@ -1893,3 +1893,20 @@ def test_check_does_not_ask_for_budget_on_rows_only_the_tables_give(run, tmp_pat
     assert ("2024.yaml:7: varning: KSF 2024: budget anges för stabraderna; verksamhetsraderna finns bara i "
             "utfallstabellerna och visas med budget –" in check.stdout), check.stdout
     assert "ange budget också" not in check.stdout
+
+
+def test_a_budget_change_on_a_verksamhet_only_the_tables_give_says_what_row_to_write(run, tmp_path):
+    """check advises giving a budget change both stab and verksamhet; with a verksamhet only the utfall tables give,
+    the error said "add it there first" without what to write (found in review). What it says works."""
+    year = ("ar: 2024\norganisation: Testkommun\nenhet: tkr\nutfall_fil: utfall-2024.csv\n"
+            'verksamheter: {"920": Annat}\nforvaltningar:\n  KSF:\n    namn: Kommunstyrelseförvaltningen\n'
+            "    staber:\n      HRS: {namn: HR, budget: 1000}\n{rows}ombudgeteringar:\n  - datum: 2024-03-01\n"
+            '    beslut: KS\n    rader:\n      - {forvaltning: KSF, stab: HRS, verksamhet: "920", belopp: -600.0}\n')
+    d = _year_with_utfall(tmp_path, year.replace("{rows}", ""), ["2024-01,KSF,HRS,920,5010,kostnad,1000.00"])
+    refused = run("deviation", "--budgets", d)
+    assert refused.exit_code == 3
+    assert ("verksamhet '920' has no row in förvaltning KSF; add it there first (verksamheter: '920': {} is enough "
+            "where its tables give the amounts)") in refused.stderr
+    _year_with_utfall(tmp_path, year.replace("{rows}", '    verksamheter:\n      "920": {}\n'),
+                      ["2024-01,KSF,HRS,920,5010,kostnad,1000.00"])
+    assert run("deviation", "--budgets", d).exit_code == 0

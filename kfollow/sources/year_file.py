@@ -746,8 +746,10 @@ class _YearParser(TreeReader):
                     if view in ln.items:
                         knode = ln.items[view][1]
                         key = self.text(knode, f"{view} of {lwhat}")
-                        if (fid, view, key) not in known:
-                            raise self.error(knode, f"{view} '{key}' has no row in förvaltning {fid}; add it there first")
+                        if (fid, view, key) not in known:  # (a row only its tables give too: found in review)
+                            row = f"staber: '{key}': {{namn: …}}" if view == "stab" else f"verksamheter: '{key}': {{}}"
+                            raise self.error(knode, f"{view} '{key}' has no row in förvaltning {fid}; add it there first "
+                                                    f"({row} is enough where its tables give the amounts)")
                         targets.append((view, key))
                 for view, key in targets:
                     # a net change of a row budgeted gross moves its kostnader, so kostnader − intäkter stays the net
