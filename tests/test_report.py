@@ -424,3 +424,19 @@ def test_a_report_of_a_year_without_budget_says_so_once_and_not_of_columns_left_
     text = out.read_text(encoding="utf-8")
     assert text.count("2023 har ingen budget i årsfilerna") == 1
     assert "visas som –" not in text
+
+
+def test_the_footer_names_the_export_of_the_year_before_whose_utfall_is_shown(run, tmp_path):
+    """The report shows Utfall 2023 beside 2024, and its footer named 2024's export alone (found in review)."""
+    import json
+
+    folder = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", folder)
+    note = folder / "utfall-2023.csv.kalla.json"
+    data = json.loads(note.read_text(encoding="utf-8"))
+    data["export"] = "huvudbok-2023.se"
+    note.write_text(json.dumps(data), encoding="utf-8")
+    out = tmp_path / "r.md"
+    assert run("report", "--budgets", folder, "-o", out).exit_code == 0
+    line = next(x for x in out.read_text(encoding="utf-8").splitlines() if x.startswith("Utfall importerat från"))
+    assert "exempelby.se (" in line and "huvudbok-2023.se (" in line

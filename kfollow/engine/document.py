@@ -123,8 +123,10 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
 
     booked = last_month_booked(store, year)
     footer = [f"Källor: {'; '.join(provenance.describe(store.sources, store.directory))}"]
-    if info.utfall_kallor:
-        footer.append(f"Utfall importerat från {'; '.join(info.utfall_kallor)}")
+    # the year's utfall, and the year before's where its figures are shown beside it (found in review)
+    utfall_kallor = [*info.utfall_kallor, *(store.years[year - 1].utfall_kallor if year - 1 in store.years else ())]
+    if utfall_kallor:
+        footer.append(f"Utfall importerat från {'; '.join(dict.fromkeys(utfall_kallor))}")
     if info.budget_kallor:
         footer.append(f"Budget importerad från {'; '.join(info.budget_kallor)}")
     footer.append(f"Senast bokförda period: {year}-{booked:02d}" if booked else
