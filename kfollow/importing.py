@@ -23,7 +23,7 @@ from pathlib import Path
 
 import polars as pl
 
-from kfollow.errors import KfollowError, UsageError, shown
+from kfollow.errors import DataError, KfollowError, UsageError, shown
 from kfollow.sources import ledger
 from kfollow.sources.facts import Known, Origin, check_ids
 from kfollow.sources.mapping import LedgerMapping, read_mapping
@@ -72,7 +72,8 @@ class Import:
         for kind, path in outputs.items():
             table = self.tables().get(kind)
             if table is not None:
-                warnings += _destination(kind, Path(path), table.facts, budgets, force_unnamed, self.year)
+                warnings += _destination(kind, Path(path), table.facts, budgets, force_unnamed, self.year,
+                                         self.origin.kostnadsslag)
         return warnings
 
     def note(self, kind: str) -> str:
@@ -278,7 +279,7 @@ _OPTIONS = {"utfall": "-o", "budget": "--budget-out"}
 
 
 def _destination(kind: str, path: Path, facts: pl.DataFrame, budgets: Path | str | None,
-                 force_unnamed: bool, asked: str | None = None) -> list[str]:
+                 force_unnamed: bool, asked: str | None = None, groups: tuple = ()) -> list[str]:
     """`Import.destinations` for one table."""
     key, option = _KEYS[kind], _OPTIONS[kind]
     other = _KEYS["budget" if kind == "utfall" else "utfall"]
@@ -291,6 +292,7 @@ def _destination(kind: str, path: Path, facts: pl.DataFrame, budgets: Path | str
     for year_file, (ar, keys) in named.items():
         if key in keys:
             _check_beside(year_file, key, target, facts, str(path))
+            _check_groups(year_file, target, groups, str(path))
             outside = [p for p in periods if p[:4] != ar]
             if outside:
                 elsewhere = outside[0][:4]  # the other year's rows go to that year's table
@@ -354,6 +356,39 @@ def _check_beside(year_file: Path, key: str, target: Path, facts: pl.DataFrame, 
                   for name, frame in [*beside, (shown_as, ours)]]
     for name, frame in with_month[:-1]:
         check_overlap([(name, frame), with_month[-1]])
+
+
+def _check_groups(year_file: Path, target: Path, groups: tuple, shown_as: str) -> None:
+    """DataError where the mapping's own kostnadsslag (`groups`, written into the table's note) differ from those
+    another table of the year file was imported with, and the year file defines none of its own: the year
+    would then refuse to load (found by a new user, who changed the mapping between two imports). A year file
+    or table that cannot be read is left for the loading to report."""
+    from kfollow.sources.outcome import kostnadsslag_of
+    from kfollow.sources.yaml_tree import Mapping, Scalar, Sequence, read_yaml
+
+    if not groups:
+        return
+    try:
+        top = read_yaml(year_file)
+    except KfollowError:
+        return
+    if not isinstance(top, Mapping) or "kostnadsslag" in top.items:  # the year file's own are the year's
+        return
+    for key in ("utfall_fil", "budget_fil"):
+        node = top.items.get(key, (None, None))[1]
+        for item in (node.items if isinstance(node, Sequence) else [node] if node is not None else []):
+            path = year_file.parent / item.value if isinstance(item, Scalar) else None
+            if path is None or _real(path) == target or not path.is_file():
+                continue
+            try:
+                theirs = kostnadsslag_of(path)
+            except KfollowError:
+                continue  # (a note the loading refuses: it says why)
+            if theirs and tuple(theirs) != tuple(groups):
+                raise DataError(shown_as, None, None, f"the mapping defines other kostnadsslag than {item.value}, which "
+                                                      f"{year_file} also reads, was imported with; the year would not "
+                                                      "load. Import every table of the year with one mapping, or define "
+                                                      "kostnadsslag in the year file")
 
 
 def _year_files(folder: Path) -> dict[str, Path]:

@@ -639,3 +639,23 @@ def test_object_rows_beyond_their_total_are_said_not_only_left_as_a_negative_res
             "rows add up to more than their {} row" in result.stderr), result.stderr
     assert "(-200,00 kr) is booked without objects" in result.stderr
     assert read_table(out)[("2024-01", "KSF", "", "", "6410", "kostnad")] == -200_00
+
+
+def test_an_import_refuses_a_table_whose_kostnadsslag_differ_from_the_years_other_tables(example: Path):
+    """A mapping changed between two imports (a prefix added to a kostnadsslag): the import wrote the utfall
+    table, and every command on the year then refused it (found by a new user). It refuses, with nothing written."""
+    rules = example / "mapping.yaml"  # (the year file names utfall-2024.csv and budget-2024.csv)
+    rules.write_text(rules.read_text(encoding="utf-8") + '\nkostnadsslag:\n  intakter: {namn: Intäkter, konton: ["3"]}\n'
+                     '  personal: {namn: Personalkostnader, konton: ["5"]}\n'
+                     '  ovriga: {namn: Övriga kostnader, konton: ["4", "6", "7"]}\n', encoding="utf-8")
+    both = run("import", "sie", EXAMPLES / "exempelby.se", "-m", rules, "--year", "2024",
+               "-o", example / "utfall-2024.csv", "--budget-out", example / "budget-2024.csv")
+    assert both.exit_code == 0, both.stderr
+    before = (example / "utfall-2024.csv").read_bytes()
+    rules.write_text(rules.read_text(encoding="utf-8").replace('konton: ["4", "6", "7"]', 'konton: ["4", "6", "7", "8"]'),
+                     encoding="utf-8")
+    again = run("import", "sie", EXAMPLES / "exempelby.se", "-m", rules, "--year", "2024", "-o", example / "utfall-2024.csv")
+    assert again.exit_code == 3, again.stderr
+    assert ("the mapping defines other kostnadsslag than budget-2024.csv, which" in again.stderr
+            and "Import every table of the year with one mapping, or define kostnadsslag in the year file" in again.stderr)
+    assert (example / "utfall-2024.csv").read_bytes() == before
