@@ -1910,3 +1910,29 @@ def test_a_budget_change_on_a_verksamhet_only_the_tables_give_says_what_row_to_w
     _year_with_utfall(tmp_path, year.replace("{rows}", '    verksamheter:\n      "920": {}\n'),
                       ["2024-01,KSF,HRS,920,5010,kostnad,1000.00"])
     assert run("deviation", "--budgets", d).exit_code == 0
+
+
+@pytest.mark.parametrize("by", ["stab", "stab,kostnadsslag"])
+def test_each_forvaltnings_rest_is_named_with_it_in_a_list_and_in_fail_over(run, tmp_path, by):
+    """Two förvaltningar's "Ej fördelat på stab" were two lines alike in --top, the report's list and --fail-over
+    (found in review): each is named with its förvaltning, as a part is; csv keeps its columns and names."""
+    d = _year_with_utfall(tmp_path, "ar: 2024\norganisation: Testkommun\nenhet: tkr\nutfall_fil: utfall-2024.csv\n"
+                          "budget_fil: budget-2024.csv\nforvaltningar:\n  KSF:\n    namn: Kommunstyrelseförvaltningen\n"
+                          "    staber:\n      EKO: {namn: Ekonomistab}\n  BUF:\n    namn: Barn- och utbildning\n"
+                          "    staber:\n      GRU: {namn: Grundskola}\n",
+                          ["2024-01,KSF,EKO,,5010,kostnad,1000000.00", "2024-01,KSF,,,6410,kostnad,300000.00",
+                           "2024-01,BUF,GRU,,5010,kostnad,2000000.00", "2024-01,BUF,,,6410,kostnad,200000.00"])
+    (d / "budget-2024.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
+                                       "2024,KSF,EKO,,5010,kostnad,12000000.00\n2024,KSF,,,6410,kostnad,600000.00\n"
+                                       "2024,BUF,GRU,,5010,kostnad,24000000.00\n2024,BUF,,,6410,kostnad,240000.00\n",
+                                       encoding="utf-8")
+    listed = run("deviation", "--budgets", d, "--by", by, "--top", "2", "--unit", "tkr")
+    assert listed.exit_code == 0, listed.stderr
+    labels = [line.split("  ")[0] for line in listed.stdout.splitlines()[4:6]]
+    assert [x.split(":")[0] for x in labels] == ["KSF Ej fördelat på stab", "BUF Ej fördelat på stab"], listed.stdout
+    failed = run("deviation", "--budgets", d, "--by", by, "--fail-over", "100tkr", "--unit", "tkr")
+    assert failed.exit_code == 1
+    assert "avvikelsen för KSF Ej fördelat på stab" in failed.stderr and "avvikelsen för BUF Ej fördelat på stab" \
+        in failed.stderr, failed.stderr
+    rows = csv_rows(run("deviation", "--budgets", d, "--by", by, "--top", "2", "-f", "csv").stdout)
+    assert {r["stab"] for r in rows} == {"ej fördelat (KSF)", "ej fördelat (BUF)"}

@@ -945,6 +945,11 @@ def named_parts(frame: pl.DataFrame) -> pl.DataFrame:
                 rows.group_by("namn").agg(pl.col("forvaltning").n_unique() > 1)["forvaltning"].any():
             # (920 - Gemensamma of KLF and of SERV; not a förvaltning's own name)
             parent = pl.col("forvaltning") + pl.lit(" ") + parent
+        several = "forvaltning" in frame.columns and rows["forvaltning"].drop_nulls().n_unique() > 1
+        view = next((k for k in ("stab", "verksamhet") if k in frame.columns), None)
+        if several and view is not None:  # each förvaltning's "Ej fördelat på stab" named with it (found in review)
+            parent = pl.when(pl.col(view).str.starts_with("ej fördelat (")).then(
+                pl.col("forvaltning") + pl.lit(" ") + parent).otherwise(parent)
         row = pl.col("radtyp") == "radsumma"
         named = parent
         parent = pl.when(row).then(parent).forward_fill()
@@ -953,10 +958,12 @@ def named_parts(frame: pl.DataFrame) -> pl.DataFrame:
         return frame.with_columns(namn=pl.when(part).then(parent + pl.lit(": ") + _own_name(frame))
                                   .when(row).then(named).otherwise("namn"))
     own = pl.when(pl.col("radtyp").is_in(["rad", "ej_fordelat"])).then(_own_name(frame)).otherwise("namn")
-    if "forvaltning" in frame.columns and frame["forvaltning"].drop_nulls().n_unique() > 1 and \
-            not any(k in frame.columns for k in ("stab", "verksamhet")):
+    several = "forvaltning" in frame.columns and frame["forvaltning"].drop_nulls().n_unique() > 1
+    if several and not any(k in frame.columns for k in ("stab", "verksamhet")):
         own = pl.when(pl.col("radtyp").is_in(["rad", "ej_fordelat"])).then(pl.col("forvaltning") + pl.lit(": ") + own) \
             .otherwise("namn")
+    elif several:  # a view's rows have names of their own, but not each förvaltning's rest: `KSF Ej fördelat på stab`
+        own = pl.when(pl.col("radtyp") == "ej_fordelat").then(pl.col("forvaltning") + pl.lit(" ") + own).otherwise(own)
     return frame.with_columns(namn=own)
 
 
@@ -993,8 +1000,13 @@ def largest(frame: pl.DataFrame, n: int) -> pl.DataFrame:
     elif any(k in frame.columns for k in LEDGER):
         whole = (pl.col("radtyp") == "ej_fordelat") & ~(pl.col("radtyp") == "rad").any().over("forvaltning")
         rows = named.filter((pl.col("radtyp") == "rad") | whole).with_columns(radtyp=pl.lit("rad"))
-    else:  # a view's own rows: labelled as its table labels them (`920 - Gemensamma verksamheter`)
+    else:  # a view's own rows: labelled as its table labels them (`920 - Gemensamma verksamheter`), and each
+        # förvaltning's rest with the förvaltning where there are several (`KSF Ej fördelat på stab`: found in review)
         rows = named.filter(pl.col("radtyp").is_in(["rad", "ej_fordelat", "forvaltning", "differens"])).drop("rubrik")
+        if "forvaltning" in rows.columns and rows["forvaltning"].drop_nulls().n_unique() > 1:
+            rows = rows.with_columns(ex.rubrik(rows.columns)).with_columns(
+                rubrik=pl.when(pl.col("radtyp") == "ej_fordelat").then(pl.col("forvaltning") + pl.lit(" ") + pl.col("rubrik"))
+                .otherwise(pl.col("rubrik")))
     rows = rows.filter(pl.col("avvikelse").is_not_null() & (pl.col("avvikelse") != 0))  # nothing to explain
     ranked = rows.with_columns(_abs=pl.col("avvikelse").abs()).sort("_abs", descending=True, maintain_order=True)
     if ranked.height > n:  # a row as large as the last one listed is listed too: no tie is cut in two
