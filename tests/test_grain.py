@@ -1936,3 +1936,31 @@ def test_each_forvaltnings_rest_is_named_with_it_in_a_list_and_in_fail_over(run,
         in failed.stderr, failed.stderr
     rows = csv_rows(run("deviation", "--budgets", d, "--by", by, "--top", "2", "-f", "csv").stdout)
     assert {r["stab"] for r in rows} == {"ej fördelat (KSF)", "ej fördelat (BUF)"}
+
+
+def test_months_of_accounts_the_year_before_did_not_book_show_it_as_0(run, tmp_path):
+    """months --konto of an account 2023 has no facts of: the Utfall 2023 column was dropped with a note that 2023
+    has no accounts, while deviation shows 0 (found in review)."""
+    d = _example_without(tmp_path, "utfall-2024.csv", lambda x: False)
+    with (d / "utfall-2024.csv").open("a", encoding="utf-8") as f:
+        f.write("2024-03,KSF,EKO,,7010,kostnad,25000.00\n")
+    months = run("months", "--budgets", d, "--konto", "7010", "-f", "csv", "--exact", "--unit", "kr")
+    assert months.exit_code == 0, months.stderr
+    rows = csv_rows(months.stdout)
+    assert rows and all(Decimal(r["utfall_2023"]) == 0 for r in rows)
+    assert "finns inte med konto" not in run("months", "--budgets", d, "--konto", "7010").stdout
+
+
+def test_the_note_on_a_missing_budget_goes_with_its_columns_and_names_a_change_without_a_budget(run, tmp_path):
+    """The note that budget and avvikelse show as – stayed under a table --columns had left them out of, and said
+    "har ingen budget" of a förvaltning whose budget change has no budget to change (found in review)."""
+    year = ("ar: 2024\norganisation: Testkommun\nenhet: kr\nutfall_fil: utfall-2024.csv\nforvaltningar:\n"
+            "  KSF:\n    namn: Kommunstyrelseförvaltningen\n    staber:\n      EKO: {namn: Ekonomistab}\n{changes}")
+    d = _year_with_utfall(tmp_path, year.replace("{changes}", ""), ["2024-01,KSF,EKO,,5010,kostnad,1000.00"])
+    assert "har ingen budget 2024" in run("deviation", "--budgets", d).stdout
+    assert "Anm." not in run("deviation", "--budgets", d, "--columns", "utfall").stdout
+    _year_with_utfall(tmp_path, year.replace("{changes}", "ombudgeteringar:\n  - datum: 2024-03-01\n    beslut: KS\n"
+                                                        "    rader:\n      - {forvaltning: KSF, stab: EKO, belopp: 1200}\n"),
+                      ["2024-01,KSF,EKO,,5010,kostnad,1000.00"])
+    shown = run("deviation", "--budgets", d).stdout
+    assert "KSF har budgetändringar 2024 men ingen budget att ändra" in shown and "har ingen budget" not in shown

@@ -414,8 +414,9 @@ def ledger_month_totals(store: Store, year: int, months: list[int], fids: list[s
                                                                   pl.col("konto").alias("_part")], months_of=months_of)
         if keys:
             a = a.filter(pl.col("_parent").is_in(keys))
+        # (facts of the kind, none of which the filter keeps, sum to 0, not unknown: found in review)
         frames.append(a.select(manad=pl.lit(m, pl.Int8),
-                               **{art: ex.exact_sum(art) if known[art] else pl.lit(None, pl.Int64)
+                               **{art: ex.exact_sum(art).fill_null(0) if known[art] else pl.lit(None, pl.Int64)
                                   for art in ("budget", "utfall")}))
     return pl.concat(frames).sort("manad")
 

@@ -953,13 +953,22 @@ def _budgetless_note(store: Store, year: int, frame: pl.DataFrame, view: By) -> 
     if not lacking:
         return ()
     budgeted = set(store.amounts.filter((pl.col("ar") == year) & pl.col("budget").is_not_null())["forvaltning"].to_list())
-    none, elsewhere = [f for f in lacking if f not in budgeted], [f for f in lacking if f in budgeted]
-    notes: tuple = ()
+    changed = set(store.changes.filter(pl.col("ar") == year)["forvaltning"].to_list())
+    none = [f for f in lacking if f not in budgeted and f not in changed]
+    # (budget changes without a budget to change: they give no budget of their own; found in review)
+    unbased = [f for f in lacking if f not in budgeted and f in changed]
+    elsewhere = [f for f in lacking if f in budgeted]
+    notes: tuple = ()  # (of the budget column: with it left out, nothing to say)
     if none:
-        notes += (Caveat(f"{', '.join(none)} har ingen budget {year}: budget och avvikelse visas som –."),)
+        notes += (ColumnNote(f"{', '.join(none)} har ingen budget {year}: budget och avvikelse visas som –.", "budget",
+                             "avvikelse"),)
+    if unbased:
+        notes += (ColumnNote(f"{', '.join(unbased)} har budgetändringar {year} men ingen budget att ändra: budget och "
+                             "avvikelse visas som –; skriv radernas budget (0 om de inte har någon).", "budget",
+                             "avvikelse"),)
     if elsewhere:
-        notes += (Caveat(f"Budgeten för {', '.join(elsewhere)} finns inte per {BY_TITLE[view]}: budget och avvikelse "
-                         "visas som –."),)
+        notes += (ColumnNote(f"Budgeten för {', '.join(elsewhere)} finns inte per {BY_TITLE[view]}: budget och "
+                             "avvikelse visas som –.", "budget", "avvikelse"),)
     return notes
 
 
