@@ -275,6 +275,18 @@ def test_a_packed_csv_is_refused_not_unpacked(tmp_path, pack, kind):
     assert error_of(path) == f"utfall.csv:1:1: the file is {kind}, not CSV text; unpack it and name the unpacked CSV"
 
 
+def test_an_excel_workbook_named_csv_is_told_to_be_saved_as_csv(tmp_path):
+    """A workbook saved or renamed as .csv is a zip, but unpacking it gives no CSV (found in review)."""
+    import openpyxl
+
+    path = tmp_path / "utfall.csv"
+    book = openpyxl.Workbook()
+    book.active.append(HEADER.split(","))
+    book.save(path)
+    assert error_of(path) == ("utfall.csv:1:1: the file is an Excel workbook, not CSV text; save it as CSV (in Excel: "
+                              "Save as, CSV UTF-8)")
+
+
 def test_a_parquet_file_named_csv_is_told_so(tmp_path):
     path = tmp_path / "utfall.csv"
     pl.read_csv(((HEADER + "\n" + GOOD + "\n").encode()), infer_schema=False).write_parquet(path)
@@ -285,6 +297,9 @@ def test_an_unclosed_quote_is_named_where_its_row_begins_not_at_the_end(tmp_path
     """A quote opened on line 3 and never closed read the rest of the file as one cell: the error named the
     file's last line (found in review); it names the row's."""
     path = write(tmp_path, GOOD, '2024-01,KLF,"KS,100,4010,kostnad,1', *[GOOD] * 20)
+    assert error_of(path).startswith("utfall.csv:3: a quoted cell in the row that begins here is not closed")
+    # a later quoted cell (Excel quotes a cell with a comma) closed it there, and the reader stopped at that line
+    path = write(tmp_path, GOOD, '2024-01,KLF,"KS,100,4010,kostnad,1', GOOD, GOOD, '2024-01,KLF,"KS",100,4010,kostnad,1')
     assert error_of(path).startswith("utfall.csv:3: a quoted cell in the row that begins here is not closed")
 
 
@@ -314,6 +329,8 @@ def test_too_few_cells_are_told_as_such_not_as_an_empty_amount(tmp_path):
     message = error_of(write(tmp_path, GOOD, "2024-01,KLF,KS,100,4010,kostnad"))
     assert message == ("utfall.csv:3: row has 6 cells but the header has 7; a cell is missing (an empty cell still "
                        "needs its comma)")
+    assert error_of(write(tmp_path, GOOD, "2024-02")) == ("utfall.csv:3: row has 1 cell but the header has 7; 6 cells "
+                                                          "are missing (an empty cell still needs its comma)")
     # an empty amount with every cell there is still an empty amount
     assert "belopp is empty" in error_of(write(tmp_path, GOOD, "2024-01,KLF,KS,100,4010,kostnad,"))
 

@@ -339,8 +339,9 @@ def _numbered(lf: pl.LazyFrame) -> pl.LazyFrame:
 def _plan_csv(path: Path, name: str, head: bytes) -> _Plan:
     if looks_utf16(head):
         raise DataError(name, 1, 1, "file is UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)")
-    if kind := packed(head):
-        advice = "name it .parquet" if kind == "a Parquet file" else "unpack it and name the unpacked CSV"
+    if kind := packed(head, path):
+        advice = ("name it .parquet" if kind == "a Parquet file" else
+                  "save it as CSV (in Excel: Save as, CSV UTF-8)" if "Excel" in kind else "unpack it and name the unpacked CSV")
         raise DataError(name, 1, 1, f"the file is {kind}, not CSV text; {advice}")
     if not head:
         raise DataError(name, 1, 1, f"file is empty; write a header row: {','.join(COLUMNS)}")
@@ -367,8 +368,9 @@ def _plan_csv(path: Path, name: str, head: bytes) -> _Plan:
         cells = _csv_cells(path, row)
         if cells is None or not 0 < cells < len(present):
             return None
-        return (f"row has {cells} cells but the header has {len(present)}; a cell is missing (an empty cell still "
-                "needs its comma)")
+        lacking = len(present) - cells
+        return (f"row has {cells} cell{'s' if cells > 1 else ''} but the header has {len(present)}; "
+                f"{'a cell is' if lacking == 1 else f'{lacking} cells are'} missing (an empty cell still needs its comma)")
 
     return _Plan(scan, _Source(name, where, lambda exc: _csv_failure(path, name, exc), short=short),
                  _amount_from_text(pl.col("belopp")), skips_blank=True)
@@ -1006,7 +1008,9 @@ def _csv_failure(path: Path, name: str, exc: Exception) -> Exception:
                                                       f"{len(header)}; quote cells that contain a comma")
             end = reader.line_num
     except csv.Error as err:
-        if "unexpected end of data" in str(err):  # a quote opened and never closed: where its row begins, not the end
+        # a quote opened and never closed makes one record of the lines up to the next quote, or the end: where its
+        # row begins, not where the reader stopped (found in review)
+        if "unexpected end of data" in str(err) or reader.line_num > end + 1:
             return DataError(name, end + 1, None, "a quoted cell in the row that begins here is not closed; add the "
                                                   'closing quote (and double a quote inside the cell: "")')
         return DataError(name, reader.line_num, None, f"malformed CSV ({err}); put quotes around a cell with a "

@@ -200,10 +200,22 @@ _PACKED = ((b"\x1f\x8b", "gzip-packed"), (b"\x28\xb5\x2f\xfd", "zstd-packed"), (
            (b"\xfd7zXZ\x00", "xz-packed"), (b"PK\x03\x04", "a zip archive"), (b"PAR1", "a Parquet file"))
 
 
-def packed(head: bytes) -> str | None:
+def packed(head: bytes, path: Path | None = None) -> str | None:
     """What a file that should be CSV text is instead, by its first bytes (`a Parquet file`, `gzip-packed`), or
     None. A zlib stream is told by its two-byte header (a multiple of 31, deflate, whose second byte no
-    CSV header starts with)."""
+    CSV header starts with); a zip archive at `path` that holds a workbook is one (unpacked it gives no CSV:
+    found in review)."""
+    if head.startswith(b"PK\x03\x04") and path is not None:
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as archive:
+                if any(n.startswith("xl/") for n in archive.namelist()):
+                    return "an Excel workbook"
+        except (OSError, zipfile.BadZipFile, ValueError):
+            pass
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "an Excel 97-2003 workbook"
     for magic, kind in _PACKED:
         if head.startswith(magic):
             return kind
