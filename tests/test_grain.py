@@ -1964,3 +1964,17 @@ def test_the_note_on_a_missing_budget_goes_with_its_columns_and_names_a_change_w
                       ["2024-01,KSF,EKO,,5010,kostnad,1000.00"])
     shown = run("deviation", "--budgets", d).stdout
     assert "KSF har budgetändringar 2024 men ingen budget att ändra" in shown and "har ingen budget" not in shown
+
+
+def test_a_forvaltning_booked_now_and_then_is_no_month_lost(run, tmp_path):
+    """A valnämnd booked in May and July while the year is booked to October: June is no month lost from the export
+    (found reviewing the two-month rule, which holds where a förvaltning is booked up to the year's last month)."""
+    d = _example_without(tmp_path, "utfall-2024.csv", lambda x: False)
+    year = d / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("ombudgeteringar:", (
+        "  VAL:\n    namn: Valnämnden\n    staber:\n      VN: {namn: Valnämnd, budget: 70}\nombudgeteringar:"), 1),
+        encoding="utf-8")
+    with (d / "utfall-2024.csv").open("a", encoding="utf-8") as f:
+        f.write("2024-05,VAL,VN,,6410,kostnad,40000.00\n2024-07,VAL,VN,,6410,kostnad,25000.00\n")
+    check = run("check", "--budgets", d, "--format", "csv")
+    assert not [r for r in csv_rows(check.stdout) if r["kod"] == "utfall_manad_saknas"], check.stdout

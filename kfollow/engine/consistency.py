@@ -502,7 +502,10 @@ def _late_start(budgets: Store, ar: int, line: dict) -> list[dict]:
     # a month without any booking between booked months: lost from the export, not a förvaltning begun late
     months = (budgets.months.lazy().filter((pl.col("ar") == ar) & pl.col("forvaltning").is_in(list(tabled)) & booked)
               .group_by("forvaltning").agg(pl.col("manad").unique().sort()).sort("forvaltning").collect())
-    gaps = [(fid, _lost(booked_months, fewest=2)) for fid, booked_months in months.iter_rows()]
+    # two booked months around a gap where the förvaltning is booked up to the year's last month (January and March
+    # at the March close); three where it stopped before (bookings now and then, as a valnämnd's: found in review)
+    last = max((m[-1] for _, m in months.iter_rows() if m), default=None)
+    gaps = [(fid, _lost(booked, fewest=2 if booked and booked[-1] == last else 3)) for fid, booked in months.iter_rows()]
     return late + [finding("utfall_manad_saknas", "varning", budgets.years[ar].fil, line.get(fid), _literal(
         f"{fid}: utfallstabellerna har inga bokningar i {_months(ar, inside)}, men i månaderna före och efter; "
         "saknas de i exporten? (ackumulerat utfall räknar dem som 0)")) for fid, inside in gaps if inside]
@@ -512,8 +515,8 @@ def _lost(months: list[int], fewest: int = 3) -> list[int]:
     """The months missing between a table's months, where they look lost from a monthly series (`fewest`
     months or more, more of them there than missing); not a table of a few months by design (a
     budget in January and a change in June). Utfall is booked every month (salaries are paid every
-    month): two months around a month without a booking are enough (January and March at the March
-    close; found in review)."""
+    month): two months around a month without a booking are enough where the förvaltning is booked up
+    to the year's last month (January and March at the March close; found in review)."""
     if len(months) < fewest:
         return []
     missing = [m for m in range(months[0], months[-1]) if m not in months]
