@@ -324,12 +324,21 @@ def test_a_table_listed_twice_is_an_overlap_even_when_read_ahead(tmp_path: Path)
                                         "twice; name it once") as info:
         load_budgets(folder)
     assert info.value.path.endswith("2024.yaml") and (info.value.line, info.value.column) == (9, 21)
-    # the same file by another name (a hard link): where the tables are read
+
+
+@pytest.mark.parametrize("other", ["v.csv", "absolute"])
+def test_a_table_named_twice_by_another_path_is_an_error_at_the_name(tmp_path: Path, other: str):
+    """The same file by another path (a hard link, an absolute path) is found at the name in the year file, not
+    only where the tables are read (found in review)."""
+    import re
+
+    folder = year_folder(tmp_path, "utfall_fil: [u.csv, OTHER]")
+    write(folder / "u.csv", ["2024-01,ADM,NORD,100,4010,kostnad,1"])
     os.link(folder / "u.csv", folder / "v.csv")
-    (folder / "2024.yaml").write_text((folder / "2024.yaml").read_text(encoding="utf-8").replace(
-        "utfall_fil: [u.csv, u.csv]", "utfall_fil: [u.csv, v.csv]"), encoding="utf-8")
-    with pytest.raises(DataError, match="förvaltning ADM, period 2024-01 is also in .*u.csv; a förvaltning's month must "
-                                        "come from one table"):
+    named = str(folder / "u.csv") if other == "absolute" else other
+    (folder / "2024.yaml").write_text((folder / "2024.yaml").read_text(encoding="utf-8").replace("OTHER", named),
+                                      encoding="utf-8")
+    with pytest.raises(DataError, match=f"utfall_fil names '{re.escape(named)}' twice \\(as 'u.csv'\\)"):
         load_budgets(folder)
 
 

@@ -1595,6 +1595,9 @@ def test_budget_fil_may_not_be_the_utfall_fil_by_a_link(run, grain, link):
     # two rows of one name, as a year file refuses them (found in review)
     ([{"id": "a", "namn": "Övrigt", "konton": ["3"]}, {"id": "b", "namn": "Övrigt", "konton": ["5"]}],
      "kostnadsslag namn 'Övrigt' is there twice"),
+    ([{"id": "a", "namn": "Personal", "konton": ["3"]}, {"id": "b", "namn": "personal", "konton": ["5"]}],
+     "kostnadsslag namn 'personal' is there twice"),
+    ([{"id": "a", "namn": " ", "konton": ["3"]}], "kostnadsslag a has an empty namn"),
 ])
 def test_a_notes_kostnadsslag_are_checked_as_a_mappings_are(run, tmp_path, groups, problem):
     """Found in review: a hand-edited `.kalla.json` with an id twice netted two kostnadsslag into one row

@@ -124,6 +124,9 @@ def rows_beyond(frame: pl.DataFrame, limit: Limit | Limits) -> pl.DataFrame:
             kinds.append(RowKind.summa.value)
             frame = frame.with_columns(namn=pl.when(pl.col("radtyp") == RowKind.summa.value)
                                        .then(pl.lit(f"Summa {alone[0]}")).otherwise(pl.col("namn")))
-    elif "radtyp" in frame.columns and "forvaltning" in frame.columns:  # a view: each förvaltning's rest named
-        frame = named_parts(frame)  # with it (`KSF Ej fördelat på stab`; two alike said nothing: found in review)
+    elif "radtyp" in frame.columns and "forvaltning" in frame.columns and \
+            frame["forvaltning"].drop_nulls().n_unique() > 1:  # a view: each förvaltning's rest named with it
+        # (`KSF Ej fördelat på stab`; two alike said nothing: found in review)
+        frame = frame.with_columns(namn=pl.when(pl.col("radtyp") == RowKind.ej_fordelat.value)
+                                   .then(pl.col("forvaltning") + pl.lit(" ") + pl.col("namn")).otherwise(pl.col("namn")))
     return frame.filter(pl.col("radtyp").is_in(kinds) & limit.exceeded().fill_null(False))

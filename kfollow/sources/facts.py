@@ -193,7 +193,7 @@ def read_in_background(tables: list[PendingTable]) -> None:
     with _STARTING:
         waiting = [t for t in tables if t._done is None]
         if waiting and _WORKER is None:  # the worker first: a table is queued only where a thread will read it
-            worker = threading.Thread(target=_work, name="kfollow-facts", daemon=True)
+            worker = threading.Thread(target=_work, args=(_WORK,), name="kfollow-facts", daemon=True)
             worker.start()  # named the worker only once it runs: a thread that could not start is tried again
             _WORKER = worker
         for table in waiting:
@@ -236,9 +236,12 @@ _WORKER: threading.Thread | None = None
 _STARTING = threading.Lock()
 
 
-def _work() -> None:
+def _work(jobs: "queue.SimpleQueue[Callable[[], None]]") -> None:
+    """The reading thread: the jobs of the queue it was started for, one at a time, for the life of the process
+    (its own queue, not whatever `_WORK` names later: a test that gives the module another queue for a while
+    left a reader waiting on that one, and the next tables unread)."""
     while True:
-        job = _WORK.get()
+        job = jobs.get()
         try:
             job()
         except BaseException:  # noqa: BLE001 - a table's own failure is handed to its `result` (`_read`); what escapes

@@ -151,8 +151,10 @@ def kostnadsslag_of(table: Path | str) -> tuple[Kostnadsslag, ...]:
             problem = "a group lacks its id, namn or konton"
         elif not ID.fullmatch(g["id"]) or g["id"] in {f.id for f in found}:
             problem = f"kostnadsslag id '{shown(g['id'][:40])}' is {'not an id' if not ID.fullmatch(g['id']) else 'there twice'}"
-        elif _capped(g["namn"]) in {f.namn for f in found}:  # (two rows of one name: a year file refuses it too)
-            problem = f"kostnadsslag namn '{shown(g['namn'][:40])}' is there twice"
+        elif not g["namn"].strip():  # (a row without a label: a year file refuses it too)
+            problem = f"kostnadsslag {g['id']} has an empty namn"
+        elif _capped(g["namn"]).casefold() in {f.namn.casefold() for f in found}:  # (two rows alike, as a year file
+            problem = f"kostnadsslag namn '{shown(g['namn'][:40])}' is there twice"  # refuses them: found in review)
         else:
             bad = next((p for p in g["konton"] if not (isinstance(p, str) and p.isascii() and p.isdigit())), None)
             taken = next((p for p in g["konton"] if p in owner), None) if bad is None else None

@@ -447,14 +447,17 @@ class _YearParser(TreeReader):
         if not items:
             raise self.error(node, f"{what} is an empty list; name at least one table or remove the key")
         out = []
-        seen: dict[str, Node] = {}
+        base = Path(self.fil).parent
         for item in items:
             text = self.text(item, what)
             if not text.endswith((".csv", ".parquet")):
                 raise self.error(item, f"{what} '{text}' is neither .csv nor .parquet; write the outcome table as one of them")
-            first = seen.setdefault(os.path.normpath(text), item)
-            if first is not item:  # (here, at the name: the same file by another name is found where it is read)
-                raise self.error(item, f"{what} names '{text}' twice (first at line {first.line}): its months would "
+            # (here, at the name: by the same path, or another path to the same file; found in review)
+            first = next((o for o in out if os.path.normpath(o[0]) == os.path.normpath(text)
+                          or _same_file(base, o[0], text)), None)
+            if first is not None:
+                also = "" if os.path.normpath(first[0]) == os.path.normpath(text) else f" (as '{first[0]}')"
+                raise self.error(item, f"{what} names '{text}' twice{also} (first at line {first[1]}): its months would "
                                        "count twice; name it once")
             out.append((text, item.line, item.column))
         return out
