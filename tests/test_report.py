@@ -334,6 +334,9 @@ def test_a_month_of_a_year_without_budget_has_no_budget_columns_nor_list_of_devi
     assert "finns per stab eller verksamhet" not in cut.stdout
     top = run("deviation", "--budgets", folder, "--period", "2024-10", "--by", "stab", "--top", "5")
     assert top.exit_code == 0 and "Ingen avvikelse att lista: 2024 har ingen budget för raderna." in top.stdout
+    assert "(inga rader)" in top.stdout and "Avvikelse %" not in top.stdout  # no header over nothing
+    listed = run("deviation", "--budgets", folder, "--period", "2024-10", "--top", "5", "--format", "csv")
+    assert listed.stdout.splitlines() == [listed.stdout.splitlines()[0]] and ",avvikelse," in listed.stdout  # the columns
     assert "--top 5 listar" not in top.stdout
 
 

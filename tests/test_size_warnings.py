@@ -257,3 +257,34 @@ def test_a_forecast_of_the_opposite_sign_and_about_the_size_of_its_budget_is_war
     assert "S2: prognosen" not in result.stdout
     assert "the forecast 2024-01 of A stab S1 has the opposite sign of its budget" in \
         run("deviation", "--budgets", folder).stderr
+
+
+def test_an_income_budget_exported_with_a_positive_sign_is_warned_of(run, tmp_path):
+    """A budget system's export with income as positive numbers: check said nothing, and deviation showed
+    the income added to the nettokostnad (+205 %). The side whose income sums below zero (credit) is
+    right; the other is named with its tables (found in review)."""
+    year = """ar: 2024
+organisation: Test
+enhet: tkr
+budget_fil: budget-2024.csv
+utfall_fil: utfall-2024.csv
+forvaltningar:
+  A:
+    namn: Förvaltning A
+    staber:
+      S1: {namn: Stab ett}
+"""
+    header = "period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
+    budget = header + "2024,A,S1,,5010,kostnad,1200000.00\n2024,A,S1,,3010,intakt,240000.00\n"
+    utfall = header + "".join(f"2024-{m:02d},A,S1,,5010,kostnad,100000.00\n2024-{m:02d},A,S1,,3010,intakt,-20000.00\n"
+                              for m in range(1, 4))
+    result, folder = _check(run, tmp_path, {"2024.yaml": year, "budget-2024.csv": budget, "utfall-2024.csv": utfall})
+    assert result.exit_code == 0
+    assert ("2024.yaml:7: varning: A 2024: budgetens intäkter 2024-01–2024-03 60 tkr har motsatt tecken mot "
+            "utfallets -60 tkr; i en faktatabell är intäkter negativa (kredit): har exporten "
+            f"({folder / 'budget-2024.csv'}) intäkter med omvänt tecken?") in result.stdout
+    assert result.stdout.count("motsatt tecken") == 1  # the costs agree
+    (tmp_path / "right").mkdir()
+    right, _ = _check(run, tmp_path / "right", {"2024.yaml": year, "budget-2024.csv": budget.replace(",240000", ",-240000"),
+                                                 "utfall-2024.csv": utfall})
+    assert "tecken" not in right.stdout

@@ -254,6 +254,50 @@ def magnitude_findings(budgets: Store) -> list[dict]:
     return findings
 
 
+def sign_findings(budgets: Store) -> list[dict]:
+    """A förvaltning of fact tables whose budget intäkter (or kostnader) up to the last booked month sum to
+    the other sign than its utfall's (varning): most likely an export with income as positive numbers
+    (a fact table's income is negative, credit), which adds the income to the nettokostnad instead of
+    taking it off. The side whose sum is below zero is the one to correct (found in review)."""
+    findings = []
+    for ar, info in sorted(budgets.years.items()):
+        tabled = {art: _tabled(budgets, ar, art) for art in ("budget", "utfall")}
+        if not (tabled["budget"] or tabled["utfall"]):
+            continue
+        k = last_month_complete(budgets, ar)
+        try:
+            a = resolve(budgets, ar, None if k in (None, 12) else k)
+        except KfollowError:  # a month some rows have not booked (a warning's figures, not the command's)
+            a = resolve(budgets, ar, None if k in (None, 12) else k, strict=False)
+        parts = [f"{fig}_{kind}" for fig in ("budget", "utfall") for kind in ("kostnader", "intakter")]
+        sums = (a.filter(pl.col("vy").is_in(["summa", "stab", "ej_fordelat_stab"]))
+                .with_columns(pri=pl.when(pl.col("vy") == "summa").then(0).otherwise(1))
+                .group_by("forvaltning", "pri").agg(*(pl.col(c).sum() for c in parts))
+                .sort("pri").group_by("forvaltning", maintain_order=True).first().sort("forvaltning"))
+        for r in sums.iter_rows(named=True):
+            fid = r["forvaltning"]
+            if fid not in tabled["budget"] | tabled["utfall"]:
+                continue
+            for kind, word in (("intakter", "intäkter"), ("kostnader", "kostnader")):
+                b, u = r[f"budget_{kind}"], r[f"utfall_{kind}"]
+                if b is None or u is None or (b < 0) == (u < 0) or not b or not u:
+                    continue
+                wrong = "budget" if b < 0 else "utfall"
+                files = info.budget_filer if wrong == "budget" else info.utfall_filer
+                where = ", ".join(files) if fid in tabled[wrong] and files else "årsfilen"
+                sign = "negativa (kredit)" if kind == "intakter" else "positiva (debet)"
+                findings.append(finding(
+                    "tecken", "varning", info.fil, info.forvaltningar[fid].line,
+                    _literal(f"{fid} {ar}: {'budgetens' if wrong == 'budget' else 'utfallets'} {word}"
+                             f"{' ' + _months_to(ar, k) if k else ''} ") + "{0:d}"
+                    + _literal(f" har motsatt tecken mot {'utfallets' if wrong == 'budget' else 'budgetens'} ")
+                    + "{1:d}" + _literal(f"; i en faktatabell är {word} {sign}: har exporten ({where}) "
+                                         f"{word} med omvänt tecken?"),
+                    *(x * (-1 if kind == "intakter" else 1) for x in ((b, u) if wrong == "budget" else (u, b))),
+                    enhet=info.enhet))  # (as the export writes them: income negative)
+    return findings
+
+
 def _is_resultat(info, fid: str) -> bool:
     return info.forvaltningar[fid].redovisas_som == "resultat"
 

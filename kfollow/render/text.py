@@ -308,7 +308,9 @@ def _widest(text: str) -> int:
 
 def to_table(report: Report, opts: Options, fmt: str = "simple") -> str:
     left_out: list[str] = []
-    if fmt == "simple" and opts.width is not None:  # on a terminal the table fits its width
+    if report.frame.is_empty():  # a header over nothing reads as a fault: people are told (csv and json keep it)
+        body = "(inga rader)"
+    elif fmt == "simple" and opts.width is not None:  # on a terminal the table fits its width
         body, left_out = _fitted(report, opts, opts.width)
     else:
         headers, filled, align = _rows(report, opts, markdown=fmt == "pipe")
