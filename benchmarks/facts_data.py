@@ -108,7 +108,12 @@ def write(out: Path, rows: int, year: int, seed: int, staber: int | None = None,
     frame, ids = generate(rows, year, seed, staber, budget)
     name = "budget" if budget else "utfall"
     frame.write_csv(out / f"{name}.csv")
-    frame.with_columns(pl.col("belopp").cast(pl.Decimal(18, 2))).write_parquet(out / f"{name}.parquet")
+    # with its amounts' sums per period in its metadata, as `kfollow import … -o X.parquet` writes it (and loading checks)
+    from kfollow.sources.facts import CONTROL_KEY, control_sums
+
+    ore = frame.with_columns(belopp=(pl.col("belopp").cast(pl.Decimal(18, 2)) * 100).cast(pl.Int64))
+    frame.with_columns(pl.col("belopp").cast(pl.Decimal(18, 2))).write_parquet(
+        out / f"{name}.parquet", metadata={CONTROL_KEY: control_sums(ore)})
     (out / "ids.json").write_text(json.dumps(ids, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {frame.height} {name} rows, {sum(len(s) for s in ids['forvaltningar'].values())} staber, "
           f"{len(ids['verksamheter'])} verksamheter to {out}")

@@ -89,3 +89,57 @@ def test_a_damaged_file_that_stops_polars_is_one_error_not_a_traceback(run, tmp_
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1].endswith(
         "utfall.parquet: cannot read as Parquet (the file is damaged: polars stopped reading it)")
+
+
+def _imported_parquet(run, tmp_path: Path) -> Path:
+    """The example's export imported to a Parquet table in a copy of its budgets, named by its year file."""
+    import shutil
+
+    root = Path(__file__).resolve().parents[1] / "examples" / "sie"
+    folder = tmp_path / "budgets"
+    shutil.copytree(root / "budgets", folder)
+    year = folder / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("utfall_fil: utfall-2024.csv", "utfall_fil: utfall-2024.parquet"),
+                    encoding="utf-8")
+    result = run("import", "sie", root / "exempelby.se", "--mapping", root / "mapping.yaml", "--year", "2024",
+                 "-o", folder / "utfall-2024.parquet")
+    assert result.exit_code == 0, result.stderr
+    return folder / "utfall-2024.parquet"
+
+
+def test_a_parquet_table_carries_its_amounts_sums_per_period(run, tmp_path: Path):
+    """Parquet as polars writes it has no checksum: kfollow writes each period's sum (öre) into the file's
+    metadata, and the figures read from it are those of the CSV the same import writes."""
+    import json
+
+    table = _imported_parquet(run, tmp_path)
+    sums = json.loads(pl.read_parquet_metadata(table)["kfollow.kontrollsummor"])["belopp_ore_per_period"]
+    rows = pl.read_csv(table.parent / "utfall-2024.csv", infer_schema=False)
+    expected = rows.group_by("period").agg(pl.col("belopp").str.replace(r"\.", "").cast(pl.Int64).sum())
+    assert sums == {p: str(v) for p, v in expected.sort("period").iter_rows()} and len(sums) == 10
+    parquet = run("deviation", "--budgets", table.parent, "--format", "csv")
+    (table.parent / "2024.yaml").write_text((table.parent / "2024.yaml").read_text(encoding="utf-8").replace(
+        "utfall-2024.parquet", "utfall-2024.csv"), encoding="utf-8")
+    assert parquet.exit_code == 0 and parquet.stdout == run("deviation", "--budgets", table.parent, "--format", "csv").stdout
+
+
+def test_a_parquet_table_whose_amounts_differ_from_its_control_sums_is_damaged(run, tmp_path: Path):
+    """A few bytes of a page of amounts changed: the file read as other amounts (Ledningsstab's utfall −408,1
+    mnkr for 19,7), without a word (found trying damaged files)."""
+    table = _imported_parquet(run, tmp_path)
+    metadata = pl.read_parquet_metadata(table)
+    rows = pl.read_parquet(table)
+    changed = rows.with_columns(belopp=pl.when(pl.int_range(pl.len()) == 3).then(pl.col("belopp") * 7)
+                                .otherwise(pl.col("belopp")))
+    month = rows["period"][3]
+    changed.write_parquet(table, metadata={"kfollow.kontrollsummor": metadata["kfollow.kontrollsummor"]})
+    result = run("deviation", "--budgets", table.parent, "--format", "csv")
+    assert result.exit_code == ExitStatus.DATA and result.stdout == ""
+    assert f"utfall-2024.parquet: the amounts of period {month} sum to " in result.stderr
+    assert ", but the control sum written into the file is " in result.stderr
+    assert result.stderr.strip().endswith("the file is damaged; write it again (kfollow import … -o it)")
+    changed.write_parquet(table, metadata={"kfollow.kontrollsummor": "{not json"})
+    unreadable = run("deviation", "--budgets", table.parent)
+    assert unreadable.exit_code == ExitStatus.DATA and "control sums (kfollow.kontrollsummor) cannot be read" in unreadable.stderr
+    changed.write_parquet(table)  # a table kfollow did not write has no sums to hold it to
+    assert run("deviation", "--budgets", table.parent).exit_code == 0

@@ -282,6 +282,7 @@ class _Plan:
     skips_blank: bool = False  # CSV: a row whose columns are all empty (a blank line) books nothing
     identity: tuple[Path, tuple] | None = None  # Parquet: the file and what it was before its pass (`file_identity`)
     rows: int | None = None  # Parquet: its rows, from the footer
+    control: dict[str, int] | None = None  # Parquet written by kfollow: öre per period, from the footer (`CONTROL_KEY`)
 
     def _rows(self, numbered: bool) -> pl.LazyFrame:
         lf = self.scan(numbered)
@@ -394,7 +395,7 @@ def _plan_parquet(path: Path, name: str) -> _Plan:
         raise DataError(name, None, None, f"the table has {rows:,} rows, over the limit of {limit:,} rows {why}; "
                         "sum the rows that share period, förvaltning, stab, verksamhet, konto and slag, or check "
                         "that it is the right file")
-    _check_unpacked(path, name)
+    control = _control_sums(_check_unpacked(path, name), name)
     present = [c for c in schema.names() if c != _ROW]
     _check_header(name, present, csv_file=False)
     for column in CODE_COLUMNS:
@@ -432,7 +433,58 @@ def _plan_parquet(path: Path, name: str) -> _Plan:
     def failure(exc: Exception) -> Exception:
         return DataError(name, None, None, f"cannot read as Parquet ({_first_line(exc)})")
 
-    return _Plan(scan, _Source(name, where, failure, columnar=True), to_ore, text, identity=identity, rows=rows)
+    return _Plan(scan, _Source(name, where, failure, columnar=True), to_ore, text, identity=identity, rows=rows,
+                 control=control)
+
+
+# the key of a Parquet fact table's metadata under which kfollow writes its amounts' sums per period (öre, as
+# text): Parquet as polars writes it has no checksum, so a damaged page of amounts would read as other amounts
+CONTROL_KEY = "kfollow.kontrollsummor"
+
+
+def control_sums(facts: pl.DataFrame) -> str:
+    """The facts' amounts summed per period (öre, exact), as the JSON a Parquet table carries (`CONTROL_KEY`)."""
+    import json
+
+    sums = facts.group_by("period").agg(pl.col("belopp").cast(pl.Int128).sum()).sort("period")
+    return json.dumps({"belopp_ore_per_period": {p: str(v) for p, v in sums.iter_rows()}}, ensure_ascii=False)
+
+
+def _control_sums(pairs: dict[str, str], name: str) -> dict[str, int] | None:
+    """The control sums a Parquet table's metadata holds (`control_sums`), or None where it has none (a file
+    kfollow did not write); DataError where they are there but cannot be read."""
+    import json
+
+    if CONTROL_KEY not in pairs:
+        return None
+    try:
+        sums = json.loads(pairs[CONTROL_KEY])["belopp_ore_per_period"]
+        return {str(p): int(v) for p, v in sums.items()}
+    except (ValueError, TypeError, KeyError, AttributeError):
+        raise DataError(name, None, None, f"the file's control sums ({CONTROL_KEY}) cannot be read: the file is "
+                                          "damaged; write it again (kfollow import … -o it)") from None
+
+
+def _check_control(plan: _Plan, summary: pl.DataFrame) -> None:
+    """DataError where the amounts read from a Parquet table do not sum per period to the control sums written
+    into it (`control_sums`): a damaged file, whose amounts would otherwise be shown as they read."""
+    found = summary.group_by("period").agg(
+        (pl.col("kostnad").cast(pl.Int128).sum() + pl.col("intakt").cast(pl.Int128).sum()).alias("belopp"))
+    read = {p: v for p, v in found.iter_rows()}
+    for period in sorted(set(read) | set(plan.control), key=str):
+        if read.get(period, 0) != plan.control.get(period, 0) or (period in read) != (period in plan.control):
+            raise DataError(plan.source.name, None, None, (
+                f"the amounts of period {period} sum to {_kronor(read[period])} kr" if period in read
+                else f"the file has no rows of period {period}") + (
+                f", but the control sum written into the file is {_kronor(plan.control[period])} kr"
+                if period in plan.control else ", which the control sums written into the file do not have")
+                + ": the file is damaged; write it again (kfollow import … -o it)")
+
+
+def _kronor(ore: int) -> str:
+    """Öre as kronor with two decimals, exactly (`-1234.50`)."""
+    whole, part = divmod(abs(ore), 100)
+    return f"{'-' if ore < 0 else ''}{whole}.{part:02d}"
 
 
 # what a column chunk of a fact table may unpack to: a code or an amount is a few bytes (with its length), so
@@ -442,22 +494,23 @@ _BYTES_PER_VALUE = 1024
 _BYTES_SLACK = 1024 * 1024
 
 
-def _check_unpacked(path: Path, name: str) -> None:
+def _check_unpacked(path: Path, name: str) -> dict[str, str]:
     """DataError for a Parquet file whose footer states a column chunk of kfollow's columns far larger
     than a fact table's codes and amounts take (`parquet_meta`); a footer that cannot be walked is left
-    for polars to refuse as it reads."""
-    from kfollow.sources.parquet_meta import Malformed, column_chunks
+    for polars to refuse as it reads. Returns the footer's key-value metadata."""
+    from kfollow.sources.parquet_meta import Malformed, footer
 
     try:
-        chunks = column_chunks(path)
+        chunks, pairs = footer(path)
     except (Malformed, OSError):
-        return
+        return {}
     for column, values, size in chunks:
         if column in COLUMNS and size > max(values, 1) * _BYTES_PER_VALUE + _BYTES_SLACK:
             raise DataError(name, None, None, f"column {column} unpacks to {size:,} bytes for {values:,} "
                                               f"value{'s' if values != 1 else ''}, far more than codes and amounts "
                                               "take (a few bytes each); check that it is a fact table, and write "
                                               "it again")
+    return pairs
 
 
 def _check_header(name: str, present: list[str], csv_file: bool) -> None:
@@ -799,6 +852,8 @@ def _verify(plan: _Plan, read: tuple, known: Known, budget: bool) -> None:
         from kfollow.store import check_total
 
         check_total(pl.Series([total], dtype=pl.Int128), plan.source.name)
+    if plan.control is not None:
+        _check_control(plan, summary)
 
 
 # the checks of each key run on its distinct values in the sums: (columns, the checks' column)
@@ -1188,7 +1243,7 @@ def facts_parquet(facts: pl.DataFrame) -> bytes:
     table = facts.select(*CODE_COLUMNS, (pl.col("belopp").cast(pl.Decimal(18, 0)) * pl.lit(Decimal("0.01")))
                          .cast(pl.Decimal(18, 2)).alias("belopp"))
     buffer = io.BytesIO()
-    table.write_parquet(buffer)
+    table.write_parquet(buffer, metadata={CONTROL_KEY: control_sums(facts)})
     return buffer.getvalue()
 
 

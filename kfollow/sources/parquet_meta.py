@@ -24,6 +24,12 @@ class Malformed(ValueError):
 def column_chunks(path: Path | str) -> list[tuple[str, int, int]]:
     """(column, values, uncompressed bytes) of every column chunk of every row group; `Malformed` when
     the footer cannot be walked."""
+    return footer(path)[0]
+
+
+def footer(path: Path | str) -> tuple[list[tuple[str, int, int]], dict[str, str]]:
+    """`column_chunks` and the file's key-value metadata (a key without a value is left out), in one walk
+    of the footer; `Malformed` when it cannot be walked."""
     with open(path, "rb") as f:
         size = f.seek(0, os.SEEK_END)
         if size < 12:
@@ -36,13 +42,14 @@ def column_chunks(path: Path | str) -> list[tuple[str, int, int]]:
         if length > min(_FOOTER_LIMIT, size - 12):
             raise Malformed("footer length")
         f.seek(size - 8 - length)
-        footer = f.read(length)
+        data = f.read(length)
     chunks: list[tuple[str, int, int]] = []
+    pairs: dict[str, str] = {}
     try:
-        _file_metadata(footer, chunks)
+        _file_metadata(data, chunks, pairs)
     except (IndexError, RecursionError, UnicodeDecodeError) as exc:
         raise Malformed(type(exc).__name__) from None
-    return chunks
+    return chunks, pairs
 
 
 # --- Thrift compact encoding: types 1/2 bool, 3 byte, 4 i16, 5 i32, 6 i64, 7 double, 8 binary,
@@ -125,7 +132,7 @@ def _struct(b: bytes, i: int, depth: int, read: dict) -> int:
         i = read[field][1](b, i) if field in read and kind == read[field][0] else _skip(b, i, kind, depth)
 
 
-def _file_metadata(b: bytes, chunks: list) -> None:
+def _file_metadata(b: bytes, chunks: list, pairs: dict) -> None:
     def row_groups(b, i):  # FileMetaData 4: list<RowGroup>
         n, _, i = _list_head(b, i)
         for _ in range(n):
@@ -162,4 +169,24 @@ def _file_metadata(b: bytes, chunks: list) -> None:
         chunks.append((got.get("path", ""), got.get("values", 0), got.get("size", 0)))
         return i
 
-    _struct(b, 0, 0, {4: (9, row_groups)})
+    def text(b, i):
+        length, i = _varint(b, i)
+        return b[i:i + length].decode("utf-8"), i + length
+
+    def key_values(b, i):  # FileMetaData 5: list<KeyValue> (1 key, 2 value: strings)
+        n, _, i = _list_head(b, i)
+        for _ in range(n):
+            got = {}
+
+            def field(name):
+                def read(b, i):
+                    got[name], i = text(b, i)
+                    return i
+                return read
+
+            i = _struct(b, i, 2, {1: (8, field("key")), 2: (8, field("value"))})
+            if "key" in got and "value" in got:
+                pairs[got["key"]] = got["value"]
+        return i
+
+    _struct(b, 0, 0, {4: (9, row_groups), 5: (9, key_values)})
