@@ -69,11 +69,13 @@ class Import:
         `force_unnamed`: then it is a warning, since no command reads the table until a year file names it.
         """
         warnings = []
+        # (the tables this import writes get its kostnadsslag: their old notes are no other import's: found in review)
+        written = frozenset(_real(Path(p)) for k, p in outputs.items() if self.tables().get(k) is not None)
         for kind, path in outputs.items():
             table = self.tables().get(kind)
             if table is not None:
                 warnings += _destination(kind, Path(path), table.facts, budgets, force_unnamed, self.year,
-                                         self.origin.kostnadsslag)
+                                         self.origin.kostnadsslag, written)
         return warnings
 
     def note(self, kind: str) -> str:
@@ -279,7 +281,8 @@ _OPTIONS = {"utfall": "-o", "budget": "--budget-out"}
 
 
 def _destination(kind: str, path: Path, facts: pl.DataFrame, budgets: Path | str | None,
-                 force_unnamed: bool, asked: str | None = None, groups: tuple = ()) -> list[str]:
+                 force_unnamed: bool, asked: str | None = None, groups: tuple = (),
+                 written: frozenset = frozenset()) -> list[str]:
     """`Import.destinations` for one table."""
     key, option = _KEYS[kind], _OPTIONS[kind]
     other = _KEYS["budget" if kind == "utfall" else "utfall"]
@@ -292,7 +295,7 @@ def _destination(kind: str, path: Path, facts: pl.DataFrame, budgets: Path | str
     for year_file, (ar, keys) in named.items():
         if key in keys:
             _check_beside(year_file, key, target, facts, str(path))
-            _check_groups(year_file, target, groups, str(path))
+            _check_groups(year_file, written | {target}, groups, str(path))
             outside = [p for p in periods if p[:4] != ar]
             if outside:
                 elsewhere = outside[0][:4]  # the other year's rows go to that year's table
@@ -358,9 +361,10 @@ def _check_beside(year_file: Path, key: str, target: Path, facts: pl.DataFrame, 
         check_overlap([(name, frame), with_month[-1]])
 
 
-def _check_groups(year_file: Path, target: Path, groups: tuple, shown_as: str) -> None:
+def _check_groups(year_file: Path, targets: frozenset, groups: tuple, shown_as: str) -> None:
     """DataError where the mapping's own kostnadsslag (`groups`, written into the table's note) differ from those
-    another table of the year file was imported with, and the year file defines none of its own: the year
+    another table of the year file (not one of the import's `targets`, which it writes) was imported with,
+    and the year file defines none of its own: the year
     would then refuse to load (found by a new user, who changed the mapping between two imports). A year file
     or table that cannot be read is left for the loading to report."""
     from kfollow.sources.outcome import kostnadsslag_of
@@ -378,7 +382,7 @@ def _check_groups(year_file: Path, target: Path, groups: tuple, shown_as: str) -
         node = top.items.get(key, (None, None))[1]
         for item in (node.items if isinstance(node, Sequence) else [node] if node is not None else []):
             path = year_file.parent / item.value if isinstance(item, Scalar) else None
-            if path is None or _real(path) == target or not path.is_file():
+            if path is None or _real(path) in targets or not path.is_file():
                 continue
             try:
                 theirs = kostnadsslag_of(path)

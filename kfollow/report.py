@@ -81,6 +81,11 @@ class ColumnNote(str):
         return note
 
 
+class ColumnCaveat(ColumnNote, Caveat):
+    """A note on a column (`ColumnNote`) that also says what its figures leave out (`Caveat`): on stderr in
+    csv and json where the column is among those written."""
+
+
 def notes_shown(notes, columns) -> list[str]:
     """`notes` but those on a column (`ColumnNote`) that is not among `columns` (`Column`s shown)."""
     names = {c.name for c in columns}

@@ -111,7 +111,16 @@ def test_a_surplus_is_no_base_for_the_personnel_share_and_the_note_says_so(run, 
     assert "Anm.: 2024 avser januari (ack.)" in surplus.stdout and "januari–januari" not in surplus.stdout
     utfall.write_text(header + "\n".join(rows).format("500.00") + "\n", encoding="utf-8")
     deficit = {r["indikator"]: r for r in csv_rows(run("indicators", "--budgets", folder, "--format", "csv").stdout)}
-    assert deficit["personalkostnad_andel"]["varde_2024"] == "600.0"  # 600 of a nettokostnad of 100
+    # (600 of a nettokostnad of 100 was 600 %, and 4 725 % for a new user's unit: no share of a resultat unit's net)
+    assert deficit["personalkostnad_andel"]["varde_2024"] == ""
+    assert ("saknas för SERV 2024: förvaltningen redovisas som resultat (internt prissatt, nära 0 netto), så dess "
+            "nettokostnad är ingen bas för en andel.") in run("indicators", "--budgets", folder).stdout
+    (folder / "2024.yaml").write_text((folder / "2024.yaml").read_text(encoding="utf-8").replace(
+        "redovisas_som: resultat", "redovisas_som: nettokostnad"), encoding="utf-8")
+    net = {r["indikator"]: r for r in csv_rows(run("indicators", "--budgets", folder, "--format", "csv").stdout)}
+    assert net["personalkostnad_andel"]["varde_2024"] == "600.0"  # a nettokostnad unit's is its own to judge
+    (folder / "2024.yaml").write_text((folder / "2024.yaml").read_text(encoding="utf-8").replace(
+        "redovisas_som: nettokostnad", "redovisas_som: resultat"), encoding="utf-8")
     cut = run("deviation", "--budgets", folder, "--by", "kostnadsslag", "--unit", "kr")
     assert "och budgeten är 0." in cut.stdout and "står på raden" not in cut.stdout  # no such row is shown
 
@@ -122,11 +131,12 @@ def test_accounts_without_a_personnel_account_are_said_apart_from_no_accounts(ru
     its costs on 4010) books no personalkostnader while KSF's accounts of the same year are in the
     group, so the prefixes are right and SERV's share is 0 %, exactly, with a note; only where no
     förvaltning's accounts are in the group (a mistyped prefix is likelier) is the share – ."""
-    text = run("indicators", "--budgets", ROOT / "examples" / "sie" / "budgets").stdout
+    folder = _serv_as_nettokostnad(tmp_path)
+    text = run("indicators", "--budgets", folder).stdout
     assert ("Anm.: Personalkostnader/verksamhetens nettokostnad är 0 % för SERV 2023, SERV 2024: utfallet har konton "
             "men inget i kostnadsslaget personal (konton som börjar på 5), där andra förvaltningars konton samma år "
             "finns.") in text
-    serv = {r["indikator"]: r for r in csv_rows(run("indicators", "--budgets", ROOT / "examples" / "sie" / "budgets",
+    serv = {r["indikator"]: r for r in csv_rows(run("indicators", "--budgets", folder,
                                                     "--forvaltning", "SERV", "--format", "csv").stdout)}
     assert serv["personalkostnad_andel"]["varde_2024"] == "0.0"
     assert "utfall utan konto" not in text
@@ -297,8 +307,7 @@ def test_no_zero_share_where_an_account_of_the_forvaltning_is_in_no_kostnadsslag
     """Found reviewing the 0 % rule: SERV's costs moved to 9010, an account in no kostnadsslag (a salary
     account the prefixes might miss), still gave 0 % and a target met. Only where every account of the
     förvaltning is in some group is "none in personal" a 0 %."""
-    folder = tmp_path / "budgets"
-    shutil.copytree(ROOT / "examples" / "sie" / "budgets", folder)
+    folder = _serv_as_nettokostnad(tmp_path)
     for name in ("utfall-2024.csv", "budget-2024.csv"):
         path = folder / name
         path.write_text(path.read_text(encoding="utf-8").replace(",4010,", ",9010,"), encoding="utf-8")
@@ -323,3 +332,15 @@ def test_the_period_note_says_the_investments_have_no_months(run, tmp_path: Path
     assert ("Anm.: 2024 avser januari–februari (ack.); övriga år avser helår; avvikelsen mot investeringsbudgeten "
             "avser årsfilens investeringar, som saknar månader.") in text
     assert "Procentuell avvikelse investeringsbudget och utfall, KSF (%)        –    25,0" in text
+
+
+def _serv_as_nettokostnad(tmp_path: Path) -> Path:
+    """The SIE example's budgets with SERV presented as nettokostnad: a resultat unit's net (about 0 by design)
+    is no base for a share at all, so the rules for its accounts are tried on a nettokostnad unit."""
+    folder = tmp_path / "sie"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", folder)
+    for year in ("2023.yaml", "2024.yaml"):
+        path = folder / year
+        path.write_text(path.read_text(encoding="utf-8").replace("redovisas_som: resultat", "redovisas_som: nettokostnad"),
+                        encoding="utf-8")
+    return folder

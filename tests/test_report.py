@@ -443,3 +443,42 @@ def test_the_footer_names_the_export_of_the_year_before_whose_utfall_is_shown(ru
     assert run("report", "--budgets", folder, "-o", out).exit_code == 0
     line = next(x for x in out.read_text(encoding="utf-8").splitlines() if x.startswith("Utfall importerat från"))
     assert "exempelby.se (" in line and "huvudbok-2023.se (" in line
+
+
+def test_the_footer_names_the_budget_exports_of_the_years_the_indicators_show(run, tmp_path):
+    """The indicators show 2023's avvikelse budget–utfall, and the footer named 2024's budget export alone
+    (found by a new user)."""
+    import json
+
+    folder = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", folder)
+    note = folder / "budget-2023.csv.kalla.json"
+    data = json.loads(note.read_text(encoding="utf-8"))
+    data["export"] = "budget-2023.se"
+    note.write_text(json.dumps(data), encoding="utf-8")
+    out = tmp_path / "r.md"
+    assert run("report", "--budgets", folder, "-o", out).exit_code == 0
+    line = next(x for x in out.read_text(encoding="utf-8").splitlines() if x.startswith("Budget importerad från"))
+    assert "budget-2023.se (" not in line  # no indicators: 2023's budget is shown nowhere
+    year = folder / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8") + "indikatorer:\n  avvikelse_budget: {mal: 2, riktning: lagre}\n",
+                    encoding="utf-8")
+    assert run("report", "--budgets", folder, "-o", out).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.startswith("Budget importerad från"))
+    assert "Nämndindikatorer" in text and "budget-2023.se (" in line and "exempelby.se (" in line
+
+
+def test_a_report_of_a_year_with_budget_changes_and_no_budget_says_what_to_write(run, tmp_path):
+    """The note that the rows have budget changes but no budget to change was left out with the budget's
+    columns, and its advice with it (found in review)."""
+    folder = tmp_path / "b"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", folder)
+    year = folder / "2024.yaml"
+    year.write_text("".join(line for line in year.read_text(encoding="utf-8").splitlines(keepends=True)
+                            if not line.startswith("budget_fil")), encoding="utf-8")  # (its budget changes stay)
+    out = tmp_path / "r.md"
+    result = run("report", "--budgets", folder, "--period", "2024-10", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert ("2024 har ingen budget i årsfilerna: tabellerna visar utfallet. Årsfilerna har budgetändringar men ingen "
+            "budget att ändra: skriv radernas budget (0 om de inte har någon).") in out.read_text(encoding="utf-8")

@@ -147,9 +147,10 @@ def emit(report, fmt: Format | None, decimals: int | None, output: Path | None, 
     for message in notices:
         note(message)
     if fmt in (Format.csv, Format.excel, Format.json):  # no place for notes: what the sums leave out on stderr
-        from kfollow.report import Caveat
+        from kfollow.render.columns import for_machines
+        from kfollow.report import Caveat, notes_shown
 
-        for line in report.notes:
+        for line in notes_shown(report.notes, for_machines(report, opts)):  # (one on a column: where it is written)
             if isinstance(line, Caveat):
                 note(line)
     render.write(data, output)

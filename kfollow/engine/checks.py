@@ -12,10 +12,9 @@ import polars as pl
 from kfollow.engine import expressions as ex
 from kfollow.errors import DataError, ExitStatus, InputOutputError
 from kfollow.engine.findings import FINDING_SCHEMA, finding, literal as _literal
-from kfollow.engine.consistency import (booking_findings, coverage_findings, forecast_findings, forecast_gap_findings,
-                                        kostnadsslag_findings,
-                                        magnitude_findings, note_findings, reconcile,
-                                        sign_findings)
+from kfollow.engine.consistency import (booking_findings, change_view_findings, coverage_findings, forecast_findings,
+                                        forecast_gap_findings, kostnadsslag_findings, magnitude_findings,
+                                        note_findings, reconcile, sign_findings)
 from kfollow.engine.investments import reconcile_investments
 from kfollow.sources.year_file import load_year_file, year_files
 from kfollow.report import Report, build
@@ -222,6 +221,7 @@ def _check(directory: str, period: str | None, comment_limit: Limit | Limits | N
     findings += reconcile_investments(budgets)
     findings += magnitude_findings(budgets)
     findings += sign_findings(budgets)
+    findings += change_view_findings(budgets)
     findings += kostnadsslag_findings(budgets)
     findings += note_findings(budgets)
     findings += forecast_findings(budgets)

@@ -38,6 +38,13 @@ def reconcile_frame(budgets: Store, a: pl.DataFrame) -> list[dict]:
              pl.col("budget").filter(pl.col("vy").str.starts_with("ej_fordelat")).first().alias("ej_budget"),
              pl.col("utfall").filter(pl.col("vy").str.starts_with("ej_fordelat")).first().alias("ej_utfall"))
     )
+    tabled: dict[int, set[str]] = {}
+
+    def tabled_budget(ar: int) -> set[str]:
+        if ar not in tabled:
+            tabled[ar] = _tabled(budgets, ar, "budget")
+        return tabled[ar]
+
     for ar in a["ar"].unique().sort().to_list():
         info = budgets.years[ar]
         unit = info.enhet
@@ -68,9 +75,11 @@ def reconcile_frame(budgets: Store, a: pl.DataFrame) -> list[dict]:
                             given, missing = (label, _ROWS[view]) if have is None else (_ROWS[view], label)
                             if have is None and got["rad"] is None:  # rows only the tables give: not written, not
                                 # forgotten (found in review: "ange budget också" for rows the year file has not)
+                                # (a budget from tables is given its view there: the year file may not add one)
+                                where = (f"ange {view} på raderna i {', '.join(info.budget_filer)}" if part == "budget"
+                                         and fid in tabled_budget(ar) else f"skriv dem med {part} i årsfilen")
                                 add("vy_ofullstandig", None, "varning", f"{part} anges för {given}; {missing} finns "
-                                    f"bara i utfallstabellerna och visas med {part} –: skriv dem med {part} i årsfilen "
-                                    "om den vyn ska ha det")
+                                    f"bara i utfallstabellerna och visas med {part} –: {where} om den vyn ska ha det")
                             else:
                                 add("vy_ofullstandig", got["rad"], "varning", f"{part} anges för {given} men inte för "
                                     f"{missing}; ange {part} också för {missing}")
@@ -251,6 +260,33 @@ def magnitude_findings(budgets: Store) -> list[dict]:
                                + " ") + "{1:d}"
                     + _literal(f"; kontrollera att enhet ({info.enhet}) stämmer med beloppen"),
                     *shown, enhet=info.enhet))
+    return findings
+
+
+def change_view_findings(budgets: Store) -> list[dict]:
+    """A budget change row that names a stab but no verksamhet (or the reverse) in a förvaltning with both
+    views (varning): the other view cannot place it, and shows its rows' budget as before the change. A
+    change between two staber nets to 0, so no view differs and nothing else says it (found by a new user:
+    600 tkr moved from LED to DIG left verksamhet 100 and 920 at their first budgets)."""
+    findings = []
+    changes = budgets.changes.filter(pl.col("vy").is_in(["stab", "verksamhet"]))
+    if changes.is_empty():
+        return findings
+    views = budgets.amounts.filter(pl.col("vy").is_in(["stab", "verksamhet"])).select("ar", "forvaltning", "vy").unique()
+    rows = changes.group_by("ar", "forvaltning", "rad", maintain_order=True).agg(
+        pl.col("vy").unique().alias("vyer"), pl.col("nyckel").first(), pl.col("vy").first().alias("named"),
+        pl.col("beslut").first())
+    for r in rows.filter(pl.col("vyer").list.len() == 1).iter_rows(named=True):
+        other = "verksamhet" if r["named"] == "stab" else "stab"
+        has_other = not views.filter((pl.col("ar") == r["ar"]) & (pl.col("forvaltning") == r["forvaltning"])
+                                     & (pl.col("vy") == other)).is_empty()
+        if not has_other:
+            continue
+        info = budgets.years[r["ar"]]
+        findings.append(finding("andring_en_vy", "varning", info.fil, r["rad"], _literal(
+            f"{r['forvaltning']} {r['ar']}: budgetändringen ({r['beslut']}) anger {r['named']} {r['nyckel']} men ingen "
+            f"{other}, så {_ROWS[other]} kan inte fördela den: de visar sin budget före ändringen; ange också "
+            f"{other} på raden")))
     return findings
 
 

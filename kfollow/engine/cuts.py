@@ -670,7 +670,10 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
                                          else pl.col("forvaltning"))
     out = outer.with_row_index("_o").with_columns(_s=pl.lit(0), _sub=pl.lit(0), **{part: pl.lit(None, pl.String)})
     if flt:
-        out = _sums_of_parts(out, placed, money, derive)
+        # (a figure every förvaltning shown has facts of sums to 0 where none matches yet, as `months` shows it)
+        known = {c for c in money if figures[c][0] in store.years and set(fids) <= set(
+            forvaltningar_with(store, figures[c][0], figures[c][1].split("_")[0]))}
+        out = _sums_of_parts(out, placed, money, derive, known)
     if nested:
         # (a difference from the förvaltning's summa stays one: it is no stab, whatever its parts)
         out = out.with_columns(radtyp=pl.when(pl.col("radtyp").is_in(parent_kinds)
@@ -734,20 +737,8 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
                 where = "utelämnas" if flt else f"står på raden Ej fördelat på {part}"
                 notes += (Caveat(f"{what} för {', '.join(lacking)} finns inte med konto: det {where}."),)
     if part == "kostnadsslag" or flt.kostnadsslag:  # every year's accounts grouped as `year` groups them
-        kept = set(flt.kostnadsslag)  # (with a filter, only the groups it keeps are shown: only theirs matter)
-
-        def grouping(y: int) -> set:
-            return {(g.id, frozenset(g.prefix)) for g in store.year(y).kostnadsslag if not kept or g.id in kept}
-
         for y in sorted({figures[c][0] for c in money} - {year}):
-            # (found by a review: the same 2023 figures grouped two ways, 79,2 here and 52,8 in 2023's table); only
-            # where that year's förvaltningar shown have accounts to group, and said under its columns
-            with_accounts = y in store.years and set(forvaltningar_with(store, y)) & set(fids)
-            if with_accounts and grouping(y) != grouping(year):
-                notes += (ColumnNote(f"Beloppen för {y} är fördelade på kostnadsslagen så som {year} års fil "
-                                     f"definierar dem; filen för {y} definierar dem annorlunda, så {y} års egna "
-                                     "tabeller kan visa andra belopp per kostnadsslag.",
-                                     *(c for c in money if figures[c][0] == y)),)
+            notes += regrouped_note(store, year, y, fids, flt, [c for c in money if figures[c][0] == y])
     if flt:
         kept = _filter_words(flt, store.year(year).kostnadsslag)
         notes += (Caveat(f"Endast {kept}: summorna är summor av dessa konton, utan belopp som inte har "
@@ -901,14 +892,36 @@ def _part_against(frame: pl.DataFrame, said: list[tuple], key: str, kind: str, a
     return frame.drop("_jmf")
 
 
-def _sums_of_parts(out: pl.DataFrame, placed: pl.DataFrame, money: list[str], derive) -> pl.DataFrame:
+def regrouped_note(store: Store, year: int, other: int, fids: list[str], flt: LedgerFilter,
+                   columns: list[str]) -> tuple:
+    """A note on `columns` (the figures of `other`, a year shown beside `year`) where `other`'s facts are grouped
+    by `year`'s kostnadsslag and `other`'s file defines them otherwise (found by a review: the same 2023 figures
+    grouped two ways, 79,2 here and 52,8 in 2023's table); only where that year's förvaltningar shown have
+    accounts to group. With a kostnadsslag filter only the groups it keeps matter."""
+    kept = set(flt.kostnadsslag)
+
+    def grouping(y: int) -> set:
+        return {(g.id, frozenset(g.prefix)) for g in store.year(y).kostnadsslag if not kept or g.id in kept}
+
+    with_accounts = other in store.years and set(forvaltningar_with(store, other)) & set(fids)
+    if not (with_accounts and columns) or grouping(other) == grouping(year):
+        return ()
+    return (ColumnNote(f"Beloppen för {other} är fördelade på kostnadsslagen så som {year} års fil definierar dem; "
+                       f"filen för {other} definierar dem annorlunda, så {other} års egna tabeller kan visa andra "
+                       "belopp per kostnadsslag.", *columns),)
+
+
+def _sums_of_parts(out: pl.DataFrame, placed: pl.DataFrame, money: list[str], derive,
+                   known: set[str] = frozenset()) -> pl.DataFrame:
     """With a konto/kostnadsslag filter: each row of the view, its förvaltning's subtotal and the Summa
     as the sums of the parts that match (nettokostnad, then presented); rows without parts go (and a
-    subtotal of a förvaltning without any), and figures the facts cannot give (a forecast) are left empty."""
+    subtotal of a förvaltning without any), and figures the facts cannot give (a forecast) are left empty.
+    A figure in `known` (every förvaltning shown has facts of it) is 0 in the Summa where no part matches."""
     with_parts = placed["forvaltning"].unique()
     per_row = placed.group_by("_o").agg(*(ex.exact_sum(c).alias(f"_{c}") for c in money), _has=pl.lit(True))
     per_fid = placed.group_by("forvaltning").agg(*(ex.exact_sum(c).alias(f"_{c}_f") for c in money))
-    overall = placed.select(*(ex.exact_sum(c).alias(f"_{c}_t") for c in money))
+    overall = placed.select(*((ex.exact_sum(c).fill_null(0) if placed.is_empty() and c in known else ex.exact_sum(c))
+                              .alias(f"_{c}_t") for c in money))
     totals = {c: overall[f"_{c}_t"][0] if overall.height else None for c in money}
     sign = pl.when(pl.col("redovisas_som") == "resultat").then(-1).otherwise(1)
     figures = ("prognos", "budget_helar", "prognos_avvikelse", "prognos_period", "jmf_prognos", "jmf_avvikelse",
@@ -942,13 +955,14 @@ def named_parts(frame: pl.DataFrame) -> pl.DataFrame:
     if (frame["radtyp"] == "radsumma").any():
         parent = pl.col("namn")
         rows = frame.filter(pl.col("radtyp") == "radsumma")
+        several = "forvaltning" in frame.columns and rows["forvaltning"].drop_nulls().n_unique() > 1
+        view = next((k for k in ("stab", "verksamhet") if k in frame.columns), None)
         if "stab" not in frame.columns and "forvaltning" in frame.columns and \
                 rows.group_by("namn").agg(pl.col("forvaltning").n_unique() > 1)["forvaltning"].any():
             # (920 - Gemensamma of KLF and of SERV; not a förvaltning's own name)
             parent = pl.col("forvaltning") + pl.lit(" ") + parent
-        several = "forvaltning" in frame.columns and rows["forvaltning"].drop_nulls().n_unique() > 1
-        view = next((k for k in ("stab", "verksamhet") if k in frame.columns), None)
-        if several and view is not None:  # each förvaltning's "Ej fördelat på stab" named with it (found in review)
+        elif several and view is not None:  # each förvaltning's "Ej fördelat på stab" named with it (found in review;
+            # where every row is named so already, not twice: found in review)
             parent = pl.when(pl.col(view).str.starts_with("ej fördelat (")).then(
                 pl.col("forvaltning") + pl.lit(" ") + parent).otherwise(parent)
         row = pl.col("radtyp") == "radsumma"

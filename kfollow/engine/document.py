@@ -123,12 +123,16 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
 
     booked = last_month_booked(store, year)
     footer = [f"Källor: {'; '.join(provenance.describe(store.sources, store.directory))}"]
-    # the year's utfall, and the year before's where its figures are shown beside it (found in review)
-    utfall_kallor = [*info.utfall_kallor, *(store.years[year - 1].utfall_kallor if year - 1 in store.years else ())]
+    # the year's utfall, and the year before's where its figures are shown beside it (found in review); the
+    # indicators show every earlier year's budget and utfall (found by a new user: only this year's budget named)
+    indicated = any(s.short == "Indikatorer" for s in sections)
+    shown_years = [y for y in sorted(store.years) if y == year or y == year - 1 or (indicated and y < year)]
+    utfall_kallor = [k for y in shown_years for k in store.years[y].utfall_kallor]
+    budget_kallor = [k for y in shown_years if y == year or indicated for k in store.years[y].budget_kallor]
     if utfall_kallor:
         footer.append(f"Utfall importerat från {'; '.join(dict.fromkeys(utfall_kallor))}")
-    if info.budget_kallor:
-        footer.append(f"Budget importerad från {'; '.join(info.budget_kallor)}")
+    if budget_kallor:
+        footer.append(f"Budget importerad från {'; '.join(dict.fromkeys(budget_kallor))}")
     footer.append(f"Senast bokförda period: {year}-{booked:02d}" if booked else
                   f"Utfall {year} anges för helår")
     footer = [shown(line) for line in footer]  # (paths as typed: a control character escaped, as messages show it)
@@ -142,7 +146,8 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
             said = [t.strip() for t in title.split(",")]  # (an organisation may end with the stab's name)
             title += "".join(f", {n}" for n in (found.get(k) or k for k in chosen) if n not in said)
     if store.amounts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))["budget"].is_null().all():
-        sections = _without_budget(sections, year)
+        changed = not store.changes.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids)).is_empty()
+        sections = _without_budget(sections, year, changed)
     return Document(title, tuple(sections), tuple(footer), unit)
 
 
@@ -152,16 +157,19 @@ _OF_BUDGET = ("budget", "avvikelse", "avvikelse_pct", "budget_helar", "prognos_a
 _TOP = "Största avvikelser"  # the section that lists deviations: nothing to list without a budget
 
 
-def _without_budget(sections: list[Section], year: int) -> list[Section]:
+def _without_budget(sections: list[Section], year: int, changed: bool = False) -> list[Section]:
     """A year without any budget: no deviation chart, and the tables without the budget's columns
-    (every cell would be –), the first with a note that says so."""
+    (every cell would be –), the first with a note that says so (and, where the year has budget changes,
+    what to write: found in review)."""
     out, said = [], False
     for s in sections:
         if (s.chart == "avvikelse" and not s.table) or s.short == _TOP:
             continue
         empty = [c for c in _OF_BUDGET if c in s.report.frame.columns and s.report.frame[c].is_null().all()]
         if empty:
-            note = () if said else (f"{year} har ingen budget i årsfilerna: tabellerna visar utfallet.",)
+            note = () if said else (f"{year} har ingen budget i årsfilerna: tabellerna visar utfallet." + (
+                " Årsfilerna har budgetändringar men ingen budget att ändra: skriv radernas budget (0 om de inte har "
+                "någon)." if changed else ""),)
             said = True
             report = s.report
             # (a note that the budget and avvikelse show as – speaks of columns no longer there: found in review)

@@ -118,7 +118,7 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
     values: dict[tuple[str, str], dict[int, tuple[int, int] | None]] = {}  # percent of: numerator, base
     # (a share without its base, "netto", is said right after a share without accounts)
     gaps: dict[str, list[str]] = {k: [] for iid in INDICATORS
-                                  for k in ((iid, "personal", "ogrupperat", "noll", "netto", "andel_utfall", "andel_helar") if iid == "personalkostnad_andel" else
+                                  for k in ((iid, "resultat", "personal", "ogrupperat", "noll", "netto", "andel_utfall", "andel_helar") if iid == "personalkostnad_andel" else
                                             (iid, "utfall", "utfall_helar") if iid == "avvikelse_budget" else (iid,))}
     to_date: list[str] = []
     shown: list[int] = []
@@ -138,8 +138,14 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
             sign = -1 if r["redovisas_som"] == "resultat" else 1
             netto = None if r["utfall"] is None else sign * r["utfall"]
             budget = None if r["budget"] is None else sign * r["budget"]
+            # a unit priced internally (resultat) nets to about 0 by design: no base for a share (4 725 %: found by
+            # a new user)
             share = _personal_share(store, y, fid, to, netto)
-            if share == "personal" and netto is not None and _any_personal(store, y):
+            share = "resultat" if sign < 0 and share is not None else share  # (without accounts: said so, as ever)
+            if share == "resultat":
+                gaps["resultat"].append(f"{fid} {y}")
+                share = None
+            elif share == "personal" and netto is not None and _any_personal(store, y):
                 # accounts, none of them in the group, which other förvaltningar's accounts of the year are
                 # in: the prefixes are right, and this one books no personalkostnader (0 %, exactly)
                 gaps["noll"].append(f"{fid} {y}")
@@ -211,10 +217,12 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
            "utfall_helar": "utfallet finns bara för helåret, så utfallet hittills i år är okänt",
            "andel_helar": "utfallet finns bara för helåret, så utfallet hittills i år är okänt",
            "avvikelse_investering": "investeringsbudgeten saknas eller är 0",
-           "netto": "verksamhetens nettokostnad är 0 eller negativ (ett överskott), så andelen säger inget"}
+           "netto": "verksamhetens nettokostnad är 0 eller negativ (ett överskott), så andelen säger inget",
+           "resultat": "förvaltningen redovisas som resultat (internt prissatt, nära 0 netto), så dess nettokostnad "
+                       "är ingen bas för en andel"}
     for iid, where in gaps.items():
         if where:
-            name = INDICATORS["personalkostnad_andel" if iid in ("netto", "personal", "ogrupperat", "noll", "andel_utfall", "andel_helar") else
+            name = INDICATORS["personalkostnad_andel" if iid in ("netto", "resultat", "personal", "ogrupperat", "noll", "andel_utfall", "andel_helar") else
                               "avvikelse_budget" if iid in ("utfall", "utfall_helar") else iid].removesuffix(" (%)")
             said = "är 0 %" if iid == "noll" else "saknas"
             notes.append(f"{name} {said} för {', '.join(where)}: {why[iid]}.")

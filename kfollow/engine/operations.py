@@ -27,7 +27,7 @@ from kfollow.engine import present
 from kfollow.engine.present import as_report
 from kfollow.engine.selection import forvaltningar
 from kfollow.vocabulary import RowKind
-from kfollow.report import EXACT, Caveat, ColumnNote, Report
+from kfollow.report import EXACT, Caveat, ColumnCaveat, ColumnNote, Report
 
 BLOCK_END = 1_000_000  # position of ej_fordelat / differens / subtotal rows after a block's own rows
 
@@ -337,7 +337,9 @@ def view_frame(budgets: Store, year: int, by: By, fids: list[str], staber: list[
         parts = [rows, gap, alone]
         if len(fids) > 1 if subtotals is None else subtotals:
             counts = pl.concat([p.select("forvaltning") for p in parts]).group_by("forvaltning").len()
-            several = counts.filter(pl.col("len") > 1)["forvaltning"].implode()
+            # (a förvaltning of one view row is named by its subtotal too: its row alone is a verksamhet's name, and
+            # its own forecast and comments are on the subtotal; found by a new user)
+            several = pl.concat([counts.filter(pl.col("len") > 1)["forvaltning"], rows["forvaltning"]]).unique().implode()
             parts.append(totals.filter(pl.col("forvaltning").is_in(several)).with_columns(
                 radtyp=pl.lit("delsumma"), pos=pl.lit(BLOCK_END + 2),
                 namn=pl.lit("Summa ") + pl.col("forvaltning"), kommentar=pl.lit(None, pl.String)))
@@ -958,17 +960,18 @@ def _budgetless_note(store: Store, year: int, frame: pl.DataFrame, view: By) -> 
     # (budget changes without a budget to change: they give no budget of their own; found in review)
     unbased = [f for f in lacking if f not in budgeted and f in changed]
     elsewhere = [f for f in lacking if f in budgeted]
-    notes: tuple = ()  # (of the budget column: with it left out, nothing to say)
+    # (of the budget column: with it left out, nothing to say; in csv and json on stderr, as a cut says it)
+    notes: tuple = ()
     if none:
-        notes += (ColumnNote(f"{', '.join(none)} har ingen budget {year}: budget och avvikelse visas som –.", "budget",
-                             "avvikelse"),)
+        notes += (ColumnCaveat(f"{', '.join(none)} har ingen budget {year}: budget och avvikelse visas som –.", "budget",
+                               "avvikelse"),)
     if unbased:
-        notes += (ColumnNote(f"{', '.join(unbased)} har budgetändringar {year} men ingen budget att ändra: budget och "
-                             "avvikelse visas som –; skriv radernas budget (0 om de inte har någon).", "budget",
-                             "avvikelse"),)
+        notes += (ColumnCaveat(f"{', '.join(unbased)} har budgetändringar {year} men ingen budget att ändra: budget och "
+                               "avvikelse visas som –; skriv radernas budget (0 om de inte har någon).", "budget",
+                               "avvikelse"),)
     if elsewhere:
-        notes += (ColumnNote(f"Budgeten för {', '.join(elsewhere)} finns inte per {BY_TITLE[view]}: budget och "
-                             "avvikelse visas som –.", "budget", "avvikelse"),)
+        notes += (ColumnCaveat(f"Budgeten för {', '.join(elsewhere)} finns inte per {BY_TITLE[view]}: budget och "
+                               "avvikelse visas som –.", "budget", "avvikelse"),)
     return notes
 
 
@@ -1083,6 +1086,8 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
     empty = prev in frame.columns and frame[prev].null_count() == frame.height
     if flt and empty:  # typed per row, no accounts
         notes += (Caveat(f"Utfall {year - 1} finns inte med konto för de förvaltningar som valts: kolumnen visas inte."),)
+    elif flt.kostnadsslag and prev in frame.columns:  # (grouped by this year's kostnadsslag: found in review)
+        notes += cuts.regrouped_note(store, year, year - 1, shown, flt, [prev])
     messages = year_warnings(store, [year], period, by_month=True, fids=shown,
                              rows=("verksamhet", verksamheter) if verksamheter else ("stab", staber) if staber else None)
     if prev in frame.columns and not flt:  # the previous year's months: unknown where a förvaltning has only its year

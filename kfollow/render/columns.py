@@ -46,17 +46,20 @@ def for_people(report: Report, opts: Options) -> list[Column]:
             if not label:
                 label = [c for c in report.columns if c.name in ("datum", "beslut") and c.people]
             keys = {c.name for c in label}
-        return label + [c for c in chosen if c.name not in keys]
+        # (a forecast chosen without its month: the month in its header still, where there is one; found by a new user)
+        return _forecast_month_in_header(report, label + [c for c in chosen if c.name not in keys], chosen=True)
     shown = [c for c in report.columns if c.people and not c.optional and (not c.comment or opts.comments)]
     return _forecast_month_in_header(report, shown)
 
 
-def _forecast_month_in_header(report: Report, columns: list[Column]) -> list[Column]:
+def _forecast_month_in_header(report: Report, columns: list[Column], chosen: bool = False) -> list[Column]:
     """When every forecast in the table was made the same month (sums too), people read that month once, in
     the forecast's header (`Prognos 2024-08`), not on every row: the `prognos_period` column goes
-    (csv and json keep it on each row)."""
+    (csv and json keep it on each row). Columns `chosen` by name keep `prognos_period` where it is chosen,
+    and the header says the month where it is not."""
     names = [c.name for c in columns]
-    if "prognos_period" not in names or "prognos" not in names:
+    if "prognos" not in names or "prognos_period" not in report.frame.columns or (
+            "prognos_period" in names if chosen else "prognos_period" not in names):
         return columns
     frame = report.frame
     months = frame["prognos_period"].drop_nulls().unique()

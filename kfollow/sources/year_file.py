@@ -91,11 +91,13 @@ def load_year_file(path: Path, outcome: bool = True, answers: dict[str, bytes] |
 
 
 def _same_file(base: Path, first: str, second: str) -> bool:
-    """Whether two paths of a year file (relative to its folder) are one file (a symbolic or hard link)."""
+    """Whether two paths of a year file (relative to its folder) are one file (also by a symbolic or hard link);
+    where one is not there (said where it is read), whether they are the same path written two ways (a `..`
+    is not dropped where the files are there: `lnk/..` through a symbolic link is another folder)."""
     try:
         return os.path.samefile(base / first, base / second)
-    except (OSError, ValueError):  # (one is not there: said where it is read)
-        return False
+    except (OSError, ValueError):
+        return os.path.normpath(first) == os.path.normpath(second)
 
 
 def _ledger(tables: list) -> Ledger:
@@ -453,10 +455,9 @@ class _YearParser(TreeReader):
             if not text.endswith((".csv", ".parquet")):
                 raise self.error(item, f"{what} '{text}' is neither .csv nor .parquet; write the outcome table as one of them")
             # (here, at the name: by the same path, or another path to the same file; found in review)
-            first = next((o for o in out if os.path.normpath(o[0]) == os.path.normpath(text)
-                          or _same_file(base, o[0], text)), None)
+            first = next((o for o in out if _same_file(base, o[0], text)), None)
             if first is not None:
-                also = "" if os.path.normpath(first[0]) == os.path.normpath(text) else f" (as '{first[0]}')"
+                also = "" if first[0] == text else f" (as '{first[0]}')"
                 raise self.error(item, f"{what} names '{text}' twice{also} (first at line {first[1]}): its months would "
                                        "count twice; name it once")
             out.append((text, item.line, item.column))
