@@ -819,3 +819,21 @@ def test_kfollow_unit_sets_the_default_unit_and_unit_beats_it(run, tmp_path):
     report = run("report", "--budgets", budgets, "--period", "2024-08", "-o", tmp_path / "r.md", env={"KFOLLOW_UNIT": "tkr"})
     assert report.exit_code == 0 and "Resultat 2024-08 (ack.) per stab, belopp i tkr" in (tmp_path / "r.md").read_text(
         encoding="utf-8")
+
+
+def test_a_path_without_read_permission_is_no_usage_error(run, monkeypatch, tmp_path):
+    """typer's paths checked that they are readable and stopped with a usage error (exit 2, four lines): a
+    script could not tell "no permission" from a mistyped option. kfollow reads them itself, and an input it
+    cannot read is exit 4, one line (found by a script user; as root the test tells the check apart by
+    `os.access`, which only typer's check asks)."""
+    import os
+
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, *a, **k: False if mode == os.R_OK else real(path, mode, *a, **k))
+    result = run("deviation", "--budgets", ROOT / "examples" / "budgets", "-o", tmp_path / "t.csv")
+    assert result.exit_code == 0, result.stderr
+    assert "is not readable" not in result.stderr
+    mapping = ROOT / "examples" / "sie" / "mapping.yaml"
+    imported = run("import", "sie", ROOT / "examples" / "sie" / "exempelby.se", "--mapping", mapping,
+                   "-o", tmp_path / "u.csv", "--force-unnamed")
+    assert imported.exit_code == 0 and "is not readable" not in imported.stderr, imported.stderr

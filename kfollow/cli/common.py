@@ -15,7 +15,7 @@ from kfollow.options import By, Format, Options, Unit
 
 BudgetsDir = Annotated[Optional[Path], typer.Option(
     "--budgets", envvar="KFOLLOW_BUDGETS", show_envvar=True,
-    help="Folder of year files (YYYY.yaml). [default: ./budgets]")]
+    help="Folder of year files (YYYY.yaml). [default: ./budgets]", readable=False)]
 FormatOpt = Annotated[Optional[Format], typer.Option(
     "--format", "-f", help="table (for people), csv or json (for scripts), md (Markdown), xlsx (an Excel workbook: "
     "exact numbers, formatted), excel (CSV for Swedish Excel: semicolon, decimal comma, BOM). "
@@ -31,7 +31,7 @@ def _dash_is_stdout(value: Optional[Path]) -> Optional[Path]:
 
 OutputOpt = Annotated[Optional[Path], typer.Option(
     "--output", "-o", callback=_dash_is_stdout,
-    help="Write to FILE instead of stdout (nothing is written on error); - is stdout.")]
+    help="Write to FILE instead of stdout (nothing is written on error); - is stdout.", readable=False)]
 ForvaltningOpt = Annotated[Optional[list[str]], typer.Option(
     "--forvaltning", help="Only this förvaltning (repeat for several), e.g. KLF.")]
 ByOpt = Annotated[By, typer.Option("--by", help="Rows per stab, verksamhet (SCB code) or förvaltning.")]

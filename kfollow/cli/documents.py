@@ -26,7 +26,7 @@ DOCUMENT_FORMATS = ("html", "md", "xlsx", "docx", "pdf")
 def report(
     output: Annotated[Path, typer.Option("--output", "-o", help="rapport.html, rapport.md (charts as SVG files "
                                          "beside it), rapport.xlsx (one sheet per table), rapport.docx (Word; "
-                                         "the word extra) or rapport.pdf (A4; the pdf extra).")],
+                                         "the word extra) or rapport.pdf (A4; the pdf extra).", readable=False)],
     year: YearOpt = None,
     period: PeriodOpt = None,
     forvaltning: ForvaltningOpt = None,
@@ -41,7 +41,7 @@ def report(
     gross: Annotated[bool, typer.Option("--gross", help="The stab table with its varav kostnader / varav intäkter "
                                         "lines, as the annual report's Resultat table.")] = False,
     mall: Annotated[Optional[Path], typer.Option("--mall", metavar="MALL.docx", help="For -o .docx: start from the "
-                                                 "kommun's Word template (its styles, page setup, headers and logo).")] = None,
+                                                 "kommun's Word template (its styles, page setup, headers and logo).", readable=False)] = None,
 ):
     """The economy section of a monthly report or verksamhetsberättelse, as one document.
 
@@ -127,7 +127,7 @@ def chart(
     kind: Annotated[Kind, typer.Argument(metavar="KIND", help="verksamhet: utfall per verksamhet, this year against the previous; "
                                          "avvikelse: deviation per stab; manader: accumulated budget and utfall "
                                          "month by month.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="FILE.svg or FILE.png.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="FILE.svg or FILE.png.", readable=False)],
     year: YearOpt = None,
     period: Annotated[Optional[str], typer.Option(
         "--period", "-p", help="Month YYYY-MM (verksamhet, avvikelse): year-to-date budget and utfall up to and including "

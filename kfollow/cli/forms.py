@@ -31,7 +31,7 @@ def _limit(texts, unit: Unit):
 
 def forms(
     period: FormPeriodOpt,
-    output: Annotated[Path, typer.Option("--output", "-o", help="The folder to write the forms into (made if missing).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The folder to write the forms into (made if missing).", readable=False)],
     by: FormByOpt = FormBy.stab,
     forvaltning: ForvaltningOpt = None,
     deadline: Annotated[Optional[str], typer.Option("--deadline", metavar="YYYY-MM-DD", help="The date to answer by, said in each form.")] = None,
@@ -119,7 +119,7 @@ def _keep_answers(paths: list[Path]) -> None:
 
 
 def collect(
-    files: Annotated[list[Path], typer.Argument(metavar="FORM...", help="Answered forms (.xlsx), as kfollow forms wrote them.")],
+    files: Annotated[list[Path], typer.Argument(metavar="FORM...", help="Answered forms (.xlsx), as kfollow forms wrote them.", readable=False)],
     budgets: BudgetsDir = None,
 ):
     """Read answered forms into the answers file of their period (svar/YYYY-MM.yaml beside the year files).
@@ -216,7 +216,7 @@ def status(
                                                     "verksamhet, as the forms were sent; a förvaltning shown as one row too.")] = FormBy.stab,
     forvaltning: ForvaltningOpt = None,
     require_comment_over: CommentOverOpt = None,
-    forms_dir: Annotated[Optional[Path], typer.Option("--forms", metavar="FOLDER", help="The folder the forms were written to: shows whether each was sent.")] = None,
+    forms_dir: Annotated[Optional[Path], typer.Option("--forms", metavar="FOLDER", help="The folder the forms were written to: shows whether each was sent.", readable=False)] = None,
     columns: ColumnsOpt = None,
     budgets: BudgetsDir = None,
     fmt: FormatOpt = None,

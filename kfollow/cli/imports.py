@@ -26,18 +26,18 @@ class From(str, Enum):
     psaldo = "psaldo"
 
 
-ExportArg = Annotated[Path, typer.Argument(metavar="EXPORT", help="The export to read.", show_default=False)]
+ExportArg = Annotated[Path, typer.Argument(metavar="EXPORT", help="The export to read.", show_default=False, readable=False)]
 MappingOpt = Annotated[Path, typer.Option(
-    "--mapping", "-m", metavar="MAP.yaml", help="How accounts and objects become slag, förvaltning, stab and verksamhet.")]
+    "--mapping", "-m", metavar="MAP.yaml", help="How accounts and objects become slag, förvaltning, stab and verksamhet.", readable=False)]
 OutputOpt = Annotated[Optional[Path], typer.Option(
     "--output", "-o", metavar="OUT.csv|OUT.parquet",
-    help="The fact table of utfall to write (.csv or .parquet); replaced atomically, nothing is written on error.")]
+    help="The fact table of utfall to write (.csv or .parquet); replaced atomically, nothing is written on error.", readable=False)]
 BudgetOutOpt = Annotated[Optional[Path], typer.Option(
     "--budget-out", metavar="BUDGET.csv|BUDGET.parquet",
-    help="The fact table of budget to write (the same columns; period YYYY-MM, or YYYY for a year's budget).")]
+    help="The fact table of budget to write (the same columns; period YYYY-MM, or YYYY for a year's budget).", readable=False)]
 BudgetsOpt = Annotated[Optional[Path], typer.Option(
     "--budgets", envvar="KFOLLOW_BUDGETS", help="The folder of year files whose ids the import must use. "
-    "[default: the folder of -o (else --budget-out) when it holds the year's file]")]
+    "[default: the folder of -o (else --budget-out) when it holds the year's file]", readable=False)]
 UnmappedOpt = Annotated[bool, typer.Option(
     "--unmapped-empty", help="Import objects the mapping lacks under an empty key (ej fördelat) instead of failing.")]
 ForceUnnamedOpt = Annotated[bool, typer.Option(
