@@ -209,3 +209,20 @@ def test_a_forecast_chosen_by_columns_keeps_its_month_in_the_header(run):
     assert chosen.exit_code == 0 and "Prognos 2024-08" in chosen.stdout and "Prognos helår" not in chosen.stdout
     dated = run(*args, "--columns", "budget,prognos,prognos_period")  # its month on each row, as chosen
     assert "Prognos helår" in dated.stdout and "Prognos från" in dated.stdout
+
+
+def test_a_folder_name_with_control_characters_is_escaped_in_checks_machine_output(run, tmp_path):
+    """`check -f csv` wrote a folder's escape character and bidi override raw in `fil` (the table and stderr
+    escaped them): a script's csv shown on a terminal ran them (found by a script user)."""
+    import json
+
+    folder = tmp_path / "bad\x1b[31mdir\u202e"
+    shutil.copytree(ROOT / "examples" / "budgets", folder)
+    year = folder / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("ar: 2024\n", "ar: 2024\nbogus: 1\n", 1), encoding="utf-8")
+    for fmt in ("csv", "json"):
+        result = run("check", "--budgets", folder, "-f", fmt)
+        assert result.exit_code == 3
+        assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    rows = json.loads(run("check", "--budgets", folder, "-f", "json").stdout)
+    assert rows[0]["fil"].endswith("bad\\x1b[31mdir\\u202e/2024.yaml") and "unknown key 'bogus'" in rows[0]["meddelande"]

@@ -468,6 +468,16 @@ def test_utf16_is_refused(tmp_path: Path):
         read_sie(path)
 
 
+@pytest.mark.parametrize("lines_before", [40, 250_000])  # (in the first block read, and beyond it: 4 MiB)
+def test_a_nul_byte_in_a_sie_text_is_named_where_it_is(tmp_path: Path, lines_before: int):
+    """A NUL inside `Fakturor` on line 832 was "line 1: file is UTF-16 (or binary)" (found by a script user)."""
+    head = "#FLAGGA 0\r\n#SIETYP 4\r\n" + "".join(f'#KONTO {4000 + i % 5000} "Konto"\r\n' for i in range(lines_before - 2))
+    path = tmp_path / "a.se"
+    path.write_bytes(head.encode("cp437") + b'#KONTO 1930 "Fak\x00turor"\r\n')
+    with pytest.raises(DataError, match=rf"a\.se:{lines_before + 1}:17: a NUL byte \(U\+0000\), which no SIE text holds"):
+        read_sie(path)
+
+
 def test_not_a_sie_file(tmp_path: Path):
     with pytest.raises(DataError, match=r"a\.yaml:1: no SIE records"):
         read_sie(raw(tmp_path / "a.yaml", "ar: 2024\norganisation: Testkommun\n"))

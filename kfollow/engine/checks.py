@@ -10,7 +10,7 @@ from fractions import Fraction
 import polars as pl
 
 from kfollow.engine import expressions as ex
-from kfollow.errors import DataError, ExitStatus, InputOutputError
+from kfollow.errors import DataError, ExitStatus, InputOutputError, shown
 from kfollow.engine.findings import FINDING_SCHEMA, finding, literal as _literal
 from kfollow.engine.consistency import (booking_findings, change_view_findings, coverage_findings, forecast_findings,
                                         forecast_gap_findings, kostnadsslag_findings, magnitude_findings,
@@ -232,6 +232,9 @@ def _check(directory: str, period: str | None, comment_limit: Limit | Limits | N
     if comment_limit is not None:
         findings += comment_findings(budgets, period, comment_limit, by)
     frame = pl.DataFrame(findings, schema=FINDING_SCHEMA) if findings else pl.DataFrame(schema=FINDING_SCHEMA)
+    # a folder's name is the user's, whatever it holds: a control or bidi character in it is escaped in every
+    # format, as on stderr and in the table (a script's csv reaches a terminal too; found by a script user)
+    frame = frame.with_columns(pl.col(c).map_elements(shown, return_dtype=pl.String) for c in ("fil", "meddelande"))
     return frame.sort("fil", "rad", nulls_last=True, maintain_order=True), broken, budgets.files
 
 
