@@ -10,18 +10,24 @@ from enum import IntEnum
 # the figures that follow a name; the zero-width space and no-break space (U+FEFF), and the line and
 # paragraph separators, which a reader cannot see; U+FFFE and U+FFFF, no characters at all (not
 # even XML can hold them)
-_CONTROL_RANGES = ((0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0x7F, 0x9F), (0x034F, 0x034F), (0x061C, 0x061C),
-                   (0x180E, 0x180E), (0x200B, 0x200B), (0x200E, 0x200F), (0x2028, 0x2029), (0x202A, 0x202E),
-                   (0x2060, 0x2064), (0x2066, 0x2069), (0x206A, 0x206F), (0xFEFF, 0xFEFF), (0xFFFE, 0xFFFF))
+_CONTROL_RANGES = ((0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0x7F, 0x9F), (0x00AD, 0x00AD), (0x034F, 0x034F),
+                   (0x061C, 0x061C), (0x115F, 0x1160), (0x180E, 0x180E), (0x200B, 0x200B), (0x200E, 0x200F),
+                   (0x2028, 0x2029), (0x202A, 0x202E), (0x2060, 0x2064), (0x2066, 0x2069), (0x206A, 0x206F),
+                   (0x3164, 0x3164), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF9, 0xFFFB), (0xFFFE, 0xFFFF),
+                   (0xE0000, 0xE007F))
 # (U+034F, U+180E, U+2060–U+2064 and U+206A–U+206F: invisible, a word joiner, function marks and deprecated
-# format characters that show nothing and make two names that look alike differ; found in review)
-_INVISIBLE = {0x034F, 0x180E, 0x200B, 0xFEFF, *range(0x2060, 0x2065), *range(0x206A, 0x2070)}
+# format characters that show nothing and make two names that look alike differ; found in review. So do the
+# soft hyphen U+00AD, the Hangul fillers, the interlinear annotation marks U+FFF9–U+FFFB and the tag characters
+# U+E0000–U+E007F: found by a script user)
+_INVISIBLE = {0x00AD, 0x034F, 0x115F, 0x1160, 0x180E, 0x200B, 0x3164, 0xFEFF, 0xFFA0, *range(0x2060, 0x2065),
+              *range(0x206A, 0x2070), *range(0xFFF9, 0xFFFC), *range(0xE0000, 0xE0080)}
+INVISIBLE = "".join(map(chr, sorted(_INVISIBLE)))  # what shows nothing: left out where text is pasted (comments)
 
 
 def control_class(extra: str = "", polars: bool = False) -> str:
     """A regex character class of the control and bidi characters, and `extra` (e.g. r"\n\r"); in
     the syntax of Python's `re`, or with `polars` of polars' (Rust) string expressions."""
-    esc = (lambda c: f"\\x{{{c:04X}}}") if polars else (lambda c: f"\\u{c:04x}")
+    esc = (lambda c: f"\\x{{{c:04X}}}") if polars else (lambda c: f"\\u{c:04x}" if c <= 0xFFFF else f"\\U{c:08x}")
     return "[" + "".join(f"{esc(a)}-{esc(b)}" for a, b in _CONTROL_RANGES) + extra + "]"
 
 
@@ -54,7 +60,7 @@ def _escape(m: re.Match) -> str:
     code = ord(m[0])
     if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's way of keeping byte 0x80–0xFF
         return f"\\x{code - 0xDC00:02x}"
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 class ExitStatus(IntEnum):

@@ -207,7 +207,12 @@ def test_a_fact_with_neither_stab_nor_verksamhet_is_ej_fordelat_in_both_views(tm
      ("2024-01,KLF,KS,100,4010,kost\u2066nad,1", ":3:6:", "contains a bidi control (U+2066)"),
      # invisible: a word joiner and a combining grapheme joiner made two ids that look alike differ (found in review)
      ("2024-01,KLF,K\u2060S,100,4010,kostnad,1", ":3:3:", "stab 'K\\u2060S' contains an invisible character (U+2060)"),
-     ("2024-01,KLF,KS,1\u034f00,4010,kostnad,1", ":3:4:", "contains an invisible character (U+034F)")],
+     ("2024-01,KLF,KS,1\u034f00,4010,kostnad,1", ":3:4:", "contains an invisible character (U+034F)"),
+     # and a soft hyphen, a Hangul filler, an annotation mark, a tag character (found by a script user)
+     ("2024-01,KLF,K\u00adS,100,4010,kostnad,1", ":3:3:", "stab 'K\\u00adS' contains an invisible character (U+00AD)"),
+     ("2024-01,KLF,K\u3164S,100,4010,kostnad,1", ":3:3:", "contains an invisible character (U+3164)"),
+     ("2024-01,KLF,K\ufff9S,100,4010,kostnad,1", ":3:3:", "contains an invisible character (U+FFF9)"),
+     ("2024-01,KLF,K\U000e0041S,100,4010,kostnad,1", ":3:3:", "contains an invisible character (U+E0041)")],
 )
 def test_control_characters_are_refused(tmp_path, row, where, fragment):
     message = error_of(write(tmp_path, GOOD, row))

@@ -1362,3 +1362,5 @@ def test_a_word_joiner_pasted_into_a_comment_is_left_out_not_refused():
 
     cell = SimpleNamespace(value="Vakanser\u2060 och sjuk\u034ffrånvaro\u2063", data_type="s")
     assert _comment("hr.xlsx", "H12", cell) == "Vakanser och sjukfrånvaro"
+    cell = SimpleNamespace(value="Va\u3164kanser och\ufff9 sjuk\U000e0041frånvaro", data_type="s")  # (found by a script user)
+    assert _comment("hr.xlsx", "H12", cell) == "Vakanser och sjukfrånvaro"

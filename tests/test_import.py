@@ -983,3 +983,18 @@ def test_an_export_of_two_years_written_whole_is_warned_of(tmp_path: Path):
     assert result.exit_code == 0, result.stderr
     assert (f"warning: -o {tmp_path / 'out.csv'} holds periods of 2023 and 2024; a year file reads only its own "
             "year's: import each year into its own table with --year") in result.stderr
+
+
+def test_a_crlf_mapping_whose_last_line_ends_in_its_cr_alone_is_read(tmp_path):
+    """A CRLF mapping with a bare CR at the end of the file was "a control character (U+000D)"; a CR alone inside
+    a line is still refused (found by a script user)."""
+    from kfollow.sources.mapping import read_mapping
+
+    text = (ROOT / "examples" / "sie" / "mapping.yaml").read_text(encoding="utf-8").replace("\n", "\r\n")
+    path = tmp_path / "m.yaml"
+    path.write_bytes(text.rstrip("\n").encode("utf-8"))
+    assert path.read_bytes().endswith(b"\r")
+    read_mapping(path)
+    path.write_bytes(text.replace("\r\n", "\r", 1).encode("utf-8"))
+    with pytest.raises(DataError, match=r"m\.yaml:1:\d+: a control character \(U\+000D\) in the mapping"):
+        read_mapping(path)

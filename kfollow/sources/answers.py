@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
-from kfollow.errors import DataError, control_kind, shown
+from kfollow.errors import INVISIBLE, DataError, control_kind, shown
 from kfollow.form import FORMAT, ID_SHEET, IDENTITY_KEYS, INPUT_KEY, LOCKED_KEY, SHEET
 from kfollow.options import ORE_PER_UNIT
 from kfollow.sources.files import MB, read_bytes
@@ -335,8 +335,8 @@ def swedish_number(text: str) -> Decimal | None:
 
 # line breaks of other programs; what no one sees: zero-width ones, and the soft hyphen Word keeps (a search for
 # "personal" did not find "per\u00adsonal"; found trying the forms round), a word joiner and the like
-_PASTED = re.compile("[\r\u0085\u2028\u2029\u200b\ufeff\u00ad\u034f\u180e\u2060-\u2064\u206a-\u206f]")
-_UNSEEN = "\u200b\ufeff\u00ad\u034f\u180e\u2060\u2061\u2062\u2063\u2064\u206a\u206b\u206c\u206d\u206e\u206f"
+_UNSEEN = INVISIBLE
+_PASTED = re.compile("[\r\u0085\u2028\u2029" + re.escape(_UNSEEN) + "]")
 
 
 _NUMBER = re.compile(r"[+\-−–]?[0-9][0-9 \u00a0\u202f]*([,.][0-9]+)?")

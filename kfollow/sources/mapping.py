@@ -63,7 +63,7 @@ decimal: ","              # optional: the decimal mark of the amounts, "," (defa
 ```
 
 The file must be UTF-8 (a BOM is allowed), at most 1 MB, without control characters (tab, LF and
-the CR of a CRLF line end are allowed) or bidi controls.
+the CR of a CRLF line end, or of the file's end, are allowed) or bidi controls.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ from kfollow.sources.yaml_tree import BOM, Mapping, Node, Scalar, TreeReader, pa
 SLAG = ("kostnad", "intakt", "ignorera")
 KEYS = ("forvaltning", "stab", "verksamhet")
 # C0 but tab and LF (a CR is allowed only before LF), DEL, C1, and the bidi embedding/override/isolate controls
-_CONTROL = re.compile(control_class() + r"|\r(?!\n)")
+_CONTROL = re.compile(control_class() + r"|\r(?!\n|\Z)")  # (a CRLF file's last line may end in its CR alone)
 VERKSAMHET = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")  # a verksamhet code, as in year files
 _RANGE = re.compile(r"([^-\s]+)-([^-\s]+)")
 
