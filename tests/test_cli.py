@@ -517,6 +517,20 @@ def test_a_stderr_that_cannot_be_written_leaves_the_exit_status_alone(args, stat
     assert done.returncode == status
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full to write stdout to")
+def test_nothing_to_print_is_no_write_error_on_a_full_device():
+    """`check >/dev/full` with no finding exited 4, "cannot write to standard output", for a table of 0 bytes;
+    a table that has something to say still fails there (found by a script user)."""
+    budgets = ROOT / "examples" / "sie" / "budgets"
+    with open("/dev/full", "w") as full:
+        nothing = subprocess.run([sys.executable, "-m", "kfollow", "check", "--budgets", str(budgets)], stdout=full,
+                                 stderr=subprocess.PIPE, text=True)
+        table = subprocess.run([sys.executable, "-m", "kfollow", "deviation", "--budgets", str(budgets)], stdout=full,
+                               stderr=subprocess.PIPE, text=True)
+    assert nothing.returncode == ExitStatus.OK, nothing.stderr
+    assert table.returncode == ExitStatus.IO and "cannot write to standard output" in table.stderr
+
+
 @pytest.mark.parametrize("closed", [">&-", "2>&- >&-"])
 def test_a_stream_closed_from_the_start_is_not_an_internal_error(closed):
     """`kfollow deviation >&-` started with sys.stdout None: exit 70 and a traceback from the hard

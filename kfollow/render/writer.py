@@ -54,6 +54,8 @@ def write(data: str | bytes, out: Path | None, reads: Iterable[Path | str] = ())
     if out is not None:
         write_files([File(Path(out), data)], reads)
         return
+    if not data:  # nothing to say (`check` without findings): no write, which a full device would refuse
+        return
     try:
         if isinstance(data, bytes):
             if sys.stdout.isatty():
