@@ -425,7 +425,7 @@ CASES: dict[str, Case] = {
                                       "export.se:15"),
     "sie-no-sie-label": Case(sie("no-sie-label.se"), SIE, 3, ("no SIE records",), "export.se:1"),
     "sie-empty": Case(sie("empty.se"), SIE, 3, ("no SIE records",), "export.se:1"),
-    "sie-nul-bytes": Case(sie("nul-bytes.se"), SIE, 3, ("NUL bytes",), "export.se:1"),
+    "sie-nul-bytes": Case(sie("nul-bytes.se"), SIE, 3, ("a NUL byte (U+0000)",), "export.se:6:13"),  # (at the byte)
     "sie-utf16": Case(sie(put("sie/good.se", "export.se", "utf-16")), SIE, 3, ("UTF-16",), "export.se:1"),
     "sie-five-thousand-digit-dimension": Case(
         sie("five-thousand-digit-dimension.se"), SIE, 3, ("dimension",), "export.se:11:6",

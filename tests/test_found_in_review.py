@@ -226,3 +226,36 @@ def test_a_folder_name_with_control_characters_is_escaped_in_checks_machine_outp
         assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
     rows = json.loads(run("check", "--budgets", folder, "-f", "json").stdout)
     assert rows[0]["fil"].endswith("bad\\x1b[31mdir\\u202e/2024.yaml") and "unknown key 'bogus'" in rows[0]["meddelande"]
+
+
+def test_the_sums_of_changes_follow_the_year_files_order_of_forvaltningar(run, tmp_path):
+    """`changes` summed SBF before KSF because SBF's change was the earlier; the file has KSF first (found by a
+    new user)."""
+    year = ("ar: 2024\norganisation: Testkommun\nenhet: kr\nforvaltningar:\n"
+            "  KSF:\n    namn: Kommunstyrelseförvaltningen\n    staber:\n      LED: {namn: Ledningsstab, budget: 1200}\n"
+            "  SBF:\n    namn: Samhällsbyggnad\n    staber:\n      GATA: {namn: Gata, budget: 1200}\n"
+            "ombudgeteringar:\n"
+            "  - {datum: 2024-06-16, beslut: KS § 88, text: Licenser., rader: [{forvaltning: KSF, stab: LED, belopp: 600}]}\n"
+            "  - {datum: 2024-03-10, beslut: KS § 31, text: Vinter., rader: [{forvaltning: SBF, stab: GATA, belopp: 150}]}\n")
+    d = tmp_path / "b"
+    d.mkdir()
+    (d / "2024.yaml").write_text(year, encoding="utf-8")
+    result = run("changes", "--budgets", d, "--unit", "kr", "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    rows = [(r["radtyp"], r["forvaltning"], r["netto"]) for r in csv_rows(result.stdout)]
+    assert rows == [("rad", "SBF", "150"), ("rad", "KSF", "600"), ("summa", "KSF", "600"), ("summa", "SBF", "150")]
+
+
+def test_a_mistyped_stab_in_a_budget_change_is_told_its_near_id(run, tmp_path):
+    """`stab: LEDD` in a budget change said "has no row in förvaltning KSF; add it there first", where `--stab EKS`
+    suggests 'EKO' (found by a new user)."""
+    year = ("ar: 2024\norganisation: Testkommun\nenhet: kr\nforvaltningar:\n"
+            "  KSF:\n    namn: Kommunstyrelseförvaltningen\n    staber:\n      LED: {namn: Ledningsstab, budget: 1200}\n"
+            "ombudgeteringar:\n"
+            "  - {datum: 2024-06-16, beslut: KS § 88, text: Licenser., rader: [{forvaltning: KSF, stab: LEDD, belopp: 600}]}\n")
+    d = tmp_path / "b"
+    d.mkdir()
+    (d / "2024.yaml").write_text(year, encoding="utf-8")
+    result = run("deviation", "--budgets", d)
+    assert result.exit_code == 3
+    assert ":10:92: stab 'LEDD' has no row in förvaltning KSF; did you mean 'LED'? Else add it there first" in result.stderr

@@ -690,7 +690,8 @@ def budget_changes_report(budgets: Store, year: int, forvaltning: list[str] | No
         .with_columns(ex.presented("netto", _sign(budgets, year, fids)))
         .sort("datum", "rad")
     )
-    sums = lines.group_by("forvaltning", maintain_order=True).agg(pl.col("netto").sum()).with_columns(
+    # (each förvaltning's sum in the year file's order of förvaltningar, not of its first change: found by a new user)
+    sums = lines.group_by("forvaltning").agg(pl.col("netto").sum()).sort(_ordered(fids)).with_columns(
         radtyp=pl.lit("summa"), beslut=pl.lit("Summa ombudgeteringar"))
     columns = ["radtyp", "datum", "beslut", "forvaltning", "stab", "verksamhet", "post", "belopp", "netto", "text"]
     return pl.concat([lines, sums], how="diagonal_relaxed").select(columns)

@@ -751,9 +751,12 @@ class _YearParser(TreeReader):
                         knode = ln.items[view][1]
                         key = self.text(knode, f"{view} of {lwhat}")
                         if (fid, view, key) not in known:  # (a row only its tables give too: found in review)
+                            # (a typo is more likely than a row to add: its near id first; found by a new user)
+                            close = difflib.get_close_matches(key, [k for f, v, k in known if f == fid and v == view], n=1)
                             row = f"staber: '{key}': {{namn: …}}" if view == "stab" else f"verksamheter: '{key}': {{}}"
-                            raise self.error(knode, f"{view} '{key}' has no row in förvaltning {fid}; add it there first "
-                                                    f"({row} is enough where its tables give the amounts)")
+                            raise self.error(knode, f"{view} '{key}' has no row in förvaltning {fid}; " + (
+                                f"did you mean '{close[0]}'? Else add " if close else "add ") + f"it there first "
+                                f"({row} is enough where its tables give the amounts)")
                         targets.append((view, key))
                 for view, key in targets:
                     # a net change of a row budgeted gross moves its kostnader, so kostnader − intäkter stays the net
