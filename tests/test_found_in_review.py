@@ -259,3 +259,21 @@ def test_a_mistyped_stab_in_a_budget_change_is_told_its_near_id(run, tmp_path):
     result = run("deviation", "--budgets", d)
     assert result.exit_code == 3
     assert ":10:92: stab 'LEDD' has no row in förvaltning KSF; did you mean 'LED'? Else add it there first" in result.stderr
+
+
+def test_a_year_file_whose_amounts_add_up_beyond_the_cap_is_named_at_the_line_that_crosses_it(run, tmp_path):
+    """1 200 budget changes of 9 999 999 999,99 tkr each: the error named the file without a line (found by a
+    script user)."""
+    lines = ["ar: 2024", "organisation: T", "enhet: tkr", "forvaltningar:", "  A:", "    namn: A", "    staber:",
+             "      S: {namn: S, budget: 100.0}", "ombudgeteringar:"]
+    lines += [f"  - {{datum: 2024-03-01, beslut: B{i}, text: t, rader: [{{forvaltning: A, stab: S, belopp: 9999999999.99}}]}}"
+              for i in range(1200)]
+    d = tmp_path / "b"
+    d.mkdir()
+    (d / "2024.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("deviation", "--budgets", d)
+    assert result.exit_code == 3
+    line = int(result.stderr.split("2024.yaml:", 1)[1].split(":", 1)[0])
+    # each change counts its net, gross and typed amount (2–3 × 10^15 öre); the cap is 10^18 öre
+    assert 10 + 1_000 // 3 <= line <= 10 + 1_000 // 2 + 1, result.stderr
+    assert "the amounts add up to more than 10 000 000 000 000 000 kr" in result.stderr

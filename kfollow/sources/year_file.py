@@ -181,7 +181,29 @@ def _check_magnitude(year: YearFile) -> None:
     kfollow makes of one or two years can leave Int64 (each amount alone is within MAX_ORE)."""
     money = [frame[c] for frame in (year.amounts, year.months, year.changes, year.investments, year.forecasts)
              for c, t in frame.schema.items() if t == pl.Int64]
-    check_total(pl.concat([m.rename("belopp") for m in money]), year.info.fil)
+    try:
+        check_total(pl.concat([m.rename("belopp") for m in money]), year.info.fil)
+    except DataError as exc:  # at the line where the sum crosses the cap (found by a script user: no line)
+        raise DataError(exc.path, _crossing_line(year), None, exc.problem) from None
+
+
+def _crossing_line(year: YearFile) -> int | None:
+    """The line of the year file at which its absolute amounts, summed in the file's order, pass MAX_FILE_TOTAL
+    (a row's months counted at its line)."""
+    from kfollow.store import MAX_FILE_TOTAL
+
+    def size(frame: pl.DataFrame) -> pl.Expr:
+        return pl.sum_horizontal(pl.col(c).cast(pl.Int128).abs().fill_null(0)
+                                 for c, t in frame.schema.items() if t == pl.Int64).alias("_m")
+
+    keys = ["ar", "forvaltning", "vy", "nyckel"]
+    months = year.months.join(year.amounts.select(*keys, "rad").unique(keys), on=keys, how="left")
+    parts = [f.select("rad", size(f)) for f in (year.amounts, months, year.changes, year.investments, year.forecasts)
+             if "rad" in f.columns]
+    rows = pl.concat(parts).group_by("rad").agg(pl.col("_m").sum()).sort("rad", nulls_last=True) \
+        .with_columns(_cum=pl.col("_m").cum_sum())
+    over = rows.filter(pl.col("_cum") > MAX_FILE_TOTAL)
+    return over["rad"][0] if over.height else None
 
 
 class _YearParser(TreeReader):
