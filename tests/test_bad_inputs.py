@@ -227,7 +227,7 @@ CASES: dict[str, Case] = {
         marks=bug("an amount of 5000 digits exits 70: 'ValueError: Exceeds the limit (4300 digits) for integer "
                   "string conversion' from int() in year_file._YearParser.amount")),
     "year-10000-rows-near-the-cap": Case((bundled(), year_rows(Y, 10_000, "9999999")), DEV, 3,
-                                         ("add up to more than", "would overflow"), Y),
+                                         ("add up to more than", "would overflow"), f"{Y}:1008"),  # (the crossing row)
     "year-over-the-size-limit": Case((bundled(), sparse(Y, 65 * 1024 * 1024)), DEV, 3,
                                      ("over the limit of 64 MB",), Y),
     # --- year files: keys, ids, months -----------------------------------------------------------
