@@ -4,6 +4,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT, csv_rows
 
 EXAMPLES = ROOT / "examples" / "sie"
@@ -277,3 +279,18 @@ def test_a_year_file_whose_amounts_add_up_beyond_the_cap_is_named_at_the_line_th
     # each change counts its net, gross and typed amount (2–3 × 10^15 öre); the cap is 10^18 öre
     assert 10 + 1_000 // 3 <= line <= 10 + 1_000 // 2 + 1, result.stderr
     assert "the amounts add up to more than 10 000 000 000 000 000 kr" in result.stderr
+
+
+@pytest.mark.parametrize("typed, column, plain", [("22298,0", 34, "22298.0"), ("22 298,5", 35, "22298.5")])
+def test_a_decimal_comma_in_a_flow_mapping_of_months_is_told_as_such(run, tmp_path, typed, column, plain):
+    """`prognos: {2024-04: 22 298,5}` was "write 22298" (its decimals dropped), and `22298,0` "'0' is not a month"
+    (found by a new user): YAML split the number at the comma."""
+    year = ("ar: 2024\norganisation: Testkommun\nenhet: tkr\nforvaltningar:\n  KSF:\n    namn: K\n    staber:\n"
+            f"      LED:\n        namn: L\n        budget: 1200\n        prognos: {{2024-04: {typed}, 2024-08: 1190}}\n")
+    d = tmp_path / "b"
+    d.mkdir()
+    (d / "2024.yaml").write_text(year, encoding="utf-8")
+    result = run("deviation", "--budgets", d)
+    assert result.exit_code == 3
+    assert result.stderr.strip().endswith(f"2024.yaml:11:{column}: a decimal comma inside {{ }} splits the number "
+                                          f"'{typed}'; write it with a decimal point: {plain}"), result.stderr

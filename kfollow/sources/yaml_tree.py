@@ -262,6 +262,16 @@ class TreeReader:
         if not isinstance(node, Mapping):
             kind = "a list" if isinstance(node, Sequence) else f"'{node.value}'"
             raise self.error(node, f"{what} must be a mapping (key: value lines), found {kind}")
+        # {2024-04: 22 298,5}: the comma split a number, leaving its decimals a key without a value (of mappings of
+        # months too, whose keys are no names to check; found by a new user: "'5' is not a month", "write 22298")
+        split = next(((k, i) for i, (k, (kn, vn)) in enumerate(node.items.items()) if k.isdigit() and kn.line == node.line
+                      and isinstance(vn, Scalar) and vn.value == "" and i > 0), None)
+        if split is not None and allowed is None:
+            before = list(node.items.values())[split[1] - 1][1]
+            whole = before.value if isinstance(before, Scalar) else "1240"
+            plain = whole.replace(" ", "").replace("\u00a0", "").replace("\u202f", "") + "." + split[0]
+            raise self.error(node.items[split[0]][0], f"a decimal comma inside {{ }} splits the number '{whole},{split[0]}'"
+                                                      f"; write it with a decimal point: {plain}")
         if allowed is not None and not all(key in allowed for key in node.items):
             split = next((k for k, (kn, _) in node.items.items() if k.isdigit() and kn.line == node.line
                           and k not in allowed), None)
