@@ -192,6 +192,7 @@ def test_a_forvaltning_of_one_verksamhet_row_among_several_has_its_subtotal(run,
             '  KSF:\n    namn: Kommunstyrelseförvaltningen\n    verksamheter:\n      "100": {budget: 12000}\n'
             '      "920": {budget: 6000}\n'
             '  SERV:\n    namn: Serviceförvaltningen\n    summa:\n      prognos: {2024-01: 3000}\n'
+            '      kommentarer: {2024-01: "Lägre intäkter."}\n'
             '    verksamheter:\n      "920": {budget: 2400}\n')
     d = _folder(tmp_path, year, ["2024-01,KSF,,100,5010,kostnad,1000.00", "2024-01,KSF,,920,5010,kostnad,500.00",
                                  "2024-01,SERV,,920,5010,kostnad,300.00"])
@@ -200,6 +201,12 @@ def test_a_forvaltning_of_one_verksamhet_row_among_several_has_its_subtotal(run,
     rows = [(r["radtyp"], r["forvaltning"], r["namn"], r["prognos"]) for r in csv_rows(result.stdout)]
     assert rows[-3:] == [("rad", "SERV", "Gemensamt", ""), ("delsumma", "SERV", "Summa SERV", "3000"),
                          ("summa", "", "Summa", "")], rows
+    said = {r["namn"]: r["kommentar"] for r in csv_rows(run("deviation", "--budgets", d, "--period", "2024-01", "--by",
+                                                            "verksamhet", "-f", "csv", "--comments").stdout)}
+    assert said["Summa SERV"] == "Lägre intäkter." and said["Summa KSF"] == ""  # (its own, where its row is all of it)
+    # its comment explains its one row: check asks for none under verksamhet 920 of SERV (found by a new user)
+    check = run("check", "--budgets", d, "--by", "verksamhet", "--period", "2024-01", "--require-comment-over", "1%")
+    assert check.exit_code == 0 and "SERV" not in check.stdout, check.stdout  # (its deviation is −50 %)
 
 
 def test_a_forecast_chosen_by_columns_keeps_its_month_in_the_header(run):

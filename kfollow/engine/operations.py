@@ -340,9 +340,12 @@ def view_frame(budgets: Store, year: int, by: By, fids: list[str], staber: list[
             # (a förvaltning of one view row is named by its subtotal too: its row alone is a verksamhet's name, and
             # its own forecast and comments are on the subtotal; found by a new user)
             several = pl.concat([counts.filter(pl.col("len") > 1)["forvaltning"], rows["forvaltning"]]).unique().implode()
+            one = counts.filter(pl.col("len") == 1)["forvaltning"].implode()
             parts.append(totals.filter(pl.col("forvaltning").is_in(several)).with_columns(
-                radtyp=pl.lit("delsumma"), pos=pl.lit(BLOCK_END + 2),
-                namn=pl.lit("Summa ") + pl.col("forvaltning"), kommentar=pl.lit(None, pl.String)))
+                radtyp=pl.lit("delsumma"), pos=pl.lit(BLOCK_END + 2), namn=pl.lit("Summa ") + pl.col("forvaltning"),
+                # (the förvaltning's own comment where its one row is all of it, as its forecast is)
+                kommentar=pl.when(pl.col("forvaltning").is_in(one)).then(pl.col("kommentar"))
+                .otherwise(pl.lit(None, pl.String))))
 
     columns = ["radtyp", "forvaltning", "nyckel", "namn", "pos", *money, *stamps, "kommentar"]
     frame = pl.concat([p.select(columns) for p in parts], how="vertical_relaxed")
