@@ -22,6 +22,14 @@ def _folder(tmp_path: Path, year: str, utfall: list[str], budget: list[str] | No
     return d
 
 
+def _year_folder(tmp_path: Path, year: str) -> Path:
+    """A budgets folder of one year file (`year`, its text) and nothing else."""
+    d = tmp_path / "b"
+    d.mkdir()
+    (d / "2024.yaml").write_text(year, encoding="utf-8")
+    return d
+
+
 # 1 -------------------------------------------------------------------------------------------------------------
 def test_reimporting_both_tables_of_a_year_with_a_changed_mapping_is_not_refused(run, tmp_path):
     """257f0bc: `_check_groups` compares the new mapping's kostnadsslag with the note of the year's OTHER table,
@@ -246,9 +254,7 @@ def test_the_sums_of_changes_follow_the_year_files_order_of_forvaltningar(run, t
             "ombudgeteringar:\n"
             "  - {datum: 2024-06-16, beslut: KS § 88, text: Licenser., rader: [{forvaltning: KSF, stab: LED, belopp: 600}]}\n"
             "  - {datum: 2024-03-10, beslut: KS § 31, text: Vinter., rader: [{forvaltning: SBF, stab: GATA, belopp: 150}]}\n")
-    d = tmp_path / "b"
-    d.mkdir()
-    (d / "2024.yaml").write_text(year, encoding="utf-8")
+    d = _year_folder(tmp_path, year)
     result = run("changes", "--budgets", d, "--unit", "kr", "-f", "csv")
     assert result.exit_code == 0, result.stderr
     rows = [(r["radtyp"], r["forvaltning"], r["netto"]) for r in csv_rows(result.stdout)]
@@ -262,9 +268,7 @@ def test_a_mistyped_stab_in_a_budget_change_is_told_its_near_id(run, tmp_path):
             "  KSF:\n    namn: Kommunstyrelseförvaltningen\n    staber:\n      LED: {namn: Ledningsstab, budget: 1200}\n"
             "ombudgeteringar:\n"
             "  - {datum: 2024-06-16, beslut: KS § 88, text: Licenser., rader: [{forvaltning: KSF, stab: LEDD, belopp: 600}]}\n")
-    d = tmp_path / "b"
-    d.mkdir()
-    (d / "2024.yaml").write_text(year, encoding="utf-8")
+    d = _year_folder(tmp_path, year)
     result = run("deviation", "--budgets", d)
     assert result.exit_code == 3
     assert ":10:92: stab 'LEDD' has no row in förvaltning KSF; did you mean 'LED'? Else add it there first" in result.stderr
@@ -277,9 +281,7 @@ def test_a_year_file_whose_amounts_add_up_beyond_the_cap_is_named_at_the_line_th
              "      S: {namn: S, budget: 100.0}", "ombudgeteringar:"]
     lines += [f"  - {{datum: 2024-03-01, beslut: B{i}, text: t, rader: [{{forvaltning: A, stab: S, belopp: 9999999999.99}}]}}"
               for i in range(1200)]
-    d = tmp_path / "b"
-    d.mkdir()
-    (d / "2024.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    d = _year_folder(tmp_path, "\n".join(lines) + "\n")
     result = run("deviation", "--budgets", d)
     assert result.exit_code == 3
     line = int(result.stderr.split("2024.yaml:", 1)[1].split(":", 1)[0])
@@ -294,9 +296,7 @@ def test_a_decimal_comma_in_a_flow_mapping_of_months_is_told_as_such(run, tmp_pa
     (found by a new user): YAML split the number at the comma."""
     year = ("ar: 2024\norganisation: Testkommun\nenhet: tkr\nforvaltningar:\n  KSF:\n    namn: K\n    staber:\n"
             f"      LED:\n        namn: L\n        budget: 1200\n        prognos: {{2024-04: {typed}, 2024-08: 1190}}\n")
-    d = tmp_path / "b"
-    d.mkdir()
-    (d / "2024.yaml").write_text(year, encoding="utf-8")
+    d = _year_folder(tmp_path, year)
     result = run("deviation", "--budgets", d)
     assert result.exit_code == 3
     assert result.stderr.strip().endswith(f"2024.yaml:11:{column}: a decimal comma inside {{ }} splits the number "

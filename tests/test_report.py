@@ -429,16 +429,22 @@ def test_a_report_of_a_year_without_budget_says_so_once_and_not_of_columns_left_
     assert "visas som –" not in text
 
 
-def test_the_footer_names_the_export_of_the_year_before_whose_utfall_is_shown(run, tmp_path):
-    """The report shows Utfall 2023 beside 2024, and its footer named 2024's export alone (found in review)."""
+def _with_2023_export(tmp_path, kind: str, export: str):
+    """The SIE example's budgets, the note of its 2023 `kind` table (utfall or budget) naming `export`."""
     import json
 
     folder = tmp_path / "budgets"
     shutil.copytree(ROOT / "examples" / "sie" / "budgets", folder)
-    note = folder / "utfall-2023.csv.kalla.json"
+    note = folder / f"{kind}-2023.csv.kalla.json"
     data = json.loads(note.read_text(encoding="utf-8"))
-    data["export"] = "huvudbok-2023.se"
+    data["export"] = export
     note.write_text(json.dumps(data), encoding="utf-8")
+    return folder
+
+
+def test_the_footer_names_the_export_of_the_year_before_whose_utfall_is_shown(run, tmp_path):
+    """The report shows Utfall 2023 beside 2024, and its footer named 2024's export alone (found in review)."""
+    folder = _with_2023_export(tmp_path, "utfall", "huvudbok-2023.se")
     out = tmp_path / "r.md"
     assert run("report", "--budgets", folder, "-o", out).exit_code == 0
     line = next(x for x in out.read_text(encoding="utf-8").splitlines() if x.startswith("Utfall importerat från"))
@@ -448,14 +454,7 @@ def test_the_footer_names_the_export_of_the_year_before_whose_utfall_is_shown(ru
 def test_the_footer_names_the_budget_exports_of_the_years_the_indicators_show(run, tmp_path):
     """The indicators show 2023's avvikelse budget–utfall, and the footer named 2024's budget export alone
     (found by a new user)."""
-    import json
-
-    folder = tmp_path / "budgets"
-    shutil.copytree(ROOT / "examples" / "sie" / "budgets", folder)
-    note = folder / "budget-2023.csv.kalla.json"
-    data = json.loads(note.read_text(encoding="utf-8"))
-    data["export"] = "budget-2023.se"
-    note.write_text(json.dumps(data), encoding="utf-8")
+    folder = _with_2023_export(tmp_path, "budget", "budget-2023.se")
     out = tmp_path / "r.md"
     assert run("report", "--budgets", folder, "-o", out).exit_code == 0
     line = next(x for x in out.read_text(encoding="utf-8").splitlines() if x.startswith("Budget importerad från"))

@@ -30,6 +30,21 @@ forvaltningar:
 """  # a year in tkr, its förvaltning A's staber to follow
 
 
+# a year in tkr whose förvaltning A takes its budget and utfall from fact tables, and the tables' header
+TABLED_TKR = """ar: 2024
+organisation: Test
+enhet: tkr
+budget_fil: budget-2024.csv
+utfall_fil: utfall-2024.csv
+forvaltningar:
+  A:
+    namn: Förvaltning A
+    staber:
+      S1: {namn: Stab ett}
+"""
+FACT_HEADER = "period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
+
+
 def _year(ar: int, budget: str, months: dict[int, str]) -> str:
     return STAB.format(ar=ar, budget=budget, utfall=", ".join(f"{ar}-{m:02d}: {v}" for m, v in months.items()))
 
@@ -84,18 +99,7 @@ forvaltningar:
 def test_a_budget_table_in_the_wrong_unit_is_named(run, tmp_path):
     """A budget export divided by 1 000 (written in tkr into a table of kr): check passed it, and
     deviation showed −99 658 % without a word."""
-    year = """ar: 2024
-organisation: Test
-enhet: tkr
-budget_fil: budget-2024.csv
-utfall_fil: utfall-2024.csv
-forvaltningar:
-  A:
-    namn: Förvaltning A
-    staber:
-      S1: {namn: Stab ett}
-"""
-    header = "period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
+    year, header = TABLED_TKR, FACT_HEADER
     budget = header + "2024,A,S1,,5010,kostnad,1200.00\n"  # 1 200 000 kr meant
     utfall = header + "".join(f"2024-{m:02d},A,S1,,5010,kostnad,100000.00\n" for m in range(1, 4))
     result, folder = _check(run, tmp_path, {"2024.yaml": year, "budget-2024.csv": budget, "utfall-2024.csv": utfall})
@@ -263,18 +267,7 @@ def test_an_income_budget_exported_with_a_positive_sign_is_warned_of(run, tmp_pa
     """A budget system's export with income as positive numbers: check said nothing, and deviation showed
     the income added to the nettokostnad (+205 %). The side whose income sums below zero (credit) is
     right; the other is named with its tables (found in review)."""
-    year = """ar: 2024
-organisation: Test
-enhet: tkr
-budget_fil: budget-2024.csv
-utfall_fil: utfall-2024.csv
-forvaltningar:
-  A:
-    namn: Förvaltning A
-    staber:
-      S1: {namn: Stab ett}
-"""
-    header = "period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
+    year, header = TABLED_TKR, FACT_HEADER
     budget = header + "2024,A,S1,,5010,kostnad,1200000.00\n2024,A,S1,,3010,intakt,240000.00\n"
     utfall = header + "".join(f"2024-{m:02d},A,S1,,5010,kostnad,100000.00\n2024-{m:02d},A,S1,,3010,intakt,-20000.00\n"
                               for m in range(1, 4))
