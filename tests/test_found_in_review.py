@@ -301,3 +301,16 @@ def test_a_decimal_comma_in_a_flow_mapping_of_months_is_told_as_such(run, tmp_pa
     assert result.exit_code == 3
     assert result.stderr.strip().endswith(f"2024.yaml:11:{column}: a decimal comma inside {{ }} splits the number "
                                           f"'{typed}'; write it with a decimal point: {plain}"), result.stderr
+
+
+def test_a_kostnadsslag_id_summa_is_refused(run, tmp_path):
+    """A kostnadsslag `Summa` had the key of the table's total in csv and json (only `radtyp` told them apart)."""
+    d = tmp_path / "budgets"
+    shutil.copytree(EXAMPLES / "budgets", d)
+    year = d / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("profiler:", (
+        "kostnadsslag:\n  intakter: {namn: Intäkter, konton: ['3']}\n"
+        "  Summa: {namn: Summa kostnader, konton: ['4', '5', '6', '7']}\nprofiler:"), 1), encoding="utf-8")
+    result = run("deviation", "--budgets", d, "--by", "kostnadsslag", "-f", "csv")
+    assert result.exit_code == 3 and result.stdout == ""
+    assert ":3: kostnadsslag id 'Summa' is the key of a table's total (Summa); give it another id" in result.stderr

@@ -92,8 +92,9 @@ def test_a_deficit_beyond_the_target_does_not_meet_a_lower_target(run, budgets_c
 
 
 def test_a_surplus_is_no_base_for_the_personnel_share_and_the_note_says_so(run, tmp_path: Path):
-    """A resultat unit in surplus has a negative nettokostnad: its share is –, and the note used to
-    blame missing accounts although 5010 is there (found in review); one month reads `januari`."""
+    """A unit in surplus has a negative nettokostnad: its share is –, and the note used to blame missing
+    accounts although 5010 is there (found in review); one month reads `januari`. A unit presented as
+    resultat has no share in a surplus or a deficit year, and its note says why (found in review)."""
     folder = tmp_path / "b"
     folder.mkdir()
     (folder / "2024.yaml").write_text("ar: 2024\norganisation: Test\nenhet: kr\nutfall_fil: utfall.csv\n"
@@ -105,8 +106,13 @@ def test_a_surplus_is_no_base_for_the_personnel_share_and_the_note_says_so(run, 
     utfall.write_text(header + "\n".join(rows).format("300.00") + "\n", encoding="utf-8")
     surplus = run("indicators", "--budgets", folder)
     assert surplus.exit_code == 0, surplus.stderr
+    assert ("Anm.: Personalkostnader/verksamhetens nettokostnad saknas för SERV 2024: förvaltningen redovisas som "
+            "resultat (internt prissatt, nära 0 netto), så dess nettokostnad är ingen bas för en andel.") in surplus.stdout
+    year = folder / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("resultat", "nettokostnad"), encoding="utf-8")
     assert ("Anm.: Personalkostnader/verksamhetens nettokostnad saknas för SERV 2024: verksamhetens nettokostnad "
-            "är 0 eller negativ (ett överskott), så andelen säger inget.") in surplus.stdout
+            "är 0 eller negativ (ett överskott), så andelen säger inget.") in run("indicators", "--budgets", folder).stdout
+    year.write_text(year.read_text(encoding="utf-8").replace("nettokostnad", "resultat"), encoding="utf-8")
     assert "utfall utan konto" not in surplus.stdout
     assert "Anm.: 2024 avser januari (ack.)" in surplus.stdout and "januari–januari" not in surplus.stdout
     utfall.write_text(header + "\n".join(rows).format("500.00") + "\n", encoding="utf-8")

@@ -272,7 +272,9 @@ def change_view_findings(budgets: Store) -> list[dict]:
     changes = budgets.changes.filter(pl.col("vy").is_in(["stab", "verksamhet"]))
     if changes.is_empty():
         return findings
-    views = budgets.amounts.filter(pl.col("vy").is_in(["stab", "verksamhet"])).select("ar", "forvaltning", "vy").unique()
+    # (the other view with a budget: one without any shows none, before or after; found in review)
+    views = budgets.amounts.filter(pl.col("vy").is_in(["stab", "verksamhet"]) & pl.col("budget").is_not_null()) \
+        .select("ar", "forvaltning", "vy").unique()
     rows = changes.group_by("ar", "forvaltning", "rad", maintain_order=True).agg(
         pl.col("vy").unique().alias("vyer"), pl.col("nyckel").first(), pl.col("vy").first().alias("named"),
         pl.col("beslut").first())
@@ -306,10 +308,14 @@ def sign_findings(budgets: Store) -> list[dict]:
         except KfollowError:  # a month some rows have not booked (a warning's figures, not the command's)
             a = resolve(budgets, ar, None if k in (None, 12) else k, strict=False)
         parts = [f"{fig}_{kind}" for fig in ("budget", "utfall") for kind in ("kostnader", "intakter")]
+        # each figure from the summa where it gives it, else from the staber (a summa of a forecast alone gives
+        # none: found in review)
         sums = (a.filter(pl.col("vy").is_in(["summa", "stab", "ej_fordelat_stab"]))
                 .with_columns(pri=pl.when(pl.col("vy") == "summa").then(0).otherwise(1))
-                .group_by("forvaltning", "pri").agg(*(pl.col(c).sum() for c in parts))
-                .sort("pri").group_by("forvaltning", maintain_order=True).first().sort("forvaltning"))
+                .group_by("forvaltning", "pri").agg(*(pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum())
+                                                      .alias(c) for c in parts))
+                .sort("pri").group_by("forvaltning", maintain_order=True).agg(
+                    *(pl.col(c).drop_nulls().first() for c in parts)).sort("forvaltning"))
         for r in sums.iter_rows(named=True):
             fid = r["forvaltning"]
             if fid not in tabled["budget"] | tabled["utfall"]:

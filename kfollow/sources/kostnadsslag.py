@@ -27,6 +27,9 @@ def parse_kostnadsslag(reader: TreeReader, node: Node) -> tuple[Kostnadsslag, ..
     for gid, (knode, body) in top.items.items():
         if not ID.fullmatch(gid):
             raise reader.error(knode, f"kostnadsslag id '{gid}' must be letters, digits, - or _ (e.g. personal)")
+        if gid.casefold() == "summa":  # (the key of a table's total in csv and json: a script could not tell them apart)
+            raise reader.error(knode, f"kostnadsslag id '{gid}' is the key of a table's total (Summa); give it "
+                                      "another id, e.g. ovriga_kostnader")
         what = f"kostnadsslag {gid}"
         spec = reader.mapping(body, what, ("namn", "konton"), ("namn", "konton"))
         namn = reader.name(spec.items["namn"][1], f"namn of {what}")
