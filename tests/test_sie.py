@@ -478,6 +478,14 @@ def test_a_nul_byte_in_a_sie_text_is_named_where_it_is(tmp_path: Path, lines_bef
         read_sie(path)
 
 
+def test_a_nul_byte_in_a_utf8_sie_text_is_named_at_its_character(tmp_path: Path):
+    """The column counted bytes: one too many for each å before the NUL (found in review)."""
+    path = tmp_path / "a.se"
+    path.write_bytes('#FLAGGA 0\n#SIETYP 4\n#KONTO 3010 "Interna intäk\x00ter"\n'.encode("utf-8"))
+    with pytest.raises(DataError, match=r"a\.se:3:27: a NUL byte"):
+        read_sie(path)
+
+
 def test_not_a_sie_file(tmp_path: Path):
     with pytest.raises(DataError, match=r"a\.yaml:1: no SIE records"):
         read_sie(raw(tmp_path / "a.yaml", "ar: 2024\norganisation: Testkommun\n"))

@@ -247,7 +247,12 @@ def _encoding(file: OpenFile, name: str) -> tuple[str, bool, list[str]]:
             # one NUL in a text: named where it is, as in a fact table (found by a script user: "line 1, UTF-16")
             at = block.index(0)
             start = max(block.rfind(b"\n", 0, at), block.rfind(b"\r", 0, at))
-            column = at - start if start >= 0 or offset == 0 else None
+            before = block[start + 1:at]
+            try:  # (characters, not bytes, in a UTF-8 export: found in review)
+                width = len(before.decode("utf-8"))
+            except UnicodeDecodeError:  # a code page: a byte a character
+                width = len(before)
+            column = width + 1 if start >= 0 or offset == 0 else None
             raise DataError(name, _line_at(file, bom, offset + at), column,
                             "a NUL byte (U+0000), which no SIE text holds: the file is damaged; export it again")
         if not block.isascii():
