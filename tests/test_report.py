@@ -481,3 +481,19 @@ def test_a_report_of_a_year_with_budget_changes_and_no_budget_says_what_to_write
     assert result.exit_code == 0, result.stderr
     assert ("2024 har ingen budget i årsfilerna: tabellerna visar utfallet. Årsfilerna har budgetändringar men ingen "
             "budget att ändra: skriv radernas budget (0 om de inte har någon).") in out.read_text(encoding="utf-8")
+
+
+def test_a_report_says_on_stderr_what_its_sections_commands_warn_of(run, tmp_path):
+    """A forecast typed in tkr on an mnkr form went into the document, 988 times its budget, with nothing on
+    stderr, where `deviation`, `status` and `check` warn of it (found by a new user)."""
+    folder = tmp_path / "b"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", folder)
+    year = folder / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("2024-08: 22196.0", "2024-08: 22196000.0", 1),
+                    encoding="utf-8")
+    warned = [line for line in run("deviation", "--budgets", folder, "--period", "2024-10").stderr.splitlines()
+              if line.startswith("warning:") and "forecast 2024-08" in line]
+    assert len(warned) == 1, warned
+    result = run("report", "--budgets", folder, "--period", "2024-10", "-o", tmp_path / "r.html")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count(warned[0]) == 1, result.stderr  # (once, though several sections say it)

@@ -84,6 +84,10 @@ def report(
     if top < 1:
         raise UsageError(f"--top {top}: give a number of rows, 1 or more")
     doc = economy(store, year, period, forvaltning, unit.value, stab, verksamhet, konto, kostnadsslag, top, gross)
+    # what the sections' commands say on stderr (a forecast in the wrong unit, a month missing), once each: a
+    # month-end script catches it before the document goes out (found by a new user: none was said)
+    for message in dict.fromkeys(m for section in doc.sections for m in section.report.messages):
+        note(message)
     opts = Options(Format.md if kind == "md" else Format.table, decimals)
     charts = _charts_available(doc)
     if kind == "pdf":
