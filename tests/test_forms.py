@@ -1364,3 +1364,22 @@ def test_a_word_joiner_pasted_into_a_comment_is_left_out_not_refused():
     assert _comment("hr.xlsx", "H12", cell) == "Vakanser och sjukfrånvaro"
     cell = SimpleNamespace(value="Va\u3164kanser och\ufff9 sjuk\U000e0041frånvaro", data_type="s")  # (found by a script user)
     assert _comment("hr.xlsx", "H12", cell) == "Vakanser och sjukfrånvaro"
+
+
+def test_collect_warns_of_an_earlier_months_form(forms_dir, run, tmp_path):
+    """Last month's form returned in this month's round was collected with a note alone, into a month already
+    closed (found by a new user). Beside this month's forms, and alone once a later month is booked, it is
+    warned of; this month's forms are not."""
+    budgets, out = forms_dir
+    earlier = tmp_path / "sep"
+    assert run("forms", "--budgets", budgets, "--period", "2024-09", "--unit", "tkr", "--deadline", "2024-10-05",
+               "--require-comment-over", "1%", "-o", earlier).exit_code == 0
+    old = fill(next(earlier.glob("2024-09 HR *.xlsx")), tmp_path / "hr-sep.xlsx", "21000", "Som budget.")
+    new = fill(_form(out, "EKO"), tmp_path / "eko.xlsx", "18000", "Som budget.")
+    result = run("collect", "--budgets", budgets, new, old)
+    assert result.exit_code == 0, result.stderr
+    assert (f"warning: {old}: the form is for 2024-09, and the others collected now are for 2024-10; collected as "
+            "2024-09's answer (is it an earlier month's form? send this month's)") in result.stderr, result.stderr
+    assert f"warning: {new}" not in result.stderr
+    alone = run("collect", "--budgets", budgets, old)
+    assert f"warning: {old}: the form is for 2024-09, and utfall 2024 is booked up to 2024-10" in alone.stderr
