@@ -314,3 +314,18 @@ def test_a_kostnadsslag_id_summa_is_refused(run, tmp_path):
     result = run("deviation", "--budgets", d, "--by", "kostnadsslag", "-f", "csv")
     assert result.exit_code == 3 and result.stdout == ""
     assert ":3: kostnadsslag id 'Summa' is the key of a table's total (Summa); give it another id" in result.stderr
+
+
+def test_the_note_on_an_unknown_forecast_sum_names_the_view_rows_not_the_parts(run, tmp_path):
+    """`--by kostnadsslag` said "Prognos är – på summaraderna där en rad saknar prognos: Intäkter, Köp av …": parts
+    carry no forecast by design; the rows that lacked one were staber (found by a new user)."""
+    d = tmp_path / "budgets"
+    shutil.copytree(EXAMPLES / "budgets", d)
+    year = d / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace(
+        "        prognos:\n          2024-04: 22298.0\n          2024-08: 22196.0\n", "", 1), encoding="utf-8")
+    args = ("deviation", "--budgets", d, "--period", "2024-10", "--forvaltning", "KSF")
+    nested = run(*args, "--by", "stab,kostnadsslag").stdout
+    assert "Anm.: Prognos är – på summaraderna där en rad saknar prognos: Ledningsstab;" in nested, nested
+    cut = run(*args[:-2], "--by", "kostnadsslag").stdout  # (SERV's forecast beside it: the column is shown)
+    assert "saknar prognos: Kommunstyrelseförvaltningen;" in cut and "Personalkostnader;" not in cut, cut

@@ -854,6 +854,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
 
     said, compared = against_notes() if against is not None else ((), "")
     notes += said
+    viewed = frame  # the view's rows, which carry the forecasts (a part has none of its own)
     if cut.part or flt:
         fids = [f for f in forvaltningar(store, p.year, forvaltning) if f in frame["forvaltning"].to_list()]
         cuts.check_filter(store, p.year, flt, fids, verksamheter or staber, "verksamhet" if verksamheter else "stab")
@@ -925,9 +926,12 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
                                  f"visar {'den' if len(gone) == 1 else 'dem'}).", f"utfall_{p.year - 1}"),)
     if not (cut.part or flt or top):  # (a cut by account says it of its parts: `cuts.breakdown`)
         notes += _budgetless_note(store, p.year, frame, cut.view)
-    notes += _unknown_forecast_sums(frame) + _mixed_forecast_months(frame)
+    # (the rows that lack a forecast are the view's, not a cut's parts: found by a new user, the note named
+    # kostnadsslag where staber lacked forecasts)
+    forecast_rows = viewed if cut.part and not flt else frame
+    notes += _unknown_forecast_sums(forecast_rows) + _mixed_forecast_months(frame)
     if jmf is not None:
-        notes += _unknown_forecast_sums(frame, "jmf_prognos", "budget", f" gjord till och med {p.year}-{jmf:02d}")
+        notes += _unknown_forecast_sums(forecast_rows, "jmf_prognos", "budget", f" gjord till och med {p.year}-{jmf:02d}")
     if costs_negative:
         frame = present.costs_negative(frame)
     # a period without any forecast: its empty forecast columns stay in csv and json (stable columns)
