@@ -1298,10 +1298,10 @@ def test_check_warns_of_a_collected_kostnadsslag_forecast_in_another_unit_or_sig
     assert check.exit_code == 0, check.stdout
     answers = budgets / "svar" / "2024-10.yaml"
     assert check.stdout.splitlines() == [
-        f"{answers}:7: varning: prognosen för Intäkter (840 tkr) har motsatt tecken mot dess budget för året (-840 "
-        "tkr); skriv den med det tecken som formuläret visar budgeten med",
-        f"{answers}:7: varning: prognosen för Personalkostnader (13 300 000 tkr) är 1 015 gånger dess budget för året "
-        "(13 104 tkr); skriven i en annan enhet än formulärets?"]
+        f"{answers}:7: varning: KSF stab HR 2024-10: prognosen för Intäkter (840 tkr) har motsatt tecken mot dess "
+        "budget för året (-840 tkr); skriv den med det tecken som formuläret visar budgeten med",
+        f"{answers}:7: varning: KSF stab HR 2024-10: prognosen för Personalkostnader (13 300 000 tkr) är 1 015 gånger "
+        "dess budget för året (13 104 tkr); skriven i en annan enhet än formulärets?"]  # (whose: found by a new user)
     plain = tmp_path / "plain"
     shutil.copytree(ROOT / "examples" / "sie" / "budgets", plain)
     assert run("check", "--budgets", plain).stdout == ""  # no answers per kostnadsslag: nothing said

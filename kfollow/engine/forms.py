@@ -385,9 +385,11 @@ def _part_problems(store: Store, year: int, month: int, wanted: dict, units: dic
                 planned, name = budget.get((fid, key, kid), (None, kid))
                 unit = units[(fid, vy, key)]
                 given, budgeted = _in(prognos, unit) if prognos is not None else "", _in(planned, unit) if planned else ""
+                # whose forecast, in check's words (an answers file holds many; found by a new user)
+                whose = f"{fid} {'summa' if vy == 'summa' else f'{vy} {key}'} {year}-{month:02d}: " if swedish else ""
                 if prognos is not None and planned and prognos * planned < 0:
                     out.append(((fid, vy, key), (
-                        f"prognosen för {name} ({given}) har motsatt tecken mot dess budget för året ({budgeted}); "
+                        f"{whose}prognosen för {name} ({given}) har motsatt tecken mot dess budget för året ({budgeted}); "
                         "skriv den med det tecken som formuläret visar budgeten med") if swedish else (
                         f"the forecast of {name} ({given}) has the opposite sign of its budget for the year "
                         f"({budgeted}); type it with the sign the form shows the budget with")))
@@ -397,7 +399,7 @@ def _part_problems(store: Store, year: int, month: int, wanted: dict, units: dic
                     hint = None if swedish else unit_hint(ratio, unit, swedish=False)
                     times = _times(ratio).replace("times", "gånger").replace(" of", " av") if swedish else _times(ratio)
                     out.append(((fid, vy, key), (
-                        f"prognosen för {name} ({given}) är {times} dess budget för året ({budgeted}); skriven i "
+                        f"{whose}prognosen för {name} ({given}) är {times} dess budget för året ({budgeted}); skriven i "
                         "en annan enhet än formulärets?") if swedish else (
                         f"the forecast of {name} ({given}) is {times} its budget for the year ({budgeted}); typed in "
                         f"{hint or 'another unit'}?")))
