@@ -497,3 +497,15 @@ def test_a_report_says_on_stderr_what_its_sections_commands_warn_of(run, tmp_pat
     result = run("report", "--budgets", folder, "--period", "2024-10", "-o", tmp_path / "r.html")
     assert result.exit_code == 0, result.stderr
     assert result.stderr.count(warned[0]) == 1, result.stderr  # (once, though several sections say it)
+
+
+def test_a_table_of_an_earlier_month_does_not_warn_of_a_later_forecast(run, tmp_path):
+    """`deviation --period 2024-07` warned of the 2024-08 forecast, which the July table does not use (found by a
+    new user)."""
+    folder = tmp_path / "b"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", folder)
+    year = folder / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("2024-08: 22196.0", "2024-08: 22196000.0", 1),
+                    encoding="utf-8")
+    assert "forecast 2024-08" in run("deviation", "--budgets", folder, "--period", "2024-08").stderr
+    assert "forecast 2024-08" not in run("deviation", "--budgets", folder, "--period", "2024-07").stderr
