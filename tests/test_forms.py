@@ -359,10 +359,14 @@ def test_a_file_that_is_no_workbook(forms_dir, run, tmp_path):
     assert result.exit_code == 3 and "not an xlsx workbook" in result.stderr
 
 
-def test_an_unanswered_form_is_skipped(forms_dir, run):
+def test_an_unanswered_form_is_skipped(forms_dir, run, tmp_path):
     budgets, out = forms_dir
     result = run("collect", "--budgets", budgets, _form(out, "LED"))
     assert result.exit_code == 0 and "not answered yet" in result.stderr
+    assert not (budgets / "svar").exists()
+    dash = fill(_form(out, "LED"), tmp_path / "led.xlsx", None, "–")  # (a dash alone: said why, found by a new user)
+    said = run("collect", "--budgets", budgets, dash)
+    assert "not answered yet (its input cells are empty, or hold a dash or spaces alone, which say nothing)" in said.stderr
     assert not (budgets / "svar").exists()
 
 

@@ -508,7 +508,8 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
                             f"has no row for in {filled.identity['period']} (it has: {', '.join(ids)}); take a fresh "
                             "form (kfollow forms) and answer that")
         if filled.prognos is None and filled.kommentar is None and not delar:
-            messages.append(f"{path}: the form is not answered yet (its input cells are empty); skipped")
+            messages.append(f"{path}: the form is not answered yet (its input cells are empty, or hold a dash or spaces "
+                            "alone, which say nothing); skipped")
             return
         year, month = int(filled.identity["ar"]), int(filled.identity["period"][5:7])
         answer = Answer(month, target.forvaltning, target.vy, target.nyckel, filled.prognos, filled.kommentar,
