@@ -395,7 +395,7 @@ def _plan_parquet(path: Path, name: str) -> _Plan:
         raise DataError(name, None, None, f"the table has {rows:,} rows, over the limit of {limit:,} rows {why}; "
                         "sum the rows that share period, förvaltning, stab, verksamhet, konto and slag, or check "
                         "that it is the right file")
-    control = _control_sums(_check_unpacked(path, name), name)
+    control = _control_sums(_check_unpacked(path, name), name, rows)
     present = [c for c in schema.names() if c != _ROW]
     _check_header(name, present, csv_file=False)
     for column in CODE_COLUMNS:
@@ -447,18 +447,25 @@ def control_sums(facts: pl.DataFrame) -> str:
     import json
 
     sums = facts.group_by("period").agg(pl.col("belopp").cast(pl.Int128).sum()).sort("period")
-    return json.dumps({"belopp_ore_per_period": {p: str(v) for p, v in sums.iter_rows()}}, ensure_ascii=False)
+    # (with the rows they are of: a tool that rewrites the file with other rows and keeps its metadata leaves
+    # sums that are no longer the file's, which is no damage)
+    return json.dumps({"rader": facts.height, "belopp_ore_per_period": {p: str(v) for p, v in sums.iter_rows()}},
+                      ensure_ascii=False)
 
 
-def _control_sums(pairs: dict[str, str], name: str) -> dict[str, int] | None:
+def _control_sums(pairs: dict[str, str], name: str, rows: int | None) -> dict[str, int] | None:
     """The control sums a Parquet table's metadata holds (`control_sums`), or None where it has none (a file
-    kfollow did not write); DataError where they are there but cannot be read."""
+    kfollow did not write) or they are of another number of rows than the file's `rows` (rewritten by another
+    tool, which kept the metadata); DataError where they are there but cannot be read."""
     import json
 
     if CONTROL_KEY not in pairs:
         return None
     try:
-        sums = json.loads(pairs[CONTROL_KEY])["belopp_ore_per_period"]
+        control = json.loads(pairs[CONTROL_KEY])
+        sums = control["belopp_ore_per_period"]
+        if "rader" in control and int(control["rader"]) != rows:
+            return None
         return {str(p): int(v) for p, v in sums.items()}
     except (ValueError, TypeError, KeyError, AttributeError):
         raise DataError(name, None, None, f"the file's control sums ({CONTROL_KEY}) cannot be read: the file is "
@@ -478,7 +485,8 @@ def _check_control(plan: _Plan, summary: pl.DataFrame) -> None:
                 else f"the file has no rows of period {period}") + (
                 f", but the control sum written into the file is {_kronor(plan.control[period])} kr"
                 if period in plan.control else ", which the control sums written into the file do not have")
-                + ": the file is damaged; write it again (kfollow import … -o it)")
+                + ": the file is damaged (or changed by a tool that kept kfollow's sums); write it again "
+                "(kfollow import … -o it)")
 
 
 def _kronor(ore: int) -> str:
