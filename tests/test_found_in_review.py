@@ -329,3 +329,13 @@ def test_the_note_on_an_unknown_forecast_sum_names_the_view_rows_not_the_parts(r
     assert "Anm.: Prognos är – på summaraderna där en rad saknar prognos: Ledningsstab;" in nested, nested
     cut = run(*args[:-2], "--by", "kostnadsslag").stdout  # (SERV's forecast beside it: the column is shown)
     assert "saknar prognos: Kommunstyrelseförvaltningen;" in cut and "Personalkostnader;" not in cut, cut
+
+
+def test_a_key_without_its_colon_is_named_at_its_own_line(run, tmp_path):
+    """`budget 9500.0` on line 9 was reported at line 10, where the next key starts (found by a new user)."""
+    year = ("ar: 2024\norganisation: T\nenhet: tkr\nforvaltningar:\n  A:\n    namn: A\n    staber:\n      S:\n"
+            "        budget 9500.0\n        namn: S\n")
+    result = run("check", "--budgets", _year_folder(tmp_path, year))
+    assert result.exit_code == 3
+    assert "2024.yaml:9:9: fel: invalid YAML: this key has no ':' after it (write `key: value`)" in result.stdout, \
+        result.stdout + result.stderr

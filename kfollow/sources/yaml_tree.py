@@ -97,6 +97,14 @@ def parse_yaml(raw: bytes, name: str) -> Node:
         if (opened := _unclosed_quote(text, mark.line)) is not None:
             raise DataError(name, opened[0], opened[1],
                             "invalid YAML: the quoted value that starts here is not closed; add the closing quote") from None
+        if problem == "could not find expected ':'" and exc.context_mark is not None and \
+                exc.context == "while scanning a simple key":  # at the key that lacks it, not the next line's start
+            raise DataError(name, exc.context_mark.line + 1, exc.context_mark.column + 1,
+                            "invalid YAML: this key has no ':' after it (write `key: value`), or it is a value "
+                            "indented as if it were one") from None
+        if problem == "mapping values are not allowed in this context" and (lacking := _line_without_colon(text, mark.line)):
+            raise DataError(name, lacking[0], lacking[1], "invalid YAML: this key has no ':' after it (write "
+                                                          "`key: value`), or it is a value indented as if it were one") from None
         if problem == "mapping values are not allowed in this context":
             problem = ("a ':' where no key can start; a line above may lack its ':' or be indented wrongly, "
                        "and a value that contains ': ' needs quotes")
@@ -114,6 +122,21 @@ def parse_yaml(raw: bytes, name: str) -> Node:
         index = len(text.encode("utf-8")[: exc.position].decode("utf-8", "ignore"))
         line, col = _position(text, index)
         raise DataError(name, line, col, f"control character #x{exc.character:04x} is not allowed in YAML; remove it") from None
+
+
+def _line_without_colon(text: str, line: int) -> tuple[int, int] | None:
+    """(line, column), 1-based, of the nearest line above 0-based `line` with text, no ':' and no quote or
+    bracket (a plain `budget 9500.0` whose next line YAML read as its continuation), if it is the one just
+    above any blank or comment lines; else None."""
+    lines = text.splitlines()
+    for i in range(min(line, len(lines)) - 1, -1, -1):
+        stripped = lines[i].strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if ":" in stripped or any(c in stripped for c in "\"'[]{}-|>&*!"):
+            return None
+        return i + 1, len(lines[i]) - len(lines[i].lstrip()) + 1
+    return None
 
 
 CLOSING = {"[": "]", "{": "}"}
