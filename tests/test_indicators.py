@@ -350,3 +350,17 @@ def _serv_as_nettokostnad(tmp_path: Path) -> Path:
         path.write_text(path.read_text(encoding="utf-8").replace("redovisas_som: resultat", "redovisas_som: nettokostnad"),
                         encoding="utf-8")
     return folder
+
+
+def test_riktning_as_the_table_says_it_is_read_and_csv_gives_it_as_readme_says(run, tmp_path: Path):
+    """`riktning: lägre` (as the table shows it) was refused, and README promised `lagre` in csv, which gives
+    `lägre` (found by a new user)."""
+    folder = tmp_path / "b"
+    shutil.copytree(ROOT / "budgets", folder)
+    year = folder / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("riktning: lagre", "riktning: lägre"), encoding="utf-8")
+    rows = list(csv.DictReader(run("indicators", "--budgets", folder, "--year", "2024", "-f", "csv").stdout.splitlines()))
+    assert {r["indikator"]: r["riktning"] for r in rows if r["forvaltning"] == "KLF"} == {
+        "personalkostnad_andel": "lägre", "avvikelse_budget": "lägre", "avvikelse_investering": "högre"}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "`lägre` or `högre` (as the table shows them)" in readme

@@ -500,6 +500,7 @@ class _YearParser(TreeReader):
             spec = self.mapping(body, what, ("mal", "riktning"), ("riktning",))
             rnode = spec.items["riktning"][1]
             riktning = self.text(rnode, f"riktning of {what}")
+            riktning = {"lägre": "lagre", "högre": "hogre"}.get(riktning, riktning)  # (as the table says them)
             if riktning not in ("lagre", "hogre"):
                 raise self.error(rnode, f"riktning '{riktning}' of {what} is unknown; write lagre (target: below mal) "
                                         "or hogre (target: at least mal)")
