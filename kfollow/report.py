@@ -180,8 +180,14 @@ class Document:
     sections: tuple[Section, ...]
     footer: tuple[str, ...] = ()
     unit: str = "mnkr"
+    said: tuple[str, ...] = ()  # diagnostics of the document as a whole (the month it shows, and why)
 
     @property
     def notes(self) -> tuple[str, ...]:
         """Every section's notes, once each, in order."""
         return tuple(dict.fromkeys(n for s in self.sections for n in s.report.notes))
+
+    @property
+    def messages(self) -> tuple[str, ...]:
+        """What the command says on stderr: the document's own, then every section's, once each."""
+        return tuple(dict.fromkeys((*self.said, *(m for s in self.sections for m in s.report.messages))))

@@ -212,9 +212,9 @@ def test_a_forvaltning_of_one_verksamhet_row_among_several_has_its_subtotal(run,
     said = {r["namn"]: r["kommentar"] for r in csv_rows(run("deviation", "--budgets", d, "--period", "2024-01", "--by",
                                                             "verksamhet", "-f", "csv", "--comments").stdout)}
     assert said["Summa SERV"] == "Lägre intäkter." and said["Summa KSF"] == ""  # (its own, where its row is all of it)
-    # its comment explains its one row: check asks for none under verksamhet 920 of SERV (found by a new user)
+    # (check, status and forms ask for the comment where the forms are answered, under its one row, as ever)
     check = run("check", "--budgets", d, "--by", "verksamhet", "--period", "2024-01", "--require-comment-over", "1%")
-    assert check.exit_code == 0 and "SERV" not in check.stdout, check.stdout  # (its deviation is −50 %)
+    assert check.exit_code == 1 and "under verksamhet 920 i förvaltningen SERV" in check.stdout, check.stdout
 
 
 def test_a_forecast_chosen_by_columns_keeps_its_month_in_the_header(run):

@@ -86,7 +86,7 @@ def report(
     doc = economy(store, year, period, forvaltning, unit.value, stab, verksamhet, konto, kostnadsslag, top, gross)
     # what the sections' commands say on stderr (a forecast in the wrong unit, a month missing), once each: a
     # month-end script catches it before the document goes out (found by a new user: none was said)
-    for message in dict.fromkeys(m for section in doc.sections for m in section.report.messages):
+    for message in doc.messages:
         note(message)
     opts = Options(Format.md if kind == "md" else Format.table, decimals)
     charts = _charts_available(doc)

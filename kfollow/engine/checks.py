@@ -73,15 +73,9 @@ def comment_findings(budgets: Store, period: str | None, limit: Limit | Limits,
     lines = budgets.amounts.filter(pl.col("ar") == year).select("forvaltning", "vy", "nyckel", "fil", "rad")
     frame = deviation_report(budgets, year, by, period=month)
     frame = frame.with_columns(nyckel=pl.col("forvaltning")) if by is By.forvaltning else frame.rename({by.value: "nyckel"})
-    # a förvaltning of one row in the view is explained by its own comment (its summa's, on its subtotal) too
-    # (found by a new user: SERV's 2025-08 comment was there, and its only verksamhet was asked for one)
-    alone = frame.filter(pl.col("radtyp").is_in(["rad", "ej_fordelat"])).group_by("forvaltning").len() \
-        .filter(pl.col("len") == 1)["forvaltning"].implode()
-    said = frame.filter((pl.col("radtyp") == "delsumma") & pl.col("kommentar").is_not_null())["forvaltning"].implode()
     missing = (
         rows_beyond(frame, limit)
         .filter(pl.col("radtyp").is_in(COMMENTABLE_ROWS) & pl.col("kommentar").is_null())
-        .filter(~(pl.col("forvaltning").is_in(alone) & pl.col("forvaltning").is_in(said)))
         .with_columns(vy=pl.when(pl.col("radtyp") == "forvaltning").then(pl.lit("summa"))
                       .when(pl.col("radtyp") == "ej_fordelat").then(pl.lit(f"ej_fordelat_{by.value}"))
                       .otherwise(pl.lit(by.value)))

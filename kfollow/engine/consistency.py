@@ -424,7 +424,8 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
                        f"{r['forvaltning']} is {_times(r['ratio'])} its utfall; is the budget"
                        + (f" ({r['tables']})" if r["tables"] else "") + " or the utfall in another unit? "
                        "(kfollow check shows the amounts)")
-        out += forecast_size_warnings(budgets, ar, up_to=month)  # (not a later month's: found by a new user)
+        # (not a later month's: found by a new user; nor of rows not shown: found in review)
+        out += forecast_size_warnings(budgets, ar, up_to=month, fids=fids, rows=rows)
         # (where the accounts are known from the tables' passes: a CSV table's would be read again, row
         # by row, for a warning that `check` gives)
         if (info.utfall_filer or info.budget_filer) and budgets.ledger.account_kinds_known():
@@ -793,10 +794,11 @@ ZERO_EN = "a forecast is the year's whole utfall: for no deviation, write the bu
 SIGN_EN = "a cost is positive and an income negative, as the form shows the budget: a minus too many or missing?"
 
 
-def forecast_size_warnings(budgets: Store, ar: int, month: int | None = None, up_to: int | None = None) -> list[str]:
+def forecast_size_warnings(budgets: Store, ar: int, month: int | None = None, up_to: int | None = None,
+                           fids=None, rows: tuple[str, list[str]] | None = None) -> list[str]:
     """One line per forecast of `ar` (made in `month`, or up to `up_to`, when given: a table of a period shows
     no later one) 100 times its row's budget for the year or a hundredth of it, or 0: what `deviation` and
-    `status` print on stderr."""
+    `status` print on stderr. `fids`, `rows`: of the förvaltningar and rows shown only (as `year_warnings`)."""
     return [f"warning: {r['fil']}:{r['rad']}: the forecast {ar}-{r['manad']:02d} of {r['forvaltning']} "
             f"{_place(r['vy'], r['nyckel'])} "
             + (f"has the opposite sign of its budget for the year; {SIGN_EN} (kfollow check shows the amounts)"
@@ -805,7 +807,8 @@ def forecast_size_warnings(budgets: Store, ar: int, month: int | None = None, up
                else f"is {_times(r['ratio'])} its {'gross ' if r['brutto'] else ''}budget for the year; typed in another "
                     "unit? (kfollow check shows the amounts)")
             for r in _forecast_sizes(budgets, ar) if (month is None or r["manad"] == month)
-            and (up_to is None or r["manad"] <= up_to)]
+            and (up_to is None or r["manad"] <= up_to) and (fids is None or r["forvaltning"] in fids)
+            and (r["vy"] == "summa" or _shown(rows, r["vy"], r["nyckel"]))]
 
 
 def _forecast_sizes(budgets: Store, year: int | None = None) -> list[dict]:

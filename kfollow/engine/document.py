@@ -148,7 +148,7 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
     if store.amounts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))["budget"].is_null().all():
         changed = not store.changes.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids)).is_empty()
         sections = _without_budget(sections, year, changed)
-    return Document(title, tuple(sections), tuple(footer), unit)
+    return Document(title, tuple(sections), tuple(footer), unit, said=tuple(p.messages))
 
 
 # what a year without any budget cannot give (a year typed with its utfall alone, for a comparison)

@@ -548,16 +548,15 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
     if wrong:
         raise Wrong(wrong)
     files, answers = {}, []
-    latest = max(new, default=None)
+    latest = {y: max(m for yy, m in new if yy == y) for y, _ in new}  # (per year: December's round beside January's)
     for (year, month), found in sorted(new.items()):
-        # (last month's form returned in this month's round: found by a new user)
-        booked = last_month_complete(store, year) if year in store.years else None
-        if (year, month) != latest or (booked is not None and month < booked):
-            now = f"the others collected now are for {latest[0]}-{latest[1]:02d}" if (year, month) != latest else \
-                f"utfall {year} is booked up to {year}-{booked:02d}"
+        # (last month's form returned in this month's round: found by a new user; a round for an earlier month,
+        # a delårsrapport's, is collected on its own without a word: found in review)
+        if month != latest[year]:
             for answer, path in found.values():
-                messages.append(f"warning: {path}: the form is for {year}-{month:02d}, and {now}; collected as "
-                                f"{year}-{month:02d}'s answer (is it an earlier month's form? send this month's)")
+                messages.append(f"warning: {path}: the form is for {year}-{month:02d}, and the others collected now "
+                                f"are for {year}-{latest[year]:02d}; collected as {year}-{month:02d}'s answer (is it "
+                                "an earlier month's form? send this month's)")
         info = store.years[year]
         existing = {(a.forvaltning, a.vy, a.nyckel): a for a in info.svar if a.manad == month}
         stale = []  # answers of workbooks saved before the answer collected for their row

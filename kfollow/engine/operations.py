@@ -340,7 +340,8 @@ def view_frame(budgets: Store, year: int, by: By, fids: list[str], staber: list[
             # (a förvaltning of one view row is named by its subtotal too: its row alone is a verksamhet's name, and
             # its own forecast and comments are on the subtotal; found by a new user)
             several = pl.concat([counts.filter(pl.col("len") > 1)["forvaltning"], rows["forvaltning"]]).unique().implode()
-            one = counts.filter(pl.col("len") == 1)["forvaltning"].implode()
+            # (of the whole förvaltning only: a selection's one stab is not all of it; found in review)
+            one = counts.filter(pl.col("len") == 1)["forvaltning"].implode() if not staber else pl.Series([], dtype=pl.String).implode()
             parts.append(totals.filter(pl.col("forvaltning").is_in(several)).with_columns(
                 radtyp=pl.lit("delsumma"), pos=pl.lit(BLOCK_END + 2), namn=pl.lit("Summa ") + pl.col("forvaltning"),
                 # (the förvaltning's own comment where its one row is all of it, as its forecast is)

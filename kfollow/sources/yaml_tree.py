@@ -139,6 +139,9 @@ def _line_without_colon(text: str, line: int) -> tuple[int, int] | None:
     return None
 
 
+_WHOLE = re.compile(r"[+\-−]?[0-9][0-9 \u00a0\u202f]*")  # the whole part of a number a decimal comma split off
+
+
 CLOSING = {"[": "]", "{": "}"}
 
 
@@ -287,11 +290,14 @@ class TreeReader:
             raise self.error(node, f"{what} must be a mapping (key: value lines), found {kind}")
         # {2024-04: 22 298,5}: the comma split a number, leaving its decimals a key without a value (of mappings of
         # months too, whose keys are no names to check; found by a new user: "'5' is not a month", "write 22298")
-        split = next(((k, i) for i, (k, (kn, vn)) in enumerate(node.items.items()) if k.isdigit() and kn.line == node.line
-                      and isinstance(vn, Scalar) and vn.value == "" and i > 0), None)
+        # (only where the value before is a number and the key its decimals: an object of a mapping may be "2000": ""
+        # and a verksamhet "920": with nothing; found in review)
+        values = list(node.items.values())
+        split = next(((k, i) for i, (k, (kn, vn)) in enumerate(node.items.items()) if k.isdigit() and len(k) <= 3
+                      and kn.line == node.line and isinstance(vn, Scalar) and vn.value == "" and i > 0
+                      and isinstance(values[i - 1][1], Scalar) and _WHOLE.fullmatch(values[i - 1][1].value)), None)
         if split is not None and allowed is None:
-            before = list(node.items.values())[split[1] - 1][1]
-            whole = before.value if isinstance(before, Scalar) else "1240"
+            whole = values[split[1] - 1][1].value
             plain = whole.replace(" ", "").replace("\u00a0", "").replace("\u202f", "") + "." + split[0]
             raise self.error(node.items[split[0]][0], f"a decimal comma inside {{ }} splits the number '{whole},{split[0]}'"
                                                       f"; write it with a decimal point: {plain}")
