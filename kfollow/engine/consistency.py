@@ -104,11 +104,23 @@ _RADER = {"stab": "stabrader", "verksamhet": "verksamhetsrader"}  # indefinite: 
 
 
 def booking_findings(budgets: Store) -> list[dict]:
-    """Rows booked per month whose last month is before the year's last booked month."""
+    """Rows booked per month whose last month is before the year's last booked month; or, where fewer rows
+    reach that month than fall short of it, those few rows: a month typed ahead of the rest (found by a new
+    user: one row's extra month blamed the 19 rows that were right, and never named it)."""
     a = budgets.amounts.filter(pl.col("manader").is_not_null())
-    last = a.group_by("ar").agg(pl.col("manader").max().alias("senast"))
-    short = a.join(last, on="ar").filter(pl.col("manader") < pl.col("senast")).sort("ar", "ordning")
-    return [finding("bokford_kort", "fel", r["fil"], r["rad"], _literal(
+    last = a.group_by("ar").agg(pl.col("manader").max().alias("senast"),
+                                (pl.col("manader") == pl.col("manader").max()).sum().alias("_ahead"),
+                                (pl.col("manader") < pl.col("manader").max()).sum().alias("_short"),
+                                pl.col("manader").filter(pl.col("manader") < pl.col("manader").max()).max().alias("_rest"))
+    rows = a.join(last, on="ar")
+    ahead = rows.filter((pl.col("_ahead") < pl.col("_short")) & (pl.col("manader") == pl.col("senast"))
+                        & pl.col("_rest").is_not_null()).sort("ar", "ordning")
+    short = rows.filter((pl.col("_ahead") >= pl.col("_short")) & (pl.col("manader") < pl.col("senast"))).sort("ar", "ordning")
+    return [finding("bokford_fore", "fel", r["fil"], r["rad"], _literal(
+        f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: utfallet är bokfört till och med {r['ar']}-{r['manader']:02d} "
+        f"men filens övriga rader till och med {r['ar']}-{r['_rest']:02d} eller tidigare; ta bort månaden om den är "
+        "fel, annars lägg till den på de andra raderna"))
+        for r in ahead.iter_rows(named=True)] + [finding("bokford_kort", "fel", r["fil"], r["rad"], _literal(
         f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: utfallet är bokfört till och med {r['ar']}-{r['manader']:02d} "
         f"men filen till och med {r['ar']}-{r['senast']:02d}; lägg till de saknade månaderna (0 för en månad utan "
         "bokningar)"))
@@ -443,7 +455,16 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
             out.append(f"warning: the views of {ar} do not reconcile with the förvaltning's total ({where}); "
                        "kfollow check shows the amounts")
         booked = year["manader"].drop_nulls()
-        if booked.len() and booked.min() < booked.max():
+        ahead = year.filter(pl.col("manader") == booked.max()) if booked.len() else year.clear()
+        if booked.len() and booked.min() < booked.max() and ahead.height < booked.len() - ahead.height:
+            # (fewer rows reach the last month than fall short of it: a month typed ahead; found by a new user)
+            rows = ", ".join(r["forvaltning"] if r["vy"] == "summa" else f"{r['forvaltning']} {r['nyckel']}"
+                             for r in ahead.head(5).iter_rows(named=True))
+            more = f" and {ahead.height - 5} more" if ahead.height > 5 else ""
+            rest = booked.filter(booked < booked.max()).max()
+            out.append(f"warning: in {ar}, {rows}{more} booked up to {ar}-{booked.max():02d} while the other rows are "
+                       f"booked up to {ar}-{rest:02d} or less; is a month typed ahead? (kfollow check shows where)")
+        elif booked.len() and booked.min() < booked.max():
             short = year.filter(pl.col("manader") < booked.max())
             rows = ", ".join(r["forvaltning"] if r["vy"] == "summa" else f"{r['forvaltning']} {r['nyckel']}"
                              for r in short.head(5).iter_rows(named=True))  # a summa row is the förvaltning's
