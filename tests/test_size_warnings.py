@@ -281,3 +281,22 @@ def test_an_income_budget_exported_with_a_positive_sign_is_warned_of(run, tmp_pa
     right, _ = _check(run, tmp_path / "right", {"2024.yaml": year, "budget-2024.csv": budget.replace(",240000", ",-240000"),
                                                  "utfall-2024.csv": utfall})
     assert "tecken" not in right.stdout
+
+
+def test_the_sign_advice_of_a_resultat_units_forecast_speaks_of_its_resultat(run, tmp_path):
+    """A resultat unit's forecast of the opposite sign was told "en kostnad skrivs positiv, en intäkt negativ",
+    which is not how its forecast is written (found by a new user)."""
+    year = """ar: 2024
+organisation: Test
+enhet: tkr
+forvaltningar:
+  T:
+    namn: Teknik
+    redovisas_som: resultat
+    staber:
+      KOS: {namn: Kost, budget: 300, prognos: {2024-01: -300}, utfall: {2024-01: 20}}
+"""
+    result, _ = _check(run, tmp_path, {"2024.yaml": year})
+    assert "prognosen 2024-01 -300 tkr har motsatt tecken mot budgeten för året 300 tkr; ett resultat skrivs som " \
+           "förvaltningen redovisar det, ett överskott positivt och ett underskott negativt" in result.stdout, result.stdout
+    assert "en kostnad skrivs positiv" not in result.stdout

@@ -767,8 +767,9 @@ def forecast_findings(budgets: Store, year: int | None = None) -> list[dict]:
                 "prognos_tecken", "varning", r["fil"], r["rad"],
                 _literal(f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: prognosen {r['ar']}-{r['manad']:02d} ")
                 + "{0:d}" + _literal(" har motsatt tecken mot budgeten för året ") + "{1:d}" + _literal(
-                    "; en kostnad skrivs positiv, en intäkt negativ (som i formuläret): saknas eller finns ett minustecken "
-                    "för mycket?"),
+                    # (a resultat unit's forecast is its resultat: found by a new user, told of costs and incomes)
+                    f"; {SIGN_RESULTAT_SV if _is_resultat(info, r['forvaltning']) else SIGN_SV} (som i formuläret): "
+                    "saknas eller finns ett minustecken för mycket?"),
                 _sign(info, r["forvaltning"]) * r["prognos"], _sign(info, r["forvaltning"]) * r["budget"], enhet=info.enhet))
             continue
         if not r["ratio"]:
@@ -813,6 +814,10 @@ ZERO_SV = "en prognos är årets hela utfall: för ingen avvikelse, skriv budget
 ZERO_EN = "a forecast is the year's whole utfall: for no deviation, write the budget"
 # a forecast of the opposite sign and about the size of its budget: a minus typed or left out
 SIGN_EN = "a cost is positive and an income negative, as the form shows the budget: a minus too many or missing?"
+SIGN_RESULTAT_EN = ("a resultat is written as its förvaltning presents it, a surplus positive and a deficit negative, as "
+                    "the form shows the budget: a minus too many or missing?")
+SIGN_SV = "en kostnad skrivs positiv, en intäkt negativ"
+SIGN_RESULTAT_SV = "ett resultat skrivs som förvaltningen redovisar det, ett överskott positivt och ett underskott negativt"
 
 
 def forecast_size_warnings(budgets: Store, ar: int, month: int | None = None, up_to: int | None = None,
@@ -822,7 +827,9 @@ def forecast_size_warnings(budgets: Store, ar: int, month: int | None = None, up
     `status` print on stderr. `fids`, `rows`: of the förvaltningar and rows shown only (as `year_warnings`)."""
     return [f"warning: {r['fil']}:{r['rad']}: the forecast {ar}-{r['manad']:02d} of {r['forvaltning']} "
             f"{_place(r['vy'], r['nyckel'])} "
-            + (f"has the opposite sign of its budget for the year; {SIGN_EN} (kfollow check shows the amounts)"
+            + (f"has the opposite sign of its budget for the year; "
+               f"{SIGN_RESULTAT_EN if _is_resultat(budgets.years[ar], r['forvaltning']) else SIGN_EN} "
+               "(kfollow check shows the amounts)"
                if r["tecken"] else
                f"is 0 and its budget for the year is not; {ZERO_EN} (kfollow check shows the amounts)" if not r["ratio"]
                else f"is {_times(r['ratio'])} its {'gross ' if r['brutto'] else ''}budget for the year; typed in another "

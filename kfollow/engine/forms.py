@@ -322,7 +322,7 @@ def _sizes_of(loaded, month: int, found: dict, units: dict) -> list[str]:
     """Warnings for the forecasts just collected that are 100 times their row's budget or a hundredth
     of it (a figure typed in tkr into a form in mnkr), at the workbook they came from, as `check`
     will say them."""
-    from kfollow.engine.consistency import SIGN_EN, ZERO_EN, _forecast_sizes, _times, unit_hint
+    from kfollow.engine.consistency import SIGN_EN, SIGN_RESULTAT_EN, ZERO_EN, _forecast_sizes, _times, unit_hint
     from kfollow.store import combine
 
     store = combine(str(Path(loaded.info.fil).parent), [loaded])
@@ -330,8 +330,9 @@ def _sizes_of(loaded, month: int, found: dict, units: dict) -> list[str]:
     for r in _forecast_sizes(store, loaded.info.ar):
         key = (r["forvaltning"], r["vy"], r["nyckel"])
         if r["manad"] == month and key in found and r["tecken"]:
+            resultat = loaded.info.forvaltningar[r["forvaltning"]].redovisas_som == "resultat"
             out.append(f"warning: {found[key][1]}: the forecast has the opposite sign of the row's budget for the year; "
-                       f"{SIGN_EN} (kfollow check shows the amounts)")
+                       f"{SIGN_RESULTAT_EN if resultat else SIGN_EN} (kfollow check shows the amounts)")
         elif r["manad"] == month and key in found and not r["ratio"]:
             out.append(f"warning: {found[key][1]}: the forecast is 0 and the row's budget for the year is not; "
                        f"{ZERO_EN} (kfollow check shows the amounts)")
