@@ -356,3 +356,16 @@ def test_one_row_booked_a_month_ahead_of_the_rest_is_the_one_named(run, tmp_path
         "2024-10 eller tidigare" in fel[0], check.stdout
     said = run("deviation", "--budgets", d).stderr
     assert "warning: in 2024, KSF LED booked up to 2024-11 while the other rows are booked up to 2024-10 or less" in said
+
+
+def test_a_mistyped_profile_is_told_its_near_name(run, tmp_path):
+    """`profil: sommmar` listed the profiles defined, without a "did you mean" (found by a new user)."""
+    d = tmp_path / "budgets"
+    shutil.copytree(EXAMPLES / "budgets", d)
+    year = d / "2024.yaml"
+    text = year.read_text(encoding="utf-8")
+    assert "profil: sommar" in text
+    year.write_text(text.replace("profil: sommar", "profil: sommmar", 1), encoding="utf-8")
+    result = run("deviation", "--budgets", d)
+    assert result.exit_code == 3
+    assert "profil 'sommmar' is not defined under profiler (did you mean 'sommar'? defined: jamn, sommar" in result.stderr

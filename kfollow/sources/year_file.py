@@ -560,7 +560,9 @@ class _YearParser(TreeReader):
             return None
         if name not in self.profiler:
             have = ", ".join(["jamn", *self.profiler])
-            raise self.error(node, f"profil '{name}' is not defined under profiler (defined: {have})")
+            close = difflib.get_close_matches(name, ["jamn", *self.profiler], n=1)  # (found by a new user)
+            raise self.error(node, f"profil '{name}' is not defined under profiler (" + (
+                f"did you mean '{close[0]}'? " if close else "") + f"defined: {have})")
         return name
 
     def forvaltning(self, ar: int, fid: str, knode: Scalar, body: Node, verksamheter: dict[str, str]) -> Forvaltning:
