@@ -104,8 +104,8 @@ _RADER = {"stab": "stabrader", "verksamhet": "verksamhetsrader"}  # indefinite: 
 
 
 def booking_findings(budgets: Store) -> list[dict]:
-    """Rows booked per month whose last month is before the year's last booked month; or, where fewer rows
-    reach that month than fall short of it, those few rows: a month typed ahead of the rest (found by a new
+    """Rows booked per month whose last month is before the year's last booked month; or, where one row alone
+    reaches that month and several fall short of it, that row: a month typed ahead of the rest (found by a new
     user: one row's extra month blamed the 19 rows that were right, and never named it)."""
     a = budgets.amounts.filter(pl.col("manader").is_not_null())
     last = a.group_by("ar").agg(pl.col("manader").max().alias("senast"),
@@ -113,9 +113,11 @@ def booking_findings(budgets: Store) -> list[dict]:
                                 (pl.col("manader") < pl.col("manader").max()).sum().alias("_short"),
                                 pl.col("manader").filter(pl.col("manader") < pl.col("manader").max()).max().alias("_rest"))
     rows = a.join(last, on="ar")
-    ahead = rows.filter((pl.col("_ahead") < pl.col("_short")) & (pl.col("manader") == pl.col("senast"))
-                        & pl.col("_rest").is_not_null()).sort("ar", "ordning")
-    short = rows.filter((pl.col("_ahead") >= pl.col("_short")) & (pl.col("manader") < pl.col("senast"))).sort("ar", "ordning")
+    # one row alone ahead of several: a month typed ahead (several rows ahead together, a month booked on some
+    # rows and not yet on the rest, keep the advice to add it to the rest)
+    lone = (pl.col("_ahead") == 1) & (pl.col("_short") >= 2)
+    ahead = rows.filter(lone & (pl.col("manader") == pl.col("senast")) & pl.col("_rest").is_not_null()).sort("ar", "ordning")
+    short = rows.filter(~lone & (pl.col("manader") < pl.col("senast"))).sort("ar", "ordning")
     return [finding("bokford_fore", "fel", r["fil"], r["rad"], _literal(
         f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: utfallet är bokfört till och med {r['ar']}-{r['manader']:02d} "
         f"men filens övriga rader till och med {r['ar']}-{r['_rest']:02d} eller tidigare; ta bort månaden om den är "
@@ -456,8 +458,8 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
                        "kfollow check shows the amounts")
         booked = year["manader"].drop_nulls()
         ahead = year.filter(pl.col("manader") == booked.max()) if booked.len() else year.clear()
-        if booked.len() and booked.min() < booked.max() and ahead.height < booked.len() - ahead.height:
-            # (fewer rows reach the last month than fall short of it: a month typed ahead; found by a new user)
+        if booked.len() and booked.min() < booked.max() and ahead.height == 1 and booked.len() - ahead.height >= 2:
+            # (one row alone reaches the last month, several fall short of it: a month typed ahead; found by a new user)
             rows = ", ".join(r["forvaltning"] if r["vy"] == "summa" else f"{r['forvaltning']} {r['nyckel']}"
                              for r in ahead.head(5).iter_rows(named=True))
             more = f" and {ahead.height - 5} more" if ahead.height > 5 else ""
