@@ -300,3 +300,28 @@ forvaltningar:
     assert "prognosen 2024-01 -300 tkr har motsatt tecken mot budgeten för året 300 tkr; ett resultat skrivs som " \
            "förvaltningen redovisar det, ett överskott positivt och ett underskott negativt" in result.stdout, result.stdout
     assert "en kostnad skrivs positiv" not in result.stdout
+
+
+def _sign_check(run, folder, summa: str):
+    """check of a year whose budget table has its income positive, the year file's förvaltning with `summa`
+    (lines under it, or "")."""
+    budget = FACT_HEADER + "2024,A,S1,,5010,kostnad,1200000.00\n2024,A,S1,,3010,intakt,240000.00\n"  # income positive
+    utfall = FACT_HEADER + "".join(f"2024-{m:02d},A,S1,,5010,kostnad,100000.00\n2024-{m:02d},A,S1,,3010,intakt,"
+                                   "-20000.00\n" for m in range(1, 4))
+    folder.mkdir()
+    (folder / "2024.yaml").write_text(TABLED_TKR.replace("    staber:\n", summa + "    staber:\n"), encoding="utf-8")
+    (folder / "budget-2024.csv").write_text(budget, encoding="utf-8")
+    (folder / "utfall-2024.csv").write_text(utfall, encoding="utf-8")
+    return run("check", "--budgets", folder)
+
+
+def test_the_sign_warning_holds_where_the_summa_gives_only_a_forecast(run, tmp_path):
+    """The `tecken` warning was lost where the year file gives the förvaltning a `summa:` holding only a forecast
+    (as budgets/2024.yaml does for KLF): its budget and utfall still come from the tables (found in review)."""
+    assert "budgetens intäkter 2024-01–2024-03 60 tkr har motsatt tecken" in _sign_check(run, tmp_path / "p", "").stdout
+    result = _sign_check(run, tmp_path / "f", "    summa:\n      prognos: {2024-03: 1000}\n")
+    assert result.exit_code == 0, result.stderr
+    assert "budgetens intäkter 2024-01–2024-03 60 tkr har motsatt tecken" in result.stdout, result.stdout
+    shown = run("deviation", "--budgets", tmp_path / "f", "--by", "forvaltning", "--unit", "tkr", "-f", "csv",
+                "--columns", "budget_helar")
+    assert shown.stdout.splitlines()[1] == "1440", shown.stdout  # (what it warns of: the income added)
