@@ -325,3 +325,16 @@ def test_the_sign_warning_holds_where_the_summa_gives_only_a_forecast(run, tmp_p
     shown = run("deviation", "--budgets", tmp_path / "f", "--by", "forvaltning", "--unit", "tkr", "-f", "csv",
                 "--columns", "budget_helar")
     assert shown.stdout.splitlines()[1] == "1440", shown.stdout  # (what it warns of: the income added)
+
+
+def test_a_forecast_of_a_month_not_yet_booked_is_warned_of(run, tmp_path):
+    """A forecast typed `2024-04` where the utfall is booked to 2024-03: deviation quietly showed the earlier
+    forecast, and check said nothing (found by a new user)."""
+    year = _year(2024, "1200", {1: "100", 2: "100", 3: "100"}).replace(
+        "        utfall:", "        prognos: {2024-02: 1190, 2024-04: 1180}\n        utfall:")
+    result, folder = _check(run, tmp_path, {"2024.yaml": year})
+    assert result.exit_code == 0, result.stdout
+    assert (f"{folder / '2024.yaml'}:11: varning: A stab S1: prognosen 2024-04 gäller en månad som ännu inte är bokförd "
+            "(utfallet till och med 2024-03), så ingen tabell visar den förrän 2024-04 är bokförd; är månaden rätt?"
+            ) in result.stdout, result.stdout
+    assert "prognosen 2024-02" not in result.stdout

@@ -13,8 +13,8 @@ from kfollow.engine import expressions as ex
 from kfollow.errors import DataError, ExitStatus, InputOutputError, shown
 from kfollow.engine.findings import FINDING_SCHEMA, finding, literal as _literal
 from kfollow.engine.consistency import (booking_findings, change_view_findings, coverage_findings, forecast_findings,
-                                        forecast_gap_findings, kostnadsslag_findings, magnitude_findings,
-                                        note_findings, reconcile, sign_findings)
+                                        forecast_gap_findings, forecast_month_findings, kostnadsslag_findings,
+                                        magnitude_findings, note_findings, reconcile, sign_findings)
 from kfollow.engine.investments import reconcile_investments
 from kfollow.sources.year_file import load_year_file, year_files
 from kfollow.report import Report, build
@@ -225,6 +225,7 @@ def _check(directory: str, period: str | None, comment_limit: Limit | Limits | N
     findings += kostnadsslag_findings(budgets)
     findings += note_findings(budgets)
     findings += forecast_findings(budgets)
+    findings += forecast_month_findings(budgets)
     findings += _part_forecast_findings(budgets)
     findings += forecast_gap_findings(budgets)
     findings += coverage_findings(budgets, parse_period(period)[1] if period else None,

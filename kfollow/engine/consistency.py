@@ -757,6 +757,27 @@ def forecast_gap_findings(budgets: Store) -> list[dict]:
     return out
 
 
+def forecast_month_findings(budgets: Store) -> list[dict]:
+    """A forecast made in a month after the year's last booked month (varning): no table shows it until that
+    month is booked, so a month typed one too far goes unseen (found by a new user: `2025-09` for `2025-08`,
+    and deviation quietly showed the forecast of 2025-04)."""
+    out = []
+    for ar, info in sorted(budgets.years.items()):
+        booked = last_month_complete(budgets, ar)
+        if booked is None or booked == 12:
+            continue
+        later = budgets.forecasts.filter((pl.col("ar") == ar) & (pl.col("manad") > booked)).sort("manad", "rad")
+        for r in later.iter_rows(named=True):
+            answer = next((a for a in info.svar if (a.forvaltning, a.vy, a.nyckel, a.manad)
+                           == (r["forvaltning"], r["vy"], r["nyckel"], r["manad"])), None)
+            out.append(finding(
+                "prognos_manad", "varning", answer.fil if answer else info.fil, answer.rad if answer else r["rad"],
+                _literal(f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: prognosen {ar}-{r['manad']:02d} gäller "
+                         f"en månad som ännu inte är bokförd (utfallet till och med {ar}-{booked:02d}), så ingen tabell "
+                         f"visar den förrän {ar}-{r['manad']:02d} är bokförd; är månaden rätt?")))
+    return out
+
+
 def forecast_findings(budgets: Store, year: int | None = None) -> list[dict]:
     """A forecast (typed, or collected from a form) 100 times its row's budget for the year, or a
     hundredth of it (varning): most likely typed in tkr into a form in mnkr, or the other way round;
