@@ -418,3 +418,20 @@ def test_a_selected_stab_subtotal_does_not_carry_the_whole_forvaltnings_comment(
         run("deviation", "--budgets", d, "--stab", "A1", "--stab", "B1", "--comments", "-f", "csv").stdout)}
     # Summa A is now Stab A1 alone (0 deviation), yet it shows the förvaltning's comment on A2's deficit
     assert picked["Summa A"] == "", picked
+
+
+def test_a_row_of_last_year_only_stands_after_this_years_rows_and_not_at_all_without_a_figure(run, tmp_path):
+    """A retired verksamhet stood first in this year's table (its place in last year's file taken as one in this
+    year's), and a row of last year only whose months are unknown (a year given whole) was a row of – (found by a
+    new user)."""
+    d = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "budgets", d)
+    year = d / "2023.yaml"
+    months = "".join(f"          2023-{m:02d}: 100.0\n" for m in range(1, 13))
+    year.write_text(year.read_text(encoding="utf-8").replace("    staber:\n", (
+        "    staber:\n      AAA:\n        namn: Avvecklad stab\n        budget: 1200.0\n        utfall:\n" + months +
+        "      GML:\n        namn: Gamla staben\n        budget: 1200.0\n        utfall: 1200.0\n"), 1), encoding="utf-8")
+    rows = [(r["radtyp"], r["stab"]) for r in csv_rows(run("deviation", "--budgets", d, "--period", "2024-10",
+                                                           "--forvaltning", "KSF", "-f", "csv").stdout)]
+    keys = [k for kind, k in rows if kind == "rad"]
+    assert keys[-1] == "AAA" and keys[0] == "LED" and "GML" not in keys, rows
