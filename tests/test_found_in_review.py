@@ -345,22 +345,6 @@ def test_a_key_without_its_colon_is_named_at_its_own_line(run, tmp_path):
         result.stdout + result.stderr
 
 
-def test_one_row_booked_a_month_ahead_of_the_rest_is_the_one_named(run, tmp_path):
-    """One stab typed with 2024-11 where the rest are booked to 2024-10: check blamed every other row for lacking
-    November, and never named the one (found by a new user)."""
-    d = tmp_path / "budgets"
-    shutil.copytree(ROOT / "examples" / "budgets", d)
-    year = d / "2024.yaml"
-    text = year.read_text(encoding="utf-8")
-    year.write_text(text.replace("          2024-10: 1849.3\n", "          2024-10: 1849.3\n          2024-11: 770.0\n", 1),
-                    encoding="utf-8")
-    check = run("check", "--budgets", d)
-    fel = [line for line in check.stdout.splitlines() if ": fel: " in line and "bokfört" in line]
-    assert len(fel) == 1 and "KSF stab LED: utfallet är bokfört till och med 2024-11 men filens övriga rader till och med " \
-        "2024-10 eller tidigare" in fel[0], check.stdout
-    said = run("deviation", "--budgets", d).stderr
-    assert "warning: in 2024, KSF LED booked up to 2024-11 while the other rows are booked up to 2024-10 or less" in said
-
 
 def test_a_mistyped_profile_is_told_its_near_name(run, tmp_path):
     """`profil: sommmar` listed the profiles defined, without a "did you mean" (found by a new user)."""

@@ -334,7 +334,14 @@ def test_a_forecast_of_a_month_not_yet_booked_is_warned_of(run, tmp_path):
         "        utfall:", "        prognos: {2024-02: 1190, 2024-04: 1180}\n        utfall:")
     result, folder = _check(run, tmp_path, {"2024.yaml": year})
     assert result.exit_code == 0, result.stdout
-    assert (f"{folder / '2024.yaml'}:11: varning: A stab S1: prognosen 2024-04 gäller en månad som ännu inte är bokförd "
+    assert (f"{folder / '2024.yaml'}:11: varning: A stab S1: prognosen 2024-04 gäller en månad som raden ännu inte har bokförd "
             "(utfallet till och med 2024-03), så ingen tabell visar den förrän 2024-04 är bokförd; är månaden rätt?"
             ) in result.stdout, result.stdout
     assert "prognosen 2024-02" not in result.stdout
+    # of its own row: a forecast of a month its row has booked is no finding where another row is booked short
+    other = year.replace("forvaltningar:\n  A:", "forvaltningar:\n  B:\n    namn: B\n    staber:\n      S2: {namn: Två, "
+                         "budget: 1200, utfall: {2024-01: 100, 2024-02: 100}}\n  A:").replace("2024-04: 1180", "2024-03: 1180")
+    (tmp_path / "short").mkdir()
+    short, _ = _check(run, tmp_path / "short", {"2024.yaml": other})
+    assert "bokfört till och med 2024-02" in short.stdout and "prognos_manad" not in short.stdout
+    assert "gäller en månad" not in short.stdout, short.stdout

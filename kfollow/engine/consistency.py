@@ -104,25 +104,11 @@ _RADER = {"stab": "stabrader", "verksamhet": "verksamhetsrader"}  # indefinite: 
 
 
 def booking_findings(budgets: Store) -> list[dict]:
-    """Rows booked per month whose last month is before the year's last booked month; or, where one row alone
-    reaches that month and several fall short of it, that row: a month typed ahead of the rest (found by a new
-    user: one row's extra month blamed the 19 rows that were right, and never named it)."""
+    """Rows booked per month whose last month is before the year's last booked month."""
     a = budgets.amounts.filter(pl.col("manader").is_not_null())
-    last = a.group_by("ar").agg(pl.col("manader").max().alias("senast"),
-                                (pl.col("manader") == pl.col("manader").max()).sum().alias("_ahead"),
-                                (pl.col("manader") < pl.col("manader").max()).sum().alias("_short"),
-                                pl.col("manader").filter(pl.col("manader") < pl.col("manader").max()).max().alias("_rest"))
-    rows = a.join(last, on="ar")
-    # one row alone ahead of several: a month typed ahead (several rows ahead together, a month booked on some
-    # rows and not yet on the rest, keep the advice to add it to the rest)
-    lone = (pl.col("_ahead") == 1) & (pl.col("_short") >= 2)
-    ahead = rows.filter(lone & (pl.col("manader") == pl.col("senast")) & pl.col("_rest").is_not_null()).sort("ar", "ordning")
-    short = rows.filter(~lone & (pl.col("manader") < pl.col("senast"))).sort("ar", "ordning")
-    return [finding("bokford_fore", "fel", r["fil"], r["rad"], _literal(
-        f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: utfallet är bokfört till och med {r['ar']}-{r['manader']:02d} "
-        f"men filens övriga rader till och med {r['ar']}-{r['_rest']:02d} eller tidigare; ta bort månaden om den är "
-        "fel, annars lägg till den på de andra raderna"))
-        for r in ahead.iter_rows(named=True)] + [finding("bokford_kort", "fel", r["fil"], r["rad"], _literal(
+    last = a.group_by("ar").agg(pl.col("manader").max().alias("senast"))
+    short = a.join(last, on="ar").filter(pl.col("manader") < pl.col("senast")).sort("ar", "ordning")
+    return [finding("bokford_kort", "fel", r["fil"], r["rad"], _literal(
         f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: utfallet är bokfört till och med {r['ar']}-{r['manader']:02d} "
         f"men filen till och med {r['ar']}-{r['senast']:02d}; lägg till de saknade månaderna (0 för en månad utan "
         "bokningar)"))
@@ -457,16 +443,7 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
             out.append(f"warning: the views of {ar} do not reconcile with the förvaltning's total ({where}); "
                        "kfollow check shows the amounts")
         booked = year["manader"].drop_nulls()
-        ahead = year.filter(pl.col("manader") == booked.max()) if booked.len() else year.clear()
-        if booked.len() and booked.min() < booked.max() and ahead.height == 1 and booked.len() - ahead.height >= 2:
-            # (one row alone reaches the last month, several fall short of it: a month typed ahead; found by a new user)
-            rows = ", ".join(r["forvaltning"] if r["vy"] == "summa" else f"{r['forvaltning']} {r['nyckel']}"
-                             for r in ahead.head(5).iter_rows(named=True))
-            more = f" and {ahead.height - 5} more" if ahead.height > 5 else ""
-            rest = booked.filter(booked < booked.max()).max()
-            out.append(f"warning: in {ar}, {rows}{more} booked up to {ar}-{booked.max():02d} while the other rows are "
-                       f"booked up to {ar}-{rest:02d} or less; is a month typed ahead? (kfollow check shows where)")
-        elif booked.len() and booked.min() < booked.max():
+        if booked.len() and booked.min() < booked.max():
             short = year.filter(pl.col("manader") < booked.max())
             rows = ", ".join(r["forvaltning"] if r["vy"] == "summa" else f"{r['forvaltning']} {r['nyckel']}"
                              for r in short.head(5).iter_rows(named=True))  # a summa row is the förvaltning's
@@ -758,23 +735,29 @@ def forecast_gap_findings(budgets: Store) -> list[dict]:
 
 
 def forecast_month_findings(budgets: Store) -> list[dict]:
-    """A forecast made in a month after the year's last booked month (varning): no table shows it until that
-    month is booked, so a month typed one too far goes unseen (found by a new user: `2025-09` for `2025-08`,
-    and deviation quietly showed the forecast of 2025-04)."""
+    """A forecast made in a month after the last month its row has booked (its förvaltning's, for a summa)
+    (varning): no table shows it until that month is booked, so a month typed one too far goes unseen (found by
+    a new user: `2025-09` for `2025-08`, and deviation quietly showed the forecast of 2025-04). Of its own row,
+    not of the year's every row: a row booked short says so itself (found in review)."""
     out = []
-    for ar, info in sorted(budgets.years.items()):
-        booked = last_month_complete(budgets, ar)
-        if booked is None or booked == 12:
-            continue
-        later = budgets.forecasts.filter((pl.col("ar") == ar) & (pl.col("manad") > booked)).sort("manad", "rad")
-        for r in later.iter_rows(named=True):
-            answer = next((a for a in info.svar if (a.forvaltning, a.vy, a.nyckel, a.manad)
-                           == (r["forvaltning"], r["vy"], r["nyckel"], r["manad"])), None)
-            out.append(finding(
-                "prognos_manad", "varning", answer.fil if answer else info.fil, answer.rad if answer else r["rad"],
-                _literal(f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: prognosen {ar}-{r['manad']:02d} gäller "
-                         f"en månad som ännu inte är bokförd (utfallet till och med {ar}-{booked:02d}), så ingen tabell "
-                         f"visar den förrän {ar}-{r['manad']:02d} är bokförd; är månaden rätt?")))
+    keys = ["ar", "forvaltning", "vy", "nyckel"]
+    booked = budgets.amounts.filter(pl.col("manader").is_not_null())
+    own = booked.group_by(keys).agg(pl.col("manader").max().alias("_row"))
+    whole = booked.group_by("ar", "forvaltning").agg(pl.col("manader").max().alias("_fv"))
+    later = (budgets.forecasts.join(own, on=keys, how="left").join(whole, on=["ar", "forvaltning"], how="left")
+             .with_columns(_booked=pl.coalesce("_row", "_fv"))
+             .filter(pl.col("_booked").is_not_null() & (pl.col("manad") > pl.col("_booked")))
+             .sort("ar", "manad", "rad"))
+    for r in later.iter_rows(named=True):
+        ar, info = r["ar"], budgets.years[r["ar"]]
+        # (the answer that gave the forecast: one of a comment alone is no place to correct it; found in review)
+        answer = next((a for a in info.svar if (a.forvaltning, a.vy, a.nyckel, a.manad)
+                       == (r["forvaltning"], r["vy"], r["nyckel"], r["manad"]) and a.prognos is not None), None)
+        out.append(finding(
+            "prognos_manad", "varning", answer.fil if answer else info.fil, answer.rad if answer else r["rad"],
+            _literal(f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: prognosen {ar}-{r['manad']:02d} gäller "
+                     f"en månad som raden ännu inte har bokförd (utfallet till och med {ar}-{r['_booked']:02d}), så "
+                     f"ingen tabell visar den förrän {ar}-{r['manad']:02d} är bokförd; är månaden rätt?")))
     return out
 
 
