@@ -127,6 +127,27 @@ def scenario(name: str, tmp: Path) -> tuple[Path, tuple[str, ...]]:
         for stab in doc["forvaltningar"]["KLF"]["staber"].values():
             stab["profil"] = "sommar"
         return write_year(folder, doc), ()
+    if name == "tecken":  # a budget table's income exported positive, as a budget system may
+        doc = typed_year()
+        del doc["forvaltningar"]["KLF"]
+        doc["budget_fil"], doc["utfall_fil"] = "budget.csv", "utfall.csv"
+        doc["forvaltningar"]["A"] = {"namn": "Förvaltning A", "staber": {"S1": {"namn": "Stab ett"}}}
+        header = "period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
+        write_year(folder, doc)
+        (folder / "budget.csv").write_text(header + "2024,A,S1,,5010,kostnad,1200000.00\n2024,A,S1,,3010,intakt,"
+                                           "240000.00\n", encoding="utf-8")
+        (folder / "utfall.csv").write_text(header + "2024-01,A,S1,,5010,kostnad,100000.00\n2024-01,A,S1,,3010,intakt,"
+                                           "-20000.00\n", encoding="utf-8")
+        return folder, ()
+    if name == "andring_en_vy":  # a change between two staber that names no verksamhet, where they have budgets
+        doc = typed_year()
+        doc["ombudgeteringar"] = [{"datum": "2024-06-17", "beslut": "KS § 1", "text": "flytt", "rader": [
+            {"forvaltning": "KLF", "stab": "KS", "belopp": -100.0}, {"forvaltning": "KLF", "stab": "EKS", "belopp": 100.0}]}]
+        return write_year(folder, doc), ()
+    if name == "prognos_manad":  # a forecast of March, where its row is booked to February
+        doc = typed_year()
+        doc["forvaltningar"]["KLF"]["staber"]["KS"]["prognos"] = {"2024-03": 590}
+        return write_year(folder, doc), ()
     if name == "ar_dubbel":
         write_year(folder, typed_year())
         return write_year(folder, typed_year(), "2024.yml"), ()
@@ -163,7 +184,8 @@ def scenario(name: str, tmp: Path) -> tuple[Path, tuple[str, ...]]:
 
 KINDS = ["ej_fordelat", "kommentar_saknas", "vy_differens", "vy_ofullstandig", "bokford_kort", "profil_olika",
          "ar_dubbel", "storlek", "kostnadsslag_tomt", "konto_utan_kostnadsslag", "inv_efter_klar", "inv_overfort_fg",
-         "inv_ack_minskar", "inv_ack_ingang", "inv_summa", "inv_overfort", "inv_ack_negativ"]
+         "inv_ack_minskar", "inv_ack_ingang", "inv_summa", "inv_overfort", "inv_ack_negativ", "tecken",
+         "andring_en_vy", "prognos_manad"]
 
 
 @pytest.mark.parametrize("kind", KINDS)

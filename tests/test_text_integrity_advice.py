@@ -197,15 +197,15 @@ def test_the_missing_months_added_as_advised_end_the_short_booking(run, tmp_path
     short = [f for f in findings(run, folder) if f["kod"] == "bokford_kort"]
     assert short and all("lägg till de saknade månaderna (0 för en månad utan bokningar)" in f["meddelande"] for f in short)
     places = []
-    for f in short:  # `KLF stab EKS: utfallet är bokfört till och med 2024-02 …`, `KLF ej_fordelat: staber: utfallet …`
-        fid, where = re.match(r"(\S+) (stab \S+|verksamhet \S+|summa|ej_fordelat: \w+:): utfallet", f["meddelande"]).groups()
+    for f in short:  # `KLF stab EKS: utfallet är bokfört till och med 2024-02 …`, `KLF ej_fordelat (staber): utfallet …`
+        fid, where = re.match(r"(\S+) (stab \S+|verksamhet \S+|summa|ej_fordelat \(\w+\)): utfallet", f["meddelande"]).groups()
         places.append(where)
         fv = doc["forvaltningar"][fid]
         kind, _, key = where.partition(" ")
-        node = (fv["summa"] if kind == "summa" else fv["ej_fordelat"][key.rstrip(":")] if kind == "ej_fordelat:"
+        node = (fv["summa"] if kind == "summa" else fv["ej_fordelat"][key.strip("()")] if kind == "ej_fordelat"
                 else fv[{"stab": "staber", "verksamhet": "verksamheter"}[kind]][key])
         node["utfall"]["2024-03"] = 0
-    assert sorted(places) == ["ej_fordelat: staber:", "ej_fordelat: verksamheter:", "stab EKS", "verksamhet 920",
+    assert sorted(places) == ["ej_fordelat (staber)", "ej_fordelat (verksamheter)", "stab EKS", "verksamhet 920",
                               "verksamhet 920"]
     write(folder, doc)
     assert not [f for f in findings(run, folder) if f["kod"] == "bokford_kort"]

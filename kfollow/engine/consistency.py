@@ -116,9 +116,10 @@ def booking_findings(budgets: Store) -> list[dict]:
 
 
 def _place(vy: str, nyckel: str) -> str:
-    """A row as the year file writes it: `stab EKS`, `verksamhet 920`, `summa`, `ej_fordelat: staber:`."""
+    """A row as the year file names it: `stab EKS`, `verksamhet 920`, `summa`, `ej_fordelat (staber)` (not with the
+    file's colons: a message goes on with its own, "ej_fordelat: staber:: utfallet")."""
     if vy.startswith("ej_fordelat_"):
-        return f"ej_fordelat: {'staber' if vy == 'ej_fordelat_stab' else 'verksamheter'}:"
+        return f"ej_fordelat ({'staber' if vy == 'ej_fordelat_stab' else 'verksamheter'})"
     return "summa" if vy == "summa" else f"{vy} {nyckel}"
 
 
