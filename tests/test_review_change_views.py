@@ -35,3 +35,42 @@ def test_change_naming_a_stab_is_not_told_to_name_a_verksamhet_that_has_no_budge
     # the verksamhet rows have no budget at all (vy_ofullstandig says so already): they show no "budget before
     # the change", and naming a verksamhet on the change row would only make a budget change without a budget
     assert "andring" not in result.stdout and "budgetändringen (KS § 1) anger stab" not in result.stdout, result.stdout
+
+
+def test_views_spread_by_different_profiles_are_noted_under_every_table(run, tmp_path: Path):
+    """One stab with a summer profile, its verksamheter spread evenly: `--by forvaltning` showed a deficit
+    and `--by verksamhet` a surplus to date, in the same report, and only `check` said why (found by a new
+    user). Each table now says so, and scripts get it on stderr; check names the month asked for."""
+    year = """ar: 2024
+organisation: Test
+enhet: tkr
+profiler:
+  sommar: {vikter: [10, 10, 9, 8, 8, 7, 4, 6, 8, 9, 10, 11]}
+verksamheter:
+  "100": "Nämnd"
+forvaltningar:
+  KSF:
+    namn: Kommunstyrelseförvaltningen
+    staber:
+      LED: {namn: Ledningsstab, budget: 1200.0, profil: sommar, utfall: {2024-01: 100, 2024-02: 100, 2024-03: 100}}
+    verksamheter:
+      "100": {budget: 1200.0, utfall: {2024-01: 100, 2024-02: 100, 2024-03: 100}}
+"""
+    (tmp_path / "2024.yaml").write_text(year, encoding="utf-8")
+    note = ("Den ackumulerade budgeten till och med 2024-03 är för KSF per stab inte densamma som per verksamhet, "
+            "eftersom raderna fördelas över månaderna med olika profiler: tabellerna per stab och per verksamhet har "
+            "därför olika summor (kfollow check visar beloppen).")
+    sums = {}
+    for by in ("stab", "verksamhet", "forvaltning"):
+        table = run("deviation", "--budgets", tmp_path, "--by", by)
+        assert table.exit_code == 0 and f"Anm.: {note}" in table.stdout, table.stdout
+        script = run("deviation", "--budgets", tmp_path, "--by", by, "-f", "csv", "--unit", "tkr", "--decimals", "1")
+        assert note in script.stderr
+        sums[by] = script.stdout.splitlines()[-1].split(",")
+    assert sums["stab"] != sums["verksamhet"]  # what the note is about: 290 against 300 tkr to date
+    assert run("deviation", "--budgets", tmp_path, "--period", "2024-02").stdout.count("till och med 2024-02") == 1
+    checked = run("check", "--budgets", tmp_path, "--period", "2024-02")
+    assert "KSF 2024-02: den ackumulerade budgeten" in checked.stdout and "2024-03:" not in checked.stdout
+    (tmp_path / "2024.yaml").write_text(year.replace('{budget: 1200.0, utfall', '{budget: 1200.0, profil: sommar, utfall'),
+                                        encoding="utf-8")
+    assert "olika profiler" not in run("deviation", "--budgets", tmp_path, "--by", "verksamhet").stdout

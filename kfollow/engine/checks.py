@@ -5,8 +5,6 @@ Findings are rows of a frame (fil, rad, niva, meddelande); `niva` is `fel` (erro
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import polars as pl
 
 from kfollow.engine import expressions as ex
@@ -14,13 +12,13 @@ from kfollow.errors import DataError, ExitStatus, InputOutputError, shown
 from kfollow.engine.findings import FINDING_SCHEMA, finding, literal as _literal
 from kfollow.engine.consistency import (booking_findings, change_view_findings, coverage_findings, forecast_findings,
                                         forecast_gap_findings, forecast_month_findings, kostnadsslag_findings,
-                                        magnitude_findings, note_findings, reconcile, sign_findings)
+                                        magnitude_findings, note_findings, profile_gaps, reconcile, sign_findings)
 from kfollow.engine.investments import reconcile_investments
 from kfollow.sources.year_file import load_year_file, year_files
 from kfollow.report import Report, build
 from kfollow.store import Store, combine
 from kfollow.options import By
-from kfollow.engine.periods import KEY, _original_budget, _weights, last_month_complete, parse_period, resolve
+from kfollow.engine.periods import last_month_complete, parse_period, resolve
 from kfollow.engine.operations import deviation_report
 from kfollow.engine.thresholds import COMMENTABLE_ROWS, Limit, Limits, limit_percents, places_beyond, rows_beyond
 
@@ -120,85 +118,21 @@ def _comment_place(radtyp: str, by: By, nyckel: str, fid: str, monthly: bool) ->
     return f"summa: i förvaltningen {fid}" if monthly else f"förvaltningen {fid}"
 
 
-def _exact_year_to_date_budget(budgets: Store, year: int, month: int) -> dict[tuple[str, str], Fraction]:
-    """Per förvaltning and view (stab, verksamhet): the year-to-date budget before any rounding, as
-    `periods._year_to_date_budget` spreads it (each part by its profile from its start month, a budget
-    table's months as they are), summed exactly: what the views would give if no row were rounded."""
-    weights = _weights(budgets, year, month)
-    rows = budgets.amounts.filter(pl.col("ar") == year).select(*KEY, "profil")
-    to_spread, monthly = _original_budget(budgets, year)
-    changes = budgets.changes.filter((pl.col("ar") == year) & (pl.col("manad") <= month)).join(rows, on=KEY, how="left")
-    view = pl.col("vy").str.replace("ej_fordelat_", "").alias("view")
-    parts = pl.concat([to_spread.select(*KEY, "profil", "budget", start=pl.lit(1, pl.Int8)),
-                       changes.select(*KEY, "profil", pl.col("d_budget").alias("budget"), pl.col("manad").alias("start"))],
-                      how="vertical_relaxed").join(weights, on=["profil", "start"], how="left", nulls_equal=True)
-    spread = (parts.group_by("forvaltning", view, "_cum", "_w").agg(pl.col("budget").cast(pl.Int128).sum())
-              .filter(pl.col("budget").is_not_null()))
-    exact: dict[tuple[str, str], Fraction] = {}
-    for fid, v, cum, w, b in spread.iter_rows():
-        exact[(fid, v)] = exact.get((fid, v), Fraction(0)) + Fraction(int(b) * cum, w)
-    tabled = (monthly.filter(pl.col("manad") <= month).group_by("forvaltning", view)
-              .agg(pl.col("budget").cast(pl.Int128).sum()))
-    for fid, v, b in tabled.iter_rows():
-        exact[(fid, v)] = exact.get((fid, v), Fraction(0)) + int(b or 0)
-    return exact
-
-
-# the views whose year-to-date budgets must agree: (view, view, how each is named, the advice when the
-# first view's rows share one profile, the advice when they do not)
-_PROFILE_PAIRS = (
-    ("stab", "verksamhet", "per stab", "per verksamhet", "ge verksamheterna stabernas profil",
-     "ge staberna och verksamheterna en och samma profil"),
-    ("summa", "stab", "för summan", "per stab", "ge summan stabernas profil",
-     "ge staberna en och samma profil, och summan den"),
-    ("summa", "verksamhet", "för summan", "per verksamhet", "ge summan verksamheternas profil",
-     "ge verksamheterna en och samma profil, och summan den"),
-)
-
-
-def profile_findings(budgets: Store) -> list[dict]:
+def profile_findings(budgets: Store, period: str | None = None) -> list[dict]:
     """Where a year is booked per month: the stab and verksamhet views, and a summa written with its
     own budget, must give the same year-to-date budget, which they do not when their rows are spread
-    by different profiles (`--by stab` and `--by forvaltning` would then show two budgets to date)."""
+    by different profiles (`--by stab` and `--by forvaltning` would then show two budgets to date); to
+    `period`'s month in its year, else to each year's last booked month (`consistency.profile_gaps`)."""
+    asked = parse_period(period) if period else None
     findings = []
     for ar, info in budgets.years.items():
-        month = last_month_complete(budgets, ar)
-        if month is None or month == 12:
-            continue
-
-        def by_view(to: int) -> pl.DataFrame:  # each förvaltning's budget to month `to`, per view
-            return (resolve(budgets, ar, to, strict=False)
-                    .with_columns(view=pl.col("vy").str.replace("ej_fordelat_", ""))
-                    .filter(pl.col("budget").is_not_null())
-                    .group_by("forvaltning", "view").agg(ex.exact_sum("budget"), pl.col("rad").min(),
-                                                         _profiler=pl.col("profil").filter(pl.col("budget") != 0).n_unique()))  # (a row of 0: any)
-
-        year, to_date = by_view(12), by_view(month)
-        exact = None
-        for first, second, first_text, second_text, one, several in _PROFILE_PAIRS:
-            def pair(frame: pl.DataFrame) -> pl.DataFrame:  # the two views' budgets side by side
-                return frame.filter(pl.col("view") == first).join(frame.filter(pl.col("view") == second),
-                                                                  on="forvaltning", suffix="_v")
-
-            # (views whose year budgets differ are the reconciliation's error, whatever the profiles)
-            apart = pair(year).filter(pl.col("budget") != pl.col("budget_v"))["forvaltning"].to_list()
-            both = pair(to_date).filter((pl.col("budget") != pl.col("budget_v")) & ~pl.col("forvaltning").is_in(apart))
-            if (first, second) == ("summa", "verksamhet"):  # where there are staber, summa against them and
-                # staber against verksamheter already say it
-                both = both.filter(~pl.col("forvaltning").is_in(to_date.filter(pl.col("view") == "stab")["forvaltning"]
-                                                                 .implode()))
-            if both.height:  # each row's share is rounded to the öre: views spread alike may still differ by a few
-                exact = exact or _exact_year_to_date_budget(budgets, ar, month)
-                both = both.filter(pl.Series([exact.get((f, first)) != exact.get((f, second))
-                                              for f in both["forvaltning"].to_list()], dtype=pl.Boolean))
-            for r in both.sort("forvaltning").iter_rows(named=True):
-                # the advice names a profile to give only where the other view has one
-                advice = one if (r["_profiler_v"] if first == "summa" else r["_profiler"]) == 1 else several
-                findings.append(finding(
-                    "profil_olika", "varning", info.fil, r["rad"] if first == "summa" else r["rad_v"],
-                    f"{_literal(r['forvaltning'])} {ar}-{month:02d}: den ackumulerade budgeten är {{0:d}} {first_text} "
-                    f"men {{1:d}} {second_text}, eftersom raderna fördelas över månaderna med olika profiler; {advice}",
-                    r["budget"], r["budget_v"], enhet=info.enhet))
+        month = asked[1] if asked and asked[0] == ar else last_month_complete(budgets, ar)
+        for r in profile_gaps(budgets, ar, month):
+            findings.append(finding(
+                "profil_olika", "varning", info.fil, r["rad"],
+                f"{_literal(r['forvaltning'])} {ar}-{month:02d}: den ackumulerade budgeten är {{0:d}} {r['first_text']} "
+                f"men {{1:d}} {r['second_text']}, eftersom raderna fördelas över månaderna med olika profiler; "
+                f"{r['advice']}", r["budget"], r["budget_v"], enhet=info.enhet))
     return findings
 
 
@@ -217,7 +151,7 @@ def _check(directory: str, period: str | None, comment_limit: Limit | Limits | N
         resolve(budgets, year, month)  # the period must be booked: UsageError otherwise
     findings += reconcile(budgets)
     findings += booking_findings(budgets)
-    findings += profile_findings(budgets)
+    findings += profile_findings(budgets, period if broken is None else None)
     findings += reconcile_investments(budgets)
     findings += magnitude_findings(budgets)
     findings += sign_findings(budgets)

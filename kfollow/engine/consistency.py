@@ -7,11 +7,13 @@ they show has any of the first two, so a month-end script cannot print a table t
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import polars as pl
 
 from kfollow.engine import expressions as ex
 from kfollow.engine.findings import finding, literal as _literal
-from kfollow.engine.periods import last_month_complete, resolve
+from kfollow.engine.periods import KEY, _original_budget, _weights, last_month_complete, resolve
 from kfollow.errors import KfollowError
 from kfollow.store import DEFAULT_KOSTNADSSLAG, Store
 
@@ -452,6 +454,88 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
             out.append(f"warning: in {ar}, {rows}{more} booked only up to {ar}-{booked.min():02d} while other rows are "
                        f"booked up to {ar}-{booked.max():02d}")
     return tuple(out)
+
+
+def _exact_year_to_date_budget(budgets: Store, year: int, month: int) -> dict[tuple[str, str], Fraction]:
+    """Per förvaltning and view (stab, verksamhet): the year-to-date budget before any rounding, as
+    `periods._year_to_date_budget` spreads it (each part by its profile from its start month, a budget
+    table's months as they are), summed exactly: what the views would give if no row were rounded."""
+    weights = _weights(budgets, year, month)
+    rows = budgets.amounts.filter(pl.col("ar") == year).select(*KEY, "profil")
+    to_spread, monthly = _original_budget(budgets, year)
+    changes = budgets.changes.filter((pl.col("ar") == year) & (pl.col("manad") <= month)).join(rows, on=KEY, how="left")
+    view = pl.col("vy").str.replace("ej_fordelat_", "").alias("view")
+    parts = pl.concat([to_spread.select(*KEY, "profil", "budget", start=pl.lit(1, pl.Int8)),
+                       changes.select(*KEY, "profil", pl.col("d_budget").alias("budget"), pl.col("manad").alias("start"))],
+                      how="vertical_relaxed").join(weights, on=["profil", "start"], how="left", nulls_equal=True)
+    spread = (parts.group_by("forvaltning", view, "_cum", "_w").agg(pl.col("budget").cast(pl.Int128).sum())
+              .filter(pl.col("budget").is_not_null()))
+    exact: dict[tuple[str, str], Fraction] = {}
+    for fid, v, cum, w, b in spread.iter_rows():
+        exact[(fid, v)] = exact.get((fid, v), Fraction(0)) + Fraction(int(b) * cum, w)
+    tabled = (monthly.filter(pl.col("manad") <= month).group_by("forvaltning", view)
+              .agg(pl.col("budget").cast(pl.Int128).sum()))
+    for fid, v, b in tabled.iter_rows():
+        exact[(fid, v)] = exact.get((fid, v), Fraction(0)) + int(b or 0)
+    return exact
+
+
+# the views whose year-to-date budgets must agree: (view, view, how each is named, the advice when the
+# first view's rows share one profile, the advice when they do not)
+_PROFILE_PAIRS = (
+    ("stab", "verksamhet", "per stab", "per verksamhet", "ge verksamheterna stabernas profil",
+     # (a stab may need a profile of its own: found by a new user, who could not follow the first half)
+     "ge staberna och verksamheterna en och samma profil, eller den verksamhet som en stab med egen profil har sin "
+     "budget i samma profil som staben"),
+    ("summa", "stab", "för summan", "per stab", "ge summan stabernas profil",
+     "ge staberna en och samma profil, och summan den"),
+    ("summa", "verksamhet", "för summan", "per verksamhet", "ge summan verksamheternas profil",
+     "ge verksamheterna en och samma profil, och summan den"),
+)
+
+
+def profile_gaps(budgets: Store, ar: int, month: int | None) -> list[dict]:
+    """Where `ar` is booked per month, the förvaltningar whose views (stab and verksamhet, and a summa
+    written with its own budget) give different budgets to `month`, because their rows are spread by
+    different profiles: a dict each of forvaltning, the two views' names (`first_text`, `second_text`), their
+    budgets to date (`budget`, `budget_v`, öre), the year file's line to point at (`rad`) and the `advice`.
+    None at year end (or for a year not booked per month): every view gives the year's budget."""
+    if month is None or month == 12 or ar not in budgets.years:
+        return []
+    gaps = []
+
+    def by_view(to: int) -> pl.DataFrame:  # each förvaltning's budget to month `to`, per view
+        return (resolve(budgets, ar, to, strict=False)
+                .with_columns(view=pl.col("vy").str.replace("ej_fordelat_", ""))
+                .filter(pl.col("budget").is_not_null())
+                .group_by("forvaltning", "view").agg(ex.exact_sum("budget"), pl.col("rad").min(),
+                                                     _profiler=pl.col("profil").filter(pl.col("budget") != 0).n_unique()))  # (a row of 0: any)
+
+    year, to_date = by_view(12), by_view(month)
+    exact = None
+    for first, second, first_text, second_text, one, several in _PROFILE_PAIRS:
+        def pair(frame: pl.DataFrame) -> pl.DataFrame:  # the two views' budgets side by side
+            return frame.filter(pl.col("view") == first).join(frame.filter(pl.col("view") == second),
+                                                              on="forvaltning", suffix="_v")
+
+        # (views whose year budgets differ are the reconciliation's error, whatever the profiles)
+        apart = pair(year).filter(pl.col("budget") != pl.col("budget_v"))["forvaltning"].to_list()
+        both = pair(to_date).filter((pl.col("budget") != pl.col("budget_v")) & ~pl.col("forvaltning").is_in(apart))
+        if (first, second) == ("summa", "verksamhet"):  # where there are staber, summa against them and
+            # staber against verksamheter already say it
+            both = both.filter(~pl.col("forvaltning").is_in(to_date.filter(pl.col("view") == "stab")["forvaltning"]
+                                                             .implode()))
+        if both.height:  # each row's share is rounded to the öre: views spread alike may still differ by a few
+            exact = exact or _exact_year_to_date_budget(budgets, ar, month)
+            both = both.filter(pl.Series([exact.get((f, first)) != exact.get((f, second))
+                                          for f in both["forvaltning"].to_list()], dtype=pl.Boolean))
+        for r in both.sort("forvaltning").iter_rows(named=True):
+            # the advice names a profile to give only where the other view has one
+            advice = one if (r["_profiler_v"] if first == "summa" else r["_profiler"]) == 1 else several
+            gaps.append({"forvaltning": r["forvaltning"], "first_text": first_text, "second_text": second_text,
+                         "budget": r["budget"], "budget_v": r["budget_v"],
+                         "rad": r["rad"] if first == "summa" else r["rad_v"], "advice": advice})
+    return gaps
 
 
 def coverage_findings(budgets: Store, month: int | None = None, years: list[int] | None = None,
