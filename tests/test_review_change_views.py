@@ -74,3 +74,15 @@ forvaltningar:
     (tmp_path / "2024.yaml").write_text(year.replace('{budget: 1200.0, utfall', '{budget: 1200.0, profil: sommar, utfall'),
                                         encoding="utf-8")
     assert "olika profiler" not in run("deviation", "--budgets", tmp_path, "--by", "verksamhet").stdout
+
+
+def test_summary_against_a_month_without_a_forecast_names_the_forecast_it_uses(run):
+    """`summary --against 2024-10` titled the table "jämfört med prognos 2024-10", a forecast never made: the
+    figures were August's (found by a year-end user). The title names August, and a note says why."""
+    result = run("summary", "--year", "2024", "--against", "2024-10")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "Ekonomi 2024, KLF, belopp i mnkr; avvikelse jämfört med prognos 2024-08"
+    assert "Anm.: Ingen prognos gjordes 2024-10: jämförelsen är med den senaste före, från 2024-08." in result.stdout
+    same = run("summary", "--year", "2024", "--against", "2024-08")
+    assert same.stdout.split("\n\n")[1].strip() == result.stdout.split("\n\n")[1].strip()  # the same figures
+    assert "Ingen prognos gjordes" not in same.stdout

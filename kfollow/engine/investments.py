@@ -118,7 +118,9 @@ def forecast_months(budgets, year: int, fid: str) -> list[int]:
 
 
 def summary_forecast_month(budgets, year: int, fid: str, against: int | None) -> int | None:
-    """The month a summary compares with: `against`, else the latest forecast month of the year (None if none).
+    """The month of the forecast a summary compares with: the latest made up to `against`, else the latest
+    of the year (None if none); not `against` itself, where no forecast was made then (its title named a
+    forecast never made; found by a year-end user).
 
     `UsageError` when `against` is given and no forecast of the förvaltning was made by then.
     """
@@ -131,7 +133,7 @@ def summary_forecast_month(budgets, year: int, fid: str, against: int | None) ->
         have = ", ".join(f"{year}-{m:02d}" for m in months) or "none"
         raise UsageError(f"no forecast of {fid} made by {year}-{against:02d} in {budgets.year(year).fil} "
                          f"(forecast months: {have})")
-    return against
+    return max(m for m in months if m <= against)
 
 
 def summary_forvaltning(budgets, year: int, forvaltning: str | None) -> str:
@@ -300,4 +302,7 @@ def summary(store, year: int | None = None, forvaltning: str | None = None, agai
     fid = summary_forvaltning(store, year, forvaltning)
     used = summary_forecast_month(store, year, fid, month)
     since = f"; avvikelse jämfört med prognos {year}-{used:02d}" if used else ""
-    return as_report(frame, store.years[year].rubriker, store=store, title=f"Ekonomi {year}, {fid}", unit=unit, qualifier=since)
+    notes = (f"Ingen prognos gjordes {year}-{month:02d}: jämförelsen är med den senaste före, från {year}-{used:02d}.",) \
+        if month is not None and used is not None and used != month else ()
+    return as_report(frame, store.years[year].rubriker, store=store, title=f"Ekonomi {year}, {fid}", unit=unit,
+                     qualifier=since, notes=notes)
