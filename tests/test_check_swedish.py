@@ -7,6 +7,7 @@ finding `check` has besides a file that cannot be read (whose message is the loa
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import shutil
@@ -144,6 +145,12 @@ def scenario(name: str, tmp: Path) -> tuple[Path, tuple[str, ...]]:
         doc["ombudgeteringar"] = [{"datum": "2024-06-17", "beslut": "KS § 1", "text": "flytt", "rader": [
             {"forvaltning": "KLF", "stab": "KS", "belopp": -100.0}, {"forvaltning": "KLF", "stab": "EKS", "belopp": 100.0}]}]
         return write_year(folder, doc), ()
+    if name == "andring_dubbel":  # a decision typed in twice
+        doc = typed_year()
+        change = {"datum": "2024-02-12", "beslut": "KF § 88", "text": "tillskott", "rader": [
+            {"forvaltning": "KLF", "stab": "KS", "verksamhet": "100", "belopp": 45.0}]}
+        doc["ombudgeteringar"] = [change, copy.deepcopy(change)]
+        return write_year(folder, doc), ()
     if name == "prognos_manad":  # a forecast of March, where its row is booked to February
         doc = typed_year()
         doc["forvaltningar"]["KLF"]["staber"]["KS"]["prognos"] = {"2024-03": 590}
@@ -185,7 +192,7 @@ def scenario(name: str, tmp: Path) -> tuple[Path, tuple[str, ...]]:
 KINDS = ["ej_fordelat", "kommentar_saknas", "vy_differens", "vy_ofullstandig", "bokford_kort", "profil_olika",
          "ar_dubbel", "storlek", "kostnadsslag_tomt", "konto_utan_kostnadsslag", "inv_efter_klar", "inv_overfort_fg",
          "inv_ack_minskar", "inv_ack_ingang", "inv_summa", "inv_overfort", "inv_ack_negativ", "tecken",
-         "andring_en_vy", "prognos_manad"]
+         "andring_en_vy", "prognos_manad", "andring_dubbel"]
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -86,3 +86,28 @@ def test_summary_against_a_month_without_a_forecast_names_the_forecast_it_uses(r
     same = run("summary", "--year", "2024", "--against", "2024-08")
     assert same.stdout.split("\n\n")[1].strip() == result.stdout.split("\n\n")[1].strip()  # the same figures
     assert "Ingen prognos gjordes" not in same.stdout
+
+
+def test_a_budget_change_typed_in_twice_is_warned_of(run, tmp_path: Path):
+    """The KF decision's block pasted a second time: check said nothing and `changes` summed 9,0 mnkr for 4,5
+    (found by a new user). check warns at the copy's line, naming the first; two rows of one decision that
+    only look alike in part (another stab, another amount) are no finding."""
+    change = """  - datum: 2024-05-12
+    beslut: KF § 88
+    text: tillskott
+    rader:
+      - {forvaltning: KSF, stab: EKO, verksamhet: "920", belopp: 45.0}
+"""
+    year = YEAR.replace("      - {forvaltning: KSF, stab: EKO, belopp: 100.0}\n",
+                        "      - {forvaltning: KSF, stab: EKO, belopp: 100.0}\n" + change + change)
+    year = year.replace('"100": {utfall: 750.0}', '"100": {budget: 1200.0, utfall: 750.0}').replace(
+        '"920": {utfall: 1000.0}', '"920": {budget: 600.0, utfall: 1000.0}')
+    (tmp_path / "2024.yaml").write_text(year, encoding="utf-8")
+    result = run("check", "--budgets", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if "två gånger" in line]
+    assert lines == [f"{tmp_path / '2024.yaml'}:32: varning: KSF 2024: budgetändringen 2024-05-12 (KF § 88) har samma rad "
+                     "som rad 27: stab EKO, verksamhet 920, 45 tkr, som alltså räknas två gånger; ta bort den ena om "
+                     "beslutet står två gånger"], result.stdout
+    (tmp_path / "2024.yaml").write_text(year.replace("belopp: 45.0}\n", "belopp: 46.0}\n", 1), encoding="utf-8")
+    assert "två gånger" not in run("check", "--budgets", tmp_path).stdout

@@ -295,6 +295,28 @@ def change_view_findings(budgets: Store) -> list[dict]:
     return findings
 
 
+def change_twice_findings(budgets: Store) -> list[dict]:
+    """A budget change row the same as an earlier one of the year, in date, decision, förvaltning, rows named,
+    post and amount (varning, at the later line): a decision typed in twice (a block pasted again) raises
+    the budget by its amount twice, and neither the file nor `changes` said it (found by a new user: KF's
+    4,5 mnkr to KGEM became 9,0)."""
+    findings = []
+    keys = ["ar", "datum", "beslut", "forvaltning", "post", "belopp"]
+    rows = budgets.changes.group_by(*keys, "rad").agg(pl.concat_str("vy", "nyckel", separator=" ").sort().alias("vyer"))
+    twice = (rows.sort("rad").group_by(*keys, "vyer", maintain_order=True)
+             .agg(pl.col("rad").first().alias("forst"), pl.col("rad").slice(1).alias("igen"))
+             .filter(pl.col("igen").list.len() > 0))
+    for r in twice.sort("ar", "forst").iter_rows(named=True):
+        info = budgets.years[r["ar"]]
+        named = ", ".join(v for v in r["vyer"] if not v.startswith("summa "))
+        for rad in r["igen"]:
+            findings.append(finding("andring_dubbel", "varning", info.fil, rad, _literal(
+                f"{r['forvaltning']} {r['ar']}: budgetändringen {r['datum']} ({r['beslut']}) har samma rad som rad "
+                f"{r['forst']}: {named + ', ' if named else ''}") + "{0:d}, som alltså räknas två gånger; ta bort den "
+                "ena om beslutet står två gånger", r["belopp"], enhet=info.enhet))
+    return findings
+
+
 def sign_findings(budgets: Store) -> list[dict]:
     """A förvaltning of fact tables whose budget intäkter (or kostnader) up to the last booked month sum to
     the other sign than its utfall's (varning): most likely an export with income as positive numbers
