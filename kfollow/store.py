@@ -74,12 +74,12 @@ class Piece:
     the file as the query that uses them runs where the table is Parquet (`FactTable.scan`); after such a
     query, `unchanged()` raises if the file is no longer the one checked."""
 
-    __slots__ = ("ar", "art", "rows", "scan", "unchanged", "unreadable")
+    __slots__ = ("ar", "art", "rows", "scan", "unchanged", "unreadable", "name")
 
     def __init__(self, ar: int, art: str, rows: "Callable[[], pl.DataFrame]",
                  scan: "Callable[[], pl.LazyFrame] | None" = None, unchanged: "Callable[[], None] | None" = None,
-                 unreadable: "Callable[[BaseException], Exception] | None" = None):
-        self.ar, self.art, self.rows = ar, art, rows
+                 unreadable: "Callable[[BaseException], Exception] | None" = None, name: str | None = None):
+        self.ar, self.art, self.rows, self.name = ar, art, rows, name  # name: the table's, as messages say it
         self.scan = scan or (lambda: rows().lazy())
         self.unchanged = unchanged or (lambda: None)
         self.unreadable = unreadable  # the error of a scan that failed on an unchanged file
@@ -301,6 +301,10 @@ class Ledger:
                 for part in self._parts]
             self._frame = pl.concat(frames, how="vertical") if frames else _empty(FACT_SCHEMA)
         return self._frame
+
+    def tables(self, year: int) -> list[Piece]:
+        """The fact tables of `year` as read (`Piece`s, with their names); none where the facts are a frame."""
+        return [p for p in self._parts if isinstance(p, Piece) and p.ar == year]
 
     def pieces(self, year: int) -> list[tuple[str, pl.LazyFrame]]:
         """The facts of `year` as (art, rows) pieces, the rows without `ar` and `art` (PIECE_COLUMNS): a

@@ -128,6 +128,13 @@ def scenario(name: str, tmp: Path) -> tuple[Path, tuple[str, ...]]:
         for stab in doc["forvaltningar"]["KLF"]["staber"].values():
             stab["profil"] = "sommar"
         return write_year(folder, doc), ()
+    if name == "rad_dubbel":  # the example's SIE export's last month appended to its table again
+        shutil.copytree(EXAMPLES / "sie" / "budgets", folder)
+        table = folder / "utfall-2024.csv"
+        lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
+        last = max(line.split(",")[0] for line in lines[1:])
+        table.write_text("".join(lines) + "".join(line for line in lines[1:] if line.startswith(last)), encoding="utf-8")
+        return folder, ()
     if name == "tecken":  # a budget table's income exported positive, as a budget system may
         doc = typed_year()
         del doc["forvaltningar"]["KLF"]
@@ -192,7 +199,7 @@ def scenario(name: str, tmp: Path) -> tuple[Path, tuple[str, ...]]:
 KINDS = ["ej_fordelat", "kommentar_saknas", "vy_differens", "vy_ofullstandig", "bokford_kort", "profil_olika",
          "ar_dubbel", "storlek", "kostnadsslag_tomt", "konto_utan_kostnadsslag", "inv_efter_klar", "inv_overfort_fg",
          "inv_ack_minskar", "inv_ack_ingang", "inv_summa", "inv_overfort", "inv_ack_negativ", "tecken",
-         "andring_en_vy", "prognos_manad", "andring_dubbel"]
+         "andring_en_vy", "prognos_manad", "andring_dubbel", "rad_dubbel"]
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -111,3 +111,25 @@ def test_a_budget_change_typed_in_twice_is_warned_of(run, tmp_path: Path):
                      "beslutet står två gånger"], result.stdout
     (tmp_path / "2024.yaml").write_text(year.replace("belopp: 45.0}\n", "belopp: 46.0}\n", 1), encoding="utf-8")
     assert "två gånger" not in run("check", "--budgets", tmp_path).stdout
+
+
+def test_a_month_exported_twice_into_a_fact_table_is_warned_of(run, tmp_path: Path):
+    """August's rows appended to the utfall table a second time: check said nothing, and months showed
+    August at twice its utfall (found by a new user). check names the table, how many rows and the month."""
+    import shutil
+
+    from conftest import ROOT
+
+    folder = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", folder)
+    table = folder / "utfall-2024.csv"
+    lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
+    august = [line for line in lines[1:] if line.startswith("2024-08,")]
+    assert run("check", "--budgets", folder).exit_code == 0
+    table.write_text("".join(lines) + "".join(august), encoding="utf-8")
+    result = run("check", "--budgets", folder)
+    assert result.exit_code == 0, result.stderr
+    found = [line for line in result.stdout.splitlines() if "kopior av en annan rad" in line]
+    assert len(found) == 1 and found[0].startswith(f"{table}: varning: {len(august)} rader är kopior av en annan rad "
+                                                   "i alla kolumner, belopp också, i 2024-08 (som "), result.stdout
+    assert "har en månad exporterats till tabellen två gånger?" in found[0]

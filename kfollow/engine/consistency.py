@@ -781,6 +781,31 @@ def _one_sided_rows(budgets: Store, ar: int, line: dict) -> list[dict]:
     return out
 
 
+def twice_in_table_findings(budgets: Store) -> list[dict]:
+    """Rows of a fact table that are the same as another of its rows in every column, amount too (varning,
+    naming the table, how many and the months): most likely a month exported twice into it, which counts
+    its utfall (or budget) twice; `kfollow import` never writes two rows of the same period, ids, account and
+    slag (found by a new user: August's rows appended again, its utfall doubled with no word)."""
+    findings = []
+    for ar, info in sorted(budgets.years.items()):
+        for table in budgets.ledger.tables(ar):
+            rows = table.rows()
+            twice = rows.filter(rows.is_duplicated())
+            if twice.is_empty():
+                continue
+            months = sorted({f"{ar}-{m:02d}" if m is not None else str(ar) for m in twice["manad"].to_list()})
+            first = twice.row(0, named=True)
+            where = " ".join(str(first[k]) for k in ("forvaltning", "stab", "verksamhet") if first[k])
+            copies = twice.height - twice.unique().height
+            findings.append(finding("rad_dubbel", "varning", table.name or info.fil, None, _literal(
+                f"{copies} {'rad är en kopia' if copies == 1 else 'rader är kopior'} av en annan rad i alla kolumner, "
+                f"belopp också, i {', '.join(months[:6])}{', …' if len(months) > 6 else ''} (som {where} konto {first['konto']} "
+                f"{first['slag']} ") + "{0:d}" + _literal(
+                "): har en månad exporterats till tabellen två gånger? Den räknas då två gånger; kfollow import "
+                "skriver aldrig två rader med samma period, id, konto och slag"), first["belopp"], enhet="kr"))
+    return findings
+
+
 def note_findings(budgets: Store) -> list[dict]:
     """A fact table's note (`.kalla.json`, what its import noted of the export) that kfollow cannot
     read (varning): the footer's origin and the accounts' names are then left out."""
