@@ -128,6 +128,13 @@ def scenario(name: str, tmp: Path) -> tuple[Path, tuple[str, ...]]:
         for stab in doc["forvaltningar"]["KLF"]["staber"].values():
             stab["profil"] = "sommar"
         return write_year(folder, doc), ()
+    if name == "redovisning_andrad":  # VSS's `redovisas_som: resultat` left out of 2024, as in a rollover
+        shutil.copytree(BUDGETS, folder)
+        year = folder / "2024.yaml"
+        text = year.read_text(encoding="utf-8")
+        assert text.count("    redovisas_som: resultat\n") == 1
+        year.write_text(text.replace("    redovisas_som: resultat\n", ""), encoding="utf-8")
+        return folder, ()
     if name == "rad_dubbel":  # the example's SIE export's last month appended to its table again
         shutil.copytree(EXAMPLES / "sie" / "budgets", folder)
         table = folder / "utfall-2024.csv"
@@ -199,7 +206,8 @@ def scenario(name: str, tmp: Path) -> tuple[Path, tuple[str, ...]]:
 KINDS = ["ej_fordelat", "kommentar_saknas", "vy_differens", "vy_ofullstandig", "bokford_kort", "profil_olika",
          "ar_dubbel", "storlek", "kostnadsslag_tomt", "konto_utan_kostnadsslag", "inv_efter_klar", "inv_overfort_fg",
          "inv_ack_minskar", "inv_ack_ingang", "inv_summa", "inv_overfort", "inv_ack_negativ", "tecken",
-         "andring_en_vy", "prognos_manad", "andring_dubbel", "rad_dubbel"]
+         "andring_en_vy", "prognos_manad", "andring_dubbel", "rad_dubbel",
+         "redovisning_andrad"]
 
 
 @pytest.mark.parametrize("kind", KINDS)

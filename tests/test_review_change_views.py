@@ -133,3 +133,24 @@ def test_a_month_exported_twice_into_a_fact_table_is_warned_of(run, tmp_path: Pa
     assert len(found) == 1 and found[0].startswith(f"{table}: varning: {len(august)} rader är kopior av en annan rad "
                                                    "i alla kolumner, belopp också, i 2024-08 (som "), result.stdout
     assert "har en månad exporterats till tabellen två gånger?" in found[0]
+
+
+def test_a_presentation_left_out_when_the_year_was_rolled_over_is_warned_of(run, tmp_path: Path):
+    """2025.yaml without VSS's `redovisas_som: resultat`: its −6 500 tkr forecast of a deficit read as a surplus,
+    and check said nothing (found by a new user). check warns at the förvaltning's line, naming last year's file."""
+    import shutil
+
+    from conftest import BUDGETS
+
+    folder = tmp_path / "budgets"
+    shutil.copytree(BUDGETS, folder)
+    year = folder / "2024.yaml"
+    text = year.read_text(encoding="utf-8")
+    year.write_text(text.replace("    redovisas_som: resultat\n", ""), encoding="utf-8")
+    line = text[:text.index("\n  VSS:\n")].count("\n") + 2  # the line of `VSS:`
+    result = run("check", "--budgets", folder)
+    assert (f"{year}:{line}: varning: VSS redovisas som nettokostnad 2024 men som resultat 2023 ({folder / '2023.yaml'}): "
+            "ett resultat skrivs med omvänt tecken mot en nettokostnad, så årets budget, utfall och prognoser läses med "
+            "andra tecken än förra årets; skriv redovisas_som: resultat under VSS om raden föll bort när året lades upp"
+            ) in result.stdout, result.stdout
+    assert "redovisas som" not in run("check", "--budgets", BUDGETS).stdout
