@@ -154,3 +154,33 @@ def test_a_presentation_left_out_when_the_year_was_rolled_over_is_warned_of(run,
             "andra tecken än förra årets; skriv redovisas_som: resultat under VSS om raden föll bort när året lades upp"
             ) in result.stdout, result.stdout
     assert "redovisas som" not in run("check", "--budgets", BUDGETS).stdout
+
+
+def test_a_fact_table_a_month_behind_is_told_to_import_the_month(run, tmp_path: Path):
+    """A förvaltning whose utfall table ends in February beside rows typed up to March: check told it to type
+    the missing months into the year file ("lägg till de saknade månaderna (0 …)"), which would be wrong
+    (found by a new user). It is one finding at the förvaltning, naming its table and the month to import."""
+    year = """ar: 2024
+organisation: Test
+enhet: tkr
+utfall_fil: utfall.csv
+forvaltningar:
+  A:
+    namn: Förvaltning A
+    staber:
+      S1: {namn: Stab ett, budget: 1200}
+      S2: {namn: Stab två, budget: 1200}
+  B:
+    namn: Förvaltning B
+    staber:
+      T1: {namn: Tre, budget: 1200, utfall: {2024-01: 100, 2024-02: 100, 2024-03: 100}}
+"""
+    rows = "".join(f"2024-{m:02d},A,{s},,5010,kostnad,100000.00\n" for m in (1, 2) for s in ("S1", "S2"))
+    (tmp_path / "2024.yaml").write_text(year, encoding="utf-8")
+    (tmp_path / "utfall.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n" + rows, encoding="utf-8")
+    result = run("check", "--budgets", tmp_path)
+    assert result.exit_code == 1
+    short = [line for line in result.stdout.splitlines() if "bokfört till och med 2024-02" in line]
+    assert short == [f"{tmp_path / '2024.yaml'}:6: fel: A: utfallet i {tmp_path / 'utfall.csv'} är bokfört till och med "
+                     "2024-02 men årsfilens andra rader till och med 2024-03; importera månaderna till och med 2024-03 "
+                     "(kfollow import)"], result.stdout
