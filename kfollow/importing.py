@@ -152,7 +152,7 @@ def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str 
     )
 
 
-def import_csv(path: Path | str, mapping: Path | str | LedgerMapping, year: int | None = None, *,
+def import_csv(path: Path | str, mapping: Path | str | LedgerMapping, year: int | str | None = None, *,
                budget: bool = False, unmapped_empty: bool = False, budgets: Path | str | None = None) -> Import:
     """Import an ERP CSV export of booked rows (utfall), or with `budget` of budget rows, whose periods
     may also be whole years (`YYYY`, kept as the fact's period); money Int64 öre, debit positive.
@@ -161,6 +161,10 @@ def import_csv(path: Path | str, mapping: Path | str | LedgerMapping, year: int 
     """
     from kfollow.sources.erp_csv import read_erp_csv
 
+    if year is not None:  # a year as text too, as import_sie takes it (`year="2024"` failed inside; found by a library user)
+        if not str(year).isascii() or not str(year).isdigit() or len(str(year)) != 4:
+            raise UsageError(f"year {year!r} is not a year; give it as 2024")
+        year = int(year)
     rules, mapping_name = _mapping(mapping, "csv")
     export = read_erp_csv(Path(path), rules, budget=budget)
     rows = export.ledger
@@ -254,6 +258,10 @@ def _check_ids(tables: dict[str, ledger.Imported], rules: LedgerMapping, folder:
     """The ids of every table against the year file of its year in `folder`; a note when there is none."""
     from kfollow.sources.year_file import load_year_file
 
+    if not folder.is_dir():  # a folder named and not there: no id would be checked (found by a new user, exit 0)
+        from kfollow.sources.files import year_files
+
+        year_files(folder)  # its error: not found, not a directory, or unreadable (exit 4)
     periods = pl.concat([t.facts["period"].drop_nulls() for t in tables.values()])
     if periods.is_empty():
         return

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 from kfollow.vocabulary import CATALOGUE, PATTERNS, Kind, RowKind
 
+UNITS = ("mnkr", "tkr", "kr")  # a report's unit of amounts
+
 if TYPE_CHECKING:  # polars is imported by whoever builds a frame; this module stays light
     import polars as pl
 
@@ -111,6 +113,14 @@ class Report:
     notes: tuple[str, ...] = ()
     messages: tuple[str, ...] = ()
     sources: tuple[str, ...] = field(default=())
+
+    def __post_init__(self):
+        # (the command line offers these only; from Python `unit="xyz"` failed later, deep in a renderer: found
+        # by a library user)
+        if self.unit not in UNITS:
+            from kfollow.errors import UsageError
+
+            raise UsageError(f"unit {self.unit!r} is not one of {', '.join(UNITS)}")
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)

@@ -659,3 +659,26 @@ def test_an_import_refuses_a_table_whose_kostnadsslag_differ_from_the_years_othe
     assert ("the mapping defines other kostnadsslag than budget-2024.csv, which" in again.stderr
             and "Import every table of the year with one mapping, or define kostnadsslag in the year file" in again.stderr)
     assert (example / "utfall-2024.csv").read_bytes() == before
+
+
+def test_the_library_takes_a_year_as_text_and_refuses_a_unit_or_folder_that_is_not_there(tmp_path: Path):
+    """Found by a library user: `import_csv(..., year="2024")` failed inside with "Unknown format code 'd'"
+    (import_sie takes the text); `deviation(store, unit="xyz")` gave a Report that failed later in a renderer
+    (KeyError); and an import whose --budgets folder is not there wrote its table unchecked, exit 0."""
+    from kfollow.errors import InputOutputError, UsageError
+
+    (tmp_path / "map.yaml").write_text(CSV_MAPPING, encoding="utf-8")
+    (tmp_path / "budget.csv").write_text("Period;Konto;Ansvar;Budget\n2024;5010;1120;100\n2023;5010;1120;7\n",
+                                         encoding="utf-8")
+    by_text = kfollow.import_csv(tmp_path / "budget.csv", tmp_path / "map.yaml", year="2024", budget=True)
+    assert by_text.budget.facts.rows() == [("2024", "ADM", "EKO", None, "5010", "kostnad", 10000)]
+    with pytest.raises(UsageError, match="'24' is not a year"):
+        kfollow.import_csv(tmp_path / "budget.csv", tmp_path / "map.yaml", year="24", budget=True)
+    with pytest.raises(UsageError, match="unit 'xyz' is not one of mnkr, tkr, kr"):
+        kfollow.deviation(kfollow.load(ROOT / "budgets"), unit="xyz")
+    with pytest.raises(InputOutputError, match="budgets directory not found"):
+        kfollow.import_csv(tmp_path / "budget.csv", tmp_path / "map.yaml", budget=True, budgets=tmp_path / "saknas")
+    result = run("import", "csv", tmp_path / "budget.csv", "-m", tmp_path / "map.yaml", "--budget-out",
+                 tmp_path / "b.csv", "--budgets", tmp_path / "saknas")
+    assert result.exit_code == 4 and "budgets directory not found" in result.stderr, result.stderr
+    assert not (tmp_path / "b.csv").exists()

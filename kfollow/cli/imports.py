@@ -173,12 +173,13 @@ def _check_outputs(output: Path | None, budget_out: Path | None, inputs: tuple[P
     return outputs
 
 
-def _folder(budgets: Path | None, output: Path | None, budget_out: Path | None) -> Path:
+def _folder(budgets: Path | None, output: Path | None, budget_out: Path | None) -> Path | None:
     """Where the year file the ids are checked against is: --budgets, else beside the table written
     (where a year file names its utfall_fil or budget_fil)."""
     if budgets is not None:
         return budgets
-    return (output if output is not None else budget_out).parent
+    beside = (output if output is not None else budget_out).parent
+    return beside if beside.is_dir() else None  # (a folder not there: said where the table is written)
 
 
 def _show(file: Path, result, outputs: dict[str, Path]) -> None:
