@@ -998,3 +998,20 @@ def test_a_crlf_mapping_whose_last_line_ends_in_its_cr_alone_is_read(tmp_path):
     path.write_bytes(text.replace("\r\n", "\r", 1).encode("utf-8"))
     with pytest.raises(DataError, match=r"m\.yaml:1:\d+: a control character \(U\+000D\) in the mapping"):
         read_mapping(path)
+
+
+def test_an_export_of_year_balances_only_is_told_to_be_exported_again(tmp_path: Path):
+    """A SIE 1 export (#IB/#UB/#RES only): `import sie` said "has no vouchers" (exit 2) with no advice, and
+    `--from psaldo` sent the user back with "use --from trans" (found by a new user). It is a data error,
+    exit 3, saying what the file holds and what to export instead, whichever --from."""
+    (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
+    (tmp_path / "sie1.se").write_text('#FLAGGA 0\n#SIETYP 1\n#RAR 0 20240101 20241231\n#KONTO 5010 "Löner"\n'
+                                      "#RES 0 5010 1200.00\n", encoding="utf-8")
+    for source in ("trans", "psaldo"):
+        result = run("import", "sie", tmp_path / "sie1.se", "-m", tmp_path / "map.yaml", "--from", source,
+                     "-o", tmp_path / "out.csv")
+        assert result.exit_code == 3, result.stderr
+        assert result.stderr == (f"Error: {tmp_path / 'sie1.se'}: holds no month: neither vouchers (#TRANS) nor period "
+                                 "balances (#PSALDO), only the year's balances (#SIETYP 1); export it again as SIE 4 "
+                                 "(or SIE 2 or 3, which have #PSALDO)\n")
+        assert not (tmp_path / "out.csv").exists()

@@ -329,6 +329,10 @@ def _in_year(year: Year) -> pl.Expr:
 def sie_ledger(sie, year: Year, source: str, mapping: LedgerMapping) -> Ledger:
     """The rows of `year` from #TRANS (`source` "trans") or #PSALDO ("psaldo"), with the mapped dimensions only."""
     keep = ["period", "konto", "belopp", "rad"]
+    if sie.trans.is_empty() and sie.psaldo.is_empty():  # each way's advice led to the other (found by a new user)
+        raise DataError(sie.path, None, None, f"holds no month: neither vouchers (#TRANS) nor period balances "
+                                              f"(#PSALDO), only the year's balances (#SIETYP {sie.sietyp}); export it "
+                                              "again as SIE 4 (or SIE 2 or 3, which have #PSALDO)")
     if source == "trans":
         if sie.trans.is_empty():
             hint = "; import its #PSALDO with --from psaldo" if not sie.psaldo.is_empty() else ""
