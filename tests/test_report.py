@@ -328,10 +328,10 @@ def test_a_month_of_a_year_without_budget_has_no_budget_columns_nor_list_of_devi
     assert result.exit_code == 0, result.stderr
     text = out.read_text(encoding="utf-8")
     assert "Budget ack." not in text and "Avvikelse ack." not in text and "| Utfall ack. |" in text.replace("|   Utfall ack. |", "| Utfall ack. |")
-    assert "Största avvikelser" not in text and "finns per stab eller verksamhet" not in text
+    assert "Största avvikelser" not in text and "är skriven i årsfilen, inte per konto" not in text
     cut = run("deviation", "--budgets", folder, "--period", "2024-10", "--by", "kostnadsslag")
     assert "Anm.: KSF, SERV har ingen budget 2024: budget och avvikelse visas som –." in cut.stdout
-    assert "finns per stab eller verksamhet" not in cut.stdout
+    assert "är skriven i årsfilen, inte per konto" not in cut.stdout
     top = run("deviation", "--budgets", folder, "--period", "2024-10", "--by", "stab", "--top", "5")
     assert top.exit_code == 0 and "Ingen avvikelse att lista: 2024 har ingen budget för raderna." in top.stdout
     assert "(inga rader)" in top.stdout and "Avvikelse %" not in top.stdout  # no header over nothing

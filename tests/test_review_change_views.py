@@ -184,3 +184,36 @@ forvaltningar:
     assert short == [f"{tmp_path / '2024.yaml'}:6: fel: A: utfallet i {tmp_path / 'utfall.csv'} är bokfört till och med "
                      "2024-02 men årsfilens andra rader till och med 2024-03; importera månaderna till och med 2024-03 "
                      "(kfollow import)"], result.stdout
+
+
+def test_a_row_whose_budget_has_no_account_is_listed_whole_among_the_largest(run, tmp_path: Path):
+    """A resultat unit with its budget in the year file's summa and its utfall from a table with accounts: its
+    kostnadsslag parts have no budget (–), so `--top` left it out, though its deviation was the month's largest
+    (found by a new user). It is listed whole, and the note says where its budget is."""
+    year = """ar: 2024
+organisation: Test
+enhet: tkr
+utfall_fil: utfall.csv
+forvaltningar:
+  A:
+    namn: Förvaltning A
+    staber:
+      S1: {namn: Stab ett, budget: 1200}
+  V:
+    namn: Service
+    redovisas_som: resultat
+    summa:
+      budget: {kostnader: 6000, intakter: 6000}
+"""
+    rows = "".join(f"2024-{m:02d},A,S1,,5010,kostnad,90000.00\n2024-{m:02d},V,,,4010,kostnad,800000.00\n"
+                   f"2024-{m:02d},V,,,3010,intakt,-300000.00\n" for m in (1, 2, 3))
+    (tmp_path / "2024.yaml").write_text(year, encoding="utf-8")
+    (tmp_path / "utfall.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n" + rows, encoding="utf-8")
+    result = run("deviation", "--budgets", tmp_path, "--by", "stab,kostnadsslag", "--top", "2", "--unit", "tkr")
+    assert result.exit_code == 0, result.stderr
+    listed = [line.split("  ")[0] for line in result.stdout.splitlines()[4:6]]
+    assert listed == ["Service: hela raden", "Stab ett: hela raden"], result.stdout
+    assert "Anm.: Budgeten för A, V är skriven i årsfilen, inte per konto" in result.stdout
+    script = run("deviation", "--budgets", tmp_path, "--by", "stab,kostnadsslag", "--top", "1", "-f", "csv",
+                 "--unit", "tkr", "--decimals", "0")
+    assert script.stdout.splitlines()[1].startswith("rad,V,"), script.stdout

@@ -718,9 +718,8 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
             rested = set(rest["forvaltning"].to_list()) & set(lacking)
             where = "utelämnas" if flt else f"står på raden Ej fördelat på {part}" if rested else "är 0"
             if [f for f in lacking if f in typed]:
-                notes += (Caveat(f"Budgeten för {', '.join(f for f in lacking if f in typed)} finns per stab eller "
-                                 f"verksamhet, inte per konto: budget och avvikelse per {part} visas som –, och "
-                                 f"budgeten {where}."),)
+                notes += (Caveat(f"Budgeten för {', '.join(f for f in lacking if f in typed)} är skriven i årsfilen, "
+                                 f"inte per konto: budget och avvikelse per {part} visas som –, och budgeten {where}."),)
             if [f for f in lacking if f not in typed]:
                 notes += (Caveat(f"{', '.join(f for f in lacking if f not in typed)} har ingen budget {y}: budget "
                                  "och avvikelse visas som –."),)
@@ -1011,7 +1010,15 @@ def largest(frame: pl.DataFrame, n: int) -> pl.DataFrame:
         # (of a förvaltning without any: a stab of a förvaltning with tables whose money is a budget change
         # alone has no cost to explain)
         whole = (pl.col("radtyp") == "del_ej_fordelat") & ~(pl.col("radtyp") == "del").any().over("forvaltning")
-        rows = named.filter((pl.col("radtyp") == "del") | whole).with_columns(radtyp=pl.lit("rad"))
+        # a row whose parts have no deviation (its budget has no account: typed in the year file) while it has one:
+        # listed whole, as it cannot be split (it was left out, the largest deviation of the month; found by a new user)
+        part = pl.col("radtyp").is_in(["del", "del_ej_fordelat"])
+        block = (pl.col("radtyp") == "radsumma").cum_sum()
+        unsplit = ((pl.col("radtyp") == "radsumma") & pl.col("avvikelse").is_not_null()
+                   & ~(part & pl.col("avvikelse").is_not_null()).any().over(block) & part.any().over(block))
+        rows = named.filter((pl.col("radtyp") == "del") | whole | unsplit).with_columns(
+            rubrik=pl.when(pl.col("radtyp") == "radsumma").then(pl.col("rubrik") + pl.lit(": hela raden"))
+            .otherwise("rubrik"), radtyp=pl.lit("rad"))
     elif any(k in frame.columns for k in LEDGER):
         whole = (pl.col("radtyp") == "ej_fordelat") & ~(pl.col("radtyp") == "rad").any().over("forvaltning")
         rows = named.filter((pl.col("radtyp") == "rad") | whole).with_columns(radtyp=pl.lit("rad"))
