@@ -217,3 +217,30 @@ forvaltningar:
     script = run("deviation", "--budgets", tmp_path, "--by", "stab,kostnadsslag", "--top", "1", "-f", "csv",
                  "--unit", "tkr", "--decimals", "0")
     assert script.stdout.splitlines()[1].startswith("rad,V,"), script.stdout
+
+
+def test_compare_leaves_out_a_row_of_one_year_whose_months_are_unknown(run, tmp_path: Path):
+    """A stab retired in 2024, its 2023 utfall given for the whole year only: `compare 2023 2024` year to date
+    showed it as a row of – in every column (found by a new user; deviation already left such a row out)."""
+    (tmp_path / "2023.yaml").write_text("""ar: 2023
+organisation: Test
+enhet: tkr
+forvaltningar:
+  A:
+    namn: A
+    staber:
+      S1: {namn: Ett, budget: 1200, utfall: 1100}
+      S9: {namn: Nedlagd, budget: 600, utfall: 650}
+""", encoding="utf-8")
+    (tmp_path / "2024.yaml").write_text("""ar: 2024
+organisation: Test
+enhet: tkr
+forvaltningar:
+  A:
+    namn: A
+    staber:
+      S1: {namn: Ett, budget: 1200, utfall: {2024-01: 100, 2024-02: 100}}
+""", encoding="utf-8")
+    result = run("compare", "2023", "2024", "--budgets", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert "Nedlagd" not in result.stdout and "Ett" in result.stdout, result.stdout

@@ -615,6 +615,9 @@ def compare_report(budgets: Store, base_year: int, year: int, by: By = By.stab,
                                share_col + EXACT))
     old, new = frames
     frame = new if base_year == year else _align(new, old, all_fids)
+    if base_year != year:  # a row of one year only whose figure for these months is unknown (a year given whole)
+        # has nothing to show: not a row of – (found by a new user, as deviation's column of the year before)
+        frame = frame.filter((pl.col("radtyp") != "rad") | pl.col(a).is_not_null() | pl.col(b).is_not_null())
     frame = frame.with_columns((pl.col(b) - pl.col(a)).alias("forandring"), *ex.change_percent(b, a))
     frame = frame.with_columns(_presentation(budgets, year, all_fids))
     key = by.value
