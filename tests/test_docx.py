@@ -399,3 +399,99 @@ def test_a_figures_header_gets_two_lines_where_there_is_room():
     size, pad, widths = _fit([_span(0, column("namn"), "Verksamhet", ["x" * 40]), *[span] * 12], 16.0)
     assert widths[1] < _cm(span.want, size) + pad  # no room: narrower, at least its longest word
     assert widths[1] >= _cm(span.word, size) + pad - 1e-9 or size < 8
+
+
+def _running(document, part: str) -> list:
+    """The header or footer (`part`) each section of `document` shows: its own, or, where it is linked to the
+    previous section's (no reference of its own), the nearest one before it that has one."""
+    shown, last = [], None
+    for section in document.sections:
+        own = getattr(section, part)
+        if not own.is_linked_to_previous:
+            last = own
+        shown.append(last)
+    return shown
+
+
+def _fields(element) -> list[str]:
+    """The codes of the complex fields (`w:fldChar` begin … end) in a header or footer, in order."""
+    codes, code, inside = [], "", False
+    for node in element.iter(f"{W}fldChar", f"{W}instrText"):
+        if node.tag == f"{W}instrText":
+            code += node.text or ""
+        elif node.get(f"{W}fldCharType") == "begin":
+            code, inside = "", True
+        elif node.get(f"{W}fldCharType") == "separate" and inside:
+            codes.append(code.strip())
+            inside = False
+    return codes
+
+
+def _running_text(element) -> str:
+    """The text of a header or footer, a field shown by its code (`{PAGE}`), its last result left out."""
+    out, skip = [], False
+    for node in element.iter(f"{W}t", f"{W}fldChar", f"{W}instrText"):
+        if node.tag == f"{W}fldChar":
+            kind = node.get(f"{W}fldCharType")
+            skip = kind == "separate"
+            if kind == "begin":
+                out.append("{")
+            elif kind == "separate":
+                out.append("}")
+        elif node.tag == f"{W}instrText":
+            out.append((node.text or "").strip())
+        elif not skip:
+            out.append(node.text or "")
+    return "".join(out)
+
+
+def test_every_page_has_the_title_above_and_its_number_below(report_docx):
+    """Found by a year-end user: the PDF has the title at the head of every page and `Sida N av M` at its
+    foot; the Word document had neither. Every section (the landscape ones of wide tables too) shows
+    the title as its header and a footer of PAGE and NUMPAGES fields, its own or linked to the one before."""
+    import zipfile
+
+    document = docx.Document(str(report_docx))
+    doc, _ = _expected_tables()
+    assert len(document.sections) > 1  # (the bundled report has landscape sections)
+    assert document.sections[0].header.is_linked_to_previous is False  # the first has its own, the rest may link
+    for number, (header, footer) in enumerate(zip(_running(document, "header"), _running(document, "footer"))):
+        assert header is not None and footer is not None, number
+        assert [p.text for p in header.paragraphs if p.text] == [doc.title], number
+        assert _running_text(footer._element) == "Sida {PAGE} av {NUMPAGES}", number
+    with zipfile.ZipFile(report_docx) as package:  # the fields as Word reads them, in the footer's own part
+        footers = [n for n in package.namelist() if re.fullmatch(r"word/footer\d*\.xml", n)]
+        assert footers
+        for name in footers:
+            from lxml import etree
+
+            assert _fields(etree.fromstring(package.read(name))) == ["PAGE", "NUMPAGES"], name
+
+
+def test_a_table_command_as_docx_has_its_title_above_and_page_numbers_below(tmp_path):
+    out = tmp_path / "avvikelse.docx"
+    result = _invoke("deviation", "--budgets", str(BUDGETS), "--year", "2024", "--by", "verksamhet", "--comments",
+                     "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    document = docx.Document(str(out))
+    for header, footer in zip(_running(document, "header"), _running(document, "footer")):
+        assert header is not None and footer is not None
+        assert [p.text for p in header.paragraphs if p.text] == ["Resultat 2024 per verksamhet"]
+        assert _running_text(footer._element) == "Sida {PAGE} av {NUMPAGES}"
+
+
+def test_a_templates_own_header_and_footer_are_kept(tmp_path):
+    """The kommun's template decides its header and footer where it has them; where it has none, the
+    report's title and page numbers go there."""
+    template = docx.Document()
+    template.sections[0].header.paragraphs[0].text = "Linköpings kommun – Kommunstyrelsen"
+    path = tmp_path / "mall.docx"
+    template.save(str(path))
+    out = tmp_path / "r.docx"
+    result = _invoke("report", "--budgets", str(BUDGETS), "--year", "2024", "--mall", str(path), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    document = docx.Document(str(out))
+    for header, footer in zip(_running(document, "header"), _running(document, "footer")):
+        assert header is not None and footer is not None
+        assert [p.text for p in header.paragraphs if p.text] == ["Linköpings kommun – Kommunstyrelsen"]
+        assert _running_text(footer._element) == "Sida {PAGE} av {NUMPAGES}"

@@ -3,14 +3,16 @@
 Real Word tables: the header row repeats on every page, a row never splits across a page, numbers
 are right-aligned in the Swedish format, total rows are bold and a part's label is indented under its
 row. Headings use the built-in `Title` and `Heading 1` styles and table titles `Caption`, so the
-document's outline and a table of contents work. Charts are PNG at print resolution with their
+document's outline and a table of contents work. Every page has the title at its head and `Sida N
+av M` at its foot, as the PDF's pages have (`_running`). Charts are PNG at print resolution with their
 description as alternative text. A table too wide for a portrait page gets a landscape section of
 its own (a chart after it, on a portrait page again, gets the section's heading over it), and every
 table fits the text width of its page without a word broken inside a cell (`_fit`), so nothing is cut
 at the page edge.
 
 With a template (`--mall FILE.docx`, the kommun's own), the document starts from it: its styles,
-page setup, headers and logo apply, and its body is replaced by the report. A style the template
+page setup, headers and logo apply, and its body is replaced by the report (a header or footer the
+template leaves empty gets the title or the page numbers). A style the template
 lacks falls back to `Normal`, with a note.
 """
 
@@ -42,6 +44,8 @@ BREAK = re.compile(r"[^\S\u00a0\u202f]+")  # where a line may break: a space tha
 WIDE, NARROW, SLIM = frozenset("mwMW%"), frozenset("fijlrtIJ.,:;'!()[]-/ \u00a0"), frozenset("acesvxyz–")
 CHART_CM = 16.0  # or the text width, where a template's margins leave less
 CHART_DPI = 200
+RUNNING_PT = 8  # the title over each page and its number under it: small, as in the PDF
+RUNNING_GREY = "444444"
 
 
 @dataclass
@@ -128,6 +132,7 @@ def to_docx(doc: Document, opts: Options, charts: bool = True, template: Path | 
         w.paragraph("Källor och anmärkningar", "Heading 1", keep_with_next=True)
         for line in doc.footer:
             _small(w.paragraph(line))
+    _running(w, doc.title)
     return _save(w), w.notes
 
 
@@ -135,7 +140,87 @@ def report_to_docx(report: Report, opts: Options, template: Path | None = None) 
     """One table (a table command's `--format docx`) as a document of its own."""
     w = _Writer(_open(template))
     _table(w, Section(report.title or "Tabell", report, comments=opts.comments), opts)
+    _running(w, report.title)
     return _save(w), w.notes
+
+
+def _running(w: _Writer, title: str) -> None:
+    """The title at the head of every page and `Sida N av M` at its foot, as the PDF has them (a printed
+    page of a table alone says neither which report nor where in it). They are the first section's;
+    every later one (a wide table's landscape pages) is linked to it, so that Word shows them on each
+    page and one edit changes them all. A template's own header or footer (the kommun's name, its logo)
+    stays; one it leaves empty gets kfollow's. With a first page or even pages of their own (the
+    template's choice), those get theirs too."""
+    sections = w.docx.sections
+    for later in list(sections)[1:]:
+        later.header.is_linked_to_previous = later.footer.is_linked_to_previous = True
+    first = sections[0]
+    heads, feet = [first.header], [first.footer]
+    if first.different_first_page_header_footer:
+        heads.append(first.first_page_header)
+        feet.append(first.first_page_footer)
+    if w.docx.settings.odd_and_even_pages_header_footer:
+        heads.append(first.even_page_header)
+        feet.append(first.even_page_footer)
+    for head in heads:
+        if title and _blank(head):
+            _grey(_first_paragraph(head, title))
+    for foot in feet:
+        if _blank(foot):
+            from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+            p = _first_paragraph(foot, "Sida ")
+            _field(p, "PAGE")
+            p.add_run(" av ")
+            _field(p, "NUMPAGES")
+            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT  # (where the PDF has it: bottom right)
+            _grey(p)
+
+
+def _blank(part) -> bool:
+    """Whether a header or footer shows nothing: none of its own, or one without text, picture or field."""
+    if part.is_linked_to_previous:
+        return True
+    element = part._element
+    return not "".join(element.itertext()).strip() and not element.xpath(
+        ".//w:drawing | .//w:pict | .//w:object | .//w:fldSimple | .//w:instrText")
+
+
+def _first_paragraph(part, text: str):
+    """The header's or footer's first paragraph (a new one has one, empty), holding `text`."""
+    p = part.paragraphs[0] if part.paragraphs else part.add_paragraph()
+    p.add_run(text)
+    return p
+
+
+def _field(paragraph, code: str) -> None:
+    """A Word field (`PAGE`, `NUMPAGES`) at the end of `paragraph`. python-docx has no API for fields: its
+    runs are built with oxml, a complex field as Word writes it (begin, the code, separate, the result
+    shown until the field is updated, end); Word and LibreOffice compute the number on each page."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def char(kind: str) -> None:
+        mark = OxmlElement("w:fldChar")
+        mark.set(qn("w:fldCharType"), kind)
+        paragraph.add_run()._r.append(mark)
+
+    char("begin")
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = f" {code} "
+    paragraph.add_run()._r.append(instruction)
+    char("separate")
+    paragraph.add_run("1")
+    char("end")
+
+
+def _grey(paragraph) -> None:
+    from docx.shared import RGBColor
+
+    _small(paragraph, RUNNING_PT)
+    for run in paragraph.runs:
+        run.font.color.rgb = RGBColor.from_string(RUNNING_GREY)
 
 
 def _save(w: _Writer) -> bytes:
