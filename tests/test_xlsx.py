@@ -273,3 +273,26 @@ def test_a_long_note_above_a_narrow_table_gets_the_lines_it_takes():
         lines = len(textwrap.wrap(sheet.cell(row, 1).value, width - 2))
         height = sheet.row_dimensions[row].height
         assert (408 <= height <= most) if most else height == 15 * lines, (width, lines, height)
+
+
+@pytest.mark.parametrize("case", ["gross", "stab,kostnadsslag", "stab,konto"])
+def test_an_indented_label_is_its_text_and_the_cell_format_indents_it(store, case):
+    """Found by a year-end user: a varav line's cell held `'  varav kostnader'`, the indent typed as spaces,
+    so a filter or a VLOOKUP on `varav kostnader` found nothing; a part of a two-key cut (`--by
+    stab,kostnadsslag`) too. The cell holds the label alone, and its format indents it; the other
+    formats keep their own indent."""
+    if case == "gross":
+        report = kfollow.deviation(store, 2024, gross=True)
+    else:
+        report = kfollow.deviation(kfollow.load(ROOT / "examples" / "sie" / "budgets"), period="2024-10", by=case)
+    labels = report.frame["rubrik"].to_list()
+    assert any(label.startswith("  ") for label in labels)  # (the text formats' indent, from the engine)
+    cells = table(book(report).active, report)
+    for i, label in enumerate(labels):
+        cell = cells[i, "rubrik"]
+        assert cell.value == label.lstrip(" "), (i, label)
+        indented = label.startswith("  ")
+        assert (cell.alignment.indent >= 1) == indented, (i, label, cell.alignment.indent)
+        assert cell.alignment.horizontal == ("left" if indented else None)  # (an indent shows only so)
+        if indented:  # (the rest of the row as any other: a part is neither bold nor a formula)
+            assert not cell.font.bold and cell.data_type == "s"

@@ -7,7 +7,8 @@ the people columns under their Swedish headers; amounts as numbers, exact to the
 report's unit (a Decimal per cell, never a float), shown with the chosen decimals (`#,##0.0`);
 percent as percent values (`10.748206`, format `0.0`: the exact percent truncated to six decimals, so
 that Excel shows what kfollow's tables show). Totals are kfollow's figures, never formulas,
-so Excel's SUM of the rows equals the Summa row exactly. `summa`/`delsumma` rows are bold, the
+so Excel's SUM of the rows equals the Summa row exactly. `summa`/`delsumma` rows are bold, a label
+under its row (a varav line, a part) is indented by its cell's format (the cell holds the label alone), the
 header row is frozen, widths follow the text kfollow prints, and comments wrap in their column
 (no row height is set, so Excel and LibreOffice fit each row to its text). Text stays text: formulas and URLs
 are not interpreted, and a cell that starts like a formula (`=`, `+`, `-`, `@`) carries Excel's
@@ -232,6 +233,7 @@ def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options,
     places = _places(report, opts)
     values = _values(report, columns, opts)
     headers = _headers(columns)
+    values, indents = _indented(values)
     long = [c for c, dtype in values.schema.items() if dtype == pl.String]
     cut = values.select(pl.sum_horizontal(*(pl.col(c).str.len_chars() > CELL_MAX for c in long)).sum()).item() \
         if long and values.height else 0
@@ -294,14 +296,17 @@ def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options,
             ws.write_string(header_row, j, h, formats.get(bold=True, **({"align": "right"} if numeric else {}),
                                                           **({"quote_prefix": True} if formula else {})))
 
-    # totals bold; a text that starts like a formula keeps Excel's quote prefix
+    # totals bold; a text that starts like a formula keeps Excel's quote prefix; an indented label its indent
     bold = {i for i, kind in enumerate(report.kinds()) if kind is not None and kind.total}
     texts = [j for j, c in enumerate(columns) if c.kind not in NUMERIC and c.kind is not Kind.count]
     quoted = {(i, j) for j in texts
               for i in values.with_row_index("_i").filter(pl.col(values.columns[j]).str.contains(FORMULA))["_i"]}
-    for i, j in sorted(quoted | {(i, j) for i in bold for j in range(len(columns))}):
+    for i, j in sorted(quoted | {(i, j) for i in bold for j in range(len(columns))} | {(i, 0) for i in indents}):
         value = values[i, j]
         extra = {"bold": True} if i in bold else {}
+        if j == 0 and i in indents:  # (aligned left: an indent shows only so, and xlsxwriter leaves it out
+            # beside a top alignment, the rows' where a comment wraps)
+            extra |= {"indent": indents[i], "align": "left"}
         fmt_props = {**props[j], **extra}
         if (i, j) in quoted:
             fmt_props["quote_prefix"] = True
@@ -328,6 +333,20 @@ def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options,
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(header_row)
     return cut
+
+
+def _indented(values: pl.DataFrame) -> tuple[pl.DataFrame, dict[int, int]]:
+    """`values` with the row label (the first column) without the leading spaces that indent it under its
+    row (a varav line, a part: two a level, as the text formats print them), and each such row's indent
+    level, for its cell's format. A cell that held the spaces was not its label to a filter or a VLOOKUP
+    (`'  varav kostnader'`; found by a year-end user)."""
+    if not values.width or values.schema[values.columns[0]] != pl.String:
+        return values, {}
+    label = values.columns[0]
+    spaces = pl.col(label).str.len_chars() - pl.col(label).str.strip_chars_start(" ").str.len_chars()
+    levels = values.select(((spaces + 1) // 2).alias("_level")).with_row_index("_i").filter(pl.col("_level") > 0)
+    return (values.with_columns(pl.col(label).str.strip_chars_start(" ")),
+            dict(zip(levels["_i"].to_list(), levels["_level"].to_list())))
 
 
 def _lines(values: pl.DataFrame, wrapped: list[tuple[str, int]]) -> list[int]:
