@@ -42,6 +42,13 @@ class RowKind(str, Enum):
         return self in (RowKind.summa, RowKind.delsumma, RowKind.radsumma)
 
     @property
+    def bold_label(self) -> bool:
+        """A row whose label is shown in bold, in every format: a total's, and a förvaltning's shown as one
+        row, which stands among the others' staber and Summa rows as a förvaltning of its own (its figures
+        are not a sum of rows shown, and stay plain)."""
+        return self.total or self is RowKind.forvaltning
+
+    @property
     def charted(self) -> bool:
         """A row a bar chart of the report shows (no totals, no varav lines, no parts)."""
         return self in (RowKind.rad, RowKind.ej_fordelat, RowKind.forvaltning)

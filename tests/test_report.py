@@ -509,3 +509,87 @@ def test_a_table_of_an_earlier_month_does_not_warn_of_a_later_forecast(run, tmp_
                     encoding="utf-8")
     assert "forecast 2024-08" in run("deviation", "--budgets", folder, "--period", "2024-08").stderr
     assert "forecast 2024-08" not in run("deviation", "--budgets", folder, "--period", "2024-07").stderr
+
+
+def _bold_labels_md(text: str) -> list[list[tuple[str, bool]]]:
+    """Each Markdown table's rows as (label, whether it is bold)."""
+    tables, lines = [], text.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("|:") and i and lines[i - 1].startswith("| "):
+            rows = []
+            for row in lines[i + 1:]:
+                if not row.startswith("| "):
+                    break
+                label = row.split(" | ")[0].removeprefix("| ").strip()
+                bold = label.startswith("**") and label.endswith("**")
+                rows.append((label.strip("*").replace("&nbsp;", ""), bold))
+            tables.append(rows)
+    return tables
+
+
+def _bold_labels_html(page: str) -> list[list[tuple[str, bool]]]:
+    """Each HTML table's rows as (label, whether the page's style makes the row's header cell bold)."""
+    import html
+
+    style = page.split("<style>", 1)[1].split("</style>", 1)[0]
+    bold = {s.strip() for rule in re.findall(r"([^{}]*)\{ font-weight: bold; \}", style) for s in rule.split(",")}
+    tables = []
+    for body in re.findall(r"<tbody>\n(.*?)\n</tbody>", page, re.S):
+        rows = []
+        for kind, label in re.findall(r'<tr(?: class="([^"]*)")?><th scope="row"[^>]*>(.*?)</th>', body):
+            rows.append((html.unescape(label), f"tr.{kind} th" in bold))
+        tables.append(rows)
+    return tables
+
+
+def _bold_labels_xlsx(path) -> list[list[tuple[str, bool]]]:
+    """Each sheet's table rows as (label, whether its cell's font is bold)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    tables = []
+    for ws in openpyxl.load_workbook(path).worksheets:
+        rows, row = [], ws[ws.freeze_panes].row
+        while ws.cell(row, 1).value is not None:
+            cell = ws.cell(row, 1)
+            rows.append((cell.value.strip(), bool(cell.font.bold)))
+            row += 1
+        tables.append(rows)
+    return tables
+
+
+def _bold_labels_docx(path) -> list[list[tuple[str, bool]]]:
+    """Each Word table's rows as (label, whether every run of it is bold)."""
+    docx = pytest.importorskip("docx", reason="python-docx (the word extra) is not installed")
+    return [[(r.cells[0].text, all(run.bold for p in r.cells[0].paragraphs for run in p.runs if run.text))
+             for r in t.rows[1:]] for t in docx.Document(str(path)).tables]
+
+
+@pytest.mark.parametrize("args", [("--budgets", BUDGETS, "--year", "2024"),
+                                  ("--budgets", ROOT / "examples" / "answered" / "budgets", "--period", "2024-10")])
+def test_the_same_rows_are_bold_in_every_format(run, tmp_path, args):
+    """Found by a year-end user: in `kfollow report --year 2024` the VSS row (a förvaltning shown as one row)
+    was bold in HTML, Markdown and Word, and not in the workbook. Every format bolds the same rows' labels,
+    and a förvaltning's among them."""
+    from kfollow.engine.document import economy
+    from kfollow.sources.year_file import load_budgets
+    from kfollow.vocabulary import RowKind
+
+    shown = {}
+    for suffix in ("html", "md", "xlsx", "docx"):
+        out = tmp_path / f"r.{suffix}"
+        result = run("report", *args, "-o", out)
+        assert result.exit_code == 0, result.stderr
+        shown[suffix] = out
+    tables = {"html": _bold_labels_html(shown["html"].read_text(encoding="utf-8")),
+              "md": _bold_labels_md(shown["md"].read_text(encoding="utf-8")),
+              "xlsx": _bold_labels_xlsx(shown["xlsx"]), "docx": _bold_labels_docx(shown["docx"])}
+    assert tables["html"], "the report has tables"
+    for fmt in ("md", "xlsx", "docx"):
+        assert tables[fmt] == tables["html"], fmt
+    store = load_budgets(args[1])
+    doc = economy(store, int(args[3][:4]), args[3] if args[2] == "--period" else None)
+    forvaltningar = [(label.strip(), table) for table, s in enumerate(s for s in doc.sections if s.table)
+                     for label, kind in zip(s.report.frame["rubrik"].to_list() if "rubrik" in s.report.frame.columns
+                                            else [], s.report.kinds()) if kind is RowKind.forvaltning]
+    assert forvaltningar  # (the bundled 2024 report has VSS so)
+    for label, table in forvaltningar:
+        assert (label, True) in tables["xlsx"][table], label

@@ -19,6 +19,7 @@ from kfollow.errors import UsageError
 from kfollow.options import Options
 from kfollow.render.columns import NUMERIC, TEXT, as_text, for_people, printable
 from kfollow.report import Document, Report, Section, TableNote, notes_shown
+from kfollow.vocabulary import RowKind
 
 CHARTS = ("verksamhet", "avvikelse", "manader")
 # a table with comments and at least this many columns prints on a landscape page: in portrait its
@@ -36,12 +37,14 @@ thead th { background: #e8e8e8; text-align: left; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 thead th.num { text-align: right; }
 tbody th { text-align: left; font-weight: normal; }
-tr.summa th, tr.summa td, tr.delsumma th, tr.delsumma td, tr.radsumma th, tr.radsumma td, tr.forvaltning th { font-weight: bold; }
+BOLD { font-weight: bold; }
 tr.kostnader th, tr.intakter th { font-style: italic; }
 th.indrag { padding-left: 1.5rem; }
 div.tabell { overflow-x: auto; } td.kommentar { min-width: 16rem; } span.nw { white-space: nowrap; } p.anm { font-size: 0.8rem; } figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
 footer { margin-top: 2.5rem; border-top: 1px solid #888; font-size: 0.8rem; }
-"""
+""".replace("BOLD", ", ".join([  # a total's row, and every label that is (`RowKind.bold_label`) as in all formats
+    *(f"tr.{k} th, tr.{k} td" for k in RowKind.where(lambda k: k.total)),
+    *(f"tr.{k} th" for k in RowKind.where(lambda k: k.bold_label and not k.total))]))
 # On paper (a browser's print and the PDF, which WeasyPrint makes from this page): A4, the title in
 # the running header and the page number in the footer; a table fills the width and its comments
 # (and headers, and labels) wrap, so nothing is cut at the edge; a long table splits between rows

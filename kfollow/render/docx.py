@@ -29,7 +29,6 @@ from kfollow.options import Options
 from kfollow.render.columns import NUMERIC
 from kfollow.render.document import chart_note, section_notes, unstated
 from kfollow.report import Document, Report, Section
-from kfollow.vocabulary import RowKind
 
 EXTRA = "Word documents need python-docx (pip install 'kfollow[word]'; in a checkout '.[word]')"
 A4 = (21.0, 29.7)  # cm
@@ -303,8 +302,7 @@ def _table(w: _Writer, section: Section, opts: Options, heading: str | None = No
         bold = bool(kind and kind.total)
         for i, (c, value) in enumerate(zip(columns, values)):
             indent = i == 0 and value.startswith("  ")
-            # (a förvaltning's name in bold, as in HTML: the rows of its staber may follow)
-            strong = bold or (i == 0 and kind is RowKind.forvaltning)
+            strong = bold or (i == 0 and kind is not None and kind.bold_label)  # (a förvaltning's name too)
             fill(row.cells[i], value.strip() if i == 0 else value, c.kind in NUMERIC and i > 0, strong, indent, widths[i])
     for note in section.report.notes if notes is None else notes:
         _small(w.paragraph(f"Anm.: {note}"))

@@ -110,7 +110,7 @@ def _md_label(col: str, report: Report, label_of: str | None = None) -> pl.Expr:
                 .otherwise(text)
     if "radtyp" not in report.frame.columns:
         return text.alias(col)
-    strong = RowKind.where(lambda k: k.total or (label_of is not None and k is RowKind.forvaltning))
+    strong = RowKind.where(lambda k: k.bold_label if label_of is not None else k.total)
     bold = report.frame["radtyp"].is_in(strong)
     return pl.when(pl.lit(bold) & (pl.col(col) != "")).then(pl.lit("**") + text + pl.lit("**")).otherwise(text).alias(col)
 

@@ -2,17 +2,17 @@
 xlsxwriter workbook kept in memory.
 
 Each sheet: the caption, unit, period, sources (once: a document's footer, else `Källor:`, named
-relative to their folder) and notes (`Anm.:`, each once) above the table;
-the people columns under their Swedish headers; amounts as numbers, exact to the öre in the
-report's unit (a Decimal per cell, never a float), shown with the chosen decimals (`#,##0.0`);
-percent as percent values (`10.748206`, format `0.0`: the exact percent truncated to six decimals, so
-that Excel shows what kfollow's tables show). Totals are kfollow's figures, never formulas,
-so Excel's SUM of the rows equals the Summa row exactly. `summa`/`delsumma` rows are bold, a label
-under its row (a varav line, a part) is indented by its cell's format (the cell holds the label alone), the
-header row is frozen, widths follow the text kfollow prints, and comments wrap in their column
-(no row height is set, so Excel and LibreOffice fit each row to its text). Text stays text: formulas and URLs
-are not interpreted, and a cell that starts like a formula (`=`, `+`, `-`, `@`) carries Excel's
-quote prefix so it stays text when edited. The bytes are the same for the same reports.
+relative to their folder) and notes (`Anm.:`, each once) above the table; the people columns under
+their Swedish headers; amounts as numbers, exact to the öre in the report's unit (a Decimal per cell,
+never a float), shown with the chosen decimals (`#,##0.0`); percent as percent values (`10.748206`,
+format `0.0`: the exact percent truncated to six decimals, so that Excel shows what kfollow's tables
+show). Totals are kfollow's figures, never formulas, so Excel's SUM of the rows equals the Summa row
+exactly. `summa`/`delsumma` rows are bold (and a förvaltning's name: `RowKind.bold_label`, as in every
+format), a label under its row (a varav line, a part) is indented by its cell's format (the cell holds
+the label alone), the header row is frozen, widths follow the text kfollow prints, and comments wrap in
+their column (no row height is set, so Excel and LibreOffice fit each row to its text). Text stays
+text: formulas and URLs are not interpreted, and a cell that starts like a formula (`=`, `+`, `-`, `@`)
+carries Excel's quote prefix so it stays text when edited. The bytes are the same for the same reports.
 """
 
 from __future__ import annotations
@@ -296,14 +296,18 @@ def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options,
             ws.write_string(header_row, j, h, formats.get(bold=True, **({"align": "right"} if numeric else {}),
                                                           **({"quote_prefix": True} if formula else {})))
 
-    # totals bold; a text that starts like a formula keeps Excel's quote prefix; an indented label its indent
-    bold = {i for i, kind in enumerate(report.kinds()) if kind is not None and kind.total}
+    # totals bold, and the label of a row whose label is (a förvaltning's, as every format has it); a text that
+    # starts like a formula keeps Excel's quote prefix; an indented label its indent
+    kinds = report.kinds()
+    bold = {i for i, kind in enumerate(kinds) if kind is not None and kind.total}
+    named = {i for i, kind in enumerate(kinds) if kind is not None and kind.bold_label}
     texts = [j for j, c in enumerate(columns) if c.kind not in NUMERIC and c.kind is not Kind.count]
     quoted = {(i, j) for j in texts
               for i in values.with_row_index("_i").filter(pl.col(values.columns[j]).str.contains(FORMULA))["_i"]}
-    for i, j in sorted(quoted | {(i, j) for i in bold for j in range(len(columns))} | {(i, 0) for i in indents}):
+    labels = {(i, 0) for i in named | set(indents)} if columns else set()
+    for i, j in sorted(quoted | {(i, j) for i in bold for j in range(len(columns))} | labels):
         value = values[i, j]
-        extra = {"bold": True} if i in bold else {}
+        extra = {"bold": True} if i in bold or (j == 0 and i in named) else {}
         if j == 0 and i in indents:  # (aligned left: an indent shows only so, and xlsxwriter leaves it out
             # beside a top alignment, the rows' where a comment wraps)
             extra |= {"indent": indents[i], "align": "left"}
