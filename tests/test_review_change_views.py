@@ -1,7 +1,10 @@
 """Found in review: `andring_en_vy` (consistency.change_view_findings) fired where the other view has no budget at all."""
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
+
+from conftest import csv_rows
 
 YEAR = """ar: 2024
 organisation: Test
@@ -244,3 +247,15 @@ forvaltningar:
     result = run("compare", "2023", "2024", "--budgets", tmp_path)
     assert result.exit_code == 0, result.stderr
     assert "Nedlagd" not in result.stdout and "Ett" in result.stdout, result.stdout
+
+
+def test_compare_shows_the_rest_of_one_year_as_0_in_the_other_so_the_changes_add_up(run):
+    """KLF's 3,6 mnkr not distributed on staber in 2023, nothing in 2024: the row's 2024 and change were –,
+    so the staber's changes did not add up to Summa KLF's (found by a year-end user). It is 0 and −3,6."""
+    result = run("compare", "2023", "2024", "-f", "csv", "--unit", "tkr", "--decimals", "1")
+    rows = {r["namn"]: r for r in csv_rows(result.stdout)}
+    rest = rows["Ej fördelat på stab"]
+    assert (rest["utfall_2023"], rest["utfall_2024"], rest["forandring"]) == ("3646.2", "0.0", "-3646.2")
+    parts = [r for r in csv_rows(result.stdout) if r["forvaltning"] == "KLF" and r["radtyp"] in ("rad", "ej_fordelat")]
+    total = sum(Decimal(r["forandring"]) for r in parts)
+    assert abs(total - Decimal(rows["Summa KLF"]["forandring"])) <= Decimal("0.1") * len(parts)  # (each row rounded)

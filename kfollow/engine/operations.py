@@ -618,6 +618,14 @@ def compare_report(budgets: Store, base_year: int, year: int, by: By = By.stab,
     if base_year != year:  # a row of one year only whose figure for these months is unknown (a year given whole)
         # has nothing to show: not a row of – (found by a new user, as deviation's column of the year before)
         frame = frame.filter((pl.col("radtyp") != "rad") | pl.col(a).is_not_null() | pl.col(b).is_not_null())
+        # the rest not distributed on the view's rows (Ej fördelat) of one year only is 0 in the other, where that
+        # year's Summa is known: the year distributed all of it (its change was –, and the rows' changes did not
+        # add up to the Summa's; found by a year-end user)
+        rest = pl.col("radtyp") == "ej_fordelat"
+        frame = frame.with_columns(
+            pl.when(rest & pl.col(c).is_null() & pl.col(c).filter(pl.col("radtyp") == "summa").first().is_not_null())
+            .then(0).otherwise(pl.col(filled)).alias(filled)
+            for c, share in ((a, ua), (b, ub)) for filled in (c, share, share + EXACT))
     frame = frame.with_columns((pl.col(b) - pl.col(a)).alias("forandring"), *ex.change_percent(b, a))
     frame = frame.with_columns(_presentation(budgets, year, all_fids))
     key = by.value
