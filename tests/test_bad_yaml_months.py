@@ -26,3 +26,36 @@ def test_a_month_without_its_zero_in_utfall_is_named_where_it_is(run, tmp_path: 
     assert result.exit_code == 3
     assert result.stderr == (f"Error: {year_file}:{line}:11: month of utfall of stab LED '{typed}' is not a month; "
                              f"write YYYY-MM, e.g. {fix}\n")
+
+
+@pytest.mark.parametrize("line, message", [
+    ("prognos: 29000.0", "12:18: prognos of stab S1 must name the month it was made in: write prognos: "
+                         "{2024-08: 29000.0} (month: full-year forecast)"),
+    ("kommentar: {2024-08: Bra}", '12:20: kommentar of stab S1 is one text for the row; comments per month go under '
+                                  'kommentarer: (with an r), e.g. kommentarer: {2024-08: "…"}'),
+    ("prognos: {2023-08: 1000}", "12:19: month of prognos of stab S1 2023-08 is not in 2024, the year of this file; "
+                                 "write 2024-08, or put it in 2023.yaml"),
+    ("kommentarer: {2024-08: Bra, 2024-09: ''}", None),  # (an empty comment: its own message, unchanged)
+])
+def test_mistakes_of_a_rollover_are_told_what_to_write(run, tmp_path, line, message):
+    """Found by a new user rolling a year over: `prognos: 29000.0` was told "must be a mapping" with no
+    example, `kommentar:` holding months "must be text, found a mapping", and a month of last year "is not
+    in 2025" without what to write."""
+    (tmp_path / "2024.yaml").write_text("ar: 2024\norganisation: Test\nenhet: tkr\nforvaltningar:\n  A:\n    namn: A\n"
+                                        "    staber:\n      S1:\n        namn: Ett\n        budget: 1200\n"
+                                        f"        utfall: {{2024-01: 100}}\n        {line}\n", encoding="utf-8")
+    result = run("deviation", "--budgets", tmp_path)
+    assert result.exit_code == 3
+    if message is not None:
+        assert result.stderr == f"Error: {tmp_path / '2024.yaml'}:{message}\n"
+
+
+def test_an_amount_with_spaced_thousands_and_a_decimal_point_is_told_the_plain_number(run, tmp_path):
+    """`295 000.0` was "not an amount; write a number such as 1240.8" where `295 000` got `write 295000`
+    (found by a new user)."""
+    (tmp_path / "2024.yaml").write_text("ar: 2024\norganisation: Test\nenhet: tkr\nforvaltningar:\n  A:\n    namn: A\n"
+                                        "    staber:\n      S1: {namn: Ett, budget: 295 000.0, utfall: {2024-01: 100}}\n",
+                                        encoding="utf-8")
+    result = run("deviation", "--budgets", tmp_path)
+    assert result.exit_code == 3
+    assert result.stderr.endswith("budget of stab S1 '295 000.0' has spaces in it; write 295000.0 (no spaces)\n")

@@ -238,6 +238,9 @@ class _YearParser(TreeReader):
             if _SWEDISH_NUMBER.fullmatch(raw):
                 plain = raw.replace(" ", "").replace("\u00a0", "").replace("\u202f", "").replace(",", ".").replace("−", "-")
                 raise self.error(node, f"{what} '{raw}' is written the Swedish way; write {plain} (decimal point, no spaces)")
+            spaced = raw.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+            if spaced != raw and _PLAIN_NUMBER.fullmatch(spaced):  # 295 000.0: thousands spaced, decimal point
+                raise self.error(node, f"{what} '{raw}' has spaces in it; write {spaced} (no spaces)")
             raise self.error(node, f"{what} '{raw}' is not an amount; write a number such as 1240.8")
         # exact integer arithmetic: digits × öre per unit ÷ 10^decimals
         whole, _, frac = raw.lstrip("+-").partition(".")
@@ -265,8 +268,9 @@ class _YearParser(TreeReader):
             short = _MONTHISH.fullmatch(raw)  # 2024-8: the month's zero left out
             example = f"{raw[:4]}-{int(raw[5:]):02d}" if short and 1 <= int(raw[5:]) <= 12 else f"{self.ar}-08"
             raise self.error(node, f"{what} '{raw}' is not a month; write YYYY-MM, e.g. {example}")
-        if int(m[1]) != self.ar:
-            raise self.error(node, f"{what} {raw} is not in {self.ar}, the year of this file")
+        if int(m[1]) != self.ar:  # (said what to write: found by a new user rolling a year over)
+            raise self.error(node, f"{what} {raw} is not in {self.ar}, the year of this file; write {self.ar}-{m[2]}, "
+                                   f"or put it in {m[1]}.yaml")
         self._months[node.value] = int(m[2])
         return int(m[2])
 
@@ -622,6 +626,10 @@ class _YearParser(TreeReader):
         self.absent_as_zero(fid, first)
         if not any(k in node.items for k in ("summa", "staber", "verksamheter")) and not self.tables:
             raise self.error(knode, f"{what} has no amounts; add summa, staber or verksamheter")
+        if "kommentar" in node.items and isinstance(node.items["kommentar"][1], Mapping):  # comments per month
+            raise self.error(node.items["kommentar"][1], f"kommentar of {what} is one text for the row; comments per "
+                                                         "month go under kommentarer: (with an r), e.g. kommentarer: "
+                                                         f"{{{self.ar}-08: \"…\"}}")
         kommentar = self.text(node.items["kommentar"][1], f"kommentar of {what}") if "kommentar" in node.items else None
         return Forvaltning(fid, namn, presentation, knode.line, kommentar, profile)
 
@@ -704,7 +712,11 @@ class _YearParser(TreeReader):
                           "or keep it for its prognos and kommentar)")
             raise self.error(node, f"{what} has neither budget nor utfall; add one{tables}")
         if "prognos" in node.items:
-            pnode = self.mapping(node.items["prognos"][1], f"prognos of {what} (month: full-year forecast)")
+            forecast_node = node.items["prognos"][1]
+            if isinstance(forecast_node, Scalar) and forecast_node.value:  # `prognos: 29000.0`: of which month?
+                raise self.error(forecast_node, f"prognos of {what} must name the month it was made in: write "
+                                                f"prognos: {{{self.ar}-08: {forecast_node.value}}} (month: full-year forecast)")
+            pnode = self.mapping(forecast_node, f"prognos of {what} (month: full-year forecast)")
             for month_text, (mkey, mbody) in pnode.items.items():
                 month = self.month(mkey, f"month of prognos of {what}")
                 forecast = self.net_and_gross(mbody, "prognos", f"prognos {month_text} of {what}", sign)["prognos"]
@@ -715,6 +727,10 @@ class _YearParser(TreeReader):
                 month = self.month(mkey, f"month of kommentarer of {what}")
                 self.comments.append(ident | {"manad": month, "kommentar": self.text(mbody, f"kommentar {month_text}"),
                                               "rad": mkey.line})
+        if "kommentar" in node.items and isinstance(node.items["kommentar"][1], Mapping):  # comments per month
+            raise self.error(node.items["kommentar"][1], f"kommentar of {what} is one text for the row; comments per "
+                                                         "month go under kommentarer: (with an r), e.g. kommentarer: "
+                                                         f"{{{self.ar}-08: \"…\"}}")
         kommentar = self.text(node.items["kommentar"][1], f"kommentar of {what}") if "kommentar" in node.items else None
         profile = self.profile(node.items.get("profil", (None, None))[1], base.get("profil"))
         if "profil" in node.items:
