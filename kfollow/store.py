@@ -271,12 +271,46 @@ class YearInfo:
 
 
 def did_you_mean(text: str, choices) -> str:
-    """`; did you mean 'KSF'?` for the choice closest to `text` (case aside), else nothing."""
+    """`; did you mean 'KSF'?` for the choice closest to `text` (`closest`), else nothing."""
+    close = closest(text, choices)
+    return f"; did you mean '{close}'?" if close is not None else ""
+
+
+def closest(text: str, choices) -> str | None:
+    """The id of `choices` fewest edits from `text` (case aside), a swap of two neighbouring letters one edit;
+    None where every one is more edits away than a third of `text` (at least one edit), or has half its letters
+    edited (`HS` is no typo of `KS`)."""
     import difflib
 
+    # (difflib alone gave KS for KSL, where two swapped letters of KLS are the commonest typo of a short id)
+    typed = text.casefold()
+    limit = max(1, len(typed) // 3)
     by_fold = {c.casefold(): c for c in choices}
-    close = difflib.get_close_matches(text.casefold(), list(by_fold), n=1)
-    return f"; did you mean '{by_fold[close[0]]}'?" if close else ""
+    # (a length further off than the limit is further off in edits too: a long pasted value costs nothing)
+    edits = {c: _edits(typed, c) for c in by_fold if abs(len(c) - len(typed)) <= limit}
+    edits = {c: n for c, n in edits.items() if n <= limit and 2 * n < max(len(c), len(typed))}
+    if not edits:
+        return None
+    best = min(edits.values())
+    tied = [c for c, n in edits.items() if n == best]
+    # KSL is one edit from KS too: of as near ones, the id of the very letters typed (only their order is off)
+    # comes first, then the one difflib would pick (its ratio, then the greater text)
+    tied = [c for c in tied if sorted(c) == sorted(typed)] or tied
+    return by_fold[difflib.get_close_matches(typed, tied, n=1, cutoff=0)[0]]
+
+
+def _edits(a: str, b: str) -> int:
+    """Insertions, deletions, substitutions and swaps of two neighbours that turn `a` into `b` (Damerau–Levenshtein,
+    optimal string alignment: no letter edited twice)."""
+    before, row = None, list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        here = [i]
+        for j, y in enumerate(b, 1):
+            here.append(min(row[j] + 1, here[j - 1] + 1, row[j - 1] + (x != y)))
+            if before is not None and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                here[j] = min(here[j], before[j - 2] + 1)
+        before, row = row, here
+    return row[-1]
 
 
 class Ledger:

@@ -643,6 +643,23 @@ def test_a_misspelt_stab_gets_a_did_you_mean(run):
     assert result.exit_code == 2 and result.stderr.endswith("; did you mean 'EKS'?\n"), result.stderr
 
 
+def test_two_swapped_letters_of_an_id_get_that_id():
+    """`KSL` got 'KS' (difflib's nearest), where the user had swapped two letters of KLS (found by a new user)."""
+    from kfollow.store import did_you_mean
+
+    assert did_you_mean("KSL", ["KS", "KLS", "KGEM", "EKS"]) == "; did you mean 'KLS'?"
+    assert did_you_mean("ksl", ["KS", "KLS", "KGEM", "EKS"]) == "; did you mean 'KLS'?"
+    assert did_you_mean("KSS", ["KS", "KSF", "SK"]) == "; did you mean 'KS'?"  # no swap at one edit: difflib's order
+    assert did_you_mean("XYZ", ["KS", "KLS", "KGEM", "EKS"]) == ""  # nothing near: no guess
+    assert did_you_mean("VSS", ["KS", "KLS", "KGEM", "EKS"]) == ""
+    assert did_you_mean("HS", ["KS", "KLS"]) == ""  # half its letters another
+
+
+def test_a_stab_typed_with_two_letters_swapped_gets_a_did_you_mean_of_it(run):
+    result = run("deviation", "--stab", "KSL")
+    assert result.exit_code == 2 and result.stderr.endswith("; did you mean 'KLS'?\n"), result.stderr
+
+
 def test_check_notes_a_yaml_of_the_folder_that_is_not_a_year_file(run, tmp_path):
     """README: another .yaml (utkast.yaml) is skipped with a note; deviation said it, check did not."""
     folder = small_year(tmp_path / "b", "  A:\n    namn: A\n    staber:\n      S1: {namn: Ett, budget: 10}\n")

@@ -278,6 +278,18 @@ def test_a_mistyped_stab_in_a_budget_change_is_told_its_near_id(run, tmp_path):
     assert ":10:92: stab 'LEDD' has no row in förvaltning KSF; did you mean 'LED'? Else add it there first" in result.stderr
 
 
+def test_a_stab_of_a_budget_change_typed_with_two_letters_swapped_is_told_that_stab(run, budgets_copy):
+    """`stab: KSL` in a change row of KLF got "did you mean 'KS'?": the user had swapped two letters of KLS (found by
+    a new user)."""
+    path = budgets_copy / "2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("{forvaltning: KLF, stab: NTS,") == 1
+    path.write_text(text.replace("{forvaltning: KLF, stab: NTS,", "{forvaltning: KLF, stab: KSL,"), encoding="utf-8")
+    result = run("deviation", "--budgets", budgets_copy)
+    assert result.exit_code == 3
+    assert "stab 'KSL' has no row in förvaltning KLF; did you mean 'KLS'? Else add it there first" in result.stderr
+
+
 def test_a_year_file_whose_amounts_add_up_beyond_the_cap_is_named_at_the_line_that_crosses_it(run, tmp_path):
     """1 200 budget changes of 9 999 999 999,99 tkr each: the error named the file without a line (found by a
     script user)."""

@@ -970,10 +970,12 @@ def _needs(column: str, budget: bool = False) -> str:
 
 
 def _hint(value: str, candidates, what: str) -> str:
+    from kfollow.store import closest  # (here, as MAX_ORE's import says: a read ahead starts before the store)
+
     names = sorted(candidates)
-    close = difflib.get_close_matches(value, names, n=1)
+    close = closest(value, names)
     if close:
-        return f"did you mean '{close[0]}'?"
+        return f"did you mean '{close}'?"
     if not names:
         return f"the year file has no {what}"
     listed = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
@@ -1327,6 +1329,8 @@ def check_ids(facts: pl.DataFrame, known: Known, year_file: str,
     förvaltning, or a verksamhet of its catalogue (with a did-you-mean). `at`: where each key
     (forvaltning, stab, verksamhet) comes from, (file, line, column), e.g. the mapping's key;
     `written`: per key, where an id is written (the mapping's object line), which comes first."""
+    from kfollow.store import closest  # (here, as MAX_ORE's import says: a read ahead starts before the store)
+
     forvaltningar = known.forvaltningar
     checks = (
         ("forvaltning", facts["forvaltning"].drop_nulls().unique().sort().to_list(),
@@ -1341,8 +1345,8 @@ def check_ids(facts: pl.DataFrame, known: Known, year_file: str,
             value, fid = (item, None) if isinstance(item, str) else (item[1], item[0])
             if exists(value, fid):
                 continue
-            close = difflib.get_close_matches(value, choices(fid), n=1)
+            close = closest(value, choices(fid))
             where = f" of {fid}" if fid else ""
-            hint = f"did you mean '{close[0]}'?" if close else f"there: {', '.join(choices(fid)) or 'none'}"
+            hint = f"did you mean '{close}'?" if close else f"there: {', '.join(choices(fid)) or 'none'}"
             raise DataError(*(written or {}).get(name, {}).get(value, at.get(name, (year_file, None, None))),
                             f"{name} '{value}' is not a {name}{where} in {year_file}; {hint}")

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import difflib
 
-from kfollow.store import ID, INVESTMENT_SCHEMA, STATUSES
+from kfollow.store import ID, INVESTMENT_SCHEMA, STATUSES, closest
 
 
 SECTION_KEYS = ("forvaltningar", "projekt")
@@ -116,6 +116,6 @@ def _project(parser, pid: str, knode, body) -> dict:
 def _known_forvaltning(parser, node, fid: str, what: str) -> None:
     known = parser.info.forvaltningar
     if fid not in known:
-        close = difflib.get_close_matches(fid, list(known), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"there: {', '.join(known)}"
+        close = closest(fid, known)
+        hint = f"did you mean '{close}'?" if close else f"there: {', '.join(known)}"
         raise parser.error(node, f"förvaltning '{fid}' of {what} is not in this file's forvaltningar; {hint}")

@@ -21,7 +21,7 @@ from kfollow.errors import DataError, shown
 from kfollow.options import ORE_PER_UNIT
 from kfollow.store import (AMOUNT_SCHEMA, check_total, CHANGE_SCHEMA, COMMENT_SCHEMA, FORECAST_SCHEMA, INVESTMENT_SCHEMA, MAX_ORE,
                             ID, MONTH, MONTH_SCHEMA, PRESENTATIONS, BUDGET_MONTH_SCHEMA, INDICATORS, Ledger, Piece,
-                            Forvaltning, Indikator, Store, YearFile, YearInfo, combine)
+                            Forvaltning, Indikator, Store, YearFile, YearInfo, closest, combine)
 
 from kfollow.sources.investments import parse_investments
 from kfollow.sources.kostnadsslag import parse_kostnadsslag
@@ -565,9 +565,9 @@ class _YearParser(TreeReader):
             return None
         if name not in self.profiler:
             have = ", ".join(["jamn", *self.profiler])
-            close = difflib.get_close_matches(name, ["jamn", *self.profiler], n=1)  # (found by a new user)
+            close = closest(name, ["jamn", *self.profiler])  # (found by a new user)
             raise self.error(node, f"profil '{name}' is not defined under profiler (" + (
-                f"did you mean '{close[0]}'? " if close else "") + f"defined: {have})")
+                f"did you mean '{close}'? " if close else "") + f"defined: {have})")
         return name
 
     def forvaltning(self, ar: int, fid: str, knode: Scalar, body: Node, verksamheter: dict[str, str]) -> Forvaltning:
@@ -607,8 +607,8 @@ class _YearParser(TreeReader):
                 raise self.error(vnode, f"verksamheter of {what} is empty; add a verksamhet or remove the key")
             for code, (vkey, vbody) in vnode.items.items():
                 if code not in verksamheter:
-                    close = difflib.get_close_matches(code, list(verksamheter), n=1)
-                    hint = f"did you mean '{close[0]}'?" if close else "add it to the top-level verksamheter list"
+                    close = closest(code, verksamheter)
+                    hint = f"did you mean '{close}'?" if close else "add it to the top-level verksamheter list"
                     raise self.error(vkey, f"verksamhet '{code}' is not in the file's verksamheter; {hint}")
                 self.row(base | {"vy": "verksamhet", "nyckel": code, "namn": verksamheter[code]}, vbody,
                          f"verksamhet {code} of {fid}", sign, key=vkey)
@@ -794,10 +794,10 @@ class _YearParser(TreeReader):
                         key = self.text(knode, f"{view} of {lwhat}")
                         if (fid, view, key) not in known:  # (a row only its tables give too: found in review)
                             # (a typo is more likely than a row to add: its near id first; found by a new user)
-                            close = difflib.get_close_matches(key, [k for f, v, k in known if f == fid and v == view], n=1)
+                            close = closest(key, [k for f, v, k in known if f == fid and v == view])
                             row = f"staber: '{key}': {{namn: …}}" if view == "stab" else f"verksamheter: '{key}': {{}}"
                             raise self.error(knode, f"{view} '{key}' has no row in förvaltning {fid}; " + (
-                                f"did you mean '{close[0]}'? Else add " if close else "add ") + f"it there first "
+                                f"did you mean '{close}'? Else add " if close else "add ") + f"it there first "
                                 f"({row} is enough where its tables give the amounts)")
                         targets.append((view, key))
                 for view, key in targets:
