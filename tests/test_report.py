@@ -347,10 +347,51 @@ def test_a_stabs_own_report_names_the_stab_in_its_title(run, tmp_path):
                  "-o", out)
     assert result.exit_code == 0, result.stderr
     assert out.read_text(encoding="utf-8").splitlines()[0] == \
-        "# Ekonomi 2024-08, Exempelby kommun (påhittad), Kommunstyrelsen, Ekonomistab"
-    # (found reviewing it: the bundled organisation ends with the stab Kommunstyrelsen's name: said once)
+        "# Ekonomi 2024-08, Exempelby kommun (påhittad), Kommunstyrelsen, Kommunstyrelseförvaltningen, Ekonomistab"
+    # (found reviewing it: the bundled organisation ends with the stab Kommunstyrelsen's name, then said once; after
+    # its förvaltning's name it is said again, else KS's report looked the whole's: found by a new user)
     assert run("report", "--budgets", BUDGETS, "--year", "2024", "--stab", "KS", "-o", out).exit_code == 0
-    assert out.read_text(encoding="utf-8").splitlines()[0] == "# Ekonomi 2024, Linköpings kommun, Kommunstyrelsen"
+    assert out.read_text(encoding="utf-8").splitlines()[0] == \
+        "# Ekonomi 2024, Linköpings kommun, Kommunstyrelsen, Kommunledningsförvaltningen, Kommunstyrelsen"
+
+
+WHOLE = "Ekonomi 2024, Linköpings kommun, Kommunstyrelsen"  # the bundled year's report of every förvaltning
+
+
+@pytest.mark.parametrize("chosen, title", [
+    ({}, WHOLE),
+    ({"forvaltning": ["VSS"]}, f"{WHOLE}, Verksamhetsstöd och service"),
+    ({"forvaltning": ["VSS", "KLF"]}, f"{WHOLE}, Kommunledningsförvaltningen, Verksamhetsstöd och service"),
+    ({"staber": ["EKS"]}, f"{WHOLE}, Kommunledningsförvaltningen, Ekonomistaben"),
+    ({"staber": ["KS"]}, f"{WHOLE}, Kommunledningsförvaltningen, Kommunstyrelsen"),
+    ({"verksamheter": ["340"]}, f"{WHOLE}, Kommunledningsförvaltningen, Idrotts- och fritidsanläggningar"),
+], ids=["whole", "VSS", "VSS-and-KLF", "stab-EKS", "stab-KS", "verksamhet-340"])
+def test_a_report_of_a_part_names_the_part_in_its_title(chosen, title):
+    """`report --forvaltning VSS` was titled as the whole report (`Ekonomi 2024, Linköpings kommun, Kommunstyrelsen`),
+    and `--stab EKS` named the stab without its förvaltning (found by a new user)."""
+    from kfollow.engine.document import economy
+    from kfollow.sources.year_file import load_budgets
+
+    assert economy(load_budgets(BUDGETS), 2024, **chosen).title == title
+
+
+def test_a_forvaltnings_own_report_has_its_title_in_every_format(run, tmp_path):
+    """The title the engine gives is the one each format writes (found by a new user: VSS's report as the whole's)."""
+    import docx
+
+    title = f"{WHOLE}, Verksamhetsstöd och service"
+    for kind in ("md", "html", "docx"):
+        out = tmp_path / f"vss.{kind}"
+        result = run("report", "--budgets", BUDGETS, "--year", "2024", "--forvaltning", "VSS", "-o", out)
+        assert result.exit_code == 0, result.stderr
+        if kind == "md":
+            assert out.read_text(encoding="utf-8").splitlines()[0] == f"# {title}"
+        elif kind == "html":
+            page = out.read_text(encoding="utf-8")
+            assert f"<title>{title}</title>" in page and f"<h1>{title}</h1>" in page
+            assert f'@top-left {{ content: "{title}"' in page  # the running header of a print and the PDF
+        else:
+            assert docx.Document(str(out)).paragraphs[0].text == title
 
 
 def test_a_report_workbook_has_the_comment_columns_the_document_has(run, tmp_path):

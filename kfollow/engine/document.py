@@ -136,19 +136,33 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
     footer.append(f"Senast bokförda period: {year}-{booked:02d}" if booked else
                   f"Utfall {year} anges för helår")
     footer = [shown(line) for line in footer]  # (paths as typed: a control character escaped, as messages show it)
-    title = f"Ekonomi {when}, {info.organisation}"
-    # a stab's (or a verksamhet's) own report says whose it is, as its tables' titles do
-    rows = store.amounts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))
-    for view, chosen in (("stab", staber), ("verksamhet", verksamheter)):
-        if chosen:
-            names = rows.filter((pl.col("vy") == view) & pl.col("nyckel").is_in(chosen)).unique("nyckel", keep="first")
-            found = dict(zip(names["nyckel"], names["namn"]))
-            said = [t.strip() for t in title.split(",")]  # (an organisation may end with the stab's name)
-            title += "".join(f", {n}" for n in (found.get(k) or k for k in chosen) if n not in said)
+    title = ", ".join([f"Ekonomi {when}", info.organisation,
+                       *_whose(store, year, fids, forvaltning, staber, verksamheter)])
     if store.amounts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))["budget"].is_null().all():
         changed = not store.changes.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids)).is_empty()
         sections = _without_budget(sections, year, changed)
     return Document(title, tuple(sections), tuple(footer), unit, said=tuple(p.messages))
+
+
+def _whose(store: Store, year: int, fids: list[str], forvaltning: list[str] | None, staber: list[str] | None,
+           verksamheter: list[str] | None) -> list[str]:
+    """The names of the part of the organisation a report is of, for its title: the förvaltningar chosen, or each
+    förvaltning holding the chosen stab or verksamhet rows followed by their names; none for the whole."""
+    # a part's report titled as the whole could not be told from it (found by a new user: VSS's report); so every
+    # name is said, even one the organisation ends with (stab KS, Kommunstyrelsen, was left out and looked the whole)
+    chosen = staber or verksamheter
+    if not chosen:
+        return [store.year(year).forvaltningar[f].namn for f in fids] if forvaltning else []
+    view = "stab" if staber else "verksamhet"
+    rows = store.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == view) & pl.col("nyckel").is_in(chosen)
+                                & pl.col("forvaltning").is_in(fids)).unique(["forvaltning", "nyckel"], keep="first")
+    names = []
+    for fid in fids:
+        held = dict(rows.filter(pl.col("forvaltning") == fid).select("nyckel", "namn").iter_rows())
+        if held:  # the förvaltning's name, then its rows' in the order chosen
+            names += [store.year(year).forvaltningar[fid].namn,
+                      *(held[k] or k for k in dict.fromkeys(chosen) if k in held)]
+    return names
 
 
 # what a year without any budget cannot give (a year typed with its utfall alone, for a comparison)
