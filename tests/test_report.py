@@ -634,3 +634,17 @@ def test_the_same_rows_are_bold_in_every_format(run, tmp_path, args):
     assert forvaltningar  # (the bundled 2024 report has VSS so)
     for label, table in forvaltningar:
         assert (label, True) in tables["xlsx"][table], label
+
+
+def test_the_workbook_and_the_word_file_carry_the_documents_title(run, tmp_path):
+    """The workbook's title property was its first table's caption ("Ekonomi 2024, KLF, …") and the Word
+    file's was empty (found by a new user): both are the document's title, a part's named."""
+    import docx
+    import openpyxl
+
+    title = "Ekonomi 2024, Linköpings kommun, Kommunstyrelsen, Verksamhetsstöd och service"
+    for suffix in ("xlsx", "docx"):
+        result = run("report", "--year", "2024", "--forvaltning", "VSS", "-o", tmp_path / f"r.{suffix}")
+        assert result.exit_code == 0, result.stderr
+    assert openpyxl.load_workbook(tmp_path / "r.xlsx").properties.title == title
+    assert docx.Document(str(tmp_path / "r.docx")).core_properties.title == title

@@ -260,7 +260,8 @@ def to_workbook(doc: Document, opts: Options, notices: list[str] | None = None) 
     # the rows' comments where the document shows them (a table of the other formats has the same columns),
     # never a column empty in every row; each sheet states the footer (the sources) once
     return to_xlsx([_without_empty_comments(s.report, s.comments or opts.comments) for s in tables],
-                   replace(opts, comments=True), [s.short or s.heading for s in tables], notices, footer=doc.footer)
+                   replace(opts, comments=True), [s.short or s.heading for s in tables], notices, footer=doc.footer,
+                   title=doc.title)
 
 
 def _without_empty_comments(report: Report, shown: bool = True) -> Report:

@@ -132,7 +132,13 @@ def to_docx(doc: Document, opts: Options, charts: bool = True, template: Path | 
         for line in doc.footer:
             _small(w.paragraph(line))
     _running(w, doc.title)
+    w.docx.core_properties.title = _property(doc.title)  # (the file's title, as the workbook's: found by a new user)
     return _save(w), w.notes
+
+
+def _property(text: str) -> str:
+    """Text for a property of the file: its control characters left out (XML 1.0 has no place for them)."""
+    return "".join(c for c in text if c >= " " or c in "\t\n")
 
 
 def report_to_docx(report: Report, opts: Options, template: Path | None = None) -> tuple[bytes, list[str]]:

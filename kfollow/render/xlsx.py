@@ -46,7 +46,7 @@ _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
 def to_xlsx(reports: list[Report] | Report, opts: Options, sheet_names: list[str] | None = None,
-            notices: list[str] | None = None, footer: tuple[str, ...] | list[str] = ()) -> bytes:
+            notices: list[str] | None = None, footer: tuple[str, ...] | list[str] = (), title: str | None = None) -> bytes:
     """The reports as an .xlsx workbook, one sheet each; amounts in each report's unit, exact to the öre.
 
     `sheet_names` (one per report) default to the reports' titles; either way they are made valid
@@ -63,7 +63,9 @@ def to_xlsx(reports: list[Report] | Report, opts: Options, sheet_names: list[str
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False, "in_memory": True})
-    workbook.set_properties({"title": _clean(reports[0].caption) if reports else "", "created": CREATED})
+    # (a document's own title, not its first table's caption: found by a new user)
+    workbook.set_properties({"title": _clean(title if title is not None else reports[0].caption if reports else ""),
+                             "created": CREATED})
     formats = _Formats(workbook)
     for number, (report, name) in enumerate(zip(reports, names), start=1):
         cut = _sheet(workbook, workbook.add_worksheet(name), report, opts, formats, f"Tabell{number}", tuple(footer))
