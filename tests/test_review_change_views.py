@@ -259,3 +259,17 @@ def test_compare_shows_the_rest_of_one_year_as_0_in_the_other_so_the_changes_add
     parts = [r for r in csv_rows(result.stdout) if r["forvaltning"] == "KLF" and r["radtyp"] in ("rad", "ej_fordelat")]
     total = sum(Decimal(r["forandring"]) for r in parts)
     assert abs(total - Decimal(rows["Summa KLF"]["forandring"])) <= Decimal("0.1") * len(parts)  # (each row rounded)
+
+
+def test_with_costs_negative_the_summa_is_not_called_a_nettokostnad(run):
+    """`--costs-negative` printed "Summa nettokostnad -654,0 -641,9 12,1": a nettokostnad is positive by
+    definition, and the row is intäkter − kostnader (found by a year-end user). A resultat unit's own total
+    stays "Summa resultat", and without the option nothing changes."""
+    turned = run("deviation", "--year", "2024", "--by", "forvaltning", "--costs-negative", "-f", "csv",
+                 "--columns", "rubrik,utfall")
+    assert turned.stdout.splitlines()[-1] == "Summa intäkter − kostnader,-641.9", turned.stdout
+    plain = run("deviation", "--year", "2024", "--by", "forvaltning", "-f", "csv", "--columns", "rubrik,utfall")
+    assert plain.stdout.splitlines()[-1] == "Summa nettokostnad,641.9", plain.stdout
+    vss = run("deviation", "--year", "2024", "--by", "forvaltning", "--forvaltning", "VSS", "--costs-negative", "-f",
+              "csv", "--columns", "rubrik,utfall")
+    assert vss.stdout.splitlines()[-1].startswith("Summa resultat,"), vss.stdout

@@ -15,6 +15,7 @@ MACHINE_ONLY = ("radtyp", "redovisas_som", "forvaltning", "stab", "verksamhet", 
 GROSS = ("budget_kostnader", "budget_intakter", "utfall_kostnader", "utfall_intakter")
 MIXED_TOTAL = ("Summa nettokostnad räknar även förvaltningar som redovisas som resultat (intäkter − kostnader) "
                "som nettokostnad, alltså med omvänt tecken.")
+COSTS_NEGATIVE_TOTAL = "Summa intäkter − kostnader"  # the Summa's label with costs negative (not a nettokostnad)
 # with costs negative every row is intäkter − kostnader, a resultat as it is and a nettokostnad turned: the Summa adds them as shown
 MIXED_TOTAL_COSTS_NEGATIVE = ("Med kostnader negativa (--costs-negative) visas alla rader och summan som intäkter − "
                               "kostnader, också förvaltningar som redovisas som resultat: summan är radernas summa.")
@@ -36,6 +37,11 @@ def as_report(frame: pl.DataFrame, headers: dict[str, str] | None = None, store=
     frame's figures are turned so (`costs_negative`), which a Summa of mixed presentations is noted for;
     `total`: the label people read on the Summa row, where it is no `Summa nettokostnad` (a filtered table's)."""
     notes = tuple(meta.pop("notes", ()))
+    if costs_negative and total is None and {"redovisas_som", "radtyp"} <= set(frame.columns) and not frame.filter(
+            (pl.col("radtyp") == "summa") & (pl.col("redovisas_som") == "nettokostnad")).is_empty():
+        # with costs negative the Summa is intäkter − kostnader: a nettokostnad is positive by definition, so
+        # "Summa nettokostnad -654,0" said the other (found by a year-end user)
+        total = COSTS_NEGATIVE_TOTAL
     meta |= {"optional": optional_columns(frame), "headers": headers}
     if store is not None:
         meta["sources"] = tuple(store.sources)
