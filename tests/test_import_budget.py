@@ -682,3 +682,17 @@ def test_the_library_takes_a_year_as_text_and_refuses_a_unit_or_folder_that_is_n
                  tmp_path / "b.csv", "--budgets", tmp_path / "saknas")
     assert result.exit_code == 4 and "budgets directory not found" in result.stderr, result.stderr
     assert not (tmp_path / "b.csv").exists()
+
+
+def test_a_csv_export_in_code_page_437_is_read_as_such(tmp_path: Path):
+    """A CSV in code page 437 (PC8, as SIE files are) was read as Windows-1252: "Löner" became "L”ner" and
+    "Övriga tjänster" "™vriga tj„nster", without a word (found by a library user). Its Swedish letters decide,
+    as in the SIE reader; a Windows-1252 file stays one."""
+    (tmp_path / "map.yaml").write_text(CSV_MAPPING.replace("belopp: Budget}", "belopp: Budget, kontonamn: Namn}"),
+                                       encoding="utf-8")
+    text = "Period;Konto;Namn;Ansvar;Budget\n2024;5010;Löner;1120;100\n2024;6410;Övriga tjänster;1130;7\n"
+    for encoding, told in (("cp437", "CP437 (PC8)"), ("cp1252", "Windows-1252")):
+        (tmp_path / "budget.csv").write_bytes(text.encode(encoding))
+        imported = kfollow.import_csv(tmp_path / "budget.csv", tmp_path / "map.yaml", budget=True)
+        assert imported.origin.as_dict()["encoding"] == told
+        assert dict(imported.origin.konton) == {"5010": "Löner", "6410": "Övriga tjänster"}, encoding

@@ -2,7 +2,8 @@
 
 What Swedish ekonomisystem write when asked for a CSV of booked rows:
 - separator `;` or `,`, sniffed from the header line (the one of them it has more of, outside quotes);
-- encoding UTF-8, with or without BOM, else Windows-1252 (the summary says which was used);
+- encoding UTF-8, with or without BOM, else Windows-1252, or code page 437 (PC8) where its Swedish letters
+  outnumber Windows-1252's (the summary says which was used);
 - amounts with the decimal mark of the mapping (`decimal:`, default `,`); spaces, no-break spaces
   (U+00A0, U+202F) and, with a decimal comma, dots between groups of three digits are thousands
   separators; a minus before or after the number (`1234,50-`) is negative; more than two decimals
@@ -27,7 +28,8 @@ from pathlib import Path
 
 import polars as pl
 
-from kfollow.sources.files import EXPORT_LIMIT, LINE_LIMIT, NAME_LIMIT, looks_utf16, read_bytes, stray_quote
+from kfollow.sources.files import (CP437_LETTERS, EXPORT_LIMIT, LATIN_LETTERS, LINE_LIMIT, NAME_LIMIT, looks_utf16,
+                                   read_bytes, stray_quote)
 from kfollow.errors import DataError, control_class, shown
 from kfollow.sources.ledger import Ledger
 from kfollow.sources.mapping import LedgerMapping
@@ -42,7 +44,7 @@ _ROW = "_rad"
 @dataclass(frozen=True)
 class CsvExport:
     ledger: Ledger
-    encoding: str  # "UTF-8", "UTF-8 with BOM" or "Windows-1252"
+    encoding: str  # "UTF-8", "UTF-8 with BOM", "Windows-1252" or "CP437 (PC8)"
     separator: str
     accounts: dict[str, str] = field(default_factory=dict)  # konto → name, where `kolumner: kontonamn` names a column
     warnings: tuple[str, ...] = ()  # for the person importing (a name whose control characters were replaced)
@@ -162,6 +164,12 @@ def _decode(raw: bytes, name: str) -> tuple[str, bytes, str]:
         return "UTF-8", raw, raw.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    # the Swedish letters counted both ways, as the SIE reader does (`sie._encoding`): an export in code page 437
+    # (PC8, as SIE files are) read as Windows-1252 made "Löner" "L”ner" without a word (found by a library user)
+    cp437 = sum(raw.count(bytes([b])) for b in CP437_LETTERS)
+    if cp437 > sum(raw.count(bytes([b])) for b in LATIN_LETTERS):
+        text = raw.decode("cp437")
+        return "CP437 (PC8)", text.encode("utf-8"), text
     try:
         text = raw.decode("cp1252")
     except UnicodeDecodeError as exc:

@@ -38,6 +38,12 @@ FACT_ROWS_PER_BYTE = 10
 FACT_ROW_FLOOR = 1_000_000
 
 
+# the bytes of å ä ö Å Ä Ö é ü É Ü in code page 437 (PC8, as SIE files are written) and in ISO-8859-15 / Windows-1252:
+# counted both ways to tell an export's encoding (`sie._encoding`, `erp_csv._decode`)
+CP437_LETTERS = b"\x86\x84\x94\x8f\x8e\x99\x82\x81\x90\x9a"
+LATIN_LETTERS = b"\xe5\xe4\xf6\xc5\xc4\xd6\xe9\xfc\xc9\xdc"
+
+
 # a year file of a budgets folder: YYYY.yaml (or .yml)
 YEAR_FILE = re.compile(r"([0-9]{4})\.ya?ml")
 

@@ -55,7 +55,8 @@ from pathlib import Path
 
 import polars as pl
 
-from kfollow.sources.files import EXPORT_LIMIT, LINE_LIMIT, NAME_LIMIT, OpenFile, looks_utf16, open_file
+from kfollow.sources.files import (CP437_LETTERS, EXPORT_LIMIT, LATIN_LETTERS, LINE_LIMIT, NAME_LIMIT, OpenFile,
+                                   looks_utf16, open_file)
 from kfollow.errors import DataError, control_class
 
 # The common shapes of #TRANS, #VER and #PSALDO, matched by Python's `re` in the line loop and by
@@ -97,8 +98,6 @@ _ESCAPE = re.compile(r'\\(["\\])')
 _CONTROL = re.compile(control_class(r"\n\r"))
 
 # Swedish (and é, ü) letters: code page 437 bytes and ISO-8859-15 bytes
-_CP437_LETTERS = b"\x86\x84\x94\x8f\x8e\x99\x82\x81\x90\x9a"
-_LATIN_LETTERS = b"\xe5\xe4\xf6\xc5\xc4\xd6\xe9\xfc\xc9\xdc"
 _ASCII = bytes(range(128))
 _REPLACEMENT = "\ufffd".encode()  # U+FFFD in UTF-8
 
@@ -258,13 +257,13 @@ def _encoding(file: OpenFile, name: str) -> tuple[str, bool, list[str]]:
         if not block.isascii():
             ascii_only = False
             high = block.translate(None, _ASCII)  # the non-ASCII bytes only: counting them is quick
-            found = sum(high.count(byte) for byte in _CP437_LETTERS)
+            found = sum(high.count(byte) for byte in CP437_LETTERS)
             if found and first_cp437 is None:
-                first_cp437 = offset + re.search(b"[" + re.escape(_CP437_LETTERS) + b"]", block).start()
+                first_cp437 = offset + re.search(b"[" + re.escape(CP437_LETTERS) + b"]", block).start()
             cp437 += found
-            found = sum(high.count(byte) for byte in _LATIN_LETTERS)
+            found = sum(high.count(byte) for byte in LATIN_LETTERS)
             if found and first_latin is None:
-                first_latin = offset + re.search(b"[" + re.escape(_LATIN_LETTERS) + b"]", block).start()
+                first_latin = offset + re.search(b"[" + re.escape(LATIN_LETTERS) + b"]", block).start()
             latin += found
         if utf8 and not ascii_only:
             try:
