@@ -231,6 +231,15 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
     return frame, tuple(notes)
 
 
+# how each figure is computed, said in the table: a published report may compute them otherwise (the bundled one
+# prints 3,3 and 57 where these give 3,4 and 39,2), and a reader of the document alone could not tell why (found
+# by a year-end user)
+DEFINITIONS = ("Måtten räknas så: personalkostnaderna är utfallet på kostnadsslaget personal (som standard kontoklass "
+               "5) delat med förvaltningens nettokostnad; avvikelse budget och utfall är budget − utfall för "
+               "nettokostnaden delat med budgeten, positiv vid överskott; avvikelse investeringsbudget och utfall är "
+               "investeringsbudget − utfall för årets projekt delat med investeringsbudgeten.")
+
+
 def indicators(store: Store, year: int | None = None, forvaltning: list[str] | None = None,
                period: str | int | None = None) -> Report:
     """`indicators_frame` as a `Report`: the nämndindikatorer of Målområde Ekonomi, in percent. `period`
@@ -247,7 +256,7 @@ def indicators(store: Store, year: int | None = None, forvaltning: list[str] | N
         notes = (*notes, f"{years} visas inte: inget av måtten går att räkna för {'det året' if len(empty) == 1 else 'de åren'}.")
     else:
         empty = []
-    notes = (*notes, *_close_to_target(frame, year))
+    notes = (*notes, *_close_to_target(frame, year), DEFINITIONS)
     # without any target in the year file (`indikatorer:`), no Mål, Önskad riktning or Uppfyllt for people
     untargeted = ("mal", "riktning", "uppfyllt") if "mal" in frame.columns and frame["mal"].is_null().all() else ()
     return as_report(frame, headers, store=store, title=f"Nämndindikatorer {year}, målområde ekonomi",
