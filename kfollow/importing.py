@@ -42,6 +42,7 @@ class Import:
     check: ledger.Check | None  # SIE utfall against the file's #PSALDO
     messages: tuple[str, ...]  # "warning: …" and "note: …" lines, in the order they arose
     year: str | None = None  # the calendar year of the year read (an export's #RAR), where it is one
+    split: bool = False  # the year read runs over two calendar years (a räkenskapsår of July–June): said once
 
     def tables(self) -> dict[str, ledger.Imported]:
         """The imported tables by kind, utfall first."""
@@ -75,7 +76,7 @@ class Import:
             table = self.tables().get(kind)
             if table is not None:
                 warnings += _destination(kind, Path(path), table.facts, budgets, force_unnamed, self.year,
-                                         self.origin.kostnadsslag, written)
+                                         self.origin.kostnadsslag, written, self.split)
         return warnings
 
     def note(self, kind: str) -> str:
@@ -149,6 +150,7 @@ def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str 
         read={kind: _read(text, tables[kind]) for kind, text in read.items()},
         check=check, messages=tuple(messages + _table_notes(tables) + warnings + _accruals(tables)),
         year=chosen.start[:4] if chosen.start[:4] == chosen.end[:4] else None,
+        split=chosen.start[:4] != chosen.end[:4],
     )
 
 
@@ -290,8 +292,9 @@ _OPTIONS = {"utfall": "-o", "budget": "--budget-out"}
 
 def _destination(kind: str, path: Path, facts: pl.DataFrame, budgets: Path | str | None,
                  force_unnamed: bool, asked: str | None = None, groups: tuple = (),
-                 written: frozenset = frozenset()) -> list[str]:
-    """`Import.destinations` for one table."""
+                 written: frozenset = frozenset(), split: bool = False) -> list[str]:
+    """`Import.destinations` for one table; `split`: the year read runs over two calendar years, which the
+    import warns of itself (--year cannot split it: no advice to)."""
     key, option = _KEYS[kind], _OPTIONS[kind]
     other = _KEYS["budget" if kind == "utfall" else "utfall"]
     folder = Path(budgets) if budgets is not None else path.parent
@@ -325,7 +328,7 @@ def _destination(kind: str, path: Path, facts: pl.DataFrame, budgets: Path | str
     own = [files[y] for y in years if y in files]
     # (found by a controller: an export of two years written whole, which no year file can read)
     mixed = [f"warning: {option} {shown(str(path))} holds periods of {' and '.join(years)}; a year file reads "
-             f"only its own year's: import each year into its own table with --year"] if len(years) > 1 else []
+             f"only its own year's: import each year into its own table with --year"] if len(years) > 1 and not split else []
     if not own:
         return mixed  # no year file for the table's year here: the ids note of the import says so
     year_file = own[0]

@@ -1015,3 +1015,18 @@ def test_an_export_of_year_balances_only_is_told_to_be_exported_again(tmp_path: 
                                  "balances (#PSALDO), only the year's balances (#SIETYP 1); export it again as SIE 4 "
                                  "(or SIE 2 or 3, which have #PSALDO)\n")
         assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_year_over_two_calendar_years_is_warned_of_once_with_advice_that_can_be_followed(tmp_path: Path):
+    """A räkenskapsår of July–June: the import warned "import each year into its own table with --year" and
+    then that the year "runs over two calendar years, which --year cannot split" (found by a library user).
+    Only the second, which can be followed, is said."""
+    (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
+    (tmp_path / "split.se").write_text('#FLAGGA 0\n#SIETYP 2\n#RAR 0 20240701 20250630\n#KONTO 5010 "Löner"\n'
+                                       "#PSALDO 0 202409 5010 {} 100.00\n#PSALDO 0 202502 5010 {} 200.00\n",
+                                       encoding="utf-8")
+    result = run("import", "sie", tmp_path / "split.se", "-m", tmp_path / "map.yaml", "--from", "psaldo",
+                 "--unmapped-empty", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 0, result.stderr
+    assert "runs over two calendar years, which --year cannot split" in result.stderr
+    assert "import each year into its own table with --year" not in result.stderr, result.stderr
