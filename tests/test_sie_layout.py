@@ -268,3 +268,19 @@ def test_an_empty_code_is_a_part_of_its_dimensions_set(tmp_path: Path):
 #PBUDGET 0 202401 6410 {1 ""} 400.00
 """)
     assert rows == {("KSF", "LED", "", "6410"): "600.00", ("KSF", "", "", "6410"): "400.00"}
+
+
+def test_parts_read_on_the_word_of_one_account_month_are_said(tmp_path: Path):
+    """One account-month whose object row is larger than its `{}` row read the whole file as parts, adding the
+    object row to the total (−800 for a −300 total), with no word but "(written as parts …)" (found by a
+    library user). The reading stands (it is what such a file most likely is), and a note says how little
+    it rests on; with three such account-months it is no doubt and nothing is said."""
+    one = "#PSALDO 0 202401 3510 {} -300.00\n#PSALDO 0 202401 3510 {1 \"1120\"} -500.00\n#PSALDO 0 202401 5011 {} 1000.00\n"
+    rows, said = imported(tmp_path, one, budget=False)
+    assert rows[("KSF", "EKO", "", "3510")] == "-500.00" and rows[("KSF", "", "", "3510")] == "-300.00"
+    assert ("note: the #PSALDO rows were read as one row per object combination booked, all rows summed, on the "
+            "evidence of 1 account-month alone") in said, said
+    three = "".join(f"#PSALDO 0 2024{m:02d} 3510 {{}} -300.00\n#PSALDO 0 2024{m:02d} 3510 {{1 \"1120\"}} -500.00\n"
+                    for m in (1, 2, 3))
+    _, said = imported(tmp_path, three, budget=False)
+    assert "on the evidence of" not in said and "(written as parts" in said, said

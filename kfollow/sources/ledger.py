@@ -713,7 +713,7 @@ def _beyond_totals(rows: pl.DataFrame, frame: pl.DataFrame, dims: list[str], cou
 
 def reading_doubt(psaldo: pl.DataFrame, other: pl.DataFrame | None, label: str,
                   counted: set[str] | None = None) -> tuple[str, ...]:
-    """A note where `psaldo_reading` read on even evidence, or read parts on none."""
+    """A note where `psaldo_reading` read on even evidence, or read parts on none or on little (`_THIN`)."""
     reading, doubt = _reading(psaldo, other, counted)
     if doubt is None:
         return ()
@@ -722,11 +722,20 @@ def reading_doubt(psaldo: pl.DataFrame, other: pl.DataFrame | None, label: str,
                 "month has both, nor two sets of object rows that add up alike): read as one row per object "
                 "combination booked, all rows summed; if they are totals broken down, this counts money more "
                 "than once: compare the summary with the ekonomisystem's report",)
+    if doubt[0] == "thin":
+        n = doubt[1]
+        return (f"the {label} rows were read as one row per object combination booked, all rows summed, on the "
+                f"evidence of {n} account-month{'s' if n != 1 else ''} alone whose object rows add up to more than "
+                "its {} row (or to the other sign); if the {} rows are totals broken down, this counts money more "
+                "than once: compare the summary with the ekonomisystem's report",)
     exact, within, beyond = doubt
     return (f"the {label} rows could be written either way: {exact + within} account-month"
             f"{'s' if exact + within != 1 else ''} read as a total broken down by object rows, {beyond} as "
             "object rows that are parts of it; read as totals (the layout of most programs); compare the "
             "summary with the ekonomisystem's report",)
+
+
+_THIN = 2  # evidence of parts from this many account-months or fewer, and none of totals, is said (`reading_doubt`)
 
 
 def _reading(psaldo: pl.DataFrame, other: pl.DataFrame | None, counted: set[str] | None):
@@ -735,6 +744,9 @@ def _reading(psaldo: pl.DataFrame, other: pl.DataFrame | None, counted: set[str]
     if found:
         exact, within, beyond = (sum(x) for x in zip(*found))
         score = 3 * exact + within
+        if score < beyond <= _THIN:  # parts on the word of an account-month or two: said (one object row beyond
+            # its total read a whole file as parts, adding its object rows to its totals; found by a library user)
+            return "parts", ("thin", beyond)
         return ("totals" if score >= beyond else "parts"), ((exact, within, beyond) if score == beyond else None)
     rows = psaldo if counted is None else psaldo.filter(pl.col("konto").is_in(list(counted)))
     if rows.is_empty() or rows["total"].all():
