@@ -273,3 +273,32 @@ def test_with_costs_negative_the_summa_is_not_called_a_nettokostnad(run):
     vss = run("deviation", "--year", "2024", "--by", "forvaltning", "--forvaltning", "VSS", "--costs-negative", "-f",
               "csv", "--columns", "rubrik,utfall")
     assert vss.stdout.splitlines()[-1].startswith("Summa resultat,"), vss.stdout
+
+
+def test_a_stab_booked_short_is_not_told_to_declare_the_difference_as_ej_fordelat(run, tmp_path: Path):
+    """One stab without February: besides "bokfört till och med 2024-01 …; lägg till de saknade månaderna",
+    check gave a second error advising "ange differensen under ej_fordelat", which would hide the missing
+    month (found by a new user). The second error now points at the missing months."""
+    year = """ar: 2024
+organisation: Test
+enhet: tkr
+verksamheter:
+  "100": "Nämnd"
+  "920": "Gemensamma"
+forvaltningar:
+  KSF:
+    namn: Kommunstyrelseförvaltningen
+    staber:
+      LED: {namn: Ledningsstab, budget: 1200.0, utfall: {2024-01: 100, 2024-02: 100}}
+      EKO: {namn: Ekonomistab, budget: 600.0, utfall: {2024-01: 50}}
+    verksamheter:
+      "100": {budget: 1200.0, utfall: {2024-01: 100, 2024-02: 100}}
+      "920": {budget: 600.0, utfall: {2024-01: 50, 2024-02: 50}}
+"""
+    (tmp_path / "2024.yaml").write_text(year, encoding="utf-8")
+    result = run("check", "--budgets", tmp_path)
+    assert result.exit_code == 1
+    assert "KSF stab EKO: utfallet är bokfört till och med 2024-01 men filen till och med 2024-02" in result.stdout
+    differens = [line for line in result.stdout.splitlines() if "en differens på" in line]
+    assert differens and all("förvaltningens rader är bokförda till olika månader: lägg först till de saknade "
+                             "månaderna" in line and "ej_fordelat" not in line for line in differens), result.stdout

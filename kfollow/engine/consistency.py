@@ -41,6 +41,13 @@ def reconcile_frame(budgets: Store, a: pl.DataFrame) -> list[dict]:
              pl.col("utfall").filter(pl.col("vy").str.starts_with("ej_fordelat")).first().alias("ej_utfall"))
     )
     tabled: dict[int, set[str]] = {}
+    short: dict[int, set[str]] = {}
+
+    def short_rows(ar: int) -> set[str]:  # the förvaltningar with a row booked short of the year's last month
+        if ar not in short:
+            booked = budgets.amounts.filter((pl.col("ar") == ar) & pl.col("manader").is_not_null())
+            short[ar] = set(booked.filter(pl.col("manader") < pl.col("manader").max())["forvaltning"].to_list())
+        return short[ar]
 
     def tabled_budget(ar: int) -> set[str]:
         if ar not in tabled:
@@ -91,6 +98,10 @@ def reconcile_frame(budgets: Store, a: pl.DataFrame) -> list[dict]:
                         advice = ("rätta beloppen eller ange differensen under ej_fordelat" if part == "utfall" else
                                   "rätta beloppen, ange differensen under ej_fordelat eller ange både stab och "
                                   "verksamhet på raderna i dess budgetändringar (ombudgeteringar)")
+                        if part == "utfall" and fid in short_rows(ar):  # the months missing are the cause: the
+                            # difference goes with them (found by a new user: told to declare it under ej_fordelat)
+                            advice = ("förvaltningens rader är bokförda till olika månader: lägg först till de "
+                                      "saknade månaderna (felet bokfört till och med …)")
                         add("vy_differens", got["rad"], "fel", f"{_THE[part]} för {_ROWS[view]} summerar till {{0:d}} "
                             f"men {whose} är {{1:d}}, en differens på {{2:d}}; {advice}", have, reference, gap)
                     elif declared := got[f"ej_{part}"]:
