@@ -302,3 +302,24 @@ forvaltningar:
     differens = [line for line in result.stdout.splitlines() if "en differens på" in line]
     assert differens and all("förvaltningens rader är bokförda till olika månader: lägg först till de saknade "
                              "månaderna" in line and "ej_fordelat" not in line for line in differens), result.stdout
+
+
+def test_one_row_typed_a_month_ahead_is_named_beside_the_short_bookings(run, tmp_path: Path):
+    """KGEM's September typed in August: check gave an error for each of the other rows ("lägg till de saknade
+    månaderna") and named the row ahead nowhere (found by a new user). A warning now asks about that row; the
+    errors stay, since a row may be ahead rightly. Two rows short of two ahead is no such case."""
+    rows = "".join(f"      S{i}: {{namn: Stab {i}, budget: 1200, utfall: {{2024-01: 100, 2024-02: 100}}}}\n" for i in range(4))
+    year = ("ar: 2024\norganisation: Test\nenhet: tkr\nforvaltningar:\n  A:\n    namn: A\n    staber:\n" + rows +
+            "      S9: {namn: Nio, budget: 1200, utfall: {2024-01: 100, 2024-02: 100, 2024-03: 100}}\n")
+    (tmp_path / "2024.yaml").write_text(year, encoding="utf-8")
+    result = run("check", "--budgets", tmp_path)
+    assert result.exit_code == 1 and result.stdout.count("lägg till de saknade månaderna") == 4
+    assert (f"{tmp_path / '2024.yaml'}:12: varning: A stab S9: utfallet är bokfört till och med 2024-03, en månad efter "
+            "årets 4 övriga rader (till och med 2024-02); är 2024-03 rätt? Är månaden skriven i förväg: ta bort den, "
+            "så försvinner felen om saknade månader på de andra raderna") in result.stdout, result.stdout
+    (tmp_path / "2024.yaml").write_text(year.replace("      S0: {namn: Stab 0, budget: 1200, utfall: {2024-01: 100, 2024-02: 100}}",
+                                                     "      S0: {namn: Stab 0, budget: 1200, utfall: {2024-01: 100, "
+                                                     "2024-02: 100, 2024-03: 1}}").replace(
+        "      S1: {namn: Stab 1, budget: 1200, utfall: {2024-01: 100, 2024-02: 100}}",
+        "      S1: {namn: Stab 1, budget: 1200, utfall: {2024-01: 100, 2024-02: 100, 2024-03: 1}}"), encoding="utf-8")
+    assert "i förväg" not in run("check", "--budgets", tmp_path).stdout  # three ahead of two behind
