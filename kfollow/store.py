@@ -278,8 +278,9 @@ def did_you_mean(text: str, choices) -> str:
 
 def closest(text: str, choices) -> str | None:
     """The id of `choices` fewest edits from `text` (case aside), a swap of two neighbouring letters one edit;
-    None where every one is more edits away than a third of `text` (at least one edit), or has half its letters
-    edited (`HS` is no typo of `KS`)."""
+    where every one is more edits away than a third of `text` (at least one edit), or has half its letters
+    edited (`HS` is no typo of `KS`), difflib's nearest for a text of more than three letters (`material` for
+    `kop_material`), else None."""
     import difflib
 
     # (difflib alone gave KS for KSL, where two swapped letters of KLS are the commonest typo of a short id)
@@ -289,8 +290,10 @@ def closest(text: str, choices) -> str | None:
     # (a length further off than the limit is further off in edits too: a long pasted value costs nothing)
     edits = {c: _edits(typed, c) for c in by_fold if abs(len(c) - len(typed)) <= limit}
     edits = {c: n for c, n in edits.items() if n <= limit and 2 * n < max(len(c), len(typed))}
-    if not edits:
-        return None
+    if not edits:  # a word-like id typed longer or shorter (personalkostnader for personal): difflib's nearest, as
+        # before (found in review: these lost their suggestion)
+        near = difflib.get_close_matches(typed, list(by_fold), n=1)
+        return by_fold[near[0]] if near and len(typed) > 3 else None
     best = min(edits.values())
     tied = [c for c, n in edits.items() if n == best]
     # KSL is one edit from KS too: of as near ones, the id of the very letters typed (only their order is off)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from conftest import csv_rows
+from conftest import ROOT, csv_rows
 
 YEAR = """ar: 2024
 organisation: Test
@@ -323,3 +323,21 @@ def test_one_row_typed_a_month_ahead_is_named_beside_the_short_bookings(run, tmp
         "      S1: {namn: Stab 1, budget: 1200, utfall: {2024-01: 100, 2024-02: 100}}",
         "      S1: {namn: Stab 1, budget: 1200, utfall: {2024-01: 100, 2024-02: 100, 2024-03: 1}}"), encoding="utf-8")
     assert "i förväg" not in run("check", "--budgets", tmp_path).stdout  # three ahead of two behind
+
+
+def test_a_long_selection_still_writes_its_word_file_and_word_like_ids_keep_their_suggestion(run, tmp_path: Path):
+    """Found in review: a report of twelve verksamheter failed in Word (a title property over 255 characters:
+    internal error, exit 70); and `--kostnadsslag personalkostnader` lost its suggestion 'personal' when ids
+    went to fewest edits."""
+    import docx
+
+    codes = ["100", "130", "215", "220", "230", "263", "270", "275", "315", "340", "800", "815"]
+    result = run("report", "--year", "2024", *[a for c in codes for a in ("--verksamhet", c)], "-o", tmp_path / "v.docx")
+    assert result.exit_code == 0, result.stderr
+    title = docx.Document(str(tmp_path / "v.docx")).core_properties.title
+    assert len(title) == 255 and title.endswith("…")
+    sie = ROOT / "examples" / "sie" / "budgets"
+    for typed, meant in (("personalkostnader", "personal"), ("material", "kop_material")):
+        said = run("deviation", "--budgets", sie, "--by", "kostnadsslag", "--kostnadsslag", typed)
+        assert said.exit_code == 2 and said.stderr.rstrip().endswith(f"did you mean '{meant}'?"), said.stderr
+    assert run("deviation", "--stab", "KSL").stderr.rstrip().endswith("did you mean 'KLS'?")

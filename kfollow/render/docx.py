@@ -137,8 +137,10 @@ def to_docx(doc: Document, opts: Options, charts: bool = True, template: Path | 
 
 
 def _property(text: str) -> str:
-    """Text for a property of the file: its control characters left out (XML 1.0 has no place for them)."""
-    return "".join(c for c in text if c >= " " or c in "\t\n")
+    """Text for a property of the file: its control characters left out (XML 1.0 has no place for them), and at
+    most 255 characters, as Word's core properties take (a title naming twelve verksamheter failed; found in review)."""
+    text = "".join(c for c in text if c >= " " or c in "\t\n")
+    return text if len(text) <= 255 else text[:254] + "…"
 
 
 def report_to_docx(report: Report, opts: Options, template: Path | None = None) -> tuple[bytes, list[str]]:
