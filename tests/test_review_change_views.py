@@ -341,3 +341,32 @@ def test_a_long_selection_still_writes_its_word_file_and_word_like_ids_keep_thei
         said = run("deviation", "--budgets", sie, "--by", "kostnadsslag", "--kostnadsslag", typed)
         assert said.exit_code == 2 and said.stderr.rstrip().endswith(f"did you mean '{meant}'?"), said.stderr
     assert run("deviation", "--stab", "KSL").stderr.rstrip().endswith("did you mean 'KLS'?")
+
+
+def test_compare_fills_a_rest_with_0_only_for_a_forvaltning_of_that_year_with_its_own_total(run, tmp_path: Path):
+    """Found in review of the fill of a year's rest with 0: it tested the Summa of all förvaltningar, so a
+    förvaltning of 2023 only got a 2024 rest of 0 (and −100 %), and one whose Summa was unknown (another
+    förvaltning given for the whole year) kept its – though its own total was known."""
+    (tmp_path / "2023.yaml").write_text("""ar: 2023
+organisation: Test
+enhet: tkr
+forvaltningar:
+  KLF:
+    namn: Kommunledningsförvaltningen
+    summa: {utfall: 300}
+    staber:
+      A: {namn: Stab A, budget: 1200, utfall: 100}
+      B: {namn: Stab B, budget: 1200, utfall: 150}
+    ej_fordelat:
+      staber: {utfall: 50}
+  VSS:
+    namn: Service
+    staber:
+      S: {namn: Stab S, budget: 100, utfall: 90}
+""", encoding="utf-8")
+    (tmp_path / "2024.yaml").write_text("ar: 2024\norganisation: Test\nenhet: tkr\nforvaltningar:\n  VSS:\n"
+                                        "    namn: Service\n    staber:\n      S: {namn: Stab S, budget: 100, utfall: 95}\n",
+                                        encoding="utf-8")
+    rows = csv_rows(run("compare", "2023", "2024", "--budgets", tmp_path, "-f", "csv", "--unit", "tkr").stdout)
+    rest = next(r for r in rows if r["radtyp"] == "ej_fordelat")
+    assert (rest["utfall_2023"], rest["utfall_2024"], rest["forandring"]) == ("50", "", ""), rest

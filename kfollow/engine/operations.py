@@ -615,17 +615,8 @@ def compare_report(budgets: Store, base_year: int, year: int, by: By = By.stab,
                                share_col + EXACT))
     old, new = frames
     frame = new if base_year == year else _align(new, old, all_fids)
-    if base_year != year:  # a row of one year only whose figure for these months is unknown (a year given whole)
-        # has nothing to show: not a row of – (found by a new user, as deviation's column of the year before)
-        frame = frame.filter((pl.col("radtyp") != "rad") | pl.col(a).is_not_null() | pl.col(b).is_not_null())
-        # the rest not distributed on the view's rows (Ej fördelat) of one year only is 0 in the other, where that
-        # year's Summa is known: the year distributed all of it (its change was –, and the rows' changes did not
-        # add up to the Summa's; found by a year-end user)
-        rest = pl.col("radtyp") == "ej_fordelat"
-        frame = frame.with_columns(
-            pl.when(rest & pl.col(c).is_null() & pl.col(c).filter(pl.col("radtyp") == "summa").first().is_not_null())
-            .then(0).otherwise(pl.col(filled)).alias(filled)
-            for c, share in ((a, ua), (b, ub)) for filled in (c, share, share + EXACT))
+    if base_year != year:
+        frame = _one_year_rows(frame, new, old, (a, ua), (b, ub))
     frame = frame.with_columns((pl.col(b) - pl.col(a)).alias("forandring"), *ex.change_percent(b, a))
     frame = frame.with_columns(_presentation(budgets, year, all_fids))
     key = by.value
@@ -633,6 +624,35 @@ def compare_report(budgets: Store, base_year: int, year: int, by: By = By.stab,
                "redovisas_som", a, *([b] if a != b else []), "forandring", "forandring_pct",
                ua, *([ub] if ua != ub else []), "forandring_pct" + EXACT, ua + EXACT, *([ub + EXACT] if ua != ub else [])]
     return frame.sort("block", "pos").select(columns)
+
+
+def _one_year_rows(frame: pl.DataFrame, new: pl.DataFrame, old: pl.DataFrame, *years: tuple[str, str]) -> pl.DataFrame:
+    """The rows of `compare` (`frame`, the two years' view frames `new` and `old` aligned) that one year has and the
+    other not, as they are to be shown; `years`: each year's (figure, share) columns, the earlier first.
+
+    - A row of the earlier year only whose figure for these months is unknown (a year given whole) has nothing
+      to show: not a row of – (found by a new user: a retired stab). A row of the later year stays, as its
+      förvaltning's other rows show it.
+    - The rest not distributed on the view's rows (Ej fördelat) of one year only is 0 in the other, where the
+      förvaltning is in that year with its total known: that year distributed all of it (the row's change was –,
+      and the rows' changes did not add up to the förvaltning's; found by a year-end user, and in review: of the
+      förvaltning's own total, not the Summa of all)."""
+    keys = ["radtyp", "forvaltning", "nyckel"]
+    marked = frame.join(new.select(keys).with_columns(_ny=pl.lit(True)), on=keys, how="left", nulls_equal=True)
+    (a, _), _ = years
+    frame = marked.filter((pl.col("radtyp") != "rad") | pl.col("_ny").fill_null(False) | pl.col(a).is_not_null()).drop("_ny")
+    several = frame["radtyp"].is_in(["delsumma"]).any()
+    total = pl.col("radtyp").is_in(["delsumma", "forvaltning"]) if several else pl.col("radtyp") == "summa"
+    rest = pl.col("radtyp") == "ej_fordelat"
+    for (figure, share), of_year in zip(years, (old, new)):
+        present = of_year["forvaltning"].drop_nulls().unique().to_list()
+        known = pl.col(figure).filter(total).drop_nulls().first().over("forvaltning") if several else \
+            pl.col(figure).filter(total).first()
+        fill = rest & pl.col(figure).is_null() & pl.col("forvaltning").is_in(present) & known.is_not_null()
+        whole = pl.col(figure).filter(pl.col("radtyp") == "summa").first().is_not_null()  # a share of a Summa known
+        frame = frame.with_columns(pl.when(fill).then(0).otherwise(pl.col(figure)).alias(figure),
+                                   *(pl.when(fill & whole).then(0).otherwise(pl.col(c)).alias(c) for c in (share, share + EXACT)))
+    return frame
 
 
 def _holders(budgets: Store, base_year: int, year: int, view: str, fids: list[str], base_fids: list[str],
