@@ -62,7 +62,7 @@ forvaltningar:
     (tmp_path / "2024.yaml").write_text(year, encoding="utf-8")
     note = ("Den ackumulerade budgeten till och med 2024-03 är för KSF per stab inte densamma som per verksamhet, "
             "eftersom raderna fördelas över månaderna med olika profiler: tabellerna per stab och per verksamhet har "
-            "därför olika summor (kfollow check visar beloppen).")
+            "därför olika summor (kfollow check --period 2024-03 visar beloppen).")
     sums = {}
     for by in ("stab", "verksamhet", "forvaltning"):
         table = run("deviation", "--budgets", tmp_path, "--by", by)
@@ -370,3 +370,37 @@ forvaltningar:
     rows = csv_rows(run("compare", "2023", "2024", "--budgets", tmp_path, "-f", "csv", "--unit", "tkr").stdout)
     rest = next(r for r in rows if r["radtyp"] == "ej_fordelat")
     assert (rest["utfall_2023"], rest["utfall_2024"], rest["forandring"]) == ("50", "", ""), rest
+
+
+def test_the_profile_note_is_of_the_adjusted_budget(run, tmp_path: Path):
+    """Found in review: a change to LED (sommar) and verksamhet 200 (even) spreads apart in the two views, while
+    the original budgets agree; `--budget original` showed the same Summa in both tables under a note that
+    said they differ."""
+    (tmp_path / "2024.yaml").write_text("""ar: 2024
+organisation: Test
+enhet: tkr
+profiler:
+  sommar: {vikter: [10, 10, 9, 8, 8, 7, 4, 6, 8, 9, 10, 11]}
+verksamheter:
+  "100": "Nämnd"
+  "200": "Stöd"
+forvaltningar:
+  KSF:
+    namn: Kommunstyrelseförvaltningen
+    staber:
+      LED: {namn: Ledningsstab, budget: 600.0, profil: sommar, utfall: {2024-01: 50, 2024-02: 50, 2024-03: 50, 2024-04: 50}}
+      ADM: {namn: Administration, budget: 600.0, utfall: {2024-01: 50, 2024-02: 50, 2024-03: 50, 2024-04: 50}}
+    verksamheter:
+      "100": {budget: 600.0, profil: sommar, utfall: {2024-01: 50, 2024-02: 50, 2024-03: 50, 2024-04: 50}}
+      "200": {budget: 600.0, utfall: {2024-01: 50, 2024-02: 50, 2024-03: 50, 2024-04: 50}}
+ombudgeteringar:
+  - datum: 2024-02-15
+    beslut: KS § 12
+    rader:
+      - {forvaltning: KSF, stab: LED, verksamhet: "200", belopp: 240.0}
+""", encoding="utf-8")
+    assert "olika profiler" in run("deviation", "--budgets", tmp_path).stdout
+    original = {by: run("deviation", "--budgets", tmp_path, "--by", by, "--budget", "original", "-f", "csv")
+                for by in ("stab", "verksamhet")}
+    assert original["stab"].stdout.splitlines()[-1].split(",")[-8:] == original["verksamhet"].stdout.splitlines()[-1].split(",")[-8:]
+    assert all("olika profiler" not in r.stderr for r in original.values())

@@ -967,7 +967,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
                                  f"visar {'den' if len(gone) == 1 else 'dem'}).", f"utfall_{p.year - 1}"),)
     if not (cut.part or flt or top):  # (a cut by account says it of its parts: `cuts.breakdown`)
         notes += _budgetless_note(store, p.year, frame, cut.view)
-    notes += _profile_note(store, p.year, p.month, chosen)
+    if budget is BudgetMode.justerad:  # (of the adjusted budget: the original may agree; found in review)
+        notes += _profile_note(store, p.year, p.month, chosen)
     # (the rows that lack a forecast are the view's, not a cut's parts: found by a new user, the note named
     # kostnadsslag where staber lacked forecasts)
     forecast_rows = viewed if cut.part and not flt else frame
@@ -1002,7 +1003,7 @@ def _profile_note(store: Store, year: int, month: int | None, fids: list[str]) -
     said = "; ".join(f"för {g['forvaltning']} {g['first_text']} inte densamma som {g['second_text']}" for g in gaps)
     return (Caveat(f"Den ackumulerade budgeten till och med {year}-{month:02d} är {said}, eftersom raderna fördelas över "
                    "månaderna med olika profiler: tabellerna per stab och per verksamhet har därför olika summor "
-                   "(kfollow check visar beloppen)."),)
+                   f"(kfollow check --period {year}-{month:02d} visar beloppen)."),)
 
 
 def _budgetless_note(store: Store, year: int, frame: pl.DataFrame, view: By) -> tuple:
