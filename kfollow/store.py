@@ -74,12 +74,15 @@ class Piece:
     the file as the query that uses them runs where the table is Parquet (`FactTable.scan`); after such a
     query, `unchanged()` raises if the file is no longer the one checked."""
 
-    __slots__ = ("ar", "art", "rows", "scan", "unchanged", "unreadable", "name")
+    __slots__ = ("ar", "art", "rows", "scan", "unchanged", "unreadable", "name", "extra", "forvaltningar")
 
     def __init__(self, ar: int, art: str, rows: "Callable[[], pl.DataFrame]",
                  scan: "Callable[[], pl.LazyFrame] | None" = None, unchanged: "Callable[[], None] | None" = None,
-                 unreadable: "Callable[[BaseException], Exception] | None" = None, name: str | None = None):
+                 unreadable: "Callable[[BaseException], Exception] | None" = None, name: str | None = None,
+                 extra: bool = False, forvaltningar: frozenset[str] = frozenset()):
         self.ar, self.art, self.rows, self.name = ar, art, rows, name  # name: the table's, as messages say it
+        self.extra = extra  # its file has columns beyond the fact table's (rows of single postings, as a rule)
+        self.forvaltningar = forvaltningar  # the förvaltningar its rows are of
         self.scan = scan or (lambda: rows().lazy())
         self.unchanged = unchanged or (lambda: None)
         self.unreadable = unreadable  # the error of a scan that failed on an unchanged file

@@ -404,3 +404,20 @@ ombudgeteringar:
                 for by in ("stab", "verksamhet")}
     assert original["stab"].stdout.splitlines()[-1].split(",")[-8:] == original["verksamhet"].stdout.splitlines()[-1].split(",")[-8:]
     assert all("olika profiler" not in r.stderr for r in original.values())
+
+
+def test_rows_alike_in_a_table_of_single_postings_are_no_copies(run, tmp_path: Path):
+    """Found in review: a table with a voucher column besides (rows of single postings: two equal invoices in a
+    month are two rows alike in kfollow's columns) was told it had copies. Only a table of kfollow's columns
+    alone is looked at."""
+    year = ("ar: 2024\norganisation: Test\nenhet: tkr\nutfall_fil: utfall.csv\nforvaltningar:\n  A:\n    namn: A\n"
+            "    staber:\n      S1: {namn: Ett, budget: 1200}\n")
+    (tmp_path / "2024.yaml").write_text(year, encoding="utf-8")
+    (tmp_path / "utfall.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp,verifikation\n"
+                                         "2024-01,A,S1,,6410,kostnad,1250.00,V1\n2024-01,A,S1,,6410,kostnad,1250.00,V2\n",
+                                         encoding="utf-8")
+    assert "kopi" not in run("check", "--budgets", tmp_path).stdout
+    (tmp_path / "utfall.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
+                                         "2024-01,A,S1,,6410,kostnad,1250.00\n2024-01,A,S1,,6410,kostnad,1250.00\n",
+                                         encoding="utf-8")
+    assert "1 rad är en kopia av en annan rad" in run("check", "--budgets", tmp_path).stdout

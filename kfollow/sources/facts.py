@@ -283,6 +283,7 @@ class _Plan:
     identity: tuple[Path, tuple] | None = None  # Parquet: the file and what it was before its pass (`file_identity`)
     rows: int | None = None  # Parquet: its rows, from the footer
     control: dict[str, int] | None = None  # Parquet written by kfollow: öre per period, from the footer (`CONTROL_KEY`)
+    extra: bool = False  # the file has columns beyond the fact table's (a voucher number: rows of single postings)
 
     def _rows(self, numbered: bool) -> pl.LazyFrame:
         lf = self.scan(numbered)
@@ -377,7 +378,7 @@ def _plan_csv(path: Path, name: str, head: bytes) -> _Plan:
                 f"{'a cell is' if lacking == 1 else f'{lacking} cells are'} missing (an empty cell still needs its comma)")
 
     return _Plan(scan, _Source(name, where, lambda exc: _csv_failure(path, name, exc), short=short),
-                 _amount_from_text(pl.col("belopp")), skips_blank=True)
+                 _amount_from_text(pl.col("belopp")), skips_blank=True, extra=bool(set(present) - set(COLUMNS)))
 
 
 def _plan_parquet(path: Path, name: str) -> _Plan:
@@ -434,7 +435,7 @@ def _plan_parquet(path: Path, name: str) -> _Plan:
         return DataError(name, None, None, f"cannot read as Parquet ({_first_line(exc)})")
 
     return _Plan(scan, _Source(name, where, failure, columnar=True), to_ore, text, identity=identity, rows=rows,
-                 control=control)
+                 control=control, extra=bool(set(present) - set(COLUMNS)))
 
 
 # the key of a Parquet fact table's metadata under which kfollow writes its amounts' sums per period (öre, as

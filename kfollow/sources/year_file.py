@@ -119,7 +119,8 @@ def _ledger(tables: list) -> Ledger:
     else:
         accounts = (lambda: pl.concat(listed).unique()) if all(a is not None for a in listed) else None
     return Ledger([Piece(ar, art, partial(ledger_rows, t), partial(ledger_scan, t), t.unchanged,
-                         t.unreadable if t.kept is None and t.plan.source.columnar else None, t.name)
+                         t.unreadable if t.kept is None and t.plan.source.columnar else None, t.name, t.plan.extra,
+                         frozenset(t.summary["forvaltning"].drop_nulls().unique().to_list()))
                    for ar, art, t in tables],
                   present, accounts)
 
