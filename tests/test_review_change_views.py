@@ -185,7 +185,7 @@ forvaltningar:
     assert result.exit_code == 1
     short = [line for line in result.stdout.splitlines() if "bokfört till och med 2024-02" in line]
     assert short == [f"{tmp_path / '2024.yaml'}:6: fel: A: utfallet i {tmp_path / 'utfall.csv'} är bokfört till och med "
-                     "2024-02 men årsfilens andra rader till och med 2024-03; importera månaderna till och med 2024-03 "
+                     "2024-02 men årets andra rader till och med 2024-03; importera månaderna till och med 2024-03 "
                      "(kfollow import)"], result.stdout
 
 
@@ -421,3 +421,36 @@ def test_rows_alike_in_a_table_of_single_postings_are_no_copies(run, tmp_path: P
                                          "2024-01,A,S1,,6410,kostnad,1250.00\n2024-01,A,S1,,6410,kostnad,1250.00\n",
                                          encoding="utf-8")
     assert "1 rad är en kopia av en annan rad" in run("check", "--budgets", tmp_path).stdout
+
+
+def test_a_lagging_table_is_named_alone_and_two_items_of_one_decision_are_no_copies(run, tmp_path: Path):
+    """Found in review: with two utfall tables, the förvaltning of the one behind was told both tables' names
+    (and "årsfilens andra rader", though the later month came from the other table); and two items of one
+    decision (one date and § but their own texts) with the same row were taken for one typed twice."""
+    year = """ar: 2024
+organisation: Test
+enhet: tkr
+utfall_fil: [utfall-a.csv, utfall-b.csv]
+forvaltningar:
+  A:
+    namn: Förvaltning A
+    staber:
+      S1: {namn: Stab ett, budget: 1200}
+  B:
+    namn: Förvaltning B
+    staber:
+      T1: {namn: Stab tre, budget: 1200}
+ombudgeteringar:
+  - {datum: 2024-02-26, beslut: KS § 88, text: Punkt 1, rader: [{forvaltning: A, stab: S1, belopp: 250.0}]}
+  - {datum: 2024-02-26, beslut: KS § 88, text: Punkt 2, rader: [{forvaltning: A, stab: S1, belopp: 250.0}]}
+"""
+    head = "period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
+    (tmp_path / "2024.yaml").write_text(year, encoding="utf-8")
+    (tmp_path / "utfall-a.csv").write_text(head + "".join(f"2024-0{m},A,S1,,5010,kostnad,100000.00\n" for m in (1, 2, 3)),
+                                           encoding="utf-8")
+    (tmp_path / "utfall-b.csv").write_text(head + "".join(f"2024-0{m},B,T1,,5010,kostnad,100000.00\n" for m in (1, 2)),
+                                           encoding="utf-8")
+    result = run("check", "--budgets", tmp_path)
+    assert (f"B: utfallet i {tmp_path / 'utfall-b.csv'} är bokfört till och med 2024-02 men årets andra rader till och "
+            "med 2024-03") in result.stdout, result.stdout
+    assert "två gånger" not in result.stdout
