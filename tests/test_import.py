@@ -1030,3 +1030,16 @@ def test_a_year_over_two_calendar_years_is_warned_of_once_with_advice_that_can_b
     assert result.exit_code == 0, result.stderr
     assert "runs over two calendar years, which --year cannot split" in result.stderr
     assert "import each year into its own table with --year" not in result.stderr, result.stderr
+
+
+def test_a_sie_4_without_months_is_not_told_it_holds_year_balances(tmp_path: Path):
+    """Found in review: a SIE 4 export with a budget and no #TRANS or #PSALDO was told "only the year's balances
+    (#SIETYP 4); export it again as SIE 4". It is told what it lacks, and that its budget can be imported alone."""
+    (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
+    (tmp_path / "budget.se").write_text('#FLAGGA 0\n#SIETYP 4\n#RAR 0 20240101 20241231\n#KONTO 5010 "Löner"\n'
+                                        "#PBUDGET 0 202401 5010 {} 1200.00\n", encoding="utf-8")
+    result = run("import", "sie", tmp_path / "budget.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 3
+    assert result.stderr == (f"Error: {tmp_path / 'budget.se'}: holds no month: neither vouchers (#TRANS) nor period "
+                             "balances (#PSALDO); export it again with its vouchers (SIE 4) or period balances (SIE 2 "
+                             "or 3), or import its budget alone (#PBUDGET) with --budget-out and no -o\n")

@@ -330,9 +330,14 @@ def sie_ledger(sie, year: Year, source: str, mapping: LedgerMapping) -> Ledger:
     """The rows of `year` from #TRANS (`source` "trans") or #PSALDO ("psaldo"), with the mapped dimensions only."""
     keep = ["period", "konto", "belopp", "rad"]
     if sie.trans.is_empty() and sie.psaldo.is_empty():  # each way's advice led to the other (found by a new user)
-        raise DataError(sie.path, None, None, f"holds no month: neither vouchers (#TRANS) nor period balances "
-                                              f"(#PSALDO), only the year's balances (#SIETYP {sie.sietyp}); export it "
-                                              "again as SIE 4 (or SIE 2 or 3, which have #PSALDO)")
+        # (what it holds instead said as it is: a SIE 4 with a budget alone is no SIE 1; found in review)
+        holds = (f"only the year's balances (#SIETYP {sie.sietyp}); export it again as SIE 4 (or SIE 2 or 3, which "
+                 "have #PSALDO)") if str(sie.sietyp) == "1" else "; export it again with its vouchers (SIE 4) or period " \
+            "balances (SIE 2 or 3)"
+        if not sie.pbudget.is_empty():
+            holds += ", or import its budget alone (#PBUDGET) with --budget-out and no -o"
+        raise DataError(sie.path, None, None, "holds no month: neither vouchers (#TRANS) nor period balances "
+                                              f"(#PSALDO){', ' if holds.startswith('only') else ''}{holds}")
     if source == "trans":
         if sie.trans.is_empty():
             hint = "; import its #PSALDO with --from psaldo" if not sie.psaldo.is_empty() else ""
