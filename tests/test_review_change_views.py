@@ -454,3 +454,20 @@ ombudgeteringar:
     assert (f"B: utfallet i {tmp_path / 'utfall-b.csv'} är bokfört till och med 2024-02 men årets andra rader till och "
             "med 2024-03") in result.stdout, result.stdout
     assert "två gånger" not in result.stdout
+
+
+def test_summary_names_each_kind_of_forecast_it_compares_with(run, tmp_path: Path):
+    """Found in review: KLF's operating forecast made in April, its investment forecast in August: the title
+    said "prognos 2024-08" while the operating row compared with April's."""
+    import shutil
+
+    from conftest import BUDGETS
+
+    folder = tmp_path / "b"
+    shutil.copytree(BUDGETS, folder)
+    year = folder / "2024.yaml"
+    text = year.read_text(encoding="utf-8")
+    assert text.count("        2024-08: 646000.0\n") == 1  # KLF's operating forecast
+    year.write_text(text.replace("        2024-08: 646000.0\n", "        2024-04: 646000.0\n"), encoding="utf-8")
+    first = run("summary", "--budgets", folder, "--year", "2024", "--against", "2024-10").stdout.splitlines()[0]
+    assert first.endswith("; avvikelse jämfört med prognos 2024-04 (drift) och 2024-08 (investeringar)"), first

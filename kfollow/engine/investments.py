@@ -111,10 +111,15 @@ def _totals(budgets, fid: str) -> pl.DataFrame:
 
 def forecast_months(budgets, year: int, fid: str) -> list[int]:
     """Months of `year` in which a forecast was made for förvaltning `fid`: operating or investment."""
+    return sorted({m for months in _forecast_months(budgets, year, fid).values() for m in months})
+
+
+def _forecast_months(budgets, year: int, fid: str) -> dict[str, list[int]]:
+    """The months of `year` in which förvaltning `fid`'s forecasts were made, of each kind (drift, investeringar)."""
     operating = budgets.forecasts.filter((pl.col("ar") == year) & (pl.col("forvaltning") == fid))["manad"]
     investing = budgets.investments.filter(
         (pl.col("ar") == year) & (pl.col("forvaltning") == fid) & (pl.col("typ") == "prognos"))["manad"]
-    return sorted(set(operating.to_list()) | set(investing.to_list()))
+    return {"drift": sorted(set(operating.to_list())), "investeringar": sorted(set(investing.to_list()))}
 
 
 def summary_forecast_month(budgets, year: int, fid: str, against: int | None) -> int | None:
@@ -301,8 +306,17 @@ def summary(store, year: int | None = None, forvaltning: str | None = None, agai
     frame = summary_report(store, year, forvaltning, month)
     fid = summary_forvaltning(store, year, forvaltning)
     used = summary_forecast_month(store, year, fid, month)
-    since = f"; avvikelse jämfört med prognos {year}-{used:02d}" if used else ""
-    notes = (f"Ingen prognos gjordes {year}-{month:02d}: jämförelsen är med den senaste före, från {year}-{used:02d}.",) \
-        if month is not None and used is not None and used != month else ()
+    # each row compares with its own kind's latest forecast up to the month: said so where they differ (the title
+    # named the investments' 2024-08 over an operating row compared with 2024-04; found in review)
+    made = {kind: [m for m in months if used is not None and m <= used]
+            for kind, months in _forecast_months(store, year, fid).items()}
+    last = {kind: months[-1] for kind, months in made.items() if months}
+    if len(set(last.values())) > 1:
+        since = "; avvikelse jämfört med prognos " + " och ".join(f"{year}-{m:02d} ({kind})" for kind, m in last.items())
+    else:
+        since = f"; avvikelse jämfört med prognos {year}-{used:02d}" if used else ""
+    notes = (f"Ingen prognos gjordes {year}-{month:02d}: jämförelsen är med den senaste före"
+             + (f", från {year}-{used:02d}." if len(set(last.values())) <= 1 else "."),) \
+        if month is not None and used is not None and month not in set(last.values()) else ()
     return as_report(frame, store.years[year].rubriker, store=store, title=f"Ekonomi {year}, {fid}", unit=unit,
                      qualifier=since, notes=notes)
