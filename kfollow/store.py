@@ -188,6 +188,7 @@ class Forvaltning:
     line: int
     kommentar: str | None = None
     profil: str | None = None  # the förvaltning's budget profile (null = even twelfths)
+    written: bool = True  # redovisas_som is written in the year file (else nettokostnad, the default)
 
 
 @dataclass(frozen=True, slots=True)

@@ -896,14 +896,16 @@ def presentation_findings(budgets: Store) -> list[dict]:
             continue
         for fid, fv in info.forvaltningar.items():
             old = before.forvaltningar.get(fid)
-            if old is None or old.redovisas_som == fv.redovisas_som:
+            # (a presentation written in this year's file is a decision, said once and not warned of for ever;
+            # found in review: only a line left out, the default taken, is the rollover's slip)
+            if old is None or old.redovisas_som == fv.redovisas_som or fv.written:
                 continue
             findings.append(finding("redovisning_andrad", "varning", info.fil, fv.line, _literal(
                 f"{fid} redovisas som {fv.redovisas_som} {ar} men som {old.redovisas_som} {ar - 1} ({before.fil}): ett "
                 "resultat skrivs med omvänt tecken mot en nettokostnad, så årets budget, utfall och prognoser läses med "
                 "andra tecken än förra årets; "
-                + (f"skriv redovisas_som: {old.redovisas_som} under {fid} om raden föll bort när året lades upp"
-                   if old.redovisas_som == "resultat" else "stämmer bytet, kontrollera tecknen på årets belopp"))))
+                + f"skriv redovisas_som: {old.redovisas_som} under {fid} om raden föll bort när året lades upp, "
+                f"eller redovisas_som: {fv.redovisas_som} om bytet är beslutat")))
     return findings
 
 

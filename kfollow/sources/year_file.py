@@ -632,7 +632,8 @@ class _YearParser(TreeReader):
                                                          "month go under kommentarer: (with an r), e.g. kommentarer: "
                                                          f"{{{self.ar}-08: \"…\"}}")
         kommentar = self.text(node.items["kommentar"][1], f"kommentar of {what}") if "kommentar" in node.items else None
-        return Forvaltning(fid, namn, presentation, knode.line, kommentar, profile)
+        return Forvaltning(fid, namn, presentation, knode.line, kommentar, profile,
+                           written="redovisas_som" in node.items)
 
     ROW_KEYS = ("budget", "utfall", "prognos", "profil", "kommentar", "kommentarer")
 
