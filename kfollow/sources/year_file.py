@@ -627,11 +627,7 @@ class _YearParser(TreeReader):
         self.absent_as_zero(fid, first)
         if not any(k in node.items for k in ("summa", "staber", "verksamheter")) and not self.tables:
             raise self.error(knode, f"{what} has no amounts; add summa, staber or verksamheter")
-        if "kommentar" in node.items and isinstance(node.items["kommentar"][1], Mapping):  # comments per month
-            raise self.error(node.items["kommentar"][1], f"kommentar of {what} is one text for the row; comments per "
-                                                         "month go under kommentarer: (with an r), e.g. kommentarer: "
-                                                         f"{{{self.ar}-08: \"…\"}}")
-        kommentar = self.text(node.items["kommentar"][1], f"kommentar of {what}") if "kommentar" in node.items else None
+        kommentar = self.kommentar(node, what, "summa: kommentarer:")
         return Forvaltning(fid, namn, presentation, knode.line, kommentar, profile,
                            written="redovisas_som" in node.items)
 
@@ -716,8 +712,15 @@ class _YearParser(TreeReader):
         if "prognos" in node.items:
             forecast_node = node.items["prognos"][1]
             if isinstance(forecast_node, Scalar) and forecast_node.value:  # `prognos: 29000.0`: of which month?
-                raise self.error(forecast_node, f"prognos of {what} must name the month it was made in: write "
-                                                f"prognos: {{{self.ar}-08: {forecast_node.value}}} (month: full-year forecast)")
+                value = forecast_node.value
+                if MONTH.fullmatch(value):  # a month without its forecast (found in review: {2024-08: 2024-08})
+                    raise self.error(forecast_node, f"prognos of {what} names the month {value} but no forecast: "
+                                                    f"write prognos: {{{value}: …}} (the month it was made in: the "
+                                                    "full-year forecast)")
+                if _SWEDISH_NUMBER.fullmatch(value):  # (its example written as it may be: 29000.0, not 29 000,0)
+                    value = value.replace(" ", "").replace("\u00a0", "").replace("\u202f", "").replace(",", ".")
+                raise self.error(forecast_node, f"prognos of {what} must name the month it was made in, e.g. "
+                                                f"prognos: {{{self.ar}-08: {value}}} (the month: the full-year forecast)")
             pnode = self.mapping(forecast_node, f"prognos of {what} (month: full-year forecast)")
             for month_text, (mkey, mbody) in pnode.items.items():
                 month = self.month(mkey, f"month of prognos of {what}")
@@ -729,17 +732,24 @@ class _YearParser(TreeReader):
                 month = self.month(mkey, f"month of kommentarer of {what}")
                 self.comments.append(ident | {"manad": month, "kommentar": self.text(mbody, f"kommentar {month_text}"),
                                               "rad": mkey.line})
-        if "kommentar" in node.items and isinstance(node.items["kommentar"][1], Mapping):  # comments per month
-            raise self.error(node.items["kommentar"][1], f"kommentar of {what} is one text for the row; comments per "
-                                                         "month go under kommentarer: (with an r), e.g. kommentarer: "
-                                                         f"{{{self.ar}-08: \"…\"}}")
-        kommentar = self.text(node.items["kommentar"][1], f"kommentar of {what}") if "kommentar" in node.items else None
+        kommentar = self.kommentar(node, what, "kommentarer: (with an r)")
         profile = self.profile(node.items.get("profil", (None, None))[1], base.get("profil"))
         if "profil" in node.items:
             self.own_profiles.append((base["forvaltning"], base["vy"], base["nyckel"]))
         line = (key or node).line
         self.rows.append(base | values | {"profil": profile, "manader": last_month, "ordning": len(self.rows),
                                           "kommentar": kommentar, "fil": self.fil, "rad": line})
+
+    def kommentar(self, node: Mapping, what: str, monthly: str) -> str | None:
+        """The row's (or förvaltning's) standing `kommentar`, one text; months under it are told where a month's
+        comments go (`monthly`), as an example of the year's (found by a new user: "must be text, found a mapping")."""
+        if "kommentar" not in node.items:
+            return None
+        body = node.items["kommentar"][1]
+        if isinstance(body, Mapping):
+            raise self.error(body, f"kommentar of {what} is one text for the row; comments per month go under "
+                                   f"{monthly}, e.g. kommentarer: {{{self.ar}-08: \"…\"}} (the month: its comment)")
+        return self.text(body, f"kommentar of {what}")
 
     def net_and_gross(self, node: Node | None, part: str, what: str, sign: int) -> dict:
         if node is None:
