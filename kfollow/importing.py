@@ -261,9 +261,11 @@ def _check_ids(tables: dict[str, ledger.Imported], rules: LedgerMapping, folder:
     from kfollow.sources.year_file import load_year_file
 
     if not folder.is_dir():  # a folder named and not there: no id would be checked (found by a new user, exit 0)
-        from kfollow.sources.files import year_files
+        from kfollow.errors import InputOutputError
 
-        year_files(folder)  # its error: not found, not a directory, or unreadable (exit 4)
+        what = "is not a folder" if folder.exists() else "is not there"
+        raise InputOutputError(f"{shown(str(folder))}: the budgets folder whose ids the import must use {what}; "
+                               "check --budgets (or KFOLLOW_BUDGETS)")
     periods = pl.concat([t.facts["period"].drop_nulls() for t in tables.values()])
     if periods.is_empty():
         return

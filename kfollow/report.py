@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from kfollow.vocabulary import CATALOGUE, PATTERNS, Kind, RowKind
 
-UNITS = ("mnkr", "tkr", "kr")  # a report's unit of amounts
+UNITS = ("mnkr", "tkr", "kr")  # a report's unit of amounts (`options.Unit`; report.py imports no options)
 
 if TYPE_CHECKING:  # polars is imported by whoever builds a frame; this module stays light
     import polars as pl

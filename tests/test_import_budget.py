@@ -676,11 +676,11 @@ def test_the_library_takes_a_year_as_text_and_refuses_a_unit_or_folder_that_is_n
         kfollow.import_csv(tmp_path / "budget.csv", tmp_path / "map.yaml", year="24", budget=True)
     with pytest.raises(UsageError, match="unit 'xyz' is not one of mnkr, tkr, kr"):
         kfollow.deviation(kfollow.load(ROOT / "budgets"), unit="xyz")
-    with pytest.raises(InputOutputError, match="budgets directory not found"):
+    with pytest.raises(InputOutputError, match="the budgets folder whose ids the import must use is not there"):
         kfollow.import_csv(tmp_path / "budget.csv", tmp_path / "map.yaml", budget=True, budgets=tmp_path / "saknas")
     result = run("import", "csv", tmp_path / "budget.csv", "-m", tmp_path / "map.yaml", "--budget-out",
                  tmp_path / "b.csv", "--budgets", tmp_path / "saknas")
-    assert result.exit_code == 4 and "budgets directory not found" in result.stderr, result.stderr
+    assert result.exit_code == 4 and "is not there; check --budgets" in result.stderr, result.stderr
     assert not (tmp_path / "b.csv").exists()
 
 
