@@ -427,6 +427,14 @@ def _fields(element) -> list[str]:
     return codes
 
 
+def _assert_running(document, header_text: list[str]) -> None:
+    """Every section of `document` shows `header_text` in its header and `Sida {PAGE} av {NUMPAGES}` in its footer."""
+    for header, footer in zip(_running(document, "header"), _running(document, "footer")):
+        assert header is not None and footer is not None
+        assert [p.text for p in header.paragraphs if p.text] == header_text
+        assert _running_text(footer._element) == "Sida {PAGE} av {NUMPAGES}"
+
+
 def _running_text(element) -> str:
     """The text of a header or footer, a field shown by its code (`{PAGE}`), its last result left out."""
     out, skip = [], False
@@ -473,11 +481,7 @@ def test_a_table_command_as_docx_has_its_title_above_and_page_numbers_below(tmp_
     result = _invoke("deviation", "--budgets", str(BUDGETS), "--year", "2024", "--by", "verksamhet", "--comments",
                      "-o", str(out))
     assert result.exit_code == 0, result.stderr
-    document = docx.Document(str(out))
-    for header, footer in zip(_running(document, "header"), _running(document, "footer")):
-        assert header is not None and footer is not None
-        assert [p.text for p in header.paragraphs if p.text] == ["Resultat 2024 per verksamhet"]
-        assert _running_text(footer._element) == "Sida {PAGE} av {NUMPAGES}"
+    _assert_running(docx.Document(str(out)), ["Resultat 2024 per verksamhet"])
 
 
 def test_a_templates_own_header_and_footer_are_kept(tmp_path):
@@ -490,8 +494,4 @@ def test_a_templates_own_header_and_footer_are_kept(tmp_path):
     out = tmp_path / "r.docx"
     result = _invoke("report", "--budgets", str(BUDGETS), "--year", "2024", "--mall", str(path), "-o", str(out))
     assert result.exit_code == 0, result.stderr
-    document = docx.Document(str(out))
-    for header, footer in zip(_running(document, "header"), _running(document, "footer")):
-        assert header is not None and footer is not None
-        assert [p.text for p in header.paragraphs if p.text] == ["Linköpings kommun – Kommunstyrelsen"]
-        assert _running_text(footer._element) == "Sida {PAGE} av {NUMPAGES}"
+    _assert_running(docx.Document(str(out)), ["Linköpings kommun – Kommunstyrelsen"])

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from conftest import ROOT, csv_rows
 
-YEAR = """ar: 2024
+# KSF's head: its verksamheter 100 and 920, and its staber's lines to follow
+KSF_HEAD = """ar: 2024
 organisation: Test
 enhet: tkr
 verksamheter:
@@ -16,7 +17,8 @@ forvaltningar:
   KSF:
     namn: Kommunstyrelseförvaltningen
     staber:
-      LED: {namn: Ledningsstab, budget: 1200.0, utfall: 1100.0}
+"""
+YEAR = KSF_HEAD + """      LED: {namn: Ledningsstab, budget: 1200.0, utfall: 1100.0}
       EKO: {namn: Ekonomistab, budget: 600.0, utfall: 650.0}
     verksamheter:
       "100": {utfall: 750.0}
@@ -29,6 +31,34 @@ ombudgeteringar:
       - {forvaltning: KSF, stab: LED, belopp: -100.0}
       - {forvaltning: KSF, stab: EKO, belopp: 100.0}
 """
+
+
+# a year file's head with the profile `sommar` and verksamhet 100, its verksamheter's lines to follow
+SOMMAR_HEAD = """ar: 2024
+organisation: Test
+enhet: tkr
+profiler:
+  sommar: {vikter: [10, 10, 9, 8, 8, 7, 4, 6, 8, 9, 10, 11]}
+verksamheter:
+  "100": "Nämnd"
+"""
+# a year file whose förvaltning A (stab S1) takes its utfall from `utfall.csv`
+TABLED_A = """ar: 2024
+organisation: Test
+enhet: tkr
+utfall_fil: utfall.csv
+forvaltningar:
+  A:
+    namn: Förvaltning A
+    staber:
+      S1: {namn: Stab ett, budget: 1200}
+"""
+
+
+def _tabled(folder: Path, year: str, rows: str) -> None:
+    """`folder` with the year file `year` (its `utfall_fil: utfall.csv`) and that table of `rows`."""
+    (folder / "2024.yaml").write_text(year, encoding="utf-8")
+    (folder / "utfall.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n" + rows, encoding="utf-8")
 
 
 def test_change_naming_a_stab_is_not_told_to_name_a_verksamhet_that_has_no_budget(run, tmp_path: Path):
@@ -44,14 +74,7 @@ def test_views_spread_by_different_profiles_are_noted_under_every_table(run, tmp
     """One stab with a summer profile, its verksamheter spread evenly: `--by forvaltning` showed a deficit
     and `--by verksamhet` a surplus to date, in the same report, and only `check` said why (found by a new
     user). Each table now says so, and scripts get it on stderr; check names the month asked for."""
-    year = """ar: 2024
-organisation: Test
-enhet: tkr
-profiler:
-  sommar: {vikter: [10, 10, 9, 8, 8, 7, 4, 6, 8, 9, 10, 11]}
-verksamheter:
-  "100": "Nämnd"
-forvaltningar:
+    year = SOMMAR_HEAD + """forvaltningar:
   KSF:
     namn: Kommunstyrelseförvaltningen
     staber:
@@ -166,24 +189,13 @@ def test_a_fact_table_a_month_behind_is_told_to_import_the_month(run, tmp_path: 
     """A förvaltning whose utfall table ends in February beside rows typed up to March: check told it to type
     the missing months into the year file ("lägg till de saknade månaderna (0 …)"), which would be wrong
     (found by a new user). It is one finding at the förvaltning, naming its table and the month to import."""
-    year = """ar: 2024
-organisation: Test
-enhet: tkr
-utfall_fil: utfall.csv
-forvaltningar:
-  A:
-    namn: Förvaltning A
-    staber:
-      S1: {namn: Stab ett, budget: 1200}
-      S2: {namn: Stab två, budget: 1200}
+    year = TABLED_A + """      S2: {namn: Stab två, budget: 1200}
   B:
     namn: Förvaltning B
     staber:
       T1: {namn: Tre, budget: 1200, utfall: {2024-01: 100, 2024-02: 100, 2024-03: 100}}
 """
-    rows = "".join(f"2024-{m:02d},A,{s},,5010,kostnad,100000.00\n" for m in (1, 2) for s in ("S1", "S2"))
-    (tmp_path / "2024.yaml").write_text(year, encoding="utf-8")
-    (tmp_path / "utfall.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n" + rows, encoding="utf-8")
+    _tabled(tmp_path, year, "".join(f"2024-{m:02d},A,{s},,5010,kostnad,100000.00\n" for m in (1, 2) for s in ("S1", "S2")))
     result = run("check", "--budgets", tmp_path)
     assert result.exit_code == 1
     short = [line for line in result.stdout.splitlines() if "bokfört till och med 2024-02" in line]
@@ -196,25 +208,14 @@ def test_a_row_whose_budget_has_no_account_is_listed_whole_among_the_largest(run
     """A resultat unit with its budget in the year file's summa and its utfall from a table with accounts: its
     kostnadsslag parts have no budget (–), so `--top` left it out, though its deviation was the month's largest
     (found by a new user). It is listed whole, and the note says where its budget is."""
-    year = """ar: 2024
-organisation: Test
-enhet: tkr
-utfall_fil: utfall.csv
-forvaltningar:
-  A:
-    namn: Förvaltning A
-    staber:
-      S1: {namn: Stab ett, budget: 1200}
-  V:
+    year = TABLED_A + """  V:
     namn: Service
     redovisas_som: resultat
     summa:
       budget: {kostnader: 6000, intakter: 6000}
 """
-    rows = "".join(f"2024-{m:02d},A,S1,,5010,kostnad,90000.00\n2024-{m:02d},V,,,4010,kostnad,800000.00\n"
-                   f"2024-{m:02d},V,,,3010,intakt,-300000.00\n" for m in (1, 2, 3))
-    (tmp_path / "2024.yaml").write_text(year, encoding="utf-8")
-    (tmp_path / "utfall.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n" + rows, encoding="utf-8")
+    _tabled(tmp_path, year, "".join(f"2024-{m:02d},A,S1,,5010,kostnad,90000.00\n2024-{m:02d},V,,,4010,kostnad,800000.00\n"
+                                    f"2024-{m:02d},V,,,3010,intakt,-300000.00\n" for m in (1, 2, 3)))
     result = run("deviation", "--budgets", tmp_path, "--by", "stab,kostnadsslag", "--top", "2", "--unit", "tkr")
     assert result.exit_code == 0, result.stderr
     listed = [line.split("  ")[0] for line in result.stdout.splitlines()[4:6]]
@@ -282,17 +283,7 @@ def test_a_stab_booked_short_is_not_told_to_declare_the_difference_as_ej_fordela
     """One stab without February: besides "bokfört till och med 2024-01 …; lägg till de saknade månaderna",
     check gave a second error advising "ange differensen under ej_fordelat", which would hide the missing
     month (found by a new user). The second error now points at the missing months."""
-    year = """ar: 2024
-organisation: Test
-enhet: tkr
-verksamheter:
-  "100": "Nämnd"
-  "920": "Gemensamma"
-forvaltningar:
-  KSF:
-    namn: Kommunstyrelseförvaltningen
-    staber:
-      LED: {namn: Ledningsstab, budget: 1200.0, utfall: {2024-01: 100, 2024-02: 100}}
+    year = KSF_HEAD + """      LED: {namn: Ledningsstab, budget: 1200.0, utfall: {2024-01: 100, 2024-02: 100}}
       EKO: {namn: Ekonomistab, budget: 600.0, utfall: {2024-01: 50}}
     verksamheter:
       "100": {budget: 1200.0, utfall: {2024-01: 100, 2024-02: 100}}
@@ -379,14 +370,7 @@ def test_the_profile_note_is_of_the_adjusted_budget(run, tmp_path: Path):
     """Found in review: a change to LED (sommar) and verksamhet 200 (even) spreads apart in the two views, while
     the original budgets agree; `--budget original` showed the same Summa in both tables under a note that
     said they differ."""
-    (tmp_path / "2024.yaml").write_text("""ar: 2024
-organisation: Test
-enhet: tkr
-profiler:
-  sommar: {vikter: [10, 10, 9, 8, 8, 7, 4, 6, 8, 9, 10, 11]}
-verksamheter:
-  "100": "Nämnd"
-  "200": "Stöd"
+    (tmp_path / "2024.yaml").write_text(SOMMAR_HEAD + """  "200": "Stöd"
 forvaltningar:
   KSF:
     namn: Kommunstyrelseförvaltningen
