@@ -458,3 +458,49 @@ def test_summary_names_each_kind_of_forecast_it_compares_with(run, tmp_path: Pat
     year.write_text(text.replace("        2024-08: 646000.0\n", "        2024-04: 646000.0\n"), encoding="utf-8")
     first = run("summary", "--budgets", folder, "--year", "2024", "--against", "2024-10").stdout.splitlines()[0]
     assert first.endswith("; avvikelse jämfört med prognos 2024-04 (drift) och 2024-08 (investeringar)"), first
+
+
+def test_the_profile_note_counts_a_row_funded_by_a_change_and_speaks_of_the_budget_shown(run, tmp_path: Path):
+    """Found in review of the note's guard: a stab with budget 0 and its own profile, funded by a change, was
+    not counted (no note, and check said nothing); and `--budget original` dropped the note where the original
+    budgets differ too."""
+    funded = SOMMAR_HEAD + """forvaltningar:
+  KSF:
+    namn: Kommunstyrelseförvaltningen
+    staber:
+      LED: {namn: Ledningsstab, budget: 0, profil: sommar, utfall: {2024-01: 100, 2024-02: 100, 2024-03: 100}}
+      ADM: {namn: Adm, budget: 1200.0, utfall: {2024-01: 100, 2024-02: 100, 2024-03: 100}}
+    verksamheter:
+      "100": {budget: 1200.0, utfall: {2024-01: 200, 2024-02: 200, 2024-03: 200}}
+ombudgeteringar:
+  - datum: 2024-01-15
+    beslut: KS § 12
+    rader:
+      - {forvaltning: KSF, stab: LED, verksamhet: "100", belopp: 1200.0}
+"""
+    (tmp_path / "2024.yaml").write_text(funded, encoding="utf-8")
+    assert "olika profiler" in run("deviation", "--budgets", tmp_path).stdout
+    assert "olika profiler" not in run("deviation", "--budgets", tmp_path, "--budget", "original").stdout  # LED had 0
+    assert "KSF 2024-03: den ackumulerade budgeten" in run("check", "--budgets", tmp_path).stdout
+    (tmp_path / "2024.yaml").write_text(SOMMAR_HEAD + """forvaltningar:
+  KSF:
+    namn: Kommunstyrelseförvaltningen
+    staber:
+      LED: {namn: Ledningsstab, budget: 1200.0, profil: sommar, utfall: {2024-01: 100, 2024-02: 100, 2024-03: 100}}
+    verksamheter:
+      "100": {budget: 1200.0, utfall: {2024-01: 100, 2024-02: 100, 2024-03: 100}}
+""", encoding="utf-8")
+    assert "olika profiler" in run("deviation", "--budgets", tmp_path, "--budget", "original").stdout
+
+
+def test_compare_leaves_a_rest_unknown_where_the_forvaltning_had_no_rows_of_the_view(run, tmp_path: Path):
+    """Found in review: A had staber and a rest of 100 in 2023, and in 2024 only its summa; compare showed its
+    2024 rest as 0 (and −100 %), though all of 2024 was undistributed."""
+    (tmp_path / "2023.yaml").write_text("ar: 2023\norganisation: Test\nenhet: tkr\nforvaltningar:\n  A:\n    namn: A\n"
+                                        "    summa: {utfall: 1300}\n    staber:\n      S1: {namn: Ett, budget: 1200, "
+                                        "utfall: 1200}\n    ej_fordelat:\n      staber: {utfall: 100}\n", encoding="utf-8")
+    (tmp_path / "2024.yaml").write_text("ar: 2024\norganisation: Test\nenhet: tkr\nforvaltningar:\n  A:\n    namn: A\n"
+                                        "    summa: {budget: 1200, utfall: 1300}\n", encoding="utf-8")
+    rows = csv_rows(run("compare", "2023", "2024", "--budgets", tmp_path, "-f", "csv", "--unit", "tkr").stdout)
+    rest = next(r for r in rows if r["radtyp"] == "ej_fordelat")
+    assert (rest["utfall_2023"], rest["utfall_2024"], rest["forandring"]) == ("100", "", ""), rest

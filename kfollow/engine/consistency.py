@@ -15,6 +15,7 @@ from kfollow.engine import expressions as ex
 from kfollow.engine.findings import finding, literal as _literal
 from kfollow.engine.periods import KEY, _original_budget, _weights, last_month_complete, resolve
 from kfollow.errors import KfollowError
+from kfollow.options import BudgetMode
 from kfollow.store import DEFAULT_KOSTNADSSLAG, PIECE_COLUMNS, Store
 
 
@@ -538,14 +539,17 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
     return tuple(out)
 
 
-def _exact_year_to_date_budget(budgets: Store, year: int, month: int) -> dict[tuple[str, str], Fraction]:
+def _exact_year_to_date_budget(budgets: Store, year: int, month: int,
+                               original: bool = False) -> dict[tuple[str, str], Fraction]:
     """Per förvaltning and view (stab, verksamhet): the year-to-date budget before any rounding, as
     `periods._year_to_date_budget` spreads it (each part by its profile from its start month, a budget
-    table's months as they are), summed exactly: what the views would give if no row were rounded."""
+    table's months as they are), summed exactly: what the views would give if no row were rounded. With
+    `original`, of the budget before the year's changes."""
     weights = _weights(budgets, year, month)
     rows = budgets.amounts.filter(pl.col("ar") == year).select(*KEY, "profil")
     to_spread, monthly = _original_budget(budgets, year)
-    changes = budgets.changes.filter((pl.col("ar") == year) & (pl.col("manad") <= month)).join(rows, on=KEY, how="left")
+    changes = budgets.changes.filter((pl.col("ar") == year) & (pl.col("manad") <= month)
+                                     & pl.lit(not original)).join(rows, on=KEY, how="left")
     view = pl.col("vy").str.replace("ej_fordelat_", "").alias("view")
     parts = pl.concat([to_spread.select(*KEY, "profil", "budget", start=pl.lit(1, pl.Int8)),
                        changes.select(*KEY, "profil", pl.col("d_budget").alias("budget"), pl.col("manad").alias("start"))],
@@ -576,24 +580,30 @@ _PROFILE_PAIRS = (
 )
 
 
-def profile_gaps(budgets: Store, ar: int, month: int | None) -> list[dict]:
+def profile_gaps(budgets: Store, ar: int, month: int | None, original: bool = False) -> list[dict]:
     """Where `ar` is booked per month, the förvaltningar whose views (stab and verksamhet, and a summa
     written with its own budget) give different budgets to `month`, because their rows are spread by
     different profiles: a dict each of forvaltning, the two views' names (`first_text`, `second_text`), their
     budgets to date (`budget`, `budget_v`, öre), the year file's line to point at (`rad`) and the `advice`.
-    None at year end (or for a year not booked per month): every view gives the year's budget."""
+    None at year end (or for a year not booked per month): every view gives the year's budget. With `original`,
+    of the budget before the year's changes (`--budget original`; found in review)."""
     if month is None or month == 12 or ar not in budgets.years:
         return []
-    # (a förvaltning whose rows with a budget share one profile spreads every view alike: most years, and then
-    # nothing to resolve twice for every table shown; found in review)
-    profiles = budgets.amounts.filter((pl.col("ar") == ar) & pl.col("budget").is_not_null() & (pl.col("budget") != 0)) \
-        .group_by("forvaltning").agg(pl.col("profil").n_unique())
+    # (a förvaltning whose rows with a budget, or with a budget change, share one profile spreads every view alike:
+    # most years, and then nothing to resolve twice for every table shown; found in review, and that a row given
+    # its money by a change counts too)
+    year_rows = budgets.amounts.filter(pl.col("ar") == ar)
+    changed = budgets.changes.filter(pl.col("ar") == ar).select(KEY).unique()
+    budgeted = pl.concat([year_rows.filter(pl.col("budget").is_not_null() & (pl.col("budget") != 0)),
+                          year_rows.join(changed, on=KEY, how="semi")]).unique(KEY)
+    profiles = budgeted.group_by("forvaltning").agg(pl.col("profil").n_unique())
     if profiles.is_empty() or profiles["profil"].max() <= 1:
         return []
     gaps = []
+    mode = BudgetMode.original if original else BudgetMode.justerad
 
     def by_view(to: int) -> pl.DataFrame:  # each förvaltning's budget to month `to`, per view
-        return (resolve(budgets, ar, to, strict=False)
+        return (resolve(budgets, ar, to, mode, strict=False)
                 .with_columns(view=pl.col("vy").str.replace("ej_fordelat_", ""))
                 .filter(pl.col("budget").is_not_null())
                 .group_by("forvaltning", "view").agg(ex.exact_sum("budget"), pl.col("rad").min(),
@@ -614,7 +624,7 @@ def profile_gaps(budgets: Store, ar: int, month: int | None) -> list[dict]:
             both = both.filter(~pl.col("forvaltning").is_in(to_date.filter(pl.col("view") == "stab")["forvaltning"]
                                                              .implode()))
         if both.height:  # each row's share is rounded to the öre: views spread alike may still differ by a few
-            exact = exact or _exact_year_to_date_budget(budgets, ar, month)
+            exact = exact or _exact_year_to_date_budget(budgets, ar, month, original)
             both = both.filter(pl.Series([exact.get((f, first)) != exact.get((f, second))
                                           for f in both["forvaltning"].to_list()], dtype=pl.Boolean))
         for r in both.sort("forvaltning").iter_rows(named=True):

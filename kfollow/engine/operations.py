@@ -636,19 +636,25 @@ def _one_year_rows(frame: pl.DataFrame, new: pl.DataFrame, old: pl.DataFrame, *y
     - The rest not distributed on the view's rows (Ej fördelat) of one year only is 0 in the other, where the
       förvaltning is in that year with its total known: that year distributed all of it (the row's change was –,
       and the rows' changes did not add up to the förvaltning's; found by a year-end user, and in review: of the
-      förvaltning's own total, not the Summa of all)."""
+      förvaltning's own total, not the Summa of all), and its rows of the view that year all known."""
     keys = ["radtyp", "forvaltning", "nyckel"]
     marked = frame.join(new.select(keys).with_columns(_ny=pl.lit(True)), on=keys, how="left", nulls_equal=True)
     (a, _), _ = years
-    frame = marked.filter((pl.col("radtyp") != "rad") | pl.col("_ny").fill_null(False) | pl.col(a).is_not_null()).drop("_ny")
+    # (an earlier year's rest whose figure is unknown too: nothing to show; found in review)
+    frame = marked.filter(~pl.col("radtyp").is_in(["rad", "ej_fordelat"]) | pl.col("_ny").fill_null(False)
+                          | pl.col(a).is_not_null()).drop("_ny")
     several = frame["radtyp"].is_in(["delsumma"]).any()
     total = pl.col("radtyp").is_in(["delsumma", "forvaltning"]) if several else pl.col("radtyp") == "summa"
     rest = pl.col("radtyp") == "ej_fordelat"
     for (figure, share), of_year in zip(years, (old, new)):
-        present = of_year["forvaltning"].drop_nulls().unique().to_list()
+        # a förvaltning with rows of the view that year, each of them known: its rows hold all of its total (one
+        # without rows that year has all of it undistributed, and one with a row given for the whole year has
+        # an unknown rest; found in review)
+        rows = of_year.filter(pl.col("radtyp") == "rad").group_by("forvaltning").agg(pl.col(figure).is_not_null().all())
+        whole_rows = rows.filter(pl.col(figure))["forvaltning"].to_list()
         known = pl.col(figure).filter(total).drop_nulls().first().over("forvaltning") if several else \
             pl.col(figure).filter(total).first()
-        fill = rest & pl.col(figure).is_null() & pl.col("forvaltning").is_in(present) & known.is_not_null()
+        fill = rest & pl.col(figure).is_null() & pl.col("forvaltning").is_in(whole_rows) & known.is_not_null()
         whole = pl.col(figure).filter(pl.col("radtyp") == "summa").first().is_not_null()  # a share of a Summa known
         frame = frame.with_columns(pl.when(fill).then(0).otherwise(pl.col(figure)).alias(figure),
                                    *(pl.when(fill & whole).then(0).otherwise(pl.col(c)).alias(c) for c in (share, share + EXACT)))
@@ -967,8 +973,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
                                  f"visar {'den' if len(gone) == 1 else 'dem'}).", f"utfall_{p.year - 1}"),)
     if not (cut.part or flt or top):  # (a cut by account says it of its parts: `cuts.breakdown`)
         notes += _budgetless_note(store, p.year, frame, cut.view)
-    if budget is BudgetMode.justerad:  # (of the adjusted budget: the original may agree; found in review)
-        notes += _profile_note(store, p.year, p.month, chosen)
+    notes += _profile_note(store, p.year, p.month, chosen, budget is BudgetMode.original)  # (of the budget shown:
+    # the original may agree where the adjusted does not, and the other way round; found in review)
     # (the rows that lack a forecast are the view's, not a cut's parts: found by a new user, the note named
     # kostnadsslag where staber lacked forecasts)
     forecast_rows = viewed if cut.part and not flt else frame
@@ -992,12 +998,12 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
                      qualifier=", ursprunglig budget" if budget is BudgetMode.original else "", messages=messages)
 
 
-def _profile_note(store: Store, year: int, month: int | None, fids: list[str]) -> tuple:
+def _profile_note(store: Store, year: int, month: int | None, fids: list[str], original: bool = False) -> tuple:
     """A note where a förvaltning shown has views whose budgets to `month` differ, because their rows are
     spread by different profiles (`consistency.profile_gaps`): the tables per stab and per verksamhet then
     end on two sums, which only `check` said (found by a new user: a deficit per stab, a surplus per
     verksamhet, in one report). A caveat: a script learns it on stderr."""
-    gaps = [g for g in profile_gaps(store, year, month) if g["forvaltning"] in fids]
+    gaps = [g for g in profile_gaps(store, year, month, original) if g["forvaltning"] in fids]
     if not gaps:
         return ()
     said = "; ".join(f"för {g['forvaltning']} {g['first_text']} inte densamma som {g['second_text']}" for g in gaps)
