@@ -696,3 +696,8 @@ def test_a_csv_export_in_code_page_437_is_read_as_such(tmp_path: Path):
         imported = kfollow.import_csv(tmp_path / "budget.csv", tmp_path / "map.yaml", budget=True)
         assert imported.origin.as_dict()["encoding"] == told
         assert dict(imported.origin.konton) == {"5010": "Löner", "6410": "Övriga tjänster"}, encoding
+    # „ † ” are quotes in Windows-1252: around a word they are no letters of code page 437 (found in review)
+    (tmp_path / "budget.csv").write_bytes("Period;Konto;Namn;Ansvar;Budget\n2024;5010;Löner;1120;100\n"
+                                          "2024;6410;Konsulter ”IT”;1130;7\n".encode("cp1252"))
+    imported = kfollow.import_csv(tmp_path / "budget.csv", tmp_path / "map.yaml", budget=True)
+    assert dict(imported.origin.konton) == {"5010": "Löner", "6410": "Konsulter ”IT”"}

@@ -148,6 +148,10 @@ def _account_names(frame: pl.DataFrame, columns: dict[str, str], name: str,
     return dict(named.select("konto", "namn").iter_rows()), warnings
 
 
+_QUOTES_1252 = b"\x84\x86\x94"  # ä å ö in code page 437; „ † ” in Windows-1252
+_INSIDE_A_WORD = re.compile(rb"(?<=[A-Za-z])[\x84\x86\x94](?=[A-Za-z])")
+
+
 def _decode(raw: bytes, name: str) -> tuple[str, bytes, str]:
     """(encoding, UTF-8 bytes for polars, text)."""
     if looks_utf16(raw):
@@ -165,9 +169,13 @@ def _decode(raw: bytes, name: str) -> tuple[str, bytes, str]:
     except UnicodeDecodeError:
         pass
     # the Swedish letters counted both ways, as the SIE reader does (`sie._encoding`): an export in code page 437
-    # (PC8, as SIE files are) read as Windows-1252 made "Löner" "L”ner" without a word (found by a library user)
-    cp437 = sum(raw.count(bytes([b])) for b in CP437_LETTERS)
-    if cp437 > sum(raw.count(bytes([b])) for b in LATIN_LETTERS):
+    # (PC8, as SIE files are) read as Windows-1252 made "Löner" "L”ner" without a word (found by a library user).
+    # ä å ö of code page 437 are „ † ” in Windows-1252, quotes around a word there: counted only inside a word
+    # (a cp1252 name with ”IT” was read as code page 437; found in review)
+    high = raw.translate(None, bytes(range(128)))  # (the letters' bytes alone: one pass over the text)
+    cp437 = sum(high.count(bytes([b])) for b in CP437_LETTERS if b not in _QUOTES_1252) + \
+        len(_INSIDE_A_WORD.findall(raw)) if high else 0
+    if cp437 > sum(high.count(bytes([b])) for b in LATIN_LETTERS):
         text = raw.decode("cp437")
         return "CP437 (PC8)", text.encode("utf-8"), text
     try:
