@@ -170,13 +170,19 @@ def _ahead_findings(budgets: Store, a: pl.DataFrame, last: pl.DataFrame) -> list
             continue
         for r in ahead.sort("ordning").iter_rows(named=True):
             fid = r["forvaltning"]
-            who = (f"{fid}: utfallet i {_tables_of(budgets, ar, fid, info)}" if fid in tabled
-                   else f"{fid} {_place(r['vy'], r['nyckel'])}: utfallet")
+            # (said of rows, or of förvaltningar where a table gives one's rows, as counted; a table's month ahead
+            # came with the export, not typed; found in review)
+            if fid in tabled:
+                who = f"{fid}: utfallet i {_tables_of(budgets, ar, fid, info)}"
+                fix = f"har {ar}-{senast:02d} kommit med i exporten i förväg: importera utan den"
+            else:
+                who, fix = f"{fid} {_place(r['vy'], r['nyckel'])}: utfallet", "är månaden skriven i förväg: ta bort den"
+            others = "förvaltningar och rader" if tabled else "rader"
             findings.append(finding("bokford_fore", "varning", r["fil"],
                                     info.forvaltningar[fid].line if fid in tabled else r["rad"], _literal(
-                f"{who} är bokfört till och med {ar}-{senast:02d}, en månad efter årets {behind.height} övriga rader "
-                f"(till och med {ar}-{senast - 1:02d}); är {ar}-{senast:02d} rätt? Är månaden skriven i förväg: ta bort "
-                "den, så försvinner felen om saknade månader på de andra raderna")))
+                f"{who} är bokfört till och med {ar}-{senast:02d}, en månad efter de {behind.height} {others} som är "
+                f"bokförda till och med {ar}-{senast - 1:02d}; är {ar}-{senast:02d} rätt? Om inte, {fix}, så är de inte "
+                "längre kortare bokförda")))
     return findings
 
 
