@@ -33,8 +33,12 @@ def test_a_month_without_its_zero_in_utfall_is_named_where_it_is(run, tmp_path: 
                          "{2024-08: 29000.0} (the month: the full-year forecast)"),
     ('prognos: "29 000,0"', "12:18: prognos of stab S1 must name the month it was made in, e.g. prognos: "
                             "{2024-08: 29000.0} (the month: the full-year forecast)"),  # (an example that can be read)
-    ("prognos: 2024-08", "12:18: prognos of stab S1 names the month 2024-08 but no forecast: write prognos: "
+    ("prognos: 2024-08", "12:18: prognos of stab S1 names a month (2024-08) but no forecast: write prognos: "
                          "{2024-08: …} (the month it was made in: the full-year forecast)"),
+    ("prognos: 2023-8", "12:18: prognos of stab S1 names a month (2023-8) but no forecast: write prognos: "
+                        "{2024-08: …} (the month it was made in: the full-year forecast)"),  # (this year's, as written)
+    ("prognos: −29 000,5", "12:18: prognos of stab S1 must name the month it was made in, e.g. prognos: "
+                           "{2024-08: -29000.5} (the month: the full-year forecast)"),
     ("kommentar: {2024-08: Bra}", '12:20: kommentar of stab S1 is one text for the row; comments per month go under '
                                   'kommentarer: (with an r), e.g. kommentarer: {2024-08: "…"} (the month: its comment)'),
     ("prognos: {2023-08: 1000}", "12:19: month of prognos of stab S1 2023-08 is not in 2024, the year of this file; "

@@ -713,12 +713,17 @@ class _YearParser(TreeReader):
             forecast_node = node.items["prognos"][1]
             if isinstance(forecast_node, Scalar) and forecast_node.value:  # `prognos: 29000.0`: of which month?
                 value = forecast_node.value
-                if MONTH.fullmatch(value):  # a month without its forecast (found in review: {2024-08: 2024-08})
-                    raise self.error(forecast_node, f"prognos of {what} names the month {value} but no forecast: "
-                                                    f"write prognos: {{{value}: …}} (the month it was made in: the "
+                month = MONTH.fullmatch(value) or _MONTHISH.fullmatch(value)
+                if month:  # a month without its forecast (found in review: {2024-08: 2024-08}), said in this year
+                    # (2023-08 in 2024.yaml, or 2024-8, was copied into an example that failed again)
+                    named = f"{self.ar}-{int(value[5:]):02d}" if 1 <= int(value[5:]) <= 12 else f"{self.ar}-08"
+                    raise self.error(forecast_node, f"prognos of {what} names a month ({value}) but no forecast: "
+                                                    f"write prognos: {{{named}: …}} (the month it was made in: the "
                                                     "full-year forecast)")
-                if _SWEDISH_NUMBER.fullmatch(value):  # (its example written as it may be: 29000.0, not 29 000,0)
-                    value = value.replace(" ", "").replace("\u00a0", "").replace("\u202f", "").replace(",", ".")
+                if _SWEDISH_NUMBER.fullmatch(value) or value.startswith("−"):  # (its example written as it may be:
+                    # 29000.0, not 29 000,0; a hyphen-minus, not −)
+                    value = value.replace(" ", "").replace("\u00a0", "").replace("\u202f", "").replace(",", ".") \
+                        .replace("−", "-")
                 raise self.error(forecast_node, f"prognos of {what} must name the month it was made in, e.g. "
                                                 f"prognos: {{{self.ar}-08: {value}}} (the month: the full-year forecast)")
             pnode = self.mapping(forecast_node, f"prognos of {what} (month: full-year forecast)")
