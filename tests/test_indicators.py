@@ -370,5 +370,6 @@ def test_the_table_says_how_each_figure_is_computed(run):
     """The published report prints 3,3 and 57 where kfollow gives 3,4 and 39,2, and its definitions were only
     in the README: a reader of the document could not tell why (found by a year-end user)."""
     text = run("indicators", "--year", "2024", "--forvaltning", "KLF").stdout
-    assert "Anm.: Måtten räknas så: personalkostnaderna är utfallet på kostnadsslaget personal" in text
-    assert "avvikelse budget och utfall är budget − utfall för nettokostnaden delat med budgeten" in text
+    assert "Anm.: Måtten räknas så: personalkostnaderna är utfallet på kostnadsslaget personal (konton som börjar " \
+           "på 5)" in text
+    assert "avvikelse budget och utfall är budget − utfall för nettokostnaden delat med budgetens belopp" in text

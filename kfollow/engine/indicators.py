@@ -234,10 +234,15 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
 # how each figure is computed, said in the table: a published report may compute them otherwise (the bundled one
 # prints 3,3 and 57 where these give 3,4 and 39,2), and a reader of the document alone could not tell why (found
 # by a year-end user)
-DEFINITIONS = ("Måtten räknas så: personalkostnaderna är utfallet på kostnadsslaget personal (som standard kontoklass "
-               "5) delat med förvaltningens nettokostnad; avvikelse budget och utfall är budget − utfall för "
-               "nettokostnaden delat med budgeten, positiv vid överskott; avvikelse investeringsbudget och utfall är "
-               "investeringsbudget − utfall för årets projekt delat med investeringsbudgeten.")
+def _definitions(store: Store, year: int) -> str:
+    """How each figure is computed, with the year's own accounts of personal."""
+    prefixes = next((g.prefix for g in store.year(year).kostnadsslag if g.id == "personal"), ())
+    accounts = f"konton som börjar på {', '.join(prefixes)}" if prefixes else "årsfilen har inget sådant"
+    return ("Måtten räknas så: personalkostnaderna är utfallet på kostnadsslaget personal "
+            f"({accounts}) delat med förvaltningens nettokostnad; avvikelse budget och utfall är budget − utfall för "
+            "nettokostnaden delat med budgetens belopp, positiv vid överskott; avvikelse investeringsbudget och utfall "
+            "är investeringsbudget − utfall delat med investeringsbudgeten, för årets projekt eller förvaltningens "
+            "angivna summa.")
 
 
 def indicators(store: Store, year: int | None = None, forvaltning: list[str] | None = None,
@@ -256,7 +261,7 @@ def indicators(store: Store, year: int | None = None, forvaltning: list[str] | N
         notes = (*notes, f"{years} visas inte: inget av måtten går att räkna för {'det året' if len(empty) == 1 else 'de åren'}.")
     else:
         empty = []
-    notes = (*notes, *_close_to_target(frame, year), DEFINITIONS)
+    notes = (*notes, *_close_to_target(frame, year), _definitions(store, year))
     # without any target in the year file (`indikatorer:`), no Mål, Önskad riktning or Uppfyllt for people
     untargeted = ("mal", "riktning", "uppfyllt") if "mal" in frame.columns and frame["mal"].is_null().all() else ()
     return as_report(frame, headers, store=store, title=f"Nämndindikatorer {year}, målområde ekonomi",
