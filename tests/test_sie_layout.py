@@ -279,7 +279,8 @@ def test_parts_read_on_the_word_of_one_account_month_are_said(tmp_path: Path):
     rows, said = imported(tmp_path, one, budget=False)
     assert rows[("KSF", "EKO", "", "3510")] == "-500.00" and rows[("KSF", "", "", "3510")] == "-300.00"
     assert ("note: the #PSALDO rows were read as one row per object combination booked, all rows summed, on the "
-            "evidence of 1 account-month alone") in said, said
+            "evidence of 1 account-month whose object rows add up to more than its {} row (or to the other sign); if "
+            "the {} rows are totals") in said, said
     three = "".join(f"#PSALDO 0 2024{m:02d} 3510 {{}} -300.00\n#PSALDO 0 2024{m:02d} 3510 {{1 \"1120\"}} -500.00\n"
                     for m in (1, 2, 3))
     _, said = imported(tmp_path, three, budget=False)

@@ -728,11 +728,12 @@ def reading_doubt(psaldo: pl.DataFrame, other: pl.DataFrame | None, label: str,
                 "combination booked, all rows summed; if they are totals broken down, this counts money more "
                 "than once: compare the summary with the ekonomisystem's report",)
     if doubt[0] == "thin":
-        n = doubt[1]
+        _, n, totals = doubt
+        against = f", against {totals} read as a total broken down" if totals else ""
         return (f"the {label} rows were read as one row per object combination booked, all rows summed, on the "
-                f"evidence of {n} account-month{'s' if n != 1 else ''} alone whose object rows add up to more than "
-                "its {} row (or to the other sign); if the {} rows are totals broken down, this counts money more "
-                "than once: compare the summary with the ekonomisystem's report",)
+                f"evidence of {n} account-month{'s' if n != 1 else ''} whose object rows add up to more than its {{}} "
+                f"row (or to the other sign){against}; if the {{}} rows are totals broken down, this counts money "
+                "more than once: compare the summary with the ekonomisystem's report",)
     exact, within, beyond = doubt
     return (f"the {label} rows could be written either way: {exact + within} account-month"
             f"{'s' if exact + within != 1 else ''} read as a total broken down by object rows, {beyond} as "
@@ -740,7 +741,7 @@ def reading_doubt(psaldo: pl.DataFrame, other: pl.DataFrame | None, label: str,
             "summary with the ekonomisystem's report",)
 
 
-_THIN = 2  # evidence of parts from this many account-months or fewer, and none of totals, is said (`reading_doubt`)
+_THIN = 2  # a reading as parts on the evidence of this many account-months or fewer is said (`reading_doubt`)
 
 
 def _reading(psaldo: pl.DataFrame, other: pl.DataFrame | None, counted: set[str] | None):
@@ -751,7 +752,7 @@ def _reading(psaldo: pl.DataFrame, other: pl.DataFrame | None, counted: set[str]
         score = 3 * exact + within
         if score < beyond <= _THIN:  # parts on the word of an account-month or two: said (one object row beyond
             # its total read a whole file as parts, adding its object rows to its totals; found by a library user)
-            return "parts", ("thin", beyond)
+            return "parts", ("thin", beyond, exact + within)
         return ("totals" if score >= beyond else "parts"), ((exact, within, beyond) if score == beyond else None)
     rows = psaldo if counted is None else psaldo.filter(pl.col("konto").is_in(list(counted)))
     if rows.is_empty() or rows["total"].all():
