@@ -841,7 +841,8 @@ def test_the_import_checks_its_ids_against_the_years_file(tmp_path: Path):
     result = run("import", "sie", examples / "exempelby.se", "-m", tmp_path / "map.yaml", "-o",
                  budgets / "utfall-2024.csv")
     assert result.exit_code == 3
-    assert f"map.yaml:21:13: stab 'HRS' is not a stab of KSF in {budgets / '2024.yaml'}; did you mean 'HR'?" in result.stderr
+    assert (f"map.yaml:21:13: stab 'HRS' is not a stab of KSF in {budgets / '2024.yaml'}; did you mean 'HR', or is it "
+            f"new (then add it under KSF's staber in {budgets / '2024.yaml'})?") in result.stderr
     assert not (budgets / "utfall-2024.csv").exists()
     elsewhere = run("import", "sie", examples / "exempelby.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "x.csv",
                     "--budgets", budgets)

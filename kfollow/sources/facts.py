@@ -1349,5 +1349,10 @@ def check_ids(facts: pl.DataFrame, known: Known, year_file: str,
             close = closest(value, choices(fid))
             where = f" of {fid}" if fid else ""
             hint = f"did you mean '{close}'?" if close else f"there: {', '.join(choices(fid)) or 'none'}"
+            if name != "forvaltning":  # a new id of the export is as likely as a typo: both ways said (the hint alone
+                # would book a new stab on its near name; found by a new user)
+                under = f"under {fid}'s staber" if name == "stab" else "under verksamheter"
+                new = f"add it {under} in {year_file}"
+                hint = f"did you mean '{close}', or is it new (then {new})?" if close else f"{hint}; if it is new, {new}"
             raise DataError(*(written or {}).get(name, {}).get(value, at.get(name, (year_file, None, None))),
                             f"{name} '{value}' is not a {name}{where} in {year_file}; {hint}")
