@@ -1044,3 +1044,19 @@ def test_a_sie_4_without_months_is_not_told_it_holds_year_balances(tmp_path: Pat
     assert result.stderr == (f"Error: {tmp_path / 'budget.se'}: holds no month: neither vouchers (#TRANS) nor period "
                              "balances (#PSALDO); export it again with its vouchers (SIE 4) or period balances (SIE 2 "
                              "or 3), or import its budget alone (#PBUDGET) with --budget-out and no -o\n")
+
+
+def test_the_month_being_closed_without_psaldo_is_warned_of_and_not_called_equal(tmp_path: Path):
+    """October exported without its #PSALDO: the summary read "not checked (no #PSALDO): 2024-10: equal", as if it
+    were checked, and nothing warned (found by a new user)."""
+    example = Path(__file__).resolve().parents[1] / "examples" / "sie"
+    raw = (example / "exempelby.se").read_bytes()
+    (tmp_path / "export.se").write_bytes(b"\n".join(line for line in raw.split(b"\n")
+                                                   if not line.startswith(b"#PSALDO 0 202410")))
+    result = run("import", "sie", tmp_path / "export.se", "-m", example / "mapping.yaml", "-o", tmp_path / "u.csv",
+                 "--force-unnamed")
+    assert result.exit_code == 0, result.stderr
+    assert ("warning: 2024-10, the last month imported, has no #PSALDO in the file to check it against; export it with "
+            "its period balances (#PSALDO) to have it checked") in result.stderr
+    assert ("check:    checked against #PSALDO (the {} rows): 5 accounts × 9 months (2024-01 – 2024-09): equal; not "
+            "checked, no #PSALDO: 2024-10\n") in result.stderr, result.stderr

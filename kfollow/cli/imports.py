@@ -194,8 +194,14 @@ def _show(file: Path, result, outputs: dict[str, Path]) -> None:
         lines.append(("read", result.read[kind]))
         if kind == "utfall" and result.check is not None:
             check = result.check
-            lines.append(("check", check.note + (": equal" if check.differences.is_empty()
-                                                 and check.note.startswith("checked") else "")))
+            # "equal" right after what was compared, not after the months that were not (found by a new user:
+            # "not checked (no #PSALDO): 2024-11: equal")
+            compared, rest = check.note, ""
+            if check.note.startswith("checked") and ")" in check.note:  # after the span of the months compared
+                end = check.note.index(")", check.note.index("×")) + 1
+                compared, rest = check.note[:end], check.note[end:]
+            equal = ": equal" if check.differences.is_empty() and check.note.startswith("checked") else ""
+            lines.append(("check", compared + equal + rest))
         totals = table.totals
         # the months of the table written; a month read with ignored accounts alone gives it no row
         written = set(table.facts["period"].unique().to_list())

@@ -803,6 +803,7 @@ class Check:
     note: str  # what was compared, or why nothing was
     differences: pl.DataFrame  # period, konto, importerat, psaldo (öre); empty when they agree
     unnamed: tuple[str, ...] = ()  # imported accounts the year's #PSALDO has no row for at all (compared as 0)
+    unchecked: tuple[str, ...] = ()  # months imported that the file has no #PSALDO for (not compared)
 
 
 def psaldo_check(sie, year: Year, mapping: LedgerMapping, facts: pl.DataFrame) -> Check:
@@ -846,12 +847,12 @@ def psaldo_check(sie, year: Year, mapping: LedgerMapping, facts: pl.DataFrame) -
         how += f"; object rows for {_count(objects_only, 'account-month')} without one"
     note = (f"checked against #PSALDO ({how}): {_count(len(compared) + len(unnamed), 'account')} × "
             f"{_count(len(months), 'month')} ({_span(months)})")
-    if unchecked:
-        note += f"; not checked (no #PSALDO): {_span(unchecked)}"
+    if unchecked:  # (a clause of its own after the comparison's result, which the summary puts after the span)
+        note += f"; not checked, no #PSALDO: {_span(unchecked)}"
     if unnamed:
         listed = ", ".join(unnamed[:8]) + (", …" if len(unnamed) > 8 else "")
         note += f"; {_count(len(unnamed), 'account')} without any #PSALDO row in the year ({listed}), compared as 0"
-    return Check(note, differences, tuple(unnamed))
+    return Check(note, differences, tuple(unnamed), tuple(unchecked))
 
 
 # ---------------------------------------------------------------------------------------------
