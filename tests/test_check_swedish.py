@@ -163,6 +163,11 @@ def scenario(name: str, tmp: Path) -> tuple[Path, tuple[str, ...]]:
         doc["ombudgeteringar"] = [{"datum": "2024-06-17", "beslut": "KS § 1", "text": "flytt", "rader": [
             {"forvaltning": "KLF", "stab": "KS", "belopp": -100.0}, {"forvaltning": "KLF", "stab": "EKS", "belopp": 100.0}]}]
         return write_year(folder, doc), ()
+    if name == "andring_storlek":  # a change in kr in a file in tkr
+        doc = typed_year()
+        doc["ombudgeteringar"] = [{"datum": "2024-02-12", "beslut": "KF § 88", "text": "tillskott", "rader": [
+            {"forvaltning": "KLF", "stab": "KS", "verksamhet": "100", "belopp": 45000.0}]}]
+        return write_year(folder, doc), ()
     if name == "andring_dubbel":  # a decision typed in twice
         doc = typed_year()
         change = {"datum": "2024-02-12", "beslut": "KF § 88", "text": "tillskott", "rader": [
@@ -211,7 +216,7 @@ KINDS = ["ej_fordelat", "kommentar_saknas", "vy_differens", "vy_ofullstandig", "
          "ar_dubbel", "storlek", "kostnadsslag_tomt", "konto_utan_kostnadsslag", "inv_efter_klar", "inv_overfort_fg",
          "inv_ack_minskar", "inv_ack_ingang", "inv_summa", "inv_overfort", "inv_ack_negativ", "tecken",
          "andring_en_vy", "prognos_manad", "andring_dubbel", "rad_dubbel",
-         "redovisning_andrad", "bokford_fore"]
+         "redovisning_andrad", "bokford_fore", "andring_storlek"]
 
 
 @pytest.mark.parametrize("kind", KINDS)

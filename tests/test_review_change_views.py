@@ -529,3 +529,22 @@ def test_a_table_a_month_ahead_is_asked_about_as_an_export(run, tmp_path: Path):
     assert (f"A: utfallet i {tmp_path / 'utfall.csv'} är bokfört till och med 2024-03, en månad efter de 2 förvaltningar "
             "och rader som är bokförda till och med 2024-02; är 2024-03 rätt? Om inte, har 2024-03 kommit med i exporten "
             "i förväg: importera utan den, så är de inte längre kortare bokförda") in result.stdout, result.stdout
+
+
+def test_a_budget_change_in_kr_in_a_file_in_tkr_is_warned_of(run, tmp_path: Path):
+    """600 000 typed for 600 (kr in a tkr file): a stab's budget became 600 000 tkr, or −577 500 where it was
+    moved from another, and check said nothing (found by a new user). A change larger than twice its
+    förvaltning's whole budget is warned of at its line; the example's own change is not."""
+    import shutil
+
+    folder = tmp_path / "b"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", folder)
+    assert "dubbelt så stor" not in run("check", "--budgets", folder).stdout
+    year = folder / "2024.yaml"
+    text = year.read_text(encoding="utf-8")
+    year.write_text(text.replace("belopp: -1500.0}", "belopp: -600000.0}").replace("belopp: 1500.0}", "belopp: 600000.0}"),
+                    encoding="utf-8")
+    found = [line for line in run("check", "--budgets", folder).stdout.splitlines() if "dubbelt så stor" in line]
+    assert len(found) == 2 and found[0].startswith(f"{year}:79: varning: KSF 2024: budgetändringen 2024-06-17 (KS "
+                                                   "2024-06-17 § 98 (påhittat)) på -600 000 tkr"), found
+    assert found[0].endswith("är beloppet skrivet i kr i stället för tkr?")

@@ -364,6 +364,32 @@ def change_view_findings(budgets: Store) -> list[dict]:
     return findings
 
 
+def change_size_findings(budgets: Store) -> list[dict]:
+    """A budget change row larger than twice its förvaltning's whole budget for the year (varning, at the row): most
+    likely an amount in kr in a file in tkr (600 000 for 600), which made a stab's budget 600 000 tkr, or a budget
+    of −577 500 where the row moved it from another, and check said nothing (found by a new user; forecasts had
+    such a test, changes not). The budget is the larger of the net and the gross parts per view, so a resultat
+    unit (net about 0) is measured by its costs."""
+    changes = budgets.changes.filter(pl.col("vy") != "summa").unique(["ar", "rad"], keep="first", maintain_order=True)
+    if changes.is_empty():
+        return []
+    size = pl.max_horizontal(pl.col("budget").abs(), pl.col("budget_kostnader").abs(), pl.col("budget_intakter").abs())
+    whole = (budgets.amounts.group_by("ar", "forvaltning", "vy")
+             .agg(pl.col("budget").sum(), pl.col("budget_kostnader").sum(), pl.col("budget_intakter").sum())
+             .group_by("ar", "forvaltning").agg(size.max().alias("_hela")))
+    large = changes.join(whole, on=["ar", "forvaltning"]).filter(
+        (pl.col("_hela") > 0) & (pl.col("belopp").abs() > 2 * pl.col("_hela"))).sort("ar", "rad")
+    findings = []
+    for r in large.iter_rows(named=True):
+        info = budgets.years[r["ar"]]
+        findings.append(finding("andring_storlek", "varning", info.fil, r["rad"], _literal(
+            f"{r['forvaltning']} {r['ar']}: budgetändringen {r['datum']} ({r['beslut']}) på ") + "{0:d} är mer än dubbelt "
+            "så stor som förvaltningens hela budget för året, {1:d}; " + _literal(
+            f"är beloppet skrivet i kr i stället för {info.enhet}?" if info.enhet != "kr" else "är beloppet rätt?"),
+            r["belopp"], r["_hela"], enhet=info.enhet))
+    return findings
+
+
 def change_twice_findings(budgets: Store) -> list[dict]:
     """A budget change row the same as an earlier one of the year, in date, decision, förvaltning, rows named,
     post and amount (varning, at the later line): a decision typed in twice (a block pasted again) raises
