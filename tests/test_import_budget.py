@@ -701,3 +701,27 @@ def test_a_csv_export_in_code_page_437_is_read_as_such(tmp_path: Path):
                                           "2024;6410;Konsulter ”IT”;1130;7\n".encode("cp1252"))
     imported = kfollow.import_csv(tmp_path / "budget.csv", tmp_path / "map.yaml", budget=True)
     assert dict(imported.origin.konton) == {"5010": "Löner", "6410": "Konsulter ”IT”"}
+
+
+def test_a_budget_revised_in_the_export_is_warned_of_when_its_table_is_written_over(tmp_path: Path):
+    """A #PBUDGET cut of 100 000 kr for December, re-imported over last month's budget table: October's Budget helår
+    changed with no word (found by a new user). The import says which months differ and by how much; the same
+    export again says nothing, and neither does the utfall's newest month."""
+    import shutil
+
+    shutil.copytree(EXAMPLES, tmp_path / "sie")
+    folder = tmp_path / "sie" / "budgets"
+    args = ["-m", tmp_path / "sie" / "mapping.yaml", "--budgets", folder, "-o", folder / "utfall-2024.csv",
+            "--budget-out", folder / "budget-2024.csv"]
+    first = run("import", "sie", tmp_path / "sie" / "exempelby.se", *args)
+    assert first.exit_code == 0 and "differs from the table it replaces" not in first.stderr, first.stderr
+    raw = (tmp_path / "sie" / "exempelby.se").read_bytes()
+    revised = raw.replace(b"#PBUDGET 0 202412 5010 {} 9302800.00", b"#PBUDGET 0 202412 5010 {} 9202800.00").replace(
+        b'#PBUDGET 0 202412 5010 {1 "1120"} 962000.00', b'#PBUDGET 0 202412 5010 {1 "1120"} 862000.00')
+    assert revised.count(b"9202800.00") == 1
+    (tmp_path / "sie" / "revised.se").write_bytes(revised)
+    result = run("import", "sie", tmp_path / "sie" / "revised.se", *args)
+    assert result.exit_code == 0, result.stderr
+    assert (f"warning: {folder / 'budget-2024.csv'}: the budget of 2024-12 differs from the table it replaces "
+            "(together -100 000,00 kr)") in result.stderr
+    assert "utfall-2024.csv: the utfall" not in result.stderr

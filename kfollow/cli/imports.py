@@ -93,7 +93,42 @@ def sie(
              f"{'s' if n != 1 else ''} (listed above; --accept-psaldo-differences); the note beside the table says so")
         result = result.accepting_differences()
     result.verify()
+    for line in _revisions(result, outputs):
+        _say(line)
     _write(result, outputs, (file, mapping))
+
+
+def _revisions(result, outputs: dict[str, Path]) -> list[str]:
+    """Warnings where a table written over holds other sums for months it had: a budget revised in the
+    ekonomisystem (the table's budget changes with no decision in the year file, and a report of an earlier
+    month re-run shows the new one), or a month of utfall already closed that changed (late bookings). Found by a
+    new user: a #PBUDGET cut of 400 000 kr for November and December changed October's Budget helår, unsaid.
+    A table that cannot be read as a fact table is no comparison (its writing says what it must)."""
+    from kfollow.sources.facts import period_sums
+    from kfollow.sources.ledger import kr
+
+    out = []
+    for kind, table in result.tables().items():
+        path = outputs[kind]
+        before = period_sums(path) if path.is_file() else None
+        if before is None:
+            continue
+        now = period_sums(table.facts)
+        last = max((p for p in before if len(p) == 7), default=None)
+        changed = sorted(p for p in before if before[p] != now.get(p, 0) and (kind == "budget" or (last and p < last)))
+        if not changed:
+            continue
+        diff = sum(now.get(p, 0) - (before[p] or 0) for p in changed)
+        months = ", ".join(changed[:6]) + (", …" if len(changed) > 6 else "")
+        if kind == "budget":
+            out.append(f"warning: {path}: the budget of {months} differs from the table it replaces (together "
+                       f"{kr(diff)}): a budget revised in the ekonomisystem changes the budget of every report, an "
+                       "earlier month's too; a budget change decided during the year belongs in the year file's "
+                       "ombudgeteringar")
+        else:
+            out.append(f"warning: {path}: the utfall of {months}, before the table's last month, differs from the table "
+                       f"it replaces (together {kr(diff)}): a month already closed changed (late bookings?)")
+    return out
 
 
 def csv(
@@ -129,6 +164,8 @@ def csv(
     for line in result.destinations(outputs, budgets, force_unnamed):
         _say(line)
     _show(file, result, outputs)
+    for line in _revisions(result, outputs):
+        _say(line)
     _write(result, outputs, (file, mapping))
 
 

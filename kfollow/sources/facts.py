@@ -35,7 +35,7 @@ import polars as pl
 from kfollow.sources.files import (EXPORT_LIMIT, FACT_ROW_LIMIT, fact_row_limit, looks_utf16, packed, read_bytes,
                                    stray_quote)
 from kfollow.options import MAX_ORE  # (not kfollow.store: a read ahead starts before the store is imported)
-from kfollow.errors import DataError, InputOutputError, control_class, control_kind
+from kfollow.errors import DataError, InputOutputError, KfollowError, control_class, control_kind
 
 FACT_SCHEMA: dict[str, pl.DataType] = {
     "period": pl.String,  # YYYY-MM; in a budget table also YYYY (the whole year)
@@ -441,6 +441,18 @@ def _plan_parquet(path: Path, name: str) -> _Plan:
 # the key of a Parquet fact table's metadata under which kfollow writes its amounts' sums per period (öre, as
 # text): Parquet as polars writes it has no checksum, so a damaged page of amounts would read as other amounts
 CONTROL_KEY = "kfollow.kontrollsummor"
+
+
+def period_sums(table: Path | pl.DataFrame) -> dict[str, int] | None:
+    """A fact table's amounts (öre) summed per period: of the rows of a table in memory, or of the file at a
+    path read as kfollow reads it (None where it does not read as a fact table)."""
+    if isinstance(table, pl.DataFrame):
+        return dict(table.group_by("period").agg(pl.col("belopp").sum()).iter_rows())
+    try:
+        return dict(_plan(table, str(table)).parsed().group_by("period").agg(pl.col("belopp").sum())
+                    .collect(engine="streaming").iter_rows())
+    except (KfollowError, pl.exceptions.PolarsError, OSError, pl.exceptions.PanicException):
+        return None
 
 
 def control_sums(facts: pl.DataFrame) -> str:
