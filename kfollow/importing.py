@@ -139,8 +139,8 @@ def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str 
     check = ledger.psaldo_check(export, chosen, rules, tables["utfall"].facts) if utfall else None
     if check is not None and check.unchecked and check.unchecked[-1] == max(tables["utfall"].facts["period"].to_list()):
         # the month being closed, uncontrolled: said, not only in the summary (found by a new user)
-        messages.append(f"warning: {check.unchecked[-1]}, the last month imported, has no #PSALDO in the file to "
-                        "check it against; export it with its period balances (#PSALDO) to have it checked")
+        messages.append(f"warning: {shown(str(path))}: {check.unchecked[-1]}, the last month imported, has no #PSALDO "
+                        "to check it against; export it with its period balances (#PSALDO) to have it checked")
     origin = ", ".join(x for x in (export.program, f"#GEN {export.generated}" if export.generated else None,
                                    export.company) if x)
     names = _names(tables, export.accounts)

@@ -1056,7 +1056,7 @@ def test_the_month_being_closed_without_psaldo_is_warned_of_and_not_called_equal
     result = run("import", "sie", tmp_path / "export.se", "-m", example / "mapping.yaml", "-o", tmp_path / "u.csv",
                  "--force-unnamed")
     assert result.exit_code == 0, result.stderr
-    assert ("warning: 2024-10, the last month imported, has no #PSALDO in the file to check it against; export it with "
-            "its period balances (#PSALDO) to have it checked") in result.stderr
+    assert (f"warning: {tmp_path / 'export.se'}: 2024-10, the last month imported, has no #PSALDO to check it "
+            "against; export it with its period balances (#PSALDO) to have it checked") in result.stderr
     assert ("check:    checked against #PSALDO (the {} rows): 5 accounts × 9 months (2024-01 – 2024-09): equal; not "
             "checked, no #PSALDO: 2024-10\n") in result.stderr, result.stderr

@@ -723,5 +723,40 @@ def test_a_budget_revised_in_the_export_is_warned_of_when_its_table_is_written_o
     result = run("import", "sie", tmp_path / "sie" / "revised.se", *args)
     assert result.exit_code == 0, result.stderr
     assert (f"warning: {folder / 'budget-2024.csv'}: the budget of 2024-12 differs from the table it replaces "
-            "(together -100 000,00 kr)") in result.stderr
+            "(1 sum per förvaltning, stab, verksamhet and slag, net -100 000,00 kr)") in result.stderr
     assert "utfall-2024.csv: the utfall" not in result.stderr
+    # money moved between two staber within a month: the month's total is the same, the staber's sums not (found
+    # in review)
+    moved = raw.replace(b'#PBUDGET 0 202411 5010 {1 "1110"} 1248000.00', b'#PBUDGET 0 202411 5010 {1 "1110"} 848000.00'
+                        ).replace(b'#PBUDGET 0 202411 5010 {1 "1170"} 2808000.00',
+                                  b'#PBUDGET 0 202411 5010 {1 "1170"} 3208000.00')
+    assert moved.count(b"848000.00") == 1 and moved.count(b"3208000.00") == 1
+    (tmp_path / "sie" / "moved.se").write_bytes(moved)
+    run("import", "sie", tmp_path / "sie" / "exempelby.se", *args)
+    result = run("import", "sie", tmp_path / "sie" / "moved.se", *args)
+    assert (f"warning: {folder / 'budget-2024.csv'}: the budget of 2024-11 differs from the table it replaces "
+            "(2 sums per förvaltning, stab, verksamhet and slag, net 0,00 kr)") in result.stderr, result.stderr
+
+
+def test_months_a_new_utfall_table_lacks_and_a_closed_month_changed_are_warned_of(tmp_path: Path):
+    """Found in review: a table of November alone written over January–October was told "late bookings" of
+    January–September, and October was named nowhere; a closed month that changed is said as such."""
+    (tmp_path / "map.yaml").write_text(CSV_MAPPING.replace("Budget}", "Belopp}"), encoding="utf-8")
+
+    def export(rows: list[tuple[str, str, int]]) -> Path:
+        (tmp_path / "huvudbok.csv").write_text("Period;Konto;Ansvar;Belopp\n" + "".join(
+            f"{p};{k};{a};{b}\n" for p, a, b in rows for k in ("5010",)), encoding="utf-8")
+        return tmp_path / "huvudbok.csv"
+
+    months = [(f"2024-{m:02d}", "1120", 1000) for m in range(1, 11)]
+    args = ["-m", tmp_path / "map.yaml", "-o", tmp_path / "ut.csv", "--force-unnamed"]
+    assert run("import", "csv", export(months), *args).exit_code == 0
+    result = run("import", "csv", export([("2024-11", "1120", 1000)]), *args)
+    assert (f"warning: {tmp_path / 'ut.csv'}: the new utfall table lacks 2024-01 – 2024-10, which the table it replaces "
+            "held (10 000,00 kr)") in result.stderr, result.stderr
+    assert "late bookings" not in result.stderr
+    run("import", "csv", export(months), *args)
+    moved = [(p, "1130" if p == "2024-03" else a, b) for p, a, b in months]  # March moved to HR
+    result = run("import", "csv", export(moved), *args)
+    assert (f"warning: {tmp_path / 'ut.csv'}: the utfall of 2024-03, before the table's last month, differs from the "
+            "table it replaces (2 sums per förvaltning, stab, verksamhet and slag, net 0,00 kr)") in result.stderr

@@ -547,4 +547,8 @@ def test_a_budget_change_in_kr_in_a_file_in_tkr_is_warned_of(run, tmp_path: Path
     found = [line for line in run("check", "--budgets", folder).stdout.splitlines() if "dubbelt så stor" in line]
     assert len(found) == 2 and found[0].startswith(f"{year}:79: varning: KSF 2024: budgetändringen 2024-06-17 (KS "
                                                    "2024-06-17 § 98 (påhittat)) på -600 000 tkr"), found
-    assert found[0].endswith("är beloppet skrivet i kr i stället för tkr?")
+    assert found[0].endswith("är beloppet skrivet i kr i stället för tkr, eller är det rätt?")
+    # a förvaltning shown as one row (its change names its summa alone) is measured too (found in review)
+    year.write_text(text.replace("ombudgeteringar:\n", "ombudgeteringar:\n  - datum: 2024-09-01\n    beslut: KS 1\n"
+                                 "    rader:\n      - {forvaltning: SERV, belopp: 600000.0}\n", 1), encoding="utf-8")
+    assert "SERV 2024: budgetändringen 2024-09-01 (KS 1) på 600 000 tkr" in run("check", "--budgets", folder).stdout

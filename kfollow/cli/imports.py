@@ -99,36 +99,63 @@ def sie(
 
 
 def _revisions(result, outputs: dict[str, Path]) -> list[str]:
-    """Warnings where a table written over holds other sums for months it had: a budget revised in the
+    """Warnings where a table written over held other sums for months it had: a budget revised in the
     ekonomisystem (the table's budget changes with no decision in the year file, and a report of an earlier
-    month re-run shows the new one), or a month of utfall already closed that changed (late bookings). Found by a
-    new user: a #PBUDGET cut of 400 000 kr for November and December changed October's Budget helår, unsaid.
-    A table that cannot be read as a fact table is no comparison (its writing says what it must)."""
-    from kfollow.sources.facts import period_sums
+    month re-run shows the new one), a month of utfall already closed that changed (late bookings, or a mapping
+    changed), or months the new table no longer has. Compared per period, förvaltning, stab, verksamhet and slag,
+    so that money moved between staber is seen too (found in review). Found by a new user: a #PBUDGET cut of
+    400 000 kr for November and December changed October's Budget helår, unsaid. A table that cannot be read as
+    a fact table is no comparison: its writing over is said as such."""
+    import polars as pl
+
+    from kfollow.sources.facts import REVISION_KEYS, period_sums
     from kfollow.sources.ledger import kr
 
     out = []
     for kind, table in result.tables().items():
         path = outputs[kind]
-        before = period_sums(path) if path.is_file() else None
+        if not path.is_file():
+            continue
+        before = period_sums(path)
         if before is None:
+            out.append(f"note: {path} does not read as a fact table: it is written over without a comparison")
             continue
         now = period_sums(table.facts)
-        last = max((p for p in before if len(p) == 7), default=None)
-        changed = sorted(p for p in before if before[p] != now.get(p, 0) and (kind == "budget" or (last and p < last)))
+        had, has = set(before["period"].to_list()), set(now["period"].to_list())
+        dropped = sorted(had - has)
+        last = max((p for p in had if len(p) == 7), default=None)
+        joined = (before.join(now, on=REVISION_KEYS, how="full", coalesce=True, nulls_equal=True, suffix="_ny")
+                  .with_columns(pl.col("belopp", "belopp_ny").fill_null(0))
+                  .filter((pl.col("belopp") != pl.col("belopp_ny")) & pl.col("period").is_in(sorted(had & has))))
+        if kind == "utfall":  # a month the new table adds is no revision; its last month may be being booked still
+            joined = joined.filter(pl.col("period") < (last or ""))
+        changed = sorted(set(joined["period"].to_list()))
+        what = "budget" if kind == "budget" else "utfall"
+        if dropped:
+            out.append(f"warning: {path}: the new {what} table lacks {_months(dropped)}, which the table it replaces "
+                       f"held ({kr(int(before.filter(pl.col('period').is_in(dropped))['belopp'].sum()))}): import "
+                       "them again with it, or write this table elsewhere")
         if not changed:
             continue
-        diff = sum(now.get(p, 0) - (before[p] or 0) for p in changed)
-        months = ", ".join(changed[:6]) + (", …" if len(changed) > 6 else "")
+        net = int(joined["belopp_ny"].sum()) - int(joined["belopp"].sum())
+        sums = f"{joined.height} sum{'s' if joined.height != 1 else ''} per förvaltning, stab, verksamhet and slag"
         if kind == "budget":
-            out.append(f"warning: {path}: the budget of {months} differs from the table it replaces (together "
-                       f"{kr(diff)}): a budget revised in the ekonomisystem changes the budget of every report, an "
-                       "earlier month's too; a budget change decided during the year belongs in the year file's "
+            out.append(f"warning: {path}: the budget of {_months(changed)} differs from the table it replaces ({sums}, "
+                       f"net {kr(net)}): a budget revised in the ekonomisystem changes the budget of every report, "
+                       "an earlier month's too; a budget change decided during the year belongs in the year file's "
                        "ombudgeteringar")
         else:
-            out.append(f"warning: {path}: the utfall of {months}, before the table's last month, differs from the table "
-                       f"it replaces (together {kr(diff)}): a month already closed changed (late bookings?)")
+            out.append(f"warning: {path}: the utfall of {_months(changed)}, before the table's last month, differs "
+                       f"from the table it replaces ({sums}, net {kr(net)}): a month already closed changed (late "
+                       "bookings, or a changed mapping?)")
     return out
+
+
+def _months(periods: list[str]) -> str:
+    """Periods for a message: a run of them as `2024-01 – 2024-10`, else the first six listed."""
+    if len(periods) > 2 and all(len(p) == 7 for p in periods):
+        return f"{periods[0]} – {periods[-1]}"
+    return ", ".join(periods[:6]) + (", …" if len(periods) > 6 else "")
 
 
 def csv(

@@ -443,14 +443,19 @@ def _plan_parquet(path: Path, name: str) -> _Plan:
 CONTROL_KEY = "kfollow.kontrollsummor"
 
 
-def period_sums(table: Path | pl.DataFrame) -> dict[str, int] | None:
-    """A fact table's amounts (öre) summed per period: of the rows of a table in memory, or of the file at a
-    path read as kfollow reads it (None where it does not read as a fact table)."""
+# the grain at which a table written over is compared with the one replacing it (`period_sums`)
+REVISION_KEYS = ["period", "forvaltning", "stab", "verksamhet", "slag"]
+
+
+def period_sums(table: Path | pl.DataFrame) -> pl.DataFrame | None:
+    """A fact table's amounts (öre) summed per REVISION_KEYS (a move between staber, or costs and income raised
+    alike, changes these sums, not a month's total): of the rows of a table in memory, or of the file at a path
+    read as kfollow reads it (None where it does not read as a fact table)."""
     if isinstance(table, pl.DataFrame):
-        return dict(table.group_by("period").agg(pl.col("belopp").sum()).iter_rows())
+        return table.group_by(REVISION_KEYS).agg(pl.col("belopp").sum())
     try:
-        return dict(_plan(table, str(table)).parsed().group_by("period").agg(pl.col("belopp").sum())
-                    .collect(engine="streaming").iter_rows())
+        return (_plan(table, str(table)).parsed().group_by(REVISION_KEYS).agg(pl.col("belopp").sum())
+                .collect(engine="streaming"))
     except (KfollowError, pl.exceptions.PolarsError, OSError, pl.exceptions.PanicException):
         return None
 
