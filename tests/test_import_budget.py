@@ -701,6 +701,11 @@ def test_a_csv_export_in_code_page_437_is_read_as_such(tmp_path: Path):
                                           "2024;6410;Konsulter ”IT”;1130;7\n".encode("cp1252"))
     imported = kfollow.import_csv(tmp_path / "budget.csv", tmp_path / "map.yaml", budget=True)
     assert dict(imported.origin.konton) == {"5010": "Löner", "6410": "Konsulter ”IT”"}
+    # and an ö or å of code page 437 that ends or starts a word still counts (found in review)
+    (tmp_path / "budget.csv").write_bytes("Period;Konto;Namn;Ansvar;Budget\n2024;6410;Miljö på två;1130;7\n"
+                                          .encode("cp437"))
+    imported = kfollow.import_csv(tmp_path / "budget.csv", tmp_path / "map.yaml", budget=True)
+    assert dict(imported.origin.konton) == {"6410": "Miljö på två"}
 
 
 def test_a_budget_revised_in_the_export_is_warned_of_when_its_table_is_written_over(tmp_path: Path):

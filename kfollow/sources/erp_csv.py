@@ -149,7 +149,8 @@ def _account_names(frame: pl.DataFrame, columns: dict[str, str], name: str,
 
 
 _QUOTES_1252 = b"\x84\x86\x94"  # ä å ö in code page 437; „ † ” in Windows-1252
-_INSIDE_A_WORD = re.compile(rb"(?<=[A-Za-z])[\x84\x86\x94](?=[A-Za-z])")
+_BY_A_LETTER = re.compile(rb"(?<=[A-Za-z])[\x84\x86\x94]|[\x84\x86\x94](?=[A-Za-z])")
+_QUOTED = re.compile(rb"(?<![A-Za-z])[\x84\x94][^\x84\x94\r\n;,]{1,80}?\x94(?![A-Za-z])")  # „…” or ”…”: a quotation
 
 
 def _decode(raw: bytes, name: str) -> tuple[str, bytes, str]:
@@ -170,11 +171,14 @@ def _decode(raw: bytes, name: str) -> tuple[str, bytes, str]:
         pass
     # the Swedish letters counted both ways, as the SIE reader does (`sie._encoding`): an export in code page 437
     # (PC8, as SIE files are) read as Windows-1252 made "Löner" "L”ner" without a word (found by a library user).
-    # ä å ö of code page 437 are „ † ” in Windows-1252, quotes around a word there: counted only inside a word
-    # (a cp1252 name with ”IT” was read as code page 437; found in review)
+    # ä å ö of code page 437 are „ † ” in Windows-1252, quotes around a word there: counted where they touch a
+    # letter, but not a pair of them around a word (a cp1252 name with ”IT” was read as code page 437; found in
+    # review, and that "miljö" and "på", whose ö and å end a word, must still count)
     high = raw.translate(None, bytes(range(128)))  # (the letters' bytes alone: one pass over the text)
-    cp437 = sum(high.count(bytes([b])) for b in CP437_LETTERS if b not in _QUOTES_1252) + \
-        len(_INSIDE_A_WORD.findall(raw)) if high else 0
+    cp437 = 0
+    if high:
+        cp437 = sum(high.count(bytes([b])) for b in CP437_LETTERS if b not in _QUOTES_1252)
+        cp437 += len(_BY_A_LETTER.findall(raw)) - 2 * len(_QUOTED.findall(raw))
     if cp437 > sum(high.count(bytes([b])) for b in LATIN_LETTERS):
         text = raw.decode("cp437")
         return "CP437 (PC8)", text.encode("utf-8"), text
