@@ -765,3 +765,18 @@ def test_months_a_new_utfall_table_lacks_and_a_closed_month_changed_are_warned_o
     result = run("import", "csv", export(moved), *args)
     assert (f"warning: {tmp_path / 'ut.csv'}: the utfall of 2024-03, before the table's last month, differs from the "
             "table it replaces (2 sums per förvaltning, stab, verksamhet and slag, net 0,00 kr)") in result.stderr
+
+
+@pytest.mark.parametrize("name, encoding", [
+    ("Miljö och på två", "cp437"), ("Bidrag ökad miljö", "cp437"), ("övrigt till miljö", "cp437"),
+    ("Lön månadsavlönade", "cp437"), ("Konsulter ”IT”", "cp1252"), ("Hyra ”Stadshuset, plan 2”", "cp1252"),
+    ("Hyra „Stadshuset“", "cp1252"), ("Hyra ”Stadshuset”s garage", "cp1252"), ("Löner ”IT”", "cp1252"),
+])
+def test_the_encoding_of_a_csv_export_is_told_by_its_swedish_letters(tmp_path: Path, name: str, encoding: str):
+    """Found in review, three times: „ † ” of Windows-1252 are ä å ö of code page 437, so an ö ending a word
+    ("miljö") and a quotation mark ("”IT”") are the same byte; a quotation opens before a capital."""
+    (tmp_path / "map.yaml").write_text(CSV_MAPPING.replace("belopp: Budget}", "belopp: Budget, kontonamn: Namn}"),
+                                       encoding="utf-8")
+    (tmp_path / "budget.csv").write_bytes(f"Period;Konto;Namn;Ansvar;Budget\n2024;6410;{name};1130;7\n".encode(encoding))
+    imported = kfollow.import_csv(tmp_path / "budget.csv", tmp_path / "map.yaml", budget=True)
+    assert dict(imported.origin.konton) == {"6410": name}

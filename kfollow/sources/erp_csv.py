@@ -150,7 +150,7 @@ def _account_names(frame: pl.DataFrame, columns: dict[str, str], name: str,
 
 _QUOTES_1252 = b"\x84\x86\x94"  # ä å ö in code page 437; „ † ” in Windows-1252
 _BY_A_LETTER = re.compile(rb"(?<=[A-Za-z])[\x84\x86\x94]|[\x84\x86\x94](?=[A-Za-z])")
-_QUOTED = re.compile(rb"(?<![A-Za-z])[\x84\x94][^\x84\x94\r\n;,]{1,80}?\x94(?![A-Za-z])")  # „…” or ”…”: a quotation
+_OPENING = re.compile(rb"(?<![A-Za-z0-9])[\x84\x94](?=[A-Z])")  # „ or ” opening a quotation: before a capital
 
 
 def _decode(raw: bytes, name: str) -> tuple[str, bytes, str]:
@@ -171,14 +171,15 @@ def _decode(raw: bytes, name: str) -> tuple[str, bytes, str]:
         pass
     # the Swedish letters counted both ways, as the SIE reader does (`sie._encoding`): an export in code page 437
     # (PC8, as SIE files are) read as Windows-1252 made "Löner" "L”ner" without a word (found by a library user).
-    # ä å ö of code page 437 are „ † ” in Windows-1252, quotes around a word there: counted where they touch a
-    # letter, but not a pair of them around a word (a cp1252 name with ”IT” was read as code page 437; found in
-    # review, and that "miljö" and "på", whose ö and å end a word, must still count)
+    # ä å ö of code page 437 are „ † ” in Windows-1252, quotes there: counted where they touch a letter ("miljö",
+    # "på", "ökad" must count), less two for each that opens a quotation, before a capital at a word's start (a
+    # Swedish word has no ö before a capital: ”IT”, ”Stadshuset, plan 2”, „Stadshuset“ are quotes). Found in review,
+    # three times over: a pair-matching rule was fooled both ways
     high = raw.translate(None, bytes(range(128)))  # (the letters' bytes alone: one pass over the text)
     cp437 = 0
     if high:
         cp437 = sum(high.count(bytes([b])) for b in CP437_LETTERS if b not in _QUOTES_1252)
-        cp437 += len(_BY_A_LETTER.findall(raw)) - 2 * len(_QUOTED.findall(raw))
+        cp437 += len(_BY_A_LETTER.findall(raw)) - 2 * len(_OPENING.findall(raw))
     if cp437 > sum(high.count(bytes([b])) for b in LATIN_LETTERS):
         text = raw.decode("cp437")
         return "CP437 (PC8)", text.encode("utf-8"), text
