@@ -121,6 +121,13 @@ def _revisions(result, outputs: dict[str, Path]) -> list[str]:
             out.append(f"note: {path} does not read as a fact table: it is written over without a comparison")
             continue
         now = period_sums(table.facts)
+        # (ids read as kfollow reads them: spaces around an id are not a change; found in review)
+        before = before.with_columns(pl.col(c).str.strip_chars() for c in REVISION_KEYS[1:])
+        now = now.with_columns(pl.col(c).str.strip_chars() for c in REVISION_KEYS[1:])
+        # a budget for the year (YYYY) replaced by months, or the other way: compared as the year's totals
+        if {p for p in before["period"].to_list() if len(p) == 4} ^ {p for p in now["period"].to_list() if len(p) == 4}:
+            before, now = (f.with_columns(pl.col("period").str.slice(0, 4)).group_by(REVISION_KEYS)
+                           .agg(pl.col("belopp").sum()) for f in (before, now))
         had, has = set(before["period"].to_list()), set(now["period"].to_list())
         dropped = sorted(had - has)
         last = max((p for p in had if len(p) == 7), default=None)
@@ -133,8 +140,8 @@ def _revisions(result, outputs: dict[str, Path]) -> list[str]:
         what = "budget" if kind == "budget" else "utfall"
         if dropped:
             out.append(f"warning: {path}: the new {what} table lacks {_months(dropped)}, which the table it replaces "
-                       f"held ({kr(int(before.filter(pl.col('period').is_in(dropped))['belopp'].sum()))}): import "
-                       "them again with it, or write this table elsewhere")
+                       f"held ({_count(before.filter(pl.col('period').is_in(dropped)).height, 'sum')} per förvaltning, "
+                       "stab, verksamhet and slag): import them again with it, or write this table elsewhere")
         if not changed:
             continue
         net = int(joined["belopp_ny"].sum()) - int(joined["belopp"].sum())
@@ -152,8 +159,13 @@ def _revisions(result, outputs: dict[str, Path]) -> list[str]:
 
 
 def _months(periods: list[str]) -> str:
-    """Periods for a message: a run of them as `2024-01 – 2024-10`, else the first six listed."""
-    if len(periods) > 2 and all(len(p) == 7 for p in periods):
+    """Periods for a message: three or more consecutive months as `2024-01 – 2024-10`, else the first six listed
+    (months with gaps between them were written as one run; found in review)."""
+    def index(p: str) -> int:
+        return int(p[:4]) * 12 + int(p[5:7])
+
+    monthly = all(len(p) == 7 for p in periods)
+    if len(periods) > 2 and monthly and index(periods[-1]) - index(periods[0]) == len(periods) - 1:
         return f"{periods[0]} – {periods[-1]}"
     return ", ".join(periods[:6]) + (", …" if len(periods) > 6 else "")
 
