@@ -42,6 +42,15 @@ profiler:
 verksamheter:
   "100": "Nämnd"
 """
+# KSF's one stab LED spread by `sommar`, its one verksamhet evenly: the views' budgets to date differ
+SUMMER_STAB = SOMMAR_HEAD + """forvaltningar:
+  KSF:
+    namn: Kommunstyrelseförvaltningen
+    staber:
+      LED: {namn: Ledningsstab, budget: 1200.0, profil: sommar, utfall: {2024-01: 100, 2024-02: 100, 2024-03: 100}}
+    verksamheter:
+      "100": {budget: 1200.0, utfall: {2024-01: 100, 2024-02: 100, 2024-03: 100}}
+"""
 # a year file whose förvaltning A (stab S1) takes its utfall from `utfall.csv`
 TABLED_A = """ar: 2024
 organisation: Test
@@ -74,14 +83,7 @@ def test_views_spread_by_different_profiles_are_noted_under_every_table(run, tmp
     """One stab with a summer profile, its verksamheter spread evenly: `--by forvaltning` showed a deficit
     and `--by verksamhet` a surplus to date, in the same report, and only `check` said why (found by a new
     user). Each table now says so, and scripts get it on stderr; check names the month asked for."""
-    year = SOMMAR_HEAD + """forvaltningar:
-  KSF:
-    namn: Kommunstyrelseförvaltningen
-    staber:
-      LED: {namn: Ledningsstab, budget: 1200.0, profil: sommar, utfall: {2024-01: 100, 2024-02: 100, 2024-03: 100}}
-    verksamheter:
-      "100": {budget: 1200.0, utfall: {2024-01: 100, 2024-02: 100, 2024-03: 100}}
-"""
+    year = SUMMER_STAB
     (tmp_path / "2024.yaml").write_text(year, encoding="utf-8")
     note = ("Den ackumulerade budgeten till och med 2024-03 är för KSF per stab inte densamma som per verksamhet, "
             "eftersom raderna fördelas över månaderna med olika profiler: tabellerna per stab och per verksamhet har "
@@ -494,14 +496,7 @@ ombudgeteringar:
     assert "olika profiler" in run("deviation", "--budgets", tmp_path).stdout
     assert "olika profiler" not in run("deviation", "--budgets", tmp_path, "--budget", "original").stdout  # LED had 0
     assert "KSF 2024-03: den ackumulerade budgeten" in run("check", "--budgets", tmp_path).stdout
-    (tmp_path / "2024.yaml").write_text(SOMMAR_HEAD + """forvaltningar:
-  KSF:
-    namn: Kommunstyrelseförvaltningen
-    staber:
-      LED: {namn: Ledningsstab, budget: 1200.0, profil: sommar, utfall: {2024-01: 100, 2024-02: 100, 2024-03: 100}}
-    verksamheter:
-      "100": {budget: 1200.0, utfall: {2024-01: 100, 2024-02: 100, 2024-03: 100}}
-""", encoding="utf-8")
+    (tmp_path / "2024.yaml").write_text(SUMMER_STAB, encoding="utf-8")
     assert "olika profiler" in run("deviation", "--budgets", tmp_path, "--budget", "original").stdout
 
 
