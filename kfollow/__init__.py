@@ -60,3 +60,9 @@ def __getattr__(name: str):
         module, attr = _LAZY[name]
         return getattr(importlib.import_module(module), attr)
     raise AttributeError(f"module 'kfollow' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The names `__getattr__` gives besides the module's own, for a notebook's completion (`dir(kfollow)` showed
+    two names; found by a library user)."""
+    return sorted({*globals(), *__all__})

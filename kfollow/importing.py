@@ -91,14 +91,16 @@ class Import:
                                                         f"konto-{'månader' if n != 1 else 'månad'}; skrevs ändå"))
 
     def verify(self) -> None:
-        """`KfollowError` (exit 3) when the utfall differs from the file's #PSALDO: such an import is not written."""
+        """`DataError` (exit 3) when the utfall differs from the file's #PSALDO: such an import is not written. (A
+        `DataError`, as the docstrings said; its differences are in `check.differences`, which the command lists
+        above it: found by a library user.)"""
         if self.check is None or self.check.differences.is_empty():
             return
         n = self.check.differences.height
-        raise KfollowError(f"{self.export}: the import differs from the file's #PSALDO in {n} account-month"
-                           f"{'s' if n != 1 else ''} (listed above); nothing written. Check konton (an account "
-                           "mapped by mistake) and --year, or re-export the file; where the file's #PSALDO is known to be "
-                           "incomplete, write it anyway with --accept-psaldo-differences")
+        raise DataError(self.export, None, None, f"the import differs from the file's #PSALDO in {n} account-month"
+                        f"{'s' if n != 1 else ''} (listed above; Import.check.differences); nothing written. Check konton "
+                        "(an account mapped by mistake) and --year, or re-export the file; where the file's #PSALDO is "
+                        "known to be incomplete, write it anyway with --accept-psaldo-differences")
 
 
 def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str | int | None = None, *,

@@ -420,7 +420,7 @@ CASES: dict[str, Case] = {
         sie("amount-beyond-the-cap.se"), SIE, 3, ("'99999999999999.00'", "10^13"), "export.se:19:27",
         marks=bug("an amount over 10^13 kr is called 'malformed' with the advice to use '.' and at most two "
                   "decimals, which it already does; say it is over the cap (as facts and import csv do)")),
-    "sie-bad-date": Case(sie("bad-date.se"), SIE, 3, ("malformed date '20241320'",), "export.se:22:10"),
+    "sie-bad-date": Case(sie("bad-date.se"), SIE, 3, ("date '20241320' has no such month",), "export.se:22:10"),
     "sie-trans-outside-voucher": Case(sie("trans-outside-voucher.se"), SIE, 3, ("#TRANS outside a voucher",),
                                       "export.se:15"),
     "sie-no-sie-label": Case(sie("no-sie-label.se"), SIE, 3, ("no SIE records",), "export.se:1"),

@@ -802,3 +802,18 @@ def test_the_encoding_of_a_csv_export_is_told_by_its_swedish_letters(tmp_path: P
     (tmp_path / "budget.csv").write_bytes(f"Period;Konto;Namn;Ansvar;Budget\n2024;6410;{name};1130;7\n".encode(encoding))
     imported = kfollow.import_csv(tmp_path / "budget.csv", tmp_path / "map.yaml", budget=True)
     assert dict(imported.origin.konton) == {"6410": name}
+
+
+def test_the_library_lists_its_names_and_raises_a_psaldo_difference_as_a_data_error(tmp_path: Path):
+    """Found by a library user: `dir(kfollow)` showed two names (the rest load lazily), and `Import.verify()`
+    raised a plain KfollowError where its docstrings said DataError."""
+    from kfollow.errors import DataError
+
+    assert {"load", "deviation", "import_sie", "import_csv", "check"} <= set(dir(kfollow))
+    raw = (EXAMPLES / "exempelby.se").read_bytes().replace(b"#PSALDO 0 202401 5010 {} ", b"#PSALDO 0 202401 5010 {} 1")
+    (tmp_path / "export.se").write_bytes(raw)
+    imported = kfollow.import_sie(tmp_path / "export.se", EXAMPLES / "mapping.yaml")
+    assert not imported.check.differences.is_empty()
+    with pytest.raises(DataError, match=r"differs from the file's #PSALDO in 1 account-month \(listed above; "
+                                        r"Import.check.differences\)"):
+        imported.verify()

@@ -369,7 +369,7 @@ def test_pbudget_is_read_as_psaldo_is(tmp_path: Path):
 
 
 @pytest.mark.parametrize("line, where, problem", [
-    ("#PBUDGET 0 202413 5010 {} 1", "3:12", "malformed period '202413'"),
+    ("#PBUDGET 0 202413 5010 {} 1", "3:12", "period '202413' has no such month"),
     ("#PBUDGET 0 202401 5010 {} 1,50", "3:27", "malformed amount '1,50'"),
     ("#PBUDGET 0 202401 5010 {}", "3", "#PBUDGET lacks the amount (field 6)"),
     ("#PBUDGET x 202401 5010 {} 1", "3:10", "malformed year index 'x'"),
@@ -405,7 +405,8 @@ def test_a_malformed_amount_names_file_line_and_column(tmp_path: Path, bad: byte
 
 
 @pytest.mark.parametrize(("old", "new", "needle", "problem"), [
-    (b"#VER B 7 20240402", b"#VER B 7 20240431", "#VER B", "malformed date '20240431'; write dates as YYYYMMDD"),
+    (b"#VER B 7 20240402", b"#VER B 7 20240431", "#VER B", "date '20240431' has no such day; write a date of the "
+                                                         "calendar as YYYYMMDD"),
     (b"-0.99 20240531", b"-0.99 2024-05-31", "-0.99", "malformed date '2024-05-31'"),
     (b"{} -12500.50", b"{1 \"1100\" 1 \"1200\"} -12500.50", "-12500.50", "names dimension 1 twice"),
     (b"{} -12500.50", b"{1} -12500.50", "-12500.50", "odd number of fields"),
@@ -440,7 +441,7 @@ def test_a_missing_brace_after_ver(tmp_path: Path):
 
 def test_a_psaldo_with_a_bad_period(tmp_path: Path):
     path = write(tmp_path / "a.se", psaldo=[Saldo(0, "2024-13", "4010", 5)])
-    with pytest.raises(DataError, match=r"malformed period '202413'; write periods as YYYYMM"):
+    with pytest.raises(DataError, match=r"period '202413' has no such month; write a period of the calendar as YYYYMM"):
         read_sie(path)
 
 

@@ -985,6 +985,11 @@ class _Parser:
                 valid = False
         if not valid:
             form = "YYYYMMDD" if kind == "date" else "YYYYMM"
+            if len(text) == size and text.isdigit() and text.isascii():  # in form, but no such month or day (202413:
+                # "write periods as YYYYMM" said what it was already; found by a library user)
+                what = "month" if not 1 <= int(text[4:6]) <= 12 else "day"
+                raise DataError(self.name, number, column, f"{kind} {text!r} has no such {what}; write a {kind} of "
+                                                           f"the calendar as {form}")
             raise DataError(self.name, number, column, f"malformed {kind} {text!r}; write {kind}s as {form}")
         period = self.periods[text] = f"{text[:4]}-{text[4:6]}"
         return period
