@@ -547,3 +547,22 @@ def test_a_budget_change_in_kr_in_a_file_in_tkr_is_warned_of(run, tmp_path: Path
     year.write_text(text.replace("ombudgeteringar:\n", "ombudgeteringar:\n  - datum: 2024-09-01\n    beslut: KS 1\n"
                                  "    rader:\n      - {forvaltning: SERV, belopp: 600000.0}\n", 1), encoding="utf-8")
     assert "SERV 2024: budgetändringen 2024-09-01 (KS 1) på 600 000 tkr" in run("check", "--budgets", folder).stdout
+
+
+def test_a_new_stab_without_a_forecast_is_named_in_every_view(run, tmp_path: Path):
+    """A stab added with a budget and no forecast made the forecast sums –, and the note named the förvaltning
+    (`--by forvaltning`) or verksamheter, which never carry forecasts (`--by verksamhet`), not the stab (found by a
+    new user)."""
+    import shutil
+
+    d = tmp_path / "b"
+    shutil.copytree(ROOT / "examples" / "budgets", d)
+    year = d / "2024.yaml"
+    text = year.read_text(encoding="utf-8")
+    assert "      EKO:\n" in text
+    year.write_text(text.replace("      EKO:\n", "      SAK:\n        namn: Säkerhetsstab\n        budget: 0.0\n"
+                                 "        utfall: {2024-01: 0, 2024-02: 0, 2024-03: 0, 2024-04: 0, 2024-05: 0, 2024-06: 0, "
+                                 "2024-07: 0, 2024-08: 0, 2024-09: 0, 2024-10: 0}\n      EKO:\n", 1), encoding="utf-8")
+    for by in ("forvaltning", "stab"):  # (the example has no verksamhet rows)
+        out = run("deviation", "--budgets", d, "--period", "2024-10", "--by", by).stdout
+        assert "saknar prognos: Säkerhetsstab" in out, (by, out)

@@ -139,8 +139,32 @@ def _without_view_note(budgets: Store, year: int, other: int, by: By, frame: pl.
                        "som står på summaraderna.", column),)
 
 
+def _lacking_elsewhere(store: Store, year: int, month: int | None, fids: list[str]) -> list[str]:
+    """The rows (`Säkerhetsstab (KSF)`) of the view that holds förvaltningar `fids`' forecasts, the one with most
+    rows forecast, that have a budget for the year and no forecast made by `month`: what makes their sums unknown
+    where the table shows another view, or the förvaltning as one row (found by a new user: the note named the
+    förvaltning, or verksamheter that never carry forecasts, not the new stab without one)."""
+    made = store.forecasts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids)
+                                  & (pl.col("manad") <= (month or 12)))
+    names = []
+    for fid in fids:
+        own = made.filter(pl.col("forvaltning") == fid)
+        views = own.filter(pl.col("vy").is_in(["stab", "verksamhet"]))["vy"].value_counts(sort=True)
+        if views.is_empty():
+            continue
+        view = views["vy"][0]
+        rows = store.amounts.filter((pl.col("ar") == year) & (pl.col("forvaltning") == fid) & (pl.col("vy") == view)
+                                    & pl.col("budget").is_not_null())
+        names += [f"{n} ({fid})" for n in rows.join(own.select(KEY_COLUMNS), on=KEY_COLUMNS, how="anti")["namn"].to_list()]
+    return names
+
+
+KEY_COLUMNS = ["forvaltning", "vy", "nyckel"]  # a row of the year file: its förvaltning, view and key
+
+
 def _unknown_forecast_sums(frame: pl.DataFrame, column: str = "prognos", base: str = "budget_helar",
-                           made: str = "") -> tuple[ColumnNote, ...]:
+                           made: str = "", store: Store | None = None, year: int | None = None,
+                           month: int | None = None) -> tuple[ColumnNote, ...]:
     """A note on `column` (`prognos`, or with --against `jmf_prognos`) where a sum of forecasts is –
     because a row of it with a `base` (a budget) has none (a new stab, a förvaltning that made none by
     then): which rows those are. `made`: when the forecasts were made, for the note."""
@@ -158,8 +182,18 @@ def _unknown_forecast_sums(frame: pl.DataFrame, column: str = "prognos", base: s
     summa_unknown = sums.filter((kind == "summa") & pl.col(column).is_null()).height > 0
     feeds = pl.col("forvaltning").is_in(sorted(unknown)) | (~pl.col("forvaltning").is_in(sorted(subtotalled))
                                                            & pl.lit(summa_unknown))
-    lacking = frame.filter(kind.is_in(["rad", "forvaltning", "ej_fordelat"]) & pl.col(column).is_null()
-                           & pl.col(base).is_not_null() & feeds)["namn"].to_list()
+    rows = frame.filter(kind.is_in(["rad", "forvaltning", "ej_fordelat"]) & pl.col(column).is_null()
+                        & pl.col(base).is_not_null() & feeds)
+    lacking = rows["namn"].to_list()
+    if store is not None and "forvaltning" in rows.columns:
+        # a förvaltning shown as one row, or whose rows here carry no forecast of their own: the rows of the view
+        # that holds its forecasts are named instead
+        whole = sorted(set(rows.filter((kind == "forvaltning") | pl.col("forvaltning").is_in(
+            frame.group_by("forvaltning").agg(pl.col(column).is_null().all()).filter(pl.col(column))["forvaltning"]
+            .implode()))["forvaltning"].drop_nulls().to_list()))
+        if whole and (elsewhere := _lacking_elsewhere(store, year, month, whole)):
+            lacking = [n for n in lacking if n not in set(rows.filter(pl.col("forvaltning").is_in(whole))["namn"])] \
+                + elsewhere
     if not lacking:
         return ()
     named = ", ".join(lacking[:5]) + (f" och {len(lacking) - 5} till" if len(lacking) > 5 else "")
@@ -978,7 +1012,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     # (the rows that lack a forecast are the view's, not a cut's parts: found by a new user, the note named
     # kostnadsslag where staber lacked forecasts)
     forecast_rows = viewed if cut.part and not flt else frame
-    notes += _unknown_forecast_sums(forecast_rows) + _mixed_forecast_months(frame)
+    notes += _unknown_forecast_sums(forecast_rows, store=store, year=p.year, month=p.month) + _mixed_forecast_months(frame)
     if jmf is not None:
         notes += _unknown_forecast_sums(forecast_rows, "jmf_prognos", "budget", f" gjord till och med {p.year}-{jmf:02d}")
     if costs_negative:
