@@ -566,3 +566,11 @@ def test_a_new_stab_without_a_forecast_is_named_in_every_view(run, tmp_path: Pat
     for by in ("forvaltning", "stab"):  # (the example has no verksamhet rows)
         out = run("deviation", "--budgets", d, "--period", "2024-10", "--by", by).stdout
         assert "saknar prognos: Säkerhetsstab" in out, (by, out)
+    # a förvaltning without any forecast stays named itself beside it, and so with --against (found in review)
+    tek = ("  TEK:\n    namn: Tekniska förvaltningen\n    summa:\n      budget: 5000.0\n      utfall: {"
+           + ", ".join(f"2024-{m:02d}: 400" for m in range(1, 11)) + "}\n")
+    year.write_text(year.read_text(encoding="utf-8").replace("\nforvaltningar:\n", "\nforvaltningar:\n" + tek, 1),
+                    encoding="utf-8")
+    out = run("deviation", "--budgets", d, "--period", "2024-10", "--by", "forvaltning", "--against", "prognos:2024-08").stdout
+    assert "saknar prognos: Tekniska förvaltningen, Säkerhetsstab (KSF);" in out, out
+    assert "saknar prognos gjord till och med 2024-08: Tekniska förvaltningen, Säkerhetsstab (KSF);" in out, out

@@ -139,23 +139,27 @@ def _without_view_note(budgets: Store, year: int, other: int, by: By, frame: pl.
                        "som står på summaraderna.", column),)
 
 
-def _lacking_elsewhere(store: Store, year: int, month: int | None, fids: list[str]) -> list[str]:
+def _lacking_elsewhere(store: Store, year: int, month: int | None, fids: list[str]) -> dict[str, list[str]]:
     """The rows (`Säkerhetsstab (KSF)`) of the view that holds förvaltningar `fids`' forecasts, the one with most
     rows forecast, that have a budget for the year and no forecast made by `month`: what makes their sums unknown
     where the table shows another view, or the förvaltning as one row (found by a new user: the note named the
     förvaltning, or verksamheter that never carry forecasts, not the new stab without one)."""
     made = store.forecasts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids)
                                   & (pl.col("manad") <= (month or 12)))
-    names = []
+    names = {}
     for fid in fids:
         own = made.filter(pl.col("forvaltning") == fid)
-        views = own.filter(pl.col("vy").is_in(["stab", "verksamhet"]))["vy"].value_counts(sort=True)
+        # (the view with most rows forecast, not most forecasts: a row forecast every month counts once)
+        views = own.filter(pl.col("vy").is_in(["stab", "verksamhet"])).select("vy", "nyckel").unique()["vy"] \
+            .value_counts(sort=True)
         if views.is_empty():
             continue
         view = views["vy"][0]
         rows = store.amounts.filter((pl.col("ar") == year) & (pl.col("forvaltning") == fid) & (pl.col("vy") == view)
                                     & pl.col("budget").is_not_null())
-        names += [f"{n} ({fid})" for n in rows.join(own.select(KEY_COLUMNS), on=KEY_COLUMNS, how="anti")["namn"].to_list()]
+        lacking = rows.join(own.select(KEY_COLUMNS), on=KEY_COLUMNS, how="anti")["namn"].to_list()
+        if lacking:
+            names[fid] = [f"{n} ({fid})" for n in lacking]
     return names
 
 
@@ -192,8 +196,10 @@ def _unknown_forecast_sums(frame: pl.DataFrame, column: str = "prognos", base: s
             frame.group_by("forvaltning").agg(pl.col(column).is_null().all()).filter(pl.col(column))["forvaltning"]
             .implode()))["forvaltning"].drop_nulls().to_list()))
         if whole and (elsewhere := _lacking_elsewhere(store, year, month, whole)):
-            lacking = [n for n in lacking if n not in set(rows.filter(pl.col("forvaltning").is_in(whole))["namn"])] \
-                + elsewhere
+            # (only the rows of the förvaltningar named so are replaced: one without any forecast stays named itself;
+            # found in review)
+            replaced = set(rows.filter(pl.col("forvaltning").is_in(list(elsewhere)))["namn"])
+            lacking = [n for n in lacking if n not in replaced] + [n for names in elsewhere.values() for n in names]
     if not lacking:
         return ()
     named = ", ".join(lacking[:5]) + (f" och {len(lacking) - 5} till" if len(lacking) > 5 else "")
@@ -1014,7 +1020,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     forecast_rows = viewed if cut.part and not flt else frame
     notes += _unknown_forecast_sums(forecast_rows, store=store, year=p.year, month=p.month) + _mixed_forecast_months(frame)
     if jmf is not None:
-        notes += _unknown_forecast_sums(forecast_rows, "jmf_prognos", "budget", f" gjord till och med {p.year}-{jmf:02d}")
+        notes += _unknown_forecast_sums(forecast_rows, "jmf_prognos", "budget", f" gjord till och med {p.year}-{jmf:02d}",
+                                        store=store, year=p.year, month=jmf)
     if costs_negative:
         frame = present.costs_negative(frame)
     # a period without any forecast: its empty forecast columns stay in csv and json (stable columns)

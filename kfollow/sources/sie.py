@@ -985,8 +985,8 @@ class _Parser:
                 valid = False
         if not valid:
             form = "YYYYMMDD" if kind == "date" else "YYYYMM"
-            if len(text) == size and text.isdigit() and text.isascii():  # in form, but no such month or day (202413:
-                # "write periods as YYYYMM" said what it was already; found by a library user)
+            if len(text) == size and text.isdigit() and text.isascii() and int(text[:4]) > 0:  # in form, but no such
+                # month or day (202413: "write periods as YYYYMM" said what it was already; found by a library user)
                 what = "month" if not 1 <= int(text[4:6]) <= 12 else "day"
                 raise DataError(self.name, number, column, f"{kind} {text!r} has no such {what}; write a {kind} of "
                                                            f"the calendar as {form}")
