@@ -263,6 +263,8 @@ def test_fail_over_lines_are_swedish_with_small_amounts_in_tkr(run):
     (-125_000_000_00, "mnkr", "-125 mnkr"),
     (0, "mnkr", "0 mnkr"),
     (None, "tkr", "inget belopp"),
+    (42_193_660_001, "tkr", "421 936 600,01 kr (421,9 mnkr)"),  # öre in tkr: in kr, not 421 936,60001 tkr
+    (-1_250_001, "mnkr", "-12 500,01 kr (-13 tkr)"),
 ])
 def test_a_diagnostic_amount_is_rounded_in_a_unit_that_shows_it(ore, unit, said):
     assert diagnostic_amount(ore, unit) == said

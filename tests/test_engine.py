@@ -203,3 +203,19 @@ def test_python_dash_m_writes_all_its_output_and_its_exit_status_before_it_ends(
                              capture_output=True, text=True)
     assert (missing.returncode, missing.stdout) == (4, "")
     assert missing.stderr.startswith("Error: /nonexistent/kfollow: budgets directory not found")
+
+
+@pytest.mark.parametrize("call, args", [(kfollow.deviation, ()), (kfollow.compare, (2023, 2024)), (kfollow.months, ()),
+                                        (kfollow.changes, ()), (kfollow.investments, ()), (kfollow.summary, ()),
+                                        (kfollow.indicators, ())])
+def test_a_library_call_given_a_folder_for_a_store_says_what_it_takes(call, args):
+    """Found by a library user: `kfollow.deviation("budgets", 2024)` said "'str' object has no attribute 'year'"."""
+    with pytest.raises(TypeError, match=r"the first argument is a store, kfollow.load\(folder\), not the str 'budgets'"):
+        call("budgets", *args)
+
+
+def test_a_library_top_that_is_no_number_says_so():
+    store = kfollow.load(BUDGETS)
+    with pytest.raises(TypeError, match="top is the number of rows to list, a whole number, not '10'"):
+        kfollow.deviation(store, 2024, top="10")
+    assert kfollow.deviation(store, 2024, top=3).frame.height >= 3

@@ -434,6 +434,19 @@ def test_balance_accounts_and_ignored_accounts_are_not_compared(tmp_path: Path):
     assert result.exit_code == 0, result.stderr
 
 
+def test_a_psaldo_of_ignored_accounts_only_checks_nothing(tmp_path: Path):
+    """#PSALDO only for a bank account in a month without imported rows: nothing was compared, so the
+    summary says so, not "0 accounts × 1 month (2024-03): equal" (found in review)."""
+    (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
+    sie_file(tmp_path / "export.se", psaldo=[Saldo(0, "2024-03", "1930", 5)])
+    result = run("import", "sie", tmp_path / "export.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 0, result.stderr
+    assert "check:    not checked: the file's #PSALDO for this year is of accounts the mapping ignores only" \
+        in result.stderr
+    assert "equal" not in result.stderr and "0 accounts" not in result.stderr
+    assert "2024-02, the last month imported, has no #PSALDO" in result.stderr
+
+
 def test_no_psaldo_no_check(tmp_path: Path):
     (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
     sie_file(tmp_path / "export.se", psaldo=[])

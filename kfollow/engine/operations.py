@@ -918,6 +918,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     `top` keeps the N rows with the largest deviations in absolute value at the finest grain."""
     from kfollow.engine import cuts
 
+    if top is not None and (isinstance(top, bool) or not isinstance(top, int)):
+        raise TypeError(f"top is the number of rows to list, a whole number, not {top!r:.40}")
     cut = cuts.parse_by(by)
     flt = cuts.LedgerFilter.of(konto, kostnadsslag)
     budget = BudgetMode(budget)

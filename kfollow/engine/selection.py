@@ -19,6 +19,14 @@ def months_to(month: int) -> str:
     return MONTHS[0] if month == 1 else f"{MONTHS[0]}–{MONTHS[month - 1]}"
 
 
+def a_store(store: object) -> None:
+    """A library call's first argument is a Store: a folder's name there said "'str' object has no attribute
+    'year'" (found by a library user)."""
+    if not isinstance(store, Store):
+        what = f"{type(store).__name__} {store!r}"[:80]
+        raise TypeError(f"the first argument is a store, kfollow.load(folder), not the {what}")
+
+
 @dataclass(frozen=True, slots=True)
 class Period:
     """A year and the month reported (None: the whole year), and why, for the person asking."""
@@ -34,6 +42,7 @@ class Period:
 
 def year_or_latest(store: Store, year: int | None) -> int:
     """`year`, checked to be a year, or the latest year of the store."""
+    a_store(store)
     if year is not None and not 1000 <= year <= 9999:
         raise UsageError(f"--year {year} is not a year; write four digits, e.g. 2024")
     if year is None and not store.years:
@@ -46,6 +55,7 @@ def period(store: Store, year: int | None = None, period: str | int | None = Non
     """The year and month to report. Without a period, a year being booked (its rows booked up to a
     month before December) is reported year to date up to the last month every row has booked.
     `compared`: the earlier year of a comparison (`year` is then the later one, not a --year)."""
+    a_store(store)
     if period is None:
         year = year_or_latest(store, year)
         store.year(year)
