@@ -1077,9 +1077,9 @@ def test_check_without_a_summa_says_both_views_unplaced_parts_against_the_forval
     messages = [r["meddelande"] for r in csv_rows(result.stdout)]
     assert messages == [
         "KSF 2024: 200 tkr av budgeten är angivet som ej fördelat på stab: stabraderna summerar till 800 tkr och "
-        "förvaltningens summa enligt stabraderna är 1 000 tkr (1,0 mnkr)",
+        "förvaltningen till 1 000 tkr (1,0 mnkr)",
         "KSF 2024: 100 tkr av budgeten är angivet som ej fördelat på verksamhet: verksamhetsraderna summerar till "
-        "900 tkr och förvaltningens summa enligt stabraderna är 1 000 tkr (1,0 mnkr)"]
+        "900 tkr och förvaltningen enligt stabraderna till 1 000 tkr (1,0 mnkr)"]
 
 
 @pytest.mark.parametrize(("ore", "unit", "limits", "said"), [

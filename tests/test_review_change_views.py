@@ -566,6 +566,10 @@ def test_a_new_stab_without_a_forecast_is_named_in_every_view(run, tmp_path: Pat
     for by in ("forvaltning", "stab"):  # (the example has no verksamhet rows)
         out = run("deviation", "--budgets", d, "--period", "2024-10", "--by", by).stdout
         assert "saknar prognos: Säkerhetsstab" in out, (by, out)
+    # the förvaltning alone: every forecast sum shown is unknown; its columns stay, with the note (they had gone
+    # without a word; found in review)
+    out = run("deviation", "--budgets", d, "--period", "2024-10", "--by", "forvaltning", "--forvaltning", "KSF").stdout
+    assert "Prognos helår" in out and "saknar prognos: Säkerhetsstab (KSF)" in out, out
     # a förvaltning without any forecast stays named itself beside it, and so with --against (found in review)
     tek = ("  TEK:\n    namn: Tekniska förvaltningen\n    summa:\n      budget: 5000.0\n      utfall: {"
            + ", ".join(f"2024-{m:02d}: 400" for m in range(1, 11)) + "}\n")

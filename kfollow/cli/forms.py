@@ -258,6 +258,12 @@ def status(
     shared = frame.group_by(by.value).agg(pl.col("forvaltning").n_unique().alias("n"))["n"].max() or 0
     for r in missing:  # whose row it is, where two förvaltningar share a stab id
         whose = f"{shown(r['forvaltning'])} " if shared > 1 else ""
+        if r["radtyp"] == "ej_fordelat":  # no form: what it lacks goes into the year file
+            view = "staber" if by.value == "stab" else "verksamheter"
+            say(f"status: {shown(r['namn'])} ({shown(r['forvaltning'])}) {period}: saknar {r['saknas']}; skriv "
+                f"{'dem' if ',' in r['saknas'] else 'den'} i årsfilen under ej_fordelat: {view}: i förvaltningen "
+                f"{shown(r['forvaltning'])}")
+            continue
         say(f"status: {whose}{shown(r['namn'])} ({shown(r[by.value])}) {period}: saknar {r['saknas']}")
     if missing:
         fail(ExitStatus.CHECK_FAILED)

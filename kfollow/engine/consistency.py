@@ -109,9 +109,16 @@ def reconcile_frame(budgets: Store, a: pl.DataFrame) -> list[dict]:
                         add("vy_differens", got["rad"], "fel", f"{_THE[part]} för {_ROWS[view]} summerar till {{0:d}} "
                             f"men {whose} är {{1:d}}, en differens på {{2:d}}; {advice}", have, reference, gap)
                     elif declared := got[f"ej_{part}"]:
-                        add("ej_fordelat", got["ej_rad"], "varning", f"{{0:d}} av {_THE[part]} är angivet som "
-                            f"ej fördelat på {view}: {_ROWS[view]} summerar till {{1:d}} och {whose} är {{2:d}}",
-                            declared, have - declared, reference)
+                        # (the total named once: "stabraderna summerar till X och förvaltningens summa enligt
+                        # stabraderna är Y" read as two sums of the same rows; and money the tables give without
+                        # a stab is no one's declaration: found by a new user)
+                        total = ("och förvaltningens summa är" if whose == label else
+                                 "och förvaltningen till" if view == "stab" else "och förvaltningen enligt stabraderna till")
+                        placed = (f"står utan {view} i {'utfalls' if part == 'utfall' else 'budget'}tabellerna "
+                                  f"(Ej fördelat på {view})" if fid in _tabled(budgets, ar, part)
+                                  else f"är angivet som ej fördelat på {view}")
+                        add("ej_fordelat", got["ej_rad"], "varning", f"{{0:d}} av {_THE[part]} {placed}: "
+                            f"{_ROWS[view]} summerar till {{1:d}} {total} {{2:d}}", declared, have - declared, reference)
     return findings
 
 

@@ -46,9 +46,12 @@ class Target:
     namn: str
 
 
-def _rows(store: Store, year: int, month: int, by: By, forvaltning: list[str] | None) -> pl.DataFrame:
+def _rows(store: Store, year: int, month: int, by: By, forvaltning: list[str] | None,
+          unattributed: bool = False) -> pl.DataFrame:
     """The rows that get a form: each stab (verksamhet) and each förvaltning shown as one row, of the
-    year itself (a row of last year's file alone, shown for its utfall, answers for nothing this year)."""
+    year itself (a row of last year's file alone, shown for its utfall, answers for nothing this year);
+    with `unattributed` also each förvaltning's money without a stab (`Ej fördelat på stab`), which gets
+    no form but a forecast and comment in the year file, and which its förvaltning's sums need as well."""
     frame = deviation_report(store, year, by, forvaltning, period=month)
     this_year = store.amounts.filter(pl.col("ar") == year)
     rows = this_year.filter(pl.col("vy") == by.value).select("forvaltning", pl.col("nyckel").alias("_key"))
@@ -56,12 +59,15 @@ def _rows(store: Store, year: int, month: int, by: By, forvaltning: list[str] | 
     return frame.filter(
         ((pl.col("radtyp") == "rad") & pl.struct("forvaltning", by.value).is_in(
             rows.select(pl.struct("forvaltning", pl.col("_key").alias(by.value))).to_series().implode()))
-        | ((pl.col("radtyp") == "forvaltning") & pl.col("forvaltning").is_in(fids)))
+        | (pl.col("radtyp").is_in(["forvaltning", "ej_fordelat"] if unattributed else ["forvaltning"])
+           & pl.col("forvaltning").is_in(fids)))
 
 
 def target_of(row: dict, by: By) -> Target:
     if row["radtyp"] == "forvaltning":
         return Target(row["forvaltning"], "summa", row["forvaltning"], row["namn"])
+    if row["radtyp"] == "ej_fordelat":
+        return Target(row["forvaltning"], f"ej_fordelat_{by.value}", row[by.value], row["namn"])
     return Target(row["forvaltning"], by.value, row[by.value], row["namn"])
 
 
@@ -628,7 +634,9 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
     and whether a comment is required (beyond `limit`) and given. `saknas` names what is missing."""
     by = By(by)
     year, month = _period(store, period)
-    rows = _rows(store, year, month, by, forvaltning)
+    # (the money without a stab too: its förvaltning's forecast is unknown without one, and check requires its
+    # comment; status passed while check failed, found by a new user)
+    rows = _rows(store, year, month, by, forvaltning, unattributed=True)
     beyond = set()
     if limit is not None:
         beyond = {(r["forvaltning"], r["radtyp"], r[by.value]) for r in rows_beyond(rows, limit).iter_rows(named=True)}
@@ -641,6 +649,8 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
 
     def asked(t: Target) -> bool:  # whether `forms` sends the row a form (not when nothing is left to ask)
         nonlocal parts
+        if t.vy.startswith("ej_fordelat"):  # its answers go into the year file
+            return False
         if _typed(store, year, month, t) != {"prognos", "kommentar"}:
             return True
         if parts is None:
@@ -657,7 +667,8 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
         missing = [w for w, gap in (("prognos", prognos is None), ("kommentar", needs and not has_comment)) if gap]
         name = file_name(period, t, t.nyckel in shared)
         out.append({"radtyp": r["radtyp"], "forvaltning": t.forvaltning, "nyckel": t.nyckel, "namn": t.namn,
-                    "formular": None if sent is None else "behövs inte" if not asked(t) else "ja" if name in sent else "nej",
+                    "formular": None if sent is None else "årsfilen" if t.vy.startswith("ej_fordelat")
+                    else "behövs inte" if not asked(t) else "ja" if name in sent else "nej",
                     "besvarad": "ja" if (t.forvaltning, t.vy, t.nyckel) in answered else "nej",
                     "prognos": None if prognos is None else sign * prognos, "avvikelse": r["avvikelse"],
                     "kommentar_kravs": ("ja" if needs else "nej") if limit is not None else None,

@@ -155,8 +155,10 @@ def _lacking_elsewhere(store: Store, year: int, month: int | None, fids: list[st
         if views.is_empty():
             continue
         view = views["vy"][0]
-        rows = store.amounts.filter((pl.col("ar") == year) & (pl.col("forvaltning") == fid) & (pl.col("vy") == view)
-                                    & pl.col("budget").is_not_null())
+        # (its money without a stab, too: a förvaltning whose every stab answered had its forecast unknown and was
+        # named itself; found by a new user)
+        rows = store.amounts.filter((pl.col("ar") == year) & (pl.col("forvaltning") == fid)
+                                    & pl.col("vy").is_in([view, f"ej_fordelat_{view}"]) & pl.col("budget").is_not_null())
         lacking = rows.join(own.select(KEY_COLUMNS), on=KEY_COLUMNS, how="anti")["namn"].to_list()
         if lacking:
             names[fid] = [f"{n} ({fid})" for n in lacking]
@@ -176,8 +178,13 @@ def _unknown_forecast_sums(frame: pl.DataFrame, column: str = "prognos", base: s
         return ()
     kind = pl.col("radtyp")
     sums = frame.filter(kind.is_in(["delsumma", "summa"]))
-    if sums.is_empty() or sums[column].null_count() == 0 or frame[column].null_count() == frame.height:
+    if sums.is_empty() or sums[column].null_count() == 0:
         return ()
+    if frame[column].null_count() == frame.height and not (
+            store is not None and "forvaltning" in frame.columns and not store.forecasts.filter(
+                (pl.col("ar") == year) & (pl.col("manad") <= (month or 12))
+                & pl.col("forvaltning").is_in(frame["forvaltning"].drop_nulls().unique().to_list())).is_empty()):
+        return ()  # no forecast made: nothing unknown (where one was, every sum unknown is said: found in review)
     # a row without a forecast whose sum is unknown for it: its förvaltning's subtotal, or (a förvaltning without
     # one) the Summa; not where the förvaltning made a forecast of its own
     unknown = set(sums.filter(kind == "delsumma")["forvaltning"].to_list()) & set(
@@ -205,7 +212,23 @@ def _unknown_forecast_sums(frame: pl.DataFrame, column: str = "prognos", base: s
     named = ", ".join(lacking[:5]) + (f" och {len(lacking) - 5} till" if len(lacking) > 5 else "")
     header = "Prognos" if column == "prognos" else "Jmf. prognos"
     return (ColumnNote(f"{header} är – på summaraderna där en rad saknar prognos{made}: {named}; en summa av "
-                       "prognoser med en okänd del är okänd.", column),)
+                       "prognoser med en okänd del är okänd." + _unattributed_advice(lacking, rows, year, month), column),)
+
+
+def _unattributed_advice(names: list[str], rows: pl.DataFrame, year: int | None, month: int | None) -> str:
+    """Where a row without a forecast is a förvaltning's money without a stab (verksamhet): it gets no form, so
+    where its forecast goes (found by a new user: every stab had answered, and nothing said how to close the sum)."""
+    label = next((n.split(" (")[0] for n in names if n.startswith("Ej fördelat på ")), None)
+    if label is None:
+        return ""
+    view = "staber" if label == "Ej fördelat på stab" else "verksamheter"
+    fids = sorted({*(rows.filter(pl.col("radtyp") == "ej_fordelat")["forvaltning"].drop_nulls().to_list()
+                     if "forvaltning" in rows.columns else []),
+                   *(n.rsplit(" (", 1)[1].rstrip(")") for n in names if n.startswith(label + " ("))})
+    where = f" i förvaltningen {', '.join(fids)}" if fids else ""
+    when = f"{year}-{month:02d}" if year and month else "ÅÅÅÅ-MM"
+    return (f" {label} får inget formulär: skriv dess prognos i årsfilen under ej_fordelat: {view}:{where}, "
+            f"t.ex. prognos: {{{when}: …}}.")
 
 
 def _mixed_forecast_months(frame: pl.DataFrame) -> tuple[ColumnNote, ...]:
@@ -1027,8 +1050,12 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     if costs_negative:
         frame = present.costs_negative(frame)
     # a period without any forecast: its empty forecast columns stay in csv and json (stable columns)
+    # (not where forecasts were made and a row without one makes every sum shown unknown: the note says which;
+    # the columns had gone without a word, found in review)
+    noted = not (cut.part or flt) and any(getattr(n, "column", None) == "prognos" for n in notes)
     unforecast = tuple(c for c in ("prognos", "prognos_period", "prognos_avvikelse", "budget_helar")
-                       if c in frame.columns and frame[c].null_count() == frame.height)
+                       if c in frame.columns and frame[c].null_count() == frame.height
+                       and not (noted and c in ("prognos", "prognos_avvikelse")))
     # a list of the largest parts of a two-key cut names each part with its row (`KSF: Intäkter`):
     # headed by the row's key, as the full table is
     label = cut.keys[0] if top is not None and cut.nested else None

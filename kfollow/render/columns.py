@@ -123,8 +123,10 @@ def as_text(report: Report, columns: list[Column], opts: Options, swedish: bool)
         if c.kind is Kind.message:
             text = text.with_columns(pl.Series(c.name, messages(report, c.name, places), dtype=pl.String))
         if swedish and c.name == "prognos_period" and "prognos" in report.frame.columns:  # (for people) a sum of
-            # forecasts made in several months: `–`; csv and json leave it empty
-            undated = report.frame["prognos"].is_not_null() & report.frame["prognos_period"].is_null()
+            # forecasts made in several months: `–`, as is a row without a forecast; csv and json leave it empty
+            # forecasts made in several months, or none (the forecast itself `–`: blank beside it read as a
+            # column left empty; found in review)
+            undated = report.frame["prognos_period"].is_null()
             text = text.with_columns(pl.when(undated).then(pl.lit("–")).otherwise(pl.col(c.name)).alias(c.name))
     return text
 

@@ -1,0 +1,76 @@
+"""Money the fact tables give without a stab (`Ej fördelat på stab`) in the forecast round: found by a new user
+doing a tertial report, where every stab had answered and the förvaltning's forecast was still `–`, with no word
+on how to close it; `status` passed while `check --require-comment-over` failed on the same row."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, csv_rows
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """The SIE example with 1 000 kr of October booked on KSF without a stab."""
+    d = tmp_path / "b"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", d)
+    with open(d / "utfall-2024.csv", "a", encoding="utf-8") as fh:
+        fh.write("2024-10,KSF,,,6410,kostnad,1000.00\n")
+    return d
+
+
+def _give(folder: Path, block: str) -> None:
+    year = folder / "2024.yaml"
+    text = year.read_text(encoding="utf-8")
+    if "    ej_fordelat:\n      staber:\n" in text:  # given before: add to it
+        year.write_text(text.replace("    ej_fordelat:\n      staber:\n", f"    ej_fordelat:\n      staber:\n{block}", 1),
+                        encoding="utf-8")
+        return
+    assert "    staber:\n      LED:\n" in text
+    year.write_text(text.replace("    staber:\n      LED:\n", f"    ej_fordelat:\n      staber:\n{block}    staber:\n      LED:\n",
+                                 1), encoding="utf-8")
+
+
+def test_the_forecast_note_names_the_unattributed_row_and_where_its_forecast_goes(run, folder: Path):
+    for by in ("stab", "forvaltning"):
+        out = run("deviation", "--budgets", folder, "--period", "2024-10", "--by", by).stdout
+        assert "saknar prognos: Ej fördelat på stab" in out, (by, out)
+        assert ("Ej fördelat på stab får inget formulär: skriv dess prognos i årsfilen under ej_fordelat: staber: i "
+                "förvaltningen KSF, t.ex. prognos: {2024-10: …}.") in out, (by, out)
+    # the förvaltning alone, where every forecast sum shown is unknown: its columns stay, with the note
+    alone = run("deviation", "--budgets", folder, "--period", "2024-10", "--by", "forvaltning", "--forvaltning", "KSF")
+    assert "Prognos" in alone.stdout and "Ej fördelat på stab (KSF)" in alone.stdout, alone.stdout
+
+
+def test_status_lists_the_unattributed_row_until_the_year_file_gives_its_forecast_and_comment(run, folder: Path):
+    result = run("status", "--budgets", folder, "--period", "2024-08", "--require-comment-over", "5%", "-f", "csv")
+    row = next(r for r in csv_rows(result.stdout) if r["radtyp"] == "ej_fordelat")
+    assert (row["forvaltning"], row["stab"], row["saknas"]) == ("KSF", "ej fördelat (KSF)", "prognos")
+    assert result.exit_code == 1
+    assert ("status: Ej fördelat på stab (KSF) 2024-08: saknar prognos; skriv den i årsfilen under ej_fordelat: "
+            "staber: i förvaltningen KSF") in result.stderr
+    _give(folder, "        prognos: {2024-08: 1.0}\n")
+    result = run("status", "--budgets", folder, "--period", "2024-08", "--require-comment-over", "5%", "-f", "csv",
+                 "--unit", "tkr")
+    row = next(r for r in csv_rows(result.stdout) if r["radtyp"] == "ej_fordelat")
+    assert row["saknas"] == "" and row["prognos"] == "1"
+    summa = next(r for r in csv_rows(run("deviation", "--budgets", folder, "--period", "2024-10", "-f", "csv",
+                                         "--exact", "--unit", "kr").stdout) if r["radtyp"] == "delsumma")
+    assert summa["prognos"] != ""  # the förvaltning's forecast is known again
+
+
+def test_status_and_check_ask_the_same_comment_of_the_unattributed_row(run, folder: Path):
+    _give(folder, "        prognos: {2024-10: 1.0}\n")
+    args = ("--budgets", folder, "--period", "2024-10", "--require-comment-over", "50%")
+    checked = run("check", *args)
+    asked = [line for line in checked.stdout.splitlines() if "Ej fördelat på stab 2024-10" in line]
+    status = run("status", *args, "-f", "csv")
+    row = next(r for r in csv_rows(status.stdout) if r["radtyp"] == "ej_fordelat")
+    assert bool(asked) == ("kommentar" in row["saknas"]), (asked, row)
+    assert asked and checked.exit_code == 1 and status.exit_code == 1
+    _give(folder, "        kommentarer: {2024-10: Konteringar utan ansvar.}\n")
+    assert run("check", *args).exit_code == 0
+    assert "Ej fördelat på stab (KSF)" not in run("status", *args).stderr
