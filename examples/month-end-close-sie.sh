@@ -23,9 +23,24 @@ export KFOLLOW_BUDGETS="${KFOLLOW_BUDGETS:-$here/sie/budgets}"
 read -r -a kfollow <<< "${KFOLLOW:-kfollow}"
 year="${period%-*}"
 
+# Both years are imported into a staging copy of the year files (and of the tables they replace, which the
+# import compares with), and the tables are moved into place only when both imports passed: an export
+# refused for last year (its #PSALDO) leaves this year's tables as they were too.
+stage="$(mktemp -d "$KFOLLOW_BUDGETS/.import-XXXXXXXX")"
+trap 'rm -rf "$stage"' EXIT
+tables=()
 for y in "$year" "$((year - 1))"; do
-  "${kfollow[@]}" import sie "$sie" --mapping "$mapping" --year "$y" \
-    -o "$KFOLLOW_BUDGETS/utfall-$y.csv" --budget-out "$KFOLLOW_BUDGETS/budget-$y.csv"
+  tables+=("utfall-$y.csv.kalla.json" "utfall-$y.csv" "budget-$y.csv.kalla.json" "budget-$y.csv")  # each note before its table
+done
+for f in "$KFOLLOW_BUDGETS"/*.yaml "$KFOLLOW_BUDGETS"/*.yml "${tables[@]/#/$KFOLLOW_BUDGETS/}"; do
+  if [[ -f "$f" ]]; then cp -p "$f" "$stage/"; fi
+done
+for y in "$year" "$((year - 1))"; do
+  "${kfollow[@]}" import sie "$sie" --mapping "$mapping" --year "$y" --budgets "$stage" \
+    -o "$stage/utfall-$y.csv" --budget-out "$stage/budget-$y.csv"
+done
+for f in "${tables[@]}"; do
+  if [[ -f "$stage/$f" ]]; then mv -f "$stage/$f" "$KFOLLOW_BUDGETS/$f"; fi
 done
 KFOLLOW="${KFOLLOW:-kfollow}" "$here/month-end-close.sh" "$period" "$out"
 

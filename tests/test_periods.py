@@ -264,6 +264,25 @@ def test_month_end_close_script_fails_when_a_comment_is_removed(tmp_path):
     assert not (tmp_path / "out").exists()  # nothing is written when a check fails
 
 
+def test_the_sie_close_writes_no_table_when_last_years_import_fails(tmp_path):
+    """The export passes for this year and fails its #PSALDO check for the previous one: the script stops, and
+    this year's tables in the budgets folder are those of before, not the import of an export it refused (as
+    README promises: "It stops before writing anything when the export's own #PSALDO totals disagree")."""
+    folder = _example_copy(tmp_path)
+    export = folder / "sie" / "exempelby.se"
+    data = export.read_bytes()
+    assert data.count(b"#PSALDO -1 202301 5010 {} 8553978.00") == 1
+    export.write_bytes(data.replace(b"#PSALDO -1 202301 5010 {} 8553978.00", b"#PSALDO -1 202301 5010 {} 8553979.00"))
+    tables = folder / "sie" / "budgets"
+    (tables / "utfall-2024.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in tables.iterdir()}
+    result = _run_script(folder, tmp_path / "out-sie", "month-end-close-sie.sh")
+    assert result.returncode == 3, result.stderr
+    assert "konto 5010 2023-01" in result.stderr
+    assert {p.name: p.read_bytes() for p in tables.iterdir()} == before  # nothing written, nothing left behind
+    assert not (tmp_path / "out-sie").exists()
+
+
 def test_a_year_being_booked_is_shown_year_to_date_by_default(run):
     default = run("deviation", "-f", "csv", "--budgets", EXAMPLES)
     explicit = run("deviation", "--period", "2024-10", "-f", "csv", "--budgets", EXAMPLES)
