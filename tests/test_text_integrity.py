@@ -485,3 +485,21 @@ def test_emphasis_code_and_strikethrough_in_a_comment_are_text_in_a_markdown_tab
     cells = re.sub(r"<(td|th)[^>]*>", r"<\1>", html)
     for text in texts:
         assert f"<td>{text}</td>" in cells, text
+
+
+# --- a comment's line break written as "\r\n" (Windows) or "\r" is a line break --------------------
+
+
+def test_a_carriage_return_in_a_year_files_comment_is_a_line_break_in_every_format(run, tmp_path):
+    """A comment written "Rad ett\\r\\nRad två" (a Windows line end, as collect reads from a workbook) was kept with
+    its CR: the table, Markdown and xlsx showed it as U+FFFD (`Rad ett�<br>Rad två`) while csv and json kept the raw
+    CR (found by a script user). It is a line break, as collect makes it, in the year file too."""
+    folder = write_year(tmp_path / "budgets", {"A": ("Stab A", "100.0", "90.0", "Rad ett\r\nRad två\rRad tre")})
+    assert run("check", "--budgets", folder).exit_code == 0
+    md = run("deviation", "--budgets", folder, "--comments", "-f", "md")
+    assert md.exit_code == 0, md.stderr
+    assert "Rad ett<br>Rad två<br>Rad tre" in md.stdout and "\ufffd" not in md.stdout
+    records = json.loads(run("deviation", "--budgets", folder, "-f", "json").stdout)
+    assert records[0]["kommentar"] == "Rad ett\nRad två\nRad tre"
+    table = run("deviation", "--budgets", folder, "--comments").stdout
+    assert "\ufffd" not in table and "\r" not in table

@@ -735,7 +735,7 @@ class _YearParser(TreeReader):
             cnode = self.mapping(node.items["kommentarer"][1], f"kommentarer of {what} (month: text)")
             for month_text, (mkey, mbody) in cnode.items.items():
                 month = self.month(mkey, f"month of kommentarer of {what}")
-                self.comments.append(ident | {"manad": month, "kommentar": self.text(mbody, f"kommentar {month_text}"),
+                self.comments.append(ident | {"manad": month, "kommentar": self.comment(mbody, f"kommentar {month_text}"),
                                               "rad": mkey.line})
         kommentar = self.kommentar(node, what, "kommentarer: (with an r)")
         profile = self.profile(node.items.get("profil", (None, None))[1], base.get("profil"))
@@ -754,7 +754,12 @@ class _YearParser(TreeReader):
         if isinstance(body, Mapping):
             raise self.error(body, f"kommentar of {what} is one text for the row; comments per month go under "
                                    f"{monthly}, e.g. kommentarer: {{{self.ar}-08: \"…\"}} (the month: its comment)")
-        return self.text(body, f"kommentar of {what}")
+        return self.comment(body, f"kommentar of {what}")
+
+    def comment(self, node: Node, what: str) -> str:
+        """A comment: text whose line ends written as `"\\r\\n"` or `"\\r"` are line breaks, as `collect` reads a
+        workbook's (a CR kept would show as U+FFFD in a table, Markdown and xlsx, and raw in csv; found by a script user)."""
+        return self.text(node, what).replace("\r\n", "\n").replace("\r", "\n")
 
     def net_and_gross(self, node: Node | None, part: str, what: str, sign: int) -> dict:
         if node is None:
