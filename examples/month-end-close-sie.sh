@@ -3,14 +3,15 @@
 #
 #   examples/month-end-close-sie.sh [PERIOD] [OUTDIR]
 #
-# 1. imports this year's and last year's utfall (#TRANS) and budget (#PBUDGET) from
-#    examples/sie/exempelby.se into the fact tables that examples/sie/budgets/*.yaml name under
-#    utfall_fil and budget_fil (stops if the export's own #PSALDO totals disagree, or an account or
-#    ansvar is not in the mapping),
+# 1. imports this year's utfall (#TRANS) and budget (#PBUDGET) from examples/sie/exempelby.se into
+#    the fact tables that examples/sie/budgets/*.yaml name under utfall_fil and budget_fil, and last
+#    year's where its tables are missing, or from SIE_PREVIOUS (last year's final export: an export
+#    holds the vouchers of its own year only; the example's holds both) (stops, writing nothing, if an
+#    export's own #PSALDO totals disagree, or an account or ansvar is not in the mapping),
 # 2. closes exactly as month-end-close.sh does: check, required comments, the month's tables,
 # 3. and, since the facts have accounts, explains: the deviation per stab and kostnadsslag, and
 #    the TOP largest deviations at that grain (what the controller has to explain).
-# Set SIE to another export, MAPPING to another mapping, KFOLLOW to the command to run.
+# Set SIE to another export, SIE_PREVIOUS to last year's, MAPPING to another mapping, KFOLLOW to the command to run.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -23,20 +24,28 @@ export KFOLLOW_BUDGETS="${KFOLLOW_BUDGETS:-$here/sie/budgets}"
 read -r -a kfollow <<< "${KFOLLOW:-kfollow}"
 year="${period%-*}"
 
-# Both years are imported into a staging copy of the year files (and of the tables they replace, which the
-# import compares with), and the tables are moved into place only when both imports passed: an export
+# The years are imported into a staging copy of the year files (and of the tables they replace, which the
+# import compares with), and the tables are moved into place only when every import passed: an export
 # refused for last year (its #PSALDO) leaves this year's tables as they were too.
 stage="$(mktemp -d "$KFOLLOW_BUDGETS/.import-XXXXXXXX")"
 trap 'rm -rf "$stage"' EXIT
+# last year's books are closed: its tables are imported once (where missing), or again from SIE_PREVIOUS
+previous="$((year - 1))"
+years=("$year")
+if [[ -n "${SIE_PREVIOUS:-}" || ! -f "$KFOLLOW_BUDGETS/utfall-$previous.csv" || ! -f "$KFOLLOW_BUDGETS/budget-$previous.csv" ]]; then
+  years+=("$previous")
+fi
 tables=()
-for y in "$year" "$((year - 1))"; do
+for y in "${years[@]}"; do
   tables+=("utfall-$y.csv.kalla.json" "utfall-$y.csv" "budget-$y.csv.kalla.json" "budget-$y.csv")  # each note before its table
 done
 for f in "$KFOLLOW_BUDGETS"/*.yaml "$KFOLLOW_BUDGETS"/*.yml "${tables[@]/#/$KFOLLOW_BUDGETS/}"; do
   if [[ -f "$f" ]]; then cp -p "$f" "$stage/"; fi
 done
-for y in "$year" "$((year - 1))"; do
-  "${kfollow[@]}" import sie "$sie" --mapping "$mapping" --year "$y" --budgets "$stage" \
+for y in "${years[@]}"; do
+  export_of="$sie"
+  if [[ "$y" == "$previous" ]]; then export_of="${SIE_PREVIOUS:-$sie}"; fi
+  "${kfollow[@]}" import sie "$export_of" --mapping "$mapping" --year "$y" --budgets "$stage" \
     -o "$stage/utfall-$y.csv" --budget-out "$stage/budget-$y.csv"
 done
 for f in "${tables[@]}"; do

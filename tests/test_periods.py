@@ -199,8 +199,8 @@ def _example_copy(tmp_path: Path) -> Path:
     return target
 
 
-def _run_script(folder: Path, out: Path, script: str = "month-end-close.sh") -> subprocess.CompletedProcess:
-    env = {**os.environ, "KFOLLOW": f"{sys.executable} -m kfollow"}
+def _run_script(folder: Path, out: Path, script: str = "month-end-close.sh", **variables: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "KFOLLOW": f"{sys.executable} -m kfollow", **variables}
     env.pop("KFOLLOW_BUDGETS", None)
     return subprocess.run(["bash", str(folder / script), "2024-10", str(out)],
                           capture_output=True, text=True, env=env, cwd=ROOT)
@@ -276,11 +276,36 @@ def test_the_sie_close_writes_no_table_when_last_years_import_fails(tmp_path):
     tables = folder / "sie" / "budgets"
     (tables / "utfall-2024.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n", encoding="utf-8")
     before = {p.name: p.read_bytes() for p in tables.iterdir()}
-    result = _run_script(folder, tmp_path / "out-sie", "month-end-close-sie.sh")
+    # (last year's tables are there: imported again only from last year's export, SIE_PREVIOUS)
+    result = _run_script(folder, tmp_path / "out-sie", "month-end-close-sie.sh", SIE_PREVIOUS=str(export))
     assert result.returncode == 3, result.stderr
     assert "konto 5010 2023-01" in result.stderr
     assert {p.name: p.read_bytes() for p in tables.iterdir()} == before  # nothing written, nothing left behind
     assert not (tmp_path / "out-sie").exists()
+
+
+def test_the_sie_close_imports_last_year_once_since_an_export_holds_its_own_years_vouchers(tmp_path):
+    """Found by a script user: the close imported last year from this year's export every month, and a real
+    SIE 4 export holds the vouchers of its own year only (the example's holds both): every close stopped, exit 2.
+    Last year's tables, once there, are kept; an export without last year's vouchers closes."""
+    folder = _example_copy(tmp_path)
+    export = folder / "sie" / "exempelby.se"
+    lines = export.read_bytes().split(b"\n")
+    kept, skipping = [], False
+    for line in lines:  # the vouchers of 2023 dropped, as a real export of 2024 has none
+        if line.startswith(b"#VER") and b" 2023" in line:
+            skipping = True
+        if not skipping:
+            kept.append(line)
+        elif line.startswith(b"}"):
+            skipping = False
+    export.write_bytes(b"\n".join(kept))
+    tables = folder / "sie" / "budgets"
+    before = (tables / "utfall-2023.csv").read_bytes()
+    result = _run_script(folder, tmp_path / "out-sie", "month-end-close-sie.sh")
+    assert result.returncode == 0, result.stderr
+    assert (tables / "utfall-2023.csv").read_bytes() == before
+    assert "has no #TRANS in year" not in result.stderr
 
 
 def test_a_year_being_booked_is_shown_year_to_date_by_default(run):
