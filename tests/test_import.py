@@ -447,6 +447,30 @@ def test_a_psaldo_of_ignored_accounts_only_checks_nothing(tmp_path: Path):
     assert "2024-02, the last month imported, has no #PSALDO" in result.stderr
 
 
+def test_an_export_cut_off_before_its_vouchers_is_a_data_error_saying_so(tmp_path: Path):
+    """Found by a script user: a SIE file cut in the middle of a line before its #VER was exit 2, told to import it
+    with --from psaldo. It is malformed (exit 3), and said to be cut off; a last '}' without a line end is not."""
+    (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
+    whole = sie_file(tmp_path / "whole.se").read_bytes()
+    start = whole.index(b"#VER")
+    (tmp_path / "cut.se").write_bytes(whole[:start - 12])  # in the middle of the line before the first voucher
+    assert not whole[:start - 12].endswith((b"\n", b"}"))
+    result = run("import", "sie", tmp_path / "cut.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 3, result.stderr
+    assert "cut.se:30: #PSALDO lacks the amount (field 5); see SIE 4B for the fields of #PSALDO; it is the file's " \
+        "last line, without a line end: the file seems cut off, export it again" in result.stderr
+    assert not (tmp_path / "out.csv").exists()
+    # cut where the last line still reads (a number cut short): no vouchers, said to be cut off
+    line_end = whole.rindex(b"\n", 0, start - 1)
+    (tmp_path / "cut.se").write_bytes(whole[:line_end - 4])  # `20000.00` read as 20000
+    result = run("import", "sie", tmp_path / "cut.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 3, result.stderr
+    assert "the file has no vouchers (#TRANS), and its last line ends without a line end: it seems cut off; " \
+        "export it again" in result.stderr
+    (tmp_path / "ends.se").write_bytes(whole.rstrip(b"\r\n"))  # a real export's last '}' without a line end
+    assert run("import", "sie", tmp_path / "ends.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv").exit_code == 0
+
+
 def test_no_psaldo_no_check(tmp_path: Path):
     (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
     sie_file(tmp_path / "export.se", psaldo=[])

@@ -340,6 +340,9 @@ def sie_ledger(sie, year: Year, source: str, mapping: LedgerMapping) -> Ledger:
                                               f"(#PSALDO){', ' if holds.startswith('only') else ''}{holds}")
     if source == "trans":
         if sie.trans.is_empty():
+            if getattr(sie, "cut_off", False):  # (found by a script user: exit 2, and told to import it another way)
+                raise DataError(sie.path, sie.lines, None, "the file has no vouchers (#TRANS), and its last line ends "
+                                                           "without a line end: it seems cut off; export it again")
             hint = "; import its #PSALDO with --from psaldo" if not sie.psaldo.is_empty() else ""
             raise UsageError(f"{sie.path} has no vouchers (#TRANS; #SIETYP {sie.sietyp}){hint}")
         dims = [f"dim_{d}" for d in sorted(mapping.dimensions()) if f"dim_{d}" in sie.trans.columns]

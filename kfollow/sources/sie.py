@@ -49,7 +49,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -159,6 +159,7 @@ class SieFile:
     pbudget: pl.DataFrame  # the same columns (PSALDO_SCHEMA): one row per #PBUDGET, the period's budget
     lines: int  # number of lines read
     warnings: tuple[str, ...]  # "FILE:LINE: …", e.g. names with control characters replaced
+    cut_off: bool = False  # its last line lacks a line end and is no '}': a sign of a file cut off when written
 
 
 def read_sie(path: str | Path, dimensions: Collection[int] | None = None) -> SieFile:
@@ -183,7 +184,9 @@ def read_sie(path: str | Path, dimensions: Collection[int] | None = None) -> Sie
     with open_file(path, EXPORT_LIMIT, "SIE file", display=name) as file:
         encoding, bom, warnings = _encoding(file, name)
         parser = _Parser(name, encoding, warnings, dimensions)
+        last = b""
         for piece in _pieces(file, bom, name):
+            last = piece or last
             if encoding != "utf-8" and not piece.isascii():
                 piece = piece.decode(encoding).encode("utf-8")
             try:
@@ -191,8 +194,19 @@ def read_sie(path: str | Path, dimensions: Collection[int] | None = None) -> Sie
             except UnicodeDecodeError:  # it was valid UTF-8 when its encoding was read
                 raise DataError(name, None, None, "the file changed while it was read; read it again once "
                                                   "it is written") from None
-            parser.feed(lines)
-    return parser.finish()
+            try:
+                parser.feed(lines)
+            except DataError as err:  # a malformed last line without its line end: most likely the file was cut
+                # (found by a script user: told what the line lacks, not why; a piece without a line end is the last)
+                tail = piece.rstrip(b" \t")
+                if err.line == parser.first + len(lines) - 1 and tail[-1:] not in (b"\n", b"\r", b"}"):
+                    raise DataError(err.path, err.line, err.column, f"{err.problem}; it is the file's last line, "
+                                    "without a line end: the file seems cut off, export it again") from None
+                raise
+    # (a file whose vouchers were never written reads as one without any: where its last line ends mid-record,
+    # the import says the file seems cut off; a real export ends its last '}' without a line end, so that is none)
+    tail = last.rstrip(b" \t")
+    return replace(parser.finish(), cut_off=bool(tail) and tail[-1:] not in (b"\n", b"\r", b"}"))
 
 
 def _lines(data: bytes) -> pl.Series:
