@@ -775,6 +775,23 @@ def test_a_forvaltning_of_one_row_without_utfall_in_the_month_closed_is_said(run
     assert "varning: SERV summa: inget utfall 2024-10, men utfall varje månad 2024-01–2024-09" in check.stdout
 
 
+def test_a_month_typed_as_0_in_the_year_file_is_asked_about_there_not_in_an_export(run, tmp_path):
+    """Found in review: the warning asked whether the month's bookings were in the export, of a row typed in YAML."""
+    import re
+    import shutil
+
+    d = tmp_path / "b"
+    shutil.copytree(EXAMPLES / "budgets", d)
+    year = d / "2024.yaml"
+    text = year.read_text(encoding="utf-8")
+    eko = text.index("      EKO:\n")
+    october = re.compile(r"2024-10: [0-9.]+").search(text, eko)
+    year.write_text(text[:october.start()] + "2024-10: 0" + text[october.end():], encoding="utf-8")
+    check = run("check", "--budgets", d, "--period", "2024-10")
+    assert ("KSF stab EKO: inget utfall 2024-10, men utfall varje månad 2024-01–2024-09; är 0 rätt för 2024-10 i "
+            "årsfilen?") in check.stdout, check.stdout
+
+
 def test_messages_say_what_the_command_has(run, tmp_path):
     """compare has no --year; months has no --by; a year 0000 is no year; a Parquet period of dates
     is no code (found trying the tool)."""

@@ -867,9 +867,13 @@ def _month_gaps(budgets: Store, ar: int, month: int | None, line: dict) -> list[
             .filter(pl.col("manader").is_null() | (pl.col("manader") >= month))  # booked short: an error of its own
             .sort("forvaltning", "vy", "nyckel")
             .collect())
+    tabled = _tabled(budgets, ar, "utfall") if rows.height else set()
+    # (the question fits where the month comes from: an export, or the year file, where 0 was typed; found in review)
     return [finding("utfall_saknas_manad", "varning", r["fil"] or budgets.years[ar].fil, r["rad"] or line.get(r["forvaltning"]),
                     _literal(f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: inget utfall {ar}-{month:02d}, men utfall "
-                             f"varje månad {ar}-01–{ar}-{month - 1:02d}; är månadens bokningar med i exporten?"))
+                             f"varje månad {ar}-01–{ar}-{month - 1:02d}; " + (
+                                 "är månadens bokningar med i exporten?" if r["forvaltning"] in tabled
+                                 else f"är 0 rätt för {ar}-{month:02d} i årsfilen?")))
             for r in rows.iter_rows(named=True)]
 
 

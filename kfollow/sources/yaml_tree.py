@@ -292,15 +292,16 @@ class TreeReader:
         # months too, whose keys are no names to check; found by a new user: "'5' is not a month", "write 22298")
         # (only where the value before is a number and the key its decimals: an object of a mapping may be "2000": ""
         # and a verksamhet "920": with nothing; found in review)
-        values = list(node.items.values())
-        split = next(((k, i) for i, (k, (kn, vn)) in enumerate(node.items.items()) if k.isdigit() and len(k) <= 3
-                      and kn.line == node.line and isinstance(vn, Scalar) and vn.value == "" and i > 0
-                      and isinstance(values[i - 1][1], Scalar) and _WHOLE.fullmatch(values[i - 1][1].value)), None)
-        if split is not None and allowed is None:
-            whole = values[split[1] - 1][1].value
-            plain = whole.replace(" ", "").replace("\u00a0", "").replace("\u202f", "") + "." + split[0]
-            raise self.error(node.items[split[0]][0], f"a decimal comma inside {{ }} splits the number '{whole},{split[0]}'"
-                                                      f"; write it with a decimal point: {plain}")
+        if allowed is None:  # (only here: a mapping of allowed keys says it below; the hot path of a year file's rows)
+            values = list(node.items.values())
+            split = next(((k, i) for i, (k, (kn, vn)) in enumerate(node.items.items()) if k.isdigit() and len(k) <= 3
+                          and kn.line == node.line and isinstance(vn, Scalar) and vn.value == "" and i > 0
+                          and isinstance(values[i - 1][1], Scalar) and _WHOLE.fullmatch(values[i - 1][1].value)), None)
+            if split is not None:
+                whole = values[split[1] - 1][1].value
+                plain = whole.replace(" ", "").replace("\u00a0", "").replace("\u202f", "") + "." + split[0]
+                raise self.error(node.items[split[0]][0], f"a decimal comma inside {{ }} splits the number "
+                                                          f"'{whole},{split[0]}'; write it with a decimal point: {plain}")
         if allowed is not None and not all(key in allowed for key in node.items):
             split = next((k for k, (kn, _) in node.items.items() if k.isdigit() and kn.line == node.line
                           and k not in allowed), None)
