@@ -466,3 +466,21 @@ def test_empty_section(run, tmp_path):
     result = run("investments", "--budgets", budgets)
     assert result.exit_code == ExitStatus.DATA
     assert re.match(rf"Error: {re.escape(str(budgets / '2024.yaml'))}:8:\d+: investeringar is empty", result.stderr)
+
+
+def test_an_investeringsbidrag_after_the_spending_may_lower_the_accumulated_outcome(run, budgets_copy):
+    # 2023 ends at 877 604,6 tkr since the start; 2024 opens there and has a net income of 5 000 tkr (a grant
+    # received after the spending, utfall -5 000): the ack. utfall of nettoinvesteringar goes down, rightly
+    _set_investments_2023(budgets_copy, _simhallen_2023())
+    path = budgets_copy / "2024.yaml"
+    _replace(path, "      utfall: 60790.1\n", "      utfall: -5000.0\n")
+    code, findings, _ = _check(run, budgets_copy)
+    assert (code, findings) == (0, [])
+
+
+def test_an_opening_above_last_year_with_a_net_income_is_a_warning_not_a_decrease(run, budgets_copy):
+    _set_investments_2023(budgets_copy, _simhallen_2023(tidigare="780512.0"))  # ends at 867 604,6, not 877 604,6
+    _replace(budgets_copy / "2024.yaml", "      utfall: 60790.1\n", "      utfall: -15000.0\n")  # 862 604,6 < 867 604,6
+    code, findings, _ = _check(run, budgets_copy)
+    assert code == 0
+    assert [(f[2], "ack_utfall_tidigare" in f[3], "867 604,6 tkr" in f[3]) for f in findings] == [("varning", True, True)]

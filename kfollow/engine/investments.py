@@ -222,7 +222,8 @@ def reconcile_investments(budgets) -> list[dict]:
 
     - a förvaltning's declared budget / utfall equals the sum of its projects (fel); a project's
       varav_overfort is part of its budget, so not larger (fel);
-    - ack. utfall never decreases from one year of a project to the next (fel), and a year's
+    - ack. utfall never decreases from one year of a project to the next but by the year's net income (a
+      negative utfall, such as an investeringsbidrag): an opening below it is fel; and a year's
       ack_utfall_tidigare is the previous year's ack. utfall (varning when it differs otherwise);
     - a project färdigställd in a year has no utfall in a later year (fel);
     - varav_overfort equals the previous year's unspent budget − utfall (0 if overspent) where both
@@ -258,11 +259,15 @@ def reconcile_investments(budgets) -> list[dict]:
         *(pl.col(c).shift(1).over("projekt").alias(f"fg_{c}") for c in previous),
         done=pl.col("ar").filter(pl.col("status") == "färdigställd").min().over("projekt"),
     )
-    for r in paired.filter(pl.col("ack_utfall") < pl.col("fg_ack_utfall")).iter_rows(named=True):
+    # a year's net income (an investeringsbidrag after the spending: a negative utfall) lowers the ack. utfall of
+    # nettoinvesteringar; only an opening below last year's ack. utfall makes it decrease by mistake (found by an
+    # investment controller)
+    decreasing = (pl.col("ack_utfall") < pl.col("fg_ack_utfall")) & (pl.col("ack_utfall_tidigare") < pl.col("fg_ack_utfall"))
+    for r in paired.filter(decreasing).iter_rows(named=True):
         add("inv_ack_minskar", r, "fel", f"projekt {literal(r['projekt'])} {r['ar']}: ack. utfall {{0:d}} är mindre än "
             f"{{1:d}} år {r['fg_ar']} ({literal(r['fg_fil'])}:{r['fg_rad']}), men ackumulerat utfall minskar aldrig; "
             "rätta ack_utfall_tidigare eller utfall", r["ack_utfall"], r["fg_ack_utfall"])
-    opening = paired.filter((pl.col("fg_ar") == pl.col("ar") - 1) & (pl.col("ack_utfall") >= pl.col("fg_ack_utfall"))
+    opening = paired.filter((pl.col("fg_ar") == pl.col("ar") - 1) & ~decreasing
                             & (pl.col("ack_utfall_tidigare") != pl.col("fg_ack_utfall")))
     for r in opening.iter_rows(named=True):
         add("inv_ack_ingang", r, "varning", f"projekt {literal(r['projekt'])} {r['ar']}: ack_utfall_tidigare {{0:d}} "
