@@ -373,3 +373,24 @@ def test_the_table_says_how_each_figure_is_computed(run):
     assert "Anm.: Måtten räknas så: personalkostnaderna är utfallet på kostnadsslaget personal (konton som börjar " \
            "på 5)" in text
     assert "avvikelse budget och utfall är budget − utfall för nettokostnaden delat med budgetens belopp" in text
+
+
+def test_an_investment_budget_of_net_income_that_brings_in_less_is_a_negative_deviation(run, budgets_copy: Path):
+    # KLF's projects as one project with an investeringsbidrag: budgeted net income 5 000 tkr, received 3 500 tkr;
+    # budget − utfall = -5 000 − (-3 500) = -1 500 tkr, a shortfall: -30 % of the budget's size, not +30 %
+    path = budgets_copy / "2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  projekt:\n", text.index("\ninvesteringar:"))
+    path.write_text(text[:start] + """\
+  projekt:
+    va-ledning:
+      namn: VA-ledning med investeringsbidrag
+      forvaltning: KLF
+      status: färdigställd
+      beslutad_budget: 45000.0
+      ack_utfall_tidigare: 21500.0
+      budget: -5000.0
+      utfall: -3500.0
+""", encoding="utf-8")
+    rows = _by_id(csv_rows(run("indicators", "--budgets", budgets_copy, "--year", "2024", "--format", "csv").stdout), "KLF")
+    assert rows["avvikelse_investering"]["varde_2024"] == "-30.0"

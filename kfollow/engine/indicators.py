@@ -4,7 +4,7 @@
   nettokostnad, from the facts (needs accounts: utfall_fil tables);
 - `avvikelse_budget`: (budget − utfall) / |budget| of the förvaltning's nettokostnad (positive =
   överskott), the whole year, or year to date for a year still being booked;
-- `avvikelse_investering`: (investeringsbudget − utfall) / investeringsbudget.
+- `avvikelse_investering`: (investeringsbudget − utfall) / |investeringsbudget|.
 
 A figure that cannot be computed is null ("–") with a note saying why, never estimated. With a
 target in the year file (`indikatorer:` with `mal` and `riktning`), `uppfyllt` says whether the
@@ -166,7 +166,8 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
             invest = None
             if inv.height and inv["budget"][0] not in (None, 0) and inv["utfall"][0] is not None:
                 b, u = inv["budget"][0], inv["utfall"][0]
-                invest = (b - u, b)
+                invest = (b - u, abs(b))  # of |budget|, as the budget deviation: a budget of net income (an
+                # investeringsbidrag) that brings in less is a negative deviation (found by an investment controller)
             if invest is None:
                 gaps["avvikelse_investering"].append(f"{fid} {y}")
             for iid, v in (("personalkostnad_andel", share), ("avvikelse_budget", deviation),
@@ -241,7 +242,7 @@ def _definitions(store: Store, year: int) -> str:
     return ("Måtten räknas så: personalkostnaderna är utfallet på kostnadsslaget personal "
             f"({accounts}) delat med förvaltningens nettokostnad; avvikelse budget och utfall är budget − utfall för "
             "nettokostnaden delat med budgetens belopp, positiv vid överskott; avvikelse investeringsbudget och utfall "
-            "är investeringsbudget − utfall delat med investeringsbudgeten, för årets projekt eller förvaltningens "
+            "är investeringsbudget − utfall delat med investeringsbudgetens belopp, för årets projekt eller förvaltningens "
             "angivna summa.")
 
 
