@@ -432,3 +432,34 @@ def test_a_row_of_last_year_only_stands_after_this_years_rows_and_not_at_all_wit
                                                            "--forvaltning", "KSF", "-f", "csv").stdout)]
     keys = [k for kind, k in rows if kind == "rad"]
     assert keys[-1] == "AAA" and keys[0] == "LED" and "GML" not in keys, rows
+
+
+@pytest.mark.parametrize("args, said", [
+    (("summary", "--forvaltning", "KLF", "--forvaltning", "VSS"),
+     "--forvaltning is given twice, as 'KLF' and 'VSS'; summary takes one --forvaltning"),
+    (("deviation", "--year", "2023", "--year=2024"), "--year is given twice, as '2023' and '2024'; deviation takes one"),
+    (("import", "sie", "x.se", "-o", "a.csv", "--output", "b.csv"), "--output is given twice, as 'a.csv' and 'b.csv'; "
+                                                                    "import sie takes one -o"),
+])
+def test_an_option_of_one_value_given_twice_is_a_usage_error(run, args, said):
+    """Found by an investment controller: `summary --forvaltning KSF --forvaltning SBF` showed SBF alone, exit 0
+    (the parser keeps the last value). Options of several values and flags may repeat."""
+    result = run(*args)
+    assert result.exit_code == 2 and said in result.stderr, result.stderr
+    assert result.stdout == ""
+    several = run("deviation", "--forvaltning", "KLF", "--forvaltning", "KLF", "--exact", "--exact", "-f", "csv",
+                  "--unit", "kr", "--unit=kr")  # (the same value twice is one)
+    assert several.exit_code == 0, several.stderr
+
+
+def test_comments_asked_for_follow_the_columns_chosen(run):
+    """Found by an investment controller: `--comments` with `--columns` that lack kommentar dropped the comments
+    without a word."""
+    out = run("deviation", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-08", "--comments",
+              "--columns", "namn,budget,utfall", "-f", "csv").stdout
+    rows = csv_rows(out)
+    assert list(rows[0]) == ["namn", "budget", "utfall", "kommentar"]
+    assert any(r["kommentar"] for r in rows)
+    plain = csv_rows(run("deviation", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-08",
+                         "--columns", "namn,budget,utfall", "-f", "csv").stdout)
+    assert list(plain[0]) == ["namn", "budget", "utfall"]

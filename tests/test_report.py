@@ -648,3 +648,33 @@ def test_the_workbook_and_the_word_file_carry_the_documents_title(run, tmp_path)
         assert result.exit_code == 0, result.stderr
     assert openpyxl.load_workbook(tmp_path / "r.xlsx").properties.title == title
     assert docx.Document(str(tmp_path / "r.docx")).core_properties.title == title
+
+
+def test_a_tertial_report_leaves_out_the_comparison_where_last_year_is_given_whole(run, tmp_path):
+    """Found by an investment controller: with last year's utfall given for the whole year only, a report of
+    2024-08 had a section "Utfall 2024 jämfört med 2023" whose every 2023 and change cell was –."""
+    import re
+    import shutil
+
+    d = tmp_path / "b"
+    shutil.copytree(ROOT / "examples" / "budgets", d)
+    earlier = d / "2023.yaml"
+    text = earlier.read_text(encoding="utf-8")
+
+    def whole(match: re.Match) -> str:  # a row's months → its year (net, or kostnader and intäkter)
+        block = match.group(0)
+        if "kostnader" in block:
+            k, i = (sum(float(v) for v in re.findall(rf"{part}: (-?[0-9.]+)", block)) for part in ("kostnader", "intakter"))
+            return f"{match.group(1)}utfall: {{kostnader: {k:.1f}, intakter: {i:.1f}}}\n"
+        total = sum(float(v) for v in re.findall(r"2023-[0-9]{2}: (-?[0-9.]+)", block))
+        return f"{match.group(1)}utfall: {total:.1f}\n"
+
+    text = re.sub(r"( +)utfall:\n(?:\1  2023-[0-9]{2}: (?:-?[0-9.]+|\{[^}]*\})\n)+", whole, text)
+    assert "2023-05:" not in text.split("ombudgeteringar")[0]
+    earlier.write_text(text, encoding="utf-8")
+    report = run("report", "--budgets", d, "--period", "2024-08", "-o", tmp_path / "r.md")
+    assert report.exit_code == 0, report.stderr
+    written = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "jämfört med 2023" not in written and "## Månad för månad" in written
+    full = run("report", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-08", "-o", tmp_path / "f.md")
+    assert full.exit_code == 0 and "## Utfall 2024 jämfört med 2023" in (tmp_path / "f.md").read_text(encoding="utf-8")

@@ -41,6 +41,7 @@ class _Boundary(TyperGroup):
         import warnings
 
         try:
+            _once_each(self, ctx, [*getattr(ctx, "_protected_args", []), *ctx.args])
             with warnings.catch_warnings():  # a library's warning (a chart's missing glyphs): one line on stderr
                 warnings.showwarning = _warning_line
                 return super().invoke(ctx)
@@ -75,6 +76,35 @@ class _Boundary(TyperGroup):
             if os.environ.get("KFOLLOW_DEBUG") == "1" or type(exc).__name__ != "PanicException":
                 raise
             _internal(exc)
+
+
+def _once_each(group, ctx, args: list[str]) -> None:
+    """A UsageError where an option that takes one value is given twice (`summary --forvaltning KSF --forvaltning
+    SBF` showed SBF alone, exit 0: the parser keeps the last; found by an investment controller). Options that
+    take several (`--forvaltning` of deviation) and flags may repeat."""
+    from kfollow.errors import UsageError
+
+    words = list(args)
+    command, names = group, []
+    while words and hasattr(command, "get_command"):  # the command, through a group of commands (`import sie`)
+        found = command.get_command(ctx, words[0])
+        if found is None:
+            return
+        command, names = found, [*names, words.pop(0)]
+    single = {name: p for p in getattr(command, "params", ()) if getattr(p, "param_type_name", "") == "option"
+              and not p.multiple and not p.is_flag and not getattr(p, "count", False) and p.nargs == 1
+              for name in (*p.opts, *p.secondary_opts)}
+    seen: dict[object, tuple[str, str | None]] = {}
+    for index, word in enumerate(words):
+        if word == "--":
+            break
+        name, equals, value = word.partition("=")
+        if name in single:
+            value = value if equals else (words[index + 1] if index + 1 < len(words) else None)
+            first = seen.setdefault(single[name], (name, value))
+            if first[1] != value:  # (the same value twice, as a script may build it, means one)
+                raise UsageError(f"{name} is given twice, as '{shown(str(first[1]))}' and '{shown(str(value))}'; "
+                                 f"{' '.join(names)} takes one {first[0]}: give it once (the parser would keep the last)")
 
 
 def _internal(exc: BaseException) -> None:

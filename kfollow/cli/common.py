@@ -141,6 +141,9 @@ def emit(report, fmt: Format | None, decimals: int | None, output: Path | None, 
     names = tuple(n.strip() for n in columns.split(",") if n.strip()) if columns is not None else None
     if names == ():
         raise UsageError("--columns names no column; write machine names separated by commas, e.g. budget,utfall")
+    if comments and names is not None and "kommentar" not in names and "kommentar" in report.frame.columns:
+        names = (*names, "kommentar")  # --comments asks for them: --columns without them dropped them unsaid (found
+        # by an investment controller)
     opts = Options(fmt, decimals, comments, exact, names, width)
     notices: list[str] = []  # what the rendering cut (xlsx: a text longer than a cell)
     data = render.render(report, opts, notices)

@@ -96,8 +96,12 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
         by = "verksamhet" if has_verksamhet and not staber else "stab"
         compared = operations.compare(store, year - 1, year, by, forvaltning, month, unit=unit, staber=staber,
                                       verksamheter=verksamheter, **ledger)
-        sections.append(Section(f"Utfall {year} jämfört med {year - 1}", compared,
-                                chart="verksamhet" if by == "verksamhet" else None, short="Jämförelse"))
+        earlier = f"utfall_{year - 1}"
+        if earlier not in compared.frame.columns or compared.frame[earlier].is_not_null().any():
+            # (left out where the earlier year has no figure for the months: a year given whole, in a tertial's
+            # report, made a section of `–`; found by an investment controller)
+            sections.append(Section(f"Utfall {year} jämfört med {year - 1}", compared,
+                                    chart="verksamhet" if by == "verksamhet" else None, short="Jämförelse"))
     if narrowed:
         pass  # investments and the forecast follow-up are the whole förvaltning's
     elif not store.investments.filter((pl.col("ar") == year) & (pl.col("typ") == "projekt")
