@@ -495,3 +495,27 @@ def test_a_templates_own_header_and_footer_are_kept(tmp_path):
     result = _invoke("report", "--budgets", str(BUDGETS), "--year", "2024", "--mall", str(path), "-o", str(out))
     assert result.exit_code == 0, result.stderr
     _assert_running(docx.Document(str(out)), ["Linköpings kommun – Kommunstyrelsen"])
+
+
+def test_a_tables_notes_stay_with_its_last_row(report_docx):
+    """Found in review: Word could put a table's last `Anm.` alone on the next page. The last row's paragraphs and
+    every note but the last keep with the next paragraph; the last note does not (the next section may move)."""
+    document = docx.Document(str(report_docx))
+    body = list(document.element.body.iterchildren())
+    checked = 0
+    for index, element in enumerate(body):
+        if element.tag != f"{W}tbl":
+            continue
+        after = []
+        for following in body[index + 1:]:
+            text = "".join(t.text or "" for t in following.iter(f"{W}t"))
+            if following.tag != f"{W}p" or not text.startswith("Anm.:"):
+                break
+            after.append(following)
+        if not after:
+            continue
+        checked += 1
+        last_row = element.findall(f"{W}tr")[-1]
+        assert all(p.find(f"{W}pPr/{W}keepNext") is not None for p in last_row.iter(f"{W}p"))
+        assert [p.find(f"{W}pPr/{W}keepNext") is not None for p in after] == [True] * (len(after) - 1) + [False]
+    assert checked >= 2

@@ -312,8 +312,14 @@ def _table(w: _Writer, section: Section, opts: Options, heading: str | None = No
             indent = i == 0 and value.startswith("  ")
             strong = bold or (i == 0 and kind is not None and kind.bold_label)  # (a förvaltning's name too)
             fill(row.cells[i], value.strip() if i == 0 else value, c.kind in NUMERIC and i > 0, strong, indent, widths[i])
-    for note in section.report.notes if notes is None else notes:
-        _small(w.paragraph(f"Anm.: {note}"))
+    shown = list(section.report.notes if notes is None else notes)
+    if shown:  # the notes stay with the table's last row, on its page (a last Anm. stood alone on the next; found in
+        # review): keep with next on that row's paragraphs and on each note but the last
+        for cell in table.rows[-1].cells:
+            for p in cell.paragraphs:
+                p.paragraph_format.keep_with_next = True
+    for i, note in enumerate(shown):
+        _small(w.paragraph(f"Anm.: {note}", keep_with_next=i < len(shown) - 1))
 
 
 def _row_flags(row, element, qn, header_row: bool = False) -> None:
