@@ -471,6 +471,24 @@ def test_an_export_cut_off_before_its_vouchers_is_a_data_error_saying_so(tmp_pat
     assert run("import", "sie", tmp_path / "ends.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv").exit_code == 0
 
 
+def test_a_whole_sie_3_export_whose_last_line_has_no_line_end_is_not_said_to_be_cut_off(tmp_path: Path):
+    """Found in review: a SIE 3 (period balances; it never holds vouchers) that ends its last #PSALDO without a line
+    end, as exports may end their last line, was told "it seems cut off; export it again" (exit 3) instead of being
+    told to import its #PSALDO with --from psaldo (exit 2)."""
+    (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
+    whole = sie_file(tmp_path / "whole.se").read_bytes()
+    start = whole.index(b"#VER")
+    balances = whole[:start].replace(b"#SIETYP 4", b"#SIETYP 3").rstrip(b"\r\n")
+    assert balances.count(b"#SIETYP 3") == 1 and balances.rsplit(b"\n", 1)[-1].startswith(b"#PSALDO")
+    (tmp_path / "balances.se").write_bytes(balances)
+    result = run("import", "sie", tmp_path / "balances.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 2, result.stderr
+    assert "cut off" not in result.stderr and "import its #PSALDO with --from psaldo" in result.stderr
+    result = run("import", "sie", tmp_path / "balances.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv",
+                 "--from", "psaldo")
+    assert result.exit_code == 0, result.stderr
+
+
 def test_no_psaldo_no_check(tmp_path: Path):
     (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
     sie_file(tmp_path / "export.se", psaldo=[])

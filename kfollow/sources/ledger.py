@@ -340,7 +340,9 @@ def sie_ledger(sie, year: Year, source: str, mapping: LedgerMapping) -> Ledger:
                                               f"(#PSALDO){', ' if holds.startswith('only') else ''}{holds}")
     if source == "trans":
         if sie.trans.is_empty():
-            if getattr(sie, "cut_off", False):  # (found by a script user: exit 2, and told to import it another way)
+            # (found by a script user: exit 2, and told to import it another way; only a SIE 4 is to hold vouchers:
+            # a whole SIE 2 or 3 whose last #PSALDO has no line end was told it seems cut off, found in review)
+            if getattr(sie, "cut_off", False) and sie.sietyp == 4:
                 raise DataError(sie.path, sie.lines, None, "the file has no vouchers (#TRANS), and its last line ends "
                                                            "without a line end: it seems cut off; export it again")
             hint = "; import its #PSALDO with --from psaldo" if not sie.psaldo.is_empty() else ""
