@@ -503,3 +503,22 @@ def test_a_carriage_return_in_a_year_files_comment_is_a_line_break_in_every_form
     assert records[0]["kommentar"] == "Rad ett\nRad två\nRad tre"
     table = run("deviation", "--budgets", folder, "--comments").stdout
     assert "\ufffd" not in table and "\r" not in table
+
+
+def test_a_carriage_return_in_a_projects_comment_or_a_budget_changes_text_is_a_line_break(run, tmp_path):
+    """Found in review: the year file's other texts of several lines, an investment project's kommentar and a budget
+    change's text, kept their CR as the comments had: U+FFFD in `investments` and `changes` tables and Markdown."""
+    folder = write_year(tmp_path / "budgets", {"A": ("Stab A", "100.0", "90.0", "")})
+    with open(folder / "2024.yaml", "a", encoding="utf-8") as fh:
+        fh.write("ombudgeteringar:\n  - datum: 2024-03-01\n    beslut: KS 1\n    text: \"Rad ett\\r\\nRad tv\u00e5\\rRad tre\"\n"
+                 "    rader:\n      - {forvaltning: ADM, stab: A, belopp: 1.0}\n"
+                 "investeringar:\n  projekt:\n    p1:\n      namn: Projekt\n      forvaltning: ADM\n"
+                 "      status: p\u00e5g\u00e5ende\n      beslutad_budget: 10.0\n      budget: 5.0\n      utfall: 4.0\n"
+                 "      kommentar: \"Rad ett\\r\\nRad tv\u00e5\\rRad tre\"\n")
+    assert run("check", "--budgets", folder).exit_code == 0
+    for command in ("changes", "investments"):
+        md = run(command, "--budgets", folder, "--year", "2024", "--comments", "-f", "md") if command == "investments" \
+            else run(command, "--budgets", folder, "--year", "2024", "-f", "md")
+        assert md.exit_code == 0, md.stderr
+        assert "Rad ett<br>Rad två<br>Rad tre" in md.stdout and "\ufffd" not in md.stdout, (command, md.stdout)
+        assert "\r" not in run(command, "--budgets", folder, "--year", "2024", "-f", "csv").stdout, command

@@ -59,7 +59,7 @@ def parse_investments(parser, node, ar: int) -> list[dict]:
             value = _reader(parser, body, what)
             rows.append(base | {"typ": "forvaltning", "forvaltning": fid, "namn": value("rubrik", parser.name),
                                 "budget": value("budget", parser.amount), "utfall": value("utfall", parser.amount),
-                                "kommentar": value("kommentar", parser.text), "ordning": len(rows), "rad": knode.line})
+                                "kommentar": value("kommentar", parser.comment), "ordning": len(rows), "rad": knode.line})
             if "prognos" in body.items:
                 pnode = parser.mapping(body.items["prognos"][1], f"prognos of {what} (month: forecast of the year's utfall)")
                 if not pnode.items:
@@ -109,7 +109,7 @@ def _project(parser, pid: str, knode, body) -> dict:
         "ack_utfall_tidigare": value("ack_utfall_tidigare", parser.amount) or 0,  # a project that starts this year
         "budget": value("budget", parser.amount), "varav_overfort": value("varav_overfort", parser.amount),
         "utfall": value("utfall", parser.amount), "beraknad_totalutgift": value("beraknad_totalutgift", parser.amount),
-        "kommentar": value("kommentar", parser.text), "rad": knode.line,
+        "kommentar": value("kommentar", parser.comment), "rad": knode.line,
     }
 
 

@@ -788,7 +788,8 @@ class _YearParser(TreeReader):
             change = self.mapping(item, what, ("datum", "beslut", "text", "rader"), ("datum", "beslut", "rader"))
             datum, month = self.date(change.items["datum"][1], f"datum of {what}")
             beslut = self.text(change.items["beslut"][1], f"beslut of {what}")
-            text = self.text(change.items["text"][1], f"text of {what}") if "text" in change.items else None
+            # (its text is read as a comment is: "\r\n" showed as U+FFFD in `changes`, found in review)
+            text = self.comment(change.items["text"][1], f"text of {what}") if "text" in change.items else None
             for line in self.sequence(change.items["rader"][1], f"rader of {what}").items:
                 lwhat = f"budget change line {line.line}"
                 ln = self.mapping(line, lwhat, ("forvaltning", "stab", "verksamhet", "post", "belopp"),
