@@ -31,8 +31,11 @@ stage="$(mktemp -d "$KFOLLOW_BUDGETS/.import-XXXXXXXX")"
 trap 'rm -rf "$stage"' EXIT
 # last year's books are closed: its tables are imported once (where missing), or again from SIE_PREVIOUS
 previous="$((year - 1))"
+# a year whose file names no budget table (a year typed with its utfall only) has none to import or to miss
+budgeted() { grep -qsE "^budget_fil:[[:space:]]*[\"']?budget-$1\.csv" "$KFOLLOW_BUDGETS"/*.yaml "$KFOLLOW_BUDGETS"/*.yml; }
 years=("$year")
-if [[ -n "${SIE_PREVIOUS:-}" || ! -f "$KFOLLOW_BUDGETS/utfall-$previous.csv" || ! -f "$KFOLLOW_BUDGETS/budget-$previous.csv" ]]; then
+if [[ -n "${SIE_PREVIOUS:-}" || ! -f "$KFOLLOW_BUDGETS/utfall-$previous.csv" ]] \
+    || { budgeted "$previous" && [[ ! -f "$KFOLLOW_BUDGETS/budget-$previous.csv" ]]; }; then
   years+=("$previous")
 fi
 tables=()
@@ -45,8 +48,10 @@ done
 for y in "${years[@]}"; do
   export_of="$sie"
   if [[ "$y" == "$previous" ]]; then export_of="${SIE_PREVIOUS:-$sie}"; fi
+  budget_out=()
+  if budgeted "$y"; then budget_out=(--budget-out "$stage/budget-$y.csv"); fi
   "${kfollow[@]}" import sie "$export_of" --mapping "$mapping" --year "$y" --budgets "$stage" \
-    -o "$stage/utfall-$y.csv" --budget-out "$stage/budget-$y.csv"
+    -o "$stage/utfall-$y.csv" ${budget_out[@]+"${budget_out[@]}"}  # (bash 3.2: an empty array is unset)
 done
 for f in "${tables[@]}"; do
   if [[ -f "$stage/$f" ]]; then mv -f "$stage/$f" "$KFOLLOW_BUDGETS/$f"; fi

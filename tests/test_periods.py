@@ -308,6 +308,31 @@ def test_the_sie_close_imports_last_year_once_since_an_export_holds_its_own_year
     assert "has no #TRANS in year" not in result.stderr
 
 
+def test_the_sie_close_keeps_last_years_tables_where_its_year_file_names_no_budget_table(tmp_path):
+    """Found in review: a previous year typed with its utfall only (no budget_fil; README: "A budget may be
+    missing") never has a budget table, so the close counted last year's tables as missing every month, imported
+    that year again from this year's export and, its budget table named by no year file, stopped with exit 2."""
+    folder = _example_copy(tmp_path)
+    tables = folder / "sie" / "budgets"
+    year_file = tables / "2023.yaml"
+    text = year_file.read_text(encoding="utf-8")
+    assert text.count("\nbudget_fil: budget-2023.csv") == 1
+    year_file.write_text(text.replace("\nbudget_fil: budget-2023.csv", "\n", 1), encoding="utf-8")
+    for name in ("budget-2023.csv", "budget-2023.csv.kalla.json"):
+        (tables / name).unlink()
+    before = (tables / "utfall-2023.csv").read_bytes()
+    result = _run_script(folder, tmp_path / "out-sie", "month-end-close-sie.sh")
+    assert result.returncode == 0, result.stderr
+    assert "utfall-2023.csv" not in result.stderr and (tables / "utfall-2023.csv").read_bytes() == before
+    assert not (tables / "budget-2023.csv").exists()
+    # and last year's export again (SIE_PREVIOUS): its utfall only, as its year file names no budget table
+    result = _run_script(folder, tmp_path / "out-sie-2", "month-end-close-sie.sh",
+                         SIE_PREVIOUS=str(folder / "sie" / "exempelby.se"))
+    assert result.returncode == 0, result.stderr
+    assert "utfall-2023.csv" in result.stderr and not (tables / "budget-2023.csv").exists()
+    assert not [p.name for p in tables.iterdir() if p.name.startswith(".import-")]
+
+
 def test_a_year_being_booked_is_shown_year_to_date_by_default(run):
     default = run("deviation", "-f", "csv", "--budgets", EXAMPLES)
     explicit = run("deviation", "--period", "2024-10", "-f", "csv", "--budgets", EXAMPLES)
