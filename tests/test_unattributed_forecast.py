@@ -74,3 +74,16 @@ def test_status_and_check_ask_the_same_comment_of_the_unattributed_row(run, fold
     _give(folder, "        kommentarer: {2024-10: Konteringar utan ansvar.}\n")
     assert run("check", *args).exit_code == 0
     assert "Ej fördelat på stab (KSF)" not in run("status", *args).stderr
+
+
+def test_the_forecast_columns_stay_with_the_note_in_a_cut_by_kostnadsslag_too(run, folder: Path):
+    """Found in review: per förvaltning and kostnadsslag, the förvaltning alone (every forecast sum shown unknown)
+    lost its forecast columns and the note without a word, while the table of every förvaltning showed them."""
+    alone = run("deviation", "--budgets", folder, "--period", "2024-10", "--by", "forvaltning,kostnadsslag",
+                "--forvaltning", "KSF")
+    assert alone.exit_code == 0, alone.stderr
+    assert "Prognos" in alone.stdout and "Ej fördelat på stab (KSF)" in alone.stdout, alone.stdout
+    # a list of the largest parts has no sums: nothing unknown is shown, the columns go as before
+    listed = run("deviation", "--budgets", folder, "--period", "2024-10", "--by", "stab,kostnadsslag",
+                 "--forvaltning", "KSF", "--top", "3")
+    assert listed.exit_code == 0 and "Prognos" not in listed.stdout, listed.stdout

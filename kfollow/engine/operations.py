@@ -1052,7 +1052,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     # a period without any forecast: its empty forecast columns stay in csv and json (stable columns)
     # (not where forecasts were made and a row without one makes every sum shown unknown: the note says which;
     # the columns had gone without a word, found in review)
-    noted = not (cut.part or flt) and any(getattr(n, "column", None) == "prognos" for n in notes)
+    noted = not flt and top is None and any(getattr(n, "column", None) == "prognos" for n in notes)
     unforecast = tuple(c for c in ("prognos", "prognos_period", "prognos_avvikelse", "budget_helar")
                        if c in frame.columns and frame[c].null_count() == frame.height
                        and not (noted and c in ("prognos", "prognos_avvikelse")))
