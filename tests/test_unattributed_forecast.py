@@ -87,3 +87,24 @@ def test_the_forecast_columns_stay_with_the_note_in_a_cut_by_kostnadsslag_too(ru
     listed = run("deviation", "--budgets", folder, "--period", "2024-10", "--by", "stab,kostnadsslag",
                  "--forvaltning", "KSF", "--top", "3")
     assert listed.exit_code == 0 and "Prognos" not in listed.stdout, listed.stdout
+
+
+def test_status_says_whose_money_without_a_stab_each_row_is(run, folder: Path):
+    """Found in review: two förvaltningar with money without a stab gave status two rows "Ej fördelat på stab"
+    that people could not tell apart (their stab ids differ, so the förvaltning column stayed hidden)."""
+    year = folder / "2024.yaml"
+    text = year.read_text(encoding="utf-8")
+    start, end = text.index("  KSF:\n"), text.index("  SERV:\n")
+    other = text[start:end].replace("  KSF:\n", "  KSG:\n", 1).replace("Kommunstyrelseförvaltningen", "Kultur")
+    for stab in ("LED", "EKO", "HR", "KOM", "DIG", "SAM", "FRI"):
+        other = other.replace(f"      {stab}:\n", f"      {stab}2:\n")
+    year.write_text(text[:end] + other + text[end:], encoding="utf-8")
+    for name in ("utfall-2024.csv", "budget-2024.csv"):
+        lines = (folder / name).read_text(encoding="utf-8").splitlines()
+        copied = [line.replace(",KSF,", ",KSG,", 1) for line in lines[1:] if ",KSF," in line]
+        copied = [",".join(c[:2] + [c[2] + "2" if c[2] else ""] + c[3:]) for c in (line.split(",") for line in copied)]
+        (folder / name).write_text("\n".join(lines + copied) + "\n", encoding="utf-8")
+    result = run("status", "--budgets", folder, "--period", "2024-08")
+    assert result.exit_code == 1, result.stderr
+    rows = [line.split() for line in result.stdout.splitlines() if "Ej fördelat på stab" in line]
+    assert [r[0] for r in rows] == ["KSF", "KSG"], result.stdout

@@ -678,6 +678,8 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
     label = {"stab": "Stab", "verksamhet": "Verksamhet"}[by.value]
     # people see whose row it is where two förvaltningar share a stab id
     shared = frame.group_by(by.value).agg(pl.col("forvaltning").n_unique().alias("n"))["n"].max() or 0
+    # (and where two förvaltningar have money without a stab: two rows "Ej fördelat på stab", found in review)
+    shared = max(shared, frame.filter(pl.col("radtyp") == "ej_fordelat")["forvaltning"].n_unique())
     columns = [Column(by.value if c == "nyckel" else c, k, label if c == "namn" else h,
                       people=p or (c == "forvaltning" and shared > 1))
                for c, k, h, p in STATUS_COLUMNS
