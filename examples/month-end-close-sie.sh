@@ -32,7 +32,7 @@ trap 'rm -rf "$stage"' EXIT
 # last year's books are closed: its tables are imported once (where missing), or again from SIE_PREVIOUS
 previous="$((year - 1))"
 # a year whose file names no budget table (a year typed with its utfall only) has none to import or to miss
-budgeted() { grep -qsE "^budget_fil:[[:space:]]*[\"']?budget-$1\.csv" "$KFOLLOW_BUDGETS"/*.yaml "$KFOLLOW_BUDGETS"/*.yml; }
+budgeted() { grep -qsE "^budget_fil:[[:space:]]*\[?[[:space:]]*[\"']?budget-$1\.csv" "$KFOLLOW_BUDGETS"/*.yaml "$KFOLLOW_BUDGETS"/*.yml; }
 years=("$year")
 if [[ -n "${SIE_PREVIOUS:-}" || ! -f "$KFOLLOW_BUDGETS/utfall-$previous.csv" ]] \
     || { budgeted "$previous" && [[ ! -f "$KFOLLOW_BUDGETS/budget-$previous.csv" ]]; }; then

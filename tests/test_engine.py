@@ -214,6 +214,15 @@ def test_a_library_call_given_a_folder_for_a_store_says_what_it_takes(call, args
         call("budgets", *args)
 
 
+@pytest.mark.parametrize("call, args", [(kfollow.deviation_report, (2024,)), (kfollow.compare_report, (2023, 2024)),
+                                        (kfollow.budget_changes_report, (2024,)), (kfollow.months_report, (2024,)),
+                                        (kfollow.investments_report, (2024,)), (kfollow.summary_report, (2024,))])
+def test_a_report_frame_given_a_folder_for_a_store_says_what_it_takes(call, args):
+    """Found in review: the frames behind the reports said "'str' object has no attribute …" as the reports had."""
+    with pytest.raises(TypeError, match=r"the first argument is a store, kfollow.load\(folder\), not the str 'budgets'"):
+        call("budgets", *args)
+
+
 def test_a_library_top_that_is_no_number_says_so():
     store = kfollow.load(BUDGETS)
     with pytest.raises(TypeError, match="top is the number of rows to list, a whole number, not '10'"):

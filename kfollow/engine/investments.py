@@ -56,6 +56,7 @@ def investments_report(budgets, year: int, status: str | None = None,
     Subtotals are sums of exact amounts (null when a row lacks the amount). With `status`, only that
     status's projects and their subtotal.
     """
+    selection.a_store(budgets)  # (a folder's name here: what it takes, found in review)
     info = budgets.year(year)
     fids = forvaltningar(budgets, year, forvaltning)
     if status is not None and status not in STATUSES:
@@ -160,6 +161,7 @@ def summary_report(budgets, year: int, forvaltning: str | None = None, against: 
     forecast implied (budget − prognos), i.e. how much better (positive) the year ended than forecast.
     Both rows use the latest forecast made up to that month.
     """
+    selection.a_store(budgets)  # (a folder's name here: what it takes, found in review)
     from kfollow.options import By
     from kfollow.engine.operations import deviation_report
 

@@ -170,10 +170,12 @@ KEY_COLUMNS = ["forvaltning", "vy", "nyckel"]  # a row of the year file: its fö
 
 def _unknown_forecast_sums(frame: pl.DataFrame, column: str = "prognos", base: str = "budget_helar",
                            made: str = "", store: Store | None = None, year: int | None = None,
-                           month: int | None = None) -> tuple[ColumnNote, ...]:
+                           month: int | None = None, advice: list[str] | None = None) -> tuple[ColumnNote, ...]:
     """A note on `column` (`prognos`, or with --against `jmf_prognos`) where a sum of forecasts is –
     because a row of it with a `base` (a budget) has none (a new stab, a förvaltning that made none by
-    then): which rows those are. `made`: when the forecasts were made, for the note."""
+    then): which rows those are. `made`: when the forecasts were made, for the note. Where such a row is
+    a förvaltning's money without a stab, what to do goes to `advice` (for the controller's stderr, not
+    the nämnd's document)."""
     if column not in frame.columns or base not in frame.columns:
         return ()
     kind = pl.col("radtyp")
@@ -195,7 +197,12 @@ def _unknown_forecast_sums(frame: pl.DataFrame, column: str = "prognos", base: s
                                                            & pl.lit(summa_unknown))
     rows = frame.filter(kind.is_in(["rad", "forvaltning", "ej_fordelat"]) & pl.col(column).is_null()
                         & pl.col(base).is_not_null() & feeds)
-    lacking = rows["namn"].to_list()
+    # (the money without a stab of several förvaltningar named with each: "Ej fördelat på stab, Ej fördelat på
+    # stab" was two rows; found in review)
+    several = "forvaltning" in frame.columns and frame["forvaltning"].drop_nulls().n_unique() > 1
+    entries = rows.select("namn", "forvaltning", "radtyp").rows() if "forvaltning" in rows.columns else \
+        [(n, None, None) for n in rows["namn"].to_list()]
+    lacking = [f"{n} ({f})" if k == "ej_fordelat" and several and f else n for n, f, k in entries]
     if store is not None and "forvaltning" in rows.columns:
         # a förvaltning shown as one row, or whose rows here carry no forecast of their own: the rows of the view
         # that holds its forecasts are named instead
@@ -205,30 +212,33 @@ def _unknown_forecast_sums(frame: pl.DataFrame, column: str = "prognos", base: s
         if whole and (elsewhere := _lacking_elsewhere(store, year, month, whole)):
             # (only the rows of the förvaltningar named so are replaced: one without any forecast stays named itself;
             # found in review)
-            replaced = set(rows.filter(pl.col("forvaltning").is_in(list(elsewhere)))["namn"])
-            lacking = [n for n in lacking if n not in replaced] + [n for names in elsewhere.values() for n in names]
+            lacking = [n for n, (_, f, _) in zip(lacking, entries) if f not in elsewhere] + \
+                [n for names in elsewhere.values() for n in names]
     if not lacking:
         return ()
     named = ", ".join(lacking[:5]) + (f" och {len(lacking) - 5} till" if len(lacking) > 5 else "")
     header = "Prognos" if column == "prognos" else "Jmf. prognos"
+    if advice is not None:
+        advice += _unattributed_advice(lacking, entries, year, month)
     return (ColumnNote(f"{header} är – på summaraderna där en rad saknar prognos{made}: {named}; en summa av "
-                       "prognoser med en okänd del är okänd." + _unattributed_advice(lacking, rows, year, month), column),)
+                       "prognoser med en okänd del är okänd.", column),)
 
 
-def _unattributed_advice(names: list[str], rows: pl.DataFrame, year: int | None, month: int | None) -> str:
+def _unattributed_advice(names: list[str], entries: list[tuple], year: int | None, month: int | None) -> list[str]:
     """Where a row without a forecast is a förvaltning's money without a stab (verksamhet): it gets no form, so
-    where its forecast goes (found by a new user: every stab had answered, and nothing said how to close the sum)."""
-    label = next((n.split(" (")[0] for n in names if n.startswith("Ej fördelat på ")), None)
-    if label is None:
-        return ""
-    view = "staber" if label == "Ej fördelat på stab" else "verksamheter"
-    fids = sorted({*(rows.filter(pl.col("radtyp") == "ej_fordelat")["forvaltning"].drop_nulls().to_list()
-                     if "forvaltning" in rows.columns else []),
-                   *(n.rsplit(" (", 1)[1].rstrip(")") for n in names if n.startswith(label + " ("))})
-    where = f" i förvaltningen {', '.join(fids)}" if fids else ""
-    when = f"{year}-{month:02d}" if year and month else "ÅÅÅÅ-MM"
-    return (f" {label} får inget formulär: skriv dess prognos i årsfilen under ej_fordelat: {view}:{where}, "
-            f"t.ex. prognos: {{{when}: …}}.")
+    where its forecast goes, one line per view (found by a new user: every stab had answered, and nothing said how
+    to close the sum)."""
+    said = []
+    for label, view in (("Ej fördelat på stab", "staber"), ("Ej fördelat på verksamhet", "verksamheter")):
+        if not any(n == label or n.startswith(label + " (") for n in names):
+            continue
+        fids = sorted({*(f for n, f, k in entries if k == "ej_fordelat" and n == label and f),
+                       *(n.rsplit(" (", 1)[1].rstrip(")") for n in names if n.startswith(label + " ("))})
+        where = f" of förvaltning{'ar' if len(fids) > 1 else ''} {', '.join(fids)}" if fids else ""
+        when = f"{year}-{month:02d}" if year and month else "YYYY-MM"
+        said.append(f"{label} gets no form: write its forecast in the year file under ej_fordelat: {view}:{where}, "
+                    f"e.g. prognos: {{{when}: …}}")
+    return said
 
 
 def _mixed_forecast_months(frame: pl.DataFrame) -> tuple[ColumnNote, ...]:
@@ -557,6 +567,7 @@ def deviation_report(budgets: Store, year: int, by: By = By.stab, forvaltning: l
     since (the year's avvikelse, or with a period the current forecast's prognos_avvikelse, minus
     jmf_avvikelse).
     """
+    selection.a_store(budgets)  # (a folder's name here: what it takes, found in review)
     by = By(by)
     fids = forvaltningar(budgets, year, forvaltning)
     staber = _selected(budgets, year, by, staber, verksamheter)
@@ -637,6 +648,7 @@ def compare_report(budgets: Store, base_year: int, year: int, by: By = By.stab,
     including that month; a base year given per year only then has no figures. `staber` (or
     `verksamheter`) keeps only those rows of the view.
     """
+    selection.a_store(budgets)  # (a folder's name here: what it takes, found in review)
     by = By(by)
     fids, base_fids = _of_either(budgets, base_year, year, forvaltning)
     try:
@@ -788,6 +800,7 @@ def budget_changes_report(budgets: Store, year: int, forvaltning: list[str] | No
     förvaltning): a negative netto lowers a nettokostnad budget; the summa rows add up netto.
     Columns: radtyp (rad | summa), datum, beslut, forvaltning, stab, verksamhet, post, belopp, netto, text.
     """
+    selection.a_store(budgets)  # (a folder's name here: what it takes, found in review)
     fids = forvaltningar(budgets, year, forvaltning)
     lines = (
         # a line's rows (its stab, verksamhet and the summa it also moves) are one line; the summa alone
@@ -842,6 +855,7 @@ def months_report(budgets: Store, year: int, forvaltning: list[str] | None = Non
     the same figures as `deviation_report` with each month as period. `flt` (a `cuts.LedgerFilter`:
     --konto, --kostnadsslag) makes the totals the sums of those facts alone.
     """
+    selection.a_store(budgets)  # (a folder's name here: what it takes, found in review)
     from kfollow.engine import cuts
 
     fids = forvaltningar(budgets, year, forvaltning)
@@ -1043,10 +1057,13 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     # (the rows that lack a forecast are the view's, not a cut's parts: found by a new user, the note named
     # kostnadsslag where staber lacked forecasts)
     forecast_rows = viewed if cut.part and not flt else frame
-    notes += _unknown_forecast_sums(forecast_rows, store=store, year=p.year, month=p.month) + _mixed_forecast_months(frame)
+    advice: list[str] = []  # what the controller does about a forecast unknown (stderr, not the nämnd's table)
+    notes += _unknown_forecast_sums(forecast_rows, store=store, year=p.year, month=p.month, advice=advice) \
+        + _mixed_forecast_months(frame)
     if jmf is not None:
         notes += _unknown_forecast_sums(forecast_rows, "jmf_prognos", "budget", f" gjord till och med {p.year}-{jmf:02d}",
                                         store=store, year=p.year, month=jmf)
+    messages += tuple(advice)
     if costs_negative:
         frame = present.costs_negative(frame)
     # a period without any forecast: its empty forecast columns stay in csv and json (stable columns)
