@@ -463,3 +463,26 @@ def test_comments_asked_for_follow_the_columns_chosen(run):
     plain = csv_rows(run("deviation", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-08",
                          "--columns", "namn,budget,utfall", "-f", "csv").stdout)
     assert list(plain[0]) == ["namn", "budget", "utfall"]
+
+
+@pytest.mark.parametrize("args, said", [
+    (("deviation", "-y2023", "-y2024"), "-y is given twice, as '2023' and '2024'; deviation takes one -y"),
+    (("deviation", "--format", "csv", "-fjson"), "-f is given twice, as 'csv' and 'json'; deviation takes one --format"),
+])
+def test_an_option_of_one_value_given_twice_is_refused_in_the_short_form_with_its_value_attached_too(run, args, said):
+    """Found in review: `-y2023 -y2024` (the parser's reading of `-y 2023 -y 2024`) showed 2024 alone, exit 0."""
+    result = run(*args, "--budgets", ROOT / "examples" / "budgets")
+    assert result.exit_code == 2 and said in result.stderr, (result.exit_code, result.stderr)
+
+
+def test_the_help_and_a_missing_value_are_the_parsers_whatever_is_given_twice(run):
+    """Found in review: `summary --help --year 2024 --year 2023` printed no help (exit 2), and `--year 2024 --year`
+    said the year was given twice, as '2024' and 'None'."""
+    helped = run("summary", "--help", "--year", "2024", "--year", "2023")
+    assert helped.exit_code == 0 and "Usage:" in helped.stdout, helped.stderr
+    missing = run("deviation", "--year", "2024", "--year")
+    assert missing.exit_code == 2 and "None" not in missing.stderr and "requires an argument" in missing.stderr, \
+        missing.stderr
+    # a value is a value, whatever it looks like: `--columns` given the word `-y2023` is no second -y
+    valued = run("deviation", "--budgets", ROOT / "examples" / "budgets", "-y", "2024", "--columns", "-y2023")
+    assert "given twice" not in valued.stderr, valued.stderr

@@ -81,7 +81,8 @@ class _Boundary(TyperGroup):
 def _once_each(group, ctx, args: list[str]) -> None:
     """A UsageError where an option that takes one value is given twice (`summary --forvaltning KSF --forvaltning
     SBF` showed SBF alone, exit 0: the parser keeps the last; found by an investment controller). Options that
-    take several (`--forvaltning` of deviation) and flags may repeat."""
+    take several (`--forvaltning` of deviation) and flags may repeat. Read as the parser reads: an option's value
+    is never taken for an option, `-y2024` is `-y 2024`, and `--help` or a missing value are left to the parser."""
     from kfollow.errors import UsageError
 
     words = list(args)
@@ -91,20 +92,38 @@ def _once_each(group, ctx, args: list[str]) -> None:
         if found is None:
             return
         command, names = found, [*names, words.pop(0)]
-    single = {name: p for p in getattr(command, "params", ()) if getattr(p, "param_type_name", "") == "option"
-              and not p.multiple and not p.is_flag and not getattr(p, "count", False) and p.nargs == 1
-              for name in (*p.opts, *p.secondary_opts)}
-    seen: dict[object, tuple[str, str | None]] = {}
-    for index, word in enumerate(words):
+    params = [p for p in getattr(command, "params", ()) if getattr(p, "param_type_name", "") == "option"]
+    takes = {name: p for p in params if not p.is_flag and not getattr(p, "count", False)
+             for name in (*p.opts, *p.secondary_opts)}  # (the word after any of these is its value, not an option)
+    helps = set(getattr(ctx, "help_option_names", ()) or ("--help",))
+    seen: dict[object, tuple[str, str]] = {}
+    index = 0
+    while index < len(words):
+        word, index = words[index], index + 1
         if word == "--":
             break
-        name, equals, value = word.partition("=")
-        if name in single:
-            value = value if equals else (words[index + 1] if index + 1 < len(words) else None)
-            first = seen.setdefault(single[name], (name, value))
-            if first[1] != value:  # (the same value twice, as a script may build it, means one)
-                raise UsageError(f"{name} is given twice, as '{shown(str(first[1]))}' and '{shown(str(value))}'; "
-                                 f"{' '.join(names)} takes one {first[0]}: give it once (the parser would keep the last)")
+        if word in helps:
+            return  # the help, as the parser shows it whatever else is given (found in review)
+        if word.startswith("--"):
+            name, equals, value = word.partition("=")
+            value = value if equals else None
+        elif word.startswith("-") and word[:2] in takes:  # -y2024 as -y 2024 (the parser's own reading)
+            name, value = word[:2], word[2:] or None
+        else:
+            continue
+        if name not in takes:
+            continue
+        option = takes[name]
+        if value is None:
+            if index + option.nargs > len(words):
+                return  # no value: the parser says so ("requires an argument"), not a value 'None' given twice
+            value, index = " ".join(words[index:index + option.nargs]), index + option.nargs
+        if option.multiple or option.nargs != 1:
+            continue
+        first = seen.setdefault(option, (name, value))
+        if first[1] != value:  # (the same value twice, as a script may build it, means one)
+            raise UsageError(f"{name} is given twice, as '{shown(str(first[1]))}' and '{shown(str(value))}'; "
+                             f"{' '.join(names)} takes one {first[0]}: give it once (the parser would keep the last)")
 
 
 def _internal(exc: BaseException) -> None:
