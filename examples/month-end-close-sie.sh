@@ -32,7 +32,19 @@ trap 'rm -rf "$stage"' EXIT
 # last year's books are closed: its tables are imported once (where missing), or again from SIE_PREVIOUS
 previous="$((year - 1))"
 # a year whose file names no budget table (a year typed with its utfall only) has none to import or to miss
-budgeted() { grep -qsE "^budget_fil:[[:space:]]*\[?[[:space:]]*[\"']?budget-$1\.csv" "$KFOLLOW_BUDGETS"/*.yaml "$KFOLLOW_BUDGETS"/*.yml; }
+# (budget_fil as one name, a [list] or a list of - lines: README's "or a list"; found in review)
+budgeted() {
+  local f
+  for f in "$KFOLLOW_BUDGETS"/*.yaml "$KFOLLOW_BUDGETS"/*.yml; do
+    [[ -f "$f" ]] || continue
+    awk -v want="budget-$1.csv" '
+      /^[^[:space:]#-]/ { on = ($0 ~ /^budget_fil[[:space:]]*:/) }
+      on { line = $0; sub(/#.*/, "", line); gsub(/[][,"'"'"'[:space:]]+/, " ", line)
+           n = split(line, word, " "); for (i = 1; i <= n; i++) if (word[i] == want) found = 1 }
+      END { exit !found }' "$f" && return 0
+  done
+  return 1
+}
 years=("$year")
 if [[ -n "${SIE_PREVIOUS:-}" || ! -f "$KFOLLOW_BUDGETS/utfall-$previous.csv" ]] \
     || { budgeted "$previous" && [[ ! -f "$KFOLLOW_BUDGETS/budget-$previous.csv" ]]; }; then

@@ -414,3 +414,22 @@ def test_a_weight_too_large_says_the_rule_it_breaks(run, tmp_path):
     assert result.exit_code == 3
     assert ("2024.yaml:6:14: weight '10000' of profile sommar is not a number from 0 to 9999 with at most 2 decimals"
             in result.stderr)
+
+
+def test_the_sie_close_imports_the_budget_tables_a_year_file_names_in_a_list_of_lines(tmp_path):
+    """Found in review: README's `budget_fil` "or a list", written as YAML's list of `- ` lines, was taken for a
+    year without a budget table: the close imported no budget, and check stopped it (exit 4, budget_fil does not
+    exist)."""
+    folder = _example_copy(tmp_path)
+    tables = folder / "sie" / "budgets"
+    for year in (2023, 2024):
+        path = tables / f"{year}.yaml"
+        text = path.read_text(encoding="utf-8")
+        assert text.count(f"\nbudget_fil: budget-{year}.csv") == 1
+        path.write_text(text.replace(f"\nbudget_fil: budget-{year}.csv", f"\nbudget_fil:\n  - budget-{year}.csv", 1),
+                        encoding="utf-8")
+        for name in (f"budget-{year}.csv", f"budget-{year}.csv.kalla.json"):
+            (tables / name).unlink()
+    result = _run_script(folder, tmp_path / "out-sie", "month-end-close-sie.sh")
+    assert result.returncode == 0, result.stderr
+    assert (tables / "budget-2023.csv").exists() and (tables / "budget-2024.csv").exists()
