@@ -416,17 +416,18 @@ def test_a_weight_too_large_says_the_rule_it_breaks(run, tmp_path):
             in result.stderr)
 
 
-def test_the_sie_close_imports_the_budget_tables_a_year_file_names_in_a_list_of_lines(tmp_path):
+@pytest.mark.parametrize("listed", ["\n  - budget-{year}.csv", " [budget-{year}.csv]", " ['budget-{year}.csv']"])
+def test_the_sie_close_imports_the_budget_tables_a_year_file_names_in_a_list(tmp_path, listed):
     """Found in review: README's `budget_fil` "or a list", written as YAML's list of `- ` lines, was taken for a
     year without a budget table: the close imported no budget, and check stopped it (exit 4, budget_fil does not
-    exist)."""
+    exist). (The [list] of one line was read since 88e6010, with no test.)"""
     folder = _example_copy(tmp_path)
     tables = folder / "sie" / "budgets"
     for year in (2023, 2024):
         path = tables / f"{year}.yaml"
         text = path.read_text(encoding="utf-8")
         assert text.count(f"\nbudget_fil: budget-{year}.csv") == 1
-        path.write_text(text.replace(f"\nbudget_fil: budget-{year}.csv", f"\nbudget_fil:\n  - budget-{year}.csv", 1),
+        path.write_text(text.replace(f"\nbudget_fil: budget-{year}.csv", "\nbudget_fil:" + listed.format(year=year), 1),
                         encoding="utf-8")
         for name in (f"budget-{year}.csv", f"budget-{year}.csv.kalla.json"):
             (tables / name).unlink()
