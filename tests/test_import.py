@@ -1115,3 +1115,40 @@ def test_the_month_being_closed_without_psaldo_is_warned_of_and_not_called_equal
             "against; export it with its period balances (#PSALDO) to have it checked") in result.stderr
     assert ("check:    checked against #PSALDO (the {} rows): 5 accounts × 9 months (2024-01 – 2024-09): equal; not "
             "checked, no #PSALDO: 2024-10\n") in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("body, where", [
+    ("Period;Konto;Ansvar;Verksamhet;Text;Belopp\n202401;5010;1100;100;Löner;1 000,00\n"
+     '202401;4010;1100;100;"Elevhälsan;200,00\n202401;4010;1100;100;Papper;300,00\n'
+     '202401;4010;1100;100;Skärm 24";400,00\n', "3:5"),
+    ("Period;Konto;Ansvar;Verksamhet;Belopp;Text\n202401;5010;1100;100;1 000,00;Löner\n"
+     '202401;4010;1100;100;200,00;"Elevhälsan\r\n202401;4010;1100;100;300,00;Papper\r\n'
+     '202401;4010;1100;100;400,00;Skärm 24"\r\n', "3:6"),
+])
+def test_erp_csv_a_quote_without_its_pair_does_not_swallow_rows(tmp_path: Path, body: str, where: str):
+    """A text that opens a quote and never closes it on its line (an ERP cuts its texts at a fixed width) ran
+    on to the next quote: the rows between were read as text of the first, and their money dropped, the
+    import exiting 0 (found by an ekonomisystem administrator: 4010 imported as 400,00 kr, its three rows
+    900,00 kr). A quoted field over several lines that holds the separator is refused at its line."""
+    result = csv_import(tmp_path, body)
+    assert result.exit_code == 3, result.stderr
+    message = result.stderr.strip().splitlines()[-1]
+    assert message.startswith(f"Error: {tmp_path / 'erp.csv'}:{where}: "), message
+    assert "quote" in message and "line 5" in message, message
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_erp_csv_a_minus_sign_u2212_is_a_minus(tmp_path: Path):
+    """.NET and Windows with the Swedish locale (CLDR) write a negative amount with the minus sign U+2212
+    (`−1 234,50`), not the hyphen: refused, though it means only the one thing (found by an ekonomisystem
+    administrator)."""
+    from kfollow.sources.erp_csv import with_amount
+
+    frame = with_amount(pl.LazyFrame({"t": ["\u22121\u00a0234,50", "1 234,50\u2212", "\u2212-1", "1\u22122"]}), "t",
+                        ",").collect()
+    assert frame["_ore_t"].to_list() == [-123450, -123450, None, None]
+    body = ("Period;Konto;Ansvar;Verksamhet;Text;Belopp\n202401;4010;1100;100;x;10,00\n"
+            "202401;4010;1100;100;y;\u22122,50\n")
+    result = csv_import(tmp_path, body)
+    assert result.exit_code == 0, result.stderr
+    assert keyed(facts_of(tmp_path / "out.csv")) == {("2024-01", "ADM", "EKO", "100", "4010", "kostnad"): "7.50"}

@@ -6,7 +6,7 @@ What Swedish ekonomisystem write when asked for a CSV of booked rows:
   outnumber Windows-1252's (the summary says which was used);
 - amounts with the decimal mark of the mapping (`decimal:`, default `,`); spaces, no-break spaces
   (U+00A0, U+202F) and, with a decimal comma, dots between groups of three digits are thousands
-  separators; a minus before or after the number (`1234,50-`) is negative; more than two decimals
+  separators; a minus (or the minus sign U+2212) before or after the number (`1234,50-`) is negative; more than two decimals
   are allowed only as zeros. Parsed to Int64 öre by polars string expressions, never through a float.
 - periods `YYYYMM` or `YYYY-MM`, and in a budget export (`budget=True`) also `YYYY`, a budget for the
   whole year (its ledger period stays `YYYY`);
@@ -82,8 +82,9 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None,
         line, count = short
         raise DataError(name, line, None, f"row has {count} fields but the header has {frame.width - 1}; the export "
                                           "may be cut off: export it again")
-    columns = _columns(frame, mapping, name, _header_names(header, separator))
     lines = _Lines(text, separator)
+    _check_runaway_quote(frame, separator, name, lines)
+    columns = _columns(frame, mapping, name, _header_names(header, separator))
     names, warnings = _account_names(frame, columns, name, lines)
     frame = _ledger_frame(frame, {c: t for c, t in columns.items() if c != "kontonamn"}, mapping, name, lines, budget)
     where = lambda column: lines.field(columns[column]) if column in columns else None  # noqa: E731
@@ -115,6 +116,29 @@ def _short_row(lines: pl.DataFrame | None, separator: str, fields: int) -> tuple
                      & (pl.col("count") < fields))
              .head(1))
     return (short["n"][0] + 1, short["count"][0]) if short.height else None
+
+
+def _check_runaway_quote(frame: pl.DataFrame, separator: str, name: str, lines: "_Lines") -> None:
+    """`DataError` at the first field that holds a line break and the separator: a quote without its pair
+    (an ERP that cuts its texts at a fixed width cuts a closing quote off) runs on to the next quote, and the
+    rows between are read as text of that field, their money gone without a word (found by an ekonomisystem
+    administrator). A quoted text of several lines without the separator is read as it is."""
+    fields = [c for c in frame.columns if c != _ROW]
+    runaway = [pl.col(c).str.contains("\n", literal=True) & pl.col(c).str.contains(separator, literal=True)
+               for c in fields]
+    found = frame.select(_ROW, *(r.fill_null(False).alias(str(i)) for i, r in enumerate(runaway))).filter(
+        pl.any_horizontal(pl.exclude(_ROW)))
+    if found.is_empty():
+        return
+    row = found.row(0)
+    index = next(i for i, flag in enumerate(row[1:]) if flag)
+    line = lines.line(row[0])
+    value = frame[fields[index]][row[0]]
+    end = f"line {line + value.count(chr(10))}" if line is not None else "a later line"
+    raise DataError(name, line, index + 1, f"a quoted field runs on to {end} and holds the separator '{separator}': "
+                                           "a quote (\") seems to lack its pair, and the rows it runs over would be "
+                                           "read as its text; correct the quotes in the export (a quote inside a text "
+                                           "is written doubled, \"\"), or export it again")
 
 
 def _account_names(frame: pl.DataFrame, columns: dict[str, str], name: str,
@@ -251,7 +275,7 @@ def with_amount(lf: pl.LazyFrame, column: str, decimal: str) -> pl.LazyFrame:
     are n·100/10^d öre, exactly; decimals beyond two must be zeros. Built in stages of plain
     column operations: one nested expression recomputes its parts and is many times slower.
     """
-    text = pl.col(column)
+    text = pl.col(column).str.replace_all("\u2212", "-", literal=True)  # the minus sign of the Swedish locale
     groups = r"[ \x{00a0}\x{202f}.]" if decimal == "," else r"[ \x{00a0}\x{202f}]"
     mark = re.escape(decimal)
     number = rf"(?:[0-9]{{1,3}}(?:{groups}[0-9]{{3}})+|[0-9]+)(?:{mark}[0-9]+)?"
