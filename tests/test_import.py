@@ -1152,3 +1152,22 @@ def test_erp_csv_a_minus_sign_u2212_is_a_minus(tmp_path: Path):
     result = csv_import(tmp_path, body)
     assert result.exit_code == 0, result.stderr
     assert keyed(facts_of(tmp_path / "out.csv")) == {("2024-01", "ADM", "EKO", "100", "4010", "kostnad"): "7.50"}
+
+
+@pytest.mark.parametrize("body, said", [
+    ("Period\tKonto\tAnsvar\tVerksamhet\tText\tBelopp\n202401\t4010\t1100\t100\tx\t1,00\n",
+     "erp.csv:1:7: the columns are separated by tabs (Excel's text or Unicode text); kfollow reads ; or , "
+     "separated CSV: save the export as CSV (semicolon separated)"),
+    ("Huvudbok ADM 2024\nUtskriven 2024-04-05\n\nPeriod;Konto;Ansvar;Verksamhet;Text;Belopp\n"
+     "202401;4010;1100;100;x;1,00\n",
+     "erp.csv:1:1: the first line 'Huvudbok ADM 2024' has no ; or , but line 4 has: the header must be the first "
+     "line; remove the 3 lines above it"),
+])
+def test_erp_csv_a_first_line_without_separator_says_why(tmp_path: Path, body: str, said: str):
+    """A tab-separated export and one with a title above its header were both told 'the header line has a single
+    column; the export must separate its columns with ; or ,', which the file seems to do (found by an
+    ekonomisystem administrator)."""
+    result = csv_import(tmp_path, body)
+    assert result.exit_code == 3
+    assert result.stderr.strip().splitlines()[-1] == f"Error: {tmp_path / said}", result.stderr
+    assert not (tmp_path / "out.csv").exists()

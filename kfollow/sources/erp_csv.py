@@ -64,7 +64,7 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None,
     if re.fullmatch(r"sep=.?", header.strip(), re.IGNORECASE):  # Excel's hint, written by some exports
         raise DataError(name, 1, 1, f"the first line '{shown(header.strip())}' is Excel's separator hint, not the "
                                     "header; remove that line (kfollow finds the separator in the header)")
-    separator = _sniff(header, name)
+    separator = _sniff(header, name, text)
     lines_read = _line_frame(data)
     if lines_read is not None and (lines_read["l"].str.len_bytes().max() or 0) > LINE_LIMIT:  # before it is parsed
         at = lines_read["l"].str.len_bytes().arg_max()
@@ -221,10 +221,19 @@ def _bad_byte(raw: bytes, at: int, name: str, what: str) -> DataError:
     return DataError(name, line, column, f"byte 0x{raw[at]:02x} is neither {what}; export the file as UTF-8")
 
 
-def _sniff(header: str, name: str) -> str:
+def _sniff(header: str, name: str, text: str = "") -> str:
     bare = re.sub(r'"[^"]*"', "", header)
     semicolons, commas = bare.count(";"), bare.count(",")
     if not semicolons and not commas:
+        if "\t" in bare:  # Excel's "Text (tab delimited)" and "Unicode text", an ERP's .txt
+            raise DataError(name, 1, header.index("\t") + 1, "the columns are separated by tabs (Excel's text or "
+                                                             "Unicode text); kfollow reads ; or , separated CSV: save "
+                                                             "the export as CSV (semicolon separated)")
+        for number, line in enumerate(text[:1 << 20].split("\n")[1:50], start=2):  # a report's title above its header
+            if re.search("[;,]", re.sub(r'"[^"]*"', "", line)):
+                raise DataError(name, 1, 1, f"the first line '{shown(header.strip()[:80])}' has no ; or , but line "
+                                            f"{number} has: the header must be the first line; remove the "
+                                            f"{number - 1} line{'s' if number > 2 else ''} above it")
         raise DataError(name, 1, 1, "the header line has a single column; the export must separate its columns "
                                     "with ; or ,")
     return ";" if semicolons >= commas else ","
