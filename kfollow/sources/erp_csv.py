@@ -6,8 +6,8 @@ What Swedish ekonomisystem write when asked for a CSV of booked rows:
   outnumber Windows-1252's (the summary says which was used);
 - amounts with the decimal mark of the mapping (`decimal:`, default `,`); spaces, no-break spaces
   (U+00A0, U+202F) and, with a decimal comma, dots between groups of three digits are thousands
-  separators; a minus (or the minus sign U+2212) before or after the number (`1234,50-`) is negative; more than two decimals
-  are allowed only as zeros. Parsed to Int64 öre by polars string expressions, never through a float.
+  separators; a minus (or the minus sign U+2212) before or after the number (`1234,50-`) is negative;
+  more than two decimals are allowed only as zeros. Parsed to Int64 öre by polars string expressions, never through a float.
 - periods `YYYYMM` or `YYYY-MM`, and in a budget export (`budget=True`) also `YYYY`, a budget for the
   whole year (its ledger period stays `YYYY`);
 - codes (konto, objects) with spaces around them are trimmed, and an empty object cell means no
