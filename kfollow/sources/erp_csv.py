@@ -83,7 +83,8 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None,
         raise DataError(name, line, None, f"row has {count} fields but the header has {frame.width - 1}; the export "
                                           "may be cut off: export it again")
     lines = _Lines(text, separator)
-    _check_runaway_quote(frame, separator, name, lines)
+    if '"' in text:  # (only a quote can run on: most exports have none, and a million rows are not searched)
+        _check_runaway_quote(frame, separator, name, lines)
     columns = _columns(frame, mapping, name, _header_names(header, separator))
     names, warnings = _account_names(frame, columns, name, lines)
     frame = _ledger_frame(frame, {c: t for c, t in columns.items() if c != "kontonamn"}, mapping, name, lines, budget)
