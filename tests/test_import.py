@@ -738,6 +738,21 @@ def test_erp_csv_swedish_amounts_and_both_period_forms(tmp_path: Path):
     assert "ignorerat" in result.stderr and "-1 234,50 kr" in result.stderr
 
 
+def test_erp_csv_a_booking_date_is_taken_for_its_month(tmp_path: Path):
+    """Found by an ekonomisystem administrator: an export with the booking date where the period goes
+    (`2024-01-28`) was refused, with no way around; the date's month is the period."""
+    body = ("Period;Konto;Ansvar;Verksamhet;Text;Belopp\n"
+            "2024-01-28;4010;1100;100;Inköp;100,00\n"
+            "2024-01-31;4010;1100;100;Inköp;50,00\n"
+            "2024-02-01;4010;1100;100;Inköp;25,00\n")
+    result = csv_import(tmp_path, body)
+    assert result.exit_code == 0, result.stderr
+    assert keyed(facts_of(tmp_path / "out.csv")) == {
+        ("2024-01", "ADM", "EKO", "100", "4010", "kostnad"): "150.00",
+        ("2024-02", "ADM", "EKO", "100", "4010", "kostnad"): "25.00",
+    }
+
+
 def test_erp_csv_rows_of_other_years_left_out_by_year_are_said(tmp_path: Path):
     """`--year 2024` keeps 2024's rows; those of other years are counted and summed on stderr, as the
     SIE import says its #TRANS outside the year (found trying the tool: they went without a word)."""
@@ -817,6 +832,8 @@ def test_erp_csv_debet_kredit_comma_separated_with_decimal_point(tmp_path: Path)
     ("202401;4010;1100;100;x;", "2:6", "Belopp is empty"),
     ("202413;4010;1100;100;x;1,00", "2:1", "Period '202413' is not a period"),
     ("2024-1;4010;1100;100;x;1,00", "2:1", "Period '2024-1' is not a period"),
+    ("2024-13-01;4010;1100;100;x;1,00", "2:1", "Period '2024-13-01' is not a period; write YYYYMM, YYYY-MM or a date"),
+    ("20240131;4010;1100;100;x;1,00", "2:1", "Period '20240131' is not a period"),
     (";4010;1100;100;x;1,00", "2:1", "Period is empty"),
     ("202401;;1100;100;x;1,00", "2:2", "Konto is empty"),
 ])

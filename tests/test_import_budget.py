@@ -348,7 +348,7 @@ def test_a_csv_budget_by_month_and_by_year(tmp_path: Path):
     # as utfall, a year is not a period
     result = run("import", "csv", tmp_path / "budget.csv", "-m", tmp_path / "map.yaml", "-o", tmp_path / "u.csv")
     assert result.exit_code == 3
-    assert f"{tmp_path / 'budget.csv'}:2:1: Period '2024' is not a period; write YYYYMM or YYYY-MM" in result.stderr
+    assert f"{tmp_path / 'budget.csv'}:2:1: Period '2024' is not a period; write YYYYMM, YYYY-MM or a date YYYY-MM-DD" in result.stderr
     assert "(if it is a whole year: that is a budget's period; import a budget export with --budget-out)" in result.stderr
     (tmp_path / "yymm.csv").write_text("Period;Konto;Ansvar;Budget\n2403;5010;1120;1\n", encoding="utf-8")
     result = run("import", "csv", tmp_path / "yymm.csv", "-m", tmp_path / "map.yaml", "-o", tmp_path / "u.csv")
@@ -358,7 +358,7 @@ def test_a_csv_budget_by_month_and_by_year(tmp_path: Path):
     assert result.exit_code == 2 and "either booked rows (-o) or a budget (--budget-out)" in result.stderr
     (tmp_path / "bad.csv").write_text("Period;Konto;Ansvar;Budget\n24;5010;1120;1\n", encoding="utf-8")
     result = run("import", "csv", tmp_path / "bad.csv", "-m", tmp_path / "map.yaml", "--budget-out", tmp_path / "b.csv")
-    assert result.exit_code == 3 and "write YYYYMM, YYYY-MM or YYYY (a budget for the year)" in result.stderr
+    assert result.exit_code == 3 and "write YYYYMM, YYYY-MM, a date YYYY-MM-DD or YYYY (a budget for the year)" in result.stderr
 
 
 # -- the library ----------------------------------------------------------------------------------

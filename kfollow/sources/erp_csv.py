@@ -8,8 +8,8 @@ What Swedish ekonomisystem write when asked for a CSV of booked rows:
   (U+00A0, U+202F) and, with a decimal comma, dots between groups of three digits are thousands
   separators; a minus (or the minus sign U+2212) before or after the number (`1234,50-`) is negative;
   more than two decimals are allowed only as zeros. Parsed to Int64 öre by polars string expressions, never through a float.
-- periods `YYYYMM` or `YYYY-MM`, and in a budget export (`budget=True`) also `YYYY`, a budget for the
-  whole year (its ledger period stays `YYYY`);
+- periods `YYYYMM` or `YYYY-MM`, or a date `YYYY-MM-DD` (its month), and in a budget export
+  (`budget=True`) also `YYYY`, a budget for the whole year (its ledger period stays `YYYY`);
 - codes (konto, objects) with spaces around them are trimmed, and an empty object cell means no
   object (an empty key);
 - with `debet` and `kredit` columns, belopp = debet − kredit; an empty cell there is 0.
@@ -334,8 +334,9 @@ def _ledger_frame(frame: pl.DataFrame, columns: dict[str, str], mapping: LedgerM
     for c in amounts:
         lf = with_amount(lf, c, mapping.decimal)
     month = r"-?(?:0[1-9]|1[0-2])"
-    lf = lf.with_columns(pl.col("period").str.contains(rf"^[0-9]{{4}}(?:{month}){'?' if budget else ''}$")
-                         .alias("_period_ok"))
+    day = r"-(?:0[1-9]|[12][0-9]|3[01])"  # a booking date (YYYY-MM-DD) is taken for its month
+    lf = lf.with_columns(pl.col("period").str.contains(
+        rf"^[0-9]{{4}}(?:{month}|-(?:0[1-9]|1[0-2]){day}){'?' if budget else ''}$").alias("_period_ok"))
     optional = len(amounts) == 2  # an empty debet or kredit is 0
     checks = [
         ("period", "empty", pl.col("period").is_null()),
@@ -362,8 +363,9 @@ def _ledger_frame(frame: pl.DataFrame, columns: dict[str, str], mapping: LedgerM
     if result.is_empty():
         raise DataError(name, 2, None, "the export has a header but no rows; export the booked rows of the period")
     period = pl.col("period")
-    month_or_year = pl.when(period.str.len_bytes() > 4).then(pl.concat_str(period.str.head(4), pl.lit("-"),
-                                                                           period.str.tail(2))).otherwise(period)
+    month_or_year = (pl.when(period.str.len_bytes() == 10).then(period.str.head(7))  # a date: its month
+                     .when(period.str.len_bytes() > 4).then(pl.concat_str(period.str.head(4), pl.lit("-"),
+                                                                          period.str.tail(2))).otherwise(period))
     return result.select(
         month_or_year.alias("period"), "konto",
         ore.cast(pl.Int64).alias("belopp"), pl.col(_ROW).cast(pl.Int64).alias("rad"), *sources,
@@ -382,7 +384,8 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
                                             + {"period": "a period (YYYYMM or YYYY-MM)", "konto": "an account"}.get(
                                                 column, "an amount"))
     if kind == "period":
-        forms = "YYYYMM, YYYY-MM or YYYY (a budget for the year)" if budget else "YYYYMM or YYYY-MM"
+        forms = "YYYYMM, YYYY-MM, a date YYYY-MM-DD or YYYY (a budget for the year)" if budget else \
+            "YYYYMM, YYYY-MM or a date YYYY-MM-DD"
         # (a year 19xx/20xx: a budget export's whole-year row; not a YYMM such as 2403)
         whole_year = (not budget and re.fullmatch(r"\s*(19|20)[0-9]{2}\s*", value)
                       and " (if it is a whole year: that is a budget's period; import a budget export with "
