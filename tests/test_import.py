@@ -1188,3 +1188,22 @@ def test_erp_csv_a_first_line_without_separator_says_why(tmp_path: Path, body: s
     assert result.exit_code == 3
     assert result.stderr.strip().splitlines()[-1] == f"Error: {tmp_path / said}", result.stderr
     assert not (tmp_path / "out.csv").exists()
+
+
+CSV_MAPPING_POINT = CSV_MAPPING + 'decimal: "."\n'
+
+
+def test_erp_csv_a_quoted_text_of_several_lines_with_the_separator_in_it_is_read(tmp_path: Path):
+    """Found in review (h57): a correctly quoted text over two lines holding the separator once (`"Faktura 12,
+    avser⏎januari"` in a comma-separated export) was refused as 'a quote seems to lack its pair', with no way
+    around, where it was read before 411ef6a. A quote without its pair runs over the rest of its row and on to
+    the next row's quote: its text then holds at least as many separators as a row has, which a text rarely does."""
+    body = ('Period,Konto,Ansvar,Verksamhet,Text,Belopp\r\n'
+            '202401,5010,1100,100,"Faktura 12, avser\r\njanuari",1000.00\r\n'
+            '202401,4010,1100,100,Papper,300.00\r\n')
+    result = csv_import(tmp_path, body, CSV_MAPPING_POINT)
+    assert result.exit_code == 0, result.stderr
+    assert keyed(facts_of(tmp_path / "out.csv")) == {
+        ("2024-01", "ADM", "EKO", "100", "5010", "kostnad"): "1000.00",
+        ("2024-01", "ADM", "EKO", "100", "4010", "kostnad"): "300.00",
+    }

@@ -123,18 +123,23 @@ def _short_row(lines: pl.DataFrame | None, separator: str, fields: int) -> tuple
 
 
 def _check_runaway_quote(frame: pl.DataFrame, separator: str, name: str, lines: "_Lines") -> None:
-    """`DataError` at the first field that holds a line break and the separator: a quote without its pair
+    """`DataError` at the first field that holds a line break and a row's separators: a quote without its pair
     (an ERP that cuts its texts at a fixed width cuts a closing quote off) runs on to the next quote, and the
     rows between are read as text of that field, their money gone without a word (found by an ekonomisystem
-    administrator). A quoted text of several lines without the separator is read as it is."""
+    administrator). A quoted text of several lines with fewer separators is read as it is."""
     every = [c for c in frame.columns if c != _ROW]
     fields = [c for c in every if frame.schema[c] == pl.String]
     spanning = frame.select(pl.col(c).str.contains("\n", literal=True).any() for c in fields).row(0) if fields else ()
     fields = [c for c, spans in zip(fields, spanning) if spans]  # (the separator is looked for in those alone)
     if not fields:
         return
-    runaway = [pl.col(c).str.contains("\n", literal=True) & pl.col(c).str.contains(separator, literal=True)
-               for c in fields]
+    # a quote without its pair runs over the rest of its row and on to the next row's quote: what it swallows holds
+    # at least as many separators as a row has (where the row it ends in has fewer fields, more; with more, polars
+    # refuses the file); a text of several lines with a separator or two in it is read (found in review: "Faktura
+    # 12, avser⏎januari" of a comma-separated export was refused)
+    row_separators = len(every) - 1
+    runaway = [pl.col(c).str.contains("\n", literal=True)
+               & (pl.col(c).str.count_matches(separator, literal=True) >= max(row_separators, 1)) for c in fields]
     found = frame.select(_ROW, *(r.fill_null(False).alias(str(i)) for i, r in enumerate(runaway))).filter(
         pl.any_horizontal(pl.exclude(_ROW)))
     if found.is_empty():
