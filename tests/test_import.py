@@ -1207,3 +1207,16 @@ def test_erp_csv_a_quoted_text_of_several_lines_with_the_separator_in_it_is_read
         ("2024-01", "ADM", "EKO", "100", "5010", "kostnad"): "1000.00",
         ("2024-01", "ADM", "EKO", "100", "4010", "kostnad"): "300.00",
     }
+
+
+@pytest.mark.parametrize("cell, hint", [
+    ("\u22121234.50", "the mapping says decimal: \",\"; if the export writes ., set decimal: \".\""),
+    ("\u22121234,567", "it has more than two decimals"),
+    ("\u221212345678901234,00", "it is over 10^13 kronor"),
+])
+def test_erp_csv_an_amount_with_the_minus_sign_u2212_gets_the_hint_a_hyphen_gets(tmp_path: Path, cell: str, hint: str):
+    """Found in review (h57): since U+2212 reads as a minus, an amount written with it that is wrong for another
+    reason got the general hint, where the same amount with a hyphen is told what is wrong (the decimal mark)."""
+    result = csv_import(tmp_path, f"Period;Konto;Ansvar;Verksamhet;Text;Belopp\n202401;4010;1100;100;x;{cell}\n")
+    assert result.exit_code == 3
+    assert hint in result.stderr, result.stderr

@@ -399,7 +399,7 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
     if kind == "control":
         return DataError(name, line, field, f"{title} {shown} contains a control or bidi character; correct the "
                                             "export")
-    text = value.strip(_BLANKS)
+    text = value.strip(_BLANKS).replace("\u2212", "-")  # (as the amount is read: `with_amount`)
     mark = re.escape(decimal)
     other = "." if decimal == "," else ","
     example = "1 234,50 or 1234,50-" if decimal == "," else "1 234.50 or 1234.50-"
