@@ -1220,3 +1220,14 @@ def test_erp_csv_an_amount_with_the_minus_sign_u2212_gets_the_hint_a_hyphen_gets
     result = csv_import(tmp_path, f"Period;Konto;Ansvar;Verksamhet;Text;Belopp\n202401;4010;1100;100;x;{cell}\n")
     assert result.exit_code == 3
     assert hint in result.stderr, result.stderr
+
+
+def test_erp_csv_a_tab_separated_export_with_a_title_above_its_header_is_told_it_is_tab_separated(tmp_path: Path):
+    """Found in review (h57): a title above a tab-separated header was told 'line 3 has [; or ,]: remove the 2
+    lines above it', line 3 being the first row (its decimal comma): removing them removed the header."""
+    body = "Huvudbok ADM 2024\nPeriod\tKonto\tAnsvar\tVerksamhet\tText\tBelopp\n202401\t4010\t1100\t100\tx\t1,00\n"
+    result = csv_import(tmp_path, body)
+    assert result.exit_code == 3
+    message = result.stderr.strip().splitlines()[-1]
+    assert "separated by tabs" in message and "remove the 2 lines" not in message, message
+    assert "line 2" in message, message

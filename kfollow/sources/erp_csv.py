@@ -244,6 +244,11 @@ def _sniff(header: str, name: str, text: str = "") -> str:
                                                              "Unicode text); kfollow reads ; or , separated CSV: save "
                                                              "the export as CSV (semicolon separated)")
         for number, line in enumerate(text[:1 << 20].split("\n")[1:50], start=2):  # a report's title above its header
+            if "\t" in re.sub(r'"[^"]*"', "", line):  # (its rows' decimal commas are no header: found in review)
+                raise DataError(name, number, line.index("\t") + 1, f"line {number} is separated by tabs (Excel's text "
+                                "or Unicode text) and the first line has no separator; kfollow reads ; or , separated "
+                                "CSV with the header first: save the export as CSV (semicolon separated), without the "
+                                f"{number - 1} line{'s' if number > 2 else ''} above the header")
             if re.search("[;,]", re.sub(r'"[^"]*"', "", line)):
                 raise DataError(name, 1, 1, f"the first line '{shown(header.strip()[:80])}' has no ; or , but line "
                                             f"{number} has: the header must be the first line; remove the "
