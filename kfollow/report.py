@@ -88,10 +88,24 @@ class ColumnCaveat(ColumnNote, Caveat):
     csv and json where the column is among those written."""
 
 
+class LeftOutNote(str):
+    """A note on why a column (`column`) is left out of a table for people: shown only where it is not shown
+    (where --columns asks for it, its `ColumnNote` says why it is –)."""
+
+    column: str
+
+    def __new__(cls, text: str, column: str) -> "LeftOutNote":
+        note = super().__new__(cls, text)
+        note.column = column
+        return note
+
+
 def notes_shown(notes, columns) -> list[str]:
-    """`notes` but those on a column (`ColumnNote`) that is not among `columns` (`Column`s shown)."""
+    """`notes` but those on a column (`ColumnNote`) that is not among `columns` (`Column`s shown), and those on a
+    column left out (`LeftOutNote`) that is among them."""
     names = {c.name for c in columns}
-    return [n for n in notes if not isinstance(n, ColumnNote) or n.column in names or names.intersection(n.also)]
+    return [n for n in notes if (not isinstance(n, ColumnNote) or n.column in names or names.intersection(n.also))
+            and not (isinstance(n, LeftOutNote) and n.column in names)]
 
 
 @dataclass(frozen=True, slots=True)

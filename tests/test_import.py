@@ -834,6 +834,7 @@ def test_erp_csv_debet_kredit_comma_separated_with_decimal_point(tmp_path: Path)
     ("2024-1;4010;1100;100;x;1,00", "2:1", "Period '2024-1' is not a period"),
     ("2024-13-01;4010;1100;100;x;1,00", "2:1", "Period '2024-13-01' is not a period; write YYYYMM, YYYY-MM or a date"),
     ("20240131;4010;1100;100;x;1,00", "2:1", "Period '20240131' is not a period"),
+    ("2024-02-30;4010;1100;100;x;1,00", "2:1", "Period '2024-02-30' is not a period"),
     (";4010;1100;100;x;1,00", "2:1", "Period is empty"),
     ("202401;;1100;100;x;1,00", "2:2", "Konto is empty"),
 ])

@@ -679,5 +679,8 @@ def test_a_tertial_report_leaves_out_the_comparison_where_last_year_is_given_who
     # nor a column of – in the other tables: left out, with a note the nämnd reads (found in review)
     assert "Utfall 2023 |" not in written and "Utfall 2023 visas inte: filen för 2023 har utfallet för helåret" in written
     assert "utfall_2023" in run("deviation", "--budgets", d, "--period", "2024-08", "-f", "csv").stdout.splitlines()[0]
+    # asked for by --columns, it is shown, and its note says why it is – (not that it is left out)
+    asked = run("deviation", "--budgets", d, "--period", "2024-08", "--columns", "namn,utfall,utfall_2023").stdout
+    assert "Utfall 2023 är –: filen för 2023 har utfallet för helåret" in asked and "visas inte" not in asked
     full = run("report", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-08", "-o", tmp_path / "f.md")
     assert full.exit_code == 0 and "## Utfall 2024 jämfört med 2023" in (tmp_path / "f.md").read_text(encoding="utf-8")

@@ -268,8 +268,8 @@ def reconcile_investments(budgets) -> list[dict]:
     for r in paired.filter(decreasing).iter_rows(named=True):
         add("inv_ack_minskar", r, "fel", f"projekt {literal(r['projekt'])} {r['ar']}: ack. utfall {{0:d}} är mindre än "
             f"{{1:d}} år {r['fg_ar']} ({literal(r['fg_fil'])}:{r['fg_rad']}), men ackumulerat utfall minskar aldrig "
-            "mer än årets nettoinkomst (ett negativt utfall); rätta ack_utfall_tidigare, som är {2:d} men ska vara "
-            f"ack. utfall år {r['fg_ar']}", r["ack_utfall"], r["fg_ack_utfall"], r["ack_utfall_tidigare"])
+            "mer än årets nettoinkomst (ett negativt utfall); rätta ack_utfall_tidigare, som är {2:d} men inte kan vara "
+            f"mindre än ack. utfall år {r['fg_ar']}", r["ack_utfall"], r["fg_ack_utfall"], r["ack_utfall_tidigare"])
     opening = paired.filter((pl.col("fg_ar") == pl.col("ar") - 1) & ~decreasing
                             & (pl.col("ack_utfall_tidigare") != pl.col("fg_ack_utfall")))
     for r in opening.iter_rows(named=True):

@@ -27,7 +27,7 @@ from kfollow.engine import present
 from kfollow.engine.present import as_report
 from kfollow.engine.selection import forvaltningar
 from kfollow.vocabulary import RowKind
-from kfollow.report import EXACT, Caveat, ColumnCaveat, ColumnNote, Report
+from kfollow.report import EXACT, Caveat, ColumnCaveat, ColumnNote, LeftOutNote, Report
 
 BLOCK_END = 1_000_000  # position of ej_fordelat / differens / subtotal rows after a block's own rows
 
@@ -1079,7 +1079,9 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         # a year given whole has no figure for the months: a column of – in the nämnd's tables, explained only on
         # stderr (found in review); left out for people, with a note, and kept in csv and json
         unforecast += (earlier,)
-        notes += (f"Utfall {p.year - 1} visas inte: filen för {p.year - 1} har utfallet för helåret, inte per månad.",)
+        why = f"filen för {p.year - 1} har utfallet för helåret, inte per månad."
+        notes += (LeftOutNote(f"Utfall {p.year - 1} visas inte: {why}", earlier),
+                  ColumnNote(f"Utfall {p.year - 1} är –: {why}", earlier))
     # a list of the largest parts of a two-key cut names each part with its row (`KSF: Intäkter`):
     # headed by the row's key, as the full table is
     label = cut.keys[0] if top is not None and cut.nested else None

@@ -345,8 +345,12 @@ def _ledger_frame(frame: pl.DataFrame, columns: dict[str, str], mapping: LedgerM
         lf = with_amount(lf, c, mapping.decimal)
     month = r"-?(?:0[1-9]|1[0-2])"
     day = r"-(?:0[1-9]|[12][0-9]|3[01])"  # a booking date (YYYY-MM-DD) is taken for its month
-    lf = lf.with_columns(pl.col("period").str.contains(
-        rf"^[0-9]{{4}}(?:{month}|-(?:0[1-9]|1[0-2]){day}){'?' if budget else ''}$").alias("_period_ok"))
+    period_text = pl.col("period")
+    lf = lf.with_columns((period_text.str.contains(
+        rf"^[0-9]{{4}}(?:{month}|-(?:0[1-9]|1[0-2]){day}){'?' if budget else ''}$")
+        # a date that is none (2024-02-30: a garbled export) is no period either (found in review)
+        & ((period_text.str.len_bytes() != 10) | period_text.str.to_date("%Y-%m-%d", strict=False).is_not_null())
+    ).alias("_period_ok"))
     optional = len(amounts) == 2  # an empty debet or kredit is 0
     checks = [
         ("period", "empty", pl.col("period").is_null()),
@@ -391,7 +395,8 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
     shown = repr(value)
     if kind == "empty":
         return DataError(name, line, field, f"{title} is empty; every row needs "
-                                            + {"period": "a period (YYYYMM or YYYY-MM)", "konto": "an account"}.get(
+                                            + {"period": "a period (YYYYMM, YYYY-MM or a date YYYY-MM-DD)",
+                                               "konto": "an account"}.get(
                                                 column, "an amount"))
     if kind == "period":
         forms = "YYYYMM, YYYY-MM, a date YYYY-MM-DD or YYYY (a budget for the year)" if budget else \

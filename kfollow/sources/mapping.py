@@ -57,7 +57,7 @@ For CSV exports (`kfollow import csv`) the mapping also names the columns:
 ```yaml
 kolumner:
   konto: Konto
-  period: Period          # YYYYMM or YYYY-MM
+  period: Period          # YYYYMM, YYYY-MM or a date YYYY-MM-DD
   belopp: Belopp          # or  debet: Debet  and  kredit: Kredit  (belopp = debet − kredit)
 decimal: ","              # optional: the decimal mark of the amounts, "," (default) or "."
 ```
