@@ -955,7 +955,7 @@ def test_a_sum_of_forecasts_made_in_different_months_says_which_rows_are_older(r
     """Found by a new user: Summa KSF adds SAM's forecast of 2024-08 to the others' of 2024-10, marked only
     `Prognos från –`; a politician could read it as one October forecast."""
     text = run("deviation", "--budgets", ROOT / "examples" / "answered" / "budgets", "--period", "2024-10").stdout
-    assert ("Anm.: Prognos från är – på summaraderna: deras prognoser är gjorda olika månader. Den senaste prognosen "
+    assert ("Anm.: Prognos från är – på summaraderna: deras prognoser är gjorda i olika månader. Den senaste prognosen "
             "är från 2024-10, utom för Samhällsbyggnadsstab (2024-08).") in text
     one = run("deviation", "--budgets", ROOT / "examples" / "answered" / "budgets", "--period", "2024-10", "--stab", "EKO")
     assert "olika månader" not in one.stdout
@@ -1114,7 +1114,7 @@ def test_a_forvaltnings_forecast_summed_from_different_months_is_explained(run):
     KSF, whose staber's forecasts were made in 2024-10 and 2024-08, without the note the stab table has."""
     text = run("deviation", "--budgets", ROOT / "examples" / "answered" / "budgets", "--period", "2024-10",
                "--by", "forvaltning").stdout
-    assert ("Anm.: Prognos från är – där prognosen är en summa av prognoser gjorda olika månader (tabellen per stab "
+    assert ("Anm.: Prognos från är – där prognosen är en summa av prognoser gjorda i olika månader (tabellen per stab "
             "visar varje stabs).") in text  # (no command line: a report for politicians shows the note too)
     single = run("deviation", "--budgets", ROOT / "examples" / "answered" / "budgets", "--period", "2024-10",
                  "--forvaltning", "SERV", "--by", "forvaltning").stdout

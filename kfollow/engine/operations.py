@@ -250,7 +250,7 @@ def _mixed_forecast_months(frame: pl.DataFrame) -> tuple[ColumnNote, ...]:
     if frame.filter(kind.is_in(["delsumma", "summa", "forvaltning"]) & pl.col("prognos").is_not_null()
                     & pl.col("prognos_period").is_null()).is_empty():
         return ()
-    generic = (ColumnNote("Prognos från är – där prognosen är en summa av prognoser gjorda olika månader "
+    generic = (ColumnNote("Prognos från är – där prognosen är en summa av prognoser gjorda i olika månader "
                           "(tabellen per stab visar varje stabs).", "prognos_period"),)
     # the rows a sum is made of (a stab shown with its parts, too: its parts' forecasts are its own)
     rows = frame.filter(kind.is_in(["rad", "forvaltning", "ej_fordelat", "radsumma"]) & pl.col("prognos_period").is_not_null())
@@ -261,7 +261,7 @@ def _mixed_forecast_months(frame: pl.DataFrame) -> tuple[ColumnNote, ...]:
     if not older:  # the rows shown are each made in one month, or are sums themselves (a förvaltning's row)
         return generic
     named = ", ".join(f"{n} ({p})" for n, p in older[:5]) + (f" och {len(older) - 5} till" if len(older) > 5 else "")
-    return (ColumnNote(f"Prognos från är – på summaraderna: deras prognoser är gjorda olika månader. Den senaste "
+    return (ColumnNote(f"Prognos från är – på summaraderna: deras prognoser är gjorda i olika månader. Den senaste "
                        f"prognosen är från {latest}, utom för {named}.", "prognos_period"),)
 
 
