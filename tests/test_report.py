@@ -684,3 +684,40 @@ def test_a_tertial_report_leaves_out_the_comparison_where_last_year_is_given_who
     assert "Utfall 2023 är –: filen för 2023 har utfallet för helåret" in asked and "visas inte" not in asked
     full = run("report", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-08", "-o", tmp_path / "f.md")
     assert full.exit_code == 0 and "## Utfall 2024 jämfört med 2023" in (tmp_path / "f.md").read_text(encoding="utf-8")
+
+
+def _last_year_given_whole(tmp_path):
+    """The example budgets with 2023's utfall given for the whole year only (as in the test above)."""
+    d = tmp_path / "b"
+    shutil.copytree(ROOT / "examples" / "budgets", d)
+    earlier = d / "2023.yaml"
+
+    def whole(match: re.Match) -> str:
+        block = match.group(0)
+        if "kostnader" in block:
+            k, i = (sum(float(v) for v in re.findall(rf"{part}: (-?[0-9.]+)", block)) for part in ("kostnader", "intakter"))
+            return f"{match.group(1)}utfall: {{kostnader: {k:.1f}, intakter: {i:.1f}}}\n"
+        total = sum(float(v) for v in re.findall(r"2023-[0-9]{2}: (-?[0-9.]+)", block))
+        return f"{match.group(1)}utfall: {total:.1f}\n"
+
+    earlier.write_text(re.sub(r"( +)utfall:\n(?:\1  2023-[0-9]{2}: (?:-?[0-9.]+|\{[^}]*\})\n)+", whole,
+                              earlier.read_text(encoding="utf-8")), encoding="utf-8")
+    return d
+
+
+@pytest.mark.parametrize("columns, said, unsaid", [
+    ((), "Utfall 2023 visas inte", "Utfall 2023 är –"),
+    (("--columns", "namn,utfall,utfall_2023"), "Utfall 2023 är –", "Utfall 2023 visas inte"),
+])
+def test_a_single_table_in_word_says_the_notes_of_its_columns_shown(run, tmp_path, columns, said, unsaid):
+    """Found in review (h58): `deviation -o x.docx` put every note of the report under its table, those on columns
+    not shown too: in a tertial where last year is given whole, both 'Utfall 2023 visas inte' and 'Utfall 2023 är
+    –', one contradicting the other, whether or not --columns asked for the column."""
+    docx = pytest.importorskip("docx", reason="python-docx (the word extra) is not installed")
+    d = _last_year_given_whole(tmp_path)
+    out = tmp_path / "d.docx"
+    result = run("deviation", "--budgets", d, "--period", "2024-08", *columns, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    assert said in text and unsaid not in text, text
+

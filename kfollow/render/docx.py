@@ -165,8 +165,14 @@ def _property(text: str) -> str:
 
 def report_to_docx(report: Report, opts: Options, template: Path | None = None) -> tuple[bytes, list[str]]:
     """One table (a table command's `--format docx`) as a document of its own."""
+    from kfollow.render.document import _columns
+    from kfollow.report import notes_shown
+
     w = _Writer(_open(template))
-    _table(w, Section(report.title or "Tabell", report, comments=opts.comments), opts)
+    section = Section(report.title or "Tabell", report, comments=opts.comments)
+    # the notes on its columns shown, as every other format says them (all of them stood under it, those on a column
+    # --columns left out too: found in review, h58)
+    _table(w, section, opts, notes=notes_shown(report.notes, _columns(section, opts)))
     _running(w, report.title)
     return _save(w), w.notes
 
