@@ -100,12 +100,13 @@ class LeftOutNote(str):
         return note
 
 
-def notes_shown(notes, columns) -> list[str]:
+def notes_shown(notes, columns, chosen: bool = False) -> list[str]:
     """`notes` but those on a column (`ColumnNote`) that is not among `columns` (`Column`s shown), and those on a
-    column left out (`LeftOutNote`) that is among them."""
+    column left out (`LeftOutNote`) that is among them, or where the columns are `chosen` (--columns): a column
+    it does not name is left out because it is not named (found in review, h58)."""
     names = {c.name for c in columns}
     return [n for n in notes if (not isinstance(n, ColumnNote) or n.column in names or names.intersection(n.also))
-            and not (isinstance(n, LeftOutNote) and n.column in names)]
+            and not (isinstance(n, LeftOutNote) and (chosen or n.column in names))]
 
 
 @dataclass(frozen=True, slots=True)

@@ -721,3 +721,29 @@ def test_a_single_table_in_word_says_the_notes_of_its_columns_shown(run, tmp_pat
     text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
     assert said in text and unsaid not in text, text
 
+
+@pytest.mark.parametrize("suffix", ["md", "xlsx", "docx", None])
+def test_a_column_left_out_by_columns_gets_no_note_that_it_is_left_out(run, tmp_path, suffix):
+    """Found in review (h58): with --columns not naming utfall_2023 (the user chose the columns), the tertial's
+    table still said 'Utfall 2023 visas inte: filen för 2023 har utfallet för helåret', a note on a column nobody
+    asked for, giving a reason it is not shown that is not the reason."""
+    d = _last_year_given_whole(tmp_path)
+    args = ("deviation", "--budgets", d, "--period", "2024-08", "--columns", "namn,utfall,avvikelse")
+    if suffix is None:
+        text = run(*args).stdout
+    else:
+        out = tmp_path / f"d.{suffix}"
+        result = run(*args, "-o", out)
+        assert result.exit_code == 0, result.stderr
+        if suffix == "md":
+            text = out.read_text(encoding="utf-8")
+        elif suffix == "xlsx":
+            import openpyxl
+
+            text = "\n".join(str(v) for ws in openpyxl.load_workbook(out) for row in ws.iter_rows(values_only=True)
+                             for v in row if v is not None)
+        else:
+            docx = pytest.importorskip("docx", reason="python-docx (the word extra) is not installed")
+            document = docx.Document(str(out))
+            text = "\n".join([p.text for p in document.paragraphs] + [c.text for c in document.tables[0].rows[0].cells])
+    assert "Avvikelse" in text and "Utfall 2023" not in text, text

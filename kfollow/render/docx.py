@@ -172,7 +172,8 @@ def report_to_docx(report: Report, opts: Options, template: Path | None = None) 
     section = Section(report.title or "Tabell", report, comments=opts.comments)
     # the notes on its columns shown, as every other format says them (all of them stood under it, those on a column
     # --columns left out too: found in review, h58)
-    _table(w, section, opts, notes=notes_shown(report.notes, _columns(section, opts)))
+    _table(w, section, opts, notes=notes_shown(report.notes, _columns(section, opts),
+                                                   chosen=opts.columns is not None))
     _running(w, report.title)
     return _save(w), w.notes
 
