@@ -1391,3 +1391,14 @@ def test_collect_warns_of_an_earlier_months_form(forms_dir, run, tmp_path):
     assert f"warning: {new}" not in result.stderr
     alone = run("collect", "--budgets", budgets, old)  # (a round for an earlier month on its own: no word)
     assert alone.exit_code == 0 and "warning" not in alone.stderr, alone.stderr
+
+
+def test_the_forecast_cell_says_what_to_type_and_with_which_sign(forms_dir):
+    """Found reading the forms as a kommunekonom: the forecast cell's prompt said "Helårsprognosen som ett tal, t.ex.
+    16,5", not that it is the year's expected utfall (not the deviation), nor its sign (an income negative)."""
+    _, out = forms_dir
+    sheet = openpyxl.load_workbook(_form(out, "EKO"))["Formulär"]
+    prompts = {str(v.sqref): v.prompt for v in sheet.data_validations.dataValidation}
+    label = next(c for row in sheet.iter_rows() for c in row if c.value == "Prognos helår")
+    prompt = prompts[sheet.cell(label.row, label.column + 1).coordinate]
+    assert "Väntat utfall för hela året (inte avvikelsen)" in prompt and "samma tecken som Budget helår" in prompt

@@ -197,7 +197,9 @@ def to_form_xlsx(form: Form, opts: Options = Options()) -> bytes:
     if "prognos" in form.typed:
         text(row, 1, given, note)
     else:
-        answer(row, 1, "prognos", in_money, "Helårsprognosen som ett tal, t.ex. 16,5.")
+        # (what to type, and with which sign: the form did not say; found reading it as a kommunekonom)
+        answer(row, 1, "prognos", in_money, "Väntat utfall för hela året (inte avvikelsen), som ett tal i "
+                                            "tabellens enhet och med samma tecken som Budget helår, t.ex. 16,5.")
     row += 1
     text(row, 0, KOMMENTAR_LABEL, bold_top)
     if "kommentar" in form.typed:
@@ -229,7 +231,9 @@ def to_form_xlsx(form: Form, opts: Options = Options()) -> bytes:
                     amount(row, col, column.kind, values[column.name], fmt=top_money)
             if values["kostnadsslag"] is not None:
                 kid = values["kostnadsslag"]
-                answer(row, len(people), f"prognos:{kid}", in_money, "Helårsprognosen för kostnadsslaget, t.ex. 9,5.")
+                answer(row, len(people), f"prognos:{kid}", in_money, "Väntat utfall för kostnadsslaget hela året "
+                                                                       "(inte avvikelsen), med samma tecken som dess "
+                                                                       "budget: en intäkt negativ, t.ex. 9,5 eller -2,0.")
                 answer(row, LAST_COL, f"kommentar:{kid}", in_text, "Förklara kostnadsslagets avvikelse.")
                 sheet.set_row(row, 30)
             row += 1
