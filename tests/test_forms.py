@@ -1402,3 +1402,21 @@ def test_the_forecast_cell_says_what_to_type_and_with_which_sign(forms_dir):
     label = next(c for row in sheet.iter_rows() for c in row if c.value == "Prognos helår")
     prompt = prompts[sheet.cell(label.row, label.column + 1).coordinate]
     assert "Väntat utfall för hela året (inte avvikelsen)" in prompt and "samma tecken som Budget helår" in prompt
+
+
+def test_a_resultat_forms_kostnadsslag_prompt_does_not_say_an_income_is_negative(run, tmp_path):
+    """Found in review (h60): 9c12cca's prompt said "med samma tecken som dess budget: en intäkt negativ" on every
+    kostnadsslag row; a förvaltning shown as resultat (SERV, internt prissatt) shows its Intäkter positive (+86) and
+    its costs negative, so a chef following the prompt typed the income negative and collect warned of its sign."""
+    out = tmp_path / "f"
+    made = run("forms", "--budgets", ROOT / "examples" / "sie" / "budgets", "--period", "2024-10", "-o", out)
+    assert made.exit_code == 0, made.stderr
+    for key, income, cost in (("SERV", "en intäkt positiv", "en kostnad negativ"), ("EKO", "en intäkt negativ", None)):
+        sheet = openpyxl.load_workbook(_form(out, key))["Formulär"]
+        prompts = {str(v.sqref): v.prompt for v in sheet.data_validations.dataValidation}
+        row = next(c.row for r in sheet.iter_rows() for c in r if c.value == "Intäkter")
+        budget = next(sheet.cell(row, c).value for c in range(1, 9) if sheet.cell(row - 1, c).value == "Budget helår")
+        prompt = prompts[sheet.cell(row, 7).coordinate]
+        assert (budget > 0) == (key == "SERV"), budget  # (as the form shows it)
+        assert "samma tecken som dess budget" in prompt and income in prompt and (cost is None or cost in prompt), prompt
+        assert len(prompt) <= 255

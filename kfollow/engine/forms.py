@@ -161,7 +161,8 @@ def forms(store: Store, period: str, by: By | str = By.stab, forvaltning: list[s
             continue  # nothing left to ask of this row
         out.append(Form(identity, f"Prognos och kommentar {period}", tuple(lines), figures,
                         parts.get((target.forvaltning, target.nyckel)), _reference(store, year, month, target),
-                        file_name(period, target, target.nyckel in shared), unit, {"kommentar": rule},
+                        file_name(period, target, target.nyckel in shared), unit,
+                        {"kommentar": rule, "resultat": info.forvaltningar[target.forvaltning].redovisas_som == "resultat"},
                         frozenset(typed)))
     if not out and not rows.height:
         raise UsageError(f"no stab or förvaltning of {info.fil} to send a form to")

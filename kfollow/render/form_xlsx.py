@@ -231,9 +231,12 @@ def to_form_xlsx(form: Form, opts: Options = Options()) -> bytes:
                     amount(row, col, column.kind, values[column.name], fmt=top_money)
             if values["kostnadsslag"] is not None:
                 kid = values["kostnadsslag"]
+                # (a förvaltning shown as resultat shows its intäkter positive, its costs negative: found in
+                # review, h60)
+                signs = "en intäkt positiv, en kostnad negativ" if form.extra.get("resultat") else "en intäkt negativ"
                 answer(row, len(people), f"prognos:{kid}", in_money, "Väntat utfall för kostnadsslaget hela året "
                                                                        "(inte avvikelsen), med samma tecken som dess "
-                                                                       "budget: en intäkt negativ, t.ex. 9,5 eller -2,0.")
+                                                                       f"budget: {signs}, t.ex. 9,5 eller -2,0.")
                 answer(row, LAST_COL, f"kommentar:{kid}", in_text, "Förklara kostnadsslagets avvikelse.")
                 sheet.set_row(row, 30)
             row += 1
