@@ -134,6 +134,7 @@ class PendingTable:
         self._done: threading.Event | None = None  # set once what is made of its sums is made too
         self._outcome: tuple[_Plan, tuple] | BaseException | None = None
         self._made: tuple = (None, None)
+        self._verdict: _Verdict | None = None  # `_judge` of the pass, where the reading thread made it
         self._cancelled = False
 
     def _read(self) -> None:
@@ -143,11 +144,16 @@ class PendingTable:
                 plan = _plan(self.path, self.name)
                 read = _sums(plan, self.rows and (self.every_size or plan.rows is None or plan.rows <= KEEP_PARQUET_ROWS))
                 self._outcome = plan, read
+                if self._done is not None:  # read in the background: what the checks find without the year file too
+                    try:
+                        self._verdict = _judge(plan, read)
+                    except Exception:  # noqa: BLE001 - the asking thread judges again, and meets what failed in its order
+                        self._verdict = None
         except BaseException as exc:  # noqa: BLE001 - handed to the caller of `result`, in its thread
             self._outcome = exc
         finally:
             if self._cancelled:
-                self._outcome = None
+                self._outcome, self._verdict = None, None
             if self._summed is not None:  # the checks may start (on the asking thread) while the sums'
                 self._summed.set()  # views are made here
         try:
@@ -163,7 +169,7 @@ class PendingTable:
         """Not wanted (the year file failed, or named another path): not read if not begun, and its
         sums and rows let go of once read; `result` is not to be asked for after."""
         self._cancelled = True
-        self._outcome, self._made = None, (None, None)
+        self._outcome, self._made, self._verdict = None, (None, None), None
 
     def result(self, known: Known) -> "FactTable":
         """The table, checked against the year file's ids; the table's error if it has one. The checks
@@ -178,7 +184,8 @@ class PendingTable:
             raise self._outcome
         plan, read = self._outcome
         self._outcome = None  # the rows, if kept, now belong to the FactTable alone
-        _verify(plan, read, known, self.budget)
+        verdict, self._verdict = self._verdict, None
+        _verify(plan, read, known, self.budget, verdict)
         if self._done is not None:
             self._done.wait()
         made, self._made = self._made, (None, None)
@@ -846,11 +853,22 @@ def _table(plan: _Plan, read: tuple, known: Known, budget: bool, made: tuple = (
                      accounts, table_views)
 
 
-def _verify(plan: _Plan, read: tuple, known: Known, budget: bool) -> None:
-    """Check the table whose pass `_sums` made on its sums, not row by row: every id check on the
-    distinct keys of the sums, the amounts on counts aggregated with them (an empty, malformed or too
-    large amount is null), the accounts on their distinct values or a flag. Only when one fails are
-    the rows read again to find the first offending row (`DataError`)."""
+@dataclass(frozen=True)
+class _Verdict:
+    """What the checks find of a table's pass before the year file is known (`_judge`): whether some row's
+    amount, account or slag is bad, the absolute amounts' total, the distinct keys the id checks read
+    (`_DISTINCT`, in its order) and the control sums' error, if any."""
+
+    rows_bad: bool
+    total: int | None  # None where a row is bad: the first bad row is the error
+    distinct: list[pl.DataFrame]
+    control: DataError | None
+
+
+def _judge(plan: _Plan, read: tuple) -> _Verdict:
+    """The checks of a table's pass that need nothing of the year file (`_Verdict`): made on the reading
+    thread right after the pass, while the year file is parsed, so that the asking thread checks only the
+    ids; else by `_verify`. Errors of polars as the table's (`failure`)."""
     kept, summary, accounts, totals = read
     try:
         if totals is None:  # the sums carry the totals: the whole table's are theirs summed
@@ -863,8 +881,11 @@ def _verify(plan: _Plan, read: tuple, known: Known, budget: bool) -> None:
             bad_konto, bad_slag = accounts.select(
                 (konto.is_null() | (konto == "") | konto.str.contains(_KONTO_BAD_PL)).any(),
                 (slag.is_null() | ~slag.is_in(SLAG)).any()).row(0)
-        if totals["_nulls"].item() or bad_konto or bad_slag or _has_bad_ids(summary, known, budget):
-            raise _first_error(plan, known, budget)
+        table = summary.lazy()
+        distinct = pl.collect_all([table.select(columns).unique() for columns, _ in _DISTINCT])
+        rows_bad = bool(totals["_nulls"].item() or bad_konto or bad_slag)
+        if rows_bad:
+            return _Verdict(True, None, distinct, None)
         if "_len" in totals.columns and (totals["_len"].item() or 0) >= _EXACT_ROWS:
             # a group's absolute amounts may have left Int64: sum them exactly
             magnitude = pl.col("belopp").abs()
@@ -872,14 +893,32 @@ def _verify(plan: _Plan, read: tuple, known: Known, budget: bool) -> None:
                 .collect(engine="streaming").select(pl.col("hi").cast(pl.Int128) * 2**32 + pl.col("lo")).item()
         else:
             total = totals["_abs"].item() or 0
+        control = None
+        if plan.control is not None:
+            try:
+                _check_control(plan, summary)
+            except DataError as exc:
+                control = exc
     except (pl.exceptions.PolarsError, OSError, pl.exceptions.PanicException) as exc:  # (a panic: a corrupt file)
         raise plan.source.failure(exc) from None
-    if total > MAX_ORE:  # cheap first: only a total beyond one amount's cap can be beyond the file's
+    return _Verdict(False, total, distinct, control)
+
+
+def _verify(plan: _Plan, read: tuple, known: Known, budget: bool, verdict: _Verdict | None = None) -> None:
+    """Check the table whose pass `_sums` made on its sums, not row by row: every id check on the
+    distinct keys of the sums, the amounts on counts aggregated with them (an empty, malformed or too
+    large amount is null), the accounts on their distinct values or a flag (`_judge`, unless its
+    `verdict` was made on the reading thread). Only when one fails are the rows read again to find the
+    first offending row (`DataError`)."""
+    verdict = verdict or _judge(plan, read)
+    if verdict.rows_bad or _has_bad_ids(verdict.distinct, known, budget):
+        raise _first_error(plan, known, budget)
+    if verdict.total > MAX_ORE:  # cheap first: only a total beyond one amount's cap can be beyond the file's
         from kfollow.store import check_total
 
-        check_total(pl.Series([total], dtype=pl.Int128), plan.source.name)
-    if plan.control is not None:
-        _check_control(plan, summary)
+        check_total(pl.Series([verdict.total], dtype=pl.Int128), plan.source.name)
+    if verdict.control is not None:
+        raise verdict.control
 
 
 # the checks of each key run on its distinct values in the sums: (columns, the checks' column)
@@ -887,16 +926,12 @@ _DISTINCT = ((("period",), "period"), (("forvaltning",), "forvaltning"), (("forv
              (("verksamhet",), "verksamhet"))
 
 
-def _has_bad_ids(summary: pl.DataFrame, known: Known, budget: bool) -> bool:
-    """Whether any id check fails on the table's keys, each checked on its distinct values in the sums."""
+def _has_bad_ids(distinct: list[pl.DataFrame], known: Known, budget: bool) -> bool:
+    """Whether any id check fails on the table's keys, each checked on its distinct values in the sums
+    (`_Verdict.distinct`)."""
     checks = _checks(known, budget)
-    table = summary.lazy()
-    found = pl.collect_all([
-        table.select(columns).unique().select(
-            pl.any_horizontal(c.bad for c in checks if c.column == checked).fill_null(False).any())
-        for columns, checked in _DISTINCT
-    ])
-    return any(frame.item() for frame in found)
+    return any(frame.select(pl.any_horizontal(c.bad for c in checks if c.column == checked).fill_null(False).any()).item()
+               for frame, (_, checked) in zip(distinct, _DISTINCT))
 
 
 def _first_error(plan: _Plan, known: Known, budget: bool) -> DataError:
