@@ -73,3 +73,25 @@ def test_check_requires_comments_of_forvaltningar_by_forvaltning(run):
     assert result.exit_code == 1, result.stderr
     assert ("fel: Serviceförvaltningen (internt prissatt) 2024-08: avvikelsen -985 tkr överskrider gränsen 1 % men "
             "saknar kommentar för 2024-08; lägg till kommentarer: {2024-08: …} under summa: i förvaltningen SERV") in result.stdout
+
+
+def test_last_years_column_of_a_year_to_date_table_says_it_is_to_date(run, tmp_path):
+    """A kommunekonom's reading: in `deviation --period 2024-10`, `Utfall 2023` stood beside `Budget helår` and
+    read as the whole of 2023, while it is January–October 2023; it is `Utfall 2023 ack.`, as the forms say. The
+    whole year keeps `Utfall 2023`, and a header of the year file's own (`rubriker`) is kept."""
+    examples = ROOT / "examples" / "budgets"
+    to_date = run("deviation", "--budgets", examples, "--period", "2024-10", "--by", "forvaltning")
+    header = to_date.stdout.splitlines()[2]
+    assert "Utfall 2023 ack." in header and "Budget helår" in header
+    # the figure is January–October 2023's: the csv column is the same, its name unchanged
+    assert "utfall_2023" in run("deviation", "--budgets", examples, "--period", "2024-10", "-f", "csv").stdout.splitlines()[0]
+    whole = run("deviation", "--year", "2024").stdout.splitlines()[2]  # (the bundled year, booked whole)
+    assert "Utfall 2023" in whole and "Utfall 2023 ack." not in whole
+    own = tmp_path / "b"
+    shutil.copytree(examples, own)
+    year = own / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("forvaltningar:", "rubriker:\n  utfall_2023: Utfall jan–okt 2023\nforvaltningar:", 1),
+                    encoding="utf-8")
+    renamed = run("deviation", "--budgets", own, "--period", "2024-10")
+    assert renamed.exit_code == 0, renamed.stderr
+    assert "Utfall jan–okt 2023" in renamed.stdout.splitlines()[2] and "ack." not in renamed.stdout.splitlines()[2]

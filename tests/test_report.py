@@ -660,11 +660,12 @@ def test_a_tertial_report_leaves_out_the_comparison_where_last_year_is_given_who
     written = (tmp_path / "r.md").read_text(encoding="utf-8")
     assert "jämfört med 2023" not in written and "## Månad för månad" in written
     # nor a column of – in the other tables: left out, with a note the nämnd reads (found in review)
-    assert "Utfall 2023 |" not in written and "Utfall 2023 visas inte: filen för 2023 har utfallet för helåret" in written
+    assert "Utfall 2023 |" not in written and "Utfall 2023 ack. |" not in written \
+        and "Utfall 2023 ack. visas inte: filen för 2023 har utfallet för helåret" in written
     assert "utfall_2023" in run("deviation", "--budgets", d, "--period", "2024-08", "-f", "csv").stdout.splitlines()[0]
     # asked for by --columns, it is shown, and its note says why it is – (not that it is left out)
     asked = run("deviation", "--budgets", d, "--period", "2024-08", "--columns", "namn,utfall,utfall_2023").stdout
-    assert "Utfall 2023 är –: filen för 2023 har utfallet för helåret" in asked and "visas inte" not in asked
+    assert "Utfall 2023 ack. är –: filen för 2023 har utfallet för helåret" in asked and "visas inte" not in asked
     full = run("report", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-08", "-o", tmp_path / "f.md")
     assert full.exit_code == 0 and "## Utfall 2024 jämfört med 2023" in (tmp_path / "f.md").read_text(encoding="utf-8")
 
@@ -689,8 +690,8 @@ def _last_year_given_whole(tmp_path):
 
 
 @pytest.mark.parametrize("columns, said, unsaid", [
-    ((), "Utfall 2023 visas inte", "Utfall 2023 är –"),
-    (("--columns", "namn,utfall,utfall_2023"), "Utfall 2023 är –", "Utfall 2023 visas inte"),
+    ((), "Utfall 2023 ack. visas inte", "Utfall 2023 ack. är –"),
+    (("--columns", "namn,utfall,utfall_2023"), "Utfall 2023 ack. är –", "Utfall 2023 ack. visas inte"),
 ])
 def test_a_single_table_in_word_says_the_notes_of_its_columns_shown(run, tmp_path, columns, said, unsaid):
     """Found in review (h58): `deviation -o x.docx` put every note of the report under its table, those on columns

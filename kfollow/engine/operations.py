@@ -1074,18 +1074,23 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
                        if c in frame.columns and frame[c].null_count() == frame.height
                        and not (noted and c in ("prognos", "prognos_avvikelse")))
     earlier = f"utfall_{p.year - 1}"
+    headers = store.years[p.year].rubriker
+    if p.month is not None and p.month < 12 and earlier in frame.columns and earlier not in headers:
+        # the same months of last year: `Utfall 2023` beside `Budget helår` read as the whole of 2023 (found in
+        # a kommunekonom's reading); `ack.` as the forms say it (a header of the year file's own is kept)
+        headers = {**headers, earlier: f"Utfall {p.year - 1} ack."}
     if p.month is not None and p.month < 12 and earlier in frame.columns and frame[earlier].is_null().all() \
             and last_month_booked(store, p.year - 1) is None:
         # a year given whole has no figure for the months: a column of – in the nämnd's tables, explained only on
         # stderr (found in review); left out for people, with a note, and kept in csv and json
         unforecast += (earlier,)
         why = f"filen för {p.year - 1} har utfallet för helåret, inte per månad."
-        notes += (LeftOutNote(f"Utfall {p.year - 1} visas inte: {why}", earlier),
-                  ColumnNote(f"Utfall {p.year - 1} är –: {why}", earlier))
+        shown_as = headers.get(earlier, f"Utfall {p.year - 1}")
+        notes += (LeftOutNote(f"{shown_as} visas inte: {why}", earlier),
+                  ColumnNote(f"{shown_as} är –: {why}", earlier))
     # a list of the largest parts of a two-key cut names each part with its row (`KSF: Intäkter`):
     # headed by the row's key, as the full table is
     label = cut.keys[0] if top is not None and cut.nested else None
-    headers = store.years[p.year].rubriker
     if compared and "jmf_prognos" not in headers:  # (a header of the year file's own is kept)
         headers = {**headers, "jmf_prognos": f"Jmf. {compared}"}
     return as_report(frame, headers, store=store, machine_only=unforecast, label=label,
