@@ -70,7 +70,8 @@ CATALOGUE: dict[str, tuple[Kind, str]] = {
     "rubrik": (Kind.text, ""),  # the row label for people; its header is the report's key's
     "stab": (Kind.text, "Stab"), "kostnadsslag": (Kind.text, "Kostnadsslag"), "konto": (Kind.text, "Konto"),
     "indikator": (Kind.text, "Nämndindikator"), "ar": (Kind.count, "År"), "varde": (Kind.percent, "Värde %"),
-    "mal": (Kind.percent, "Mål %"), "riktning": (Kind.text, "Önskad riktning"), "uppfyllt": (Kind.text, "Uppfyllt"),
+    "mal": (Kind.percent, "Mål %"), "riktning": (Kind.text, "Riktning"), "uppfyllt": (Kind.text, "Uppfyllt"),
+    "onskad_riktning": (Kind.text, "Önskad riktning"),  # the target in words, as the published table says it
     "verksamhet": (Kind.text, "Verksamhet"), "forvaltning": (Kind.text, "Förvaltning"),
     "namn": (Kind.text, "Namn"), "projekt": (Kind.text, "Projekt"), "status": (Kind.text, "Status"),
     "kommentar": (Kind.text, "Kommentar"), "fil": (Kind.text, "Fil"), "rad": (Kind.count, "Rad"),

@@ -228,8 +228,9 @@ def test_without_targets_people_see_no_target_columns(run):
     riktning and Uppfyllt empty in every row; scripts keep the columns (stable names)."""
     sie = ROOT / "examples" / "sie" / "budgets"
     table = run("indicators", "--budgets", sie).stdout
-    assert "Mål %" not in table and "Uppfyllt" not in table and "2024" in table
-    assert run("indicators", "--budgets", sie, "-f", "csv").stdout.splitlines()[0].endswith(",mal,riktning,uppfyllt")
+    assert "Mål %" not in table and "Önskad riktning" not in table and "Uppfyllt" not in table and "2024" in table
+    assert run("indicators", "--budgets", sie, "-f", "csv").stdout.splitlines()[0].endswith(
+        ",mal,riktning,onskad_riktning,uppfyllt")
 
 
 @pytest.mark.parametrize("mal", ["99999999999999999999999", "123456789012345678.5", "2.123456"])
@@ -363,7 +364,29 @@ def test_riktning_as_the_table_says_it_is_read_and_csv_gives_it_as_readme_says(r
     assert {r["indikator"]: r["riktning"] for r in rows if r["forvaltning"] == "KLF"} == {
         "personalkostnad_andel": "lägre", "avvikelse_budget": "lägre", "avvikelse_investering": "högre"}
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "`lägre` or `högre` (as the table shows them)" in readme
+    assert "`lägre` or `högre`, the target in words as the table for people shows it" in readme
+    assert {r["indikator"]: r["onskad_riktning"] for r in rows if r["forvaltning"] == "KLF"} == {
+        "personalkostnad_andel": "Mindre än 23", "avvikelse_budget": "Mindre än 2", "avvikelse_investering": "Ej negativ"}
+
+
+@pytest.mark.parametrize("target, said, met", [
+    ("{mal: 0, riktning: hogre}", "Ej negativ", "ja"), ("{mal: 40, riktning: hogre}", "Minst 40", "nej"),
+    ("{mal: 39.2, riktning: hogre}", "Minst 39,2", "ja"), ("{mal: 2.5, riktning: lagre}", "Mindre än 2,5", "nej"),
+])
+def test_the_target_is_said_in_words_as_the_published_table_says_it(run, tmp_path: Path, target, said, met):
+    """A kommunekonom's reading: `Mål % 0,0` beside `Önskad riktning högre` read as "the more unspent, the
+    better"; the published table says the target in words under Önskad riktning: `Mindre än 23`, `Mindre än 2`,
+    `Ej negativ` (for the investment deviation of KLF, 39,2 % in 2024). The figures stay apart in csv."""
+    folder = tmp_path / "b"
+    shutil.copytree(ROOT / "budgets", folder)
+    year = folder / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("avvikelse_investering: {mal: 0, riktning: hogre}",
+                                                             f"avvikelse_investering: {target}"), encoding="utf-8")
+    table = run("indicators", "--budgets", folder, "--year", "2024", "--forvaltning", "KLF").stdout
+    line = next(x for x in table.splitlines() if x.startswith("Procentuell avvikelse investeringsbudget"))
+    assert line.split()[-2:] == [*said.split()[-1:], met] and said in line and "39,2" in line
+    assert "Mål %" not in table and "Önskad riktning" in table
+    assert "Mindre än 2 " in table and "Mindre än 23 " in table  # (the other targets as the bundled year file has them)
 
 
 def test_the_table_says_how_each_figure_is_computed(run):

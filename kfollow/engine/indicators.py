@@ -88,6 +88,19 @@ def _close_to_target(frame: pl.DataFrame, year: int) -> list[str]:
     return out
 
 
+def _wanted(target) -> str | None:
+    """The target as the published table says it under `Önskad riktning` (`Mindre än 23`, `Ej negativ`): a
+    target `Mål 0,0` beside `högre` read as "the more unspent, the better" (a kommunekonom's reading).
+    `lagre`: the figure's size under the target; `hogre`: the figure at least the target."""
+    if target is None or target.mal is None:
+        return None
+    mal = Decimal(repr(target.mal))
+    goal = _comma(mal.normalize() if mal == mal.to_integral() else mal)
+    if target.riktning == "lagre":
+        return f"Mindre än {goal}"
+    return "Ej negativ" if mal == 0 else f"Minst {goal}"
+
+
 def _comma(value: Decimal) -> str:
     """A percent for people (`2,04`; a percent has no thousands)."""
     return f"{value:f}".replace(".", ",")
@@ -189,11 +202,12 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
                          "namn": f"{label.removesuffix(' (%)')}, {fid} (%)",
                          **{f"varde_{y}": _percent(by_year.get(y)) for y in years},
                          "mal": target.mal if target else None,
-                         "riktning": RIKTNING[target.riktning] if target else None, "uppfyllt": met,
+                         "riktning": RIKTNING[target.riktning] if target else None,
+                         "onskad_riktning": _wanted(target), "uppfyllt": met,
                          **{f"varde_{y}{EXACT}": _exact(by_year.get(y)) for y in years}})
     schema = {"radtyp": pl.String, "forvaltning": pl.String, "indikator": pl.String, "namn": pl.String,
               **{f"varde_{y}": pl.Float64 for y in years}, "mal": pl.Float64, "riktning": pl.String,
-              "uppfyllt": pl.String, **{f"varde_{y}{EXACT}": pl.Int128 for y in years}}
+              "onskad_riktning": pl.String, "uppfyllt": pl.String, **{f"varde_{y}{EXACT}": pl.Int128 for y in years}}
     frame = pl.DataFrame(rows, schema=schema, orient="row")
     whole = "" if len(to_date) == len(shown) else "; övriga år avser helår"
     # investments have no months: their figure is the year file's, whatever the period (found in review)
@@ -263,7 +277,8 @@ def indicators(store: Store, year: int | None = None, forvaltning: list[str] | N
     else:
         empty = []
     notes = (*notes, *_close_to_target(frame, year), _definitions(store, year))
-    # without any target in the year file (`indikatorer:`), no Mål, Önskad riktning or Uppfyllt for people
-    untargeted = ("mal", "riktning", "uppfyllt") if "mal" in frame.columns and frame["mal"].is_null().all() else ()
+    # without any target in the year file (`indikatorer:`), no Önskad riktning or Uppfyllt for people; the target
+    # and its direction are said in words (`onskad_riktning`), as the published table does: its figures for scripts
+    untargeted = ("onskad_riktning", "uppfyllt") if "mal" in frame.columns and frame["mal"].is_null().all() else ()
     return as_report(frame, headers, store=store, title=f"Nämndindikatorer {year}, målområde ekonomi",
-                     machine_only=("indikator", *empty, *untargeted), notes=notes)
+                     machine_only=("indikator", "mal", "riktning", *empty, *untargeted), notes=notes)
