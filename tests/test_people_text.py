@@ -95,3 +95,20 @@ def test_last_years_column_of_a_year_to_date_table_says_it_is_to_date(run, tmp_p
     renamed = run("deviation", "--budgets", own, "--period", "2024-10")
     assert renamed.exit_code == 0, renamed.stderr
     assert "Utfall jan–okt 2023" in renamed.stdout.splitlines()[2] and "ack." not in renamed.stdout.splitlines()[2]
+
+
+def test_months_of_forvaltningar_presented_two_ways_says_how_they_are_summed(run):
+    """A kommunekonom's reading: `months` of all förvaltningar summed KSF's nettokostnad with Serviceförvaltningen's
+    resultat turned (utfall ack. 136,1 at October, as the Summa of `deviation --by forvaltning`, which says so in a
+    note) without a word. One förvaltning, or every row shown as intäkter − kostnader, needs none."""
+    examples = ROOT / "examples" / "budgets"
+    both = run("months", "--budgets", examples)
+    october = next(x for x in both.stdout.splitlines() if x.startswith("2024-10"))
+    assert october.split()[4:6] == ["135,1", "136,1"]  # budget ack., utfall ack.: the Summa of deviation --by forvaltning
+    said = ("Anm.: Beloppen är förvaltningarnas nettokostnad: Serviceförvaltningen (internt prissatt), som redovisas som "
+            "resultat (intäkter − kostnader), räknas med omvänt tecken.")
+    assert said in both.stdout
+    assert "Summa nettokostnad räknar även förvaltningar som redovisas som resultat" in run(
+        "deviation", "--budgets", examples, "--by", "forvaltning").stdout
+    assert "omvänt tecken" not in run("months", "--budgets", examples, "--forvaltning", "KSF").stdout
+    assert "omvänt tecken" not in run("months", "--budgets", examples, "--costs-negative").stdout

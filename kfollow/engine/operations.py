@@ -27,7 +27,7 @@ from kfollow.engine import present
 from kfollow.engine.present import as_report
 from kfollow.engine.selection import forvaltningar
 from kfollow.vocabulary import RowKind
-from kfollow.report import EXACT, Caveat, ColumnCaveat, ColumnNote, LeftOutNote, Report
+from kfollow.report import EXACT, Caveat, ColumnCaveat, ColumnNote, LeftOutNote, Report, TableNote
 
 BLOCK_END = 1_000_000  # position of ej_fordelat / differens / subtotal rows after a block's own rows
 
@@ -1254,6 +1254,13 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
     notes = (Caveat(f"Endast {flt.chosen}: budget och utfall utan konto ingår inte."),) if flt else ()
     if left := [f for f in held if f not in shown]:
         notes += (flt.left_out(left),)
+    resultat = _resultat(store, year, shown)
+    if resultat and len(resultat) < len(shown) and not costs_negative:
+        # each month is a Summa of förvaltningar presented two ways, as `deviation --by forvaltning`'s Summa, which
+        # says so (found in a kommunekonom's reading: the months' total had no note)
+        names = ", ".join(store.years[year].forvaltningar[f].namn for f in resultat)
+        notes += (TableNote(f"Beloppen är förvaltningarnas nettokostnad: {names}, som redovisas som resultat "
+                            "(intäkter − kostnader), räknas med omvänt tecken."),)
     prev = f"utfall_{year - 1}"
     empty = prev in frame.columns and frame[prev].null_count() == frame.height
     if flt and empty:  # typed per row, no accounts
