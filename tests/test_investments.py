@@ -400,6 +400,9 @@ BROKEN = {
                             ("beslutat", "did you mean 'beslutad_budget'")),
     "unknown section key": ("  projekt:\n", "  projekter:\n", "projekter", ("projekter", "did you mean 'projekt'")),
     "unknown status": ("      status: pågående\n", "      status: pagaende\n", "pagaende", ("did you mean 'pågående'",)),
+    "cancelled misspelt": ("      status: pågående\n", "      status: avbrutet\n", "avbrutet", ("did you mean 'avbruten'",)),
+    "closed is not a status": ("      status: pågående\n", "      status: avslutat\n", "avslutat",
+                               ("färdigställd for a project that was finished", "avbruten for one stopped")),
     "unknown förvaltning": ("      forvaltning: VSS\n", "      forvaltning: LKDATA\n", "LKDATA", ("LKDATA", "KLF, VSS")),
     "swedish amount": ("      beslutad_budget: 990512.0\n", "      beslutad_budget: 990 512,0\n", "990 512,0",
                        ("990512.0",)),
@@ -484,3 +487,101 @@ def test_an_opening_above_last_year_with_a_net_income_is_a_warning_not_a_decreas
     code, findings, _ = _check(run, budgets_copy)
     assert code == 0
     assert [(f[2], "ack_utfall_tidigare" in f[3], "867 604,6 tkr" in f[3]) for f in findings] == [("varning", True, True)]
+
+
+# --- a cancelled project (status avbruten) ---------------------------------------------------
+
+# a project stopped by the nämnd mid-way: of its 45 mnkr frame 4,1 mnkr was spent, 3,2 of it before 2024
+CANCELLED = """\
+    idrottshall-norr:
+      namn: Idrottshall Norr
+      forvaltning: KLF
+      status: avbruten
+      beslutad_budget: 45000.0
+      ack_utfall_tidigare: 3200.0
+      budget: 20000.0
+      utfall: 862.4
+      kommentar: Avbröts efter beslut i kommunstyrelsen i juni; förstudien är gjord, ramen används inte.
+"""
+
+
+def _with_cancelled(budgets_copy: Path) -> Path:
+    path = budgets_copy / "2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.endswith("trygghetspunkter.\n"), text[-80:]  # civil beredskap is the file's last project
+    path.write_text(text + CANCELLED, encoding="utf-8")
+    return path
+
+
+def test_a_cancelled_project_is_its_own_block_with_its_sum(run, budgets_copy):
+    _with_cancelled(budgets_copy)
+    rows = _csv(run, "investments", "--year", "2024", "--budgets", budgets_copy)
+    assert [(r["radtyp"], r["namn"]) for r in rows[-5:]] == [
+        ("rad", "Civil beredskap"), ("delsumma", "Summa pågående projekt"),
+        ("rad", "Idrottshall Norr"), ("delsumma", "Summa avbrutna projekt"), ("summa", "Summa investeringar")]
+    cancelled, block, total = _by_name(rows)["Idrottshall Norr"], rows[-2], rows[-1]
+    money = ("beslutad_budget", "ack_utfall", "budgetavvikelse_ack", "budget", "utfall", "avvikelse")
+    # 45 000 − (3 200 + 862,4) = 40 937,6 tkr; 20 000 − 862,4 = 19 137,6 tkr
+    assert tuple(cancelled[c] for c in money) == ("45.0", "4.1", "40.9", "20.0", "0.9", "19.1")
+    assert (cancelled["status"], block["status"]) == ("avbruten", "avbruten")
+    assert tuple(block[c] for c in money) == tuple(cancelled[c] for c in money)
+    # the seed's 1 349,3 / 1 192,5 / 156,8 / 471,7 / 314,9 / 156,8 and the cancelled project, exactly:
+    # budget 471 673,2 + 20 000; utfall 314 919,6 + 862,4; avvikelse 175 891,2 tkr
+    assert tuple(total[c] for c in money) == ("1394.3", "1196.6", "197.7", "491.7", "315.8", "175.9")
+    # the other blocks are the seed's as they were
+    assert _by_name(rows)["Summa färdigställda projekt"]["avvikelse"] == "58.5"
+    assert _by_name(rows)["Summa pågående projekt"]["avvikelse"] == "98.3"
+    frame = investments_report(load_budgets(budgets_copy), 2024, status="avbruten")  # exact öre
+    assert frame.filter(pl.col("radtyp") == "delsumma").select("avvikelse", "budgetavvikelse_ack").row(0) == (
+        1_913_760_000, 4_093_760_000)
+
+
+def test_the_status_option_offers_every_status_of_the_year_file():
+    from kfollow.cli.investments import Status
+    from kfollow.engine.investments import STATUS_ORDER
+    from kfollow.sources.investments import STATUSES
+
+    assert {s.value for s in Status} == set(STATUSES) == set(STATUS_ORDER)
+
+
+def test_a_cancelled_projects_deviation_is_explained_not_read_as_saved(run, budgets_copy):
+    _with_cancelled(budgets_copy)
+    result = run("investments", "--budgets", budgets_copy)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert next(l for l in lines if l.startswith("Summa avbrutna projekt")).split()[-1] == "19,1"
+    note = next(l for l in lines if "avbrutna projekt" in l and "Idrottshall Norr" in l)
+    assert "inte" in note and "besparing" in note, note
+    plain = run("investments", "--status", "färdigställd", "--budgets", budgets_copy)
+    assert "besparing" not in plain.stdout  # no cancelled project in the table: no note
+
+
+def test_status_avbruten_filter_and_title(run, budgets_copy):
+    _with_cancelled(budgets_copy)
+    rows = _csv(run, "investments", "--status", "avbruten", "--budgets", budgets_copy)
+    assert [r["namn"] for r in rows] == ["Idrottshall Norr", "Summa avbrutna projekt"]
+    result = run("investments", "--status", "avbruten", "--budgets", budgets_copy)
+    assert result.stdout.splitlines()[0] == "Investeringar 2024 (avbrutna projekt), belopp i mnkr"
+
+
+def test_summary_notes_the_unused_frame_of_a_cancelled_project(run, budgets_copy):
+    _with_cancelled(budgets_copy)
+    rows = _csv(run, "summary", "--budgets", budgets_copy)
+    investing = next(r for r in rows if r["radtyp"] == "investeringar")
+    assert (investing["budget"], investing["utfall"], investing["avvikelse"]) == ("423.9", "246.3", "177.5")
+    result = run("summary", "--budgets", budgets_copy)
+    assert any("Idrottshall Norr" in l and "besparing" in l for l in result.stdout.splitlines()), result.stdout
+    assert "besparing" not in run("summary", "--budgets", budgets_copy, "--forvaltning", "VSS").stdout
+
+
+def test_a_cancelled_project_passes_the_check(run, budgets_copy):
+    # ack. utfall 4 062,4 tkr of a 45 000 tkr frame, the year's 862,4 of 20 000: no error, no warning
+    _with_cancelled(budgets_copy)
+    code, findings, _ = _check(run, budgets_copy)
+    assert (code, findings) == (0, [])
+
+
+def test_a_cancelled_project_of_last_year_may_be_gone_this_year(run, budgets_copy):
+    _set_investments_2023(budgets_copy, _simhallen_2023() + CANCELLED.replace("      ack_utfall_tidigare: 3200.0\n", ""))
+    code, findings, _ = _check(run, budgets_copy)
+    assert (code, findings) == (0, [])

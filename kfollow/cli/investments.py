@@ -15,11 +15,12 @@ from kfollow.options import Unit
 class Status(str, Enum):
     pagaende = "pågående"
     fardigstalld = "färdigställd"
+    avbruten = "avbruten"
 
 
 def investments(
     year: YearOpt = None,
-    status: Annotated[Optional[Status], typer.Option("--status", help="Only pågående or only färdigställda projects.")] = None,
+    status: Annotated[Optional[Status], typer.Option("--status", help="Only pågående, färdigställda or avbrutna (cancelled) projects.")] = None,
     forvaltning: ForvaltningOpt = None,
     comments: CommentsOpt = False,
     columns: ColumnsOpt = None,
@@ -32,9 +33,10 @@ def investments(
 ):
     """Investment projects: beslutad budget against utfall to date, the year's budget against utfall, with sums.
 
-    Färdigställda projects, then pågående, each with its sum, then Summa investeringar.
+    Färdigställda projects, then pågående, then avbrutna (cancelled), each with its sum, then Summa investeringar.
 
-    Deviations are budget − utfall: positive = under budget.
+    Deviations are budget − utfall: positive = under budget; a cancelled project's is frame left unused,
+    no saving, as a note under the table says.
 
     \b
     Examples:

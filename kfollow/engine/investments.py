@@ -15,13 +15,16 @@ from kfollow.engine import selection
 from kfollow.engine.present import as_report
 from kfollow.engine.findings import finding, literal
 from kfollow.engine.selection import forvaltningar
-from kfollow.report import Report
-from kfollow.store import STATUSES
+from kfollow.report import ColumnNote, Report
+from kfollow.sources.investments import STATUSES, STATUSES_SAID
 
-# the seed's table titles per status, in the order it prints them
-STATUS_ORDER = ("färdigställd", "pågående")
-STATUS_TITLE = {"färdigställd": "Summa färdigställda projekt", "pågående": "Summa pågående projekt"}
+# the statuses in the order the tables print them (the seed's two, then the projects stopped), in the plural
+STATUS_PLURAL = {"färdigställd": "färdigställda", "pågående": "pågående", "avbruten": "avbrutna"}
+STATUS_ORDER = tuple(STATUS_PLURAL)
+STATUS_TITLE = {s: f"Summa {plural} projekt" for s, plural in STATUS_PLURAL.items()}  # the seed's titles
 TOTAL_TITLE = "Summa investeringar"
+CANCELLED = "avbruten"
+NO_SAVING = "ingen besparing: det som ramen var till för blir inte av"  # what a cancelled project's deviation is
 
 # --- expressions ---------------------------------------------------------------------------
 
@@ -53,14 +56,15 @@ def investments_report(budgets, year: int, status: str | None = None,
     varav_overfort (carried over from the previous year), utfall, avvikelse (budget − utfall);
     beraknad_totalutgift and avvikelse_totalutgift (beslutad_budget − beraknad_totalutgift) when a
     project has a forecast of its total cost; kommentar. Deviations: positive = under budget.
-    Subtotals are sums of exact amounts (null when a row lacks the amount). With `status`, only that
-    status's projects and their subtotal.
+    Blocks in STATUS_ORDER: färdigställd, pågående, avbruten (a cancelled project's deviation is frame left
+    unused, no saving: `cancelled_note`). Subtotals are sums of exact amounts (null when a row lacks the
+    amount). With `status`, only that status's projects and their subtotal.
     """
     selection.a_store(budgets)  # (a folder's name here: what it takes, found in review)
     info = budgets.year(year)
     fids = forvaltningar(budgets, year, forvaltning)
     if status is not None and status not in STATUSES:
-        raise UsageError(f"status '{status}' is unknown; use pågående or färdigställd")
+        raise UsageError(f"status '{status}' is unknown; use {STATUSES_SAID}")
     projects = budgets.investments.filter((pl.col("ar") == year) & (pl.col("typ") == "projekt"))
     if projects.is_empty():
         raise UsageError(f"{info.fil} has no investment projects for {year}; add them under investeringar.projekt "
@@ -98,6 +102,25 @@ def investments_report(budgets, year: int, status: str | None = None,
                "budgetavvikelse_ack", "budget", "varav_overfort", "utfall", "avvikelse",
                *(["beraknad_totalutgift", "avvikelse_totalutgift"] if forecasts else []), "kommentar"]
     return frame.select(columns)
+
+
+def cancelled_note(names: list[str], summary: bool = False) -> tuple:
+    """A note on the deviation where projects `names` were cancelled (status avbruten): their avvikelse is the
+    frame they leave unused, which a reader takes for money saved (found by an investment controller)."""
+    if not names:
+        return ()
+    which = ", ".join(names)
+    if summary:
+        return (ColumnNote(f"Avvikelsen för investeringar räknar med den ram som avbrutna projekt ({which}) inte "
+                           f"använder, {NO_SAVING} (kfollow investments --status avbruten visar beloppen).", "avvikelse"),)
+    return (ColumnNote(f"Avvikelsen för avbrutna projekt ({which}) är den del av ramen som inte används när ett projekt "
+                       f"avbryts, {NO_SAVING}. Summa investeringar räknar den med.", "avvikelse", "budgetavvikelse_ack"),)
+
+
+def _cancelled(frame: pl.DataFrame) -> list[str]:
+    """The names of the cancelled projects (status avbruten) among a frame's project rows."""
+    rows = frame.filter(pl.col("status") == CANCELLED)
+    return (rows.filter(pl.col("radtyp") == "rad") if "radtyp" in rows.columns else rows)["namn"].to_list()
 
 
 def _totals(budgets, fid: str) -> pl.DataFrame:
@@ -230,6 +253,9 @@ def reconcile_investments(budgets) -> list[dict]:
     - a project färdigställd in a year has no utfall in a later year (fel);
     - varav_overfort equals the previous year's unspent budget − utfall (0 if overspent) where both
       years have the project: fel when more is carried than was left, varning when less.
+
+    A cancelled project (avbruten) is held to no rule of its own: its ack. utfall below the decided budget is
+    the frame left unused, no error.
     """
     units = {ar: info.enhet for ar, info in budgets.years.items()}
     inv = budgets.investments
@@ -302,8 +328,9 @@ def investments(store, year: int | None = None, status: str | None = None,
     """`investments_report` as a `Report` (default: the latest year)."""
     year = selection.year_or_latest(store, year)
     frame = investments_report(store, year, status, forvaltning)
-    which = f" ({status} projekt)" if status else ""
-    return as_report(frame, store.years[year].rubriker, store=store, title=f"Investeringar {year}{which}", unit=unit)
+    which = f" ({STATUS_PLURAL[status]} projekt)" if status else ""
+    return as_report(frame, store.years[year].rubriker, store=store, title=f"Investeringar {year}{which}", unit=unit,
+                     notes=cancelled_note(_cancelled(frame)))
 
 
 def summary(store, year: int | None = None, forvaltning: str | None = None, against: str | None = None,
@@ -326,5 +353,7 @@ def summary(store, year: int | None = None, forvaltning: str | None = None, agai
     notes = (f"Ingen prognos gjordes {year}-{month:02d}: jämförelsen är med den senaste före"
              + (f", från {year}-{used:02d}." if len(set(last.values())) <= 1 else "."),) \
         if month is not None and used is not None and month not in set(last.values()) else ()
+    notes += cancelled_note(_cancelled(store.investments.filter(
+        (pl.col("ar") == year) & (pl.col("forvaltning") == fid) & (pl.col("typ") == "projekt"))), summary=True)
     return as_report(frame, store.years[year].rubriker, store=store, title=f"Ekonomi {year}, {fid}", unit=unit,
                      qualifier=since, notes=notes)

@@ -14,7 +14,7 @@ The section (README, "Investeringar"):
         simhallen:              # project id, stable across years
           namn: KS simhallen
           forvaltning: KLF
-          status: färdigställd  # pågående | färdigställd
+          status: färdigställd  # pågående | färdigställd | avbruten
           beslutad_budget: 990512.0
           ack_utfall_tidigare: 877604.6   # utfall since the start up to the end of the previous year
           budget: 112907.4      # the year's budget, including
@@ -28,9 +28,13 @@ from __future__ import annotations
 
 import difflib
 
-from kfollow.store import ID, INVESTMENT_SCHEMA, STATUSES, closest
+from kfollow.store import ID, INVESTMENT_SCHEMA, closest
 
 
+# a project's status, as a kommun's investment report groups its projects: `avbruten` is a project stopped
+# by decision before it was finished, whose unused frame is no saving (engine.investments says so)
+STATUSES = ("pågående", "färdigställd", "avbruten")
+STATUSES_SAID = f"{', '.join(STATUSES[:-1])} or {STATUSES[-1]}"  # in a message: "write …"
 SECTION_KEYS = ("forvaltningar", "projekt")
 FORVALTNING_KEYS = ("rubrik", "budget", "utfall", "prognos", "kommentar")
 PROJECT_KEYS = ("namn", "forvaltning", "status", "beslutad_budget", "ack_utfall_tidigare", "budget", "varav_overfort",
@@ -100,7 +104,9 @@ def _project(parser, pid: str, knode, body) -> dict:
     status = parser.text(snode, f"status of {what}")
     if status not in STATUSES:
         close = difflib.get_close_matches(status, STATUSES, n=1, cutoff=0.5)
-        hint = f"did you mean '{close[0]}'?" if close else "write pågående or färdigställd"
+        hint = f"did you mean '{close[0]}'?" if close else f"write {STATUSES_SAID}"
+        if status.casefold().startswith("avslut"):  # reports say avslutade for finished projects, and for stopped ones
+            hint = "write färdigställd for a project that was finished, avbruten for one stopped before it was finished"
         raise parser.error(snode, f"status '{status}' of {what} is unknown; {hint}")
     value = _reader(parser, body, what)
     return {
