@@ -585,3 +585,57 @@ def test_a_cancelled_project_of_last_year_may_be_gone_this_year(run, budgets_cop
     _set_investments_2023(budgets_copy, _simhallen_2023() + CANCELLED.replace("      ack_utfall_tidigare: 3200.0\n", ""))
     code, findings, _ = _check(run, budgets_copy)
     assert (code, findings) == (0, [])
+
+
+# --- an ongoing project that disappears ---------------------------------------------------------
+
+
+def test_an_ongoing_project_missing_the_next_year_is_a_warning(run, budgets_copy):
+    ongoing = CANCELLED.replace("status: avbruten", "status: pågående")
+    _set_investments_2023(budgets_copy, _simhallen_2023() + ongoing)
+    code, findings, _ = _check(run, budgets_copy)
+    old, new = budgets_copy / "2023.yaml", budgets_copy / "2024.yaml"
+    assert code == 0  # a warning
+    assert [(f[0], f[1], f[2]) for f in findings] == [(str(old), _line(old, "idrottshall-norr:"), "varning")]
+    message = findings[0][3]
+    for word in ("projekt idrottshall-norr 2023: pågående", f"filen för 2024 ({new})", "investeringar.projekt",
+                 "färdigställd", "avbruten"):
+        assert word in message, message
+    # one Swedish sentence, as every kind of finding (test_check_swedish), and the same in json
+    from test_check_swedish import findings as swedish_findings
+
+    assert [f["kod"] for f in swedish_findings(run, budgets_copy) if "503,2" not in f["meddelande"]] == ["inv_forsvunnen"]
+
+
+@pytest.mark.parametrize("status", ["färdigställd", "avbruten"])
+def test_a_closed_project_of_last_year_may_be_gone(run, budgets_copy, status):
+    closed = CANCELLED.replace("status: avbruten", f"status: {status}")
+    _set_investments_2023(budgets_copy, _simhallen_2023() + closed)
+    code, findings, _ = _check(run, budgets_copy)
+    assert (code, findings) == (0, [])
+
+
+def test_a_missing_project_with_a_new_id_of_the_same_name_is_named(run, budgets_copy):
+    # last year's id was simhall; this year it is written simhallen: the project did not stop, its id changed
+    _set_investments_2023(budgets_copy, _simhallen_2023().replace("    simhallen:\n", "    simhall:\n"))
+    code, findings, _ = _check(run, budgets_copy)
+    assert code == 0
+    assert len(findings) == 1 and findings[0][2] == "varning"
+    message = findings[0][3]
+    assert "projekt simhall 2023: pågående" in message, message
+    assert f"projektet simhallen med samma namn på rad {_line(budgets_copy / '2024.yaml', 'simhallen:')}" in message
+
+
+def test_a_year_with_only_a_forvaltnings_total_does_not_lose_its_projects(run, budgets_copy):
+    # 2024 gives VSS's investments as one total, not per project (as the bundled 2023 does for KLF): last year's
+    # ongoing VSS project is not missing there, the year's projects are just not known
+    path = budgets_copy / "2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("    vss-lkdata:\n")
+    end = text.index("    simhallen:\n")
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    _replace(path, "  forvaltningar:\n    KLF:\n", "  forvaltningar:\n    VSS:\n      utfall: 69437.5\n    KLF:\n")
+    vss = CANCELLED.replace("status: avbruten", "status: pågående").replace("forvaltning: KLF", "forvaltning: VSS")
+    _set_investments_2023(budgets_copy, _simhallen_2023() + vss)
+    code, findings, _ = _check(run, budgets_copy)
+    assert (code, findings) == (0, [])

@@ -252,7 +252,9 @@ def reconcile_investments(budgets) -> list[dict]:
       ack_utfall_tidigare is the previous year's ack. utfall (varning when it differs otherwise);
     - a project färdigställd in a year has no utfall in a later year (fel);
     - varav_overfort equals the previous year's unspent budget − utfall (0 if overspent) where both
-      years have the project: fel when more is carried than was left, varning when less.
+      years have the project: fel when more is carried than was left, varning when less;
+    - a project pågående in a year is in the next year's file, where there is one (varning), at its line: a
+      project neither färdigställd nor avbruten does not end by being left out (`_gone`).
 
     A cancelled project (avbruten) is held to no rule of its own: its ack. utfall below the decided budget is
     the frame left unused, no error.
@@ -317,7 +319,48 @@ def reconcile_investments(budgets) -> list[dict]:
             f"oförbrukat (budget − utfall, {literal(r['fg_fil'])}:{r['fg_rad']})"
             + ("; mer förs över än det som fanns kvar" if too_much else "; mindre förs över än det som fanns kvar"),
             r["varav_overfort"], r["unspent"])
+    for r, other in _gone(budgets, projects):
+        add("inv_forsvunnen", r, "varning", _gone_text(r, other))
     return findings
+
+
+def _gone(budgets, projects: pl.DataFrame) -> list[tuple[dict, dict | None]]:
+    """Projects pågående in a year that the next year's file does not have, each with the next year's project
+    of the same name under another id (None if none): its id changed, most likely. A förvaltning whose next
+    year gives only declared totals, no projects, is left out: that year's projects are not known."""
+    nxt = pl.col("ar") + 1
+    later = projects.select("projekt", "namn", "forvaltning", "fil", "rad", ar=pl.col("ar") - 1)
+    totals_only = (
+        budgets.investments.filter((pl.col("typ") == "forvaltning")
+                                   & (pl.col("budget").is_not_null() | pl.col("utfall").is_not_null()))
+        .select("forvaltning", ar=pl.col("ar") - 1)
+        .join(later.select("ar", "forvaltning"), on=["ar", "forvaltning"], how="anti")
+    )
+    missing = (
+        projects.filter((pl.col("status") == "pågående") & nxt.is_in(list(budgets.years)))
+        .join(later, on=["ar", "projekt"], how="anti")
+        .join(totals_only, on=["ar", "forvaltning"], how="anti")
+        .with_columns(nytt_fil=nxt.replace_strict({ar: info.fil for ar, info in budgets.years.items()},
+                                                  return_dtype=pl.String))
+    )
+    renamed = later.join(projects.select("projekt", "ar"), on=["ar", "projekt"], how="anti")  # new in the later year
+    found = []
+    for r in missing.sort("ar", "ordning").iter_rows(named=True):
+        same = renamed.filter((pl.col("ar") == r["ar"]) & (pl.col("namn") == r["namn"]))
+        found.append((r, same.row(0, named=True) if same.height else None))
+    return found
+
+
+def _gone_text(r: dict, other: dict | None) -> str:
+    """The finding of a project pågående in year `r` that the next year's file lacks (`_gone`)."""
+    ar, fil = r["ar"], literal(r["nytt_fil"])
+    text = (f"projekt {literal(r['projekt'])} {ar}: pågående, men filen för {ar + 1} ({fil}) har det inte, så dess ram "
+            f"och utfall följs inte upp {ar + 1}; lägg till det där under investeringar.projekt med status pågående, "
+            f"färdigställd eller avbruten, eller rätta status här om det färdigställdes eller avbröts redan {ar}")
+    if other is not None:
+        text += (f" ({ar + 1} har projektet {literal(other['projekt'])} med samma namn på rad {other['rad']} där; är "
+                 "det samma projekt, ge det samma id båda åren)")
+    return text
 
 
 # --- reports for people and scripts -------------------------------------------------------------
