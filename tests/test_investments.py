@@ -574,6 +574,17 @@ def test_summary_notes_the_unused_frame_of_a_cancelled_project(run, budgets_copy
     assert "besparing" not in run("summary", "--budgets", budgets_copy, "--forvaltning", "VSS").stdout
 
 
+def test_the_investment_indicator_notes_the_unused_frame_of_a_cancelled_project(run, budgets_copy):
+    """Found in review: the investment deviation indicator counted a cancelled project's unused frame as under
+    budget (39,2 % and ja against `Ej negativ` in the bundled year) without the note `investments` and `summary` give."""
+    _with_cancelled(budgets_copy)
+    table = run("indicators", "--budgets", budgets_copy, "--year", "2024").stdout
+    said = ("Procentuell avvikelse investeringsbudget och utfall för KLF 2024 (Idrottshall Norr) räknar med den ram som "
+            "avbrutna projekt inte använder, ingen besparing")
+    assert said in table.replace("\n", " "), table
+    assert "avbrutna projekt" not in run("indicators", "--year", "2024").stdout
+
+
 def test_a_cancelled_project_passes_the_check(run, budgets_copy):
     # ack. utfall 4 062,4 tkr of a 45 000 tkr frame, the year's 862,4 of 20 000: no error, no warning
     _with_cancelled(budgets_copy)

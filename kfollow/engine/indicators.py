@@ -21,7 +21,7 @@ import polars as pl
 from kfollow.engine import selection
 from kfollow.engine.cuts import kostnadsslag_expr
 from kfollow.engine.expressions import exact_percent_value
-from kfollow.engine.investments import _totals
+from kfollow.engine.investments import CANCELLED, NO_SAVING, _totals
 from kfollow.engine.operations import deviation_report
 from kfollow.engine.present import as_report
 from kfollow.options import By
@@ -133,6 +133,7 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
     years = sorted(y for y in store.years if y <= year)
     values: dict[tuple[str, str], dict[int, tuple[int, int] | None]] = {}  # percent of: numerator, base
     # (a share without its base, "netto", is said right after a share without accounts)
+    cancelled: list[str] = []  # förvaltning and year whose investment deviation counts cancelled projects' frames
     gaps: dict[str, list[str]] = {k: [] for iid in INDICATORS
                                   for k in ((iid, "resultat", "personal", "ogrupperat", "noll", "netto", "andel_utfall", "andel_helar") if iid == "personalkostnad_andel" else
                                             (iid, "utfall", "utfall_helar") if iid == "avvikelse_budget" else (iid,))}
@@ -183,6 +184,11 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
                 # investeringsbidrag) that brings in less is a negative deviation (found by an investment controller)
             if invest is None:
                 gaps["avvikelse_investering"].append(f"{fid} {y}")
+            else:  # a cancelled project's unused frame counts as under budget: said, as `investments` says it
+                stopped = store.investments.filter((pl.col("ar") == y) & (pl.col("forvaltning") == fid)
+                                                   & (pl.col("typ") == "projekt") & (pl.col("status") == CANCELLED))
+                if stopped.height:
+                    cancelled.append(f"{fid} {y} ({', '.join(stopped['namn'].to_list())})")
             for iid, v in (("personalkostnad_andel", share), ("avvikelse_budget", deviation),
                            ("avvikelse_investering", invest)):
                 values.setdefault((fid, iid), {})[y] = v
@@ -243,6 +249,9 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
                               "avvikelse_budget" if iid in ("utfall", "utfall_helar") else iid].removesuffix(" (%)")
             said = "är 0 %" if iid == "noll" else "saknas"
             notes.append(f"{name} {said} för {', '.join(where)}: {why[iid]}.")
+    if cancelled:
+        notes.append(f"{INDICATORS['avvikelse_investering'].removesuffix(' (%)')} för {', '.join(cancelled)} räknar med "
+                     f"den ram som avbrutna projekt inte använder, {NO_SAVING}.")
     return frame, tuple(notes)
 
 

@@ -28,12 +28,8 @@ from __future__ import annotations
 
 import difflib
 
-from kfollow.store import ID, INVESTMENT_SCHEMA, closest
+from kfollow.store import ID, INVESTMENT_SCHEMA, STATUSES, closest
 
-
-# a project's status, as a kommun's investment report groups its projects: `avbruten` is a project stopped
-# by decision before it was finished, whose unused frame is no saving (engine.investments says so)
-STATUSES = ("pågående", "färdigställd", "avbruten")
 STATUSES_SAID = f"{', '.join(STATUSES[:-1])} or {STATUSES[-1]}"  # in a message: "write …"
 SECTION_KEYS = ("forvaltningar", "projekt")
 FORVALTNING_KEYS = ("rubrik", "budget", "utfall", "prognos", "kommentar")
