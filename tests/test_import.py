@@ -834,7 +834,7 @@ def test_erp_csv_debet_kredit_comma_separated_with_decimal_point(tmp_path: Path)
     ("2024-1;4010;1100;100;x;1,00", "2:1", "Period '2024-1' is not a period"),
     ("2024-13-01;4010;1100;100;x;1,00", "2:1", "Period '2024-13-01' is not a period; write YYYYMM, YYYY-MM or a date"),
     ("20240131;4010;1100;100;x;1,00", "2:1", "Period '20240131' is not a period"),
-    ("2024-02-30;4010;1100;100;x;1,00", "2:1", "Period '2024-02-30' is not a period"),
+    ("2024-02-30;4010;1100;100;x;1,00", "2:1", "Period '2024-02-30' is no date: 2024-02 has no day 30"),
     (";4010;1100;100;x;1,00", "2:1", "Period is empty"),
     ("202401;;1100;100;x;1,00", "2:2", "Konto is empty"),
 ])
@@ -1232,3 +1232,121 @@ def test_erp_csv_a_tab_separated_export_with_a_title_above_its_header_is_told_it
     message = result.stderr.strip().splitlines()[-1]
     assert "separated by tabs" in message and "remove the 2 lines" not in message, message
     assert "line 2" in message, message
+
+
+@pytest.mark.parametrize("cell, said", [
+    ("2024-02-30", "Period '2024-02-30' is no date: 2024-02 has no day 30 (its last is 29)"),
+    ("2023-02-29", "Period '2023-02-29' is no date: 2023-02 has no day 29 (its last is 28)"),
+    ("2024-04-31", "Period '2024-04-31' is no date: 2024-04 has no day 31 (its last is 30)"),
+    ("2024-01-00", "Period '2024-01-00' is no date: 2024-01 has no day 00 (its last is 31)"),
+])
+def test_erp_csv_a_booking_date_that_is_no_date_is_told_its_day_does_not_exist(tmp_path: Path, cell: str, said: str):
+    """Found by a controller (h61): `2024-02-30` in the period column was told to be written as a date YYYY-MM-DD,
+    which it is; the day is what does not exist in that month."""
+    result = csv_import(tmp_path, f"Period;Konto;Ansvar;Verksamhet;Text;Belopp\n202401;4010;1100;100;x;1,00\n"
+                                  f"{cell};4010;1100;100;x;1,00\n")
+    assert result.exit_code == 3
+    message = result.stderr.strip().splitlines()[-1]
+    assert message == (f"Error: {tmp_path / 'erp.csv'}:3:1: {said}; correct the date in the export, or name its "
+                       "period column (YYYYMM) under kolumner: period where it has one"), message
+    assert "write YYYYMM" not in message
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_erp_csv_negative_amounts_in_parentheses_and_a_unit_of_kronor_are_read_to_the_ore(tmp_path: Path):
+    """Found trying ERP exports (h61): an accountant's negative in parentheses, `(1 234,50)`, and an amount
+    followed by its unit, `1 234,50 kr` (or SEK), were refused with no way around; both mean one thing only."""
+    from kfollow.sources.erp_csv import with_amount
+
+    cells = ["(1 234,50)", "(1.234,50)", "( 7 )", "1 234,50 kr", "1 234,50kr", "1\u00a0234,50\u00a0KR", "12 SEK",
+             "-0,01 kr", "1234,50- kr", "(2,50) kr", "(-1,00)", "-(1,00)", "(1,00)-", "((1,00))", "(1,00", "1,00)",
+             "1 234 tkr", "5 mnkr", "1,00 €", "kr 1,00", "1,00 kr kr", "()", "kr"]
+    frame = with_amount(pl.LazyFrame({"t": cells}), "t", ",").collect()
+    assert dict(zip(cells, frame["_ore_t"].to_list())) == {
+        "(1 234,50)": -123450, "(1.234,50)": -123450, "( 7 )": -700, "1 234,50 kr": 123450, "1 234,50kr": 123450,
+        "1\u00a0234,50\u00a0KR": 123450, "12 SEK": 1200, "-0,01 kr": -1, "1234,50- kr": -123450, "(2,50) kr": -250,
+        **{c: None for c in cells[10:]}}
+    body = ("Period;Konto;Ansvar;Verksamhet;Text;Belopp\n"
+            "202401;4010;1100;100;x;10 000,00 kr\n"
+            "202401;4010;1100;100;Kreditfaktura;(1 234,56)\n"
+            "202401;3010;1100;100;Avgift;(99,99) kr\n")
+    result = csv_import(tmp_path, body)
+    assert result.exit_code == 0, result.stderr
+    assert keyed(facts_of(tmp_path / "out.csv")) == {
+        ("2024-01", "ADM", "EKO", "100", "4010", "kostnad"): "8765.44",
+        ("2024-01", "ADM", "EKO", "100", "3010", "intakt"): "-99.99",
+    }
+
+
+@pytest.mark.parametrize("cell, hint", [
+    ("1 234 tkr", "it ends in 'tkr', a unit kfollow does not read: amounts are in kronor (bare, or ending in kr or "
+                  "SEK); export them in kronor"),
+    ("1,00 €", "it ends in '€', a unit kfollow does not read: amounts are in kronor (bare, or ending in kr or SEK); "
+               "export them in kronor"),
+    ("(-1,00)", "a negative in parentheses has no minus; write (1,00) or -1,00"),
+    ("-(1,00)", "a negative in parentheses has no minus; write (1,00) or -1,00"),
+])
+def test_erp_csv_an_amount_in_another_unit_or_a_double_negative_is_refused_saying_why(tmp_path: Path, cell: str,
+                                                                                        hint: str):
+    """Refused, not guessed (h61): thousands of kronor are not kronor, and a minus inside parentheses is either
+    a double negative or a typing error."""
+    result = csv_import(tmp_path, f"Period;Konto;Ansvar;Verksamhet;Text;Belopp\n202401;4010;1100;100;x;{cell}\n")
+    assert result.exit_code == 3
+    message = result.stderr.strip().splitlines()[-1]
+    assert message == f"Error: {tmp_path / 'erp.csv'}:2:6: Belopp {cell!r} is not an amount; {hint}", message
+
+
+def test_erp_csv_an_account_cell_with_its_name_is_read_for_its_number_and_name(tmp_path: Path):
+    """Found trying ERP exports (h61): `5010 Löner` (the account and its name in one cell, as a huvudbok report
+    writes them) was refused as 'not an account number', with no way around but editing the export; the number is
+    the account, the name after it the account's name (where the mapping names no kontonamn column)."""
+    body = ("Period;Konto;Ansvar;Verksamhet;Text;Belopp\n"
+            "202401;5010 Löner;1100;100;x;1 000,00\n"
+            "202401;5010 Löner;1100;100;x;0,01\n"
+            "202401;4010 - Inköp material;1100;100;x;(100,00)\n"
+            "202401;3010;1100;100;x;-5,00\n")
+    result = csv_import(tmp_path, body, CSV_MAPPING, "utf-8", False, "utfall-2024.csv")
+    assert result.exit_code == 0, result.stderr
+    assert keyed(facts_of(tmp_path / "utfall-2024.csv")) == {
+        ("2024-01", "ADM", "EKO", "100", "5010", "kostnad"): "1000.01",
+        ("2024-01", "ADM", "EKO", "100", "4010", "kostnad"): "-100.00",
+        ("2024-01", "ADM", "EKO", "100", "3010", "intakt"): "-5.00",
+    }
+    note = json.loads((tmp_path / "utfall-2024.csv.kalla.json").read_text(encoding="utf-8"))
+    assert note["konton"] == {"4010": "Inköp material", "5010": "Löner"}
+    for cell in ("5010 12", "Löner 5010", "5010Löner", "5010 -Löner"):  # no number then a name: refused at its cell
+        refused = csv_import(tmp_path, f"Period;Konto;Ansvar;Verksamhet;Text;Belopp\n202401;{cell};1100;100;x;1,00\n")
+        assert refused.exit_code == 3
+        assert f"erp.csv:2:2: account '{cell}' is not an account number" in refused.stderr, refused.stderr
+
+
+def test_erp_csv_a_month_by_its_name_is_read_where_the_year_is_whole_and_refused_where_it_has_two_digits(
+        tmp_path: Path):
+    """Found trying ERP exports (h61): `2024-jan` (and `jan-2024`) name one month only, and are read; `jan-24`
+    (Excel's mmm-yy) could be January 2024 or the 24th of January, and is refused saying what to write."""
+    body = ("Period;Konto;Ansvar;Verksamhet;Text;Belopp\n"
+            "2024-jan;4010;1100;100;x;1,00\n"
+            "2024-Maj;4010;1100;100;x;2,00\n"
+            "MAY 2024;4010;1100;100;x;4,00\n"
+            "okt-2024;4010;1100;100;x;8,00\n"
+            "2024-oct;4010;1100;100;x;16,00\n"
+            "2024-12;4010;1100;100;x;32,00\n")
+    result = csv_import(tmp_path, body)
+    assert result.exit_code == 0, result.stderr
+    assert keyed(facts_of(tmp_path / "out.csv")) == {
+        ("2024-01", "ADM", "EKO", "100", "4010", "kostnad"): "1.00",
+        ("2024-05", "ADM", "EKO", "100", "4010", "kostnad"): "6.00",
+        ("2024-10", "ADM", "EKO", "100", "4010", "kostnad"): "24.00",
+        ("2024-12", "ADM", "EKO", "100", "4010", "kostnad"): "32.00",
+    }
+    for cell, said in (("jan-24", "Period 'jan-24' gives no whole year (24: a year of two digits, or a day of the "
+                                  "month?); write the year whole, e.g. 2024-01, 202401 or 2024-jan"),
+                       ("Okt 23", "Period 'Okt 23' gives no whole year (23: a year of two digits, or a day of the "
+                                  "month?); write the year whole, e.g. 2023-10, 202310 or 2023-Okt"),
+                       ("2024-januari", "Period '2024-januari' is not a period; write YYYYMM, YYYY-MM or a date "
+                                        "YYYY-MM-DD, e.g. 202403, or a month by its first three letters (2024-mar)"),
+                       ("2024-xyz", "Period '2024-xyz' is not a period")):
+        refused = csv_import(tmp_path, f"Period;Konto;Ansvar;Verksamhet;Text;Belopp\n{cell};4010;1100;100;x;1,00\n")
+        assert refused.exit_code == 3
+        assert refused.stderr.strip().splitlines()[-1].startswith(f"Error: {tmp_path / 'erp.csv'}:2:1: {said}"), \
+            refused.stderr

@@ -361,6 +361,24 @@ def test_a_csv_budget_by_month_and_by_year(tmp_path: Path):
     assert result.exit_code == 3 and "write YYYYMM, YYYY-MM, a date YYYY-MM-DD or YYYY (a budget for the year)" in result.stderr
 
 
+def test_a_budget_row_without_a_period_is_told_a_budget_may_give_the_year_or_a_month(tmp_path: Path):
+    """Found by a controller (h61): a budget export's row with an empty period was told "every row needs a period
+    (YYYYMM, YYYY-MM or a date YYYY-MM-DD)", as booked rows are, though a budget row may give the whole year."""
+    (tmp_path / "map.yaml").write_text(CSV_MAPPING, encoding="utf-8")
+    (tmp_path / "budget.csv").write_text("Period;Konto;Ansvar;Budget\n2024;5010;1120;100\n202401;5010;1120;1\n"
+                                         ";5010;1120;100\n", encoding="utf-8")
+    result = run("import", "csv", tmp_path / "budget.csv", "-m", tmp_path / "map.yaml", "--budget-out", tmp_path / "b.csv")
+    assert result.exit_code == 3
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"Error: {tmp_path / 'budget.csv'}:4:1: Period is empty; every budget row needs a period: the year YYYY (spread "
+        "over its months by the year file's profile) or a month YYYY-MM (or YYYYMM, or a date YYYY-MM-DD)")
+    assert not (tmp_path / "b.csv").exists()
+    (tmp_path / "utfall.csv").write_text("Period;Konto;Ansvar;Budget\n202401;5010;1120;1\n;5010;1120;100\n",
+                                         encoding="utf-8")
+    utfall = run("import", "csv", tmp_path / "utfall.csv", "-m", tmp_path / "map.yaml", "-o", tmp_path / "u.csv")
+    assert utfall.exit_code == 3 and "every row needs a period (YYYYMM, YYYY-MM or a date YYYY-MM-DD)" in utfall.stderr
+
+
 # -- the library ----------------------------------------------------------------------------------
 
 

@@ -6,10 +6,15 @@ What Swedish ekonomisystem write when asked for a CSV of booked rows:
   outnumber Windows-1252's (the summary says which was used);
 - amounts with the decimal mark of the mapping (`decimal:`, default `,`); spaces, no-break spaces
   (U+00A0, U+202F) and, with a decimal comma, dots between groups of three digits are thousands
-  separators; a minus (or the minus sign U+2212) before or after the number (`1234,50-`) is negative;
-  more than two decimals are allowed only as zeros. Parsed to Int64 öre by polars string expressions, never through a float.
-- periods `YYYYMM` or `YYYY-MM`, or a date `YYYY-MM-DD` (its month), and in a budget export
-  (`budget=True`) also `YYYY`, a budget for the whole year (its ledger period stays `YYYY`);
+  separators; a minus (or the minus sign U+2212) before or after the number (`1234,50-`) is negative, and
+  so is an amount in parentheses (`(1 234,50)`); a unit `kr` or `SEK` after it is dropped (another unit is
+  refused); more than two decimals are allowed only as zeros. Parsed to Int64 öre by polars string expressions,
+  never through a float.
+- periods `YYYYMM` or `YYYY-MM`, or a date `YYYY-MM-DD` (its month), or a month by its first three letters
+  beside the whole year (`2024-jan`, `jan 2024`), and in a budget export (`budget=True`) also `YYYY`, a budget
+  for the whole year (its ledger period stays `YYYY`);
+- an account cell with the account's name after its number (`5010 Löner`) is the account, the name noted
+  where no `kontonamn` column names it;
 - codes (konto, objects) with spaces around them are trimmed, and an empty object cell means no
   object (an empty key);
 - with `debet` and `kredit` columns, belopp = debet − kredit; an empty cell there is 0.
@@ -18,6 +23,7 @@ Errors are one `DataError` naming file:line:column (the column is the field's po
 
 from __future__ import annotations
 
+import calendar
 import csv
 import difflib
 import io
@@ -37,8 +43,16 @@ from kfollow.store import MAX_ORE
 
 MAX_KRONOR_DIGITS = len(str(MAX_ORE // 100)) - 1  # 13: below 10^13 kr a row (store.MAX_ORE, the cap of loading)
 _BLANKS = " \t\u00a0\u202f"
+# an amount's unit after it, where it is kronor (`1 234,50 kr`, `12 SEK`), taken off; any other unit is refused
+_KRONOR = r"(?i)([0-9)-])[ \x{00a0}\x{202f}]*(?:kr|sek)$"
 _CONTROL_PL = control_class(r"\n\r", polars=True)
 _ROW = "_rad"
+# an account's cell that also gives its name: the number, blanks (and a dash), then a letter (`5010 - Löner`)
+_NAMED_ACCOUNT = r"(?s)^([0-9]+)[ \x{00a0}\x{202f}]+(?:[-\x{2013}][ \x{00a0}\x{202f}]+)?(\p{L}.*)$"
+# a month by its first three letters, in Swedish or English (no two of them alike but for the same month)
+_MONTHS = {name: f"{number:02d}" for number, names in enumerate(
+    (("jan",), ("feb",), ("mar",), ("apr",), ("maj", "may"), ("jun",), ("jul",), ("aug",), ("sep",), ("okt", "oct"),
+     ("nov",), ("dec",)), start=1) for name in names}
 
 
 @dataclass(frozen=True)
@@ -157,12 +171,16 @@ def _check_runaway_quote(frame: pl.DataFrame, separator: str, name: str, lines: 
 
 def _account_names(frame: pl.DataFrame, columns: dict[str, str], name: str,
                    lines: "_Lines") -> tuple[dict[str, str], tuple[str, ...]]:
-    """konto → its name, the first one the export gives it (`kolumner: kontonamn`), control and bidi
-    characters replaced by U+FFFD as in a SIE export's names, and a warning naming the first such
-    name (as the SIE import says it); {} without the column."""
-    if "kontonamn" not in columns:
-        return {}, ()
-    konto, namn = (pl.col(columns[c]).str.strip_chars(_BLANKS) for c in ("konto", "kontonamn"))
+    """konto → its name, the first one the export gives it (`kolumner: kontonamn`, else after the number in the
+    account's cell, `5010 Löner`), control and bidi characters replaced by U+FFFD as in a SIE export's names,
+    and a warning naming the first such name (as the SIE import says it); {} where the export gives none."""
+    cell = pl.col(columns["konto"]).str.strip_chars(_BLANKS)
+    konto = pl.coalesce(cell.str.extract(_NAMED_ACCOUNT, 1), cell)
+    if "kontonamn" in columns:
+        namn = pl.col(columns["kontonamn"]).str.strip_chars(_BLANKS)
+    else:
+        namn = cell.str.extract(_NAMED_ACCOUNT, 2)
+    at = lines.field(columns.get("kontonamn", columns["konto"]))
     named = (frame.select(_ROW, konto.alias("konto"), namn.alias("_skriven"),
                           namn.str.replace_all(_CONTROL_PL, "\ufffd").alias("namn"))
              .filter(pl.col("konto").is_not_null() & (pl.col("konto") != "") & pl.col("namn").is_not_null()
@@ -173,13 +191,13 @@ def _account_names(frame: pl.DataFrame, columns: dict[str, str], name: str,
     if replaced.height:
         r = replaced.row(0, named=True)
         more = f" (and {replaced.height - 1} more)" if replaced.height > 1 else ""
-        warnings = (f"{name}:{lines.line(r[_ROW])}:{lines.field(columns['kontonamn'])}: name {r['namn'][:200]!r} of "
+        warnings = (f"{name}:{lines.line(r[_ROW])}:{at}: name {r['namn'][:200]!r} of "
                     f"account {r['konto']} had control characters{more}; replaced by U+FFFD",)
     long = named.filter(pl.col("namn").str.len_chars() > NAME_LIMIT)
     if long.height:  # as a SIE export's names: cut, ending in "…"
         r = long.row(0, named=True)
         more = f" (and {long.height - 1} more)" if long.height > 1 else ""
-        warnings += (f"{name}:{lines.line(r[_ROW])}:{lines.field(columns['kontonamn'])}: the name of account "
+        warnings += (f"{name}:{lines.line(r[_ROW])}:{at}: the name of account "
                      f"{r['konto']} is {len(r['namn']):,} characters{more}; cut to {NAME_LIMIT}",)
         named = named.with_columns(pl.when(pl.col("namn").str.len_chars() > NAME_LIMIT)
                                    .then(pl.col("namn").str.slice(0, NAME_LIMIT - 1) + "…").otherwise("namn").alias("namn"))
@@ -304,13 +322,16 @@ def with_amount(lf: pl.LazyFrame, column: str, decimal: str) -> pl.LazyFrame:
     column operations: one nested expression recomputes its parts and is many times slower.
     """
     text = pl.col(column).str.replace_all("\u2212", "-", literal=True)  # the minus sign of the Swedish locale
+    text = text.str.replace(_KRONOR, "$1")  # `1 234,50 kr`: the unit the amount is read in
     groups = r"[ \x{00a0}\x{202f}.]" if decimal == "," else r"[ \x{00a0}\x{202f}]"
     mark = re.escape(decimal)
     number = rf"(?:[0-9]{{1,3}}(?:{groups}[0-9]{{3}})+|[0-9]+)(?:{mark}[0-9]+)?"
     digits, at, n, decimals = (f"_{part}_{column}" for part in ("digits", "at", "n", "decimals"))
+    blank = r"[ \x{00a0}\x{202f}]*"
+    in_parentheses = rf"^\({blank}{number}{blank}\)$"  # an accountant's negative, `(1 234,50)`, without a minus
     lf = lf.with_columns(
-        text.str.contains(rf"^(?:[+-]?{number}|{number}-)$").alias(f"_ok_{column}"),
-        (text.str.starts_with("-") | text.str.ends_with("-")).alias(f"_neg_{column}"),
+        text.str.contains(rf"^(?:[+-]?{number}|{number}-)$|{in_parentheses}").alias(f"_ok_{column}"),
+        (text.str.starts_with("-") | text.str.ends_with("-") | text.str.starts_with("(")).alias(f"_neg_{column}"),
         text.str.replace_all(r"[^0-9" + mark + "]", "").alias(digits),
     )
     lf = lf.with_columns(
@@ -343,17 +364,22 @@ def _ledger_frame(frame: pl.DataFrame, columns: dict[str, str], mapping: LedgerM
     lf = lf.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in columns))
     for c in amounts:
         lf = with_amount(lf, c, mapping.decimal)
+    # `5010 Löner`: the account's number, its name after it (`_account_names`)
+    lf = lf.with_columns(pl.coalesce(pl.col("konto").str.extract(_NAMED_ACCOUNT, 1), "konto").alias("konto"))
     month = r"-?(?:0[1-9]|1[0-2])"
     day = r"-(?:0[1-9]|[12][0-9]|3[01])"  # a booking date (YYYY-MM-DD) is taken for its month
-    period_text = pl.col("period")
-    lf = lf.with_columns((period_text.str.contains(
-        rf"^[0-9]{{4}}(?:{month}|-(?:0[1-9]|1[0-2]){day}){'?' if budget else ''}$")
-        # a date that is none (2024-02-30: a garbled export) is no period either (found in review)
-        & ((period_text.str.len_bytes() != 10) | period_text.str.to_date("%Y-%m-%d", strict=False).is_not_null())
-    ).alias("_period_ok"))
+    period_text = _month_by_name(pl.col("period")) if frame[columns["period"]].str.contains("[A-Za-z]").any() else \
+        pl.col("period")  # (`2024-jan`, read as 2024-01; looked for only where a period has a letter)
+    lf = lf.with_columns(period_text.alias("_period"))
+    period_text = pl.col("_period")
+    lf = lf.with_columns(period_text.str.contains(
+        rf"^[0-9]{{4}}(?:{month}|-(?:0[1-9]|1[0-2]){day}){'?' if budget else ''}$").alias("_period_ok"))
     optional = len(amounts) == 2  # an empty debet or kredit is 0
     checks = [
         ("period", "empty", pl.col("period").is_null()),
+        # a date that is none (2024-02-30: a garbled export): its day is what is wrong (found in review)
+        ("period", "date", period_text.str.contains(r"^[0-9]{4}-(?:0[1-9]|1[0-2])-[0-9]{2}$")
+         & period_text.str.to_date("%Y-%m-%d", strict=False).is_null()),
         ("period", "period", ~pl.col("_period_ok")),
         ("konto", "empty", pl.col("konto").is_null()),
         ("konto", "control", pl.col("konto").str.contains(_CONTROL_PL)),
@@ -376,7 +402,7 @@ def _ledger_frame(frame: pl.DataFrame, columns: dict[str, str], mapping: LedgerM
         raise _message(name, lines, row, column, kind, columns, mapping.decimal, budget)
     if result.is_empty():
         raise DataError(name, 2, None, "the export has a header but no rows; export the booked rows of the period")
-    period = pl.col("period")
+    period = pl.col("_period")
     month_or_year = (pl.when(period.str.len_bytes() == 10).then(period.str.head(7))  # a date: its month
                      .when(period.str.len_bytes() > 4).then(pl.concat_str(period.str.head(4), pl.lit("-"),
                                                                           period.str.tail(2))).otherwise(period))
@@ -386,6 +412,16 @@ def _ledger_frame(frame: pl.DataFrame, columns: dict[str, str], mapping: LedgerM
     )
 
 
+def _month_by_name(period: pl.Expr) -> pl.Expr:
+    """A period written `2024-jan` or `jan 2024` (`-` or a space between) as `2024-01`; any other as it is.
+    A year of two digits (`jan-24`, Excel's mmm-yy, or the 24th of January?) is not read (`_message` says so)."""
+    lower = period.str.to_lowercase()
+    year = pl.coalesce(lower.str.extract(r"^([0-9]{4})[- ][a-z]{3}$", 1), lower.str.extract(r"^[a-z]{3}[- ]([0-9]{4})$", 1))
+    named = pl.coalesce(lower.str.extract(r"^[0-9]{4}[- ]([a-z]{3})$", 1), lower.str.extract(r"^([a-z]{3})[- ][0-9]{4}$", 1))
+    month = named.replace_strict(_MONTHS, default=None, return_dtype=pl.String)
+    return pl.when(year.is_not_null() & month.is_not_null()).then(pl.concat_str(year, pl.lit("-"), month)).otherwise(period)
+
+
 def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, columns: dict[str, str],
              decimal: str, budget: bool = False) -> DataError:
     line = lines.line(row[_ROW])
@@ -393,27 +429,56 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
     title = columns[column]
     value = row[column] or ""
     shown = repr(value)
+    if kind == "empty" and column == "period" and budget:  # (found by a controller: the year was not named)
+        return DataError(name, line, field, f"{title} is empty; every budget row needs a period: the year YYYY (spread "
+                                            "over its months by the year file's profile) or a month YYYY-MM (or "
+                                            "YYYYMM, or a date YYYY-MM-DD)")
     if kind == "empty":
         return DataError(name, line, field, f"{title} is empty; every row needs "
                                             + {"period": "a period (YYYYMM, YYYY-MM or a date YYYY-MM-DD)",
                                                "konto": "an account"}.get(
                                                 column, "an amount"))
+    if kind == "date":  # (found by a controller: 2024-02-30 was told to be written as a date YYYY-MM-DD)
+        year, month, day = int(value[:4]), int(value[5:7]), value[8:10]
+        last = calendar.monthrange(year, month)[1]
+        return DataError(name, line, field, f"{title} {shown} is no date: {value[:7]} has no day {day} (its last is "
+                                            f"{last}); correct the date in the export, or name its period column "
+                                            "(YYYYMM) under kolumner: period where it has one")
     if kind == "period":
+        two_digits = re.fullmatch(r"([A-Za-z]{3})[- ]?([0-9]{2})", value.strip(_BLANKS))
+        if two_digits and two_digits[1].lower() in _MONTHS:  # `jan-24`: Excel's mmm-yy, or a day of January?
+            month = _MONTHS[two_digits[1].lower()]
+            return DataError(name, line, field, f"{title} {shown} gives no whole year ({two_digits[2]}: a year of two "
+                                                "digits, or a day of the month?); write the year whole, e.g. "
+                                                f"20{two_digits[2]}-{month}, 20{two_digits[2]}{month} or "
+                                                f"20{two_digits[2]}-{two_digits[1]}")
         forms = "YYYYMM, YYYY-MM, a date YYYY-MM-DD or YYYY (a budget for the year)" if budget else \
             "YYYYMM, YYYY-MM or a date YYYY-MM-DD"
         # (a year 19xx/20xx: a budget export's whole-year row; not a YYMM such as 2403)
         whole_year = (not budget and re.fullmatch(r"\s*(19|20)[0-9]{2}\s*", value)
                       and " (if it is a whole year: that is a budget's period; import a budget export with "
                           "--budget-out)" or "")
-        return DataError(name, line, field, f"{title} {shown} is not a period; write {forms}, e.g. 202403{whole_year}")
+        named = ", or a month by its first three letters (2024-mar)" if re.search("[A-Za-z]", value) else ""
+        return DataError(name, line, field, f"{title} {shown} is not a period; write {forms}, e.g. 202403{named}"
+                                            f"{whole_year}")
     if kind == "control":
         return DataError(name, line, field, f"{title} {shown} contains a control or bidi character; correct the "
                                             "export")
     text = value.strip(_BLANKS).replace("\u2212", "-")  # (as the amount is read: `with_amount`)
+    text = re.sub(r"(?i)([0-9)-])[ \u00a0\u202f]*(?:kr|sek)$", r"\1", text)
+    if re.fullmatch(r"\([^()]*\)", text):  # `(1 234,50)`: the hints are of what is inside
+        text = text[1:-1].strip(_BLANKS)
     mark = re.escape(decimal)
     other = "." if decimal == "," else ","
     example = "1 234,50 or 1234,50-" if decimal == "," else "1 234.50 or 1234.50-"
-    if len(re.sub(r"\D", "", text)) > MAX_KRONOR_DIGITS + 2 and re.fullmatch(r"[+-]?[0-9 \u00a0\u202f.,]+-?", text):
+    unit = re.fullmatch(r"[+-]?[0-9 \u00a0\u202f.,]*[0-9][0-9 \u00a0\u202f.,]*-?[ \u00a0\u202f]*([^\s0-9()+-][^0-9]*)", text)
+    if unit:  # tkr, mnkr, €, %: not kronor (found trying ERP exports: `1 234,50 kr` is read)
+        hint = f"it ends in {unit[1]!r}, a unit kfollow does not read: amounts are in kronor (bare, or ending in kr or " \
+               "SEK); export them in kronor"
+    elif re.fullmatch(r"-\(.*\)|\(.*\)-|\([ \u00a0\u202f]*[+-].*\)", value.strip(_BLANKS).replace("\u2212", "-")):
+        plain = re.sub(r"[()+-]", "", value).strip(_BLANKS)
+        hint = f"a negative in parentheses has no minus; write ({plain}) or -{plain}"
+    elif len(re.sub(r"\D", "", text)) > MAX_KRONOR_DIGITS + 2 and re.fullmatch(r"[+-]?[0-9 \u00a0\u202f.,]+-?", text):
         hint = "it is over 10^13 kronor; check the amount"
     elif re.fullmatch(rf"[+-]?[0-9 \u00a0\u202f.,]*{mark}[0-9]*[1-9][0-9]*-?", text) and \
             len(re.search(rf"{mark}([0-9]+)-?$", text).group(1).rstrip("0")) > 2:
