@@ -18,6 +18,9 @@ that do not balance and accruals reversed later in the year (`ledger.unbalanced`
 
 from __future__ import annotations
 
+import functools
+import re
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -43,6 +46,7 @@ class Import:
     messages: tuple[str, ...]  # "warning: …" and "note: …" lines, in the order they arose
     year: str | None = None  # the calendar year of the year read (an export's #RAR), where it is one
     split: bool = False  # the year read runs over two calendar years (a räkenskapsår of July–June): said once
+    command: bool = False  # imported by `kfollow import`: messages name its options (`--year`), not `year=`
 
     def tables(self) -> dict[str, ledger.Imported]:
         """The imported tables by kind, utfall first."""
@@ -72,12 +76,14 @@ class Import:
         warnings = []
         # (the tables this import writes get its kostnadsslag: their old notes are no other import's: found in review)
         written = frozenset(_real(Path(p)) for k, p in outputs.items() if self.tables().get(k) is not None)
-        for kind, path in outputs.items():
-            table = self.tables().get(kind)
-            if table is not None:
-                warnings += _destination(kind, Path(path), table.facts, budgets, force_unnamed, self.year,
-                                         self.origin.kostnadsslag, written, self.split)
-        return warnings
+        with _worded(self.command):
+            for kind, path in outputs.items():
+                table = self.tables().get(kind)
+                if table is not None:
+                    option = _OPTIONS[kind] if self.command else f'outputs["{kind}"]'
+                    warnings += _destination(kind, Path(path), table.facts, budgets, force_unnamed, self.year,
+                                             self.origin.kostnadsslag, written, self.split, option)
+        return warnings if self.command else [_keywords(w) for w in warnings]
 
     def note(self, kind: str) -> str:
         """The note beside the table of `kind` ("utfall" or "budget"): the origin; what the control
@@ -97,22 +103,76 @@ class Import:
         if self.check is None or self.check.differences.is_empty():
             return
         n = self.check.differences.height
-        raise DataError(self.export, None, None, f"the import differs from the file's #PSALDO in {n} account-month"
-                        f"{'s' if n != 1 else ''} (listed above; Import.check.differences); nothing written. Check konton "
-                        "(an account mapped by mistake) and --year, or re-export the file; where the file's #PSALDO is "
-                        "known to be incomplete, write it anyway with --accept-psaldo-differences")
+        with _worded(self.command):
+            raise DataError(self.export, None, None, f"the import differs from the file's #PSALDO in {n} account-month"
+                            f"{'s' if n != 1 else ''} (listed above; Import.check.differences); nothing written. Check "
+                            "konton (an account mapped by mistake) and --year, or re-export the file; where the file's "
+                            "#PSALDO is known to be incomplete, write it anyway with --accept-psaldo-differences")
+
+
+# a command's option → what a library call takes instead, for the messages of a library call (found by a library
+# user: `import_csv(...)` told a caller with no options to use --year and --budget-out)
+_KEYWORDS = ((r"--budgets \(or KFOLLOW_BUDGETS\)|--budgets", "the argument budgets"),
+             (r"--budget-out and no -o", "budget=True and utfall=False"),
+             (r"--budget-out", "budget=True"),
+             (r"--year (-?[0-9]+)", r"year=\1"),
+             (r"--year '", "year '"),
+             (r"another --year", "another year"),
+             (r"--year", "the argument year"),
+             (r"--from (trans|psaldo)", r'source="\1"'),
+             (r"--unmapped-empty", "unmapped_empty=True"),
+             (r"--accept-psaldo-differences", "Import.accepting_differences()"),
+             (r"--force-unnamed", "force_unnamed=True"))
+
+
+def _keywords(text: str) -> str:
+    """A message of the import in a library call's words: `year=2024` where the command says `--year 2024`."""
+    for option, keyword in _KEYWORDS:
+        text = re.sub(option, keyword, text)
+    return text
+
+
+@contextmanager
+def _worded(command: bool):
+    """`with _worded(command):` an error raised inside names the library call's keyword arguments, unless
+    `command` (the command line's import, whose options its messages name)."""
+    try:
+        yield
+    except KfollowError as error:
+        if not command:
+            problem = getattr(error, "problem", error.message)  # (a DataError's place, a path, left as it is)
+            error.message = error.message[:len(error.message) - len(problem)] + _keywords(problem)
+            error.args = (error.message,)
+            if isinstance(error, DataError):
+                error.problem = _keywords(problem)
+        raise
+
+
+def _in_words(function):
+    """An import whose messages and errors name the library call's keyword arguments unless `command=True`."""
+    @functools.wraps(function)
+    def call(*args, **kwargs) -> "Import":
+        command = kwargs.get("command", False)
+        with _worded(command):
+            result = function(*args, **kwargs)
+        return result if command else replace(result, messages=tuple(map(_keywords, result.messages)))
+    return call
+
+
+@_in_words
 
 
 def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str | int | None = None, *,
                source: str = "trans", utfall: bool = True, budget: bool = False, unmapped_empty: bool = False,
-               budgets: Path | str | None = None) -> Import:
+               budgets: Path | str | None = None, command: bool = False) -> Import:
     """Import a SIE 4 export: the year's utfall from #TRANS (`source` "trans") or #PSALDO ("psaldo"),
     and with `budget` its budget from #PBUDGET; money Int64 öre, debit positive.
 
     `year`: a #RAR index (0, -1, …) or a year YYYY; default 0. `budgets`: the folder of year files
     whose ids the import must use (none checked when None). Raises `DataError` (also when `budget`
     is asked for and the year has no #PBUDGET) or `UsageError`; differences from #PSALDO are in
-    `check` (see `Import.verify`).
+    `check` (see `Import.verify`). Messages and errors name these keyword arguments (`year=2024`); with
+    `command` (`kfollow import`'s own call), the command's options (`--year 2024`).
     """
     from kfollow.sources.sie import read_sie
 
@@ -156,16 +216,20 @@ def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str 
         read={kind: _read(text, tables[kind]) for kind, text in read.items()},
         check=check, messages=tuple(messages + _table_notes(tables) + warnings + _accruals(tables)),
         year=chosen.start[:4] if chosen.start[:4] == chosen.end[:4] else None,
-        split=chosen.start[:4] != chosen.end[:4],
+        split=chosen.start[:4] != chosen.end[:4], command=command,
     )
 
 
+@_in_words
+
+
 def import_csv(path: Path | str, mapping: Path | str | LedgerMapping, year: int | str | None = None, *,
-               budget: bool = False, unmapped_empty: bool = False, budgets: Path | str | None = None) -> Import:
+               budget: bool = False, unmapped_empty: bool = False, budgets: Path | str | None = None,
+               command: bool = False) -> Import:
     """Import an ERP CSV export of booked rows (utfall), or with `budget` of budget rows, whose periods
     may also be whole years (`YYYY`, kept as the fact's period); money Int64 öre, debit positive.
 
-    `year`: keep only the rows of this calendar year. `budgets` as for `import_sie`.
+    `year`: keep only the rows of this calendar year. `budgets` and `command` as for `import_sie`.
     """
     from kfollow.sources.erp_csv import read_erp_csv
 
@@ -198,7 +262,7 @@ def import_csv(path: Path | str, mapping: Path | str | LedgerMapping, year: int 
         about=(("export", f"CSV, {export.separator} separated"), ("encoding", export.encoding)),
         utfall=tables.get("utfall"), budget=tables.get("budget"),
         read={kind: _read("all rows" if year is None else str(year), tables[kind])},
-        check=None, messages=tuple(messages + _table_notes(tables) + _accruals(tables)),
+        check=None, messages=tuple(messages + _table_notes(tables) + _accruals(tables)), command=command,
     )
 
 
@@ -300,10 +364,10 @@ _OPTIONS = {"utfall": "-o", "budget": "--budget-out"}
 
 def _destination(kind: str, path: Path, facts: pl.DataFrame, budgets: Path | str | None,
                  force_unnamed: bool, asked: str | None = None, groups: tuple = (),
-                 written: frozenset = frozenset(), split: bool = False) -> list[str]:
+                 written: frozenset = frozenset(), split: bool = False, option: str = "") -> list[str]:
     """`Import.destinations` for one table; `split`: the year read runs over two calendar years, which the
-    import warns of itself (--year cannot split it: no advice to)."""
-    key, option = _KEYS[kind], _OPTIONS[kind]
+    import warns of itself (--year cannot split it: no advice to); `option`: what names the table's path."""
+    key, option = _KEYS[kind], option or _OPTIONS[kind]
     other = _KEYS["budget" if kind == "utfall" else "utfall"]
     folder = Path(budgets) if budgets is not None else path.parent
     target = _real(path)

@@ -418,6 +418,41 @@ def test_the_library_csv_import(tmp_path: Path):
                                          "encoding": "UTF-8", "mapping": "map.yaml"}
 
 
+def test_a_library_import_names_its_keyword_arguments_not_the_commands_options(tmp_path: Path, example: Path):
+    """Found by a library user (h61): `kfollow.import_csv(...)` and `kfollow.import_sie(...)` told a caller to use
+    `--year`, `--budget-out` or `--unmapped-empty`, options a library call does not have; it names the call's
+    keyword arguments, and the command its options, as before."""
+    from kfollow.errors import UsageError
+
+    (tmp_path / "map.yaml").write_text(CSV_MAPPING, encoding="utf-8")
+    (tmp_path / "budget.csv").write_text("Period;Konto;Ansvar;Budget\n2024;5010;1120;100\n2023;5010;1120;7\n"
+                                         "2024;5010;9999;1\n", encoding="utf-8")
+    imported = kfollow.import_csv(tmp_path / "budget.csv", tmp_path / "map.yaml", year=2024, budget=True,
+                                  unmapped_empty=True)
+    assert "note: 1 row of 2023 left out (year=2024), together 7,00 kr" in imported.messages
+    assert "note: unmapped_empty=True: stab (column Ansvar) 9999 (1 row, 1,00 kr, first at " \
+           f"{tmp_path / 'budget.csv'}:4)" in imported.messages
+    assert not [m for m in imported.messages if "--" in m]
+    (tmp_path / "2024.yaml").write_text("ar: 2024\norganisation: T\nenhet: kr\nverksamheter: {}\nforvaltningar:\n"
+                                        "  ADM:\n    namn: Adm\n    staber:\n      EKO: {namn: Eko}\n", encoding="utf-8")
+    with pytest.raises(UsageError) as unnamed:
+        imported.destinations({"budget": tmp_path / "b.csv"}, tmp_path)
+    assert str(unnamed.value) == "budget_fil: b.csv is not named in " + str(tmp_path / "2024.yaml") + \
+        "; add it under budget_fil, or give force_unnamed=True"
+    with pytest.raises(DataError) as as_utfall:
+        kfollow.import_csv(tmp_path / "budget.csv", tmp_path / "map.yaml")
+    assert str(as_utfall.value).endswith("(if it is a whole year: that is a budget's period; import a budget export "
+                                         "with budget=True)"), as_utfall.value
+    without = tmp_path / "utan.se"
+    without.write_bytes(b"".join(line for line in (EXAMPLES / "exempelby.se").read_bytes().splitlines(keepends=True)
+                                 if not line.startswith(b"#PBUDGET")))
+    with pytest.raises(DataError) as no_budget:
+        kfollow.import_sie(without, example / "mapping.yaml", utfall=False, budget=True)
+    assert str(no_budget.value).endswith("; export the file with its budget, or leave out budget=True"), no_budget.value
+    result = run("import", "sie", without, "-m", example / "mapping.yaml", "--budget-out", tmp_path / "b.csv")
+    assert result.exit_code == 3 and result.stderr.strip().endswith("or leave out --budget-out"), result.stderr
+
+
 # -- layout rules, on a small export -----------------------------------------------------------------
 
 SMALL = """\

@@ -167,9 +167,10 @@ def test_a_mapping_takes_every_dimension_number_the_reader_takes(tmp_path: Path)
 
 
 def test_a_year_the_export_lacks_is_named_so(tmp_path: Path):
-    """`--year 2025` of an export of 2024 said "has no year in 2025" (found by a controller)."""
+    """`--year 2025` of an export of 2024 said "has no year in 2025" (found by a controller); a library call is
+    told of its argument year, not of the option --year it does not have (h61)."""
     (tmp_path / "export.se").write_text(HEAD + "#PSALDO 0 202401 5011 {} 1.00\n", encoding="cp437")
     (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
     with pytest.raises(KfollowError, match=r"has no year that starts or ends in 2025; pick one by its index with "
-                                           r"--year: 0 \(2024-01-01 – 2024-12-31\)"):
+                                           r"the argument year: 0 \(2024-01-01 – 2024-12-31\)"):
         kfollow.import_sie(tmp_path / "export.se", tmp_path / "map.yaml", year=2025, source="psaldo")

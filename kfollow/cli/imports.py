@@ -81,7 +81,7 @@ def sie(
     outputs = _check_outputs(output, budget_out, (file, mapping))
     result = import_sie(file, mapping, year, source=source.value, utfall=output is not None,
                         budget=budget_out is not None, unmapped_empty=unmapped_empty,
-                        budgets=_folder(budgets, output, budget_out))
+                        budgets=_folder(budgets, output, budget_out), command=True)
     for line in result.destinations(outputs, budgets, force_unnamed):
         _say(line)
     _show(file, result, outputs)
@@ -199,7 +199,7 @@ def csv(
                          "import each export by itself")
     outputs = _check_outputs(output, budget_out, (file, mapping), both=False)
     result = import_csv(file, mapping, year, budget=budget_out is not None, unmapped_empty=unmapped_empty,
-                        budgets=_folder(budgets, output, budget_out))
+                        budgets=_folder(budgets, output, budget_out), command=True)
     for line in result.destinations(outputs, budgets, force_unnamed):
         _say(line)
     _show(file, result, outputs)
