@@ -211,7 +211,7 @@ def test_unmapped_objects_are_all_listed_with_their_amounts(tmp_path: Path):
     assert "note: --unmapped-empty: stab (dimension 1) Väst (2 rows, 1 234,50 kr" in result.stderr
     facts = keyed(facts_of(tmp_path / "out.csv"))
     assert facts[("2024-03", "ADM", "", "", "4010", "kostnad")] == "1284.50"
-    assert "note: 1 fact row (1 284,50 kr) has neither stab nor verksamhet" in result.stderr
+    assert "→ 4 fact rows, 1 without stab or verksamhet (ej fördelat; 1 284,50 kr)\n" in result.stderr, result.stderr
 
 
 def test_declared_but_unused_objects_are_fine(work: Path):
