@@ -718,6 +718,13 @@ def csv_import(tmp_path: Path, body: str, mapping: str = CSV_MAPPING, encoding: 
     return run("import", "csv", tmp_path / "erp.csv", "-m", tmp_path / "map.yaml", "-o", tmp_path / out, *extra)
 
 
+def csv_facts(tmp_path: Path, body: str, mapping: str = CSV_MAPPING, out: str = "out.csv") -> dict[tuple, str]:
+    """The fact rows (`keyed`) that an export of `body` imports to; the import must pass."""
+    result = csv_import(tmp_path, body, mapping, "utf-8", False, out)
+    assert result.exit_code == 0, result.stderr
+    return keyed(facts_of(tmp_path / out))
+
+
 def test_erp_csv_swedish_amounts_and_both_period_forms(tmp_path: Path):
     body = ("Period;Konto;Ansvar;Verksamhet;Text;Belopp\r\n"
             "202401;4010;1100;100;Inköp;1 234,50\r\n"
@@ -745,9 +752,7 @@ def test_erp_csv_a_booking_date_is_taken_for_its_month(tmp_path: Path):
             "2024-01-28;4010;1100;100;Inköp;100,00\n"
             "2024-01-31;4010;1100;100;Inköp;50,00\n"
             "2024-02-01;4010;1100;100;Inköp;25,00\n")
-    result = csv_import(tmp_path, body)
-    assert result.exit_code == 0, result.stderr
-    assert keyed(facts_of(tmp_path / "out.csv")) == {
+    assert csv_facts(tmp_path, body) == {
         ("2024-01", "ADM", "EKO", "100", "4010", "kostnad"): "150.00",
         ("2024-02", "ADM", "EKO", "100", "4010", "kostnad"): "25.00",
     }
@@ -1270,9 +1275,7 @@ def test_erp_csv_negative_amounts_in_parentheses_and_a_unit_of_kronor_are_read_t
             "202401;4010;1100;100;x;10 000,00 kr\n"
             "202401;4010;1100;100;Kreditfaktura;(1 234,56)\n"
             "202401;3010;1100;100;Avgift;(99,99) kr\n")
-    result = csv_import(tmp_path, body)
-    assert result.exit_code == 0, result.stderr
-    assert keyed(facts_of(tmp_path / "out.csv")) == {
+    assert csv_facts(tmp_path, body) == {
         ("2024-01", "ADM", "EKO", "100", "4010", "kostnad"): "8765.44",
         ("2024-01", "ADM", "EKO", "100", "3010", "intakt"): "-99.99",
     }
@@ -1305,9 +1308,7 @@ def test_erp_csv_an_account_cell_with_its_name_is_read_for_its_number_and_name(t
             "202401;5010 Löner;1100;100;x;0,01\n"
             "202401;4010 - Inköp material;1100;100;x;(100,00)\n"
             "202401;3010;1100;100;x;-5,00\n")
-    result = csv_import(tmp_path, body, CSV_MAPPING, "utf-8", False, "utfall-2024.csv")
-    assert result.exit_code == 0, result.stderr
-    assert keyed(facts_of(tmp_path / "utfall-2024.csv")) == {
+    assert csv_facts(tmp_path, body, out="utfall-2024.csv") == {
         ("2024-01", "ADM", "EKO", "100", "5010", "kostnad"): "1000.01",
         ("2024-01", "ADM", "EKO", "100", "4010", "kostnad"): "-100.00",
         ("2024-01", "ADM", "EKO", "100", "3010", "intakt"): "-5.00",
@@ -1331,9 +1332,7 @@ def test_erp_csv_a_month_by_its_name_is_read_where_the_year_is_whole_and_refused
             "okt-2024;4010;1100;100;x;8,00\n"
             "2024-oct;4010;1100;100;x;16,00\n"
             "2024-12;4010;1100;100;x;32,00\n")
-    result = csv_import(tmp_path, body)
-    assert result.exit_code == 0, result.stderr
-    assert keyed(facts_of(tmp_path / "out.csv")) == {
+    assert csv_facts(tmp_path, body) == {
         ("2024-01", "ADM", "EKO", "100", "4010", "kostnad"): "1.00",
         ("2024-05", "ADM", "EKO", "100", "4010", "kostnad"): "6.00",
         ("2024-10", "ADM", "EKO", "100", "4010", "kostnad"): "24.00",

@@ -180,6 +180,8 @@ def _account_names(frame: pl.DataFrame, columns: dict[str, str], name: str,
         namn = pl.col(columns["kontonamn"]).str.strip_chars(_BLANKS)
     else:
         namn = cell.str.extract(_NAMED_ACCOUNT, 2)
+        if not frame.select(namn.is_not_null().any()).item():  # (most exports: no names, and no pass over the rows)
+            return {}, ()
     at = lines.field(columns.get("kontonamn", columns["konto"]))
     named = (frame.select(_ROW, konto.alias("konto"), namn.alias("_skriven"),
                           namn.str.replace_all(_CONTROL_PL, "\ufffd").alias("namn"))
