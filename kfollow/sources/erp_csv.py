@@ -103,8 +103,10 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None,
     if '"' in text and physical - 1 != frame.height:
         _check_runaway_quote(frame, separator, name, lines)
     columns = _columns(frame, mapping, name, _header_names(header, separator))
-    names, warnings = _account_names(frame, columns, name, lines)
-    frame = _ledger_frame(frame, {c: t for c, t in columns.items() if c != "kontonamn"}, mapping, name, lines, budget)
+    named = _named_accounts(frame, columns["konto"])
+    names, warnings = _account_names(frame, columns, name, lines, named)
+    frame = _ledger_frame(frame, {c: t for c, t in columns.items() if c != "kontonamn"}, mapping, name, lines, budget,
+                          named)
     where = lambda column: lines.field(columns[column]) if column in columns else None  # noqa: E731
     ledger = Ledger(name, frame, lines.line, field=where)
     return CsvExport(ledger, encoding, "semicolon" if separator == ";" else "comma", names, warnings)
@@ -169,19 +171,28 @@ def _check_runaway_quote(frame: pl.DataFrame, separator: str, name: str, lines: 
                                            "is written doubled, \"\"), or export it again")
 
 
+def _named_accounts(frame: pl.DataFrame, title: str) -> bool:
+    """Whether some account cell gives its name after the number (`5010 Löner`): such a cell has a blank in it,
+    which a plain account number has not (a literal search, cheap; the pattern only where one has)."""
+    cells = frame[title]
+    if not any(cells.str.contains(blank, literal=True).any() for blank in _BLANKS if blank != "\t"):
+        return False
+    return bool(cells.str.strip_chars(_BLANKS).str.contains(_NAMED_ACCOUNT).any())
+
+
 def _account_names(frame: pl.DataFrame, columns: dict[str, str], name: str,
-                   lines: "_Lines") -> tuple[dict[str, str], tuple[str, ...]]:
+                   lines: "_Lines", named_cells: bool = True) -> tuple[dict[str, str], tuple[str, ...]]:
     """konto → its name, the first one the export gives it (`kolumner: kontonamn`, else after the number in the
     account's cell, `5010 Löner`), control and bidi characters replaced by U+FFFD as in a SIE export's names,
     and a warning naming the first such name (as the SIE import says it); {} where the export gives none."""
     cell = pl.col(columns["konto"]).str.strip_chars(_BLANKS)
-    konto = pl.coalesce(cell.str.extract(_NAMED_ACCOUNT, 1), cell)
+    konto = pl.coalesce(cell.str.extract(_NAMED_ACCOUNT, 1), cell) if named_cells else cell
     if "kontonamn" in columns:
         namn = pl.col(columns["kontonamn"]).str.strip_chars(_BLANKS)
+    elif not named_cells:  # (most exports: no names, and no pass over the rows)
+        return {}, ()
     else:
         namn = cell.str.extract(_NAMED_ACCOUNT, 2)
-        if not frame.select(namn.is_not_null().any()).item():  # (most exports: no names, and no pass over the rows)
-            return {}, ()
     at = lines.field(columns.get("kontonamn", columns["konto"]))
     named = (frame.select(_ROW, konto.alias("konto"), namn.alias("_skriven"),
                           namn.str.replace_all(_CONTROL_PL, "\ufffd").alias("namn"))
@@ -315,7 +326,7 @@ def _columns(frame: pl.DataFrame, mapping: LedgerMapping, name: str, written: li
     return found
 
 
-def with_amount(lf: pl.LazyFrame, column: str, decimal: str) -> pl.LazyFrame:
+def with_amount(lf: pl.LazyFrame, column: str, decimal: str, units: bool = True) -> pl.LazyFrame:
     """Add `_ore_<column>` (Int64 öre, null where the cell is not an amount) and `_ok_<column>` (Boolean).
 
     The cell (trimmed) must have the shape of an amount (one regex; see the module docstring). Then
@@ -324,7 +335,8 @@ def with_amount(lf: pl.LazyFrame, column: str, decimal: str) -> pl.LazyFrame:
     column operations: one nested expression recomputes its parts and is many times slower.
     """
     text = pl.col(column).str.replace_all("\u2212", "-", literal=True)  # the minus sign of the Swedish locale
-    text = text.str.replace(_KRONOR, "$1")  # `1 234,50 kr`: the unit the amount is read in
+    if units:  # `1 234,50 kr`: the unit the amount is read in (`units`: where a cell may have one)
+        text = text.str.replace(_KRONOR, "$1")
     groups = r"[ \x{00a0}\x{202f}.]" if decimal == "," else r"[ \x{00a0}\x{202f}]"
     mark = re.escape(decimal)
     number = rf"(?:[0-9]{{1,3}}(?:{groups}[0-9]{{3}})+|[0-9]+)(?:{mark}[0-9]+)?"
@@ -356,7 +368,7 @@ def with_amount(lf: pl.LazyFrame, column: str, decimal: str) -> pl.LazyFrame:
 
 
 def _ledger_frame(frame: pl.DataFrame, columns: dict[str, str], mapping: LedgerMapping, name: str,
-                  lines: "_Lines", budget: bool = False) -> pl.DataFrame:
+                  lines: "_Lines", budget: bool = False, named: bool = True) -> pl.DataFrame:
     """The checked ledger: period, konto, belopp (öre), rad, and the object columns; a DataError for the first bad row."""
     sources = [c for c in columns if c.startswith("kolumn:")]
     amounts = ["belopp"] if "belopp" in columns else ["debet", "kredit"]
@@ -365,13 +377,18 @@ def _ledger_frame(frame: pl.DataFrame, columns: dict[str, str], mapping: LedgerM
     lf = lf.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in columns)
     lf = lf.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in columns))
     for c in amounts:
-        lf = with_amount(lf, c, mapping.decimal)
-    # `5010 Löner`: the account's number, its name after it (`_account_names`)
-    lf = lf.with_columns(pl.coalesce(pl.col("konto").str.extract(_NAMED_ACCOUNT, 1), "konto").alias("konto"))
+        # (a unit after the amount only where a cell has a `k`, as `kr` and `SEK` have: most exports have none, and
+        # their million rows are not searched for one)
+        units = frame[columns[c]].str.contains("k", literal=True).any() or frame[columns[c]].str.contains("K", literal=True).any()
+        lf = with_amount(lf, c, mapping.decimal, units)
+    if named:  # `5010 Löner`: the account's number, its name after it (`_account_names`)
+        lf = lf.with_columns(pl.coalesce(pl.col("konto").str.extract(_NAMED_ACCOUNT, 1), "konto").alias("konto"))
     month = r"-?(?:0[1-9]|1[0-2])"
     day = r"-(?:0[1-9]|[12][0-9]|3[01])"  # a booking date (YYYY-MM-DD) is taken for its month
-    period_text = _month_by_name(pl.col("period")) if frame[columns["period"]].str.contains("[A-Za-z]").any() else \
-        pl.col("period")  # (`2024-jan`, read as 2024-01; looked for only where a period has a letter)
+    periods = frame[columns["period"]]  # (`2024-jan`, eight characters, read as 2024-01; looked for only where a
+    # period is that long and has a letter: YYYYMM and YYYY-MM exports are not searched)
+    period_text = _month_by_name(pl.col("period")) \
+        if (periods.str.len_bytes().max() or 0) >= 8 and periods.str.contains("[A-Za-z]").any() else pl.col("period")
     lf = lf.with_columns(period_text.alias("_period"))
     period_text = pl.col("_period")
     lf = lf.with_columns(period_text.str.contains(
