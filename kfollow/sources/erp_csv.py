@@ -105,8 +105,11 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None,
     columns = _columns(frame, mapping, name, _header_names(header, separator))
     named = _named_accounts(frame, columns["konto"])
     names, warnings = _account_names(frame, columns, name, lines, named)
+    # a unit after an amount (`kr`, `SEK`) has a k: where no row has one, no amount is searched for a unit
+    body = len(header)
+    units = text.find("k", body) >= 0 or text.find("K", body) >= 0
     frame = _ledger_frame(frame, {c: t for c, t in columns.items() if c != "kontonamn"}, mapping, name, lines, budget,
-                          named)
+                          named, units)
     where = lambda column: lines.field(columns[column]) if column in columns else None  # noqa: E731
     ledger = Ledger(name, frame, lines.line, field=where)
     return CsvExport(ledger, encoding, "semicolon" if separator == ";" else "comma", names, warnings)
@@ -172,10 +175,11 @@ def _check_runaway_quote(frame: pl.DataFrame, separator: str, name: str, lines: 
 
 
 def _named_accounts(frame: pl.DataFrame, title: str) -> bool:
-    """Whether some account cell gives its name after the number (`5010 Löner`): such a cell has a blank in it,
-    which a plain account number has not (a literal search, cheap; the pattern only where one has)."""
+    """Whether some account cell gives its name after the number (`5010 Löner`), searched for only where a cell
+    is longer than an account number (of at most six digits) is: most exports' million rows are not searched.
+    (A cell of six characters or fewer with a name, `501 X`, is an account kfollow refuses, as it was.)"""
     cells = frame[title]
-    if not any(cells.str.contains(blank, literal=True).any() for blank in _BLANKS if blank != "\t"):
+    if (cells.str.len_bytes().max() or 0) <= 6:
         return False
     return bool(cells.str.strip_chars(_BLANKS).str.contains(_NAMED_ACCOUNT).any())
 
@@ -368,7 +372,7 @@ def with_amount(lf: pl.LazyFrame, column: str, decimal: str, units: bool = True)
 
 
 def _ledger_frame(frame: pl.DataFrame, columns: dict[str, str], mapping: LedgerMapping, name: str,
-                  lines: "_Lines", budget: bool = False, named: bool = True) -> pl.DataFrame:
+                  lines: "_Lines", budget: bool = False, named: bool = True, units: bool = True) -> pl.DataFrame:
     """The checked ledger: period, konto, belopp (öre), rad, and the object columns; a DataError for the first bad row."""
     sources = [c for c in columns if c.startswith("kolumn:")]
     amounts = ["belopp"] if "belopp" in columns else ["debet", "kredit"]
@@ -376,10 +380,7 @@ def _ledger_frame(frame: pl.DataFrame, columns: dict[str, str], mapping: LedgerM
     lf = frame.lazy().select(_ROW, *(pl.col(title).str.strip_chars(_BLANKS).alias(c) for c, title in columns.items()))
     lf = lf.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in columns)
     lf = lf.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in columns))
-    for c in amounts:
-        # (a unit after the amount only where a cell has a `k`, as `kr` and `SEK` have: most exports have none, and
-        # their million rows are not searched for one)
-        units = frame[columns[c]].str.contains("k", literal=True).any() or frame[columns[c]].str.contains("K", literal=True).any()
+    for c in amounts:  # (`units`: where a row has a `k`, as `kr` and `SEK` have; most exports have none)
         lf = with_amount(lf, c, mapping.decimal, units)
     if named:  # `5010 Löner`: the account's number, its name after it (`_account_names`)
         lf = lf.with_columns(pl.coalesce(pl.col("konto").str.extract(_NAMED_ACCOUNT, 1), "konto").alias("konto"))
