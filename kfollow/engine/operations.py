@@ -20,7 +20,7 @@ from kfollow.engine import expressions as ex
 from kfollow.errors import UsageError
 from kfollow.store import Store, did_you_mean
 from kfollow.options import BudgetMode, By
-from kfollow.engine.periods import last_month_booked, last_month_complete, resolve, year_to_date_by_month
+from kfollow.engine.periods import budget_at, last_month_booked, last_month_complete, resolve, year_to_date_by_month
 from kfollow.engine import selection
 from kfollow.engine.consistency import profile_gaps, year_only_row_warnings, year_only_warnings, year_warnings
 from kfollow.engine import present
@@ -533,10 +533,12 @@ GROSS_LINE_COLUMNS = {"radtyp", "forvaltning", "nyckel", "namn", "redovisas_som"
                       "utfall_intakter"}
 
 
-def _gross_lines(frame: pl.DataFrame, extra_years: dict[str, str]) -> pl.DataFrame:
-    """Interleave `varav kostnader` / `varav intäkter` lines after each row with gross amounts."""
+def _gross_lines(frame: pl.DataFrame, of_parts: dict[str, str]) -> pl.DataFrame:
+    """Interleave `varav kostnader` / `varav intäkter` lines after each row with gross amounts.
+    `of_parts`: a line's figure (`utfall_2023`, `budget_helar`) → the prefix of its row's gross columns
+    (`utfall_2023_kostnader`); a figure without gross columns (a forecast, a share) is empty on the lines."""
     lines = [frame.with_columns(sub=pl.lit(0))]
-    net_only = [c for c in frame.columns if c not in GROSS_LINE_COLUMNS and c not in extra_years
+    net_only = [c for c in frame.columns if c not in GROSS_LINE_COLUMNS and c not in of_parts
                 and frame.schema[c] in (pl.Int64, pl.Int128, pl.Float64, pl.String) and c != "kommentar"]
     for part, label, deviation, sub in (("kostnader", "varav kostnader", ex.avvikelse(), 1),
                                         ("intakter", "varav intäkter", ex.avvikelse_intakt(), 2)):
@@ -545,11 +547,29 @@ def _gross_lines(frame: pl.DataFrame, extra_years: dict[str, str]) -> pl.DataFra
             has.with_columns(
                 radtyp=pl.lit(part), namn=pl.lit(label), kommentar=pl.lit(None, pl.String), sub=pl.lit(sub),
                 budget=pl.col(f"budget_{part}"), utfall=pl.col(f"utfall_{part}"),
-                **{col: pl.col(f"{src}_{part}") for col, src in extra_years.items()},
+                **{col: pl.col(f"{src}_{part}") for col, src in of_parts.items()},
             ).with_columns(deviation, *(pl.lit(None, frame.schema[c]).alias(c) for c in net_only))
             .with_columns(*ex.percent_of("avvikelse", "budget", "avvikelse_pct"))
         )
     return pl.concat(lines, how="vertical_relaxed").sort("block", "pos", "sub").drop("sub")
+
+
+GROSS_YEAR = {"budget_helar_kostnader": "budget_kostnader", "budget_helar_intakter": "budget_intakter"}
+
+
+def _with_gross_year(budgets: Store, year: int, month: int, mode: BudgetMode, amounts: pl.DataFrame) -> pl.DataFrame:
+    """`amounts` (`periods.resolve` of a period) with each row's year budget in kostnader and intäkter, öre,
+    each positive (GROSS_YEAR): as its `budget_helar` is, adjusted by the changes decided up to `month` or as
+    first decided; null where the budget is net only, or where the two do not give `budget_helar` to the öre.
+    So a `varav` line has its Budget helår where the year's budget is known gross (found by a controller:
+    `–` beside a gross budget in the year file or a budget table)."""
+    annual = budget_at(budgets, year, month) if mode is BudgetMode.justerad else \
+        budgets.amounts.filter(pl.col("ar") == year)
+    gross = annual.select(*KEY_COLUMNS, *(pl.col(src).alias(col) for col, src in GROSS_YEAR.items()))
+    kostnader, intakter = (pl.col(c) for c in GROSS_YEAR)
+    exact = (kostnader - intakter) == pl.col("budget_helar")
+    return amounts.join(gross, on=KEY_COLUMNS, how="left").with_columns(
+        pl.when(exact).then(pl.col(c)).alias(c) for c in GROSS_YEAR)
 
 
 def deviation_report(budgets: Store, year: int, by: By = By.stab, forvaltning: list[str] | None = None,
@@ -578,8 +598,10 @@ def deviation_report(budgets: Store, year: int, by: By = By.stab, forvaltning: l
             raise UsageError(f"the forecast of {year}-{against:02d} was made after the period {year}-{period:02d}; "
                              "compare with a forecast made up to the period")
     fids = _holding(budgets, year, by.value, fids, staber, forvaltning)
-    cur = view_frame(budgets, year, by, fids, staber, resolve(budgets, year, period, BudgetMode(budget), against),
-                     prefer_rows=period is not None)
+    amounts = resolve(budgets, year, period, BudgetMode(budget), against)
+    if gross and period is not None:  # the varav lines' Budget helår
+        amounts = _with_gross_year(budgets, year, period, BudgetMode(budget), amounts)
+    cur = view_frame(budgets, year, by, fids, staber, amounts, prefer_rows=period is not None)
     if period is None:
         cur = cur.drop("budget_helar", "prognos", "prognos_manad")
     if against is None:
@@ -629,7 +651,10 @@ def deviation_report(budgets: Store, year: int, by: By = By.stab, forvaltning: l
     gross_cols = ["budget_kostnader", "budget_intakter", "utfall_kostnader", "utfall_intakter"]
     optional = [*gross_cols, *(c for c in frame.columns if c == f"avvikelse_{prev_year}")]
     if gross:
-        frame = _gross_lines(frame, {c: c for c in prev_cols})
+        of_parts = {c: c for c in prev_cols}
+        if GROSS_YEAR.keys() <= set(frame.columns):  # (with a period)
+            of_parts["budget_helar"] = "budget_helar"
+        frame = _gross_lines(frame, of_parts)
     key = by.value
     columns = ["radtyp", *([] if by is By.forvaltning else ["forvaltning"]), pl.col("nyckel").alias(key), "namn",
                "redovisas_som", "budget", "utfall", "avvikelse", "avvikelse_pct", "andel_pct", *prev_cols, *extra,
