@@ -641,10 +641,16 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     changes = ["forandring", "forandring_pct", "forandring_pct_exakt"]
     children = derive(children, totals)
     changes = [c for c in changes if c in children.columns]
+    # the rest of a row beside its parts with accounts is no kind of cost: a budget change by decision without
+    # utfall (or utfall without budget), whose percent of itself is ±100 % and tells nothing (found by a
+    # controller); its deviation stays. Where it is all of a förvaltning's money (typed in YAML) it is a row as any
+    remainder = pl.col("_rest") & pl.col("forvaltning").is_in(sorted(with_parts))
+    percents = [c for c in ("avvikelse_pct", "avvikelse_pct_exakt") if c in children.columns]
     children = (
         children
         .with_columns(pl.when(pl.col("_rest") & pl.col("forvaltning").is_in(budgetless)).then(None)
                       .otherwise(pl.col(c)).alias(c) for c in derived_figures)
+        .with_columns(pl.when(remainder).then(None).otherwise(pl.col(c)).alias(c) for c in percents)
         .with_columns(pl.when(pl.col("_rest") & pl.col("forvaltning").is_in(unsplit)).then(None)
                       .otherwise(pl.col(c)).alias(c) for c in changes)
         .with_columns(_name=pl.when(pl.col("_rest")).then(pl.lit(f"Ej fördelat på {part}")).otherwise(part_name),

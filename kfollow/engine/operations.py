@@ -1036,11 +1036,13 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     title = f"Resultat {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{only}" + \
         (f", jämfört med {compared}" if compared else "")
     rest = pl.col("radtyp").is_in([RowKind.del_ej_fordelat.value, RowKind.ej_fordelat.value])
-    if top is None and cut.part and "radtyp" in frame.columns and \
-            not frame.filter(rest & pl.col("avvikelse").is_not_null() & (pl.col("avvikelse") != 0)).is_empty():
+    deviating = rest & pl.col("avvikelse").is_not_null() & (pl.col("avvikelse") != 0)
+    if top is None and cut.part and "radtyp" in frame.columns and not frame.filter(deviating).is_empty():
+        # (its percent is – beside parts with accounts: `cuts.breakdown`)
+        unpercented = not frame.filter(deviating & pl.col("avvikelse_pct").is_null()).is_empty()
         notes += (f"Ej fördelat på {cut.part} är den del av radens budget och utfall som inte har konto "
                   "(ombudgeteringar, budget per stab): dess avvikelse följer av beslutet, inte av ett "
-                  f"{cut.part}.",)
+                  f"{cut.part}" + (", och visas inte i procent (–)." if unpercented else "."),)
     if top is not None:
         listed = cuts.largest(frame, top)
         if against is not None:  # what is said of the forecast compared with: of the rows listed
@@ -1053,7 +1055,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
                              "med alla."),)
         title = f"Största avvikelser {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{only}" + \
             (f", jämfört med {compared}" if compared else "")
-        left_out = not frame.filter(rest & pl.col("avvikelse").is_not_null() & (pl.col("avvikelse") != 0)).is_empty()
+        left_out = not frame.filter(deviating).is_empty()
         if cut.nested and left_out:  # (said only where such a part has a deviation to list)
             whole = (listed.height and listed["namn"].str.starts_with("Ej fördelat").any())  # a förvaltning typed in YAML
             notes += (Caveat(f"Delar utan konto (Ej fördelat på {cut.part}: ombudgeteringar, budget per stab) ingår "
