@@ -278,6 +278,22 @@ def _reversed_shares(frame: pl.DataFrame, cut, shares: list[str]) -> tuple[Colum
                        f"{'den' if len(shares) == 1 else 'de'} omvänt tecken mot delens belopp.", *shares),)
 
 
+PART_SIGNS = ("Delarna har sin förvaltnings tecken, så att de summerar till raden: under en förvaltning som redovisas "
+              "som nettokostnad är intäkter negativa, under en som redovisas som resultat (intäkter − kostnader) "
+              "positiva och kostnader negativa.")
+
+
+def _part_signs(frame: pl.DataFrame, cut, costs_negative: bool) -> tuple[TableNote, ...]:
+    """A note where a cut by kostnadsslag or konto shows parts of förvaltningar of both presentations: an
+    income is then negative under one and positive under the other (`Intäkter -5,4` and `Intäkter 71,7` in
+    one table, found by a controller, beside `varav intäkter`, positive). With costs negative every part is
+    intäkter − kostnader: one sign."""
+    parts = pl.col("radtyp").is_in(["del", "rad"])
+    if not cut.part or costs_negative or frame.filter(parts)["redovisas_som"].drop_nulls().n_unique() < 2:
+        return ()
+    return (TableNote(PART_SIGNS),)
+
+
 def _against_made(store: Store, year: int, month: int, frame: pl.DataFrame, key: str,
                   within: pl.DataFrame | None = None) -> list[int]:
     """The months in which the forecasts compared with (`--against`, up to `month`) of the rows shown with
@@ -1069,6 +1085,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
             notes += (f"Ingen avvikelse att lista per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}: budgeten "
                       f"finns inte på den nivån, utan per {BY_TITLE.get(outer, outer)}: där finns avvikelserna att lista.",)
         frame = listed
+    notes += _part_signs(frame, cut, costs_negative)  # (of the rows shown: a list's parts)
     if not (cut.part or flt) and f"utfall_{p.year - 1}" in frame.columns:
         if not (staber or verksamheter or top):  # (summary rows: with a selection or a list there are none)
             notes += _without_view_note(store, p.year - 1, p.year, cut.view, frame, f"utfall_{p.year - 1}")
@@ -1212,7 +1229,7 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
             frame, notes = cuts.breakdown(store, p.year, frame, cut.outer, fids, p.month, flt, figures, derive)
         frame, more = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt, figures, derive)
         notes = tuple(dict.fromkeys((*notes, *more))) + _reversed_shares(
-            frame, cut, [f"andel_{base_year}_pct", f"andel_{p.year}_pct"])
+            frame, cut, [f"andel_{base_year}_pct", f"andel_{p.year}_pct"]) + _part_signs(frame, cut, costs_negative)
     if sort == "change" and not cut.nested:
         frame = sort_by_change(frame)
     months = f", {selection.months_to(p.month)}" if p.month else ""
