@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from tests.conftest import csv_rows, small_year
-from tests.test_grain import _table, BUDGET_ROWS, UTFALL_ROWS, YEAR
+from tests.test_grain import grain  # noqa: F401 (the fixture: budget and utfall tables with slag)
 
 def _months(kostnader: float, intakter: float) -> str:
     return "\n".join(f"          2024-{m:02d}: {{kostnader: {kostnader}, intakter: {intakter}}}" for m in range(1, 4))
@@ -123,14 +123,8 @@ def test_varav_budget_helar_in_the_table_json_and_with_costs_negative(run, tmp_p
     assert _kr(negative["SERV", "kostnader"]["budget_helar"]) == Decimal("-3000000")
 
 
-def test_varav_lines_have_the_years_gross_budget_from_a_budget_table(run, tmp_path):
-    d = tmp_path / "budgets"
-    d.mkdir()
-    (d / "budget-2024.csv").write_text(_table(BUDGET_ROWS, [f"2024-{m:02d}" for m in range(1, 13)]), encoding="utf-8")
-    (d / "utfall-2024.csv").write_text(_table(UTFALL_ROWS, [f"2024-{m:02d}" for m in range(1, 9)]), encoding="utf-8")
-    (d / "2024.yaml").write_text(YEAR.format(tables="budget_fil: budget-2024.csv\nutfall_fil: utfall-2024.csv",
-                                             extra=""), encoding="utf-8")
-    rows = _lines(_rows(run, d, "--period", "2024-08"))
+def test_varav_lines_have_the_years_gross_budget_from_a_budget_table(run, grain):  # noqa: F811
+    rows = _lines(_rows(run, grain, "--period", "2024-08"))
     # EKS: 51 000 kr of kostnader and 1 000 kr of intäkter a month; the net change of 1 200 kr moves its kostnader
     assert _kr(rows["EKS", "kostnader"]["budget_helar"]) == 12 * Decimal("51000") + 1200
     assert _kr(rows["EKS", "intakter"]["budget_helar"]) == 12 * Decimal("1000")
