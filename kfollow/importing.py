@@ -160,8 +160,6 @@ def _in_words(function):
 
 
 @_in_words
-
-
 def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str | int | None = None, *,
                source: str = "trans", utfall: bool = True, budget: bool = False, unmapped_empty: bool = False,
                budgets: Path | str | None = None, command: bool = False) -> Import:
@@ -221,8 +219,6 @@ def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str 
 
 
 @_in_words
-
-
 def import_csv(path: Path | str, mapping: Path | str | LedgerMapping, year: int | str | None = None, *,
                budget: bool = False, unmapped_empty: bool = False, budgets: Path | str | None = None,
                command: bool = False) -> Import:
