@@ -845,8 +845,10 @@ def test_kfollow_unit_sets_the_default_unit_and_unit_beats_it(run, tmp_path):
         run("deviation", "--budgets", budgets, "--format", "csv", "--unit", "tkr").stdout
     given = run("deviation", "--budgets", budgets, "--unit", "mnkr", env={"KFOLLOW_UNIT": "tkr"})
     assert given.stdout.startswith("Resultat 2024-10 (ack.) per stab, belopp i mnkr\n")
-    wrong = run("deviation", "--budgets", budgets, env={"KFOLLOW_UNIT": "Tkr"})
-    assert wrong.exit_code == 2 and "(env var: 'KFOLLOW_UNIT'): 'Tkr' is not one of 'mnkr', 'tkr', 'kr'" in wrong.stderr
+    wrong = run("deviation", "--budgets", budgets, env={"KFOLLOW_UNIT": "tusen"})
+    assert wrong.exit_code == 2 and "(env var: 'KFOLLOW_UNIT'): 'tusen' is not one of 'mnkr', 'tkr', 'kr'" in wrong.stderr
+    # (a unit in any case is that unit: `Tkr` as tkr)
+    assert run("deviation", "--budgets", budgets, env={"KFOLLOW_UNIT": "Tkr"}).stdout == in_tkr.stdout
     report = run("report", "--budgets", budgets, "--period", "2024-08", "-o", tmp_path / "r.md", env={"KFOLLOW_UNIT": "tkr"})
     assert report.exit_code == 0 and "Resultat 2024-08 (ack.) per stab, belopp i tkr" in (tmp_path / "r.md").read_text(
         encoding="utf-8")
@@ -868,3 +870,18 @@ def test_a_path_without_read_permission_is_no_usage_error(run, monkeypatch, tmp_
     imported = run("import", "sie", ROOT / "examples" / "sie" / "exempelby.se", "--mapping", mapping,
                    "-o", tmp_path / "u.csv", "--force-unnamed")
     assert imported.exit_code == 0 and "is not readable" not in imported.stderr, imported.stderr
+
+
+def test_a_unit_is_taken_in_any_case_and_the_variable_is_named_only_where_it_is_set(run, monkeypatch):
+    """`--unit KR` was refused as "Invalid value for '--unit' (env var: 'KFOLLOW_UNIT')" though no such variable
+    was set: read as a setting of the shell's. `TKR` and `Mnkr` are the units they spell; a unit that is none is
+    refused naming the option, and the variable only where it is set (found in review)."""
+    monkeypatch.delenv("KFOLLOW_UNIT", raising=False)
+    assert run("deviation", "--year", "2024", "--unit", "TKR").stdout.splitlines()[0] == "Resultat 2024 per stab, belopp i tkr"
+    assert run("deviation", "--year", "2024", "--unit", "Mnkr", "-f", "csv").stdout == \
+        run("deviation", "--year", "2024", "-f", "csv").stdout
+    bad = run("deviation", "--year", "2024", "--unit", "q")
+    assert bad.exit_code == 2 and "Invalid value for '--unit': 'q' is not one of" in bad.stderr and "env var" not in bad.stderr
+    monkeypatch.setenv("KFOLLOW_UNIT", "q")
+    from_shell = run("deviation", "--year", "2024")
+    assert from_shell.exit_code == 2 and "(env var: 'KFOLLOW_UNIT')" in from_shell.stderr

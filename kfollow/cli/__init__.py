@@ -140,6 +140,13 @@ def _shown_message(exc: Exception) -> None:
         return
     if isinstance(getattr(exc, "message", None), str):
         exc.message = bounded(shown(exc.message))
+    param = getattr(exc, "param", None)
+    envvar = getattr(param, "envvar", None)
+    if hasattr(exc, "param_hint") and exc.param_hint is None and isinstance(envvar, str) and envvar not in os.environ \
+            and getattr(param, "opts", None):
+        # the parser names an option's variable (`(env var: 'KFOLLOW_UNIT')`) whether or not it is set: said only
+        # where it is, so that `--unit KR` is not read as a setting of the shell's (found in review)
+        exc.param_hint = " / ".join(f"'{o}'" for o in param.opts)
 
 
 def _warning_line(message, category, filename, lineno, file=None, line=None) -> None:

@@ -20,7 +20,7 @@ FormatOpt = Annotated[Optional[Format], typer.Option(
     "--format", "-f", help="table (for people), csv or json (for scripts), md (Markdown), xlsx (an Excel workbook: "
     "exact numbers, formatted), excel (CSV for Swedish Excel: semicolon, decimal comma, BOM). "
     "[default: table, or from -o's extension]")]
-UnitOpt = Annotated[Unit, typer.Option("--unit", envvar="KFOLLOW_UNIT", show_envvar=True,
+UnitOpt = Annotated[Unit, typer.Option("--unit", envvar="KFOLLOW_UNIT", show_envvar=True, case_sensitive=False,
                                         help="Unit of the amounts shown (a small kommun: KFOLLOW_UNIT=tkr for every command).")]
 DecimalsOpt = Annotated[Optional[int], typer.Option(
     "--decimals", min=0, max=6, metavar="N", help="Decimals of the amounts. [default: 1 for mnkr, 0 for tkr and kr]")]

@@ -92,7 +92,7 @@ def indicators(
     columns: ColumnsOpt = None,
     budgets: BudgetsDir = None,
     fmt: FormatOpt = None,
-    unit: Annotated[Unit, typer.Option("--unit", envvar="KFOLLOW_UNIT", help="Taken as every table command takes it; the indicators are percentages, not amounts.")] = Unit.mnkr,
+    unit: Annotated[Unit, typer.Option("--unit", envvar="KFOLLOW_UNIT", case_sensitive=False, help="Taken as every table command takes it; the indicators are percentages, not amounts.")] = Unit.mnkr,
     decimals: DecimalsOpt = None,
     exact: ExactOpt = False,
     output: OutputOpt = None,
