@@ -467,7 +467,7 @@ CASES: dict[str, Case] = {
                                 ("objects that the mapping lacks", "3100 (1 row, 2,00 kr"), "map.yaml:6:3"),
     "erp-account-not-covered": Case(erp("account-not-covered.csv"), ERP, 3, ("no prefix under konton matches: 8310",),
                                     "map.yaml:3:1"),
-    "erp-truncated-inside-quote": Case(erp("truncated-inside-quote.csv"), ERP, 3, ("malformed CSV",),
+    "erp-truncated-inside-quote": Case(erp("truncated-inside-quote.csv"), ERP, 3, ("is not closed; add the closing quote",),
                                        "export.csv:2"),
     "erp-quote-inside-a-field": Case(erp("quote-inside-a-field.csv"), ERP, 3,
                                      ('a quote (") inside a field that does not begin with one',), "export.csv:3:30"),

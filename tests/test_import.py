@@ -1349,3 +1349,31 @@ def test_erp_csv_a_month_by_its_name_is_read_where_the_year_is_whole_and_refused
         assert refused.exit_code == 3
         assert refused.stderr.strip().splitlines()[-1].startswith(f"Error: {tmp_path / 'erp.csv'}:2:1: {said}"), \
             refused.stderr
+
+
+@pytest.mark.parametrize("body, said", [
+    # a pair of quotes in an unquoted text (line 2) is read; the inch mark on line 4 is the fault (it was told at
+    # line 2, whose text is fine)
+    ("Period;Konto;Ansvar;Verksamhet;Text;Belopp\r\n"
+     '202401;4010;1100;100;Lön "extra" k 12;1,00\r\n'
+     "202401;4010;1100;100;Papper;2,00\r\n"
+     '202401;4010;1100;100;Skärm 15" Dell;4,00\r\n', ':4:30: a quote (") inside a field that does not begin with one'),
+    # a quote opened on line 2 and never closed runs on to line 4's quoted text (it was told 'malformed CSV' at line
+    # 4, a correct row; fact tables already name the row where it opens)
+    ("Period;Konto;Ansvar;Verksamhet;Text;Belopp\r\n"
+     '202401;4010;1100;100;"Faktura k 12;1,00\r\n'
+     "202401;4010;1100;100;Papper;2,00\r\n"
+     '202401;4010;1100;100;"Pärmar";4,00\r\n'
+     "202401;4010;1100;100;Pennor;8,00\r\n", ":2: a quoted field in the row that begins here is not closed"),
+])
+def test_erp_csv_a_quote_without_its_pair_is_told_at_its_own_line(tmp_path: Path, body: str, said: str):
+    """Found trying ERP exports (h66): the administrator was sent to a line whose quotes are right."""
+    result = csv_import(tmp_path, body)
+    assert result.exit_code == 3
+    message = result.stderr.strip().splitlines()[-1]
+    assert message.startswith(f"Error: {tmp_path / 'erp.csv'}{said}"), message
+
+
+def test_erp_csv_a_pair_of_quotes_in_an_unquoted_text_is_read(tmp_path: Path):
+    body = 'Period;Konto;Ansvar;Verksamhet;Text;Belopp\n202401;4010;1100;100;Lön "extra" k 12;1,00\n'
+    assert csv_facts(tmp_path, body) == {("2024-01", "ADM", "EKO", "100", "4010", "kostnad"): "1.00"}

@@ -514,6 +514,7 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
 def _csv_failure(text: str, separator: str, name: str, exc: Exception) -> DataError:
     """A polars read error → one DataError naming the line, found by reading in Python (error path only)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    end = 0
     try:
         header = next(reader, [])
         end = reader.line_num
@@ -523,6 +524,11 @@ def _csv_failure(text: str, separator: str, name: str, exc: Exception) -> DataEr
                                                       "quote fields that contain the separator")
             end = reader.line_num
     except csv.Error as err:
+        # a quote opened and never closed makes one record of the lines up to the next quote, or the end: where its
+        # row begins, not where the reader stopped (as a fact table's; found trying ERP exports, h66)
+        if "unexpected end of data" in str(err) or reader.line_num > end + 1:
+            return DataError(name, end + 1, None, "a quoted field in the row that begins here is not closed; add the "
+                                                  'closing quote (and double a quote inside the field: "")')
         return DataError(name, reader.line_num, None, f"malformed CSV ({err}); quote a field with the separator or a "
                                                       'quote in it, and double the quotes inside ("")')
     stray = stray_quote(text, separator)

@@ -241,12 +241,17 @@ def looks_utf16(raw: bytes) -> bool:
 
 
 def stray_quote(text: str, separator: str = ",") -> tuple[int, int] | None:
-    """The line and column of the first quote inside a cell that does not begin with one, if any (a
-    quoted cell may span lines, and holds its quotes doubled): Python's csv reader takes such a quote as
-    text, polars' refuses the file without saying where."""
+    """The line and column of the first quote without its pair inside a cell that does not begin with one, if
+    any (a quoted cell may span lines, and holds its quotes doubled): Python's csv reader takes such a quote as
+    text, polars' refuses the file without saying where. A pair of quotes in such a cell (`Lön "extra" k 12`) is
+    read by both, so it is not the fault (found trying ERP exports, h66: a pair on line 2 was blamed for an inch
+    mark on line 4)."""
     line, col, state = 1, 0, "start"  # start (of a cell) | plain | quoted | closed (a quoted cell's end quote read)
+    unpaired: tuple[int, int] | None = None  # the plain cell's quote still without its pair
     for ch in text:
         col += 1
+        if state == "plain" and unpaired is not None and ch in (separator, "\n"):
+            return unpaired
         if ch == "\n" and state != "quoted":
             line, col, state = line + 1, 0, "start"
         elif state == "quoted":
@@ -264,9 +269,12 @@ def stray_quote(text: str, separator: str = ",") -> tuple[int, int] | None:
         elif ch == separator:
             state = "start"
         elif ch == '"':
-            if state != "start":
-                return line, col
-            state = "quoted"
+            if state == "start":
+                state = "quoted"
+            else:
+                unpaired = None if unpaired is not None else (line, col)
         elif ch != "\r":
+            if state == "start":
+                unpaired = None
             state = "plain"
-    return None
+    return unpaired if state == "plain" else None
