@@ -1216,7 +1216,7 @@ def test_erp_csv_a_quoted_text_of_several_lines_with_the_separator_in_it_is_read
 
 
 @pytest.mark.parametrize("cell, hint", [
-    ("\u22121234.50", "the mapping says decimal: \",\"; if the export writes ., set decimal: \".\""),
+    ("\u22121234.50", "the mapping says decimal: \",\"; if the export writes \".\", set decimal: \".\""),
     ("\u22121234,567", "it has more than two decimals"),
     ("\u221212345678901234,00", "it is over 10^13 kronor"),
 ])
@@ -1377,3 +1377,22 @@ def test_erp_csv_a_quote_without_its_pair_is_told_at_its_own_line(tmp_path: Path
 def test_erp_csv_a_pair_of_quotes_in_an_unquoted_text_is_read(tmp_path: Path):
     body = 'Period;Konto;Ansvar;Verksamhet;Text;Belopp\n202401;4010;1100;100;Lön "extra" k 12;1,00\n'
     assert csv_facts(tmp_path, body) == {("2024-01", "ADM", "EKO", "100", "4010", "kostnad"): "1.00"}
+
+
+
+@pytest.mark.parametrize("cell, mapping, hint", [
+    ("412 300,00", CSV_MAPPING_POINT, 'the mapping says decimal: "."; if the export writes ",", set decimal: ","'),
+    ("1\u00a0234,50-", CSV_MAPPING_POINT, 'the mapping says decimal: "."; if the export writes ",", set decimal: ","'),
+    ("412 300.00", CSV_MAPPING, 'the mapping says decimal: ","; if the export writes ".", set decimal: "."'),
+    ("1234.50", CSV_MAPPING, 'the mapping says decimal: ","; if the export writes ".", set decimal: "."'),
+])
+def test_erp_csv_an_amount_with_thousands_and_the_other_decimal_mark_is_told_of_the_mapping(
+        tmp_path: Path, cell: str, mapping: str, hint: str):
+    """Found trying ERP exports (h66): with `decimal: "."` in the mapping, a Swedish export's `412 300,00` was told
+    'write e.g. 1 234.50 (decimal point …)', an instruction to rewrite the export, where `412300,00` is told that
+    the mapping's decimal mark is the other one; the hint also read `writes ,, set decimal`."""
+    result = csv_import(tmp_path, f"Period;Konto;Ansvar;Verksamhet;Text;Belopp\n202401;4010;1100;100;x;{cell}\n",
+                        mapping)
+    assert result.exit_code == 3
+    message = result.stderr.strip().splitlines()[-1]
+    assert message == f"Error: {tmp_path / 'erp.csv'}:2:6: Belopp {cell!r} is not an amount; {hint}", message

@@ -503,8 +503,9 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
     elif re.fullmatch(rf"[+-]?[0-9 \u00a0\u202f.,]*{mark}[0-9]*[1-9][0-9]*-?", text) and \
             len(re.search(rf"{mark}([0-9]+)-?$", text).group(1).rstrip("0")) > 2:
         hint = "it has more than two decimals; amounts must be whole öre"
-    elif re.fullmatch(rf"[+-]?[0-9]+{re.escape(other)}[0-9]{{1,2}}-?", text):
-        hint = f"the mapping says decimal: \"{decimal}\"; if the export writes {other}, set decimal: \"{other}\""
+    elif re.fullmatch(rf"[+-]?(?:[0-9]+|[0-9]{{1,3}}(?:[ \u00a0\u202f][0-9]{{3}})+){re.escape(other)}[0-9]{{1,2}}-?",
+                      text):  # (`412 300,00` under decimal: "." too: found trying ERP exports, h66)
+        hint = f"the mapping says decimal: \"{decimal}\"; if the export writes \"{other}\", set decimal: \"{other}\""
     else:
         hint = (f"write e.g. {example} (decimal {'comma' if decimal == ',' else 'point'}, thousands in groups of "
                 "three, a minus before or after)")
