@@ -1288,6 +1288,9 @@ def test_erp_csv_negative_amounts_in_parentheses_and_a_unit_of_kronor_are_read_t
                "export them in kronor"),
     ("(-1,00)", "a negative in parentheses has no minus; write (1,00) or -1,00"),
     ("-(1,00)", "a negative in parentheses has no minus; write (1,00) or -1,00"),
+    # the minus sign of the Swedish locale (U+2212) is a minus too: not kept in the hint (`-−1 234,50`)
+    ("(\u22121 234,50)", "a negative in parentheses has no minus; write (1 234,50) or -1 234,50"),
+    ("\u2212(1,00)", "a negative in parentheses has no minus; write (1,00) or -1,00"),
 ])
 def test_erp_csv_an_amount_in_another_unit_or_a_double_negative_is_refused_saying_why(tmp_path: Path, cell: str,
                                                                                         hint: str):

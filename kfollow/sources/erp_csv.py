@@ -484,7 +484,7 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
     if kind == "control":
         return DataError(name, line, field, f"{title} {shown} contains a control or bidi character; correct the "
                                             "export")
-    text = value.strip(_BLANKS).replace("\u2212", "-")  # (as the amount is read: `with_amount`)
+    signed = text = value.strip(_BLANKS).replace("\u2212", "-")  # (as the amount is read: `with_amount`)
     text = re.sub(r"(?i)([0-9)-])[ \u00a0\u202f]*(?:kr|sek)$", r"\1", text)
     if re.fullmatch(r"\([^()]*\)", text):  # `(1 234,50)`: the hints are of what is inside
         text = text[1:-1].strip(_BLANKS)
@@ -495,8 +495,8 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
     if unit:  # tkr, mnkr, €, %: not kronor (found trying ERP exports: `1 234,50 kr` is read)
         hint = f"it ends in {unit[1]!r}, a unit kfollow does not read: amounts are in kronor (bare, or ending in kr or " \
                "SEK); export them in kronor"
-    elif re.fullmatch(r"-\(.*\)|\(.*\)-|\([ \u00a0\u202f]*[+-].*\)", value.strip(_BLANKS).replace("\u2212", "-")):
-        plain = re.sub(r"[()+-]", "", value).strip(_BLANKS)
+    elif re.fullmatch(r"-\(.*\)|\(.*\)-|\([ \u00a0\u202f]*[+-].*\)", signed):
+        plain = re.sub(r"[()+-]", "", signed).strip(_BLANKS)  # (U+2212 too: not `-−1 234,50`, found in review)
         hint = f"a negative in parentheses has no minus; write ({plain}) or -{plain}"
     elif len(re.sub(r"\D", "", text)) > MAX_KRONOR_DIGITS + 2 and re.fullmatch(r"[+-]?[0-9 \u00a0\u202f.,]+-?", text):
         hint = "it is over 10^13 kronor; check the amount"
