@@ -552,3 +552,38 @@ def test_months_of_an_account_booked_from_april_is_0_before_it_as_deviation_says
     assert march["utfall"] == "0" and february[-1]["utfall"] == "0"
     april = next(r for r in months if r["manad"] == "2024-04")
     assert april["utfall"] not in ("", "0")
+
+
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_a_table_written_over_between_its_pass_and_its_checks_is_the_changed_file_error(tmp_path: Path, kind: str):
+    """Found in review: a table read in the background (while the year file is parsed) with a stab the year
+    file lacks, then written over with that row corrected before the checks looked for the row, ended in an
+    internal error ('a fact check failed on the distinct values but on no row'); it is the file changed."""
+    from kfollow.sources import facts
+
+    bad = ["2024-01,ADM,NORD,100,4010,kostnad,1", "2024-01,ADM,XXX,100,4010,kostnad,2"]
+    good = ["2024-01,ADM,NORD,100,4010,kostnad,1", "2024-01,ADM,SYD,100,4010,kostnad,2"]
+    path = tmp_path / f"u.{kind}"
+
+    def put(rows: list[str]) -> None:
+        written = write(tmp_path / "rows.csv", rows)
+        if path.exists():
+            path.unlink()  # (another inode, whatever the clock's resolution)
+        if kind == "parquet":
+            pl.read_csv(written, infer_schema=False).write_parquet(path)
+        else:
+            path.write_bytes(written.read_bytes())
+
+    put(bad)
+    table = facts.PendingTable(path, f"u.{kind}")
+    facts.read_in_background([table])
+    assert table._done.wait(30)
+    put(good)
+    with pytest.raises(DataError, match="the file changed while kfollow read it; run the command again"):
+        table.result(KNOWN)
+    put(bad)  # unchanged since its pass: the row's own error, as before
+    table = facts.PendingTable(path, f"u.{kind}")
+    facts.read_in_background([table])
+    assert table._done.wait(30)
+    with pytest.raises(DataError, match="stab 'XXX' is not a stab of ADM"):
+        table.result(KNOWN)

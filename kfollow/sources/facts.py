@@ -912,7 +912,7 @@ def _verify(plan: _Plan, read: tuple, known: Known, budget: bool, verdict: _Verd
     first offending row (`DataError`)."""
     verdict = verdict or _judge(plan, read)
     if verdict.rows_bad or _has_bad_ids(verdict.distinct, known, budget):
-        raise _first_error(plan, known, budget)
+        raise _first_error(plan, known, budget, read[1])
     if verdict.total > MAX_ORE:  # cheap first: only a total beyond one amount's cap can be beyond the file's
         from kfollow.store import check_total
 
@@ -934,8 +934,9 @@ def _has_bad_ids(distinct: list[pl.DataFrame], known: Known, budget: bool) -> bo
                for frame, (_, checked) in zip(distinct, _DISTINCT))
 
 
-def _first_error(plan: _Plan, known: Known, budget: bool) -> DataError:
-    """The error of the first offending row, found by checking every row (the rows are read again)."""
+def _first_error(plan: _Plan, known: Known, budget: bool, summary: pl.DataFrame | None = None) -> DataError:
+    """The error of the first offending row, found by checking every row (the rows are read again); where no
+    row fails, the file was written over since its pass made `summary` (its sums), else a bug."""
     lf, source, to_ore, text = plan.lf, plan.source, plan.to_ore, plan.text
     checks = _checks(known, budget)
     problem = pl.when(checks[0].bad).then(pl.lit(0, pl.UInt8))
@@ -952,10 +953,28 @@ def _first_error(plan: _Plan, known: Known, budget: bool) -> DataError:
         .top_k(1, by=_ROW, reverse=True)
         .collect(engine="streaming")
     )
-    if not bad.height:  # the distinct values failed a check that no row fails: a bug, not the data's
+    if not bad.height:  # the distinct values failed a check that no row fails: the file changed since (as while
+        # the year file was parsed: found in review, an internal error), else a bug, not the data's
+        if summary is not None and _changed(plan, summary):
+            return DataError(source.name, None, None, "the file changed while kfollow read it; run the command again")
         raise RuntimeError(f"{source.name}: a fact check failed on the distinct values but on no row")
     first = bad.row(0, named=True)
     return _message(checks[first["_fel"]], first, source, known, budget)
+
+
+def _changed(plan: _Plan, summary: pl.DataFrame) -> bool:
+    """Whether the table's file is no longer the one whose pass made `summary`: another file (`file_identity`), or
+    rows that sum otherwise (a CSV table, read again)."""
+    if plan.identity is not None:
+        path, before = plan.identity
+        try:
+            if file_identity(path) != before:
+                return True
+        except OSError:
+            return True
+    columns = [*SUMMARY_KEYS, "kostnad", "intakt"]
+    again, read = (s.select(columns).sort(SUMMARY_KEYS, nulls_last=True) for s in (_sums(plan, False)[1], summary))
+    return not again.equals(read)
 
 
 def _message(check: _Check, row: dict, source: _Source, known: Known, budget: bool = False) -> DataError:
