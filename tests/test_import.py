@@ -1324,6 +1324,18 @@ def test_erp_csv_an_account_cell_with_its_name_is_read_for_its_number_and_name(t
         assert f"erp.csv:2:2: account '{cell}' is not an account number" in refused.stderr, refused.stderr
 
 
+def test_erp_csv_a_short_account_cell_with_a_name_is_refused_whatever_the_other_rows(tmp_path: Path):
+    """Found in review: `5010 A` (six bytes, as short as an account number can be) was refused in an export of
+    plain accounts, but read as account 5010 where another row had a name long enough (`5011 Löner`) for the
+    import to look for names: one row, two readings. It is refused in both, at its cell."""
+    for others in ("", "202401;5011 Löner;1100;100;x;1,00\n"):
+        refused = csv_import(tmp_path, f"Period;Konto;Ansvar;Verksamhet;Text;Belopp\n{others}"
+                                       "202401;5010 A;1100;100;x;1,00\n")
+        assert refused.exit_code == 3, (others, refused.stdout)
+        line = 3 if others else 2
+        assert f"erp.csv:{line}:2: account '5010 A' is not an account number" in refused.stderr, refused.stderr
+
+
 def test_erp_csv_a_month_by_its_name_is_read_where_the_year_is_whole_and_refused_where_it_has_two_digits(
         tmp_path: Path):
     """Found trying ERP exports (h61): `2024-jan` (and `jan-2024`) name one month only, and are read; `jan-24`

@@ -181,7 +181,14 @@ def _named_accounts(frame: pl.DataFrame, title: str) -> bool:
     cells = frame[title]
     if (cells.str.len_bytes().max() or 0) <= 6:
         return False
-    return bool(cells.str.strip_chars(_BLANKS).str.contains(_NAMED_ACCOUNT).any())
+    return bool(frame.select(_named_part(pl.col(title).str.strip_chars(_BLANKS), 1).is_not_null().any()).item())
+
+
+def _named_part(cell: pl.Expr, group: int) -> pl.Expr:
+    """The account's number (`group` 1) or name (2) of a trimmed account cell that gives both (`5010 Löner`), null
+    where it does not, or where it is six bytes or fewer (`5010 X`): refused in every export alike, not read where
+    another row is long enough for `_named_accounts` to look (found in review)."""
+    return pl.when(cell.str.len_bytes() > 6).then(cell.str.extract(_NAMED_ACCOUNT, group))
 
 
 def _account_names(frame: pl.DataFrame, columns: dict[str, str], name: str,
@@ -190,13 +197,13 @@ def _account_names(frame: pl.DataFrame, columns: dict[str, str], name: str,
     account's cell, `5010 Löner`), control and bidi characters replaced by U+FFFD as in a SIE export's names,
     and a warning naming the first such name (as the SIE import says it); {} where the export gives none."""
     cell = pl.col(columns["konto"]).str.strip_chars(_BLANKS)
-    konto = pl.coalesce(cell.str.extract(_NAMED_ACCOUNT, 1), cell) if named_cells else cell
+    konto = pl.coalesce(_named_part(cell, 1), cell) if named_cells else cell
     if "kontonamn" in columns:
         namn = pl.col(columns["kontonamn"]).str.strip_chars(_BLANKS)
     elif not named_cells:  # (most exports: no names, and no pass over the rows)
         return {}, ()
     else:
-        namn = cell.str.extract(_NAMED_ACCOUNT, 2)
+        namn = _named_part(cell, 2)
     at = lines.field(columns.get("kontonamn", columns["konto"]))
     named = (frame.select(_ROW, konto.alias("konto"), namn.alias("_skriven"),
                           namn.str.replace_all(_CONTROL_PL, "\ufffd").alias("namn"))
@@ -383,7 +390,7 @@ def _ledger_frame(frame: pl.DataFrame, columns: dict[str, str], mapping: LedgerM
     for c in amounts:  # (`units`: where a row has a `k`, as `kr` and `SEK` have; most exports have none)
         lf = with_amount(lf, c, mapping.decimal, units)
     if named:  # `5010 Löner`: the account's number, its name after it (`_account_names`)
-        lf = lf.with_columns(pl.coalesce(pl.col("konto").str.extract(_NAMED_ACCOUNT, 1), "konto").alias("konto"))
+        lf = lf.with_columns(pl.coalesce(_named_part(pl.col("konto"), 1), "konto").alias("konto"))
     month = r"-?(?:0[1-9]|1[0-2])"
     day = r"-(?:0[1-9]|[12][0-9]|3[01])"  # a booking date (YYYY-MM-DD) is taken for its month
     periods = frame[columns["period"]]  # (`2024-jan`, eight characters, read as 2024-01; looked for only where a
