@@ -842,6 +842,15 @@ def test_erp_csv_debet_kredit_comma_separated_with_decimal_point(tmp_path: Path)
     ("2024-02-30;4010;1100;100;x;1,00", "2:1", "Period '2024-02-30' is no date: 2024-02 has no day 30"),
     (";4010;1100;100;x;1,00", "2:1", "Period is empty"),
     ("202401;;1100;100;x;1,00", "2:2", "Konto is empty"),
+    # found by an ekonomisystem administrator (h66): a total row, a decimal mark without decimals, a minus after a unit
+    ("Summa;;;;;0,00", "2:1", "Period 'Summa': a total row? kfollow sums the rows itself; leave the total out"),
+    ("Totalt 2024;;;;;0,00", "2:1", "Period 'Totalt 2024': a total row?"),
+    ("202401;4010;1100;100;x;1 234,", "2:6", "Belopp '1 234,' is not an amount; it ends in its decimal mark with no "
+                                             "decimals after it; write 1 234 or 1 234,00"),
+    ("202401;4010;1100;100;x;1 234,-", "2:6", "Belopp '1 234,-' is not an amount; it ends in its decimal mark with no "
+                                              "decimals after it; write 1 234- or 1 234,00-"),
+    ("202401;4010;1100;100;x;1 234,50 kr-", "2:6", "Belopp '1 234,50 kr-' is not an amount; its minus stands after the unit; write it before the number "
+                                                   "(-1 234,50 kr) or before the unit (1 234,50- kr)"),
 ])
 def test_erp_csv_errors_name_line_and_column(tmp_path: Path, row: str, where: str, problem: str):
     result = csv_import(tmp_path, f"Period;Konto;Ansvar;Verksamhet;Text;Belopp\n{row}\n")

@@ -485,6 +485,9 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
         whole_year = (not budget and re.fullmatch(r"\s*(19|20)[0-9]{2}\s*", value)
                       and " (if it is a whole year: that is a budget's period; import a budget export with "
                           "--budget-out)" or "")
+        if re.fullmatch(r"(?i)\s*(summa|totalt?|sum|total summa|slutsumma)\b.*", value):  # an export's total row
+            return DataError(name, line, field, f"{title} {shown}: a total row? kfollow sums the rows itself; leave "
+                                                "the total out of the export (or delete its line)")
         named = ", or a month by its first three letters (2024-mar)" if re.search("[A-Za-z]", value) else ""
         return DataError(name, line, field, f"{title} {shown} is not a period; write {forms}, e.g. 202403{named}"
                                             f"{whole_year}")
@@ -498,13 +501,21 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
     mark = re.escape(decimal)
     other = "." if decimal == "," else ","
     example = "1 234,50 or 1234,50-" if decimal == "," else "1 234.50 or 1234.50-"
-    unit = re.fullmatch(r"[+-]?[0-9 \u00a0\u202f.,]*[0-9][0-9 \u00a0\u202f.,]*-?[ \u00a0\u202f]*([^\s0-9()+-][^0-9]*)", text)
-    if unit:  # tkr, mnkr, €, %: not kronor (found trying ERP exports: `1 234,50 kr` is read)
+    unit = re.fullmatch(r"[+-]?[0-9 \u00a0\u202f.,]*[0-9][0-9 \u00a0\u202f.,]*-?[ \u00a0\u202f]*([^\s0-9()+,.-][^0-9]*)", text)
+    if unit and unit[1].lower().rstrip("-").rstrip() in ("kr", "sek") and unit[1].endswith("-"):
+        # `1 234,50 kr-`: the minus after the unit (found trying ERP exports, h66)
+        hint = f"its minus stands after the unit; write it before the number (-1 234,50 {unit[1].rstrip('-').rstrip()}) " \
+               f"or before the unit (1 234,50- {unit[1].rstrip('-').rstrip()})"
+    elif unit:  # tkr, mnkr, €, %: not kronor (found trying ERP exports: `1 234,50 kr` is read)
         hint = f"it ends in {unit[1]!r}, a unit kfollow does not read: amounts are in kronor (bare, or ending in kr or " \
                "SEK); export them in kronor"
     elif re.fullmatch(r"-\(.*\)|\(.*\)-|\([ \u00a0\u202f]*[+-].*\)", signed):
         plain = re.sub(r"[()+-]", "", signed).strip(_BLANKS)  # (U+2212 too: not `-−1 234,50`, found in review)
         hint = f"a negative in parentheses has no minus; write ({plain}) or -{plain}"
+    elif re.fullmatch(rf"[+-]?[0-9][0-9 \u00a0\u202f.,]*{mark}-?", text):  # `1 234,`: the mark, no decimals (h66)
+        whole = re.sub(rf"{mark}(-?)$", r"\1", text)
+        hint = f"it ends in its decimal mark with no decimals after it; write {whole} or {whole.rstrip('-')}{decimal}00" \
+               + ("-" if whole.endswith("-") else "")
     elif len(re.sub(r"\D", "", text)) > MAX_KRONOR_DIGITS + 2 and re.fullmatch(r"[+-]?[0-9 \u00a0\u202f.,]+-?", text):
         hint = "it is over 10^13 kronor; check the amount"
     elif re.fullmatch(rf"[+-]?[0-9 \u00a0\u202f.,]*{mark}[0-9]*[1-9][0-9]*-?", text) and \
