@@ -529,3 +529,33 @@ def test_the_document_is_swedish_and_says_it_is_kfollows(report_docx):
     assert lang is not None and lang.get(f"{W}val") == "sv-SE"
     properties = document.core_properties
     assert (properties.language, properties.author, properties.comments) == ("sv-SE", "kfollow", "")
+
+
+def test_the_sources_are_a_small_note_set_apart_at_the_end_not_a_section(report_docx):
+    """A kommunekonom's reading: the document ended on a `Heading 1` "Källor och anmärkningar" (in the outline and a
+    table of contents the nämnd reads) over file paths and git revisions, which are how a reviewer traces a figure.
+    They stay, at the end under a rule, small and grey as the running header, labelled for the reviewer; no heading."""
+    from docx.shared import Pt
+
+    document = docx.Document(str(report_docx))
+    assert not [p for p in document.paragraphs if p.text.startswith("Källor och")]
+    paragraphs = [p for p in document.paragraphs if p.text]
+    label = next(i for i, p in enumerate(paragraphs) if p.text == "Underlag för granskning")
+    note = paragraphs[label:]
+    assert len(note) == 3 and note[1].text.startswith("Källor: budgets/2023.yaml")  # (git revisions where checked in)
+    assert note[2].text == "Utfall 2024 anges för helår"
+    assert all(not p.style.name.startswith("Heading") for p in note)
+    assert all(r.font.size is not None and r.font.size <= Pt(8) for p in note for r in p.runs)
+    assert note[0]._p.find(f"{W}pPr/{W}pBdr/{W}top") is not None  # the rule that sets it apart
+
+
+def test_the_html_and_markdown_set_the_sources_apart_too(tmp_path):
+    out = tmp_path / "r.html"
+    assert _invoke("report", "--budgets", str(BUDGETS), "--year", "2024", "-o", str(out)).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    footer = page[page.index("<footer>"):]
+    assert '<p class="underlag">Underlag för granskning</p>\n<p>Källor: budgets/2023.yaml' in footer
+    assert "<h2>" not in footer
+    md = tmp_path / "r.md"
+    assert _invoke("report", "--budgets", str(BUDGETS), "--year", "2024", "-o", str(md)).exit_code == 0
+    assert "---\n\n*Underlag för granskning:*  \nKällor: budgets/2023.yaml" in md.read_text(encoding="utf-8")

@@ -41,7 +41,8 @@ BOLD { font-weight: bold; }
 tr.kostnader th, tr.intakter th { font-style: italic; }
 th.indrag { padding-left: 1.5rem; }
 div.tabell { overflow-x: auto; } td.kommentar { min-width: 16rem; } span.nw { white-space: nowrap; } p.anm { font-size: 0.8rem; } figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
-footer { margin-top: 2.5rem; border-top: 1px solid #888; font-size: 0.8rem; }
+footer { margin-top: 2.5rem; border-top: 1px solid #888; font-size: 0.75rem; color: #444; }
+footer p { margin: 0.2rem 0; } footer p.underlag { font-weight: bold; margin-top: 0.5rem; }
 """.replace("BOLD", ", ".join([  # a total's row, and every label that is (`RowKind.bold_label`) as in all formats
     *(f"tr.{k} th, tr.{k} td" for k in RowKind.where(lambda k: k.total)),
     *(f"tr.{k} th" for k in RowKind.where(lambda k: k.bold_label and not k.total))]))
@@ -79,6 +80,9 @@ PRINT_CSS = """
 }
 """
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+# the footer's lines (the files and revisions, the ERP export, the last booked period) are how a reviewer
+# traces a figure, not text for the nämnd: every document sets them apart at its end, small, under this label
+SOURCES_LABEL = "Underlag för granskning"
 
 
 def chart(section: Section, fmt: str = "svg") -> bytes:
@@ -217,7 +221,11 @@ def to_html(doc: Document, opts: Options, charts: bool = True) -> str:
         parts.append("</section>")
     if intro:  # (a document without a section: its title alone)
         parts.append(intro)
-    parts.append("</main>\n<footer>\n" + "\n".join(f"<p>{esc(line)}</p>" for line in doc.footer) + "\n</footer>")
+    if doc.footer:  # (set apart from the report, small: `SOURCES_LABEL`)
+        parts.append(f'</main>\n<footer>\n<p class="underlag">{SOURCES_LABEL}</p>\n'
+                     + "\n".join(f"<p>{esc(line)}</p>" for line in doc.footer) + "\n</footer>")
+    else:
+        parts.append("</main>")
     parts.append("</body>\n</html>\n")
     return "\n".join(parts)
 
@@ -246,7 +254,8 @@ def to_markdown(doc: Document, opts: Options, chart_stem: str | None) -> tuple[s
             parts += [f"![{_md_text(section.report.caption)}]({quote(name)})", ""]
             for remark in unstated([r] if (r := chart_note(section)) else [], stated):
                 parts += [f"Anm.: {_md_text(remark)}", ""]
-    parts += ["---", ""] + [f"{_md_text(line)}  " for line in doc.footer]
+    if doc.footer:  # (set apart from the report: `SOURCES_LABEL`)
+        parts += ["---", "", f"*{SOURCES_LABEL}:*  "] + [f"{_md_text(line)}  " for line in doc.footer]
     return "\n".join(parts) + "\n", files
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from kfollow.errors import DataError, UsageError
 from kfollow.options import Options
 from kfollow.render.columns import NUMERIC
-from kfollow.render.document import chart_note, section_notes, unstated
+from kfollow.render.document import SOURCES_LABEL, chart_note, section_notes, unstated
 from kfollow.report import Document, Report, Section
 
 EXTRA = "Word documents need python-docx (pip install 'kfollow[word]'; in a checkout '.[word]')"
@@ -148,12 +148,39 @@ def to_docx(doc: Document, opts: Options, charts: bool = True, template: Path | 
                 _small(w.paragraph(f"Anm.: {remark}"))
     _orient(w, landscape=False)
     if doc.footer:
-        w.paragraph("Källor och anmärkningar", "Heading 1", keep_with_next=True)
-        for line in doc.footer:
-            _small(w.paragraph(line))
+        _sources(w, doc.footer)
     _running(w, doc.title)
     w.docx.core_properties.title = _property(doc.title)  # (the file's title, as the workbook's: found by a new user)
     return _save(w), w.notes
+
+
+def _sources(w: _Writer, lines: tuple[str, ...]) -> None:
+    """The footer's lines (files, revisions, the ERP export, the last booked period) at the document's end, set
+    apart by a rule and small and grey as the running header: how a reviewer traces a figure, not a section of
+    the report (it stood as a `Heading 1`, "Källor och anmärkningar", in the outline the nämnd reads; found in
+    a kommunekonom's reading)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    label = w.paragraph(SOURCES_LABEL, keep_with_next=True)
+    label.paragraph_format.space_before = Pt(18)
+    rule = OxmlElement("w:pBdr")
+    top = OxmlElement("w:top")
+    for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "4"), ("w:color", RUNNING_GREY)):
+        top.set(qn(key), value)
+    rule.append(top)
+    label.paragraph_format.element.get_or_add_pPr().insert_element_before(
+        rule, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
+        "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+        "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+        "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+    _grey(label)
+    label.runs[0].font.bold = True
+    for i, line in enumerate(lines):
+        p = w.paragraph(line, keep_with_next=i < len(lines) - 1)
+        p.paragraph_format.space_after = Pt(2)
+        _grey(p)
 
 
 def _property(text: str) -> str:
