@@ -850,7 +850,7 @@ def test_kfollow_unit_sets_the_default_unit_and_unit_beats_it(run, tmp_path):
     # (a unit in any case is that unit: `Tkr` as tkr)
     assert run("deviation", "--budgets", budgets, env={"KFOLLOW_UNIT": "Tkr"}).stdout == in_tkr.stdout
     report = run("report", "--budgets", budgets, "--period", "2024-08", "-o", tmp_path / "r.md", env={"KFOLLOW_UNIT": "tkr"})
-    assert report.exit_code == 0 and "Resultat 2024-08 (ack.) per stab, belopp i tkr" in (tmp_path / "r.md").read_text(
+    assert report.exit_code == 0 and "Resultat januari–augusti 2024 per stab, belopp i tkr" in (tmp_path / "r.md").read_text(
         encoding="utf-8")
 
 

@@ -4,6 +4,7 @@ wrapped comments, the forecast's month in its header, names in titles, check in 
 from __future__ import annotations
 
 import io
+import re
 import shutil
 
 import openpyxl
@@ -112,3 +113,65 @@ def test_months_of_forvaltningar_presented_two_ways_says_how_they_are_summed(run
         "deviation", "--budgets", examples, "--by", "forvaltning").stdout
     assert "omvänt tecken" not in run("months", "--budgets", examples, "--forvaltning", "KSF").stdout
     assert "omvänt tecken" not in run("months", "--budgets", examples, "--costs-negative").stdout
+
+
+def test_a_document_says_its_period_in_words_as_its_comparison_does(run, tmp_path):
+    """A kommunekonom's reading: the tertial report was titled `Ekonomi 2024-08` over `Resultat per förvaltning,
+    2024-08 (ack.)`, while its comparison said `januari–augusti`; the nämnd reads one way of saying the period. The
+    document says it in words (its title, headings, captions and so its charts, its notes; the heading over the
+    förvaltningar's table no more repeats the caption under it); the terminal, csv and json keep their ISO months."""
+    examples = ROOT / "examples" / "budgets"
+    out = tmp_path / "r.md"
+    assert run("report", "--budgets", examples, "--period", "2024-08", "-o", out).exit_code == 0
+    body, _, sources = out.read_text(encoding="utf-8").partition("\n---\n")
+    assert body.startswith("# Ekonomi januari–augusti 2024, Exempelby kommun (påhittad), Kommunstyrelsen\n")
+    assert "## Resultat per förvaltning\n\nResultat januari–augusti 2024 per förvaltning, belopp i mnkr" in body
+    assert "Resultat januari–augusti 2024 per stab, belopp i mnkr" in body  # (a caption, and the chart's title)
+    assert "Utfall 2023 och 2024, januari–augusti per stab" in body
+    said = [line for line in body.splitlines() if not line.startswith("| 2024-")]  # (the months table's rows are months)
+    assert not [line for line in said if re.search(r"\b2024-\d\d\b", line)]
+    assert "Senast bokförda period: 2024-10" in sources  # the reviewer's note keeps what it traces as written
+    table = run("deviation", "--budgets", examples, "--period", "2024-08").stdout
+    assert table.startswith("Resultat 2024-08 (ack.) per stab") and "Prognos 2024-08" in table
+    assert "2024-08" in run("deviation", "--budgets", examples, "--period", "2024-08", "-f", "csv").stdout
+
+
+def test_months_in_words_leave_commands_and_dates_as_typed():
+    from kfollow.engine.document import in_words
+
+    assert in_words("Resultat 2024-10 (ack.) per stab") == "Resultat januari–oktober 2024 per stab"
+    assert in_words("jämfört med prognos 2024-08") == "jämfört med prognosen i augusti 2024"
+    assert in_words("jämfört med prognos t.o.m. 2024-09") == \
+        "jämfört med den senaste prognosen till och med september 2024"
+    assert in_words("Ingen prognos gjordes 2024-09: från 2024-04.") == \
+        "Ingen prognos gjordes i september 2024: från april 2024."
+    assert in_words("(kfollow check --period 2024-10 visar beloppen); #GEN 2024-11-05; {2024-08: …}") == \
+        "(kfollow check --period 2024-10 visar beloppen); #GEN 2024-11-05; {2024-08: …}"
+    assert in_words("Resultat 2024 per stab") == "Resultat 2024 per stab"
+
+
+def test_the_forecast_comparison_is_headed_in_the_namnds_words(run, tmp_path):
+    """A kommunekonom's reading: the year-end report headed its forecast comparison with the controller's shorthand,
+    `Jmf. prognos 2024-08`, `Jmf. avvikelse`, `Förändring avvikelse`. The document says `Prognos i augusti`,
+    `Prognostiserad avvikelse`, `Förändring sedan prognosen`, and a note names the header as the table does; csv keeps
+    the machine names, and a year file's own header (`rubriker`) is kept."""
+    out = tmp_path / "y.md"
+    assert run("report", "--budgets", ROOT / "budgets", "--year", "2024", "-o", out).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "## Avvikelse jämfört med prognosen i augusti 2024" in text
+    assert "Resultat 2024 per förvaltning, jämfört med prognosen i augusti 2024, belopp i mnkr" in text
+    header = next(line for line in text.splitlines() if line.startswith("| Förvaltning") and "Prognos i augusti" in line)
+    assert "Prognostiserad avvikelse" in header and "Förändring sedan prognosen" in header
+    assert "Ekonomi 2024, KLF, belopp i mnkr; avvikelse jämfört med prognosen i augusti 2024" in text
+    assert "Anm.: Prognos i augusti är – på summaraderna där en rad saknar prognos gjord till och med augusti 2024" in text
+    assert "Jmf." not in text and "Förändring avvikelse" not in text
+    csv = run("deviation", "--budgets", ROOT / "budgets", "--by", "forvaltning", "--against", "2024-08", "-f", "csv")
+    assert {"jmf_prognos", "jmf_avvikelse", "avvikelse_forandring"} <= set(csv.stdout.lstrip("\ufeff").splitlines()[0].split(","))
+    own = tmp_path / "b"
+    shutil.copytree(ROOT / "budgets", own)
+    year = own / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace(
+        "forvaltningar:", "rubriker:\n  jmf_avvikelse: Avvikelse enl. delårsrapport\nforvaltningar:", 1), encoding="utf-8")
+    assert run("report", "--budgets", own, "--year", "2024", "-o", out).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "Avvikelse enl. delårsrapport" in text and "Prognostiserad avvikelse" not in text and "Prognos i augusti" in text

@@ -24,7 +24,7 @@ def test_the_month_shown_is_said_when_rows_are_booked_unevenly(tmp_path):
     assert note, dev.stderr
     r = run("report", "--budgets", d, "-o", tmp_path / "r.md")
     assert r.returncode == 0, r.stderr
-    assert "Ekonomi 2024-09" in (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "Ekonomi januari–september 2024" in (tmp_path / "r.md").read_text(encoding="utf-8")
     assert note[0] in r.stderr, r.stderr
 
 

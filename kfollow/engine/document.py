@@ -1,10 +1,16 @@
 """`kfollow report`: the economy section of a monthly report or verksamhetsberättelse as one
 `Document`: the summary, the deviation per stab with comments and per verksamhet, the comparison
 with the previous year, investments, the forecast follow-up, month by month, the notes, and a
-footer naming the sources. Every table is a `Report` of the engine; renderers lay them out."""
+footer naming the sources. Every table is a `Report` of the engine; renderers lay them out.
+
+A document is read by the nämnd, not by a script: its periods are said in words (`januari–augusti
+2024`, `prognosen i augusti 2024`), as the seed's report says them, and the forecast compared with
+heads its columns as `Prognos i augusti`, not the controller's `Jmf. prognos 2024-08` (`_for_people`);
+csv and json of the same tables keep their ISO months and machine names."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import polars as pl
@@ -13,9 +19,10 @@ from kfollow.engine import investments, operations, selection
 from kfollow.engine.periods import last_month_booked
 from kfollow.errors import UsageError, shown
 from kfollow.options import By
-from kfollow.report import ColumnNote, Document, Section
+from kfollow.report import ColumnNote, Document, LeftOutNote, Report, Section
 from kfollow.sources import provenance
 from kfollow.store import Store
+from kfollow.vocabulary import CATALOGUE
 
 
 def economy(store: Store, year: int | None = None, period: str | int | None = None,
@@ -33,7 +40,7 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
     fids = selection.forvaltningar(store, year, forvaltning)
     info = store.year(year)
     sections: list[Section] = []
-    when = f"{year}-{month:02d}" if month else str(year)
+    when = f"{selection.months_to(month)} {year}" if month else str(year)  # (said as the comparison's title says it)
     ledger = dict(konto=konto, kostnadsslag=kostnadsslag)
     narrowed = bool(staber or verksamheter or konto or kostnadsslag)
     # rows the year does not have are said as such first (not as an option of a command the report runs)
@@ -50,7 +57,8 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
             except UsageError:
                 continue  # a förvaltning without what the summary needs: the other sections show it
     else:
-        sections.append(Section(f"Resultat per förvaltning, {when} (ack.)",
+        # (the period is the title's, and the caption's under it: the heading said it a third time)
+        sections.append(Section("Resultat per förvaltning",
                                 operations.deviation(store, year, month, "forvaltning", forvaltning, unit=unit),
                                 short="Per förvaltning"))
 
@@ -112,9 +120,9 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
                                        & (pl.col("manad") <= (month or 12)))
     if not forecasts.is_empty() and month is None and not narrowed:
         latest = forecasts["manad"].max()
-        sections.append(Section(f"Avvikelse jämfört med prognosen {year}-{latest:02d}", operations.deviation(
-            store, year, None, "forvaltning", forvaltning, against=f"{year}-{latest:02d}", unit=unit),
-            short="Prognos"))
+        sections.append(Section(f"Avvikelse jämfört med prognosen i {selection.MONTHS[latest - 1]} {year}",
+                                operations.deviation(store, year, None, "forvaltning", forvaltning,
+                                                     against=f"{year}-{latest:02d}", unit=unit), short="Prognos"))
     if month is not None and last_month_booked(store, year) is not None:  # (utfall for the whole year: no months)
         sections.append(Section("Månad för månad", operations.months(
             store, year, forvaltning, staber, unit=unit, period=month, verksamheter=verksamheter, **ledger),
@@ -145,7 +153,91 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
     if store.amounts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))["budget"].is_null().all():
         changed = not store.changes.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids)).is_empty()
         sections = _without_budget(sections, year, changed)
+    sections = [replace(s, report=_for_people(s.report, info.rubriker)) for s in sections]
     return Document(title, tuple(sections), tuple(footer), unit, said=tuple(p.messages))
+
+
+# a month as a table's title or note says it (`2024-08`), not where it is typed (`--period 2024-10`, `{2024-08: …}`)
+_ISO_MONTH = r"(?<![-{:.\w])(?<!--period )(?<!--against )(\d{4})-(0[1-9]|1[0-2])(?![-\w])"
+_SAID = (  # (the longer phrase first: `prognos 2024-08` is `prognosen i augusti 2024`, not `prognos augusti 2024`)
+    (re.compile(_ISO_MONTH + r" \(ack\.\)"), lambda y, m: f"{selection.months_to(m)} {y}"),
+    (re.compile(r"\bprognos t\.o\.m\. " + _ISO_MONTH), lambda y, m: f"den senaste prognosen till och med "
+                                                                   f"{selection.MONTHS[m - 1]} {y}"),
+    (re.compile(r"\b(?:prognos|prognosen) " + _ISO_MONTH), lambda y, m: f"prognosen i {selection.MONTHS[m - 1]} {y}"),
+    (re.compile(r"\bgjordes " + _ISO_MONTH), lambda y, m: f"gjordes i {selection.MONTHS[m - 1]} {y}"),
+    (re.compile(_ISO_MONTH), lambda y, m: f"{selection.MONTHS[m - 1]} {y}"),
+)
+# the forecast comparison's headers, the controller's shorthand (`Jmf. avvikelse`), as the nämnd reads them; the
+# month of the forecast is the comparison's header's (`Jmf. prognos 2024-08`) and its table's title
+_FORECAST_HEADERS = {"jmf_avvikelse": "Prognostiserad avvikelse", "avvikelse_forandring": "Förändring sedan prognosen"}
+_COMPARED = re.compile(r"Jmf\. prognos (t\.o\.m\. )?(\d{4})-(\d{2})$")
+
+
+def in_words(text: str) -> str:
+    """`text` with its months said as people say them: `2024-08 (ack.)` → `januari–augusti 2024`, `prognos
+    2024-08` → `prognosen i augusti 2024`, `2024-08` → `augusti 2024`; a month in a command (`--period 2024-10`)
+    or a date (`2024-11-05`) stays as typed."""
+    for pattern, said in _SAID:
+        text = pattern.sub(lambda m: said(int(m[1]), int(m[2])), text)
+    return text
+
+
+def _for_people(report: Report, rubriker: dict[str, str]) -> Report:
+    """A section's table as the nämnd reads it: its title and notes with months in words (`in_words`), and the
+    forecast's headers in words (`Prognos i augusti`, `Prognostiserad avvikelse`, `Förändring sedan prognosen`),
+    where the year file names none of its own (`rubriker`: those stay as written). A note that names a header
+    renamed names it as the table does. The frame and its machine names are unchanged."""
+    renamed: dict[str, str] = {}  # the header a note may name → the header shown
+    columns = []
+    # (a forecast headed by the year file: the month is added to its header as in every table, `Helårsprognos 2024-08`)
+    month = None if "prognos" in rubriker else _one_forecast_month(report)
+    for c in report.columns:
+        header = c.header
+        if c.name in rubriker:
+            pass
+        elif c.name == "jmf_prognos" and (m := _COMPARED.match(header)):
+            month_said = selection.MONTHS[int(m[3]) - 1]
+            header = f"Senaste prognos t.o.m. {month_said}" if m[1] else f"Prognos i {month_said}"
+        elif c.name in _FORECAST_HEADERS:
+            header = _FORECAST_HEADERS[c.name]
+        elif c.name == "prognos" and month is not None:
+            # the month every row's forecast was made in, said once in the header (tables for machines and the
+            # terminal keep `Prognos 2024-08`); its column of that one month is then none of the nämnd's
+            header = f"Prognos i {selection.MONTHS[month - 1]}"
+        elif c.name == "prognos_period" and month is not None:
+            c = replace(c, people=False)
+        if header != c.header:
+            renamed[CATALOGUE[c.name][1]] = header
+            c = replace(c, header=header)
+        columns.append(c)
+
+    def said(note: str) -> str:
+        text = note
+        for old, new in renamed.items():
+            text = re.sub(rf"(?<!\w){re.escape(old)}(?!\w)", new, text)
+        return _same_kind(note, in_words(text))
+
+    return replace(report, columns=tuple(columns), title=in_words(report.title), qualifier=in_words(report.qualifier),
+                   notes=tuple(said(n) for n in report.notes))
+
+
+def _one_forecast_month(report: Report) -> int | None:
+    """The month every forecast of the table was made in (its sums' too), or None: several, or none."""
+    frame = report.frame
+    if "prognos_period" not in frame.columns or "prognos" not in frame.columns:
+        return None
+    months = frame["prognos_period"].drop_nulls().unique()
+    undated = frame.filter(pl.col("prognos").is_not_null() & pl.col("prognos_period").is_null()).height
+    return int(months[0][5:7]) if months.len() == 1 and not undated else None
+
+
+def _same_kind(note: str, text: str) -> str:
+    """`text` as a note of the same kind as `note` (a `ColumnNote` on the same columns, a `Caveat`, …)."""
+    if isinstance(note, ColumnNote):
+        return type(note)(text, note.column, *note.also)
+    if isinstance(note, LeftOutNote):
+        return LeftOutNote(text, note.column)
+    return type(note)(text)
 
 
 def _whose(store: Store, year: int, fids: list[str], forvaltning: list[str] | None, staber: list[str] | None,
