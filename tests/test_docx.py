@@ -366,9 +366,9 @@ def test_libreoffice_prints_a_wide_table_within_the_margin_and_its_words_whole(c
 def test_the_mixed_total_note_is_under_each_table_and_figures_have_the_hyphen_minus(report_docx):
     """As in HTML: under every table whose total adds resultat rows as nettokostnad, not only the first."""
     document = docx.Document(str(report_docx))
-    notes = [p.text for p in document.paragraphs if p.text.startswith("Anm.: Summa nettokostnad räknar även")]
+    notes = [p.text for p in document.paragraphs if p.text.startswith("Anm.: I Summa nettokostnad ingår förvaltningar")]
     assert 1 < len(notes) < len(document.tables)
-    others = [p.text for p in document.paragraphs if p.text.startswith("Anm.:") and "räknar även" not in p.text]
+    others = [p.text for p in document.paragraphs if p.text.startswith("Anm.:") and "I Summa nettokostnad ingår" not in p.text]
     assert len(others) == len(set(others))  # (other notes are said once)
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert "-9,8" in cells and not any("\u2212" in c for c in cells)

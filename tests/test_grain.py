@@ -593,7 +593,7 @@ def test_a_rest_without_accounts_that_deviates_is_explained_under_the_table(run)
 
 def test_a_top_list_has_no_note_on_a_summa_row_it_does_not_show(run):
     sie = EXAMPLES / "sie" / "budgets"
-    note = "Anm.: Summa nettokostnad räknar även förvaltningar som redovisas som resultat"
+    note = "Anm.: I Summa nettokostnad ingår förvaltningar som redovisas som resultat"
     assert note in run("deviation", "--budgets", sie, "--by", "stab,kostnadsslag").stdout
     assert note not in run("deviation", "--budgets", sie, "--by", "stab,kostnadsslag", "--top", "3").stdout
 
@@ -1688,7 +1688,7 @@ def test_a_filtered_total_is_labelled_by_what_it_sums(run):
     compared = run("compare", "2023", "2024", "--budgets", budgets, "--kostnadsslag", "intakter",
                    "--kostnadsslag", "personal").stdout
     assert "Summa intäkter och personalkostnader " in compared
-    assert "Anm.: Summa intäkter och personalkostnader räknar även förvaltningar som redovisas som resultat" in compared
+    assert "Anm.: I Summa intäkter och personalkostnader ingår förvaltningar som redovisas som resultat" in compared
     rows = _csv(run, budgets, "--kostnadsslag", "personal")
     assert (rows[-1]["radtyp"], rows[-1]["namn"]) == ("summa", "Summa")
     assert "Summa nettokostnad" in run("deviation", "--budgets", budgets).stdout

@@ -109,7 +109,7 @@ def test_months_of_forvaltningar_presented_two_ways_says_how_they_are_summed(run
     said = ("Anm.: Beloppen är förvaltningarnas nettokostnad: Serviceförvaltningen (internt prissatt), som redovisas som "
             "resultat (intäkter − kostnader), räknas med omvänt tecken.")
     assert said in both.stdout
-    assert "Summa nettokostnad räknar även förvaltningar som redovisas som resultat" in run(
+    assert "I Summa nettokostnad ingår förvaltningar som redovisas som resultat" in run(
         "deviation", "--budgets", examples, "--by", "forvaltning").stdout
     assert "omvänt tecken" not in run("months", "--budgets", examples, "--forvaltning", "KSF").stdout
     assert "omvänt tecken" not in run("months", "--budgets", examples, "--costs-negative").stdout

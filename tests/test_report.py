@@ -156,7 +156,7 @@ def test_a_real_browser_prints_the_report_with_its_figures(html_report, tmp_path
             assert any(re.search(r"\d,\d", line) for line in lines[last + 1:]), (number, lines[last:])
 
 
-NOTE = "Summa nettokostnad räknar även förvaltningar som redovisas som resultat"
+NOTE = "I Summa nettokostnad ingår förvaltningar som redovisas som resultat"
 
 
 def test_the_note_on_a_mixed_total_stands_under_every_table_it_applies_to(html_report, run, tmp_path):

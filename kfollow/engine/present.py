@@ -13,8 +13,10 @@ from kfollow.report import EXACT, ColumnNote, Report, TableNote, build
 # columns of a report of named rows that only machines need: people read the one label instead
 MACHINE_ONLY = ("radtyp", "redovisas_som", "forvaltning", "stab", "verksamhet", "projekt", "kostnadsslag", "konto", "namn")
 GROSS = ("budget_kostnader", "budget_intakter", "utfall_kostnader", "utfall_intakter")
-MIXED_TOTAL = ("Summa nettokostnad räknar även förvaltningar som redovisas som resultat (intäkter − kostnader) "
-               "som nettokostnad, alltså med omvänt tecken.")
+# (the wording said `som` three times, "räknar även förvaltningar som redovisas som resultat … som nettokostnad": found
+# in a kommunekonom's reading)
+MIXED_TOTAL = ("I Summa nettokostnad ingår förvaltningar som redovisas som resultat (intäkter − kostnader) med "
+               "omvänt tecken, som nettokostnad.")
 COSTS_NEGATIVE_TOTAL = "Summa intäkter − kostnader"  # the Summa's label with costs negative (not a nettokostnad)
 # with costs negative every row is intäkter − kostnader, a resultat as it is and a nettokostnad turned: the Summa adds them as shown
 MIXED_TOTAL_COSTS_NEGATIVE = ("Med kostnader negativa (--costs-negative) visas alla rader och summan som intäkter − "
