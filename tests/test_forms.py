@@ -277,6 +277,10 @@ def _bad(tmp_path: Path, out: Path, how: str) -> Path:
         sheet[inputs["prognos"]] = "tolv miljoner"
     elif how == "point":
         sheet[inputs["prognos"]] = "1234.5"
+    elif how == "mnkr":  # a forecast typed with its unit into a form in tkr (found by a new user)
+        sheet[inputs["prognos"]] = "8,9 mnkr"
+    elif how == "tkr":
+        sheet[inputs["prognos"]] = "16 400 tkr"
     elif how in ("huge", "huge-int"):  # more digits than Decimal's precision once in öre (found trying the tool)
         sheet[inputs["prognos"]] = 1e23 if how == "huge" else 10**40
     elif how == "year":
@@ -313,6 +317,11 @@ def _bad(tmp_path: Path, out: Path, how: str) -> Path:
     ("word", "Formulär", None, "'tolv miljoner' is not a number"),
     # (found by a new user: a forecast typed as text with a point was only "not a number")
     ("point", "Formulär", None, "'1234.5' is written with a decimal point; write it with a decimal comma, 1234,5"),
+    # (found by a new user: "8,9 mnkr" was only "not a number", with an example in no unit)
+    ("mnkr", "Formulär", None, "forecast '8,9 mnkr' has a unit; this form's amounts are in tkr: type the number "
+                               "alone, 8 900"),
+    ("tkr", "Formulär", None, "forecast '16 400 tkr' has a unit; this form's amounts are in tkr: type the number "
+                              "alone, 16 400"),
     ("huge", "Formulär", None, "forecast is beyond 10 000 000 000 000 kr"),
     ("huge-int", "Formulär", None, "forecast is beyond 10 000 000 000 000 kr"),
     ("year", "kfollow", "B2", "the form is for 2031"),

@@ -305,9 +305,14 @@ def _forecast(name: str, ref: str, cell, unit: str) -> int | None:
         if number is None and re.fullmatch(r"\s*[-−]?[0-9]+\.[0-9]+\s*", value):  # typed as text, as in English
             raise cell_error(name, SHEET, ref, f"forecast '{shown(value.strip())}' is written with a decimal point; "
                                                f"write it with a decimal comma, {value.strip().replace('.', ',')}")
+        if number is None and (typed := _with_unit(value)) is not None:  # "8,9 mnkr" in a form in tkr
+            amount = _swedish_text(typed[0] * ORE_PER_UNIT[typed[1]] / ORE_PER_UNIT[unit])
+            raise cell_error(name, SHEET, ref, f"forecast '{shown(value.strip())}' has a unit; this form's amounts "
+                                               f"are in {unit}: type the number alone, {amount}")
         if number is None:
             raise cell_error(name, SHEET, ref, f"forecast '{shown(value.strip()[:40])}' is not a number; type the "
-                                               "full-year forecast as a number, e.g. 16,5 or 1 234,5")
+                                               f"full-year forecast in {unit} (the form's unit) as a number, e.g. "
+                                               "16,5 or 1 234,5")
     else:  # a date or a time
         raise cell_error(name, SHEET, ref, f"forecast {shown(str(value))} is a date, not a number; type the "
                                            "forecast as a number, e.g. 16,5")
@@ -318,6 +323,28 @@ def _forecast(name: str, ref: str, cell, unit: str) -> int | None:
         raise cell_error(name, SHEET, ref, "forecast is beyond 10 000 000 000 000 kr; check the number and the "
                                            "form's unit")
     return int(ore)
+
+
+_UNIT_WORDS = {"kr": "kr", "sek": "kr", "tkr": "tkr", "ksek": "tkr", "mnkr": "mnkr", "mkr": "mnkr", "msek": "mnkr"}
+_WITH_UNIT = re.compile(r"(.*?)\s*(kr|sek|tkr|ksek|mnkr|mkr|msek)\.?", re.IGNORECASE)
+
+
+def _with_unit(text: str) -> tuple[Decimal, str] | None:
+    """`8,9 mnkr` → (8.9, "mnkr"): a Swedish number with a unit after it, which a form's cell does not take
+    (its unit is the form's); None for anything else."""
+    m = _WITH_UNIT.fullmatch(text.strip())
+    if not m or len(text) > 60:
+        return None
+    number = swedish_number(m[1])
+    return None if number is None else (number, _UNIT_WORDS[m[2].lower()])
+
+
+def _swedish_text(number: Decimal) -> str:
+    """8900 → `8 900`, 0.0089 → `0,0089`: a number as a Swedish form takes it (plain spaces between thousands)."""
+    sign, text = ("-" if number < 0 else ""), format(abs(number.normalize()), "f")
+    whole, _, decimals = text.partition(".")
+    groups = [whole[max(i - 3, 0):i] for i in range(len(whole), 0, -3)][::-1]
+    return sign + " ".join(groups) + (f",{decimals}" if decimals else "")
 
 
 def swedish_number(text: str) -> Decimal | None:
