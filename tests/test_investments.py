@@ -7,12 +7,13 @@ the rule tests break a copy of the bundled budgets (`budgets_copy`) one way each
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-from conftest import BUDGETS, csv_rows, reference
+from conftest import BUDGETS, ROOT, csv_rows, reference
 from kfollow.errors import DataError, ExitStatus, UsageError
 from kfollow.engine.investments import investments_report, summary_report
 from kfollow.sources.year_file import load_budgets
@@ -650,3 +651,27 @@ def test_a_year_with_only_a_forvaltnings_total_does_not_lose_its_projects(run, b
     _set_investments_2023(budgets_copy, _simhallen_2023() + vss)
     code, findings, _ = _check(run, budgets_copy)
     assert (code, findings) == (0, [])
+
+
+def test_investments_beside_part_of_the_year_say_their_deviation_is_what_is_left(run, tmp_path):
+    """Found by a new user: a monthly report (and `investments` of a year still being booked) showed a project's
+    full-year budget against the utfall so far, `Avvikelse 24 350` with no word, read by a politician as a surplus.
+    A note on the deviation says what it is; the bundled closed year, shown whole, needs none."""
+    folder = tmp_path / "b"
+    shutil.copytree(ROOT / "examples" / "budgets", folder)
+    year = folder / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8") + "\ninvesteringar:\n  projekt:\n    forskola-norr:\n"
+                    "      namn: Förskola Norr\n      forvaltning: KSF\n      status: pågående\n"
+                    "      beslutad_budget: 60000.0\n      ack_utfall_tidigare: 2000.0\n      budget: 31800.0\n"
+                    "      utfall: 7450.0\n", encoding="utf-8")
+    booking = run("investments", "--budgets", folder, "--unit", "tkr")
+    assert booking.exit_code == 0, booking.stderr
+    row = next(x for x in booking.stdout.splitlines() if x.startswith("Förskola Norr"))
+    assert "31\u00a0800" in row and "7\u00a0450" in row and "24\u00a0350" in row  # the figures stay as they are
+    said = ("Investeringarna har inga månader: Budget är helårets och Utfall det som årsfilen anger hittills i år (året "
+            "är bokfört till och med oktober), så Avvikelse är det som återstår av årets budget, inget överskott.")
+    assert said in booking.stdout.replace("\n", " ")
+    report = run("report", "--budgets", folder, "--period", "2024-08", "-o", tmp_path / "r.md")
+    assert report.exit_code == 0, report.stderr
+    assert said in (tmp_path / "r.md").read_text(encoding="utf-8").replace("\n", " ")
+    assert "inga månader" not in run("investments", "--year", "2024").stdout  # a closed year, whole

@@ -115,7 +115,8 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
     elif not store.investments.filter((pl.col("ar") == year) & (pl.col("typ") == "projekt")
                                     & pl.col("forvaltning").is_in(fids)).is_empty():
         sections.append(Section("Investeringar", investments.investments(store, year, forvaltning=forvaltning,
-                                                                         unit=unit), comments=True, short="Investeringar"))
+                                                                         unit=unit, month=month),
+                                comments=True, short="Investeringar"))
     forecasts = store.forecasts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids)
                                        & (pl.col("manad") <= (month or 12)))
     if not forecasts.is_empty() and month is None and not narrowed:

@@ -367,13 +367,32 @@ def _gone_text(r: dict, other: dict | None) -> str:
 
 
 def investments(store, year: int | None = None, status: str | None = None,
-                forvaltning: list[str] | str | None = None, unit: str = "mnkr") -> Report:
-    """`investments_report` as a `Report` (default: the latest year)."""
+                forvaltning: list[str] | str | None = None, unit: str = "mnkr", month: int | None = None) -> Report:
+    """`investments_report` as a `Report` (default: the latest year). `month`: the period of the report the table
+    stands in (a tertial's), which investments, having no months, are not cut to: a note says so."""
+    from kfollow.engine.periods import last_month_booked
+
     year = selection.year_or_latest(store, year)
     frame = investments_report(store, year, status, forvaltning)
     which = f" ({STATUS_PLURAL[status]} projekt)" if status else ""
+    booked = last_month_booked(store, year)
     return as_report(frame, store.years[year].rubriker, store=store, title=f"Investeringar {year}{which}", unit=unit,
-                     notes=cancelled_note(_cancelled(frame)))
+                     notes=(*_whole_year_note(year, month, booked), *cancelled_note(_cancelled(frame))))
+
+
+def _whole_year_note(year: int, month: int | None, booked: int | None) -> tuple:
+    """A note where the investments are read beside a part of the year (a report of a period, or a year still being
+    booked): their budget is the year's and their utfall what the year file gives, so Avvikelse is what is left of
+    the year's budget, no surplus (found by a new user: a monthly report showed a project's full-year budget
+    against four months' utfall, 24 mnkr "under budget")."""
+    if booked is not None and booked < 12:
+        return (ColumnNote("Investeringarna har inga månader: Budget är helårets och Utfall det som årsfilen anger "
+                           f"hittills i år (året är bokfört till och med {selection.MONTHS[booked - 1]}), så Avvikelse "
+                           "är det som återstår av årets budget, inget överskott.", "avvikelse"),)
+    if month is not None and month < 12:
+        return (ColumnNote(f"Investeringarna har inga månader: Budget och Utfall är helårets {year}, inte "
+                           f"{selection.months_to(month)}.", "avvikelse"),)
+    return ()
 
 
 def summary(store, year: int | None = None, forvaltning: str | None = None, against: str | None = None,
