@@ -328,7 +328,7 @@ def test_readme_kostnadsslag_block_is_a_valid_year_file_section(run, grain):
             if r["radtyp"] == "rad"}
     assert list(rows) == ["intakter", "personal", "ovriga"]  # the file's order; no 61/62 account: no lokaler
     assert _ore(rows["ovriga"]["utfall"]) == 8 * (1000_00 + 9900_00 + 4000_00)  # 4010, 6410 and 7010
-    assert rows["ovriga"]["namn"] == "Övriga kostnader"
+    assert rows["ovriga"]["namn"] == "Övriga kostnader, köp och material"  # (quoted: a comma in it)
     assert run("indicators", "--budgets", grain).exit_code == 0
 
 

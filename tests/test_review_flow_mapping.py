@@ -34,3 +34,24 @@ def test_a_verksamhet_without_a_name_is_not_told_of_a_decimal_comma(tmp_path):
     assert r.returncode == 3
     # (before the fix: "a decimal comma inside { } splits the number '1240,920'; write it with a decimal point: 1240.920")
     assert "1240" not in r.stderr and "decimal comma" not in r.stderr, r.stderr
+
+
+def test_a_name_with_a_comma_in_a_flow_mapping_is_told_to_be_quoted(tmp_path):
+    """Found by a new user: `kop: {namn: Köp av verksamhet, bidrag och material, konton: ["4"]}` was refused as
+    "unknown key 'bidrag och material' in kostnadsslag kop; allowed: namn, konton", with nothing of what to do; the
+    comma ended the name. Quoted, the same line is read."""
+    d = tmp_path / "b"
+    year = (ROOT / "examples" / "budgets" / "2024.yaml").read_text(encoding="utf-8")
+    d.mkdir()
+    for name in ("2023.yaml", "2024.yaml"):
+        (d / name).write_text((ROOT / "examples" / "budgets" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    line = '  kop: {namn: Köp av verksamhet, bidrag och material, konton: ["4"]}\n'
+    (d / "2024.yaml").write_text(year.replace("forvaltningar:", "kostnadsslag:\n" + line + "forvaltningar:", 1), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "kfollow", "check", "--budgets", str(d)], capture_output=True, text=True)
+    assert "unknown key 'bidrag och material' in kostnadsslag kop; a comma inside { } ends a value, so 'Köp av " \
+           "verksamhet, bidrag och material' was read as two; write a value with a comma in quotes: \"Köp av " \
+           "verksamhet, bidrag och material\"" in result.stdout + result.stderr
+    quoted = line.replace("namn: Köp av verksamhet, bidrag och material", 'namn: "Köp av verksamhet, bidrag och material"')
+    (d / "2024.yaml").write_text(year.replace("forvaltningar:", "kostnadsslag:\n" + quoted + "forvaltningar:", 1), encoding="utf-8")
+    shown = subprocess.run([sys.executable, "-m", "kfollow", "deviation", "--budgets", str(d)], capture_output=True, text=True)
+    assert shown.returncode == 0, shown.stderr

@@ -308,14 +308,22 @@ class TreeReader:
             if split is not None:  # {2024-01: 950,5} or {budget: 1240,8}: the comma split a number
                 raise self.error(node.items[split][0], "a decimal comma inside { } splits the number; write amounts "
                                                        "with a decimal point, e.g. 1240.8")
-            for key, (knode, _) in node.items.items():
+            items = list(node.items.items())
+            for index, (key, (knode, vnode)) in enumerate(items):
                 if key not in allowed:
                     # (keys are written without å, ä, ö: `år` is `ar`, `förvaltningar` `forvaltningar`)
                     close = difflib.get_close_matches(key, allowed, n=1) or \
                         difflib.get_close_matches(key.lower().translate(_ASCII), allowed, n=1)
                     hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}"
+                    before = items[index - 1][1][1] if index else None
                     if key.isdigit() and node.line == knode.line:  # {budget: 1240,8} splits at the comma
                         hint = "a decimal comma inside { } splits the number; write amounts with a decimal point, e.g. 1240.8"
+                    elif not close and isinstance(vnode, Scalar) and vnode.value == "" and knode.line == node.line \
+                            and isinstance(before, Scalar) and before.value:
+                        # {namn: Köp av verksamhet, bidrag och material, …}: the comma ended the name (found by a new
+                        # user: "unknown key 'bidrag och material'" said nothing of what to do)
+                        hint = (f"a comma inside {{ }} ends a value, so '{before.value}, {key}' was read as two; write a "
+                                f"value with a comma in quotes: \"{before.value}, {key}\"")
                     raise self.error(knode, f"unknown key '{key}' in {what}; {hint}")
         for key in required:
             if key not in node.items:
