@@ -151,7 +151,8 @@ def _check(directory: str, period: str | None, comment_limit: Limit | Limits | N
     if period and broken is None:
         year, month = parse_period(period)
         resolve(budgets, year, month)  # the period must be booked: UsageError otherwise
-    findings += reconcile(budgets)
+    # a closed year's view without a budget is a note: no one can give it one (said by `reconcile`)
+    findings += reconcile(budgets, notes if notes is not None else [], parse_period(period)[0] if period else None)
     findings += booking_findings(budgets)
     findings += profile_findings(budgets, period if broken is None else None)
     findings += reconcile_investments(budgets)

@@ -19,20 +19,40 @@ from kfollow.options import BudgetMode
 from kfollow.store import DEFAULT_KOSTNADSSLAG, PIECE_COLUMNS, Store
 
 
-def reconcile(budgets: Store) -> list[dict]:
+def reconcile(budgets: Store, notes: list[str] | None = None, current: int | None = None) -> list[dict]:
     """Compare each förvaltning's total with its stab and verksamhet views, per year.
 
     On the whole year with the budget adjusted by the year's budget changes: a change that names
-    a stab but not its verksamhet leaves the views apart.
+    a stab but not its verksamhet leaves the views apart. With `notes`, a view without the budget
+    (or utfall) the other gives in a closed year (`closed_years`, `current` being check's --period
+    year) is a line there, not a finding: no one writes a budget per verksamhet into a year that
+    never had one, so a warning would stand in every month's check.
     """
-    frames = [resolve(budgets, ar) for ar in budgets.years]
-    return reconcile_frame(budgets, pl.concat(frames, how="diagonal_relaxed")) if frames else []
+    frames = {ar: resolve(budgets, ar) for ar in budgets.years}
+    if not frames:
+        return []
+    closed = closed_years(frames, current) if notes is not None else {}
+    return reconcile_frame(budgets, pl.concat(frames.values(), how="diagonal_relaxed"), closed, notes)
 
 
-def reconcile_frame(budgets: Store, a: pl.DataFrame) -> list[dict]:
+def closed_years(frames: dict[int, pl.DataFrame], current: int | None = None) -> dict[int, int]:
+    """The years kept for comparison, each with the later year that closed it: those before the latest
+    year with utfall (a next year's budget file, made in the autumn, closes nothing), except `current`,
+    the year a --period names (its December closed while January is booked)."""
+    booked = [ar for ar, frame in frames.items() if frame["utfall"].is_not_null().any()]
+    if not booked:
+        return {}
+    latest = max(booked)
+    return {ar: latest for ar in frames if ar < latest and ar != current}
+
+
+def reconcile_frame(budgets: Store, a: pl.DataFrame, closed: dict[int, int] | None = None,
+                    notes: list[str] | None = None) -> list[dict]:
     """Findings for one frame of amounts: per förvaltning and figure (budget, utfall), each view
-    against the summa where the summa gives the figure, else the verksamheter against the staber."""
+    against the summa where the summa gives the figure, else the verksamheter against the staber.
+    A view without a figure in a year of `closed` goes into `notes` (see `reconcile`)."""
     findings = []
+    closed = closed or {}
     sums = (
         a.with_columns(view=pl.col("vy").str.replace("ej_fordelat_", ""))
         .group_by("ar", "forvaltning", "view")
@@ -85,7 +105,13 @@ def reconcile_frame(budgets: Store, a: pl.DataFrame) -> list[dict]:
                     if reference is None or have is None:
                         if (reference is None) != (have is None):
                             given, missing = (label, _ROWS[view]) if have is None else (_ROWS[view], label)
-                            if have is None and got["rad"] is None:  # rows only the tables give: not written, not
+                            if ar in closed and notes is not None:  # said, not asked for (found by a new user: a
+                                # closed year budgeted per stab was told to budget per verksamhet in every check)
+                                where = info.forvaltningar[fid].line if got["rad"] is None else got["rad"]
+                                notes.append(f"{info.fil}:{where}: {fid} {ar}: {part} anges för {given} men inte för "
+                                             f"{missing}, som visas med {part} –; {ar} är ett avslutat år "
+                                             f"({closed[ar]} är bokfört), så det behöver inte kompletteras")
+                            elif have is None and got["rad"] is None:  # rows only the tables give: not written, not
                                 # forgotten (found in review: "ange budget också" for rows the year file has not)
                                 # (a budget from tables is given its view there: the year file may not add one)
                                 where = (f"ange {view} på raderna i {', '.join(info.budget_filer)}" if part == "budget"

@@ -1,0 +1,85 @@
+"""A closed year whose budget was decided per stab only (found by a new user, a small kommun's controller):
+`check` warned in every month's run, "ange budget också för verksamhetsraderna", of a year no one can give a
+budget per verksamhet. A year before the latest booked one is said once as a note; the year followed keeps
+the warning, where the controller can act."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from test_check_swedish import assert_swedish
+
+YEAR_2025 = """ar: 2025
+organisation: Lillby kommun
+enhet: tkr
+verksamheter: {"100": Nämnd, "920": Gemensamt}
+forvaltningar:
+  SOC:
+    namn: Socialförvaltningen
+    staber:
+      IFO: {namn: IFO, budget: 1000, utfall: 900}
+      ADM: {namn: Administration, budget: 500, utfall: 520}
+    verksamheter:
+      "100": {utfall: 400}
+      "920": {utfall: 1020}
+"""
+
+YEAR_2026 = """ar: 2026
+organisation: Lillby kommun
+enhet: tkr
+verksamheter: {"100": Nämnd, "920": Gemensamt}
+forvaltningar:
+  SOC:
+    namn: Socialförvaltningen
+    staber:
+      IFO: {namn: IFO, budget: 1100, utfall: {2026-01: 90}}
+      ADM: {namn: Administration, budget: 500, utfall: {2026-01: 40}}
+    verksamheter:
+      "100": {budget: 600, utfall: {2026-01: 40}}
+      "920": {budget: 1000, utfall: {2026-01: 90}}
+"""
+
+
+def _folder(tmp_path: Path, later: str | None = YEAR_2026) -> Path:
+    tmp_path.mkdir(exist_ok=True)
+    (tmp_path / "2025.yaml").write_text(YEAR_2025, encoding="utf-8")
+    if later is not None:
+        (tmp_path / "2026.yaml").write_text(later, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_closed_year_budgeted_per_stab_is_a_note_not_a_warning(run, tmp_path):
+    folder = _folder(tmp_path)
+    result = run("check", "--budgets", folder)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""  # no finding: nothing for the month-end script to ignore
+    assert result.stderr.endswith("check: " + str(folder) + ": 0 error(s), 0 warning(s)\n"), result.stderr
+    notes = [ln for ln in result.stderr.splitlines() if ln.startswith("note: ")]
+    assert notes == [f"note: {folder}/2025.yaml:12: SOC 2025: budget anges för stabraderna men inte för "
+                     "verksamhetsraderna, som visas med budget –; 2025 är ett avslutat år (2026 är bokfört), så det "
+                     "behöver inte kompletteras"], result.stderr
+    assert_swedish(notes[0].removeprefix("note: "))
+    assert json.loads(run("check", "--budgets", folder, "-f", "json").stdout) == []
+    # the table of that year says the same, as README describes it
+    table = run("deviation", "--budgets", folder, "--year", "2025", "--by", "verksamhet")
+    assert table.exit_code == 0 and "Budgeten för SOC finns inte per verksamhet" in table.stdout
+
+
+def test_the_year_followed_keeps_the_warning(run, tmp_path):
+    # alone, 2025 is the year followed: the verksamheter can still be given their budget
+    alone = run("check", "--budgets", _folder(tmp_path / "a", later=None))
+    assert alone.exit_code == 0
+    assert ("2025.yaml:12: varning: SOC 2025: budget anges för stabraderna men inte för verksamhetsraderna; ange "
+            "budget också för verksamhetsraderna") in alone.stdout
+    assert "0 error(s), 1 warning(s)" in alone.stderr
+    # the next year's budget file, made in the autumn before anything is booked in it, closes nothing
+    unbooked = YEAR_2026.replace("utfall: {2026-01: 90}", "utfall: {}").replace("utfall: {2026-01: 40}", "utfall: {}")
+    unbooked = "\n".join(ln.replace(", utfall: {}", "") for ln in unbooked.splitlines()) + "\n"
+    autumn = run("check", "--budgets", _folder(tmp_path / "b", later=unbooked))
+    assert autumn.exit_code == 0, autumn.stdout + autumn.stderr
+    assert "varning: SOC 2025: budget anges för stabraderna men inte för verksamhetsraderna" in autumn.stdout
+    # --period names the year followed: its December is closed while January is booked
+    december = run("check", "--budgets", _folder(tmp_path / "c"), "--period", "2025-12")
+    assert december.exit_code == 0, december.stderr
+    assert "varning: SOC 2025: budget anges för stabraderna men inte för verksamhetsraderna" in december.stdout
