@@ -221,6 +221,58 @@ def test_collect_twice_changes_nothing_and_a_newer_answer_replaces(forms_dir, ru
     assert twice.exit_code == 0 and "(unchanged)" in twice.stderr
 
 
+def test_collect_warns_of_a_comment_lost_when_a_form_is_sent_again_without_it(run, tmp_path):
+    """A budget holder sent the form again with a new forecast and no comment: collect said only `note: …
+    replaces the answer … (kommentar, kostnadsslag)`, and the comment collected first was gone from the answers
+    (found by a new user; `status` said it only later, and only of a comment required). One warning line now
+    names the row, the earlier workbook and the comment lost, shortened; the answers file is the newer
+    workbook's, as before (the comment may have been taken out on purpose)."""
+    budgets, out = tmp_path / "budgets", tmp_path / "forms"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", budgets)
+    assert run("forms", "--budgets", budgets, "--period", "2024-10", "--unit", "tkr", "-o", out).exit_code == 0
+    first = fill(_form(out, "HR"), tmp_path / "hr.xlsx", "21 300", LONG, {"Personalkostnader": (None, "Vikarier januari–maj.")},
+                 saved="2024-11-05T10:00:00Z")
+    assert "warning" not in run("collect", "--budgets", budgets, first).stderr
+    again = fill(_form(out, "HR"), tmp_path / "hr2.xlsx", "21 250", None, saved="2024-11-06T09:30:00Z")
+    result = run("collect", "--budgets", budgets, again)
+    assert result.exit_code == 0, result.stderr
+    warnings = [ln for ln in result.stderr.splitlines() if ln.startswith("warning: ")]
+    assert warnings == [
+        f"warning: {again}: the answer kept for stab/HR lacks the comments of the one from hr.xlsx, which are lost: "
+        'kommentar "Två vakanta tjänster (controller, redovisningsekonom) sedan mars; rekryteringen…"; '
+        'kostnadsslag personal: kommentar "Vikarier januari–maj."; ask the budget holder whether they still hold, and '
+        "if so to send the form again with them"], result.stderr
+    assert "replaces the answer for stab/HR collected " in result.stderr  # the note stays
+    text = (budgets / "svar" / "2024-10.yaml").read_text(encoding="utf-8")
+    assert "Två vakanta" not in text and "Vikarier" not in text and "hr2.xlsx" in text  # written as before
+
+    # the order of collecting does not matter: the older workbook collected after the newer says it too
+    shutil.rmtree(budgets / "svar")
+    assert run("collect", "--budgets", budgets, again).exit_code == 0
+    older = run("collect", "--budgets", budgets, first)
+    assert older.exit_code == 0 and "kept that newer answer" in older.stderr
+    assert ("warning: hr2.xlsx: the answer kept for stab/HR lacks the comments of the one from hr.xlsx, which are "
+            "lost: ") in older.stderr, older.stderr
+    # and so do both in one collect
+    shutil.rmtree(budgets / "svar")
+    both = run("collect", "--budgets", budgets, first, again)
+    assert both.exit_code == 0
+    assert (f"warning: {again}: the answer kept for stab/HR lacks the comments of the one from hr.xlsx, which are "
+            "lost: ") in both.stderr, both.stderr
+    # a comment changed, or kept, is nobody's loss
+    changed = fill(_form(out, "HR"), tmp_path / "hr3.xlsx", "21 200", "Sjukfrånvaron minskar.",
+                   {"Personalkostnader": (None, "Vikarier till maj.")}, saved="2024-11-07T09:30:00Z")
+    quiet = run("collect", "--budgets", budgets, changed)
+    assert quiet.exit_code == 0 and "warning" not in quiet.stderr, quiet.stderr
+    forecast_only = fill(_form(out, "HR"), tmp_path / "hr4.xlsx", "21 100", None,
+                         {"Personalkostnader": (None, "Vikarier till maj.")}, saved="2024-11-08T09:30:00Z")
+    one = run("collect", "--budgets", budgets, forecast_only)
+    assert [ln for ln in one.stderr.splitlines() if ln.startswith("warning: ")] == [
+        f"warning: {forecast_only}: the answer kept for stab/HR lacks the comment of the one from hr3.xlsx, which is "
+        'lost: kommentar "Sjukfrånvaron minskar."; ask the budget holder whether it still holds, and if so to send the '
+        "form again with it"], one.stderr
+
+
 def test_answers_file_says_where_each_answer_came_from(forms_dir, run, tmp_path):
     budgets, out = forms_dir
     assert run("collect", "--budgets", budgets, *_answer(out, tmp_path)).exit_code == 0

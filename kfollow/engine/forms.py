@@ -477,6 +477,30 @@ def _same(a: Answer, b: Answer) -> bool:
     return (a.prognos, a.kommentar, a.delar, a.arbetsbok) == (b.prognos, b.kommentar, b.delar, b.arbetsbok)
 
 
+def _lost_comment(kept: str, row: str, dropped: Answer, answer: Answer) -> str | None:
+    """A warning when `answer` (of workbook `kept`) takes the place of `dropped` for `row` without the comment
+    (or a kostnadsslag's comment) `dropped` had: the answer is the workbook, so it is not kept, but the
+    controller hears of it now, not from `status` later (found by a new user: a form sent again with the
+    forecast alone said only "replaces … (kommentar)"). A comment changed is the budget holder's new word."""
+    said = {k for k, _, c in answer.delar if c is not None}
+    lost = ([f"kommentar {_gist(dropped.kommentar)}"] if dropped.kommentar is not None and answer.kommentar is None
+            else []) + [f"kostnadsslag {k}: kommentar {_gist(c)}" for k, _, c in dropped.delar
+                        if c is not None and k not in said]
+    if not lost:
+        return None
+    one = len(lost) == 1
+    return (f"warning: {kept}: the answer kept for {row} lacks the comment{'' if one else 's'} of the one from "
+            f"{dropped.arbetsbok}, which {'is' if one else 'are'} lost: {'; '.join(lost)}; ask the budget holder "
+            f"whether {'it still holds' if one else 'they still hold'}, and if so to send the form again with "
+            f"{'it' if one else 'them'}")
+
+
+def _gist(text: str, limit: int = 80) -> str:
+    """A comment quoted on one line of a message: its line breaks as spaces, cut after `limit` characters."""
+    flat = " ".join(text.split())
+    return f'"{flat if len(flat) <= limit else flat[:limit].rstrip() + "…"}"'
+
+
 def collect(store: Store, paths: list[str], now: str) -> Collected:
     """Read answered forms, check each against the year, and make the answers files of their periods:
     an answer replaces an older one for the same row unless it says the same (then the file keeps the
@@ -537,6 +561,8 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
                 messages.append(f"warning: {older[1]}: saved {_moment(older[0].sparad)}, before {newer[1]} (saved "
                                 f"{_moment(newer[0].sparad)}), which answers {target.namn} {filled.identity['period']} "
                                 "too; kept that newer answer")
+                if lost := _lost_comment(newer[1], "/".join(key[1:]), older[0], newer[0]):
+                    messages.append(lost)
                 found[key] = newer
                 if newer[0] is answer:
                     units[year, month, key] = filled.identity["enhet"]
@@ -575,6 +601,8 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
                     messages.append(f"warning: {path}: saved {_moment(answer.sparad)}, before {before.arbetsbok} "
                                     f"(saved {_moment(before.sparad)}) whose answer for {'/'.join(key[1:])} was "
                                     f"collected {before.inlast}; kept that newer answer")
+                    if lost := _lost_comment(before.arbetsbok, "/".join(key[1:]), answer, before):
+                        messages.append(lost)
                     stale.append(key)
                     continue
                 if before is not None:  # said, not done silently: a workbook that does not say when it was saved wins too
@@ -592,6 +620,8 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
                                         else f"; saved at the same time as it ({_moment(answer.sparad)}): the one "
                                         "collected last wins" if known else
                                         "; collect the newest workbook last (one of them does not say when it was saved)"))
+                    if lost := _lost_comment(path, "/".join(key[1:]), before, answer):
+                        messages.append(lost)
                 existing[key] = answer
         for key in stale:
             del found[key]
