@@ -41,3 +41,25 @@ def test_readme_commands_print_what_the_readme_shows(run, monkeypatch, block):
         assert all(line in actual for line in shown if line != "..."), "\n".join(actual)
     else:
         assert actual == shown
+
+
+def test_a_budget_change_dated_after_the_period_is_left_out_as_the_readme_says(run, tmp_path):
+    """A change decided in May was left out of April's `Budget helår`, its forecast's deviation and its forms,
+    and the README did not say so (found by a new user). The example's change (2024-06-17, DIG +1 500 tkr)."""
+    assert "A change dated after the period (decided\n  in May, while April is reported) is in none" in README
+    assert "a `--period` before\n  its month leaves the change out, of `Budget helår` too" in README
+    budgets = ROOT / "examples" / "budgets"
+
+    def dig(period: str) -> str:
+        result = run("deviation", "--budgets", budgets, "--period", period, "--unit", "tkr", "--stab", "DIG", "-f", "csv",
+                     "--columns", "budget_helar,prognos,prognos_avvikelse")
+        assert result.exit_code == 0, result.stderr
+        return result.stdout.splitlines()[1]
+
+    assert dig("2024-05") == "32000,35309,-3309" and dig("2024-06") == "33500,35309,-1809"
+    import openpyxl
+
+    out = tmp_path / "forms"
+    assert run("forms", "--budgets", budgets, "--period", "2024-05", "--unit", "tkr", "-o", out).exit_code == 0
+    sheet = openpyxl.load_workbook(next(out.glob("2024-05 DIG *.xlsx")))["Formulär"]
+    assert [r[1] for r in sheet.iter_rows(values_only=True) if r[0] == "Budget helår"] == [32000]
