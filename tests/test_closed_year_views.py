@@ -10,35 +10,18 @@ from pathlib import Path
 
 from test_check_swedish import assert_swedish
 
-YEAR_2025 = """ar: 2025
-organisation: Lillby kommun
-enhet: tkr
-verksamheter: {"100": Nämnd, "920": Gemensamt}
-forvaltningar:
-  SOC:
-    namn: Socialförvaltningen
-    staber:
-      IFO: {namn: IFO, budget: 1000, utfall: 900}
-      ADM: {namn: Administration, budget: 500, utfall: 520}
-    verksamheter:
-      "100": {utfall: 400}
-      "920": {utfall: 1020}
-"""
+def _year(ar: int, ifo: str, adm: str, nam: str, gem: str) -> str:
+    """SOC per stab and per verksamhet; each row's YAML after its key."""
+    return (f"ar: {ar}\norganisation: Lillby kommun\nenhet: tkr\nverksamheter: {{\"100\": Nämnd, \"920\": Gemensamt}}\n"
+            f"forvaltningar:\n  SOC:\n    namn: Socialförvaltningen\n    staber:\n      IFO: {{namn: IFO, {ifo}}}\n"
+            f"      ADM: {{namn: Administration, {adm}}}\n    verksamheter:\n      \"100\": {{{nam}}}\n"
+            f"      \"920\": {{{gem}}}\n")
 
-YEAR_2026 = """ar: 2026
-organisation: Lillby kommun
-enhet: tkr
-verksamheter: {"100": Nämnd, "920": Gemensamt}
-forvaltningar:
-  SOC:
-    namn: Socialförvaltningen
-    staber:
-      IFO: {namn: IFO, budget: 1100, utfall: {2026-01: 90}}
-      ADM: {namn: Administration, budget: 500, utfall: {2026-01: 40}}
-    verksamheter:
-      "100": {budget: 600, utfall: {2026-01: 40}}
-      "920": {budget: 1000, utfall: {2026-01: 90}}
-"""
+
+# last year: budget per stab only, utfall in both views (line 12: the first verksamhet)
+YEAR_2025 = _year(2025, "budget: 1000, utfall: 900", "budget: 500, utfall: 520", "utfall: 400", "utfall: 1020")
+YEAR_2026 = _year(2026, "budget: 1100, utfall: {2026-01: 90}", "budget: 500, utfall: {2026-01: 40}",
+                  "budget: 600, utfall: {2026-01: 40}", "budget: 1000, utfall: {2026-01: 90}")
 
 
 def _folder(tmp_path: Path, later: str | None = YEAR_2026) -> Path:
