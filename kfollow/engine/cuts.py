@@ -32,6 +32,8 @@ LEDGER = ("kostnadsslag", "konto")  # only the facts have these
 DIMENSIONS = (*VIEWS, *LEDGER)
 PARENTS = [k.value for k in (RowKind.rad, RowKind.ej_fordelat, RowKind.differens, RowKind.forvaltning)]  # rows parts break down
 MONEY = ("budget", "utfall")
+# the rows a nested cut shows whole, without parts below them: those of a förvaltning without accounts
+WHOLE = [k.value for k in (RowKind.rad, RowKind.ej_fordelat, RowKind.forvaltning)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -580,6 +582,8 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     _, part_name, part_order = _inner(store, year, part)
     row_key = parent or ("forvaltning" if view is By.forvaltning else key)
     parent_kinds = [RowKind.rad.value] if parent else PARENTS  # a part without account has no accounts
+    nested = cut.nested or cut.part is None
+    accountless = [] if flt or parent or not nested else _accountless(store, {figures[c][0] for c in money}, fids)
     parents = outer.with_row_index("_o").filter(pl.col("radtyp").is_in(parent_kinds)).with_columns(
         _parent=pl.col(row_key).fill_null(""), _sign=pl.when(pl.col("redovisas_som") == "resultat").then(-1).otherwise(1))
     parents_netto = parents.with_columns(_netto(net))
@@ -616,6 +620,9 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     )
     if flt:
         rest = rest.clear()
+    # a förvaltning without any account (typed per stab in the year file) has no parts: the rest of each of its
+    # rows was the row again, `Ej fördelat på kostnadsslag` under each stab, with no forecast (found by a new user)
+    rest = rest.filter(~pl.col("forvaltning").is_in(accountless))
     children = pl.concat([placed.with_columns(_rest=pl.lit(False)), rest.with_columns(_rest=pl.lit(True))],
                          how="diagonal_relaxed")
     summa = outer.filter(pl.col("radtyp") == "summa").with_columns(_netto(net))
@@ -658,7 +665,6 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
                       _k=pl.col("_part"))
         .with_columns(*(ex.presented(c, pl.col("_sign")) for c in net))
     )
-    nested = cut.nested or cut.part is None
     parent_cols = outer.columns
     derived = [c for c in children.columns if c in parent_cols and c not in money]
     kid_rows = children.join(parents.select("_o", *(c for c in parent_cols if c not in (
@@ -681,9 +687,11 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
             forvaltningar_with(store, figures[c][0], figures[c][1].split("_")[0]))}
         out = _sums_of_parts(out, placed, money, derive, known)
     if nested:
-        # (a difference from the förvaltning's summa stays one: it is no stab, whatever its parts)
+        # (a difference from the förvaltning's summa stays one: it is no stab, whatever its parts; a row of a
+        # förvaltning without accounts stays the row it is in the view, with no parts below it)
         out = out.with_columns(radtyp=pl.when(pl.col("radtyp").is_in(parent_kinds)
-                                              & (pl.col("radtyp") != RowKind.differens.value)).then(pl.lit("radsumma"))
+                                              & (pl.col("radtyp") != RowKind.differens.value)
+                                              & ~pl.col("forvaltning").is_in(accountless)).then(pl.lit("radsumma"))
                                .otherwise(pl.col("radtyp")))
     else:
         # subtotals where several förvaltningar are shown (with a filter: have parts that match)
@@ -714,7 +722,8 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
         if col == "budget_helar" or col in GROSS:  # said with the budget's and the utfall's
             continue
         have = set(forvaltningar_with(store, y, field)) if y in store.years else set()
-        lacking = sorted(set(parents["forvaltning"].to_list()) - have - set(left) - (set() if col == "budget" else {None}))
+        lacking = sorted(set(parents["forvaltning"].to_list()) - have - set(left) - set(accountless)
+                         - (set() if col == "budget" else {None}))
         # (a förvaltning the year does not have, only the other year of a comparison, lacks nothing of it)
         lacking = [f for f in lacking if y in store.years and f in store.years[y].forvaltningar]
         if col == "budget":  # a förvaltning without any facts has no parts to show "–" in
@@ -741,6 +750,7 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
             if lacking:
                 where = "utelämnas" if flt else f"står på raden Ej fördelat på {part}"
                 notes += (Caveat(f"{what} för {', '.join(lacking)} finns inte med konto: det {where}."),)
+    notes += _accountless_note(store, year, parents, accountless, view, part)
     if part == "kostnadsslag" or flt.kostnadsslag:  # every year's accounts grouped as `year` groups them
         for y in sorted({figures[c][0] for c in money} - {year}):
             notes += regrouped_note(store, year, y, fids, flt, [c for c in money if figures[c][0] == y])
@@ -780,6 +790,32 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     else:
         frame = frame.select(columns)
     return frame, notes
+
+
+def _accountless(store: Store, years: set[int], fids: list[str]) -> list[str]:
+    """The förvaltningar of `fids` with no fact of any of `years`: their budget and utfall are typed in the
+    year file, without accounts, so a cut by kostnadsslag or konto has nothing to split their rows into."""
+    having = {f for y in years if y in store.years for f in forvaltningar_with(store, y)}
+    return [f for f in fids if f not in having]
+
+
+def _accountless_note(store: Store, year: int, parents: pl.DataFrame, accountless: list[str], view: By,
+                      part: str) -> tuple:
+    """The note on the förvaltningar whose rows a nested cut shows whole, without parts: why (their figures are
+    typed in the year file, per stab or verksamhet or for the förvaltning, without accounts)."""
+    if not accountless:
+        return ()
+    typed = store.amounts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(accountless))
+    views = {f: set(v) for f, v in typed.group_by("forvaltning").agg(pl.col("vy").unique()).iter_rows()}
+    rows = dict(parents.group_by("forvaltning").len().iter_rows())
+    said: dict[tuple[str, str], list[str]] = {}
+    for fid in accountless:
+        per = [v for v in ("stab", "verksamhet") if v in views.get(fid, ())]
+        per = [view.value] if view.value in per else per  # (the view shown, where the förvaltning is typed so)
+        where = f"per {' och per '.join(per)}" if per else "för hela förvaltningen"
+        said.setdefault((where, "raderna" if rows.get(fid, 0) > 1 else "raden"), []).append(fid)
+    return tuple(Caveat(f"{', '.join(ids)} har inga konton: budget och utfall är skrivna {where} i årsfilen, så "
+                        f"{shown} delas inte upp per {part}.") for (where, shown), ids in said.items())
 
 
 def _forecast_of_parts(frame: pl.DataFrame) -> pl.DataFrame:
@@ -974,9 +1010,10 @@ def named_parts(frame: pl.DataFrame) -> pl.DataFrame:
         named = parent
         parent = pl.when(row).then(parent).forward_fill()
         part = pl.col("radtyp").is_in(["del", RowKind.del_ej_fordelat.value])
-        # the row itself as its parts name it (`SERV Intäkter`: each förvaltning has one), for --fail-over
+        # the row itself as its parts name it (`SERV Intäkter`: each förvaltning has one), for --fail-over; so is
+        # a row shown whole, without parts (of a förvaltning without accounts)
         return frame.with_columns(namn=pl.when(part).then(parent + pl.lit(": ") + _own_name(frame))
-                                  .when(row).then(named).otherwise("namn"))
+                                  .when(row | pl.col("radtyp").is_in(WHOLE)).then(named).otherwise("namn"))
     own = pl.when(pl.col("radtyp").is_in(["rad", "ej_fordelat"])).then(_own_name(frame)).otherwise("namn")
     several = "forvaltning" in frame.columns and frame["forvaltning"].drop_nulls().n_unique() > 1
     if several and not any(k in frame.columns for k in ("stab", "verksamhet")):
@@ -1022,8 +1059,12 @@ def largest(frame: pl.DataFrame, n: int) -> pl.DataFrame:
         block = (pl.col("radtyp") == "radsumma").cum_sum()
         unsplit = ((pl.col("radtyp") == "radsumma") & pl.col("avvikelse").is_not_null()
                    & ~(part & pl.col("avvikelse").is_not_null()).any().over(block) & part.any().over(block))
-        rows = named.filter((pl.col("radtyp") == "del") | whole | unsplit).with_columns(
-            rubrik=pl.when(pl.col("radtyp") == "radsumma").then(pl.col("rubrik") + pl.lit(": hela raden"))
+        # a row shown without parts (its förvaltning has no accounts: typed per stab in the year file) is listed as
+        # itself, not as a part `Ej fördelat på kostnadsslag` of it, which read as money not allocated (found by a
+        # new user)
+        shown_whole = pl.col("radtyp").is_in(WHOLE)
+        rows = named.filter((pl.col("radtyp") == "del") | whole | unsplit | shown_whole).with_columns(
+            rubrik=pl.when((pl.col("radtyp") == "radsumma") | shown_whole).then(pl.col("rubrik") + pl.lit(": hela raden"))
             .otherwise("rubrik"), radtyp=pl.lit("rad"))
     elif any(k in frame.columns for k in LEDGER):
         whole = (pl.col("radtyp") == "ej_fordelat") & ~(pl.col("radtyp") == "rad").any().over("forvaltning")

@@ -269,7 +269,7 @@ def _reversed_shares(frame: pl.DataFrame, cut, shares: list[str]) -> tuple[Colum
     """A note where a part of a förvaltning presented as resultat has a share (`shares`): the share is of
     the sum's nettokostnad, so its sign is the other than the part's amount (`compare` said nothing of it)."""
     shares = [c for c in shares if c in frame.columns]
-    parts = pl.col("radtyp").is_in(["del", "rad"] if cut.part else [])
+    parts = _parts_of(frame, cut) if cut.part else pl.lit(False)
     if not shares or frame.filter(parts & (pl.col("redovisas_som") == "resultat")
                                   & pl.any_horizontal(pl.col(c).is_not_null() for c in shares)).is_empty():
         return ()
@@ -283,12 +283,23 @@ PART_SIGNS = ("Delarna har sin förvaltnings tecken, så att de summerar till ra
               "positiva och kostnader negativa.")
 
 
+def _parts_of(frame: pl.DataFrame, cut) -> pl.Expr:
+    """The parts of a cut by kostnadsslag or konto: the rows (one key); where rows are shown with their parts,
+    those parts (`del`), and in a `--top` list of such a cut the rows with a part's key. A row shown whole (of a
+    förvaltning without accounts) is no part."""
+    if "radtyp" in frame.columns and (frame["radtyp"] == RowKind.radsumma.value).any():
+        return pl.col("radtyp") == RowKind.del_.value
+    if cut.nested and cut.part in frame.columns:
+        return pl.col("radtyp").is_in(["del", "rad"]) & pl.col(cut.part).is_not_null()
+    return pl.col("radtyp").is_in(["del", "rad"])
+
+
 def _part_signs(frame: pl.DataFrame, cut, costs_negative: bool) -> tuple[TableNote, ...]:
     """A note where a cut by kostnadsslag or konto shows parts of förvaltningar of both presentations: an
     income is then negative under one and positive under the other (`Intäkter -5,4` and `Intäkter 71,7` in
     one table, found by a controller, beside `varav intäkter`, positive). With costs negative every part is
     intäkter − kostnader: one sign."""
-    parts = pl.col("radtyp").is_in(["del", "rad"])
+    parts = _parts_of(frame, cut)
     if not cut.part or costs_negative or frame.filter(parts)["redovisas_som"].drop_nulls().n_unique() < 2:
         return ()
     return (TableNote(PART_SIGNS),)
@@ -1051,7 +1062,9 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     jmf = selection.against_month(against, p.year)
     title = f"Resultat {when} per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{only}" + \
         (f", jämfört med {compared}" if compared else "")
-    rest = pl.col("radtyp").is_in([RowKind.del_ej_fordelat.value, RowKind.ej_fordelat.value])
+    # (with two keys, what a row has without account is its part; an `ej_fordelat` row there is a view's row shown
+    # whole, of a förvaltning without accounts)
+    rest = pl.col("radtyp").is_in([RowKind.del_ej_fordelat.value, *([] if cut.nested else [RowKind.ej_fordelat.value])])
     deviating = rest & pl.col("avvikelse").is_not_null() & (pl.col("avvikelse") != 0)
     if top is None and cut.part and "radtyp" in frame.columns and not frame.filter(deviating).is_empty():
         # (its percent is – beside parts with accounts: `cuts.breakdown`)

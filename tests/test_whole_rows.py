@@ -1,0 +1,137 @@
+"""Found by a new user (a small kommun's controller): in `--by stab,kostnadsslag`, a förvaltning whose budget and
+utfall are typed per stab in the year file (no accounts at all) got, under each stab, one part `Ej fördelat på
+kostnadsslag` equal to the stab itself (its forecast `–`), and `--top` listed such a stab as
+`Samhällsbyggnadsstab: Ej fördelat på kostnadsslag`, which reads as money not allocated. Its rows are now shown
+whole, without parts, with a note saying why, and `--top` lists a row as itself (`…: hela raden`); a förvaltning
+with accounts keeps its `Ej fördelat` part for what has none (a budget change by decision)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, csv_rows
+
+EXAMPLES = ROOT / "examples"
+TYPED = EXAMPLES / "budgets"  # budget and utfall typed per stab in YAML
+FROM_SIE = EXAMPLES / "sie" / "budgets"  # the same figures, from the SIE export (with accounts)
+NOTE_KSF = ("Anm.: KSF har inga konton: budget och utfall är skrivna per stab i årsfilen, så raderna delas inte upp "
+            "per kostnadsslag.")
+
+
+def _mix(tmp_path: Path, typed: str) -> Path:
+    """examples/sie/budgets with förvaltning `typed` taken from examples/budgets: typed in YAML, without accounts."""
+    d = tmp_path / "budgets"
+    shutil.copytree(FROM_SIE, d)
+    block = re.compile(rf"  {typed}:\n.*?(?=\n  [A-Z]+:\n|\n\S|\Z)", re.S)
+    for year in (2023, 2024):
+        for table in (f"utfall-{year}.csv", f"budget-{year}.csv"):
+            lines = (d / table).read_text(encoding="utf-8").splitlines(keepends=True)
+            (d / table).write_text("".join(line for line in lines if f",{typed}," not in line), encoding="utf-8")
+        own = block.search((TYPED / f"{year}.yaml").read_text(encoding="utf-8")).group(0)
+        text = (d / f"{year}.yaml").read_text(encoding="utf-8")
+        assert block.search(text)
+        (d / f"{year}.yaml").write_text(block.sub(lambda _: own, text, count=1), encoding="utf-8")
+    return d
+
+
+def _csv(run, d: Path, *args: str) -> list[dict]:
+    result = run("deviation", "--budgets", d, "--period", "2024-10", "--format", "csv", "--exact", "--unit", "kr", *args)
+    assert result.exit_code == 0, result.stderr
+    return csv_rows(result.stdout)
+
+
+def _ore(text: str) -> int:
+    return round(float(text) * 100) if text else 0
+
+
+def test_a_forvaltning_typed_per_stab_shows_its_staber_whole(run, tmp_path):
+    d = _mix(tmp_path, "KSF")
+    nested = _csv(run, d, "--by", "stab,kostnadsslag")
+    ksf = [(r["radtyp"], r["stab"]) for r in nested if r["forvaltning"] == "KSF"]
+    # seven staber and the subtotal, no part below any of them
+    assert ksf == [("rad", s) for s in ("LED", "EKO", "HR", "KOM", "DIG", "SAM", "FRI")] + [("delsumma", "KSF")]
+    sam = next(r for r in nested if r["stab"] == "SAM")
+    # 14 200 tkr × 10/12 to October; utfall January–October 12 089,0 tkr; forecast of August 14 136 tkr
+    assert (_ore(sam["budget"]), _ore(sam["utfall"]), _ore(sam["avvikelse"])) == (11_833_333_33, 12_089_000_00, -255_666_67)
+    assert (_ore(sam["prognos"]), sam["prognos_period"], _ore(sam["prognos_avvikelse"])) == (14_136_000_00, "2024-08", 64_000_00)
+    # SERV has accounts: its parts below it, adding up to it to the öre
+    serv = [r for r in nested if r["forvaltning"] == "SERV"]
+    assert [r["radtyp"] for r in serv] == ["radsumma", "del", "del"]
+    for col in ("budget", "utfall", "avvikelse", "utfall_2023", "budget_helar"):
+        assert _ore(serv[1][col]) + _ore(serv[2][col]) == _ore(serv[0][col]), col
+    assert (_ore(serv[0]["utfall"]), _ore(serv[1]["utfall"]), _ore(serv[2]["utfall"])) == \
+        (-1_312_400_00, 71_560_100_00, -72_872_500_00)
+    table = run("deviation", "--budgets", d, "--period", "2024-10", "--by", "stab,kostnadsslag")
+    assert table.exit_code == 0, table.stderr
+    assert "Ej fördelat" not in table.stdout and NOTE_KSF in table.stdout, table.stdout
+    assert re.search(r"^Samhällsbyggnadsstab +11,8 +12,1 +-0,3 +-2,2 +8,9 +11,5 +14,2 +14,1 +0,1$", table.stdout, re.M)
+
+
+@pytest.mark.parametrize("typed", ["KSF", "SERV"])
+def test_sums_per_stab_and_per_kostnadsslag_stay_exact(run, tmp_path, typed):
+    """Per stab the nested table is the --by stab table to the öre (a row shown whole is itself), and per
+    kostnadsslag its parts are the --by kostnadsslag table (where a förvaltning without accounts has one row
+    `Ej fördelat på kostnadsslag`: the sum of its rows shown whole)."""
+    d = _mix(tmp_path, typed)
+    by_stab = {(r["forvaltning"], r["stab"]): r for r in _csv(run, d) if r["radtyp"] in ("rad", "ej_fordelat", "forvaltning")}
+    nested = _csv(run, d, "--by", "stab,kostnadsslag")
+    columns = ("budget", "utfall", "avvikelse", "utfall_2023", "budget_helar")
+    for (fid, stab), row in by_stab.items():
+        mine = [r for r in nested if r["forvaltning"] == fid and r["stab"] == stab]
+        if fid == typed:
+            assert len(mine) == 1 and mine[0]["radtyp"] == row["radtyp"], mine
+            assert all(mine[0][c] == row[c] for c in (*columns, "prognos", "prognos_avvikelse")), (stab, mine, row)
+        else:
+            parts = [r for r in mine if r["radtyp"] in ("del", "del_ej_fordelat")]
+            assert parts, stab
+            for col in columns:
+                assert sum(_ore(p[col]) for p in parts) == _ore(row[col]), (stab, col)
+    assert [r for r in nested if r["radtyp"] == "summa"][0]["budget"] == [r for r in _csv(run, d) if r["radtyp"] == "summa"][0]["budget"]
+    alone = [r for r in _csv(run, d, "--by", "kostnadsslag") if r["radtyp"] in ("rad", "ej_fordelat")]
+    for r in alone:
+        if r["forvaltning"] == typed:  # all of it: its rows shown whole
+            same = [n for n in nested if n["forvaltning"] == typed and n["radtyp"] in ("rad", "ej_fordelat", "forvaltning")]
+        else:
+            same = [n for n in nested if n["forvaltning"] == r["forvaltning"] and n["kostnadsslag"] == r["kostnadsslag"]
+                    and n["radtyp"] in ("del", "del_ej_fordelat")]
+        for col in ("budget", "utfall", "utfall_2023"):
+            assert sum(_ore(n[col]) for n in same) == _ore(r[col]), (r["forvaltning"], r["kostnadsslag"], col)
+
+
+def test_a_forvaltning_with_accounts_keeps_its_part_without_account(run, tmp_path):
+    """Beside SERV typed in YAML, KSF (from the export) keeps `Ej fördelat på kostnadsslag` for the 1 500 tkr
+    moved from LED to DIG in June by decision, which has no account: June–October, 5/7 of it."""
+    d = _mix(tmp_path, "SERV")
+    nested = _csv(run, d, "--by", "stab,kostnadsslag")
+    rest = {r["stab"]: _ore(r["budget"]) for r in nested if r["radtyp"] == "del_ej_fordelat"}
+    assert rest == {"LED": -(1_500_000_00 * 5 // 7), "DIG": 1_500_000_00 * 5 // 7}
+    serv = [r for r in nested if r["forvaltning"] == "SERV"]
+    assert [(r["radtyp"], _ore(r["utfall"]), _ore(r["prognos"])) for r in serv] == [("forvaltning", -1_312_400_00, -1_600_000_00)]
+    table = run("deviation", "--budgets", d, "--period", "2024-10", "--by", "stab,kostnadsslag").stdout
+    assert "Anm.: SERV har inga konton: budget och utfall är skrivna för hela förvaltningen i årsfilen, så raden " \
+           "delas inte upp per kostnadsslag." in table
+    assert table.count("  Ej fördelat på kostnadsslag") == 2  # LED's and DIG's, none of SERV
+
+
+def test_top_lists_a_row_typed_per_stab_as_the_row(run, tmp_path):
+    d = _mix(tmp_path, "KSF")
+    shown = run("deviation", "--budgets", d, "--period", "2024-10", "--by", "stab,kostnadsslag", "--top", "4",
+                "--columns", "budget,utfall,avvikelse,prognos")
+    assert shown.exit_code == 0, shown.stderr
+    labels = [re.split(" {2,}", line)[0] for line in shown.stdout.splitlines()[4:8]]
+    assert labels == ["Ekonomistab: hela raden", "Serviceförvaltningen (internt prissatt): Köp av verksamhet, material "
+                      "och bidrag", "Digitaliseringsstab: hela raden", "Ledningsstab: hela raden"], shown.stdout
+    assert "Ej fördelat" not in shown.stdout and NOTE_KSF in shown.stdout
+    # its forecast is the row's: Ekonomistab's 16,5 of August
+    assert re.search(r"^Ekonomistab: hela raden +15,4 +12,9 +2,5 +16,5$", shown.stdout, re.M), shown.stdout
+    # (no note on parts of two presentations: KSF's rows are no parts)
+    assert "Delarna har sin förvaltnings tecken" not in shown.stdout
+    listed = _csv(run, d, "--by", "stab,kostnadsslag", "--top", "4")
+    assert [(r["stab"], r["kostnadsslag"], r["namn"], _ore(r["avvikelse"])) for r in listed] == [
+        ("EKO", "", "Ekonomistab", 2_519_866_67), ("SERV", "kop_material", "Köp av verksamhet, material och bidrag",
+                                                   -1_205_833_33),
+        ("DIG", "", "Digitaliseringsstab", -1_156_804_76), ("LED", "", "Ledningsstab", -770_728_57)]
