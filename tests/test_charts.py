@@ -95,14 +95,14 @@ def test_verksamhet_labels_years_and_swedish_numbers(reports):
     assert "122,6" in shown and "111,2" in shown  # Räddningstjänst's bars, as the table prints them
     assert "-48,1" in shown and "\u2212" not in shown  # Bostadsverksamhet 2023, with the tables' hyphen-minus
     assert "Summa KLF" not in shown and "Summa nettokostnad" not in shown  # no subtotals, no total
-    assert "Verksamhetsstöd och service" in shown  # a förvaltning's own row is a bar
     desc = parsed(svg).find(f"{SVG}desc").text
     assert "270 - Räddningstjänst 111,2 och 122,6" in desc
-    # a resultat unit's deficit is below zero, as its table shows it: marked, and said under the chart
-    # (it was drawn among the nettokostnader as if it were a net income)
-    assert "(resultat)" in shown and "Verksamhetsstöd och service (resultat) -1,9 och -9,8." in desc
-    assert "Rader märkta (resultat) visas som i tabellen, som resultat (intäkter − kostnader)" in " ".join(shown)
-    assert sum(t.count("(resultat)") for t in shown if not t.startswith("Rader")) == 1
+    # VSS has no verksamheter: no bar among them (it was one, found by a new user), and said under the chart
+    assert "Verksamhetsstöd och service" not in shown and "-9,8" not in shown
+    said = "Verksamhetsstöd och service redovisas inte per verksamhet och ingår inte i diagrammet."
+    assert desc.endswith(f"925 - Kommunstyrelsen (KLF och VSS) 24,8 och 25,8. {said}")
+    assert " ".join(shown).endswith(said) and charts.note(report, "verksamhet") == said
+    assert "(resultat)" not in " ".join(shown)
 
 
 def test_avvikelse_surplus_and_deficit_apart_not_by_colour_alone(reports):
@@ -312,3 +312,56 @@ def test_a_long_caption_is_a_heading_of_several_lines_within_the_figure(tmp_path
                               "kostnadsslag ovriga, belopp i mnkr")
     assert len(caption.splitlines()) == 2
     assert all(len(line) * 10.5 * 0.66 <= width for line in caption.splitlines())
+
+
+SHARED = """\
+ar: {year}
+organisation: Småby kommun
+enhet: tkr
+verksamheter:
+  "100": "Nämnd- och styrelseverksamhet"
+  "500": "Individ- och familjeomsorg"
+  "920": "Gemensamma verksamheter"
+forvaltningar:
+  KSF:
+    namn: Kommunstyrelseförvaltningen
+    ej_fordelat:
+      verksamheter: {{utfall: 1500.0}}
+    verksamheter:
+      "100": {{utfall: {k100}}}
+      "920": {{utfall: {k920}}}
+  SOC:
+    namn: Socialförvaltningen
+    redovisas_som: {soc}
+    verksamheter:
+      "500": {{utfall: 88000.0}}
+      "920": {{utfall: {s920}}}
+  TEK:
+    namn: Tekniska förvaltningen
+    summa: {{utfall: 31000.0}}
+"""
+
+
+@pytest.mark.parametrize("soc", ["nettokostnad", "resultat"])
+def test_a_verksamhet_of_two_forvaltningar_is_told_apart_and_no_forvaltning_is_a_bar(tmp_path, soc):
+    """Found by a new user: two bars `920 - Gemensamma verksamheter` (KSF's and SOC's) with nothing to tell
+    them apart, and a förvaltning without verksamheter (TEK) drawn as a bar among the verksamheter."""
+    for year, (k100, k920, s920) in ((2023, (4800.0, 21000.0, 7500.0)), (2024, (5280.0, 23100.0, 8250.0))):
+        (tmp_path / f"{year}.yaml").write_text(SHARED.format(year=year, k100=k100, k920=k920, s920=s920, soc=soc),
+                                               encoding="utf-8")
+    report = kfollow.compare(kfollow.load(tmp_path), 2023, 2024, by="verksamhet")
+    svg = chart_verksamhet(report, "svg")
+    desc = parsed(svg).find(f"{SVG}desc").text
+    resultat = ", resultat" if soc == "resultat" else ""
+    # each bar by its label and figures: a code one förvaltning has keeps its label as the table's
+    assert desc.split(": ", 1)[1].split(". ")[0].split("; ") == [
+        "100 - Nämnd- och styrelseverksamhet 4,8 och 5,3", "920 - Gemensamma verksamheter (KSF) 21,0 och 23,1",
+        f"500 - Individ- och familjeomsorg{' (resultat)' if resultat else ''} 88,0 och 88,0",
+        f"920 - Gemensamma verksamheter (SOC{resultat}) 7,5 och 8,3"]
+    said = ("Tekniska förvaltningen redovisas inte per verksamhet och ingår inte i diagrammet. Belopp som inte är "
+            "fördelade på verksamhet ingår inte heller: Ej fördelat på verksamhet (KSF).")
+    assert desc.endswith(said) and charts.note(report, "verksamhet") == said
+    shown = " ".join(texts(svg))
+    assert "Tekniska förvaltningen 31,0" not in desc and "31,0" not in texts(svg) and "1,5" not in texts(svg)
+    assert ("(resultat) visas som i tabellen" in shown) == bool(resultat)
+    assert chart_verksamhet(report, "png").startswith(PNG_SIGNATURE)

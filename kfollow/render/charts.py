@@ -25,6 +25,7 @@ from kfollow.options import DEFAULT_DECIMALS, ORE_PER_UNIT
 from kfollow.render.columns import CONTROL_RE
 from kfollow.render.numbers import money, swedish_number
 from kfollow.report import Kind, Report
+from kfollow.vocabulary import RowKind
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -176,13 +177,52 @@ def left_out(kind: str, shown: int, rest: int) -> str:
 
 def note(report: Report, kind: str) -> str | None:
     """What a reader of `kind`'s chart of `report` must know: the rows it leaves out, or None."""
+    unlike = ""
     if kind == "avvikelse" and "avvikelse" in report.frame.columns:
         rows = _rows(report).filter(pl.col("avvikelse").is_not_null()).height
     elif kind == "verksamhet":
-        rows = _rows(report).height
+        shown, _, _, unlike = _verksamheter(report)
+        rows = shown.height
     else:
         return None
-    return left_out(kind, MAX_BARS - 1, rows - MAX_BARS + 1) if rows > MAX_BARS else None
+    said = " ".join(filter(None, (left_out(kind, MAX_BARS - 1, rows - MAX_BARS + 1) if rows > MAX_BARS else "", unlike)))
+    return said or None
+
+
+def _verksamheter(report: Report) -> tuple[pl.DataFrame, list[str], list[bool], str]:
+    """The rows a chart per verksamhet draws, their labels, which of them are presented as resultat, and a
+    remark on the rows it leaves out. In a table per verksamhet, a förvaltning without verksamheter (shown as
+    one row) and money not attributed to a verksamhet are no verksamhet: they are left out, and named; a label
+    several förvaltningar share (`920 - Gemensamma verksamheter` of KSF and of SOC) says whose it is (two bars
+    alike told nothing apart: found by a new user)."""
+    rows = _rows(report)
+    labels = _labels(report, rows)
+    kinds = [k for k in report.kinds() if k is None or k.charted]
+    fids = rows["forvaltning"].to_list() if "forvaltning" in rows.columns else [None] * rows.height
+    unlike = ""
+    if "verksamhet" in rows.columns and "radtyp" in rows.columns:
+        whole = [t for t, k in zip(labels, kinds) if k is RowKind.forvaltning]
+        rest = [f"{t} ({f})" if f else t for t, k, f in zip(labels, kinds, fids) if k is RowKind.ej_fordelat]
+        keep = [k is RowKind.rad for k in kinds]
+        rows = rows.filter(pl.Series(keep))
+        labels = [t for t, k in zip(labels, keep) if k]
+        fids = [f for f, k in zip(fids, keep) if k]
+        unlike = " ".join(filter(None, (
+            f"{_listed(whole)} redovisas inte per verksamhet och ingår inte i diagrammet." if whole else "",
+            f"Belopp som inte är fördelade på verksamhet ingår inte heller: {_listed(rest)}." if rest and whole else
+            f"Belopp som inte är fördelade på verksamhet ingår inte i diagrammet: {_listed(rest)}." if rest else "")))
+    resultat = [r == "resultat" for r in (rows["redovisas_som"].to_list() if "redovisas_som" in rows.columns
+                                          else [None] * rows.height)]
+    shared = {t for t in labels if labels.count(t) > 1}
+    labels = [t + (f" ({', '.join(filter(None, (f if t in shared else None, 'resultat' if r else None)))})"
+                   if (t in shared and f) or r else "")
+              for t, f, r in zip(labels, fids, resultat)]
+    return rows, labels, resultat, unlike
+
+
+def _listed(names: list[str]) -> str:
+    """`A`, `A och B`, `A, B och C`."""
+    return " och ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
 
 
 def _in_unit(values: list[int | None], unit: str, missing: float = 0.0) -> list[float]:
@@ -344,20 +384,20 @@ def chart_verksamhet(report: Report, fmt: str = "svg") -> bytes:
     later dark and solid; each bar has its figure."""
     _ready(fmt)
     base, year = _years(report)
-    rows = _rows(report)
-    size = pl.max_horizontal(pl.col(base).abs().fill_null(0), pl.col(year).abs().fill_null(0))
-    labels = _labels(report, rows)
     # a row presented as resultat (intäkter − kostnader) is drawn as the table shows it, and says so:
     # its deficit is a bar below zero beside nettokostnader above it
-    resultat = rows["redovisas_som"].to_list() if "redovisas_som" in rows.columns else [None] * rows.height
-    labels = [f"{t} (resultat)" if r == "resultat" else t for t, r in zip(labels, resultat)]
+    rows, labels, resultat, unlike = _verksamheter(report)
+    if rows.is_empty():  # an empty drawing would be handed on as a chart
+        raise UsageError(f"no verksamhet to draw: {unlike or 'the report has no rows'} (kfollow chart avvikelse draws "
+                         "the deviation per stab)")
+    size = pl.max_horizontal(pl.col(base).abs().fill_null(0), pl.col(year).abs().fill_null(0))
     rows, labels, rest = _largest(rows, labels, size, [base, year])
     unit = report.unit
     old, new = rows[base].to_list(), rows[year].to_list()
     base_label, year_label = report.column(base).header, report.column(year).header
     remark = " ".join(filter(None, (
         left_out("verksamhet", len(labels) - 1, rest) if rest else "",
-        RESULTAT_REMARK if any(t.endswith(" (resultat)") for t in labels) else "")))
+        RESULTAT_REMARK if any(resultat) else "", unlike)))
 
     def draw(fig: "Figure") -> str:
         ax = fig.add_subplot()
