@@ -891,12 +891,12 @@ def test_costs_negative_says_the_summa_adds_the_rows_as_shown(run, budgets_dir):
     Summa adds them as shown, and its note once said it counted VSS with the opposite sign."""
     done = run("deviation", "--year", "2024", "--by", "forvaltning", "--costs-negative", "--budgets", budgets_dir)
     said = " ".join(done.stdout.split())
-    assert "alltså med omvänt tecken" not in said
+    assert "med omvänt tecken" not in said
     assert "Med kostnader negativa (--costs-negative) visas alla rader och summan som intäkter − kostnader" in said
     rows = csv_rows(run("deviation", "--year", "2024", "--by", "forvaltning", "--costs-negative", "--budgets", budgets_dir,
                         "--format", "csv").stdout)
     assert [r["utfall"] for r in rows] == ["-632.1", "-9.8", "-641.9"]
-    assert "alltså med omvänt tecken" in " ".join(run("deviation", "--year", "2024", "--by", "forvaltning",
+    assert "med omvänt tecken, som nettokostnad" in " ".join(run("deviation", "--year", "2024", "--by", "forvaltning",
                                                       "--budgets", budgets_dir).stdout.split())
 
 
