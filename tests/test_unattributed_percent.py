@@ -1,7 +1,7 @@
 """`Ej fördelat på kostnadsslag` (what a row has without an account: a budget change by decision) has no
 Avvikelse % of its own: its budget is a decision's and its utfall none (or the reverse), so a percent
 of it is ±100,0 % and says nothing. It is `–` in every format (empty in csv, null in json), its
-deviation stays, and so do the percents of a förvaltning typed in YAML, whose rows are shown whole.
+deviation stays, and so do the percents of a förvaltning typed in YAML, whose rows are shown whole."""
 
 from __future__ import annotations
 
