@@ -885,3 +885,13 @@ def test_a_unit_is_taken_in_any_case_and_the_variable_is_named_only_where_it_is_
     monkeypatch.setenv("KFOLLOW_UNIT", "q")
     from_shell = run("deviation", "--year", "2024")
     assert from_shell.exit_code == 2 and "(env var: 'KFOLLOW_UNIT')" in from_shell.stderr
+
+
+def test_a_unit_typed_wrong_beside_a_good_variable_is_not_blamed_on_the_variable(run, monkeypatch):
+    """`KFOLLOW_UNIT=tkr kfollow deviation --unit yy` said "Invalid value for '--unit' (env var: 'KFOLLOW_UNIT'):
+    'yy' …": the shell's setting was right, what was typed was not. The variable is named only where the value
+    came from it (found in review, h70)."""
+    monkeypatch.setenv("KFOLLOW_UNIT", "tkr")
+    typed = run("deviation", "--year", "2024", "--unit", "yy")
+    assert typed.exit_code == 2 and "Invalid value for '--unit': 'yy' is not one of" in typed.stderr, typed.stderr
+    assert "env var" not in typed.stderr

@@ -142,10 +142,12 @@ def _shown_message(exc: Exception) -> None:
         exc.message = bounded(shown(exc.message))
     param = getattr(exc, "param", None)
     envvar = getattr(param, "envvar", None)
-    if hasattr(exc, "param_hint") and exc.param_hint is None and isinstance(envvar, str) and envvar not in os.environ \
-            and getattr(param, "opts", None):
-        # the parser names an option's variable (`(env var: 'KFOLLOW_UNIT')`) whether or not it is set: said only
-        # where it is, so that `--unit KR` is not read as a setting of the shell's (found in review)
+    source = getattr(getattr(exc, "ctx", None), "get_parameter_source", lambda _: None)(getattr(param, "name", None))
+    if hasattr(exc, "param_hint") and exc.param_hint is None and isinstance(envvar, str) and getattr(param, "opts", None) \
+            and not (envvar in os.environ if source is None else getattr(source, "name", "") == "ENVIRONMENT"):
+        # the parser names an option's variable (`(env var: 'KFOLLOW_UNIT')`) whether or not the value came from it:
+        # said only where it did, so that `--unit KR` (or `--unit yy` beside a good KFOLLOW_UNIT=tkr) is not read
+        # as a setting of the shell's (found in review)
         exc.param_hint = " / ".join(f"'{o}'" for o in param.opts)
 
 
