@@ -851,6 +851,12 @@ def test_erp_csv_debet_kredit_comma_separated_with_decimal_point(tmp_path: Path)
                                               "decimals after it; write 1 234- or 1 234,00-"),
     ("202401;4010;1100;100;x;1 234,50 kr-", "2:6", "Belopp '1 234,50 kr-' is not an amount; its minus stands after the unit; write it before the number "
                                                    "(-1 234,50 kr) or before the unit (1 234,50- kr)"),
+    # found in review (h70): the hint said the example's number, not the cell's; a `kr` after a decimal mark was
+    # "a unit kfollow does not read: … ending in kr or SEK"
+    ("202401;4010;1100;100;x;5 000 kr-", "2:6", "Belopp '5 000 kr-' is not an amount; its minus stands after the unit; "
+                                                "write it before the number (-5 000 kr) or before the unit (5 000- kr)"),
+    ("202401;4010;1100;100;x;1 234, kr", "2:6", "Belopp '1 234, kr' is not an amount; it ends in its decimal mark with "
+                                                "no decimals after it; write 1 234 or 1 234,00"),
 ])
 def test_erp_csv_errors_name_line_and_column(tmp_path: Path, row: str, where: str, problem: str):
     result = csv_import(tmp_path, f"Period;Konto;Ansvar;Verksamhet;Text;Belopp\n{row}\n")

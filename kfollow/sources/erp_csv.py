@@ -495,7 +495,8 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
         return DataError(name, line, field, f"{title} {shown} contains a control or bidi character; correct the "
                                             "export")
     signed = text = value.strip(_BLANKS).replace("\u2212", "-")  # (as the amount is read: `with_amount`)
-    text = re.sub(r"(?i)([0-9)-])[ \u00a0\u202f]*(?:kr|sek)$", r"\1", text)
+    # (`1 234, kr`: the unit is kronor, read; the hint is of the number before it, not "a unit kfollow does not read")
+    text = re.sub(r"(?i)([0-9),.-])[ \u00a0\u202f]*(?:kr|sek)$", r"\1", text)
     if re.fullmatch(r"\([^()]*\)", text):  # `(1 234,50)`: the hints are of what is inside
         text = text[1:-1].strip(_BLANKS)
     mark = re.escape(decimal)
@@ -504,8 +505,10 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
     unit = re.fullmatch(r"[+-]?[0-9 \u00a0\u202f.,]*[0-9][0-9 \u00a0\u202f.,]*-?[ \u00a0\u202f]*([^\s0-9()+,.-][^0-9]*)", text)
     if unit and unit[1].lower().rstrip("-").rstrip() in ("kr", "sek") and unit[1].endswith("-"):
         # `1 234,50 kr-`: the minus after the unit (found trying ERP exports, h66)
-        hint = f"its minus stands after the unit; write it before the number (-1 234,50 {unit[1].rstrip('-').rstrip()}) " \
-               f"or before the unit (1 234,50- {unit[1].rstrip('-').rstrip()})"
+        # (said with the cell's own number: `5 000 kr-` was told to write `-1 234,50 kr`)
+        number, said = text[:unit.start(1)].strip(_BLANKS).lstrip("+"), unit[1].rstrip("-").rstrip()
+        hint = f"its minus stands after the unit; write it before the number (-{number} {said}) or before the unit " \
+               f"({number}- {said})"
     elif unit:  # tkr, mnkr, €, %: not kronor (found trying ERP exports: `1 234,50 kr` is read)
         hint = f"it ends in {unit[1]!r}, a unit kfollow does not read: amounts are in kronor (bare, or ending in kr or " \
                "SEK); export them in kronor"
