@@ -175,3 +175,14 @@ def test_the_forecast_comparison_is_headed_in_the_namnds_words(run, tmp_path):
     assert run("report", "--budgets", own, "--year", "2024", "-o", out).exit_code == 0
     text = out.read_text(encoding="utf-8")
     assert "Avvikelse enl. delårsrapport" in text and "Prognostiserad avvikelse" not in text and "Prognos i augusti" in text
+
+
+def test_months_in_words_leave_paths_and_options_with_equals_as_typed():
+    """Found in review (h70): `in_words` said `svar/2024-10.yaml` as `svar/oktober 2024.yaml` and `--period=2024-10`
+    as `--period=oktober 2024`: a file or an option a reader would type, changed into no such file or option."""
+    from kfollow.engine.document import in_words
+
+    for typed in ("budgets/svar/2024-10.yaml", "2024-10.yaml", "answered/2024-08/ekonomi.xlsx", "--period=2024-10",
+                  "C:\\svar\\2024-10.yaml"):
+        assert in_words(f"se {typed} här") == f"se {typed} här"
+    assert in_words("till och med 2024-08: KSF. Och 2024-09.") == "till och med augusti 2024: KSF. Och september 2024."

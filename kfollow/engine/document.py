@@ -159,7 +159,8 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
 
 
 # a month as a table's title or note says it (`2024-08`), not where it is typed (`--period 2024-10`, `{2024-08: …}`)
-_ISO_MONTH = r"(?<![-{:.\w])(?<!--period )(?<!--against )(\d{4})-(0[1-9]|1[0-2])(?![-\w])"
+# (nor in a path or an option with `=`: `svar/2024-10.yaml`, `--period=2024-10`; found in review, h70)
+_ISO_MONTH = r"(?<![-{:.\w/\\=])(?<!--period )(?<!--against )(\d{4})-(0[1-9]|1[0-2])(?![-\w/\\]|\.\w)"
 _SAID = (  # (the longer phrase first: `prognos 2024-08` is `prognosen i augusti 2024`, not `prognos augusti 2024`)
     (re.compile(_ISO_MONTH + r" \(ack\.\)"), lambda y, m: f"{selection.months_to(m)} {y}"),
     (re.compile(r"\bprognos t\.o\.m\. " + _ISO_MONTH), lambda y, m: f"den senaste prognosen till och med "
