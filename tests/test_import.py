@@ -1426,3 +1426,16 @@ def test_erp_csv_an_amount_with_thousands_and_the_other_decimal_mark_is_told_of_
     assert result.exit_code == 3
     message = result.stderr.strip().splitlines()[-1]
     assert message == f"Error: {tmp_path / 'erp.csv'}:2:6: Belopp {cell!r} is not an amount; {hint}", message
+
+
+def test_erp_csv_a_closed_quote_over_two_lines_with_text_after_it_is_not_told_unclosed(tmp_path: Path):
+    """Found in review (h70): `"Faktura⏎rad 2" extra` is closed, on the row's second line, and text follows its
+    quote; it was told 'a quoted field in the row that begins here is not closed; add the closing quote', sending
+    the administrator to add a quote that is there. It is told where the text after the quote stands."""
+    result = csv_import(tmp_path, "Period;Konto;Ansvar;Verksamhet;Text;Belopp\n202401;4010;1100;100;x;1,00\n"
+                                  '202401;4010;1100;100;"Faktura\nrad 2" extra;4,00\n202401;4010;1100;100;x;1,00\n')
+    assert result.exit_code == 3
+    message = result.stderr.strip().splitlines()[-1]
+    assert message.startswith(f"Error: {tmp_path / 'erp.csv'}:4:7: text after the closing quote of a quoted field "
+                              "that begins on line 3"), message
+    assert "not closed" not in message

@@ -533,6 +533,43 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
     return DataError(name, line, field, f"{title} {shown} is not an amount; {hint}")
 
 
+def _text_after_quote(text: str, separator: str, line: int) -> tuple[int, int] | None:
+    """Where the row beginning at `line` has a quoted field closed on a later line with text after its quote
+    (`"Faktura⏎rad 2" extra`): that text's line and column. None where the quote that ends the field opens a cell
+    of its own (`;"Pärmar"`: the field was never closed) or the field is not closed at all."""
+    lines = text.split("\n")
+    at, col, state, opened = line, 0, "start", line
+    while at <= len(lines):
+        row = lines[at - 1] + "\n"
+        while col < len(row):
+            ch, col = row[col], col + 1
+            if state == "quoted":
+                if ch == '"':
+                    state = "closed"
+                continue
+            if state == "closed":
+                if ch == '"':
+                    state = "quoted"  # a doubled quote, inside
+                    continue
+                if ch in (separator, "\r", "\n"):
+                    state = "start"
+                    if ch == "\n":
+                        return None  # the row ended: its quotes were right
+                    continue
+                before = row[col - 3] if col >= 3 else separator  # (the character before the closing quote)
+                return None if at > opened and before in (separator,) else (at, col)
+            if ch == "\n":
+                return None
+            if ch == '"' and state == "start":
+                state, opened = "quoted", at
+            elif ch == separator:
+                state = "start"
+            elif ch != "\r":
+                state = "plain"
+        at, col = at + 1, 0
+    return None
+
+
 def _csv_failure(text: str, separator: str, name: str, exc: Exception) -> DataError:
     """A polars read error → one DataError naming the line, found by reading in Python (error path only)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
@@ -549,6 +586,10 @@ def _csv_failure(text: str, separator: str, name: str, exc: Exception) -> DataEr
         # a quote opened and never closed makes one record of the lines up to the next quote, or the end: where its
         # row begins, not where the reader stopped (as a fact table's; found trying ERP exports, h66)
         if "unexpected end of data" in str(err) or reader.line_num > end + 1:
+            if (after := _text_after_quote(text, separator, end + 1)) is not None:  # closed, on a later line
+                return DataError(name, *after, f"text after the closing quote of a quoted field that begins on line "
+                                               f"{end + 1}; put the whole field in the quotes, or the text in a field "
+                                               'of its own (and double a quote inside the field: "")')
             return DataError(name, end + 1, None, "a quoted field in the row that begins here is not closed; add the "
                                                   'closing quote (and double a quote inside the field: "")')
         return DataError(name, reader.line_num, None, f"malformed CSV ({err}); quote a field with the separator or a "
