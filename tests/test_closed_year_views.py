@@ -40,7 +40,7 @@ def test_a_closed_year_budgeted_per_stab_is_a_note_not_a_warning(run, tmp_path):
     assert result.stderr.endswith("check: " + str(folder) + ": 0 error(s), 0 warning(s)\n"), result.stderr
     notes = [ln for ln in result.stderr.splitlines() if ln.startswith("note: ")]
     assert notes == [f"note: {folder}/2025.yaml:12: SOC 2025: budget anges för stabraderna men inte för "
-                     "verksamhetsraderna, som visas med budget –; 2025 är ett avslutat år (2026 är bokfört), så det "
+                     "verksamhetsraderna, som visas med budget –; 2025 är ett avslutat år (2026 har utfall), så det "
                      "behöver inte kompletteras"], result.stderr
     assert_swedish(notes[0].removeprefix("note: "))
     assert json.loads(run("check", "--budgets", folder, "-f", "json").stdout) == []
@@ -66,3 +66,14 @@ def test_the_year_followed_keeps_the_warning(run, tmp_path):
     december = run("check", "--budgets", _folder(tmp_path / "c"), "--period", "2025-12")
     assert december.exit_code == 0, december.stderr
     assert "varning: SOC 2025: budget anges för stabraderna men inte för verksamhetsraderna" in december.stdout
+
+
+def test_a_caller_without_notes_keeps_the_closed_years_gap_as_a_finding(tmp_path):
+    """Found in review: a caller of the check without a list for its notes lost the closed year's gap unsaid
+    (neither a finding nor a note); it stays a finding there."""
+    from kfollow.engine.checks import _check
+    from kfollow.options import By
+
+    folder = _folder(tmp_path)
+    frame, _, _ = _check(str(folder), None, None, By.stab, None)
+    assert "budget anges för stabraderna men inte för verksamhetsraderna" in " ".join(frame["meddelande"].to_list())

@@ -845,6 +845,8 @@ def test_erp_csv_debet_kredit_comma_separated_with_decimal_point(tmp_path: Path)
     # found by an ekonomisystem administrator (h66): a total row, a decimal mark without decimals, a minus after a unit
     ("Summa;;;;;0,00", "2:1", "Period 'Summa': a total row? kfollow sums the rows itself; leave the total out"),
     ("Totalt 2024;;;;;0,00", "2:1", "Period 'Totalt 2024': a total row?"),
+    ("Summering;;;;;0,00", "2:1", "Period 'Summering': a total row?"),
+    (";Summa;;;;1,00", "2:1", "Period is empty, in a row that says 'Summa': a total row? kfollow sums the rows itself"),
     ("202401;4010;1100;100;x;1 234,", "2:6", "Belopp '1 234,' is not an amount; it ends in its decimal mark with no "
                                              "decimals after it; write 1 234 or 1 234,00"),
     ("202401;4010;1100;100;x;1 234,-", "2:6", "Belopp '1 234,-' is not an amount; it ends in its decimal mark with no "

@@ -186,3 +186,18 @@ def test_months_in_words_leave_paths_and_options_with_equals_as_typed():
                   "C:\\svar\\2024-10.yaml"):
         assert in_words(f"se {typed} här") == f"se {typed} här"
     assert in_words("till och med 2024-08: KSF. Och 2024-09.") == "till och med augusti 2024: KSF. Och september 2024."
+
+
+def test_a_forecast_note_names_the_column_as_the_year_file_heads_it(run, tmp_path):
+    """Found in review: with `rubriker: {jmf_prognos: Prognosen}` the header said Prognosen and the note under it
+    "Jmf. prognos är – på summaraderna …": a column the table does not show by that name."""
+    own = tmp_path / "b"
+    shutil.copytree(ROOT / "budgets", own)
+    year = own / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("forvaltningar:", "rubriker:\n  jmf_prognos: Prognosen\n"
+                                                             "forvaltningar:", 1), encoding="utf-8")
+    plain = run("deviation", "--year", "2024", "--by", "forvaltning", "--against", "2024-08")
+    renamed = run("deviation", "--budgets", own, "--year", "2024", "--by", "forvaltning", "--against", "2024-08")
+    assert renamed.exit_code == 0, renamed.stderr
+    assert "Jmf. prognos är –" in plain.stdout  # (the bundled year: VSS made no forecast in August)
+    assert "Prognosen är –" in renamed.stdout and "Jmf. prognos är" not in renamed.stdout

@@ -55,3 +55,19 @@ def test_a_name_with_a_comma_in_a_flow_mapping_is_told_to_be_quoted(tmp_path):
     (d / "2024.yaml").write_text(year.replace("forvaltningar:", "kostnadsslag:\n" + quoted + "forvaltningar:", 1), encoding="utf-8")
     shown = subprocess.run([sys.executable, "-m", "kfollow", "deviation", "--budgets", str(d)], capture_output=True, text=True)
     assert shown.returncode == 0, shown.stderr
+
+
+def test_a_name_cut_by_two_commas_is_told_whole(tmp_path):
+    """Found in review: `{namn: Köp, bidrag, material, …}` was told to quote "Köp, bidrag", which moved the
+    error to `material`; the hint now names the whole value the commas cut."""
+    d = tmp_path / "b"
+    d.mkdir()
+    for name in ("2023.yaml", "2024.yaml"):
+        (d / name).write_text((ROOT / "examples" / "budgets" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    year = d / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace(
+        "forvaltningar:", 'kostnadsslag:\n  kop: {namn: Köp, bidrag, material, konton: ["4"]}\nforvaltningar:', 1),
+        encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "kfollow", "check", "--budgets", str(d)], capture_output=True, text=True)
+    assert "'Köp, bidrag, material' was read as three; write a value with a comma in quotes: \"Köp, bidrag, " \
+           "material\"" in result.stdout + result.stderr

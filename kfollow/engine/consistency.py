@@ -110,7 +110,7 @@ def reconcile_frame(budgets: Store, a: pl.DataFrame, closed: dict[int, int] | No
                                 where = info.forvaltningar[fid].line if got["rad"] is None else got["rad"]
                                 notes.append(f"{info.fil}:{where}: {fid} {ar}: {part} anges för {given} men inte för "
                                              f"{missing}, som visas med {part} –; {ar} är ett avslutat år "
-                                             f"({closed[ar]} är bokfört), så det behöver inte kompletteras")
+                                             f"({closed[ar]} har utfall), så det behöver inte kompletteras")
                             elif have is None and got["rad"] is None:  # rows only the tables give: not written, not
                                 # forgotten (found in review: "ange budget också" for rows the year file has not)
                                 # (a budget from tables is given its view there: the year file may not add one)

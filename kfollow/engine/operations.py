@@ -217,7 +217,9 @@ def _unknown_forecast_sums(frame: pl.DataFrame, column: str = "prognos", base: s
     if not lacking:
         return ()
     named = ", ".join(lacking[:5]) + (f" och {len(lacking) - 5} till" if len(lacking) > 5 else "")
-    header = "Prognos" if column == "prognos" else "Jmf. prognos"
+    # (a header of the year file's own names the column as the table shows it: found in review)
+    own = store.years[year].rubriker.get(column) if store is not None and year in store.years else None
+    header = own or ("Prognos" if column == "prognos" else "Jmf. prognos")
     if advice is not None:
         advice += _unattributed_advice(lacking, entries, year, month)
     return (ColumnNote(f"{header} är – på summaraderna där en rad saknar prognos{made}: {named}; en summa av "

@@ -46,6 +46,8 @@ _BLANKS = " \t\u00a0\u202f"
 # an amount's unit after it, where it is kronor (`1 234,50 kr`, `12 SEK`), taken off; any other unit is refused
 _KRONOR = r"(?i)([0-9)-])[ \x{00a0}\x{202f}]*(?:kr|sek)$"
 _CONTROL_PL = control_class(r"\n\r", polars=True)
+# a cell of an export's total row (`Summa`, `Totalt 2024`, `Summering`), in any of its columns
+_TOTAL = re.compile(r"(?i)\s*(summa|summering|totalt?|sum|total summa|slutsumma)\b.*")
 _ROW = "_rad"
 # an account's cell that also gives its name: the number, blanks (and a dash), then a letter (`5010 - Löner`)
 _NAMED_ACCOUNT = r"(?s)^([0-9]+)[ \x{00a0}\x{202f}]+(?:[-\x{2013}][ \x{00a0}\x{202f}]+)?(\p{L}.*)$"
@@ -456,6 +458,12 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
     title = columns[column]
     value = row[column] or ""
     shown = repr(value)
+    total_row = next((v for v in row.values() if isinstance(v, str) and _TOTAL.fullmatch(v)), None)
+    if column == "period" and kind in ("empty", "period") and total_row is not None:  # an export's total row
+        said = f"{title} {shown}" if value == total_row else \
+            f"{title} {shown if value else 'is empty'}, in a row that says {total_row.strip()!r}"
+        return DataError(name, line, field, f"{said}: a total row? kfollow sums the rows itself; leave the total out "
+                                            "of the export (or delete its line)")
     if kind == "empty" and column == "period" and budget:  # (found by a controller: the year was not named)
         return DataError(name, line, field, f"{title} is empty; every budget row needs a period: the year YYYY (spread "
                                             "over its months by the year file's profile) or a month YYYY-MM (or "
@@ -485,9 +493,6 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
         whole_year = (not budget and re.fullmatch(r"\s*(19|20)[0-9]{2}\s*", value)
                       and " (if it is a whole year: that is a budget's period; import a budget export with "
                           "--budget-out)" or "")
-        if re.fullmatch(r"(?i)\s*(summa|totalt?|sum|total summa|slutsumma)\b.*", value):  # an export's total row
-            return DataError(name, line, field, f"{title} {shown}: a total row? kfollow sums the rows itself; leave "
-                                                "the total out of the export (or delete its line)")
         named = ", or a month by its first three letters (2024-mar)" if re.search("[A-Za-z]", value) else ""
         return DataError(name, line, field, f"{title} {shown} is not a period; write {forms}, e.g. 202403{named}"
                                             f"{whole_year}")

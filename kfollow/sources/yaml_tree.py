@@ -143,6 +143,7 @@ _WHOLE = re.compile(r"[+\-−]?[0-9][0-9 \u00a0\u202f]*")  # the whole part of a
 
 
 CLOSING = {"[": "]", "{": "}"}
+_COUNT = {2: "two", 3: "three", 4: "four", 5: "five"}  # values a comma cut a flow mapping's value into
 
 
 def _unclosed_bracket(text: str) -> tuple[int, str] | None:
@@ -321,9 +322,16 @@ class TreeReader:
                     elif not close and isinstance(vnode, Scalar) and vnode.value == "" and knode.line == node.line \
                             and isinstance(before, Scalar) and before.value:
                         # {namn: Köp av verksamhet, bidrag och material, …}: the comma ended the name (found by a new
-                        # user: "unknown key 'bidrag och material'" said nothing of what to do)
-                        hint = (f"a comma inside {{ }} ends a value, so '{before.value}, {key}' was read as two; write a "
-                                f"value with a comma in quotes: \"{before.value}, {key}\"")
+                        # user: "unknown key 'bidrag och material'" said nothing of what to do); every piece the
+                        # commas cut off, up to the next key (`Köp, bidrag, material`: found in review)
+                        pieces = [key]
+                        for k, (kn, vn) in items[index + 1:]:
+                            if k in allowed or not (isinstance(vn, Scalar) and vn.value == "" and kn.line == node.line):
+                                break
+                            pieces.append(k)
+                        whole = ", ".join([before.value, *pieces])
+                        hint = (f"a comma inside {{ }} ends a value, so '{whole}' was read as {_COUNT.get(len(pieces) + 1, len(pieces) + 1)}; write a "
+                                f"value with a comma in quotes: \"{whole}\"")
                     raise self.error(knode, f"unknown key '{key}' in {what}; {hint}")
         for key in required:
             if key not in node.items:
