@@ -77,3 +77,21 @@ def test_a_caller_without_notes_keeps_the_closed_years_gap_as_a_finding(tmp_path
     folder = _folder(tmp_path)
     frame, _, _ = _check(str(folder), None, None, By.stab, None)
     assert "budget anges för stabraderna men inte för verksamhetsraderna" in " ".join(frame["meddelande"].to_list())
+
+
+def test_a_period_of_next_years_budget_only_file_is_told_it_has_no_utfall(run, tmp_path):
+    """Found in review: `check --period 2027-01` (and `deviation`) of a next year's file with a budget alone was
+    told '2027.yaml gives utfall for the whole year only', of a file that gives no utfall at all."""
+    folder = _folder(tmp_path)
+    (folder / "2027.yaml").write_text(_year(2027, "budget: 1100", "budget: 500", "budget: 600", "budget: 1000"),
+                                      encoding="utf-8")
+    for command in ("check", "deviation"):
+        result = run(command, "--budgets", folder, "--period", "2027-01")
+        assert result.exit_code == 2, result.stderr
+        error = [ln for ln in result.stderr.splitlines() if ln.startswith("Error:")]
+        assert error == [f"Error: {folder}/2027.yaml has no utfall yet (a budget only); --period needs utfall per "
+                         "month (utfall: {2027-01: …}, see README, or kfollow import), or pick a period of a year "
+                         "with utfall"], result.stderr
+    # a year with utfall for the whole year is told so, as before
+    whole = run("deviation", "--budgets", folder, "--period", "2025-06")
+    assert "2025.yaml gives utfall for the whole year only" in whole.stderr

@@ -85,6 +85,10 @@ def _require_booked(a: pl.DataFrame, fil: str, year: int, period: int, tables: t
         if period != 12 and tables:  # tables that book no month (a table of a header only)
             raise UsageError(f"the utfall tables of {year} ({', '.join(tables)}) book no month; import the months "
                              f"(kfollow import) or use the year without --period")
+        if period != 12 and a["utfall"].is_null().all():  # a next year's budget, made in the autumn (found in
+            # review: it was told it "gives utfall for the whole year only", of no utfall at all)
+            raise UsageError(f"{fil} has no utfall yet (a budget only); --period needs utfall per month (utfall: "
+                             f"{{{year}-01: …}}, see README, or kfollow import), or pick a period of a year with utfall")
         if period != 12:
             raise UsageError(f"{fil} gives utfall for the whole year only; --period needs utfall per month "
                              f"(utfall: {{{year}-01: …}}, see README) or use the year without --period")
