@@ -135,3 +135,17 @@ def test_top_lists_a_row_typed_per_stab_as_the_row(run, tmp_path):
         ("EKO", "", "Ekonomistab", 2_519_866_67), ("SERV", "kop_material", "Köp av verksamhet, material och bidrag",
                                                    -1_205_833_33),
         ("DIG", "", "Digitaliseringsstab", -1_156_804_76), ("LED", "", "Ledningsstab", -770_728_57)]
+
+
+def test_the_note_says_how_the_year_shown_typed_a_forvaltning_the_other_year_lacks(run, tmp_path):
+    """Found in review: `compare 2023 2024` where KSF (typed per stab, no accounts) is in 2023 only said 'KSF har
+    inga konton: budget och utfall är skrivna för hela förvaltningen', beside its seven staber of 2023."""
+    d = _mix(tmp_path, "KSF")
+    text = (d / "2024.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"  KSF:\n.*?(?=\n  [A-Z]+:\n)", "", text, count=1, flags=re.S)
+    (d / "2024.yaml").write_text(text[:text.index("ombudgeteringar:")], encoding="utf-8")
+    shown = run("compare", "2023", "2024", "--budgets", d, "--by", "stab,kostnadsslag")
+    assert shown.exit_code == 0, shown.stderr
+    assert "Anm.: KSF har inga konton: budget och utfall är skrivna per stab i årsfilen, så raderna delas inte upp " \
+           "per kostnadsslag." in shown.stdout, shown.stdout
+    assert "för hela förvaltningen" not in shown.stdout

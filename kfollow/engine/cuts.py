@@ -583,7 +583,8 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     row_key = parent or ("forvaltning" if view is By.forvaltning else key)
     parent_kinds = [RowKind.rad.value] if parent else PARENTS  # a part without account has no accounts
     nested = cut.nested or cut.part is None
-    accountless = [] if flt or parent or not nested else _accountless(store, {figures[c][0] for c in money}, fids)
+    shown_years = {figures[c][0] for c in money}
+    accountless = [] if flt or parent or not nested else _accountless(store, shown_years, fids)
     parents = outer.with_row_index("_o").filter(pl.col("radtyp").is_in(parent_kinds)).with_columns(
         _parent=pl.col(row_key).fill_null(""), _sign=pl.when(pl.col("redovisas_som") == "resultat").then(-1).otherwise(1))
     parents_netto = parents.with_columns(_netto(net))
@@ -750,7 +751,7 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
             if lacking:
                 where = "utelämnas" if flt else f"står på raden Ej fördelat på {part}"
                 notes += (Caveat(f"{what} för {', '.join(lacking)} finns inte med konto: det {where}."),)
-    notes += _accountless_note(store, year, parents, accountless, view, part)
+    notes += _accountless_note(store, shown_years, parents, accountless, view, part)
     if part == "kostnadsslag" or flt.kostnadsslag:  # every year's accounts grouped as `year` groups them
         for y in sorted({figures[c][0] for c in money} - {year}):
             notes += regrouped_note(store, year, y, fids, flt, [c for c in money if figures[c][0] == y])
@@ -799,13 +800,15 @@ def _accountless(store: Store, years: set[int], fids: list[str]) -> list[str]:
     return [f for f in fids if f not in having]
 
 
-def _accountless_note(store: Store, year: int, parents: pl.DataFrame, accountless: list[str], view: By,
+def _accountless_note(store: Store, years: set[int], parents: pl.DataFrame, accountless: list[str], view: By,
                       part: str) -> tuple:
     """The note on the förvaltningar whose rows a nested cut shows whole, without parts: why (their figures are
     typed in the year file, per stab or verksamhet or for the förvaltning, without accounts)."""
     if not accountless:
         return ()
-    typed = store.amounts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(accountless))
+    # (of every year shown: a förvaltning of the base year alone was said to be typed "för hela förvaltningen",
+    # beside its staber; found in review)
+    typed = store.amounts.filter(pl.col("ar").is_in(sorted(years)) & pl.col("forvaltning").is_in(accountless))
     views = {f: set(v) for f, v in typed.group_by("forvaltning").agg(pl.col("vy").unique()).iter_rows()}
     rows = dict(parents.group_by("forvaltning").len().iter_rows())
     said: dict[tuple[str, str], list[str]] = {}
