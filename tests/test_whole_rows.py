@@ -149,3 +149,23 @@ def test_the_note_says_how_the_year_shown_typed_a_forvaltning_the_other_year_lac
     assert "Anm.: KSF har inga konton: budget och utfall är skrivna per stab i årsfilen, så raderna delas inte upp " \
            "per kostnadsslag." in shown.stdout, shown.stdout
     assert "för hela förvaltningen" not in shown.stdout
+
+
+def test_a_row_shown_whole_is_told_apart_from_another_forvaltnings_row_of_the_same_code():
+    """Found in review: in `--by verksamhet,konto --top`, KLF's 920 shown whole (no accounts) and NYF's 920 (with
+    accounts) both read `Gemensamma verksamheter…`: the förvaltning is named where a verksamhet's name repeats, for
+    a row shown whole as for a row with parts."""
+    import polars as pl
+
+    from kfollow.engine.cuts import largest
+
+    frame = pl.DataFrame({
+        "radtyp": ["rad", "radsumma", "del", "summa"],
+        "forvaltning": ["KLF", "NYF", "NYF", None],
+        "verksamhet": ["920", "920", None, "Summa"],
+        "konto": [None, None, "5010", None],
+        "namn": ["Gemensamma verksamheter", "Gemensamma verksamheter", "Löner", "Summa"],
+        "avvikelse": [300, 200, 200, 500],
+    })
+    assert largest(frame, 5)["rubrik"].to_list() == ["KLF Gemensamma verksamheter: hela raden",
+                                                     "NYF Gemensamma verksamheter: 5010 - Löner"]

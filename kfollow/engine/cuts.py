@@ -998,7 +998,9 @@ def named_parts(frame: pl.DataFrame) -> pl.DataFrame:
     the nearest `radsumma` above it. Without parts, rows of several förvaltningar get its id."""
     if (frame["radtyp"] == "radsumma").any():
         parent = pl.col("namn")
-        rows = frame.filter(pl.col("radtyp") == "radsumma")
+        # (the rows shown whole, of a förvaltning without accounts, are rows too: a code they share with another
+        # förvaltning's row is told apart as theirs is; found in review)
+        rows = frame.filter(pl.col("radtyp").is_in(["radsumma", *WHOLE]))
         several = "forvaltning" in frame.columns and rows["forvaltning"].drop_nulls().n_unique() > 1
         view = next((k for k in ("stab", "verksamhet") if k in frame.columns), None)
         if "stab" not in frame.columns and "forvaltning" in frame.columns and \
