@@ -891,6 +891,11 @@ def test_erp_csv_a_name_twice_in_the_header_is_told_as_written(tmp_path: Path):
 def test_erp_csv_missing_column_and_unmapped_objects(tmp_path: Path):
     result = csv_import(tmp_path, "Period;Konto;Ansvaret;Verksamhet;Belopp\n202401;4010;1100;100;1,00\n")
     assert result.exit_code == 3 and "no column 'Ansvar'" in result.stderr and "did you mean 'Ansvaret'" in result.stderr
+    # where the mapping names it, as the mapping's other errors say it (found by an ekonomisystem administrator)
+    assert f"(kolumn of stab in {tmp_path / 'map.yaml'}:3:1)" in result.stderr, result.stderr
+    wrong = csv_import(tmp_path, "Perioden;Konto;Ansvar;Verksamhet;Belopp\n202401;4010;1100;100;1,00\n")
+    assert f"no column 'Period' (period in {tmp_path / 'map.yaml'}:13:11); did you mean 'Perioden'?" in wrong.stderr, \
+        wrong.stderr
     body = "Period;Konto;Ansvar;Verksamhet;Belopp\n202401;4010;3000;100;1,00\n202401;4010;4000;100;2,00\n"
     result = csv_import(tmp_path, body)
     assert result.exit_code == 3

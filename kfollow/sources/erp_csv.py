@@ -323,9 +323,13 @@ def _columns(frame: pl.DataFrame, mapping: LedgerMapping, name: str, written: li
         wanted["belopp"] = ("belopp", k.belopp)
     else:
         wanted["debet"], wanted["kredit"] = ("debet", k.debet), ("kredit", k.kredit)
+    # where the mapping names each column, for the message of one the header lacks (found by an ekonomisystem
+    # administrator: the mapping's line was not said, as its other errors say it)
+    at = {column: k.where(column) for column in wanted}
     for key in mapping.keys():
         if key.kolumn is not None:
             wanted[key.source] = (f"kolumn of {key.name}", key.kolumn)
+            at[key.source] = (key.line, key.column)
     for what, title in wanted.values():  # (a name twice first: the rest of the header may be right)
         if title.strip(_BLANKS) in twice:
             raise DataError(name, 1, None, f"column {title!r} appears twice in the header; keep one")
@@ -334,7 +338,8 @@ def _columns(frame: pl.DataFrame, mapping: LedgerMapping, name: str, written: li
         if title.strip(_BLANKS) not in stripped:
             close = difflib.get_close_matches(title, list(stripped), n=1)
             hint = f"did you mean {close[0]!r}?" if close else f"the header has: {', '.join(map(repr, stripped))}"
-            raise DataError(name, 1, None, f"no column {title!r} ({what} in {mapping.fil}); {hint}")
+            place = f"{mapping.fil}:{at[column][0]}:{at[column][1]}" if at.get(column) else mapping.fil
+            raise DataError(name, 1, None, f"no column {title!r} ({what} in {place}); {hint}")
         found[column] = stripped[title.strip(_BLANKS)]
     return found
 

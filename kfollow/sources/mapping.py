@@ -199,6 +199,11 @@ class Columns:
     line: int
     column: int
     kontonamn: str | None = None  # the accounts' names, for the tables' note (as a SIE export's #KONTO)
+    at: tuple[tuple[str, int, int], ...] = ()  # each role's line and column in the mapping file, for its messages
+
+    def where(self, role: str) -> tuple[int, int] | None:
+        """The line and column where the mapping names `role`'s column, if known."""
+        return next(((line, column) for r, line, column in self.at if r == role), None)
 
 
 @dataclass(frozen=True)
@@ -431,4 +436,5 @@ class _MappingParser(TreeReader):
                                         f"'{names[role]}'; give each its own column of the export")
             seen[names[role]] = role
         return Columns(names["konto"], names["period"], names.get("belopp"), names.get("debet"), names.get("kredit"),
-                       body.line, body.column, names.get("kontonamn"))
+                       body.line, body.column, names.get("kontonamn"),
+                       tuple((role, v.line, v.column) for role, (_, v) in body.items.items()))
