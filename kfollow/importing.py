@@ -246,7 +246,17 @@ def import_csv(path: Path | str, mapping: Path | str | LedgerMapping, year: int 
         if outside.height:  # said with what they hold, as the SIE import says its #TRANS outside the year
             years = ", ".join(sorted({p[:4] for p in outside["period"].to_list()}))
             total = ledger.kr(int(outside["belopp"].cast(pl.Int128).sum()))
-            notes += (f"{_count(outside.height, 'row')} of {years} left out (--year {year}), together {total}",)
+            # (by slag where they are of several: a cost and its bank row net to 0,00 kr, which said nothing of the
+            # cost left out; found by an ekonomisystem administrator)
+            slag = {k: rules.slag_of(k) for k in outside["konto"].unique().to_list()}
+            sums = {kind: int(outside.filter(pl.col("konto").is_in([k for k, v in slag.items() if v == kind]))["belopp"]
+                              .cast(pl.Int128).sum()) for kind in ("kostnad", "intakt", "ignorera")}
+            parts = [f"kostnader {ledger.kr(sums['kostnad'])}" if sums["kostnad"] else "",
+                     f"intäkter {ledger.kr(-sums['intakt'])}" if sums["intakt"] else "",
+                     f"ignorerat {ledger.kr(sums['ignorera'])}" if sums["ignorera"] else ""]
+            parts = [x for x in parts if x]
+            split = f" ({', '.join(parts)})" if len(parts) > 1 else ""
+            notes += (f"{_count(outside.height, 'row')} of {years} left out (--year {year}), together {total}{split}",)
         rows = ledger.Ledger(rows.name, kept, rows.line, notes=notes, field=rows.field)
     kind = "budget" if budget else "utfall"
     messages: list[str] = [f"warning: {warning}" for warning in export.warnings]

@@ -769,6 +769,15 @@ def test_erp_csv_rows_of_other_years_left_out_by_year_are_said(tmp_path: Path):
     assert result.exit_code == 0, result.stderr
     assert "note: 2 rows of 2023, 2025 left out (--year 2024), together 1 000 000,00 kr" in result.stderr
     assert keyed(facts_of(tmp_path / "out.csv")) == {("2024-01", "ADM", "EKO", "100", "4010", "kostnad"): "1234.50"}
+    # a cost and its bank row of another year net to 0,00 kr: said by slag (found by an ekonomisystem administrator)
+    body = ("Period;Konto;Ansvar;Verksamhet;Text;Belopp\n"
+            "202312;4010;1100;100;Inköp;99 999,99\n"
+            "202312;1930;1100;100;Bank;-99 999,99\n"
+            "202401;4010;1100;100;Inköp;1 234,50\n")
+    netted = csv_import(tmp_path, body, CSV_MAPPING, "utf-8", False, "out2.csv", "--year", "2024")
+    assert netted.exit_code == 0, netted.stderr
+    assert ("note: 2 rows of 2023 left out (--year 2024), together 0,00 kr (kostnader 99 999,99 kr, ignorerat "
+            "-99 999,99 kr)") in netted.stderr, netted.stderr
 
 
 def test_erp_csv_account_names_reach_a_cut_by_konto(tmp_path: Path):
