@@ -17,7 +17,7 @@ class Format(str, Enum):
     md = "md"
     excel = "excel"  # CSV for Swedish Excel: semicolon, decimal comma, UTF-8 BOM
     xlsx = "xlsx"  # an Excel workbook: exact numbers with number formats
-    docx = "docx"  # a Word document: the table as a Word table (the word extra)
+    docx = "docx"  # a Word document: the table as a Word table
 
 
 class Unit(str, Enum):

@@ -13,7 +13,7 @@ import pytest
 from conftest import BUDGETS, ROOT
 from kfollow.errors import ExitStatus
 
-docx = pytest.importorskip("docx", reason="python-docx (the word extra) is not installed")
+docx = pytest.importorskip("docx", reason="python-docx (a dependency of kfollow) is not installed")
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -297,14 +297,14 @@ def test_table_command_as_docx_keeps_columns_and_starts_on_its_first_page(tmp_pa
     assert document.sections[0].orientation == WD_ORIENT.LANDSCAPE or len(document.tables[0].columns) < 9
 
 
-def test_without_python_docx_the_error_names_the_extra(tmp_path, monkeypatch):
+def test_without_python_docx_the_error_says_to_install_kfollow_again(tmp_path, monkeypatch):
     import sys
 
     monkeypatch.setitem(sys.modules, "docx", None)  # import docx raises ImportError
     out = tmp_path / "r.docx"
     result = _invoke("deviation", "--budgets", str(BUDGETS), "--year", "2024", "-o", str(out))
     assert result.exit_code == ExitStatus.USAGE
-    assert "pip install 'kfollow[word]'" in result.stderr and not out.exists()
+    assert "python-docx, which is installed with kfollow" in result.stderr and not out.exists()
 
 
 @pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftotext"),

@@ -609,7 +609,7 @@ def _bold_labels_xlsx(path) -> list[list[tuple[str, bool]]]:
 
 def _bold_labels_docx(path) -> list[list[tuple[str, bool]]]:
     """Each Word table's rows as (label, whether every run of it is bold)."""
-    docx = pytest.importorskip("docx", reason="python-docx (the word extra) is not installed")
+    docx = pytest.importorskip("docx", reason="python-docx (a dependency of kfollow) is not installed")
     return [[(r.cells[0].text, all(run.bold for p in r.cells[0].paragraphs for run in p.runs if run.text))
              for r in t.rows[1:]] for t in docx.Document(str(path)).tables]
 
@@ -707,7 +707,7 @@ def test_a_single_table_in_word_says_the_notes_of_its_columns_shown(run, tmp_pat
     """Found in review (h58): `deviation -o x.docx` put every note of the report under its table, those on columns
     not shown too: in a tertial where last year is given whole, both 'Utfall 2023 visas inte' and 'Utfall 2023 är
     –', one contradicting the other, whether or not --columns asked for the column."""
-    docx = pytest.importorskip("docx", reason="python-docx (the word extra) is not installed")
+    docx = pytest.importorskip("docx", reason="python-docx (a dependency of kfollow) is not installed")
     d = _last_year_given_whole(tmp_path)
     out = tmp_path / "d.docx"
     result = run("deviation", "--budgets", d, "--period", "2024-08", *columns, "-o", out)
@@ -737,7 +737,7 @@ def test_a_column_left_out_by_columns_gets_no_note_that_it_is_left_out(run, tmp_
             text = "\n".join(str(v) for ws in openpyxl.load_workbook(out) for row in ws.iter_rows(values_only=True)
                              for v in row if v is not None)
         else:
-            docx = pytest.importorskip("docx", reason="python-docx (the word extra) is not installed")
+            docx = pytest.importorskip("docx", reason="python-docx (a dependency of kfollow) is not installed")
             document = docx.Document(str(out))
             text = "\n".join([p.text for p in document.paragraphs] + [c.text for c in document.tables[0].rows[0].cells])
     assert "Avvikelse" in text and "Utfall 2023" not in text, text

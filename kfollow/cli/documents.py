@@ -25,8 +25,8 @@ DOCUMENT_FORMATS = ("html", "md", "xlsx", "docx", "pdf")
 
 def report(
     output: Annotated[Path, typer.Option("--output", "-o", help="rapport.html, rapport.md (charts as SVG files "
-                                         "beside it), rapport.xlsx (one sheet per table), rapport.docx (Word; "
-                                         "the word extra) or rapport.pdf (A4; the pdf extra).", readable=False)],
+                                         "beside it), rapport.xlsx (one sheet per table), rapport.docx (Word) "
+                                         "or rapport.pdf (A4; the pdf extra).", readable=False)],
     year: YearOpt = None,
     period: PeriodOpt = None,
     forvaltning: ForvaltningOpt = None,

@@ -30,7 +30,7 @@ from kfollow.render.columns import NUMERIC
 from kfollow.render.document import SOURCES_LABEL, chart_note, section_notes, unstated
 from kfollow.report import Document, Report, Section
 
-EXTRA = "Word documents need python-docx (pip install 'kfollow[word]'; in a checkout '.[word]')"
+EXTRA = "Word documents need python-docx, which is installed with kfollow; install kfollow again (pip install --force-reinstall kfollow)"
 A4 = (21.0, 29.7)  # cm
 MARGIN = 2.0  # cm, each side, when there is no template
 # a table's font size, its cells' margins (cm, both sides together; Word's default is 0,19 cm a side) and
