@@ -1388,13 +1388,45 @@ def test_erp_csv_a_month_by_its_name_is_read_where_the_year_is_whole_and_refused
                                   "month?); write the year whole, e.g. 2024-01, 202401 or 2024-jan"),
                        ("Okt 23", "Period 'Okt 23' gives no whole year (23: a year of two digits, or a day of the "
                                   "month?); write the year whole, e.g. 2023-10, 202310 or 2023-Okt"),
-                       ("2024-januari", "Period '2024-januari' is not a period; write YYYYMM, YYYY-MM or a date "
-                                        "YYYY-MM-DD, e.g. 202403, or a month by its first three letters (2024-mar)"),
+                       ("2024-janu", "Period '2024-janu' is not a period; write YYYYMM, YYYY-MM or a date "
+                                     "YYYY-MM-DD, e.g. 202403, or a month by its name or first three letters "
+                                     "(2024-mars, 2024-mar)"),
                        ("2024-xyz", "Period '2024-xyz' is not a period")):
         refused = csv_import(tmp_path, f"Period;Konto;Ansvar;Verksamhet;Text;Belopp\n{cell};4010;1100;100;x;1,00\n")
         assert refused.exit_code == 3
         assert refused.stderr.strip().splitlines()[-1].startswith(f"Error: {tmp_path / 'erp.csv'}:2:1: {said}"), \
             refused.stderr
+
+
+def test_erp_csv_a_month_by_its_whole_name_is_read_beside_the_whole_year(tmp_path: Path):
+    """Found trying ERP exports (h74): `mars 2024`, `2024-mars` (a month written in full, as a Swedish huvudbok
+    report heads its months) was refused as 'not a period', where `mar 2024` was read; the whole name, Swedish or
+    English, in any case, is read as its month. With a year of two digits it is refused as the short forms are."""
+    body = ("Period;Konto;Ansvar;Verksamhet;Text;Belopp\n"
+            "mars 2024;4010;1100;100;x;1,00\n"
+            "2024-mars;4010;1100;100;x;2,00\n"
+            "Mars 2024;4010;1100;100;x;4,00\n"
+            "2024 MARS;4010;1100;100;x;8,00\n"
+            "March 2024;4010;1100;100;x;16,00\n"
+            "2024-januari;4010;1100;100;x;32,00\n"
+            "september-2024;4010;1100;100;x;64,00\n"
+            "2024 October;4010;1100;100;x;128,00\n"
+            "december 2024;4010;1100;100;x;256,00\n")
+    assert csv_facts(tmp_path, body) == {
+        ("2024-01", "ADM", "EKO", "100", "4010", "kostnad"): "32.00",
+        ("2024-03", "ADM", "EKO", "100", "4010", "kostnad"): "31.00",
+        ("2024-09", "ADM", "EKO", "100", "4010", "kostnad"): "64.00",
+        ("2024-10", "ADM", "EKO", "100", "4010", "kostnad"): "128.00",
+        ("2024-12", "ADM", "EKO", "100", "4010", "kostnad"): "256.00",
+    }
+    for cell, said in (("mars-24", "Period 'mars-24' gives no whole year (24: a year of two digits, or a day of the "
+                                   "month?); write the year whole, e.g. 2024-03, 202403 or 2024-mars"),
+                       ("2024-marsch", "Period '2024-marsch' is not a period; write YYYYMM, YYYY-MM or a date "
+                                       "YYYY-MM-DD, e.g. 202403, or a month by its name or first three letters "
+                                       "(2024-mars, 2024-mar)")):
+        refused = csv_import(tmp_path, f"Period;Konto;Ansvar;Verksamhet;Text;Belopp\n{cell};4010;1100;100;x;1,00\n")
+        assert refused.exit_code == 3
+        assert refused.stderr.strip().splitlines()[-1] == f"Error: {tmp_path / 'erp.csv'}:2:1: {said}", refused.stderr
 
 
 @pytest.mark.parametrize("body, said", [

@@ -11,8 +11,8 @@ What Swedish ekonomisystem write when asked for a CSV of booked rows:
   refused); more than two decimals are allowed only as zeros. Parsed to Int64 öre by polars string expressions,
   never through a float.
 - periods `YYYYMM` or `YYYY-MM`, or a date `YYYY-MM-DD` (its month), or a month by its first three letters
-  beside the whole year (`2024-jan`, `jan 2024`), and in a budget export (`budget=True`) also `YYYY`, a budget
-  for the whole year (its ledger period stays `YYYY`);
+  or its whole name beside the whole year (`2024-jan`, `jan 2024`, `mars 2024`), and in a budget export
+  (`budget=True`) also `YYYY`, a budget for the whole year (its ledger period stays `YYYY`);
 - an account cell with the account's name after its number (`5010 Löner`) is the account, the name noted
   where no `kontonamn` column names it;
 - codes (konto, objects) with spaces around them are trimmed, and an empty object cell means no
@@ -51,10 +51,13 @@ _TOTAL = re.compile(r"(?i)\s*(summa|summering|totalt?|sum|total summa|slutsumma)
 _ROW = "_rad"
 # an account's cell that also gives its name: the number, blanks (and a dash), then a letter (`5010 - Löner`)
 _NAMED_ACCOUNT = r"(?s)^([0-9]+)[ \x{00a0}\x{202f}]+(?:[-\x{2013}][ \x{00a0}\x{202f}]+)?(\p{L}.*)$"
-# a month by its first three letters, in Swedish or English (no two of them alike but for the same month)
+# a month by its first three letters or its whole name, in Swedish or English (no two of them alike but for the
+# same month)
 _MONTHS = {name: f"{number:02d}" for number, names in enumerate(
-    (("jan",), ("feb",), ("mar",), ("apr",), ("maj", "may"), ("jun",), ("jul",), ("aug",), ("sep",), ("okt", "oct"),
-     ("nov",), ("dec",)), start=1) for name in names}
+    (("jan", "januari", "january"), ("feb", "februari", "february"), ("mar", "mars", "march"), ("apr", "april"),
+     ("maj", "may"), ("jun", "juni", "june"), ("jul", "juli", "july"), ("aug", "augusti", "august"),
+     ("sep", "september"), ("okt", "oct", "oktober", "october"), ("nov", "november"), ("dec", "december")),
+    start=1) for name in names}
 
 
 @dataclass(frozen=True)
@@ -447,11 +450,14 @@ def _ledger_frame(frame: pl.DataFrame, columns: dict[str, str], mapping: LedgerM
 
 
 def _month_by_name(period: pl.Expr) -> pl.Expr:
-    """A period written `2024-jan` or `jan 2024` (`-` or a space between) as `2024-01`; any other as it is.
-    A year of two digits (`jan-24`, Excel's mmm-yy, or the 24th of January?) is not read (`_message` says so)."""
+    """A period written `2024-jan` or `jan 2024` (`-` or a space between), or with the month's whole name
+    (`mars 2024`, `2024-mars`, `March 2024`), as `2024-01`; any other as it is. A year of two digits (`jan-24`,
+    Excel's mmm-yy, or the 24th of January?) is not read (`_message` says so)."""
     lower = period.str.to_lowercase()
-    year = pl.coalesce(lower.str.extract(r"^([0-9]{4})[- ][a-z]{3}$", 1), lower.str.extract(r"^[a-z]{3}[- ]([0-9]{4})$", 1))
-    named = pl.coalesce(lower.str.extract(r"^[0-9]{4}[- ]([a-z]{3})$", 1), lower.str.extract(r"^([a-z]{3})[- ][0-9]{4}$", 1))
+    year = pl.coalesce(lower.str.extract(r"^([0-9]{4})[- ][a-z]{3,9}$", 1),
+                       lower.str.extract(r"^[a-z]{3,9}[- ]([0-9]{4})$", 1))
+    named = pl.coalesce(lower.str.extract(r"^[0-9]{4}[- ]([a-z]{3,9})$", 1),
+                        lower.str.extract(r"^([a-z]{3,9})[- ][0-9]{4}$", 1))
     month = named.replace_strict(_MONTHS, default=None, return_dtype=pl.String)
     return pl.when(year.is_not_null() & month.is_not_null()).then(pl.concat_str(year, pl.lit("-"), month)).otherwise(period)
 
@@ -485,7 +491,7 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
                                             f"{last}); correct the date in the export, or name its period column "
                                             "(YYYYMM) under kolumner: period where it has one")
     if kind == "period":
-        two_digits = re.fullmatch(r"([A-Za-z]{3})[- ]?([0-9]{2})", value.strip(_BLANKS))
+        two_digits = re.fullmatch(r"([A-Za-z]{3,9})[- ]?([0-9]{2})", value.strip(_BLANKS))
         if two_digits and two_digits[1].lower() in _MONTHS:  # `jan-24`: Excel's mmm-yy, or a day of January?
             month = _MONTHS[two_digits[1].lower()]
             return DataError(name, line, field, f"{title} {shown} gives no whole year ({two_digits[2]}: a year of two "
@@ -498,7 +504,8 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
         whole_year = (not budget and re.fullmatch(r"\s*(19|20)[0-9]{2}\s*", value)
                       and " (if it is a whole year: that is a budget's period; import a budget export with "
                           "--budget-out)" or "")
-        named = ", or a month by its first three letters (2024-mar)" if re.search("[A-Za-z]", value) else ""
+        named = ", or a month by its name or first three letters (2024-mars, 2024-mar)" \
+            if re.search("[A-Za-z]", value) else ""
         return DataError(name, line, field, f"{title} {shown} is not a period; write {forms}, e.g. 202403{named}"
                                             f"{whole_year}")
     if kind == "control":
