@@ -1429,6 +1429,42 @@ def test_erp_csv_a_month_by_its_whole_name_is_read_beside_the_whole_year(tmp_pat
         assert refused.stderr.strip().splitlines()[-1] == f"Error: {tmp_path / 'erp.csv'}:2:1: {said}", refused.stderr
 
 
+def test_erp_csv_excels_datetime_of_a_date_is_read_as_the_date(tmp_path: Path):
+    """Found trying ERP exports (h74): a booking date that went through Excel comes out as its datetime,
+    `2024-03-15 00:00:00` (or `2024-03-15T00:00:00`), and was refused as 'not a period'; at midnight it is the
+    date, read for its month. Another time of day is refused, saying why: `2024-03-31 22:00:00` may be midnight of
+    1 April moved to UTC, in another month. A day the month lacks is told as for a date."""
+    body = ("Datum;Konto;Ansvar;Verksamhet;Text;Belopp\n"
+            "2024-03-15 00:00:00;4010;1100;100;x;1,00\n"
+            "2024-03-31T00:00:00;4010;1100;100;x;2,00\n"
+            "2024-04-01 00:00;4010;1100;100;x;4,00\n"
+            "2024-04-02T00:00:00.000;4010;1100;100;x;8,00\n"
+            "2024-05-02;4010;1100;100;x;16,00\n")
+    mapping = CSV_MAPPING.replace("period: Period", "period: Datum")
+    assert csv_facts(tmp_path, body, mapping) == {
+        ("2024-03", "ADM", "EKO", "100", "4010", "kostnad"): "3.00",
+        ("2024-04", "ADM", "EKO", "100", "4010", "kostnad"): "12.00",
+        ("2024-05", "ADM", "EKO", "100", "4010", "kostnad"): "16.00",
+    }
+    for cell, said in (("2024-03-31 22:00:00", "Datum '2024-03-31 22:00:00' is a date with the time 22:00:00, which "
+                                               "kfollow reads only at midnight without a time zone (Excel's 2024-03-31 "
+                                               "00:00:00): another may be a date moved by a time zone, into another "
+                                               "day and month; export the date alone (2024-03-31) or the period "
+                                               "(YYYYMM)"),
+                       ("2024-03-31T00:00:00Z", "Datum '2024-03-31T00:00:00Z' is a date with the time 00:00:00Z, "
+                                                "which kfollow reads only at midnight without a time zone (Excel's "
+                                                "2024-03-31 00:00:00): another may be a date moved by a time zone, "
+                                                "into another day and month; export the date alone (2024-03-31) or "
+                                                "the period (YYYYMM)"),
+                       ("2024-02-30 00:00:00", "Datum '2024-02-30 00:00:00' is no date: 2024-02 has no day 30 (its "
+                                               "last is 29); correct the date in the export, or name its period "
+                                               "column (YYYYMM) under kolumner: period where it has one")):
+        refused = csv_import(tmp_path, f"Datum;Konto;Ansvar;Verksamhet;Text;Belopp\n{cell};4010;1100;100;x;1,00\n",
+                             mapping)
+        assert refused.exit_code == 3
+        assert refused.stderr.strip().splitlines()[-1] == f"Error: {tmp_path / 'erp.csv'}:2:1: {said}", refused.stderr
+
+
 @pytest.mark.parametrize("body, said", [
     # a pair of quotes in an unquoted text (line 2) is read; the inch mark on line 4 is the fault (it was told at
     # line 2, whose text is fine)

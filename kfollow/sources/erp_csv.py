@@ -10,9 +10,10 @@ What Swedish ekonomisystem write when asked for a CSV of booked rows:
   so is an amount in parentheses (`(1 234,50)`); a unit `kr` or `SEK` after it is dropped (another unit is
   refused); more than two decimals are allowed only as zeros. Parsed to Int64 öre by polars string expressions,
   never through a float.
-- periods `YYYYMM` or `YYYY-MM`, or a date `YYYY-MM-DD` (its month), or a month by its first three letters
-  or its whole name beside the whole year (`2024-jan`, `jan 2024`, `mars 2024`), and in a budget export
-  (`budget=True`) also `YYYY`, a budget for the whole year (its ledger period stays `YYYY`);
+- periods `YYYYMM` or `YYYY-MM`, or a date `YYYY-MM-DD` (its month; also as Excel's datetime at midnight,
+  `2024-03-15 00:00:00`), or a month by its first three letters or its whole name beside the whole year
+  (`2024-jan`, `jan 2024`, `mars 2024`), and in a budget export (`budget=True`) also `YYYY`, a budget for the
+  whole year (its ledger period stays `YYYY`);
 - an account cell with the account's name after its number (`5010 Löner`) is the account, the name noted
   where no `kontonamn` column names it;
 - codes (konto, objects) with spaces around them are trimmed, and an empty object cell means no
@@ -49,6 +50,9 @@ _CONTROL_PL = control_class(r"\n\r", polars=True)
 # a cell of an export's total row (`Summa`, `Totalt 2024`, `Summering`), in any of its columns
 _TOTAL = re.compile(r"(?i)\s*(summa|summering|totalt?|sum|total summa|slutsumma)\b.*")
 _ROW = "_rad"
+# a date with the time midnight (`2024-03-15 00:00:00`, `2024-03-15T00:00`: Excel's datetime of a date cell), read as
+# the date; another time of day is refused (`_message`): a date moved by a time zone lies in another day
+_MIDNIGHT = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]00:00(?::00(?:\.0+)?)?$"
 # an account's cell that also gives its name: the number, blanks (and a dash), then a letter (`5010 - Löner`)
 _NAMED_ACCOUNT = r"(?s)^([0-9]+)[ \x{00a0}\x{202f}]+(?:[-\x{2013}][ \x{00a0}\x{202f}]+)?(\p{L}.*)$"
 # a month by its first three letters or its whole name, in Swedish or English (no two of them alike but for the
@@ -405,8 +409,11 @@ def _ledger_frame(frame: pl.DataFrame, columns: dict[str, str], mapping: LedgerM
     day = r"-(?:0[1-9]|[12][0-9]|3[01])"  # a booking date (YYYY-MM-DD) is taken for its month
     periods = frame[columns["period"]]  # (`2024-jan`, eight characters, read as 2024-01; looked for only where a
     # period is that long and has a letter: YYYYMM and YYYY-MM exports are not searched)
+    longest = periods.str.len_bytes().max() or 0
     period_text = _month_by_name(pl.col("period")) \
-        if (periods.str.len_bytes().max() or 0) >= 8 and periods.str.contains("[A-Za-z]").any() else pl.col("period")
+        if longest >= 8 and periods.str.contains("[A-Za-z]").any() else pl.col("period")
+    if longest > 10:  # `2024-03-15 00:00:00`, Excel's datetime of a date: the date (looked for where a cell is longer)
+        period_text = period_text.str.replace(_MIDNIGHT, "$1")
     lf = lf.with_columns(period_text.alias("_period"))
     period_text = pl.col("_period")
     lf = lf.with_columns(period_text.str.contains(
@@ -498,6 +505,13 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
                                                 "digits, or a day of the month?); write the year whole, e.g. "
                                                 f"20{two_digits[2]}-{month}, 20{two_digits[2]}{month} or "
                                                 f"20{two_digits[2]}-{two_digits[1]}")
+        timed = re.fullmatch(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]([0-9]{1,2}:[0-9]{2}.*)", value.strip(_BLANKS))
+        if timed:  # `2024-03-31 22:00:00`: midnight of 1 April moved to UTC? (midnight is read: Excel's datetime)
+            return DataError(name, line, field, f"{title} {shown} is a date with the time {timed[2]}, which kfollow "
+                                                "reads only at midnight without a time zone (Excel's "
+                                                f"{timed[1]} 00:00:00): another may be a date moved by a time zone, "
+                                                f"into another day and month; export the date alone ({timed[1]}) or "
+                                                "the period (YYYYMM)")
         forms = "YYYYMM, YYYY-MM, a date YYYY-MM-DD or YYYY (a budget for the year)" if budget else \
             "YYYYMM, YYYY-MM or a date YYYY-MM-DD"
         # (a year 19xx/20xx: a budget export's whole-year row; not a YYMM such as 2403)
