@@ -1465,6 +1465,33 @@ def test_erp_csv_excels_datetime_of_a_date_is_read_as_the_date(tmp_path: Path):
         assert refused.stderr.strip().splitlines()[-1] == f"Error: {tmp_path / 'erp.csv'}:2:1: {said}", refused.stderr
 
 
+def test_erp_csv_an_account_name_that_begins_with_a_digit_or_a_bracket_is_read(tmp_path: Path):
+    """Found trying ERP exports (h74): `4010 3D-skrivare` and `6420 (Diverse)` were refused as 'not an account
+    number', where `5010 Löner` was read: a name may begin with a digit or a bracket, and has a letter. `5010 12`,
+    with no letter after the number, is no account and a name, and is refused as it was."""
+    body = ("Period;Konto;Ansvar;Verksamhet;Text;Belopp\n"
+            "202401;4010 3D-skrivare;1100;100;x;1 000,00\n"
+            "202401;6420 (Diverse);1100;100;x;10,00\n"
+            "202401;6430 - [Övrigt];1100;100;x;20,00\n"
+            "202401;5010 Löner;1100;100;x;0,01\n")
+    mapping = CSV_MAPPING.replace('"5": kostnad', '"5": kostnad, "6": kostnad')
+    assert csv_facts(tmp_path, body, mapping, out="utfall-2024.csv") == {
+        ("2024-01", "ADM", "EKO", "100", "4010", "kostnad"): "1000.00",
+        ("2024-01", "ADM", "EKO", "100", "6420", "kostnad"): "10.00",
+        ("2024-01", "ADM", "EKO", "100", "6430", "kostnad"): "20.00",
+        ("2024-01", "ADM", "EKO", "100", "5010", "kostnad"): "0.01",
+    }
+    note = json.loads((tmp_path / "utfall-2024.csv.kalla.json").read_text(encoding="utf-8"))
+    assert note["konton"] == {"4010": "3D-skrivare", "6420": "(Diverse)", "6430": "[Övrigt]", "5010": "Löner"}
+    for cell in ("5010 12", "5010 (12)", "6420 ("):
+        refused = csv_import(tmp_path, f"Period;Konto;Ansvar;Verksamhet;Text;Belopp\n202401;4010 3D-skrivare;1100;100;x;"
+                                       f"1,00\n202401;{cell};1100;100;x;1,00\n", mapping)
+        assert refused.exit_code == 3
+        assert refused.stderr.strip().splitlines()[-1] == (
+            f"Error: {tmp_path / 'erp.csv'}:3:2: account '{cell}' is not an account number (digits only, e.g. 5010); "
+            "correct it in the ekonomisystem, or leave its rows out of the export (1 row)"), refused.stderr
+
+
 @pytest.mark.parametrize("body, said", [
     # a pair of quotes in an unquoted text (line 2) is read; the inch mark on line 4 is the fault (it was told at
     # line 2, whose text is fine)

@@ -14,8 +14,8 @@ What Swedish ekonomisystem write when asked for a CSV of booked rows:
   `2024-03-15 00:00:00`), or a month by its first three letters or its whole name beside the whole year
   (`2024-jan`, `jan 2024`, `mars 2024`), and in a budget export (`budget=True`) also `YYYY`, a budget for the
   whole year (its ledger period stays `YYYY`);
-- an account cell with the account's name after its number (`5010 Löner`) is the account, the name noted
-  where no `kontonamn` column names it;
+- an account cell with the account's name after its number (`5010 Löner`, `4010 3D-skrivare`) is the account,
+  the name noted where no `kontonamn` column names it;
 - codes (konto, objects) with spaces around them are trimmed, and an empty object cell means no
   object (an empty key);
 - with `debet` and `kredit` columns, belopp = debet − kredit; an empty cell there is 0.
@@ -54,7 +54,10 @@ _ROW = "_rad"
 # the date; another time of day is refused (`_message`): a date moved by a time zone lies in another day
 _MIDNIGHT = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]00:00(?::00(?:\.0+)?)?$"
 # an account's cell that also gives its name: the number, blanks (and a dash), then a letter (`5010 - Löner`)
-_NAMED_ACCOUNT = r"(?s)^([0-9]+)[ \x{00a0}\x{202f}]+(?:[-\x{2013}][ \x{00a0}\x{202f}]+)?(\p{L}.*)$"
+# (or a name that begins with a digit or a bracket and has a letter after it: `4010 3D-skrivare`, `6420 (Diverse)`;
+# `5010 12` has no name, and is refused as it was)
+_NAMED_ACCOUNT = (r"(?s)^([0-9]+)[ \x{00a0}\x{202f}]+(?:[-\x{2013}][ \x{00a0}\x{202f}]+)?"
+                  r"((?:\p{L}|[0-9(\[][^\p{L}]*\p{L}).*)$")
 # a month by its first three letters or its whole name, in Swedish or English (no two of them alike but for the
 # same month)
 _MONTHS = {name: f"{number:02d}" for number, names in enumerate(
