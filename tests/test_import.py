@@ -1492,6 +1492,69 @@ def test_erp_csv_an_account_name_that_begins_with_a_digit_or_a_bracket_is_read(t
             "correct it in the ekonomisystem, or leave its rows out of the export (1 row)"), refused.stderr
 
 
+OBJECT_MAPPING = """\
+forvaltning: ADM
+konton: {"3": intakt, "4": kostnad, "5": kostnad}
+stab:
+  kolumn: Ansvar
+  objekt:
+    "1000-1999": EKO
+    "A12": IT
+    "B-Z": OVR
+    "B12": HR
+    "2000 Gemensamt": GEM
+verksamhet:
+  kolumn: Verksamhet
+  objekt: {"100": "100", "920": "920"}
+kolumner:
+  konto: Konto
+  period: Period
+  belopp: Belopp
+"""
+
+
+def test_erp_csv_an_object_cell_with_its_name_after_the_code_is_read_by_the_code(tmp_path: Path):
+    """Found trying ERP exports (h74): `1120 Ekonomi` in the ansvar column (the code and its name in one cell, as
+    a huvudbok report writes them) was 'an object the mapping lacks', though 1120 falls in "1000-1999"; the code
+    before the name is looked up, in objekt's exact codes and then its ranges (`B12 HR-staben` is B12's, not in
+    the text range B-Z as the whole cell would be), and the name is no part of the key. A cell that objekt has as
+    written is that object (`2000 Gemensamt`)."""
+    body = ("Period;Konto;Ansvar;Verksamhet;Belopp\n"
+            "202401;4010;1120 Ekonomi;100 Politisk verksamhet;1,00\n"
+            "202401;4010;1120;100;2,00\n"
+            "202401;4010;A12 - IT-enheten;920 (Gemensamma verksamheter);4,00\n"
+            "202401;4010;B12 HR-staben;920\u00a0Gemensamt;8,00\n"
+            "202401;4010;2000 Gemensamt;920;16,00\n")
+    assert csv_facts(tmp_path, body, OBJECT_MAPPING) == {
+        ("2024-01", "ADM", "EKO", "100", "4010", "kostnad"): "3.00",
+        ("2024-01", "ADM", "IT", "920", "4010", "kostnad"): "4.00",
+        ("2024-01", "ADM", "HR", "920", "4010", "kostnad"): "8.00",
+        ("2024-01", "ADM", "GEM", "920", "4010", "kostnad"): "16.00",
+    }
+
+
+def test_erp_csv_an_object_cell_whose_code_and_name_cannot_be_told_apart_is_looked_up_as_written(tmp_path: Path):
+    """What is no code and a name stays the cell as written (h74): a first word without a digit (`Nord Ost`, a code
+    of letters or a name of two words?), a one-letter or digit part after the code (`1120 A`, `1120 12`: a code
+    with a space?); an object lacking by its code is listed by the code, with the cell as the export writes it."""
+    body = ("Period;Konto;Ansvar;Verksamhet;Belopp\n"
+            "202401;4010;1120 A;100;1,00\n"
+            "202401;4010;1120 12;100;2,00\n"
+            "202401;4010;Nord Ost;100;4,00\n"
+            "202401;4010;3000 Okänd;100;8,00\n"
+            "202401;4010;3000;100;16,00\n"
+            "202401;4010;1120 Ekonomi;100;32,00\n")
+    mapping = OBJECT_MAPPING.replace('    "B-Z": OVR\n', "")
+    result = csv_import(tmp_path, body, mapping)
+    assert result.exit_code == 3
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"Error: {tmp_path / 'map.yaml'}:5:3: {tmp_path / 'erp.csv'} has objects that the mapping lacks: stab (column "
+        f"Ansvar): 1120 12 (1 row, 2,00 kr, first at {tmp_path / 'erp.csv'}:3), 1120 A (1 row, 1,00 kr, first at "
+        f"{tmp_path / 'erp.csv'}:2), 3000 (written '3000 Okänd'; 2 rows, 24,00 kr, first at {tmp_path / 'erp.csv'}:5), "
+        f"Nord Ost (1 row, 4,00 kr, first at {tmp_path / 'erp.csv'}:4); add them under objekt (or a range), or pass "
+        "--unmapped-empty to import them under an empty key (ej fördelat)"), result.stderr
+
+
 @pytest.mark.parametrize("body, said", [
     # a pair of quotes in an unquoted text (line 2) is read; the inch mark on line 4 is the fault (it was told at
     # line 2, whose text is fine)

@@ -15,7 +15,8 @@ What Swedish ekonomisystem write when asked for a CSV of booked rows:
   (`2024-jan`, `jan 2024`, `mars 2024`), and in a budget export (`budget=True`) also `YYYY`, a budget for the
   whole year (its ledger period stays `YYYY`);
 - an account cell with the account's name after its number (`5010 Löner`, `4010 3D-skrivare`) is the account,
-  the name noted where no `kontonamn` column names it;
+  the name noted where no `kontonamn` column names it (an object cell's name after its code, `1120 Ekonomi`, is
+  left to the lookup: `mapping.Objects.code_in`);
 - codes (konto, objects) with spaces around them are trimmed, and an empty object cell means no
   object (an empty key);
 - with `debet` and `kredit` columns, belopp = debet − kredit; an empty cell there is 0.

@@ -230,7 +230,8 @@ NO_OBJECT = "(no object)"
 
 def _usage(ledger: Ledger, code: str, row: dict) -> str:
     rows = f"{row['rader']} row{'s' if row['rader'] != 1 else ''}"
-    return f"{code} ({rows}, {kr(row['belopp'])}, first at {ledger.where(row['rad'])})"
+    written = f"written {_shown(row['_skriven'])}; " if row.get("_skriven") is not None else ""
+    return f"{code} ({written}{rows}, {kr(row['belopp'])}, first at {ledger.where(row['rad'])})"
 
 
 def _lookup(key: KeyMap, kept: pl.DataFrame, ledger: Ledger, mapping: LedgerMapping,
@@ -243,6 +244,7 @@ def _lookup(key: KeyMap, kept: pl.DataFrame, ledger: Ledger, mapping: LedgerMapp
     if key.fixed is not None:
         return pl.lit(key.fixed, pl.String).alias(key.name)
     required = key.name == "forvaltning"
+    read: dict = {}  # object cell → the code it is looked up by, where they differ or may
     if key.fran_stab is not None:
         column, table = "stab", key.fran_stab
         codes = kept.filter(pl.col(column).is_not_null())[column].unique().to_list()
@@ -255,12 +257,21 @@ def _lookup(key: KeyMap, kept: pl.DataFrame, ledger: Ledger, mapping: LedgerMapp
             kept = kept.with_columns(pl.lit(None, pl.String).alias(column))
         codes = kept[column].unique().to_list() if required else kept.filter(
             pl.col(column).is_not_null())[column].unique().to_list()
-        ids = {code: key.objekt.lookup(code, mapping.fil) if code is not None else None for code in codes}
+        # a CSV export's cell may give the object's name after its code (`1120 Ekonomi`): the code is looked up
+        read = {code: key.objekt.code_in(code) if key.kolumn is not None and code is not None else code
+                for code in codes}
+        ids = {code: key.objekt.lookup(read[code], mapping.fil) if code is not None else None for code in codes}
     lacking = [code for code, value in ids.items() if value is None]
     if lacking:
-        usage = (kept.filter(pl.col(column).is_in([c for c in lacking if c is not None])
-                             | (pl.col(column).is_null() if None in lacking else pl.lit(False)))
-                 .group_by(column).agg(pl.col("belopp").sum(), pl.col("rad").min(), pl.len().alias("rader"))
+        usage = kept.filter(pl.col(column).is_in([c for c in lacking if c is not None])
+                            | (pl.col(column).is_null() if None in lacking else pl.lit(False)))
+        named = {c: read[c] for c in lacking if c is not None and read.get(c, c) != c}
+        if named:  # listed by the code, with the cell as the export writes it
+            usage = usage.with_columns(pl.col(column).replace(named).alias(column), pl.col(column).alias("_skriven"))
+        usage = (usage.group_by(column).agg(pl.col("belopp").sum(), pl.col("rad").min(), pl.len().alias("rader"),
+                                            *([pl.col("_skriven").filter(pl.col("_skriven") != pl.col(column))
+                                               .sort_by(pl.col("rad").filter(pl.col("_skriven") != pl.col(column)))
+                                               .first()] if named else []))
                  .sort(column, nulls_last=True))
         items = [_usage(ledger, r[column] if r[column] is not None else NO_OBJECT, r)
                  for r in usage.iter_rows(named=True)]

@@ -47,7 +47,9 @@ ends are digits of the same length (`"1000-1999"` holds 1000 … 1999; only digi
 else as text (`"A-F"`). Digit ends of different length (`"1-99"`) are refused, since as text 100
 would fall between them. Every key also matches the code exactly as written (so a code with a
 hyphen, `K-100`, maps too), and an exact match wins over a range, so a range can have exceptions;
-two ranges that overlap are an error. Codes are compared as written: `0001` is not `1`.
+two ranges that overlap are an error. Codes are compared as written: `0001` is not `1`. A CSV export's
+object cell may give a name after the code (`1120 Ekonomi`): where `objekt` lacks the cell as written, the
+code before the name is looked up (`Objects.code_in` says what is a code and a name).
 
 Several förvaltningar in one export: `forvaltning: {dimension: 1, objekt: {"1000-1999": KSF,
 "2000-2999": BUN}}`. The same dimension may feed several keys (förvaltning and stab from ansvar).
@@ -86,6 +88,11 @@ KEYS = ("forvaltning", "stab", "verksamhet")
 _CONTROL = re.compile(control_class() + r"|\r(?!\n|\Z)")  # (a CRLF file's last line may end in its CR alone)
 VERKSAMHET = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")  # a verksamhet code, as in year files
 _RANGE = re.compile(r"([^-\s]+)-([^-\s]+)")
+# an export's object cell that gives a name after the code (`1120 Ekonomi`, `A12 - IT-enheten`, `920 (Gemensamt)`):
+# the code one word of ASCII letters and digits (`.`, `_`, `-` inside) with a digit in it, blanks (and a dash), then
+# the name, which begins with a letter or a bracket and has two letters or more (`Objects.code_in`)
+_NAMED_OBJECT = re.compile(r"([0-9A-Za-z](?:[0-9A-Za-z._-]*[0-9A-Za-z])?)[ \u00a0\u202f]+(?:[-\u2013][ \u00a0\u202f]+)?"
+                           r"((?:[^\W\d_]|[(\[]).*)", re.S)
 
 
 def _as_number(digits: str) -> tuple[int, str]:
@@ -130,6 +137,18 @@ class Objects:
                                                    f"range '{b.value}'; make the ranges disjoint")
         return found[0].value if found else None
 
+
+    def code_in(self, cell: str) -> str:
+        """The code an export's object cell (CSV) is looked up by: the cell where `objekt` has it as written, else
+        the code before a name (`1120 Ekonomi` is 1120; see `_NAMED_OBJECT`), else the cell. Not read as a name: a
+        first word without a digit (`Nord Ost`: a code of letters, or a name of two words?), and what after the
+        code begins with a digit or has one letter alone (`1120 12`, `1120 A`: a code written with a space?)."""
+        if cell in self.exact:
+            return cell
+        named = _NAMED_OBJECT.fullmatch(cell)
+        if named is None or not any(c.isdigit() for c in named[1]) or sum(c.isalpha() for c in named[2]) < 2:
+            return cell
+        return named[1]
 
     @cached_property
     def _sorted(self) -> tuple[tuple[list, list[int]], tuple[list, list[int]]]:
