@@ -137,7 +137,6 @@ class Objects:
                                                    f"range '{b.value}'; make the ranges disjoint")
         return found[0].value if found else None
 
-
     def code_in(self, cell: str) -> str:
         """The code an export's object cell (CSV) is looked up by: the cell where `objekt` has it as written, else
         the code before a name (`1120 Ekonomi` is 1120; see `_NAMED_OBJECT`), else the cell. Not read as a name: a
