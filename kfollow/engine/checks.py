@@ -10,7 +10,7 @@ import polars as pl
 from kfollow.engine import expressions as ex
 from kfollow.errors import DataError, ExitStatus, InputOutputError, shown
 from kfollow.engine.findings import FINDING_SCHEMA, finding, literal as _literal
-from kfollow.engine.consistency import (booking_findings, change_size_findings, change_twice_findings,
+from kfollow.engine.consistency import (booking_findings, changed_by, change_size_findings, change_twice_findings,
                                         change_view_findings, coverage_findings, forecast_findings, forecast_gap_findings,
                                         forecast_month_findings, kostnadsslag_findings, magnitude_findings, note_findings,
                                         presentation_findings, profile_gaps, reconcile, sign_findings,
@@ -132,7 +132,8 @@ def profile_findings(budgets: Store, period: str | None = None) -> list[dict]:
         for r in profile_gaps(budgets, ar, month):
             findings.append(finding(
                 "profil_olika", "varning", info.fil, r["rad"],
-                f"{_literal(r['forvaltning'])} {ar}-{month:02d}: den ackumulerade budgeten är {{0:d}} {r['first_text']} "
+                f"{_literal(r['forvaltning'])} {ar}-{month:02d}: den ackumulerade budgeten"
+                f"{changed_by(budgets, ar, r['forvaltning'], month)} är {{0:d}} {r['first_text']} "
                 f"men {{1:d}} {r['second_text']}, eftersom raderna fördelas över månaderna med olika profiler; "
                 f"{r['advice']}", r["budget"], r["budget_v"], enhet=info.enhet))
     return findings

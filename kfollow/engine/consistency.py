@@ -53,12 +53,20 @@ def reconcile_frame(budgets: Store, a: pl.DataFrame, closed: dict[int, int] | No
     A view without a figure in a year of `closed` goes into `notes` (see `reconcile`)."""
     findings = []
     closed = closed or {}
+    # the budget before the year's changes, beside the adjusted one the views are compared on: a figure the
+    # changes moved is said to be adjusted, with the original the year file gives (found by a new user: "summan
+    # enligt stabraderna är 1 700 tkr" of staber whose budgets in the file sum to 1 500)
+    original = (budgets.amounts.filter(pl.col("ar").is_in(a["ar"].unique().implode()))
+                .select("ar", *KEY, pl.col("budget").alias("_budget_original")))
     sums = (
-        a.with_columns(view=pl.col("vy").str.replace("ej_fordelat_", ""))
+        a.join(original, on=["ar", *KEY], how="left")
+        .with_columns(view=pl.col("vy").str.replace("ej_fordelat_", ""))
         .group_by("ar", "forvaltning", "view")
-        .agg(*(ex.exact_sum(c) for c in ("budget", "utfall")), pl.col("rad").min(),
+        .agg(*(ex.exact_sum(c) for c in ("budget", "utfall", "_budget_original")), pl.col("rad").min(),
              pl.col("rad").filter(pl.col("vy").str.starts_with("ej_fordelat")).first().alias("ej_rad"),
              pl.col("budget").filter(pl.col("vy").str.starts_with("ej_fordelat")).first().alias("ej_budget"),
+             pl.col("_budget_original").filter(pl.col("vy").str.starts_with("ej_fordelat")).first()
+             .alias("ej_budget_original"),
              pl.col("utfall").filter(pl.col("vy").str.starts_with("ej_fordelat")).first().alias("ej_utfall"))
     )
     tabled: dict[int, set[str]] = {}
@@ -93,10 +101,12 @@ def reconcile_frame(budgets: Store, a: pl.DataFrame, closed: dict[int, int] | No
                 views = [v for v in ("stab", "verksamhet") if v in own]
                 if summa is not None and summa[part] is not None:
                     reference, label, whose = summa[part], "förvaltningens summa", "förvaltningens summa"
+                    first = summa
                 elif len(views) == 2:  # no summa: the staber (with what is not placed on one) are the total,
                     # and what they leave unplaced is said as the verksamheter's is
                     reference, label, whose = own["stab"][part], "stabraderna", "förvaltningens summa enligt stabraderna"
                     views = ["verksamhet", "stab"]
+                    first = own["stab"]
                 else:
                     continue
                 for view in views:
@@ -132,8 +142,11 @@ def reconcile_frame(budgets: Store, a: pl.DataFrame, closed: dict[int, int] | No
                             advice = ("förvaltningens rader är bokförda till olika månader: lägg först till de "
                                       "saknade månaderna, som felen om kortare bokförda rader säger, och rätta "
                                       "sedan beloppen eller ange en differens som är kvar under ej_fordelat")
-                        add("vy_differens", got["rad"], "fel", f"{_THE[part]} för {_ROWS[view]} summerar till {{0:d}} "
-                            f"men {whose} är {{1:d}}, en differens på {{2:d}}; {advice}", have, reference, gap)
+                        said_have, more_have = _as_changed(part, got, have, 3, ar)
+                        said_ref, more_ref = _as_changed(part, first, reference, 3 + len(more_have), ar)
+                        add("vy_differens", got["rad"], "fel", f"{_THE[part]} för {_ROWS[view]} summerar till {{0:d}}"
+                            f"{said_have} men {whose} är {{1:d}}{said_ref}, en differens på {{2:d}}; {advice}", have,
+                            reference, gap, *more_have, *more_ref)
                     elif declared := got[f"ej_{part}"]:
                         # (the total named once: "stabraderna summerar till X och förvaltningens summa enligt
                         # stabraderna är Y" read as two sums of the same rows; and money the tables give without
@@ -143,10 +156,36 @@ def reconcile_frame(budgets: Store, a: pl.DataFrame, closed: dict[int, int] | No
                         placed = (f"står utan {view} i {'utfalls' if part == 'utfall' else 'budget'}tabellerna "
                                   f"(Ej fördelat på {view})" if fid in _tabled(budgets, ar, part)
                                   else f"är angivet som ej fördelat på {view}")
+                        said_ref, more_ref = _as_changed(part, first, reference, 3, ar)
                         add("ej_fordelat", got["ej_rad"], "varning", f"{{0:d}} av {_THE[part]} {placed}: "
-                            f"{_ROWS[view]} summerar till {{1:d}} {total} {{2:d}}", declared, have - declared, reference)
+                            f"{_ROWS[view]} summerar till {{1:d}} {total} {{2:d}}{said_ref}", declared,
+                            have - declared, reference, *more_ref)
     return findings
 
+
+def changed_by(budgets: Store, ar: int, fid: str, month: int | None = None, column: str = "d_budget") -> str:
+    """` (justerad med budgetändringarna …)` after a budget of förvaltning `fid` to `month` (None: the year) that
+    the budget changes decided by then moved (`column`: d_budget, d_kostnader or d_intakter), else nothing."""
+    moved = budgets.changes.filter((pl.col("ar") == ar) & (pl.col("forvaltning") == fid)
+                                   & (pl.col("manad") <= (month or 12)) & (pl.col(column).fill_null(0) != 0))
+    if moved.is_empty():
+        return ""
+    return f" (justerad med {'årets budgetändringar' if month in (None, 12) else f'budgetändringarna till och med {ar}-{month:02d}'})"
+
+
+def _as_changed(part: str, row: dict, amount: int, index: int, ar: int) -> tuple[str, list[int]]:
+    """What follows a budget sum `amount` of a view `row` (of `reconcile_frame`'s sums) that the year's budget
+    changes moved: that it is adjusted and the original budget, as amount `index` of the template (no text for
+    utfall, or a budget the changes left as it was)."""
+    original = row.get("_budget_original")
+    if part != "budget" or original is None or original == amount:
+        return "", []
+    return f", {ADJUSTED_SV.format(changes='årets budgetändringar', index=index)}", [original]
+
+
+# said after a budget figure that the budget changes moved: the year file gives the original (`{changes}`: the
+# year's, or those up to a month)
+ADJUSTED_SV = "justerad med {changes} (ombudgeteringar) från den ursprungliga budgeten {{{index}:d}}"
 
 _THE = {"budget": "budgeten", "utfall": "utfallet"}  # a figure in a sentence, definite form
 _ROWS = {"stab": "stabraderna", "verksamhet": "verksamhetsraderna"}
@@ -487,9 +526,11 @@ def sign_findings(budgets: Store) -> list[dict]:
                 findings.append(finding(
                     "tecken", "varning", info.fil, info.forvaltningar[fid].line,
                     _literal(f"{fid} {ar}: {'budgetens' if wrong == 'budget' else 'utfallets'} {word}"
-                             f"{' ' + _months_to(ar, k) if k else ''} ") + "{0:d}"
+                             f"{' ' + _months_to(ar, k) if k else ''}"
+                             f"{changed_by(budgets, ar, fid, k, f'd_{kind}') if wrong == 'budget' else ''} ") + "{0:d}"
                     + _literal(f" har motsatt tecken mot {'utfallets' if wrong == 'budget' else 'budgetens'} ")
-                    + "{1:d}" + _literal(f"; i en faktatabell är {word} {sign}: har exporten ({where}) "
+                    + "{1:d}" + _literal(f"{changed_by(budgets, ar, fid, k, f'd_{kind}') if wrong == 'utfall' else ''}"
+                                         f"; i en faktatabell är {word} {sign}: har exporten ({where}) "
                                          f"{word} med omvänt tecken?"),
                     *(x * (-1 if kind == "intakter" else 1) for x in ((b, u) if wrong == "budget" else (u, b))),
                     enhet=info.enhet))  # (as the export writes them: income negative)
@@ -531,7 +572,8 @@ def _budget_sizes(budgets: Store, ar: int, k: int | None, now: dict | None = Non
     return [finding(
         "budget_storlek", "varning", info.fil, info.forvaltningar[r["forvaltning"]].line,
         _literal(f"{r['forvaltning']} {ar}: budgeten{' ' + _months_to(ar, k) if k else ''}"
-                 + (" (kostnader + intäkter)" if r["gross"] else "") + " ") + "{0:d}"
+                 + (" (kostnader + intäkter)" if r["gross"] else "")
+                 + changed_by(budgets, ar, r["forvaltning"], k) + " ") + "{0:d}"
         + _literal(f" är {_ratio_text(r['ratio'])} utfallet ") + "{1:d}"
         + _literal("; är budgeten" + (f" ({r['tables']})" if r["tables"] else "") + " eller utfallet i en "
                    f"annan enhet? (enhet: {info.enhet})"),
@@ -1087,32 +1129,52 @@ def forecast_findings(budgets: Store, year: int | None = None) -> list[dict]:
     out = []
     for r in _forecast_sizes(budgets, year):
         info = budgets.years[r["ar"]]
+        adjusted, original = _changed_since(r, info, 2)
         if r["tecken"]:
             out.append(finding(
                 "prognos_tecken", "varning", r["fil"], r["rad"],
                 _literal(f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: prognosen {r['ar']}-{r['manad']:02d} ")
-                + "{0:d}" + _literal(" har motsatt tecken mot budgeten för året ") + "{1:d}" + _literal(
+                + "{0:d}" + _literal(" har motsatt tecken mot budgeten för året ") + "{1:d}" + adjusted + _literal(
                     # (a resultat unit's forecast is its resultat: found by a new user, told of costs and incomes)
                     f"; {SIGN_RESULTAT_SV if _is_resultat(info, r['forvaltning']) else SIGN_SV} (som i formuläret): "
                     "saknas eller finns ett minustecken för mycket?"),
-                _sign(info, r["forvaltning"]) * r["prognos"], _sign(info, r["forvaltning"]) * r["budget"], enhet=info.enhet))
+                _sign(info, r["forvaltning"]) * r["prognos"], _sign(info, r["forvaltning"]) * r["budget"], *original,
+                enhet=info.enhet))
             continue
         if not r["ratio"]:
             out.append(finding(
                 "prognos_noll", "varning", r["fil"], r["rad"],
                 _literal(f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: prognosen {r['ar']}-{r['manad']:02d} "
-                         "är 0 men budgeten för året är ") + "{0:d}" + _literal(f"; {ZERO_SV}"),
-                _sign(info, r["forvaltning"]) * r["budget"], enhet=info.enhet))
+                         "är 0 men budgeten för året är ") + "{0:d}" + _changed_since(r, info, 1)[0]
+                + _literal(f"; {ZERO_SV}"),
+                _sign(info, r["forvaltning"]) * r["budget"], *_changed_since(r, info, 1)[1], enhet=info.enhet))
             continue
         size = (f"{r['ratio']:,.0f} gånger" if r["ratio"] >= 100 else f"1/{1 / r['ratio']:,.0f} av").replace(",", " ")
         out.append(finding(
             "prognos_storlek", "varning", r["fil"], r["rad"],
             _literal(f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: prognosen {r['ar']}-{r['manad']:02d} ")
             + "{0:d} är " + _literal(f"{size} {'bruttobudgeten (den största av kostnader och intäkter)' if r['brutto'] else 'budgeten'} för året ") + "{1:d}"
-            + _literal(_forecast_hint(r, info.enhet)),
+            + adjusted + _literal(_forecast_hint(r, info.enhet)),
             _sign(info, r["forvaltning"]) * r["prognos"], (1 if r["brutto"] else _sign(info, r["forvaltning"])) * r["budget"],
-            enhet=info.enhet))
+            *original, enhet=info.enhet))
     return out
+
+
+def _changed_since(r: dict, info, index: int) -> tuple[str, list[int]]:
+    """After the budget for the year that a forecast `r` (of `_forecast_sizes`) is measured against: that the budget
+    changes decided up to the forecast's month moved it, with the original as amount `index` (nothing where they did
+    not, or where the gross budget is the measure: the changes are net)."""
+    if r["brutto"] or not r.get("d_budget") or r["budget_original"] is None:
+        return "", []
+    changes = f"budgetändringarna till och med {r['ar']}-{r['manad']:02d}"
+    return ", " + ADJUSTED_SV.format(changes=changes, index=index), [_sign(info, r["forvaltning"]) * r["budget_original"]]
+
+
+def _changed_en(r: dict) -> str:
+    """`_changed_since` for the lines on stderr (no amounts: check shows them)."""
+    if r["brutto"] or not r.get("d_budget"):
+        return ""
+    return f" (as adjusted by the budget changes up to {r['ar']}-{r['manad']:02d})"
 
 
 UNITS = ("kr", "tkr", "mnkr")
@@ -1152,13 +1214,13 @@ def forecast_size_warnings(budgets: Store, ar: int, month: int | None = None, up
     `status` print on stderr. `fids`, `rows`: of the förvaltningar and rows shown only (as `year_warnings`)."""
     return [f"warning: {r['fil']}:{r['rad']}: the forecast {ar}-{r['manad']:02d} of {r['forvaltning']} "
             f"{_place(r['vy'], r['nyckel'])} "
-            + (f"has the opposite sign of its budget for the year; "
+            + (f"has the opposite sign of its budget for the year{_changed_en(r)}; "
                f"{SIGN_RESULTAT_EN if _is_resultat(budgets.years[ar], r['forvaltning']) else SIGN_EN} "
                "(kfollow check shows the amounts)"
                if r["tecken"] else
-               f"is 0 and its budget for the year is not; {ZERO_EN} (kfollow check shows the amounts)" if not r["ratio"]
-               else f"is {_times(r['ratio'])} its {'gross ' if r['brutto'] else ''}budget for the year; typed in another "
-                    "unit? (kfollow check shows the amounts)")
+               f"is 0 and its budget for the year{_changed_en(r)} is not; {ZERO_EN} (kfollow check shows the amounts)" if not r["ratio"]
+               else f"is {_times(r['ratio'])} its {'gross ' if r['brutto'] else ''}budget for the year"
+                    f"{_changed_en(r)}; typed in another unit? (kfollow check shows the amounts)")
             for r in _forecast_sizes(budgets, ar) if (month is None or r["manad"] == month)
             and (up_to is None or r["manad"] <= up_to) and (fids is None or r["forvaltning"] in fids)
             and (r["vy"] == "summa" or _shown(rows, r["vy"], r["nyckel"]))]
@@ -1186,7 +1248,7 @@ def _forecast_sizes(budgets: Store, year: int | None = None) -> list[dict]:
     gross = pl.max_horizontal(pl.col("budget_kostnader").abs(), pl.col("budget_intakter").abs())
     found = (forecasts.join(rows, on=key, how="inner")
              .join(changed, on=[*key, "manad"], how="left")
-             .with_columns(budget=pl.col("budget") + pl.col("d_budget").fill_null(0))
+             .with_columns(budget_original=pl.col("budget"), budget=pl.col("budget") + pl.col("d_budget").fill_null(0))
              .with_columns(brutto=(pl.col("budget") == 0) & gross.is_not_null() & (gross != 0))
              .with_columns(budget=pl.when(pl.col("brutto")).then(gross).otherwise(pl.col("budget")))
              .filter(pl.col("prognos").is_not_null() & pl.col("budget").is_not_null() & (pl.col("budget") != 0))
