@@ -95,3 +95,46 @@ def test_a_period_of_next_years_budget_only_file_is_told_it_has_no_utfall(run, t
     # a year with utfall for the whole year is told so, as before
     whole = run("deviation", "--budgets", folder, "--period", "2025-06")
     assert "2025.yaml gives utfall for the whole year only" in whole.stderr
+
+
+# this year budgeted per stab only too: the kommun's way, not a slip in this year's file
+YEAR_2026_PER_STAB = _year(2026, "budget: 1100, utfall: {2026-01: 90}", "budget: 500, utfall: {2026-01: 40}",
+                           "utfall: {2026-01: 40}", "utfall: {2026-01: 90}")
+
+
+def test_a_kommun_budgeting_per_stab_every_year_gets_one_note_not_a_warning(run, tmp_path):
+    """Found by a small kommun's controller: a kommun that budgets per stab only, this year as last, was told
+    'varning: SOC 2026: budget anges för stabraderna men inte för verksamhetsraderna; ange budget också för
+    verksamhetsraderna' in every month's check. The years written so are one note: what is missing, what the
+    tables show, and what to do if the verksamheter are to have a budget after all."""
+    folder = _folder(tmp_path, later=YEAR_2026_PER_STAB)
+    for options in ((), ("--period", "2026-01")):
+        result = run("check", "--budgets", folder, *options)
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout == ""
+        assert result.stderr.endswith("check: " + str(folder) + ": 0 error(s), 0 warning(s)\n"), result.stderr
+        notes = [ln for ln in result.stderr.splitlines() if ln.startswith("note: ")]
+        assert notes == [f"note: {folder}/2026.yaml:12: SOC 2025–2026: budget anges för stabraderna men inte för "
+                         "verksamhetsraderna i varje år, så verksamhetsraderna visas med budget och avvikelse –; det "
+                         "behöver inte kompletteras, men ange budget för verksamhetsraderna i årsfilen om tabellerna "
+                         "per verksamhet ska visa den"], result.stderr
+        assert_swedish(notes[0].removeprefix("note: "))
+    assert json.loads(run("check", "--budgets", folder, "-f", "json").stdout) == []
+    # three years so: one note still, from the first
+    earlier = YEAR_2025.replace("2025", "2024")
+    (folder / "2024.yaml").write_text(earlier, encoding="utf-8")
+    for options in ((), ("--period", "2025-12")):
+        notes = [ln for ln in run("check", "--budgets", folder, *options).stderr.splitlines() if ln.startswith("note: ")]
+        assert len(notes) == 1 and "SOC 2024–2026: budget anges för stabraderna" in notes[0], notes
+
+
+def test_a_year_followed_that_differs_from_the_last_keeps_the_warning(run, tmp_path):
+    # last year had verksamheter with a budget: this year's lack of one is a slip, not the kommun's way
+    last = _year(2025, "budget: 1000, utfall: 900", "budget: 500, utfall: 520", "budget: 400, utfall: 400",
+                 "budget: 1100, utfall: 1020")
+    folder = _folder(tmp_path, later=YEAR_2026_PER_STAB)
+    (folder / "2025.yaml").write_text(last, encoding="utf-8")
+    result = run("check", "--budgets", folder)
+    assert ("2026.yaml:12: varning: SOC 2026: budget anges för stabraderna men inte för verksamhetsraderna; ange "
+            "budget också för verksamhetsraderna") in result.stdout
+    assert "0 error(s), 1 warning(s)" in result.stderr

@@ -71,6 +71,8 @@ def reconcile_frame(budgets: Store, a: pl.DataFrame, closed: dict[int, int] | No
     )
     tabled: dict[int, set[str]] = {}
     short: dict[int, set[str]] = {}
+    # a view without a figure, per förvaltning, figure and view: (its first year, its latest, the notes said of it)
+    chosen: dict[tuple, tuple[int, int, list[str]]] = {}
 
     def short_rows(ar: int) -> set[str]:  # the förvaltningar whose own rows are booked to different months (not
         # measured against the year's others: a förvaltning booked alike throughout has a gap of its own; found in review)
@@ -115,12 +117,29 @@ def reconcile_frame(budgets: Store, a: pl.DataFrame, closed: dict[int, int] | No
                     if reference is None or have is None:
                         if (reference is None) != (have is None):
                             given, missing = (label, _ROWS[view]) if have is None else (_ROWS[view], label)
-                            if ar in closed and notes is not None:  # said, not asked for (found by a new user: a
+                            same = (fid, part, view, given, missing)
+                            earlier = chosen.get(same)
+                            where = info.forvaltningar[fid].line if got["rad"] is None else got["rad"]
+                            if (notes is not None and ar not in closed and got["rad"] is not None and earlier
+                                    and earlier[1] == ar - 1):  # the years before were written so too: the
+                                # kommun's choice, said once, not a warning in every month's check (found by a
+                                # small kommun's controller, budgeting per stab only year after year)
+                                first = earlier[0]
+                                for said in earlier[2]:  # (the closed years' notes: this one says them)
+                                    notes.remove(said)
+                                notes.append(f"{info.fil}:{where}: {fid} {first}–{ar}: {part} anges för {given} men "
+                                             f"inte för {missing} i varje år, så {missing} visas med {part} och "
+                                             f"avvikelse –; det behöver inte kompletteras, men ange {part} för "
+                                             f"{missing} i årsfilen om tabellerna per {view} ska visa den")
+                                chosen[same] = (first, ar, [notes[-1]])
+                            elif ar in closed and notes is not None:  # said, not asked for (found by a new user: a
                                 # closed year budgeted per stab was told to budget per verksamhet in every check)
-                                where = info.forvaltningar[fid].line if got["rad"] is None else got["rad"]
                                 notes.append(f"{info.fil}:{where}: {fid} {ar}: {part} anges för {given} men inte för "
                                              f"{missing}, som visas med {part} –; {ar} är ett avslutat år "
                                              f"({closed[ar]} har utfall), så det behöver inte kompletteras")
+                                first = earlier[0] if earlier and earlier[1] == ar - 1 else ar
+                                said = earlier[2] if earlier and earlier[1] == ar - 1 else []
+                                chosen[same] = (first, ar, [*said, notes[-1]])
                             elif have is None and got["rad"] is None:  # rows only the tables give: not written, not
                                 # forgotten (found in review: "ange budget också" for rows the year file has not)
                                 # (a budget from tables is given its view there: the year file may not add one)
@@ -131,6 +150,7 @@ def reconcile_frame(budgets: Store, a: pl.DataFrame, closed: dict[int, int] | No
                             else:
                                 add("vy_ofullstandig", got["rad"], "varning", f"{part} anges för {given} men inte för "
                                     f"{missing}; ange {part} också för {missing}")
+                                chosen[same] = (ar, ar, [])
                         continue
                     gap = reference - have
                     if gap != 0:
