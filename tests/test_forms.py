@@ -197,7 +197,7 @@ def test_collect_twice_changes_nothing_and_a_newer_answer_replaces(forms_dir, ru
     newer = fill(_form(out, "HR"), tmp_path / "hr2.xlsx", "21 000", "Sjukfrånvaron minskar.", saved="2024-11-06T09:30:00Z")
     replaced = run("collect", "--budgets", budgets, newer)
     assert replaced.exit_code == 0
-    assert ("replaces the answer for stab/HR collected " in replaced.stderr and "from hr.xlsx (prognos 21 300 250,00 kr "
+    assert ("replaces the answer for HR-stab 2024-10 collected " in replaced.stderr and "from hr.xlsx (prognos 21 300 250,00 kr "
             "→ 21 000 000,00 kr, kommentar); saved 2024-11-06 09:30:00 UTC, after it" in replaced.stderr)
     text = answers.read_text(encoding="utf-8")
     assert "prognos: 21000000.00" in text and "21300250.00" not in text and "Lokaler." in text
@@ -208,7 +208,7 @@ def test_collect_twice_changes_nothing_and_a_newer_answer_replaces(forms_dir, ru
     older = run("collect", "--budgets", budgets, *books)
     assert older.exit_code == 0 and answers.read_text(encoding="utf-8") == text
     assert ("warning: " in older.stderr and "hr.xlsx: saved 2024-11-05 10:00:00 UTC, before hr2.xlsx (saved 2024-11-06 "
-            "09:30:00 UTC) whose answer for stab/HR was collected " in older.stderr and "kept that newer answer" in older.stderr)
+            "09:30:00 UTC) whose answer for HR-stab 2024-10 was collected " in older.stderr and "kept that newer answer" in older.stderr)
     # a workbook that does not say when it was saved replaces the answer, as collected last, and says so
     unsaid = fill(_form(out, "HR"), tmp_path / "hr3.xlsx", "21 100", None, saved="")
     last = run("collect", "--budgets", budgets, unsaid)
@@ -226,7 +226,8 @@ def test_collect_warns_of_a_comment_lost_when_a_form_is_sent_again_without_it(ru
     replaces the answer … (kommentar, kostnadsslag)`, and the comment collected first was gone from the answers
     (found by a new user; `status` said it only later, and only of a comment required). One warning line now
     names the row, the earlier workbook and the comment lost, shortened; the answers file is the newer
-    workbook's, as before (the comment may have been taken out on purpose)."""
+    workbook's, as before (the comment may have been taken out on purpose). The row and the kostnadsslag are
+    named as people name them (`HR-stab 2024-10`, `Personalkostnader`), not `stab/HR` and `personal`."""
     budgets, out = tmp_path / "budgets", tmp_path / "forms"
     shutil.copytree(ROOT / "examples" / "sie" / "budgets", budgets)
     assert run("forms", "--budgets", budgets, "--period", "2024-10", "--unit", "tkr", "-o", out).exit_code == 0
@@ -238,11 +239,11 @@ def test_collect_warns_of_a_comment_lost_when_a_form_is_sent_again_without_it(ru
     assert result.exit_code == 0, result.stderr
     warnings = [ln for ln in result.stderr.splitlines() if ln.startswith("warning: ")]
     assert warnings == [
-        f"warning: {again}: the answer kept for stab/HR lacks the comments of the one from hr.xlsx, which are lost: "
+        f"warning: {again}: the answer kept for HR-stab 2024-10 lacks the comments of the one from hr.xlsx, which are lost: "
         'kommentar "Två vakanta tjänster (controller, redovisningsekonom) sedan mars; rekryteringen…"; '
-        'kostnadsslag personal: kommentar "Vikarier januari–maj."; ask the budget holder whether they still hold, and '
+        'Personalkostnader: kommentar "Vikarier januari–maj."; ask the budget holder whether they still hold, and '
         "if so to send the form again with them"], result.stderr
-    assert "replaces the answer for stab/HR collected " in result.stderr  # the note stays
+    assert "replaces the answer for HR-stab 2024-10 collected " in result.stderr  # the note stays
     text = (budgets / "svar" / "2024-10.yaml").read_text(encoding="utf-8")
     assert "Två vakanta" not in text and "Vikarier" not in text and "hr2.xlsx" in text  # written as before
 
@@ -251,13 +252,13 @@ def test_collect_warns_of_a_comment_lost_when_a_form_is_sent_again_without_it(ru
     assert run("collect", "--budgets", budgets, again).exit_code == 0
     older = run("collect", "--budgets", budgets, first)
     assert older.exit_code == 0 and "kept that newer answer" in older.stderr
-    assert ("warning: hr2.xlsx: the answer kept for stab/HR lacks the comments of the one from hr.xlsx, which are "
+    assert ("warning: hr2.xlsx: the answer kept for HR-stab 2024-10 lacks the comments of the one from hr.xlsx, which are "
             "lost: ") in older.stderr, older.stderr
     # and so do both in one collect
     shutil.rmtree(budgets / "svar")
     both = run("collect", "--budgets", budgets, first, again)
     assert both.exit_code == 0
-    assert (f"warning: {again}: the answer kept for stab/HR lacks the comments of the one from hr.xlsx, which are "
+    assert (f"warning: {again}: the answer kept for HR-stab 2024-10 lacks the comments of the one from hr.xlsx, which are "
             "lost: ") in both.stderr, both.stderr
     # a comment changed, or kept, is nobody's loss
     changed = fill(_form(out, "HR"), tmp_path / "hr3.xlsx", "21 200", "Sjukfrånvaron minskar.",
@@ -268,7 +269,7 @@ def test_collect_warns_of_a_comment_lost_when_a_form_is_sent_again_without_it(ru
                          {"Personalkostnader": (None, "Vikarier till maj.")}, saved="2024-11-08T09:30:00Z")
     one = run("collect", "--budgets", budgets, forecast_only)
     assert [ln for ln in one.stderr.splitlines() if ln.startswith("warning: ")] == [
-        f"warning: {forecast_only}: the answer kept for stab/HR lacks the comment of the one from hr3.xlsx, which is "
+        f"warning: {forecast_only}: the answer kept for HR-stab 2024-10 lacks the comment of the one from hr3.xlsx, which is "
         'lost: kommentar "Sjukfrånvaron minskar."; ask the budget holder whether it still holds, and if so to send the '
         "form again with it"], one.stderr
 

@@ -477,14 +477,15 @@ def _same(a: Answer, b: Answer) -> bool:
     return (a.prognos, a.kommentar, a.delar, a.arbetsbok) == (b.prognos, b.kommentar, b.delar, b.arbetsbok)
 
 
-def _lost_comment(kept: str, row: str, dropped: Answer, answer: Answer) -> str | None:
-    """A warning when `answer` (of workbook `kept`) takes the place of `dropped` for `row` without the comment
-    (or a kostnadsslag's comment) `dropped` had: the answer is the workbook, so it is not kept, but the
-    controller hears of it now, not from `status` later (found by a new user: a form sent again with the
-    forecast alone said only "replaces … (kommentar)"). A comment changed is the budget holder's new word."""
+def _lost_comment(kept: str, row: str, dropped: Answer, answer: Answer, slag: dict[str, str]) -> str | None:
+    """A warning when `answer` (of workbook `kept`) takes the place of `dropped` for `row` (its name and period, as
+    people say it) without the comment (or a kostnadsslag's comment) `dropped` had: the answer is the workbook, so
+    it is not kept, but the controller hears of it now, not from `status` later (found by a new user: a form sent
+    again with the forecast alone said only "replaces … (kommentar)"). A comment changed is the budget holder's new
+    word. A kostnadsslag is named as the form names it (`slag`: id → name)."""
     said = {k for k, _, c in answer.delar if c is not None}
     lost = ([f"kommentar {_gist(dropped.kommentar)}"] if dropped.kommentar is not None and answer.kommentar is None
-            else []) + [f"kostnadsslag {k}: kommentar {_gist(c)}" for k, _, c in dropped.delar
+            else []) + [f"{slag.get(k, k)}: kommentar {_gist(c)}" for k, _, c in dropped.delar
                         if c is not None and k not in said]
     if not lost:
         return None
@@ -493,6 +494,11 @@ def _lost_comment(kept: str, row: str, dropped: Answer, answer: Answer) -> str |
             f"{dropped.arbetsbok}, which {'is' if one else 'are'} lost: {'; '.join(lost)}; ask the budget holder "
             f"whether {'it still holds' if one else 'they still hold'}, and if so to send the form again with "
             f"{'it' if one else 'them'}")
+
+
+def _slag_names(store: Store, year: int) -> dict[str, str]:
+    """The year's kostnadsslag: id → name, as a form heads its rows (`personal` → `Personalkostnader`)."""
+    return {k.id: k.namn for k in store.years[year].kostnadsslag}
 
 
 def _gist(text: str, limit: int = 80) -> str:
@@ -512,6 +518,8 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
     from kfollow.sources.year_file import load_year_file
 
     new: dict[tuple[int, int], dict[tuple[str, str, str], tuple[Answer, str]]] = {}
+    # each row read, as people name it: `HR-stab 2024-10`, not `stab/HR` (found by a new user)
+    names: dict[tuple[int, int, tuple[str, str, str]], str] = {}
     units: dict[tuple[int, int, tuple[str, str, str]], str] = {}  # the unit of the form each kept answer was typed into
     messages = []
     import os
@@ -547,6 +555,7 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
         answer = Answer(month, target.forvaltning, target.vy, target.nyckel, filled.prognos, filled.kommentar,
                         Path(path).name, now, delar, sparad=filled.sparad)
         key = (target.forvaltning, target.vy, target.nyckel)
+        names[year, month, key] = f"{target.namn} {filled.identity['period']}"
         found = new.setdefault((year, month), {})
         if key in found:
             other, other_path = found[key]
@@ -561,7 +570,7 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
                 messages.append(f"warning: {older[1]}: saved {_moment(older[0].sparad)}, before {newer[1]} (saved "
                                 f"{_moment(newer[0].sparad)}), which answers {target.namn} {filled.identity['period']} "
                                 "too; kept that newer answer")
-                if lost := _lost_comment(newer[1], "/".join(key[1:]), older[0], newer[0]):
+                if lost := _lost_comment(newer[1], names[year, month, key], older[0], newer[0], _slag_names(store, year)):
                     messages.append(lost)
                 found[key] = newer
                 if newer[0] is answer:
@@ -592,6 +601,7 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
                                 f"are for {year}-{latest[year]:02d}; collected as {year}-{month:02d}'s answer (is it "
                                 "an earlier month's form? send this month's)")
         info = store.years[year]
+        slag = _slag_names(store, year)
         existing = {(a.forvaltning, a.vy, a.nyckel): a for a in info.svar if a.manad == month}
         stale = []  # answers of workbooks saved before the answer collected for their row
         for key, (answer, path) in found.items():
@@ -599,9 +609,9 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
                 before = existing.get(key)
                 if before is not None and _older(answer, before):  # a workbook saved before the one collected
                     messages.append(f"warning: {path}: saved {_moment(answer.sparad)}, before {before.arbetsbok} "
-                                    f"(saved {_moment(before.sparad)}) whose answer for {'/'.join(key[1:])} was "
+                                    f"(saved {_moment(before.sparad)}) whose answer for {names[year, month, key]} was "
                                     f"collected {before.inlast}; kept that newer answer")
-                    if lost := _lost_comment(before.arbetsbok, "/".join(key[1:]), answer, before):
+                    if lost := _lost_comment(before.arbetsbok, names[year, month, key], answer, before, slag):
                         messages.append(lost)
                     stale.append(key)
                     continue
@@ -612,7 +622,7 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
                         if changed) or "arbetsbok"
                     future = before.sparad is not None and _in_the_future(before.sparad)
                     known = answer.sparad is not None and before.sparad is not None and not future
-                    messages.append(f"{path}: replaces the answer for {'/'.join(key[1:])} collected {before.inlast} "
+                    messages.append(f"{path}: replaces the answer for {names[year, month, key]} collected {before.inlast} "
                                     f"from {before.arbetsbok} ({what})" + (
                                         f"; that one says it was saved {_moment(before.sparad)}, later than now, which "
                                         "says nothing" if future else
@@ -620,7 +630,7 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
                                         else f"; saved at the same time as it ({_moment(answer.sparad)}): the one "
                                         "collected last wins" if known else
                                         "; collect the newest workbook last (one of them does not say when it was saved)"))
-                    if lost := _lost_comment(path, "/".join(key[1:]), before, answer):
+                    if lost := _lost_comment(path, names[year, month, key], before, answer, slag):
                         messages.append(lost)
                 existing[key] = answer
         for key in stale:
