@@ -274,6 +274,39 @@ def test_collect_warns_of_a_comment_lost_when_a_form_is_sent_again_without_it(ru
         "form again with it"], one.stderr
 
 
+def test_collect_warns_of_a_forecast_lost_when_a_form_is_sent_again_without_it(run, tmp_path):
+    """A budget holder sent the form again with a comment and the forecast deleted: collect said only `note: …
+    replaces the answer … (prognos 21 300 250,00 kr → –, kommentar)`, and `status` found the forecast missing
+    later (exit 1). Deleting a forecast is seldom meant as withdrawing it: collect warns as it does of a lost
+    comment, naming the forecast lost (a kostnadsslag's too); what it writes is the workbook's, as before."""
+    budgets, out = tmp_path / "budgets", tmp_path / "forms"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", budgets)
+    assert run("forms", "--budgets", budgets, "--period", "2024-10", "--unit", "tkr", "-o", out).exit_code == 0
+    first = fill(_form(out, "HR"), tmp_path / "hr.xlsx", "21 300", "Vakanser.", {"Personalkostnader": ("15 000", None)},
+                 saved="2024-11-05T10:00:00Z")
+    assert "warning" not in run("collect", "--budgets", budgets, first).stderr
+    again = fill(_form(out, "HR"), tmp_path / "hr2.xlsx", None, "Vakanser sedan mars.", saved="2024-11-06T09:30:00Z")
+    result = run("collect", "--budgets", budgets, again)
+    assert result.exit_code == 0, result.stderr
+    warnings = [ln for ln in result.stderr.splitlines() if ln.startswith("warning: ")]
+    assert warnings == [
+        f"warning: {again}: the answer kept for HR-stab 2024-10 lacks the forecasts of the one from hr.xlsx, which "
+        "are lost: prognos 21 300 000,00 kr; Personalkostnader: prognos 15 000 000,00 kr; ask the budget holder "
+        "whether they still hold, and if so to send the form again with them"], result.stderr
+    assert "prognos: 21300000.00" not in (budgets / "svar" / "2024-10.yaml").read_text(encoding="utf-8")
+    # the forecast and the comment both gone: one line names both
+    shutil.rmtree(budgets / "svar")
+    assert run("collect", "--budgets", budgets, first).exit_code == 0
+    bare = fill(_form(out, "HR"), tmp_path / "hr3.xlsx", None, None, {"Personalkostnader": (None, "Vikarier.")},
+                saved="2024-11-07T09:30:00Z")
+    both = run("collect", "--budgets", budgets, bare)
+    assert [ln for ln in both.stderr.splitlines() if ln.startswith("warning: ")] == [
+        f"warning: {bare}: the answer kept for HR-stab 2024-10 lacks the forecasts and the comment of the one from "
+        'hr.xlsx, which are lost: prognos 21 300 000,00 kr; kommentar "Vakanser."; Personalkostnader: prognos '
+        "15 000 000,00 kr; ask the budget holder whether they still hold, and if so to send the form again with "
+        "them"], both.stderr
+
+
 def test_answers_file_says_where_each_answer_came_from(forms_dir, run, tmp_path):
     budgets, out = forms_dir
     assert run("collect", "--budgets", budgets, *_answer(out, tmp_path)).exit_code == 0

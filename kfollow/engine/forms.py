@@ -479,20 +479,31 @@ def _same(a: Answer, b: Answer) -> bool:
 
 def _lost_comment(kept: str, row: str, dropped: Answer, answer: Answer, slag: dict[str, str]) -> str | None:
     """A warning when `answer` (of workbook `kept`) takes the place of `dropped` for `row` (its name and period, as
-    people say it) without the comment (or a kostnadsslag's comment) `dropped` had: the answer is the workbook, so
-    it is not kept, but the controller hears of it now, not from `status` later (found by a new user: a form sent
-    again with the forecast alone said only "replaces … (kommentar)"). A comment changed is the budget holder's new
-    word. A kostnadsslag is named as the form names it (`slag`: id → name)."""
-    said = {k for k, _, c in answer.delar if c is not None}
-    lost = ([f"kommentar {_gist(dropped.kommentar)}"] if dropped.kommentar is not None and answer.kommentar is None
-            else []) + [f"{slag.get(k, k)}: kommentar {_gist(c)}" for k, _, c in dropped.delar
-                        if c is not None and k not in said]
+    people say it) without the forecast or the comment (or a kostnadsslag's) `dropped` had: the answer is the
+    workbook, so it is not kept, but the controller hears of it now, not from `status` later (found by a new
+    user: a form sent again with the forecast alone said only "replaces … (kommentar)"; and one sent again with
+    the forecast deleted, which is seldom meant as withdrawing it, only "(prognos … → –)"). A figure or comment
+    changed is the budget holder's new word. A kostnadsslag is named as the form names it (`slag`: id → name)."""
+    lost: list[tuple[str, str]] = []  # (forecast | comment, what was said)
+
+    def gone(before_p, now_p, before_c, now_c, who: str) -> None:
+        if before_p is not None and now_p is None:
+            lost.append(("forecast", f"{who}prognos {_amount(before_p)}"))
+        if before_c is not None and now_c is None:
+            lost.append(("comment", f"{who}kommentar {_gist(before_c)}"))
+
+    gone(dropped.prognos, answer.prognos, dropped.kommentar, answer.kommentar, "")
+    now = {k: (p, c) for k, p, c in answer.delar}
+    for k, p, c in dropped.delar:
+        gone(p, now.get(k, (None, None))[0], c, now.get(k, (None, None))[1], f"{slag.get(k, k)}: ")
     if not lost:
         return None
     one = len(lost) == 1
-    return (f"warning: {kept}: the answer kept for {row} lacks the comment{'' if one else 's'} of the one from "
-            f"{dropped.arbetsbok}, which {'is' if one else 'are'} lost: {'; '.join(lost)}; ask the budget holder "
-            f"whether {'it still holds' if one else 'they still hold'}, and if so to send the form again with "
+    kinds = [kind for kind in ("forecast", "comment") if any(k == kind for k, _ in lost)]
+    what = " and the ".join(f"{kind}{'' if sum(k == kind for k, _ in lost) == 1 else 's'}" for kind in kinds)
+    return (f"warning: {kept}: the answer kept for {row} lacks the {what} of the one from "
+            f"{dropped.arbetsbok}, which {'is' if one else 'are'} lost: {'; '.join(t for _, t in lost)}; ask the budget "
+            f"holder whether {'it still holds' if one else 'they still hold'}, and if so to send the form again with "
             f"{'it' if one else 'them'}")
 
 
