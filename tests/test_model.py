@@ -412,3 +412,25 @@ def test_deviation_warns_when_a_row_is_booked_short(run, tmp_path):
     result = run("deviation", "--budgets", folder)
     assert result.exit_code == 0
     assert "warning: in 2024, KSF LED booked only up to 2024-09 while other rows are booked up to 2024-10" in result.stderr
+
+
+def test_a_forecast_left_behind_by_a_stab_taken_out_of_the_year_says_so(run, tmp_path):
+    """Found by a new user: a stab taken out of this year's file, its forecast lines left under staber, was told
+    "stab NAM lacks 'namn'; add it", which would have made it a stab of the year again. It is told what is wrong
+    (no stab of the year: a forecast alone) and both ways out."""
+    (tmp_path / "2026.yaml").write_text(
+        "ar: 2026\norganisation: Lillby kommun\nenhet: tkr\nforvaltningar:\n  SOC:\n    namn: Socialförvaltningen\n"
+        "    staber:\n      IFO: {namn: IFO, budget: 1100, utfall: {2026-01: 90}}\n"
+        "      NAM:\n        prognos: {2026-01: 100}\n        kommentar: Nämnden upphör.\n", encoding="utf-8")
+    for command in ("deviation", "check"):
+        result = run(command, "--budgets", tmp_path)
+        assert result.exit_code == 3, result.stderr
+    error = run("deviation", "--budgets", tmp_path).stderr.strip().splitlines()
+    assert error == [f"Error: {tmp_path}/2026.yaml:9:7: stab NAM has a forecast (prognos) and nothing else: no namn, "
+                     "budget or utfall, so it is no stab of 2026 (one taken out of the year file, its forecast left "
+                     "behind?); remove NAM and its forecast from staber, or, if the stab is still in use in 2026, give "
+                     "it its namn and budget"]
+    # a stab with a budget and no namn is still told to add the namn
+    (tmp_path / "2026.yaml").write_text((tmp_path / "2026.yaml").read_text(encoding="utf-8").replace(
+        "        prognos: {2026-01: 100}\n", "        budget: 100\n"), encoding="utf-8")
+    assert "stab NAM lacks 'namn'; add it" in run("deviation", "--budgets", tmp_path).stderr

@@ -599,7 +599,17 @@ class _YearParser(TreeReader):
                 if not ID.fullmatch(sid):
                     raise self.error(skey, f"stab id '{sid}' must be letters, digits, - or _ (e.g. EKS)")
                 swhat = f"stab {sid}"
-                smap = self.mapping(sbody, swhat, ("namn",) + self.ROW_KEYS, ("namn",))
+                smap = self.mapping(sbody, swhat, ("namn",) + self.ROW_KEYS)
+                if "namn" not in smap.items:
+                    if "prognos" in smap.items and not {"budget", "utfall"} & set(smap.items):
+                        # a forecast left behind when the stab was taken out of the year (found by a new user:
+                        # told to add its namn, which would have made it a stab again)
+                        raise self.error(skey, f"stab {sid} has a forecast (prognos) and nothing else: no namn, "
+                                               f"budget or utfall, so it is no stab of {ar} (one taken out of the year "
+                                               f"file, its forecast left behind?); remove {sid} and its forecast from "
+                                               f"staber, or, if the stab is still in use in {ar}, give it its namn and "
+                                               "budget")
+                    raise self.error(smap, f"{swhat} lacks 'namn'; add it")
                 self.row(base | {"vy": "stab", "nyckel": sid, "namn": self.name(smap.items["namn"][1], f"namn of {swhat}")},
                          smap, swhat, sign, named=True, key=skey)
         if "verksamheter" in node.items:
