@@ -486,3 +486,19 @@ def test_the_help_and_a_missing_value_are_the_parsers_whatever_is_given_twice(ru
     # a value is a value, whatever it looks like: `--columns` given the word `-y2023` is no second -y
     valued = run("deviation", "--budgets", ROOT / "examples" / "budgets", "-y", "2024", "--columns", "-y2023")
     assert "given twice" not in valued.stderr, valued.stderr
+
+
+def test_a_value_given_twice_is_compared_as_the_option_reads_it(run):
+    """Found by a script user: `--year 2024 --year 02024` was refused, 'given twice, as '2024' and '02024'', of
+    one year; the values were compared as text. They are compared as the option reads them: a number as a number,
+    a choice without its case, a folder however it is written. Two values that differ so are still refused."""
+    examples = str(ROOT / "examples" / "budgets")
+    same = run("deviation", "--budgets", examples, "--budgets", examples + "/", "--year", "2024", "--year", "02024",
+               "--unit", "TKR", "--unit=tkr", "-f", "csv")
+    assert same.exit_code == 0, same.stderr
+    assert same.stdout == run("deviation", "--budgets", examples, "--year", "2024", "--unit", "tkr", "-f", "csv").stdout
+    other = run("deviation", "--budgets", examples, "--year", "2024", "--year", "02023")
+    assert other.exit_code == 2
+    assert "--year is given twice, as '2024' and '02023'; deviation takes one --year" in other.stderr, other.stderr
+    unread = run("deviation", "--budgets", examples, "--year", "2024", "--year", "x")  # (not a year: not the same)
+    assert unread.exit_code == 2 and "--year is given twice, as '2024' and 'x'" in unread.stderr, unread.stderr

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from enum import Enum
 from typing import Annotated
 
 import typer
@@ -121,9 +122,25 @@ def _once_each(group, ctx, args: list[str]) -> None:
         if option.multiple or option.nargs != 1:
             continue
         first = seen.setdefault(option, (name, value))
-        if first[1] != value:  # (the same value twice, as a script may build it, means one)
+        # (the same value twice, as a script may build it, means one; the same as the option reads it, not as
+        # text: `--year 2024 --year 02024` is one year, found by a script user)
+        if first[1] != value and _as_read(option, ctx, first[1]) != _as_read(option, ctx, value):
             raise UsageError(f"{name} is given twice, as '{shown(str(first[1]))}' and '{shown(str(value))}'; "
                              f"{' '.join(names)} takes one {first[0]}: give it once (the parser would keep the last)")
+
+
+def _as_read(option, ctx, value: str) -> object:
+    """`value` as `option` reads it (`02024` → 2024 for an int, `TKR` → tkr for a choice without case, a path
+    without its `./`); a value it cannot read stays text, so it differs from any value read."""
+    try:
+        read = option.type.convert(value, option, ctx)
+    except Exception:  # noqa: BLE001 - any refusal of the type: the parser reports it, with its own words
+        return ("text", value)
+    if isinstance(read, Enum):
+        return read.value
+    if getattr(option.type, "name", None) == "path" and read is not None:  # one folder or file however it is written:
+        return os.path.normpath(os.fsdecode(read))  # `budgets` and `./budgets` (a case of a file system is its own)
+    return read
 
 
 def _internal(exc: BaseException) -> None:
