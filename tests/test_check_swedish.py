@@ -195,6 +195,8 @@ def scenario(name: str, tmp: Path) -> tuple[Path, tuple[str, ...]]:
     shutil.copytree(BUDGETS, folder)
     if name in ("inv_efter_klar", "inv_overfort_fg"):  # simhallen färdigställd in 2023 with 100 000 tkr unspent
         _investments_2023(folder, _simhallen("färdigställd", "790512.0", "187092.6"))
+    elif name == "inv_efter_avbrutet":  # simhallen avbruten in 2023, yet 60 790,1 tkr booked on it in 2024
+        _investments_2023(folder, _simhallen("avbruten", "790512.0", "112907.4"))
     elif name == "inv_ack_minskar":
         _investments_2023(folder, _simhallen("pågående", "862907.4", "200000.0"))
     elif name == "inv_ack_ingang":
@@ -216,7 +218,7 @@ def scenario(name: str, tmp: Path) -> tuple[Path, tuple[str, ...]]:
 
 KINDS = ["ej_fordelat", "kommentar_saknas", "vy_differens", "vy_ofullstandig", "bokford_kort", "profil_olika",
          "ar_dubbel", "storlek", "kostnadsslag_tomt", "konto_utan_kostnadsslag", "inv_efter_klar", "inv_overfort_fg",
-         "inv_ack_minskar", "inv_ack_ingang", "inv_forsvunnen", "inv_summa", "inv_overfort", "inv_ack_negativ", "tecken",
+         "inv_efter_avbrutet", "inv_ack_minskar", "inv_ack_ingang", "inv_forsvunnen", "inv_summa", "inv_overfort", "inv_ack_negativ", "tecken",
          "andring_en_vy", "prognos_manad", "andring_dubbel", "rad_dubbel",
          "redovisning_andrad", "bokford_fore", "andring_storlek"]
 

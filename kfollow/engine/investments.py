@@ -250,14 +250,14 @@ def reconcile_investments(budgets) -> list[dict]:
     - ack. utfall never decreases from one year of a project to the next but by the year's net income (a
       negative utfall, such as an investeringsbidrag): an opening below it is fel; and a year's
       ack_utfall_tidigare is the previous year's ack. utfall (varning when it differs otherwise);
-    - a project färdigställd in a year has no utfall in a later year (fel);
+    - a project färdigställd, or avbruten, in a year has no utfall in a later year (fel);
     - varav_overfort equals the previous year's unspent budget − utfall (0 if overspent) where both
       years have the project: fel when more is carried than was left, varning when less;
     - a project pågående in a year is in the next year's file, where there is one (varning), at its line: a
       project neither färdigställd nor avbruten does not end by being left out (`_gone`).
 
-    A cancelled project (avbruten) is held to no rule of its own: its ack. utfall below the decided budget is
-    the frame left unused, no error.
+    A cancelled project's (avbruten) ack. utfall below the decided budget is the frame left unused, no error; what
+    is booked on it after the year it was stopped is (found by an investment controller: nothing checked it).
     """
     units = {ar: info.enhet for ar, info in budgets.years.items()}
     inv = budgets.investments
@@ -288,6 +288,7 @@ def reconcile_investments(budgets) -> list[dict]:
     paired = projects.sort("projekt", "ar").with_columns(
         *(pl.col(c).shift(1).over("projekt").alias(f"fg_{c}") for c in previous),
         done=pl.col("ar").filter(pl.col("status") == "färdigställd").min().over("projekt"),
+        stopped=pl.col("ar").filter(pl.col("status") == CANCELLED).min().over("projekt"),
     )
     # a year's net income (an investeringsbidrag after the spending: a negative utfall) lowers the ack. utfall of
     # nettoinvesteringar; only an opening below last year's ack. utfall makes it decrease by mistake (found by an
@@ -309,6 +310,12 @@ def reconcile_investments(budgets) -> list[dict]:
         add("inv_efter_klar", r, "fel", f"projekt {literal(r['projekt'])} {r['ar']}: utfall {{0:d}} efter att projektet "
             f"färdigställdes {r['done']} ({literal(done['fil'])}:{done['rad']}); bokför det på ett nytt projekt eller "
             "rätta status", r["utfall"])
+    for r in paired.filter((pl.col("ar") > pl.col("stopped")) & (pl.col("utfall") != 0)).iter_rows(named=True):
+        stopped = projects.filter((pl.col("projekt") == r["projekt"]) & (pl.col("ar") == r["stopped"])).row(0, named=True)
+        add("inv_efter_avbrutet", r, "fel", f"projekt {literal(r['projekt'])} {r['ar']}: utfall {{0:d}} efter att "
+            f"projektet avbröts {r['stopped']} ({literal(stopped['fil'])}:{stopped['rad']}), men ett avbrutet projekt har "
+            "ingen ram att bokföra på; bokför det på ett nytt projekt eller i driften, eller rätta status om projektet "
+            "har återupptagits", r["utfall"])
     carried = paired.filter((pl.col("fg_ar") == pl.col("ar") - 1) & pl.col("varav_overfort").is_not_null()).with_columns(
         # an overspent year leaves nothing unspent (whether the overspending is deducted is a decision)
         unspent=pl.max_horizontal(ex.avvikelse("fg_budget", "fg_utfall"), pl.lit(0, pl.Int64)))
