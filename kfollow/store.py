@@ -92,7 +92,9 @@ class Piece:
 
 INVESTMENT_SCHEMA: dict[str, pl.DataType] = {
     "ar": pl.Int32,
-    "typ": pl.String,  # projekt | forvaltning (declared totals) | prognos (a förvaltning's forecast)
+    # projekt | forvaltning (declared totals) | prognos (a förvaltning's forecast) | projekt_manad (a project's utfall
+    # of one month) | projekt_prognos (a project's forecast of its year's utfall)
+    "typ": pl.String,
     "projekt": pl.String,  # project id; null on förvaltning and prognos rows
     "namn": pl.String,  # project name, or the förvaltning's rubrik
     "forvaltning": pl.String,
@@ -101,10 +103,11 @@ INVESTMENT_SCHEMA: dict[str, pl.DataType] = {
     "ack_utfall_tidigare": pl.Int64,  # öre, utfall since the start up to the end of the previous year
     "budget": pl.Int64,  # öre, the year's budget (carried-over money included)
     "varav_overfort": pl.Int64,  # öre, part of budget carried over from the previous year; null = none recorded
-    "utfall": pl.Int64,  # öre, the year's utfall
+    "utfall": pl.Int64,  # öre, the year's utfall (the sum of its months where given per month), or a month's
+    "manader": pl.Int8,  # projekt: the last month its utfall is given for (null: for the whole year only)
     "beraknad_totalutgift": pl.Int64,  # öre, forecast of the project's total cost
-    "manad": pl.Int8,  # month a forecast was made (prognos rows)
-    "prognos": pl.Int64,  # öre, forecast of the förvaltning's investment utfall for the year
+    "manad": pl.Int8,  # month a forecast was made (prognos, projekt_prognos rows), or booked (projekt_manad)
+    "prognos": pl.Int64,  # öre, forecast of the förvaltning's (or the project's) investment utfall for the year
     "kommentar": pl.String,
     "ordning": pl.Int32,
     "fil": pl.String,

@@ -20,6 +20,10 @@ class Status(str, Enum):
 
 def investments(
     year: YearOpt = None,
+    period: Annotated[Optional[str], typer.Option(
+        "--period", "-p", metavar="YYYY-MM", help="Month YYYY-MM: ack. utfall up to and including it, where the year "
+        "file gives the projects' utfall per month, and the latest forecast made by then. Default: the last month "
+        "every project given per month is booked.")] = None,
     status: Annotated[Optional[Status], typer.Option("--status", help="Only pågående, färdigställda or avbrutna (cancelled) projects.")] = None,
     forvaltning: ForvaltningOpt = None,
     comments: CommentsOpt = False,
@@ -36,17 +40,19 @@ def investments(
     Färdigställda projects, then pågående, then avbrutna (cancelled), each with its sum, then Summa investeringar.
 
     Deviations are budget − utfall: positive = under budget; a cancelled project's is frame left unused,
-    no saving, as a note under the table says.
+    no saving, as a note under the table says. With --period (a month-end report): the year's budget
+    against ack. utfall, and Avvikelse prognos (budget − prognos) where a project has a forecast.
 
     \b
     Examples:
       kfollow investments --year 2024
+      kfollow investments --period 2024-08
       kfollow investments --year 2024 --status pågående --forvaltning KLF --format csv
     """
     from kfollow.engine.investments import investments as investments_of
 
     store = load(budgets, ledger=False)
-    report = investments_of(store, year, status.value if status else None, forvaltning, unit.value)
+    report = investments_of(store, year, status.value if status else None, forvaltning, unit.value, period=period)
     emit(report, fmt, decimals, output, comments, store, columns, exact)
 
 

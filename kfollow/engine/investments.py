@@ -48,7 +48,7 @@ def avvikelse_totalutgift() -> pl.Expr:
 
 
 def investments_report(budgets, year: int, status: str | None = None,
-                       forvaltning: list[str] | str | None = None) -> pl.DataFrame:
+                       forvaltning: list[str] | str | None = None, month: int | None = None) -> pl.DataFrame:
     """The year's investment projects, a subtotal per status and `Summa investeringar`, öre (nettoinvesteringar).
 
     Columns: radtyp (rad | delsumma | summa), projekt (id), namn, status, forvaltning, beslutad_budget,
@@ -59,6 +59,13 @@ def investments_report(budgets, year: int, status: str | None = None,
     Blocks in STATUS_ORDER: färdigställd, pågående, avbruten (a cancelled project's deviation is frame left
     unused, no saving: `cancelled_note`). Subtotals are sums of exact amounts (null when a row lacks the
     amount). With `status`, only that status's projects and their subtotal.
+
+    `month` (1–12): the table of a month-end report. Where the year file gives projects' utfall per month,
+    utfall (and so ack_utfall and the deviations) is the months up to it; a project whose utfall is given for
+    the year only has none then (null, never spread), unless it is 0 or the month is December. With a forecast
+    of a project's year (`prognos`) made up to the month: prognos (the latest), prognos_period (YYYY-MM, null on
+    a sum of forecasts of different months) and prognos_avvikelse (budget − prognos, positive = the year is
+    forecast under its budget). UsageError where a project given per month is not booked up to `month`.
     """
     selection.a_store(budgets)  # (a folder's name here: what it takes, found in review)
     info = budgets.year(year)
@@ -79,18 +86,31 @@ def investments_report(budgets, year: int, status: str | None = None,
 
     money = ["beslutad_budget", "ack_utfall", "budget", "varav_overfort", "utfall", "beraknad_totalutgift"]
     forecasts = rows["beraknad_totalutgift"].is_not_null().any()
+    year_rows = budgets.investments.filter(pl.col("ar") == year)
+    forecast = None
+    if month is not None:
+        rows = _utfall_to(rows, year_rows, projects, month, info.fil)
+        forecast = _forecasts_to(year_rows, month)
+        if forecast.join(rows, on="projekt", how="semi").is_empty():
+            forecast = None
+        else:
+            rows = rows.drop("prognos").join(forecast, on="projekt", how="left")
+            money.append("prognos")
     rows = rows.with_columns(
         ack_utfall(),
         pl.col("varav_overfort").fill_null(0),  # nothing recorded = nothing carried over
         radtyp=pl.lit("rad"),
         block=pl.col("status").replace_strict(STATUS_ORDER, list(range(len(STATUS_ORDER))), return_dtype=pl.Int32),
     )
-    subtotals = rows.group_by("status", "block").agg(*(ex.exact_sum(c) for c in money)).with_columns(
+    # a sum's forecast month: the one month its forecasts were made in, else none (as a sum of staber's)
+    made = [pl.when((pl.col("prognos_manad").n_unique() == 1) & (pl.col("prognos_manad").null_count() == 0))
+            .then(pl.col("prognos_manad").first()).alias("prognos_manad")] if forecast is not None else []
+    subtotals = rows.group_by("status", "block").agg(*(ex.exact_sum(c) for c in money), *made).with_columns(
         radtyp=pl.lit("delsumma"), namn=pl.col("status").replace_strict(STATUS_TITLE), ordning=pl.lit(2**30),
     )
     parts = [rows, subtotals]
     if status is None:
-        parts.append(rows.select(*(ex.exact_sum(c) for c in money)).with_columns(
+        parts.append(rows.select(*(ex.exact_sum(c) for c in money), *made).with_columns(
             radtyp=pl.lit("summa"), namn=pl.lit(TOTAL_TITLE), block=pl.lit(len(STATUS_ORDER), pl.Int32),
             ordning=pl.lit(0)))
     frame = (
@@ -98,10 +118,47 @@ def investments_report(budgets, year: int, status: str | None = None,
         .sort("block", "ordning")
         .with_columns(budgetavvikelse_ack(), ex.avvikelse(), avvikelse_totalutgift())
     )
+    if forecast is not None:
+        frame = frame.with_columns(
+            prognos_period=pl.when(pl.col("prognos").is_not_null() & pl.col("prognos_manad").is_not_null())
+            .then(pl.format(f"{year}-{{}}", pl.col("prognos_manad").cast(pl.String).str.zfill(2))),
+            prognos_avvikelse=ex.avvikelse("budget", "prognos").alias("prognos_avvikelse"))
     columns = ["radtyp", "projekt", "namn", "status", "forvaltning", "beslutad_budget", "ack_utfall",
                "budgetavvikelse_ack", "budget", "varav_overfort", "utfall", "avvikelse",
+               *(["prognos", "prognos_period", "prognos_avvikelse"] if forecast is not None else []),
                *(["beraknad_totalutgift", "avvikelse_totalutgift"] if forecasts else []), "kommentar"]
     return frame.select(columns)
+
+
+def _utfall_to(rows: pl.DataFrame, year_rows: pl.DataFrame, projects: pl.DataFrame, month: int,
+               fil: str) -> pl.DataFrame:
+    """`rows` (projects) with utfall the months up to `month`, öre, where the year's projects are given per month
+    (else as they are). A project given for the year only has no utfall for part of it (null: never a guessed
+    spread), but for 0 (nothing booked) and December (the year's)."""
+    monthly = projects.filter(pl.col("manader").is_not_null())
+    if monthly.is_empty():
+        return rows
+    short = monthly.filter(pl.col("manader") < month).sort("manader", "ordning")  # (the month to pick first)
+    if short.height:  # (as for the rows' months: no month taken for 0)
+        first = short.row(0, named=True)
+        more = f" and {short.height - 1} more project(s)" if short.height > 1 else ""
+        ar = first["ar"]
+        raise UsageError(f"utfall of project {first['projekt']} ({fil}:{first['rad']}){more} is booked up to "
+                         f"{ar}-{first['manader']:02d}, not {ar}-{month:02d}; add the months (0 for a month without "
+                         f"bookings) or pick --period {ar}-{first['manader']:02d}")
+    booked = (year_rows.filter((pl.col("typ") == "projekt_manad") & (pl.col("manad") <= month))
+              .group_by("projekt").agg(ex.exact_sum("utfall").alias("_to")))
+    return rows.join(booked, on="projekt", how="left").with_columns(
+        utfall=pl.when(pl.col("manader").is_not_null()).then(pl.col("_to"))
+        .when(pl.lit(month == 12) | (pl.col("utfall") == 0)).then(pl.col("utfall"))
+        .otherwise(None)).drop("_to")
+
+
+def _forecasts_to(year_rows: pl.DataFrame, month: int) -> pl.DataFrame:
+    """Per project, the latest forecast of its year's utfall made up to `month`: projekt, prognos, prognos_manad."""
+    return (year_rows.filter((pl.col("typ") == "projekt_prognos") & (pl.col("manad") <= month))
+            .sort("manad").group_by("projekt").last()
+            .select("projekt", "prognos", pl.col("manad").alias("prognos_manad")))
 
 
 def cancelled_note(names: list[str], summary: bool = False) -> tuple:
@@ -194,6 +251,10 @@ def summary_report(budgets, year: int, forvaltning: str | None = None, against: 
     if booked is not None and booked < 12:
         raise UsageError(f"utfall {year} is booked up to {year}-{booked:02d}; the summary compares whole years "
                          f"(for the year to date: kfollow deviation --period {year}-{booked:02d} --by forvaltning)")
+    invested = budgets.investments.filter((pl.col("ar") == year) & (pl.col("typ") == "projekt"))["manader"].min()
+    if invested is not None and invested < 12:  # (its investment line was the months so far, as if the year's)
+        raise UsageError(f"investment utfall {year} is booked up to {year}-{invested:02d}; the summary compares whole "
+                         f"years (for the year to date: kfollow investments --period {year}-{invested:02d})")
     fid = summary_forvaltning(budgets, year, forvaltning)
     month = summary_forecast_month(budgets, year, fid, against)
     prev = f"utfall_{year - 1}" if year - 1 in budgets.years else None
@@ -374,17 +435,82 @@ def _gone_text(r: dict, other: dict | None) -> str:
 
 
 def investments(store, year: int | None = None, status: str | None = None,
-                forvaltning: list[str] | str | None = None, unit: str = "mnkr", month: int | None = None) -> Report:
-    """`investments_report` as a `Report` (default: the latest year). `month`: the period of the report the table
-    stands in (a tertial's), which investments, having no months, are not cut to: a note says so."""
+                forvaltning: list[str] | str | None = None, unit: str = "mnkr", month: int | None = None,
+                period: str | int | None = None) -> Report:
+    """`investments_report` as a `Report` (default: the latest year). `period` (YYYY-MM, or a month of `year`) or
+    `month` (the period of the report the table stands in, a tertial's): the table as of that month. Where the
+    year's projects are given per month and booked up to a month before December, that month is the default (said
+    on stderr). Investments without months are not cut to a month: a note says so."""
     from kfollow.engine.periods import last_month_booked
 
+    messages: tuple[str, ...] = ()
+    if period is not None:
+        p = selection.period(store, year, period)
+        year, month = p.year, p.month
     year = selection.year_or_latest(store, year)
-    frame = investments_report(store, year, status, forvaltning)
-    which = f" ({STATUS_PLURAL[status]} projekt)" if status else ""
+    info = store.year(year)
+    projects = store.investments.filter((pl.col("ar") == year) & (pl.col("typ") == "projekt"))
+    complete = projects["manader"].min()  # the month every project given per month is booked to; None: none is
+    if month is None and complete is not None and complete < 12:
+        latest = projects["manader"].max()
+        some = f" (some up to {year}-{latest:02d})" if latest > complete else ""
+        messages = (f"investment utfall {year} is booked{' by every project' if some else ''} up to "
+                    f"{year}-{complete:02d}{some}: showing {year}-{complete:02d} (ack.); --period chooses another month",)
+        month = complete
     booked = last_month_booked(store, year)
-    return as_report(frame, store.years[year].rubriker, store=store, title=f"Investeringar {year}{which}", unit=unit,
-                     notes=(*_whole_year_note(year, month, booked), *cancelled_note(_cancelled(frame))))
+    # a year still being booked (its rows per month) reads the forecasts made so far, as `deviation` does
+    upto = month if month is not None else booked if complete is None and booked is not None and booked < 12 else None
+    frame = investments_report(store, year, status, forvaltning, month=upto)
+    which = f" ({STATUS_PLURAL[status]} projekt)" if status else ""
+    cut = complete is not None and month is not None
+    title = f"Investeringar {year}-{month:02d} (ack.){which}" if cut else f"Investeringar {year}{which}"
+    notes = (_to_date_note(month) if cut else _whole_year_note(year, month, booked)) + \
+        _year_only_note(frame, projects, year, month if cut else None) + _forecast_notes(frame, year, upto)
+    return as_report(frame, info.rubriker, store=store, title=title, unit=unit, messages=messages,
+                     notes=(*notes, *cancelled_note(_cancelled(frame))))
+
+
+def _to_date_note(month: int) -> tuple:
+    """A note where the projects' utfall is cut to part of the year: the deviation is what is left of the budget."""
+    if month == 12:
+        return ()
+    return (ColumnNote(f"Utfall är ack. utfall {selection.months_to(month)} och Budget helårets, så Avvikelse är det "
+                       "som återstår av årets budget, inget överskott.", "avvikelse"),)
+
+
+def _year_only_note(frame: pl.DataFrame, projects: pl.DataFrame, year: int, month: int | None) -> tuple:
+    """A note naming the projects given for the whole year only, in a table cut to part of it beside projects
+    given per month: their utfall is –, not guessed (found by an investment controller)."""
+    if month is None or month == 12:
+        return ()
+    shown = frame.filter((pl.col("radtyp") == "rad") & pl.col("utfall").is_null())["projekt"].to_list()
+    whole = projects.filter(pl.col("projekt").is_in(shown) & pl.col("manader").is_null()).sort("ordning")
+    if whole.is_empty():
+        return ()
+    names, it = ", ".join(whole["namn"].to_list()), "det" if whole.height == 1 else "dem"
+    return (ColumnNote(f"Utfall {selection.months_to(month)} saknas för {names}: årsfilen anger bara årets utfall, "
+                       f"inte per månad, och kfollow fördelar det inte; skriv utfallet per månad (utfall: "
+                       f"{{{year}-01: …}}). Summorna över {it} saknas också.", "utfall", "ack_utfall", "avvikelse",
+                       "budgetavvikelse_ack"),)
+
+
+def _forecast_notes(frame: pl.DataFrame, year: int, month: int | None) -> tuple:
+    """Notes on the forecast columns: projects without a forecast made by the month, sums of forecasts of
+    different months."""
+    if "prognos" not in frame.columns:
+        return ()
+    notes = []
+    lacking = frame.filter((pl.col("radtyp") == "rad") & pl.col("prognos").is_null())["namn"].to_list()
+    if lacking:
+        it = "det" if len(lacking) == 1 else "dem"
+        notes.append(ColumnNote(f"Ingen prognos är gjord till och med {year}-{month:02d} för {', '.join(lacking)}: "
+                                f"Avvikelse prognos är – för {it} och för summorna över {it}; Avvikelse visar det som "
+                                "återstår av årets budget.", "prognos_avvikelse", "prognos"))
+    if not frame.filter((pl.col("radtyp") != "rad") & pl.col("prognos").is_not_null()
+                        & pl.col("prognos_period").is_null()).is_empty():
+        notes.append(ColumnNote("Prognos från är – på summaraderna: deras prognoser är gjorda i olika månader.",
+                                "prognos_period"))
+    return tuple(notes)
 
 
 def _whole_year_note(year: int, month: int | None, booked: int | None) -> tuple:

@@ -1,0 +1,194 @@
+"""Investments followed month by month: a project's utfall per month and its forecasts in the year file,
+`kfollow investments --period` (found by an investment controller: a monthly report had only the year's budget
+against the utfall so far, with a note, no ack. utfall to a month and no forecast)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from conftest import ROOT, csv_rows
+from kfollow.errors import ExitStatus, UsageError
+from kfollow.engine.investments import investments_report
+from kfollow.sources.year_file import load_budgets
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+START = README.index("During the year, a controller follows the investments month by month")
+SECTION = re.search(r"```yaml\n(.*?)```", README[START:], flags=re.DOTALL).group(1)  # the README's section
+SHOWN = re.search(r"```\n(\$ kfollow investments --budgets exempel .*?)```", README[START:], flags=re.DOTALL).group(1)
+
+
+@pytest.fixture
+def exempel(tmp_path: Path) -> Path:
+    """examples/budgets (utfall booked January–October) with the README's investeringar section."""
+    folder = tmp_path / "exempel"
+    shutil.copytree(ROOT / "examples" / "budgets", folder)
+    year = folder / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8") + "\n" + SECTION, encoding="utf-8")
+    return folder
+
+
+def _rows(run, folder: Path, *args: str) -> dict[str, dict]:
+    result = run("investments", "--budgets", folder, "--format", "csv", "--unit", "tkr", "--decimals", "1", *args)
+    assert result.exit_code == 0, result.stderr
+    return {r["namn"]: r for r in csv_rows(result.stdout)}
+
+
+def test_the_readme_example_is_real_output(run, exempel, monkeypatch):
+    monkeypatch.chdir(exempel.parent)
+    command, *shown = SHOWN.rstrip("\n").splitlines()
+    result = run(*command.split("#")[0].split()[2:])
+    assert result.exit_code == 0, result.stderr
+    assert [l.rstrip() for l in result.stdout.strip("\n").splitlines()] == [l.rstrip() for l in shown]
+
+
+def test_the_year_is_the_sum_of_the_months_and_a_period_the_months_up_to_it(run, exempel):
+    year = load_budgets(exempel)
+    frame = investments_report(year, 2024)  # the year: every figure as if typed for the whole year
+    assert frame.filter(pl.col("projekt") == "forskola-norr")["utfall"].item() == 2_222_650_000  # 22 226,5 tkr, öre
+    august = _rows(run, exempel, "--period", "2024-08")
+    norr, gata = august["Förskola Norr"], august["Gata Centrum"]
+    # January–August: 850 + 1 210,5 + 2 340 + 2 980,2 + 3 105 + 2 870,4 + 610 + 1 950,3 = 15 916,4 tkr
+    assert (norr["utfall"], norr["ack_utfall"], norr["avvikelse"], norr["budgetavvikelse_ack"]) == (
+        "15916.4", "17916.4", "15883.6", "42083.6")
+    assert (gata["utfall"], gata["avvikelse"]) == ("8111.0", "3889.0")
+    # the forecast of August (not April's 30 500), against the year's budget
+    assert (norr["prognos"], norr["prognos_period"], norr["prognos_avvikelse"]) == ("28400.0", "2024-08", "3400.0")
+    assert (gata["prognos"], gata["prognos_avvikelse"]) == ("12600.0", "-600.0")
+    june = _rows(run, exempel, "--period", "2024-06")
+    assert (june["Förskola Norr"]["prognos"], june["Förskola Norr"]["prognos_period"]) == ("30500.0", "2024-04")
+    assert june["Gata Centrum"]["prognos"] == ""  # made in August: not yet in June
+    assert june["Förskola Norr"]["utfall"] == "13356.1"
+
+
+def test_a_project_given_for_the_year_only_is_said_and_not_spread(run, exempel):
+    august = _rows(run, exempel, "--period", "2024-08")
+    it = august["Ärendesystem"]
+    assert (it["budget"], it["utfall"], it["ack_utfall"], it["avvikelse"], it["prognos"]) == ("4000.0", "", "", "", "")
+    assert august["Summa investeringar"]["utfall"] == "" and august["Summa investeringar"]["budget"] == "47800.0"
+    text = run("investments", "--budgets", exempel, "--period", "2024-08").stdout
+    assert ("Anm.: Utfall januari–augusti saknas för Ärendesystem: årsfilen anger bara årets utfall, inte per månad, "
+            "och kfollow fördelar det inte; skriv utfallet per månad (utfall: {2024-01: …}). Summorna över det saknas "
+            "också.") in text
+    assert ("Anm.: Ingen prognos är gjord till och med 2024-08 för Ärendesystem: Avvikelse prognos är – för det och "
+            "för summorna över det; Avvikelse visar det som återstår av årets budget.") in text
+    # written per month too, the sums are known
+    year = exempel / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace(
+        "      utfall: 1850.0 ", "      prognos: {2024-07: 3900.0}\n      utfall: {2024-01: 0, 2024-02: 0, 2024-03: 200.0, "
+        "2024-04: 300.0, 2024-05: 150.0, 2024-06: 400.0, 2024-07: 0, 2024-08: 500.0, 2024-09: 300.0, 2024-10: 0} "),
+        encoding="utf-8")
+    august = _rows(run, exempel, "--period", "2024-08")
+    total = august["Summa investeringar"]
+    assert (total["utfall"], total["avvikelse"], total["prognos"], total["prognos_avvikelse"]) == (
+        "25577.4", "22222.6", "44900.0", "2900.0")  # 15 916,4 + 8 111 + 1 550; 28 400 + 12 600 + 3 900
+    assert total["prognos_period"] == ""  # forecasts of July and August
+    text = run("investments", "--budgets", exempel, "--period", "2024-08").stdout
+    assert "saknas för" not in text and "Ingen prognos" not in text
+    assert "Anm.: Prognos från är – på summaraderna: deras prognoser är gjorda i olika månader." in text
+
+
+def test_without_a_period_the_last_month_every_project_has_booked(run, exempel):
+    result = run("investments", "--budgets", exempel, "--unit", "tkr")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "Investeringar 2024-10 (ack.), belopp i tkr"
+    assert result.stderr == ("note: investment utfall 2024 is booked up to 2024-10: showing 2024-10 (ack.); --period "
+                             "chooses another month\n")
+    assert "Anm.: Utfall är ack. utfall januari–oktober och Budget helårets, så Avvikelse är det som återstår av årets " \
+           "budget, inget överskott." in result.stdout
+
+
+def test_a_period_after_the_months_booked_is_refused(run, exempel):
+    result = run("investments", "--budgets", exempel, "--period", "2024-11")
+    assert result.exit_code == ExitStatus.USAGE and result.stdout == ""
+    line = next(i for i, l in enumerate((exempel / "2024.yaml").read_text(encoding="utf-8").splitlines(), 1)
+                if l == "    forskola-norr:")
+    assert result.stderr == (f"Error: utfall of project forskola-norr ({exempel / '2024.yaml'}:{line}) and 1 more "
+                             "project(s) is booked up to 2024-10, not 2024-11; add the months (0 for a month without "
+                             "bookings) or pick --period 2024-10\n")
+    with pytest.raises(UsageError):
+        investments_report(load_budgets(exempel), 2024, month=11)
+
+
+def test_the_month_end_report_shows_the_investments_to_the_month(run, exempel, tmp_path):
+    out = tmp_path / "t2.md"
+    assert run("report", "--budgets", exempel, "--period", "2024-08", "-o", out).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "Investeringar januari–augusti 2024, belopp i mnkr" in text
+    row = next(l for l in text.splitlines() if l.startswith("| Förskola Norr"))
+    assert [c.strip() for c in row.strip("|").split("|")][2:11] == [
+        "60,0", "17,9", "42,1", "31,8", "0,0", "15,9", "15,9", "28,4", "3,4"]
+
+
+def test_a_year_file_without_months_keeps_its_table_and_note(run, budgets_dir):
+    """Projects given for the year only, asked for a month: the year file's figures, as before, with the note."""
+    result = run("investments", "--budgets", budgets_dir, "--period", "2024-08", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == run("investments", "--budgets", budgets_dir, "--year", "2024", "--format", "csv").stdout
+    text = run("investments", "--budgets", budgets_dir, "--period", "2024-08").stdout
+    assert "Investeringarna har inga månader: Budget och Utfall är helårets 2024, inte januari–augusti." in text
+
+
+BROKEN = {  # the project's lines as the README writes them → a broken form, the message, the text it is at
+    "a month left out": ("        2024-03: 2340.0\n", "", "utfall of project forskola-norr has months up to 2024-10 but "
+                         "not 2024-03; add it (0 for a month without bookings)", "        2024-01: 850.0"),
+    "a month of another year": ("        2024-01: 850.0\n", "        2023-01: 850.0\n", "month of utfall of project "
+                                "forskola-norr 2023-01 is not in 2024, the year of this file; write 2024-01, or put it "
+                                "in 2023.yaml", "2023-01"),
+    "a month without its zero": ("        2024-02: 1210.5\n", "        2024-2: 1210.5\n", "month of utfall of project "
+                                 "forskola-norr '2024-2' is not a month; write YYYY-MM, e.g. 2024-02", "2024-2"),
+    "a Swedish amount": ("        2024-02: 1210.5\n", "        2024-02: 1 210,5\n", "utfall 2024-02 of project "
+                         "forskola-norr '1 210,5' is written the Swedish way; write 1210.5 (decimal point, no spaces)",
+                         "1 210,5"),
+    "no months": ("      utfall: 1850.0 ", "      utfall: {kostnader: 1850.0} ", "utfall of project arendesystem is an "
+                  "amount for the year or amounts by month (utfall: {2024-01: 1200.0, 2024-02: 800.0}); 'kostnader' is "
+                  "not a month", "kostnader"),
+    "empty months": ("      utfall: 1850.0 ", "      utfall: {} ", "utfall of project arendesystem is empty; write the "
+                     "year's utfall (utfall: 1200.0) or its months from January (utfall: {2024-01: 1200.0, "
+                     "2024-02: 800.0})", "{}"),
+    "a forecast without its month": ("      prognos: {2024-08: 12600.0}\n", "      prognos: 12600.0\n",
+                                     "prognos of project gata-centrum must name the month it was made in, e.g. prognos: "
+                                     "{2024-08: 12600.0} (the month: the forecast of the year's utfall)", "12600.0"),
+    "a forecast of another year": ("      prognos: {2024-08: 12600.0}\n", "      prognos: {2025-08: 12600.0}\n",
+                                   "month of prognos of project gata-centrum 2025-08 is not in 2024, the year of this "
+                                   "file; write 2024-08, or put it in 2025.yaml", "2025-08"),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_a_broken_month_or_forecast_is_one_line_at_file_line_column(run, exempel, case):
+    old, new, message, at = BROKEN[case]
+    path = exempel / "2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("\ninvesteringar:")
+    assert text.count(old, start) == 1, old
+    text = text[:start] + text[start:].replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    line = next(i for i, l in enumerate(lines, 1) if i > text[:start].count("\n") + 1 and at in l)
+    column = lines[line - 1].index(at.strip()) + 1
+    for command in ("investments", "check"):
+        result = run(command, "--budgets", exempel)
+        assert result.exit_code == ExitStatus.DATA, (command, result.stderr)
+        if command == "investments":
+            assert result.stderr == f"Error: {path}:{line}:{column}: {message}\n"
+        else:
+            assert f"{path}:{line}:{column}: fel: {message}\n" in result.stdout, result.stdout
+
+
+def test_the_summary_compares_whole_years_of_investments_too(run, budgets_copy):
+    """The bundled year with civil beredskap's utfall given per month up to October: the summary's investment line
+    would be ten months' utfall read as the year's."""
+    year = budgets_copy / "2024.yaml"
+    text = year.read_text(encoding="utf-8")
+    months = ", ".join(f"2024-{m:02d}: {'1021.3' if m < 10 else '1021.5'}" for m in range(1, 11))  # 10 213,2
+    assert text.count("      utfall: 10213.8\n") == 1
+    year.write_text(text.replace("      utfall: 10213.8\n", f"      utfall: {{{months}}}\n"), encoding="utf-8")
+    result = run("summary", "--budgets", budgets_copy)
+    assert result.exit_code == ExitStatus.USAGE
+    assert result.stderr == ("Error: investment utfall 2024 is booked up to 2024-10; the summary compares whole years "
+                             "(for the year to date: kfollow investments --period 2024-10)\n")
