@@ -331,17 +331,77 @@ def test_no_zero_share_where_an_account_of_the_forvaltning_is_in_no_kostnadsslag
             "kontrollera kostnadsslagens prefix (kfollow visar inte 0 % för en gissning).") in text
 
 
-def test_the_period_note_says_the_investments_have_no_months(run, tmp_path: Path):
+def test_mid_year_the_investment_indicator_is_the_forecasts_or_none(run, tmp_path: Path):
     """Found in review: `indicators --period 2024-02` printed the investment indicator of the year file's
-    investments (25,0) under "2024 avser januari–februari (ack.)", as if it were of two months."""
+    investments (25,0) under "2024 avser januari–februari (ack.)", as if it were of two months; a note said the
+    investments have no months. Then found by an investment controller: the figure, 12 000 budgeted and 9 000 so
+    far, was what is left of the budget, and with a target `Ej negativ` the table said `Uppfyllt: ja` in February.
+    Mid-year the figure is now budget − the year's forecast, or – with a note where no forecast is made."""
     folder = tmp_path / "budgets"
     shutil.copytree(ROOT / "examples" / "sie" / "budgets", folder)
-    with open(folder / "2024.yaml", "a", encoding="utf-8") as f:
+    year = folder / "2024.yaml"
+    with open(year, "a", encoding="utf-8") as f:
         f.write("\ninvesteringar:\n  forvaltningar:\n    KSF: {budget: 12000.0, utfall: 9000.0}\n")
+    year.write_text(year.read_text(encoding="utf-8").replace(
+        "profiler:\n", "indikatorer:\n  avvikelse_investering: {mal: 0, riktning: hogre}\n\nprofiler:\n", 1),
+        encoding="utf-8")
     text = run("indicators", "--budgets", folder, "--period", "2024-02").stdout
-    assert ("Anm.: 2024 avser januari–februari (ack.); övriga år avser helår; avvikelsen mot investeringsbudgeten "
-            "avser årsfilens investeringar, som saknar månader.") in text
-    assert "Procentuell avvikelse investeringsbudget och utfall, KSF (%)        –    25,0" in text
+    assert "Anm.: 2024 avser januari–februari (ack.); övriga år avser helår." in text
+    row = next(l for l in text.splitlines() if l.startswith("Procentuell avvikelse investeringsbudget och utfall, KSF"))
+    assert row.split()[-3:] == ["–", "Ej", "negativ"]  # no figure, so no Uppfyllt
+    assert ("Anm.: Procentuell avvikelse investeringsbudget och utfall saknas för KSF 2024: året är inte slut, så "
+            "investeringsbudget − utfall hittills är det som återstår av budgeten, ingen avvikelse, och ingen prognos "
+            "för årets investeringar är gjord; skriv förvaltningens prognos (investeringar.forvaltningar, prognos: "
+            "{YYYY-MM: …}) eller varje projekts.") in text.replace("\n", " ")
+    # a forecast of the year's investments made in February: 12 000 − 12 600 = -600, -5,0 %, and the target missed
+    year.write_text(year.read_text(encoding="utf-8").replace(
+        "KSF: {budget: 12000.0, utfall: 9000.0}", "KSF: {budget: 12000.0, utfall: 9000.0, prognos: {2024-02: 12600.0}}"),
+        encoding="utf-8")
+    rows = _by_id(csv_rows(run("indicators", "--budgets", folder, "--period", "2024-02", "--format", "csv").stdout), "KSF")
+    assert (rows["avvikelse_investering"]["varde_2024"], rows["avvikelse_investering"]["uppfyllt"]) == ("-5.0", "nej")
+    text = run("indicators", "--budgets", folder, "--period", "2024-02").stdout
+    assert ("Anm.: Procentuell avvikelse investeringsbudget och utfall för KSF 2024 (2024-02) är investeringsbudget − "
+            "prognos för helåret, med den senaste prognosen (månaden inom parentes): året är inte slut, och det som "
+            "återstår av budgeten är ingen avvikelse.") in text.replace("\n", " ")
+    # a month before the forecast: none yet
+    rows = _by_id(csv_rows(run("indicators", "--budgets", folder, "--period", "2024-01", "--format", "csv").stdout), "KSF")
+    assert (rows["avvikelse_investering"]["varde_2024"], rows["avvikelse_investering"]["uppfyllt"]) == ("", "")
+
+
+def test_mid_year_the_projects_forecasts_sum_where_each_has_one(run, tmp_path: Path):
+    """Projects booked per month (a year whose drift is the year's): each project's latest forecast, summed."""
+    folder = tmp_path / "budgets"
+    shutil.copytree(ROOT / "budgets", folder)
+    year = folder / "2024.yaml"
+    text = year.read_text(encoding="utf-8")
+    start = text.index("\ninvesteringar:")
+    end = text.index("\n", text.index("detaljprojektering av trygghetspunkter."))
+    months = ", ".join(f"2024-{m:02d}: 100.0" for m in range(1, 9))
+    year.write_text(text[:start] + f"""
+investeringar:
+  projekt:
+    a:
+      namn: Projekt A
+      forvaltning: KLF
+      status: pågående
+      beslutad_budget: 10000.0
+      budget: 10000.0
+      utfall: {{{months}}}
+      prognos: {{2024-04: 9000.0, 2024-08: 9500.0}}
+    b:
+      namn: Projekt B
+      forvaltning: KLF
+      status: pågående
+      beslutad_budget: 2000.0
+      budget: 2000.0
+      utfall: {{{months}}}
+      prognos: {{2024-06: 2100.0}}
+""" + text[end + 1:], encoding="utf-8")
+    rows = _by_id(csv_rows(run("indicators", "--budgets", folder, "--year", "2024", "--format", "csv").stdout), "KLF")
+    # (10 000 + 2 000 − 9 500 − 2 100) / 12 000 = 3,33 %; the utfall so far (800 + 800) would have read 86,7
+    assert rows["avvikelse_investering"]["varde_2024"] == "3.3" and rows["avvikelse_investering"]["uppfyllt"] == "ja"
+    text = run("indicators", "--budgets", folder, "--year", "2024").stdout
+    assert "för KLF 2024 (2024-06 och 2024-08) är investeringsbudget − prognos för helåret" in text.replace("\n", " ")
 
 
 def _serv_as_nettokostnad(tmp_path: Path) -> Path:

@@ -4,7 +4,10 @@
   nettokostnad, from the facts (needs accounts: utfall_fil tables);
 - `avvikelse_budget`: (budget − utfall) / |budget| of the förvaltning's nettokostnad (positive =
   överskott), the whole year, or year to date for a year still being booked;
-- `avvikelse_investering`: (investeringsbudget − utfall) / |investeringsbudget|.
+- `avvikelse_investering`: (investeringsbudget − utfall) / |investeringsbudget|; during the year (a
+  period before December, or investments booked per month to one) (investeringsbudget − prognos) /
+  |investeringsbudget| with the förvaltning's latest investment forecast, or the sum of its projects',
+  and null with a note without one: the budget's rest is no deviation of the year.
 
 A figure that cannot be computed is null ("–") with a note saying why, never estimated. With a
 target in the year file (`indikatorer:` with `mal` and `riktning`), `uppfyllt` says whether the
@@ -21,7 +24,7 @@ import polars as pl
 from kfollow.engine import selection
 from kfollow.engine.cuts import kostnadsslag_expr
 from kfollow.engine.expressions import exact_percent_value
-from kfollow.engine.investments import CANCELLED, NO_SAVING, _totals
+from kfollow.engine.investments import CANCELLED, NO_SAVING, _totals, investment_forecast
 from kfollow.engine.operations import deviation_report
 from kfollow.engine.present import as_report
 from kfollow.options import By
@@ -136,7 +139,9 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
     cancelled: list[str] = []  # förvaltning and year whose investment deviation counts cancelled projects' frames
     gaps: dict[str, list[str]] = {k: [] for iid in INDICATORS
                                   for k in ((iid, "resultat", "personal", "ogrupperat", "noll", "netto", "andel_utfall", "andel_helar") if iid == "personalkostnad_andel" else
-                                            (iid, "utfall", "utfall_helar") if iid == "avvikelse_budget" else (iid,))}
+                                            (iid, "utfall", "utfall_helar") if iid == "avvikelse_budget" else
+                                            (iid, "inv_under_aret") if iid == "avvikelse_investering" else (iid,))}
+    forecast_used: list[str] = []  # förvaltning and year whose investment deviation is the forecast's
     to_date: list[str] = []
     shown: list[int] = []
     for y in years:
@@ -177,12 +182,26 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
                 gaps["avvikelse_budget" if budget in (None, 0) else "utfall_helar" if fid in booked else "utfall"].append(
                     f"{fid} {y}")
             inv = _totals(store, fid).filter(pl.col("ar") == y)
-            invest = None
-            if inv.height and inv["budget"][0] not in (None, 0) and inv["utfall"][0] is not None:
+            invest, said = None, False
+            # during the year the budget − the utfall so far is what is left, no deviation: a target was "met"
+            # on a part of the year (found by an investment controller); the forecast of the year is, where made
+            monthly = store.investments.filter((pl.col("ar") == y) & (pl.col("forvaltning") == fid)
+                                               & (pl.col("typ") == "projekt"))["manader"].min()
+            during = to if to is not None and to < 12 else monthly if monthly is not None and monthly < 12 else None
+            if during is not None and inv.height and inv["budget"][0] not in (None, 0):
+                made = investment_forecast(store, y, fid, during)
+                if made is not None:
+                    b = inv["budget"][0]
+                    invest = (b - made[0], abs(b))
+                    forecast_used.append(f"{fid} {y} ({made[1]})")
+                else:
+                    gaps["inv_under_aret"].append(f"{fid} {y}")
+                    said = True
+            elif inv.height and inv["budget"][0] not in (None, 0) and inv["utfall"][0] is not None:
                 b, u = inv["budget"][0], inv["utfall"][0]
                 invest = (b - u, abs(b))  # of |budget|, as the budget deviation: a budget of net income (an
                 # investeringsbidrag) that brings in less is a negative deviation (found by an investment controller)
-            if invest is None:
+            if invest is None and not said:
                 gaps["avvikelse_investering"].append(f"{fid} {y}")
             else:  # a cancelled project's unused frame counts as under budget: said, as `investments` says it
                 stopped = store.investments.filter((pl.col("ar") == y) & (pl.col("forvaltning") == fid)
@@ -216,12 +235,12 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
               "onskad_riktning": pl.String, "uppfyllt": pl.String, **{f"varde_{y}{EXACT}": pl.Int128 for y in years}}
     frame = pl.DataFrame(rows, schema=schema, orient="row")
     whole = "" if len(to_date) == len(shown) else "; övriga år avser helår"
-    # investments have no months: their figure is the year file's, whatever the period (found in review)
-    invested = any(v is not None for (_, iid), by_year in values.items() if iid == "avvikelse_investering"
-                   for v in by_year.values())
-    investments = "; avvikelsen mot investeringsbudgeten avser årsfilens investeringar, som saknar månader" \
-        if invested else ""
-    notes = [f"{'; '.join(to_date)}{whole}{investments}."] if to_date else []
+    # (during the year the investment figure is the forecast's, or none: said below, not here)
+    notes = [f"{'; '.join(to_date)}{whole}."] if to_date else []
+    if forecast_used:
+        notes.append(f"{INDICATORS['avvikelse_investering'].removesuffix(' (%)')} för {', '.join(forecast_used)} är "
+                     "investeringsbudget − prognos för helåret, med den senaste prognosen (månaden inom parentes): året "
+                     "är inte slut, och det som återstår av budgeten är ingen avvikelse.")
     prefixes = next((g.prefix for g in store.year(year).kostnadsslag if g.id == "personal"), ())
     why = {"personalkostnad_andel": "utfall utan konto (skrivet per stab eller verksamhet)",
            "personal": "utfallet har konton men inget i kostnadsslaget personal"
@@ -240,6 +259,10 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
            "utfall_helar": "utfallet finns bara för helåret, så utfallet hittills i år är okänt",
            "andel_helar": "utfallet finns bara för helåret, så utfallet hittills i år är okänt",
            "avvikelse_investering": "investeringsbudgeten saknas eller är 0",
+           "inv_under_aret": "året är inte slut, så investeringsbudget − utfall hittills är det som återstår av "
+                             "budgeten, ingen avvikelse, och ingen prognos för årets investeringar är gjord; skriv "
+                             "förvaltningens prognos (investeringar.forvaltningar, prognos: {YYYY-MM: …}) eller varje "
+                             "projekts",
            "netto": "verksamhetens nettokostnad är 0 eller negativ (ett överskott), så andelen säger inget",
            "resultat": "förvaltningen redovisas som resultat (internt prissatt, nära 0 netto), så dess nettokostnad "
                        "är ingen bas för en andel"}
@@ -252,7 +275,8 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
     for iid, where in gaps.items():
         if where:
             name = INDICATORS["personalkostnad_andel" if iid in ("netto", "resultat", "personal", "ogrupperat", "noll", "andel_utfall", "andel_helar") else
-                              "avvikelse_budget" if iid in ("utfall", "utfall_helar") else iid].removesuffix(" (%)")
+                              "avvikelse_budget" if iid in ("utfall", "utfall_helar") else
+                              "avvikelse_investering" if iid == "inv_under_aret" else iid].removesuffix(" (%)")
             said = "är 0 %" if iid == "noll" else "saknas"
             notes.append(f"{name} {said} för {', '.join(where)}: {why[iid]}.")
     if cancelled:

@@ -180,6 +180,23 @@ def _cancelled(frame: pl.DataFrame) -> list[str]:
     return (rows.filter(pl.col("radtyp") == "rad") if "radtyp" in rows.columns else rows)["namn"].to_list()
 
 
+def investment_forecast(budgets, year: int, fid: str, month: int) -> tuple[int, str] | None:
+    """The forecast of förvaltning `fid`'s investment utfall for `year` made up to `month`, öre, with the month(s) it
+    was made in (`2024-08`): the förvaltning's own latest (investeringar.forvaltningar's `prognos`), else the sum of
+    its projects' latest, where every project of the year has one; None without a forecast."""
+    inv = budgets.investments.filter((pl.col("ar") == year) & (pl.col("forvaltning") == fid))
+    own = inv.filter((pl.col("typ") == "prognos") & (pl.col("manad") <= month)).sort("manad")
+    if own.height:
+        last = own.row(-1, named=True)
+        return last["prognos"], f"{year}-{last['manad']:02d}"
+    projects = set(inv.filter(pl.col("typ") == "projekt")["projekt"].to_list())
+    made = _forecasts_to(inv, month)
+    if not projects or set(made["projekt"].to_list()) != projects:
+        return None
+    months = " och ".join(f"{year}-{m:02d}" for m in sorted(set(made["prognos_manad"].to_list())))
+    return int(made["prognos"].cast(pl.Int128).sum()), months
+
+
 def _totals(budgets, fid: str) -> pl.DataFrame:
     """A förvaltning's investment budget and utfall per year, öre: the sum of its projects, or the
     declared total of a year without projects. Columns: ar, budget, utfall."""
