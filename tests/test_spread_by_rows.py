@@ -315,13 +315,14 @@ def test_months_with_a_filter_leaves_out_a_forvaltning_typed_in_yaml_and_says_so
 
 
 def test_the_note_on_a_forvaltning_without_accounts_says_where_its_amounts_are(run, tmp_path):
-    """Its figures are on its `Ej fördelat` row in a cut, and left out with a filter: the note used to
+    """Its figures are on its row, shown whole, in a cut, and left out with a filter: the note used to
     say `visas som –` in both."""
     folder = _folder(tmp_path, MIXED, "2024,ADM,EKO,,5010,kostnad,12000.00\n", "2024-01,ADM,EKO,,5010,kostnad,900.00\n")
     cut = run("deviation", "--budgets", folder, "--by", "kostnadsslag", "--unit", "kr")
-    assert "Anm.: Utfall för FRI finns inte med konto: det står på raden Ej fördelat på kostnadsslag." in cut.stdout
+    assert "Anm.: FRI har inga konton: budget och utfall är skrivna per stab i årsfilen, så raden delas inte upp per " \
+           "kostnadsslag." in cut.stdout
     rest = [r for r in _rows(run("deviation", "--budgets", folder, "--by", "kostnadsslag", "--unit", "kr",
-                                 "--format", "json")) if r["forvaltning"] == "FRI" and r["radtyp"] == "ej_fordelat"]
+                                 "--format", "json")) if r["forvaltning"] == "FRI" and r["radtyp"] == "forvaltning"]
     assert [(r["budget"], r["utfall"]) for r in rest] == [(100, 100)]
     for args in (("deviation",), ("deviation", "--by", "stab,konto"), ("months",)):
         # every command with a filter names what it leaves out in one way (deviation named FRI's

@@ -74,8 +74,8 @@ def test_a_forvaltning_typed_per_stab_shows_its_staber_whole(run, tmp_path):
 @pytest.mark.parametrize("typed", ["KSF", "SERV"])
 def test_sums_per_stab_and_per_kostnadsslag_stay_exact(run, tmp_path, typed):
     """Per stab the nested table is the --by stab table to the öre (a row shown whole is itself), and per
-    kostnadsslag its parts are the --by kostnadsslag table (where a förvaltning without accounts has one row
-    `Ej fördelat på kostnadsslag`: the sum of its rows shown whole)."""
+    kostnadsslag its parts are the --by kostnadsslag table (where a förvaltning without accounts is one row, shown
+    whole: the sum of its rows shown whole)."""
     d = _mix(tmp_path, typed)
     by_stab = {(r["forvaltning"], r["stab"]): r for r in _csv(run, d) if r["radtyp"] in ("rad", "ej_fordelat", "forvaltning")}
     nested = _csv(run, d, "--by", "stab,kostnadsslag")
@@ -91,7 +91,7 @@ def test_sums_per_stab_and_per_kostnadsslag_stay_exact(run, tmp_path, typed):
             for col in columns:
                 assert sum(_ore(p[col]) for p in parts) == _ore(row[col]), (stab, col)
     assert [r for r in nested if r["radtyp"] == "summa"][0]["budget"] == [r for r in _csv(run, d) if r["radtyp"] == "summa"][0]["budget"]
-    alone = [r for r in _csv(run, d, "--by", "kostnadsslag") if r["radtyp"] in ("rad", "ej_fordelat")]
+    alone = [r for r in _csv(run, d, "--by", "kostnadsslag") if r["radtyp"] in ("rad", "ej_fordelat", "forvaltning")]
     for r in alone:
         if r["forvaltning"] == typed:  # all of it: its rows shown whole
             same = [n for n in nested if n["forvaltning"] == typed and n["radtyp"] in ("rad", "ej_fordelat", "forvaltning")]
@@ -100,6 +100,36 @@ def test_sums_per_stab_and_per_kostnadsslag_stay_exact(run, tmp_path, typed):
                     and n["radtyp"] in ("del", "del_ej_fordelat")]
         for col in ("budget", "utfall", "utfall_2023"):
             assert sum(_ore(n[col]) for n in same) == _ore(r[col]), (r["forvaltning"], r["kostnadsslag"], col)
+
+
+@pytest.mark.parametrize("part", ["kostnadsslag", "konto"])
+def test_one_key_shows_a_forvaltning_without_accounts_whole(run, tmp_path, part):
+    """Found by a controller: with one key, KSF (typed per stab, no accounts) was one row `Ej fördelat på
+    kostnadsslag` right above an identical `Summa KSF`, its forecast only on the Summa, and `--top` listed it as
+    `KSF: Ej fördelat på kostnadsslag`. It is now one row, as `--by forvaltning` shows it, with the note two keys
+    have, and `--top` lists it as `KSF: hela raden`."""
+    d = _mix(tmp_path, "KSF")
+    rows = _csv(run, d, "--by", part)
+    ksf = [r for r in rows if r["forvaltning"] == "KSF"]
+    # 164 500 tkr for the year, 10/12 of it to October (per stab, rounded); utfall January–October; August's forecast
+    assert [(r["radtyp"], r[part], r["namn"], _ore(r["budget"]), _ore(r["utfall"]), _ore(r["avvikelse"]),
+             _ore(r["prognos"]), r["prognos_period"]) for r in ksf] == [
+        ("forvaltning", "", "Kommunstyrelseförvaltningen", 135_133_333_34, 134_806_400_00, 326_933_34,
+         165_379_000_00, "2024-08")]
+    assert [r["radtyp"] for r in rows] == ["forvaltning", "rad", "rad", "delsumma", "summa"]
+    table = run("deviation", "--budgets", d, "--period", "2024-10", "--by", part)
+    assert table.exit_code == 0, table.stderr
+    assert re.search(r"^Kommunstyrelseförvaltningen +135,1 +134,8 +0,3 +0,2 +99,0 +126,9 +164,5 +165,4 +-0,9$",
+                     table.stdout, re.M), table.stdout
+    assert "Ej fördelat" not in table.stdout and "Summa KSF" not in table.stdout
+    assert "finns inte med konto" not in table.stdout
+    assert (f"Anm.: KSF har inga konton: budget och utfall är skrivna per stab i årsfilen, så raden delas inte upp "
+            f"per {part}.") in table.stdout
+    listed = run("deviation", "--budgets", d, "--period", "2024-10", "--by", part, "--top", "2",
+                 "--columns", "budget,utfall,avvikelse")
+    assert [re.split(" {2,}", line)[0] for line in listed.stdout.splitlines()[4:6]] == [
+        "SERV: " + ("Köp av verksamhet, material och bidrag" if part == "kostnadsslag" else "4010 - Köpta lokaltjänster"),
+        "KSF: hela raden"], listed.stdout
 
 
 def test_a_forvaltning_with_accounts_keeps_its_part_without_account(run, tmp_path):

@@ -584,7 +584,9 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     parent_kinds = [RowKind.rad.value] if parent else PARENTS  # a part without account has no accounts
     nested = cut.nested or cut.part is None
     shown_years = {figures[c][0] for c in money}
-    accountless = [] if flt or parent or not nested else _accountless(store, shown_years, fids)
+    # (with one key as with two: a förvaltning without accounts was one row `Ej fördelat på kostnadsslag` right above
+    # an identical `Summa KSF`, and `--top` listed it as `KSF: Ej fördelat på kostnadsslag`; found by a controller)
+    accountless = [] if flt or parent else _accountless(store, shown_years, fids)
     parents = outer.with_row_index("_o").filter(pl.col("radtyp").is_in(parent_kinds)).with_columns(
         _parent=pl.col(row_key).fill_null(""), _sign=pl.when(pl.col("redovisas_som") == "resultat").then(-1).otherwise(1))
     parents_netto = parents.with_columns(_netto(net))
@@ -697,12 +699,14 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     else:
         # subtotals where several förvaltningar are shown (with a filter: have parts that match)
         several = (out.filter(pl.col("radtyp") == "forvaltning")["forvaltning"].n_unique() if flt else len(fids)) > 1
-        out = (out.filter(pl.col("radtyp") != "forvaltning") if not several else
-               out.with_columns(radtyp=pl.when(pl.col("radtyp") == "forvaltning").then(pl.lit("delsumma"))
-                                .otherwise(pl.col("radtyp")),
-                                namn=pl.when(pl.col("radtyp") == "forvaltning").then(pl.lit("Summa ") + pl.col("forvaltning"))
+        # a förvaltning without accounts stands whole, as `--by forvaltning` shows it (its own name, its forecast), with
+        # no part and no subtotal of itself
+        subtotal = (pl.col("radtyp") == "forvaltning") & ~pl.col("forvaltning").is_in(accountless)
+        out = (out.filter(~subtotal) if not several else
+               out.with_columns(radtyp=pl.when(subtotal).then(pl.lit("delsumma")).otherwise(pl.col("radtyp")),
+                                namn=pl.when(subtotal).then(pl.lit("Summa ") + pl.col("forvaltning"))
                                 .otherwise(pl.col("namn")),
-                                _s=pl.when(pl.col("radtyp") == "forvaltning").then(pl.lit(2)).otherwise(pl.lit(0))))
+                                _s=pl.when(subtotal).then(pl.lit(2)).otherwise(pl.lit(0))))
         # keyed as the views key them: the total `Summa` in the key column (no förvaltning), a
         # förvaltning's subtotal its id
         kind = pl.col("radtyp")
@@ -1073,7 +1077,12 @@ def largest(frame: pl.DataFrame, n: int) -> pl.DataFrame:
             .otherwise("rubrik"), radtyp=pl.lit("rad"))
     elif any(k in frame.columns for k in LEDGER):
         whole = (pl.col("radtyp") == "ej_fordelat") & ~(pl.col("radtyp") == "rad").any().over("forvaltning")
-        rows = named.filter((pl.col("radtyp") == "rad") | whole).with_columns(radtyp=pl.lit("rad"))
+        # a förvaltning without accounts, shown whole (`forvaltning`), is listed as itself: `KSF: hela raden`, as its
+        # parts would be named
+        shown_whole = pl.col("radtyp") == RowKind.forvaltning.value
+        rows = named.filter((pl.col("radtyp") == "rad") | whole | shown_whole).with_columns(
+            rubrik=pl.when(shown_whole).then(pl.col("forvaltning") + pl.lit(": hela raden")).otherwise("rubrik"),
+            radtyp=pl.lit("rad"))
     else:  # a view's own rows: labelled as its table labels them (`920 - Gemensamma verksamheter`), and each
         # förvaltning's rest with the förvaltning where there are several (`KSF Ej fördelat på stab`: found in review)
         rows = named.filter(pl.col("radtyp").is_in(["rad", "ej_fordelat", "forvaltning", "differens"])).drop("rubrik")
