@@ -176,9 +176,26 @@ def test_the_note_says_how_the_year_shown_typed_a_forvaltning_the_other_year_lac
     (d / "2024.yaml").write_text(text[:text.index("ombudgeteringar:")], encoding="utf-8")
     shown = run("compare", "2023", "2024", "--budgets", d, "--by", "stab,kostnadsslag")
     assert shown.exit_code == 0, shown.stderr
-    assert "Anm.: KSF har inga konton: budget och utfall är skrivna per stab i årsfilen, så raderna delas inte upp " \
+    # (compare's table has no budget: its note speaks of the utfall it shows; found in review)
+    assert "Anm.: KSF har inga konton: utfallet är skrivet per stab i årsfilen, så raderna delas inte upp " \
            "per kostnadsslag." in shown.stdout, shown.stdout
-    assert "för hela förvaltningen" not in shown.stdout
+    assert "för hela förvaltningen" not in shown.stdout and "budget" not in shown.stdout
+
+
+@pytest.mark.parametrize("by", ["stab,kostnadsslag", "kostnadsslag"])
+def test_compares_note_on_rows_shown_whole_speaks_of_its_utfall(run, tmp_path, by):
+    """Found in review: under `compare … --by stab,kostnadsslag` the note on KSF's rows shown whole said 'budget
+    och utfall är skrivna per stab', beside Utfall 2023 and Utfall 2024 and no budget; deviation's keeps both."""
+    d = _mix(tmp_path, "KSF")
+    shown = run("compare", "2023", "2024", "--budgets", d, "--by", by)
+    assert shown.exit_code == 0, shown.stderr
+    rows = "raderna" if "," in by else "raden"
+    assert f"Anm.: KSF har inga konton: utfallet är skrivet per stab i årsfilen, så {rows} delas inte upp per " \
+           "kostnadsslag." in shown.stdout, shown.stdout
+    assert "budget" not in shown.stdout.lower(), shown.stdout
+    deviation = run("deviation", "--budgets", d, "--by", by)
+    assert f"Anm.: KSF har inga konton: budget och utfall är skrivna per stab i årsfilen, så {rows} delas inte upp " \
+           "per kostnadsslag." in deviation.stdout, deviation.stdout
 
 
 def test_a_row_shown_whole_is_told_apart_from_another_forvaltnings_row_of_the_same_code():

@@ -755,7 +755,7 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
             if lacking:
                 where = "utelämnas" if flt else f"står på raden Ej fördelat på {part}"
                 notes += (Caveat(f"{what} för {', '.join(lacking)} finns inte med konto: det {where}."),)
-    notes += _accountless_note(store, shown_years, parents, accountless, view, part)
+    notes += _accountless_note(store, shown_years, parents, accountless, view, part, "budget" in money)
     if part == "kostnadsslag" or flt.kostnadsslag:  # every year's accounts grouped as `year` groups them
         for y in sorted({figures[c][0] for c in money} - {year}):
             notes += regrouped_note(store, year, y, fids, flt, [c for c in money if figures[c][0] == y])
@@ -805,9 +805,10 @@ def _accountless(store: Store, years: set[int], fids: list[str]) -> list[str]:
 
 
 def _accountless_note(store: Store, years: set[int], parents: pl.DataFrame, accountless: list[str], view: By,
-                      part: str) -> tuple:
-    """The note on the förvaltningar whose rows a nested cut shows whole, without parts: why (their figures are
-    typed in the year file, per stab or verksamhet or for the förvaltning, without accounts)."""
+                      part: str, budget: bool = True) -> tuple:
+    """The note on the förvaltningar whose rows a cut shows whole, without parts: why (their figures are
+    typed in the year file, per stab or verksamhet or for the förvaltning, without accounts). `budget`: the
+    table shows a budget (`compare`'s has utfall only, and its note speaks of that alone)."""
     if not accountless:
         return ()
     # (of every year shown: a förvaltning of the base year alone was said to be typed "för hela förvaltningen",
@@ -821,7 +822,9 @@ def _accountless_note(store: Store, years: set[int], parents: pl.DataFrame, acco
         per = [view.value] if view.value in per else per  # (the view shown, where the förvaltning is typed so)
         where = f"per {' och per '.join(per)}" if per else "för hela förvaltningen"
         said.setdefault((where, "raderna" if rows.get(fid, 0) > 1 else "raden"), []).append(fid)
-    return tuple(Caveat(f"{', '.join(ids)} har inga konton: budget och utfall är skrivna {where} i årsfilen, så "
+    # (compare's note said "budget och utfall" under a table of utfall only: found in review)
+    typed_what = "budget och utfall är skrivna" if budget else "utfallet är skrivet"
+    return tuple(Caveat(f"{', '.join(ids)} har inga konton: {typed_what} {where} i årsfilen, så "
                         f"{shown} delas inte upp per {part}.") for (where, shown), ids in said.items())
 
 
