@@ -216,3 +216,41 @@ def test_a_row_shown_whole_is_told_apart_from_another_forvaltnings_row_of_the_sa
     })
     assert largest(frame, 5)["rubrik"].to_list() == ["KLF Gemensamma verksamheter: hela raden",
                                                      "NYF Gemensamma verksamheter: 5010 - Löner"]
+
+
+SHARES = ("Anm.: Andel av summa är andelen av summans nettokostnad: på delar av en förvaltning som redovisas som "
+          "resultat har den omvänt tecken mot delens belopp.")
+
+
+def test_a_top_lists_notes_speak_of_the_rows_it_lists(run):
+    """Found in review: the note on shares of parts of a förvaltning presented as resultat was decided on the whole
+    table before `--top` cut it to a list, so it stood under two stabers' Personalkostnader (nettokostnad)."""
+    two = run("deviation", "--budgets", FROM_SIE, "--period", "2024-10", "--by", "stab,kostnadsslag", "--top", "2")
+    assert two.exit_code == 0, two.stderr
+    assert [re.split(" {2,}", line)[0] for line in two.stdout.splitlines()[4:6]] == [
+        "Ekonomistab: Personalkostnader", "Digitaliseringsstab: Personalkostnader"], two.stdout
+    assert SHARES not in two.stdout and "omvänt tecken" not in two.stdout, two.stdout
+    # SERV's part (resultat) listed: said
+    three = run("deviation", "--budgets", FROM_SIE, "--period", "2024-10", "--by", "stab,kostnadsslag", "--top", "3")
+    assert "Serviceförvaltningen (internt prissatt): Köp av" in three.stdout and SHARES in three.stdout, three.stdout
+    table = run("deviation", "--budgets", FROM_SIE, "--period", "2024-10", "--by", "stab,kostnadsslag")
+    assert SHARES in table.stdout
+
+
+def test_a_top_list_names_a_forvaltning_without_accounts_only_where_it_lists_it(run, tmp_path):
+    """The note on rows shown whole (`KSF har inga konton …`) stood under a list of SERV's part alone (on stderr in
+    csv); and KSF's row listed whole beside SERV's parts got the note on parts of two presentations, of which it
+    is none."""
+    d = _mix(tmp_path, "KSF")
+    one = run("deviation", "--budgets", d, "--period", "2024-10", "--by", "kostnadsslag", "--top", "1")
+    assert one.exit_code == 0, one.stderr
+    assert one.stdout.splitlines()[4].startswith("SERV: Köp av verksamhet, material och bidrag"), one.stdout
+    assert "KSF" not in one.stdout, one.stdout
+    csv = run("deviation", "--budgets", d, "--period", "2024-10", "--by", "stab,kostnadsslag", "--top", "1", "-f", "csv")
+    assert [r["namn"] for r in csv_rows(csv.stdout)] == ["Ekonomistab"] and "KSF har inga konton" in csv.stderr
+    csv = run("deviation", "--budgets", d, "--period", "2024-10", "--by", "kostnadsslag", "--top", "1", "-f", "csv")
+    assert "KSF" not in csv.stderr, csv.stderr
+    two = run("deviation", "--budgets", d, "--period", "2024-10", "--by", "kostnadsslag", "--top", "2")
+    assert "KSF: hela raden" in two.stdout and "Anm.: KSF har inga konton: budget och utfall är skrivna per stab i " \
+        "årsfilen, så raden delas inte upp per kostnadsslag." in two.stdout, two.stdout
+    assert "Delarna har sin förvaltnings tecken" not in two.stdout, two.stdout

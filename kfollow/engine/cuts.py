@@ -34,6 +34,12 @@ PARENTS = [k.value for k in (RowKind.rad, RowKind.ej_fordelat, RowKind.differens
 MONEY = ("budget", "utfall")
 # the rows a nested cut shows whole, without parts below them: those of a förvaltning without accounts
 WHOLE = [k.value for k in (RowKind.rad, RowKind.ej_fordelat, RowKind.forvaltning)]
+WHOLE_ROW = ": hela raden"  # how `--top` labels a row it lists whole (`Ekonomistab: hela raden`), not a part of it
+
+
+def listed_whole() -> pl.Expr:
+    """In a `--top` list (`largest`, where every row is `rad`): the rows listed whole, which are no parts."""
+    return pl.col("rubrik").str.ends_with(WHOLE_ROW)
 
 
 @dataclass(frozen=True, slots=True)
@@ -804,6 +810,23 @@ def _accountless(store: Store, years: set[int], fids: list[str]) -> list[str]:
     return [f for f in fids if f not in having]
 
 
+class WholeRowsNote(Caveat):
+    """The note on the rows of förvaltningar without accounts that a cut shows whole (`fids`): a `--top` list
+    says it only of those it lists (`shown_in`)."""
+
+    def __new__(cls, text: str, fids: tuple[str, ...] = ()) -> "WholeRowsNote":  # (text first: as any note is remade)
+        note = super().__new__(cls, text)
+        note.fids = tuple(fids)
+        return note
+
+    def shown_in(self, listed: set[str]) -> "WholeRowsNote | None":
+        """The note of the förvaltningar of `listed` alone (it begins with their ids); None where it names none."""
+        kept = [f for f in self.fids if f in listed]
+        if not self.fids or len(kept) == len(self.fids):
+            return self
+        return WholeRowsNote(", ".join(kept) + self[len(", ".join(self.fids)):], tuple(kept)) if kept else None
+
+
 def _accountless_note(store: Store, years: set[int], parents: pl.DataFrame, accountless: list[str], view: By,
                       part: str, budget: bool = True) -> tuple:
     """The note on the förvaltningar whose rows a cut shows whole, without parts: why (their figures are
@@ -824,8 +847,8 @@ def _accountless_note(store: Store, years: set[int], parents: pl.DataFrame, acco
         said.setdefault((where, "raderna" if rows.get(fid, 0) > 1 else "raden"), []).append(fid)
     # (compare's note said "budget och utfall" under a table of utfall only: found in review)
     typed_what = "budget och utfall är skrivna" if budget else "utfallet är skrivet"
-    return tuple(Caveat(f"{', '.join(ids)} har inga konton: {typed_what} {where} i årsfilen, så "
-                        f"{shown} delas inte upp per {part}.") for (where, shown), ids in said.items())
+    return tuple(WholeRowsNote(f"{', '.join(ids)} har inga konton: {typed_what} {where} i årsfilen, så {shown} delas "
+                               f"inte upp per {part}.", tuple(ids)) for (where, shown), ids in said.items())
 
 
 def _forecast_of_parts(frame: pl.DataFrame) -> pl.DataFrame:
@@ -1076,7 +1099,7 @@ def largest(frame: pl.DataFrame, n: int) -> pl.DataFrame:
         # new user)
         shown_whole = pl.col("radtyp").is_in(WHOLE)
         rows = named.filter((pl.col("radtyp") == "del") | whole | unsplit | shown_whole).with_columns(
-            rubrik=pl.when((pl.col("radtyp") == "radsumma") | shown_whole).then(pl.col("rubrik") + pl.lit(": hela raden"))
+            rubrik=pl.when((pl.col("radtyp") == "radsumma") | shown_whole).then(pl.col("rubrik") + pl.lit(WHOLE_ROW))
             .otherwise("rubrik"), radtyp=pl.lit("rad"))
     elif any(k in frame.columns for k in LEDGER):
         whole = (pl.col("radtyp") == "ej_fordelat") & ~(pl.col("radtyp") == "rad").any().over("forvaltning")
@@ -1084,7 +1107,7 @@ def largest(frame: pl.DataFrame, n: int) -> pl.DataFrame:
         # parts would be named
         shown_whole = pl.col("radtyp") == RowKind.forvaltning.value
         rows = named.filter((pl.col("radtyp") == "rad") | whole | shown_whole).with_columns(
-            rubrik=pl.when(shown_whole).then(pl.col("forvaltning") + pl.lit(": hela raden")).otherwise("rubrik"),
+            rubrik=pl.when(shown_whole).then(pl.col("forvaltning") + pl.lit(WHOLE_ROW)).otherwise("rubrik"),
             radtyp=pl.lit("rad"))
     else:  # a view's own rows: labelled as its table labels them (`920 - Gemensamma verksamheter`), and each
         # förvaltning's rest with the förvaltning where there are several (`KSF Ej fördelat på stab`: found in review)

@@ -288,12 +288,15 @@ PART_SIGNS = ("Delarna har sin förvaltnings tecken, så att de summerar till ra
 def _parts_of(frame: pl.DataFrame, cut) -> pl.Expr:
     """The parts of a cut by kostnadsslag or konto: the rows (one key); where rows are shown with their parts,
     those parts (`del`), and in a `--top` list of such a cut the rows with a part's key. A row shown whole (of a
-    förvaltning without accounts) is no part."""
+    förvaltning without accounts) is no part, nor is it where a list names it so (`KSF: hela raden`)."""
+    from kfollow.engine import cuts
+
     if "radtyp" in frame.columns and (frame["radtyp"] == RowKind.radsumma.value).any():
         return pl.col("radtyp") == RowKind.del_.value
+    listed = ~cuts.listed_whole() if "rubrik" in frame.columns else pl.lit(True)  # (a --top list)
     if cut.nested and cut.part in frame.columns:
-        return pl.col("radtyp").is_in(["del", "rad"]) & pl.col(cut.part).is_not_null()
-    return pl.col("radtyp").is_in(["del", "rad"])
+        return pl.col("radtyp").is_in(["del", "rad"]) & pl.col(cut.part).is_not_null() & listed
+    return pl.col("radtyp").is_in(["del", "rad"]) & listed
 
 
 def _part_signs(frame: pl.DataFrame, cut, costs_negative: bool) -> tuple[TableNote, ...]:
@@ -1043,7 +1046,9 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         if cut.ledger_parent:  # the ledger's rows first (kostnadsslag), then their parts (konto)
             frame, notes = cuts.breakdown(store, p.year, frame, cut.outer, fids, p.month, flt, against=jmf)
         frame, more = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt, against=jmf)
-        notes = tuple(dict.fromkeys((*notes, *more))) + _reversed_shares(frame, cut, ["andel_pct"])
+        # (of the rows shown: a --top list's, not the table's it is made of; found in review)
+        notes = tuple(dict.fromkeys((*notes, *more))) + _reversed_shares(
+            frame if top is None else cuts.largest(frame, top), cut, ["andel_pct"])
     chosen = _holding(store, p.year, "verksamhet" if verksamheter else "stab", forvaltningar(store, p.year, forvaltning),
                       verksamheter or staber, forvaltning, ambiguous_ok=True)  # the förvaltningar shown
     selection_rows = ("verksamhet", verksamheter) if verksamheter else ("stab", staber) if staber else None
@@ -1076,6 +1081,9 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
                   f"{cut.part}" + (", och visas inte i procent (–)." if unpercented else "."),)
     if top is not None:
         listed = cuts.largest(frame, top)
+        # the rows shown whole are named in a note only where the list shows them (found in review)
+        of_listed = set(listed["forvaltning"].drop_nulls().to_list()) if "forvaltning" in listed.columns else set()
+        notes = tuple(m for n in notes if (m := n.shown_in(of_listed) if isinstance(n, cuts.WholeRowsNote) else n))
         if against is not None:  # what is said of the forecast compared with: of the rows listed
             notes = tuple(n for n in notes if n not in said)
             said, compared = against_notes(listed)
