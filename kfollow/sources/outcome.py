@@ -247,7 +247,9 @@ def _views_with_keys(facts: pl.DataFrame, last_month: int | None = None, sort: b
 def _add_rows(info: YearInfo, amounts: pl.DataFrame, keys: pl.DataFrame, facts_views: pl.DataFrame) -> pl.DataFrame:
     """Rows the facts have and the year file lacks: ej fördelat, or a verksamhet of the catalogue the
     förvaltning did not list; in a view the förvaltning is written in or the facts give keys of. A view
-    with budgets gets budget 0 on such a row, so its budget still adds up."""
+    with budgets gets budget 0 on such a row, so its budget still adds up; where they are gross (a budget table's),
+    kostnader and intäkter 0 too (its `varav` lines showed `–` for a budget known to be 0, and so did its
+    förvaltning's; found in review)."""
     missing = keys.join(amounts.select("forvaltning", "vy", "nyckel"), on=["forvaltning", "vy", "nyckel"], how="anti")
     if missing.is_empty():  # the common case: the year file names every row the facts have
         return amounts.select(pl.col(c).cast(t) for c, t in AMOUNT_SCHEMA.items())
@@ -260,7 +262,8 @@ def _add_rows(info: YearInfo, amounts: pl.DataFrame, keys: pl.DataFrame, facts_v
         .join(has_view, on=["forvaltning", "view"], how="semi")
         .sort("forvaltning", "vy", "nyckel")
     )
-    view_budget = amounts.group_by("forvaltning", "vy").agg(pl.col("budget").is_not_null().any().alias("_has"))
+    view_budget = amounts.group_by("forvaltning", "vy").agg(pl.col("budget").is_not_null().any().alias("_has"),
+                                                            pl.col("budget_kostnader").is_not_null().any().alias("_gross"))
     profiles = {fid: f.profil for fid, f in info.forvaltningar.items()}
     added = (
         missing.join(view_budget, left_on=["forvaltning", "view"], right_on=["forvaltning", "vy"], how="left")
@@ -273,6 +276,8 @@ def _add_rows(info: YearInfo, amounts: pl.DataFrame, keys: pl.DataFrame, facts_v
                                                        default=pl.col("forvaltning"), return_dtype=pl.String))
             .otherwise(pl.col("nyckel").replace_strict(info.verksamheter, default=pl.col("nyckel"), return_dtype=pl.String)),
             budget=pl.when(pl.col("_has").fill_null(False)).then(pl.lit(0, pl.Int64)),
+            **{c: pl.when(pl.col("_has").fill_null(False) & pl.col("_gross").fill_null(False)).then(pl.lit(0, pl.Int64))
+               for c in ("budget_kostnader", "budget_intakter")},
             profil=pl.col("forvaltning").replace_strict(profiles, default=None, return_dtype=pl.String),
             fil=pl.lit(info.fil), rad=pl.lit(None, pl.Int32),
         )
