@@ -254,3 +254,26 @@ def test_a_top_list_names_a_forvaltning_without_accounts_only_where_it_lists_it(
     assert "KSF: hela raden" in two.stdout and "Anm.: KSF har inga konton: budget och utfall är skrivna per stab i " \
         "årsfilen, så raden delas inte upp per kostnadsslag." in two.stdout, two.stdout
     assert "Delarna har sin förvaltnings tecken" not in two.stdout, two.stdout
+
+
+@pytest.mark.parametrize("by", ["kostnadsslag", "stab,kostnadsslag"])
+def test_a_forvaltning_with_accounts_the_year_before_only_is_noted_for_its_budget_too(run, tmp_path, by):
+    """Found in review: KSF with accounts in 2023 and typed per stab in 2024 got, in a 2024 cut, only 'Utfall för KSF
+    finns inte med konto', with nothing on its budget, which has no accounts either (its parts show – for it)."""
+    d = tmp_path / "budgets"
+    shutil.copytree(FROM_SIE, d)
+    for table in ("utfall-2024.csv", "budget-2024.csv"):
+        lines = (d / table).read_text(encoding="utf-8").splitlines(keepends=True)
+        (d / table).write_text("".join(line for line in lines if ",KSF," not in line), encoding="utf-8")
+    block = re.compile(r"  KSF:\n.*?(?=\n  [A-Z]+:\n)", re.S)
+    own = block.search((TYPED / "2024.yaml").read_text(encoding="utf-8")).group(0)
+    (d / "2024.yaml").write_text(block.sub(lambda _: own, (d / "2024.yaml").read_text(encoding="utf-8"), count=1),
+                                 encoding="utf-8")
+    shown = run("deviation", "--budgets", d, "--period", "2024-10", "--by", by)
+    assert shown.exit_code == 0, shown.stderr
+    assert "Anm.: Budgeten för KSF är skriven i årsfilen, inte per konto: budget och avvikelse per kostnadsslag visas " \
+           "som –, och budgeten står på raden Ej fördelat på kostnadsslag." in shown.stdout, shown.stdout
+    assert "Anm.: Utfall för KSF finns inte med konto: det står på raden Ej fördelat på kostnadsslag." in shown.stdout
+    # its parts are 2023's utfall, by account; its 2024 budget and utfall on its rest
+    assert re.search(r"^ *Personalkostnader +– +– +– +– +– +79,2 +– +– +–$", shown.stdout, re.M) or by != "kostnadsslag"
+    assert re.search(r"^ *Ej fördelat på kostnadsslag +135,1 +134,8 ", shown.stdout, re.M) or by != "kostnadsslag"
