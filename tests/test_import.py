@@ -1411,11 +1411,12 @@ def test_erp_csv_a_month_by_its_whole_name_is_read_beside_the_whole_year(tmp_pat
             "2024-januari;4010;1100;100;x;32,00\n"
             "september-2024;4010;1100;100;x;64,00\n"
             "2024 October;4010;1100;100;x;128,00\n"
-            "december 2024;4010;1100;100;x;256,00\n")
+            "december 2024;4010;1100;100;x;256,00\n"
+            "Sept 2024;4010;1100;100;x;512,00\n")  # (September's common short form: found in review)
     assert csv_facts(tmp_path, body) == {
         ("2024-01", "ADM", "EKO", "100", "4010", "kostnad"): "32.00",
         ("2024-03", "ADM", "EKO", "100", "4010", "kostnad"): "31.00",
-        ("2024-09", "ADM", "EKO", "100", "4010", "kostnad"): "64.00",
+        ("2024-09", "ADM", "EKO", "100", "4010", "kostnad"): "576.00",
         ("2024-10", "ADM", "EKO", "100", "4010", "kostnad"): "128.00",
         ("2024-12", "ADM", "EKO", "100", "4010", "kostnad"): "256.00",
     }
@@ -1439,12 +1440,13 @@ def test_erp_csv_excels_datetime_of_a_date_is_read_as_the_date(tmp_path: Path):
             "2024-03-31T00:00:00;4010;1100;100;x;2,00\n"
             "2024-04-01 00:00;4010;1100;100;x;4,00\n"
             "2024-04-02T00:00:00.000;4010;1100;100;x;8,00\n"
-            "2024-05-02;4010;1100;100;x;16,00\n")
+            "2024-05-02;4010;1100;100;x;16,00\n"
+            "2024-05-03 0:00;4010;1100;100;x;32,00\n")  # (midnight without its leading zero: found in review)
     mapping = CSV_MAPPING.replace("period: Period", "period: Datum")
     assert csv_facts(tmp_path, body, mapping) == {
         ("2024-03", "ADM", "EKO", "100", "4010", "kostnad"): "3.00",
         ("2024-04", "ADM", "EKO", "100", "4010", "kostnad"): "12.00",
-        ("2024-05", "ADM", "EKO", "100", "4010", "kostnad"): "16.00",
+        ("2024-05", "ADM", "EKO", "100", "4010", "kostnad"): "48.00",
     }
     for cell, said in (("2024-03-31 22:00:00", "Datum '2024-03-31 22:00:00' is a date with the time 22:00:00, which "
                                                "kfollow reads only at midnight without a time zone (Excel's 2024-03-31 "

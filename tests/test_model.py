@@ -426,7 +426,7 @@ def test_a_forecast_left_behind_by_a_stab_taken_out_of_the_year_says_so(run, tmp
         result = run(command, "--budgets", tmp_path)
         assert result.exit_code == 3, result.stderr
     error = run("deviation", "--budgets", tmp_path).stderr.strip().splitlines()
-    assert error == [f"Error: {tmp_path}/2026.yaml:9:7: stab NAM has a forecast (prognos) and nothing else: no namn, "
+    assert error == [f"Error: {tmp_path}/2026.yaml:9:7: stab NAM has a forecast (prognos) but no namn, "
                      "budget or utfall, so it is no stab of 2026 (one taken out of the year file, its forecast left "
                      "behind?); remove NAM and its forecast from staber, or, if the stab is still in use in 2026, give "
                      "it its namn and budget"]

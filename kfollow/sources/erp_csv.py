@@ -53,7 +53,7 @@ _TOTAL = re.compile(r"(?i)\s*(summa|summering|totalt?|sum|total summa|slutsumma)
 _ROW = "_rad"
 # a date with the time midnight (`2024-03-15 00:00:00`, `2024-03-15T00:00`: Excel's datetime of a date cell), read as
 # the date; another time of day is refused (`_message`): a date moved by a time zone lies in another day
-_MIDNIGHT = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]00:00(?::00(?:\.0+)?)?$"
+_MIDNIGHT = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]0?0:00(?::00(?:\.0+)?)?$"
 # an account's cell that also gives its name: the number, blanks (and a dash), then a letter (`5010 - Löner`)
 # (or a name that begins with a digit or a bracket and has a letter after it: `4010 3D-skrivare`, `6420 (Diverse)`;
 # `5010 12` has no name, and is refused as it was)
@@ -64,7 +64,7 @@ _NAMED_ACCOUNT = (r"(?s)^([0-9]+)[ \x{00a0}\x{202f}]+(?:[-\x{2013}][ \x{00a0}\x{
 _MONTHS = {name: f"{number:02d}" for number, names in enumerate(
     (("jan", "januari", "january"), ("feb", "februari", "february"), ("mar", "mars", "march"), ("apr", "april"),
      ("maj", "may"), ("jun", "juni", "june"), ("jul", "juli", "july"), ("aug", "augusti", "august"),
-     ("sep", "september"), ("okt", "oct", "oktober", "october"), ("nov", "november"), ("dec", "december")),
+     ("sep", "sept", "september"), ("okt", "oct", "oktober", "october"), ("nov", "november"), ("dec", "december")),
     start=1) for name in names}
 
 

@@ -604,8 +604,8 @@ class _YearParser(TreeReader):
                     if "prognos" in smap.items and not {"budget", "utfall"} & set(smap.items):
                         # a forecast left behind when the stab was taken out of the year (found by a new user:
                         # told to add its namn, which would have made it a stab again)
-                        raise self.error(skey, f"stab {sid} has a forecast (prognos) and nothing else: no namn, "
-                                               f"budget or utfall, so it is no stab of {ar} (one taken out of the year "
+                        raise self.error(skey, f"stab {sid} has a forecast (prognos) but no namn, budget or "
+                                               f"utfall, so it is no stab of {ar} (one taken out of the year "
                                                f"file, its forecast left behind?); remove {sid} and its forecast from "
                                                f"staber, or, if the stab is still in use in {ar}, give it its namn and "
                                                "budget")
