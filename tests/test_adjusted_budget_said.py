@@ -74,3 +74,20 @@ def test_a_year_to_date_budget_moved_by_a_change_says_it_is_adjusted(run, tmp_pa
     assert any(ln.startswith("varning: SOC 2026-03: den ackumulerade budgeten (justerad med budgetändringarna till "
                              "och med 2026-03) är 431 363,64 kr (431 tkr) per stab men 411 363,64 kr (411 tkr) per "
                              "verksamhet") for ln in lines), lines
+
+
+def test_a_move_within_the_forvaltning_leaves_its_budget_unadjusted(run, tmp_path):
+    """Found in review: 200 tkr moved from ADM to IFO leaves SOC's budget as the year file has it, but
+    `budget_storlek` said "budgeten 2026-01–2026-03 (justerad med budgetändringarna till och med 2026-03) 375 000
+    tkr" of a budget no change moved."""
+    (tmp_path / "2026.yaml").write_text(
+        "ar: 2026\norganisation: Lillby kommun\nenhet: tkr\nforvaltningar:\n  SOC:\n    namn: Socialförvaltningen\n"
+        "    staber:\n"
+        "      IFO: {namn: IFO, budget: 1000000, utfall: {2026-01: 90, 2026-02: 80, 2026-03: 80}}\n"
+        "      ADM: {namn: Administration, budget: 500000, utfall: {2026-01: 40, 2026-02: 40, 2026-03: 40}}\n"
+        "ombudgeteringar:\n  - datum: 2026-02-10\n    beslut: SN 2026-02-10 § 12\n    text: Flytt\n    rader:\n"
+        "      - {forvaltning: SOC, stab: IFO, belopp: 200}\n      - {forvaltning: SOC, stab: ADM, belopp: -200}\n",
+        encoding="utf-8")
+    sizes = [ln for ln in _messages(run, tmp_path) if "gånger utfallet" in ln]
+    assert sizes == ["varning: SOC 2026: budgeten 2026-01–2026-03 375 000 tkr (375,0 mnkr) är 1 014 gånger utfallet "
+                     "370 tkr; är budgeten eller utfallet i en annan enhet? (enhet: tkr)"], sizes

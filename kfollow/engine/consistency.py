@@ -185,9 +185,11 @@ def reconcile_frame(budgets: Store, a: pl.DataFrame, closed: dict[int, int] | No
 
 def changed_by(budgets: Store, ar: int, fid: str, month: int | None = None, column: str = "d_budget") -> str:
     """` (justerad med budgetändringarna …)` after a budget of förvaltning `fid` to `month` (None: the year) that
-    the budget changes decided by then moved (`column`: d_budget, d_kostnader or d_intakter), else nothing."""
-    moved = budgets.changes.filter((pl.col("ar") == ar) & (pl.col("forvaltning") == fid)
-                                   & (pl.col("manad") <= (month or 12)) & (pl.col(column).fill_null(0) != 0))
+    the budget changes decided by then moved (`column`: d_budget, d_kostnader or d_intakter), else nothing. A move
+    within the förvaltning (200 from one stab to another) leaves its budget as it was: nothing (found in review)."""
+    moved = (budgets.changes.filter((pl.col("ar") == ar) & (pl.col("forvaltning") == fid)
+                                    & (pl.col("manad") <= (month or 12)))
+             .group_by("vy").agg(pl.col(column).fill_null(0).sum()).filter(pl.col(column) != 0))
     if moved.is_empty():
         return ""
     return f" (justerad med {'årets budgetändringar' if month in (None, 12) else f'budgetändringarna till och med {ar}-{month:02d}'})"
