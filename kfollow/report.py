@@ -117,6 +117,8 @@ class Report:
     `notes` below it (a `Caveat` among them also on stderr, where the format has no place for notes);
     `messages` are diagnostics for the person running the command (stderr).
     `period` is the month reported (`2024-08`) or None for the whole year.
+    `months_in_words` is the year of a document the table stands in (its title says it): there a month cell is
+    said as people say it, `mars` (`mars 2023` in another year), where the terminal, csv and json keep `2024-03`.
     """
 
     frame: "pl.DataFrame"
@@ -128,6 +130,7 @@ class Report:
     notes: tuple[str, ...] = ()
     messages: tuple[str, ...] = ()
     sources: tuple[str, ...] = field(default=())
+    months_in_words: int | None = None
 
     def __post_init__(self):
         # (the command line offers these only; from Python `unit="xyz"` failed later, deep in a renderer: found

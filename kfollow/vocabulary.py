@@ -18,6 +18,12 @@ class Kind(str, Enum):
     data = "data"  # what a message template is filled with; no format shows it
 
 
+# the months as people say them (documents: `mars`, `januari–augusti 2024`); tables for scripts and the terminal
+# keep `2024-03`
+MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+          "november", "december")
+
+
 class RowKind(str, Enum):
     """What a row of a report is (the `radtyp` column): one vocabulary for the engine that makes rows and
     the renderers that lay them out, which ask a kind what it is rather than compare strings."""

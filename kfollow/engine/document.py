@@ -154,7 +154,7 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
     if store.amounts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))["budget"].is_null().all():
         changed = not store.changes.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids)).is_empty()
         sections = _without_budget(sections, year, changed)
-    sections = [replace(s, report=_for_people(s.report, info.rubriker)) for s in sections]
+    sections = [replace(s, report=_for_people(s.report, info.rubriker, year)) for s in sections]
     return Document(title, tuple(sections), tuple(footer), unit, said=tuple(p.messages))
 
 
@@ -184,8 +184,9 @@ def in_words(text: str) -> str:
     return text
 
 
-def _for_people(report: Report, rubriker: dict[str, str]) -> Report:
-    """A section's table as the nämnd reads it: its title and notes with months in words (`in_words`), and the
+def _for_people(report: Report, rubriker: dict[str, str], year: int) -> Report:
+    """A section's table as the nämnd reads it: its title and notes with months in words (`in_words`), its
+    month cells too (`Månad`, `Prognos från`: `mars`, the document's title giving the `year`), and the
     forecast's headers in words (`Prognos i augusti`, `Prognostiserad avvikelse`, `Förändring sedan prognosen`),
     where the year file names none of its own (`rubriker`: those stay as written). A note that names a header
     renamed names it as the table does. The frame and its machine names are unchanged."""
@@ -219,8 +220,11 @@ def _for_people(report: Report, rubriker: dict[str, str]) -> Report:
             text = re.sub(rf"(?<!\w){re.escape(old)}(?!\w)", new, text)
         return _same_kind(note, in_words(text))
 
+    # (the period above a workbook's table, `Period: 2024-10`, as its title says it: year to date)
+    period = in_words(f"{report.period} (ack.)") if report.period and re.fullmatch(r"\d{4}-\d{2}", report.period) \
+        else report.period
     return replace(report, columns=tuple(columns), title=in_words(report.title), qualifier=in_words(report.qualifier),
-                   notes=tuple(said(n) for n in report.notes))
+                   notes=tuple(said(n) for n in report.notes), period=period, months_in_words=year)
 
 
 def _one_forecast_month(report: Report) -> int | None:

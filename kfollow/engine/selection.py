@@ -9,9 +9,7 @@ from dataclasses import dataclass
 from kfollow.engine.periods import last_month_booked, last_month_complete, parse_period
 from kfollow.errors import UsageError
 from kfollow.store import Store
-
-MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-          "november", "december"]
+from kfollow.vocabulary import MONTHS
 
 
 def months_to(month: int) -> str:

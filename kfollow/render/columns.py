@@ -11,6 +11,7 @@ from kfollow.errors import UsageError, control_class
 from kfollow.options import Format, Options
 from kfollow.render.numbers import diagnostic_amount, number_exprs, percent, readable_amount
 from kfollow.report import EXACT, Column, Kind, Report, column
+from kfollow.vocabulary import MONTHS
 
 NUMERIC = (Kind.money, Kind.percent)
 TEXT = (Kind.text, Kind.message, Kind.month)
@@ -119,6 +120,8 @@ def as_text(report: Report, columns: list[Column], opts: Options, swedish: bool)
     places = opts.places(report.unit)
     text = report.frame.select(number_exprs(report.frame, [(c.name, c.kind.value, exact_of(report, c)) for c in columns],
                                             report.unit, places, swedish, opts.exact))
+    if swedish and report.months_in_words is not None:  # (a document's table: `mars`, not `2024-03`)
+        text = text.with_columns(month_said(c.name, report.months_in_words) for c in columns if c.kind is Kind.month)
     for c in columns:
         if c.kind is Kind.message:
             text = text.with_columns(pl.Series(c.name, messages(report, c.name, places), dtype=pl.String))
@@ -129,6 +132,17 @@ def as_text(report: Report, columns: list[Column], opts: Options, swedish: bool)
             undated = report.frame["prognos_period"].is_null()
             text = text.with_columns(pl.when(undated).then(pl.lit("–")).otherwise(pl.col(c.name)).alias(c.name))
     return text
+
+
+def month_said(col: str, year: int) -> pl.Expr:
+    """A month column (`2024-03`) as people say it in a document whose title gives the year `year`: `mars`, and
+    `mars 2023` for a month of another year; a cell that is no month stays as it is (null stays null)."""
+    value = pl.col(col).cast(pl.String)
+    name = value.str.slice(5, 2).replace_strict({f"{m:02d}": said for m, said in enumerate(MONTHS, start=1)},
+                                                default=None, return_dtype=pl.String)
+    of_year = value.str.slice(0, 4)
+    said = pl.when(of_year == str(year)).then(name).otherwise(pl.concat_str([name, pl.lit(" "), of_year]))
+    return pl.when(value.str.contains(r"^\d{4}-(?:0[1-9]|1[0-2])$")).then(said).otherwise(value).alias(col)
 
 
 def exact_of(report: Report, c: Column) -> str | None:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from kfollow.options import ORE_PER_UNIT, Options
-from kfollow.render.columns import CONTROL_RE, FORMULA, NUMERIC, as_text, exact_of, for_people, printable
+from kfollow.render.columns import CONTROL_RE, FORMULA, NUMERIC, as_text, exact_of, for_people, month_said, printable
 from kfollow.render.numbers import percent_value_expr
 from kfollow.report import Column, Kind, Report, notes_shown
 
@@ -181,6 +181,8 @@ def _values(report: Report, columns: list[Column], opts: Options) -> pl.DataFram
             exprs.append(pl.col(c.name))
         elif c.kind is Kind.message:
             exprs.append(pl.lit(None, pl.String).alias(c.name))  # filled in below
+        elif c.kind is Kind.month and report.months_in_words is not None:  # a document's: `mars`, not `2024-03`
+            exprs.append(month_said(c.name, report.months_in_words))
         else:
             exprs.append(pl.col(c.name).cast(pl.String))
     values = frame.select(exprs).with_columns(

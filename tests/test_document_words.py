@@ -1,0 +1,59 @@
+"""Documents for people say what the terminal, csv and json keep as machine text (found in review, h73): the months
+in their cells, the period their footer states, the forecast's column as their notes name it."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import openpyxl
+import polars as pl
+
+from conftest import ROOT
+
+ANSWERED = ROOT / "examples" / "answered" / "budgets"
+
+
+def test_a_documents_month_cells_are_said_in_words(run, tmp_path):
+    """`Månad för månad` listed `2024-03` and `Prognos från` said `2024-08` under a title `Ekonomi januari–oktober
+    2024`: the document says `mars` and `augusti` (the title gives the year), in every format; the terminal, csv and
+    json keep the ISO month."""
+    md = tmp_path / "r.md"
+    assert run("report", "--budgets", ANSWERED, "--period", "2024-10", "-o", md).exit_code == 0
+    text = md.read_text(encoding="utf-8")
+    assert "| mars      |     14,0 |     13,9 |         0,1 |" in text
+    assert "| oktober   |     14,0 |     14,3 |        -0,3 |" in text
+    stab = next(line for line in text.splitlines() if line.startswith("| Samhällsbyggnadsstab "))
+    assert "| augusti        |" in stab, stab
+    ekonomi = next(line for line in text.splitlines() if line.startswith("| Ekonomistab "))
+    assert "| oktober        |" in ekonomi, ekonomi
+    assert "| **–**          |" in next(line for line in text.splitlines() if line.startswith("| **Summa KSF**"))
+    assert not [line for line in text.split("\n---\n")[0].splitlines() if line.startswith("|") and "2024-" in line]
+
+    book = tmp_path / "r.xlsx"
+    assert run("report", "--budgets", ANSWERED, "--period", "2024-10", "-o", book).exit_code == 0
+    wb = openpyxl.load_workbook(io.BytesIO(book.read_bytes()))
+    months = [row[0] for row in wb["Månader"].iter_rows(values_only=True)]
+    assert months[months.index("Månad") + 1:][:3] == ["januari", "februari", "mars"]
+    rows = {row[0]: row for row in wb["Per stab"].iter_rows(values_only=True) if row[0]}
+    header = rows["Stab"]
+    assert rows["Samhällsbyggnadsstab"][header.index("Prognos från")] == "augusti"
+    assert "Period: januari–oktober 2024" in [r[0] for r in wb["Per stab"].iter_rows(values_only=True)]
+
+    html = tmp_path / "r.html"
+    assert run("report", "--budgets", ANSWERED, "--period", "2024-10", "-o", html).exit_code == 0
+    page = html.read_text(encoding="utf-8")
+    assert '<th scope="row">mars</th>' in page and "<td>augusti</td>" in page and ">2024-03<" not in page
+
+    # for scripts and the controller's terminal: as typed
+    assert "2024-03" in run("months", "--budgets", ANSWERED, "--year", "2024").stdout
+    assert ",2024-08," in run("deviation", "--budgets", ANSWERED, "--period", "2024-10", "-f", "csv").stdout
+    assert '"prognos_period": "2024-08"' in run("deviation", "--budgets", ANSWERED, "--period", "2024-10",
+                                                "-f", "json").stdout
+
+
+def test_a_month_of_another_year_than_the_documents_says_its_year():
+    from kfollow.render.columns import month_said
+
+    frame = pl.DataFrame({"m": ["2023-12", "2024-03", None, "helår"]})
+    assert frame.select(month_said("m", 2024))["m"].to_list() == ["december 2023", "mars", None, "helår"]
