@@ -57,3 +57,18 @@ def test_a_month_of_another_year_than_the_documents_says_its_year():
 
     frame = pl.DataFrame({"m": ["2023-12", "2024-03", None, "helår"]})
     assert frame.select(month_said("m", 2024))["m"].to_list() == ["december 2023", "mars", None, "helår"]
+
+
+def test_a_report_of_an_earlier_month_says_its_own_period_under_the_sources(run, tmp_path):
+    """`--period 2024-08` with utfall booked to October ended with 'Senast bokförda period: 2024-10', which reads as
+    the report's period: it now says the report's period, then the later month its sources are booked to, in words."""
+    sie = ROOT / "examples" / "sie" / "budgets"
+    august, october = tmp_path / "aug.md", tmp_path / "okt.md"
+    assert run("report", "--budgets", sie, "--period", "2024-08", "-o", august).exit_code == 0
+    assert run("report", "--budgets", sie, "--period", "2024-10", "-o", october).exit_code == 0
+    assert august.read_text(encoding="utf-8").endswith(
+        "\nRapportens period: januari–augusti 2024; senast bokförda period i underlaget: oktober 2024  \n")
+    assert october.read_text(encoding="utf-8").endswith("\nSenast bokförda period: oktober 2024  \n")
+    closed = tmp_path / "2023.md"
+    assert run("report", "--budgets", sie, "--year", "2023", "-o", closed).exit_code == 0
+    assert closed.read_text(encoding="utf-8").endswith("\nSenast bokförda period: december 2023  \n")

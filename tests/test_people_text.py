@@ -130,7 +130,8 @@ def test_a_document_says_its_period_in_words_as_its_comparison_does(run, tmp_pat
     assert "Utfall 2023 och 2024, januari–augusti per stab" in body
     said = [line for line in body.splitlines() if not line.startswith("| 2024-")]  # (the months table's rows are months)
     assert not [line for line in said if re.search(r"\b2024-\d\d\b", line)]
-    assert "Senast bokförda period: 2024-10" in sources  # the reviewer's note keeps what it traces as written
+    # the reviewer's note says the report's period, and the later month booked in its sources (h73)
+    assert "Rapportens period: januari–augusti 2024; senast bokförda period i underlaget: oktober 2024" in sources
     table = run("deviation", "--budgets", examples, "--period", "2024-08").stdout
     assert table.startswith("Resultat 2024-08 (ack.) per stab") and "Prognos 2024-08" in table
     assert "2024-08" in run("deviation", "--budgets", examples, "--period", "2024-08", "-f", "csv").stdout

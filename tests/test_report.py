@@ -55,7 +55,7 @@ def test_markdown_report_links_its_charts(run, tmp_path):
     text = out.read_text(encoding="utf-8")
     links = re.findall(r"!\[[^\]]*\]\(([^)]+\.svg)\)", text)
     assert links and all((tmp_path / name).is_file() for name in links)
-    assert "| Ekonomistab" in text and "Senast bokförda period: 2024-10" in text
+    assert "| Ekonomistab" in text and "Senast bokförda period: oktober 2024" in text
 
 
 def test_xlsx_report_has_a_sheet_per_table(run, tmp_path):

@@ -146,8 +146,7 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
         footer.append(f"Utfall importerat från {'; '.join(dict.fromkeys(utfall_kallor))}")
     if budget_kallor:
         footer.append(f"Budget importerad från {'; '.join(dict.fromkeys(budget_kallor))}")
-    footer.append(f"Senast bokförda period: {year}-{booked:02d}" if booked else
-                  f"Utfall {year} anges för helår")
+    footer.append(_booked(year, month, booked))
     footer = [shown(line) for line in footer]  # (paths as typed: a control character escaped, as messages show it)
     title = ", ".join([f"Ekonomi {when}", info.organisation,
                        *_whose(store, year, fids, forvaltning, staber, verksamheter)])
@@ -156,6 +155,18 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
         sections = _without_budget(sections, year, changed)
     sections = [replace(s, report=_for_people(s.report, info.rubriker, year)) for s in sections]
     return Document(title, tuple(sections), tuple(footer), unit, said=tuple(p.messages))
+
+
+def _booked(year: int, month: int | None, booked: int | None) -> str:
+    """The footer's line on the utfall booked, in words: the last booked month, and where the report is of an
+    earlier one (`--period 2024-08` in October), the report's period first (it said `Senast bokförda period:
+    2024-10` under a report of August, which a reader takes for the report's period; found in review, h73)."""
+    if booked is None:
+        return f"Utfall {year} anges för helår"
+    last = f"{selection.MONTHS[booked - 1]} {year}"
+    if month is not None and month < booked:
+        return f"Rapportens period: {selection.months_to(month)} {year}; senast bokförda period i underlaget: {last}"
+    return f"Senast bokförda period: {last}"
 
 
 # a month as a table's title or note says it (`2024-08`), not where it is typed (`--period 2024-10`, `{2024-08: …}`)
