@@ -72,3 +72,24 @@ def test_a_report_of_an_earlier_month_says_its_own_period_under_the_sources(run,
     closed = tmp_path / "2023.md"
     assert run("report", "--budgets", sie, "--year", "2023", "-o", closed).exit_code == 0
     assert closed.read_text(encoding="utf-8").endswith("\nSenast bokförda period: december 2023  \n")
+
+
+def test_a_note_on_an_unknown_forecast_sum_names_the_column_as_the_document_heads_it(run, tmp_path):
+    """A stab without a forecast: the document headed the column `Prognos i augusti` and its note said `Prognos är –
+    på summaraderna …`, a column it has not; the note now names it as the table heads it (the terminal keeps its
+    own)."""
+    d = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "budgets", d)
+    year = d / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace(
+        "        prognos:\n          2024-04: 22298.0\n          2024-08: 22196.0\n", "", 1), encoding="utf-8")
+    out = tmp_path / "r.md"
+    assert run("report", "--budgets", d, "--period", "2024-08", "-o", out).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    header = next(line for line in text.splitlines() if line.startswith("| Stab "))
+    assert "|   Prognos i augusti |" in header, header
+    assert ("Anm.: Prognos i augusti är – på summaraderna där en rad saknar prognos: Ledningsstab; en summa av "
+            "prognoser med en okänd del är okänd.") in text
+    assert "Prognos är –" not in text
+    assert "Anm.: Prognos är – på summaraderna där en rad saknar prognos: Ledningsstab;" in run(
+        "deviation", "--budgets", d, "--period", "2024-08").stdout

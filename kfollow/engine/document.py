@@ -225,8 +225,15 @@ def _for_people(report: Report, rubriker: dict[str, str], year: int) -> Report:
             c = replace(c, header=header)
         columns.append(c)
 
+    headed = {c.name: c.header for c in columns}
+
     def said(note: str) -> str:
         text = note
+        # a note on an unknown sum names the forecast as the table heads it (`Prognos i augusti är – …` beside the
+        # header `Prognos i augusti`; it said `Prognos är –`, found in review, h73)
+        name = operations.FORECAST_NOTE_NAMES.get(getattr(note, "column", None), "")
+        if name and note.column in headed and note.column not in rubriker and text.startswith(f"{name} är "):
+            text = headed[note.column] + text[len(name):]
         for old, new in renamed.items():
             text = re.sub(rf"(?<!\w){re.escape(old)}(?!\w)", new, text)
         return _same_kind(note, in_words(text))

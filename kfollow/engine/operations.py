@@ -219,11 +219,16 @@ def _unknown_forecast_sums(frame: pl.DataFrame, column: str = "prognos", base: s
     named = ", ".join(lacking[:5]) + (f" och {len(lacking) - 5} till" if len(lacking) > 5 else "")
     # (a header of the year file's own names the column as the table shows it: found in review)
     own = store.years[year].rubriker.get(column) if store is not None and year in store.years else None
-    header = own or ("Prognos" if column == "prognos" else "Jmf. prognos")
+    header = own or FORECAST_NOTE_NAMES[column]
     if advice is not None:
         advice += _unattributed_advice(lacking, entries, year, month)
     return (ColumnNote(f"{header} är – på summaraderna där en rad saknar prognos{made}: {named}; en summa av "
                        "prognoser med en okänd del är okänd.", column),)
+
+
+# how a note on an unknown forecast sum names its column (`Prognos är – på summaraderna …`), where the year file
+# heads it with none of its own; a document names it as its table heads it (`document._for_people`)
+FORECAST_NOTE_NAMES = {"prognos": "Prognos", "jmf_prognos": "Jmf. prognos"}
 
 
 def _unattributed_advice(names: list[str], entries: list[tuple], year: int | None, month: int | None) -> list[str]:
