@@ -93,3 +93,27 @@ def test_a_note_on_an_unknown_forecast_sum_names_the_column_as_the_document_head
     assert "Prognos är –" not in text
     assert "Anm.: Prognos är – på summaraderna där en rad saknar prognos: Ledningsstab;" in run(
         "deviation", "--budgets", d, "--period", "2024-08").stdout
+
+
+def test_a_workbooks_sources_are_its_last_sheet_as_the_other_formats_end_with_them(run, tmp_path):
+    """The workbook of a report listed the sources (paths, git revisions, the SIE #GEN) among the notes above each
+    table, where the other formats end with a small note `Underlag för granskning`: they are now its last sheet,
+    every line of the footer once, and no table's sheet names them."""
+    sie = ROOT / "examples" / "sie" / "budgets"
+    book, md = tmp_path / "r.xlsx", tmp_path / "r.md"
+    assert run("report", "--budgets", sie, "--period", "2024-08", "-o", book).exit_code == 0
+    assert run("report", "--budgets", sie, "--period", "2024-08", "-o", md).exit_code == 0
+    ending = md.read_text(encoding="utf-8").split("\n---\n")[1]
+    footer = [line.removesuffix("  ") for line in ending.strip().splitlines()]
+    assert footer[0] == "*Underlag för granskning:*"
+    wb = openpyxl.load_workbook(io.BytesIO(book.read_bytes()))
+    assert wb.sheetnames == ["Per förvaltning", "Per stab", "Per kostnadsslag", "Största avvikelser", "Jämförelse",
+                             "Månader", "Underlag för granskning"]
+    sources = [row[0] for row in wb["Underlag för granskning"].iter_rows(values_only=True)]
+    assert sources == ["Underlag för granskning", *footer[1:]]
+    assert sources[-1] == "Rapportens period: januari–augusti 2024; senast bokförda period i underlaget: oktober 2024"
+    assert any("#GEN 2024-11-05" in line for line in sources) and any("(git " in line for line in sources)
+    for ws in wb.worksheets[:-1]:
+        above = [row[0] for row in ws.iter_rows(max_row=12, values_only=True) if row[0]]
+        assert not [v for v in above if v.startswith(("Källor", "Utfall importerat", "Budget importerad",
+                                                       "Senast bokförda", "Rapportens period"))], ws.title

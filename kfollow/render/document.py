@@ -260,17 +260,18 @@ def to_markdown(doc: Document, opts: Options, chart_stem: str | None) -> tuple[s
 
 
 def to_workbook(doc: Document, opts: Options, notices: list[str] | None = None) -> bytes:
-    """One sheet per table of the document; `notices` as for `xlsx.to_xlsx`."""
+    """One sheet per table of the document, and a last of its sources (`SOURCES_LABEL`); `notices` as for
+    `xlsx.to_xlsx`."""
     from kfollow.render.xlsx import to_xlsx
 
     tables = [s for s in doc.sections if s.table]
     if not tables:
         raise UsageError("the report has no tables")
     # the rows' comments where the document shows them (a table of the other formats has the same columns),
-    # never a column empty in every row; each sheet states the footer (the sources) once
+    # never a column empty in every row; the footer (the sources) on a last sheet, as the other formats end with it
     return to_xlsx([_without_empty_comments(s.report, s.comments or opts.comments) for s in tables],
                    replace(opts, comments=True), [s.short or s.heading for s in tables], notices, footer=doc.footer,
-                   title=doc.title)
+                   title=doc.title, footer_label=SOURCES_LABEL)
 
 
 def _without_empty_comments(report: Report, shown: bool = True) -> Report:

@@ -1,8 +1,9 @@
 """A real Excel workbook (.xlsx): one sheet per `Report`, written by polars' `write_excel` on an
 xlsxwriter workbook kept in memory.
 
-Each sheet: the caption, unit, period, sources (once: a document's footer, else `Källor:`, named
-relative to their folder) and notes (`Anm.:`, each once) above the table; the people columns under
+Each sheet: the caption, unit, period, sources (`Källor:`, named relative to their folder; a document's
+sources, revisions and last booked period stand on a last sheet of their own instead) and notes (`Anm.:`,
+each once) above the table; the people columns under
 their Swedish headers; amounts as numbers, exact to the öre in the report's unit (a Decimal per cell,
 never a float), shown with the chosen decimals (`#,##0.0`); percent as percent values (`10.748206`,
 format `0.0`: the exact percent truncated to six decimals, so that Excel shows what kfollow's tables
@@ -46,20 +47,23 @@ _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
 def to_xlsx(reports: list[Report] | Report, opts: Options, sheet_names: list[str] | None = None,
-            notices: list[str] | None = None, footer: tuple[str, ...] | list[str] = (), title: str | None = None) -> bytes:
+            notices: list[str] | None = None, footer: tuple[str, ...] | list[str] = (), title: str | None = None,
+            footer_label: str = "Underlag för granskning") -> bytes:
     """The reports as an .xlsx workbook, one sheet each; amounts in each report's unit, exact to the öre.
 
     `sheet_names` (one per report) default to the reports' titles; either way they are made valid
     for Excel (≤ 31 characters, none of `[]:*?/\\`, unique). A text longer than Excel keeps in a
     cell (`CELL_MAX`) is cut, ending in "…"; `notices` (when given) gets a line per sheet saying so,
-    for the person running the command. `footer` (a document's sources and last booked period) is
-    stated once on every sheet, in place of the report's own sources."""
+    for the person running the command. `footer` (a document's sources, revisions and last booked period) is
+    the workbook's last sheet, `footer_label` its name and first line, as the other formats of a document end
+    with it; the tables' sheets then name no sources of their own."""
     import xlsxwriter
 
     reports = [reports] if isinstance(reports, Report) else list(reports)
     if sheet_names is not None and len(sheet_names) != len(reports):
         raise ValueError(f"{len(sheet_names)} sheet names for {len(reports)} reports")
-    names = sheet_names_for(sheet_names or [r.title for r in reports])
+    footer = tuple(dict.fromkeys(footer))
+    names = sheet_names_for([*(sheet_names or [r.title for r in reports]), *([footer_label] if footer else [])])
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False, "in_memory": True})
@@ -68,10 +72,12 @@ def to_xlsx(reports: list[Report] | Report, opts: Options, sheet_names: list[str
                              "created": CREATED})
     formats = _Formats(workbook)
     for number, (report, name) in enumerate(zip(reports, names), start=1):
-        cut = _sheet(workbook, workbook.add_worksheet(name), report, opts, formats, f"Tabell{number}", tuple(footer))
+        cut = _sheet(workbook, workbook.add_worksheet(name), report, opts, formats, f"Tabell{number}", footer)
         if cut and notices is not None:
             notices.append(f"xlsx: {cut} text(s) on the sheet {name!r} are longer than the 32 767 characters "
                            "Excel keeps in a cell, and were cut (they end in …); csv and json have them whole")
+    if footer:
+        _sources_sheet(workbook.add_worksheet(names[-1]), footer_label, footer, formats)
     workbook.close()
     return buffer.getvalue()
 
@@ -252,8 +258,8 @@ def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options,
              *([(f"Enhet: {report.unit}", None)] if money else [])]
     if report.period:
         lines.append((f"Period: {report.period}", None))
-    if footer:  # a document's sources, revisions and last period: once, instead of the report's sources
-        lines += [(line, None) for line in dict.fromkeys(footer)]
+    if footer:  # a document's sources, revisions and last period: on their own sheet, at the end (`_sources_sheet`)
+        pass
     elif report.sources:
         lines.append((f"Källor: {'; '.join(shown_sources(report.sources))}", None))
     lines += [(f"Anm.: {note}", None) for note in dict.fromkeys(notes_shown(report.notes, columns, chosen=opts.columns is not None)) if note not in footer]
@@ -341,6 +347,29 @@ def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options,
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(header_row)
     return cut
+
+
+SOURCES_WIDTH = 72  # characters: the column of a document's sources, whose long lines wrap in it (A4 portrait)
+
+
+def _sources_sheet(ws: "Worksheet", label: str, lines: tuple[str, ...], formats: _Formats) -> None:
+    """A document's sources, revisions and last booked period on a sheet of their own, under `label`: how a
+    reviewer traces a figure, set apart from the tables as the other formats set it at the document's end (they
+    stood among the notes above every table; found in review, h73). Every line whole, in one cell each, wrapped."""
+    ws.write_string(0, 0, _clean(label), formats.get(bold=True))
+    wrap = formats.get(text_wrap=True, valign="top")
+    for row, line in enumerate(lines, start=1):
+        text = _cut(_clean(line))
+        if _starts_like_formula(text):
+            ws.write_string(row, 0, text, formats.get(text_wrap=True, valign="top", quote_prefix=True))
+        else:
+            ws.write_string(row, 0, text, wrap)
+        height = _lines(pl.DataFrame({"t": [text]}), [("t", SOURCES_WIDTH)])[0]
+        if height > 1:  # (LibreOffice keeps the default height of a row an xlsx file leaves unset)
+            ws.set_row(row, min(MAX_ROW_HEIGHT, LINE_HEIGHT * height))
+    ws.set_column(0, 0, SOURCES_WIDTH)
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
 
 
 def _indented(values: pl.DataFrame) -> tuple[pl.DataFrame, dict[int, int]]:
