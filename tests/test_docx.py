@@ -168,6 +168,9 @@ WIDE = {  # tables wider than a landscape page's text at 8 pt, and the KGEM of a
                                    "--period", "2024-10", "--by", "stab,kostnadsslag", "--comments"),
     "changes": ("changes", "--budgets", str(BUDGETS), "--year", "2024"),
     "template-4-cm-margins": ("report", "--budgets", str(BUDGETS), "--year", "2024", "--mall", "MALL"),
+    # (portrait at 7 pt: h73)
+    "investments-of-one-forvaltning": ("investments", "--budgets", str(BUDGETS), "--year", "2024", "--forvaltning",
+                                       "VSS"),
 }
 
 
@@ -199,6 +202,36 @@ def test_a_table_fits_its_page_and_no_word_breaks_in_a_cell(case, tmp_path):
                 indent = paragraph.paragraph_format.left_indent.cm if paragraph.paragraph_format.left_indent else 0
                 for word in re.split(r"[^\S\u00a0]+", row.cells[j].text):
                     assert _printed_cm(word, size) + pad + indent <= width / 360000, (case, word, width / 360000)
+
+
+def test_a_narrow_table_stays_on_a_portrait_page(tmp_path):
+    """Found in review (h73): the investments of one förvaltning (three rows, nine columns) took a landscape page of
+    their own for want of 3 cm at 8 pt, and a monthly report's largest deviations (eight columns) one for 0,4 cm. A
+    table that fits a portrait page at a smaller font and narrower cell margins, its labels wrapped to three
+    quarters and no word broken, stays on it; a table that needs the width turns (the stab table with comments)."""
+    from docx.enum.section import WD_ORIENT
+
+    one = tmp_path / "investeringar.docx"
+    result = _invoke("investments", "--budgets", str(BUDGETS), "--year", "2024", "--forvaltning", "VSS", "-o", str(one))
+    assert result.exit_code == 0, result.stderr
+    document = docx.Document(str(one))
+    assert [s.orientation for s in document.sections] == [WD_ORIENT.PORTRAIT]
+    (table,) = document.tables
+    assert len(table.rows) == 4 and len(table.columns) == 9
+    assert {run.font.size.pt for cell in table.rows[1].cells for run in cell.paragraphs[0].runs} == {7.0}
+
+    report = tmp_path / "rapport.docx"
+    result = _invoke("report", "--budgets", str(ROOT / "examples" / "answered" / "budgets"), "--period", "2024-10",
+                     "-o", str(report))
+    assert result.exit_code == 0, result.stderr
+    document = docx.Document(str(report))
+    from docx.text.paragraph import Paragraph
+
+    turned = {Paragraph(table._tbl.getprevious(), document).text: section.orientation  # (by its caption)
+              for table, section in _tables_and_sections(document)}
+    assert turned["Största avvikelser januari–oktober 2024 per stab och kostnadsslag, belopp i mnkr"] == \
+        WD_ORIENT.PORTRAIT
+    assert turned["Resultat januari–oktober 2024 per stab, belopp i mnkr"] == WD_ORIENT.LANDSCAPE
 
 
 def test_fit_shrinks_the_font_and_only_then_breaks_words():

@@ -460,14 +460,19 @@ def _fit(spans: list[_Span], usable: float) -> tuple[float, float, list[float]]:
 
 
 def _fits_portrait(spans: list[_Span], usable: float) -> bool:
-    """Whether a table stays on a portrait page: at 8 pt, with its text columns at three quarters of
-    the width they want at least (a label wrapped a little), and never below their longest word. A
-    table that needs more turns the page to landscape."""
-    size, pad, _ = FITS[0]
-    want = [_cm(s.want, size) + pad + s.extra for s in spans]
-    least = [_cm(s.word, size) + pad if s.number else max(0.75 * x, _cm(s.word, size) + pad + s.extra)
-             for x, s in zip(want, spans)]
-    return sum(least) <= usable
+    """Whether a table stays on a portrait page: with its text columns at three quarters of the width
+    they want at least (a label wrapped a little), never below their longest word, at 8 pt or, where
+    that is too wide, at a smaller font and cell margins of `FITS` (as `_fit` narrows a table on any
+    page). Only a table that needs more, one whose words would break, turns the page to landscape (a
+    table of three projects and nine columns took a landscape page of its own for want of 3 cm at
+    8 pt; found in review, h73)."""
+    for size, pad, _ in FITS:
+        want = [_cm(s.want, size) + pad + s.extra for s in spans]
+        least = [_cm(s.word, size) + pad if s.number else max(0.75 * x, _cm(s.word, size) + pad + s.extra)
+                 for x, s in zip(want, spans)]
+        if sum(least) <= usable:
+            return True
+    return False
 
 
 def _shrink(want: list[float], least: list[float], flexible: list[bool], usable: float) -> list[float]:
