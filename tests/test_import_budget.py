@@ -876,3 +876,91 @@ def test_the_library_lists_its_names_and_raises_a_psaldo_difference_as_a_data_er
     with pytest.raises(DataError, match=r"differs from the file's #PSALDO in 1 account-month \(listed above; "
                                         r"Import.check.differences\)"):
         imported.verify()
+
+
+# -- one mapping for the huvudbok and the budget export --------------------------------------------
+
+BOTH_MAPPING = """\
+kolumner:
+  konto: Konto
+  period: Period
+  belopp: Belopp
+  debet: Debet
+  kredit: Kredit
+  kontonamn: Kontonamn
+forvaltning: KSF
+konton: {"1": ignorera, "3": intakt, "5": kostnad}
+stab:
+  kolumn: Ansvar
+  objekt: {"1120": EKO, "1130": HR}
+"""
+
+
+def test_one_mapping_reads_the_huvudbok_and_the_budget_export(tmp_path: Path):
+    """Found by a new user (h78): `import csv budget_2026.csv --mapping mappning.yaml --budget-out …` with the
+    huvudbok's mapping was refused, exit 3, `no column 'Kontonamn' (kontonamn in mappning.yaml:6:14); did you mean
+    'Konto'?`: a budget export names no accounts, and gives one `Belopp` where the huvudbok has `Debet`/`Kredit`.
+    A kontonamn column the export lacks is a note; with belopp and debet/kredit both named, the header decides."""
+    (tmp_path / "map.yaml").write_text(BOTH_MAPPING, encoding="utf-8")
+    (tmp_path / "budget_2026.csv").write_text("Period;Konto;Ansvar;Belopp\n2026;5010;1120;1 200 000,00\n"
+                                              "2026;3510;1130;-40 000,00\n", encoding="utf-8")
+    budget = run("import", "csv", tmp_path / "budget_2026.csv", "-m", tmp_path / "map.yaml", "--year", "2026",
+                 "--budget-out", tmp_path / "budget-2026.csv")
+    assert budget.exit_code == 0, budget.stderr
+    assert read_table(tmp_path / "budget-2026.csv") == {("2026", "KSF", "EKO", "", "5010", "kostnad"): 120000000,
+                                                        ("2026", "KSF", "HR", "", "3510", "intakt"): -4000000}
+    assert budget.stderr.splitlines()[0] == (
+        f"note: {tmp_path / 'budget_2026.csv'} has no column 'Kontonamn' (kontonamn in {tmp_path / 'map.yaml'}:7:14), "
+        "which only names the accounts: imported without it")
+    assert "konton" not in (tmp_path / "budget-2026.csv.kalla.json").read_text(encoding="utf-8")
+    (tmp_path / "huvudbok.csv").write_text("Period;Konto;Kontonamn;Ansvar;Debet;Kredit\n202601;5010;Löner;1120;1 000,00;\n"
+                                           "202601;3510;Försäljning;1130;;200,00\n202601;1930;Bank;;;800,00\n",
+                                           encoding="utf-8")
+    utfall = run("import", "csv", tmp_path / "huvudbok.csv", "-m", tmp_path / "map.yaml", "-o", tmp_path / "u.csv")
+    assert utfall.exit_code == 0, utfall.stderr
+    assert read_table(tmp_path / "u.csv") == {("2026-01", "KSF", "EKO", "", "5010", "kostnad"): 100000,
+                                              ("2026-01", "KSF", "HR", "", "3510", "intakt"): -20000}
+    assert "no column" not in utfall.stderr
+    assert '"5010": "Löner"' in (tmp_path / "u.csv.kalla.json").read_text(encoding="utf-8")
+
+
+def test_where_the_amount_cannot_be_told_what_to_write_under_kolumner(tmp_path: Path):
+    """A mapping of one way of the amount against an export of the other is refused with what to add (found by a
+    new user, h78: `no column 'Debet' (debet in …); the header has: …` left them to guess that both may be named);
+    an export with both ways, and a mapping with belopp and one of debet/kredit, are refused as ambiguous."""
+    head = "forvaltning: KSF\nkonton: {\"5\": kostnad}\nstab: {kolumn: Ansvar, objekt: {\"1120\": EKO}}\n"
+    (tmp_path / "dk.yaml").write_text("kolumner: {konto: Konto, period: Period, debet: Debet, kredit: Kredit}\n" + head,
+                                      encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("kolumner: {konto: Konto, period: Period, belopp: Belopp}\n" + head,
+                                     encoding="utf-8")
+    (tmp_path / "budget.csv").write_text("Period;Konto;Ansvar;Budgetbelopp\n2026;5010;1120;100\n", encoding="utf-8")
+    (tmp_path / "huvudbok.csv").write_text("Period;Konto;Ansvar;Debet SEK;Kredit SEK\n202601;5010;1120;100;\n",
+                                           encoding="utf-8")
+    result = run("import", "csv", tmp_path / "budget.csv", "-m", tmp_path / "dk.yaml", "--budget-out", tmp_path / "x.csv")
+    assert result.exit_code == 3
+    assert result.stderr.strip() == (
+        f"Error: {tmp_path / 'budget.csv'}:1: no column 'Debet' (debet in {tmp_path / 'dk.yaml'}:1:49); if the export "
+        "gives its amount in one column, 'Budgetbelopp', name it under kolumner beside debet and kredit: belopp: "
+        "Budgetbelopp (each export's header decides which it has)")
+    result = run("import", "csv", tmp_path / "huvudbok.csv", "-m", tmp_path / "b.yaml", "-o", tmp_path / "x.csv")
+    assert result.exit_code == 3
+    assert result.stderr.strip() == (
+        f"Error: {tmp_path / 'huvudbok.csv'}:1: no column 'Belopp' (belopp in {tmp_path / 'b.yaml'}:1:50); if the "
+        "export gives its amounts as 'Debet SEK' and 'Kredit SEK', name them under kolumner beside belopp: debet: "
+        "Debet SEK and kredit: Kredit SEK (each export's header decides which it has)")
+    (tmp_path / "map.yaml").write_text(BOTH_MAPPING, encoding="utf-8")
+    (tmp_path / "three.csv").write_text("Period;Konto;Ansvar;Debet;Kredit;Belopp\n202601;5010;1120;100;;100\n",
+                                        encoding="utf-8")
+    result = run("import", "csv", tmp_path / "three.csv", "-m", tmp_path / "map.yaml", "-o", tmp_path / "x.csv")
+    assert result.exit_code == 3
+    assert result.stderr.strip() == (
+        f"Error: {tmp_path / 'three.csv'}:1: the header has 'Belopp' and 'Debet' and 'Kredit', which the mapping names "
+        f"as belopp ({tmp_path / 'map.yaml'}:4:11) and as debet and kredit; which is the amount? Keep belopp, or debet "
+        "and kredit, under kolumner of a mapping for this export")
+    (tmp_path / "half.yaml").write_text(BOTH_MAPPING.replace("  kredit: Kredit\n", ""), encoding="utf-8")
+    result = run("import", "csv", tmp_path / "three.csv", "-m", tmp_path / "half.yaml", "-o", tmp_path / "x.csv")
+    assert result.exit_code == 3
+    assert result.stderr.strip() == (
+        f"Error: {tmp_path / 'half.yaml'}:5:3: kolumner names belopp and debet without kredit; add kredit: NAME (an "
+        "export with debet and kredit is read as belopp = debet − kredit, one with belopp as it is), or remove debet")
+    assert not (tmp_path / "x.csv").exists()

@@ -184,7 +184,8 @@ def csv(
     """Import an ERP CSV export (separator ; or ,, decimal comma unless the mapping says decimal: "."):
     booked rows with -o, or a budget with --budget-out (its periods months or whole years, YYYY).
 
-    The mapping's kolumner: names the columns (konto, period, and belopp or debet + kredit); stab,
+    The mapping's kolumner: names the columns (konto, period, and belopp or debet + kredit, or all three:
+    the export's header decides, so one mapping serves the huvudbok and the budget export); stab,
     verksamhet and förvaltning take kolumn: where a SIE mapping takes dimension:.
 
     \b

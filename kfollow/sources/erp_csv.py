@@ -115,7 +115,7 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None,
     physical = text.count("\n") + (0 if text.endswith("\n") else 1)
     if '"' in text and physical - 1 != frame.height:
         _check_runaway_quote(frame, separator, name, lines)
-    columns = _columns(frame, mapping, name, _header_names(header, separator))
+    columns, notes = _columns(frame, mapping, name, _header_names(header, separator))
     named = _named_accounts(frame, columns["konto"])
     names, warnings = _account_names(frame, columns, name, lines, named)
     # a unit after an amount (`kr`, `SEK`) has a k: where no row has one, no amount is searched for a unit
@@ -124,7 +124,7 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None,
     frame = _ledger_frame(frame, {c: t for c, t in columns.items() if c != "kontonamn"}, mapping, name, lines, budget,
                           named, units)
     where = lambda column: lines.field(columns[column]) if column in columns else None  # noqa: E731
-    ledger = Ledger(name, frame, lines.line, field=where)
+    ledger = Ledger(name, frame, lines.line, notes=notes, field=where)
     return CsvExport(ledger, encoding, "semicolon" if separator == ";" else "comma", names, warnings)
 
 
@@ -318,22 +318,36 @@ def _header_names(header: str, separator: str) -> list[str]:
     return next(csv.reader([header], delimiter=separator), [])
 
 
-def _columns(frame: pl.DataFrame, mapping: LedgerMapping, name: str, written: list[str]) -> dict[str, str]:
-    """Ledger column → the header name it is read from (header names compared without spaces around them).
-    `written`: the header's names as the file writes them, where a name twice is told (polars renames the
-    second `X_duplicated_0`, which a message must not quote, and a file may even hold; found by a controller)."""
+def _columns(frame: pl.DataFrame, mapping: LedgerMapping, name: str,
+             written: list[str]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Ledger column → the header name it is read from (header names compared without spaces around them), and
+    notes for the person importing. `written`: the header's names as the file writes them, where a name twice is
+    told (polars renames the second `X_duplicated_0`, which a message must not quote, and a file may even hold;
+    found by a controller).
+
+    One mapping serves a huvudbok and a budget export (found by a new user: the budget export, without the
+    huvudbok's `Kontonamn`, and with `Belopp` where it has `Debet` and `Kredit`, was refused): a `kontonamn`
+    column the header lacks is a note (it only names accounts), and where `kolumner` names both `belopp` and
+    `debet`/`kredit` the header decides which the export has; one that has both is refused (which is the amount?)."""
     header = [c for c in frame.columns if c != _ROW]
     counted = Counter(c.strip(_BLANKS) for c in written)
     twice = sorted(c for c, n in counted.items() if n > 1)
     stripped = {c.strip(_BLANKS): c for c in header if c.strip(_BLANKS) in counted}
     k = mapping.kolumner
+    has = lambda title: title is not None and title.strip(_BLANKS) in stripped  # noqa: E731
+    place = lambda at: f"{mapping.fil}:{at[0]}:{at[1]}" if at else mapping.fil  # noqa: E731
     wanted = {"period": ("period", k.period), "konto": ("konto", k.konto)}
-    if k.kontonamn is not None:
-        wanted["kontonamn"] = ("kontonamn", k.kontonamn)
-    if k.belopp is not None:
-        wanted["belopp"] = ("belopp", k.belopp)
-    else:
+    # (neither way in the header: the belopp is asked for, and the message names the other way too)
+    pair = k.debet is not None and (k.belopp is None or (not has(k.belopp) and (has(k.debet) or has(k.kredit))))
+    if k.belopp is not None and k.debet is not None and has(k.belopp) and has(k.debet) and has(k.kredit):
+        raise DataError(name, 1, None, f"the header has {k.belopp!r} and {k.debet!r} and {k.kredit!r}, which the "
+                                       f"mapping names as belopp ({place(k.where('belopp'))}) and as debet and kredit; "
+                                       "which is the amount? Keep belopp, or debet and kredit, under kolumner of a "
+                                       "mapping for this export")
+    if pair:
         wanted["debet"], wanted["kredit"] = ("debet", k.debet), ("kredit", k.kredit)
+    else:
+        wanted["belopp"] = ("belopp", k.belopp)
     # where the mapping names each column, for the message of one the header lacks (found by an ekonomisystem
     # administrator: the mapping's line was not said, as its other errors say it)
     at = {column: k.where(column) for column in wanted}
@@ -341,6 +355,12 @@ def _columns(frame: pl.DataFrame, mapping: LedgerMapping, name: str, written: li
         if key.kolumn is not None:
             wanted[key.source] = (f"kolumn of {key.name}", key.kolumn)
             at[key.source] = (key.line, key.column)
+    notes = ()
+    if k.kontonamn is not None and has(k.kontonamn):
+        wanted["kontonamn"] = ("kontonamn", k.kontonamn)
+    elif k.kontonamn is not None:  # a name of the accounts, no figure: the export is read without it
+        notes = (f"{name} has no column {k.kontonamn!r} (kontonamn in {place(k.where('kontonamn'))}), which only "
+                 "names the accounts: imported without it",)
     for what, title in wanted.values():  # (a name twice first: the rest of the header may be right)
         if title.strip(_BLANKS) in twice:
             raise DataError(name, 1, None, f"column {title!r} appears twice in the header; keep one")
@@ -349,10 +369,37 @@ def _columns(frame: pl.DataFrame, mapping: LedgerMapping, name: str, written: li
         if title.strip(_BLANKS) not in stripped:
             close = difflib.get_close_matches(title, list(stripped), n=1)
             hint = f"did you mean {close[0]!r}?" if close else f"the header has: {', '.join(map(repr, stripped))}"
-            place = f"{mapping.fil}:{at[column][0]}:{at[column][1]}" if at.get(column) else mapping.fil
-            raise DataError(name, 1, None, f"no column {title!r} ({what} in {place}); {hint}")
+            other = ""
+            if column == "belopp" and k.debet is not None:  # neither way of the amount
+                other = f", nor {k.debet!r} and {k.kredit!r} (debet and kredit in {place(k.where('debet'))})"
+            elif column in ("debet", "kredit") and k.belopp is not None:
+                other = f", nor {k.belopp!r} (belopp in {place(k.where('belopp'))})"
+            elif column in ("belopp", "debet", "kredit"):  # the export may write the amount the other way
+                hint = _other_amount(column, list(stripped)) or hint
+            raise DataError(name, 1, None, f"no column {title!r} ({what} in {place(at.get(column))}){other}; {hint}")
         found[column] = stripped[title.strip(_BLANKS)]
-    return found
+    return found, notes
+
+
+def _other_amount(column: str, header: list[str]) -> str | None:
+    """What to add under `kolumner` where the mapping names the amount one way (belopp, or debet and kredit) and
+    the header gives it the other: one mapping may name both, and each export's header decides (found by a new
+    user: a budget export's `Belopp` beside a huvudbok's `Debet` and `Kredit`). None where the header has no
+    column that looks like it."""
+    def like(*words: str) -> str | None:
+        return next((c for c in header if any(w in c.lower() for w in words)), None)
+
+    if column == "belopp":
+        debet, kredit = like("debet", "debit"), like("kredit", "credit")
+        if debet is None or kredit is None:
+            return None
+        return (f"if the export gives its amounts as {debet!r} and {kredit!r}, name them under kolumner beside belopp: "
+                f"debet: {debet} and kredit: {kredit} (each export's header decides which it has)")
+    belopp = like("belopp", "budget", "amount", "summa")
+    if belopp is None:
+        return None
+    return (f"if the export gives its amount in one column, {belopp!r}, name it under kolumner beside debet and "
+            f"kredit: belopp: {belopp} (each export's header decides which it has)")
 
 
 def with_amount(lf: pl.LazyFrame, column: str, decimal: str, units: bool = True) -> pl.LazyFrame:

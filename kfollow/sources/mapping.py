@@ -60,9 +60,13 @@ For CSV exports (`kfollow import csv`) the mapping also names the columns:
 kolumner:
   konto: Konto
   period: Period          # YYYYMM, YYYY-MM or a date YYYY-MM-DD
-  belopp: Belopp          # or  debet: Debet  and  kredit: Kredit  (belopp = debet − kredit)
+  belopp: Belopp          # or  debet: Debet  and  kredit: Kredit  (belopp = debet − kredit), or all three
+  kontonamn: Kontonamn    # optional: the accounts' names
 decimal: ","              # optional: the decimal mark of the amounts, "," (default) or "."
 ```
+
+One mapping may serve a huvudbok and a budget export: with `belopp` and `debet`/`kredit` both named, the
+export's header decides which it has (`erp_csv._columns`), and a `kontonamn` column the export lacks is a note.
 
 The file must be UTF-8 (a BOM is allowed), at most 1 MB, without control characters (tab, LF and
 the CR of a CRLF line end, or of the file's end, are allowed) or bidi controls.
@@ -443,8 +447,12 @@ class _MappingParser(TreeReader):
                             ("konto", "period"))
         names = {k: self.text(v, f"kolumner {k}") for k, (_, v) in body.items.items()}
         has_belopp, has_pair = "belopp" in names, ("debet" in names, "kredit" in names)
-        if has_belopp and any(has_pair):
-            raise self.error(body, "kolumner names belopp and debet/kredit; give belopp, or debet and kredit")
+        if has_belopp and any(has_pair) and not all(has_pair):  # (belopp and both: the export's header decides)
+            given, lacking = ("debet", "kredit") if has_pair[0] else ("kredit", "debet")
+            raise self.error(body.items[given][0], f"kolumner names belopp and {given} without {lacking}; add "
+                                                   f"{lacking}: NAME (an export with debet and kredit is read as "
+                                                   f"belopp = debet − kredit, one with belopp as it is), or remove "
+                                                   f"{given}")
         if not has_belopp and not all(has_pair):
             raise self.error(body, "kolumner lacks the amount; add belopp, or debet and kredit")
         seen: dict[str, str] = {}
