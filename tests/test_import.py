@@ -897,6 +897,28 @@ def test_erp_csv_a_name_twice_in_the_header_is_told_as_written(tmp_path: Path):
     assert distinct.exit_code == 0, distinct.stderr
 
 
+def test_erp_csv_a_missing_column_is_never_hinted_at_a_column_the_mapping_reads_already(tmp_path: Path):
+    """Found by a new user (h78): a missing column was told "did you mean 'Konto'?" of a column the mapping read
+    as another field (konto); `konto: Kontonummer` against `Konto;Kontonamn` was told "did you mean 'Kontonamn'?",
+    the names' column. The hint looks among the columns the mapping does not read, and says where there are none."""
+    mapping = CSV_MAPPING.replace("  konto: Konto\n", "  konto: Kontonummer\n  kontonamn: Kontonamn\n")
+    result = csv_import(tmp_path, "Period;Konto;Kontonamn;Ansvar;Verksamhet;Belopp\n202401;4010;Papper;1100;100;1,00\n",
+                        mapping)
+    assert result.exit_code == 3
+    assert result.stderr.strip() == (f"Error: {tmp_path / 'erp.csv'}:1: no column 'Kontonummer' (konto in "
+                                     f"{tmp_path / 'map.yaml'}:12:10); did you mean 'Konto'?")
+    result = csv_import(tmp_path, "Period;Kontonamn;Ansvar;Verksamhet;Belopp\n202401;Papper;1100;100;1,00\n", mapping)
+    assert result.exit_code == 3
+    assert result.stderr.strip() == (f"Error: {tmp_path / 'erp.csv'}:1: no column 'Kontonummer' (konto in "
+                                     f"{tmp_path / 'map.yaml'}:12:10); the mapping reads every other column of the "
+                                     "header already ('Period', 'Kontonamn', 'Ansvar', 'Verksamhet', 'Belopp')")
+    result = csv_import(tmp_path, "Period;Konto;Kst;Verksamhet;Belopp;Text\n202401;4010;1100;100;1,00;x\n")
+    assert result.exit_code == 3
+    assert result.stderr.strip() == (f"Error: {tmp_path / 'erp.csv'}:1: no column 'Ansvar' (kolumn of stab in "
+                                     f"{tmp_path / 'map.yaml'}:3:1); the header's columns that the mapping does not "
+                                     "read already: 'Kst', 'Text'")
+
+
 def test_erp_csv_missing_column_and_unmapped_objects(tmp_path: Path):
     result = csv_import(tmp_path, "Period;Konto;Ansvaret;Verksamhet;Belopp\n202401;4010;1100;100;1,00\n")
     assert result.exit_code == 3 and "no column 'Ansvar'" in result.stderr and "did you mean 'Ansvaret'" in result.stderr

@@ -355,20 +355,28 @@ def _columns(frame: pl.DataFrame, mapping: LedgerMapping, name: str,
         if key.kolumn is not None:
             wanted[key.source] = (f"kolumn of {key.name}", key.kolumn)
             at[key.source] = (key.line, key.column)
-    notes = ()
     if k.kontonamn is not None and has(k.kontonamn):
         wanted["kontonamn"] = ("kontonamn", k.kontonamn)
-    elif k.kontonamn is not None:  # a name of the accounts, no figure: the export is read without it
+    # a hint never names a column the mapping reads as something else (found by a new user: 'Kontonamn', lacking,
+    # was told "did you mean 'Konto'?", the account's column)
+    used = {title.strip(_BLANKS) for _, title in wanted.values() if has(title)}
+    free = [c for c in stripped if c not in used]
+    notes = ()
+    if k.kontonamn is not None and "kontonamn" not in wanted:  # a name of the accounts, no figure: read without it
+        close = difflib.get_close_matches(k.kontonamn, free, n=1)
         notes = (f"{name} has no column {k.kontonamn!r} (kontonamn in {place(k.where('kontonamn'))}), which only "
-                 "names the accounts: imported without it",)
+                 "names the accounts: imported without it"
+                 + (f"; if {close[0]!r} holds their names, write kontonamn: {close[0]}" if close else ""),)
     for what, title in wanted.values():  # (a name twice first: the rest of the header may be right)
         if title.strip(_BLANKS) in twice:
             raise DataError(name, 1, None, f"column {title!r} appears twice in the header; keep one")
     found = {}
     for column, (what, title) in wanted.items():
         if title.strip(_BLANKS) not in stripped:
-            close = difflib.get_close_matches(title, list(stripped), n=1)
-            hint = f"did you mean {close[0]!r}?" if close else f"the header has: {', '.join(map(repr, stripped))}"
+            close = difflib.get_close_matches(title, free, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else \
+                f"the header's columns that the mapping does not read already: {', '.join(map(repr, free))}" if free \
+                else f"the mapping reads every other column of the header already ({', '.join(map(repr, stripped))})"
             other = ""
             if column == "belopp" and k.debet is not None:  # neither way of the amount
                 other = f", nor {k.debet!r} and {k.kredit!r} (debet and kredit in {place(k.where('debet'))})"
