@@ -264,7 +264,7 @@ def import_csv(path: Path | str, mapping: Path | str | LedgerMapping, year: int 
     return Import(
         export=rows.name,
         origin=Origin(Path(path).name, "CSV", None, None, export.encoding, mapping_name, rules.kostnadsslag,
-                      _names(tables, export.accounts)),
+                      _names(tables, export.accounts), objekt=tables[kind].object_names),
         about=(("export", f"CSV, {export.separator} separated"), ("encoding", export.encoding)),
         utfall=tables.get("utfall"), budget=tables.get("budget"),
         read={kind: _read("all rows" if year is None else str(year), tables[kind])},
@@ -310,6 +310,7 @@ def _map(ledgers: dict[str, ledger.Ledger], rules: LedgerMapping, unmapped_empty
     for kind, rows in ledgers.items():
         messages.extend(f"note: {_prefix(kind, ledgers)}{note}" for note in rows.notes)
         tables[kind] = ledger.apply_mapping(rows, rules, unmapped_empty)
+        messages.extend(f"warning: {_prefix(kind, ledgers)}{warning}" for warning in tables[kind].warnings)
     if budgets is not None:
         _check_ids(tables, rules, Path(budgets), messages)
     return tables

@@ -1557,6 +1557,36 @@ def test_erp_csv_an_object_cell_with_its_name_after_the_code_is_read_by_the_code
     }
 
 
+def test_erp_csv_the_names_after_object_codes_are_noted_and_a_code_with_two_names_is_warned_of(tmp_path: Path):
+    """Found by a new user (h78): the names read from object cells (`1120 Ekonomi`) were not written to the table's
+    `.kalla.json` as account names are, and `1120 Ekonomi` beside `1120 HR` was read as 1120 without a word (one of
+    them may be a wrong code). The first name of each code is noted per column, and two names of a code warned of."""
+    body = ("Period;Konto;Ansvar;Verksamhet;Belopp\n"
+            "202401;4010;1120 Ekonomi;100 Politisk verksamhet;1,00\n"
+            "202401;4010;1120;100;2,00\n"
+            "202401;4010;A12 - IT-enheten;920 (Gemensamma verksamheter);4,00\n"
+            "202401;4010;1120  HR;920;8,00\n"
+            "202401;4010;1120   Ekonomi;920;16,00\n")
+    result = csv_import(tmp_path, body, OBJECT_MAPPING)
+    assert result.exit_code == 0, result.stderr
+    assert keyed(facts_of(tmp_path / "out.csv")) == {
+        ("2024-01", "ADM", "EKO", "100", "4010", "kostnad"): "3.00",
+        ("2024-01", "ADM", "IT", "920", "4010", "kostnad"): "4.00",
+        ("2024-01", "ADM", "EKO", "920", "4010", "kostnad"): "24.00",
+    }
+    note = json.loads((tmp_path / "out.csv.kalla.json").read_text(encoding="utf-8"))
+    assert note["objekt"] == {"Ansvar": {"1120": "Ekonomi", "A12": "IT-enheten"},
+                              "Verksamhet": {"100": "Politisk verksamhet", "920": "(Gemensamma verksamheter)"}}
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == [
+        f"warning: {tmp_path / 'erp.csv'}:5:3: Ansvar '1120  HR' here and '1120 Ekonomi' on line 2 give the code 1120 "
+        "two names; both are read as 1120 (stab EKO): the name is no part of the key, so check the code of the one "
+        "that is wrong in the export"]
+    plain = csv_import(tmp_path, "Period;Konto;Ansvar;Verksamhet;Belopp\n202401;4010;1120;100;1,00\n", OBJECT_MAPPING)
+    assert plain.exit_code == 0 and "warning" not in plain.stderr
+    assert "objekt" not in json.loads((tmp_path / "out.csv.kalla.json").read_text(encoding="utf-8"))
+
+
 def test_erp_csv_an_object_cell_whose_code_and_name_cannot_be_told_apart_is_looked_up_as_written(tmp_path: Path):
     """What is no code and a name stays the cell as written (h74): a first word without a digit (`Nord Ost`, a code
     of letters or a name of two words?), a one-letter or digit part after the code (`1120 A`, `1120 12`: a code

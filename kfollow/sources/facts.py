@@ -1375,6 +1375,7 @@ class Origin:
     kostnadsslag: tuple = ()  # the mapping's own kostnadsslag (store.Kostnadsslag), for the year that reads the table
     konton: tuple = ()  # (account, name) of the accounts in the tables, from the export's chart (#KONTO)
     kontroll: str | None = None  # what the import's control found, when the table was written in spite of it
+    objekt: tuple = ()  # (column, ((code, name), …)): the names a CSV export's object cells give after their codes
 
     def as_dict(self) -> dict:
         note = {"export": self.export, "format": self.format, "program": self.program,
@@ -1383,6 +1384,8 @@ class Origin:
             note["kontroll"] = self.kontroll
         if self.konton:
             note["konton"] = dict(self.konton)
+        if self.objekt:
+            note["objekt"] = {column: dict(names) for column, names in self.objekt}
         if self.kostnadsslag:
             note["kostnadsslag"] = [{"id": g.id, "namn": g.namn, "konton": list(g.prefix)} for g in self.kostnadsslag]
         return note

@@ -73,6 +73,10 @@ class Imported:
     rows: int  # ledger rows read
     unmapped: tuple[str, ...]  # with unmapped_empty: the objects put under an empty key
     without_key: tuple[int, int, int]  # fact rows with neither stab nor verksamhet, their net amount and their costs (öre)
+    # (column, ((code, name), …)): the names a CSV export's object cells give after their codes (`1120 Ekonomi`), the
+    # first each code is written with, for the table's note
+    object_names: tuple = ()
+    warnings: tuple[str, ...] = ()  # for the person importing: a code written with two names
 
 
 def apply_mapping(ledger: Ledger, mapping: LedgerMapping, unmapped_empty: bool = False) -> Imported:
@@ -100,13 +104,14 @@ def apply_mapping(ledger: Ledger, mapping: LedgerMapping, unmapped_empty: bool =
     missing: list[tuple[KeyMap, list[str]]] = []
     unmapped: list[str] = []
     looked_up: dict[str, pl.Expr] = {}
+    named: dict[str, tuple[KeyMap, dict[str, tuple[str, str, str]]]] = {}  # column → (key, cell → (code, name, id))
     for key in (mapping.forvaltning, mapping.stab):
         if key is not None:
-            looked_up[key.name] = _lookup(key, kept, ledger, mapping, missing, unmapped, unmapped_empty)
+            looked_up[key.name] = _lookup(key, kept, ledger, mapping, missing, unmapped, unmapped_empty, named)
     kept = kept.with_columns(**looked_up)
     verksamhet = mapping.verksamhet
     kept = kept.with_columns(
-        _lookup(verksamhet, kept, ledger, mapping, missing, unmapped, unmapped_empty).alias("verksamhet")
+        _lookup(verksamhet, kept, ledger, mapping, missing, unmapped, unmapped_empty, named).alias("verksamhet")
         if verksamhet is not None else pl.lit(None, pl.String).alias("verksamhet"))
     if "stab" not in kept.columns:
         kept = kept.with_columns(pl.lit(None, pl.String).alias("stab"))
@@ -151,8 +156,49 @@ def apply_mapping(ledger: Ledger, mapping: LedgerMapping, unmapped_empty: bool =
         .sort("period")
     )
     bare = facts.filter(pl.col("stab").is_null() & pl.col("verksamhet").is_null())
+    names, warnings = _object_names(named, kept, ledger)
     return Imported(facts, totals, ledger.frame.height, tuple(unmapped), (bare.height, int(bare["belopp"].sum()),
-                                                                                   int(bare.filter(pl.col("slag") == "kostnad")["belopp"].sum())))
+                                                                                   int(bare.filter(pl.col("slag") == "kostnad")["belopp"].sum())),
+                    names, warnings)
+
+
+def _object_names(named: dict[str, tuple[KeyMap, dict[str, tuple[str, str, str]]]], kept: pl.DataFrame,
+                  ledger: Ledger) -> tuple[tuple, tuple[str, ...]]:
+    """The names an export's object cells give after their codes (`1120 Ekonomi`), the first each code is written
+    with, per column (for the note, as an account's name is noted); and a warning where a code is written with two
+    names (`1120 Ekonomi` and `1120 HR`: both read as 1120, where one of them may be the wrong code; found by a new
+    user, h78). Names compared with their blanks as one space."""
+    from kfollow.sources.files import NAME_LIMIT
+
+    noted, warnings = [], []
+    for source, (key, cells) in named.items():
+        if not cells:  # (most exports: no names after the codes, and no pass over the rows)
+            continue
+        first = (kept.filter(pl.col(source).is_in(list(cells))).group_by(source).agg(pl.col("rad").min())
+                 .sort("rad"))
+        names: dict[str, tuple[str, str, int]] = {}  # code → (its first name, its cell, the row)
+        twice: dict[str, tuple[str, int, str, int, str]] = {}
+        for cell, rad in first.iter_rows():
+            code, name, id_ = cells[cell]
+            name = " ".join(name.split())
+            name = name if len(name) <= NAME_LIMIT else name[:NAME_LIMIT - 1] + "…"
+            if code not in names:
+                names[code] = (name, cell, rad)
+            elif name != names[code][0] and code not in twice:
+                twice[code] = (names[code][1], names[code][2], cell, rad, id_)
+        noted.append((key.kolumn, tuple((code, name) for code, (name, _, _) in sorted(names.items()))))
+        field = ledger.field(source)
+        for code, (one, at, other, rad, id_) in list(twice.items())[:LISTED]:
+            line = ledger.line(rad)
+            read = f"{key.name} {id_}" if id_ else "no " + key.name
+            warnings.append(f"{ledger.name}:{line}{f':{field}' if field else ''}: {key.kolumn} {other!r} here and "
+                            f"{one!r} on line {ledger.line(at)} give the code {code} two names; both are read as "
+                            f"{code} ({read}): the name is no part of the key, so check the code of the one that is "
+                            "wrong in the export")
+        if len(twice) > LISTED:
+            warnings.append(f"and {_count(len(twice) - LISTED, 'more code')} of column {key.kolumn} written with "
+                            "two names")
+    return tuple(n for n in noted if n[1]), tuple(warnings)
 
 
 def check_amounts(ledger: Ledger, what: str = "") -> None:
@@ -235,7 +281,7 @@ def _usage(ledger: Ledger, code: str, row: dict) -> str:
 
 
 def _lookup(key: KeyMap, kept: pl.DataFrame, ledger: Ledger, mapping: LedgerMapping,
-            missing: list, unmapped: list, unmapped_empty: bool) -> pl.Expr:
+            missing: list, unmapped: list, unmapped_empty: bool, named: dict | None = None) -> pl.Expr:
     """The expression giving a row's id for `key` (null = empty key); collects objects the mapping lacks.
 
     A förvaltning cannot be empty: for it, rows without an object count as lacking too, and
@@ -258,9 +304,12 @@ def _lookup(key: KeyMap, kept: pl.DataFrame, ledger: Ledger, mapping: LedgerMapp
         codes = kept[column].unique().to_list() if required else kept.filter(
             pl.col(column).is_not_null())[column].unique().to_list()
         # a CSV export's cell may give the object's name after its code (`1120 Ekonomi`): the code is looked up
-        read = {code: key.objekt.code_in(code) if key.kolumn is not None and code is not None else code
-                for code in codes}
+        split = {code: key.objekt.split(code) for code in codes if key.kolumn is not None and code is not None}
+        read = {code: split[code][0] if code in split else code for code in codes}
         ids = {code: key.objekt.lookup(read[code], mapping.fil) if code is not None else None for code in codes}
+        if named is not None and column not in named:  # the names after the codes, for the note (`_object_names`)
+            named[column] = (key, {c: (code, name, ids[c]) for c, (code, name) in split.items()
+                                   if name is not None and ids[c] is not None})
     lacking = [code for code, value in ids.items() if value is None]
     if lacking:
         usage = kept.filter(pl.col(column).is_in([c for c in lacking if c is not None])

@@ -146,12 +146,17 @@ class Objects:
         the code before a name (`1120 Ekonomi` is 1120; see `_NAMED_OBJECT`), else the cell. Not read as a name: a
         first word without a digit (`Nord Ost`: a code of letters, or a name of two words?), and what after the
         code begins with a digit or has one letter alone (`1120 12`, `1120 A`: a code written with a space?)."""
+        return self.split(cell)[0]
+
+    def split(self, cell: str) -> tuple[str, str | None]:
+        """(the code, the name) of an export's object cell, as `code_in` reads it: (`1120`, `Ekonomi`) of
+        `1120 Ekonomi`; the name None where the cell is looked up as written."""
         if cell in self.exact:
-            return cell
+            return cell, None
         named = _NAMED_OBJECT.fullmatch(cell)
         if named is None or not any(c.isdigit() for c in named[1]) or sum(c.isalpha() for c in named[2]) < 2:
-            return cell
-        return named[1]
+            return cell, None
+        return named[1], named[2]
 
     @cached_property
     def _sorted(self) -> tuple[tuple[list, list[int]], tuple[list, list[int]]]:
