@@ -345,3 +345,30 @@ def test_a_forecast_of_a_month_not_yet_booked_is_warned_of(run, tmp_path):
     short, _ = _check(run, tmp_path / "short", {"2024.yaml": other})
     assert "bokfört till och med 2024-02" in short.stdout and "prognos_manad" not in short.stdout
     assert "gäller en månad" not in short.stdout, short.stdout
+
+
+def test_a_next_years_budget_table_in_the_wrong_unit_is_named_against_last_years_budget(run, tmp_path):
+    """Found by a new user (h78): a budget export in tkr imported as kr (1 250 kr for 1 250 tkr) for a year file in
+    tkr, of a year without utfall yet, passed `check` (0 warnings) and `deviation` without a word: there was no
+    utfall to compare it with. It is compared with the previous year's budget, at a factor of 100."""
+    year_2025 = HEAD_TKR.replace("2024", "2025") + "      S1:\n        namn: Stab ett\n        budget: 1200\n" \
+        "        utfall: 1150\n"
+    year_2026 = TABLED_TKR.replace("2024", "2026").replace("utfall_fil: utfall-2026.csv\n", "")
+    budget = FACT_HEADER + "2026,A,S1,,5010,kostnad,1250.00\n"  # 1 250 000 kr meant
+    result, folder = _check(run, tmp_path, {"2025.yaml": year_2025, "2026.yaml": year_2026,
+                                            "budget-2026.csv": budget})
+    assert result.exit_code == 0
+    assert (f"{folder / '2026.yaml'}:6: varning: A 2026: budgeten 1,25 tkr är 1/960 av 2025 års budget 1 200 tkr "
+            f"(1,2 mnkr); är budgettabellen ({folder / 'budget-2026.csv'}) i en annan enhet? En budgettabells belopp är "
+            "i kr, vilken enhet årsfilen än har (enhet: tkr): exportera budgeten i kr och importera den igen") \
+        in result.stdout, result.stdout
+    deviation = run("deviation", "--budgets", folder, "--year", "2026")
+    assert deviation.exit_code == 0
+    assert (f"warning: {folder / '2026.yaml'}:6: the budget of A is 1/960 of its budget of 2025; is the budget table "
+            f"({folder / 'budget-2026.csv'}) in another unit? A budget table's amounts are in kr, whatever the year "
+            "file's enhet (tkr): export the budget in kr and import it again (kfollow check shows the amounts)") \
+        in deviation.stderr, deviation.stderr
+    # the budget in kr, as it should be: 1 250 000 kr against 1 200 tkr, nothing said
+    (folder / "budget-2026.csv").write_text(FACT_HEADER + "2026,A,S1,,5010,kostnad,1250000.00\n", encoding="utf-8")
+    assert "varning" not in run("check", "--budgets", folder).stdout
+    assert "warning" not in run("deviation", "--budgets", folder, "--year", "2026").stderr

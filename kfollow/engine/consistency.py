@@ -396,6 +396,7 @@ def magnitude_findings(budgets: Store) -> list[dict]:
         k = last_month_complete(budgets, ar)
         now = _sizes(budgets, ar, k)
         findings += _budget_sizes(budgets, ar, k, now)
+        findings += _budget_years(budgets, ar)
         before = ar - 1
         if before not in budgets.years:
             continue
@@ -602,6 +603,47 @@ def _budget_sizes(budgets: Store, ar: int, k: int | None, now: dict | None = Non
         r["budget"], r["utfall"], enhet=info.enhet) for r in _budget_size_rows(budgets, ar, k, now)]
 
 
+def _budget_year_rows(budgets: Store, ar: int) -> list[dict]:
+    """The förvaltningar without utfall in `ar` (a next year's budget: `_budget_size_rows` has nothing to compare)
+    whose budget for the year is 100 times the previous year's budget or a hundredth of it: forvaltning, ratio,
+    the two budgets (öre, as `_budget_size_rows`), the budget tables of `ar` it comes from. Found by a new user
+    (h78): a budget export in tkr imported as kr (1 250 kr for 1 250 tkr) for a year file in tkr passed `check` and
+    `deviation` without a word, where the year has no utfall yet."""
+    before = ar - 1
+    if before not in budgets.years:
+        return []
+    info = budgets.years[ar]
+    now, then = _sizes(budgets, ar, None), _sizes(budgets, before, None)
+    out = []
+    for fid, figs in now.items():
+        if "budget" not in figs or "utfall" in figs or "budget" not in then.get(fid, {}):
+            continue
+        sized = _size(figs["budget"], then[fid]["budget"], _is_resultat(info, fid))
+        if sized is None:
+            continue
+        b, p, gross = sized
+        if b and p and (b / p >= 100 or b / p <= 0.01):
+            shown = (b, p) if gross else (figs["budget"][0] * _sign(info, fid), then[fid]["budget"][0] * _sign(info, fid))
+            out.append({"forvaltning": fid, "ratio": b / p, "budget": shown[0], "before": shown[1], "gross": gross,
+                        "tables": ", ".join(info.budget_filer) if fid in _tabled(budgets, ar, "budget") else ""})
+    return out
+
+
+def _budget_years(budgets: Store, ar: int) -> list[dict]:
+    """`_budget_year_rows` as findings (varning `budget_storlek_fg_ar`), at the förvaltning's line."""
+    info = budgets.years[ar]
+    return [finding(
+        "budget_storlek_fg_ar", "varning", info.fil, info.forvaltningar[r["forvaltning"]].line,
+        _literal(f"{r['forvaltning']} {ar}: budgeten" + (" (kostnader + intäkter)" if r["gross"] else "") + " ")
+        + "{0:d}" + _literal(f" är {_ratio_text(r['ratio'])} {ar - 1} års budget ") + "{1:d}"
+        + _literal(("; är budgettabellen (" + r["tables"] + ")" if r["tables"] else "; är budgeten")
+                   + (f" i en annan enhet? En budgettabells belopp är i kr, vilken enhet årsfilen än har (enhet: "
+                      f"{info.enhet}): exportera budgeten i kr och importera den igen" if r["ratio"] < 1 else
+                      f" eller {ar - 1} års budget i en annan enhet? (enhet: {info.enhet}; en budgettabells belopp "
+                      "är i kr)")),
+        r["budget"], r["before"], enhet=info.enhet) for r in _budget_year_rows(budgets, ar)]
+
+
 def _months_to(ar: int, k: int) -> str:
     return f"{ar}-01–{ar}-{k:02d}" if k > 1 else f"{ar}-01"
 
@@ -644,6 +686,16 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
                        f"{r['forvaltning']} is {_times(r['ratio'])} its utfall; is the budget"
                        + (f" ({r['tables']})" if r["tables"] else "") + " or the utfall in another unit? "
                        "(kfollow check shows the amounts)")
+        for r in _budget_year_rows(budgets, ar):  # (a next year's budget, without utfall to compare it with)
+            if fids is None or r["forvaltning"] in fids:
+                table = f"the budget table ({r['tables']})" if r["tables"] else "the budget"
+                advice = (f"is {table} in another unit? A budget table's amounts are in kr, whatever the year "
+                          f"file's enhet ({info.enhet}): export the budget in kr and import it again" if r["ratio"] < 1
+                          else f"is {table} or the budget of {ar - 1} in another unit? (enhet: {info.enhet}; a budget "
+                          "table's amounts are in kr)")
+                out.append(f"warning: {info.fil}:{info.forvaltningar[r['forvaltning']].line}: the budget of "
+                           f"{r['forvaltning']} is {_times(r['ratio'])} its budget of {ar - 1}; {advice} (kfollow "
+                           "check shows the amounts)")
         # (not a later month's: found by a new user; nor of rows not shown: found in review)
         out += forecast_size_warnings(budgets, ar, up_to=month, fids=fids, rows=rows)
         # (where the accounts are known from the tables' passes: a CSV table's would be read again, row
