@@ -1515,3 +1515,38 @@ def test_a_resultat_forms_kostnadsslag_prompt_does_not_say_an_income_is_negative
         assert (budget > 0) == (key == "SERV"), budget  # (as the form shows it)
         assert "samma tecken som dess budget" in prompt and income in prompt and (cost is None or cost in prompt), prompt
         assert len(prompt) <= 255
+
+
+def _tertial(tmp_path: Path) -> Path:
+    """Three förvaltningar closing tertial 2 of 2026 (tkr), no stab id shared."""
+    def stab(key: str, namn: str, budget: int, month: int) -> str:
+        utfall = ", ".join(f"2026-{m:02d}: {month}" for m in range(1, 9))
+        return f"      {key}: {{namn: {namn}, budget: {budget}, utfall: {{{utfall}}}}}\n"
+
+    return small_year(tmp_path / "budgets", "  KLF:\n    namn: Kommunledningsförvaltningen\n    staber:\n"
+                      + stab("EKB", "Ekonomiavdelningen", 73960, 6000) + stab("HR", "HR-avdelningen", 24000, 2000)
+                      + "  SOC:\n    namn: Socialförvaltningen\n    staber:\n"
+                      + stab("IFO", "Individ- och familjeomsorg", 120000, 10100)
+                      + "  BUF:\n    namn: Barn- och utbildningsförvaltningen\n    staber:\n"
+                      + stab("FSK", "Förskola", 240000, 20000), ar=2026)
+
+
+def test_status_of_several_forvaltningar_says_whose_each_stab_is(run, tmp_path):
+    """`status --period 2026-08` without --forvaltning listed the staber of three förvaltningar in one flat list,
+    with no förvaltning (found closing tertial 2); now the table has its Förvaltning column, each förvaltning's
+    staber together, and what is missing is named with it. One förvaltning alone needs none."""
+    budgets = _tertial(tmp_path)
+    result = run("status", "--budgets", budgets, "--period", "2026-08", "--unit", "tkr")
+    assert result.exit_code == 1
+    rows = [line.split()[0] for line in result.stdout.splitlines()[4:]]
+    assert result.stdout.splitlines()[2].startswith("Förvaltning    Stab ")
+    assert rows == ["KLF", "KLF", "SOC", "BUF"]
+    assert result.stderr.splitlines() == [f"status: {fid} {namn} ({key}) 2026-08: saknar prognos" for fid, namn, key in (
+        ("KLF", "Ekonomiavdelningen", "EKB"), ("KLF", "HR-avdelningen", "HR"), ("SOC", "Individ- och familjeomsorg", "IFO"),
+        ("BUF", "Förskola", "FSK"))]
+    machine = run("status", "--budgets", budgets, "--period", "2026-08", "-f", "csv")
+    assert [(r["forvaltning"], r["stab"]) for r in csv_rows(machine.stdout)] == [
+        ("KLF", "EKB"), ("KLF", "HR"), ("SOC", "IFO"), ("BUF", "FSK")]
+    one = run("status", "--budgets", budgets, "--period", "2026-08", "--forvaltning", "KLF", "--unit", "tkr")
+    assert one.stdout.splitlines()[2].startswith("Stab ")
+    assert "status: Ekonomiavdelningen (EKB) 2026-08: saknar prognos" in one.stderr.splitlines()

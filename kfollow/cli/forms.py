@@ -235,8 +235,6 @@ def status(
       kfollow status --budgets examples/budgets --period 2024-08 --require-comment-over 5%
       kfollow status --budgets examples/budgets --period 2024-08 --forms formular/2024-08 --format csv
     """
-    import polars as pl
-
     from kfollow.engine.forms import status as status_of
 
     limit = _limit(require_comment_over, unit)
@@ -254,10 +252,10 @@ def status(
     report = status_of(store, period, by, forvaltning, limit, sent, unit.value)
     emit(report, fmt, decimals, output, store=store, columns=columns, exact=exact)
     missing = [r for r in report.frame.iter_rows(named=True) if r["saknas"]]
-    frame = report.frame
-    shared = frame.group_by(by.value).agg(pl.col("forvaltning").n_unique().alias("n"))["n"].max() or 0
-    for r in missing:  # whose row it is, where two förvaltningar share a stab id
-        whose = f"{shown(r['forvaltning'])} " if shared > 1 else ""
+    # whose row it is, where the table shows it (two förvaltningar share a stab id, or several are listed)
+    several = any(c.name == "forvaltning" and c.people for c in report.columns)
+    for r in missing:
+        whose = f"{shown(r['forvaltning'])} " if several else ""
         if r["radtyp"] == "ej_fordelat":  # no form: what it lacks goes into the year file
             view = "staber" if by.value == "stab" else "verksamheter"
             say(f"status: {shown(r['namn'])} ({shown(r['forvaltning'])}) {period}: saknar {r['saknas']}; skriv "

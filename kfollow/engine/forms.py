@@ -732,6 +732,10 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
     shared = frame.group_by(by.value).agg(pl.col("forvaltning").n_unique().alias("n"))["n"].max() or 0
     # (and where two förvaltningar have money without a stab: two rows "Ej fördelat på stab", found in review)
     shared = max(shared, frame.filter(pl.col("radtyp") == "ej_fordelat")["forvaltning"].n_unique())
+    # and wherever the staber (verksamheter) of several förvaltningar are listed: a flat list of three
+    # förvaltningars staber said nothing of whose each was (found closing a tertial); a förvaltning shown as one
+    # row is named by its own name
+    shared = max(shared, frame.filter(pl.col("radtyp") != "forvaltning")["forvaltning"].n_unique())
     columns = [Column(by.value if c == "nyckel" else c, k, label if c == "namn" else h,
                       people=p or (c == "forvaltning" and shared > 1))
                for c, k, h, p in STATUS_COLUMNS
