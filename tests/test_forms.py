@@ -471,18 +471,21 @@ def test_status_exits_1_while_a_required_answer_is_missing(forms_dir, run, tmp_p
                  "-f", "csv")
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0] == ("radtyp,forvaltning,stab,namn,formular,besvarad,prognos,avvikelse,"
-                                             "kommentar_kravs,kommentar_finns,saknas")
+                                             "kommentar_kravs,kommentar_finns,saknas,granska")
     # a förvaltning shown as one row is keyed as deviation keys it (a script told it from a stab by nothing)
     kinds = {r["stab"]: r["radtyp"] for r in csv_rows(result.stdout)}
     assert (kinds["SERV"], kinds["EKO"]) == ("forvaltning", "rad")
     assert "status: Ekonomistab (EKO) 2024-10: saknar prognos, kommentar" in result.stderr
-    books = {key: fill(_form(out, key), tmp_path / f"{key}.xlsx", 1, "Förklarat.")
-             for key in ("LED", "EKO", "HR", "KOM", "DIG", "SAM", "FRI", "SERV")}
+    # (each about its budget for the year: a forecast of 1 tkr is one to look at, not an answer to close on)
+    forecasts = {"LED": 22200, "EKO": 16500, "HR": 21200, "KOM": 9500, "DIG": 36200, "SAM": 14100, "FRI": 45600,
+                 "SERV": -1600}
+    books = {key: fill(_form(out, key), tmp_path / f"{key}.xlsx", forecast, "Förklarat.")
+             for key, forecast in forecasts.items()}
     assert run("collect", "--budgets", budgets, *books.values()).exit_code == 0
     done = run("status", "--budgets", budgets, "--period", "2024-10", "--require-comment-over", "1%", "-f", "json")
     assert done.exit_code == 0, done.stderr
     rows = json.loads(done.stdout)
-    assert all(r["besvarad"] == "ja" and r["saknas"] is None for r in rows)
+    assert all(r["besvarad"] == "ja" and r["saknas"] is None and r["granska"] is None for r in rows)
 
 
 def test_forms_per_kostnadsslag_where_the_facts_have_accounts(run, tmp_path):
@@ -1529,6 +1532,51 @@ def _tertial(tmp_path: Path) -> Path:
                       + stab("IFO", "Individ- och familjeomsorg", 120000, 10100)
                       + "  BUF:\n    namn: Barn- och utbildningsförvaltningen\n    staber:\n"
                       + stab("FSK", "Förskola", 240000, 20000), ar=2026)
+
+
+@pytest.mark.parametrize("typed, kod, why", [
+    ("77", "prognos_storlek", "minst 100 gånger budgeten för året eller högst en hundradel av den, skriven i en annan "
+                              "enhet?"),
+    ("-74 000", "prognos_tecken", "motsatt tecken mot budgeten för året, ett minustecken för mycket eller ett som "
+                                  "saknas?"),
+    ("0", "prognos_noll", "0 där budgeten för året inte är det; en prognos är årets hela utfall: för ingen avvikelse, "
+                          "skriv budgeten"),
+])
+def test_status_holds_back_a_forecast_check_warns_of_as_mistyped(run, tmp_path, typed, kod, why):
+    """EKB's chef typed 77 (mnkr) into a form in tkr: collect and check warned, and status listed EKB as answered
+    with nothing missing (exit 0), so the close script went on and the nämnd's report said 'Avvikelse prognos
+    73 883' (found closing tertial 2). A forecast check warns of as mistyped is one to look at, as a missing one is."""
+    budgets = _tertial(tmp_path)
+    out = tmp_path / "forms"
+    assert run("forms", "--budgets", budgets, "--period", "2026-08", "--unit", "tkr", "-o", out).exit_code == 0
+    typed_in = {"EKB Ekonomiavdelningen": typed, "HR HR-avdelningen": "24 000",
+                "IFO Individ- och familjeomsorg": "121 000", "FSK Förskola": "240 000"}
+    books = [fill(out / f"2026-08 {name}.xlsx", tmp_path / f"{name}.xlsx", forecast, "Förklarat.")
+             for name, forecast in typed_in.items()]
+    collected = run("collect", "--budgets", budgets, *books)
+    assert collected.exit_code == 0, collected.stderr
+    status = run("status", "--budgets", budgets, "--period", "2026-08", "--unit", "tkr")
+    assert status.exit_code == 1, status.stderr
+    lines = status.stdout.splitlines()
+    assert lines[2].split() == ["Förvaltning", "Stab", "Besvarat", "Prognos", "helår", "Avvikelse", "ack.",
+                                "Kommentar", "finns", "Saknas", "Granska"]
+    assert lines[4].split()[-1] == kod and lines[4].startswith("KLF") and "Ekonomiavdelningen" in lines[4]
+    assert [line.split()[-1] for line in lines[5:]] == ["ja", "ja", "ja"]  # nothing to look at in the others
+    assert (f"status: KLF Ekonomiavdelningen (EKB) 2026-08: granska prognosen ({kod}: {why}); rätta den före "
+            "rapporten (ett svar: formuläret ifyllt igen och insamlat); kfollow check visar beloppen") \
+        in status.stderr.splitlines(), status.stderr
+    machine = run("status", "--budgets", budgets, "--period", "2026-08", "-f", "json")
+    assert machine.exit_code == 1
+    assert {r["stab"]: r["granska"] for r in json.loads(machine.stdout)} == {"EKB": kod, "HR": None, "IFO": None,
+                                                                             "FSK": None}
+    check = run("check", "--budgets", budgets, "-f", "csv")
+    assert [r["kod"] for r in csv_rows(check.stdout)] == [kod]  # the same rule as check's warning
+    # the chef sends the form again with the forecast in tkr: nothing left to look at, and the close goes on
+    again = fill(out / "2026-08 EKB Ekonomiavdelningen.xlsx", tmp_path / "ekb2.xlsx", "77 000", "Förklarat.")
+    assert run("collect", "--budgets", budgets, again).exit_code == 0
+    done = run("status", "--budgets", budgets, "--period", "2026-08", "--unit", "tkr")
+    assert done.exit_code == 0, done.stderr
+    assert "Granska" not in done.stdout and "granska" not in done.stderr
 
 
 def test_status_of_several_forvaltningar_says_whose_each_stab_is(run, tmp_path):

@@ -228,13 +228,16 @@ def status(
     """Who has answered: per stab, form sent, answered, forecast given, comment required and given.
 
     Every row needs a forecast for the period; with --require-comment-over also a comment where its
-    deviation is beyond the limits. Exit 1 when a required answer is missing (the table is printed).
+    deviation is beyond the limits. A forecast check warns of as mistyped (another unit, the opposite
+    sign, 0) is to be looked at (Granska). Exit 1 when a required answer is missing or a forecast is to
+    be looked at (the table is printed).
 
     \b
     Examples:
       kfollow status --budgets examples/budgets --period 2024-08 --require-comment-over 5%
       kfollow status --budgets examples/budgets --period 2024-08 --forms formular/2024-08 --format csv
     """
+    from kfollow.engine.forms import DOUBTS
     from kfollow.engine.forms import status as status_of
 
     limit = _limit(require_comment_over, unit)
@@ -251,11 +254,18 @@ def status(
     store = load(budgets)
     report = status_of(store, period, by, forvaltning, limit, sent, unit.value)
     emit(report, fmt, decimals, output, store=store, columns=columns, exact=exact)
-    missing = [r for r in report.frame.iter_rows(named=True) if r["saknas"]]
+    missing = [r for r in report.frame.iter_rows(named=True) if r["saknas"] or r["granska"]]
     # whose row it is, where the table shows it (two förvaltningar share a stab id, or several are listed)
     several = any(c.name == "forvaltning" and c.people for c in report.columns)
     for r in missing:
-        whose = f"{shown(r['forvaltning'])} " if several else ""
+        unattributed = r["radtyp"] == "ej_fordelat"
+        whose = f"{shown(r['forvaltning'])} " if several and not unattributed else ""
+        row = f"{whose}{shown(r['namn'])} ({shown(r['forvaltning'] if unattributed else r[by.value])}) {period}"
+        if r["granska"]:  # a forecast, but one that is no answer to close on (README: Forecasts and comments)
+            say(f"status: {row}: granska prognosen ({r['granska']}: {DOUBTS[r['granska']]}); rätta den före "
+                "rapporten (ett svar: formuläret ifyllt igen och insamlat); kfollow check visar beloppen")
+        if not r["saknas"]:
+            continue
         if r["radtyp"] == "ej_fordelat":  # no form: what it lacks goes into the year file
             view = "staber" if by.value == "stab" else "verksamheter"
             say(f"status: {shown(r['namn'])} ({shown(r['forvaltning'])}) {period}: saknar {r['saknas']}; skriv "

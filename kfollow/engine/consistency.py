@@ -1300,6 +1300,20 @@ def forecast_size_warnings(budgets: Store, ar: int, month: int | None = None, up
             and (r["vy"] == "summa" or _shown(rows, r["vy"], r["nyckel"]))]
 
 
+def doubted_forecasts(budgets: Store, ar: int, month: int) -> dict[tuple[str, str, str], str]:
+    """The forecasts of `ar` made in `month` that `check` warns of as most likely mistyped, per (förvaltning,
+    vy, nyckel): their finding's kod, `prognos_storlek` (100 times the row's budget for the year or a hundredth
+    of it: another unit), `prognos_tecken` (the opposite sign, about the budget's size) or `prognos_noll` (0
+    where the budget is not). What `status` holds back a close on: the figure would go into the report."""
+    return {(r["forvaltning"], r["vy"], r["nyckel"]): doubt_of(r)
+            for r in _forecast_sizes(budgets, ar) if r["manad"] == month}
+
+
+def doubt_of(r: dict) -> str:
+    """The finding's kod of a forecast of `_forecast_sizes`."""
+    return "prognos_tecken" if r["tecken"] else "prognos_noll" if not r["ratio"] else "prognos_storlek"
+
+
 def _forecast_sizes(budgets: Store, year: int | None = None) -> list[dict]:
     """The forecasts 100 times their row's budget for the year (as changed up to the forecast's month)
     or a hundredth of it, or 0 where the budget is not (`ratio` 0), or of the opposite sign and about

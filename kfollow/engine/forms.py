@@ -676,14 +676,26 @@ STATUS_COLUMNS = (  # keyed as `deviation` keys its rows: radtyp says a stab's r
     ("besvarad", Kind.text, "Besvarat", True), ("prognos", Kind.money, "Prognos helår", True),
     ("avvikelse", Kind.money, "Avvikelse ack.", True), ("kommentar_kravs", Kind.text, "Kommentar krävs", True),
     ("kommentar_finns", Kind.text, "Kommentar finns", True), ("saknas", Kind.text, "Saknas", True),
+    ("granska", Kind.text, "Granska", True),
 )
+# what `granska` says of a forecast check warns of (its kod), for the line status writes on stderr
+DOUBTS = {
+    "prognos_storlek": "minst 100 gånger budgeten för året eller högst en hundradel av den, skriven i en annan enhet?",
+    "prognos_tecken": "motsatt tecken mot budgeten för året, ett minustecken för mycket eller ett som saknas?",
+    "prognos_noll": "0 där budgeten för året inte är det; en prognos är årets hela utfall: för ingen avvikelse, skriv "
+                    "budgeten",
+}
 
 
 def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[str] | None = None,
            limit: Limits | None = None, sent: set[str] | None = None, unit: str = "mnkr") -> Report:
     """Per row that gets a form: whether its form was sent (`sent`: the file names in the forms
     folder; None: not known), answered (collected), the period's forecast (required of every row),
-    and whether a comment is required (beyond `limit`) and given. `saknas` names what is missing."""
+    and whether a comment is required (beyond `limit`) and given. `saknas` names what is missing,
+    `granska` a forecast that check warns of as mistyped (its kod: `DOUBTS`), which is no answer to
+    close the month on either."""
+    from kfollow.engine.consistency import doubted_forecasts, forecast_size_warnings
+
     by = By(by)
     year, month = _period(store, period)
     # (the money without a stab too: its förvaltning's forecast is unknown without one, and check requires its
@@ -696,6 +708,8 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
     answered = {(a.forvaltning, a.vy, a.nyckel) for a in info.svar if a.manad == month}
     forecasts = store.forecasts.filter((pl.col("ar") == year) & (pl.col("manad") == month))
     given = {(f, v, k): p for f, v, k, p in forecasts.select("forvaltning", "vy", "nyckel", "prognos").iter_rows()}
+    # (a forecast in another unit went into the nämnd's report with a warning only: found closing a tertial)
+    doubted = doubted_forecasts(store, year, month)
     shared = _shared_keys(store, year, month, by, rows, forvaltning)
     parts: dict | None = None
 
@@ -724,7 +738,8 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
                     "besvarad": "ja" if (t.forvaltning, t.vy, t.nyckel) in answered else "nej",
                     "prognos": None if prognos is None else sign * prognos, "avvikelse": r["avvikelse"],
                     "kommentar_kravs": ("ja" if needs else "nej") if limit is not None else None,
-                    "kommentar_finns": "ja" if has_comment else "nej", "saknas": ", ".join(missing) or None})
+                    "kommentar_finns": "ja" if has_comment else "nej", "saknas": ", ".join(missing) or None,
+                    "granska": doubted.get((t.forvaltning, t.vy, t.nyckel))})
     schema = {c: (pl.Int64 if k is Kind.money else pl.String) for c, k, _, _ in STATUS_COLUMNS}
     frame = pl.DataFrame(out, schema=schema, orient="row").rename({"nyckel": by.value})
     label = {"stab": "Stab", "verksamhet": "Verksamhet"}[by.value]
@@ -736,13 +751,12 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
     # förvaltningars staber said nothing of whose each was (found closing a tertial); a förvaltning shown as one
     # row is named by its own name
     shared = max(shared, frame.filter(pl.col("radtyp") != "forvaltning")["forvaltning"].n_unique())
+    shown = {"forvaltning": shared > 1, "granska": frame["granska"].is_not_null().any()}
     columns = [Column(by.value if c == "nyckel" else c, k, label if c == "namn" else h,
-                      people=p or (c == "forvaltning" and shared > 1))
+                      people=shown.get(c, p))
                for c, k, h, p in STATUS_COLUMNS
                if not (c == "formular" and sent is None) and not (c == "kommentar_kravs" and limit is None)]
     frame = frame.select(c.name for c in columns)
-    from kfollow.engine.consistency import forecast_size_warnings
-
     # a forecast in another unit is no answer to close the month on: said beside what is missing
     return Report(frame, tuple(columns), title=f"Svar på formulär {period} per {by.value}", unit=unit, period=period,
                   sources=tuple(store.sources), messages=tuple(forecast_size_warnings(store, year, month)))
