@@ -269,9 +269,44 @@ def test_fail_over_lines_are_swedish_with_small_amounts_in_tkr(run):
     (None, "tkr", "inget belopp"),
     (42_193_660_001, "tkr", "421 936 600,01 kr (421,9 mnkr)"),  # öre in tkr: in kr, not 421 936,60001 tkr
     (-1_250_001, "mnkr", "-12 500,01 kr (-13 tkr)"),
+    (1_334_500, "tkr", "13 345 kr (13 tkr)"),  # not 13,345 tkr, which reads as 13 345 tkr
+    (-73_379_400, "tkr", "-733 794 kr (-734 tkr)"),
+    (123_400_000, "mnkr", "1 234 000 kr (1,2 mnkr)"),
+    (1_334_000, "tkr", "13,34 tkr"),
 ])
 def test_a_diagnostic_amount_is_rounded_in_a_unit_that_shows_it(ore, unit, said):
     assert diagnostic_amount(ore, unit) == said
+
+
+def test_a_findings_exact_amounts_are_in_one_unit_and_none_reads_as_thousands(run, tmp_path):
+    """SOC's utfall from the ekonomisystem's tables, 13 345 kr of it without verksamhet, in a year file in tkr:
+    check said 'SOC 2026: 13,345 tkr av utfallet står utan verksamhet … summerar till 800 961 213,84 kr (801,0
+    mnkr)', three units in one line, and 13,345 tkr read as 13 345 tkr beside another finding's '250 tkr' (found
+    closing tertial 2). The amounts of a message are told in one unit, kr where one of them needs it."""
+    folder = tmp_path / "budgets"
+    folder.mkdir()
+    (folder / "2026.yaml").write_text(
+        "ar: 2026\norganisation: Testby\nenhet: tkr\nutfall_fil: utfall-2026.csv\nverksamheter:\n"
+        "  '510': Individ- och familjeomsorg\n  '520': Äldreomsorg\nforvaltningar:\n  SOC:\n"
+        "    namn: Socialförvaltningen\n    summa: {budget: 1200000}\n    staber:\n"
+        "      IFO: {namn: IFO, budget: 700000}\n      ALD: {namn: Äldreomsorg, budget: 500000}\n"
+        "    verksamheter:\n      '510': {budget: 700000}\n      '520': {budget: 500000}\n", encoding="utf-8")
+    (folder / "utfall-2026.csv").write_text(
+        "period,forvaltning,stab,verksamhet,konto,slag,belopp\n2026-01,SOC,IFO,510,5010,kostnad,500000000.42\n"
+        "2026-01,SOC,ALD,520,5010,kostnad,300961213.42\n2026-01,SOC,ALD,,5010,kostnad,13345.00\n", encoding="utf-8")
+    result = run("check", "--budgets", folder)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.replace("\u00a0", " ").splitlines() == [
+        f"{folder / '2026.yaml'}:9: varning: SOC 2026: 13 345 kr (13 tkr) av utfallet står utan verksamhet i "
+        "utfallstabellerna (Ej fördelat på verksamhet): verksamhetsraderna summerar till 800 961 213,84 kr (801,0 mnkr) "
+        "och förvaltningen enligt stabraderna till 800 974 558,84 kr (801,0 mnkr)"]
+    # a message whose amounts the file's unit holds exactly keeps it
+    (folder / "utfall-2026.csv").write_text(
+        "period,forvaltning,stab,verksamhet,konto,slag,belopp\n2026-01,SOC,IFO,510,5010,kostnad,500000000.00\n"
+        "2026-01,SOC,ALD,520,5010,kostnad,300000000.00\n2026-01,SOC,ALD,,5010,kostnad,250000.00\n", encoding="utf-8")
+    assert "SOC 2026: 250 tkr av utfallet står utan verksamhet i utfallstabellerna (Ej fördelat på verksamhet): " \
+           "verksamhetsraderna summerar till 800 000 tkr (800,0 mnkr) och förvaltningen enligt stabraderna till " \
+           "800 250 tkr (800,3 mnkr)" in run("check", "--budgets", folder).stdout.replace("\u00a0", " ")
 
 
 @pytest.mark.parametrize("ore, unit, places, said", [

@@ -238,8 +238,8 @@ def test_a_summa_spread_by_another_profile_than_its_staber_is_warned_of(run, tmp
     folder = write(tmp_path / "budgets", doc)
     found = [f for f in findings(run, folder) if f["kod"] == "profil_olika"]
     assert [f["meddelande"] for f in found] == [  # (staber against verksamheter would say the rest: not again)
-        "KLF 2024-02: den ackumulerade budgeten är 166 666,67 kr (167 tkr) för summan men 200 tkr per stab, eftersom raderna "
-        "fördelas över månaderna med olika profiler; ge summan stabernas profil"]
+        "KLF 2024-02: den ackumulerade budgeten är 166 666,67 kr (167 tkr) för summan men 200 000 kr (200 tkr) per stab, "
+        "eftersom raderna fördelas över månaderna med olika profiler; ge summan stabernas profil"]
     shown = {by: csv_rows(run("deviation", "--budgets", folder, "-f", "csv", "--unit", "tkr", "--decimals", "1",
                               "--by", by).stdout) for by in ("stab", "forvaltning")}
     assert [r["budget"] for r in shown["stab"] if r["radtyp"] == "delsumma"] == ["200.0"]  # what the warning is about

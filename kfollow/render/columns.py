@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import replace
 
 import polars as pl
 
 from kfollow.errors import UsageError, control_class
 from kfollow.options import Format, Options
-from kfollow.render.numbers import diagnostic_amount, number_exprs, percent, readable_amount
+from kfollow.render.numbers import diagnostic_amount, diagnostic_unit, number_exprs, percent, readable_amount
 from kfollow.report import EXACT, Column, Kind, Report, column
 from kfollow.vocabulary import MONTHS
 
@@ -170,7 +171,13 @@ def messages(report: Report, col: str, places: int) -> list[str]:
     frame = report.frame
     out = []
     for template, amounts, enhet, pct in zip(*(frame[c].to_list() for c in (col, "belopp_lista", "enhet", "pct"))):
-        args = [_Amount(a, enhet, report.unit, places) for a in (amounts or [])]
+        amounts = amounts or []
+        # a message's exact amounts in one unit: where one of them is told in kr, so are the others (`13 345 kr
+        # … summerar till 800 961 213,84 kr`, not `13,345 tkr` beside it; found closing a tertial)
+        exact = {int(f) for _, f, spec, _ in string.Formatter().parse(template) if f and f.isdigit() and spec != "u"}
+        if any(diagnostic_unit(a, enhet) != enhet for i, a in enumerate(amounts) if i in exact):
+            enhet = "kr"
+        args = [_Amount(a, enhet, report.unit, places) for a in amounts]
         out.append(template.format(*args, pct=_Percent(pct)))
     return out
 

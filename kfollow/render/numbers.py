@@ -227,15 +227,26 @@ def amount_beyond(ore: int, unit: str, places: int, limits: list[int]) -> str:
     return f"{money(ore, 'kr', 2)} kr"
 
 
+def diagnostic_unit(ore: int | None, unit: str) -> str:
+    """The unit an amount of a file in `unit` is told exactly in: the file's own, but kr for an amount with öre
+    in a file of tkr or mnkr (its öre would be the fifth or eighth decimal) and for one that takes exactly three
+    decimals there (`13,345 tkr` reads as 13 345 tkr: it is 13 345 kr)."""
+    if unit == "kr" or ore is None:
+        return unit
+    if ore % 100:  # öre in tkr or mnkr (a budget to date by profile): `421 936,60001 tkr` is hard to read; in kr
+        return "kr"  # it is `421 936 600,01 kr` (found in review)
+    places = -(Decimal(ore) / ORE_PER_UNIT[unit]).normalize().as_tuple().exponent
+    return "kr" if places == 3 else unit  # (found closing a tertial: '13,345 tkr' beside '250 tkr')
+
+
 def diagnostic_amount(ore: int | None, unit: str) -> str:
     """`3 646,2 tkr (3,6 mnkr)` for messages: exact in the file's unit, and rounded as a table prints it
     in a unit that shows it (mnkr, below 1 mnkr tkr, below 1 tkr kr: `632 074,9 kr (632 tkr)`); the
     rounded part is left out when it would repeat the unit (`183,4 tkr`) or the amount is 0. An amount with
-    öre, in a file of tkr or mnkr, is told in kr: its öre would be the fifth or eighth decimal."""
+    öre, or with three decimals in the file's unit, is told in kr (`diagnostic_unit`)."""
     if ore is None:
         return "inget belopp"
-    if unit != "kr" and ore % 100:  # öre in tkr or mnkr (a budget to date by profile): `421 936,60001 tkr` is
-        unit = "kr"  # hard to read; in kr it is `421 936 600,01 kr` (found in review)
+    unit = diagnostic_unit(ore, unit)
     exact = swedish_number((Decimal(ore) / ORE_PER_UNIT[unit]).normalize() + 0).replace(NBSP, " ")
     if ore == 0 or readable_unit(ore, "mnkr") == unit:
         return f"{exact} {unit}"
