@@ -676,8 +676,11 @@ STATUS_COLUMNS = (  # keyed as `deviation` keys its rows: radtyp says a stab's r
     ("besvarad", Kind.text, "Besvarat", True), ("prognos", Kind.money, "Prognos helår", True),
     ("avvikelse", Kind.money, "Avvikelse ack.", True), ("kommentar_kravs", Kind.text, "Kommentar krävs", True),
     ("kommentar_finns", Kind.text, "Kommentar finns", True), ("saknas", Kind.text, "Saknas", True),
-    ("granska", Kind.text, "Granska", True),
+    ("granska", Kind.text, "Granska", False), ("granska_text", Kind.text, "Granska", True),
 )
+# what the table for people says of such a forecast, in the column csv and json have its kod in (found in review:
+# the terminal showed `prognos_storlek` to a controller)
+DOUBTS_SHORT = {"prognos_storlek": "annan enhet?", "prognos_tecken": "fel tecken?", "prognos_noll": "prognos 0"}
 # what `granska` says of a forecast check warns of (its kod), for the line status writes on stderr
 DOUBTS = {
     "prognos_storlek": "minst 100 gånger budgeten för året eller högst en hundradel av den, skriven i en annan enhet?",
@@ -739,7 +742,8 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
                     "prognos": None if prognos is None else sign * prognos, "avvikelse": r["avvikelse"],
                     "kommentar_kravs": ("ja" if needs else "nej") if limit is not None else None,
                     "kommentar_finns": "ja" if has_comment else "nej", "saknas": ", ".join(missing) or None,
-                    "granska": doubted.get((t.forvaltning, t.vy, t.nyckel))})
+                    "granska": doubted.get((t.forvaltning, t.vy, t.nyckel)),
+                    "granska_text": DOUBTS_SHORT.get(doubted.get((t.forvaltning, t.vy, t.nyckel)))})
     schema = {c: (pl.Int64 if k is Kind.money else pl.String) for c, k, _, _ in STATUS_COLUMNS}
     frame = pl.DataFrame(out, schema=schema, orient="row").rename({"nyckel": by.value})
     label = {"stab": "Stab", "verksamhet": "Verksamhet"}[by.value]
@@ -751,9 +755,9 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
     # förvaltningars staber said nothing of whose each was (found closing a tertial); a förvaltning shown as one
     # row is named by its own name
     shared = max(shared, frame.filter(pl.col("radtyp") != "forvaltning")["forvaltning"].n_unique())
-    shown = {"forvaltning": shared > 1, "granska": frame["granska"].is_not_null().any()}
+    shown = {"forvaltning": shared > 1, "granska_text": frame["granska"].is_not_null().any()}
     columns = [Column(by.value if c == "nyckel" else c, k, label if c == "namn" else h,
-                      people=shown.get(c, p))
+                      people=shown.get(c, p), machine=c != "granska_text")
                for c, k, h, p in STATUS_COLUMNS
                if not (c == "formular" and sent is None) and not (c == "kommentar_kravs" and limit is None)]
     frame = frame.select(c.name for c in columns)
