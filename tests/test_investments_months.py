@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from conftest import ROOT, csv_rows
+from conftest import ROOT, csv_rows, small_year
 from kfollow.errors import ExitStatus, UsageError
 from kfollow.engine.investments import investments_report
 from kfollow.sources.year_file import load_budgets
@@ -192,3 +192,83 @@ def test_the_summary_compares_whole_years_of_investments_too(run, budgets_copy):
     assert result.exit_code == ExitStatus.USAGE
     assert result.stderr == ("Error: investment utfall 2024 is booked up to 2024-10; the summary compares whole years "
                              "(for the year to date: kfollow investments --period 2024-10)\n")
+
+
+def _finished_in_march(folder: Path, bil: str = "färdigställd") -> Path:
+    """A 2024 with its drift booked January–December, Skola (pågående) 450 tkr every month and Bil (`bil`) booked
+    January–March only (found in review: a car bought by March made the closed year read as booked to March)."""
+    months = ", ".join(f"2024-{m:02d}: 100.0" for m in range(1, 13))
+    skola = ", ".join(f"2024-{m:02d}: 450.0" for m in range(1, 13))
+    year = small_year(folder, f"""\
+  KSF:
+    namn: Kommunstyrelseförvaltningen
+    staber:
+      LED:
+        namn: Ledningsstab
+        budget: 1200.0
+        utfall: {{{months}}}
+""")
+    path = year / "2024.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + f"""\
+investeringar:
+  projekt:
+    skola:
+      namn: Skola
+      forvaltning: KSF
+      status: pågående
+      beslutad_budget: 20000.0
+      budget: 6000.0
+      utfall: {{{skola}}}
+    bil:
+      namn: Bil
+      forvaltning: KSF
+      status: {bil}
+      beslutad_budget: 900.0
+      budget: 900.0
+      utfall: {{2024-01: 300, 2024-02: 300, 2024-03: 250}}
+""", encoding="utf-8")
+    return year
+
+
+def test_a_project_finished_mid_year_leaves_the_closed_year_whole(run, tmp_path):
+    """A färdigställd (or avbruten) project books nothing after its last month: its later months are 0, and the
+    year is booked to December (it was 'booked by every project up to 2024-03 (some up to 2024-12): showing
+    2024-03 (ack.)', Skola at three months, and summary, indicators and --period 2024-12 refused it)."""
+    folder = _finished_in_march(tmp_path / "b")
+    result = run("investments", "--budgets", folder, "--unit", "tkr")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert result.stdout.splitlines()[0] == "Investeringar 2024, belopp i tkr"
+    for args in ((), ("--period", "2024-12")):
+        rows = _rows(run, folder, *args)
+        assert (rows["Skola"]["utfall"], rows["Bil"]["utfall"], rows["Summa investeringar"]["utfall"]) == (
+            "5400.0", "850.0", "6250.0")
+    june = _rows(run, folder, "--period", "2024-06")  # Bil's months after March are 0, not missing
+    assert (june["Skola"]["utfall"], june["Bil"]["utfall"]) == ("2700.0", "850.0")
+    summary = run("summary", "--budgets", folder, "--year", "2024", "--unit", "tkr", "--format", "csv")
+    assert summary.exit_code == 0, summary.stderr
+    assert [(r["radtyp"], r["utfall"], r["budget"]) for r in csv_rows(summary.stdout)][1] == (
+        "investeringar", "6250", "6900")
+    indicators = run("indicators", "--budgets", folder, "--format", "csv")
+    row = next(r for r in csv_rows(indicators.stdout) if r["indikator"] == "avvikelse_investering")
+    assert row["varde_2024"] == "9.4"  # (6 900 − 6 250) / 6 900 = 9,42 %: the year's, no longer –
+    out = tmp_path / "r.md"
+    assert run("report", "--budgets", folder, "--year", "2024", "-o", out).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "Investeringar 2024, belopp i mnkr" in text and "januari–mars" not in text
+
+
+def test_a_pagaende_project_that_stops_early_is_a_gap_named(run, tmp_path):
+    folder = _finished_in_march(tmp_path / "b", bil="pågående")
+    path = folder / "2024.yaml"
+    line = path.read_text(encoding="utf-8").splitlines().index("    bil:") + 1
+    said = (f"investment utfall 2024 is booked up to 2024-12, but that of pågående project bil ({path}:{line}) only up "
+            "to 2024-03")
+    advice = ("add its months (0 for a month without bookings), or write status färdigställd or avbruten if it was "
+              "finished or stopped")
+    result = run("investments", "--budgets", folder, "--unit", "tkr")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == "Investeringar 2024-03 (ack.), belopp i tkr"
+    assert result.stderr == f"note: {said}: showing 2024-03 (ack.); {advice}; --period chooses another month\n"
+    summary = run("summary", "--budgets", folder, "--year", "2024")
+    assert summary.exit_code == ExitStatus.USAGE
+    assert summary.stderr == f"Error: {said}; the summary compares whole years: {advice}\n"

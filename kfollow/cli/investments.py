@@ -23,7 +23,7 @@ def investments(
     period: Annotated[Optional[str], typer.Option(
         "--period", "-p", metavar="YYYY-MM", help="Month YYYY-MM: ack. utfall up to and including it, where the year "
         "file gives the projects' utfall per month, and the latest forecast made by then. Default: the last month "
-        "every project given per month is booked.")] = None,
+        "every pågående project given per month is booked (a finished one books nothing after its last month).")] = None,
     status: Annotated[Optional[Status], typer.Option("--status", help="Only pågående, färdigställda or avbrutna (cancelled) projects.")] = None,
     forvaltning: ForvaltningOpt = None,
     comments: CommentsOpt = False,

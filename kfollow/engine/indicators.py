@@ -24,7 +24,7 @@ import polars as pl
 from kfollow.engine import selection
 from kfollow.engine.cuts import kostnadsslag_expr
 from kfollow.engine.expressions import exact_percent_value
-from kfollow.engine.investments import CANCELLED, NO_SAVING, _totals, investment_forecast
+from kfollow.engine.investments import CANCELLED, NO_SAVING, _totals, investment_forecast, months_booked
 from kfollow.engine.operations import deviation_report
 from kfollow.engine.present import as_report
 from kfollow.options import By
@@ -185,8 +185,7 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
             invest, said = None, False
             # during the year the budget − the utfall so far is what is left, no deviation: a target was "met"
             # on a part of the year (found by an investment controller); the forecast of the year is, where made
-            monthly = store.investments.filter((pl.col("ar") == y) & (pl.col("forvaltning") == fid)
-                                               & (pl.col("typ") == "projekt"))["manader"].min()
+            monthly = months_booked(store, y, [fid])
             during = to if to is not None and to < 12 else monthly if monthly is not None and monthly < 12 else None
             if during is not None and inv.height and inv["budget"][0] not in (None, 0):
                 made = investment_forecast(store, y, fid, during)

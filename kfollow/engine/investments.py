@@ -24,6 +24,7 @@ STATUS_ORDER = tuple(STATUS_PLURAL)
 STATUS_TITLE = {s: f"Summa {plural} projekt" for s, plural in STATUS_PLURAL.items()}  # the seed's titles
 TOTAL_TITLE = "Summa investeringar"
 CANCELLED = "avbruten"
+RUNNING = "pågående"  # the status of a project that still books: its months run to the month the year is booked to
 NO_SAVING = "ingen besparing: det som ramen var till för blir inte av"  # what a cancelled project's deviation is
 
 # --- expressions ---------------------------------------------------------------------------
@@ -42,6 +43,58 @@ def budgetavvikelse_ack() -> pl.Expr:
 def avvikelse_totalutgift() -> pl.Expr:
     """Forecast deviation of the whole project, öre: beslutad budget − beräknad totalutgift. Positive = under."""
     return ex.avvikelse("beslutad_budget", "beraknad_totalutgift").alias("avvikelse_totalutgift")
+
+
+# --- the months booked --------------------------------------------------------------------
+
+
+def months_booked(budgets, year: int, fids: list[str] | None = None) -> int | None:
+    """The month `year`'s investment utfall is booked to, where projects are given per month (None where none is),
+    over the projects of förvaltningar `fids` (default: every förvaltning's): the last month every pågående project
+    given per month has booked. A färdigställd or avbruten project books nothing after its last month (the months
+    after it are 0), so it holds no month back (found in review: a car finished in March made a year booked to
+    December read as booked to March); where no pågående project is given per month, the month the year is booked
+    to, the drift's or the latest project's (December where the drift has no months). A pågående project booked
+    to a month before the others is a gap (`gap`)."""
+    from kfollow.engine.periods import last_month_complete
+
+    monthly = _monthly(budgets, year, fids)
+    if monthly.is_empty():
+        return None
+    running = monthly.filter(pl.col("status") == RUNNING)["manader"]
+    if running.len():
+        return running.min()
+    drift = last_month_complete(budgets, year)
+    return 12 if drift is None else max(drift, monthly["manader"].max())
+
+
+def _monthly(budgets, year: int, fids: list[str] | None = None) -> pl.DataFrame:
+    """The projects of `year` (of förvaltningar `fids`, default all) whose utfall is given per month."""
+    projects = budgets.investments.filter((pl.col("ar") == year) & (pl.col("typ") == "projekt")
+                                          & pl.col("manader").is_not_null())
+    return projects if fids is None else projects.filter(pl.col("forvaltning").is_in(fids))
+
+
+def gap(budgets, year: int, fids: list[str] | None = None) -> str | None:
+    """Where a pågående project given per month is booked to a month before the latest project's (of förvaltningar
+    `fids`): 'investment utfall 2024 is booked up to 2024-12, but that of pågående project bil (budgets/2024.yaml:21)
+    only up to 2024-03', naming the one booked least (then the first in the file); None where there is no gap.
+    What to do: `GAP_ADVICE`."""
+    monthly = _monthly(budgets, year, fids)
+    if monthly.is_empty():
+        return None
+    latest = monthly["manader"].max()
+    behind = monthly.filter((pl.col("status") == RUNNING) & (pl.col("manader") < latest)).sort("manader", "ordning")
+    if behind.is_empty():
+        return None
+    first = behind.row(0, named=True)
+    more = f" and {behind.height - 1} more" if behind.height > 1 else ""
+    return (f"investment utfall {year} is booked up to {year}-{latest:02d}, but that of pågående project "
+            f"{first['projekt']} ({budgets.year(year).fil}:{first['rad']}){more} only up to {year}-{first['manader']:02d}")
+
+
+GAP_ADVICE = ("add its months (0 for a month without bookings), or write status färdigställd or avbruten if it was "
+              "finished or stopped")
 
 
 # --- reports -------------------------------------------------------------------------------
@@ -138,7 +191,8 @@ def _utfall_to(rows: pl.DataFrame, year_rows: pl.DataFrame, projects: pl.DataFra
     monthly = projects.filter(pl.col("manader").is_not_null())
     if monthly.is_empty():
         return rows
-    short = monthly.filter(pl.col("manader") < month).sort("manader", "ordning")  # (the month to pick first)
+    # (a färdigställd or avbruten project books nothing after its last month: `months_booked`)
+    short = monthly.filter((pl.col("status") == RUNNING) & (pl.col("manader") < month)).sort("manader", "ordning")
     if short.height:  # (as for the rows' months: no month taken for 0)
         first = short.row(0, named=True)
         more = f" and {short.height - 1} more project(s)" if short.height > 1 else ""
@@ -268,9 +322,11 @@ def summary_report(budgets, year: int, forvaltning: str | None = None, against: 
     if booked is not None and booked < 12:
         raise UsageError(f"utfall {year} is booked up to {year}-{booked:02d}; the summary compares whole years "
                          f"(for the year to date: kfollow deviation --period {year}-{booked:02d} --by forvaltning)")
-    invested = budgets.investments.filter((pl.col("ar") == year) & (pl.col("typ") == "projekt"))["manader"].min()
+    invested = months_booked(budgets, year)
     if invested is not None and invested < 12:  # (its investment line was the months so far, as if the year's)
-        raise UsageError(f"investment utfall {year} is booked up to {year}-{invested:02d}; the summary compares whole "
+        lag = gap(budgets, year)
+        raise UsageError(f"{lag}; the summary compares whole years: {GAP_ADVICE}" if lag else
+                         f"investment utfall {year} is booked up to {year}-{invested:02d}; the summary compares whole "
                          f"years (for the year to date: kfollow investments --period {year}-{invested:02d})")
     fid = summary_forvaltning(budgets, year, forvaltning)
     month = summary_forecast_month(budgets, year, fid, against)
@@ -467,12 +523,15 @@ def investments(store, year: int | None = None, status: str | None = None,
     year = selection.year_or_latest(store, year)
     info = store.year(year)
     projects = store.investments.filter((pl.col("ar") == year) & (pl.col("typ") == "projekt"))
-    complete = projects["manader"].min()  # the month every project given per month is booked to; None: none is
+    complete = months_booked(store, year)  # None: no project is given per month
     if month is None and complete is not None and complete < 12:
-        latest = projects["manader"].max()
-        some = f" (some up to {year}-{latest:02d})" if latest > complete else ""
-        messages = (f"investment utfall {year} is booked{' by every project' if some else ''} up to "
-                    f"{year}-{complete:02d}{some}: showing {year}-{complete:02d} (ack.); --period chooses another month",)
+        lag = gap(store, year)
+        if lag:  # a pågående project that stops before the others is a gap: named, with what to do
+            messages = (f"{lag}: showing {year}-{complete:02d} (ack.); {GAP_ADVICE}; --period chooses another "
+                        "month",)
+        else:
+            messages = (f"investment utfall {year} is booked up to {year}-{complete:02d}: showing {year}-{complete:02d} "
+                        "(ack.); --period chooses another month",)
         month = complete
     booked = last_month_booked(store, year)
     # a year still being booked (its rows per month) reads the forecasts made so far, as `deviation` does
