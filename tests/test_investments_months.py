@@ -272,3 +272,68 @@ def test_a_pagaende_project_that_stops_early_is_a_gap_named(run, tmp_path):
     summary = run("summary", "--budgets", folder, "--year", "2024")
     assert summary.exit_code == ExitStatus.USAGE
     assert summary.stderr == f"Error: {said}; the summary compares whole years: {advice}\n"
+
+
+SERV_BIL = """\
+    serv-bil:
+      namn: Servicebil
+      forvaltning: SERV
+      status: pågående
+      beslutad_budget: 900.0
+      budget: 900.0
+      utfall: {2024-01: 100.0, 2024-02: 100.0, 2024-03: 100.0, 2024-04: 100.0, 2024-05: 100.0}
+"""
+
+
+def test_the_months_are_the_selected_forvaltningars_projects(run, exempel, tmp_path):
+    """KSF's projects booked to October, a SERV project January–May: KSF's table, report and month were SERV's
+    ('investments --forvaltning KSF --period 2024-08' exited 2 naming serv-bil, and without --period KSF's table
+    was cut to 2024-05; found in review)."""
+    year = exempel / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8") + SERV_BIL, encoding="utf-8")
+    august = _rows(run, exempel, "--forvaltning", "KSF", "--period", "2024-08")
+    assert (august["Förskola Norr"]["utfall"], august["Gata Centrum"]["utfall"]) == ("15916.4", "8111.0")
+    result = run("investments", "--budgets", exempel, "--forvaltning", "KSF", "--unit", "tkr")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "Investeringar 2024-10 (ack.), belopp i tkr"
+    assert result.stderr == ("note: investment utfall 2024 is booked up to 2024-10: showing 2024-10 (ack.); --period "
+                             "chooses another month\n")
+    for args, when in ((("--period", "2024-08"), "januari–augusti"), ((), "januari–oktober")):
+        out = tmp_path / "r.md"
+        report = run("report", "--budgets", exempel, "--forvaltning", "KSF", *args, "-o", out)
+        assert report.exit_code == 0, report.stderr
+        assert f"Investeringar {when} 2024, belopp i mnkr" in out.read_text(encoding="utf-8")
+    indicators = run("indicators", "--budgets", exempel, "--forvaltning", "KSF", "--period", "2024-08", "--format", "csv")
+    assert indicators.exit_code == 0, indicators.stderr
+    row = next(r for r in csv_rows(indicators.stdout) if r["indikator"] == "avvikelse_investering")
+    assert row["varde_2024"] == "7.9"  # (47 800 − the forecast 44 000) / 47 800
+    # SERV's own table is still cut to its month, and the whole table names the gap
+    serv = run("investments", "--budgets", exempel, "--forvaltning", "SERV", "--unit", "tkr")
+    assert serv.stdout.splitlines()[0] == "Investeringar 2024-05 (ack.), belopp i tkr"
+    whole = run("investments", "--budgets", exempel, "--unit", "tkr")
+    assert whole.stderr.startswith("note: investment utfall 2024 is booked up to 2024-10, but that of pågående project "
+                                   "serv-bil (")
+
+
+def test_the_summary_of_a_forvaltning_reads_its_own_projects_months(run, tmp_path):
+    folder = _finished_in_march(tmp_path / "b")
+    path = folder / "2024.yaml"
+    months = ", ".join(f"2024-{m:02d}: 50.0" for m in range(1, 13))
+    text = path.read_text(encoding="utf-8").replace("investeringar:\n", f"""\
+  SERV:
+    namn: Serviceförvaltningen
+    staber:
+      DRI:
+        namn: Drift
+        budget: 600.0
+        utfall: {{{months}}}
+investeringar:
+""")
+    path.write_text(text + SERV_BIL, encoding="utf-8")
+    ksf = run("summary", "--budgets", folder, "--year", "2024", "--forvaltning", "KSF", "--unit", "tkr", "--format", "csv")
+    assert ksf.exit_code == 0, ksf.stderr
+    assert [(r["radtyp"], r["utfall"]) for r in csv_rows(ksf.stdout)][1] == ("investeringar", "6250")
+    serv = run("summary", "--budgets", folder, "--year", "2024", "--forvaltning", "SERV")
+    assert serv.exit_code == ExitStatus.USAGE
+    assert serv.stderr == ("Error: investment utfall 2024 is booked up to 2024-05; the summary compares whole years "
+                           "(for the year to date: kfollow investments --period 2024-05)\n")

@@ -141,8 +141,8 @@ def investments_report(budgets, year: int, status: str | None = None,
     forecasts = rows["beraknad_totalutgift"].is_not_null().any()
     year_rows = budgets.investments.filter(pl.col("ar") == year)
     forecast = None
-    if month is not None:
-        rows = _utfall_to(rows, year_rows, projects, month, info.fil)
+    if month is not None:  # (the selected förvaltningar's months: another's project booked short is not this table's)
+        rows = _utfall_to(rows, year_rows, projects.filter(pl.col("forvaltning").is_in(fids)), month, info.fil)
         forecast = _forecasts_to(year_rows, month)
         if forecast.join(rows, on="projekt", how="semi").is_empty():
             forecast = None
@@ -322,13 +322,13 @@ def summary_report(budgets, year: int, forvaltning: str | None = None, against: 
     if booked is not None and booked < 12:
         raise UsageError(f"utfall {year} is booked up to {year}-{booked:02d}; the summary compares whole years "
                          f"(for the year to date: kfollow deviation --period {year}-{booked:02d} --by forvaltning)")
-    invested = months_booked(budgets, year)
+    fid = summary_forvaltning(budgets, year, forvaltning)
+    invested = months_booked(budgets, year, [fid])
     if invested is not None and invested < 12:  # (its investment line was the months so far, as if the year's)
-        lag = gap(budgets, year)
+        lag = gap(budgets, year, [fid])
         raise UsageError(f"{lag}; the summary compares whole years: {GAP_ADVICE}" if lag else
                          f"investment utfall {year} is booked up to {year}-{invested:02d}; the summary compares whole "
                          f"years (for the year to date: kfollow investments --period {year}-{invested:02d})")
-    fid = summary_forvaltning(budgets, year, forvaltning)
     month = summary_forecast_month(budgets, year, fid, against)
     prev = f"utfall_{year - 1}" if year - 1 in budgets.years else None
     # the operating row compares with an operating forecast; the month may hold an investment one only
@@ -523,9 +523,11 @@ def investments(store, year: int | None = None, status: str | None = None,
     year = selection.year_or_latest(store, year)
     info = store.year(year)
     projects = store.investments.filter((pl.col("ar") == year) & (pl.col("typ") == "projekt"))
-    complete = months_booked(store, year)  # None: no project is given per month
+    # the selected förvaltningar's months: another's project booked short cut this table to its month (found in review)
+    fids = forvaltningar(store, year, forvaltning)
+    complete = months_booked(store, year, fids)  # None: no project of theirs is given per month
     if month is None and complete is not None and complete < 12:
-        lag = gap(store, year)
+        lag = gap(store, year, fids)
         if lag:  # a pågående project that stops before the others is a gap: named, with what to do
             messages = (f"{lag}: showing {year}-{complete:02d} (ack.); {GAP_ADVICE}; --period chooses another "
                         "month",)
