@@ -195,8 +195,12 @@ def scenario(name: str, tmp: Path) -> tuple[Path, tuple[str, ...]]:
     shutil.copytree(BUDGETS, folder)
     if name in ("inv_efter_klar", "inv_overfort_fg"):  # simhallen färdigställd in 2023 with 100 000 tkr unspent
         _investments_2023(folder, _simhallen("färdigställd", "790512.0", "187092.6"))
-    elif name == "inv_efter_avbrutet":  # simhallen avbruten in 2023, yet 60 790,1 tkr booked on it in 2024
+    elif name == "inv_efter_avbrutet":  # simhallen avbruten in 2023 and 2024, yet 60 790,1 tkr booked on it in 2024
         _investments_2023(folder, _simhallen("avbruten", "790512.0", "112907.4"))
+        year = folder / "2024.yaml"
+        old = "    simhallen:\n      namn: KS simhallen\n      forvaltning: KLF\n      status: färdigställd\n"
+        year.write_text(year.read_text(encoding="utf-8").replace(old, old.replace("färdigställd", "avbruten")),
+                        encoding="utf-8")
     elif name == "inv_ack_minskar":
         _investments_2023(folder, _simhallen("pågående", "862907.4", "200000.0"))
     elif name == "inv_ack_ingang":

@@ -604,13 +604,34 @@ def test_outcome_on_a_project_cancelled_in_an_earlier_year_is_an_error(run, budg
     assert code == ExitStatus.CHECK_FAILED
     assert findings == [(str(new), _line(new, "idrottshall-norr:"), "fel",
                          "projekt idrottshall-norr 2024: utfall 862,4 tkr efter att projektet avbröts 2023 "
-                         f"({old}:{_line(old, 'idrottshall-norr:')}), men ett avbrutet projekt har ingen ram att "
-                         "bokföra på; bokför det på ett nytt projekt eller i driften, eller rätta status om projektet "
-                         "har återupptagits")]
+                         f"({old}:{_line(old, 'idrottshall-norr:')}), och status är avbruten också 2024, men ett "
+                         "avbrutet projekt har ingen ram att bokföra på; bokför det på ett nytt projekt eller i driften, "
+                         "eller, om projektet har tagits upp igen, skriv status: pågående (eller färdigställd) här")]
     # listed again in 2024 without utfall (its frame closed in the accounts): nothing to say
     _replace(new, "      utfall: 862.4\n", "      utfall: 0\n")
     code, findings, _ = _check(run, budgets_copy)
     assert (code, findings) == (0, [])
+
+
+@pytest.mark.parametrize("status", ["pågående", "färdigställd"])
+def test_a_cancelled_project_taken_up_again_passes_with_a_note(run, budgets_copy, status):
+    """Found in review: Idrottshall Norr avbruten in 2023 and pågående in 2024 ('Återupptogs…') with 862,4 tkr could
+    never pass: 'fel: … efter att projektet avbröts 2023 …, eller rätta status om projektet har återupptagits', the
+    status being pågående already (the earliest avbruten year was read, whatever the later years said)."""
+    _set_investments_2023(budgets_copy, _simhallen_2023() + CANCELLED.replace("      ack_utfall_tidigare: 3200.0\n", "")
+                          .replace("      utfall: 862.4\n", "      utfall: 3200.0\n"))
+    new = _with_cancelled(budgets_copy)
+    text = new.read_text(encoding="utf-8")
+    start = text.index("    idrottshall-norr:")
+    new.write_text(text[:start] + text[start:].replace("      status: avbruten\n", f"      status: {status}\n").replace(
+        "Avbröts efter beslut i kommunstyrelsen i juni; förstudien är gjord, ramen används inte.",
+        "Återupptogs efter beslut i kommunstyrelsen i mars."), encoding="utf-8")
+    code, findings, stderr = _check(run, budgets_copy)
+    old = budgets_copy / "2023.yaml"
+    assert (code, findings) == (0, [])
+    assert (f"note: {new}:{_line(new, 'idrottshall-norr:')}: projekt idrottshall-norr 2024: avbröts 2023 "
+            f"({old}:{_line(old, 'idrottshall-norr:')}) och har tagits upp igen (status {status} 2024), så utfallet "
+            "2024 bokförs på projektet igen\n") in stderr
 
 
 def test_a_cancelled_project_of_last_year_may_be_gone_this_year(run, budgets_copy):

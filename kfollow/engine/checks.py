@@ -157,7 +157,7 @@ def _check(directory: str, period: str | None, comment_limit: Limit | Limits | N
     findings += reconcile(budgets, notes, parse_period(period)[0] if period else None)
     findings += booking_findings(budgets)
     findings += profile_findings(budgets, period if broken is None else None)
-    findings += reconcile_investments(budgets)
+    findings += reconcile_investments(budgets, notes)
     findings += magnitude_findings(budgets)
     findings += sign_findings(budgets)
     findings += change_view_findings(budgets)

@@ -376,7 +376,7 @@ def summary_report(budgets, year: int, forvaltning: str | None = None, against: 
 _THE = {"budget": "budgeten", "utfall": "utfallet"}  # a figure in a sentence, definite form
 
 
-def reconcile_investments(budgets) -> list[dict]:
+def reconcile_investments(budgets, notes: list[str] | None = None) -> list[dict]:
     """Findings (findings.FINDING_SCHEMA rows) for the investment rules, each at the line to correct.
 
     - a förvaltning's declared budget / utfall equals the sum of its projects (fel); a project's
@@ -384,7 +384,9 @@ def reconcile_investments(budgets) -> list[dict]:
     - ack. utfall never decreases from one year of a project to the next but by the year's net income (a
       negative utfall, such as an investeringsbidrag): an opening below it is fel; and a year's
       ack_utfall_tidigare is the previous year's ack. utfall (varning when it differs otherwise);
-    - a project färdigställd, or avbruten, in a year has no utfall in a later year (fel);
+    - a project färdigställd in a year has no utfall in a later year (fel); nor has one avbruten, in a later year
+      that is still avbruten (fel): a later year's status pågående or färdigställd is the project taken up again,
+      said in `notes` where given;
     - varav_overfort equals the previous year's unspent budget − utfall (0 if overspent) where both
       years have the project: fel when more is carried than was left, varning when less;
     - a project pågående in a year is in the next year's file, where there is one (varning), at its line: a
@@ -422,7 +424,6 @@ def reconcile_investments(budgets) -> list[dict]:
     paired = projects.sort("projekt", "ar").with_columns(
         *(pl.col(c).shift(1).over("projekt").alias(f"fg_{c}") for c in previous),
         done=pl.col("ar").filter(pl.col("status") == "färdigställd").min().over("projekt"),
-        stopped=pl.col("ar").filter(pl.col("status") == CANCELLED).min().over("projekt"),
     )
     # a year's net income (an investeringsbidrag after the spending: a negative utfall) lowers the ack. utfall of
     # nettoinvesteringar; only an opening below last year's ack. utfall makes it decrease by mistake (found by an
@@ -444,12 +445,23 @@ def reconcile_investments(budgets) -> list[dict]:
         add("inv_efter_klar", r, "fel", f"projekt {literal(r['projekt'])} {r['ar']}: utfall {{0:d}} efter att projektet "
             f"färdigställdes {r['done']} ({literal(done['fil'])}:{done['rad']}); bokför det på ett nytt projekt eller "
             "rätta status", r["utfall"])
-    for r in paired.filter((pl.col("ar") > pl.col("stopped")) & (pl.col("utfall") != 0)).iter_rows(named=True):
-        stopped = projects.filter((pl.col("projekt") == r["projekt"]) & (pl.col("ar") == r["stopped"])).row(0, named=True)
+    # a project cancelled (avbruten) and still so the next year it is listed: what is booked on it then has no frame;
+    # taken up again (a later year pågående or färdigställd), its utfall is the project's again (found in review: the
+    # earliest avbruten year was read, however later years read, and the advice was to set a status already set)
+    after = pl.col("fg_status") == CANCELLED
+    for r in paired.filter(after & (pl.col("status") == CANCELLED) & (pl.col("utfall") != 0)).iter_rows(named=True):
+        stopped = _cancelled_since(projects, r["projekt"], r["ar"])
         add("inv_efter_avbrutet", r, "fel", f"projekt {literal(r['projekt'])} {r['ar']}: utfall {{0:d}} efter att "
-            f"projektet avbröts {r['stopped']} ({literal(stopped['fil'])}:{stopped['rad']}), men ett avbrutet projekt har "
-            "ingen ram att bokföra på; bokför det på ett nytt projekt eller i driften, eller rätta status om projektet "
-            "har återupptagits", r["utfall"])
+            f"projektet avbröts {stopped['ar']} ({literal(stopped['fil'])}:{stopped['rad']}), och status är avbruten "
+            f"också {r['ar']}, men ett avbrutet projekt har ingen ram att bokföra på; bokför det på ett nytt projekt "
+            "eller i driften, eller, om projektet har tagits upp igen, skriv status: pågående (eller färdigställd) här",
+            r["utfall"])
+    if notes is not None:
+        for r in paired.filter(after & (pl.col("status") != CANCELLED)).sort("ar", "ordning").iter_rows(named=True):
+            stopped = _cancelled_since(projects, r["projekt"], r["ar"])
+            notes.append(f"{r['fil']}:{r['rad']}: projekt {r['projekt']} {r['ar']}: avbröts {stopped['ar']} "
+                         f"({stopped['fil']}:{stopped['rad']}) och har tagits upp igen (status {r['status']} {r['ar']}), "
+                         f"så utfallet {r['ar']} bokförs på projektet igen")
     carried = paired.filter((pl.col("fg_ar") == pl.col("ar") - 1) & pl.col("varav_overfort").is_not_null()).with_columns(
         # an overspent year leaves nothing unspent (whether the overspending is deducted is a decision)
         unspent=pl.max_horizontal(ex.avvikelse("fg_budget", "fg_utfall"), pl.lit(0, pl.Int64)))
@@ -463,6 +475,18 @@ def reconcile_investments(budgets) -> list[dict]:
     for r, other in _gone(budgets, projects):
         add("inv_forsvunnen", r, "varning", _gone_text(r, other))
     return findings
+
+
+def _cancelled_since(projects: pl.DataFrame, projekt: str, ar: int) -> dict:
+    """The year (its row) a project was cancelled in, as of the year after `ar`'s previous listing: the first of the
+    avbruten years right before `ar` (a project cancelled, taken up again and cancelled again: the last time)."""
+    earlier = projects.filter((pl.col("projekt") == projekt) & (pl.col("ar") < ar)).sort("ar", descending=True)
+    since = None
+    for row in earlier.iter_rows(named=True):
+        if row["status"] != CANCELLED:
+            break
+        since = row
+    return since
 
 
 def _gone(budgets, projects: pl.DataFrame) -> list[tuple[dict, dict | None]]:
