@@ -84,6 +84,9 @@ CATALOGUE: dict[str, tuple[Kind, str]] = {
     "kolumn": (Kind.count, "Kolumn"), "niva": (Kind.text, "Nivå"), "kod": (Kind.text, "Kod"),
     "meddelande": (Kind.message, "Meddelande"), "belopp_lista": (Kind.data, ""), "enhet": (Kind.data, ""),
     "pct": (Kind.data, ""),
+    # a `--top` list's row: listed whole, as itself (its label `Ekonomistab: hela raden`), not a part of it; and a
+    # part of a row without account (`Ej fördelat på kostnadsslag`): what the engine's notes ask of a list, as data
+    "hela_raden": (Kind.data, ""), "utan_konto": (Kind.data, ""),
     "datum": (Kind.text, "Datum"), "beslut": (Kind.text, "Beslut"), "text": (Kind.text, "Text"),
     "post": (Kind.text, "Post"), "manad": (Kind.month, "Månad"), "prognos_period": (Kind.month, "Prognos från"),
     "budget": (Kind.money, "Budget"), "utfall": (Kind.money, "Utfall"), "avvikelse": (Kind.money, "Avvikelse"),

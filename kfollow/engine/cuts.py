@@ -38,8 +38,20 @@ WHOLE_ROW = ": hela raden"  # how `--top` labels a row it lists whole (`Ekonomis
 
 
 def listed_whole() -> pl.Expr:
-    """In a `--top` list (`largest`, where every row is `rad`): the rows listed whole, which are no parts."""
-    return pl.col("rubrik").str.ends_with(WHOLE_ROW)
+    """In a `--top` list (`largest`, where every row is `rad`): the rows listed whole, which are no parts (its
+    `hela_raden` column, from which their label is made; not the label read back: a stab named `…: hela raden`)."""
+    return pl.col("hela_raden")
+
+
+def listed_rest() -> pl.Expr:
+    """In a `--top` list: the rows that are a row's part without account (`Ej fördelat på kostnadsslag`)."""
+    return pl.col("utan_konto")
+
+
+def listed_part() -> pl.Expr:
+    """In a `--top` list of a cut by kostnadsslag or konto: the parts with accounts (`Konton utan kostnadsslag`
+    too: accounts no kostnadsslag has), not a row listed whole nor a part without account."""
+    return ~listed_whole() & ~listed_rest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -1101,16 +1113,19 @@ def largest(frame: pl.DataFrame, n: int) -> pl.DataFrame:
         # new user)
         shown_whole = pl.col("radtyp").is_in(WHOLE)
         rows = named.filter((pl.col("radtyp") == "del") | whole | unsplit | shown_whole).with_columns(
-            rubrik=pl.when((pl.col("radtyp") == "radsumma") | shown_whole).then(pl.col("rubrik") + pl.lit(WHOLE_ROW))
-            .otherwise("rubrik"), radtyp=pl.lit("rad"))
+            hela_raden=(pl.col("radtyp") == "radsumma") | shown_whole,
+            utan_konto=pl.col("radtyp") == RowKind.del_ej_fordelat.value)
+        rows = rows.with_columns(rubrik=pl.when("hela_raden").then(pl.col("rubrik") + pl.lit(WHOLE_ROW))
+                                 .otherwise("rubrik"), radtyp=pl.lit("rad"))
     elif any(k in frame.columns for k in LEDGER):
         whole = (pl.col("radtyp") == "ej_fordelat") & ~(pl.col("radtyp") == "rad").any().over("forvaltning")
         # a förvaltning without accounts, shown whole (`forvaltning`), is listed as itself: `KSF: hela raden`, as its
         # parts would be named
         shown_whole = pl.col("radtyp") == RowKind.forvaltning.value
         rows = named.filter((pl.col("radtyp") == "rad") | whole | shown_whole).with_columns(
-            rubrik=pl.when(shown_whole).then(pl.col("forvaltning") + pl.lit(WHOLE_ROW)).otherwise("rubrik"),
-            radtyp=pl.lit("rad"))
+            hela_raden=shown_whole, utan_konto=pl.col("radtyp") == RowKind.ej_fordelat.value)
+        rows = rows.with_columns(rubrik=pl.when("hela_raden").then(pl.col("forvaltning") + pl.lit(WHOLE_ROW))
+                                 .otherwise("rubrik"), radtyp=pl.lit("rad"))
     else:  # a view's own rows: labelled as its table labels them (`920 - Gemensamma verksamheter`), and each
         # förvaltning's rest with the förvaltning where there are several (`KSF Ej fördelat på stab`: found in review)
         rows = named.filter(pl.col("radtyp").is_in(["rad", "ej_fordelat", "forvaltning", "differens"])).drop("rubrik")

@@ -298,7 +298,7 @@ def _parts_of(frame: pl.DataFrame, cut) -> pl.Expr:
 
     if "radtyp" in frame.columns and (frame["radtyp"] == RowKind.radsumma.value).any():
         return pl.col("radtyp") == RowKind.del_.value
-    listed = ~cuts.listed_whole() if "rubrik" in frame.columns else pl.lit(True)  # (a --top list)
+    listed = ~cuts.listed_whole() if "hela_raden" in frame.columns else pl.lit(True)  # (a --top list)
     if cut.nested and cut.part in frame.columns:
         return pl.col("radtyp").is_in(["del", "rad"]) & pl.col(cut.part).is_not_null() & listed
     return pl.col("radtyp").is_in(["del", "rad"]) & listed
@@ -1101,7 +1101,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
             (f", jämfört med {compared}" if compared else "")
         left_out = not frame.filter(deviating).is_empty()
         if cut.nested and left_out:  # (said only where such a part has a deviation to list)
-            whole = (listed.height and listed["namn"].str.starts_with("Ej fördelat").any())  # a förvaltning typed in YAML
+            # (a part without account listed: a förvaltning typed in YAML; known from the list, not from its name)
+            whole = "utan_konto" in listed.columns and not listed.filter(cuts.listed_rest()).is_empty()
             notes += (Caveat(f"Delar utan konto (Ej fördelat på {cut.part}: ombudgeteringar, budget per stab) ingår "
                              "inte i listan" + (", utom där de är hela radens belopp (utfall utan konto)." if whole
                                                 else ".")),)
