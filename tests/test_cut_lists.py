@@ -44,3 +44,22 @@ def test_a_part_whose_name_ends_as_a_whole_rows_label_is_a_part(run, tmp_path):
     one = run("deviation", "--budgets", d, "--period", "2024-10", "--by", "kostnadsslag", "--top", "2")
     assert _labels(one.stdout, 2) == ["SERV: Köp: hela raden", "KSF: Personalkostnader"], one.stdout
     assert PART_SIGNS in one.stdout, one.stdout
+
+
+def test_accounts_without_kostnadsslag_listed_are_a_part(run, tmp_path):
+    """In a `--top` list the part test was "has a part key", so SERV's `Konton utan kostnadsslag` (accounts of no
+    kostnadsslag: its key is null) was no part: listed beside KSF's staber's Personalkostnader, it got neither the
+    note on the signs of parts of two presentations nor that on its share, as it does in the table."""
+    d = _kinds(tmp_path, '  intakter: {namn: Intäkter, konton: ["3"]}\n'
+                         '  personal: {namn: Personalkostnader, konton: ["5"]}\n'
+                         '  ovriga: {namn: Övriga verksamhetskostnader, konton: ["6", "7"]}')
+    shown = run("deviation", "--budgets", d, "--period", "2024-10", "--by", "stab,kostnadsslag", "--top", "3")
+    assert shown.exit_code == 0, shown.stderr
+    assert _labels(shown.stdout, 3) == ["Ekonomistab: Personalkostnader", "Digitaliseringsstab: Personalkostnader",
+                                        "Serviceförvaltningen (internt prissatt): Konton utan kostnadsslag"], shown.stdout
+    # SERV's 4010 Köpta lokaltjänster: −71,7 against −72,9 as its resultat presents it, −1,2
+    assert re.search(r"^Serviceförvaltningen \(internt prissatt\): Konton utan kostnadsslag +-71,7 +-72,9 +-1,2 +-1,7 "
+                     r"+53,5 ", shown.stdout, re.M), shown.stdout
+    assert PART_SIGNS in shown.stdout and SHARES in shown.stdout, shown.stdout
+    table = run("deviation", "--budgets", d, "--period", "2024-10", "--by", "stab,kostnadsslag")
+    assert "  Konton utan kostnadsslag" in table.stdout and PART_SIGNS in table.stdout and SHARES in table.stdout

@@ -292,16 +292,19 @@ PART_SIGNS = ("Delarna har sin förvaltnings tecken, så att de summerar till ra
 
 def _parts_of(frame: pl.DataFrame, cut) -> pl.Expr:
     """The parts of a cut by kostnadsslag or konto: the rows (one key); where rows are shown with their parts,
-    those parts (`del`), and in a `--top` list of such a cut the rows with a part's key. A row shown whole (of a
-    förvaltning without accounts) is no part, nor is it where a list names it so (`KSF: hela raden`)."""
+    those parts (`del`), and in a `--top` list of such a cut the parts it lists (`cuts.listed_part`: `Konton utan
+    kostnadsslag` too, whose key is null). A row shown whole (of a förvaltning without accounts) is no part, nor is
+    it where a list names it so (`KSF: hela raden`)."""
     from kfollow.engine import cuts
 
     if "radtyp" in frame.columns and (frame["radtyp"] == RowKind.radsumma.value).any():
         return pl.col("radtyp") == RowKind.del_.value
-    listed = ~cuts.listed_whole() if "hela_raden" in frame.columns else pl.lit(True)  # (a --top list)
+    if "hela_raden" in frame.columns:  # a --top list: what it lists as a part, known as data (a part's key may be
+        # null: the accounts of no kostnadsslag were no part for the notes; found in review)
+        return cuts.listed_part()
     if cut.nested and cut.part in frame.columns:
-        return pl.col("radtyp").is_in(["del", "rad"]) & pl.col(cut.part).is_not_null() & listed
-    return pl.col("radtyp").is_in(["del", "rad"]) & listed
+        return pl.col("radtyp").is_in(["del", "rad"]) & pl.col(cut.part).is_not_null()
+    return pl.col("radtyp").is_in(["del", "rad"])
 
 
 def _part_signs(frame: pl.DataFrame, cut, costs_negative: bool) -> tuple[TableNote, ...]:
