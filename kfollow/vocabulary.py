@@ -79,7 +79,10 @@ CATALOGUE: dict[str, tuple[Kind, str]] = {
     "mal": (Kind.percent, "Mål %"), "riktning": (Kind.text, "Riktning"), "uppfyllt": (Kind.text, "Uppfyllt"),
     "onskad_riktning": (Kind.text, "Önskad riktning"),  # the target in words, as the published table says it
     "verksamhet": (Kind.text, "Verksamhet"), "forvaltning": (Kind.text, "Förvaltning"),
-    "namn": (Kind.text, "Namn"), "projekt": (Kind.text, "Projekt"), "status": (Kind.text, "Status"),
+    "namn": (Kind.text, "Namn"),
+    # (a nested cut's rows: the name of the row of the first key each part belongs to, beside that key's id)
+    "stab_namn": (Kind.text, "Stabens namn"), "verksamhet_namn": (Kind.text, "Verksamhetens namn"),
+    "forvaltning_namn": (Kind.text, "Förvaltningens namn"), "kostnadsslag_namn": (Kind.text, "Kostnadsslagets namn"), "projekt": (Kind.text, "Projekt"), "status": (Kind.text, "Status"),
     "kommentar": (Kind.text, "Kommentar"), "fil": (Kind.text, "Fil"), "rad": (Kind.count, "Rad"),
     "kolumn": (Kind.count, "Kolumn"), "niva": (Kind.text, "Nivå"), "kod": (Kind.text, "Kod"),
     "meddelande": (Kind.message, "Meddelande"), "belopp_lista": (Kind.data, ""), "enhet": (Kind.data, ""),

@@ -106,3 +106,84 @@ def test_the_rest_of_a_forvaltning_typed_per_stab_this_year_has_its_deviation(ru
     assert re.search(r"^  Ej fördelat på kostnadsslag +15,4 +12,9 +2,5 +16,3 ", block, re.M), block
     top = run("deviation", "--budgets", d, "--year", "2024", "--by", "stab,kostnadsslag", "--top", "1")
     assert re.search(r"^Ekonomistab: hela raden +15,4 +12,9 +2,5 +16,3 ", top.stdout, re.M), top.stdout
+
+
+def test_every_row_of_a_nested_cut_names_its_row(run, tmp_path):
+    """`deviation --by stab,kostnadsslag --top 5 -f excel` gave `Stab` as the id alone (`EKO`) with `Namn` holding
+    the kostnadsslag: a reader of the file could not tell which stab EKO is. Every row of a nested cut, and of its
+    list, now carries its row's name beside the key (`stab_namn`, `Stabens namn`); the columns it had keep their
+    names and meaning, and the tables for people (which name the part with its row) are as they were."""
+    import json
+
+    from tests.conftest import csv_rows
+
+    args = ("deviation", "--budgets", FROM_SIE, "--period", "2024-10")
+    listed = csv_rows(run(*args, "--by", "stab,kostnadsslag", "--top", "5", "-f", "csv").stdout)
+    assert [(r["stab"], r["stab_namn"], r["kostnadsslag"], r["namn"]) for r in listed] == [
+        ("EKO", "Ekonomistab", "personal", "Personalkostnader"),
+        ("DIG", "Digitaliseringsstab", "personal", "Personalkostnader"),
+        ("SERV", "Serviceförvaltningen (internt prissatt)", "kop_material", "Köp av verksamhet, material och bidrag"),
+        ("EKO", "Ekonomistab", "ovriga", "Övriga verksamhetskostnader"),
+        ("DIG", "Digitaliseringsstab", "ovriga", "Övriga verksamhetskostnader")]
+    excel = run(*args, "--by", "stab,kostnadsslag", "--top", "5", "-f", "excel").stdout.lstrip("\ufeff").splitlines()
+    assert excel[0].startswith("Radtyp;Förvaltning;Stab;Stabens namn;Kostnadsslag;Namn;Redovisas som;Budget;"), excel[0]
+    assert excel[1].startswith("rad;KSF;EKO;Ekonomistab;personal;Personalkostnader;nettokostnad;9,6;8,0;1,6;"), excel[1]
+    assert json.loads(run(*args, "--by", "stab,kostnadsslag", "--top", "1", "-f", "json").stdout)[0]["stab_namn"] \
+        == "Ekonomistab"
+    # the whole table: each part, and its rest, named with its stab; the sums name none
+    table = csv_rows(run(*args, "--by", "stab,kostnadsslag", "-f", "csv").stdout)
+    assert [(r["radtyp"], r["stab_namn"]) for r in table if r["stab"] == "DIG"] == [
+        ("radsumma", "Digitaliseringsstab"), *[("del", "Digitaliseringsstab")] * 3,
+        ("del_ej_fordelat", "Digitaliseringsstab")]
+    assert [r["stab_namn"] for r in table if r["radtyp"] in ("delsumma", "summa")] == ["", ""]
+    # by kostnadsslag and konto: the kostnadsslag's name
+    accounts = csv_rows(run(*args, "--by", "kostnadsslag,konto", "-f", "csv").stdout)
+    assert [(r["kostnadsslag"], r["kostnadsslag_namn"], r["konto"], r["namn"]) for r in accounts if r["radtyp"] == "del"
+            and r["forvaltning"] == "KSF"][:2] == [("intakter", "Intäkter", "3510", "Försäljning av tjänster"),
+                                                   ("personal", "Personalkostnader", "5010", "Löner till tjänstemän")]
+    # (for people the list names the part with its row, as before, and shows no column more)
+    text = run(*args, "--by", "stab,kostnadsslag", "--top", "1").stdout
+    assert "Stabens namn" not in text and text.splitlines()[4].startswith("Ekonomistab: Personalkostnader  ")
+
+
+def test_rows_shown_whole_and_verksamheter_carry_their_names(run, tmp_path):
+    """`--by stab,konto` beside a förvaltning without accounts (its staber shown whole) and `--by verksamhet,
+    kostnadsslag` name each row's stab or verksamhet in csv as they do the parts'."""
+    from tests.conftest import csv_rows
+
+    d = tmp_path / "ksf"
+    shutil.copytree(FROM_SIE, d)
+    for year in (2023, 2024):
+        for table in (f"utfall-{year}.csv", f"budget-{year}.csv"):
+            lines = (d / table).read_text(encoding="utf-8").splitlines(keepends=True)
+            (d / table).write_text("".join(line for line in lines if ",KSF," not in line), encoding="utf-8")
+        block = re.compile(r"  KSF:\n.*?(?=\n  [A-Z]+:\n)", re.S)
+        own = block.search((TYPED / f"{year}.yaml").read_text(encoding="utf-8")).group(0)
+        (d / f"{year}.yaml").write_text(block.sub(lambda _: own, (d / f"{year}.yaml").read_text(encoding="utf-8"),
+                                                  count=1), encoding="utf-8")
+    listed = csv_rows(run("deviation", "--budgets", d, "--period", "2024-10", "--by", "stab,konto", "--top", "3",
+                          "-f", "csv").stdout)
+    assert [(r["stab"], r["stab_namn"], r["konto"], r["namn"]) for r in listed] == [
+        ("EKO", "Ekonomistab", "", "Ekonomistab"),
+        ("SERV", "Serviceförvaltningen (internt prissatt)", "4010", "Köpta lokaltjänster"),
+        ("DIG", "Digitaliseringsstab", "", "Digitaliseringsstab")]
+    v = tmp_path / "verksamhet"
+    v.mkdir()
+    (v / "2024.yaml").write_text(
+        "ar: 2024\norganisation: Testkommun\nenhet: tkr\nutfall_fil: utfall-2024.csv\n"
+        'verksamheter: {"100": Nämnd- och styrelseverksamhet, "920": Gemensamma verksamheter}\n'
+        'forvaltningar:\n  KSF:\n    namn: Kommunstyrelseförvaltningen\n    verksamheter:\n'
+        '      "100": {budget: 1500}\n      "920": {budget: 400}\n', encoding="utf-8")
+    (v / "utfall-2024.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
+                                       "2024-01,KSF,,100,5010,kostnad,1000.00\n2024-01,KSF,,920,6410,kostnad,500.00\n",
+                                       encoding="utf-8")
+    rows = csv_rows(run("deviation", "--budgets", v, "--by", "verksamhet,kostnadsslag", "--unit", "tkr",
+                        "-f", "csv").stdout)
+    assert [(r["radtyp"], r["verksamhet"], r["verksamhet_namn"], r["namn"]) for r in rows] == [
+        ("radsumma", "100", "Nämnd- och styrelseverksamhet", "Nämnd- och styrelseverksamhet"),
+        ("del", "100", "Nämnd- och styrelseverksamhet", "Personalkostnader"),
+        ("del_ej_fordelat", "100", "Nämnd- och styrelseverksamhet", "Ej fördelat på kostnadsslag"),
+        ("radsumma", "920", "Gemensamma verksamheter", "Gemensamma verksamheter"),
+        ("del", "920", "Gemensamma verksamheter", "Övriga verksamhetskostnader"),
+        ("del_ej_fordelat", "920", "Gemensamma verksamheter", "Ej fördelat på kostnadsslag"),
+        ("summa", "Summa", "", "Summa")]

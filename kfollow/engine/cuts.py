@@ -798,6 +798,14 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     frame = pl.concat([out.select("_o", "_s", "_sub", pl.col(part).alias("_k"), *columns),
                        kid_rows.select("_o", "_s", "_sub", "_k", *columns)], how="diagonal_relaxed")
     frame = frame.sort("_o", "_s", "_sub", "_k", nulls_last=True)
+    if cut.nested and not (flt and cut.part is None):
+        # every row of a row's block carries that row's name beside its key (`stab_namn`: Ekonomistab beside EKO), so
+        # that a part read in csv, json or Excel, or listed by --top, says whose it is (a part's `namn` is its own:
+        # `Personalkostnader` under `Stab BOU` told no one which stab BOU is; found by a controller)
+        named_as = f"{row_key}_namn"
+        frame = frame.join(outer.with_row_index("_o").select(
+            "_o", pl.when(pl.col("radtyp").is_in(parent_kinds)).then(pl.col("namn")).alias(named_as)), on="_o", how="left")
+        columns.insert(columns.index(row_key) + 1, named_as)
     if part == "kostnadsslag" and period:  # (one key: the parts are a förvaltning's rows)
         frame = _part_answers(store, year, period, key if nested else "forvaltning", frame, "del" if nested else "rad",
                               against)

@@ -11,7 +11,8 @@ from kfollow.engine import expressions as ex
 from kfollow.report import EXACT, ColumnNote, Report, TableNote, build
 
 # columns of a report of named rows that only machines need: people read the one label instead
-MACHINE_ONLY = ("radtyp", "redovisas_som", "forvaltning", "stab", "verksamhet", "projekt", "kostnadsslag", "konto", "namn")
+MACHINE_ONLY = ("radtyp", "redovisas_som", "forvaltning", "stab", "verksamhet", "projekt", "kostnadsslag", "konto", "namn",
+                "stab_namn", "verksamhet_namn", "forvaltning_namn", "kostnadsslag_namn")
 GROSS = ("budget_kostnader", "budget_intakter", "utfall_kostnader", "utfall_intakter")
 # (the wording said `som` three times, "räknar även förvaltningar som redovisas som resultat … som nettokostnad": found
 # in a kommunekonom's reading)
