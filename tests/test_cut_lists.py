@@ -187,3 +187,30 @@ def test_rows_shown_whole_and_verksamheter_carry_their_names(run, tmp_path):
         ("del", "920", "Gemensamma verksamheter", "Övriga verksamhetskostnader"),
         ("del_ej_fordelat", "920", "Gemensamma verksamheter", "Ej fördelat på kostnadsslag"),
         ("summa", "Summa", "", "Summa")]
+
+
+def test_a_top_lists_notes_on_figures_without_account_speak_of_rows_it_lists(run, tmp_path):
+    """Under a `--top` list of SERV's part alone stood 'Utfall för KSF finns inte med konto: det står på raden Ej
+    fördelat på kostnadsslag' and 'Budgeten för KSF är skriven i årsfilen …' (on stderr in csv): of a row it does not
+    list. Such notes are now said of the förvaltningar a list shows, and where they speak of the row Ej fördelat, only
+    where it lists that row; the table keeps them."""
+    d = _late(tmp_path)
+    budget = ("Anm.: Budgeten för KSF är skriven i årsfilen, inte per konto: budget och avvikelse per kostnadsslag visas "
+              "som –, och budgeten står på raden Ej fördelat på kostnadsslag.")
+    utfall = "Anm.: Utfall för KSF finns inte med konto: det står på raden Ej fördelat på kostnadsslag."
+    args = ("deviation", "--budgets", d, "--year", "2024", "--by")
+    one = run(*args, "kostnadsslag", "--top", "1")
+    assert one.exit_code == 0, one.stderr
+    assert _labels(one.stdout, 1) == ["SERV: Köp av verksamhet, material och bidrag"], one.stdout
+    assert "KSF" not in one.stdout, one.stdout
+    assert "KSF" not in run(*args, "kostnadsslag", "--top", "1", "-f", "csv").stderr
+    two = run(*args, "kostnadsslag", "--top", "2")  # KSF's row Ej fördelat listed: said
+    assert budget in two.stdout and utfall in two.stdout, two.stdout
+    # with two keys KSF's staber are listed whole, not their rows Ej fördelat: the note on the budget says why (it
+    # has no accounts), that on the utfall's row Ej fördelat is not said
+    nested = run(*args, "stab,kostnadsslag", "--top", "2")
+    assert _labels(nested.stdout, 2) == ["Ekonomistab: hela raden", "Serviceförvaltningen (internt prissatt): Köp av "
+                                         "verksamhet, material och bidrag"], nested.stdout
+    assert budget in nested.stdout and "Utfall för KSF" not in nested.stdout, nested.stdout
+    table = run(*args, "stab,kostnadsslag")
+    assert budget in table.stdout and utfall in table.stdout

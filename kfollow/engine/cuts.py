@@ -766,12 +766,15 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
             typed = set(parents.filter(pl.col("budget").is_not_null())["forvaltning"].to_list())
             rested = set(rest["forvaltning"].to_list()) & set(lacking)
             where = "utelämnas" if flt else f"står på raden Ej fördelat på {part}" if rested else "är 0"
-            if [f for f in lacking if f in typed]:
-                notes += (Caveat(f"Budgeten för {', '.join(f for f in lacking if f in typed)} är skriven i årsfilen, "
-                                 f"inte per konto: budget och avvikelse per {part} visas som –, och budgeten {where}."),)
-            if [f for f in lacking if f not in typed]:
-                notes += (Caveat(f"{', '.join(f for f in lacking if f not in typed)} har ingen budget {y}: budget "
-                                 "och avvikelse visas som –."),)
+            # (a --top list says each note only of förvaltningar it lists: `WholeRowsNote.shown_in`; found in review;
+            # the budget's says why such a row is listed whole, `Ekonomistab: hela raden`, and stands with it)
+            if ids := [f for f in lacking if f in typed]:
+                notes += (WholeRowsNote(f"Budgeten för {', '.join(ids)} är skriven i årsfilen, inte per konto: budget "
+                                        f"och avvikelse per {part} visas som –, och budgeten {where}.", tuple(ids),
+                                        "Budgeten för "),)  # (any row: it says why a row is listed whole)
+            if ids := [f for f in lacking if f not in typed]:
+                notes += (WholeRowsNote(f"{', '.join(ids)} har ingen budget {y}: budget och avvikelse visas som –.",
+                                        tuple(ids)),)
         elif lacking:  # its amounts are the rest of its rows (a filter keeps no amount without account)
             # (a förvaltning with no such figure at all, no utfall yet: nothing stands on a row of it)
             given = set(parents.filter(pl.col(col).is_not_null())["forvaltning"].to_list())
@@ -779,11 +782,12 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
             lacking = [f for f in lacking if f in given]
             what = col.replace('_', ' ').capitalize()
             if absent:
-                notes += (Caveat(f"{what} saknas för {', '.join(absent)}: {'dess' if len(absent) == 1 else 'deras'} "
-                                 "rader visar –."),)
+                notes += (WholeRowsNote(f"{what} saknas för {', '.join(absent)}: {'dess' if len(absent) == 1 else 'deras'} "
+                                        "rader visar –.", tuple(absent), f"{what} saknas för "),)
             if lacking:
                 where = "utelämnas" if flt else f"står på raden Ej fördelat på {part}"
-                notes += (Caveat(f"{what} för {', '.join(lacking)} finns inte med konto: det {where}."),)
+                notes += (WholeRowsNote(f"{what} för {', '.join(lacking)} finns inte med konto: det {where}.",
+                                        tuple(lacking), f"{what} för ", rest=not flt),)
     notes += _accountless_note(store, shown_years, parents, accountless, view, part, "budget" in money)
     if part == "kostnadsslag" or flt.kostnadsslag:  # every year's accounts grouped as `year` groups them
         for y in sorted({figures[c][0] for c in money} - {year}):
@@ -842,20 +846,31 @@ def _accountless(store: Store, years: set[int], fids: list[str]) -> list[str]:
 
 
 class WholeRowsNote(Caveat):
-    """The note on the rows of förvaltningar without accounts that a cut shows whole (`fids`): a `--top` list
-    says it only of those it lists (`shown_in`)."""
+    """A note on rows of the förvaltningar `fids`, named in it after `before` (the rows a cut shows whole, of
+    förvaltningar without accounts; a figure they lack by account): a `--top` list says it only of those it lists
+    (`shown_in`), and one on their part without account (`rest`: `… det står på raden Ej fördelat på kostnadsslag`)
+    only where it lists that part."""
 
-    def __new__(cls, text: str, fids: tuple[str, ...] = ()) -> "WholeRowsNote":  # (text first: as any note is remade)
+    def __new__(cls, text: str, fids: tuple[str, ...] = (), before: str = "",
+                rest: bool = False) -> "WholeRowsNote":  # (text first: as any note is remade)
         note = super().__new__(cls, text)
-        note.fids = tuple(fids)
+        note.fids, note.before, note.rest = tuple(fids), before, rest
         return note
 
-    def shown_in(self, listed: set[str]) -> "WholeRowsNote | None":
-        """The note of the förvaltningar of `listed` alone (it begins with their ids); None where it names none."""
-        kept = [f for f in self.fids if f in listed]
+    def shown_in(self, listed: pl.DataFrame) -> "WholeRowsNote | None":
+        """The note of the förvaltningar with a row in the `--top` list `listed` (`largest`; with `rest`, a part
+        without account) alone; None where it names none."""
+        rows = listed.filter(listed_rest()) if self.rest and "utan_konto" in listed.columns else listed
+        have = set(rows["forvaltning"].drop_nulls().to_list()) if "forvaltning" in rows.columns else set()
+        kept = [f for f in self.fids if f in have]
         if not self.fids or len(kept) == len(self.fids):
             return self
-        return WholeRowsNote(", ".join(kept) + self[len(", ".join(self.fids)):], tuple(kept)) if kept else None
+        if not kept:
+            return None
+        after = self[len(self.before) + len(", ".join(self.fids)):]
+        if len(kept) == 1:  # (`deras rader` of one)
+            after = after.replace(": deras rader", ": dess rader", 1)
+        return WholeRowsNote(self.before + ", ".join(kept) + after, tuple(kept), self.before, self.rest)
 
 
 def _accountless_note(store: Store, years: set[int], parents: pl.DataFrame, accountless: list[str], view: By,

@@ -1089,9 +1089,9 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
                   f"{cut.part}" + (", och visas inte i procent (–)." if unpercented else "."),)
     if top is not None:
         listed = cuts.largest(frame, top)
-        # the rows shown whole are named in a note only where the list shows them (found in review)
-        of_listed = set(listed["forvaltning"].drop_nulls().to_list()) if "forvaltning" in listed.columns else set()
-        notes = tuple(m for n in notes if (m := n.shown_in(of_listed) if isinstance(n, cuts.WholeRowsNote) else n))
+        # the rows shown whole, or a figure a förvaltning lacks by account, are named in a note only where the list
+        # shows them (found in review)
+        notes = tuple(m for n in notes if (m := n.shown_in(listed) if isinstance(n, cuts.WholeRowsNote) else n))
         if against is not None:  # what is said of the forecast compared with: of the rows listed
             notes = tuple(n for n in notes if n not in said)
             said, compared = against_notes(listed)
