@@ -372,3 +372,38 @@ def test_a_next_years_budget_table_in_the_wrong_unit_is_named_against_last_years
     (folder / "budget-2026.csv").write_text(FACT_HEADER + "2026,A,S1,,5010,kostnad,1250000.00\n", encoding="utf-8")
     assert "varning" not in run("check", "--budgets", folder).stdout
     assert "warning" not in run("deviation", "--budgets", folder, "--year", "2026").stderr
+
+
+SERVICE = """ar: {ar}
+organisation: Test
+enhet: tkr
+forvaltningar:
+  V:
+    namn: Service
+    redovisas_som: {som}
+    staber:
+      V1:
+        namn: Lokaler
+        budget: {budget}
+{utfall}"""
+
+
+def test_a_förvaltning_gone_from_resultat_to_nettokostnad_is_not_compared_net(run, tmp_path):
+    """Found in review (h84): V was presented as resultat in 2025 (budget 20, net only) and as nettokostnad in 2026
+    (budget 4 500): check said 'V 2026: budgeten 4 500 tkr (4,5 mnkr) är 225 gånger 2025 års budget -20 tkr', the
+    2025 figure with 2026's sign, as deviation did on stderr. A resultat nets to about 0 by design: without gross
+    figures, a year presented so is compared with nothing, whichever of the two years it is."""
+    files = {"2025.yaml": SERVICE.format(ar=2025, som="resultat", budget=20, utfall="        utfall: -300\n"),
+             "2026.yaml": SERVICE.format(ar=2026, som="nettokostnad", budget=4500, utfall="")}
+    result, folder = _check(run, tmp_path, files)
+    assert result.exit_code == 0
+    assert "varning" not in result.stdout, result.stdout
+    assert "0 error(s), 0 warning(s)" in result.stderr, result.stderr
+    deviation = run("deviation", "--budgets", folder, "--year", "2026")
+    assert deviation.exit_code == 0 and "warning" not in deviation.stderr, deviation.stderr
+    # the other way round too: nettokostnad 20 in 2025, resultat 4 500 in 2026
+    files = {"2025.yaml": SERVICE.format(ar=2025, som="nettokostnad", budget=20, utfall="        utfall: 300\n"),
+             "2026.yaml": SERVICE.format(ar=2026, som="resultat", budget=4500, utfall="")}
+    (tmp_path / "back").mkdir()
+    result, _ = _check(run, tmp_path / "back", files)
+    assert "varning" not in result.stdout, result.stdout

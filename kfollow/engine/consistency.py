@@ -612,18 +612,22 @@ def _budget_year_rows(budgets: Store, ar: int) -> list[dict]:
     before = ar - 1
     if before not in budgets.years:
         return []
-    info = budgets.years[ar]
+    info, last = budgets.years[ar], budgets.years[before]
     now, then = _sizes(budgets, ar, None), _sizes(budgets, before, None)
     out = []
     for fid, figs in now.items():
-        if "budget" not in figs or "utfall" in figs or "budget" not in then.get(fid, {}):
+        if "budget" not in figs or "utfall" in figs or "budget" not in then.get(fid, {}) \
+                or fid not in last.forvaltningar:
             continue
-        sized = _size(figs["budget"], then[fid]["budget"], _is_resultat(info, fid))
+        # (net only, a year presented as resultat says nothing of the unit's size, whichever year it is: a
+        # förvaltning gone from resultat to nettokostnad was '225 gånger 2025 års budget -20 tkr'; found in review)
+        sized = _size(figs["budget"], then[fid]["budget"], _is_resultat(info, fid) or _is_resultat(last, fid))
         if sized is None:
             continue
         b, p, gross = sized
         if b and p and (b / p >= 100 or b / p <= 0.01):
-            shown = (b, p) if gross else (figs["budget"][0] * _sign(info, fid), then[fid]["budget"][0] * _sign(info, fid))
+            # (each year's figure as that year presents it)
+            shown = (b, p) if gross else (figs["budget"][0] * _sign(info, fid), then[fid]["budget"][0] * _sign(last, fid))
             out.append({"forvaltning": fid, "ratio": b / p, "budget": shown[0], "before": shown[1], "gross": gross,
                         "tables": ", ".join(info.budget_filer) if fid in _tabled(budgets, ar, "budget") else ""})
     return out
