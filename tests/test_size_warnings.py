@@ -407,3 +407,41 @@ def test_a_förvaltning_gone_from_resultat_to_nettokostnad_is_not_compared_net(r
     (tmp_path / "back").mkdir()
     result, _ = _check(run, tmp_path / "back", files)
     assert "varning" not in result.stdout, result.stdout
+
+
+def _two(ar: int, budget_a: str, budget_p: str, moved: str | None, utfall: bool) -> str:
+    """A year in tkr of förvaltningar A and P, one stab each, `moved` tkr moved from A to P by a decision."""
+    text = (f"ar: {ar}\norganisation: Test\nenhet: tkr\nforvaltningar:\n"
+            f"  A:\n    namn: Förvaltning A\n    staber:\n      S1:\n        namn: Stab ett\n        budget: {budget_a}\n"
+            + ("        utfall: 1150\n" if utfall else "")
+            + f"  P:\n    namn: Projekt\n    staber:\n      P1:\n        namn: Pilot\n        budget: {budget_p}\n"
+            + ("        utfall: 480\n" if utfall else ""))
+    if moved:
+        text += (f"ombudgeteringar:\n  - datum: {ar}-01-15\n    beslut: KS {ar}-01-15 § 3\n    text: Till P\n"
+                 f"    rader:\n      - {{forvaltning: A, stab: S1, belopp: -{moved}}}\n"
+                 f"      - {{forvaltning: P, stab: P1, belopp: {moved}}}\n")
+    return text
+
+
+def test_a_next_years_budget_moved_by_a_decision_is_no_unit_mistake(run, tmp_path):
+    """Found in review (h84): 2026's A/S1 budget 1 200 (2025: 1 200), of which a decision moves 1 195 to P, was
+    'varning: A 2026: budgeten 5 tkr är 1/240 av 2025 års budget 1 200 tkr …; är budgeten i en annan enhet?', the
+    budget as adjusted by the year's changes, not said to be, and a decided reorganisation blamed on a unit. The
+    year's own budget is compared (a unit mistake is in the year file or its table), with last year's as its
+    changes left it; where the changes moved either, it is said."""
+    files = {"2025.yaml": _two(2025, "1200", "500", None, True), "2026.yaml": _two(2026, "1200", "500", "1195", False)}
+    result, folder = _check(run, tmp_path, files)
+    assert result.exit_code == 0
+    assert "budget_storlek_fg_ar" not in result.stdout and "gånger" not in result.stdout \
+        and "1/240" not in result.stdout, result.stdout
+    deviation = run("deviation", "--budgets", folder, "--year", "2026")
+    assert deviation.exit_code == 0 and "its budget of 2025" not in deviation.stderr, deviation.stderr
+    # a budget typed in mnkr (1 for 1 000 tkr), beside decisions in both years: the figures said as they are
+    (tmp_path / "b").mkdir()
+    files = {"2025.yaml": _two(2025, "1200", "500", "200", True), "2026.yaml": _two(2026, "1", "500", "0.1", False)}
+    result, folder = _check(run, tmp_path / "b", files)
+    assert (f"{folder / '2026.yaml'}:5: varning: A 2026: budgeten före årets budgetändringar 1 tkr är 1/1 000 av 2025 "
+            "års budget (justerad med 2025 års budgetändringar) 1 000 tkr (1,0 mnkr); ") in result.stdout, result.stdout
+    deviation = run("deviation", "--budgets", folder, "--year", "2026")
+    assert (f"warning: {folder / '2026.yaml'}:5: the budget of A before the budget changes of the year is 1/1 000 of "
+            "its budget of 2025 (as adjusted by the budget changes of 2025); ") in deviation.stderr, deviation.stderr

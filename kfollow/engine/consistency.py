@@ -343,16 +343,17 @@ def kostnadsslag_findings(budgets: Store) -> list[dict]:
     return findings
 
 
-def _sizes(budgets: Store, ar: int, period: int | None) -> dict[str, dict[str, tuple[int, int | None]]]:
-    """Per förvaltning of `ar`, year to date at `period` (None: the whole year), its budget and utfall
-    as (net, gross) öre: the declared summa, else the sum of the staber (gross: kostnader + intäkter,
-    None where a row is net only)."""
+def _sizes(budgets: Store, ar: int, period: int | None,
+           mode: BudgetMode = BudgetMode.justerad) -> dict[str, dict[str, tuple[int, int | None]]]:
+    """Per förvaltning of `ar`, year to date at `period` (None: the whole year), its budget (as adjusted by the
+    changes decided by then, or the original: `mode`) and utfall as (net, gross) öre: the declared summa, else the
+    sum of the staber (gross: kostnader + intäkter, None where a row is net only)."""
     # (the whole year as the commands resolve it, so that a command's frame is reused, not made again)
     whole = None if period in (None, 12) else period
     try:
-        a = resolve(budgets, ar, whole)
+        a = resolve(budgets, ar, whole, mode)
     except KfollowError:  # a month some rows have not booked (a warning's figures, not the command's)
-        a = resolve(budgets, ar, whole, strict=False)
+        a = resolve(budgets, ar, whole, mode, strict=False)
     out: dict[str, dict[str, tuple[int, int | None]]] = {}
     figures = ("budget", "utfall")
     queries = [(a.lazy().filter(pl.col("vy").is_in(["summa", "stab", "ej_fordelat_stab"]))
@@ -606,14 +607,17 @@ def _budget_sizes(budgets: Store, ar: int, k: int | None, now: dict | None = Non
 def _budget_year_rows(budgets: Store, ar: int) -> list[dict]:
     """The förvaltningar without utfall in `ar` (a next year's budget: `_budget_size_rows` has nothing to compare)
     whose budget for the year is 100 times the previous year's budget or a hundredth of it: forvaltning, ratio,
-    the two budgets (öre, as `_budget_size_rows`), the budget tables of `ar` it comes from. Found by a new user
-    (h78): a budget export in tkr imported as kr (1 250 kr for 1 250 tkr) for a year file in tkr passed `check` and
-    `deviation` without a word, where the year has no utfall yet."""
+    the two budgets (öre, as `_budget_size_rows`), the budget tables of `ar` it comes from, whether the changes of
+    either year moved its figure (`changed`, `changed_before`). Found by a new user (h78): a budget export in tkr
+    imported as kr (1 250 kr for 1 250 tkr) for a year file in tkr passed `check` and `deviation` without a word,
+    where the year has no utfall yet. The year's budget is its own, before the year's changes (a unit mistake is in
+    the year file or the table; a decision moving the money to another förvaltning is none: found in review, h84),
+    the previous year's as its changes left it (the budget the new one follows on)."""
     before = ar - 1
     if before not in budgets.years:
         return []
     info, last = budgets.years[ar], budgets.years[before]
-    now, then = _sizes(budgets, ar, None), _sizes(budgets, before, None)
+    now, then = _sizes(budgets, ar, None, BudgetMode.original), _sizes(budgets, before, None)
     out = []
     for fid, figs in now.items():
         if "budget" not in figs or "utfall" in figs or "budget" not in then.get(fid, {}) \
@@ -629,7 +633,9 @@ def _budget_year_rows(budgets: Store, ar: int) -> list[dict]:
             # (each year's figure as that year presents it)
             shown = (b, p) if gross else (figs["budget"][0] * _sign(info, fid), then[fid]["budget"][0] * _sign(last, fid))
             out.append({"forvaltning": fid, "ratio": b / p, "budget": shown[0], "before": shown[1], "gross": gross,
-                        "tables": ", ".join(info.budget_filer) if fid in _tabled(budgets, ar, "budget") else ""})
+                        "tables": ", ".join(info.budget_filer) if fid in _tabled(budgets, ar, "budget") else "",
+                        "changed": bool(changed_by(budgets, ar, fid)),
+                        "changed_before": bool(changed_by(budgets, before, fid))})
     return out
 
 
@@ -638,8 +644,11 @@ def _budget_years(budgets: Store, ar: int) -> list[dict]:
     info = budgets.years[ar]
     return [finding(
         "budget_storlek_fg_ar", "varning", info.fil, info.forvaltningar[r["forvaltning"]].line,
-        _literal(f"{r['forvaltning']} {ar}: budgeten" + (" (kostnader + intäkter)" if r["gross"] else "") + " ")
-        + "{0:d}" + _literal(f" är {_ratio_text(r['ratio'])} {ar - 1} års budget ") + "{1:d}"
+        _literal(f"{r['forvaltning']} {ar}: budgeten" + (" (kostnader + intäkter)" if r["gross"] else "")
+                 + (" före årets budgetändringar" if r["changed"] else "") + " ")
+        + "{0:d}" + _literal(f" är {_ratio_text(r['ratio'])} {ar - 1} års budget"
+                             + (f" (justerad med {ar - 1} års budgetändringar)" if r["changed_before"] else "") + " ")
+        + "{1:d}"
         + _literal(("; är budgettabellen (" + r["tables"] + ")" if r["tables"] else "; är budgeten")
                    + (f" i en annan enhet? En budgettabells belopp är i kr, vilken enhet årsfilen än har (enhet: "
                       f"{info.enhet}): exportera budgeten i kr och importera den igen" if r["ratio"] < 1 else
@@ -698,8 +707,10 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
                           else f"is {table} or the budget of {ar - 1} in another unit? (enhet: {info.enhet}; a budget "
                           "table's amounts are in kr)")
                 out.append(f"warning: {info.fil}:{info.forvaltningar[r['forvaltning']].line}: the budget of "
-                           f"{r['forvaltning']} is {_times(r['ratio'])} its budget of {ar - 1}; {advice} (kfollow "
-                           "check shows the amounts)")
+                           f"{r['forvaltning']}{' before the budget changes of the year' if r['changed'] else ''} is "
+                           f"{_times(r['ratio'])} its budget of {ar - 1}"
+                           f"{f' (as adjusted by the budget changes of {ar - 1})' if r['changed_before'] else ''}; "
+                           f"{advice} (kfollow check shows the amounts)")
         # (not a later month's: found by a new user; nor of rows not shown: found in review)
         out += forecast_size_warnings(budgets, ar, up_to=month, fids=fids, rows=rows)
         # (where the accounts are known from the tables' passes: a CSV table's would be read again, row
