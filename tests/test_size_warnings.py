@@ -445,3 +445,24 @@ def test_a_next_years_budget_moved_by_a_decision_is_no_unit_mistake(run, tmp_pat
     deviation = run("deviation", "--budgets", folder, "--year", "2026")
     assert (f"warning: {folder / '2026.yaml'}:5: the budget of A before the budget changes of the year is 1/1 000 of "
             "its budget of 2025 (as adjusted by the budget changes of 2025); ") in deviation.stderr, deviation.stderr
+
+
+def test_a_next_years_budget_typed_in_the_wrong_unit_is_told_of_the_year_files_enhet(run, tmp_path):
+    """Found in review (h84): 2026.yaml (enhet: tkr, no budget table) with A/S1 'budget: 1.25' against 1 200 in 2025
+    was told 'En budgettabells belopp är i kr, … exportera budgeten i kr och importera den igen', of a table there
+    is none of. A budget typed in the year file is asked of the unit it was typed in."""
+    files = {"2025.yaml": _two(2025, "1200", "80", None, True), "2026.yaml": _two(2026, "1.25", "9000", None, False)}
+    result, folder = _check(run, tmp_path, files)
+    assert result.exit_code == 0
+    assert (f"{folder / '2026.yaml'}:5: varning: A 2026: budgeten 1,25 tkr är 1/960 av 2025 års budget 1 200 tkr "
+            "(1,2 mnkr); är budgeten skriven i mnkr fast årsfilen har enhet: tkr? Skriv budgeten i tkr, årsfilens "
+            "enhet\n") in result.stdout, result.stdout
+    assert (f"{folder / '2026.yaml'}:11: varning: P 2026: budgeten 9 000 tkr (9,0 mnkr) är 112 gånger 2025 års budget "
+            "80 tkr; är budgeten skriven i kr fast årsfilen har enhet: tkr, eller 2025 års budget i en annan enhet?\n") \
+        in result.stdout, result.stdout
+    assert "budgettabell" not in result.stdout
+    deviation = run("deviation", "--budgets", folder, "--year", "2026")
+    assert (f"warning: {folder / '2026.yaml'}:5: the budget of A is 1/960 of its budget of 2025; is the budget typed "
+            "in mnkr where the year file's enhet is tkr? Write the budget in tkr, the year file's enhet (kfollow check "
+            "shows the amounts)") in deviation.stderr, deviation.stderr
+    assert "budget table" not in deviation.stderr

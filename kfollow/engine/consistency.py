@@ -649,12 +649,39 @@ def _budget_years(budgets: Store, ar: int) -> list[dict]:
         + "{0:d}" + _literal(f" är {_ratio_text(r['ratio'])} {ar - 1} års budget"
                              + (f" (justerad med {ar - 1} års budgetändringar)" if r["changed_before"] else "") + " ")
         + "{1:d}"
-        + _literal(("; är budgettabellen (" + r["tables"] + ")" if r["tables"] else "; är budgeten")
-                   + (f" i en annan enhet? En budgettabells belopp är i kr, vilken enhet årsfilen än har (enhet: "
-                      f"{info.enhet}): exportera budgeten i kr och importera den igen" if r["ratio"] < 1 else
-                      f" eller {ar - 1} års budget i en annan enhet? (enhet: {info.enhet}; en budgettabells belopp "
-                      "är i kr)")),
+        + _literal(_budget_year_advice(r, info.enhet, ar)),
         r["budget"], r["before"], enhet=info.enhet) for r in _budget_year_rows(budgets, ar)]
+
+
+def _budget_year_advice(r: dict, enhet: str, ar: int, swedish: bool = True) -> str:
+    """What a `_budget_year_rows` row `r` asks: of its budget tables, whose amounts are in kr whatever the year
+    file's `enhet`, or, of a budget typed in the year file (no table), of the unit it was typed in (1,25 under
+    enhet: tkr for 1 250 tkr: found in review, h84, where the advice was to export a budget table in kr)."""
+    before = ar - 1
+    if r["tables"]:
+        if swedish:
+            return (f"; är budgettabellen ({r['tables']})" + (
+                f" i en annan enhet? En budgettabells belopp är i kr, vilken enhet årsfilen än har (enhet: {enhet}): "
+                "exportera budgeten i kr och importera den igen" if r["ratio"] < 1 else
+                f" eller {before} års budget i en annan enhet? (enhet: {enhet}; en budgettabells belopp är i kr)"))
+        return (f"; is the budget table ({r['tables']})" + (
+            f" in another unit? A budget table's amounts are in kr, whatever the year file's enhet ({enhet}): export "
+            "the budget in kr and import it again" if r["ratio"] < 1 else
+            f" or the budget of {before} in another unit? (enhet: {enhet}; a budget table's amounts are in kr)"))
+    typed = _typed_unit(r["ratio"], enhet)
+    if typed is None:
+        return (f"; är budgeten eller {before} års budget skriven i en annan enhet än årsfilens? (enhet: {enhet})"
+                if swedish else f"; is the budget or the budget of {before} typed in another unit than the year "
+                f"file's? (enhet: {enhet})")
+    if swedish:
+        return (f"; är budgeten skriven i {typed} fast årsfilen har enhet: {enhet}? Skriv budgeten i {enhet}, "
+                "årsfilens enhet" if r["ratio"] < 1 else
+                f"; är budgeten skriven i {typed} fast årsfilen har enhet: {enhet}, eller {before} års budget i en "
+                "annan enhet?")
+    return (f"; is the budget typed in {typed} where the year file's enhet is {enhet}? Write the budget in {enhet}, "
+            "the year file's enhet" if r["ratio"] < 1 else
+            f"; is the budget typed in {typed} where the year file's enhet is {enhet}, or the budget of {before} in "
+            "another unit?")
 
 
 def _months_to(ar: int, k: int) -> str:
@@ -701,16 +728,11 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
                        "(kfollow check shows the amounts)")
         for r in _budget_year_rows(budgets, ar):  # (a next year's budget, without utfall to compare it with)
             if fids is None or r["forvaltning"] in fids:
-                table = f"the budget table ({r['tables']})" if r["tables"] else "the budget"
-                advice = (f"is {table} in another unit? A budget table's amounts are in kr, whatever the year "
-                          f"file's enhet ({info.enhet}): export the budget in kr and import it again" if r["ratio"] < 1
-                          else f"is {table} or the budget of {ar - 1} in another unit? (enhet: {info.enhet}; a budget "
-                          "table's amounts are in kr)")
                 out.append(f"warning: {info.fil}:{info.forvaltningar[r['forvaltning']].line}: the budget of "
                            f"{r['forvaltning']}{' before the budget changes of the year' if r['changed'] else ''} is "
                            f"{_times(r['ratio'])} its budget of {ar - 1}"
-                           f"{f' (as adjusted by the budget changes of {ar - 1})' if r['changed_before'] else ''}; "
-                           f"{advice} (kfollow check shows the amounts)")
+                           f"{f' (as adjusted by the budget changes of {ar - 1})' if r['changed_before'] else ''}"
+                           f"{_budget_year_advice(r, info.enhet, ar, swedish=False)} (kfollow check shows the amounts)")
         # (not a later month's: found by a new user; nor of rows not shown: found in review)
         out += forecast_size_warnings(budgets, ar, up_to=month, fids=fids, rows=rows)
         # (where the accounts are known from the tables' passes: a CSV table's would be read again, row
@@ -1273,11 +1295,18 @@ def unit_hint(ratio: float, unit: str, swedish: bool = True) -> str | None:
     """The unit a figure `ratio` times its expected size was most likely typed in, where `unit` was
     meant: `kr i stället för tkr` (a figure 1 000 times too large is in a unit 1 000 times smaller);
     None where no such unit exists (kr is the smallest, mnkr the largest)."""
+    typed = _typed_unit(ratio, unit)
+    if typed is None:
+        return None
+    return f"{typed} i stället för {unit}" if swedish else f"{typed} where the form is in {unit}"
+
+
+def _typed_unit(ratio: float, unit: str) -> str | None:
+    """The unit next to `unit` that a figure `ratio` times its expected size was most likely typed in (smaller
+    for a figure too large); None where there is none."""
     i = UNITS.index(unit) if unit in UNITS else None
     j = None if i is None else (i - 1 if ratio >= 1 else i + 1)
-    if j is None or not 0 <= j < len(UNITS):
-        return None
-    return f"{UNITS[j]} i stället för {unit}" if swedish else f"{UNITS[j]} where the form is in {unit}"
+    return UNITS[j] if j is not None and 0 <= j < len(UNITS) else None
 
 
 def _times(ratio: float) -> str:
