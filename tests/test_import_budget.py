@@ -924,6 +924,28 @@ def test_one_mapping_reads_the_huvudbok_and_the_budget_export(tmp_path: Path):
     assert '"5010": "Löner"' in (tmp_path / "u.csv.kalla.json").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("header, row, given, lacking", [
+    ("Period;Konto;Ansvar;Belopp;Kredit", "202601;5010;1120;100,00;30,00", ("Kredit", "kredit", "6:11"),
+     ("Debet", "debet", "5:10")),
+    ("Period;Konto;Ansvar;Debet;Belopp", "202601;5010;1120;100,00;999,00", ("Debet", "debet", "5:10"),
+     ("Kredit", "kredit", "6:11"))])
+def test_belopp_beside_one_of_debet_and_kredit_is_refused_as_ambiguous(tmp_path: Path, header, row, given, lacking):
+    """Found in review (h84): with a mapping naming belopp, debet and kredit, 'Belopp;Kredit' (100,00 and 30,00) was
+    read as belopp 100,00 and the mapped Kredit 30,00 dropped without a word ('Debet;Belopp' likewise), where all
+    three were refused as ambiguous. Belopp beside either is refused the same way, saying which and what to write."""
+    (tmp_path / "map.yaml").write_text(BOTH_MAPPING, encoding="utf-8")
+    (tmp_path / "e.csv").write_text(f"{header}\n{row}\n", encoding="utf-8")
+    result = run("import", "csv", tmp_path / "e.csv", "-m", tmp_path / "map.yaml", "-o", tmp_path / "x.csv")
+    assert result.exit_code == 3
+    mapping = tmp_path / "map.yaml"
+    assert result.stderr.strip() == (
+        f"Error: {tmp_path / 'e.csv'}:1: the header has 'Belopp' and {given[0]!r}, which the mapping names as belopp "
+        f"({mapping}:4:11) and as {given[1]} ({mapping}:{given[2]}); which is the amount? If it is 'Belopp', write a "
+        "mapping for this export without debet and kredit under kolumner; if it is debet and kredit, the export lacks "
+        f"the column {lacking[0]!r} ({lacking[1]} in {mapping}:{lacking[2]})")
+    assert not (tmp_path / "x.csv").exists()
+
+
 def test_where_the_amount_cannot_be_told_what_to_write_under_kolumner(tmp_path: Path):
     """A mapping of one way of the amount against an export of the other is refused with what to add (found by a
     new user, h78: `no column 'Debet' (debet in …); the header has: …` left them to guess that both may be named);

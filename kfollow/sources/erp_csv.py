@@ -328,7 +328,8 @@ def _columns(frame: pl.DataFrame, mapping: LedgerMapping, name: str,
     One mapping serves a huvudbok and a budget export (found by a new user: the budget export, without the
     huvudbok's `Kontonamn`, and with `Belopp` where it has `Debet` and `Kredit`, was refused): a `kontonamn`
     column the header lacks is a note (it only names accounts), and where `kolumner` names both `belopp` and
-    `debet`/`kredit` the header decides which the export has; one that has both is refused (which is the amount?)."""
+    `debet`/`kredit` the header decides which the export has; one that has belopp and debet or kredit (or both) is
+    refused (which is the amount?)."""
     header = [c for c in frame.columns if c != _ROW]
     counted = Counter(c.strip(_BLANKS) for c in written)
     twice = sorted(c for c, n in counted.items() if n > 1)
@@ -344,6 +345,16 @@ def _columns(frame: pl.DataFrame, mapping: LedgerMapping, name: str,
                                        f"mapping names as belopp ({place(k.where('belopp'))}) and as debet and kredit; "
                                        "which is the amount? Keep belopp, or debet and kredit, under kolumner of a "
                                        "mapping for this export")
+    # belopp beside one of debet and kredit is as ambiguous: read as belopp, the other column was dropped without a
+    # word ('Belopp;Kredit', 100 and 30, read as 100; found in review, h84)
+    if k.belopp is not None and k.debet is not None and has(k.belopp) and (has(k.debet) or has(k.kredit)):
+        given, lacking = ("debet", "kredit") if has(k.debet) else ("kredit", "debet")
+        title, missing = getattr(k, given), getattr(k, lacking)
+        raise DataError(name, 1, None, f"the header has {k.belopp!r} and {title!r}, which the mapping names as belopp "
+                                       f"({place(k.where('belopp'))}) and as {given} ({place(k.where(given))}); which "
+                                       f"is the amount? If it is {k.belopp!r}, write a mapping for this export without "
+                                       f"debet and kredit under kolumner; if it is debet and kredit, the export lacks "
+                                       f"the column {missing!r} ({lacking} in {place(k.where(lacking))})")
     if pair:
         wanted["debet"], wanted["kredit"] = ("debet", k.debet), ("kredit", k.kredit)
     else:
