@@ -1587,6 +1587,37 @@ def test_erp_csv_the_names_after_object_codes_are_noted_and_a_code_with_two_name
     assert "objekt" not in json.loads((tmp_path / "out.csv.kalla.json").read_text(encoding="utf-8"))
 
 
+def test_erp_csv_a_code_written_with_its_name_in_other_case_is_no_second_name_and_every_name_is_said(tmp_path: Path):
+    """Found in review (h84): '1120  ekonomi' beside '1120 Ekonomi' was warned of as two names of 1120 (a difference
+    of case and blanks), and '1120 Ekonomistab' further down was not named, only the first conflict of a code being
+    kept. Names are compared without case and blanks, and a warning names every name of a code (up to five)."""
+    body = ("Period;Konto;Ansvar;Verksamhet;Belopp\n"
+            "202401;4010;1120 Ekonomi;100;1,00\n"
+            "202401;4010;1120  ekonomi;100;2,00\n"
+            "202401;4010;1120 Ekonomi ;100;4,00\n"
+            "202401;4010;1120 EKO NOMI;100;8,00\n"
+            "202401;4010;1120 Ekonomistab;100;16,00\n")
+    result = csv_import(tmp_path, body, OBJECT_MAPPING)
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == [
+        f"warning: {tmp_path / 'erp.csv'}:6:3: Ansvar '1120 Ekonomistab' here and '1120 Ekonomi' on line 2 give the "
+        "code 1120 two names; both are read as 1120 (stab EKO): the name is no part of the key, so check the code of "
+        "the one that is wrong in the export"]
+    assert json.loads((tmp_path / "out.csv.kalla.json").read_text(encoding="utf-8"))["objekt"] == {
+        "Ansvar": {"1120": "Ekonomi"}}
+    same = csv_import(tmp_path, "\n".join(body.splitlines()[:5]) + "\n", OBJECT_MAPPING)
+    assert same.exit_code == 0 and "warning" not in same.stderr, same.stderr
+    many = csv_import(tmp_path, "Period;Konto;Ansvar;Verksamhet;Belopp\n" + "".join(
+        f"202401;4010;1120 {name};100;1,00\n" for name in
+        ("Ekonomi", "HR-stab", "ekonomi", "Lönestab", "Arkivet", "Bemanning", "Centrum")), OBJECT_MAPPING)
+    assert [line for line in many.stderr.splitlines() if line.startswith("warning:")] == [
+        f"warning: {tmp_path / 'erp.csv'}:3:3: Ansvar '1120 HR-stab' here, '1120 Ekonomi' on line 2, '1120 Lönestab' "
+        "on line 5, '1120 Arkivet' on line 6 and '1120 Bemanning' on line 7 (and 1 more name) give the code 1120 6 "
+        "names; all are read as 1120 (stab EKO): the name is no part of the key, so check the code of the one that is "
+        "wrong in the export"]
+
+
 def test_erp_csv_an_object_cell_whose_code_and_name_cannot_be_told_apart_is_looked_up_as_written(tmp_path: Path):
     """What is no code and a name stays the cell as written (h74): a first word without a digit (`Nord Ost`, a code
     of letters or a name of two words?), a one-letter or digit part after the code (`1120 A`, `1120 12`: a code

@@ -76,7 +76,7 @@ class Imported:
     # (column, ((code, name), …)): the names a CSV export's object cells give after their codes (`1120 Ekonomi`), the
     # first each code is written with, for the table's note
     object_names: tuple = ()
-    warnings: tuple[str, ...] = ()  # for the person importing: a code written with two names
+    warnings: tuple[str, ...] = ()  # for the person importing: a code written with two names or more
 
 
 def apply_mapping(ledger: Ledger, mapping: LedgerMapping, unmapped_empty: bool = False) -> Imported:
@@ -167,7 +167,9 @@ def _object_names(named: dict[str, tuple[KeyMap, dict[str, tuple[str, str, str]]
     """The names an export's object cells give after their codes (`1120 Ekonomi`), the first each code is written
     with, per column (for the note, as an account's name is noted); and a warning where a code is written with two
     names (`1120 Ekonomi` and `1120 HR`: both read as 1120, where one of them may be the wrong code; found by a new
-    user, h78). Names compared with their blanks as one space."""
+    user, h78). Names compared without case and blanks (`1120  ekonomi` is `1120 Ekonomi`), and a warning names
+    every name of a code, up to `NAMES_LISTED` (found in review, h84: a difference of case was warned of, and a
+    really different third name not said, only the first conflict being kept)."""
     from kfollow.sources.files import NAME_LIMIT
 
     noted, warnings = [], []
@@ -176,29 +178,41 @@ def _object_names(named: dict[str, tuple[KeyMap, dict[str, tuple[str, str, str]]
             continue
         first = (kept.filter(pl.col(source).is_in(list(cells))).group_by(source).agg(pl.col("rad").min())
                  .sort("rad"))
-        names: dict[str, tuple[str, str, int]] = {}  # code → (its first name, its cell, the row)
-        twice: dict[str, tuple[str, int, str, int, str]] = {}
+        names: dict[str, dict[str, tuple[str, str, int]]] = {}  # code → name compared → (name, its cell, the row)
+        ids: dict[str, str] = {}
         for cell, rad in first.iter_rows():
             code, name, id_ = cells[cell]
             name = " ".join(name.split())
             name = name if len(name) <= NAME_LIMIT else name[:NAME_LIMIT - 1] + "…"
-            if code not in names:
-                names[code] = (name, cell, rad)
-            elif name != names[code][0] and code not in twice:
-                twice[code] = (names[code][1], names[code][2], cell, rad, id_)
-        noted.append((key.kolumn, tuple((code, name) for code, (name, _, _) in sorted(names.items()))))
+            names.setdefault(code, {}).setdefault("".join(name.split()).casefold(), (name, cell, rad))
+            ids[code] = id_
+        noted.append((key.kolumn, tuple((code, next(iter(written.values()))[0])
+                                        for code, written in sorted(names.items()))))
         field = ledger.field(source)
-        for code, (one, at, other, rad, id_) in list(twice.items())[:LISTED]:
+        twice = [(code, list(written.values())) for code, written in names.items() if len(written) > 1]
+        for code, written in twice[:LISTED]:
+            (_, one, at), (_, other, rad) = written[0], written[1]  # (said at the row of the second name)
+            rest = written[2:NAMES_LISTED]
             line = ledger.line(rad)
-            read = f"{key.name} {id_}" if id_ else "no " + key.name
-            warnings.append(f"{ledger.name}:{line}{f':{field}' if field else ''}: {key.kolumn} {other!r} here and "
-                            f"{one!r} on line {ledger.line(at)} give the code {code} two names; both are read as "
-                            f"{code} ({read}): the name is no part of the key, so check the code of the one that is "
-                            "wrong in the export")
+            read = f"{key.name} {ids[code]}" if ids[code] else "no " + key.name
+            also = [f"{one!r} on line {ledger.line(at)}"] + [f"{c!r} on line {ledger.line(r)}" for _, c, r in rest]
+            more = len(written) - 2 - len(rest)
+            count = _NUMBERS.get(len(written), str(len(written)))
+            listed = ", ".join([f"{other!r} here", *also[:-1]]) + f" and {also[-1]}"
+            if more:
+                listed += f" (and {_count(more, 'more name')})"
+            warnings.append(f"{ledger.name}:{line}{f':{field}' if field else ''}: {key.kolumn} {listed} give the code "
+                            f"{code} {count} names; {'both' if len(written) == 2 else 'all'} are read as {code} "
+                            f"({read}): the name is no part of the key, so check the code of the one that is wrong "
+                            "in the export")
         if len(twice) > LISTED:
             warnings.append(f"and {_count(len(twice) - LISTED, 'more code')} of column {key.kolumn} written with "
-                            "two names")
+                            "two names or more")
     return tuple(n for n in noted if n[1]), tuple(warnings)
+
+
+NAMES_LISTED = 5  # the names of one code a warning lists at most
+_NUMBERS = {2: "two", 3: "three", 4: "four", 5: "five"}
 
 
 def check_amounts(ledger: Ledger, what: str = "") -> None:
