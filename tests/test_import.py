@@ -1434,11 +1434,13 @@ def test_erp_csv_a_month_by_its_whole_name_is_read_beside_the_whole_year(tmp_pat
             "september-2024;4010;1100;100;x;64,00\n"
             "2024 October;4010;1100;100;x;128,00\n"
             "december 2024;4010;1100;100;x;256,00\n"
-            "Sept 2024;4010;1100;100;x;512,00\n")  # (September's common short form: found in review)
+            "Sept 2024;4010;1100;100;x;512,00\n"  # (September's common short form: found in review)
+            "sept. 2024;4010;1100;100;x;1024,00\n"  # (a dot after a short name: found in review, h84)
+            "2024-jan.;4010;1100;100;x;2048,00\n")
     assert csv_facts(tmp_path, body) == {
-        ("2024-01", "ADM", "EKO", "100", "4010", "kostnad"): "32.00",
+        ("2024-01", "ADM", "EKO", "100", "4010", "kostnad"): "2080.00",
         ("2024-03", "ADM", "EKO", "100", "4010", "kostnad"): "31.00",
-        ("2024-09", "ADM", "EKO", "100", "4010", "kostnad"): "576.00",
+        ("2024-09", "ADM", "EKO", "100", "4010", "kostnad"): "1600.00",
         ("2024-10", "ADM", "EKO", "100", "4010", "kostnad"): "128.00",
         ("2024-12", "ADM", "EKO", "100", "4010", "kostnad"): "256.00",
     }

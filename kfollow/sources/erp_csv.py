@@ -66,6 +66,9 @@ _MONTHS = {name: f"{number:02d}" for number, names in enumerate(
      ("maj", "may"), ("jun", "juni", "june"), ("jul", "juli", "july"), ("aug", "augusti", "august"),
      ("sep", "sept", "september"), ("okt", "oct", "oktober", "october"), ("nov", "november"), ("dec", "december")),
     start=1) for name in names}
+# a short name may end with a dot (`sept. 2024`, `jan. 2024`: found in review, h84, where `Sept 2024` was read)
+_MONTHS |= {f"{name}.": _MONTHS[name] for name in ("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt",
+                                                    "oct", "nov", "dec")}
 
 
 @dataclass(frozen=True)
@@ -527,14 +530,14 @@ def _ledger_frame(frame: pl.DataFrame, columns: dict[str, str], mapping: LedgerM
 
 
 def _month_by_name(period: pl.Expr) -> pl.Expr:
-    """A period written `2024-jan` or `jan 2024` (`-` or a space between), or with the month's whole name
-    (`mars 2024`, `2024-mars`, `March 2024`), as `2024-01`; any other as it is. A year of two digits (`jan-24`,
+    """A period written `2024-jan` or `jan 2024` (`-` or a space between; a dot after a short name, `sept. 2024`), or
+    with the month's whole name (`mars 2024`, `2024-mars`, `March 2024`), as `2024-01`; any other as it is. A year of two digits (`jan-24`,
     Excel's mmm-yy, or the 24th of January?) is not read (`_message` says so)."""
     lower = period.str.to_lowercase()
-    year = pl.coalesce(lower.str.extract(r"^([0-9]{4})[- ][a-z]{3,9}$", 1),
-                       lower.str.extract(r"^[a-z]{3,9}[- ]([0-9]{4})$", 1))
-    named = pl.coalesce(lower.str.extract(r"^[0-9]{4}[- ]([a-z]{3,9})$", 1),
-                        lower.str.extract(r"^([a-z]{3,9})[- ][0-9]{4}$", 1))
+    year = pl.coalesce(lower.str.extract(r"^([0-9]{4})[- ][a-z]{3,9}\.?$", 1),
+                       lower.str.extract(r"^[a-z]{3,9}\.?[- ]([0-9]{4})$", 1))
+    named = pl.coalesce(lower.str.extract(r"^[0-9]{4}[- ]([a-z]{3,9}\.?)$", 1),
+                        lower.str.extract(r"^([a-z]{3,9}\.?)[- ][0-9]{4}$", 1))
     month = named.replace_strict(_MONTHS, default=None, return_dtype=pl.String)
     return pl.when(year.is_not_null() & month.is_not_null()).then(pl.concat_str(year, pl.lit("-"), month)).otherwise(period)
 
