@@ -919,6 +919,15 @@ def test_erp_csv_a_missing_column_is_never_hinted_at_a_column_the_mapping_reads_
                                      "read already: 'Kst', 'Text'")
 
 
+def test_erp_csv_an_empty_header_cell_is_said_as_a_column_without_a_name(tmp_path: Path):
+    """Found in review (h84): an empty header cell was listed as '' among the columns the mapping does not read."""
+    result = csv_import(tmp_path, "Period;;Ansvar;Verksamhet;Belopp\n202401;4010;1100;100;1,00\n")
+    assert result.exit_code == 3
+    assert result.stderr.strip() == (f"Error: {tmp_path / 'erp.csv'}:1: no column 'Konto' (konto in "
+                                     f"{tmp_path / 'map.yaml'}:12:10); the header's columns that the mapping does not "
+                                     "read already: a column without a name (column 2)")
+
+
 def test_erp_csv_missing_column_and_unmapped_objects(tmp_path: Path):
     result = csv_import(tmp_path, "Period;Konto;Ansvaret;Verksamhet;Belopp\n202401;4010;1100;100;1,00\n")
     assert result.exit_code == 3 and "no column 'Ansvar'" in result.stderr and "did you mean 'Ansvaret'" in result.stderr

@@ -374,7 +374,12 @@ def _columns(frame: pl.DataFrame, mapping: LedgerMapping, name: str,
     # a hint never names a column the mapping reads as something else (found by a new user: 'Kontonamn', lacking,
     # was told "did you mean 'Konto'?", the account's column)
     used = {title.strip(_BLANKS) for _, title in wanted.values() if has(title)}
-    free = [c for c in stripped if c not in used]
+    free = [c for c in stripped if c not in used and c]
+    # (an empty header cell is said as one, not as '': found in review, h84)
+    unnamed = [i for i, c in enumerate(written, 1) if not c.strip(_BLANKS)]
+    said_free = [repr(c) for c in free] + ([f"a column without a name (column {unnamed[0]})" if len(unnamed) == 1 else
+                                            f"columns without a name (columns {', '.join(map(str, unnamed))})"]
+                                           if unnamed else [])
     notes = ()
     if k.kontonamn is not None and "kontonamn" not in wanted:  # a name of the accounts, no figure: read without it
         close = difflib.get_close_matches(k.kontonamn, free, n=1)
@@ -389,7 +394,7 @@ def _columns(frame: pl.DataFrame, mapping: LedgerMapping, name: str,
         if title.strip(_BLANKS) not in stripped:
             close = difflib.get_close_matches(title, free, n=1)
             hint = f"did you mean {close[0]!r}?" if close else \
-                f"the header's columns that the mapping does not read already: {', '.join(map(repr, free))}" if free \
+                f"the header's columns that the mapping does not read already: {', '.join(said_free)}" if said_free \
                 else f"the mapping reads every other column of the header already ({', '.join(map(repr, stripped))})"
             other = ""
             if column == "belopp" and k.debet is not None:  # neither way of the amount
