@@ -946,6 +946,19 @@ def test_belopp_beside_one_of_debet_and_kredit_is_refused_as_ambiguous(tmp_path:
     assert not (tmp_path / "x.csv").exists()
 
 
+def test_a_missing_amount_column_lists_no_header_the_mapping_reads_whole(tmp_path: Path):
+    """Found in review (h84): 'Period;Konto;Ansvar;Kredit' against a mapping of belopp, debet and kredit was told
+    "no column 'Debet' …, nor 'Belopp' …; the mapping reads every other column of the header already ('Period',
+    'Konto', 'Ansvar', 'Kredit')", a list that says nothing of the amount's column. It is left out."""
+    (tmp_path / "map.yaml").write_text(BOTH_MAPPING, encoding="utf-8")
+    (tmp_path / "e.csv").write_text("Period;Konto;Ansvar;Kredit\n202601;5010;1120;30,00\n", encoding="utf-8")
+    result = run("import", "csv", tmp_path / "e.csv", "-m", tmp_path / "map.yaml", "-o", tmp_path / "x.csv")
+    assert result.exit_code == 3
+    assert result.stderr.strip() == (
+        f"Error: {tmp_path / 'e.csv'}:1: no column 'Debet' (debet in {tmp_path / 'map.yaml'}:5:10), nor 'Belopp' "
+        f"(belopp in {tmp_path / 'map.yaml'}:4:11)")
+
+
 def test_where_the_amount_cannot_be_told_what_to_write_under_kolumner(tmp_path: Path):
     """A mapping of one way of the amount against an export of the other is refused with what to add (found by a
     new user, h78: `no column 'Debet' (debet in …); the header has: …` left them to guess that both may be named);

@@ -403,7 +403,10 @@ def _columns(frame: pl.DataFrame, mapping: LedgerMapping, name: str,
                 other = f", nor {k.belopp!r} (belopp in {place(k.where('belopp'))})"
             elif column in ("belopp", "debet", "kredit"):  # the export may write the amount the other way
                 hint = _other_amount(column, list(stripped)) or hint
-            raise DataError(name, 1, None, f"no column {title!r} ({what} in {place(at.get(column))}){other}; {hint}")
+            if other and not said_free:  # (the header's every column read: its list says nothing of the amount's;
+                hint = ""  # found in review, h84)
+            raise DataError(name, 1, None, f"no column {title!r} ({what} in {place(at.get(column))}){other}"
+                                           + (f"; {hint}" if hint else ""))
         found[column] = stripped[title.strip(_BLANKS)]
     return found, notes
 
