@@ -28,7 +28,9 @@ def test_a_documents_month_cells_are_said_in_words(run, tmp_path):
     ekonomi = next(line for line in text.splitlines() if line.startswith("| Ekonomistab "))
     assert "| oktober        |" in ekonomi, ekonomi
     assert "| **–**          |" in next(line for line in text.splitlines() if line.startswith("| **Summa KSF**"))
-    assert not [line for line in text.split("\n---\n")[0].splitlines() if line.startswith("|") and "2024-" in line]
+    # (no month cell: the budget changes' decision dates are dates, as typed, `2024-06-17`)
+    assert not [line for line in text.split("\n---\n")[0].splitlines() if line.startswith("|") and "2024-" in line
+                and not line.startswith("| KS 2024-06-17 § 98 (påhittat) | 2024-06-17 |")]
 
     book = tmp_path / "r.xlsx"
     assert run("report", "--budgets", ANSWERED, "--period", "2024-10", "-o", book).exit_code == 0
@@ -107,8 +109,8 @@ def test_a_workbooks_sources_are_its_last_sheet_as_the_other_formats_end_with_th
     footer = [line.removesuffix("  ") for line in ending.strip().splitlines()]
     assert footer[0] == "*Underlag för granskning:*"
     wb = openpyxl.load_workbook(io.BytesIO(book.read_bytes()))
-    assert wb.sheetnames == ["Per förvaltning", "Per stab", "Per kostnadsslag", "Största avvikelser", "Jämförelse",
-                             "Månader", "Underlag för granskning"]
+    assert wb.sheetnames == ["Per förvaltning", "Per stab", "Ombudgeteringar", "Per kostnadsslag", "Största avvikelser",
+                             "Jämförelse", "Månader", "Underlag för granskning"]
     sources = [row[0] for row in wb["Underlag för granskning"].iter_rows(values_only=True)]
     assert sources == ["Underlag för granskning", *footer[1:]]
     assert sources[-1] == "Rapportens period: januari–augusti 2024; senast bokförda period i underlaget: oktober 2024"

@@ -78,6 +78,13 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
         sections.append(Section("Resultat per stab, med kommentarer" if commented else "Resultat per stab",
                                 by_stab, comments=commented, short="Per stab"))
         sections.append(Section("Avvikelse per stab", by_stab, chart="avvikelse", table=False))
+    # the budget changes decided up to the period, that Budget helår counts: how a reader traces it back to the
+    # budget first decided (found by a förvaltningsekonom: a stab's budget stood adjusted by 3 000 tkr, the
+    # decision and the amount named nowhere in the document); after the stab table, whose rows they name
+    if not (konto or kostnadsslag):
+        changed = _changes(store, year, month, forvaltning, staber, verksamheter, unit, several=len(fids) > 1)
+        sections += [changed] if changed is not None else []
+    if not verksamheter:
         # the cut by kostnadsslag, but not of a single kostnadsslag chosen (it would repeat the stab table);
         # the largest parts whatever the filter
         if has_accounts and len(kostnadsslag or ()) != 1:
@@ -155,6 +162,39 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
         sections = _without_budget(sections, year, changed)
     sections = [replace(s, report=_for_people(s.report, info.rubriker, year)) for s in sections]
     return Document(title, tuple(sections), tuple(footer), unit, said=tuple(p.messages))
+
+
+def _changes(store: Store, year: int, month: int | None, forvaltning: list[str] | None, staber: list[str] | None,
+             verksamheter: list[str] | None, unit: str, several: bool) -> Section | None:
+    """The year's budget changes (ombudgeteringar) decided up to `month` (the whole year without one), of the
+    staber or verksamheter chosen: date, decision, the stab (by its name) or verksamhet it moves, the decision's
+    text and its amount as the förvaltning's budget presents it, and each förvaltning's sum; None where there are
+    none. The förvaltning's column only where the document has several."""
+    report = operations.changes(store, year, forvaltning, unit, month)
+    frame = report.frame
+    rows = pl.col("radtyp") == "rad"
+    if staber or verksamheter:  # (a stab's own report: its changes, and their sum)
+        frame = frame.filter(rows & (pl.col("stab").is_in(staber or []) | pl.col("verksamhet").is_in(verksamheter or [])))
+        frame = pl.concat([frame, frame.group_by("forvaltning", maintain_order=True).agg(pl.col("netto").sum()).with_columns(
+            radtyp=pl.lit("summa"), beslut=pl.lit("Summa ombudgeteringar"))], how="diagonal_relaxed").select(report.frame.columns)
+    if frame.filter(rows).is_empty():
+        return None
+    # a stab as the tables name it (its namn), not by its key
+    names = store.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == "stab")).select(
+        "forvaltning", pl.col("nyckel").alias("stab"), pl.col("namn").alias("_namn")).unique(["forvaltning", "stab"])
+    frame = frame.join(names, on=["forvaltning", "stab"], how="left").with_columns(
+        stab=pl.coalesce("_namn", "stab")).drop("_namn")
+    shown = {"datum", "beslut", "stab", "text", "netto"} | ({"forvaltning"} if several else set()) | (
+        {"verksamhet"} if frame["verksamhet"].is_not_null().any() else set())
+    # (the decision first: it labels the row, and the sum's `Summa ombudgeteringar` stands there, not under an empty
+    # date a Markdown viewer would drop)
+    columns = tuple(replace(c, header="Belopp") if c.name == "netto" else
+                    replace(c, people=c.people and c.name in shown) for c in sorted(report.columns,
+                                                                                   key=lambda c: c.name != "beslut"))
+    report = replace(report, frame=frame, columns=columns, notes=(
+        *report.notes, "Budgeten i tabellerna är den ursprungliga budgeten ändrad med dessa ombudgeteringar; Belopp "
+                       "är ändringen av budgeten."))
+    return Section("Ombudgeteringar", report, short="Ombudgeteringar")
 
 
 def _booked(year: int, month: int | None, booked: int | None) -> str:

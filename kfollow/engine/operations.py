@@ -857,8 +857,10 @@ def sort_by_change(frame: pl.DataFrame) -> pl.DataFrame:
             .sort("_bi", "_m", "_r", "_i").drop("_i", "_b", "_r", "_m", "_bi"))
 
 
-def budget_changes_report(budgets: Store, year: int, forvaltning: list[str] | None = None) -> pl.DataFrame:
-    """Each budget change (ombudgetering) line of a year, öre, and the sum per förvaltning.
+def budget_changes_report(budgets: Store, year: int, forvaltning: list[str] | None = None,
+                          month: int | None = None) -> pl.DataFrame:
+    """Each budget change (ombudgetering) line of a year, öre, and the sum per förvaltning; with `month`, those
+    decided up to and including it (the changes a report of that period counts in its budget).
 
     belopp is the amount as decided, of its post (kostnader, intakter or netto); netto is its
     effect on the budget as the förvaltning presents it (nettokostnad, or resultat for a resultat
@@ -870,7 +872,8 @@ def budget_changes_report(budgets: Store, year: int, forvaltning: list[str] | No
     lines = (
         # a line's rows (its stab, verksamhet and the summa it also moves) are one line; the summa alone
         # is the line of a förvaltning written as its summa
-        budgets.changes.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))
+        budgets.changes.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids)
+                               & (pl.col("manad") <= (month or 12)))
         .group_by("rad", maintain_order=True)
         .agg(pl.col("datum").first(), pl.col("beslut").first(), pl.col("forvaltning").first(),
              pl.col("nyckel").filter(pl.col("vy") == "stab").first().alias("stab"),
@@ -1369,8 +1372,10 @@ def _names(store: Store, year: int, staber: list[str] | None, verksamheter: list
 
 
 def changes(store: Store, year: int | None = None, forvaltning: list[str] | None = None,
-            unit: str = "mnkr") -> Report:
-    """`budget_changes_report` as a `Report`."""
+            unit: str = "mnkr", month: int | None = None) -> Report:
+    """`budget_changes_report` as a `Report`; with `month`, the changes decided up to and including it
+    (`Ombudgeteringar 2026-08 (ack.)`)."""
     year = selection.year_or_latest(store, year)
-    return as_report(budget_changes_report(store, year, forvaltning), store.years[year].rubriker, store=store,
-                     title=f"Ombudgeteringar {year}", unit=unit)
+    when = f"{year}-{month:02d} (ack.)" if month else str(year)
+    return as_report(budget_changes_report(store, year, forvaltning, month), store.years[year].rubriker, store=store,
+                     title=f"Ombudgeteringar {when}", unit=unit)

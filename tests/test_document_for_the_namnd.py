@@ -1,0 +1,106 @@
+"""A förvaltningsekonom's tertial report for the nämnd (`kfollow report --period 2026-08 --forvaltning SOC
+--top 10 -o tertial2-soc.docx`, and of three förvaltningar) on a year with one budget change (KF 2026-05-20
+§ 64, +3 000 tkr to stab EKB) and forecasts per stab, one stab without (found in review, h83)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+def _months(per_month: int) -> str:
+    return "{" + ", ".join(f"2026-{m:02d}: {per_month}" for m in range(1, 9)) + "}"
+
+
+YEAR = f"""ar: 2026
+organisation: Lillby kommun
+enhet: tkr
+verksamheter: {{"100": Nämnd- och styrelseverksamhet, "920": Gemensamma verksamheter, "410": Individ- och familjeomsorg,
+  "470": Ekonomiskt bistånd, "510": Äldreomsorg, "520": Hemtjänst}}
+forvaltningar:
+  KSF:
+    namn: Kommunstyrelseförvaltningen
+    staber:
+      LED: {{namn: Ledningsstab, budget: 12000, utfall: {_months(1000)}, prognos: {{2026-08: 12100}}}}
+      EKO: {{namn: Ekonomistab, budget: 6000, utfall: {_months(480)}, prognos: {{2026-08: 5800}}}}
+    verksamheter:
+      "100": {{budget: 12000, utfall: {_months(1000)}}}
+      "920": {{budget: 6000, utfall: {_months(480)}}}
+  SOC:
+    namn: Socialförvaltningen
+    staber:
+      IFO: {{namn: Individ- och familjeomsorg, budget: 24000, utfall: {_months(2100)}, prognos: {{2026-08: 25000}}}}
+      EKB: {{namn: Ekonomiskt bistånd, budget: 18000, utfall: {_months(1700)}, prognos: {{2026-08: 21500}}}}
+      ADM: {{namn: Administration, budget: 6000, utfall: {_months(500)}}}
+    verksamheter:
+      "410": {{budget: 30000, utfall: {_months(2600)}}}
+      "470": {{budget: 18000, utfall: {_months(1700)}}}
+  VOF:
+    namn: Vård- och omsorgsförvaltningen
+    staber:
+      SAB: {{namn: Särskilt boende, budget: 36000, utfall: {_months(3050)}, prognos: {{2026-08: 36600}}}}
+      HEM: {{namn: Hemtjänst, budget: 24000, utfall: {_months(1950)}, prognos: {{2026-08: 23500}}}}
+    verksamheter:
+      "510": {{budget: 36000, utfall: {_months(3050)}}}
+      "520": {{budget: 24000, utfall: {_months(1950)}}}
+ombudgeteringar:
+  - datum: 2026-05-20
+    beslut: KF 2026-05-20 § 64
+    text: Tillskott för ökade kostnader för ekonomiskt bistånd.
+    rader:
+      - {{forvaltning: SOC, stab: EKB, verksamhet: "470", belopp: 3000}}
+"""
+
+
+@pytest.fixture
+def lillby(tmp_path: Path) -> Path:
+    folder = tmp_path / "budgets"
+    folder.mkdir()
+    (folder / "2026.yaml").write_text(YEAR, encoding="utf-8")
+    return folder
+
+
+def _report(run, folder: Path, *args: str, name: str = "r.md") -> str:
+    out = folder.parent / name
+    result = run("report", "--budgets", folder, "--period", "2026-08", "--top", "10", *args, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    return out.read_text(encoding="utf-8")
+
+
+def _section(text: str, heading: str) -> str:
+    """The Markdown of one section: from its heading to the next."""
+    return text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_document_names_the_budget_changes_that_its_budget_counts(run, lillby):
+    """The per-stab table showed EKB's Budget helår 21,0 (18,0 first decided, +3,0 by KF § 64) and nothing named the
+    decision or the 3 000 tkr; the document now lists the changes decided up to its period."""
+    text = _report(run, lillby, "--forvaltning", "SOC")
+    changes = _section(text, "Ombudgeteringar")
+    assert changes.splitlines()[:7] == [
+        "",
+        "Ombudgeteringar januari–augusti 2026, belopp i mnkr",
+        "",
+        "| Beslut                    | Datum      | Stab               | Verksamhet   |   Belopp | Text "
+        "                                                 |",
+        "|:--------------------------|:-----------|:-------------------|:-------------|---------:|:-----"
+        "-------------------------------------------------|",
+        "| KF 2026-05-20 § 64        | 2026-05-20 | Ekonomiskt bistånd | 470          |      3,0 | Tillskott för "
+        "ökade kostnader för ekonomiskt bistånd. |",
+        "| **Summa ombudgeteringar** |            |                    |              |      3,0 |            "
+        "                                           |",
+    ]
+    assert ("Anm.: Budgeten i tabellerna är den ursprungliga budgeten ändrad med dessa ombudgeteringar; Belopp är "
+            "ändringen av budgeten.") in changes
+    # after the stab table whose Budget helår it explains (21,0 = 18,0 + 3,0)
+    assert text.index("## Resultat per stab") < text.index("## Ombudgeteringar")
+    assert "| Ekonomiskt bistånd         |     13,5 |     13,6 |        -0,1 |          -0,7 |               39,5 " \
+           "|           21,0 |" in text
+    # of three förvaltningar: the förvaltning named on each line
+    every = _section(_report(run, lillby, name="all.md"), "Ombudgeteringar")
+    assert "| Förvaltning " in every and "| SOC " in every
+    # a report of April: the change of May is not yet counted, nor listed
+    april = lillby.parent / "april.md"
+    assert run("report", "--budgets", lillby, "--period", "2026-04", "-o", april).exit_code == 0
+    assert "Ombudgeteringar" not in april.read_text(encoding="utf-8")
