@@ -104,3 +104,16 @@ def test_the_document_names_the_budget_changes_that_its_budget_counts(run, lillb
     april = lillby.parent / "april.md"
     assert run("report", "--budgets", lillby, "--period", "2026-04", "-o", april).exit_code == 0
     assert "Ombudgeteringar" not in april.read_text(encoding="utf-8")
+
+
+def test_a_document_of_one_forvaltning_does_not_repeat_it_as_a_total(run, lillby):
+    """`--forvaltning SOC`: `Resultat per förvaltning` was the row Socialförvaltningen and an identical `Summa
+    nettokostnad` under it (and Andel av summa 100,0); it is now the one row. Several förvaltningar keep their sum."""
+    one = _section(_report(run, lillby, "--forvaltning", "SOC"), "Resultat per förvaltning")
+    rows = [line for line in one.splitlines() if line.startswith("| ")]
+    assert [line.split("|")[1].strip() for line in rows] == ["Förvaltning", "**Socialförvaltningen**"]
+    assert rows[1].startswith("| **Socialförvaltningen** |     33,5 |     34,4 |        -0,9 |          -2,7 |    ")
+    assert "Andel av summa" not in rows[0]
+    every = _section(_report(run, lillby, name="all.md"), "Resultat per förvaltning")
+    assert "| **Summa nettokostnad**             |     85,5 |     86,2 |        -0,7 |          -0,9 |              " \
+           "100,0 |" in every

@@ -22,7 +22,7 @@ from kfollow.options import By
 from kfollow.report import ColumnNote, Document, LeftOutNote, Report, Section
 from kfollow.sources import provenance
 from kfollow.store import Store
-from kfollow.vocabulary import CATALOGUE
+from kfollow.vocabulary import CATALOGUE, RowKind
 
 
 def economy(store: Store, year: int | None = None, period: str | int | None = None,
@@ -160,6 +160,7 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
     if store.amounts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))["budget"].is_null().all():
         changed = not store.changes.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids)).is_empty()
         sections = _without_budget(sections, year, changed)
+    sections = [replace(s, report=_without_repeated_total(s.report)) for s in sections]
     sections = [replace(s, report=_for_people(s.report, info.rubriker, year)) for s in sections]
     return Document(title, tuple(sections), tuple(footer), unit, said=tuple(p.messages))
 
@@ -195,6 +196,25 @@ def _changes(store: Store, year: int, month: int | None, forvaltning: list[str] 
         *report.notes, "Budgeten i tabellerna är den ursprungliga budgeten ändrad med dessa ombudgeteringar; Belopp "
                        "är ändringen av budgeten."))
     return Section("Ombudgeteringar", report, short="Ombudgeteringar")
+
+
+def _without_repeated_total(report: Report) -> Report:
+    """A table of one förvaltning shown as one row (`Resultat per förvaltning` of a förvaltning's own report) without
+    its Summa, which repeats the row's every figure, nor its share of that sum (100,0) (found by a förvaltningsekonom:
+    `Socialförvaltningen` and an identical `Summa nettokostnad` under it). Its varav lines (--gross) go with it."""
+    frame = report.frame
+    if "radtyp" not in frame.columns:
+        return report
+    kinds = frame["radtyp"].to_list()
+    varav = {RowKind.kostnader.value, RowKind.intakter.value}
+    if RowKind.summa.value not in kinds:
+        return report
+    at = kinds.index(RowKind.summa.value)
+    if not (kinds[:1] == [RowKind.forvaltning.value] and set(kinds[1:at]) <= varav and set(kinds[at + 1:]) <= varav):
+        return report
+    shares = {"andel_pct", *(c.name for c in report.columns if re.fullmatch(r"andel_\d{4}_pct", c.name))}
+    return replace(report, frame=frame.head(at), columns=tuple(
+        replace(c, people=False) if c.name in shares else c for c in report.columns))
 
 
 def _booked(year: int, month: int | None, booked: int | None) -> str:
