@@ -117,3 +117,25 @@ def test_a_document_of_one_forvaltning_does_not_repeat_it_as_a_total(run, lillby
     every = _section(_report(run, lillby, name="all.md"), "Resultat per förvaltning")
     assert "| **Summa nettokostnad**             |     85,5 |     86,2 |        -0,7 |          -0,9 |              " \
            "100,0 |" in every
+
+
+def test_a_documents_table_leaves_out_forecast_columns_without_a_figure(run, lillby):
+    """Forecasts given per stab: the table per verksamhet of SOC's report had Prognos helår and Avvikelse prognos of
+    `–` on every row (and a note on them); the document's table now leaves them out, where the stab table shows the
+    forecasts. Where a sum of the verksamheter has a figure (KSF's, of three förvaltningar), the columns stay; the
+    terminal and csv keep theirs."""
+    text = _report(run, lillby, "--forvaltning", "SOC")
+    verksamhet = [line for line in _section(text, "Driftredovisning per verksamhet").splitlines() if line.startswith("| ")]
+    assert verksamhet[0] == "| Verksamhet                       |   Budget |   Utfall |   Avvikelse |   Avvikelse % |   " \
+                            "Andel av summa % |   Budget helår |"
+    assert verksamhet[-1] == "| **Summa nettokostnad**           |     33,5 |     34,4 |        -0,9 |          -2,7 |   " \
+                             "           100,0 |           51,0 |"
+    assert "|   Prognos i augusti |   Avvikelse prognos |" in _section(text, "Resultat per stab")
+    every = _section(_report(run, lillby, name="all.md"), "Driftredovisning per verksamhet")
+    assert "| **Summa KSF**                       |     12,0 |     11,8 |         0,2 |           1,3 |               " \
+           "13,7 |           18,0 |                17,9 |                 0,1 |" in every
+    terminal = run("deviation", "--budgets", lillby, "--period", "2026-08", "--forvaltning", "SOC", "--by", "verksamhet")
+    assert "Prognos helår    Avvikelse prognos" in terminal.stdout
+    csv = run("deviation", "--budgets", lillby, "--period", "2026-08", "--forvaltning", "SOC", "--by", "verksamhet",
+              "-f", "csv").stdout
+    assert csv.splitlines()[0].endswith(",budget_helar,prognos,prognos_period,prognos_avvikelse"), csv

@@ -161,6 +161,7 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
         changed = not store.changes.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids)).is_empty()
         sections = _without_budget(sections, year, changed)
     sections = [replace(s, report=_without_repeated_total(s.report)) for s in sections]
+    sections = _without_empty_forecasts(sections)
     sections = [replace(s, report=_for_people(s.report, info.rubriker, year)) for s in sections]
     return Document(title, tuple(sections), tuple(footer), unit, said=tuple(p.messages))
 
@@ -215,6 +216,31 @@ def _without_repeated_total(report: Report) -> Report:
     shares = {"andel_pct", *(c.name for c in report.columns if re.fullmatch(r"andel_\d{4}_pct", c.name))}
     return replace(report, frame=frame.head(at), columns=tuple(
         replace(c, people=False) if c.name in shares else c for c in report.columns))
+
+
+# a forecast's columns: a document's table shows them where they have a figure
+_FORECASTS = ("prognos", "prognos_period", "prognos_avvikelse")
+
+
+def _without_empty_forecasts(sections: list[Section]) -> list[Section]:
+    """The document's tables without the forecast columns that have no figure in them, where another table of the
+    document shows forecasts (found by a förvaltningsekonom: the table per verksamhet, of forecasts given per stab,
+    had Prognos and Avvikelse prognos of `–` on every row, and a note naming the verksamheter); the terminal, csv
+    and json keep their columns. Where no table has a forecast, they stay, with the note that says why."""
+    def has(report: Report, column: str) -> bool:
+        return any(c.name == column and c.people for c in report.columns) and \
+            report.frame[column].is_not_null().any()
+
+    if not any(s.table and has(s.report, "prognos") for s in sections):
+        return sections
+    out = []
+    for s in sections:
+        empty = {c for c in _FORECASTS if c in s.report.frame.columns and s.report.frame[c].is_null().all()}
+        if empty:
+            s = replace(s, report=replace(s.report, columns=tuple(
+                replace(c, people=False) if c.name in empty else c for c in s.report.columns)))
+        out.append(s)
+    return out
 
 
 def _booked(year: int, month: int | None, booked: int | None) -> str:
