@@ -139,3 +139,27 @@ def test_a_documents_table_leaves_out_forecast_columns_without_a_figure(run, lil
     csv = run("deviation", "--budgets", lillby, "--period", "2026-08", "--forvaltning", "SOC", "--by", "verksamhet",
               "-f", "csv").stdout
     assert csv.splitlines()[0].endswith(",budget_helar,prognos,prognos_period,prognos_avvikelse"), csv
+
+
+def test_the_note_on_a_missing_forecast_is_said_once_and_names_the_column_as_headed(run, lillby):
+    """The note `Prognos är – på summaraderna där en rad saknar prognos: …` stood under the tables per förvaltning,
+    per stab and per verksamhet, each with its own list (`Administration (SOC)`, `Administration`, the
+    verksamheter); the document now says one short note, once, under the first table that shows a `–` forecast,
+    and the terminal names the column as its table heads it (`Prognos 2026-08`, not `Prognos`)."""
+    text = _report(run, lillby, name="all.md")
+    notes = [line for line in text.splitlines() if "saknar prognos" in line]
+    assert notes == ["Anm.: Prognos i augusti är – för Administration (SOC), som saknar prognos, och för summorna den "
+                     "ingår i."]
+    assert text.index(notes[0]) < text.index("## Resultat per stab")  # (under the first table, which shows a –)
+    soc = _report(run, lillby, "--forvaltning", "SOC")
+    assert [line for line in soc.splitlines() if "saknar prognos" in line] == [
+        "Anm.: Prognos i augusti är – för Administration, som saknar prognos, och för summorna den ingår i."]
+    assert soc.index("saknar prognos") > soc.index("## Resultat per stab")  # (its one row has no forecast column)
+    terminal = run("deviation", "--budgets", lillby, "--period", "2026-08", "--forvaltning", "SOC").stdout
+    assert "Prognos 2026-08" in terminal.splitlines()[2]
+    assert "Anm.: Prognos 2026-08 är – på summaraderna där en rad saknar prognos: Administration; en summa av " \
+           "prognoser med en okänd del är okänd." in terminal
+    helar = run("deviation", "--budgets", lillby, "--period", "2026-08", "--by", "verksamhet", "--forvaltning",
+                "SOC").stdout  # (no forecast per verksamhet: the header has no month)
+    assert "Prognos helår" in helar.splitlines()[2]
+    assert "Anm.: Prognos helår är – på summaraderna där en rad saknar prognos: Administration (SOC);" in helar

@@ -78,8 +78,8 @@ def test_a_report_of_an_earlier_month_says_its_own_period_under_the_sources(run,
 
 def test_a_note_on_an_unknown_forecast_sum_names_the_column_as_the_document_heads_it(run, tmp_path):
     """A stab without a forecast: the document headed the column `Prognos i augusti` and its note said `Prognos är –
-    på summaraderna …`, a column it has not; the note now names it as the table heads it (the terminal keeps its
-    own)."""
+    på summaraderna …`, a column it has not; the note now names it as the table heads it (and so does the
+    terminal's)."""
     d = tmp_path / "budgets"
     shutil.copytree(ROOT / "examples" / "budgets", d)
     year = d / "2024.yaml"
@@ -90,10 +90,12 @@ def test_a_note_on_an_unknown_forecast_sum_names_the_column_as_the_document_head
     text = out.read_text(encoding="utf-8")
     header = next(line for line in text.splitlines() if line.startswith("| Stab "))
     assert "|   Prognos i augusti |" in header, header
-    assert ("Anm.: Prognos i augusti är – på summaraderna där en rad saknar prognos: Ledningsstab; en summa av "
-            "prognoser med en okänd del är okänd.") in text
+    # (said once, shortly, under the first table: h83)
+    assert "Anm.: Prognos i augusti är – för Ledningsstab (KSF), som saknar prognos, och för summorna den ingår i." \
+        in text
     assert "Prognos är –" not in text
-    assert "Anm.: Prognos är – på summaraderna där en rad saknar prognos: Ledningsstab;" in run(
+    # the terminal names it as its header does too (h83: it kept `Prognos är –` beside `Prognos 2024-08`)
+    assert "Anm.: Prognos 2024-08 är – på summaraderna där en rad saknar prognos: Ledningsstab;" in run(
         "deviation", "--budgets", d, "--period", "2024-08").stdout
 
 

@@ -939,7 +939,7 @@ def test_a_sum_of_forecasts_with_a_row_without_one_says_which_row(run, tmp_path)
                           f"      EKO: {{namn: Ekonomi, budget: 60.0, utfall: {months}, prognos: {{2024-02: 55.0}}}}\n")
     done = run("deviation", "--budgets", tmp_path, "--unit", "tkr")
     said = " ".join(done.stdout.split())
-    assert "Anm.: Prognos är – på summaraderna där en rad saknar prognos: Ny stab; en summa av prognoser med en okänd " \
+    assert "Anm.: Prognos 2024-02 är – på summaraderna där en rad saknar prognos: Ny stab; en summa av prognoser med en okänd " \
            "del är okänd." in said
     rows = csv_rows(run("deviation", "--budgets", tmp_path, "--unit", "tkr", "--format", "csv").stdout)
     assert [(r["stab"], r["prognos"]) for r in rows] == [("LED", "125"), ("NEW", ""), ("EKO", "55"), ("Summa", "")]
@@ -1149,7 +1149,7 @@ def test_the_forecast_compared_with_is_named_and_a_sum_without_it_is_said(run):
     assert header.endswith(",jmf_prognos,jmf_avvikelse,avvikelse_forandring")
     year_end = run("deviation", "--year", "2024", "--against", "prognos:2024-08")
     assert year_end.exit_code == 0, year_end.stderr
-    assert ("Anm.: Jmf. prognos är – på summaraderna där en rad saknar prognos gjord till och med 2024-08: "
+    assert ("Anm.: Jmf. prognos t.o.m. 2024-08 är – på summaraderna där en rad saknar prognos gjord till och med 2024-08: "
             "Verksamhetsstöd och service; en summa av prognoser med en okänd del är okänd.") in year_end.stdout
     klf = run("deviation", "--year", "2024", "--against", "prognos:2024-08", "--forvaltning", "KLF")
     assert "saknar prognos" not in klf.stdout  # KLF's Summa has its own forecast: nothing is unknown

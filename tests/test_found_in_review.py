@@ -342,7 +342,7 @@ def test_the_note_on_an_unknown_forecast_sum_names_the_view_rows_not_the_parts(r
         "        prognos:\n          2024-04: 22298.0\n          2024-08: 22196.0\n", "", 1), encoding="utf-8")
     args = ("deviation", "--budgets", d, "--period", "2024-10", "--forvaltning", "KSF")
     nested = run(*args, "--by", "stab,kostnadsslag").stdout
-    assert "Anm.: Prognos är – på summaraderna där en rad saknar prognos: Ledningsstab;" in nested, nested
+    assert "Anm.: Prognos 2024-08 är – på summaraderna där en rad saknar prognos: Ledningsstab;" in nested, nested
     cut = run(*args[:-2], "--by", "kostnadsslag").stdout  # (SERV's forecast beside it: the column is shown)
     # (the stab that lacks one, not its förvaltning, which has no forecast of its own: found by a new user)
     assert "saknar prognos: Ledningsstab (KSF);" in cut and "Personalkostnader;" not in cut, cut

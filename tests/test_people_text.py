@@ -132,7 +132,8 @@ def test_a_document_says_its_period_in_words_as_its_comparison_does(run, tmp_pat
     assert "## Resultat per förvaltning\n\nResultat januari–augusti 2024 per förvaltning, belopp i mnkr" in body
     assert "Resultat januari–augusti 2024 per stab, belopp i mnkr" in body  # (a caption, and the chart's title)
     assert "Utfall 2023 och 2024, januari–augusti per stab" in body
-    said = [line for line in body.splitlines() if not line.startswith("| 2024-")]  # (the months table's rows are months)
+    # (the months table's rows are months; a budget change's decision and date are dates, as typed)
+    said = [line for line in body.splitlines() if not line.startswith(("| 2024-", "| KS 2024-06-17 § 98"))]
     assert not [line for line in said if re.search(r"\b2024-\d\d\b", line)]
     # the reviewer's note says the report's period, and the later month booked in its sources (h73)
     assert "Rapportens period: januari–augusti 2024; senast bokförda period i underlaget: oktober 2024" in sources
@@ -204,5 +205,5 @@ def test_a_forecast_note_names_the_column_as_the_year_file_heads_it(run, tmp_pat
     plain = run("deviation", "--year", "2024", "--by", "forvaltning", "--against", "2024-08")
     renamed = run("deviation", "--budgets", own, "--year", "2024", "--by", "forvaltning", "--against", "2024-08")
     assert renamed.exit_code == 0, renamed.stderr
-    assert "Jmf. prognos är –" in plain.stdout  # (the bundled year: VSS made no forecast in August)
+    assert "Jmf. prognos 2024-08 är –" in plain.stdout  # (the bundled year: VSS made no forecast in August)
     assert "Prognosen är –" in renamed.stdout and "Jmf. prognos är" not in renamed.stdout

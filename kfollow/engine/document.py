@@ -162,7 +162,12 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
         sections = _without_budget(sections, year, changed)
     sections = [replace(s, report=_without_repeated_total(s.report)) for s in sections]
     sections = _without_empty_forecasts(sections)
-    sections = [replace(s, report=_for_people(s.report, info.rubriker, year)) for s in sections]
+    # the rows whose forecast is missing, as every table's note names them (each table named its own: the staber,
+    # the staber with their förvaltning, the verksamheter; found by a förvaltningsekonom)
+    lacking = [n for names in operations.lacking_forecasts(store, year, month, fids).values() for n in names]
+    if len(fids) == 1:
+        lacking = [n.removesuffix(f" ({fids[0]})") for n in lacking]
+    sections = [replace(s, report=_for_people(s.report, info.rubriker, year, lacking)) for s in sections]
     return Document(title, tuple(sections), tuple(footer), unit, said=tuple(p.messages))
 
 
@@ -281,7 +286,7 @@ def in_words(text: str) -> str:
     return text
 
 
-def _for_people(report: Report, rubriker: dict[str, str], year: int) -> Report:
+def _for_people(report: Report, rubriker: dict[str, str], year: int, lacking: list[str] = ()) -> Report:
     """A section's table as the nämnd reads it: its title and notes with months in words (`in_words`), its
     month cells too (`Månad`, `Prognos från`: `mars`, the document's title giving the `year`), and the
     forecast's headers in words (`Prognos i augusti`, `Prognostiserad avvikelse`, `Förändring sedan prognosen`),
@@ -313,11 +318,25 @@ def _for_people(report: Report, rubriker: dict[str, str], year: int) -> Report:
 
     headed = {c.name: c.header for c in columns}
 
-    def said(note: str) -> str:
+    # how the terminal heads a forecast column, which its notes name (`Prognos 2024-08 är – …`)
+    terminal = {c.name: c.header for c in report.columns}
+    terminal["prognos"] = operations.forecast_header(report.frame, rubriker.get("prognos"))
+    unknown = "prognos" in report.frame.columns and report.frame["prognos"].is_null().any()
+
+    def said(note: str) -> str | None:
         text = note
+        if isinstance(note, operations.UnknownForecastNote) and note.column == "prognos" and note.column in headed:
+            if not unknown:  # (the table shows no `–` forecast: nothing to say of one)
+                return None
+            if lacking:  # the same short note under every table (so said once: `render.document.unstated`)
+                them = "den" if len(lacking) == 1 else "de"
+                text = (f"{headed['prognos']} är – för {', '.join(lacking[:5])}"
+                        f"{f' och {len(lacking) - 5} till' if len(lacking) > 5 else ''}, som saknar prognos, och för "
+                        f"summorna {them} ingår i.")
+                return _same_kind(note, in_words(text))
         # a note on an unknown sum names the forecast as the table heads it (`Prognos i augusti är – …` beside the
         # header `Prognos i augusti`; it said `Prognos är –`, found in review, h73)
-        name = operations.FORECAST_NOTE_NAMES.get(getattr(note, "column", None), "")
+        name = terminal.get(getattr(note, "column", None), "")
         if name and note.column in headed and note.column not in rubriker and text.startswith(f"{name} är "):
             text = headed[note.column] + text[len(name):]
         for old, new in renamed.items():
@@ -328,7 +347,8 @@ def _for_people(report: Report, rubriker: dict[str, str], year: int) -> Report:
     period = in_words(f"{report.period} (ack.)") if report.period and re.fullmatch(r"\d{4}-\d{2}", report.period) \
         else report.period
     return replace(report, columns=tuple(columns), title=in_words(report.title), qualifier=in_words(report.qualifier),
-                   notes=tuple(said(n) for n in report.notes), period=period, months_in_words=year)
+                   notes=tuple(t for n in report.notes if (t := said(n)) is not None), period=period,
+                   months_in_words=year)
 
 
 def _one_forecast_month(report: Report) -> int | None:

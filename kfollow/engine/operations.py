@@ -26,7 +26,7 @@ from kfollow.engine.consistency import profile_gaps, year_only_row_warnings, yea
 from kfollow.engine import present
 from kfollow.engine.present import as_report
 from kfollow.engine.selection import forvaltningar
-from kfollow.vocabulary import RowKind
+from kfollow.vocabulary import CATALOGUE, RowKind
 from kfollow.report import EXACT, Caveat, ColumnCaveat, ColumnNote, LeftOutNote, Report, TableNote
 
 BLOCK_END = 1_000_000  # position of ej_fordelat / differens / subtotal rows after a block's own rows
@@ -139,7 +139,7 @@ def _without_view_note(budgets: Store, year: int, other: int, by: By, frame: pl.
                        "som står på summaraderna.", column),)
 
 
-def _lacking_elsewhere(store: Store, year: int, month: int | None, fids: list[str]) -> dict[str, list[str]]:
+def lacking_forecasts(store: Store, year: int, month: int | None, fids: list[str]) -> dict[str, list[str]]:
     """The rows (`Säkerhetsstab (KSF)`) of the view that holds förvaltningar `fids`' forecasts, the one with most
     rows forecast, that have a budget for the year and no forecast made by `month`: what makes their sums unknown
     where the table shows another view, or the förvaltning as one row (found by a new user: the note named the
@@ -168,9 +168,29 @@ def _lacking_elsewhere(store: Store, year: int, month: int | None, fids: list[st
 KEY_COLUMNS = ["forvaltning", "vy", "nyckel"]  # a row of the year file: its förvaltning, view and key
 
 
+class UnknownForecastNote(ColumnNote):
+    """The note on forecast sums that are – because a row has none (`_unknown_forecast_sums`): a document says it
+    in its own words (`document._for_people`)."""
+
+
+def forecast_header(frame: pl.DataFrame, own: str | None = None) -> str:
+    """The forecast's header as a table for the terminal heads it: `Prognos 2024-08` where every forecast of the
+    `frame` was made that month (a header of the year file's own, `own`, with the month after it), else `Prognos
+    helår` (`own`); as `render.columns` makes it."""
+    month = None
+    if {"prognos", "prognos_period"} <= set(frame.columns):
+        months = frame["prognos_period"].drop_nulls().unique()
+        undated = frame.filter(pl.col("prognos").is_not_null() & pl.col("prognos_period").is_null()).height
+        month = months[0] if months.len() == 1 and not undated else None
+    if month is None:
+        return own or CATALOGUE["prognos"][1]
+    return f"{own} {month}" if own else f"Prognos {month}"
+
+
 def _unknown_forecast_sums(frame: pl.DataFrame, column: str = "prognos", base: str = "budget_helar",
                            made: str = "", store: Store | None = None, year: int | None = None,
-                           month: int | None = None, advice: list[str] | None = None) -> tuple[ColumnNote, ...]:
+                           month: int | None = None, advice: list[str] | None = None,
+                           header: str | None = None) -> tuple[ColumnNote, ...]:
     """A note on `column` (`prognos`, or with --against `jmf_prognos`) where a sum of forecasts is –
     because a row of it with a `base` (a budget) has none (a new stab, a förvaltning that made none by
     then): which rows those are. `made`: when the forecasts were made, for the note. Where such a row is
@@ -209,7 +229,7 @@ def _unknown_forecast_sums(frame: pl.DataFrame, column: str = "prognos", base: s
         whole = sorted(set(rows.filter((kind == "forvaltning") | pl.col("forvaltning").is_in(
             frame.group_by("forvaltning").agg(pl.col(column).is_null().all()).filter(pl.col(column))["forvaltning"]
             .implode()))["forvaltning"].drop_nulls().to_list()))
-        if whole and (elsewhere := _lacking_elsewhere(store, year, month, whole)):
+        if whole and (elsewhere := lacking_forecasts(store, year, month, whole)):
             # (only the rows of the förvaltningar named so are replaced: one without any forecast stays named itself;
             # found in review)
             lacking = [n for n, (_, f, _) in zip(lacking, entries) if f not in elsewhere] + \
@@ -219,10 +239,11 @@ def _unknown_forecast_sums(frame: pl.DataFrame, column: str = "prognos", base: s
     named = ", ".join(lacking[:5]) + (f" och {len(lacking) - 5} till" if len(lacking) > 5 else "")
     # (a header of the year file's own names the column as the table shows it: found in review)
     own = store.years[year].rubriker.get(column) if store is not None and year in store.years else None
-    header = own or FORECAST_NOTE_NAMES[column]
+    # (as the table heads it: `Prognos 2024-08` said `Prognos är –` beside it; found in review, h83)
+    header = header or (forecast_header(frame, own) if column == "prognos" else own or FORECAST_NOTE_NAMES[column])
     if advice is not None:
         advice += _unattributed_advice(lacking, entries, year, month)
-    return (ColumnNote(f"{header} är – på summaraderna där en rad saknar prognos{made}: {named}; en summa av "
+    return (UnknownForecastNote(f"{header} är – på summaraderna där en rad saknar prognos{made}: {named}; en summa av "
                        "prognoser med en okänd del är okänd.", column),)
 
 
@@ -1137,11 +1158,13 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     # kostnadsslag where staber lacked forecasts)
     forecast_rows = viewed if cut.part and not flt else frame
     advice: list[str] = []  # what the controller does about a forecast unknown (stderr, not the nämnd's table)
-    notes += _unknown_forecast_sums(forecast_rows, store=store, year=p.year, month=p.month, advice=advice) \
-        + _mixed_forecast_months(frame)
+    own = store.years[p.year].rubriker
+    notes += _unknown_forecast_sums(forecast_rows, store=store, year=p.year, month=p.month, advice=advice,
+                                    header=forecast_header(frame, own.get("prognos"))) + _mixed_forecast_months(frame)
     if jmf is not None:
         notes += _unknown_forecast_sums(forecast_rows, "jmf_prognos", "budget", f" gjord till och med {p.year}-{jmf:02d}",
-                                        store=store, year=p.year, month=jmf)
+                                        store=store, year=p.year, month=jmf,
+                                        header=own.get("jmf_prognos") or (f"Jmf. {compared}" if compared else None))
     messages += tuple(advice)
     if costs_negative:
         frame = present.costs_negative(frame)
