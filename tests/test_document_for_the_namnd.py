@@ -163,3 +163,19 @@ def test_the_note_on_a_missing_forecast_is_said_once_and_names_the_column_as_hea
                 "SOC").stdout  # (no forecast per verksamhet: the header has no month)
     assert "Prognos helår" in helar.splitlines()[2]
     assert "Anm.: Prognos helår är – på summaraderna där en rad saknar prognos: Administration (SOC);" in helar
+
+
+def test_the_budget_changes_stay_on_a_portrait_page_in_word(run, lillby):
+    """The decision's text (53 letters) was a column Word would not wrap: the table of one change took a landscape
+    page of its own; it wraps as a comment does, and the document is portrait throughout."""
+    from docx import Document as Word
+    from docx.enum.section import WD_ORIENT
+
+    out = lillby.parent / "tertial2-soc.docx"
+    result = run("report", "--budgets", lillby, "--period", "2026-08", "--forvaltning", "SOC", "--top", "10", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    document = Word(str(out))
+    assert [s.orientation for s in document.sections] == [WD_ORIENT.PORTRAIT]
+    changes = next(t for t in document.tables if t.rows[0].cells[0].text == "Beslut")
+    assert [c.text for c in changes.rows[1].cells] == ["KF 2026-05-20 § 64", "2026-05-20", "Ekonomiskt bistånd", "470",
+                                                       "3,0", "Tillskott för ökade kostnader för ekonomiskt bistånd."]

@@ -195,13 +195,14 @@ def _changes(store: Store, year: int, month: int | None, forvaltning: list[str] 
         {"verksamhet"} if frame["verksamhet"].is_not_null().any() else set())
     # (the decision first: it labels the row, and the sum's `Summa ombudgeteringar` stands there, not under an empty
     # date a Markdown viewer would drop)
+    # (the decision's text wraps as a comment does: at its full length it turned a Word page to landscape)
     columns = tuple(replace(c, header="Belopp") if c.name == "netto" else
-                    replace(c, people=c.people and c.name in shown) for c in sorted(report.columns,
-                                                                                   key=lambda c: c.name != "beslut"))
+                    replace(c, people=c.people and c.name in shown, comment=c.name == "text")
+                    for c in sorted(report.columns, key=lambda c: c.name != "beslut"))
     report = replace(report, frame=frame, columns=columns, notes=(
         *report.notes, "Budgeten i tabellerna är den ursprungliga budgeten ändrad med dessa ombudgeteringar; Belopp "
                        "är ändringen av budgeten."))
-    return Section("Ombudgeteringar", report, short="Ombudgeteringar")
+    return Section("Ombudgeteringar", report, comments=True, short="Ombudgeteringar")
 
 
 def _without_repeated_total(report: Report) -> Report:
