@@ -940,7 +940,7 @@ def psaldo_check(sie, year: Year, mapping: LedgerMapping, facts: pl.DataFrame) -
 # ---------------------------------------------------------------------------------------------
 # Warnings: vouchers that do not balance, accruals reversed later in the year
 
-LISTED = 10  # warnings of one kind listed at most; the rest are counted
+# (the warnings of one kind list at most LISTED too; the rest are counted)
 ACCRUAL_FACTOR = 20  # a month beyond this many times the account's usual month stands out
 _VER = re.compile(rb"#VER[ \t]")
 _VER_FIELDS = re.compile(rb'#VER[ \t]+("(?:[^"\\\r\n]|\\.)*"|[^ \t\r\n]+)[ \t]+("(?:[^"\\\r\n]|\\.)*"|[^ \t\r\n]+)')
