@@ -1601,3 +1601,20 @@ def test_status_of_several_forvaltningar_says_whose_each_stab_is(run, tmp_path):
     one = run("status", "--budgets", budgets, "--period", "2026-08", "--forvaltning", "KLF", "--unit", "tkr")
     assert one.stdout.splitlines()[2].startswith("Stab ")
     assert "status: Ekonomiavdelningen (EKB) 2026-08: saknar prognos" in one.stderr.splitlines()
+
+
+def test_status_does_not_hold_back_a_resultat_units_deficit_forecast(run, tmp_path):
+    """Found in review: a unit priced to break even (SERV, shown as resultat) budgeted a surplus of 200 tkr and
+    forecast a deficit of 300: status marked it 'fel tecken?' and exited 1, holding back the close, though a
+    deficit forecast of a resultat unit is what follow-up is for. check still warns of the sign, as a hint."""
+    months = ", ".join(f"2026-{m:02d}: {{kostnader: 1700, intakter: 1650}}" for m in range(1, 9))
+    (tmp_path / "2026.yaml").write_text(
+        "ar: 2026\norganisation: Lillby kommun\nenhet: tkr\nforvaltningar:\n  SERV:\n    namn: Serviceförvaltningen\n"
+        "    redovisas_som: resultat\n    staber:\n"
+        f"      LOK: {{namn: Lokalenheten, budget: {{kostnader: 20000, intakter: 20200}}, utfall: {{{months}}}, "
+        "prognos: {2026-08: -300}}\n", encoding="utf-8")
+    status = run("status", "--budgets", tmp_path, "--period", "2026-08", "--unit", "tkr")
+    assert status.exit_code == 0, status.stdout + status.stderr
+    assert "Granska" not in status.stdout and "granska" not in status.stderr
+    check = run("check", "--budgets", tmp_path, "-f", "csv")
+    assert [r["kod"] for r in csv_rows(check.stdout)] == ["prognos_tecken"]
