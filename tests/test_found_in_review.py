@@ -502,3 +502,23 @@ def test_a_value_given_twice_is_compared_as_the_option_reads_it(run):
     assert "--year is given twice, as '2024' and '02023'; deviation takes one --year" in other.stderr, other.stderr
     unread = run("deviation", "--budgets", examples, "--year", "2024", "--year", "x")  # (not a year: not the same)
     assert unread.exit_code == 2 and "--year is given twice, as '2024' and 'x'" in unread.stderr, unread.stderr
+
+
+def test_verksamhet_rows_of_a_forvaltning_forecasting_per_stab_say_why_they_have_none(run, tmp_path):
+    """Found in review (h86): `deviation --by verksamhet` (and the report's table per verksamhet) showed
+    `100 - Nämnd –` beside `Summa KSF 17,9`, with no note: KSF's forecasts are made per stab, so its
+    verksamheter have none of their own. A note says so; the table per stab gets none."""
+    months = ", ".join(f"2024-{m:02d}: 100" for m in range(1, 9))
+    d = _year_folder(tmp_path, (
+        "ar: 2024\norganisation: Lillby kommun\nenhet: tkr\nverksamheter: {\"100\": Nämnd, \"920\": Gemensamt}\n"
+        "forvaltningar:\n  KSF:\n    namn: Kommunstyrelseförvaltningen\n    staber:\n"
+        f"      LED: {{namn: Ledningsstab, budget: 1200, utfall: {{{months}}}, prognos: {{2024-08: 1250}}}}\n"
+        f"      EKO: {{namn: Ekonomistab, budget: 1200, utfall: {{{months}}}, prognos: {{2024-08: 1150}}}}\n"
+        "    verksamheter:\n"
+        f"      \"100\": {{budget: 1200, utfall: {{{months}}}}}\n      \"920\": {{budget: 1200, utfall: {{{months}}}}}\n"))
+    by_verksamhet = run("deviation", "--budgets", d, "--period", "2024-08", "--by", "verksamhet", "--unit", "tkr")
+    assert by_verksamhet.exit_code == 0, by_verksamhet.stderr
+    assert ("Anm.: Prognos 2024-08 är – på raderna per verksamhet för KSF: prognoserna görs per stab (tabellen per "
+            "stab visar dem).") in by_verksamhet.stdout
+    by_stab = run("deviation", "--budgets", d, "--period", "2024-08", "--unit", "tkr")
+    assert "prognoserna görs per" not in by_stab.stdout

@@ -269,6 +269,28 @@ def _unattributed_advice(names: list[str], entries: list[tuple], year: int | Non
     return said
 
 
+def _forecast_in_other_view(frame: pl.DataFrame, store: Store, year: int, month: int | None, view: str,
+                            header: str) -> tuple[ColumnNote, ...]:
+    """A note on `prognos` where rows of `view` (verksamhet) are – because their förvaltning gives its forecasts
+    per the other view (stab) only: those rows have none of their own, which no other note said (found in review:
+    `100 - Nämnd- och styrelseverksamhet –` beside `Summa KSF 17,9`)."""
+    if "prognos" not in frame.columns or "budget_helar" not in frame.columns or view not in ("stab", "verksamhet"):
+        return ()
+    other = "verksamhet" if view == "stab" else "stab"
+    blank = frame.filter((pl.col("radtyp") == "rad") & pl.col("prognos").is_null() & pl.col("budget_helar").is_not_null())
+    if blank.is_empty() or "forvaltning" not in blank.columns:
+        return ()
+    made = store.forecasts.filter((pl.col("ar") == year) & (pl.col("manad") <= (month or 12)))
+    fids = [f for f in blank["forvaltning"].unique(maintain_order=True).to_list()
+            if made.filter((pl.col("forvaltning") == f) & (pl.col("vy") == view)).is_empty()
+            and not made.filter((pl.col("forvaltning") == f) & (pl.col("vy") == other)).is_empty()]
+    if not fids:
+        return ()
+    which = fids[0] if len(fids) == 1 else ", ".join(fids[:-1]) + " och " + fids[-1]
+    return (ColumnNote(f"{header} är – på raderna per {view} för {which}: prognoserna görs per {other} "
+                       f"(tabellen per {other} visar dem).", "prognos"),)
+
+
 def _mixed_forecast_months(frame: pl.DataFrame) -> tuple[ColumnNote, ...]:
     """A note on `prognos_period` where a sum's forecasts were made in different months (its `Prognos
     från` is –): the rows whose latest forecast is older than the others'."""
@@ -1161,6 +1183,9 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     own = store.years[p.year].rubriker
     notes += _unknown_forecast_sums(forecast_rows, store=store, year=p.year, month=p.month, advice=advice,
                                     header=forecast_header(frame, own.get("prognos"))) + _mixed_forecast_months(frame)
+    if not cut.part:  # (rows of a view whose förvaltning forecasts per the other view only)
+        notes += _forecast_in_other_view(forecast_rows, store, p.year, p.month, cut.view.value,
+                                         forecast_header(frame, own.get("prognos")))
     if jmf is not None:
         notes += _unknown_forecast_sums(forecast_rows, "jmf_prognos", "budget", f" gjord till och med {p.year}-{jmf:02d}",
                                         store=store, year=p.year, month=jmf,
