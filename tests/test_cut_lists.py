@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 from tests.conftest import ROOT
+from tests.test_whole_rows import ksf_typed_in_2024
 
 FROM_SIE = ROOT / "examples" / "sie" / "budgets"
 PART_SIGNS = "Anm.: Delarna har sin förvaltnings tecken, så att de summerar till raden"
@@ -70,16 +71,7 @@ TYPED = ROOT / "examples" / "budgets"
 
 def _late(tmp_path: Path) -> Path:
     """examples/sie/budgets with KSF typed per stab in 2024 (from examples/budgets), its accounts in 2023 alone."""
-    d = tmp_path / "late"
-    shutil.copytree(FROM_SIE, d)
-    for table in ("utfall-2024.csv", "budget-2024.csv"):
-        lines = (d / table).read_text(encoding="utf-8").splitlines(keepends=True)
-        (d / table).write_text("".join(line for line in lines if ",KSF," not in line), encoding="utf-8")
-    block = re.compile(r"  KSF:\n.*?(?=\n  [A-Z]+:\n)", re.S)
-    own = block.search((TYPED / "2024.yaml").read_text(encoding="utf-8")).group(0)
-    (d / "2024.yaml").write_text(block.sub(lambda _: own, (d / "2024.yaml").read_text(encoding="utf-8"), count=1),
-                                 encoding="utf-8")
-    return d
+    return ksf_typed_in_2024(tmp_path / "late")
 
 
 def test_the_rest_of_a_forvaltning_typed_per_stab_this_year_has_its_deviation(run, tmp_path):

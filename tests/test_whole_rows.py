@@ -256,11 +256,10 @@ def test_a_top_list_names_a_forvaltning_without_accounts_only_where_it_lists_it(
     assert "Delarna har sin förvaltnings tecken" not in two.stdout, two.stdout
 
 
-@pytest.mark.parametrize("by", ["kostnadsslag", "stab,kostnadsslag"])
-def test_a_forvaltning_with_accounts_the_year_before_only_is_noted_for_its_budget_too(run, tmp_path, by):
-    """Found in review: KSF with accounts in 2023 and typed per stab in 2024 got, in a 2024 cut, only 'Utfall för KSF
-    finns inte med konto', with nothing on its budget, which has no accounts either (its parts show – for it)."""
-    d = tmp_path / "budgets"
+
+def ksf_typed_in_2024(d: Path) -> Path:
+    """examples/sie/budgets at `d` with KSF typed per stab in 2024 (from examples/budgets): its accounts in 2023
+    alone."""
     shutil.copytree(FROM_SIE, d)
     for table in ("utfall-2024.csv", "budget-2024.csv"):
         lines = (d / table).read_text(encoding="utf-8").splitlines(keepends=True)
@@ -269,6 +268,13 @@ def test_a_forvaltning_with_accounts_the_year_before_only_is_noted_for_its_budge
     own = block.search((TYPED / "2024.yaml").read_text(encoding="utf-8")).group(0)
     (d / "2024.yaml").write_text(block.sub(lambda _: own, (d / "2024.yaml").read_text(encoding="utf-8"), count=1),
                                  encoding="utf-8")
+    return d
+
+@pytest.mark.parametrize("by", ["kostnadsslag", "stab,kostnadsslag"])
+def test_a_forvaltning_with_accounts_the_year_before_only_is_noted_for_its_budget_too(run, tmp_path, by):
+    """Found in review: KSF with accounts in 2023 and typed per stab in 2024 got, in a 2024 cut, only 'Utfall för KSF
+    finns inte med konto', with nothing on its budget, which has no accounts either (its parts show – for it)."""
+    d = ksf_typed_in_2024(tmp_path / "budgets")
     shown = run("deviation", "--budgets", d, "--period", "2024-10", "--by", by)
     assert shown.exit_code == 0, shown.stderr
     assert "Anm.: Budgeten för KSF är skriven i årsfilen, inte per konto: budget och avvikelse per kostnadsslag visas " \
