@@ -365,3 +365,41 @@ def test_a_verksamhet_of_two_forvaltningar_is_told_apart_and_no_forvaltning_is_a
     assert "Tekniska förvaltningen 31,0" not in desc and "31,0" not in texts(svg) and "1,5" not in texts(svg)
     assert ("(resultat) visas som i tabellen" in shown) == bool(resultat)
     assert chart_verksamhet(report, "png").startswith(PNG_SIGNATURE)
+
+
+TWO_WITH_STABER = """\
+ar: 2024
+organisation: Testkommun
+enhet: tkr
+forvaltningar:
+  KSF:
+    namn: Kommunstyrelsens förvaltning
+    staber:
+      ADM: {namn: Administration, budget: 12000.0, utfall: 11200.0}
+      EKO: {namn: Ekonomistab, budget: 8000.0, utfall: 8300.0}
+  SOC:
+    namn: Socialförvaltningen
+    staber:
+      ADM: {namn: Administration, budget: 15000.0, utfall: 16100.0}
+      IFO: {namn: Individ- och familjeomsorg, budget: 90000.0, utfall: 93500.0}
+  TEK:
+    namn: Tekniska förvaltningen
+    summa: {budget: 30000.0, utfall: 29000.0}
+"""
+
+
+def test_a_deviation_chart_of_several_forvaltningar_says_whose_each_stab_is(tmp_path):
+    """Found in a trial: the chart per stab of a kommun of several förvaltningar drew KSF's and SOC's
+    `Administration` as two bars alike, and no bar said which förvaltning it belonged to (the table's Summa rows,
+    which tell them apart there, are no bars). A förvaltning shown as one row keeps its own name."""
+    (tmp_path / "2024.yaml").write_text(TWO_WITH_STABER, encoding="utf-8")
+    svg = chart_avvikelse(kfollow.deviation(kfollow.load(tmp_path), 2024), "svg")
+    desc = parsed(svg).find(f"{SVG}desc").text
+    assert desc.split(": ", 1)[1].rstrip(".").split("; ") == [
+        "Administration (KSF) +0,8 (överskott)", "Ekonomistab (KSF) -0,3 (underskott)",
+        "Administration (SOC) -1,1 (underskott)", "Individ- och familjeomsorg (SOC) -3,5 (underskott)",
+        "Tekniska förvaltningen +1,0 (överskott)"]
+    assert "Administration (SOC)" in texts(svg) and "Tekniska förvaltningen" in texts(svg)
+    # one förvaltning's staber need no such mark (the bundled example: KLF's staber and a förvaltning of one row)
+    one = parsed(chart_avvikelse(kfollow.deviation(kfollow.load(BUDGETS), 2024), "svg")).find(f"{SVG}desc").text
+    assert "Ekonomistaben +9,1 (överskott)" in one and "(KLF)" not in one
