@@ -179,3 +179,21 @@ def test_the_budget_changes_stay_on_a_portrait_page_in_word(run, lillby):
     changes = next(t for t in document.tables if t.rows[0].cells[0].text == "Beslut")
     assert [c.text for c in changes.rows[1].cells] == ["KF 2026-05-20 § 64", "2026-05-20", "Ekonomiskt bistånd", "470",
                                                        "3,0", "Tillskott för ökade kostnader för ekonomiskt bistånd."]
+
+
+def test_a_document_of_forvaltningar_without_staber_has_no_stab_table_repeating_them(run, tmp_path):
+    """A förvaltning written with its summa only (no staber): the document showed `Resultat per förvaltning` and
+    `Resultat per stab` with the same row, and a chart headed `Avvikelse per stab` of the förvaltning; it now has the
+    table per förvaltning and its chart, `Avvikelse per förvaltning`. With staber (Lillby above) the stab table stays."""
+    folder = tmp_path / "budgets"
+    folder.mkdir()
+    (folder / "2026.yaml").write_text("ar: 2026\norganisation: Lillby kommun\nenhet: tkr\nforvaltningar:\n  TEK:\n"
+                                      "    namn: Tekniska förvaltningen\n    summa:\n      budget: 30000\n"
+                                      f"      utfall: {_months(2400)}\n", encoding="utf-8")
+    text = _report(run, folder)
+    headings = [line[3:] for line in text.splitlines() if line.startswith("## ")]
+    assert headings == ["Resultat per förvaltning", "Avvikelse per förvaltning", "Månad för månad"]
+    assert "| **Tekniska förvaltningen** |     20,0 |     19,2 |         0,8 |           4,0 |           30,0 |" in \
+        _section(text, "Resultat per förvaltning")
+    assert "![Resultat januari–augusti 2026 per förvaltning, belopp i mnkr](r-avvikelse.svg)" in \
+        _section(text, "Avvikelse per förvaltning")

@@ -47,6 +47,7 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
     operations.check_rows(store, year, By.stab, staber)
     operations.check_rows(store, year, By.verksamhet, verksamheter, "verksamhet")
 
+    per_forvaltning = None  # the table per förvaltning, where the document has one
     if narrowed:
         pass  # the summary and the per-förvaltning table are the whole förvaltning's
     elif month is None and last_month_booked(store, year) in (None, 12):
@@ -58,9 +59,8 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
                 continue  # a förvaltning without what the summary needs: the other sections show it
     else:
         # (the period is the title's, and the caption's under it: the heading said it a third time)
-        sections.append(Section("Resultat per förvaltning",
-                                operations.deviation(store, year, month, "forvaltning", forvaltning, unit=unit),
-                                short="Per förvaltning"))
+        per_forvaltning = operations.deviation(store, year, month, "forvaltning", forvaltning, unit=unit)
+        sections.append(Section("Resultat per förvaltning", per_forvaltning, short="Per förvaltning"))
 
     has_verksamhet = not store.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == "verksamhet")
                                               & pl.col("forvaltning").is_in(fids)).is_empty()
@@ -75,9 +75,16 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
         if not commented:  # no empty column: a note on why no comment is shown (a filter) stands as a plain note
             by_stab = replace(by_stab, notes=tuple(str(n) if isinstance(n, ColumnNote) and n.column == "kommentar"
                                                    else n for n in by_stab.notes))
-        sections.append(Section("Resultat per stab, med kommentarer" if commented else "Resultat per stab",
-                                by_stab, comments=commented, short="Per stab"))
-        sections.append(Section("Avvikelse per stab", by_stab, chart="avvikelse", table=False))
+        has_staber = not store.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == "stab")
+                                              & pl.col("forvaltning").is_in(fids)).is_empty()
+        if per_forvaltning is not None and not (has_staber or commented or gross):
+            # no förvaltning is shown per stab: its table would repeat the table per förvaltning row for row (found
+            # in review: a one-förvaltning document showed its one row twice), and its chart is one per förvaltning
+            sections.append(Section("Avvikelse per förvaltning", per_forvaltning, chart="avvikelse", table=False))
+        else:
+            sections.append(Section("Resultat per stab, med kommentarer" if commented else "Resultat per stab",
+                                    by_stab, comments=commented, short="Per stab"))
+            sections.append(Section("Avvikelse per stab", by_stab, chart="avvikelse", table=False))
     # the budget changes decided up to the period, that Budget helår counts: how a reader traces it back to the
     # budget first decided (found by a förvaltningsekonom: a stab's budget stood adjusted by 3 000 tkr, the
     # decision and the amount named nowhere in the document); after the stab table, whose rows they name
