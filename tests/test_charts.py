@@ -70,7 +70,10 @@ def test_svg_is_valid_accessible_and_the_same_each_run(reports, name):
     svg = CHARTS[name](report, "svg")
     root = parsed(svg)
     children = list(root)
-    assert children[0].tag == f"{SVG}title" and children[0].text == report.caption
+    assert children[0].tag == f"{SVG}title" and children[0].text == charts.title(report, name)
+    # the deviation chart's title says what it draws, not the table's `Resultat 2024 per stab`
+    assert charts.title(report, name) == ("Avvikelse mot budget 2024 per stab, belopp i mnkr" if name == "avvikelse"
+                                          else report.caption)
     assert children[1].tag == f"{SVG}desc" and children[1].text.strip()
     assert root.get("role") == "img"
     assert texts(svg), "the text must stay text (svg.fonttype none), not paths"
@@ -157,7 +160,7 @@ def test_a_dollar_or_control_character_in_a_name_is_shown_plainly(reports):
         rubrik=pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("Kostnad $x$ \x1b[31m")).otherwise(pl.col("rubrik")))
     svg = chart_avvikelse(replace(report, frame=frame, title="Resultat <2024> & \x07"), "svg")
     root = parsed(svg)
-    assert root.find(f"{SVG}title").text.startswith("Resultat <2024> & \ufffd")
+    assert root.find(f"{SVG}title").text.startswith("Avvikelse mot budget <2024> & \ufffd")
     assert "Kostnad $x$ \ufffd[31m" in texts(svg)
 
 

@@ -195,5 +195,5 @@ def test_a_document_of_forvaltningar_without_staber_has_no_stab_table_repeating_
     assert headings == ["Resultat per förvaltning", "Avvikelse per förvaltning", "Månad för månad"]
     assert "| **Tekniska förvaltningen** |     20,0 |     19,2 |         0,8 |           4,0 |           30,0 |" in \
         _section(text, "Resultat per förvaltning")
-    assert "![Resultat januari–augusti 2026 per förvaltning, belopp i mnkr](r-avvikelse.svg)" in \
+    assert "![Avvikelse mot budget januari–augusti 2026 per förvaltning, belopp i mnkr](r-avvikelse.svg)" in \
         _section(text, "Avvikelse per förvaltning")

@@ -367,14 +367,22 @@ def _ready(fmt: str) -> None:
     _matplotlib()
 
 
-def _drawn(report: Report, fmt: str, height: float, draw) -> bytes:
+def _drawn(report: Report, fmt: str, height: float, draw, kind: str = "") -> bytes:
     """Draw with kfollow's settings in force (fonts, text as text), then write the figure."""
     matplotlib, _, _ = _matplotlib()
     with matplotlib.rc_context(RC):
         fig = _figure(height)
         description = draw(fig)
-    title = _clean(report.caption or report.title) or "Diagram"
-    return _output(fig, fmt, title, description)
+    return _output(fig, fmt, _clean(title(report, kind)) or "Diagram", description)
+
+
+def title(report: Report, kind: str) -> str:
+    """A chart's title: its report's caption, but the deviation chart's says what it draws (`Avvikelse mot budget
+    2024 per stab, belopp i mnkr`, where the table above it is `Resultat 2024 per stab, …`)."""
+    caption = report.caption or report.title or ""
+    if kind == "avvikelse" and caption.startswith("Resultat "):
+        return "Avvikelse mot budget " + caption[len("Resultat "):]
+    return caption
 
 
 # --- the charts ---------------------------------------------------------------------------------
@@ -493,13 +501,13 @@ def chart_avvikelse(report: Report, fmt: str = "svg") -> bytes:
         ax.legend(handles=[Patch(facecolor=DARK, edgecolor=DARK, label="Överskott (+)"),
                            Patch(facecolor="white", edgecolor=DARK, hatch="xxx", label="Underskott (-)")],
                   loc="lower right", frameon=False, ncols=2, bbox_to_anchor=(1, 1.0))
-        fig.suptitle(_heading(report.caption), fontsize=10.5, fontweight="bold")
+        fig.suptitle(_heading(title(report, "avvikelse")), fontsize=10.5, fontweight="bold")
         _remark(fig, remark)
         return f"{header}, {unit}, positiv är överskott: " + "; ".join(
             f"{t} {bar_amount(v, unit)} ({_verdict(v)})" for t, v in zip(labels, values)) + "." + (
             f" {remark}" if remark else "")
 
-    return _drawn(report, fmt, 1.3 + 0.34 * max(len(values), 3), draw)
+    return _drawn(report, fmt, 1.3 + 0.34 * max(len(values), 3), draw, "avvikelse")
 
 
 RESULTAT_REMARK = ("Rader märkta (resultat) visas som i tabellen, som resultat (intäkter − kostnader): "
@@ -589,4 +597,4 @@ def chart_manader(report: Report, fmt: str = "svg") -> bytes:
     return _drawn(report, fmt, 3.6, draw)
 
 
-__all__ = ["chart_verksamhet", "chart_avvikelse", "chart_manader", "note", "MAX_BARS", "MISSING"]
+__all__ = ["chart_verksamhet", "chart_avvikelse", "chart_manader", "note", "title", "MAX_BARS", "MISSING"]

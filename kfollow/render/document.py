@@ -94,6 +94,13 @@ def chart(section: Section, fmt: str = "svg") -> bytes:
     return draw(section.report, fmt)
 
 
+def chart_title(section: Section) -> str:
+    """The title of the section's chart (`charts.title`)."""
+    import kfollow.render.charts as charts
+
+    return charts.title(section.report, section.chart)
+
+
 def chart_note(section: Section) -> str | None:
     """What the reader of the section's chart must know (the rows a large chart leaves out), or None."""
     import kfollow.render.charts as charts
@@ -251,7 +258,7 @@ def to_markdown(doc: Document, opts: Options, chart_stem: str | None) -> tuple[s
             name = f"{chart_stem}-{section.chart}.svg"
             files[name] = chart(section)
             # the file's name as a URL: a `)` or a space in it neither ends nor breaks the link
-            parts += [f"![{_md_text(section.report.caption)}]({quote(name)})", ""]
+            parts += [f"![{_md_text(chart_title(section))}]({quote(name)})", ""]
             for remark in unstated([r] if (r := chart_note(section)) else [], stated):
                 parts += [f"Anm.: {_md_text(remark)}", ""]
     if doc.footer:  # (set apart from the report: `SOURCES_LABEL`)
