@@ -515,6 +515,8 @@ def test_a_table_command_as_docx_has_its_title_above_and_page_numbers_below(tmp_
                      "-o", str(out))
     assert result.exit_code == 0, result.stderr
     _assert_running(docx.Document(str(out)), ["Resultat 2024 per verksamhet"])
+    # the file's title too, as a report's (a table's was empty: Word's title bar showed the file name only)
+    assert docx.Document(str(out)).core_properties.title == "Resultat 2024 per verksamhet, belopp i mnkr"
 
 
 def test_a_templates_own_header_and_footer_are_kept(tmp_path):

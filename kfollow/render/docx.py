@@ -202,6 +202,9 @@ def report_to_docx(report: Report, opts: Options, template: Path | None = None) 
     _table(w, section, opts, notes=notes_shown(report.notes, _columns(section, opts),
                                                    chosen=opts.columns is not None))
     _running(w, report.title)
+    # the file's title, as a report's and a workbook's (a table's was empty: Word's title bar and a document list
+    # showed the file name only)
+    w.docx.core_properties.title = _property(report.caption or report.title or "")
     return _save(w), w.notes
 
 
