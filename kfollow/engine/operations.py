@@ -48,6 +48,15 @@ def check_rows(budgets: Store, year: int, by: By, staber: list[str] | None, view
     if unknown:
         info = budgets.year(year)
         hint = "; ".join(f"{s} is a förvaltning: use --forvaltning {s}" for s in unknown if s in info.forvaltningar)
+        # a row of another year (a stab closed or split in a reorganisation: its utfall shows in this year's table as
+        # the previous year's, so a user selects it; found by a new user at the year end)
+        elsewhere = {s: [y for y in sorted(budgets.years) if y != year and not budgets.amounts.filter(
+            (pl.col("ar") == y) & (pl.col("vy") == view) & (pl.col("nyckel") == s)).is_empty()]
+            for s in unknown if s not in info.forvaltningar}
+        hint = "; ".join(filter(None, [hint, *(
+            f"{s} is a {view} of {', '.join(map(str, ys))}, not of {year}: compare the years with "
+            f"kfollow compare {min(near, year)} {max(near, year)} --{view} {s} (and the {view} rows that replaced it)"
+            for s, ys in elsewhere.items() if ys for near in [min(ys, key=lambda y: (abs(y - year), y))])]))
         listed = sorted(known)
         listed = listed if len(listed) <= 20 else [*listed[:20], f"… {len(listed)} in all"]
         there = (f"{view} rows there: {', '.join(listed)}" if known else
