@@ -337,3 +337,60 @@ investeringar:
     assert serv.exit_code == ExitStatus.USAGE
     assert serv.stderr == ("Error: investment utfall 2024 is booked up to 2024-05; the summary compares whole years "
                            "(for the year to date: kfollow investments --period 2024-05)\n")
+
+
+def test_a_pagaende_project_booked_short_of_the_period_is_dash_and_the_report_comes_out(run, exempel, tmp_path):
+    """Found in review: with SERV's Servicebil (pågående) booked January–May beside KSF's projects and the drift
+    booked to October, 'report --period 2024-08' for the whole kommun (and 'report' without a period, of October)
+    stopped with exit 2 ('Error: utfall of project serv-bil (…) is booked up to 2024-05, not 2024-08; …'): one
+    project held back every förvaltning's report. Now its utfall and the sums over it are –, as a project given for
+    the year only, with a note naming it and what to write, and a warning on stderr at its line; exit 0."""
+    year = exempel / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8") + SERV_BIL, encoding="utf-8")
+    line = year.read_text(encoding="utf-8").splitlines().index("    serv-bil:") + 1
+    warning = (f"warning: utfall of pågående project serv-bil ({year}:{line}) is booked only up to 2024-05, not "
+               "{0}: its utfall, and the sums over it, are – in the table; add its months (0 for a month without "
+               "bookings), or write status färdigställd or avbruten if it was finished or stopped\n")
+    august = run("investments", "--budgets", exempel, "--period", "2024-08", "--unit", "tkr", "--format", "csv",
+                 "--decimals", "1")
+    assert august.exit_code == 0 and august.stderr == warning.format("2024-08")
+    rows = {r["namn"]: r for r in csv_rows(august.stdout)}
+    bil, total = rows["Servicebil"], rows["Summa investeringar"]
+    assert (bil["budget"], bil["utfall"], bil["ack_utfall"], bil["avvikelse"], bil["budgetavvikelse_ack"]) == (
+        "900.0", "", "", "", "")
+    assert (total["budget"], total["utfall"], total["ack_utfall"]) == ("48700.0", "", "")
+    assert rows["Förskola Norr"]["utfall"] == "15916.4"  # the others as before
+    text = run("investments", "--budgets", exempel, "--period", "2024-08", "--unit", "tkr").stdout
+    assert ("Anm.: Utfall januari–augusti saknas för det pågående projektet Servicebil (bokfört till och med maj): "
+            "skriv dess månader till och med 2024-08 i årsfilen (0 för en månad utan bokningar), eller status "
+            "färdigställd eller avbruten för ett projekt som är färdigställt eller avbrutet. Summorna över det saknas "
+            "också.") in text
+    for args, month, when in ((("--period", "2024-08"), "2024-08", "augusti"), ((), "2024-10", "oktober")):
+        out = tmp_path / "r.md"
+        report = run("report", "--budgets", exempel, *args, "-o", out)
+        assert report.exit_code == 0, report.stderr
+        assert warning.format(month) in report.stderr
+        doc = out.read_text(encoding="utf-8")
+        row = next(l for l in doc.splitlines() if l.startswith("| Servicebil"))
+        assert [c.strip() for c in row.strip("|").split("|")][2:9] == ["0,9", "–", "–", "0,9", "0,0", "–", "–"]
+        assert (f"Anm.: Utfall januari–{when} saknas för det pågående projektet Servicebil (bokfört till och med maj): "
+                f"skriv dess månader till och med {when} 2024 i årsfilen") in doc
+    # a project finished (or stopped) in May books nothing after it: no note, no warning
+    year.write_text(year.read_text(encoding="utf-8").replace(
+        "      forvaltning: SERV\n      status: pågående\n", "      forvaltning: SERV\n      status: färdigställd\n"),
+        encoding="utf-8")
+    done = run("investments", "--budgets", exempel, "--period", "2024-08", "--unit", "tkr")
+    assert done.exit_code == 0 and done.stderr == "" and "saknas för det pågående" not in done.stdout
+
+
+def test_a_period_no_project_nor_the_drift_has_booked_is_still_refused(run, exempel):
+    """A month after every month booked, the drift's and the projects', is no period of the data (exit 2), and the
+    month to pick is the latest booked, not the month of the project booked least (Servicebil's May)."""
+    year = exempel / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8") + SERV_BIL, encoding="utf-8")
+    line = year.read_text(encoding="utf-8").splitlines().index("    forskola-norr:") + 1
+    result = run("investments", "--budgets", exempel, "--period", "2024-11")
+    assert result.exit_code == ExitStatus.USAGE and result.stdout == ""
+    assert result.stderr == (f"Error: utfall of project forskola-norr ({year}:{line}) and 2 more project(s) is booked "
+                             "up to 2024-10 at the latest, not 2024-11; add the months (0 for a month without "
+                             "bookings) or pick --period 2024-10\n")

@@ -118,7 +118,8 @@ def investments_report(budgets, year: int, status: str | None = None,
     the year only has none then (null, never spread), unless it is 0 or the month is December. With a forecast
     of a project's year (`prognos`) made up to the month: prognos (the latest), prognos_period (YYYY-MM, null on
     a sum of forecasts of different months) and prognos_avvikelse (budget − prognos, positive = the year is
-    forecast under its budget). UsageError where a project given per month is not booked up to `month`.
+    forecast under its budget). A pågående project given per month booked short of `month` has no utfall (null,
+    as its sums). UsageError where `month` is after every month booked, the projects' and the drift's.
     """
     selection.a_store(budgets)  # (a folder's name here: what it takes, found in review)
     info = budgets.year(year)
@@ -142,7 +143,10 @@ def investments_report(budgets, year: int, status: str | None = None,
     year_rows = budgets.investments.filter(pl.col("ar") == year)
     forecast = None
     if month is not None:  # (the selected förvaltningar's months: another's project booked short is not this table's)
-        rows = _utfall_to(rows, year_rows, projects.filter(pl.col("forvaltning").is_in(fids)), month, info.fil)
+        from kfollow.engine.periods import last_month_booked
+
+        rows = _utfall_to(rows, year_rows, projects.filter(pl.col("forvaltning").is_in(fids)), month, info.fil,
+                          last_month_booked(budgets, year))
         forecast = _forecasts_to(year_rows, month)
         if forecast.join(rows, on="projekt", how="semi").is_empty():
             forecast = None
@@ -184,28 +188,43 @@ def investments_report(budgets, year: int, status: str | None = None,
 
 
 def _utfall_to(rows: pl.DataFrame, year_rows: pl.DataFrame, projects: pl.DataFrame, month: int,
-               fil: str) -> pl.DataFrame:
+               fil: str, drift: int | None = None) -> pl.DataFrame:
     """`rows` (projects) with utfall the months up to `month`, öre, where the year's projects are given per month
     (else as they are). A project given for the year only has no utfall for part of it (null: never a guessed
-    spread), but for 0 (nothing booked) and December (the year's)."""
+    spread), but for 0 (nothing booked) and December (the year's); nor has a pågående project booked short of
+    `month` (`short_of`). UsageError where `month` is after every month booked: the projects' and the drift's
+    (`drift`, its last booked month)."""
     monthly = projects.filter(pl.col("manader").is_not_null())
     if monthly.is_empty():
         return rows
     # (a färdigställd or avbruten project books nothing after its last month: `months_booked`)
-    short = monthly.filter((pl.col("status") == RUNNING) & (pl.col("manader") < month)).sort("manader", "ordning")
-    if short.height:  # (as for the rows' months: no month taken for 0)
-        first = short.row(0, named=True)
+    short = short_of(monthly, month)
+    reach = max(monthly["manader"].max(), drift or 0)
+    if short.height and reach < month:  # (as for the rows' months: no month taken for 0)
+        first = short.sort("manader", "ordning", descending=[True, False]).row(0, named=True)  # (the latest booked)
         more = f" and {short.height - 1} more project(s)" if short.height > 1 else ""
-        ar = first["ar"]
+        ar, mixed = first["ar"], short["manader"].n_unique() > 1
         raise UsageError(f"utfall of project {first['projekt']} ({fil}:{first['rad']}){more} is booked up to "
-                         f"{ar}-{first['manader']:02d}, not {ar}-{month:02d}; add the months (0 for a month without "
-                         f"bookings) or pick --period {ar}-{first['manader']:02d}")
+                         f"{ar}-{first['manader']:02d}{' at the latest' if mixed else ''}, not {ar}-{month:02d}; add "
+                         f"the months (0 for a month without bookings) or pick --period {ar}-{reach:02d}")
+    # a pågående project whose months stop before a month the year is booked to (its drift or another project) has
+    # no utfall to it, as a project given for the year only: one project held back every förvaltning's report
+    # (found in review: exit 2 for 'report --period 2024-08', one project booked to June)
     booked = (year_rows.filter((pl.col("typ") == "projekt_manad") & (pl.col("manad") <= month))
               .group_by("projekt").agg(ex.exact_sum("utfall").alias("_to")))
+    behind = (pl.col("status") == RUNNING) & (pl.col("manader") < month)
     return rows.join(booked, on="projekt", how="left").with_columns(
-        utfall=pl.when(pl.col("manader").is_not_null()).then(pl.col("_to"))
+        utfall=pl.when(pl.col("manader").is_not_null() & behind).then(None)
+        .when(pl.col("manader").is_not_null()).then(pl.col("_to"))
         .when(pl.lit(month == 12) | (pl.col("utfall") == 0)).then(pl.col("utfall"))
         .otherwise(None)).drop("_to")
+
+
+def short_of(projects: pl.DataFrame, month: int) -> pl.DataFrame:
+    """The pågående projects of `projects` given per month whose months stop before `month`, the one booked least
+    first (then in the file's order)."""
+    return (projects.filter((pl.col("status") == RUNNING) & pl.col("manader").is_not_null()
+                            & (pl.col("manader") < month)).sort("manader", "ordning"))
 
 
 def _forecasts_to(year_rows: pl.DataFrame, month: int) -> pl.DataFrame:
@@ -567,7 +586,9 @@ def investments(store, year: int | None = None, status: str | None = None,
     cut = complete is not None and month is not None
     title = f"Investeringar {year}-{month:02d} (ack.){which}" if cut else f"Investeringar {year}{which}"
     notes = (_to_date_note(month) if cut else _whole_year_note(year, month, booked)) + \
-        _year_only_note(frame, projects, year, month if cut else None) + _forecast_notes(frame, year, upto)
+        _year_only_note(frame, projects, year, month if cut else None) + \
+        _short_note(frame, projects, year, month if cut else None) + _forecast_notes(frame, year, upto)
+    messages += _short_warning(frame, projects, year, month if cut else None, info.fil)
     return as_report(frame, info.rubriker, store=store, title=title, unit=unit, messages=messages,
                      notes=(*notes, *cancelled_note(_cancelled(frame))))
 
@@ -594,6 +615,43 @@ def _year_only_note(frame: pl.DataFrame, projects: pl.DataFrame, year: int, mont
                        f"inte per månad, och kfollow fördelar det inte; skriv utfallet per månad (utfall: "
                        f"{{{year}-01: …}}). Summorna över {it} saknas också.", "utfall", "ack_utfall", "avvikelse",
                        "budgetavvikelse_ack"),)
+
+
+def _shown_short(frame: pl.DataFrame, projects: pl.DataFrame, month: int | None) -> pl.DataFrame:
+    """The pågående projects of the table whose months stop before `month` (`short_of`): their utfall is –."""
+    if month is None:
+        return projects.clear()
+    shown = frame.filter(pl.col("radtyp") == "rad")["projekt"].to_list()
+    return short_of(projects.filter(pl.col("projekt").is_in(shown)), month)
+
+
+def _short_note(frame: pl.DataFrame, projects: pl.DataFrame, year: int, month: int | None) -> tuple:
+    """A note naming the pågående projects booked short of the month shown, with their last month and what to
+    write: their utfall is –, and so are the sums over them (the report comes out; found in review)."""
+    short = _shown_short(frame, projects, month)
+    if short.is_empty():
+        return ()
+    said = [f"{r['namn']} (bokfört till och med {selection.MONTHS[r['manader'] - 1]})" for r in short.iter_rows(named=True)]
+    names = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " och " + said[-1]
+    one = short.height == 1
+    return (ColumnNote(f"Utfall {selection.months_to(month)} saknas för "
+                       f"{'det pågående projektet' if one else 'de pågående projekten'} {names}: skriv "
+                       f"{'dess' if one else 'deras'} månader till och med {year}-{month:02d} i årsfilen (0 för en "
+                       "månad utan bokningar), eller status färdigställd eller avbruten för ett projekt som är "
+                       f"färdigställt eller avbrutet. Summorna över {'det' if one else 'dem'} saknas också.",
+                       "utfall", "ack_utfall", "avvikelse", "budgetavvikelse_ack"),)
+
+
+def _short_warning(frame: pl.DataFrame, projects: pl.DataFrame, year: int, month: int | None, fil: str) -> tuple:
+    """stderr's line on the pågående projects booked short of the month shown (`_short_note`), at the first's line."""
+    short = _shown_short(frame, projects, month)
+    if short.is_empty():
+        return ()
+    first = short.row(0, named=True)
+    more = f" and {short.height - 1} more project(s)" if short.height > 1 else ""
+    return (f"warning: utfall of pågående project {first['projekt']} ({fil}:{first['rad']}){more} is booked only up "
+            f"to {year}-{first['manader']:02d}, not {year}-{month:02d}: its utfall, and the sums over it, are – in the "
+            f"table; {GAP_ADVICE}",)
 
 
 def _forecast_notes(frame: pl.DataFrame, year: int, month: int | None) -> tuple:
