@@ -192,6 +192,14 @@ def scenario(name: str, tmp: Path) -> tuple[Path, tuple[str, ...]]:
         year.write_text(year.read_text(encoding="utf-8") + "kostnadsslag:\n  tomt: {namn: Tomt, konton: ['99']}\n"
                         "  personal: {namn: Personal, konton: ['50']}\n", encoding="utf-8")
         return folder, ()
+    if name == "inv_bokford_kort":  # the example kommun booked to October, a pågående project to May
+        shutil.copytree(EXAMPLES / "budgets", folder)
+        year = folder / "2024.yaml"
+        year.write_text(year.read_text(encoding="utf-8") + "investeringar:\n  projekt:\n    bil:\n      namn: Bil\n"
+                        "      forvaltning: KSF\n      status: pågående\n      beslutad_budget: 900.0\n"
+                        "      budget: 900.0\n      utfall: {2024-01: 100, 2024-02: 0, 2024-03: 100, 2024-04: 0, "
+                        "2024-05: 100}\n", encoding="utf-8")
+        return folder, ()
     shutil.copytree(BUDGETS, folder)
     if name in ("inv_efter_klar", "inv_overfort_fg"):  # simhallen färdigställd in 2023 with 100 000 tkr unspent
         _investments_2023(folder, _simhallen("färdigställd", "790512.0", "187092.6"))
@@ -222,7 +230,7 @@ def scenario(name: str, tmp: Path) -> tuple[Path, tuple[str, ...]]:
 
 KINDS = ["ej_fordelat", "kommentar_saknas", "vy_differens", "vy_ofullstandig", "bokford_kort", "profil_olika",
          "ar_dubbel", "storlek", "kostnadsslag_tomt", "konto_utan_kostnadsslag", "inv_efter_klar", "inv_overfort_fg",
-         "inv_efter_avbrutet", "inv_ack_minskar", "inv_ack_ingang", "inv_forsvunnen", "inv_summa", "inv_overfort", "inv_ack_negativ", "tecken",
+         "inv_efter_avbrutet", "inv_bokford_kort", "inv_ack_minskar", "inv_ack_ingang", "inv_forsvunnen", "inv_summa", "inv_overfort", "inv_ack_negativ", "tecken",
          "andring_en_vy", "prognos_manad", "andring_dubbel", "rad_dubbel",
          "redovisning_andrad", "bokford_fore", "andring_storlek"]
 

@@ -394,3 +394,25 @@ def test_a_period_no_project_nor_the_drift_has_booked_is_still_refused(run, exem
     assert result.stderr == (f"Error: utfall of project forskola-norr ({year}:{line}) and 2 more project(s) is booked "
                              "up to 2024-10 at the latest, not 2024-11; add the months (0 for a month without "
                              "bookings) or pick --period 2024-10\n")
+
+
+def test_check_warns_of_a_pagaende_project_booked_short_of_the_year(run, exempel):
+    """Found in review: 'kfollow check' said nothing of Servicebil (pågående) booked January–May in a year booked to
+    October, whose utfall every report after May shows as –. Now a varning at its line (kod inv_bokford_kort); a
+    project finished in May passes."""
+    year = exempel / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8") + SERV_BIL, encoding="utf-8")
+    line = year.read_text(encoding="utf-8").splitlines().index("    serv-bil:") + 1
+    result = run("check", "--budgets", exempel, "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert [r for r in csv_rows(result.stdout) if r["kod"].startswith("inv_")] == [{
+        "fil": str(year), "rad": str(line), "kolumn": "", "niva": "varning", "kod": "inv_bokford_kort",
+        "meddelande": "projekt serv-bil 2024: pågående, men utfallet per månad är bokfört till och med 2024-05 och året "
+                      "till och med 2024-10, så en rapport efter 2024-05 visar projektets utfall och summorna över det "
+                      "som –; lägg till månaderna till och med 2024-10 (0 för en månad utan bokningar), eller skriv "
+                      "status färdigställd eller avbruten om projektet färdigställdes eller avbröts"}]
+    assert result.stderr == f"check: {exempel}: 0 error(s), 1 warning(s)\n"
+    year.write_text(year.read_text(encoding="utf-8").replace(
+        "      forvaltning: SERV\n      status: pågående\n", "      forvaltning: SERV\n      status: färdigställd\n"),
+        encoding="utf-8")
+    assert not [r for r in csv_rows(run("check", "--budgets", exempel, "-f", "csv").stdout) if r["kod"].startswith("inv_")]

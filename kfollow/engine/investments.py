@@ -409,7 +409,9 @@ def reconcile_investments(budgets, notes: list[str] | None = None) -> list[dict]
     - varav_overfort equals the previous year's unspent budget − utfall (0 if overspent) where both
       years have the project: fel when more is carried than was left, varning when less;
     - a project pågående in a year is in the next year's file, where there is one (varning), at its line: a
-      project neither färdigställd nor avbruten does not end by being left out (`_gone`).
+      project neither färdigställd nor avbruten does not end by being left out (`_gone`);
+    - a pågående project given per month is booked to the month its year is booked to (varning): a report of a
+      later month shows its utfall as – (`_booked_short`).
 
     A cancelled project's (avbruten) ack. utfall below the decided budget is the frame left unused, no error; what
     is booked on it after the year it was stopped is (found by an investment controller: nothing checked it).
@@ -493,7 +495,28 @@ def reconcile_investments(budgets, notes: list[str] | None = None) -> list[dict]
             r["varav_overfort"], r["unspent"])
     for r, other in _gone(budgets, projects):
         add("inv_forsvunnen", r, "varning", _gone_text(r, other))
+    for r in _booked_short(budgets, projects):
+        ar, m, senast = r["ar"], r["manader"], r["senast"]
+        add("inv_bokford_kort", r, "varning", f"projekt {literal(r['projekt'])} {ar}: pågående, men utfallet per månad "
+            f"är bokfört till och med {ar}-{m:02d} och året till och med {ar}-{senast:02d}, så en rapport efter "
+            f"{ar}-{m:02d} visar projektets utfall och summorna över det som –; lägg till månaderna till och med "
+            f"{ar}-{senast:02d} (0 för en månad utan bokningar), eller skriv status färdigställd eller avbruten om "
+            "projektet färdigställdes eller avbröts")
     return findings
+
+
+def _booked_short(budgets, projects: pl.DataFrame) -> list[dict]:
+    """The pågående projects given per month whose months stop before the month their year is booked to: the
+    latest month of its projects given per month or of its drift (`senast`). A report of a later month shows their
+    utfall as – (`_utfall_to`); a färdigställd or avbruten project books nothing after its last month."""
+    from kfollow.engine.periods import last_month_booked
+
+    monthly = projects.filter(pl.col("manader").is_not_null())
+    found = []
+    for (ar,), year in monthly.group_by("ar", maintain_order=True):
+        senast = max(year["manader"].max(), last_month_booked(budgets, ar) or 0)
+        found += [{**r, "senast": senast} for r in short_of(year, senast).sort("ordning").iter_rows(named=True)]
+    return found
 
 
 def _cancelled_since(projects: pl.DataFrame, projekt: str, ar: int) -> dict:
