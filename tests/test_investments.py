@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from conftest import BUDGETS, ROOT, csv_rows, reference
+from conftest import BUDGETS, ROOT, csv_rows, reference, small_year
 from kfollow.errors import DataError, ExitStatus, UsageError
 from kfollow.engine.investments import investments_report, summary_report
 from kfollow.sources.year_file import load_budgets
@@ -373,6 +373,54 @@ def test_a_completed_project_may_appear_later_without_outcome(run, budgets_copy)
     _replace(budgets_copy / "2024.yaml", "      utfall: 60790.1\n", "      utfall: 0\n")
     code, findings, _ = _check(run, budgets_copy)
     assert not [f for f in findings if "färdigställdes" in f[3]]
+
+
+def _skola_years(folder: Path, statuses: dict[int, tuple[str, str]]) -> Path:
+    """Year files of KSF (one stab, the same each year) with the project skola, `statuses` {year: (status, utfall)},
+    each year's ack_utfall_tidigare the previous year's ack. utfall."""
+    before = 0.0
+    for ar, (status, utfall) in statuses.items():
+        small_year(folder, "  KSF:\n    namn: Kommunstyrelseförvaltningen\n    staber:\n      LED:\n"
+                           "        namn: Ledningsstab\n        budget: 1200.0\n        utfall: 1150.0\n", ar)
+        path = folder / f"{ar}.yaml"
+        path.write_text(path.read_text(encoding="utf-8") + f"""\
+investeringar:
+  projekt:
+    skola:
+      namn: Skola
+      forvaltning: KSF
+      status: {status}
+      beslutad_budget: 5000.0
+      ack_utfall_tidigare: {before}
+      budget: 1000.0
+      utfall: {utfall}
+""", encoding="utf-8")
+        before += float(utfall)
+    return folder
+
+
+def test_a_project_finished_taken_up_and_finished_again_passes_with_a_note(run, tmp_path):
+    """Found in review: Skola färdigställd 2022, taken up again (pågående 2023, 300 tkr) and färdigställd again 2024
+    (200 tkr) was 'fel: projekt skola 2023: utfall 300 tkr efter att projektet färdigställdes 2022 …' and the same
+    of 2024: the earliest färdigställd year was read, whatever the later years said. Now the status of the year
+    before the utfall is: 2023 pågående is the project taken up again (a note), 2024 follows a pågående year."""
+    folder = _skola_years(tmp_path / "b", {2022: ("färdigställd", "500.0"), 2023: ("pågående", "300.0"),
+                                           2024: ("färdigställd", "200.0")})
+    result = run("check", "--budgets", folder)
+    line = _line(folder / "2022.yaml", "skola:")
+    assert (result.exit_code, result.stdout) == (0, ""), result.stdout
+    assert (f"note: {folder / '2023.yaml'}:{line}: projekt skola 2023: färdigställdes 2022 ({folder / '2022.yaml'}:"
+            f"{line}) och har tagits upp igen (status pågående 2023), så utfallet 2023 bokförs på projektet igen\n"
+            in result.stderr)
+    # finished again in 2024 and booked on in 2025, still färdigställd: the error names 2024, the last time
+    _skola_years(folder, {2022: ("färdigställd", "500.0"), 2023: ("pågående", "300.0"),
+                          2024: ("färdigställd", "200.0"), 2025: ("färdigställd", "50.0")})
+    code, findings, _ = _check(run, folder)
+    assert code == ExitStatus.CHECK_FAILED
+    assert findings == [(str(folder / "2025.yaml"), line, "fel", "projekt skola 2025: utfall 50 tkr efter att projektet "
+                         f"färdigställdes 2024 ({folder / '2024.yaml'}:{line}), och status är färdigställd också 2025; "
+                         "bokför det på ett nytt projekt, eller, om projektet har tagits upp igen, skriv status: "
+                         "pågående här")]
 
 
 @pytest.mark.parametrize("budget_2023, niva, words", [

@@ -24,6 +24,7 @@ STATUS_ORDER = tuple(STATUS_PLURAL)
 STATUS_TITLE = {s: f"Summa {plural} projekt" for s, plural in STATUS_PLURAL.items()}  # the seed's titles
 TOTAL_TITLE = "Summa investeringar"
 CANCELLED = "avbruten"
+DONE = "färdigställd"
 RUNNING = "pågående"  # the status of a project that still books: its months run to the month the year is booked to
 NO_SAVING = "ingen besparing: det som ramen var till för blir inte av"  # what a cancelled project's deviation is
 
@@ -403,9 +404,9 @@ def reconcile_investments(budgets, notes: list[str] | None = None) -> list[dict]
     - ack. utfall never decreases from one year of a project to the next but by the year's net income (a
       negative utfall, such as an investeringsbidrag): an opening below it is fel; and a year's
       ack_utfall_tidigare is the previous year's ack. utfall (varning when it differs otherwise);
-    - a project färdigställd in a year has no utfall in a later year (fel); nor has one avbruten, in a later year
-      that is still avbruten (fel): a later year's status pågående or färdigställd is the project taken up again,
-      said in `notes` where given;
+    - a project färdigställd the year before it is listed has no utfall in a year whose status is not pågående (fel);
+      nor has one avbruten, in a later year that is still avbruten (fel): a later year's status pågående (for an
+      avbruten project, or färdigställd) is the project taken up again, said in `notes` where given;
     - varav_overfort equals the previous year's unspent budget − utfall (0 if overspent) where both
       years have the project: fel when more is carried than was left, varning when less;
     - a project pågående in a year is in the next year's file, where there is one (varning), at its line: a
@@ -443,9 +444,7 @@ def reconcile_investments(budgets, notes: list[str] | None = None) -> list[dict]
 
     previous = ["ar", "status", "budget", "utfall", "ack_utfall", "fil", "rad"]
     paired = projects.sort("projekt", "ar").with_columns(
-        *(pl.col(c).shift(1).over("projekt").alias(f"fg_{c}") for c in previous),
-        done=pl.col("ar").filter(pl.col("status") == "färdigställd").min().over("projekt"),
-    )
+        *(pl.col(c).shift(1).over("projekt").alias(f"fg_{c}") for c in previous))
     # a year's net income (an investeringsbidrag after the spending: a negative utfall) lowers the ack. utfall of
     # nettoinvesteringar; only an opening below last year's ack. utfall makes it decrease by mistake (found by an
     # investment controller)
@@ -461,27 +460,36 @@ def reconcile_investments(budgets, notes: list[str] | None = None) -> list[dict]
         add("inv_ack_ingang", r, "varning", f"projekt {literal(r['projekt'])} {r['ar']}: ack_utfall_tidigare {{0:d}} "
             f"är inte ack. utfall {{1:d}} år {r['fg_ar']} ({literal(r['fg_fil'])}:{r['fg_rad']})",
             r["ack_utfall_tidigare"], r["fg_ack_utfall"])
-    for r in paired.filter((pl.col("ar") > pl.col("done")) & (pl.col("utfall") != 0)).iter_rows(named=True):
-        done = projects.filter((pl.col("projekt") == r["projekt"]) & (pl.col("ar") == r["done"])).row(0, named=True)
+    # a project färdigställd the year before it is listed, and not pågående now: what is booked on it then is on a
+    # finished project; pågående again, it is taken up again (found in review: the earliest färdigställd year was read,
+    # so a project finished, taken up and finished again was an error in every later year, naming the first time)
+    finished = pl.col("fg_status") == DONE
+    for r in paired.filter(finished & (pl.col("status") != RUNNING) & (pl.col("utfall") != 0)).iter_rows(named=True):
+        done = _status_since(projects, r["projekt"], r["ar"], DONE)
+        also = "också " if r["status"] == DONE else ""
         add("inv_efter_klar", r, "fel", f"projekt {literal(r['projekt'])} {r['ar']}: utfall {{0:d}} efter att projektet "
-            f"färdigställdes {r['done']} ({literal(done['fil'])}:{done['rad']}); bokför det på ett nytt projekt eller "
-            "rätta status", r["utfall"])
+            f"färdigställdes {done['ar']} ({literal(done['fil'])}:{done['rad']}), och status är {r['status']} {also}"
+            f"{r['ar']}; bokför det på ett nytt projekt, eller, om projektet har tagits upp igen, skriv status: "
+            "pågående här", r["utfall"])
     # a project cancelled (avbruten) and still so the next year it is listed: what is booked on it then has no frame;
     # taken up again (a later year pågående or färdigställd), its utfall is the project's again (found in review: the
     # earliest avbruten year was read, however later years read, and the advice was to set a status already set)
     after = pl.col("fg_status") == CANCELLED
     for r in paired.filter(after & (pl.col("status") == CANCELLED) & (pl.col("utfall") != 0)).iter_rows(named=True):
-        stopped = _cancelled_since(projects, r["projekt"], r["ar"])
+        stopped = _status_since(projects, r["projekt"], r["ar"], CANCELLED)
         add("inv_efter_avbrutet", r, "fel", f"projekt {literal(r['projekt'])} {r['ar']}: utfall {{0:d}} efter att "
             f"projektet avbröts {stopped['ar']} ({literal(stopped['fil'])}:{stopped['rad']}), och status är avbruten "
             f"också {r['ar']}, men ett avbrutet projekt har ingen ram att bokföra på; bokför det på ett nytt projekt "
             "eller i driften, eller, om projektet har tagits upp igen, skriv status: pågående (eller färdigställd) här",
             r["utfall"])
     if notes is not None:
-        for r in paired.filter(after & (pl.col("status") != CANCELLED)).sort("ar", "ordning").iter_rows(named=True):
-            stopped = _cancelled_since(projects, r["projekt"], r["ar"])
-            notes.append(f"{r['fil']}:{r['rad']}: projekt {r['projekt']} {r['ar']}: avbröts {stopped['ar']} "
-                         f"({stopped['fil']}:{stopped['rad']}) och har tagits upp igen (status {r['status']} {r['ar']}), "
+        again = (after & (pl.col("status") != CANCELLED)) | (finished & (pl.col("status") == RUNNING))
+        for r in paired.filter(again).sort("ar", "ordning").iter_rows(named=True):
+            was = r["fg_status"]
+            since = _status_since(projects, r["projekt"], r["ar"], was)
+            notes.append(f"{r['fil']}:{r['rad']}: projekt {r['projekt']} {r['ar']}: "
+                         f"{'avbröts' if was == CANCELLED else 'färdigställdes'} {since['ar']} "
+                         f"({since['fil']}:{since['rad']}) och har tagits upp igen (status {r['status']} {r['ar']}), "
                          f"så utfallet {r['ar']} bokförs på projektet igen")
     carried = paired.filter((pl.col("fg_ar") == pl.col("ar") - 1) & pl.col("varav_overfort").is_not_null()).with_columns(
         # an overspent year leaves nothing unspent (whether the overspending is deducted is a decision)
@@ -519,13 +527,14 @@ def _booked_short(budgets, projects: pl.DataFrame) -> list[dict]:
     return found
 
 
-def _cancelled_since(projects: pl.DataFrame, projekt: str, ar: int) -> dict:
-    """The year (its row) a project was cancelled in, as of the year after `ar`'s previous listing: the first of the
-    avbruten years right before `ar` (a project cancelled, taken up again and cancelled again: the last time)."""
+def _status_since(projects: pl.DataFrame, projekt: str, ar: int, status: str) -> dict:
+    """The year (its row) a project was cancelled in (or finished: `status`), as of `ar`'s previous listing: the first
+    of the years of that status right before `ar` (a project cancelled, taken up again and cancelled again: the last
+    time)."""
     earlier = projects.filter((pl.col("projekt") == projekt) & (pl.col("ar") < ar)).sort("ar", descending=True)
     since = None
     for row in earlier.iter_rows(named=True):
-        if row["status"] != CANCELLED:
+        if row["status"] != status:
             break
         since = row
     return since
