@@ -6,6 +6,8 @@ the rule tests break a copy of the bundled budgets (`budgets_copy`) one way each
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import re
 import shutil
 from pathlib import Path
@@ -378,7 +380,7 @@ def test_a_completed_project_may_appear_later_without_outcome(run, budgets_copy)
 def _skola_years(folder: Path, statuses: dict[int, tuple[str, str]]) -> Path:
     """Year files of KSF (one stab, the same each year) with the project skola, `statuses` {year: (status, utfall)},
     each year's ack_utfall_tidigare the previous year's ack. utfall."""
-    before = 0.0
+    before = Decimal("0.0")  # (amounts as written: exact)
     for ar, (status, utfall) in statuses.items():
         small_year(folder, "  KSF:\n    namn: Kommunstyrelseförvaltningen\n    staber:\n      LED:\n"
                            "        namn: Ledningsstab\n        budget: 1200.0\n        utfall: 1150.0\n", ar)
@@ -395,7 +397,7 @@ investeringar:
       budget: 1000.0
       utfall: {utfall}
 """, encoding="utf-8")
-        before += float(utfall)
+        before += Decimal(utfall)
     return folder
 
 
