@@ -1651,6 +1651,32 @@ def test_erp_csv_an_object_cell_whose_code_and_name_cannot_be_told_apart_is_look
         "--unmapped-empty to import them under an empty key (ej fördelat)"), result.stderr
 
 
+def test_erp_csv_a_name_with_a_date_stays_a_name_and_a_cell_that_is_a_date_is_no_code(tmp_path: Path):
+    """Found in review (h89): `2024 mars` in the ansvar column (a date where an object belongs) was read as the
+    object 2024 named `mars`, and so stab HR of "2000-2999", without a word, as `15 mars 2024` was 15 named `mars
+    2024`; a cell that is a date written with its month's name is looked up as written, and listed as a date. A
+    name with a date or a year in it is the whole rest of the cell (`1120 Ekonomi 2024`, `1130 Projekt 2024-03`)."""
+    mapping = OBJECT_MAPPING.replace('    "B-Z": OVR\n', '    "2000-2999": HR\n    "10-99": IT\n')
+    body = ("Period;Konto;Ansvar;Verksamhet;Belopp\n"
+            "202401;4010;1120 Ekonomi 2024;100;1,00\n"
+            "202401;4010;1130 Projekt 2024-03;100;2,00\n"
+            "202401;4010;2050 Mars 2024 - april;100;4,00\n")
+    assert csv_facts(tmp_path, body, mapping) == {("2024-01", "ADM", "EKO", "100", "4010", "kostnad"): "3.00",
+                                                  ("2024-01", "ADM", "HR", "100", "4010", "kostnad"): "4.00"}
+    assert json.loads((tmp_path / "out.csv.kalla.json").read_text(encoding="utf-8"))["objekt"] == {
+        "Ansvar": {"1120": "Ekonomi 2024", "1130": "Projekt 2024-03", "2050": "Mars 2024 - april"}}
+    result = csv_import(tmp_path, body + "202402;4010;2024 mars;100;8,00\n202402;4010;15 mars 2024;100;16,00\n"
+                        "202402;4010;1 jan. 2024;100;32,00\n", mapping)
+    assert result.exit_code == 3
+    date = "a date, not read as a code and a name; is the column right?"
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"Error: {tmp_path / 'map.yaml'}:5:3: {tmp_path / 'erp.csv'} has objects that the mapping lacks: stab (column "
+        f"Ansvar): 1 jan. 2024 (1 row, 32,00 kr, first at {tmp_path / 'erp.csv'}:7; {date}), 15 mars 2024 (1 row, "
+        f"16,00 kr, first at {tmp_path / 'erp.csv'}:6; {date}), 2024 mars (1 row, 8,00 kr, first at "
+        f"{tmp_path / 'erp.csv'}:5; {date}); add them under objekt (or a range), or pass --unmapped-empty to import "
+        "them under an empty key (ej fördelat)"), result.stderr
+
+
 @pytest.mark.parametrize("body, said", [
     # a pair of quotes in an unquoted text (line 2) is read; the inch mark on line 4 is the fault (it was told at
     # line 2, whose text is fine)

@@ -40,7 +40,7 @@ from kfollow.sources.files import (CP437_LETTERS, EXPORT_LIMIT, LATIN_LETTERS, L
                                    read_bytes, stray_quote)
 from kfollow.errors import DataError, control_class, shown
 from kfollow.sources.ledger import Ledger
-from kfollow.sources.mapping import LedgerMapping
+from kfollow.sources.mapping import MONTHS as _MONTHS, LedgerMapping
 from kfollow.store import MAX_ORE
 
 MAX_KRONOR_DIGITS = len(str(MAX_ORE // 100)) - 1  # 13: below 10^13 kr a row (store.MAX_ORE, the cap of loading)
@@ -59,18 +59,6 @@ _MIDNIGHT = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]0?0:00(?::00(?:\.0+)?)?$"
 # `5010 12` has no name, and is refused as it was)
 _NAMED_ACCOUNT = (r"(?s)^([0-9]+)[ \x{00a0}\x{202f}]+(?:[-\x{2013}][ \x{00a0}\x{202f}]+)?"
                   r"((?:\p{L}|[0-9(\[][^\p{L}]*\p{L}).*)$")
-# a month by its first three letters or its whole name, in Swedish or English (no two of them alike but for the
-# same month)
-_MONTHS = {name: f"{number:02d}" for number, names in enumerate(
-    (("jan", "januari", "january"), ("feb", "februari", "february"), ("mar", "mars", "march"), ("apr", "april"),
-     ("maj", "may"), ("jun", "juni", "june"), ("jul", "juli", "july"), ("aug", "augusti", "august"),
-     ("sep", "sept", "september"), ("okt", "oct", "oktober", "october"), ("nov", "november"), ("dec", "december")),
-    start=1) for name in names}
-# a short name may end with a dot (`sept. 2024`, `jan. 2024`: found in review, h84, where `Sept 2024` was read)
-_MONTHS |= {f"{name}.": _MONTHS[name] for name in ("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt",
-                                                    "oct", "nov", "dec")}
-
-
 @dataclass(frozen=True)
 class CsvExport:
     ledger: Ledger

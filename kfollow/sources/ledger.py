@@ -288,10 +288,10 @@ def _shown(value: str, limit: int = 80) -> str:
 NO_OBJECT = "(no object)"
 
 
-def _usage(ledger: Ledger, code: str, row: dict) -> str:
+def _usage(ledger: Ledger, code: str, row: dict, hint: str | None = None) -> str:
     rows = f"{row['rader']} row{'s' if row['rader'] != 1 else ''}"
     written = f"written {_shown(row['_skriven'])}; " if row.get("_skriven") is not None else ""
-    return f"{code} ({written}{rows}, {kr(row['belopp'])}, first at {ledger.where(row['rad'])})"
+    return f"{code} ({written}{rows}, {kr(row['belopp'])}, first at {ledger.where(row['rad'])}{f'; {hint}' if hint else ''})"
 
 
 def _lookup(key: KeyMap, kept: pl.DataFrame, ledger: Ledger, mapping: LedgerMapping,
@@ -336,7 +336,10 @@ def _lookup(key: KeyMap, kept: pl.DataFrame, ledger: Ledger, mapping: LedgerMapp
                                                .sort_by(pl.col("rad").filter(pl.col("_skriven") != pl.col(column)))
                                                .first()] if named else []))
                  .sort(column, nulls_last=True))
-        items = [_usage(ledger, r[column] if r[column] is not None else NO_OBJECT, r)
+        # (a cell looked up as written that might have read as a code and a name says why, and what to do)
+        items = [_usage(ledger, r[column] if r[column] is not None else NO_OBJECT, r,
+                        key.objekt.unsplit(r[column]) if key.kolumn is not None and r[column] is not None
+                        and r.get("_skriven") is None else None)
                  for r in usage.iter_rows(named=True)]
         if unmapped_empty and not required:
             unmapped.extend(f"{key.name} ({key.describe()}) {item}" for item in items)

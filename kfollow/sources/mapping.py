@@ -98,6 +98,31 @@ _RANGE = re.compile(r"([^-\s]+)-([^-\s]+)")
 _NAMED_OBJECT = re.compile(r"([0-9A-Za-z](?:[0-9A-Za-z._-]*[0-9A-Za-z])?)[ \u00a0\u202f]+(?:[-\u2013][ \u00a0\u202f]+)?"
                            r"((?:[^\W\d_]|[(\[]).*)", re.S)
 
+# a month by its first three letters or its whole name, in Swedish or English (no two of them alike but for the
+# same month)
+MONTHS = {name: f"{number:02d}" for number, names in enumerate(
+    (("jan", "januari", "january"), ("feb", "februari", "february"), ("mar", "mars", "march"), ("apr", "april"),
+     ("maj", "may"), ("jun", "juni", "june"), ("jul", "juli", "july"), ("aug", "augusti", "august"),
+     ("sep", "sept", "september"), ("okt", "oct", "oktober", "october"), ("nov", "november"), ("dec", "december")),
+    start=1) for name in names}
+# a short name may end with a dot (`sept. 2024`, `jan. 2024`: found in review, h84, where `Sept 2024` was read)
+MONTHS |= {f"{name}.": MONTHS[name] for name in ("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt",
+                                                  "oct", "nov", "dec")}
+# the words of a date written with its month's name (`15 mars 2024`, `1 jan. 2024`, `2024 mars`, `March 15, 2024`):
+# a day, a year 19xx or 20xx, and the month (`_is_date`)
+_DAY = re.compile(r"(?:0?[1-9]|[12][0-9]|3[01])\.?")
+_YEAR = re.compile(r"(?:19|20)[0-9]{2}")
+
+
+def _is_date(cell: str) -> bool:
+    """Whether an object cell is a date and nothing else, written with its month's name and a day or a year or
+    both (`15 mars 2024`, `2024 mars`, `15 mars`): no code and a name (15, `mars 2024`), whatever objekt holds."""
+    words = [w for w in re.split(r"[ \u00a0\u202f,]+", cell) if w]
+    months = [w for w in words if w.lower() in MONTHS]
+    days = [w for w in words if _DAY.fullmatch(w)]
+    years = [w for w in words if _YEAR.fullmatch(w)]
+    return len(months) == 1 and len(days) <= 1 and len(years) <= 1 and len(words) == 1 + len(days) + len(years) > 1
+
 
 def _as_number(digits: str) -> tuple[int, str]:
     """ASCII digits as a sort key that orders them as integers (leading zeros aside), for any length."""
@@ -145,7 +170,8 @@ class Objects:
         """The code an export's object cell (CSV) is looked up by: the cell where `objekt` has it as written, else
         the code before a name (`1120 Ekonomi` is 1120; see `_NAMED_OBJECT`), else the cell. Not read as a name: a
         first word without a digit (`Nord Ost`: a code of letters, or a name of two words?), and what after the
-        code begins with a digit or has one letter alone (`1120 12`, `1120 A`: a code written with a space?)."""
+        code begins with a digit or has one letter alone (`1120 12`, `1120 A`: a code written with a space?), and a
+        date written with its month's name (`15 mars 2024`, `2024 mars`: no object 15 or 2024; `_is_date`)."""
         return self.split(cell)[0]
 
     def split(self, cell: str) -> tuple[str, str | None]:
@@ -154,9 +180,17 @@ class Objects:
         if cell in self.exact:
             return cell, None
         named = _NAMED_OBJECT.fullmatch(cell)
-        if named is None or not any(c.isdigit() for c in named[1]) or sum(c.isalpha() for c in named[2]) < 2:
+        if named is None or not any(c.isdigit() for c in named[1]) or sum(c.isalpha() for c in named[2]) < 2 \
+                or _is_date(cell):  # (`15 mars 2024` is no object 15 named `mars 2024`)
             return cell, None
         return named[1], named[2]
+
+    def unsplit(self, cell: str) -> str | None:
+        """Why a cell that may read as a code and a name is looked up as written, and what to do, for the list of
+        the objects the mapping lacks; None for any other cell."""
+        if _is_date(cell):
+            return "a date, not read as a code and a name; is the column right?"
+        return None
 
     @cached_property
     def _sorted(self) -> tuple[tuple[list, list[int]], tuple[list, list[int]]]:
