@@ -1632,7 +1632,8 @@ def test_erp_csv_a_code_written_with_its_name_in_other_case_is_no_second_name_an
 def test_erp_csv_an_object_cell_whose_code_and_name_cannot_be_told_apart_is_looked_up_as_written(tmp_path: Path):
     """What is no code and a name stays the cell as written (h74): a first word without a digit (`Nord Ost`, a code
     of letters or a name of two words?), a one-letter or digit part after the code (`1120 A`, `1120 12`: a code
-    with a space?); an object lacking by its code is listed by the code, with the cell as the export writes it."""
+    with a space?); an object lacking by its code is listed by the code, with the cell as the export writes it. (A
+    first word of letters is a code where objekt has it, h89: `Nord Ost` says so.)"""
     body = ("Period;Konto;Ansvar;Verksamhet;Belopp\n"
             "202401;4010;1120 A;100;1,00\n"
             "202401;4010;1120 12;100;2,00\n"
@@ -1647,8 +1648,78 @@ def test_erp_csv_an_object_cell_whose_code_and_name_cannot_be_told_apart_is_look
         f"Error: {tmp_path / 'map.yaml'}:5:3: {tmp_path / 'erp.csv'} has objects that the mapping lacks: stab (column "
         f"Ansvar): 1120 12 (1 row, 2,00 kr, first at {tmp_path / 'erp.csv'}:3), 1120 A (1 row, 1,00 kr, first at "
         f"{tmp_path / 'erp.csv'}:2), 3000 (written '3000 Okänd'; 2 rows, 24,00 kr, first at {tmp_path / 'erp.csv'}:5), "
-        f"Nord Ost (1 row, 4,00 kr, first at {tmp_path / 'erp.csv'}:4); add them under objekt (or a range), or pass "
+        f"Nord Ost (1 row, 4,00 kr, first at {tmp_path / 'erp.csv'}:4; a code of letters is read before a name only "
+        "where objekt has it: add 'Nord' if it is the code); add them under objekt (or a range), or pass "
         "--unmapped-empty to import them under an empty key (ej fördelat)"), result.stderr
+
+
+LETTER_MAPPING = """\
+forvaltning:
+  kolumn: Förvaltning
+  objekt: {KSF: KSF, SOC: SOC}
+konton: {"4": kostnad}
+stab:
+  kolumn: Ansvar
+  objekt:
+    EKO: EKO
+    "B-Z": OVR
+    Nord: NORD
+    "Nord Ost": NOST
+    "1000-1999": IT
+verksamhet: "920"
+kolumner:
+  konto: Konto
+  period: Period
+  belopp: Belopp
+"""
+
+
+def test_erp_csv_a_code_of_letters_that_objekt_has_is_read_before_a_name(tmp_path: Path):
+    """Found in review (h89): `KSF Kommunstyrelsens förvaltning` in the förvaltning column was 'an object the mapping
+    lacks', though objekt has KSF, and `EKO Ekonomi` was stab OVR (the whole cell in the text range B-Z) where
+    objekt has EKO: a code of letters before a name was never read, only a code with a digit. A first word that
+    objekt has as an exact code is the code, and the rest its name, noted as a digit code's is."""
+    body = ("Period;Konto;Förvaltning;Ansvar;Belopp\n"
+            "202401;4010;KSF Kommunstyrelsens förvaltning;EKO Ekonomi;1,00\n"
+            "202401;4010;KSF;EKO - Ekonomi;2,00\n"
+            "202401;4010;SOC\u00a0Socialförvaltningen;Nord Ost;4,00\n"
+            "202401;4010;SOC;Nord (Norra området);8,00\n"
+            "202401;4010;SOC;1120 Ekonomi;16,00\n"
+            "202401;4010;SOC;Ekonomi;32,00\n")
+    assert csv_facts(tmp_path, body, LETTER_MAPPING) == {
+        ("2024-01", "KSF", "EKO", "920", "4010", "kostnad"): "3.00",
+        ("2024-01", "SOC", "NOST", "920", "4010", "kostnad"): "4.00",
+        ("2024-01", "SOC", "NORD", "920", "4010", "kostnad"): "8.00",
+        ("2024-01", "SOC", "IT", "920", "4010", "kostnad"): "16.00",
+        ("2024-01", "SOC", "OVR", "920", "4010", "kostnad"): "32.00",  # (one word: the cell, in B-Z)
+    }
+    assert json.loads((tmp_path / "out.csv.kalla.json").read_text(encoding="utf-8"))["objekt"] == {
+        "Förvaltning": {"KSF": "Kommunstyrelsens förvaltning", "SOC": "Socialförvaltningen"},
+        "Ansvar": {"1120": "Ekonomi", "EKO": "Ekonomi", "Nord": "(Norra området)"}}
+
+
+def test_erp_csv_a_code_of_letters_objekt_does_not_tell_is_looked_up_as_written_and_said_what_to_do(tmp_path: Path):
+    """What objekt does not say is a code stays the cell (h89): a first word objekt lacks (`Syd Väst`: the code Syd,
+    or an object of two words?), and a cell that two codes of objekt begin (`Nord Ost Centrum`: Nord or Nord Ost?);
+    the list of the objects the mapping lacks says what to do. A name of one letter after a code (`EKO A`) and a cell
+    of one word (`Ekonomi`) are listed as before."""
+    mapping = LETTER_MAPPING.replace('    "B-Z": OVR\n', "")
+    body = ("Period;Konto;Förvaltning;Ansvar;Belopp\n"
+            "202401;4010;KSF;Syd Väst;1,00\n"
+            "202401;4010;KSF;Nord Ost Centrum;2,00\n"
+            "202401;4010;KSF;EKO A;4,00\n"
+            "202401;4010;KSF;Ekonomi;8,00\n"
+            "202401;4010;KSF;EKO Ekonomi;16,00\n")
+    result = csv_import(tmp_path, body, mapping)
+    assert result.exit_code == 3
+    erp = tmp_path / "erp.csv"
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"Error: {tmp_path / 'map.yaml'}:7:3: {erp} has objects that the mapping lacks: stab (column Ansvar): EKO A "
+        f"(1 row, 4,00 kr, first at {erp}:4), Ekonomi (1 row, 8,00 kr, first at {erp}:5), Nord Ost Centrum (1 row, "
+        f"2,00 kr, first at {erp}:3; objekt has 'Nord' and 'Nord Ost', which both begin it: add it as written), Syd "
+        f"Väst (1 row, 1,00 kr, first at {erp}:2; a code of letters is read before a name only where objekt has it: "
+        "add 'Syd' if it is the code); add them under objekt (or a range), or pass --unmapped-empty to import them "
+        "under an empty key (ej fördelat)"), result.stderr
 
 
 def test_erp_csv_a_name_with_a_date_stays_a_name_and_a_cell_that_is_a_date_is_no_code(tmp_path: Path):

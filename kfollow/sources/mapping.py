@@ -48,8 +48,9 @@ else as text (`"A-F"`). Digit ends of different length (`"1-99"`) are refused, s
 would fall between them. Every key also matches the code exactly as written (so a code with a
 hyphen, `K-100`, maps too), and an exact match wins over a range, so a range can have exceptions;
 two ranges that overlap are an error. Codes are compared as written: `0001` is not `1`. A CSV export's
-object cell may give a name after the code (`1120 Ekonomi`): where `objekt` lacks the cell as written, the
-code before the name is looked up (`Objects.code_in` says what is a code and a name).
+object cell may give a name after the code (`1120 Ekonomi`, or `EKO Ekonomi` where `objekt` has `EKO`): where
+`objekt` lacks the cell as written, the code before the name is looked up (`Objects.code_in` says what is a code
+and a name).
 
 Several förvaltningar in one export: `forvaltning: {dimension: 1, objekt: {"1000-1999": KSF,
 "2000-2999": BUN}}`. The same dimension may feed several keys (förvaltning and stab from ansvar).
@@ -97,6 +98,10 @@ _RANGE = re.compile(r"([^-\s]+)-([^-\s]+)")
 # the name, which begins with a letter or a bracket and has two letters or more (`Objects.code_in`)
 _NAMED_OBJECT = re.compile(r"([0-9A-Za-z](?:[0-9A-Za-z._-]*[0-9A-Za-z])?)[ \u00a0\u202f]+(?:[-\u2013][ \u00a0\u202f]+)?"
                            r"((?:[^\W\d_]|[(\[]).*)", re.S)
+# a first word of any characters, then the name as after a code (`EKO Ekonomi`, `KSF - Kommunstyrelsens förvaltning`):
+# a code where `objekt` has the word (`Objects.code_in`)
+_SPACES = " \u00a0\u202f"
+_WORD_AND_NAME = re.compile(r"([^ \u00a0\u202f]+)[ \u00a0\u202f]+(?:[-\u2013][ \u00a0\u202f]+)?((?:[^\W\d_]|[(\[]).*)", re.S)
 
 # a month by its first three letters or its whole name, in Swedish or English (no two of them alike but for the
 # same month)
@@ -168,10 +173,13 @@ class Objects:
 
     def code_in(self, cell: str) -> str:
         """The code an export's object cell (CSV) is looked up by: the cell where `objekt` has it as written, else
-        the code before a name (`1120 Ekonomi` is 1120; see `_NAMED_OBJECT`), else the cell. Not read as a name: a
-        first word without a digit (`Nord Ost`: a code of letters, or a name of two words?), and what after the
-        code begins with a digit or has one letter alone (`1120 12`, `1120 A`: a code written with a space?), and a
-        date written with its month's name (`15 mars 2024`, `2024 mars`: no object 15 or 2024; `_is_date`)."""
+        the code before a name (`1120 Ekonomi` is 1120; see `_NAMED_OBJECT`), else the cell. A first word without
+        a digit is a code where `objekt` has it as an exact code (`EKO Ekonomi` is EKO), and read as the cell where
+        it has not (`Nord Ost`: a code of letters, or a name of two words?) or where a longer code of `objekt`
+        begins the cell too (`Nord Ost Centrum` with `Nord` and `Nord Ost`: which is the code?). Not read as a
+        name: what after the code begins with a digit or has one letter alone (`1120 12`, `1120 A`: a code written
+        with a space?), and a date written with its month's name (`15 mars 2024`, `2024 mars`: no object 15 or
+        2024; `_is_date`)."""
         return self.split(cell)[0]
 
     def split(self, cell: str) -> tuple[str, str | None]:
@@ -180,17 +188,45 @@ class Objects:
         if cell in self.exact:
             return cell, None
         named = _NAMED_OBJECT.fullmatch(cell)
-        if named is None or not any(c.isdigit() for c in named[1]) or sum(c.isalpha() for c in named[2]) < 2 \
-                or _is_date(cell):  # (`15 mars 2024` is no object 15 named `mars 2024`)
-            return cell, None
-        return named[1], named[2]
+        if named is not None and any(c.isdigit() for c in named[1]):
+            if sum(c.isalpha() for c in named[2]) < 2 or _is_date(cell):  # (`15 mars 2024`: no 15 named `mars 2024`)
+                return cell, None
+            return named[1], named[2]
+        word = self._lettered(cell)
+        return (word[1], word[2]) if word is not None and self._unsplit(cell, word) is None else (cell, None)
 
     def unsplit(self, cell: str) -> str | None:
         """Why a cell that may read as a code and a name is looked up as written, and what to do, for the list of
         the objects the mapping lacks; None for any other cell."""
         if _is_date(cell):
             return "a date, not read as a code and a name; is the column right?"
+        word = self._lettered(cell)
+        return self._unsplit(cell, word) if word is not None and cell not in self.exact else None
+
+    @staticmethod
+    def _lettered(cell: str) -> re.Match | None:
+        """A cell of a first word without a digit (`EKO Ekonomi`, `KSF - Kommunstyrelsens förvaltning`) and a name
+        after it, as a code with a digit has one (`_NAMED_OBJECT`); None for any other cell."""
+        word = _WORD_AND_NAME.fullmatch(cell)
+        if word is None or any(c.isdigit() for c in word[1]) or sum(c.isalpha() for c in word[2]) < 2 \
+                or _is_date(cell):
+            return None
+        return word
+
+    def _unsplit(self, cell: str, word: re.Match) -> str | None:
+        """Why a `_lettered` cell is not read as its first word and a name (None: it is), and what to do."""
+        if word[1] not in self.exact:  # (a code of letters or a name of two words: only objekt can tell)
+            return f"a code of letters is read before a name only where objekt has it: add {word[1]!r} if it is the code"
+        longer = next((code for code in self._spaced if len(code) > len(word[1]) and cell.startswith(code)
+                       and cell[len(code)] in _SPACES), None)
+        if longer is not None:
+            return f"objekt has {word[1]!r} and {longer!r}, which both begin it: add it as written"
         return None
+
+    @cached_property
+    def _spaced(self) -> tuple[str, ...]:
+        """The exact codes with a blank in them (`Nord Ost`, `2000 Gemensamt`), which a cell's first word may begin."""
+        return tuple(code for code in self.exact if any(c in _SPACES for c in code))
 
     @cached_property
     def _sorted(self) -> tuple[tuple[list, list[int]], tuple[list, list[int]]]:
