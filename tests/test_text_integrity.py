@@ -432,6 +432,38 @@ def test_a_note_whose_texts_are_not_text_is_a_check_warning(run, tmp_path):
         run("check", "--budgets", d).stdout
 
 
+@pytest.mark.parametrize("objekt, said", [
+    ('{"Ansvar": {"1120": 5}}', 'dess objektnamn ("objekt") är inte kolumn → kod → namn'),
+    ('{"Ansvar": {"1120": ["Ekonomi"]}}', 'dess objektnamn ("objekt") är inte kolumn → kod → namn'),
+    ('{"Ansvar": "Ekonomi"}', 'dess objektnamn ("objekt") är inte kolumn → kod → namn'),
+    ('["Ekonomi"]', 'dess objektnamn ("objekt") är inte kolumn → kod → namn'),
+    # (a number of 5 000 digits made the whole note "inget JSON-objekt (Exceeds the limit (4300 digits) for integer
+    # string conversion: value has 5001 di)", and left out its account names with it)
+    ('{"Ansvar": {"1120": 1' + "0" * 5000 + '}}', 'dess objektnamn ("objekt") är inte kolumn → kod → namn'),
+    ('{"Ansvar": {"1120": "Ekonomi", "1130": "' + "x" * 100_000 + '"}}',
+     'objektnamnet för Ansvar 1130 ("objekt") har 100 000 tecken, fler än importen skriver (500)'),
+])
+def test_a_note_whose_object_names_are_not_names_is_a_check_warning(run, tmp_path, objekt: str, said: str):
+    """Found in review (h89): the object names a CSV import notes (`"objekt": {"Ansvar": {"1120": "Ekonomi"}}`) were
+    not checked as the note's other keys are: a name that is no text, or of 100 000 characters, passed `check`
+    without a word. It is one warning line naming the key."""
+    import shutil
+
+    d = tmp_path / "budgets"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "sie" / "budgets", d)
+    note = d / "utfall-2024.csv.kalla.json"
+    text = note.read_text(encoding="utf-8").rstrip().removesuffix("}").rstrip()
+    note.write_text(f'{text},\n "objekt": {objekt}\n}}\n', encoding="utf-8")
+    check = run("check", "--budgets", d)
+    assert check.exit_code == 0, check.stderr
+    assert [line for line in check.stdout.splitlines() if "anteckning" in line] == [
+        f"{note}: varning: anteckningen går inte att läsa: {said}; källan och kontonas namn utelämnas: importera "
+        "tabellen igen (kfollow import) eller ta bort anteckningen"]
+    assert "Löner till tjänstemän" in run("deviation", "--budgets", d, "--by", "konto", "-f", "csv").stdout
+    note.write_text(f'{text},\n "objekt": {{"Ansvar": {{"1120": "Ekonomi"}}}}\n}}\n', encoding="utf-8")
+    assert "anteckning" not in run("check", "--budgets", d).stdout
+
+
 def test_a_note_nested_thousands_deep_is_a_check_warning(run, tmp_path):
     """Found in review: a note of 100 000 nested arrays stopped every command, `check` too, with an
     internal error (RecursionError, exit 70); it is a note kfollow cannot read, as malformed JSON is."""

@@ -48,7 +48,9 @@ def _note(table: Path | str) -> dict | None:
     if key not in _NOTES:
         raw = read_bytes(path, NOTE_LIMIT, "export note").decode("utf-8-sig")  # (saved by Notepad: a BOM first)
         try:
-            note = json.loads(raw)
+            # (a number of thousands of digits, which int() refuses, is a number too, not the whole note unreadable:
+            # where it stands, a text or a list belongs, and `note_problem` names the key; found in review, h89)
+            note = json.loads(raw, parse_int=lambda digits: int(digits) if len(digits) <= 4000 else float("inf"))
             if not isinstance(note, dict):
                 raise ValueError("the note is not a JSON object")
             _NOTES[key] = _printable(note)
@@ -97,6 +99,24 @@ def note_problem(table: Path | str) -> str | None:
     names = note.get("konton", {})
     if not isinstance(names, dict) or not all(isinstance(v, str) for v in names.values()):
         return "dess kontonamn (\"konton\") är inte konto → namn"
+    return _objects_problem(note.get("objekt", {}))
+
+
+def _objects_problem(objekt) -> str | None:
+    """What is wrong with a note's object names (`"objekt": {column: {code: name}}`, as `facts.Origin` writes them),
+    for `note_problem`: a name that is no text, or longer than the import writes one (found in review, h89: the key
+    was not checked at all)."""
+    from kfollow.sources.files import NAME_LIMIT
+
+    if not isinstance(objekt, dict) or not all(isinstance(names, dict) and all(isinstance(v, str) for v in names.values())
+                                               for names in objekt.values()):
+        return "dess objektnamn (\"objekt\") är inte kolumn → kod → namn"
+    for column, names in objekt.items():
+        for code, name in names.items():
+            if len(name) > NAME_LIMIT:
+                length = f"{len(name):,}".replace(",", " ")
+                return (f"objektnamnet för {shown(column[:40])} {shown(code[:40])} (\"objekt\") har {length} tecken, "
+                        f"fler än importen skriver ({NAME_LIMIT})")
     return None
 
 
