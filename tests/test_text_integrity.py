@@ -457,9 +457,12 @@ def test_a_note_whose_object_names_are_not_names_is_a_check_warning(run, tmp_pat
     check = run("check", "--budgets", d)
     assert check.exit_code == 0, check.stderr
     assert [line for line in check.stdout.splitlines() if "anteckning" in line] == [
-        f"{note}: varning: anteckningen går inte att läsa: {said}; källan och kontonas namn utelämnas: importera "
+        f"{note}: varning: anteckningen går inte att läsa: {said}; objektens namn utelämnas: importera "
         "tabellen igen (kfollow import) eller ta bort anteckningen"]
+    # (the object names alone: the account names and the source stay; the warning said they were left out)
     assert "Löner till tjänstemän" in run("deviation", "--budgets", d, "--by", "konto", "-f", "csv").stdout
+    assert "exempelby.se" in run("report", "--budgets", d, "-o", tmp_path / "r.md").stderr + \
+        (tmp_path / "r.md").read_text(encoding="utf-8")
     note.write_text(f'{text},\n "objekt": {{"Ansvar": {{"1120": "Ekonomi"}}}}\n}}\n', encoding="utf-8")
     assert "anteckning" not in run("check", "--budgets", d).stdout
 

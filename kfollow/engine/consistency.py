@@ -1154,9 +1154,10 @@ def note_findings(budgets: Store) -> list[dict]:
     findings = []
     for info in budgets.years.values():
         for table in dict.fromkeys((*info.utfall_filer, *info.budget_filer)):
-            if (problem := note_problem(table)) is not None:
+            if (found := note_problem(table)) is not None:
+                problem, lost = found
                 findings.append(finding("anteckning_olasbar", "varning", str(origin_path(table)), None, _literal(
-                    f"anteckningen går inte att läsa: {problem}; källan och kontonas namn utelämnas: importera "
+                    f"anteckningen går inte att läsa: {problem}; {lost} utelämnas: importera "
                     "tabellen igen (kfollow import) eller ta bort anteckningen")))
     return findings
 

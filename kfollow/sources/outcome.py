@@ -82,24 +82,28 @@ def _printable(value):
     return value
 
 
-def note_problem(table: Path | str) -> str | None:
-    """What is wrong with a table's note, in Swedish for `check` (None: no note, or one kfollow reads):
-    elsewhere a broken note is left out without a word (the footer and the account names are a courtesy)."""
+def note_problem(table: Path | str) -> tuple[str, str] | None:
+    """What is wrong with a table's note and what is left out for it, in Swedish for `check` (None: no note, or one
+    kfollow reads): elsewhere a broken note is left out without a word (the footer and the names are a courtesy).
+    A note of unreadable account or object names loses those alone (its source stays in the footer; found in
+    review, h89: the warning said the source and the account names were left out where they were shown)."""
+    whole = "källan och kontonas namn"
     try:
         note = _note(table)
     except (ValueError, UnicodeDecodeError) as exc:
-        return f"den är inget JSON-objekt ({str(exc).splitlines()[0][:80]})"
+        return f"den är inget JSON-objekt ({str(exc).splitlines()[0][:80]})", whole
     if note is None:
         return None
     if not isinstance(note.get("export"), str):
-        return "den anger ingen export (\"export\")"
+        return "den anger ingen export (\"export\")", whole
     texts = [k for k in ("format", "program", "generated", "encoding", "mapping") if not isinstance(note.get(k), (str, type(None)))]
     if texts:
-        return f"{', '.join(texts)} är inte text"
+        return f"{', '.join(texts)} är inte text", whole
     names = note.get("konton", {})
     if not isinstance(names, dict) or not all(isinstance(v, str) for v in names.values()):
-        return "dess kontonamn (\"konton\") är inte konto → namn"
-    return _objects_problem(note.get("objekt", {}))
+        return "dess kontonamn (\"konton\") är inte konto → namn", "kontonas namn"
+    problem = _objects_problem(note.get("objekt", {}))
+    return (problem, "objektens namn") if problem is not None else None
 
 
 def _objects_problem(objekt) -> str | None:
