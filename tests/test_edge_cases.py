@@ -1129,7 +1129,7 @@ def test_a_comparison_forecast_of_an_earlier_month_is_said(run):
     budgets = ROOT / "examples" / "answered" / "budgets"
     earlier = run("deviation", "--budgets", budgets, "--against", "prognos:2024-09", "--stab", "EKO")
     assert earlier.exit_code == 0, earlier.stderr
-    assert "Anm.: Ingen prognos gjordes 2024-09: Jmf. prognos är den senaste före, från 2024-08." in earlier.stdout
+    assert "Anm.: Ingen prognos gjordes 2024-09: Jmf. prognos 2024-08 är den senaste före." in earlier.stdout
     same = run("deviation", "--budgets", budgets, "--against", "prognos:2024-08", "--stab", "EKO")
     assert same.exit_code == 0 and "Jmf. prognos är den senaste" not in same.stdout and "Ingen prognos" not in same.stdout
 
@@ -1191,7 +1191,7 @@ def test_the_comparison_forecast_note_is_of_the_rows_shown(run, tmp_path):
     a = run("deviation", "--budgets", tmp_path, "--against", "prognos:2024-09", "--stab", "A")
     assert a.exit_code == 0 and "Jmf. prognos" in a.stdout and "Anm.: " not in a.stdout.replace("Anm.: Summa", "")
     b = run("deviation", "--budgets", tmp_path, "--against", "prognos:2024-09", "--stab", "B")
-    assert "Anm.: Ingen prognos gjordes 2024-09: Jmf. prognos är den senaste före, från 2024-08." in b.stdout
+    assert "Anm.: Ingen prognos gjordes 2024-09: Jmf. prognos 2024-08 är den senaste före." in b.stdout
     both = run("deviation", "--budgets", tmp_path, "--against", "prognos:2024-09")
     # the title and header name the forecast compared with: one month's, else up to the month asked (found in
     # review: B alone read "Jmf. prognos 2024-09", a month it made none in)
@@ -1199,8 +1199,41 @@ def test_the_comparison_forecast_note_is_of_the_rows_shown(run, tmp_path):
         "Jmf. prognos 2024-08" in b.stdout and "2024-09 " not in b.stdout.splitlines()[2]
     assert both.stdout.startswith("Resultat 2024-09 (ack.) per stab, jämfört med prognos t.o.m. 2024-09, ")
     assert "Jmf. prognos t.o.m. 2024-09" in both.stdout.splitlines()[2]
-    assert ("Anm.: Jmf. prognos är den senaste gjord till och med 2024-09; för rader utan prognos 2024-09 är den "
-            "från 2024-08.") in both.stdout
+    assert ("Anm.: Jmf. prognos t.o.m. 2024-09 är prognosen 2024-09; för rader utan prognos 2024-09 är den från "
+            "2024-08.") in both.stdout
+
+
+def test_the_note_on_an_earlier_comparison_forecast_names_the_column_as_headed(run, tmp_path):
+    """`--against prognos:2024-09` where no forecast was made in September noted 'Ingen prognos gjordes 2024-09:
+    Jmf. prognos är den senaste före, från 2024-08.' under the header 'Jmf. prognos 2024-08' (or 'Jmf. prognos
+    t.o.m. 2024-09'): a column the table does not head so, and which month's forecast it is read from a list of
+    months (found in review, h88). The note names the column as its header does; a header of the year file's own,
+    which names no month, keeps the months."""
+    utfall = "{" + ", ".join(f"2024-{m:02d}: 100.0" for m in range(1, 10)) + "}"
+    year = ("ar: 2024\norganisation: T\nenhet: tkr\nforvaltningar:\n  KSF:\n    namn: KSF\n    staber:\n"
+            f"      A: {{namn: Stab A, budget: 1200.0, prognos: {{2024-09: 1300.0}}, utfall: {utfall}}}\n"
+            f"      B: {{namn: Stab B, budget: 1200.0, prognos: {{2024-08: 1100.0}}, utfall: {utfall}}}\n"
+            f"      C: {{namn: Stab C, budget: 1200.0, prognos: {{2024-04: 1150.0}}, utfall: {utfall}}}\n")
+    (tmp_path / "2024.yaml").write_text(year, encoding="utf-8")
+
+    def notes(*options) -> list[str]:
+        result = run("deviation", "--budgets", tmp_path, "--against", "prognos:2024-09", *options)
+        assert result.exit_code == 0, result.stderr
+        return [line for line in result.stdout.splitlines() if "Jmf. prognos" in line or "Prognosen" in line]
+
+    assert notes("--stab", "B")[1:] == ["Anm.: Ingen prognos gjordes 2024-09: Jmf. prognos 2024-08 är den senaste före."]
+    assert notes("--stab", "B", "--stab", "C")[1:] == [
+        "Anm.: Ingen prognos gjordes 2024-09: Jmf. prognos t.o.m. 2024-09 är varje rads senaste före, från 2024-04, "
+        "2024-08."]
+    assert notes()[1:] == ["Anm.: Jmf. prognos t.o.m. 2024-09 är prognosen 2024-09; för rader utan prognos 2024-09 är "
+                           "den från 2024-04, 2024-08."]
+    assert "Jmf. prognos 2024-08    Jmf. avvikelse" in notes("--stab", "B")[0]  # (the header the note names)
+    (tmp_path / "2024.yaml").write_text(year.replace("forvaltningar:", "rubriker:\n  jmf_prognos: Prognosen\n"
+                                                     "forvaltningar:", 1), encoding="utf-8")
+    assert notes("--stab", "B")[1:] == ["Anm.: Ingen prognos gjordes 2024-09: Prognosen är den senaste före, från "
+                                        "2024-08."]
+    assert notes()[1:] == ["Anm.: Prognosen är den senaste gjord till och med 2024-09; för rader utan prognos 2024-09 "
+                           "är den från 2024-04, 2024-08."]
 
 
 def test_against_with_top_speaks_of_the_rows_listed(run):

@@ -388,21 +388,27 @@ def _against_made(store: Store, year: int, month: int, frame: pl.DataFrame, key:
 
 
 def _against_months(store: Store, year: int, month: int, frame: pl.DataFrame, key: str,
-                    within: pl.DataFrame | None = None) -> tuple[ColumnNote, ...]:
+                    within: pl.DataFrame | None = None, header: str = "Jmf. prognos",
+                    dated: bool = False) -> tuple[ColumnNote, ...]:
     """A note where the forecast compared with (`--against prognos:YYYY-MM`) is not that month's for every
     row shown with one: a unit that made none that month is compared with its latest before, and the
-    table said nothing of which (found by a controller). `key`: the column of the rows' keys."""
-    from kfollow.engine.periods import KEY
-
+    table said nothing of which (found by a controller). `key`: the column of the rows' keys; `header`: the
+    column's as the table heads it, `dated` where that names the forecast's month (`Jmf. prognos 2024-08`, or
+    `Jmf. prognos t.o.m. 2024-09` of several), not a header of the year file's own."""
     made = _against_made(store, year, month, frame, key, within)
     if not made or made == [month]:
         return ()
     asked = f"{year}-{month:02d}"
     older = ", ".join(f"{year}-{m:02d}" for m in made if m != month)
-    if month not in made:
-        text = f"Ingen prognos gjordes {asked}: Jmf. prognos är den senaste före, från {older}."
+    # (the column named as headed: 'Jmf. prognos är den senaste före' beside 'Jmf. prognos 2024-08'; found in review)
+    if month not in made and len(made) == 1:
+        text = f"Ingen prognos gjordes {asked}: {header} är den senaste före" + ("." if dated else f", från {older}.")
+    elif month not in made:
+        text = f"Ingen prognos gjordes {asked}: {header} är varje rads senaste före, från {older}."
+    elif dated:
+        text = f"{header} är prognosen {asked}; för rader utan prognos {asked} är den från {older}."
     else:
-        text = f"Jmf. prognos är den senaste gjord till och med {asked}; för rader utan prognos {asked} är den från {older}."
+        text = f"{header} är den senaste gjord till och med {asked}; för rader utan prognos {asked} är den från {older}."
     return (ColumnNote(text, "jmf_prognos"),)
 
 
@@ -1095,8 +1101,10 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         jmf = selection.against_month(against, p.year)
         made = _against_made(store, p.year, jmf, view_rows, cut.view.value, within)
         # one month: that forecast's (not the month asked for, where none was made then); else up to the month asked
-        return (_against_months(store, p.year, jmf, view_rows, cut.view.value, within),
-                f"prognos {p.year}-{made[0]:02d}" if len(made) == 1 else f"prognos t.o.m. {p.year}-{jmf:02d}")
+        compared = f"prognos {p.year}-{made[0]:02d}" if len(made) == 1 else f"prognos t.o.m. {p.year}-{jmf:02d}"
+        own = store.years[p.year].rubriker.get("jmf_prognos")  # (a header of the year file's own is kept)
+        return _against_months(store, p.year, jmf, view_rows, cut.view.value, within, own or f"Jmf. {compared}",
+                               dated=own is None), compared
 
     said, compared = against_notes() if against is not None else ((), "")
     notes += said
