@@ -262,7 +262,9 @@ def status(
         whose = f"{shown(r['forvaltning'])} " if several and not unattributed else ""
         row = f"{whose}{shown(r['namn'])} ({shown(r['forvaltning'] if unattributed else r[by.value])}) {period}"
         if r["granska"]:  # a forecast, but one that is no answer to close on (README: Forecasts and comments)
-            say(f"status: {row}: granska prognosen ({r['granska']}: {DOUBTS[r['granska']]}); rätta den före "
+            # (where it is written: the line check's warning gave, which status no longer prints beside this one)
+            say(f"status: {row}: granska prognosen i {shown(r['granska_plats'])} ({r['granska']}: "
+                f"{DOUBTS[r['granska']]}); rätta den före "
                 "rapporten (ett svar: formuläret ifyllt igen och insamlat); kfollow check visar beloppen")
         if not r["saknas"]:
             continue

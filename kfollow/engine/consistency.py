@@ -1327,10 +1327,11 @@ SIGN_RESULTAT_SV = "ett resultat skrivs som förvaltningen redovisar det, ett ö
 
 
 def forecast_size_warnings(budgets: Store, ar: int, month: int | None = None, up_to: int | None = None,
-                           fids=None, rows: tuple[str, list[str]] | None = None) -> list[str]:
+                           fids=None, rows: tuple[str, list[str]] | None = None, said=frozenset()) -> list[str]:
     """One line per forecast of `ar` (made in `month`, or up to `up_to`, when given: a table of a period shows
     no later one) 100 times its row's budget for the year or a hundredth of it, or 0: what `deviation` and
-    `status` print on stderr. `fids`, `rows`: of the förvaltningar and rows shown only (as `year_warnings`)."""
+    `status` print on stderr. `fids`, `rows`: of the förvaltningar and rows shown only (as `year_warnings`);
+    `said`: the (förvaltning, vy, nyckel) whose forecast the caller says itself (`status`, in Swedish)."""
     return [f"warning: {r['fil']}:{r['rad']}: the forecast {ar}-{r['manad']:02d} of {r['forvaltning']} "
             f"{_place(r['vy'], r['nyckel'])} "
             + (f"has the opposite sign of its budget for the year{_changed_en(r)}; "
@@ -1342,18 +1343,20 @@ def forecast_size_warnings(budgets: Store, ar: int, month: int | None = None, up
                     f"{_changed_en(r)}; typed in another unit? (kfollow check shows the amounts)")
             for r in _forecast_sizes(budgets, ar) if (month is None or r["manad"] == month)
             and (up_to is None or r["manad"] <= up_to) and (fids is None or r["forvaltning"] in fids)
-            and (r["vy"] == "summa" or _shown(rows, r["vy"], r["nyckel"]))]
+            and (r["vy"] == "summa" or _shown(rows, r["vy"], r["nyckel"]))
+            and (r["forvaltning"], r["vy"], r["nyckel"]) not in said]
 
 
-def doubted_forecasts(budgets: Store, ar: int, month: int) -> dict[tuple[str, str, str], str]:
+def doubted_forecasts(budgets: Store, ar: int, month: int) -> dict[tuple[str, str, str], tuple[str, str]]:
     """The forecasts of `ar` made in `month` that `check` warns of as most likely mistyped, per (förvaltning,
     vy, nyckel): their finding's kod, `prognos_storlek` (100 times the row's budget for the year or a hundredth
     of it: another unit), `prognos_tecken` (the opposite sign, about the budget's size) or `prognos_noll` (0
-    where the budget is not). What `status` holds back a close on: the figure would go into the report.
+    where the budget is not), and where the forecast is written (`file:line`, the answers file of a form's).
+    What `status` holds back a close on: the figure would go into the report.
     Not a resultat förvaltning's forecast of the other sign: a unit priced to break even rightly forecasts a
     deficit against a small surplus budgeted (check still warns of it; found in review: a close held back)."""
     info = budgets.years[ar]
-    return {(r["forvaltning"], r["vy"], r["nyckel"]): doubt_of(r)
+    return {(r["forvaltning"], r["vy"], r["nyckel"]): (doubt_of(r), r["fil"] if r["rad"] is None else f"{r['fil']}:{r['rad']}")
             for r in _forecast_sizes(budgets, ar) if r["manad"] == month
             and not (r["tecken"] and _is_resultat(info, r["forvaltning"]))}
 

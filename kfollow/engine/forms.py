@@ -677,6 +677,7 @@ STATUS_COLUMNS = (  # keyed as `deviation` keys its rows: radtyp says a stab's r
     ("avvikelse", Kind.money, "Avvikelse ack.", True), ("kommentar_kravs", Kind.text, "Kommentar krävs", True),
     ("kommentar_finns", Kind.text, "Kommentar finns", True), ("saknas", Kind.text, "Saknas", True),
     ("granska", Kind.text, "Granska", False), ("granska_text", Kind.text, "Granska", True),
+    ("granska_plats", Kind.data, "", False),  # where that forecast is written (`file:line`), for the line on stderr
 )
 # what the table for people says of such a forecast, in the column csv and json have its kod in (found in review:
 # the terminal showed `prognos_storlek` to a controller)
@@ -727,6 +728,7 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
         return (t.forvaltning, t.nyckel) in parts
 
     out = []
+    said = set()  # the rows' forecasts to look at (Granska)
     for r in rows.iter_rows(named=True):
         t = target_of(r, by)
         sign = -1 if info.forvaltningar[t.forvaltning].redovisas_som == "resultat" else 1
@@ -735,6 +737,9 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
         has_comment = r["kommentar"] is not None
         missing = [w for w, gap in (("prognos", prognos is None), ("kommentar", needs and not has_comment)) if gap]
         name = file_name(period, t, t.nyckel in shared)
+        doubt = doubted.get((t.forvaltning, t.vy, t.nyckel))
+        if doubt:
+            said.add((t.forvaltning, t.vy, t.nyckel))
         out.append({"radtyp": r["radtyp"], "forvaltning": t.forvaltning, "nyckel": t.nyckel, "namn": t.namn,
                     "formular": None if sent is None else "årsfilen" if t.vy.startswith("ej_fordelat")
                     else "behövs inte" if not asked(t) else "ja" if name in sent else "nej",
@@ -742,8 +747,9 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
                     "prognos": None if prognos is None else sign * prognos, "avvikelse": r["avvikelse"],
                     "kommentar_kravs": ("ja" if needs else "nej") if limit is not None else None,
                     "kommentar_finns": "ja" if has_comment else "nej", "saknas": ", ".join(missing) or None,
-                    "granska": doubted.get((t.forvaltning, t.vy, t.nyckel)),
-                    "granska_text": DOUBTS_SHORT.get(doubted.get((t.forvaltning, t.vy, t.nyckel)))})
+                    "granska": doubt[0] if doubt else None,
+                    "granska_text": DOUBTS_SHORT[doubt[0]] if doubt else None,
+                    "granska_plats": doubt[1] if doubt else None})
     schema = {c: (pl.Int64 if k is Kind.money else pl.String) for c, k, _, _ in STATUS_COLUMNS}
     frame = pl.DataFrame(out, schema=schema, orient="row").rename({"nyckel": by.value})
     label = {"stab": "Stab", "verksamhet": "Verksamhet"}[by.value]
@@ -757,10 +763,13 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
     shared = max(shared, frame.filter(pl.col("radtyp") != "forvaltning")["forvaltning"].n_unique())
     shown = {"forvaltning": shared > 1, "granska_text": frame["granska"].is_not_null().any()}
     columns = [Column(by.value if c == "nyckel" else c, k, label if c == "namn" else h,
-                      people=shown.get(c, p), machine=c != "granska_text")
+                      people=shown.get(c, p), machine=c not in ("granska_text", "granska_plats"))
                for c, k, h, p in STATUS_COLUMNS
                if not (c == "formular" and sent is None) and not (c == "kommentar_kravs" and limit is None)]
     frame = frame.select(c.name for c in columns)
-    # a forecast in another unit is no answer to close the month on: said beside what is missing
+    # a forecast in another unit is no answer to close the month on: said beside what is missing, in Swedish, by the
+    # row's line `status: … granska prognosen`, so not by check's warning too (found in review, h88: both, the English
+    # first); the rest (a resultat unit's sign, a förvaltning's own forecast, which no row here shows) as deviation
+    # says it
     return Report(frame, tuple(columns), title=f"Svar på formulär {period} per {by.value}", unit=unit, period=period,
-                  sources=tuple(store.sources), messages=tuple(forecast_size_warnings(store, year, month)))
+                  sources=tuple(store.sources), messages=tuple(forecast_size_warnings(store, year, month, said=said)))
