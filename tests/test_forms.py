@@ -1587,6 +1587,9 @@ def test_status_holds_back_a_forecast_check_warns_of_as_mistyped(run, tmp_path, 
     assert machine.exit_code == 1
     assert {r["stab"]: r["granska"] for r in json.loads(machine.stdout)} == {"EKB": kod, "HR": None, "IFO": None,
                                                                              "FSK": None}
+    # another förvaltning's status says nothing of it (it said check's warning of EKB: found in review, h88)
+    soc = run("status", "--budgets", budgets, "--period", "2026-08", "--forvaltning", "SOC")
+    assert soc.exit_code == 0 and soc.stderr == "", soc.stderr
     check = run("check", "--budgets", budgets, "-f", "csv")
     assert [r["kod"] for r in csv_rows(check.stdout)] == [kod]  # the same rule as check's warning
     # the chef sends the form again with the forecast in tkr: nothing left to look at, and the close goes on

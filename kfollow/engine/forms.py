@@ -770,6 +770,7 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
     # a forecast in another unit is no answer to close the month on: said beside what is missing, in Swedish, by the
     # row's line `status: … granska prognosen`, so not by check's warning too (found in review, h88: both, the English
     # first); the rest (a resultat unit's sign, a förvaltning's own forecast, which no row here shows) as deviation
-    # says it
+    # says it, of the förvaltningar listed (`--forvaltning SOC` was warned of KLF's; found in review, h88)
     return Report(frame, tuple(columns), title=f"Svar på formulär {period} per {by.value}", unit=unit, period=period,
-                  sources=tuple(store.sources), messages=tuple(forecast_size_warnings(store, year, month, said=said)))
+                  sources=tuple(store.sources), messages=tuple(forecast_size_warnings(
+                      store, year, month, said=said, fids=set(frame["forvaltning"].to_list()))))
