@@ -1583,6 +1583,18 @@ def test_status_holds_back_a_forecast_check_warns_of_as_mistyped(run, tmp_path, 
     assert status.stderr.splitlines() == [
         f"status: KLF Ekonomiavdelningen (EKB) 2026-08: granska prognosen i {answers}:{line} ({kod}: {why}); rätta den "
         "före rapporten (ett svar: formuläret ifyllt igen och insamlat); kfollow check visar beloppen"], status.stderr
+    # deviation and report (exit 0: they do not decide the close) say the same forecast on stderr, at the same line,
+    # by the same rule (`consistency._forecast_sizes`)
+    seen = {"prognos_storlek": "is 1/961 of its budget for the year; typed in another unit?",
+            "prognos_tecken": "has the opposite sign of its budget for the year; a cost is positive and an income "
+                              "negative, as the form shows the budget: a minus too many or missing?",
+            "prognos_noll": "is 0 and its budget for the year is not; a forecast is the year's whole utfall: for no "
+                            "deviation, write the budget"}[kod]
+    for command in (["deviation", "--period", "2026-08"], ["report", "--period", "2026-08", "-o", tmp_path / "r.md"]):
+        said = run(*command, "--budgets", budgets)
+        assert said.exit_code == 0, said.stderr
+        assert [m for m in said.stderr.splitlines() if m.startswith("warning: ")] == [
+            f"warning: {answers}:{line}: the forecast 2026-08 of KLF stab EKB {seen} (kfollow check shows the amounts)"]
     machine = run("status", "--budgets", budgets, "--period", "2026-08", "-f", "json")
     assert machine.exit_code == 1
     assert {r["stab"]: r["granska"] for r in json.loads(machine.stdout)} == {"EKB": kod, "HR": None, "IFO": None,
