@@ -1,0 +1,98 @@
+"""A selection's sums (`Summa valda staber`, a förvaltning's subtotal of the staber chosen) with a row that a year
+lacks: a stab begun in 2025 has no utfall 2024, so every sum it is in is unknown, with a note (found by a new user:
+`Summa BUF` was – and `Summa valda staber` KSF's figure alone)."""
+
+from __future__ import annotations
+
+from conftest import csv_rows, small_year
+
+
+def _months(value: int, year: int) -> str:
+    return "{" + ", ".join(f"{year}-{m:02d}: {value}" for m in range(1, 13)) + "}"
+
+
+def _folder(tmp_path):
+    folder = small_year(tmp_path / "b", f"""\
+  KSF:
+    namn: Kommunstyrelseförvaltningen
+    staber:
+      LED: {{namn: Ledningsstab, budget: 1200, utfall: {_months(100, 2024)}}}
+      EKO: {{namn: Ekonomistab, budget: 1000, utfall: {_months(80, 2024)}}}
+  BUF:
+    namn: Barn- och utbildningsförvaltningen
+    staber:
+      FSK: {{namn: Förskola, budget: 2000, utfall: {_months(150, 2024)}}}
+      GRU: {{namn: Grundskola, budget: 6000, utfall: {_months(500, 2024)}}}
+""", 2024)
+    small_year(folder, f"""\
+  KSF:
+    namn: Kommunstyrelseförvaltningen
+    staber:
+      LED: {{namn: Ledningsstab, budget: 1300, utfall: {_months(110, 2025)}}}
+      EKO: {{namn: Ekonomistab, budget: 1000, utfall: {_months(75, 2025)}}}
+  BUF:
+    namn: Barn- och utbildningsförvaltningen
+    staber:
+      FSK: {{namn: Förskola, budget: 2000, utfall: {_months(160, 2025)}}}
+      GR16: {{namn: Grundskola F–6, budget: 3000, utfall: {_months(270, 2025)}}}
+      GR79: {{namn: Grundskola 7–9, budget: 3000, utfall: {_months(260, 2025)}}}
+""", 2025)
+    return folder
+
+
+def _rows(run, *args):
+    result = run(*args, "-f", "csv", "--unit", "tkr")
+    assert result.exit_code == 0, result.stderr
+    return {r["stab"]: r for r in csv_rows(result.stdout)}
+
+
+def test_a_new_stab_makes_the_sums_of_the_year_before_unknown(run, tmp_path):
+    folder = _folder(tmp_path)
+    chosen = ("--stab", "GR79", "--stab", "EKO", "--stab", "LED")
+    rows = _rows(run, "deviation", "--year", "2025", "--budgets", folder, *chosen)
+    # (it was 2160, KSF's alone, where Summa BUF was empty)
+    assert (rows["LED"]["utfall_2024"], rows["EKO"]["utfall_2024"], rows["KSF"]["utfall_2024"]) == ("1200", "960", "2160")
+    assert (rows["GR79"]["utfall_2024"], rows["BUF"]["utfall_2024"], rows["Summa"]["utfall_2024"]) == ("", "", "")
+    assert (rows["Summa"]["budget"], rows["Summa"]["utfall"]) == ("5300", "5340")
+    text = run("deviation", "--year", "2025", "--budgets", folder, *chosen, "--unit", "tkr").stdout.replace("\xa0", " ")
+    assert "\nSumma valda staber     5 300     5 340          -40           -0,8               100,0              –\n" in text
+    assert ("Anm.: Utfall 2024 är – för Grundskola 7–9, som inte finns i filen för 2024, och för summorna den ingår i: "
+            "en summa med en okänd del är okänd.") in text
+    # a förvaltning's subtotal of a stab of both years and a new one: unknown too (it was Förskola's 1 800)
+    rows = _rows(run, "deviation", "--year", "2025", "--budgets", folder, "--stab", "FSK", "--stab", "GR79",
+                 "--stab", "LED")
+    assert (rows["FSK"]["utfall_2024"], rows["BUF"]["utfall_2024"], rows["Summa"]["utfall_2024"]) == ("1800", "", "")
+    # every stab known the year before: the sums are (unchanged)
+    rows = _rows(run, "deviation", "--year", "2025", "--budgets", folder, "--stab", "FSK", "--stab", "LED")
+    assert (rows["BUF"]["utfall_2024"], rows["Summa"]["utfall_2024"]) == ("1800", "3000")
+
+
+def test_compare_of_a_selection_with_a_new_stab(run, tmp_path):
+    folder = _folder(tmp_path)
+    rows = _rows(run, "compare", "2024", "2025", "--budgets", folder, "--stab", "GR79", "--stab", "EKO", "--stab", "LED")
+    # (it was 2160 and a change of 3 180, 147,2 %, with KSF's staber 55,6 and 44,4 % of it)
+    assert (rows["KSF"]["utfall_2024"], rows["KSF"]["forandring"]) == ("2160", "60")
+    assert [rows["Summa"][c] for c in ("utfall_2024", "utfall_2025", "forandring", "forandring_pct")] == \
+        ["", "5340", "", ""]
+    assert rows["LED"]["andel_2024_pct"] == "" and rows["LED"]["andel_2025_pct"] == "24.7"
+    text = run("compare", "2024", "2025", "--budgets", folder, "--stab", "GR79", "--stab", "EKO", "--stab", "LED").stdout
+    assert ("Anm.: Utfall 2024 är – för Grundskola 7–9, som inte finns i filen för 2024, och för summorna den ingår i: "
+            "en summa med en okänd del är okänd, och så är andelarna av den.") in text
+    # a stab of the earlier year only, the other way round (its 2025 was Förskola's alone)
+    rows = _rows(run, "compare", "2024", "2025", "--budgets", folder, "--stab", "GRU", "--stab", "FSK")
+    assert [rows["Summa"][c] for c in ("utfall_2024", "utfall_2025", "forandring")] == ["7800", "", ""]
+
+
+def test_months_of_a_selection_with_a_new_stab(run, tmp_path):
+    folder = _folder(tmp_path)
+    result = run("months", "--year", "2025", "--budgets", folder, "--stab", "GR79", "--stab", "EKO", "--stab", "LED",
+                 "-f", "csv", "--unit", "tkr")
+    rows = csv_rows(result.stdout)
+    # (it was KSF's 180 a month)
+    assert [r["utfall_2024"] for r in rows] == [""] * 12 and rows[0]["utfall"] == "445"
+    text = run("months", "--year", "2025", "--budgets", folder, "--stab", "GR79", "--stab", "EKO", "--stab", "LED").stdout
+    assert ("Anm.: Utfall 2024 visas inte: Grundskola 7–9 finns inte i filen för 2024, och en summa med en okänd del "
+            "är okänd.") in text
+    rows = csv_rows(run("months", "--year", "2025", "--budgets", folder, "--stab", "FSK", "--stab", "EKO", "-f", "csv",
+                        "--unit", "tkr").stdout)
+    assert rows[0]["utfall_2024"] == "230"
