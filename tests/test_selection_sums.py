@@ -96,3 +96,44 @@ def test_months_of_a_selection_with_a_new_stab(run, tmp_path):
     rows = csv_rows(run("months", "--year", "2025", "--budgets", folder, "--stab", "FSK", "--stab", "EKO", "-f", "csv",
                         "--unit", "tkr").stdout)
     assert rows[0]["utfall_2024"] == "230"
+
+
+def test_the_change_since_the_forecast_names_the_budget_changes_decided_after_it(run, tmp_path):
+    """Found by a new user: `--against prognos:2025-08` gave Grundskola F–6 `Förändring avvikelse` +922 tkr, of which
+    1 200 tkr was moved to it in October (its utfall came in 278 tkr worse than forecast); nothing said so."""
+    folder = small_year(tmp_path / "b", """\
+  BUF:
+    namn: Barn- och utbildningsförvaltningen
+    staber:
+      FSK: {namn: Förskola, budget: 2000, utfall: 1800, prognos: {2025-08: 1900}}
+      GR16: {namn: Grundskola F–6, budget: 3000, utfall: 3240, prognos: {2025-08: 3100}}
+""", 2025)
+    with open(folder / "2025.yaml", "a", encoding="utf-8") as fh:
+        fh.write("""\
+ombudgeteringar:
+  - datum: 2025-06-16
+    beslut: BUN 2025-06-16 § 40
+    text: Före prognosen.
+    rader:
+      - {forvaltning: BUF, stab: GR16, belopp: 100}
+      - {forvaltning: BUF, stab: FSK, belopp: -100}
+  - datum: 2025-10-20
+    beslut: BUN 2025-10-20 § 71
+    text: Ram flyttas från förskolan till grundskola F–6.
+    rader:
+      - {forvaltning: BUF, stab: FSK, belopp: -200}
+      - {forvaltning: BUF, stab: GR16, belopp: 200}
+""")
+    rows = _rows(run, "deviation", "--year", "2025", "--budgets", folder, "--against", "prognos:2025-08")
+    gr = rows["GR16"]
+    # (the published figures stay: +60 is 200 moved in October, and the utfall 140 worse than the forecast)
+    assert [gr[c] for c in ("budget", "utfall", "avvikelse", "jmf_prognos", "jmf_avvikelse", "avvikelse_forandring")] \
+        == ["3300", "3240", "60", "3100", "0", "60"]
+    text = run("deviation", "--year", "2025", "--budgets", folder, "--against", "prognos:2025-08", "--unit", "tkr").stdout
+    assert ("Anm.: Förändring avvikelse räknar med budgetändringar beslutade efter prognosen 2025-08 (BUN 2025-10-20 "
+            "§ 71): Förskola -200 tkr, Grundskola F–6 +200 tkr. Utan dem är förändringen den i utfallet mot "
+            "prognosen.") in text
+    # a table of förvaltningar: BUF's changes net to 0, its deviation moved by its utfall alone
+    text = run("deviation", "--year", "2025", "--budgets", folder, "--against", "prognos:2025-08", "--by",
+               "forvaltning").stdout
+    assert "budgetändringar beslutade efter" not in text

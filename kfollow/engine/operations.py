@@ -456,6 +456,54 @@ def _unknown_part_note(store: Store, frame: pl.DataFrame, of: str, year: int, he
                        *((share,) if shares else ())),)
 
 
+def _changed_since_note(store: Store, year: int, against: int, period: int | None, frame: pl.DataFrame, view: By,
+                        unit: str, budget: BudgetMode) -> tuple[ColumnNote, ...]:
+    """A note on `avvikelse_forandring` (`--against prognos:YYYY-MM`) where budget changes decided after the forecast
+    (up to the period) moved the budget of rows shown: the change since the forecast holds them beside what the
+    utfall (or the forecast since) did, and the table did not say so (found by a new user: Grundskola F–6's +922
+    tkr was 1 200 tkr moved to it in October, its utfall 278 tkr worse than forecast). Each row with the net amount
+    of those changes, in `unit`, as its förvaltning presents it."""
+    from decimal import Decimal
+
+    from kfollow.options import ORE_PER_UNIT
+
+    if "avvikelse_forandring" not in frame.columns or budget is BudgetMode.original:
+        return ()
+    fids = frame["forvaltning"].drop_nulls().unique().to_list() if "forvaltning" in frame.columns else \
+        frame.filter(pl.col("radtyp") == "forvaltning")["forvaltning"].to_list()
+    key = "forvaltning" if view is By.forvaltning else view.value
+    later = store.changes.filter((pl.col("ar") == year) & (pl.col("manad") > against) & (pl.col("manad") <= (period or 12))
+                                 & pl.col("forvaltning").is_in(fids))
+    if view is not By.forvaltning:
+        later = later.filter(pl.col("vy") == view.value)
+    else:  # (a change is one line: its summa, stab and verksamhet rows alike)
+        later = later.unique(["rad"], keep="first", maintain_order=True)
+    moved = (later.group_by("forvaltning", *([] if view is By.forvaltning else ["nyckel"]))
+             .agg(pl.col("d_budget").sum(), pl.col("beslut").unique(maintain_order=True)).filter(pl.col("d_budget") != 0))
+    if moved.is_empty():
+        return ()
+    rows = frame.filter(pl.col("radtyp").is_in(["rad", "forvaltning"]))
+    # (in the table's order of its rows)
+    shown = rows.select("forvaltning", key if key in rows.columns else "forvaltning", "namn").rows()
+    amounts = {(f, k[0] if k else f): (ore, beslut) for f, *k, ore, beslut in moved.rows()}
+    resultat = set(_resultat(store, year, fids))
+    said, decisions = [], []
+    for fid, k, name in shown:
+        if (fid, k) not in amounts:
+            continue
+        ore, beslut = amounts[(fid, k)]
+        ore = -ore if fid in resultat else ore
+        value = f"{(Decimal(abs(ore)) / ORE_PER_UNIT[unit]).normalize():,f}".replace(",", " ").replace(".", ",")
+        said.append(f"{name} {'+' if ore > 0 else '-'}{value} {unit}")
+        decisions += [b for b in beslut if b not in decisions]
+    if not said:
+        return ()
+    return (ColumnNote(f"Förändring avvikelse räknar med budgetändringar beslutade efter prognosen {year}-{against:02d} "
+                       f"({', '.join(decisions)}): {', '.join(said)}. Utan dem är förändringen den i "
+                       f"{'utfallet' if period is None or period == 12 else 'prognosen'} mot prognosen.",
+                       "avvikelse_forandring"),)
+
+
 def _require_forecast(budgets: Store, year: int, month: int, fids: list[str]) -> None:
     made = budgets.forecasts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))["manad"].unique().sort()
     if made.is_empty() or made.min() > month:
@@ -1270,6 +1318,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         notes += _forecast_in_other_view(forecast_rows, store, p.year, p.month, cut.view.value,
                                          forecast_header(frame, own.get("prognos")))
     if jmf is not None:
+        notes += _changed_since_note(store, p.year, jmf, p.month, view_rows, cut.view, unit, budget)
         notes += _unknown_forecast_sums(forecast_rows, "jmf_prognos", "budget", f" gjord till och med {p.year}-{jmf:02d}",
                                         store=store, year=p.year, month=jmf,
                                         header=own.get("jmf_prognos") or (f"Jmf. {compared}" if compared else None))
