@@ -53,10 +53,11 @@ _ROW_KEY = {"ar": pl.Int32, "forvaltning": pl.String, "vy": pl.String, "nyckel":
 MONTH_SCHEMA = _ROW_KEY | {"manad": pl.Int8, "utfall": pl.Int64, "utfall_kostnader": pl.Int64,
                            "utfall_intakter": pl.Int64}
 FORECAST_SCHEMA = _ROW_KEY | {"manad": pl.Int8, "prognos": pl.Int64, "rad": pl.Int32}
-# budget changes, in öre of nettokostnad (d_budget) and of the gross parts
+# budget changes, in öre of nettokostnad (d_budget) and of the gross parts; `konto`, `kostnadsslag`: the part of the
+# ledger a change line is for, as its line names it (null: none, the row's `Ej fördelat på kostnadsslag` in a cut)
 CHANGE_SCHEMA = _ROW_KEY | {"datum": pl.String, "manad": pl.Int8, "d_budget": pl.Int64, "d_kostnader": pl.Int64,
                             "d_intakter": pl.Int64, "post": pl.String, "belopp": pl.Int64, "beslut": pl.String,
-                            "text": pl.String, "rad": pl.Int32}
+                            "text": pl.String, "rad": pl.Int32, "konto": pl.String, "kostnadsslag": pl.String}
 COMMENT_SCHEMA = _ROW_KEY | {"manad": pl.Int8, "kommentar": pl.String, "rad": pl.Int32}
 # a row's budget from budget tables (budget_fil), per month; what a table gives for the whole year is
 # spread over the months fact by fact (`yearly_by_month`), so that every view sums the same months

@@ -3,13 +3,15 @@ stab, verksamhet or förvaltning, aggregated from the store's facts when asked.
 
 The year file's views (stab, verksamhet, förvaltning) give each row its total as `deviation_report`
 does; the facts (`store.facts`: the fact tables of `utfall_fil` and `budget_fil`, at the ledger's
-grain) break a row down by kostnadsslag or konto. What a row has beyond its facts (a budget typed in
-YAML, a budget change, utfall typed in YAML) is its `Ej fördelat på kostnadsslag` part, so the parts
-of a row always add up to it to the öre. Parts are signed as their förvaltning presents its
+grain) break a row down by kostnadsslag or konto. A budget change whose line names a konto or
+kostnadsslag is a part of it as a fact is (`change_parts`); what a row has beyond its facts and those
+changes (a budget typed in YAML, a budget change without account, utfall typed in YAML) is its
+`Ej fördelat på kostnadsslag` part, so the parts of a row always add up to it to the öre. Parts are signed as their förvaltning presents its
 nettokostnad: an income account is negative in a nettokostnad view.
 
-With `konto`/`kostnadsslag` filters the table holds only the facts that match: every row is a sum of
-facts, and a budget typed in YAML (which has no account) has no part in it.
+With `konto`/`kostnadsslag` filters the table holds only the facts that match (and the budget changes
+put on an account or kostnadsslag that match): every row is a sum of them, and a budget typed in YAML
+(which has no account) has no part in it.
 """
 
 from __future__ import annotations
@@ -428,10 +430,15 @@ def ledger_month_totals(store: Store, year: int, months: list[int], fids: list[s
     spread it. `groups`: the kostnadsslag a `--kostnadsslag` filter names (default: `year`'s own; an
     earlier year's column takes the shown year's, as `deviation` and `compare` do)."""
     known = {art: set(forvaltningar_with(store, year, art)) >= set(fids) for art in ("budget", "utfall")}
+    info = store.year(year)
     frames, months_of = [], {}
     for m in months:
         a = ledger_amounts(store, year, fids, m, flt, groups, by=[pl.col("forvaltning"), _parent_key(By(view)),
                                                                   pl.col("konto").alias("_part")], months_of=months_of)
+        # (the budget changes put on an account the filter keeps count as its facts do, as in `deviation`'s Summa)
+        changed = change_parts(store, year, fids, m, m, flt, groups or info.kostnadsslag, By(view), "konto")
+        a = pl.concat([a.select("_parent", "budget", "utfall"),
+                       changed.select("_parent", "budget", utfall=pl.lit(0, pl.Int64))], how="vertical_relaxed")
         if keys:
             a = a.filter(pl.col("_parent").is_in(keys))
         # (facts of the kind, none of which the filter keeps, sum to 0, not unknown: found in review)
@@ -532,11 +539,62 @@ def compare_figures(base_year: int, year: int) -> tuple[dict[str, tuple[int, str
 
 
 
+def change_parts(store: Store, year: int, fids: list[str], decided: int, spread_to: int, flt: LedgerFilter,
+                 groups: tuple[Kostnadsslag, ...], view: By, part: str, parent: str | None = None) -> pl.DataFrame:
+    """The budget changes of `year` whose lines name a konto or kostnadsslag (`ombudgeteringar`), decided in months
+    1..`decided`, as parts of the rows of `view`: per förvaltning, row (`_parent`: its stab or verksamhet, its
+    förvaltning in the förvaltning view or where it has no row of the view, the kostnadsslag with `parent`) and
+    part (`_part`: the konto or kostnadsslag, `part`), budget, budget_kostnader and budget_intakter of months
+    1..`spread_to`, öre, nettokostnad: what the row counts of each change, now on its part (the row's rest without
+    account has it no more). A change of a kostnadsslag alone has no part by konto. `flt` keeps those it matches."""
+    schema = {"forvaltning": pl.String, "_parent": pl.String, "_part": pl.String,
+              **{c: pl.Int64 for c in ("budget", "budget_kostnader", "budget_intakter")}}
+    named = store.changes.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids)
+                                 & (pl.col("konto").is_not_null() | pl.col("kostnadsslag").is_not_null()))
+    if named.is_empty():
+        return pl.DataFrame(schema=schema)
+    from kfollow.engine.periods import changes_to_date
+
+    changes = (changes_to_date(store, year, decided, spread_to)
+               .filter(pl.col("forvaltning").is_in(fids) & (pl.col("konto").is_not_null()
+                                                           | pl.col("kostnadsslag").is_not_null()))
+               # an account's kostnadsslag follows from it (the file's check says they agree where both are given)
+               .with_columns(kostnadsslag=pl.coalesce(kostnadsslag_expr(groups), pl.col("kostnadsslag"))))
+    if flt.konto:
+        changes = changes.filter(pl.col("konto").is_not_null()
+                                 & pl.any_horizontal(pl.col("konto").str.starts_with(k) for k in flt.konto))
+    if flt.kostnadsslag:
+        changes = changes.filter(pl.col("kostnadsslag").is_in(list(flt.kostnadsslag)))
+    # which change row (a line moves its stab, its verksamhet and the summa) a row of the view counts: the view's
+    # own, and for a förvaltning shown as one row the one its total is made of (its summa, else its staber, else
+    # its verksamheter, as `view_frame` takes it)
+    amounts = store.amounts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids)
+                                   & pl.col("budget").is_not_null())
+    viewed = set(amounts.filter(pl.col("vy").is_in([view.value, f"ej_fordelat_{view.value}"]))["forvaltning"]
+                 .to_list()) if view is not By.forvaltning else set()
+    total_view = {}
+    for fid, vy in amounts.select("forvaltning", pl.col("vy").str.replace("ej_fordelat_", "")).unique().iter_rows():
+        order = ("summa", "stab", "verksamhet")
+        if vy in order and (fid not in total_view or order.index(vy) < order.index(total_view[fid])):
+            total_view[fid] = vy
+    own = pl.col("forvaltning").is_in(sorted(viewed))
+    counted = pl.when(own).then(pl.lit(view.value)).otherwise(
+        pl.col("forvaltning").replace_strict(total_view, default=None, return_dtype=pl.String))
+    row = pl.col(parent).fill_null("") if parent else pl.when(own).then(pl.col("nyckel")).otherwise(pl.col("forvaltning"))
+    return (changes.filter(pl.col("vy") == counted)
+            .select("forvaltning", row.alias("_parent"), pl.col(part).alias("_part"),
+                    "budget", "budget_kostnader", "budget_intakter")
+            .filter(pl.col("_part").is_not_null())
+            .group_by("forvaltning", "_parent", "_part").agg(pl.col(c).sum() for c in schema if c.startswith("budget")))
+
+
 def _parts(store: Store, year: int, fids: list[str], period: int | None, flt: LedgerFilter,
-           figures: dict[str, tuple], view: By, part: str, parent: str | None = None) -> pl.DataFrame:
+           figures: dict[str, tuple], view: By, part: str, parent: str | None = None,
+           original: bool = False) -> pl.DataFrame:
     """Each figure of `figures` (column → year, budget/utfall and, if it has its own, the months
     1..N it sums) per förvaltning, row of the view (`_parent`) and part (`_part`), nettokostnad öre;
-    null where the förvaltning has no facts of it."""
+    null where the förvaltning has no facts of it. A budget counts the changes put on a konto or
+    kostnadsslag (`change_parts`), unless `original` (the budget before the year's changes)."""
     groups = store.year(year).kostnadsslag
     part_key = pl.col(part)
     frames, known, by_year = [], {}, {}
@@ -555,6 +613,12 @@ def _parts(store: Store, year: int, fids: list[str], period: int | None, flt: Le
         known[col] = [f for f in forvaltningar_with(store, y, field.split("_")[0]) if f in ids]
         frames.append(la.select("forvaltning", "_parent", "_part", **{col: pl.col(field)},
                                 _n=pl.col(f"_n_{field.split('_')[0]}"), _fig=pl.lit(col)))
+        if field.startswith("budget") and not original:  # (the changes decided up to the period, of its months)
+            if (y, "changes", months) not in by_year:
+                by_year[y, "changes", months] = change_parts(store, y, ids, period or 12, months or 12, flt, groups,
+                                                             view, part, parent)
+            frames.append(by_year[y, "changes", months].select("forvaltning", "_parent", "_part", **{col: pl.col(field)},
+                                                               _n=pl.lit(1, pl.Int64), _fig=pl.lit(col)))
     if not frames:
         return pl.DataFrame(schema={"forvaltning": pl.String, "_parent": pl.String, "_part": pl.String,
                                     **{c: pl.Int64 for c in figures}})
@@ -575,7 +639,7 @@ def _parts(store: Store, year: int, fids: list[str], period: int | None, flt: Le
 
 def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list[str], period: int | None,
               flt: LedgerFilter = LedgerFilter(), figures: dict[str, tuple] | None = None,
-              derive=None, against: int | None = None) -> tuple[pl.DataFrame, tuple[str, ...]]:
+              derive=None, against: int | None = None, original: bool = False) -> tuple[pl.DataFrame, tuple[str, ...]]:
     """`outer` (a report frame of the cut's view, presented: `deviation_report` or `compare_report`)
     with each row's parts by kostnadsslag or konto, and what the facts leave of it as
     `Ej fördelat på <part>`; returns the frame and notes on what it could not break down.
@@ -596,7 +660,7 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     money = list(figures)
     net = [c for c in money if c not in GROSS]  # (kostnader and intäkter are positive in either presentation)
     parent = cut.ledger_parent  # kostnadsslag rows broken down by konto
-    parts = _parts(store, year, fids, period, flt, figures, view, part, parent)
+    parts = _parts(store, year, fids, period, flt, figures, view, part, parent, original)
     _, part_name, part_order = _inner(store, year, part)
     row_key = parent or ("forvaltning" if view is By.forvaltning else key)
     parent_kinds = [RowKind.rad.value] if parent else PARENTS  # a part without account has no accounts

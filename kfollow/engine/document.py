@@ -198,8 +198,8 @@ def _changes(store: Store, year: int, month: int | None, forvaltning: list[str] 
         "forvaltning", pl.col("nyckel").alias("stab"), pl.col("namn").alias("_namn")).unique(["forvaltning", "stab"])
     frame = frame.join(names, on=["forvaltning", "stab"], how="left").with_columns(
         stab=pl.coalesce("_namn", "stab")).drop("_namn")
-    shown = {"datum", "beslut", "stab", "text", "netto"} | ({"forvaltning"} if several else set()) | (
-        {"verksamhet"} if frame["verksamhet"].is_not_null().any() else set())
+    shown = {"datum", "beslut", "stab", "text", "netto"} | ({"forvaltning"} if several else set()) | {
+        c for c in ("verksamhet", "konto", "kostnadsslag") if c in frame.columns and frame[c].is_not_null().any()}
     # (the decision first: it labels the row, and the sum's `Summa ombudgeteringar` stands there, not under an empty
     # date a Markdown viewer would drop)
     # (the decision's text wraps as a comment does: at its full length it turned a Word page to landscape)

@@ -1024,7 +1024,8 @@ def budget_changes_report(budgets: Store, year: int, forvaltning: list[str] | No
     belopp is the amount as decided, of its post (kostnader, intakter or netto); netto is its
     effect on the budget as the förvaltning presents it (nettokostnad, or resultat for a resultat
     förvaltning): a negative netto lowers a nettokostnad budget; the summa rows add up netto.
-    Columns: radtyp (rad | summa), datum, beslut, forvaltning, stab, verksamhet, post, belopp, netto, text.
+    Columns: radtyp (rad | summa), datum, beslut, forvaltning, stab, verksamhet, post, belopp, netto, text; konto
+    and kostnadsslag after verksamhet where a line shown names one (the part of the ledger it is put on).
     """
     selection.a_store(budgets)  # (a folder's name here: what it takes, found in review)
     fids = forvaltningar(budgets, year, forvaltning)
@@ -1037,6 +1038,7 @@ def budget_changes_report(budgets: Store, year: int, forvaltning: list[str] | No
         .agg(pl.col("datum").first(), pl.col("beslut").first(), pl.col("forvaltning").first(),
              pl.col("nyckel").filter(pl.col("vy") == "stab").first().alias("stab"),
              pl.col("nyckel").filter(pl.col("vy") == "verksamhet").first().alias("verksamhet"),
+             pl.col("konto").first(), pl.col("kostnadsslag").first(),
              pl.col("post").first(), pl.col("belopp").first(), pl.col("d_budget").first().alias("netto"),
              pl.col("text").first())
         .with_columns(radtyp=pl.lit("rad"))
@@ -1046,7 +1048,10 @@ def budget_changes_report(budgets: Store, year: int, forvaltning: list[str] | No
     # (each förvaltning's sum in the year file's order of förvaltningar, not of its first change: found by a new user)
     sums = lines.group_by("forvaltning").agg(pl.col("netto").sum()).sort(_ordered(fids)).with_columns(
         radtyp=pl.lit("summa"), beslut=pl.lit("Summa ombudgeteringar"))
-    columns = ["radtyp", "datum", "beslut", "forvaltning", "stab", "verksamhet", "post", "belopp", "netto", "text"]
+    # (a line's konto or kostnadsslag only where one is given: the columns of a year without them are as they were)
+    ledger = [c for c in ("konto", "kostnadsslag") if lines[c].is_not_null().any()]
+    columns = ["radtyp", "datum", "beslut", "forvaltning", "stab", "verksamhet", *ledger, "post", "belopp", "netto",
+               "text"]
     return pl.concat([lines, sums], how="diagonal_relaxed").select(columns)
 
 
@@ -1228,9 +1233,11 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         cuts.check_filter(store, p.year, flt, fids, verksamheter or staber, "verksamhet" if verksamheter else "stab")
         cuts.require_facts(store, p.year, fids, cut, flt)
         jmf = selection.against_month(against, p.year)
+        original = budget is BudgetMode.original  # (the budget before the changes: none of them is a part's)
         if cut.ledger_parent:  # the ledger's rows first (kostnadsslag), then their parts (konto)
-            frame, notes = cuts.breakdown(store, p.year, frame, cut.outer, fids, p.month, flt, against=jmf)
-        frame, more = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt, against=jmf)
+            frame, notes = cuts.breakdown(store, p.year, frame, cut.outer, fids, p.month, flt, against=jmf,
+                                          original=original)
+        frame, more = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt, against=jmf, original=original)
         # (of the rows shown: a --top list's, not the table's it is made of; found in review)
         notes = tuple(dict.fromkeys((*notes, *more))) + _reversed_shares(
             frame if top is None else cuts.largest(frame, top), cut, ["andel_pct"])

@@ -60,6 +60,20 @@ def _changes_upto(budgets: Store, year: int, month: int) -> pl.DataFrame:
     )
 
 
+def changes_to_date(budgets: Store, year: int, decided: int, spread_to: int) -> pl.DataFrame:
+    """The year's change rows (`store.changes`) decided in months 1..`decided`, each with its part of months
+    1..`spread_to` as budget, budget_kostnader and budget_intakter (öre, nettokostnad; kostnader and intäkter
+    positive): spread from its month by the profile of the row it names, as `_year_to_date_budget` spreads it, so
+    that a part of a row given a change has of it what the row has (month 12: the whole change)."""
+    rows = budgets.amounts.filter(pl.col("ar") == year).select(*KEY, "profil")
+    changes = (budgets.changes.filter((pl.col("ar") == year) & (pl.col("manad") <= decided))
+               .join(rows, on=KEY, how="left")
+               .with_columns(budget="d_budget", budget_kostnader="d_kostnader", budget_intakter="d_intakter",
+                             start="manad"))
+    return (changes.join(_weights(budgets, year, spread_to), on=["profil", "start"], how="left", nulls_equal=True)
+            .with_columns(*(spread(c) for c in GROSS_BUDGET)).drop("_cum", "_w", "start"))
+
+
 def budget_at(budgets: Store, year: int, month: int) -> pl.DataFrame:
     """The annual budget of each row as adjusted by the changes decided up to `month` (öre)."""
     a = budgets.amounts.filter(pl.col("ar") == year)

@@ -57,3 +57,10 @@ def parse_kostnadsslag(reader: TreeReader, node: Node) -> tuple[Kostnadsslag, ..
             prefixes.append(prefix)
         groups.append(Kostnadsslag(gid, namn, tuple(prefixes), knode.line))
     return tuple(groups)
+
+
+def account_group(konto: str, groups: tuple[Kostnadsslag, ...]) -> str | None:
+    """The id of the kostnadsslag of one account, by its longest matching prefix (as `cuts.kostnadsslag_expr`
+    gives it for a column); None where none matches."""
+    found = [(len(p), g.id) for g in groups for p in g.prefix if konto.startswith(p)]
+    return max(found)[1] if found else None

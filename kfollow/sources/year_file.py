@@ -24,7 +24,7 @@ from kfollow.store import (AMOUNT_SCHEMA, check_total, CHANGE_SCHEMA, COMMENT_SC
                             Forvaltning, Indikator, Store, YearFile, YearInfo, closest, combine)
 
 from kfollow.sources.investments import parse_investments
-from kfollow.sources.kostnadsslag import parse_kostnadsslag
+from kfollow.sources.kostnadsslag import account_group, parse_kostnadsslag
 from kfollow.sources.files import YEAR_FILE, YEAR_FILE_LIMIT, is_file, named_tables, read_bytes, year_files  # noqa: F401 - YEAR_FILE, year_files: also asked for here
 from kfollow.sources.yaml_tree import Mapping, Node, Scalar, Sequence, TreeReader, parse_yaml
 
@@ -219,6 +219,7 @@ class _YearParser(TreeReader):
         self.absent: list[tuple[str, str, str, str, int]] = []  # rows given 0 (`absent_as_zero`): förvaltning, vy, nyckel, figure, line
         self.forecasts: list[dict] = []
         self.changes: list[dict] = []
+        self.attributed: list[tuple] = []  # change lines with konto or kostnadsslag: (what, förvaltning, konto, its node, kostnadsslag, its node)
         self.comments: list[dict] = []
         self.enhet = "kr"
         self.ar = 0
@@ -399,6 +400,10 @@ class _YearParser(TreeReader):
                 for konto, name in account_names(table).items():  # are often shorter (`Förs` for Försäljning;
                     names.setdefault(konto, name)  # found by a controller), and took their place
             info = replace(info, kontonamn=names)
+        if self.attributed:  # (after the tables: the kostnadsslag of their mappings, their accounts and budgets)
+            budgeted = {f for _, art, t in facts if art == "budget" for f in t.summary["forvaltning"].drop_nulls()
+                        .to_list()} if self.outcome or not self.tables else None
+            self.check_change_ledger(info, budgeted, "kostnadsslag" in top.items or self.outcome or not self.tables)
         if self.tables and self.outcome:  # a change of the summa alone, of a förvaltning the tables give rows
             lines: dict[tuple[int, str], list[dict]] = {}
             for c in self.changes:
@@ -802,8 +807,8 @@ class _YearParser(TreeReader):
             text = self.comment(change.items["text"][1], f"text of {what}") if "text" in change.items else None
             for line in self.sequence(change.items["rader"][1], f"rader of {what}").items:
                 lwhat = f"budget change line {line.line}"
-                ln = self.mapping(line, lwhat, ("forvaltning", "stab", "verksamhet", "post", "belopp"),
-                                  ("forvaltning", "belopp"))
+                ln = self.mapping(line, lwhat, ("forvaltning", "stab", "verksamhet", "post", "belopp", "konto",
+                                                "kostnadsslag"), ("forvaltning", "belopp"))
                 fnode = ln.items["forvaltning"][1]
                 fid = self.text(fnode, f"forvaltning of {lwhat}")
                 if fid not in forvaltningar:
@@ -815,6 +820,7 @@ class _YearParser(TreeReader):
                     if post not in ("netto", "kostnader", "intakter"):
                         raise self.error(ln.items["post"][1], f"post '{post}' is unknown; write kostnader, intakter or netto")
                 belopp = self.amount(ln.items["belopp"][1], f"belopp of {lwhat}")
+                ledger = self.change_ledger(ln, lwhat, fid)
                 # in öre of nettokostnad; a gross post moves its own column too
                 d = {"netto": (sign * belopp, 0, 0), "kostnader": (belopp, belopp, 0), "intakter": (-belopp, 0, belopp)}[post]
                 targets = [("summa", fid)] if (fid, "summa", fid) in known else []
@@ -839,4 +845,59 @@ class _YearParser(TreeReader):
                     self.changes.append({"ar": self.ar, "forvaltning": fid, "vy": view, "nyckel": key, "datum": datum,
                                          "manad": month, "d_budget": d[0], "d_kostnader": dk, "d_intakter": d[2],
                                          "post": post, "belopp": belopp, "beslut": beslut, "text": text,
-                                         "rad": line.line})
+                                         "rad": line.line} | ledger)
+
+    def change_ledger(self, ln: Mapping, lwhat: str, fid: str) -> dict:
+        """A change line's `konto` and `kostnadsslag` (the part of the ledger the change is for), as written; their
+        ids are checked against the year's kostnadsslag and tables once those are known (`check_change_ledger`)."""
+        found = {"konto": None, "kostnadsslag": None}
+        for key in found:
+            if key not in ln.items:
+                continue
+            node = ln.items[key][1]
+            value = self.text(node, f"{key} of {lwhat}")
+            if key == "konto" and not (value.isascii() and value.isdigit()):
+                raise self.error(node, f"konto '{value}' of {lwhat} is not an account; write its digits, e.g. "
+                                       "konto: \"4120\"")
+            if key == "kostnadsslag" and not ID.fullmatch(value):
+                raise self.error(node, f"kostnadsslag '{value}' of {lwhat} is not a kostnadsslag id; write the id of "
+                                       "one of the year's kostnadsslag, e.g. kostnadsslag: personal")
+            found[key] = value
+        if any(found.values()):
+            self.attributed.append((lwhat, fid, found["konto"], ln.items.get("konto", (None, None))[1],
+                                    found["kostnadsslag"], ln.items.get("kostnadsslag", (None, None))[1]))
+        return found
+
+    def check_change_ledger(self, info: YearInfo, budgeted: set[str] | None, checked: bool) -> None:
+        """The `konto` and `kostnadsslag` of the year's change lines against what they name: a kostnadsslag of the
+        year (`checked`: the year's kostnadsslag are known, those of the file or of its imports' mappings), an
+        account of that kostnadsslag where both are given, an account of the year's tables (where their chart of
+        accounts is known), and a förvaltning whose budget the budget_fil tables give by account (`budgeted`; None:
+        the tables are not read)."""
+        groups = {g.id: g for g in info.kostnadsslag}
+        have = ", ".join(f"{g.id} ({g.namn})" for g in info.kostnadsslag)
+        for lwhat, fid, konto, knode, slag, snode in self.attributed:
+            if budgeted is not None and fid not in budgeted:
+                node, key = (knode, "konto") if konto else (snode, "kostnadsslag")
+                where = ("its budget is typed in the year file, not given by the budget_fil tables" if self.tables
+                         else "the year has no budget_fil tables")
+                raise self.error(node, f"{key} of {lwhat}: förvaltning {fid} has no budget by account ({where}), so "
+                                       f"the change cannot be put on a {key}; leave out {key} (the change is then the "
+                                       "row's Ej fördelat på kostnadsslag in a cut by kostnadsslag or konto)")
+            if slag and checked and slag not in groups:
+                close = closest(slag, list(groups))
+                raise self.error(snode, f"kostnadsslag '{slag}' of {lwhat} is not a kostnadsslag of {self.ar} (there: "
+                                        f"{have})" + (f"; did you mean '{close}'?" if close else ""))
+            if konto and info.kontonamn and konto not in info.kontonamn:
+                close = closest(konto, list(info.kontonamn))
+                tables = ", ".join((*info.budget_filer, *info.utfall_filer))
+                raise self.error(knode, f"konto {konto} of {lwhat} is not an account of the year's tables ({tables}); "
+                                        + (f"did you mean '{close}'? Else w" if close else "W")
+                                        + "rite an account they have, or import the tables again with it")
+            if konto and slag and checked:
+                of = account_group(konto, info.kostnadsslag)
+                if of != slag:
+                    actual = f"in kostnadsslag {of} ({groups[of].namn})" if of else "in no kostnadsslag"
+                    raise self.error(knode, f"konto {konto} of {lwhat} is {actual}, not in {slag} ({groups[slag].namn}); "
+                                            f"write the account of {slag} the change is for, or leave out one of konto "
+                                            "and kostnadsslag (an account's kostnadsslag follows from it)")
