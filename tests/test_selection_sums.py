@@ -1,6 +1,7 @@
-"""A selection's sums (`Summa valda staber`, a förvaltning's subtotal of the staber chosen) with a row that a year
-lacks: a stab begun in 2025 has no utfall 2024, so every sum it is in is unknown, with a note (found by a new user:
-`Summa BUF` was – and `Summa valda staber` KSF's figure alone)."""
+"""A selection's sums (`Summa valda staber`, a förvaltning's subtotal of the staber chosen) with a row that a year's
+file lacks: a stab begun in 2025 booked nothing in 2024, so it counts as 0 in every sum of that year, with a note (found
+by a new user: `Summa BUF` was – and `Summa valda staber` KSF's figure, without a word); and the change since a
+forecast with budget changes decided after it."""
 
 from __future__ import annotations
 
@@ -46,41 +47,37 @@ def _rows(run, *args):
     return {r["stab"]: r for r in csv_rows(result.stdout)}
 
 
-def test_a_new_stab_makes_the_sums_of_the_year_before_unknown(run, tmp_path):
+def test_a_new_stab_counts_as_0_in_the_sums_of_the_year_before_with_a_note(run, tmp_path):
     folder = _folder(tmp_path)
     chosen = ("--stab", "GR79", "--stab", "EKO", "--stab", "LED")
     rows = _rows(run, "deviation", "--year", "2025", "--budgets", folder, *chosen)
-    # (it was 2160, KSF's alone, where Summa BUF was empty)
     assert (rows["LED"]["utfall_2024"], rows["EKO"]["utfall_2024"], rows["KSF"]["utfall_2024"]) == ("1200", "960", "2160")
-    assert (rows["GR79"]["utfall_2024"], rows["BUF"]["utfall_2024"], rows["Summa"]["utfall_2024"]) == ("", "", "")
+    # (Summa BUF was empty beside a Summa valda staber of 2160: the new stab is 0 in both, and – on its own row)
+    assert (rows["GR79"]["utfall_2024"], rows["BUF"]["utfall_2024"], rows["Summa"]["utfall_2024"]) == ("", "0", "2160")
     assert (rows["Summa"]["budget"], rows["Summa"]["utfall"]) == ("5300", "5340")
     text = run("deviation", "--year", "2025", "--budgets", folder, *chosen, "--unit", "tkr").stdout.replace("\xa0", " ")
-    assert "\nSumma valda staber     5 300     5 340          -40           -0,8               100,0              –\n" in text
-    assert ("Anm.: Utfall 2024 är – för Grundskola 7–9, som inte finns i filen för 2024, och för summorna den ingår i: "
-            "en summa med en okänd del är okänd.") in text
-    # a förvaltning's subtotal of a stab of both years and a new one: unknown too (it was Förskola's 1 800)
+    assert ("Anm.: Utfall 2024 är – för Grundskola 7–9, som inte finns i filen för 2024: summorna räknar den som 0, då "
+            "inget bokades på den det året.") in text
+    # a förvaltning's subtotal of a stab of both years and a new one: the old stab's figure
     rows = _rows(run, "deviation", "--year", "2025", "--budgets", folder, "--stab", "FSK", "--stab", "GR79",
                  "--stab", "LED")
-    assert (rows["FSK"]["utfall_2024"], rows["BUF"]["utfall_2024"], rows["Summa"]["utfall_2024"]) == ("1800", "", "")
-    # every stab known the year before: the sums are (unchanged)
-    rows = _rows(run, "deviation", "--year", "2025", "--budgets", folder, "--stab", "FSK", "--stab", "LED")
-    assert (rows["BUF"]["utfall_2024"], rows["Summa"]["utfall_2024"]) == ("1800", "3000")
+    assert (rows["FSK"]["utfall_2024"], rows["BUF"]["utfall_2024"], rows["Summa"]["utfall_2024"]) == ("1800", "1800", "3000")
+    # every stab known the year before: no note
+    assert "finns inte i filen" not in run("deviation", "--year", "2025", "--budgets", folder, "--stab", "FSK",
+                                           "--stab", "LED").stdout
 
 
-def test_compare_of_a_selection_with_a_new_stab(run, tmp_path):
+def test_a_reorganisation_compares_the_old_stab_with_the_new_ones_chosen_together(run, tmp_path):
+    """GRU of 2024 split into GR16 and GR79 of 2025: chosen together, their sums compare across the split."""
     folder = _folder(tmp_path)
-    rows = _rows(run, "compare", "2024", "2025", "--budgets", folder, "--stab", "GR79", "--stab", "EKO", "--stab", "LED")
-    # (it was 2160 and a change of 3 180, 147,2 %, with KSF's staber 55,6 and 44,4 % of it)
-    assert (rows["KSF"]["utfall_2024"], rows["KSF"]["forandring"]) == ("2160", "60")
-    assert [rows["Summa"][c] for c in ("utfall_2024", "utfall_2025", "forandring", "forandring_pct")] == \
-        ["", "5340", "", ""]
-    assert rows["LED"]["andel_2024_pct"] == "" and rows["LED"]["andel_2025_pct"] == "24.7"
-    text = run("compare", "2024", "2025", "--budgets", folder, "--stab", "GR79", "--stab", "EKO", "--stab", "LED").stdout
-    assert ("Anm.: Utfall 2024 är – för Grundskola 7–9, som inte finns i filen för 2024, och för summorna den ingår i: "
-            "en summa med en okänd del är okänd, och så är andelarna av den.") in text
-    # a stab of the earlier year only, the other way round (its 2025 was Förskola's alone)
-    rows = _rows(run, "compare", "2024", "2025", "--budgets", folder, "--stab", "GRU", "--stab", "FSK")
-    assert [rows["Summa"][c] for c in ("utfall_2024", "utfall_2025", "forandring")] == ["7800", "", ""]
+    rows = _rows(run, "compare", "2024", "2025", "--budgets", folder, "--stab", "GRU", "--stab", "GR16", "--stab", "GR79")
+    assert [rows["Summa"][c] for c in ("utfall_2024", "utfall_2025", "forandring")] == ["6000", "6360", "360"]
+    assert (rows["GRU"]["utfall_2025"], rows["GR16"]["utfall_2024"]) == ("", "")
+    text = run("compare", "2024", "2025", "--budgets", folder, "--stab", "GRU", "--stab", "GR16", "--stab", "GR79").stdout
+    assert ("Anm.: Utfall 2024 är – för Grundskola F–6, Grundskola 7–9, som inte finns i filen för 2024: summorna räknar "
+            "dem som 0, då inget bokades på dem det året.") in text
+    assert ("Anm.: Utfall 2025 är – för Grundskola, som inte finns i filen för 2025: summorna räknar den som 0, då inget "
+            "bokades på den det året.") in text
 
 
 def test_months_of_a_selection_with_a_new_stab(run, tmp_path):
@@ -88,14 +85,10 @@ def test_months_of_a_selection_with_a_new_stab(run, tmp_path):
     result = run("months", "--year", "2025", "--budgets", folder, "--stab", "GR79", "--stab", "EKO", "--stab", "LED",
                  "-f", "csv", "--unit", "tkr")
     rows = csv_rows(result.stdout)
-    # (it was KSF's 180 a month)
-    assert [r["utfall_2024"] for r in rows] == [""] * 12 and rows[0]["utfall"] == "445"
+    assert [r["utfall_2024"] for r in rows][:2] == ["180", "180"] and rows[0]["utfall"] == "445"
     text = run("months", "--year", "2025", "--budgets", folder, "--stab", "GR79", "--stab", "EKO", "--stab", "LED").stdout
-    assert ("Anm.: Utfall 2024 visas inte: Grundskola 7–9 finns inte i filen för 2024, och en summa med en okänd del "
-            "är okänd.") in text
-    rows = csv_rows(run("months", "--year", "2025", "--budgets", folder, "--stab", "FSK", "--stab", "EKO", "-f", "csv",
-                        "--unit", "tkr").stdout)
-    assert rows[0]["utfall_2024"] == "230"
+    assert ("Anm.: Utfall 2024 är – för Grundskola 7–9, som inte finns i filen för 2024: summorna räknar den som 0, då "
+            "inget bokades på den det året.") in text
 
 
 def test_the_change_since_the_forecast_names_the_budget_changes_decided_after_it(run, tmp_path):

@@ -412,48 +412,24 @@ def _against_months(store: Store, year: int, month: int, frame: pl.DataFrame, ke
     return (ColumnNote(text, "jmf_prognos"),)
 
 
-def _unknown_with_a_part(frame: pl.DataFrame, of: str, columns: list[str]) -> pl.DataFrame:
-    """With a selection (--stab, --verksamhet) each sum is the sum of its rows: where a row of it has no figure of `of`
-    (a stab new this year has no utfall the year before), the sum's `columns` are unknown (null), as every sum with
-    an unknown part is (found by a new user: `Summa BUF` was – and `Summa valda staber` the other förvaltning's
-    figure alone)."""
-    kind = pl.col("radtyp")
-    lacking = kind.is_in(["rad", "ej_fordelat", "forvaltning"]) & pl.col(of).is_null()
-    unknown = ((kind == "delsumma") & lacking.any().over("forvaltning")) | ((kind == "summa") & lacking.any())
-    return frame.with_columns(pl.when(unknown).then(None).otherwise(pl.col(c)).alias(c)
-                              for c in columns if c in frame.columns)
-
-
-def _unknown_part_rows(frame: pl.DataFrame, of: str) -> list[str]:
-    """The rows (`Grundskola 7–9`) of a selection whose figure `of` is unknown, where a sum of them shows it so:
-    what `_unknown_with_a_part` made unknown."""
-    kind = pl.col("radtyp")
-    if of not in frame.columns or frame.filter(kind.is_in(["delsumma", "summa"]) & pl.col(of).is_null()).is_empty():
-        return []
-    return frame.filter(kind.is_in(["rad", "ej_fordelat", "forvaltning"]) & pl.col(of).is_null())["namn"].to_list()
-
-
-def _unknown_part_note(store: Store, frame: pl.DataFrame, of: str, year: int, header: str,
-                       share: str | None = None) -> tuple[ColumnNote, ...]:
-    """The note where a selection's sums of `of` (the utfall of `year`, headed `header`) are – because a row chosen
-    has none (`_unknown_with_a_part`): which rows, and why where the file for `year` does not have them; with
-    `share` (a column of shares of the Summa), that they are – too."""
-    if not (names := _unknown_part_rows(frame, of)):
+def _absent_rows_note(store: Store, year: int, other: int, fids: list[str], view: str, keys: list[str] | None,
+                      column: str, header: str) -> tuple[ColumnNote, ...]:
+    """The note on a selection (--stab, --verksamhet) with rows of `year` that the file for `other` does not have (a
+    stab begun or closed in a reorganisation): their figure of `other` is –, and the selection's sums count them as 0,
+    nothing having been booked on them that year; so the old stab and the new ones chosen together compare across the
+    reorganisation (found by a new user: the note-less `Summa valda staber` was the other staber's figure alone)."""
+    if not keys or other not in store.years:
         return ()
-    kind = pl.col("radtyp")
-    rows = frame.filter(kind.is_in(["rad", "ej_fordelat", "forvaltning"]) & pl.col(of).is_null())
-    view = "verksamhet" if "verksamhet" in rows.columns else "stab"
-    keys = rows.select("forvaltning", view).rows() if view in rows.columns else []
-    there = set(store.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == view))
-                .select("forvaltning", "nyckel").rows()) if year in store.years else set()
-    absent = len(keys) == len(names) and not any(k in there for k in keys)
-    named = ", ".join(names[:5]) + (f" och {len(names) - 5} till" if len(names) > 5 else "")
-    one = len(names) == 1
-    why = f", som inte finns i filen för {year}," if absent else ""
-    shares = share is not None and share in frame.columns and frame[share].null_count() == frame.height
-    return (ColumnNote(f"{header} är – för {named}{why} och för summorna {'den' if one else 'de'} ingår i: en summa "
-                       "med en okänd del är okänd" + (", och så är andelarna av den." if shares else "."), of,
-                       *((share,) if shares else ())),)
+    chosen = pl.col("forvaltning").is_in(fids) & (pl.col("vy") == view) & pl.col("nyckel").is_in(keys)
+    there = store.amounts.filter((pl.col("ar") == other) & chosen).select("forvaltning", "nyckel")
+    absent = (store.amounts.filter((pl.col("ar") == year) & chosen).join(there, on=["forvaltning", "nyckel"], how="anti")
+              .sort("forvaltning", "ordning")["namn"].to_list())
+    if not absent:
+        return ()
+    named = ", ".join(absent[:5]) + (f" och {len(absent) - 5} till" if len(absent) > 5 else "")
+    it = "den" if len(absent) == 1 else "dem"
+    return (ColumnNote(f"{header} är – för {named}, som inte finns i filen för {other}: summorna räknar {it} som 0, "
+                       f"då inget bokades på {it} det året.", column),)
 
 
 def _changed_since_note(store: Store, year: int, against: int, period: int | None, frame: pl.DataFrame, view: By,
@@ -817,9 +793,12 @@ def deviation_report(budgets: Store, year: int, by: By = By.stab, forvaltning: l
             cur = cur.join(own, on=["radtyp", "forvaltning", "nyckel"], how="left", nulls_equal=True).filter(
                 pl.col("_own").fill_null(False) | (pl.col("radtyp") != "rad") | pl.col(prev_col).is_not_null()
             ).drop("_own")
-            if staber:  # (a selection's sums are its rows': one without the year's figure makes them unknown)
-                cur = _unknown_with_a_part(cur, prev_col, [prev_col, f"{prev_col}_kostnader", f"{prev_col}_intakter",
-                                                           f"avvikelse_{prev_year}"])
+            if staber:  # a förvaltning of both years none of whose staber chosen is in the year before (begun since): its
+                # subtotal of them is 0 that year, as Summa valda staber counts them (`_absent_rows_note`)
+                none = (pl.col("radtyp") == "delsumma") & pl.col(prev_col).is_null() & pl.col("forvaltning").is_in(prev_fids)
+                cur = cur.with_columns(pl.when(none).then(pl.lit(0, pl.Int64)).otherwise(pl.col(c)).alias(c)
+                                       for c in (prev_col, f"{prev_col}_kostnader", f"{prev_col}_intakter",
+                                                 f"avvikelse_{prev_year}") if c in cur.columns)
     total_utfall = pl.col("utfall").filter(pl.col("radtyp") == "summa").first()
     frame = cur.with_columns(ex.avvikelse(), *ex.share("utfall", total_utfall))
     frame = frame.with_columns(*ex.percent_of("avvikelse", "budget", "avvikelse_pct"))
@@ -910,12 +889,6 @@ def compare_report(budgets: Store, base_year: int, year: int, by: By = By.stab,
     frame = new if base_year == year else _align(new, old, all_fids)
     if base_year != year:
         frame = _one_year_rows(frame, new, old, (a, ua), (b, ub))
-    if staber:  # (a selection's sums are its rows': one without a year's figure makes them, and shares of them, unknown)
-        for col, share_col in ((a, ua), (b, ub)):
-            frame = _unknown_with_a_part(frame, col, [col])
-            whole = pl.col(col).filter(pl.col("radtyp") == "summa").first().is_null() & pl.lit(a != b)
-            frame = frame.with_columns(pl.when(whole).then(None).otherwise(pl.col(c)).alias(c)
-                                       for c in (share_col, share_col + EXACT))
     frame = frame.with_columns((pl.col(b) - pl.col(a)).alias("forandring"), *ex.change_percent(b, a))
     frame = frame.with_columns(_presentation(budgets, year, all_fids))
     key = by.value
@@ -1126,8 +1099,6 @@ def months_report(budgets: Store, year: int, forvaltning: list[str] | None = Non
     if prev in budgets_columns(budgets, year - 1) and prev_fids:
         before = totals_of(year - 1, prev_fids).select("manad", pl.col("utfall").alias("_prev_ack"))
         totals = totals.join(before, on="manad", how="left")
-        if rows_not_in(budgets, year, year - 1, shown, view, staber):  # (a sum with an unknown part is unknown)
-            totals = totals.with_columns(_prev_ack=pl.lit(None, pl.Int64))
     else:
         totals = totals.with_columns(_prev_ack=pl.lit(None, pl.Int64))
 
@@ -1149,17 +1120,6 @@ def months_report(budgets: Store, year: int, forvaltning: list[str] | None = Non
     # the previous year's column whenever it is booked per month (empty where it has no figure: stable columns)
     kept = prev in budgets_columns(budgets, year - 1) or frame[prev].null_count() < frame.height
     return frame.select(columns + ([prev] if kept else []) + ["avvikelse_ack_pct" + EXACT])
-
-
-def rows_not_in(budgets: Store, year: int, other: int, fids: list[str], view: str, keys: list[str] | None) -> list[str]:
-    """The names of the rows `keys` of `view` (a selection: --stab, --verksamhet) that förvaltningar `fids` have in
-    `year` and not in `other` (a stab begun since): their figure of `other` is unknown, and so is a sum of them."""
-    if not keys or other not in budgets.years:
-        return []
-    chosen = pl.col("forvaltning").is_in(fids) & (pl.col("vy") == view) & pl.col("nyckel").is_in(keys)
-    rows = budgets.amounts.filter((pl.col("ar") == year) & chosen)
-    there = budgets.amounts.filter((pl.col("ar") == other) & chosen).select("forvaltning", "nyckel")
-    return rows.join(there, on=["forvaltning", "nyckel"], how="anti").sort("forvaltning", "ordning")["namn"].to_list()
 
 
 def booked_through(budgets: Store, year: int, period: int | None) -> bool:
@@ -1354,8 +1314,9 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         shown_as = headers.get(earlier, f"Utfall {p.year - 1}")
         notes += (LeftOutNote(f"{shown_as} visas inte: {why}", earlier),
                   ColumnNote(f"{shown_as} är –: {why}", earlier))
-    if (staber or verksamheter) and top is None and earlier in frame.columns:
-        notes += _unknown_part_note(store, view_rows, earlier, p.year - 1, headers.get(earlier, f"Utfall {p.year - 1}"))
+    if (staber or verksamheter) and top is None and earlier in frame.columns and earlier not in unforecast:
+        notes += _absent_rows_note(store, p.year, p.year - 1, chosen, "verksamhet" if verksamheter else "stab",
+                                   verksamheter or staber, earlier, headers.get(earlier, f"Utfall {p.year - 1}"))
     # a list of the largest parts of a two-key cut names each part with its row (`KSF: Intäkter`):
     # headed by the row's key, as the full table is
     label = cut.keys[0] if top is not None and cut.nested else None
@@ -1440,10 +1401,14 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
     frame = compare_report(store, base_year, p.year, cut.view, forvaltning, period=p.month, staber=staber,
                            verksamheter=verksamheter)
     notes = ()
-    if staber or verksamheter:  # (of the view's rows, before any cut)
-        for y, col, share in ((base_year, f"utfall_{base_year}", f"andel_{base_year}_pct"),
-                              (p.year, f"utfall_{p.year}", f"andel_{p.year}_pct")):
-            notes += _unknown_part_note(store, frame, col, y, store.years[p.year].rubriker.get(col, f"Utfall {y}"), share)
+    if staber or verksamheter:  # (a row of one year only: – in the other, and 0 in the selection's sums)
+        view, keys = ("verksamhet", verksamheter) if verksamheter else ("stab", staber)
+        chosen = frame["forvaltning"].drop_nulls().unique().to_list()
+        rubriker = store.years[p.year].rubriker
+        notes += _absent_rows_note(store, p.year, base_year, chosen, view, keys, f"utfall_{base_year}",
+                                   rubriker.get(f"utfall_{base_year}", f"Utfall {base_year}"))
+        notes += _absent_rows_note(store, base_year, p.year, chosen, view, keys, f"utfall_{p.year}",
+                                   rubriker.get(f"utfall_{p.year}", f"Utfall {p.year}"))
     if sort == "change" and cut.nested:
         frame = sort_by_change(frame)
     if cut.part or flt:
@@ -1535,13 +1500,10 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
                             "(intäkter − kostnader), räknas med omvänt tecken."),)
     prev = f"utfall_{year - 1}"
     empty = prev in frame.columns and frame[prev].null_count() == frame.height
-    view = "verksamhet" if verksamheter else "stab"
-    if empty and (new := rows_not_in(store, year, year - 1, shown, view, verksamheter or staber)):
-        # (the year before of a selection with a row begun since: not the sum of the others; found by a new user)
-        named = ", ".join(new[:5]) + (f" och {len(new) - 5} till" if len(new) > 5 else "")
-        why = f"{named} finns inte i filen för {year - 1}, och en summa med en okänd del är okänd."
-        notes += (LeftOutNote(f"Utfall {year - 1} visas inte: {why}", prev), ColumnNote(f"Utfall {year - 1} är –: {why}", prev))
-    elif flt and empty:  # typed per row, no accounts
+    if prev in frame.columns and not empty and (staber or verksamheter):
+        notes += _absent_rows_note(store, year, year - 1, shown, "verksamhet" if verksamheter else "stab",
+                                   verksamheter or staber, prev, f"Utfall {year - 1}")
+    if flt and empty:  # typed per row, no accounts
         notes += (Caveat(f"Utfall {year - 1} finns inte med konto för de förvaltningar som valts: kolumnen visas inte."),)
     elif flt.kostnadsslag and prev in frame.columns:  # (grouped by this year's kostnadsslag: found in review)
         notes += cuts.regrouped_note(store, year, year - 1, shown, flt, [prev])
