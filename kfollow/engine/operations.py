@@ -55,7 +55,8 @@ def check_rows(budgets: Store, year: int, by: By, staber: list[str] | None, view
             for s in unknown if s not in info.forvaltningar}
         hint = "; ".join(filter(None, [hint, *(
             f"{s} is a {view} of {', '.join(map(str, ys))}, not of {year}: compare the years with "
-            f"kfollow compare {min(near, year)} {max(near, year)} --{view} {s} (and the {view} rows that replaced it)"
+            f"kfollow compare {min(near, year)} {max(near, year)}{' --by verksamhet' if view == 'verksamhet' else ''} "
+            f"--{view} {s} (and the {view} rows that replaced it)"
             for s, ys in elsewhere.items() if ys for near in [min(ys, key=lambda y: (abs(y - year), y))])]))
         listed = sorted(known)
         listed = listed if len(listed) <= 20 else [*listed[:20], f"… {len(listed)} in all"]
