@@ -197,3 +197,28 @@ def test_a_document_of_forvaltningar_without_staber_has_no_stab_table_repeating_
         _section(text, "Resultat per förvaltning")
     assert "![Avvikelse mot budget januari–augusti 2026 per förvaltning, belopp i mnkr](r-avvikelse.svg)" in \
         _section(text, "Avvikelse per förvaltning")
+
+
+def test_a_year_without_months_of_forvaltningar_without_staber_has_its_table_per_forvaltning(run, tmp_path):
+    """Found in review (h94): of a year given for the whole year (no months), förvaltningar written with their summa
+    only, the document's table was headed `Resultat per stab` and captioned `Resultat 2024 per stab` over the
+    förvaltningar's rows, its chart `Avvikelse per stab`; as of a month, it is the table per förvaltning and its chart
+    `Avvikelse per förvaltning`, after each förvaltning's Ekonomi table."""
+    folder = tmp_path / "budgets"
+    folder.mkdir()
+    (folder / "2024.yaml").write_text("ar: 2024\norganisation: Småby kommun\nenhet: tkr\nforvaltningar:\n"
+                                      "  SOC:\n    namn: Socialförvaltningen\n    summa: {budget: 500000, utfall: 512000}\n"
+                                      "  KSF:\n    namn: Kommunstyrelsens förvaltning\n"
+                                      "    summa: {budget: 80000, utfall: 78000}\n", encoding="utf-8")
+    out = tmp_path / "r.md"
+    result = run("report", "--budgets", folder, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    headings = [line[3:] for line in text.splitlines() if line.startswith("## ")]
+    assert headings == ["Ekonomi SOC", "Ekonomi KSF", "Resultat per förvaltning", "Avvikelse per förvaltning"]
+    table = _section(text, "Resultat per förvaltning")
+    assert "Resultat 2024 per förvaltning, belopp i mnkr" in table
+    assert "| **Socialförvaltningen**          |    500,0 |    512,0 |       -12,0 |          -2,4 |               86,8 |" \
+        in table
+    assert "![Avvikelse mot budget 2024 per förvaltning, belopp i mnkr](r-avvikelse.svg)" in \
+        _section(text, "Avvikelse per förvaltning")

@@ -77,9 +77,13 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
                                                    else n for n in by_stab.notes))
         has_staber = not store.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == "stab")
                                               & pl.col("forvaltning").is_in(fids)).is_empty()
-        if per_forvaltning is not None and not (has_staber or commented or gross):
+        if not (has_staber or commented or gross or narrowed):
             # no förvaltning is shown per stab: its table would repeat the table per förvaltning row for row (found
             # in review: a one-förvaltning document showed its one row twice), and its chart is one per förvaltning
+            if per_forvaltning is None:  # a closed year, or one without months: the table per förvaltning in the stab
+                # table's place (it was 'Resultat 2024 per stab' over the förvaltningar's rows; found in review, h94)
+                per_forvaltning = operations.deviation(store, year, month, "forvaltning", forvaltning, unit=unit)
+                sections.append(Section("Resultat per förvaltning", per_forvaltning, short="Per förvaltning"))
             sections.append(Section("Avvikelse per förvaltning", per_forvaltning, chart="avvikelse", table=False))
         else:
             sections.append(Section("Resultat per stab, med kommentarer" if commented else "Resultat per stab",
