@@ -13,6 +13,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 from kfollow.errors import control_class
+from conftest import csv_rows
 
 import polars as pl
 import pytest
@@ -557,3 +558,40 @@ def test_a_carriage_return_in_a_projects_comment_or_a_budget_changes_text_is_a_l
         assert md.exit_code == 0, md.stderr
         assert "Rad ett<br>Rad två<br>Rad tre" in md.stdout and "\ufffd" not in md.stdout, (command, md.stdout)
         assert "\r" not in run(command, "--budgets", folder, "--year", "2024", "-f", "csv").stdout, command
+
+
+@pytest.mark.parametrize("key, value, said, lost", [
+    ("format", 5, "format är inte text", "källan"),
+    ("mapping", 5, "mapping är inte text", "källan"),
+    ("export", 5, 'den anger ingen export ("export")', "källan"),
+    ("konton", {"3510": "Försäljning av tjänster", "5010": 5, "6410": "Övriga främmande tjänster"},
+     'dess kontonamn ("konton") är inte konto → namn', "kontonas namn"),
+])
+def test_a_note_check_warns_of_leaves_out_what_the_warning_says(run, tmp_path, key, value, said, lost):
+    """Found in review (h94): `"format": 5` in a note was 'källan och kontonas namn utelämnas' while the tables still
+    named the accounts from it; `"mapping": 5` or `"export": 5` left the source in the footer (`5 (SIE 4, …)`), and
+    `"5010": 5` among the account names named the account `5`. What check says is left out is left out, and the
+    rest stays."""
+    import shutil
+
+    d = tmp_path / "budgets"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "sie" / "budgets", d)
+    notes = sorted(d.glob("*.kalla.json"))
+    for note in notes:
+        data = json.loads(note.read_text(encoding="utf-8"))
+        data[key] = value
+        note.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    check = run("check", "--budgets", d)
+    assert check.exit_code == 0, check.stderr
+    assert [line for line in check.stdout.splitlines() if "anteckning" in line] == [
+        f"{note}: varning: anteckningen går inte att läsa: {said}; {lost} utelämnas: importera tabellen igen "
+        "(kfollow import) eller ta bort anteckningen" for note in notes]
+    konton = {r["konto"]: r["namn"] for r in csv_rows(run("deviation", "--budgets", d, "--by", "konto", "-f", "csv").stdout)
+              if r["radtyp"] == "rad"}
+    out = tmp_path / "r.md"
+    assert run("report", "--budgets", d, "-o", out).exit_code == 0
+    footer = out.read_text(encoding="utf-8").split("*Underlag för granskning:*", 1)[1]
+    if lost == "källan":
+        assert konton["5010"] == "Löner till tjänstemän" and "exempelby.se" not in footer and "5 (" not in footer
+    else:
+        assert konton["5010"] == "5010" and konton["6410"] == "6410" and "exempelby.se (SIE 4" in footer

@@ -82,12 +82,16 @@ def _printable(value):
     return value
 
 
+NOTE_TEXTS = ("format", "program", "generated", "encoding", "mapping")  # a note's texts besides its export
+
+
 def note_problem(table: Path | str) -> tuple[str, str] | None:
     """What is wrong with a table's note and what is left out for it, in Swedish for `check` (None: no note, or one
     kfollow reads): elsewhere a broken note is left out without a word (the footer and the names are a courtesy).
     A note of unreadable account or object names loses those alone (its source stays in the footer; found in
     review, h89: the warning said the source and the account names were left out where they were shown)."""
-    whole = "källan och kontonas namn"
+    whole = "källan och kontonas namn"  # (a note not read at all; an unreadable export or text loses the source
+    # alone, as `origin_of` does, the account names staying: found in review, h94, where `"format": 5` said both)
     try:
         note = _note(table)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -95,10 +99,10 @@ def note_problem(table: Path | str) -> tuple[str, str] | None:
     if note is None:
         return None
     if not isinstance(note.get("export"), str):
-        return "den anger ingen export (\"export\")", whole
-    texts = [k for k in ("format", "program", "generated", "encoding", "mapping") if not isinstance(note.get(k), (str, type(None)))]
+        return "den anger ingen export (\"export\")", "källan"
+    texts = [k for k in NOTE_TEXTS if not isinstance(note.get(k), (str, type(None)))]
     if texts:
-        return f"{', '.join(texts)} är inte text", whole
+        return f"{', '.join(texts)} är inte text", "källan"
     names = note.get("konton", {})
     if not isinstance(names, dict) or not all(isinstance(v, str) for v in names.values()):
         return "dess kontonamn (\"konton\") är inte konto → namn", "kontonas namn"
@@ -128,8 +132,9 @@ def origin_of(table: Path | str) -> str | None:
     """`exempelby.se (SIE 4, Exempelby Ekonomi 7.2, #GEN 2024-11-05)` from a table's note, if any."""
     try:
         note = _note(table)
-        if note is None:
-            return None
+        if note is None or not isinstance(note.get("export"), str) or not all(
+                isinstance(note.get(k), (str, type(None))) for k in NOTE_TEXTS):
+            return None  # (as `check` says: a source of a number, `5 (SIE 4, …)`, was shown, `"mapping": 5` too)
         parts = [note.get("format"), note.get("program"), f"#GEN {note['generated']}" if note.get("generated") else None,
                  f"mappning {note['mapping']}" if note.get("mapping") else None,
                  f"kontroll: {note['kontroll']}" if note.get("kontroll") else None]  # written in spite of #PSALDO
@@ -142,7 +147,9 @@ def account_names(table: Path | str) -> dict[str, str]:
     """Account → name from a table's note (the export's #KONTO), if any; a broken note gives none."""
     try:
         names = (_note(table) or {}).get("konton") or {}
-        return {str(k): _capped(str(v)) for k, v in names.items()}
+        if not all(isinstance(v, str) for v in names.values()):
+            return {}  # (as `check` says: `"5010": 5` named the account `5`; found in review, h94)
+        return {str(k): _capped(v) for k, v in names.items()}
     except (ValueError, KeyError, TypeError, AttributeError):
         return {}  # names are a courtesy, as the rest of the note
 
