@@ -1722,6 +1722,22 @@ def test_erp_csv_a_code_of_letters_objekt_does_not_tell_is_looked_up_as_written_
         "under an empty key (ej fördelat)"), result.stderr
 
 
+def test_erp_csv_a_cell_that_a_code_with_a_blank_begins_is_said_to_be_added_as_written(tmp_path: Path):
+    """Found in review (h94): `Nord Ost Centrum`, objekt having `Nord Ost` (and not `Nord`), was listed with 'add
+    'Nord' if it is the code', and with Nord added, 'objekt has 'Nord' and 'Nord Ost', which both begin it: add it as
+    written'; it names the code that begins it and says so at once."""
+    mapping = LETTER_MAPPING.replace('    "B-Z": OVR\n', "").replace("    Nord: NORD\n", "")
+    result = csv_import(tmp_path, "Period;Konto;Förvaltning;Ansvar;Belopp\n202401;4010;KSF;Nord Ost Centrum;2,00\n",
+                        mapping)
+    assert result.exit_code == 3
+    erp = tmp_path / "erp.csv"
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"Error: {tmp_path / 'map.yaml'}:7:3: {erp} has objects that the mapping lacks: stab (column Ansvar): Nord Ost "
+        f"Centrum (1 row, 2,00 kr, first at {erp}:2; objekt has 'Nord Ost', which begins it, but a code with a blank is "
+        "read only as the whole cell: add it as written); add them under objekt (or a range), or pass --unmapped-empty "
+        "to import them under an empty key (ej fördelat)"), result.stderr
+
+
 def test_erp_csv_a_name_with_a_date_stays_a_name_and_a_cell_that_is_a_date_is_no_code(tmp_path: Path):
     """Found in review (h89): `2024 mars` in the ansvar column (a date where an object belongs) was read as the
     object 2024 named `mars`, and so stab HR of "2000-2999", without a word, as `15 mars 2024` was 15 named `mars

@@ -215,10 +215,13 @@ class Objects:
 
     def _unsplit(self, cell: str, word: re.Match) -> str | None:
         """Why a `_lettered` cell is not read as its first word and a name (None: it is), and what to do."""
-        if word[1] not in self.exact:  # (a code of letters or a name of two words: only objekt can tell)
-            return f"a code of letters is read before a name only where objekt has it: add {word[1]!r} if it is the code"
         longer = next((code for code in self._spaced if len(code) > len(word[1]) and cell.startswith(code)
                        and cell[len(code)] in _SPACES), None)
+        if word[1] not in self.exact:  # (a code of letters or a name of two words: only objekt can tell)
+            if longer is not None:  # (`add 'Nord'` where objekt has `Nord Ost`: done, it was the next message; h94)
+                return (f"objekt has {longer!r}, which begins it, but a code with a blank is read only as the whole "
+                        "cell: add it as written")
+            return f"a code of letters is read before a name only where objekt has it: add {word[1]!r} if it is the code"
         if longer is not None:
             return f"objekt has {word[1]!r} and {longer!r}, which both begin it: add it as written"
         return None
