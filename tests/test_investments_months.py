@@ -416,3 +416,21 @@ def test_check_warns_of_a_pagaende_project_booked_short_of_the_year(run, exempel
         "      forvaltning: SERV\n      status: pågående\n", "      forvaltning: SERV\n      status: färdigställd\n"),
         encoding="utf-8")
     assert not [r for r in csv_rows(run("check", "--budgets", exempel, "-f", "csv").stdout) if r["kod"].startswith("inv_")]
+
+
+def test_the_closed_years_report_shows_the_years_investments_with_a_project_booked_short_as_dash(run, tmp_path):
+    """Found in review (h94): a year booked to December, Bil (pågående) booked January–March only: the year-end report
+    (no --period) showed 'Investeringar januari–mars 2024', every project cut to Bil's month (Skola 1,4 of its 5,4
+    mnkr), where a month's report shows Bil as – beside the others' utfall. The closed year's table is the year's,
+    Bil – with its note, as 'report --period 2024-12' has it."""
+    folder = _finished_in_march(tmp_path / "b", bil="pågående")
+    out = tmp_path / "r.md"
+    result = run("report", "--budgets", folder, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    doc = out.read_text(encoding="utf-8")
+    assert "Investeringar januari–december 2024, belopp i mnkr" in doc and "januari–mars" not in doc
+    cells = {c[0]: c[1:] for l in doc.splitlines() if l.startswith("| ")
+             for c in [[x.strip() for x in l.strip("|").split("|")]]}
+    assert cells["Skola"][1:8] == ["20,0", "5,4", "14,6", "6,0", "0,0", "5,4", "0,6"]
+    assert cells["Bil"][1:8] == ["0,9", "–", "–", "0,9", "0,0", "–", "–"]
+    assert ("Anm.: Utfall januari–december saknas för det pågående projektet Bil (bokfört till och med mars)") in doc

@@ -132,8 +132,13 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
         pass  # investments and the forecast follow-up are the whole förvaltning's
     elif not store.investments.filter((pl.col("ar") == year) & (pl.col("typ") == "projekt")
                                     & pl.col("forvaltning").is_in(fids)).is_empty():
+        # a closed year's table is the year's: a pågående project booked short of December (to March, the drift and
+        # the other projects to December) is – in it, as in a month's report, and does not cut every project to its
+        # month (the verksamhetsberättelse showed 'Investeringar januari–mars 2024'; found in review, h94)
+        whole = month is None and last_month_booked(store, year) == 12 and \
+            (investments.months_booked(store, year, fids) or 12) < 12
         sections.append(Section("Investeringar", investments.investments(store, year, forvaltning=forvaltning,
-                                                                         unit=unit, month=month),
+                                                                         unit=unit, month=12 if whole else month),
                                 comments=True, short="Investeringar"))
     forecasts = store.forecasts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids)
                                        & (pl.col("manad") <= (month or 12)))
