@@ -434,3 +434,21 @@ def test_the_closed_years_report_shows_the_years_investments_with_a_project_book
     assert cells["Skola"][1:8] == ["20,0", "5,4", "14,6", "6,0", "0,0", "5,4", "0,6"]
     assert cells["Bil"][1:8] == ["0,9", "–", "–", "0,9", "0,0", "–", "–"]
     assert ("Anm.: Utfall januari–december saknas för det pågående projektet Bil (bokfört till och med mars)") in doc
+
+
+def test_the_closed_years_report_says_why_a_forvaltnings_ekonomi_table_is_left_out(run, tmp_path):
+    """Found in review (h94): the year-end report of a year with Bil (pågående) booked January–March only had no
+    'Ekonomi KSF' table, and nothing said so (the summary, which compares whole years, refused it, and the document
+    left it out without a word). stderr says it is left out and why, with what to do."""
+    folder = _finished_in_march(tmp_path / "b", bil="pågående")
+    path = folder / "2024.yaml"
+    line = path.read_text(encoding="utf-8").splitlines().index("    bil:") + 1
+    out = tmp_path / "r.md"
+    result = run("report", "--budgets", folder, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert "## Ekonomi KSF" not in out.read_text(encoding="utf-8")
+    assert result.stderr.splitlines()[0] == (
+        f"note: the table Ekonomi KSF is left out of the document: investment utfall 2024 is booked up to 2024-12, but "
+        f"that of pågående project bil ({path}:{line}) only up to 2024-03; the summary compares whole years: add its "
+        "months (0 for a month without bookings), or write status färdigställd or avbruten if it was finished or "
+        "stopped")
