@@ -201,6 +201,12 @@ def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str 
         # the month being closed, uncontrolled: said, not only in the summary (found by a new user)
         messages.append(f"warning: {shown(str(path))}: {check.unchecked[-1]}, the last month imported, has no #PSALDO "
                         "to check it against; export it with its period balances (#PSALDO) to have it checked")
+    if utfall:  # a month without a single row between booked months: missing from the export
+        label = "voucher (#TRANS)" if source == "trans" else "#PSALDO"
+        messages += [f"warning: {line}" for line in ledger.month_gaps(
+            shown(str(path)), ledgers["utfall"].frame, label,
+            ledger.year_psaldo(export, chosen) if source == "trans" else None,
+            tables["utfall"].facts["forvaltning"].n_unique() > 1)]
     origin = ", ".join(x for x in (export.program, f"#GEN {export.generated}" if export.generated else None,
                                    export.company) if x)
     names = _names(tables, export.accounts)
@@ -261,6 +267,9 @@ def import_csv(path: Path | str, mapping: Path | str | LedgerMapping, year: int 
     kind = "budget" if budget else "utfall"
     messages: list[str] = [f"warning: {warning}" for warning in export.warnings]
     tables = _map({kind: rows}, rules, unmapped_empty, messages, budgets)
+    if not budget:  # (a budget may be given for a few months by design)
+        messages += [f"warning: {line}" for line in ledger.month_gaps(
+            shown(str(path)), rows.frame, "", several=tables[kind].facts["forvaltning"].n_unique() > 1)]
     return Import(
         export=rows.name,
         origin=Origin(Path(path).name, "CSV", None, None, export.encoding, mapping_name, rules.kostnadsslag,

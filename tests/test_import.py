@@ -166,6 +166,46 @@ def test_the_summary_ends_stderr(work: Path):
     ]
 
 
+def test_a_month_without_any_row_between_booked_months_is_warned_of(tmp_path: Path):
+    """Found by an ekonomichef closing the year: May's vouchers and #PSALDO rows left out of a copy of the export
+    gave an 11-month table without a word (the summary said `(11 months)` in passing), and a deviation of 33,7 mnkr
+    that does not exist. A month with no row at all between the first and last month is now a warning saying what
+    to do, and the summary names it."""
+    (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
+    rows = [*vouchers(), Voucher("2024-04-10", [Row("4010", 30000, {1: "Nord", 6: "0001"}), Row("1930", -30000)])]
+    sie_file(tmp_path / "export.se", rows=rows)
+    export = tmp_path / "export.se"
+    result = run("import", "sie", export, "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 0, result.stderr
+    assert f"warning: {export}: the export has no voucher (#TRANS) row in 2024-03 and no #PSALDO row either, " \
+        "between its first and last month (2024-01 – 2024-04): the table has no utfall for that month, and every " \
+        "year-to-date figure counts it as 0; export the year again with that month (kfollow check warns of it)\n" \
+        in result.stderr
+    assert "periods:  2024-01 – 2024-04 (3 months; no row in 2024-03)\n" in result.stderr
+    # a table of several förvaltningar, which check refuses without the month
+    (tmp_path / "map2.yaml").write_text(MAPPING.replace("forvaltning: ADM\n", "forvaltning:\n  dimension: 1\n  objekt: "
+                                                        "{Nord: NF, Syd: SF}\n"), encoding="utf-8")
+    result = run("import", "sie", export, "-m", tmp_path / "map2.yaml", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 0, result.stderr
+    assert "export the year again with that month (kfollow check refuses an utfall table without a month)\n" \
+        in result.stderr
+    # from #PSALDO alike; and an export of every month says nothing
+    result = run("import", "sie", export, "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv", "--from", "psaldo")
+    assert result.exit_code == 0, result.stderr
+    assert f"warning: {export}: the export has no #PSALDO row in 2024-03, between its first and last month" \
+        in result.stderr
+    sie_file(export)
+    result = run("import", "sie", export, "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 0 and "between its first and last month" not in result.stderr, result.stderr
+    # a CSV export of booked rows likewise
+    body = ("Period;Konto;Ansvar;Verksamhet;Text;Belopp\n202401;4010;1100;100;Inköp;100,00\n"
+            "202404;4010;1100;100;Inköp;50,00\n")
+    result = csv_import(tmp_path, body)
+    assert result.exit_code == 0, result.stderr
+    assert f"warning: {tmp_path / 'erp.csv'}: the export has no row in 2024-02, 2024-03, between its first and " \
+        "last month (2024-01 – 2024-04): the table has no utfall for those months" in result.stderr
+
+
 def test_the_longest_prefix_wins(work: Path):
     (work / "map.yaml").write_text(MAPPING.replace('  "4": kostnad\n', '  "4": kostnad\n  "401": ignorera\n'
                                                                       '  "40": intakt\n'), encoding="utf-8")

@@ -261,7 +261,7 @@ def _folder(budgets: Path | None, output: Path | None, budget_out: Path | None) 
 
 def _show(file: Path, result, outputs: dict[str, Path]) -> None:
     """stderr: the messages, then per table where it comes from, what was read, and the control totals."""
-    from kfollow.sources.ledger import kr
+    from kfollow.sources.ledger import kr, missing_months
 
     for line in result.messages:
         _say(line)
@@ -283,7 +283,9 @@ def _show(file: Path, result, outputs: dict[str, Path]) -> None:
         # the months of the table written; a month read with ignored accounts alone gives it no row
         written = set(table.facts["period"].unique().to_list())
         bare = [p for p in totals["period"].to_list() if p not in written]
-        lines.append(("periods", _periods(sorted(written)) + (
+        # a month between them without any row read: said there too, not only by its absence from the list below
+        missing = missing_months(totals["period"].to_list())
+        lines.append(("periods", _periods(sorted(written), missing) + (
             f"; {', '.join(bare)}: ignored accounts only, no row in the table" if bare else "")))
         for label, text in lines:
             _say(f"  {label + ':':<10}{text}")
@@ -295,14 +297,16 @@ def _show(file: Path, result, outputs: dict[str, Path]) -> None:
             _say("  " + r[0].ljust(widths[0]) + "".join("  " + r[i].rjust(widths[i]) for i in range(1, 4)))
 
 
-def _periods(periods: list[str]) -> str:
-    """`2024-01 – 2024-10 (10 months)`; a budget's whole years (`YYYY`) named before its months."""
+def _periods(periods: list[str], missing: list[str] = ()) -> str:
+    """`2024-01 – 2024-10 (10 months)`; a budget's whole years (`YYYY`) named before its months; `missing`, months
+    between them that the export has no row in: `2025-01 – 2025-12 (11 months; no row in 2025-05)`."""
     years = [p for p in periods if len(p) == 4]
     months = [p for p in periods if len(p) != 4]
     parts = [f"{', '.join(years)} (the year{'s' if len(years) > 1 else ''})"] if years else []
     if months or not years:
         span = "none" if not months else months[0] if len(months) == 1 else f"{months[0]} – {months[-1]}"
-        parts.append(f"{span} ({_count(len(months), 'month')})")
+        gap = f"; no row in {', '.join(missing[:6])}{', …' if len(missing) > 6 else ''}" if missing else ""
+        parts.append(f"{span} ({_count(len(months), 'month')}{gap})")
     return "; ".join(parts)
 
 

@@ -428,7 +428,7 @@ def sie_ledger(sie, year: Year, source: str, mapping: LedgerMapping) -> Ledger:
         frame = sie.trans.filter(_in_year(year)).select(*keep, *dims)
         if frame.is_empty():
             booked = sie.trans["period"]
-            hint = " or import its #PSALDO with --from psaldo" if _year_psaldo(sie, year).height else ""
+            hint = " or import its #PSALDO with --from psaldo" if year_psaldo(sie, year).height else ""
             raise UsageError(f"{sie.path} has no #TRANS in {year.describe()}: its vouchers are in {booked.min()} – "
                              f"{booked.max()}; pick another year with --year{hint}")
         outside = sie.trans.height - frame.height
@@ -436,7 +436,7 @@ def sie_ledger(sie, year: Year, source: str, mapping: LedgerMapping) -> Ledger:
         return Ledger(sie.path, frame, notes=notes)
     if year.index is None:
         raise UsageError(f"{sie.path} has no #RAR, so its #PSALDO rows cannot be placed in a year; use --from trans")
-    rows = _year_psaldo(sie, year)
+    rows = year_psaldo(sie, year)
     if rows.is_empty():
         raise UsageError(f"{sie.path} has no #PSALDO rows for {year.describe()}; use --from trans or another --year")
     ledger = _period_ledger(sie.path, sie.psaldo, rows, mapping, "#PSALDO", sie.pbudget)
@@ -562,7 +562,8 @@ def counted_accounts(mapping: LedgerMapping, *frames: pl.DataFrame) -> set[str]:
     return {k for frame in frames for k in frame["konto"].unique().to_list() if mapping.slag_of(k) != "ignorera"}
 
 
-def _year_psaldo(sie, year: Year) -> pl.DataFrame:
+def year_psaldo(sie, year: Year) -> pl.DataFrame:
+    """The #PSALDO rows of `year` (none when the file has no #RAR)."""
     return _year_rows(sie.psaldo, year)
 
 
@@ -897,7 +898,7 @@ def psaldo_check(sie, year: Year, mapping: LedgerMapping, facts: pl.DataFrame) -
     the `{}` row, or the sum of all rows when the file writes #PSALDO as parts (`psaldo_reading`).
     """
     empty = pl.DataFrame(schema={"period": pl.String, "konto": pl.String, "importerat": pl.Int64, "psaldo": pl.Int64})
-    rows = _year_psaldo(sie, year)
+    rows = year_psaldo(sie, year)
     if rows.is_empty():
         return Check("not checked: the file has no #PSALDO for this year", empty)
     reading = psaldo_reading(sie.psaldo, sie.pbudget, counted_accounts(mapping, sie.psaldo, sie.pbudget))
@@ -1084,3 +1085,42 @@ def _span(periods: list[str]) -> str:
     if len(periods) == 1:
         return periods[0]
     return f"{periods[0]} – {periods[-1]}"
+
+
+def missing_months(periods: list[str]) -> list[str]:
+    """The months (YYYY-MM) between the first and the last month of `periods` that none of them is; a year's
+    period (YYYY, a budget for the year) is no month."""
+    months = sorted({p for p in periods if p is not None and len(p) == 7})
+    if len(months) < 2:
+        return []
+    index = [int(p[:4]) * 12 + int(p[5:7]) - 1 for p in months]
+    every = (f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index[0], index[-1] + 1))
+    have = set(months)
+    return [p for p in every if p not in have]
+
+
+def month_gaps(name: str, rows: pl.DataFrame, label: str, balances: pl.DataFrame | None = None,
+               several: bool = True) -> list[str]:
+    """A warning where the utfall `rows` of an export (every row read, ignored accounts too; `label` names them)
+    have no row at all in a month between their first and last month: a kommun books every month (salaries), so
+    the month is missing from the export, and every year-to-date figure would count it as 0 (found by an
+    ekonomichef closing the year: May left out of a copy of the export gave an 11-month table, a summary that
+    said so in passing, and a deviation of 33,7 mnkr that does not exist). `balances`: the file's #PSALDO rows
+    of the year, which may have the month (the control against them then lists it); `several`: the table is of
+    several förvaltningar, so that `check` refuses it (of one, it warns: a förvaltning may book now and then)."""
+    missing = missing_months(rows["period"].unique().to_list()) if not rows.is_empty() else []
+    if not missing:
+        return []
+    first, last = rows["period"].min(), rows["period"].max()
+    listed = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
+    one = len(missing) == 1
+    also = ""
+    if balances is not None:
+        held = sorted(set(balances["period"].unique().to_list()) & set(missing)) if not balances.is_empty() else []
+        also = (f" (its #PSALDO has {', '.join(held)}: the control below lists the difference)" if held
+                else " and no #PSALDO row either")
+    return [f"{name}: the export has no {label + ' ' if label else ''}row in {listed}{also}, between its first and "
+            f"last month ({first} – {last}): the table has no utfall for {'that month' if one else 'those months'}, "
+            f"and every year-to-date figure counts {'it' if one else 'them'} as 0; export the year again with "
+            f"{'that month' if one else 'those months'} (kfollow check "
+            f"{'refuses an utfall table without a month' if several else 'warns of it'})"]
