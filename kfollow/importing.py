@@ -195,12 +195,15 @@ def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str 
     if budget:
         ledgers["budget"] = ledger.budget_ledger(export, chosen, rules)
         read["budget"] = f"{chosen.describe()} from #PBUDGET{_layout(export.pbudget, export.psaldo, rules)}"
+    known = ledger.registers(export, rules)
+    ledgers = {kind: replace(rows, registers=known) for kind, rows in ledgers.items()}
     tables = _map(ledgers, rules, unmapped_empty, messages, budgets)
     check = ledger.psaldo_check(export, chosen, rules, tables["utfall"].facts) if utfall else None
     if check is not None and check.unchecked and check.unchecked[-1] == max(tables["utfall"].facts["period"].to_list()):
         # the month being closed, uncontrolled: said, not only in the summary (found by a new user)
         messages.append(f"warning: {shown(str(path))}: {check.unchecked[-1]}, the last month imported, has no #PSALDO "
                         "to check it against; export it with its period balances (#PSALDO) to have it checked")
+    messages += [f"warning: {line}" for line in ledger.undeclared(export, ledgers, rules)]
     if utfall:  # a month without a single row between booked months: missing from the export
         label = "voucher (#TRANS)" if source == "trans" else "#PSALDO"
         messages += [f"warning: {line}" for line in ledger.month_gaps(

@@ -254,6 +254,59 @@ def test_unmapped_objects_are_all_listed_with_their_amounts(tmp_path: Path):
     assert "→ 4 fact rows, 1 without stab or verksamhet (ej fördelat; 1 284,50 kr)\n" in result.stderr, result.stderr
 
 
+def test_an_object_the_export_does_not_declare_is_said_so_and_warned_of_when_mapped(tmp_path: Path):
+    """Found by an ekonomichef closing the year: an ansvar booked in #TRANS and #PSALDO with no #OBJEKT line was
+    refused as one the mapping lacks (`stab (dimension 1): 2136 (8 rows, 1 652 599,40 kr …)`), without a word that
+    the export itself does not declare it, which is what one asks the ekonomisystem's administrator about; mapped,
+    it was imported silently. The error says it, and a mapped one is a warning."""
+    (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
+    rows = [*vouchers(), Voucher("2024-03-01", [Row("4010", 165259940, {1: "Öst", 6: "0001"}),
+                                                Row("4010", 100, {1: "Väst", 6: "0001"}), Row("1930", -165260040)])]
+    export = sie_file(tmp_path / "export.se", rows)
+    line = next(i for i, text in enumerate(export.read_bytes().split(b"\n"), 1) if b'"\x99st"' in text)
+    args = ("import", "sie", export, "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
+    result = run(*args)
+    assert result.exit_code == 3
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: {tmp_path / 'map.yaml'}:13:3: {export} has objects that the mapping lacks: stab (dimension 1): Väst "
+        f"(1 row, 1,00 kr, first at {export}:{line + 1}), Öst (1 row, 1 652 599,40 kr, first at {export}:{line}; no "
+        "#OBJEKT 1 line in the export); add them under objekt (or a range), or pass --unmapped-empty to import them "
+        "under an empty key (ej fördelat); the export itself does not declare Öst (no #OBJEKT 1 line): ask the "
+        "ekonomisystem's administrator whether it is a real object, new and not yet declared, or booked by mistake, "
+        "before mapping it")
+    (tmp_path / "map.yaml").write_text(MAPPING.replace("    Syd: SYD\n", "    Syd: SYD\n    Väst: SYD\n    Öst: SYD\n"),
+                                       encoding="utf-8")
+    result = run(*args)
+    assert result.exit_code == 0, result.stderr
+    assert f"warning: {export}: 1 object of the table has no #OBJEKT line in the export, and is read as the mapping " \
+        f"says: Öst (dimension 1: 1 row, 1 652 599,40 kr, first at {export}:{line}); ask the ekonomisystem's " \
+        "administrator whether it is a real object, new and not yet declared, or booked by mistake\n" in result.stderr
+
+
+def test_an_account_without_a_konto_line_is_warned_of(tmp_path: Path):
+    """Found by an ekonomichef closing the year: an account with no #KONTO line was imported as a cost with no
+    name, without a word. One warning lists such accounts that reach the table, with their amounts (an ignored
+    one, outside the nettokostnad, is not listed)."""
+    (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
+    rows = [*vouchers(), Voucher("2024-02-10", [Row("4999", 250000, {1: "Nord", 6: "0001"}),
+                                                Row("3999", -1000, {1: "Syd"}), Row("1999", -249000)])]
+    export = sie_file(tmp_path / "export.se", rows)
+    lines = export.read_bytes().split(b"\n")
+    at = {k: next(i for i, text in enumerate(lines, 1) if text.lstrip().startswith(b"#TRANS " + k.encode())) for k in ("3999", "4999")}
+    result = run("import", "sie", export, "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 0, result.stderr
+    assert f"warning: {export}: 2 accounts of the table have no #KONTO line in the export, so no name, and are read " \
+        f"by the mapping's prefix: 3999 (intakt: 1 row, -10,00 kr, first at {export}:{at['3999']}), 4999 (kostnad: 1 " \
+        f"row, 2 500,00 kr, first at {export}:{at['4999']}); check with the ekonomisystem's administrator that they " \
+        "are accounts of the kommun's chart\n" in result.stderr
+    assert "1999" not in result.stderr.split("periods:")[0]
+    assert keyed(facts_of(tmp_path / "out.csv"))[("2024-02", "ADM", "NORD", "100", "4999", "kostnad")] == "2500.00"
+    # an export of declared accounts and objects says nothing of them
+    sie_file(export)
+    result = run("import", "sie", export, "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 0 and "#KONTO" not in result.stderr and "#OBJEKT" not in result.stderr, result.stderr
+
+
 def test_declared_but_unused_objects_are_fine(work: Path):
     """Väst (dimension 1) and 42 (dimension 7) are declared by #OBJEKT; Väst is used by no row."""
     result = run("import", "sie", work / "export.se", "-m", work / "map.yaml", "-o", work / "out.csv")

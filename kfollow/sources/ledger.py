@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field as _field, replace
 from typing import Callable
 
 import polars as pl
@@ -58,6 +58,9 @@ class Ledger:
     line: Callable[[int], int | None] = lambda rad: rad  # rad → line in the export
     notes: tuple[str, ...] = ()  # for the person importing: how the rows were read
     field: Callable[[str], int | None] = lambda column: None  # ledger column → its field (column) in a line
+    # ledger column → (the codes the export itself declares for it, how to say where): a SIE export's #OBJEKT of a
+    # dimension, where it declares any; an object the mapping lacks and the export does not declare is said so
+    registers: dict = _field(default_factory=dict)
 
     def where(self, rad: int) -> str:
         line = self.line(rad)
@@ -102,16 +105,19 @@ def apply_mapping(ledger: Ledger, mapping: LedgerMapping, unmapped_empty: bool =
     kept = frame.filter(pl.col("slag") != "ignorera")
 
     missing: list[tuple[KeyMap, list[str]]] = []
+    undeclared: list[tuple[str, list[str]]] = []
     unmapped: list[str] = []
     looked_up: dict[str, pl.Expr] = {}
     named: dict[str, tuple[KeyMap, dict[str, tuple[str, str, str]]]] = {}  # column → (key, cell → (code, name, id))
     for key in (mapping.forvaltning, mapping.stab):
         if key is not None:
-            looked_up[key.name] = _lookup(key, kept, ledger, mapping, missing, unmapped, unmapped_empty, named)
+            looked_up[key.name] = _lookup(key, kept, ledger, mapping, missing, unmapped, unmapped_empty, named,
+                                          undeclared)
     kept = kept.with_columns(**looked_up)
     verksamhet = mapping.verksamhet
     kept = kept.with_columns(
-        _lookup(verksamhet, kept, ledger, mapping, missing, unmapped, unmapped_empty, named).alias("verksamhet")
+        _lookup(verksamhet, kept, ledger, mapping, missing, unmapped, unmapped_empty, named, undeclared)
+        .alias("verksamhet")
         if verksamhet is not None else pl.lit(None, pl.String).alias("verksamhet"))
     if "stab" not in kept.columns:
         kept = kept.with_columns(pl.lit(None, pl.String).alias("stab"))
@@ -133,7 +139,15 @@ def apply_mapping(ledger: Ledger, mapping: LedgerMapping, unmapped_empty: bool =
                             "förvaltning as one id (forvaltning: ID)")
         where = ("add them under objekt (or a range)" if not all(key.fran_stab is not None for key, _ in missing)
                  else "add those staber under fran_stab, each with its verksamhet")
-        raise DataError(mapping.fil, *at, f"{ledger.name} has objects that the mapping lacks: {listed}; {where}{way}")
+        # (found by an ekonomichef: an ansvar booked without an #OBJEKT line is what one asks the ekonomisystem's
+        # administrator about before mapping it, not only a line the mapping lacks)
+        strays = [code for _, codes in undeclared for code in codes]
+        ask = (f"; the export itself does not declare {_and_more(strays, len(strays))} (no "
+               f"{' or '.join(dict.fromkeys(register for register, _ in undeclared))} line): ask the ekonomisystem's "
+               f"administrator whether {'it is a real object' if len(strays) == 1 else 'they are real objects'}, new and "
+               "not yet declared, or booked by mistake, before mapping "
+               f"{'it' if len(strays) == 1 else 'them'}" if strays else "")
+        raise DataError(mapping.fil, *at, f"{ledger.name} has objects that the mapping lacks: {listed}; {where}{way}{ask}")
 
     summed = (
         kept.lazy()
@@ -288,6 +302,15 @@ def _shown(value: str, limit: int = 80) -> str:
 NO_OBJECT = "(no object)"
 
 
+def registers(sie, mapping: LedgerMapping) -> dict[str, tuple[frozenset[str], str]]:
+    """`Ledger.registers` of a SIE export: per mapped dimension whose objects the export declares (#OBJEKT), the
+    codes it declares and how a message names that line."""
+    found: dict[int, set[str]] = {}
+    for dimension, code in sie.objects:
+        found.setdefault(dimension, set()).add(code)
+    return {f"dim_{d}": (frozenset(found[d]), f"#OBJEKT {d}") for d in sorted(mapping.dimensions()) if d in found}
+
+
 def _usage(ledger: Ledger, code: str, row: dict, hint: str | None = None) -> str:
     rows = f"{row['rader']} row{'s' if row['rader'] != 1 else ''}"
     written = f"written {_shown(row['_skriven'])}; " if row.get("_skriven") is not None else ""
@@ -295,8 +318,10 @@ def _usage(ledger: Ledger, code: str, row: dict, hint: str | None = None) -> str
 
 
 def _lookup(key: KeyMap, kept: pl.DataFrame, ledger: Ledger, mapping: LedgerMapping,
-            missing: list, unmapped: list, unmapped_empty: bool, named: dict | None = None) -> pl.Expr:
-    """The expression giving a row's id for `key` (null = empty key); collects objects the mapping lacks.
+            missing: list, unmapped: list, unmapped_empty: bool, named: dict | None = None,
+            undeclared: list | None = None) -> pl.Expr:
+    """The expression giving a row's id for `key` (null = empty key); collects objects the mapping lacks, and
+    in `undeclared` (register, codes) those of them the export's register (`Ledger.registers`) lacks too.
 
     A förvaltning cannot be empty: for it, rows without an object count as lacking too, and
     --unmapped-empty does not apply.
@@ -336,11 +361,17 @@ def _lookup(key: KeyMap, kept: pl.DataFrame, ledger: Ledger, mapping: LedgerMapp
                                                .sort_by(pl.col("rad").filter(pl.col("_skriven") != pl.col(column)))
                                                .first()] if named else []))
                  .sort(column, nulls_last=True))
+        declared, register = ledger.registers.get(column, (None, ""))
+        strays = [] if declared is None else [r[column] for r in usage.iter_rows(named=True)
+                                              if r[column] is not None and r[column] not in declared]
         # (a cell looked up as written that might have read as a code and a name says why, and what to do)
         items = [_usage(ledger, r[column] if r[column] is not None else NO_OBJECT, r,
                         key.objekt.unsplit(r[column]) if key.kolumn is not None and r[column] is not None
-                        and r.get("_skriven") is None else None)
+                        and r.get("_skriven") is None else None)[:-1]
+                 + (f"; no {register} line in the export)" if r[column] in strays else ")")
                  for r in usage.iter_rows(named=True)]
+        if strays and undeclared is not None:
+            undeclared.append((register, strays))
         if unmapped_empty and not required:
             unmapped.extend(f"{key.name} ({key.describe()}) {item}" for item in items)
         else:
@@ -1124,3 +1155,58 @@ def month_gaps(name: str, rows: pl.DataFrame, label: str, balances: pl.DataFrame
             f"and every year-to-date figure counts {'it' if one else 'them'} as 0; export the year again with "
             f"{'that month' if one else 'those months'} (kfollow check "
             f"{'refuses an utfall table without a month' if several else 'warns of it'})"]
+
+
+UNDECLARED_LISTED = 5  # the codes a warning of codes outside the export's registers lists at most
+
+
+def undeclared(sie, ledgers: dict[str, Ledger], mapping: LedgerMapping) -> list[str]:
+    """Warnings on codes that reach the tables and that the export's own registers do not declare: accounts without
+    a #KONTO line (read as the mapping's prefix says, with no name; found by an ekonomichef: such an account was
+    imported as a cost without a word), and objects of a mapped dimension without an #OBJEKT line, where the export
+    declares that dimension's objects (a code booked by mistake, or a new ansvar not yet declared: what one asks
+    the ekonomisystem's administrator about). One line each, listing up to `UNDECLARED_LISTED` codes with their
+    rows and amounts per table (`ledgers`: kind → its ledger). None for an export that has no #KONTO at all."""
+    every = {k for rows in ledgers.values() for k in rows.frame["konto"].unique().to_list()}
+    counting = [k for k in every if mapping.slag_of(k) not in (None, "ignorera")]  # (per account, not per row)
+    counted = {kind: rows.frame.filter(pl.col("konto").is_in(counting)) for kind, rows in ledgers.items()}
+    out = []
+    if sie.accounts:
+        known = list(sie.accounts)
+        found = {kind: frame.filter(~pl.col("konto").is_in(known)) for kind, frame in counted.items()}
+        codes = sorted({k for frame in found.values() for k in frame["konto"].unique().to_list()})
+        if codes:
+            listed = [f"{k} ({mapping.slag_of(k)}: {_uses(found, ledgers, 'konto', k)})" for k in codes[:UNDECLARED_LISTED]]
+            more = f" and {len(codes) - UNDECLARED_LISTED} more" if len(codes) > UNDECLARED_LISTED else ""
+            out.append(f"{sie.path}: {_count(len(codes), 'account')} of the table{'s' if len(ledgers) > 1 else ''} "
+                       f"{'has' if len(codes) == 1 else 'have'} no #KONTO line in the export, so no name, and "
+                       f"{'is' if len(codes) == 1 else 'are'} read by the mapping's prefix: {', '.join(listed)}{more}; "
+                       "check with the ekonomisystem's administrator that "
+                       f"{'it is an account' if len(codes) == 1 else 'they are accounts'} of the kommun's chart")
+    stray = []
+    for column, (declared, register) in registers(sie, mapping).items():
+        found = {kind: frame.filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(list(declared)))
+                 for kind, frame in counted.items() if column in frame.columns}
+        for code in sorted({c for frame in found.values() for c in frame[column].unique().to_list()}):
+            stray.append(f"{code} (dimension {column[4:]}: {_uses(found, ledgers, column, code)})")
+    if stray:
+        more = f" and {len(stray) - UNDECLARED_LISTED} more" if len(stray) > UNDECLARED_LISTED else ""
+        out.append(f"{sie.path}: {_count(len(stray), 'object')} of the table{'s' if len(ledgers) > 1 else ''} "
+                   f"{'has' if len(stray) == 1 else 'have'} no #OBJEKT line in the export, and {'is' if len(stray) == 1 else 'are'} "
+                   f"read as the mapping says: {', '.join(stray[:UNDECLARED_LISTED])}{more}; ask the ekonomisystem's "
+                   f"administrator whether {'it is a real object' if len(stray) == 1 else 'they are real objects'}, new "
+                   "and not yet declared, or booked by mistake")
+    return out
+
+
+def _uses(found: dict[str, pl.DataFrame], ledgers: dict[str, Ledger], column: str, code: str) -> str:
+    """How the rows of each table use a code: `utfall 8 rows, 1 652 599,40 kr, first at x.se:11466; budget …`
+    (the table's kind named where there are two)."""
+    parts = []
+    for kind, frame in found.items():
+        rows = frame.filter(pl.col(column) == code)
+        if rows.is_empty():
+            continue
+        parts.append(f"{kind + ' ' if len(ledgers) > 1 else ''}{_count(rows.height, 'row')}, "
+                     f"{kr(int(rows['belopp'].sum()))}, first at {ledgers[kind].where(int(rows['rad'].min()))}")
+    return "; ".join(parts)
