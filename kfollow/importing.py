@@ -375,7 +375,33 @@ def _check_ids(tables: dict[str, ledger.Imported], rules: LedgerMapping, folder:
                for name, key in (("forvaltning", rules.forvaltning), ("stab", rules.stab), ("verksamhet", rules.verksamhet))
                if key is not None and key.objekt is not None}
     for table in tables.values():
-        check_ids(table.facts, known, str(path), at, written)
+        check_ids(table.facts, known, str(path), at, written, functools.partial(_elsewhere, folder, year))
+
+
+def _elsewhere(folder: Path, year: str, key: str, value: str, fid: str | None) -> list[tuple[str, str | None]]:
+    """The other year files of `folder` that have the id `value` of `key` (forvaltning, stab or verksamhet), as
+    (file, the förvaltning a stab is of: `fid`'s where it is one of its staber), nearest year first; a year file that
+    cannot be read is passed over (its own loading says why)."""
+    from kfollow.sources.year_file import load_year_file
+
+    found = []
+    for other, path in sorted(_year_files(folder).items(), key=lambda item: (abs(int(item[0]) - int(year)), item[0])):
+        if other == year:
+            continue
+        try:
+            info = load_year_file(path, outcome=False)
+        except KfollowError:
+            continue
+        if key == "forvaltning" and value in info.info.forvaltningar:
+            found.append((str(path), None))
+        elif key == "verksamhet" and value in info.info.verksamheter:
+            found.append((str(path), None))
+        elif key == "stab":
+            stab = info.amounts.filter((pl.col("vy") == "stab") & (pl.col("nyckel") == value))
+            of = sorted(set(stab["forvaltning"].to_list()))
+            if of:
+                found.append((str(path), fid if fid in of else of[0]))
+    return found
 
 
 _KEYS = {"utfall": "utfall_fil", "budget": "budget_fil"}

@@ -1082,6 +1082,32 @@ def test_the_import_checks_its_ids_against_the_years_file(tmp_path: Path):
     assert elsewhere.exit_code == 3 and not (tmp_path / "x.csv").exists()
 
 
+def test_a_stab_of_another_years_file_says_that_each_years_export_takes_that_years_mapping(tmp_path: Path):
+    """Found by a new user: 2024's export imported with 2025's mapping (Grundskolan split in two in 2025) was told
+    `… if it is new, add it under BUF's staber in budgets/2024.yaml`, which would put 2025's organisation into 2024.
+    Where the id is one of another year's file, the error says so, and that each year's export is imported with
+    that year's mapping."""
+    budgets = tmp_path / "budgets"
+    budgets.mkdir()
+    year = ("ar: {ar}\norganisation: T\nenhet: kr\nverksamheter: {{\"100\": A, \"130\": B}}\n"
+            "forvaltningar:\n  ADM:\n    namn: Adm\n    staber:\n      NORD: {{namn: Nord, budget: 1}}\n      {stab}: {{namn: S, budget: 1}}\n")
+    (budgets / "2024.yaml").write_text(year.format(ar=2024, stab="SODER"), encoding="utf-8")
+    (budgets / "2025.yaml").write_text(year.format(ar=2025, stab="SYD"), encoding="utf-8")
+    (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
+    export = sie_file(tmp_path / "export.se")
+    result = run("import", "sie", export, "-m", tmp_path / "map.yaml", "-o", tmp_path / "x.csv", "--budgets", budgets)
+    assert result.exit_code == 3 and not (tmp_path / "x.csv").exists()
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: {tmp_path / 'map.yaml'}:15:10: stab 'SYD' is not a stab of ADM in {budgets / '2024.yaml'}; it is a "
+        f"stab of ADM in {budgets / '2025.yaml'}: the organisation changed between the years, and each year's export "
+        f"is imported with that year's mapping (this export is of 2024); if it is a stab of ADM in 2024 too, add it "
+        f"under ADM's staber in {budgets / '2024.yaml'}")
+    (budgets / "2025.yaml").write_text(year.format(ar=2025, stab="SODER"), encoding="utf-8")  # no other year has it
+    result = run("import", "sie", export, "-m", tmp_path / "map.yaml", "-o", tmp_path / "x.csv", "--budgets", budgets)
+    assert result.exit_code == 3 and "; if it is new, add it under ADM's staber in" in result.stderr
+    assert "organisation changed" not in result.stderr and "2025.yaml" not in result.stderr
+
+
 @pytest.mark.parametrize("tail", ["202402;5010;2000", "202402;5010;2000;130;Lö"])
 def test_erp_csv_a_row_cut_off_is_an_error_at_its_line(tmp_path: Path, tail: str):
     """A download cut off mid-row was imported as a row of 0 kr (polars fills the missing fields)

@@ -1399,11 +1399,14 @@ class Origin:
 
 def check_ids(facts: pl.DataFrame, known: Known, year_file: str,
               at: dict[str, tuple[str, int | None, int | None]],
-              written: dict[str, dict[str, tuple[str, int, int]]] | None = None) -> None:
+              written: dict[str, dict[str, tuple[str, int, int]]] | None = None,
+              elsewhere: Callable[[str, str, str | None], list[tuple[str, str | None]]] | None = None) -> None:
     """`DataError` when a table gives an id the year file does not have: a förvaltning, a stab of that
     förvaltning, or a verksamhet of its catalogue (with a did-you-mean). `at`: where each key
     (forvaltning, stab, verksamhet) comes from, (file, line, column), e.g. the mapping's key;
-    `written`: per key, where an id is written (the mapping's object line), which comes first."""
+    `written`: per key, where an id is written (the mapping's object line), which comes first;
+    `elsewhere(key, id, förvaltning)`: the other year files that have the id, as (file, its förvaltning for a
+    stab), asked only for an id this one lacks: then the error says that the mapping is another year's."""
     from kfollow.store import closest  # (here, as MAX_ORE's import says: a read ahead starts before the store)
 
     forvaltningar = known.forvaltningar
@@ -1428,5 +1431,13 @@ def check_ids(facts: pl.DataFrame, known: Known, year_file: str,
                 under = f"under {fid}'s staber" if name == "stab" else "under verksamheter"
                 new = f"add it {under} in {year_file}"
                 hint = f"did you mean '{close}', or is it new (then {new})?" if close else f"{hint}; if it is new, {new}"
+            others = elsewhere(name, value, fid) if elsewhere is not None else []
+            if others:  # a reorganisation: the mapping is another year's (found by a new user, who imported 2024's
+                # export with 2025's mapping and was told to add 2025's new stab to 2024.yaml)
+                there = " and ".join(f"{f'of {of} ' if of else ''}in {path}" for path, of in others[:2])
+                hint = (f"it is a {name} {there}: the organisation changed between the years, and each year's export is "
+                        f"imported with that year's mapping (this export is of {known.year})")
+                if name != "forvaltning":
+                    hint += f"; if it is a {name}{where} in {known.year} too, {new}"
             raise DataError(*(written or {}).get(name, {}).get(value, at.get(name, (year_file, None, None))),
                             f"{name} '{value}' is not a {name}{where} in {year_file}; {hint}")
