@@ -130,3 +130,17 @@ ombudgeteringar:
     text = run("deviation", "--year", "2025", "--budgets", folder, "--against", "prognos:2025-08", "--by",
                "forvaltning").stdout
     assert "budgetändringar beslutade efter" not in text
+
+
+def test_compare_counts_a_forvaltnings_new_staber_as_0_in_its_subtotal_as_deviation_does(run, tmp_path):
+    """BUF's staber chosen are both new in 2025: its subtotal of 2024 is 0 under the note that says the sums count
+    them as 0 (found in review: compare showed `Summa BUF – 6 360 –` where deviation shows 0)."""
+    folder = _folder(tmp_path)
+    chosen = ("--stab", "GR16", "--stab", "GR79", "--stab", "LED")
+    assert _rows(run, "deviation", "--year", "2025", "--budgets", folder, *chosen)["BUF"]["utfall_2024"] == "0"
+    rows = _rows(run, "compare", "2024", "2025", "--budgets", folder, *chosen)
+    assert [rows["BUF"][c] for c in ("utfall_2024", "utfall_2025", "forandring", "andel_2024_pct")] == \
+        ["0", "6360", "6360", "0.0"]
+    # a stab ended: its förvaltning's subtotal of 2025 likewise
+    rows = _rows(run, "compare", "2024", "2025", "--budgets", folder, "--stab", "GRU", "--stab", "LED")
+    assert [rows["BUF"][c] for c in ("utfall_2024", "utfall_2025", "forandring")] == ["6000", "0", "-6000"]

@@ -890,6 +890,18 @@ def compare_report(budgets: Store, base_year: int, year: int, by: By = By.stab,
     frame = new if base_year == year else _align(new, old, all_fids)
     if base_year != year:
         frame = _one_year_rows(frame, new, old, (a, ua), (b, ub))
+        if staber:  # a förvaltning of a year none of whose rows chosen is in that year's file (begun or ended
+            # between the years): its subtotal of them is 0 that year, as Summa valda staber counts them and as
+            # `deviation` shows it (`_absent_rows_note`; found in review: `Summa BUF … –` under that note)
+            total = {col: pl.col(col).filter(pl.col("radtyp") == "summa").first() for col in (a, b)}
+            for y, col, share_col in ((base_year, a, ua), (year, b, ub)):
+                none = ((pl.col("radtyp") == "delsumma") & pl.col(col).is_null()
+                        & pl.col("forvaltning").is_in(list(budgets.years[y].forvaltningar)))
+                zero = total[col].is_not_null() & (total[col] != 0)
+                frame = frame.with_columns(
+                    pl.when(none).then(pl.lit(0, pl.Int64)).otherwise(pl.col(col)).alias(col),
+                    *(pl.when(none & zero).then(pl.lit(0.0) if c == share_col else pl.lit(0).cast(frame.schema[c]))
+                      .otherwise(pl.col(c)).alias(c) for c in (share_col, share_col + EXACT)))
     frame = frame.with_columns((pl.col(b) - pl.col(a)).alias("forandring"), *ex.change_percent(b, a))
     frame = frame.with_columns(_presentation(budgets, year, all_fids))
     key = by.value
