@@ -227,14 +227,16 @@ def check_filter(store: Store, year: int, flt: LedgerFilter, fids: list[str] | N
                      years)["konto"].sort().to_list()
     if not accounts:
         return  # no facts with accounts: require_facts names what is missing
-    unmatched = [k for k in flt.konto if not any(a.startswith(k) for a in accounts)]
+    unmatched = [k for k in flt.konto if not any(a.startswith(k) for a in accounts)
+                 and not any(changes_matching(store, y, fids, LedgerFilter((k,)), keys, view) for y in years)]
     if unmatched:
         shown_accounts = ", ".join(accounts[:12]) + (", …" if len(accounts) > 12 else "")
         raise UsageError(f"--konto {unmatched[0]}: no account of {whose} starts so (accounts there: {shown_accounts})")
     if flt.kostnadsslag:  # together with --konto: an account both keep
         kept = [a for a in accounts if not flt.konto or any(a.startswith(k) for k in flt.konto)]
         slag = pl.DataFrame({"konto": kept}, schema={"konto": pl.String}).select(kostnadsslag_expr(groups))["kostnadsslag"]
-        if not slag.is_in(list(flt.kostnadsslag)).any():
+        if not slag.is_in(list(flt.kostnadsslag)).any() and not any(
+                changes_matching(store, y, fids, flt, keys, view) for y in years):
             asked = " ".join([*(f"--konto {k}" for k in flt.konto), *(f"--kostnadsslag {k}" for k in flt.kostnadsslag)])
             found = sorted({g for g in slag.to_list() if g is not None})
             where = (f"the accounts that --konto keeps are in kostnadsslag {', '.join(found)}" if flt.konto and found
@@ -405,9 +407,34 @@ def forvaltningar_with(store: Store, year: int, art: str | None = None) -> list[
     return store.ledger.forvaltningar(year, art)
 
 
+def changes_matching(store: Store, year: int, fids: list[str] | None, flt: LedgerFilter,
+                     keys: list[str] | None = None, view: str = "stab") -> set[str]:
+    """The förvaltningar of `fids` (all: None) with a budget change of `year` put on a konto or kostnadsslag that
+    `flt` keeps (of their rows `keys` of `view`, when given): a part of the filtered table as a fact is
+    (`change_parts`; found in review: DIG's 1 500 tkr put on kop_material was refused as 'no account of stab DIG
+    is in it', and shown beside SERV's with 'KSF har inga belopp i de kostnadsslag som valts')."""
+    if not flt or year not in store.years:
+        return set()
+    changes = store.changes.filter((pl.col("ar") == year)
+                                   & (pl.col("konto").is_not_null() | pl.col("kostnadsslag").is_not_null()))
+    if fids is not None:
+        changes = changes.filter(pl.col("forvaltning").is_in(fids))
+    if keys:
+        changes = changes.filter((pl.col("vy") == view) & pl.col("nyckel").is_in(keys))
+    if flt.konto:
+        changes = changes.filter(pl.col("konto").is_not_null()
+                                 & pl.any_horizontal(pl.col("konto").str.starts_with(k) for k in flt.konto))
+    if flt.kostnadsslag and not changes.is_empty():
+        changes = changes.with_columns(kostnadsslag=pl.coalesce(kostnadsslag_expr(store.year(year).kostnadsslag),
+                                                                pl.col("kostnadsslag")))
+        changes = changes.filter(pl.col("kostnadsslag").is_in(list(flt.kostnadsslag)))
+    return set(changes["forvaltning"].to_list())
+
+
 def forvaltningar_matching(store: Store, year: int, fids: list[str], flt: LedgerFilter) -> list[str]:
-    """The förvaltningar of `fids` (in their order) with a fact of `year` that `flt` keeps: those a
-    filtered total is made of, whose presentation it takes (resultat when every one of them is)."""
+    """The förvaltningar of `fids` (in their order) with a fact of `year` that `flt` keeps, or a budget change put
+    on a konto or kostnadsslag it keeps (`changes_matching`): those a filtered total is made of, whose
+    presentation it takes (resultat when every one of them is)."""
     facts = store.ledger.lazy([year]).filter(pl.col("forvaltning").is_in(fids))
     if flt.konto:
         facts = facts.filter(pl.any_horizontal(pl.col("konto").str.starts_with(k) for k in flt.konto))
@@ -416,7 +443,7 @@ def forvaltningar_matching(store: Store, year: int, fids: list[str], flt: Ledger
         facts = facts.join(accounts.lazy(), on="konto", how="inner").filter(
             pl.col("kostnadsslag").is_in(list(flt.kostnadsslag)))
     found = set(_read(store, lambda: facts.select(pl.col("forvaltning").unique()).collect(engine="streaming"),
-                      [year])["forvaltning"].to_list())
+                      [year])["forvaltning"].to_list()) | changes_matching(store, year, fids, flt)
     return [f for f in fids if f in found]
 
 
@@ -435,8 +462,10 @@ def ledger_month_totals(store: Store, year: int, months: list[int], fids: list[s
     for m in months:
         a = ledger_amounts(store, year, fids, m, flt, groups, by=[pl.col("forvaltning"), _parent_key(By(view)),
                                                                   pl.col("konto").alias("_part")], months_of=months_of)
-        # (the budget changes put on an account the filter keeps count as its facts do, as in `deviation`'s Summa)
-        changed = change_parts(store, year, fids, m, m, flt, groups or info.kostnadsslag, By(view), "konto")
+        # (the budget changes put on an account or kostnadsslag the filter keeps count as its facts do, as in
+        # `deviation`'s Summa: each of them, not by konto, where one of a kostnadsslag alone has no part; found in
+        # review: DIG's 1 500 tkr put on kop_material was in deviation's Summa and not in months')
+        changed = change_parts(store, year, fids, m, m, flt, groups or info.kostnadsslag, By(view), "forvaltning")
         a = pl.concat([a.select("_parent", "budget", "utfall"),
                        changed.select("_parent", "budget", utfall=pl.lit(0, pl.Int64))], how="vertical_relaxed")
         if keys:
