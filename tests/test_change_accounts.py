@@ -156,6 +156,9 @@ def test_changes_show_the_account_where_a_line_gives_one(run, tmp_path):
     ('konto: "4210"', 83, "konto 4210 of budget change line 20 is not an account of the year's tables "
      "({d}/budget-2025.csv, {d}/utfall-2025.csv); did you mean '4120'? Else write an account they have, or import "
      "the tables again with it"),
+    # (none close: one sentence, not '…); Write …': found in review, h95)
+    ('konto: "99999"', 83, "konto 99999 of budget change line 20 is not an account of the year's tables "
+     "({d}/budget-2025.csv, {d}/utfall-2025.csv); write an account they have, or import the tables again with it"),
     ("konto: 41-20", 83, "konto '41-20' of budget change line 20 is not an account; write its digits, e.g. "
      "konto: \"4120\""),
 ])

@@ -892,7 +892,7 @@ class _YearParser(TreeReader):
                 close = closest(konto, list(info.kontonamn))
                 tables = ", ".join((*info.budget_filer, *info.utfall_filer))
                 raise self.error(knode, f"konto {konto} of {lwhat} is not an account of the year's tables ({tables}); "
-                                        + (f"did you mean '{close}'? Else w" if close else "W")
+                                        + (f"did you mean '{close}'? Else w" if close else "w")
                                         + "rite an account they have, or import the tables again with it")
             if konto and slag and checked:
                 of = account_group(konto, info.kostnadsslag)
