@@ -247,3 +247,18 @@ def test_a_change_put_on_a_kostnadsslag_no_fact_of_its_forvaltning_has_is_kept_b
     result = run("months", "--budgets", folder, "--konto", "5010", "--stab", "LED", "--unit", "tkr", "--decimals", "0",
                  "-f", "csv")
     assert {r["manad"]: r["budget_ack"] for r in csv_rows(result.stdout)}["2024-10"] == "11409"
+
+
+def test_the_reports_ombudgeteringar_name_a_changes_kostnadsslag(run, tmp_path):
+    """The nämnd's Ombudgeteringar showed the line's kostnadsslag by its id ('kop\\_material', the command line's),
+    where every table of the document names it (found in review, h95); changes -f csv keeps the id."""
+    folder = _example(tmp_path)
+    out = tmp_path / "rapport.md"
+    result = run("report", "--budgets", folder, "--unit", "tkr", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8").replace("\xa0", " ")
+    listed = text[text.index("## Ombudgeteringar"):text.index("## Ombudgeteringar") + 2000]
+    assert "| Digitaliseringsstab |         | Köp av verksamhet, material och bidrag |    1 500 |" in listed
+    assert "kop" + "\\_material" not in listed
+    changes = run("changes", "--budgets", folder, "-f", "csv")
+    assert ",DIG,,,kop_material,netto," in changes.stdout

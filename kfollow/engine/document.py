@@ -210,6 +210,10 @@ def _changes(store: Store, year: int, month: int | None, forvaltning: list[str] 
         "forvaltning", pl.col("nyckel").alias("stab"), pl.col("namn").alias("_namn")).unique(["forvaltning", "stab"])
     frame = frame.join(names, on=["forvaltning", "stab"], how="left").with_columns(
         stab=pl.coalesce("_namn", "stab")).drop("_namn")
+    if "kostnadsslag" in frame.columns:  # a kostnadsslag by its name, as the document's tables name it (its id is for
+        # the command line; found in review: 'kop_material' in the nämnd's Ombudgeteringar)
+        slag = {g.id: g.namn for g in store.year(year).kostnadsslag}
+        frame = frame.with_columns(kostnadsslag=pl.col("kostnadsslag").replace(slag))
     shown = {"datum", "beslut", "stab", "text", "netto"} | ({"forvaltning"} if several else set()) | {
         c for c in ("verksamhet", "konto", "kostnadsslag") if c in frame.columns and frame[c].is_not_null().any()}
     # (the decision first: it labels the row, and the sum's `Summa ombudgeteringar` stands there, not under an empty
