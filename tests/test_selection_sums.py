@@ -144,3 +144,14 @@ def test_compare_counts_a_forvaltnings_new_staber_as_0_in_its_subtotal_as_deviat
     # a stab ended: its förvaltning's subtotal of 2025 likewise
     rows = _rows(run, "compare", "2024", "2025", "--budgets", folder, "--stab", "GRU", "--stab", "LED")
     assert [rows["BUF"][c] for c in ("utfall_2024", "utfall_2025", "forandring")] == ["6000", "0", "-6000"]
+
+
+def test_months_of_new_staber_only_say_why_the_year_before_is_left_out(run, tmp_path):
+    """months --stab GR79, a stab begun in 2025: the Utfall 2024 column was left out without a word (before the sums
+    counted it as 0, it said 'Utfall 2024 visas inte: Grundskola 7–9 finns inte i filen för 2024, …'; found in review,
+    h95)."""
+    folder = _folder(tmp_path)
+    text = run("months", "--year", "2025", "--budgets", folder, "--stab", "GR79", "--unit", "tkr").stdout
+    assert "Utfall 2024" not in text.splitlines()[2]
+    assert "Anm.: Utfall 2024 visas inte: Grundskola 7–9 finns inte i filen för 2024.\n" in text
+    assert "visas inte" not in run("months", "--year", "2025", "--budgets", folder, "--stab", "LED").stdout

@@ -413,19 +413,24 @@ def _against_months(store: Store, year: int, month: int, frame: pl.DataFrame, ke
     return (ColumnNote(text, "jmf_prognos"),)
 
 
+def _absent_rows(store: Store, year: int, other: int, fids: list[str], view: str, keys: list[str] | None) -> list[str]:
+    """The names of the rows `keys` of `view` (a selection) that förvaltningar `fids` have in `year` and the file for
+    `other` does not (a stab begun or closed in a reorganisation)."""
+    if not keys or other not in store.years:
+        return []
+    chosen = pl.col("forvaltning").is_in(fids) & (pl.col("vy") == view) & pl.col("nyckel").is_in(keys)
+    there = store.amounts.filter((pl.col("ar") == other) & chosen).select("forvaltning", "nyckel")
+    return (store.amounts.filter((pl.col("ar") == year) & chosen).join(there, on=["forvaltning", "nyckel"], how="anti")
+            .sort("forvaltning", "ordning")["namn"].to_list())
+
+
 def _absent_rows_note(store: Store, year: int, other: int, fids: list[str], view: str, keys: list[str] | None,
                       column: str, header: str) -> tuple[ColumnNote, ...]:
     """The note on a selection (--stab, --verksamhet) with rows of `year` that the file for `other` does not have (a
     stab begun or closed in a reorganisation): their figure of `other` is –, and the selection's sums count them as 0,
     nothing having been booked on them that year; so the old stab and the new ones chosen together compare across the
     reorganisation (found by a new user: the note-less `Summa valda staber` was the other staber's figure alone)."""
-    if not keys or other not in store.years:
-        return ()
-    chosen = pl.col("forvaltning").is_in(fids) & (pl.col("vy") == view) & pl.col("nyckel").is_in(keys)
-    there = store.amounts.filter((pl.col("ar") == other) & chosen).select("forvaltning", "nyckel")
-    absent = (store.amounts.filter((pl.col("ar") == year) & chosen).join(there, on=["forvaltning", "nyckel"], how="anti")
-              .sort("forvaltning", "ordning")["namn"].to_list())
-    if not absent:
+    if not (absent := _absent_rows(store, year, other, fids, view, keys)):
         return ()
     named = ", ".join(absent[:5]) + (f" och {len(absent) - 5} till" if len(absent) > 5 else "")
     it = "den" if len(absent) == 1 else "dem"
@@ -1516,6 +1521,12 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
     if prev in frame.columns and not empty and (staber or verksamheter):
         notes += _absent_rows_note(store, year, year - 1, shown, "verksamhet" if verksamheter else "stab",
                                    verksamheter or staber, prev, f"Utfall {year - 1}")
+    if empty and not flt and (new := _absent_rows(store, year, year - 1, shown, "verksamhet" if verksamheter else
+                                                  "stab", verksamheter or staber)):
+        # (a selection of rows begun since: the column is left out, and said so, as before the sums counted them as
+        # 0; found in review: it went without a word)
+        named = ", ".join(new[:5]) + (f" och {len(new) - 5} till" if len(new) > 5 else "")
+        notes += (LeftOutNote(f"Utfall {year - 1} visas inte: {named} finns inte i filen för {year - 1}.", prev),)
     if flt and empty:  # typed per row, no accounts
         notes += (Caveat(f"Utfall {year - 1} finns inte med konto för de förvaltningar som valts: kolumnen visas inte."),)
     elif flt.kostnadsslag and prev in frame.columns:  # (grouped by this year's kostnadsslag: found in review)
