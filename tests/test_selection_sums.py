@@ -155,3 +155,16 @@ def test_months_of_new_staber_only_say_why_the_year_before_is_left_out(run, tmp_
     assert "Utfall 2024" not in text.splitlines()[2]
     assert "Anm.: Utfall 2024 visas inte: Grundskola 7–9 finns inte i filen för 2024.\n" in text
     assert "visas inte" not in run("months", "--year", "2025", "--budgets", folder, "--stab", "LED").stdout
+
+
+def test_a_selection_of_new_staber_only_has_no_sum_of_the_year_before_and_says_no_0(run, tmp_path):
+    """Found in review (h95): `--stab GR79` alone showed `Summa valda staber … –` under the note 'summorna räknar den
+    som 0'; none of the rows chosen is in the year before, so the sum is – as they are, and the note says only that."""
+    folder = _folder(tmp_path)
+    rows = _rows(run, "deviation", "--year", "2025", "--budgets", folder, "--stab", "GR79")
+    assert (rows["GR79"]["utfall_2024"], rows["Summa"]["utfall_2024"]) == ("", "")
+    text = run("deviation", "--year", "2025", "--budgets", folder, "--stab", "GR79").stdout
+    assert "Anm.: Utfall 2024 är – för Grundskola 7–9, som inte finns i filen för 2024.\n" in text
+    assert "räknar den som 0" not in text
+    compared = run("compare", "2024", "2025", "--budgets", folder, "--stab", "GR79", "--stab", "GR16").stdout
+    assert "räknar dem som 0" not in compared and "Utfall 2024 finns inte för de rader som visas" in compared

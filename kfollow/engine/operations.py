@@ -425,7 +425,7 @@ def _absent_rows(store: Store, year: int, other: int, fids: list[str], view: str
 
 
 def _absent_rows_note(store: Store, year: int, other: int, fids: list[str], view: str, keys: list[str] | None,
-                      column: str, header: str) -> tuple[ColumnNote, ...]:
+                      column: str, header: str, when_all: bool = True) -> tuple[ColumnNote, ...]:
     """The note on a selection (--stab, --verksamhet) with rows of `year` that the file for `other` does not have (a
     stab begun or closed in a reorganisation): their figure of `other` is –, and the selection's sums count them as 0,
     nothing having been booked on them that year; so the old stab and the new ones chosen together compare across the
@@ -434,6 +434,10 @@ def _absent_rows_note(store: Store, year: int, other: int, fids: list[str], view
         return ()
     named = ", ".join(absent[:5]) + (f" och {len(absent) - 5} till" if len(absent) > 5 else "")
     it = "den" if len(absent) == 1 else "dem"
+    chosen = pl.col("forvaltning").is_in(fids) & (pl.col("vy") == view) & pl.col("nyckel").is_in(keys)
+    if store.amounts.filter((pl.col("ar") == other) & chosen).is_empty():  # none of them in that year: no sum of it
+        # either, – as its rows (found in review, h95: the note said they were counted as 0 beside a sum of –)
+        return (ColumnNote(f"{header} är – för {named}, som inte finns i filen för {other}.", column),) if when_all else ()
     return (ColumnNote(f"{header} är – för {named}, som inte finns i filen för {other}: summorna räknar {it} som 0, "
                        f"då inget bokades på {it} det året.", column),)
 
@@ -1423,10 +1427,11 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
         view, keys = ("verksamhet", verksamheter) if verksamheter else ("stab", staber)
         chosen = frame["forvaltning"].drop_nulls().unique().to_list()
         rubriker = store.years[p.year].rubriker
+        # (where none of them is in a year, compare's own note says so)
         notes += _absent_rows_note(store, p.year, base_year, chosen, view, keys, f"utfall_{base_year}",
-                                   rubriker.get(f"utfall_{base_year}", f"Utfall {base_year}"))
+                                   rubriker.get(f"utfall_{base_year}", f"Utfall {base_year}"), when_all=False)
         notes += _absent_rows_note(store, base_year, p.year, chosen, view, keys, f"utfall_{p.year}",
-                                   rubriker.get(f"utfall_{p.year}", f"Utfall {p.year}"))
+                                   rubriker.get(f"utfall_{p.year}", f"Utfall {p.year}"), when_all=False)
     if sort == "change" and cut.nested:
         frame = sort_by_change(frame)
     if cut.part or flt:
