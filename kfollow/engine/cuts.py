@@ -1132,8 +1132,23 @@ def _sums_of_parts(out: pl.DataFrame, placed: pl.DataFrame, money: list[str], de
     A figure in `known` (every förvaltning shown has facts of it) is 0 in the Summa where no part matches."""
     with_parts = placed["forvaltning"].unique()
     per_row = placed.group_by("_o").agg(*(ex.exact_sum(c).alias(f"_{c}") for c in money), _has=pl.lit(True))
-    per_fid = placed.group_by("forvaltning").agg(*(ex.exact_sum(c).alias(f"_{c}_f") for c in money))
-    overall = placed.select(*((ex.exact_sum(c).fill_null(0) if placed.is_empty() and c in known else ex.exact_sum(c))
+    # a part is – where its row has no figure of a year (a stab of the other year's file only, after a
+    # reorganisation); the sums count it as the view's sums count its row: 0 where the view's sum is known, and the
+    # Summa is – only where no part shown has the figure (`Summa BUF` and `Summa konto 4` were – in both years beside
+    # the view's 375,8 and 390,1; found in review)
+    kind = pl.col("radtyp")
+    view_sums = out.filter(kind.is_in(["delsumma", "forvaltning", "summa"]))
+    whole = {c: view_sums.filter(kind == "summa")[c].is_not_null().any() for c in money if c not in GROSS}
+    of_fid = view_sums.filter(kind != "summa").group_by("forvaltning").agg(
+        *(pl.col(c).is_not_null().all().alias(f"_k_{c}") for c in whole))
+    counted = placed.join(of_fid, on="forvaltning", how="left")
+    per_fid = counted.group_by("forvaltning").agg(*(
+        (ex.exact_sum(c) if c not in whole else
+         pl.when(pl.col(f"_k_{c}").fill_null(whole[c]).all()).then(ex.exact_sum_of(pl.col(c).fill_null(0)))
+         .otherwise(ex.exact_sum(c))).alias(f"_{c}_f") for c in money))
+    overall = placed.select(*((ex.exact_sum(c).fill_null(0) if placed.is_empty() and c in known
+                               else pl.when(pl.col(c).is_not_null().any()).then(ex.exact_sum_of(pl.col(c).fill_null(0)))
+                               if whole.get(c) else ex.exact_sum(c))
                               .alias(f"_{c}_t") for c in money))
     totals = {c: overall[f"_{c}_t"][0] if overall.height else None for c in money}
     sign = pl.when(pl.col("redovisas_som") == "resultat").then(-1).otherwise(1)

@@ -13,7 +13,12 @@ from kfollow.report import EXACT, PERCENT_PLACES
 
 def exact_sum(col: str) -> pl.Expr:
     """Sum of a money column; null when any value is null (a partial sum would mislead) or there are none."""
-    return pl.when((pl.col(col).null_count() == 0) & (pl.len() > 0)).then(pl.col(col).sum()).otherwise(None).alias(col)
+    return exact_sum_of(pl.col(col)).alias(col)
+
+
+def exact_sum_of(expr: pl.Expr) -> pl.Expr:
+    """`exact_sum` of an expression (named as it is)."""
+    return pl.when((expr.null_count() == 0) & (pl.len() > 0)).then(expr.sum()).otherwise(None)
 
 
 def avvikelse(budget: str = "budget", utfall: str = "utfall") -> pl.Expr:
