@@ -258,6 +258,9 @@ def test_a_project_finished_mid_year_leaves_the_closed_year_whole(run, tmp_path)
 
 
 def test_a_pagaende_project_that_stops_early_is_a_gap_named(run, tmp_path):
+    """Bil (pågående) booked January–March in a year booked to December: the table without --period is the year's,
+    Bil – with the sums over it and named on stderr, as the report shows it (it was 'Investeringar 2024-03 (ack.)',
+    every project cut to Bil's month; found in review, h98); the summary, of whole years, refuses it."""
     folder = _finished_in_march(tmp_path / "b", bil="pågående")
     path = folder / "2024.yaml"
     line = path.read_text(encoding="utf-8").splitlines().index("    bil:") + 1
@@ -267,8 +270,9 @@ def test_a_pagaende_project_that_stops_early_is_a_gap_named(run, tmp_path):
               "finished or stopped")
     result = run("investments", "--budgets", folder, "--unit", "tkr")
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[0] == "Investeringar 2024-03 (ack.), belopp i tkr"
-    assert result.stderr == f"note: {said}: showing 2024-03 (ack.); {advice}; --period chooses another month\n"
+    assert result.stdout.splitlines()[0] == "Investeringar 2024-12 (ack.), belopp i tkr"
+    assert result.stderr == (f"warning: utfall of pågående project bil ({path}:{line}) is booked only up to 2024-03, "
+                             f"not 2024-12: its utfall, and the sums over it, are – in the table; {advice}\n")
     summary = run("summary", "--budgets", folder, "--year", "2024")
     assert summary.exit_code == ExitStatus.USAGE
     assert summary.stderr == f"Error: {said}; the summary compares whole years: {advice}\n"
@@ -307,12 +311,17 @@ def test_the_months_are_the_selected_forvaltningars_projects(run, exempel, tmp_p
     assert indicators.exit_code == 0, indicators.stderr
     row = next(r for r in csv_rows(indicators.stdout) if r["indikator"] == "avvikelse_investering")
     assert row["varde_2024"] == "7.9"  # (47 800 − the forecast 44 000) / 47 800
-    # SERV's own table is still cut to its month, and the whole table names the gap
+    # SERV's own table is the year's too, October, as its report shows it: Servicebil –, named (it was cut to May,
+    # its one project's month; found in review, h98); so is the whole table (it was cut to May for every project)
     serv = run("investments", "--budgets", exempel, "--forvaltning", "SERV", "--unit", "tkr")
-    assert serv.stdout.splitlines()[0] == "Investeringar 2024-05 (ack.), belopp i tkr"
+    assert serv.stdout.splitlines()[0] == "Investeringar 2024-10 (ack.), belopp i tkr"
+    assert serv.stderr.startswith("note: utfall 2024 is booked up to 2024-10 (investments up to 2024-05): showing "
+                                  "2024-10 (ack.); --period chooses another month\nwarning: utfall of pågående project "
+                                  "serv-bil (")
     whole = run("investments", "--budgets", exempel, "--unit", "tkr")
-    assert whole.stderr.startswith("note: investment utfall 2024 is booked up to 2024-10, but that of pågående project "
-                                   "serv-bil (")
+    assert whole.stdout.splitlines()[0] == "Investeringar 2024-10 (ack.), belopp i tkr"
+    assert whole.stderr.startswith("note: investment utfall 2024 is booked up to 2024-10: showing 2024-10 (ack.); "
+                                   "--period chooses another month\nwarning: utfall of pågående project serv-bil (")
 
 
 def test_the_summary_of_a_forvaltning_reads_its_own_projects_months(run, tmp_path):
@@ -452,3 +461,53 @@ def test_the_closed_years_report_says_why_a_forvaltnings_ekonomi_table_is_left_o
         f"that of pågående project bil ({path}:{line}) only up to 2024-03; the summary compares whole years: add its "
         "months (0 for a month without bookings), or write status färdigställd or avbruten if it was finished or "
         "stopped")
+
+
+def test_without_a_period_a_project_booked_short_is_dash_and_the_others_are_the_years(run, exempel, tmp_path):
+    """Found in review (h98): 'investments' without --period cut every project to the month the pågående project
+    booked least had booked, while the report showed the year: Bil booked January–March in a year booked to December
+    made the year-end table 'Investeringar 2024-03 (ack.)' (Skola 1 350 of its 5 400 tkr), and Servicebil (SERV)
+    booked to May cut KSF's Förskola Norr to 10 486,0 tkr of its 22 226,5 booked to October. The table is the year's,
+    as the report's: the short project and the sums over it –, with the report's note."""
+    folder = _finished_in_march(tmp_path / "b", bil="pågående")
+    rows = _rows(run, folder)
+    assert (rows["Skola"]["utfall"], rows["Skola"]["ack_utfall"], rows["Skola"]["avvikelse"]) == (
+        "5400.0", "5400.0", "600.0")
+    assert (rows["Bil"]["utfall"], rows["Bil"]["ack_utfall"], rows["Bil"]["avvikelse"]) == ("", "", "")
+    total = rows["Summa investeringar"]
+    assert (total["budget"], total["utfall"], total["ack_utfall"], total["avvikelse"]) == ("6900.0", "", "", "")
+    year_end = run("investments", "--budgets", folder)
+    assert year_end.stdout == run("investments", "--budgets", folder, "--period", "2024-12").stdout
+    assert ("Anm.: Utfall januari–december saknas för det pågående projektet Bil (bokfört till och med mars): skriv "
+            "dess månader till och med 2024-12 i årsfilen (0 för en månad utan bokningar), eller status färdigställd "
+            "eller avbruten för ett projekt som är färdigställt eller avbrutet. Summorna över det saknas också."
+            ) in year_end.stdout
+    # a year being booked: the month the year is booked to, October, Servicebil – as in the report without --period
+    year = exempel / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8") + SERV_BIL, encoding="utf-8")
+    october = _rows(run, exempel)
+    assert (october["Förskola Norr"]["utfall"], october["Gata Centrum"]["utfall"]) == ("22226.5", "11136.0")
+    assert (october["Servicebil"]["utfall"], october["Summa investeringar"]["utfall"]) == ("", "")
+    assert run("investments", "--budgets", exempel).stdout == run("investments", "--budgets", exempel, "--period",
+                                                                  "2024-10").stdout
+
+
+def test_a_year_without_the_drifts_months_shows_its_investments_to_the_latest_project_month(run, tmp_path):
+    """The drift given for the whole year, Skola booked to December and Bil (pågående) to March: the report (and
+    investments) showed 'Investeringar januari–mars 2024', Skola at 1,4 mnkr; it is the year's, Bil –."""
+    folder = _finished_in_march(tmp_path / "b", bil="pågående")
+    path = folder / "2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    drift = re.search(r"        utfall: \{2024-01: 100\.0.*\}\n", text).group(0)
+    path.write_text(text.replace(drift, "        utfall: 1200.0\n"), encoding="utf-8")
+    out = tmp_path / "r.md"
+    result = run("report", "--budgets", folder, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    doc = out.read_text(encoding="utf-8")
+    assert "Investeringar januari–december 2024, belopp i mnkr" in doc and "januari–mars" not in doc
+    cells = {c[0]: c[1:] for l in doc.splitlines() if l.startswith("| ")
+             for c in [[x.strip() for x in l.strip("|").split("|")]]}
+    assert cells["Skola"][1:8] == ["20,0", "5,4", "14,6", "6,0", "0,0", "5,4", "0,6"]
+    assert cells["Bil"][1:8] == ["0,9", "–", "–", "0,9", "0,0", "–", "–"]
+    rows = _rows(run, folder)
+    assert (rows["Skola"]["utfall"], rows["Bil"]["utfall"], rows["Summa investeringar"]["utfall"]) == ("5400.0", "", "")

@@ -22,8 +22,9 @@ def investments(
     year: YearOpt = None,
     period: Annotated[Optional[str], typer.Option(
         "--period", "-p", metavar="YYYY-MM", help="Month YYYY-MM: ack. utfall up to and including it, where the year "
-        "file gives the projects' utfall per month, and the latest forecast made by then. Default: the last month "
-        "every pågående project given per month is booked (a finished one books nothing after its last month).")] = None,
+        "file gives the projects' utfall per month, and the latest forecast made by then. Default: the month the year "
+        "is booked to, the latest a project given per month or the drift is (as kfollow report shows it); a pågående "
+        "project booked short of it is – with the sums over it.")] = None,
     status: Annotated[Optional[Status], typer.Option("--status", help="Only pågående, färdigställda or avbrutna (cancelled) projects.")] = None,
     forvaltning: ForvaltningOpt = None,
     comments: CommentsOpt = False,

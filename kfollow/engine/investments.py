@@ -69,6 +69,25 @@ def months_booked(budgets, year: int, fids: list[str] | None = None) -> int | No
     return 12 if drift is None else max(drift, monthly["manader"].max())
 
 
+def months_shown(budgets, year: int, fids: list[str] | None = None) -> int | None:
+    """The month `year`'s investments are shown to without a period (`investments`, and so the report), where
+    projects of förvaltningar `fids` (default: every förvaltning's) are given per month (None where none is): the
+    month the year is booked to, the latest a project given per month has booked or the drift's (the last month
+    every row of it has booked: the report's period), December where no pågående project is given per month and the
+    drift has no months. A pågående project booked short of it is – there, as are the sums over it (`short_of`): it
+    cut every project to its month, so a project booked to August made the closed year's table January–August
+    while the report showed the year (found in review, h98). `months_booked` is the month every project has."""
+    from kfollow.engine.periods import last_month_complete
+
+    monthly = _monthly(budgets, year, fids)
+    if monthly.is_empty():
+        return None
+    drift = last_month_complete(budgets, year)
+    if drift is None and monthly.filter(pl.col("status") == RUNNING).is_empty():
+        return 12
+    return max(monthly["manader"].max(), drift or 0)
+
+
 def _monthly(budgets, year: int, fids: list[str] | None = None) -> pl.DataFrame:
     """The projects of `year` (of förvaltningar `fids`, default all) whose utfall is given per month."""
     projects = budgets.investments.filter((pl.col("ar") == year) & (pl.col("typ") == "projekt")
@@ -587,8 +606,9 @@ def investments(store, year: int | None = None, status: str | None = None,
                 period: str | int | None = None) -> Report:
     """`investments_report` as a `Report` (default: the latest year). `period` (YYYY-MM, or a month of `year`) or
     `month` (the period of the report the table stands in, a tertial's): the table as of that month. Where the
-    year's projects are given per month and booked up to a month before December, that month is the default (said
-    on stderr). Investments without months are not cut to a month: a note says so."""
+    year's projects are given per month, the default is the month the year is booked to (`months_shown`, said on
+    stderr where it is before December), a pågående project booked short of it – with the sums over it, as the
+    report shows it. Investments without months are not cut to a month: a note says so."""
     from kfollow.engine.periods import last_month_booked
 
     messages: tuple[str, ...] = ()
@@ -600,22 +620,24 @@ def investments(store, year: int | None = None, status: str | None = None,
     projects = store.investments.filter((pl.col("ar") == year) & (pl.col("typ") == "projekt"))
     # the selected förvaltningar's months: another's project booked short cut this table to its month (found in review)
     fids = forvaltningar(store, year, forvaltning)
-    complete = months_booked(store, year, fids)  # None: no project of theirs is given per month
-    if month is None and complete is not None and complete < 12:
-        lag = gap(store, year, fids)
-        if lag:  # a pågående project that stops before the others is a gap: named, with what to do
-            messages = (f"{lag}: showing {year}-{complete:02d} (ack.); {GAP_ADVICE}; --period chooses another "
-                        "month",)
-        else:
-            messages = (f"investment utfall {year} is booked up to {year}-{complete:02d}: showing {year}-{complete:02d} "
-                        "(ack.); --period chooses another month",)
-        month = complete
+    # the month the year is booked to (None: no project of theirs is given per month); a pågående project booked short
+    # of it is – with the sums over it, as the report shows it, and holds no other project back (it cut every project
+    # to its month: a project booked to August made the closed year's table January–August; found in review, h98)
+    shown = months_shown(store, year, fids)
+    monthly = _monthly(store, year, fids)
+    if month is None and shown is not None and (shown < 12 or not short_of(monthly, shown).is_empty()):
+        if shown < 12:
+            latest = monthly["manader"].max()
+            booked_to = (f"investment utfall {year} is booked up to {year}-{shown:02d}" if latest == shown else
+                         f"utfall {year} is booked up to {year}-{shown:02d} (investments up to {year}-{latest:02d})")
+            messages = (f"{booked_to}: showing {year}-{shown:02d} (ack.); --period chooses another month",)
+        month = shown
     booked = last_month_booked(store, year)
     # a year still being booked (its rows per month) reads the forecasts made so far, as `deviation` does
-    upto = month if month is not None else booked if complete is None and booked is not None and booked < 12 else None
+    upto = month if month is not None else booked if shown is None and booked is not None and booked < 12 else None
     frame = investments_report(store, year, status, forvaltning, month=upto)
     which = f" ({STATUS_PLURAL[status]} projekt)" if status else ""
-    cut = complete is not None and month is not None
+    cut = shown is not None and month is not None
     title = f"Investeringar {year}-{month:02d} (ack.){which}" if cut else f"Investeringar {year}{which}"
     notes = (_to_date_note(month) if cut else _whole_year_note(year, month, booked)) + \
         _year_only_note(frame, projects, year, month if cut else None) + \
