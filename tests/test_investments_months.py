@@ -511,3 +511,73 @@ def test_a_year_without_the_drifts_months_shows_its_investments_to_the_latest_pr
     assert cells["Bil"][1:8] == ["0,9", "–", "–", "0,9", "0,0", "–", "–"]
     rows = _rows(run, folder)
     assert (rows["Skola"]["utfall"], rows["Bil"]["utfall"], rows["Summa investeringar"]["utfall"]) == ("5400.0", "", "")
+
+
+def _with_forecasts(folder: Path, skola: str = "{2024-03: 5500.0}") -> Path:
+    """`_finished_in_march`'s year with the projects' forecasts (Skola `skola`, Bil 900 in March) and a target for
+    the investment indicator."""
+    path = folder / "2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("      budget: 6000.0\n", f"      budget: 6000.0\n      prognos: {skola}\n")
+    text = text.replace("      budget: 900.0\n", "      budget: 900.0\n      prognos: {2024-03: 900.0}\n")
+    text = text.replace("investeringar:\n", "indikatorer:\n  avvikelse_investering: {mal: 0, riktning: hogre}\n"
+                                            "investeringar:\n")
+    path.write_text(text, encoding="utf-8")
+    return folder
+
+
+def _investment_indicator(run, folder: Path, *args: str) -> dict:
+    result = run("indicators", "--budgets", folder, "--format", "csv", *args)
+    assert result.exit_code == 0, result.stderr
+    return next(r for r in csv_rows(result.stdout) if r["indikator"] == "avvikelse_investering")
+
+
+def test_the_closed_years_investment_indicator_is_unknown_where_a_project_is_booked_short(run, tmp_path):
+    """Found in review (h98): a year booked to December, Bil (pågående) booked January–March only: the indicator
+    avvikelse investeringsbudget–utfall was 7,2 % 'ja', (6 900 − the forecasts of March 6 400) / 6 900, with the note
+    'året är inte slut', read as of Bil's month, while the report's investments table shows the year's utfall –
+    (Bil's is unknown). It is – with a note naming Bil and what to write, in indicators (also --period 2024-12) and
+    in the report."""
+    folder = _with_forecasts(_finished_in_march(tmp_path / "b", bil="pågående"))
+    for args in ((), ("--period", "2024-12")):
+        row = _investment_indicator(run, folder, *args)
+        assert (row["varde_2024"], row["uppfyllt"]) == ("", "")
+    text = run("indicators", "--budgets", folder).stdout
+    assert ("Anm.: Procentuell avvikelse investeringsbudget och utfall saknas för KSF 2024: det pågående projektet Bil "
+            "är bokfört bara till och med mars, inte till och med december, så årets utfall är okänt (tabellen över "
+            "investeringarna visar det som –); skriv dess månader till och med december i årsfilen (0 för en månad "
+            "utan bokningar), eller status färdigställd eller avbruten för ett projekt som är färdigställt eller "
+            "avbrutet.") in text
+    assert "året är inte slut" not in text
+    out = tmp_path / "r.md"
+    assert run("report", "--budgets", folder, "-o", out).exit_code == 0
+    doc = out.read_text(encoding="utf-8")
+    row = next(l for l in doc.splitlines() if l.startswith("| Procentuell avvikelse investeringsbudget"))
+    assert [c.strip() for c in row.strip("|").split("|")][1:4] == ["–", "Ej negativ", ""]
+    assert "saknas för KSF 2024: det pågående projektet Bil är bokfört bara till och med mars" in doc
+    # Bil written to December (0 after March): the year's, (6 900 − 6 250) / 6 900
+    path = folder / "2024.yaml"
+    rest = ", ".join(f"2024-{m:02d}: 0" for m in range(4, 13))
+    path.write_text(path.read_text(encoding="utf-8").replace("2024-03: 250}", f"2024-03: 250, {rest}}}"),
+                    encoding="utf-8")
+    assert _investment_indicator(run, folder)["varde_2024"] == "9.4"
+
+
+def test_the_investment_indicator_of_a_year_being_booked_reads_the_years_month(run, tmp_path):
+    """The drift given for the whole year, Skola booked January–October and Bil (pågående) January–March: the
+    indicator was read as of March, Bil's month, with the forecasts of March (7,2 %: 6 900 − 6 400), while the
+    investments table shows October; it is the forecasts made by October, Skola's 5 800 and Bil's 900:
+    (6 900 − 6 700) / 6 900 = 2,9 %."""
+    folder = _with_forecasts(_finished_in_march(tmp_path / "b", bil="pågående"), "{2024-03: 5500.0, 2024-10: 5800.0}")
+    path = folder / "2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    drift = re.search(r"        utfall: \{2024-01: 100\.0.*\}\n", text).group(0)
+    text = text.replace(drift, "        utfall: 1200.0\n").replace(", 2024-11: 450.0, 2024-12: 450.0}", "}")
+    path.write_text(text, encoding="utf-8")
+    row = _investment_indicator(run, folder)
+    assert row["varde_2024"] == "2.9"
+    said = run("indicators", "--budgets", folder).stdout
+    assert ("Anm.: Procentuell avvikelse investeringsbudget och utfall för KSF 2024 (2024-03 och 2024-10) är "
+            "investeringsbudget − prognos för helåret") in said
+    table = run("investments", "--budgets", folder, "--unit", "tkr")
+    assert table.stdout.splitlines()[0] == "Investeringar 2024-10 (ack.), belopp i tkr"

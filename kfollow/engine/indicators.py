@@ -5,9 +5,11 @@
 - `avvikelse_budget`: (budget − utfall) / |budget| of the förvaltning's nettokostnad (positive =
   överskott), the whole year, or year to date for a year still being booked;
 - `avvikelse_investering`: (investeringsbudget − utfall) / |investeringsbudget|; during the year (a
-  period before December, or investments booked per month to one) (investeringsbudget − prognos) /
-  |investeringsbudget| with the förvaltning's latest investment forecast, or the sum of its projects',
-  and null with a note without one: the budget's rest is no deviation of the year.
+  period before December, or investments booked per month to one: the month the investments table shows)
+  (investeringsbudget − prognos) / |investeringsbudget| with the förvaltning's latest investment forecast,
+  or the sum of its projects', and null with a note without one: the budget's rest is no deviation of the
+  year; null with a note for a whole year a pågående project given per month is booked short of, whose
+  utfall the investments table shows as unknown.
 
 A figure that cannot be computed is null ("–") with a note saying why, never estimated. With a
 target in the year file (`indikatorer:` with `mal` and `riktning`), `uppfyllt` says whether the
@@ -24,7 +26,8 @@ import polars as pl
 from kfollow.engine import selection
 from kfollow.engine.cuts import kostnadsslag_expr
 from kfollow.engine.expressions import exact_percent_value
-from kfollow.engine.investments import CANCELLED, NO_SAVING, _totals, investment_forecast, months_booked
+from kfollow.engine.investments import (CANCELLED, NO_SAVING, _monthly, _totals, investment_forecast, months_shown,
+                                        short_of)
 from kfollow.engine.operations import deviation_report
 from kfollow.engine.present import as_report
 from kfollow.options import By
@@ -140,7 +143,9 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
     gaps: dict[str, list[str]] = {k: [] for iid in INDICATORS
                                   for k in ((iid, "resultat", "personal", "ogrupperat", "noll", "netto", "andel_utfall", "andel_helar") if iid == "personalkostnad_andel" else
                                             (iid, "utfall", "utfall_helar") if iid == "avvikelse_budget" else
-                                            (iid, "inv_under_aret") if iid == "avvikelse_investering" else (iid,))}
+                                            (iid, "inv_under_aret", "inv_kort") if iid == "avvikelse_investering"
+                                            else (iid,))}
+    short: dict[str, str] = {}  # förvaltning and year → its pågående projects booked short of December, said
     forecast_used: list[str] = []  # förvaltning and year whose investment deviation is the forecast's
     to_date: list[str] = []
     shown: list[int] = []
@@ -184,9 +189,14 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
             inv = _totals(store, fid).filter(pl.col("ar") == y)
             invest, said = None, False
             # during the year the budget − the utfall so far is what is left, no deviation: a target was "met"
-            # on a part of the year (found by an investment controller); the forecast of the year is, where made
-            monthly = months_booked(store, y, [fid])
-            during = to if to is not None and to < 12 else monthly if monthly is not None and monthly < 12 else None
+            # on a part of the year (found by an investment controller); the forecast of the year is, where made.
+            # The year's month is the investments table's (`months_shown`), not the month the pågående project booked
+            # least has booked: the closed year's figure was the forecast of that month, 'året är inte slut', where the
+            # report's table shows the year's utfall unknown (found in review, h98)
+            shown_to = to if to is not None else months_shown(store, y, [fid])
+            during = shown_to if shown_to is not None and shown_to < 12 else None
+            # a pågående project booked short of December: the year's utfall is unknown, as the table shows it
+            behind = short_of(_monthly(store, y, [fid]), 12) if during is None else None
             if during is not None and inv.height and inv["budget"][0] not in (None, 0):
                 made = investment_forecast(store, y, fid, during)
                 if made is not None:
@@ -196,6 +206,10 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
                 else:
                     gaps["inv_under_aret"].append(f"{fid} {y}")
                     said = True
+            elif behind is not None and behind.height and inv.height and inv["budget"][0] not in (None, 0):
+                gaps["inv_kort"].append(f"{fid} {y}")
+                short[f"{fid} {y}"] = _booked_short(behind)
+                said = True
             elif inv.height and inv["budget"][0] not in (None, 0) and inv["utfall"][0] is not None:
                 b, u = inv["budget"][0], inv["utfall"][0]
                 invest = (b - u, abs(b))  # of |budget|, as the budget deviation: a budget of net income (an
@@ -275,13 +289,34 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
         if where:
             name = INDICATORS["personalkostnad_andel" if iid in ("netto", "resultat", "personal", "ogrupperat", "noll", "andel_utfall", "andel_helar") else
                               "avvikelse_budget" if iid in ("utfall", "utfall_helar") else
-                              "avvikelse_investering" if iid == "inv_under_aret" else iid].removesuffix(" (%)")
+                              "avvikelse_investering" if iid in ("inv_under_aret", "inv_kort") else iid].removesuffix(" (%)")
             said = "är 0 %" if iid == "noll" else "saknas"
+            if iid == "inv_kort":  # (each with its projects: what to write is theirs)
+                notes += [f"{name} saknas för {w}: {short[w]}." for w in where]
+                continue
             notes.append(f"{name} {said} för {', '.join(where)}: {why[iid]}.")
     if cancelled:
         notes.append(f"{INDICATORS['avvikelse_investering'].removesuffix(' (%)')} för {', '.join(cancelled)} räknar med "
                      f"den ram som avbrutna projekt inte använder, {NO_SAVING}.")
     return frame, tuple(notes)
+
+
+def _booked_short(projects: pl.DataFrame) -> str:
+    """Why a förvaltning's investment deviation of a year is unknown: its pågående `projects` given per month are booked
+    short of December, so the year's utfall is, as the investments table shows it (– with the sums over them)."""
+    from kfollow.engine.selection import MONTHS
+
+    rows = list(projects.iter_rows(named=True))
+    if len(rows) == 1:
+        which = (f"det pågående projektet {rows[0]['namn']} är bokfört bara till och med "
+                 f"{MONTHS[rows[0]['manader'] - 1]}")
+    else:
+        said = [f"{r['namn']} (till och med {MONTHS[r['manader'] - 1]})" for r in rows]
+        which = f"de pågående projekten {', '.join(said[:-1])} och {said[-1]} är bokförda bara så långt"
+    return (f"{which}, inte till och med december, så årets utfall är okänt (tabellen över investeringarna visar det "
+            f"som –); skriv {'dess' if len(rows) == 1 else 'deras'} månader till och med december i årsfilen (0 för en "
+            "månad utan bokningar), eller status färdigställd eller avbruten för ett projekt som är färdigställt eller "
+            "avbrutet")
 
 
 # how each figure is computed, said in the table: a published report may compute them otherwise (the bundled one
