@@ -264,6 +264,8 @@ class YearInfo:
     profiler: dict[str, tuple[int, ...]] = field(default_factory=dict)  # name → 12 integer weights
     utfall_filer: tuple[str, ...] = ()  # the outcome tables (utfall_fil) the year's utfall comes from
     utfall_kallor: tuple[str, ...] = ()  # the ERP exports those tables were imported from, where known
+    # a table's name (of utfall_filer, budget_filer) → (line, column) of the entry that names it in the year file
+    tabell_platser: dict[str, tuple[int, int]] = field(default_factory=dict)
     rubriker: dict[str, str] = field(default_factory=dict)  # headers for people by machine name
     budget_filer: tuple[str, ...] = ()  # the budget tables (budget_fil) the year's budget comes from
     budget_kallor: tuple[str, ...] = ()  # the ERP exports those tables were imported from, where known

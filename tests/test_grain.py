@@ -1667,7 +1667,8 @@ def test_a_month_lost_from_a_whole_utfall_table_is_a_check_error(run, tmp_path):
     rows = csv_rows(result.stdout)
     assert [r["kod"] for r in rows if "2024-05" in r["meddelande"]] == ["utfall_tabell_manad_saknas"], result.stdout
     (found,) = [r for r in rows if r["kod"] == "utfall_tabell_manad_saknas"]
-    assert (found["fil"], found["rad"], found["niva"]) == (str(d / "2024.yaml"), "", "fel")
+    # at the utfall_fil entry that names the table (found in review: it named the year file alone)
+    assert (found["fil"], found["rad"], found["kolumn"], found["niva"]) == (str(d / "2024.yaml"), "6", "13", "fel")
     assert found["meddelande"] == (
         f"utfallstabellen {d / 'utfall-2024.csv'} har inga bokningar i 2024-05 för någon av sina förvaltningar (KSF, "
         "SERV), men i månaderna före och efter; en kommuns bokföring har bokningar varje månad, så månaden saknas i "
@@ -1676,8 +1677,23 @@ def test_a_month_lost_from_a_whole_utfall_table_is_a_check_error(run, tmp_path):
     assert "check: " in result.stderr and "1 error(s)" in result.stderr
     shown = run("deviation", "--budgets", d)
     assert shown.exit_code == 0
-    assert f"warning: {d / '2024.yaml'}: utfallstabellen {d / 'utfall-2024.csv'} har inga bokningar i 2024-05 för " \
+    assert f"warning: {d / '2024.yaml'}:6:13: utfallstabellen {d / 'utfall-2024.csv'} har inga bokningar i 2024-05 för " \
         "någon av sina förvaltningar (KSF, SERV)" in shown.stderr and "(an error for kfollow check)" in shown.stderr
+    table = run("check", "--budgets", d)
+    assert f"{d / '2024.yaml'}:6:13: fel: utfallstabellen {d / 'utfall-2024.csv'} har inga bokningar" in table.stdout
+
+
+def test_a_month_lost_from_a_table_listed_under_utfall_fil_is_said_at_its_entry(run, tmp_path):
+    """Found in review: the table's error named the year file alone; of a table in a list under utfall_fil, it
+    is at the list's entry that names it (file:line:column, as an error of the table's path is)."""
+    d = _example_without(tmp_path, "utfall-2024.csv", lambda x: x.startswith("2024-05,"))
+    year = d / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("utfall_fil: utfall-2024.csv",
+                                                             "utfall_fil:\n  - utfall-2024.csv"), encoding="utf-8")
+    result = run("check", "--budgets", d, "--format", "csv")
+    assert result.exit_code == 1, result.stdout
+    (found,) = [r for r in csv_rows(result.stdout) if r["kod"] == "utfall_tabell_manad_saknas"]
+    assert (found["fil"], found["rad"], found["kolumn"]) == (str(year), "7", "5"), found
 
 
 def test_a_month_lost_from_an_utfall_table_of_one_forvaltning_stays_a_warning(run, tmp_path):

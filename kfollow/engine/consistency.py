@@ -741,7 +741,7 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
             if both := _both_kinds(budgets, ar):
                 out.append(f"warning: {info.fil}: {_both_kinds_text(info, ar, both)} (kfollow check lists such findings)")
         for f in gaps[:5]:
-            where = f"{f['fil']}:{f['rad']}" if f["rad"] is not None else f["fil"]
+            where = ":".join(str(p) for p in (f["fil"], f["rad"], f["kolumn"]) if p is not None)
             out.append(f"warning: {where}: {f['meddelande'].format()} ("
                        + ("kfollow check lists such findings)" if f["niva"] == "varning" else "an error for kfollow check)"))
         if len(gaps) > 5:
@@ -1027,12 +1027,14 @@ def _table_gaps(budgets: Store, ar: int, booked: dict[str, list[int]], last: int
         for fid in fids:
             said.setdefault(fid, set()).update(inside)
         one = len(inside) == 1
-        findings.append(finding("utfall_tabell_manad_saknas", "fel", budgets.years[ar].fil, None, _literal(
+        # (at the entry of utfall_fil that names the table, as an error of the table's path is: found in review)
+        line, column = budgets.years[ar].tabell_platser.get(table.name, (None, None))
+        findings.append(finding("utfall_tabell_manad_saknas", "fel", budgets.years[ar].fil, line, _literal(
             f"utfallstabellen{f' {table.name}' if table.name else ''} har inga bokningar i {_months(ar, inside)} för "
             f"någon av sina förvaltningar ({', '.join(fids)}), men i månaderna före och efter; en kommuns bokföring har bokningar varje månad, så "
             f"{'månaden' if one else 'månaderna'} saknas i exporten och ackumulerat utfall räknar "
             f"{'den' if one else 'dem'} som 0: exportera året igen med {'den månaden' if one else 'de månaderna'} och "
-            "importera det (kfollow import)")))
+            "importera det (kfollow import)"), kolumn=column))
     return findings, said
 
 

@@ -100,6 +100,12 @@ def _same_file(base: Path, first: str, second: str) -> bool:
         return os.path.normpath(first) == os.path.normpath(second)
 
 
+def _places(opened: list) -> dict[str, tuple[int, int]]:
+    """Per table of `open_tables` (its name, as `read_tables` gives it) the line and column of the entry
+    under `utfall_fil` or `budget_fil` that names it: where a finding of the table points."""
+    return {table.name: (line, column) for _, line, column, table in opened}
+
+
 def _ledger(tables: list) -> Ledger:
     """The store's facts of a year's tables ((ar, art, FactTable) each), read when first asked for;
     which förvaltningar have facts of which kind is known from the tables' sums."""
@@ -372,6 +378,7 @@ class _YearParser(TreeReader):
                                                                 "a budget table and an utfall table are two files")
                 tables = outcome.read_tables(opened["budget_fil"], self.fil, known)
                 info = replace(info, budget_filer=tuple(name for name, _ in tables),
+                               tabell_platser={**info.tabell_platser, **_places(opened["budget_fil"])},
                                budget_kallor=tuple(o for name, _ in tables if (o := outcome.origin_of(name))))
                 amounts, budget_months = outcome.merge_budget(info, amounts, tables, self.figure_at)
                 # a table's budget is gross: a net change of such a row moves its kostnader, as for a gross YAML row
@@ -385,6 +392,7 @@ class _YearParser(TreeReader):
                 self.paths(top.items["utfall_fil"][1], "utfall_fil")  # its error, if any, comes here, as it did
                 tables = outcome.read_tables(opened["utfall_fil"], self.fil, known)
                 info = replace(info, utfall_filer=tuple(name for name, _ in tables),
+                               tabell_platser={**info.tabell_platser, **_places(opened["utfall_fil"])},
                                utfall_kallor=tuple(o for name, _ in tables if (o := outcome.origin_of(name))))
                 amounts, months = outcome.merge(info, amounts, months, tables, self.figure_at)
                 facts += [(ar, "utfall", t) for _, t in tables]
