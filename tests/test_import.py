@@ -182,6 +182,10 @@ def test_a_month_without_any_row_between_booked_months_is_warned_of(tmp_path: Pa
         "year-to-date figure counts it as 0; export the year again with that month (kfollow check warns of it)\n" \
         in result.stderr
     assert "periods:  2024-01 – 2024-04 (3 months; no row in 2024-03)\n" in result.stderr
+    # the control against #PSALDO names the month its span lacks (found in review: '3 accounts × 3 months
+    # (2024-01 – 2024-04): equal' read as every month of the span compared)
+    assert "check:    checked against #PSALDO (the {} rows): 3 accounts × 3 months (2024-01 – 2024-04 without " \
+        "2024-03): equal\n" in result.stderr
     # a table of several förvaltningar, which check refuses without the month
     (tmp_path / "map2.yaml").write_text(MAPPING.replace("forvaltning: ADM\n", "forvaltning:\n  dimension: 1\n  objekt: "
                                                         "{Nord: NF, Syd: SF}\n"), encoding="utf-8")

@@ -962,10 +962,11 @@ def psaldo_check(sie, year: Year, mapping: LedgerMapping, facts: pl.DataFrame) -
     how = "all rows summed, as the file writes parts" if reading == "parts" else "the {} rows"
     if objects_only:
         how += f"; object rows for {_count(objects_only, 'account-month')} without one"
+    # (a month inside the span without a #PSALDO row is named: '11 months (2025-01 – 2025-12)' hid May; found in review)
     note = (f"checked against #PSALDO ({how}): {_count(len(compared) + len(unnamed), 'account')} × "
-            f"{_count(len(months), 'month')} ({_span(months)})")
+            f"{_count(len(months), 'month')} ({_span_without(months)})")
     if unchecked:  # (a clause of its own after the comparison's result, which the summary puts after the span)
-        note += f"; not checked, no #PSALDO: {_span(unchecked)}"
+        note += f"; not checked, no #PSALDO: {_span_without(unchecked)}"
     if unnamed:
         listed = ", ".join(unnamed[:8]) + (", …" if len(unnamed) > 8 else "")
         note += f"; {_count(len(unnamed), 'account')} without any #PSALDO row in the year ({listed}), compared as 0"
@@ -1116,6 +1117,13 @@ def _span(periods: list[str]) -> str:
     if len(periods) == 1:
         return periods[0]
     return f"{periods[0]} – {periods[-1]}"
+
+
+def _span_without(periods: list[str]) -> str:
+    """`_span` of months, naming those between the first and last that `periods` lacks: `2025-01 – 2025-12 without
+    2025-05`, so that a span does not read as every month of it."""
+    gaps = missing_months(periods)
+    return _span(periods) + (f" without {', '.join(gaps)}" if gaps else "")
 
 
 def missing_months(periods: list[str]) -> list[str]:
