@@ -137,10 +137,15 @@ def test_a_change_counts_from_its_month_and_not_in_the_original_budget(run, tmp_
 def test_changes_show_the_account_where_a_line_gives_one(run, tmp_path):
     result = run("changes", "--budgets", _year(tmp_path, _with('konto: "4120"')), "--unit", "tkr", "-f", "csv")
     assert result.exit_code == 0, result.stderr
+    # the line's kostnadsslag follows from its konto by the year's kostnadsslag, as the cuts count it (found in
+    # review: 'konto: "4120"' alone showed no kostnadsslag, where --by stab,kostnadsslag has it in kop_material)
     assert result.stdout.splitlines()[:2] == [
-        "radtyp,datum,beslut,forvaltning,stab,verksamhet,konto,post,belopp,netto,text",
-        "rad,2025-03-24,KF 2025-03-24 § 34,BUF,GR79,440,4120,kostnader,2500,2500,"
+        "radtyp,datum,beslut,forvaltning,stab,verksamhet,konto,kostnadsslag,post,belopp,netto,text",
+        "rad,2025-03-24,KF 2025-03-24 § 34,BUF,GR79,440,4120,kop_material,kostnader,2500,2500,"
         "\"Tilläggsanslag för ökad skolpeng till fristående skolor, årskurs 7–9.\""]
+    personal = run("changes", "--budgets", _year(tmp_path, _with('konto: "5010"'), "p"), "-f", "json")
+    assert [(r["konto"], r["kostnadsslag"]) for r in json.loads(personal.stdout) if r["radtyp"] == "rad"] \
+        == [("5010", "personal")], personal.stdout
     without = run("changes", "--budgets", _year(tmp_path, name="c"), "--unit", "tkr", "-f", "csv")
     assert without.stdout.splitlines()[0] == "radtyp,datum,beslut,forvaltning,stab,verksamhet,post,belopp,netto,text"
 
@@ -193,8 +198,9 @@ def test_the_report_lists_the_change_with_its_account_and_the_part_against_it(ru
     result = run("report", "--budgets", d, "--unit", "tkr", "-o", out)
     assert result.exit_code == 0, result.stderr
     text = out.read_text(encoding="utf-8").replace("\xa0", " ")
-    assert ("| KF 2025-03-24 § 34        | 2025-03-24 | Grundskola 7–9 | 440          | 4120    |    2 500 | "
-            "Tilläggsanslag för ökad skolpeng till fristående skolor, årskurs 7–9. |") in text
+    assert ("| KF 2025-03-24 § 34        | 2025-03-24 | Grundskola 7–9 | 440          | 4120    | Köp av verksamhet, "
+            "material och bidrag |    2 500 | Tilläggsanslag för ökad skolpeng till fristående skolor, årskurs 7–9. |") \
+        in text
     listed = text[text.index("## Största avvikelser per stab och kostnadsslag"):]
     assert ("| Grundskola 7–9: Köp av verksamhet, material och bidrag |   14 102 |   12 673 |       1 429 |          10,1 |"
             in listed)
