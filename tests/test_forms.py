@@ -488,6 +488,24 @@ def test_status_exits_1_while_a_required_answer_is_missing(forms_dir, run, tmp_p
     assert all(r["besvarad"] == "ja" and r["saknas"] is None and r["granska"] is None for r in rows)
 
 
+def test_status_says_a_forecast_typed_in_the_year_file_is_there(forms_dir, run, tmp_path):
+    """Found in review: a row whose forecast the controller typed in the year file was 'Besvarat nej', as if it were
+    missing; it says 'i årsfilen', a form's answer 'ja', and a row without the period's forecast 'nej'."""
+    typed = run("status", "--budgets", EXAMPLE, "--period", "2024-08", "-f", "csv")
+    assert typed.exit_code == 0, typed.stderr
+    assert {r["stab"]: r["besvarad"] for r in csv_rows(typed.stdout)} == {
+        k: "i årsfilen" for k in ("LED", "EKO", "HR", "KOM", "DIG", "SAM", "FRI", "SERV")}
+    budgets, out = forms_dir
+    assert run("collect", "--budgets", budgets, fill(_form(out, "LED"), tmp_path / "led.xlsx", 22200,
+                                                      "Förklarat.")).exit_code == 0
+    result = run("status", "--budgets", budgets, "--period", "2024-10", "-f", "csv")
+    rows = {r["stab"]: (r["besvarad"], r["saknas"]) for r in csv_rows(result.stdout)}
+    # (the example's year file has no forecast of 2024-10: EKO, unanswered, has none)
+    assert (rows["LED"], rows["EKO"]) == (("ja", ""), ("nej", "prognos")), rows
+    table = run("status", "--budgets", EXAMPLE, "--period", "2024-08")
+    assert table.stdout.replace("\xa0", " ").splitlines()[4].split()[:3] == ["Ledningsstab", "i", "årsfilen"]
+
+
 def test_forms_per_kostnadsslag_where_the_facts_have_accounts(run, tmp_path):
     budgets = tmp_path / "sie"
     shutil.copytree(ROOT / "examples" / "sie" / "budgets", budgets)

@@ -743,7 +743,10 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
         out.append({"radtyp": r["radtyp"], "forvaltning": t.forvaltning, "nyckel": t.nyckel, "namn": t.namn,
                     "formular": None if sent is None else "årsfilen" if t.vy.startswith("ej_fordelat")
                     else "behövs inte" if not asked(t) else "ja" if name in sent else "nej",
-                    "besvarad": "ja" if (t.forvaltning, t.vy, t.nyckel) in answered else "nej",
+                    # a forecast typed in the year file is no form's answer, and no answer missing either (found in
+                    # review: 'nej' of every row whose forecast the controller wrote in the year file)
+                    "besvarad": "ja" if (t.forvaltning, t.vy, t.nyckel) in answered
+                    else "i årsfilen" if prognos is not None else "nej",
                     "prognos": None if prognos is None else sign * prognos, "avvikelse": r["avvikelse"],
                     "kommentar_kravs": ("ja" if needs else "nej") if limit is not None else None,
                     "kommentar_finns": "ja" if has_comment else "nej", "saknas": ", ".join(missing) or None,
