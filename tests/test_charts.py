@@ -406,3 +406,43 @@ def test_a_deviation_chart_of_several_forvaltningar_says_whose_each_stab_is(tmp_
     # one förvaltning's staber need no such mark (the bundled example: KLF's staber and a förvaltning of one row)
     one = parsed(chart_avvikelse(kfollow.deviation(kfollow.load(BUDGETS), 2024), "svg")).find(f"{SVG}desc").text
     assert "Ekonomistaben +9,1 (överskott)" in one and "(KLF)" not in one
+
+
+DIFFERENS = """\
+ar: {year}
+organisation: Testby
+enhet: tkr
+verksamheter: {{"100": Nämnd, "920": Gemensamma verksamheter}}
+forvaltningar:
+  A:
+    namn: Förvaltning A
+    summa: {{budget: 1000, utfall: {summa}}}
+    staber:
+      S1: {{namn: Stab ett, budget: 600, utfall: 590}}
+      S2: {{namn: Stab två, budget: 300, utfall: 310}}
+    verksamheter:
+      "100": {{budget: 600, utfall: 590}}
+      "920": {{budget: 300, utfall: 310}}
+"""
+
+
+def test_the_deviation_chart_draws_the_difference_from_the_forvaltnings_summa(tmp_path):
+    """Found in review: the table's row 'Differens mot förvaltningens summa' (money the förvaltning's total has and
+    its staber do not) was left out of the chart of avvikelse without a word, its bars +10 and -10 adding up to 0
+    where the total's deviation is -100; it is a bar, as the money not attributed to a stab is, and the chart per
+    verksamhet, which draws verksamheter only, names it among what it leaves out."""
+    for year, summa in ((2023, 1000), (2024, 1100)):
+        (tmp_path / f"{year}.yaml").write_text(DIFFERENS.format(year=year, summa=summa), encoding="utf-8")
+    store = kfollow.load(tmp_path)
+    svg = chart_avvikelse(kfollow.deviation(store, 2024, unit="tkr"), "svg")
+    assert parsed(svg).find(f"{SVG}desc").text == (
+        "Avvikelse, tkr, positiv är överskott: Stab ett +10 (överskott); Stab två -10 (underskott); Differens mot "
+        "förvaltningens summa -100 (underskott).")
+    # (a difference whose avvikelse is 0, of 2023's budget and utfall alike, is no bar: it is none of the deviation)
+    assert "Differens" not in parsed(chart_avvikelse(kfollow.deviation(store, 2023, unit="tkr"), "svg")).find(
+        f"{SVG}desc").text
+    report = kfollow.compare(store, 2023, 2024, by="verksamhet", unit="tkr")
+    said = ("Belopp som inte är fördelade på verksamhet ingår inte i diagrammet: Differens mot förvaltningens "
+            "summa (A).")
+    assert parsed(chart_verksamhet(report, "svg")).find(f"{SVG}desc").text.endswith(said)
+    assert charts.note(report, "verksamhet") == said

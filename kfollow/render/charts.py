@@ -136,6 +136,13 @@ def _rows(report: Report) -> pl.DataFrame:
     return frame.filter(pl.Series([k is None or k.charted for k in report.kinds()]))
 
 
+def _deviates(report: Report) -> pl.Expr:
+    """The rows of `_rows` the chart of avvikelse draws: those with an avvikelse, a difference from a förvaltning's
+    summa only where it has one of its own (not one of its forecast alone, a bar of 0)."""
+    gap = (pl.col("radtyp") == RowKind.differens.value) if "radtyp" in report.frame.columns else pl.lit(False)
+    return pl.col("avvikelse").is_not_null() & ~(gap & (pl.col("avvikelse") == 0))
+
+
 def _labels(report: Report, rows: pl.DataFrame) -> list[str]:
     key = next((c for c in ("rubrik", "namn", "stab", "verksamhet") if c in rows.columns), None)
     if key is None:
@@ -179,7 +186,7 @@ def note(report: Report, kind: str) -> str | None:
     """What a reader of `kind`'s chart of `report` must know: the rows it leaves out, or None."""
     unlike = ""
     if kind == "avvikelse" and "avvikelse" in report.frame.columns:
-        rows = _rows(report).filter(pl.col("avvikelse").is_not_null()).height
+        rows = _rows(report).filter(_deviates(report)).height
     elif kind == "verksamhet":
         shown, _, _, unlike = _verksamheter(report)
         rows = shown.height
@@ -202,7 +209,8 @@ def _verksamheter(report: Report) -> tuple[pl.DataFrame, list[str], list[bool], 
     unlike = ""
     if "verksamhet" in rows.columns and "radtyp" in rows.columns:
         whole = [t for t, k in zip(labels, kinds) if k is RowKind.forvaltning]
-        rest = [f"{t} ({f})" if f else t for t, k, f in zip(labels, kinds, fids) if k is RowKind.ej_fordelat]
+        rest = [f"{t} ({f})" if f else t for t, k, f in zip(labels, kinds, fids)
+                if k in (RowKind.ej_fordelat, RowKind.differens)]
         keep = [k is RowKind.rad for k in kinds]
         rows = rows.filter(pl.Series(keep))
         labels = [t for t, k in zip(labels, keep) if k]
@@ -228,7 +236,8 @@ def _whose(rows: pl.DataFrame, labels: list[str], kinds: list) -> list[str]:
     if "forvaltning" not in rows.columns:
         return labels
     fids = rows["forvaltning"].to_list()
-    parts = [k in (RowKind.rad, RowKind.ej_fordelat) for k in kinds] if len(kinds) == len(labels) else [True] * len(labels)
+    parts = [k in (RowKind.rad, RowKind.ej_fordelat, RowKind.differens) for k in kinds] if len(kinds) == len(labels) \
+        else [True] * len(labels)
     if len({f for f, p in zip(fids, parts) if p and f}) < 2:
         return labels
     return [f"{t} ({f})" if p and f else t for t, f, p in zip(labels, fids, parts)]
@@ -461,7 +470,7 @@ def chart_avvikelse(report: Report, fmt: str = "svg") -> bytes:
     charted = _rows(report)
     kinds = [k for k in report.kinds() if k is None or k.charted]
     labels = _whose(charted, _labels(report, charted), kinds)
-    drawn = charted["avvikelse"].is_not_null()
+    drawn = charted.select(_deviates(report)).to_series()
     rows = charted.filter(drawn)
     if rows.is_empty():  # an empty drawing would be handed on as a chart
         raise UsageError("no row has a deviation to draw: there is no budget for these rows in the year file "
