@@ -229,7 +229,7 @@ def status(
 
     Every row needs a forecast for the period; with --require-comment-over also a comment where its
     deviation is beyond the limits. A forecast check warns of as mistyped (another unit, the opposite
-    sign, 0) is to be looked at (Granska). Exit 1 when a required answer is missing or a forecast is to
+    sign, 0; a kostnadsslag's too) is to be looked at (Granska). Exit 1 when a required answer is missing or a forecast is to
     be looked at (the table is printed).
 
     \b
@@ -237,7 +237,6 @@ def status(
       kfollow status --budgets examples/budgets --period 2024-08 --require-comment-over 5%
       kfollow status --budgets examples/budgets --period 2024-08 --forms formular/2024-08 --format csv
     """
-    from kfollow.engine.forms import DOUBTS
     from kfollow.engine.forms import status as status_of
 
     limit = _limit(require_comment_over, unit)
@@ -263,8 +262,8 @@ def status(
         row = f"{whose}{shown(r['namn'])} ({shown(r['forvaltning'] if unattributed else r[by.value])}) {period}"
         if r["granska"]:  # a forecast, but one that is no answer to close on (README: Forecasts and comments)
             # (where it is written: the line check's warning gave, which status no longer prints beside this one)
-            say(f"status: {row}: granska prognosen i {shown(r['granska_plats'])} ({r['granska']}: "
-                f"{DOUBTS[r['granska']]}); rätta den före "
+            say(f"status: {row}: granska {r['granska_vad']} i {shown(r['granska_plats'])} ({r['granska']}: "
+                f"{r['granska_om']}); rätta den före "
                 "rapporten (ett svar: formuläret ifyllt igen och insamlat); kfollow check visar beloppen")
         if not r["saknas"]:
             continue

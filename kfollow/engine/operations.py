@@ -22,7 +22,8 @@ from kfollow.store import Store, did_you_mean
 from kfollow.options import BudgetMode, By
 from kfollow.engine.periods import budget_at, last_month_booked, last_month_complete, resolve, year_to_date_by_month
 from kfollow.engine import selection
-from kfollow.engine.consistency import profile_gaps, year_only_row_warnings, year_only_warnings, year_warnings
+from kfollow.engine.consistency import (_place, _shown, _times, profile_gaps, year_only_row_warnings, year_only_warnings,
+                                        year_warnings)
 from kfollow.engine import present
 from kfollow.engine.present import as_report
 from kfollow.engine.selection import forvaltningar
@@ -1174,6 +1175,88 @@ def _total_label(store: Store, year: int, flt, staber: list[str] | None, verksam
         "Summa valda staber" if staber else "Summa valda verksamheter" if verksamheter else None)
 
 
+def part_budgets(store: Store, year: int, month: int, view: str, fids: list[str]) -> pl.DataFrame:
+    """The parts by kostnadsslag (radtyp `del`) of the `view` rows of förvaltningar `fids` in `year`, up to `month`:
+    each part's budget for the year (`budget_helar`, öre, as its förvaltning presents it) and name; the frame
+    `deviation --by VIEW,kostnadsslag` shows, without the messages `deviation` says (among them the warnings of
+    forecasts weighed against these parts)."""
+    from kfollow.engine import cuts
+
+    cut = cuts.parse_by(f"{view},kostnadsslag")
+    frame = deviation_report(store, year, cut.view, fids, period=month)
+    fids = [f for f in fids if f in frame["forvaltning"].to_list()]
+    cuts.require_facts(store, year, fids, cut)
+    frame, _ = cuts.breakdown(store, year, frame, cut, fids, month)
+    return frame.filter(pl.col("radtyp") == RowKind.del_.value)
+
+
+def part_forecast_doubts(store: Store, year: int, month: int, wanted: dict) -> list[dict]:
+    """The forecasts per kostnadsslag of the answers `wanted` ((förvaltning, vy, nyckel) → Answer, all of `month`)
+    whose sign is the opposite of their part's budget for the year (`tecken`), or that are 100 times it or a
+    hundredth of it (`ratio`, else None): per forecast the answer's key (`rad`), the kostnadsslag and its name,
+    the forecast and the budget (öre, as the form shows them: as the förvaltning presents it)."""
+    out = []
+    for view in sorted({"stab" if vy == "summa" else vy for _, vy, _ in wanted}):
+        fids = sorted({f for f, vy, _ in wanted if vy in (view, "summa")})
+        parts = part_budgets(store, year, month, view, fids)
+        budget = {(r["forvaltning"], r[view], r["kostnadsslag"]): (r["budget_helar"], r["namn"])
+                  for r in parts.iter_rows(named=True)}
+        for (fid, vy, key), answer in wanted.items():
+            if vy != view and not (vy == "summa" and view == "stab"):  # (a summa's parts: its row in the stab view)
+                continue
+            for kid, prognos, _ in answer.delar:
+                planned, name = budget.get((fid, key, kid), (None, kid))
+                doubt = {"rad": (fid, vy, key), "kostnadsslag": kid, "namn": name, "prognos": prognos,
+                         "budget": planned}
+                if prognos is not None and planned and prognos * planned < 0:
+                    out.append(doubt | {"tecken": True, "ratio": None})
+                elif prognos and planned and not 0.01 < abs(prognos / planned) < 100:  # as a row's forecast
+                    out.append(doubt | {"tecken": False, "ratio": abs(prognos / planned)})
+    return out
+
+
+def part_forecasts_doubted(store: Store, year: int, up_to: int | None = None, month: int | None = None,
+                           fids=None, rows: tuple[str, list[str]] | None = None) -> list[tuple[object, int, dict]]:
+    """(answer, month, doubt of `part_forecast_doubts`) for each collected forecast per kostnadsslag of `year`
+    made up to `up_to` (or in `month`), of the förvaltningar `fids` and the selection `rows` when given, whose
+    sign or size is off against its part's budget for the year: what `check` warns of, `status` holds a close
+    back for and `deviation` says on stderr."""
+    from kfollow.errors import KfollowError
+
+    if year not in store.years:
+        return []
+    info = store.years[year]
+    answers = [a for a in info.svar if any(p is not None for _, p, _ in a.delar)
+               and (up_to is None or a.manad <= up_to) and (month is None or a.manad == month)
+               and (fids is None or a.forvaltning in fids) and (a.vy == "summa" or _shown(rows, a.vy, a.nyckel))]
+    if not answers:
+        return []
+    with_accounts = set(store.ledger.forvaltningar(year))
+    answers = [a for a in answers if a.forvaltning in with_accounts]
+    out = []
+    for made in sorted({a.manad for a in answers}):
+        wanted = {(a.forvaltning, a.vy, a.nyckel): a for a in answers if a.manad == made}
+        try:
+            doubts = part_forecast_doubts(store, year, made, wanted)
+        except KfollowError:  # (the utfall does not reach the answers' month: no parts to weigh them against)
+            continue
+        out += [(wanted[d["rad"]], made, d) for d in doubts]
+    return out
+
+
+def part_forecast_warnings(store: Store, year: int, up_to: int | None = None, fids=None,
+                           rows: tuple[str, list[str]] | None = None) -> tuple[str, ...]:
+    """One line per forecast per kostnadsslag of `part_forecasts_doubted` (made up to `up_to`): what `deviation`
+    and `report` print on stderr, as they print a row's forecast of the wrong sign or unit."""
+    out = []
+    for answer, made, d in part_forecasts_doubted(store, year, up_to, fids=fids, rows=rows):
+        problem = ("has the opposite sign of its budget for the year; type it with the sign the form shows the budget "
+                   "with" if d["tecken"] else f"is {_times(d['ratio'])} its budget for the year; typed in another unit?")
+        out.append(f"warning: {answer.fil}:{answer.rad}: the forecast {year}-{made:02d} of {d['namn']} of "
+                   f"{answer.forvaltning} {_place(answer.vy, answer.nyckel)} {problem} (kfollow check shows the amounts)")
+    return tuple(out)
+
+
 def deviation(store: Store, year: int | None = None, period: str | int | None = None, by: By | str = By.stab,
               forvaltning: list[str] | None = None, staber: list[str] | None = None,
               budget: BudgetMode = BudgetMode.justerad, against: str | None = None, gross: bool = False,
@@ -1234,6 +1317,9 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     # (with a filter, the förvaltningar it keeps: one it leaves out is named in a note, and warned of no more)
     warned = (cuts.forvaltningar_matching(store, p.year, chosen, flt) or chosen) if flt else chosen
     messages = p.messages + year_warnings(store, [p.year], p.month, fids=warned, rows=selection_rows)
+    # (a forecast per kostnadsslag of the wrong sign or unit, as a row's: check warned, the report went out with it;
+    # found by a new user, h96)
+    messages += part_forecast_warnings(store, p.year, p.month, fids=warned, rows=selection_rows)
     if p.year - 1 in store.years and not booked_through(store, p.year - 1, p.month):
         messages += (f"utfall {p.year - 1} is booked only up to {p.year - 1}-{last_month_complete(store, p.year - 1):02d}"
                      f": the column of {p.year - 1} is left out",)

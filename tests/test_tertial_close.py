@@ -1,0 +1,86 @@
+"""What a new förvaltning controller met closing tertial 2 with forms to her budget holders (h96)."""
+
+from __future__ import annotations
+
+import shutil
+
+from conftest import ROOT, csv_rows
+
+ANSWERED = ROOT / "examples" / "answered" / "budgets"
+
+
+def _income_typed_positive(tmp_path):
+    """examples/answered with HR-stab's Intäkter forecast typed 800 tkr where the form shows its budget as -840:
+    the answers file, and the line of HR's answer (where check and collect place the forecast)."""
+    budgets = tmp_path / "budgets"
+    shutil.copytree(ANSWERED, budgets)
+    answers = budgets / "svar" / "2024-10.yaml"
+    text = answers.read_text(encoding="utf-8")
+    anchor = '      "personal":\n        prognos: 13300000.00\n'
+    assert text.count(anchor) == 1
+    answers.write_text(text.replace(anchor, anchor.replace('      "personal"', '      "intakter":\n'
+                                                           '        prognos: 800000.00\n      "personal"')),
+                       encoding="utf-8")
+    line = text.splitlines().index('    stab: "HR"')  # (the answer's first line, `- forvaltning:`, is the one before)
+    # (Samhällsbyggnadsstab, which has not answered in the example, answered: nothing else holds the close back)
+    with answers.open("a", encoding="utf-8") as fh:
+        fh.write('  - forvaltning: "KSF"\n    stab: "SAM"\n    prognos: 14100000.00\n    kommentar: "Som budget."\n'
+                 '    arbetsbok: "2024-10 SAM Samhällsbyggnadsstab.xlsx"\n    inlast: "2024-11-07T09:30:00+00:00"\n')
+    return budgets, answers, line
+
+
+def test_a_kostnadsslag_forecast_of_the_wrong_sign_holds_the_close_back(run, tmp_path):
+    """A budget holder typed Intäkter 166 000 (budget -173 333): collect and check warned, status exited 0,
+    and deviation and report said nothing while the nämnd's tables printed 'Intäkter … -173 333 | 166 000 |
+    -339 333'. status holds the close back for it as for a row's own forecast of the wrong sign, and deviation
+    and report say it on stderr."""
+    budgets, answers, line = _income_typed_positive(tmp_path)
+    check = run("check", "--budgets", budgets)
+    assert (f"{answers}:{line}: varning: KSF stab HR 2024-10: prognosen för Intäkter (800 tkr) har motsatt tecken mot "
+            "dess budget för året (-840 tkr); skriv den med det tecken som formuläret visar budgeten med") \
+        in check.stdout.splitlines(), check.stdout
+    status = run("status", "--budgets", budgets, "--period", "2024-10", "--unit", "tkr")
+    assert status.exit_code == 1, status.stderr
+    assert (f"status: HR-stab (HR) 2024-10: granska prognosen för Intäkter i {answers}:{line} (prognos_kostnadsslag: "
+            "motsatt tecken mot dess budget för året, ett minustecken för mycket eller ett som saknas?); rätta den före "
+            "rapporten (ett svar: formuläret ifyllt igen och insamlat); kfollow check visar beloppen") \
+        in status.stderr.splitlines(), status.stderr
+    hr = next(r for r in csv_rows(run("status", "--budgets", budgets, "--period", "2024-10", "-f", "csv").stdout)
+              if r["stab"] == "HR")
+    assert hr["granska"] == "prognos_kostnadsslag"
+    table = next(ln for ln in status.stdout.splitlines() if ln.startswith("HR-stab"))
+    assert table.endswith("Intäkter: fel tecken?")
+    warning = (f"warning: {answers}:{line}: the forecast 2024-10 of Intäkter of KSF stab HR has the opposite sign of "
+               "its budget for the year; type it with the sign the form shows the budget with (kfollow check shows the "
+               "amounts)")
+    deviation = run("deviation", "--budgets", budgets, "--period", "2024-10")
+    assert deviation.exit_code == 0 and warning in deviation.stderr.splitlines(), deviation.stderr
+    report = run("report", "--budgets", budgets, "--period", "2024-10", "-o", tmp_path / "t2.md")
+    assert report.exit_code == 0 and report.stderr.splitlines().count(warning) == 1, report.stderr
+    # of the rows shown only, as a row's forecast
+    assert "Intäkter" not in run("deviation", "--budgets", budgets, "--period", "2024-10", "--stab", "EKO").stderr
+    # typed with the form's sign, nothing is held back or said
+    answers.write_text(answers.read_text(encoding="utf-8").replace("prognos: 800000.00", "prognos: -800000.00"),
+                       encoding="utf-8")
+    fine = run("status", "--budgets", budgets, "--period", "2024-10")
+    assert fine.exit_code == 0 and fine.stderr == "", fine.stderr
+    assert "of Intäkter" not in run("deviation", "--budgets", budgets, "--period", "2024-10").stderr
+
+
+def test_a_kostnadsslag_forecast_in_another_unit_holds_the_close_back(run, tmp_path):
+    """As a row's forecast 100 times its budget: HR's Personalkostnader typed 13 300 000 tkr for 13,3 mnkr."""
+    budgets = tmp_path / "budgets"
+    shutil.copytree(ANSWERED, budgets)
+    answers = budgets / "svar" / "2024-10.yaml"
+    text = answers.read_text(encoding="utf-8")
+    answers.write_text(text.replace("        prognos: 13300000.00\n", "        prognos: 13300000000.00\n"),
+                       encoding="utf-8")
+    status = run("status", "--budgets", budgets, "--period", "2024-10")
+    assert status.exit_code == 1
+    assert "granska prognosen för Personalkostnader i" in status.stderr
+    assert "(prognos_kostnadsslag: minst 100 gånger dess budget för året eller högst en hundradel av den, skriven i " \
+           "en annan enhet?)" in status.stderr
+    deviation = run("deviation", "--budgets", budgets, "--period", "2024-10")
+    assert "the forecast 2024-10 of Personalkostnader of KSF stab HR is 1 015 times its budget for the year; typed " \
+           "in another unit? (kfollow check shows the amounts)" in deviation.stderr, deviation.stderr
+
