@@ -84,3 +84,30 @@ def test_a_kostnadsslag_forecast_in_another_unit_holds_the_close_back(run, tmp_p
     assert "the forecast 2024-10 of Personalkostnader of KSF stab HR is 1 015 times its budget for the year; typed " \
            "in another unit? (kfollow check shows the amounts)" in deviation.stderr, deviation.stderr
 
+
+def _forecast_error(text: str) -> str:
+    from types import SimpleNamespace
+
+    import pytest
+
+    from kfollow.errors import DataError
+    from kfollow.sources.answers import _forecast
+
+    with pytest.raises(DataError) as err:
+        _forecast("PASS.xlsx", "B12", SimpleNamespace(value=text, data_type="s"), "tkr")
+    return err.value.problem
+
+
+def test_a_forecast_with_a_point_before_three_digits_is_offered_both_readings():
+    """'81.500' (81 500 tkr) was told 'write it with a decimal comma, 81,500', which reads 81,5 tkr: a point before
+    three digits may be a Swedish thousands separator, so both are offered."""
+    assert _forecast_error("81.500").endswith(
+        "forecast '81.500' has a point before three digits, which may group thousands or be a decimal point; type "
+        "81 500 if it is thousands, 81,5 if it is a decimal")
+    assert _forecast_error("-1.250").endswith("type -1 250 if it is thousands, -1,25 if it is a decimal")
+    assert _forecast_error("1.234.567").endswith(
+        "forecast '1.234.567' has points between its thousands; write it with spaces, 1 234 567")
+    # a point that can only be a decimal point keeps its advice
+    assert _forecast_error("1234.5").endswith(
+        "forecast '1234.5' is written with a decimal point; write it with a decimal comma, 1234,5")
+    assert _forecast_error("81.50").endswith("write it with a decimal comma, 81,50")

@@ -302,6 +302,16 @@ def _forecast(name: str, ref: str, cell, unit: str) -> int | None:
         number = Decimal(repr(value))
     elif isinstance(value, str):
         number = swedish_number(value)
+        if number is None and (both := _point_ambiguous(value)) is not None:
+            # three digits after a point: in Swedish text a point may group thousands, `81.500` for 81 500; the decimal
+            # comma advised, `81,500`, read 81,5 (found by a new user, h96): both readings offered
+            raise cell_error(name, SHEET, ref, f"forecast '{shown(value.strip())}' has a point before three digits, "
+                                               "which may group thousands or be a decimal point; type "
+                                               f"{both[0]} if it is thousands, {both[1]} if it is a decimal")
+        if number is None and re.fullmatch(r"\s*[-−]?[0-9]{1,3}(\.[0-9]{3}){2,}\s*", value):  # 1.234.567: thousands
+            whole = _swedish_text(Decimal(value.strip().lstrip("-−").replace(".", "")))
+            raise cell_error(name, SHEET, ref, f"forecast '{shown(value.strip())}' has points between its thousands; "
+                                               f"write it with spaces, {'-' if value.strip()[0] in '-−' else ''}{whole}")
         if number is None and re.fullmatch(r"\s*[-−]?[0-9]+\.[0-9]+\s*", value):  # typed as text, as in English
             raise cell_error(name, SHEET, ref, f"forecast '{shown(value.strip())}' is written with a decimal point; "
                                                f"write it with a decimal comma, {value.strip().replace('.', ',')}")
@@ -323,6 +333,16 @@ def _forecast(name: str, ref: str, cell, unit: str) -> int | None:
         raise cell_error(name, SHEET, ref, "forecast is beyond 10 000 000 000 000 kr; check the number and the "
                                            "form's unit")
     return int(ore)
+
+
+def _point_ambiguous(text: str) -> tuple[str, str] | None:
+    """`81.500` → (`81 500`, `81,5`): a number of one point before exactly three digits, read as thousands and as a
+    decimal, as a Swedish form takes each; None for anything else (`1234.5` is a decimal point, and said so)."""
+    m = re.fullmatch(r"\s*([-−]?)([0-9]{1,3})\.([0-9]{3})\s*", text)
+    if not m:
+        return None
+    sign = "-" if m[1] else ""
+    return sign + _swedish_text(Decimal(m[2] + m[3])), sign + _swedish_text(Decimal(f"{m[2]}.{m[3]}"))
 
 
 _UNIT_WORDS = {"kr": "kr", "sek": "kr", "tkr": "tkr", "ksek": "tkr", "mnkr": "mnkr", "mkr": "mnkr", "msek": "mnkr"}
