@@ -111,3 +111,24 @@ def test_a_forecast_with_a_point_before_three_digits_is_offered_both_readings():
     assert _forecast_error("1234.5").endswith(
         "forecast '1234.5' is written with a decimal point; write it with a decimal comma, 1234,5")
     assert _forecast_error("81.50").endswith("write it with a decimal comma, 81,50")
+
+
+def test_a_month_number_is_that_month_of_the_year_reported(run, tmp_path):
+    """`deviation --period 8` was refused ('write YYYY-MM'): a month 1–12 is that month of --year, or of the latest
+    year, in every command with --period; other values keep their error."""
+    example = ROOT / "examples" / "budgets"
+    for command in (["deviation"], ["deviation", "--year", "2024", "-f", "csv"], ["check", "-f", "csv"],
+                    ["status"], ["compare", "2023", "2024"], ["indicators"]):
+        month = run(*command, "--budgets", example, "--period", "8")
+        full = run(*command, "--budgets", example, "--period", "2024-08")
+        assert (month.exit_code, month.stdout, month.stderr) == (full.exit_code, full.stdout, full.stderr), command
+        assert full.exit_code in (0, 1) and full.stdout, command
+    # (the example has no projects: the same refusal, of 2024-08)
+    assert run("investments", "--budgets", example, "--period", "8").stderr == \
+        run("investments", "--budgets", example, "--period", "2024-08").stderr
+    assert run("report", "--budgets", example, "--period", "08", "-o", tmp_path / "r.md").exit_code == 0
+    assert "Rapportens period: januari–augusti 2024;" in (tmp_path / "r.md").read_text(encoding="utf-8")
+    for bad in ("13", "0", "2024-8", "augusti"):
+        refused = run("deviation", "--budgets", example, "--period", bad)
+        assert refused.exit_code == 2 and f"Error: --period '{bad}' is not a month; write YYYY-MM, e.g. 2024-08" \
+            in refused.stderr, refused.stderr

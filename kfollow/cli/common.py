@@ -53,7 +53,38 @@ CostsNegativeOpt = Annotated[bool, typer.Option(
     "deviations keep their sign, förvaltningar shown as resultat keep their net figures, their costs negative too.")]
 YearOpt = Annotated[Optional[int], typer.Option("--year", "-y", help="Budget year. [default: the latest year]")]
 PeriodOpt = Annotated[Optional[str], typer.Option(
-    "--period", "-p", help="Month YYYY-MM: year-to-date budget and utfall up to and including it, and the latest forecast.")]
+    "--period", "-p", help="Month YYYY-MM, or 1–12 for that month of --year (or the latest year): year-to-date budget and utfall up to "
+                         "and including it, and the latest forecast.")]
+
+
+_MONTH_ALONE = re.compile(r"\s*(0?[1-9]|1[0-2])\s*")
+
+
+def month_period(period: str | None, year: int | None, latest) -> str | None:
+    """`--period 8` → `2025-08`: a month number 1–12 is that month of `year` (the --year given, or the later year
+    compared), else of the latest year (`latest()`, asked only then); anything else is returned as given, for the
+    engine to read or refuse (found by a new user: `deviation --period 8` was refused with `write YYYY-MM`)."""
+    if period is None or not _MONTH_ALONE.fullmatch(period):
+        return period
+    year = year if year is not None else latest()
+    return period if year is None else f"{year:04d}-{int(period):02d}"
+
+
+def latest_file_year(directory: str):
+    """The latest year of a budgets folder by its year files' names (`check`, which loads each file on its own);
+    None when it cannot be read (check says why)."""
+    from kfollow.errors import KfollowError
+    from kfollow.sources.files import YEAR_FILE, year_files
+
+    try:
+        return max(int(YEAR_FILE.fullmatch(p.name)[1]) for p in year_files(directory))
+    except (KfollowError, ValueError):
+        return None
+
+
+def latest_year(store):
+    """The latest year of a store, for `month_period` (None when it has none: the command says so)."""
+    return lambda: max(store.years) if store.years else None
 
 
 def fail(status: ExitStatus) -> None:

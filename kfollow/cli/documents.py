@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from kfollow.cli.common import (BudgetsDir, DecimalsOpt, ForvaltningOpt, KontoOpt, KostnadsslagOpt, PeriodOpt, UnitOpt,
-                                YearOpt, load, note, protect)
+                                YearOpt, latest_year, load, month_period, note, protect)
 from kfollow.errors import InputOutputError, UsageError, shown
 from kfollow.options import Unit
 
@@ -83,6 +83,7 @@ def report(
     protect(output, store.directory, [*store.files, *([str(mall)] if mall else [])])
     if top < 1:
         raise UsageError(f"--top {top}: give a number of rows, 1 or more")
+    period = month_period(period, year, latest_year(store))
     doc = economy(store, year, period, forvaltning, unit.value, stab, verksamhet, konto, kostnadsslag, top, gross)
     # what the sections' commands say on stderr (a forecast in the wrong unit, a month missing), once each: a
     # month-end script catches it before the document goes out (found by a new user: none was said)
@@ -158,6 +159,7 @@ def chart(
         raise UsageError(f"-o {shown(str(output))}: a chart is .svg or .png")
     store = load(budgets)
     protect(output, store.directory, store.files)
+    period = month_period(period, year, latest_year(store))
     if kind is Kind.verksamhet:
         if stab:
             raise UsageError("--stab: the verksamhet chart is per verksamhet; use --forvaltning")

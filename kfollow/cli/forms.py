@@ -11,11 +11,11 @@ from typing import Annotated, Optional
 import typer
 
 from kfollow.cli.common import (BudgetsDir, ColumnsOpt, DecimalsOpt, ExactOpt, ForvaltningOpt, FormatOpt, OutputOpt,
-                                UnitOpt, emit, fail, load, note, say)
+                                UnitOpt, emit, fail, latest_year, load, month_period, note, say)
 from kfollow.errors import ExitStatus, InputOutputError, UsageError, shown
 from kfollow.options import By, FormBy, Options, Unit
 
-FormPeriodOpt = Annotated[str, typer.Option("--period", "-p", help="The month the forms ask about, YYYY-MM.")]
+FormPeriodOpt = Annotated[str, typer.Option("--period", "-p", help="The month the forms ask about, YYYY-MM, or 1–12 for that month of the latest year.")]
 FormByOpt = Annotated[FormBy, typer.Option("--by", help="One form per stab (default) or per verksamhet; a förvaltning "
                                                     "shown as one row gets one too.")]
 CommentOverOpt = Annotated[Optional[list[str]], typer.Option(
@@ -62,6 +62,7 @@ def forms(
             raise UsageError(f"--deadline '{shown(deadline)}' is not a date; write YYYY-MM-DD, e.g. 2024-09-05") from None
     limit = _limit(require_comment_over, unit)
     store = load(budgets)
+    period = month_period(period, None, latest_year(store))
     made, given = forms_of(store, period, by, forvaltning, unit.value, deadline, limit)
     if not made:
         note(f"forms: nothing to ask for {period}: the year file gives every row's forecast and comment; no form written")
@@ -251,6 +252,7 @@ def status(
             note(f"warning: {shown(str(forms_dir))} holds the forms of {', '.join(other)}, none of {period}: every "
                  "row shows as not sent; give the folder of this period's forms")
     store = load(budgets)
+    period = month_period(period, None, latest_year(store))
     report = status_of(store, period, by, forvaltning, limit, sent, unit.value)
     emit(report, fmt, decimals, output, store=store, columns=columns, exact=exact)
     missing = [r for r in report.frame.iter_rows(named=True) if r["saknas"] or r["granska"]]

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from kfollow.cli.common import (BudgetsDir, ColumnsOpt, CommentsOpt, ExactOpt, DecimalsOpt, ForvaltningOpt, FormatOpt, OutputOpt, UnitOpt,
-                                YearOpt, emit, load)
+                                YearOpt, emit, latest_year, load, month_period)
 from kfollow.options import Unit
 
 
@@ -53,6 +53,7 @@ def investments(
     from kfollow.engine.investments import investments as investments_of
 
     store = load(budgets, ledger=False)
+    period = month_period(period, year, latest_year(store))
     report = investments_of(store, year, status.value if status else None, forvaltning, unit.value, period=period)
     emit(report, fmt, decimals, output, comments, store, columns, exact)
 
@@ -118,4 +119,5 @@ def indicators(
     from kfollow.engine.indicators import indicators as indicators_of
 
     store = load(budgets)  # the personnel share reads the accounts: keep the rows as they are read
+    period = month_period(period, year, latest_year(store))
     emit(indicators_of(store, year, forvaltning, period), fmt, decimals, output, store=store, columns=columns, exact=exact)

@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 import typer
 
 from kfollow.cli.common import (BudgetsDir, ByOpt, CutOpt, KontoOpt, KostnadsslagOpt, ColumnsOpt, CostsNegativeOpt, ExactOpt, CommentsOpt, DecimalsOpt, ForvaltningOpt, FormatOpt, OutputOpt,
-                                PeriodOpt, UnitOpt, YearOpt, emit, fail, load, note, protect, say)
+                                PeriodOpt, UnitOpt, YearOpt, emit, fail, latest_file_year, latest_year, load,
+                                month_period, note, protect, say)
 from kfollow.errors import ExitStatus, shown
 from kfollow.options import BudgetMode, By, Format, Options, Unit, by_account
 
@@ -67,6 +68,7 @@ def deviation(
 
         limit = parse_limits(fail_over, unit.value, "--fail-over")
     store = load(budgets, ledger=by_account(by, konto, kostnadsslag))
+    period = month_period(period, year, latest_year(store))
     report = deviation_of(store, year, period, by, forvaltning, stab, budget, against, gross, unit.value, costs_negative,
                           konto, kostnadsslag, top, verksamhet)
     emit(report, fmt, decimals, output, comments, store, columns, exact)
@@ -110,7 +112,7 @@ def compare(
     kostnadsslag: KostnadsslagOpt = None,
     sort: Annotated[SortKey, typer.Option("--sort", help="file: as in the budget file; change: biggest movers first.")] = SortKey.file,
     period: Annotated[Optional[str], typer.Option(
-        "--period", "-p", help="Month YYYY-MM of the later year: both years up to and including that month. "
+        "--period", "-p", help="Month YYYY-MM (or 1–12) of the later year: both years up to and including that month. "
         "[default: the whole years, or the later year's last booked month while it is being booked]")] = None,
     costs_negative: CostsNegativeOpt = False,
     columns: ColumnsOpt = None,
@@ -131,6 +133,7 @@ def compare(
     from kfollow.engine.operations import compare as compare_of
 
     store = load(budgets, ledger=by_account(by, konto, kostnadsslag))
+    period = month_period(period, year, latest_year(store))
     report = compare_of(store, base_year, year, by, forvaltning, period, sort.value, unit.value, costs_negative,
                         stab, verksamhet, konto, kostnadsslag)
     emit(report, fmt, decimals, output, store=store, columns=columns, exact=exact)
@@ -224,6 +227,7 @@ def check(
     limit = parse_limits(require_comment_over, unit.value, "--require-comment-over") if require_comment_over else None
     directory = str(budgets or default_directory())
     protect(output, directory, [])
+    period = month_period(period, None, lambda: latest_file_year(directory))
     report, broken = check_of(directory, period=period, comment_limit=limit, by=by, unit=unit.value)
     for message in report.messages:  # (a .yaml of the folder that is not a year file)
         note(message)
