@@ -695,20 +695,23 @@ def _tabled(budgets: Store, ar: int, art: str) -> set[str]:
 
 
 def year_warnings(budgets: Store, years: list[int], month: int | None = None, by_month: bool = False,
-                  fids=None, rows: tuple[str, list[str]] | None = None) -> tuple[str, ...]:
+                  fids=None, rows: tuple[str, list[str]] | None = None, noted: tuple[int, ...] = ()) -> tuple[str, ...]:
     """One line per year of `years` whose views do not reconcile or whose rows are booked short,
     naming the rows, and one per gap the fact tables leave in the budget's months or in `month`'s
     utfall (`coverage_findings`): what `deviation`, `compare` and `months` print on stderr. `by_month`:
     the caller shows every month to date (`months`), so a row without them is said whatever `month`.
     `fids`: the förvaltningar shown, when not all (a förvaltning booked for the year only is said of those);
-    `rows`: (view, keys) of a selection (--stab, --verksamhet): what is said of a row is said of those only."""
+    `rows`: (view, keys) of a selection (--stab, --verksamhet): what is said of a row is said of those only.
+    `noted`: years whose rows given for the whole year only the caller's table notes (an earlier year beside the one
+    followed): not warned of here."""
     out = []
     for ar in years:
         if ar not in budgets.years:
             continue
         gaps = coverage_findings(budgets, month, [ar], one_sided=False)  # (one-sided rows show in the table)
         info = budgets.years[ar]
-        if by_month or (month is not None and month < 12):  # their year to date is unknown: – in the table, and its sums
+        if (by_month or (month is not None and month < 12)) and ar not in noted:
+            # their year to date is unknown: – in the table, and its sums
             out += year_only_warnings(budgets, ar, month, fids)
             out += year_only_row_warnings(budgets, ar, fids, rows)
         for fid in _without_utfall(budgets, ar):  # – in the table, and so are the Summa and every andel
@@ -937,20 +940,32 @@ def year_only_warnings(budgets: Store, ar: int, month: int | None, fids=None) ->
     """A line per förvaltning (of `fids`, when given: those shown) whose rows give `ar`'s utfall for
     the whole year only while another förvaltning of the year books per month: up to `month` (or any
     month) its utfall, and the sums with it, are unknown (–)."""
-    if ar not in budgets.years:
-        return ()
-    info = budgets.years[ar]
-    per = (budgets.amounts.filter(pl.col("ar") == ar).group_by("forvaltning")
-           .agg(booked=pl.col("manader").is_not_null().any(), given=pl.col("utfall").is_not_null().any()))
-    if not per["booked"].any():
-        return ()
+    info = budgets.years.get(ar)
     upto = f"up to {ar}-{month:02d}" if month is not None and month < 12 else "per month"
     return tuple(
         f"warning: {info.fil}:{info.forvaltningar[fid].line}: förvaltning {fid} gives utfall {ar} for the whole year "
         f"only, while other förvaltningar book per month: its utfall {upto}, and the sums with it, are unknown (–); "
-        "write its utfall per month"
-        for fid in sorted(per.filter(pl.col("given") & ~pl.col("booked"))["forvaltning"].to_list())
-        if fids is None or fid in fids)
+        "write its utfall per month" for fid in year_only_forvaltningar(budgets, ar, fids))
+
+
+def year_only_forvaltningar(budgets: Store, ar: int, fids=None) -> list[str]:
+    """The förvaltningar (of `fids`, when given) whose rows give `ar`'s utfall for the whole year only while another
+    förvaltning of the year books per month: their utfall of any month, and the sums with it, are unknown."""
+    if ar not in budgets.years:
+        return []
+    per = (budgets.amounts.filter(pl.col("ar") == ar).group_by("forvaltning")
+           .agg(booked=pl.col("manader").is_not_null().any(), given=pl.col("utfall").is_not_null().any()))
+    if not per["booked"].any():
+        return []
+    return [fid for fid in sorted(per.filter(pl.col("given") & ~pl.col("booked"))["forvaltning"].to_list())
+            if fids is None or fid in fids]
+
+
+def year_only_rows(budgets: Store, ar: int, fids=None, rows: tuple[str, list[str]] | None = None) -> list[dict]:
+    """The stab and verksamhet rows (of förvaltningar `fids` and the selection `rows`, when given) that give `ar`'s
+    utfall for the whole year only while the förvaltning's other rows of the view book per month."""
+    return [r for r in _year_only_rows(budgets, ar) if (fids is None or r["forvaltning"] in fids)
+            and _shown(rows, r["vy"], r["nyckel"])]
 
 
 def _shown(rows: tuple[str, list[str]] | None, vy: str, nyckel: str) -> bool:
@@ -964,9 +979,7 @@ def year_only_row_warnings(budgets: Store, ar: int, fids=None, rows: tuple[str, 
     per month: its year to date, and the sums with it, are unknown (–)."""
     return [f"warning: {r['fil']}:{r['rad']}: {r['vy']} {r['nyckel']} of {r['forvaltning']} gives utfall for the "
             f"whole year while the förvaltning's other {r['vy']} rows book per month: its year-to-date utfall, and the "
-            "sums with it, are unknown (–); write its utfall per month"
-            for r in _year_only_rows(budgets, ar) if (fids is None or r["forvaltning"] in fids)
-            and _shown(rows, r["vy"], r["nyckel"])]
+            "sums with it, are unknown (–); write its utfall per month" for r in year_only_rows(budgets, ar, fids, rows)]
 
 
 def _year_only_rows(budgets: Store, ar: int) -> list[dict]:

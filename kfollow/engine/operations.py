@@ -22,7 +22,7 @@ from kfollow.store import Store, did_you_mean
 from kfollow.options import BudgetMode, By
 from kfollow.engine.periods import budget_at, last_month_booked, last_month_complete, resolve, year_to_date_by_month
 from kfollow.engine import selection
-from kfollow.engine.consistency import (_place, _shown, _times, profile_gaps, year_only_row_warnings, year_only_warnings,
+from kfollow.engine.consistency import (_place, _shown, _times, profile_gaps, year_only_forvaltningar, year_only_rows,
                                         year_warnings)
 from kfollow.engine import present
 from kfollow.engine.present import as_report
@@ -423,6 +423,27 @@ def _absent_rows(store: Store, year: int, other: int, fids: list[str], view: str
     there = store.amounts.filter((pl.col("ar") == other) & chosen).select("forvaltning", "nyckel")
     return (store.amounts.filter((pl.col("ar") == year) & chosen).join(there, on=["forvaltning", "nyckel"], how="anti")
             .sort("forvaltning", "ordning")["namn"].to_list())
+
+
+def _year_only_note(store: Store, ar: int, fids: list[str], rows: tuple[str, list[str]] | None, column: str,
+                    header: str, left_out: bool = False) -> tuple:
+    """The note on the column of `ar`'s utfall (an earlier year's, headed `header`) where a förvaltning of `fids`, or a
+    row of the selection `rows`, gives it for the whole year only while others book per month: its months, and the
+    sums with it, are – (`left_out`: the column, all –, is left out for people)."""
+    whole = year_only_forvaltningar(store, ar, fids)
+    named = [f"{r['namn'] or r['nyckel']} ({r['forvaltning']})" for r in year_only_rows(store, ar, fids, rows)
+             if r["forvaltning"] not in whole]
+    if not whole and not named:
+        return ()
+    listed = [*whole, *named[:5]]
+    who = ", ".join(listed) + (f" och {len(named) - 5} till" if len(named) > 5 else "")
+    one = len(whole) + len(named) == 1
+    rest = "inte per månad" if whole else "medan förvaltningens andra rader bokas per månad"
+    if left_out:
+        why = f"filen för {ar} ger utfallet för {who} för helåret, {rest}."
+        return (LeftOutNote(f"{header} visas inte: {why}", column), ColumnCaveat(f"{header} är –: {why}", column))
+    return (ColumnCaveat(f"{header} är – för {who} och för summorna med {'den' if one else 'dem'}: filen för {ar} ger "
+                         f"{'dess' if one else 'deras'} utfall för helåret, {rest}.", column),)
 
 
 def _absent_rows_note(store: Store, year: int, other: int, fids: list[str], view: str, keys: list[str] | None,
@@ -1326,9 +1347,6 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     if p.month is not None and p.month < 12 and p.year - 1 in store.years and last_month_booked(store, p.year - 1) is None:
         messages += (f"utfall {p.year - 1} is given for the whole year only, so the same months of {p.year - 1} "
                      "are not known",)
-    elif p.month is not None and p.month < 12 and f"utfall_{p.year - 1}" in frame.columns:
-        messages += year_only_warnings(store, p.year - 1, p.month, chosen)
-        messages += tuple(year_only_row_warnings(store, p.year - 1, chosen, selection_rows))
     when = f"{p.text} (ack.)" if p.month else str(p.year)
     only = cuts.filter_text(flt, store.year(p.year).kostnadsslag)
     jmf = selection.against_month(against, p.year)
@@ -1427,6 +1445,11 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         shown_as = headers.get(earlier, f"Utfall {p.year - 1}")
         notes += (LeftOutNote(f"{shown_as} visas inte: {why}", earlier),
                   ColumnNote(f"{shown_as} är –: {why}", earlier))
+    elif p.month is not None and p.month < 12 and earlier in frame.columns:
+        # the year before, closed, with a förvaltning or row given for the whole year: a note on its column, not a
+        # warning of every command (8 times in one month-end run; found by a new user, h96)
+        notes += _year_only_note(store, p.year - 1, chosen, selection_rows, earlier,
+                                 headers.get(earlier, f"Utfall {p.year - 1}"))
     if (staber or verksamheter) and top is None and earlier in frame.columns and earlier not in unforecast:
         notes += _absent_rows_note(store, p.year, p.year - 1, chosen, "verksamhet" if verksamheter else "stab",
                                    verksamheter or staber, earlier, headers.get(earlier, f"Utfall {p.year - 1}"))
@@ -1567,6 +1590,12 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
     if not (cut.part or flt or staber or verksamheter) and base_year != p.year:
         for y, other in ((base_year, p.year), (p.year, base_year)):
             notes += _without_view_note(store, y, other, cut.view, frame, f"utfall_{y}")
+    earlier = f"utfall_{base_year}"
+    if p.month is not None and p.month < 12 and earlier in frame.columns and frame[earlier].null_count() < frame.height:
+        # the earlier year, closed, with a förvaltning or row given for the whole year: a note, not a warning
+        notes += _year_only_note(store, base_year, frame["forvaltning"].drop_nulls().unique().to_list(),
+                                 ("verksamhet", verksamheter) if verksamheter else ("stab", staber) if staber else None,
+                                 earlier, store.years[p.year].rubriker.get(earlier, f"Utfall {base_year}"))
     if costs_negative:
         frame = present.costs_negative(frame)
     return as_report(frame, store.years[p.year].rubriker, store=store, costs_negative=costs_negative,
@@ -1574,7 +1603,8 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
                      f"{' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{cuts.filter_text(flt, store.year(year).kostnadsslag)}", unit=unit,
                      period=p.text, messages=p.messages + year_warnings(
                          store, sorted({base_year, p.year}), p.month, fids=set(frame["forvaltning"].drop_nulls().to_list()),
-                         rows=("verksamhet", verksamheter) if verksamheter else ("stab", staber) if staber else None),
+                         rows=("verksamhet", verksamheter) if verksamheter else ("stab", staber) if staber else None,
+                         noted=(base_year,) if base_year < p.year else ()),
                      notes=notes)
 
 
@@ -1630,7 +1660,7 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
     messages = year_warnings(store, [year], period, by_month=True, fids=shown,
                              rows=("verksamhet", verksamheter) if verksamheter else ("stab", staber) if staber else None)
     if prev in frame.columns and not flt:  # the previous year's months: unknown where a förvaltning has only its year
-        messages += year_only_warnings(store, year - 1, None, held)
+        notes += _year_only_note(store, year - 1, held, None, prev, f"Utfall {year - 1}", left_out=empty)
     return as_report(frame, store.years[year].rubriker, store=store, costs_negative=costs_negative,
                      title=f"Månad för månad {year}, {which}", unit=unit,
                      messages=messages, notes=notes,
