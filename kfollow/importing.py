@@ -209,7 +209,7 @@ def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str 
         messages += [f"warning: {line}" for line in ledger.month_gaps(
             shown(str(path)), ledgers["utfall"].frame, label,
             ledger.year_psaldo(export, chosen) if source == "trans" else None,
-            tables["utfall"].facts["forvaltning"].n_unique() > 1)]
+            tables["utfall"].facts["forvaltning"].n_unique() > 1, _paid(tables["utfall"], rules))]
     origin = ", ".join(x for x in (export.program, f"#GEN {export.generated}" if export.generated else None,
                                    export.company) if x)
     names = _names(tables, export.accounts)
@@ -272,7 +272,8 @@ def import_csv(path: Path | str, mapping: Path | str | LedgerMapping, year: int 
     tables = _map({kind: rows}, rules, unmapped_empty, messages, budgets)
     if not budget:  # (a budget may be given for a few months by design)
         messages += [f"warning: {line}" for line in ledger.month_gaps(
-            shown(str(path)), rows.frame, "", several=tables[kind].facts["forvaltning"].n_unique() > 1)]
+            shown(str(path)), rows.frame, "", several=tables[kind].facts["forvaltning"].n_unique() > 1,
+            paid=_paid(tables[kind], rules))]
     return Import(
         export=rows.name,
         origin=Origin(Path(path).name, "CSV", None, None, export.encoding, mapping_name, rules.kostnadsslag,
@@ -282,6 +283,18 @@ def import_csv(path: Path | str, mapping: Path | str | LedgerMapping, year: int 
         read={kind: _read("all rows" if year is None else str(year), tables[kind])},
         check=None, messages=tuple(messages + _table_notes(tables) + _accruals(tables)), command=command,
     )
+
+
+def _paid(table: ledger.Imported, rules: LedgerMapping) -> frozenset[str]:
+    """The months (YYYY-MM) in which `table` books personalkostnader: its accounts of kostnadsslag `personal`, the
+    mapping's where it defines kostnadsslag, else the default (class 5), as `check` groups them by the year's."""
+    from kfollow.sources.kostnadsslag import account_group
+    from kfollow.store import DEFAULT_KOSTNADSSLAG
+
+    groups = rules.kostnadsslag or DEFAULT_KOSTNADSSLAG
+    facts = table.facts.filter(pl.col("belopp") != 0)
+    personal = [k for k in facts["konto"].unique().to_list() if account_group(k, groups) == "personal"]
+    return frozenset(facts.filter(pl.col("konto").is_in(personal))["period"].unique().to_list())
 
 
 def _names(tables: dict[str, ledger.Imported], accounts: dict[str, str]) -> tuple[tuple[str, str], ...]:

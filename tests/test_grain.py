@@ -677,9 +677,10 @@ def test_utfall_tables_that_begin_after_january_are_warned_of(run, tmp_path):
     assert "SERV: utfallstabellerna har inga bokningar i 2024-01, 2024-02" in check.stdout
     shown = run("deviation", "--budgets", d, "--period", "2024-02")
     assert shown.exit_code == 0 and said in shown.stderr, shown.stderr
-    d = _example_without(tmp_path / "feb", "utfall-2024.csv", lambda x: x.startswith("2024-02,KSF,"))
+    # (SERV's: KSF's month lost between months with personalkostnader is an error, test_a_month_lost_between_payrolls…)
+    d = _example_without(tmp_path / "feb", "utfall-2024.csv", lambda x: x.startswith("2024-02,SERV,"))
     checked = run("check", "--budgets", d).stdout  # January is there: no late start, but a month lost between
-    assert "först från" not in checked and "KSF: utfallstabellerna har inga bokningar i 2024-02, men i månaderna " \
+    assert "först från" not in checked and "SERV: utfallstabellerna har inga bokningar i 2024-02, men i månaderna " \
         "före och efter" in checked
 
 
@@ -1641,15 +1642,16 @@ def test_a_notes_kostnadsslag_are_checked_as_a_mappings_are(run, tmp_path, group
 
 
 @pytest.mark.parametrize("table, kod, lost", [("budget-2024.csv", "budget_manad_saknas", ("2024-05,",)),
-                                              ("utfall-2024.csv", "utfall_manad_saknas", ("2024-05,KSF,",))])
+                                              ("utfall-2024.csv", "utfall_manad_saknas", ("2024-05,SERV,",))])
 def test_a_month_lost_in_the_middle_of_a_table_is_a_check_warning(run, tmp_path, table, kod, lost):
     """Found in review: a budget (or utfall) table without May, with the months before and after it,
     gave `check` nothing to say, and the year to date counted May as 0 (a false överskott or underskott).
-    (A förvaltning's May lost from an utfall table that others book May in; a whole table's: the test below.)"""
+    (A förvaltning's May lost from an utfall table that others book May in; a whole table's: the test below. SERV
+    books no personalkostnader: a month lost between months that have them is an error, tested further below.)"""
     d = _example_without(tmp_path, table, lambda x: x.startswith(lost))
     result = run("check", "--budgets", d, "--format", "csv")
     found = [r for r in csv_rows(result.stdout) if r["kod"] == kod]
-    assert {r["meddelande"].split(":")[0] for r in found} == ({"KSF", "SERV"} if table.startswith("budget") else {"KSF"}), \
+    assert {r["meddelande"].split(":")[0] for r in found} == ({"KSF", "SERV"} if table.startswith("budget") else {"SERV"}), \
         result.stdout
     assert all("2024-05" in r["meddelande"] and "före och efter" in r["meddelande"] for r in found)
     assert result.exit_code == 0, result.stdout
@@ -1698,12 +1700,13 @@ def test_a_month_lost_from_a_table_listed_under_utfall_fil_is_said_at_its_entry(
 
 def test_a_month_lost_from_an_utfall_table_of_one_forvaltning_stays_a_warning(run, tmp_path):
     """The error above is of a table of two förvaltningar or more: a table of one, whose gap may be a förvaltning
-    booked now and then (a valnämnd), keeps the förvaltning's warning, and check exits 0."""
+    booked now and then (a valnämnd), keeps the förvaltning's warning, and check exits 0 (SERV, which books no
+    personalkostnader: a month lost between months with personalkostnader is an error, the test below)."""
     d = _example_without(tmp_path, "utfall-2024.csv", lambda x: False)
     lines = (d / "utfall-2024.csv").read_text(encoding="utf-8").splitlines(keepends=True)
-    (d / "utfall-ksf.csv").write_text("".join(lines[:1] + [x for x in lines[1:] if x[8:12] == "KSF," and
-                                                          not x.startswith("2024-05,")]), encoding="utf-8")
-    (d / "utfall-serv.csv").write_text("".join(lines[:1] + [x for x in lines[1:] if x[8:13] == "SERV,"]), encoding="utf-8")
+    (d / "utfall-ksf.csv").write_text("".join(lines[:1] + [x for x in lines[1:] if x[8:12] == "KSF,"]), encoding="utf-8")
+    (d / "utfall-serv.csv").write_text("".join(lines[:1] + [x for x in lines[1:] if x[8:13] == "SERV," and
+                                                           not x.startswith("2024-05,")]), encoding="utf-8")
     year = d / "2024.yaml"
     year.write_text(year.read_text(encoding="utf-8").replace("utfall_fil: utfall-2024.csv",
                                                              "utfall_fil: [utfall-ksf.csv, utfall-serv.csv]"), encoding="utf-8")
@@ -1711,20 +1714,100 @@ def test_a_month_lost_from_an_utfall_table_of_one_forvaltning_stays_a_warning(ru
     assert result.exit_code == 0, result.stdout
     found = [(r["kod"], r["niva"], r["meddelande"].split(":")[0]) for r in csv_rows(result.stdout)
              if "2024-05" in r["meddelande"] and "bokningar" in r["meddelande"]]
-    assert found == [("utfall_manad_saknas", "varning", "KSF")], result.stdout
+    assert found == [("utfall_manad_saknas", "varning", "SERV")], result.stdout
+
+
+def _soc_year(tmp_path: Path, months: dict[str, list[int]], kostnadsslag: str = "") -> Path:
+    """A year 2025 of SOC (Hemtjänst norr, a payroll, avgifter and lokaler each month) and VAL (a valnämnd booking
+    lokaler only), one utfall table of the förvaltningar's `months` and a budget table of the year, in kr."""
+    d = tmp_path / "b"
+    d.mkdir(parents=True)
+    (d / "2025.yaml").write_text(
+        "ar: 2025\norganisation: Testkommun\nenhet: tkr\nutfall_fil: utfall-2025.csv\nbudget_fil: budget-2025.csv\n"
+        f"{kostnadsslag}forvaltningar:\n  SOC:\n    namn: Socialförvaltningen\n    staber:\n      HTN: {{namn: Hemtjänst norr}}\n"
+        "  VAL:\n    namn: Valnämnden\n    staber:\n      VN: {namn: Valnämnd}\n", encoding="utf-8")
+    rows = {"SOC": [("HTN", "3010", "intakt", -500000), ("HTN", "5010", "kostnad", 4000000),
+                    ("HTN", "6110", "kostnad", 600000)], "VAL": [("VN", "6410", "kostnad", 20000)]}
+    head = "period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
+    (d / "utfall-2025.csv").write_text(head + "".join(
+        f"2025-{m:02d},{fid},{stab},,{konto},{slag},{belopp}.00\n" for fid, booked in months.items() for m in booked
+        for stab, konto, slag, belopp in rows[fid]), encoding="utf-8")
+    (d / "budget-2025.csv").write_text(head + "".join(
+        f"2025,{fid},{stab},,{konto},{slag},{belopp * 12}.00\n" for fid in months for stab, konto, slag, belopp in rows[fid]),
+        encoding="utf-8")
+    return d
+
+
+def test_a_month_lost_between_payrolls_is_a_check_error_in_a_table_of_one_forvaltning(run, tmp_path):
+    """Found by a förvaltning controller closing tertial 2 from her ERP's CSV export (h96): July left out of SOC's
+    export, a table of SOC alone, was a warning ('SOC: utfallstabellerna har inga bokningar i 2025-07, men i månaderna
+    före och efter; saknas de i exporten?') and check exit 0, so her close published a 31,3 mnkr överskott where the
+    figure was a 19,5 mnkr underskott. A förvaltning's export is a table of one förvaltning, so the table's error never
+    held for her. A month without a booking between months with personalkostnader is lost from the export (a payroll
+    runs every month): an error, said by deviation, months and report on stderr too."""
+    d = _soc_year(tmp_path, {"SOC": [1, 2, 3, 4, 5, 6, 8]})
+    said = ("SOC: utfallstabellerna har inga bokningar i 2025-07, men personalkostnader (konto 5) i 2025-06 och 2025-08; "
+            "lön betalas varje månad, så månaden saknas i exporten och ackumulerat utfall räknar den som 0: exportera "
+            "året igen med den månaden och importera det (kfollow import)")
+    result = run("check", "--budgets", d, "--format", "csv")
+    assert result.exit_code == 1, result.stdout
+    found = [r for r in csv_rows(result.stdout) if "2025-07" in r["meddelande"]]
+    assert [(r["kod"], r["niva"], r["rad"], r["meddelande"]) for r in found] == [
+        ("utfall_manad_saknas_lon", "fel", "7", said)], result.stdout
+    assert "1 error(s)" in result.stderr
+    for command in (["deviation", "--period", "2025-08"], ["months"], ["report", "-o", tmp_path / "r.md"]):
+        shown = run(*command, "--budgets", d)
+        assert shown.exit_code == 0, shown.stderr
+        assert f"warning: {d / '2025.yaml'}:7: {said} (an error for kfollow check)" in shown.stderr.splitlines(), \
+            (command, shown.stderr)
+    # July's table left out of utfall_fil, of a table a month: the advice says so
+    lines = (d / "utfall-2025.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    for m in (1, 2, 3, 4, 5, 6, 8):
+        (d / f"utfall-{m:02d}.csv").write_text("".join(lines[:1] + [x for x in lines[1:] if x.startswith(f"2025-{m:02d},")]),
+                                               encoding="utf-8")
+    year = d / "2025.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace(
+        "utfall_fil: utfall-2025.csv", "utfall_fil: [" + ", ".join(f"utfall-{m:02d}.csv" for m in (1, 2, 3, 4, 5, 6, 8)) + "]"),
+        encoding="utf-8")
+    monthly = run("check", "--budgets", d)
+    assert monthly.exit_code == 1 and monthly.stdout.endswith(
+        "räknar den som 0: exportera månaden, importera den (kfollow import) och ta med dess tabell i utfall_fil\n"), \
+        monthly.stdout
+
+
+def test_a_month_lost_between_payrolls_is_an_error_in_a_table_of_several_and_said_once(run, tmp_path):
+    """The payroll rule holds for a förvaltning of a table of several too (SOC's July lost, VAL booked in it); a
+    valnämnd booking now and then, without personalkostnader, keeps the warning (VAL's April); July lost from the
+    whole table is the table's error alone; personalkostnader are the year's kostnadsslag personal, as the cuts
+    group them (a kommun whose personal is 51 only: SOC's 5010 is none of it, and July stays a warning)."""
+    d = _soc_year(tmp_path / "one", {"SOC": [1, 2, 3, 4, 5, 6, 8], "VAL": [1, 2, 3, 5, 6, 7, 8]})
+    result = run("check", "--budgets", d, "--format", "csv")
+    assert result.exit_code == 1, result.stdout
+    assert [(r["kod"], r["niva"], r["meddelande"][:51]) for r in csv_rows(result.stdout) if "bokningar" in r["meddelande"]] \
+        == [("utfall_manad_saknas_lon", "fel", "SOC: utfallstabellerna har inga bokningar i 2025-07"),
+            ("utfall_manad_saknas", "varning", "VAL: utfallstabellerna har inga bokningar i 2025-04")], result.stdout
+    d = _soc_year(tmp_path / "whole", {"SOC": [1, 2, 3, 4, 5, 6, 8], "VAL": [1, 2, 3, 4, 5, 6, 8]})
+    rows = csv_rows(run("check", "--budgets", d, "--format", "csv").stdout)
+    assert [(r["kod"], r["niva"]) for r in rows if "2025-07" in r["meddelande"]] == [("utfall_tabell_manad_saknas", "fel")]
+    d = _soc_year(tmp_path / "slag", {"SOC": [1, 2, 3, 4, 5, 6, 8]}, kostnadsslag=(
+        "kostnadsslag:\n  personal: {namn: Personalkostnader, konton: [\"51\"]}\n"
+        "  ovriga: {namn: Övrigt, konton: [\"3\", \"4\", \"50\", \"6\", \"7\"]}\n"))
+    result = run("check", "--budgets", d, "--format", "csv")
+    assert [(r["kod"], r["niva"]) for r in csv_rows(result.stdout) if "2025-07" in r["meddelande"]] \
+        == [("utfall_manad_saknas", "varning")], result.stdout
 
 
 def test_a_month_lost_between_the_first_two_booked_months_is_warned_of_at_the_march_close(run, tmp_path):
     """Utfall is booked every month: at the March close, January and March booked and February without a
     booking is a month lost from the export, as it is with April booked too (it needed three booked
     months; found in review). The budget keeps its rule: a table of two months may be so by design."""
-    d = _example_without(tmp_path, "utfall-2024.csv", lambda x: not x.startswith(("2024-01,", "2024-03,", "2024-02,SERV,")))
+    d = _example_without(tmp_path, "utfall-2024.csv", lambda x: not x.startswith(("2024-01,", "2024-03,", "2024-02,KSF,")))
     result = run("check", "--budgets", d, "--format", "csv")
     found = [r for r in csv_rows(result.stdout) if r["kod"] == "utfall_manad_saknas"]
-    assert {r["meddelande"].split(":")[0] for r in found} == {"KSF"}, result.stdout
+    assert {r["meddelande"].split(":")[0] for r in found} == {"SERV"}, result.stdout
     assert all("inga bokningar i 2024-02, men i månaderna före och efter" in r["meddelande"] for r in found)
     shown = run("deviation", "--budgets", d)
-    assert shown.exit_code == 0 and "KSF: utfallstabellerna har inga bokningar i 2024-02" in shown.stderr
+    assert shown.exit_code == 0 and "SERV: utfallstabellerna har inga bokningar i 2024-02" in shown.stderr
     # February lost from the whole table (SERV's too): the table's error, by the same two-month rule
     d = _example_without(tmp_path / "whole", "utfall-2024.csv", lambda x: not x.startswith(("2024-01,", "2024-03,")))
     rows = csv_rows(run("check", "--budgets", d, "--format", "csv").stdout)

@@ -822,6 +822,23 @@ def csv_facts(tmp_path: Path, body: str, mapping: str = CSV_MAPPING, out: str = 
     return keyed(facts_of(tmp_path / out))
 
 
+def test_a_month_lost_from_a_csv_export_of_one_forvaltning_with_a_payroll_is_one_check_refuses(tmp_path: Path):
+    """A förvaltning's export (one förvaltning) without July between months with personalkostnader: check refuses it
+    now (utfall_manad_saknas_lon), and the import said '(kfollow check warns of it)' (found by a new user, h96)."""
+    months = ["202501", "202502", "202503", "202505"]
+    body = "Period;Konto;Ansvar;Verksamhet;Belopp\r\n" + "".join(
+        f"{m};5010;1100;100;1000,00\r\n{m};3010;1100;100;-200,00\r\n" for m in months)
+    result = csv_import(tmp_path, body)
+    assert result.exit_code == 0, result.stderr
+    assert f"warning: {tmp_path / 'erp.csv'}: the export has no row in 2025-04, between its first and last month " \
+        "(2025-01 – 2025-05): the table has no utfall for that month, and every year-to-date figure counts it as 0; " \
+        "export the year again with that month (kfollow check refuses it: the table has personalkostnader before " \
+        "and after)\n" in result.stderr, result.stderr
+    # without personalkostnader around it (a valnämnd booking now and then), check warns
+    result = csv_import(tmp_path, body.replace("5010", "4010"))
+    assert "export the year again with that month (kfollow check warns of it)\n" in result.stderr, result.stderr
+
+
 def test_erp_csv_swedish_amounts_and_both_period_forms(tmp_path: Path):
     body = ("Period;Konto;Ansvar;Verksamhet;Text;Belopp\r\n"
             "202401;4010;1100;100;Inköp;1 234,50\r\n"

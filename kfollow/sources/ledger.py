@@ -1139,17 +1139,20 @@ def missing_months(periods: list[str]) -> list[str]:
 
 
 def month_gaps(name: str, rows: pl.DataFrame, label: str, balances: pl.DataFrame | None = None,
-               several: bool = True) -> list[str]:
+               several: bool = True, paid: frozenset[str] = frozenset()) -> list[str]:
     """A warning where the utfall `rows` of an export (every row read, ignored accounts too; `label` names them)
     have no row at all in a month between their first and last month: a kommun books every month (salaries), so
     the month is missing from the export, and every year-to-date figure would count it as 0 (found by an
     ekonomichef closing the year: May left out of a copy of the export gave an 11-month table, a summary that
     said so in passing, and a deviation of 33,7 mnkr that does not exist). `balances`: the file's #PSALDO rows
     of the year, which may have the month (the control against them then lists it); `several`: the table is of
-    several förvaltningar, so that `check` refuses it (of one, it warns: a förvaltning may book now and then)."""
+    several förvaltningar, so that `check` refuses it (of one, it warns: a förvaltning may book now and then);
+    `paid`: the months the table has personalkostnader in, so that `check` refuses a month between two of them
+    (a payroll runs every month) in a table of one förvaltning too."""
     missing = missing_months(rows["period"].unique().to_list()) if not rows.is_empty() else []
     if not missing:
         return []
+    payroll = not several and any(any(p < m for p in paid) and any(p > m for p in paid) for m in missing)
     first, last = rows["period"].min(), rows["period"].max()
     listed = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
     one = len(missing) == 1
@@ -1162,7 +1165,9 @@ def month_gaps(name: str, rows: pl.DataFrame, label: str, balances: pl.DataFrame
             f"last month ({first} – {last}): the table has no utfall for {'that month' if one else 'those months'}, "
             f"and every year-to-date figure counts {'it' if one else 'them'} as 0; export the year again with "
             f"{'that month' if one else 'those months'} (kfollow check "
-            f"{'refuses an utfall table without a month' if several else 'warns of it'})"]
+            + ("refuses an utfall table without a month" if several else
+               f"refuses {'it' if one else 'them'}: the table has personalkostnader before and after" if payroll
+               else "warns of it") + ")"]
 
 
 UNDECLARED_LISTED = 5  # the codes a warning of codes outside the export's registers lists at most
