@@ -210,6 +210,8 @@ def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str 
             shown(str(path)), ledgers["utfall"].frame, label,
             ledger.year_psaldo(export, chosen) if source == "trans" else None,
             tables["utfall"].facts["forvaltning"].n_unique() > 1, _paid(tables["utfall"], rules))]
+    for kind, table in tables.items():  # (income as positive numbers: found by a new user)
+        messages += [f"warning: {_prefix(kind, tables)}{line}" for line in ledger.sign_doubts(shown(str(path)), table.facts)]
     origin = ", ".join(x for x in (export.program, f"#GEN {export.generated}" if export.generated else None,
                                    export.company) if x)
     names = _names(tables, export.accounts)
@@ -270,6 +272,8 @@ def import_csv(path: Path | str, mapping: Path | str | LedgerMapping, year: int 
     kind = "budget" if budget else "utfall"
     messages: list[str] = [f"warning: {warning}" for warning in export.warnings]
     tables = _map({kind: rows}, rules, unmapped_empty, messages, budgets)
+    messages += [f"warning: {line}" for line in ledger.sign_doubts(  # (income as positive numbers: found by a new user)
+        shown(str(path)), tables[kind].facts, rules.kolumner is not None and rules.kolumner.debet is not None)]
     if not budget:  # (a budget may be given for a few months by design)
         messages += [f"warning: {line}" for line in ledger.month_gaps(
             shown(str(path)), rows.frame, "", several=tables[kind].facts["forvaltning"].n_unique() > 1,

@@ -839,6 +839,62 @@ def test_a_month_lost_from_a_csv_export_of_one_forvaltning_with_a_payroll_is_one
     assert "export the year again with that month (kfollow check warns of it)\n" in result.stderr, result.stderr
 
 
+def test_a_table_with_income_as_positive_numbers_is_warned_of_at_the_import(tmp_path: Path):
+    """Found by a new user (h96): a budget export with class 3's signs flipped (income positive, a budget report's
+    way) imported without a word, check gave only a warning, and deviation showed SOC's budget to date as 728 966 tkr
+    where it is 406 667. The import says it, naming the sums, for the table or for a förvaltning of it."""
+    body = "Period;Konto;Ansvar;Verksamhet;Belopp\r\n2025;5010;1100;100;1200000,00\r\n2025;3010;1100;100;240000,00\r\n"
+
+    def budget_import(text: str):
+        (tmp_path / "map.yaml").write_text(CSV_MAPPING, encoding="utf-8")
+        (tmp_path / "erp.csv").write_text(text, encoding="utf-8")
+        return run("import", "csv", tmp_path / "erp.csv", "-m", tmp_path / "map.yaml", "--budget-out", tmp_path / "b.csv")
+
+    result = budget_import(body)
+    assert result.exit_code == 0, result.stderr
+    assert f"warning: {tmp_path / 'erp.csv'}: the table's intäkter (slag intakt) sum to 240 000,00 kr and its kostnader " \
+        "to 1 200 000,00 kr; in a ledger income is negative (credit), so income is given as positive numbers and every " \
+        "nettokostnad would add it instead of taking it off: check the export's sign convention (a report may give " \
+        "income as positive numbers) and export it again signed as the ledger is\n" in result.stderr, result.stderr
+    signed = budget_import(body.replace(";240000", ";-240000"))
+    assert "sign" not in signed.stderr, signed.stderr
+    # costs negative too, through debet and kredit named the other way round
+    pair = CSV_MAPPING.replace("  belopp: Belopp\n", "  debet: Kredit\n  kredit: Debet\n")
+    result = csv_import(tmp_path, "Period;Konto;Ansvar;Verksamhet;Debet;Kredit\r\n2025-01;5010;1100;100;1000,00;\r\n"
+                        "2025-01;3010;1100;100;;200,00\r\n", pair)
+    assert result.exit_code == 0, result.stderr
+    assert "the table's intäkter (slag intakt) sum to 200,00 kr and its kostnader to -1 000,00 kr; in a ledger income " \
+        "is negative (credit) and a cost positive (debit), so the signs are reversed and every nettokostnad would have " \
+        "the opposite sign: check the export's sign convention (a report may give income as positive numbers) and " \
+        "export it again signed as the ledger is, or whether the mapping's kolumner debet and kredit name each " \
+        "other's column\n" in result.stderr, result.stderr
+    # a förvaltning of a table of several
+    several = CSV_MAPPING.replace("forvaltning: ADM\n", "forvaltning:\n  kolumn: Forv\n  objekt: {KSF: KSF, SOC: SOC}\n")
+    result = csv_import(tmp_path, "Period;Forv;Konto;Ansvar;Verksamhet;Belopp\r\n"
+                        "2025-01;KSF;5010;1100;100;5000000,00\r\n2025-01;KSF;3010;1100;100;-4000000,00\r\n"
+                        "2025-01;SOC;5010;1100;100;1000,00\r\n2025-01;SOC;3010;1100;100;200,00\r\n", several)
+    assert result.exit_code == 0, result.stderr
+    assert f"warning: {tmp_path / 'erp.csv'}: förvaltning SOC's intäkter (slag intakt) sum to 200,00 kr and its " \
+        "kostnader to 1 000,00 kr; in a ledger income is negative" in result.stderr, result.stderr
+    assert "KSF's" not in result.stderr and "the table's" not in result.stderr
+
+
+def test_a_sie_budget_with_income_as_positive_numbers_is_warned_of_at_the_import(tmp_path: Path):
+    """The SIE import alike, of the budget (#PBUDGET) beside the utfall, which is signed as the ledger is."""
+    (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
+    sie_file(tmp_path / "export.se")
+    with open(tmp_path / "export.se", "ab") as export:
+        export.write(b"#PBUDGET 0 202401 4010 {} 2000.00\r\n#PBUDGET 0 202401 3010 {} 500.00\r\n")
+    both = run("import", "sie", tmp_path / "export.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "u.csv",
+               "--budget-out", tmp_path / "b.csv")
+    assert both.exit_code == 0, both.stderr
+    assert [line for line in both.stderr.splitlines() if "sign" in line] == [
+        f"warning: budget: {tmp_path / 'export.se'}: the table's intäkter (slag intakt) sum to 500,00 kr and its "
+        "kostnader to 2 000,00 kr; in a ledger income is negative (credit), so income is given as positive numbers and "
+        "every nettokostnad would add it instead of taking it off: check the export's sign convention (a report may "
+        "give income as positive numbers) and export it again signed as the ledger is"], both.stderr
+
+
 def test_erp_csv_swedish_amounts_and_both_period_forms(tmp_path: Path):
     body = ("Period;Konto;Ansvar;Verksamhet;Text;Belopp\r\n"
             "202401;4010;1100;100;Inköp;1 234,50\r\n"

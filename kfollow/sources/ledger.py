@@ -1170,6 +1170,44 @@ def month_gaps(name: str, rows: pl.DataFrame, label: str, balances: pl.DataFrame
                else "warns of it") + ")"]
 
 
+def sign_doubts(name: str, facts: pl.DataFrame, pair: bool = False) -> list[str]:
+    """A warning where a table's intäkter (slag intakt) sum to a positive amount in ledger sign, or its kostnader to a
+    negative one, for the whole table, else for a förvaltning of it (up to `LISTED`): an export with income as
+    positive numbers (a budget report's way) adds the income to every nettokostnad instead of taking it off (found by
+    a new user, h96: a budget export with class 3's signs flipped imported without a word, and deviation showed SOC's
+    budget to date as 728 966 tkr where it is 406 667). `pair`: the mapping reads debet and kredit columns, which may
+    be swapped."""
+    if facts.is_empty():
+        return []
+    advice = ("check the export's sign convention (a report may give income as positive numbers) and export it again "
+              "signed as the ledger is" + (", or whether the mapping's kolumner debet and kredit name each other's "
+                                           "column" if pair else ""))
+
+    def doubt(rows: pl.DataFrame, whose: str) -> str | None:
+        sums = {kind: int(rows.filter(pl.col("slag") == kind)["belopp"].cast(pl.Int128).sum()) for kind in ("kostnad", "intakt")}
+        income, costs = sums["intakt"] > 0, sums["kostnad"] < 0
+        if not (income or costs):
+            return None
+        said = (f"intäkter (slag intakt) sum to {kr(sums['intakt'])} and its kostnader to {kr(sums['kostnad'])}"
+                if income else
+                f"kostnader (slag kostnad) sum to {kr(sums['kostnad'])} and its intäkter to {kr(sums['intakt'])}")
+        why = ("income is negative (credit) and a cost positive (debit), so the signs are reversed and every "
+               "nettokostnad would have the opposite sign" if income and costs else
+               "income is negative (credit), so income is given as positive numbers and every nettokostnad would "
+               "add it instead of taking it off" if income else
+               "a cost is positive (debit), so costs are given as negative numbers and every nettokostnad would take "
+               "them off instead of adding them")
+        return f"{name}: {whose} {said}; in a ledger {why}: {advice}"
+
+    if whole := doubt(facts, "the table's"):
+        return [whole]
+    fids = sorted(facts["forvaltning"].unique().to_list())
+    if len(fids) < 2:
+        return []
+    lines = [line for fid in fids if (line := doubt(facts.filter(pl.col("forvaltning") == fid), f"förvaltning {fid}'s"))]
+    return lines[:LISTED] + ([f"{name}: and {len(lines) - LISTED} more förvaltningar so signed"] if len(lines) > LISTED else [])
+
+
 UNDECLARED_LISTED = 5  # the codes a warning of codes outside the export's registers lists at most
 
 
