@@ -283,6 +283,26 @@ def test_an_income_budget_exported_with_a_positive_sign_is_warned_of(run, tmp_pa
     assert "tecken" not in right.stdout
 
 
+def test_deviation_months_and_report_say_the_sign_warning_on_stderr(run, tmp_path):
+    """Found by a new user (h96): a budget export with income as positive numbers gave check's `tecken` warning only,
+    and deviation printed 'Socialförvaltningen 728 966 426 139 302 827 41,5' with nothing on stderr; deviation,
+    months and report say it there as they say `budget_storlek` (a förvaltning not shown is not said)."""
+    _sign_check(run, tmp_path / "f", "")
+    folder = tmp_path / "f"
+    said = (f"warning: {folder / '2024.yaml'}:7: the budget's intäkter of A have the opposite sign to its utfall's; "
+            "in a fact table income is negative (credit): did the export "
+            f"({folder / 'budget-2024.csv'}) give them with the sign reversed? (kfollow check shows the amounts)")
+    for command in (["deviation"], ["months"], ["report", "-o", tmp_path / "r.md"]):
+        shown = run(*command, "--budgets", folder)
+        assert shown.exit_code == 0, shown.stderr
+        assert said in shown.stderr.splitlines(), (command, shown.stderr)
+    year = folder / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8") + "  B:\n    namn: Bygg\n    staber:\n      S9: {namn: Stab nio, "
+                    "budget: 100, utfall: {2024-01: 8, 2024-02: 8, 2024-03: 8}}\n", encoding="utf-8")
+    other = run("deviation", "--budgets", folder, "--forvaltning", "B")
+    assert other.exit_code == 0 and "opposite sign" not in other.stderr, other.stderr
+
+
 def test_the_sign_advice_of_a_resultat_units_forecast_speaks_of_its_resultat(run, tmp_path):
     """A resultat unit's forecast of the opposite sign was told "en kostnad skrivs positiv, en intäkt negativ",
     which is not how its forecast is written (found by a new user)."""

@@ -518,47 +518,60 @@ def sign_findings(budgets: Store) -> list[dict]:
     taking it off. The side whose sum is below zero is the one to correct (found in review)."""
     findings = []
     for ar, info in sorted(budgets.years.items()):
-        tabled = {art: _tabled(budgets, ar, art) for art in ("budget", "utfall")}
-        if not (tabled["budget"] or tabled["utfall"]):
-            continue
-        k = last_month_complete(budgets, ar)
-        try:
-            a = resolve(budgets, ar, None if k in (None, 12) else k)
-        except KfollowError:  # a month some rows have not booked (a warning's figures, not the command's)
-            a = resolve(budgets, ar, None if k in (None, 12) else k, strict=False)
-        parts = [f"{fig}_{kind}" for fig in ("budget", "utfall") for kind in ("kostnader", "intakter")]
-        # each figure from the summa where it gives it, else from the staber (a summa of a forecast alone gives
-        # none: found in review)
-        sums = (a.filter(pl.col("vy").is_in(["summa", "stab", "ej_fordelat_stab"]))
-                .with_columns(pri=pl.when(pl.col("vy") == "summa").then(0).otherwise(1))
-                .group_by("forvaltning", "pri").agg(*(pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum())
-                                                      .alias(c) for c in parts))
-                .sort("pri").group_by("forvaltning", maintain_order=True).agg(
-                    *(pl.col(c).drop_nulls().first() for c in parts)).sort("forvaltning"))
-        for r in sums.iter_rows(named=True):
-            fid = r["forvaltning"]
-            if fid not in tabled["budget"] | tabled["utfall"]:
-                continue
-            for kind, word in (("intakter", "intäkter"), ("kostnader", "kostnader")):
-                b, u = r[f"budget_{kind}"], r[f"utfall_{kind}"]
-                if b is None or u is None or (b < 0) == (u < 0) or not b or not u:
-                    continue
-                wrong = "budget" if b < 0 else "utfall"
-                files = info.budget_filer if wrong == "budget" else info.utfall_filer
-                where = ", ".join(files) if fid in tabled[wrong] and files else "årsfilen"
-                sign = "negativa (kredit)" if kind == "intakter" else "positiva (debet)"
-                findings.append(finding(
-                    "tecken", "varning", info.fil, info.forvaltningar[fid].line,
-                    _literal(f"{fid} {ar}: {'budgetens' if wrong == 'budget' else 'utfallets'} {word}"
-                             f"{' ' + _months_to(ar, k) if k else ''}"
-                             f"{changed_by(budgets, ar, fid, k, f'd_{kind}') if wrong == 'budget' else ''} ") + "{0:d}"
-                    + _literal(f" har motsatt tecken mot {'utfallets' if wrong == 'budget' else 'budgetens'} ")
-                    + "{1:d}" + _literal(f"{changed_by(budgets, ar, fid, k, f'd_{kind}') if wrong == 'utfall' else ''}"
-                                         f"; i en faktatabell är {word} {sign}: har exporten ({where}) "
-                                         f"{word} med omvänt tecken?"),
-                    *(x * (-1 if kind == "intakter" else 1) for x in ((b, u) if wrong == "budget" else (u, b))),
-                    enhet=info.enhet))  # (as the export writes them: income negative)
+        for r in _sign_rows(budgets, ar):
+            fid, kind, word, wrong, k = r["forvaltning"], r["kind"], r["word"], r["wrong"], r["k"]
+            sign = "negativa (kredit)" if kind == "intakter" else "positiva (debet)"
+            findings.append(finding(
+                "tecken", "varning", info.fil, info.forvaltningar[fid].line,
+                _literal(f"{fid} {ar}: {'budgetens' if wrong == 'budget' else 'utfallets'} {word}"
+                         f"{' ' + _months_to(ar, k) if k else ''}"
+                         f"{changed_by(budgets, ar, fid, k, f'd_{kind}') if wrong == 'budget' else ''} ") + "{0:d}"
+                + _literal(f" har motsatt tecken mot {'utfallets' if wrong == 'budget' else 'budgetens'} ")
+                + "{1:d}" + _literal(f"{changed_by(budgets, ar, fid, k, f'd_{kind}') if wrong == 'utfall' else ''}"
+                                     f"; i en faktatabell är {word} {sign}: har exporten ({r['where']}) "
+                                     f"{word} med omvänt tecken?"),
+                *(x * (-1 if kind == "intakter" else 1) for x in ((r["budget"], r["utfall"]) if wrong == "budget"
+                                                                   else (r["utfall"], r["budget"]))),
+                enhet=info.enhet))  # (as the export writes them: income negative)
     return findings
+
+
+def _sign_rows(budgets: Store, ar: int) -> list[dict]:
+    """The förvaltningar of `ar` for `sign_findings`: forvaltning, kind (intakter, kostnader) and its word, the
+    side below zero (`wrong`: budget or utfall), where it comes from (its tables, else årsfilen), the budget and
+    utfall compared (öre, nettokostnad's sign), the month `k` they are summed to (None: the year)."""
+    info = budgets.years[ar]
+    tabled = {art: _tabled(budgets, ar, art) for art in ("budget", "utfall")}
+    if not (tabled["budget"] or tabled["utfall"]):
+        return []
+    k = last_month_complete(budgets, ar)
+    try:
+        a = resolve(budgets, ar, None if k in (None, 12) else k)
+    except KfollowError:  # a month some rows have not booked (a warning's figures, not the command's)
+        a = resolve(budgets, ar, None if k in (None, 12) else k, strict=False)
+    parts = [f"{fig}_{kind}" for fig in ("budget", "utfall") for kind in ("kostnader", "intakter")]
+    # each figure from the summa where it gives it, else from the staber (a summa of a forecast alone gives
+    # none: found in review)
+    sums = (a.filter(pl.col("vy").is_in(["summa", "stab", "ej_fordelat_stab"]))
+            .with_columns(pri=pl.when(pl.col("vy") == "summa").then(0).otherwise(1))
+            .group_by("forvaltning", "pri").agg(*(pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum())
+                                                  .alias(c) for c in parts))
+            .sort("pri").group_by("forvaltning", maintain_order=True).agg(
+                *(pl.col(c).drop_nulls().first() for c in parts)).sort("forvaltning"))
+    out = []
+    for r in sums.iter_rows(named=True):
+        fid = r["forvaltning"]
+        if fid not in tabled["budget"] | tabled["utfall"]:
+            continue
+        for kind, word in (("intakter", "intäkter"), ("kostnader", "kostnader")):
+            b, u = r[f"budget_{kind}"], r[f"utfall_{kind}"]
+            if b is None or u is None or (b < 0) == (u < 0) or not b or not u:
+                continue
+            wrong = "budget" if b < 0 else "utfall"
+            files = info.budget_filer if wrong == "budget" else info.utfall_filer
+            out.append({"forvaltning": fid, "kind": kind, "word": word, "wrong": wrong, "k": k, "budget": b,
+                        "utfall": u, "where": ", ".join(files) if fid in tabled[wrong] and files else "årsfilen"})
+    return out
 
 
 def _is_resultat(info, fid: str) -> bool:
@@ -729,6 +742,15 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
                        f"{r['forvaltning']} is {_times(r['ratio'])} its utfall; is the budget"
                        + (f" ({r['tables']})" if r["tables"] else "") + " or the utfall in another unit? "
                        "(kfollow check shows the amounts)")
+        for r in _sign_rows(budgets, ar):  # (income as positive numbers: added to the nettokostnad; found by a new user)
+            if fids is None or r["forvaltning"] in fids:
+                out.append(f"warning: {info.fil}:{info.forvaltningar[r['forvaltning']].line}: the "
+                           f"{r['wrong']}'s {'intäkter' if r['kind'] == 'intakter' else 'kostnader'} of "
+                           f"{r['forvaltning']} have the opposite sign to its "
+                           f"{'utfall' if r['wrong'] == 'budget' else 'budget'}'s; in a fact table "
+                           f"{'income is negative (credit)' if r['kind'] == 'intakter' else 'a cost is positive (debit)'}: "
+                           f"did the export ({r['where'] if r['where'] != 'årsfilen' else info.fil}) give them with the "
+                           "sign reversed? (kfollow check shows the amounts)")
         for r in _budget_year_rows(budgets, ar):  # (a next year's budget, without utfall to compare it with)
             if fids is None or r["forvaltning"] in fids:
                 out.append(f"warning: {info.fil}:{info.forvaltningar[r['forvaltning']].line}: the budget of "
