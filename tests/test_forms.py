@@ -1430,13 +1430,36 @@ def test_check_warns_of_a_collected_kostnadsslag_forecast_in_another_unit_or_sig
     assert check.exit_code == 0, check.stdout
     answers = budgets / "svar" / "2024-10.yaml"
     assert check.stdout.splitlines() == [
-        f"{answers}:7: varning: KSF stab HR 2024-10: prognosen för Intäkter (840 tkr) har motsatt tecken mot dess "
-        "budget för året (-840 tkr); skriv den med det tecken som formuläret visar budgeten med",
-        f"{answers}:7: varning: KSF stab HR 2024-10: prognosen för Personalkostnader (13 300 000 tkr) är 1 015 gånger "
-        "dess budget för året (13 104 tkr); skriven i en annan enhet än formulärets?"]  # (whose: found by a new user)
+        f"{answers}:7: varning: KSF stab HR 2024-10: prognosen för Intäkter 840 tkr har motsatt tecken mot dess "
+        "budget för året -840 tkr; skriv den med det tecken som formuläret visar budgeten med",
+        f"{answers}:7: varning: KSF stab HR 2024-10: prognosen för Personalkostnader 13 300 000 tkr (13 300,0 mnkr) är "
+        "1 015 gånger dess budget för året 13 104 tkr (13,1 mnkr); skriven i en annan enhet än formulärets?"]
+    # (whose: found by a new user; the amounts as check's other findings write them, since h96)
     plain = tmp_path / "plain"
     shutil.copytree(ROOT / "examples" / "sie" / "budgets", plain)
     assert run("check", "--budgets", plain).stdout == ""  # no answers per kostnadsslag: nothing said
+
+
+def test_check_writes_a_kostnadsslag_forecasts_amounts_of_three_decimals_in_kr(run, tmp_path):
+    """Found by a new user (h96): check wrote 'prognosen för Intäkter (166 000 tkr) har motsatt tecken mot dess budget
+    för året (-173 333,334 tkr)', an amount that reads as 173 333 334 tkr; the README's rule, as check's other findings
+    follow it: an amount of three decimals in the file's unit is written in kr, and so is the message's other amount,
+    each with its rounded figure."""
+    budgets, out = tmp_path / "budgets", tmp_path / "forms"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", budgets)
+    table = budgets / "budget-2024.csv"
+    text = table.read_text(encoding="utf-8")
+    table.write_text(text.replace("2024-01,KSF,HR,,3510,intakt,-70000.00", "2024-01,KSF,HR,,3510,intakt,-70001.00"),
+                     encoding="utf-8")  # (the year's -840 001 kr: -840,001 tkr)
+    assert run("forms", "--budgets", budgets, "--period", "2024-10", "-o", out).exit_code == 0
+    book = fill(_form(out, "HR"), tmp_path / "hr.xlsx", "21,25", "HR", {"Intäkter": ("0,84", None)})
+    assert run("collect", "--budgets", budgets, book).exit_code == 0
+    check = run("check", "--budgets", budgets)
+    assert check.exit_code == 0, check.stdout
+    assert check.stdout.splitlines() == [
+        f"{budgets / 'svar' / '2024-10.yaml'}:7: varning: KSF stab HR 2024-10: prognosen för Intäkter 840 000 kr (840 "
+        "tkr) har motsatt tecken mot dess budget för året -840 001 kr (-840 tkr); skriv den med det tecken som "
+        "formuläret visar budgeten med"], check.stdout
 
 
 def test_check_of_kostnadsslag_answers_beyond_the_booked_utfall_goes_on(run, tmp_path):

@@ -103,8 +103,8 @@ def _part_forecast_findings(budgets: Store) -> list[dict]:
         return []
     from kfollow.engine.forms import part_forecast_warnings  # (only where forms were answered per kostnadsslag)
 
-    return [finding("prognos_kostnadsslag", "varning", fil, rad, _literal(f"{problem}"))
-            for fil, rad, problem in part_forecast_warnings(budgets)]
+    return [finding("prognos_kostnadsslag", "varning", fil, rad, problem, *amounts, enhet=unit)
+            for fil, rad, problem, amounts, unit in part_forecast_warnings(budgets)]
 
 
 def _comment_place(radtyp: str, by: By, nyckel: str, fid: str, monthly: bool) -> str:

@@ -377,9 +377,12 @@ def _part_problems(store: Store, year: int, month: int, wanted: dict, units: dic
                    swedish: bool = False) -> list[tuple[tuple, str]]:
     """(row, problem) for each forecast per kostnadsslag of the answers `wanted` (row → Answer, of one
     month) whose sign is the opposite of its part's budget for the year, or that is 100 times it or a
-    hundredth of it (`operations.part_forecast_doubts`); the amounts in `units` (row → the form's unit);
-    in Swedish for `check`."""
+    hundredth of it (`operations.part_forecast_doubts`); the amounts in `units` (row → the form's unit). In Swedish
+    for `check`, the problem is a finding's template whose `{0:d}` and `{1:d}` are the forecast and the budget (öre,
+    the second item's amounts): check writes them as its other findings' amounts are, in kr where one has three
+    decimals in the file's unit (`-173 333,334 tkr` stood there; found by a new user, h96)."""
     from kfollow.engine.consistency import _times, unit_hint
+    from kfollow.engine.findings import literal
 
     out = []
     for d in part_forecast_doubts(store, year, month, wanted):
@@ -391,8 +394,8 @@ def _part_problems(store: Store, year: int, month: int, wanted: dict, units: dic
         whose = f"{fid} {'summa' if vy == 'summa' else f'{vy} {key}'} {year}-{month:02d}: " if swedish else ""
         if d["tecken"]:
             out.append((d["rad"], (
-                f"{whose}prognosen för {name} ({given}) har motsatt tecken mot dess budget för året ({budgeted}); "
-                "skriv den med det tecken som formuläret visar budgeten med") if swedish else (
+                literal(f"{whose}prognosen för {name} ") + "{0:d} har motsatt tecken mot dess budget för året "
+                "{1:d}; skriv den med det tecken som formuläret visar budgeten med", (prognos, planned)) if swedish else (
                 f"the forecast of {name} ({given}) has the opposite sign of its budget for the year "
                 f"({budgeted}); type it with the sign the form shows the budget with")))
             continue
@@ -401,17 +404,18 @@ def _part_problems(store: Store, year: int, month: int, wanted: dict, units: dic
         hint = None if swedish else unit_hint(ratio, unit, swedish=False)
         times = _times(ratio).replace("times", "gånger").replace(" of", " av") if swedish else _times(ratio)
         out.append((d["rad"], (
-            f"{whose}prognosen för {name} ({given}) är {times} dess budget för året ({budgeted}); skriven i "
-            "en annan enhet än formulärets?") if swedish else (
+            literal(f"{whose}prognosen för {name} ") + "{0:d}" + literal(f" är {times} dess budget för året ")
+            + "{1:d}; skriven i en annan enhet än formulärets?", (prognos, planned)) if swedish else (
             f"the forecast of {name} ({given}) is {times} its budget for the year ({budgeted}); typed in "
             f"{hint or 'another unit'}?")))
     return out
 
 
-def part_forecast_warnings(store: Store, year: int | None = None) -> list[tuple[str, int, str]]:
-    """(answers file, line, problem) for each collected forecast per kostnadsslag of `year` (every year)
-    whose sign or size is off against its part's budget, as `collect` warned when it read it: for `check`,
-    which said nothing of them after (found trying the forms round)."""
+def part_forecast_warnings(store: Store, year: int | None = None) -> list[tuple[str, int, str, tuple, str]]:
+    """(answers file, line, problem, amounts, unit) for each collected forecast per kostnadsslag of `year` (every
+    year) whose sign or size is off against its part's budget, as `collect` warned when it read it: for `check`,
+    which said nothing of them after (found trying the forms round). The problem is a finding's template of the
+    amounts (öre: the forecast, the budget), in the year file's unit."""
     out = []
     for y in sorted(store.years) if year is None else [year]:
         with_accounts = set(store.ledger.forvaltningar(y))
@@ -424,8 +428,8 @@ def part_forecast_warnings(store: Store, year: int | None = None) -> list[tuple[
                 problems = _part_problems(store, y, month, wanted, {k: unit for k in wanted}, swedish=True)
             except KfollowError:  # (the utfall does not reach the answers' month: no parts to weigh them against;
                 continue  # check's own findings say what is missing, and check must not stop at it: found in review)
-            for k, problem in problems:
-                out.append((wanted[k].fil, wanted[k].rad, problem))
+            for k, (problem, amounts) in problems:
+                out.append((wanted[k].fil, wanted[k].rad, problem, amounts, unit))
     return out
 
 
