@@ -36,8 +36,8 @@ def test_a_kostnadsslag_forecast_of_the_wrong_sign_holds_the_close_back(run, tmp
     and report say it on stderr."""
     budgets, answers, line = _income_typed_positive(tmp_path)
     check = run("check", "--budgets", budgets)
-    assert (f"{answers}:{line}: varning: KSF stab HR 2024-10: prognosen för Intäkter (800 tkr) har motsatt tecken mot "
-            "dess budget för året (-840 tkr); skriv den med det tecken som formuläret visar budgeten med") \
+    assert (f"{answers}:{line}: varning: KSF stab HR 2024-10: prognosen för Intäkter 800 tkr har motsatt tecken mot "
+            "dess budget för året -840 tkr; skriv den med det tecken som formuläret visar budgeten med") \
         in check.stdout.splitlines(), check.stdout
     status = run("status", "--budgets", budgets, "--period", "2024-10", "--unit", "tkr")
     assert status.exit_code == 1, status.stderr
