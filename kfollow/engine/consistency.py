@@ -362,7 +362,7 @@ def _sizes(budgets: Store, ar: int, period: int | None,
                 .group_by("forvaltning", "pri").agg(ex.exact_sum(fig), ex.exact_sum("_gross"))
                 .filter(pl.col(fig).is_not_null())
                 .sort("pri").group_by("forvaltning", maintain_order=True).first()) for fig in figures]
-    for fig, rows in zip(figures, pl.collect_all(queries)):  # (both in one call)
+    for fig, rows in zip(figures, pl.collect_all(queries, engine="in-memory")):  # (both in one call, in memory)
         for r in rows.iter_rows(named=True):
             out.setdefault(r["forvaltning"], {})[fig] = (r[fig], r["_gross"])
     return out
@@ -1010,7 +1010,7 @@ def _year_only_rows(budgets: Store, ar: int) -> list[dict]:
     rows = (budgets.amounts.lazy().filter((pl.col("ar") == ar) & pl.col("vy").is_in(["stab", "verksamhet"]))
             .with_columns(_last=pl.col("manader").max().over("forvaltning", "vy"))
             .filter(pl.col("utfall").is_not_null() & pl.col("manader").is_null() & pl.col("_last").is_not_null())
-            .sort("forvaltning", "vy", "ordning").collect())
+            .sort("forvaltning", "vy", "ordning").collect(engine="in-memory"))
     return list(rows.iter_rows(named=True))
 
 
@@ -1023,14 +1023,14 @@ def _late_start(budgets: Store, ar: int, line: dict) -> list[dict]:
     booked = pl.any_horizontal(pl.col(c).fill_null(0) != 0 for c in ("utfall", "utfall_kostnader", "utfall_intakter"))
     first = (budgets.months.lazy().filter((pl.col("ar") == ar) & pl.col("forvaltning").is_in(list(tabled)) & booked)
              .group_by("forvaltning").agg(pl.col("manad").min()).filter(pl.col("manad") > 1).sort("forvaltning")
-             .collect())
+             .collect(engine="in-memory"))
     late = [finding("utfall_manader_saknas", "varning", budgets.years[ar].fil, line.get(fid), _literal(
         f"{fid}: utfallstabellerna har inga bokningar i {_months(ar, list(range(1, start)))}, först från {ar}-{start:02d}; "
         "saknas de månaderna i exporten? (ackumulerat utfall räknar dem som 0)"))
         for fid, start in first.iter_rows()]
     # a month without any booking between booked months: lost from the export, not a förvaltning begun late
     months = (budgets.months.lazy().filter((pl.col("ar") == ar) & pl.col("forvaltning").is_in(list(tabled)) & booked)
-              .group_by("forvaltning").agg(pl.col("manad").unique().sort()).sort("forvaltning").collect())
+              .group_by("forvaltning").agg(pl.col("manad").unique().sort()).sort("forvaltning").collect(engine="in-memory"))
     # two booked months around a gap where the förvaltning is booked up to the year's last month (January and March
     # at the March close); three where it stopped before (bookings now and then, as a valnämnd's: found in review)
     last = max((m[-1] for _, m in months.iter_rows() if m), default=None)
@@ -1154,7 +1154,8 @@ def _months(ar: int, months: list[int]) -> str:
 
 def _month_gaps(budgets: Store, ar: int, month: int | None, line: dict) -> list[dict]:
     # the staber and verksamheter, and a förvaltning written with its summa only as its one row
-    # (lazy: two queries of the year's month rows, not one per step)
+    # (lazy: two queries of the year's month rows, not one per step; in memory, as every small query here: polars 2
+    # runs a lazy query on its streaming engine unless told, whose start costs more than such a query)
     viewed = pl.col("vy").is_in(["stab", "verksamhet"])
     m = budgets.months.lazy().filter(pl.col("ar") == ar).filter(
         viewed | ((pl.col("vy") == "summa") & ~viewed.any().over("forvaltning")))
@@ -1174,7 +1175,7 @@ def _month_gaps(budgets: Store, ar: int, month: int | None, line: dict) -> list[
                   on=["forvaltning", "vy", "nyckel"], how="left")
             .filter(pl.col("manader").is_null() | (pl.col("manader") >= month))  # booked short: an error of its own
             .sort("forvaltning", "vy", "nyckel")
-            .collect())
+            .collect(engine="in-memory"))
     tabled = _tabled(budgets, ar, "utfall") if rows.height else set()
     # (the question fits where the month comes from: an export, or the year file, where 0 was typed; found in review)
     return [finding("utfall_saknas_manad", "varning", r["fil"] or budgets.years[ar].fil, r["rad"] or line.get(r["forvaltning"]),

@@ -364,7 +364,7 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
         *(pl.col(f"_n_{a}").sum() for a in ARTER),  # the facts of each kind summed into a row (`_parts`)
     ).with_columns(
         pl.when(pl.col("forvaltning").is_in(with_budget)).then(pl.col(f)).alias(f) for f in budgeted
-    ).collect()  # a few rows per part: in memory
+    ).collect(engine="in-memory")  # a few rows per part: in memory (polars 2 streams a lazy query unless told)
 
 
 GROSS = ("budget_kostnader", "budget_intakter", "utfall_kostnader", "utfall_intakter")  # positive, as the views show them
