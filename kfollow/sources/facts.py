@@ -185,11 +185,11 @@ class PendingTable:
         plan, read = self._outcome
         self._outcome = None  # the rows, if kept, now belong to the FactTable alone
         verdict, self._verdict = self._verdict, None
-        _verify(plan, read, known, self.budget, verdict)
+        verdict = _verify(plan, read, known, self.budget, verdict)
         if self._done is not None:
             self._done.wait()
         made, self._made = self._made, (None, None)
-        return _table(plan, read, known, self.budget, made)
+        return _table(plan, read, known, self.budget, made, verdict)
 
 
 def read_in_background(tables: list[PendingTable]) -> None:
@@ -674,6 +674,14 @@ class FactTable:
     kept: pl.DataFrame | None = None
     accounts: pl.DataFrame | None = None  # its distinct (konto, slag), where the pass read them
     views: pl.DataFrame | None = None  # `views` of `summary`, unsorted, where they were made as it was read
+    _forvaltningar: list[str] | None = None  # `forvaltningar`, where the checks' distinct keys gave them
+
+    def forvaltningar(self) -> list[str]:
+        """The förvaltningar of the table's rows, sorted (none is empty: the checks refuse it); from the distinct
+        keys the checks read, not the sums again."""
+        if self._forvaltningar is None:
+            self._forvaltningar = self.summary["forvaltning"].drop_nulls().unique().sort().to_list()
+        return self._forvaltningar
 
     def scan(self) -> pl.LazyFrame:
         """Every row (FACT_SCHEMA without `period`, as `rows(period=False)`), lazily: the rows kept, else a
@@ -841,16 +849,19 @@ def _final(summary: pl.DataFrame) -> pl.DataFrame:
 
 def _check(plan: _Plan, read: tuple, known: Known, budget: bool, made: tuple = (None, None)) -> FactTable:
     """The table whose pass `_sums` made, checked (`_verify`)."""
-    _verify(plan, read, known, budget)
-    return _table(plan, read, known, budget, made)
+    verdict = _verify(plan, read, known, budget)
+    return _table(plan, read, known, budget, made, verdict)
 
 
-def _table(plan: _Plan, read: tuple, known: Known, budget: bool, made: tuple = (None, None)) -> FactTable:
-    """The checked table of the pass `_sums` made, with what the reading thread `made` of its sums (`_ahead`)."""
+def _table(plan: _Plan, read: tuple, known: Known, budget: bool, made: tuple = (None, None),
+           verdict: "_Verdict | None" = None) -> FactTable:
+    """The checked table of the pass `_sums` made, with what the reading thread `made` of its sums (`_ahead`), and
+    its förvaltningar from the distinct keys its checks read (`verdict`)."""
     kept, summary, accounts, _ = read
     final, table_views = made  # what the background read made of the sums, if it did
+    fids = verdict.distinct[_DISTINCT_FORVALTNING]["forvaltning"].drop_nulls().sort().to_list() if verdict else None
     return FactTable(plan.source.name, _final(summary) if final is None else final, plan, known, budget, kept,
-                     accounts, table_views)
+                     accounts, table_views, fids)
 
 
 @dataclass(frozen=True)
@@ -904,7 +915,7 @@ def _judge(plan: _Plan, read: tuple) -> _Verdict:
     return _Verdict(False, total, distinct, control)
 
 
-def _verify(plan: _Plan, read: tuple, known: Known, budget: bool, verdict: _Verdict | None = None) -> None:
+def _verify(plan: _Plan, read: tuple, known: Known, budget: bool, verdict: _Verdict | None = None) -> _Verdict:
     """Check the table whose pass `_sums` made on its sums, not row by row: every id check on the
     distinct keys of the sums, the amounts on counts aggregated with them (an empty, malformed or too
     large amount is null), the accounts on their distinct values or a flag (`_judge`, unless its
@@ -919,11 +930,13 @@ def _verify(plan: _Plan, read: tuple, known: Known, budget: bool, verdict: _Verd
         check_total(pl.Series([verdict.total], dtype=pl.Int128), plan.source.name)
     if verdict.control is not None:
         raise verdict.control
+    return verdict
 
 
 # the checks of each key run on its distinct values in the sums: (columns, the checks' column)
 _DISTINCT = ((("period",), "period"), (("forvaltning",), "forvaltning"), (("forvaltning", "stab"), "stab"),
              (("verksamhet",), "verksamhet"))
+_DISTINCT_FORVALTNING = 1  # (the förvaltningar of the table: `FactTable.forvaltningar`)
 
 
 def _has_bad_ids(distinct: list[pl.DataFrame], known: Known, budget: bool) -> bool:

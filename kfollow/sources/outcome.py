@@ -275,16 +275,16 @@ def _views_with_keys(facts: pl.DataFrame, last_month: int | None = None, sort: b
         .otherwise(pl.col("nyckel")))
 
 
-def _add_rows(info: YearInfo, amounts: pl.DataFrame, keys: pl.DataFrame, facts_views: pl.DataFrame) -> pl.DataFrame:
-    """Rows the facts have and the year file lacks: ej fördelat, or a verksamhet of the catalogue the
-    förvaltning did not list; in a view the förvaltning is written in or the facts give keys of. A view
-    with budgets gets budget 0 on such a row, so its budget still adds up; where they are gross (a budget table's),
-    kostnader and intäkter 0 too (its `varav` lines showed `–` for a budget known to be 0, and so did its
-    förvaltning's; found in review)."""
+def _add_rows(info: YearInfo, amounts: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
+    """Rows the facts have (`keys`: each (forvaltning, vy, nyckel) of them once) and the year file lacks: ej
+    fördelat, or a verksamhet of the catalogue the förvaltning did not list; in a view the förvaltning is written
+    in or the facts give keys of. A view with budgets gets budget 0 on such a row, so its budget still adds up;
+    where they are gross (a budget table's), kostnader and intäkter 0 too (its `varav` lines showed `–` for a budget
+    known to be 0, and so did its förvaltning's; found in review)."""
     missing = keys.join(amounts.select("forvaltning", "vy", "nyckel"), on=["forvaltning", "vy", "nyckel"], how="anti")
     if missing.is_empty():  # the common case: the year file names every row the facts have
         return amounts.select(pl.col(c).cast(t) for c, t in AMOUNT_SCHEMA.items())
-    given = facts_views.filter(~pl.col("vy").str.starts_with("ej_fordelat")).select("forvaltning", view="vy")
+    given = keys.filter(~pl.col("vy").str.starts_with("ej_fordelat")).select("forvaltning", view="vy")
     has_view = pl.concat([amounts.select("forvaltning", view=pl.col("vy").str.replace("ej_fordelat_", "")),
                           given]).unique()
     missing = (
@@ -370,7 +370,7 @@ def merge_budget(info: YearInfo, amounts: pl.DataFrame, tables: list[tuple[str, 
         v = pl.concat([v, v.filter(pl.col("forvaltning").is_in(list(viewless)) & (pl.col("vy") == "ej_fordelat_stab"))
                        .with_columns(vy=pl.lit("summa"), nyckel=pl.col("forvaltning"))])
     keys = v.select("forvaltning", "vy", "nyckel").unique()
-    amounts = _add_rows(info, amounts, keys, v)
+    amounts = _add_rows(info, amounts, keys)
     totals = v.group_by("forvaltning", "vy", "nyckel").agg(pl.col(c).sum().alias(f"_{c}") for c in BUDGET)
     # the views the tables give budget in (and a viewless förvaltning's summa): 0 where a row has none
     budgeted = pl.concat([v.select("forvaltning", view=pl.col("vy").str.replace("ej_fordelat_", "")),
@@ -396,14 +396,14 @@ def merge(info: YearInfo, amounts: pl.DataFrame, months: pl.DataFrame, tables: l
     the store). Rows of a förvaltning the tables cover get utfall 0 in the months they lack. Utfall
     in YAML too is an error at the row's `utfall:` (as `merge_budget`)."""
     made = [table.views for _, table in tables]
-    tables = [(name, table.summary) for name, table in tables]
     # a table is booked up to its latest month; a förvaltning split over tables (by months) up to the
     # latest of them
     booked: dict[str, int] = {}
-    for name, facts in tables:
-        last = booked_through(facts)
-        for fid in facts["forvaltning"].unique().to_list() if last is not None else []:
+    for _, table in tables:
+        last = booked_through(table.summary)
+        for fid in table.forvaltningar() if last is not None else []:
             booked[fid] = max(booked.get(fid, 0), last)
+    tables = [(name, table.summary) for name, table in tables]
     if not booked:
         return amounts, months
     from_yaml = amounts.filter(pl.col("utfall").is_not_null() & pl.col("forvaltning").is_in(list(booked))
@@ -418,38 +418,37 @@ def merge(info: YearInfo, amounts: pl.DataFrame, months: pl.DataFrame, tables: l
     # both views of all the facts at once: one row per key and month (months without postings are
     # filled below, per förvaltning up to its own booked month)
     # unsorted: the month rows below are made from a grid of the amount rows, in their order
-    v = _views_with_keys(pl.concat([f for _, f in tables]), last_month=0, sort=False, made=made)
-    month_rows, new_rows = [v], [v.select("forvaltning", "vy", "nyckel").unique()]
-    facts_months = pl.concat(month_rows).with_columns(ar=pl.lit(ar, pl.Int32))
+    facts_months = _views_with_keys(pl.concat([f for _, f in tables]), last_month=0, sort=False, made=made)
     # a förvaltning written with its summa only (no staber, no verksamheter) books its utfall there
     viewless = set(booked) - set(amounts.filter(pl.col("vy") != "summa")["forvaltning"].unique().to_list())
     if viewless:
         summa = (facts_months.filter(pl.col("forvaltning").is_in(list(viewless)) & (pl.col("vy") == "ej_fordelat_stab"))
                  .with_columns(vy=pl.lit("summa"), nyckel=pl.col("forvaltning")))
         facts_months = pl.concat([facts_months, summa])
-        new_rows.append(summa.select("forvaltning", "vy", "nyckel").unique())
-    keys = pl.concat(new_rows).unique()
-    amounts = _add_rows(info, amounts, keys, facts_months)
+    # each key of the facts once, with its sums over the months: every month of a key is one of its förvaltning's
+    # booked months, so these are the sums of its filled months too
+    totals = facts_months.group_by("forvaltning", "vy", "nyckel").agg(pl.col(c).sum().alias(f"_{c}") for c in UTFALL)
+    amounts = _add_rows(info, amounts, totals.select("forvaltning", "vy", "nyckel"))
 
     # every row of a covered förvaltning (but a summa beside its views) gets a month row for each booked month
-    covered_rows = amounts.filter(pl.col("forvaltning").is_in(list(booked))
-                                  & ((pl.col("vy") != "summa") | pl.col("forvaltning").is_in(list(viewless))))
+    covered = pl.col("forvaltning").is_in(list(booked)) & ((pl.col("vy") != "summa") | pl.col("forvaltning").is_in(list(viewless)))
     last = pl.DataFrame({"forvaltning": list(booked), "_last": list(booked.values())},
                         schema={"forvaltning": pl.String, "_last": pl.Int8})
-    grid = (covered_rows.select("ar", "forvaltning", "vy", "nyckel").join(last, on="forvaltning")
+    grid = (amounts.filter(covered).select("forvaltning", "vy", "nyckel").join(last, on="forvaltning")
             .join(pl.DataFrame({"manad": list(range(1, 13))}, schema={"manad": pl.Int8}), how="cross")
             .filter(pl.col("manad") <= pl.col("_last")).drop("_last"))
     filled = (grid.join(facts_months.select("forvaltning", "vy", "nyckel", "manad", *UTFALL),
                         on=["forvaltning", "vy", "nyckel", "manad"], how="left")
-              .with_columns(pl.col(c).fill_null(0) for c in UTFALL))
+              .select(pl.lit(ar, pl.Int32).alias("ar"), "forvaltning", "vy", "nyckel", "manad",
+                      *(pl.col(c).fill_null(0) for c in UTFALL)))
     months = pl.concat([months, filled.select(pl.col(c).cast(t) for c, t in MONTH_SCHEMA.items())])
-    totals = filled.group_by("forvaltning", "vy", "nyckel").agg(pl.col(c).sum().alias(f"_{c}") for c in UTFALL)
+    # a covered row the facts have no month of is 0 in each booked month
     amounts = (
         amounts.join(totals, on=["forvaltning", "vy", "nyckel"], how="left")
         .join(last, on="forvaltning", how="left")
         .with_columns(
-            *(pl.when(pl.col("_utfall").is_not_null()).then(pl.col(f"_{c}")).otherwise(pl.col(c)).alias(c) for c in UTFALL),
-            manader=pl.when(pl.col("_utfall").is_not_null()).then(pl.col("_last")).otherwise(pl.col("manader")),
+            *(pl.when(covered).then(pl.col(f"_{c}").fill_null(0)).otherwise(pl.col(c)).alias(c) for c in UTFALL),
+            manader=pl.when(covered).then(pl.col("_last")).otherwise(pl.col("manader")),
         )
         .select(pl.col(c).cast(t) for c, t in AMOUNT_SCHEMA.items())
     )

@@ -113,10 +113,9 @@ def _ledger(tables: list) -> Ledger:
 
     from kfollow.sources.outcome import ledger_rows, ledger_scan
 
-    def present() -> pl.DataFrame:
-        return pl.concat([t.summary.lazy().select(ar=pl.lit(ar, pl.Int32), art=pl.lit(art), forvaltning="forvaltning")
-                          .unique() for ar, art, t in tables]).collect() if tables else \
-            pl.DataFrame(schema={"ar": pl.Int32, "art": pl.String, "forvaltning": pl.String})
+    def present() -> pl.DataFrame:  # (from each table's förvaltningar, which its checks read: no sums read again)
+        pairs = list(dict.fromkeys((ar, art, fid) for ar, art, t in tables for fid in t.forvaltningar()))
+        return pl.DataFrame(pairs, schema={"ar": pl.Int32, "art": pl.String, "forvaltning": pl.String}, orient="row")
 
     listed = [t.accounts.select(ar=pl.lit(ar, pl.Int32), art=pl.lit(art), konto="konto", slag="slag")
               if t.accounts is not None else None for ar, art, t in tables]
@@ -126,7 +125,7 @@ def _ledger(tables: list) -> Ledger:
         accounts = (lambda: pl.concat(listed).unique()) if all(a is not None for a in listed) else None
     return Ledger([Piece(ar, art, partial(ledger_rows, t), partial(ledger_scan, t), t.unchanged,
                          t.unreadable if t.kept is None and t.plan.source.columnar else None, t.name, t.plan.extra,
-                         frozenset(t.summary["forvaltning"].drop_nulls().unique().to_list()))
+                         frozenset(t.forvaltningar()))
                    for ar, art, t in tables],
                   present, accounts)
 
@@ -409,8 +408,8 @@ class _YearParser(TreeReader):
                     names.setdefault(konto, name)  # found by a controller), and took their place
             info = replace(info, kontonamn=names)
         if self.attributed:  # (after the tables: the kostnadsslag of their mappings, their accounts and budgets)
-            budgeted = {f for _, art, t in facts if art == "budget" for f in t.summary["forvaltning"].drop_nulls()
-                        .to_list()} if self.outcome or not self.tables else None
+            budgeted = {f for _, art, t in facts if art == "budget" for f in t.forvaltningar()} \
+                if self.outcome or not self.tables else None
             self.check_change_ledger(info, budgeted, "kostnadsslag" in top.items or self.outcome or not self.tables)
         if self.tables and self.outcome:  # a change of the summa alone, of a förvaltning the tables give rows
             lines: dict[tuple[int, str], list[dict]] = {}
