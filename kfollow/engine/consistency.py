@@ -87,7 +87,10 @@ def reconcile_frame(budgets: Store, a: pl.DataFrame, closed: dict[int, int] | No
             tabled[ar] = _tabled(budgets, ar, "budget")
         return tabled[ar]
 
-    for ar in a["ar"].unique().sort().to_list():
+    rows: dict[tuple[int, str], dict[str, dict]] = {}  # (ar, förvaltning) → view → its sums (one pass, not a query each)
+    for r in sums.iter_rows(named=True):
+        rows.setdefault((r["ar"], r["forvaltning"]), {})[r["view"]] = r
+    for ar in sorted({k[0] for k in rows}):
         info = budgets.years[ar]
         unit = info.enhet
         for fid in info.forvaltningar:
@@ -97,7 +100,7 @@ def reconcile_frame(budgets: Store, a: pl.DataFrame, closed: dict[int, int] | No
                 findings.append(finding(kod, level, info.fil, line, f"{_literal(f'{fid} {ar}')}: {text}", *amounts,
                                         enhet=unit))
 
-            own = {r["view"]: r for r in sums.filter((pl.col("ar") == ar) & (pl.col("forvaltning") == fid)).iter_rows(named=True)}
+            own = rows.get((ar, fid), {})
             summa = own.get("summa")
             for part in ("budget", "utfall"):
                 views = [v for v in ("stab", "verksamhet") if v in own]
@@ -702,9 +705,9 @@ def _months_to(ar: int, k: int) -> str:
 
 
 def _tabled(budgets: Store, ar: int, art: str) -> set[str]:
-    """The förvaltningar whose `art` (budget or utfall) of `ar` comes from fact tables."""
-    present = budgets.ledger.present().filter((pl.col("ar") == ar) & (pl.col("art") == art))
-    return set(present["forvaltning"].to_list())
+    """The förvaltningar whose `art` (budget or utfall) of `ar` comes from fact tables (kept by the ledger once
+    asked: every check asks)."""
+    return set(budgets.ledger.forvaltningar(ar, art))
 
 
 def year_warnings(budgets: Store, years: list[int], month: int | None = None, by_month: bool = False,
@@ -1021,16 +1024,14 @@ def _late_start(budgets: Store, ar: int, line: dict) -> list[dict]:
     if not tabled:
         return []
     booked = pl.any_horizontal(pl.col(c).fill_null(0) != 0 for c in ("utfall", "utfall_kostnader", "utfall_intakter"))
-    first = (budgets.months.lazy().filter((pl.col("ar") == ar) & pl.col("forvaltning").is_in(list(tabled)) & booked)
-             .group_by("forvaltning").agg(pl.col("manad").min()).filter(pl.col("manad") > 1).sort("forvaltning")
-             .collect(engine="in-memory"))
+    # each förvaltning's booked months (one query: its first month is the first of them)
+    months = (budgets.months.lazy().filter((pl.col("ar") == ar) & pl.col("forvaltning").is_in(list(tabled)) & booked)
+              .group_by("forvaltning").agg(pl.col("manad").unique().sort()).sort("forvaltning").collect(engine="in-memory"))
     late = [finding("utfall_manader_saknas", "varning", budgets.years[ar].fil, line.get(fid), _literal(
         f"{fid}: utfallstabellerna har inga bokningar i {_months(ar, list(range(1, start)))}, först från {ar}-{start:02d}; "
         "saknas de månaderna i exporten? (ackumulerat utfall räknar dem som 0)"))
-        for fid, start in first.iter_rows()]
+        for fid, start in ((fid, booked[0]) for fid, booked in months.iter_rows()) if start > 1]
     # a month without any booking between booked months: lost from the export, not a förvaltning begun late
-    months = (budgets.months.lazy().filter((pl.col("ar") == ar) & pl.col("forvaltning").is_in(list(tabled)) & booked)
-              .group_by("forvaltning").agg(pl.col("manad").unique().sort()).sort("forvaltning").collect(engine="in-memory"))
     # two booked months around a gap where the förvaltning is booked up to the year's last month (January and March
     # at the March close); three where it stopped before (bookings now and then, as a valnämnd's: found in review)
     last = max((m[-1] for _, m in months.iter_rows() if m), default=None)
@@ -1153,12 +1154,11 @@ def _months(ar: int, months: list[int]) -> str:
 
 
 def _month_gaps(budgets: Store, ar: int, month: int | None, line: dict) -> list[dict]:
-    # the staber and verksamheter, and a förvaltning written with its summa only as its one row
-    # (lazy: two queries of the year's month rows, not one per step; in memory, as every small query here: polars 2
-    # runs a lazy query on its streaming engine unless told, whose start costs more than such a query)
-    viewed = pl.col("vy").is_in(["stab", "verksamhet"])
-    m = budgets.months.lazy().filter(pl.col("ar") == ar).filter(
-        viewed | ((pl.col("vy") == "summa") & ~viewed.any().over("forvaltning")))
+    # the staber and verksamheter, and a förvaltning written with its summa only as its one row (lazy: one query of
+    # the year's month rows, not one per step; whether a förvaltning has rows besides its summa, once grouped; in
+    # memory, as every small query here: polars 2 runs a lazy query on its streaming engine unless told, whose start
+    # costs more than such a query)
+    m = budgets.months.lazy().filter((pl.col("ar") == ar) & pl.col("vy").is_in(["stab", "verksamhet", "summa"]))
     # booked: any money in the month, gross too (a resultat unit's kostnader and intäkter may net to 0)
     booked = pl.any_horizontal(pl.col(c).fill_null(0) != 0 for c in ("utfall", "utfall_kostnader", "utfall_intakter"))
     # (the year's last booked month as deviation takes it: how far any row's utfall reaches, a rest without
@@ -1166,9 +1166,9 @@ def _month_gaps(budgets: Store, ar: int, month: int | None, line: dict) -> list[
     month = month or budgets.amounts.filter(pl.col("ar") == ar)["manader"].max()
     if month is None or month < 3:  # two months before it at least: a habit, not a coincidence
         return []
-    rows = (m.filter(pl.col("manad") <= month)
-            .group_by("forvaltning", "vy", "nyckel")
+    rows = (m.group_by("forvaltning", "vy", "nyckel")  # (a month after `month` counts in neither)
             .agg(before=((pl.col("manad") < month) & booked).sum(), now=((pl.col("manad") == month) & booked).sum())
+            .filter((pl.col("vy") != "summa") | (pl.col("vy") == "summa").all().over("forvaltning"))
             .filter((pl.col("before") == month - 1) & (pl.col("now") == 0))
             .join(budgets.amounts.lazy().filter(pl.col("ar") == ar).select("forvaltning", "vy", "nyckel", "fil", "rad",
                                                                             "manader"),
