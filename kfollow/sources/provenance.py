@@ -1,8 +1,8 @@
 """Where the figures come from: each file a store was read from, with its git revision when the
 file is in a git repository (so a printed report can be traced to the reviewed budget).
 
-For documents people read, a file is named relative to its git repository (with the revision) or
-to the budgets folder (`budgets/2024.yaml`), never by an absolute or user-specific path; machine
+For documents people read, a file is named relative to its git repository (with the revision), to
+the working folder (the path typed) or to the budgets folder's parent (`budgets/2024.yaml`), never by an absolute or user-specific path; machine
 formats (csv, json) keep the paths as given."""
 
 from __future__ import annotations
@@ -41,12 +41,17 @@ def _inside(path: Path, folder: Path) -> str | None:
 
 
 def shown_path(path: str | Path, directory: str | Path | None = None, in_git: bool = False) -> str:
-    """A file's name for people: relative to its git repository when `in_git`, else to the budgets
+    """A file's name for people: relative to its git repository when `in_git`, else to the working
+    folder when it is below it (`examples/sie/budgets/2024.yaml`, the path typed), else to the budgets
     `directory`'s parent (`budgets/2024.yaml`), else its name alone; never absolute."""
     resolved = Path(os.path.abspath(path))
     if in_git and (top := _git(resolved, "rev-parse", "--show-toplevel")):
         if (shown := _inside(Path(os.path.realpath(resolved)), Path(os.path.realpath(top)))) is not None:
             return shown
+    # (outside git a file was named relative to its budgets folder's parent alone: `--budgets
+    # examples/sie/budgets` was listed as `budgets/2024.yaml`, another file of the working folder; found in review)
+    if (shown := _inside(resolved, Path(os.path.abspath(os.curdir)))) is not None:
+        return shown
     if directory is not None:
         folder = Path(os.path.abspath(directory))
         if (shown := _inside(resolved, folder.parent)) is not None and folder.parent != folder:
@@ -56,7 +61,7 @@ def shown_path(path: str | Path, directory: str | Path | None = None, in_git: bo
 
 def describe(files: list[str], directory: str | Path | None = None) -> list[str]:
     """One line a file, for people: `budgets/2024.yaml (git a1b2c3d)` in a git repository (the
-    path relative to it), else relative to the budgets `directory` (`budgets/2024.yaml`)."""
+    path relative to it), else relative to the working folder or the budgets `directory` (`budgets/2024.yaml`)."""
     out = []
     for f in files:
         rev = git_revision(f)
