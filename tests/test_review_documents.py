@@ -63,3 +63,62 @@ def test_the_sources_of_a_folder_outside_the_working_folder_are_named_from_its_p
     text = out.read_text(encoding="utf-8")
     assert "Källor: budgets/2023.yaml; budgets/2024.yaml; budgets/utfall-2023.csv" in text
     assert str(folder_without_git) not in text
+
+
+def _section(text: str, heading: str) -> list[str]:
+    """The table rows' first cells of a Markdown document's section."""
+    part = text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    return [line.split("|")[1].strip().strip("*") for line in part.splitlines()
+            if line.startswith("| ") and not line.startswith("| Stab ")]
+
+
+def test_the_report_lists_the_largest_deviations_per_stab_without_accounts_as_deviation_does(run, tmp_path):
+    """`report --year 2024 --top 5` on the bundled budgets (no accounts) left --top out without a word, no Största
+    avvikelser section, while `deviation --year 2024 --top 5` lists five staber; the report lists the same five."""
+    listed = run("deviation", "--year", "2024", "--top", "5", "--format", "csv")
+    assert listed.exit_code == 0, listed.stderr
+    names = [line.split(",")[3] for line in listed.stdout.splitlines()[1:]]
+    out = tmp_path / "r.md"
+    result = run("report", "--year", "2024", "--top", "5", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert _section(text, "Största avvikelser per stab") == names == [
+        "Kommunledningsstaben", "Verksamhetsstöd och service", "Ekonomistaben", "Kommunstyrelsen",
+        "Kommunikation och utvecklingsstaben"]
+    assert "Största avvikelser 2024 per stab, belopp i mnkr" in text
+    assert "| Kommunledningsstaben                |    112,3 |    102,2 |        10,1 |" in text
+    # without --top, no list beside the stab table it would rank (as before)
+    plain = tmp_path / "p.md"
+    assert run("report", "--year", "2024", "-o", plain).exit_code == 0
+    assert "Största avvikelser" not in plain.read_text(encoding="utf-8")
+
+
+def test_a_top_the_report_cannot_give_is_said_on_stderr(run, tmp_path):
+    out = tmp_path / "r.md"
+    result = run("report", "--year", "2024", "--verksamhet", "920", "--top", "5", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert "Största avvikelser" not in out.read_text(encoding="utf-8")
+    assert "note: --top 5: the section Största avvikelser is left out of the document: it lists staber (and their " \
+           "kostnadsslag), and --verksamhet narrows the report to verksamheter; for the largest of those, run " \
+           "deviation --by verksamhet --verksamhet … --top 5\n" in result.stderr
+    folder = tmp_path / "b"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", folder)
+    year = folder / "2024.yaml"
+    year.write_text("".join(line for line in year.read_text(encoding="utf-8").splitlines(keepends=True)
+                            if not line.startswith("budget_fil")), encoding="utf-8")
+    unbudgeted = run("report", "--budgets", folder, "--period", "2024-10", "--top", "5", "-o", out)
+    assert unbudgeted.exit_code == 0, unbudgeted.stderr
+    assert "note: --top 5: the section Största avvikelser is left out of the document: 2024 has no budget in the " \
+           "year files, so there is no deviation to list\n" in unbudgeted.stderr
+    assert "--top" not in run("report", "--budgets", folder, "--period", "2024-10", "-o", out).stderr
+    # förvaltningar without staber: the table per förvaltning in the stab table's place lists every row there is
+    summa = tmp_path / "summa"
+    summa.mkdir()
+    (summa / "2024.yaml").write_text("ar: 2024\norganisation: Lillby kommun\nenhet: tkr\nforvaltningar:\n  TEK:\n"
+                                     "    namn: Tekniska förvaltningen\n    summa:\n      budget: 30000\n"
+                                     "      utfall: {2024-01: 2400, 2024-02: 2400}\n", encoding="utf-8")
+    whole = run("report", "--budgets", summa, "--period", "2024-02", "--top", "10", "-o", out)
+    assert whole.exit_code == 0, whole.stderr
+    assert "Största avvikelser" not in out.read_text(encoding="utf-8")
+    assert "note: --top 10: the section Största avvikelser is left out of the document: no förvaltning shown has " \
+           "staber, and the table Resultat per förvaltning lists all its rows\n" in whole.stderr

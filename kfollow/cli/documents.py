@@ -34,7 +34,7 @@ def report(
     verksamhet: Annotated[Optional[list[str]], typer.Option("--verksamhet", help="Only this verksamhet code (repeat for several).")] = None,
     konto: KontoOpt = None,
     kostnadsslag: KostnadsslagOpt = None,
-    top: Annotated[int, typer.Option("--top", metavar="N", max=10**9, help="Rows in the section of the largest deviations per stab and kostnadsslag (with accounts).")] = 10,
+    top: Annotated[Optional[int], typer.Option("--top", metavar="N", max=10**9, help="Rows in the section of the largest deviations: per stab and kostnadsslag where the utfall has accounts (10 unless given), else per stab, as deviation --top lists them.")] = None,
     budgets: BudgetsDir = None,
     unit: UnitOpt = Unit.mnkr,
     decimals: DecimalsOpt = None,
@@ -81,7 +81,7 @@ def report(
         require()
     store = load(budgets)
     protect(output, store.directory, [*store.files, *([str(mall)] if mall else [])])
-    if top < 1:
+    if top is not None and top < 1:
         raise UsageError(f"--top {top}: give a number of rows, 1 or more")
     period = month_period(period, year, latest_year(store))
     doc = economy(store, year, period, forvaltning, unit.value, stab, verksamhet, konto, kostnadsslag, top, gross)
