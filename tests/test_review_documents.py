@@ -122,3 +122,46 @@ def test_a_top_the_report_cannot_give_is_said_on_stderr(run, tmp_path):
     assert "Största avvikelser" not in out.read_text(encoding="utf-8")
     assert "note: --top 10: the section Största avvikelser is left out of the document: no förvaltning shown has " \
            "staber, and the table Resultat per förvaltning lists all its rows\n" in whole.stderr
+
+
+EXAMPLES = ROOT / "examples" / "budgets"
+
+
+def test_a_chart_says_its_period_in_the_reports_words(run, tmp_path):
+    """`chart avvikelse … -o x.svg` was titled `Avvikelse mot budget 2024-10 (ack.) per stab`, where the report's
+    same chart says `januari–oktober 2024`."""
+    out = tmp_path / "x.svg"
+    result = run("chart", "avvikelse", "--budgets", EXAMPLES, "--period", "2024-10", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    svg = out.read_text(encoding="utf-8")
+    assert "<title>Avvikelse mot budget januari–oktober 2024 per stab, belopp i mnkr</title>" in svg
+    assert "2024-10" not in svg
+    report = tmp_path / "r.md"
+    assert run("report", "--budgets", EXAMPLES, "--period", "2024-10", "-o", report).exit_code == 0
+    assert "<title>Avvikelse mot budget januari–oktober 2024 per stab, belopp i mnkr</title>" in \
+        (tmp_path / "r-avvikelse.svg").read_text(encoding="utf-8")
+
+
+def test_a_table_in_word_says_its_period_in_words_and_the_terminal_keeps_its_months(run, tmp_path):
+    """`deviation … -o x.docx` captioned `Resultat 2024-10 (ack.) per stab` and `months … -o x.docx` labelled its
+    rows `2024-01 … 2024-10`; a Word document is read as the report is: in words. Terminal, Markdown, csv, json
+    keep the months as scripts read them."""
+    out = tmp_path / "x.docx"
+    result = run("deviation", "--budgets", EXAMPLES, "--period", "2024-10", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    document = docx.Document(str(out))
+    assert [p.text for p in document.paragraphs if p.style.name == "Caption"] == [
+        "Resultat januari–oktober 2024 per stab, belopp i mnkr"]
+    assert document.core_properties.title == "Resultat januari–oktober 2024 per stab, belopp i mnkr"
+    assert [c.text for c in document.tables[0].rows[0].cells][-2:] == ["Prognos i augusti", "Avvikelse prognos"]
+    months = tmp_path / "m.docx"
+    assert run("months", "--budgets", EXAMPLES, "--year", "2024", "-o", months).exit_code == 0
+    rows = [r.cells[0].text for r in docx.Document(str(months)).tables[0].rows]
+    assert rows == ["Månad", "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+                    "oktober"]
+    terminal = run("deviation", "--budgets", EXAMPLES, "--period", "2024-10")
+    assert terminal.stdout.startswith("Resultat 2024-10 (ack.) per stab, belopp i mnkr\n")
+    md = run("months", "--budgets", EXAMPLES, "--year", "2024", "--format", "md").stdout
+    assert "| 2024-01 " in md and "januari" not in md
+    csv = run("months", "--budgets", EXAMPLES, "--year", "2024", "--format", "csv").stdout.splitlines()
+    assert csv[1].startswith("2024-01,nettokostnad,14.5,")

@@ -167,6 +167,11 @@ def emit(report, fmt: Format | None, decimals: int | None, output: Path | None, 
     for message in report.messages:
         note(message)
     fmt = render.format_for(output, fmt)
+    if fmt is Format.docx and store is not None:  # a document for people: the period in the report's words
+        # (`Resultat januari–oktober 2024 per stab`; it said the terminal's `2024-10 (ack.)`: found in review, h102)
+        from kfollow.engine.document import for_reading
+
+        report = for_reading(store, report)
     exact = exact and fmt in (Format.csv, Format.excel, Format.json)
     width = shutil.get_terminal_size().columns if output is None and fmt is Format.table and sys.stdout.isatty() else None
     names = tuple(n.strip() for n in columns.split(",") if n.strip()) if columns is not None else None

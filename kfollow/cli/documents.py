@@ -151,6 +151,9 @@ def chart(
       kfollow chart manader --budgets examples/budgets --year 2024 --stab EKO -o manader.svg
     """
     from kfollow.engine import operations, selection
+    # the period in the report's words, as its charts say it (`januari–oktober 2024`; the chart's title said the
+    # terminal's `2024-10 (ack.)`: found in review, h102)
+    from kfollow.engine.document import for_reading
     from kfollow.render import charts
     from kfollow.render.writer import write
 
@@ -170,15 +173,15 @@ def chart(
             if not err.message.endswith("(--by stab)"):
                 raise
             raise UsageError(err.message.removesuffix("(--by stab)") + "(kfollow chart avvikelse)") from None
-        data = charts.chart_verksamhet(report, fmt)
+        data = charts.chart_verksamhet(for_reading(store, report), fmt)
     elif kind is Kind.avvikelse:
         report = operations.deviation(store, year, period, "stab", forvaltning, stab, unit=unit.value)
-        data = charts.chart_avvikelse(report, fmt)
+        data = charts.chart_avvikelse(for_reading(store, report), fmt)
     else:
         if period is not None:
             raise UsageError("--period: the month chart shows every booked month; use --year")
         report = operations.months(store, year, forvaltning, stab, unit=unit.value)
-        data = charts.chart_manader(report, fmt)
+        data = charts.chart_manader(for_reading(store, report), fmt)
     for message in report.messages:
         note(message)
     write(data, output)

@@ -327,6 +327,28 @@ def in_words(text: str) -> str:
     return text
 
 
+def for_reading(store: Store, report: Report) -> Report:
+    """One table written for people to read, a Word document or a chart, said as the report says it (`_for_people`):
+    `Resultat 2024-10 (ack.) per stab` → `Resultat januari–oktober 2024 per stab`, the month cells `mars`. The
+    terminal, Markdown, csv and json keep `2024-10` (scripts read their titles and columns)."""
+    year = _year_of(store, report)
+    if year is None:
+        return report
+    return _for_people(report, store.years[year].rubriker, year)
+
+
+def _year_of(store: Store, report: Report) -> int | None:
+    """The year a table is of: its period's, its months', else the latest of the store's years its title names."""
+    if report.period and re.match(r"\d{4}-\d{2}$", report.period):
+        year = int(report.period[:4])
+    elif "manad" in report.frame.columns and report.frame["manad"].drop_nulls().len():
+        year = int(report.frame["manad"].drop_nulls()[0][:4])
+    else:
+        year = max((int(y) for y in re.findall(r"(?<!\d)(\d{4})(?!\d)", report.title) if int(y) in store.years),
+                   default=None)
+    return year if year in store.years else None
+
+
 def _for_people(report: Report, rubriker: dict[str, str], year: int, lacking: list[str] = ()) -> Report:
     """A section's table as the nämnd reads it: its title and notes with months in words (`in_words`), its
     month cells too (`Månad`, `Prognos från`: `mars`, the document's title giving the `year`), and the
