@@ -165,3 +165,21 @@ def test_a_table_in_word_says_its_period_in_words_and_the_terminal_keeps_its_mon
     assert "| 2024-01 " in md and "januari" not in md
     csv = run("months", "--budgets", EXAMPLES, "--year", "2024", "--format", "csv").stdout.splitlines()
     assert csv[1].startswith("2024-01,nettokostnad,14.5,")
+
+
+def test_the_readme_says_which_document_has_charts_as_the_documents_have_them(run, tmp_path):
+    """README's opening said "the whole economy section as one HTML, Markdown or xlsx document with charts", but the
+    workbook has no chart; it says what each format has, and the documents have it."""
+    import re
+    import zipfile
+
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "HTML, Markdown or xlsx document with charts" not in readme
+    assert "HTML, PDF or Word with its charts in the page, Markdown with its charts as SVG files beside it, or an " \
+           "xlsx workbook of its tables, one sheet each, without charts" in readme
+    book, page, word = tmp_path / "r.xlsx", tmp_path / "r.html", tmp_path / "r.docx"
+    for out in (book, page, word):
+        assert run("report", "--budgets", EXAMPLES, "--period", "2024-10", "-o", out).exit_code == 0
+    assert not [n for n in zipfile.ZipFile(book).namelist() if re.match(r"xl/(charts|drawings|media)/", n)]
+    assert page.read_text(encoding="utf-8").count("<svg") >= 2
+    assert len(docx.Document(str(word)).inline_shapes) >= 2
