@@ -298,7 +298,9 @@ def test_a_chart_of_few_rows_draws_them_all_without_a_note(budgets_dir):
     from kfollow.render import charts
 
     report = kfollow.deviation(kfollow.load(budgets_dir), 2024)
-    assert charts.note(report, "avvikelse") is None
+    # (its one note is on VSS, drawn as resultat)
+    assert charts.notes(report, "avvikelse") == ["Verksamhetsstöd och service redovisas som resultat: dess avvikelse "
+                                                 "är utfall − budget, och ett underskott är negativt även där."]
     assert b"\xc3\x96vriga" not in charts.chart_avvikelse(report, "svg")
 
 

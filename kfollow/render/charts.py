@@ -182,18 +182,52 @@ def left_out(kind: str, shown: int, rest: int) -> str:
     return f"Diagrammet visar {what}; Övriga ({_count(rest)}) är summan av de andra {_count(rest)}."
 
 
-def note(report: Report, kind: str) -> str | None:
-    """What a reader of `kind`'s chart of `report` must know: the rows it leaves out, or None."""
-    unlike = ""
+def notes(report: Report, kind: str) -> list[str]:
+    """What a reader of `kind`'s chart of `report` must know (the rows it leaves out, the rows drawn as
+    resultat), each a sentence or two: a chart file has them under its drawing, a document under the chart as
+    `Anm.`, once (the chart it inlines is drawn without them: `noted=False`)."""
     if kind == "avvikelse" and "avvikelse" in report.frame.columns:
-        rows = _rows(report).filter(_deviates(report)).height
-    elif kind == "verksamhet":
-        shown, _, _, unlike = _verksamheter(report)
-        rows = shown.height
-    else:
-        return None
-    said = " ".join(filter(None, (left_out(kind, MAX_BARS - 1, rows - MAX_BARS + 1) if rows > MAX_BARS else "", unlike)))
-    return said or None
+        return _avvikelse_rows(report)[3]
+    if kind == "verksamhet":
+        return _verksamhet_rows(report)[3]
+    return []
+
+
+def note(report: Report, kind: str) -> str | None:
+    """`notes` as one text, or None."""
+    return " ".join(notes(report, kind)) or None
+
+
+def _verksamhet_rows(report: Report) -> tuple[pl.DataFrame, list[str], list[bool], list[str], int]:
+    """The rows the chart per verksamhet draws (at most `MAX_BARS`: `_largest`), their labels, which are
+    presented as resultat, what a reader must know of them (`notes`), and how many rows `Övriga` sums."""
+    rows, labels, resultat, unlike = _verksamheter(report)
+    base, year = _years(report)
+    size = pl.max_horizontal(pl.col(base).abs().fill_null(0), pl.col(year).abs().fill_null(0))
+    drawn, names, rest = _largest(rows, labels, size, [base, year])
+    said = [left_out("verksamhet", len(names) - 1, rest) if rest else "",
+            RESULTAT_REMARK if any(resultat) else "", unlike]
+    return drawn, names, resultat, [s for s in said if s], rest
+
+
+def _avvikelse_rows(report: Report) -> tuple[pl.DataFrame, list[str], list[str], list[str], int]:
+    """The rows the chart of avvikelse draws (those with one, at most `MAX_BARS`: `_largest`), their labels, the
+    labels of those presented as resultat, what a reader must know of them (`notes`), and how many rows `Övriga`
+    sums."""
+    charted = _rows(report)
+    kinds = [k for k in report.kinds() if k is None or k.charted]
+    labels = _whose(charted, _labels(report, charted), kinds)
+    drawn = charted.select(_deviates(report)).to_series()
+    rows = charted.filter(drawn)
+    labels = [t for t, d in zip(labels, drawn.to_list()) if d]
+    shown, names, rest = _largest(rows, labels, pl.col("avvikelse").abs(), ["avvikelse"])
+    presented = rows["redovisas_som"].to_list() if "redovisas_som" in rows.columns else [None] * len(labels)
+    resultat = [t for t, r in zip(labels, presented) if r == "resultat" and t in names]
+    said = [left_out("avvikelse", len(names) - 1, rest) if rest else "",
+            # (the axis says budget − utfall: for a resultat, whose figures are intäkter − kostnader, it is utfall − budget)
+            f"{', '.join(resultat)} redovisas som resultat: {'dess' if len(resultat) == 1 else 'deras'} avvikelse är "
+            f"utfall {MINUS} budget, och ett underskott är negativt även där." if resultat else ""]
+    return shown, names, resultat, [s for s in said if s], rest
 
 
 def _verksamheter(report: Report) -> tuple[pl.DataFrame, list[str], list[bool], str]:
@@ -406,29 +440,26 @@ def _years(report: Report) -> tuple[str, str]:
     return years[-2], years[-1]
 
 
-def chart_verksamhet(report: Report, fmt: str = "svg") -> bytes:
+def chart_verksamhet(report: Report, fmt: str = "svg", noted: bool = True) -> bytes:
     """Utfall per row (verksamhet) this year against the year before: horizontal grouped bars.
 
     Needs `utfall_<base>` and `utfall_<year>` (money; the two latest years are drawn) and a label
     (`rubrik`), as in `compare(store, base, year, by="verksamhet")`; with `radtyp`, only the rows
     rad, ej_fordelat and forvaltning (no subtotals). The earlier year is light and hatched, the
-    later dark and solid; each bar has its figure."""
+    later dark and solid; each bar has its figure. `noted=False` leaves the notes (`notes`) out of the
+    drawing, for a document that says them under it (its description keeps them)."""
     _ready(fmt)
     base, year = _years(report)
     # a row presented as resultat (intäkter − kostnader) is drawn as the table shows it, and says so:
     # its deficit is a bar below zero beside nettokostnader above it
-    rows, labels, resultat, unlike = _verksamheter(report)
-    if rows.is_empty():  # an empty drawing would be handed on as a chart
-        raise UsageError(f"no verksamhet to draw: {unlike or 'the report has no rows'} (kfollow chart avvikelse draws "
-                         "the deviation per stab)")
-    size = pl.max_horizontal(pl.col(base).abs().fill_null(0), pl.col(year).abs().fill_null(0))
-    rows, labels, rest = _largest(rows, labels, size, [base, year])
+    if _verksamheter(report)[0].is_empty():  # an empty drawing would be handed on as a chart
+        raise UsageError(f"no verksamhet to draw: {_verksamheter(report)[3] or 'the report has no rows'} (kfollow "
+                         "chart avvikelse draws the deviation per stab)")
+    rows, labels, resultat, said, rest = _verksamhet_rows(report)
     unit = report.unit
     old, new = rows[base].to_list(), rows[year].to_list()
     base_label, year_label = report.column(base).header, report.column(year).header
-    remark = " ".join(filter(None, (
-        left_out("verksamhet", len(labels) - 1, rest) if rest else "",
-        RESULTAT_REMARK if any(resultat) else "", unlike)))
+    remark = " ".join(said)
 
     def draw(fig: "Figure") -> str:
         ax = fig.add_subplot()
@@ -450,7 +481,7 @@ def chart_verksamhet(report: Report, fmt: str = "svg") -> bytes:
         ax.tick_params(axis="y", length=0)
         ax.legend(loc="lower right", frameon=False, ncols=2, bbox_to_anchor=(1, 1.0))
         fig.suptitle(_heading(report.caption), fontsize=10.5, fontweight="bold")
-        _remark(fig, remark)
+        _remark(fig, remark if noted else "")
         return f"{base_label} och {year_label}, {unit}: " + "; ".join(
             f"{t} {amount(a, unit)} och {amount(b, unit)}" for t, a, b in zip(labels, old, new)) + "." + (
             f" {remark}" if remark else "")
@@ -458,34 +489,23 @@ def chart_verksamhet(report: Report, fmt: str = "svg") -> bytes:
     return _drawn(report, fmt, 1.3 + 0.36 * max(len(labels), 3), draw)
 
 
-def chart_avvikelse(report: Report, fmt: str = "svg") -> bytes:
+def chart_avvikelse(report: Report, fmt: str = "svg", noted: bool = True) -> bytes:
     """Deviation per row (stab): överskott to the right, underskott to the left.
 
     Needs `avvikelse` (money, budget − utfall: positive is a surplus) and a label (`rubrik`), as in
     `deviation(store, year)` by stab; with `radtyp`, only the rows rad, ej_fordelat and forvaltning,
     and rows without an avvikelse are left out. Surplus bars are dark and solid, deficit bars light
-    with a cross hatch and a dark edge; a legend says which is which and every figure has its sign."""
+    with a cross hatch and a dark edge; a legend says which is which and every figure has its sign.
+    `noted=False` leaves the notes (`notes`) out of the drawing, for a document that says them under it."""
     _ready(fmt)
     _require(report, "avvikelse")
-    charted = _rows(report)
-    kinds = [k for k in report.kinds() if k is None or k.charted]
-    labels = _whose(charted, _labels(report, charted), kinds)
-    drawn = charted.select(_deviates(report)).to_series()
-    rows = charted.filter(drawn)
-    if rows.is_empty():  # an empty drawing would be handed on as a chart
+    if _rows(report).filter(_deviates(report)).is_empty():  # an empty drawing would be handed on as a chart
         raise UsageError("no row has a deviation to draw: there is no budget for these rows in the year file "
                          "(kfollow chart verksamhet draws the utfall of two years)")
-    labels = [t for t, d in zip(labels, drawn.to_list()) if d]
-    rows, labels, rest = _largest(rows, labels, pl.col("avvikelse").abs(), ["avvikelse"])
+    rows, labels, _, said, rest = _avvikelse_rows(report)
     unit = report.unit
     values = rows["avvikelse"].to_list()
-    resultat = [t for t, r in zip(labels, rows["redovisas_som"].to_list() if "redovisas_som" in rows.columns
-                                  else [None] * len(labels)) if r == "resultat"]
-    remark = " ".join(filter(None, (
-        left_out("avvikelse", len(labels) - 1, rest) if rest else "",
-        # (the axis says budget − utfall: for a resultat, whose figures are intäkter − kostnader, it is utfall − budget)
-        f"{', '.join(resultat)} redovisas som resultat: {'dess' if len(resultat) == 1 else 'deras'} avvikelse är "
-        f"utfall {MINUS} budget, och ett underskott är negativt även där." if resultat else "")))
+    remark = " ".join(said)
     header = report.column("avvikelse").header if any(c.name == "avvikelse" for c in report.columns) else "Avvikelse"
 
     def draw(fig: "Figure") -> str:
@@ -511,7 +531,7 @@ def chart_avvikelse(report: Report, fmt: str = "svg") -> bytes:
                            Patch(facecolor="white", edgecolor=DARK, hatch="xxx", label="Underskott (-)")],
                   loc="lower right", frameon=False, ncols=2, bbox_to_anchor=(1, 1.0))
         fig.suptitle(_heading(title(report, "avvikelse")), fontsize=10.5, fontweight="bold")
-        _remark(fig, remark)
+        _remark(fig, remark if noted else "")
         return f"{header}, {unit}, positiv är överskott: " + "; ".join(
             f"{t} {bar_amount(v, unit)} ({_verdict(v)})" for t, v in zip(labels, values)) + "." + (
             f" {remark}" if remark else "")
@@ -533,7 +553,7 @@ def _verdict(avvikelse: int) -> str:
     return "överskott" if avvikelse > 0 else "underskott" if avvikelse < 0 else "i nivå med budget"
 
 
-def chart_manader(report: Report, fmt: str = "svg") -> bytes:
+def chart_manader(report: Report, fmt: str = "svg", noted: bool = True) -> bytes:
     """Budget and utfall accumulated month by month, and the full-year forecast where there is one.
 
     Needs `manad` (YYYY-MM), `budget_ack` and `utfall_ack` (money), as in `months(store, year)`.
@@ -606,4 +626,4 @@ def chart_manader(report: Report, fmt: str = "svg") -> bytes:
     return _drawn(report, fmt, 3.6, draw)
 
 
-__all__ = ["chart_verksamhet", "chart_avvikelse", "chart_manader", "note", "title", "MAX_BARS", "MISSING"]
+__all__ = ["chart_verksamhet", "chart_avvikelse", "chart_manader", "note", "notes", "title", "MAX_BARS", "MISSING"]

@@ -86,12 +86,14 @@ SOURCES_LABEL = "Underlag för granskning"
 
 
 def chart(section: Section, fmt: str = "svg") -> bytes:
-    """The section's chart (charts need the `charts` extra: UsageError naming it otherwise)."""
+    """The section's chart as a document shows it, its notes not in the drawing but under it (`chart_note`):
+    they stood twice, small in the chart and as `Anm.` below it (found in review, h102). Charts need the
+    `charts` extra: UsageError naming it otherwise."""
     import kfollow.render.charts as charts
 
     draw = {"verksamhet": charts.chart_verksamhet, "avvikelse": charts.chart_avvikelse,
             "manader": charts.chart_manader}[section.chart]
-    return draw(section.report, fmt)
+    return draw(section.report, fmt, noted=False)
 
 
 def chart_title(section: Section) -> str:
@@ -101,11 +103,14 @@ def chart_title(section: Section) -> str:
     return charts.title(section.report, section.chart)
 
 
-def chart_note(section: Section) -> str | None:
-    """What the reader of the section's chart must know (the rows a large chart leaves out), or None."""
+def chart_note(section: Section, stated: set[str], beside=()) -> str | None:
+    """What the reader of the section's chart must know (`charts.notes`: the rows it leaves out, the rows drawn as
+    resultat), as one `Anm.` under it: the notes not yet stated in the document (`unstated`) nor under the
+    section's own table just above it (`beside`), or None."""
     import kfollow.render.charts as charts
 
-    return charts.note(section.report, section.chart)
+    return " ".join(unstated([n for n in charts.notes(section.report, section.chart) if n not in beside],
+                             stated)) or None
 
 
 def _columns(section: Section, opts: Options) -> list:
@@ -218,12 +223,13 @@ def to_html(doc: Document, opts: Options, charts: bool = True) -> str:
         wide = ' class="bred"' if 'class="tabell kommentarer bred"' in table else ""  # (on paper: landscape)
         parts.append(f"<section{wide}>\n{intro}<h2>{esc(section.heading)}</h2>")
         intro = ""  # (the title goes with the first section: on its page, portrait or landscape)
+        said = section_notes(section, opts, stated) if section.table else []
         if section.table:
             parts.append(table)
-            parts += [f'<p class="anm">Anm.: {esc(n)}</p>' for n in section_notes(section, opts, stated)]
+            parts += [f'<p class="anm">Anm.: {esc(n)}</p>' for n in said]
         if section.chart and charts:
             parts.append(f"<figure>\n{_inline_svg(chart(section))}\n</figure>")
-            for remark in unstated([r] if (r := chart_note(section)) else [], stated):
+            if remark := chart_note(section, stated, said):
                 parts.append(f'<p class="anm">Anm.: {esc(remark)}</p>')
         parts.append("</section>")
     if intro:  # (a document without a section: its title alone)
@@ -249,8 +255,9 @@ def to_markdown(doc: Document, opts: Options, chart_stem: str | None) -> tuple[s
         if not section.table and not (section.chart and chart_stem is not None):  # a chart left out
             continue
         parts += [f"## {_md_text(section.heading)}", ""]
+        said = section_notes(section, opts, stated) if section.table else []
         if section.table:
-            report = replace(section.report, notes=tuple(section_notes(section, opts, stated)))
+            report = replace(section.report, notes=tuple(said))
             parts.append(to_md(report, Options(opts.format, opts.decimals,
                                                section.comments or opts.comments)).rstrip("\n"))
             parts.append("")
@@ -259,7 +266,7 @@ def to_markdown(doc: Document, opts: Options, chart_stem: str | None) -> tuple[s
             files[name] = chart(section)
             # the file's name as a URL: a `)` or a space in it neither ends nor breaks the link
             parts += [f"![{_md_text(chart_title(section))}]({quote(name)})", ""]
-            for remark in unstated([r] if (r := chart_note(section)) else [], stated):
+            if remark := chart_note(section, stated, said):
                 parts += [f"Anm.: {_md_text(remark)}", ""]
     if doc.footer:  # (set apart from the report: `SOURCES_LABEL`)
         parts += ["---", "", f"*{SOURCES_LABEL}:*  "] + [f"{_md_text(line)}  " for line in doc.footer]

@@ -27,7 +27,7 @@ from pathlib import Path
 from kfollow.errors import DataError, UsageError
 from kfollow.options import Options
 from kfollow.render.columns import NUMERIC
-from kfollow.render.document import SOURCES_LABEL, chart_note, section_notes, unstated
+from kfollow.render.document import SOURCES_LABEL, chart_note, section_notes
 from kfollow.report import Document, Report, Section
 
 EXTRA = "Word documents need python-docx, which is installed with kfollow; install kfollow again (pip install --force-reinstall kfollow)"
@@ -135,8 +135,9 @@ def to_docx(doc: Document, opts: Options, charts: bool = True, template: Path | 
     for section in doc.sections:
         if not section.table and not (section.chart and charts):  # a chart left out: no heading over nothing
             continue
+        said = section_notes(section, opts, stated) if section.table else []
         if section.table:
-            _table(w, section, opts, heading=section.heading, notes=section_notes(section, opts, stated))
+            _table(w, section, opts, heading=section.heading, notes=said)
         else:
             _orient(w, landscape=False)
             w.paragraph(section.heading, "Heading 1", keep_with_next=True)
@@ -144,7 +145,7 @@ def to_docx(doc: Document, opts: Options, charts: bool = True, template: Path | 
             if _orient(w, landscape=False) and section.table:  # a page of its own, after its landscape table
                 w.paragraph(section.heading, "Caption", keep_with_next=True)
             _chart(w, section)
-            for remark in unstated([r] if (r := chart_note(section)) else [], stated):
+            if remark := chart_note(section, stated, said):
                 _small(w.paragraph(f"Anm.: {remark}"))
     _orient(w, landscape=False)
     if doc.footer:

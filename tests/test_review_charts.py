@@ -1,0 +1,65 @@
+"""What politicians and revisorer see of the charts, found in a review of the outputs (h102): checked as
+structure (text, order, positions and sizes of the SVG's text, the documents' paragraphs), never as pixels."""
+
+from __future__ import annotations
+
+import io
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+
+import pytest
+
+import kfollow
+from conftest import BUDGETS, ROOT
+from kfollow.render import charts
+
+pytest.importorskip("matplotlib", reason="charts need the optional matplotlib (pip install 'kfollow[charts]')")
+
+SVG = "{http://www.w3.org/2000/svg}"
+EXAMPLES = ROOT / "examples" / "budgets"
+VSS = "Verksamhetsstöd och service redovisas inte per verksamhet och ingår inte i diagrammet."
+
+
+def texts(svg: bytes | ET.Element) -> list[str]:
+    root = ET.fromstring(svg) if isinstance(svg, bytes) else svg
+    return ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+
+
+def test_a_documents_chart_says_its_note_once_under_it(run, tmp_path):
+    """The verksamhet chart's note stood twice in the report: small inside the chart and again below it as
+    `Anm.: …`. A document says it once, as the Anm. under the chart; the chart file alone keeps it inside."""
+    out = tmp_path / "rapport.html"
+    assert run("report", "--budgets", BUDGETS, "--year", "2024", "-o", out).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert page.count(f'<p class="anm">Anm.: {VSS}</p>') == 1
+    figures = re.findall(r"<figure>\n(.*?)\n</figure>", page, re.S)
+    drawn = [ET.fromstring(f) for f in figures]
+    verksamhet = next(f for f in drawn if f.find(f"{SVG}title").text.startswith("Utfall 2023 och 2024"))
+    assert not [t for t in texts(verksamhet) if "redovisas inte" in t]
+    assert page.index(f"Anm.: {VSS}") > page.index("<title>Utfall 2023 och 2024")
+    # the avvikelse chart's note on VSS (a resultat) is the Anm. under it too, not in the drawing
+    avvikelse = next(f for f in drawn if f.find(f"{SVG}title").text.startswith("Avvikelse mot budget"))
+    assert not [t for t in texts(avvikelse) if "redovisas som resultat" in t]
+    assert page.count("Anm.: Verksamhetsstöd och service redovisas som resultat: dess avvikelse är utfall − budget") == 1
+    # the chart file alone keeps its note inside
+    alone = charts.chart_verksamhet(kfollow.compare(kfollow.load(BUDGETS), 2023, 2024, by="verksamhet"), "svg")
+    assert " ".join(texts(alone)).endswith(VSS)
+
+    md = tmp_path / "rapport.md"
+    assert run("report", "--budgets", BUDGETS, "--year", "2024", "-o", md).exit_code == 0
+    assert md.read_text(encoding="utf-8").count(f"Anm.: {VSS}") == 1
+    assert not [t for t in texts((tmp_path / "rapport-verksamhet.svg").read_bytes()) if "redovisas inte" in t]
+
+
+def test_a_word_documents_chart_says_its_note_once_under_it(run, tmp_path):
+    docx = pytest.importorskip("docx")
+    out = tmp_path / "rapport.docx"
+    assert run("report", "--budgets", BUDGETS, "--year", "2024", "-o", out).exit_code == 0
+    said = [p.text for p in docx.Document(str(out)).paragraphs if "redovisas inte per verksamhet" in p.text]
+    assert said == [f"Anm.: {VSS}"]
+    report = kfollow.compare(kfollow.load(BUDGETS), 2023, 2024, by="verksamhet")
+    with zipfile.ZipFile(out) as z:
+        pictures = [z.read(n) for n in z.namelist() if n.startswith("word/media/")]
+    assert charts.chart_verksamhet(report, "png", noted=False) in pictures
+    assert charts.chart_verksamhet(report, "png") not in pictures
