@@ -63,3 +63,28 @@ def test_a_word_documents_chart_says_its_note_once_under_it(run, tmp_path):
         pictures = [z.read(n) for n in z.namelist() if n.startswith("word/media/")]
     assert charts.chart_verksamhet(report, "png", noted=False) in pictures
     assert charts.chart_verksamhet(report, "png") not in pictures
+
+
+SERV_SIGN = ("Beloppen är förvaltningarnas nettokostnad: Serviceförvaltningen (internt prissatt), som redovisas som "
+             "resultat (intäkter − kostnader), räknas med omvänt tecken.")
+
+
+def test_the_month_chart_says_where_a_forvaltning_is_counted_with_reversed_sign(run, tmp_path):
+    """The month chart of the whole kommun did not say that Serviceförvaltningen (presented as resultat) is counted
+    with reversed sign, which its table says under it; the chart says the table's note, and a document, whose
+    table just above says it, says it once."""
+    svg = tmp_path / "man.svg"
+    assert run("chart", "manader", "--budgets", EXAMPLES, "-o", svg).exit_code == 0
+    root = ET.fromstring(svg.read_bytes())
+    assert " ".join(texts(root)).replace("\n", " ").endswith(SERV_SIGN)
+    assert root.find(f"{SVG}desc").text.endswith(SERV_SIGN)
+    store = kfollow.load(EXAMPLES)
+    assert charts.note(kfollow.months(store, 2024), "manader") == SERV_SIGN
+    assert charts.note(kfollow.months(store, 2024, forvaltning=["SERV"]), "manader") is None  # (one way of presenting)
+    out = tmp_path / "rapport.html"
+    assert run("report", "--budgets", EXAMPLES, "--period", "2024-10", "-o", out).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert page.count(f'<p class="anm">Anm.: {SERV_SIGN}</p>') == 1
+    months = page[page.index("<h2>Månad för månad</h2>"):]
+    assert months.index(f"Anm.: {SERV_SIGN}") < months.index("<figure>")  # under the table, over its chart
+    assert SERV_SIGN not in " ".join(texts(ET.fromstring(re.search(r"<figure>\n(.*?)\n</figure>", months, re.S)[1])))

@@ -24,7 +24,7 @@ from kfollow.errors import UsageError
 from kfollow.options import DEFAULT_DECIMALS, ORE_PER_UNIT
 from kfollow.render.columns import CONTROL_RE
 from kfollow.render.numbers import money, swedish_number
-from kfollow.report import Kind, Report
+from kfollow.report import Kind, Report, TableNote
 from kfollow.vocabulary import RowKind
 
 if TYPE_CHECKING:
@@ -190,6 +190,9 @@ def notes(report: Report, kind: str) -> list[str]:
         return _avvikelse_rows(report)[3]
     if kind == "verksamhet":
         return _verksamhet_rows(report)[3]
+    if kind == "manader":  # how the table's figures are made (förvaltningar presented as resultat counted with
+        # reversed sign): the chart draws the same figures (it said nothing of it; found in review, h102)
+        return [str(n) for n in report.notes if isinstance(n, TableNote)]
     return []
 
 
@@ -559,7 +562,9 @@ def chart_manader(report: Report, fmt: str = "svg", noted: bool = True) -> bytes
     Needs `manad` (YYYY-MM), `budget_ack` and `utfall_ack` (money), as in `months(store, year)`.
     With a `prognos` column (the full-year forecast, money), its last figure is drawn as a dotted
     line from the last month's utfall to December. Budget is dashed with circles, utfall solid with
-    squares, prognos dotted with a diamond; the axis runs January to December."""
+    squares, prognos dotted with a diamond; the axis runs January to December. The table's notes on how its
+    figures are made (`TableNote`: förvaltningar presented as resultat counted with reversed sign) stand under
+    it, unless `noted=False` (a document, which says them under the table)."""
     _ready(fmt)
     _require(report, "manad", "budget_ack", "utfall_ack")
     frame = report.frame.filter(pl.col("manad").is_not_null()).sort("manad")
@@ -571,6 +576,7 @@ def chart_manader(report: Report, fmt: str = "svg", noted: bool = True) -> bytes
     if "prognos" in frame.columns and frame["prognos"].drop_nulls().len():
         prognos = frame["prognos"].drop_nulls()[-1]
     header = {c.name: c.header for c in report.columns}
+    remark = " ".join(notes(report, "manader"))
 
     def draw(fig: "Figure") -> str:
         ax = fig.add_subplot()
@@ -621,7 +627,8 @@ def chart_manader(report: Report, fmt: str = "svg", noted: bool = True) -> bytes
         year = months[0][:4] if months else ""
         ax.set_xlabel(f"Månad {year}".strip())
         fig.suptitle(_heading(report.caption), fontsize=10.5, fontweight="bold")
-        return f"Ackumulerat, {unit}: " + "; ".join(described) + "."
+        _remark(fig, remark if noted else "")
+        return f"Ackumulerat, {unit}: " + "; ".join(described) + "." + (f" {remark}" if remark else "")
 
     return _drawn(report, fmt, 3.6, draw)
 
