@@ -129,7 +129,7 @@ def test_manader_months_in_swedish_and_lines_told_apart(reports):
     assert ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"] == [
         t for t in shown if t in charts.MONTHS]
     assert "Budget ack." in shown and "Utfall ack." in shown and "mnkr" in shown
-    assert "136,1" in shown  # the latest accumulated utfall
+    assert "Utfall 136,1" in shown  # the latest accumulated utfall, with its line's name
     assert "Prognos helår" not in shown  # the months report has no forecast
     text = svg.decode()
     assert "stroke-dasharray" in text  # the budget line is dashed, utfall solid
@@ -140,7 +140,7 @@ def test_manader_draws_the_forecast_when_the_report_has_one(reports):
     report = replace(months, frame=months.frame.with_columns(prognos=pl.lit(16_350_000_000, pl.Int64)),
                      columns=months.columns + (column("prognos"),))
     shown = texts(chart_manader(report, "svg"))
-    assert "Prognos helår" in shown and "163,5" in shown
+    assert "Prognos helår" in shown and "Prognos 163,5" in shown
 
 
 def test_thousands_have_a_no_break_space_and_a_decimal_comma():
@@ -303,7 +303,7 @@ def test_a_full_years_month_chart_puts_its_last_figures_past_december(tmp_path):
     root = parsed(drawn(tmp_path, "manader", "--budgets", str(ROOT / "examples" / "budgets"), "--year", "2023",
                         "--stab", "HR"))
     x = {"".join(t.itertext()): float(t.get("x")) for t in root.iter(f"{SVG}text") if t.get("x")}
-    assert x["20,2"] > x["dec"] and x["19,6"] > x["dec"], sorted(x)
+    assert x["Budget 20,2"] > x["dec"] and x["Utfall 19,6"] > x["dec"], sorted(x)
 
 
 def test_a_long_caption_is_a_heading_of_several_lines_within_the_figure(tmp_path):

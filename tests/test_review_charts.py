@@ -88,3 +88,29 @@ def test_the_month_chart_says_where_a_forvaltning_is_counted_with_reversed_sign(
     months = page[page.index("<h2>Månad för månad</h2>"):]
     assert months.index(f"Anm.: {SERV_SIGN}") < months.index("<figure>")  # under the table, over its chart
     assert SERV_SIGN not in " ".join(texts(ET.fromstring(re.search(r"<figure>\n(.*?)\n</figure>", months, re.S)[1])))
+
+
+def test_the_month_chart_shows_the_accumulated_deviation_the_lines_cannot(tmp_path, run):
+    """Budget ack. and Utfall ack. of the whole kommun lie on top of each other from 0 to 140 mnkr: the 1,0 mnkr
+    deficit could not be seen, and the end labels `136,1` and `135,1` were told apart by colour and position
+    alone. The end labels say their line's name, and a panel below draws each month's avvikelse ack. as bars,
+    överskott and underskott as the chart of avvikelse draws them, each with its figure."""
+    svg = tmp_path / "man.svg"
+    assert run("chart", "manader", "--budgets", EXAMPLES, "-o", svg).exit_code == 0
+    root = ET.fromstring(svg.read_bytes())
+    shown = texts(root)
+    assert "Utfall 136,1" in shown and "Budget 135,1" in shown
+    assert "Avvikelse ack. (budget − utfall)" in shown
+    assert "Överskott (+)" in shown and "Underskott (-)" in shown
+    figures = [t for t in shown if re.fullmatch(r"[+-]?\d+,\d+", t)]
+    # (a deviation the table shows as 0,0 with the decimals that make its bar seen, as the avvikelse chart does)
+    assert figures == ["-0,003", "-0,3", "-0,2", "-0,2", "+0,03", "-0,2", "-0,1", "-0,3", "-0,7", "-1,0"]
+    desc = root.find(f"{SVG}desc").text
+    assert desc.startswith("Ackumulerat, mnkr, avvikelse budget − utfall: jan budget 14,5, utfall 14,5, avvikelse -0,003;")
+    assert "okt budget 135,1, utfall 136,1, avvikelse -1,0." in desc
+    # the hatched bars are the underskott: nine of them and the legend's, May's överskott solid
+    assert svg.read_text(encoding="utf-8").count("url(#h") == 10
+    # a förvaltning presented as resultat: its deviation is utfall − budget, and the panel says so
+    root = ET.fromstring(charts.chart_manader(kfollow.months(kfollow.load(EXAMPLES), 2024, forvaltning=["SERV"])))
+    assert "Avvikelse ack. (utfall − budget, resultat)" in texts(root) and "-1,3" in texts(root)
+    assert "Utfall -1,3" in texts(root) and "Budget 0,0" in texts(root)

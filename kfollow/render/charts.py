@@ -557,7 +557,8 @@ def _verdict(avvikelse: int) -> str:
 
 
 def chart_manader(report: Report, fmt: str = "svg", noted: bool = True) -> bytes:
-    """Budget and utfall accumulated month by month, and the full-year forecast where there is one.
+    """Budget and utfall accumulated month by month, and the full-year forecast where there is one; below
+    them, the accumulated avvikelse of each month as bars (`avvikelse_ack`, else budget − utfall).
 
     Needs `manad` (YYYY-MM), `budget_ack` and `utfall_ack` (money), as in `months(store, year)`.
     With a `prognos` column (the full-year forecast, money), its last figure is drawn as a dotted
@@ -578,8 +579,18 @@ def chart_manader(report: Report, fmt: str = "svg", noted: bool = True) -> bytes
     header = {c.name: c.header for c in report.columns}
     remark = " ".join(notes(report, "manader"))
 
+    # the accumulated deviation, which the lines cannot show (1,0 mnkr of 136 is a line's width): the table's
+    # figure, budget − utfall (utfall − budget where the rows are presented as resultat), bars as the avvikelse chart's
+    deviation = frame["avvikelse_ack"].to_list() if "avvikelse_ack" in frame.columns else [
+        None if b is None or u is None else b - u for b, u in zip(budget, utfall)]
+    resultat = "redovisas_som" in frame.columns and frame.height > 0 and \
+        frame["redovisas_som"].eq("resultat").all()
+    formula = f"utfall {MINUS} budget, resultat" if resultat else f"budget {MINUS} utfall"
+
     def draw(fig: "Figure") -> str:
-        ax = fig.add_subplot()
+        from matplotlib.patches import Patch
+
+        ax, below = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1.25])
         # utfall first, budget over it with open circles: both stay visible where they coincide
         ax.plot(numbers, _in_unit(utfall, unit, NAN), linestyle="-", marker="s", markersize=4, color=DARK,
                 linewidth=2.0, label=header.get("utfall_ack", "Utfall ack."), zorder=3)
@@ -587,31 +598,35 @@ def chart_manader(report: Report, fmt: str = "svg", noted: bool = True) -> bytes
                 color=MID, markerfacecolor="none", markeredgewidth=1.3, linewidth=1.4,
                 label=header.get("budget_ack", "Budget ack."), zorder=4)
         described = [f"{MONTHS[m - 1]} budget {amount(b, unit)}, utfall {amount(u, unit)}"
-                     for m, b, u in zip(numbers, budget, utfall)]
+                     + (f", avvikelse {bar_amount(d, unit)}" if d is not None else "")
+                     for m, b, u, d in zip(numbers, budget, utfall, deviation)]
         last = next((i for i in range(len(utfall) - 1, -1, -1) if utfall[i] is not None), None)
         if prognos is not None and last is not None:
             ax.plot([numbers[last], 12], _in_unit([utfall[last], prognos], unit), linestyle=":", marker="D",
                     markevery=[1], markersize=6, color="#000000", linewidth=1.8,
                     label=header.get("prognos", "Prognos helår"), zorder=3)
-            ax.annotate(amount(prognos, unit), (12, prognos / ORE_PER_UNIT[unit]), xytext=(0, 8),
+            ax.annotate(f"Prognos {amount(prognos, unit)}", (12, prognos / ORE_PER_UNIT[unit]), xytext=(0, 8),
                         textcoords="offset points", ha="center", fontsize=8)
             described.append(f"prognos helår {amount(prognos, unit)}")
         right = 12.5
         if last is not None:  # the latest figures beside their points, clear of the lines: the higher
             # one above, the lower one below, on the side where no month follows (December: past the
-            # axis's last month, which gets the room: on its left they lay on the lines)
+            # axis's last month, which gets the room: on its left they lay on the lines); each says its
+            # line's name (`Utfall 136,1` above `Budget 135,1`: not told apart by colour and place alone)
             x = numbers[last]
             higher = budget[last] is None or utfall[last] >= budget[last]
             texts = []
-            for value, above, colour in ((utfall[last], higher, DARK), (budget[last], not higher, "#333333")):
+            for name, value, above, colour in (("Utfall", utfall[last], higher, DARK),
+                                               ("Budget", budget[last], not higher, "#333333")):
                 if value is not None:
-                    texts.append(amount(value, unit))
+                    texts.append(f"{name} {amount(value, unit)}")
                     ax.annotate(texts[-1], (x, value / ORE_PER_UNIT[unit]),
                                 xytext=(8, 5 if above else -5), textcoords="offset points",
                                 ha="left", va="bottom" if above else "top", fontsize=8, color=colour)
             if x == 12:
                 right += 0.3 + 0.09 * max(map(len, texts), default=0)
-        ax.set_xticks(range(1, 13), MONTHS)
+        below.set_xticks(range(1, 13), MONTHS)
+        ax.tick_params(axis="x", labelbottom=False)
         ax.set_xlim(0.5, right)
         # zero and every point inside the axes, with room for the markers and the figures beside them
         drawn = [0.0, *_in_unit([v for v in [*budget, *utfall, prognos] if v is not None], unit)]
@@ -624,13 +639,35 @@ def chart_manader(report: Report, fmt: str = "svg", noted: bool = True) -> bytes
         # above the axes, as the other charts' legends: never on a line
         ax.legend([handles[i] for i in order], [names[i] for i in order], loc="lower right", frameon=False,
                   ncols=len(handles), bbox_to_anchor=(1, 1.0))
+        # below: the accumulated avvikelse of each month, överskott dark and solid, underskott hatched, each
+        # bar with its figure (as the chart of avvikelse draws them)
+        shown = [(m, d) for m, d in zip(numbers, deviation) if d is not None]
+        heights = _in_unit([d for _, d in shown], unit)
+        bars = below.bar([m for m, _ in shown], heights, 0.55, color=[DARK if d >= 0 else "white" for _, d in shown],
+                         edgecolor=DARK, linewidth=0.9)
+        for bar, (_, d) in zip(bars, shown):
+            if d < 0:
+                bar.set_hatch("xxx")
+            below.annotate(bar_amount(d, unit), (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                           xytext=(0, 3 if d >= 0 else -3), textcoords="offset points", ha="center",
+                           va="bottom" if d >= 0 else "top", fontsize=8)
+        below.axhline(0, color="#333333", linewidth=0.9)
+        lo, hi = min([0.0, *heights]), max([0.0, *heights])
+        span = (hi - lo) or 1.0  # room for the figures past the bars' ends
+        below.set_ylim(lo - (0.45 * span if lo < 0 else 0.1 * span), hi + (0.45 * span if hi > 0 else 0.1 * span))
+        _money_axis(below, "y", unit, unit)
+        below.set_title(f"{header.get('avvikelse_ack', 'Avvikelse ack.')} ({formula})", loc="left", fontsize=9)
+        below.legend(handles=[Patch(facecolor=DARK, edgecolor=DARK, label="Överskott (+)"),
+                              Patch(facecolor="white", edgecolor=DARK, hatch="xxx", label="Underskott (-)")],
+                     loc="lower right", frameon=False, ncols=2, bbox_to_anchor=(1, 1.0))
         year = months[0][:4] if months else ""
-        ax.set_xlabel(f"Månad {year}".strip())
+        below.set_xlabel(f"Månad {year}".strip())
         fig.suptitle(_heading(report.caption), fontsize=10.5, fontweight="bold")
         _remark(fig, remark if noted else "")
-        return f"Ackumulerat, {unit}: " + "; ".join(described) + "." + (f" {remark}" if remark else "")
+        return f"Ackumulerat, {unit}, avvikelse {formula}: " + "; ".join(described) + "." + (
+            f" {remark}" if remark else "")
 
-    return _drawn(report, fmt, 3.6, draw)
+    return _drawn(report, fmt, 5.0, draw)
 
 
 __all__ = ["chart_verksamhet", "chart_avvikelse", "chart_manader", "note", "notes", "title", "MAX_BARS", "MISSING"]
