@@ -114,3 +114,39 @@ def test_the_month_chart_shows_the_accumulated_deviation_the_lines_cannot(tmp_pa
     root = ET.fromstring(charts.chart_manader(kfollow.months(kfollow.load(EXAMPLES), 2024, forvaltning=["SERV"])))
     assert "Avvikelse ack. (utfall − budget, resultat)" in texts(root) and "-1,3" in texts(root)
     assert "Utfall -1,3" in texts(root) and "Budget 0,0" in texts(root)
+
+
+def _placed(root: ET.Element) -> list[tuple[str, float, float, str]]:
+    """Each <text>: its words, its size in pt (the SVG's unit), the x where it begins, and its anchor."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextPath
+
+    out = []
+    for t in root.iter(f"{SVG}text"):
+        style = t.get("style", "")
+        size = float(re.search(r"font-size: ([\d.]+)px", style)[1])
+        x = float(t.get("x") or re.search(r"translate\(([\d.-]+)", t.get("transform", ""))[1])
+        words = "".join(t.itertext())
+        width = TextPath((0, 0), words, size=size, prop=FontProperties(family="DejaVu Sans")).get_extents().width
+        anchor = re.search(r"text-anchor: (\w+)", style)
+        anchor = anchor[1] if anchor else "start"
+        if re.search(r"rotate\(-?90", t.get("transform", "")):  # (an axis's title, upright: its height across)
+            width, anchor = size, "middle"
+        out.append((words, size, x - width if anchor == "end" else x - width / 2 if anchor == "middle" else x, anchor))
+    return out
+
+
+@pytest.mark.parametrize("kind", ["verksamhet", "avvikelse", "manader"])
+def test_chart_text_is_readable_and_clear_of_the_edge(run, tmp_path, kind):
+    """The report's verksamhet SVG (504 pt wide) had its 32 bar figures at 6,5 pt and its note at 7,5 pt (hard to
+    read on A4), every chart's note began at x = 0, flush with the image's edge, and the wrapped row name
+    `Serviceförvaltningen (internt prissatt)` nearly so: no text is smaller than 8 pt, none begins within 8 pt of
+    the left edge."""
+    svg = tmp_path / f"{kind}.svg"
+    budgets = ("--budgets", EXAMPLES) if kind != "verksamhet" else ("--budgets", BUDGETS, "--year", "2024")
+    assert run("chart", kind, *budgets, "-o", svg).exit_code == 0
+    placed = _placed(ET.fromstring(svg.read_bytes()))
+    assert min(size for _, size, _, _ in placed) >= 8, sorted(placed, key=lambda p: p[1])[:3]
+    assert min(left for _, _, left, _ in placed) >= 8, sorted(placed, key=lambda p: p[2])[:3]
+    if kind == "verksamhet":  # the 32 figures of the bars, every one drawn
+        assert len([w for w, *_ in placed if re.fullmatch(r"-?\d+,\d", w)]) == 32

@@ -38,6 +38,11 @@ NAN = float("nan")
 MINUS = "\u2212"  # in a formula of words (budget − utfall); a figure's sign is the hyphen-minus, as in the tables
 WIDTH = 7.0  # inches: the text width of an A4 page with 2 cm margins, a little generous
 DPI = 150
+# the smallest text: a figure beside its bar or point, and a note under the chart, at 8,5 pt where the chart is
+# drawn (7 in), which prints as 8,5 pt in the PDF and about 7,6 pt in Word (16 cm); they were 6,5 and 7,5 pt
+# (found in review, h102: hard to read on A4)
+LABEL_PT = NOTE_PT = 8.5
+MARGIN = 0.14  # inches between the image's edge and any text (the notes stood at x = 0, flush with the edge)
 MAX_BARS = 30  # rows a bar chart draws at most: the largest, and one bar for the rest
 DARK, MID, LIGHT = "#1f4e79", "#6f8fb0", "#d9e2ec"  # apart in lightness too: they read in grayscale
 RC = {
@@ -296,7 +301,9 @@ def _in_unit(values: list[int | None], unit: str, missing: float = 0.0) -> list[
 
 def _figure(height: float) -> "Figure":
     _, Figure, _ = _matplotlib()
-    return Figure(figsize=(WIDTH, height), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=(WIDTH, height), dpi=DPI, layout="constrained")
+    fig.get_layout_engine().set(w_pad=MARGIN, h_pad=MARGIN / 2)  # (the row names' margin at the left edge)
+    return fig
 
 
 def _money_axis(ax: "Axes", axis: str, unit: str, label: str) -> None:
@@ -342,7 +349,7 @@ def _pad(ax: "Axes", values: list[float], share: float = 0.14, texts: list[str] 
     (a figure in kronor, `-48 108 400`, would run into the row names or past the edge)."""
     low, high = min([0.0, *values]), max([0.0, *values])
     span = (high - low) or 1.0
-    width = ax.figure.get_figwidth() * 72 * 0.55  # points: the axes' part of the figure, beside the row names
+    width = ax.figure.get_figwidth() * 72 * 0.62  # points: the axes' part of the figure, beside the row names (at least)
 
     def needed(negative: bool) -> float:  # the share of the axes' width the longest label of that side takes
         longest = max((len(t) for v, t in zip(values, texts) if (v < 0) == negative), default=0)
@@ -473,13 +480,13 @@ def chart_verksamhet(report: Report, fmt: str = "svg", noted: bool = True) -> by
                         color=LIGHT, edgecolor=MID, hatch="////", linewidth=0.6)
         newer = ax.barh([y + height / 2 for y in ys], _in_unit(new, unit), height, label=year_label,
                         color=DARK, edgecolor=DARK, linewidth=0.6)
-        _bar_labels(ax, older, [amount(v, unit) for v in old], size=6.5)
-        _bar_labels(ax, newer, [amount(v, unit) for v in new], size=6.5)
+        _bar_labels(ax, older, [amount(v, unit) for v in old], size=LABEL_PT)
+        _bar_labels(ax, newer, [amount(v, unit) for v in new], size=LABEL_PT)
         ax.set_yticks(ys, [_label(t) for t in labels])
         ax.invert_yaxis()  # the table's order, top to bottom
         ax.axvline(0, color="#333333", linewidth=0.8)
         _pad(ax, _in_unit(old, unit) + _in_unit(new, unit), share=0.16,
-             texts=[amount(v, unit) for v in old] + [amount(v, unit) for v in new], size=6.5)
+             texts=[amount(v, unit) for v in old] + [amount(v, unit) for v in new], size=LABEL_PT)
         _money_axis(ax, "x", unit, unit)
         ax.tick_params(axis="y", length=0)
         ax.legend(loc="lower right", frameon=False, ncols=2, bbox_to_anchor=(1, 1.0))
@@ -489,7 +496,8 @@ def chart_verksamhet(report: Report, fmt: str = "svg", noted: bool = True) -> by
             f"{t} {amount(a, unit)} och {amount(b, unit)}" for t, a, b in zip(labels, old, new)) + "." + (
             f" {remark}" if remark else "")
 
-    return _drawn(report, fmt, 1.3 + 0.36 * max(len(labels), 3), draw)
+    # (a row's two figures, at LABEL_PT, one above the other without touching)
+    return _drawn(report, fmt, 1.3 + 0.42 * max(len(labels), 3), draw)
 
 
 def chart_avvikelse(report: Report, fmt: str = "svg", noted: bool = True) -> bytes:
@@ -521,11 +529,11 @@ def chart_avvikelse(report: Report, fmt: str = "svg", noted: bool = True) -> byt
         for bar, s in zip(bars, surplus):
             if not s:
                 bar.set_hatch("xxx")
-        _bar_labels(ax, bars, [bar_amount(v, unit) for v in values], size=8)
+        _bar_labels(ax, bars, [bar_amount(v, unit) for v in values], size=LABEL_PT)
         ax.set_yticks(ys, [_label(t) for t in labels])
         ax.invert_yaxis()
         ax.axvline(0, color="#333333", linewidth=0.9)
-        _pad(ax, xs, share=0.18, texts=[bar_amount(v, unit) for v in values], size=8)
+        _pad(ax, xs, share=0.18, texts=[bar_amount(v, unit) for v in values], size=LABEL_PT)
         _money_axis(ax, "x", unit, f"{header}, {unit} (budget {MINUS} utfall)")
         ax.tick_params(axis="y", length=0)
         from matplotlib.patches import Patch
@@ -549,7 +557,9 @@ RESULTAT_REMARK = ("Rader märkta (resultat) visas som i tabellen, som resultat 
 def _remark(fig: "Figure", remark: str) -> None:
     """A note under the chart (the rows it leaves out), wrapped to the page's width."""
     if remark:
-        fig.supxlabel("\n".join(textwrap.wrap(remark, 110)), fontsize=7.5, x=0.0, ha="left")
+        # (at the left margin, as many characters a line as the width between the margins holds)
+        width = int((WIDTH - 2 * MARGIN) * 72 / (NOTE_PT * 0.58))
+        fig.supxlabel("\n".join(textwrap.wrap(remark, width)), fontsize=NOTE_PT, x=MARGIN / WIDTH, ha="left")
 
 
 def _verdict(avvikelse: int) -> str:
@@ -606,7 +616,7 @@ def chart_manader(report: Report, fmt: str = "svg", noted: bool = True) -> bytes
                     markevery=[1], markersize=6, color="#000000", linewidth=1.8,
                     label=header.get("prognos", "Prognos helår"), zorder=3)
             ax.annotate(f"Prognos {amount(prognos, unit)}", (12, prognos / ORE_PER_UNIT[unit]), xytext=(0, 8),
-                        textcoords="offset points", ha="center", fontsize=8)
+                        textcoords="offset points", ha="center", fontsize=LABEL_PT)
             described.append(f"prognos helår {amount(prognos, unit)}")
         right = 12.5
         if last is not None:  # the latest figures beside their points, clear of the lines: the higher
@@ -622,7 +632,7 @@ def chart_manader(report: Report, fmt: str = "svg", noted: bool = True) -> bytes
                     texts.append(f"{name} {amount(value, unit)}")
                     ax.annotate(texts[-1], (x, value / ORE_PER_UNIT[unit]),
                                 xytext=(8, 5 if above else -5), textcoords="offset points",
-                                ha="left", va="bottom" if above else "top", fontsize=8, color=colour)
+                                ha="left", va="bottom" if above else "top", fontsize=LABEL_PT, color=colour)
             if x == 12:
                 right += 0.3 + 0.09 * max(map(len, texts), default=0)
         below.set_xticks(range(1, 13), MONTHS)
@@ -650,7 +660,7 @@ def chart_manader(report: Report, fmt: str = "svg", noted: bool = True) -> bytes
                 bar.set_hatch("xxx")
             below.annotate(bar_amount(d, unit), (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                            xytext=(0, 3 if d >= 0 else -3), textcoords="offset points", ha="center",
-                           va="bottom" if d >= 0 else "top", fontsize=8)
+                           va="bottom" if d >= 0 else "top", fontsize=LABEL_PT)
         below.axhline(0, color="#333333", linewidth=0.9)
         lo, hi = min([0.0, *heights]), max([0.0, *heights])
         span = (hi - lo) or 1.0  # room for the figures past the bars' ends
