@@ -447,6 +447,13 @@ forvaltningar:
         for chosen in (("--forvaltning", "ADM"), ("--stab", "EKO")):
             result = run(*args, "--budgets", folder, "--unit", "kr", *chosen)
             assert result.exit_code == 0 and "whole year only" not in result.stderr, (args, chosen, result.stderr)
+    # FRI alone: its column all –, it was said to be missing from 2023 ('Utfall 2023 finns inte för de förvaltningar
+    # som visas.'), the warning that told why having become a note the column all – did not get (found in review)
+    alone = run("compare", "2023", "2024", "--budgets", folder, "--unit", "kr", "--forvaltning", "FRI")
+    assert alone.exit_code == 0 and "whole year only" not in alone.stderr, alone.stderr
+    assert "finns inte" not in alone.stdout, alone.stdout
+    assert ("Anm.: Utfall 2023 för de valda månaderna är okänt för de förvaltningar som visas: filen för 2023 ger "
+            "deras utfall för helåret, inte per månad.") in alone.stdout, alone.stdout
 
 
 def test_a_row_with_a_whole_year_is_said_only_where_its_forvaltning_is_shown(run, tmp_path):

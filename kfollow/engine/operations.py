@@ -1586,6 +1586,11 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
                              else f"Utfall {y} saknas för de rader som visas." if keys and has_rows
                              else f"Utfall {y} finns inte för de rader som visas: filen för {y} har inte de raderna (en "
                              "stab eller verksamhet hör till sin förvaltning)." if keys
+                             # (shown, but given for the whole year while others book per month: it was said to
+                             # be missing, its warning having become this column's note; found in review)
+                             else f"Utfall {y} för de valda månaderna är okänt för de förvaltningar som visas: filen "
+                             f"för {y} ger deras utfall för helåret, inte per månad." if p.month and p.month < 12
+                             and set(frame["forvaltning"].drop_nulls()) <= set(year_only_forvaltningar(store, y))
                              else f"Utfall {y} finns inte för de förvaltningar som visas."),)
     if not (cut.part or flt or staber or verksamheter) and base_year != p.year:
         for y, other in ((base_year, p.year), (p.year, base_year)):
