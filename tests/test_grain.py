@@ -1797,6 +1797,28 @@ def test_a_month_lost_between_payrolls_is_an_error_in_a_table_of_several_and_sai
         == [("utfall_manad_saknas", "varning")], result.stdout
 
 
+def test_a_valnamnd_paying_arvoden_now_and_then_has_no_payroll_whose_month_is_lost(run, tmp_path):
+    """A valnämnd booking lokaler in February and October and arvoden (5010) in May, June and September, nothing
+    between: check's error said 'VAL: utfallstabellerna har inga bokningar i 2024-07, 2024-08, men personalkostnader
+    (konto 5) i 2024-06 och 2024-09; lön betalas varje månad …' (exit 1; found in review, h106). A payroll is
+    personalkostnader in every month the förvaltning books: the valnämnd's gaps stay warnings."""
+    d = tmp_path / "b"
+    d.mkdir()
+    rows = [(m, "KSF", "LED", k, b) for m in range(1, 11) for k, b in (("5010", "1000.00"), ("4110", "100.00"))]
+    rows += [(m, "VAL", "VAL", k, "50.00") for m, k in ((2, "4110"), (5, "5010"), (6, "5010"), (9, "5010"), (10, "4110"))]
+    (d / "utfall-2024.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n" + "".join(
+        f"2024-{m:02d},{f},{s},110,{k},kostnad,{b}\n" for m, f, s, k, b in rows), encoding="utf-8")
+    (d / "2024.yaml").write_text(
+        "ar: 2024\norganisation: Småby kommun\nenhet: kr\nutfall_fil: utfall-2024.csv\nverksamheter:\n  \"110\": Nämnd\n"
+        "forvaltningar:\n  KSF:\n    namn: Kommunstyrelseförvaltningen\n    staber:\n      LED: {namn: Ledning, budget: 20000}\n"
+        "  VAL:\n    namn: Valnämnden\n    staber:\n      VAL: {namn: Val, budget: 1000}\n", encoding="utf-8")
+    result = run("check", "--budgets", d, "--format", "csv")
+    assert result.exit_code == 0, result.stdout
+    found = [(r["kod"], r["niva"], r["meddelande"][:70]) for r in csv_rows(result.stdout) if "bokningar i" in r["meddelande"]]
+    assert ("utfall_manad_saknas", "varning", "VAL: utfallstabellerna har inga bokningar i 2024-03, 2024-04, 2024-07,"
+            ) in found and not any(kod == "utfall_manad_saknas_lon" for kod, *_ in found), found
+
+
 def test_a_month_lost_between_the_first_two_booked_months_is_warned_of_at_the_march_close(run, tmp_path):
     """Utfall is booked every month: at the March close, January and March booked and February without a
     booking is a month lost from the export, as it is with April booked too (it needed three booked

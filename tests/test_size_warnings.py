@@ -303,6 +303,29 @@ def test_deviation_months_and_report_say_the_sign_warning_on_stderr(run, tmp_pat
     assert other.exit_code == 0 and "opposite sign" not in other.stderr, other.stderr
 
 
+def test_a_correction_of_the_other_sign_is_no_sign_warning(run, tmp_path):
+    """BUF's utfall: +20 kr of intäkter net (a reversal booked before the income) against a budget of -200 040 kr
+    for the months: check's `tecken` said the export may have its signs reversed, and deviation, months and report
+    said it on every run (found in review, h106); a side under a twentieth of the other is no export's sign."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "2024.yaml").write_text(TABLED_TKR, encoding="utf-8")
+    (folder / "budget-2024.csv").write_text(FACT_HEADER + "2024,A,S1,,5010,kostnad,1200000.00\n"
+                                            "2024,A,S1,,3010,intakt,-800160.00\n", encoding="utf-8")
+    (folder / "utfall-2024.csv").write_text(FACT_HEADER + "".join(
+        f"2024-{m:02d},A,S1,,5010,kostnad,100000.00\n" for m in range(1, 4)) + "2024-03,A,S1,,3010,intakt,20.00\n",
+        encoding="utf-8")
+    for command in (["check"], ["deviation"], ["months"]):
+        result = run(*command, "--budgets", folder)
+        assert "tecken" not in result.stdout and "opposite sign" not in result.stderr, (command, result.stdout,
+                                                                                          result.stderr)
+    # a real reversal beside it is still said
+    (folder / "utfall-2024.csv").write_text(FACT_HEADER + "".join(
+        f"2024-{m:02d},A,S1,,5010,kostnad,100000.00\n2024-{m:02d},A,S1,,3010,intakt,60000.00\n" for m in range(1, 4)),
+        encoding="utf-8")
+    assert "utfallets intäkter" in run("check", "--budgets", folder).stdout
+
+
 def test_the_sign_advice_of_a_resultat_units_forecast_speaks_of_its_resultat(run, tmp_path):
     """A resultat unit's forecast of the opposite sign was told "en kostnad skrivs positiv, en intäkt negativ",
     which is not how its forecast is written (found by a new user)."""
