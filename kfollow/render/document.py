@@ -75,6 +75,10 @@ PRINT_CSS = """
   section.bred { page: bred; }
   section.bred + section:not(.bred) { break-before: page; }
   p.anm, footer { font-size: 7.5pt; }
+  /* a table's notes stay with its last rows (an Anm. opened the next page, its table ended on the one before): no
+     break before a note, nor before a table's last row, so that a break moves two rows over with the notes */
+  p.anm { break-before: avoid-page; page-break-before: avoid; }
+  div.med-anm tbody tr:last-child { break-before: avoid-page; page-break-before: avoid; }
   footer { overflow-wrap: anywhere; }
   figure { break-inside: avoid; page-break-inside: avoid; }
 }
@@ -150,9 +154,10 @@ def _unbroken(header: str) -> str:
     return re.sub(r"\b([0-9]{4}-[0-9]{2})\b", r'<span class="nw">\1</span>', header)
 
 
-def _table_html(section: Section, opts: Options) -> str:
+def _table_html(section: Section, opts: Options, noted: bool = False) -> str:
     """The section's table: a header cell per row (its label, indented where the label is), the
-    figures right-aligned, the comments in a wide column; built a column at a time with polars."""
+    figures right-aligned, the comments in a wide column; built a column at a time with polars. `noted`:
+    notes follow it, which on paper keep its last two rows with them (`med-anm`)."""
     report = section.report
     columns = for_people(report, replace(opts, comments=section.comments or opts.comments))  # (--columns too)
     text = as_text(report, columns, opts, swedish=True)
@@ -182,7 +187,7 @@ def _table_html(section: Section, opts: Options) -> str:
     wide = " kommentarer" if any(c.comment for c in columns) else ""  # on paper: the page's width
     if wide and len(columns) >= LANDSCAPE_COLUMNS:  # on paper: a landscape page (`to_html`)
         wide += " bred"
-    return (f'<div class="tabell{wide}">\n<table>\n<caption>{caption}</caption>\n<thead><tr>{head}</tr></thead>\n'
+    return (f'<div class="tabell{" med-anm" if noted else ""}{wide}">\n<table>\n<caption>{caption}</caption>\n<thead><tr>{head}</tr></thead>\n'
             "<tbody>\n" + "\n".join(rows.to_list()) + "\n</tbody>\n</table>\n</div>")
 
 
@@ -219,11 +224,11 @@ def to_html(doc: Document, opts: Options, charts: bool = True) -> str:
     for section in doc.sections:
         if not section.table and not (section.chart and charts):  # a chart left out: no heading over nothing
             continue
-        table = _table_html(section, opts) if section.table else ""
-        wide = ' class="bred"' if 'class="tabell kommentarer bred"' in table else ""  # (on paper: landscape)
+        said = section_notes(section, opts, stated) if section.table else []
+        table = _table_html(section, opts, noted=bool(said)) if section.table else ""
+        wide = ' class="bred"' if re.match(r'<div class="[^"]* bred"', table) else ""  # (on paper: landscape)
         parts.append(f"<section{wide}>\n{intro}<h2>{esc(section.heading)}</h2>")
         intro = ""  # (the title goes with the first section: on its page, portrait or landscape)
-        said = section_notes(section, opts, stated) if section.table else []
         if section.table:
             parts.append(table)
             parts += [f'<p class="anm">Anm.: {esc(n)}</p>' for n in said]

@@ -1,0 +1,73 @@
+"""Page layout on paper, found reading the nämnd's PDF and Word documents as pictures (review, h102):
+a table's notes stay with its last rows, the footer's lines stay together, a Word total stays with its
+table's rows. Asserted on the HTML/CSS the PDF is made from and on the docx's properties, never pixels."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+EXAMPLES = ROOT / "examples" / "budgets"
+SIE = ROOT / "examples" / "sie" / "budgets"
+
+
+def _invoke(*args):
+    from typer.testing import CliRunner
+
+    from kfollow.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def _style(page: str) -> str:
+    return page[page.index("<style>"):page.index("</style>")]
+
+
+def _report(tmp_path: Path, name: str, *args) -> str:
+    out = tmp_path / name
+    result = _invoke("report", *args, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    return out.read_text(encoding="utf-8") if name.endswith(".html") else out
+
+
+def test_a_tables_notes_stay_with_its_last_rows(tmp_path):
+    """`report --budgets examples/budgets --period 2024-10 -o ex-rapport.pdf`: page 4 opened with 'Anm.:
+    Förändring % är – …', its table (Jämförelse) ending on page 3; in sie-rapport.pdf (--top 10) page 5
+    opened with the Anm. of Största avvikelser. No page break before a note, nor before the last row of a
+    table that has notes: a break moves the last two rows over with the notes."""
+    page = _report(tmp_path, "r.html", "--budgets", EXAMPLES, "--period", "2024-10")
+    style = _style(page)
+    assert "p.anm { break-before: avoid-page; page-break-before: avoid; }" in style
+    assert "div.med-anm tbody tr:last-child { break-before: avoid-page; page-break-before: avoid; }" in style
+    tables = re.findall(r'<div class="(tabell[^"]*)">.*?</div>\n(<p class="anm">)?', page, re.S)
+    assert len(tables) == 5
+    for classes, noted in tables:  # a table followed by notes keeps its last rows with them
+        assert ("med-anm" in classes.split()) == bool(noted), classes
+    jamforelse = page[page.index("<h2>Utfall 2024 jämfört med 2023</h2>"):]
+    assert re.match(r'<h2>[^<]*</h2>\n<div class="tabell med-anm">.*?</table>\n</div>\n<p class="anm">Anm.: I Summa '
+                    r'nettokostnad ingår .*?</p>\n<p class="anm">Anm.: Förändring % är – ', jamforelse, re.S)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="no pdftotext here (Debian's poppler-utils)")
+def test_no_page_of_the_pdf_opens_with_a_note(tmp_path):
+    pytest.importorskip("weasyprint")
+    for name, budgets, more in (("ex.pdf", EXAMPLES, ()), ("sie.pdf", SIE, ("--top", "10"))):
+        pdf = _report(tmp_path, name, "--budgets", budgets, "--period", "2024-10", *more)
+        text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+        for number, sheet in enumerate(text.split("\f")[:-1], 1):
+            lines = [x for x in sheet.splitlines() if x.strip()]
+            assert not lines[1].startswith("Anm.:"), (name, number, lines[:3])  # (after the running header)
+
+
+def test_a_table_without_notes_keeps_no_rows_for_them(tmp_path):
+    page = _report(tmp_path, "r.html", "--budgets", SIE, "--period", "2024-10", "--stab", "EKO", "--stab", "DIG")
+    tables = re.findall(r'<div class="(tabell[^"]*)">.*?</div>\n(<p class="anm">)?', page, re.S)
+    assert any(not noted for _, noted in tables), tables
+    for classes, noted in tables:
+        assert ("med-anm" in classes.split()) == bool(noted), classes
