@@ -71,3 +71,23 @@ def test_a_table_without_notes_keeps_no_rows_for_them(tmp_path):
     assert any(not noted for _, noted in tables), tables
     for classes, noted in tables:
         assert ("med-anm" in classes.split()) == bool(noted), classes
+
+
+def test_the_footer_is_one_block(tmp_path):
+    """`report --budgets examples/sie/budgets --period 2024-10 --stab EKO --stab DIG -o stab.pdf`: the last page
+    held only the running header, the footer's 'Budget importerad från …' and 'Senast bokförda period: oktober
+    2024', its label, Källor and Utfall importerat … ending the page before. The footer does not split."""
+    page = _report(tmp_path, "r.html", "--budgets", SIE, "--period", "2024-10", "--stab", "EKO", "--stab", "DIG")
+    assert "footer { overflow-wrap: anywhere; break-inside: avoid-page; page-break-inside: avoid; }" in _style(page)
+    assert re.search(r'</main>\n<footer>\n<p class="underlag">Underlag för granskning</p>\n<p>Källor: .*'
+                     r'<p>Senast bokförda period: oktober 2024</p>\n</footer>', page, re.S)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="no pdftotext here (Debian's poppler-utils)")
+def test_the_footer_of_the_pdf_is_on_one_page(tmp_path):
+    pytest.importorskip("weasyprint")
+    pdf = _report(tmp_path, "stab.pdf", "--budgets", SIE, "--period", "2024-10", "--stab", "EKO", "--stab", "DIG")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    [last] = [sheet for sheet in text.split("\f") if "Senast bokförda period: oktober 2024" in sheet]
+    assert "Underlag för granskning" in last and "Källor: examples/sie/budgets/2023.yaml" in last
+    assert "Utfall importerat från exempelby.se" in last and "Budget importerad från exempelby.se" in last

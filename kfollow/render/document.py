@@ -79,7 +79,8 @@ PRINT_CSS = """
      break before a note, nor before a table's last row, so that a break moves two rows over with the notes */
   p.anm { break-before: avoid-page; page-break-before: avoid; }
   div.med-anm tbody tr:last-child { break-before: avoid-page; page-break-before: avoid; }
-  footer { overflow-wrap: anywhere; }
+  /* the footer's lines are read together, as one block (its last two stood alone on a last page, under the running header) */
+  footer { overflow-wrap: anywhere; break-inside: avoid-page; page-break-inside: avoid; }
   figure { break-inside: avoid; page-break-inside: avoid; }
 }
 """
