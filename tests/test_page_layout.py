@@ -91,3 +91,33 @@ def test_the_footer_of_the_pdf_is_on_one_page(tmp_path):
     [last] = [sheet for sheet in text.split("\f") if "Senast bokförda period: oktober 2024" in sheet]
     assert "Underlag för granskning" in last and "Källor: examples/sie/budgets/2023.yaml" in last
     assert "Utfall importerat från exempelby.se" in last and "Budget importerad från exempelby.se" in last
+
+
+def _kept(row) -> set:
+    return {p.paragraph_format.keep_with_next for cell in row.cells for p in cell.paragraphs}
+
+
+def test_a_word_total_stays_with_the_last_rows_of_its_table(tmp_path):
+    """`deviation --budgets examples/sie/budgets --period 2024-10 --by stab,kostnadsslag -o dev-sk.docx`: page 1
+    ended a quarter empty and page 2 held the repeated header, the single row 'Summa nettokostnad 135,1 136,1 …'
+    and the four Anm.: the total was kept with its notes (keep with next from it through the notes), not with its
+    table. The two rows before the total keep with it, as the total keeps with the notes, the last keeping with
+    nothing after it: a page break before the total takes two rows of its table over with it."""
+    import docx
+
+    out = tmp_path / "dev-sk.docx"
+    result = _invoke("deviation", "--budgets", SIE, "--period", "2024-10", "--by", "stab,kostnadsslag", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    document = docx.Document(str(out))
+    [table] = document.tables
+    rows = table.rows
+    assert [r.cells[0].text for r in rows[-3:]] == ["Intäkter", "Köp av verksamhet, material och bidrag",
+                                                    "Summa nettokostnad"]
+    for row in rows[-3:]:
+        assert _kept(row) == {True}, row.cells[0].text
+    for row in rows[:-3]:
+        assert _kept(row) == {None}, row.cells[0].text
+    notes = [p for p in document.paragraphs if p.text.startswith("Anm.:")]
+    assert len(notes) == 4 and notes[-1] is not None
+    assert [bool(p.paragraph_format.keep_with_next) for p in notes] == [True, True, True, False]
+    assert document.element.body[-2] is notes[-1]._p  # (nothing after the last note but the page setup)

@@ -37,6 +37,7 @@ MARGIN = 2.0  # cm, each side, when there is no template
 # how narrow a text column may be made while its words leave room (cm), tried in turn until it fits
 FITS = ((8.0, 0.4, 2.5), (8.0, 0.4, 0.0), (7.5, 0.4, 0.0), (7.0, 0.4, 0.0), (7.0, 0.2, 0.0))
 INDENT_CM = 0.4  # a part's label under its row
+KEPT_ROWS = 2  # the rows of a table kept on the page of its last (a total), where a page break falls before it
 LABEL_EM, COMMENT_EM = 24.0, 28.0  # a label wraps at about 34 letters, a comment at about 40
 BREAK = re.compile(r"[^\S\u00a0\u202f]+")  # where a line may break: a space that is not a no-break one
 # characters wider and narrower than most (`_ems`)
@@ -371,9 +372,13 @@ def _table(w: _Writer, section: Section, opts: Options, heading: str | None = No
             strong = bold or (i == 0 and kind is not None and kind.bold_label)  # (a förvaltning's name too)
             fill(row.cells[i], value.strip() if i == 0 else value, c.kind in NUMERIC and i > 0, strong, indent, widths[i])
     shown = list(section.report.notes if notes is None else notes)
-    if shown:  # the notes stay with the table's last row, on its page (a last Anm. stood alone on the next; found in
-        # review): keep with next on that row's paragraphs and on each note but the last
-        for cell in table.rows[-1].cells:
+    # the notes stay with the table's last row, on its page (a last Anm. stood alone on the next; found in review):
+    # keep with next on that row's paragraphs and on each note but the last; and the last row (a total) stays with
+    # the rows before it, two of them where the table has them (the total alone went over to the next page with the
+    # notes, the page before a quarter empty; found in review, h102)
+    kept = table.rows[max(1, len(table.rows) - KEPT_ROWS - 1):len(table.rows) - (0 if shown else 1)]
+    for row in kept:
+        for cell in row.cells:
             for p in cell.paragraphs:
                 p.paragraph_format.keep_with_next = True
     for i, note in enumerate(shown):
