@@ -121,3 +121,61 @@ def test_a_word_total_stays_with_the_last_rows_of_its_table(tmp_path):
     assert len(notes) == 4 and notes[-1] is not None
     assert [bool(p.paragraph_format.keep_with_next) for p in notes] == [True, True, True, False]
     assert document.element.body[-2] is notes[-1]._p  # (nothing after the last note but the page setup)
+
+
+def _orientations(path: Path) -> list[tuple[str, list[str]]]:
+    """Each section of a Word document: its orientation and the captions of its tables (or CHART)."""
+    import docx
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    document = docx.Document(str(path))
+    found, current = [], []
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:tbl"):
+            current.append(Paragraph(child.getprevious(), document).text)
+        elif child.tag == qn("w:p") and child.findall(".//" + qn("w:drawing")):
+            current.append("CHART")
+        setup = child if child.tag == qn("w:sectPr") else child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
+        if setup is not None:
+            found.append((setup.find(qn("w:pgSz")).get(qn("w:orient")) or "portrait", current))
+            current = []
+    return found
+
+
+def test_word_turns_a_table_as_the_pdf_does(tmp_path):
+    """`report --year 2024 -o rapport.docx` had 9 pages against the PDF's 7: Ombudgeteringar (two rows) got a
+    landscape page of its own, ~75% empty, which the PDF prints in portrait under the chart of Avvikelse per stab;
+    in sie-rapport.docx page 3 was portrait with only that chart, Ombudgeteringar and Resultat per stab och
+    kostnadsslag turned after it. Word turns a table as the PDF does (`document.landscape`: comments and at least 8
+    columns), or where not even its words fit a portrait page; consecutive landscape tables share a section."""
+    out = _report(tmp_path, "rapport.docx", "--year", "2024")
+    assert _orientations(out) == [
+        ("portrait", ["Ekonomi 2024, KLF, belopp i mnkr; avvikelse jämfört med prognosen i augusti 2024",
+                      "Ekonomi 2024, VSS, belopp i mnkr"]),
+        ("landscape", ["Resultat 2024 per stab, belopp i mnkr"]),
+        ("portrait", ["CHART", "Ombudgeteringar 2024, belopp i mnkr", "Resultat 2024 per verksamhet, belopp i mnkr",
+                      "Utfall 2023 och 2024 per verksamhet, belopp i mnkr", "CHART"]),
+        # (the deviation from the forecast: its labels and ten columns' words do not fit a portrait page at 7 pt)
+        ("landscape", ["Investeringar 2024, belopp i mnkr",
+                       "Resultat 2024 per förvaltning, jämfört med prognosen i augusti 2024, belopp i mnkr"]),
+        ("portrait", ["Nämndindikatorer 2024, målområde ekonomi"])]
+    page = _report(tmp_path, "rapport.html", "--year", "2024")
+    assert re.findall(r'<div class="tabell[^"]* bred">\n<table>\n<caption>([^<]*)</caption>', page) == [
+        "Resultat 2024 per stab, belopp i mnkr", "Investeringar 2024, belopp i mnkr"]
+
+    sie = _report(tmp_path, "sie-rapport.docx", "--budgets", SIE, "--period", "2024-10", "--top", "10")
+    sections = _orientations(sie)
+    assert [o for o, _ in sections] == ["landscape", "portrait"]
+    assert sections[1][1][:3] == ["CHART", "Ombudgeteringar januari–oktober 2024, belopp i mnkr",
+                                  "Resultat januari–oktober 2024 per stab och kostnadsslag, belopp i mnkr"]
+
+
+def test_a_comments_long_word_does_not_turn_the_page():
+    from kfollow.render.docx import COMMENT_WORD_EM, _ems, _span
+    from kfollow.report import Column
+    from kfollow.vocabulary import Kind
+
+    text = Column("text", Kind.text, "Text", comment=True)
+    assert _ems("kapitalkostnaderna") > COMMENT_WORD_EM
+    assert _span(6, text, "Text", ["kapitalkostnaderna för simhallen"]).word == COMMENT_WORD_EM

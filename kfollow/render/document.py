@@ -186,10 +186,17 @@ def _table_html(section: Section, opts: Options, noted: bool = False) -> str:
         *cells, pl.lit("</tr>")]).alias("_row"))["_row"] if columns else pl.Series([], dtype=pl.String)
     caption = esc(report.caption)
     wide = " kommentarer" if any(c.comment for c in columns) else ""  # on paper: the page's width
-    if wide and len(columns) >= LANDSCAPE_COLUMNS:  # on paper: a landscape page (`to_html`)
+    if landscape(columns):  # on paper: a landscape page (`to_html`)
         wide += " bred"
     return (f'<div class="tabell{" med-anm" if noted else ""}{wide}">\n<table>\n<caption>{caption}</caption>\n<thead><tr>{head}</tr></thead>\n'
             "<tbody>\n" + "\n".join(rows.to_list()) + "\n</tbody>\n</table>\n</div>")
+
+
+def landscape(columns) -> bool:
+    """Whether a table of these columns (as people see them) prints on a landscape page: one with comments
+    and at least `LANDSCAPE_COLUMNS` columns. The PDF's rule and Word's (a table of the report turned in the
+    one and not in the other made Word's pages two more, each a small table alone on a landscape page)."""
+    return any(c.comment for c in columns) and len(columns) >= LANDSCAPE_COLUMNS
 
 
 def _inline_svg(svg: bytes) -> str:

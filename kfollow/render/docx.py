@@ -5,8 +5,9 @@ are right-aligned in the Swedish format, total rows are bold and a part's label 
 row. Headings use the built-in `Title` and `Heading 1` styles and table titles `Caption`, so the
 document's outline and a table of contents work. Every page has the title at its head and `Sida N
 av M` at its foot, as the PDF's pages have (`_running`). Charts are PNG at print resolution with their
-description as alternative text. A table too wide for a portrait page gets a landscape section of
-its own (a chart after it, on a portrait page again, gets the section's heading over it), and every
+description as alternative text. A table the PDF prints on a landscape page, or too wide for a portrait
+one, gets a landscape section, shared with the landscape tables next to it (a chart after it, on a
+portrait page again, gets the section's heading over it), and every
 table fits the text width of its page without a word broken inside a cell (`_fit`), so nothing is cut
 at the page edge.
 
@@ -27,7 +28,7 @@ from pathlib import Path
 from kfollow.errors import DataError, UsageError
 from kfollow.options import Options
 from kfollow.render.columns import NUMERIC
-from kfollow.render.document import SOURCES_LABEL, chart_note, section_notes
+from kfollow.render.document import SOURCES_LABEL, chart_note, landscape, section_notes
 from kfollow.report import Document, Report, Section
 
 EXTRA = "Word documents need python-docx, which is installed with kfollow; install kfollow again (pip install --force-reinstall kfollow)"
@@ -39,9 +40,11 @@ FITS = ((8.0, 0.4, 2.5), (8.0, 0.4, 0.0), (7.5, 0.4, 0.0), (7.0, 0.4, 0.0), (7.0
 INDENT_CM = 0.4  # a part's label under its row
 KEPT_ROWS = 2  # the rows of a table kept on the page of its last (a total), where a page break falls before it
 LABEL_EM, COMMENT_EM = 24.0, 28.0  # a label wraps at about 34 letters, a comment at about 40
+COMMENT_WORD_EM = 10.0  # a comment's longest word as it is measured at most (`_span`): about 14 letters
 BREAK = re.compile(r"[^\S\u00a0\u202f]+")  # where a line may break: a space that is not a no-break one
 # characters wider and narrower than most (`_ems`)
 WIDE, NARROW, SLIM = frozenset("mwMW%"), frozenset("fijlrtIJ.,:;'!()[]-/ \u00a0"), frozenset("acesvxyz–")
+REGULAR = 0.92  # a word in regular type against bold (DejaVu Serif: 0,91 of it in small letters)
 CHART_CM = 16.0  # or the text width, where a template's margins leave less
 CHART_DPI = 200
 RUNNING_PT = 8  # the title over each page and its number under it: small, as in the PDF
@@ -305,8 +308,8 @@ def _small(paragraph, size: int = 9) -> None:
 def _table(w: _Writer, section: Section, opts: Options, heading: str | None = None,
            notes: list[str] | None = None) -> None:
     """The section's table (after its heading, on the same page: a landscape section takes both), and
-    its `notes` under it (default: all the report's). It turns the page to landscape when its columns
-    do not fit a portrait page (`_fits_portrait`), and always fits the text width of its page (see `_fit`)."""
+    its `notes` under it (default: all the report's). It turns the page to landscape where the PDF does
+    (`document.landscape`) or its words do not fit a portrait page (`_fits_portrait`), and always fits the text width of its page (see `_fit`)."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
@@ -318,8 +321,12 @@ def _table(w: _Writer, section: Section, opts: Options, heading: str | None = No
     columns, rows, kinds = _cells(section, opts)
     header = [c.header for c in columns]
     texts = [["–" if v is None and c.kind in NUMERIC else (v or "") for c, v in zip(columns, row)] for row in rows]
-    spans = [_span(i, c, header[i], [r[i] for r in texts]) for i, c in enumerate(columns)]
-    _orient(w, landscape=not _fits_portrait(spans, _usable(w, landscape=False)))
+    bold = [bool(k and k.total) for k in kinds]
+    spans = [_span(i, c, header[i], [r[i] for r in texts],
+                   [b or (i == 0 and k is not None and k.bold_label) for b, k in zip(bold, kinds)])
+             for i, c in enumerate(columns)]
+    # landscape as the PDF has it (`document.landscape`), or where not even the words fit a portrait page
+    _orient(w, landscape=landscape(columns) or not _fits_portrait(spans, _usable(w, landscape=False)))
     size, pad, widths = _fit(spans, _usable(w))
 
     if heading is not None:
@@ -430,15 +437,20 @@ class _Span:
     extra: float = 0.0
 
 
-def _span(i: int, column, header: str, values: list[str]) -> _Span:
-    """The widths of the table's column `i`, from its header's words and its cells."""
-    words = max([_ems(x) for v in values + [header] for x in BREAK.split(v) if x] or [1.0])
+def _span(i: int, column, header: str, values: list[str], bold: list[bool] | None = None) -> _Span:
+    """The widths of the table's column `i`, from its header's words and its cells (`bold`: which cells are,
+    as the header is; the others' words are measured as regular type, `REGULAR` of bold)."""
+    bold = [True] * len(values) if bold is None else bold
+    words = max([_ems(x) * (1.0 if strong else REGULAR) for v, strong in zip([*values, header], [*bold, True])
+                 for x in BREAK.split(v) if x] or [1.0])
     if column.kind in NUMERIC:  # where there is room, its header on two lines at most ("Andel 2023 / av summa %"
         # took four beside a "Förändring" on one)
         from kfollow.render.text import two_lines
 
         return _Span(True, words, max(words, *(_ems(line) for line in two_lines(header))))
     lines = max([_ems(line.strip()) for v in values for line in v.split("\n")] or [1.0])
+    if column.comment:  # a long word of a comment breaks, as the PDF hyphenates it, before the page turns (`_fits_portrait`)
+        words = min(words, COMMENT_WORD_EM)
     cap = COMMENT_EM if column.comment else LABEL_EM if i == 0 else lines
     indented = i == 0 and any(v.startswith("  ") for v in values)
     return _Span(False, words, max(words, min(lines, cap)), INDENT_CM if indented else 0.0)
@@ -469,19 +481,13 @@ def _fit(spans: list[_Span], usable: float) -> tuple[float, float, list[float]]:
 
 
 def _fits_portrait(spans: list[_Span], usable: float) -> bool:
-    """Whether a table stays on a portrait page: with its text columns at three quarters of the width
-    they want at least (a label wrapped a little), never below their longest word, at 8 pt or, where
-    that is too wide, at a smaller font and cell margins of `FITS` (as `_fit` narrows a table on any
-    page). Only a table that needs more, one whose words would break, turns the page to landscape (a
-    table of three projects and nine columns took a landscape page of its own for want of 3 cm at
-    8 pt; found in review, h73)."""
-    for size, pad, _ in FITS:
-        want = [_cm(s.want, size) + pad + s.extra for s in spans]
-        least = [_cm(s.word, size) + pad if s.number else max(0.75 * x, _cm(s.word, size) + pad + s.extra)
-                 for x, s in zip(want, spans)]
-        if sum(least) <= usable:
-            return True
-    return False
+    """Whether a table's words fit a portrait page, every column as wide as its longest word, at 8 pt or,
+    where that is too wide, at a smaller font and cell margins of `FITS` (as `_fit` narrows a table on any
+    page). Only a table whose words would break, or one that the PDF turns (`document.landscape`), turns
+    the page to landscape: the PDF's pages are Word's (a table of three projects and nine columns took a
+    landscape page of its own for want of 3 cm at 8 pt, h73; the report's Ombudgeteringar, two rows, one
+    for want of its comments' width, where the PDF prints it in portrait, h102)."""
+    return any(sum(_cm(s.word, size) + pad + s.extra for s in spans) <= usable for size, pad, _ in FITS)
 
 
 def _shrink(want: list[float], least: list[float], flexible: list[bool], usable: float) -> list[float]:
