@@ -179,3 +179,53 @@ def test_a_comments_long_word_does_not_turn_the_page():
     text = Column("text", Kind.text, "Text", comment=True)
     assert _ems("kapitalkostnaderna") > COMMENT_WORD_EM
     assert _span(6, text, "Text", ["kapitalkostnaderna för simhallen"]).word == COMMENT_WORD_EM
+
+
+def _grid_cm(table) -> list[float]:
+    from docx.oxml.ns import qn
+
+    return [int(g.get(qn("w:w"))) / 1440 * 2.54 for g in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+
+
+def test_word_columns_are_sized_by_their_content(tmp_path):
+    """`deviation --budgets examples/sie/budgets --period 2024-10 --by stab,kostnadsslag --top 5 -o dev-top.docx`:
+    'Andel av summa %' broke into four lines (1,61 cm), the width shared out alike to every column while the
+    label wrapped. A number column is as wide as its widest figure or its header on two lines (at 7,5 pt where
+    8 pt leaves too little room), the label gets what the page leaves."""
+    import docx
+
+    from kfollow.render.docx import _cm, _ems
+    from kfollow.render.text import two_lines
+
+    out = tmp_path / "dev-top.docx"
+    result = _invoke("deviation", "--budgets", SIE, "--period", "2024-10", "--by", "stab,kostnadsslag", "--top", "5",
+                     "-o", out)
+    assert result.exit_code == 0, result.stderr
+    document = docx.Document(str(out))
+    [table] = document.tables
+    section = document.sections[0]
+    usable = (section.page_width - section.left_margin - section.right_margin) / 360000
+    widths = _grid_cm(table)
+    size = table.rows[1].cells[1].paragraphs[0].runs[0].font.size.pt
+    assert size == 7.5
+    headers = [c.text for c in table.rows[0].cells]
+    assert headers[5] == "Andel av summa %"
+    for header, width in zip(headers[1:], widths[1:]):
+        assert width >= _cm(max(_ems(line) for line in two_lines(header)), size) + 0.4 - 0.01, (header, width)
+    assert sum(widths) == pytest.approx(usable, abs=0.02) and widths[0] == pytest.approx(4.47, abs=0.01)
+
+
+def test_the_label_gets_what_the_page_leaves(tmp_path):
+    import docx
+
+    from kfollow.render.docx import _cm, _ems
+
+    out = tmp_path / "kostnadsslag.docx"
+    result = _invoke("deviation", "--budgets", SIE, "--period", "2024-10", "--by", "stab,kostnadsslag", "--columns",
+                     "budget,utfall,avvikelse", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    [table] = docx.Document(str(out)).tables
+    widths = _grid_cm(table)
+    longest = max(_ems(row.cells[0].text) for row in table.rows[1:])
+    size = table.rows[1].cells[1].paragraphs[0].runs[0].font.size.pt
+    assert widths[0] >= _cm(longest, size) + 0.4 - 0.01  # on one line: the page has room

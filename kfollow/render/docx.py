@@ -429,12 +429,16 @@ def _cm(ems: float, size: float) -> float:
 class _Span:
     """A column's widths in ems: its longest word (`word`, never to be broken), the width it takes
     when there is room (`want`: a text column's widest line up to its wrap; a number column's widest
-    figure or header word, as `word`), and cm it needs at any font size (`extra`: a part's indent)."""
+    figure or header word, as `word`), and cm it needs at any font size (`extra`: a part's indent); a
+    text column's longest line (`whole`), and whether it holds comments (`comment`)."""
 
     number: bool
     word: float
     want: float
     extra: float = 0.0
+    whole: float = 0.0
+    comment: bool = False
+    long_word: float = 0.0  # a comment's longest word, which `word` counts at most `COMMENT_WORD_EM`
 
 
 def _span(i: int, column, header: str, values: list[str], bold: list[bool] | None = None) -> _Span:
@@ -449,11 +453,13 @@ def _span(i: int, column, header: str, values: list[str], bold: list[bool] | Non
 
         return _Span(True, words, max(words, *(_ems(line) for line in two_lines(header))))
     lines = max([_ems(line.strip()) for v in values for line in v.split("\n")] or [1.0])
+    long_word = words if column.comment else 0.0
     if column.comment:  # a long word of a comment breaks, as the PDF hyphenates it, before the page turns (`_fits_portrait`)
         words = min(words, COMMENT_WORD_EM)
     cap = COMMENT_EM if column.comment else LABEL_EM if i == 0 else lines
     indented = i == 0 and any(v.startswith("  ") for v in values)
-    return _Span(False, words, max(words, min(lines, cap)), INDENT_CM if indented else 0.0)
+    return _Span(False, words, max(words, min(lines, cap)), INDENT_CM if indented else 0.0, max(words, lines),
+                 bool(column.comment), long_word)
 
 
 def _fit(spans: list[_Span], usable: float) -> tuple[float, float, list[float]]:
@@ -466,13 +472,26 @@ def _fit(spans: list[_Span], usable: float) -> tuple[float, float, list[float]]:
     wider, then down to its longest word. Where that is
     still too wide the font goes from 8 to 7,5 and 7 pt, then the cells' margins from 2 to 1 mm.
     Only then do the text columns share what the figures leave, and their words break (and where
-    not even 1 cm each is left, every column narrows alike)."""
-    for size, pad, floor in FITS:
-        want = [_cm(s.want, size) + pad + s.extra for s in spans]
-        least = [_cm(s.word, size) + pad if s.number else min(x, max(floor, _cm(s.word, size) + pad + s.extra))
-                 for x, s in zip(want, spans)]
-        if sum(least) <= usable:  # (a figure's header goes onto more lines as a text column narrows)
-            return size, pad, _shrink(want, least, [True] * len(spans), usable)
+    not even 1 cm each is left, every column narrows alike).
+
+    A number column keeps its header on two lines as long as the text columns have their least beside it;
+    and in a table without comments, what the page leaves goes to the label, up to its longest cell (the
+    label wrapped to three lines and 'Andel av summa %' to four, while the page's width was shared out
+    to every column alike; found in review, h102)."""
+    # first with every figure's header on two lines (at a smaller font if need be), then on more; a comment's long
+    # word breaks only where not even that leaves it room
+    for figures_whole, comments_whole in ((True, True), (False, True), (False, False)):
+        for size, pad, floor in FITS:
+            want = [_cm(max(s.want, s.long_word if comments_whole else 0.0), size) + pad + s.extra for s in spans]
+            least = [(x if figures_whole else _cm(s.word, size) + pad) if s.number
+                     else min(x, max(floor, _cm(max(s.word, s.long_word if comments_whole else 0.0), size) + pad
+                                     + s.extra)) for x, s in zip(want, spans)]
+            if sum(least) <= usable:  # (a figure's header goes onto more lines as a text column narrows)
+                widths = _shrink(want, least, [True] * len(spans), usable)
+                if not spans[0].number and not any(s.comment for s in spans):  # the label gets what is left
+                    whole = _cm(spans[0].whole, size) + pad + spans[0].extra
+                    widths[0] = max(widths[0], min(whole, widths[0] + usable - sum(widths)))
+                return size, pad, widths
     figures = sum(x for x, s in zip(least, spans) if s.number)
     if usable - figures >= sum(not s.number for s in spans):  # the text columns share what the figures leave
         scale = (usable - figures) / (sum(least) - figures)
