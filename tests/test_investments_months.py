@@ -427,13 +427,9 @@ def test_check_warns_of_a_pagaende_project_booked_short_of_the_year(run, exempel
     assert not [r for r in csv_rows(run("check", "--budgets", exempel, "-f", "csv").stdout) if r["kod"].startswith("inv_")]
 
 
-def test_the_closed_years_report_shows_the_years_investments_with_a_project_booked_short_as_dash(run, tmp_path):
-    """Found in review (h94): a year booked to December, Bil (pågående) booked January–March only: the year-end report
-    (no --period) showed 'Investeringar januari–mars 2024', every project cut to Bil's month (Skola 1,4 of its 5,4
-    mnkr), where a month's report shows Bil as – beside the others' utfall. The closed year's table is the year's,
-    Bil – with its note, as 'report --period 2024-12' has it."""
-    folder = _finished_in_march(tmp_path / "b", bil="pågående")
-    out = tmp_path / "r.md"
+def _year_with_bil_short(run, folder, out) -> str:
+    """The year's report of `folder` (Skola booked to December, Bil pågående to March), checked to show the year's
+    investments with Bil's utfall –; its Markdown."""
     result = run("report", "--budgets", folder, "-o", out)
     assert result.exit_code == 0, result.stderr
     doc = out.read_text(encoding="utf-8")
@@ -442,6 +438,16 @@ def test_the_closed_years_report_shows_the_years_investments_with_a_project_book
              for c in [[x.strip() for x in l.strip("|").split("|")]]}
     assert cells["Skola"][1:8] == ["20,0", "5,4", "14,6", "6,0", "0,0", "5,4", "0,6"]
     assert cells["Bil"][1:8] == ["0,9", "–", "–", "0,9", "0,0", "–", "–"]
+    return doc
+
+
+def test_the_closed_years_report_shows_the_years_investments_with_a_project_booked_short_as_dash(run, tmp_path):
+    """Found in review (h94): a year booked to December, Bil (pågående) booked January–March only: the year-end report
+    (no --period) showed 'Investeringar januari–mars 2024', every project cut to Bil's month (Skola 1,4 of its 5,4
+    mnkr), where a month's report shows Bil as – beside the others' utfall. The closed year's table is the year's,
+    Bil – with its note, as 'report --period 2024-12' has it."""
+    folder = _finished_in_march(tmp_path / "b", bil="pågående")
+    doc = _year_with_bil_short(run, folder, tmp_path / "r.md")
     assert ("Anm.: Utfall januari–december saknas för det pågående projektet Bil (bokfört till och med mars)") in doc
 
 
@@ -500,15 +506,7 @@ def test_a_year_without_the_drifts_months_shows_its_investments_to_the_latest_pr
     text = path.read_text(encoding="utf-8")
     drift = re.search(r"        utfall: \{2024-01: 100\.0.*\}\n", text).group(0)
     path.write_text(text.replace(drift, "        utfall: 1200.0\n"), encoding="utf-8")
-    out = tmp_path / "r.md"
-    result = run("report", "--budgets", folder, "-o", out)
-    assert result.exit_code == 0, result.stderr
-    doc = out.read_text(encoding="utf-8")
-    assert "Investeringar januari–december 2024, belopp i mnkr" in doc and "januari–mars" not in doc
-    cells = {c[0]: c[1:] for l in doc.splitlines() if l.startswith("| ")
-             for c in [[x.strip() for x in l.strip("|").split("|")]]}
-    assert cells["Skola"][1:8] == ["20,0", "5,4", "14,6", "6,0", "0,0", "5,4", "0,6"]
-    assert cells["Bil"][1:8] == ["0,9", "–", "–", "0,9", "0,0", "–", "–"]
+    doc = _year_with_bil_short(run, folder, tmp_path / "r.md")
     rows = _rows(run, folder)
     assert (rows["Skola"]["utfall"], rows["Bil"]["utfall"], rows["Summa investeringar"]["utfall"]) == ("5400.0", "", "")
 
