@@ -326,6 +326,26 @@ def test_a_correction_of_the_other_sign_is_no_sign_warning(run, tmp_path):
     assert "utfallets intäkter" in run("check", "--budgets", folder).stdout
 
 
+def test_a_budget_with_income_positive_is_warned_of_against_januarys_small_income(run, tmp_path):
+    """At the January close, a budget exported with income positive (+2 400 000 kr for the year, 200 tkr for
+    January) against January's -8 000 kr of booked intäkter: the twentieth meant for a correction (the small side of
+    the other sign) let the budget's large side through, and check said nothing while deviation showed a budget of
+    1,2 mnkr for 0,8 (found in review, h107). Only the side signed against the ledger may be the correction."""
+    folder = tmp_path / "j"
+    folder.mkdir()
+    (folder / "2024.yaml").write_text(TABLED_TKR, encoding="utf-8")
+    (folder / "budget-2024.csv").write_text(FACT_HEADER + "2024,A,S1,,5010,kostnad,12000000.00\n"
+                                            "2024,A,S1,,3010,intakt,2400000.00\n", encoding="utf-8")
+    (folder / "utfall-2024.csv").write_text(FACT_HEADER + "2024-01,A,S1,,5010,kostnad,1000000.00\n"
+                                            "2024-01,A,S1,,3010,intakt,-8000.00\n", encoding="utf-8")
+    result = run("check", "--budgets", folder)
+    assert f"2024.yaml:7: varning: A 2024: budgetens intäkter 2024-01 200 tkr har motsatt tecken mot utfallets -8 tkr; " \
+        f"i en faktatabell är intäkter negativa (kredit): har exporten ({folder / 'budget-2024.csv'}) intäkter med " \
+        "omvänt tecken?" in result.stdout, result.stdout
+    result = run("deviation", "--budgets", folder)
+    assert "the budget's intäkter of A have the opposite sign to its utfall's" in result.stderr, result.stderr
+
+
 def test_the_sign_advice_of_a_resultat_units_forecast_speaks_of_its_resultat(run, tmp_path):
     """A resultat unit's forecast of the opposite sign was told "en kostnad skrivs positiv, en intäkt negativ",
     which is not how its forecast is written (found by a new user)."""

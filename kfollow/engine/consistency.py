@@ -570,9 +570,13 @@ def _sign_rows(budgets: Store, ar: int) -> list[dict]:
             b, u = r[f"budget_{kind}"], r[f"utfall_{kind}"]
             if b is None or u is None or (b < 0) == (u < 0) or not b or not u:
                 continue
-            if 20 * min(abs(b), abs(u)) < max(abs(b), abs(u)):  # (a correction's sign, not an export's: BUF's +20 kr
-                continue  # of intäkter booked against a budget of -200 040 kr was warned of every run; found in review)
             wrong = "budget" if b < 0 else "utfall"
+            # (a small side below zero is a correction's sign, not an export's: BUF's +20 kr of intäkter booked against
+            # a budget of -200 040 kr was warned of every run; found in review, h106); a large one is the export's, even
+            # against a small other side: a budget with income positive against January's 8 tkr of income was let
+            # through (found in review, h107)
+            if 20 * abs(b if wrong == "budget" else u) < max(abs(b), abs(u)):
+                continue
             files = info.budget_filer if wrong == "budget" else info.utfall_filer
             out.append({"forvaltning": fid, "kind": kind, "word": word, "wrong": wrong, "k": k, "budget": b,
                         "utfall": u, "where": ", ".join(files) if fid in tabled[wrong] and files else "årsfilen"})
