@@ -1818,6 +1818,21 @@ def test_a_valnamnd_paying_arvoden_now_and_then_has_no_payroll_whose_month_is_lo
     assert ("utfall_manad_saknas", "varning", "VAL: utfallstabellerna har inga bokningar i 2024-03, 2024-04, 2024-07,"
             ) in found and not any(kod == "utfall_manad_saknas_lon" for kod, *_ in found), found
 
+    def gaps(val: list[tuple[int, str]]) -> list[tuple[str, str, str]]:
+        (d / "utfall-2024.csv").write_text("period,forvaltning,stab,verksamhet,konto,slag,belopp\n" + "".join(
+            f"2024-{m:02d},{f},{s},110,{k},kostnad,{b}\n" for m, f, s, k, b in rows[:20] + [
+                (m, "VAL", "VAL", k, "500.00") for m, k in val]), encoding="utf-8")
+        result = run("check", "--budgets", d, "--format", "csv")
+        return [(r["kod"], r["niva"], r["meddelande"][:51]) for r in csv_rows(result.stdout) if "bokningar i 2024-0" in
+                r["meddelande"] and r["meddelande"].startswith("VAL")]
+
+    # arvoden alone in May, June and September: no payroll from January, the gap a warning (h107)
+    assert gaps([(5, "5010"), (6, "5010"), (9, "5010")])[-1] == (
+        "utfall_manad_saknas", "varning", "VAL: utfallstabellerna har inga bokningar i 2024-07"), "valnämnd"
+    # salaries every month from January but March (paid with April's), July lost: a payroll, the error (h107)
+    assert gaps([(m, k) for m in range(1, 11) if m != 7 for k in ("5010", "4110") if not (m == 3 and k == "5010")]) == [
+        ("utfall_manad_saknas_lon", "fel", "VAL: utfallstabellerna har inga bokningar i 2024-07")], "a payroll"
+
 
 def test_a_month_lost_between_the_first_two_booked_months_is_warned_of_at_the_march_close(run, tmp_path):
     """Utfall is booked every month: at the March close, January and March booked and February without a

@@ -1057,8 +1057,9 @@ def _payroll_gaps(budgets: Store, ar: int, gaps: dict[str, list[int]], line: dic
     """Errors (fel, `utfall_manad_saknas_lon`) for the months of `gaps` (per förvaltning, the months its warning
     `utfall_manad_saknas` would name) between months in which the förvaltning booked personalkostnader (the accounts
     of the year's kostnadsslag `personal`, grouped as the cuts group them): a payroll runs every month, so such a
-    month is lost from the export, whether its table is of one förvaltning or of several (where the förvaltning
-    booked personalkostnader in every month it booked anything: a payroll). Per förvaltning, a list of
+    month is lost from the export, whether its table is of one förvaltning or of several (where the förvaltning books
+    them as a payroll: from January on, in every month but the lost ones and at most one more). Per förvaltning, a
+    list of
     (months, finding), one per run of such months. Found by a förvaltning controller (h96): July left out of SOC's
     export, a table of SOC alone, was a warning and check's exit 0, and her tertial close published a 31,3 mnkr
     överskott where the figure was a 19,5 mnkr underskott. A förvaltning booked now and then without
@@ -1081,9 +1082,15 @@ def _payroll_gaps(budgets: Store, ar: int, gaps: dict[str, list[int]], line: dic
                      & (pl.col("belopp") != 0) & pl.col("manad").is_not_null())
              .group_by("forvaltning").agg(pl.col("manad").filter(paid).unique().sort(), _any=pl.col("manad").unique()))
     found = _read(budgets, lambda: facts.collect(), [ar])
-    # a payroll every month the förvaltning books: a valnämnd's arvoden in June and September, with nothing
-    # between, are no payroll whose month is lost (it was an error; found in review, h106)
-    booked = {fid: months for fid, months, every in found.iter_rows() if set(every) <= set(months)}
+    # a payroll: personalkostnader from January on, in every month up to the last booked but the months lost and at most
+    # one more (a salary paid with the next month's); a valnämnd's arvoden in May, June and September are none (its
+    # July was an error: found in review, h106 and h107), SOC's salaries of every month but March are (its July lost)
+    booked = {}
+    for fid, months, every in found.iter_rows():
+        lost = set(gaps.get(fid, []))
+        unpaid = [m for m in range(1, max(every) + 1) if m not in months and m not in lost] if every else []
+        if 1 in months and len(unpaid) <= 1:
+            booked[fid] = months
     tables = [t for t in budgets.ledger.tables(ar) if t.art == "utfall"]
     out: dict[str, list] = {}
     for fid, inside in sorted(gaps.items()):
