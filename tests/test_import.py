@@ -837,6 +837,11 @@ def test_a_month_lost_from_a_csv_export_of_one_forvaltning_with_a_payroll_is_one
     # without personalkostnader around it (a valnämnd booking now and then), check warns
     result = csv_import(tmp_path, body.replace("5010", "4010"))
     assert "export the year again with that month (kfollow check warns of it)\n" in result.stderr, result.stderr
+    # arvoden from May on, with a month lost between (no payroll from January, as check counts one: h107)
+    late = "Period;Konto;Ansvar;Verksamhet;Belopp\r\n" + "".join(
+        f"{m};5010;1100;100;1000,00\r\n" for m in ("202505", "202506", "202508"))
+    result = csv_import(tmp_path, late)
+    assert "export the year again with that month (kfollow check warns of it)\n" in result.stderr, result.stderr
 
 
 def test_a_table_with_income_as_positive_numbers_is_warned_of_at_the_import(tmp_path: Path):

@@ -1152,8 +1152,12 @@ def month_gaps(name: str, rows: pl.DataFrame, label: str, balances: pl.DataFrame
     missing = missing_months(rows["period"].unique().to_list()) if not rows.is_empty() else []
     if not missing:
         return []
-    payroll = not several and any(any(p < m for p in paid) and any(p > m for p in paid) for m in missing)
     first, last = rows["period"].min(), rows["period"].max()
+    # a payroll as check counts one: from January on, every month but the missing ones and at most one more
+    span = [p for p in missing_months([first[:4] + "-01", last]) + sorted({first[:4] + "-01", last}) if p <= last]
+    unpaid = [p for p in span if p not in paid and p not in missing]
+    payroll = (not several and first[:4] + "-01" in paid and len(unpaid) <= 1
+               and any(any(p < m for p in paid) and any(p > m for p in paid) for m in missing))
     listed = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
     one = len(missing) == 1
     also = ""
