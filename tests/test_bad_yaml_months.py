@@ -67,3 +67,33 @@ def test_an_amount_with_spaced_thousands_and_a_decimal_point_is_told_the_plain_n
     result = run("deviation", "--budgets", tmp_path)
     assert result.exit_code == 3
     assert result.stderr.endswith("budget of stab S1 '295 000.0' has spaces in it; write 295000.0 (no spaces)\n")
+
+
+@pytest.mark.parametrize("typed", ["202401", "20240101", "2024.01"])
+def test_a_month_written_as_a_number_is_not_a_decimal_comma(run, tmp_path: Path, typed):
+    """Found by an adversarial tester: `202401: 1847.0` (or `20240101:`) as the first month of a stab's
+    utfall, a block mapping with no braces and no comma, said `21:11: a decimal comma inside { } splits the
+    number; write amounts with a decimal point, e.g. 1240.8`, since the first key of a block mapping stands
+    on the mapping's own line; `2024.01` was told it is no month. Now all three are."""
+    folder = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "budgets", folder)
+    year_file = folder / "2024.yaml"
+    lines = year_file.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[20].strip() == "2024-01: 1847.0"
+    lines[20] = lines[20].replace("2024-01", typed)
+    year_file.write_text("".join(lines), encoding="utf-8")
+    result = run("deviation", "--budgets", folder)
+    assert result.exit_code == 3
+    assert result.stderr == (f"Error: {year_file}:21:11: month of utfall of stab LED '{typed}' is not a month; "
+                             "write YYYY-MM, e.g. 2024-08\n")
+
+
+def test_a_decimal_comma_in_braces_is_still_said(run, tmp_path: Path):
+    """The braces' case the message is for keeps it: `utfall: {2024-01: 950,5}`."""
+    (tmp_path / "2024.yaml").write_text("ar: 2024\norganisation: Test\nenhet: tkr\nforvaltningar:\n  A:\n    namn: A\n"
+                                        "    staber:\n      S1:\n        namn: Ett\n        budget: 1200\n"
+                                        "        utfall: {2024-01: 950,5}\n", encoding="utf-8")
+    result = run("deviation", "--budgets", tmp_path)
+    assert result.exit_code == 3
+    assert result.stderr == (f"Error: {tmp_path / '2024.yaml'}:11:31: a decimal comma inside {{ }} splits the number; "
+                             "write amounts with a decimal point, e.g. 1240.8\n")

@@ -31,6 +31,7 @@ class Mapping:
     column: int
     # key text → (key node, value node), in file order
     items: dict[str, tuple[Scalar, "Node"]] = field(default_factory=dict)
+    flow: bool = False  # written `{ … }`, where a comma ends a key's value (and may split a number)
 
 
 @dataclass(slots=True)
@@ -240,7 +241,10 @@ def _build(events, name: str) -> Node:
             if event.anchor is not None:
                 fail(event, f"anchor '&{event.anchor}' is not allowed; write the values out")
             mark = event.start_mark
-            node = (Mapping if kind is mapping_start else Sequence)(mark.line + 1, mark.column + 1)
+            if kind is mapping_start:
+                node = Mapping(mark.line + 1, mark.column + 1, {}, event.flow_style is True)
+            else:
+                node = Sequence(mark.line + 1, mark.column + 1)
         elif kind in ends:
             parent, key = stack.pop()
             continue
@@ -293,7 +297,9 @@ class TreeReader:
         # months too, whose keys are no names to check; found by a new user: "'5' is not a month", "write 22298")
         # (only where the value before is a number and the key its decimals: an object of a mapping may be "2000": ""
         # and a verksamhet "920": with nothing; found in review)
-        if allowed is None:  # (only here: a mapping of allowed keys says it below; the hot path of a year file's rows)
+        # (a block mapping's first key stands on the mapping's line too: `202401: 1847.0` under utfall is no split
+        # number, but a month written wrongly; found by an adversarial tester)
+        if allowed is None and node.flow:  # (only here: a mapping of allowed keys says it below; the hot path of a year file's rows)
             values = list(node.items.values())
             split = next(((k, i) for i, (k, (kn, vn)) in enumerate(node.items.items()) if k.isdigit() and len(k) <= 3
                           and kn.line == node.line and isinstance(vn, Scalar) and vn.value == "" and i > 0
@@ -304,8 +310,8 @@ class TreeReader:
                 raise self.error(node.items[split[0]][0], f"a decimal comma inside {{ }} splits the number "
                                                           f"'{whole},{split[0]}'; write it with a decimal point: {plain}")
         if allowed is not None and not all(key in allowed for key in node.items):
-            split = next((k for k, (kn, _) in node.items.items() if k.isdigit() and kn.line == node.line
-                          and k not in allowed), None)
+            split = next((k for k, (kn, vn) in node.items.items() if k.isdigit() and kn.line == node.line
+                          and k not in allowed and isinstance(vn, Scalar) and vn.value == ""), None) if node.flow else None
             if split is not None:  # {2024-01: 950,5} or {budget: 1240,8}: the comma split a number
                 raise self.error(node.items[split][0], "a decimal comma inside { } splits the number; write amounts "
                                                        "with a decimal point, e.g. 1240.8")
@@ -317,10 +323,11 @@ class TreeReader:
                         difflib.get_close_matches(key.lower().translate(_ASCII), allowed, n=1)
                     hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}"
                     before = items[index - 1][1][1] if index else None
-                    if key.isdigit() and node.line == knode.line:  # {budget: 1240,8} splits at the comma
+                    if key.isdigit() and node.line == knode.line and node.flow and isinstance(vnode, Scalar) \
+                            and vnode.value == "":  # {budget: 1240,8} splits at the comma
                         hint = "a decimal comma inside { } splits the number; write amounts with a decimal point, e.g. 1240.8"
-                    elif not close and isinstance(vnode, Scalar) and vnode.value == "" and knode.line == node.line \
-                            and isinstance(before, Scalar) and before.value:
+                    elif not close and node.flow and isinstance(vnode, Scalar) and vnode.value == "" \
+                            and knode.line == node.line and isinstance(before, Scalar) and before.value:
                         # {namn: Köp av verksamhet, bidrag och material, …}: the comma ended the name (found by a new
                         # user: "unknown key 'bidrag och material'" said nothing of what to do); every piece the
                         # commas cut off, up to the next key (`Köp, bidrag, material`: found in review)

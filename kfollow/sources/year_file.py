@@ -702,9 +702,12 @@ class _YearParser(TreeReader):
         utfall = node.items.get("utfall", (None, None))[1]
         last_month = None
         # months (YYYY-MM) or kostnader/intakter: a key that looks like a month (2024-8, typed without its zero)
-        # makes it months, so that its error is its own (it was "unknown key '2024-01' … allowed: kostnader, …")
+        # makes it months, so that its error is its own (it was "unknown key '2024-01' … allowed: kostnader, …");
+        # not {2024-01: 950,5}, whose decimal comma split it (said below), but `202401: 1847.0` among a block's
+        # months is a month written wrongly, said here (it was "a decimal comma inside { }": found by a tester)
         if isinstance(utfall, Mapping) and utfall.items and any(_MONTHISH.fullmatch(k) for k in utfall.items) and \
-                not any(k.isdigit() for k in utfall.items):  # ({2024-01: 950,5}: a decimal comma split it, said below)
+                not (utfall.flow and any(k.isdigit() and isinstance(v, Scalar) and v.value == ""
+                                         for k, (_, v) in utfall.items.items())):
             months = []
             for month_text, (mkey, mbody) in utfall.items.items():
                 month = self.month(mkey, f"month of utfall of {what}")
