@@ -293,6 +293,11 @@ def test_a_label_indented_before_a_formula_is_neutralised_too():
     ('"Int\\räkter"', "contains a carriage return; a name is one line of text: remove it"),
     ('"a\\tb"', "contains a tab; a name is one line of text: remove it"),
     ('"a\\nb"', "contains a line break; a name is one line of text: remove it"),
+    # at the start or end too, which were stripped without a word (found by an adversarial tester, h108)
+    ('"\\tfoo"', "contains a tab; a name is one line of text: remove it"),
+    ('"foo\\t"', "contains a tab; a name is one line of text: remove it"),
+    ('"\\r=1"', "contains a carriage return; a name is one line of text: remove it"),
+    ('"Ett\\r"', "contains a carriage return; a name is one line of text: remove it"),
     ("N" * 501, "is 501 characters, over the limit of 500; shorten it (a longer text belongs in a kommentar)"),
 ])
 def test_a_name_is_one_line_of_at_most_500_characters(cli, tmp_path, name, problem):

@@ -49,6 +49,7 @@ Node = Scalar | Mapping | Sequence
 FORBIDDEN = re.compile(control_class())
 _ASCII = str.maketrans("åäöéü", "aaoeu")  # how kfollow's keys spell Swedish words
 _LINE_BREAKING = re.compile(r"[\t\n\r]")  # allowed in a comment's text, not in a name
+_TAB_OR_CR = re.compile(r"[\t\r]")
 
 
 def read_yaml(path: Path, display: str | None = None, limit: int = YEAR_FILE_LIMIT, what: str = "year file") -> Node:
@@ -364,7 +365,10 @@ class TreeReader:
         table's columns or overwrite a terminal's line, and every row of a table for people is padded to
         its longest name (one name of a million characters made 2 GB of table)."""
         value = self.text(node, what)
-        if bad := _LINE_BREAKING.search(value):
+        # a tab or carriage return at the start or end too, which text() would strip without a word
+        # (`"\tfoo"` was `foo`, `"\r=1"` `=1`: found by an adversarial tester); a block scalar's final
+        # line break (`namn: |`) is no part of the name
+        if bad := _LINE_BREAKING.search(value) or _TAB_OR_CR.search(node.value):
             kind = {"\t": "a tab", "\n": "a line break", "\r": "a carriage return"}[bad[0]]
             raise self.error(node, f"{what} contains {kind}; a name is one line of text: remove it")
         if len(value) > NAME_LIMIT:
