@@ -314,3 +314,25 @@ def test_a_name_is_one_line_of_at_most_500_characters(cli, tmp_path, name, probl
     result = cli("deviation", "--budgets", folder)
     assert result.exit_code == 3
     assert result.stderr == f"Error: {folder / '2024.yaml'}:9:15: namn of stab S1 {problem}\n"
+
+
+def test_a_raw_carriage_return_inside_a_name_is_named_where_it_is(cli, tmp_path):
+    """Found by an adversarial tester: `namn: Led\\rningsstab` with the byte 0x0D in a file of LF line ends
+    said `9:1: invalid YAML: this key has no ':' after it …` of 'ningsstab' (YAML ends a line at a lone CR);
+    it names the carriage return, at its own line and column. A file of CR line ends alone (an old Mac's)
+    and CRLF line ends still load."""
+    body = ("ar: 2024\norganisation: T\nenhet: tkr\nforvaltningar:\n  F:\n    namn: F\n    staber:\n      S1:\n"
+            "        namn: Led\rningsstab\n        budget: 10.0\n        utfall: 9.0\n")
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / "2024.yaml").write_bytes(body.encode("utf-8"))
+    result = cli("deviation", "--budgets", folder)
+    assert result.exit_code == 3
+    assert result.stderr == (f"Error: {folder / '2024.yaml'}:9:18: a carriage return (\\r) in the middle of a line: "
+                             "YAML reads it as a line break; remove it (or save the file with one kind of line end)\n")
+    for ends in ("\r", "\r\n"):
+        (folder / "2024.yaml").write_bytes(body.replace("Led\rningsstab", "Ledningsstab").replace("\n", ends)
+                                           .encode("utf-8"))
+        result = cli("deviation", "--budgets", folder, "-f", "csv")
+        assert result.exit_code == 0, result.stderr
+        assert "Ledningsstab" in result.stdout

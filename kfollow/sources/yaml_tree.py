@@ -50,6 +50,7 @@ FORBIDDEN = re.compile(control_class())
 _ASCII = str.maketrans("åäöéü", "aaoeu")  # how kfollow's keys spell Swedish words
 _LINE_BREAKING = re.compile(r"[\t\n\r]")  # allowed in a comment's text, not in a name
 _TAB_OR_CR = re.compile(r"[\t\r]")
+_MID_LINE_CR = re.compile(r"(?<=[^\r\n])\r(?=[^\r\n])")
 
 
 def read_yaml(path: Path, display: str | None = None, limit: int = YEAR_FILE_LIMIT, what: str = "year file") -> Node:
@@ -74,6 +75,13 @@ def parse_yaml(raw: bytes, name: str) -> Node:
         line, col = _position(text, bad.start())
         raise DataError(name, line, col, f"{control_kind(bad[0])} is not allowed; remove it "
                                          "(names and comments are shown on terminals and in spreadsheets)")
+    # a lone CR between two characters of a file of LF line ends (`namn: Led\rningsstab`): YAML ends the line
+    # there and said "19:1: … this key has no ':' after it" of the text after it (found by an adversarial tester);
+    # a file of CR line ends only (old Mac) and a CRLF's CR are line ends
+    if "\r" in text and "\n" in text and (cr := _MID_LINE_CR.search(text)):
+        line, col = _position(text, cr.start())
+        raise DataError(name, line, col, "a carriage return (\\r) in the middle of a line: YAML reads it as a "
+                                         "line break; remove it (or save the file with one kind of line end)")
     if not text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
