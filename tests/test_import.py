@@ -2029,3 +2029,15 @@ def test_erp_csv_a_closed_quote_over_two_lines_with_text_after_it_is_not_told_un
     assert message.startswith(f"Error: {tmp_path / 'erp.csv'}:4:7: text after the closing quote of a quoted field "
                               "that begins on line 3"), message
     assert "not closed" not in message
+
+
+def test_an_export_with_two_byte_order_marks_is_told_so(tmp_path: Path):
+    """Found by an adversarial tester: an export saved as UTF-8 with a BOM twice (`\\xef\\xbb\\xbf\\xef\\xbb\\xbfPeriod;…`)
+    said `erp.csv:1: no column 'Period' …` of a header that visibly has Period; it names the second BOM."""
+    result = csv_import(tmp_path, "\ufeffPeriod;Konto;Ansvar;Verksamhet;Belopp\n202401;4010;1100;100;2,00\n",
+                        CSV_MAPPING, "utf-8", True)
+    assert result.exit_code == 3
+    assert result.stderr == (f"Error: {tmp_path / 'erp.csv'}:1:1: the header starts with a second byte-order mark "
+                             "(U+FEFF): the file was saved as UTF-8 with a BOM twice; save it once as UTF-8 (or "
+                             "export it again)\n")
+    assert not (tmp_path / "out.csv").exists()

@@ -245,6 +245,10 @@ def _decode(raw: bytes, name: str) -> tuple[str, bytes, str]:
         raise DataError(name, 1, 1, "file is empty; export the booked rows with a header line")
     if raw.startswith(b"\xef\xbb\xbf"):
         body = raw[3:]
+        if body.startswith(b"\xef\xbb\xbf"):  # (was "no column 'Period'" of a header that shows Period: found by
+            # an adversarial tester)
+            raise DataError(name, 1, 1, "the header starts with a second byte-order mark (U+FEFF): the file was "
+                                        "saved as UTF-8 with a BOM twice; save it once as UTF-8 (or export it again)")
         try:
             return "UTF-8 with BOM", body, body.decode("utf-8")
         except UnicodeDecodeError as exc:
