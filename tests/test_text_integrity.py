@@ -597,3 +597,30 @@ def test_a_note_check_warns_of_leaves_out_what_the_warning_says(run, tmp_path, k
         assert konton["5010"] == "Löner till tjänstemän" and "exempelby.se" not in footer and "5 (" not in footer
     else:
         assert konton["5010"] == "5010" and konton["6410"] == "6410" and "exempelby.se (SIE 4" in footer
+
+
+def test_an_entity_in_a_name_is_text_in_the_notes_and_the_heading_of_markdown(run, tmp_path):
+    """Found by an adversarial tester (h108): a cell escaped an `&` that begins an entity (`&amp;lt;b&amp;gt;`),
+    but the notes (`Anm.: … redovisas som resultat …`, under the report's avvikelse chart) and its heading (`# Ekonomi …, <organisation>`)
+    did not, and a viewer showed `<b>` and `<i>` where the year file says `&lt;b&gt;` and `&#60;i&#62;`."""
+    import shutil
+
+    name = "[klick](javascript:alert(1)) &lt;b&gt; &#60;i&#62; | pipe **b**"
+    budgets_copy = tmp_path / "budgets"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "budgets", budgets_copy)
+    year = budgets_copy / "2024.yaml"
+    text = year.read_text(encoding="utf-8")
+    text = text.replace("namn: Serviceförvaltningen (internt prissatt)", f"namn: {q(name)}")
+    text = text.replace("organisation: Exempelby kommun (påhittad), Kommunstyrelsen", "organisation: Exempelby &lt;b&gt; kommun")
+    year.write_text(text, encoding="utf-8")
+    escaped = "\\[klick\\](javascript:alert(1)) &amp;lt;b&amp;gt; &amp;#60;i&amp;#62; \\| pipe \\*\\*b\\*\\*"
+    seen = "[klick](javascript:alert(1)) &amp;lt;b&amp;gt; &amp;#60;i&amp;#62; | pipe **b**"  # in the viewer's HTML
+    out = tmp_path / "rapport.md"
+    result = run("report", "--budgets", budgets_copy, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    document = out.read_text(encoding="utf-8")
+    assert document.startswith("# Ekonomi januari–oktober 2024, Exempelby &amp;lt;b&amp;gt; kommun\n"), document[:200]
+    assert f"Anm.: {escaped} redovisas som resultat" in document
+    html = markdown_html(document)
+    assert "<h1>Ekonomi januari–oktober 2024, Exempelby &amp;lt;b&amp;gt; kommun</h1>" in html, html[:300]
+    assert "<b>" not in html and "<i>" not in html

@@ -5,7 +5,9 @@ header, a note) must stay text. In a cell `<` and `>` become entities (no HTML),
 that would begin one (`&lt;` stays as written; any other `&` is `&`, as people read it), `|` is
 escaped and a line break is `<br>` (the table stays one row a line); everywhere `\\`, `[` and `]` are
 backslash-escaped, so that `![p](http://…)` or `[x](javascript:…)` shows as written and is never a
-link or an image (without `[` there is neither), while ordinary text such as `(tkr)` stays as it is.
+link or an image (without `[` there is neither), while ordinary text such as `(tkr)` stays as it is;
+in a title, a heading or a note too an `&` that would begin an entity is `&amp;` (`&lt;b&gt;` in a
+name shows as written, never as `<b>`), and `<`, `>` and `|` are backslash-escaped.
 A bare web address (`http://…`, `www.…`), which a viewer would make a link, gets its `:` or `.`
 escaped: it shows as written and is no link. (An e-mail address may still become a `mailto:` link.)
 """
@@ -65,8 +67,10 @@ def md_cell(text: str) -> str:
 
 def md_text(text: str) -> str:
     """Text for a Markdown line (a title, a heading, a note): markup characters escaped, so that it
-    is neither emphasis, code, HTML nor a link or an image; one line."""
-    return _no_web_links(_MD_TEXT.sub(r"\\\1", " ".join(text.splitlines())))
+    is neither emphasis, code, HTML nor a link or an image, and an `&` that would begin an entity
+    escaped as in a cell (`&lt;b&gt;` shows as written, not as `<b>`); one line."""
+    text = re.sub(_ENTITY, r"&amp;\1", " ".join(text.splitlines()))
+    return _no_web_links(_MD_TEXT.sub(r"\\\1", text))
 
 
 def _no_web_links(text: str) -> str:
