@@ -96,3 +96,54 @@ def test_the_count_of_more_warnings_leaves_the_path_as_it_is(tmp_path: Path):
     result = _import(folder, rtrans + _voucher(9999, '#TRANS 5011 {1 "1110"} 1.00'), "--unmapped-empty")
     assert result.exit_code == 0, result.stderr
     assert f"warning: {folder / 'e.se'}: and 1 220 more #RTRANS rows" in result.stderr
+
+
+def _many_rows(tmp_path: Path, row: str, n: int = 25) -> Path:
+    """examples/budgets with `n` stab rows `row % (i, i)` added first to KSF, whose other staber book per month."""
+    import shutil
+
+    folder = tmp_path / "budgets"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "budgets", folder)
+    year = folder / "2024.yaml"
+    added = "".join(f"      {row % (i, i)}\n" for i in range(n))
+    year.write_text(year.read_text(encoding="utf-8").replace("    staber:\n      LED:\n", "    staber:\n" + added
+                                                             + "      LED:\n", 1), encoding="utf-8")
+    return folder
+
+
+def test_a_years_rows_given_for_the_whole_year_are_said_ten_times_and_counted(tmp_path: Path):
+    """Found by an adversarial tester (h108): 20 000 stab rows `S%d: {namn: n%d, budget: 1, utfall: 1}` in KSF of
+    examples/budgets/2024.yaml, whose other staber book per month, gave 20 001 lines on the stderr of `deviation
+    -f csv`, one per row; the first ten are said and the rest counted, and `check` still lists every one."""
+    folder = _many_rows(tmp_path, "S%d: {namn: n%d, budget: 1, utfall: 1}")
+    result = CliRunner().invoke(app, ["deviation", "--budgets", str(folder), "-f", "csv"])
+    assert result.exit_code == 0, result.stderr
+    warned = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    year = folder / "2024.yaml"
+    assert len(warned) == 11, result.stderr
+    assert warned[0] == (f"warning: {year}:17: stab S0 of KSF gives utfall for the whole year while the förvaltning's "
+                         "other stab rows book per month: its year-to-date utfall, and the sums with it, are unknown "
+                         "(–); write its utfall per month")
+    assert warned[9].startswith(f"warning: {year}:26: stab S9 of KSF gives")
+    assert warned[10] == (f"warning: {year}: and 15 more stab rows of KSF that give utfall for the whole year "
+                          "(kfollow check lists them)")
+    check = CliRunner().invoke(app, ["check", "--budgets", str(folder)])
+    assert sum("ger utfall för helåret" in line for line in check.stdout.splitlines()) == 25, check.stdout
+
+
+def test_a_years_rows_without_a_budget_are_said_ten_times_and_counted(tmp_path: Path):
+    """As the rows given for the whole year: 25 staber of KSF with utfall per month and no budget, while KSF's
+    other staber have one, were 25 lines 'stab … has no budget … counted as 0' on every table's stderr."""
+    folder = _many_rows(tmp_path, "S%d: {namn: n%d, utfall: {2024-01: 1, 2024-02: 1, 2024-03: 1, 2024-04: 1, "
+                                  "2024-05: 1, 2024-06: 1, 2024-07: 1, 2024-08: 1, 2024-09: 1, 2024-10: 1}}")
+    result = CliRunner().invoke(app, ["deviation", "--budgets", str(folder), "-f", "csv"])
+    assert result.exit_code == 0, result.stderr
+    warned = [line for line in result.stderr.splitlines() if "has no budget" in line or "more stab" in line]
+    year = folder / "2024.yaml"
+    assert len(warned) == 11, result.stderr
+    assert warned[0] == (f"warning: {year}:17: stab S0 of KSF has no budget while the förvaltning's other stab rows "
+                         "have; counted as 0 (write its budget, 0 if it is 0)")
+    assert warned[10] == (f"warning: {year}: and 15 more stab rows of KSF without budget, counted as 0 "
+                          "(kfollow check lists them)")
+    check = CliRunner().invoke(app, ["check", "--budgets", str(folder)])
+    assert sum("har ingen budget 2024 i årsfilen" in line for line in check.stdout.splitlines()) == 25, check.stdout

@@ -215,6 +215,9 @@ ADJUSTED_SV = "justerad med {changes} (ombudgeteringar) från den ursprungliga b
 _THE = {"budget": "budgeten", "utfall": "utfallet"}  # a figure in a sentence, definite form
 _ROWS = {"stab": "stabraderna", "verksamhet": "verksamhetsraderna"}
 _RADER = {"stab": "stabrader", "verksamhet": "verksamhetsrader"}  # indefinite: "förvaltningens andra stabrader"
+# the lines of one kind of a year's per-row warnings that a command's stderr gives at most; the rest are counted
+# in one more line (as an import's warnings are), `check` lists every finding
+LISTED = 10
 
 
 def booking_findings(budgets: Store) -> list[dict]:
@@ -741,11 +744,17 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
                 out.append(f"warning: {info.fil}:{info.forvaltningar[fid].line}: {fid} has a budget and no utfall in "
                            f"{ar} while other förvaltningar have utfall: its utfall, the Summa and the shares are "
                            "unknown (–); write its utfall (0 if nothing is booked) or add it to the utfall table")
-        for fid, vy, nyckel, part, rad in info.utan_belopp:  # shown as 0 in the table: said, since it is assumed
-            if (fids is not None and fid not in fids) or not _shown(rows, vy, nyckel):  # (of a row the table shows)
-                continue
-            out.append(f"warning: {info.fil}:{rad}: {vy} {nyckel} of {fid} has no {part} while the förvaltning's "
-                       f"other {vy} rows have; counted as 0 (write its {part}, 0 if it is 0)")
+        # shown as 0 in the table: said, since it is assumed (of a row the table shows)
+        absent = [(fid, vy, nyckel, part, rad) for fid, vy, nyckel, part, rad in info.utan_belopp
+                  if (fids is None or fid in fids) and _shown(rows, vy, nyckel)]
+        out += [f"warning: {info.fil}:{rad}: {vy} {nyckel} of {fid} has no {part} while the förvaltning's "
+                f"other {vy} rows have; counted as 0 (write its {part}, 0 if it is 0)"
+                for fid, vy, nyckel, part, rad in absent[:LISTED]]
+        if len(absent) > LISTED:
+            rest = absent[LISTED:]
+            parts = " or ".join(dict.fromkeys(part for *_, part, _ in rest))
+            out.append(f"warning: {info.fil}: and {len(rest)} more {_rows_of(rest)} without {parts}, counted as 0 "
+                       "(kfollow check lists them)")
         for r in _budget_size_rows(budgets, ar, month or last_month_complete(budgets, ar)):
             out.append(f"warning: {info.fil}:{info.forvaltningar[r['forvaltning']].line}: the budget of "
                        f"{r['forvaltning']} is {_times(r['ratio'])} its utfall; is the budget"
@@ -1007,10 +1016,25 @@ def _shown(rows: tuple[str, list[str]] | None, vy: str, nyckel: str) -> bool:
 def year_only_row_warnings(budgets: Store, ar: int, fids=None, rows: tuple[str, list[str]] | None = None) -> list[str]:
     """A line per stab or verksamhet row (of förvaltningar `fids`, and of the selection `rows`, when given)
     that gives `ar`'s utfall for the whole year only while the förvaltning's other rows of the view book
-    per month: its year to date, and the sums with it, are unknown (–)."""
-    return [f"warning: {r['fil']}:{r['rad']}: {r['vy']} {r['nyckel']} of {r['forvaltning']} gives utfall for the "
-            f"whole year while the förvaltning's other {r['vy']} rows book per month: its year-to-date utfall, and the "
-            "sums with it, are unknown (–); write its utfall per month" for r in year_only_rows(budgets, ar, fids, rows)]
+    per month: its year to date, and the sums with it, are unknown (–). At most `LISTED` of them, and a
+    line counting the rest (a year file may hold 20 000 such rows: `check` lists every one)."""
+    found = year_only_rows(budgets, ar, fids, rows)
+    lines = [f"warning: {r['fil']}:{r['rad']}: {r['vy']} {r['nyckel']} of {r['forvaltning']} gives utfall for the "
+             f"whole year while the förvaltning's other {r['vy']} rows book per month: its year-to-date utfall, and the "
+             "sums with it, are unknown (–); write its utfall per month" for r in found[:LISTED]]
+    if len(found) > LISTED:
+        rest = [(r["forvaltning"], r["vy"]) for r in found[LISTED:]]
+        lines.append(f"warning: {found[0]['fil']}: and {len(rest)} more {_rows_of(rest)} that give utfall for the "
+                     "whole year (kfollow check lists them)")
+    return lines
+
+
+def _rows_of(rows: list[tuple]) -> str:
+    """`stab rows of KSF` (`stab and verksamhet rows of KSF, BUF`): what rows of (förvaltning, vy, …) are."""
+    views = " and ".join(dict.fromkeys(r[1] for r in rows))
+    fids = list(dict.fromkeys(r[0] for r in rows))
+    return f"{views} rows of " + ", ".join(fids[:LISTED]) + (f" and {len(fids) - LISTED} more förvaltningar"
+                                                             if len(fids) > LISTED else "")
 
 
 def _year_only_rows(budgets: Store, ar: int) -> list[dict]:
