@@ -2041,3 +2041,25 @@ def test_an_export_with_two_byte_order_marks_is_told_so(tmp_path: Path):
                              "(U+FEFF): the file was saved as UTF-8 with a BOM twice; save it once as UTF-8 (or "
                              "export it again)\n")
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_erp_csv_of_mixed_encodings_is_said(tmp_path: Path):
+    """Found by an adversarial tester (h108): an export of `202401;5010;Löner;…` in UTF-8 beside `202402;5010;Löner;…`
+    in Latin-1 imported as Windows-1252 without a word and wrote `LÃ¶ner` into the note; it is said, naming the first
+    line of each encoding and the one used. A file of one encoding says nothing of it."""
+    mapping = CSV_MAPPING.replace("  konto: Konto\n", "  konto: Konto\n  kontonamn: Kontonamn\n")
+    head = "Period;Konto;Kontonamn;Ansvar;Verksamhet;Belopp\r\n"
+    (tmp_path / "map.yaml").write_text(mapping, encoding="utf-8")
+    (tmp_path / "erp.csv").write_bytes(head.encode() + "202401;5010;Löner;1500;100;100,00\r\n".encode("utf-8")
+                                       + "202402;5010;Löner;1500;100;100,00\r\n".encode("latin-1"))
+    result = run("import", "csv", tmp_path / "erp.csv", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 0, result.stderr
+    assert (f"warning: {tmp_path / 'erp.csv'}:2:14: the file mixes encodings: line 2 has ö in UTF-8, line 3 a byte "
+            "that is not UTF-8 (0xf6); read as Windows-1252, the UTF-8 lines' letters come out wrong (ö as Ã¶): "
+            "export the file again in one encoding (UTF-8)") in result.stderr, result.stderr
+    assert "encoding: Windows-1252" in result.stderr
+    for encoding in ("utf-8", "cp1252"):
+        one = "202401;5010;Löner;1500;100;100,00\r\n202402;5010;Löner;1500;100;100,00\r\n"
+        (tmp_path / "erp.csv").write_bytes((head + one).encode(encoding))
+        result = run("import", "csv", tmp_path / "erp.csv", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
+        assert result.exit_code == 0 and "mixes" not in result.stderr, result.stderr

@@ -3,7 +3,8 @@
 What Swedish ekonomisystem write when asked for a CSV of booked rows:
 - separator `;` or `,`, sniffed from the header line (the one of them it has more of, outside quotes);
 - encoding UTF-8, with or without BOM, else Windows-1252, or code page 437 (PC8) where its Swedish letters
-  outnumber Windows-1252's (the summary says which was used);
+  outnumber Windows-1252's (the summary says which was used); a file of lines in UTF-8 beside lines in
+  another encoding is warned of (`_mixed_encodings`);
 - amounts with the decimal mark of the mapping (`decimal:`, default `,`); spaces, no-break spaces
   (U+00A0, U+202F) and, with a decimal comma, dots between groups of three digits are thousands
   separators; a minus (or the minus sign U+2212) before or after the number (`1234,50-`) is negative, and
@@ -75,6 +76,7 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None,
     name = display or str(path)
     raw = read_bytes(path, EXPORT_LIMIT, "CSV export", display=name)
     encoding, data, text = _decode(raw, name)
+    mixed = _mixed_encodings(raw, name, encoding)
     if "\r" in text and not re.search("\r\n", text):  # old Mac line ends (lone CR): lines to polars
         text = text.replace("\r", "\n")
         data = text.encode("utf-8")
@@ -109,6 +111,7 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None,
     columns, notes = _columns(frame, mapping, name, _header_names(header, separator))
     named = _named_accounts(frame, columns["konto"])
     names, warnings = _account_names(frame, columns, name, lines, named)
+    warnings = mixed + warnings
     # a unit after an amount (`kr`, `SEK`) has a k: where no row has one, no amount is searched for a unit
     body = len(header)
     units = text.find("k", body) >= 0 or text.find("K", body) >= 0
@@ -276,6 +279,39 @@ def _decode(raw: bytes, name: str) -> tuple[str, bytes, str]:
     except UnicodeDecodeError as exc:
         raise _bad_byte(raw, exc.start, name, "UTF-8 nor Windows-1252") from None
     return "Windows-1252", text.encode("utf-8"), text
+
+
+# å ä ö Å Ä Ö in UTF-8: in a file that is not UTF-8 throughout, lines of an export in UTF-8 beside lines in another
+# encoding (two exports put together, a line edited in another program), which no single encoding reads right
+_UTF8_LETTERS = re.compile(rb"\xc3[\xa5\xa4\xb6\x85\x84\x96]")
+
+
+def _mixed_encodings(raw: bytes, name: str, encoding: str) -> tuple[str, ...]:
+    """A warning where a file read as `encoding` (not UTF-8) also holds Swedish letters in UTF-8: its
+    UTF-8 lines' letters come out wrong (`LÃ¶ner`). Names the first line of each encoding."""
+    if encoding.startswith("UTF-8"):
+        return ()
+    utf8 = _UTF8_LETTERS.search(raw)
+    if utf8 is None:
+        return ()
+    try:
+        raw.decode("utf-8")
+        return ()
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    python = "cp437" if encoding.startswith("CP437") else "cp1252"
+
+    end = "\n" if b"\n" in raw else "\r"  # (old Mac line ends: lone CR)
+
+    def where(at: int) -> tuple[int, int]:  # line and column of the byte at `at`, as the file is read
+        head = raw[:at].decode(python, "replace")
+        return head.count(end) + 1, len(head) - head.rfind(end)
+
+    (line, column), (other, _) = where(utf8.start()), where(bad)
+    letter, wrong = utf8.group().decode("utf-8"), utf8.group().decode(python, "replace")
+    return (f"{name}:{line}:{column}: the file mixes encodings: line {line} has {letter} in UTF-8, line {other} a "
+            f"byte that is not UTF-8 (0x{raw[bad]:02x}); read as {encoding}, the UTF-8 lines' letters come out "
+            f"wrong ({letter} as {wrong}): export the file again in one encoding (UTF-8)",)
 
 
 def _bad_byte(raw: bytes, at: int, name: str, what: str) -> DataError:
