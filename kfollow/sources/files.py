@@ -21,7 +21,11 @@ from pathlib import Path
 from kfollow.errors import DataError, InputOutputError, shown
 
 MB = 1_000_000  # decimal megabytes, as people count file sizes
-YEAR_FILE_LIMIT = 64 * MB  # far beyond a kommun's year (the 100 000-row synthetic year is ~4 MB)
+# far beyond a kommun's year (0,1–1 MB; 2 000 staber with utfall per month are ~100 KB), and within what memory
+# holds: the year's rows take ~70 times their bytes (a year file of 12,5 MB, 57 000 staber with utfall per month,
+# peaked at 851 MB in `deviation`; 16,8 MB at 1,1 GB, and a legal 62 MB one of 64 MB took 4,4 GB: found by an
+# adversarial tester)
+YEAR_FILE_LIMIT = 12 * MB
 MAPPING_LIMIT = 1 * MB
 NAME_LIMIT = 500  # characters of a name in an export (an account's, an object's, the company's); longer ones are cut
 LINE_LIMIT = 1024 * 1024  # bytes of a line of an export (SIE, CSV): a record is a short line; beyond it, no export
