@@ -226,3 +226,24 @@ def test_a_konto_filter_keeps_a_budget_typed_per_stab_unknown_in_its_forvaltning
     assert [rows["Summa KSF"][c] for c in ("budget", "utfall", "avvikelse")] == ["", "110", ""]
     assert [rows["Summa BUF"][c] for c in ("budget", "utfall", "avvikelse", "utfall_2024")] == ["", "550", "", "500"]
     assert [rows["Summa"][c] for c in ("budget", "utfall", "avvikelse")] == ["", "660", ""]
+
+
+def test_a_comparison_of_every_row_says_which_rows_are_of_one_year_only(run, tmp_path):
+    """`compare 2024 2025` across a reorganisation and a förvaltning begun in 2025: GR16 and GR79 were – in 2024, GRU –
+    in 2025 and NY – in 2024, and the sums counted them as 0, without a word (found in review, h106)."""
+    folder = _folder(tmp_path)
+    year = folder / "2025.yaml"
+    year.write_text(year.read_text(encoding="utf-8") + "  NY:\n    namn: Nya nämnden\n    staber:\n"
+                    f"      NYS: {{namn: Ny stab, budget: 200, utfall: {_months(10, 2025)}}}\n", encoding="utf-8")
+    result = run("compare", "2024", "2025", "--budgets", folder, "--unit", "tkr")
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout.replace("\xa0", " ")
+    assert ("Anm.: Utfall 2024 är – för Grundskola F–6, Grundskola 7–9, som inte finns i filen för 2024: summorna "
+            "räknar dem som 0, då inget bokades på dem det året.") in text, text
+    assert "Anm.: Utfall 2024 är – för förvaltning NY, som inte finns i filen för 2024: summan räknar den som 0." in text
+    assert ("Anm.: Utfall 2025 är – för Grundskola, som inte finns i filen för 2025: summorna räknar den som 0, då "
+            "inget bokades på den det året.") in text
+    rows = _rows(run, "compare", "2024", "2025", "--budgets", folder)
+    assert (rows["Summa"]["utfall_2024"], rows["Summa"]["utfall_2025"]) == ("9960", "10620")  # (1200 + 960 + 1800 + 6000; 1320 + 900 + 1920 + 3240 + 3120 + 120)
+    # rows of both years: no such note
+    assert "finns inte i filen" not in run("compare", "2024", "2025", "--budgets", folder, "--forvaltning", "KSF").stdout
