@@ -446,13 +446,15 @@ def _year_only_note(store: Store, ar: int, fids: list[str], rows: tuple[str, lis
                          f"{'dess' if one else 'deras'} utfall för helåret, {rest}.", column),)
 
 
-def _one_year_notes(store: Store, base_year: int, year: int, fids: list[str], view: str, rubriker: dict) -> tuple:
-    """The notes on a comparison of every row (no selection) with rows or förvaltningar of one year only (a
-    reorganisation, a förvaltning begun or closed): their figure of the other year is –, and the sums count them as 0
-    (found in review, h106: `compare 2024 2025` showed a förvaltning of 2025 only as – in 2024 and counted it as 0 in
-    the Summa without a word)."""
-    if view not in ("stab", "verksamhet"):
+def _one_year_notes(store: Store, base_year: int, year: int, frame: pl.DataFrame, view: str, rubriker: dict) -> tuple:
+    """The notes on a comparison of every row (no selection) with rows (of those `frame` shows) or förvaltningar of one
+    year only (a reorganisation, a förvaltning begun or closed): their figure of the other year is –, and the sums
+    count them as 0 (found in review, h106: `compare 2024 2025` showed a förvaltning of 2025 only as – in 2024 and
+    counted it as 0 in the Summa without a word)."""
+    if view not in ("stab", "verksamhet") or view not in frame.columns:
         return ()
+    fids = frame["forvaltning"].drop_nulls().unique().to_list()
+    shown = frame.filter(pl.col("radtyp") == "rad")[view].drop_nulls().unique().to_list()
     notes: tuple = ()
     for y, other in ((year, base_year), (base_year, year)):
         if y not in store.years or other not in store.years:
@@ -461,7 +463,7 @@ def _one_year_notes(store: Store, base_year: int, year: int, fids: list[str], vi
         there = [f for f in fids if f in store.years[other].forvaltningar]
         gone = [f for f in fids if f in store.years[y].forvaltningar and f not in there]
         keys = store.amounts.filter((pl.col("ar") == y) & (pl.col("vy") == view) & pl.col("forvaltning").is_in(there)
-                                    )["nyckel"].unique().to_list()
+                                    & pl.col("nyckel").is_in(shown))["nyckel"].unique().to_list()
         notes += _absent_rows_note(store, y, other, there, view, keys, column, header, when_all=False)
         if gone:
             it = "den" if len(gone) == 1 else "dem"
@@ -1619,8 +1621,7 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
     if not (cut.part or flt or staber or verksamheter) and base_year != p.year:
         for y, other in ((base_year, p.year), (p.year, base_year)):
             notes += _without_view_note(store, y, other, cut.view, frame, f"utfall_{y}")
-        notes += _one_year_notes(store, base_year, p.year, frame["forvaltning"].drop_nulls().unique().to_list(),
-                                 cut.view.value, store.years[p.year].rubriker)
+        notes += _one_year_notes(store, base_year, p.year, frame, cut.view.value, store.years[p.year].rubriker)
     earlier = f"utfall_{base_year}"
     if p.month is not None and p.month < 12 and earlier in frame.columns and frame[earlier].null_count() < frame.height:
         # the earlier year, closed, with a förvaltning or row given for the whole year: a note, not a warning
