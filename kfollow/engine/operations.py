@@ -326,15 +326,26 @@ def _mixed_forecast_months(frame: pl.DataFrame) -> tuple[ColumnNote, ...]:
                        f"prognosen är från {latest}, utom för {named}.", "prognos_period"),)
 
 
-def _reversed_shares(frame: pl.DataFrame, cut, shares: list[str]) -> tuple[ColumnNote, ...]:
+def _reversed_shares(frame: pl.DataFrame, cut, shares: list[str], table: pl.DataFrame | None = None
+                     ) -> tuple[ColumnNote, ...]:
     """A note where a part of a förvaltning presented as resultat has a share (`shares`): the share is of
-    the sum's nettokostnad, so its sign is the other than the part's amount (`compare` said nothing of it)."""
+    the sum's nettokostnad, so its sign is the other than the part's amount (`compare` said nothing of it).
+    `table` is the table whose total the shares are of, where `frame` is a --top list of it."""
     shares = [c for c in shares if c in frame.columns]
+    # a total of resultat units alone is a resultat, and a share of a surplus has its part's sign: the note would
+    # say the other (found by a new user: VA and renhållning, 2 076 % for intäkter of 76 560 tkr in 3 688)
+    total = (frame if table is None else table).filter(pl.col("radtyp") == RowKind.summa.value)
+    if total.height == 1 and total["redovisas_som"][0] == "resultat":
+        base = {c: "utfall" if c == "andel_pct" else f"utfall_{c.removeprefix('andel_').removesuffix('_pct')}"
+                for c in shares}
+        shares = [c for c in shares if base[c] not in total.columns or not (total[base[c]][0] or 0) > 0]
     parts = _parts_of(frame, cut) if cut.part else pl.lit(False)
     if not shares or frame.filter(parts & (pl.col("redovisas_som") == "resultat")
                                   & pl.any_horizontal(pl.col(c).is_not_null() for c in shares)).is_empty():
         return ()
-    return (ColumnNote(f"{'Andel av summa är andelen' if shares == ['andel_pct'] else 'Andelarna av summa är andelar'} "
+    one = ("Andel av summa är andelen" if shares == ["andel_pct"] else
+           f"Andel {shares[0].removeprefix('andel_').removesuffix('_pct')} av summa är andelen")
+    return (ColumnNote(f"{one if len(shares) == 1 else 'Andelarna av summa är andelar'} "
                        "av summans nettokostnad: på delar av en förvaltning som redovisas som resultat har "
                        f"{'den' if len(shares) == 1 else 'de'} omvänt tecken mot delens belopp.", *shares),)
 
@@ -1357,7 +1368,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         frame, more = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt, against=jmf, original=original)
         # (of the rows shown: a --top list's, not the table's it is made of; found in review)
         notes = tuple(dict.fromkeys((*notes, *more))) + _reversed_shares(
-            frame if top is None else cuts.largest(frame, top), cut, ["andel_pct"])
+            frame if top is None else cuts.largest(frame, top), cut, ["andel_pct"], table=frame)
     chosen = _holding(store, p.year, "verksamhet" if verksamheter else "stab", forvaltningar(store, p.year, forvaltning),
                       verksamheter or staber, forvaltning, ambiguous_ok=True)  # the förvaltningar shown
     selection_rows = ("verksamhet", verksamheter) if verksamheter else ("stab", staber) if staber else None

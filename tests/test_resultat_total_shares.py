@@ -1,0 +1,65 @@
+"""Found by a new user (the controller of a samhällsbyggnadsförvaltning with VA and renhållning, taxe-financed and
+presented as resultat): a table of resultat units alone, whose total is a surplus, said under its parts
+'Anm.: Andel av summa är andelen av summans nettokostnad: på delar av en förvaltning som redovisas som resultat har
+den omvänt tecken mot delens belopp.', where every share had its part's sign (Intäkter +, kostnader −): the total is
+a resultat, and a share of a positive one keeps the part's sign. The note stands where the share's sign is the
+other: beside nettokostnad units, or of a total resultat that is a deficit."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+from tests.conftest import ROOT
+
+FROM_SIE = ROOT / "examples" / "sie" / "budgets"
+SHARE = "andelen av summans nettokostnad"
+
+
+def _serv_in_surplus(tmp_path):
+    """examples/sie/budgets with 5 mnkr more intäkter for SERV (resultat) in October 2024: a surplus of 3 688 tkr."""
+    d = tmp_path / "b"
+    shutil.copytree(FROM_SIE, d)
+    with (d / "utfall-2024.csv").open("a", encoding="utf-8") as f:
+        f.write("2024-10,SERV,,,3010,intakt,-5000000.00\n")
+    return d
+
+
+def _row(text, label):
+    return next(re.split(" {2,}", line.replace("\xa0", " ").strip()) for line in text.splitlines() if line.startswith(label))
+
+
+def test_shares_of_a_resultat_in_surplus_have_their_parts_sign_and_no_note(run, tmp_path):
+    d = _serv_in_surplus(tmp_path)
+    shown = run("deviation", "--budgets", d, "--period", "2024-10", "--forvaltning", "SERV", "--by", "kostnadsslag",
+                "--unit", "tkr", "--columns", "budget,utfall,avvikelse,andel_pct")
+    assert shown.exit_code == 0, shown.stderr
+    # 76 560 of 3 688 tkr, and -72 873 of it: the shares have the parts' signs, as of any total
+    assert _row(shown.stdout, "Intäkter") == ["Intäkter", "71 667", "76 560", "4 893", "2 076,1"], shown.stdout
+    assert _row(shown.stdout, "Köp av") == ["Köp av verksamhet, material och bidrag", "-71 667", "-72 873", "-1 206",
+                                            "-1 976,1"], shown.stdout
+    assert _row(shown.stdout, "Summa resultat") == ["Summa resultat", "0", "3 688", "3 688", "100,0"], shown.stdout
+    assert SHARE not in shown.stdout, shown.stdout
+    top = run("deviation", "--budgets", d, "--period", "2024-10", "--forvaltning", "SERV", "--by", "kostnadsslag",
+              "--top", "1")
+    assert top.exit_code == 0 and SHARE not in top.stdout, top.stdout
+
+
+def test_compare_notes_only_the_year_whose_resultat_is_a_deficit(run, tmp_path):
+    d = _serv_in_surplus(tmp_path)
+    shown = run("compare", "2023", "2024", "--budgets", d, "--forvaltning", "SERV", "--by", "kostnadsslag",
+                "--unit", "tkr")
+    assert shown.exit_code == 0, shown.stderr
+    # 2023: 71 252 of -1 225 tkr (a deficit), the other sign; 2024: 76 560 of 3 688 tkr, its own
+    assert _row(shown.stdout, "Intäkter")[-2:] == ["-5 818,9", "2 076,1"], shown.stdout
+    assert ("Anm.: Andel 2023 av summa är andelen av summans nettokostnad: på delar av en förvaltning som redovisas "
+            "som resultat har den omvänt tecken mot delens belopp.") in shown.stdout, shown.stdout
+    assert "Andelarna av summa" not in shown.stdout
+
+
+def test_the_note_stays_beside_nettokostnad_units_and_of_a_deficit(run):
+    mixed = run("deviation", "--budgets", FROM_SIE, "--period", "2024-10", "--by", "kostnadsslag")
+    assert mixed.exit_code == 0 and SHARE in mixed.stdout, mixed.stdout
+    deficit = run("deviation", "--budgets", FROM_SIE, "--period", "2024-10", "--forvaltning", "SERV", "--by",
+                  "kostnadsslag")
+    assert deficit.exit_code == 0 and SHARE in deficit.stdout, deficit.stdout
