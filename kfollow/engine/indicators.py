@@ -254,17 +254,17 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
         notes.append(f"{INDICATORS['avvikelse_investering'].removesuffix(' (%)')} för {', '.join(forecast_used)} är "
                      "investeringsbudget − prognos för helåret, med den senaste prognosen (månaden inom parentes): året "
                      "är inte slut, och det som återstår av budgeten är ingen avvikelse.")
-    prefixes = next((g.prefix for g in store.year(year).kostnadsslag if g.id == "personal"), ())
+    accounts = _personal_accounts(store, year)
     why = {"personalkostnad_andel": "utfall utan konto (skrivet per stab eller verksamhet)",
            "personal": "utfallet har konton men inget i kostnadsslaget personal"
-                       + (f" (konton som börjar på {', '.join(prefixes)})" if prefixes else " (årsfilen har inget sådant)")
+                       + (f" ({accounts})" if accounts else " (årsfilen har inget sådant)")
                        + ", och inte heller någon annan förvaltnings; kontrollera kostnadsslagens prefix (kfollow "
                        "visar inte 0 % för en gissning)",
            "ogrupperat": "utfallet har konton men inget i kostnadsslaget personal, och konton som inte hör till något "
                          "kostnadsslag (kfollow check visar vilka); kontrollera kostnadsslagens prefix (kfollow visar "
                          "inte 0 % för en gissning)",
            "noll": "utfallet har konton men inget i kostnadsslaget personal"
-                   + (f" (konton som börjar på {', '.join(prefixes)})" if prefixes else "")
+                   + (f" ({accounts})" if accounts else "")
                    + ", där andra förvaltningars konton samma år finns",
            "avvikelse_budget": "budgeten saknas eller är 0",
            "utfall": "utfallet saknas (förvaltningen har budget men inget utfall)",
@@ -319,13 +319,28 @@ def _booked_short(projects: pl.DataFrame) -> str:
             "avbrutet")
 
 
+def _personal_accounts(store: Store, year: int) -> str:
+    """The accounts of kostnadsslag personal in words, `konton som börjar på 5`, without the longer prefixes another
+    group of the year takes from them (the longest prefix wins): `konton som börjar på 5 men inte på 50 eller 54`, so
+    that a reader of the figure knows the internal rent on 50 is not in it (found by a new user). Empty without one."""
+    groups = store.year(year).kostnadsslag
+    own = next((g.prefix for g in groups if g.id == "personal"), ())
+    if not own:
+        return ""
+    taken = [p for g in groups if g.id != "personal" for p in g.prefix
+             if any(p.startswith(o) and len(p) > len(o) for o in own)]
+    out = f"konton som börjar på {', '.join(own)}"
+    if not taken:
+        return out
+    return f"{out} men inte på {taken[0] if len(taken) == 1 else ', '.join(taken[:-1]) + ' eller ' + taken[-1]}"
+
+
 # how each figure is computed, said in the table: a published report may compute them otherwise (the bundled one
 # prints 3,3 and 57 where these give 3,4 and 39,2), and a reader of the document alone could not tell why (found
 # by a year-end user)
 def _definitions(store: Store, year: int) -> str:
     """How each figure is computed, with the year's own accounts of personal."""
-    prefixes = next((g.prefix for g in store.year(year).kostnadsslag if g.id == "personal"), ())
-    accounts = f"konton som börjar på {', '.join(prefixes)}" if prefixes else "årsfilen har inget sådant"
+    accounts = _personal_accounts(store, year) or "årsfilen har inget sådant"
     return ("Måtten räknas så: personalkostnaderna är utfallet på kostnadsslaget personal "
             f"({accounts}) delat med förvaltningens nettokostnad; avvikelse budget och utfall är budget − utfall för "
             "nettokostnaden delat med budgetens belopp, positiv vid överskott; avvikelse investeringsbudget och utfall "

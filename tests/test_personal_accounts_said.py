@@ -1,0 +1,40 @@
+"""Found by a new user (a samhällsbyggnadsförvaltning whose kostnadsslag take internal rent, 50 and 54, out of class
+5 into `lokaler`): the indicators' note said 'personalkostnaderna är utfallet på kostnadsslaget personal (konton som
+börjar på 5)' under a share that leaves out the rent, as the longest prefix wins; it says which it leaves out."""
+
+from __future__ import annotations
+
+from tests.conftest import csv_rows
+
+
+def _year(tmp_path):
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / "2024.yaml").write_text(
+        "ar: 2024\norganisation: Test\nenhet: kr\nutfall_fil: utfall.csv\n"
+        "kostnadsslag:\n  intakter: {namn: Intäkter, konton: ['3']}\n  personal: {namn: Personalkostnader, konton: ['5']}\n"
+        "  lokaler: {namn: Lokalkostnader, konton: ['50', '54']}\n  ovriga: {namn: Övriga, konton: ['4', '6', '7']}\n"
+        "forvaltningar:\n  SBF: {namn: Samhällsbyggnad, summa: {budget: 1000.0}}\n", encoding="utf-8")
+    (folder / "utfall.csv").write_text(
+        "period,forvaltning,stab,verksamhet,konto,slag,belopp\n2024-01,SBF,,,3410,intakt,-100.00\n"
+        "2024-01,SBF,,,5110,kostnad,600.00\n2024-01,SBF,,,5010,kostnad,250.00\n2024-01,SBF,,,5410,kostnad,50.00\n",
+        encoding="utf-8")
+    return folder
+
+
+def test_the_note_names_the_prefixes_another_kostnadsslag_takes_from_personal(run, tmp_path):
+    folder = _year(tmp_path)
+    shown = run("indicators", "--budgets", folder)
+    assert shown.exit_code == 0, shown.stderr
+    assert ("personalkostnaderna är utfallet på kostnadsslaget personal (konton som börjar på 5 men inte på 50 eller "
+            "54) delat med förvaltningens nettokostnad") in shown.stdout, shown.stdout
+    # 600 of a nettokostnad of 800 kr: the rent on 5010 and 5410 is lokaler, not personal
+    rows = {r["indikator"]: r for r in csv_rows(run("indicators", "--budgets", folder, "--format", "csv").stdout)}
+    assert rows["personalkostnad_andel"]["varde_2024"] == "75.0"
+
+
+def test_without_such_prefixes_the_note_is_as_before(run):
+    from tests.conftest import ROOT
+
+    shown = run("indicators", "--budgets", ROOT / "examples" / "sie" / "budgets")
+    assert shown.exit_code == 0 and "(konton som börjar på 5) delat med" in shown.stdout, shown.stdout
