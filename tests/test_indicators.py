@@ -110,7 +110,7 @@ def test_a_surplus_is_no_base_for_the_personnel_share_and_the_note_says_so(run, 
     surplus = run("indicators", "--budgets", folder)
     assert surplus.exit_code == 0, surplus.stderr
     assert ("Anm.: Personalkostnader/verksamhetens nettokostnad saknas för SERV 2024: förvaltningen redovisas som "
-            "resultat (internt prissatt, nära 0 netto), så dess nettokostnad är ingen bas för en andel.") in surplus.stdout
+            "resultat (finansierad av interna priser eller taxor, nära 0 netto), så dess nettokostnad är ingen bas för en andel.") in surplus.stdout
     year = folder / "2024.yaml"
     year.write_text(year.read_text(encoding="utf-8").replace("resultat", "nettokostnad"), encoding="utf-8")
     assert ("Anm.: Personalkostnader/verksamhetens nettokostnad saknas för SERV 2024: verksamhetens nettokostnad "
@@ -122,7 +122,7 @@ def test_a_surplus_is_no_base_for_the_personnel_share_and_the_note_says_so(run, 
     deficit = {r["indikator"]: r for r in csv_rows(run("indicators", "--budgets", folder, "--format", "csv").stdout)}
     # (600 of a nettokostnad of 100 was 600 %, and 4 725 % for a new user's unit: no share of a resultat unit's net)
     assert deficit["personalkostnad_andel"]["varde_2024"] == ""
-    assert ("saknas för SERV 2024: förvaltningen redovisas som resultat (internt prissatt, nära 0 netto), så dess "
+    assert ("saknas för SERV 2024: förvaltningen redovisas som resultat (finansierad av interna priser eller taxor, nära 0 netto), så dess "
             "nettokostnad är ingen bas för en andel.") in run("indicators", "--budgets", folder).stdout
     (folder / "2024.yaml").write_text((folder / "2024.yaml").read_text(encoding="utf-8").replace(
         "redovisas_som: resultat", "redovisas_som: nettokostnad"), encoding="utf-8")

@@ -38,3 +38,18 @@ def test_without_such_prefixes_the_note_is_as_before(run):
 
     shown = run("indicators", "--budgets", ROOT / "examples" / "sie" / "budgets")
     assert shown.exit_code == 0 and "(konton som börjar på 5) delat med" in shown.stdout, shown.stdout
+
+
+def test_a_taxe_financed_resultat_unit_is_not_called_internally_priced(run, tmp_path):
+    """Found by the same user: VA and renhållning, financed by taxes and presented as resultat, were told 'förvaltningen
+    redovisas som resultat (internt prissatt, nära 0 netto)' in a document for the nämnd: said of either kind now."""
+    folder = _year(tmp_path)
+    year = folder / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("namn: Samhällsbyggnad,", "namn: VA, redovisas_som: resultat,"),
+                    encoding="utf-8")
+    shown = run("indicators", "--budgets", folder)
+    assert shown.exit_code == 0, shown.stderr
+    assert ("Anm.: Personalkostnader/verksamhetens nettokostnad saknas för SBF 2024: förvaltningen redovisas som resultat "
+            "(finansierad av interna priser eller taxor, nära 0 netto), så dess nettokostnad är ingen bas för en "
+            "andel.") in shown.stdout, shown.stdout
+    assert "internt prissatt" not in shown.stdout

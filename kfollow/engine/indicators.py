@@ -277,8 +277,8 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
                              "förvaltningens prognos (investeringar.forvaltningar, prognos: {YYYY-MM: …}) eller varje "
                              "projekts",
            "netto": "verksamhetens nettokostnad är 0 eller negativ (ett överskott), så andelen säger inget",
-           "resultat": "förvaltningen redovisas som resultat (internt prissatt, nära 0 netto), så dess nettokostnad "
-                       "är ingen bas för en andel"}
+           "resultat": "förvaltningen redovisas som resultat (finansierad av interna priser eller taxor, nära 0 "
+                       "netto), så dess nettokostnad är ingen bas för en andel"}
     # a year none of whose figures can be computed is left out of the table for people, with a note of its own
     # (`indicators`): its gaps are not named again, one by one (found in review: "saknas för KLF 2023, VSS 2023 …"
     # above "2023 visas inte")
