@@ -683,8 +683,8 @@ def test_a_change_in_percent_against_a_base_of_0_or_below_is_a_dash_and_a_note_s
     negative resultat, without a word. The domain leaves it undefined; the table now says so, and
     csv leaves it empty as before."""
     NOTE = ("Anm.: Förändring % är – där jämförelseårets belopp, som nettokostnad eller som resultat där förvaltningen "
-            "redovisar så, är 0 eller negativt (intäkter i nettokostnad, ett underskott i resultat): en förändring i "
-            "procent av en sådan bas är inte definierad.")
+            "redovisar så, är 0 eller negativt (intäkter i nettokostnad; kostnader och ett underskott i resultat): en "
+            "förändring i procent av en sådan bas är inte definierad.")
     text = run("compare", "2023", "2024", "--by", "forvaltning").stdout
     row = next(line for line in text.splitlines() if line.startswith("Verksamhetsstöd och service"))
     assert row.split()[-6:-2] == ["-1,9", "-9,8", "-7,9", "–"] and NOTE in text
@@ -695,6 +695,12 @@ def test_a_change_in_percent_against_a_base_of_0_or_below_is_a_dash_and_a_note_s
                 "stab,kostnadsslag", "--stab", "EKO").stdout
     assert next(line for line in parts.splitlines() if line.strip().startswith("Intäkter")).split()[4] == "–"
     assert NOTE in parts
+    # a cost of a unit presented as resultat is negative too (found by a new user: the note named only a
+    # resultat's underskott): Serviceförvaltningen's Köp av verksamhet -72,5 → -72,9, Förändring % –
+    service = run("compare", "2023", "2024", "--budgets", ROOT / "examples" / "sie" / "budgets", "--by",
+                  "stab,kostnadsslag", "--forvaltning", "SERV").stdout
+    cost = next(line for line in service.splitlines() if line.strip().startswith("Köp av verksamhet"))
+    assert cost.split()[6:10] == ["-72,5", "-72,9", "-0,4", "–"] and NOTE in service
     chosen = run("compare", "2023", "2024", "--by", "forvaltning", "--columns",
                  "forvaltning,namn,utfall_2023,utfall_2024,forandring").stdout
     assert "Verksamhetsstöd" in chosen and "Förändring %" not in chosen  # not a note on a column not shown

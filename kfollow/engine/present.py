@@ -76,8 +76,8 @@ def as_report(frame: pl.DataFrame, headers: dict[str, str] | None = None, store=
 _UNDEFINED = (
     ("forandring_pct", pl.col("forandring").is_not_null(),
      "{} är – där jämförelseårets belopp, som nettokostnad eller som resultat där förvaltningen redovisar "
-     "så, är 0 eller negativt (intäkter i nettokostnad, ett underskott i resultat): en förändring i procent av en "
-     "sådan bas är inte definierad."),
+     "så, är 0 eller negativt (intäkter i nettokostnad; kostnader och ett underskott i resultat): en förändring "
+     "i procent av en sådan bas är inte definierad."),
 )
 
 
