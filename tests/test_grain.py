@@ -1033,6 +1033,20 @@ def test_months_of_a_filter_that_leaves_a_resultat_unit_alone_present_it_as_resu
     assert both.stdout.startswith("Månad för månad 2024, alla förvaltningar, konto 3,")
 
 
+def test_months_of_units_presented_as_resultat_alone_says_how_its_figures_read(run):
+    """`months --forvaltning SERV` (a unit presented as resultat) named the unit in its title but said
+    nowhere that its figures are a resultat: a budgeted surplus looked like a cost (found by a new user).
+    A total of both kinds keeps its own note, and a nettokostnad none."""
+    budgets = EXAMPLES / "sie" / "budgets"
+    note = ("Anm.: Beloppen är resultat (intäkter − kostnader), som förvaltningen redovisas: ett positivt utfall är "
+            "ett överskott, ett negativt ett underskott.")
+    serv = run("months", "--budgets", budgets, "--year", "2024", "--forvaltning", "SERV").stdout
+    assert note in serv and "2024-10       0,0      -0,2         -0,2            0,0           -1,3" in serv
+    both = run("months", "--budgets", budgets, "--year", "2024").stdout
+    assert "Beloppen är resultat" not in both and "Beloppen är förvaltningarnas nettokostnad" in both
+    assert "Beloppen" not in run("months", "--budgets", budgets, "--year", "2024", "--forvaltning", "KSF").stdout
+
+
 def test_a_filter_that_keeps_no_account_of_the_chosen_forvaltning_is_a_usage_error(run):
     """`--kostnadsslag personal --forvaltning SERV` gave a table of "–" and exit 0 (and months a note
     that was not true) although the filter keeps nothing there (found in review)."""
