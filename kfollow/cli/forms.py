@@ -134,11 +134,23 @@ def collect(
     Example:
       kfollow collect --budgets examples/budgets formular/2024-08/*.xlsx
     """
+    from kfollow.render.writer import locked
+    from kfollow.sources.year_file import default_directory
+
+    now = _read_at()
+    folder = budgets or default_directory()
+    # from reading the answers files to writing them: another collect into the folder at once would otherwise
+    # read them before this one writes, and write them without its answers (found by a systemförvaltare, h112)
+    with locked(folder, lambda: note(f"waiting for another kfollow collect into {folder} to finish writing its "
+                                     "answers")):
+        _collect(files, budgets, now)
+
+
+def _collect(files: list[Path], budgets: Path | None, now: str) -> None:
     from kfollow.engine.forms import Wrong
     from kfollow.engine.forms import collect as collect_of
     from kfollow.render.writer import File, write_files
 
-    now = _read_at()
     store = load(budgets, collecting=True)  # (an answer the year file now gives too: collect may replace it)
     locks = [f for f in files if f.name.startswith("~$") and _not_a_workbook(f)]
     for lock in locks:  # `formular/*.xlsx` takes the lock file Excel leaves beside a workbook that is open

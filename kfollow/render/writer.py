@@ -27,7 +27,8 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,6 +75,35 @@ def write(data: str | bytes, out: Path | None, reads: Iterable[Path | str] = ())
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except OSError as exc:
         raise InputOutputError(f"cannot write to standard output ({exc.strerror})") from None
+
+
+@contextmanager
+def locked(folder: Path | str, waiting: Callable[[], None]) -> Iterator[None]:
+    """Hold the folder's lock (flock, released when the process ends) while a command reads a file of it,
+    changes it and writes it back, so that two such commands at once each keep the other's change;
+    `waiting` is called once when another holds it. A folder that cannot be opened, or a system
+    without flock, takes no lock: reading it will say what is wrong."""
+    try:
+        import fcntl
+    except ImportError:  # (not on Windows)
+        yield
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:  # a file system without locks
+            pass
+        yield
+    finally:
+        os.close(fd)
 
 
 def write_files(files: Sequence[File], reads: Iterable[Path | str] = ()) -> None:
