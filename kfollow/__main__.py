@@ -1,5 +1,6 @@
 """`python -m kfollow` and the `kfollow` console script: the command line, in a process of its own."""
 
+import atexit
 import gc
 import os
 import sys
@@ -52,7 +53,9 @@ def _exit(code: object) -> None:
     """End the process once its output is flushed, without the interpreter's teardown: freeing every
     object and module one by one takes about 10 ms of each command and does nothing for it (as mypy's
     `hard_exit`). Every file kfollow writes is closed before the command returns; stdout and stderr
-    are flushed here. `code` is SystemExit's: None is 0, a number the status, text an error (1)."""
+    are flushed here, after the functions registered with `atexit`, which a normal exit runs too (matplotlib's
+    removes the temporary cache folder it made where the user's config folder cannot be written: found by a
+    systemförvaltare, h112). `code` is SystemExit's: None is 0, a number the status, text an error (1)."""
     if code is None:
         status = 0
     elif isinstance(code, int):
@@ -60,6 +63,7 @@ def _exit(code: object) -> None:
     else:
         print(code, file=sys.stderr)
         status = 1
+    atexit._run_exitfuncs()  # (each one's exception is printed and the rest run, as at a normal exit)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
