@@ -672,6 +672,22 @@ def test_status_with_the_forms_of_another_month_says_so(forms_dir, run):
     assert "holds the forms of" not in right.stderr
 
 
+def test_status_never_writes_over_a_sent_form(forms_dir, run):
+    """`status --forms f5 -o "f5/2024-10 EKO Ekonomistab.xlsx"` exited 1 and replaced the budget holder's
+    form with the status workbook (found by a systemförvaltare, h112): refused before the work, the form
+    as it was; a new file in the folder is written."""
+    budgets, out = forms_dir
+    form = next(p for p in sorted(out.iterdir()) if p.suffix == ".xlsx")
+    before = form.read_bytes()
+    result = run("status", "--budgets", budgets, "--period", "2024-10", "--forms", out, "-o", form)
+    assert result.exit_code == 2 and result.stdout == "", result.stderr
+    assert result.stderr.strip() == (f"Error: -o {form} is a form in the --forms folder, sent to be filled in; write "
+                                     "the status to another file")
+    assert form.read_bytes() == before
+    assert run("status", "--budgets", budgets, "--period", "2024-10", "--forms", out, "-o",
+               out / "status.xlsx").exit_code in (0, 1) and (out / "status.xlsx").is_file()
+
+
 def test_comments_per_kostnadsslag_from_the_forms_show_on_the_parts(run):
     """What the budget holders wrote per kind of cost was kept in the answers file and shown nowhere
     (found trying the tool): `--by stab,kostnadsslag --comments` shows it on the stab's part."""

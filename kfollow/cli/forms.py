@@ -263,6 +263,13 @@ def status(
         if other and not any(name.startswith(f"{period} ") for name in sent):
             note(f"warning: {shown(str(forms_dir))} holds the forms of {', '.join(other)}, none of {period}: every "
                  "row shows as not sent; give the folder of this period's forms")
+        if output is not None and output.name in sent:  # (a sent form: its budget holder's, not to be written over;
+            # found by a systemförvaltare, h112: `-o "f5/2024-10 EKO Ekonomistab.xlsx"` replaced it with the status)
+            from kfollow.render.writer import resolved
+
+            if resolved(output).parent == resolved(forms_dir):
+                raise UsageError(f"-o {shown(str(output))} is a form in the --forms folder, sent to be filled in; "
+                                 "write the status to another file")
     store = load(budgets)
     period = month_period(period, None, latest_year(store))
     report = status_of(store, period, by, forvaltning, limit, sent, unit.value)
