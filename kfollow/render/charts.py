@@ -608,7 +608,7 @@ def chart_manader(report: Report, fmt: str = "svg", noted: bool = True) -> bytes
                 color=MID, markerfacecolor="none", markeredgewidth=1.3, linewidth=1.4,
                 label=header.get("budget_ack", "Budget ack."), zorder=4)
         described = [f"{MONTHS[m - 1]} budget {amount(b, unit)}, utfall {amount(u, unit)}"
-                     + (f", avvikelse {bar_amount(d, unit)}" if d is not None else "")
+                     + (f", avvikelse {amount(d, unit, sign=True)}" if d is not None else "")
                      for m, b, u, d in zip(numbers, budget, utfall, deviation)]
         last = next((i for i in range(len(utfall) - 1, -1, -1) if utfall[i] is not None), None)
         if prognos is not None and last is not None:
@@ -650,7 +650,9 @@ def chart_manader(report: Report, fmt: str = "svg", noted: bool = True) -> bytes
         ax.legend([handles[i] for i in order], [names[i] for i in order], loc="lower right", frameon=False,
                   ncols=len(handles), bbox_to_anchor=(1, 1.0))
         # below: the accumulated avvikelse of each month, överskott dark and solid, underskott hatched, each
-        # bar with its figure (as the chart of avvikelse draws them)
+        # bar with its figure as the table beside it prints it (`0,0`, not `-0,003`: the avvikelse chart's more decimals
+        # for a bar the table rounds to 0 made a figure the months table does not have, of a bar too small to see,
+        # whose month the line's figures show in level with budget; found in review, h113)
         shown = [(m, d) for m, d in zip(numbers, deviation) if d is not None]
         heights = _in_unit([d for _, d in shown], unit)
         bars = below.bar([m for m, _ in shown], heights, 0.55, color=[DARK if d >= 0 else "white" for _, d in shown],
@@ -658,7 +660,7 @@ def chart_manader(report: Report, fmt: str = "svg", noted: bool = True) -> bytes
         for bar, (_, d) in zip(bars, shown):
             if d < 0:
                 bar.set_hatch("xxx")
-            below.annotate(bar_amount(d, unit), (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+            below.annotate(amount(d, unit, sign=True), (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                            xytext=(0, 3 if d >= 0 else -3), textcoords="offset points", ha="center",
                            va="bottom" if d >= 0 else "top", fontsize=LABEL_PT)
         below.axhline(0, color="#333333", linewidth=0.9)
