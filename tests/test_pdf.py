@@ -194,13 +194,37 @@ def test_a_table_with_comments_gets_a_landscape_page_and_whole_words(pdf_report,
 def test_only_a_wide_table_with_comments_turns_the_page_and_the_title_goes_with_the_first(tmp_path):
     """Found laying out the report: with `--stab EKO` the first section printed landscape and page 1 held
     the title alone; in 2023 a comment table of two figures was stretched over a landscape page, and
-    the next table followed onto it."""
+    the next table followed onto it. (Three staber and their sum: two and theirs stay portrait,
+    test_a_small_table_with_comments_keeps_its_portrait_page.)"""
     out = tmp_path / "r.html"
     assert _invoke("report", "--budgets", ROOT / "examples" / "answered" / "budgets", "--period", "2024-10",
-                   "--stab", "EKO", "-o", out).exit_code == 0
+                   "--stab", "EKO", "--stab", "LED", "--stab", "HR", "-o", out).exit_code == 0
     page = out.read_text(encoding="utf-8")
     assert '<section class="bred">\n<h1>' in page  # the title on the first section's page
     assert "section.bred + section:not(.bred) { break-before: page; }" in page
     out = tmp_path / "r23.html"
     assert _invoke("report", "--budgets", BUDGETS, "--year", "2023", "-o", out).exit_code == 0
     assert 'class="bred"' not in out.read_text(encoding="utf-8")
+
+
+@needs_weasyprint
+@needs_pdftotext
+def test_a_small_table_with_comments_keeps_its_portrait_page(tmp_path):
+    """`report --budgets examples/sie/budgets --period 2024-10 --stab EKO --stab DIG -o stab.pdf` opened on a
+    landscape page holding the title and 'Resultat per stab, med kommentarer' of two staber and their sum, three
+    quarters empty, the chart of Avvikelse per stab on a portrait page 2 (4 pages in all; found in review, h113).
+    A table of fewer than four rows keeps its portrait page, its comments wrapped, nothing past the page's edge:
+    page 1 holds the title, that table, the chart and Ombudgeteringar (3 pages)."""
+    out = tmp_path / "stab.pdf"
+    result = _invoke("report", "--budgets", ROOT / "examples" / "sie" / "budgets", "--period", "2024-10",
+                     "--stab", "EKO", "--stab", "DIG", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    pages = _pages(out)
+    _within_the_page(out)
+    width, height, words = pages[0]
+    text = " ".join(w for _, _, w in words).replace(NBSP, " ")
+    assert width < height, "page 1 in portrait"
+    for shown in ("Resultat per stab, med kommentarer", "Ekonomistab 15,4 12,9 2,5", "Summa valda", "Avvikelse per stab",
+                  "Ombudgeteringar"):
+        assert shown in text, shown
+    assert len(pages) == 3

@@ -25,6 +25,9 @@ CHARTS = ("verksamhet", "avvikelse", "manader")
 # a table with comments and at least this many columns prints on a landscape page: in portrait its
 # comments would be a column of a word or two (fewer columns leave them room on a portrait page)
 LANDSCAPE_COLUMNS = 8
+# ... and at least this many rows: a table of a few rows (two staber and their sum) keeps its portrait page, its
+# comments wrapped to a few more lines each, where a landscape page of its own stood three quarters empty
+LANDSCAPE_ROWS = 4
 
 CSS = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; color: #111; max-width: 76rem; margin: 2rem auto;
@@ -186,17 +189,19 @@ def _table_html(section: Section, opts: Options, noted: bool = False) -> str:
         *cells, pl.lit("</tr>")]).alias("_row"))["_row"] if columns else pl.Series([], dtype=pl.String)
     caption = esc(report.caption)
     wide = " kommentarer" if any(c.comment for c in columns) else ""  # on paper: the page's width
-    if landscape(columns):  # on paper: a landscape page (`to_html`)
+    if landscape(columns, text.height):  # on paper: a landscape page (`to_html`)
         wide += " bred"
     return (f'<div class="tabell{" med-anm" if noted else ""}{wide}">\n<table>\n<caption>{caption}</caption>\n<thead><tr>{head}</tr></thead>\n'
             "<tbody>\n" + "\n".join(rows.to_list()) + "\n</tbody>\n</table>\n</div>")
 
 
-def landscape(columns) -> bool:
-    """Whether a table of these columns (as people see them) prints on a landscape page: one with comments
-    and at least `LANDSCAPE_COLUMNS` columns. The PDF's rule and Word's (a table of the report turned in the
-    one and not in the other made Word's pages two more, each a small table alone on a landscape page)."""
-    return any(c.comment for c in columns) and len(columns) >= LANDSCAPE_COLUMNS
+def landscape(columns, rows: int) -> bool:
+    """Whether a table of these columns (as people see them) and `rows` rows prints on a landscape page: one with
+    comments, at least `LANDSCAPE_COLUMNS` columns and `LANDSCAPE_ROWS` rows. The PDF's rule and Word's (a table of
+    the report turned in the one and not in the other made Word's pages two more, each a small table alone on a
+    landscape page; a stab's report, `--stab EKO --stab DIG`, opened on a landscape page holding the title and a
+    table of two staber and their sum, the rest of the report on portrait pages after it: found in review, h113)."""
+    return any(c.comment for c in columns) and len(columns) >= LANDSCAPE_COLUMNS and rows >= LANDSCAPE_ROWS
 
 
 def _inline_svg(svg: bytes) -> str:

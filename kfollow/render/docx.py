@@ -326,7 +326,7 @@ def _table(w: _Writer, section: Section, opts: Options, heading: str | None = No
                    [b or (i == 0 and k is not None and k.bold_label) for b, k in zip(bold, kinds)])
              for i, c in enumerate(columns)]
     # landscape as the PDF has it (`document.landscape`), or where not even the words fit a portrait page
-    _orient(w, landscape=landscape(columns) or not _fits_portrait(spans, _usable(w, landscape=False)))
+    _orient(w, landscape=landscape(columns, len(rows)) or not _fits_portrait(spans, _usable(w, landscape=False)))
     size, pad, widths = _fit(spans, _usable(w))
 
     if heading is not None:
