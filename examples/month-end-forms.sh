@@ -28,7 +28,7 @@ case "$step" in
     deadline=()
     [[ -n "${DEADLINE:-}" ]] && deadline=(--deadline "$DEADLINE")
     mkdir -p "$forms"
-    "${kfollow[@]}" forms --period "$period" --require-comment-over "$limit" "${deadline[@]}" -o "$forms"
+    "${kfollow[@]}" forms --period "$period" --require-comment-over "$limit" ${deadline[@]+"${deadline[@]}"} -o "$forms"  # (bash 3.2: an empty array is unset)
     # (the folders said as the shell reads them back, also with spaces in them)
     printf 'skicka formulären i %s; spara svaren i %s och kör: FORMS=%q ANSWERS=%q %q collect %q\n' \
       "$forms" "$answers" "$forms" "$answers" "$0" "$period" >&2
