@@ -1,21 +1,25 @@
 """Reading a large SIE 4 export: time and peak memory of `kfollow import sie`, against the file's size.
 
-Writes a synthetic kommun export of about the sizes asked for (by default 50 MB and 300 MB) with
-`kfollow.sources.sie_writer`: the chart, dimension 1 (ansvar, the eight of examples/sie/mapping.yaml)
-and 7 (anställd), #PSALDO `{}` totals per account and month (so the import's control runs and
-agrees), and a year of vouchers of eight rows each, half of them with a date and a text, balanced
-against the bank. Then measures, each as a whole process (Python start and imports included):
+Writes a synthetic kommun export of about the sizes asked for (by default 50, 200 and 400 MB: a large
+kommun's year with every voucher is 200–800 MB) in the shape an ekonomisystem writes (`write_export`):
+PC8 and CRLF, #KONTO for ~800 accounts, #DIM/#OBJEKT for ansvar (dimension 1: 150 of five
+förvaltningar), verksamhet (6) and anställd (7), #PSALDO per account and month (the `{}` total and its
+breakdown by ansvar, equal to the vouchers, so the import's control runs and agrees), #PBUDGET per
+account, ansvar and month, and a year of #VER vouchers of 2–12 #TRANS rows with `{1 "ansvar" 6
+"verksamhet"}` lists, balanced against the bank. Then measures, each as a whole process (Python start
+and imports included):
 
-- `read`: `read_sie(FILE)` alone (the reader: how much of its peak is the file);
-- `import`: `kfollow import sie FILE --mapping examples/sie/mapping.yaml --year 2024 -o …/utfall-2024.csv`.
+- `read`: `read_sie(FILE)` alone, every row kept (the reader as a library reads it);
+- `import`: `kfollow import sie FILE --mapping mapping.yaml --year 2024 -o …/utfall-2024.parquet`, with
+  the bench's mapping (förvaltning and stab from ansvar, verksamhet from dimension 6).
 
 For each it prints the median wall and CPU time (user + system, all threads: steadier than the wall
 time on a shared machine) of --repeat runs, the largest peak RSS (the child's ru_maxrss, from
 os.wait4: Linux or macOS), the peak as a multiple of the file's size, and that multiple without
 the peak of a Python that only imports the reader (the interpreter and polars, which any size pays).
-Goal (issue 14): the reader's peak within 3× the file's size. Prints figures; asserts nothing.
+Goal: the import's peak well under 1 GB for a 400 MB export. Prints figures; asserts nothing.
 
-    python benchmarks/bench_sie.py [--mb 50,300] [--repeat 3] [--keep DIR] [--pythonpath DIR]
+    python benchmarks/bench_sie.py [--mb 50,200,400] [--repeat 3] [--keep DIR] [--pythonpath DIR]
 
 `--pythonpath DIR` measures another kfollow (e.g. an older tree: `git archive HEAD kfollow | tar -x
 -C DIR`) against the same files; the children run in the data folder, so only DIR's kfollow is seen.
@@ -37,77 +41,126 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-MAPPING = ROOT / "examples" / "sie" / "mapping.yaml"
 MB = 1_000_000
-ANSVAR = ("1110", "1120", "1130", "1140", "1150", "1160", "1170", "2000")
-TEXTS = ("Löner", "Fakturor", "Sålda tjänster", "Material", "Hyra lokaler", "Konsulttjänster, utredning")
 READ = "import sys\nfrom kfollow.sources.sie import read_sie\nprint(read_sie(sys.argv[1]).trans.height)"
 BASE = "import polars\nimport kfollow.sources.sie"
 
 
+FORVALTNINGAR = ("KSF", "BUF", "SOC", "TEK", "KUF")  # ansvar 1000–1999 KSF, 2000–2999 BUF, …
+VERKSAMHETER = tuple(str(v) for v in (100, 110, 130, 150, 200, 210, 215, 240, 260, 270, 280, 300, 310, 320, 330,
+                                      340, 350, 360, 400, 405, 407, 410, 420, 425, 430, 440, 450, 460, 470, 500,
+                                      510, 520, 530, 540, 550, 560, 600, 610, 700, 920))
+TEXTS = ("Löner", "Leverantörsfaktura", "Sålda tjänster", "Material", "Hyra lokaler", "Konsulttjänster, utredning",
+         "Periodisering", "Internfakturering")
+
+
 def accounts() -> dict[str, str]:
-    """A kommun-sized chart: the bank and 40 accounts in each of the classes 3–7."""
-    chart = {"1930": "Företagskonto"}
-    for klass, name in (("3", "Intäkter"), ("4", "Material"), ("5", "Personal"), ("6", "Tjänster"), ("7", "Övrigt")):
-        chart.update({f"{klass}{n:03d}": f"{name} {n}" for n in range(10, 410, 10)})
+    """A kommun-sized chart (Kommun-Bas): the bank, 1 class-2 account and about 800 result accounts in 3–7."""
+    chart = {"1930": "Företagskonto", "2440": "Leverantörsskulder"}
+    for klass, name, count in (("3", "Intäkter", 120), ("4", "Material", 120), ("5", "Personal", 200),
+                               ("6", "Tjänster", 220), ("7", "Övrigt", 140)):
+        chart.update({f"{klass}{n:03d}": f"{name} {n}" for n in range(10, 10 + 5 * count, 5)})
     return chart
 
 
-def vouchers(count: int, seed: int = 14):
-    """`count` vouchers of 2024 (a generator: the writer streams them), eight rows each, balanced."""
-    from kfollow.sources.sie_writer import Row, Voucher
+def ansvar() -> list[str]:
+    """30 ansvar (kostnadsställen) per förvaltning: 1010, 1020, … 1300, 2010, …"""
+    return [f"{f}{n:03d}" for f in range(1, len(FORVALTNINGAR) + 1) for n in range(10, 310, 10)]
 
+
+MAPPING_TEXT = "\n".join([
+    "forvaltning:", "  dimension: 1", "  objekt:",
+    *(f'    "{i}000-{i}999": {fid}' for i, fid in enumerate(FORVALTNINGAR, 1)),
+    "konton:", '  "1": ignorera', '  "2": ignorera', '  "3": intakt', '  "4": kostnad', '  "5": kostnad',
+    '  "6": kostnad', '  "7": kostnad', '  "8": ignorera',
+    "stab:", "  dimension: 1", "  objekt:", *(f'    "{a}": S{a}' for a in ansvar()),
+    "verksamhet:", "  dimension: 6", "  objekt:", *(f'    "{v}": "{v}"' for v in VERKSAMHETER), ""])
+
+
+def write_export(path: Path, size: int, seed: int = 14) -> None:
+    """A kommun's SIE 4 export of a year, about `size` bytes, as an ekonomisystem writes it (PC8, CRLF):
+    the header, #KONTO of ~800 accounts, #DIM 1 (ansvar), 6 (verksamhet) and 7 (anställd) with their
+    #OBJEKT, #PSALDO per account and month (the `{}` total and its breakdown by ansvar, equal to the
+    vouchers, so the import's control runs and agrees), #PBUDGET per account, ansvar and month (with its
+    `{}` totals), then #VER vouchers of 2–12 #TRANS rows with `{1 "ansvar" 6 "verksamhet"}` lists (a
+    third of the salary rows with an employee, dimension 7; half of the rows with a date and a text),
+    balanced against the bank, until the file has `size` bytes; their month follows their place in the
+    file."""
     rng = random.Random(seed)
-    costs = [k for k in accounts() if k[0] in "4567"]
-    income = [k for k in accounts() if k[0] == "3"]
-    for number in range(1, count + 1):
-        month = 1 + (number - 1) * 12 // count
-        day = f"2024-{month:02d}-{rng.randint(1, 28):02d}"
-        rows = []
-        for _ in range(7):
-            ansvar = rng.choice(ANSVAR)
-            objects = {1: ansvar} if rng.random() < 0.7 else {1: ansvar, 7: f"{ansvar}{rng.randint(0, 9)}"}
-            konto = rng.choice(income) if rng.random() < 0.1 else rng.choice(costs)
-            amount = rng.randint(100, 5_000_000) * (-1 if konto[0] == "3" else 1)
-            if rng.random() < 0.5:
-                rows.append(Row(konto, amount, objects, date=day, text=rng.choice(TEXTS)))
-            else:
-                rows.append(Row(konto, amount, objects))
-        rows.append(Row("1930", -sum(r.belopp for r in rows)))
-        yield Voucher(day, rows, text=f"Verifikation {number}", number=str(number))
+    chart = accounts()
+    costs = [k for k in chart if k[0] in "4567"]
+    income = [k for k in chart if k[0] == "3"]
+    units = ansvar()
+    # each ansvar books on a few verksamheter and a part of the chart, as a kostnadsställe does
+    their_verksamhet = {a: rng.sample(VERKSAMHETER, 3) for a in units}
+    their_costs = {a: rng.sample(costs, 120) for a in units}
+    their_income = {a: rng.sample(income, 20) for a in units}
+    sums: dict[tuple[int, str], int] = defaultdict(int)
+    by_ansvar: dict[tuple[int, str, str], int] = defaultdict(int)
+    body = path.with_suffix(".vouchers")
+    written, number = 0, 0
+    with body.open("w", encoding="cp437", newline="\r\n") as out:
+        while written < max(size * 0.5, size * 0.97 - 7_500_000):  # (the chart, #OBJEKT, #PSALDO and #PBUDGET: ~7,5 MB)
+            number += 1
+            month = min(12, 1 + written * 12 // size)
+            day = f"2024{month:02d}{rng.randint(1, 28):02d}"
+            lines = [f'#VER A {number} {day} "{rng.choice(TEXTS)} {number}" 20250110\n', "{\n"]
+            total = 0
+            for _ in range(rng.randint(2, 12)):
+                a = rng.choice(units)
+                v = rng.choice(their_verksamhet[a])
+                if rng.random() < 0.12:
+                    konto, amount = rng.choice(their_income[a]), -rng.randint(100, 50_000_000)
+                else:
+                    konto, amount = rng.choice(their_costs[a]), rng.randint(100, 20_000_000)
+                objects = f'1 "{a}" 6 "{v}"'
+                if konto[0] == "5" and rng.random() < 0.33:
+                    objects += f' 7 "{a}{rng.randint(0, 99):02d}"'
+                kronor = f"{'-' if amount < 0 else ''}{abs(amount) // 100}.{abs(amount) % 100:02d}"
+                if rng.random() < 0.5:
+                    lines.append(f'#TRANS {konto} {{{objects}}} {kronor} {day} "{rng.choice(TEXTS)}"\n')
+                else:
+                    lines.append(f"#TRANS {konto} {{{objects}}} {kronor}\n")
+                sums[(month, konto)] += amount
+                by_ansvar[(month, konto, a)] += amount
+                total += amount
+            lines.append(f"#TRANS 1930 {{}} {'-' if total > 0 else ''}{abs(total) // 100}.{abs(total) % 100:02d}\n")
+            sums[(month, "1930")] -= total
+            lines.append("}\n")
+            text = "".join(lines)
+            out.write(text)
+            written += len(text) + len(lines)  # (CRLF)
 
+    def kronor(ore: int) -> str:
+        return f"{'-' if ore < 0 else ''}{abs(ore) // 100}.{abs(ore) % 100:02d}"
 
-def psaldo(count: int):
-    """#PSALDO `{}` of year 0: each account's change per month, summed from the same vouchers."""
-    from kfollow.sources.sie_writer import Saldo
-
-    sums: dict[tuple[str, str], int] = defaultdict(int)
-    for voucher in vouchers(count):
-        for row in voucher.rows:
-            sums[(voucher.date[:7], row.konto)] += row.belopp
-    return [Saldo(0, period, konto, amount) for (period, konto), amount in sorted(sums.items())]
-
-
-def write_export(path: Path, size: int) -> None:
-    """An export of about `size` bytes (the voucher count is estimated from a small one first)."""
-    from kfollow.sources.sie_writer import write_sie
-
-    def write(target: Path, count: int) -> None:
-        objects = {(1, a): f"Ansvar {a}" for a in ANSVAR} | {(7, f"{a}{n}"): f"Anställd {a}{n}" for a in ANSVAR
-                                                             for n in range(10)}
-        write_sie(target, company="Benchkommun (syntetisk)", generated="2025-01-10",
-                  years={0: ("2024-01-01", "2024-12-31")}, accounts=accounts(),
-                  dimensions={1: "Ansvar", 7: "Anställd"}, objects=objects, vouchers=vouchers(count),
-                  psaldo=psaldo(count), program=("Benchekonomi", "1.0"))
-
-    sizes = []
-    for count in (1_000, 3_000):  # the chart and #PSALDO are the same size whatever the vouchers
-        sample = path.with_suffix(".sample")
-        write(sample, count)
-        sizes.append(sample.stat().st_size)
-        sample.unlink()
-    per_voucher = (sizes[1] - sizes[0]) / 2_000
-    write(path, max(1, round((size - (sizes[0] - 1_000 * per_voucher)) / per_voucher)))
+    with path.open("w", encoding="cp437", newline="\r\n") as out:
+        out.write("#FLAGGA 0\n#FORMAT PC8\n#SIETYP 4\n#PROGRAM \"Benchekonomi\" 9.1\n#GEN 20250110\n"
+                  "#FNAMN \"Benchkommun (syntetisk)\"\n#ORGNR 212000-0000\n#RAR 0 20240101 20241231\n"
+                  "#RAR -1 20230101 20231231\n")
+        out.writelines(f'#KONTO {k} "{n}"\n' for k, n in chart.items())
+        out.write("#DIM 1 Ansvar\n#DIM 6 Verksamhet\n#DIM 7 Anställd\n")
+        out.writelines(f'#OBJEKT 1 "{a}" "Ansvar {a}"\n' for a in units)
+        out.writelines(f'#OBJEKT 6 "{v}" "Verksamhet {v}"\n' for v in VERKSAMHETER)
+        out.writelines(f'#OBJEKT 7 "{a}{n:02d}" "Anställd {a}{n:02d}"\n' for a in units for n in range(100))
+        for (month, konto), amount in sorted(sums.items()):
+            out.write(f"#PSALDO 0 2024{month:02d} {konto} {{}} {kronor(amount)}\n")
+        for (month, konto, a), amount in sorted(by_ansvar.items()):
+            out.write(f'#PSALDO 0 2024{month:02d} {konto} {{1 "{a}"}} {kronor(amount)}\n')
+        for a in units:  # the budget: each ansvar's accounts, a twelfth a month, and each account's total
+            budget = {k: rng.randint(10_000, 5_000_000) * 100 for k in their_costs[a][:40]}
+            budget |= {k: -rng.randint(10_000, 2_000_000) * 100 for k in their_income[a][:8]}
+            for konto, year in budget.items():
+                for month in range(1, 13):
+                    amount = year // 12
+                    sums[(-month, konto)] += amount
+                    out.write(f'#PBUDGET 0 2024{month:02d} {konto} {{1 "{a}"}} {kronor(amount)}\n')
+        for (month, konto), amount in sorted((k, v) for k, v in sums.items() if k[0] < 0):
+            out.write(f"#PBUDGET 0 2024{-month:02d} {konto} {{}} {kronor(amount)}\n")
+        out.flush()
+        with body.open("r", encoding="cp437", newline="") as vouchers:
+            shutil.copyfileobj(vouchers, out, 1 << 20)
+    body.unlink()
 
 
 def run(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, float]:
@@ -135,7 +188,7 @@ def measure(command: list[str], cwd: Path, env: dict[str, str], repeat: int) -> 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mb", default="50,300", help="file sizes in MB, comma separated")
+    parser.add_argument("--mb", default="50,200,400", help="file sizes in MB, comma separated")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="write the exports here and keep them (reused when present)")
     parser.add_argument("--pythonpath", type=Path, help="import kfollow from this folder (default: this checkout)")
@@ -166,10 +219,12 @@ def main() -> int:
                 lines = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 24), b""))
             out = work / f"out-{mb}"
             out.mkdir(exist_ok=True)
+            mapping = work / "mapping.yaml"
+            mapping.write_text(MAPPING_TEXT, encoding="utf-8")
             commands = {
                 "read": [*python, "-c", READ, str(export)],
-                "import": [*python, "-m", "kfollow", "import", "sie", str(export), "--mapping", str(MAPPING),
-                           "--year", "2024", "-o", str(out / "utfall-2024.csv")],
+                "import": [*python, "-m", "kfollow", "import", "sie", str(export), "--mapping", str(mapping),
+                           "--year", "2024", "-o", str(out / "utfall-2024.parquet")],
             }
             for what, command in commands.items():
                 wall, peak, cpu = measure(command, work, env, args.repeat)

@@ -179,7 +179,8 @@ def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str 
     if source not in ("trans", "psaldo"):
         raise UsageError(f"source '{source}' is neither trans nor psaldo")
     rules, mapping_name = _mapping(mapping, "sie")
-    export = read_sie(path, rules.dimensions())  # (the dimensions it maps as columns; the rest only named)
+    # (the dimensions it maps as columns, the rest only named; the #TRANS rows summed as read: memory of the sums)
+    export = read_sie(path, rules.dimensions(), summed=True)
     ledger.check_export(export)
     messages = [f"warning: {warning}" for warning in export.warnings]
     chosen = ledger.pick_year(export, None if year is None else str(year))
@@ -215,7 +216,8 @@ def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str 
     origin = ", ".join(x for x in (export.program, f"#GEN {export.generated}" if export.generated else None,
                                    export.company) if x)
     names = _names(tables, export.accounts)
-    warnings = ledger.unbalanced(ledgers["utfall"], export.encoding) if utfall and source == "trans" else []
+    warnings = ledger.unbalanced(ledgers["utfall"], export.encoding, ledger.year_vouchers(export, chosen)) \
+        if utfall and source == "trans" else []
     return Import(
         export=export.path,
         origin=Origin(Path(path).name, f"SIE {export.sietyp}", export.program, export.generated, export.encoding,

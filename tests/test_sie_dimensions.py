@@ -81,7 +81,7 @@ def _import(tmp_path: Path, lines: str, *, every_column: bool, monkeypatch: pyte
     (tmp_path / "export.se").write_text(HEAD + lines, encoding="cp437")
     (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
     if every_column:  # the reader as it was: a column for every dimension
-        monkeypatch.setattr(sie, "read_sie", lambda path, dimensions=None: read_sie(path))
+        monkeypatch.setattr(sie, "read_sie", lambda path, dimensions=None, **how: read_sie(path, **how))
     try:
         return kfollow.import_sie(tmp_path / "export.se", tmp_path / "map.yaml", source="psaldo", utfall=True,
                                   budget=True, unmapped_empty=True)

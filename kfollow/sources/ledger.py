@@ -82,13 +82,28 @@ class Imported:
     warnings: tuple[str, ...] = ()  # for the person importing: a code written with two names or more
 
 
+def _rows(frame: pl.DataFrame) -> pl.Expr:
+    """How many rows of the export a group of `frame`'s rows is: a frame of rows summed as they were read (a SIE
+    export's #TRANS, `read_sie`'s `summed`) counts them in `rader`, each of its rows a sum."""
+    return (pl.col("rader").sum() if "rader" in frame.columns else pl.len()).alias("rader")
+
+
+def row_count(frame: pl.DataFrame) -> int:
+    """The rows of the export that `frame` holds (see `_rows`)."""
+    return int(frame["rader"].sum()) if "rader" in frame.columns else frame.height
+
+
 def apply_mapping(ledger: Ledger, mapping: LedgerMapping, unmapped_empty: bool = False) -> Imported:
     """Map and sum a ledger; `DataError` for amounts beyond the caps (`check_amounts`), account numbers
-    that are not digits, unlisted accounts and objects the mapping lacks (every one)."""
-    check_amounts(ledger)
+    that are not digits, unlisted accounts and objects the mapping lacks (every one).
+
+    A ledger of rows summed as read (a `rader` column, `_rows`) had each of its amounts checked by the
+    reader (`check_export`): its sums are held to the caps of a fact row after mapping, as any."""
+    if "rader" not in ledger.frame.columns:
+        check_amounts(ledger)
     check_accounts(ledger)
     frame = ledger.frame.with_columns(pl.col("rad").cast(pl.Int64))
-    accounts = frame.group_by("konto").agg(pl.col("belopp").sum(), pl.col("rad").min(), pl.len().alias("rader"))
+    accounts = frame.group_by("konto").agg(pl.col("belopp").sum(), pl.col("rad").min(), _rows(frame))
     slag = {konto: mapping.slag_of(konto) for konto in accounts["konto"].to_list()}
     unlisted = accounts.filter(pl.col("konto").is_in([k for k, s in slag.items() if s is None])).sort("konto")
     if unlisted.height:
@@ -171,7 +186,7 @@ def apply_mapping(ledger: Ledger, mapping: LedgerMapping, unmapped_empty: bool =
     )
     bare = facts.filter(pl.col("stab").is_null() & pl.col("verksamhet").is_null())
     names, warnings = _object_names(named, kept, ledger)
-    return Imported(facts, totals, ledger.frame.height, tuple(unmapped), (bare.height, int(bare["belopp"].sum()),
+    return Imported(facts, totals, row_count(ledger.frame), tuple(unmapped), (bare.height, int(bare["belopp"].sum()),
                                                                                    int(bare.filter(pl.col("slag") == "kostnad")["belopp"].sum())),
                     names, warnings)
 
@@ -237,30 +252,46 @@ def check_amounts(ledger: Ledger, what: str = "") -> None:
     column (the magnitudes split at 2^32); only when it is beyond the cap is the crossing row sought.
     """
     amounts = ledger.frame["belopp"]
-    label = f"{what} " if what else ""
     if amounts.is_empty():
         return
     magnitude = amounts.abs()
     if magnitude.max() > MAX_ORE:
         row = ledger.frame.filter(pl.col("belopp").abs() > MAX_ORE).row(0, named=True)
-        raise DataError(ledger.name, ledger.line(row["rad"]), ledger.field("belopp"),
-                        f"the {label}amount {kr(row['belopp'])} is beyond the {kr(MAX_ORE)} one amount may be; "
-                        "check the amount and its unit")
+        _beyond_one(ledger.name, ledger.line(row["rad"]), ledger.field("belopp"), row["belopp"], what)
     total = (magnitude // 2**32).sum() * 2**32 + (magnitude % 2**32).sum()
     if total <= MAX_FILE_TOTAL:
         return
     # each |amount| ≤ MAX_ORE, so the running total crosses the cap long before it could wrap
     crossing = (magnitude.cum_sum() > MAX_FILE_TOTAL).arg_max()
-    rad = ledger.frame["rad"][crossing]
-    raise DataError(ledger.name, ledger.line(rad), None,
+    _beyond_all(ledger.name, ledger.line(ledger.frame["rad"][crossing]), what)
+
+
+def _beyond_one(name: str, line: int | None, column: int | None, amount: int, what: str) -> None:
+    """`check_amounts`' error of an amount beyond MAX_ORE."""
+    label = f"{what} " if what else ""
+    raise DataError(name, line, column, f"the {label}amount {kr(amount)} is beyond the {kr(MAX_ORE)} one amount may "
+                                        "be; check the amount and its unit")
+
+
+def _beyond_all(name: str, line: int | None, what: str) -> None:
+    """`check_amounts`' error of amounts adding up beyond MAX_FILE_TOTAL, at the row by which they do."""
+    label = f"{what} " if what else ""
+    raise DataError(name, line, None,
                     f"the {label}amounts add up to more than {kr(MAX_FILE_TOTAL)} (counted without their signs) by "
                     "this row; sums of them could overflow: check the amounts and their unit")
 
 
 def check_export(sie) -> None:
     """`check_amounts` of a SIE file's #TRANS, #PSALDO and #PBUDGET rows, each kind as a whole, before
-    anything sums them (the #PSALDO control, the layout of object rows)."""
+    anything sums them (the #PSALDO control, the layout of object rows); of #TRANS rows summed as read
+    (`read_sie`'s `summed`), the reader's own check of every row, in the same words."""
     for label, frame in (("#TRANS", sie.trans), ("#PSALDO", sie.psaldo), ("#PBUDGET", sie.pbudget)):
+        if label == "#TRANS" and "rader" in frame.columns:
+            if sie.trans_over is not None:
+                _beyond_one(sie.path, sie.trans_over[0], None, sie.trans_over[1], label)
+            if sie.trans_crossing is not None:
+                _beyond_all(sie.path, sie.trans_crossing, label)
+            continue
         check_amounts(Ledger(sie.path, frame), label)
 
 
@@ -273,7 +304,7 @@ def check_accounts(ledger: Ledger) -> None:
     row = bad.sort("rad").row(0, named=True)
     raise DataError(ledger.name, ledger.line(row["rad"]), ledger.field("konto"),
                     f"account {_shown(row['konto'])} is not an account number (digits only, e.g. 5010); correct it in "
-                    f"the ekonomisystem, or leave its rows out of the export ({_count(bad.height, 'row')})")
+                    f"the ekonomisystem, or leave its rows out of the export ({_count(row_count(bad), 'row')})")
 
 
 def _check_facts(facts: pl.DataFrame, ledger: Ledger) -> None:
@@ -356,7 +387,7 @@ def _lookup(key: KeyMap, kept: pl.DataFrame, ledger: Ledger, mapping: LedgerMapp
         named = {c: read[c] for c in lacking if c is not None and read.get(c, c) != c}
         if named:  # listed by the code, with the cell as the export writes it
             usage = usage.with_columns(pl.col(column).replace(named).alias(column), pl.col(column).alias("_skriven"))
-        usage = (usage.group_by(column).agg(pl.col("belopp").sum(), pl.col("rad").min(), pl.len().alias("rader"),
+        usage = (usage.group_by(column).agg(pl.col("belopp").sum(), pl.col("rad").min(), _rows(usage),
                                             *([pl.col("_skriven").filter(pl.col("_skriven") != pl.col(column))
                                                .sort_by(pl.col("rad").filter(pl.col("_skriven") != pl.col(column)))
                                                .first()] if named else []))
@@ -436,7 +467,7 @@ def _in_year(year: Year) -> pl.Expr:
 
 def sie_ledger(sie, year: Year, source: str, mapping: LedgerMapping) -> Ledger:
     """The rows of `year` from #TRANS (`source` "trans") or #PSALDO ("psaldo"), with the mapped dimensions only."""
-    keep = ["period", "konto", "belopp", "rad"]
+    keep = ["period", "konto", "belopp", "rad", *(["rader"] if "rader" in sie.trans.columns else [])]
     if sie.trans.is_empty() and sie.psaldo.is_empty():  # each way's advice led to the other (found by a new user)
         # (what it holds instead said as it is: a SIE 4 with a budget alone is no SIE 1; found in review)
         holds = (f"only the year's balances (#SIETYP {sie.sietyp}); export it again as SIE 4 (or SIE 2 or 3, which "
@@ -462,7 +493,7 @@ def sie_ledger(sie, year: Year, source: str, mapping: LedgerMapping) -> Ledger:
             hint = " or import its #PSALDO with --from psaldo" if year_psaldo(sie, year).height else ""
             raise UsageError(f"{sie.path} has no #TRANS in {year.describe()}: its vouchers are in {booked.min()} – "
                              f"{booked.max()}; pick another year with --year{hint}")
-        outside = sie.trans.height - frame.height
+        outside = row_count(sie.trans) - row_count(frame)
         notes = (f"{_count(outside, '#TRANS row')} outside {year.describe()} left out",) if outside else ()
         return Ledger(sie.path, frame, notes=notes)
     if year.index is None:
@@ -591,6 +622,12 @@ def _and(items) -> str:
 def counted_accounts(mapping: LedgerMapping, *frames: pl.DataFrame) -> set[str]:
     """The accounts of `frames` that reach a table (the mapping does not ignore them)."""
     return {k for frame in frames for k in frame["konto"].unique().to_list() if mapping.slag_of(k) != "ignorera"}
+
+
+def year_vouchers(sie, year: Year) -> pl.DataFrame | None:
+    """The vouchers of `year` that do not balance, as the reader summed them (None where it did not)."""
+    vouchers = getattr(sie, "vouchers", None)
+    return None if vouchers is None else vouchers.filter(_in_year(year))
 
 
 def year_psaldo(sie, year: Year) -> pl.DataFrame:
@@ -982,33 +1019,38 @@ _VER = re.compile(rb"#VER[ \t]")
 _VER_FIELDS = re.compile(rb'#VER[ \t]+("(?:[^"\\\r\n]|\\.)*"|[^ \t\r\n]+)[ \t]+("(?:[^"\\\r\n]|\\.)*"|[^ \t\r\n]+)')
 
 
-def unbalanced(ledger: Ledger, encoding: str) -> list[str]:
+def unbalanced(ledger: Ledger, encoding: str, vouchers: pl.DataFrame | None = None) -> list[str]:
     """Warnings for the vouchers whose rows in `ledger` (the #TRANS rows of a SIE file, `rad` their lines,
     `name` the file) do not sum to 0, by series and number; at most `LISTED`, then how many more.
 
-    The reader keeps each voucher's rows but not its head, so the #VER lines are found in the file
-    again, read in blocks (memory bounded by a block, not the file): a first pass numbers the #VER
-    lines (as the reader numbers lines: LF, CRLF and a lone CR each end one), a second reads series
-    and number of the listed ones only.
+    `vouchers`: those vouchers as the reader summed them (`read_sie`'s `summed`: #VER line `rad`, period,
+    belopp), of the ledger's year; else the reader kept each voucher's rows but not its head, and the #VER
+    lines are found in the file again, read in blocks (memory bounded by a block, not the file): a pass
+    numbers the #VER lines (as the reader numbers lines: LF, CRLF and a lone CR each end one). A last pass
+    reads series and number of the listed ones only, where any is listed.
     """
     from kfollow.sources.files import EXPORT_LIMIT, open_file
 
     if ledger.frame.is_empty():
         return []
     with open_file(ledger.name, EXPORT_LIMIT, "SIE file", display=ledger.name) as file:
-        lines = [line for line, _, _ in _ver_heads(file)]
-        if not lines:
-            return []
-        heads = pl.DataFrame({"line": lines}, schema={"line": pl.Int64})
-        vouchers = (
-            ledger.frame.select(pl.col("rad").cast(pl.Int64), "belopp", "period").sort("rad")
-            .join_asof(heads.with_columns(head=pl.col("line")), left_on="rad", right_on="line", strategy="backward")
-            .group_by("head").agg(pl.col("belopp").sum(), pl.col("period").first())
-            .filter(pl.col("belopp") != 0).sort("head", nulls_last=True)
-        )
+        if vouchers is not None:
+            vouchers = vouchers.select(head="rad", belopp="belopp", period="period").sort("head")
+        else:
+            lines = [line for line, _, _ in _ver_heads(file)]
+            if not lines:
+                return []
+            heads = pl.DataFrame({"line": lines}, schema={"line": pl.Int64})
+            vouchers = (
+                ledger.frame.select(pl.col("rad").cast(pl.Int64), "belopp", "period").sort("rad")
+                .join_asof(heads.with_columns(head=pl.col("line")), left_on="rad", right_on="line", strategy="backward")
+                .group_by("head").agg(pl.col("belopp").sum(), pl.col("period").first())
+                .filter(pl.col("belopp") != 0).sort("head", nulls_last=True)
+            )
         listed = vouchers.head(LISTED)
         wanted = set(listed["head"].drop_nulls().to_list())
-        fields = {line: _VER_FIELDS.match(chunk, at) for line, chunk, at in _ver_heads(file) if line in wanted}
+        fields = {line: _VER_FIELDS.match(chunk, at) for line, chunk, at in _ver_heads(file)
+                  if line in wanted} if wanted else {}
     found = []
     for line, belopp, period in listed.iter_rows():
         match = fields.get(line)
@@ -1265,6 +1307,6 @@ def _uses(found: dict[str, pl.DataFrame], ledgers: dict[str, Ledger], column: st
         rows = frame.filter(pl.col(column) == code)
         if rows.is_empty():
             continue
-        parts.append(f"{kind + ' ' if len(ledgers) > 1 else ''}{_count(rows.height, 'row')}, "
+        parts.append(f"{kind + ' ' if len(ledgers) > 1 else ''}{_count(row_count(rows), 'row')}, "
                      f"{kr(int(rows['belopp'].sum()))}, first at {ledgers[kind].where(int(rows['rad'].min()))}")
     return "; ".join(parts)

@@ -136,6 +136,9 @@ _WARNED_AS = {"rtrans": "#RTRANS rows not followed by their #TRANS copy (each co
 # (six digits) in number order and joined by ","; null when it names none (`dimension_set`)
 OTHERS = "_ovriga_dim"
 _TRANS_PART = {**TRANS_SCHEMA, _OBJECT: pl.UInt32}
+SUMMED_SCHEMA = {**TRANS_SCHEMA, "rader": pl.Int64}  # SieFile.trans read `summed`: rad the first line, rader the rows
+SUMMED_VOUCHERS = {"rad": pl.Int64, "period": pl.String, "belopp": pl.Int64}  # #VER line, its month, its rows' sum
+_SUMS_MERGED = 1_000_000  # summed rows of chunks held before they are summed together (and at least as many as so far)
 _SALDO_PART = {"rar": pl.Int8, "period": pl.String, "konto": pl.String, "belopp": pl.Int64, "rad": pl.Int32,
                _OBJECT: pl.UInt32}
 
@@ -160,9 +163,15 @@ class SieFile:
     lines: int  # number of lines read
     warnings: tuple[str, ...]  # "FILE:LINE: …", e.g. names with control characters replaced
     cut_off: bool = False  # its last line lacks a line end and is no '}': a sign of a file cut off when written
+    # read `summed` (see read_sie): the vouchers whose #TRANS rows do not sum to 0 (SUMMED_VOUCHERS), and the
+    # amounts' check over every #TRANS row in the file's order: the first row beyond MAX_ORE (line, öre) and the
+    # line by which their absolute amounts add up beyond MAX_FILE_TOTAL (each None where there is none)
+    vouchers: pl.DataFrame | None = None
+    trans_over: tuple[int, int] | None = None
+    trans_crossing: int | None = None
 
 
-def read_sie(path: str | Path, dimensions: Collection[int] | None = None) -> SieFile:
+def read_sie(path: str | Path, dimensions: Collection[int] | None = None, *, summed: bool = False) -> SieFile:
     """Read a SIE file (types 1–4); raises `DataError` or `InputOutputError` with one line.
 
     `trans`: period ("YYYY-MM", from its voucher's date: the voucher books it, whatever date a row
@@ -177,13 +186,20 @@ def read_sie(path: str | Path, dimensions: Collection[int] | None = None) -> Sie
     tells its set of dimensions apart (`{1 "Nord" 6 "P1"}` from `{1 "Nord"}`). A file whose rows
     name thousands of dimensions is then as large as one that names few.
 
+    With `summed` (what an import reads), `trans` holds the rows summed as they are read, a chunk at a
+    time: one row per period, konto and object list (of `dimensions` only, a row's other objects left
+    out), with `belopp` their sum, `rad` the first line and `rader` (Int64) how many rows; and
+    `vouchers` the vouchers whose rows do not sum to 0 (#VER line, period, sum), `trans_over` and
+    `trans_crossing` the amounts' check of every row (see SieFile). Its memory is then that of the sums,
+    the #VER lines (series, number, line: for `_twice`) and one chunk, not of every row.
+
     Memory: the frames read and one chunk's work (see the module), never the file's text; about twice
     the frames at the end, when each column is made whole.
     """
     name = str(path)
     with open_file(path, EXPORT_LIMIT, "SIE file", display=name) as file:
         encoding, bom, warnings = _encoding(file, name)
-        parser = _Parser(name, encoding, warnings, dimensions)
+        parser = _Parser(name, encoding, warnings, dimensions, summed)
         last = b""
         for piece in _pieces(file, bom, name):
             last = piece or last
@@ -396,8 +412,20 @@ class _Parser:
     vectorised path adds its own, so parts stay in the file's order; frames are joined at the end.
     """
 
-    def __init__(self, name: str, encoding: str, warnings: list[str], kept: Collection[int] | None = None):
+    def __init__(self, name: str, encoding: str, warnings: list[str], kept: Collection[int] | None = None,
+                 summed: bool = False):
         self.name, self.encoding, self.warnings = name, encoding, warnings
+        # summed (read_sie): each chunk's #TRANS rows summed as read (`_sum`), into `sums` (merged when they grow)
+        self.summed = summed
+        self.sums: list[pl.DataFrame] = []
+        self.sums_pending = self.sums_merged = 0  # rows of the chunks' sums since the last merge, and of that merge
+        self.projection: dict[int, int] = {}  # object list id → the id of its objects of the kept dimensions
+        self.v_seen = 0  # the #VER parts whose lines are taken as vouchers' heads
+        self.last_head: int | None = None  # the line of the last #VER of the chunks summed
+        self.voucher_sums: list[pl.DataFrame] = []  # SUMMED_VOUCHERS of the chunks: vouchers not 0, and each last one
+        self.over: tuple[int, int] | None = None  # the first #TRANS row beyond MAX_ORE: (line, öre)
+        self.crossing: int | None = None  # the line by which the #TRANS rows' absolute amounts pass MAX_FILE_TOTAL
+        self.magnitude = 0  # the absolute amounts (öre) of the #TRANS rows so far
         self.kept = None if kept is None else frozenset(kept)  # the dimensions read as columns (None: all)
         self.program: str | None = None
         self.generated: str | None = None
@@ -456,6 +484,8 @@ class _Parser:
             self._loop(lines.slice(position, count).to_list(), self.first + position)
             position += count
         self._flush()
+        if self.summed:
+            self._sum()
         self.lines += n
         for index in range(n - 1, -1, -1):
             if (line := lines[index]).strip(" \t"):
@@ -645,6 +675,95 @@ class _Parser:
                 for column in rows:
                     column.clear()
 
+    # -- summed (read_sie's `summed`) ----------------------------------------------------------
+
+    def _sum(self) -> None:
+        """The chunk's #TRANS rows (`parts["t"]`, in the file's order) summed: their amounts checked as
+        `ledger.check_amounts` checks them (the first beyond MAX_ORE; the running total of their absolute
+        amounts), the sums of their vouchers kept where not 0 (a voucher that goes on in the next chunk
+        kept too), and the rows summed per period, konto and objects of the kept dimensions into `sums`.
+        After an amount beyond a cap nothing more is summed: the import stops there."""
+        from kfollow.store import MAX_FILE_TOTAL, MAX_ORE
+
+        parts, self.parts["t"] = self.parts["t"], []
+        heads = [part["rad"].cast(pl.Int64) for part in self.parts["v"][self.v_seen:]]
+        self.v_seen = len(self.parts["v"])
+        if self.last_head is not None:
+            heads.insert(0, pl.Series([self.last_head], dtype=pl.Int64))
+        heads = pl.concat(heads) if heads else pl.Series(dtype=pl.Int64)
+        if not parts or self.over is not None:
+            self.last_head = int(heads[-1]) if len(heads) else None
+            return
+        rows = pl.concat(parts) if len(parts) > 1 else parts[0]
+        del parts
+        magnitude = rows["belopp"].abs()
+        if magnitude.max() > MAX_ORE:
+            at = (magnitude > MAX_ORE).arg_max()
+            self.over = (int(rows["rad"][at]), int(rows["belopp"][at]))
+            return
+        if self.crossing is not None:
+            return
+        total = int((magnitude // 2**32).sum()) * 2**32 + int((magnitude % 2**32).sum())
+        if self.magnitude + total > MAX_FILE_TOTAL:
+            # (each amount within MAX_ORE: the running total crosses the cap long before it could wrap)
+            self.crossing = int(rows["rad"][((magnitude.cum_sum() + self.magnitude) > MAX_FILE_TOTAL).arg_max()])
+            return
+        self.magnitude += total
+        del magnitude
+        # the vouchers: each row's is the last #VER before it (as `ledger.unbalanced` finds them in the file)
+        if len(heads):
+            self.last_head = int(heads[-1])
+            vouchers = (rows.select(pl.col("rad").cast(pl.Int64), "period", "belopp").sort("rad")
+                        .join_asof(pl.DataFrame({"_head": heads}).with_columns(head=pl.col("_head")),
+                                   left_on="rad", right_on="_head", strategy="backward")
+                        .group_by("head").agg(pl.col("belopp").sum(), pl.col("period").first())
+                        .filter((pl.col("belopp") != 0) | (pl.col("head") == self.last_head)))
+            self.voucher_sums.append(vouchers.select(rad="head", period="period", belopp="belopp"))
+        # the objects of the kept dimensions only: rows of one stab and verksamhet with different employees are one
+        for index in range(len(self.projection), len(self.object_lists)):
+            self.projection[index] = self._projected(index)
+        projected = pl.Series(list(self.projection.values()), dtype=pl.UInt32)
+        summed = (rows.with_columns(projected.gather(rows[_OBJECT]).alias(_OBJECT))
+                  .group_by("period", "konto", _OBJECT)
+                  .agg(pl.col("belopp").sum(), pl.col("rad").min(), pl.len().cast(pl.Int64).alias("rader")))
+        self.sums.append(summed)
+        self.sums_pending += summed.height
+        if self.sums_pending > max(self.sums_merged, _SUMS_MERGED):
+            self._merge()
+
+    def _merge(self) -> None:
+        """The sums so far summed together, into one frame."""
+        merged = (pl.concat(self.sums).group_by("period", "konto", _OBJECT)
+                  .agg(pl.col("belopp").sum(), pl.col("rad").min(), pl.col("rader").sum()))
+        self.sums, self.sums_merged, self.sums_pending = [merged], merged.height, 0
+
+    def _projected(self, index: int) -> int:
+        """The id of object list `index`'s objects of the kept dimensions (those of all with no `kept`), as
+        such a list would read (`_object_id`); a dimension written with no object is none of a voucher row's."""
+        objects = self.object_lists[index]
+        kept = dict(objects) if self.kept is None else {d: c for d, c in objects.items() if d in self.kept}
+        key = (bool(kept), tuple(sorted(kept.items())), ())
+        if key not in self.object_keys:
+            self.object_keys[key] = len(self.object_lists)
+            self.object_lists.append(kept)
+            self.object_written.append(bool(kept))
+            self.object_empty.append(set())
+        return self.object_keys[key]
+
+    def _summed_frames(self) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """`SieFile.trans` and `.vouchers` read `summed`."""
+        if self.parts["t"]:
+            self._sum()
+        if self.sums:
+            self._merge()
+            self.parts["t"], self.sums = [self.sums[0].sort("rad")], []
+        trans = self._frame("t", SUMMED_SCHEMA)
+        vouchers = (pl.concat(self.voucher_sums).group_by("rad").agg(pl.col("period").first(), pl.col("belopp").sum())
+                    .filter(pl.col("belopp") != 0).sort("rad").select(*SUMMED_VOUCHERS)
+                    if self.voucher_sums else pl.DataFrame(schema=SUMMED_VOUCHERS))
+        self.voucher_sums = []
+        return trans, vouchers
+
     # -- the line loop ------------------------------------------------------------------------
 
     def _loop(self, lines: list[str], first: int) -> None:
@@ -815,12 +934,13 @@ class _Parser:
         if self.cut_names > 1:  # one line, not thousands
             self.warnings.append(f"{self.name}: and {self.cut_names - 1:,} more names longer than {NAME_LIMIT} "
                                  "characters cut")
+        trans, vouchers = self._summed_frames() if self.summed else (self._trans_frame(), None)
         return SieFile(
             path=self.name, encoding=self.encoding, program=self.program, generated=self.generated,
             sietyp=self.sietyp, company=self.company, years=self.years, accounts=self.accounts,
-            dimensions=self.dimensions, objects=self.objects, trans=self._trans_frame(),
+            dimensions=self.dimensions, objects=self.objects, trans=trans,
             psaldo=self._period_frame("p"), pbudget=self._period_frame("b"), lines=self.lines,
-            warnings=tuple(self.warnings),
+            warnings=tuple(self.warnings), vouchers=vouchers, trans_over=self.over, trans_crossing=self.crossing,
         )
 
     def _twice(self) -> None:
