@@ -645,3 +645,19 @@ def test_a_year_that_ends_before_it_starts_is_refused_at_its_rar(tmp_path: Path)
         read_sie(reversed_)
     assert error(excinfo).startswith(f"{reversed_}:{line}:17: #RAR 0 ends (")  # (at the end date)
     assert "before it starts" in error(excinfo)
+
+
+def test_a_quote_written_twice_inside_a_name_is_one_quote_and_said(tmp_path: Path):
+    """#KONTO 4010 "Material ""special""\" (a quote doubled as CSV writes it; SIE writes \\") was the
+    name 'Material ': cut at the second quote, the rest read as further fields and ignored, without a word."""
+    text = ('#SIETYP 4\n#KONTO 4010 "Material ""special"""\n#KONTO 5010 "Löner ""fast"" och ""rörlig"""\n'
+            '#KONTO 1930 ""\n#OBJEKT 1 "N""1" "Kontor ""Nord"""\n#VER A 1 20240105 "Text"\n{\n'
+            '#TRANS 4010 {1 "N""1"} 10 "" "a\\"b"\n#TRANS 1930 {} -10\n}\n')
+    sie = read_sie(raw(tmp_path / "a.se", text))
+    assert sie.accounts == {"4010": 'Material "special"', "5010": 'Löner "fast" och "rörlig"', "1930": ""}
+    assert sie.objects == {(1, 'N"1'): 'Kontor "Nord"'}
+    assert sie.trans["dim_1"].to_list() == ['N"1', None]
+    assert sie.warnings == (
+        f"{tmp_path / 'a.se'}:2:13: 'Material \"special\"' has a quote written twice (\"\") inside quotes, read as "
+        "one quote; SIE writes a quote inside a text as \\\" (check the names, or export the file again)",
+        f"{tmp_path / 'a.se'}: and 4 more fields with a quote written twice read as one")

@@ -89,12 +89,13 @@ _LARGE_AMOUNT = re.compile(r"-?[0-9]{14,}(?:\.[0-9][0-9]?)?")
 _DIGITS = re.compile(r"[0-9]{1,6}")  # a dimension number
 # one field: quoted, an object list, unquoted text, or the opening of an unterminated quote or list
 _FIELD = re.compile(
-    r'[ \t]*(?:"((?:[^"\\]|\\.)*)"'
-    r'|\{((?:[^}"]|"(?:[^"\\]|\\.)*")*)\}'
+    r'[ \t]*(?:"((?:[^"\\]|\\.|"")*)"'
+    r'|\{((?:[^}"]|"(?:[^"\\]|\\.|"")*")*)\}'
     r'|([^ \t"{][^ \t]*)'
     r'|(["{]))'
 )
 _ESCAPE = re.compile(r'\\(["\\])')
+_DOUBLED = re.compile(r'\\(["\\])|"(")')  # a doubled quote too, as CSV writes one (not SIE: it writes \")
 _CONTROL = re.compile(control_class(r"\n\r"))
 
 # Swedish (and é, ü) letters: code page 437 bytes and ISO-8859-15 bytes
@@ -460,6 +461,7 @@ class _Parser:
         self.last_label = ""  # the first field of the last non-blank line of the chunks before
         self.cut_names = 0  # names cut to NAME_LIMIT (the first is named in a warning, the rest counted)
         self.warned: dict[str, int] = {}  # warnings of a kind (`_warn`) so far
+        self.doubled = 0  # quoted fields with a doubled quote read as one (the first is named, the rest counted)
 
     # -- chunks -------------------------------------------------------------------------------
 
@@ -586,7 +588,7 @@ class _Parser:
         ids = []
         for text in distinct.to_list():
             found = self.object_ids.get(text)
-            if found is None:
+            if found is None and '""' not in text:  # a doubled quote is said with its line: the line loop reads it
                 try:
                     found = self._object_id(text, 0, None)
                 except DataError:
@@ -861,6 +863,8 @@ class _Parser:
             fields, open_at = _split(line)
             if not fields:
                 continue  # only an unterminated quote or list: nothing we read
+            if '""' in line:
+                self._doubled(fields, number)
             label = fields[0][1] if fields[0][0] == "u" else ""
             if not label.startswith("#"):
                 continue  # not a record: ignored like an unknown label
@@ -931,6 +935,9 @@ class _Parser:
             if count > WARNED:
                 more = f"{count - WARNED:,}".replace(",", " ")  # (the number alone: a path may hold commas)
                 self.warnings.append(f"{self.name}: and {more} more {_WARNED_AS[kind]}")
+        if self.doubled > 1:
+            more = f"{self.doubled - 1:,}".replace(",", " ")
+            self.warnings.append(f"{self.name}: and {more} more {'field' if self.doubled == 2 else 'fields'} with a quote written twice read as one")
         if self.cut_names > 1:  # one line, not thousands
             self.warnings.append(f"{self.name}: and {self.cut_names - 1:,} more names longer than {NAME_LIMIT} "
                                  "characters cut")
@@ -1074,6 +1081,8 @@ class _Parser:
         if found is not None:
             return found
         fields, open_at = _split(inner)
+        if '""' in inner:
+            self._doubled(fields, number, column)
         where = f"object list {{{inner if len(inner) <= 60 else inner[:60] + '…'}}}"
         if open_at is not None or any(kind == "b" for kind, _, _ in fields):
             raise DataError(self.name, number, column, f"{where} is malformed; write pairs of dimension "
@@ -1134,6 +1143,17 @@ class _Parser:
         self.warned[kind] = self.warned.get(kind, 0) + 1
         if self.warned[kind] <= WARNED:
             self.warnings.append(text)
+
+    def _doubled(self, fields, number: int, column: int | None = None) -> None:
+        """Counts the fields `_split` read a doubled quote in (`""`, as CSV writes a quote), and names the
+        first: SIE writes `\\"`, and `"Material ""special""\"` would otherwise be cut at its second quote."""
+        for kind, value, at in fields:
+            if kind == "d":
+                if not self.doubled:
+                    self.warnings.append(f"{self.name}:{number}:{column or at}: {_short(value)} has a quote written "
+                                         'twice ("") inside quotes, read as one quote; SIE writes a quote inside '
+                                         'a text as \\" (check the names, or export the file again)')
+                self.doubled += 1
 
     def _name(self, value: str, number: int) -> str:
         """A name with control characters replaced by U+FFFD (and a warning), and cut to NAME_LIMIT
@@ -1276,7 +1296,7 @@ _HEADERS = {
 def _split(line: str) -> tuple[list[tuple[str, str, int]], int | None]:
     """Fields of a line as (kind, text, 1-based column), and the index of an unterminated field.
 
-    kind: "q" quoted (unescaped), "b" object list (the text between the braces), "u" unquoted,
+    kind: "q" quoted (unescaped), "d" quoted with a doubled quote in it (read as one), "b" object list (the text between the braces), "u" unquoted,
     "!" an unterminated quote or list (its text is the opening character).
     """
     fields: list[tuple[str, str, int]] = []
@@ -1286,7 +1306,10 @@ def _split(line: str) -> tuple[list[tuple[str, str, int]], int | None]:
         quoted, braces, plain, opening = m.groups()
         column = m.start(m.lastindex)  # 0-based start of the group: the 1-based column of a quote or brace
         if quoted is not None:
-            fields.append(("q", _ESCAPE.sub(r"\1", quoted) if "\\" in quoted else quoted, column))
+            if '""' in quoted:  # "Material ""special""": a CSV habit; read as one quote, and said ("d")
+                fields.append(("d", _DOUBLED.sub(lambda q: q[1] or q[2], quoted), column))
+            else:
+                fields.append(("q", _ESCAPE.sub(r"\1", quoted) if "\\" in quoted else quoted, column))
         elif braces is not None:
             fields.append(("b", braces, column))
         elif plain is not None:
