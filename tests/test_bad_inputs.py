@@ -32,7 +32,7 @@ import pytest
 from conftest import BUDGETS, ROOT
 
 BAD = Path(__file__).resolve().parent / "bad"
-PLACEHOLDERS = {"{{NUL}}": "\x00", "{{ESC}}": "\x1b", "{{BEL}}": "\x07", "{{RLO}}": "\u202e", "{{1x5000}}": "1" * 5000}
+PLACEHOLDERS = {"{{NUL}}": "\x00", "{{ESC}}": "\x1b", "{{BEL}}": "\x07", "{{RLO}}": "\u202e", "{{BOM}}": "\ufeff", "{{1x5000}}": "1" * 5000}
 NEAR_CAP = "9999999999999.99"  # kr: the largest amount a fact row may have (10^13 kr)
 
 Step = Callable[[Path], None]
@@ -323,6 +323,9 @@ CASES: dict[str, Case] = {
     "facts-empty": Case(facts("empty.csv"), DEV, 3, ("file is empty",), f"{FACTS}:1:1"),
     "facts-latin1": Case(facts(put("facts/latin1.csv", FACTS, "latin-1")), DEV, 3, ("byte 0xe5 is not UTF-8",),
                          f"{FACTS}:3:40"),
+    # (found by an adversarial tester: "missing column period; the file has columns '\\ufeffperiod'")
+    "facts-bom-twice": Case(facts("bom-twice.csv"), DEV, 3, ("a second byte-order mark", "save it once as UTF-8"),
+                            f"{FACTS}:1:1", absent=("missing column",)),
     "facts-utf16-with-bom": Case(facts(put("facts/good.csv", FACTS, "utf-16")), DEV, 3, ("UTF-16",), f"{FACTS}:1:1"),
     "facts-utf16-without-bom": Case(
         facts(put("facts/good.csv", FACTS, "utf-16-le")), DEV, 3, ("UTF-16",), f"{FACTS}:1:1",

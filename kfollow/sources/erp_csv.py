@@ -38,7 +38,7 @@ from pathlib import Path
 import polars as pl
 
 from kfollow.sources.files import (CP437_LETTERS, EXPORT_LIMIT, LATIN_LETTERS, LINE_LIMIT, NAME_LIMIT, looks_utf16,
-                                   read_bytes, stray_quote)
+                                   read_bytes, refuse_a_second_bom, stray_quote)
 from kfollow.errors import DataError, control_class, shown
 from kfollow.sources.ledger import Ledger
 from kfollow.sources.mapping import MONTHS as _MONTHS, LedgerMapping
@@ -247,11 +247,8 @@ def _decode(raw: bytes, name: str) -> tuple[str, bytes, str]:
     if not raw.strip(b"\xef\xbb\xbf \t\r\n"):
         raise DataError(name, 1, 1, "file is empty; export the booked rows with a header line")
     if raw.startswith(b"\xef\xbb\xbf"):
+        refuse_a_second_bom(raw, name)  # (was "no column 'Period'" of a header that shows Period)
         body = raw[3:]
-        if body.startswith(b"\xef\xbb\xbf"):  # (was "no column 'Period'" of a header that shows Period: found by
-            # an adversarial tester)
-            raise DataError(name, 1, 1, "the header starts with a second byte-order mark (U+FEFF): the file was "
-                                        "saved as UTF-8 with a BOM twice; save it once as UTF-8 (or export it again)")
         try:
             return "UTF-8 with BOM", body, body.decode("utf-8")
         except UnicodeDecodeError as exc:

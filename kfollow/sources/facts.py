@@ -33,7 +33,7 @@ from typing import Callable
 import polars as pl
 
 from kfollow.sources.files import (EXPORT_LIMIT, FACT_ROW_LIMIT, fact_row_limit, looks_utf16, packed, read_bytes,
-                                   stray_quote)
+                                   refuse_a_second_bom, stray_quote)
 from kfollow.options import MAX_ORE  # (not kfollow.store: a read ahead starts before the store is imported)
 from kfollow.errors import DataError, InputOutputError, KfollowError, control_class, control_kind
 
@@ -357,6 +357,7 @@ def _plan_csv(path: Path, name: str, head: bytes) -> _Plan:
         raise DataError(name, 1, 1, f"the file is {kind}, not CSV text; {advice}")
     if not head:
         raise DataError(name, 1, 1, f"file is empty; write a header row: {','.join(COLUMNS)}")
+    refuse_a_second_bom(head, name)  # (was "missing column period; the file has columns '\ufeffperiod'")
     if b"\r" in head.rstrip(b"\r") and b"\n" not in head:  # (polars would read it all as one line)
         raise DataError(name, 1, None, "the lines end with a carriage return alone (an old Mac format); save the "
                                        "file with Windows (CRLF) or Unix (LF) line ends")

@@ -234,6 +234,15 @@ def packed(head: bytes, path: Path | None = None) -> str | None:
     return None
 
 
+def refuse_a_second_bom(raw: bytes, name: str) -> None:
+    """DataError where `raw` starts with the UTF-8 byte-order mark twice: the reader takes one, and the second
+    is then part of the first column's name (`'\\ufeffperiod'`), which looks like the name it lacks (found by
+    an adversarial tester)."""
+    if raw.startswith(b"\xef\xbb\xbf\xef\xbb\xbf"):
+        raise DataError(name, 1, 1, "the header starts with a second byte-order mark (U+FEFF): the file was "
+                                    "saved as UTF-8 with a BOM twice; save it once as UTF-8 (or export it again)")
+
+
 def looks_utf16(raw: bytes) -> bool:
     """UTF-16, with a byte-order mark or without: text in it has a NUL in every other byte of its
     ASCII characters."""
