@@ -1073,6 +1073,26 @@ def test_forms_into_a_file_says_that_o_names_a_folder(run, tmp_path):
     assert target.read_text(encoding="utf-8") == "x"
 
 
+def test_forms_into_a_link_that_leads_nowhere_says_so(run, tmp_path):
+    """`-o formular` where formular is a symbolic link to a folder that does not exist (or one of -o's folders
+    is, or a link loop) said 'formular: cannot make the folder (File exists); check that the path is a folder
+    you may write in', of a path that does not exist to look at (found by an adversarial tester, h114)."""
+    examples = ROOT / "examples" / "budgets"
+    (tmp_path / "formular").symlink_to(tmp_path / "gone")
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    for out, where, what in (
+            ("formular", "formular", f"a symbolic link to {tmp_path / 'gone'}, which does not exist; nothing written: "
+                                     "make the folder it leads to, or give -o a real folder"),
+            ("formular/2024-08", "formular", f"a symbolic link to {tmp_path / 'gone'}, which does not exist; nothing "
+                                             "written: make the folder it leads to, or give -o a real folder"),
+            ("loop/2024-08", "loop", "a symbolic link loop; nothing written: give -o a real folder")):
+        result = run("forms", "--budgets", examples, "--period", "2024-08", "-o", tmp_path / out)
+        assert result.exit_code == 4, result.stderr
+        assert result.stderr == f"Error: {tmp_path / out}: cannot make the folder: {tmp_path / where} is {what}\n"
+        assert result.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["formular", "loop"]
+
+
 def test_a_form_quotes_text_a_spreadsheet_would_run(run, tmp_path):
     """A comment from the year file shown in a form (`Kommentar 2024-08`) and a stab's name were
     written without Excel's quote prefix (found in review; the cells are locked, but the rule is the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import errno
 import os
 import re
 from pathlib import Path
@@ -75,8 +76,7 @@ def forms(
     try:
         output.mkdir(parents=True, exist_ok=True)  # `-o formular/2024-10`: the month's folder, and its parents
     except OSError as exc:
-        raise InputOutputError(f"{shown(str(output))}: cannot make the folder ({exc.strerror}); check that the "
-                               "path is a folder you may write in") from None
+        raise InputOutputError(_unmade(output, exc)) from None
     try:
         _keep_answers([path for path, _ in books])
         # all forms or none (a folder half sent out is worse than none); their paths on stdout once written
@@ -93,6 +93,26 @@ def forms(
     if given:  # (README: one workbook per row of the view, but for these)
         listed = ", ".join(shown(g) for g in given[:10]) + (f" and {len(given) - 10} more" if len(given) > 10 else "")
         say(f"forms: no form for {listed}: the year file gives their forecast and comment for {period}")
+
+
+def _unmade(output: Path, exc: OSError) -> str:
+    """Why the folder `output` could not be made: a symbolic link on its way that leads nowhere (mkdir said
+    'File exists' of it), else the system's words."""
+    for path in (output, *output.parents):
+        if os.path.islink(path) and not os.path.exists(path):
+            try:
+                os.stat(path)
+                loop = False
+            except OSError as err:
+                loop = err.errno == errno.ELOOP
+            if loop:
+                return (f"{shown(str(output))}: cannot make the folder: {shown(str(path))} is a symbolic link loop; "
+                        "nothing written: give -o a real folder")
+            return (f"{shown(str(output))}: cannot make the folder: {shown(str(path))} is a symbolic link to "
+                    f"{shown(os.readlink(path))}, which does not exist; nothing written: make the folder it leads to, "
+                    "or give -o a real folder")
+    return (f"{shown(str(output))}: cannot make the folder ({exc.strerror}); check that the path is a folder you "
+            "may write in")
 
 
 def _keep_answers(paths: list[Path]) -> None:
