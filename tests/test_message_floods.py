@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from kfollow.cli import app
@@ -147,3 +148,50 @@ def test_a_years_rows_without_a_budget_are_said_ten_times_and_counted(tmp_path: 
                           "(kfollow check lists them)")
     check = CliRunner().invoke(app, ["check", "--budgets", str(folder)])
     assert sum("har ingen budget 2024 i årsfilen" in line for line in check.stdout.splitlines()) == 25, check.stdout
+
+
+def _many_forvaltningar(tmp_path: Path, stab: str, n: int = 25) -> Path:
+    """A year file of förvaltning A, whose stab books January and February, and `n` förvaltningar F0, F1, … whose
+    one stab is `stab`."""
+    folder = tmp_path / "budgets"
+    folder.mkdir()
+    added = "".join(f"  F{i}:\n    namn: F{i}\n    staber:\n      S: {stab}\n" for i in range(n))
+    (folder / "2024.yaml").write_text("ar: 2024\norganisation: T\nenhet: tkr\nforvaltningar:\n  A:\n    namn: A\n"
+                                      "    staber:\n      S: {namn: S, budget: 1200, utfall: {2024-01: 100, "
+                                      "2024-02: 100}}\n" + added, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(("stab", "first", "more", "checked"), [
+    ("{namn: S, budget: 1200, utfall: 100}",
+     "förvaltning F0 gives utfall 2024 for the whole year only, while other förvaltningar book per month: its utfall "
+     "up to 2024-02, and the sums with it, are unknown (–); write its utfall per month",
+     "and 15 more förvaltningar that give utfall 2024 for the whole year only: their utfall up to 2024-02 is unknown "
+     "too (–)", None),
+    ("{namn: S, budget: 1200}",
+     "F0 has a budget and no utfall in 2024 while other förvaltningar have utfall: its utfall, the Summa and the "
+     "shares are unknown (–); write its utfall (0 if nothing is booked) or add it to the utfall table",
+     "and 15 more förvaltningar with a budget and no utfall in 2024 (kfollow check lists them)",
+     "har budget men inget utfall 2024"),
+    ("{namn: S, budget: 1200, utfall: {2024-01: 100, 2024-02: 100}, prognos: {2024-02: 0}}",
+     "the forecast 2024-02 of F0 stab S is 0 and its budget for the year is not; a forecast is the year's whole "
+     "utfall: for no deviation, write the budget (kfollow check shows the amounts)",
+     "and 15 more forecasts of 2024 that look mistyped (kfollow check lists them)", "prognosen 2024-02 är 0"),
+], ids=["utfall-for-the-year", "no-utfall", "forecast-0"])
+def test_a_years_forvaltningar_are_said_ten_times_and_counted(tmp_path: Path, stab: str, first: str, more: str,
+                                                              checked: str | None):
+    """Found by an adversarial tester (h114): a year file of 5 000 förvaltningar, each giving its utfall for the
+    whole year only (or a budget and no utfall, or a forecast of 0) beside one that books per month, gave 5 000
+    warning lines on the stderr of `deviation -f csv`, one per förvaltning, where the rows' lists say ten and
+    count the rest; now they do too, and `check` still lists every one."""
+    folder = _many_forvaltningar(tmp_path, stab)
+    year = folder / "2024.yaml"
+    result = CliRunner().invoke(app, ["deviation", "--budgets", str(folder), "-f", "csv"])
+    assert result.exit_code == 0, result.stderr
+    warned = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warned) == 11, result.stderr
+    assert warned[0].startswith(f"warning: {year}:") and warned[0].endswith(f": {first}")
+    assert warned[10] == f"warning: {year}: {more}"
+    if checked is not None:
+        check = CliRunner().invoke(app, ["check", "--budgets", str(folder)])
+        assert sum(checked in line for line in check.stdout.splitlines()) == 25, check.stdout
