@@ -230,7 +230,11 @@ CASES: dict[str, Case] = {
                                          ("add up to more than", "would overflow"), f"{Y}:1008"),  # (the crossing row)
     # (13 MiB: a year file takes ~70 times its size in memory, and 64 MB let a legal 62 MB one take 4,4 GB)
     "year-over-the-size-limit": Case((bundled(), sparse(Y, 13 * 1024 * 1024)), DEV, 3,
-                                     ("over the limit of 12 MB",), Y),
+                                     ("year file is 13,6 MB, over the limit of 12 MB;",), Y),
+    # (a size as other messages and README write it, not '13.6 MB'; and a byte over the limit is not '12.0 MB, over
+    # the limit of 12 MB': found by an adversarial tester, h114)
+    "year-a-byte-over-the-size-limit": Case((bundled(), sparse(Y, 12_000_001)), DEV, 3,
+                                            ("year file is 12,1 MB, over the limit of 12 MB;",), Y),
     # --- year files: keys, ids, months -----------------------------------------------------------
     "year-unknown-key": Case(year("unknown-key.yaml"), DEV, 3,
                              ("unknown key 'utfal' in stab SYD", "did you mean 'utfall'?"), f"{Y}:20:9"),

@@ -318,6 +318,7 @@ def _write(result, outputs: dict[str, Path], inputs: tuple[Path, ...]) -> None:
     from kfollow.sources.facts import facts_bytes
     from kfollow.sources.outcome import origin_path
 
+    from kfollow.sources.files import megabytes
     from kfollow.sources.outcome import NOTE_LIMIT
 
     tables = result.tables()  # utfall first
@@ -325,8 +326,8 @@ def _write(result, outputs: dict[str, Path], inputs: tuple[Path, ...]) -> None:
     for kind, note in zip(tables, notes):  # never a note that every command would refuse to read
         if len(note.data.encode()) > NOTE_LIMIT:
             raise DataError(str(inputs[0]), None, None, f"its names would make a note of "
-                            f"{len(note.data.encode()) / 2**20:,.1f} MB beside {outputs[kind]}, over the "
-                            f"{NOTE_LIMIT // 2**20} MB that kfollow reads; nothing written: check that it is the "
+                            f"{megabytes(len(note.data.encode()), over=NOTE_LIMIT)} beside {outputs[kind]}, over the "
+                            f"{megabytes(NOTE_LIMIT)} that kfollow reads; nothing written: check that it is the "
                             "right export")
     facts = [File(outputs[kind], facts_bytes(tables[kind].facts, outputs[kind])) for kind in reversed(tables)]
     write_files(notes + facts, reads=inputs)

@@ -524,6 +524,7 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
     is written: a DataError (file, sheet, cell) leaves nothing written."""
 
     from kfollow.sources import answers as ans
+    from kfollow.sources.files import megabytes
     from kfollow.sources.year_file import load_year_file
 
     new: dict[tuple[int, int], dict[tuple[str, str, str], tuple[Answer, str]]] = {}
@@ -650,7 +651,7 @@ def collect(store: Store, paths: list[str], now: str) -> Collected:
         if len(text.encode()) > ans.ANSWERS_LIMIT:  # never a file that the loading would refuse
             longest = max(found.values(), key=lambda f: len(f[0].kommentar or "") + sum(len(c or "") for *_, c in f[0].delar))
             raise DataError(str(target), None, None, f"the answers of {period} would be "
-                            f"{len(text.encode()) / ans.MB:,.1f} MB, over the limit of {ans.ANSWERS_LIMIT // ans.MB} MB "
+                            f"{megabytes(len(text.encode()), over=ans.ANSWERS_LIMIT)}, over the limit of {megabytes(ans.ANSWERS_LIMIT)} "
                             f"that kfollow reads; nothing written: shorten the longest comments (e.g. in {longest[1]})")
         try:
             loaded = load_year_file(Path(info.fil), answers={period: text.encode()})  # as the loading will read it

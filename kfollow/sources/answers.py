@@ -19,7 +19,7 @@ from pathlib import Path
 from kfollow.errors import INVISIBLE, DataError, control_kind, shown
 from kfollow.form import FORMAT, ID_SHEET, IDENTITY_KEYS, INPUT_KEY, LOCKED_KEY, SHEET
 from kfollow.options import ORE_PER_UNIT
-from kfollow.sources.files import MB, read_bytes
+from kfollow.sources.files import MB, megabytes, read_bytes
 from kfollow.sources.yaml_tree import FORBIDDEN, Node, TreeReader, parse_yaml
 from kfollow.store import ID, MAX_ORE, MONTH, Answer
 
@@ -115,7 +115,7 @@ def _check_unpacked(name: str, raw: bytes) -> None:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return  # openpyxl names a broken workbook
     if size > UNPACKED_LIMIT:
-        raise DataError(name, None, None, f"unpacks to {size / MB:,.0f} MB, over the limit of {UNPACKED_LIMIT // MB} MB "
+        raise DataError(name, None, None, f"unpacks to {megabytes(size, over=UNPACKED_LIMIT)}, over the limit of {megabytes(UNPACKED_LIMIT)} "
                                           "for a form (a form is some 100 kB); collect the .xlsx files that kfollow "
                                           "forms wrote")
 

@@ -38,7 +38,7 @@ from pathlib import Path
 import polars as pl
 
 from kfollow.sources.files import (CP437_LETTERS, EXPORT_LIMIT, LATIN_LETTERS, LINE_LIMIT, NAME_LIMIT, looks_utf16,
-                                   read_bytes, refuse_a_second_bom, stray_quote)
+                                   megabytes, read_bytes, refuse_a_second_bom, stray_quote)
 from kfollow.errors import DataError, control_class, shown
 from kfollow.sources.ledger import Ledger
 from kfollow.sources.mapping import MONTHS as _MONTHS, LedgerMapping
@@ -88,7 +88,7 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None,
     lines_read = _line_frame(data)
     if lines_read is not None and (lines_read["l"].str.len_bytes().max() or 0) > LINE_LIMIT:  # before it is parsed
         at = lines_read["l"].str.len_bytes().arg_max()
-        raise DataError(name, at + 1, None, f"the line is longer than {LINE_LIMIT // 1024 // 1024} MB; a row of an "
+        raise DataError(name, at + 1, None, f"the line is longer than {megabytes(LINE_LIMIT)}; a row of an "
                                             "export is a short line: check that the file is the export")
     try:
         frame = pl.read_csv(io.BytesIO(data), separator=separator, infer_schema=False, has_header=True,

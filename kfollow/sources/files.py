@@ -21,6 +21,17 @@ from pathlib import Path
 from kfollow.errors import DataError, InputOutputError, shown
 
 MB = 1_000_000  # decimal megabytes, as people count file sizes
+
+
+def megabytes(size: int, over: int | None = None) -> str:
+    """`size` bytes as a message writes a size: decimal megabytes with one decimal, rounded half away from zero,
+    a decimal comma and none for a whole number (`16,8 MB`, `12 MB`). `over`: the limit `size` is over, which
+    it then never reads as (12 000 001 bytes over 12 MB: `12,1 MB`, not `12 MB, over the limit of 12 MB`)."""
+    tenths = (size * 10 + MB // 2) // MB
+    if over is not None and tenths * MB <= over * 10:
+        tenths = -(-size * 10 // MB)  # rounded up: just over the limit
+    whole, tenth = divmod(tenths, 10)
+    return f"{whole:,}".replace(",", " ") + (f",{tenth}" if tenth else "") + " MB"
 # far beyond a kommun's year (0,1–1 MB; 2 000 staber with utfall per month are ~100 KB), and within what memory
 # holds: the year's rows take ~70 times their bytes (a year file of 12,5 MB, 57 000 staber with utfall per month,
 # peaked at 851 MB in `deviation`; 16,8 MB at 1,1 GB, and a legal 62 MB one of 64 MB took 4,4 GB: found by an
@@ -196,8 +207,8 @@ def open_file(path: Path | str, limit: int, what: str = "file", display: str | N
             raise InputOutputError(f"{shown(name)}: is {_kind(info.st_mode)}, not a regular file; give the "
                                    f"path of the {what}")
         if info.st_size > limit:
-            raise DataError(shown(name), None, None, f"{what} is {info.st_size / MB:.1f} MB, over the limit "
-                            f"of {limit // MB} MB; split it or check that it is the right file")
+            raise DataError(shown(name), None, None, f"{what} is {megabytes(info.st_size, over=limit)}, over the "
+                            f"limit of {megabytes(limit)}; split it or check that it is the right file")
         yield OpenFile(fd, info.st_size, name, what)
     finally:
         os.close(fd)

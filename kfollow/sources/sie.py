@@ -56,7 +56,7 @@ from pathlib import Path
 import polars as pl
 
 from kfollow.sources.files import (CP437_LETTERS, EXPORT_LIMIT, LATIN_LETTERS, LINE_LIMIT, NAME_LIMIT, OpenFile,
-                                   looks_utf16, open_file)
+                                   looks_utf16, megabytes, open_file)
 from kfollow.errors import DataError, control_class
 
 # The common shapes of #TRANS, #VER and #PSALDO, matched by Python's `re` in the line loop and by
@@ -374,7 +374,7 @@ def _pieces(file: OpenFile, bom: bool, name: str = "") -> Iterator[bytes]:
 
 
 def _too_long(name: str, line: int) -> DataError:
-    return DataError(name, line, None, f"the line is longer than {LINE_LIMIT // 1024 // 1024} MB; an SIE record is one "
+    return DataError(name, line, None, f"the line is longer than {megabytes(LINE_LIMIT)}; an SIE record is one "
                                        "short line: check that the file is an SIE export")
 
 
