@@ -1283,7 +1283,8 @@ def test_a_title_names_the_kostnadsslag_kept_as_people_call_it(run):
     command line, in a table for politicians (found by a controller); the title has its name."""
     budgets = EXAMPLES / "sie" / "budgets"
     months = run("months", "--budgets", budgets, "--kostnadsslag", "personal", "--konto", "5")
-    assert months.stdout.startswith("Månad för månad 2024, Kommunstyrelseförvaltningen, konto 5, Personalkostnader, ")
+    # (the accounts of the kostnadsslag, as the total names them: `Summa personalkostnader, konto 5`)
+    assert months.stdout.startswith("Månad för månad 2024, Kommunstyrelseförvaltningen, Personalkostnader, konto 5, ")
     deviation = run("deviation", "--budgets", budgets, "--kostnadsslag", "ovriga")
     assert deviation.stdout.startswith("Resultat 2024-10 (ack.) per stab, endast Övriga verksamhetskostnader, belopp")
 
@@ -1907,6 +1908,26 @@ def test_a_kostnadsslag_filter_keeps_the_forecast_the_answers_give_for_it(run):
     rows = {r["stab"]: r for r in _csv(run, budgets, "--period", "2024-10", "--kostnadsslag", "personal",
                                        "--kostnadsslag", "intakter")}
     assert rows["HR"]["prognos"] == ""
+
+
+def test_a_filter_names_its_accounts_one_way_in_title_total_and_notes(run):
+    """Found by an adversarial tester (h114): `deviation --konto 4 --konto 3` named the accounts three ways, `endast
+    konto 4 och konto 3` in the title, `Summa konto 4 och 3` and `Anm.: Endast konto 4, 3: …`; as `months` its
+    title (`konto 4, konto 3`). One way now, a Swedish list, in each."""
+    budgets = EXAMPLES / "sie" / "budgets"
+    for accounts, said in ((("4", "3"), "konto 4 och 3"), (("4", "3", "5"), "konto 4, 3 och 5"), (("5",), "konto 5")):
+        asked = [a for k in accounts for a in ("--konto", k)]
+        lines = run("deviation", "--budgets", budgets, "--period", "2024-10", *asked).stdout.splitlines()
+        assert lines[0] == f"Resultat 2024-10 (ack.) per stab, endast {said}, belopp i mnkr"
+        assert any(line.startswith(f"Summa {said} ") for line in lines)
+        assert f"Anm.: Endast {said}: summorna är summor av dessa konton, utan belopp som inte har konto." in lines
+        months = run("months", "--budgets", budgets, *asked).stdout.splitlines()
+        assert months[0].startswith("Månad för månad 2024, ") and months[0].endswith(f", {said}, belopp i mnkr")
+    both = run("deviation", "--budgets", budgets, "--period", "2024-10", "--kostnadsslag", "personal",
+               "--kostnadsslag", "intakter", "--konto", "50", "--konto", "30").stdout.splitlines()
+    assert both[0] == ("Resultat 2024-10 (ack.) per stab, endast Personalkostnader och Intäkter, konto 50 och 30, "
+                       "belopp i mnkr")
+    assert any(line.startswith("Summa personalkostnader och intäkter, konto 50 och 30 ") for line in both)
 
 
 def test_a_total_of_kostnadsslag_and_accounts_reads_as_both_kept(run):

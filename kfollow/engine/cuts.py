@@ -146,15 +146,11 @@ class LedgerFilter:
         the whole nettokostnad. None without a filter."""
         if not self:
             return None
-        names = {g.id: g.namn for g in groups}
 
         def lower(name: str) -> str:  # (`Personalkostnader` in a sentence; `IT-kostnader` as written)
             return name[:1].lower() + name[1:] if name[1:2].islower() else name
 
-        kinds = " och ".join(lower(names.get(k, k)) for k in self.kostnadsslag)
-        accounts = " och ".join(self.konto)
-        # both: the accounts of those kostnadsslag that match (`Summa personalkostnader, konto 50`)
-        return "Summa " + ", ".join(x for x in (kinds, f"konto {accounts}" if accounts else "") if x)
+        return "Summa " + filter_words(self, groups, lower)
 
     def left_out(self, fids: list[str]) -> str:
         """The note on förvaltningar with no fact that the filter keeps."""
@@ -162,17 +158,27 @@ class LedgerFilter:
         return Caveat(f"{', '.join(fids)} har inga belopp {where} {self.chosen} (eller inga konton) och ingår inte.")
 
 
-def filter_parts(flt: LedgerFilter, groups: tuple[Kostnadsslag, ...]) -> list[str]:
-    """What a filter keeps, as people read it in a title: `konto 5`, and a kostnadsslag by its name
-    (`Personalkostnader`: its id is for the command line)."""
+def och(items) -> str:
+    """A Swedish list: `4`, `4 och 3`, `4, 3 och 5`."""
+    items = list(items)
+    return " och ".join(x for x in (", ".join(items[:-1]), items[-1] if items else "") if x)
+
+
+def filter_words(flt: LedgerFilter, groups: tuple[Kostnadsslag, ...], name=lambda name: name) -> str:
+    """What a filter keeps, as the title, the total (`Summa …`) and the notes all name it: `konto 4 och 3`
+    (`konto 4, 3 och 5`), a kostnadsslag by its name (`Personalkostnader och Intäkter`: its id is for the
+    command line), and both as the accounts of those kostnadsslag that match (`Personalkostnader, konto 50`).
+    `name`: how a kostnadsslag's name is written (lower case in a total). (Found by an adversarial tester,
+    h114: `--konto 4 --konto 3` was `konto 4 och konto 3` in the title, `konto 4 och 3` in the total and
+    `konto 4, 3` in the note.)"""
     names = {g.id: g.namn for g in groups}
-    return [*(f"konto {k}" for k in flt.konto), *(names.get(k, f"kostnadsslag {k}") for k in flt.kostnadsslag)]
+    kinds = och(name(names.get(k, f"kostnadsslag {k}")) for k in flt.kostnadsslag)
+    return ", ".join(x for x in (kinds, f"konto {och(flt.konto)}" if flt.konto else "") if x)
 
 
 def filter_text(flt: LedgerFilter, groups: tuple[Kostnadsslag, ...]) -> str:
     """`, endast Personalkostnader` for a title: what a filter keeps."""
-    parts = filter_parts(flt, groups)
-    return f", endast {' och '.join(parts)}" if parts else ""
+    return f", endast {filter_words(flt, groups)}" if flt else ""
 
 
 def kostnadsslag_expr(groups: tuple[Kostnadsslag, ...], col: str = "konto") -> pl.Expr:
@@ -886,7 +892,7 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
         for y in sorted({figures[c][0] for c in money} - {year}):
             notes += regrouped_note(store, year, y, fids, flt, [c for c in money if figures[c][0] == y])
     if flt:
-        kept = _filter_words(flt, store.year(year).kostnadsslag)
+        kept = filter_words(flt, store.year(year).kostnadsslag)
         notes += (Caveat(f"Endast {kept}: summorna är summor av dessa konton, utan belopp som inte har "
                          "konto."),)
     columns = [c for c in parent_cols if c not in (part,)]
@@ -916,7 +922,7 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
             if not frame.filter(whole & pl.col("kommentar").is_not_null()).is_empty():
                 answered = "; en kommentar som svaren ger för kostnadsslaget visas" if flt.kostnadsslag else ""
                 notes += (ColumnNote(f"Radernas kommentarer gäller hela raden och visas inte här, där bara "
-                                     f"{_filter_words(flt, store.year(year).kostnadsslag)} räknas{answered}.", "kommentar"),)
+                                     f"{filter_words(flt, store.year(year).kostnadsslag)} räknas{answered}.", "kommentar"),)
             frame = (frame.join(own, on="_o", how="left")
                      .with_columns(kommentar=pl.when(whole).then(pl.when(pl.col("_own") != "").then("_own"))
                                    .otherwise("kommentar")).drop("_own"))
@@ -1006,14 +1012,6 @@ def _forecast_of_parts(frame: pl.DataFrame) -> pl.DataFrame:
     return (frame.join(sums, on="_o", how="left")
             .with_columns(pl.when(whole).then(pl.col(f"_{c}")).otherwise(pl.col(c)).alias(c) for c in filled)
             .drop(*(f"_{c}" for c in filled)))
-
-
-def _filter_words(flt: LedgerFilter, groups: tuple[Kostnadsslag, ...]) -> str:
-    """`konto 5, 6` and/or `Personalkostnader`: what a filter keeps, for a note (a kostnadsslag by its
-    name, as the title names it)."""
-    names = {g.id: g.namn for g in groups}
-    return " och ".join(x for x in (f"konto {', '.join(flt.konto)}" if flt.konto else "",
-                                    *(names.get(k, f"kostnadsslag {k}") for k in flt.kostnadsslag)) if x)
 
 
 def _part_answers(store: Store, year: int, month: int, key: str, frame: pl.DataFrame,

@@ -1674,7 +1674,7 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
     which = ", ".join(_names(store, year, staber, verksamheter, forvaltning or (shown if shown != fids else None))) \
         or "alla förvaltningar"
     if flt:
-        which += ", " + ", ".join(cuts.filter_parts(flt, store.year(year).kostnadsslag))
+        which += ", " + cuts.filter_words(flt, store.year(year).kostnadsslag)
     notes = (Caveat(f"Endast {flt.chosen}: budget och utfall utan konto ingår inte."),) if flt else ()
     if left := [f for f in held if f not in shown]:
         notes += (flt.left_out(left),)
