@@ -223,9 +223,16 @@ CASES: dict[str, Case] = {
     "year-beyond-the-cap": Case(year("beyond-the-cap.yaml"), DEV, 3, ("beyond 10 000 000 000 000 kr",),
                                 f"{Y}:15:17"),
     "year-five-thousand-digits": Case(
-        year("five-thousand-digits.yaml"), DEV, 3, ("beyond 10 000 000 000 000 kr",), f"{Y}:19:17",
+        year("five-thousand-digits.yaml"), DEV, 3,
+        ("'111111111111111111111111111111…' has 5 000 digits before the decimal point, beyond 10 000 000 000 000 kr;",),
+        f"{Y}:19:17", absent=("finer than an öre",),
         marks=bug("an amount of 5000 digits exits 70: 'ValueError: Exceeds the limit (4300 digits) for integer "
                   "string conversion' from int() in year_file._YearParser.amount")),
+    # (which of the two was 'beyond 10 000 000 000 000 kr or finer than an öre', of either: found by an
+    # adversarial tester, h114)
+    "year-five-thousand-decimals": Case(year("five-thousand-decimals.yaml"), DEV, 3,
+                                        ("'0.1111111111111111111111111111…' has 5 000 decimals, finer than an öre in "
+                                         "tkr; round it to whole öre",), f"{Y}:19:17", absent=("beyond",)),
     "year-10000-rows-near-the-cap": Case((bundled(), year_rows(Y, 10_000, "9999999")), DEV, 3,
                                          ("add up to more than", "would overflow"), f"{Y}:1008"),  # (the crossing row)
     # (13 MiB: a year file takes ~70 times its size in memory, and 64 MB let a legal 62 MB one take 4,4 GB)

@@ -252,9 +252,17 @@ class _YearParser(TreeReader):
         # exact integer arithmetic: digits × öre per unit ÷ 10^decimals
         whole, _, frac = raw.lstrip("+-").partition(".")
         whole, frac = whole.lstrip("0") or "0", frac.rstrip("0")  # 0001.500 is 1.5
-        if len(whole) > 16 or len(frac) > 12:  # far beyond the cap or an öre: no int() of it
-            raise self.error(node, f"{what} '{raw[:30]}…' is beyond 10 000 000 000 000 kr or finer than an öre; "
-                                   f"check the amount and the unit (enhet: {self.enhet})")
+        # far beyond the cap or an öre: no int() of it (of 5 000 digits, Python's int() refuses); said which
+        # (it was 'beyond … or finer than an öre', and '…' after a number of 17 digits shown whole)
+        shown_raw = raw if len(raw) <= 30 else f"{raw[:30]}…"
+        if len(whole) > 16:
+            digits = f"{len(whole):,}".replace(",", " ")
+            raise self.error(node, f"{what} '{shown_raw}' has {digits} digits before the decimal point, beyond "
+                                   f"10 000 000 000 000 kr; check the amount and the unit (enhet: {self.enhet})")
+        if len(frac) > 12:
+            decimals = f"{len(frac):,}".replace(",", " ")
+            raise self.error(node, f"{what} '{shown_raw}' has {decimals} decimals, finer than an öre in {self.enhet}; "
+                                   "round it to whole öre")
         scaled = int(whole + frac) * ORE_PER_UNIT[self.enhet]
         ore, rest = divmod(scaled, 10 ** len(frac))
         if rest:
