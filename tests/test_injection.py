@@ -336,3 +336,24 @@ def test_a_raw_carriage_return_inside_a_name_is_named_where_it_is(cli, tmp_path)
         result = cli("deviation", "--budgets", folder, "-f", "csv")
         assert result.exit_code == 0, result.stderr
         assert "Ledningsstab" in result.stdout
+
+
+def test_a_key_longer_than_yaml_reads_is_named_as_such(cli, tmp_path):
+    """Found by an adversarial tester (h114): a stab id of 5 000 characters was told `this key has no ':' after
+    it`, which it has: YAML reads a plain key of at most 1 024 characters. It says the key is too long; one of
+    1 024 characters is read (and refused as an id elsewhere, if it is one)."""
+    def body(key: str) -> str:
+        return ("ar: 2024\norganisation: T\nenhet: tkr\nforvaltningar:\n  F:\n    namn: F\n    staber:\n"
+                f"      {key}:\n        namn: S\n        budget: 10.0\n        utfall: 9.0\n")
+    folder = tmp_path / "b"
+    folder.mkdir()
+    for length in (1_025, 5_000):
+        (folder / "2024.yaml").write_text(body("E" * length), encoding="utf-8")
+        result = cli("deviation", "--budgets", folder)
+        assert result.exit_code == 3 and result.stdout == ""
+        said = f"{length:,}".replace(",", " ")
+        assert result.stderr == (f"Error: {folder / '2024.yaml'}:8:7: invalid YAML: this key is {said} characters "
+                                 "long, beyond the 1 024 YAML reads as a key; an id or code is a few characters: check "
+                                 "the line\n")
+    (folder / "2024.yaml").write_text(body("E" * 1_024), encoding="utf-8")
+    assert "beyond the 1 024 YAML reads" not in cli("deviation", "--budgets", folder).stderr

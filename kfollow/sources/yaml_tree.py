@@ -59,6 +59,23 @@ def read_yaml(path: Path, display: str | None = None, limit: int = YEAR_FILE_LIM
     return parse_yaml(read_bytes(path, limit, what), display or str(path))
 
 
+_YAML_KEY_LIMIT = 1024  # the longest plain key YAML (PyYAML's scanner) reads
+
+
+def _refuse_a_long_key(text: str, line: int, name: str) -> None:
+    """DataError where the line (0-based) holds a plain key longer than YAML reads (_YAML_KEY_LIMIT), which it
+    told as a key without ':' or a ':' where no key starts (found by an adversarial tester, h114)."""
+    lines = text.splitlines()
+    row = lines[line] if line < len(lines) else ""
+    start = len(row) - len(row.lstrip(" -"))
+    colon = row.find(":", start)
+    if colon - start > _YAML_KEY_LIMIT:
+        length = f"{colon - start:,}".replace(",", " ")
+        raise DataError(name, line + 1, start + 1, f"invalid YAML: this key is {length} characters long, beyond the "
+                                                   "1 024 YAML reads as a key; an id or code is a few characters: "
+                                                   "check the line")
+
+
 def parse_yaml(raw: bytes, name: str) -> Node:
     """Parse bytes (UTF-8, BOM allowed) into a node tree; see the module docstring."""
     import yaml  # imported here so that `import kfollow` stays light
@@ -107,6 +124,8 @@ def parse_yaml(raw: bytes, name: str) -> Node:
         if (opened := _unclosed_quote(text, mark.line)) is not None:
             raise DataError(name, opened[0], opened[1],
                             "invalid YAML: the quoted value that starts here is not closed; add the closing quote") from None
+        if problem in ("could not find expected ':'", "mapping values are not allowed in this context"):
+            _refuse_a_long_key(text, (exc.context_mark or mark).line, name)
         if problem == "could not find expected ':'" and exc.context_mark is not None and \
                 exc.context == "while scanning a simple key":  # at the key that lacks it, not the next line's start
             raise DataError(name, exc.context_mark.line + 1, exc.context_mark.column + 1,
