@@ -109,3 +109,8 @@ class InputOutputError(KfollowError):
     """A file or directory cannot be read or written."""
 
     status = ExitStatus.IO
+
+
+def grouped(count: int) -> str:
+    """A count for a message, its thousands apart as the tables write them: `5 000`, `-12 345`."""
+    return f"{count:,}".replace(",", " ")

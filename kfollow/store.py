@@ -119,11 +119,11 @@ INVESTMENT_SCHEMA: dict[str, pl.DataType] = {
 def check_total(amounts: pl.Series, where: str) -> None:
     """DataError when the absolute amounts (öre) of a file add up beyond MAX_FILE_TOTAL: their sums
     could then leave Int64 (each amount alone is within its cap, but not millions of them)."""
-    from kfollow.errors import DataError
+    from kfollow.errors import DataError, grouped
 
     total = amounts.cast(pl.Int128).abs().sum()
     if total is not None and total > MAX_FILE_TOTAL:
-        raise DataError(where, None, None, f"the amounts add up to more than {MAX_FILE_TOTAL // 100:,} kr"
+        raise DataError(where, None, None, f"the amounts add up to more than {grouped(MAX_FILE_TOTAL // 100)} kr"
                         .replace(",", " ") + "; sums would overflow: check the amounts and their unit")
 
 

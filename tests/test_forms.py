@@ -1153,7 +1153,7 @@ def test_collect_refuses_a_comment_longer_than_a_cell_and_a_workbook_that_unpack
     long = _swelled(marked, tmp_path / "long.xlsx", "PLACEHOLDER", 40_000)
     result = run("collect", "--budgets", budgets, long)
     assert result.exit_code == 3, result.stderr
-    assert "cell B19: the comment is 40,000 characters, more than a cell of Excel holds (32,767); shorten it" in \
+    assert "cell B19: the comment is 40 000 characters, more than a cell of Excel holds (32 767); shorten it" in \
         result.stderr
     huge = _swelled(marked, tmp_path / "huge.xlsx", "PLACEHOLDER", 60 * 1024 * 1024)
     assert huge.stat().st_size < 1024 * 1024

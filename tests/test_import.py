@@ -1284,7 +1284,7 @@ def test_erp_csv_account_names_longer_than_any_chart_has_are_cut(tmp_path: Path,
     assert result.exit_code == 0, result.stderr
     note = json.loads((tmp_path / "utfall-2024.csv.kalla.json").read_text(encoding="utf-8"))
     assert note["konton"] == {"4010": "B" * 499 + "…", "5010": "Löner"}
-    assert f"warning: {tmp_path / 'erp.csv'}:2:3: the name of account 4010 is 3,000 characters; cut to 500" in result.stderr
+    assert f"warning: {tmp_path / 'erp.csv'}:2:3: the name of account 4010 is 3 000 characters; cut to 500" in result.stderr
     from kfollow.sources import outcome
 
     monkeypatch.setattr(outcome, "NOTE_LIMIT", 100)

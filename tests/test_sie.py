@@ -608,7 +608,7 @@ def test_a_name_longer_than_any_chart_has_is_cut_with_a_warning(tmp_path: Path):
     sie = read_sie(path)
     assert sie.accounts["4010"] == "A" * 499 + "…" and sie.accounts["1930"] == "Bank"
     [warning] = sie.warnings
-    assert warning.startswith(f"{path}:") and warning.endswith(f": a name of 2,000 characters ('{'A' * 40}'…) cut to 500")
+    assert warning.startswith(f"{path}:") and warning.endswith(f": a name of 2 000 characters ('{'A' * 40}'…) cut to 500")
 
 
 @pytest.mark.parametrize("size", [3 * 1024 * 1024, 12 * 1024 * 1024], ids=["within-a-block", "across-blocks"])

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
-from kfollow.errors import INVISIBLE, DataError, control_kind, shown
+from kfollow.errors import INVISIBLE, DataError, control_kind, grouped, shown
 from kfollow.form import FORMAT, ID_SHEET, IDENTITY_KEYS, INPUT_KEY, LOCKED_KEY, SHEET
 from kfollow.options import ORE_PER_UNIT
 from kfollow.sources.files import MB, megabytes, read_bytes
@@ -413,8 +413,8 @@ def _comment(name: str, ref: str, cell) -> str | None:
     # pasted from a web page, Teams or Word: their line breaks are line breaks, and what no one sees is left out
     text = _PASTED.sub(lambda m: "" if m[0] in _UNSEEN else "\n", value.replace("\r\n", "\n")).strip()
     if len(text) > COMMENT_LIMIT:
-        raise cell_error(name, SHEET, ref, f"the comment is {len(text):,} characters, more than a cell of Excel holds "
-                                           f"({COMMENT_LIMIT:,}); shorten it")
+        raise cell_error(name, SHEET, ref, f"the comment is {grouped(len(text))} characters, more than a cell of Excel holds "
+                                           f"({grouped(COMMENT_LIMIT)}); shorten it")
     if bad := FORBIDDEN.search(text):
         before = text[max(0, bad.start() - 20):bad.start()].replace("\n", " ")
         raise cell_error(name, SHEET, ref, f"{control_kind(bad[0])} is not allowed in a comment; remove it "

@@ -39,7 +39,7 @@ import polars as pl
 
 from kfollow.sources.files import (CP437_LETTERS, EXPORT_LIMIT, LATIN_LETTERS, LINE_LIMIT, NAME_LIMIT, looks_utf16,
                                    megabytes, read_bytes, refuse_a_second_bom, stray_quote)
-from kfollow.errors import DataError, control_class, shown
+from kfollow.errors import DataError, control_class, grouped, shown
 from kfollow.sources.ledger import Ledger
 from kfollow.sources.mapping import MONTHS as _MONTHS, LedgerMapping
 from kfollow.store import MAX_ORE
@@ -229,7 +229,7 @@ def _account_names(frame: pl.DataFrame, columns: dict[str, str], name: str,
         r = long.row(0, named=True)
         more = f" (and {long.height - 1} more)" if long.height > 1 else ""
         warnings += (f"{name}:{lines.line(r[_ROW])}:{at}: the name of account "
-                     f"{r['konto']} is {len(r['namn']):,} characters{more}; cut to {NAME_LIMIT}",)
+                     f"{r['konto']} is {grouped(len(r['namn']))} characters{more}; cut to {NAME_LIMIT}",)
         named = named.with_columns(pl.when(pl.col("namn").str.len_chars() > NAME_LIMIT)
                                    .then(pl.col("namn").str.slice(0, NAME_LIMIT - 1) + "…").otherwise("namn").alias("namn"))
     return dict(named.select("konto", "namn").iter_rows()), warnings

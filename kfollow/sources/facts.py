@@ -35,7 +35,7 @@ import polars as pl
 from kfollow.sources.files import (EXPORT_LIMIT, FACT_ROW_LIMIT, fact_row_limit, looks_utf16, packed, read_bytes,
                                    refuse_a_second_bom, stray_quote)
 from kfollow.options import MAX_ORE  # (not kfollow.store: a read ahead starts before the store is imported)
-from kfollow.errors import DataError, InputOutputError, KfollowError, control_class, control_kind
+from kfollow.errors import DataError, InputOutputError, KfollowError, control_class, control_kind, grouped
 
 FACT_SCHEMA: dict[str, pl.DataType] = {
     "period": pl.String,  # YYYY-MM; in a budget table also YYYY (the whole year)
@@ -400,8 +400,8 @@ def _plan_parquet(path: Path, name: str) -> _Plan:
                         f"cannot read as Parquet ({_first_line(exc)}); write a Parquet file") from None
     limit = fact_row_limit(path.stat().st_size)
     if rows > limit:  # Parquet compresses: rows, not only bytes, are limited (files.fact_row_limit)
-        why = "of a fact table" if limit == FACT_ROW_LIMIT else f"of a fact table of {path.stat().st_size:,} bytes"
-        raise DataError(name, None, None, f"the table has {rows:,} rows, over the limit of {limit:,} rows {why}; "
+        why = "of a fact table" if limit == FACT_ROW_LIMIT else f"of a fact table of {grouped(path.stat().st_size)} bytes"
+        raise DataError(name, None, None, f"the table has {grouped(rows)} rows, over the limit of {grouped(limit)} rows {why}; "
                         "sum the rows that share period, förvaltning, stab, verksamhet, konto and slag, or check "
                         "that it is the right file")
     control = _control_sums(_check_unpacked(path, name), name, rows)
@@ -540,7 +540,7 @@ def _check_unpacked(path: Path, name: str) -> dict[str, str]:
         return {}
     for column, values, size in chunks:
         if column in COLUMNS and size > max(values, 1) * _BYTES_PER_VALUE + _BYTES_SLACK:
-            raise DataError(name, None, None, f"column {column} unpacks to {size:,} bytes for {values:,} "
+            raise DataError(name, None, None, f"column {column} unpacks to {grouped(size)} bytes for {grouped(values)} "
                                               f"value{'s' if values != 1 else ''}, far more than codes and amounts "
                                               "take (a few bytes each); check that it is a fact table, and write "
                                               "it again")

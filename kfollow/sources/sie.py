@@ -57,7 +57,7 @@ import polars as pl
 
 from kfollow.sources.files import (CP437_LETTERS, EXPORT_LIMIT, LATIN_LETTERS, LINE_LIMIT, NAME_LIMIT, OpenFile,
                                    looks_utf16, megabytes, open_file)
-from kfollow.errors import DataError, control_class
+from kfollow.errors import DataError, control_class, grouped
 
 # The common shapes of #TRANS, #VER and #PSALDO, matched by Python's `re` in the line loop and by
 # polars (Rust's regex, the same leftmost-first groups) on whole chunks.
@@ -939,7 +939,7 @@ class _Parser:
             more = f"{self.doubled - 1:,}".replace(",", " ")
             self.warnings.append(f"{self.name}: and {more} more {'field' if self.doubled == 2 else 'fields'} with a quote written twice read as one")
         if self.cut_names > 1:  # one line, not thousands
-            self.warnings.append(f"{self.name}: and {self.cut_names - 1:,} more names longer than {NAME_LIMIT} "
+            self.warnings.append(f"{self.name}: and {grouped(self.cut_names - 1)} more names longer than {NAME_LIMIT} "
                                  "characters cut")
         trans, vouchers = self._summed_frames() if self.summed else (self._trans_frame(), None)
         return SieFile(
@@ -1160,7 +1160,7 @@ class _Parser:
         characters, ending in "…" (and a warning)."""
         if len(value) > NAME_LIMIT:
             if not self.cut_names:
-                self.warnings.append(f"{self.name}:{number}: a name of {len(value):,} characters "
+                self.warnings.append(f"{self.name}:{number}: a name of {grouped(len(value))} characters "
                                      f"({value[:40]!r}…) cut to {NAME_LIMIT}")
             self.cut_names += 1
             value = value[:NAME_LIMIT - 1] + "…"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import difflib
 from pathlib import Path
 
-from kfollow.errors import DataError, control_class, control_kind
+from kfollow.errors import DataError, control_class, control_kind, grouped
 from kfollow.sources.files import NAME_LIMIT, YEAR_FILE_LIMIT, looks_utf16, read_bytes
 
 BOM = b"\xef\xbb\xbf"
@@ -70,7 +70,7 @@ def _refuse_a_long_key(text: str, line: int, name: str) -> None:
     start = len(row) - len(row.lstrip(" -"))
     colon = row.find(":", start)
     if colon - start > _YAML_KEY_LIMIT:
-        length = f"{colon - start:,}".replace(",", " ")
+        length = grouped(colon - start)
         raise DataError(name, line + 1, start + 1, f"invalid YAML: this key is {length} characters long, beyond the "
                                                    "1 024 YAML reads as a key; an id or code is a few characters: "
                                                    "check the line")
@@ -399,6 +399,6 @@ class TreeReader:
             kind = {"\t": "a tab", "\n": "a line break", "\r": "a carriage return"}[bad[0]]
             raise self.error(node, f"{what} contains {kind}; a name is one line of text: remove it")
         if len(value) > NAME_LIMIT:
-            raise self.error(node, f"{what} is {len(value):,} characters, over the limit of {NAME_LIMIT}; shorten it "
+            raise self.error(node, f"{what} is {grouped(len(value))} characters, over the limit of {NAME_LIMIT}; shorten it "
                                    "(a longer text belongs in a kommentar)")
         return value
