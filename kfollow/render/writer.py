@@ -81,15 +81,16 @@ def write(data: str | bytes, out: Path | None, reads: Iterable[Path | str] = ())
 def locked(folder: Path | str, waiting: Callable[[], None]) -> Iterator[None]:
     """Hold the folder's lock (flock, released when the process ends) while a command reads a file of it,
     changes it and writes it back, so that two such commands at once each keep the other's change;
-    `waiting` is called once when another holds it. A folder that cannot be opened, or a system
-    without flock, takes no lock: reading it will say what is wrong."""
+    `waiting` is called once when another holds it. A folder that cannot be opened (or is no folder), or a
+    system without flock, takes no lock: reading it will say what is wrong."""
     try:
         import fcntl
     except ImportError:  # (not on Windows)
         yield
         return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
+    try:  # a folder only, opened without waiting: a FIFO given as the folder would block the open for good
+        # (found in review, h117: `collect --budgets fifo` hung where reading it says it is not a folder)
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         yield
         return
