@@ -63,3 +63,20 @@ def test_the_note_stays_beside_nettokostnad_units_and_of_a_deficit(run):
     deficit = run("deviation", "--budgets", FROM_SIE, "--period", "2024-10", "--forvaltning", "SERV", "--by",
                   "kostnadsslag")
     assert deficit.exit_code == 0 and SHARE in deficit.stdout, deficit.stdout
+
+
+def test_no_note_where_a_resultat_units_share_has_its_parts_sign_beside_nettokostnad_units(run):
+    # found in review (h117): only the accounts of income, the sum is an income (-77,0 as nettokostnad), and SERV's
+    # Intäkter, 71,6 as resultat, are 93,0 % of it: the sign of the part, where the note said the other
+    shown = run("deviation", "--budgets", FROM_SIE, "--period", "2024-10", "--by", "kostnadsslag", "--konto", "3",
+                "--columns", "budget,utfall,andel_pct")
+    assert shown.exit_code == 0, shown.stderr
+    rows = [_row(line, "Intäkter") for line in shown.stdout.split("\n") if line.startswith("Intäkter")]
+    assert rows == [["Intäkter", "-5,4", "-5,4", "7,0"], ["Intäkter", "71,7", "71,6", "93,0"]], shown.stdout
+    assert _row(shown.stdout, "Summa konto 3") == ["Summa konto 3", "-77,1", "-77,0", "100,0"], shown.stdout
+    assert SHARE not in shown.stdout, shown.stdout
+    compared = run("compare", "2023", "2024", "--budgets", FROM_SIE, "--by", "kostnadsslag", "--konto", "3")
+    assert compared.exit_code == 0, compared.stderr
+    rows = [_row(line, "Intäkter")[-2:] for line in compared.stdout.split("\n") if line.startswith("Intäkter")]
+    assert rows == [["6,7", "7,0"], ["93,3", "93,0"]], compared.stdout
+    assert "av summans nettokostnad" not in compared.stdout, compared.stdout

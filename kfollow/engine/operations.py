@@ -326,22 +326,27 @@ def _mixed_forecast_months(frame: pl.DataFrame) -> tuple[ColumnNote, ...]:
                        f"prognosen är från {latest}, utom för {named}.", "prognos_period"),)
 
 
-def _reversed_shares(frame: pl.DataFrame, cut, shares: list[str], table: pl.DataFrame | None = None
-                     ) -> tuple[ColumnNote, ...]:
-    """A note where a part of a förvaltning presented as resultat has a share (`shares`): the share is of
-    the sum's nettokostnad, so its sign is the other than the part's amount (`compare` said nothing of it).
-    `table` is the table whose total the shares are of, where `frame` is a --top list of it."""
+def _reversed_shares(frame: pl.DataFrame, cut, shares: list[str]) -> tuple[ColumnNote, ...]:
+    """A note where a part of a förvaltning presented as resultat has a share (`shares`) of the other sign than
+    its amount: the share is of the sum's nettokostnad (`compare` said nothing of it). `frame` is the rows shown
+    (a --top list's, not the table's it is made of)."""
     shares = [c for c in shares if c in frame.columns]
-    # a total of resultat units alone is a resultat, and a share of a surplus has its part's sign: the note would
-    # say the other (found by a new user: VA and renhållning, 2 076 % for intäkter of 76 560 tkr in 3 688)
-    total = (frame if table is None else table).filter(pl.col("radtyp") == RowKind.summa.value)
-    if total.height == 1 and total["redovisas_som"][0] == "resultat":
-        base = {c: "utfall" if c == "andel_pct" else f"utfall_{c.removeprefix('andel_').removesuffix('_pct')}"
-                for c in shares}
-        shares = [c for c in shares if base[c] not in total.columns or not (total[base[c]][0] or 0) > 0]
     parts = _parts_of(frame, cut) if cut.part else pl.lit(False)
-    if not shares or frame.filter(parts & (pl.col("redovisas_som") == "resultat")
-                                  & pl.any_horizontal(pl.col(c).is_not_null() for c in shares)).is_empty():
+    resultat = frame.filter(parts & (pl.col("redovisas_som") == "resultat"))
+
+    def other(c: str) -> bool:
+        # the signs themselves, not the total's presentation: a share of a resultat in surplus keeps its part's
+        # sign (found by a new user: VA and renhållning, 2 076 % for intäkter of 76 560 tkr in 3 688), and so does
+        # a resultat unit's beside nettokostnad units whose sum is an income ('--by kostnadsslag --konto 3':
+        # Intäkter 71,6, 93,0 %, of Summa konto 3 -77,0; found in review, h117)
+        base = "utfall" if c == "andel_pct" else f"utfall_{c.removeprefix('andel_').removesuffix('_pct')}"
+        if base not in resultat.columns:
+            return resultat[c].is_not_null().any()
+        return not resultat.filter(((pl.col(c) > 0) & (pl.col(base) < 0))
+                                   | ((pl.col(c) < 0) & (pl.col(base) > 0))).is_empty()
+
+    shares = [c for c in shares if other(c)]
+    if not shares:
         return ()
     one = ("Andel av summa är andelen" if shares == ["andel_pct"] else
            f"Andel {shares[0].removeprefix('andel_').removesuffix('_pct')} av summa är andelen")
@@ -1368,7 +1373,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         frame, more = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt, against=jmf, original=original)
         # (of the rows shown: a --top list's, not the table's it is made of; found in review)
         notes = tuple(dict.fromkeys((*notes, *more))) + _reversed_shares(
-            frame if top is None else cuts.largest(frame, top), cut, ["andel_pct"], table=frame)
+            frame if top is None else cuts.largest(frame, top), cut, ["andel_pct"])
     chosen = _holding(store, p.year, "verksamhet" if verksamheter else "stab", forvaltningar(store, p.year, forvaltning),
                       verksamheter or staber, forvaltning, ambiguous_ok=True)  # the förvaltningar shown
     selection_rows = ("verksamhet", verksamheter) if verksamheter else ("stab", staber) if staber else None
