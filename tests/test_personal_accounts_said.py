@@ -53,3 +53,31 @@ def test_a_taxe_financed_resultat_unit_is_not_called_internally_priced(run, tmp_
             "(finansierad av interna priser eller taxor, nära 0 netto), så dess nettokostnad är ingen bas för en "
             "andel.") in shown.stdout, shown.stdout
     assert "internt prissatt" not in shown.stdout
+
+
+def test_each_year_shown_is_said_with_its_own_kostnadsslag(run, tmp_path):
+    # found in review (h117): 2024's groups take 501 from personal, 2023's (the default) do not; 2023's 62,4 % is of
+    # every account on 5, and the note, of 2024's groups alone, said of it 'men inte på 501'
+    import shutil
+
+    from tests.conftest import ROOT
+
+    d = tmp_path / "b"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", d)
+    year = d / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("forvaltningar:\n", """kostnadsslag:
+  intakter: {namn: Intäkter, konton: ["3"]}
+  kop: {namn: Köp av verksamhet, konton: ["4"]}
+  personal: {namn: Personalkostnader, konton: ["5"]}
+  lokaler: {namn: Lokalkostnader, konton: ["501"]}
+  ovriga: {namn: Övriga verksamhetskostnader, konton: ["6", "7"]}
+
+forvaltningar:
+""", 1), encoding="utf-8")
+    shown = run("indicators", "--budgets", d)
+    assert shown.exit_code == 0, shown.stderr
+    line = next(x for x in shown.stdout.splitlines() if x.startswith("Personalkostnader/verksamhetens nettokostnad, KSF"))
+    assert line.split()[-2:] == ["62,4", "–"], shown.stdout
+    assert ("Anm.: Måtten räknas så: personalkostnaderna är utfallet på kostnadsslaget personal (2023: konton som "
+            "börjar på 5; 2024: konton som börjar på 5 men inte på 501) delat med förvaltningens nettokostnad;"
+            ) in shown.stdout, shown.stdout

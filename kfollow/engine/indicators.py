@@ -338,9 +338,15 @@ def _personal_accounts(store: Store, year: int) -> str:
 # how each figure is computed, said in the table: a published report may compute them otherwise (the bundled one
 # prints 3,3 and 57 where these give 3,4 and 39,2), and a reader of the document alone could not tell why (found
 # by a year-end user)
-def _definitions(store: Store, year: int) -> str:
-    """How each figure is computed, with the year's own accounts of personal."""
-    accounts = _personal_accounts(store, year) or "årsfilen har inget sådant"
+def _definitions(store: Store, year: int, years: list[int] | None = None) -> str:
+    """How each figure is computed, with the year's own accounts of personal; where the years shown (`years`)
+    group them otherwise, each year's: `2023: konton som börjar på 5; 2024: … men inte på 50`."""
+    by: dict[str, list[str]] = {}
+    for y in years or [year]:
+        by.setdefault(_personal_accounts(store, y) or "årsfilen har inget sådant", []).append(str(y))
+    # (each year's figure is of its own year's groups: the latest year's alone described an earlier year's figure
+    # as leaving out the accounts only the latest year's groups leave out; found in review, h117)
+    accounts = next(iter(by)) if len(by) == 1 else "; ".join(f"{', '.join(ys)}: {a}" for a, ys in by.items())
     return ("Måtten räknas så: personalkostnaderna är utfallet på kostnadsslaget personal "
             f"({accounts}) delat med förvaltningens nettokostnad; avvikelse budget och utfall är budget − utfall för "
             "nettokostnaden delat med budgetens belopp, positiv vid överskott; avvikelse investeringsbudget och utfall "
@@ -364,7 +370,8 @@ def indicators(store: Store, year: int | None = None, forvaltning: list[str] | N
         notes = (*notes, f"{years} visas inte: inget av måtten går att räkna för {'det året' if len(empty) == 1 else 'de åren'}.")
     else:
         empty = []
-    notes = (*notes, *_close_to_target(frame, year), _definitions(store, year))
+    notes = (*notes, *_close_to_target(frame, year),
+             _definitions(store, year, [int(c.removeprefix("varde_")) for c in values if c not in empty]))
     # without any target in the year file (`indikatorer:`), no Önskad riktning or Uppfyllt for people; the target
     # and its direction are said in words (`onskad_riktning`), as the published table does: its figures for scripts
     untargeted = ("onskad_riktning", "uppfyllt") if "mal" in frame.columns and frame["mal"].is_null().all() else ()
