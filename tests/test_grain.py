@@ -1038,13 +1038,16 @@ def test_months_of_units_presented_as_resultat_alone_says_how_its_figures_read(r
     nowhere that its figures are a resultat: a budgeted surplus looked like a cost (found by a new user).
     A total of both kinds keeps its own note, and a nettokostnad none."""
     budgets = EXAMPLES / "sie" / "budgets"
-    note = ("Anm.: Beloppen är resultat (intäkter − kostnader), som förvaltningen redovisas: ett positivt utfall är "
-            "ett överskott, ett negativt ett underskott.")
+    note = "Anm.: Förvaltningen redovisas som resultat: intäkter är positiva och kostnader negativa."
     serv = run("months", "--budgets", budgets, "--year", "2024", "--forvaltning", "SERV").stdout
     assert note in serv and "2024-10       0,0      -0,2         -0,2            0,0           -1,3" in serv
     both = run("months", "--budgets", budgets, "--year", "2024").stdout
-    assert "Beloppen är resultat" not in both and "Beloppen är förvaltningarnas nettokostnad" in both
-    assert "Beloppen" not in run("months", "--budgets", budgets, "--year", "2024", "--forvaltning", "KSF").stdout
+    assert "redovisas som resultat: intäkter" not in both and "Beloppen är förvaltningarnas nettokostnad" in both
+    # a filter keeps some accounts of the resultat: the note says how they are signed, not that they are a surplus
+    costs = run("months", "--budgets", budgets, "--year", "2024", "--konto", "40").stdout
+    assert note in costs and "överskott" not in costs
+    assert "redovisas som resultat" not in run("months", "--budgets", budgets, "--year", "2024", "--forvaltning",
+                                              "KSF").stdout
 
 
 def test_a_filter_that_keeps_no_account_of_the_chosen_forvaltning_is_a_usage_error(run):

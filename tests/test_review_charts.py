@@ -80,7 +80,9 @@ def test_the_month_chart_says_where_a_forvaltning_is_counted_with_reversed_sign(
     assert root.find(f"{SVG}desc").text.endswith(SERV_SIGN)
     store = kfollow.load(EXAMPLES)
     assert charts.note(kfollow.months(store, 2024), "manader") == SERV_SIGN
-    assert charts.note(kfollow.months(store, 2024, forvaltning=["SERV"]), "manader") is None  # (one way of presenting)
+    # one way of presenting: no reversed sign, but how a resultat's figures are signed (a cost is below 0)
+    assert charts.note(kfollow.months(store, 2024, forvaltning=["SERV"]), "manader") == \
+        "Förvaltningen redovisas som resultat: intäkter är positiva och kostnader negativa."
     out = tmp_path / "rapport.html"
     assert run("report", "--budgets", EXAMPLES, "--period", "2024-10", "-o", out).exit_code == 0
     page = out.read_text(encoding="utf-8")

@@ -1692,9 +1692,9 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
                             "(intäkter − kostnader), räknas med omvänt tecken."),)
     elif resultat and not costs_negative:  # (only units presented as resultat: the title named them, not how their
         # figures read; found by a new user: a budgeted surplus of 438 tkr a month looked like a cost)
-        notes += (TableNote("Beloppen är resultat (intäkter − kostnader), som "
-                            f"{'förvaltningen' if len(resultat) == 1 else 'förvaltningarna'} redovisas: ett "
-                            "positivt utfall är ett överskott, ett negativt ett underskott."),)
+        # (said of the signs, not of a surplus: with a filter the figures are some accounts of the resultat; review)
+        notes += (TableNote(f"{'Förvaltningen redovisas' if len(resultat) == 1 else 'Förvaltningarna redovisas'} som "
+                            "resultat: intäkter är positiva och kostnader negativa."),)
     prev = f"utfall_{year - 1}"
     empty = prev in frame.columns and frame[prev].null_count() == frame.height
     if prev in frame.columns and not empty and (staber or verksamheter):
