@@ -81,3 +81,19 @@ forvaltningar:
     assert ("Anm.: Måtten räknas så: personalkostnaderna är utfallet på kostnadsslaget personal (2023: konton som "
             "börjar på 5; 2024: konton som börjar på 5 men inte på 501) delat med förvaltningens nettokostnad;"
             ) in shown.stdout, shown.stdout
+
+
+def test_several_prefixes_are_said_as_alternatives_in_order(run, tmp_path):
+    """Found in review (h117): personal on 7 and 5 beside lokaler on 54, 50 and 71 read `konton som börjar på 7, 5
+    men inte på 54, 50 eller 71`: the prefixes are alternatives, said in order."""
+    folder = _year(tmp_path)
+    year = folder / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8")
+                    .replace("personal: {namn: Personalkostnader, konton: ['5']}",
+                             "personal: {namn: Personalkostnader, konton: ['7', '5']}")
+                    .replace("lokaler: {namn: Lokalkostnader, konton: ['50', '54']}",
+                             "lokaler: {namn: Lokalkostnader, konton: ['54', '50', '71']}")
+                    .replace("konton: ['4', '6', '7']", "konton: ['4', '6']"), encoding="utf-8")
+    shown = run("indicators", "--budgets", folder)
+    assert shown.exit_code == 0, shown.stderr
+    assert "(konton som börjar på 5 eller 7 men inte på 50, 54 eller 71) delat med" in shown.stdout, shown.stdout

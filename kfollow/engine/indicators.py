@@ -327,12 +327,15 @@ def _personal_accounts(store: Store, year: int) -> str:
     own = next((g.prefix for g in groups if g.id == "personal"), ())
     if not own:
         return ""
-    taken = [p for g in groups if g.id != "personal" for p in g.prefix
-             if any(p.startswith(o) and len(p) > len(o) for o in own)]
-    out = f"konton som börjar på {', '.join(own)}"
-    if not taken:
-        return out
-    return f"{out} men inte på {taken[0] if len(taken) == 1 else ', '.join(taken[:-1]) + ' eller ' + taken[-1]}"
+    taken = sorted({p for g in groups if g.id != "personal" for p in g.prefix
+                    if any(p.startswith(o) and len(p) > len(o) for o in own)})
+    out = f"konton som börjar på {_either(sorted(own))}"  # (`5 eller 7`, not `5, 7`: found in review, h117)
+    return f"{out} men inte på {_either(taken)}" if taken else out
+
+
+def _either(prefixes: list[str]) -> str:
+    """`5`, `5 eller 7`, `50, 54 eller 71`."""
+    return prefixes[0] if len(prefixes) == 1 else ", ".join(prefixes[:-1]) + " eller " + prefixes[-1]
 
 
 # how each figure is computed, said in the table: a published report may compute them otherwise (the bundled one
