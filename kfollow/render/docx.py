@@ -33,18 +33,33 @@ from kfollow.report import Document, Report, Section
 
 EXTRA = "Word documents need python-docx, which is installed with kfollow; install kfollow again (pip install --force-reinstall kfollow)"
 A4 = (21.0, 29.7)  # cm
-MARGIN = 2.0  # cm, each side, when there is no template
+# cm, the page's margins when there is no template: the PDF's (`document.PRINT_CSS`: 18 mm 14 mm 16 mm), so that
+# a table has the width it has there (Word's 2 cm a side left 17,0 cm of the PDF's 18,2; found in review, h116)
+MARGINS = {"top": 1.8, "right": 1.4, "bottom": 1.6, "left": 1.4}
 # a table's font size, its cells' margins (cm, both sides together; Word's default is 0,19 cm a side) and
 # how narrow a text column may be made while its words leave room (cm), tried in turn until it fits
 FITS = ((8.0, 0.4, 2.5), (8.0, 0.4, 0.0), (7.5, 0.4, 0.0), (7.0, 0.4, 0.0), (7.0, 0.2, 0.0))
 INDENT_CM = 0.4  # a part's label under its row
 KEPT_ROWS = 2  # the rows of a table kept on the page of its last (a total), where a page break falls before it
-LABEL_EM, COMMENT_EM = 24.0, 28.0  # a label wraps at about 34 letters, a comment at about 40
-COMMENT_WORD_EM = 10.0  # a comment's longest word as it is measured at most (`_span`): about 14 letters
+LABEL_EM, COMMENT_EM = 24.0, 28.0  # a label wraps at about 38 letters, a comment at about 45
+COMMENT_WORD_EM = 10.0  # a comment's longest word as it is measured at most (`_span`): about 16 letters
 BREAK = re.compile(r"[^\S\u00a0\u202f]+")  # where a line may break: a space that is not a no-break one
-# characters wider and narrower than most (`_ems`)
-WIDE, NARROW, SLIM = frozenset("mwMW%"), frozenset("fijlrtIJ.,:;'!()[]-/ \u00a0"), frozenset("acesvxyz–")
-REGULAR = 0.92  # a word in regular type against bold (DejaVu Serif: 0,91 of it in small letters)
+# The advance widths (em) of DejaVu Serif, which LibreOffice prints with where the document's font (Cambria)
+# is missing, in classes: each class as wide as its widest (read with FreeType; no class is more than 0,03 em
+# wider than a character in it, and none narrower). Cambria in Word is narrower still.
+SERIF = ((0.200, "\u202f"), (0.275, "'"), (0.338, " ,-./:;\\ijl|\u00a0’"), (0.370, "f"), (0.402, "!()IJ[]t"),
+         (0.478, '"r'), (0.527, "*_`sz§°–“”"), (0.565, "?cvxy"), (0.612, "aeko«»äåèéëöø"),
+         (0.636, "$0123456789"), (0.664, "LYbdghnpqu{}ü"), (0.695, "FPSTZ"), (0.735, "ABEVXÄÅÉ"), (0.765, "CKR"),
+         (0.820, "DGOQÖØ"), (0.856, "#+<=>U^w~×Ü−"), (0.890, "&HN"), (0.950, "%mæ"), (1.028, "@MWÆ—…"))
+SERIF_BOLD = ((0.200, "\u202f"), (0.306, "'"), (0.348, " ,.\u00a0’"), (0.380, "/:;\\ijl|"), (0.439, "!-f"),
+              (0.473, "()IJ[]t"), (0.527, '"*_`r§°–'), (0.563, "s"), (0.596, "?vxyz“”"), (0.636, "ce«»èéë"),
+              (0.667, "ao{}äåöø"), (0.699, "$0123456789bdgkpq"), (0.730, "FLSYZhnuü"), (0.762, "EPTÉ"),
+              (0.796, "ACVXÄÅ"), (0.838, "#+<=>R^~×−"), (0.872, "BDGKOQUwÖØÜ"), (0.914, "&N"), (0.950, "%H"),
+              (1.000, "@æ—…"), (1.058, "mÆ"), (1.123, "MW"))
+ADVANCE = {bold: {ch: width for width, chars in table for ch in chars}
+           for bold, table in ((False, SERIF), (True, SERIF_BOLD))}
+OTHER_EM = 1.0  # a character not in the table (a letter of another alphabet): as wide as the widest
+GLYPH_ROOM = 1.02  # a word measured this much wider than its glyphs: a line's layout rounds each glyph
 CHART_CM = 16.0  # or the text width, where a template's margins leave less
 CHART_DPI = 200
 RUNNING_PT = 8  # the title over each page and its number under it: small, as in the PDF
@@ -96,7 +111,8 @@ def _open(template: Path | None) -> object:
         document = docx.Document()
         for s in document.sections:
             s.page_width, s.page_height = Cm(A4[0]), Cm(A4[1])
-            s.left_margin = s.right_margin = s.top_margin = s.bottom_margin = Cm(MARGIN)
+            for side, cm in MARGINS.items():
+                setattr(s, f"{side}_margin", Cm(cm))
         _swedish(document)
     else:
         try:
@@ -411,13 +427,13 @@ def _usable(w: _Writer, landscape: bool | None = None) -> float:
     return (width - page.left_margin - page.right_margin) / 360000  # EMU → cm
 
 
-def _ems(word: str) -> float:
-    """A word's width in bold, in ems of its font size, taken wide (as DejaVu Serif Bold, which
-    LibreOffice prints with where the document's font is missing), so that no word is measured
-    narrower than it prints: capitals and figures are wider than most small letters (`KGEM` broke as
-    "KGE M", `Budget` as "Budge t" when every letter counted alike)."""
-    return sum(1.12 if ch in WIDE else 0.55 if ch in NARROW else 0.94 if ch.isupper() else 0.66 if ch in SLIM
-               else 0.74 for ch in word)
+def _ems(word: str, bold: bool = True) -> float:
+    """A word's width in ems of its font size, in bold or regular type, as DejaVu Serif prints it (`SERIF`, its
+    glyphs' advance widths), which LibreOffice prints with where the document's font is missing: no word is
+    measured narrower than it prints, nor much wider (an estimate of a few widths for all letters took words
+    10–13 % wider than they print, and a table of the report a landscape page of its own; found in review, h116)."""
+    advance = ADVANCE[bold]
+    return GLYPH_ROOM * sum(advance.get(ch, OTHER_EM) for ch in word)
 
 
 def _cm(ems: float, size: float) -> float:
@@ -443,16 +459,16 @@ class _Span:
 
 def _span(i: int, column, header: str, values: list[str], bold: list[bool] | None = None) -> _Span:
     """The widths of the table's column `i`, from its header's words and its cells (`bold`: which cells are,
-    as the header is; the others' words are measured as regular type, `REGULAR` of bold)."""
+    as the header is; the others' are measured in regular type)."""
     bold = [True] * len(values) if bold is None else bold
-    words = max([_ems(x) * (1.0 if strong else REGULAR) for v, strong in zip([*values, header], [*bold, True])
+    words = max([_ems(x, strong) for v, strong in zip([*values, header], [*bold, True])
                  for x in BREAK.split(v) if x] or [1.0])
     if column.kind in NUMERIC:  # where there is room, its header on two lines at most ("Andel 2023 / av summa %"
         # took four beside a "Förändring" on one)
         from kfollow.render.text import two_lines
 
         return _Span(True, words, max(words, *(_ems(line) for line in two_lines(header))))
-    lines = max([_ems(line.strip()) for v in values for line in v.split("\n")] or [1.0])
+    lines = max([_ems(line.strip(), strong) for v, strong in zip(values, bold) for line in v.split("\n")] or [1.0])
     long_word = words if column.comment else 0.0
     if column.comment:  # a long word of a comment breaks, as the PDF hyphenates it, before the page turns (`_fits_portrait`)
         words = min(words, COMMENT_WORD_EM)
