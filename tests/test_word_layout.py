@@ -1,5 +1,6 @@
 """The Word document laid out as the PDF is (found in review, h116): its words measured as they print, the PDF's
-side margins. Read back with python-docx; the page count through LibreOffice where it is installed."""
+side margins, a comment column given what the other text columns can give up. Read back with python-docx; the
+page count through LibreOffice where it is installed."""
 
 from __future__ import annotations
 
@@ -102,6 +103,49 @@ def test_the_pdfs_side_margins_and_a_templates_own(tmp_path, rapport):
     out = _report(tmp_path, "mall.docx.out.docx", "--budgets", BUDGETS, "--year", "2024", "--mall", tmp_path / "mall.docx")
     assert {(round(s.left_margin.cm, 2), round(s.right_margin.cm, 2)) for s in docx.Document(str(out)).sections} == \
         {(3.0, 3.0)}
+
+
+def test_the_comments_get_what_the_other_text_columns_can_give_up(period, rapport):
+    """Ombudgeteringar: the comment column 'Text' was 3,24 cm of 17,0 in the year's report and 4,42 in the period
+    report, its comments a few words a line, beside a 'Beslut' and a 'Stab' as wide as they wanted, every text column
+    narrowed alike. The comments are given up to 36 % of the width first (the PDF's share), the other text columns
+    narrowed for them down to their longest word: 'Text' is 5,84 cm of 18,2 (4,07 in the year's report, where 'Beslut'
+    and 'Stab' are at their longest words at 7 pt), 'Beslut' wraps to a few lines."""
+    from kfollow.render.docx import BREAK, _cm, _ems
+
+    for path, caption, text_cm in ((period, "Ombudgeteringar januari–oktober 2024, belopp i mnkr", 5.84),
+                                   (rapport, "Ombudgeteringar 2024, belopp i mnkr", 4.07)):
+        table, section = _tables(path)[caption]
+        headers = [c.text for c in table.rows[0].cells]
+        widths = dict(zip(headers, _grid_cm(table)))
+        assert widths["Text"] == pytest.approx(text_cm, abs=0.01)
+        assert widths["Text"] <= 0.36 * _usable_cm(section)
+        size = table.rows[1].cells[0].paragraphs[0].runs[0].font.size.pt
+        pad = 0.4
+        for header in ("Beslut", "Stab"):  # as narrow as their longest word lets them be
+            j = headers.index(header)
+            longest = max(_ems(word, any(r.font.bold for r in row.cells[j].paragraphs[0].runs))
+                          for row in table.rows for word in BREAK.split(row.cells[j].text) if word)
+            assert widths[header] == pytest.approx(_cm(longest, size) + pad, abs=0.01), header
+
+
+def test_fit_gives_the_comments_their_share_before_the_label_wraps():
+    from kfollow.render.docx import _fit, _Span
+
+    label = _Span(False, word=8.0, want=24.0, whole=40.0)
+    comment = _Span(False, word=8.0, want=28.0, whole=60.0, comment=True, long_word=8.0)
+    figure = _Span(True, word=4.0, want=5.0)
+    size, pad, widths = _fit([label, *[figure] * 4, comment], usable=18.2)
+    assert size == 8.0
+    assert widths[-1] == pytest.approx(0.36 * 18.2)  # (28 em at 8 pt want 8,3 cm)
+    assert widths[0] == pytest.approx(18.2 - sum(widths[1:])) and widths[0] < 24.0 * 8 / 72 * 2.54
+    # with more figures, the label at its longest word (or 2,5 cm), the comments get the rest
+    size, pad, widths = _fit([label, *[figure] * 6, comment], usable=18.2)
+    assert widths[0] == pytest.approx(8.0 * 8 / 72 * 2.54 + 0.4)
+    assert widths[-1] == pytest.approx(18.2 - sum(widths[:-1])) and widths[-1] < 0.36 * 18.2
+    # where there is room for all, each is as wide as it wants
+    size, pad, widths = _fit([label, figure, comment], usable=26.9)
+    assert widths[-1] == pytest.approx(28.0 * 8 / 72 * 2.54 + 0.4)
 
 
 def test_a_stabs_report_of_two_staber_is_portrait(tmp_path):

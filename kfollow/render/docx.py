@@ -42,6 +42,7 @@ FITS = ((8.0, 0.4, 2.5), (8.0, 0.4, 0.0), (7.5, 0.4, 0.0), (7.0, 0.4, 0.0), (7.0
 INDENT_CM = 0.4  # a part's label under its row
 KEPT_ROWS = 2  # the rows of a table kept on the page of its last (a total), where a page break falls before it
 LABEL_EM, COMMENT_EM = 24.0, 28.0  # a label wraps at about 38 letters, a comment at about 45
+COMMENT_SHARE = 0.36  # of the text width, what a comment column is given before the other text columns (the PDF's)
 COMMENT_WORD_EM = 10.0  # a comment's longest word as it is measured at most (`_span`): about 16 letters
 BREAK = re.compile(r"[^\S\u00a0\u202f]+")  # where a line may break: a space that is not a no-break one
 # The advance widths (em) of DejaVu Serif, which LibreOffice prints with where the document's font (Cambria)
@@ -493,7 +494,7 @@ def _fit(spans: list[_Span], usable: float) -> tuple[float, float, list[float]]:
     A number column keeps its header on two lines as long as the text columns have their least beside it;
     and in a table without comments, what the page leaves goes to the label, up to its longest cell (the
     label wrapped to three lines and 'Andel av summa %' to four, while the page's width was shared out
-    to every column alike; found in review, h102)."""
+    to every column alike; found in review, h102). In a table with comments, they come first (`_commented`)."""
     # first with every figure's header on two lines (at a smaller font if need be), then on more; a comment's long
     # word breaks only where not even that leaves it room
     for figures_whole, comments_whole in ((True, True), (False, True), (False, False)):
@@ -503,7 +504,8 @@ def _fit(spans: list[_Span], usable: float) -> tuple[float, float, list[float]]:
                      else min(x, max(floor, _cm(max(s.word, s.long_word if comments_whole else 0.0), size) + pad
                                      + s.extra)) for x, s in zip(want, spans)]
             if sum(least) <= usable:  # (a figure's header goes onto more lines as a text column narrows)
-                widths = _shrink(want, least, [True] * len(spans), usable)
+                widths = (_commented(want, least, spans, usable) if any(s.comment for s in spans)
+                          else _shrink(want, least, [True] * len(spans), usable))
                 if not spans[0].number and not any(s.comment for s in spans):  # the label gets what is left
                     whole = _cm(spans[0].whole, size) + pad + spans[0].extra
                     widths[0] = max(widths[0], min(whole, widths[0] + usable - sum(widths)))
@@ -513,6 +515,23 @@ def _fit(spans: list[_Span], usable: float) -> tuple[float, float, list[float]]:
         scale = (usable - figures) / (sum(least) - figures)
         return size, pad, [x if s.number else x * scale for x, s in zip(least, spans)]
     return size, pad, [x * usable / sum(least) for x in least]
+
+
+def _commented(want: list[float], least: list[float], spans: list[_Span], usable: float) -> list[float]:
+    """The widths of a table with comments (cm): its comments first as wide as they want up to `COMMENT_SHARE` of
+    the page, as the PDF gives them, the other text columns narrowed for them down to their longest word, and only
+    then the comments narrower (the Ombudgeteringar's comments wrapped a word a line at 3,2 cm beside a 'Beslut' of
+    3,7 cm and a 'Stab' of 3,0 cm, every text column narrowed alike; found in review, h116)."""
+    comments = [i for i, s in enumerate(spans) if s.comment]
+    room = usable - sum(x for i, x in enumerate(least) if i not in comments)  # what the others can give
+    given = {i: min(want[i], max(least[i], COMMENT_SHARE * usable / len(comments))) for i in comments}
+    scale = min(1.0, room / sum(given.values()))
+    held = [max(least[i], given[i] * scale) if i in given else x for i, x in enumerate(want)]
+    widths = _shrink(held, least, [i not in given for i in range(len(spans))], usable)
+    left = usable - sum(widths)  # the others as wide as they want, and room still: the comments take it
+    for i in comments:
+        widths[i] += min(want[i] - widths[i], left / len(comments)) if left > 0 and want[i] > widths[i] else 0.0
+    return widths
 
 
 def _fits_portrait(spans: list[_Span], usable: float) -> bool:
