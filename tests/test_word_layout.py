@@ -1,6 +1,6 @@
 """The Word document laid out as the PDF is (found in review, h116): its words measured as they print, the PDF's
-side margins, a comment column given what the other text columns can give up. Read back with python-docx; the
-page count through LibreOffice where it is installed."""
+side margins, a comment column given what the other text columns can give up, a little space before a table's
+notes. Read back with python-docx; the page count through LibreOffice where it is installed."""
 
 from __future__ import annotations
 
@@ -146,6 +146,23 @@ def test_fit_gives_the_comments_their_share_before_the_label_wraps():
     # where there is room for all, each is as wide as it wants
     size, pad, widths = _fit([label, figure, comment], usable=26.9)
     assert widths[-1] == pytest.approx(28.0 * 8 / 72 * 2.54 + 0.4)
+
+
+def test_a_tables_first_note_has_space_above_it(rapport):
+    """The first 'Anm.:' under a table stood against its last row (pages 2, 4, 7 and 8): it has 6 pt above it, as
+    the PDF sets a note off; the notes after it follow it as before."""
+    from docx.shared import Pt
+    from docx.text.paragraph import Paragraph
+
+    document = docx.Document(str(rapport))
+    firsts = [Paragraph(t._tbl.getnext(), document) for t in document.tables]
+    noted = [p for p in firsts if p.text.startswith("Anm.:")]
+    assert len(noted) >= 5
+    for p in noted:
+        assert p.paragraph_format.space_before == Pt(6), p.text
+    later = [p for p in document.paragraphs if p.text.startswith("Anm.:") and p not in noted
+             and p._p not in {q._p for q in noted}]
+    assert later and {p.paragraph_format.space_before for p in later} == {None}
 
 
 def test_a_stabs_report_of_two_staber_is_portrait(tmp_path):

@@ -61,6 +61,7 @@ ADVANCE = {bold: {ch: width for width, chars in table for ch in chars}
            for bold, table in ((False, SERIF), (True, SERIF_BOLD))}
 OTHER_EM = 1.0  # a character not in the table (a letter of another alphabet): as wide as the widest
 GLYPH_ROOM = 1.02  # a word measured this much wider than its glyphs: a line's layout rounds each glyph
+NOTE_SPACE_PT = 6  # above a table's first note
 CHART_CM = 16.0  # or the text width, where a template's margins leave less
 CHART_DPI = 200
 RUNNING_PT = 8  # the title over each page and its number under it: small, as in the PDF
@@ -406,7 +407,10 @@ def _table(w: _Writer, section: Section, opts: Options, heading: str | None = No
             for p in cell.paragraphs:
                 p.paragraph_format.keep_with_next = True
     for i, note in enumerate(shown):
-        _small(w.paragraph(f"Anm.: {note}", keep_with_next=i < len(shown) - 1))
+        p = w.paragraph(f"Anm.: {note}", keep_with_next=i < len(shown) - 1)
+        if i == 0:  # set off from the table, as the PDF has it (the first stood against its last row; found in review, h116)
+            p.paragraph_format.space_before = Pt(NOTE_SPACE_PT)
+        _small(p)
 
 
 def _row_flags(row, element, qn, header_row: bool = False) -> None:
