@@ -2063,3 +2063,25 @@ def test_erp_csv_of_mixed_encodings_is_said(tmp_path: Path):
         (tmp_path / "erp.csv").write_bytes((head + one).encode(encoding))
         result = run("import", "csv", tmp_path / "erp.csv", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
         assert result.exit_code == 0 and "mixes" not in result.stderr, result.stderr
+
+
+def test_a_note_over_a_limit_that_rounds_up_is_not_said_to_be_the_limit(tmp_path: Path, monkeypatch):
+    """Found in review (h118): a limit that is no whole tenth of a MB is written rounded, 16 MiB as '16,8 MB'; a
+    note one byte over it (16 777 217 bytes) was '16,8 MB beside …, over the 16,8 MB that kfollow reads', a size
+    over a limit read as the limit itself. It reads as the next tenth above the limit as written: '16,9 MB'. Here
+    with the limit at 60 000 bytes ('0,1 MB') and a note of some 66 000."""
+    from kfollow.sources import outcome
+    from kfollow.sources.files import megabytes
+
+    assert megabytes(16 * 1024 * 1024) == "16,8 MB"
+    assert megabytes(16 * 1024 * 1024 + 1, over=16 * 1024 * 1024) == "16,9 MB"
+    assert megabytes(12_000_001, over=12_000_000) == "12,1 MB"  # (as before)
+    assert megabytes(13 * 1024 * 1024, over=12_000_000) == "13,6 MB"
+    rows = "".join(f"202401;{4000 + i};{'N' * 490};1100;100;1,00\n" for i in range(130))
+    body = "Period;Konto;Kontonamn;Ansvar;Verksamhet;Belopp\n" + rows
+    mapping = CSV_MAPPING.replace("  belopp: Belopp\n", "  belopp: Belopp\n  kontonamn: Kontonamn\n")
+    monkeypatch.setattr(outcome, "NOTE_LIMIT", 60_000)
+    result = csv_import(tmp_path, body, mapping, "utf-8", False, "utfall-2024.csv", "--year", "2024")
+    assert result.exit_code == 3, result.stderr
+    assert "would make a note of 0,2 MB beside" in result.stderr and "over the 0,1 MB that kfollow reads" in \
+        result.stderr, result.stderr

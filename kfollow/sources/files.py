@@ -26,10 +26,13 @@ MB = 1_000_000  # decimal megabytes, as people count file sizes
 def megabytes(size: int, over: int | None = None) -> str:
     """`size` bytes as a message writes a size: decimal megabytes with one decimal, rounded half away from zero,
     a decimal comma and none for a whole number (`16,8 MB`, `12 MB`). `over`: the limit `size` is over, which
-    it then never reads as (12 000 001 bytes over 12 MB: `12,1 MB`, not `12 MB, over the limit of 12 MB`)."""
+    it then never reads as, written as it is written (12 000 001 bytes over 12 MB: `12,1 MB`, not `12 MB, over
+    the limit of 12 MB`; 16 777 217 over 16 MiB, written `16,8 MB`: `16,9 MB`, found in review, h118)."""
     tenths = (size * 10 + MB // 2) // MB
-    if over is not None and tenths * MB <= over * 10:
-        tenths = -(-size * 10 // MB)  # rounded up: just over the limit
+    if over is not None:
+        limit = (over * 10 + MB // 2) // MB  # the limit's tenths as written
+        if tenths <= limit:
+            tenths = limit + 1  # the next tenth above it: just over the limit
     whole, tenth = divmod(tenths, 10)
     return f"{whole:,}".replace(",", " ") + (f",{tenth}" if tenth else "") + " MB"
 # far beyond a kommun's year (0,1–1 MB; 2 000 staber with utfall per month are ~100 KB), and within what memory
