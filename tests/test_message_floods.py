@@ -195,3 +195,13 @@ def test_a_years_forvaltningar_are_said_ten_times_and_counted(tmp_path: Path, st
     if checked is not None:
         check = CliRunner().invoke(app, ["check", "--budgets", str(folder)])
         assert sum(checked in line for line in check.stdout.splitlines()) == 25, check.stdout
+
+
+def test_a_count_of_more_forvaltningar_groups_its_thousands(tmp_path: Path):
+    """The counts of the capped lists were written `and 4990 more` where the other messages group thousands
+    (`and 1 220 more #RTRANS rows`; found in review, h118)."""
+    folder = _many_forvaltningar(tmp_path, "{namn: S, budget: 1200}", n=1_015)
+    result = CliRunner().invoke(app, ["deviation", "--budgets", str(folder), "-f", "csv"])
+    assert result.exit_code == 0, result.stderr
+    assert (f"warning: {folder / '2024.yaml'}: and 1 005 more förvaltningar with a budget and no utfall in 2024 "
+            "(kfollow check lists them)") in result.stderr.splitlines()

@@ -60,7 +60,7 @@ def test_a_cell_that_unpacks_to_far_more_than_a_code_is_refused_before_it_is_rea
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert result.exit_code == ExitStatus.DATA
-    assert f"utfall.parquet: column {column} unpacks to 200,000" in result.stderr
+    assert f"utfall.parquet: column {column} unpacks to 200 000" in result.stderr
     assert "far more than codes and amounts take" in result.stderr
     assert peak < 100 * 2**20  # (nothing of the cell is read)
 

@@ -14,7 +14,7 @@ import polars as pl
 from kfollow.engine import expressions as ex
 from kfollow.engine.findings import finding, literal as _literal
 from kfollow.engine.periods import KEY, _original_budget, _weights, last_month_complete, resolve
-from kfollow.errors import KfollowError
+from kfollow.errors import KfollowError, grouped
 from kfollow.options import BudgetMode
 from kfollow.store import DEFAULT_KOSTNADSSLAG, PIECE_COLUMNS, Store
 
@@ -752,7 +752,7 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
                        f"{ar} while other förvaltningar have utfall: its utfall, the Summa and the shares are "
                        "unknown (–); write its utfall (0 if nothing is booked) or add it to the utfall table"
                        for fid in _without_utfall(budgets, ar) if fids is None or fid in fids],
-                      lambda n: f"warning: {info.fil}: and {n} more förvaltningar with a budget and no utfall in {ar} "
+                      lambda n: f"warning: {info.fil}: and {grouped(n)} more förvaltningar with a budget and no utfall in {ar} "
                                 "(kfollow check lists them)")
         # shown as 0 in the table: said, since it is assumed (of a row the table shows)
         absent = [(fid, vy, nyckel, part, rad) for fid, vy, nyckel, part, rad in info.utan_belopp
@@ -763,14 +763,14 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
         if len(absent) > LISTED:
             rest = absent[LISTED:]
             parts = " or ".join(dict.fromkeys(part for *_, part, _ in rest))
-            out.append(f"warning: {info.fil}: and {len(rest)} more {_rows_of(rest)} without {parts}, counted as 0 "
+            out.append(f"warning: {info.fil}: and {grouped(len(rest))} more {_rows_of(rest)} without {parts}, counted as 0 "
                        "(kfollow check lists them)")
         out += listed([f"warning: {info.fil}:{info.forvaltningar[r['forvaltning']].line}: the budget of "
                        f"{r['forvaltning']} is {_times(r['ratio'])} its utfall; is the budget"
                        + (f" ({r['tables']})" if r["tables"] else "") + " or the utfall in another unit? "
                        "(kfollow check shows the amounts)"
                        for r in _budget_size_rows(budgets, ar, month or last_month_complete(budgets, ar))],
-                      lambda n: f"warning: {info.fil}: and {n} more förvaltningar whose budget is far from their "
+                      lambda n: f"warning: {info.fil}: and {grouped(n)} more förvaltningar whose budget is far from their "
                                 "utfall (kfollow check shows the amounts)")
         # (income as positive numbers: added to the nettokostnad; found by a new user)
         out += listed([f"warning: {info.fil}:{info.forvaltningar[r['forvaltning']].line}: the "
@@ -781,7 +781,7 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
                        f"did the export ({r['where'] if r['where'] != 'årsfilen' else info.fil}) give them with the "
                        "sign reversed? (kfollow check shows the amounts)"
                        for r in _sign_rows(budgets, ar) if fids is None or r["forvaltning"] in fids],
-                      lambda n: f"warning: {info.fil}: and {n} more förvaltningar whose budget and utfall have "
+                      lambda n: f"warning: {info.fil}: and {grouped(n)} more förvaltningar whose budget and utfall have "
                                 "opposite signs (kfollow check shows the amounts)")
         # (a next year's budget, without utfall to compare it with)
         out += listed([f"warning: {info.fil}:{info.forvaltningar[r['forvaltning']].line}: the budget of "
@@ -790,7 +790,7 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
                        f"{f' (as adjusted by the budget changes of {ar - 1})' if r['changed_before'] else ''}"
                        f"{_budget_year_advice(r, info.enhet, ar, swedish=False)} (kfollow check shows the amounts)"
                        for r in _budget_year_rows(budgets, ar) if fids is None or r["forvaltning"] in fids],
-                      lambda n: f"warning: {info.fil}: and {n} more förvaltningar whose budget is far from their "
+                      lambda n: f"warning: {info.fil}: and {grouped(n)} more förvaltningar whose budget is far from their "
                                 f"budget of {ar - 1} (kfollow check shows the amounts)")
         # (not a later month's: found by a new user; nor of rows not shown: found in review)
         out += forecast_size_warnings(budgets, ar, up_to=month, fids=fids, rows=rows)
@@ -1002,7 +1002,7 @@ def year_only_warnings(budgets: Store, ar: int, month: int | None, fids=None) ->
         [f"warning: {info.fil}:{info.forvaltningar[fid].line}: förvaltning {fid} gives utfall {ar} for the whole year "
          f"only, while other förvaltningar book per month: its utfall {upto}, and the sums with it, are unknown (–); "
          "write its utfall per month" for fid in year_only_forvaltningar(budgets, ar, fids)],
-        lambda n: f"warning: {info.fil}: and {n} more förvaltningar that give utfall {ar} for the whole year only: "
+        lambda n: f"warning: {info.fil}: and {grouped(n)} more förvaltningar that give utfall {ar} for the whole year only: "
                   f"their utfall {upto} is unknown too (–)"))
 
 
@@ -1042,7 +1042,7 @@ def year_only_row_warnings(budgets: Store, ar: int, fids=None, rows: tuple[str, 
              "sums with it, are unknown (–); write its utfall per month" for r in found[:LISTED]]
     if len(found) > LISTED:
         rest = [(r["forvaltning"], r["vy"]) for r in found[LISTED:]]
-        lines.append(f"warning: {found[0]['fil']}: and {len(rest)} more {_rows_of(rest)} that give utfall for the "
+        lines.append(f"warning: {found[0]['fil']}: and {grouped(len(rest))} more {_rows_of(rest)} that give utfall for the "
                      "whole year (kfollow check lists them)")
     return lines
 
@@ -1536,7 +1536,7 @@ def forecast_size_warnings(budgets: Store, ar: int, month: int | None = None, up
             and (up_to is None or r["manad"] <= up_to) and (fids is None or r["forvaltning"] in fids)
             and (r["vy"] == "summa" or _shown(rows, r["vy"], r["nyckel"]))
             and (r["forvaltning"], r["vy"], r["nyckel"]) not in said],
-                  lambda n: f"warning: {budgets.years[ar].fil}: and {n} more forecasts of {ar} that look mistyped "
+                  lambda n: f"warning: {budgets.years[ar].fil}: and {grouped(n)} more forecasts of {ar} that look mistyped "
                             "(kfollow check lists them)")
 
 

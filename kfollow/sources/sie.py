@@ -971,7 +971,7 @@ class _Parser:
             r = twice.row(0, named=True)
             named = (f"voucher {r['series']} {r['number']}".replace("  ", " ") if what == "voucher" else
                      f"{what} {r['rar']} {r['period'].replace('-', '')} {r['konto']} (same objects)")
-            more = f" (and {twice.height - 1} more {'vouchers' if what == 'voucher' else what + ' rows'})" \
+            more = f" (and {grouped(twice.height - 1)} more {'vouchers' if what == 'voucher' else what + ' rows'})" \
                 if twice.height > 1 else ""
             self.warnings.append(f"{self.name}:{r['rad']}: {named} is written a second time (first at line "
                                  f"{r['first']}){more}; kfollow counts both: if that is a mistake, export "
