@@ -1132,6 +1132,16 @@ def test_a_misspelt_column_gets_a_did_you_mean(run):
     assert "--columns: Avvikelse is not a column of this report (did you mean 'avvikelse'?)" in typed.stderr
 
 
+def test_a_column_named_twice_is_a_usage_error(run):
+    """`--columns budget,utfall,budget` gave one budget column with exit 0: a script that counted on two (or on the
+    csv having the columns it named, in their order) read a shifted table."""
+    result = run("deviation", "--columns", "budget,utfall,budget", "--format", "csv")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "--columns: budget is named more than once; name each column once" in result.stderr
+    assert run("deviation", "--columns", "budget,utfall", "--format", "csv").stdout.startswith("budget,utfall\n")
+
+
 def test_a_key_written_with_a_swedish_letter_gets_a_did_you_mean(run, tmp_path):
     """`år: 2024` got `allowed: ar, …` and no guess, where `budjet` got one (found by a new user)."""
     folder = tmp_path / "b"
