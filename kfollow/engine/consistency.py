@@ -967,6 +967,12 @@ def coverage_findings(budgets: Store, month: int | None = None, years: list[int]
                 f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])} ger utfall för helåret, men förvaltningens andra "
                 f"{_RADER[r['vy']]} bokar per månad (till {ar}-{r['_last']:02d}): radens och summans utfall hittills är "
                 "okända (–); skriv dess utfall per månad")))
+        last = budgets.amounts.filter(pl.col("ar") == ar)["manader"].max() if one_sided else None
+        for fid in year_only_forvaltningar(budgets, ar) if one_sided else ():  # (deviation warned of them and said
+            # `kfollow check lists them`, which listed none: found in review)
+            findings.append(finding("utfall_helar", "varning", info.fil, line.get(fid), _literal(
+                f"{fid} ger utfall {ar} för helåret, men andra förvaltningar bokar per månad (till {ar}-{last:02d}): "
+                "förvaltningens och summornas utfall hittills är okända (–); skriv dess utfall per månad")))
         for fid in _without_utfall(budgets, ar) if one_sided else ():
             findings.append(finding("forvaltning_utan_utfall", "varning", info.fil, line.get(fid), _literal(
                 f"{fid} har budget men inget utfall {ar}, medan andra förvaltningar har utfall: dess utfall, summan "
@@ -1003,7 +1009,7 @@ def year_only_warnings(budgets: Store, ar: int, month: int | None, fids=None) ->
          f"only, while other förvaltningar book per month: its utfall {upto}, and the sums with it, are unknown (–); "
          "write its utfall per month" for fid in year_only_forvaltningar(budgets, ar, fids)],
         lambda n: f"warning: {info.fil}: and {grouped(n)} more förvaltningar that give utfall {ar} for the whole year only: "
-                  f"their utfall {upto} is unknown too (–)"))
+                  f"their utfall {upto} is unknown too (–) (kfollow check lists them)"))
 
 
 def year_only_forvaltningar(budgets: Store, ar: int, fids=None) -> list[str]:
