@@ -684,6 +684,11 @@ def test_status_never_writes_over_a_sent_form(forms_dir, run):
     assert result.stderr.strip() == (f"Error: -o {form} is a form in the --forms folder, sent to be filled in; write "
                                      "the status to another file")
     assert form.read_bytes() == before
+    # its name in other letters is the form where the file system ignores case (macOS, Windows): refused on any
+    upper = out / form.name.upper()
+    result = run("status", "--budgets", budgets, "--period", "2024-10", "--forms", out, "-o", upper)
+    assert result.exit_code == 2 and "is a form in the --forms folder" in result.stderr, result.stderr
+    assert form.read_bytes() == before and not upper.exists()
     assert run("status", "--budgets", budgets, "--period", "2024-10", "--forms", out, "-o",
                out / "status.xlsx").exit_code in (0, 1) and (out / "status.xlsx").is_file()
 

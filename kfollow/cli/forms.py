@@ -277,19 +277,17 @@ def status(
     if forms_dir is not None:
         if not forms_dir.is_dir():
             raise InputOutputError(f"{shown(str(forms_dir))}: not a folder; give the folder kfollow forms wrote to")
-        sent = {p.name for p in forms_dir.iterdir() if p.suffix == ".xlsx"}
+        forms = [p for p in forms_dir.iterdir() if p.suffix == ".xlsx"]
+        sent = {p.name for p in forms}
         # a form's name begins with its period (`2024-10 EKO Ekonomistab.xlsx`): a folder of another month's
         other = sorted({name[:7] for name in sent if re.match(r"[0-9]{4}-[0-9]{2} ", name)} - {period})
         if other and not any(name.startswith(f"{period} ") for name in sent):
             note(f"warning: {shown(str(forms_dir))} holds the forms of {', '.join(other)}, none of {period}: every "
                  "row shows as not sent; give the folder of this period's forms")
-        if output is not None and output.name in sent:  # (a sent form: its budget holder's, not to be written over;
-            # found by a systemförvaltare, h112: `-o "f5/2024-10 EKO Ekonomistab.xlsx"` replaced it with the status)
-            from kfollow.render.writer import resolved
-
-            if resolved(output).parent == resolved(forms_dir):
-                raise UsageError(f"-o {shown(str(output))} is a form in the --forms folder, sent to be filled in; "
-                                 "write the status to another file")
+        if output is not None and _a_form_of(output, forms):  # (a sent form: its budget holder's, not to be written
+            # over; found by a systemförvaltare, h112: `-o "f5/2024-10 EKO Ekonomistab.xlsx"` replaced it with the status)
+            raise UsageError(f"-o {shown(str(output))} is a form in the --forms folder, sent to be filled in; "
+                             "write the status to another file")
     store = load(budgets)
     period = month_period(period, None, latest_year(store))
     report = status_of(store, period, by, forvaltning, limit, sent, unit.value)
@@ -317,3 +315,15 @@ def status(
         say(f"status: {whose}{shown(r['namn'])} ({shown(r[by.value])}) {period}: saknar {r['saknas']}")
     if missing:
         fail(ExitStatus.CHECK_FAILED)
+
+
+def _a_form_of(output: Path, forms: list[Path]) -> bool:
+    """Whether `-o output` names one of the sent `forms`: in their folder under a form's name, letter case aside (on a
+    file system that ignores case, as macOS's and Windows' do by default, `2024-10 eko ekonomistab.xlsx` is the form
+    `2024-10 EKO Ekonomistab.xlsx`), or the same file by another path."""
+    from kfollow.render.writer import resolved
+
+    target = resolved(output)
+    exists = target.exists()
+    return any((target.parent == resolved(form).parent and target.name.casefold() == form.name.casefold())
+               or (exists and os.path.samefile(target, form)) for form in forms)
