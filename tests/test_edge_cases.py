@@ -429,7 +429,7 @@ forvaltningar:
     # 2023 as the year before, closed, beside 2024's months: a note on its column under the table, not a warning of
     # every command (a month-end run printed it 8 times; found by a new user, h96); on stderr as a note in csv
     noted = "för FRI och för summorna med den: filen för 2023 ger dess utfall för helåret, inte per månad."
-    for args, header in ((("compare", "2023", "2024"), "Utfall 2023"),
+    for args, header in ((("compare", "2023", "2024"), "Utfall 2023 ack."),
                          (("deviation", "--year", "2024", "--period", "2024-02"), "Utfall 2023 ack.")):
         result = run(*args, "--budgets", folder, "--unit", "kr")
         assert result.exit_code == 0 and "whole year only" not in result.stderr, (args, result.stderr)
