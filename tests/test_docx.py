@@ -607,3 +607,25 @@ def test_the_html_and_markdown_set_the_sources_apart_too(tmp_path):
     md = tmp_path / "r.md"
     assert _invoke("report", "--budgets", str(BUDGETS), "--year", "2024", "-o", str(md)).exit_code == 0
     assert "---\n\n*Underlag för granskning:*  \nKällor: budgets/2023.yaml" in md.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", [("report", "--year", "2024"), ("deviation", "--year", "2024")])
+def test_the_same_document_gives_the_same_bytes_whenever_it_is_written(command, tmp_path, monkeypatch):
+    """Found in review, h119: python-docx dated every zip entry with the time of saving, so `report -o
+    rapport.docx` (and `--format docx`) committed to git changed on every run while its figures did not; the
+    entries are dated 1980-01-01, as a workbook's, and a document written an hour later is the same bytes."""
+    import time
+    import zipfile
+
+    written = []
+    for hour, clock in enumerate((1_733_000_000.0, 1_733_003_600.0)):
+        monkeypatch.setattr(time, "time", lambda clock=clock: clock)
+        out = tmp_path / f"r{hour}.docx"
+        result = _invoke(*command, "--budgets", str(BUDGETS), "-o", str(out))
+        assert result.exit_code == 0, result.stderr
+        written.append(out.read_bytes())
+    with zipfile.ZipFile(tmp_path / "r0.docx") as saved:
+        assert {entry.date_time for entry in saved.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert "word/document.xml" in saved.namelist()
+    assert written[0] == written[1]
+    assert docx.Document(str(tmp_path / "r1.docx")).paragraphs[0].text
