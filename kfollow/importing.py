@@ -28,7 +28,7 @@ import polars as pl
 
 from kfollow.errors import DataError, KfollowError, UsageError, shown
 from kfollow.sources import ledger
-from kfollow.sources.facts import Known, Origin, check_ids
+from kfollow.sources.facts import Known, Origin, check_ids, control_note
 from kfollow.sources.mapping import LedgerMapping, read_mapping
 
 
@@ -88,7 +88,8 @@ class Import:
     def note(self, kind: str) -> str:
         """The note beside the table of `kind` ("utfall" or "budget"): the origin; what the control
         against #PSALDO found concerns the utfall alone (the budget, from #PBUDGET, is not checked so)."""
-        return (self.origin if kind == "utfall" else replace(self.origin, kontroll=None)).note()
+        origin = self.origin if kind == "utfall" else replace(self.origin, kontroll=None)
+        return replace(origin, kontrollsummor=control_note(self.tables()[kind].facts)).note()
 
     def accepting_differences(self) -> "Import":
         """The import written in spite of its differences from #PSALDO, its note saying how many."""

@@ -15,13 +15,13 @@ import polars as pl
 
 from kfollow.errors import UsageError
 from kfollow.options import MAX_ORE  # noqa: F401 - the cap of one amount, here with the file caps built on it
+from kfollow.options import ORIGIN_SUFFIX  # noqa: F401 - beside a fact table: the export `kfollow import` made it from
 
 MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")  # a period, YYYY-MM
 ID = re.compile(r"[A-Za-zÅÄÖåäö0-9][A-Za-zÅÄÖåäö0-9_-]*")  # förvaltning, stab, profile and project ids
 # an investment project's status, as a kommun's investment report groups its projects: `avbruten` is a project
 # stopped by decision before it was finished, whose unused frame is no saving (engine.investments says so)
 STATUSES = ("pågående", "färdigställd", "avbruten")
-ORIGIN_SUFFIX = ".kalla.json"  # beside a fact table: the export `kfollow import` made it from
 MAX_FILE_TOTAL = 10**18  # öre: the absolute amounts of one year file together; sums then stay within Int64
 # öre: the absolute amounts of one fact table (utfall_fil, budget_fil) together. A year counts a table's money
 # up to 8 times (stab and verksamhet view, net and gross, per year and per month; a budget 4 times), so a year of

@@ -7,7 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, without_note_sums
 from tests.test_whole_rows import ksf_typed_in_2024
 
 FROM_SIE = ROOT / "examples" / "sie" / "budgets"
@@ -19,6 +19,7 @@ def _kinds(tmp_path: Path, groups: str) -> Path:
     """examples/sie/budgets with the 2024 file's own kostnadsslag (`groups`: the YAML lines below `kostnadsslag:`)."""
     d = tmp_path / "budgets"
     shutil.copytree(FROM_SIE, d)
+    without_note_sums(d)
     text = (d / "2024.yaml").read_text(encoding="utf-8")
     (d / "2024.yaml").write_text(text.replace("\nforvaltningar:\n", f"\nkostnadsslag:\n{groups}\nforvaltningar:\n", 1),
                                  encoding="utf-8")
@@ -145,6 +146,7 @@ def test_rows_shown_whole_and_verksamheter_carry_their_names(run, tmp_path):
 
     d = tmp_path / "ksf"
     shutil.copytree(FROM_SIE, d)
+    without_note_sums(d)
     for year in (2023, 2024):
         for table in (f"utfall-{year}.csv", f"budget-{year}.csv"):
             lines = (d / table).read_text(encoding="utf-8").splitlines(keepends=True)

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import csv_rows
+from conftest import csv_rows, without_note_sums
 from kfollow.errors import DataError, InputOutputError
 from kfollow.sources.facts import COLUMNS, Known, read_facts, read_table, same_sums
 from kfollow.sources.year_file import load_budgets
@@ -78,6 +78,7 @@ def test_each_years_accounts_come_from_the_passes_without_reading_the_rows(tmp_p
 def test_a_table_changed_after_it_was_read_is_an_error_when_its_rows_are_asked_for(tmp_path: Path):
     folder = tmp_path / "budgets"
     shutil.copytree(EXAMPLE, folder)
+    without_note_sums(folder)
     store = load_budgets(folder, ledger=False)
     table = Path(store.year(2024).utfall_filer[0])
     text = table.read_text(encoding="utf-8").splitlines()
@@ -439,6 +440,7 @@ def test_the_reader_goes_on_after_a_panic_while_making_a_tables_views(tmp_path: 
 def _as_parquet(folder: Path) -> Path:
     """The example's tables as Parquet, named so by its year files."""
     shutil.copytree(EXAMPLE, folder)
+    without_note_sums(folder)
     for table in folder.glob("*.csv"):
         pl.read_csv(table, infer_schema=False).write_parquet(table.with_suffix(".parquet"))
         table.unlink()
@@ -541,6 +543,7 @@ def test_months_of_an_account_booked_from_april_is_0_before_it_as_deviation_says
     it was '–' while each month was summed apart, and April's monthly figures with it)."""
     folder = tmp_path / "budgets"
     shutil.copytree(EXAMPLE, folder)
+    without_note_sums(folder)
     for name in ("utfall-2024.csv", "budget-2024.csv"):
         frame = pl.read_csv(folder / name, infer_schema=False)
         late = ~((pl.col("konto") == "6410") & (pl.col("period").is_in(["2024-01", "2024-02", "2024-03"])))

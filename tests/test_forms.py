@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import ROOT, csv_rows, small_year
+from conftest import ROOT, csv_rows, small_year, without_note_sums
 from kfollow.errors import ExitStatus
 from form_filler import fill, saved_at
 
@@ -36,6 +36,7 @@ def _base(tmp_path: Path) -> Path:
     """The example kommun without its 2024-10 comments, so that the answers give them."""
     target = tmp_path / "budgets"
     shutil.copytree(EXAMPLE, target)
+    without_note_sums(target)
     text = (target / "2024.yaml").read_text(encoding="utf-8")
     lines = [ln for ln in text.splitlines(keepends=True)
              if not ln.startswith(("          2024-10: \"", "        2024-10: \"Högre"))]
@@ -1488,6 +1489,7 @@ def test_check_writes_a_kostnadsslag_forecasts_amounts_of_three_decimals_in_kr(r
     each with its rounded figure."""
     budgets, out = tmp_path / "budgets", tmp_path / "forms"
     shutil.copytree(ROOT / "examples" / "sie" / "budgets", budgets)
+    without_note_sums(budgets)
     table = budgets / "budget-2024.csv"
     text = table.read_text(encoding="utf-8")
     table.write_text(text.replace("2024-01,KSF,HR,,3510,intakt,-70000.00", "2024-01,KSF,HR,,3510,intakt,-70001.00"),
@@ -1509,6 +1511,7 @@ def test_check_of_kostnadsslag_answers_beyond_the_booked_utfall_goes_on(run, tmp
     month is not booked yet (prognos_manad: no table shows them until it is)."""
     budgets = tmp_path / "budgets"
     shutil.copytree(ROOT / "examples" / "answered" / "budgets", budgets)
+    without_note_sums(budgets)
     utfall = budgets / "utfall-2024.csv"
     utfall.write_text("".join(line for line in utfall.read_text(encoding="utf-8").splitlines(keepends=True)
                               if not line.startswith("2024-10")), encoding="utf-8")

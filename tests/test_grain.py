@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tests.conftest import csv_rows, small_year
+from tests.conftest import csv_rows, small_year, without_note_sums
 
 YEAR = """\
 ar: 2024
@@ -619,6 +619,7 @@ def _example_without(tmp_path: Path, table: str, drop) -> Path:
 
     d = tmp_path / "budgets"
     shutil.copytree(EXAMPLES / "sie" / "budgets", d)
+    without_note_sums(d)
     path = d / table
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text("".join(lines[:1] + [x for x in lines[1:] if not drop(x)]), encoding="utf-8")
@@ -1161,6 +1162,7 @@ def test_compare_with_a_filter_counts_the_earlier_year_s_accounts(run, tmp_path)
 
     d = tmp_path / "b"
     shutil.copytree(EXAMPLES / "sie" / "budgets", d)
+    without_note_sums(d)
     year = (d / "2024.yaml").read_text(encoding="utf-8")
     (d / "2024.yaml").write_text(year[:year.index("  SERV:")] + year[year.index("\nombudgeteringar:") + 1:], encoding="utf-8")
     for name in ("utfall-2024.csv", "budget-2024.csv"):
@@ -1300,6 +1302,7 @@ def test_a_stab_closed_the_year_before_leaves_this_years_rests_their_deviation(r
 
     folder = tmp_path / "b"
     shutil.copytree(EXAMPLES / "sie" / "budgets", folder)
+    without_note_sums(folder)
     year = folder / "2023.yaml"
     text = year.read_text(encoding="utf-8")
     anchor = "      FRI:\n        namn: Fritidsanläggningar\n"
@@ -1381,6 +1384,7 @@ def test_a_filter_that_leaves_out_a_forvaltning_without_utfall_warns_of_it_no_mo
 
     folder = tmp_path / "b"
     shutil.copytree(EXAMPLES / "sie" / "budgets", folder)
+    without_note_sums(folder)
     utfall = folder / "utfall-2024.csv"
     utfall.write_text("".join(line for line in utfall.read_text(encoding="utf-8").splitlines(keepends=True)
                               if ",SERV," not in line), encoding="utf-8")
@@ -1452,6 +1456,7 @@ def test_check_takes_the_last_booked_month_as_deviation_does(run, tmp_path, row)
 
     d = tmp_path / "budgets"
     shutil.copytree(EXAMPLES / "sie" / "budgets", d)
+    without_note_sums(d)
     with (d / "utfall-2024.csv").open("a", encoding="utf-8") as f:
         f.write(row + "\n")
     shown = run("deviation", "--budgets", d)
@@ -1467,6 +1472,7 @@ def test_an_account_booked_both_as_kostnad_and_intakt_is_said_by_deviation_too(r
 
     d = tmp_path / "budgets"
     shutil.copytree(EXAMPLES / "sie" / "budgets", d)
+    without_note_sums(d)
     with (d / "utfall-2024.csv").open("a", encoding="utf-8") as f:
         f.write("2024-10,KSF,EKO,,5010,intakt,-100.00\n")
     said = "1 konto i 2024 års faktatabeller ("

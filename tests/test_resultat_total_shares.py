@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, without_note_sums
 
 FROM_SIE = ROOT / "examples" / "sie" / "budgets"
 SHARE = "andelen av summans nettokostnad"
@@ -20,6 +20,7 @@ def _serv_in_surplus(tmp_path):
     """examples/sie/budgets with 5 mnkr more intäkter for SERV (resultat) in October 2024: a surplus of 3 688 tkr."""
     d = tmp_path / "b"
     shutil.copytree(FROM_SIE, d)
+    without_note_sums(d)
     with (d / "utfall-2024.csv").open("a", encoding="utf-8") as f:
         f.write("2024-10,SERV,,,3010,intakt,-5000000.00\n")
     return d

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, csv_rows
+from conftest import ROOT, csv_rows, without_note_sums
 
 
 @pytest.fixture
@@ -17,6 +17,7 @@ def folder(tmp_path: Path) -> Path:
     """The SIE example with 1 000 kr of October booked on KSF without a stab."""
     d = tmp_path / "b"
     shutil.copytree(ROOT / "examples" / "sie" / "budgets", d)
+    without_note_sums(d)
     with open(d / "utfall-2024.csv", "a", encoding="utf-8") as fh:
         fh.write("2024-10,KSF,,,6410,kostnad,1000.00\n")
     return d

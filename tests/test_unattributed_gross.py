@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shutil
 
-from tests.conftest import ROOT, csv_rows
+from tests.conftest import ROOT, csv_rows, without_note_sums
 
 FROM_SIE = ROOT / "examples" / "sie" / "budgets"
 
@@ -27,6 +27,7 @@ def _ore(text: str) -> int | None:
 def test_the_row_of_utfall_without_a_stab_has_a_gross_budget_of_0(run, tmp_path):
     d = tmp_path / "budgets"
     shutil.copytree(FROM_SIE, d)
+    without_note_sums(d)
     before = {(r["radtyp"], r["stab"]): r for r in _rows(run, d)}
     with (d / "utfall-2024.csv").open("a", encoding="utf-8") as out:  # 250 000 kr of costs, 50 000 kr of income
         out.write("2024-03,KSF,,,5010,kostnad,250000.00\n2024-04,KSF,,,3510,intakt,-50000.00\n")

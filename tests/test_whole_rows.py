@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, csv_rows
+from tests.conftest import ROOT, csv_rows, without_note_sums
 
 EXAMPLES = ROOT / "examples"
 TYPED = EXAMPLES / "budgets"  # budget and utfall typed per stab in YAML
@@ -26,6 +26,7 @@ def _mix(tmp_path: Path, typed: str) -> Path:
     """examples/sie/budgets with förvaltning `typed` taken from examples/budgets: typed in YAML, without accounts."""
     d = tmp_path / "budgets"
     shutil.copytree(FROM_SIE, d)
+    without_note_sums(d)
     block = re.compile(rf"  {typed}:\n.*?(?=\n  [A-Z]+:\n|\n\S|\Z)", re.S)
     for year in (2023, 2024):
         for table in (f"utfall-{year}.csv", f"budget-{year}.csv"):
@@ -261,6 +262,7 @@ def ksf_typed_in_2024(d: Path) -> Path:
     """examples/sie/budgets at `d` with KSF typed per stab in 2024 (from examples/budgets): its accounts in 2023
     alone."""
     shutil.copytree(FROM_SIE, d)
+    without_note_sums(d)
     for table in ("utfall-2024.csv", "budget-2024.csv"):
         lines = (d / table).read_text(encoding="utf-8").splitlines(keepends=True)
         (d / table).write_text("".join(line for line in lines if ",KSF," not in line), encoding="utf-8")

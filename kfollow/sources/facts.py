@@ -26,7 +26,7 @@ import io
 import queue
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -34,8 +34,8 @@ import polars as pl
 
 from kfollow.sources.files import (EXPORT_LIMIT, FACT_ROW_LIMIT, fact_row_limit, looks_utf16, packed, read_bytes,
                                    refuse_a_second_bom, stray_quote)
-from kfollow.options import MAX_ORE  # (not kfollow.store: a read ahead starts before the store is imported)
-from kfollow.errors import DataError, InputOutputError, KfollowError, control_class, control_kind, grouped
+from kfollow.options import MAX_ORE, ORIGIN_SUFFIX  # (not kfollow.store: a read ahead starts before the store is imported)
+from kfollow.errors import DataError, InputOutputError, KfollowError, control_class, control_kind, grouped, shown
 
 FACT_SCHEMA: dict[str, pl.DataType] = {
     "period": pl.String,  # YYYY-MM; in a budget table also YYYY (the whole year)
@@ -260,7 +260,9 @@ def _plan(path: Path, name: str) -> "_Plan":
     if suffix not in (".csv", ".parquet"):
         raise DataError(name, None, None, f"an outcome table must be a .csv or .parquet file, not '{path.suffix}'")
     head = read_bytes(path, EXPORT_LIMIT, "outcome table", head=512, display=name)
-    return _plan_csv(path, name, head) if suffix == ".csv" else _plan_parquet(path, name)
+    plan = _plan_csv(path, name, head) if suffix == ".csv" else _plan_parquet(path, name)
+    noted = noted_sums(path, name)
+    return plan if noted is None else replace(plan, noted=noted)
 
 
 @dataclass(frozen=True)
@@ -290,6 +292,7 @@ class _Plan:
     identity: tuple[Path, tuple] | None = None  # Parquet: the file and what it was before its pass (`file_identity`)
     rows: int | None = None  # Parquet: its rows, from the footer
     control: dict[str, int] | None = None  # Parquet written by kfollow: öre per period, from the footer (`CONTROL_KEY`)
+    noted: tuple[str, dict[str, int]] | None = None  # (the export, öre per period) its import's note holds (`noted_sums`)
     extra: bool = False  # the file has columns beyond the fact table's (a voucher number: rows of single postings)
 
     def _rows(self, numbered: bool) -> pl.LazyFrame:
@@ -472,11 +475,50 @@ def control_sums(facts: pl.DataFrame) -> str:
     """The facts' amounts summed per period (öre, exact), as the JSON a Parquet table carries (`CONTROL_KEY`)."""
     import json
 
+    return json.dumps(control_note(facts), ensure_ascii=False)
+
+
+def control_note(facts: pl.DataFrame) -> dict:
+    """The facts' amounts summed per period (öre, exact, as text) with their rows: what a Parquet table's metadata
+    (`CONTROL_KEY`) and an import's note (`kontrollsummor` in `.kalla.json`) hold of the table written."""
     sums = facts.group_by("period").agg(pl.col("belopp").cast(pl.Int128).sum()).sort("period")
     # (with the rows they are of: a tool that rewrites the file with other rows and keeps its metadata leaves
     # sums that are no longer the file's, which is no damage)
-    return json.dumps({"rader": facts.height, "belopp_ore_per_period": {p: str(v) for p, v in sums.iter_rows()}},
-                      ensure_ascii=False)
+    return {"rader": facts.height, "belopp_ore_per_period": {p: str(v) for p, v in sums.iter_rows()}}
+
+
+NOTE_KEY = "kontrollsummor"  # an import's note (`.kalla.json`): the sums per period of the table it wrote
+_NOTE_LIMIT = 16 * 1024 * 1024  # (outcome.NOTE_LIMIT: a larger note is refused there, and read for no sums here)
+
+
+def noted_sums(table: Path, name: str) -> tuple[str, dict[str, int]] | None:
+    """The export and the amounts per period (öre) that the note of `kfollow import` beside `table` says it wrote
+    (`control_note`); None where there is no note, it cannot be read (`outcome.note_problem` warns of that) or it
+    has no sums (written before they were noted, or by hand); DataError where its sums cannot be read. (A table
+    changed after its import, by hand or by another tool, was read as it was, its note still naming the export
+    as its source in a report's footer: found in review, h119.)"""
+    import json
+
+    note_path = Path(f"{table}{ORIGIN_SUFFIX}")
+    try:
+        if not note_path.is_file() or note_path.stat().st_size > _NOTE_LIMIT:
+            return None
+        note = json.loads(read_bytes(note_path, _NOTE_LIMIT, "export note").decode("utf-8-sig"))
+    except (KfollowError, OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(note, dict) or NOTE_KEY not in note:
+        return None
+    try:
+        sums = note[NOTE_KEY]["belopp_ore_per_period"]
+        read = {str(p): int(v) for p, v in sums.items() if len(str(v)) <= 40}
+        if len(read) != len(sums):
+            raise ValueError
+    except (ValueError, TypeError, KeyError, AttributeError):
+        raise DataError(f"{name}{ORIGIN_SUFFIX}", None, None, f"the note's control sums ({NOTE_KEY}) cannot be read; "
+                        "import the table again (kfollow import … -o it), or delete the note if the table is no "
+                        "longer its export's") from None
+    export = note.get("export")
+    return (export if isinstance(export, str) and export else "the export"), read
 
 
 def _control_sums(pairs: dict[str, str], name: str, rows: int | None) -> dict[str, int] | None:
@@ -500,19 +542,42 @@ def _control_sums(pairs: dict[str, str], name: str, rows: int | None) -> dict[st
 
 def _check_control(plan: _Plan, summary: pl.DataFrame) -> None:
     """DataError where the amounts read from a Parquet table do not sum per period to the control sums written
-    into it (`control_sums`): a damaged file, whose amounts would otherwise be shown as they read."""
+    into it (`control_sums`): a damaged file, whose amounts would otherwise be shown as they read; or where they
+    do not sum to what its import's note says it wrote (`noted_sums`): a table changed since its import."""
     found = summary.group_by("period").agg(
         (pl.col("kostnad").cast(pl.Int128).sum() + pl.col("intakt").cast(pl.Int128).sum()).alias("belopp"))
     read = {p: v for p, v in found.iter_rows()}
-    for period in sorted(set(read) | set(plan.control), key=str):
-        if read.get(period, 0) != plan.control.get(period, 0) or (period in read) != (period in plan.control):
-            raise DataError(plan.source.name, None, None, (
-                f"the amounts of period {period} sum to {_kronor(read[period])} kr" if period in read
+    if plan.control is not None:
+        _compare(plan.source.name, read, plan.control, "the control sum written into the file is {} kr",
+                 "which the control sums written into the file do not have",
+                 ": the file is damaged (or changed by a tool that kept kfollow's sums); write it again "
+                 "(kfollow import … -o it)", _kronor)
+    if plan.noted is not None:
+        export, noted = plan.noted
+        note = f"{Path(plan.source.name).name}{ORIGIN_SUFFIX}"
+        _compare(plan.source.name, read, noted, f"its import from {shown(export)} wrote {{}} kr ({note})",
+                 f"which its import from {shown(export)} did not write ({note})",
+                 ": the table was changed after its import, and would be reported as the export's; import it "
+                 "again from the export (kfollow import … -o it), or delete the note if the table is no longer "
+                 "the export's", _swedish_kronor)
+
+
+def _compare(name: str, read: dict[str, int], control: dict[str, int], wrote: str, lacks: str, advice: str,
+             kronor: Callable[[int], str]) -> None:
+    """DataError at the first period whose amounts `read` (öre) differ from the `control` sums, or that only
+    one of them has."""
+    for period in sorted(set(read) | set(control), key=str):
+        if read.get(period, 0) != control.get(period, 0) or (period in read) != (period in control):
+            raise DataError(name, None, None, (
+                f"the amounts of period {period} sum to {kronor(read[period])} kr" if period in read
                 else f"the file has no rows of period {period}") + (
-                f", but the control sum written into the file is {_kronor(plan.control[period])} kr"
-                if period in plan.control else ", which the control sums written into the file do not have")
-                + ": the file is damaged (or changed by a tool that kept kfollow's sums); write it again "
-                "(kfollow import … -o it)")
+                f", but {wrote.format(kronor(control[period]))}" if period in control else f", {lacks}") + advice)
+
+
+def _swedish_kronor(ore: int) -> str:
+    """Öre as kronor for a message, as the import's summary writes them (`-1 234,50`; ledger.kr)."""
+    whole, part = divmod(abs(ore), 100)
+    return f"{'-' if ore < 0 else ''}{grouped(whole)},{part:02d}"
 
 
 def _kronor(ore: int) -> str:
@@ -906,7 +971,7 @@ def _judge(plan: _Plan, read: tuple) -> _Verdict:
         else:
             total = totals["_abs"].item() or 0
         control = None
-        if plan.control is not None:
+        if plan.control is not None or plan.noted is not None:
             try:
                 _check_control(plan, summary)
             except DataError as exc:
@@ -1390,12 +1455,15 @@ class Origin:
     konton: tuple = ()  # (account, name) of the accounts in the tables, from the export's chart (#KONTO)
     kontroll: str | None = None  # what the import's control found, when the table was written in spite of it
     objekt: tuple = ()  # (column, ((code, name), …)): the names a CSV export's object cells give after their codes
+    kontrollsummor: dict | None = None  # the table's amounts per period as written (`control_note`), checked on reading
 
     def as_dict(self) -> dict:
         note = {"export": self.export, "format": self.format, "program": self.program,
                 "generated": self.generated, "encoding": self.encoding, "mapping": self.mapping}
         if self.kontroll:
             note["kontroll"] = self.kontroll
+        if self.kontrollsummor is not None:
+            note[NOTE_KEY] = self.kontrollsummor
         if self.konton:
             note["konton"] = dict(self.konton)
         if self.objekt:

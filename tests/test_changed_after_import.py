@@ -1,0 +1,123 @@
+"""A fact table changed after `kfollow import` wrote it (found in review, h119, as an auditor tracing the figures):
+its note (`.kalla.json`) holds the amounts per period the import wrote, and a table whose amounts no longer sum
+to them is refused by every command, `check` too, instead of being reported as the export's."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from kfollow.errors import ExitStatus
+from tests.conftest import ROOT
+
+EXAMPLES = ROOT / "examples" / "sie"
+
+
+def _imported(run, tmp_path, suffix: str = ".csv"):
+    """A copy of the SIE example's year files with 2024's utfall and budget imported again into tables `suffix`."""
+    d = tmp_path / "budgets"
+    shutil.copytree(EXAMPLES / "budgets", d)
+    year = d / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("-2024.csv", f"-2024{suffix}"), encoding="utf-8")
+    result = run("import", "sie", str(EXAMPLES / "exempelby.se"), "--mapping", str(EXAMPLES / "mapping.yaml"),
+                 "--year", "2024", "--budgets", str(d), "-o", str(d / f"utfall-2024{suffix}"),
+                 "--budget-out", str(d / f"budget-2024{suffix}"))
+    assert result.exit_code == 0, result.stderr
+    return d
+
+
+def _ekonomistab(run, d) -> dict:
+    result = run("deviation", "--budgets", str(d), "--period", "2024-10", "--stab", "EKO", "--unit", "kr", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    return next(r for r in json.loads(result.stdout) if r["radtyp"] == "rad")
+
+
+def test_the_note_holds_the_sums_of_the_table_written(run, tmp_path):
+    d = _imported(run, tmp_path)
+    note = json.loads((d / "utfall-2024.csv.kalla.json").read_text(encoding="utf-8"))
+    sums = note["kontrollsummor"]
+    assert sums["rader"] == 230
+    # 2024-01: kostnader 22 265 220,00 kr − intäkter 7 803 920,00 kr, as the import's summary says
+    assert sums["belopp_ore_per_period"]["2024-01"] == "1446130000"
+    assert sorted(sums["belopp_ore_per_period"]) == [f"2024-{m:02d}" for m in range(1, 11)]
+    assert _ekonomistab(run, d)["utfall"] == 12896800.0
+    assert run("check", "--budgets", str(d)).exit_code == 0
+
+
+def test_an_amount_changed_in_the_csv_after_import_is_refused_by_every_command(run, tmp_path):
+    d = _imported(run, tmp_path)
+    table = d / "utfall-2024.csv"
+    text = table.read_text(encoding="utf-8")
+    assert "\n2024-03,KSF,EKO,,5010,kostnad,806520.00\n" in text
+    table.write_text(text.replace("\n2024-03,KSF,EKO,,5010,kostnad,806520.00\n",
+                                  "\n2024-03,KSF,EKO,,5010,kostnad,9806520.00\n"), encoding="utf-8")
+    said = ("utfall-2024.csv: the amounts of period 2024-03 sum to 22 916 700,00 kr, but its import from "
+            "exempelby.se wrote 13 916 700,00 kr (utfall-2024.csv.kalla.json): the table was changed after its "
+            "import, and would be reported as the export's; import it again from the export (kfollow import … -o "
+            "it), or delete the note if the table is no longer the export's")
+    check = run("check", "--budgets", str(d))
+    assert check.exit_code == ExitStatus.DATA
+    assert f"utfall-2024.csv: fel: {said.split(': ', 1)[1]}" in check.stdout
+    for args in (("deviation", "--period", "2024-10"), ("months",), ("compare", "2023", "2024"),
+                 ("indicators", "--year", "2024")):
+        result = run(*args, "--budgets", str(d))
+        assert result.exit_code == ExitStatus.DATA, (args, result.stdout)
+        assert result.stdout == "" and said in result.stderr
+    out = tmp_path / "rapport.html"
+    result = run("report", "--budgets", str(d), "--period", "2024-10", "-o", str(out))
+    assert result.exit_code == ExitStatus.DATA and said in result.stderr and not out.exists()
+    # the way out the message gives: without the note the table is the controller's own, read as it is
+    (d / "utfall-2024.csv.kalla.json").unlink()
+    assert _ekonomistab(run, d)["utfall"] == 12896800.0 + 9000000.0
+
+
+def test_a_changed_budget_table_is_refused_too(run, tmp_path):
+    d = _imported(run, tmp_path)
+    table = d / "budget-2024.csv"
+    lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
+    row = next(i for i, line in enumerate(lines) if line.startswith("2024-03,KSF,EKO,") and ",kostnad," in line)
+    lines[row] = lines[row].rstrip("\n").rsplit(",", 1)[0] + ",1.00\n"
+    table.write_text("".join(lines), encoding="utf-8")
+    result = run("deviation", "--budgets", str(d), "--period", "2024-10")
+    assert result.exit_code == ExitStatus.DATA and result.stdout == ""
+    assert "budget-2024.csv: the amounts of period 2024-03 sum to" in result.stderr
+    assert "but its import from exempelby.se wrote" in result.stderr and "(budget-2024.csv.kalla.json)" in result.stderr
+
+
+def test_a_row_left_out_of_a_month_is_refused(run, tmp_path):
+    d = _imported(run, tmp_path)
+    table = d / "utfall-2024.csv"
+    lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
+    table.write_text("".join(line for line in lines if not line.startswith("2024-10,")), encoding="utf-8")
+    result = run("check", "--budgets", str(d))
+    assert result.exit_code == ExitStatus.DATA
+    assert ("utfall-2024.csv: fel: the file has no rows of period 2024-10, but its import from exempelby.se wrote "
+            "14 260 400,00 kr (utfall-2024.csv.kalla.json)") in result.stdout
+
+
+def test_a_parquet_table_rewritten_by_another_tool_is_refused(run, tmp_path):
+    pl = pytest.importorskip("polars")
+    d = _imported(run, tmp_path, ".parquet")
+    table = d / "utfall-2024.parquet"
+    assert _ekonomistab(run, d)["utfall"] == 12896800.0
+    facts = pl.read_parquet(table)  # (written again by polars: kfollow's sums in the footer are gone)
+    changed = (pl.col("period") == "2024-03") & (pl.col("stab") == "EKO") & (pl.col("konto") == "5010")
+    facts.with_columns(pl.when(changed).then(pl.col("belopp") * 10).otherwise(pl.col("belopp"))
+                       .alias("belopp")).write_parquet(table)
+    result = run("deviation", "--budgets", str(d), "--period", "2024-10")
+    assert result.exit_code == ExitStatus.DATA and result.stdout == ""
+    assert ("utfall-2024.parquet: the amounts of period 2024-03 sum to 21 175 380,00 kr, but its import from "
+            "exempelby.se wrote 13 916 700,00 kr (utfall-2024.parquet.kalla.json)") in result.stderr
+
+
+def test_a_note_whose_sums_cannot_be_read_is_said(run, tmp_path):
+    d = _imported(run, tmp_path)
+    note = d / "utfall-2024.csv.kalla.json"
+    content = json.loads(note.read_text(encoding="utf-8"))
+    content["kontrollsummor"] = "edited"
+    note.write_text(json.dumps(content), encoding="utf-8")
+    result = run("deviation", "--budgets", str(d), "--period", "2024-10")
+    assert result.exit_code == ExitStatus.DATA and result.stdout == ""
+    assert ("utfall-2024.csv.kalla.json: the note's control sums (kontrollsummor) cannot be read; import the table "
+            "again") in result.stderr
