@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -743,3 +744,19 @@ def test_a_column_left_out_by_columns_gets_no_note_that_it_is_left_out(run, tmp_
             document = docx.Document(str(out))
             text = "\n".join([p.text for p in document.paragraphs] + [c.text for c in document.tables[0].rows[0].cells])
     assert "Avvikelse" in text and "Utfall 2023" not in text, text
+
+
+def test_the_sources_of_a_report_run_from_the_root_folder_are_named_by_their_budgets_folder(run, tmp_path,
+                                                                                            budgets_copy, monkeypatch):
+    """Found in review, h119: run from / (as cron or a service runs it), the footer named the year files relative to /,
+    `Källor: tmp/pytest-…/budgets/2023.yaml`, an absolute path without its first `/`, where the same report run from
+    the folder above `budgets` names `budgets/2023.yaml`; outside the working folder's tree a file is named by its
+    budgets folder, from / as from anywhere else."""
+    reports = {}
+    for where in (tmp_path, Path("/")):
+        monkeypatch.chdir(where)
+        out = tmp_path / f"r{len(reports)}.md"
+        assert run("report", "--budgets", str(budgets_copy), "--year", "2024", "-o", str(out)).exit_code == 0
+        reports[str(where)] = next(line for line in out.read_text(encoding="utf-8").splitlines()
+                                   if line.startswith("Källor:"))
+    assert reports["/"] == reports[str(tmp_path)] == "Källor: budgets/2023.yaml; budgets/2024.yaml  "

@@ -50,7 +50,10 @@ def shown_path(path: str | Path, directory: str | Path | None = None, in_git: bo
             return shown
     # (outside git a file was named relative to its budgets folder's parent alone: `--budgets
     # examples/sie/budgets` was listed as `budgets/2024.yaml`, another file of the working folder; found in review)
-    if (shown := _inside(resolved, Path(os.path.abspath(os.curdir)))) is not None:
+    # (run from / (cron, a service), every file is below the working folder: `tmp/h119/budgets/2024.yaml`, an absolute
+    # path without its first `/`, and another name than the same report run from the repository; found in review, h119)
+    here = Path(os.path.abspath(os.curdir))
+    if here.parent != here and (shown := _inside(resolved, here)) is not None:
         return shown
     if directory is not None:
         folder = Path(os.path.abspath(directory))
