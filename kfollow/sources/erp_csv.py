@@ -38,7 +38,8 @@ from pathlib import Path
 import polars as pl
 
 from kfollow.sources.files import (CP437_LETTERS, EXPORT_LIMIT, LATIN_LETTERS, LINE_LIMIT, NAME_LIMIT, looks_utf16,
-                                   megabytes, read_bytes, refuse_a_second_bom, stray_quote)
+                                   megabytes, read_bytes, refuse_a_second_bom, stray_quote,
+                                   without_end_mark)
 from kfollow.errors import DataError, control_class, grouped, shown
 from kfollow.sources.ledger import Ledger
 from kfollow.sources.mapping import MONTHS as _MONTHS, LedgerMapping
@@ -244,6 +245,7 @@ def _decode(raw: bytes, name: str) -> tuple[str, bytes, str]:
     """(encoding, UTF-8 bytes for polars, text)."""
     if looks_utf16(raw):
         raise DataError(name, 1, 1, "file is UTF-16; export it as UTF-8 or Windows-1252 (ANSI)")
+    raw = without_end_mark(raw)
     if not raw.strip(b"\xef\xbb\xbf \t\r\n"):
         raise DataError(name, 1, 1, "file is empty; export the booked rows with a header line")
     if raw.startswith(b"\xef\xbb\xbf"):

@@ -81,7 +81,7 @@ from functools import cached_property
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kfollow.sources.files import MAPPING_LIMIT, read_bytes
+from kfollow.sources.files import MAPPING_LIMIT, read_bytes, without_end_mark
 from kfollow.errors import DataError, control_class, control_kind
 from kfollow.store import ID
 from kfollow.sources.kostnadsslag import parse_kostnadsslag
@@ -371,7 +371,7 @@ def read_mapping(path: Path, display: str | None = None) -> LedgerMapping:
 
 def _check_text(raw: bytes, name: str) -> None:
     """Control and bidi characters anywhere (comments too) → DataError at their line:column."""
-    body = raw[len(BOM):] if raw.startswith(BOM) else raw
+    body = without_end_mark(raw[len(BOM):] if raw.startswith(BOM) else raw)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:

@@ -13,7 +13,7 @@ import difflib
 from pathlib import Path
 
 from kfollow.errors import DataError, control_class, control_kind, grouped
-from kfollow.sources.files import NAME_LIMIT, YEAR_FILE_LIMIT, looks_utf16, read_bytes
+from kfollow.sources.files import NAME_LIMIT, YEAR_FILE_LIMIT, looks_utf16, read_bytes, without_end_mark
 
 BOM = b"\xef\xbb\xbf"
 
@@ -82,6 +82,7 @@ def parse_yaml(raw: bytes, name: str) -> Node:
 
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or looks_utf16(raw):
         raise DataError(name, 1, 1, "file is UTF-16; save it as UTF-8")
+    raw = without_end_mark(raw)
     if raw.startswith(BOM):
         raw = raw[len(BOM):]
     text = _decode(raw, name)

@@ -1,0 +1,71 @@
+"""Files as an ekonom on Windows has them (h120): saved by Notepad and by Excel, exported by an
+ekonomisystem on Windows. Each is read to the öre, or refused with one line that says how to save it."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from conftest import ROOT
+from kfollow.cli import app
+
+MAPPING = """\
+forvaltning: ADM
+konton: {"1": ignorera, "2": ignorera, "3": intakt, "4": kostnad, "5": kostnad}
+stab:
+  kolumn: Ansvar
+  objekt:
+    "0100": EKO
+    "2000": HR
+kolumner:
+  konto: Konto
+  period: Period
+  belopp: Belopp
+"""
+
+
+def run(*args):
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.stderr
+    return result
+
+
+def facts(path: Path) -> list[tuple]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return [(r["period"], r["stab"], r["konto"], r["belopp"]) for r in csv.DictReader(fh)]
+
+
+def export(tmp_path: Path, body: bytes, mapping: bytes = MAPPING.encode(), *extra: str):
+    (tmp_path / "map.yaml").write_bytes(mapping)
+    (tmp_path / "export.csv").write_bytes(body)
+    return run("import", "csv", tmp_path / "export.csv", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv",
+               *extra)
+
+
+def test_a_ctrl_z_at_the_end_of_an_export_a_mapping_or_a_year_file_is_read_as_its_end(tmp_path: Path):
+    """A DOS end-of-file mark (Ctrl-Z, 0x1A), which no editor shows, ended an export's last amount ('it ends in
+    '\\x1a', a unit kfollow does not read'), made a row of its own after a last line break ('row has 1 fields but
+    the header has 4; the export may be cut off'), and was refused as a control character at the end of a year file
+    or mapping; it ends the file."""
+    body = "Period;Konto;Ansvar;Belopp\r\n2024-03;5010;0100;1 234,50\r\n2024-03;4010;2000;-10,00".encode("cp1252")
+    for tail in (b"\x1a", b"\r\n\x1a"):
+        result = export(tmp_path, body + tail, MAPPING.replace("\n", "\r\n").encode() + b"\x1a")
+        assert result.exit_code == 0, result.stderr
+        assert facts(tmp_path / "out.csv") == [("2024-03", "EKO", "5010", "1234.50"), ("2024-03", "HR", "4010", "-10.00")]
+    budgets = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "budgets", budgets)
+    year = budgets / "2024.yaml"
+    year.write_bytes(year.read_bytes().replace(b"\n", b"\r\n") + b"\x1a")
+    result = run("deviation", "--budgets", budgets, "--period", "2024-10", "--by", "forvaltning", "-f", "csv",
+                 "--exact", "--unit", "kr")
+    assert result.exit_code == 0, result.stderr
+    assert "summa,Summa,Summa,nettokostnad,135133333.34,136118800," in result.stdout
+    # only at the end: elsewhere it is a control character, as before
+    year.write_bytes(year.read_bytes().replace(b"ar: 2024", b"ar: 2024\x1a"))
+    result = run("deviation", "--budgets", budgets, "--year", "2024")
+    assert result.exit_code == 3
+    assert "2024.yaml:3:9: a control character (U+001A) is not allowed" in result.stderr, result.stderr
