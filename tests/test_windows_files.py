@@ -69,3 +69,19 @@ def test_a_ctrl_z_at_the_end_of_an_export_a_mapping_or_a_year_file_is_read_as_it
     result = run("deviation", "--budgets", budgets, "--year", "2024")
     assert result.exit_code == 3
     assert "2024.yaml:3:9: a control character (U+001A) is not allowed" in result.stderr, result.stderr
+
+
+def test_excel_s_text_cells_keep_their_leading_zeros(tmp_path: Path):
+    """Excel writes a code it must keep as text, with its leading zeros, as `="0100"` (and so do ekonomisystem's
+    reports for Excel): the account was refused ('account '="5010"' is not an account number') and the object was
+    one the mapping lacks; each is its text."""
+    body = ('Period;Konto;Ansvar;Belopp\r\n2024-03;="5010";="0100";1\u00a0234,50\r\n'
+            '2024-03;5010;="2000";(1 234,50)\r\n2024-03;="4010"; ="0100" ;="12,00"\r\n').encode("cp1252")
+    result = export(tmp_path, body)
+    assert result.exit_code == 0, result.stderr
+    assert facts(tmp_path / "out.csv") == [("2024-03", "EKO", "4010", "12.00"), ("2024-03", "EKO", "5010", "1234.50"),
+                                           ("2024-03", "HR", "5010", "-1234.50")]
+    # a formula is no text: refused as before
+    result = export(tmp_path, body + b'2024-03;=5010;0100;1,00\r\n')
+    assert result.exit_code == 3
+    assert "export.csv:5:2: account '=5010' is not an account number" in result.stderr, result.stderr

@@ -103,6 +103,8 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None,
         line, count = short
         raise DataError(name, line, None, f"row has {count} fields but the header has {frame.width - 1}; the export "
                                           "may be cut off: export it again")
+    if '="' in text:  # (most exports have none: no pass over their cells)
+        frame = _excel_text(frame)
     lines = _Lines(text, separator)
     # (only a quote can run on, and only where the rows are fewer than the lines: most exports have neither, and a
     # million rows are not searched; one pass over each text column cost 6 % of such an import)
@@ -121,6 +123,18 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None,
     where = lambda column: lines.field(columns[column]) if column in columns else None  # noqa: E731
     ledger = Ledger(name, frame, lines.line, notes=notes, field=where)
     return CsvExport(ledger, encoding, "semicolon" if separator == ";" else "comma", names, warnings)
+
+
+# a cell as Excel writes a text it must keep as written, `="0123"` (a code's leading zeros), and as a report of an
+# ekonomisystem for Excel writes its codes
+_EXCEL_TEXT = r'^[ \t\x{00a0}\x{202f}]*="([^"]*)"[ \t\x{00a0}\x{202f}]*$'
+
+
+def _excel_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every cell written `="0123"` read as its text, `0123`: it was refused as an account ('account '="5010"' is
+    not an account number') and as an object the mapping lacks (found by an ekonom on Windows, h120)."""
+    return frame.with_columns(pl.col(c).str.replace(_EXCEL_TEXT, "$1") for c in frame.columns
+                              if c != _ROW and frame.schema[c] == pl.String)
 
 
 def _line_frame(data: bytes) -> pl.DataFrame | None:
