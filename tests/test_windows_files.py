@@ -85,3 +85,17 @@ def test_excel_s_text_cells_keep_their_leading_zeros(tmp_path: Path):
     result = export(tmp_path, body + b'2024-03;=5010;0100;1,00\r\n')
     assert result.exit_code == 3
     assert "export.csv:5:2: account '=5010' is not an account number" in result.stderr, result.stderr
+
+
+def test_a_date_written_day_first_with_dots_is_its_month(tmp_path: Path):
+    """`31.03.2024` (a date as Excel and ekonomisystem write it under a Finnish, German or Norwegian setting, and
+    many Swedish reports) was refused: 'Period '31.03.2024' is not a period'. Day, month and year by dots are one
+    date only; it is booked in its month, and a day the month lacks is said as of a date YYYY-MM-DD."""
+    body = b"Period;Konto;Ansvar;Belopp\r\n31.03.2024;5010;0100;1 234,50\r\n01.04.2024;5010;0100;1,00\r\n"
+    result = export(tmp_path, body)
+    assert result.exit_code == 0, result.stderr
+    assert facts(tmp_path / "out.csv") == [("2024-03", "EKO", "5010", "1234.50"), ("2024-04", "EKO", "5010", "1.00")]
+    result = export(tmp_path, body + b"30.02.2024;5010;0100;1,00\r\n")
+    assert result.exit_code == 3
+    assert ("export.csv:4:1: Period '30.02.2024' is no date: 2024-02 has no day 30 (its last is 29); correct the date "
+            "in the export") in result.stderr, result.stderr

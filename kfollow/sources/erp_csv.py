@@ -11,7 +11,7 @@ What Swedish ekonomisystem write when asked for a CSV of booked rows:
   so is an amount in parentheses (`(1 234,50)`); a unit `kr` or `SEK` after it is dropped (another unit is
   refused); more than two decimals are allowed only as zeros. Parsed to Int64 öre by polars string expressions,
   never through a float.
-- periods `YYYYMM` or `YYYY-MM`, or a date `YYYY-MM-DD` (its month; also as Excel's datetime at midnight,
+- periods `YYYYMM` or `YYYY-MM`, or a date `YYYY-MM-DD` or `DD.MM.YYYY` (its month; also as Excel's datetime at midnight,
   `2024-03-15 00:00:00`), or a month by its first three letters or its whole name beside the whole year
   (`2024-jan`, `jan 2024`, `mars 2024`), and in a budget export (`budget=True`) also `YYYY`, a budget for the
   whole year (its ledger period stays `YYYY`);
@@ -536,6 +536,8 @@ def _ledger_frame(frame: pl.DataFrame, columns: dict[str, str], mapping: LedgerM
         if longest >= 8 and periods.str.contains("[A-Za-z]").any() else pl.col("period")
     if longest > 10:  # `2024-03-15 00:00:00`, Excel's datetime of a date: the date (looked for where a cell is longer)
         period_text = period_text.str.replace(_MIDNIGHT, "$1")
+    if periods.str.contains(".", literal=True).any():  # `31.03.2024`: a date written day first, as 2024-03-31
+        period_text = period_text.str.replace(r"^([0-9]{2})\.([0-9]{2})\.([0-9]{4})$", "${3}-${2}-${1}")
     lf = lf.with_columns(period_text.alias("_period"))
     period_text = pl.col("_period")
     lf = lf.with_columns(period_text.str.contains(
@@ -614,9 +616,10 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
                                                "konto": "an account"}.get(
                                                 column, "an amount"))
     if kind == "date":  # (found by a controller: 2024-02-30 was told to be written as a date YYYY-MM-DD)
-        year, month, day = int(value[:4]), int(value[5:7]), value[8:10]
+        read = row["_period"]  # (`31.02.2024` as it is read, 2024-02-31)
+        year, month, day = int(read[:4]), int(read[5:7]), read[8:10]
         last = calendar.monthrange(year, month)[1]
-        return DataError(name, line, field, f"{title} {shown} is no date: {value[:7]} has no day {day} (its last is "
+        return DataError(name, line, field, f"{title} {shown} is no date: {read[:7]} has no day {day} (its last is "
                                             f"{last}); correct the date in the export, or name its period column "
                                             "(YYYYMM) under kolumner: period where it has one")
     if kind == "period":
