@@ -99,3 +99,41 @@ def test_a_date_written_day_first_with_dots_is_its_month(tmp_path: Path):
     assert result.exit_code == 3
     assert ("export.csv:4:1: Period '30.02.2024' is no date: 2024-02 has no day 30 (its last is 29); correct the date "
             "in the export") in result.stderr, result.stderr
+
+
+def test_a_table_s_path_written_with_backslashes_is_told_to_use_slashes(tmp_path: Path):
+    """`utfall_fil: Utfall\\utfall-2024.csv`, a path as Windows' Explorer copies it, was told 'does not exist …; give a
+    path relative to the year file', which it is; in double quotes it was 'found unknown escape character'. Each
+    says to write / between folders, which Windows reads too."""
+    budgets = tmp_path / "Budget 2024"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", budgets)
+    (budgets / "Utfall & budget").mkdir()
+    for name in ("utfall-2024.csv", "utfall-2024.csv.kalla.json"):
+        (budgets / name).rename(budgets / "Utfall & budget" / name.replace("utfall", "Kultur & fritid"))
+    year = budgets / "2024.yaml"
+    text = year.read_text(encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith("utfall_fil:"))
+
+    def deviation(path: str):
+        year.write_text(text.replace("utfall_fil: utfall-2024.csv", f"utfall_fil: {path}"), encoding="utf-8")
+        return run("deviation", "--budgets", budgets, "--period", "2024-10", "--by", "forvaltning", "-f", "csv",
+                   "--exact", "--unit", "kr")
+
+    result = deviation("Utfall & budget/Kultur & fritid-2024.csv")
+    assert result.exit_code == 0, result.stderr
+    assert "summa,Summa,Summa,nettokostnad,135133333.34,136118800," in result.stdout
+    result = deviation("Utfall & budget\\Kultur & fritid-2024.csv")
+    assert result.exit_code == 4
+    assert result.stderr == (
+        f"Error: {year}:{line}:13: utfall_fil 'Utfall & budget\\Kultur & fritid-2024.csv' does not exist (looked for "
+        f"{budgets}/Utfall & budget\\Kultur & fritid-2024.csv); write / between folders, which Windows reads too: "
+        "utfall_fil: Utfall & budget/Kultur & fritid-2024.csv (that file exists)\n")
+    result = deviation("C:\\Budget\\utfall.csv")
+    assert result.exit_code == 4
+    assert "it is a path on a Windows drive or share; give the path relative to the year file, with / between " \
+        "folders (Windows reads / too)\n" in result.stderr, result.stderr
+    result = deviation('"Utfall & budget\\Kultur & fritid-2024.csv"')
+    assert result.exit_code == 3
+    assert result.stderr == (f"Error: {year}:{line}:29: invalid YAML: a \\ inside double quotes begins an escape (\\n, "
+                             "\\t), and this one is none; write a path with / between folders (Windows reads / too), "
+                             "or put the value in single quotes\n")

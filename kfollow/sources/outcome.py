@@ -10,6 +10,7 @@ from tables, never both.
 from __future__ import annotations
 
 import errno
+import re
 
 from pathlib import Path
 
@@ -215,6 +216,20 @@ def open_tables(paths: list[tuple[str, int, int]], year_file: str, budget: bool 
             for text, line, column in paths]
 
 
+def _windows_path(key: str, text: str, base: Path) -> str:
+    """What to do of a table's path that does not exist: written as on Windows, with `\\` between folders (or a
+    drive, `C:\\Budget\\utfall.csv`), it was told to give 'a path relative to the year file', which it was (found
+    by an ekonom on Windows, h120): say that folders are separated by `/`, which Windows reads too."""
+    if "\\" not in text:
+        return "give a path relative to the year file, or import the table"
+    slashed = text.replace("\\", "/")
+    if re.match(r"[A-Za-z]:/|//", slashed):
+        return ("it is a path on a Windows drive or share; give the path relative to the year file, with / between "
+                "folders (Windows reads / too)")
+    found = " (that file exists)" if (base / slashed).is_file() else ""
+    return f"write / between folders, which Windows reads too: {key}: {slashed}{found}"
+
+
 def read_tables(opened: list[tuple[str, int, int, PendingTable]], year_file: str,
                 known: Known) -> list[tuple[str, FactTable]]:
     """The tables of `open_tables`, read and checked against the year file's ids; the same förvaltning
@@ -226,8 +241,7 @@ def read_tables(opened: list[tuple[str, int, int, PendingTable]], year_file: str
             other = not_regular(table.path)
         except FileNotFoundError:  # an input that is not there: an I/O error (exit 4), as a missing folder is
             raise _unreadable(year_file, line, column, f"{key} '{text}' does not exist (looked for {table.path}); "
-                                                       "give a path relative to the year file, or import the table"
-                              ) from None
+                                                       + _windows_path(key, text, Path(year_file).parent)) from None
         except OSError as exc:  # a link loop, a name too long, a folder without permission
             why = "is a symbolic link loop" if exc.errno == errno.ELOOP else f"cannot be looked at ({exc.strerror})"
             raise _unreadable(year_file, line, column, f"{key} '{text}' {why}; give a path relative to the year "

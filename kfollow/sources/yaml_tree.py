@@ -145,6 +145,10 @@ def parse_yaml(raw: bytes, name: str) -> Node:
         if "expected <block end>" in problem or "did not find expected key" in problem or (
                 "expected" in problem and exc.context and "block" in exc.context):
             problem += "; check the indentation: keys of one mapping start in the same column, with spaces"
+        if problem.startswith("found unknown escape character"):  # `"Utfall\\Kultur.csv"`: a path as Windows writes it
+            raise DataError(name, mark.line + 1, mark.column + 1, "invalid YAML: a \\ inside double quotes begins an "
+                            "escape (\\n, \\t), and this one is none; write a path with / between folders (Windows "
+                            "reads / too), or put the value in single quotes") from None
         context = f" ({exc.context})" if exc.context and exc.problem else ""
         raise DataError(name, mark.line + 1, mark.column + 1, f"invalid YAML: {problem}{context}") from None
     except yaml.reader.ReaderError as exc:  # control characters
