@@ -330,7 +330,8 @@ CASES: dict[str, Case] = {
     # (found in review: polars' words, "expected 0 rows, actual 2 rows, in chunk …", and no line)
     "facts-quote-inside-a-cell": Case(facts("quote-inside-a-cell.csv"), DEV, 3,
                                       ('a quote (") inside a cell that does not begin with one',), f"{FACTS}:3:17"),
-    "facts-semicolons": Case(facts("semicolons.csv"), DEV, 3, ("separated by semicolons",), f"{FACTS}:1"),
+    "facts-semicolons": Case(facts("semicolons.csv"), DEV, 3, ("separated by semicolons", "as Excel saves a CSV"),
+                                 f"{FACTS}:1:1"),
     "facts-empty": Case(facts("empty.csv"), DEV, 3, ("file is empty",), f"{FACTS}:1:1"),
     "facts-latin1": Case(facts(put("facts/latin1.csv", FACTS, "latin-1")), DEV, 3, ("byte 0xe5 is not UTF-8",),
                          f"{FACTS}:3:40"),

@@ -159,6 +159,10 @@ def test_missing_column_names_the_columns_present(tmp_path):
 
 def test_semicolon_separated_file_gets_a_hint(tmp_path):
     message = error_of(write(tmp_path, "2024-01;KLF;KS;100;4010;kostnad;1,5", header=HEADER.replace(",", ";")))
+    assert message.startswith("utfall.csv:1:1: the table is separated by semicolons, as Excel saves a CSV: ")
+    assert "import it again from the export (kfollow import) instead of saving it in Excel" in message
+    # a file of other columns by semicolons: what it lacks, as before
+    message = error_of(write(tmp_path, "2024-01;KLF;1,5", header="period;forvaltning;summa"))
     assert "missing columns" in message and "separated by semicolons: save it comma separated" in message
 
 

@@ -137,3 +137,20 @@ def test_a_table_s_path_written_with_backslashes_is_told_to_use_slashes(tmp_path
     assert result.stderr == (f"Error: {year}:{line}:29: invalid YAML: a \\ inside double quotes begins an escape (\\n, "
                              "\\t), and this one is none; write a path with / between folders (Windows reads / too), "
                              "or put the value in single quotes\n")
+
+
+def test_a_fact_table_saved_again_by_excel_is_told_to_be_imported_again(tmp_path: Path):
+    """utfall-2024.csv opened in Excel and saved ('CSV (semikolonavgränsad)') was told 'the file seems separated by
+    semicolons: save it comma separated', which Swedish Excel's CSV does not do, and Excel has changed its periods
+    and codes besides: it says to import the table again."""
+    budgets = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", budgets)
+    table = budgets / "utfall-2024.csv"
+    rows = [line.split(",") for line in table.read_text(encoding="utf-8").splitlines()]
+    table.write_bytes("\r\n".join(";".join(r[:-1] + [r[-1].replace(".", ",")]) for r in rows).encode("cp1252"))
+    result = run("deviation", "--budgets", budgets, "--period", "2024-10")
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"Error: {table}:1:1: the table is separated by semicolons, as Excel saves a CSV: a fact table is read as "
+        "kfollow import writes it (commas, decimal point), and Excel also changes periods (2024-01 to jan-24) and "
+        "codes (0100 to 100); import it again from the export (kfollow import) instead of saving it in Excel\n")

@@ -623,6 +623,13 @@ def _check_header(name: str, present: list[str], csv_file: bool) -> None:
     if not missing:
         return
     shown = ", ".join(_show(c) for c in present[:12]) + (", …" if len(present) > 12 else "")
+    if csv_file and len(present) == 1 and set(present[0].split(";")) >= set(COLUMNS):
+        # a table kfollow wrote, saved again by Excel: 'save it comma separated' is nothing Swedish Excel's "CSV" does,
+        # and the table is no longer the one written (found by an ekonom on Windows, h120)
+        raise DataError(name, 1, 1, "the table is separated by semicolons, as Excel saves a CSV: a fact table is "
+                                    "read as kfollow import writes it (commas, decimal point), and Excel also changes "
+                                    "periods (2024-01 to jan-24) and codes (0100 to 100); import it again from the "
+                                    "export (kfollow import) instead of saving it in Excel")
     hint = ""
     if csv_file and len(present) == 1 and ";" in present[0]:
         hint = "; the file seems separated by semicolons: save it comma separated"
