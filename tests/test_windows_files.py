@@ -4,6 +4,7 @@ ekonomisystem on Windows. Each is read to the öre, or refused with one line tha
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -154,3 +155,19 @@ def test_a_fact_table_saved_again_by_excel_is_told_to_be_imported_again(tmp_path
         f"Error: {table}:1:1: the table is separated by semicolons, as Excel saves a CSV: a fact table is read as "
         "kfollow import writes it (commas, decimal point), and Excel also changes periods (2024-01 to jan-24) and "
         "codes (0100 to 100); import it again from the export (kfollow import) instead of saving it in Excel\n")
+
+
+def test_an_account_name_of_several_lines_is_one_line(tmp_path: Path):
+    """A name typed over two lines in an Excel cell (Alt+Enter), quoted over two lines in the CSV, was noted as
+    'Löner��mars', its line break replaced by U+FFFD, with a warning of control characters; its breaks are spaces."""
+    mapping = MAPPING.replace("  belopp: Belopp\n", "  belopp: Belopp\n  kontonamn: Kontonamn\n")
+    body = ('Period;Konto;Kontonamn;Ansvar;Belopp\r\n2024-03;5010;"Löner\r\nmars";0100;1,00\r\n'
+            '2024-03;4010;"\r\nInköp\tkontor  \r\n";0100;2,00\r\n2024-03;3010;"Avgift\u202e";0100;-3,00\r\n')
+    result = export(tmp_path, body.encode("utf-8"), mapping.encode())
+    assert result.exit_code == 0, result.stderr
+    note = json.loads((tmp_path / "out.csv.kalla.json").read_text(encoding="utf-8"))
+    assert note["konton"] == {"3010": "Avgift\ufffd", "4010": "Inköp kontor", "5010": "Löner mars"}
+    # a control character is still replaced, and said
+    assert [line for line in result.stderr.splitlines() if "control characters" in line] == [
+        f"warning: {tmp_path / 'export.csv'}:7:3: name 'Avgift\ufffd' of account 3010 had control characters; "
+        "replaced by U+FFFD"]

@@ -226,6 +226,9 @@ def _account_names(frame: pl.DataFrame, columns: dict[str, str], name: str,
         return {}, ()
     else:
         namn = _named_part(cell, 2)
+    # a name of several lines (Alt+Enter in an Excel cell) is one line, its breaks spaces: they were replaced by
+    # U+FFFD, 'Löner��mars', with a warning of control characters (found by an ekonom on Windows, h120)
+    namn = namn.str.replace_all(r"[ \t]*(?:\r\n|\r|\n|\t)[ \t]*", " ").str.strip_chars(_BLANKS)
     at = lines.field(columns.get("kontonamn", columns["konto"]))
     named = (frame.select(_ROW, konto.alias("konto"), namn.alias("_skriven"),
                           namn.str.replace_all(_CONTROL_PL, "\ufffd").alias("namn"))
