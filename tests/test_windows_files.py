@@ -171,3 +171,21 @@ def test_an_account_name_of_several_lines_is_one_line(tmp_path: Path):
     assert [line for line in result.stderr.splitlines() if "control characters" in line] == [
         f"warning: {tmp_path / 'export.csv'}:7:3: name 'Avgift\ufffd' of account 3010 had control characters; "
         "replaced by U+FFFD"]
+
+
+def test_a_year_file_or_mapping_saved_as_ansi_or_unicode_is_told_how_to_save_it(tmp_path: Path):
+    """Notepad's "ANSI" (Windows-1252) and "Unicode" (UTF-16) were told 'save the file as UTF-8', which Notepad calls
+    neither; the message says where Notepad chooses it. The figures are not guessed from another encoding."""
+    budgets = tmp_path / "budgets"
+    budgets.mkdir()
+    text = (ROOT / "examples" / "budgets" / "2024.yaml").read_text(encoding="utf-8").replace("\n", "\r\n")
+    (budgets / "2024.yaml").write_bytes(text.encode("cp1252"))
+    result = run("deviation", "--budgets", budgets, "--year", "2024")
+    assert result.exit_code == 3
+    assert result.stderr == (f"Error: {budgets / '2024.yaml'}:1:22: byte 0xc5 is not UTF-8 (Latin-1 or Windows-1252?); "
+                             "save the file as UTF-8 (in Notepad: Arkiv, Spara som, Kodning UTF-8, not ANSI)\n")
+    result = export(tmp_path, b"Period;Konto;Ansvar;Belopp\r\n2024-03;5010;0100;1,00\r\n",
+                    MAPPING.replace("\n", "\r\n").encode("utf-16"))
+    assert result.exit_code == 3
+    assert result.stderr == (f"Error: {tmp_path / 'map.yaml'}:1:1: file is UTF-16; save it as UTF-8 (in Notepad: Arkiv, "
+                             "Spara som, Kodning UTF-8, not Unicode or UTF-16 LE)\n")

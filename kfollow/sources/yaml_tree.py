@@ -81,7 +81,8 @@ def parse_yaml(raw: bytes, name: str) -> Node:
     import yaml  # imported here so that `import kfollow` stays light
 
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or looks_utf16(raw):
-        raise DataError(name, 1, 1, "file is UTF-16; save it as UTF-8")
+        raise DataError(name, 1, 1, "file is UTF-16; save it as UTF-8 (in Notepad: Arkiv, Spara som, Kodning "
+                                    "UTF-8, not Unicode or UTF-16 LE)")
     raw = without_end_mark(raw)
     if raw.startswith(BOM):
         raw = raw[len(BOM):]
@@ -225,7 +226,8 @@ def _decode(raw: bytes, name: str) -> str:
         line, col = _position(good, len(good))
         raise DataError(
             name, line, col,
-            f"byte 0x{raw[exc.start]:02x} is not UTF-8 (Latin-1 or Windows-1252?); save the file as UTF-8",
+            f"byte 0x{raw[exc.start]:02x} is not UTF-8 (Latin-1 or Windows-1252?); save the file as UTF-8 (in "
+            "Notepad: Arkiv, Spara som, Kodning UTF-8, not ANSI)",
         ) from None
 
 
