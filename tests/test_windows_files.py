@@ -189,3 +189,35 @@ def test_a_year_file_or_mapping_saved_as_ansi_or_unicode_is_told_how_to_save_it(
     assert result.exit_code == 3
     assert result.stderr == (f"Error: {tmp_path / 'map.yaml'}:1:1: file is UTF-16; save it as UTF-8 (in Notepad: Arkiv, "
                              "Spara som, Kodning UTF-8, not Unicode or UTF-16 LE)\n")
+
+
+def test_a_report_open_in_excel_is_not_replaced_under_it(tmp_path: Path):
+    """`report -o rapport.xlsx` while rapport.xlsx was open in Excel on a shared folder replaced it without a word
+    (Excel, saving it afterwards, put the old figures back); the lock file Excel keeps beside it (`~$rapport.xlsx`)
+    says that it is open: nothing is written (exit 4). Word drops one or two of the name's letters."""
+    budgets = ROOT / "examples" / "budgets"
+    report = tmp_path / "rapport.xlsx"
+    report.write_bytes(b"old")
+    (tmp_path / "~$rapport.xlsx").write_bytes(b"\x0bkontrollant")
+    result = run("report", "--budgets", budgets, "--year", "2024", "-o", report)
+    assert result.exit_code == 4
+    assert result.stderr.endswith(
+        f"Error: {report} is open in Excel or Word (its lock file ~$rapport.xlsx is beside it); nothing written: close "
+        "it and run again, or write it elsewhere (a lock file that a program which crashed left may be deleted)\n")
+    assert report.read_bytes() == b"old"
+    (tmp_path / "~$rapport.xlsx").unlink()
+    result = run("report", "--budgets", budgets, "--year", "2024", "-o", report)
+    assert result.exit_code == 0, result.stderr
+    assert report.read_bytes()[:2] == b"PK"
+    # a table open in Excel, and a document open in Word
+    table = tmp_path / "avvikelse.csv"
+    table.write_text("old", encoding="utf-8")
+    (tmp_path / "~$avvikelse.csv").write_bytes(b"x")
+    result = run("deviation", "--budgets", budgets, "--year", "2024", "-o", table)
+    assert result.exit_code == 4 and "its lock file ~$avvikelse.csv is beside it" in result.stderr, result.stderr
+    document = tmp_path / "Rapport 2024.docx"
+    document.write_bytes(b"old")
+    (tmp_path / "~$pport 2024.docx").write_bytes(b"x")
+    result = run("report", "--budgets", budgets, "--year", "2024", "-o", document)
+    assert result.exit_code == 4 and "its lock file ~$pport 2024.docx is beside it" in result.stderr, result.stderr
+    assert table.read_text(encoding="utf-8") == "old" and document.read_bytes() == b"old"

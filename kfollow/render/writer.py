@@ -179,7 +179,24 @@ def _check(path: Path, reads: list[Path], beside: Path | None) -> Path:
     if mode is not None and beside is not None and not stat.S_ISREG(mode):
         raise InputOutputError(f"{about} is not a regular file (a FIFO, a device); nothing written: remove it or "
                                f"{instead}")
+    if mode is not None and stat.S_ISREG(mode) and (lock := _office_lock(target)) is not None:
+        raise InputOutputError(f"{about} is open in Excel or Word (its lock file {shown(lock.name)} is beside it); "
+                               f"nothing written: close it and run again, or {instead} (a lock file that a program "
+                               "which crashed left may be deleted)")
     return target
+
+
+def _office_lock(target: Path) -> Path | None:
+    """The lock file (`~$NAME`) that Excel, and Word (which drops one or two of the name's first letters), keep
+    beside a file that is open, if any: replaced under it, a report open in Excel on a shared folder was replaced
+    without a word, and the workbook saved in Excel afterwards put the old figures back (on Windows itself the
+    replace fails); found by an ekonom on Windows, h120."""
+    name = target.name
+    word = (name[1:], name[2:]) if target.suffix.lower() in (".docx", ".doc") and len(target.stem) > 6 else ()
+    for lock in ("~$" + n for n in (name, *word)):
+        if (target.parent / lock).is_file():
+            return target.parent / lock
+    return None
 
 
 def resolved(out: Path | str) -> Path:
