@@ -221,3 +221,24 @@ def test_a_report_open_in_excel_is_not_replaced_under_it(tmp_path: Path):
     result = run("report", "--budgets", budgets, "--year", "2024", "-o", document)
     assert result.exit_code == 4 and "its lock file ~$pport 2024.docx is beside it" in result.stderr, result.stderr
     assert table.read_text(encoding="utf-8") == "old" and document.read_bytes() == b"old"
+
+
+def test_a_year_file_saved_with_txt_added_is_named(tmp_path: Path):
+    """Notepad saves `2024.yaml` as `2024.yaml.txt` where the type is Textdokument, and Explorer hides the .txt: the
+    folder was 'no year files (YYYY.yaml) in the directory; add one per year, e.g. …/2024.yaml', which it shows;
+    `2023.yaml.txt` beside a year file was skipped without a word. Each is named, with what to rename it."""
+    budgets = tmp_path / "Budget 2024"
+    budgets.mkdir()
+    shutil.copy(ROOT / "examples" / "budgets" / "2024.yaml", budgets / "2024.yaml.txt")
+    result = run("deviation", "--budgets", budgets, "--year", "2024")
+    assert result.exit_code == 4
+    assert result.stderr == (
+        f"Error: {budgets}: no year files (YYYY.yaml) in the directory; {budgets}/2024.yaml.txt is not read: a year "
+        "file is named 2024.yaml (Notepad adds .txt to a file saved as Textdokument, and Explorer hides it); rename it "
+        "2024.yaml\n")
+    (budgets / "2024.yaml.txt").rename(budgets / "2024.yaml")
+    shutil.copy(ROOT / "examples" / "budgets" / "2023.yaml", budgets / "2023.YAML")
+    result = run("check", "--budgets", budgets)
+    assert result.exit_code == 0, result.stderr
+    assert f"note: {budgets}/2023.YAML is not read: a year file is named 2023.yaml; rename it 2023.yaml\n" \
+        in result.stderr, result.stderr

@@ -64,6 +64,9 @@ LATIN_LETTERS = b"\xe5\xe4\xf6\xc5\xc4\xd6\xe9\xfc\xc9\xdc"
 
 # a year file of a budgets folder: YYYY.yaml (or .yml)
 YEAR_FILE = re.compile(r"([0-9]{4})\.ya?ml")
+# a year file named as Windows lets one be: `2024.yaml.txt` (Notepad's "Textdokument", the .txt hidden by Explorer),
+# `2024.YAML`; not read (a year file's name is kept as written: `-o`, the answers and git name it), but said
+MISNAMED_YEAR_FILE = re.compile(r"([0-9]{4})\.ya?ml(?:\.txt)?", re.IGNORECASE)
 
 
 def year_files(directory: str | Path, notes: list[str] | None = None) -> list[Path]:
@@ -80,16 +83,29 @@ def year_files(directory: str | Path, notes: list[str] | None = None) -> list[Pa
         raise InputOutputError(f"{name}: is not a directory; pass --budgets DIR (the folder of the year files)") from None
     except OSError as exc:
         raise InputOutputError(f"{name}: cannot read the budgets directory ({exc.strerror}); check its permissions") from None
-    files = []
+    files, misnamed = [], []
     for entry in entries:
-        if entry.name.startswith(".") or not entry.name.endswith((".yaml", ".yml")):
+        if entry.name.startswith("."):
+            continue
+        if not YEAR_FILE.fullmatch(entry.name) and (wrong := MISNAMED_YEAR_FILE.fullmatch(entry.name)):
+            # (found by an ekonom on Windows, h120: 'no year files (YYYY.yaml) in the directory' of a folder where
+            # Explorer shows 2024.yaml)
+            misnamed.append(f"{shown(str(d / entry.name))} is not read: a year file is named {wrong[1]}.yaml"
+                            + (" (Notepad adds .txt to a file saved as Textdokument, and Explorer hides it)"
+                               if entry.name.lower().endswith(".txt") else "") + f"; rename it {wrong[1]}.yaml")
+            continue
+        if not entry.name.endswith((".yaml", ".yml")):
             continue
         if YEAR_FILE.fullmatch(entry.name):
             files.append(d / entry.name)
         elif notes is not None:
             notes.append(f"{shown(str(d / entry.name))} is not a year file (YYYY.yaml) and was skipped")
+    if not files and misnamed:
+        raise InputOutputError(f"{name}: no year files (YYYY.yaml) in the directory; {misnamed[0]}")
     if not files:
         raise InputOutputError(f"{name}: no year files (YYYY.yaml) in the directory; add one per year, e.g. {name}/2024.yaml")
+    if notes is not None:
+        notes.extend(misnamed)
     return files
 
 
