@@ -242,3 +242,33 @@ def test_a_year_file_saved_with_txt_added_is_named(tmp_path: Path):
     assert result.exit_code == 0, result.stderr
     assert f"note: {budgets}/2023.YAML is not read: a year file is named 2023.yaml; rename it 2023.yaml\n" \
         in result.stderr, result.stderr
+
+
+def test_an_input_saved_with_txt_added_is_named(tmp_path: Path):
+    """A mapping, an export or a table saved by Notepad as Textdokument is `mappning.yaml.txt`, which Explorer shows as
+    mappning.yaml: it was 'cannot read mapping (no such file); check the path' of the name she sees."""
+    body = b"Period;Konto;Ansvar;Belopp\r\n2024-03;5010;0100;1,00\r\n"
+    (tmp_path / "mappning.yaml.txt").write_text(MAPPING, encoding="utf-8")
+    (tmp_path / "export.csv").write_bytes(body)
+    result = run("import", "csv", tmp_path / "export.csv", "-m", tmp_path / "mappning.yaml", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 4
+    assert result.stderr == (f"Error: {tmp_path / 'mappning.yaml'}: cannot read mapping (no such file, but there is "
+                             "mappning.yaml.txt: Notepad adds .txt to a file saved as Textdokument, and Explorer hides "
+                             "it); rename it mappning.yaml\n")
+    (tmp_path / "mappning.yaml.txt").rename(tmp_path / "mappning.yaml")
+    (tmp_path / "export.csv").rename(tmp_path / "export.csv.txt")
+    result = run("import", "csv", tmp_path / "export.csv", "-m", tmp_path / "mappning.yaml", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 4
+    assert "export.csv: cannot read CSV export (no such file, but there is export.csv.txt: " in result.stderr
+    result = run("import", "csv", tmp_path / "other.csv", "-m", tmp_path / "mappning.yaml", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 4
+    assert result.stderr == f"Error: {tmp_path / 'other.csv'}: cannot read CSV export (no such file); check the path\n"
+    budgets = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", budgets)
+    (budgets / "utfall-2024.csv").rename(budgets / "utfall-2024.csv.txt")
+    result = run("deviation", "--budgets", budgets, "--period", "2024-10")
+    assert result.exit_code == 4
+    assert result.stderr.endswith(
+        f"utfall_fil 'utfall-2024.csv' does not exist (looked for {budgets}/utfall-2024.csv); there is "
+        "utfall-2024.csv.txt: Notepad adds .txt to a file saved as Textdokument, and Explorer hides it; rename it "
+        "utfall-2024.csv\n"), result.stderr

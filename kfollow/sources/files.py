@@ -149,10 +149,15 @@ def not_regular(path: Path) -> str | None:
     return None if stat.S_ISREG(mode) else _kind(mode)
 
 
-def _refuse(path: Path | str, what: str, exc: OSError) -> InputOutputError:
-    """`path` is what the message names (a display name may stand for the real path)."""
+def _refuse(path: Path | str, what: str, exc: OSError, real: Path | str | None = None) -> InputOutputError:
+    """`path` is what the message names (a display name may stand for the `real` path)."""
     reason = {errno.ELOOP: "a symbolic link loop", errno.ENOENT: "no such file",
               errno.EISDIR: "it is a directory"}.get(exc.errno, exc.strerror)
+    texted = Path(f"{real or path}.txt")
+    if exc.errno == errno.ENOENT and is_file(texted):  # (found by an ekonom on Windows, h120: Explorer showed it)
+        return InputOutputError(f"{shown(str(path))}: cannot read {what} (no such file, but there is "
+                                f"{shown(texted.name)}: Notepad adds .txt to a file saved as Textdokument, and "
+                                f"Explorer hides it); rename it {shown(Path(str(path)).name)}")
     return InputOutputError(f"{shown(str(path))}: cannot read {what} ({reason}); check the path")
 
 
@@ -216,7 +221,7 @@ def open_file(path: Path | str, limit: int, what: str = "file", display: str | N
     try:
         fd = os.open(path, flags)  # O_NONBLOCK: opening a FIFO must not wait for a writer
     except OSError as exc:
-        raise _refuse(name, what, exc) from None
+        raise _refuse(name, what, exc, path) from None
     try:
         try:
             info = os.fstat(fd)

@@ -219,7 +219,11 @@ def open_tables(paths: list[tuple[str, int, int]], year_file: str, budget: bool 
 def _windows_path(key: str, text: str, base: Path) -> str:
     """What to do of a table's path that does not exist: written as on Windows, with `\\` between folders (or a
     drive, `C:\\Budget\\utfall.csv`), it was told to give 'a path relative to the year file', which it was (found
-    by an ekonom on Windows, h120): say that folders are separated by `/`, which Windows reads too."""
+    by an ekonom on Windows, h120): say that folders are separated by `/`, which Windows reads too; and a table
+    that Notepad saved with .txt added, which Explorer hides, is named."""
+    if (base / f"{text}.txt").is_file():
+        return (f"there is {Path(text).name}.txt: Notepad adds .txt to a file saved as Textdokument, and Explorer "
+                f"hides it; rename it {Path(text).name}")
     if "\\" not in text:
         return "give a path relative to the year file, or import the table"
     slashed = text.replace("\\", "/")
