@@ -272,3 +272,23 @@ def test_an_input_saved_with_txt_added_is_named(tmp_path: Path):
         f"utfall_fil 'utfall-2024.csv' does not exist (looked for {budgets}/utfall-2024.csv); there is "
         "utfall-2024.csv.txt: Notepad adds .txt to a file saved as Textdokument, and Explorer hides it; rename it "
         "utfall-2024.csv\n"), result.stderr
+
+
+def test_amounts_in_excel_s_accounting_format(tmp_path: Path):
+    """Excel's accounting format (Redovisning), saved as CSV, writes 0 as a dash (`-`, `- kr`) and may put the unit
+    inside a negative's parentheses (`(1 234,50 kr)`): the dash was refused as no amount, and the parentheses were
+    told 'it ends in 'kr', a unit kfollow does not read', which kfollow reads. A dash alone is 0, the unit is read
+    inside the parentheses as outside them."""
+    body = ("Period;Konto;Ansvar;Belopp\r\n2024-03;5010;0100; 1\u00a0234,50 kr \r\n2024-03;5010;0100;(1\u00a0000,25 kr)\r\n"
+            "2024-03;5010;0100; -   kr \r\n2024-03;4010;0100;-\r\n2024-03;4010;0100;(2,00) SEK\r\n"
+            "2024-03;4010;0100;\u2013\r\n2024-03;4010;0100;7,00\r\n").encode("cp1252")
+    result = export(tmp_path, body)
+    assert result.exit_code == 0, result.stderr
+    assert facts(tmp_path / "out.csv") == [("2024-03", "EKO", "4010", "5.00"), ("2024-03", "EKO", "5010", "234.25")]
+    # a minus inside the parentheses is refused, with what is wrong
+    result = export(tmp_path, body + "2024-03;4010;0100;(-1,00 kr)\r\n".encode("cp1252"))
+    assert result.exit_code == 3
+    assert "export.csv:9:4: Belopp '(-1,00 kr)' is not an amount; a negative in parentheses has no minus; write (1,00) " \
+        "or -1,00\n" in result.stderr, result.stderr
+    result = export(tmp_path, body + b"2024-03;4010;0100;--\r\n")
+    assert result.exit_code == 3 and "export.csv:9:4: Belopp '--' is not an amount" in result.stderr, result.stderr

@@ -8,8 +8,8 @@ What Swedish ekonomisystem write when asked for a CSV of booked rows:
 - amounts with the decimal mark of the mapping (`decimal:`, default `,`); spaces, no-break spaces
   (U+00A0, U+202F) and, with a decimal comma, dots between groups of three digits are thousands
   separators; a minus (or the minus sign U+2212) before or after the number (`1234,50-`) is negative, and
-  so is an amount in parentheses (`(1 234,50)`); a unit `kr` or `SEK` after it is dropped (another unit is
-  refused); more than two decimals are allowed only as zeros. Parsed to Int64 öre by polars string expressions,
+  so is an amount in parentheses (`(1 234,50)`, `(1 234,50 kr)`); a unit `kr` or `SEK` after it is dropped (another
+  unit is refused); a dash alone (`-`, `- kr`: Excel's accounting format) is 0; more than two decimals are allowed only as zeros. Parsed to Int64 öre by polars string expressions,
   never through a float.
 - periods `YYYYMM` or `YYYY-MM`, or a date `YYYY-MM-DD` or `DD.MM.YYYY` (its month; also as Excel's datetime at midnight,
   `2024-03-15 00:00:00`), or a month by its first three letters or its whole name beside the whole year
@@ -49,6 +49,9 @@ MAX_KRONOR_DIGITS = len(str(MAX_ORE // 100)) - 1  # 13: below 10^13 kr a row (st
 _BLANKS = " \t\u00a0\u202f"
 # an amount's unit after it, where it is kronor (`1 234,50 kr`, `12 SEK`), taken off; any other unit is refused
 _KRONOR = r"(?i)([0-9)-])[ \x{00a0}\x{202f}]*(?:kr|sek)$"
+# `(1 234,50 kr)`: Excel's accounting negative with its unit inside the parentheses (was told 'it ends in 'kr', a
+# unit kfollow does not read'; found by an ekonom on Windows, h120)
+_KRONOR_INSIDE = r"(?i)([0-9])[ \x{00a0}\x{202f}]*(?:kr|sek)[ \x{00a0}\x{202f}]*\)$"
 _CONTROL_PL = control_class(r"\n\r", polars=True)
 # a cell of an export's total row (`Summa`, `Totalt 2024`, `Summering`), in any of its columns
 _TOTAL = re.compile(r"(?i)\s*(summa|summering|totalt?|sum|total summa|slutsumma)\b.*")
@@ -486,7 +489,10 @@ def with_amount(lf: pl.LazyFrame, column: str, decimal: str, units: bool = True)
     """
     text = pl.col(column).str.replace_all("\u2212", "-", literal=True)  # the minus sign of the Swedish locale
     if units:  # `1 234,50 kr`: the unit the amount is read in (`units`: where a cell may have one)
-        text = text.str.replace(_KRONOR, "$1")
+        text = text.str.replace(_KRONOR, "$1").str.replace(_KRONOR_INSIDE, "$1)")
+    # a dash alone is 0, as Excel's accounting format (Redovisning) writes it, `-` or `- kr` (found by an ekonom on
+    # Windows, h120: refused as no amount)
+    text = pl.when(text.str.contains(r"^[-\x{2013}]$")).then(pl.lit("0")).otherwise(text)
     groups = r"[ \x{00a0}\x{202f}.]" if decimal == "," else r"[ \x{00a0}\x{202f}]"
     mark = re.escape(decimal)
     number = rf"(?:[0-9]{{1,3}}(?:{groups}[0-9]{{3}})+|[0-9]+)(?:{mark}[0-9]+)?"
@@ -656,6 +662,7 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
     signed = text = value.strip(_BLANKS).replace("\u2212", "-")  # (as the amount is read: `with_amount`)
     # (`1 234, kr`: the unit is kronor, read; the hint is of the number before it, not "a unit kfollow does not read")
     text = re.sub(r"(?i)([0-9),.-])[ \u00a0\u202f]*(?:kr|sek)$", r"\1", text)
+    text = signed = re.sub(r"(?i)([0-9])[ \u00a0\u202f]*(?:kr|sek)[ \u00a0\u202f]*\)$", r"\1)", text)  # `(1,00 kr)`
     if re.fullmatch(r"\([^()]*\)", text):  # `(1 234,50)`: the hints are of what is inside
         text = text[1:-1].strip(_BLANKS)
     mark = re.escape(decimal)
