@@ -292,3 +292,24 @@ def test_amounts_in_excel_s_accounting_format(tmp_path: Path):
         "or -1,00\n" in result.stderr, result.stderr
     result = export(tmp_path, body + b"2024-03;4010;0100;--\r\n")
     assert result.exit_code == 3 and "export.csv:9:4: Belopp '--' is not an amount" in result.stderr, result.stderr
+
+
+def test_an_error_value_of_an_excel_formula_is_said_as_one(tmp_path: Path):
+    """A CSV saved from a workbook whose formula failed holds its error value (#SAKNAS!, #VÄRDEFEL!, #REF!): it was
+    told 'Period '#SAKNAS!' is not a period; write YYYYMM …', 'account '#REFERENS!' is not an account number', or an
+    object the mapping lacks; it is said as what it is, at its cell, with what to correct."""
+    head = "Period;Konto;Kontonamn;Ansvar;Belopp\r\n2024-03;5010;#SAKNAS!;0100;1,00\r\n"
+    mapping = MAPPING.replace("  belopp: Belopp\n", "  belopp: Belopp\n  kontonamn: Kontonamn\n").encode()
+    for row, where in (("#SAKNAS!;5010;x;0100;1,00", "3:1: Period '#SAKNAS!'"),
+                       ("2024-03;#REF!;x;0100;1,00", "3:2: Konto '#REF!'"),
+                       ("2024-03;5010;x;#SAKNAS!;1,00", "3:4: Ansvar '#SAKNAS!'"),
+                       ("2024-03;5010;x;0100;#VÄRDEFEL!", "3:5: Belopp '#VÄRDEFEL!'")):
+        result = export(tmp_path, (head + row + "\r\n").encode("cp1252"), mapping)
+        assert result.exit_code == 3
+        assert result.stderr == (f"Error: {tmp_path / 'export.csv'}:{where} is an error value of a formula in Excel, "
+                                 "not a value; correct the formula in the workbook (or the cells it reads) and save "
+                                 "the CSV again\n")
+    # in a name, it is the name (names change no figure); a code with # is looked up as before
+    result = export(tmp_path, head.encode("cp1252"), mapping)
+    assert result.exit_code == 0, result.stderr
+    assert facts(tmp_path / "out.csv") == [("2024-03", "EKO", "5010", "1.00")]

@@ -115,6 +115,8 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None,
     if '"' in text and physical - 1 != frame.height:
         _check_runaway_quote(frame, separator, name, lines)
     columns, notes = _columns(frame, mapping, name, _header_names(header, separator))
+    if "#" in text:  # (most exports have none: no pass over their cells)
+        _refuse_excel_errors(frame, {c: t for c, t in columns.items() if c != "kontonamn"}, name, lines)
     named = _named_accounts(frame, columns["konto"])
     names, warnings = _account_names(frame, columns, name, lines, named)
     warnings = mixed + warnings
@@ -138,6 +140,28 @@ def _excel_text(frame: pl.DataFrame) -> pl.DataFrame:
     not an account number') and as an object the mapping lacks (found by an ekonom on Windows, h120)."""
     return frame.with_columns(pl.col(c).str.replace(_EXCEL_TEXT, "$1") for c in frame.columns
                               if c != _ROW and frame.schema[c] == pl.String)
+
+
+# an error value of a formula as Excel writes it into a CSV, in English or Swedish: #N/A (#SAKNAS!), #VALUE!
+# (#VÄRDEFEL!), #REF! (#REFERENS!), #DIV/0! (#DIVISION/0!), #NUM! (#OGILTIGT!), #NAME? (#NAMN?), #NULL!, #SPILL!, …
+_EXCEL_ERROR = r"^[ \t]*#(?:N/A|[A-Z\x{00c4}\x{00c5}\x{00d6}_/0-9]+[!?])[ \t]*$"
+
+
+def _refuse_excel_errors(frame: pl.DataFrame, columns: dict[str, str], name: str, lines: "_Lines") -> None:
+    """DataError at the first cell kfollow reads that holds an error value of an Excel formula: it was told 'is not
+    a period', 'is not an account number' or 'objects that the mapping lacks: stab (column Ansvar): #SAKNAS!' (found by
+    an ekonom on Windows, h120); the workbook's formula is what to correct."""
+    titles = list(dict.fromkeys(columns.values()))
+    found = frame.select(_ROW, *(pl.col(t).str.contains(_EXCEL_ERROR).fill_null(False).alias(str(i))
+                                 for i, t in enumerate(titles))).filter(pl.any_horizontal(pl.exclude(_ROW)))
+    if found.is_empty():
+        return
+    row = found.row(0)
+    title = titles[next(i for i, flag in enumerate(row[1:]) if flag)]
+    value = frame[title][row[0]].strip()
+    raise DataError(name, lines.line(row[0]), lines.field(title),
+                    f"{title} {value!r} is an error value of a formula in Excel, not a value; correct the formula in "
+                    "the workbook (or the cells it reads) and save the CSV again")
 
 
 def _line_frame(data: bytes) -> pl.DataFrame | None:
