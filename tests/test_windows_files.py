@@ -313,3 +313,20 @@ def test_an_error_value_of_an_excel_formula_is_said_as_one(tmp_path: Path):
     result = export(tmp_path, head.encode("cp1252"), mapping)
     assert result.exit_code == 0, result.stderr
     assert facts(tmp_path / "out.csv") == [("2024-03", "EKO", "5010", "1.00")]
+
+
+def test_a_code_whose_leading_zeros_excel_dropped_is_said_so(tmp_path: Path):
+    """An export opened in Excel and saved again has its codes as numbers, 0100 as 100: it was an object the mapping
+    lacks, with nothing said of the 0100 the mapping has; the list says so, and what to do."""
+    result = export(tmp_path, b"Period;Konto;Ansvar;Belopp\r\n2024-03;5010;100;1 234,50\r\n2024-03;5010;2000;1,00\r\n")
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"Error: {tmp_path / 'map.yaml'}:5:3: {tmp_path / 'export.csv'} has objects that the mapping lacks: stab (column "
+        f"Ansvar): 100 (1 row, 1 234,50 kr, first at {tmp_path / 'export.csv'}:2; the mapping has 0100: Excel drops the "
+        "leading zeros of a code it takes for a number when it saves a CSV; import the ekonomisystem's export as it is, "
+        "or open it in Excel with that column as text (Data, Från text/CSV)); add them under objekt (or a range), or "
+        "pass --unmapped-empty to import them under an empty key (ej fördelat)\n")
+    # a code of no object of the mapping, with or without zeros, is listed as before
+    result = export(tmp_path, b"Period;Konto;Ansvar;Belopp\r\n2024-03;5010;300;1,00\r\n")
+    assert result.exit_code == 3 and "Ansvar): 300 (1 row, 1,00 kr, first at" in result.stderr, result.stderr
+    assert "leading zeros" not in result.stderr

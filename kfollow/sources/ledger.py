@@ -37,7 +37,7 @@ import polars as pl
 from kfollow.store import MAX_FILE_TOTAL, MAX_ORE, MAX_TABLE_TOTAL
 from kfollow.errors import DataError, UsageError
 from kfollow.sources.facts import CODE_COLUMNS
-from kfollow.sources.mapping import KeyMap, LedgerMapping
+from kfollow.sources.mapping import KeyMap, LedgerMapping, Objects
 from kfollow.sources.sie import OTHERS
 
 TOTALS_SCHEMA = {"period": pl.String, "kostnader": pl.Int64, "intakter": pl.Int64, "ignorerat": pl.Int64}
@@ -348,6 +348,20 @@ def _usage(ledger: Ledger, code: str, row: dict, hint: str | None = None) -> str
     return f"{code} ({written}{rows}, {kr(row['belopp'])}, first at {ledger.where(row['rad'])}{f'; {hint}' if hint else ''})"
 
 
+def _zeros_lost(objekt: Objects, code: str) -> str | None:
+    """Where a CSV export's code of digits is one of `objekt` without its leading zeros (`120` of `0120`), as
+    Excel writes a code it took for a number when it saves a CSV: say so (it was an object the mapping lacks, with
+    nothing said of the 0120 it has; found by an ekonom on Windows, h120)."""
+    if not code.isdigit():
+        return None
+    for width in range(len(code) + 1, len(code) + 5):
+        if objekt.lookup(code.zfill(width), "") is not None:
+            return (f"the mapping has {code.zfill(width)}: Excel drops the leading zeros of a code it takes for a "
+                    "number when it saves a CSV; import the ekonomisystem's export as it is, or open it in Excel with "
+                    "that column as text (Data, Från text/CSV)")
+    return None
+
+
 def _lookup(key: KeyMap, kept: pl.DataFrame, ledger: Ledger, mapping: LedgerMapping,
             missing: list, unmapped: list, unmapped_empty: bool, named: dict | None = None,
             undeclared: list | None = None) -> pl.Expr:
@@ -397,8 +411,8 @@ def _lookup(key: KeyMap, kept: pl.DataFrame, ledger: Ledger, mapping: LedgerMapp
                                               if r[column] is not None and r[column] not in declared]
         # (a cell looked up as written that might have read as a code and a name says why, and what to do)
         items = [_usage(ledger, r[column] if r[column] is not None else NO_OBJECT, r,
-                        key.objekt.unsplit(r[column]) if key.kolumn is not None and r[column] is not None
-                        and r.get("_skriven") is None else None)[:-1]
+                        (key.objekt.unsplit(r[column]) or _zeros_lost(key.objekt, r[column]))
+                        if key.kolumn is not None and r[column] is not None and r.get("_skriven") is None else None)[:-1]
                  + (f"; no {register} line in the export)" if r[column] in strays else ")")
                  for r in usage.iter_rows(named=True)]
         if strays and undeclared is not None:
