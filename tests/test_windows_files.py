@@ -330,3 +330,29 @@ def test_a_code_whose_leading_zeros_excel_dropped_is_said_so(tmp_path: Path):
     result = export(tmp_path, b"Period;Konto;Ansvar;Belopp\r\n2024-03;5010;300;1,00\r\n")
     assert result.exit_code == 3 and "Ansvar): 300 (1 row, 1,00 kr, first at" in result.stderr, result.stderr
     assert "leading zeros" not in result.stderr
+
+
+def test_a_workbook_given_for_a_csv_export_or_an_xls_form_is_said_to_be_one(tmp_path: Path):
+    """`import csv huvudbok.xlsx` (the workbook, not the CSV saved from it) was told 'byte 0x8d is neither UTF-8 nor
+    Windows-1252; export the file as UTF-8', and an .xls 'the header line has a single column'; an answered form
+    saved as Excel 97-2003 was 'not an xlsx workbook (not a zip file)'. Each says what the file is, and how to save it."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["Period", "Konto", "Ansvar", "Belopp"])
+    book.save(tmp_path / "huvudbok.xlsx")
+    xls = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
+    (tmp_path / "huvudbok.xls").write_bytes(xls)
+    for export_, kind in (("huvudbok.xlsx", "an Excel workbook"), ("huvudbok.xls", "an Excel 97-2003 workbook")):
+        result = run("import", "csv", tmp_path / export_, "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
+        assert result.exit_code == 3
+        assert result.stderr == (f"Error: {tmp_path / export_}:1:1: the file is {kind}, not CSV text; save it as CSV "
+                                 "(in Excel: Spara som, CSV UTF-8 or CSV (semikolonavgränsad)) and import that\n")
+    budgets = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "budgets", budgets)
+    (tmp_path / "2024-09 EKO Ekonomistab.xls").write_bytes(xls)
+    result = run("collect", "--budgets", budgets, tmp_path / "2024-09 EKO Ekonomistab.xls")
+    assert result.exit_code == 3
+    assert result.stderr == (f"Error: {tmp_path / '2024-09 EKO Ekonomistab.xls'}: is an Excel 97-2003 workbook (.xls), "
+                             "not an xlsx workbook; save it in Excel as Excel-arbetsbok (.xlsx) and collect that\n")

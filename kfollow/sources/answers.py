@@ -74,8 +74,11 @@ def read_workbook(path: str | Path) -> Filled:
     raw = read_bytes(path, WORKBOOK_LIMIT, "workbook")
     if not raw.startswith(b"PK"):
         lock = Path(name).name.startswith("~$")  # what Excel leaves beside a workbook that is open
+        old = raw.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # (found by an ekonom on Windows, h120)
         raise DataError(name, None, None, "is Excel's lock file of a workbook that is open, not a workbook; leave it out "
                                           "(close the workbook in Excel, and the file goes)" if lock else
+                        "is an Excel 97-2003 workbook (.xls), not an xlsx workbook; save it in Excel as Excel-arbetsbok "
+                        "(.xlsx) and collect that" if old else
                         "is not an xlsx workbook (not a zip file); collect the .xlsx files that kfollow forms wrote, "
                         "saved as Excel workbooks")
     if raw[30:38] == b"mimetype" and b"opendocument" in raw[38:120]:  # an .ods (its first member names its type)

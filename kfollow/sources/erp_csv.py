@@ -38,7 +38,7 @@ from pathlib import Path
 import polars as pl
 
 from kfollow.sources.files import (CP437_LETTERS, EXPORT_LIMIT, LATIN_LETTERS, LINE_LIMIT, NAME_LIMIT, looks_utf16,
-                                   megabytes, read_bytes, refuse_a_second_bom, stray_quote,
+                                   megabytes, packed, read_bytes, refuse_a_second_bom, stray_quote,
                                    without_end_mark)
 from kfollow.errors import DataError, control_class, grouped, shown
 from kfollow.sources.ledger import Ledger
@@ -79,6 +79,12 @@ def read_erp_csv(path: Path, mapping: LedgerMapping, display: str | None = None,
     `budget`: the export is a budget, whose periods may also be whole years (`YYYY`)."""
     name = display or str(path)
     raw = read_bytes(path, EXPORT_LIMIT, "CSV export", display=name)
+    if kind := packed(raw[:8], path):  # (a workbook was 'byte 0x8d is neither UTF-8 nor Windows-1252', an .xls 'the
+        # header line has a single column': found by an ekonom on Windows, h120)
+        advice = ("save it as CSV (in Excel: Spara som, CSV UTF-8 or CSV (semikolonavgränsad)) and import that"
+                  if "Excel" in kind else "unpack it and import the CSV" if "pack" in kind or "zip" in kind
+                  else "import csv reads CSV text: export the booked rows as CSV")
+        raise DataError(name, 1, 1, f"the file is {kind}, not CSV text; {advice}")
     encoding, data, text = _decode(raw, name)
     mixed = _mixed_encodings(raw, name, encoding)
     if "\r" in text and not re.search("\r\n", text):  # old Mac line ends (lone CR): lines to polars
