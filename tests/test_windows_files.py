@@ -356,3 +356,21 @@ def test_a_workbook_given_for_a_csv_export_or_an_xls_form_is_said_to_be_one(tmp_
     assert result.exit_code == 3
     assert result.stderr == (f"Error: {tmp_path / '2024-09 EKO Ekonomistab.xls'}: is an Excel 97-2003 workbook (.xls), "
                              "not an xlsx workbook; save it in Excel as Excel-arbetsbok (.xlsx) and collect that\n")
+
+
+def test_a_no_break_space_where_yaml_needs_a_space_is_named(tmp_path: Path):
+    """A line pasted from Word, Outlook or a web page brings no-break spaces (U+00A0): in the indentation the year
+    file was told 'a ':' where no key can start' on the line after, and after a key's ':' 'this key has no ':'
+    after it', of a key that has one. The no-break space is named at its place."""
+    budgets = tmp_path / "budgets"
+    budgets.mkdir()
+    text = (ROOT / "examples" / "budgets" / "2024.yaml").read_text(encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row == "        namn: Ekonomistab")
+    said = ("invalid YAML: a no-break space (U+00A0), which YAML does not read as a space (copied from Word, Outlook or "
+            "a web page?); type an ordinary space instead\n")
+    for old, new, where in (("        namn: Ekonomistab", "\u00a0       namn: Ekonomistab", f"{line}:1"),
+                            ("        budget: 18500.0", "        budget:\u00a018500.0", f"{line + 1}:16")):
+        (budgets / "2024.yaml").write_text(text.replace(old, new, 1), encoding="utf-8")
+        result = run("deviation", "--budgets", budgets, "--year", "2024")
+        assert result.exit_code == 3
+        assert result.stderr == f"Error: {budgets / '2024.yaml'}:{where}: {said}"

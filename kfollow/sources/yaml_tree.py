@@ -111,6 +111,11 @@ def parse_yaml(raw: bytes, name: str) -> Node:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
+        marked = {m.line - up for m in (exc.problem_mark, exc.context_mark) if m is not None for up in (0, 1)}
+        if (space := _no_break_space(text, marked)) is not None:
+            raise DataError(name, *space, "invalid YAML: a no-break space (U+00A0), which YAML does not read as a "
+                                          "space (copied from Word, Outlook or a web page?); type an ordinary space "
+                                          "instead") from None
         if exc.context and "flow" in exc.context and "expected" in (exc.problem or ""):
             # an unclosed bracket is found where the next thing starts (or at the end of a truncated
             # file): name the bracket instead
@@ -157,6 +162,20 @@ def parse_yaml(raw: bytes, name: str) -> Node:
         index = len(text.encode("utf-8")[: exc.position].decode("utf-8", "ignore"))
         line, col = _position(text, index)
         raise DataError(name, line, col, f"control character #x{exc.character:04x} is not allowed in YAML; remove it") from None
+
+
+_STRUCTURAL_NBSP = re.compile(r"^[ \u00a0\u202f]*?([\u00a0\u202f])|[:-]([\u00a0\u202f])")
+
+
+def _no_break_space(text: str, lines: set[int]) -> tuple[int, int] | None:
+    """Line and column (1-based) of a no-break space where YAML needs a space, in its indentation or after a ':' or
+    '-', on one of `lines` (0-based: where the parser failed, and the line above), else None. It was told 'a ':' where no key can start'
+    or 'this key has no ':' after it' of a line that has one (found by an ekonom on Windows, h120)."""
+    rows = text.splitlines()
+    for line in sorted(lines):
+        if line < len(rows) and (found := _STRUCTURAL_NBSP.search(rows[line])) is not None:
+            return line + 1, (found.start(1) if found.group(1) else found.start(2)) + 1
+    return None
 
 
 def _line_without_colon(text: str, line: int) -> tuple[int, int] | None:
