@@ -135,8 +135,9 @@ def chart(
     output: Annotated[Path, typer.Option("--output", "-o", help="FILE.svg or FILE.png.", readable=False)],
     year: YearOpt = None,
     period: Annotated[Optional[str], typer.Option(
-        "--period", "-p", help="Month YYYY-MM (verksamhet, avvikelse): year-to-date budget and utfall up to and including "
-        "it, and the latest forecast; manader draws the year's months, see --year.")] = None,
+        "--period", "-p", help="Month YYYY-MM, or 1–12 for that month of --year (or the latest year): verksamhet, "
+        "avvikelse: year-to-date budget and utfall up to and including it, and the latest forecast; manader: the months "
+        "up to and including it (without it, every booked month).")] = None,
     forvaltning: ForvaltningOpt = None,
     stab: Annotated[Optional[list[str]], typer.Option("--stab", help="Only this stab (avvikelse, manader).")] = None,
     budgets: BudgetsDir = None,
@@ -149,6 +150,7 @@ def chart(
       kfollow chart verksamhet --year 2024 -o verksamhet.svg
       kfollow chart avvikelse --budgets examples/budgets --period 2024-08 --forvaltning KSF -o avvikelse.png
       kfollow chart manader --budgets examples/budgets --year 2024 --stab EKO -o manader.svg
+      kfollow chart manader --budgets examples/budgets --period 2024-08 -o manader-tertial-2.svg
     """
     from kfollow.engine import operations, selection
     # the period in the report's words, as its charts say it (`januari–oktober 2024`; the chart's title said the
@@ -178,9 +180,7 @@ def chart(
         report = operations.deviation(store, year, period, "stab", forvaltning, stab, unit=unit.value)
         data = charts.chart_avvikelse(for_reading(store, report), fmt)
     else:
-        if period is not None:
-            raise UsageError("--period: the month chart shows every booked month; use --year")
-        report = operations.months(store, year, forvaltning, stab, unit=unit.value)
+        report = operations.months(store, year, forvaltning, stab, unit=unit.value, period=period)
         data = charts.chart_manader(for_reading(store, report), fmt)
     for message in report.messages:
         note(message)

@@ -20,6 +20,9 @@ VerksamhetOpt = Annotated[Optional[list[str]], typer.Option(
 
 MonthsVerksamhetOpt = Annotated[Optional[list[str]], typer.Option(
     "--verksamhet", help="Only this verksamhet code (repeat for several), e.g. 920: its months instead of a stab's.")]
+MonthsPeriodOpt = Annotated[Optional[str], typer.Option(
+    "--period", "-p", help="Month YYYY-MM, or 1–12 for that month of --year (or the latest year): the months up to and "
+                         "including it, and year to date to it (without it, every booked month).")]
 
 
 class SortKey(str, Enum):
@@ -141,6 +144,7 @@ def compare(
 
 def months(
     year: YearOpt = None,
+    period: MonthsPeriodOpt = None,
     forvaltning: ForvaltningOpt = None,
     stab: StabOpt = None,
     verksamhet: MonthsVerksamhetOpt = None,
@@ -161,13 +165,15 @@ def months(
     Examples:
       kfollow months --budgets examples/budgets --year 2024 --forvaltning KSF
       kfollow months --budgets examples/budgets --stab EKO --format csv
+      kfollow months --budgets examples/budgets --period 2024-08
       kfollow months --budgets examples/sie/budgets --forvaltning KSF --kostnadsslag personal
     """
     from kfollow.engine.operations import months as months_of
 
     store = load(budgets, ledger=by_account(None, konto, kostnadsslag))
-    emit(months_of(store, year, forvaltning, stab, unit.value, costs_negative, verksamheter=verksamhet, konto=konto,
-                   kostnadsslag=kostnadsslag), fmt, decimals, output, store=store,
+    period = month_period(period, year, latest_year(store))
+    emit(months_of(store, year, forvaltning, stab, unit.value, costs_negative, period, verksamheter=verksamhet,
+                   konto=konto, kostnadsslag=kostnadsslag), fmt, decimals, output, store=store,
          columns=columns, exact=exact)
 
 

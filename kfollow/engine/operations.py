@@ -1665,10 +1665,14 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
            staber: list[str] | None = None, unit: str = "mnkr", costs_negative: bool = False,
            period: int | None = None, verksamheter: list[str] | None = None, konto: list[str] | None = None,
            kostnadsslag: list[str] | None = None) -> Report:
-    """`months_report` as a `Report` (up to `period`, a month 1–12, when given); `konto` (prefixes) and
-    `kostnadsslag` (ids) keep only those facts."""
+    """`months_report` as a `Report`: every booked month, or up to `period` (`YYYY-MM`, or a month 1–12 of `year`)
+    when given, its title saying so (`Månad för månad 2024-08 (ack.)`); `konto` (prefixes) and `kostnadsslag` (ids)
+    keep only those facts."""
     from kfollow.engine import cuts
 
+    if period is not None:  # (`--period` as every command takes it; months had none: found by an ekonom, h123)
+        p = selection.period(store, year, period)
+        year, period = p.year, p.month
     year = selection.year_or_latest(store, year)
     flt = cuts.LedgerFilter.of(konto, kostnadsslag)
     frame = months_report(store, year, forvaltning, staber, period, verksamheter, flt)
@@ -1719,8 +1723,13 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
                              rows=("verksamhet", verksamheter) if verksamheter else ("stab", staber) if staber else None)
     if prev in frame.columns and not flt:  # the previous year's months: unknown where a förvaltning has only its year
         notes += _year_only_note(store, year - 1, held, None, prev, f"Utfall {year - 1}", left_out=empty)
+    when = f"{year}-{period:02d} (ack.)" if period is not None else str(year)
+    if period is not None and (booked := last_month_complete(store, year)) is not None and booked > period:
+        # (a month before the last booked, the tertial's in October: the months after it are booked, not shown)
+        notes += (f"Månaderna till och med {year}-{period:02d} visas; utfall {year} är bokfört till och med "
+                  f"{year}-{booked:02d}.",)
     return as_report(frame, store.years[year].rubriker, store=store, costs_negative=costs_negative,
-                     title=f"Månad för månad {year}, {which}", unit=unit,
+                     title=f"Månad för månad {when}, {which}", unit=unit, period=f"{year}-{period:02d}" if period else None,
                      messages=messages, notes=notes,
                      machine_only=("redovisas_som", *((prev,) if empty else ())))
 

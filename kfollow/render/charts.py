@@ -573,7 +573,9 @@ def chart_manader(report: Report, fmt: str = "svg", noted: bool = True) -> bytes
     Needs `manad` (YYYY-MM), `budget_ack` and `utfall_ack` (money), as in `months(store, year)`.
     With a `prognos` column (the full-year forecast, money), its last figure is drawn as a dotted
     line from the last month's utfall to December. Budget is dashed with circles, utfall solid with
-    squares, prognos dotted with a diamond; the axis runs January to December. The table's notes on how its
+    squares, prognos dotted with a diamond; the axis runs January to December, or to the report's period (`months`
+    of a `--period`: the tertial's chart ends in August, no empty months after it) where no forecast is drawn
+    to December. The table's notes on how its
     figures are made (`TableNote`: förvaltningar presented as resultat counted with reversed sign) stand under
     it, unless `noted=False` (a document, which says them under the table)."""
     _ready(fmt)
@@ -588,6 +590,10 @@ def chart_manader(report: Report, fmt: str = "svg", noted: bool = True) -> bytes
         prognos = frame["prognos"].drop_nulls()[-1]
     header = {c.name: c.header for c in report.columns}
     remark = " ".join(notes(report, "manader"))
+    # the axis's last month: December, or the period's (a report of January–August drew September–December empty;
+    # found by an ekonom, h123); a forecast for the year is drawn at December
+    # (a report of a period shows its months up to the period: its last month is the period's)
+    end = max(numbers) if prognos is None and report.period and numbers else 12
 
     # the accumulated deviation, which the lines cannot show (1,0 mnkr of 136 is a line's width): the table's
     # figure, budget − utfall (utfall − budget where the rows are presented as resultat), bars as the avvikelse chart's
@@ -618,7 +624,7 @@ def chart_manader(report: Report, fmt: str = "svg", noted: bool = True) -> bytes
             ax.annotate(f"Prognos {amount(prognos, unit)}", (12, prognos / ORE_PER_UNIT[unit]), xytext=(0, 8),
                         textcoords="offset points", ha="center", fontsize=LABEL_PT)
             described.append(f"prognos helår {amount(prognos, unit)}")
-        right = 12.5
+        right = end + 0.5
         if last is not None:  # the latest figures beside their points, clear of the lines: the higher
             # one above, the lower one below, on the side where no month follows (December: past the
             # axis's last month, which gets the room: on its left they lay on the lines); each says its
@@ -633,9 +639,9 @@ def chart_manader(report: Report, fmt: str = "svg", noted: bool = True) -> bytes
                     ax.annotate(texts[-1], (x, value / ORE_PER_UNIT[unit]),
                                 xytext=(8, 5 if above else -5), textcoords="offset points",
                                 ha="left", va="bottom" if above else "top", fontsize=LABEL_PT, color=colour)
-            if x == 12:
+            if x == end:
                 right += 0.3 + 0.09 * max(map(len, texts), default=0)
-        below.set_xticks(range(1, 13), MONTHS)
+        below.set_xticks(range(1, end + 1), MONTHS[:end])
         ax.tick_params(axis="x", labelbottom=False)
         ax.set_xlim(0.5, right)
         # zero and every point inside the axes, with room for the markers and the figures beside them

@@ -1,0 +1,86 @@
+"""What an ekonom preparing the delårsrapport for tertial 2 (January–August 2024) met in October (h123)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+import kfollow
+from conftest import ROOT, csv_rows
+
+EXAMPLES = ROOT / "examples" / "budgets"
+SIE = ROOT / "examples" / "sie" / "budgets"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_months_takes_a_period_as_the_other_commands(run):
+    """`months` had no --period: in October it showed every booked month, January–October. `--period 8` and
+    `--period 2024-08` show January–August, the figures of those months as before, the title and a note saying
+    the period."""
+    whole = run("months", "--budgets", EXAMPLES, "--stab", "LED", "--unit", "tkr", "-f", "csv")
+    assert whole.exit_code == 0, whole.stderr
+    for period in ("8", "2024-08"):
+        result = run("months", "--budgets", EXAMPLES, "--stab", "LED", "--unit", "tkr", "-f", "csv", "--period", period)
+        assert result.exit_code == 0, result.stderr
+        rows = csv_rows(result.stdout)
+        assert [r["manad"] for r in rows] == [f"2024-{m:02d}" for m in range(1, 9)]
+        assert rows == csv_rows(whole.stdout)[:8]  # the months shown are unchanged
+        assert (rows[-1]["budget_ack"], rows[-1]["utfall_ack"], rows[-1]["avvikelse_ack"]) == ("15357", "15843", "-486")
+    table = run("months", "--budgets", EXAMPLES, "--period", "8").stdout
+    assert table.startswith("Månad för månad 2024-08 (ack.), alla förvaltningar, belopp i mnkr")
+    assert "2024-09" not in table.split("Anm.")[0]
+    assert "Anm.: Månaderna till och med 2024-08 visas; utfall 2024 är bokfört till och med 2024-10." in table
+    assert "107,6" in table and "107,8" in table  # the tertial's budget and utfall year to date
+    # the last booked month is no earlier period: no note; without a period the title is the year's, as before
+    october = run("months", "--budgets", EXAMPLES, "--period", "10").stdout
+    assert october.startswith("Månad för månad 2024-10 (ack.)") and "visas; utfall" not in october
+    assert run("months", "--budgets", EXAMPLES).stdout.startswith("Månad för månad 2024, alla förvaltningar")
+    sie = run("months", "--budgets", SIE, "--period", "8", "-f", "csv")
+    assert [r["manad"] for r in csv_rows(sie.stdout)][-1] == "2024-08" and sie.exit_code == 0
+    # the library as the command
+    report = kfollow.months(kfollow.load(EXAMPLES), period="2024-04")
+    assert report.frame["manad"].to_list()[-1] == "2024-04" and report.period == "2024-04"
+
+
+def test_months_refuses_a_period_not_booked_or_not_in_the_year(run):
+    later = run("months", "--budgets", EXAMPLES, "--period", "11")
+    assert later.exit_code == 2 and later.stdout == ""
+    assert "Error: utfall 2024 is booked up to 2024-10, not 2024-11; pick a month up to 2024-10" in later.stderr
+    other = run("months", "--budgets", EXAMPLES, "--year", "2023", "--period", "2024-08")
+    assert other.exit_code == 2 and "--period 2024-08 is not in --year 2023" in other.stderr
+    whole_year = run("months", "--budgets", ROOT / "budgets", "--period", "8")
+    assert whole_year.exit_code == 2 and "gives utfall for the whole year only" in whole_year.stderr
+
+
+def _months_on_axis(svg: bytes) -> list[str]:
+    from kfollow.render.charts import MONTHS
+
+    texts = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text") if t.text]
+    return [t for t in texts if t in MONTHS]
+
+
+def test_the_month_chart_of_a_period_ends_at_its_month(run, tmp_path):
+    """`chart manader --period 8` was refused, and the report's month chart of `--period 8` ran to December with
+    September–December empty under the title 'Månad för månad 2024'; both end in August, titled with the period."""
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "m.svg"
+    result = run("chart", "manader", "--budgets", EXAMPLES, "--period", "8", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert _months_on_axis(out.read_bytes()) == ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug"]
+    root = ET.fromstring(out.read_bytes())
+    assert root.find(f"{SVG}title").text == "Månad för månad januari–augusti 2024, alla förvaltningar, belopp i mnkr"
+    assert "aug budget 107,6, utfall 107,8, avvikelse -0,3." in root.find(f"{SVG}desc").text
+    # without a period the axis runs to December, as before
+    run("chart", "manader", "--budgets", EXAMPLES, "-o", out)
+    assert _months_on_axis(out.read_bytes())[-1] == "dec"
+
+    page = tmp_path / "r.md"
+    result = run("report", "--budgets", EXAMPLES, "--period", "8", "-o", page)
+    assert result.exit_code == 0, result.stderr
+    text = page.read_text(encoding="utf-8")
+    months = text[text.index("## Månad för månad"):]
+    assert "Månad för månad januari–augusti 2024, alla förvaltningar, belopp i mnkr" in months
+    assert "| augusti  |" in months and "september" not in months.split("---\n")[0]
+    assert "Anm.: Månaderna till och med augusti 2024 visas; utfall 2024 är bokfört till och med oktober 2024." in months
+    assert _months_on_axis((tmp_path / "r-manader.svg").read_bytes())[-1] == "aug"
