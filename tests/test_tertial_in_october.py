@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -84,3 +85,55 @@ def test_the_month_chart_of_a_period_ends_at_its_month(run, tmp_path):
     assert "| augusti  |" in months and "september" not in months.split("---\n")[0]
     assert "Anm.: Månaderna till och med augusti 2024 visas; utfall 2024 är bokfört till och med oktober 2024." in months
     assert _months_on_axis((tmp_path / "r-manader.svg").read_bytes())[-1] == "aug"
+
+
+def _led_without_august_forecast(tmp_path):
+    """examples/budgets with Ledningsstab's forecast of August left out: its latest is April's, made before the
+    change of June (KS 2024-06-17 § 98) that took 1 500 tkr of its budget."""
+    budgets = tmp_path / "budgets"
+    shutil.copytree(EXAMPLES, budgets)
+    year = budgets / "2024.yaml"
+    text = year.read_text(encoding="utf-8")
+    forecast = "          2024-04: 22298.0\n          2024-08: 22196.0\n"
+    assert text.count(forecast) == 1
+    year.write_text(text.replace(forecast, "          2024-04: 22298.0\n"), encoding="utf-8")
+    return budgets
+
+
+NOTE = ("Anm.: Avvikelse prognos mäter prognosen 2024-04 mot budget helår efter budgetändringar beslutade efter den "
+        "(KS 2024-06-17 § 98 (påhittat)): Ledningsstab -1 500 tkr. Mot budgeten när prognosen gjordes var avvikelsen "
+        "Ledningsstab 1 702 tkr (budget helår 24 000 tkr).")
+
+
+def test_a_forecast_made_before_a_budget_change_is_said_so(run, tmp_path):
+    """Ledningsstab's latest forecast, April's 22 298 tkr, showed +202 against the 22 500 of the budget changed in
+    June, where in April it meant +1 702 against 24 000, and only `--against prognos:2024-04` said so. A note names
+    the row, the change and what the forecast was against then."""
+    budgets = _led_without_august_forecast(tmp_path)
+    result = run("deviation", "--budgets", budgets, "--period", "8", "--unit", "tkr")
+    assert result.exit_code == 0, result.stderr
+    led = next(line for line in result.stdout.splitlines() if line.startswith("Ledningsstab"))
+    assert "22\u00a0500" in led and "22\u00a0298  2024-04" in led and led.endswith(" 202")  # as before
+    assert NOTE in result.stdout
+    assert "Digitaliseringsstab +1 500" not in result.stdout  # its forecast is August's, after the change
+    # every row's forecast of April (the period of July): both rows the change moved, each with its own
+    july = run("deviation", "--budgets", EXAMPLES, "--period", "7").stdout
+    assert ("Anm.: Avvikelse prognos mäter prognosen 2024-04 mot budget helår efter budgetändringar beslutade efter den "
+            "(KS 2024-06-17 § 98 (påhittat)): Ledningsstab -1,5 mnkr, Digitaliseringsstab +1,5 mnkr. Mot budgeten när "
+            "prognosen gjordes var avvikelsen Ledningsstab 1,7 mnkr (budget helår 24,0 mnkr), Digitaliseringsstab "
+            "-3,3 mnkr (budget helår 32,0 mnkr).") in july
+    # forecasts made after the change, a förvaltning the change leaves as it was, the original budget: nothing to say
+    assert "mäter prognosen" not in run("deviation", "--budgets", EXAMPLES, "--period", "8").stdout
+    assert "mäter prognosen" not in run("deviation", "--budgets", EXAMPLES, "--period", "7", "--by", "forvaltning").stdout
+    assert "mäter prognosen" not in run("deviation", "--budgets", EXAMPLES, "--period", "7", "--budget",
+                                        "original").stdout
+    # before the change (May) the forecast knew its budget
+    assert "mäter prognosen" not in run("deviation", "--budgets", EXAMPLES, "--period", "5").stdout
+
+
+def test_the_note_on_an_older_forecast_in_the_report_says_its_month_in_words(run, tmp_path):
+    budgets = _led_without_august_forecast(tmp_path)
+    page = tmp_path / "r.md"
+    result = run("report", "--budgets", budgets, "--period", "8", "--unit", "tkr", "-o", page)
+    assert result.exit_code == 0, result.stderr
+    assert NOTE.replace("prognosen 2024-04", "prognosen i april 2024") in page.read_text(encoding="utf-8")

@@ -554,6 +554,64 @@ def _changed_since_note(store: Store, year: int, against: int, period: int | Non
                        "avvikelse_forandring"),)
 
 
+def _forecast_before_change_note(store: Store, year: int, period: int | None, frame: pl.DataFrame, view: By,
+                                 unit: str, budget: BudgetMode, header: str) -> tuple[ColumnNote, ...]:
+    """A note on `prognos_avvikelse` where a row's forecast was made before budget changes that moved its budget (decided
+    after the forecast's month, up to the period): its deviation is measured against a budget the forecast did not know
+    (found by an ekonom, h123: Ledningsstab's forecast of April, 22 298 tkr, showed +202 against the 22 500 of June's
+    change, where in April it meant +1 702 against 24 000; only `--against` said so). Each row with the changes' net
+    amount, and the budget and deviation the forecast had then, in `unit` as the table rounds it and as its förvaltning
+    presents it; grouped by the forecast's month."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from kfollow.options import ORE_PER_UNIT
+
+    needed = {"prognos_avvikelse", "prognos_period", "budget_helar", "radtyp", "forvaltning"}
+    if not needed <= set(frame.columns) or budget is BudgetMode.original:
+        return ()
+    key = "forvaltning" if view is By.forvaltning else view.value
+    rows = frame.filter(pl.col("radtyp").is_in(["rad", "forvaltning"]) & pl.col("prognos_period").is_not_null()
+                        & pl.col("prognos_avvikelse").is_not_null())
+    if rows.is_empty() or key not in rows.columns:
+        return ()
+    fids = rows["forvaltning"].unique().to_list()
+    changes = store.changes.filter((pl.col("ar") == year) & (pl.col("manad") <= (period or 12))
+                                   & pl.col("forvaltning").is_in(fids))
+    if view is not By.forvaltning:
+        changes = changes.filter(pl.col("vy") == view.value)
+    else:  # (a change is one line: its summa, stab and verksamhet rows alike)
+        changes = changes.unique(["rad"], keep="first", maintain_order=True).with_columns(nyckel=pl.col("forvaltning"))
+    if changes.is_empty():
+        return ()
+    resultat = set(_resultat(store, year, fids))
+    decimals = 1 if unit == "mnkr" else 0
+
+    def said(ore: int, sign: bool = False) -> str:
+        value = (Decimal(ore) / ORE_PER_UNIT[unit]).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+        text = f"{abs(value):,f}".replace(",", " ").replace(".", ",")
+        return f"{'-' if value < 0 else '+' if sign and value > 0 else ''}{text} {unit}"
+
+    by_month: dict[str, tuple[list[str], list[str], list[str]]] = {}
+    for fid, k, name, made, helar, avvikelse in rows.select(
+            "forvaltning", pl.col(key).alias("_nyckel"), "namn", "prognos_period", "budget_helar",
+            "prognos_avvikelse").rows():
+        later = changes.filter((pl.col("forvaltning") == fid) & (pl.col("nyckel") == k)
+                               & (pl.col("manad") > int(made[5:7])))
+        moved = int(later["d_budget"].sum())
+        if moved == 0:  # (none since the forecast, or changes that cancel out: the budget it knew)
+            continue
+        shown = -moved if fid in resultat else moved  # (as its förvaltning presents it: `budget_helar` is)
+        moves, then, decisions = by_month.setdefault(made, ([], [], []))
+        moves.append(f"{name} {said(shown, sign=True)}")
+        # the deviation is the same in both presentations: budget − prognos of the nettokostnad, less the changes
+        then.append(f"{name} {said(avvikelse - moved)} (budget helår {said(helar - shown)})")
+        decisions += [b for b in later["beslut"].unique(maintain_order=True).to_list() if b not in decisions]
+    return tuple(ColumnNote(f"{header} mäter prognosen {made} mot budget helår efter budgetändringar beslutade efter den "
+                            f"({', '.join(decisions)}): {', '.join(moves)}. Mot budgeten när prognosen gjordes var "
+                            f"avvikelsen {', '.join(then)}.", "prognos_avvikelse", "prognos")
+                 for made, (moves, then, decisions) in sorted(by_month.items()))
+
+
 def _require_forecast(budgets: Store, year: int, month: int, fids: list[str]) -> None:
     made = budgets.forecasts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))["manad"].unique().sort()
     if made.is_empty() or made.min() > month:
@@ -1457,6 +1515,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     if not cut.part:  # (rows of a view whose förvaltning forecasts per the other view only)
         notes += _forecast_in_other_view(forecast_rows, store, p.year, p.month, cut.view.value,
                                          forecast_header(frame, own.get("prognos")))
+    notes += _forecast_before_change_note(store, p.year, p.month, view_rows, cut.view, unit, budget,
+                                          own.get("prognos_avvikelse", CATALOGUE["prognos_avvikelse"][1]))
     if jmf is not None:
         notes += _changed_since_note(store, p.year, jmf, p.month, view_rows, cut.view, unit, budget)
         notes += _unknown_forecast_sums(forecast_rows, "jmf_prognos", "budget", f" gjord till och med {p.year}-{jmf:02d}",
