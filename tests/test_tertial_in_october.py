@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import xml.etree.ElementTree as ET
 
+import docx
 import pytest
 
 import kfollow
@@ -137,3 +138,17 @@ def test_the_note_on_an_older_forecast_in_the_report_says_its_month_in_words(run
     result = run("report", "--budgets", budgets, "--period", "8", "--unit", "tkr", "-o", page)
     assert result.exit_code == 0, result.stderr
     assert NOTE.replace("prognosen 2024-04", "prognosen i april 2024") in page.read_text(encoding="utf-8")
+
+
+def test_check_as_word_says_its_period_in_words(run, tmp_path):
+    """`check --period 8 -o x.docx` was titled 'Kontroll av årsfilerna, 2024-08: fel och varningar', where every other
+    Word document says the period in words."""
+    out = tmp_path / "x.docx"
+    result = run("check", "--budgets", EXAMPLES, "--period", "8", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    document = docx.Document(str(out))
+    assert document.paragraphs[0].text == "Kontroll av årsfilerna, augusti 2024: fel och varningar"
+    assert [p.text for p in document.sections[0].header.paragraphs] == [document.paragraphs[0].text]
+    # the terminal and csv keep the month as typed
+    assert run("check", "--budgets", EXAMPLES, "--period", "8", "-f", "md").stdout.startswith(
+        "Kontroll av årsfilerna, 2024-08: fel och varningar")

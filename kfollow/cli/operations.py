@@ -239,6 +239,13 @@ def check(
         note(message)
     protect(output, directory, list(report.sources))
     fmt = render.format_for(output, fmt)
+    if fmt is Format.docx:  # a document for people: the period in words, as every other Word document says it
+        # (`Kontroll av årsfilerna, augusti 2024`; it said `2024-08`: found by an ekonom, h123)
+        from dataclasses import replace
+
+        from kfollow.engine.document import in_words
+
+        report = replace(report, title=in_words(report.title))
     text = to_findings(report, Options(fmt)) if fmt is Format.table else render.render(report, Options(fmt))
     render.write(text, output)
     findings = report.frame
