@@ -152,3 +152,17 @@ def test_check_as_word_says_its_period_in_words(run, tmp_path):
     # the terminal and csv keep the month as typed
     assert run("check", "--budgets", EXAMPLES, "--period", "8", "-f", "md").stdout.startswith(
         "Kontroll av årsfilerna, 2024-08: fel och varningar")
+
+
+@pytest.mark.parametrize("period", [0, 13, -1, True])
+def test_the_library_refuses_a_period_that_is_no_month(period):
+    """`kfollow.deviation(store, period=0)` gave the whole year (`Resultat 2024 per stab`) of a year booked to
+    October, `period=13` was told it was not booked and `kfollow.months(store, period=0)` raised an internal
+    ValueError (found by an ekonom, h123), where the command line refuses them: a UsageError saying what a period is."""
+    from kfollow.errors import UsageError
+
+    store = kfollow.load(EXAMPLES)
+    for command in (kfollow.deviation, kfollow.months, kfollow.investments):
+        with pytest.raises(UsageError, match=r"is not a month; give 1–12"):
+            command(store, period=period)
+    assert kfollow.deviation(store, period=8).title == kfollow.deviation(store, period="2024-08").title

@@ -66,6 +66,10 @@ def period(store: Store, year: int | None = None, period: str | int | None = Non
                                          f"{year}-{booked:02d} (ack.); --period chooses another month",))
         return Period(year, None)
     if isinstance(period, int):
+        if isinstance(period, bool) or not 1 <= period <= 12:  # (period=0 gave the whole year, 13 'not booked' and
+            # months() an internal error: found by an ekonom, h123; the command line refuses them before)
+            raise UsageError(f"period {period!r} is not a month; give 1–12 (a month of the year) or 'YYYY-MM', e.g. 8 "
+                             "or '2024-08'")
         return Period(year_or_latest(store, year), period)
     p_year, month = parse_period(period)
     if year is not None and year != p_year:
