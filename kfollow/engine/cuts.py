@@ -623,13 +623,31 @@ def change_parts(store: Store, year: int, fids: list[str], decided: int, spread_
             .group_by("forvaltning", "_parent", "_part").agg(pl.col(c).sum() for c in schema if c.startswith("budget")))
 
 
+def _alone(parents: pl.DataFrame, figures: dict[str, tuple]) -> dict[int, list[str]]:
+    """Per year of `figures`, the förvaltningar the view shows as one row that year (`forvaltning`, no rows of the
+    view with a figure of that year): their facts of the year are that row's, whatever stab or verksamhet they name.
+
+    Per year, since a förvaltning may be one row in one year and have rows in the other (verksamheter in its facts
+    of 2023, none in 2024): each year's facts go to that year's rows (all of 2024 was `Ej fördelat på konto` of the
+    förvaltning's row, its parts only under 2023's rows, where `--by konto` had them; found by an invariant hunter)."""
+    alone: dict[int, list[str]] = {}
+    one_row = pl.col("radtyp") == RowKind.forvaltning.value
+    for y in sorted({f[0] for f in figures.values()}):
+        cols = [c for c, f in figures.items() if f[0] == y and c in parents.columns and c not in GROSS]
+        given = pl.any_horizontal(pl.col(c).is_not_null() for c in cols) if cols else pl.lit(False)
+        rowed = set(parents.filter(~one_row & given)["forvaltning"].to_list())
+        alone[y] = sorted(set(parents.filter(one_row)["forvaltning"].to_list()) - rowed)
+    return alone
+
+
 def _parts(store: Store, year: int, fids: list[str], period: int | None, flt: LedgerFilter,
            figures: dict[str, tuple], view: By, part: str, parent: str | None = None,
-           original: bool = False) -> pl.DataFrame:
+           original: bool = False, alone: dict[int, list[str]] | None = None) -> pl.DataFrame:
     """Each figure of `figures` (column → year, budget/utfall and, if it has its own, the months
     1..N it sums) per förvaltning, row of the view (`_parent`) and part (`_part`), nettokostnad öre;
     null where the förvaltning has no facts of it. A budget counts the changes put on a konto or
-    kostnadsslag (`change_parts`), unless `original` (the budget before the year's changes)."""
+    kostnadsslag (`change_parts`), unless `original` (the budget before the year's changes). `alone`: per
+    year, the förvaltningar the view shows as one row then, whose facts of the year are that row's."""
     groups = store.year(year).kostnadsslag
     part_key = pl.col(part)
     frames, known, by_year = [], {}, {}
@@ -640,6 +658,9 @@ def _parts(store: Store, year: int, fids: list[str], period: int | None, flt: Le
             known[col] = []
             continue
         parent_key = pl.col(parent).fill_null("").alias("_parent") if parent else _parent_key(view)
+        if (alone or {}).get(y):
+            parent_key = pl.when(pl.col("forvaltning").is_in(alone[y])).then(pl.col("forvaltning")).otherwise(parent_key)
+            parent_key = parent_key.alias("_parent")
         if (y, months) not in by_year:  # budget and utfall of a year in one pass over its facts, summed to the parts
             by_year[y, months] = ledger_amounts(store, y, ids, months, flt, groups,
                                                 by=[pl.col("forvaltning"), parent_key, part_key.alias("_part")],
@@ -695,25 +716,19 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     money = list(figures)
     net = [c for c in money if c not in GROSS]  # (kostnader and intäkter are positive in either presentation)
     parent = cut.ledger_parent  # kostnadsslag rows broken down by konto
-    parts = _parts(store, year, fids, period, flt, figures, view, part, parent, original)
-    _, part_name, part_order = _inner(store, year, part)
     row_key = parent or ("forvaltning" if view is By.forvaltning else key)
     parent_kinds = [RowKind.rad.value] if parent else PARENTS  # a part without account has no accounts
+    parents = outer.with_row_index("_o").filter(pl.col("radtyp").is_in(parent_kinds)).with_columns(
+        _parent=pl.col(row_key).fill_null(""), _sign=pl.when(pl.col("redovisas_som") == "resultat").then(-1).otherwise(1))
+    parts = _parts(store, year, fids, period, flt, figures, view, part, parent, original,
+                   _alone(parents, figures) if not parent else {})
+    _, part_name, part_order = _inner(store, year, part)
     nested = cut.nested or cut.part is None
     shown_years = {figures[c][0] for c in money}
     # (with one key as with two: a förvaltning without accounts was one row `Ej fördelat på kostnadsslag` right above
     # an identical `Summa KSF`, and `--top` listed it as `KSF: Ej fördelat på kostnadsslag`; found by a controller)
     accountless = [] if flt or parent else _accountless(store, shown_years, fids)
-    parents = outer.with_row_index("_o").filter(pl.col("radtyp").is_in(parent_kinds)).with_columns(
-        _parent=pl.col(row_key).fill_null(""), _sign=pl.when(pl.col("redovisas_som") == "resultat").then(-1).otherwise(1))
     parents_netto = parents.with_columns(_netto(net))
-    # a förvaltning shown as one row (no rows in this view) takes all its facts
-    # (and only then: a förvaltning of one row in one year and of many in the other keeps its facts on the many)
-    others = parents.filter(pl.col("radtyp") != "forvaltning")["forvaltning"].unique().implode()
-    alone = parents.filter((pl.col("radtyp") == "forvaltning") & ~pl.col("forvaltning").is_in(others))["forvaltning"].implode()
-    parts = parts.with_columns(_parent=pl.when(pl.col("forvaltning").is_in(alone)).then(pl.col("forvaltning"))
-                               .otherwise(pl.col("_parent")))
-    parts = parts.group_by("forvaltning", "_parent", "_part").agg(ex.exact_sum(c) for c in money)
     # the parts of each parent, then what the facts leave of it (its declared budget, changes, …)
     placed = (parts.join(parents_netto.select("_o", "forvaltning", "_parent", "_sign", "redovisas_som",
                                               *(pl.col(c).is_null().alias(f"_none_{c}") for c in net)),

@@ -1,0 +1,54 @@
+"""Counterexamples the invariant hunt (tests/test_invariants.py) found, each kept as a small case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import csv_rows
+
+HEAD = "period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
+
+
+def _year(ar: int, staber: list[str], verksamheter: bool) -> str:
+    lines = [f"ar: {ar}", "organisation: Testkommun", "enhet: kr", f"utfall_fil: utfall-{ar}.csv",
+             f"budget_fil: budget-{ar}.csv", "verksamheter:", '  "100": Nämnd- och styrelseverksamhet',
+             "forvaltningar:", "  T1:", "    namn: Tabell T1", "    staber:"]
+    lines += [x for s in staber for x in (f"      {s}:", f"        namn: Stab {s}")]
+    if verksamheter:
+        lines += ["    verksamheter:", '      "100": {}']
+    return "\n".join(lines) + "\n"
+
+
+def _csv(run, d: Path, *args: str) -> list[dict]:
+    result = run("deviation", "--budgets", d, "--format", "csv", "--exact", "--unit", "kr", *args)
+    assert result.exit_code == 0, result.stderr
+    return csv_rows(result.stdout)
+
+
+def test_a_forvaltning_with_verksamheter_only_the_year_before_has_its_accounts_as_parts(run, tmp_path):
+    """T1 booked on verksamhet 100 in 2023 and on none in 2024: `--by verksamhet` shows it as one row, and
+    `--by verksamhet,konto` put all of 2024 on that row's `Ej fördelat på konto`, where `--by konto` has 6410 and
+    7010 (its 2024 facts went to 2023's rows, which have no 2024 figures)."""
+    d = tmp_path / "b"
+    d.mkdir()
+    (d / "2023.yaml").write_text(_year(2023, ["S0"], True), encoding="utf-8")
+    (d / "utfall-2023.csv").write_text(HEAD + "2023-01,T1,S0,100,5070,kostnad,300.00\n", encoding="utf-8")
+    (d / "budget-2023.csv").write_text(HEAD + "2023,T1,S0,100,5070,kostnad,1200.00\n", encoding="utf-8")
+    # (beside T0, which has verksamheter in 2024: the view is T0's, T1 one row of it)
+    (d / "2024.yaml").write_text(_year(2024, ["S0"], False) + "  T0:\n    namn: Tabell T0\n    staber:\n"
+                                 '      A:\n        namn: Stab A\n    verksamheter:\n      "100": {}\n', encoding="utf-8")
+    (d / "utfall-2024.csv").write_text(HEAD + "2024-01,T1,,,6410,kostnad,500.00\n"
+                                       "2024-01,T1,S0,,7010,kostnad,40.00\n2024-01,T0,A,100,5010,kostnad,9.00\n",
+                                       encoding="utf-8")
+    (d / "budget-2024.csv").write_text(HEAD + "2024-01,T1,S0,,7010,kostnad,100.00\n", encoding="utf-8")
+    rows = _csv(run, d, "--by", "verksamhet,konto")
+    got = [(r["radtyp"], r["verksamhet"], r["konto"], r["budget"], r["utfall"], r["utfall_2023"]) for r in rows]
+    assert got[:3] == [("radsumma", "T1", "", "100", "540", ""),
+                       ("del", "T1", "6410", "0", "500", ""),
+                       ("del", "T1", "7010", "100", "40", "")], got
+    assert not [r for r in rows if r["radtyp"] == "del_ej_fordelat"]  # (was all of 2024: 100 and 540)
+    # 2023's row keeps its own account, of 2023
+    assert ("del", "100", "5070", "", "", "300") in got
+    alone = {r["konto"]: r for r in _csv(run, d, "--by", "konto") if r["radtyp"] == "rad"}
+    assert (alone["6410"]["utfall"], alone["7010"]["utfall"], alone["7010"]["budget"]) == ("500", "40", "100")
+
