@@ -52,3 +52,21 @@ def test_a_forvaltning_with_verksamheter_only_the_year_before_has_its_accounts_a
     alone = {r["konto"]: r for r in _csv(run, d, "--by", "konto") if r["radtyp"] == "rad"}
     assert (alone["6410"]["utfall"], alone["7010"]["utfall"], alone["7010"]["budget"]) == ("500", "40", "100")
 
+
+def test_a_filters_summa_of_last_year_is_0_where_the_forvaltning_booked_other_accounts(run, tmp_path):
+    """T1 booked only 3010 in 2023, and its stab S1 is new in 2024: `--konto 5`'s Summa of 2023 was – beside
+    `--by konto --konto 5`'s 0 and compare's Summa T1 0."""
+    d = tmp_path / "b"
+    d.mkdir()
+    (d / "2023.yaml").write_text(_year(2023, ["S0"], False), encoding="utf-8")
+    (d / "utfall-2023.csv").write_text(HEAD + "2023-01,T1,S0,,3010,intakt,-300.00\n", encoding="utf-8")
+    (d / "budget-2023.csv").write_text(HEAD + "2023,T1,S0,,3010,intakt,-1200.00\n", encoding="utf-8")
+    (d / "2024.yaml").write_text(_year(2024, ["S0", "S1"], False), encoding="utf-8")
+    (d / "utfall-2024.csv").write_text(HEAD + "2024-01,T1,S0,,3010,intakt,-200.00\n"
+                                       "2024-01,T1,S1,,5010,kostnad,700.00\n", encoding="utf-8")
+    (d / "budget-2024.csv").write_text(HEAD + "2024-01,T1,S1,,5010,kostnad,650.00\n", encoding="utf-8")
+    rows = _csv(run, d, "--konto", "5")
+    assert [(r["radtyp"], r["stab"], r["utfall"], r["utfall_2023"]) for r in rows] == [
+        ("rad", "S1", "700", ""), ("summa", "Summa", "700", "0")]
+    by_konto = _csv(run, d, "--by", "konto", "--konto", "5")
+    assert [(r["radtyp"], r["utfall_2023"]) for r in by_konto] == [("rad", "0"), ("summa", "0")]

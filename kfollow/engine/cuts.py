@@ -829,7 +829,9 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
         # (a figure every förvaltning shown has facts of sums to 0 where none matches yet, as `months` shows it)
         known = {c for c in money if figures[c][0] in store.years and set(fids) <= set(
             forvaltningar_with(store, figures[c][0], figures[c][1].split("_")[0]))}
-        out = _sums_of_parts(out, placed, money, derive, known)
+        in_year = {c: [f for f in fids if figures[c][0] in store.years and f in store.years[figures[c][0]].forvaltningar]
+                   for c in money}
+        out = _sums_of_parts(out, placed, money, derive, known, (parts, in_year))
     if nested:
         # (a difference from the förvaltning's summa stays one: it is no stab, whatever its parts; a row of a
         # förvaltning without accounts stays the row it is in the view, with no parts below it)
@@ -1138,11 +1140,13 @@ def regrouped_note(store: Store, year: int, other: int, fids: list[str], flt: Le
 
 
 def _sums_of_parts(out: pl.DataFrame, placed: pl.DataFrame, money: list[str], derive,
-                   known: set[str] = frozenset()) -> pl.DataFrame:
+                   known: set[str] = frozenset(), facts: tuple[pl.DataFrame, dict] | None = None) -> pl.DataFrame:
     """With a konto/kostnadsslag filter: each row of the view, its förvaltning's subtotal and the Summa
     as the sums of the parts that match (nettokostnad, then presented); rows without parts go (and a
     subtotal of a förvaltning without any), and figures the facts cannot give (a forecast) are left empty.
-    A figure in `known` (every förvaltning shown has facts of it) is 0 in the Summa where no part matches."""
+    A figure in `known` (every förvaltning shown has facts of it) is 0 in the Summa where no part matches.
+    `facts` (every part that matches, on a row of the view or not, and per column the förvaltningar its year has):
+    a figure they know and sum to 0 is 0 in the Summa where no part shown has it (`_matching_nothing`)."""
     with_parts = placed["forvaltning"].unique()
     per_row = placed.group_by("_o").agg(*(ex.exact_sum(c).alias(f"_{c}") for c in money), _has=pl.lit(True))
     # a part is – where its row has no figure of a year (a stab of the other year's file only, after a
@@ -1167,8 +1171,13 @@ def _sums_of_parts(out: pl.DataFrame, placed: pl.DataFrame, money: list[str], de
         (ex.exact_sum(c) if c not in whole else
          pl.when(pl.col(f"_k_{c}").fill_null(whole[c]).all()).then(ex.exact_sum_of(as_view(c)))
          .otherwise(ex.exact_sum(c))).alias(f"_{c}_f") for c in money))
+    nothing = _matching_nothing(placed, facts, money)
     overall = counted.select(*((ex.exact_sum(c).fill_null(0) if placed.is_empty() and c in known
-                                else pl.when(pl.col(c).is_not_null().any()).then(ex.exact_sum_of(as_view(c)))
+                                # (or where the förvaltningar with parts have facts of the year, none that match:
+                                # 0, as `--by konto` and compare's subtotal have it; `--konto 5`'s Summa of 2023
+                                # was – where its one stab is new; found by an invariant hunter)
+                                else pl.when(pl.col(c).is_not_null().any() | pl.lit(c in nothing))
+                                .then(ex.exact_sum_of(as_view(c)))
                                 if whole.get(c) else ex.exact_sum(c))
                                .alias(f"_{c}_t") for c in money))
     totals = {c: overall[f"_{c}_t"][0] if overall.height else None for c in money}
@@ -1196,6 +1205,23 @@ def _sums_of_parts(out: pl.DataFrame, placed: pl.DataFrame, money: list[str], de
         *(pl.lit(None, out.schema[c]).alias(c) for c in figures if c in out.columns and c not in money))
     done = done.with_columns(*(ex.presented(c, sign) for c in money if c not in GROSS))
     return done.select(out.columns)
+
+
+def _matching_nothing(placed: pl.DataFrame, facts: tuple[pl.DataFrame, dict] | None, money: list[str]) -> set[str]:
+    """The columns whose matching facts, of every förvaltning with parts shown that its year has, are known and
+    sum to 0 (facts of the year, none that match the filter): their Summa is 0, not unknown. A förvaltning whose
+    matching facts of the year no row of the view holds (booked without verksamhet that year) sums to other than
+    0, and its Summa stays –."""
+    if facts is None or placed.is_empty():
+        return set()
+    every, in_year = facts
+    shown = set(placed["forvaltning"].to_list())
+    out = set()
+    for c in money:
+        mine = every.filter(pl.col("forvaltning").is_in(sorted(shown & set(in_year[c]))))[c]
+        if shown & set(in_year[c]) and mine.len() and not mine.null_count() and not (mine != 0).any():
+            out.add(c)
+    return out
 
 
 def named_parts(frame: pl.DataFrame) -> pl.DataFrame:
