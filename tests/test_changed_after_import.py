@@ -121,3 +121,31 @@ def test_a_note_whose_sums_cannot_be_read_is_said(run, tmp_path):
     assert result.exit_code == ExitStatus.DATA and result.stdout == ""
     assert ("utfall-2024.csv.kalla.json: the note's control sums (kontrollsummor) cannot be read; import the table "
             "again") in result.stderr
+
+
+def test_a_changed_budget_table_is_told_to_be_imported_with_budget_out(run, tmp_path):
+    # (`-o it` was the advice for a budget table too: `-o` writes the utfall, which the year file names elsewhere, and
+    # the import refused it; found in review, h124)
+    d = _imported(run, tmp_path)
+    table = d / "budget-2024.csv"
+    table.write_text(table.read_text(encoding="utf-8").replace(",-61666.67\n", ",-61666.68\n", 1), encoding="utf-8")
+    result = run("deviation", "--budgets", str(d), "--period", "2024-10")
+    assert result.exit_code == ExitStatus.DATA and result.stdout == ""
+    assert ("budget-2024.csv: the amounts of period 2024-01 sum to 14 458 333,33 kr, but its import from exempelby.se "
+            "wrote 14 458 333,34 kr (budget-2024.csv.kalla.json): the table was changed after its import, and would be "
+            "reported as the export's; import it again from the export (kfollow import … --budget-out it), or delete "
+            "the note if the table is no longer the export's") in result.stderr
+    note = d / "budget-2024.csv.kalla.json"
+    content = json.loads(note.read_text(encoding="utf-8"))
+    content["kontrollsummor"]["belopp_ore_per_period"]["2024-01"] = "x"
+    note.write_text(json.dumps(content), encoding="utf-8")
+    result = run("check", "--budgets", str(d))
+    assert result.exit_code == ExitStatus.DATA
+    assert ("the note's control sums (kontrollsummor) cannot be read; import the table again (kfollow import … "
+            "--budget-out it)") in result.stdout
+    # the utfall's as before
+    utfall = d / "utfall-2024.csv"
+    utfall.write_text(utfall.read_text(encoding="utf-8").replace(",806520.00\n", ",806521.00\n", 1), encoding="utf-8")
+    (d / "budget-2024.csv.kalla.json").unlink()
+    result = run("deviation", "--budgets", str(d), "--period", "2024-10")
+    assert result.exit_code == ExitStatus.DATA and "(kfollow import … -o it)" in result.stderr

@@ -141,7 +141,7 @@ class PendingTable:
         read = None
         try:
             if not self._cancelled:
-                plan = _plan(self.path, self.name)
+                plan = _plan(self.path, self.name, self.budget)
                 read = _sums(plan, self.rows and (self.every_size or plan.rows is None or plan.rows <= KEEP_PARQUET_ROWS))
                 self._outcome = plan, read
                 if self._done is not None:  # read in the background: what the checks find without the year file too
@@ -255,14 +255,15 @@ def _work(jobs: "queue.SimpleQueue[Callable[[], None]]") -> None:
             pass  # past it (a panic of polars while making views, which the load makes again) must not end the reader
 
 
-def _plan(path: Path, name: str) -> "_Plan":
+def _plan(path: Path, name: str, budget: bool = False, noted: bool = True) -> "_Plan":
+    """How to read the fact table at `path` (`budget`: a budget table, for the messages' advice), with the sums its
+    import's note holds (`noted_sums`) unless not `noted`."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".parquet"):
         raise DataError(name, None, None, f"an outcome table must be a .csv or .parquet file, not '{path.suffix}'")
     head = read_bytes(path, EXPORT_LIMIT, "outcome table", head=512, display=name)
-    plan = _plan_csv(path, name, head) if suffix == ".csv" else _plan_parquet(path, name)
-    noted = noted_sums(path, name)
-    return plan if noted is None else replace(plan, noted=noted)
+    plan = _plan_csv(path, name, head) if suffix == ".csv" else _plan_parquet(path, name, budget)
+    return replace(plan, budget=budget, noted=noted_sums(path, name, budget) if noted else None)
 
 
 @dataclass(frozen=True)
@@ -294,6 +295,7 @@ class _Plan:
     control: dict[str, int] | None = None  # Parquet written by kfollow: öre per period, from the footer (`CONTROL_KEY`)
     noted: tuple[str, dict[str, int]] | None = None  # (the export, öre per period) its import's note holds (`noted_sums`)
     extra: bool = False  # the file has columns beyond the fact table's (a voucher number: rows of single postings)
+    budget: bool = False  # a budget table: written again by `kfollow import … --budget-out`, not `-o` (`_again`)
 
     def _rows(self, numbered: bool) -> pl.LazyFrame:
         lf = self.scan(numbered)
@@ -392,7 +394,7 @@ def _plan_csv(path: Path, name: str, head: bytes) -> _Plan:
                  _amount_from_text(pl.col("belopp")), skips_blank=True, extra=bool(set(present) - set(COLUMNS)))
 
 
-def _plan_parquet(path: Path, name: str) -> _Plan:
+def _plan_parquet(path: Path, name: str, budget: bool = False) -> _Plan:
     try:
         identity = path, file_identity(path)  # (before the pass: a file written over since is told apart after it)
         scanned = pl.scan_parquet(path, glob=False)  # this one file, even named `a[1].parquet`
@@ -407,7 +409,7 @@ def _plan_parquet(path: Path, name: str) -> _Plan:
         raise DataError(name, None, None, f"the table has {grouped(rows)} rows, over the limit of {grouped(limit)} rows {why}; "
                         "sum the rows that share period, förvaltning, stab, verksamhet, konto and slag, or check "
                         "that it is the right file")
-    control = _control_sums(_check_unpacked(path, name), name, rows)
+    control = _control_sums(_check_unpacked(path, name), name, rows, budget)
     present = [c for c in schema.names() if c != _ROW]
     _check_header(name, present, csv_file=False)
     for column in CODE_COLUMNS:
@@ -491,7 +493,7 @@ NOTE_KEY = "kontrollsummor"  # an import's note (`.kalla.json`): the sums per pe
 _NOTE_LIMIT = 16 * 1024 * 1024  # (outcome.NOTE_LIMIT: a larger note is refused there, and read for no sums here)
 
 
-def noted_sums(table: Path, name: str) -> tuple[str, dict[str, int]] | None:
+def noted_sums(table: Path, name: str, budget: bool = False) -> tuple[str, dict[str, int]] | None:
     """The export and the amounts per period (öre) that the note of `kfollow import` beside `table` says it wrote
     (`control_note`); None where there is no note, it cannot be read (`outcome.note_problem` warns of that) or it
     has no sums (written before they were noted, or by hand); DataError where its sums cannot be read. (A table
@@ -515,13 +517,13 @@ def noted_sums(table: Path, name: str) -> tuple[str, dict[str, int]] | None:
             raise ValueError
     except (ValueError, TypeError, KeyError, AttributeError):
         raise DataError(f"{name}{ORIGIN_SUFFIX}", None, None, f"the note's control sums ({NOTE_KEY}) cannot be read; "
-                        "import the table again (kfollow import … -o it), or delete the note if the table is no "
+                        f"import the table again ({_again(budget)}), or delete the note if the table is no "
                         "longer its export's") from None
     export = note.get("export")
     return (export if isinstance(export, str) and export else "the export"), read
 
 
-def _control_sums(pairs: dict[str, str], name: str, rows: int | None) -> dict[str, int] | None:
+def _control_sums(pairs: dict[str, str], name: str, rows: int | None, budget: bool = False) -> dict[str, int] | None:
     """The control sums a Parquet table's metadata holds (`control_sums`), or None where it has none (a file
     kfollow did not write) or they are of another number of rows than the file's `rows` (rewritten by another
     tool, which kept the metadata); DataError where they are there but cannot be read."""
@@ -537,7 +539,13 @@ def _control_sums(pairs: dict[str, str], name: str, rows: int | None) -> dict[st
         return {str(p): int(v) for p, v in sums.items()}
     except (ValueError, TypeError, KeyError, AttributeError):
         raise DataError(name, None, None, f"the file's control sums ({CONTROL_KEY}) cannot be read: the file is "
-                                          "damaged; write it again (kfollow import … -o it)") from None
+                                          f"damaged; write it again ({_again(budget)})") from None
+
+
+def _again(budget: bool) -> str:
+    """How a message tells to write a fact table again: a budget table is the import's --budget-out (`-o` writes the
+    utfall, and the year file names a budget table under budget_fil: found in review, h124)."""
+    return f"kfollow import … {'--budget-out' if budget else '-o'} it"
 
 
 def _check_control(plan: _Plan, summary: pl.DataFrame) -> None:
@@ -551,14 +559,14 @@ def _check_control(plan: _Plan, summary: pl.DataFrame) -> None:
         _compare(plan.source.name, read, plan.control, "the control sum written into the file is {} kr",
                  "which the control sums written into the file do not have",
                  ": the file is damaged (or changed by a tool that kept kfollow's sums); write it again "
-                 "(kfollow import … -o it)", _kronor)
+                 f"({_again(plan.budget)})", _kronor)
     if plan.noted is not None:
         export, noted = plan.noted
         note = f"{Path(plan.source.name).name}{ORIGIN_SUFFIX}"
         _compare(plan.source.name, read, noted, f"its import from {shown(export)} wrote {{}} kr ({note})",
                  f"which its import from {shown(export)} did not write ({note})",
                  ": the table was changed after its import, and would be reported as the export's; import it "
-                 "again from the export (kfollow import … -o it), or delete the note if the table is no longer "
+                 f"again from the export ({_again(plan.budget)}), or delete the note if the table is no longer "
                  "the export's", _swedish_kronor)
 
 
