@@ -149,3 +149,24 @@ def test_a_changed_budget_table_is_told_to_be_imported_with_budget_out(run, tmp_
     (d / "budget-2024.csv.kalla.json").unlink()
     result = run("deviation", "--budgets", str(d), "--period", "2024-10")
     assert result.exit_code == ExitStatus.DATA and "(kfollow import … -o it)" in result.stderr
+
+
+def test_a_table_whose_note_cannot_be_read_is_still_compared_when_imported_again(run, tmp_path):
+    # (the import's comparison with the table it replaces read the old table with its note's sums: a note it could not
+    # read made it 'note: … does not read as a fact table: it is written over without a comparison', and a budget
+    # revised in the ekonomisystem went unsaid; found in review, h124)
+    d = _imported(run, tmp_path)
+    note = d / "budget-2024.csv.kalla.json"
+    content = json.loads(note.read_text(encoding="utf-8"))
+    content["kontrollsummor"] = "edited"
+    note.write_text(json.dumps(content), encoding="utf-8")
+    table = d / "budget-2024.csv"
+    table.write_text(table.read_text(encoding="utf-8").replace(",-61666.67\n", ",-61666.68\n", 1), encoding="utf-8")
+    result = run("import", "sie", str(EXAMPLES / "exempelby.se"), "--mapping", str(EXAMPLES / "mapping.yaml"),
+                 "--year", "2024", "--budgets", str(d), "-o", str(d / "utfall-2024.csv"),
+                 "--budget-out", str(table))
+    assert result.exit_code == 0, result.stderr
+    assert "does not read as a fact table" not in result.stderr
+    assert (f"warning: {table}: the budget of 2024-01 differs from the table it replaces (1 sum per förvaltning, stab, "
+            "verksamhet and slag, net 0,01 kr)") in result.stderr
+    assert _ekonomistab(run, d)["utfall"] == 12896800.0
