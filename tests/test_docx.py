@@ -629,3 +629,29 @@ def test_the_same_document_gives_the_same_bytes_whenever_it_is_written(command, 
         assert "word/document.xml" in saved.namelist()
     assert written[0] == written[1]
     assert docx.Document(str(tmp_path / "r1.docx")).paragraphs[0].text
+
+
+def test_a_template_without_document_properties_gives_the_same_bytes_too(tmp_path):
+    """Found in review, h124: a template without docProps/core.xml (python-docx makes the properties then, dated
+    with the time of saving) gave a report whose `dcterms:modified` was the minute it was written, so the same report
+    differed in its bytes again; the properties it makes are dated 1980-01-01, as the zip entries are."""
+    import re
+    import zipfile
+
+    template = tmp_path / "mall.docx"
+    docx.Document().save(str(template))
+    with zipfile.ZipFile(template) as saved:
+        parts = {entry.filename: saved.read(entry) for entry in saved.infolist()}
+    del parts["docProps/core.xml"]
+    parts["_rels/.rels"] = re.sub(rb"<Relationship [^>]*core-properties[^>]*/>", b"", parts["_rels/.rels"])
+    parts["[Content_Types].xml"] = re.sub(rb'<Override [^>]*docProps/core.xml[^>]*/>', b"", parts["[Content_Types].xml"])
+    with zipfile.ZipFile(template, "w") as bare:
+        for name, data in parts.items():
+            bare.writestr(name, data)
+    out = tmp_path / "r.docx"
+    result = _invoke("report", "--budgets", str(BUDGETS), "--year", "2024", "--mall", str(template), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    properties = docx.Document(str(out)).core_properties
+    assert properties.modified.isoformat() == "1980-01-01T00:00:00+00:00"
+    assert properties.title.startswith("Ekonomi 2024")
+

@@ -122,11 +122,26 @@ def _open(template: Path | None) -> object:
         except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
             raise DataError(str(template), None, None, f"not a Word document (.docx) that can be read ({exc}); give "
                                                        "the kommun's template saved as .docx") from None
+        _dated(document)
     body = document.element.body
     for child in list(body):  # the template's text goes; its last section's page setup stays
         if not child.tag.endswith("}sectPr"):
             body.remove(child)
     return document
+
+
+def _dated(document) -> None:
+    """A template without document properties (docProps/core.xml) gets python-docx's, which it dates with the time
+    of saving: the same report differed in its bytes (found in review, h124); they are dated 1980-01-01, as the zip
+    entries are (`_save`). A template's own properties are kept as they are."""
+    from datetime import datetime
+
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    try:
+        document.part.package.part_related_by(RELATIONSHIP_TYPE.CORE_PROPERTIES)
+    except KeyError:
+        document.core_properties.modified = datetime(1980, 1, 1)
 
 
 def _swedish(document) -> None:
