@@ -655,3 +655,21 @@ def test_a_template_without_document_properties_gives_the_same_bytes_too(tmp_pat
     assert properties.modified.isoformat() == "1980-01-01T00:00:00+00:00"
     assert properties.title.startswith("Ekonomi 2024")
 
+
+def test_the_same_document_gives_the_same_bytes_on_windows(tmp_path, monkeypatch):
+    """Found in review, h124: the zip entries named the system that wrote them (zipfile's `create_system`: 0 on
+    Windows, 3 elsewhere), so a report written on a controller's Windows laptop differed in its bytes from the same
+    report written by the server, where README says the same report gives the same bytes wherever it is written."""
+    import sys
+    import zipfile
+
+    written = []
+    for name, platform in (("linux.docx", "linux"), ("windows.docx", "win32")):
+        monkeypatch.setattr(sys, "platform", platform)
+        result = _invoke("deviation", "--year", "2024", "--budgets", str(BUDGETS), "-o", str(tmp_path / name))
+        monkeypatch.undo()
+        assert result.exit_code == 0, result.stderr
+        written.append((tmp_path / name).read_bytes())
+    with zipfile.ZipFile(tmp_path / "windows.docx") as saved:
+        assert {entry.create_system for entry in saved.infolist()} == {3}
+    assert written[0] == written[1]

@@ -339,6 +339,7 @@ def _save(w: _Writer) -> bytes:
         for entry in saved.infolist():
             item = zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0))
             item.compress_type, item.external_attr = zipfile.ZIP_DEFLATED, entry.external_attr
+            item.create_system = 3  # (zipfile names the system that wrote it: 0 on Windows, other bytes; found in review, h124)
             dated.writestr(item, saved.read(entry))
     return fixed.getvalue()
 
