@@ -1140,6 +1140,10 @@ def test_a_column_named_twice_is_a_usage_error(run):
     assert result.stdout == ""
     assert "--columns: budget is named more than once; name each column once" in result.stderr
     assert run("deviation", "--columns", "budget,utfall", "--format", "csv").stdout.startswith("budget,utfall\n")
+    # two names each given twice are said as two (found in review, h124: 'utfall, budget is named more than once')
+    result = run("deviation", "--columns", "utfall,budget,utfall,budget", "--format", "csv")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "--columns: utfall and budget are each named more than once; name each column once" in result.stderr
 
 
 def test_a_key_written_with_a_swedish_letter_gets_a_did_you_mean(run, tmp_path):
