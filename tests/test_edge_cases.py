@@ -1140,6 +1140,9 @@ def test_a_column_named_twice_is_a_usage_error(run):
     assert result.stdout == ""
     assert "--columns: budget is named more than once; name each column once" in result.stderr
     assert run("deviation", "--columns", "budget,utfall", "--format", "csv").stdout.startswith("budget,utfall\n")
+    # a misspelt name given twice is no column, first (found in review, h124)
+    misspelt = run("deviation", "--columns", "budjet,budjet", "--format", "csv")
+    assert misspelt.exit_code == 2 and "--columns: budjet is not a column of this report (did you mean 'budget'?)" in misspelt.stderr
     # two names each given twice are said as two (found in review, h124: 'utfall, budget is named more than once')
     result = run("deviation", "--columns", "utfall,budget,utfall,budget", "--format", "csv")
     assert result.exit_code == 2 and result.stdout == ""

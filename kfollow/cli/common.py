@@ -177,12 +177,6 @@ def emit(report, fmt: Format | None, decimals: int | None, output: Path | None, 
     names = tuple(n.strip() for n in columns.split(",") if n.strip()) if columns is not None else None
     if names == ():
         raise UsageError("--columns names no column; write machine names separated by commas, e.g. budget,utfall")
-    twice = [n for n in dict.fromkeys(names or ()) if names.count(n) > 1]
-    if twice:  # (a script asking for `budget,budget` got one budget column, unsaid: a known item of session 30)
-        # (two of them were 'utfall, budget is named more than once'; found in review, h124)
-        said = f"{twice[0]} is" if len(twice) == 1 else f"{', '.join(twice[:-1])} and {twice[-1]} are each"
-        raise UsageError(f"--columns: {said} named more than once; name each column once "
-                         f"(csv, json and xlsx have exactly the columns named, in their order)")
     if comments and names is not None and "kommentar" not in names and "kommentar" in report.frame.columns:
         names = (*names, "kommentar")  # --comments asks for them: --columns without them dropped them unsaid (found
         # by an investment controller)
