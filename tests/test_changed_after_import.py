@@ -170,3 +170,22 @@ def test_a_table_whose_note_cannot_be_read_is_still_compared_when_imported_again
     assert (f"warning: {table}: the budget of 2024-01 differs from the table it replaces (1 sum per förvaltning, stab, "
             "verksamhet and slag, net 0,01 kr)") in result.stderr
     assert _ekonomistab(run, d)["utfall"] == 12896800.0
+
+
+def test_a_note_that_is_no_json_is_said_by_every_command(run, tmp_path):
+    """A note that is no JSON (git's conflict markers at its top) turned the comparison off without a word but for
+    `check`'s warning, which said only that the source and the account names were left out (found in review, h124):
+    deviation warns that the table is not compared, check says so too, and the figures are the table's."""
+    d = tmp_path / "budgets"
+    shutil.copytree(EXAMPLES / "budgets", d)
+    before = _ekonomistab(run, d)
+    note = d / "utfall-2024.csv.kalla.json"
+    note.write_text("<<<<<<< HEAD\n" + note.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run("deviation", "--budgets", str(d), "--period", "2024-10", "--stab", "EKO", "--unit", "kr", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert (f"warning: {note}: cannot be read (Expecting value: line 1 column 1 (char 0)), so the table's amounts are "
+            "not compared with those its import wrote; import the table again (kfollow import), or delete the note"
+            ) in result.stderr.splitlines()
+    assert next(r for r in json.loads(result.stdout) if r["radtyp"] == "rad") == before
+    check = run("check", "--budgets", str(d))
+    assert "källan, kontonas namn och jämförelsen med importens summor utelämnas" in check.stdout, check.stdout

@@ -742,6 +742,7 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
             continue
         gaps = coverage_findings(budgets, month, [ar], one_sided=False)  # (one-sided rows show in the table)
         info = budgets.years[ar]
+        out += _unread_note_warnings(info)
         if (by_month or (month is not None and month < 12)) and ar not in noted:
             # their year to date is unknown: – in the table, and its sums
             out += year_only_warnings(budgets, ar, month, fids)
@@ -1340,6 +1341,22 @@ def presentation_findings(budgets: Store) -> list[dict]:
                 + f"skriv redovisas_som: {old.redovisas_som} under {fid} om raden föll bort när året lades upp, "
                 f"eller redovisas_som: {fv.redovisas_som} om bytet är beslutat")))
     return findings
+
+
+def _unread_note_warnings(info) -> list[str]:
+    """A line per fact table of the year whose import's note is no JSON object (git's conflict markers, a file cut
+    short): its amounts are read without being compared with those its import wrote (`facts.noted_sums`), which was
+    said by `check` alone (found in review, h124)."""
+    from kfollow.errors import shown
+    from kfollow.sources.outcome import origin_path, unreadable_note
+
+    out = []
+    for table in dict.fromkeys((*info.utfall_filer, *info.budget_filer)):
+        if (why := unreadable_note(table)) is not None:
+            out.append(f"warning: {shown(str(origin_path(table)))}: cannot be read ({shown(why)}), so the table's amounts "
+                       "are not compared with those its import wrote; import the table again (kfollow import), or "
+                       "delete the note")
+    return out
 
 
 def note_findings(budgets: Store) -> list[dict]:

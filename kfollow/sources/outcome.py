@@ -91,12 +91,14 @@ def note_problem(table: Path | str) -> tuple[str, str] | None:
     kfollow reads): elsewhere a broken note is left out without a word (the footer and the names are a courtesy).
     A note of unreadable account or object names loses those alone (its source stays in the footer; found in
     review, h89: the warning said the source and the account names were left out where they were shown)."""
-    whole = "källan och kontonas namn"  # (a note not read at all; an unreadable export or text loses the source
-    # alone, as `origin_of` does, the account names staying: found in review, h94, where `"format": 5` said both)
-    try:
-        note = _note(table)
-    except (ValueError, UnicodeDecodeError) as exc:
-        return f"den är inget JSON-objekt ({str(exc).splitlines()[0][:80]})", whole
+    # (a note not read at all loses its control sums too: the table is read without its comparison, h124; an unreadable
+    # export or text loses the source alone, as `origin_of` does, the account names staying: found in review, h94,
+    # where `"format": 5` said both)
+    whole = "källan, kontonas namn och jämförelsen med importens summor"
+    unread = unreadable_note(table)
+    if unread is not None:
+        return f"den är inget JSON-objekt ({unread})", whole
+    note = _note(table)
     if note is None:
         return None
     if not isinstance(note.get("export"), str):
@@ -109,6 +111,17 @@ def note_problem(table: Path | str) -> tuple[str, str] | None:
         return "dess kontonamn (\"konton\") är inte konto → namn", "kontonas namn"
     problem = _objects_problem(note.get("objekt", {}))
     return (problem, "objektens namn") if problem is not None else None
+
+
+def unreadable_note(table: Path | str) -> str | None:
+    """Why a table's note is no JSON object kfollow reads (the first line of the error), where it is not; None where
+    there is no note or it is one. Such a note's control sums (`facts.noted_sums`) are not compared either: the table
+    is read as it is."""
+    try:
+        _note(table)
+    except (ValueError, UnicodeDecodeError) as exc:
+        return str(exc).splitlines()[0][:80]
+    return None
 
 
 def _objects_problem(objekt) -> str | None:
