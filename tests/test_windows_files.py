@@ -102,6 +102,25 @@ def test_a_date_written_day_first_with_dots_is_its_month(tmp_path: Path):
             "in the export") in result.stderr, result.stderr
 
 
+def test_a_date_written_day_first_without_leading_zeros_is_its_month(tmp_path: Path):
+    """`1.3.2024`, a date as Excel writes it under a Finnish setting (d.m.yyyy, its default) and as many ekonomisystem
+    write it, was refused ('Period '1.3.2024' is not a period'), where `01.03.2024` was booked in March (found in
+    review, h125); a day or month of one digit is that day or month, and a day the month lacks is said as before."""
+    body = (b"Period;Konto;Ansvar;Belopp\r\n1.3.2024;5010;0100;1 234,50\r\n31.3.2024;5010;0100;0,01\r\n"
+            b"9.12.2024;4010;2000;-10,00\r\n15.04.2024;5010;0100;1,00\r\n")
+    result = export(tmp_path, body)
+    assert result.exit_code == 0, result.stderr
+    assert facts(tmp_path / "out.csv") == [("2024-03", "EKO", "5010", "1234.51"), ("2024-04", "EKO", "5010", "1.00"),
+                                           ("2024-12", "HR", "4010", "-10.00")]
+    result = export(tmp_path, body + b"30.2.2024;5010;0100;1,00\r\n")
+    assert result.exit_code == 3
+    assert ("export.csv:6:1: Period '30.2.2024' is no date: 2024-02 has no day 30 (its last is 29); correct the date "
+            "in the export") in result.stderr, result.stderr
+    # three digits of a day, or a month of none, are no date
+    result = export(tmp_path, b"Period;Konto;Ansvar;Belopp\r\n101.3.2024;5010;0100;1,00\r\n")
+    assert result.exit_code == 3 and "Period '101.3.2024' is not a period" in result.stderr, result.stderr
+
+
 def test_a_table_s_path_written_with_backslashes_is_told_to_use_slashes(tmp_path: Path):
     """`utfall_fil: Utfall\\utfall-2024.csv`, a path as Windows' Explorer copies it, was told 'does not exist …; give a
     path relative to the year file', which it is; in double quotes it was 'found unknown escape character'. Each

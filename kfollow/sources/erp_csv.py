@@ -11,7 +11,7 @@ What Swedish ekonomisystem write when asked for a CSV of booked rows:
   so is an amount in parentheses (`(1 234,50)`, `(1 234,50 kr)`); a unit `kr` or `SEK` after it is dropped (another
   unit is refused); a dash alone (`-`, `- kr`: Excel's accounting format) is 0; more than two decimals are allowed only as zeros. Parsed to Int64 öre by polars string expressions,
   never through a float.
-- periods `YYYYMM` or `YYYY-MM`, or a date `YYYY-MM-DD` or `DD.MM.YYYY` (its month; also as Excel's datetime at midnight,
+- periods `YYYYMM` or `YYYY-MM`, or a date `YYYY-MM-DD` or `DD.MM.YYYY` (also `D.M.YYYY`; its month; also as Excel's datetime at midnight,
   `2024-03-15 00:00:00`), or a month by its first three letters or its whole name beside the whole year
   (`2024-jan`, `jan 2024`, `mars 2024`), and in a budget export (`budget=True`) also `YYYY`, a budget for the
   whole year (its ledger period stays `YYYY`);
@@ -576,7 +576,11 @@ def _ledger_frame(frame: pl.DataFrame, columns: dict[str, str], mapping: LedgerM
     if longest > 10:  # `2024-03-15 00:00:00`, Excel's datetime of a date: the date (looked for where a cell is longer)
         period_text = period_text.str.replace(_MIDNIGHT, "$1")
     if periods.str.contains(".", literal=True).any():  # `31.03.2024`: a date written day first, as 2024-03-31
-        period_text = period_text.str.replace(r"^([0-9]{2})\.([0-9]{2})\.([0-9]{4})$", "${3}-${2}-${1}")
+        # (`1.3.2024`, d.m.yyyy, as Excel writes a date under a Finnish setting: a day or month of one digit is
+        # that day or month; it was refused where `01.03.2024` was read; found in review, h125)
+        period_text = (period_text.str.replace(r"^([0-9])\.([0-9]{1,2}\.[0-9]{4})$", "0${1}.${2}")
+                       .str.replace(r"^([0-9]{2})\.([0-9])\.([0-9]{4})$", "${1}.0${2}.${3}")
+                       .str.replace(r"^([0-9]{2})\.([0-9]{2})\.([0-9]{4})$", "${3}-${2}-${1}"))
     lf = lf.with_columns(period_text.alias("_period"))
     period_text = pl.col("_period")
     lf = lf.with_columns(period_text.str.contains(
