@@ -192,7 +192,10 @@ def _office_lock(target: Path) -> Path | None:
     without a word, and the workbook saved in Excel afterwards put the old figures back (on Windows itself the
     replace fails); found by an ekonom on Windows, h120."""
     name = target.name
-    word = (name[1:], name[2:]) if target.suffix.lower() in (".docx", ".doc") and len(target.stem) > 6 else ()
+    # Word's own lock: `~$` before a name of at most 6 letters, for the first letter of one of 7, for the first two of
+    # a longer one (a shorter cut is another document's lock: `~$rtial.docx` is rtial.docx's, not Tertial.docx's)
+    word = () if target.suffix.lower() not in (".docx", ".doc") or len(target.stem) <= 6 else \
+        (name[1:],) if len(target.stem) == 7 else (name[2:],)
     for lock in ("~$" + n for n in (name, *word)):
         if (target.parent / lock).is_file():
             return target.parent / lock
