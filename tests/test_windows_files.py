@@ -102,6 +102,21 @@ def test_a_date_written_day_first_with_dots_is_its_month(tmp_path: Path):
             "in the export") in result.stderr, result.stderr
 
 
+def test_a_date_by_dots_with_excel_s_midnight_is_its_month(tmp_path: Path):
+    """`31.03.2024 00:00` and `1.3.2024 0:00` (Excel's date and time of a date cell, saved under a Finnish or German
+    setting) were 'not a period; write YYYYMM, YYYY-MM or a date YYYY-MM-DD', where `2024-03-31 00:00:00` is read and
+    `31.03.2024` too (found in review, h125): the date is its month; another time is refused, told of the dots."""
+    body = (b"Period;Konto;Ansvar;Belopp\r\n31.03.2024 00:00;5010;0100;1 234,50\r\n1.3.2024 0:00;5010;0100;0,01\r\n"
+            b"15.04.2024 00:00:00;5010;0100;1,00\r\n")
+    result = export(tmp_path, body)
+    assert result.exit_code == 0, result.stderr
+    assert facts(tmp_path / "out.csv") == [("2024-03", "EKO", "5010", "1234.51"), ("2024-04", "EKO", "5010", "1.00")]
+    result = export(tmp_path, body + b"31.03.2024 13:45;5010;0100;1,00\r\n")
+    assert result.exit_code == 3
+    assert ("export.csv:5:1: Period '31.03.2024 13:45' is not a period; write YYYYMM, YYYY-MM or a date YYYY-MM-DD, "
+            "e.g. 202403, or a date DD.MM.YYYY (31.03.2024; a time only at midnight, 00:00)") in result.stderr, result.stderr
+
+
 def test_a_date_written_day_first_without_leading_zeros_is_its_month(tmp_path: Path):
     """`1.3.2024`, a date as Excel writes it under a Finnish setting (d.m.yyyy, its default) and as many ekonomisystem
     write it, was refused ('Period '1.3.2024' is not a period'), where `01.03.2024` was booked in March (found in

@@ -578,6 +578,9 @@ def _ledger_frame(frame: pl.DataFrame, columns: dict[str, str], mapping: LedgerM
     if periods.str.contains(".", literal=True).any():  # `31.03.2024`: a date written day first, as 2024-03-31
         # (`1.3.2024`, d.m.yyyy, as Excel writes a date under a Finnish setting: a day or month of one digit is
         # that day or month; it was refused where `01.03.2024` was read; found in review, h125)
+        # (`31.03.2024 00:00`, `1.3.2024 0:00`: Excel's date and time of a date, as `2024-03-15 00:00:00` is read above;
+        # found in review, h125)
+        period_text = period_text.str.replace(r"^([0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4})[ T]0?0:00(?::00(?:\.0+)?)?$", "${1}")
         period_text = (period_text.str.replace(r"^([0-9])\.([0-9]{1,2}\.[0-9]{4})$", "0${1}.${2}")
                        .str.replace(r"^([0-9]{2})\.([0-9])\.([0-9]{4})$", "${1}.0${2}.${3}")
                        .str.replace(r"^([0-9]{2})\.([0-9]{2})\.([0-9]{4})$", "${3}-${2}-${1}"))
@@ -688,8 +691,10 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
                           "--budget-out)" or "")
         named = ", or a month by its name or first three letters (2024-mars, 2024-mar)" \
             if re.search("[A-Za-z]", value) else ""
+        # (a date by dots is read as well, day first: said where the cell has a dot; found in review, h125)
+        dotted = ", or a date DD.MM.YYYY (31.03.2024; a time only at midnight, 00:00)" if "." in value else ""
         return DataError(name, line, field, f"{title} {shown} is not a period; write {forms}, e.g. 202403{named}"
-                                            f"{whole_year}")
+                                            f"{dotted}{whole_year}")
     if kind == "control":
         return DataError(name, line, field, f"{title} {shown} contains a control or bidi character; correct the "
                                             "export")
