@@ -110,6 +110,21 @@ def test_a_date_by_dots_with_excel_s_midnight_is_its_month(tmp_path: Path):
             "e.g. 202403, or a date DD.MM.YYYY (31.03.2024; a time only at midnight, 00:00)") in result.stderr, result.stderr
 
 
+def test_excel_s_hashes_of_a_narrow_column_and_a_dash_in_parentheses_are_said(tmp_path: Path):
+    """A CSV saved from Excel with a column too narrow for its values holds what Excel showed, `########`: it was
+    'not a period' and 'not an amount', nothing said of Excel; and `(-)` was told 'write () or -' (found in review,
+    h125)."""
+    narrow = "is how Excel shows a value too wide for its column, and the file was saved so; widen the column in Excel"
+    result = export(tmp_path, b"Period;Konto;Ansvar;Belopp\r\n2024-03;5010;0100;########\r\n")
+    assert result.exit_code == 3 and f"export.csv:2:4: Belopp '########' {narrow}" in result.stderr, result.stderr
+    result = export(tmp_path, b"Period;Konto;Ansvar;Belopp\r\n#######;5010;0100;1,00\r\n")
+    assert result.exit_code == 3 and f"export.csv:2:1: Period '#######' {narrow}" in result.stderr, result.stderr
+    result = export(tmp_path, b"Period;Konto;Ansvar;Belopp\r\n2024-03;5010;0100;(-)\r\n")
+    assert result.exit_code == 3
+    assert ("export.csv:2:4: Belopp '(-)' is not an amount; it has no number; write the amount, or 0 (a dash alone is "
+            "read as 0)") in result.stderr, result.stderr
+
+
 def test_a_date_written_day_first_without_leading_zeros_is_its_month(tmp_path: Path):
     """`1.3.2024`, a date as Excel writes it under a Finnish setting (d.m.yyyy, its default) and as many ekonomisystem
     write it, was refused ('Period '1.3.2024' is not a period'), where `01.03.2024` was booked in March (found in

@@ -661,6 +661,11 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
                                             + {"period": "a period (YYYYMM, YYYY-MM or a date YYYY-MM-DD)",
                                                "konto": "an account"}.get(
                                                 column, "an amount"))
+    if re.fullmatch(r"#{2,}", value.strip(_BLANKS)):  # `########`: Excel's sign of a column too narrow for its value,
+        # saved as shown (found in review, h125: it was 'not a period' and 'not an amount', nothing said of Excel)
+        return DataError(name, line, field, f"{title} {shown} is how Excel shows a value too wide for its column, and "
+                                            "the file was saved so; widen the column in Excel (or export again from "
+                                            "the ekonomisystem) and save the CSV again")
     if kind == "date":  # (found by a controller: 2024-02-30 was told to be written as a date YYYY-MM-DD)
         read = row["_period"]  # (`31.02.2024` as it is read, 2024-02-31)
         year, month, day = int(read[:4]), int(read[5:7]), read[8:10]
@@ -717,9 +722,13 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
     elif unit:  # tkr, mnkr, €, %: not kronor (found trying ERP exports: `1 234,50 kr` is read)
         hint = f"it ends in {unit[1]!r}, a unit kfollow does not read: amounts are in kronor (bare, or ending in kr or " \
                "SEK); export them in kronor"
-    elif re.fullmatch(r"-\(.*\)|\(.*\)-|\([ \u00a0\u202f]*[+-].*\)", signed):
+    elif re.fullmatch(r"-\(.*\)|\(.*\)-|\([ \u00a0\u202f]*[+-].*\)", signed) \
+            and re.sub(r"[()+-]", "", signed).strip(_BLANKS):
         plain = re.sub(r"[()+-]", "", signed).strip(_BLANKS)  # (U+2212 too: not `-−1 234,50`, found in review)
         hint = f"a negative in parentheses has no minus; write ({plain}) or -{plain}"
+    elif re.fullmatch(r"\([ \u00a0\u202f+-]*\)", signed):  # `(-)`: a dash in parentheses, no number (it was told
+        # 'write () or -'; found in review, h125)
+        hint = "it has no number; write the amount, or 0 (a dash alone is read as 0)"
     elif re.fullmatch(rf"[+-]?[0-9][0-9 \u00a0\u202f.,]*{mark}-?", text):  # `1 234,`: the mark, no decimals (h66)
         whole = re.sub(rf"{mark}(-?)$", r"\1", text)
         hint = f"it ends in its decimal mark with no decimals after it; write {whole} or {whole.rstrip('-')}{decimal}00" \
