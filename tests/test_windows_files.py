@@ -125,6 +125,20 @@ def test_excel_s_hashes_of_a_narrow_column_and_a_dash_in_parentheses_are_said(tm
             "read as 0)") in result.stderr, result.stderr
 
 
+def test_a_header_repeated_at_a_page_break_is_said_as_one(tmp_path: Path):
+    """An export printed page by page repeats its header on each page: the second `Period;Konto;…` line was told
+    'Period 'Period' is not a period; write YYYYMM …' (found by an ekonom on Windows, h120)."""
+    body = (b"Period;Konto;Ansvar;Belopp\r\n2024-03;5010;0100;1,00\r\nPeriod;Konto;Ansvar;Belopp\r\n"
+            b"2024-04;5010;0100;2,00\r\n")
+    result = export(tmp_path, body)
+    assert result.exit_code == 3
+    assert ("export.csv:3: the line repeats the header (as a report does on each of its pages); delete it, or export "
+            "the rows without page breaks") in result.stderr, result.stderr
+    # a period that merely says Period, in a row of figures, is no header
+    result = export(tmp_path, b"Period;Konto;Ansvar;Belopp\r\nPeriod;5010;0100;1,00\r\n")
+    assert result.exit_code == 3 and "export.csv:2:1: Period 'Period' is not a period" in result.stderr, result.stderr
+
+
 def test_a_date_written_day_first_without_leading_zeros_is_its_month(tmp_path: Path):
     """`1.3.2024`, a date as Excel writes it under a Finnish setting (d.m.yyyy, its default) and as many ekonomisystem
     write it, was refused ('Period '1.3.2024' is not a period'), where `01.03.2024` was booked in March (found in

@@ -661,6 +661,12 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
                                             + {"period": "a period (YYYYMM, YYYY-MM or a date YYYY-MM-DD)",
                                                "konto": "an account"}.get(
                                                 column, "an amount"))
+    if column == "period" and kind == "period" and value.strip(_BLANKS).casefold() == title.casefold() \
+            and all(row[c] is None or row[c].strip(_BLANKS).casefold() == t.casefold() for c, t in columns.items()):
+        # the header again, as a report printed page by page repeats it (it was 'Period 'Period' is not a period; write
+        # YYYYMM …': found by an ekonom on Windows, h120)
+        return DataError(name, line, None, "the line repeats the header (as a report does on each of its pages); "
+                                           "delete it, or export the rows without page breaks")
     if re.fullmatch(r"#{2,}", value.strip(_BLANKS)):  # `########`: Excel's sign of a column too narrow for its value,
         # saved as shown (found in review, h125: it was 'not a period' and 'not an amount', nothing said of Excel)
         return DataError(name, line, field, f"{title} {shown} is how Excel shows a value too wide for its column, and "
