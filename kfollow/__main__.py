@@ -3,6 +3,7 @@
 import atexit
 import gc
 import os
+import signal
 import sys
 
 
@@ -14,19 +15,52 @@ def main() -> None:
     gc.set_threshold(200_000, 30, 30)
     _fewer_arenas()
     _open_closed_streams()
-    try:  # before the command line is imported: the tables are read while it is
-        from kfollow.readahead import start
-
-        start(sys.argv[1:])
-    except Exception:  # noqa: BLE001 - only a head start: the command meets and reports any failure itself
-        pass
-    from kfollow.cli import main as run
-
+    _stop_on_terminate()
     try:
-        run()
-    except SystemExit as done:
-        _exit(done.code)
-    _exit(0)
+        try:  # before the command line is imported: the tables are read while it is
+            from kfollow.readahead import start
+
+            start(sys.argv[1:])
+        except Exception:  # noqa: BLE001 - only a head start: the command meets and reports any failure itself
+            pass
+        from kfollow.cli import main as run
+
+        try:
+            run()
+        except SystemExit as done:
+            _exit(done.code)
+        _exit(0)
+    except Terminated as stop:
+        _exit(None, stop.signum)
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: raised where the command is, so that what it was writing is cleaned up as on
+    an error (no `except Exception` takes it), and the process then ends by that signal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop_on_terminate() -> None:
+    """SIGTERM (systemd stopping a job, `timeout`, `kill`) and SIGHUP (the session closed) end the command as
+    Ctrl-C does: the temporaries of a write under way are removed and a set half renamed is put back, the
+    functions registered with `atexit` run (matplotlib's temporary cache folder), and the process ends by the
+    signal (exit 143 or 129 in the shell). By default they ended it on the spot, and a run stopped while it
+    wrote left `.NAME.kfollow-tmp-XXXXXXXX` beside its output until a write ten minutes later (found by an
+    IT operator scheduling the close, h128). A signal ignored when kfollow starts (`nohup`) stays ignored."""
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None and signal.getsignal(signum) == signal.SIG_DFL:
+            signal.signal(signum, _terminated)
+
+
+def _terminated(signum: int, _frame: object) -> None:
+    for name in ("SIGTERM", "SIGHUP", "SIGINT"):  # a second signal must not cut the clean-up short
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    raise Terminated(signum)
 
 
 def _fewer_arenas() -> None:
@@ -49,13 +83,14 @@ def _open_closed_streams() -> None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
 
 
-def _exit(code: object) -> None:
+def _exit(code: object, signum: int | None = None) -> None:
     """End the process once its output is flushed, without the interpreter's teardown: freeing every
     object and module one by one takes about 10 ms of each command and does nothing for it (as mypy's
     `hard_exit`). Every file kfollow writes is closed before the command returns; stdout and stderr
     are flushed here, after the functions registered with `atexit`, which a normal exit runs too (matplotlib's
     removes the temporary cache folder it made where the user's config folder cannot be written: found by a
-    systemförvaltare, h112). `code` is SystemExit's: None is 0, a number the status, text an error (1)."""
+    systemförvaltare, h112). `code` is SystemExit's: None is 0, a number the status, text an error (1); with
+    `signum` the process ends by that signal instead, as it would have without kfollow's handler."""
     if code is None:
         status = 0
     elif isinstance(code, int):
@@ -69,6 +104,10 @@ def _exit(code: object) -> None:
             stream.flush()
         except (OSError, ValueError):  # the reader went away (`| head`), or the stream is closed: nothing to add
             pass
+    if signum is not None:
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        status = 128 + signum  # (where the signal does not end the process)
     os._exit(status)
 
 

@@ -239,6 +239,47 @@ def test_a_kill_before_the_renames_leaves_the_old_report_and_charts(tmp_path):
     assert len(temporaries(tmp_path)) == len(CHARTS)
 
 
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_terminate_while_writing_leaves_the_old_set_and_no_temporary(work, signum):
+    """systemd stopping the job (SIGTERM) or its session closing (SIGHUP) while the import writes: the old
+    tables stay, and no `.NAME.kfollow-tmp-…` is left for a later run to find; the process ends by the signal
+    (143 or 129 in the shell), with no traceback (found by an IT operator scheduling the close, h128)."""
+    before = old_set(work)
+    done = subprocess_run(import_args(work), KFOLLOW_TEST_HOOK=f"before-rename:{signal.Signals(signum).name}")
+    assert done.returncode == -signum, done.stderr
+    assert "Traceback" not in done.stderr and "Error" not in done.stderr
+    assert files(work, SET) == before
+    assert temporaries(work) == []
+
+
+def test_a_terminated_report_leaves_neither_temporaries_nor_matplotlibs_cache_folder(tmp_path):
+    """A report stopped with SIGTERM as a cron job's user without a writable home runs it: its charts' and
+    page's temporaries are removed, and so is the folder matplotlib made in TMPDIR (its atexit function runs)."""
+    pytest.importorskip("matplotlib")
+    home, temp, out = tmp_path / "home", tmp_path / "temp", tmp_path / "out"
+    home.write_text("a file, so no folder can be made under it\n")
+    temp.mkdir()
+    out.mkdir()
+    before = old_set(out, CHARTS)
+    done = subprocess_run([*REPORT, "-o", out / "r.md"], KFOLLOW_TEST_HOOK="before-rename:SIGTERM", HOME=str(home),
+                          TMPDIR=str(temp), MPLCONFIGDIR="", XDG_CONFIG_HOME="", XDG_CACHE_HOME="")
+    assert done.returncode == -signal.SIGTERM, done.stderr
+    assert files(out, CHARTS) == before and temporaries(out) == []
+    assert list(temp.iterdir()) == []
+
+
+def test_a_terminate_ignored_when_kfollow_starts_stays_ignored(work):
+    """`nohup kfollow …` (SIGHUP ignored) is not ended by the SIGHUP it was started to outlive."""
+    def nohup():
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+    done = subprocess.run([sys.executable, "-m", "kfollow", *map(str, import_args(work))], capture_output=True,
+                          text=True, cwd=ROOT, timeout=120, preexec_fn=nohup,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), "KFOLLOW_TEST_HOOK": "before-rename:SIGHUP"})
+    assert done.returncode == 0, done.stderr
+    assert all(files(work, SET)[n] is not None for n in SET) and temporaries(work) == []
+
+
 @pytest.mark.parametrize("failing", ["utfall-2024.csv.kalla.json", "budget-2024.csv", "utfall-2024.csv"])
 def test_a_rename_that_fails_puts_back_what_it_replaced(work, monkeypatch, failing):
     before = old_set(work)

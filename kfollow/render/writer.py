@@ -15,7 +15,7 @@ once it is `STALE_AFTER` seconds old.
 
 For tests only: with the environment variable `KFOLLOW_TEST_HOOK=before-rename` the process kills
 itself (SIGKILL) when every temporary is written and none is renamed yet, so a test can show what
-a kill at that point leaves.
+a kill at that point leaves; `before-rename:SIGTERM` sends itself that signal instead.
 """
 
 from __future__ import annotations
@@ -126,10 +126,11 @@ def write_files(files: Sequence[File], reads: Iterable[Path | str] = ()) -> None
         for f, target in zip(files, targets):
             at = f
             temps.append(_temporary(f, target))
-        if os.environ.get("KFOLLOW_TEST_HOOK") == "before-rename":
+        hook = os.environ.get("KFOLLOW_TEST_HOOK", "")
+        if hook == "before-rename" or hook.startswith("before-rename:"):
             import signal
 
-            os.kill(os.getpid(), signal.SIGKILL)
+            os.kill(os.getpid(), getattr(signal, hook.partition(":")[2] or "SIGKILL"))
         at = files[-1]
         _swap(list(zip(files, targets, temps)))
     except OSError as exc:
