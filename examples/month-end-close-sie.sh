@@ -29,6 +29,7 @@ year="${period%-*}"
 # refused for last year (its #PSALDO) leaves this year's tables as they were too.
 stage="$(mktemp -d "$KFOLLOW_BUDGETS/.import-XXXXXXXX")"
 trap 'rm -rf "$stage"' EXIT
+trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM  # (bash ends by these without its EXIT trap)
 # last year's books are closed: its tables are imported once (where missing), or again from SIE_PREVIOUS
 previous="$((year - 1))"
 # a year whose file names no budget table (a year typed with its utfall only) has none to import or to miss
@@ -68,9 +69,6 @@ done
 for f in "${tables[@]}"; do
   if [[ -f "$stage/$f" ]]; then mv -f "$stage/$f" "$KFOLLOW_BUDGETS/$f"; fi
 done
-KFOLLOW="${KFOLLOW:-kfollow}" "$here/month-end-close.sh" "$period" "$out"
-
-"${kfollow[@]}" deviation --period "$period" --by stab,kostnadsslag --format csv -o "$out/avvikelse-per-stab-och-kostnadsslag.csv"
-"${kfollow[@]}" deviation --period "$period" --by stab,kostnadsslag --top "$top" --format md -o "$out/storsta-avvikelser.md"
-"${kfollow[@]}" deviation --period "$period" --by stab,kostnadsslag --top "$top" >&2
+# the close with its explanation (EXPLAIN), so that all six tables are moved into place together
+KFOLLOW="${KFOLLOW:-kfollow}" EXPLAIN=1 TOP="$top" "$here/month-end-close.sh" "$period" "$out"
 echo "klart, med kostnadsslag: $out" >&2

@@ -6,9 +6,11 @@
 # 1. validates the budget files (totals reconcile; what check finds goes to stderr, with the reason it stopped),
 # 2. stops when a stab's year-to-date deviation is beyond LIMIT and has no kommentar for PERIOD,
 # 3. writes the month's tables as CSV (for Excel and scripts) and Markdown (for the report)
-#    into a folder named after the period.
-# Nothing is written when a check fails. Set KFOLLOW_BUDGETS to run it on your own files,
-# and KFOLLOW to the command to run (default: kfollow).
+#    into a folder named after the period; with EXPLAIN=1 (facts with accounts, as month-end-close-sie.sh
+#    runs it) also the deviation per stab and kostnadsslag and the TOP largest deviations at that grain.
+# Nothing is written when a check fails, and the tables are moved into place together when every one is
+# written: a run that fails half way (a full disk) or is stopped leaves the previous run's tables as they were.
+# Set KFOLLOW_BUDGETS to run it on your own files, and KFOLLOW to the command to run (default: kfollow).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -23,9 +25,29 @@ echo "månadsbokslut $period: $KFOLLOW_BUDGETS" >&2
 "${kfollow[@]}" check >&2  # findings on stderr too: a job that mails stderr has the reason
 "${kfollow[@]}" check --period "$period" --require-comment-over "$limit" >&2
 
+# The tables are written into a staging folder in $out and moved into place only when every one is written:
+# a table that cannot be written (a full disk) or a stop (systemd, kill) left the tables before it new and
+# those after it from the previous run, under an error that said 'nothing written' (found by an IT operator
+# scheduling the close, h128). Each table there is copied in first, so that it keeps its permissions.
 mkdir -p "$out"
-"${kfollow[@]}" deviation --period "$period" --format csv -o "$out/avvikelse-per-stab.csv"
-"${kfollow[@]}" deviation --period "$period" --by forvaltning --format csv -o "$out/avvikelse-per-forvaltning.csv"
-"${kfollow[@]}" deviation --period "$period" --comments --format md -o "$out/avvikelse-per-stab.md"
-"${kfollow[@]}" deviation --period "$period" --format json -o "$out/avvikelse-per-stab.json"
+stage="$(mktemp -d "$out/.close-XXXXXXXX")"
+trap 'rm -rf "$stage"' EXIT
+trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM  # (bash ends by these without its EXIT trap)
+tables=(avvikelse-per-stab.csv avvikelse-per-forvaltning.csv avvikelse-per-stab.md avvikelse-per-stab.json)
+if [[ -n "${EXPLAIN:-}" ]]; then tables+=(avvikelse-per-stab-och-kostnadsslag.csv storsta-avvikelser.md); fi
+for f in "${tables[@]}"; do
+  if [[ -f "$out/$f" ]]; then cp -p "$out/$f" "$stage/"; fi
+done
+"${kfollow[@]}" deviation --period "$period" --format csv -o "$stage/avvikelse-per-stab.csv"
+"${kfollow[@]}" deviation --period "$period" --by forvaltning --format csv -o "$stage/avvikelse-per-forvaltning.csv"
+"${kfollow[@]}" deviation --period "$period" --comments --format md -o "$stage/avvikelse-per-stab.md"
+"${kfollow[@]}" deviation --period "$period" --format json -o "$stage/avvikelse-per-stab.json"
+if [[ -n "${EXPLAIN:-}" ]]; then
+  top="${TOP:-10}"
+  "${kfollow[@]}" deviation --period "$period" --by stab,kostnadsslag --format csv \
+    -o "$stage/avvikelse-per-stab-och-kostnadsslag.csv"
+  "${kfollow[@]}" deviation --period "$period" --by stab,kostnadsslag --top "$top" --format md -o "$stage/storsta-avvikelser.md"
+  "${kfollow[@]}" deviation --period "$period" --by stab,kostnadsslag --top "$top" >&2
+fi
+for f in "${tables[@]}"; do mv -f "$stage/$f" "$out/$f"; done
 echo "klart: $out" >&2

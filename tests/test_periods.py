@@ -333,6 +333,60 @@ def test_the_sie_close_keeps_last_years_tables_where_its_year_file_names_no_budg
     assert not [p.name for p in tables.iterdir() if p.name.startswith(".import-")]
 
 
+CLOSE_TABLES = ["avvikelse-per-forvaltning.csv", "avvikelse-per-stab.csv", "avvikelse-per-stab.json",
+                "avvikelse-per-stab.md"]
+SIE_TABLES = sorted([*CLOSE_TABLES, "avvikelse-per-stab-och-kostnadsslag.csv", "storsta-avvikelser.md"])
+
+
+def _failing_kfollow(tmp_path: Path, when: str, then: str) -> str:
+    """A KFOLLOW for the scripts: kfollow, but for a command with an argument matching the glob `when`, which
+    does `then` instead (as kfollow would meet a full disk at that table, or the job be stopped there)."""
+    wrapper = tmp_path / "kfollow-failing.sh"
+    wrapper.write_text(f'for a in "$@"; do case "$a" in {when}) {then};; esac; done\n'
+                       f'exec "{sys.executable}" -m kfollow "$@"\n', encoding="utf-8")
+    return f"bash {wrapper}"
+
+
+@pytest.mark.parametrize("script, tables, at", [
+    ("month-end-close.sh", CLOSE_TABLES, "*.json"),
+    ("month-end-close-sie.sh", SIE_TABLES, "*storsta-avvikelser.md"),
+])
+def test_a_close_that_cannot_write_a_table_leaves_last_runs_tables_whole(tmp_path, script, tables, at):
+    """Found by an IT operator scheduling the close, h128: a disk full at the month's JSON left the CSV and
+    Markdown tables of this run beside the JSON of the last one, under 'Error: …: cannot write file (No space
+    left on device); nothing written'. The tables are moved into place together, or not at all."""
+    folder = _example_copy(tmp_path)
+    out = tmp_path / "out dir" / "2024-10"
+    out.mkdir(parents=True)
+    for name in tables:
+        (out / name).write_text(f"last run's {name}\n", encoding="utf-8")
+    (out / "avvikelse-per-stab.csv").chmod(0o640)
+    full = 'echo "Error: $a: cannot write file (No space left on device); nothing written" >&2; exit 4'
+    result = _run_script(folder, out, script, KFOLLOW=_failing_kfollow(tmp_path, at, full))
+    assert result.returncode == 4, result.stderr
+    assert "No space left on device" in result.stderr.splitlines()[-1]
+    assert sorted(p.name for p in out.iterdir()) == tables  # no staging folder left either
+    assert all((out / n).read_text(encoding="utf-8") == f"last run's {n}\n" for n in tables)
+    # and run again with room: every table new, the one made readable for the group still so
+    result = _run_script(folder, out, script)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == tables
+    assert not any((out / n).read_text(encoding="utf-8").startswith("last run's") for n in tables)
+    assert (out / "avvikelse-per-stab.csv").stat().st_mode & 0o777 == 0o640
+
+
+@pytest.mark.parametrize("script, at", [("month-end-close.sh", "*.json"), ("month-end-close-sie.sh", "sie")])
+def test_a_close_stopped_by_sigterm_leaves_no_staging_folder(tmp_path, script, at):
+    """systemd stopping the job sends SIGTERM to the script (and to kfollow under it): bash ended on it without
+    its EXIT trap, and the SIE close left its staging folder .import-XXXXXXXX in the budgets folder for good."""
+    folder = _example_copy(tmp_path)
+    out = tmp_path / "out"
+    result = _run_script(folder, out, script, KFOLLOW=_failing_kfollow(tmp_path, at, "kill -TERM $PPID; exit 143"))
+    assert result.returncode == 143, result.stderr
+    assert not [p.name for p in (folder / "sie" / "budgets").iterdir() if p.name.startswith(".")]
+    assert not out.exists() or [p.name for p in out.iterdir()] == []
+
+
 def test_a_year_being_booked_is_shown_year_to_date_by_default(run):
     default = run("deviation", "-f", "csv", "--budgets", EXAMPLES)
     explicit = run("deviation", "--period", "2024-10", "-f", "csv", "--budgets", EXAMPLES)
