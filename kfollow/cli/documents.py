@@ -120,6 +120,9 @@ def report(
 def _charts_available(doc) -> bool:
     if not any(s.chart for s in doc.sections):
         return False
+    from kfollow.render.charts import config_folder
+
+    config_folder()
     try:
         import matplotlib  # noqa: F401
     except ImportError:

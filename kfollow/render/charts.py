@@ -58,8 +58,50 @@ RC = {
 }
 
 
+def config_folder() -> None:
+    """Before matplotlib is imported: where the folders it keeps its config and font cache in cannot be made or
+    written (a cron job's or service's user without a home of its own, HOME unset or read-only), a temporary
+    folder of kfollow's for them (MPLCONFIGDIR), removed at exit. matplotlib made one itself, but said so on
+    stderr at every run: 'mkdir -p failed for path /nonexistent/.config/matplotlib …' and 'Matplotlib created a
+    temporary cache directory … it is highly recommended to set the MPLCONFIGDIR environment variable', two lines
+    of a library's advice in each mail of the nightly job (found by an IT operator scheduling the close, h128).
+    The folders are the ones matplotlib would use (a MPLCONFIGDIR of the user's own is kept), made as it would."""
+    import os
+    import sys
+
+    if os.environ.get("MPLCONFIGDIR") or "matplotlib" in sys.modules:
+        return
+    from pathlib import Path
+
+    try:
+        if sys.platform.startswith(("linux", "freebsd")):
+            folders = [Path(os.environ.get(name) or Path.home() / default, "matplotlib")
+                       for name, default in (("XDG_CONFIG_HOME", ".config"), ("XDG_CACHE_HOME", ".cache"))]
+        elif sys.platform == "win32":
+            return  # (%LOCALAPPDATA% or the profile: a Windows user has one)
+        else:
+            folders = [Path.home() / ".matplotlib"]
+        for folder in folders:
+            folder = folder.resolve()
+            folder.mkdir(parents=True, exist_ok=True)
+            if not (folder.is_dir() and os.access(folder, os.W_OK)):
+                raise PermissionError(folder)
+    except (OSError, RuntimeError):  # RuntimeError: no home at all (HOME unset, the user not in /etc/passwd)
+        import atexit
+        import shutil
+        import tempfile
+
+        try:
+            folder = tempfile.mkdtemp(prefix="kfollow-matplotlib-")
+        except OSError:
+            return  # no TMPDIR either: matplotlib says what it can
+        atexit.register(shutil.rmtree, folder, True)
+        os.environ["MPLCONFIGDIR"] = folder
+
+
 def _matplotlib():
     """matplotlib's Figure, or a UsageError saying how to install it."""
+    config_folder()
     try:
         import matplotlib
         from matplotlib.figure import Figure
