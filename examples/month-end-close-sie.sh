@@ -27,7 +27,7 @@ year="${period%-*}"
 # The years are imported into a staging copy of the year files (and of the tables they replace, which the
 # import compares with), and the tables are moved into place only when every import passed: an export
 # refused for last year (its #PSALDO) leaves this year's tables as they were too.
-stage="$(mktemp -d "$KFOLLOW_BUDGETS/.import-XXXXXXXX")"
+stage="$(mktemp -d "$KFOLLOW_BUDGETS/.import-XXXXXXXX")" || exit 4  # (a budgets folder it cannot write: input/output)
 trap 'rm -rf "$stage"' EXIT
 trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM  # (bash ends by these without its EXIT trap)
 # last year's books are closed: its tables are imported once (where missing), or again from SIE_PREVIOUS

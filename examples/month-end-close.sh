@@ -29,8 +29,10 @@ echo "månadsbokslut $period: $KFOLLOW_BUDGETS" >&2
 # a table that cannot be written (a full disk) or a stop (systemd, kill) left the tables before it new and
 # those after it from the previous run, under an error that said 'nothing written' (found by an IT operator
 # scheduling the close, h128). Each table there is copied in first, so that it keeps its permissions.
-mkdir -p "$out"
-stage="$(mktemp -d "$out/.close-XXXXXXXX")"
+# (a folder that cannot be made, as a file that cannot be written, is exit 4: README's input/output, not the
+# exit 1 of a check that failed, which a job's monitoring reads as a comment missing; found by an IT operator, h128)
+mkdir -p "$out" || exit 4
+stage="$(mktemp -d "$out/.close-XXXXXXXX")" || exit 4
 trap 'rm -rf "$stage"' EXIT
 trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM  # (bash ends by these without its EXIT trap)
 tables=(avvikelse-per-stab.csv avvikelse-per-forvaltning.csv avvikelse-per-stab.md avvikelse-per-stab.json)

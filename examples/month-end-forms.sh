@@ -27,7 +27,7 @@ case "$step" in
   send)
     deadline=()
     [[ -n "${DEADLINE:-}" ]] && deadline=(--deadline "$DEADLINE")
-    mkdir -p "$forms"
+    mkdir -p "$forms" || exit 4  # (input/output, as kfollow's: not the exit 1 of an answer missing)
     "${kfollow[@]}" forms --period "$period" --require-comment-over "$limit" ${deadline[@]+"${deadline[@]}"} -o "$forms"  # (bash 3.2: an empty array is unset)
     # (the folders said as the shell reads them back, also with spaces in them)
     printf 'skicka formulären i %s; spara svaren i %s och kör: FORMS=%q ANSWERS=%q %q collect %q\n' \

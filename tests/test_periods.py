@@ -387,6 +387,16 @@ def test_a_close_stopped_by_sigterm_leaves_no_staging_folder(tmp_path, script, a
     assert not out.exists() or [p.name for p in out.iterdir()] == []
 
 
+def test_a_close_whose_folder_cannot_be_made_exits_4_as_an_input_output_error(tmp_path):
+    """The output folder under a file (or on a path the job's user may not write): mkdir's own line and exit 4,
+    README's input/output, where the script exited 1, the code of a check that failed (a comment missing)."""
+    folder = _example_copy(tmp_path)
+    (tmp_path / "reports").write_text("a file where the folder of reports should be\n", encoding="utf-8")
+    result = _run_script(folder, tmp_path / "reports" / "2024-10")
+    assert result.returncode == 4, result.stderr
+    assert "reports" in result.stderr.splitlines()[-1] and "Traceback" not in result.stderr
+
+
 def test_a_year_being_booked_is_shown_year_to_date_by_default(run):
     default = run("deviation", "-f", "csv", "--budgets", EXAMPLES)
     explicit = run("deviation", "--period", "2024-10", "-f", "csv", "--budgets", EXAMPLES)
