@@ -16,7 +16,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -268,6 +267,34 @@ def test_a_terminated_report_leaves_neither_temporaries_nor_matplotlibs_cache_fo
     assert list(temp.iterdir()) == []
 
 
+class Stop(BaseException):
+    """What kfollow's SIGTERM handler raises (`__main__.Terminated`), at the worst moment."""
+
+
+@pytest.mark.parametrize("call", ["open", "link"])
+def test_a_stop_just_as_a_temporary_is_made_leaves_none(tmp_path, monkeypatch, call):
+    """A SIGTERM the instant a temporary (or the hard link that keeps an old file) is made, before the writer
+    had its name: it was left behind, as the real signal left '.r-avvikelse.svg.kfollow-tmp-qph0heh0' beside a
+    report stopped while it wrote (found by an IT operator scheduling the close, h128)."""
+    for name in ("a.csv", "b.csv"):
+        (tmp_path / name).write_text(f"old {name}\n", encoding="utf-8")
+    real = getattr(os, call)
+
+    def made_then_stopped(*args, **kwargs):
+        result = real(*args, **kwargs)
+        if writer.TMP_MARK in str(args[0 if call == "open" else 1]):
+            if call == "open":
+                os.close(result)
+            raise Stop
+        return result
+
+    monkeypatch.setattr(os, call, made_then_stopped)
+    with pytest.raises(Stop):
+        write_files([File(tmp_path / "a.csv", "new a\n"), File(tmp_path / "b.csv", "new b\n")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.csv"]
+    assert [(tmp_path / n).read_text(encoding="utf-8") for n in ("a.csv", "b.csv")] == ["old a.csv\n", "old b.csv\n"]
+
+
 def test_a_terminate_ignored_when_kfollow_starts_stays_ignored(work):
     """`nohup kfollow …` (SIGHUP ignored) is not ended by the SIGHUP it was started to outlive."""
     def nohup():
@@ -303,17 +330,18 @@ def test_a_rename_that_fails_puts_back_what_it_replaced(work, monkeypatch, faili
 @pytest.mark.parametrize("full_at", [1, 4])
 def test_a_full_disk_while_writing_leaves_the_old_set(work, monkeypatch, full_at):
     before = old_set(work)
-    real, calls = tempfile.mkstemp, []
+    real, calls = os.open, []
 
-    def mkstemp(*args, **kwargs):
-        fd, name = real(*args, **kwargs)
-        calls.append(name)
-        if len(calls) == full_at:  # this temporary's bytes go to a full disk
-            os.close(fd)
-            fd = os.open("/dev/full", os.O_WRONLY)
-        return fd, name
+    def made(name, *args, **kwargs):  # (the writer makes each temporary with os.open, as mkstemp does)
+        fd = real(name, *args, **kwargs)
+        if writer.TMP_MARK in str(name):
+            calls.append(name)
+            if len(calls) == full_at:  # this temporary's bytes go to a full disk
+                os.close(fd)
+                fd = real("/dev/full", os.O_WRONLY)
+        return fd
 
-    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(os, "open", made)
     result = run(*import_args(work))
     assert result.exit_code == ExitStatus.IO
     assert os.strerror(errno.ENOSPC) in result.stderr.splitlines()[-1]

@@ -25,7 +25,6 @@ import re
 import secrets
 import stat
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -37,6 +36,7 @@ from kfollow.errors import InputOutputError, UsageError, shown
 TMP_MARK = ".kfollow-tmp-"
 STALE = re.compile(r"\..*" + re.escape(TMP_MARK) + r"[a-z0-9_]{8}")  # kfollow's temporaries, and only those
 STALE_AFTER = 10 * 60  # seconds: a write takes far less; an older temporary is a killed run's
+LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"  # of a temporary's last 8 (as mkstemp's)
 NAME_MAX = 255  # where the folder cannot say (os.pathconf)
 
 
@@ -125,7 +125,7 @@ def write_files(files: Sequence[File], reads: Iterable[Path | str] = ()) -> None
     try:
         for f, target in zip(files, targets):
             at = f
-            temps.append(_temporary(f, target))
+            _temporary(f, target, temps)
         hook = os.environ.get("KFOLLOW_TEST_HOOK", "")
         if hook == "before-rename" or hook.startswith("before-rename:"):
             import signal
@@ -230,23 +230,29 @@ def _name_max(folder: Path) -> int:
         return NAME_MAX
 
 
-def _temporary(f: File, target: Path) -> str | None:
-    """`f`'s bytes in a temporary beside `target`, with the target's permissions; None for a FIFO
-    or device, which is written in place."""
+def _temporary(f: File, target: Path, temps: list[str | None]) -> None:
+    """`f`'s bytes in a temporary beside `target`, with the target's permissions, its name added to `temps`
+    before the file is made (a stop, SIGTERM, between mkstemp's making it and the caller's taking its name
+    left it behind: found by an IT operator, h128); None for a FIFO or device, which is written in place."""
     if target.exists() and not target.is_file():
-        return None
+        temps.append(None)
+        return
     mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=_prefix(target))
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(_bytes(f.data))
-            fh.flush()
-            os.fsync(fh.fileno())  # on disk before it takes the target's name: a crash leaves old or new, not half
-        os.chmod(tmp, mode)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return tmp
+    prefix = _prefix(target)
+    while True:  # as mkstemp: a new name, made exclusively, readable by the user only until it is written
+        tmp = str(target.parent / (prefix + "".join(secrets.choice(LETTERS) for _ in range(8))))
+        temps.append(tmp)
+        try:
+            fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+                         | getattr(os, "O_BINARY", 0), 0o600)
+            break
+        except FileExistsError:
+            temps.pop()
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(_bytes(f.data))
+        fh.flush()
+        os.fsync(fh.fileno())  # on disk before it takes the target's name: a crash leaves old or new, not half
+    os.chmod(tmp, mode)
 
 
 def _prefix(target: Path) -> str:
@@ -265,7 +271,11 @@ def _swap(items: list[tuple[File, Path, str | None]]) -> None:
     try:
         for f, target, tmp in items:
             last = f is items[-1][0]  # nothing that could fail comes after it: no need to keep its old file
-            done.append((target, target.exists(), None if last else _keep(target)))
+            done.append((target, target.exists(), None))
+            if not last:  # (its name noted before the link is made, which a stop may follow at once)
+                done[-1] = (target, done[-1][1], str(target.parent / f"{_prefix(target)}{secrets.token_hex(4)}"))
+                if not _keep(target, done[-1][2]):
+                    done[-1] = (target, done[-1][1], None)
             if tmp is None:
                 with open(target, "wb") as fh:
                     fh.write(_bytes(f.data))
@@ -304,17 +314,16 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _keep(target: Path) -> str | None:
-    """A hard link to the regular file at `target` under a temporary's name, to put it back; None
-    when there is none (or the file system has no hard links)."""
+def _keep(target: Path, backup: str) -> bool:
+    """Whether a hard link `backup` (a temporary's name) to the regular file at `target` was made, to put it
+    back; not when there is none (or the file system has no hard links)."""
     if not target.is_file():
-        return None
-    backup = str(target.parent / f"{_prefix(target)}{secrets.token_hex(4)}")
+        return False
     try:
         os.link(target, backup)
     except OSError:
-        return None
-    return backup
+        return False
+    return True
 
 
 def _bytes(data: str | bytes) -> bytes:
