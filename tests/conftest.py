@@ -21,6 +21,7 @@ settings.load_profile(os.environ.get("KFOLLOW_HYPOTHESIS", "repeatable"))
 # the tests assert the default unit (mnkr): a KFOLLOW_UNIT of the shell running them is not theirs (the
 # processes they start inherit this environment)
 os.environ.pop("KFOLLOW_UNIT", None)
+os.environ.pop("KFOLLOW_QUIET", None)  # (nor a quiet shell's silence: they assert the notes)
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGETS = ROOT / "budgets"

@@ -91,10 +91,19 @@ def fail(status: ExitStatus) -> None:
     raise typer.Exit(int(status))
 
 
+def quiet() -> bool:
+    """`KFOLLOW_QUIET=1`: a job's run that went well prints nothing on stderr (cron mails what a job prints, and
+    mailed every night's `note: wrote …`: found by an IT operator, h128); warnings and errors still print."""
+    return os.environ.get("KFOLLOW_QUIET", "").strip() not in ("", "0")
+
+
 def note(text: str) -> None:
     """A diagnostic for the person running the command (stderr), never part of the data; a
-    warning says so itself."""
-    say(shown(text) if text.startswith("warning: ") else f"note: {shown(text)}")
+    warning says so itself. A note that is no warning is left out under `KFOLLOW_QUIET`."""
+    if text.startswith("warning: "):
+        say(shown(text))
+    elif not quiet():
+        say(f"note: {shown(text)}")
 
 
 _RUN = re.compile(r"\S{1000,}")

@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from kfollow.cli.common import (BudgetsDir, ColumnsOpt, DecimalsOpt, ExactOpt, ForvaltningOpt, FormatOpt, OutputOpt,
-                                UnitOpt, emit, fail, latest_year, load, month_period, note, say)
+                                UnitOpt, emit, fail, latest_year, load, month_period, note, quiet, say)
 from kfollow.errors import ExitStatus, InputOutputError, UsageError, shown
 from kfollow.options import By, FormBy, Options, Unit
 
@@ -89,7 +89,8 @@ def forms(
                 break
         raise
     write("".join(f"{shown(str(path))}\n" for path, _ in books), None)  # (a full or closed stdout: as any table)
-    say(f"forms: {len(books)} form(s) for {period} in {shown(str(output))}")
+    if not quiet():
+        say(f"forms: {len(books)} form(s) for {period} in {shown(str(output))}")
     if given:  # (README: one workbook per row of the view, but for these)
         listed = ", ".join(shown(g) for g in given[:10]) + (f" and {len(given) - 10} more" if len(given) > 10 else "")
         say(f"forms: no form for {listed}: the year file gives their forecast and comment for {period}")

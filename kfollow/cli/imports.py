@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from kfollow.cli.common import say
+from kfollow.cli.common import quiet, say
 from kfollow.errors import DataError, UsageError, shown
 
 app = typer.Typer(
@@ -214,7 +214,8 @@ def _count(n: int, what: str) -> str:
 
 
 def _say(line: str) -> None:
-    say(shown(line))
+    if not (line.startswith("note: ") and quiet()):
+        say(shown(line))
 
 
 def _check_outputs(output: Path | None, budget_out: Path | None, inputs: tuple[Path, ...],
@@ -265,6 +266,8 @@ def _show(file: Path, result, outputs: dict[str, Path]) -> None:
 
     for line in result.messages:
         _say(line)
+    if quiet():  # (KFOLLOW_QUIET: the control totals are the note's, beside the table)
+        return
     for index, (kind, table) in enumerate(result.tables().items()):
         _say(f"import {file.name} → {outputs[kind].name}" + (" (budget)" if kind == "budget" else ""))
         lines = list(result.about) if index == 0 else []
@@ -332,7 +335,8 @@ def _write(result, outputs: dict[str, Path], inputs: tuple[Path, ...]) -> None:
     facts = [File(outputs[kind], facts_bytes(tables[kind].facts, outputs[kind])) for kind in reversed(tables)]
     write_files(notes + facts, reads=inputs)
     for kind, table in tables.items():
-        _say(f"wrote {outputs[kind]} ({_count(table.facts.height, 'row')})")
+        if not quiet():
+            _say(f"wrote {outputs[kind]} ({_count(table.facts.height, 'row')})")
 
 
 app.command("sie")(sie)

@@ -9,7 +9,7 @@ import typer
 
 from kfollow.cli.common import (BudgetsDir, ByOpt, CutOpt, KontoOpt, KostnadsslagOpt, ColumnsOpt, CostsNegativeOpt, ExactOpt, CommentsOpt, DecimalsOpt, ForvaltningOpt, FormatOpt, OutputOpt,
                                 PeriodOpt, UnitOpt, YearOpt, emit, fail, latest_file_year, latest_year, load,
-                                month_period, note, protect, say)
+                                month_period, note, protect, quiet, say)
 from kfollow.errors import ExitStatus, shown
 from kfollow.options import BudgetMode, By, Format, Options, Unit, by_account
 
@@ -250,7 +250,8 @@ def check(
     render.write(text, output)
     findings = report.frame
     n_errors = findings.filter(findings["niva"] == "fel").height
-    say(f"check: {shown(directory)}: {n_errors} error(s), {findings.height - n_errors} warning(s)")
+    if findings.height or not quiet():
+        say(f"check: {shown(directory)}: {n_errors} error(s), {findings.height - n_errors} warning(s)")
     if broken is not None:
         fail(broken)
     if n_errors:
