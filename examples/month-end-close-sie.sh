@@ -71,4 +71,4 @@ for f in "${tables[@]}"; do
 done
 # the close with its explanation (EXPLAIN), so that all six tables are moved into place together
 KFOLLOW="${KFOLLOW:-kfollow}" EXPLAIN=1 TOP="$top" "$here/month-end-close.sh" "$period" "$out"
-echo "klart, med kostnadsslag: $out" >&2
+if [[ -z "${KFOLLOW_QUIET:-}" || "$KFOLLOW_QUIET" == 0 ]]; then echo "klart, med kostnadsslag: $out" >&2; fi

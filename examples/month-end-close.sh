@@ -20,8 +20,9 @@ limit="${LIMIT:-5%}"
 export KFOLLOW_BUDGETS="${KFOLLOW_BUDGETS:-$here/budgets}"
 read -r -a kfollow <<< "${KFOLLOW:-kfollow}"
 year="${period%-*}"
+quiet() { [[ -n "${KFOLLOW_QUIET:-}" && "$KFOLLOW_QUIET" != 0 ]]; }  # KFOLLOW_QUIET=1: nothing said when all is well
 
-echo "månadsbokslut $period: $KFOLLOW_BUDGETS" >&2
+quiet || echo "månadsbokslut $period: $KFOLLOW_BUDGETS" >&2
 "${kfollow[@]}" check >&2  # findings on stderr too: a job that mails stderr has the reason
 "${kfollow[@]}" check --period "$period" --require-comment-over "$limit" >&2
 
@@ -49,7 +50,7 @@ if [[ -n "${EXPLAIN:-}" ]]; then
   "${kfollow[@]}" deviation --period "$period" --by stab,kostnadsslag --format csv \
     -o "$stage/avvikelse-per-stab-och-kostnadsslag.csv"
   "${kfollow[@]}" deviation --period "$period" --by stab,kostnadsslag --top "$top" --format md -o "$stage/storsta-avvikelser.md"
-  "${kfollow[@]}" deviation --period "$period" --by stab,kostnadsslag --top "$top" >&2
+  quiet || "${kfollow[@]}" deviation --period "$period" --by stab,kostnadsslag --top "$top" >&2
 fi
 for f in "${tables[@]}"; do mv -f "$stage/$f" "$out/$f"; done
-echo "klart: $out" >&2
+quiet || echo "klart: $out" >&2

@@ -250,6 +250,19 @@ def test_the_sie_close_explains_by_kostnadsslag(both_closes):
     assert "| Ekonomistab: Personalkostnader" in top
 
 
+def test_the_closes_under_kfollow_quiet_print_nothing_when_all_is_well(tmp_path):
+    """cron mails what a job prints: under KFOLLOW_QUIET=1 both closes that went well print nothing, and write the
+    same tables (found by an IT operator scheduling the close, h128)."""
+    folder = _example_copy(tmp_path)
+    for name in ("utfall-2023.csv", "utfall-2024.csv", "budget-2023.csv", "budget-2024.csv"):
+        (folder / "sie" / "budgets" / name).unlink()
+    result = _run_script(folder, tmp_path / "out", KFOLLOW_QUIET="1")
+    assert result.returncode == 0 and result.stderr == "" and result.stdout == "", result.stderr
+    result = _run_script(folder, tmp_path / "out-sie", "month-end-close-sie.sh", KFOLLOW_QUIET="1")
+    assert result.returncode == 0 and result.stderr == "" and result.stdout == "", result.stderr
+    assert len(list((tmp_path / "out-sie").iterdir())) == 6
+
+
 def test_month_end_close_script_fails_when_a_comment_is_removed(tmp_path):
     folder = _example_copy(tmp_path)
     path = folder / "budgets" / "2024.yaml"
