@@ -248,7 +248,7 @@ def test_a_narrow_table_stays_on_a_portrait_page(tmp_path):
 
 
 def test_fit_shrinks_the_font_and_only_then_breaks_words():
-    from kfollow.render.docx import _fit, _Span
+    from kfollow.render.docx import FITS, _fit, _Span
 
     label, figure = _Span(False, word=10.0, want=24.0), _Span(True, word=5.0, want=5.0)
     size, pad, widths = _fit([label] + [figure] * 6, usable=25.7)
@@ -256,7 +256,8 @@ def test_fit_shrinks_the_font_and_only_then_breaks_words():
     size, pad, widths = _fit([label] + [figure] * 14, usable=25.7)
     assert size < 8.0 and sum(widths) == pytest.approx(25.7) and widths[0] >= 10.0 * size / 72 * 2.54 + pad
     size, pad, widths = _fit([label] + [figure] * 30, usable=25.7)  # no room for the words even at 7 pt
-    assert (size, pad) == (7.0, 0.2) and sum(widths) == pytest.approx(25.7)
+    # (at the narrowest cell margins, the PDF's 0,3 em a side: h127)
+    assert (size, pad) == FITS[-1][:2] == (7.0, 0.148) and sum(widths) == pytest.approx(25.7)
 
 
 def test_a_chart_after_a_landscape_table_has_its_heading_over_it(report_docx):

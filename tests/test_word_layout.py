@@ -204,3 +204,37 @@ def test_libreoffice_prints_the_word_report_on_the_pdfs_seven_pages(rapport, tmp
                     "--outdir", str(tmp_path), str(rapport)], check=True, capture_output=True, timeout=180)
     info = subprocess.run(["pdfinfo", str(tmp_path / "rapport.pdf")], check=True, capture_output=True, text=True)
     assert re.search(r"^Pages: *(\d+)$", info.stdout, re.M)[1] == "7"
+
+
+def test_a_tkr_report_with_prognos_fran_keeps_its_first_page_portrait(tmp_path):
+    """`report --budgets examples/answered/budgets --period 2024-10 --unit tkr -o rapport.docx`: 'Resultat per
+    förvaltning' (eleven columns, 'Prognos från' among them, 'Kommunstyrelseförvaltningen' in bold) turned page 1 to
+    landscape, its words 18,44 cm at 7 pt with 1 mm of cell margins against 18,20 cm of page, where the PDF prints it
+    portrait with its cells' margins of 0,3 em a side. At the PDF's margins it fits: page 1 is portrait, the table
+    within the page and no word of it broken; the stab table with comments turns, on page 2, as in the PDF."""
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml.ns import qn
+    from test_docx import _printed_cm
+    from test_page_layout import _orientations
+
+    out = _report(tmp_path, "tkr.docx", "--budgets", ROOT / "examples" / "answered" / "budgets", "--period", "2024-10",
+                  "--unit", "tkr")
+    document = docx.Document(str(out))
+    assert document.sections[0].orientation == WD_ORIENT.PORTRAIT
+    tables = _tables(out)
+    table, section = tables["Resultat januari–oktober 2024 per förvaltning, belopp i tkr"]
+    assert section.orientation == WD_ORIENT.PORTRAIT
+    assert [(o, captions[:1]) for o, captions in _orientations(out)[:2]] == [
+        ("portrait", ["Resultat januari–oktober 2024 per förvaltning, belopp i tkr"]),
+        ("landscape", ["Resultat januari–oktober 2024 per stab, belopp i tkr"])]
+    assert "Prognos från" in [c.text for c in table.rows[0].cells] and len(table.columns) == 11
+    grid = _grid_cm(table)
+    assert sum(grid) <= _usable_cm(section) == pytest.approx(18.2, abs=0.01)
+    pad = sum(int(m.get(qn("w:w"))) for m in table._tbl.tblPr.find(qn("w:tblCellMar"))) / 1440 * 2.54
+    for row in table.rows:
+        for cell, width in zip(row.cells, grid):
+            runs = cell.paragraphs[0].runs
+            size, bold = (runs[0].font.size.pt, bool(runs[0].font.bold)) if runs else (7.0, False)
+            for word in re.split(r"[^\S\u00a0\u202f]+", cell.text):
+                assert _printed_cm(word, size, bold) + pad <= width, (word, width)
+    assert tables["Resultat januari–oktober 2024 per stab, belopp i tkr"][1].orientation == WD_ORIENT.LANDSCAPE

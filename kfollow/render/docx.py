@@ -37,8 +37,10 @@ A4 = (21.0, 29.7)  # cm
 # a table has the width it has there (Word's 2 cm a side left 17,0 cm of the PDF's 18,2; found in review, h116)
 MARGINS = {"top": 1.8, "right": 1.4, "bottom": 1.6, "left": 1.4}
 # a table's font size, its cells' margins (cm, both sides together; Word's default is 0,19 cm a side) and
-# how narrow a text column may be made while its words leave room (cm), tried in turn until it fits
-FITS = ((8.0, 0.4, 2.5), (8.0, 0.4, 0.0), (7.5, 0.4, 0.0), (7.0, 0.4, 0.0), (7.0, 0.2, 0.0))
+# how narrow a text column may be made while its words leave room (cm), tried in turn until it fits; last the PDF's
+# own cell margins, 0,3 em a side at 7 pt (`document.PRINT_CSS`): a table the PDF prints portrait, eleven columns of
+# the tkr report with 'Prognos från', turned Word's page 1 for want of 0,24 cm at 1 mm (found by a nämndsekreterare, h127)
+FITS = ((8.0, 0.4, 2.5), (8.0, 0.4, 0.0), (7.5, 0.4, 0.0), (7.0, 0.4, 0.0), (7.0, 0.2, 0.0), (7.0, 0.148, 0.0))
 INDENT_CM = 0.4  # a part's label under its row
 KEPT_ROWS = 2  # the rows of a table kept on the page of its last (a total), where a page break falls before it
 LABEL_EM, COMMENT_EM = 24.0, 28.0  # a label wraps at about 38 letters, a comment at about 45
@@ -519,7 +521,7 @@ def _fit(spans: list[_Span], usable: float) -> tuple[float, float, list[float]]:
     where there is room. Text columns (the label, comments) are as wide as they want where there is
     room; else all narrow alike, a text column down to its longest word or 2,5 cm, whichever is
     wider, then down to its longest word. Where that is
-    still too wide the font goes from 8 to 7,5 and 7 pt, then the cells' margins from 2 to 1 mm.
+    still too wide the font goes from 8 to 7,5 and 7 pt, then the cells' margins from 2 to 1 mm and the PDF's 1,5 mm.
     Only then do the text columns share what the figures leave, and their words break (and where
     not even 1 cm each is left, every column narrows alike).
 
