@@ -109,19 +109,20 @@ def test_the_comments_get_what_the_other_text_columns_can_give_up(period, rappor
     """Ombudgeteringar: the comment column 'Text' was 3,24 cm of 17,0 in the year's report and 4,42 in the period
     report, its comments a few words a line, beside a 'Beslut' and a 'Stab' as wide as they wanted, every text column
     narrowed alike. The comments are given up to 36 % of the width first (the PDF's share), the other text columns
-    narrowed for them down to their longest word: 'Text' is 5,84 cm of 18,2 (4,07 in the year's report, where 'Beslut'
-    and 'Stab' are at their longest words at 7 pt), 'Beslut' wraps to a few lines."""
+    narrowed for them down to their longest word: 'Text' is 5,84 cm of 18,2 (5,27 in the year's report, where 'Beslut'
+    and 'Stab' are at their longest words at 7 pt with 1 mm of cell margins: at 2 mm 'Text' had 4,07, less than a
+    quarter, h127), 'Beslut' wraps to a few lines."""
     from kfollow.render.docx import BREAK, _cm, _ems
 
     for path, caption, text_cm in ((period, "Ombudgeteringar januari–oktober 2024, belopp i mnkr", 5.84),
-                                   (rapport, "Ombudgeteringar 2024, belopp i mnkr", 4.07)):
+                                   (rapport, "Ombudgeteringar 2024, belopp i mnkr", 5.27)):
         table, section = _tables(path)[caption]
         headers = [c.text for c in table.rows[0].cells]
         widths = dict(zip(headers, _grid_cm(table)))
         assert widths["Text"] == pytest.approx(text_cm, abs=0.01)
         assert widths["Text"] <= 0.36 * _usable_cm(section)
         size = table.rows[1].cells[0].paragraphs[0].runs[0].font.size.pt
-        pad = 0.4
+        pad = {5.84: 0.4, 5.27: 0.2}[text_cm]
         for header in ("Beslut", "Stab"):  # as narrow as their longest word lets them be
             j = headers.index(header)
             longest = max(_ems(word, any(r.font.bold for r in row.cells[j].paragraphs[0].runs))
@@ -238,3 +239,44 @@ def test_a_tkr_report_with_prognos_fran_keeps_its_first_page_portrait(tmp_path):
             for word in re.split(r"[^\S\u00a0\u202f]+", cell.text):
                 assert _printed_cm(word, size, bold) + pad <= width, (word, width)
     assert tables["Resultat januari–oktober 2024 per stab, belopp i tkr"][1].orientation == WD_ORIENT.LANDSCAPE
+
+
+def test_a_tkr_reports_comments_get_a_quarter_of_the_page_before_the_font_stays_at_8_pt(tmp_path):
+    """`report --budgets examples/answered/budgets --period 2024-10 --unit tkr -o rapport.docx`: on the landscape
+    page of 'Resultat per stab, med kommentarer' the comments had 4,79 cm of 26,9 (17 %), HR-stab's nine lines of
+    three words, beside ten columns of figures at 8 pt with room to spare, where the PDF gives them 36 % at 7 pt. A
+    comment column is given at least a quarter of the width (or what its longest comment wants) before the table
+    keeps 8 pt: the table goes to 7 pt, its comments 6,95 cm, its words whole."""
+    from docx.oxml.ns import qn
+    from test_docx import _printed_cm
+
+    out = _report(tmp_path, "tkr.docx", "--budgets", ROOT / "examples" / "answered" / "budgets", "--period", "2024-10",
+                  "--unit", "tkr")
+    table, section = _tables(out)["Resultat januari–oktober 2024 per stab, belopp i tkr"]
+    headers = [c.text for c in table.rows[0].cells]
+    grid = _grid_cm(table)
+    usable = _usable_cm(section)
+    assert usable == pytest.approx(26.9, abs=0.01) and sum(grid) <= usable
+    assert grid[headers.index("Kommentar")] >= 0.25 * usable
+    assert grid[headers.index("Kommentar")] == pytest.approx(6.95, abs=0.05)
+    assert {r.font.size.pt for row in table.rows for c in row.cells for r in c.paragraphs[0].runs} == {7.0}
+    pad = sum(int(m.get(qn("w:w"))) for m in table._tbl.tblPr.find(qn("w:tblCellMar"))) / 1440 * 2.54
+    for row in table.rows:
+        for cell, width in zip(row.cells, grid):
+            for run in cell.paragraphs[0].runs:
+                for word in re.split(r"[^\S\u00a0\u202f]+", run.text):
+                    assert _printed_cm(word, 7.0, bool(run.font.bold)) + pad <= width, (word, width)
+
+
+def test_fit_gives_a_comment_a_quarter_before_keeping_the_larger_font():
+    from kfollow.render.docx import _fit, _Span
+
+    label = _Span(False, word=12.0, want=12.0, whole=12.0)
+    comment = _Span(False, word=10.0, want=28.0, whole=200.0, comment=True, long_word=10.0)
+    figure = _Span(True, word=5.0, want=5.4)
+    size, pad, widths = _fit([label, *[figure] * 10, comment], usable=26.9)
+    assert size < 8.0 and widths[-1] >= 0.25 * 26.9 and sum(widths) <= 26.9 + 1e-9
+    # a comment that wants less than a quarter has what it wants, at 8 pt
+    short = _Span(False, word=5.0, want=12.0, whole=12.0, comment=True, long_word=5.0)
+    size, pad, widths = _fit([label, *[figure] * 10, short], usable=26.9)
+    assert size == 8.0 and widths[-1] == pytest.approx(12.0 * 8 / 72 * 2.54 + 0.4)

@@ -45,6 +45,10 @@ INDENT_CM = 0.4  # a part's label under its row
 KEPT_ROWS = 2  # the rows of a table kept on the page of its last (a total), where a page break falls before it
 LABEL_EM, COMMENT_EM = 24.0, 28.0  # a label wraps at about 38 letters, a comment at about 45
 COMMENT_SHARE = 0.36  # of the text width, what a comment column is given before the other text columns (the PDF's)
+# of the text width, what comments are given at least (or what they want) before a table keeps a larger font or its
+# figures' headers on two lines: in tkr the figures left them 17 % at 8 pt, nine lines of three words (found by a
+# nämndsekreterare, h127)
+COMMENT_LEAST = 0.25
 COMMENT_WORD_EM = 10.0  # a comment's longest word as it is measured at most (`_span`): about 16 letters
 BREAK = re.compile(r"[^\S\u00a0\u202f]+")  # where a line may break: a space that is not a no-break one
 # The advance widths (em) of DejaVu Serif, which LibreOffice prints with where the document's font (Cambria)
@@ -528,10 +532,16 @@ def _fit(spans: list[_Span], usable: float) -> tuple[float, float, list[float]]:
     A number column keeps its header on two lines as long as the text columns have their least beside it;
     and in a table without comments, what the page leaves goes to the label, up to its longest cell (the
     label wrapped to three lines and 'Andel av summa %' to four, while the page's width was shared out
-    to every column alike; found in review, h102). In a table with comments, they come first (`_commented`)."""
+    to every column alike; found in review, h102). In a table with comments, they come first (`_commented`), and
+    a smaller font (or more lines for the figures' headers) is taken until they have `COMMENT_LEAST` of the width
+    or what they want; where none gives it, the first that fits."""
     # first with every figure's header on two lines (at a smaller font if need be), then on more; a comment's long
     # word breaks only where not even that leaves it room
+    commented = [i for i, s in enumerate(spans) if s.comment]
+    narrow = None  # the first fit whose comments have less than their quarter (`COMMENT_LEAST`)
     for figures_whole, comments_whole in ((True, True), (False, True), (False, False)):
+        if narrow is not None and not comments_whole:  # (a comment's long word broken for its quarter: no)
+            return narrow
         for size, pad, floor in FITS:
             want = [_cm(max(s.want, s.long_word if comments_whole else 0.0), size) + pad + s.extra for s in spans]
             least = [(x if figures_whole else _cm(s.word, size) + pad) if s.number
@@ -543,7 +553,12 @@ def _fit(spans: list[_Span], usable: float) -> tuple[float, float, list[float]]:
                 if not spans[0].number and not any(s.comment for s in spans):  # the label gets what is left
                     whole = _cm(spans[0].whole, size) + pad + spans[0].extra
                     widths[0] = max(widths[0], min(whole, widths[0] + usable - sum(widths)))
+                if any(widths[i] < min(want[i], COMMENT_LEAST * usable / len(commented)) - 1e-9 for i in commented):
+                    narrow = narrow or (size, pad, widths)  # (a smaller font, or more header lines, may give it)
+                    continue
                 return size, pad, widths
+    if narrow is not None:
+        return narrow
     figures = sum(x for x, s in zip(least, spans) if s.number)
     if usable - figures >= sum(not s.number for s in spans):  # the text columns share what the figures leave
         scale = (usable - figures) / (sum(least) - figures)
