@@ -448,3 +448,30 @@ def test_the_deviation_chart_draws_the_difference_from_the_forvaltnings_summa(tm
             "summa (A).")
     assert parsed(chart_verksamhet(report, "svg")).find(f"{SVG}desc").text.endswith(said)
     assert charts.note(report, "verksamhet") == said
+
+
+LONG_NAME = "Kommunikations- och medborgardialogstaben för hållbar samhällsutveckling och demokratifrågor"
+
+
+@pytest.mark.parametrize("kind", ["avvikelse", "verksamhet"])
+def test_a_long_name_wrapped_to_four_lines_does_not_run_into_its_neighbours(reports, monkeypatch, kind):
+    """Found by a nämndsekreterare (h127): a stab named 'Kommunikations- och medborgardialogstaben för hållbar
+    samhällsutveckling och demokratifrågor' is four lines beside its bar, in a row of two lines' height: its first line
+    stood on 'HR-stab' above it and its last on 'Digitaliseringsstaben' below, in the report's chart and the PDF. The
+    rows are as far apart as the longest name needs; no two names of the axis overlap."""
+    report = reports[kind]
+    frame = report.frame.with_columns(rubrik=pl.when(pl.int_range(pl.len()) == 1).then(pl.lit(LONG_NAME))
+                                      .otherwise(pl.col("rubrik")))
+    figures = []
+    real = charts._output
+    monkeypatch.setattr(charts, "_output", lambda fig, *a: figures.append(fig) or real(fig, *a))
+    CHARTS[kind](replace(report, frame=frame), "svg")
+    (fig,) = figures
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    boxes = sorted((t.get_window_extent(renderer) for t in fig.axes[0].get_yticklabels() if t.get_text().strip()),
+                   key=lambda b: b.y0)
+    assert any(len(t.get_text().splitlines()) == 4 for t in fig.axes[0].get_yticklabels())
+    for lower, upper in zip(boxes, boxes[1:]):
+        assert lower.y1 <= upper.y0, (lower, upper)

@@ -170,6 +170,17 @@ def _label(text: str, width: int = 34) -> str:
     return "\n".join(textwrap.wrap(_clean(text), width)) or " "
 
 
+LINE_IN = 0.17  # inches, a line of a row's name at 9 pt (its box as drawn, 0,16 in, and a little air)
+
+
+def _row_in(labels: list[str], row: float) -> float:
+    """The height (inches) of each row of a bar chart whose rows are `row` apart with names of two lines: more for a
+    name of more lines, so that it does not run into the names above and below it (a stab's name of four lines stood
+    on its neighbours'; found by a nämndsekreterare, h127)."""
+    lines = max((len(_label(t).splitlines()) for t in labels), default=1)
+    return row + LINE_IN * max(0, lines - 2)
+
+
 def _require(report: Report, *names: str) -> None:
     missing = [n for n in names if n not in report.frame.columns]
     if missing:
@@ -539,7 +550,7 @@ def chart_verksamhet(report: Report, fmt: str = "svg", noted: bool = True) -> by
             f" {remark}" if remark else "")
 
     # (a row's two figures, at LABEL_PT, one above the other without touching)
-    return _drawn(report, fmt, 1.3 + 0.42 * max(len(labels), 3), draw)
+    return _drawn(report, fmt, 1.3 + _row_in(labels, 0.42) * max(len(labels), 3), draw)
 
 
 def chart_avvikelse(report: Report, fmt: str = "svg", noted: bool = True) -> bytes:
@@ -589,7 +600,7 @@ def chart_avvikelse(report: Report, fmt: str = "svg", noted: bool = True) -> byt
             f"{t} {bar_amount(v, unit)} ({_verdict(v)})" for t, v in zip(labels, values)) + "." + (
             f" {remark}" if remark else "")
 
-    return _drawn(report, fmt, 1.3 + 0.34 * max(len(values), 3), draw, "avvikelse")
+    return _drawn(report, fmt, 1.3 + _row_in(labels, 0.34) * max(len(values), 3), draw, "avvikelse")
 
 
 RESULTAT_REMARK = ("Rader märkta (resultat) visas som i tabellen, som resultat (intäkter − kostnader): "
