@@ -280,3 +280,24 @@ def test_fit_gives_a_comment_a_quarter_before_keeping_the_larger_font():
     short = _Span(False, word=5.0, want=12.0, whole=12.0, comment=True, long_word=5.0)
     size, pad, widths = _fit([label, *[figure] * 10, short], usable=26.9)
     assert size == 8.0 and widths[-1] == pytest.approx(12.0 * 8 / 72 * 2.54 + 0.4)
+
+
+def test_an_empty_cell_is_no_taller_than_its_rows_text(tmp_path):
+    """`report --budgets examples/answered/budgets --period 2024-10 --unit tkr -o rapport.docx`, printed: the rows of
+    'Resultat per stab' without a comment (Samhällsbyggnadsstab, Fritidsanläggningar, Summa KSF) stood taller than a
+    line of 7 pt, their empty Kommentar a line of the Normal style's 11 pt (an empty paragraph is as high as its
+    mark). Every cell's paragraph mark has the table's font size, an empty cell's too."""
+    from docx.oxml.ns import qn
+
+    out = _report(tmp_path, "tkr.docx", "--budgets", ROOT / "examples" / "answered" / "budgets", "--period", "2024-10",
+                  "--unit", "tkr")
+    for caption, (table, _) in _tables(out).items():
+        (size,) = {r.font.size.pt for row in table.rows for c in row.cells for r in c.paragraphs[0].runs if r.text}
+        empty = 0
+        for row in table.rows:
+            for cell in row.cells:
+                mark = cell.paragraphs[0]._p.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{qn('w:sz')}")
+                assert mark is not None and int(mark.get(qn("w:val"))) == round(2 * size), caption
+                empty += not cell.text
+        if caption == "Resultat januari–oktober 2024 per stab, belopp i tkr":
+            assert empty >= 3
