@@ -29,6 +29,8 @@ LANDSCAPE_COLUMNS = 8
 # comments wrapped to a few more lines each, where a landscape page of its own stood three quarters empty
 LANDSCAPE_ROWS = 4
 
+# (a comment column held at 16 rem took the tkr report's stab table 46 px past a window of 1 200 px, its comments cut
+# at the edge; at 12 rem, about 28 letters a line, it fits: found by a nämndsekreterare, h127)
 CSS = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; color: #111; max-width: 76rem; margin: 2rem auto;
        padding: 0 1rem; line-height: 1.4; }
@@ -43,7 +45,7 @@ tbody th { text-align: left; font-weight: normal; }
 BOLD { font-weight: bold; }
 tr.kostnader th, tr.intakter th { font-style: italic; }
 th.indrag { padding-left: 1.5rem; }
-div.tabell { overflow-x: auto; } td.kommentar { min-width: 16rem; } span.nw { white-space: nowrap; } p.anm { font-size: 0.8rem; } figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
+div.tabell { overflow-x: auto; } td.kommentar { min-width: 12rem; } span.nw { white-space: nowrap; } p.anm { font-size: 0.8rem; } figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
 footer { margin-top: 2.5rem; border-top: 1px solid #888; font-size: 0.75rem; color: #444; }
 footer p { margin: 0.2rem 0; } footer p.underlag { font-weight: bold; margin-top: 0.5rem; }
 """.replace("BOLD", ", ".join([  # a total's row, and every label that is (`RowKind.bold_label`) as in all formats
