@@ -125,6 +125,19 @@ def test_excel_s_hashes_of_a_narrow_column_and_a_dash_in_parentheses_are_said(tm
             "read as 0)") in result.stderr, result.stderr
 
 
+def test_excel_s_hashes_in_an_account_or_object_column_are_said_as_excel_s_too(tmp_path: Path):
+    """An account or object code is a number to Excel (5010, 0100 saved as 100), shown `####` in a column too narrow
+    for it: it was 'account '####' is not an account number … correct it in the ekonomisystem' and 'objects that the
+    mapping lacks: stab (column Ansvar): ###', where a period or an amount of hashes is said as Excel's (found in
+    review, h126)."""
+    narrow = "is how Excel shows a value too wide for its column, and the file was saved so; widen the column in Excel"
+    result = export(tmp_path, b"Period;Konto;Ansvar;Belopp\r\n2024-03;5010;0100;1,00\r\n2024-03;####;0100;1,00\r\n")
+    assert result.exit_code == 3 and f"export.csv:3:2: Konto '####' {narrow}" in result.stderr, result.stderr
+    result = export(tmp_path, b"Period;Konto;Ansvar;Belopp\r\n2024-03;5010; ### ;1,00\r\n")
+    assert result.exit_code == 3 and f"export.csv:2:3: Ansvar '###' {narrow}" in result.stderr, result.stderr
+    assert not (tmp_path / "out.csv").exists()
+
+
 def test_a_header_repeated_at_a_page_break_is_said_as_one(tmp_path: Path):
     """An export printed page by page repeats its header on each page: the second `Period;Konto;…` line was told
     'Period 'Period' is not a period; write YYYYMM …' (found by an ekonom on Windows, h120)."""

@@ -151,20 +151,29 @@ def _excel_text(frame: pl.DataFrame) -> pl.DataFrame:
 # an error value of a formula as Excel writes it into a CSV, in English or Swedish: #N/A (#SAKNAS!), #VALUE!
 # (#VÄRDEFEL!), #REF! (#REFERENS!), #DIV/0! (#DIVISION/0!), #NUM! (#OGILTIGT!), #NAME? (#NAMN?), #NULL!, #SPILL!, …
 _EXCEL_ERROR = r"^[ \t]*#(?:N/A|[A-Z\x{00c4}\x{00c5}\x{00d6}_/0-9]+[!?])[ \t]*$"
+# `########`: how Excel shows a number or date too wide for its column, saved as shown
+_EXCEL_NARROW = r"^[ \t\x{00a0}\x{202f}]*##+[ \t\x{00a0}\x{202f}]*$"
 
 
 def _refuse_excel_errors(frame: pl.DataFrame, columns: dict[str, str], name: str, lines: "_Lines") -> None:
     """DataError at the first cell kfollow reads that holds an error value of an Excel formula: it was told 'is not
     a period', 'is not an account number' or 'objects that the mapping lacks: stab (column Ansvar): #SAKNAS!' (found by
-    an ekonom on Windows, h120); the workbook's formula is what to correct."""
+    an ekonom on Windows, h120); the workbook's formula is what to correct. So too a cell of Excel's `########`, a
+    column too narrow for its value, in any column: an account or object code is a number to Excel too (found in
+    review, h125 of a period and an amount, and h126 of `####` told 'is not an account number')."""
     titles = list(dict.fromkeys(columns.values()))
-    found = frame.select(_ROW, *(pl.col(t).str.contains(_EXCEL_ERROR).fill_null(False).alias(str(i))
+    marked = lambda t: pl.col(t).str.contains(_EXCEL_ERROR) | pl.col(t).str.contains(_EXCEL_NARROW)  # noqa: E731
+    found = frame.select(_ROW, *(marked(t).fill_null(False).alias(str(i))
                                  for i, t in enumerate(titles))).filter(pl.any_horizontal(pl.exclude(_ROW)))
     if found.is_empty():
         return
     row = found.row(0)
     title = titles[next(i for i, flag in enumerate(row[1:]) if flag)]
-    value = frame[title][row[0]].strip()
+    value = frame[title][row[0]].strip(_BLANKS)
+    if re.fullmatch("#+", value):
+        raise DataError(name, lines.line(row[0]), lines.field(title),
+                        f"{title} {value!r} is how Excel shows a value too wide for its column, and the file was saved "
+                        "so; widen the column in Excel (or export again from the ekonomisystem) and save the CSV again")
     raise DataError(name, lines.line(row[0]), lines.field(title),
                     f"{title} {value!r} is an error value of a formula in Excel, not a value; correct the formula in "
                     "the workbook (or the cells it reads) and save the CSV again")
@@ -667,11 +676,6 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
         # YYYYMM …': found by an ekonom on Windows, h120)
         return DataError(name, line, None, "the line repeats the header (as a report does on each of its pages); "
                                            "delete it, or export the rows without page breaks")
-    if re.fullmatch(r"#{2,}", value.strip(_BLANKS)):  # `########`: Excel's sign of a column too narrow for its value,
-        # saved as shown (found in review, h125: it was 'not a period' and 'not an amount', nothing said of Excel)
-        return DataError(name, line, field, f"{title} {shown} is how Excel shows a value too wide for its column, and "
-                                            "the file was saved so; widen the column in Excel (or export again from "
-                                            "the ekonomisystem) and save the CSV again")
     if kind == "date":  # (found by a controller: 2024-02-30 was told to be written as a date YYYY-MM-DD)
         read = row["_period"]  # (`31.02.2024` as it is read, 2024-02-31)
         year, month, day = int(read[:4]), int(read[5:7]), read[8:10]
