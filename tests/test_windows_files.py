@@ -152,6 +152,22 @@ def test_a_header_repeated_at_a_page_break_is_said_as_one(tmp_path: Path):
     assert result.exit_code == 3 and "export.csv:2:1: Period 'Period' is not a period" in result.stderr, result.stderr
 
 
+def test_a_repeated_header_with_a_column_named_summa_is_said_as_the_header(tmp_path: Path):
+    """An export whose amount column is headed `Summa` (or `Totalt`), its header repeated at a page break, was told
+    'Period 'Period', in a row that says 'Summa': a total row? … leave the total out', as if the header were the
+    export's total row (found in review, h126)."""
+    body = (b"Period;Konto;Ansvar;Summa\r\n2024-03;5010;0100;1,00\r\nPeriod;Konto;Ansvar;Summa\r\n"
+            b"2024-04;5010;0100;2,00\r\n")
+    result = export(tmp_path, body, MAPPING.replace("belopp: Belopp", "belopp: Summa").encode())
+    assert result.exit_code == 3
+    assert ("export.csv:3: the line repeats the header (as a report does on each of its pages); delete it, or export "
+            "the rows without page breaks") in result.stderr, result.stderr
+    # a total row is said as one still
+    result = export(tmp_path, b"Period;Konto;Ansvar;Summa\r\n2024-03;5010;0100;1,00\r\nSumma;;;1,00\r\n",
+                    MAPPING.replace("belopp: Belopp", "belopp: Summa").encode())
+    assert result.exit_code == 3 and "export.csv:3:1: Period 'Summa': a total row?" in result.stderr, result.stderr
+
+
 def test_a_date_written_day_first_without_leading_zeros_is_its_month(tmp_path: Path):
     """`1.3.2024`, a date as Excel writes it under a Finnish setting (d.m.yyyy, its default) and as many ekonomisystem
     write it, was refused ('Period '1.3.2024' is not a period'), where `01.03.2024` was booked in March (found in

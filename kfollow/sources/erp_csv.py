@@ -655,6 +655,13 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
     title = columns[column]
     value = row[column] or ""
     shown = repr(value)
+    if column == "period" and kind == "period" and value.strip(_BLANKS).casefold() == title.casefold() \
+            and all(row[c] is None or row[c].strip(_BLANKS).casefold() == t.casefold() for c, t in columns.items()):
+        # the header again, as a report printed page by page repeats it (it was 'Period 'Period' is not a period; write
+        # YYYYMM …': found by an ekonom on Windows, h120); before the total row, as a header may name a column `Summa`
+        # (it was 'a total row?': found in review, h126)
+        return DataError(name, line, None, "the line repeats the header (as a report does on each of its pages); "
+                                           "delete it, or export the rows without page breaks")
     total_row = next((v for v in row.values() if isinstance(v, str) and _TOTAL.fullmatch(v)), None)
     if column == "period" and kind in ("empty", "period") and total_row is not None:  # an export's total row
         said = f"{title} {shown}" if value == total_row else \
@@ -670,12 +677,6 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
                                             + {"period": "a period (YYYYMM, YYYY-MM or a date YYYY-MM-DD)",
                                                "konto": "an account"}.get(
                                                 column, "an amount"))
-    if column == "period" and kind == "period" and value.strip(_BLANKS).casefold() == title.casefold() \
-            and all(row[c] is None or row[c].strip(_BLANKS).casefold() == t.casefold() for c, t in columns.items()):
-        # the header again, as a report printed page by page repeats it (it was 'Period 'Period' is not a period; write
-        # YYYYMM …': found by an ekonom on Windows, h120)
-        return DataError(name, line, None, "the line repeats the header (as a report does on each of its pages); "
-                                           "delete it, or export the rows without page breaks")
     if kind == "date":  # (found by a controller: 2024-02-30 was told to be written as a date YYYY-MM-DD)
         read = row["_period"]  # (`31.02.2024` as it is read, 2024-02-31)
         year, month, day = int(read[:4]), int(read[5:7]), read[8:10]
