@@ -166,3 +166,22 @@ def test_the_library_refuses_a_period_that_is_no_month(period):
         with pytest.raises(UsageError, match=r"is not a month; give 1–12"):
             command(store, period=period)
     assert kfollow.deviation(store, period=8).title == kfollow.deviation(store, period="2024-08").title
+
+
+@pytest.mark.parametrize("month", [0, 13, -1, True])
+def test_the_library_s_frames_refuse_a_month_that_is_no_month(month):
+    """The frames behind the reports (`kfollow.deviation_report`, `compare_report`, `months_report`, months as numbers
+    1–12) took what `kfollow.deviation` refuses since 8d5188e: `deviation_report(store, 2024, period=0)` and
+    `compare_report(…, period=0)` gave ten rows of some figures, `months_report(…, period=0)` raised polars' 'cannot
+    concat empty list' (found in review, h126)."""
+    from kfollow.errors import UsageError
+
+    store = kfollow.load(EXAMPLES)
+    for frame, given, kwargs in ((kfollow.deviation_report, "period", {}), (kfollow.months_report, "period", {}),
+                                 (kfollow.deviation_report, "against", {"period": 8}),
+                                 (kfollow.budget_changes_report, "month", {})):
+        with pytest.raises(UsageError, match=rf"^{given} {month!r} is not a month; give 1–12 \(a month of the year\)$"):
+            frame(store, 2024, **{given: month}, **kwargs)
+    with pytest.raises(UsageError, match=r"is not a month; give 1–12"):
+        kfollow.compare_report(store, 2023, 2024, period=month)
+    assert kfollow.months_report(store, 2024, period=8)["manad"].to_list()[-1] == "2024-08"

@@ -886,6 +886,8 @@ def deviation_report(budgets: Store, year: int, by: By = By.stab, forvaltning: l
     jmf_avvikelse).
     """
     selection.a_store(budgets)  # (a folder's name here: what it takes, found in review)
+    selection.a_month(period)  # (the frames take what the reports refuse: found in review, h126)
+    selection.a_month(against, "against")
     by = By(by)
     fids = forvaltningar(budgets, year, forvaltning)
     staber = _selected(budgets, year, by, staber, verksamheter)
@@ -978,6 +980,7 @@ def compare_report(budgets: Store, base_year: int, year: int, by: By = By.stab,
     `verksamheter`) keeps only those rows of the view.
     """
     selection.a_store(budgets)  # (a folder's name here: what it takes, found in review)
+    selection.a_month(period)
     by = By(by)
     fids, base_fids = _of_either(budgets, base_year, year, forvaltning)
     try:
@@ -1147,6 +1150,7 @@ def budget_changes_report(budgets: Store, year: int, forvaltning: list[str] | No
     from kfollow.engine import cuts
 
     selection.a_store(budgets)  # (a folder's name here: what it takes, found in review)
+    selection.a_month(month, "month")
     fids = forvaltningar(budgets, year, forvaltning)
     lines = (
         # a line's rows (its stab, verksamhet and the summa it also moves) are one line; the summa alone
@@ -1210,6 +1214,7 @@ def months_report(budgets: Store, year: int, forvaltning: list[str] | None = Non
     --konto, --kostnadsslag) makes the totals the sums of those facts alone.
     """
     selection.a_store(budgets)  # (a folder's name here: what it takes, found in review)
+    selection.a_month(period)
     from kfollow.engine import cuts
 
     fids = forvaltningar(budgets, year, forvaltning)

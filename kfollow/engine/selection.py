@@ -25,6 +25,14 @@ def a_store(store: object) -> None:
         raise TypeError(f"the first argument is a store, kfollow.load(folder), not the {what}")
 
 
+def a_month(month: object, what: str = "period", forms: str = "1–12 (a month of the year)") -> None:
+    """A month given as a number is one of 1–12 (None: no month given): period=0 gave the whole year, 13 'not
+    booked' and months() an internal error (found by an ekonom, h123), and so did the frames behind the reports
+    (`deviation_report`, `months_report`: found in review, h126); the command line refuses them before."""
+    if month is not None and (isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 12):
+        raise UsageError(f"{what} {month!r} is not a month; give {forms}")
+
+
 @dataclass(frozen=True, slots=True)
 class Period:
     """A year and the month reported (None: the whole year), and why, for the person asking."""
@@ -66,10 +74,7 @@ def period(store: Store, year: int | None = None, period: str | int | None = Non
                                          f"{year}-{booked:02d} (ack.); --period chooses another month",))
         return Period(year, None)
     if isinstance(period, int):
-        if isinstance(period, bool) or not 1 <= period <= 12:  # (period=0 gave the whole year, 13 'not booked' and
-            # months() an internal error: found by an ekonom, h123; the command line refuses them before)
-            raise UsageError(f"period {period!r} is not a month; give 1–12 (a month of the year) or 'YYYY-MM', e.g. 8 "
-                             "or '2024-08'")
+        a_month(period, forms="1–12 (a month of the year) or 'YYYY-MM', e.g. 8 or '2024-08'")
         return Period(year_or_latest(store, year), period)
     p_year, month = parse_period(period)
     if year is not None and year != p_year:
