@@ -185,3 +185,23 @@ def test_the_library_s_frames_refuse_a_month_that_is_no_month(month):
     with pytest.raises(UsageError, match=r"is not a month; give 1–12"):
         kfollow.compare_report(store, 2023, 2024, period=month)
     assert kfollow.months_report(store, 2024, period=8)["manad"].to_list()[-1] == "2024-08"
+
+
+def test_a_top_list_says_of_the_forecasts_and_changes_of_the_rows_it_lists(run):
+    """`deviation --period 7 --top 2` lists Ekonomistab and Digitaliseringsstab, and its notes on forecasts made before
+    a budget change (424fdca) and on the change since `--against prognos:2024-04` named Ledningsstab too, a row the
+    list does not show, with its -1,5 mnkr and 1,7 mnkr (found in review, h126): they speak of the rows listed."""
+    result = run("deviation", "--budgets", EXAMPLES, "--period", "7", "--top", "2", "--against", "prognos:2024-04")
+    assert result.exit_code == 0, result.stderr
+    listed = [line.split("  ")[0] for line in result.stdout.splitlines()[4:6]]
+    assert listed == ["Ekonomistab", "Digitaliseringsstab"], result.stdout
+    assert ("Anm.: Avvikelse prognos mäter prognosen 2024-04 mot budget helår efter budgetändringar beslutade efter den "
+            "(KS 2024-06-17 § 98 (påhittat)): Digitaliseringsstab +1,5 mnkr. Mot budgeten när prognosen gjordes var "
+            "avvikelsen Digitaliseringsstab -3,3 mnkr (budget helår 32,0 mnkr).") in result.stdout, result.stdout
+    assert ("Anm.: Förändring avvikelse räknar med budgetändringar beslutade efter prognosen 2024-04 (KS 2024-06-17 § 98 "
+            "(påhittat)): Digitaliseringsstab +1,5 mnkr.") in result.stdout, result.stdout
+    assert "Ledningsstab" not in result.stdout
+    # a list without a row the changes moved says nothing of them
+    one = run("deviation", "--budgets", EXAMPLES, "--period", "7", "--top", "1", "--against", "prognos:2024-04")
+    assert one.exit_code == 0 and "Ekonomistab" in one.stdout, one.stderr
+    assert "budgetändringar" not in one.stdout and "Ledningsstab" not in one.stdout, one.stdout

@@ -1497,6 +1497,11 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
             notes += (f"Ingen avvikelse att lista per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}: budgeten "
                       f"finns inte på den nivån, utan per {BY_TITLE.get(outer, outer)}: där finns avvikelserna att lista.",)
         frame = listed
+        # (the notes on the rows' forecasts and budget changes: of the rows listed; they named rows the list does not
+        # show, found in review, h126)
+        key = "forvaltning" if cut.view is By.forvaltning else cut.view.value
+        keys = list(dict.fromkeys(["forvaltning", key]))
+        view_rows = view_rows.join(listed.select(keys).unique(), on=keys, how="semi", nulls_equal=True)
     notes += _part_signs(frame, cut, costs_negative)  # (of the rows shown: a list's parts)
     if not (cut.part or flt) and f"utfall_{p.year - 1}" in frame.columns:
         if not (staber or verksamheter or top):  # (summary rows: with a selection or a list there are none)
