@@ -114,6 +114,23 @@ def test_forms_are_the_same_bytes_for_the_same_figures(forms_dir, run, tmp_path)
     assert _form(out, "EKO").read_bytes() == _form(again, "EKO").read_bytes()
 
 
+
+def test_forms_written_on_windows_are_the_same_bytes(forms_dir, run, tmp_path, monkeypatch):
+    """A form's zip entries named the system that wrote them (zipfile's `create_system`: 0 on Windows), so the forms of
+    the same figures written on a controller's Windows laptop differed in their bytes from the server's (found in
+    review, h126, after 4ad80bc made a Word document's the same)."""
+    budgets, out = forms_dir
+    again = tmp_path / "windows" / "2024-10"
+    monkeypatch.setattr(sys, "platform", "win32")
+    result = run("forms", "--budgets", budgets, "--period", "2024-10", "--unit", "tkr", "--deadline", "2024-11-05",
+                 "--require-comment-over", "1%", "-o", again)
+    monkeypatch.undo()
+    assert result.exit_code == 0, result.stderr
+    with zipfile.ZipFile(_form(again, "EKO")) as saved:
+        assert {entry.create_system for entry in saved.infolist()} == {3}
+    assert _form(out, "EKO").read_bytes() == _form(again, "EKO").read_bytes()
+
+
 FORMS_AGAIN = ("forms", "--period", "2024-10", "--unit", "tkr", "--deadline", "2024-11-05",
                "--require-comment-over", "1%")
 

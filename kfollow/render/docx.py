@@ -334,20 +334,12 @@ def _grey(paragraph) -> None:
 def _save(w: _Writer) -> bytes:
     """The document's bytes, the same for the same document: python-docx dates every zip entry with the time it
     was saved, so a report committed to git changed each run while its figures did not (found in review, h119);
-    the entries are dated 1980-01-01, as a workbook's (xlsx.CREATED), their content and order as saved."""
-    import zipfile
+    the entries are dated 1980-01-01 and marked as written on Unix, as a workbook's (`xlsx.same_everywhere`)."""
+    from kfollow.render.xlsx import same_everywhere
 
     out = io.BytesIO()
     w.docx.save(out)
-    fixed = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as saved, \
-            zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as dated:
-        for entry in saved.infolist():
-            item = zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            item.compress_type, item.external_attr = zipfile.ZIP_DEFLATED, entry.external_attr
-            item.create_system = 3  # (zipfile names the system that wrote it: 0 on Windows, other bytes; found in review, h124)
-            dated.writestr(item, saved.read(entry))
-    return fixed.getvalue()
+    return same_everywhere(out.getvalue())
 
 
 def _small(paragraph, size: int = 9) -> None:

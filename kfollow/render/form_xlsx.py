@@ -18,7 +18,7 @@ from kfollow.form import ID_SHEET, INPUT_KEY, KOMMENTAR_LABEL, LOCKED_KEY, PROGN
 from kfollow.options import ORE_PER_UNIT, Options
 from kfollow.render.columns import FORMULA
 from kfollow.render.numbers import amount_beyond, percent, readable_amount
-from kfollow.render.xlsx import CREATED, number_format
+from kfollow.render.xlsx import CREATED, number_format, same_everywhere
 from kfollow.report import EXACT, PERCENT_PLACES, Kind
 
 INPUT_FILL = "#FFF2CC"
@@ -267,4 +267,4 @@ def to_form_xlsx(form: Form, opts: Options = Options()) -> bytes:
     ids.protect("")
     ids.very_hidden()
     book.close()
-    return buffer.getvalue()
+    return same_everywhere(buffer.getvalue())  # (on Windows too: found in review, h126)

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
 
 CREATED = datetime(1980, 1, 1, tzinfo=timezone.utc)  # the zip entries' date too: same reports, same bytes
+_UNIX = 3  # zipfile's `create_system` of an entry written on Unix (0 on Windows)
 MAX_WIDTH = 60  # characters; a longer text runs on into the empty cells to its right
 COMMENT_WIDTH = 50  # characters: a comment column this wide wraps its text onto more lines
 LINE_HEIGHT = 15  # points: a line of the default font (Calibri 11)
@@ -79,7 +80,30 @@ def to_xlsx(reports: list[Report] | Report, opts: Options, sheet_names: list[str
     if footer:
         _sources_sheet(workbook.add_worksheet(names[-1]), footer_label, footer, formats)
     workbook.close()
-    return buffer.getvalue()
+    return same_everywhere(buffer.getvalue())
+
+
+def same_everywhere(zipped: bytes) -> bytes:
+    """A workbook's or document's zip, the same bytes for the same content whenever and wherever written: every entry
+    dated `CREATED` (python-docx dates them with the time of saving: found in review, h119) and marked as written on
+    Unix (zipfile names the system, 0 on Windows: a Word document's differed from the server's, found in review, h124,
+    and a workbook's too, h126), deflated, content and order as saved. A zip that is so already is returned as it is."""
+    import zipfile
+
+    date = CREATED.timetuple()[:6]
+    with zipfile.ZipFile(io.BytesIO(zipped)) as saved:
+        entries = saved.infolist()
+        if all(e.date_time == date and e.create_system == _UNIX and e.compress_type == zipfile.ZIP_DEFLATED
+               for e in entries):
+            return zipped
+        fixed = io.BytesIO()
+        with zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as dated:
+            for entry in entries:
+                item = zipfile.ZipInfo(entry.filename, date_time=date)
+                item.compress_type, item.external_attr, item.create_system = \
+                    zipfile.ZIP_DEFLATED, entry.external_attr, _UNIX
+                dated.writestr(item, saved.read(entry))
+    return fixed.getvalue()
 
 
 _DANGLING = {"och", "per", "med", "för", "i", "av", "till", "mot", "jämfört", "samt", "från", "på", "-", "–"}
