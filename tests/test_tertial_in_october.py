@@ -205,3 +205,31 @@ def test_a_top_list_says_of_the_forecasts_and_changes_of_the_rows_it_lists(run):
     one = run("deviation", "--budgets", EXAMPLES, "--period", "7", "--top", "1", "--against", "prognos:2024-04")
     assert one.exit_code == 0 and "Ekonomistab" in one.stdout, one.stderr
     assert "budgetändringar" not in one.stdout and "Ledningsstab" not in one.stdout, one.stdout
+
+
+def test_a_forvaltning_shown_as_one_row_is_named_with_the_changes_since_its_forecast(run, tmp_path):
+    """Serviceförvaltningen, a förvaltning shown as one row in the view per stab (no staber; resultat), given +500 tkr
+    by the change of June after its forecast of April: `deviation --period 7` named Ledningsstab and
+    Digitaliseringsstab in its note on forecasts made before a change (424fdca) and left it out, as did `--against
+    prognos:2024-04`'s note on the changes since, where `--by forvaltning` names it (found in review, h126)."""
+    budgets = tmp_path / "budgets"
+    shutil.copytree(EXAMPLES, budgets)
+    year = budgets / "2024.yaml"
+    line = "      - {forvaltning: KSF, stab: DIG, belopp: 1500.0}\n"
+    text = year.read_text(encoding="utf-8")
+    assert text.count(line) == 1
+    year.write_text(text.replace(line, line + "      - {forvaltning: SERV, belopp: 500.0}\n"), encoding="utf-8")
+    serv = "Serviceförvaltningen (internt prissatt)"
+    for by in ("stab", "forvaltning"):
+        result = run("deviation", "--budgets", budgets, "--period", "7", "--unit", "tkr", "--by", by, "--against",
+                     "prognos:2024-04")
+        assert result.exit_code == 0, result.stderr
+        assert f"{serv} +500 tkr. Mot budgeten när prognosen gjordes var avvikelsen" in result.stdout, result.stdout
+        assert f"{serv} -900 tkr (budget helår 0 tkr)" in result.stdout, result.stdout
+        changed = next(line for line in result.stdout.splitlines() if line.startswith("Anm.: Förändring avvikelse"))
+        assert f"{serv} +500 tkr" in changed, changed
+    # the view per stab names the staber the change moved as before, beside it
+    assert ("Ledningsstab -1 500 tkr, Digitaliseringsstab +1 500 tkr, Serviceförvaltningen (internt prissatt) +500 tkr. "
+            "Mot budgeten när prognosen gjordes var avvikelsen Ledningsstab 1 702 tkr (budget helår 24 000 tkr), "
+            "Digitaliseringsstab -3 309 tkr (budget helår 32 000 tkr), Serviceförvaltningen (internt prissatt) -900 tkr "
+            "(budget helår 0 tkr).") in run("deviation", "--budgets", budgets, "--period", "7", "--unit", "tkr").stdout
