@@ -168,6 +168,16 @@ def test_the_library_refuses_a_period_that_is_no_month(period):
     assert kfollow.deviation(store, period=8).title == kfollow.deviation(store, period="2024-08").title
 
 
+@pytest.mark.parametrize("period", [8.0, b"2024-08", ["2024-08"]])
+def test_the_library_says_what_a_period_is_given_another_kind_of_value(period):
+    """`kfollow.deviation(store, period=8.0)` was an internal AttributeError ('float' object has no attribute 'strip');
+    a value that is neither a month number nor text is Python's TypeError saying what it takes (found in review, h126)."""
+    store = kfollow.load(EXAMPLES)
+    for command in (kfollow.deviation, kfollow.months):
+        with pytest.raises(TypeError, match=r"^period is a month, 1–12, or 'YYYY-MM', not "):
+            command(store, period=period)
+
+
 @pytest.mark.parametrize("month", [0, 13, -1, True])
 def test_the_library_s_frames_refuse_a_month_that_is_no_month(month):
     """The frames behind the reports (`kfollow.deviation_report`, `compare_report`, `months_report`, months as numbers

@@ -76,6 +76,8 @@ def period(store: Store, year: int | None = None, period: str | int | None = Non
     if isinstance(period, int):
         a_month(period, forms="1–12 (a month of the year) or 'YYYY-MM', e.g. 8 or '2024-08'")
         return Period(year_or_latest(store, year), period)
+    if not isinstance(period, str):  # (8.0 was an internal AttributeError: found in review, h126)
+        raise TypeError(f"period is a month, 1–12, or 'YYYY-MM', not {period!r:.40}")
     p_year, month = parse_period(period)
     if year is not None and year != p_year:
         raise UsageError(f"--period {period} is not in --year {year}; give one of them"
