@@ -314,6 +314,8 @@ def test_a_report_open_in_excel_is_not_replaced_under_it(tmp_path: Path):
     (tmp_path / "~$rtial.docx").write_bytes(b"x")
     assert run("report", "--budgets", budgets, "--year", "2024", "-o", document).exit_code == 0
     assert run("report", "--budgets", budgets, "--year", "2024", "-o", tertial).exit_code == 0
+    (tmp_path / "~$Tertial.docx").write_bytes(b"x")  # XXTertial.docx's (Word cuts two letters of a name of 9)
+    assert run("report", "--budgets", budgets, "--year", "2024", "-o", tertial).exit_code == 0
     (tmp_path / "~$ertial.docx").write_bytes(b"x")  # Tertial.docx's own, open in Word
     result = run("report", "--budgets", budgets, "--year", "2024", "-o", tertial)
     assert result.exit_code == 4 and "its lock file ~$ertial.docx is beside it" in result.stderr, result.stderr
