@@ -519,7 +519,7 @@ def noted_sums(table: Path, name: str, budget: bool = False) -> tuple[str, dict[
             raise ValueError
     except (ValueError, TypeError, KeyError, AttributeError):
         raise DataError(f"{name}{ORIGIN_SUFFIX}", None, None, f"the note's control sums ({NOTE_KEY}) cannot be read; "
-                        f"import the table again ({_again(budget)}), or delete the note if the table is no "
+                        f"import the table again ({again(budget)}), or delete the note if the table is no "
                         "longer its export's") from None
     export = note.get("export")
     return (export if isinstance(export, str) and export else "the export"), read
@@ -541,10 +541,10 @@ def _control_sums(pairs: dict[str, str], name: str, rows: int | None, budget: bo
         return {str(p): int(v) for p, v in sums.items()}
     except (ValueError, TypeError, KeyError, AttributeError):
         raise DataError(name, None, None, f"the file's control sums ({CONTROL_KEY}) cannot be read: the file is "
-                                          f"damaged; write it again ({_again(budget)})") from None
+                                          f"damaged; write it again ({again(budget)})") from None
 
 
-def _again(budget: bool) -> str:
+def again(budget: bool) -> str:
     """How a message tells to write a fact table again: a budget table is the import's --budget-out (`-o` writes the
     utfall, and the year file names a budget table under budget_fil: found in review, h124)."""
     return f"kfollow import … {'--budget-out' if budget else '-o'} it"
@@ -561,14 +561,14 @@ def _check_control(plan: _Plan, summary: pl.DataFrame) -> None:
         _compare(plan.source.name, read, plan.control, "the control sum written into the file is {} kr",
                  "which the control sums written into the file do not have",
                  ": the file is damaged (or changed by a tool that kept kfollow's sums); write it again "
-                 f"({_again(plan.budget)})", _kronor)
+                 f"({again(plan.budget)})", _kronor)
     if plan.noted is not None:
         export, noted = plan.noted
         note = f"{Path(plan.source.name).name}{ORIGIN_SUFFIX}"
         _compare(plan.source.name, read, noted, f"its import from {shown(export)} wrote {{}} kr ({note})",
                  f"which its import from {shown(export)} did not write ({note})",
                  ": the table was changed after its import, and would be reported as the export's; import it "
-                 f"again from the export ({_again(plan.budget)}), or delete the note if the table is no longer "
+                 f"again from the export ({again(plan.budget)}), or delete the note if the table is no longer "
                  "the export's", _swedish_kronor)
 
 
