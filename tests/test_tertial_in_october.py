@@ -243,3 +243,22 @@ def test_a_forvaltning_shown_as_one_row_is_named_with_the_changes_since_its_fore
             "Mot budgeten när prognosen gjordes var avvikelsen Ledningsstab 1 702 tkr (budget helår 24 000 tkr), "
             "Digitaliseringsstab -3 309 tkr (budget helår 32 000 tkr), Serviceförvaltningen (internt prissatt) -900 tkr "
             "(budget helår 0 tkr).") in run("deviation", "--budgets", budgets, "--period", "7", "--unit", "tkr").stdout
+
+
+def test_the_notes_on_a_budget_change_round_it_alike(run, tmp_path):
+    """A change of ±1 234,567 tkr was -1,2 mnkr in the note on a forecast made before it and -1,234567 mnkr in the
+    note on the change since the forecast compared with (found in review, h126): both say it as the table rounds."""
+    budgets = tmp_path / "budgets"
+    shutil.copytree(EXAMPLES, budgets)
+    year = budgets / "2024.yaml"
+    text = year.read_text(encoding="utf-8")
+    assert text.count("belopp: -1500.0}") == 1 and text.count("belopp: 1500.0}") == 1
+    year.write_text(text.replace("belopp: -1500.0}", "belopp: -1234.567}").replace("belopp: 1500.0}", "belopp: 1234.567}"),
+                    encoding="utf-8")
+    result = run("deviation", "--budgets", budgets, "--period", "7", "--against", "prognos:2024-04", "--stab", "LED")
+    assert result.exit_code == 0, result.stderr
+    notes = [line for line in result.stdout.splitlines() if line.startswith("Anm.:")]
+    assert [n.split("§ 98 (påhittat)): ")[1].split(".")[0] for n in notes] == ["Ledningsstab -1,2 mnkr"] * 2, notes
+    result = run("deviation", "--budgets", budgets, "--period", "7", "--against", "prognos:2024-04", "--stab", "LED",
+                 "--unit", "kr")
+    assert result.stdout.count("Ledningsstab -1 234 567 kr") == 2, result.stdout

@@ -26,7 +26,7 @@ from kfollow.engine.periods import last_month_complete, parse_period
 from kfollow.engine.thresholds import Limits, limit_percents, places_beyond, rows_beyond
 from kfollow.errors import DataError, KfollowError, UsageError, control_class, control_kind
 from kfollow.form import FORMAT, Form
-from kfollow.options import ORE_PER_UNIT, By
+from kfollow.options import ORE_PER_UNIT, By, in_unit
 from kfollow.report import EXACT, Column, Report
 from kfollow.store import Answer, Store
 from kfollow.vocabulary import Kind
@@ -434,12 +434,8 @@ def part_forecast_warnings(store: Store, year: int | None = None) -> list[tuple[
 
 
 def _in(ore: int, unit: str) -> str:
-    """`-1 300 tkr`: an amount in the form's unit, for a message."""
-    from decimal import Decimal
-
-    value = Decimal(ore) / ORE_PER_UNIT[unit]
-    text = f"{value.normalize():,f}".replace(",", " ").replace(".", ",")
-    return f"{text} {unit}"
+    """`-1 300 tkr`: an amount in the form's unit, exact, for a message."""
+    return in_unit(ore, unit, rounded=False)
 
 
 def _amount(ore: int | None) -> str:

@@ -533,9 +533,7 @@ def _changed_since_note(store: Store, year: int, against: int, period: int | Non
     utfall (or the forecast since) did, and the table did not say so (found by a new user: Grundskola F–6's +922
     tkr was 1 200 tkr moved to it in October, its utfall 278 tkr worse than forecast). Each row with the net amount
     of those changes, in `unit`, as its förvaltning presents it."""
-    from decimal import Decimal
-
-    from kfollow.options import ORE_PER_UNIT
+    from kfollow.options import in_unit
 
     if "avvikelse_forandring" not in frame.columns or budget is BudgetMode.original:
         return ()
@@ -559,9 +557,7 @@ def _changed_since_note(store: Store, year: int, against: int, period: int | Non
         if ore == 0:
             continue
         beslut = moved["beslut"].unique(maintain_order=True).to_list()
-        ore = -ore if fid in resultat else ore
-        value = f"{(Decimal(abs(ore)) / ORE_PER_UNIT[unit]).normalize():,f}".replace(",", " ").replace(".", ",")
-        said.append(f"{name} {'+' if ore > 0 else '-'}{value} {unit}")
+        said.append(f"{name} {in_unit(-ore if fid in resultat else ore, unit, sign=True)}")
         decisions += [b for b in beslut if b not in decisions]
     if not said:
         return ()
@@ -579,9 +575,7 @@ def _forecast_before_change_note(store: Store, year: int, period: int | None, fr
     change, where in April it meant +1 702 against 24 000; only `--against` said so). Each row with the changes' net
     amount, and the budget and deviation the forecast had then, in `unit` as the table rounds it and as its förvaltning
     presents it; grouped by the forecast's month."""
-    from decimal import ROUND_HALF_UP, Decimal
-
-    from kfollow.options import ORE_PER_UNIT
+    from kfollow.options import in_unit
 
     needed = {"prognos_avvikelse", "prognos_period", "budget_helar", "radtyp", "forvaltning"}
     if not needed <= set(frame.columns) or budget is BudgetMode.original:
@@ -596,13 +590,6 @@ def _forecast_before_change_note(store: Store, year: int, period: int | None, fr
     if changes.is_empty():
         return ()
     resultat = set(_resultat(store, year, fids))
-    decimals = 1 if unit == "mnkr" else 0
-
-    def said(ore: int, sign: bool = False) -> str:
-        value = (Decimal(ore) / ORE_PER_UNIT[unit]).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
-        text = f"{abs(value):,f}".replace(",", " ").replace(".", ",")
-        return f"{'-' if value < 0 else '+' if sign and value > 0 else ''}{text} {unit}"
-
     by_month: dict[str, tuple[list[str], list[str], list[str]]] = {}
     for fid, k, kind, name, made, helar, avvikelse in rows.select(
             "forvaltning", pl.col(key).alias("_nyckel"), "radtyp", "namn", "prognos_period", "budget_helar",
@@ -613,9 +600,9 @@ def _forecast_before_change_note(store: Store, year: int, period: int | None, fr
             continue
         shown = -moved if fid in resultat else moved  # (as its förvaltning presents it: `budget_helar` is)
         moves, then, decisions = by_month.setdefault(made, ([], [], []))
-        moves.append(f"{name} {said(shown, sign=True)}")
+        moves.append(f"{name} {in_unit(shown, unit, sign=True)}")
         # the deviation is the same in both presentations: budget − prognos of the nettokostnad, less the changes
-        then.append(f"{name} {said(avvikelse - moved)} (budget helår {said(helar - shown)})")
+        then.append(f"{name} {in_unit(avvikelse - moved, unit)} (budget helår {in_unit(helar - shown, unit)})")
         decisions += [b for b in later["beslut"].unique(maintain_order=True).to_list() if b not in decisions]
     return tuple(ColumnNote(f"{header} mäter prognosen {made} mot budget helår efter budgetändringar beslutade efter den "
                             f"({', '.join(decisions)}): {', '.join(moves)}. Mot budgeten när prognosen gjordes var "
