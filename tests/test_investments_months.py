@@ -459,11 +459,11 @@ def test_the_closed_years_report_says_why_a_forvaltnings_ekonomi_table_is_left_o
     path = folder / "2024.yaml"
     line = path.read_text(encoding="utf-8").splitlines().index("    bil:") + 1
     out = tmp_path / "r.md"
-    result = run("report", "--budgets", folder, "-o", out)
+    result = run("report", "--budgets", folder, "-o", out, env={"KFOLLOW_QUIET": "1"})  # (a warning: said there too)
     assert result.exit_code == 0, result.stderr
     assert "## Ekonomi KSF" not in out.read_text(encoding="utf-8")
     assert result.stderr.splitlines()[0] == (
-        f"note: the table Ekonomi KSF is left out of the document: investment utfall 2024 is booked up to 2024-12, but "
+        f"warning: the table Ekonomi KSF is left out of the document: investment utfall 2024 is booked up to 2024-12, but "
         f"that of pågående project bil ({path}:{line}) only up to 2024-03; the summary compares whole years: add its "
         "months (0 for a month without bookings), or write status färdigställd or avbruten if it was finished or "
         "stopped")

@@ -95,10 +95,11 @@ def test_the_report_lists_the_largest_deviations_per_stab_without_accounts_as_de
 
 def test_a_top_the_report_cannot_give_is_said_on_stderr(run, tmp_path):
     out = tmp_path / "r.md"
-    result = run("report", "--year", "2024", "--verksamhet", "920", "--top", "5", "-o", out)
+    result = run("report", "--year", "2024", "--verksamhet", "920", "--top", "5", "-o", out,
+                 env={"KFOLLOW_QUIET": "1"})  # (an option not followed is a warning: a quiet job says it too)
     assert result.exit_code == 0, result.stderr
     assert "Största avvikelser" not in out.read_text(encoding="utf-8")
-    assert "note: --top 5: the section Största avvikelser is left out of the document: it lists staber (and their " \
+    assert "warning: --top 5: the section Största avvikelser is left out of the document: it lists staber (and their " \
            "kostnadsslag), and --verksamhet narrows the report to verksamheter; for the largest of those, run " \
            "deviation --by verksamhet --verksamhet … --top 5\n" in result.stderr
     folder = tmp_path / "b"
@@ -108,7 +109,7 @@ def test_a_top_the_report_cannot_give_is_said_on_stderr(run, tmp_path):
                             if not line.startswith("budget_fil")), encoding="utf-8")
     unbudgeted = run("report", "--budgets", folder, "--period", "2024-10", "--top", "5", "-o", out)
     assert unbudgeted.exit_code == 0, unbudgeted.stderr
-    assert "note: --top 5: the section Största avvikelser is left out of the document: 2024 has no budget in the " \
+    assert "warning: --top 5: the section Största avvikelser is left out of the document: 2024 has no budget in the " \
            "year files, so there is no deviation to list\n" in unbudgeted.stderr
     assert "--top" not in run("report", "--budgets", folder, "--period", "2024-10", "-o", out).stderr
     # förvaltningar without staber: the table per förvaltning in the stab table's place lists every row there is
@@ -120,7 +121,7 @@ def test_a_top_the_report_cannot_give_is_said_on_stderr(run, tmp_path):
     whole = run("report", "--budgets", summa, "--period", "2024-02", "--top", "10", "-o", out)
     assert whole.exit_code == 0, whole.stderr
     assert "Största avvikelser" not in out.read_text(encoding="utf-8")
-    assert "note: --top 10: the section Största avvikelser is left out of the document: no förvaltning shown has " \
+    assert "warning: --top 10: the section Största avvikelser is left out of the document: no förvaltning shown has " \
            "staber, and the table Resultat per förvaltning lists all its rows\n" in whole.stderr
 
 

@@ -266,7 +266,7 @@ FORECAST_NOTE_NAMES = {"prognos": "Prognos", "jmf_prognos": "Jmf. prognos"}
 def _unattributed_advice(names: list[str], entries: list[tuple], year: int | None, month: int | None) -> list[str]:
     """Where a row without a forecast is a förvaltning's money without a stab (verksamhet): it gets no form, so
     where its forecast goes, one line per view (found by a new user: every stab had answered, and nothing said how
-    to close the sum)."""
+    to close the sum). A warning, which a quiet job (KFOLLOW_QUIET) says too: what to do before the sum is known."""
     said = []
     for label, view in (("Ej fördelat på stab", "staber"), ("Ej fördelat på verksamhet", "verksamheter")):
         if not any(n == label or n.startswith(label + " (") for n in names):
@@ -275,8 +275,8 @@ def _unattributed_advice(names: list[str], entries: list[tuple], year: int | Non
                        *(n.rsplit(" (", 1)[1].rstrip(")") for n in names if n.startswith(label + " ("))})
         where = f" of förvaltning{'ar' if len(fids) > 1 else ''} {', '.join(fids)}" if fids else ""
         when = f"{year}-{month:02d}" if year and month else "YYYY-MM"
-        said.append(f"{label} gets no form: write its forecast in the year file under ej_fordelat: {view}:{where}, "
-                    f"e.g. prognos: {{{when}: …}}")
+        said.append(f"warning: {label} gets no form: write its forecast in the year file under ej_fordelat: "
+                    f"{view}:{where}, e.g. prognos: {{{when}: …}}")
     return said
 
 

@@ -75,7 +75,7 @@ def to_xlsx(reports: list[Report] | Report, opts: Options, sheet_names: list[str
     for number, (report, name) in enumerate(zip(reports, names), start=1):
         cut = _sheet(workbook, workbook.add_worksheet(name), report, opts, formats, f"Tabell{number}", footer)
         if cut and notices is not None:
-            notices.append(f"xlsx: {cut} text(s) on the sheet {name!r} are longer than the 32 767 characters "
+            notices.append(f"warning: xlsx: {cut} text(s) on the sheet {name!r} are longer than the 32 767 characters "
                            "Excel keeps in a cell, and were cut (they end in …); csv and json have them whole")
     if footer:
         _sources_sheet(workbook.add_worksheet(names[-1]), footer_label, footer, formats)
