@@ -63,6 +63,24 @@ def _terminated(signum: int, _frame: object) -> None:
     raise Terminated(signum)
 
 
+_HELD: list[int] = []  # a stop that came while the process ended (`_hold_stops`)
+
+
+def _hold_stops() -> None:
+    """From here on a stop (SIGTERM, SIGHUP, Ctrl-C) is kept, not raised: the process is ending, and one raised
+    inside a function registered with `atexit` (matplotlib's cache folder half removed) was printed as 'Exception
+    ignored in atexit callback' with a traceback, and the stopped process ended 0 (found in review, h129). `_exit`
+    ends it by the first one kept once its clean-up is done. A signal ignored stays ignored."""
+    for name in ("SIGTERM", "SIGHUP", "SIGINT"):
+        signum = getattr(signal, name, None)
+        if signum is not None and signal.getsignal(signum) in (_terminated, signal.default_int_handler):
+            signal.signal(signum, _held)
+
+
+def _held(signum: int, _frame: object) -> None:
+    _HELD.append(signum)
+
+
 def _fewer_arenas() -> None:
     """One memory arena per processor for polars' allocator (jemalloc on Linux reads this variable when
     polars is imported; elsewhere nothing does), not jemalloc's default of four: a command is a short
@@ -90,7 +108,8 @@ def _exit(code: object, signum: int | None = None) -> None:
     are flushed here, after the functions registered with `atexit`, which a normal exit runs too (matplotlib's
     removes the temporary cache folder it made where the user's config folder cannot be written: found by a
     systemförvaltare, h112). `code` is SystemExit's: None is 0, a number the status, text an error (1); with
-    `signum` the process ends by that signal instead, as it would have without kfollow's handler."""
+    `signum` (or a stop that comes while it ends) the process ends by that signal instead, as it would have without
+    kfollow's handler."""
     if code is None:
         status = 0
     elif isinstance(code, int):
@@ -98,12 +117,15 @@ def _exit(code: object, signum: int | None = None) -> None:
     else:
         print(code, file=sys.stderr)
         status = 1
+    _hold_stops()
     atexit._run_exitfuncs()  # (each one's exception is printed and the rest run, as at a normal exit)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except (OSError, ValueError):  # the reader went away (`| head`), or the stream is closed: nothing to add
             pass
+    if signum is None and _HELD:  # stopped while it ended: by that signal, as a stop before would have
+        signum = _HELD[0]
     if signum is not None:
         signal.signal(signum, signal.SIG_DFL)
         os.kill(os.getpid(), signum)

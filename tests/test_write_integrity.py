@@ -407,3 +407,23 @@ def test_dev_stdout_as_the_output_writes_to_a_pipe(budgets_dir):
     done = subprocess_run(["deviation", "--budgets", budgets_dir, "--stab", "EKS", "-f", "csv", "-o", "/dev/stdout"])
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("radtyp,")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_a_stop_while_the_process_ends_lets_its_clean_up_finish_and_ends_by_the_signal(tmp_path, signum):
+    """A stop that comes while the functions registered with `atexit` run (matplotlib's temporary cache folder being
+    removed) was raised inside one of them: Python printed 'Exception ignored in atexit callback' with a traceback,
+    and the process, stopped, ended 0 (found in review, h129). The clean-up runs to its end, and the process then
+    ends by the signal."""
+    done_file = tmp_path / "cleaned"
+    program = ("import atexit, os, pathlib, signal, sys\n"
+               "from kfollow.__main__ import main\n"
+               f"atexit.register(pathlib.Path({str(done_file)!r}).write_text, 'the rest of the clean-up ran')\n"
+               f"atexit.register(os.kill, os.getpid(), {int(signum)})\n"
+               "sys.argv = ['kfollow', '--version']\n"
+               "main()\n")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == -signum, done.stderr
+    assert done.stderr == "" and done.stdout.startswith("kfollow ")
+    assert done_file.read_text(encoding="utf-8") == "the rest of the clean-up ran"
