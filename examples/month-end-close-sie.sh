@@ -56,7 +56,7 @@ for y in "${years[@]}"; do
   tables+=("utfall-$y.csv.kalla.json" "utfall-$y.csv" "budget-$y.csv.kalla.json" "budget-$y.csv")  # each note before its table
 done
 for f in "$KFOLLOW_BUDGETS"/*.yaml "$KFOLLOW_BUDGETS"/*.yml "${tables[@]/#/$KFOLLOW_BUDGETS/}"; do
-  if [[ -f "$f" ]]; then cp -p "$f" "$stage/"; fi
+  if [[ -f "$f" ]]; then cp -p "$f" "$stage/" || exit 4; fi
 done
 for y in "${years[@]}"; do
   export_of="$sie"
@@ -66,9 +66,15 @@ for y in "${years[@]}"; do
   "${kfollow[@]}" import sie "$export_of" --mapping "$mapping" --year "$y" --budgets "$stage" \
     -o "$stage/utfall-$y.csv" ${budget_out[@]+"${budget_out[@]}"}  # (bash 3.2: an empty array is unset)
 done
+for f in "${tables[@]}"; do  # (a folder where a table goes would take the table into it: found in review, h129)
+  if [[ -e "$KFOLLOW_BUDGETS/$f" && ! -f "$KFOLLOW_BUDGETS/$f" ]]; then
+    echo "Error: $KFOLLOW_BUDGETS/$f is not a file (a folder?); nothing written: move it away and run again" >&2; exit 4
+  fi
+done
 for f in "${tables[@]}"; do
-  if [[ -f "$stage/$f" ]]; then mv -f "$stage/$f" "$KFOLLOW_BUDGETS/$f"; fi
+  if [[ -f "$stage/$f" ]]; then mv -f "$stage/$f" "$KFOLLOW_BUDGETS/$f" || exit 4; fi
 done
 # the close with its explanation (EXPLAIN), so that all six tables are moved into place together
 KFOLLOW="${KFOLLOW:-kfollow}" EXPLAIN=1 TOP="$top" "$here/month-end-close.sh" "$period" "$out"
-if [[ -z "${KFOLLOW_QUIET:-}" || "$KFOLLOW_QUIET" == 0 ]]; then echo "klart, med kostnadsslag: $out" >&2; fi
+quiet="${KFOLLOW_QUIET:-}"; quiet="${quiet//[[:space:]]/}"
+if [[ -z "$quiet" || "$quiet" == 0 ]]; then echo "klart, med kostnadsslag: $out" >&2; fi

@@ -20,7 +20,9 @@ limit="${LIMIT:-5%}"
 export KFOLLOW_BUDGETS="${KFOLLOW_BUDGETS:-$here/budgets}"
 read -r -a kfollow <<< "${KFOLLOW:-kfollow}"
 year="${period%-*}"
-quiet() { [[ -n "${KFOLLOW_QUIET:-}" && "$KFOLLOW_QUIET" != 0 ]]; }  # KFOLLOW_QUIET=1: nothing said when all is well
+quiet() {  # KFOLLOW_QUIET=1: nothing said when all is well (0, empty or blanks: not quiet, as kfollow reads it)
+  local q="${KFOLLOW_QUIET:-}"; q="${q//[[:space:]]/}"; [[ -n "$q" && "$q" != 0 ]]
+}
 
 quiet || echo "månadsbokslut $period: $KFOLLOW_BUDGETS" >&2
 "${kfollow[@]}" check >&2  # findings on stderr too: a job that mails stderr has the reason
@@ -38,8 +40,13 @@ trap 'rm -rf "$stage"' EXIT
 trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM  # (bash ends by these without its EXIT trap)
 tables=(avvikelse-per-stab.csv avvikelse-per-forvaltning.csv avvikelse-per-stab.md avvikelse-per-stab.json)
 if [[ -n "${EXPLAIN:-}" ]]; then tables+=(avvikelse-per-stab-och-kostnadsslag.csv storsta-avvikelser.md); fi
+# (a copy or a move that fails is input/output too, and a folder where a table goes would take the table into it
+# and the close say 'klart': found in review, h129)
 for f in "${tables[@]}"; do
-  if [[ -f "$out/$f" ]]; then cp -p "$out/$f" "$stage/"; fi
+  if [[ -e "$out/$f" && ! -f "$out/$f" ]]; then
+    echo "Error: $out/$f is not a file (a folder?); nothing written: move it away and run again" >&2; exit 4
+  fi
+  if [[ -f "$out/$f" ]]; then cp -p "$out/$f" "$stage/" || exit 4; fi
 done
 "${kfollow[@]}" deviation --period "$period" --format csv -o "$stage/avvikelse-per-stab.csv"
 "${kfollow[@]}" deviation --period "$period" --by forvaltning --format csv -o "$stage/avvikelse-per-forvaltning.csv"
@@ -52,5 +59,5 @@ if [[ -n "${EXPLAIN:-}" ]]; then
   "${kfollow[@]}" deviation --period "$period" --by stab,kostnadsslag --top "$top" --format md -o "$stage/storsta-avvikelser.md"
   quiet || "${kfollow[@]}" deviation --period "$period" --by stab,kostnadsslag --top "$top" >&2
 fi
-for f in "${tables[@]}"; do mv -f "$stage/$f" "$out/$f"; done
+for f in "${tables[@]}"; do mv -f "$stage/$f" "$out/$f" || exit 4; done
 quiet || echo "klart: $out" >&2

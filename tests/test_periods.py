@@ -263,6 +263,28 @@ def test_the_closes_under_kfollow_quiet_print_nothing_when_all_is_well(tmp_path)
     assert len(list((tmp_path / "out-sie").iterdir())) == 6
 
 
+def test_a_close_with_a_folder_where_a_table_goes_stops_and_moves_nothing(tmp_path):
+    """A folder named as one of the close's tables took the new table into it and the close said 'klart', exit 0
+    (found in review, h129): it is an input/output error (4), and the tables before it are not replaced either."""
+    folder = _example_copy(tmp_path)
+    out = tmp_path / "out"
+    assert _run_script(folder, out).returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (out / "avvikelse-per-stab.json").unlink()
+    (out / "avvikelse-per-stab.json").mkdir()
+    (out / "avvikelse-per-stab.csv").write_text("old", encoding="utf-8")
+    result = _run_script(folder, out)
+    assert result.returncode == 4, result.stderr
+    assert f"Error: {out}/avvikelse-per-stab.json is not a file (a folder?); nothing written" in result.stderr
+    assert (out / "avvikelse-per-stab.csv").read_text(encoding="utf-8") == "old"
+    assert list((out / "avvikelse-per-stab.json").iterdir()) == [] and "klart" not in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted(before)  # (no staging folder left)
+    # blanks alone are not quiet, as kfollow reads KFOLLOW_QUIET
+    (out / "avvikelse-per-stab.json").rmdir()
+    result = _run_script(folder, out, KFOLLOW_QUIET=" ")
+    assert result.returncode == 0 and "klart" in result.stderr, result.stderr
+
+
 def test_month_end_close_script_fails_when_a_comment_is_removed(tmp_path):
     folder = _example_copy(tmp_path)
     path = folder / "budgets" / "2024.yaml"
