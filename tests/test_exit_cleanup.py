@@ -63,3 +63,24 @@ def test_a_report_as_a_user_without_a_writable_home_says_only_what_it_wrote(tmp_
     assert done.stderr == f"note: wrote {out} and 2 chart file(s) beside it\n"
     assert (tmp_path / "rapport-avvikelse.svg").read_text(encoding="utf-8").startswith("<?xml")
     assert sorted(p.name for p in temp.iterdir()) == []
+
+
+def test_without_matplotlib_no_folder_of_its_is_made(tmp_path, monkeypatch):
+    """`report` without the charts extra made matplotlib's ~/.config/matplotlib and ~/.cache/matplotlib for a library
+    it does not have (found in review, h129)."""
+    import importlib.util
+
+    from kfollow.render import charts
+
+    for name in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "MPLCONFIGDIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delitem(sys.modules, "matplotlib", raising=False)
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "matplotlib" else real(name, *a))
+    charts.config_folder()
+    assert list(tmp_path.iterdir()) == [] and "MPLCONFIGDIR" not in os.environ
+    monkeypatch.setattr(importlib.util, "find_spec", real)  # (with it: the folders matplotlib would make)
+    charts.config_folder()
+    if sys.platform.startswith("linux"):
+        assert (tmp_path / ".config" / "matplotlib").is_dir()

@@ -71,6 +71,10 @@ def config_folder() -> None:
 
     if os.environ.get("MPLCONFIGDIR") or "matplotlib" in sys.modules:
         return
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib") is None:  # (no charts extra: no folders of its made; found in review, h129)
+        return
     from pathlib import Path
 
     try:
