@@ -42,7 +42,9 @@ def test_a_month_without_its_zero_in_utfall_is_named_where_it_is(run, tmp_path: 
     ("kommentar: {2024-08: Bra}", '12:20: kommentar of stab S1 is one text for the row; comments per month go under '
                                   'kommentarer: (with an r), e.g. kommentarer: {2024-08: "…"} (the month: its comment)'),
     ("prognos: {2023-08: 1000}", "12:19: month of prognos of stab S1 2023-08 is not in 2024, the year of this file; "
-                                 "write 2024-08, or put it in 2023.yaml"),
+                                 "if it is 2023's, it belongs in 2023.yaml, not here (a year file begun as a copy of "
+                                 "2023.yaml starts without 2023's utfall, prognos, kommentarer and ombudgeteringar: "
+                                 "remove them); if it is 2024's, write 2024-08"),
     ("kommentarer: {2024-08: Bra, 2024-09: ''}", None),  # (an empty comment: its own message, unchanged)
 ])
 def test_mistakes_of_a_rollover_are_told_what_to_write(run, tmp_path, line, message):

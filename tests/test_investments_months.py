@@ -137,8 +137,10 @@ BROKEN = {  # the project's lines as the README writes them → a broken form, t
     "a month left out": ("        2024-03: 2340.0\n", "", "utfall of project forskola-norr has months up to 2024-10 but "
                          "not 2024-03; add it (0 for a month without bookings)", "        2024-01: 850.0"),
     "a month of another year": ("        2024-01: 850.0\n", "        2023-01: 850.0\n", "month of utfall of project "
-                                "forskola-norr 2023-01 is not in 2024, the year of this file; write 2024-01, or put it "
-                                "in 2023.yaml", "2023-01"),
+                                "forskola-norr 2023-01 is not in 2024, the year of this file; if it is 2023's, it "
+                                "belongs in 2023.yaml, not here (a year file begun as a copy of 2023.yaml starts "
+                                "without 2023's utfall, prognos, kommentarer and ombudgeteringar: remove them); if it "
+                                "is 2024's, write 2024-01", "2023-01"),
     "a month without its zero": ("        2024-02: 1210.5\n", "        2024-2: 1210.5\n", "month of utfall of project "
                                  "forskola-norr '2024-2' is not a month; write YYYY-MM, e.g. 2024-02", "2024-2"),
     "a Swedish amount": ("        2024-02: 1210.5\n", "        2024-02: 1 210,5\n", "utfall 2024-02 of project "
@@ -155,7 +157,7 @@ BROKEN = {  # the project's lines as the README writes them → a broken form, t
                                      "{2024-08: 12600.0} (the month: the forecast of the year's utfall)", "12600.0"),
     "a forecast of another year": ("      prognos: {2024-08: 12600.0}\n", "      prognos: {2025-08: 12600.0}\n",
                                    "month of prognos of project gata-centrum 2025-08 is not in 2024, the year of this "
-                                   "file; write 2024-08, or put it in 2025.yaml", "2025-08"),
+                                   "file; if it is 2025's, put it in 2025.yaml; if it is 2024's, write 2024-08", "2025-08"),
 }
 
 

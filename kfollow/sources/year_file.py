@@ -213,6 +213,16 @@ def _crossing_line(year: YearFile) -> int | None:
     return over["rad"][0] if over.height else None
 
 
+def _other_year(year: int, ar: int, ours: str) -> str:
+    """What to do with a month or date of another year in the file of `ar`: a year file begun as a copy of last
+    year's still holds last year's utfall, forecasts, comments and budget changes, which are not to be relabelled."""
+    if year == ar - 1:
+        return (f"if it is {year}'s, it belongs in {year}.yaml, not here (a year file begun as a copy of {year}.yaml "
+                f"starts without {year}'s utfall, prognos, kommentarer and ombudgeteringar: remove them); "
+                f"if it is {ar}'s, write {ours}")
+    return f"if it is {year}'s, put it in {year}.yaml; if it is {ar}'s, write {ours}"
+
+
 class _YearParser(TreeReader):
     def __init__(self, fil: str):
         super().__init__(fil)
@@ -284,8 +294,8 @@ class _YearParser(TreeReader):
             example = f"{raw[:4]}-{int(raw[5:]):02d}" if short and 1 <= int(raw[5:]) <= 12 else f"{self.ar}-08"
             raise self.error(node, f"{what} '{raw}' is not a month; write YYYY-MM, e.g. {example}")
         if int(m[1]) != self.ar:  # (said what to write: found by a new user rolling a year over)
-            raise self.error(node, f"{what} {raw} is not in {self.ar}, the year of this file; write {self.ar}-{m[2]}, "
-                                   f"or put it in {m[1]}.yaml")
+            raise self.error(node, f"{what} {raw} is not in {self.ar}, the year of this file; "
+                                   + _other_year(int(m[1]), self.ar, f"{self.ar}-{m[2]}"))
         self._months[node.value] = int(m[2])
         return int(m[2])
 
@@ -298,8 +308,13 @@ class _YearParser(TreeReader):
             day = None
         if day is None:
             raise self.error(node, f"{what} '{raw}' is not a date; write YYYY-MM-DD")
-        if day.year != self.ar:
-            raise self.error(node, f"{what} {raw} is not in {self.ar}, the year of this file")
+        if day.year != self.ar:  # (said what to do: found by a controller opening a new year, h130)
+            try:
+                ours = datetime.date(self.ar, day.month, day.day).isoformat()
+            except ValueError:  # 29 February of a leap year
+                ours = f"{self.ar}-MM-DD"
+            raise self.error(node, f"{what} {raw} is not in {self.ar}, the year of this file; "
+                                   + _other_year(day.year, self.ar, ours))
         return raw, day.month
 
     # --- schema ----------------------------------------------------------------------------
