@@ -37,3 +37,18 @@ def test_a_budget_change_of_last_year_left_in_the_new_year_file_is_told_what_to_
             f"if it is 2024's, it belongs in 2024.yaml, not here (a year file begun as a copy of 2024.yaml starts "
             f"without 2024's utfall, prognos, kommentarer and ombudgeteringar: remove them); if it is 2025's, "
             f"write {ours}\n")
+
+
+def test_a_profile_that_only_last_years_file_defines_is_told_what_to_do(run, tmp_path):
+    """2025.yaml written anew with FRI's `profil: sommar` kept and no `profiler:` was told 'profil 'sommar' is not
+    defined under profiler (defined: jamn)', as if last year's definition counted; it is told to define it there."""
+    shutil.copy(ROOT / "examples" / "budgets" / "2024.yaml", tmp_path / "2024.yaml")
+    (tmp_path / "2025.yaml").write_text(
+        "ar: 2025\norganisation: Exempelby kommun\nenhet: tkr\nforvaltningar:\n  KSF:\n    namn: KSF\n    staber:\n"
+        "      FRI:\n        namn: Fritidsanläggningar\n        profil: sommar\n        budget: 46200\n",
+        encoding="utf-8")
+    result = run("check", "--budgets", tmp_path)
+    assert result.exit_code == ExitStatus.DATA
+    assert f"{tmp_path / '2025.yaml'}:10:17: fel: profil 'sommar' is not defined under profiler (defined: jamn); " \
+           "define it under profiler: with its 12 vikter, one a month (each year file has its own profiler: a " \
+           "profile of last year's file is not this year's)\n" in result.stdout

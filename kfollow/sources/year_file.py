@@ -603,7 +603,9 @@ class _YearParser(TreeReader):
             have = ", ".join(["jamn", *self.profiler])
             close = closest(name, ["jamn", *self.profiler])  # (found by a new user)
             raise self.error(node, f"profil '{name}' is not defined under profiler (" + (
-                f"did you mean '{close}'? " if close else "") + f"defined: {have})")
+                f"did you mean '{close}'? " if close else "") + f"defined: {have}); define it under profiler: with its "
+                "12 vikter, one a month (each year file has its own profiler: a profile of last year's file is not this "
+                "year's)")  # (said what to do: found by a controller opening a new year, h130)
         return name
 
     def forvaltning(self, ar: int, fid: str, knode: Scalar, body: Node, verksamheter: dict[str, str]) -> Forvaltning:
