@@ -468,18 +468,27 @@ class Store:
     @property
     def files(self) -> list[str]:
         """Every file the store was read from."""
+        return self.files_of(self.years)
+
+    def files_of(self, years) -> list[str]:
+        """The files the store read for `years`: their year files, fact tables, imports' notes and answers."""
         from pathlib import Path
 
-        tables = [t for info in self.years.values() for t in (*info.utfall_filer, *info.budget_filer)]
+        infos = [self.years[y] for y in self.years if y in set(years)]
+        tables = [t for info in infos for t in (*info.utfall_filer, *info.budget_filer)]
         notes = [n for t in tables if Path(n := f"{t}{ORIGIN_SUFFIX}").exists()]  # an import's note of its export
-        answers = [a for info in self.years.values() for a in info.svar_filer]
-        return [*(info.fil for info in self.years.values()), *tables, *notes, *answers]
+        answers = [a for info in infos for a in info.svar_filer]
+        return [*(info.fil for info in infos), *tables, *notes, *answers]
 
     @property
     def sources(self) -> list[str]:
         """The files a report names as its sources: `files` but the imports' notes, which go with their
         tables (the footer states their origin)."""
-        return [f for f in self.files if not f.endswith(ORIGIN_SUFFIX)]
+        return self.sources_of(self.years)
+
+    def sources_of(self, years) -> list[str]:
+        """`sources` of `years` alone (a document names the years it shows, not every year of the folder)."""
+        return [f for f in self.files_of(years) if not f.endswith(ORIGIN_SUFFIX)]
 
     def year(self, ar: int) -> YearInfo:
         """The metadata of one year; `UsageError` naming the years there are when it is missing."""

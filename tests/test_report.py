@@ -195,6 +195,26 @@ def test_the_sources_are_the_year_files_and_tables_not_the_imports_notes(run, tm
     assert not any(".kalla.json" in str(c) for c in cells)
 
 
+def test_the_sources_are_the_years_the_document_shows(run, tmp_path):
+    """A report of 2025 named 2023's files among its sources, where it shows 2025 and 2024 (found by a controller
+    opening 2025, h130): the years the document shows, this year and the one before (and every earlier year where
+    the indicators show them)."""
+    budgets = tmp_path / "budgets"
+    shutil.copytree(EXAMPLES, budgets)
+    older = (budgets / "2023.yaml").read_text(encoding="utf-8")
+    assert older.startswith("ar: 2023\n") or "\nar: 2023\n" in older
+    (budgets / "2022.yaml").write_text(older.replace("ar: 2023", "ar: 2022").replace("2023-", "2022-"), encoding="utf-8")
+    out = tmp_path / "r.md"
+    result = run("report", "--budgets", budgets, "--year", "2024", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    sources = next(line for line in out.read_text(encoding="utf-8").splitlines() if line.startswith("Källor:"))
+    assert sources.strip() == "Källor: budgets/2023.yaml; budgets/2024.yaml", sources
+    with_indicators = run("report", "--budgets", BUDGETS, "--year", "2024", "-o", tmp_path / "b.md")
+    assert with_indicators.exit_code == 0
+    text = (tmp_path / "b.md").read_text(encoding="utf-8")
+    assert "Nämndindikatorer" in text and "budgets/2023.yaml" in text
+
+
 def test_a_month_in_an_html_header_stays_on_one_line(run, tmp_path):
     """`Prognos 2024-10` broke after its hyphen in a narrow header cell (found trying the tool). The document says
     kfollow's own forecast header in words (`Prognos i augusti`); a year file's own header keeps the month added to it,

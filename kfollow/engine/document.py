@@ -176,11 +176,13 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
                                 short="Indikatorer"))
 
     booked = last_month_booked(store, year)
-    footer = [f"Källor: {'; '.join(provenance.describe(store.sources, store.directory))}"]
     # the year's utfall, and the year before's where its figures are shown beside it (found in review); the
     # indicators show every earlier year's budget and utfall (found by a new user: only this year's budget named)
     indicated = any(s.short == "Indikatorer" for s in sections)
     shown_years = [y for y in sorted(store.years) if y == year or y == year - 1 or (indicated and y < year)]
+    # the files of those years alone: a report of 2025 named 2023's files, which it does not show (found by a
+    # controller opening 2025, h130)
+    footer = [f"Källor: {'; '.join(provenance.describe(store.sources_of(shown_years), store.directory))}"]
     utfall_kallor = [k for y in shown_years for k in store.years[y].utfall_kallor]
     budget_kallor = [k for y in shown_years if y == year or indicated for k in store.years[y].budget_kallor]
     if utfall_kallor:
