@@ -52,3 +52,54 @@ def test_a_profile_that_only_last_years_file_defines_is_told_what_to_do(run, tmp
     assert f"{tmp_path / '2025.yaml'}:10:17: fel: profil 'sommar' is not defined under profiler (defined: jamn); " \
            "define it under profiler: with its 12 vikter, one a month (each year file has its own profiler: a " \
            "profile of last year's file is not this year's)\n" in result.stdout
+
+
+def test_the_new_years_budget_is_imported_as_the_readme_says(run, tmp_path):
+    """The README's 'A new year' said to leave `budget_fil` out until the budget is imported, where the import
+    writes only a table its year file names: a controller doing so was refused, exit 2 (found in review, h131).
+    It says to name it and import at once; the steps as written: refused unnamed, named it stops `check` until
+    the import has written it, then the year is read."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    said = readme[readme.index("- **The budget.** From the budget system's"):].split("\n- **")[0]
+    said = " ".join(said.split())
+    assert "Name it under `budget_fil` (`budget-2025.csv`) and import it at once" in said
+    sie = ROOT / "examples" / "sie"
+    budgets = tmp_path / "budgets"
+    shutil.copytree(sie / "budgets", budgets)
+    export = tmp_path / "export-2025.se"  # the example's export a year on (2024 has a 29 February, 2025 not)
+    export.write_bytes(sie.joinpath("exempelby.se").read_bytes().replace(b"2024", b"2025").replace(b"2023", b"2024")
+                       .replace(b"20250229", b"20250228"))
+    text = budgets.joinpath("2024.yaml").read_text(encoding="utf-8").replace("ar: 2024", "ar: 2025")
+    text = text.replace("utfall-2024.csv", "utfall-2025.csv")
+    kept = []  # 2024's prognos, kommentarer, summa and ombudgeteringar stay in 2024.yaml
+    for line in text.replace("budget_fil: budget-2024.csv", "budget_fil: budget-2025.csv").splitlines():
+        depth = len(line) - len(line.lstrip())
+        if kept and kept[-1] is None and (depth > dropped or not line.strip()):
+            continue
+        if kept and kept[-1] is None:
+            kept.pop()
+        if line.strip() in ("prognos:", "kommentarer:", "summa:", "ombudgeteringar:"):
+            dropped = depth
+            kept.append(None)
+            continue
+        kept.append(line)
+    named = "\n".join(k for k in kept if k is not None) + "\n"
+    unnamed = "".join(line for line in named.splitlines(keepends=True) if not line.startswith("budget_fil:"))
+    budgets.joinpath("2025.yaml").write_text(unnamed, encoding="utf-8")
+    args = ("import", "sie", export, "--mapping", sie / "mapping.yaml", "--year", "2025", "--budgets", budgets,
+            "-o", budgets / "utfall-2025.csv", "--budget-out", budgets / "budget-2025.csv")
+    result = run(*args)
+    assert result.exit_code == ExitStatus.USAGE
+    refused = f"budget_fil: budget-2025.csv is not named in {budgets / '2025.yaml'}; add it under budget_fil, or " \
+              "give --force-unnamed"
+    assert refused in result.stderr and refused.replace(str(budgets), "budgets") in said
+    assert not (budgets / "budget-2025.csv").exists() and not (budgets / "utfall-2025.csv").exists()
+    budgets.joinpath("2025.yaml").write_text(named, encoding="utf-8")
+    result = run("check", "--budgets", budgets)
+    assert result.exit_code == ExitStatus.IO and "budget_fil 'budget-2025.csv' does not exist" in result.stdout
+    result = run(*args)
+    assert result.exit_code == 0, result.stderr
+    assert run("check", "--budgets", budgets).exit_code == 0
+    result = run("deviation", "--budgets", budgets, "--period", "2025-02", "--format", "csv", "--unit", "kr")
+    assert result.exit_code == 0, result.stderr
+    assert "Ledningsstab" in result.stdout
