@@ -13,14 +13,17 @@ DEFAULT_DECIMALS = {"kr": 0, "tkr": 0, "mnkr": 1}
 
 def in_unit(ore: int, unit: str, rounded: bool = True, sign: bool = False) -> str:
     """`-1,2 mnkr`, `+500 tkr`: an amount of öre for a note or a message, in `unit`, rounded (half away from zero)
-    as a table in that unit shows it by default, or exact (`rounded=False`: `1,234567 mnkr`; so too an amount
-    that would round to 0: `+0,03 mnkr`, not `+0,0`); `sign` puts + before a positive amount. One way for every
-    note: two notes on one budget change said -1,2 and -1,234567 mnkr (found in review, h126)."""
+    as a table in that unit shows it by default, or exact (`rounded=False`: `1,234567 mnkr`); an amount that would
+    round to 0 is said exactly in kr (`+30 000 kr`, not `+0,0 mnkr` nor `0,00000005 mnkr`: found in review, h131);
+    `sign` puts + before a positive amount. One way for every note: two notes on one budget change said -1,2 and
+    -1,234567 mnkr (found in review, h126)."""
     from decimal import ROUND_HALF_UP, Decimal
 
     exact = Decimal(ore) / ORE_PER_UNIT[unit]
-    value = exact.quantize(Decimal(1).scaleb(-DEFAULT_DECIMALS[unit]), ROUND_HALF_UP) if rounded else exact
-    value = exact.normalize() if value == 0 else value  # (0: `0`, not `0E+2`; a small amount as it is)
+    value = exact.quantize(Decimal(1).scaleb(-DEFAULT_DECIMALS[unit]), ROUND_HALF_UP) if rounded else exact.normalize()
+    if value == 0 and ore != 0 and unit != "kr":
+        return in_unit(ore, "kr", rounded=False, sign=sign)
+    value = exact.normalize() if value == 0 else value  # (0: `0`, not `0E+2`)
     text = f"{abs(value):,f}".replace(",", " ").replace(".", ",")
     return f"{'-' if value < 0 else '+' if sign and value > 0 else ''}{text} {unit}"
 

@@ -176,6 +176,11 @@ def test_the_library_says_what_a_period_is_given_another_kind_of_value(period):
     for command in (kfollow.deviation, kfollow.months):
         with pytest.raises(TypeError, match=r"^period is a month, 1–12, or 'YYYY-MM', not "):
             command(store, period=period)
+    # the frames behind them, which take a month number alone, say so as a TypeError too (they said UsageError
+    # 'period 8.0 is not a month', where kfollow.deviation says TypeError: found in review, h131)
+    for frame in (kfollow.deviation_report, kfollow.months_report):
+        with pytest.raises(TypeError, match=r"^period is a month, a whole number 1–12, not "):
+            frame(store, 2024, period=period)
 
 
 @pytest.mark.parametrize("month", [0, 13, -1, True])
@@ -243,6 +248,20 @@ def test_a_forvaltning_shown_as_one_row_is_named_with_the_changes_since_its_fore
             "Mot budgeten när prognosen gjordes var avvikelsen Ledningsstab 1 702 tkr (budget helår 24 000 tkr), "
             "Digitaliseringsstab -3 309 tkr (budget helår 32 000 tkr), Serviceförvaltningen (internt prissatt) -900 tkr "
             "(budget helår 0 tkr).") in run("deviation", "--budgets", budgets, "--period", "7", "--unit", "tkr").stdout
+
+
+def test_an_amount_in_a_note_is_said_as_the_table_rounds_it_and_a_small_one_in_kronor():
+    """`options.in_unit`, the one way a note says an amount: rounded as the table in its unit, exactly where asked, and
+    an amount that would round to 0 in kronor (it said `0,00000005 mnkr` of 5 öre, and `+0,0 mnkr` of 30 000 kr
+    before: found in review, h126 and h131)."""
+    from kfollow.options import in_unit
+
+    assert in_unit(-123_456_700, "mnkr", sign=True) == "-1,2 mnkr"
+    assert in_unit(150_000_000, "tkr", sign=True) == "+1 500 tkr"
+    assert in_unit(-123_456_700, "mnkr", rounded=False) == "-1,234567 mnkr"
+    assert in_unit(3_000_000, "mnkr", sign=True) == "+30 000 kr"
+    assert in_unit(5, "mnkr") == "0,05 kr" and in_unit(-5, "kr") == "-0,05 kr"
+    assert in_unit(0, "mnkr") == "0 mnkr" and in_unit(-130_000_000, "tkr", rounded=False) == "-1 300 tkr"
 
 
 def test_the_notes_on_a_budget_change_round_it_alike(run, tmp_path):

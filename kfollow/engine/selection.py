@@ -28,8 +28,11 @@ def a_store(store: object) -> None:
 def a_month(month: object, what: str = "period", forms: str = "1–12 (a month of the year)") -> None:
     """A month given as a number is one of 1–12 (None: no month given): period=0 gave the whole year, 13 'not
     booked' and months() an internal error (found by an ekonom, h123), and so did the frames behind the reports
-    (`deviation_report`, `months_report`: found in review, h126); the command line refuses them before."""
-    if month is not None and (isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 12):
+    (`deviation_report`, `months_report`: found in review, h126); the command line refuses them before. A value
+    that is no whole number (8.0, '8') is Python's TypeError, as `kfollow.deviation` says it (found in review, h131)."""
+    if month is not None and not isinstance(month, int):
+        raise TypeError(f"{what} is a month, a whole number 1–12, not {month!r:.40}")
+    if month is not None and (isinstance(month, bool) or not 1 <= month <= 12):
         raise UsageError(f"{what} {month!r} is not a month; give {forms}")
 
 
