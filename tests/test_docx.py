@@ -657,20 +657,22 @@ def test_a_template_without_document_properties_gives_the_same_bytes_too(tmp_pat
     assert properties.title.startswith("Ekonomi 2024")
 
 
-def test_the_same_document_gives_the_same_bytes_on_windows(tmp_path, monkeypatch):
+@pytest.mark.parametrize("suffix", ["docx", "xlsx"])
+def test_the_same_document_gives_the_same_bytes_on_windows(tmp_path, monkeypatch, suffix):
     """Found in review, h124: the zip entries named the system that wrote them (zipfile's `create_system`: 0 on
     Windows, 3 elsewhere), so a report written on a controller's Windows laptop differed in its bytes from the same
-    report written by the server, where README says the same report gives the same bytes wherever it is written."""
+    report written by the server, where README says the same report gives the same bytes wherever it is written; a
+    workbook's (and a form's) did too after the Word document's was fixed (found in review, h126)."""
     import sys
     import zipfile
 
     written = []
-    for name, platform in (("linux.docx", "linux"), ("windows.docx", "win32")):
+    for name, platform in ((f"linux.{suffix}", "linux"), (f"windows.{suffix}", "win32")):
         monkeypatch.setattr(sys, "platform", platform)
         result = _invoke("deviation", "--year", "2024", "--budgets", str(BUDGETS), "-o", str(tmp_path / name))
         monkeypatch.undo()
         assert result.exit_code == 0, result.stderr
         written.append((tmp_path / name).read_bytes())
-    with zipfile.ZipFile(tmp_path / "windows.docx") as saved:
+    with zipfile.ZipFile(tmp_path / f"windows.{suffix}") as saved:
         assert {entry.create_system for entry in saved.infolist()} == {3}
     assert written[0] == written[1]

@@ -19,14 +19,19 @@ from conftest import ROOT
 pytest.importorskip("matplotlib")
 
 
+def _environment(home, temp) -> dict:
+    """The process's environment with `home` as HOME and `temp` as TMPDIR, and no folder of matplotlib's set."""
+    env = {k: v for k, v in os.environ.items() if k not in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "MPLCONFIGDIR",
+                                                            "KFOLLOW_BUDGETS")}
+    return env | {"HOME": str(home), "TMPDIR": str(temp), "PYTHONPATH": str(ROOT)}
+
+
 def test_a_chart_without_a_writable_home_leaves_no_temporary_folder(tmp_path):
     home = tmp_path / "home"
     home.write_text("a file, so no folder can be made under it\n")
     temp = tmp_path / "temp"
     temp.mkdir()
-    env = {k: v for k, v in os.environ.items() if k not in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "MPLCONFIGDIR",
-                                                            "KFOLLOW_BUDGETS")}
-    env.update(HOME=str(home), TMPDIR=str(temp), PYTHONPATH=str(ROOT))
+    env = _environment(home, temp)
     done = subprocess.run([sys.executable, "-m", "kfollow", "chart", "avvikelse", "--budgets", "examples/budgets",
                            "--period", "2024-10", "-o", str(tmp_path / "avvikelse.svg")],
                           capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
@@ -52,9 +57,7 @@ def test_a_report_as_a_user_without_a_writable_home_says_only_what_it_wrote(tmp_
             pytest.skip("a read-only folder is writable for this user")
     temp = tmp_path / "temp"
     temp.mkdir()
-    env = {k: v for k, v in os.environ.items() if k not in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "MPLCONFIGDIR",
-                                                            "KFOLLOW_BUDGETS")}
-    env.update(HOME=str(folder), TMPDIR=str(temp), PYTHONPATH=str(ROOT))
+    env = _environment(folder, temp)
     out = tmp_path / "rapport.md"
     done = subprocess.run([sys.executable, "-m", "kfollow", "report", "--budgets", "examples/budgets",
                            "--period", "2024-10", "-o", str(out)],

@@ -302,24 +302,3 @@ def test_an_indented_label_is_its_text_and_the_cell_format_indents_it(store, cas
         assert cell.alignment.horizontal == ("left" if indented else None)  # (an indent shows only so)
         if indented:  # (the rest of the row as any other: a part is neither bold nor a formula)
             assert not cell.font.bold and cell.data_type == "s"
-
-
-def test_the_same_workbook_gives_the_same_bytes_on_windows(tmp_path, monkeypatch):
-    """The zip entries of a workbook named the system that wrote them (zipfile's `create_system`, 0 on Windows, 3
-    elsewhere), as a Word document's did before 4ad80bc: the same table written on a controller's Windows laptop and by
-    the server differed in its bytes (found in review, h126)."""
-    import sys
-    import zipfile
-
-    from conftest import _invoke
-
-    written = []
-    for name, platform in (("linux.xlsx", "linux"), ("windows.xlsx", "win32")):
-        monkeypatch.setattr(sys, "platform", platform)
-        result = _invoke("deviation", "--year", "2024", "--budgets", str(BUDGETS), "-o", str(tmp_path / name))
-        monkeypatch.undo()
-        assert result.exit_code == 0, result.stderr
-        written.append((tmp_path / name).read_bytes())
-    with zipfile.ZipFile(tmp_path / "windows.xlsx") as saved:
-        assert {entry.create_system for entry in saved.infolist()} == {3}
-    assert written[0] == written[1]
