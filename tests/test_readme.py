@@ -63,3 +63,41 @@ def test_a_budget_change_dated_after_the_period_is_left_out_as_the_readme_says(r
     assert run("forms", "--budgets", budgets, "--period", "2024-05", "--unit", "tkr", "-o", out).exit_code == 0
     sheet = openpyxl.load_workbook(next(out.glob("2024-05 DIG *.xlsx")))["Formulär"]
     assert [r[1] for r in sheet.iter_rows(values_only=True) if r[0] == "Budget helår"] == [32000]
+
+
+MACHINE_COMMANDS = [  # every command that shows a table, on the three budgets folders kfollow ships
+    ("deviation",), ("deviation", "--by", "verksamhet"), ("deviation", "--by", "forvaltning"), ("deviation", "--gross"),
+    ("deviation", "--comments", "--against", "prognos:2024-08", "--budgets", "examples/budgets"),
+    ("deviation", "--by", "konto", "--budgets", "examples/sie/budgets"),
+    ("deviation", "--by", "stab,kostnadsslag", "--budgets", "examples/sie/budgets"),
+    ("deviation", "--by", "kostnadsslag,konto", "--top", "5", "--budgets", "examples/sie/budgets"),
+    ("months", "--budgets", "examples/sie/budgets"), ("compare", "2023", "2024"), ("check",), ("changes",),
+    ("changes", "--budgets", "examples/budgets"), ("investments", "--comments"), ("summary", "--against", "prognos:2024-08"),
+    ("indicators",), ("status", "--budgets", "examples/budgets", "--period", "2024-08", "--forms", "examples/answered",
+                      "--require-comment-over", "1"),
+]
+
+
+def test_every_machine_column_and_row_kind_is_named_under_machine_formats(run, monkeypatch):
+    """An analyst loading csv and json into Power BI reads the column names and row kinds from README's 'Machine
+    formats and column names'; `kostnadsslag`, `konto`, `stab_namn` and the row kinds `radsumma`, `del` and
+    `del_ej_fordelat` of a cut by kostnadsslag, and `changes`' `radtyp` and keys, were not named there (found by
+    an analyst feeding Power BI, h132)."""
+    import json
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("KFOLLOW_BUDGETS", raising=False)
+    section = README[README.index("## Machine formats and column names"):README.index("## Exit codes")]
+    named = set(re.findall(r"`([a-z_<>\-]+)`", section))
+    missing = set()
+    for command in MACHINE_COMMANDS:
+        result = run(*command, "-f", "json")
+        assert result.exit_code in (0, 1), result.stderr
+        rows = json.loads(result.stdout)
+        assert rows, command
+        for row in rows:
+            missing |= {f"{command[0]}: {re.sub(r'_20[0-9]{2}', '_<year>', k)}" for k in row
+                        if re.sub(r"_20[0-9]{2}", "_<year>", k) not in named}
+            if "radtyp" in row and row["radtyp"] not in named:
+                missing.add(f"{command[0]}: radtyp {row['radtyp']}")
+    assert not missing, sorted(missing)
