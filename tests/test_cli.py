@@ -728,6 +728,32 @@ def test_months_with_chosen_columns_keeps_its_month_first_for_people(run, tmp_pa
     assert header_row[:4] == ("Månad", "Budget", "Utfall", "Avvikelse")
 
 
+def test_chosen_columns_are_exact_in_csv_excel_csv_and_json_and_the_workbook_keeps_its_label(run, tmp_path):
+    """An analyst asking for --columns radtyp,forvaltning,stab,namn,budget to load the workbook into Power Query was
+    told (README, and --columns' message on a name given twice) that xlsx has exactly the columns named, where the
+    workbook is a table for people whose row label stands for the key and name columns; csv, Excel csv and json
+    have exactly those columns, the workbook its label first, and both say so (found by an analyst feeding Power BI,
+    h132)."""
+    import openpyxl
+
+    args = ("deviation", "--columns", "radtyp,forvaltning,stab,namn,budget")
+    assert run(*args, "-f", "csv").stdout.splitlines()[0] == "radtyp,forvaltning,stab,namn,budget"
+    assert run(*args, "-f", "excel").stdout.splitlines()[0] == "\ufeffRadtyp;Förvaltning;Stab;Namn;Budget"
+    assert list(json.loads(run(*args, "-f", "json").stdout)[0]) == ["radtyp", "forvaltning", "stab", "namn", "budget"]
+    out = tmp_path / "d.xlsx"
+    assert run(*args, "-o", out).exit_code == 0
+    sheet = openpyxl.load_workbook(out).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows.index(("Stab", "Radtyp", "Budget"))
+    assert rows[header + 1] == ("Kommunstyrelsen", "rad", 30.1548)
+    twice = run("deviation", "--columns", "budget,budget")
+    assert twice.exit_code == 2
+    assert "(csv, Excel csv and json have exactly the columns named, in their order; xlsx and the table for people " \
+           "keep their row label first)" in twice.stderr
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "csv, Excel csv (`--format excel`) and json\nhave exactly the columns asked for" in readme
+
+
 def test_a_name_that_is_not_utf8_is_a_clear_error(run, tmp_path):
     """Found in review: a budgets folder or workbook named with bytes that are not UTF-8 (`bad\\xff`)
     stopped `report`, `collect`, `import` with an internal error (UnicodeEncodeError, exit 70)."""

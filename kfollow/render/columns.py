@@ -113,7 +113,8 @@ def _chosen(report: Report, names: tuple[str, ...]) -> list[Column]:
         # them were 'utfall, budget is named more than once', and `budjet,budjet` was not told it is no column: h124)
         said = f"{twice[0]} is" if len(twice) == 1 else f"{', '.join(twice[:-1])} and {twice[-1]} are each"
         raise UsageError(f"--columns: {said} named more than once; name each column once "
-                         f"(csv, json and xlsx have exactly the columns named, in their order)")
+                         f"(csv, Excel csv and json have exactly the columns named, in their order; xlsx and the table "
+                         f"for people keep their row label first)")
     return [by_name[n] for n in names]
 
 
