@@ -352,3 +352,17 @@ def test_a_percent_beyond_a_limit_is_shown_with_the_decimals_that_show_it(value,
     assert places_beyond(value, limits) == places
     if value is not None and limits and abs(value) > max(limits):
         assert abs(float(percent(value, swedish=False, places=places))) > max(limits)
+
+
+def test_a_row_budgeted_at_zero_is_said_to_be_beyond_a_percent_because_its_budget_is_zero(run, tmp_path):
+    """A row whose budget is 0 has no percent, and any deviation of it is beyond a percent limit: the
+    finding says so ("mot budget 0", as the form says), not only that 180 tkr exceeds 1 %, which read as a figure
+    lost (found reviewing the new year's check)."""
+    folder = write_year(tmp_path / "budgets", typed_year())
+    found = findings(run, folder, "--period", "2024-02", "--require-comment-over", "1%")
+    rest = [f["meddelande"] for f in found if f["kod"] == "kommentar_saknas" and "Ej fördelat på stab" in f["meddelande"]]
+    assert rest == ["Ej fördelat på stab 2024-02: avvikelsen -180 tkr mot budget 0 överskrider gränsen 1 % men "
+                    "saknar kommentar för 2024-02; lägg till kommentarer: {2024-02: …} under ej_fordelat: staber: i "
+                    "förvaltningen KLF"]
+    by_amount = findings(run, folder, "--period", "2024-02", "--require-comment-over", "100tkr")
+    assert any("avvikelsen -180 tkr överskrider gränsen 100 tkr" in f["meddelande"] for f in by_amount)

@@ -86,7 +86,12 @@ def comment_findings(budgets: Store, period: str | None, limit: Limit | Limits,
     for r in missing.iter_rows(named=True):
         where = _comment_place(r["radtyp"], by, r["nyckel"], r["forvaltning"], month is not None)
         places = places_beyond(None, limit_percents(limit), exact=r["avvikelse_pct_exakt"])
-        pct = f" ({{pct{'' if places == 1 else f':{places}'}}} %)" if r["avvikelse_pct"] is not None else ""
+        if r["avvikelse_pct"] is not None:
+            pct = f" ({{pct{'' if places == 1 else f':{places}'}}} %)"
+        elif limit_percents(limit):  # no percent of a budget of 0: any deviation is beyond a percent, and says why
+            pct = " mot budget 0" if r.get("budget") == 0 else " utan budget"
+        else:
+            pct = ""
         findings.append(finding(
             "kommentar_saknas", "fel", r["fil"] or info.fil, r["rad"] or info.forvaltningar[r["forvaltning"]].line,
             f"{_literal(r['namn'])} {when}: avvikelsen {{0:u}}{pct} överskrider gränsen {_literal(limit.said)} men saknar "
