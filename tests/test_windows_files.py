@@ -135,6 +135,9 @@ def test_excel_s_hashes_in_an_account_or_object_column_are_said_as_excel_s_too(t
     assert result.exit_code == 3 and f"export.csv:3:2: Konto '####' {narrow}" in result.stderr, result.stderr
     result = export(tmp_path, b"Period;Konto;Ansvar;Belopp\r\n2024-03;5010; ### ;1,00\r\n")
     assert result.exit_code == 3 and f"export.csv:2:3: Ansvar '###' {narrow}" in result.stderr, result.stderr
+    # a column narrower still shows one hash (it was 'account '#' is not an account number')
+    result = export(tmp_path, b"Period;Konto;Ansvar;Belopp\r\n2024-03;#;0100;1,00\r\n")
+    assert result.exit_code == 3 and f"export.csv:2:2: Konto '#' {narrow}" in result.stderr, result.stderr
     assert not (tmp_path / "out.csv").exists()
 
 

@@ -151,8 +151,8 @@ def _excel_text(frame: pl.DataFrame) -> pl.DataFrame:
 # an error value of a formula as Excel writes it into a CSV, in English or Swedish: #N/A (#SAKNAS!), #VALUE!
 # (#VÄRDEFEL!), #REF! (#REFERENS!), #DIV/0! (#DIVISION/0!), #NUM! (#OGILTIGT!), #NAME? (#NAMN?), #NULL!, #SPILL!, …
 _EXCEL_ERROR = r"^[ \t]*#(?:N/A|[A-Z\x{00c4}\x{00c5}\x{00d6}_/0-9]+[!?])[ \t]*$"
-# `########`: how Excel shows a number or date too wide for its column, saved as shown
-_EXCEL_NARROW = r"^[ \t\x{00a0}\x{202f}]*##+[ \t\x{00a0}\x{202f}]*$"
+# `########` (`#` in the narrowest column): how Excel shows a number or date too wide for its column, saved as shown
+_EXCEL_NARROW = r"^[ \t\x{00a0}\x{202f}]*#+[ \t\x{00a0}\x{202f}]*$"
 
 
 def _refuse_excel_errors(frame: pl.DataFrame, columns: dict[str, str], name: str, lines: "_Lines") -> None:
