@@ -200,6 +200,9 @@ CASES: dict[str, Case] = {
     "year-utf16-big-endian-without-bom": Case(year("good.yaml", encoding="utf-16-be"), DEV, 3, ("UTF-16",),
                                               f"{Y}:1:1"),
     "year-latin1": Case(year("latin1.yaml", encoding="latin-1"), DEV, 3, ("byte 0xf6 is not UTF-8",), f"{Y}:7:12"),
+    # (was "an invisible character (U+FEFF) is not allowed; remove it", which did not say where it came from)
+    "year-bom-twice": Case(year("bom-twice.yaml"), DEV, 3, ("second byte-order mark", "save it once as UTF-8"),
+                           f"{Y}:1:1", absent=("invisible character",)),
     "year-nul-in-name": Case(year("nul-in-name.yaml"), DEV, 3, ("NUL",), f"{Y}:18:17"),
     "year-esc-raw-in-name": Case(year("esc-raw-in-name.yaml"), DEV, 3, ("U+001B",), f"{Y}:13:15"),
     "year-esc-raw-in-comment": Case(year("esc-raw-in-comment.yaml"), DEV, 3, ("U+001B",), f"{Y}:1:20"),

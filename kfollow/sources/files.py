@@ -269,13 +269,15 @@ def packed(head: bytes, path: Path | None = None) -> str | None:
     return None
 
 
-def refuse_a_second_bom(raw: bytes, name: str) -> None:
+def refuse_a_second_bom(raw: bytes, name: str, what: str = "the header") -> None:
     """DataError where `raw` starts with the UTF-8 byte-order mark twice: the reader takes one, and the second
     is then part of the first column's name (`'\\ufeffperiod'`), which looks like the name it lacks (found by
-    an adversarial tester)."""
+    an adversarial tester); of a YAML file (`what`: "the file") it was 'an invisible character (U+FEFF) is not
+    allowed', which does not say where it came from."""
     if raw.startswith(b"\xef\xbb\xbf\xef\xbb\xbf"):
-        raise DataError(name, 1, 1, "the header starts with a second byte-order mark (U+FEFF): the file was "
-                                    "saved as UTF-8 with a BOM twice; save it once as UTF-8 (or export it again)")
+        raise DataError(name, 1, 1, f"{what} starts with a second byte-order mark (U+FEFF): "
+                                    f"{'it' if what == 'the file' else 'the file'} was saved as UTF-8 with a BOM twice; "
+                                    "save it once as UTF-8 (or export it again)")
 
 
 def without_end_mark(raw: bytes) -> bytes:

@@ -13,7 +13,8 @@ import difflib
 from pathlib import Path
 
 from kfollow.errors import DataError, control_class, control_kind, grouped
-from kfollow.sources.files import NAME_LIMIT, YEAR_FILE_LIMIT, looks_utf16, read_bytes, without_end_mark
+from kfollow.sources.files import (NAME_LIMIT, YEAR_FILE_LIMIT, looks_utf16, read_bytes, refuse_a_second_bom,
+                                   without_end_mark)
 
 BOM = b"\xef\xbb\xbf"
 
@@ -84,6 +85,7 @@ def parse_yaml(raw: bytes, name: str) -> Node:
         raise DataError(name, 1, 1, "file is UTF-16; save it as UTF-8 (in Notepad: Arkiv, Spara som, Kodning "
                                     "UTF-8, not Unicode or UTF-16 LE)")
     raw = without_end_mark(raw)
+    refuse_a_second_bom(raw, name, "the file")
     if raw.startswith(BOM):
         raw = raw[len(BOM):]
     text = _decode(raw, name)
