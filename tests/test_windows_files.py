@@ -106,7 +106,13 @@ def test_a_date_by_dots_with_excel_s_midnight_is_its_month(tmp_path: Path):
     assert facts(tmp_path / "out.csv") == [("2024-03", "EKO", "5010", "1234.51"), ("2024-04", "EKO", "5010", "1.00")]
     result = export(tmp_path, body + b"31.03.2024 13:45;5010;0100;1,00\r\n")
     assert result.exit_code == 3
-    assert ("export.csv:5:1: Period '31.03.2024 13:45' is not a period; write YYYYMM, YYYY-MM or a date YYYY-MM-DD, "
+    # another time is told as of a date written year first (it was only 'is not a period; write YYYYMM, …')
+    assert ("export.csv:5:1: Period '31.03.2024 13:45' is a date with the time 13:45, which kfollow reads only at "
+            "midnight without a time zone (Excel's 31.03.2024 00:00): another may be a date moved by a time zone, into "
+            "another day and month; export the date alone (31.03.2024) or the period (YYYYMM)") in result.stderr, \
+        result.stderr
+    result = export(tmp_path, body + b"31.03.2024 13;5010;0100;1,00\r\n")
+    assert ("export.csv:5:1: Period '31.03.2024 13' is not a period; write YYYYMM, YYYY-MM or a date YYYY-MM-DD, "
             "e.g. 202403, or a date DD.MM.YYYY (31.03.2024; a time only at midnight, 00:00)") in result.stderr, result.stderr
 
 

@@ -692,11 +692,15 @@ def _message(name: str, lines: "_Lines", row: dict, column: str, kind: str, colu
                                                 "digits, or a day of the month?); write the year whole, e.g. "
                                                 f"20{two_digits[2]}-{month}, 20{two_digits[2]}{month} or "
                                                 f"20{two_digits[2]}-{two_digits[1]}")
-        timed = re.fullmatch(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]([0-9]{1,2}:[0-9]{2}.*)", value.strip(_BLANKS))
-        if timed:  # `2024-03-31 22:00:00`: midnight of 1 April moved to UTC? (midnight is read: Excel's datetime)
+        # `2024-03-31 22:00:00`: midnight of 1 April moved to UTC? (midnight is read: Excel's datetime); so too a date
+        # written day first (`31.03.2024 13:45`, which was told only 'is not a period')
+        timed = re.fullmatch(r"([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4})[ T]([0-9]{1,2}:[0-9]{2}.*)",
+                             value.strip(_BLANKS))
+        if timed:
+            midnight = "00:00" if "." in timed[1] else "00:00:00"
             return DataError(name, line, field, f"{title} {shown} is a date with the time {timed[2]}, which kfollow "
                                                 "reads only at midnight without a time zone (Excel's "
-                                                f"{timed[1]} 00:00:00): another may be a date moved by a time zone, "
+                                                f"{timed[1]} {midnight}): another may be a date moved by a time zone, "
                                                 f"into another day and month; export the date alone ({timed[1]}) or "
                                                 "the period (YYYYMM)")
         forms = "YYYYMM, YYYY-MM, a date YYYY-MM-DD or YYYY (a budget for the year)" if budget else \
