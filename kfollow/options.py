@@ -9,6 +9,7 @@ ORE_PER_UNIT = {"kr": 100, "tkr": 100_000, "mnkr": 100_000_000}
 ORIGIN_SUFFIX = ".kalla.json"  # beside a fact table: the export `kfollow import` made it from
 MAX_ORE = 10**15  # an amount: 10 000 billion kr, far beyond any kommun (one cap for import and loading)
 DEFAULT_DECIMALS = {"kr": 0, "tkr": 0, "mnkr": 1}
+MONTH_ALONE = r"\s*(0?[1-9]|1[0-2])\s*"  # a period given as the month alone (`--period 8`): that month of the year
 
 
 def in_unit(ore: int, unit: str, rounded: bool = True, sign: bool = False) -> str:

@@ -168,6 +168,16 @@ def test_the_library_refuses_a_period_that_is_no_month(period):
     assert kfollow.deviation(store, period=8).title == kfollow.deviation(store, period="2024-08").title
 
 
+def test_the_library_reads_a_month_alone_as_text_as_the_command_line_does():
+    """`--period 8` is August of the year, but `kfollow.deviation(store, period="8")` (a month read from a script's
+    arguments) was refused with the command line's "--period '8' is not a month; write YYYY-MM" (found in review,
+    session 33)."""
+    store = kfollow.load(EXAMPLES)
+    for command in (kfollow.deviation, kfollow.months):
+        assert command(store, period="8").frame.equals(command(store, period=8).frame)
+        assert command(store, period=" 08 ").title == command(store, period="2024-08").title
+
+
 @pytest.mark.parametrize("period", [8.0, b"2024-08", ["2024-08"]])
 def test_the_library_says_what_a_period_is_given_another_kind_of_value(period):
     """`kfollow.deviation(store, period=8.0)` was an internal AttributeError ('float' object has no attribute 'strip');

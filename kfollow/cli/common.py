@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from kfollow.errors import ExitStatus, UsageError, shown
-from kfollow.options import By, Format, Options, Unit
+from kfollow.options import MONTH_ALONE, By, Format, Options, Unit
 
 BudgetsDir = Annotated[Optional[Path], typer.Option(
     "--budgets", envvar="KFOLLOW_BUDGETS", show_envvar=True,
@@ -57,7 +57,7 @@ PeriodOpt = Annotated[Optional[str], typer.Option(
                          "and including it, and the latest forecast.")]
 
 
-_MONTH_ALONE = re.compile(r"\s*(0?[1-9]|1[0-2])\s*")
+_MONTH_ALONE = re.compile(MONTH_ALONE)
 
 
 def month_period(period: str | None, year: int | None, latest) -> str | None:

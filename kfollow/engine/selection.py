@@ -4,10 +4,12 @@ library API and the command line, so both answer the same."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kfollow.engine.periods import last_month_booked, last_month_complete, parse_period
 from kfollow.errors import UsageError
+from kfollow.options import MONTH_ALONE
 from kfollow.store import Store
 from kfollow.vocabulary import MONTHS
 
@@ -76,6 +78,8 @@ def period(store: Store, year: int | None = None, period: str | int | None = Non
             return Period(year, booked, (f"utfall {year} is booked{every} up to {year}-{booked:02d}{some}: showing "
                                          f"{year}-{booked:02d} (ack.); --period chooses another month",))
         return Period(year, None)
+    if isinstance(period, str) and re.fullmatch(MONTH_ALONE, period):  # `period="8"`, as `--period 8` is read
+        period = int(period)
     if isinstance(period, int):
         a_month(period, forms="1–12 (a month of the year) or 'YYYY-MM', e.g. 8 or '2024-08'")
         return Period(year_or_latest(store, year), period)
