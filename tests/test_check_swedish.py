@@ -88,6 +88,19 @@ def typed_year(ar: int = 2024) -> dict:
     }
 
 
+def _copied_year(folder: Path, changed: dict[str, float] | None = None) -> Path:
+    """The example's 2024 and a 2025 copied from it as a controller starts the new year: the year and the months
+    renamed, the budgets as they were (but `changed`: stab → its new budget)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = (EXAMPLES / "budgets" / "2024.yaml").read_text(encoding="utf-8")
+    (folder / "2024.yaml").write_text(text, encoding="utf-8")
+    doc = yaml.safe_load(text.replace("2024-", "2025-"))
+    doc["ar"] = 2025
+    for stab, budget in (changed or {}).items():
+        doc["forvaltningar"]["KSF"]["staber"][stab]["budget"] = budget
+    return write_year(folder, doc, "2025.yaml")
+
+
 def _investments_2023(folder: Path, section: str) -> None:
     path = folder / "2023.yaml"
     text = path.read_text(encoding="utf-8")
@@ -139,6 +152,8 @@ def scenario(name: str, tmp: Path) -> tuple[Path, tuple[str, ...]]:
         assert text.count("    redovisas_som: resultat\n") == 1
         year.write_text(text.replace("    redovisas_som: resultat\n", ""), encoding="utf-8")
         return folder, ()
+    if name == "budget_som_fjol":  # 2025 copied from 2024 with its budgets left as they were
+        return _copied_year(folder), ()
     if name == "rad_dubbel":  # the example's SIE export's last month appended to its table again
         shutil.copytree(EXAMPLES / "sie" / "budgets", folder)
         without_note_sums(folder)
@@ -235,7 +250,7 @@ KINDS = ["ej_fordelat", "kommentar_saknas", "vy_differens", "vy_ofullstandig", "
          "ar_dubbel", "storlek", "kostnadsslag_tomt", "konto_utan_kostnadsslag", "inv_efter_klar", "inv_overfort_fg",
          "inv_efter_avbrutet", "inv_bokford_kort", "inv_ack_minskar", "inv_ack_ingang", "inv_forsvunnen", "inv_summa", "inv_overfort", "inv_ack_negativ", "tecken",
          "andring_en_vy", "prognos_manad", "andring_dubbel", "rad_dubbel",
-         "redovisning_andrad", "bokford_fore", "andring_storlek"]
+         "redovisning_andrad", "bokford_fore", "andring_storlek", "budget_som_fjol"]
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -366,3 +381,19 @@ def test_a_row_budgeted_at_zero_is_said_to_be_beyond_a_percent_because_its_budge
                     "förvaltningen KLF"]
     by_amount = findings(run, folder, "--period", "2024-02", "--require-comment-over", "100tkr")
     assert any("avvikelsen -180 tkr överskrider gränsen 100 tkr" in f["meddelande"] for f in by_amount)
+
+
+def test_a_year_copied_with_last_year_s_budgets_is_warned_of_at_its_forvaltning(run, tmp_path):
+    """A 2025.yaml copied from 2024.yaml, its staber's budgets left as they were, passed check without a word, and
+    every deviation of 2025 was measured against 2024's budget (found by a controller opening the new year, h130).
+    One stab given its new budget is a budget written: no warning; nor for a förvaltning budgeted at 0 (SERV)."""
+    found = findings(run, _copied_year(tmp_path / "copied"))
+    copied = [f for f in found if f["kod"] == "budget_som_fjol"]
+    ksf = (tmp_path / "copied" / "2025.yaml").read_text(encoding="utf-8").splitlines().index("  KSF:") + 1
+    assert [(Path(f["fil"]).name, f["rad"], f["niva"]) for f in copied] == [("2025.yaml", ksf, "varning")]
+    assert copied[0]["meddelande"] == (
+        f"KSF 2025: budgeten för var och en av 7 staber är densamma som i {tmp_path / 'copied' / '2024.yaml'} (2024) "
+        "på öret, tillsammans 164 500 tkr (164,5 mnkr); kopierades årsfilen utan att budgeten skrevs om? Skriv 2025 "
+        "års budget (eller importera 2025 års budgetexport): årets avvikelser mäts annars mot förra årets budget")
+    written = findings(run, _copied_year(tmp_path / "written", {"EKO": 19000.0}))
+    assert "budget_som_fjol" not in {f["kod"] for f in written}

@@ -11,10 +11,10 @@ from kfollow.engine import expressions as ex
 from kfollow.errors import DataError, ExitStatus, InputOutputError, shown
 from kfollow.engine.findings import FINDING_SCHEMA, finding, literal as _literal
 from kfollow.engine.consistency import (booking_findings, changed_by, change_size_findings, change_twice_findings,
-                                        change_view_findings, coverage_findings, forecast_findings, forecast_gap_findings,
-                                        forecast_month_findings, kostnadsslag_findings, magnitude_findings, note_findings,
-                                        presentation_findings, profile_gaps, reconcile, sign_findings,
-                                        twice_in_table_findings)
+                                        change_view_findings, copied_budget_findings, coverage_findings,
+                                        forecast_findings, forecast_gap_findings, forecast_month_findings,
+                                        kostnadsslag_findings, magnitude_findings, note_findings, presentation_findings,
+                                        profile_gaps, reconcile, sign_findings, twice_in_table_findings)
 from kfollow.engine.investments import reconcile_investments
 from kfollow.sources.year_file import load_year_file, year_files
 from kfollow.report import Report, build
@@ -172,6 +172,7 @@ def _check(directory: str, period: str | None, comment_limit: Limit | Limits | N
     findings += note_findings(budgets)
     findings += twice_in_table_findings(budgets)
     findings += presentation_findings(budgets)
+    findings += copied_budget_findings(budgets)
     findings += forecast_findings(budgets)
     findings += forecast_month_findings(budgets)
     findings += _part_forecast_findings(budgets)

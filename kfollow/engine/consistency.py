@@ -1343,6 +1343,39 @@ def presentation_findings(budgets: Store) -> list[dict]:
     return findings
 
 
+def copied_budget_findings(budgets: Store) -> list[dict]:
+    """A förvaltning whose every stab (without staber: every verksamhet) has the year's budget of the year before to
+    the öre (varning, at the förvaltning's line): a year file copied from last year's with the budgets left as they
+    were passed every check without a word, and the year's deviations were measured against last year's budget
+    (found by a controller opening the new year, h130). Two rows at least, not all 0: one unchanged ram is a
+    decision more often than a slip."""
+    findings = []
+    amounts = budgets.amounts.filter(pl.col("budget").is_not_null())
+    for ar, info in sorted(budgets.years.items()):
+        before = budgets.years.get(ar - 1)
+        if before is None:
+            continue
+        for fid, fv in info.forvaltningar.items():
+            if fid not in before.forvaltningar:
+                continue
+            rows = {}
+            for year in (ar - 1, ar):
+                of = amounts.filter((pl.col("ar") == year) & (pl.col("forvaltning") == fid))
+                view = "stab" if (of["vy"] == "stab").any() else "verksamhet"
+                rows[year] = dict(of.filter(pl.col("vy") == view).select("nyckel", "budget").iter_rows()), view
+            (old, old_view), (new, view) = rows[ar - 1], rows[ar]
+            if view != old_view or len(new) < 2 or new != old or not any(new.values()):
+                continue
+            many = "staber" if view == "stab" else "verksamheter"
+            findings.append(finding("budget_som_fjol", "varning", info.fil, fv.line, _literal(
+                f"{fid} {ar}: budgeten för var och en av {len(new)} {many} är densamma som i {before.fil} ({ar - 1}) "
+                "på öret, tillsammans ") + "{0:d}" + _literal(
+                f"; kopierades årsfilen utan att budgeten skrevs om? Skriv {ar} års budget (eller importera {ar} års "
+                "budgetexport): årets avvikelser mäts annars mot förra årets budget"), sum(new.values()),
+                enhet=info.enhet))
+    return findings
+
+
 def _unread_note_warnings(info) -> list[str]:
     """A line per fact table of the year whose import's note is no JSON object (git's conflict markers, a file cut
     short): its amounts are read without being compared with those its import wrote (`facts.noted_sums`), which was
