@@ -3,6 +3,7 @@ controller opening 2025, h130)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -37,6 +38,32 @@ def test_a_budget_change_of_last_year_left_in_the_new_year_file_is_told_what_to_
             f"if it is 2024's, it belongs in 2024.yaml, not here (a year file begun as a copy of 2024.yaml starts "
             f"without 2024's utfall, prognos, kommentarer and ombudgeteringar: remove them); if it is 2025's, "
             f"write {ours}\n")
+
+
+def test_the_first_month_of_last_year_left_in_a_copy_names_every_line_that_holds_one(run, tmp_path):
+    """A 2025.yaml copied from 2024.yaml (only `ar` changed) was cleaned one error at a time: each run named the next
+    month of 2024, some twenty runs for the example's file (found by a controller opening the new year, h130). The
+    first error names every line with a month or date of 2024 too, in runs of lines, so that one edit cleans them."""
+    shutil.copy(ROOT / "examples" / "budgets" / "2024.yaml", tmp_path / "2024.yaml")
+    text = (ROOT / "examples" / "budgets" / "2024.yaml").read_text(encoding="utf-8")
+    (tmp_path / "2025.yaml").write_text(text.replace("ar: 2024", "ar: 2025", 1), encoding="utf-8")
+    result = run("deviation", "--budgets", tmp_path, "--year", "2025")
+    assert result.exit_code == ExitStatus.DATA
+    lines = [n for n, line in enumerate(text.splitlines(), start=1)  # a month or date as a key or a whole value
+             if re.fullmatch(r"\s*(- )?([a-z_]+: )?2024-[0-9]{2}(-[0-9]{2})?(:.*)?", line)]
+    assert (len(lines), lines[:2], lines[-1]) == (104, [21, 22], 169)  # (the example's utfall, forecasts, changes)
+    assert result.stderr == (
+        f"Error: {tmp_path / '2025.yaml'}:21:11: month of utfall of stab LED 2024-01 is not in 2025, the year of this "
+        "file; if it is 2024's, it belongs in 2024.yaml, not here (a year file begun as a copy of 2024.yaml starts "
+        "without 2024's utfall, prognos, kommentarer and ombudgeteringar: remove them); if it is 2025's, write 2025-01 "
+        "(the file has months or dates of 2024 on 104 lines: 21–30, 32–33, 35–36, 41–50, 52–53, …, 169)\n")
+    # with them removed (and the blocks they were in), the file loads: nothing else of 2024 was left to find
+    head = text.replace("ar: 2024", "ar: 2025", 1).split("ombudgeteringar:\n")[0]
+    kept = [line for line in head.splitlines() if not line.lstrip().startswith(("2024-", "utfall:", "prognos:",
+                                                                                 "kommentarer:"))]
+    (tmp_path / "2025.yaml").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    cleaned = run("check", "--budgets", tmp_path)
+    assert cleaned.exit_code == 0 and "2024-" not in cleaned.stdout, cleaned.stdout
 
 
 def test_a_profile_that_only_last_years_file_defines_is_told_what_to_do(run, tmp_path):

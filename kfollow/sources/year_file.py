@@ -33,6 +33,7 @@ _SWEDISH_NUMBER = re.compile(r"[+\-−]?\d{1,3}([ \u00a0\u202f]\d{3})*(,\d+)?|[+
 _CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")
 _MONTHISH = re.compile(r"[0-9]{4}-[0-9]{1,2}")  # a month as typed, perhaps without its zero (2024-8)
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_YEAR_OF = re.compile(r"([0-9]{4})-[0-9]{2}(?:-[0-9]{2})?")  # a month or a date, for the year it is in
 _WEIGHT = re.compile(r"[0-9]{1,4}(\.[0-9]{1,2})?")
 # what to do with an answer that the year file gives too: its file is written by collect, not by hand
 AGAIN = ("collect the workbook again with that cell empty and its comment filled in (the answers file is written by "
@@ -295,7 +296,7 @@ class _YearParser(TreeReader):
             raise self.error(node, f"{what} '{raw}' is not a month; write YYYY-MM, e.g. {example}")
         if int(m[1]) != self.ar:  # (said what to write: found by a new user rolling a year over)
             raise self.error(node, f"{what} {raw} is not in {self.ar}, the year of this file; "
-                                   + _other_year(int(m[1]), self.ar, f"{self.ar}-{m[2]}"))
+                                   + _other_year(int(m[1]), self.ar, f"{self.ar}-{m[2]}") + self._all_of(int(m[1])))
         self._months[node.value] = int(m[2])
         return int(m[2])
 
@@ -314,12 +315,43 @@ class _YearParser(TreeReader):
             except ValueError:  # 29 February of a leap year
                 ours = f"{self.ar}-MM-DD"
             raise self.error(node, f"{what} {raw} is not in {self.ar}, the year of this file; "
-                                   + _other_year(day.year, self.ar, ours))
+                                   + _other_year(day.year, self.ar, ours) + self._all_of(day.year))
         return raw, day.month
+
+    def _all_of(self, year: int) -> str:
+        """Where else the file holds a month or date of `year` (a key or a value, `2024-03` or `2024-03-31`), said
+        with the first error of one: a year file copied from last year's was cleaned one error at a time, some
+        twenty runs for the example's (found by a controller opening the new year, h130)."""
+        lines: list[int] = []
+        stack = [self._root]
+        while stack:
+            node = stack.pop()
+            if node.__class__ is Scalar:
+                m = _YEAR_OF.fullmatch(node.value)
+                if m and int(m[1]) == year:
+                    lines.append(node.line)
+            elif node.__class__ is Mapping:
+                for key, value in node.items.values():
+                    stack += (key, value)
+            else:
+                stack += node.items
+        lines = sorted(set(lines))
+        if len(lines) < 2:
+            return ""
+        spans: list[list[int]] = []  # runs of consecutive lines, as a block of months is written
+        for line in lines:
+            if spans and line == spans[-1][1] + 1:
+                spans[-1][1] = line
+            else:
+                spans.append([line, line])
+        said = [f"{a}–{b}" if b > a else str(a) for a, b in spans]
+        shown = ", ".join(said) if len(said) <= 6 else ", ".join(said[:5]) + f", …, {said[-1]}"
+        return f" (the file has months or dates of {year} on {len(lines)} lines: {shown})"
 
     # --- schema ----------------------------------------------------------------------------
 
     def parse(self, root: Node) -> YearFile:
+        self._root = root
         top = self.mapping(root, "the file", ("ar", "organisation", "enhet", "verksamheter", "profiler",
                                               "forvaltningar", "ombudgeteringar", "investeringar", "utfall_fil",
                                               "budget_fil", "kostnadsslag", "indikatorer", "rubriker"),
