@@ -27,3 +27,32 @@ def test_compare_of_the_same_months_heads_both_years_ack(run, tmp_path):
     assert {"utfall_2023", "utfall_2024"} <= set(machine[0])
     closed = run("compare", "2023", "2024")  # the bundled closed years: the whole of each
     assert closed.stdout.splitlines()[2].split()[:5] == ["Stab", "Utfall", "2023", "Utfall", "2024"], closed.stdout
+
+
+def test_the_report_of_a_period_shows_how_the_forecast_changed_since_the_one_before(run, tmp_path):
+    """The delårsrapport for tertial 2 says how the forecast for the year changed since tertial 1 ("prognosen har
+    försämrats med 1,0 mnkr sedan april"); the report of a period had no such table, only `deviation --against
+    prognos:2024-04` in the terminal. The report of 2024-10 has it: per förvaltning, the budget for the year, April's
+    and August's forecasts, August's deviation and the change since April, as `deviation --against` gives them."""
+    report = run("report", "--budgets", EXAMPLE, "--period", "2024-10", "-o", tmp_path / "t.md")
+    assert report.exit_code == 0, report.stderr
+    text = (tmp_path / "t.md").read_text(encoding="utf-8")
+    section = text[text.index("## Prognosen i augusti jämfört med prognosen i april 2024"):text.index("## Månad för månad")]
+    lines = [ln for ln in section.splitlines() if ln.startswith("|")]
+    assert "Prognos för helåret 2024 per förvaltning, jämfört med prognosen i april 2024, belopp i mnkr" in section
+    assert [c.strip() for c in lines[0].split("|")[1:-1]] == [
+        "Förvaltning", "Budget helår", "Prognos i april", "Prognos i augusti", "Avvikelse prognos",
+        "Förändring sedan prognosen"]
+    cells = {ln.split("|")[1].strip(" *"): [c.strip() for c in ln.split("|")[2:-1]] for ln in lines[2:]}
+    assert cells == {"Kommunstyrelseförvaltningen": ["164,5", "165,1", "165,4", "-0,9", "-0,3"],
+                     "Serviceförvaltningen (internt prissatt)": ["0,0", "-0,9", "-1,6", "-1,6", "-0,7"],
+                     "Summa nettokostnad": ["164,5", "166,0", "167,0", "-2,5", "-1,0"]}
+    # the same figures as the terminal's comparison
+    terminal = csv_rows(run("deviation", "--budgets", EXAMPLE, "--period", "2024-10", "--by", "forvaltning",
+                            "--against", "prognos:2024-04", "-f", "csv").stdout)
+    assert [(r["budget_helar"], r["jmf_prognos"], r["prognos"], r["prognos_avvikelse"], r["avvikelse_forandring"])
+            for r in terminal] == [tuple(c.replace(",", ".") for c in v) for v in cells.values()]
+    # one forecast made up to the period: nothing to compare, no table
+    april = run("report", "--budgets", EXAMPLE, "--period", "2024-05", "-o", tmp_path / "t1.md")
+    assert april.exit_code == 0, april.stderr
+    assert "jämfört med prognosen i" not in (tmp_path / "t1.md").read_text(encoding="utf-8")

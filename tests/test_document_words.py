@@ -112,7 +112,7 @@ def test_a_workbooks_sources_are_its_last_sheet_as_the_other_formats_end_with_th
     assert footer[0] == "*Underlag för granskning:*"
     wb = openpyxl.load_workbook(io.BytesIO(book.read_bytes()))
     assert wb.sheetnames == ["Per förvaltning", "Per stab", "Ombudgeteringar", "Per kostnadsslag", "Största avvikelser",
-                             "Jämförelse", "Månader", "Underlag för granskning"]
+                             "Jämförelse", "Prognosförändring", "Månader", "Underlag för granskning"]
     sources = [row[0] for row in wb["Underlag för granskning"].iter_rows(values_only=True)]
     assert sources == ["Underlag för granskning", *footer[1:]]
     assert sources[-1] == "Rapportens period: januari–augusti 2024; senast bokförda period i underlaget: oktober 2024"

@@ -22,7 +22,7 @@ from kfollow.options import By
 from kfollow.report import ColumnNote, Document, LeftOutNote, Report, Section
 from kfollow.sources import provenance
 from kfollow.store import Store
-from kfollow.vocabulary import CATALOGUE, RowKind
+from kfollow.vocabulary import CATALOGUE, Kind, RowKind
 
 
 def economy(store: Store, year: int | None = None, period: str | int | None = None,
@@ -165,6 +165,16 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
         sections.append(Section(f"Avvikelse jämfört med prognosen i {selection.MONTHS[latest - 1]} {year}",
                                 operations.deviation(store, year, None, "forvaltning", forvaltning,
                                                      against=f"{year}-{latest:02d}", unit=unit), short="Prognos"))
+    elif not forecasts.is_empty() and month is not None and not narrowed:
+        # a delårsrapport's question: how the forecast for the year changed since the one before it (T2 against T1)
+        made = sorted(set(forecasts["manad"].to_list()))
+        if len(made) >= 2:
+            latest, before = made[-1], made[-2]
+            changed = operations.deviation(store, year, month, "forvaltning", forvaltning, against=f"{year}-{before:02d}",
+                                           unit=unit)
+            sections.append(Section(f"Prognosen i {selection.MONTHS[latest - 1]} jämfört med prognosen i "
+                                    f"{selection.MONTHS[before - 1]} {year}", _forecast_change(changed),
+                                    short="Prognosförändring"))
     if month is not None and last_month_booked(store, year) is not None:  # (utfall for the whole year: no months)
         sections.append(Section("Månad för månad", operations.months(
             store, year, forvaltning, staber, unit=unit, period=month, verksamheter=verksamheter, **ledger),
@@ -317,6 +327,23 @@ _SAID = (  # (the longer phrase first: `prognos 2024-08` is `prognosen i augusti
 )
 # the forecast comparison's headers, the controller's shorthand (`Jmf. avvikelse`), as the nämnd reads them; the
 # month of the forecast is the comparison's header's (`Jmf. prognos 2024-08`) and its table's title
+# the forecast's change since the one before, of a period (`_forecast_change`): the year's budget, the two forecasts
+# in the order they were made, the latest one's deviation and the change since the earlier one
+_CHANGE_COLUMNS = ("budget_helar", "jmf_prognos", "prognos", "prognos_avvikelse", "avvikelse_forandring")
+
+
+def _forecast_change(report: Report) -> Report:
+    """The table of a period `--against` the forecast before the latest as a delårsrapport shows it: its rows with
+    the year's budget, both forecasts, the latest's deviation and the change since the earlier (`_CHANGE_COLUMNS`);
+    the year to date stands in the table per förvaltning above it."""
+    shown = {c.name: c for c in report.columns}
+    labels = [c for c in report.columns if c.kind is Kind.text]  # (the row's kind, key, name and presentation)
+    compared = re.search(r"prognos \d{4}-\d{2}$", report.title)
+    return replace(report, columns=(*labels, *(shown[n] for n in _CHANGE_COLUMNS if n in shown)),
+                   title=f"Prognos för helåret {report.period[:4]} per förvaltning, jämfört med {compared[0]}"
+                   if compared and report.period else report.title)
+
+
 _FORECAST_HEADERS = {"jmf_avvikelse": "Prognostiserad avvikelse", "avvikelse_forandring": "Förändring sedan prognosen"}
 _COMPARED = re.compile(r"Jmf\. prognos (t\.o\.m\. )?(\d{4})-(\d{2})$")
 
