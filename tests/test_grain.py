@@ -1132,6 +1132,27 @@ def test_a_filter_that_keeps_no_account_of_the_chosen_stab_is_a_usage_error(run)
         assert result.stderr.startswith(f"Error: --konto {absent}: no account of stab LED starts so"), result.stderr
 
 
+def test_compare_with_a_filter_that_keeps_no_account_of_the_chosen_stab_is_a_usage_error(run, tmp_path):
+    """`compare 2023 2024 --stab LED --konto 54`, where 5410 is booked on EKO alone, printed a table of one row,
+    `Summa konto 54  0  0  0`, and exit 0, while deviation, months and report refuse it; and `--stab LED --konto 4`
+    was told of `förvaltning KSF`, not of the stab asked for (found by a controller explaining deviations, h133)."""
+    d = tmp_path / "b"
+    shutil.copytree(EXAMPLES / "sie" / "budgets", d)
+    without_note_sums(d)
+    with (d / "utfall-2024.csv").open("a", encoding="utf-8") as table:
+        table.write("2024-03,KSF,EKO,,5410,kostnad,20000.00\n")
+    for args in (("deviation", "--period", "2024-04"), ("months",), ("compare", "2023", "2024")):
+        result = run(*args, "--budgets", d, "--stab", "LED", "--konto", "54")
+        assert result.exit_code == 2 and result.stdout == "", (args, result.stdout)
+        assert result.stderr.strip() == ("Error: --konto 54: no account of stab LED starts so (accounts there: "
+                                         "3510, 5010, 6410)"), (args, result.stderr)
+        refused = run(*args, "--budgets", d, "--stab", "LED", "--konto", "4")
+        assert refused.stderr.startswith("Error: --konto 4: no account of stab LED starts so"), refused.stderr
+    shown = run("compare", "2023", "2024", "--budgets", d, "--stab", "EKO", "--konto", "54", "--unit", "kr", "-f", "csv")
+    assert shown.exit_code == 0, shown.stderr
+    assert [(r["stab"], r["utfall_2024"]) for r in csv_rows(shown.stdout)] == [("EKO", "20000"), ("Summa", "20000")]
+
+
 def test_a_subtotal_has_last_year_s_utfall_where_the_forvaltning_had_one_row(run, tmp_path):
     """A had stab X alone in 2023 and X and Y in 2024: Summa A lacked its 2023 utfall (2023 had no
     subtotal to align it with) while Summa had it (found in review)."""
