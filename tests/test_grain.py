@@ -418,6 +418,15 @@ def test_usage_errors_point_the_way(run, grain):
     assert typo.exit_code == 2 and "did you mean kostnadsslag?" in typo.stderr
     swapped = run("deviation", "--budgets", grain, "--by", "konto,stab")
     assert swapped.exit_code == 2 and "e.g. --by stab,konto" in swapped.stderr
+    # a kostnadsslag's staber: the stab view of that kostnadsslag alone, which the message names (it named only
+    # --by stab,kostnadsslag, every kostnadsslag under every stab; found by a controller explaining deviations, h133)
+    per_slag = run("deviation", "--budgets", grain, "--by", "kostnadsslag,stab")
+    assert per_slag.exit_code == 2 and per_slag.stderr.strip() == (
+        "Error: --by kostnadsslag,stab: the second key breaks the first down by the ledger; write kostnadsslag or konto "
+        "second, e.g. --by stab,kostnadsslag, or for one kostnadsslag's staber --by stab --kostnadsslag personal")
+    assert swapped.stderr.strip().endswith("e.g. --by stab,konto, or for one account's staber --by stab --konto 5010")
+    per_account = run("deviation", "--budgets", grain, "--by", "konto,verksamhet")
+    assert per_account.stderr.strip().endswith("or for one account's verksamheter --by verksamhet --konto 5010")
 
 
 def _yaml_budget(tmp_path: Path) -> Path:

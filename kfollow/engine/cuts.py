@@ -112,6 +112,11 @@ def parse_by(text: str | By | None) -> Cut:
         raise UsageError(f"--by {text}: give one key or two different ones, e.g. --by stab,kostnadsslag")
     if len(keys) == 2 and keys[1] not in LEDGER:
         example = f"{keys[1]},{keys[0]}" if keys[0] in LEDGER else f"{keys[0]},kostnadsslag"
+        if keys[0] in LEDGER:  # a kostnadsslag's staber: that view of its facts (found by a controller, h133)
+            rows = {"stab": "staber", "verksamhet": "verksamheter", "forvaltning": "förvaltningar"}[keys[1]]
+            one, filtered = (("kostnadsslag's", "--kostnadsslag personal") if keys[0] == "kostnadsslag"
+                             else ("account's", "--konto 5010"))
+            example += f", or for one {one} {rows} --by {keys[1]} {filtered}"
         raise UsageError(f"--by {text}: the second key breaks the first down by the ledger; write kostnadsslag or "
                          f"konto second, e.g. --by {example}")
     if len(keys) == 2 and keys == ("konto", "kostnadsslag"):
