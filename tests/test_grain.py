@@ -2260,3 +2260,24 @@ def test_a_forvaltning_booked_now_and_then_is_no_month_lost(run, tmp_path):
         f.write("2024-05,VAL,VN,,6410,kostnad,40000.00\n2024-07,VAL,VN,,6410,kostnad,25000.00\n")
     check = run("check", "--budgets", d, "--format", "csv")
     assert not [r for r in csv_rows(check.stdout) if r["kod"] == "utfall_manad_saknas"], check.stdout
+
+
+def test_months_says_why_a_budget_typed_in_the_year_file_is_missing_from_a_filtered_table(run, tmp_path):
+    """SERV's budget typed in the year file (its summa), KSF's from the budget table: `months --konto 3` showed
+    Budget and Avvikelse as – in every month with no word why, where `deviation --konto 3` names SERV's budget as
+    written in the year file, not per account (found by a controller explaining deviations, h133)."""
+    d = tmp_path / "b"
+    shutil.copytree(EXAMPLES / "sie" / "budgets", d)
+    without_note_sums(d)
+    lines = (d / "budget-2024.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (d / "budget-2024.csv").write_text("".join(line for line in lines if ",SERV," not in line), encoding="utf-8")
+    year = (d / "2024.yaml").read_text(encoding="utf-8")
+    (d / "2024.yaml").write_text(year.replace("    summa:\n", "    summa:\n      budget: {kostnader: 86000.0, "
+                                                               "intakter: 86000.0}\n", 1), encoding="utf-8")
+    note = "Anm.: Budgeten för SERV är skriven i årsfilen, inte per konto: budget och avvikelse visas som –."
+    result = run("months", "--budgets", d, "--period", "3", "--konto", "3", "--unit", "tkr")
+    assert result.exit_code == 0, result.stderr
+    assert "2024-01         –    -7\u00a0804            –" in result.stdout and note in result.stdout, result.stdout
+    # KSF alone has its budget by account: figures, and no such note
+    ksf = run("months", "--budgets", d, "--period", "3", "--konto", "3", "--forvaltning", "KSF", "--unit", "tkr")
+    assert "2024-01      -578      -579            1" in ksf.stdout and "årsfilen" not in ksf.stdout, ksf.stdout

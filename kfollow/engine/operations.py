@@ -1765,6 +1765,14 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
     notes = (Caveat(f"Endast {flt.chosen}: budget och utfall utan konto ingår inte."),) if flt else ()
     if left := [f for f in held if f not in shown]:
         notes += (flt.left_out(left),)
+    if flt and "budget" in frame.columns and frame.height and frame["budget"].is_null().all():
+        # (a förvaltning whose budget is typed in the year file has none by account: the months' budget is –, which
+        # deviation's note explains and months' did not; found by a controller explaining deviations, h133)
+        with_accounts = set(cuts.forvaltningar_with(store, year, "budget"))
+        if typed := [f for f in shown if f not in with_accounts and not store.amounts.filter(
+                (pl.col("ar") == year) & (pl.col("forvaltning") == f) & pl.col("budget").is_not_null()).is_empty()]:
+            notes += (Caveat(f"Budgeten för {', '.join(typed)} är skriven i årsfilen, inte per konto: budget och "
+                             "avvikelse visas som –."),)
     resultat = _resultat(store, year, shown)
     if resultat and len(resultat) < len(shown) and not costs_negative:
         # each month is a Summa of förvaltningar presented two ways, as `deviation --by forvaltning`'s Summa, which
