@@ -157,7 +157,8 @@ class Report:
         """`Resultat 2024 per stab, belopp i mnkr`: the title as printed above the table."""
         if not self.title:
             return ""
-        if not any(c.kind is Kind.money for c in self.columns):  # percentages only: no unit of amounts
+        # percentages only: no unit of amounts (amounts for machines alone, an indicator's parts, are not shown here)
+        if not any(c.kind is Kind.money and c.people for c in self.columns):
             return f"{self.title}{self.qualifier}"
         return f"{self.title}, belopp i {self.unit}{self.qualifier}"
 

@@ -116,6 +116,8 @@ PATTERNS = [
     (re.compile(r"avvikelse_(\d{4})$"), Kind.money, "Avvikelse {0}"),
     (re.compile(r"andel_(\d{4})_pct$"), Kind.percent, "Andel {0} av summa %"),
     (re.compile(r"varde_(\d{4})$"), Kind.percent, "{0}"),
+    (re.compile(r"taljare_(\d{4})$"), Kind.money, "Täljare {0}"),  # an indicator's value is taljare / namnare, in %
+    (re.compile(r"namnare_(\d{4})$"), Kind.money, "Nämnare {0}"),
 ]
 
 

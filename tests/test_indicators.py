@@ -60,6 +60,35 @@ def test_personnel_share_from_the_accounts(run):
         assert rows["personalkostnad_andel"][f"varde_{year}"] == f"{100 * personal / netto:.1f}", year
 
 
+def test_each_value_carries_what_it_is_a_percent_of_for_machines(run, budgets_dir):
+    """An auditor recomputing 'Personalkostnader/verksamhetens nettokostnad, KSF 62,4 %' had the percentage alone in
+    csv and json (found tracing the annual report's figures, session 32): csv and json carry `taljare_<year>` and
+    `namnare_<year>`, the amounts in --unit (exact with --exact), from which the value is `100 × taljare / namnare`;
+    the table for people shows the percentages alone, its caption naming no unit of amounts."""
+    exact = ("--format", "csv", "--exact", "--unit", "kr")
+    rows = _by_id(csv_rows(run("indicators", "--budgets", EXAMPLE, "--forvaltning", "KSF", *exact).stdout), "KSF")
+    with open(EXAMPLE / "utfall-2024.csv", encoding="utf-8") as fh:
+        facts = [r for r in csv.DictReader(fh) if r["forvaltning"] == "KSF" and int(r["period"][5:]) <= 10]
+    share = rows["personalkostnad_andel"]
+    assert (Decimal(share["taljare_2024"]), Decimal(share["namnare_2024"])) == (
+        sum(Decimal(r["belopp"]) for r in facts if r["konto"].startswith("5")), sum(Decimal(r["belopp"]) for r in facts))
+    bundled = _by_id(csv_rows(run("indicators", "--budgets", budgets_dir, "--year", "2024", *exact).stdout), "KLF")
+    klf = next(r for r in csv_rows(run("deviation", "--budgets", budgets_dir, "--year", "2024", "--by", "forvaltning",
+                                       *exact).stdout) if r["forvaltning"] == "KLF")
+    deviation = bundled["avvikelse_budget"]
+    assert (deviation["taljare_2024"], deviation["namnare_2024"]) == (klf["avvikelse"], klf["budget"])
+    for row in (*rows.values(), *bundled.values()):  # every value is its parts' percent; none without its parts
+        for year in (2023, 2024):
+            if row[f"varde_{year}"]:
+                ratio = 100 * Decimal(row[f"taljare_{year}"]) / Decimal(row[f"namnare_{year}"])
+                assert f"{ratio:.1f}" == row[f"varde_{year}"], (row["namn"], year)
+            else:
+                assert row[f"taljare_{year}"] == row[f"namnare_{year}"] == "", (row["namn"], year)
+    text = run("indicators", "--budgets", EXAMPLE).stdout
+    assert text.splitlines()[0] == "Nämndindikatorer 2024, målområde ekonomi" and "taljare" not in text.lower()
+    assert "Täljare" not in text
+
+
 def test_unknown_indicator_in_a_year_file_names_the_line(run, budgets_copy: Path):
     year = budgets_copy / "2024.yaml"
     year.write_text(year.read_text(encoding="utf-8").replace("  avvikelse_budget: {", "  avvikelse_budgt: {"),
@@ -232,8 +261,7 @@ def test_without_targets_people_see_no_target_columns(run):
     sie = ROOT / "examples" / "sie" / "budgets"
     table = run("indicators", "--budgets", sie).stdout
     assert "Mål %" not in table and "Önskad riktning" not in table and "Uppfyllt" not in table and "2024" in table
-    assert run("indicators", "--budgets", sie, "-f", "csv").stdout.splitlines()[0].endswith(
-        ",mal,riktning,onskad_riktning,uppfyllt")
+    assert ",mal,riktning,onskad_riktning,uppfyllt," in run("indicators", "--budgets", sie, "-f", "csv").stdout.splitlines()[0]
 
 
 @pytest.mark.parametrize("mal", ["99999999999999999999999", "123456789012345678.5", "2.123456"])

@@ -100,7 +100,7 @@ def indicators(
     columns: ColumnsOpt = None,
     budgets: BudgetsDir = None,
     fmt: FormatOpt = None,
-    unit: Annotated[Unit, typer.Option("--unit", envvar="KFOLLOW_UNIT", case_sensitive=False, help="Taken as every table command takes it; the indicators are percentages, not amounts.")] = Unit.mnkr,
+    unit: Annotated[Unit, typer.Option("--unit", envvar="KFOLLOW_UNIT", case_sensitive=False, help="The indicators are percentages; what each is a percent of (taljare_<year>, namnare_<year> in csv and json) is in this unit.")] = Unit.mnkr,
     decimals: DecimalsOpt = None,
     exact: ExactOpt = False,
     output: OutputOpt = None,
@@ -120,4 +120,5 @@ def indicators(
 
     store = load(budgets)  # the personnel share reads the accounts: keep the rows as they are read
     period = month_period(period, year, latest_year(store))
-    emit(indicators_of(store, year, forvaltning, period), fmt, decimals, output, store=store, columns=columns, exact=exact)
+    emit(indicators_of(store, year, forvaltning, period, unit=unit.value), fmt, decimals, output, store=store,
+         columns=columns, exact=exact)

@@ -242,10 +242,14 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
                          "mal": target.mal if target else None,
                          "riktning": RIKTNING[target.riktning] if target else None,
                          "onskad_riktning": _wanted(target), "uppfyllt": met,
-                         **{f"varde_{y}{EXACT}": _exact(by_year.get(y)) for y in years}})
+                         **{f"varde_{y}{EXACT}": _exact(by_year.get(y)) for y in years},
+                         # what each value is a percent of, for a reviewer to trace it (machines only)
+                         **{f"{part}_{y}": None if by_year.get(y) is None else by_year[y][i]
+                            for y in years for i, part in enumerate(("taljare", "namnare"))}})
     schema = {"radtyp": pl.String, "forvaltning": pl.String, "indikator": pl.String, "namn": pl.String,
               **{f"varde_{y}": pl.Float64 for y in years}, "mal": pl.Float64, "riktning": pl.String,
-              "onskad_riktning": pl.String, "uppfyllt": pl.String, **{f"varde_{y}{EXACT}": pl.Int128 for y in years}}
+              "onskad_riktning": pl.String, "uppfyllt": pl.String, **{f"varde_{y}{EXACT}": pl.Int128 for y in years},
+              **{f"{part}_{y}": pl.Int64 for y in years for part in ("taljare", "namnare")}}
     frame = pl.DataFrame(rows, schema=schema, orient="row")
     whole = "" if len(to_date) == len(shown) else "; övriga år avser helår"
     # (during the year the investment figure is the forecast's, or none: said below, not here)
@@ -358,9 +362,10 @@ def _definitions(store: Store, year: int, years: list[int] | None = None) -> str
 
 
 def indicators(store: Store, year: int | None = None, forvaltning: list[str] | None = None,
-               period: str | int | None = None) -> Report:
+               period: str | int | None = None, unit: str = "mnkr") -> Report:
     """`indicators_frame` as a `Report`: the nämndindikatorer of Målområde Ekonomi, in percent. `period`
-    (YYYY-MM, or a month of `year`) takes the year up to that month, as `deviation --period` does."""
+    (YYYY-MM, or a month of `year`) takes the year up to that month, as `deviation --period` does. What each value
+    is a percent of, `taljare_<year>` / `namnare_<year>` (öre), is for machines, shown in `unit`."""
     p = selection.period(store, year, period)
     year = p.year
     frame, notes = indicators_frame(store, year, forvaltning, p.month)
@@ -378,5 +383,7 @@ def indicators(store: Store, year: int | None = None, forvaltning: list[str] | N
     # without any target in the year file (`indikatorer:`), no Önskad riktning or Uppfyllt for people; the target
     # and its direction are said in words (`onskad_riktning`), as the published table does: its figures for scripts
     untargeted = ("onskad_riktning", "uppfyllt") if "mal" in frame.columns and frame["mal"].is_null().all() else ()
-    return as_report(frame, headers, store=store, title=f"Nämndindikatorer {year}, målområde ekonomi",
-                     machine_only=("indikator", "mal", "riktning", *empty, *untargeted), notes=notes)
+    return as_report(frame, headers, store=store, title=f"Nämndindikatorer {year}, målområde ekonomi", unit=unit,
+                     machine_only=("indikator", "mal", "riktning", *empty, *untargeted,
+                                   *(c for c in frame.columns if re.fullmatch(r"(taljare|namnare)_\d{4}", c))),
+                     notes=notes)
