@@ -124,6 +124,15 @@ def parse_by(text: str | By | None) -> Cut:
     return Cut(keys)
 
 
+def of_rows(cut: Cut, staber: list[str] | None, verksamheter: list[str] | None) -> Cut:
+    """`--by konto --stab EKO` (one ledger key, rows of a view chosen): the rows chosen with their parts, as
+    `--by stab,konto --stab EKO` shows them; it was refused with that advice (found by a controller explaining
+    deviations, h133, and in review). Any other cut as it is."""
+    if (staber or verksamheter) and len(cut.keys) == 1 and cut.part is not None:
+        return Cut(("verksamhet" if verksamheter else "stab", cut.part))
+    return cut
+
+
 @dataclass(frozen=True, slots=True)
 class LedgerFilter:
     """`--konto PREFIX` and `--kostnadsslag ID` (each repeatable): the facts a table is made of."""

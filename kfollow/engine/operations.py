@@ -1396,7 +1396,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
 
     if top is not None and (isinstance(top, bool) or not isinstance(top, int)):
         raise TypeError(f"top is the number of rows to list, a whole number, not {top!r:.40}")
-    cut = cuts.parse_by(by)
+    cut = cuts.of_rows(cuts.parse_by(by), staber, verksamheter)
     flt = cuts.LedgerFilter.of(konto, kostnadsslag)
     budget = BudgetMode(budget)
     p = selection.period(store, year, period)
@@ -1643,7 +1643,7 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
         raise UsageError(f"compare {year} {year}: a year compared with itself changes nothing; {hint}")
     if base_year > year:
         raise UsageError(f"compare {base_year} {year}: the earlier year comes first; write kfollow compare {year} {base_year}")
-    cut = cuts.parse_by(by)
+    cut = cuts.of_rows(cuts.parse_by(by), staber, verksamheter)
     flt = cuts.LedgerFilter.of(konto, kostnadsslag)
     p = selection.period(store, year, period, compared=base_year)
     frame = compare_report(store, base_year, p.year, cut.view, forvaltning, period=p.month, staber=staber,
