@@ -1531,8 +1531,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
                                         store=store, year=p.year, month=jmf,
                                         header=own.get("jmf_prognos") or (f"Jmf. {compared}" if compared else None))
     # (a filtered table shows no forecast, and no sum of them to close: nothing to do of one; found by a controller,
-    # h133)
-    messages += () if flt else tuple(advice)
+    # h133; nor a --top list, which shows no sums)
+    messages += () if flt or top is not None else tuple(advice)
     if costs_negative:
         frame = present.costs_negative(frame)
     # a period without any forecast: its empty forecast columns stay in csv and json (stable columns)
