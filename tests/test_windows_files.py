@@ -267,6 +267,23 @@ def test_an_account_name_of_several_lines_is_one_line(tmp_path: Path):
         "replaced by U+FFFD"]
 
 
+def test_an_excel_error_value_in_the_account_name_column_is_no_name(tmp_path: Path):
+    """A `Kontonamn` column filled by a VLOOKUP that found no name holds `#SAKNAS!` (or `#N/A`, or `###` in a narrow
+    column): it was noted as the account's name and shown in every table by account, '5010 - #SAKNAS!' (found in
+    review, session 32). It is left out, with a warning naming the first; the account takes another row's name."""
+    mapping = MAPPING.replace("  belopp: Belopp\n", "  belopp: Belopp\n  kontonamn: Kontonamn\n")
+    body = ("Period;Konto;Kontonamn;Ansvar;Belopp\r\n2024-03;5010;#SAKNAS!;0100;1,00\r\n2024-03;5010;Löner;2000;1,00\r\n"
+            "2024-03;4010;#N/A;0100;2,00\r\n2024-03;3010;###;0100;-3,00\r\n2024-03;5410;#Konsult;0100;4,00\r\n")
+    result = export(tmp_path, body.encode("utf-8"), mapping.encode())
+    assert result.exit_code == 0, result.stderr
+    note = json.loads((tmp_path / "out.csv.kalla.json").read_text(encoding="utf-8"))
+    assert note["konton"] == {"5010": "Löner", "5410": "#Konsult"}  # (a name that only starts with # is a name)
+    assert [line for line in result.stderr.splitlines() if "Excel" in line] == [
+        f"warning: {tmp_path / 'export.csv'}:2:3: name '#SAKNAS!' of account 5010 is an error value of a formula in "
+        "Excel (or a column too narrow), not a name (and 2 more); left out (the account takes another row's name, or "
+        "none): correct the workbook's formula and export again for its name"]
+
+
 def test_a_year_file_or_mapping_saved_as_ansi_or_unicode_is_told_how_to_save_it(tmp_path: Path):
     """Notepad's "ANSI" (Windows-1252) and "Unicode" (UTF-16) were told 'save the file as UTF-8', which Notepad calls
     neither; the message says where Notepad chooses it. The figures are not guessed from another encoding."""

@@ -275,15 +275,25 @@ def _account_names(frame: pl.DataFrame, columns: dict[str, str], name: str,
     named = (frame.select(_ROW, konto.alias("konto"), namn.alias("_skriven"),
                           namn.str.replace_all(_CONTROL_PL, "\ufffd").alias("namn"))
              .filter(pl.col("konto").is_not_null() & (pl.col("konto") != "") & pl.col("namn").is_not_null()
-                     & (pl.col("namn") != ""))
-             .unique("konto", keep="first", maintain_order=True))
-    replaced = named.filter(pl.col("namn") != pl.col("_skriven"))
+                     & (pl.col("namn") != "")))
+    # a name that is an error value of an Excel formula (`#SAKNAS!` of a VLOOKUP that found no name) or Excel's `###`
+    # is no name: it was noted as the account's name and shown in every table by account (found in review, session
+    # 32); the account is noted with the next name the export gives it, or none, and a warning names the first
+    excel = named.filter(pl.col("namn").str.contains(_EXCEL_ERROR) | pl.col("namn").str.contains(_EXCEL_NARROW))
+    named = named.join(excel.select(_ROW), on=_ROW, how="anti").unique("konto", keep="first", maintain_order=True)
     warnings = ()
+    if excel.height:
+        r = excel.row(0, named=True)
+        more = f" (and {excel.height - 1} more)" if excel.height > 1 else ""
+        warnings = (f"{name}:{lines.line(r[_ROW])}:{at}: name {r['namn'][:40]!r} of account {r['konto']} is an error "
+                    f"value of a formula in Excel (or a column too narrow), not a name{more}; left out (the account "
+                    "takes another row's name, or none): correct the workbook's formula and export again for its name",)
+    replaced = named.filter(pl.col("namn") != pl.col("_skriven"))
     if replaced.height:
         r = replaced.row(0, named=True)
         more = f" (and {replaced.height - 1} more)" if replaced.height > 1 else ""
-        warnings = (f"{name}:{lines.line(r[_ROW])}:{at}: name {r['namn'][:200]!r} of "
-                    f"account {r['konto']} had control characters{more}; replaced by U+FFFD",)
+        warnings += (f"{name}:{lines.line(r[_ROW])}:{at}: name {r['namn'][:200]!r} of "
+                     f"account {r['konto']} had control characters{more}; replaced by U+FFFD",)
     long = named.filter(pl.col("namn").str.len_chars() > NAME_LIMIT)
     if long.height:  # as a SIE export's names: cut, ending in "…"
         r = long.row(0, named=True)
