@@ -51,3 +51,26 @@ def test_a_collect_waits_for_the_one_writing_and_keeps_its_answers(tmp_path):
     assert this.stderr.read() == f"note: 1 answer(s) for 2024-10 → {budgets}/svar/2024-10.yaml\n"
     answers = (budgets / "svar" / "2024-10.yaml").read_text(encoding="utf-8")
     assert 'stab: "HR"' in answers and 'stab: "EKO"' in answers
+
+
+def test_a_collect_held_up_by_a_hung_one_stops_with_what_to_do(run, tmp_path, monkeypatch):
+    """A collect that hangs (a network disk that stopped answering) held the folder's lock for good, and every later
+    collect waited with it, a month-end script too (found in review, session 31). After LOCK_WAIT (ten minutes; a
+    moment here) the later one stops, exit 4, saying what to do, and writes nothing."""
+    from kfollow.render import writer
+
+    monkeypatch.setattr(writer, "LOCK_WAIT", 0.3)
+    budgets = tmp_path / "budgets"
+    shutil.copytree(EXAMPLE / "budgets", budgets, ignore=shutil.ignore_patterns("svar"))
+    folder = os.open(budgets, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)  # the hung collect
+        result = run("collect", "--budgets", budgets, ANSWERS / "2024-10 EKO Ekonomistab.xlsx")
+    finally:
+        os.close(folder)
+    assert result.exit_code == 4, result.stderr
+    assert result.stderr == (
+        f"note: waiting for another kfollow collect into {budgets} to finish writing its answers\n"
+        f"Error: {budgets}: another kfollow collect into it has held the folder for 0,005 minutes and may hang; stop it "
+        "(or let it finish) and run this command again\n")
+    assert not (budgets / "svar").exists()

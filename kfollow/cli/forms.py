@@ -163,7 +163,7 @@ def collect(
     # from reading the answers files to writing them: another collect into the folder at once would otherwise
     # read them before this one writes, and write them without its answers (found by a systemförvaltare, h112)
     with locked(folder, lambda: note(f"waiting for another kfollow collect into {folder} to finish writing its "
-                                     "answers")):
+                                     "answers"), "another kfollow collect into it"):
         _collect(files, budgets, now)
 
 

@@ -77,12 +77,17 @@ def write(data: str | bytes, out: Path | None, reads: Iterable[Path | str] = ())
         raise InputOutputError(f"cannot write to standard output ({exc.strerror})") from None
 
 
+LOCK_WAIT = 600.0  # seconds a command waits for another to let go of a folder's lock (`locked`)
+
+
 @contextmanager
-def locked(folder: Path | str, waiting: Callable[[], None]) -> Iterator[None]:
+def locked(folder: Path | str, waiting: Callable[[], None], who: str = "another kfollow command") -> Iterator[None]:
     """Hold the folder's lock (flock, released when the process ends) while a command reads a file of it,
     changes it and writes it back, so that two such commands at once each keep the other's change;
     `waiting` is called once when another holds it. A folder that cannot be opened (or is no folder), or a
-    system without flock, takes no lock: reading it will say what is wrong."""
+    system without flock, takes no lock: reading it will say what is wrong. Another (`who`) that holds it for
+    LOCK_WAIT seconds is hung: InputOutputError (a collect stuck on a network disk kept every later one waiting for
+    good, and a month-end script with it; found in review, session 31)."""
     try:
         import fcntl
     except ImportError:  # (not on Windows)
@@ -99,7 +104,18 @@ def locked(folder: Path | str, waiting: Callable[[], None]) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             waiting()
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            deadline = time.monotonic() + LOCK_WAIT
+            while True:
+                time.sleep(0.1)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        minutes = f"{LOCK_WAIT / 60:g}".replace(".", ",")
+                        raise InputOutputError(f"{shown(str(folder))}: {who} has held the folder for {minutes} "
+                                               "minutes and may hang; stop it (or let it finish) and run this command "
+                                               "again") from None
         except OSError:  # a file system without locks
             pass
         yield
