@@ -70,3 +70,33 @@ def test_a_filters_summa_of_last_year_is_0_where_the_forvaltning_booked_other_ac
         ("rad", "S1", "700", ""), ("summa", "Summa", "700", "0")]
     by_konto = _csv(run, d, "--by", "konto", "--konto", "5")
     assert [(r["radtyp"], r["utfall_2023"]) for r in by_konto] == [("rad", "0"), ("summa", "0")]
+
+
+def test_a_stab_with_the_filters_accounts_only_the_year_before_is_its_row_not_nothing_to_show(run, tmp_path):
+    """S0 booked income (3010) in 2023 and only 5010 in 2024: the table of `--kostnadsslag intakter` shows S0's row
+    (0 this year, its 2023 utfall beside), and `--stab S0` with it, in deviation and months, was 'nothing to show;
+    no account of stab S0 is in it'."""
+    d = tmp_path / "b"
+    d.mkdir()
+    (d / "2023.yaml").write_text(_year(2023, ["S0", "S1"], False), encoding="utf-8")
+    (d / "utfall-2023.csv").write_text(HEAD + "2023-01,T1,S0,,3010,intakt,-300.00\n", encoding="utf-8")
+    (d / "budget-2023.csv").write_text(HEAD + "2023,T1,S0,,3010,intakt,-1200.00\n", encoding="utf-8")
+    (d / "2024.yaml").write_text(_year(2024, ["S0", "S1"], False), encoding="utf-8")
+    (d / "utfall-2024.csv").write_text(HEAD + "2024-01,T1,S0,,5010,kostnad,700.00\n"
+                                       "2024-01,T1,S1,,3010,intakt,-200.00\n", encoding="utf-8")
+    (d / "budget-2024.csv").write_text(HEAD + "2024-01,T1,S0,,5010,kostnad,650.00\n", encoding="utf-8")
+    every = _csv(run, d, "--kostnadsslag", "intakter")
+    s0 = [(r["radtyp"], r["stab"], r["utfall"], r["utfall_2023"]) for r in every if r["stab"] == "S0"]
+    assert s0 == [("rad", "S0", "0", "-300")], every
+    alone = _csv(run, d, "--kostnadsslag", "intakter", "--stab", "S0")
+    assert [(r["radtyp"], r["utfall"], r["utfall_2023"]) for r in alone] == [("rad", "0", "-300"), ("summa", "0", "-300")]
+    months = run("months", "--budgets", d, "-f", "csv", "--exact", "--unit", "kr", "--kostnadsslag", "intakter",
+                 "--stab", "S0")
+    assert months.exit_code == 0, months.stderr
+    assert [(r["manad"], r["utfall_ack"], r["utfall_2023"]) for r in csv_rows(months.stdout)] == [("2024-01", "0", "-300")]
+    # a kostnadsslag the stab has in neither year is still nothing to show, and one the year has nowhere an error
+    for args in (("--kostnadsslag", "personal", "--stab", "S1"), ("--konto", "4", "--stab", "S0")):
+        refused = run("deviation", "--budgets", d, *args)
+        assert refused.exit_code == 2 and refused.stdout == "", args
+    assert "no account of stab S1 is in it" in run("deviation", "--budgets", d, "--kostnadsslag", "personal",
+                                                   "--stab", "S1").stderr

@@ -1239,7 +1239,7 @@ def months_report(budgets: Store, year: int, forvaltning: list[str] | None = Non
 
     shown = fids  # the förvaltningar the total is made of: with a filter, those with facts it keeps
     if flt:
-        cuts.check_filter(budgets, year, flt, fids, staber, view)
+        cuts.check_filter(budgets, year, flt, fids, staber, view, before=year - 1)
         cuts.require_facts(budgets, year, fids, cuts.Cut(("stab",)), flt)
         shown = cuts.forvaltningar_matching(budgets, year, fids, flt) or fids
     # with a filter the total is made of the förvaltningar with facts it keeps (as `deviation`'s): one
@@ -1424,7 +1424,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     viewed = frame  # the view's rows, which carry the forecasts (a part has none of its own)
     if cut.part or flt:
         fids = [f for f in forvaltningar(store, p.year, forvaltning) if f in frame["forvaltning"].to_list()]
-        cuts.check_filter(store, p.year, flt, fids, verksamheter or staber, "verksamhet" if verksamheter else "stab")
+        cuts.check_filter(store, p.year, flt, fids, verksamheter or staber, "verksamhet" if verksamheter else "stab",
+                          before=p.year - 1)
         cuts.require_facts(store, p.year, fids, cut, flt)
         jmf = selection.against_month(against, p.year)
         original = budget is BudgetMode.original  # (the budget before the changes: none of them is a part's)
