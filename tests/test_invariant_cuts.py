@@ -100,3 +100,29 @@ def test_a_stab_with_the_filters_accounts_only_the_year_before_is_its_row_not_no
         assert refused.exit_code == 2 and refused.stdout == "", args
     assert "no account of stab S1 is in it" in run("deviation", "--budgets", d, "--kostnadsslag", "personal",
                                                    "--stab", "S1").stderr
+
+
+def test_a_stab_with_accounts_of_one_of_several_prefixes_is_its_row(run, tmp_path):
+    """S1 booked only 6410: `--konto 3 --konto 64` shows its row (6410's) beside S0's income, and `--stab S1` with
+    them, in deviation and months, was refused as '--konto 3: no account of stab S1 starts so'."""
+    d = tmp_path / "b"
+    d.mkdir()
+    (d / "2024.yaml").write_text(_year(2024, ["S0", "S1"], False), encoding="utf-8")
+    (d / "utfall-2024.csv").write_text(HEAD + "2024-01,T1,S0,,3010,intakt,-200.00\n"
+                                       "2024-01,T1,S0,,5010,kostnad,900.00\n"
+                                       "2024-01,T1,S1,,6410,kostnad,70.00\n", encoding="utf-8")
+    (d / "budget-2024.csv").write_text(HEAD + "2024-01,T1,S1,,6410,kostnad,100.00\n", encoding="utf-8")
+    every = _csv(run, d, "--konto", "3", "--konto", "64")
+    assert [(r["radtyp"], r["stab"], r["budget"], r["utfall"]) for r in every] == [
+        ("rad", "S0", "0", "-200"), ("rad", "S1", "100", "70"), ("summa", "Summa", "100", "-130")]
+    alone = _csv(run, d, "--konto", "3", "--konto", "64", "--stab", "S1")
+    assert [(r["radtyp"], r["budget"], r["utfall"]) for r in alone] == [("rad", "100", "70"), ("summa", "100", "70")]
+    months = run("months", "--budgets", d, "-f", "csv", "--exact", "--unit", "kr", "--konto", "3", "--konto", "64",
+                 "--stab", "S1")
+    assert months.exit_code == 0, months.stderr
+    assert [(r["budget_ack"], r["utfall_ack"]) for r in csv_rows(months.stdout)] == [("100", "70")]
+    # a prefix the year has nowhere is still refused, and prefixes of which the stab has none
+    typo = run("deviation", "--budgets", d, "--konto", "64", "--konto", "99", "--stab", "S1")
+    assert typo.exit_code == 2 and typo.stderr.startswith("Error: --konto 99: no account of 2024 starts so"), typo.stderr
+    none = run("months", "--budgets", d, "--konto", "3", "--konto", "5", "--stab", "S1")
+    assert none.exit_code == 2 and none.stderr.startswith("Error: --konto 3: no account of stab S1 starts so"), none.stderr
