@@ -126,3 +126,24 @@ def test_a_stab_with_accounts_of_one_of_several_prefixes_is_its_row(run, tmp_pat
     assert typo.exit_code == 2 and typo.stderr.startswith("Error: --konto 99: no account of 2024 starts so"), typo.stderr
     none = run("months", "--budgets", d, "--konto", "3", "--konto", "5", "--stab", "S1")
     assert none.exit_code == 2 and none.stderr.startswith("Error: --konto 3: no account of stab S1 starts so"), none.stderr
+
+
+def test_a_stab_without_any_account_under_a_filter_is_nothing_to_show(run, tmp_path):
+    """S1 booked nothing, S0 its 5010: `--konto 5` shows S0's row alone, and `--stab S1 --konto 5` printed a Summa of
+    0 (deviation) and 0 every month (months), exit 0, where a stab with other accounts is 'nothing to show'."""
+    d = tmp_path / "b"
+    d.mkdir()
+    (d / "2024.yaml").write_text(_year(2024, ["S0", "S1"], False), encoding="utf-8")
+    (d / "utfall-2024.csv").write_text(HEAD + "2024-01,T1,S0,,5010,kostnad,900.00\n"
+                                       "2024-02,T1,S0,,5010,kostnad,100.00\n", encoding="utf-8")
+    (d / "budget-2024.csv").write_text(HEAD + "2024,T1,S0,,5010,kostnad,1200.00\n", encoding="utf-8")
+    assert [r["stab"] for r in _csv(run, d, "--konto", "5")] == ["S0", "Summa"]
+    for command in (("deviation",), ("months",)):
+        result = run(*command, "--budgets", d, "--konto", "5", "--stab", "S1")
+        assert result.exit_code == 2 and result.stdout == "", (command, result.stdout)
+        assert result.stderr.strip() == ("Error: --konto 5: nothing to show; stab S1 has no utfall or budget with an "
+                                         "account in 2024"), result.stderr
+    # with a stab that has them, its months as ever; without a filter S1 is a row of 0
+    both = run("months", "--budgets", d, "-f", "csv", "--unit", "kr", "--konto", "5", "--stab", "S1", "--stab", "S0")
+    assert [r["utfall_ack"] for r in csv_rows(both.stdout)] == ["900", "1000"], both.stderr
+    assert [r["utfall"] for r in _csv(run, d, "--stab", "S1", "--period", "2")] == ["0", "0"]

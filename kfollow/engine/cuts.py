@@ -250,11 +250,20 @@ def check_filter(store: Store, year: int, flt: LedgerFilter, fids: list[str] | N
     if fids is not None and not having <= set(fids):
         facts = facts.filter(pl.col("forvaltning").is_in(fids))
         whose = f"förvaltning {', '.join(f for f in fids if f in having)}"
+    around = facts  # (the förvaltningar's facts, of every row)
     if keys:
         facts = facts.filter(pl.col(view).is_in(keys))
         whose = f"{view} {', '.join(keys)}"
     accounts = _read(store, lambda: facts.select(pl.col("konto").unique()).collect(engine="streaming"),
                      years)["konto"].sort().to_list()
+    if not accounts and keys and not any(changes_matching(store, y, fids, flt, keys, view) for y in years) and _read(
+            store, lambda: around.select(pl.col("konto").is_not_null().any()).collect(engine="streaming"), years).item():
+        # rows without any account where their förvaltning has them (`--stab S --konto 5`, S booked nothing): the table
+        # without --stab has no row of them, and months gave 0 every month; nothing to show, as for rows of other
+        # accounts (found by the invariant hunt, h134)
+        asked = " ".join([*(f"--konto {k}" for k in flt.konto), *(f"--kostnadsslag {k}" for k in flt.kostnadsslag)])
+        raise UsageError(f"{asked}: nothing to show; {whose} has no utfall or budget with an account in "
+                         f"{' or '.join(map(str, years))}")
     if not accounts:
         return  # no facts with accounts: require_facts names what is missing
     unmatched = [k for k in flt.konto if not any(a.startswith(k) for a in accounts)
