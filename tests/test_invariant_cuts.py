@@ -147,3 +147,59 @@ def test_a_stab_without_any_account_under_a_filter_is_nothing_to_show(run, tmp_p
     both = run("months", "--budgets", d, "-f", "csv", "--unit", "kr", "--konto", "5", "--stab", "S1", "--stab", "S0")
     assert [r["utfall_ack"] for r in csv_rows(both.stdout)] == ["900", "1000"], both.stderr
     assert [r["utfall"] for r in _csv(run, d, "--stab", "S1", "--period", "2")] == ["0", "0"]
+
+
+def test_a_filters_subtotal_of_a_year_without_verksamheter_is_that_years_money(run, tmp_path):
+    """T1 booked income without verksamheter in 2023 and on verksamhet 100 in 2024: `compare 2023 2024 --by
+    verksamhet --konto 3` had Summa T1 0 and Summa – of 2023, where `--by stab --konto 3` has -300 and the view
+    without a filter has T1's 2023 money on its subtotal (no row of 2023's holds it)."""
+    d = tmp_path / "b"
+    d.mkdir()
+    (d / "2023.yaml").write_text(_year(2023, ["S0"], False) + "  T0:\n    namn: Tabell T0\n    staber:\n"
+                                 '      A:\n        namn: Stab A\n    verksamheter:\n      "100": {}\n', encoding="utf-8")
+    (d / "utfall-2023.csv").write_text(HEAD + "2023-01,T1,S0,,3010,intakt,-300.00\n2023-01,T1,S0,,5010,kostnad,80.00\n"
+                                       "2023-01,T0,A,100,3010,intakt,-5.00\n", encoding="utf-8")
+    (d / "budget-2023.csv").write_text(HEAD + "2023,T1,S0,,3010,intakt,-1200.00\n", encoding="utf-8")
+    (d / "2024.yaml").write_text(_year(2024, ["S0"], True) + "  T0:\n    namn: Tabell T0\n    staber:\n"
+                                 '      A:\n        namn: Stab A\n    verksamheter:\n      "100": {}\n', encoding="utf-8")
+    (d / "utfall-2024.csv").write_text(HEAD + "2024-01,T1,S0,100,3010,intakt,-200.00\n"
+                                       "2024-01,T0,A,100,3010,intakt,-7.00\n", encoding="utf-8")
+    (d / "budget-2024.csv").write_text(HEAD + "2024-01,T1,S0,100,3010,intakt,-250.00\n", encoding="utf-8")
+
+    def compared(*args: str) -> list[tuple]:
+        result = run("compare", "2023", "2024", "--budgets", d, "-f", "csv", "--exact", "--unit", "kr", *args)
+        assert result.exit_code == 0, result.stderr
+        return [(r["radtyp"], r["forvaltning"], r["utfall_2023"], r["utfall_2024"]) for r in csv_rows(result.stdout)]
+
+    assert compared("--by", "verksamhet", "--konto", "3") == [
+        ("rad", "T1", "", "-200"), ("delsumma", "T1", "-300", "-200"),
+        ("rad", "T0", "-5", "-7"), ("delsumma", "T0", "-5", "-7"), ("summa", "", "-305", "-207")]
+    by_stab = compared("--by", "stab", "--konto", "3")
+    assert [r for r in by_stab if r[0] in ("delsumma", "summa")] == [
+        ("delsumma", "T1", "-300", "-200"), ("delsumma", "T0", "-5", "-7"), ("summa", "", "-305", "-207")]
+    # as the view without a filter holds it: on the subtotal alone
+    assert ("delsumma", "T1", "-220", "-200") in compared("--by", "verksamhet")
+
+
+def test_a_filters_subtotal_of_a_forvaltning_shown_as_one_row_beside_last_years_rows_sums_both(run, tmp_path):
+    """T1 booked on verksamhet 100 in 2023 and without verksamheter in 2024: `compare 2023 2024 --by verksamhet
+    --konto 3` shows its 2024 as one row beside 2023's row 100, and Summa T1 of 2023 was – where the row has -300."""
+    d = tmp_path / "b"
+    d.mkdir()
+    (d / "2023.yaml").write_text(_year(2023, ["S0"], True) + "  T0:\n    namn: Tabell T0\n    staber:\n"
+                                 '      A:\n        namn: Stab A\n    verksamheter:\n      "100": {}\n', encoding="utf-8")
+    (d / "utfall-2023.csv").write_text(HEAD + "2023-01,T1,S0,100,3010,intakt,-300.00\n"
+                                       "2023-01,T0,A,100,3010,intakt,-5.00\n", encoding="utf-8")
+    (d / "budget-2023.csv").write_text(HEAD + "2023,T1,S0,100,3010,intakt,-1200.00\n", encoding="utf-8")
+    (d / "2024.yaml").write_text(_year(2024, ["S0"], False) + "  T0:\n    namn: Tabell T0\n    staber:\n"
+                                 '      A:\n        namn: Stab A\n    verksamheter:\n      "100": {}\n', encoding="utf-8")
+    (d / "utfall-2024.csv").write_text(HEAD + "2024-01,T1,S0,,3010,intakt,-200.00\n"
+                                       "2024-01,T0,A,100,3010,intakt,-7.00\n", encoding="utf-8")
+    (d / "budget-2024.csv").write_text(HEAD + "2024-01,T1,S0,,3010,intakt,-250.00\n", encoding="utf-8")
+    result = run("compare", "2023", "2024", "--budgets", d, "-f", "csv", "--exact", "--unit", "kr", "--by", "verksamhet",
+                 "--konto", "3")
+    assert result.exit_code == 0, result.stderr
+    got = [(r["radtyp"], r["forvaltning"], r["utfall_2023"], r["utfall_2024"]) for r in csv_rows(result.stdout)]
+    assert [g for g in got if g[1] == "T1" or g[0] == "summa"] == [
+        ("forvaltning", "T1", "", "-200"), ("rad", "T1", "-300", ""), ("delsumma", "T1", "-300", "-200"),
+        ("summa", "", "-305", "-207")], got

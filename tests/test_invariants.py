@@ -322,9 +322,6 @@ def test_a_two_key_cut_sums_to_each_of_its_one_key_cuts(ys, view, part, flt, per
     if view != "verksamhet":  # (a cut by one ledger key has no subtotal where it shows one förvaltning)
         mine, theirs = totals(nested, view), totals(parts)
         mine = {k: v for k, v in mine.items() if k in theirs}
-        if flt:  # (known gap, not fixed: a filter's Summa is – for a year whose matching facts no row of the view
-            # holds, a förvaltning booked without verksamhet then; the cut by one ledger key has their sum)
-            mine = {k: tuple(t if m is None else m for m, t in zip(v, theirs[k])) for k, v in mine.items()}
         assert mine == theirs and theirs["Summa"], (mine, theirs)
 
 
@@ -448,6 +445,11 @@ def verksamhet_rows(frame: pl.DataFrame, col: str) -> dict:
     return out
 
 
+def _one(fid: str, facts: list[Fact], staber: int = 2) -> TableF:
+    """A förvaltning of fact tables without verksamheter, of `staber` staber, presented as nettokostnad."""
+    return TableF(fid, False, [f"{fid}S{i}" for i in range(staber)], [], facts)
+
+
 @st.composite
 def two_years(draw) -> list[Year]:
     last = draw(st.integers(1, 12))
@@ -458,7 +460,25 @@ cut_filters = st.sampled_from([{"konto": ["5"]}, {"konto": ["3", "61"]}, {"kostn
                                {"kostnadsslag": ["intakter", "pension"]}, {"konto": ["50"], "kostnadsslag": ["personal"]}])
 
 
+# (found by this property, h134: T0 booked on no verksamhet in 2023 and on 100 in 2024; a filter's Summa T0 of 2023 was
+# 0 and its Summa –, where the view without a filter has T0's money of 2023 on its subtotal)
+VERKSAMHETER_THIS_YEAR_ONLY = [
+    Year(2023, 12, False, [TableF("T0", False, ["T0S0"], [], [Fact("T0S0", None, "3010", [-100] * 12, None)]),
+                           _one("T1", [Fact("T1S0", None, "5010", [40] * 12, None)])], []),
+    Year(2024, 2, False, [TableF("T0", False, ["T0S0"], ["100"], [Fact("T0S0", "100", "3010", [-70] * 2, -900)]),
+                          _one("T1", [Fact("T1S0", None, "3010", [-5] * 2, None)])], [])]
+
+# (and the other way: T0 one row in 2024 beside its 2023 rows, whose Summa T0 of 2023 was –)
+VERKSAMHETER_THE_YEAR_BEFORE_ONLY = [
+    Year(2023, 12, False, [TableF("T0", False, ["T0S0"], ["100"], [Fact("T0S0", "100", "3010", [-100] * 12, None)]),
+                           TableF("T1", False, ["T1S0"], ["100"], [Fact("T1S0", "100", "3010", [-5] * 12, None)])], []),
+    Year(2024, 2, False, [TableF("T0", False, ["T0S0"], [], [Fact("T0S0", None, "3010", [-70] * 2, -900)]),
+                          TableF("T1", False, ["T1S0"], ["100"], [Fact("T1S0", "100", "3010", [-7] * 2, None)])], [])]
+
+
 @SETTINGS
+@example(VERKSAMHETER_THIS_YEAR_ONLY, {"konto": ["3"]})
+@example(VERKSAMHETER_THE_YEAR_BEFORE_ONLY, {"konto": ["3"]})
 @given(two_years(), cut_filters)
 def test_compare_by_verksamhet_with_a_filter_is_each_years_facts_summed_by_hand(ys, flt):
     """`compare 2023 2024 --by verksamhet --konto …` (or `--kostnadsslag`): every row of both years is the facts
@@ -485,18 +505,8 @@ def test_compare_by_verksamhet_with_a_filter_is_each_years_facts_summed_by_hand(
         want = {k: v for k, v in want.items() if k in got or (k[1] != ONE and k[0] != "Summa")}
         assert {k: v or 0 for k, v in got.items() if k in want or v} == want, (what, got, want)
 
-    # (known gap, not fixed: a förvaltning with verksamheter in one year and none in the other has the other year's
-    # money on no row, and a filter's subtotal and Summa of that year leave it out, 0 and –, where the view without a
-    # filter and `--by stab` with it have it)
-    before, now = ({t.fid: bool(t.verksamheter) for t in y.tables} for y in ys)
-    changed = {f for f in before.keys() & now.keys() if before[f] != now[f]}
-
-    def counted(sums: dict) -> dict:
-        return {k: v for k, v in sums.items() if not changed or (k != "Summa" and not (k[0] == "Summa" and k[1] in changed))}
-
     for y in ys:
-        agree(counted(verksamhet_rows(cmp, f"utfall_{y.ar}")), counted(by_hand(y, flt, last, ys[-1].custom)),
-              ("compare", y.ar))
+        agree(verksamhet_rows(cmp, f"utfall_{y.ar}"), by_hand(y, flt, last, ys[-1].custom), ("compare", y.ar))
         if devs[y.ar] is not None:
             agree(verksamhet_rows(devs[y.ar], "utfall"), by_hand(y, flt, last, y.custom), ("deviation", y.ar))
 
@@ -510,10 +520,6 @@ def stab_rows(frame: pl.DataFrame) -> dict:
         elif r["radtyp"] == "forvaltning":
             out[(r["forvaltning"], None)] = r
     return out
-
-
-def _one(fid: str, facts: list[Fact], staber: int = 2, last: int = 3) -> TableF:
-    return TableF(fid, False, [f"{fid}S{i}" for i in range(staber)], [], facts)
 
 
 # (found by this property, h134) S0's income only in 2023: `months --stab T0S0 --kostnadsslag intakter` was 'nothing
