@@ -196,3 +196,65 @@ def test_a_note_that_is_no_json_is_said_by_every_command(run, tmp_path):
             "delete the note") in result.stderr.splitlines(), result.stderr
     check = run("check", "--budgets", str(d))
     assert "källan, kontonas namn och jämförelsen med importens summor utelämnas" in check.stdout, check.stdout
+
+
+def _moved(table, month: str, rows: dict[tuple[str, str], str]) -> None:
+    """`table` with the amount of each row (stab, konto) of `month` written as given: money moved within the month."""
+    lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
+    for (stab, konto), amount in rows.items():
+        row = next(i for i, line in enumerate(lines) if line.startswith(f"{month},KSF,{stab},,{konto},"))
+        lines[row] = lines[row].rsplit(",", 1)[0] + f",{amount}\n"
+    table.write_text("".join(lines), encoding="utf-8")
+
+
+def test_an_amount_moved_between_staber_within_a_month_is_refused(run, tmp_path):
+    # the month's total holds, so its sum alone let Ekonomistab's 9 000 kr go to Digitaliseringsstab unseen
+    # (found by an auditor, h135): the note's digests per förvaltning of the sums per stab, verksamhet and slag
+    d = _imported(run, tmp_path)
+    note = json.loads((d / "utfall-2024.csv.kalla.json").read_text(encoding="utf-8"))
+    assert sorted(note["kontrollsummor"]["fordelning_sha256"]["2024-03"]) == ["KSF", "SERV"]
+    table = d / "utfall-2024.csv"
+    text = table.read_text(encoding="utf-8")
+    assert "\n2024-03,KSF,EKO,,5010,kostnad,806520.00\n" in text and "\n2024-03,KSF,DIG,,5010,kostnad,1693660.00\n" in text
+    _moved(table, "2024-03", {("EKO", "5010"): "797520.00", ("DIG", "5010"): "1702660.00"})
+    said = ("utfall-2024.csv: the amounts of KSF in period 2024-03 sum to what its import from exempelby.se wrote, "
+            "but not per stab, verksamhet and slag (utfall-2024.csv.kalla.json), as where an amount is moved between "
+            "staber, verksamheter or kostnader and intäkter: the table was changed after its import, and would be "
+            "reported as the export's; import it again from the export (kfollow import … -o it), or delete the note "
+            "if the table is no longer the export's")
+    check = run("check", "--budgets", str(d))
+    assert check.exit_code == ExitStatus.DATA
+    assert f"utfall-2024.csv: fel: {said.split(': ', 1)[1]}" in check.stdout
+    result = run("deviation", "--budgets", str(d), "--period", "2024-10")
+    assert result.exit_code == ExitStatus.DATA and result.stdout == "" and said in result.stderr
+    (d / "utfall-2024.csv.kalla.json").unlink()
+    assert _ekonomistab(run, d)["utfall"] == 12896800.0 - 9000.0
+
+
+def test_rows_added_that_net_to_zero_and_a_cost_raised_with_an_income_are_refused(run, tmp_path):
+    d = _imported(run, tmp_path)
+    table = d / "utfall-2024.csv"
+    with table.open("a", encoding="utf-8") as f:  # two rows, +1 000 and -1 000 kr: the month's total holds
+        f.write("2024-05,KSF,DIG,,6410,kostnad,1000.00\n2024-05,KSF,EKO,,6410,kostnad,-1000.00\n")
+    result = run("check", "--budgets", str(d))
+    assert result.exit_code == ExitStatus.DATA
+    assert "the amounts of KSF in period 2024-05 sum to what its import from exempelby.se wrote, but not" in result.stdout
+    d2 = _imported(run, tmp_path / "inkomst")
+    _moved(d2 / "utfall-2024.csv", "2024-01", {("DIG", "3510"): "-111516.00", ("DIG", "5010"): "1725049.00"})
+    result = run("deviation", "--budgets", str(d2))
+    assert result.exit_code == ExitStatus.DATA
+    assert "the amounts of KSF in period 2024-01 sum to what its import" in result.stderr
+
+
+def test_a_row_of_zero_added_or_a_note_without_the_digests_is_read_as_before(run, tmp_path):
+    d = _imported(run, tmp_path)
+    with (d / "utfall-2024.csv").open("a", encoding="utf-8") as f:  # moves no money
+        f.write("2024-05,KSF,DIG,,6410,kostnad,0.00\n")
+    assert run("check", "--budgets", str(d)).exit_code == 0
+    note = d / "utfall-2024.csv.kalla.json"
+    content = json.loads(note.read_text(encoding="utf-8"))
+    del content["kontrollsummor"]["fordelning_sha256"]  # a note written before they were noted
+    note.write_text(json.dumps(content), encoding="utf-8")
+    _moved(d / "utfall-2024.csv", "2024-03", {("EKO", "5010"): "797520.00", ("DIG", "5010"): "1702660.00"})
+    assert run("check", "--budgets", str(d)).exit_code == 0
+    assert _ekonomistab(run, d)["utfall"] == 12896800.0 - 9000.0

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, csv_rows
+from tests.conftest import ROOT, csv_rows, without_note_sums
 
 EXAMPLES = ROOT / "examples" / "sie"
 HEADER = "period,forvaltning,stab,verksamhet,konto,slag,belopp"
@@ -122,6 +122,7 @@ def test_months_and_deviation_agree_on_a_filtered_sum_with_no_facts_yet(run, tmp
     `ledger_month_totals` documents "the same figures as the Summa of `deviation --period` with that filter"."""
     d = tmp_path / "budgets"
     shutil.copytree(EXAMPLES / "budgets", d)
+    without_note_sums(d)  # (whose digests per stab refuse the rows added below as a changed table: h135)
     with (d / "utfall-2024.csv").open("a", encoding="utf-8") as f:  # an amount moved between staber in October
         f.write("2024-10,KSF,EKO,,7999,kostnad,250.00\n2024-10,KSF,HR,,7999,kostnad,-250.00\n")
     args = ("--budgets", d, "--konto", "7999", "--forvaltning", "KSF", "--unit", "kr", "-f", "json")

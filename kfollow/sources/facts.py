@@ -293,7 +293,8 @@ class _Plan:
     identity: tuple[Path, tuple] | None = None  # Parquet: the file and what it was before its pass (`file_identity`)
     rows: int | None = None  # Parquet: its rows, from the footer
     control: dict[str, int] | None = None  # Parquet written by kfollow: öre per period, from the footer (`CONTROL_KEY`)
-    noted: tuple[str, dict[str, int]] | None = None  # (the export, öre per period) its import's note holds (`noted_sums`)
+    noted: tuple[str, dict[str, int], dict | None] | None = None  # (the export, öre per period, `distribution`) its
+    # import's note holds (`noted_sums`)
     extra: bool = False  # the file has columns beyond the fact table's (a voucher number: rows of single postings)
     budget: bool = False  # a budget table: written again by `kfollow import … --budget-out`, not `-o` (`_again`)
 
@@ -488,14 +489,43 @@ def control_note(facts: pl.DataFrame) -> dict:
     sums = facts.group_by("period").agg(pl.col("belopp").cast(pl.Int128).sum()).sort("period")
     # (with the rows they are of: a tool that rewrites the file with other rows and keeps its metadata leaves
     # sums that are no longer the file's, which is no damage)
-    return {"rader": facts.height, "belopp_ore_per_period": {p: str(v) for p, v in sums.iter_rows()}}
+    digests = distribution(_tidy(_summarise(facts.lazy(), konto=False).collect()))
+    return {"rader": facts.height, "belopp_ore_per_period": {p: str(v) for p, v in sums.iter_rows()},
+            DISTRIBUTION_KEY: {p: dict(sorted(f.items())) for p, f in sorted(digests.items())}}
+
+
+# the note's digests per period and förvaltning of the sums per stab, verksamhet and slag (`distribution`): a month's
+# total holds when an amount is moved between staber, or a cost raised and an income alike (found by an auditor, h135)
+DISTRIBUTION_KEY = "fordelning_sha256"
+
+
+def distribution(summary: pl.DataFrame) -> dict[str, dict[str, str]]:
+    """Per period and förvaltning, a digest (SHA-256, 16 hex digits) of its sums per stab, verksamhet and slag (öre,
+    as `_summarise` gives them; an empty key and a missing one alike, a group of 0 kostnad and 0 intakt left out, as
+    it moves no money): what a table's import wrote, to be compared with what a command reads (`_check_control`)."""
+    import hashlib
+
+    keys = ("stab", "verksamhet")
+    lines = (summary.lazy()
+             .with_columns(pl.col(c).fill_null(0).cast(pl.Int64) for c in ("kostnad", "intakt"))
+             .filter((pl.col("kostnad") != 0) | (pl.col("intakt") != 0))
+             .select(pl.col("period"), pl.col("forvaltning").fill_null(""),
+                     pl.concat_str([*(pl.col(k).fill_null("") for k in keys), pl.col("kostnad").cast(pl.Utf8),
+                                    pl.col("intakt").cast(pl.Utf8)], separator="\t").alias("_line"))
+             .sort("period", "forvaltning", "_line")
+             .group_by("period", "forvaltning", maintain_order=True).agg(pl.col("_line").str.join("\n"))
+             .collect())
+    digests: dict[str, dict[str, str]] = {}
+    for period, forvaltning, text in lines.iter_rows():
+        digests.setdefault(period, {})[forvaltning] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return digests
 
 
 NOTE_KEY = "kontrollsummor"  # an import's note (`.kalla.json`): the sums per period of the table it wrote
 _NOTE_LIMIT = 16 * 1024 * 1024  # (outcome.NOTE_LIMIT: a larger note is refused there, and read for no sums here)
 
 
-def noted_sums(table: Path, name: str, budget: bool = False) -> tuple[str, dict[str, int]] | None:
+def noted_sums(table: Path, name: str, budget: bool = False) -> tuple[str, dict[str, int], dict | None] | None:
     """The export and the amounts per period (öre) that the note of `kfollow import` beside `table` says it wrote
     (`control_note`); None where there is no note, it cannot be read (`outcome.note_problem` warns of that) or it
     has no sums (written before they were noted, or by hand); DataError where its sums cannot be read. (A table
@@ -517,12 +547,15 @@ def noted_sums(table: Path, name: str, budget: bool = False) -> tuple[str, dict[
         read = {str(p): int(v) for p, v in sums.items() if len(str(v)) <= 40}
         if len(read) != len(sums):
             raise ValueError
+        digests = note[NOTE_KEY].get(DISTRIBUTION_KEY)  # (None in a note written before they were noted)
+        if digests is not None:
+            digests = {str(p): {str(f): str(d) for f, d in per.items()} for p, per in digests.items()}
     except (ValueError, TypeError, KeyError, AttributeError):
         raise DataError(f"{name}{ORIGIN_SUFFIX}", None, None, f"the note's control sums ({NOTE_KEY}) cannot be read; "
                         f"import the table again ({again(budget)}), or delete the note if the table is no "
                         "longer its export's") from None
     export = note.get("export")
-    return (export if isinstance(export, str) and export else "the export"), read
+    return (export if isinstance(export, str) and export else "the export"), read, digests
 
 
 def _control_sums(pairs: dict[str, str], name: str, rows: int | None, budget: bool = False) -> dict[str, int] | None:
@@ -563,13 +596,26 @@ def _check_control(plan: _Plan, summary: pl.DataFrame) -> None:
                  ": the file is damaged (or changed by a tool that kept kfollow's sums); write it again "
                  f"({again(plan.budget)})", _kronor)
     if plan.noted is not None:
-        export, noted = plan.noted
+        export, noted, digests = plan.noted
         note = f"{Path(plan.source.name).name}{ORIGIN_SUFFIX}"
+        advice = (": the table was changed after its import, and would be reported as the export's; import it "
+                  f"again from the export ({again(plan.budget)}), or delete the note if the table is no longer "
+                  "the export's")
         _compare(plan.source.name, read, noted, f"its import from {shown(export)} wrote {{}} kr ({note})",
-                 f"which its import from {shown(export)} did not write ({note})",
-                 ": the table was changed after its import, and would be reported as the export's; import it "
-                 f"again from the export ({again(plan.budget)}), or delete the note if the table is no longer "
-                 "the export's", _swedish_kronor)
+                 f"which its import from {shown(export)} did not write ({note})", advice, _swedish_kronor)
+        if digests is not None:
+            # the months' totals hold: an amount moved between staber, verksamheter or kostnad and intakt within
+            # a month (rows changed, added or deleted so) is found by the sums per stab, verksamhet and slag
+            found = distribution(_tidy(summary.select(*SUMMARY_KEYS, "kostnad", "intakt")))
+            for period in sorted(set(found) | set(digests)):
+                ours, theirs = found.get(period, {}), digests.get(period, {})
+                for forvaltning in sorted(set(ours) | set(theirs)):
+                    if ours.get(forvaltning) != theirs.get(forvaltning):
+                        raise DataError(plan.source.name, None, None, (
+                            f"the amounts of {shown(forvaltning) if forvaltning else 'the rows without förvaltning'} "
+                            f"in period {period} sum to what its import from {shown(export)} wrote, but not per "
+                            f"stab, verksamhet and slag ({note}), as where an amount is moved between staber, verksamheter or "
+                            "kostnader and intäkter") + advice)
 
 
 def _compare(name: str, read: dict[str, int], control: dict[str, int], wrote: str, lacks: str, advice: str,
