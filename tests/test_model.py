@@ -138,6 +138,12 @@ BROKEN: dict[str, Callable[[], Broken]] = {
     "verksamhet not in the catalog": lambda: _edit('"815": {budget: 8313.0', '"816": {budget: 8313.0', '"816"',
                                                    ("816", "815")),
     "second document": _second_document,
+    # a budget change without its decision, written as YAML writes no value: `changes` listed it as decided by
+    # 'null' (found by an auditor, h135)
+    "beslut null": lambda: _edit("    beslut: Kommunstyrelsen våren 2024 (paragraf anges inte i verksamhetsberättelsen)",
+                                 "    beslut: null", "null", ("beslut", "'null', YAML's no value", "decision")),
+    "beslut ~": lambda: _edit("    beslut: Kommunstyrelsen efter sommaren 2024 (paragraf anges inte i verksamhetsberättelsen)",
+                              "    beslut: ~", "~", ("beslut", "'~', YAML's no value")),
 }
 
 

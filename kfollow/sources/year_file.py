@@ -870,6 +870,11 @@ class _YearParser(TreeReader):
             change = self.mapping(item, what, ("datum", "beslut", "text", "rader"), ("datum", "beslut", "rader"))
             datum, month = self.date(change.items["datum"][1], f"datum of {what}")
             beslut = self.text(change.items["beslut"][1], f"beslut of {what}")
+            if beslut in ("~", "null", "Null", "NULL"):  # YAML's way of writing no value: a change without its
+                # decision was listed by `changes` and the report as decided by 'null' (found by an auditor, h135)
+                raise self.error(change.items["beslut"][1], f"beslut of {what} is '{beslut}', YAML's no value; write "
+                                 "the decision the change was made by (KS 2024-06-17 § 98), which traces the budget "
+                                 "to it")
             # (its text is read as a comment is: "\r\n" showed as U+FFFD in `changes`, found in review)
             text = self.comment(change.items["text"][1], f"text of {what}") if "text" in change.items else None
             for line in self.sequence(change.items["rader"][1], f"rader of {what}").items:
