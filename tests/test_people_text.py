@@ -19,7 +19,8 @@ def test_document_footer_names_files_relative_to_the_budgets_folder(run, tmp_pat
     out = tmp_path / "r.md"
     assert run("report", "--budgets", str(budgets.resolve()), "--year", "2024", "-o", out).exit_code == 0
     footer = out.read_text(encoding="utf-8").split("---")[-1]
-    assert "Källor: budgets/2023.yaml; budgets/2024.yaml" in footer and str(tmp_path) not in footer
+    assert "Källor: budgets/2023.yaml (sha256 " in footer and "; budgets/2024.yaml (sha256 " in footer
+    assert str(tmp_path) not in footer
 
 
 def test_document_footer_inside_the_repository_is_relative_with_revision(run, tmp_path):

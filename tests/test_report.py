@@ -208,7 +208,7 @@ def test_the_sources_are_the_years_the_document_shows(run, tmp_path):
     result = run("report", "--budgets", budgets, "--year", "2024", "-o", out)
     assert result.exit_code == 0, result.stderr
     sources = next(line for line in out.read_text(encoding="utf-8").splitlines() if line.startswith("Källor:"))
-    assert sources.strip() == "Källor: budgets/2023.yaml; budgets/2024.yaml", sources
+    assert re.sub(r" \(sha256 [0-9a-f]{16}\)", "", sources.strip()) == "Källor: budgets/2023.yaml; budgets/2024.yaml", sources
     with_indicators = run("report", "--budgets", BUDGETS, "--year", "2024", "-o", tmp_path / "b.md")
     assert with_indicators.exit_code == 0
     text = (tmp_path / "b.md").read_text(encoding="utf-8")
@@ -779,4 +779,31 @@ def test_the_sources_of_a_report_run_from_the_root_folder_are_named_by_their_bud
         assert run("report", "--budgets", str(budgets_copy), "--year", "2024", "-o", str(out)).exit_code == 0
         reports[str(where)] = next(line for line in out.read_text(encoding="utf-8").splitlines()
                                    if line.startswith("Källor:"))
-    assert reports["/"] == reports[str(tmp_path)] == "Källor: budgets/2023.yaml; budgets/2024.yaml  "
+    assert reports["/"] == reports[str(tmp_path)]
+    assert re.sub(r" \(sha256 [0-9a-f]{16}\)", "", reports["/"]) == "Källor: budgets/2023.yaml; budgets/2024.yaml  "
+
+
+def test_a_year_file_changed_after_the_report_is_known_by_the_sources_fingerprint(run, tmp_path, monkeypatch):
+    """An auditor holding a report made outside git could not tell whether the year file she was given was the one
+    it was made of: a stab's budget changed afterwards left the same `Källor:` (found by an auditor, h135). Outside
+    git (and beside changes not checked in) each source is named with the first 16 hex digits of its SHA-256."""
+    import hashlib
+
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    budgets = tmp_path / "budgets"
+    shutil.copytree(EXAMPLES, budgets)
+    monkeypatch.chdir(tmp_path)
+
+    def sources() -> str:
+        assert run("report", "--budgets", "budgets", "--period", "2024-10", "-o", "r.md").exit_code == 0
+        return next(line for line in Path("r.md").read_text(encoding="utf-8").splitlines() if line.startswith("Källor:"))
+
+    year = budgets / "2024.yaml"
+    before = sources()
+    assert f"budgets/2024.yaml (sha256 {hashlib.sha256(year.read_bytes()).hexdigest()[:16]})" in before
+    text = year.read_text(encoding="utf-8")
+    assert "        budget: 18500.0\n" in text  # Ekonomistab, tkr
+    year.write_text(text.replace("        budget: 18500.0\n", "        budget: 19500.0\n", 1), encoding="utf-8")
+    after = sources()
+    assert after != before
+    assert f"budgets/2024.yaml (sha256 {hashlib.sha256(year.read_bytes()).hexdigest()[:16]})" in after

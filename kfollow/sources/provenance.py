@@ -29,7 +29,10 @@ def git_revision(path: str | Path) -> str | None:
     if not last:
         return None
     dirty = _git(path, "status", "--porcelain", "--", path.name)
-    return last + (" + ändringar som inte är incheckade" if dirty else "")
+    return last + (_DIRTY if dirty else "")
+
+
+_DIRTY = " + ändringar som inte är incheckade"
 
 
 def _inside(path: Path, folder: Path) -> str | None:
@@ -62,12 +65,32 @@ def shown_path(path: str | Path, directory: str | Path | None = None, in_git: bo
     return resolved.name
 
 
+def fingerprint(path: str | Path) -> str | None:
+    """The first 16 hex digits of the file's SHA-256 (`sha256sum` prints them first), or None where it cannot be read."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            while block := f.read(1 << 20):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()[:16]
+
+
 def describe(files: list[str], directory: str | Path | None = None) -> list[str]:
     """One line a file, for people: `budgets/2024.yaml (git a1b2c3d)` in a git repository (the
-    path relative to it), else relative to the working folder or the budgets `directory` (`budgets/2024.yaml`)."""
+    path relative to it), else relative to the working folder or the budgets `directory` (`budgets/2024.yaml`); with
+    the file's `fingerprint` where git does not tell its content (outside git, or with changes not checked in), so
+    that a file changed after the report is known by `sha256sum` (found by an auditor, h135: a year file's budget
+    changed after the report left the same `Källor:`)."""
     out = []
     for f in files:
         rev = git_revision(f)
         name = shown_path(f, directory, in_git=rev is not None)
-        out.append(f"{name} (git {rev})" if rev else name)
+        said = [f"git {rev}"] if rev else []
+        if (not rev or rev.endswith(_DIRTY)) and (digest := fingerprint(f)):
+            said.append(f"sha256 {digest}")
+        out.append(f"{name} ({', '.join(said)})" if said else name)
     return out
