@@ -269,6 +269,9 @@ class YearInfo:
     rubriker: dict[str, str] = field(default_factory=dict)  # headers for people by machine name
     budget_filer: tuple[str, ...] = ()  # the budget tables (budget_fil) the year's budget comes from
     budget_kallor: tuple[str, ...] = ()  # the ERP exports those tables were imported from, where known
+    # the tables of utfall_filer and budget_filer whose import note gives no export (none, or one cannot read): a
+    # document names them, where 'Utfall importerat från' an export of another table would stand for them too
+    utan_kalla: tuple[str, ...] = ()
     kostnadsslag: tuple[Kostnadsslag, ...] = DEFAULT_KOSTNADSSLAG
     indikatorer: dict[str, Indikator] = field(default_factory=dict)
     kontonamn: dict[str, str] = field(default_factory=dict)  # account → name, from the notes of the imports

@@ -258,3 +258,19 @@ def test_a_row_of_zero_added_or_a_note_without_the_digests_is_read_as_before(run
     _moved(d / "utfall-2024.csv", "2024-03", {("EKO", "5010"): "797520.00", ("DIG", "5010"): "1702660.00"})
     assert run("check", "--budgets", str(d)).exit_code == 0
     assert _ekonomistab(run, d)["utfall"] == 12896800.0 - 9000.0
+
+
+def test_a_table_whose_note_was_deleted_is_named_in_the_documents_footer(run, tmp_path):
+    # 'Utfall importerat från exempelby.se', of 2023's table, stood for 2024's too, whose note had been deleted
+    # (the way out of a changed table's error): the footer names the tables it cannot trace (found by an auditor, h135)
+    d = _imported(run, tmp_path)
+    out = tmp_path / "r.md"
+    assert run("report", "--budgets", str(d), "--period", "2024-10", "-o", str(out)).exit_code == 0
+    assert "Utan importanteckning" not in out.read_text(encoding="utf-8")
+    (d / "utfall-2024.csv.kalla.json").unlink()
+    result = run("report", "--budgets", str(d), "--period", "2024-10", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "Utfall importerat från exempelby.se (SIE 4, Exempelby Ekonomi 7.2, #GEN 2024-11-05" in text  # (2023's)
+    untraced = next(line for line in text.splitlines() if line.startswith("Utan importanteckning"))
+    assert untraced.rstrip() == "Utan importanteckning (.kalla.json), så inte spårade till en export: budgets/utfall-2024.csv"

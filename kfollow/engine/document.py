@@ -199,6 +199,14 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
         footer.append(f"Utfall importerat från {'; '.join(dict.fromkeys(utfall_kallor))}")
     if budget_kallor:
         footer.append(f"Budget importerad från {'; '.join(dict.fromkeys(budget_kallor))}")
+    # a table without its import's note beside an imported one: 'Utfall importerat från exempelby.se' (2023's) stood
+    # for 2024's table too, whose note had been deleted (found by an auditor, h135)
+    untraced = [t for y in shown_years for t in store.years[y].utan_kalla
+                if t in store.years[y].utfall_filer or y == year or indicated]
+    if untraced and (utfall_kallor or budget_kallor):
+        footer.append("Utan importanteckning (.kalla.json), så inte spårade till en export: "
+                      + "; ".join(provenance.shown_path(t, store.directory, in_git=provenance.git_revision(t) is not None)
+                                  for t in dict.fromkeys(untraced)))
     footer.append(_booked(year, month, booked))
     footer = [shown(line) for line in footer]  # (paths as typed: a control character escaped, as messages show it)
     title = ", ".join([f"Ekonomi {when}", info.organisation,

@@ -433,7 +433,8 @@ class _YearParser(TreeReader):
                 tables = outcome.read_tables(opened["budget_fil"], self.fil, known)
                 info = replace(info, budget_filer=tuple(name for name, _ in tables),
                                tabell_platser={**info.tabell_platser, **_places(opened["budget_fil"])},
-                               budget_kallor=tuple(o for name, _ in tables if (o := outcome.origin_of(name))))
+                               budget_kallor=tuple(o for name, _ in tables if (o := outcome.origin_of(name))),
+                               utan_kalla=info.utan_kalla + tuple(n for n, _ in tables if not outcome.origin_of(n)))
                 amounts, budget_months = outcome.merge_budget(info, amounts, tables, self.figure_at)
                 # a table's budget is gross: a net change of such a row moves its kostnader, as for a gross YAML row
                 gross = set(amounts.filter(pl.col("budget_kostnader").is_not_null())
@@ -447,7 +448,8 @@ class _YearParser(TreeReader):
                 tables = outcome.read_tables(opened["utfall_fil"], self.fil, known)
                 info = replace(info, utfall_filer=tuple(name for name, _ in tables),
                                tabell_platser={**info.tabell_platser, **_places(opened["utfall_fil"])},
-                               utfall_kallor=tuple(o for name, _ in tables if (o := outcome.origin_of(name))))
+                               utfall_kallor=tuple(o for name, _ in tables if (o := outcome.origin_of(name))),
+                               utan_kalla=info.utan_kalla + tuple(n for n, _ in tables if not outcome.origin_of(n)))
                 amounts, months = outcome.merge(info, amounts, months, tables, self.figure_at)
                 facts += [(ar, "utfall", t) for _, t in tables]
         if facts:
