@@ -27,7 +27,7 @@ from pathlib import Path
 import polars as pl
 
 from kfollow.errors import DataError, KfollowError, UsageError, shown
-from kfollow.sources import ledger
+from kfollow.sources import ledger, provenance
 from kfollow.sources.facts import Known, Origin, check_ids, control_note
 from kfollow.sources.mapping import LedgerMapping, read_mapping
 
@@ -222,7 +222,7 @@ def import_sie(path: Path | str, mapping: Path | str | LedgerMapping, year: str 
     return Import(
         export=export.path,
         origin=Origin(Path(path).name, f"SIE {export.sietyp}", export.program, export.generated, export.encoding,
-                      mapping_name, rules.kostnadsslag, names),
+                      mapping_name, rules.kostnadsslag, names, export_sha256=provenance.fingerprint(path, 64)),
         about=(("export", f"SIE {export.sietyp}, {origin or 'no #PROGRAM or #GEN'}"), ("encoding", export.encoding)),
         utfall=tables.get("utfall"), budget=tables.get("budget"),
         read={kind: _read(text, tables[kind]) for kind, text in read.items()},
@@ -284,7 +284,8 @@ def import_csv(path: Path | str, mapping: Path | str | LedgerMapping, year: int 
     return Import(
         export=rows.name,
         origin=Origin(Path(path).name, "CSV", None, None, export.encoding, mapping_name, rules.kostnadsslag,
-                      _names(tables, export.accounts), objekt=tables[kind].object_names),
+                      _names(tables, export.accounts), objekt=tables[kind].object_names,
+                      export_sha256=provenance.fingerprint(path, 64)),
         about=(("export", f"CSV, {export.separator} separated"), ("encoding", export.encoding)),
         utfall=tables.get("utfall"), budget=tables.get("budget"),
         read={kind: _read("all rows" if year is None else str(year), tables[kind])},

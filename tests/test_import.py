@@ -2085,3 +2085,26 @@ def test_a_note_over_a_limit_that_rounds_up_is_not_said_to_be_the_limit(tmp_path
     assert result.exit_code == 3, result.stderr
     assert "would make a note of 0,2 MB beside" in result.stderr and "over the 0,1 MB that kfollow reads" in \
         result.stderr, result.stderr
+
+
+def test_the_note_holds_the_exports_sha256_so_an_export_exported_again_is_told_apart(tmp_path: Path):
+    """The note named the export by its file name and #GEN only: an export written again under the same name (a
+    month's late bookings, the same #GEN date) could not be told from the one imported (found by an auditor,
+    h135); the note holds its SHA-256, as `sha256sum` prints it."""
+    import hashlib
+
+    body = "Period;Konto;Ansvar;Verksamhet;Belopp\r\n202401;5010;1100;100;1000,00\r\n"
+    result = csv_import(tmp_path, body)
+    assert result.exit_code == 0, result.stderr
+    note = json.loads((tmp_path / "out.csv.kalla.json").read_text(encoding="utf-8"))
+    assert note["export_sha256"] == hashlib.sha256((tmp_path / "erp.csv").read_bytes()).hexdigest()
+    assert list(note)[:3] == ["export", "export_sha256", "format"]
+    sie = ROOT / "examples" / "sie"
+    out = tmp_path / "sie"
+    out.mkdir()
+    result = run("import", "sie", sie / "exempelby.se", "-m", sie / "mapping.yaml", "--year", "2024",
+                 "-o", out / "u.csv", "--budget-out", out / "b.csv")
+    assert result.exit_code == 0, result.stderr
+    expected = hashlib.sha256((sie / "exempelby.se").read_bytes()).hexdigest()
+    for table in ("u.csv", "b.csv"):
+        assert json.loads((out / f"{table}.kalla.json").read_text(encoding="utf-8"))["export_sha256"] == expected

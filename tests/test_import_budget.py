@@ -421,8 +421,11 @@ def test_the_library_csv_import(tmp_path: Path):
     imported = kfollow.import_csv(tmp_path / "budget.csv", tmp_path / "map.yaml", budget=True)
     assert imported.utfall is None
     assert imported.budget.facts.rows() == [("2024", "ADM", "EKO", None, "5010", "kostnad", 10000)]
-    assert imported.origin.as_dict() == {"export": "budget.csv", "format": "CSV", "program": None, "generated": None,
-                                         "encoding": "UTF-8", "mapping": "map.yaml"}
+    import hashlib
+
+    sha256 = hashlib.sha256((tmp_path / "budget.csv").read_bytes()).hexdigest()  # (the export's, h135)
+    assert imported.origin.as_dict() == {"export": "budget.csv", "export_sha256": sha256, "format": "CSV",
+                                         "program": None, "generated": None, "encoding": "UTF-8", "mapping": "map.yaml"}
 
 
 def test_a_library_import_names_its_keyword_arguments_not_the_commands_options(tmp_path: Path, example: Path):

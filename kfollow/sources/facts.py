@@ -1519,9 +1519,13 @@ class Origin:
     kontroll: str | None = None  # what the import's control found, when the table was written in spite of it
     objekt: tuple = ()  # (column, ((code, name), …)): the names a CSV export's object cells give after their codes
     kontrollsummor: dict | None = None  # the table's amounts per period as written (`control_note`), checked on reading
+    # the export's SHA-256 (64 hex digits), as `sha256sum` gives it: the export's name and #GEN leave a file exported
+    # again under the same name, or changed, unknown (found by an auditor, h135)
+    export_sha256: str | None = None
 
     def as_dict(self) -> dict:
-        note = {"export": self.export, "format": self.format, "program": self.program,
+        note = {"export": self.export, **({"export_sha256": self.export_sha256} if self.export_sha256 else {}),
+                "format": self.format, "program": self.program,
                 "generated": self.generated, "encoding": self.encoding, "mapping": self.mapping}
         if self.kontroll:
             note["kontroll"] = self.kontroll

@@ -65,8 +65,9 @@ def shown_path(path: str | Path, directory: str | Path | None = None, in_git: bo
     return resolved.name
 
 
-def fingerprint(path: str | Path) -> str | None:
-    """The first 16 hex digits of the file's SHA-256 (`sha256sum` prints them first), or None where it cannot be read."""
+def fingerprint(path: str | Path, digits: int = 16) -> str | None:
+    """The first `digits` hex digits of the file's SHA-256 (`sha256sum` prints them first), or None where it cannot be
+    read."""
     import hashlib
 
     digest = hashlib.sha256()
@@ -76,7 +77,7 @@ def fingerprint(path: str | Path) -> str | None:
                 digest.update(block)
     except OSError:
         return None
-    return digest.hexdigest()[:16]
+    return digest.hexdigest()[:digits]
 
 
 def describe(files: list[str], directory: str | Path | None = None) -> list[str]:
