@@ -33,6 +33,17 @@ def _ekonomistab(run, d) -> dict:
     return next(r for r in json.loads(result.stdout) if r["radtyp"] == "rad")
 
 
+def _refused_by_check_and_commands(run, d, said: str, commands: tuple[tuple[str, ...], ...]) -> None:
+    """`check` finds the changed table (`said`, at the table), and each of `commands` stops with it, exit 3."""
+    check = run("check", "--budgets", str(d))
+    assert check.exit_code == ExitStatus.DATA
+    assert f"utfall-2024.csv: fel: {said.split(': ', 1)[1]}" in check.stdout
+    for args in commands:
+        result = run(*args, "--budgets", str(d))
+        assert result.exit_code == ExitStatus.DATA, (args, result.stdout)
+        assert result.stdout == "" and said in result.stderr
+
+
 def test_the_note_holds_the_sums_of_the_table_written(run, tmp_path):
     d = _imported(run, tmp_path)
     note = json.loads((d / "utfall-2024.csv.kalla.json").read_text(encoding="utf-8"))
@@ -56,14 +67,8 @@ def test_an_amount_changed_in_the_csv_after_import_is_refused_by_every_command(r
             "exempelby.se wrote 13 916 700,00 kr (utfall-2024.csv.kalla.json): the table was changed after its "
             "import, and would be reported as the export's; import it again from the export (kfollow import … -o "
             "it), or delete the note if the table is no longer the export's")
-    check = run("check", "--budgets", str(d))
-    assert check.exit_code == ExitStatus.DATA
-    assert f"utfall-2024.csv: fel: {said.split(': ', 1)[1]}" in check.stdout
-    for args in (("deviation", "--period", "2024-10"), ("months",), ("compare", "2023", "2024"),
-                 ("indicators", "--year", "2024")):
-        result = run(*args, "--budgets", str(d))
-        assert result.exit_code == ExitStatus.DATA, (args, result.stdout)
-        assert result.stdout == "" and said in result.stderr
+    _refused_by_check_and_commands(run, d, said, (("deviation", "--period", "2024-10"), ("months",),
+                                                  ("compare", "2023", "2024"), ("indicators", "--year", "2024")))
     out = tmp_path / "rapport.html"
     result = run("report", "--budgets", str(d), "--period", "2024-10", "-o", str(out))
     assert result.exit_code == ExitStatus.DATA and said in result.stderr and not out.exists()
@@ -222,11 +227,7 @@ def test_an_amount_moved_between_staber_within_a_month_is_refused(run, tmp_path)
             "staber, verksamheter or kostnader and intäkter: the table was changed after its import, and would be "
             "reported as the export's; import it again from the export (kfollow import … -o it), or delete the note "
             "if the table is no longer the export's")
-    check = run("check", "--budgets", str(d))
-    assert check.exit_code == ExitStatus.DATA
-    assert f"utfall-2024.csv: fel: {said.split(': ', 1)[1]}" in check.stdout
-    result = run("deviation", "--budgets", str(d), "--period", "2024-10")
-    assert result.exit_code == ExitStatus.DATA and result.stdout == "" and said in result.stderr
+    _refused_by_check_and_commands(run, d, said, (("deviation", "--period", "2024-10"),))
     (d / "utfall-2024.csv.kalla.json").unlink()
     assert _ekonomistab(run, d)["utfall"] == 12896800.0 - 9000.0
 

@@ -19,6 +19,18 @@ def _year(ar: int, staber: list[str], verksamheter: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _years(tmp_path, *years: tuple[int, list[str], str, str]):
+    """A budgets folder of T1 without verksamheter: per (year, staber, utfall rows, budget rows) its year file and
+    tables."""
+    d = tmp_path / "b"
+    d.mkdir()
+    for year, staber, utfall, budget in years:
+        (d / f"{year}.yaml").write_text(_year(year, staber, False), encoding="utf-8")
+        (d / f"utfall-{year}.csv").write_text(HEAD + utfall, encoding="utf-8")
+        (d / f"budget-{year}.csv").write_text(HEAD + budget, encoding="utf-8")
+    return d
+
+
 def _csv(run, d: Path, *args: str) -> list[dict]:
     result = run("deviation", "--budgets", d, "--format", "csv", "--exact", "--unit", "kr", *args)
     assert result.exit_code == 0, result.stderr
@@ -56,15 +68,9 @@ def test_a_forvaltning_with_verksamheter_only_the_year_before_has_its_accounts_a
 def test_a_filters_summa_of_last_year_is_0_where_the_forvaltning_booked_other_accounts(run, tmp_path):
     """T1 booked only 3010 in 2023, and its stab S1 is new in 2024: `--konto 5`'s Summa of 2023 was – beside
     `--by konto --konto 5`'s 0 and compare's Summa T1 0."""
-    d = tmp_path / "b"
-    d.mkdir()
-    (d / "2023.yaml").write_text(_year(2023, ["S0"], False), encoding="utf-8")
-    (d / "utfall-2023.csv").write_text(HEAD + "2023-01,T1,S0,,3010,intakt,-300.00\n", encoding="utf-8")
-    (d / "budget-2023.csv").write_text(HEAD + "2023,T1,S0,,3010,intakt,-1200.00\n", encoding="utf-8")
-    (d / "2024.yaml").write_text(_year(2024, ["S0", "S1"], False), encoding="utf-8")
-    (d / "utfall-2024.csv").write_text(HEAD + "2024-01,T1,S0,,3010,intakt,-200.00\n"
-                                       "2024-01,T1,S1,,5010,kostnad,700.00\n", encoding="utf-8")
-    (d / "budget-2024.csv").write_text(HEAD + "2024-01,T1,S1,,5010,kostnad,650.00\n", encoding="utf-8")
+    d = _years(tmp_path, (2023, ["S0"], "2023-01,T1,S0,,3010,intakt,-300.00\n", "2023,T1,S0,,3010,intakt,-1200.00\n"),
+               (2024, ["S0", "S1"], "2024-01,T1,S0,,3010,intakt,-200.00\n2024-01,T1,S1,,5010,kostnad,700.00\n",
+                "2024-01,T1,S1,,5010,kostnad,650.00\n"))
     rows = _csv(run, d, "--konto", "5")
     assert [(r["radtyp"], r["stab"], r["utfall"], r["utfall_2023"]) for r in rows] == [
         ("rad", "S1", "700", ""), ("summa", "Summa", "700", "0")]
@@ -76,15 +82,9 @@ def test_a_stab_with_the_filters_accounts_only_the_year_before_is_its_row_not_no
     """S0 booked income (3010) in 2023 and only 5010 in 2024: the table of `--kostnadsslag intakter` shows S0's row
     (0 this year, its 2023 utfall beside), and `--stab S0` with it, in deviation and months, was 'nothing to show;
     no account of stab S0 is in it'."""
-    d = tmp_path / "b"
-    d.mkdir()
-    (d / "2023.yaml").write_text(_year(2023, ["S0", "S1"], False), encoding="utf-8")
-    (d / "utfall-2023.csv").write_text(HEAD + "2023-01,T1,S0,,3010,intakt,-300.00\n", encoding="utf-8")
-    (d / "budget-2023.csv").write_text(HEAD + "2023,T1,S0,,3010,intakt,-1200.00\n", encoding="utf-8")
-    (d / "2024.yaml").write_text(_year(2024, ["S0", "S1"], False), encoding="utf-8")
-    (d / "utfall-2024.csv").write_text(HEAD + "2024-01,T1,S0,,5010,kostnad,700.00\n"
-                                       "2024-01,T1,S1,,3010,intakt,-200.00\n", encoding="utf-8")
-    (d / "budget-2024.csv").write_text(HEAD + "2024-01,T1,S0,,5010,kostnad,650.00\n", encoding="utf-8")
+    d = _years(tmp_path, (2023, ["S0", "S1"], "2023-01,T1,S0,,3010,intakt,-300.00\n", "2023,T1,S0,,3010,intakt,-1200.00\n"),
+               (2024, ["S0", "S1"], "2024-01,T1,S0,,5010,kostnad,700.00\n2024-01,T1,S1,,3010,intakt,-200.00\n",
+                "2024-01,T1,S0,,5010,kostnad,650.00\n"))
     every = _csv(run, d, "--kostnadsslag", "intakter")
     s0 = [(r["radtyp"], r["stab"], r["utfall"], r["utfall_2023"]) for r in every if r["stab"] == "S0"]
     assert s0 == [("rad", "S0", "0", "-300")], every
@@ -149,22 +149,28 @@ def test_a_stab_without_any_account_under_a_filter_is_nothing_to_show(run, tmp_p
     assert [r["utfall"] for r in _csv(run, d, "--stab", "S1", "--period", "2")] == ["0", "0"]
 
 
+def _t0_beside_t1(tmp_path, verksamheter: tuple[bool, bool], utfall_2023: str, budget_2023: str, utfall_2024: str,
+                  budget_2024: str):
+    """T1 (stab S0; with verksamheter in 2023 and in 2024 as `verksamheter` says) beside T0, booked on verksamhet 100
+    in both years: T1's facts and budgets as given, T0's income of -5 and -7."""
+    d = tmp_path / "b"
+    d.mkdir()
+    t0 = '  T0:\n    namn: Tabell T0\n    staber:\n      A:\n        namn: Stab A\n    verksamheter:\n      "100": {}\n'
+    for year, has, utfall, budget, own in ((2023, verksamheter[0], utfall_2023, budget_2023, "-5.00"),
+                                           (2024, verksamheter[1], utfall_2024, budget_2024, "-7.00")):
+        (d / f"{year}.yaml").write_text(_year(year, ["S0"], has) + t0, encoding="utf-8")
+        (d / f"utfall-{year}.csv").write_text(HEAD + utfall + f"{year}-01,T0,A,100,3010,intakt,{own}\n", encoding="utf-8")
+        (d / f"budget-{year}.csv").write_text(HEAD + budget, encoding="utf-8")
+    return d
+
+
 def test_a_filters_subtotal_of_a_year_without_verksamheter_is_that_years_money(run, tmp_path):
     """T1 booked income without verksamheter in 2023 and on verksamhet 100 in 2024: `compare 2023 2024 --by
     verksamhet --konto 3` had Summa T1 0 and Summa – of 2023, where `--by stab --konto 3` has -300 and the view
     without a filter has T1's 2023 money on its subtotal (no row of 2023's holds it)."""
-    d = tmp_path / "b"
-    d.mkdir()
-    (d / "2023.yaml").write_text(_year(2023, ["S0"], False) + "  T0:\n    namn: Tabell T0\n    staber:\n"
-                                 '      A:\n        namn: Stab A\n    verksamheter:\n      "100": {}\n', encoding="utf-8")
-    (d / "utfall-2023.csv").write_text(HEAD + "2023-01,T1,S0,,3010,intakt,-300.00\n2023-01,T1,S0,,5010,kostnad,80.00\n"
-                                       "2023-01,T0,A,100,3010,intakt,-5.00\n", encoding="utf-8")
-    (d / "budget-2023.csv").write_text(HEAD + "2023,T1,S0,,3010,intakt,-1200.00\n", encoding="utf-8")
-    (d / "2024.yaml").write_text(_year(2024, ["S0"], True) + "  T0:\n    namn: Tabell T0\n    staber:\n"
-                                 '      A:\n        namn: Stab A\n    verksamheter:\n      "100": {}\n', encoding="utf-8")
-    (d / "utfall-2024.csv").write_text(HEAD + "2024-01,T1,S0,100,3010,intakt,-200.00\n"
-                                       "2024-01,T0,A,100,3010,intakt,-7.00\n", encoding="utf-8")
-    (d / "budget-2024.csv").write_text(HEAD + "2024-01,T1,S0,100,3010,intakt,-250.00\n", encoding="utf-8")
+    d = _t0_beside_t1(tmp_path, (False, True), "2023-01,T1,S0,,3010,intakt,-300.00\n2023-01,T1,S0,,5010,kostnad,80.00\n",
+                      "2023,T1,S0,,3010,intakt,-1200.00\n", "2024-01,T1,S0,100,3010,intakt,-200.00\n",
+                      "2024-01,T1,S0,100,3010,intakt,-250.00\n")
 
     def compared(*args: str) -> list[tuple]:
         result = run("compare", "2023", "2024", "--budgets", d, "-f", "csv", "--exact", "--unit", "kr", *args)
@@ -184,18 +190,9 @@ def test_a_filters_subtotal_of_a_year_without_verksamheter_is_that_years_money(r
 def test_a_filters_subtotal_of_a_forvaltning_shown_as_one_row_beside_last_years_rows_sums_both(run, tmp_path):
     """T1 booked on verksamhet 100 in 2023 and without verksamheter in 2024: `compare 2023 2024 --by verksamhet
     --konto 3` shows its 2024 as one row beside 2023's row 100, and Summa T1 of 2023 was – where the row has -300."""
-    d = tmp_path / "b"
-    d.mkdir()
-    (d / "2023.yaml").write_text(_year(2023, ["S0"], True) + "  T0:\n    namn: Tabell T0\n    staber:\n"
-                                 '      A:\n        namn: Stab A\n    verksamheter:\n      "100": {}\n', encoding="utf-8")
-    (d / "utfall-2023.csv").write_text(HEAD + "2023-01,T1,S0,100,3010,intakt,-300.00\n"
-                                       "2023-01,T0,A,100,3010,intakt,-5.00\n", encoding="utf-8")
-    (d / "budget-2023.csv").write_text(HEAD + "2023,T1,S0,100,3010,intakt,-1200.00\n", encoding="utf-8")
-    (d / "2024.yaml").write_text(_year(2024, ["S0"], False) + "  T0:\n    namn: Tabell T0\n    staber:\n"
-                                 '      A:\n        namn: Stab A\n    verksamheter:\n      "100": {}\n', encoding="utf-8")
-    (d / "utfall-2024.csv").write_text(HEAD + "2024-01,T1,S0,,3010,intakt,-200.00\n"
-                                       "2024-01,T0,A,100,3010,intakt,-7.00\n", encoding="utf-8")
-    (d / "budget-2024.csv").write_text(HEAD + "2024-01,T1,S0,,3010,intakt,-250.00\n", encoding="utf-8")
+    d = _t0_beside_t1(tmp_path, (True, False), "2023-01,T1,S0,100,3010,intakt,-300.00\n",
+                      "2023,T1,S0,100,3010,intakt,-1200.00\n", "2024-01,T1,S0,,3010,intakt,-200.00\n",
+                      "2024-01,T1,S0,,3010,intakt,-250.00\n")
     result = run("compare", "2023", "2024", "--budgets", d, "-f", "csv", "--exact", "--unit", "kr", "--by", "verksamhet",
                  "--konto", "3")
     assert result.exit_code == 0, result.stderr

@@ -251,15 +251,20 @@ def test_a_fact_table_saved_again_by_excel_is_told_to_be_imported_again(tmp_path
         "codes (0100 to 100); import it again from the export (kfollow import) instead of saving it in Excel\n")
 
 
+def _named(tmp_path: Path, rows: str):
+    """An export of `rows` under the header Period;Konto;Kontonamn;Ansvar;Belopp imported with `kontonamn` mapped:
+    the result and the note written (its `konton`)."""
+    mapping = MAPPING.replace("  belopp: Belopp\n", "  belopp: Belopp\n  kontonamn: Kontonamn\n")
+    result = export(tmp_path, ("Period;Konto;Kontonamn;Ansvar;Belopp\r\n" + rows).encode("utf-8"), mapping.encode())
+    assert result.exit_code == 0, result.stderr
+    return result, json.loads((tmp_path / "out.csv.kalla.json").read_text(encoding="utf-8"))
+
+
 def test_an_account_name_of_several_lines_is_one_line(tmp_path: Path):
     """A name typed over two lines in an Excel cell (Alt+Enter), quoted over two lines in the CSV, was noted as
     'Löner��mars', its line break replaced by U+FFFD, with a warning of control characters; its breaks are spaces."""
-    mapping = MAPPING.replace("  belopp: Belopp\n", "  belopp: Belopp\n  kontonamn: Kontonamn\n")
-    body = ('Period;Konto;Kontonamn;Ansvar;Belopp\r\n2024-03;5010;"Löner\r\nmars";0100;1,00\r\n'
-            '2024-03;4010;"\r\nInköp\tkontor  \r\n";0100;2,00\r\n2024-03;3010;"Avgift\u202e";0100;-3,00\r\n')
-    result = export(tmp_path, body.encode("utf-8"), mapping.encode())
-    assert result.exit_code == 0, result.stderr
-    note = json.loads((tmp_path / "out.csv.kalla.json").read_text(encoding="utf-8"))
+    result, note = _named(tmp_path, '2024-03;5010;"Löner\r\nmars";0100;1,00\r\n2024-03;4010;"\r\nInköp\tkontor  \r\n";'
+                                    '0100;2,00\r\n2024-03;3010;"Avgift\u202e";0100;-3,00\r\n')
     assert note["konton"] == {"3010": "Avgift\ufffd", "4010": "Inköp kontor", "5010": "Löner mars"}
     # a control character is still replaced, and said
     assert [line for line in result.stderr.splitlines() if "control characters" in line] == [
@@ -271,12 +276,8 @@ def test_an_excel_error_value_in_the_account_name_column_is_no_name(tmp_path: Pa
     """A `Kontonamn` column filled by a VLOOKUP that found no name holds `#SAKNAS!` (or `#N/A`, or `###` in a narrow
     column): it was noted as the account's name and shown in every table by account, '5010 - #SAKNAS!' (found in
     review, session 32). It is left out, with a warning naming the first; the account takes another row's name."""
-    mapping = MAPPING.replace("  belopp: Belopp\n", "  belopp: Belopp\n  kontonamn: Kontonamn\n")
-    body = ("Period;Konto;Kontonamn;Ansvar;Belopp\r\n2024-03;5010;#SAKNAS!;0100;1,00\r\n2024-03;5010;Löner;2000;1,00\r\n"
-            "2024-03;4010;#N/A;0100;2,00\r\n2024-03;3010;###;0100;-3,00\r\n2024-03;5410;#Konsult;0100;4,00\r\n")
-    result = export(tmp_path, body.encode("utf-8"), mapping.encode())
-    assert result.exit_code == 0, result.stderr
-    note = json.loads((tmp_path / "out.csv.kalla.json").read_text(encoding="utf-8"))
+    result, note = _named(tmp_path, "2024-03;5010;#SAKNAS!;0100;1,00\r\n2024-03;5010;Löner;2000;1,00\r\n2024-03;4010;#N/A;"
+                                    "0100;2,00\r\n2024-03;3010;###;0100;-3,00\r\n2024-03;5410;#Konsult;0100;4,00\r\n")
     assert note["konton"] == {"5010": "Löner", "5410": "#Konsult"}  # (a name that only starts with # is a name)
     assert [line for line in result.stderr.splitlines() if "Excel" in line] == [
         f"warning: {tmp_path / 'export.csv'}:2:3: name '#SAKNAS!' of account 5010 is an error value of a formula in "
