@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 from conftest import ROOT, csv_rows
 
 EXAMPLE = ROOT / "examples" / "budgets"
@@ -56,3 +58,41 @@ def test_the_report_of_a_period_shows_how_the_forecast_changed_since_the_one_bef
     april = run("report", "--budgets", EXAMPLE, "--period", "2024-05", "-o", tmp_path / "t1.md")
     assert april.exit_code == 0, april.stderr
     assert "jämfört med prognosen i" not in (tmp_path / "t1.md").read_text(encoding="utf-8")
+
+
+def test_forecasts_made_in_different_months_per_forvaltning_are_each_compared_with_their_own(run, tmp_path):
+    """KSF forecast in April and August, SERV in March and July: the report of 2024-08 had one table 'Prognosen i
+    augusti jämfört med prognosen i juli 2024' whose 'Prognos i juli' held KSF's April forecast (165,1) and SERV's
+    July forecast against itself (change 0,0). Each förvaltning's latest is compared with its own one before, a table
+    per pair of months; and `deviation --by forvaltning --forvaltning KSF --against prognos:2024-04`, whose KSF made
+    its forecasts per stab, heads its column with April, not 'prognos t.o.m. 2024-04' (found in review, h136)."""
+    budgets = tmp_path / "budgets"
+    shutil.copytree(EXAMPLE, budgets)
+    year = budgets / "2024.yaml"
+    text = year.read_text(encoding="utf-8")
+    year.write_text(text.replace("        2024-04: -900.0", "        2024-03: -900.0")
+                    .replace("        2024-08: -1600.0", "        2024-07: -1600.0"), encoding="utf-8")
+    report = run("report", "--budgets", budgets, "--period", "2024-08", "-o", tmp_path / "t.md")
+    assert report.exit_code == 0, report.stderr
+    text = (tmp_path / "t.md").read_text(encoding="utf-8")
+    assert "## Prognosen i augusti jämfört med prognosen i juli 2024" not in text
+
+    def table(heading: str) -> dict:
+        section = text[text.index(heading):]
+        section = section[:section.index("\n## ", 1)]
+        lines = [ln for ln in section.splitlines() if ln.startswith("|") and not ln.startswith("|:")]
+        return {ln.split("|")[1].strip(" *"): [c.strip() for c in ln.split("|")[2:-1]] for ln in lines}
+
+    assert table("## Prognosen i augusti jämfört med prognosen i april 2024") == {
+        "Förvaltning": ["Budget helår", "Prognos i april", "Prognos i augusti", "Avvikelse prognos",
+                        "Förändring sedan prognosen"],
+        "Kommunstyrelseförvaltningen": ["164,5", "165,1", "165,4", "-0,9", "-0,3"]}
+    serv = table("## Prognosen i juli jämfört med prognosen i mars 2024")
+    assert serv["Förvaltning"][1:3] == ["Prognos i mars", "Prognos i juli"], serv
+    assert serv["Serviceförvaltningen (internt prissatt)"] == ["0,0", "-0,9", "-1,6", "-1,6", "-0,7"], serv
+    ksf = run("deviation", "--budgets", budgets, "--period", "2024-08", "--by", "forvaltning", "--forvaltning", "KSF",
+              "--against", "prognos:2024-04")
+    assert ksf.exit_code == 0, ksf.stderr
+    assert ksf.stdout.splitlines()[0] == \
+        "Resultat 2024-08 (ack.) per förvaltning, jämfört med prognos 2024-04, belopp i mnkr", ksf.stdout
+    assert "Jmf. prognos 2024-04" in ksf.stdout.splitlines()[2], ksf.stdout

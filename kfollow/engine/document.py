@@ -166,15 +166,22 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
                                 operations.deviation(store, year, None, "forvaltning", forvaltning,
                                                      against=f"{year}-{latest:02d}", unit=unit), short="Prognos"))
     elif not forecasts.is_empty() and month is not None and not narrowed:
-        # a delårsrapport's question: how the forecast for the year changed since the one before it (T2 against T1)
-        made = sorted(set(forecasts["manad"].to_list()))
-        if len(made) >= 2:
-            latest, before = made[-1], made[-2]
-            changed = operations.deviation(store, year, month, "forvaltning", forvaltning, against=f"{year}-{before:02d}",
-                                           unit=unit)
+        # a delårsrapport's question: how the forecast for the year changed since the one before it (T2 against T1),
+        # each förvaltning's latest against its own one before: where they forecast in different months (KSF in April
+        # and August, SERV in March and July) a table of each pair of months (one table headed 'Prognos i juli' showed
+        # KSF's April forecast there, and SERV's July against itself, 0,0; found in review, h136)
+        pairs: dict[tuple[int, int], list[str]] = {}
+        for fid in fids:
+            made = sorted(set(forecasts.filter(pl.col("forvaltning") == fid)["manad"].to_list()))
+            if len(made) >= 2:
+                pairs.setdefault((made[-1], made[-2]), []).append(fid)
+        for (latest, before), group in sorted(pairs.items(), reverse=True):
+            changed = operations.deviation(store, year, month, "forvaltning", forvaltning if len(pairs) == 1 else group,
+                                           against=f"{year}-{before:02d}", unit=unit)
             sections.append(Section(f"Prognosen i {selection.MONTHS[latest - 1]} jämfört med prognosen i "
                                     f"{selection.MONTHS[before - 1]} {year}", _forecast_change(changed),
-                                    short="Prognosförändring"))
+                                    short="Prognosförändring" if len(pairs) == 1
+                                    else f"Prognosförändring {selection.MONTHS[latest - 1]}"))
     if month is not None and last_month_booked(store, year) is not None:  # (utfall for the whole year: no months)
         sections.append(Section("Månad för månad", operations.months(
             store, year, forvaltning, staber, unit=unit, period=month, verksamheter=verksamheter, **ledger),

@@ -399,10 +399,14 @@ def _against_made(store: Store, year: int, month: int, frame: pl.DataFrame, key:
     if within is not None:
         on = list(dict.fromkeys(["forvaltning", key] if key in within.columns else ["forvaltning"]))
         rows = rows.join(within.select(on).unique(), on=on, how="semi")
-    shown = rows.select("forvaltning", pl.col(key).alias("nyckel")).unique()
+    # a förvaltning's row carries its staber's (or its summa's) forecasts, which are keyed by stab: by förvaltning
+    # alone (KSF's April forecasts, of its staber, were matched with none and headed 'Jmf. prognos t.o.m. 2024-04',
+    # and a table of KSF and SERV named SERV's month alone; found in review, h136)
+    on = ["forvaltning"] if key == "forvaltning" else ["forvaltning", "nyckel"]
+    shown = rows.select("forvaltning", pl.col(key).alias("nyckel")).unique().select(on).unique()
     return (store.forecasts.filter((pl.col("ar") == year) & (pl.col("manad") <= month))
             .group_by(KEY).agg(pl.col("manad").max())
-            .join(shown, on=["forvaltning", "nyckel"], how="semi")["manad"].unique().sort().to_list())
+            .join(shown, on=on, how="semi")["manad"].unique().sort().to_list())
 
 
 def _against_months(store: Store, year: int, month: int, frame: pl.DataFrame, key: str,
