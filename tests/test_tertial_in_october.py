@@ -6,6 +6,7 @@ import shutil
 import xml.etree.ElementTree as ET
 
 import docx
+import polars as pl
 import pytest
 
 import kfollow
@@ -176,6 +177,25 @@ def test_the_library_reads_a_month_alone_as_text_as_the_command_line_does():
     for command in (kfollow.deviation, kfollow.months):
         assert command(store, period="8").frame.equals(command(store, period=8).frame)
         assert command(store, period=" 08 ").title == command(store, period="2024-08").title
+
+
+def test_check_of_the_library_reads_a_month_alone_as_check_period_8_does():
+    """`kfollow check --period 8` is August of the folder's latest year, but `kfollow.check(folder, period="8")` was
+    refused with "--period '8' is not a month; write YYYY-MM" and `period=8` was an internal AttributeError ('int'
+    object has no attribute 'strip'), where deviation and months take both (found in review, h136)."""
+    from kfollow.engine.thresholds import parse_limits
+
+    limit = parse_limits("1%", "mnkr", "--require-comment-over")
+    august, _ = kfollow.check(EXAMPLES, period="2024-08", comment_limit=limit)
+    assert august.title == "Kontroll av årsfilerna, 2024-08: fel och varningar"
+    assert august.frame.filter(pl.col("kod") == "kommentar_saknas").height > 0
+    for period in ("8", 8, " 08 "):
+        report, status = kfollow.check(EXAMPLES, period=period, comment_limit=limit)
+        assert status is None
+        assert report.title == august.title
+        assert report.frame.equals(august.frame)
+    with pytest.raises(TypeError, match=r"^period is a month, 1–12, or 'YYYY-MM', not 8.0"):
+        kfollow.check(EXAMPLES, period=8.0)
 
 
 @pytest.mark.parametrize("period", [8.0, b"2024-08", ["2024-08"]])

@@ -5,6 +5,8 @@ Findings are rows of a frame (fil, rad, niva, meddelande); `niva` is `fel` (erro
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from kfollow.engine import expressions as ex
@@ -151,8 +153,33 @@ def check_report(directory: str, period: str | None = None, comment_limit: Limit
     return frame, broken is not None
 
 
-def _check(directory: str, period: str | None, comment_limit: Limit | Limits | None,
+def _month_of_latest(directory: str, period: str | int | None) -> str | None:
+    """`period=8` or `"8"`, as `check --period 8` reads it: that month of the folder's latest year (by its year files'
+    names; kfollow.check("examples/budgets", period="8") was refused with 'write YYYY-MM', and period=8 was an
+    internal error, 'int' object has no attribute 'strip', where every other call of the library takes both; found
+    in review, h136). Anything else is returned as given, for `parse_period` to read or refuse."""
+    from kfollow.engine.selection import a_month
+    from kfollow.errors import KfollowError
+    from kfollow.options import MONTH_ALONE
+    from kfollow.sources.files import YEAR_FILE
+
+    if isinstance(period, str) and re.fullmatch(MONTH_ALONE, period):
+        period = int(period)
+    if period is not None and not isinstance(period, (str, int)):
+        raise TypeError(f"period is a month, 1–12, or 'YYYY-MM', not {period!r:.40}")
+    if not isinstance(period, int):
+        return period
+    a_month(period, forms="1–12 (a month of the year) or 'YYYY-MM', e.g. 8 or '2024-08'")
+    try:
+        latest = max(int(YEAR_FILE.fullmatch(p.name)[1]) for p in year_files(directory))
+    except (KfollowError, ValueError):  # (no year file to read: check says why, and the month alone is refused)
+        return str(period)
+    return f"{latest:04d}-{period:02d}"
+
+
+def _check(directory: str, period: str | int | None, comment_limit: Limit | Limits | None,
            by: By, notes: list[str] | None = None) -> tuple[pl.DataFrame, ExitStatus | None, list[str]]:
+    period = _month_of_latest(directory, period)
     budgets, findings, broken = load_for_check(directory, notes)
     if period and broken is None:
         year, month = parse_period(period)
@@ -193,6 +220,7 @@ def check(directory: str, period: str | None = None, comment_limit: Limit | Limi
     """`check_report` as a `Report` (one finding a row; its sources the files read), and the exit
     status a file that could not be loaded calls for: IO when one could not be read, else DATA."""
     notes: list[str] = []
+    period = _month_of_latest(directory, period)  # (the title says the month read)
     frame, status, files = _check(directory, period, comment_limit, by, notes)
     when = f", {period}" if period else ""
     return build(frame, unit=unit, sources=tuple(files), messages=tuple(notes),
