@@ -397,3 +397,25 @@ def test_a_year_copied_with_last_year_s_budgets_is_warned_of_at_its_forvaltning(
         "års budget (eller importera 2025 års budgetexport): årets avvikelser mäts annars mot förra årets budget")
     written = findings(run, _copied_year(tmp_path / "written", {"EKO": 19000.0}))
     assert "budget_som_fjol" not in {f["kod"] for f in written}
+
+
+def test_a_stab_whose_gross_budget_was_written_anew_is_no_copied_budget(run, tmp_path):
+    """LED budgeted gross, kostnader 25 000 and intäkter 1 000 tkr in 2024 and both raised by 1 000 tkr in 2025: its
+    net is last year's, but its budget was written anew; check said every stab had 2024's budget to the öre
+    (budget_som_fjol). The gross parts count too; the same gross budget is still last year's (found in review, h136)."""
+    folder = tmp_path / "gross"
+    _copied_year(folder, {"LED": {"kostnader": 26000.0, "intakter": 2000.0}})
+    last = folder / "2024.yaml"
+    text = last.read_text(encoding="utf-8")
+    assert text.count("        budget: 24000.0\n") == 1
+    last.write_text(text.replace("        budget: 24000.0\n", "        budget: {kostnader: 25000.0, intakter: 1000.0}\n"),
+                    encoding="utf-8")
+    assert "budget_som_fjol" not in {f["kod"] for f in findings(run, folder)}
+    _copied_year(folder, {"LED": {"kostnader": 25000.0, "intakter": 1000.0}})
+    last.write_text(text.replace("        budget: 24000.0\n", "        budget: {kostnader: 25000.0, intakter: 1000.0}\n"),
+                    encoding="utf-8")
+    copied = [f for f in findings(run, folder) if f["kod"] == "budget_som_fjol"]
+    assert len(copied) == 1, copied
+    assert copied[0]["meddelande"].startswith(
+        f"KSF 2025: budgeten för var och en av 7 staber är densamma som i {last} (2024) på öret, tillsammans 164 500 tkr"
+        " (164,5 mnkr); kopierades årsfilen"), copied
