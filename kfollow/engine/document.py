@@ -340,8 +340,6 @@ _SAID = (  # (the longer phrase first: `prognos 2024-08` is `prognosen i augusti
     (re.compile(r"\bgjordes " + _ISO_MONTH), lambda y, m: f"gjordes i {selection.MONTHS[m - 1]} {y}"),
     (re.compile(_ISO_MONTH), lambda y, m: f"{selection.MONTHS[m - 1]} {y}"),
 )
-# the forecast comparison's headers, the controller's shorthand (`Jmf. avvikelse`), as the nämnd reads them; the
-# month of the forecast is the comparison's header's (`Jmf. prognos 2024-08`) and its table's title
 # the forecast's change since the one before, of a period (`_forecast_change`): the year's budget, the two forecasts
 # in the order they were made, the latest one's deviation and the change since the earlier one
 _CHANGE_COLUMNS = ("budget_helar", "jmf_prognos", "prognos", "prognos_avvikelse", "avvikelse_forandring")
@@ -359,6 +357,8 @@ def _forecast_change(report: Report) -> Report:
                    if compared and report.period else report.title)
 
 
+# the forecast comparison's headers, the controller's shorthand (`Jmf. avvikelse`), as the nämnd reads them; the
+# month of the forecast is the comparison's header's (`Jmf. prognos 2024-08`) and its table's title
 _FORECAST_HEADERS = {"jmf_avvikelse": "Prognostiserad avvikelse", "avvikelse_forandring": "Förändring sedan prognosen"}
 _COMPARED = re.compile(r"Jmf\. prognos (t\.o\.m\. )?(\d{4})-(\d{2})$")
 
