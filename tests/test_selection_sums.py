@@ -157,6 +157,24 @@ def test_months_of_new_staber_only_say_why_the_year_before_is_left_out(run, tmp_
     assert "visas inte" not in run("months", "--year", "2025", "--budgets", folder, "--stab", "LED").stdout
 
 
+def test_months_of_a_new_stab_under_a_filter_leave_the_year_before_out_as_deviation_shows_it(run, tmp_path):
+    """Found in review (h137): `months --stab GR16 --konto 4`, GR16 begun in 2025, showed Utfall 2024 0 every month
+    under the note 'Utfall 2024 är – för Stab GR16', where deviation's row and sum of it are –, and months without
+    the filter leaves the column out; it is left out so too, and beside a stab of both years the sum is that stab's."""
+    d = _ledger_years(tmp_path)
+    args = ("--year", "2025", "--budgets", d, "--stab", "GR16", "--konto", "4", "--unit", "kr")
+    assert [r["utfall_2024"] for r in csv_rows(run("deviation", *args, "-f", "csv").stdout)] == ["", ""]
+    result = run("months", *args, "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert [(r["utfall_ack"], r["utfall_2024"]) for r in csv_rows(result.stdout)] == [("300", "")]
+    text = run("months", *args).stdout
+    assert "Utfall 2024" not in text.splitlines()[2]
+    assert "Anm.: Utfall 2024 visas inte: Stab GR16 finns inte i filen för 2024.\n" in text
+    assert "finns inte med konto" not in text
+    mixed = csv_rows(run("months", *args, "--stab", "LED", "-f", "csv").stdout)
+    assert [(r["utfall_ack"], r["utfall_2024"]) for r in mixed] == [("410", "100")]
+
+
 def test_a_selection_of_new_staber_only_has_no_sum_of_the_year_before_and_says_no_0(run, tmp_path):
     """Found in review (h95): `--stab GR79` alone showed `Summa valda staber … –` under the note 'summorna räknar den
     som 0'; none of the rows chosen is in the year before, so the sum is – as they are, and the note says only that."""
