@@ -1273,6 +1273,27 @@ def test_a_filtered_row_does_not_carry_the_comment_on_the_whole_row(run):
     assert "Radernas kommentarer" not in plain.stdout and plain.stderr == ""
 
 
+def test_a_filtered_row_with_its_parts_does_not_carry_the_comment_on_the_whole_row(run):
+    """Found in review (h137): `--by konto --stab DIG --kostnadsslag personal --comments` (and `--by stab,kostnadsslag
+    --kostnadsslag personal`) put Digitaliseringsstab's comment on its licence costs beside its salaries, where the
+    table of the rows alone leaves it out with a note. So here too; an answer per kostnadsslag stays on its part."""
+    args = ("deviation", "--budgets", EXAMPLES / "sie" / "budgets", "--period", "2024-08", "--comments")
+    for by in ("konto", "stab,kostnadsslag"):
+        shown = run(*args, "--by", by, "--stab", "DIG", "--kostnadsslag", "personal")
+        assert shown.exit_code == 0 and "Licenskostnader" not in shown.stdout, shown.stdout
+        assert ("Anm.: Radernas kommentarer gäller hela raden och visas inte här, där bara Personalkostnader "
+                "räknas.") in " ".join(shown.stdout.split("\n"))
+    rows = csv_rows(run(*args, "--by", "konto", "--stab", "DIG", "--konto", "5", "-f", "csv").stdout)
+    assert [r["radtyp"] for r in rows] == ["radsumma", "del", "summa"] and not any(r["kommentar"] for r in rows)
+    whole = csv_rows(run(*args, "--by", "konto", "--stab", "DIG", "-f", "csv").stdout)  # (no filter: the row's own)
+    assert whole[0]["kommentar"].startswith("Licenskostnader för nytt ärendesystem")
+    answered = run("deviation", "--budgets", EXAMPLES / "answered" / "budgets", "--period", "2024-10", "--comments",
+                   "--by", "stab,kostnadsslag", "--stab", "HR", "--kostnadsslag", "personal", "-f", "csv")
+    rows = csv_rows(answered.stdout)
+    assert [(r["radtyp"], r["kommentar"]) for r in rows] == [
+        ("radsumma", ""), ("del", "Vikarier januari–maj."), ("summa", "")], rows
+
+
 def test_a_change_of_the_rest_between_a_year_without_accounts_and_one_with_is_no_change(run, tmp_path):
     """Found in review: 2023 typed per stab (no accounts), 2024 from the ledger: `Ej fördelat på
     kostnadsslag` is all of 2023's utfall and nothing of 2024's, and showed a change of −100 % on

@@ -990,6 +990,17 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
             .then(pl.col("_o").replace_strict(kinds, default=None, return_dtype=pl.String))
             .otherwise(pl.col("radtyp"))).select(columns).drop(part)
     else:
+        if flt and "kommentar" in frame.columns:
+            # a row's comment explains all of it, as above: under a filter its row shows some accounts only (`--by konto
+            # --stab DIG --kostnadsslag personal` put DIG's licence costs beside its salaries; found in review, h137);
+            # its parts' own comments (the answers per kostnadsslag) stay on the parts
+            whole = pl.col("radtyp") == "radsumma"
+            if not frame.filter(whole & pl.col("kommentar").is_not_null()).is_empty():
+                answered = "; en kommentar som svaren ger för kostnadsslaget visas" if part == "kostnadsslag" and \
+                    not frame.filter((pl.col("radtyp") == "del") & pl.col("kommentar").is_not_null()).is_empty() else ""
+                notes += (ColumnNote(f"Radernas kommentarer gäller hela raden och visas inte här, där bara "
+                                     f"{filter_words(flt, store.year(year).kostnadsslag)} räknas{answered}.", "kommentar"),)
+            frame = frame.with_columns(kommentar=pl.when(whole).then(None).otherwise(pl.col("kommentar")))
         frame = frame.select(columns)
     return frame, notes
 
