@@ -583,6 +583,17 @@ def test_stab_with_a_cut_by_account_shows_the_stab_with_its_parts(run, command, 
             "(or stab,konto) for their parts") in nested.stderr
 
 
+@pytest.mark.parametrize("command", [("deviation",), ("compare", "2023", "2024")])
+def test_stab_with_a_cut_by_account_is_told_of_the_by_it_wrote(run, command):
+    """Found in review (h137): `deviation --by konto --stab EKO` of a year typed in YAML was told '--by stab,konto:
+    förvaltning KSF … has no accounts', and `--gross` with it 'with --by stab,konto', which it had not written."""
+    typed = run(*command, "--budgets", EXAMPLES / "budgets", "--by", "konto", "--stab", "EKO")
+    assert typed.exit_code == 2
+    assert typed.stderr.startswith("Error: --by konto: förvaltning KSF in ") and "stab,konto" not in typed.stderr
+    gross = run("deviation", "--budgets", EXAMPLES / "sie" / "budgets", "--by", "kostnadsslag", "--stab", "EKO", "--gross")
+    assert gross.exit_code == 2 and "with --by kostnadsslag or a konto/kostnadsslag filter" in gross.stderr, gross.stderr
+
+
 def test_a_month_the_utfall_tables_do_not_have_asks_for_an_import_not_for_yaml(run):
     """Found trying the tool: a month beyond the fact tables asked the user to type months into the
     year file; the tables' utfall comes from an import."""

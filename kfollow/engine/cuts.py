@@ -16,7 +16,7 @@ put on an account or kostnadsslag that match): every row is a sum of them, and a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import polars as pl
@@ -62,6 +62,9 @@ class Cut:
     (None: the view alone, as `deviation_report` gives it)."""
 
     keys: tuple[str, ...]
+    # (what the user wrote, where `of_rows` made the cut of it: `--by konto --stab EKO` was told of '--by stab,konto',
+    # which it had not written; found in review, h137)
+    asked: str | None = field(default=None, compare=False)
 
     @property
     def view(self) -> By:
@@ -89,7 +92,7 @@ class Cut:
 
     @property
     def text(self) -> str:
-        return ",".join(self.keys)
+        return self.asked or ",".join(self.keys)
 
 
 def parse_by(text: str | By | None) -> Cut:
@@ -129,7 +132,7 @@ def of_rows(cut: Cut, staber: list[str] | None, verksamheter: list[str] | None) 
     `--by stab,konto --stab EKO` shows them; it was refused with that advice (found by a controller explaining
     deviations, h133, and in review). Any other cut as it is."""
     if (staber or verksamheter) and len(cut.keys) == 1 and cut.part is not None:
-        return Cut(("verksamhet" if verksamheter else "stab", cut.part))
+        return Cut(("verksamhet" if verksamheter else "stab", cut.part), asked=cut.text)
     return cut
 
 
