@@ -1092,7 +1092,12 @@ def test_a_filter_that_keeps_no_account_of_the_chosen_forvaltning_is_a_usage_err
     that was not true) although the filter keeps nothing there (found in review)."""
     budgets = EXAMPLES / "sie" / "budgets"
     cases = [(("deviation", "--period", "2024-10", "--kostnadsslag", "personal", "--forvaltning", "SERV"),
-              "Error: --kostnadsslag personal: nothing to show; no account of förvaltning SERV is in it"),
+              "Error: --kostnadsslag personal: nothing to show; no account of förvaltning SERV is in it (kostnadsslag "
+              "there: intakter, kop_material)"),
+             # (the kostnadsslag there named, as --konto's error names the accounts; found in review, h137)
+             (("deviation", "--by", "konto", "--stab", "EKO", "--kostnadsslag", "kop_material"),
+              "Error: --kostnadsslag kop_material: nothing to show; no account of stab EKO is in it (kostnadsslag "
+              "there: intakter, ovriga, personal)"),
              (("months", "--konto", "4", "--forvaltning", "KSF"),
               "Error: --konto 4: no account of förvaltning KSF starts so (accounts there: 3510, 5010, 6410)"),
              (("compare", "2023", "2024", "--konto", "4", "--forvaltning", "KSF"),

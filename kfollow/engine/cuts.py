@@ -288,8 +288,11 @@ def check_filter(store: Store, year: int, flt: LedgerFilter, fids: list[str] | N
                 changes_matching(store, y, fids, flt, keys, view) for y in years):
             asked = " ".join([*(f"--konto {k}" for k in flt.konto), *(f"--kostnadsslag {k}" for k in flt.kostnadsslag)])
             found = sorted({g for g in slag.to_list() if g is not None})
+            # (the kostnadsslag there are, as --konto's error lists the accounts there: `--stab EKO --kostnadsslag
+            # kop_material` said only that none of EKO's is in it; found in review, h137)
             where = (f"the accounts that --konto keeps are in kostnadsslag {', '.join(found)}" if flt.konto and found
-                     else f"no account of {whose} is in {'it' if len(flt.kostnadsslag) == 1 else 'them'}")
+                     else f"no account of {whose} is in {'it' if len(flt.kostnadsslag) == 1 else 'them'}"
+                     + (f" (kostnadsslag there: {', '.join(found)})" if found else ""))
             raise UsageError(f"{asked}: nothing to show; {where}")
 
 
