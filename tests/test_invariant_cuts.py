@@ -102,6 +102,39 @@ def test_a_stab_with_the_filters_accounts_only_the_year_before_is_its_row_not_no
                                                    "--stab", "S1").stderr
 
 
+def test_a_stab_with_the_filters_accounts_the_year_before_after_the_period_is_nothing_to_show(run, tmp_path):
+    """Found in review (h137): S0 booked income (3010) in November 2023 alone, and 2024 is booked to February: the
+    table of `--kostnadsslag intakter` (January–February) has no row of S0, and `--stab S0` with it printed a table
+    of 'Summa intäkter 0 0 0' alone, exit 0 (months 0 every month): the year before counts as far as it is shown."""
+    d = tmp_path / "b"
+    d.mkdir()
+    (d / "2023.yaml").write_text(_year(2023, ["S0", "S1"], False), encoding="utf-8")
+    (d / "utfall-2023.csv").write_text(HEAD + "".join(f"2023-{m:02d},T1,S1,,5010,kostnad,10.00\n" for m in range(1, 13))
+                                       + "2023-11,T1,S0,,3010,intakt,-300.00\n", encoding="utf-8")
+    (d / "budget-2023.csv").write_text(HEAD + "2023,T1,S1,,5010,kostnad,120.00\n", encoding="utf-8")
+    (d / "2024.yaml").write_text(_year(2024, ["S0", "S1"], False), encoding="utf-8")
+    (d / "utfall-2024.csv").write_text(HEAD + "2024-01,T1,S0,,5010,kostnad,700.00\n2024-02,T1,S1,,3010,intakt,-5.00\n",
+                                       encoding="utf-8")
+    (d / "budget-2024.csv").write_text(HEAD + "2024,T1,S0,,5010,kostnad,650.00\n", encoding="utf-8")
+    every = _csv(run, d, "--kostnadsslag", "intakter")
+    assert [(r["radtyp"], r["stab"], r["utfall"], r["utfall_2023"]) for r in every] == [
+        ("rad", "S1", "-5", "0"), ("summa", "Summa", "-5", "0")], every
+    for command in (("deviation",), ("months",), ("deviation", "--by", "konto"), ("compare", "2023", "2024")):
+        refused = run(*command, "--budgets", d, "--kostnadsslag", "intakter", "--stab", "S0")
+        assert refused.exit_code == 2 and refused.stdout == "", (command, refused.stdout)
+        assert refused.stderr.strip() == ("Error: --kostnadsslag intakter: nothing to show; no account of stab S0 is "
+                                          "in it (kostnadsslag there: personal)"), refused.stderr
+    # a stab whose only facts are of the year before, after the months shown, likewise
+    for year in (2023, 2024):
+        (d / f"{year}.yaml").write_text(_year(year, ["S0", "S1", "S2"], False), encoding="utf-8")
+    (d / "utfall-2023.csv").write_text((d / "utfall-2023.csv").read_text(encoding="utf-8")
+                                       + "2023-11,T1,S2,,3010,intakt,-40.00\n", encoding="utf-8")
+    refused = run("months", "--budgets", d, "--kostnadsslag", "intakter", "--stab", "S2")
+    assert refused.exit_code == 2 and refused.stderr.strip() == (
+        "Error: --kostnadsslag intakter: nothing to show; stab S2 has no utfall or budget with an account in 2023 or "
+        "2024, months 1–2"), refused.stderr
+
+
 def test_a_stab_with_accounts_of_one_of_several_prefixes_is_its_row(run, tmp_path):
     """S1 booked only 6410: `--konto 3 --konto 64` shows its row (6410's) beside S0's income, and `--stab S1` with
     them, in deviation and months, was refused as '--konto 3: no account of stab S1 starts so'."""

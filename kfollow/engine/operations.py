@@ -1243,7 +1243,7 @@ def months_report(budgets: Store, year: int, forvaltning: list[str] | None = Non
 
     shown = fids  # the förvaltningar the total is made of: with a filter, those with facts it keeps
     if flt:
-        cuts.check_filter(budgets, year, flt, fids, staber, view, before=year - 1)
+        cuts.check_filter(budgets, year, flt, fids, staber, view, before=year - 1, upto=last)
         cuts.require_facts(budgets, year, fids, cuts.Cut(("stab",)), flt)
         shown = cuts.forvaltningar_matching(budgets, year, fids, flt) or fids
     # with a filter the total is made of the förvaltningar with facts it keeps (as `deviation`'s): one
@@ -1434,7 +1434,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     if cut.part or flt:
         fids = [f for f in forvaltningar(store, p.year, forvaltning) if f in frame["forvaltning"].to_list()]
         cuts.check_filter(store, p.year, flt, fids, verksamheter or staber, "verksamhet" if verksamheter else "stab",
-                          before=p.year - 1)
+                          before=p.year - 1, upto=p.month)
         cuts.require_facts(store, p.year, fids, cut, flt)
         jmf = selection.against_month(against, p.year)
         original = budget is BudgetMode.original  # (the budget before the changes: none of them is a part's)
@@ -1682,7 +1682,7 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
         # (the rows chosen too, as deviation and months check them: `--stab LED --konto 54` gave a Summa of 0, exit 0;
         # found by a controller explaining deviations, h133)
         cuts.check_filter(store, p.year, flt, fids, verksamheter or staber, "verksamhet" if verksamheter else "stab",
-                          base=base_year)
+                          base=base_year, upto=p.month, utfall_of=(base_year, p.year))
         cuts.require_facts(store, p.year, fids, cut, flt)
         figures, derive = cuts.compare_figures(base_year, p.year)
         if cut.ledger_parent:
