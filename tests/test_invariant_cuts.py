@@ -220,6 +220,32 @@ def test_a_filters_subtotal_of_a_year_without_verksamheter_is_that_years_money(r
     assert ("delsumma", "T1", "-220", "-200") in compared("--by", "verksamhet")
 
 
+def test_a_filters_summa_of_a_year_a_forvaltning_typed_without_accounts_stays_unknown(run, tmp_path):
+    """Found in review (h137): beside T1 (income without verksamheter in 2023, on verksamhet 100 in 2024), T2 typed its
+    2023 in the year file, without accounts: `compare 2023 2024 --by verksamhet --konto 3` had Summa 2023 -300, T1's
+    alone, under the note 'Utfall 2023 ack. är – för T2 och för summorna med den', where `--by stab --konto 3` has –."""
+    d = tmp_path / "b"
+    d.mkdir()
+    typed = '  T2:\n    namn: Tabell T2\n    staber:\n      B: {namn: Stab B, budget: 100, utfall: 90}\n'
+    (d / "2023.yaml").write_text(_year(2023, ["S0"], False).replace("budget_fil: budget-2023.csv\n", "") + typed
+                                 + '    verksamheter:\n      "100": {budget: 100, utfall: 90}\n', encoding="utf-8")
+    (d / "utfall-2023.csv").write_text(HEAD + "2023-01,T1,S0,,3010,intakt,-300.00\n", encoding="utf-8")
+    (d / "2024.yaml").write_text(_year(2024, ["S0"], True).replace("budget_fil: budget-2024.csv\n", "")
+                                 + '  T2:\n    namn: Tabell T2\n    staber:\n      B:\n        namn: Stab B\n'
+                                 '    verksamheter:\n      "100": {}\n', encoding="utf-8")
+    (d / "utfall-2024.csv").write_text(HEAD + "2024-01,T1,S0,100,3010,intakt,-200.00\n"
+                                       "2024-01,T2,B,100,3010,intakt,-7.00\n", encoding="utf-8")
+    for by in ("verksamhet", "stab"):
+        result = run("compare", "2023", "2024", "--budgets", d, "-f", "csv", "--exact", "--unit", "kr", "--by", by,
+                     "--konto", "3")
+        assert result.exit_code == 0, result.stderr
+        sums = [(r["radtyp"], r["forvaltning"], r["utfall_2023"], r["utfall_2024"]) for r in csv_rows(result.stdout)
+                if r["radtyp"] in ("delsumma", "summa")]
+        assert sums == [("delsumma", "T1", "-300", "-200"), ("delsumma", "T2", "", "-7"), ("summa", "", "", "-207")], by
+    summa = _csv(run, d, "--by", "verksamhet", "--konto", "3")[-1]
+    assert (summa["radtyp"], summa["utfall"], summa["utfall_2023"]) == ("summa", "-207", "")
+
+
 def test_a_filters_subtotal_of_a_forvaltning_shown_as_one_row_beside_last_years_rows_sums_both(run, tmp_path):
     """T1 booked on verksamhet 100 in 2023 and without verksamheter in 2024: `compare 2023 2024 --by verksamhet
     --konto 3` shows its 2024 as one row beside 2023's row 100, and Summa T1 of 2023 was – where the row has -300."""
