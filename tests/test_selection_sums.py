@@ -175,6 +175,27 @@ def test_months_of_a_new_stab_under_a_filter_leave_the_year_before_out_as_deviat
     assert [(r["utfall_ack"], r["utfall_2024"]) for r in mixed] == [("410", "100")]
 
 
+def test_months_of_a_new_forvaltning_say_why_the_year_before_is_left_out(run, tmp_path):
+    """Found in review (h137): `months --forvaltning NY --konto 4`, NY begun in 2025, said 'Utfall 2024 finns inte med
+    konto för de förvaltningar som valts', which 2024 has for the others, and without the filter the column went
+    without a word; both say that NY is not in the file for 2024."""
+    d = _ledger_years(tmp_path)
+    year = d / "2025.yaml"
+    year.write_text(year.read_text(encoding="utf-8") + "  NY:\n    namn: Förvaltning NY\n    staber:\n"
+                    "      N1: {namn: Stab N1, budget: 100}\n", encoding="utf-8")
+    table = d / "utfall-2025.csv"
+    table.write_text(table.read_text(encoding="utf-8") + "2025-01,NY,N1,440,4110,kostnad,20.00\n", encoding="utf-8")
+    for flt in ((), ("--konto", "4")):
+        result = run("months", "--year", "2025", "--budgets", d, "--forvaltning", "NY", "--unit", "kr", *flt)
+        assert result.exit_code == 0, result.stderr
+        assert "Anm.: Utfall 2024 visas inte: förvaltning NY finns inte i filen för 2024.\n" in result.stdout, flt
+        assert "finns inte med konto" not in result.stdout and "Utfall 2024" not in result.stdout.splitlines()[2]
+    # beside a förvaltning of both years, the year before is that one's
+    both = csv_rows(run("months", "--year", "2025", "--budgets", d, "--forvaltning", "NY", "--forvaltning", "KSF",
+                        "--konto", "4", "-f", "csv", "--unit", "kr").stdout)
+    assert [(r["utfall_ack"], r["utfall_2024"]) for r in both] == [("130", "100")]
+
+
 def test_a_selection_of_new_staber_only_has_no_sum_of_the_year_before_and_says_no_0(run, tmp_path):
     """Found in review (h95): `--stab GR79` alone showed `Summa valda staber … –` under the note 'summorna räknar den
     som 0'; none of the rows chosen is in the year before, so the sum is – as they are, and the note says only that."""

@@ -1806,6 +1806,12 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
         # 0; found in review: it went without a word)
         named = ", ".join(new[:5]) + (f" och {len(new) - 5} till" if len(new) > 5 else "")
         notes += (LeftOutNote(f"Utfall {year - 1} visas inte: {named} finns inte i filen för {year - 1}.", prev),)
+    elif empty and year - 1 in store.years and shown and not [f for f in shown
+                                                              if f in store.years[year - 1].forvaltningar]:
+        # (förvaltningar begun this year: `months --forvaltning NY --konto 5` said that 2023 had no accounts of it,
+        # and without the filter the column went without a word; found in review, h137)
+        notes += (LeftOutNote(f"Utfall {year - 1} visas inte: förvaltning {', '.join(shown)} finns inte i filen för "
+                              f"{year - 1}.", prev),)
     elif flt and empty:  # typed per row, no accounts
         notes += (Caveat(f"Utfall {year - 1} finns inte med konto för de förvaltningar som valts: kolumnen visas inte."),)
     elif flt.kostnadsslag and prev in frame.columns:  # (grouped by this year's kostnadsslag: found in review)
