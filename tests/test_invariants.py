@@ -483,12 +483,17 @@ VERKSAMHETER_THIS_YEAR_ONLY_ALONE = [
                                                                Fact("T0S0", None, "5010", [1] + [0] * 11, [0] * 12)])],
          []),
     Year(2024, 1, False, [TableF("T0", False, ["T0S0"], ["100"], [Fact("T0S0", "100", "3010", [0], 0)])], [])]
+# (and beside Y0, typed in 2023's file alone, which the filter leaves out: the Summa of 2023 was –)
+BESIDE_ONE_TYPED_THE_YEAR_BEFORE = [
+    Year(2023, 12, False, VERKSAMHETER_THIS_YEAR_ONLY_ALONE[0].tables,
+         [YamlF("Y0", False, [YamlStab("Y0Y0", "100", 0, [0] * 12)])], []), VERKSAMHETER_THIS_YEAR_ONLY_ALONE[1]]
 
 
 @SETTINGS
 @example(VERKSAMHETER_THIS_YEAR_ONLY, {"konto": ["3"]})
 @example(VERKSAMHETER_THE_YEAR_BEFORE_ONLY, {"konto": ["3"]})
 @example(VERKSAMHETER_THIS_YEAR_ONLY_ALONE, {"konto": ["5"]})
+@example(BESIDE_ONE_TYPED_THE_YEAR_BEFORE, {"konto": ["5"]})
 @given(two_years(), cut_filters)
 def test_compare_by_verksamhet_with_a_filter_is_each_years_facts_summed_by_hand(ys, flt):
     """`compare 2023 2024 --by verksamhet --konto …` (or `--kostnadsslag`): every row of both years is the facts

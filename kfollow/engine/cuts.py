@@ -887,9 +887,10 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
             forvaltningar_with(store, figures[c][0], figures[c][1].split("_")[0]))}
         in_year = {c: [f for f in fids if figures[c][0] in store.years and f in store.years[figures[c][0]].forvaltningar]
                    for c in money}
-        # (the figures every förvaltning of whose year has facts of: the others' sum of the filter is unknown, –)
-        complete = {c for c in money if figures[c][0] in store.years and set(in_year[c]) <= set(
-            forvaltningar_with(store, figures[c][0], figures[c][1].split("_")[0]))}
+        # (per figure, the förvaltningar with facts of its year: one shown without them has a sum of the filter
+        # unknown, –)
+        complete = {c: set(forvaltningar_with(store, figures[c][0], figures[c][1].split("_")[0]))
+                    if figures[c][0] in store.years else set() for c in money}
         out = _sums_of_parts(out, placed, money, derive, known, (parts, in_year), complete)
     if nested:
         # (a difference from the förvaltning's summa stays one: it is no stab, whatever its parts; a row of a
@@ -1211,15 +1212,15 @@ def regrouped_note(store: Store, year: int, other: int, fids: list[str], flt: Le
 
 def _sums_of_parts(out: pl.DataFrame, placed: pl.DataFrame, money: list[str], derive,
                    known: set[str] = frozenset(), facts: tuple[pl.DataFrame, dict] | None = None,
-                   complete: set[str] | None = None) -> pl.DataFrame:
+                   complete: dict[str, set[str]] | None = None) -> pl.DataFrame:
     """With a konto/kostnadsslag filter: each row of the view, its förvaltning's subtotal and the Summa
     as the sums of the parts that match (nettokostnad, then presented); rows without parts go (and a
     subtotal of a förvaltning without any), and figures the facts cannot give (a forecast) are left empty.
     A figure in `known` (every förvaltning shown has facts of it) is 0 in the Summa where no part matches.
     `facts` (every part that matches, on a row of the view or not, and per column the förvaltningar its year has):
     a figure they know and sum to 0 is 0 in the Summa where no part shown has it (`_matching_nothing`).
-    `complete`: the figures whose year has facts of every förvaltning of it (None: all), which alone the Summa may
-    complete with a förvaltning's money that no row of the view holds."""
+    `complete`: per figure, the förvaltningar whose facts its year has (None: all); the Summa is completed with a
+    förvaltning's money that no row of the view holds only where every förvaltning shown of that year is one."""
     with_parts = placed["forvaltning"].unique()
     per_row = placed.group_by("_o").agg(*(ex.exact_sum(c).alias(f"_{c}") for c in money), _has=pl.lit(True))
     # a part is – where its row has no figure of a year (a stab of the other year's file only, after a
@@ -1280,7 +1281,8 @@ def _sums_of_parts(out: pl.DataFrame, placed: pl.DataFrame, money: list[str], de
                 # (not where a förvaltning shown has no facts of the year, typed in its file: its part of the Summa
                 # is unknown, as `--by stab`'s Summa has it; `--by verksamhet --konto 3`'s Summa of 2023 was -300
                 # under the note 'Utfall 2023 är – för T2 och för summorna med den'; found in review, h137)
-                if complete is None or c in complete:
+                shown = (set(with_parts.to_list()) | set(found["forvaltning"].to_list())) & set(facts[1][c])
+                if complete is None or shown <= complete[c]:
                     overall = overall.with_columns(pl.col(f"_{c}_t").fill_null(0) + found[c].sum())
         for c, found in fixes:
             per_fid = per_fid.join(found, on="forvaltning", how="full", coalesce=True).with_columns(
