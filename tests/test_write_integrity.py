@@ -75,11 +75,19 @@ def age(paths, seconds: float = STALE_AFTER + 60) -> None:
         os.utime(path, (then, then))
 
 
+def _default_stops() -> None:
+    """In the child: SIGTERM and SIGHUP as a scheduler's job gets them. A suite run under `nohup` passed SIGHUP on
+    ignored, and kfollow keeps a signal ignored when it starts (`nohup kfollow …`), so the tests of SIGHUP failed
+    there (found running the suite under nohup, session 34)."""
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+
+
 def subprocess_run(args: list, **env: str) -> subprocess.CompletedProcess:
     environ = {**os.environ, "PYTHONPATH": str(ROOT), **env}
     environ.pop("KFOLLOW_BUDGETS", None)
     return subprocess.run([sys.executable, "-m", "kfollow", *map(str, args)], capture_output=True, text=True,
-                          env=environ, cwd=ROOT, timeout=120)
+                          env=environ, cwd=ROOT, timeout=120, preexec_fn=_default_stops)
 
 
 # --- the import's note is checked as -o is ---------------------------------------------------------
@@ -423,7 +431,7 @@ def test_a_stop_while_the_process_ends_lets_its_clean_up_finish_and_ends_by_the_
                "sys.argv = ['kfollow', '--version']\n"
                "main()\n")
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=ROOT, timeout=120,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, preexec_fn=_default_stops)
     assert done.returncode == -signum, done.stderr
     assert done.stderr == "" and done.stdout.startswith("kfollow ")
     assert done_file.read_text(encoding="utf-8") == "the rest of the clean-up ran"
