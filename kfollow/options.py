@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 
@@ -76,6 +77,35 @@ class Options:
 
     def places(self, unit: str) -> int:
         return DEFAULT_DECIMALS[unit] if self.decimals is None else self.decimals
+
+
+@dataclass(frozen=True)
+class Grain:
+    """What a cut will sum a Parquet fact table's rows to, told before the table is read (`ledger_grain`): its
+    pass then sums the rows to förvaltning, konto, slag and `keys`, in spans of months ending at `months` and
+    at the months utfall tables read before it were booked through, rather than keep every row
+    (`facts.Summed`). A cut that asks for another grain or month reads the rows from the file: a wrong guess
+    costs a read, never a figure."""
+
+    keys: tuple[str, ...] = ()  # of "stab" and "verksamhet", in that order
+    months: tuple[int, ...] = ()  # months (1–11) a cut will sum up to besides the year's twelve
+
+
+_PERIOD_MONTH = re.compile(r"\s*(?:[0-9]{4}-)?(0?[1-9]|1[0-2])\s*")
+
+
+def ledger_grain(by: str | None, konto, kostnadsslag, stab=None, verksamhet=None, period: str | None = None) -> "bool | Grain":
+    """What `deviation` and `compare` keep of their fact tables (`--by`, the filters, `--period` as written): a
+    Grain for a cut by account alone, True (every row) where a filter is given too (its checks look at the rows
+    it keeps), else False (`by_account`). The read ahead (`kfollow.readahead`) and the command work it out alike
+    from the same words, so that the command takes the tables read ahead."""
+    if not by_account(by, konto, kostnadsslag):
+        return False
+    if konto or kostnadsslag or stab or verksamhet:
+        return True
+    dims = {k.strip() for k in (by or "").split(",")}
+    month = _PERIOD_MONTH.fullmatch(period or "")
+    return Grain(tuple(k for k in ("stab", "verksamhet") if k in dims), (int(month[1]),) if month and int(month[1]) < 12 else ())
 
 
 def by_account(by: str | None, *filters) -> bool:

@@ -25,14 +25,17 @@ def start(argv: list[str]) -> None:
     command, options = _read(argv)
     if command not in COMMANDS:
         return
-    from kfollow.options import by_account
+    from kfollow.options import by_account, ledger_grain
 
     by = options.get("--by", "stab") if COMMANDS[command] else None
-    ledger = by_account(by, "--konto" in options, "--kostnadsslag" in options)
+    ledger = (ledger_grain(by, "--konto" in options, "--kostnadsslag" in options, "--stab" in options,
+                           "--verksamhet" in options, options.get("--period")) if COMMANDS[command]
+              else by_account(by, "--konto" in options, "--kostnadsslag" in options))
     read_ahead(options.get("--budgets") or os.environ.get("KFOLLOW_BUDGETS") or "budgets", ledger)
 
 
-_WITH_VALUE = ("--budgets", "--by", "--konto", "--kostnadsslag")
+_WITH_VALUE = ("--budgets", "--by", "--konto", "--kostnadsslag", "--stab", "--verksamhet", "--period")
+_SHORT = {"-p": "--period"}  # (`-p 8`, `-p8`)
 
 
 def _read(argv: list[str]) -> tuple[str | None, dict[str, str]]:
@@ -50,6 +53,8 @@ def _read(argv: list[str]) -> tuple[str | None, dict[str, str]]:
             command = word
             continue
         name, equals, value = word.partition("=")
+        if word[:2] in _SHORT and not word.startswith("--"):
+            name, equals, value = _SHORT[word[:2]], bool(word[2:]), word[2:]
         if name in _WITH_VALUE:
             options[name] = value if equals else next(words, "")
     return command, options
@@ -62,7 +67,8 @@ def read_ahead(directory: str | Path, ledger: bool) -> None:
     the load says it, in its order. Imports what the reading needs, and no more (not the store, nor
     the year file's parser): the rest is imported while polars reads."""
     from kfollow.errors import KfollowError
-    from kfollow.sources.facts import PendingTable, read_ahead as start
+    from kfollow.options import Grain
+    from kfollow.sources.facts import PendingTable, booked_hint, read_ahead as start
     from kfollow.sources.files import YEAR_FILE_LIMIT, named_tables, read_bytes, year_files
 
     tables = []
@@ -77,4 +83,8 @@ def read_ahead(directory: str | Path, ledger: bool) -> None:
             continue
         tables += [(PendingTable(p, str(p), key == "budget_fil", ledger), raw)
                    for key, _, p in named_tables(raw, str(path))]
+    if isinstance(ledger, Grain) and tables:  # first the month the latest year's utfall is booked through, a month
+        # a cut sums every table up to (`options.Grain`: the year files are in the order of their years)
+        latest = [t.path for t, raw in tables if raw is tables[-1][1] and not t.budget]
+        booked_hint(latest)
     start(tables)

@@ -77,18 +77,25 @@ class Piece:
     the file as the query that uses them runs where the table is Parquet (`FactTable.scan`); after such a
     query, `unchanged()` raises if the file is no longer the one checked."""
 
-    __slots__ = ("ar", "art", "rows", "scan", "unchanged", "unreadable", "name", "extra", "forvaltningar")
+    __slots__ = ("ar", "art", "rows", "scan", "unchanged", "unreadable", "name", "extra", "forvaltningar", "summed",
+                 "yearly")
 
     def __init__(self, ar: int, art: str, rows: "Callable[[], pl.DataFrame]",
                  scan: "Callable[[], pl.LazyFrame] | None" = None, unchanged: "Callable[[], None] | None" = None,
                  unreadable: "Callable[[BaseException], Exception] | None" = None, name: str | None = None,
-                 extra: bool = False, forvaltningar: frozenset[str] = frozenset()):
+                 extra: bool = False, forvaltningar: frozenset[str] = frozenset(),
+                 summed: "Callable[[list[str], int], pl.LazyFrame | None] | None" = None,
+                 yearly: "Callable[[], pl.DataFrame | None] | None" = None):
         self.ar, self.art, self.rows, self.name = ar, art, rows, name  # name: the table's, as messages say it
         self.extra = extra  # its file has columns beyond the fact table's (rows of single postings, as a rule)
         self.forvaltningar = forvaltningar  # the förvaltningar its rows are of
         self.scan = scan or (lambda: rows().lazy())
         self.unchanged = unchanged or (lambda: None)
         self.unreadable = unreadable  # the error of a scan that failed on an unchanged file
+        # its rows of months 1..N summed to a grain as the table was read (`FactTable.summed_upto`), and a budget's
+        # rows for the whole year then kept apart: None where they were not
+        self.summed = summed or (lambda grain, month: None)
+        self.yearly = yearly or (lambda: None)
 
 
 INVESTMENT_SCHEMA: dict[str, pl.DataType] = {
@@ -366,6 +373,22 @@ class Ledger:
             return [(p.art, p.scan()) for p in self._parts if p.ar == year]
         facts = self.frame().lazy().filter(pl.col("ar") == year)
         return [(art, facts.filter(pl.col("art") == art).select(PIECE_COLUMNS)) for art in ARTER]
+
+    def summed(self, year: int, grain: list[str], month: int) -> list[tuple[str, pl.LazyFrame, pl.DataFrame | None]] | None:
+        """The facts of `year` as `pieces` gives them, summed to `grain` over months 1..`month` (with `_n`, their
+        rows), each with a budget table's rows for the whole year; where every table's pass summed its rows so (a
+        Parquet table read for a cut, `facts.Grain`), else None: nothing is read."""
+        if self._frame is not None or not all(isinstance(p, Piece) for p in self._parts):
+            return None
+        found = []
+        for p in self._parts:
+            if p.ar == year:
+                part = p.summed(grain, month)
+                yearly = p.yearly() if p.art == "budget" else None
+                if part is None or (p.art == "budget" and yearly is None):
+                    return None
+                found.append((p.art, part, yearly))
+        return found
 
     def lazy(self, years: list[int] | None = None) -> pl.LazyFrame:
         """Every fact (FACT_SCHEMA) of `years` (default: all), lazily: a Parquet table's rows read from its

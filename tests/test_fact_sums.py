@@ -459,8 +459,9 @@ def _as_parquet(folder: Path) -> Path:
                                   ("months", "--kostnadsslag", "personal"), ("compare", "2023", "2024", "--by", "konto")])
 def test_a_cut_of_parquet_tables_gives_what_csv_tables_give_whether_their_rows_are_kept_or_read_again(
         tmp_path, run, monkeypatch, args, kept):
-    """A Parquet table's rows are kept for a cut up to KEEP_PARQUET_ROWS; a larger table's a cut (and the check
-    of a filter) reads from the file as it sums them. Either way the figures are to the öre those of the same
+    """A Parquet table's rows are kept for a cut with a filter up to KEEP_PARQUET_ROWS; a larger table's a cut (and
+    the check of a filter) reads from the file as it sums them; for a cut without a filter its pass sums them to the
+    cut's grain (`options.Grain`), whatever its size. Either way the figures are to the öre those of the same
     tables as CSV, and no table is read again row by row (checked again)."""
     from kfollow.sources import facts
 
@@ -469,11 +470,14 @@ def test_a_cut_of_parquet_tables_gives_what_csv_tables_give_whether_their_rows_a
     if not kept:
         monkeypatch.setattr(facts, "KEEP_PARQUET_ROWS", 0)
     passes = []
-    monkeypatch.setattr(facts, "_sums", lambda plan, rows, real=facts._sums: passes.append(rows) or real(plan, rows))
+    monkeypatch.setattr(facts, "_sums", lambda plan, rows, grain=None, real=facts._sums:
+                        passes.append((rows, grain is not None)) or real(plan, rows, grain))
     scanned = run(*args, "--format", "csv", "--exact", "--budgets", folder)
     assert scanned.exit_code == expected.exit_code == 0, scanned.stderr
     assert scanned.stdout == expected.stdout and scanned.stdout.count("\n") >= 2
-    assert passes and set(passes) == {kept}  # one pass a table, its rows kept or not, none read again
+    summed = args[0] != "months" and not {"--konto", "--kostnadsslag"} & set(args)
+    # one pass a table, its rows kept, summed or neither, none read again
+    assert passes and set(passes) == ({(False, True)} if summed else {(kept, False)})
 
 
 def test_a_parquet_table_written_over_after_its_pass_is_an_error_for_a_cut(tmp_path: Path, monkeypatch):

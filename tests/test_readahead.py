@@ -13,6 +13,7 @@ import polars as pl
 import pytest
 
 from kfollow import readahead
+from kfollow.options import ledger_grain
 from kfollow.sources import facts
 from kfollow.sources.year_file import load_budgets
 from tests.conftest import csv_rows
@@ -27,9 +28,9 @@ def reads(monkeypatch) -> list[tuple[str, bool]]:
     table, ahead or not."""
     done, sums = [], facts._sums
 
-    def counted(plan, rows):
-        done.append((plan.source.name, rows))
-        return sums(plan, rows)
+    def counted(plan, rows, grain=None):
+        done.append((plan.source.name, rows or grain is not None))
+        return sums(plan, rows, grain)
 
     monkeypatch.setattr(facts, "_sums", counted)
     yield done
@@ -48,9 +49,9 @@ def test_the_command_line_is_read_for_the_command_folder_and_cut():
 
 def test_a_table_read_ahead_is_taken_once_by_its_year_file(grain, reads):
     readahead.start(["deviation", "--year", "2024", "--by", "stab,kostnadsslag", "--budgets", str(grain)])
-    assert set(facts._AHEAD) == {(str(grain / "budget-2024.csv"), True, True),
-                                 (str(grain / "utfall-2024.csv"), False, True)}
-    store = load_budgets(grain, ledger=True)
+    cut = ledger_grain("stab,kostnadsslag", None, None)  # (what the command asks of the load)
+    assert set(facts._AHEAD) == {(str(grain / "budget-2024.csv"), True, cut), (str(grain / "utfall-2024.csv"), False, cut)}
+    store = load_budgets(grain, ledger=cut)
     assert facts._AHEAD == {}
     assert sorted(reads) == [(str(grain / "budget-2024.csv"), True), (str(grain / "utfall-2024.csv"), True)]  # once each
     assert store.facts.height == 12 * len(BUDGET_ROWS) + 8 * len(UTFALL_ROWS)  # the rows were kept, as asked

@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from kfollow.errors import ExitStatus, UsageError, shown
-from kfollow.options import MONTH_ALONE, By, Format, Options, Unit
+from kfollow.options import MONTH_ALONE, By, Format, Grain, Options, Unit
 
 BudgetsDir = Annotated[Optional[Path], typer.Option(
     "--budgets", envvar="KFOLLOW_BUDGETS", show_envvar=True,
@@ -129,7 +129,7 @@ def say(line: str) -> None:
             pass
 
 
-def load(budgets: Path | None, ledger: bool = True, collecting: bool = False):
+def load(budgets: Path | None, ledger: "bool | Grain" = True, collecting: bool = False):
     """The store of a budgets folder, its notes on stderr. `ledger=False`: the command cuts by no
     account, so a fact table is read into its sums only (its rows are read if something asks after all).
     `collecting`: for `collect` (`load_budgets`)."""

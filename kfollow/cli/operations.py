@@ -11,7 +11,7 @@ from kfollow.cli.common import (BudgetsDir, ByOpt, CutOpt, KontoOpt, Kostnadssla
                                 PeriodOpt, UnitOpt, YearOpt, emit, fail, latest_file_year, latest_year, load,
                                 month_period, note, protect, quiet, say)
 from kfollow.errors import ExitStatus, shown
-from kfollow.options import BudgetMode, By, Format, Options, Unit, by_account
+from kfollow.options import BudgetMode, By, Format, Options, Unit, by_account, ledger_grain
 
 StabOpt = Annotated[Optional[list[str]], typer.Option("--stab", help="Only this stab id (repeat for several), e.g. EKS.")]
 VerksamhetOpt = Annotated[Optional[list[str]], typer.Option(
@@ -70,7 +70,7 @@ def deviation(
         from kfollow.engine.thresholds import parse_limits
 
         limit = parse_limits(fail_over, unit.value, "--fail-over")
-    store = load(budgets, ledger=by_account(by, konto, kostnadsslag))
+    store = load(budgets, ledger=ledger_grain(by, konto, kostnadsslag, stab, verksamhet, period))
     period = month_period(period, year, latest_year(store))
     report = deviation_of(store, year, period, by, forvaltning, stab, budget, against, gross, unit.value, costs_negative,
                           konto, kostnadsslag, top, verksamhet)
@@ -135,7 +135,7 @@ def compare(
     """
     from kfollow.engine.operations import compare as compare_of
 
-    store = load(budgets, ledger=by_account(by, konto, kostnadsslag))
+    store = load(budgets, ledger=ledger_grain(by, konto, kostnadsslag, stab, verksamhet, period))
     period = month_period(period, year, latest_year(store))
     report = compare_of(store, base_year, year, by, forvaltning, period, sort.value, unit.value, costs_negative,
                         stab, verksamhet, konto, kostnadsslag)

@@ -13,7 +13,9 @@ aggregated with them. A year file starts that pass on a background thread before
 of itself (`PendingTable`). Every row is kept only when a command will cut by account, and a Parquet
 table's only up to KEEP_PARQUET_ROWS: a cut reads a larger one's rows from the file as it sums them
 (`FactTable.scan`), the columns it needs and a batch at a time, and then checks that the file is still
-the one checked; otherwise the rows are read again when first asked for. Only when a check fails are the rows read again, row by
+the one checked; otherwise the rows are read again when first asked for. A Parquet table read for a cut
+without a filter (`options.Grain`) keeps no row: its pass also sums the rows to the cut's grain, in spans
+of months (`Summed`), and the cut takes those sums where they give its months. Only when a check fails are the rows read again, row by
 row, to report the first offending one as one `DataError` naming file:line:column (CSV) or file and
 row (Parquet).
 """
@@ -34,7 +36,7 @@ import polars as pl
 
 from kfollow.sources.files import (EXPORT_LIMIT, FACT_ROW_LIMIT, fact_row_limit, looks_utf16, packed, read_bytes,
                                    refuse_a_second_bom, stray_quote)
-from kfollow.options import MAX_ORE, ORIGIN_SUFFIX  # (not kfollow.store: a read ahead starts before the store is imported)
+from kfollow.options import MAX_ORE, ORIGIN_SUFFIX, Grain  # (not kfollow.store: a read ahead starts before the store is imported)
 from kfollow.errors import DataError, InputOutputError, KfollowError, control_class, control_kind, grouped, shown
 
 FACT_SCHEMA: dict[str, pl.DataType] = {
@@ -93,6 +95,9 @@ class Known:
     verksamheter: set[str]  # the year file's top-level verksamhet codes
 
 
+_BOOKED: set[int] = set()  # the months utfall tables read so far were booked through: each a month a cut sums up to
+
+
 # ---------------------------------------------------------------------------------------------
 # Reading
 
@@ -127,8 +132,10 @@ class PendingTable:
     after it.
     """
 
-    def __init__(self, path: Path, name: str, budget: bool = False, rows: bool = False, every_size: bool = False):
-        # `rows`: keep the rows, of a Parquet table only up to KEEP_PARQUET_ROWS unless `every_size`
+    def __init__(self, path: Path, name: str, budget: bool = False, rows: "bool | Grain" = False,
+                 every_size: bool = False):
+        # `rows`: keep the rows, of a Parquet table only up to KEEP_PARQUET_ROWS unless `every_size`; a Grain: sum a
+        # Parquet table's rows to it as they are read (`Summed`), and keep a CSV table's
         self.path, self.name, self.budget, self.rows, self.every_size = path, name, budget, rows, every_size
         self._summed: threading.Event | None = None  # set once the pass is read (or failed)
         self._done: threading.Event | None = None  # set once what is made of its sums is made too
@@ -142,7 +149,13 @@ class PendingTable:
         try:
             if not self._cancelled:
                 plan = _plan(self.path, self.name, self.budget)
-                read = _sums(plan, self.rows and (self.every_size or plan.rows is None or plan.rows <= KEEP_PARQUET_ROWS))
+                grain = self.rows if isinstance(self.rows, Grain) and plan.source.columnar else None
+                keep = bool(self.rows) and grain is None and (self.every_size or plan.rows is None
+                                                              or plan.rows <= KEEP_PARQUET_ROWS)
+                read = _sums(plan, keep, grain)
+                if grain is not None and not self.budget and (last := booked_through(read[1].select(
+                        pl.col("period").str.slice(5, 2).cast(pl.Int8, strict=False).alias("manad")))) is not None:
+                    _BOOKED.add(last)  # (a month a cut of a budget table read after it will sum up to)
                 self._outcome = plan, read
                 if self._done is not None:  # read in the background: what the checks find without the year file too
                     try:
@@ -196,16 +209,41 @@ def read_in_background(tables: list[PendingTable]) -> None:
     """Read the tables' sums on kfollow's one background thread, in the order they are handed over
     (one at a time: the peak memory is that of the largest, as when read in turn), while the
     caller goes on."""
-    global _WORKER
     with _STARTING:
         waiting = [t for t in tables if t._done is None]
-        if waiting and _WORKER is None:  # the worker first: a table is queued only where a thread will read it
-            worker = threading.Thread(target=_work, args=(_WORK,), name="kfollow-facts", daemon=True)
-            worker.start()  # named the worker only once it runs: a thread that could not start is tried again
-            _WORKER = worker
+        if waiting:
+            _start_worker()  # first: a table is queued only where a thread will read it
         for table in waiting:
             table._summed, table._done = threading.Event(), threading.Event()
             _WORK.put(table._read)
+
+
+def _start_worker() -> None:
+    """Start the background thread if it is not running (call with `_STARTING` held); its error if it cannot."""
+    global _WORKER
+    if _WORKER is None:
+        worker = threading.Thread(target=_work, args=(_WORK,), name="kfollow-facts", daemon=True)
+        worker.start()  # named the worker only once it runs: a thread that could not start is tried again
+        _WORKER = worker
+
+
+def booked_hint(utfall: list[Path]) -> None:
+    """Queue, before the tables read ahead, a look at the months of the Parquet utfall tables `utfall` (their
+    periods alone, a few milliseconds): the month they are booked through is then a month the tables read after it
+    are summed up to for a cut (`_BOOKED`, `options.Grain`). Nothing is said of a table that cannot be read: its
+    read says it."""
+    def look() -> None:
+        for path in utfall:
+            if path.suffix.lower() == ".parquet":
+                try:
+                    last = pl.scan_parquet(path, glob=False).select(pl.col("period").cast(pl.String).max()).collect().item()
+                except Exception:  # noqa: BLE001 - only a hint
+                    continue
+                if isinstance(last, str) and _PERIOD_RE.fullmatch(last) and 1 <= int(last[5:]) <= 12:
+                    _BOOKED.add(int(last[5:]))
+    with _STARTING:
+        _start_worker()
+        _WORK.put(look)
 
 
 def pending_table(path: Path, name: str, budget: bool = False, rows: bool = False,
@@ -804,6 +842,20 @@ class FactTable:
     accounts: pl.DataFrame | None = None  # its distinct (konto, slag), where the pass read them
     views: pl.DataFrame | None = None  # `views` of `summary`, unsorted, where they were made as it was read
     _forvaltningar: list[str] | None = None  # `forvaltningar`, where the checks' distinct keys gave them
+    summed: Summed | None = None  # its rows summed to a cut's grain as they were read (`Grain`), if they were
+
+    def summed_upto(self, grain: list[str], month: int) -> pl.LazyFrame | None:
+        """The table's rows of months 1..`month` summed to `grain`, with `_n` their rows (`Summed.upto`), where the
+        pass summed them so; else None (`scan` reads them)."""
+        if self.summed is None:
+            return None
+        months = set(self.summary["manad"].drop_nulls().unique().to_list())
+        return self.summed.upto(grain, month, months)
+
+    def yearly(self) -> pl.DataFrame | None:
+        """A budget table's rows for the whole year (period YYYY, manad null; PIECE columns) where the pass kept them
+        apart (`Summed`); else None."""
+        return None if self.summed is None else self.summed.yearly
 
     def forvaltningar(self) -> list[str]:
         """The förvaltningar of the table's rows, sorted (none is empty: the checks refuse it); from the distinct
@@ -926,11 +978,12 @@ def _validate(plan: _Plan, known: Known, budget: bool = False, rows: bool = Fals
     return _check(plan, _sums(plan, rows), known, budget)
 
 
-def _sums(plan: _Plan, rows: bool) -> tuple[pl.DataFrame | None, pl.DataFrame, pl.DataFrame | None, pl.DataFrame | None]:
+def _sums(plan: _Plan, rows: bool, grain: Grain | None = None) -> tuple:
     """The table's one streaming pass: its rows (with `rows`, else None), its sums with what the
     checks need of them (`_summarise`), its distinct pairs of account and slag where they are read
-    apart (else None: counts and a flag among the sums), and the checks' totals of the whole table
-    where the sums do not carry them (`_totals`, else None)."""
+    apart (else None: counts and a flag among the sums), the checks' totals of the whole table
+    where the sums do not carry them (`_totals`, else None), and, with a `grain` (a Parquet table), its
+    rows summed to it (`Summed`, else None)."""
     try:
         if rows:  # the rows read once for all four (polars keeps them for the sums and the accounts); kept
             # without their period, which their month gives once the checks have passed (`FactTable.rows`)
@@ -938,16 +991,105 @@ def _sums(plan: _Plan, rows: bool) -> tuple[pl.DataFrame | None, pl.DataFrame, p
             kept, summary, accounts, totals = pl.collect_all(
                 [parsed.drop("period"), _summarise(parsed, konto=False), parsed.select("konto", "slag").unique(),
                  _totals(parsed)], engine="streaming")
-            return kept, summary, accounts, totals
+            return kept, summary, accounts, totals, None
+        if plan.source.columnar and grain is not None:  # the sums, and the rows summed to the cut's grain, in one
+            # pass: the accounts and their slag are the summed rows' (every row that can pass the checks is in them)
+            raw, spans = plan.raw(), _spans(grain)
+            queries = [_summarise(raw, konto=False, counts=True), _summed(raw, grain.keys, spans)]
+            if plan.budget:
+                queries.append(_year_rows(raw))
+            summary, grouped, *yearly = pl.collect_all(queries, engine="streaming")
+            keys = ["forvaltning", *grain.keys, "konto", "slag"]
+            grouped = _nulled(grouped, keys)
+            yearly = _nulled(yearly[0], [c for c in CODE_COLUMNS[1:]], summed=False) if yearly else None
+            accounts = grouped.select("konto", "slag")
+            if yearly is not None and yearly.height:
+                accounts = pl.concat([accounts, yearly.select("konto", "slag")])
+            return None, _tidy(summary), accounts.unique(), None, Summed(grain.keys, spans, grouped, yearly)
         if plan.source.columnar:  # Parquet: the konto and slag columns alone are cheap to read (apart:
             # polars would keep every column of the file for a second query of the same scan; so the totals
             # are counted among the sums here)
             summary = _tidy(_summarise(plan.raw(), konto=False, counts=True).collect(engine="streaming"))
-            return None, summary, plan.raw().select("konto", "slag").unique().collect(engine="streaming"), None
+            return None, summary, plan.raw().select("konto", "slag").unique().collect(engine="streaming"), None, None
         return None, _tidy(_summarise(plan.raw(), konto=True, blank=plan.skips_blank).collect(engine="streaming")), \
-            None, None
+            None, None, None
     except (pl.exceptions.PolarsError, OSError, pl.exceptions.PanicException) as exc:  # (a panic: a corrupt file)
         raise plan.source.failure(exc) from None
+
+
+def _spans(grain: Grain) -> tuple[int, ...]:
+    """The months that end the spans a table's rows are summed in (`Summed`): those the grain names and those
+    utfall tables read so far were booked through (a cut of the year sums up to the last booked month)."""
+    return tuple(sorted({m for m in (*grain.months, *_BOOKED) if 1 <= m < 12}))
+
+
+def _summed(raw: pl.LazyFrame, keys: tuple[str, ...], spans: tuple[int, ...]) -> pl.LazyFrame:
+    """The rows of months (YYYY-MM) summed per förvaltning, `keys`, konto and slag: in each span of months that
+    `spans` end (`_b0`, `_n0`: up to the first, … the last from the month after the last one), belopp and the rows."""
+    belopp = pl.col("belopp")
+    rows = raw.filter(pl.col("period").str.len_bytes() == 7)
+    if spans:  # each row's span first, then plain sums (a filtered sum in the aggregation is slower)
+        manad = pl.col("period").str.slice(5, 2).cast(pl.Int8, strict=False)
+        span = pl.sum_horizontal(*((manad > m).cast(pl.Int8) for m in spans)).alias("_span")
+        rows = rows.with_columns(span).with_columns(
+            *(pl.when(pl.col("_span") == i).then(belopp).alias(f"_b{i}") for i in range(len(spans) + 1)),
+            *((pl.col("_span") == i).alias(f"_in{i}") for i in range(len(spans) + 1)))
+        sums = [*(pl.col(f"_b{i}").sum() for i in range(len(spans) + 1)),
+                *(pl.col(f"_in{i}").sum().cast(pl.Int64).alias(f"_n{i}") for i in range(len(spans) + 1))]
+    else:
+        sums = [belopp.sum().alias("_b0"), pl.len().cast(pl.Int64).alias("_n0")]
+    return rows.group_by("forvaltning", *keys, "konto", "slag").agg(*sums)
+
+
+def _year_rows(raw: pl.LazyFrame) -> pl.LazyFrame:
+    """A budget table's rows for the whole year (period YYYY), as `FactTable.rows` gives them (manad null)."""
+    return raw.filter(pl.col("period").str.len_bytes() == 4).select(
+        pl.lit(None, pl.Int8).alias("manad"), *CODE_COLUMNS[1:], "belopp")
+
+
+def _nulled(frame: pl.DataFrame, keys: list[str], summed: bool = True) -> pl.DataFrame:
+    """`frame` with an empty key null, as a clean read has it (`_clean`); `summed` rows that differed only so
+    summed together."""
+    if not frame.height or not frame.select(pl.any_horizontal(pl.col(k) == "" for k in keys).any()).item():
+        return frame
+    frame = frame.with_columns(pl.when(pl.col(k) != "").then(pl.col(k)).alias(k) for k in keys)
+    return frame.group_by(keys).agg(pl.exclude(keys).sum()) if summed else frame
+
+
+@dataclass(frozen=True)
+class Summed:
+    """A Parquet table's rows of months summed to a cut's grain as they were read (`Grain`): per förvaltning,
+    `keys`, konto and slag, in the spans of months that `spans` end (`_b0`…, `_n0`…: belopp and rows), and its rows
+    for the whole year (a budget table's, as `FactTable.rows` gives them; None for an utfall table)."""
+
+    keys: tuple[str, ...]
+    spans: tuple[int, ...]
+    frame: pl.DataFrame
+    yearly: pl.DataFrame | None
+
+    def upto(self, grain: list[str], month: int, booked: set[int]) -> pl.LazyFrame | None:
+        """The rows of months 1..`month` summed to `grain` (of forvaltning, stab, verksamhet, konto), with `_n`
+        their rows, as a cut sums them (`cuts.ledger_amounts`); None where these sums cannot give them: a key
+        they do not have, or a span of months that `month` cuts while the table (its months, `booked`) has
+        months on both sides of it."""
+        if not set(grain) <= {"forvaltning", *self.keys, "konto"}:
+            return None
+        taken, start = [], 0
+        for i, end in enumerate((*self.spans, 12)):
+            if end <= month:
+                taken.append(i)
+            elif start < month:  # the span cut by `month`: whole if the table has no month after it there, else
+                after = any(month < m <= end for m in booked)  # none if it has none up to it, else not given
+                before = any(start < m <= month for m in booked)
+                if after and before:
+                    return None
+                if not after:
+                    taken.append(i)
+            start = end
+        zero = pl.lit(0, pl.Int64)
+        return self.frame.lazy().group_by(grain).agg(
+            belopp=pl.sum_horizontal(*(pl.col(f"_b{i}") for i in taken)).sum() if taken else zero,
+            _n=pl.sum_horizontal(*(pl.col(f"_n{i}") for i in taken)).sum() if taken else zero)
 
 
 def _totals(rows: pl.LazyFrame) -> pl.LazyFrame:
@@ -986,11 +1128,11 @@ def _table(plan: _Plan, read: tuple, known: Known, budget: bool, made: tuple = (
            verdict: "_Verdict | None" = None) -> FactTable:
     """The checked table of the pass `_sums` made, with what the reading thread `made` of its sums (`_ahead`), and
     its förvaltningar from the distinct keys its checks read (`verdict`)."""
-    kept, summary, accounts, _ = read
+    kept, summary, accounts, _, summed = read
     final, table_views = made  # what the background read made of the sums, if it did
     fids = verdict.distinct[_DISTINCT_FORVALTNING]["forvaltning"].drop_nulls().sort().to_list() if verdict else None
     return FactTable(plan.source.name, _final(summary) if final is None else final, plan, known, budget, kept,
-                     accounts, table_views, fids)
+                     accounts, table_views, fids, summed)
 
 
 @dataclass(frozen=True)
@@ -1009,7 +1151,7 @@ def _judge(plan: _Plan, read: tuple) -> _Verdict:
     """The checks of a table's pass that need nothing of the year file (`_Verdict`): made on the reading
     thread right after the pass, while the year file is parsed, so that the asking thread checks only the
     ids; else by `_verify`. Errors of polars as the table's (`failure`)."""
-    kept, summary, accounts, totals = read
+    kept, summary, accounts, totals, _ = read
     try:
         if totals is None:  # the sums carry the totals: the whole table's are theirs summed
             totals = summary.select(pl.col("_nulls").sum(), pl.col("_len").max(), pl.col("_abs").cast(pl.Int128).sum())

@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from kfollow.errors import DataError, shown
-from kfollow.options import ORE_PER_UNIT
+from kfollow.options import ORE_PER_UNIT, Grain
 from kfollow.store import (AMOUNT_SCHEMA, check_total, CHANGE_SCHEMA, COMMENT_SCHEMA, FORECAST_SCHEMA, INVESTMENT_SCHEMA, MAX_ORE,
                             ID, MONTH, MONTH_SCHEMA, PRESENTATIONS, BUDGET_MONTH_SCHEMA, INDICATORS, Ledger, Piece,
                             Forvaltning, Indikator, Store, YearFile, YearInfo, closest, combine)
@@ -45,7 +45,7 @@ def default_directory() -> str:
     return os.environ.get("KFOLLOW_BUDGETS") or "budgets"
 
 
-def load_budgets(directory: str | Path | None = None, ledger: bool = False, collecting: bool = False) -> Store:
+def load_budgets(directory: str | Path | None = None, ledger: "bool | Grain" = False, collecting: bool = False) -> Store:
     """Load and validate every year file of `directory`; the first malformed file raises `DataError`.
     With `ledger`, the fact tables' rows are kept as they are read (for a command that will cut them
     by account); otherwise they are read again when first asked for (`Store.facts`). `collecting`: for
@@ -69,7 +69,7 @@ def load_budgets(directory: str | Path | None = None, ledger: bool = False, coll
 
 
 def load_year_file(path: Path, outcome: bool = True, answers: dict[str, bytes] | None = None,
-                   ledger: bool = False, collecting: bool = False) -> YearFile:
+                   ledger: "bool | Grain" = False, collecting: bool = False) -> YearFile:
     """Parse one year file (see AMOUNT_SCHEMA and store.INVESTMENT_SCHEMA) and merge the answers
     files beside it (`svar/YYYY-MM.yaml`); `outcome=False` leaves its `utfall_fil` tables and the
     answers unread (an import checking its ids against the year's). `answers` (period → the bytes of
@@ -126,7 +126,7 @@ def _ledger(tables: list) -> Ledger:
         accounts = (lambda: pl.concat(listed).unique()) if all(a is not None for a in listed) else None
     return Ledger([Piece(ar, art, partial(ledger_rows, t), partial(ledger_scan, t), t.unchanged,
                          t.unreadable if t.kept is None and t.plan.source.columnar else None, t.name, t.plan.extra,
-                         frozenset(t.forvaltningar()))
+                         frozenset(t.forvaltningar()), t.summed_upto, t.yearly)
                    for ar, art, t in tables],
                   present, accounts)
 

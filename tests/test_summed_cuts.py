@@ -1,0 +1,128 @@
+"""A cut of Parquet tables without a filter (`deviation --by stab,kostnadsslag`): each table's pass sums its rows to
+the cut's grain in spans of months (`options.Grain`, `facts.Summed`) instead of keeping every row. The figures are
+those of kept rows to the öre; a month the sums cannot give is read from the file, never guessed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from kfollow import readahead
+from kfollow.engine.operations import compare, deviation
+from kfollow.options import Grain, ledger_grain
+from kfollow.sources import facts
+from kfollow.sources.year_file import load_budgets
+from tests.test_fact_sums import EXAMPLE, _as_parquet
+
+
+def test_the_grain_is_told_by_the_cut_and_the_period_alike_for_the_read_ahead_and_the_command():
+    assert ledger_grain("stab", None, None) is False  # no account: the sums alone
+    assert ledger_grain("stab,kostnadsslag", None, None) == Grain(("stab",), ())
+    assert ledger_grain("verksamhet,konto", None, None, period="2024-08") == Grain(("verksamhet",), (8,))
+    assert ledger_grain("kostnadsslag", None, None, period=" 3 ") == Grain((), (3,))
+    assert ledger_grain("konto", None, None, period="2024-12") == Grain((), ())  # (the year's twelve months)
+    assert ledger_grain("konto", None, None, period="T2") == Grain((), ())  # (no month: the cut reads what it lacks)
+    assert ledger_grain("stab,konto", ["5"], None) is True  # a filter: every row kept, for its checks
+    assert ledger_grain("stab", None, ["personal"]) is True
+    assert ledger_grain("konto", None, None, stab=["EKO"]) is True
+    for argv in (["deviation", "--by", "stab,kostnadsslag", "-p", "8"], ["deviation", "--by=stab,kostnadsslag", "-p8"],
+                 ["deviation", "--period=2024-08", "--by", "stab,kostnadsslag"]):
+        _, options = readahead._read(argv)
+        assert ledger_grain(options["--by"], None, None, period=options["--period"]) == Grain(("stab",), (8,)), argv
+
+
+MONTHS = st.lists(st.tuples(st.integers(1, 12), st.sampled_from(["S1", "S2", ""]), st.sampled_from(["3010", "5010"]),
+                            st.integers(-10**6, 10**6)), min_size=1, max_size=40)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=MONTHS, spans=st.sets(st.integers(1, 11), max_size=3), month=st.integers(1, 12))
+@example(rows=[(3, "S1", "3010", 5), (9, "S1", "3010", 7)], spans={8}, month=5)  # a span cut with months on both sides
+@example(rows=[(3, "S1", "3010", 5), (7, "S2", "5010", 7)], spans={8}, month=7)  # none after the month in its span
+def test_the_sums_of_spans_give_a_month_exactly_or_not_at_all(rows, spans, month):
+    """`Summed.upto` is the sum of the rows of months 1..month to the öre, and gives one whenever the spans can:
+    the month ends a span, or the table has no month on one side of it within the span it cuts."""
+    raw = pl.DataFrame([(f"2024-{m:02d}", "ADM", s, "100", k, "kostnad", b) for m, s, k, b in rows], orient="row",
+                       schema={c: pl.String for c in facts.CODE_COLUMNS} | {"belopp": pl.Int64})
+    ends = tuple(sorted(spans))
+    grouped = facts._nulled(facts._summed(raw.lazy(), ("stab",), ends).collect(), ["forvaltning", "stab", "konto", "slag"])
+    summed = facts.Summed(("stab",), ends, grouped, None)
+    months = {m for m, *_ in rows}
+    got = summed.upto(["forvaltning", "stab", "konto"], month, months)
+    bounds = [0, *ends, 12]
+    cut = next(i for i in range(1, len(bounds)) if bounds[i - 1] < month <= bounds[i])
+    possible = month == bounds[cut] or not ({m for m in months if bounds[cut - 1] < m <= month}
+                                             and {m for m in months if month < m <= bounds[cut]})
+    assert (got is not None) == possible
+    if got is not None:
+        expected = {}
+        for m, s, k, b in rows:
+            if m <= month:
+                key = ("ADM", s or None, k)
+                n, total = expected.get(key, (0, 0))
+                expected[key] = (n + 1, total + b)
+        found = {(r["forvaltning"], r["stab"], r["konto"]): (r["_n"], r["belopp"]) for r in got.collect().iter_rows(named=True)}
+        assert {k: v for k, v in found.items() if v[0]} == expected
+
+
+@pytest.fixture
+def parquet_example(tmp_path: Path) -> Path:
+    """The SIE example (2023 and 2024, booked through October 2024) with its tables as Parquet."""
+    return _as_parquet(tmp_path / "budgets")
+
+
+@pytest.mark.parametrize("by, period", [("stab,kostnadsslag", None), ("stab,kostnadsslag", "2024-06"),
+                                        ("konto", None), ("forvaltning,kostnadsslag", "2024-10"),
+                                        ("stab,konto", "2024-03")])
+def test_a_cut_read_ahead_is_summed_as_read_and_gives_the_figures_of_kept_rows(parquet_example, monkeypatch, by, period):
+    """Read ahead as the command line does (the utfall's last month looked at first), every table is read once and
+    summed to the cut; no row is read again, and the report is that of the same tables with every row kept."""
+    kept = deviation(load_budgets(parquet_example, ledger=True), 2024, period, by).frame
+    passes = []
+    monkeypatch.setattr(facts, "_BOOKED", set())  # (as in a process of its own)
+    monkeypatch.setattr(facts, "_sums", lambda plan, rows, grain=None, real=facts._sums:
+                        passes.append((Path(plan.source.name).name, rows, grain)) or real(plan, rows, grain))
+    monkeypatch.setattr(facts.FactTable, "scan", lambda self: pytest.fail(f"{self.name} read again"))
+    argv = ["deviation", "--budgets", str(parquet_example), "--by", by, *(["--period", period] if period else [])]
+    readahead.start(argv)
+    try:
+        _, options = readahead._read(argv)
+        store = load_budgets(parquet_example, ledger=ledger_grain(by, None, None, period=options.get("--period")))
+        summed = deviation(store, 2024, period, by).frame
+    finally:
+        facts.drop_ahead()
+    assert summed.equals(kept) and summed.height > 5
+    assert sorted(name for name, _, _ in passes) == ["budget-2023.parquet", "budget-2024.parquet",
+                                                     "utfall-2023.parquet", "utfall-2024.parquet"]
+    assert all(rows is False and grain is not None for _, rows, grain in passes)
+    assert 10 in facts._BOOKED  # (the month 2024's utfall is booked through, looked at before the tables)
+
+
+def test_a_month_the_sums_cannot_give_is_read_from_the_file(parquet_example, monkeypatch):
+    """Summed for the whole year only (no month looked at first), a cut up to June of tables booked on both sides
+    of it reads the rows from the file: the figures are still those of kept rows."""
+    monkeypatch.setattr(facts, "_BOOKED", set())
+    kept = load_budgets(parquet_example, ledger=True)
+    store = load_budgets(parquet_example, ledger=Grain(("stab",), ()))
+    scans = []
+    real = facts.FactTable.scan
+    monkeypatch.setattr(facts.FactTable, "scan", lambda self: scans.append(Path(self.name).name) or real(self))
+    for period in (None, "2024-06"):
+        assert deviation(store, 2024, period, "stab,kostnadsslag").frame.equals(
+            deviation(kept, 2024, period, "stab,kostnadsslag").frame)
+    assert compare(store, 2023, 2024, "stab,kostnadsslag", period="2024-06").frame.equals(
+        compare(kept, 2023, 2024, "stab,kostnadsslag", period="2024-06").frame)
+    assert scans and set(scans) <= {"budget-2023.parquet", "budget-2024.parquet", "utfall-2023.parquet",
+                                    "utfall-2024.parquet"}
+
+
+def test_csv_tables_keep_their_rows_for_a_grain():
+    """A CSV table has no cheap column to sum apart: its rows are kept for a cut as before, and the figures agree."""
+    grain = load_budgets(EXAMPLE, ledger=Grain(("stab",), ()))
+    assert grain.ledger.summed(2024, ["forvaltning", "stab", "konto"], 10) is None
+    assert deviation(grain, 2024, None, "stab,kostnadsslag").frame.equals(
+        deviation(load_budgets(EXAMPLE, ledger=True), 2024, None, "stab,kostnadsslag").frame)
