@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from kfollow.errors import ExitStatus
-from kfollow.sources.parquet_meta import Malformed, column_chunks
+from kfollow.sources.parquet_meta import Malformed, column_chunks, column_max
 
 YEAR = """ar: 2024
 organisation: Testkommun
@@ -27,6 +27,34 @@ forvaltningar:
 
 ROW = {"period": "2024-01", "forvaltning": "ADM", "stab": "NORD", "verksamhet": "100", "konto": "4010",
        "slag": "kostnad", "belopp": "100.00"}
+
+
+def test_the_footer_states_a_text_column_s_largest_value_unless_written_without_statistics(tmp_path: Path):
+    """`column_max` reads the statistics of every row group (the month an utfall table is booked through, for a
+    cut read ahead: `facts.booked_hint`); a file written without them, or with a group without them, states none."""
+    frame = pl.DataFrame({"period": [f"2024-{m:02d}" for m in (3, 1, 10, 7) for _ in range(250)], "belopp": ["1"] * 1000})
+    frame.write_parquet(tmp_path / "t.parquet", row_group_size=300)
+    assert column_max(tmp_path / "t.parquet", "period") == "2024-10"  # (in the third of four row groups)
+    assert column_max(tmp_path / "t.parquet", "konto") is None  # no such column
+    frame.write_parquet(tmp_path / "bare.parquet", statistics=False)
+    assert column_max(tmp_path / "bare.parquet", "period") is None
+    (tmp_path / "nonsense.parquet").write_bytes(b"PAR1 not a footer PAR1")
+    assert column_max(tmp_path / "nonsense.parquet", "period") is None
+
+
+def test_the_month_an_utfall_table_is_booked_through_is_known_before_it_is_read(tmp_path: Path, monkeypatch):
+    """From its footer where it states it; else the reading thread reads its periods before the tables."""
+    from kfollow.sources import facts
+
+    frame = pl.DataFrame({"period": ["2024-02", "2024-08", "2024-05"], "belopp": ["1", "2", "3"]})
+    frame.write_parquet(tmp_path / "stated.parquet")
+    frame.with_columns(pl.col("period").str.replace("08", "09")).write_parquet(tmp_path / "bare.parquet", statistics=False)
+    monkeypatch.setattr(facts, "_BOOKED", set())
+    facts.booked_hint([tmp_path / "stated.parquet", tmp_path / "bare.parquet", tmp_path / "utfall.csv"])
+    assert 8 in facts._BOOKED
+    done = facts.PendingTable(tmp_path / "stated.parquet", "x")  # (queued after the look: done once it is)
+    facts.read_in_background([done])
+    assert done._done.wait(30) and facts._BOOKED == {8, 9}
 
 
 def test_the_footer_gives_each_column_chunk_its_values_and_size(tmp_path: Path):

@@ -228,22 +228,32 @@ def _start_worker() -> None:
 
 
 def booked_hint(utfall: list[Path]) -> None:
-    """Queue, before the tables read ahead, a look at the months of the Parquet utfall tables `utfall` (their
-    periods alone, a few milliseconds): the month they are booked through is then a month the tables read after it
-    are summed up to for a cut (`_BOOKED`, `options.Grain`). Nothing is said of a table that cannot be read: its
-    read says it."""
+    """The month the Parquet utfall tables `utfall` are booked through, known before the tables are read ahead: a
+    month a cut sums every table up to (`_BOOKED`, `options.Grain`). From the statistics of each file's footer
+    (a millisecond); a file that states none has its periods read, on the reading thread before the tables.
+    Nothing is said of a table that cannot be read: its read says it."""
+    from kfollow.sources.parquet_meta import column_max
+
+    def booked(last: object) -> None:
+        if isinstance(last, str) and _PERIOD_RE.fullmatch(last) and 1 <= int(last[5:]) <= 12:
+            _BOOKED.add(int(last[5:]))
+
+    unstated = []
+    for path in (p for p in utfall if p.suffix.lower() == ".parquet"):
+        last = column_max(path, "period")
+        booked(last) if last is not None else unstated.append(path)
+
     def look() -> None:
-        for path in utfall:
-            if path.suffix.lower() == ".parquet":
-                try:
-                    last = pl.scan_parquet(path, glob=False).select(pl.col("period").cast(pl.String).max()).collect().item()
-                except Exception:  # noqa: BLE001 - only a hint
-                    continue
-                if isinstance(last, str) and _PERIOD_RE.fullmatch(last) and 1 <= int(last[5:]) <= 12:
-                    _BOOKED.add(int(last[5:]))
-    with _STARTING:
-        _start_worker()
-        _WORK.put(look)
+        for path in unstated:
+            try:
+                booked(pl.scan_parquet(path, glob=False).select(pl.col("period").cast(pl.String).max()).collect().item())
+            except Exception:  # noqa: BLE001 - only a hint
+                continue
+
+    if unstated:
+        with _STARTING:
+            _start_worker()
+            _WORK.put(look)
 
 
 def pending_table(path: Path, name: str, budget: bool = False, rows: bool = False,

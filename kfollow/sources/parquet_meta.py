@@ -27,9 +27,10 @@ def column_chunks(path: Path | str) -> list[tuple[str, int, int]]:
     return footer(path)[0]
 
 
-def footer(path: Path | str) -> tuple[list[tuple[str, int, int]], dict[str, str]]:
+def footer(path: Path | str, maxima: bool = False) -> tuple[list[tuple], dict[str, str]]:
     """`column_chunks` and the file's key-value metadata (a key without a value is left out), in one walk
-    of the footer; `Malformed` when it cannot be walked."""
+    of the footer; with `maxima`, each chunk also with the largest value its statistics state (bytes, or None);
+    `Malformed` when it cannot be walked."""
     with open(path, "rb") as f:
         size = f.seek(0, os.SEEK_END)
         if size < 12:
@@ -46,7 +47,7 @@ def footer(path: Path | str) -> tuple[list[tuple[str, int, int]], dict[str, str]
     chunks: list[tuple[str, int, int]] = []
     pairs: dict[str, str] = {}
     try:
-        _file_metadata(data, chunks, pairs)
+        _file_metadata(data, chunks, pairs, maxima)
     except (IndexError, RecursionError, UnicodeDecodeError) as exc:
         raise Malformed(type(exc).__name__) from None
     return chunks, pairs
@@ -132,7 +133,24 @@ def _struct(b: bytes, i: int, depth: int, read: dict) -> int:
         i = read[field][1](b, i) if field in read and kind == read[field][0] else _skip(b, i, kind, depth)
 
 
-def _file_metadata(b: bytes, chunks: list, pairs: dict) -> None:
+def column_max(path: Path | str, column: str) -> str | None:
+    """The largest value of a text `column` that the footer's statistics state (the largest of its row groups'),
+    without reading a row; None where a row group states none (a writer may leave them out), or the footer cannot
+    be walked."""
+    try:
+        chunks, _ = footer(path, maxima=True)
+    except (Malformed, OSError):
+        return None
+    found = [top for name, *_, top in chunks if name == column]
+    if not found or any(top is None for top in found):
+        return None
+    try:
+        return max(top.decode("utf-8") for top in found)
+    except UnicodeDecodeError:
+        return None
+
+
+def _file_metadata(b: bytes, chunks: list, pairs: dict, maxima: bool = False) -> None:
     def row_groups(b, i):  # FileMetaData 4: list<RowGroup>
         n, _, i = _list_head(b, i)
         for _ in range(n):
@@ -165,8 +183,21 @@ def _file_metadata(b: bytes, chunks: list, pairs: dict) -> None:
                 return i
             return read
 
-        i = _struct(b, i, 3, {3: (9, path), 5: (6, number("values")), 6: (6, number("size"))})
-        chunks.append((got.get("path", ""), got.get("values", 0), got.get("size", 0)))
+        def statistics(b, i):  # ColumnMetaData 12: Statistics (5 max_value; 1 max, as older writers wrote it)
+            def largest(name):
+                def read(b, i):
+                    length, i = _varint(b, i)
+                    got[name] = b[i:i + length]
+                    return i + length
+                return read
+            return _struct(b, i, 4, {5: (8, largest("max_value")), 1: (8, largest("max"))})
+
+        fields = {3: (9, path), 5: (6, number("values")), 6: (6, number("size"))}
+        if maxima:
+            fields[12] = (12, statistics)
+        i = _struct(b, i, 3, fields)
+        chunk = (got.get("path", ""), got.get("values", 0), got.get("size", 0))
+        chunks.append((*chunk, got.get("max_value", got.get("max"))) if maxima else chunk)
         return i
 
     def text(b, i):
