@@ -377,8 +377,8 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
                 year_rows = year_rows.join(accounts.lazy(), on="konto", how="left")
                 yearly.append(year_rows.filter(in_slag) if flt.kostnadsslag else year_rows)
             summed.append((art, part))
-        frames = pl.collect_all([*(part for _, part in summed), *yearly])
-        cached = [art for art, _ in summed], frames[:len(summed)], frames[len(summed):]
+        # (the sums stay lazy: joined to the accounts and summed to the parts below, in the one query of the parts)
+        cached = [art for art, _ in summed], [part for _, part in summed], pl.collect_all(yearly) if yearly else []
     if cached is None:
         summed, yearly = [], []
         for art, rows in store.ledger.pieces(year):

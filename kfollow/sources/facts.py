@@ -1078,8 +1078,9 @@ class Summed:
     yearly: pl.DataFrame | None
 
     def upto(self, grain: list[str], month: int, booked: set[int]) -> pl.LazyFrame | None:
-        """The rows of months 1..`month` summed to `grain` (of forvaltning, stab, verksamhet, konto), with `_n`
-        their rows, as a cut sums them (`cuts.ledger_amounts`); None where these sums cannot give them: a key
+        """The rows of months 1..`month` summed to `grain` (of forvaltning, stab, verksamhet, konto) or finer (a row
+        may share its keys with others), with `_n` their rows, as a cut sums them (`cuts.ledger_amounts`); None
+        where these sums cannot give them: a key
         they do not have, or a span of months that `month` cuts while the table (its months, `booked`) has
         months on both sides of it."""
         if not set(grain) <= {"forvaltning", *self.keys, "konto"}:
@@ -1097,9 +1098,10 @@ class Summed:
                     taken.append(i)
             start = end
         zero = pl.lit(0, pl.Int64)
-        return self.frame.lazy().group_by(grain).agg(
-            belopp=pl.sum_horizontal(*(pl.col(f"_b{i}") for i in taken)).sum() if taken else zero,
-            _n=pl.sum_horizontal(*(pl.col(f"_n{i}") for i in taken)).sum() if taken else zero)
+        # (not summed to `grain` again: a row per account and slag, or of a finer grain, is what a cut sums anyway)
+        return self.frame.lazy().select(
+            *grain, belopp=pl.sum_horizontal(*(pl.col(f"_b{i}") for i in taken)) if taken else zero,
+            _n=pl.sum_horizontal(*(pl.col(f"_n{i}") for i in taken)) if taken else zero)
 
 
 def _totals(rows: pl.LazyFrame) -> pl.LazyFrame:
