@@ -450,7 +450,9 @@ def ledger_amounts(store: Store, year: int, fids: list[str], period: int | None,
         *(pl.col(f"_n_{a}").sum() for a in ARTER),  # the facts of each kind summed into a row (`_parts`)
     ).with_columns(
         pl.when(pl.col("forvaltning").is_in(with_budget)).then(pl.col(f)).alias(f) for f in budgeted
-    ).collect(engine="in-memory")  # a few rows per part: in memory (polars 2 streams a lazy query unless told)
+    ).collect(engine="streaming" if pre is not None else "in-memory")  # a few rows per part: in memory (polars 2
+    # streams a lazy query unless told); the tables' sums (`pre`, a row per account of each stab: 20 ms against 32 ms
+    # for 2 × 84 000 of them) streaming
 
 
 GROSS = ("budget_kostnader", "budget_intakter", "utfall_kostnader", "utfall_intakter")  # positive, as the views show them

@@ -157,11 +157,14 @@ class PendingTable:
                         pl.col("period").str.slice(5, 2).cast(pl.Int8, strict=False).alias("manad")))) is not None:
                     _BOOKED.add(last)  # (a month a cut of a budget table read after it will sum up to)
                 self._outcome = plan, read
-                if self._done is not None:  # read in the background: what the checks find without the year file too
+                if self._done is not None:  # read in the background: what the checks find without the year file too,
+                    # and the views of the sums, in one call of polars
                     try:
-                        self._verdict = _judge(plan, read)
+                        final = _final(read[1])
+                        self._verdict = _judge(plan, read, (views_query(final),))
+                        self._made = final, self._verdict.also[0]
                     except Exception:  # noqa: BLE001 - the asking thread judges again, and meets what failed in its order
-                        self._verdict = None
+                        self._verdict, self._made = None, (None, None)
         except BaseException as exc:  # noqa: BLE001 - handed to the caller of `result`, in its thread
             self._outcome = exc
         finally:
@@ -170,7 +173,7 @@ class PendingTable:
             if self._summed is not None:  # the checks may start (on the asking thread) while the sums'
                 self._summed.set()  # views are made here
         try:
-            if read is not None and not self._cancelled:
+            if read is not None and not self._cancelled and self._made[0] is None:
                 self._made = _ahead(read[1])  # (an Exception is caught there; anything else goes on up)
         finally:
             if self._cancelled:
@@ -631,12 +634,17 @@ def again(budget: bool) -> str:
     return f"kfollow import … {'--budget-out' if budget else '-o'} it"
 
 
-def _check_control(plan: _Plan, summary: pl.DataFrame) -> None:
+def _period_sums(summary: pl.LazyFrame) -> pl.LazyFrame:
+    """A table's amounts summed per period (`_check_control`), exactly."""
+    return summary.group_by("period").agg(
+        (pl.col("kostnad").cast(pl.Int128).sum() + pl.col("intakt").cast(pl.Int128).sum()).alias("belopp"))
+
+
+def _check_control(plan: _Plan, summary: pl.DataFrame, found: pl.DataFrame | None = None) -> None:
     """DataError where the amounts read from a Parquet table do not sum per period to the control sums written
     into it (`control_sums`): a damaged file, whose amounts would otherwise be shown as they read; or where they
     do not sum to what its import's note says it wrote (`noted_sums`): a table changed since its import."""
-    found = summary.group_by("period").agg(
-        (pl.col("kostnad").cast(pl.Int128).sum() + pl.col("intakt").cast(pl.Int128).sum()).alias("belopp"))
+    found = _period_sums(summary.lazy()).collect() if found is None else found
     read = {p: v for p, v in found.iter_rows()}
     if plan.control is not None:
         _compare(plan.source.name, read, plan.control, "the control sum written into the file is {} kr",
@@ -1157,29 +1165,37 @@ class _Verdict:
     total: int | None  # None where a row is bad: the first bad row is the error
     distinct: list[pl.DataFrame]
     control: DataError | None
+    also: tuple[pl.DataFrame, ...] = ()  # what `_judge` was asked to make in the same call
 
 
-def _judge(plan: _Plan, read: tuple) -> _Verdict:
+def _judge(plan: _Plan, read: tuple, also: tuple[pl.LazyFrame, ...] = ()) -> _Verdict:
     """The checks of a table's pass that need nothing of the year file (`_Verdict`): made on the reading
     thread right after the pass, while the year file is parsed, so that the asking thread checks only the
-    ids; else by `_verify`. Errors of polars as the table's (`failure`)."""
+    ids; else by `_verify`. Its small queries of the sums run in one call, with `also` (the views the reading
+    thread makes of the sums: `_Verdict.also`). Errors of polars as the table's (`failure`)."""
     kept, summary, accounts, totals, _ = read
     try:
+        table = summary.lazy()
+        queries = [table.select(columns).unique() for columns, _ in _DISTINCT]
         if totals is None:  # the sums carry the totals: the whole table's are theirs summed
-            totals = summary.select(pl.col("_nulls").sum(), pl.col("_len").max(), pl.col("_abs").cast(pl.Int128).sum())
+            queries.append(table.select(pl.col("_nulls").sum(), pl.col("_len").max(), pl.col("_abs").cast(pl.Int128).sum()))
         if accounts is None:  # counted among the sums
-            bad_konto = summary["_konto"].any()
-            bad_slag = summary.select((pl.col("_len") - pl.col("_slag")).sum()).item()
+            queries.append(table.select(bad_konto=pl.col("_konto").any(), bad_slag=(pl.col("_len") - pl.col("_slag")).sum() > 0))
         else:  # the distinct pairs of account and slag
             konto, slag = pl.col("konto"), pl.col("slag")
-            bad_konto, bad_slag = accounts.select(
-                (konto.is_null() | (konto == "") | konto.str.contains(_KONTO_BAD_PL)).any(),
-                (slag.is_null() | ~slag.is_in(SLAG)).any()).row(0)
-        table = summary.lazy()
-        distinct = pl.collect_all([table.select(columns).unique() for columns, _ in _DISTINCT])
+            queries.append(accounts.lazy().select(bad_konto=(konto.is_null() | (konto == "") | konto.str.contains(_KONTO_BAD_PL)).any(),
+                                                  bad_slag=(slag.is_null() | ~slag.is_in(SLAG)).any()))
+        controlled = plan.control is not None or plan.noted is not None
+        if controlled:
+            queries.append(_period_sums(table))
+        found = pl.collect_all([*queries, *also])
+        distinct, rest, made = found[:len(_DISTINCT)], found[len(_DISTINCT):len(queries)], tuple(found[len(queries):])
+        if totals is None:
+            totals, rest = rest[0], rest[1:]
+        bad_konto, bad_slag = rest[0].row(0)
         rows_bad = bool(totals["_nulls"].item() or bad_konto or bad_slag)
         if rows_bad:
-            return _Verdict(True, None, distinct, None)
+            return _Verdict(True, None, distinct, None, made)
         if "_len" in totals.columns and (totals["_len"].item() or 0) >= _EXACT_ROWS:
             # a group's absolute amounts may have left Int64: sum them exactly
             magnitude = pl.col("belopp").abs()
@@ -1188,14 +1204,14 @@ def _judge(plan: _Plan, read: tuple) -> _Verdict:
         else:
             total = totals["_abs"].item() or 0
         control = None
-        if plan.control is not None or plan.noted is not None:
+        if controlled:
             try:
-                _check_control(plan, summary)
+                _check_control(plan, summary, rest[1])
             except DataError as exc:
                 control = exc
     except (pl.exceptions.PolarsError, OSError, pl.exceptions.PanicException) as exc:  # (a panic: a corrupt file)
         raise plan.source.failure(exc) from None
-    return _Verdict(False, total, distinct, control)
+    return _Verdict(False, total, distinct, control, made)
 
 
 def _verify(plan: _Plan, read: tuple, known: Known, budget: bool, verdict: _Verdict | None = None) -> _Verdict:
@@ -1551,6 +1567,13 @@ def views(facts: pl.DataFrame, last_month: int | None = None, sort: bool = True)
     """
     # each view straight from the facts, both in one streaming pass: fewer groups than summing per
     # (stab, verksamhet) first, and the per-row parts never exist for all rows at once
+    frame = views_query(facts).collect(engine="streaming")
+    last = booked_through(facts) if last_month is None else last_month
+    return fill_months(frame, last) if last else (sort_view(frame) if sort else frame)
+
+
+def views_query(facts: pl.DataFrame) -> pl.LazyFrame:
+    """`views` of `facts`, unsorted and without the months not booked, as a query."""
     parts = _parts() if "slag" in facts.columns else [
         (pl.col("kostnad") + pl.col("intakt")).alias("utfall"), pl.col("kostnad").alias("utfall_kostnader"),
         (-pl.col("intakt")).alias("utfall_intakter")]
@@ -1570,9 +1593,7 @@ def views(facts: pl.DataFrame, last_month: int | None = None, sort: bool = True)
                 *sums,
             )
         )
-    frame = pl.concat(parts).select(pl.col(c).cast(t) for c, t in VIEW_SCHEMA.items()).collect(engine="streaming")
-    last = booked_through(facts) if last_month is None else last_month
-    return fill_months(frame, last) if last else (sort_view(frame) if sort else frame)
+    return pl.concat(parts).select(pl.col(c).cast(t) for c, t in VIEW_SCHEMA.items())
 
 
 def fill_months(view: pl.DataFrame, last_month: int) -> pl.DataFrame:
