@@ -131,3 +131,17 @@ def test_csv_tables_keep_their_rows_for_a_grain():
     assert grain.ledger.summed(2024, ["forvaltning", "stab", "konto"], 10) is None
     assert deviation(grain, 2024, None, "stab,kostnadsslag").frame.equals(
         deviation(load_budgets(EXAMPLE, ledger=True), 2024, None, "stab,kostnadsslag").frame)
+
+
+def test_a_damaged_table_read_with_others_is_named_as_when_read_alone(parquet_example, run):
+    """A damaged table summed for a cut is named as a cut with kept rows names it, and no figure is shown."""
+    table = parquet_example / "utfall-2024.parquet"
+    data = bytearray(table.read_bytes())
+    middle = len(data) // 3
+    data[middle:middle + 64] = b"\xff" * 64  # (the footer intact: the pass, not the plan, meets the damage)
+    table.write_bytes(bytes(data))
+    summed = run("deviation", "--by", "stab,kostnadsslag", "--budgets", parquet_example, "--format", "csv")
+    kept = run("deviation", "--by", "stab,kostnadsslag", "--konto", "3", "--konto", "4", "--konto", "5", "--konto",
+               "6", "--konto", "7", "--budgets", parquet_example, "--format", "csv")  # (a filter: rows kept)
+    assert summed.exit_code == kept.exit_code != 0 and summed.stdout == ""
+    assert "utfall-2024.parquet" in summed.stderr and summed.stderr == kept.stderr, summed.stderr
