@@ -133,7 +133,7 @@ def test_csv_tables_keep_their_rows_for_a_grain():
         deviation(load_budgets(EXAMPLE, ledger=True), 2024, None, "stab,kostnadsslag").frame)
 
 
-def test_a_damaged_table_read_with_others_is_named_as_when_read_alone(parquet_example, run):
+def test_a_damaged_table_summed_for_a_cut_is_named_as_with_kept_rows(parquet_example, run):
     """A damaged table summed for a cut is named as a cut with kept rows names it, and no figure is shown."""
     table = parquet_example / "utfall-2024.parquet"
     data = bytearray(table.read_bytes())
