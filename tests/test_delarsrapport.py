@@ -96,3 +96,30 @@ def test_forecasts_made_in_different_months_per_forvaltning_are_each_compared_wi
     assert ksf.stdout.splitlines()[0] == \
         "Resultat 2024-08 (ack.) per förvaltning, jämfört med prognos 2024-04, belopp i mnkr", ksf.stdout
     assert "Jmf. prognos 2024-04" in ksf.stdout.splitlines()[2], ksf.stdout
+
+
+def test_a_forvaltnings_forecast_summing_an_earlier_month_of_a_stab_says_so_in_the_forecasts_change(run, tmp_path):
+    """Samhällsbyggnadsstaben forecast in April and not in August: the report of 2024-10's 'Prognosen i augusti
+    jämfört med prognosen i april 2024' showed KSF's 'Prognos i augusti' 165,4, which holds the staben's April
+    forecast, without a word, where the table per förvaltning above it says its forecast is a sum of months; the
+    forecast change's table names the stab and its month, for the comparison's month too (found by a new user, h140)."""
+    budgets = tmp_path / "budgets"
+    shutil.copytree(EXAMPLE, budgets)
+    year = budgets / "2024.yaml"
+    text = year.read_text(encoding="utf-8")
+    assert text.count("          2024-08: 14136.0\n") == 1
+    year.write_text(text.replace("          2024-08: 14136.0\n", ""), encoding="utf-8")
+    report = run("report", "--budgets", budgets, "--period", "2024-10", "-o", tmp_path / "t.md")
+    assert report.exit_code == 0, report.stderr
+    text = (tmp_path / "t.md").read_text(encoding="utf-8")
+    section = text[text.index("## Prognosen i augusti jämfört med prognosen i april 2024"):]
+    section = section[:section.index("\n## ", 1)]
+    ksf = next(ln for ln in section.splitlines() if ln.startswith("| **Kommunstyrelseförvaltningen"))
+    assert [c.strip() for c in ksf.split("|")[2:-1]] == ["164,5", "165,1", "165,4", "-0,9", "-0,3"], ksf
+    assert ("Anm.: Prognosen för Kommunstyrelseförvaltningen från augusti 2024 är en summa av prognoser gjorda i olika "
+            "månader: Samhällsbyggnadsstab har ingen prognos från augusti 2024, och dess senaste före, från april 2024, "
+            "ingår.") in section, section
+    # all staber forecast in both months: no such note
+    whole = run("report", "--budgets", EXAMPLE, "--period", "2024-10", "-o", tmp_path / "w.md")
+    assert whole.exit_code == 0, whole.stderr
+    assert "är en summa av prognoser gjorda i olika månader:" not in (tmp_path / "w.md").read_text(encoding="utf-8")

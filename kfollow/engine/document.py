@@ -178,6 +178,10 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
         for (latest, before), group in sorted(pairs.items(), reverse=True):
             changed = operations.deviation(store, year, month, "forvaltning", forvaltning if len(pairs) == 1 else group,
                                            against=f"{year}-{before:02d}", unit=unit)
+            # a förvaltning's forecast of a month sums its staber's latest up to it: one that made none then counts
+            # with an older one, which only the table per förvaltning's `Prognos från` said (found by a new user, h140)
+            changed = replace(changed, notes=(*changed.notes, *_older_forecasts(store, year, group, latest, "prognos"),
+                                              *_older_forecasts(store, year, group, before, "jmf_prognos")))
             sections.append(Section(f"Prognosen i {selection.MONTHS[latest - 1]} jämfört med prognosen i "
                                     f"{selection.MONTHS[before - 1]} {year}", _forecast_change(changed),
                                     short="Prognosförändring" if len(pairs) == 1
@@ -343,6 +347,29 @@ _SAID = (  # (the longer phrase first: `prognos 2024-08` is `prognosen i augusti
 # the forecast's change since the one before, of a period (`_forecast_change`): the year's budget, the two forecasts
 # in the order they were made, the latest one's deviation and the change since the earlier one
 _CHANGE_COLUMNS = ("budget_helar", "jmf_prognos", "prognos", "prognos_avvikelse", "avvikelse_forandring")
+
+
+def _older_forecasts(store: Store, year: int, fids: list[str], made: int, column: str) -> list[ColumnNote]:
+    """A note on `column` per förvaltning of `fids` whose forecast of the month `made` sums a row's (a stab's) made
+    before it: the rows that forecast up to `made` but not in it, each with the month of its latest."""
+    rows = store.forecasts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids) & (pl.col("manad") <= made))
+    older = rows.group_by("forvaltning", "vy", "nyckel").agg(pl.col("manad").max()).filter(pl.col("manad") < made)
+    if older.is_empty():
+        return []
+    names = store.amounts.filter(pl.col("ar") == year).select("forvaltning", "vy", "nyckel", "namn", "ordning")
+    older = older.join(names.unique(["forvaltning", "vy", "nyckel"]), on=["forvaltning", "vy", "nyckel"], how="left")
+    info = store.years[year]
+    notes = []
+    for fid in fids:
+        mine = older.filter(pl.col("forvaltning") == fid).sort("ordning", nulls_last=True)
+        if mine.is_empty():
+            continue
+        said = [f"{namn or nyckel} har ingen prognos från {year}-{made:02d}, och dess senaste före, från "
+                f"{year}-{manad:02d}, ingår" for namn, nyckel, manad in mine.select("namn", "nyckel", "manad").rows()]
+        forvaltning = info.forvaltningar[fid].namn if fid in info.forvaltningar else fid
+        notes.append(ColumnNote(f"Prognosen för {forvaltning} från {year}-{made:02d} är en summa av prognoser gjorda "
+                                f"i olika månader: {'; '.join(said)}.", column))
+    return notes
 
 
 def _forecast_change(report: Report) -> Report:
