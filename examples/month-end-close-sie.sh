@@ -4,8 +4,8 @@
 #   examples/month-end-close-sie.sh [PERIOD] [OUTDIR]
 #
 # 1. imports this year's utfall (#TRANS) and budget (#PBUDGET) from examples/sie/exempelby.se into
-#    the fact tables that examples/sie/budgets/*.yaml name under utfall_fil and budget_fil, and last
-#    year's where its tables are missing, or from SIE_PREVIOUS (last year's final export: an export
+#    the fact tables that examples/sie/budgets/*.yaml name under utfall_fil and budget_fil (utfall-YYYY.csv
+#    and budget-YYYY.csv, or .parquet where the year files name those), and last year's where its tables are missing, or from SIE_PREVIOUS (last year's final export: an export
 #    holds the vouchers of its own year only; the example's holds both) (stops, writing nothing, if an
 #    export's own #PSALDO totals disagree, or an account or ansvar is not in the mapping),
 # 2. closes exactly as month-end-close.sh does: check, required comments, the month's tables,
@@ -32,28 +32,39 @@ trap 'rm -rf "$stage"' EXIT
 trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM  # (bash ends by these without its EXIT trap)
 # last year's books are closed: its tables are imported once (where missing), or again from SIE_PREVIOUS
 previous="$((year - 1))"
-# a year whose file names no budget table (a year typed with its utfall only) has none to import or to miss
-# (budget_fil as one name, a [list] or a list of - lines: README's "or a list"; found in review)
-budgeted() {
+# whether a year file names the table $2 under the key $1 (one name, a [list] or a list of - lines: README's "or a
+# list"; found in review)
+named() {
   local f
   for f in "$KFOLLOW_BUDGETS"/*.yaml "$KFOLLOW_BUDGETS"/*.yml; do
     [[ -f "$f" ]] || continue
-    awk -v want="budget-$1.csv" '
-      /^[^[:space:]#-]/ { on = ($0 ~ /^budget_fil[[:space:]]*:/) }
+    awk -v key="$1" -v want="$2" '
+      /^[^[:space:]#-]/ { on = (index($0, key) == 1 && substr($0, length(key) + 1) ~ /^[[:space:]]*:/) }
       on { line = $0; sub(/#.*/, "", line); gsub(/[][,"'"'"'[:space:]]+/, " ", line)
            n = split(line, word, " "); for (i = 1; i <= n; i++) if (word[i] == want) found = 1 }
       END { exit !found }' "$f" && return 0
   done
   return 1
 }
+# a year's table of utfall or budget ($1) is KIND-YEAR.parquet where the year files name that, else KIND-YEAR.csv (a
+# kommun whose year files name Parquet tables had utfall-2024.csv written, not named, and the close stopped; found by
+# a new user, h140)
+table() {
+  if named "$1_fil" "$1-$2.parquet"; then echo "$1-$2.parquet"; else echo "$1-$2.csv"; fi
+}
+# a year whose file names no budget table (a year typed with its utfall only) has none to import or to miss
+budgeted() {
+  named budget_fil "budget-$1.csv" || named budget_fil "budget-$1.parquet"
+}
 years=("$year")
-if [[ -n "${SIE_PREVIOUS:-}" || ! -f "$KFOLLOW_BUDGETS/utfall-$previous.csv" ]] \
-    || { budgeted "$previous" && [[ ! -f "$KFOLLOW_BUDGETS/budget-$previous.csv" ]]; }; then
+if [[ -n "${SIE_PREVIOUS:-}" || ! -f "$KFOLLOW_BUDGETS/$(table utfall "$previous")" ]] \
+    || { budgeted "$previous" && [[ ! -f "$KFOLLOW_BUDGETS/$(table budget "$previous")" ]]; }; then
   years+=("$previous")
 fi
 tables=()
 for y in "${years[@]}"; do
-  tables+=("utfall-$y.csv.kalla.json" "utfall-$y.csv" "budget-$y.csv.kalla.json" "budget-$y.csv")  # each note before its table
+  utfall="$(table utfall "$y")"; budget="$(table budget "$y")"
+  tables+=("$utfall.kalla.json" "$utfall" "$budget.kalla.json" "$budget")  # each note before its table
 done
 for f in "$KFOLLOW_BUDGETS"/*.yaml "$KFOLLOW_BUDGETS"/*.yml "${tables[@]/#/$KFOLLOW_BUDGETS/}"; do
   if [[ -f "$f" ]]; then cp -p "$f" "$stage/" || exit 4; fi
@@ -62,9 +73,9 @@ for y in "${years[@]}"; do
   export_of="$sie"
   if [[ "$y" == "$previous" ]]; then export_of="${SIE_PREVIOUS:-$sie}"; fi
   budget_out=()
-  if budgeted "$y"; then budget_out=(--budget-out "$stage/budget-$y.csv"); fi
+  if budgeted "$y"; then budget_out=(--budget-out "$stage/$(table budget "$y")"); fi
   "${kfollow[@]}" import sie "$export_of" --mapping "$mapping" --year "$y" --budgets "$stage" \
-    -o "$stage/utfall-$y.csv" ${budget_out[@]+"${budget_out[@]}"}  # (bash 3.2: an empty array is unset)
+    -o "$stage/$(table utfall "$y")" ${budget_out[@]+"${budget_out[@]}"}  # (bash 3.2: an empty array is unset)
 done
 for f in "${tables[@]}"; do  # (a folder where a table goes would take the table into it: found in review, h129)
   if [[ -e "$KFOLLOW_BUDGETS/$f" && ! -f "$KFOLLOW_BUDGETS/$f" ]]; then

@@ -533,3 +533,29 @@ def test_the_sie_close_imports_the_budget_tables_a_year_file_names_in_a_list(tmp
     result = _run_script(folder, tmp_path / "out-sie", "month-end-close-sie.sh")
     assert result.returncode == 0, result.stderr
     assert (tables / "budget-2023.csv").exists() and (tables / "budget-2024.csv").exists()
+
+
+def test_the_sie_close_imports_into_the_parquet_tables_the_year_files_name(both_closes, tmp_path):
+    """A kommun whose year files name Parquet tables (utfall_fil: utfall-2024.parquet, as README's fact tables allow)
+    ran examples/month-end-close-sie.sh with its own KFOLLOW_BUDGETS and was stopped with exit 2: the script wrote
+    utfall-2024.csv, 'is not named in …/.import-XXXXXXXX/2024.yaml', a staging folder gone when it was read. The
+    script imports into the table each year file names, .csv or .parquet (found by a new user, h140)."""
+    tmp, _, _ = both_closes
+    folder = _example_copy(tmp_path)
+    tables = folder / "sie" / "budgets"
+    for year in ("2023", "2024"):
+        year_file = tables / f"{year}.yaml"
+        text = year_file.read_text(encoding="utf-8")
+        for kind in ("utfall", "budget"):
+            assert text.count(f"{kind}-{year}.csv") == 1
+            text = text.replace(f"{kind}-{year}.csv", f"{kind}-{year}.parquet")
+            for name in (f"{kind}-{year}.csv", f"{kind}-{year}.csv.kalla.json"):
+                (tables / name).unlink()
+        year_file.write_text(text, encoding="utf-8")
+    result = _run_script(folder, tmp_path / "out-sie", "month-end-close-sie.sh")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tables.iterdir() if not p.name.endswith(".yaml")) == sorted(
+        f"{kind}-{year}.parquet{note}" for kind in ("utfall", "budget") for year in ("2023", "2024")
+        for note in ("", ".kalla.json"))
+    for table in SIE_TABLES:
+        assert (tmp_path / "out-sie" / table).read_bytes() == (tmp / "out-sie" / table).read_bytes(), table
