@@ -157,7 +157,7 @@ def test_the_summary_ends_stderr(work: Path):
     assert "encoding: cp437" in text
     assert "periods:  2024-01 – 2024-02 (2 months)" in text
     assert "checked against #PSALDO (the {} rows): 3 accounts × 2 months (2024-01 – 2024-02): equal" in text
-    assert lines[0] == "note: 2 #TRANS rows outside year 0 (2024-01-01 – 2024-12-31) left out"
+    assert lines[0] == "note: 2 #TRANS rows outside financial year 2024 (#RAR 0: 2024-01-01 – 2024-12-31) left out"
     table = [line.split() for line in lines if line.startswith("  20") or line.startswith("  total")]
     assert table == [
         ["2024-01", "1", "334,50", "kr", "500,00", "kr", "-834,50", "kr"],
@@ -665,7 +665,7 @@ def test_year_minus_one_picks_the_previous_rar(work: Path):
     result = run("import", "sie", work / "export.se", "-m", work / "map.yaml", "--year", "-1", "-o", work / "out.csv")
     assert result.exit_code == 0, result.stderr
     assert keyed(facts_of(work / "out.csv")) == {("2023-12", "ADM", "NORD", "130", "4010", "kostnad"): "7777.00"}
-    assert "year -1 (2023-01-01 – 2023-12-31)" in result.stderr
+    assert "financial year 2023 (#RAR -1: 2023-01-01 – 2023-12-31)" in result.stderr
     assert "not checked: the file has no #PSALDO for this year" in result.stderr
     result = run("import", "sie", work / "export.se", "-m", work / "map.yaml", "--year", "2023", "-o", work / "b.csv")
     assert result.exit_code == 0 and (work / "b.csv").read_bytes() == (work / "out.csv").read_bytes()

@@ -154,7 +154,7 @@ def test_object_rows_that_leave_part_of_the_total_leave_it_unattributed(tmp_path
                  "--year", "-1", "--budget-out", out)
     assert result.exit_code == 0, result.stderr
     # said, since the table's periods belong to the year file of 2014 (found by a new user)
-    assert ("rows of year -1 (2013-01-01 – 2013-12-31) are dated outside it (2014-01 – 2014-03): kept as dated"
+    assert ("rows of financial year 2013 (#RAR -1: 2013-01-01 – 2013-12-31) are dated outside it (2014-01 – 2014-03): kept as dated"
             in result.stderr)
     table = read_table(out)
     assert per(table, 0, 4) == {key: b for key, b in totals.items() if b != 0}
@@ -238,7 +238,7 @@ def test_both_tables_and_their_summaries(example: Path):
     assert lines[-2:] == [f"wrote {example / 'u.csv'} (230 rows)", f"wrote {example / 'b.csv'} (276 rows)"]
     assert "import exempelby.se → u.csv" in lines and "import exempelby.se → b.csv (budget)" in lines
     budget = lines[lines.index("import exempelby.se → b.csv (budget)"):]
-    assert budget[1].startswith("  read:     year 0 (2024-01-01 – 2024-12-31) from #PBUDGET ({} totals, broken down by "
+    assert budget[1].startswith("  read:     financial year 2024 (#RAR 0: 2024-01-01 – 2024-12-31) from #PBUDGET ({} totals, broken down by "
                                 "the rows of exactly the mapped dimensions, or of as many of them as an account and "
                                 "month has, and what those leave by fewer): 276 rows → 276 fact rows")
     assert budget[2] == "  periods:  2024-01 – 2024-12 (12 months)"
@@ -246,7 +246,7 @@ def test_both_tables_and_their_summaries(example: Path):
     assert budget[1].endswith(": 276 rows → 276 fact rows, 24 without stab or verksamhet (ej fördelat; net 0,00 kr: "
                               "kostnader 86 000 000,00 kr, intäkter 86 000 000,00 kr)")
     assert [line for line in lines if line.startswith("note: ")] == [
-        "note: 288 #TRANS rows outside year 0 (2024-01-01 – 2024-12-31) left out"]
+        "note: 288 #TRANS rows outside financial year 2024 (#RAR 0: 2024-01-01 – 2024-12-31) left out"]
     # the totals per month: kostnader and intäkter of the budget table, as the summary prints them
     table = read_table(example / "b.csv")
     month = per({k: v for k, v in table.items() if k[0] == "2024-07"}, 5)
@@ -286,8 +286,8 @@ def test_an_export_without_pbudget_for_the_year_is_a_data_error(tmp_path: Path, 
     result = run("import", "sie", only_2024, "-m", example / "mapping.yaml", "--year", "2023",
                  "--budget-out", tmp_path / "b.csv")
     assert result.exit_code == 3 and result.stderr.count("\n") == 1
-    assert ("no #PBUDGET rows for year -1 (2023-01-01 – 2023-12-31); the file's #PBUDGET is for year 0 "
-            "(2024-01-01 – 2024-12-31)") in result.stderr
+    assert ("no #PBUDGET rows for financial year 2023 (#RAR -1: 2023-01-01 – 2023-12-31); the file's #PBUDGET is for "
+            "financial year 2024 (#RAR 0: 2024-01-01 – 2024-12-31): pick it with --year") in result.stderr
     assert not (tmp_path / "b.csv").exists()
 
 

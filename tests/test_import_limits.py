@@ -479,5 +479,5 @@ def test_a_sie_year_over_two_calendar_years_is_warned_of(work: Path):
     head = [line for line in HEAD if not line.startswith("#RAR")] + ["#RAR 0 20230701 20240630"]
     lines = head + voucher(1, "20240115", ("5010", NORD, 10_000), ("1930", "{}", -10_000))
     result = sie_import(work, lines, "-o", work / "x.csv", "--force-unnamed")
-    assert ("warning: year 0 (2023-07-01 – 2024-06-30) runs over two calendar years, which --year cannot split"
+    assert ("warning: financial year 2023/24 (#RAR 0: 2023-07-01 – 2024-06-30) runs over two calendar years, which --year cannot split"
             in result.stderr), result.stderr

@@ -95,7 +95,7 @@ def test_an_import_holds_a_sum_per_key_not_every_row(tmp_path: Path):
     assert export.trans.columns == ["period", "konto", "belopp", "rad", "rader", "dim_1", "dim_6"]
     assert export.vouchers.is_empty()
     imported = kfollow.import_sie(tmp_path / "export.se", tmp_path / "map.yaml")
-    assert imported.read["utfall"] == "year 0 (2024-01-01 – 2024-12-31) from #TRANS: 9000 rows → 24 fact rows"
+    assert imported.read["utfall"] == "financial year 2024 (#RAR 0: 2024-01-01 – 2024-12-31) from #TRANS: 9000 rows → 24 fact rows"
     first = imported.utfall.facts.filter((pl.col("period") == "2024-02") & (pl.col("konto") == "5010"))
     # vouchers 1, 13, 25, …, 2 989: 250 of them, 10,00 kr + n öre each
     assert first["belopp"].to_list() == [sum(1000 + n for n in range(1, 3_001, 12))]

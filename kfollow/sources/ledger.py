@@ -442,9 +442,12 @@ class Year:
         return self.start[:7], self.end[:7]
 
     def describe(self) -> str:
+        """`financial year 2024 (#RAR 0: 2024-01-01 – 2024-12-31)`: the year as a controller names it, then what
+        `--year` may also give (the #RAR index; `year 0` alone meant nothing to a controller: found by a new user, h140)."""
         if self.index is None:
             return f"{self.start} – {self.end}"
-        return f"year {self.index} ({self.start} – {self.end})"
+        named = self.start[:4] if self.start[:4] == self.end[:4] else f"{self.start[:4]}/{self.end[2:4]}"
+        return f"financial year {named} (#RAR {self.index}: {self.start} – {self.end})"
 
 
 def pick_year(sie, year: str | None) -> Year:
@@ -529,10 +532,9 @@ def budget_ledger(sie, year: Year, mapping: LedgerMapping) -> Ledger:
     rows = _year_rows(sie.pbudget, year)
     if rows.is_empty():
         present = sorted(sie.pbudget["rar"].unique().to_list(), reverse=True)
-        listed = ", ".join(f"{i} ({sie.years[i][0]} – {sie.years[i][1]})" if i in sie.years else str(i)
-                           for i in present)
+        listed = ", ".join(Year(i, *sie.years[i]).describe() if i in sie.years else f"#RAR {i}" for i in present)
         raise DataError(sie.path, None, None, f"no #PBUDGET rows for {year.describe()}; the file's #PBUDGET is for "
-                                              f"year {listed}: pick it with --year, or leave out --budget-out")
+                                              f"{listed}: pick it with --year, or leave out --budget-out")
     ledger = _period_ledger(sie.path, sie.pbudget, rows, mapping, "#PBUDGET", sie.psaldo)
     return replace(ledger, notes=(*_undeclared(sie, sie.pbudget, "#PBUDGET"), *_misdated(rows, year, "#PBUDGET"),
                                   *ledger.notes))
