@@ -74,8 +74,14 @@ for y in "${years[@]}"; do
   if [[ "$y" == "$previous" ]]; then export_of="${SIE_PREVIOUS:-$sie}"; fi
   budget_out=()
   if budgeted "$y"; then budget_out=(--budget-out "$stage/$(table budget "$y")"); fi
+  # what the import says names the budgets folder, not the staging copy it read, which is gone once the script ends
+  # (`stab 'DIGX' is not a stab of KSF in …/.import-W4uvbJB5/2024.yaml`; found by a new user, h140)
+  status=0
   "${kfollow[@]}" import sie "$export_of" --mapping "$mapping" --year "$y" --budgets "$stage" \
-    -o "$stage/$(table utfall "$y")" ${budget_out[@]+"${budget_out[@]}"}  # (bash 3.2: an empty array is unset)
+    -o "$stage/$(table utfall "$y")" ${budget_out[@]+"${budget_out[@]}"} 2>"$stage/.said" || status=$?
+  said="$(cat "$stage/.said")"  # (bash 3.2: an empty array is unset, above)
+  if [[ -n "$said" ]]; then printf '%s\n' "${said//"$stage"/$KFOLLOW_BUDGETS}" >&2; fi
+  if (( status != 0 )); then exit "$status"; fi
 done
 for f in "${tables[@]}"; do  # (a folder where a table goes would take the table into it: found in review, h129)
   if [[ -e "$KFOLLOW_BUDGETS/$f" && ! -f "$KFOLLOW_BUDGETS/$f" ]]; then

@@ -319,6 +319,20 @@ def test_the_sie_close_writes_no_table_when_last_years_import_fails(tmp_path):
     assert not (tmp_path / "out-sie").exists()
 
 
+def test_the_sie_close_names_the_budgets_folder_not_its_staging_copy_when_an_import_fails(tmp_path):
+    """The imports read a staging copy of the year files, deleted when the script ends: an error naming the copy's
+    year file sent the controller to a file that was gone (found by a new user, h140)."""
+    folder = _example_copy(tmp_path)
+    mapping = folder / "sie" / "mapping.yaml"
+    mapping.write_text(mapping.read_text(encoding="utf-8").replace('"1150": DIG', '"1150": DIGX'), encoding="utf-8")
+    result = _run_script(folder, tmp_path / "out-sie", "month-end-close-sie.sh")
+    budgets = folder / "sie" / "budgets"
+    assert result.returncode == 3 and result.stdout == ""
+    assert f"stab 'DIGX' is not a stab of KSF in {budgets / '2024.yaml'}" in result.stderr, result.stderr
+    assert ".import-" not in result.stderr and result.stderr.count("\n") == 1
+    assert not [p for p in budgets.iterdir() if p.name.startswith(".import-")] and not (tmp_path / "out-sie").exists()
+
+
 def test_the_sie_close_imports_last_year_once_since_an_export_holds_its_own_years_vouchers(tmp_path):
     """Found by a script user: the close imported last year from this year's export every month, and a real
     SIE 4 export holds the vouchers of its own year only (the example's holds both): every close stopped, exit 2.
