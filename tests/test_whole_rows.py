@@ -215,8 +215,9 @@ def test_a_row_shown_whole_is_told_apart_from_another_forvaltnings_row_of_the_sa
         "namn": ["Gemensamma verksamheter", "Gemensamma verksamheter", "Löner", "Summa"],
         "avvikelse": [300, 200, 200, 500],
     })
-    assert largest(frame, 5)["rubrik"].to_list() == ["KLF Gemensamma verksamheter: hela raden",
-                                                     "NYF Gemensamma verksamheter: 5010 - Löner"]
+    # (each with its code, as the table names it: h139)
+    assert largest(frame, 5)["rubrik"].to_list() == ["KLF 920 - Gemensamma verksamheter: hela raden",
+                                                     "NYF 920 - Gemensamma verksamheter: 5010 - Löner"]
 
 
 SHARES = ("Anm.: Andel av summa är andelen av summans nettokostnad: på delar av en förvaltning som redovisas som "

@@ -1363,6 +1363,10 @@ def named_parts(frame: pl.DataFrame) -> pl.DataFrame:
     the nearest `radsumma` above it. Without parts, rows of several förvaltningar get its id."""
     if (frame["radtyp"] == "radsumma").any():
         parent = pl.col("namn")
+        if "verksamhet" in frame.columns:  # a verksamhet by its code, as the table names it (`920 - Gemensamma
+            # verksamheter: Personalkostnader`; the list had the name alone: found in review, h139)
+            parent = pl.when(pl.col("radtyp").is_in(["radsumma", *WHOLE]) & coded_verksamhet()).then(
+                pl.col("verksamhet") + pl.lit(" - ") + parent).otherwise(parent)
         # (the rows shown whole, of a förvaltning without accounts, are rows too: a code they share with another
         # förvaltning's row is told apart as theirs is; found in review)
         rows = frame.filter(pl.col("radtyp").is_in(["radsumma", *WHOLE]))
@@ -1392,6 +1396,11 @@ def named_parts(frame: pl.DataFrame) -> pl.DataFrame:
     elif several:  # a view's rows have names of their own, but not each förvaltning's rest: `KSF Ej fördelat på stab`
         own = pl.when(pl.col("radtyp") == "ej_fordelat").then(pl.col("forvaltning") + pl.lit(" ") + own).otherwise(own)
     return frame.with_columns(namn=own)
+
+
+def coded_verksamhet() -> pl.Expr:
+    """Whether a row is a verksamhet of a code (`920`), not the row of money without one (`ej fördelat (KSF)`)."""
+    return pl.col("verksamhet").is_not_null() & ~pl.col("verksamhet").str.starts_with("ej fördelat (")
 
 
 def _own_name(frame: pl.DataFrame) -> pl.Expr:

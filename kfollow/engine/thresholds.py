@@ -103,10 +103,15 @@ def rows_beyond(frame: pl.DataFrame, limit: Limit | Limits) -> pl.DataFrame:
     with their row, and the rows above them: in a cut of two keys the rows shown with their parts,
     so that `--by stab,kostnadsslag` flags every stab `--by stab` flags; in a cut of one the
     förvaltningar's subtotals) of a deviation report whose avvikelse is beyond `limit`."""
-    from kfollow.engine.cuts import named_parts
+    from kfollow.engine.cuts import coded_verksamhet, named_parts
 
     kinds = UNIT_ROWS
-    if "radtyp" in frame.columns and (frame["radtyp"] == "radsumma").any():
+    nested = "radtyp" in frame.columns and (frame["radtyp"] == "radsumma").any()
+    if "verksamhet" in frame.columns and "radtyp" in frame.columns and not nested:
+        # a verksamhet by its code, as the table names it (`920 - Gemensamma verksamheter`; found in review, h139)
+        frame = frame.with_columns(namn=pl.when((pl.col("radtyp") == RowKind.rad.value) & coded_verksamhet()).then(
+            pl.col("verksamhet") + pl.lit(" - ") + pl.col("namn")).otherwise(pl.col("namn")))
+    if nested:
         frame = named_parts(frame)
         kinds = [*UNIT_ROWS, RowKind.radsumma.value]
         shown = frame.filter(pl.col("radtyp") == RowKind.radsumma.value)

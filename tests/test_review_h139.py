@@ -1,0 +1,78 @@
+"""Doubts a review left open (session 35, h139): each reproduced, then fixed."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.conftest import csv_rows
+
+HEADER = "period,forvaltning,stab,verksamhet,konto,slag,belopp"
+
+
+def _folder(tmp_path: Path, year: str, utfall: list[str], budget: list[str] | None = None) -> Path:
+    d = tmp_path / "b"
+    d.mkdir(exist_ok=True)
+    (d / "2024.yaml").write_text(year, encoding="utf-8")
+    (d / "utfall-2024.csv").write_text("".join(f"{r}\n" for r in [HEADER, *utfall]), encoding="utf-8")
+    if budget is not None:
+        (d / "budget-2024.csv").write_text("".join(f"{r}\n" for r in [HEADER, *budget]), encoding="utf-8")
+    return d
+
+
+def _labels(stdout: str) -> list[str]:
+    table = stdout.split("\n\n")[1].splitlines()[2:]
+    return [re.split(" {2,}", line)[0] for line in table]
+
+
+# 1 -------------------------------------------------------------------------------------------------------------
+VERKSAMHETER = ("ar: 2024\norganisation: Testkommun\nenhet: kr\nutfall_fil: utfall-2024.csv\n"
+                "budget_fil: budget-2024.csv\n"
+                'verksamheter: {"100": Nämnd- och styrelseverksamhet, "920": Gemensamma verksamheter}\n'
+                "forvaltningar:\n  KSF:\n    namn: Kommunstyrelseförvaltningen\n")
+
+
+def test_a_top_list_of_verksamheter_names_them_with_their_code_as_the_table_does(run, tmp_path):
+    """`deviation --by verksamhet,kostnadsslag --top` listed `Gemensamma verksamheter: Personalkostnader` where the
+    table shows `920 - Gemensamma verksamheter` (and --fail-over said `avvikelsen för Gemensamma verksamheter`):
+    the list and the limit's lines name a verksamhet by its code, as the table does."""
+    d = _folder(tmp_path, VERKSAMHETER,
+                ["2024-01,KSF,,100,5010,kostnad,1000.00", "2024-01,KSF,,920,6410,kostnad,500.00",
+                 "2024-01,KSF,,920,5010,kostnad,300.00"],
+                ["2024-01,KSF,,100,5010,kostnad,3000.00", "2024-01,KSF,,920,6410,kostnad,200.00",
+                 "2024-01,KSF,,920,5010,kostnad,900.00"])
+    args = ("deviation", "--budgets", d, "--period", "2024-01", "--unit", "kr", "--by")
+    table = run(*args, "verksamhet,kostnadsslag")
+    assert table.exit_code == 0, table.stderr
+    assert "920 - Gemensamma verksamheter" in _labels(table.stdout), table.stdout
+    listed = run(*args, "verksamhet,kostnadsslag", "--top", "5")
+    assert listed.exit_code == 0, listed.stderr
+    assert _labels(listed.stdout) == ["100 - Nämnd- och styrelseverksamhet: Personalkostnader",
+                                      "920 - Gemensamma verksamheter: Personalkostnader",
+                                      "920 - Gemensamma verksamheter: Övriga verksamhetskostnader"], listed.stdout
+    assert re.search(r"^920 - Gemensamma verksamheter: Övriga verksamhetskostnader +200 +500 +-300 ", listed.stdout,
+                     re.M), listed.stdout
+    flagged = run(*args, "verksamhet", "--fail-over", "100")
+    assert flagged.exit_code == 1
+    assert "avvikelsen för 920 - Gemensamma verksamheter är 300 kr (27,3 %), över gränsen" in flagged.stderr, \
+        flagged.stderr
+    parts = run(*args, "verksamhet,konto", "--fail-over", "100")
+    assert "avvikelsen för 920 - Gemensamma verksamheter: 6410 är -300 kr (-150,0 %), över gränsen" in parts.stderr, \
+        parts.stderr
+
+
+def test_a_verksamhet_typed_in_the_year_file_is_listed_whole_with_its_code(run, tmp_path):
+    """A verksamhet whose budget is typed in the year file is listed whole, `100 - Nämnd…: hela raden`."""
+    d = _folder(tmp_path, "ar: 2024\norganisation: Testkommun\nenhet: tkr\nutfall_fil: utfall-2024.csv\n"
+                'verksamheter: {"100": Nämnd- och styrelseverksamhet, "920": Gemensamma verksamheter}\n'
+                'forvaltningar:\n  KSF:\n    namn: Kommunstyrelseförvaltningen\n    verksamheter:\n'
+                '      "100": {budget: 1500}\n      "920": {budget: 400}\n',
+                ["2024-01,KSF,,100,5010,kostnad,1000.00", "2024-01,KSF,,920,6410,kostnad,500.00"])
+    listed = run("deviation", "--budgets", d, "--by", "verksamhet,kostnadsslag", "--unit", "tkr", "--top", "5",
+                 "-f", "csv")
+    assert listed.exit_code == 0, listed.stderr
+    rows = csv_rows(listed.stdout)
+    assert [(r["verksamhet"], r["namn"]) for r in rows] == [("100", "Nämnd- och styrelseverksamhet"),
+                                                           ("920", "Gemensamma verksamheter")]
+    text = run("deviation", "--budgets", d, "--by", "verksamhet,kostnadsslag", "--unit", "tkr", "--top", "5")
+    assert _labels(text.stdout) == ["100 - Nämnd- och styrelseverksamhet: hela raden",
+                                    "920 - Gemensamma verksamheter: hela raden"], text.stdout
