@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
-from tests.conftest import csv_rows
+from tests.conftest import ROOT, csv_rows
 
 HEADER = "period,forvaltning,stab,verksamhet,konto,slag,belopp"
 
@@ -76,3 +77,40 @@ def test_a_verksamhet_typed_in_the_year_file_is_listed_whole_with_its_code(run, 
     text = run("deviation", "--budgets", d, "--by", "verksamhet,kostnadsslag", "--unit", "tkr", "--top", "5")
     assert _labels(text.stdout) == ["100 - Nämnd- och styrelseverksamhet: hela raden",
                                     "920 - Gemensamma verksamheter: hela raden"], text.stdout
+
+
+# 2 -------------------------------------------------------------------------------------------------------------
+NY = ("  NY:\n    namn: Ny förvaltning\n    redovisas_som: nettokostnad\n    staber:\n      NS:\n"
+      "        namn: Ny stab\n        budget: 1200.0\n        utfall:\n          2024-01: 90.0\n"
+      "          2024-02: 110.0\n          2024-03: 130.0\n")
+
+
+def _with_ny(tmp_path: Path) -> Path:
+    """The example kommun with a förvaltning NY begun in 2024 (none in the file for 2023), booked to March."""
+    d = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "budgets", d)
+    year = d / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("\nforvaltningar:\n", "\nforvaltningar:\n" + NY, 1),
+                    encoding="utf-8")
+    return d
+
+
+def test_deviation_of_a_forvaltning_begun_this_year_says_why_utfall_of_last_year_is_not_shown(run, tmp_path):
+    """`deviation --forvaltning NY`, NY begun this year, left out `Utfall 2023` without a word, where `months` says
+    why; beside förvaltningar of both years its `–` and the Summa's counting it as 0 went unsaid too."""
+    d = _with_ny(tmp_path)
+    alone = run("deviation", "--budgets", d, "--forvaltning", "NY", "--period", "2024-03")
+    assert alone.exit_code == 0, alone.stderr
+    assert "Utfall 2023" not in alone.stdout.split("\n\n")[1], alone.stdout
+    assert "Anm.: Utfall 2023 visas inte: förvaltning NY finns inte i filen för 2023." in alone.stdout, alone.stdout
+    assert "Anm.: Utfall 2023 visas inte: förvaltning NY finns inte i filen för 2023." in \
+        run("months", "--budgets", d, "--forvaltning", "NY", "--period", "2024-03").stdout
+    stab = run("deviation", "--budgets", d, "--stab", "NS", "--period", "2024-03")
+    assert "Anm.: Utfall 2023 visas inte: Ny stab finns inte i filen för 2023." in stab.stdout, stab.stdout
+    both = run("deviation", "--budgets", d, "--forvaltning", "NY", "--forvaltning", "KSF", "--period", "2024-03")
+    assert re.search(r"^Summa NY +0,3 +0,3 +0,0 +-10,0 +0,8 +– +1,2$", both.stdout, re.M), both.stdout
+    assert ("Anm.: Utfall 2023 är – för förvaltning NY, som inte finns i filen för 2023: summan räknar den som 0."
+            in both.stdout), both.stdout
+    assert "visas inte" not in both.stdout, both.stdout
+    old = run("deviation", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-03")
+    assert "finns inte i filen för 2023" not in old.stdout, old.stdout

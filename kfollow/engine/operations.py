@@ -1519,6 +1519,14 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
             notes += (ColumnNote(f"Utfall {p.year - 1} är förvaltningarnas i filen för {p.year}; {', '.join(gone)} finns "
                                  f"bara i filen för {p.year - 1} och ingår inte (kfollow compare {p.year - 1} {p.year} "
                                  f"visar {'den' if len(gone) == 1 else 'dem'}).", f"utfall_{p.year - 1}"),)
+        shown_f = [f for f in chosen if f in frame["forvaltning"].to_list()]
+        if begun := [f for f in shown_f if f not in store.years[p.year - 1].forvaltningar]:
+            # (beside förvaltningar of both years its column is –, and the sums count it as 0, as compare says;
+            # it went without a word: found in review, h139)
+            it = "den" if len(begun) == 1 else "dem"
+            notes += (ColumnNote(f"Utfall {p.year - 1} är – för förvaltning {', '.join(begun)}, som inte finns i filen "
+                                 f"för {p.year - 1}" + (f": summan räknar {it} som 0." if top is None else "."),
+                                 f"utfall_{p.year - 1}"),)
     if not (cut.part or flt or top):  # (a cut by account says it of its parts: `cuts.breakdown`)
         notes += _budgetless_note(store, p.year, frame, cut.view)
     notes += _profile_note(store, p.year, p.month, chosen, budget is BudgetMode.original)  # (of the budget shown:
@@ -1572,6 +1580,15 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         # warning of every command (8 times in one month-end run; found by a new user, h96)
         notes += _year_only_note(store, p.year - 1, chosen, selection_rows, earlier,
                                  headers.get(earlier, f"Utfall {p.year - 1}"))
+    if earlier not in frame.columns and p.year - 1 in store.years and booked_through(store, p.year - 1, p.month) \
+            and chosen and not [f for f in chosen if f in store.years[p.year - 1].forvaltningar]:
+        # (förvaltningar begun this year: the column went without a word, where months says why; found in review,
+        # h139) named as months names them: the rows chosen, else the förvaltningar
+        view = "verksamhet" if verksamheter else "stab"
+        new = _absent_rows(store, p.year, p.year - 1, chosen, view, verksamheter or staber)
+        named = ", ".join(new[:5]) + (f" och {len(new) - 5} till" if len(new) > 5 else "") if new else \
+            f"förvaltning {', '.join(chosen)}"
+        notes += (LeftOutNote(f"Utfall {p.year - 1} visas inte: {named} finns inte i filen för {p.year - 1}.", earlier),)
     if (staber or verksamheter) and top is None and earlier in frame.columns and earlier not in unforecast:
         notes += _absent_rows_note(store, p.year, p.year - 1, chosen, "verksamhet" if verksamheter else "stab",
                                    verksamheter or staber, earlier, headers.get(earlier, f"Utfall {p.year - 1}"))
