@@ -114,3 +114,32 @@ def test_deviation_of_a_forvaltning_begun_this_year_says_why_utfall_of_last_year
     assert "visas inte" not in both.stdout, both.stdout
     old = run("deviation", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-03")
     assert "finns inte i filen för 2023" not in old.stdout, old.stdout
+
+
+# 4 -------------------------------------------------------------------------------------------------------------
+def test_compare_of_a_stab_with_only_a_budget_says_it_has_no_utfall_not_no_budget(run, tmp_path):
+    """`compare 2023 2024 --stab OLD --konto 5`, OLD of 2023 alone with a budget on 5010 and no utfall, was refused
+    with 'stab OLD has no utfall or budget with an account', where its budget has one (deviation --year 2023 shows
+    it): compare shows utfall, and the refusal says so and where the budget is."""
+    import json
+
+    d = tmp_path / "sie"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", d)
+    year = d / "2023.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("      EKO:\n", "      OLD:\n        namn: Gammal stab\n"
+                                                             "      EKO:\n", 1), encoding="utf-8")
+    table = d / "budget-2023.csv"
+    table.write_text(table.read_text(encoding="utf-8") + "".join(f"2023-{m:02d},KSF,OLD,,5010,kostnad,100000.00\n"
+                                                                 for m in range(1, 13)), encoding="utf-8")
+    note = d / "budget-2023.csv.kalla.json"
+    content = json.loads(note.read_text(encoding="utf-8"))
+    content.pop("kontrollsummor")
+    note.write_text(json.dumps(content, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    assert re.search(r"^Gammal stab +1,2 +0,0 +1,2 ", run("deviation", "--budgets", d, "--year", "2023", "--stab", "OLD",
+                                                       "--konto", "5").stdout, re.M)
+    refused = run("compare", "2023", "2024", "--budgets", d, "--stab", "OLD", "--konto", "5")
+    assert refused.exit_code == 2 and refused.stdout == ""
+    assert refused.stderr.strip().splitlines()[-1] == (
+        "Error: --konto 5: nothing to show; stab OLD has no utfall with an account in 2023 or 2024, months 1–10 "
+        "(compare shows utfall; its budget is in deviation)"), refused.stderr
+

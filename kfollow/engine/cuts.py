@@ -275,8 +275,15 @@ def check_filter(store: Store, year: int, flt: LedgerFilter, fids: list[str] | N
         # accounts (found by the invariant hunt, h134)
         asked = " ".join([*(f"--konto {k}" for k in flt.konto), *(f"--kostnadsslag {k}" for k in flt.kostnadsslag)])
         shown = ("" if not utfall_of or upto is None or upto == 12 else ", month 1" if upto == 1 else f", months 1–{upto}")
-        raise UsageError(f"{asked}: nothing to show; {whose} has no utfall or budget with an account in "
-                         f"{' or '.join(map(str, years))}{shown}")
+        # (compare shows the utfall alone: 'no utfall or budget' was said of a stab whose budget has the accounts;
+        # found in review, h139)
+        utfall_only = bool(utfall_of) and set(years) <= set(utfall_of)
+        raise UsageError(f"{asked}: nothing to show; {whose} has no {'utfall' if utfall_only else 'utfall or budget'} "
+                         f"with an account in {' or '.join(map(str, years))}{shown}"
+                         + (" (compare shows utfall; its budget is in deviation)" if utfall_only and _read(
+                             store, lambda: store.ledger.lazy(years).filter(
+                                 (pl.col("art") != "utfall") & pl.col(view).is_in(keys) & pl.col("konto").is_not_null()).select(
+                                 pl.len()).collect(engine="streaming"), years).item() else ""))
     if not accounts:
         return  # no facts with accounts: require_facts names what is missing
     unmatched = [k for k in flt.konto if not any(a.startswith(k) for a in accounts)
