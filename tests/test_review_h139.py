@@ -143,3 +143,34 @@ def test_compare_of_a_stab_with_only_a_budget_says_it_has_no_utfall_not_no_budge
         "Error: --konto 5: nothing to show; stab OLD has no utfall with an account in 2023 or 2024, months 1–10 "
         "(compare shows utfall; its budget is in deviation)"), refused.stderr
 
+
+# 5 -------------------------------------------------------------------------------------------------------------
+NY_BOOKED = NY.replace("          2024-03: 130.0\n", "".join(f"          2024-{m:02d}: 100.0\n" for m in range(3, 11))) \
+    + "        prognos: {2024-08: 1250.0}\n"
+
+def test_a_forvaltning_of_one_forecast_beside_tables_of_pairs_is_named_under_them(run, tmp_path):
+    """KSF forecast in April and August, SERV in March and July, NY in August alone: the report of 2024-08 had a
+    table per pair of months, and NY, in neither, went without a word. A note under the last says so."""
+    d = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "budgets", d)
+    year = d / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("        2024-04: -900.0", "        2024-03: -900.0")
+                    .replace("        2024-08: -1600.0", "        2024-07: -1600.0")
+                    .replace("\nforvaltningar:\n", "\nforvaltningar:\n" + NY_BOOKED, 1),
+                    encoding="utf-8")
+    report = run("report", "--budgets", d, "--period", "2024-08", "-o", tmp_path / "t.md")
+    assert report.exit_code == 0, report.stderr
+    text = (tmp_path / "t.md").read_text(encoding="utf-8")
+    note = ("Anm.: Ny förvaltning (en prognos, i augusti) står inte i tabellerna ovan: den har ingen tidigare prognos "
+            "till och med augusti 2024 att jämföra med.")
+    last = text[text.index("## Prognosen i juli jämfört med prognosen i mars 2024"):]
+    assert note in last[:last.index("\n## ", 1)], text
+    assert text.count(note) == 1, text
+    first = text[text.index("## Prognosen i augusti jämfört med prognosen i april 2024"):]
+    assert "Ny förvaltning" not in first[:first.index("\n## ", 1)], text
+    # one pair of months: every förvaltning is in its table (a row without the earlier forecast, `–`), no such note
+    year.write_text(year.read_text(encoding="utf-8").replace("        2024-03: -900.0", "        2024-04: -900.0")
+                    .replace("        2024-07: -1600.0", "        2024-08: -1600.0"), encoding="utf-8")
+    assert run("report", "--budgets", d, "--period", "2024-08", "-o", tmp_path / "u.md").exit_code == 0
+    one = (tmp_path / "u.md").read_text(encoding="utf-8")
+    assert "| **Ny förvaltning** " in one and "står inte i tabellerna ovan" not in one, one
