@@ -174,3 +174,16 @@ def test_a_forvaltning_of_one_forecast_beside_tables_of_pairs_is_named_under_the
     assert run("report", "--budgets", d, "--period", "2024-08", "-o", tmp_path / "u.md").exit_code == 0
     one = (tmp_path / "u.md").read_text(encoding="utf-8")
     assert "| **Ny förvaltning** " in one and "står inte i tabellerna ovan" not in one, one
+
+
+# beside 2 --------------------------------------------------------------------------------------------------------
+def test_a_top_list_of_rows_whose_budget_is_met_says_so(run, tmp_path):
+    """`deviation --forvaltning NY --top 1`, NY's budget of January–February met to the öre (200 against 90 + 110),
+    said 'Ingen avvikelse att lista per stab: budgeten finns inte på den nivån, utan per stab', of a budget that is
+    there: it says that budget and utfall are alike on every row."""
+    d = _with_ny(tmp_path)
+    listed = run("deviation", "--budgets", d, "--forvaltning", "NY", "--period", "2024-02", "--top", "1")
+    assert listed.exit_code == 0, listed.stderr
+    assert "(inga rader)" in listed.stdout, listed.stdout
+    assert "Anm.: Ingen avvikelse att lista: budget och utfall är lika på varje rad." in listed.stdout, listed.stdout
+    assert "budgeten finns inte på den nivån" not in listed.stdout, listed.stdout

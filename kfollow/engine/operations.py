@@ -1500,6 +1500,11 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         shown = frame.filter(pl.col("radtyp").is_in(["rad", "del"]))
         if listed.is_empty() and not shown.is_empty() and frame["budget"].is_null().all():  # (no row has one: not its sum)
             notes += (f"Ingen avvikelse att lista: {p.year} har ingen budget för raderna.",)
+        elif listed.is_empty() and not shown.is_empty() and (lambda a: not a.is_empty() and not (a != 0).any())(
+                frame.filter(pl.col("radtyp") != RowKind.summa.value)["avvikelse"].drop_nulls()):
+            # (every row's budget met to the öre: it was said that the budget is not at that level; found in review,
+            # h139)
+            notes += ("Ingen avvikelse att lista: budget och utfall är lika på varje rad.",)
         elif listed.is_empty() and not shown.is_empty():
             outer = cut.view.value if cut.nested else "stab"
             notes += (f"Ingen avvikelse att lista per {' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}: budgeten "
