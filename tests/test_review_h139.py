@@ -187,3 +187,33 @@ def test_a_top_list_of_rows_whose_budget_is_met_says_so(run, tmp_path):
     assert "(inga rader)" in listed.stdout, listed.stdout
     assert "Anm.: Ingen avvikelse att lista: budget och utfall är lika på varje rad." in listed.stdout, listed.stdout
     assert "budgeten finns inte på den nivån" not in listed.stdout, listed.stdout
+
+
+# beside 4 --------------------------------------------------------------------------------------------------------
+def test_compare_under_a_filter_names_only_the_rows_it_shows_as_of_one_year(run, tmp_path):
+    """`compare 2023 2024 --stab NYX --stab EKO --konto 5`, NYX begun in 2024 with a budget and no utfall, showed
+    EKO's row alone under 'Utfall 2023 ack. är – för Ny stab X, som inte finns i filen för 2023: summorna räknar den
+    som 0': of a row the table does not show. The note is of the rows shown; without the filter, where NYX's row is
+    shown, it stays."""
+    import json
+
+    d = tmp_path / "sie"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", d)
+    year = d / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("      EKO:\n", "      NYX:\n        namn: Ny stab X\n"
+                                                             "      EKO:\n", 1), encoding="utf-8")
+    table = d / "budget-2024.csv"
+    table.write_text(table.read_text(encoding="utf-8") + "".join(f"2024-{m:02d},KSF,NYX,,5010,kostnad,100000.00\n"
+                                                                 for m in range(1, 13)), encoding="utf-8")
+    note = d / "budget-2024.csv.kalla.json"
+    content = json.loads(note.read_text(encoding="utf-8"))
+    content.pop("kontrollsummor")
+    note.write_text(json.dumps(content, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    said = "Ny stab X, som inte finns i filen för 2023"
+    args = ("compare", "2023", "2024", "--budgets", d, "--stab", "NYX", "--stab", "EKO")
+    filtered = run(*args, "--konto", "5")
+    assert filtered.exit_code == 0, filtered.stderr
+    assert _labels(filtered.stdout) == ["Ekonomistab", "Summa konto 5"], filtered.stdout
+    assert said not in filtered.stdout, filtered.stdout
+    whole = run(*args)
+    assert "Ny stab X" in _labels(whole.stdout) and said in whole.stdout, whole.stdout

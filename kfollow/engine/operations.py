@@ -1687,14 +1687,19 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
         # heads last year's (a header of the year file's own is kept)
         rubriker = {**{f"utfall_{y}": f"Utfall {y} ack." for y in (base_year, p.year)}, **rubriker}
     notes = ()
-    if staber or verksamheter:  # (a row of one year only: – in the other, and 0 in the selection's sums)
-        view, keys = ("verksamhet", verksamheter) if verksamheter else ("stab", staber)
+
+    def absent_notes(keys: list[str]) -> tuple:
+        """The notes on the rows `keys` chosen of one year only: – in the other, and 0 in the selection's sums."""
         chosen = frame["forvaltning"].drop_nulls().unique().to_list()
         # (where none of them is in a year, compare's own note says so)
-        notes += _absent_rows_note(store, p.year, base_year, chosen, view, keys, f"utfall_{base_year}",
-                                   rubriker.get(f"utfall_{base_year}", f"Utfall {base_year}"), when_all=False)
-        notes += _absent_rows_note(store, base_year, p.year, chosen, view, keys, f"utfall_{p.year}",
-                                   rubriker.get(f"utfall_{p.year}", f"Utfall {p.year}"), when_all=False)
+        return _absent_rows_note(store, p.year, base_year, chosen, view, keys, f"utfall_{base_year}",
+                                 rubriker.get(f"utfall_{base_year}", f"Utfall {base_year}"), when_all=False) + \
+            _absent_rows_note(store, base_year, p.year, chosen, view, keys, f"utfall_{p.year}",
+                              rubriker.get(f"utfall_{p.year}", f"Utfall {p.year}"), when_all=False)
+
+    view, keys = ("verksamhet", verksamheter) if verksamheter else ("stab", staber)
+    absent = absent_notes(keys) if keys else ()
+    notes += absent
     if sort == "change" and cut.nested:
         frame = sort_by_change(frame)
     if cut.part or flt:
@@ -1712,6 +1717,10 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
         frame, more = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt, figures, derive)
         notes = tuple(dict.fromkeys((*notes, *more))) + _reversed_shares(
             frame, cut, [f"andel_{base_year}_pct", f"andel_{p.year}_pct"]) + _part_signs(frame, cut, costs_negative)
+        if absent and view in frame.columns and (shown := [k for k in keys if k in frame[view].to_list()]) != keys:
+            # of the rows the filter shows: a stab chosen without utfall of the accounts was named as – in a table
+            # without its row (found in review, h139)
+            notes = absent_notes(shown) + tuple(n for n in notes if n not in absent)
     if sort == "change" and not cut.nested:
         frame = sort_by_change(frame)
     months = f", {selection.months_to(p.month)}" if p.month else ""
