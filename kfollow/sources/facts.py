@@ -1088,9 +1088,8 @@ class Summed:
     def upto(self, grain: list[str], month: int, booked: set[int]) -> pl.LazyFrame | None:
         """The rows of months 1..`month` summed to `grain` (of forvaltning, stab, verksamhet, konto) or finer (a row
         may share its keys with others), with `_n` their rows, as a cut sums them (`cuts.ledger_amounts`); None
-        where these sums cannot give them: a key
-        they do not have, or a span of months that `month` cuts while the table (its months, `booked`) has
-        months on both sides of it."""
+        where these sums cannot give them: a key they do not have, or a span of months that `month` cuts while the
+        table (its months, `booked`) has months on both sides of it."""
         if not set(grain) <= {"forvaltning", *self.keys, "konto"}:
             return None
         taken, start = [], 0
@@ -1106,10 +1105,12 @@ class Summed:
                     taken.append(i)
             start = end
         zero = pl.lit(0, pl.Int64)
-        # (not summed to `grain` again: a row per account and slag, or of a finer grain, is what a cut sums anyway)
+        # (not summed to `grain` again: a row per account and slag, or of a finer grain, is what a cut sums anyway);
+        # a row of no month taken is left out, as the rows of those months have none: a part of 0 öre and no facts
+        # would be a part (of an account of both slag, its gross figures unknown: found in review, h138)
         return self.frame.lazy().select(
             *grain, belopp=pl.sum_horizontal(*(pl.col(f"_b{i}") for i in taken)) if taken else zero,
-            _n=pl.sum_horizontal(*(pl.col(f"_n{i}") for i in taken)) if taken else zero)
+            _n=pl.sum_horizontal(*(pl.col(f"_n{i}") for i in taken)) if taken else zero).filter(pl.col("_n") > 0)
 
 
 def _totals(rows: pl.LazyFrame) -> pl.LazyFrame:
