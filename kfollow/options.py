@@ -96,14 +96,15 @@ _PERIOD_MONTH = re.compile(r"\s*(?:[0-9]{4}-)?(0?[1-9]|1[0-2])\s*")
 
 def ledger_grain(by: str | None, konto, kostnadsslag, stab=None, verksamhet=None, period: str | None = None) -> "bool | Grain":
     """What `deviation` and `compare` keep of their fact tables (`--by`, the filters, `--period` as written): a
-    Grain for a cut by account alone, True (every row) where a filter is given too (its checks look at the rows
-    it keeps), else False (`by_account`). The read ahead (`kfollow.readahead`) and the command work it out alike
+    Grain for a cut by account alone, True (every row) where a filter of the ledger or of rows is given too
+    (`--konto`, `--kostnadsslag`, `--stab`, `--verksamhet`: their checks look at the rows they keep; `--forvaltning`
+    is a key of the sums and keeps the Grain), else False (`by_account`). The read ahead (`kfollow.readahead`) and the command work it out alike
     from the same words, so that the command takes the tables read ahead."""
     if not by_account(by, konto, kostnadsslag):
         return False
     if konto or kostnadsslag or stab or verksamhet:
         return True
-    dims = {k.strip() for k in (by or "").split(",")}
+    dims = {k.strip().lower() for k in (by or "").split(",")}  # (as `cuts.parse_by` reads them: STAB as stab)
     month = _PERIOD_MONTH.fullmatch(period or "")
     return Grain(tuple(k for k in ("stab", "verksamhet") if k in dims), (int(month[1]),) if month and int(month[1]) < 12 else ())
 
@@ -111,4 +112,4 @@ def ledger_grain(by: str | None, konto, kostnadsslag, stab=None, verksamhet=None
 def by_account(by: str | None, *filters) -> bool:
     """Whether a cut (`--by`) or any filter (`--konto`, `--kostnadsslag`) reads the facts by account:
     the fact tables' rows are then kept as they are read."""
-    return any(filters) or any(k.strip() in ("konto", "kostnadsslag") for k in (by or "").split(","))
+    return any(filters) or any(k.strip().lower() in ("konto", "kostnadsslag") for k in (by or "").split(","))

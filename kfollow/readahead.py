@@ -88,3 +88,19 @@ def read_ahead(directory: str | Path, ledger: bool) -> None:
         latest = [t.path for t, raw in tables if raw is tables[-1][1] and not t.budget]
         booked_hint(latest)
     start(tables)
+
+
+def hint_booked(paths: list[Path]) -> None:
+    """`facts.booked_hint` for the utfall tables the last of the year files `paths` (the latest year) names: for a
+    load that was not read ahead (`load_budgets` with an `options.Grain`)."""
+    from kfollow.errors import KfollowError
+    from kfollow.sources.facts import booked_hint
+    from kfollow.sources.files import YEAR_FILE_LIMIT, named_tables, read_bytes
+
+    if not paths:
+        return
+    try:
+        raw = read_bytes(paths[-1], YEAR_FILE_LIMIT, "year file")
+    except (KfollowError, OSError):
+        return  # (the load says why)
+    booked_hint([p for key, _, p in named_tables(raw, str(paths[-1])) if key == "utfall_fil"])

@@ -242,3 +242,18 @@ def test_a_cut_of_summed_tables_is_that_of_kept_rows(tables, booked, keys, month
         else:
             for got, expected in zip(summed, kept):
                 assert got.equals(expected), (got, expected)
+
+
+@pytest.mark.parametrize("by", ["stab,kostnadsslag", "STAB,Konto"])
+def test_a_load_not_read_ahead_looks_at_the_booked_month_first_and_reads_no_table_again(parquet_example, monkeypatch,
+                                                                                       by):
+    """A load for a cut without the read ahead (the library, a test's command line) looks at the month the latest
+    utfall is booked through before it reads the tables too: the year's cut and the year before's (up to October)
+    come from the sums, no file is read again (found in review, h138); `--by` is read as `parse_by` reads it."""
+    kept = load_budgets(parquet_example, ledger=True)
+    expected = deviation(kept, 2024, None, by).frame, compare(kept, 2023, 2024, by).frame
+    monkeypatch.setattr(facts, "_BOOKED", set())
+    monkeypatch.setattr(facts.FactTable, "scan", lambda self: pytest.fail(f"{self.name} read again"))
+    store = load_budgets(parquet_example, ledger=ledger_grain(by, None, None))
+    assert deviation(store, 2024, None, by).frame.equals(expected[0])
+    assert compare(store, 2023, 2024, by).frame.equals(expected[1])

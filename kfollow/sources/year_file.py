@@ -55,7 +55,12 @@ def load_budgets(directory: str | Path | None = None, ledger: "bool | Grain" = F
     directory = str(directory or default_directory())
     parsed, notes = [], []
     try:
-        for path in year_files(directory, notes):
+        paths = year_files(directory, notes)
+        if isinstance(ledger, Grain):  # (where the command line was not read ahead, which looks first)
+            from kfollow.readahead import hint_booked
+
+            hint_booked(paths)
+        for path in paths:
             year = load_year_file(path, ledger=ledger, collecting=collecting)
             for other in parsed:
                 if other.info.ar == year.info.ar:
