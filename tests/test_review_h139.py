@@ -6,17 +6,26 @@ import shutil
 from pathlib import Path
 
 from tests.conftest import ROOT, csv_rows
+from tests.test_found_in_review import _folder
 
-HEADER = "period,forvaltning,stab,verksamhet,konto,slag,belopp"
 
+def _sie_with_stab(tmp_path: Path, year: int, stab: str, namn: str) -> Path:
+    """The SIE example with a stab `stab` of KSF added to `year` alone, with a budget of 5010 of 100 000 kr a month
+    and no utfall (the import note's control sums left out: the table no longer is the export's)."""
+    import json
 
-def _folder(tmp_path: Path, year: str, utfall: list[str], budget: list[str] | None = None) -> Path:
-    d = tmp_path / "b"
-    d.mkdir(exist_ok=True)
-    (d / "2024.yaml").write_text(year, encoding="utf-8")
-    (d / "utfall-2024.csv").write_text("".join(f"{r}\n" for r in [HEADER, *utfall]), encoding="utf-8")
-    if budget is not None:
-        (d / "budget-2024.csv").write_text("".join(f"{r}\n" for r in [HEADER, *budget]), encoding="utf-8")
+    d = tmp_path / "sie"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", d)
+    path = d / f"{year}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("      EKO:\n", f"      {stab}:\n        namn: {namn}\n"
+                                                             "      EKO:\n", 1), encoding="utf-8")
+    table = d / f"budget-{year}.csv"
+    table.write_text(table.read_text(encoding="utf-8") + "".join(f"{year}-{m:02d},KSF,{stab},,5010,kostnad,100000.00\n"
+                                                                 for m in range(1, 13)), encoding="utf-8")
+    note = d / f"budget-{year}.csv.kalla.json"
+    content = json.loads(note.read_text(encoding="utf-8"))
+    content.pop("kontrollsummor")
+    note.write_text(json.dumps(content, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return d
 
 
@@ -121,20 +130,7 @@ def test_compare_of_a_stab_with_only_a_budget_says_it_has_no_utfall_not_no_budge
     """`compare 2023 2024 --stab OLD --konto 5`, OLD of 2023 alone with a budget on 5010 and no utfall, was refused
     with 'stab OLD has no utfall or budget with an account', where its budget has one (deviation --year 2023 shows
     it): compare shows utfall, and the refusal says so and where the budget is."""
-    import json
-
-    d = tmp_path / "sie"
-    shutil.copytree(ROOT / "examples" / "sie" / "budgets", d)
-    year = d / "2023.yaml"
-    year.write_text(year.read_text(encoding="utf-8").replace("      EKO:\n", "      OLD:\n        namn: Gammal stab\n"
-                                                             "      EKO:\n", 1), encoding="utf-8")
-    table = d / "budget-2023.csv"
-    table.write_text(table.read_text(encoding="utf-8") + "".join(f"2023-{m:02d},KSF,OLD,,5010,kostnad,100000.00\n"
-                                                                 for m in range(1, 13)), encoding="utf-8")
-    note = d / "budget-2023.csv.kalla.json"
-    content = json.loads(note.read_text(encoding="utf-8"))
-    content.pop("kontrollsummor")
-    note.write_text(json.dumps(content, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    d = _sie_with_stab(tmp_path, 2023, "OLD", "Gammal stab")
     assert re.search(r"^Gammal stab +1,2 +0,0 +1,2 ", run("deviation", "--budgets", d, "--year", "2023", "--stab", "OLD",
                                                        "--konto", "5").stdout, re.M)
     refused = run("compare", "2023", "2024", "--budgets", d, "--stab", "OLD", "--konto", "5")
@@ -195,20 +191,7 @@ def test_compare_under_a_filter_names_only_the_rows_it_shows_as_of_one_year(run,
     EKO's row alone under 'Utfall 2023 ack. är – för Ny stab X, som inte finns i filen för 2023: summorna räknar den
     som 0': of a row the table does not show. The note is of the rows shown; without the filter, where NYX's row is
     shown, it stays."""
-    import json
-
-    d = tmp_path / "sie"
-    shutil.copytree(ROOT / "examples" / "sie" / "budgets", d)
-    year = d / "2024.yaml"
-    year.write_text(year.read_text(encoding="utf-8").replace("      EKO:\n", "      NYX:\n        namn: Ny stab X\n"
-                                                             "      EKO:\n", 1), encoding="utf-8")
-    table = d / "budget-2024.csv"
-    table.write_text(table.read_text(encoding="utf-8") + "".join(f"2024-{m:02d},KSF,NYX,,5010,kostnad,100000.00\n"
-                                                                 for m in range(1, 13)), encoding="utf-8")
-    note = d / "budget-2024.csv.kalla.json"
-    content = json.loads(note.read_text(encoding="utf-8"))
-    content.pop("kontrollsummor")
-    note.write_text(json.dumps(content, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    d = _sie_with_stab(tmp_path, 2024, "NYX", "Ny stab X")
     said = "Ny stab X, som inte finns i filen för 2023"
     args = ("compare", "2023", "2024", "--budgets", d, "--stab", "NYX", "--stab", "EKO")
     filtered = run(*args, "--konto", "5")
