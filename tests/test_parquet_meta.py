@@ -57,6 +57,36 @@ def test_the_month_an_utfall_table_is_booked_through_is_known_before_it_is_read(
     assert done._done.wait(30) and facts._BOOKED == {8, 9}
 
 
+def test_the_footer_states_a_column_s_range_and_a_table_s_months_which_part_its_sums_no_more_than_needed(tmp_path: Path):
+    """`column_range` over every row group; `facts._stated_months` makes months of it (a budget's whole-year period
+    sorts first: from January); a pass summed to a cut's grain makes no span its rows are all on one side of (an
+    utfall table booked through October: one span, not two)."""
+    from kfollow.options import Grain
+    from kfollow.sources import facts
+    from kfollow.sources.parquet_meta import column_range, footer
+
+    frame = pl.DataFrame([{**ROW, "period": f"2024-{m:02d}"} for m in (3, 4, 10, 7) for _ in range(250)])
+    frame.write_parquet(tmp_path / "t.parquet", row_group_size=300)
+    chunks = footer(tmp_path / "t.parquet", maxima=True)[0]
+    assert column_range(chunks, "period") == ("2024-03", "2024-10")
+    assert column_range(chunks, "konto") == ("4010", "4010") and column_range(chunks, "manad") is None
+    frame.write_parquet(tmp_path / "bare.parquet", statistics=False)
+    assert column_range(footer(tmp_path / "bare.parquet", maxima=True)[0], "period") is None
+    assert facts._stated_months(("2024-03", "2024-10")) == (3, 10)
+    assert facts._stated_months(("2024", "2024-12")) == (1, 12)  # (a budget for the year beside its months)
+    assert facts._stated_months(("2023-11", "2024-02")) is None  # (two years: a fact table's checks refuse it)
+    assert facts._stated_months(("2024", "2024")) is None and facts._stated_months(("x", "y")) is None
+    assert facts._plan(tmp_path / "t.parquet", "t").months == (3, 10)
+    assert facts._plan(tmp_path / "bare.parquet", "t").months is None
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(facts, "_BOOKED", {10})
+        assert facts._spans(Grain(("stab",), ()), (1, 10)) == ()  # (up to October: every row)
+        assert facts._spans(Grain(("stab",), (8,)), (1, 10)) == (8,)
+        assert facts._spans(Grain(("stab",), (2, 8)), (3, 10)) == (8,)  # (before March: none)
+        assert facts._spans(Grain(("stab",), (3, 8)), (3, 12)) == (3, 8, 10)
+        assert facts._spans(Grain(("stab",), (8,)), None) == (8, 10)  # (months not stated: every end)
+
+
 def test_the_footer_gives_each_column_chunk_its_values_and_size(tmp_path: Path):
     frame = pl.DataFrame({"period": ["2024-01"] * 1000, "belopp": [str(i) for i in range(1000)]})
     frame.write_parquet(tmp_path / "t.parquet", row_group_size=300)

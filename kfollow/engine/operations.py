@@ -14,6 +14,9 @@ Conventions of every report frame:
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+
 import polars as pl
 
 from kfollow.engine import expressions as ex
@@ -78,6 +81,32 @@ def _selected(budgets: Store, year: int, by: By, staber: list[str] | None, verks
         return verksamheter
     check_rows(budgets, year, by, staber)
     return staber
+
+
+class _Beside:
+    """`work()` run on a thread of its own while the caller goes on (polars lets go of Python's lock while it
+    computes: two chains of small queries take the two processors a command is often given); `result()` waits for
+    its value, or raises its error there, where it would have been raised had it run then. Only for work that reads
+    the store and changes nothing."""
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        self._value: object = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(work,), name="kfollow-beside", daemon=True)
+        self._thread.start()
+
+    def _run(self, work: Callable[[], object]) -> None:
+        try:
+            self._value = work()
+        except BaseException as exc:  # noqa: BLE001 - raised in the caller's thread by `result`
+            self._error = exc
+
+    def result(self):
+        self._thread.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+        return self._value
 
 
 def _holding(budgets: Store, year: int, view: str, fids: list[str], staber: list[str] | None,
@@ -1413,6 +1442,21 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     if (cut.part or flt) and gross:
         raise UsageError(f"--gross adds varav lines to a view's rows; with --by {cut.text} or a konto/kostnadsslag "
                          "filter the rows are already parts: leave out --gross")
+    selection_rows = ("verksamhet", verksamheter) if verksamheter else ("stab", staber) if staber else None
+
+    def warnings() -> tuple[list[str], tuple[str, ...]]:
+        chosen = _holding(store, p.year, "verksamhet" if verksamheter else "stab",
+                          forvaltningar(store, p.year, forvaltning), verksamheter or staber, forvaltning,
+                          ambiguous_ok=True)  # the förvaltningar shown
+        # (with a filter, the förvaltningar it keeps: one it leaves out is named in a note, and warned of no more)
+        warned = (cuts.forvaltningar_matching(store, p.year, chosen, flt) or chosen) if flt else chosen
+        # (a forecast per kostnadsslag of the wrong sign or unit, as a row's: check warned, the report went out with
+        # it; found by a new user, h96)
+        return chosen, (year_warnings(store, [p.year], p.month, fids=warned, rows=selection_rows)
+                        + part_forecast_warnings(store, p.year, p.month, fids=warned, rows=selection_rows))
+
+    warned_of = _Beside(warnings)  # (the förvaltningar shown, and what the year's checks warn of: they need nothing
+    # of the table, and are made meanwhile)
     frame = deviation_report(store, p.year, cut.view, forvaltning, gross=gross, staber=staber, period=p.month,
                              budget=budget, against=selection.against_month(against, p.year), verksamheter=verksamheter)
     view_rows = frame  # (the view's rows, which --against's notes speak of, before any cut)
@@ -1445,15 +1489,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         # (of the rows shown: a --top list's, not the table's it is made of; found in review)
         notes = tuple(dict.fromkeys((*notes, *more))) + _reversed_shares(
             frame if top is None else cuts.largest(frame, top), cut, ["andel_pct"])
-    chosen = _holding(store, p.year, "verksamhet" if verksamheter else "stab", forvaltningar(store, p.year, forvaltning),
-                      verksamheter or staber, forvaltning, ambiguous_ok=True)  # the förvaltningar shown
-    selection_rows = ("verksamhet", verksamheter) if verksamheter else ("stab", staber) if staber else None
-    # (with a filter, the förvaltningar it keeps: one it leaves out is named in a note, and warned of no more)
-    warned = (cuts.forvaltningar_matching(store, p.year, chosen, flt) or chosen) if flt else chosen
-    messages = p.messages + year_warnings(store, [p.year], p.month, fids=warned, rows=selection_rows)
-    # (a forecast per kostnadsslag of the wrong sign or unit, as a row's: check warned, the report went out with it;
-    # found by a new user, h96)
-    messages += part_forecast_warnings(store, p.year, p.month, fids=warned, rows=selection_rows)
+    chosen, warned = warned_of.result()
+    messages = p.messages + warned
     if p.year - 1 in store.years and not booked_through(store, p.year - 1, p.month):
         messages += (f"utfall {p.year - 1} is booked only up to {p.year - 1}-{last_month_complete(store, p.year - 1):02d}"
                      f": the column of {p.year - 1} is left out",)

@@ -348,6 +348,7 @@ class _Plan:
     # import's note holds (`noted_sums`)
     extra: bool = False  # the file has columns beyond the fact table's (a voucher number: rows of single postings)
     budget: bool = False  # a budget table: written again by `kfollow import … --budget-out`, not `-o` (`_again`)
+    months: tuple[int, int] | None = None  # Parquet: the first and last month its footer says its rows have
 
     def _rows(self, numbered: bool) -> pl.LazyFrame:
         lf = self.scan(numbered)
@@ -461,7 +462,8 @@ def _plan_parquet(path: Path, name: str, budget: bool = False) -> _Plan:
         raise DataError(name, None, None, f"the table has {grouped(rows)} rows, over the limit of {grouped(limit)} rows {why}; "
                         "sum the rows that share period, förvaltning, stab, verksamhet, konto and slag, or check "
                         "that it is the right file")
-    control = _control_sums(_check_unpacked(path, name), name, rows, budget)
+    pairs, months = _check_unpacked(path, name)
+    control = _control_sums(pairs, name, rows, budget)
     present = [c for c in schema.names() if c != _ROW]
     _check_header(name, present, csv_file=False)
     for column in CODE_COLUMNS:
@@ -500,7 +502,7 @@ def _plan_parquet(path: Path, name: str, budget: bool = False) -> _Plan:
         return DataError(name, None, None, f"cannot read as Parquet ({_first_line(exc)})")
 
     return _Plan(scan, _Source(name, where, failure, columnar=True), to_ore, text, identity=identity, rows=rows,
-                 control=control, extra=bool(set(present) - set(COLUMNS)))
+                 control=control, extra=bool(set(present) - set(COLUMNS)), months=months)
 
 
 # the key of a Parquet fact table's metadata under which kfollow writes its amounts' sums per period (öre, as
@@ -705,23 +707,41 @@ _BYTES_PER_VALUE = 1024
 _BYTES_SLACK = 1024 * 1024
 
 
-def _check_unpacked(path: Path, name: str) -> dict[str, str]:
+def _check_unpacked(path: Path, name: str) -> tuple[dict[str, str], tuple[int, int] | None]:
     """DataError for a Parquet file whose footer states a column chunk of kfollow's columns far larger
     than a fact table's codes and amounts take (`parquet_meta`); a footer that cannot be walked is left
-    for polars to refuse as it reads. Returns the footer's key-value metadata."""
-    from kfollow.sources.parquet_meta import Malformed, footer
+    for polars to refuse as it reads. Returns the footer's key-value metadata and the months its statistics
+    say the rows' periods span (`_stated_months`)."""
+    from kfollow.sources.parquet_meta import Malformed, column_range, footer
 
     try:
-        chunks, pairs = footer(path)
+        chunks, pairs = footer(path, maxima=True)
     except (Malformed, OSError):
-        return {}
-    for column, values, size in chunks:
+        return {}, None
+    for column, values, size, *_ in chunks:
         if column in COLUMNS and size > max(values, 1) * _BYTES_PER_VALUE + _BYTES_SLACK:
             raise DataError(name, None, None, f"column {column} unpacks to {grouped(size)} bytes for {grouped(values)} "
                                               f"value{'s' if values != 1 else ''}, far more than codes and amounts "
                                               "take (a few bytes each); check that it is a fact table, and write "
                                               "it again")
-    return pairs
+    return pairs, _stated_months(column_range(chunks, "period"))
+
+
+def _stated_months(stated: tuple[str, str] | None) -> tuple[int, int] | None:
+    """The first and the last month of a year that a Parquet table's periods span, as its footer's statistics state
+    them (smallest and largest period, `parquet_meta.column_range`): (1, last) where a period for the whole year
+    (YYYY, which sorts first) is among them; None where they state none, or periods of two years or none a period.
+    Only where the pass sums rows in spans of months (`_spans`): a statement that is wrong costs a read, not a figure."""
+    if stated is None:
+        return None
+    low, top = stated
+    if not (_PERIOD_RE.fullmatch(top) and 1 <= int(top[5:]) <= 12) or low[:4] != top[:4]:
+        return None
+    if low == top[:4]:
+        return 1, int(top[5:])
+    if not (_PERIOD_RE.fullmatch(low) and 1 <= int(low[5:]) <= 12):
+        return None
+    return int(low[5:]), int(top[5:])
 
 
 def _check_header(name: str, present: list[str], csv_file: bool) -> None:
@@ -945,7 +965,7 @@ _EXACT_ROWS = 2**13
 
 def _summarise(rows: pl.LazyFrame, konto: bool, blank: bool = False, counts: bool = False) -> pl.LazyFrame:
     """The rows' sums per SUMMARY_KEYS, kostnad and intakt apart (slag is no key: half the groups).
-    With `counts` or `konto` (a table whose rows are not kept: no `_totals`), also what the checks need
+    With `counts` or `konto` (a table whose pass has no `_totals`), also what the checks need
     of the rest, per group: how many amounts are not amounts (`_nulls`), the rows and their absolute
     amounts (`_len`, `_abs`: exact while a group has fewer than _EXACT_ROWS rows) for the table's
     total; with `konto` (a CSV table: the accounts and slag are not read apart) how many rows have a
@@ -1012,33 +1032,40 @@ def _sums(plan: _Plan, rows: bool, grain: Grain | None = None) -> tuple:
             return kept, summary, accounts, totals, None
         if plan.source.columnar and grain is not None:  # the sums, and the rows summed to the cut's grain, in one
             # pass: the accounts and their slag are the summed rows' (every row that can pass the checks is in them)
-            raw, spans = plan.raw(), _spans(grain)
-            queries = [_summarise(raw, konto=False, counts=True), _summed(raw, grain.keys, spans)]
+            # (the checks' totals of the whole table apart, not per group of the sums: polars reads the file once for
+            # the queries of one call, and a total of the rows costs less than three more sums in each of 95 000 groups)
+            raw, spans = plan.raw(), _spans(grain, plan.months)
+            queries = [_summarise(raw, konto=False), _summed(raw, grain.keys, spans), _totals(raw)]
             if plan.budget:
                 queries.append(_year_rows(raw))
-            summary, grouped, *yearly = pl.collect_all(queries, engine="streaming")
+            summary, grouped, totals, *yearly = pl.collect_all(queries, engine="streaming")
             keys = ["forvaltning", *grain.keys, "konto", "slag"]
             grouped = _nulled(grouped, keys)
             yearly = _nulled(yearly[0], [c for c in CODE_COLUMNS[1:]], summed=False) if yearly else None
             accounts = grouped.select("konto", "slag")
             if yearly is not None and yearly.height:
                 accounts = pl.concat([accounts, yearly.select("konto", "slag")])
-            return None, _tidy(summary), accounts.unique(), None, Summed(grain.keys, spans, grouped, yearly)
-        if plan.source.columnar:  # Parquet: the konto and slag columns alone are cheap to read (apart:
-            # polars would keep every column of the file for a second query of the same scan; so the totals
-            # are counted among the sums here)
-            summary = _tidy(_summarise(plan.raw(), konto=False, counts=True).collect(engine="streaming"))
-            return None, summary, plan.raw().select("konto", "slag").unique().collect(engine="streaming"), None, None
+            return None, _tidy(summary), accounts.unique(), totals, Summed(grain.keys, spans, grouped, yearly)
+        if plan.source.columnar:  # Parquet: the sums, the distinct accounts and the checks' totals in one call
+            # (polars' streaming engine reads the file once for the three)
+            raw = plan.raw()
+            summary, accounts, totals = pl.collect_all(
+                [_summarise(raw, konto=False), raw.select("konto", "slag").unique(), _totals(raw)], engine="streaming")
+            return None, _tidy(summary), accounts, totals, None
         return None, _tidy(_summarise(plan.raw(), konto=True, blank=plan.skips_blank).collect(engine="streaming")), \
             None, None, None
     except (pl.exceptions.PolarsError, OSError, pl.exceptions.PanicException) as exc:  # (a panic: a corrupt file)
         raise plan.source.failure(exc) from None
 
 
-def _spans(grain: Grain) -> tuple[int, ...]:
+def _spans(grain: Grain, months: tuple[int, int] | None = None) -> tuple[int, ...]:
     """The months that end the spans a table's rows are summed in (`Summed`): those the grain names and those
-    utfall tables read so far were booked through (a cut of the year sums up to the last booked month)."""
-    return tuple(sorted({m for m in (*grain.months, *_BOOKED) if 1 <= m < 12}))
+    utfall tables read so far were booked through (a cut of the year sums up to the last booked month); of the
+    table's `months` (first, last), only those that part its rows: a span's end before its first month or at or
+    after its last has every row on one side of it (an utfall table booked through October, summed up to October:
+    one span, and a pass 15 % shorter)."""
+    first, last = months or (1, 12)
+    return tuple(sorted({m for m in (*grain.months, *_BOOKED) if max(1, first) <= m < min(12, last)}))
 
 
 def _summed(raw: pl.LazyFrame, keys: tuple[str, ...], spans: tuple[int, ...]) -> pl.LazyFrame:
@@ -1116,8 +1143,9 @@ class Summed:
 def _totals(rows: pl.LazyFrame) -> pl.LazyFrame:
     """What the checks need of every row of a table whose rows are kept (`_summarise` without `counts`),
     summed over the whole table rather than per group: how many amounts are not amounts (`_nulls`),
-    and the absolute amounts exactly (`_abs`, Int128). (Not where the rows are not kept: a second
-    query of the same scan makes polars keep every column of it.)"""
+    and the absolute amounts exactly (`_abs`, Int128); also of a Parquet table summed to a cut's grain, whose
+    pass is two queries of the file already. (Not for a lone query of the sums: a second query of the same
+    scan makes polars keep every column of it.)"""
     belopp = pl.col("belopp")
     return rows.select(_nulls=belopp.null_count(), _abs=belopp.abs().cast(pl.Int128).sum())
 

@@ -29,8 +29,8 @@ def column_chunks(path: Path | str) -> list[tuple[str, int, int]]:
 
 def footer(path: Path | str, maxima: bool = False) -> tuple[list[tuple], dict[str, str]]:
     """`column_chunks` and the file's key-value metadata (a key without a value is left out), in one walk
-    of the footer; with `maxima`, each chunk also with the largest value its statistics state (bytes, or None);
-    `Malformed` when it cannot be walked."""
+    of the footer; with `maxima`, each chunk also with the smallest and the largest value its statistics state
+    (bytes, or None); `Malformed` when it cannot be walked."""
     with open(path, "rb") as f:
         size = f.seek(0, os.SEEK_END)
         if size < 12:
@@ -150,6 +150,18 @@ def column_max(path: Path | str, column: str) -> str | None:
         return None
 
 
+def column_range(chunks: list[tuple], column: str) -> tuple[str, str] | None:
+    """The smallest and the largest value of a text `column` that the statistics of `footer(…, maxima=True)`'s
+    chunks state (over all row groups); None where a row group states either not, or not as UTF-8."""
+    found = [(low, top) for name, _, _, low, top in chunks if name == column]
+    if not found or any(low is None or top is None for low, top in found):
+        return None
+    try:
+        return min(low.decode("utf-8") for low, _ in found), max(top.decode("utf-8") for _, top in found)
+    except UnicodeDecodeError:
+        return None
+
+
 def _file_metadata(b: bytes, chunks: list, pairs: dict, maxima: bool = False) -> None:
     def row_groups(b, i):  # FileMetaData 4: list<RowGroup>
         n, _, i = _list_head(b, i)
@@ -183,21 +195,24 @@ def _file_metadata(b: bytes, chunks: list, pairs: dict, maxima: bool = False) ->
                 return i
             return read
 
-        def statistics(b, i):  # ColumnMetaData 12: Statistics (5 max_value; 1 max, as older writers wrote it)
-            def largest(name):
+        def statistics(b, i):  # ColumnMetaData 12: Statistics (5 max_value, 6 min_value; 1 max and 2 min, as older
+            # writers wrote them)
+            def value(name):
                 def read(b, i):
                     length, i = _varint(b, i)
                     got[name] = b[i:i + length]
                     return i + length
                 return read
-            return _struct(b, i, 4, {5: (8, largest("max_value")), 1: (8, largest("max"))})
+            return _struct(b, i, 4, {5: (8, value("max_value")), 1: (8, value("max")),
+                                     6: (8, value("min_value")), 2: (8, value("min"))})
 
         fields = {3: (9, path), 5: (6, number("values")), 6: (6, number("size"))}
         if maxima:
             fields[12] = (12, statistics)
         i = _struct(b, i, 3, fields)
         chunk = (got.get("path", ""), got.get("values", 0), got.get("size", 0))
-        chunks.append((*chunk, got.get("max_value", got.get("max"))) if maxima else chunk)
+        chunks.append((*chunk, got.get("min_value", got.get("min")), got.get("max_value", got.get("max")))
+                      if maxima else chunk)
         return i
 
     def text(b, i):
