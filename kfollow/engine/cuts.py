@@ -729,9 +729,49 @@ def _alone(parents: pl.DataFrame, figures: dict[str, tuple]) -> dict[int, list[s
     return alone
 
 
+class PartsAhead:
+    """The sums a cut of a view's rows by `cut.part` will ask `ledger_amounts` for (`_parts`: the year's budget and
+    utfall up to `period`, per förvaltning, row of the view and part, gross), made on a thread of their own while the
+    view's table is made (`operations.deviation`): the largest query of a cut beside the view's many small ones. A
+    guess at the förvaltningar (`fids()`: those the table will show) and at the rows (a förvaltning shown as one row
+    asks for other sums): `take` gives them only where `_parts` asks for the same, else it makes its own; what the
+    guess raised is not raised (the cut meets it again in its own order)."""
+
+    def __init__(self, store: Store, year: int, fids: Callable[[], list[str]], period: int | None, cut: "Cut") -> None:
+        from kfollow.engine.meanwhile import Meanwhile
+
+        def work() -> tuple[tuple, pl.DataFrame] | None:
+            try:
+                ids = [f for f in fids() if year in store.years and f in store.years[year].forvaltningar]
+                by = [pl.col("forvaltning"), _parent_key(cut.view), pl.col(cut.part).alias("_part")]
+                return (year, period, tuple(ids)), ledger_amounts(store, year, ids, period, LedgerFilter(),
+                                                                   store.year(year).kostnadsslag, by=by, gross=True)
+            except Exception:  # noqa: BLE001 - only a guess
+                return None
+
+        self._made = Meanwhile(work)
+
+    def take(self, year: int, period: int | None, ids: list[str], alone: list[str] | None = None) -> pl.DataFrame | None:
+        """The sums, where they are those of `year`, months 1..`period` and the förvaltningar `ids`; else None. Those of
+        the förvaltningar `alone` (shown as one row: `_alone`) summed to that row, as `_parts` would have asked."""
+        made = self._made.result()
+        if made is None or made[0] != (year, period, tuple(ids)):
+            return None
+        if not alone:
+            return made[1]
+        frame = made[1].with_columns(_parent=pl.when(pl.col("forvaltning").is_in(alone)).then(pl.col("forvaltning"))
+                                     .otherwise(pl.col("_parent")))
+        # (as `ledger_amounts` sums: a gross figure unknown in one of its sums is unknown, a budget null for a
+        # förvaltning without one stays null)
+        return frame.group_by("forvaltning", "_parent", "_part").agg(
+            pl.when(pl.col(c).null_count() == 0).then(pl.col(c).sum()) if c in GROSS or c.startswith("budget")
+            else pl.col(c).sum() for c in frame.columns if c not in ("forvaltning", "_parent", "_part"))
+
+
 def _parts(store: Store, year: int, fids: list[str], period: int | None, flt: LedgerFilter,
            figures: dict[str, tuple], view: By, part: str, parent: str | None = None,
-           original: bool = False, alone: dict[int, list[str]] | None = None) -> pl.DataFrame:
+           original: bool = False, alone: dict[int, list[str]] | None = None,
+           ahead: PartsAhead | None = None) -> pl.DataFrame:
     """Each figure of `figures` (column → year, budget/utfall and, if it has its own, the months
     1..N it sums) per förvaltning, row of the view (`_parent`) and part (`_part`), nettokostnad öre;
     null where the förvaltning has no facts of it. A budget counts the changes put on a konto or
@@ -751,9 +791,12 @@ def _parts(store: Store, year: int, fids: list[str], period: int | None, flt: Le
             parent_key = pl.when(pl.col("forvaltning").is_in(alone[y])).then(pl.col("forvaltning")).otherwise(parent_key)
             parent_key = parent_key.alias("_parent")
         if (y, months) not in by_year:  # budget and utfall of a year in one pass over its facts, summed to the parts
-            by_year[y, months] = ledger_amounts(store, y, ids, months, flt, groups,
-                                                by=[pl.col("forvaltning"), parent_key, part_key.alias("_part")],
-                                                gross=any(f[1] in GROSS for f in figures.values()))
+            # (made meanwhile, where they were guessed right: with gross figures, which a cut without asks not for)
+            guessed = ahead.take(y, months, ids, (alone or {}).get(y)) if ahead is not None and not flt \
+                and parent is None else None
+            by_year[y, months] = guessed if guessed is not None else ledger_amounts(
+                store, y, ids, months, flt, groups, by=[pl.col("forvaltning"), parent_key, part_key.alias("_part")],
+                gross=any(f[1] in GROSS for f in figures.values()))
         la = by_year[y, months]
         known[col] = [f for f in forvaltningar_with(store, y, field.split("_")[0]) if f in ids]
         frames.append(la.select("forvaltning", "_parent", "_part", **{col: pl.col(field)},
@@ -784,7 +827,8 @@ def _parts(store: Store, year: int, fids: list[str], period: int | None, flt: Le
 
 def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list[str], period: int | None,
               flt: LedgerFilter = LedgerFilter(), figures: dict[str, tuple] | None = None,
-              derive=None, against: int | None = None, original: bool = False) -> tuple[pl.DataFrame, tuple[str, ...]]:
+              derive=None, against: int | None = None, original: bool = False,
+              ahead: PartsAhead | None = None) -> tuple[pl.DataFrame, tuple[str, ...]]:
     """`outer` (a report frame of the cut's view, presented: `deviation_report` or `compare_report`)
     with each row's parts by kostnadsslag or konto, and what the facts leave of it as
     `Ej fördelat på <part>`; returns the frame and notes on what it could not break down.
@@ -810,7 +854,7 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     parents = outer.with_row_index("_o").filter(pl.col("radtyp").is_in(parent_kinds)).with_columns(
         _parent=pl.col(row_key).fill_null(""), _sign=pl.when(pl.col("redovisas_som") == "resultat").then(-1).otherwise(1))
     parts = _parts(store, year, fids, period, flt, figures, view, part, parent, original,
-                   _alone(parents, figures) if not parent else {})
+                   _alone(parents, figures) if not parent else {}, ahead)
     _, part_name, part_order = _inner(store, year, part)
     nested = cut.nested or cut.part is None
     shown_years = {figures[c][0] for c in money}

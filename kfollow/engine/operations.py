@@ -14,9 +14,6 @@ Conventions of every report frame:
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import polars as pl
 
 from kfollow.engine import expressions as ex
@@ -25,6 +22,7 @@ from kfollow.store import Store, did_you_mean
 from kfollow.options import BudgetMode, By
 from kfollow.engine.periods import budget_at, last_month_booked, last_month_complete, resolve, year_to_date_by_month
 from kfollow.engine import selection
+from kfollow.engine.meanwhile import Meanwhile
 from kfollow.engine.consistency import (_place, _shown, _times, profile_gaps, year_only_forvaltningar, year_only_rows,
                                         year_warnings)
 from kfollow.engine import present
@@ -81,32 +79,6 @@ def _selected(budgets: Store, year: int, by: By, staber: list[str] | None, verks
         return verksamheter
     check_rows(budgets, year, by, staber)
     return staber
-
-
-class _Beside:
-    """`work()` run on a thread of its own while the caller goes on (polars lets go of Python's lock while it
-    computes: two chains of small queries take the two processors a command is often given); `result()` waits for
-    its value, or raises its error there, where it would have been raised had it run then. Only for work that reads
-    the store and changes nothing."""
-
-    def __init__(self, work: Callable[[], object]) -> None:
-        self._value: object = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(work,), name="kfollow-beside", daemon=True)
-        self._thread.start()
-
-    def _run(self, work: Callable[[], object]) -> None:
-        try:
-            self._value = work()
-        except BaseException as exc:  # noqa: BLE001 - raised in the caller's thread by `result`
-            self._error = exc
-
-    def result(self):
-        self._thread.join()
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
-        return self._value
 
 
 def _holding(budgets: Store, year: int, view: str, fids: list[str], staber: list[str] | None,
@@ -1455,7 +1427,10 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         return chosen, (year_warnings(store, [p.year], p.month, fids=warned, rows=selection_rows)
                         + part_forecast_warnings(store, p.year, p.month, fids=warned, rows=selection_rows))
 
-    warned_of = _Beside(warnings)  # (the förvaltningar shown, and what the year's checks warn of: they need nothing
+    # (the cut's largest query, its year's sums by part, is made meanwhile too: a guess that the cut takes where right)
+    ahead = cuts.PartsAhead(store, p.year, lambda: forvaltningar(store, p.year, forvaltning), p.month, cut) \
+        if cut.part and not flt and not cut.ledger_parent else None
+    warned_of = Meanwhile(warnings)  # (the förvaltningar shown, and what the year's checks warn of: they need nothing
     # of the table, and are made meanwhile)
     frame = deviation_report(store, p.year, cut.view, forvaltning, gross=gross, staber=staber, period=p.month,
                              budget=budget, against=selection.against_month(against, p.year), verksamheter=verksamheter)
@@ -1485,7 +1460,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         if cut.ledger_parent:  # the ledger's rows first (kostnadsslag), then their parts (konto)
             frame, notes = cuts.breakdown(store, p.year, frame, cut.outer, fids, p.month, flt, against=jmf,
                                           original=original)
-        frame, more = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt, against=jmf, original=original)
+        frame, more = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt, against=jmf, original=original,
+                                     ahead=ahead)
         # (of the rows shown: a --top list's, not the table's it is made of; found in review)
         notes = tuple(dict.fromkeys((*notes, *more))) + _reversed_shares(
             frame if top is None else cuts.largest(frame, top), cut, ["andel_pct"])

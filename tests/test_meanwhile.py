@@ -1,0 +1,63 @@
+"""Work a command makes on a thread of its own while it makes its table (`engine.meanwhile`): the year's warnings
+beside `deviation`'s table, and a cut's largest query, its year's sums by part, guessed ahead (`cuts.PartsAhead`).
+The figures, notes and errors are those of the work made in turn."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from kfollow.engine import cuts
+from kfollow.engine.meanwhile import Meanwhile
+from kfollow.engine.operations import deviation
+from kfollow.errors import UsageError
+from kfollow.sources.year_file import load_budgets
+from tests.test_fact_sums import EXAMPLE
+
+
+def test_work_made_meanwhile_gives_its_value_or_raises_its_error_where_it_is_taken():
+    assert Meanwhile(lambda: 6 * 7).result() == 42
+
+    def fails():
+        raise UsageError("--stab X: no such stab")
+
+    later = Meanwhile(fails)
+    with pytest.raises(UsageError, match="no such stab"):
+        later.result()
+
+
+@pytest.fixture(scope="module")
+def example():
+    return load_budgets(EXAMPLE, ledger=True)
+
+
+@pytest.mark.parametrize("by", ["stab,kostnadsslag", "kostnadsslag", "konto", "stab,konto",
+                                "forvaltning,kostnadsslag"])
+@pytest.mark.parametrize("period", [None, "2024-03"])
+def test_a_cut_with_its_parts_made_ahead_is_the_cut_made_in_turn(example, monkeypatch, by, period):
+    """The guess is taken where it was right (its sums are gross: a cut without gross figures takes its net ones),
+    and the report is the one made without it, to the öre and the note."""
+    taken = []
+    real_take = cuts.PartsAhead.take
+    monkeypatch.setattr(cuts.PartsAhead, "take", lambda self, *a: taken.append(found := real_take(self, *a)) or found)
+    ahead = deviation(example, 2024, period, by)
+    monkeypatch.setattr(cuts.PartsAhead, "take", lambda self, *a: None)
+    in_turn = deviation(example, 2024, period, by)
+    assert ahead.frame.equals(in_turn.frame) and ahead.notes == in_turn.notes and ahead.messages == in_turn.messages
+    assert any(t is not None for t in taken)  # (the guess was used)
+
+
+def test_a_wrong_guess_is_not_taken_and_its_error_not_raised(example):
+    """Other förvaltningar or another month than guessed: not taken. A guess that failed is no error of the cut."""
+    fids = example.years[2024].forvaltningar
+    ahead = cuts.PartsAhead(example, 2024, lambda: list(fids), None, cuts.of_rows(cuts.parse_by("stab,kostnadsslag"), None, None))
+    made = ahead.take(2024, None, list(fids))
+    assert isinstance(made, pl.DataFrame) and made.height
+    assert ahead.take(2024, 3, list(fids)) is None
+    assert ahead.take(2024, None, list(fids)[:1]) is None
+
+    def fails():
+        raise UsageError("förvaltning XYZ finns inte")
+
+    wrong = cuts.PartsAhead(example, 2024, fails, None, cuts.of_rows(cuts.parse_by("stab,kostnadsslag"), None, None))
+    assert wrong.take(2024, None, list(fids)) is None
