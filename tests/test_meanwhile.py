@@ -61,3 +61,15 @@ def test_a_wrong_guess_is_not_taken_and_its_error_not_raised(example):
 
     wrong = cuts.PartsAhead(example, 2024, fails, None, cuts.of_rows(cuts.parse_by("stab,kostnadsslag"), None, None))
     assert wrong.take(2024, None, list(fids)) is None
+
+
+def test_rows_selected_make_no_guess(example, monkeypatch):
+    """With --stab (or --verksamhet) the table tells the förvaltningar the cut sums: a guess of all of them would be
+    a second cut of every fact for nothing."""
+    made = []
+    real = cuts.PartsAhead.__init__
+    monkeypatch.setattr(cuts.PartsAhead, "__init__", lambda self, *a: made.append(a[1]) or real(self, *a))
+    deviation(example, 2024, None, "stab,kostnadsslag", staber=["EKO"])
+    assert made == []
+    deviation(example, 2024, None, "stab,kostnadsslag")
+    assert made == [2024]

@@ -1427,9 +1427,10 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         return chosen, (year_warnings(store, [p.year], p.month, fids=warned, rows=selection_rows)
                         + part_forecast_warnings(store, p.year, p.month, fids=warned, rows=selection_rows))
 
-    # (the cut's largest query, its year's sums by part, is made meanwhile too: a guess that the cut takes where right)
+    # (the cut's largest query, its year's sums by part, is made meanwhile too: a guess that the cut takes where right;
+    # not with --stab or --verksamhet, whose förvaltningar the table tells)
     ahead = cuts.PartsAhead(store, p.year, lambda: forvaltningar(store, p.year, forvaltning), p.month, cut) \
-        if cut.part and not flt and not cut.ledger_parent else None
+        if cut.part and not flt and not cut.ledger_parent and not (staber or verksamheter) else None
     warned_of = Meanwhile(warnings)  # (the förvaltningar shown, and what the year's checks warn of: they need nothing
     # of the table, and are made meanwhile)
     frame = deviation_report(store, p.year, cut.view, forvaltning, gross=gross, staber=staber, period=p.month,
