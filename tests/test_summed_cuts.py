@@ -257,3 +257,17 @@ def test_a_load_not_read_ahead_looks_at_the_booked_month_first_and_reads_no_tabl
     store = load_budgets(parquet_example, ledger=ledger_grain(by, None, None))
     assert deviation(store, 2024, None, by).frame.equals(expected[0])
     assert compare(store, 2023, 2024, by).frame.equals(expected[1])
+
+
+def test_a_table_beyond_the_rows_kept_is_not_summed_to_a_grain(parquet_example, monkeypatch):
+    """A table of more rows than KEEP_PARQUET_ROWS is neither kept nor summed for a cut (the sums' queries share the
+    file's scan, which polars then holds whole: 1,15 GB at 10 M rows); the cut reads its rows from the file, and the
+    figures are those of kept rows."""
+    monkeypatch.setattr(facts, "KEEP_PARQUET_ROWS", 5)
+    store = load_budgets(parquet_example, ledger=Grain(("stab",), ()))
+    assert store.ledger.summed(2024, ["forvaltning", "stab", "konto"], 10) is None
+    monkeypatch.setattr(facts, "KEEP_PARQUET_ROWS", 10**9)
+    summed = load_budgets(parquet_example, ledger=Grain(("stab",), ()))
+    assert summed.ledger.summed(2024, ["forvaltning", "stab", "konto"], 10) is not None
+    assert deviation(store, 2024, None, "stab,kostnadsslag").frame.equals(
+        deviation(summed, 2024, None, "stab,kostnadsslag").frame)

@@ -150,7 +150,10 @@ class PendingTable:
         try:
             if not self._cancelled:
                 plan = _plan(self.path, self.name, self.budget)
-                grain = self.rows if isinstance(self.rows, Grain) and plan.source.columnar else None
+                # (summed to a grain up to KEEP_PARQUET_ROWS rows: the sums' queries share the file's scan, which
+                # polars then holds whole, 1,15 GB at 10 M rows; a larger table's rows the cut reads from the file)
+                grain = self.rows if isinstance(self.rows, Grain) and plan.source.columnar and (
+                    plan.rows is None or plan.rows <= KEEP_PARQUET_ROWS) else None
                 keep = bool(self.rows) and grain is None and (self.every_size or plan.rows is None
                                                               or plan.rows <= KEEP_PARQUET_ROWS)
                 read = _sums(plan, keep, grain)
@@ -389,10 +392,10 @@ class _Plan:
         return lf.select(*(pl.col(c).cast(pl.String) for c in CODE_COLUMNS), self.to_ore.alias("belopp"), **written)
 
 
-# a Parquet table of more rows than this is not kept for a command that cuts by account: the cut reads its
-# rows from the file as it sums them (`FactTable.scan`). Kept, a million rows take about 90 MB and are summed
-# sooner from memory than read again (0,78 s against 0,83 s for `--by stab,kostnadsslag` on 1 M + 1 M rows);
-# at ten million the memory is what counts
+# a Parquet table of more rows than this is neither kept nor summed to a grain (`Grain`) for a command that cuts by
+# account: the cut reads its rows from the file as it sums them (`FactTable.scan`). Kept, a million rows take about
+# 90 MB and are summed sooner from memory than read again (0,78 s against 0,83 s for `--by stab,kostnadsslag` on 1 M
+# + 1 M rows); at ten million the memory is what counts
 KEEP_PARQUET_ROWS = 2_000_000
 
 
@@ -1051,12 +1054,11 @@ def _sums(plan: _Plan, rows: bool, grain: Grain | None = None) -> tuple:
             if yearly is not None and yearly.height:
                 accounts = pl.concat([accounts, yearly.select("konto", "slag")])
             return None, _tidy(summary), accounts.unique(), totals, Summed(grain.keys, spans, grouped, yearly)
-        if plan.source.columnar:  # Parquet: the sums, the distinct accounts and the checks' totals in one call
-            # (polars' streaming engine reads the file once for the three)
-            raw = plan.raw()
-            summary, accounts, totals = pl.collect_all(
-                [_summarise(raw, konto=False), raw.select("konto", "slag").unique(), _totals(raw)], engine="streaming")
-            return None, _tidy(summary), accounts, totals, None
+        if plan.source.columnar:  # Parquet: the konto and slag columns alone are cheap to read (apart:
+            # polars would keep every column of the file for a second query of the same scan; so the totals
+            # are counted among the sums here: three queries in one call took 1 274 MB at 10 M rows, not 232 MB)
+            summary = _tidy(_summarise(plan.raw(), konto=False, counts=True).collect(engine="streaming"))
+            return None, summary, plan.raw().select("konto", "slag").unique().collect(engine="streaming"), None, None
         return None, _tidy(_summarise(plan.raw(), konto=True, blank=plan.skips_blank).collect(engine="streaming")), \
             None, None, None
     except (pl.exceptions.PolarsError, OSError, pl.exceptions.PanicException) as exc:  # (a panic: a corrupt file)
