@@ -1425,6 +1425,33 @@ def test_a_forvaltning_with_a_budget_and_no_utfall_is_warned_of(run, tmp_path):
     assert "utan_utfall" not in run("check", "--budgets", EXAMPLES / "budgets").stdout
 
 
+def test_deviation_whose_warnings_cannot_have_a_thread_of_their_own_makes_them_as_before(run, tmp_path, monkeypatch):
+    """A process at its limit of threads (`can't start new thread`: a container's pids limit, ulimit -u) ran
+    `deviation` of year files without tables, which needs no thread, until its warnings were made on a thread of their
+    own beside the table: the command then ended in an internal error, exit 70 (found in review, h141). They are made
+    on the command's own thread, where they were made before: the same table, notes and warnings, in their order."""
+    import threading
+
+    folder = tmp_path / "b"
+    folder.mkdir()
+    year = (EXAMPLES / "budgets" / "2024.yaml").read_text(encoding="utf-8")
+    (folder / "2024.yaml").write_text(year.replace("\nforvaltningar:\n", "\nforvaltningar:\n  NYF:\n    namn: Ny\n"
+                                                   "    summa:\n      budget: 1200.0\n", 1), encoding="utf-8")
+    args = ("deviation", "--budgets", folder, "--by", "forvaltning")
+    expected = run(*args)
+    assert expected.exit_code == 0 and expected.stderr.startswith("note: utfall 2024 is booked up to 2024-10"), \
+        expected.stderr
+    assert "NYF has a budget and no utfall in 2024" in expected.stderr.splitlines()[1]
+
+    class Refused(threading.Thread):
+        def start(self):
+            raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading, "Thread", Refused)
+    refused = run(*args)
+    assert (refused.exit_code, refused.stdout, refused.stderr) == (0, expected.stdout, expected.stderr), refused.stderr
+
+
 def test_a_forvaltning_without_utfall_is_said_to_have_none_not_to_have_it_without_accounts(run, tmp_path):
     """Found by a new user: the note said the förvaltning's utfall "finns inte med konto: det står på
     raden Ej fördelat på kostnadsslag" where it has no utfall at all and there is no such row."""

@@ -73,3 +73,36 @@ def test_rows_selected_make_no_guess(example, monkeypatch):
     assert made == []
     deviation(example, 2024, None, "stab,kostnadsslag")
     assert made == [2024]
+
+
+def test_where_no_thread_starts_the_work_is_made_when_taken_and_no_guess_is_made(example, monkeypatch):
+    """A process at its limit of threads: the warnings are made on the caller's thread when taken, and the cut makes
+    its own sums (a guess made inline would be a second cut for nothing)."""
+    import threading
+
+    expected = deviation(example, 2024, None, "stab,kostnadsslag")
+
+    class Refused(threading.Thread):
+        def start(self):
+            raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading, "Thread", Refused)
+    assert Meanwhile(lambda: 6 * 7).result() == 42 and not Meanwhile(lambda: 1).started
+    made = []
+    real = cuts.ledger_amounts
+    monkeypatch.setattr(cuts, "ledger_amounts", lambda *a, **k: made.append(a[1]) or real(*a, **k))
+    refused = deviation(example, 2024, None, "stab,kostnadsslag")
+    assert refused.frame.equals(expected.frame) and refused.notes == expected.notes
+    assert refused.messages == expected.messages
+
+    class NoGuess:  # (the sums the command makes without any guess)
+        def __init__(self, *args):
+            pass
+
+        def take(self, *args):
+            return None
+
+    monkeypatch.setattr(cuts, "PartsAhead", NoGuess)
+    unguessed = len(made)
+    deviation(example, 2024, None, "stab,kostnadsslag")
+    assert len(made) == 2 * unguessed  # (as many sums made as without a guess: none made inline for nothing)

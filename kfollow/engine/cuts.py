@@ -754,7 +754,7 @@ class PartsAhead:
     def take(self, year: int, period: int | None, ids: list[str], alone: list[str] | None = None) -> pl.DataFrame | None:
         """The sums, where they are those of `year`, months 1..`period` and the förvaltningar `ids`; else None. Those of
         the förvaltningar `alone` (shown as one row: `_alone`) summed to that row, as `_parts` would have asked."""
-        made = self._made.result()
+        made = self._made.result() if self._made.started else None  # (no thread: no guess, the cut makes its own)
         if made is None or made[0] != (year, period, tuple(ids)):
             return None
         if not alone:

@@ -15,13 +15,25 @@ T = TypeVar("T")
 
 
 class Meanwhile(Generic[T]):
-    """`work()` run on a thread of its own from now on; `result()` waits for its value, or raises its error."""
+    """`work()` run on a thread of its own from now on; `result()` waits for its value, or raises its error. Where no
+    thread can start (`can't start new thread`: a process at its limit of threads, a container's pids limit),
+    `started` is False and `result()` runs the work then, on the caller's thread, as it ran before it had one (it was
+    an internal error, exit 70, even of year files without tables; found in review, h141)."""
 
     def __init__(self, work: Callable[[], T]) -> None:
         self._value: T | None = None
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(work,), name="kfollow-meanwhile", daemon=True)
-        self._thread.start()
+        self._work: Callable[[], T] | None = None
+        self._thread: threading.Thread | None = threading.Thread(target=self._run, args=(work,),
+                                                                  name="kfollow-meanwhile", daemon=True)
+        try:
+            self._thread.start()
+        except RuntimeError:  # (only a head start: not an error of the command)
+            self._thread, self._work = None, work
+
+    @property
+    def started(self) -> bool:
+        return self._thread is not None
 
     def _run(self, work: Callable[[], T]) -> None:
         try:
@@ -30,6 +42,8 @@ class Meanwhile(Generic[T]):
             self._error = exc
 
     def result(self) -> T:
+        if self._thread is None:
+            return self._work()  # type: ignore[misc]
         self._thread.join()
         if self._error is not None:
             error, self._error = self._error, None
