@@ -32,6 +32,10 @@ def main() -> None:
         _exit(0)
     except Terminated as stop:
         _exit(None, stop.signum)
+    except KeyboardInterrupt:  # Ctrl-C before the command line runs (while its modules are imported): it printed
+        # Python's traceback; it ends as Ctrl-C during a command does, by the signal, 130 in the shell (found in
+        # review, h141)
+        _exit(None, signal.SIGINT)
 
 
 class Terminated(BaseException):

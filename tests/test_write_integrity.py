@@ -435,3 +435,16 @@ def test_a_stop_while_the_process_ends_lets_its_clean_up_finish_and_ends_by_the_
     assert done.returncode == -signum, done.stderr
     assert done.stderr == "" and done.stdout.startswith("kfollow ")
     assert done_file.read_text(encoding="utf-8") == "the rest of the clean-up ran"
+
+
+def test_ctrl_c_while_the_command_line_is_imported_ends_as_ctrl_c_during_a_command():
+    """Ctrl-C in the first tenths of a second, while kfollow's modules are imported (before the command line runs):
+    Python's traceback was printed; the process now ends by the signal, as Ctrl-C during a command does (130 in the
+    shell), with nothing on stderr (found in review, h141)."""
+    code = ("import sys, kfollow.__main__ as m, kfollow.readahead as r\n"
+            "def stop(argv):\n    raise KeyboardInterrupt\n"
+            "r.start = stop\nsys.argv = ['kfollow', 'deviation']\nm.main()\n")
+    environ = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environ, cwd=ROOT,
+                          timeout=120)
+    assert done.returncode == -signal.SIGINT and done.stderr == "", done.stderr
