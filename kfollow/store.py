@@ -417,11 +417,12 @@ class Ledger:
 
     def present(self) -> pl.DataFrame:
         """Each (ar, art, forvaltning) the facts have, without reading every row when that is known."""
-        if self._present is None:
-            self._present = self.frame().select("ar", "art", "forvaltning").unique()
-        elif callable(self._present):
-            self._present = self._present()
-        return self._present
+        present = self._present  # (read once: another thread may make it meanwhile, see `account_kinds`)
+        if present is None:
+            present = self._present = self.frame().select("ar", "art", "forvaltning").unique()
+        elif callable(present):
+            present = self._present = present()
+        return present
 
     def forvaltningar(self, year: int, art: str | None = None) -> list[str]:
         """The förvaltningar (sorted) with facts of `year`, of `art` (budget or utfall) when given: known
@@ -442,11 +443,15 @@ class Ledger:
     def account_kinds(self, year: int | None = None, art: str | None = None) -> pl.DataFrame:
         """The distinct (konto, slag) of the facts of `year`, or of every year, and of `art` (budget or
         utfall), or of both, as `accounts`."""
-        if self._accounts is None:
-            self._accounts = self.frame().select("ar", "art", "konto", "slag").unique()
-        elif callable(self._accounts):
-            self._accounts = self._accounts()
-        found = self._accounts if year is None else self._accounts.filter(pl.col("ar") == year)
+        # (read once: the warnings and a cut's guess, made meanwhile, ask for them beside the command's thread; one
+        # paused between the test and the call while another made them called the frame made: TypeError, exit 70;
+        # found in review, h142)
+        accounts = self._accounts
+        if accounts is None:
+            accounts = self._accounts = self.frame().select("ar", "art", "konto", "slag").unique()
+        elif callable(accounts):
+            accounts = self._accounts = accounts()
+        found = accounts if year is None else accounts.filter(pl.col("ar") == year)
         found = found if art is None else found.filter(pl.col("art") == art)
         return found.select("konto", "slag").unique()
 

@@ -106,3 +106,49 @@ def test_where_no_thread_starts_the_work_is_made_when_taken_and_no_guess_is_made
     unguessed = len(made)
     deviation(example, 2024, None, "stab,kostnadsslag")
     assert len(made) == 2 * unguessed  # (as many sums made as without a guess: none made inline for nothing)
+
+
+@pytest.mark.parametrize("asked", ["account_kinds", "present"])
+def test_what_the_ledger_makes_once_may_be_asked_for_by_two_threads_at_once(asked):
+    """The warnings and the guess of a cut's sums, made meanwhile, ask the ledger for its accounts and förvaltningar
+    (made once, when first asked for) beside the command's thread. A thread that found them not yet made and was
+    paused before it made them, while another made them, called what the other had made (a frame: `TypeError`,
+    an internal error, exit 70); now each thread makes them or takes them, and both get them (found in review, h142)."""
+    import linecache
+    import sys
+    import threading
+
+    from kfollow.store import Ledger
+
+    frame = pl.DataFrame({"ar": [2024], "art": ["utfall"], "forvaltning": ["KSF"], "konto": ["5010"], "slag": ["kostnad"]},
+                         schema_overrides={"ar": pl.Int32})
+    ledger = Ledger((), present=lambda: frame.select("ar", "art", "forvaltning"),
+                    accounts=lambda: frame.select("ar", "art", "konto", "slag"))
+    made, paused, got = threading.Event(), threading.Event(), {}
+
+    def pause_after_the_test(f, event, arg):  # (the second thread stops on the line after `callable(…)`)
+        if f.f_code.co_name != asked:
+            return pause_after_the_test if event == "call" else None
+        if event == "line" and "callable(" in linecache.getline(f.f_code.co_filename, f.f_lineno - 1) \
+                and not paused.is_set():
+            paused.set()
+            assert made.wait(10)
+        return pause_after_the_test
+
+    def second() -> None:
+        sys.settrace(pause_after_the_test)
+        try:
+            got["second"] = getattr(ledger, asked)()
+        except Exception as exc:  # noqa: BLE001 - what the assert below shows
+            got["second"] = exc
+        finally:
+            sys.settrace(None)
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    assert paused.wait(10)
+    got["first"] = getattr(ledger, asked)()
+    made.set()
+    thread.join(10)
+    assert isinstance(got["second"], pl.DataFrame), got["second"]
+    assert got["second"].equals(got["first"]) and got["first"].height == 1
