@@ -1310,6 +1310,28 @@ def test_a_filtered_row_with_its_parts_does_not_carry_the_comment_on_the_whole_r
         ("radsumma", ""), ("del", "Vikarier januari–maj."), ("summa", "")], rows
 
 
+def test_a_filtered_row_by_account_carries_the_answer_for_its_one_kostnadsslag(run):
+    """Found in review (session 35): `--stab HR --kostnadsslag personal --comments` shows HR's answer for
+    personalkostnader on HR's row, but `--by konto` with the same filter showed no comment at all, though its HR row
+    is the same personal part of HR. The answer for the one kostnadsslag chosen is the row's comment there too (its
+    accounts carry none); of two kostnadsslag, no one answer is the row's."""
+    args = ("deviation", "--budgets", EXAMPLES / "answered" / "budgets", "--period", "2024-10", "--comments",
+            "--stab", "HR", "--kostnadsslag", "personal")
+    rows = csv_rows(run(*args, "-f", "csv").stdout)
+    assert [(r["radtyp"], r["kommentar"]) for r in rows] == [("rad", "Vikarier januari–maj."), ("summa", "")], rows
+    by_konto = run(*args, "--by", "konto", "-f", "csv")
+    assert by_konto.exit_code == 0, by_konto.stderr
+    assert [(r["radtyp"], r["konto"], r["kommentar"]) for r in csv_rows(by_konto.stdout)] == [
+        ("radsumma", "", "Vikarier januari–maj."), ("del", "5010", ""), ("summa", "", "")]
+    shown = run(*args, "--by", "konto")
+    assert ("Anm.: Radernas kommentarer gäller hela raden och visas inte här, där bara Personalkostnader räknas; "
+            "en kommentar som svaren ger för kostnadsslaget visas.") in " ".join(shown.stdout.split("\n")), shown.stdout
+    both = csv_rows(run(*args, "--kostnadsslag", "ovriga", "--by", "konto", "-f", "csv").stdout)
+    assert both[0]["radtyp"] == "radsumma" and not any(r["kommentar"] for r in both), both
+    earlier = csv_rows(run(*args[:3], "--period", "2024-09", *args[5:], "--by", "konto", "-f", "csv").stdout)
+    assert not any(r["kommentar"] for r in earlier)  # the month's answers only
+
+
 def test_a_change_of_the_rest_between_a_year_without_accounts_and_one_with_is_no_change(run, tmp_path):
     """Found in review: 2023 typed per stab (no accounts), 2024 from the ledger: `Ej fördelat på
     kostnadsslag` is all of 2023's utfall and nothing of 2024's, and showed a change of −100 % on

@@ -1092,14 +1092,36 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
             # --stab DIG --kostnadsslag personal` put DIG's licence costs beside its salaries; found in review, h137);
             # its parts' own comments (the answers per kostnadsslag) stay on the parts
             whole = pl.col("radtyp") == "radsumma"
+            said = (_row_answers(store, year, period, key, frame.filter(whole), flt)
+                    if not parent and part != "kostnadsslag" else None)  # (by kostnadsslag: the part has it)
             if not frame.filter(whole & pl.col("kommentar").is_not_null()).is_empty():
-                answered = "; en kommentar som svaren ger för kostnadsslaget visas" if part == "kostnadsslag" and \
-                    not frame.filter((pl.col("radtyp") == "del") & pl.col("kommentar").is_not_null()).is_empty() else ""
+                answered = "; en kommentar som svaren ger för kostnadsslaget visas" if (
+                    part == "kostnadsslag" and not frame.filter((pl.col("radtyp") == "del")
+                                                                & pl.col("kommentar").is_not_null()).is_empty()
+                    or said is not None) else ""
                 notes += (ColumnNote(f"Radernas kommentarer gäller hela raden och visas inte här, där bara "
                                      f"{filter_words(flt, store.year(year).kostnadsslag)} räknas{answered}.", "kommentar"),)
             frame = frame.with_columns(kommentar=pl.when(whole).then(None).otherwise(pl.col("kommentar")))
+            if said is not None:  # the row is the part of its one kostnadsslag: the answer for it is the row's
+                frame = (frame.join(said, on="_o", how="left")
+                         .with_columns(kommentar=pl.when(whole).then("_said").otherwise("kommentar")).drop("_said"))
         frame = frame.select(columns)
     return frame, notes
+
+
+def _row_answers(store: Store, year: int, period: int | None, key: str, rows: pl.DataFrame,
+                 flt: LedgerFilter) -> pl.DataFrame | None:
+    """Per row of `rows` (a cut's `radsumma` rows under a filter of one kostnadsslag and no account: each row is that
+    kostnadsslag's part of it) the answer the month's forms gave for that kostnadsslag (`_o`, `_said`), as the table
+    of the rows alone shows it (`--stab HR --kostnadsslag personal --comments` showed HR's answer for personal, and
+    `--by konto` with the same filter no comment at all: found in review, session 35); None where there is none or
+    the filter is not of one kostnadsslag alone."""
+    if period is None or len(flt.kostnadsslag) != 1 or flt.konto or rows.is_empty():
+        return None
+    probe = rows.select("_o", "forvaltning", *([key] if key != "forvaltning" else []), "radtyp",
+                        kostnadsslag=pl.lit(flt.kostnadsslag[0]), kommentar=pl.lit(None, pl.String))
+    said = _part_answers(store, year, period, key, probe, "radsumma").select("_o", _said=pl.col("kommentar"))
+    return said if said["_said"].is_not_null().any() else None
 
 
 def _accountless(store: Store, years: set[int], fids: list[str]) -> list[str]:
