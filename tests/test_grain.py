@@ -1474,6 +1474,20 @@ def test_deviation_whose_warnings_cannot_have_a_thread_of_their_own_makes_them_a
     assert (refused.exit_code, refused.stdout, refused.stderr) == (0, expected.stdout, expected.stderr), refused.stderr
 
 
+@pytest.mark.parametrize("by", ["stab", "stab,kostnadsslag"])
+def test_a_command_whose_tables_cannot_have_a_reading_thread_reads_them_on_its_own(run, refused_thread, by):
+    """A process at its limit of threads (`can't start new thread`: a container's pids limit, ulimit -u) ran `deviation`
+    of year files with fact tables into an internal error, exit 70: the tables' reading thread could not start (found
+    in review, h141). The tables are then read on the command's own thread, as `months` or a library call without a
+    read ahead reads them: the same table, notes and warnings."""
+    args = ("deviation", "--budgets", EXAMPLES / "sie" / "budgets", "--period", "2024-10", "--by", by)
+    refused = run(*args)
+    refused_thread()  # threads start again
+    expected = run(*args)
+    assert expected.exit_code == 0 and "Summa" in expected.stdout, expected.stderr
+    assert (refused.exit_code, refused.stdout, refused.stderr) == (0, expected.stdout, expected.stderr), refused.stderr
+
+
 def test_a_forvaltning_without_utfall_is_said_to_have_none_not_to_have_it_without_accounts(run, tmp_path):
     """Found by a new user: the note said the förvaltning's utfall "finns inte med konto: det står på
     raden Ej fördelat på kostnadsslag" where it has no utfall at all and there is no such row."""

@@ -222,20 +222,27 @@ def read_in_background(tables: list[PendingTable]) -> None:
     caller goes on."""
     with _STARTING:
         waiting = [t for t in tables if t._done is None]
-        if waiting:
-            _start_worker()  # first: a table is queued only where a thread will read it
+        if waiting and not _start_worker():  # first: a table is queued only where a thread will read it
+            return  # (no thread: each table is read by its `result`, on the asking thread)
         for table in waiting:
             table._summed, table._done = threading.Event(), threading.Event()
             _WORK.put(table._read)
 
 
-def _start_worker() -> None:
-    """Start the background thread if it is not running (call with `_STARTING` held); its error if it cannot."""
+def _start_worker() -> bool:
+    """Start the background thread if it is not running (call with `_STARTING` held); whether it runs. A process at
+    its limit of threads (`can't start new thread`: a container's pids limit, ulimit -u) has none: its tables are read
+    on the thread that asks for them, as without a read ahead (it was an internal error, exit 70; found in review,
+    h141)."""
     global _WORKER
     if _WORKER is None:
         worker = threading.Thread(target=_work, args=(_WORK,), name="kfollow-facts", daemon=True)
-        worker.start()  # named the worker only once it runs: a thread that could not start is tried again
+        try:
+            worker.start()  # named the worker only once it runs: a thread that could not start is tried again
+        except RuntimeError:
+            return False
         _WORKER = worker
+    return True
 
 
 def booked_hint(utfall: list[Path]) -> None:
@@ -263,8 +270,8 @@ def booked_hint(utfall: list[Path]) -> None:
 
     if unstated:
         with _STARTING:
-            _start_worker()
-            _WORK.put(look)
+            if _start_worker():  # (without a thread, no hint: the spans are then only the grain's)
+                _WORK.put(look)
 
 
 def pending_table(path: Path, name: str, budget: bool = False, rows: bool = False,
