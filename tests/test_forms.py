@@ -1152,6 +1152,31 @@ def test_a_sum_of_forecasts_made_in_different_months_says_which_rows_are_older(r
     assert "Comparisons with None" not in cut.stderr and "warning" not in cut.stderr, cut.stderr
 
 
+def test_a_forvaltnings_forecast_of_different_months_names_the_staber_that_have_not_answered(run):
+    """Found by a controller chasing the October forecasts: `deviation --by forvaltning --against prognos:2024-08`
+    showed KSF's `Prognos från` as `–` with a note that the table per stab shows each stab's, not which stab had
+    not answered (Samhällsbyggnadsstab, whose latest forecast is August's); the table per stab names it. The note
+    names it by name, id and förvaltning; csv keeps its columns."""
+    budgets = ROOT / "examples" / "answered" / "budgets"
+    args = ("deviation", "--budgets", budgets, "--period", "2024-10", "--against", "prognos:2024-08", "--unit", "tkr",
+            "--by", "forvaltning")
+    result = run(*args)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    notes = [line for line in result.stdout.splitlines() if line.startswith("Anm.: Prognos från")]
+    assert notes == ["Anm.: Prognos från är – där prognosen är en summa av prognoser gjorda i olika månader. Den "
+                     "senaste prognosen är från 2024-10, utom för Samhällsbyggnadsstab (SAM i KSF, 2024-08)."]
+    assert "utom för Samhällsbyggnadsstab (2024-08)." in run("deviation", "--budgets", budgets, "--period", "2024-10",
+                                                             "--against", "prognos:2024-08", "--by", "stab").stdout
+    machine = run(*args, "-f", "csv")
+    assert machine.exit_code == 0 and machine.stderr == ""
+    assert machine.stdout.splitlines()[0] == (
+        "radtyp,forvaltning,namn,redovisas_som,budget,utfall,avvikelse,avvikelse_pct,andel_pct,utfall_2023,"
+        "budget_helar,prognos,prognos_period,prognos_avvikelse,jmf_prognos,jmf_avvikelse,avvikelse_forandring")
+    assert [(r["forvaltning"], r["prognos"], r["prognos_period"]) for r in csv_rows(machine.stdout)] == [
+        ("KSF", "165197", ""), ("SERV", "-1750", "2024-10"), ("Summa", "166947", "")]
+
+
 def _swelled(book: Path, out: Path, placeholder: str, size: int) -> Path:
     """`book` with `placeholder` in its sheet's XML replaced by `size` characters: longer than openpyxl,
     or Excel, writes into a cell (as a hostile workbook may be)."""
@@ -1300,8 +1325,9 @@ def test_a_forvaltnings_forecast_summed_from_different_months_is_explained(run):
     KSF, whose staber's forecasts were made in 2024-10 and 2024-08, without the note the stab table has."""
     text = run("deviation", "--budgets", ROOT / "examples" / "answered" / "budgets", "--period", "2024-10",
                "--by", "forvaltning").stdout
-    assert ("Anm.: Prognos från är – där prognosen är en summa av prognoser gjorda i olika månader (tabellen per stab "
-            "visar varje stabs).") in text  # (no command line: a report for politicians shows the note too)
+    assert ("Anm.: Prognos från är – där prognosen är en summa av prognoser gjorda i olika månader. Den senaste "
+            "prognosen är från 2024-10, utom för Samhällsbyggnadsstab (SAM i KSF, 2024-08).") in text
+    # (no command line: a report for politicians shows the note too)
     single = run("deviation", "--budgets", ROOT / "examples" / "answered" / "budgets", "--period", "2024-10",
                  "--forvaltning", "SERV", "--by", "forvaltning").stdout
     assert "olika månader" not in single

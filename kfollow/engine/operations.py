@@ -303,9 +303,11 @@ def _forecast_in_other_view(frame: pl.DataFrame, store: Store, year: int, month:
                        f"(tabellen per {other} visar dem).", "prognos"),)
 
 
-def _mixed_forecast_months(frame: pl.DataFrame) -> tuple[ColumnNote, ...]:
+def _mixed_forecast_months(frame: pl.DataFrame, store: Store | None = None, year: int | None = None,
+                           month: int | None = None) -> tuple[ColumnNote, ...]:
     """A note on `prognos_period` where a sum's forecasts were made in different months (its `Prognos
-    från` is –): the rows whose latest forecast is older than the others'."""
+    från` is –): the rows whose latest forecast is older than the others'; of a förvaltning shown as one row,
+    the rows of it that hold its forecasts (`store`, `year`, `month`: the forecasts made by then)."""
     if "prognos_period" not in frame.columns or "prognos" not in frame.columns:
         return ()
     kind = pl.col("radtyp")
@@ -314,6 +316,11 @@ def _mixed_forecast_months(frame: pl.DataFrame) -> tuple[ColumnNote, ...]:
         return ()
     generic = (ColumnNote("Prognos från är – där prognosen är en summa av prognoser gjorda i olika månader "
                           "(tabellen per stab visar varje stabs).", "prognos_period"),)
+    if store is not None and year is not None and "forvaltning" in frame.columns:
+        named = _mixed_within(frame, store, year, month)
+        if named:
+            return (ColumnNote("Prognos från är – där prognosen är en summa av prognoser gjorda i olika månader. "
+                               f"Den senaste prognosen är från {named[0]}, utom för {named[1]}.", "prognos_period"),)
     # the rows a sum is made of (a stab shown with its parts, too: its parts' forecasts are its own)
     rows = frame.filter(kind.is_in(["rad", "forvaltning", "ej_fordelat", "radsumma"]) & pl.col("prognos_period").is_not_null())
     latest = rows["prognos_period"].max()
@@ -325,6 +332,45 @@ def _mixed_forecast_months(frame: pl.DataFrame) -> tuple[ColumnNote, ...]:
     named = ", ".join(f"{n} ({p})" for n, p in older[:5]) + (f" och {len(older) - 5} till" if len(older) > 5 else "")
     return (ColumnNote(f"Prognos från är – på summaraderna: deras prognoser är gjorda i olika månader. Den senaste "
                        f"prognosen är från {latest}, utom för {named}.", "prognos_period"),)
+
+
+def _mixed_within(frame: pl.DataFrame, store: Store, year: int, month: int | None) -> tuple[str, str] | None:
+    """Where a förvaltning shown as one row has a forecast made in different months (`Prognos från` –): the
+    latest month of the rows shown and the rows of it (staber, or verksamheter where it forecasts per
+    verksamhet) whose latest forecast is older, by name, id and förvaltning (`Samhällsbyggnadsstab (SAM i KSF,
+    2024-08)`), with the rows shown that are older themselves: who has not answered the latest round (found by a
+    controller: `--by forvaltning` said `–` and that the table per stab shows each stab's, not which)."""
+    kind = pl.col("radtyp")
+    mixed = frame.filter((kind == "forvaltning") & pl.col("prognos").is_not_null()
+                         & pl.col("prognos_period").is_null())["forvaltning"].to_list()
+    if not mixed:
+        return None
+    made = (store.forecasts.filter((pl.col("ar") == year) & (pl.col("manad") <= (month or 12))
+                                   & pl.col("forvaltning").is_in(mixed))
+            .group_by("forvaltning", "vy", "nyckel").agg(pl.col("manad").max()))
+    names = store.amounts.filter(pl.col("ar") == year).select("forvaltning", "vy", "nyckel", "namn").unique(
+        subset=["forvaltning", "vy", "nyckel"], keep="first")
+    units: list[tuple[str, str]] = []  # (name, month) of every row whose forecast counts
+    for fid in mixed:
+        own = made.filter(pl.col("forvaltning") == fid)
+        # the view its total takes its forecast from, as `view_frame` does: its staber first, else its verksamheter
+        view = next((v for v in ("stab", "verksamhet") if not own.filter(
+            pl.col("vy").is_in([v, f"ej_fordelat_{v}"])).is_empty()), None)
+        if view is None:
+            return None
+        rows = own.filter(pl.col("vy").is_in([view, f"ej_fordelat_{view}"])).join(
+            names, on=["forvaltning", "vy", "nyckel"], how="left").sort("vy", "nyckel")
+        for vy, nyckel, namn, m in rows.select("vy", "nyckel", "namn", "manad").rows():
+            who = f"{namn or nyckel} (" + (f"{nyckel} i {fid}" if vy == view else fid)
+            units.append((who, f"{year}-{m:02d}"))
+    units += [(f"{n} ({f}", p) for n, f, p in frame.filter((kind == "forvaltning") & pl.col("prognos_period")
+                                                           .is_not_null()).select("namn", "forvaltning",
+                                                                                  "prognos_period").rows()]
+    latest = max(p for _, p in units)
+    older = [f"{who}, {p})" for who, p in units if p < latest]
+    if not older:
+        return None
+    return latest, ", ".join(older[:5]) + (f" och {len(older) - 5} till" if len(older) > 5 else "")
 
 
 def _reversed_shares(frame: pl.DataFrame, cut, shares: list[str]) -> tuple[ColumnNote, ...]:
@@ -1556,7 +1602,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     advice: list[str] = []  # what the controller does about a forecast unknown (stderr, not the nämnd's table)
     own = store.years[p.year].rubriker
     notes += _unknown_forecast_sums(forecast_rows, store=store, year=p.year, month=p.month, advice=advice,
-                                    header=forecast_header(frame, own.get("prognos"))) + _mixed_forecast_months(frame)
+                                    header=forecast_header(frame, own.get("prognos"))) + _mixed_forecast_months(frame, store, p.year, p.month)
     if not cut.part:  # (rows of a view whose förvaltning forecasts per the other view only)
         notes += _forecast_in_other_view(forecast_rows, store, p.year, p.month, cut.view.value,
                                          forecast_header(frame, own.get("prognos")))
