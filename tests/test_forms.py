@@ -196,10 +196,24 @@ def test_round_trip_answers_equal_the_same_answers_typed_into_yaml(forms_dir, ru
     assert result.exit_code == 0, result.stderr
     assert (budgets / "svar" / "2024-10.yaml").is_file()
     collected, written = _outputs(run, budgets, tmp_path), _outputs(run, typed, tmp_path)
+    # check's findings are the same, but for what to do of a comment missing: while October's answers come in, it
+    # comes through the form, not the year file (found by a controller, h145)
+    advice = re.compile(r"(men saknar kommentar för 2024-10); .*$", re.MULTILINE)
+    assert collected["check"] != written["check"]
+    collected["check"], written["check"] = ((c, advice.sub(r"\1", out), err) for c, out, err in (collected["check"],
+                                                                                                  written["check"]))
     for name in collected:
         assert collected[name] == written[name], name
     assert collected["check"][0] == 1  # LED, KOM, … still lack comments; EKO and SERV have theirs
     assert "Ekonomistab" not in collected["check"][1]
+    said = run("check", "--period", "2024-10", "--require-comment-over", "1%", "--budgets", budgets).stdout \
+        .replace(str(budgets), "B").splitlines()
+    assert said[0].endswith("men saknar kommentar för 2024-10; formulären för 2024-10 besvaras (B/svar/2024-10.yaml), och "
+                            "stab LED har inte svarat: kommentaren kommer med svaret, så samla in formuläret när det "
+                            "kommer tillbaka (kfollow collect), eller skicka det (kfollow forms)"), said
+    assert said[1].endswith("men saknar kommentar för 2024-10; svaret på formuläret för stab HR (hr.xlsx, "
+                            "B/svar/2024-10.yaml:14) har ingen kommentar: be budgetansvarig skriva den i formuläret "
+                            "och samla in det igen (kfollow collect)"), said
     assert "Rad" not in collected["deviation"][1] and "Två vakanta tjänster" in collected["deviation"][1]
 
 
@@ -1175,6 +1189,48 @@ def test_a_forvaltnings_forecast_of_different_months_names_the_staber_that_have_
         "budget_helar,prognos,prognos_period,prognos_avvikelse,jmf_prognos,jmf_avvikelse,avvikelse_forandring")
     assert [(r["forvaltning"], r["prognos"], r["prognos_period"]) for r in csv_rows(machine.stdout)] == [
         ("KSF", "165197", ""), ("SERV", "-1750", "2024-10"), ("Summa", "166947", "")]
+
+
+def test_check_asks_for_a_missing_comment_the_forms_way_while_the_round_is_answered(run, tmp_path):
+    """Found by a controller: `check --require-comment-over` told to add the comments to the year file while the
+    month's forms were being answered (`svar/2024-10.yaml`), where the comment comes with the budget holder's answer
+    (and the year file's beside it is an error once it comes). In a round: a row answered without a comment is to
+    be filled in and collected again, one not answered is to be collected (or sent); without a round (and for a row
+    that gets no form), the year file as before."""
+    budgets = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "answered" / "budgets", budgets)
+    answers = budgets / "svar" / "2024-10.yaml"
+    text = answers.read_text(encoding="utf-8")
+    given = '    kommentar: "Tryck av kommuninformationen dyrare än avtalat; nytt avtal från januari."\n'
+    assert given in text
+    answers.write_text(text.replace(given, ""), encoding="utf-8")
+    line = answers.read_text(encoding="utf-8").splitlines().index('    stab: "KOM"')  # its answer's first line
+    args = ("check", "--budgets", budgets, "--period", "2024-10", "--require-comment-over", "1%")
+    result = run(*args)
+    assert result.exit_code == 1, result.stderr
+    kom = (f"{budgets}/2024.yaml:40: fel: Kommunikationsstab 2024-10: avvikelsen 381 tkr (4,7 %) överskrider gränsen "
+           "1 % men saknar kommentar för 2024-10; ")
+    sam = (f"{budgets}/2024.yaml:53: fel: Samhällsbyggnadsstab 2024-10: avvikelsen -256 tkr (-2,2 %) överskrider "
+           "gränsen 1 % men saknar kommentar för 2024-10; ")
+    assert result.stdout.splitlines() == [
+        kom + f"svaret på formuläret för stab KOM (2024-10 KOM Kommunikationsstab.xlsx, {answers}:{line}) har ingen "
+              "kommentar: be budgetansvarig skriva den i formuläret och samla in det igen (kfollow collect)",
+        sam + f"formulären för 2024-10 besvaras ({answers}), och stab SAM har inte svarat: kommentaren kommer med "
+              "svaret, så samla in formuläret när det kommer tillbaka (kfollow collect), eller skicka det (kfollow "
+              "forms)"]
+    assert result.stderr == f"check: {budgets}: 2 error(s), 0 warning(s)\n"
+    # doing so answers it: KOM's form, its comment in it, collected again
+    form = ROOT / "examples" / "answered" / "answers" / "2024-10" / "2024-10 KOM Kommunikationsstab.xlsx"
+    assert run("collect", "--budgets", budgets, form).exit_code == 0
+    again = run(*args)
+    assert again.exit_code == 1 and again.stdout.splitlines() == [result.stdout.splitlines()[1]]
+    # no round of October's forms answered: the year file, as before
+    answers.unlink()
+    before = run(*args)
+    assert before.exit_code == 1, before.stderr
+    assert before.stdout.splitlines()[1:] == [kom + "lägg till kommentarer: {2024-10: …} under stab KOM",
+                                              sam + "lägg till kommentarer: {2024-10: …} under stab SAM"]
+    assert before.stderr == f"check: {budgets}: 3 error(s), 0 warning(s)\n"
 
 
 def _swelled(book: Path, out: Path, placeholder: str, size: int) -> Path:

@@ -84,9 +84,12 @@ def comment_findings(budgets: Store, period: str | None, limit: Limit | Limits,
         .join(lines, on=["forvaltning", "vy", "nyckel"], how="left")
     )
     info = budgets.years[year]
+    round_ = _forms_round(budgets, year, month, by)
     findings = []
     for r in missing.iter_rows(named=True):
         where = _comment_place(r["radtyp"], by, r["nyckel"], r["forvaltning"], month is not None)
+        advice = _literal(_round_advice(round_, r["radtyp"], by, r["nyckel"], r["forvaltning"], when)
+                          or f"lägg till {how} under {where}")
         places = places_beyond(None, limit_percents(limit), exact=r["avvikelse_pct_exakt"])
         if r["avvikelse_pct"] is not None:
             pct = f" ({{pct{'' if places == 1 else f':{places}'}}} %)"
@@ -97,9 +100,58 @@ def comment_findings(budgets: Store, period: str | None, limit: Limit | Limits,
         findings.append(finding(
             "kommentar_saknas", "fel", r["fil"] or info.fil, r["rad"] or info.forvaltningar[r["forvaltning"]].line,
             f"{_literal(r['namn'])} {when}: avvikelsen {{0:u}}{pct} överskrider gränsen {_literal(limit.said)} men saknar "
-            f"kommentar för {when}; lägg till {_literal(how)} under {_literal(where)}", r["avvikelse"],
+            f"kommentar för {when}; {advice}", r["avvikelse"],
             pct=ex.exact_percent_float(r["avvikelse_pct_exakt"])))
     return findings
+
+
+class _Round:
+    """A month's forms round as its collected answers show it (`svar/YYYY-MM.yaml`, `collect`): the answers of the
+    month by row, the view its forms are of (stab or verksamhet) and the förvaltningar that have rows of it."""
+
+    def __init__(self, answers: dict, view: str, viewed: set[str], file: str):
+        self.answers, self.view, self.viewed, self.file = answers, view, viewed, file
+
+
+def _forms_round(budgets: Store, year: int, month: int | None, by: By) -> _Round | None:
+    """The round of `month`'s forms where answers to them are collected, of the view `by` shows (a stab's comment
+    comes with its form's answer, not the year file; a verksamhet's where the forms were per verksamhet), else None:
+    kfollow knows a round only by its answers (the forms' folder is the controller's)."""
+    if month is None:
+        return None
+    info = budgets.years[year]
+    answers = {(a.forvaltning, a.vy, a.nyckel): a for a in info.svar if a.manad == month}
+    views = {vy for _, vy, _ in answers} - {"summa"}
+    if not answers or len(views) > 1:
+        return None
+    view = next(iter(views), None) or ("stab" if by is By.forvaltning else by.value)
+    if by is not By.forvaltning and view != by.value:  # forms per stab, comments required per verksamhet (or the
+        return None                                   # other way round): no form asks for them
+    viewed = set(budgets.amounts.filter((pl.col("ar") == year) & (pl.col("vy") == view))["forvaltning"].to_list())
+    file = next((a.fil for a in answers.values() if a.fil), f"svar/{year}-{month:02d}.yaml")
+    return _Round(answers, view, viewed, file)
+
+
+def _round_advice(round_: _Round | None, radtyp: str, by: By, nyckel: str, fid: str, when: str) -> str | None:
+    """Where a row's missing comment comes through the month's forms round (`_forms_round`): what to do, the forms'
+    way (found by a controller: check said to write it in the year file while the round was open, where the
+    budget holder's answer brings it, and the year file's comment beside it is an error); else None (the year file
+    as ever: no round, a row that gets no form such as `Ej fördelat på stab`)."""
+    if round_ is None or radtyp not in ("rad", "forvaltning"):
+        return None
+    if radtyp == "forvaltning":  # a förvaltning shown as one row: a form of its own where it has no rows of the view
+        if fid in round_.viewed:
+            return None
+        key, what = (fid, "summa", fid), f"förvaltningen {fid}"
+    else:
+        key, what = (fid, by.value, nyckel), f"{by.value} {nyckel}" + (f" i förvaltningen {fid}" if by is By.verksamhet
+                                                                       else "")
+    answer = round_.answers.get(key)
+    if answer is not None:
+        return (f"svaret på formuläret för {what} ({answer.arbetsbok}, {answer.fil}:{answer.rad}) har ingen kommentar: "
+                "be budgetansvarig skriva den i formuläret och samla in det igen (kfollow collect)")
+    return (f"formulären för {when} besvaras ({round_.file}), och {what} har inte svarat: kommentaren kommer med "
+            "svaret, så samla in formuläret när det kommer tillbaka (kfollow collect), eller skicka det (kfollow forms)")
 
 
 def _part_forecast_findings(budgets: Store) -> list[dict]:
