@@ -1270,6 +1270,11 @@ def months_report(budgets: Store, year: int, forvaltning: list[str] | None = Non
     view = "verksamhet" if verksamheter else "stab"
     staber = _selected(budgets, year, By(view), staber, verksamheter)
     last = last_month_complete(budgets, year)
+    nothing = last is None and period is None and budgets.year(year).utfall_filer and budgets.amounts.filter(
+        pl.col("ar") == year)["utfall"].is_null().all()
+    if nothing:  # tables of a header only (January, nothing booked yet): the year's budget month by month, utfall –,
+        # as `deviation` shows the year (it was refused, exit 2; found in review, h144)
+        last = 12
     if last is None:
         tables = budgets.year(year).utfall_filer
         raise UsageError(f"the utfall tables of {year} ({', '.join(tables)}) book no month; import the months "

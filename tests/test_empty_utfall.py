@@ -1,0 +1,115 @@
+"""January, before anything is booked: the ekonomisystem's utfall table is empty (a CSV of a header only, a Parquet
+table of 0 rows). That is a valid state of the year: every command shows the budget with utfall –, says the table's
+one warning on stderr and exits 0; CSV and Parquet alike (found in review, h144)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from conftest import csv_rows, without_note_sums
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "sie" / "budgets"
+HEADER = "period,forvaltning,stab,verksamhet,konto,slag,belopp\n"
+
+
+def _january(folder: Path, kind: str) -> Path:
+    """The SIE example with 2024's utfall table empty: a header only (csv), or 0 rows as Parquet with belopp as text
+    (parquet) or as a decimal, as `kfollow import` writes it (decimal)."""
+    shutil.copytree(EXAMPLE, folder)
+    without_note_sums(folder)
+    (folder / "utfall-2024.csv.kalla.json").unlink()
+    (folder / "utfall-2024.csv").write_text(HEADER, encoding="utf-8")
+    if kind != "csv":
+        for table in folder.glob("*.csv"):
+            frame = pl.read_csv(table, infer_schema=False)
+            if kind == "decimal":
+                frame = frame.with_columns(pl.col("belopp").cast(pl.Decimal(18, 2)))
+            frame.write_parquet(table.with_suffix(".parquet"))
+            table.unlink()
+            note = table.with_name(table.name + ".kalla.json")
+            if note.exists():
+                note.rename(table.with_name(table.stem + ".parquet.kalla.json"))
+        for year in folder.glob("*.yaml"):
+            year.write_text(year.read_text(encoding="utf-8").replace(".csv", ".parquet"), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(params=["csv", "parquet", "decimal"])
+def january(request, tmp_path):
+    folder = _january(tmp_path / "budgets", request.param)
+    table = folder / ("utfall-2024.csv" if request.param == "csv" else "utfall-2024.parquet")
+    said = f"warning: {folder / '2024.yaml'}: {table} har inga rader; importera den igen (kfollow import) eller ta bort"
+    return folder, said
+
+
+def _warned_once(result, said: str) -> None:
+    assert [ln for ln in result.stderr.splitlines() if ln.startswith("warning:")] == [
+        ln for ln in result.stderr.splitlines() if ln.startswith(said)] and result.stderr.count(said) == 1, \
+        result.stderr
+    assert "Error" not in result.stderr
+
+
+def test_months_shows_the_years_budget_month_by_month_with_utfall_empty(run, january):
+    """`months` refused an empty utfall table, exit 2 (a usage error, which it is not), where `deviation` showed
+    the year's budget: it shows the budget of every month, utfall –, and the year before's months."""
+    folder, said = january
+    result = run("months", "--budgets", folder, "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    _warned_once(result, said)
+    rows = csv_rows(result.stdout)
+    assert [r["manad"] for r in rows] == [f"2024-{m:02d}" for m in range(1, 13)]
+    assert [r["budget_ack"] for r in rows][::3] == ["14.5", "56.5", "94.9", "135.1"] and rows[-1]["budget_ack"] == "164.5"
+    assert {r[c] for r in rows for c in ("utfall", "avvikelse", "utfall_ack", "avvikelse_ack", "avvikelse_ack_pct")} \
+        == {""}
+    assert rows[0]["utfall_2023"] == "14.0"
+    table = run("months", "--budgets", folder, "--stab", "EKO")
+    assert table.exit_code == 0, table.stderr
+    assert "2024-12" in table.stdout and "Månad för månad 2024" in table.stdout
+    _warned_once(table, said)
+    js = run("months", "--budgets", folder, "-f", "json", "--kostnadsslag", "personal")
+    assert js.exit_code == 0, js.stderr
+    months = json.loads(js.stdout)
+    assert len(months) == 12 and months[-1]["budget_ack"] == 102.6 and months[-1]["utfall_ack"] is None
+    # a month asked for is still one not booked: a usage error, as deviation --period says it
+    asked = run("months", "--budgets", folder, "--period", "3")
+    assert asked.exit_code == 2 and "book no month" in asked.stderr
+
+
+@pytest.mark.parametrize("args", [(), ("--by", "stab,kostnadsslag"), ("--by", "forvaltning"), ("--by", "konto")])
+def test_deviation_shows_the_budget_with_utfall_empty(run, january, args):
+    folder, said = january
+    for fmt in ("table", "csv", "json"):
+        result = run("deviation", "--budgets", folder, *args, "-f", fmt)
+        assert result.exit_code == 0, (fmt, result.stderr)
+        _warned_once(result, said)
+    rows = csv_rows(run("deviation", "--budgets", folder, *args, "-f", "csv").stdout)
+    total = next(r for r in rows if r["radtyp"] == "summa")
+    assert (total["budget"], total["utfall"], total["avvikelse"]) == ("164.5", "", "")
+
+
+def test_compare_and_check_take_it(run, january):
+    folder, said = january
+    compared = run("compare", "2023", "2024", "--budgets", folder, "-f", "csv")
+    assert compared.exit_code == 0, compared.stderr
+    _warned_once(compared, said)
+    total = next(r for r in csv_rows(compared.stdout) if r["radtyp"] == "summa")
+    assert (total["utfall_2023"], total["utfall_2024"], total["forandring"]) == ("156.0", "", "")
+    check = run("check", "--budgets", folder)
+    assert check.exit_code == 0, check.stderr
+    assert "har inga rader; importera den igen" in check.stdout
+    assert "0 error(s), 1 warning(s)" in check.stderr
+
+
+def test_chart_manader_draws_the_budget(run, january, tmp_path):
+    """`chart manader` draws the budget month by month (it was refused, exit 2, as `months` was)."""
+    pytest.importorskip("matplotlib")
+    folder, said = january
+    drawn = run("chart", "manader", "--budgets", folder, "-o", tmp_path / "m.svg")
+    assert drawn.exit_code == 0, drawn.stderr
+    assert "jan budget 14,5, utfall –;" in (svg := (tmp_path / "m.svg").read_text(encoding="utf-8"))
+    assert "dec budget 164,5, utfall –." in svg
