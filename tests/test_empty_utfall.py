@@ -92,6 +92,19 @@ def test_deviation_shows_the_budget_with_utfall_empty(run, january, args):
     assert (total["budget"], total["utfall"], total["avvikelse"]) == ("164.5", "", "")
 
 
+@pytest.mark.parametrize("by", ["stab", "stab,kostnadsslag"])
+def test_deviation_top_says_nothing_is_booked_not_that_the_budget_is_elsewhere(run, january, by):
+    """`--top` said 'Ingen avvikelse att lista per stab: budgeten finns inte på den nivån, utan per stab', of a
+    budget that is there: nothing is booked yet."""
+    folder, said = january
+    result = run("deviation", "--budgets", folder, "--by", by, "--top", "3")
+    assert result.exit_code == 0, result.stderr
+    _warned_once(result, said)
+    assert "(inga rader)" in result.stdout
+    assert "Anm.: Ingen avvikelse att lista: 2024 har inget utfall för raderna ännu." in result.stdout
+    assert "finns inte på den nivån" not in result.stdout
+
+
 def test_compare_and_check_take_it(run, january):
     folder, said = january
     compared = run("compare", "2023", "2024", "--budgets", folder, "-f", "csv")

@@ -1565,6 +1565,10 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         shown = frame.filter(pl.col("radtyp").is_in(["rad", "del"]))
         if listed.is_empty() and not shown.is_empty() and frame["budget"].is_null().all():  # (no row has one: not its sum)
             notes += (f"Ingen avvikelse att lista: {p.year} har ingen budget för raderna.",)
+        elif listed.is_empty() and not shown.is_empty() and frame["utfall"].is_null().all():
+            # nothing booked yet (January's tables of a header only): it was said that the budget is not at that
+            # level, of a budget that is there (found in review, h144)
+            notes += (f"Ingen avvikelse att lista: {p.year} har inget utfall för raderna ännu.",)
         elif listed.is_empty() and not shown.is_empty() and (lambda a: not a.is_empty() and not (a != 0).any())(
                 frame.filter(pl.col("radtyp") != RowKind.summa.value)["avvikelse"].drop_nulls()):
             # (every row's budget met to the öre: it was said that the budget is not at that level; found in review,
