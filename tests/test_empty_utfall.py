@@ -118,6 +118,23 @@ def test_compare_and_check_take_it(run, january):
     assert "0 error(s), 1 warning(s)" in check.stderr
 
 
+def test_report_shows_the_budget_without_a_chart_of_no_deviation(run, january, tmp_path):
+    """`report` was refused (exit 2) by its chart of avvikelse, 'there is no budget for these rows', of rows with a
+    budget; it shows the tables, leaves out the chart and the list of largest deviations, and its footer says that
+    nothing is booked (it said 'Utfall 2024 anges för helår')."""
+    folder, said = january
+    out = tmp_path / "rapport.md"
+    result = run("report", "--budgets", folder, "-o", out, "--top", "3")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count(said) == 1 and "Error" not in result.stderr
+    assert "warning: --top 3: the section Största avvikelser is left out of the document: 2024 has no utfall yet" \
+        in result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "| **Summa nettokostnad**                      |    164,5 |        – |           – |" in text
+    assert "## Avvikelse per stab" not in text and "Största avvikelser" not in text
+    assert text.rstrip().endswith("Inget utfall bokfört för 2024 ännu") and "anges för helår" not in text
+
+
 def test_chart_manader_draws_the_budget(run, january, tmp_path):
     """`chart manader` draws the budget month by month (it was refused, exit 2, as `months` was)."""
     pytest.importorskip("matplotlib")

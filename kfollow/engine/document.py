@@ -230,7 +230,8 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
         footer.append("Utan importanteckning (.kalla.json), så inte spårade till en export: "
                       + "; ".join(provenance.shown_path(t, store.directory, in_git=provenance.git_revision(t) is not None)
                                   for t in dict.fromkeys(untraced)))
-    footer.append(_booked(year, month, booked))
+    footer.append(_booked(year, month, booked, store.amounts.filter(
+        (pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))["utfall"].is_null().all()))
     footer = [shown(line) for line in footer]  # (paths as typed: a control character escaped, as messages show it)
     title = ", ".join([f"Ekonomi {when}", info.organisation,
                        *_whose(store, year, fids, forvaltning, staber, verksamheter)])
@@ -240,6 +241,14 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
             left_out.append(f"warning: --top {top}: the section Största avvikelser is left out of the document: {year} "
                             "has no budget in the year files, so there is no deviation to list")
         sections = _without_budget(sections, year, changed)
+    if store.amounts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))["utfall"].is_null().all():
+        # nothing booked yet (January's tables of a header only): the tables show the budget and utfall –, and a chart
+        # of avvikelse has no bar to draw (the report was refused, exit 2, 'there is no budget for these rows';
+        # found in review, h144)
+        if top is not None and any(s.short == _TOP for s in sections):
+            left_out.append(f"warning: --top {top}: the section Största avvikelser is left out of the document: {year} "
+                            "has no utfall yet, so there is no deviation to list")
+        sections = [s for s in sections if not (s.chart == "avvikelse" and not s.table) and s.short != _TOP]
     sections = [replace(s, report=_without_repeated_total(s.report)) for s in sections]
     sections = _without_empty_forecasts(sections)
     # the rows whose forecast is missing, as every table's note names them (each table named its own: the staber,
@@ -333,10 +342,12 @@ def _without_empty_forecasts(sections: list[Section]) -> list[Section]:
     return out
 
 
-def _booked(year: int, month: int | None, booked: int | None) -> str:
+def _booked(year: int, month: int | None, booked: int | None, nothing: bool = False) -> str:
     """The footer's line on the utfall booked, in words: the last booked month, and where the report is of an
     earlier one (`--period 2024-08` in October), the report's period first (it said `Senast bokförda period:
-    2024-10` under a report of August, which a reader takes for the report's period; found in review, h73)."""
+    2024-10` under a report of August, which a reader takes for the report's period; found in review, h73). `nothing`: no row has utfall."""
+    if booked is None and nothing:  # (a table of a header only, January: 'anges för helår' was said of it, h144)
+        return f"Inget utfall bokfört för {year} ännu"
     if booked is None:
         return f"Utfall {year} anges för helår"
     last = f"{selection.MONTHS[booked - 1]} {year}"
