@@ -143,3 +143,14 @@ def test_chart_manader_draws_the_budget(run, january, tmp_path):
     assert drawn.exit_code == 0, drawn.stderr
     assert "jan budget 14,5, utfall –;" in (svg := (tmp_path / "m.svg").read_text(encoding="utf-8"))
     assert "dec budget 164,5, utfall –." in svg
+
+
+def test_chart_avvikelse_is_a_data_error_that_says_nothing_is_booked(run, january, tmp_path):
+    """`chart avvikelse` has no bar to draw: a data error (exit 3) that says so, not 'there is no budget for these
+    rows' (exit 2) of rows with a budget."""
+    pytest.importorskip("matplotlib")
+    folder, said = january
+    none = run("chart", "avvikelse", "--budgets", folder, "-o", tmp_path / "a.svg")
+    assert none.exit_code == 3 and not (tmp_path / "a.svg").exists()
+    assert none.stderr.splitlines() == ["Error: no row has a deviation to draw: no utfall is booked for these rows yet "
+                                        "(kfollow chart manader draws the budget month by month)"], none.stderr

@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape
 
 import polars as pl
 
-from kfollow.errors import UsageError
+from kfollow.errors import KfollowError, UsageError
 from kfollow.options import DEFAULT_DECIMALS, ORE_PER_UNIT
 from kfollow.render.columns import CONTROL_RE
 from kfollow.render.numbers import money, swedish_number
@@ -567,7 +567,14 @@ def chart_avvikelse(report: Report, fmt: str = "svg", noted: bool = True) -> byt
     `noted=False` leaves the notes (`notes`) out of the drawing, for a document that says them under it."""
     _ready(fmt)
     _require(report, "avvikelse")
-    if _rows(report).filter(_deviates(report)).is_empty():  # an empty drawing would be handed on as a chart
+    rows = _rows(report)
+    if rows.filter(_deviates(report)).is_empty() and "utfall" in rows.columns and rows.height \
+            and rows["utfall"].is_null().all() and "budget" in rows.columns and rows["budget"].is_not_null().any():
+        # nothing booked yet (January's utfall tables of a header only): a data error, not a usage one (it was told
+        # 'there is no budget for these rows', exit 2, of rows with a budget; found in review, h144)
+        raise KfollowError("no row has a deviation to draw: no utfall is booked for these rows yet (kfollow chart "
+                           "manader draws the budget month by month)")
+    if rows.filter(_deviates(report)).is_empty():  # an empty drawing would be handed on as a chart
         raise UsageError("no row has a deviation to draw: there is no budget for these rows in the year file "
                          "(kfollow chart verksamhet draws the utfall of two years)")
     rows, labels, _, said, rest = _avvikelse_rows(report)
