@@ -152,9 +152,10 @@ def test_months_of_new_staber_only_say_why_the_year_before_is_left_out(run, tmp_
     h95)."""
     folder = _folder(tmp_path)
     text = run("months", "--year", "2025", "--budgets", folder, "--stab", "GR79", "--unit", "tkr").stdout
-    assert "Utfall 2024" not in text.splitlines()[2]
-    assert "Anm.: Utfall 2024 visas inte: Grundskola 7–9 finns inte i filen för 2024.\n" in text
-    assert "visas inte" not in run("months", "--year", "2025", "--budgets", folder, "--stab", "LED").stdout
+    # (the column is kept, – every month, as in csv and json, whichever staber are chosen: found in review, h143)
+    assert text.splitlines()[2].endswith("Utfall 2024") and text.splitlines()[4].endswith(" –")
+    assert "Anm.: Utfall 2024 är – för Grundskola 7–9, som inte finns i filen för 2024.\n" in text
+    assert "finns inte i filen" not in run("months", "--year", "2025", "--budgets", folder, "--stab", "LED").stdout
 
 
 def test_months_of_a_new_stab_under_a_filter_leave_the_year_before_out_as_deviation_shows_it(run, tmp_path):
@@ -168,8 +169,8 @@ def test_months_of_a_new_stab_under_a_filter_leave_the_year_before_out_as_deviat
     assert result.exit_code == 0, result.stderr
     assert [(r["utfall_ack"], r["utfall_2024"]) for r in csv_rows(result.stdout)] == [("300", "")]
     text = run("months", *args).stdout
-    assert "Utfall 2024" not in text.splitlines()[2]
-    assert "Anm.: Utfall 2024 visas inte: Stab GR16 finns inte i filen för 2024.\n" in text
+    assert text.splitlines()[2].endswith("Utfall 2024") and text.splitlines()[4].endswith(" –")  # (h143: kept, –)
+    assert "Anm.: Utfall 2024 är – för Stab GR16, som inte finns i filen för 2024.\n" in text
     assert "finns inte med konto" not in text
     mixed = csv_rows(run("months", *args, "--stab", "LED", "-f", "csv").stdout)
     assert [(r["utfall_ack"], r["utfall_2024"]) for r in mixed] == [("410", "100")]
@@ -188,8 +189,9 @@ def test_months_of_a_new_forvaltning_say_why_the_year_before_is_left_out(run, tm
     for flt in ((), ("--konto", "4")):
         result = run("months", "--year", "2025", "--budgets", d, "--forvaltning", "NY", "--unit", "kr", *flt)
         assert result.exit_code == 0, result.stderr
-        assert "Anm.: Utfall 2024 visas inte: förvaltning NY finns inte i filen för 2024.\n" in result.stdout, flt
-        assert "finns inte med konto" not in result.stdout and "Utfall 2024" not in result.stdout.splitlines()[2]
+        assert "Anm.: Utfall 2024 är – för förvaltning NY, som inte finns i filen för 2024.\n" in result.stdout, flt
+        # (the column is kept, – every month: found in review, h143)
+        assert "finns inte med konto" not in result.stdout and result.stdout.splitlines()[2].endswith("Utfall 2024")
     # beside a förvaltning of both years, the year before is that one's
     both = csv_rows(run("months", "--year", "2025", "--budgets", d, "--forvaltning", "NY", "--forvaltning", "KSF",
                         "--konto", "4", "-f", "csv", "--unit", "kr").stdout)

@@ -552,9 +552,11 @@ def _absent_rows_note(store: Store, year: int, other: int, fids: list[str], view
     chosen = pl.col("forvaltning").is_in(fids) & (pl.col("vy") == view) & pl.col("nyckel").is_in(keys)
     if store.amounts.filter((pl.col("ar") == other) & chosen).is_empty():  # none of them in that year: no sum of it
         # either, – as its rows (found in review, h95: the note said they were counted as 0 beside a sum of –)
-        return (ColumnNote(f"{header} är – för {named}, som inte finns i filen för {other}.", column),) if when_all else ()
-    return (ColumnNote(f"{header} är – för {named}, som inte finns i filen för {other}: summorna räknar {it} som 0, "
-                       f"då inget bokades på {it} det året.", column),)
+        return (ColumnCaveat(f"{header} är – för {named}, som inte finns i filen för {other}.", column),) if when_all \
+            else ()
+    # (a caveat: what the sums count as 0, on stderr in csv and json; found in review, h143)
+    return (ColumnCaveat(f"{header} är – för {named}, som inte finns i filen för {other}: summorna räknar {it} som 0, "
+                         f"då inget bokades på {it} det året.", column),)
 
 
 def _changes_of_rows(store: Store, year: int, fids: list[str], view: By) -> pl.DataFrame:
@@ -1335,6 +1337,16 @@ def months_report(budgets: Store, year: int, forvaltning: list[str] | None = Non
     return frame.select(columns + ([prev] if kept else []) + ["avvikelse_ack_pct" + EXACT])
 
 
+def _with_empty(frame: pl.DataFrame, name: str, after: str | None = None) -> pl.DataFrame:
+    """`frame` with an amount column `name` (öre) that has no figure on any row: after the column `after`, else last."""
+    frame = frame.with_columns(pl.lit(None, pl.Int64).alias(name))
+    if after is None or after not in frame.columns:
+        return frame
+    order = [c for c in frame.columns if c != name]
+    at = order.index(after) + 1
+    return frame.select(order[:at] + [name] + order[at:])
+
+
 def booked_through(budgets: Store, year: int, period: int | None) -> bool:
     """Whether `year` (an earlier year beside the one reported) has utfall for months 1..period (the
     whole year without a period): given for the year, or booked per month at least that far."""
@@ -1519,6 +1531,15 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
             frame if top is None else cuts.largest(frame, top), cut, ["andel_pct"])
     chosen, warned = warned_of.result()
     messages = p.messages + warned
+    earlier = f"utfall_{p.year - 1}"
+    # the previous year's column whenever its file has the months shown, so that csv and json have the same columns
+    # whichever förvaltningar are chosen: empty (null) where none of them is in that file (`--forvaltning NY`, begun
+    # this year), as `months` keeps it (found in review, h143: a month-end script reading utfall_2023 by name failed)
+    added = earlier not in frame.columns and p.year - 1 in store.years and booked_through(store, p.year - 1, p.month)
+    if added:
+        frame = _with_empty(frame, earlier, after="andel_pct")
+        if not (cut.part or flt):  # (the previous year's deviation, asked for by name: --columns avvikelse_2023)
+            frame = _with_empty(frame, f"avvikelse_{p.year - 1}")
     if p.year - 1 in store.years and not booked_through(store, p.year - 1, p.month):
         messages += (f"utfall {p.year - 1} is booked only up to {p.year - 1}-{last_month_complete(store, p.year - 1):02d}"
                      f": the column of {p.year - 1} is left out",)
@@ -1590,17 +1611,18 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
             notes += _without_view_note(store, p.year - 1, p.year, cut.view, frame, f"utfall_{p.year - 1}")
         gone = [f for f in store.years[p.year - 1].forvaltningar if f not in store.years[p.year].forvaltningar]
         if gone and not (forvaltning or staber or verksamheter):  # the column's Summa is of this year's förvaltningar
-            notes += (ColumnNote(f"Utfall {p.year - 1} är förvaltningarnas i filen för {p.year}; {', '.join(gone)} finns "
-                                 f"bara i filen för {p.year - 1} och ingår inte (kfollow compare {p.year - 1} {p.year} "
-                                 f"visar {'den' if len(gone) == 1 else 'dem'}).", f"utfall_{p.year - 1}"),)
+            notes += (ColumnCaveat(f"Utfall {p.year - 1} är förvaltningarnas i filen för {p.year}; {', '.join(gone)} finns "
+                                   f"bara i filen för {p.year - 1} och ingår inte (kfollow compare {p.year - 1} {p.year} "
+                                   f"visar {'den' if len(gone) == 1 else 'dem'}).", f"utfall_{p.year - 1}"),)
         shown_f = [f for f in chosen if f in frame["forvaltning"].to_list()]
-        if begun := [f for f in shown_f if f not in store.years[p.year - 1].forvaltningar]:
+        if not added and (begun := [f for f in shown_f if f not in store.years[p.year - 1].forvaltningar]):
             # (beside förvaltningar of both years its column is –, and the sums count it as 0, as compare says;
             # it went without a word: found in review, h139)
             it = "den" if len(begun) == 1 else "dem"
-            notes += (ColumnNote(f"Utfall {p.year - 1} är – för förvaltning {', '.join(begun)}, som inte finns i filen "
-                                 f"för {p.year - 1}" + (f": summan räknar {it} som 0." if top is None else "."),
-                                 f"utfall_{p.year - 1}"),)
+            # (a caveat: what the sums leave out, on stderr in csv and json; found in review, h143)
+            notes += (ColumnCaveat(f"Utfall {p.year - 1} är – för förvaltning {', '.join(begun)}, som inte finns i "
+                                   f"filen för {p.year - 1}" + (f": summan räknar {it} som 0." if top is None else "."),
+                                   f"utfall_{p.year - 1}"),)
     if not (cut.part or flt or top):  # (a cut by account says it of its parts: `cuts.breakdown`)
         notes += _budgetless_note(store, p.year, frame, cut.view)
     notes += _profile_note(store, p.year, p.month, chosen, budget is BudgetMode.original)  # (of the budget shown:
@@ -1634,7 +1656,6 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     unforecast = tuple(c for c in ("prognos", "prognos_period", "prognos_avvikelse", "budget_helar")
                        if c in frame.columns and frame[c].null_count() == frame.height
                        and not (noted and c in ("prognos", "prognos_avvikelse")))
-    earlier = f"utfall_{p.year - 1}"
     headers = store.years[p.year].rubriker
     if p.month is not None and p.month < 12 and earlier in frame.columns and earlier not in headers:
         # the same months of last year: `Utfall 2023` beside `Budget helår` read as the whole of 2023 (found in
@@ -1654,16 +1675,18 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         # warning of every command (8 times in one month-end run; found by a new user, h96)
         notes += _year_only_note(store, p.year - 1, chosen, selection_rows, earlier,
                                  headers.get(earlier, f"Utfall {p.year - 1}"))
-    if earlier not in frame.columns and p.year - 1 in store.years and booked_through(store, p.year - 1, p.month) \
-            and chosen and not [f for f in chosen if f in store.years[p.year - 1].forvaltningar]:
-        # (förvaltningar begun this year: the column went without a word, where months says why; found in review,
-        # h139) named as months names them: the rows chosen, else the förvaltningar
+    if added and chosen:
+        # (förvaltningar begun this year: the column, kept, is – on every row, and a note says why, in csv and json on
+        # stderr; found in review, h139, h143) named as months names them: the rows chosen, else the förvaltningar
         view = "verksamhet" if verksamheter else "stab"
         new = _absent_rows(store, p.year, p.year - 1, chosen, view, verksamheter or staber)
+        begun = [f for f in chosen if f not in store.years[p.year - 1].forvaltningar]
         named = ", ".join(new[:5]) + (f" och {len(new) - 5} till" if len(new) > 5 else "") if new else \
-            f"förvaltning {', '.join(chosen)}"
-        notes += (LeftOutNote(f"Utfall {p.year - 1} visas inte: {named} finns inte i filen för {p.year - 1}.", earlier),)
-    if (staber or verksamheter) and top is None and earlier in frame.columns and earlier not in unforecast:
+            f"förvaltning {', '.join(begun or chosen)}"
+        notes += (ColumnCaveat(f"{headers.get(earlier, f'Utfall {p.year - 1}')} är – för {named}, som inte finns i "
+                               f"filen för {p.year - 1}.", earlier),)
+    if (staber or verksamheter) and top is None and earlier in frame.columns and earlier not in unforecast \
+            and not added:
         notes += _absent_rows_note(store, p.year, p.year - 1, chosen, "verksamhet" if verksamheter else "stab",
                                    verksamheter or staber, earlier, headers.get(earlier, f"Utfall {p.year - 1}"))
     # a list of the largest parts of a two-key cut names each part with its row (`KSF: Intäkter`):
@@ -1900,21 +1923,25 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
     if prev in frame.columns and not empty and (staber or verksamheter):
         notes += _absent_rows_note(store, year, year - 1, shown, "verksamhet" if verksamheter else "stab",
                                    verksamheter or staber, prev, f"Utfall {year - 1}")
-    if empty and (new := _absent_rows(store, year, year - 1, shown, "verksamhet" if verksamheter else "stab",
+    # rows or förvaltningar begun this year: the column is kept, – in every month (empty in csv, null in json, as
+    # whichever rows are chosen), and a note says why, in csv and json on stderr (found in review, h143: it was left
+    # out of the table for people, and csv and json said nothing of it)
+    begun = empty and year - 1 in store.years and bool(shown)
+    if begun and (new := _absent_rows(store, year, year - 1, shown, "verksamhet" if verksamheter else "stab",
                                       verksamheter or staber)):
-        # (a selection of rows begun since: the column is left out, and said so, as before the sums counted them as
-        # 0; found in review: it went without a word)
+        # (a selection of rows begun since; found in review: it went without a word)
         named = ", ".join(new[:5]) + (f" och {len(new) - 5} till" if len(new) > 5 else "")
-        notes += (LeftOutNote(f"Utfall {year - 1} visas inte: {named} finns inte i filen för {year - 1}.", prev),)
-    elif empty and year - 1 in store.years and shown and not [f for f in shown
-                                                              if f in store.years[year - 1].forvaltningar]:
+        notes += (ColumnCaveat(f"Utfall {year - 1} är – för {named}, som inte finns i filen för {year - 1}.", prev),)
+    elif begun and not [f for f in shown if f in store.years[year - 1].forvaltningar]:
         # (förvaltningar begun this year: `months --forvaltning NY --konto 5` said that 2023 had no accounts of it,
         # and without the filter the column went without a word; found in review, h137)
-        notes += (LeftOutNote(f"Utfall {year - 1} visas inte: förvaltning {', '.join(shown)} finns inte i filen för "
-                              f"{year - 1}.", prev),)
-    elif flt and empty:  # typed per row, no accounts
+        notes += (ColumnCaveat(f"Utfall {year - 1} är – för förvaltning {', '.join(shown)}, som inte finns i filen "
+                               f"för {year - 1}.", prev),)
+    else:
+        begun = False
+    if flt and empty and not begun:  # typed per row, no accounts
         notes += (Caveat(f"Utfall {year - 1} finns inte med konto för de förvaltningar som valts: kolumnen visas inte."),)
-    elif flt.kostnadsslag and prev in frame.columns:  # (grouped by this year's kostnadsslag: found in review)
+    elif flt.kostnadsslag and prev in frame.columns and not begun:  # (grouped by this year's kostnadsslag: review)
         notes += cuts.regrouped_note(store, year, year - 1, shown, flt, [prev])
     messages = year_warnings(store, [year], period, by_month=True, fids=shown,
                              rows=("verksamhet", verksamheter) if verksamheter else ("stab", staber) if staber else None)
@@ -1928,7 +1955,7 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
     return as_report(frame, store.years[year].rubriker, store=store, costs_negative=costs_negative,
                      title=f"Månad för månad {when}, {which}", unit=unit, period=f"{year}-{period:02d}" if period else None,
                      messages=messages, notes=notes,
-                     machine_only=("redovisas_som", *((prev,) if empty else ())))
+                     machine_only=("redovisas_som", *((prev,) if empty and not begun else ())))
 
 
 def _names(store: Store, year: int, staber: list[str] | None, verksamheter: list[str] | None,
