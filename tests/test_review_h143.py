@@ -113,3 +113,37 @@ def test_what_last_years_sums_leave_out_is_said_on_stderr_in_csv(run, tmp_path):
         ("NY", "330", ""), ("NY", "330", ""), ("SERV", "-363", "-712"), ("", "693", "712")]
     assert "note: Utfall 2023 är – för förvaltning NY, som inte finns i filen för 2023: summan räknar den som 0.\n" \
         in ny.stderr, ny.stderr
+
+
+def test_a_year_with_no_year_before_or_one_booked_short_keeps_its_column_empty_for_scripts(run, tmp_path):
+    """`deviation --year 2023 -f csv`, no file for 2022, had no `utfall_2022`, and `deviation --period 2024-03 -f csv`
+    where 2023 is booked only to February had no `utfall_2023`: the columns of a machine format depended on the data.
+    They are kept, empty (null in json), with a note on stderr; a table for people leaves them out, as before."""
+    first = run("deviation", "--budgets", ROOT / "budgets", "--year", "2023", "-f", "csv")
+    assert first.exit_code == 0, first.stderr
+    lines = first.stdout.splitlines()
+    assert lines[0] == ("radtyp,forvaltning,stab,namn,redovisas_som,budget,utfall,avvikelse,avvikelse_pct,andel_pct,"
+                        "utfall_2022")
+    assert lines[1] == "rad,KLF,KS,Kommunstyrelsen,nettokostnad,,25.5,,,5.0,"
+    assert "note: Utfall 2022 är –: det finns ingen fil för 2022.\n" in first.stderr, first.stderr
+    rows = json.loads(run("deviation", "--budgets", ROOT / "budgets", "--year", "2023", "-f", "json").stdout)
+    assert (rows[0]["stab"], rows[0]["utfall"], rows[0]["utfall_2022"]) == ("KS", 25.5, None)
+    text = run("deviation", "--budgets", ROOT / "budgets", "--year", "2023")
+    assert "Utfall 2022" not in text.stdout and "2022" not in text.stderr, text.stdout
+    months = run("months", "--budgets", ROOT / "examples" / "budgets", "--year", "2023", "--period", "2", "--unit", "tkr",
+                 "-f", "csv")
+    assert months.stdout.splitlines() == [MONTHS_HEADER.replace("2023", "2022"),
+                                          "2023-01,nettokostnad,13880,13967,-87,13880,13967,-87,-0.6,",
+                                          "2023-02,nettokostnad,13880,13691,190,27760,27657,103,0.4,"]
+    assert "note: Utfall 2022 är –: det finns ingen fil för 2022.\n" in months.stderr, months.stderr
+    # the year before booked to February only, March reported
+    d = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "budgets", d)
+    path = d / "2023.yaml"
+    path.write_text(re.sub(r"\n +2023-(0[3-9]|1[0-2]): [^\n]+", "", path.read_text(encoding="utf-8")), encoding="utf-8")
+    short = run("deviation", "--budgets", d, "--period", "2024-03", "--unit", "tkr", "-f", "csv")
+    assert short.exit_code == 0, short.stderr
+    assert short.stdout.splitlines()[:2] == [DEVIATION_HEADER, "rad,KSF,LED,Ledningsstab,nettokostnad,6000,5974,26,0.4,"
+                                                               "13.9,,24000,,,"]
+    assert "utfall 2023 is booked only up to 2023-02: the column of 2023 is left out (empty in csv and json)" in \
+        short.stderr, short.stderr

@@ -1332,9 +1332,9 @@ def months_report(budgets: Store, year: int, forvaltning: list[str] | None = Non
     frame = frame.with_columns(redovisas_som=pl.lit("resultat" if sign < 0 else "nettokostnad"))
     columns = ["manad", "redovisas_som", "budget", "utfall", "avvikelse", "budget_ack", "utfall_ack", "avvikelse_ack",
                "avvikelse_ack_pct"]
-    # the previous year's column whenever it is booked per month (empty where it has no figure: stable columns)
-    kept = prev in budgets_columns(budgets, year - 1) or frame[prev].null_count() < frame.height
-    return frame.select(columns + ([prev] if kept else []) + ["avvikelse_ack_pct" + EXACT])
+    # the previous year's column always, empty where it has no figure (no file, a year given whole): stable columns
+    # (found in review, h143: it was left out where no file had the year before)
+    return frame.select(columns + [prev, "avvikelse_ack_pct" + EXACT])
 
 
 def _with_empty(frame: pl.DataFrame, name: str, after: str | None = None) -> pl.DataFrame:
@@ -1535,14 +1535,17 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     # the previous year's column whenever its file has the months shown, so that csv and json have the same columns
     # whichever förvaltningar are chosen: empty (null) where none of them is in that file (`--forvaltning NY`, begun
     # this year), as `months` keeps it (found in review, h143: a month-end script reading utfall_2023 by name failed)
-    added = earlier not in frame.columns and p.year - 1 in store.years and booked_through(store, p.year - 1, p.month)
-    if added:
+    missing = earlier not in frame.columns
+    added = missing and p.year - 1 in store.years and booked_through(store, p.year - 1, p.month)
+    # (so too where no file has the year before, or it is booked short of the months shown: kept empty in csv and json,
+    # left out for people, as of a year given whole; found in review, h143)
+    if missing:
         frame = _with_empty(frame, earlier, after="andel_pct")
         if not (cut.part or flt):  # (the previous year's deviation, asked for by name: --columns avvikelse_2023)
             frame = _with_empty(frame, f"avvikelse_{p.year - 1}")
     if p.year - 1 in store.years and not booked_through(store, p.year - 1, p.month):
         messages += (f"utfall {p.year - 1} is booked only up to {p.year - 1}-{last_month_complete(store, p.year - 1):02d}"
-                     f": the column of {p.year - 1} is left out",)
+                     f": the column of {p.year - 1} is left out (empty in csv and json)",)
     if p.month is not None and p.month < 12 and p.year - 1 in store.years and last_month_booked(store, p.year - 1) is None:
         messages += (f"utfall {p.year - 1} is given for the whole year only, so the same months of {p.year - 1} "
                      "are not known",)
@@ -1606,7 +1609,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         keys = list(dict.fromkeys(["forvaltning", key]))
         view_rows = view_rows.join(listed.select(keys).unique(), on=keys, how="semi", nulls_equal=True)
     notes += _part_signs(frame, cut, costs_negative)  # (of the rows shown: a list's parts)
-    if not (cut.part or flt) and f"utfall_{p.year - 1}" in frame.columns:
+    real = not missing or added  # (a column kept empty where the year before has no figure: nothing to note of it)
+    if not (cut.part or flt) and real:
         if not (staber or verksamheter or top):  # (summary rows: with a selection or a list there are none)
             notes += _without_view_note(store, p.year - 1, p.year, cut.view, frame, f"utfall_{p.year - 1}")
         gone = [f for f in store.years[p.year - 1].forvaltningar if f not in store.years[p.year].forvaltningar]
@@ -1661,7 +1665,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         # the same months of last year: `Utfall 2023` beside `Budget helår` read as the whole of 2023 (found in
         # a kommunekonom's reading); `ack.` as the forms say it (a header of the year file's own is kept)
         headers = {**headers, earlier: f"Utfall {p.year - 1} ack."}
-    if p.month is not None and p.month < 12 and earlier in frame.columns and frame[earlier].is_null().all() \
+    if p.month is not None and p.month < 12 and real and frame[earlier].is_null().all() \
             and last_month_booked(store, p.year - 1) is None:
         # a year given whole has no figure for the months: a column of – in the nämnd's tables, explained only on
         # stderr (found in review); left out for people, with a note, and kept in csv and json
@@ -1670,11 +1674,16 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         shown_as = headers.get(earlier, f"Utfall {p.year - 1}")
         notes += (LeftOutNote(f"{shown_as} visas inte: {why}", earlier),
                   ColumnNote(f"{shown_as} är –: {why}", earlier))
-    elif p.month is not None and p.month < 12 and earlier in frame.columns:
+    elif p.month is not None and p.month < 12 and real:
         # the year before, closed, with a förvaltning or row given for the whole year: a note on its column, not a
         # warning of every command (8 times in one month-end run; found by a new user, h96)
         notes += _year_only_note(store, p.year - 1, chosen, selection_rows, earlier,
                                  headers.get(earlier, f"Utfall {p.year - 1}"))
+    if missing and not added:
+        unforecast += (earlier,)
+        if p.year - 1 not in store.years:  # (one booked short of the months shown: a message says so)
+            notes += (ColumnCaveat(f"{headers.get(earlier, f'Utfall {p.year - 1}')} är –: det finns ingen fil för "
+                                   f"{p.year - 1}.", earlier),)
     if added and chosen:
         # (förvaltningar begun this year: the column, kept, is – on every row, and a note says why, in csv and json on
         # stderr; found in review, h139, h143) named as months names them: the rows chosen, else the förvaltningar
@@ -1939,7 +1948,9 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
                                f"för {year - 1}.", prev),)
     else:
         begun = False
-    if flt and empty and not begun:  # typed per row, no accounts
+    if empty and year - 1 not in store.years:  # (kept for scripts, empty; left out for people: found in review, h143)
+        notes += (ColumnCaveat(f"Utfall {year - 1} är –: det finns ingen fil för {year - 1}.", prev),)
+    elif flt and empty and not begun:  # typed per row, no accounts
         notes += (Caveat(f"Utfall {year - 1} finns inte med konto för de förvaltningar som valts: kolumnen visas inte."),)
     elif flt.kostnadsslag and prev in frame.columns and not begun:  # (grouped by this year's kostnadsslag: review)
         notes += cuts.regrouped_note(store, year, year - 1, shown, flt, [prev])
