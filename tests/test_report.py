@@ -97,6 +97,19 @@ def test_report_without_matplotlib_leaves_the_charts_out(run, tmp_path, monkeypa
     assert "Resultat per förvaltning" in text
 
 
+def test_an_xlsx_report_without_matplotlib_says_nothing_of_charts(run, tmp_path, monkeypatch):
+    """An xlsx report has no charts with the charts extra either (README: "without charts"), yet without it the
+    report said `note: charts left out: they need matplotlib (pip install 'kfollow[charts]' …)`: an advice to
+    install what would add nothing (found trying the month-end close with the wheel, h146)."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    out = tmp_path / "rapport.xlsx"
+    result = run("report", "--budgets", EXAMPLES, "--period", "2024-10", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == f"note: wrote {out}\n"
+
+
 @pytest.mark.parametrize("kind, args", [("verksamhet", ("--year", "2024")), ("avvikelse", ("--year", "2024")),
                                         ("manader", ("--budgets", str(EXAMPLES), "--year", "2024"))])
 def test_charts_are_svg_text_and_the_same_every_run(run, tmp_path, kind, args):

@@ -90,7 +90,8 @@ def report(
     for message in doc.messages:
         note(message)
     opts = Options(Format.md if kind == "md" else Format.table, decimals)
-    charts = _charts_available(doc)
+    # an xlsx workbook is its tables alone (README: "without charts"): no advice to install what adds nothing to it
+    charts = kind != "xlsx" and _charts_available(doc)
     if kind == "pdf":
         from kfollow.render.pdf import to_pdf
 
