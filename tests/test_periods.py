@@ -573,3 +573,22 @@ def test_the_sie_close_imports_into_the_parquet_tables_the_year_files_name(both_
         for note in ("", ".kalla.json"))
     for table in SIE_TABLES:
         assert (tmp_path / "out-sie" / table).read_bytes() == (tmp / "out-sie" / table).read_bytes(), table
+
+
+def test_the_sie_close_given_a_month_alone_says_to_write_its_year(tmp_path):
+    """`month-end-close.sh 10` closes October of the latest year, as `kfollow --period 10` reads it, but
+    `month-end-close-sie.sh 10` imported the export's year 10 and stopped, exit 2, with `exempelby.se has no year 10;
+    its years (#RAR): 0 (2024-01-01 – 2024-12-31), …`, an error of the export where the period was short (found
+    trying the month-end close as a controller, h146). It now says so before it imports anything."""
+    folder = _example_copy(tmp_path)
+    tables = folder / "sie" / "budgets"
+    before = {p.name: p.read_bytes() for p in tables.iterdir()}
+    env = {**os.environ, "KFOLLOW": f"{sys.executable} -m kfollow"}
+    env.pop("KFOLLOW_BUDGETS", None)
+    out = tmp_path / "out-sie"
+    result = subprocess.run(["bash", str(folder / "month-end-close-sie.sh"), "10", str(out)],
+                            capture_output=True, text=True, env=env, cwd=ROOT)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == ("Error: period '10': write the month with its year, YYYY-MM (e.g. 2024-10): the import "
+                             "takes the export's year from it; nothing written\n")
+    assert {p.name: p.read_bytes() for p in tables.iterdir()} == before and not out.exists()
