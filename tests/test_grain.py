@@ -2397,3 +2397,28 @@ def test_months_says_why_a_budget_typed_in_the_year_file_is_missing_from_a_filte
     # KSF alone has its budget by account: figures, and no such note
     ksf = run("months", "--budgets", d, "--period", "3", "--konto", "3", "--forvaltning", "KSF", "--unit", "tkr")
     assert "2024-01      -578      -579            1" in ksf.stdout and "årsfilen" not in ksf.stdout, ksf.stdout
+
+
+def test_a_kostnadsslag_filter_sums_the_forecasts_of_its_rows_where_every_row_has_one(run, tmp_path):
+    """Found trying the month-end close as a controller (h146): `--stab HR --kostnadsslag personal` showed HR-stab's
+    forecast for its personnel costs, 13 300 000 kr, and `Summa` – beside it, with no note saying why: the total of
+    one row forecast was unknown. A total whose every row has a forecast is theirs summed; one row without (LED)
+    leaves it unknown, as before. A förvaltning presented as resultat keeps its sign: budget −86 000 tkr for the year,
+    forecast −88 000 tkr, is a deviation of −2 000 tkr, on its row and on `Summa resultat`."""
+    budgets = EXAMPLES / "answered" / "budgets"
+    rows = _csv(run, budgets, "--period", "2024-10", "--kostnadsslag", "personal", "--stab", "HR")
+    assert [(r["radtyp"], r["prognos"], r["prognos_period"], r["prognos_avvikelse"]) for r in rows] == [
+        ("rad", "13300000", "2024-10", "-196000"), ("summa", "13300000", "2024-10", "-196000")]
+    rows = _csv(run, budgets, "--period", "2024-10", "--kostnadsslag", "personal", "--stab", "HR", "--stab", "LED")
+    assert rows[-1]["radtyp"] == "summa" and rows[-1]["prognos"] == rows[-1]["prognos_avvikelse"] == ""
+    copy = tmp_path / "budgets"
+    shutil.copytree(budgets, copy)
+    answers = copy / "svar" / "2024-10.yaml"
+    text = answers.read_text(encoding="utf-8")
+    assert text.count("    prognos: -1750000.00\n") == 1
+    answers.write_text(text.replace("    prognos: -1750000.00\n", "    prognos: -1750000.00\n    kostnadsslag:\n"
+                                    "      \"kop_material\":\n        prognos: -88000000.00\n"), encoding="utf-8")
+    rows = _csv(run, copy, "--period", "2024-10", "--kostnadsslag", "kop_material")
+    assert [(r["radtyp"], r["redovisas_som"], r["budget_helar"], r["prognos"], r["prognos_avvikelse"]) for r in rows] == [
+        ("forvaltning", "resultat", "-86000000", "-88000000", "-2000000"),
+        ("summa", "resultat", "-86000000", "-88000000", "-2000000")]
