@@ -510,3 +510,21 @@ def test_an_investment_budget_of_net_income_that_brings_in_less_is_a_negative_de
 """, encoding="utf-8")
     rows = _by_id(csv_rows(run("indicators", "--budgets", budgets_copy, "--year", "2024", "--format", "csv").stdout), "KLF")
     assert rows["avvikelse_investering"]["varde_2024"] == "-30.0"
+
+
+@pytest.mark.parametrize("mal, written", [("2.25", "2.25"), ("0.0525", "0.0525"), ("2", "2.0"), ("0.1", "0.1")])
+def test_the_target_in_csv_and_json_is_the_target_as_typed(run, budgets_copy: Path, mal, written):
+    """Found in review (h147): `avvikelse_budget: {mal: 2.25, riktning: lagre}` came out in csv and json as
+    `mal` 2.3, even with --exact, where `onskad_riktning` said `Mindre än 2,25`: a script comparing a figure
+    of 2,27 % with the column judged it under the target. A target is a figure typed in the year file, of at
+    most 4 decimals, and machines get it as typed (a whole number with one decimal, as before)."""
+    year = budgets_copy / "2024.yaml"
+    text = year.read_text(encoding="utf-8")
+    assert "avvikelse_budget: {mal: 2," in text
+    year.write_text(text.replace("avvikelse_budget: {mal: 2,", f"avvikelse_budget: {{mal: {mal},"), encoding="utf-8")
+    for extra in ((), ("--exact",)):
+        rows = _by_id(csv_rows(run("indicators", "--budgets", budgets_copy, "--year", "2024", "-f", "csv",
+                                   *extra).stdout), "KLF")
+        assert rows["avvikelse_budget"]["mal"] == written and rows["avvikelse_investering"]["mal"] == "0.0"
+    out = run("indicators", "--budgets", budgets_copy, "--year", "2024", "-f", "json").stdout
+    assert f'"mal": {written},' in out

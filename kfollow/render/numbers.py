@@ -123,12 +123,19 @@ def percent_value_expr(col: str, exact: str | None, places: int = 6) -> pl.Expr:
     return (pl.when(e < 0).then(truncated * -1).otherwise(truncated).cast(pl.Decimal(38, places)) / 10**places).alias(col)
 
 
+TYPED_PERCENT_PLACES = 4  # the decimals a percent typed in a year file may have (a target, `mal`)
+
+
 def number_expr(col: str, kind: str, unit: str, places: int, swedish: bool, exact: bool = False,
                 exact_of: str | None = None, groups: int | None = None) -> pl.Expr:
     """The text of one column by its kind (`report.Kind` value); `exact_of`: a percent's exact companion;
     `groups`: the most groups of three digits a value's whole part has, where known (`number_exprs`)."""
     if kind == "money":
         return exact_money_expr(col, unit, swedish, groups) if exact else money_expr(col, unit, places, swedish, groups)
+    if kind == "percent" and exact_of is None:  # a percent typed in a file (a target): as typed, its 4 decimals at
+        # most (the year file's limit), one at least: `mal: 2.25` was 2.3 in csv and json (found in review, h147)
+        text = _digits(*_magnitude(col, "percent", "", TYPED_PERCENT_PLACES, False, None), swedish, groups)
+        return text.str.replace(r"0{1,%d}$" % (TYPED_PERCENT_PLACES - 1), "").alias(col)
     if kind == "percent":  # (one decimal, whatever the amounts')
         return percent_expr(col, swedish, exact=exact_of, groups=groups)
     return pl.col(col).cast(pl.String)
