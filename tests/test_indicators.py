@@ -528,3 +528,22 @@ def test_the_target_in_csv_and_json_is_the_target_as_typed(run, budgets_copy: Pa
         assert rows["avvikelse_budget"]["mal"] == written and rows["avvikelse_investering"]["mal"] == "0.0"
     out = run("indicators", "--budgets", budgets_copy, "--year", "2024", "-f", "json").stdout
     assert f'"mal": {written},' in out
+
+
+@pytest.mark.parametrize("mal", ["0", "-2", "-0", "0.0"])
+def test_a_lower_target_of_0_or_below_is_an_error_since_no_figure_meets_it(run, budgets_copy: Path, mal):
+    """Found in review (h147): `avvikelse_budget: {mal: -2, riktning: lagre}` (a deficit of at most 2 %, as a
+    controller meant it) was taken, shown as `Mindre än -2` (and `Mindre än -0` for -0), and judged `nej` for
+    every figure: lägre is met while the figure's size is below mal, and no size is below 0."""
+    year = budgets_copy / "2024.yaml"
+    text = year.read_text(encoding="utf-8")
+    year.write_text(text.replace("  avvikelse_budget: {mal: 2, riktning: lagre}",
+                                 f"  avvikelse_budget: {{mal: {mal}, riktning: lagre}}"), encoding="utf-8")
+    line = text[:text.index("  avvikelse_budget: {mal: 2,")].count("\n") + 1
+    for command in (("indicators",), ("deviation",)):
+        result = run(*command, "--budgets", budgets_copy, "--year", "2024", "--format", "csv")
+        assert result.exit_code == 3 and result.stdout == ""
+        assert result.stderr.strip() == (
+            f"Error: {budgets_copy / '2024.yaml'}:{line}:27: mal {mal} of indikator avvikelse_budget with riktning "
+            "lagre is met by no figure: lagre is met while the figure's size (a deficit as a surplus) is below mal; "
+            "write a mal above 0, or riktning hogre for a figure of at least mal"), result.stderr

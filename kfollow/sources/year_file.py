@@ -595,6 +595,11 @@ class _YearParser(TreeReader):
                     raise self.error(mnode, f"mal '{raw}' of {what} is not a percentage kfollow takes; write one "
                                             "between -10000 and 10000 with at most 4 decimals, such as 23 or 2.5")
                 mal = float(raw)
+                if riktning == "lagre" and mal <= 0:  # (no size is below 0: `Mindre än -2` met by no figure; found in
+                    # review, h147)
+                    raise self.error(mnode, f"mal {raw} of {what} with riktning lagre is met by no figure: lagre is met "
+                                            "while the figure's size (a deficit as a surplus) is below mal; write a mal "
+                                            "above 0, or riktning hogre for a figure of at least mal")
             found[iid] = Indikator(iid, mal, riktning, knode.line)
         return found
 
