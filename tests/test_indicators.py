@@ -547,3 +547,25 @@ def test_a_lower_target_of_0_or_below_is_an_error_since_no_figure_meets_it(run, 
             f"Error: {budgets_copy / '2024.yaml'}:{line}:27: mal {mal} of indikator avvikelse_budget with riktning "
             "lagre is met by no figure: lagre is met while the figure's size (a deficit as a surplus) is below mal; "
             "write a mal above 0, or riktning hogre for a figure of at least mal"), result.stderr
+
+
+def test_a_forvaltning_not_in_an_earlier_years_file_has_a_note_for_its_dashes(run, tmp_path: Path):
+    """Found in review (h147): a förvaltning begun in 2024 showed `–` for all three figures of 2023 (a year the
+    table shows for another förvaltning) and no note said why; every `–` has one."""
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / "2023.yaml").write_text("ar: 2023\norganisation: T\nenhet: kr\nforvaltningar:\n  A:\n    namn: Förv A\n"
+                                      "    redovisas_som: nettokostnad\n    summa: {budget: 4000.00, utfall: 3950.00}\n",
+                                      encoding="utf-8")
+    (folder / "2024.yaml").write_text("ar: 2024\norganisation: T\nenhet: kr\nforvaltningar:\n  A:\n    namn: Förv A\n"
+                                      "    redovisas_som: nettokostnad\n    summa: {budget: 4000.00, utfall: 3910.00}\n"
+                                      "  B:\n    namn: Förv B\n    redovisas_som: nettokostnad\n"
+                                      "    summa: {budget: 4000.00, utfall: 4090.00}\n", encoding="utf-8")
+    result = run("indicators", "--budgets", folder, "--year", "2024")
+    assert result.exit_code == 0, result.stderr
+    rows = {line.rsplit(None, 2)[0]: line.split()[-2:] for line in result.stdout.splitlines()
+            if line.startswith("Procentuell avvikelse budget")}
+    assert rows == {"Procentuell avvikelse budget och utfall, A (%)": ["1,3", "2,3"],
+                    "Procentuell avvikelse budget och utfall, B (%)": ["–", "-2,3"]}
+    assert "Anm.: Måtten saknas för B 2023: förvaltningen finns inte i årsfilen för det året." in result.stdout
+    assert "B 2023" not in result.stdout.replace("Anm.: Måtten saknas för B 2023:", "")  # (said once, not per figure)

@@ -140,11 +140,13 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
     values: dict[tuple[str, str], dict[int, tuple[int, int] | None]] = {}  # percent of: numerator, base
     # (a share without its base, "netto", is said right after a share without accounts)
     cancelled: list[str] = []  # förvaltning and year whose investment deviation counts cancelled projects' frames
-    gaps: dict[str, list[str]] = {k: [] for iid in INDICATORS
+    # a förvaltning of `year` that an earlier year's file does not have: every figure of that year `–`, said once
+    # (found in review, h147: no note said why)
+    gaps: dict[str, list[str]] = {"ej_i_filen": [], **{k: [] for iid in INDICATORS
                                   for k in ((iid, "resultat", "personal", "ogrupperat", "noll", "netto", "andel_utfall", "andel_helar") if iid == "personalkostnad_andel" else
                                             (iid, "utfall", "utfall_helar") if iid == "avvikelse_budget" else
                                             (iid, "inv_under_aret", "inv_kort") if iid == "avvikelse_investering"
-                                            else (iid,))}
+                                            else (iid,))}}
     short: dict[str, str] = {}  # förvaltning and year → its pågående projects booked short of December, said
     forecast_used: list[str] = []  # förvaltning and year whose investment deviation is the forecast's
     to_date: list[str] = []
@@ -154,6 +156,7 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
         if not here:
             continue
         shown.append(y)
+        gaps["ej_i_filen"] += [f"{f} {y}" for f in fids if f not in here]
         to = month if y == year and month is not None else selection.period(store, y, None).month
         if to is not None:
             to_date.append(f"{y} avser {selection.months_to(to)} (ack.)")
@@ -290,7 +293,11 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
     if len(unshown) < len(years):
         gaps = {iid: [w for w in where if int(w.rsplit(" ", 1)[1]) not in unshown] for iid, where in gaps.items()}
     for iid, where in gaps.items():
-        if where:
+        if where and iid == "ej_i_filen":
+            one_f, one_y = (len({w.rsplit(" ", 1)[i] for w in where}) == 1 for i in (0, 1))
+            notes.append(f"Måtten saknas för {', '.join(where)}: {'förvaltningen' if one_f else 'förvaltningarna'} "
+                         f"finns inte i {'årsfilen för det året' if one_y else 'årsfilerna för de åren'}.")
+        elif where:
             name = INDICATORS["personalkostnad_andel" if iid in ("netto", "resultat", "personal", "ogrupperat", "noll", "andel_utfall", "andel_helar") else
                               "avvikelse_budget" if iid in ("utfall", "utfall_helar") else
                               "avvikelse_investering" if iid in ("inv_under_aret", "inv_kort") else iid].removesuffix(" (%)")
