@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import re
 import shutil
+import unicodedata
 from decimal import Decimal
 
 import pytest
@@ -569,3 +570,17 @@ def test_a_forvaltning_not_in_an_earlier_years_file_has_a_note_for_its_dashes(ru
                     "Procentuell avvikelse budget och utfall, B (%)": ["–", "-2,3"]}
     assert "Anm.: Måtten saknas för B 2023: förvaltningen finns inte i årsfilen för det året." in result.stdout
     assert "B 2023" not in result.stdout.replace("Anm.: Måtten saknas för B 2023:", "")  # (said once, not per figure)
+
+
+def test_riktning_written_with_a_combining_diaeresis_is_read(run, budgets_copy: Path):
+    """Found in review (h147): `riktning: lägre` pasted from a PDF or typed on a Mac, its ä written as a + a combining
+    diaeresis (NFD), was refused as `riktning 'lägre' … is unknown`, a word that reads exactly as the one asked for."""
+    year = budgets_copy / "2024.yaml"
+    decomposed = unicodedata.normalize("NFD", "lägre")
+    assert decomposed != "lägre"
+    year.write_text(year.read_text(encoding="utf-8").replace("riktning: lagre", f"riktning: {decomposed}"),
+                    encoding="utf-8")
+    result = run("indicators", "--budgets", budgets_copy, "--year", "2024", "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    rows = _by_id(csv_rows(result.stdout), "KLF")
+    assert rows["avvikelse_budget"]["riktning"] == "lägre" and rows["avvikelse_budget"]["uppfyllt"] == "nej"

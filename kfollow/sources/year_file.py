@@ -11,6 +11,7 @@ import datetime
 import difflib
 import os
 import re
+import unicodedata
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -580,7 +581,9 @@ class _YearParser(TreeReader):
             spec = self.mapping(body, what, ("mal", "riktning"), ("riktning",))
             rnode = spec.items["riktning"][1]
             riktning = self.text(rnode, f"riktning of {what}")
-            riktning = {"lägre": "lagre", "högre": "hogre"}.get(riktning, riktning)  # (as the table says them)
+            # (as the table says them; an ä of a + combining diaeresis, pasted from a PDF, too: found in review, h147)
+            riktning = unicodedata.normalize("NFC", riktning)
+            riktning = {"lägre": "lagre", "högre": "hogre"}.get(riktning, riktning)
             if riktning not in ("lagre", "hogre"):
                 raise self.error(rnode, f"riktning '{riktning}' of {what} is unknown; write lagre (target: below mal) "
                                         "or hogre (target: at least mal)")
