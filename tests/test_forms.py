@@ -744,6 +744,17 @@ def test_comments_per_kostnadsslag_from_the_forms_show_on_the_parts(run):
     assert "Vikarier januari–maj." not in earlier.stdout  # the month's answers only
 
 
+def _answered_with(tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of the answered example's budgets whose answers of 2024-10 have `old` (which they must hold) as `new`."""
+    budgets = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "answered" / "budgets", budgets)
+    answers = budgets / "svar" / "2024-10.yaml"
+    text = answers.read_text(encoding="utf-8")
+    assert old in text
+    answers.write_text(text.replace(old, new), encoding="utf-8")
+    return budgets
+
+
 def test_comments_per_kostnadsslag_of_a_forvaltning_form_and_per_forvaltning(run, tmp_path):
     """A förvaltning without staber answers on its summa, and `--by forvaltning,kostnadsslag` has
     parts per förvaltning: the comments per kostnadsslag showed in neither (found in review)."""
@@ -751,15 +762,10 @@ def test_comments_per_kostnadsslag_of_a_forvaltning_form_and_per_forvaltning(run
     import io
     import shutil
 
-    budgets = tmp_path / "budgets"
-    shutil.copytree(ROOT / "examples" / "answered" / "budgets", budgets)
-    answers = budgets / "svar" / "2024-10.yaml"
-    text = answers.read_text(encoding="utf-8")
     serv = '    prognos: -1750000.00\n    arbetsbok: "2024-10 SERV'
-    assert serv in text
-    answers.write_text(text.replace(serv, '    prognos: -1750000.00\n    kostnadsslag:\n      "kop_material":\n'
-                                          '        kommentar: "Drift av lokaler dyrare än prissatt."\n'
-                                          '    arbetsbok: "2024-10 SERV'), encoding="utf-8")
+    budgets = _answered_with(tmp_path, serv, '    prognos: -1750000.00\n    kostnadsslag:\n      "kop_material":\n'
+                                             '        kommentar: "Drift av lokaler dyrare än prissatt."\n'
+                                             '    arbetsbok: "2024-10 SERV')
 
     def rows(by: str) -> dict:
         result = run("deviation", "--budgets", budgets, "--period", "2024-10", "--by", by, "--comments", "-f", "csv")
@@ -1197,13 +1203,9 @@ def test_check_asks_for_a_missing_comment_the_forms_way_while_the_round_is_answe
     (and the year file's beside it is an error once it comes). In a round: a row answered without a comment is to
     be filled in and collected again, one not answered is to be collected (or sent); without a round (and for a row
     that gets no form), the year file as before."""
-    budgets = tmp_path / "budgets"
-    shutil.copytree(ROOT / "examples" / "answered" / "budgets", budgets)
-    answers = budgets / "svar" / "2024-10.yaml"
-    text = answers.read_text(encoding="utf-8")
     given = '    kommentar: "Tryck av kommuninformationen dyrare än avtalat; nytt avtal från januari."\n'
-    assert given in text
-    answers.write_text(text.replace(given, ""), encoding="utf-8")
+    budgets = _answered_with(tmp_path, given, "")
+    answers = budgets / "svar" / "2024-10.yaml"
     line = answers.read_text(encoding="utf-8").splitlines().index('    stab: "KOM"')  # its answer's first line
     args = ("check", "--budgets", budgets, "--period", "2024-10", "--require-comment-over", "1%")
     result = run(*args)
