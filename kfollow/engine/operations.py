@@ -539,6 +539,23 @@ def _one_year_notes(store: Store, base_year: int, year: int, frame: pl.DataFrame
     return notes
 
 
+def _begun_rows_note(store: Store, year: int, frame: pl.DataFrame, view: By, column: str,
+                     header: str) -> tuple[ColumnNote, ...]:
+    """The note on `column` (the utfall of the year before `year`) of a table of every row of `view` (no selection)
+    where it shows rows of a förvaltning of both years that the file for the year before does not have (a stab begun
+    since): `_absent_rows_note` of them. A förvaltning without the view's rows that year has its own note
+    (`_without_view_note`), one begun this year too."""
+    key = view.value
+    if view not in (By.stab, By.verksamhet) or key not in frame.columns:
+        return ()
+    other = year - 1
+    viewed = store.amounts.filter((pl.col("ar") == other) & (pl.col("vy") == key))["forvaltning"].unique().to_list()
+    rows = frame.filter(pl.col("radtyp").is_in([RowKind.rad.value, RowKind.radsumma.value]) & pl.col("forvaltning").is_in(viewed))
+    fids = rows["forvaltning"].unique(maintain_order=True).to_list()
+    return _absent_rows_note(store, year, other, fids, key, rows[key].drop_nulls().unique().to_list(), column, header,
+                             when_all=False)
+
+
 def _absent_rows_note(store: Store, year: int, other: int, fids: list[str], view: str, keys: list[str] | None,
                       column: str, header: str, when_all: bool = True) -> tuple[ColumnNote, ...]:
     """The note on a selection (--stab, --verksamhet) with rows of `year` that the file for `other` does not have (a
@@ -1698,6 +1715,11 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
             and not added:
         notes += _absent_rows_note(store, p.year, p.year - 1, chosen, "verksamhet" if verksamheter else "stab",
                                    verksamheter or staber, earlier, headers.get(earlier, f"Utfall {p.year - 1}"))
+    elif not (staber or verksamheter) and top is None and earlier in frame.columns and earlier not in unforecast \
+            and not added:
+        # (every row of the view: a stab begun this year in a förvaltning of both years is – and the sums count it as
+        # 0, as `--stab` of it says; it went without a word: found in review, h151)
+        notes += _begun_rows_note(store, p.year, frame, cut.view, earlier, headers.get(earlier, f"Utfall {p.year - 1}"))
     # a list of the largest parts of a two-key cut names each part with its row (`KSF: Intäkter`):
     # headed by the row's key, as the full table is
     label = cut.keys[0] if top is not None and cut.nested else None

@@ -1,0 +1,63 @@
+"""Last year's column (`Utfall 2023` / `Utfall 2023 ack.`) in `deviation` and its cuts (session 38, h151): each
+doubt reproduced with the example kommun, then fixed."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+from tests.conftest import ROOT, csv_rows
+
+NEW_STAB = ("      NST:\n        namn: Ny stab i KSF\n        budget: 1200.0\n        utfall:\n"
+            + "".join(f"          2024-{m:02d}: 100.0\n" for m in range(1, 11)))
+
+
+def _with_new_stab(tmp_path: Path) -> Path:
+    """The example kommun with a stab NST of KSF begun in 2024 (KSF is in the file for 2023, NST is not), booked
+    100 tkr a month of a budget of 1 200 tkr."""
+    d = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "budgets", d)
+    path = d / "2024.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("      FRI:\n", NEW_STAB + "      FRI:\n", 1),
+                    encoding="utf-8")
+    return d
+
+
+# 1 -------------------------------------------------------------------------------------------------------------
+NOTE_NEW_STAB = ("Utfall 2023 ack. är – för Ny stab i KSF, som inte finns i filen för 2023: summorna räknar den som 0, "
+                 "då inget bokades på den det året.")
+
+
+def test_a_stab_begun_this_year_shown_with_the_others_is_noted_where_the_sums_count_it_as_0(run, tmp_path):
+    """`deviation` with no filter showed a stab begun this year (in a förvaltning of both years) with `Utfall 2023
+    ack.` – and its Summa counting it as 0 without a word, where `--stab NST` says so: the note is under the table,
+    on stderr in csv and json, and no figure changes (KSF's January–March 2023 40 058,5 tkr, with SERV's 711,7 40 770,2, summed by hand from
+    the file for 2023)."""
+    d = _with_new_stab(tmp_path)
+    args = ("deviation", "--budgets", d, "--period", "2024-03", "--unit", "tkr")
+    text = run(*args)
+    assert text.exit_code == 0, text.stderr
+    assert re.search(r"^Ny stab i KSF +300 +300 +0 +0,0 +[\d,]+ +– +1\u00a0200$", text.stdout, re.M), text.stdout
+    assert re.search(r"^Summa KSF( +-?[\d\u00a0,]+){5} +40\u00a0059 ", text.stdout, re.M), text.stdout
+    assert "Anm.: " + NOTE_NEW_STAB in text.stdout, text.stdout
+    assert "note:" not in text.stderr
+    rows = csv_rows((csv := run(*args, "-f", "csv")).stdout)
+    assert [(r["radtyp"], r["stab"], r["utfall_2023"]) for r in rows if r["stab"] in ("NST", "KSF", "Summa")] == [
+        ("rad", "NST", ""), ("delsumma", "KSF", "40059"), ("summa", "Summa", "40770")]
+    assert "note: " + NOTE_NEW_STAB + "\n" in csv.stderr, csv.stderr
+    by_json = run(*args, "-f", "json")
+    assert "note: " + NOTE_NEW_STAB + "\n" in by_json.stderr, by_json.stderr
+    assert [r["utfall_2023"] for r in json.loads(by_json.stdout) if r["stab"] == "NST"] == [None]
+    assert NOTE_NEW_STAB in run(*args, "-f", "md").stdout
+    import openpyxl
+
+    assert run(*args, "-o", tmp_path / "x.xlsx").exit_code == 0
+    cells = [c for row in openpyxl.load_workbook(tmp_path / "x.xlsx").active.iter_rows(values_only=True) for c in row]
+    assert any(NOTE_NEW_STAB in str(c) for c in cells), cells
+    # the förvaltning chosen, not the stab: the same rows, the same note
+    assert "Anm.: " + NOTE_NEW_STAB in run(*args, "--forvaltning", "KSF").stdout
+    # (a stab of both years alone, and the example as it is: nothing to note)
+    assert "som inte finns i filen" not in run(*args, "--stab", "EKO").stdout
+    assert "som inte finns i filen" not in run("deviation", "--budgets", ROOT / "examples" / "budgets",
+                                                "--period", "2024-03").stdout
