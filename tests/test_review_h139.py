@@ -119,7 +119,7 @@ def test_deviation_of_a_forvaltning_begun_this_year_says_why_utfall_of_last_year
     assert "Anm.: Utfall 2023 ack. är – för Ny stab, som inte finns i filen för 2023." in stab.stdout, stab.stdout
     both = run("deviation", "--budgets", d, "--forvaltning", "NY", "--forvaltning", "KSF", "--period", "2024-03")
     assert re.search(r"^Summa NY +0,3 +0,3 +0,0 +-10,0 +0,8 +– +1,2$", both.stdout, re.M), both.stdout
-    assert ("Anm.: Utfall 2023 är – för förvaltning NY, som inte finns i filen för 2023: summan räknar den som 0."
+    assert ("Anm.: Utfall 2023 ack. är – för förvaltning NY, som inte finns i filen för 2023: summan räknar den som 0."
             in both.stdout), both.stdout
     assert "visas inte" not in both.stdout, both.stdout
     old = run("deviation", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-03")

@@ -95,7 +95,7 @@ def test_what_last_years_sums_leave_out_is_said_on_stderr_in_csv(run, tmp_path):
     args = ("--budgets", d, "--period", "2024-03", "--unit", "tkr", "-f", "csv")
     result = run("deviation", *args)
     assert result.exit_code == 0, result.stderr
-    assert ("note: Utfall 2023 är förvaltningarnas i filen för 2024; OLD finns bara i filen för 2023 och ingår inte "
+    assert ("note: Utfall 2023 ack. är förvaltningarnas i filen för 2024; OLD finns bara i filen för 2023 och ingår inte "
             "(kfollow compare 2023 2024 visar den).\n") in result.stderr, result.stderr
     chosen = run("deviation", *args, "--stab", "NST", "--stab", "LED")
     assert [(r["stab"], r["utfall"], r["utfall_2023"]) for r in csv_rows(chosen.stdout)] == [
@@ -111,7 +111,7 @@ def test_what_last_years_sums_leave_out_is_said_on_stderr_in_csv(run, tmp_path):
              "--forvaltning", "NY", "--forvaltning", "SERV")
     assert [(r["forvaltning"], r["utfall"], r["utfall_2023"]) for r in csv_rows(ny.stdout)] == [
         ("NY", "330", ""), ("NY", "330", ""), ("SERV", "-363", "-712"), ("", "693", "712")]
-    assert "note: Utfall 2023 är – för förvaltning NY, som inte finns i filen för 2023: summan räknar den som 0.\n" \
+    assert "note: Utfall 2023 ack. är – för förvaltning NY, som inte finns i filen för 2023: summan räknar den som 0.\n" \
         in ny.stderr, ny.stderr
 
 

@@ -61,3 +61,44 @@ def test_a_stab_begun_this_year_shown_with_the_others_is_noted_where_the_sums_co
     assert "som inte finns i filen" not in run(*args, "--stab", "EKO").stdout
     assert "som inte finns i filen" not in run("deviation", "--budgets", ROOT / "examples" / "budgets",
                                                 "--period", "2024-03").stdout
+
+
+# 2 -------------------------------------------------------------------------------------------------------------
+def test_the_notes_on_last_years_column_name_it_as_its_header_does(run, tmp_path, budgets_copy):
+    """Beside a förvaltning of both years, the note on one begun this year (NY) said `Utfall 2023 är – …` under a
+    column headed `Utfall 2023 ack.`, where the note of `--forvaltning NY` says `Utfall 2023 ack.`; so did the note on
+    a förvaltning closed since (OLD). Both now name the column as it is headed: `Utfall 2023 ack.` year to date,
+    `Utfall 2023` of a year shown whole."""
+    from tests.test_review_h139 import _with_ny
+
+    d = _with_ny(tmp_path / "ny")
+    old = ("  OLD:\n    namn: Gammal förvaltning\n    staber:\n      OS:\n        namn: Gammal stab\n"
+           "        budget: 1200.0\n        utfall:\n" + "".join(f"          2023-{m:02d}: 100.0\n" for m in range(1, 13)))
+    path = d / "2023.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("\nforvaltningar:\n", "\nforvaltningar:\n" + old, 1),
+                    encoding="utf-8")
+    args = ("deviation", "--budgets", d, "--period", "2024-03", "--unit", "tkr")
+    text = run(*args)
+    assert text.exit_code == 0, text.stderr
+    assert "Utfall 2023 ack." in text.stdout.splitlines()[2], text.stdout
+    begun = "Utfall 2023 ack. är – för förvaltning NY, som inte finns i filen för 2023: summan räknar den som 0."
+    gone = ("Utfall 2023 ack. är förvaltningarnas i filen för 2024; OLD finns bara i filen för 2023 och ingår inte "
+            "(kfollow compare 2023 2024 visar den).")
+    assert "Anm.: " + begun in text.stdout, text.stdout
+    assert "Anm.: " + gone in text.stdout, text.stdout
+    assert "Anm.: Utfall 2023 är" not in text.stdout, text.stdout
+    csv = run(*args, "-f", "csv")
+    assert "note: " + begun + "\n" in csv.stderr and "note: " + gone + "\n" in csv.stderr, csv.stderr
+    # the figures are those of before: NY – (empty), the Summa KSF's and SERV's January–March 2023 (40 770 tkr)
+    assert [(r["forvaltning"], r["utfall_2023"]) for r in csv_rows(csv.stdout) if r["radtyp"] in ("delsumma", "summa")] \
+        == [("NY", ""), ("KSF", "40059"), ("", "40770")]
+    # a year shown whole: its column is headed Utfall 2023, and so are the notes
+    year = budgets_copy / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace(
+        "\nforvaltningar:\n", "\nforvaltningar:\n  NY:\n    namn: Ny förvaltning\n    summa:\n      budget: 1000.0\n"
+        "      utfall: 900.0\n", 1), encoding="utf-8")
+    whole = run("deviation", "--budgets", budgets_copy, "--by", "forvaltning")
+    assert whole.exit_code == 0, whole.stderr
+    assert whole.stdout.splitlines()[2].rstrip().endswith("Utfall 2023"), whole.stdout
+    assert "Anm.: Utfall 2023 är – för förvaltning NY, som inte finns i filen för 2023: summan räknar den som 0." \
+        in whole.stdout, whole.stdout

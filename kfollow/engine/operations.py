@@ -1627,12 +1627,20 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         view_rows = view_rows.join(listed.select(keys).unique(), on=keys, how="semi", nulls_equal=True)
     notes += _part_signs(frame, cut, costs_negative)  # (of the rows shown: a list's parts)
     real = not missing or added  # (a column kept empty where the year before has no figure: nothing to note of it)
+    headers = store.years[p.year].rubriker
+    if p.month is not None and p.month < 12 and earlier in frame.columns and earlier not in headers:
+        # the same months of last year: `Utfall 2023` beside `Budget helår` read as the whole of 2023 (found in
+        # a kommunekonom's reading); `ack.` as the forms say it (a header of the year file's own is kept)
+        headers = {**headers, earlier: f"Utfall {p.year - 1} ack."}
+    # (the notes on the column name it as headed: `Utfall 2023 är – för förvaltning NY` under `Utfall 2023 ack.`; found
+    # in review, h151)
+    prev_header = headers.get(earlier, f"Utfall {p.year - 1}")
     if not (cut.part or flt) and real:
         if not (staber or verksamheter or top):  # (summary rows: with a selection or a list there are none)
             notes += _without_view_note(store, p.year - 1, p.year, cut.view, frame, f"utfall_{p.year - 1}")
         gone = [f for f in store.years[p.year - 1].forvaltningar if f not in store.years[p.year].forvaltningar]
         if gone and not (forvaltning or staber or verksamheter):  # the column's Summa is of this year's förvaltningar
-            notes += (ColumnCaveat(f"Utfall {p.year - 1} är förvaltningarnas i filen för {p.year}; {', '.join(gone)} finns "
+            notes += (ColumnCaveat(f"{prev_header} är förvaltningarnas i filen för {p.year}; {', '.join(gone)} finns "
                                    f"bara i filen för {p.year - 1} och ingår inte (kfollow compare {p.year - 1} {p.year} "
                                    f"visar {'den' if len(gone) == 1 else 'dem'}).", f"utfall_{p.year - 1}"),)
         shown_f = [f for f in chosen if f in frame["forvaltning"].to_list()]
@@ -1641,7 +1649,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
             # it went without a word: found in review, h139)
             it = "den" if len(begun) == 1 else "dem"
             # (a caveat: what the sums leave out, on stderr in csv and json; found in review, h143)
-            notes += (ColumnCaveat(f"Utfall {p.year - 1} är – för förvaltning {', '.join(begun)}, som inte finns i "
+            notes += (ColumnCaveat(f"{prev_header} är – för förvaltning {', '.join(begun)}, som inte finns i "
                                    f"filen för {p.year - 1}" + (f": summan räknar {it} som 0." if top is None else "."),
                                    f"utfall_{p.year - 1}"),)
     if not (cut.part or flt or top):  # (a cut by account says it of its parts: `cuts.breakdown`)
@@ -1677,11 +1685,6 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     unforecast = tuple(c for c in ("prognos", "prognos_period", "prognos_avvikelse", "budget_helar")
                        if c in frame.columns and frame[c].null_count() == frame.height
                        and not (noted and c in ("prognos", "prognos_avvikelse")))
-    headers = store.years[p.year].rubriker
-    if p.month is not None and p.month < 12 and earlier in frame.columns and earlier not in headers:
-        # the same months of last year: `Utfall 2023` beside `Budget helår` read as the whole of 2023 (found in
-        # a kommunekonom's reading); `ack.` as the forms say it (a header of the year file's own is kept)
-        headers = {**headers, earlier: f"Utfall {p.year - 1} ack."}
     if p.month is not None and p.month < 12 and real and frame[earlier].is_null().all() \
             and last_month_booked(store, p.year - 1) is None:
         # a year given whole has no figure for the months: a column of – in the nämnd's tables, explained only on
