@@ -102,3 +102,79 @@ def test_the_notes_on_last_years_column_name_it_as_its_header_does(run, tmp_path
     assert whole.stdout.splitlines()[2].rstrip().endswith("Utfall 2023"), whole.stdout
     assert "Anm.: Utfall 2023 är – för förvaltning NY, som inte finns i filen för 2023: summan räknar den som 0." \
         in whole.stdout, whole.stdout
+
+
+# 3 -------------------------------------------------------------------------------------------------------------
+def _sie_with_new_money(tmp_path: Path, year_before_typed: bool = False) -> Path:
+    """The SIE example with, in March 2024, 50 000 kr on an account new this year (7010) of EKO, and 20 000 kr of
+    5010 booked on KSF without a stab (`Ej fördelat på stab`); neither has money in 2023. With `year_before_typed`, the
+    file for 2023 is the example's typed per stab (no accounts: no konto grain the year before)."""
+    d = tmp_path / "sie"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", d)
+    table = d / "utfall-2024.csv"
+    table.write_text(table.read_text(encoding="utf-8") + "2024-03,KSF,EKO,,7010,kostnad,50000.00\n"
+                     "2024-03,KSF,,,5010,kostnad,20000.00\n", encoding="utf-8")
+    note = d / "utfall-2024.csv.kalla.json"
+    content = json.loads(note.read_text(encoding="utf-8"))
+    content.pop("kontrollsummor")  # (the table is no longer the export's)
+    note.write_text(json.dumps(content, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    if year_before_typed:
+        for name in ("2023.yaml", "utfall-2023.csv", "utfall-2023.csv.kalla.json", "budget-2023.csv",
+                     "budget-2023.csv.kalla.json"):
+            (d / name).unlink()
+        shutil.copy(ROOT / "examples" / "budgets" / "2023.yaml", d / "2023.yaml")
+    return d
+
+
+def _last_year(rows: list[dict]) -> list[tuple]:
+    return [(r["radtyp"], r["stab"], r.get("konto"), r["utfall_2023"]) for r in rows
+            if r["stab"] in ("EKO", "ej fördelat (KSF)", "KSF", "Summa")
+            or r.get("konto") == "7010"]
+
+
+def test_last_years_utfall_of_money_new_this_year_is_0_where_the_year_before_has_accounts(run, tmp_path):
+    """`deviation --by stab,konto` showed last year's utfall of an account new this year (7010 of EKO) as 0, and of
+    `Ej fördelat på stab` (money booked without a stab, none the year before) as –, its part 5010 too, though 2023's
+    facts have accounts and none of KSF is without a stab (so `--by stab` showed – too). Where the year before has
+    facts at the konto grain, money new this year had none then: 0, both. By hand from utfall-2023.csv, January–March:
+    EKO 4 380 300 kr (3510 -175 212, 5010 2 733 307, 6410 1 822 205), KSF 40 058 500 kr, no row of KSF without a
+    stab and none on 7010."""
+    d = _sie_with_new_money(tmp_path)
+    args = ("deviation", "--budgets", d, "--period", "2024-03", "--unit", "kr", "-f", "csv")
+    cut = run(*args, "--by", "stab,konto")
+    assert cut.exit_code == 0, cut.stderr
+    assert _last_year(csv_rows(cut.stdout)) == [
+        ("radsumma", "EKO", "", "4380300"), ("del", "EKO", "3510", "-175212"), ("del", "EKO", "5010", "2733307"),
+        ("del", "EKO", "6410", "1822205"), ("del", "EKO", "7010", "0"),
+        ("radsumma", "ej fördelat (KSF)", "", "0"), ("del", "ej fördelat (KSF)", "5010", "0"),
+        ("delsumma", "KSF", "", "40058500"), ("summa", "Summa", "", "40770200")]
+    view = csv_rows(run(*args, "--by", "stab").stdout)
+    assert [(r["stab"], r["utfall"], r["utfall_2023"]) for r in view if r["radtyp"] == "ej_fordelat"] == [
+        ("ej fördelat (KSF)", "20000", "0")]
+    assert [r["utfall_2023"] for r in view if r["stab"] == "KSF"] == ["40058500"]
+    accounts = csv_rows(run(*args, "--by", "konto").stdout)
+    assert [(r["forvaltning"], r["utfall"], r["utfall_2023"]) for r in accounts if r["konto"] == "7010"] == [
+        ("KSF", "50000", "0")]
+    text = run("deviation", "--budgets", d, "--period", "2024-03", "--unit", "tkr", "--by", "stab,konto")
+    assert re.search(r"^Ej fördelat på stab +0 +20 +-20 +– +[\d,]+ +0 ", text.stdout, re.M), text.stdout
+    assert re.search(r"^  7010 +0 +50 +-50 +– +[\d,]+ +0 ", text.stdout, re.M), text.stdout
+
+
+def test_last_years_utfall_of_money_new_this_year_is_unknown_where_the_year_before_has_no_accounts(run, tmp_path):
+    """Where the file for 2023 is typed per stab (no accounts), no account has a figure of 2023: 7010 as every other
+    account is –, with the note that says where 2023 stands, and so is `Ej fördelat på stab`, which 2023's staber do
+    not tell apart."""
+    d = _sie_with_new_money(tmp_path, year_before_typed=True)
+    args = ("deviation", "--budgets", d, "--period", "2024-03", "--unit", "kr", "-f", "csv")
+    cut = run(*args, "--by", "stab,konto")
+    assert cut.exit_code == 0, cut.stderr
+    assert _last_year(csv_rows(cut.stdout)) == [
+        ("radsumma", "EKO", "", "4380300"), ("del", "EKO", "3510", ""), ("del", "EKO", "5010", ""),
+        ("del", "EKO", "6410", ""), ("del", "EKO", "7010", ""), ("del_ej_fordelat", "EKO", "", "4380300"),
+        ("radsumma", "ej fördelat (KSF)", "", ""), ("del", "ej fördelat (KSF)", "5010", ""),
+        ("delsumma", "KSF", "", "40058500"), ("summa", "Summa", "", "40770200")]
+    assert "note: Utfall 2023 för KSF, SERV finns inte med konto: det står på raden Ej fördelat på konto." in cut.stderr
+    view = csv_rows(run(*args, "--by", "stab").stdout)
+    assert [(r["stab"], r["utfall_2023"]) for r in view if r["radtyp"] == "ej_fordelat"] == [("ej fördelat (KSF)", "")]
+    accounts = csv_rows(run(*args, "--by", "konto").stdout)
+    assert [r["utfall_2023"] for r in accounts if r["konto"] == "7010"] == [""]
