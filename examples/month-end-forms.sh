@@ -5,6 +5,10 @@
 #   examples/month-end-forms.sh collect [PERIOD]   # 2. read the answered forms from answers/PERIOD, then
 #                                                  #    status (exit 1 while an answer is missing) and the close
 #
+# Exit 0 when the close is written; 1 while an answer (or a comment beyond LIMIT) is missing, or a check of the
+# close failed; 2 for a step it does not know; 4 when collect finds no forms sent for PERIOD (no folder
+# forms/PERIOD: run send first), or a folder or file cannot be made or read; else kfollow's (README's exit codes).
+#
 # The chefs answer in Excel: Prognos helår and Kommentar, per stab (and per kostnadsslag where the
 # utfall has accounts). collect checks every workbook as strictly as a year file and writes
 # svar/PERIOD.yaml beside the year files; the year files themselves are never edited.
@@ -34,6 +38,16 @@ case "$step" in
       "$forms" "$answers" "$forms" "$answers" "$0" "$period" >&2
     ;;
   collect)
+    # a month whose forms were never sent stopped at status with 'forms/2024-09: not a folder', exit 4, saying neither
+    # what had happened nor what to do (found in review, h149); it is still exit 4, before anything is read or written
+    if [[ ! -e "$forms" && ! -L "$forms" ]]; then
+      given=""  # (the folders given, as the shell reads them back: the send step's hint does the same)
+      if [[ -n "${FORMS:-}" ]]; then given+="$(printf 'FORMS=%q ' "$forms")"; fi
+      if [[ -n "${ANSWERS:-}" ]]; then given+="$(printf 'ANSWERS=%q ' "$answers")"; fi
+      printf 'Error: no forms were sent for %s: %s does not exist; send them first: %s%q send %q, and collect when they are answered\n' \
+        "$period" "$forms" "$given" "$0" "$period" >&2
+      exit 4
+    fi
     # (any case of .xlsx; not Excel's lock files ~$…, left beside a workbook that is open)
     shopt -s nullglob nocaseglob
     answered=()

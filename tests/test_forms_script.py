@@ -60,3 +60,28 @@ def test_the_next_step_it_says_keeps_the_folders_it_was_given(tmp_path):
     hint = sent.stderr.strip().splitlines()[-1].split("kör: ", 1)[1]
     words = shlex.split(hint)
     assert words[:2] == [f"FORMS={forms}", f"ANSWERS={answers}"] and words[-2:] == ["collect", "2024-10"]
+
+
+def test_collect_of_a_month_whose_forms_were_never_sent_says_to_send_them_first(tmp_path):
+    """Found in review, h149: `collect 2024-09` with no forms sent for September stopped at status with
+    `forms/2024-09: not a folder; give the folder kfollow forms wrote to`, exit 4, naming neither what had happened
+    nor the script's own send step. It says both, still exit 4 (not the exit 1 of an answer missing), and reads
+    and writes nothing."""
+    folder = tmp_path / "examples"
+    shutil.copytree(ROOT / "examples", folder, ignore=shutil.ignore_patterns("out", "out-sie", "forms", "answers", ".*"))
+    script = folder / "month-end-forms.sh"
+    env = {**os.environ, "KFOLLOW": f"{sys.executable} -m kfollow"}
+    env.pop("KFOLLOW_BUDGETS", None)
+    result = subprocess.run(["bash", str(script), "collect", "2024-09"], capture_output=True, text=True, env=env,
+                            cwd=ROOT)
+    assert result.returncode == 4 and result.stdout == ""
+    assert result.stderr == (f"Error: no forms were sent for 2024-09: {folder}/forms/2024-09 does not exist; send them "
+                             f"first: {script} send 2024-09, and collect when they are answered\n")
+    assert not (folder / "out").exists() and not (folder / "budgets" / "svar").exists()
+    # the folders given are in the step it says, as the shell reads them back
+    forms = tmp_path / "mina formulär"
+    result = subprocess.run(["bash", str(script), "collect", "2024-09"], capture_output=True, text=True,
+                            env={**env, "FORMS": str(forms)}, cwd=ROOT)
+    assert result.returncode == 4
+    step = shlex.split(result.stderr.split("send them first: ", 1)[1].split(", and collect", 1)[0])
+    assert step == [f"FORMS={forms}", str(script), "send", "2024-09"]
