@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Month-end close (månadsbokslut) for the invented example kommun in examples/budgets.
 #
-#   examples/month-end-close.sh [PERIOD] [OUTDIR]
+#   examples/month-end-close.sh [PERIOD] [OUTDIR]      # PERIOD: YYYY-MM (default 2024-10), or the month alone (10)
+#                                                      # of the latest year file; OUTDIR: default out/YYYY-MM here
 #
 # 1. validates the budget files (totals reconcile; what check finds goes to stderr, with the reason it stopped),
 # 2. stops when a stab's year-to-date deviation is beyond LIMIT and has no kommentar for PERIOD,
@@ -15,9 +16,20 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 period="${1:-2024-10}"
-out="${2:-$here/out/$period}"
 limit="${LIMIT:-5%}"
 export KFOLLOW_BUDGETS="${KFOLLOW_BUDGETS:-$here/budgets}"
+# a month alone (10), which kfollow's --period reads as that month of the latest year file, gave the tables the folder
+# out/10 where month-end-close-sie.sh's are in out-sie/2024-10 (found in review, h149): it is written YYYY-MM here too
+# (a folder without year files is left as given: check says why)
+if [[ "$period" =~ ^[[:space:]]*(0?[1-9]|1[0-2])[[:space:]]*$ ]]; then
+  month="${BASH_REMATCH[1]}"
+  latest=""
+  for f in "$KFOLLOW_BUDGETS"/[0-9][0-9][0-9][0-9].yaml "$KFOLLOW_BUDGETS"/[0-9][0-9][0-9][0-9].yml; do
+    if [[ -e "$f" || -L "$f" ]]; then f="${f##*/}"; f="${f%%.*}"; if [[ "$f" > "$latest" ]]; then latest="$f"; fi; fi
+  done
+  if [[ -n "$latest" ]]; then period="$(printf '%s-%02d' "$latest" "$((10#$month))")"; fi
+fi
+out="${2:-$here/out/$period}"
 read -r -a kfollow <<< "${KFOLLOW:-kfollow}"
 year="${period%-*}"
 quiet() {  # KFOLLOW_QUIET=1: nothing said when all is well (0, empty or blanks: not quiet, as kfollow reads it)

@@ -5,6 +5,9 @@
 #   examples/month-end-forms.sh collect [PERIOD]   # 2. read the answered forms from answers/PERIOD, then
 #                                                  #    status (exit 1 while an answer is missing) and the close
 #
+# PERIOD is YYYY-MM (default 2024-10), or the month alone (10) of the latest year file: its folders are named
+# YYYY-MM either way.
+#
 # Exit 0 when the close is written; 1 while an answer (or a comment beyond LIMIT) is missing, or a check of the
 # close failed; 2 for a step it does not know; 4 when collect finds no forms sent for PERIOD (no folder
 # forms/PERIOD: run send first), or a folder or file cannot be made or read; else kfollow's (README's exit codes).
@@ -22,9 +25,19 @@ here="$(cd "$(dirname "$0")" && pwd)"
 step="${1:-send}"
 period="${2:-2024-10}"
 limit="${LIMIT:-5%}"
+export KFOLLOW_BUDGETS="${KFOLLOW_BUDGETS:-$here/budgets}"
+# a month alone (10) is that month of the latest year file, as kfollow's --period and month-end-close.sh read it: its
+# folders are forms/2024-10, answers/2024-10 and out/2024-10, not …/10 (found in review, h149)
+if [[ "$period" =~ ^[[:space:]]*(0?[1-9]|1[0-2])[[:space:]]*$ ]]; then
+  month="${BASH_REMATCH[1]}"
+  latest=""
+  for f in "$KFOLLOW_BUDGETS"/[0-9][0-9][0-9][0-9].yaml "$KFOLLOW_BUDGETS"/[0-9][0-9][0-9][0-9].yml; do
+    if [[ -e "$f" || -L "$f" ]]; then f="${f##*/}"; f="${f%%.*}"; if [[ "$f" > "$latest" ]]; then latest="$f"; fi; fi
+  done
+  if [[ -n "$latest" ]]; then period="$(printf '%s-%02d' "$latest" "$((10#$month))")"; fi
+fi
 forms="${FORMS:-$here/forms/$period}"
 answers="${ANSWERS:-$here/answers/$period}"
-export KFOLLOW_BUDGETS="${KFOLLOW_BUDGETS:-$here/budgets}"
 read -r -a kfollow <<< "${KFOLLOW:-kfollow}"
 
 case "$step" in

@@ -85,3 +85,19 @@ def test_collect_of_a_month_whose_forms_were_never_sent_says_to_send_them_first(
     assert result.returncode == 4
     step = shlex.split(result.stderr.split("send them first: ", 1)[1].split(", and collect", 1)[0])
     assert step == [f"FORMS={forms}", str(script), "send", "2024-09"]
+
+
+def test_a_month_alone_names_the_forms_folder_by_the_month_and_year(tmp_path):
+    """Found in review, h149: `send 10` wrote the forms into forms/10 (and collect read answers/10, and closed into
+    out/10), where month-end-close-sie.sh's tables are in out-sie/2024-10; 10 is October of the latest year file,
+    as kfollow's --period reads it, and its folders are named 2024-10."""
+    folder = tmp_path / "examples"
+    shutil.copytree(ROOT / "examples", folder, ignore=shutil.ignore_patterns("out", "out-sie", "forms", "answers", ".*"))
+    env = {**os.environ, "KFOLLOW": f"{sys.executable} -m kfollow"}
+    env.pop("KFOLLOW_BUDGETS", None)
+    sent = subprocess.run(["bash", str(folder / "month-end-forms.sh"), "send", "10"], capture_output=True, text=True,
+                          env=env, cwd=ROOT)
+    assert sent.returncode == 0, sent.stderr
+    assert [p.name for p in (folder / "forms").iterdir()] == ["2024-10"]
+    assert len(list((folder / "forms" / "2024-10").glob("2024-10 *.xlsx"))) == 8
+    assert sent.stderr.strip().splitlines()[-1].endswith(" collect 2024-10")

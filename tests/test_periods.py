@@ -592,3 +592,20 @@ def test_the_sie_close_given_a_month_alone_says_to_write_its_year(tmp_path):
     assert result.stderr == ("Error: period '10': write the month with its year, YYYY-MM (e.g. 2024-10): the import "
                              "takes the export's year from it; nothing written\n")
     assert {p.name: p.read_bytes() for p in tables.iterdir()} == before and not out.exists()
+
+
+def test_the_close_given_a_month_alone_names_its_folder_by_the_month_and_year(tmp_path, both_closes):
+    """Found in review, h149: `month-end-close.sh 10` closed October of the latest year, as `kfollow --period 10`
+    reads it, into `out/10`, where `month-end-close-sie.sh` asks for 2024-10 and writes `out-sie/2024-10`, and the
+    next month's run `out/11` beside last year's. Its folder is named YYYY-MM too, with October's tables."""
+    close, _, _ = both_closes
+    folder = _example_copy(tmp_path)
+    env = {**os.environ, "KFOLLOW": f"{sys.executable} -m kfollow"}
+    env.pop("KFOLLOW_BUDGETS", None)
+    result = subprocess.run(["bash", str(folder / "month-end-close.sh"), "10"], capture_output=True, text=True,
+                            env=env, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[0] == f"månadsbokslut 2024-10: {folder / 'budgets'}"
+    assert sorted(p.name for p in (folder / "out").iterdir()) == ["2024-10"]
+    for table in sorted((close / "out").iterdir()):
+        assert (folder / "out" / "2024-10" / table.name).read_bytes() == table.read_bytes(), table.name
