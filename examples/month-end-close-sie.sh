@@ -11,7 +11,9 @@
 # 2. closes exactly as month-end-close.sh does: check, required comments, the month's tables,
 # 3. and, since the facts have accounts, explains: the deviation per stab and kostnadsslag, and
 #    the TOP largest deviations at that grain (what the controller has to explain).
-# Set SIE to another export, SIE_PREVIOUS to last year's, MAPPING to another mapping, KFOLLOW to the command to run.
+# Set SIE to another export, SIE_PREVIOUS to last year's, MAPPING to another mapping, KFOLLOW to the command to run,
+# LIMIT for the comment threshold (default 5%) and TOP for the largest deviations listed (default 10): a LIMIT or TOP
+# that is none, as a period not written YYYY-MM, stops it with exit 2 before anything is read or written.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -27,6 +29,18 @@ year="${period%-*}"
 # 'exempelby.se has no year 10' (found trying the month-end close as a controller, h146)
 if [[ ! "$period" =~ ^[0-9]{4}-[0-9]{2}$ ]]; then
   echo "Error: period '$period': write the month with its year, YYYY-MM (e.g. 2024-10): the import takes the export's year from it; nothing written" >&2
+  exit 2
+fi
+# what the close takes from the environment is checked before anything is imported: TOP=x stopped with typer's
+# usage error in English (Invalid value for '--top') and LIMIT=x with one of --require-comment-over, exit 2, once
+# the imported tables were in place and before any table of the close was written (found in review, h149)
+limit="${LIMIT:-5%}"
+if [[ ! "$limit" =~ ^[[:space:]]*[0-9]{1,40}([.,][0-9]{1,20})?[[:space:]]*(%|kr|tkr|mnkr)?[[:space:]]*$ ]]; then
+  printf 'Error: LIMIT=%q is not a limit for the comments: write an amount such as 500tkr, or a percent such as 3%% (unset: 5%%); nothing written\n' "$limit" >&2
+  exit 2
+fi
+if [[ ! "$top" =~ ^[[:space:]]*0*([1-9][0-9]{0,8}|1000000000)[[:space:]]*$ ]]; then
+  printf 'Error: TOP=%q is not a number of rows: write the number of largest deviations to list, 1 or more, such as 10 (unset: 10); nothing written\n' "$top" >&2
   exit 2
 fi
 

@@ -11,7 +11,9 @@
 #    runs it) also the deviation per stab and kostnadsslag and the TOP largest deviations at that grain.
 # Nothing is written when a check fails, and the tables are moved into place together when every one is
 # written: a run that fails half way (a full disk) or is stopped leaves the previous run's tables as they were.
-# Set KFOLLOW_BUDGETS to run it on your own files, and KFOLLOW to the command to run (default: kfollow).
+# Set KFOLLOW_BUDGETS to run it on your own files, KFOLLOW to the command to run (default: kfollow), LIMIT for the
+# comment threshold (default 5%) and TOP for EXPLAIN's largest deviations (default 10): a LIMIT or TOP that is none
+# stops it with exit 2 before anything is read or written.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -35,6 +37,18 @@ year="${period%-*}"
 quiet() {  # KFOLLOW_QUIET=1: nothing said when all is well (0, empty or blanks: not quiet, as kfollow reads it)
   local q="${KFOLLOW_QUIET:-}"; q="${q//[[:space:]]/}"; [[ -n "$q" && "$q" != 0 ]]
 }
+
+# LIMIT and TOP are checked before anything is read or written: TOP=x stopped with typer's usage error in English
+# (Invalid value for '--top') once the tables before it were written, and LIMIT=x with one of --require-comment-over
+# (found in review, h149)
+if [[ ! "$limit" =~ ^[[:space:]]*[0-9]{1,40}([.,][0-9]{1,20})?[[:space:]]*(%|kr|tkr|mnkr)?[[:space:]]*$ ]]; then
+  printf 'Error: LIMIT=%q is not a limit for the comments: write an amount such as 500tkr, or a percent such as 3%% (unset: 5%%); nothing written\n' "$limit" >&2
+  exit 2
+fi
+if [[ -n "${EXPLAIN:-}" && ! "${TOP:-10}" =~ ^[[:space:]]*0*([1-9][0-9]{0,8}|1000000000)[[:space:]]*$ ]]; then
+  printf 'Error: TOP=%q is not a number of rows: write the number of largest deviations to list, 1 or more, such as 10 (unset: 10); nothing written\n' "$TOP" >&2
+  exit 2
+fi
 
 quiet || echo "månadsbokslut $period: $KFOLLOW_BUDGETS" >&2
 "${kfollow[@]}" check >&2  # findings on stderr too: a job that mails stderr has the reason

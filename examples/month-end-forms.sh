@@ -9,7 +9,7 @@
 # YYYY-MM either way.
 #
 # Exit 0 when the close is written; 1 while an answer (or a comment beyond LIMIT) is missing, or a check of the
-# close failed; 2 for a step it does not know; 4 when collect finds no forms sent for PERIOD (no folder
+# close failed; 2 for a step it does not know or a LIMIT that is no limit (before anything is read); 4 when collect finds no forms sent for PERIOD (no folder
 # forms/PERIOD: run send first), or a folder or file cannot be made or read; else kfollow's (README's exit codes).
 #
 # The chefs answer in Excel: Prognos helår and Kommentar, per stab (and per kostnadsslag where the
@@ -39,6 +39,13 @@ fi
 forms="${FORMS:-$here/forms/$period}"
 answers="${ANSWERS:-$here/answers/$period}"
 read -r -a kfollow <<< "${KFOLLOW:-kfollow}"
+
+# (LIMIT=x stopped collect at status with --require-comment-over's error once the answers were collected into
+# svar/PERIOD.yaml: it is checked before anything is read or written; found in review, h149)
+if [[ ! "$limit" =~ ^[[:space:]]*[0-9]{1,40}([.,][0-9]{1,20})?[[:space:]]*(%|kr|tkr|mnkr)?[[:space:]]*$ ]]; then
+  printf 'Error: LIMIT=%q is not a limit for the comments: write an amount such as 500tkr, or a percent such as 3%% (unset: 5%%); nothing written\n' "$limit" >&2
+  exit 2
+fi
 
 case "$step" in
   send)

@@ -101,3 +101,24 @@ def test_a_month_alone_names_the_forms_folder_by_the_month_and_year(tmp_path):
     assert [p.name for p in (folder / "forms").iterdir()] == ["2024-10"]
     assert len(list((folder / "forms" / "2024-10").glob("2024-10 *.xlsx"))) == 8
     assert sent.stderr.strip().splitlines()[-1].endswith(" collect 2024-10")
+
+
+def test_collect_checks_the_limit_before_it_collects(tmp_path):
+    """Found in review, h149: `LIMIT=x … collect 2024-10` collected the answers into budgets/svar/2024-10.yaml and only
+    then stopped at status, with --require-comment-over's error. LIMIT is checked first: one line, exit 2, nothing
+    collected."""
+    folder = tmp_path / "examples"
+    shutil.copytree(ROOT / "examples", folder, ignore=shutil.ignore_patterns("out", "out-sie", "forms", "answers", ".*"))
+    assert _run(folder, "send").returncode == 0
+    answers = folder / "answers" / "2024-10"
+    answers.mkdir(parents=True)
+    form = next((folder / "forms" / "2024-10").glob("2024-10 HR *.xlsx"))
+    fill(form, answers / form.name, "21,2", "Förklaring för HR.")
+    env = {**os.environ, "KFOLLOW": f"{sys.executable} -m kfollow", "LIMIT": "x"}
+    env.pop("KFOLLOW_BUDGETS", None)
+    result = subprocess.run(["bash", str(folder / "month-end-forms.sh"), "collect", "2024-10"], capture_output=True,
+                            text=True, env=env, cwd=ROOT)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == ("Error: LIMIT=x is not a limit for the comments: write an amount such as 500tkr, or a "
+                             "percent such as 3% (unset: 5%); nothing written\n")
+    assert not (folder / "budgets" / "svar").exists() and not (folder / "out").exists()

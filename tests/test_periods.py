@@ -609,3 +609,32 @@ def test_the_close_given_a_month_alone_names_its_folder_by_the_month_and_year(tm
     assert sorted(p.name for p in (folder / "out").iterdir()) == ["2024-10"]
     for table in sorted((close / "out").iterdir()):
         assert (folder / "out" / "2024-10" / table.name).read_bytes() == table.read_bytes(), table.name
+
+
+@pytest.mark.parametrize("script, variables, said", [
+    ("month-end-close-sie.sh", {"TOP": "x"}, "Error: TOP=x is not a number of rows: write the number of largest deviations "
+                                            "to list, 1 or more, such as 10 (unset: 10); nothing written\n"),
+    ("month-end-close-sie.sh", {"TOP": "0"}, "Error: TOP=0 is not a number of rows: write the number of largest deviations "
+                                            "to list, 1 or more, such as 10 (unset: 10); nothing written\n"),
+    ("month-end-close-sie.sh", {"LIMIT": "5 procent"},
+     "Error: LIMIT=5\\ procent is not a limit for the comments: write an amount such as 500tkr, or a percent such as 3% "
+     "(unset: 5%); nothing written\n"),
+    ("month-end-close.sh", {"EXPLAIN": "1", "TOP": "tio"},
+     "Error: TOP=tio is not a number of rows: write the number of largest deviations to list, 1 or more, such as 10 "
+     "(unset: 10); nothing written\n"),
+    ("month-end-close.sh", {"LIMIT": "x"}, "Error: LIMIT=x is not a limit for the comments: write an amount such as "
+                                          "500tkr, or a percent such as 3% (unset: 5%); nothing written\n"),
+])
+def test_a_close_checks_what_it_takes_from_the_environment_before_it_imports_or_writes(tmp_path, script, variables, said):
+    """Found in review, h149: `TOP=x month-end-close-sie.sh 2024-10 OUT` imported the export and moved its tables into
+    place, ran the checks, and stopped at the first --top with typer's `Invalid value for '--top': 'x' is not a valid
+    int range` (and LIMIT=x with --require-comment-over's error, naming an option the user never typed). Both are
+    checked first: one line naming the variable, exit 2, and nothing imported or written."""
+    folder = _example_copy(tmp_path)
+    tables = folder / "sie" / "budgets"
+    before = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes()) for p in tables.iterdir()}
+    out = tmp_path / "out"
+    result = _run_script(folder, out, script, **variables)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", said)
+    assert {p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes()) for p in tables.iterdir()} == before
+    assert not out.exists()
