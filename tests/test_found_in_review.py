@@ -523,3 +523,19 @@ def test_verksamhet_rows_of_a_forvaltning_forecasting_per_stab_say_why_they_have
             "stab visar dem).") in by_verksamhet.stdout
     by_stab = run("deviation", "--budgets", d, "--period", "2024-08", "--unit", "tkr")
     assert "prognoserna görs per" not in by_stab.stdout
+
+
+def test_a_selections_total_keeps_namn_summa_for_scripts_and_its_label_in_rubrik(run):
+    """Asked in review (h149): `deviation --stab SAM -f csv` (json, excel) names the total row `Summa`, where the table
+    says `Summa valda staber`. `namn` `Summa` is what scripts read the total by under a filter (as the tests of
+    --konto and --kostnadsslag do), so it stays, and README says so; the label people read is `rubrik`
+    (`--columns`), in csv, Excel csv and json alike."""
+    import json
+
+    args = ("deviation", "--budgets", ROOT / "examples" / "budgets", "--period", "2024-10", "--stab", "SAM",
+            "--columns", "radtyp,stab,namn,rubrik,budget")
+    assert csv_rows(run(*args, "-f", "csv").stdout)[-1] == {"radtyp": "summa", "stab": "Summa", "namn": "Summa",
+                                                            "rubrik": "Summa valda staber", "budget": "11.8"}
+    assert json.loads(run(*args, "-f", "json").stdout)[-1] == {"radtyp": "summa", "stab": "Summa", "namn": "Summa",
+                                                               "rubrik": "Summa valda staber", "budget": 11.8}
+    assert run(*args, "-f", "excel").stdout.splitlines()[-1] == "summa;Summa;Summa;Summa valda staber;11,8"
