@@ -9,8 +9,9 @@
 # YYYY-MM either way.
 #
 # Exit 0 when the close is written; 1 while an answer (or a comment beyond LIMIT) is missing, or a check of the
-# close failed; 2 for a step it does not know or a LIMIT that is no limit (before anything is read); 4 when collect finds no forms sent for PERIOD (no folder
-# forms/PERIOD: run send first), or a folder or file cannot be made or read; else kfollow's (README's exit codes).
+# close failed; 2 for a step it does not know, or a LIMIT or DEADLINE that is none (before anything is read or
+# written); 4 when collect finds no forms sent for PERIOD (no folder forms/PERIOD: run send first), or a folder or
+# file cannot be made or read; else kfollow's (README's exit codes).
 #
 # The chefs answer in Excel: Prognos helår and Kommentar, per stab (and per kostnadsslag where the
 # utfall has accounts). collect checks every workbook as strictly as a year file and writes
@@ -50,9 +51,24 @@ fi
 case "$step" in
   send)
     deadline=()
-    [[ -n "${DEADLINE:-}" ]] && deadline=(--deadline "$DEADLINE")
+    if [[ -n "${DEADLINE:-}" ]]; then
+      if [[ ! "$DEADLINE" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]]; then
+        printf 'Error: DEADLINE=%q is not a date: write the date to answer by as YYYY-MM-DD, such as 2024-11-08; nothing written\n' "$DEADLINE" >&2
+        exit 2
+      fi
+      deadline=(--deadline "$DEADLINE")
+    fi
+    # a send that failed (DEADLINE=2024-02-30, a year file with an error) left forms/PERIOD made and empty, and
+    # collect then waited for answers to forms never sent, exit 1 'saknar prognos' (found in review, h149): the
+    # folder it made is removed again (rmdir: only while it is empty)
+    made=""; [[ -e "$forms" || -L "$forms" ]] || made=1
     mkdir -p "$forms" || exit 4  # (input/output, as kfollow's: not the exit 1 of an answer missing)
-    "${kfollow[@]}" forms --period "$period" --require-comment-over "$limit" ${deadline[@]+"${deadline[@]}"} -o "$forms"  # (bash 3.2: an empty array is unset)
+    status=0
+    "${kfollow[@]}" forms --period "$period" --require-comment-over "$limit" ${deadline[@]+"${deadline[@]}"} -o "$forms" || status=$?  # (bash 3.2: an empty array is unset)
+    if (( status != 0 )); then
+      if [[ -n "$made" ]]; then rmdir "$forms" 2>/dev/null || true; fi
+      exit "$status"
+    fi
     # (the folders said as the shell reads them back, also with spaces in them)
     printf 'skicka formulären i %s; spara svaren i %s och kör: FORMS=%q ANSWERS=%q %q collect %q\n' \
       "$forms" "$answers" "$forms" "$answers" "$0" "$period" >&2

@@ -122,3 +122,29 @@ def test_collect_checks_the_limit_before_it_collects(tmp_path):
     assert result.stderr == ("Error: LIMIT=x is not a limit for the comments: write an amount such as 500tkr, or a "
                              "percent such as 3% (unset: 5%); nothing written\n")
     assert not (folder / "budgets" / "svar").exists() and not (folder / "out").exists()
+
+
+def test_a_send_that_fails_leaves_no_forms_folder_for_collect_to_wait_on(tmp_path):
+    """Found in review, h149: `DEADLINE=x … send` made forms/2024-10 and stopped at kfollow's `--deadline 'x' is not a
+    date`, naming an option the user never typed; the empty folder left behind made the next `collect` wait for
+    answers to forms never sent (exit 1, `saknar prognos`) where it says to send them. DEADLINE is checked first,
+    naming DEADLINE, and a send that fails (a date that does not exist) removes the folder it made."""
+    folder = tmp_path / "examples"
+    shutil.copytree(ROOT / "examples", folder, ignore=shutil.ignore_patterns("out", "out-sie", "forms", "answers", ".*"))
+    env = {**os.environ, "KFOLLOW": f"{sys.executable} -m kfollow"}
+    env.pop("KFOLLOW_BUDGETS", None)
+
+    def month_end(step: str, **variables: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["bash", str(folder / "month-end-forms.sh"), step, "2024-10"], capture_output=True,
+                              text=True, env={**env, **variables}, cwd=ROOT)
+
+    typed = month_end("send", DEADLINE="8 november")
+    assert (typed.returncode, typed.stdout) == (2, "")
+    assert typed.stderr == ("Error: DEADLINE=8\\ november is not a date: write the date to answer by as YYYY-MM-DD, "
+                            "such as 2024-11-08; nothing written\n")
+    assert not (folder / "forms").exists()
+    refused = month_end("send", DEADLINE="2024-11-31")
+    assert refused.returncode == 2 and "--deadline '2024-11-31' is not a date" in refused.stderr, refused.stderr
+    assert not (folder / "forms" / "2024-10").exists()
+    waiting = month_end("collect")
+    assert waiting.returncode == 4 and waiting.stderr.startswith("Error: no forms were sent for 2024-10: "), waiting.stderr
