@@ -26,7 +26,7 @@ from kfollow.engine.periods import spread_weights
 from kfollow.errors import UsageError
 from kfollow.options import BudgetMode, By
 from kfollow.report import Caveat, ColumnNote
-from kfollow.store import ARTER, PIECE_COLUMNS, Kostnadsslag, Store, did_you_mean, fact_profiles
+from kfollow.store import ARTER, DEFAULT_KOSTNADSSLAG, PIECE_COLUMNS, Kostnadsslag, Store, did_you_mean, fact_profiles
 from kfollow.vocabulary import RowKind
 
 VIEWS = ("forvaltning", "stab", "verksamhet")  # the year file's views
@@ -95,8 +95,9 @@ class Cut:
         return self.asked or ",".join(self.keys)
 
 
-def parse_by(text: str | By | None) -> Cut:
-    """`stab`, `kostnadsslag`, `stab,kostnadsslag` … → a `Cut`; UsageError for anything else."""
+def parse_by(text: str | By | None, groups: Callable[[], tuple[Kostnadsslag, ...]] | None = None) -> Cut:
+    """`stab`, `kostnadsslag`, `stab,kostnadsslag` … → a `Cut`; UsageError for anything else. `groups`: the year's
+    kostnadsslag, asked for only to name one of them in the advice of an error."""
     if isinstance(text, By):
         return Cut((text.value,))
     keys = tuple(k.strip().lower() for k in ("stab" if text is None else text).split(",") if k.strip())  # STAB as stab
@@ -117,7 +118,9 @@ def parse_by(text: str | By | None) -> Cut:
         example = f"{keys[1]},{keys[0]}" if keys[0] in LEDGER else f"{keys[0]},kostnadsslag"
         if keys[0] in LEDGER:  # a kostnadsslag's staber: that view of its facts (found by a controller, h133)
             rows = {"stab": "staber", "verksamhet": "verksamheter", "forvaltning": "förvaltningar"}[keys[1]]
-            one, filtered = (("kostnadsslag's", "--kostnadsslag personal") if keys[0] == "kostnadsslag"
+            # (an id the year has: `--kostnadsslag personal` was advised of a year file whose own kostnadsslag have
+            # no such id, and following it was an error; found in review, h153)
+            one, filtered = (("kostnadsslag's", f"--kostnadsslag {example_id(groups)}") if keys[0] == "kostnadsslag"
                              else ("account's", "--konto 5010"))
             example += f", or for one {one} {rows} --by {keys[1]} {filtered}"
         raise UsageError(f"--by {text}: the second key breaks the first down by the ledger; write kostnadsslag or "
@@ -125,6 +128,15 @@ def parse_by(text: str | By | None) -> Cut:
     if len(keys) == 2 and keys == ("konto", "kostnadsslag"):
         raise UsageError("--by konto,kostnadsslag: an account has one kostnadsslag; write --by kostnadsslag,konto")
     return Cut(keys)
+
+
+def example_id(groups: Callable[[], tuple[Kostnadsslag, ...]] | None) -> str:
+    """A kostnadsslag id to write in an example: `personal` where the year has it, else its group of personnel costs
+    (accounts 5), else its first; the default groups' `personal` where the year's cannot be told."""
+    have = groups() if groups is not None else DEFAULT_KOSTNADSSLAG
+    chosen = next((g for g in have if g.id == "personal"), None) or \
+        next((g for g in have if any(p.startswith("5") for p in g.prefix)), None) or next(iter(have), None)
+    return chosen.id if chosen is not None else "personal"
 
 
 def of_rows(cut: Cut, staber: list[str] | None, verksamheter: list[str] | None) -> Cut:

@@ -1483,6 +1483,19 @@ def part_forecast_warnings(store: Store, year: int, up_to: int | None = None, fi
     return tuple(out)
 
 
+def _kostnadsslag_of(store: Store, year: int | None, period: str | int | None) -> tuple:
+    """The kostnadsslag of the year a command shows (`year`, or of `period`, else the latest), for an example in an
+    error's advice; the default groups where that year cannot be told."""
+    from kfollow.errors import KfollowError
+    from kfollow.store import DEFAULT_KOSTNADSSLAG
+
+    try:
+        return store.year(selection.period(store, year, period).year if period is not None
+                          else selection.year_or_latest(store, year)).kostnadsslag
+    except KfollowError:
+        return DEFAULT_KOSTNADSSLAG
+
+
 def deviation(store: Store, year: int | None = None, period: str | int | None = None, by: By | str = By.stab,
               forvaltning: list[str] | None = None, staber: list[str] | None = None,
               budget: BudgetMode = BudgetMode.justerad, against: str | None = None, gross: bool = False,
@@ -1498,7 +1511,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
 
     if top is not None and (isinstance(top, bool) or not isinstance(top, int)):
         raise TypeError(f"top is the number of rows to list, a whole number, not {top!r:.40}")
-    cut = cuts.of_rows(cuts.parse_by(by), staber, verksamheter)
+    cut = cuts.of_rows(cuts.parse_by(by, lambda: _kostnadsslag_of(store, year, period)), staber, verksamheter)
     flt = cuts.LedgerFilter.of(konto, kostnadsslag)
     budget = BudgetMode(budget)
     p = selection.period(store, year, period)
@@ -1813,7 +1826,7 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
         raise UsageError(f"compare {year} {year}: a year compared with itself changes nothing; {hint}")
     if base_year > year:
         raise UsageError(f"compare {base_year} {year}: the earlier year comes first; write kfollow compare {year} {base_year}")
-    cut = cuts.of_rows(cuts.parse_by(by), staber, verksamheter)
+    cut = cuts.of_rows(cuts.parse_by(by, lambda: _kostnadsslag_of(store, year, None)), staber, verksamheter)
     flt = cuts.LedgerFilter.of(konto, kostnadsslag)
     p = selection.period(store, year, period, compared=base_year)
     frame = compare_report(store, base_year, p.year, cut.view, forvaltning, period=p.month, staber=staber,
