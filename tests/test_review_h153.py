@@ -42,3 +42,25 @@ def test_advice_for_kostnadsslag_first_names_a_kostnadsslag_the_year_has(run, tm
     # the default groups still have `personal` named
     assert run(*command, "--budgets", SIE, "--by", "kostnadsslag,verksamhet").stderr.strip().endswith(
         "or for one kostnadsslag's verksamheter --by verksamhet --kostnadsslag personal")
+
+
+def test_kostnadsslag_with_its_accounts_keeps_the_note_on_the_forecasts_compared_with(run, tmp_path):
+    """`deviation --by kostnadsslag,konto --against prognos:2024-08`, where a stab had not made its forecast in August,
+    lost the note that says which forecast the column compares with (the breakdown of the kostnadsslag into accounts
+    put its own notes in their place); `--by kostnadsslag` had it."""
+    d = _sie_copy(tmp_path)
+    path = d / "2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("          2024-04: 14157.0\n          2024-08: 14136.0\n",
+                                 "          2024-04: 14157.0\n", 1), encoding="utf-8")
+    note = ("Anm.: Jmf. prognos t.o.m. 2024-08 är prognosen 2024-08; för rader utan prognos 2024-08 är den från "
+            "2024-04.")
+    for by in ("kostnadsslag", "kostnadsslag,konto"):
+        result = run("deviation", "--budgets", d, "--period", "2024-10", "--by", by, "--against", "prognos:2024-08")
+        assert result.exit_code == 0, result.stderr
+        assert note in result.stdout, by
+        # (and the cut's own notes beside it)
+        assert "Anm.: Delarna har sin förvaltnings tecken" in result.stdout
+        # SAM's forecast of April (14 157 tkr) stands in the sum compared with: 165,4 mnkr for KSF, as --by stab sums
+        assert "Summa KSF" in result.stdout and " 165,4 " in next(
+            line for line in result.stdout.splitlines() if line.startswith("Summa KSF"))

@@ -1564,8 +1564,10 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         jmf = selection.against_month(against, p.year)
         original = budget is BudgetMode.original  # (the budget before the changes: none of them is a part's)
         if cut.ledger_parent:  # the ledger's rows first (kostnadsslag), then their parts (konto)
-            frame, notes = cuts.breakdown(store, p.year, frame, cut.outer, fids, p.month, flt, against=jmf,
+            # (beside the notes said before it: --against's note on the forecasts compared with was lost; review, h153)
+            frame, outer = cuts.breakdown(store, p.year, frame, cut.outer, fids, p.month, flt, against=jmf,
                                           original=original)
+            notes += outer
         frame, more = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt, against=jmf, original=original,
                                      ahead=ahead)
         # (of the rows shown: a --top list's, not the table's it is made of; found in review)
@@ -1864,7 +1866,8 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
         cuts.require_facts(store, p.year, fids, cut, flt)
         figures, derive = cuts.compare_figures(base_year, p.year)
         if cut.ledger_parent:
-            frame, notes = cuts.breakdown(store, p.year, frame, cut.outer, fids, p.month, flt, figures, derive)
+            frame, outer = cuts.breakdown(store, p.year, frame, cut.outer, fids, p.month, flt, figures, derive)
+            notes += outer  # (beside those said before it, as deviation keeps --against's; review, h153)
         frame, more = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt, figures, derive)
         notes = tuple(dict.fromkeys((*notes, *more))) + _reversed_shares(
             frame, cut, [f"andel_{base_year}_pct", f"andel_{p.year}_pct"]) + _part_signs(frame, cut, costs_negative)
