@@ -137,8 +137,9 @@ def test_compare_of_a_stab_with_only_a_budget_says_it_has_no_utfall_not_no_budge
     refused = run("compare", "2023", "2024", "--budgets", d, "--stab", "OLD", "--konto", "5")
     assert refused.exit_code == 2 and refused.stdout == ""
     assert refused.stderr.strip().splitlines()[-1] == (
-        "Error: --konto 5: nothing to show; stab OLD has no utfall with an account in 2023 or 2024, months 1–10 "
-        "(compare shows utfall; its budget is in deviation)"), refused.stderr
+        "Error: --konto 5: nothing to show; stab OLD has no utfall with an account in 2023 or 2024, months 1–10: "
+        "compare shows utfall, and none is booked on these accounts; their budget is shown by kfollow deviation "
+        "--year 2023 --stab OLD --konto 5"), refused.stderr  # (the command named, h153)
 
 
 # 5 -------------------------------------------------------------------------------------------------------------

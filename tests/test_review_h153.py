@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, csv_rows
 
 SIE = ROOT / "examples" / "sie" / "budgets"
 
@@ -64,3 +64,28 @@ def test_kostnadsslag_with_its_accounts_keeps_the_note_on_the_forecasts_compared
         # SAM's forecast of April (14 157 tkr) stands in the sum compared with: 165,4 mnkr for KSF, as --by stab sums
         assert "Summa KSF" in result.stdout and " 165,4 " in next(
             line for line in result.stdout.splitlines() if line.startswith("Summa KSF"))
+
+
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_compare_of_a_stab_with_a_budget_and_no_utfall_names_the_command_that_shows_the_budget(run, tmp_path, year):
+    """`compare 2023 2024 --stab OLD --konto 5`, OLD with a budget on 5010 and no utfall in the one year it is in, is
+    refused (compare shows utfall, and OLD has none on the accounts: a table of – and 0 is no answer); the refusal
+    said 'its budget is in deviation', naming no year, and said so of a filter its budget has no account of either.
+    It names the command that shows the budget, and that command shows it: 100 000 kr a month of 5010."""
+    from tests.test_review_h139 import _sie_with_stab
+
+    d = _sie_with_stab(tmp_path, year, "OLD", "Gammal stab")
+    refused = run("compare", "2023", "2024", "--budgets", d, "--stab", "OLD", "--konto", "5")
+    assert refused.exit_code == 2 and refused.stdout == ""
+    advice = f"kfollow deviation --year {year} --stab OLD --konto 5"
+    assert refused.stderr.strip().splitlines()[-1].endswith(
+        f"compare shows utfall, and none is booked on these accounts; their budget is shown by {advice}"), refused.stderr
+    shown = run(*advice.split()[1:], "--budgets", d, "-f", "csv", "--exact", "--unit", "kr")
+    assert shown.exit_code == 0, shown.stderr
+    row = next(r for r in csv_rows(shown.stdout) if r["stab"] == "OLD")
+    months = 12 if year == 2023 else 10  # (2024 is booked to October: year to date)
+    assert (row["budget"], row["utfall"]) == (str(months * 100_000), "0")
+    # a filter OLD's budget has no account of: no command to follow, only the refusal
+    other = run("compare", "2023", "2024", "--budgets", d, "--stab", "OLD", "--konto", "6")
+    assert other.exit_code == 2 and other.stderr.strip().splitlines()[-1] == (
+        "Error: --konto 6: nothing to show; stab OLD has no utfall with an account in 2023 or 2024, months 1–10")

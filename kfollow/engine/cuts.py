@@ -290,12 +290,17 @@ def check_filter(store: Store, year: int, flt: LedgerFilter, fids: list[str] | N
         # (compare shows the utfall alone: 'no utfall or budget' was said of a stab whose budget has the accounts;
         # found in review, h139)
         utfall_only = bool(utfall_of) and set(years) <= set(utfall_of)
+        # (compare shows no budget: of rows whose budget has the accounts, it said 'its budget is in deviation', naming
+        # no year, where a budget without an account of the filter's was said to be there too; the command that shows it
+        # is named, of the latest year whose budget has them; found in review, h153)
+        budgeted = _read(store, lambda: store.ledger.lazy(years).filter(
+            (pl.col("art") != "utfall") & pl.col(view).is_in(keys) & filter_keeps(flt, groups)).select(
+            pl.col("ar").unique()).collect(engine="streaming"), years)["ar"].to_list() if utfall_only else []
+        rows = " ".join(f"--{view} {k}" for k in keys)
         raise UsageError(f"{asked}: nothing to show; {whose} has no {'utfall' if utfall_only else 'utfall or budget'} "
                          f"with an account in {' or '.join(map(str, years))}{shown}"
-                         + (" (compare shows utfall; its budget is in deviation)" if utfall_only and _read(
-                             store, lambda: store.ledger.lazy(years).filter(
-                                 (pl.col("art") != "utfall") & pl.col(view).is_in(keys) & pl.col("konto").is_not_null()).select(
-                                 pl.len()).collect(engine="streaming"), years).item() else ""))
+                         + (f": compare shows utfall, and none is booked on these accounts; their budget is shown by "
+                            f"kfollow deviation --year {max(budgeted)} {rows} {asked}" if budgeted else ""))
     if not accounts:
         return  # no facts with accounts: require_facts names what is missing
     unmatched = [k for k in flt.konto if not any(a.startswith(k) for a in accounts)
@@ -323,6 +328,16 @@ def check_filter(store: Store, year: int, flt: LedgerFilter, fids: list[str] | N
                      else f"no account of {whose} is in {'it' if len(flt.kostnadsslag) == 1 else 'them'}"
                      + (f" (kostnadsslag there: {', '.join(found)})" if found else ""))
             raise UsageError(f"{asked}: nothing to show; {where}")
+
+
+def filter_keeps(flt: LedgerFilter, groups: tuple[Kostnadsslag, ...]) -> pl.Expr:
+    """The facts (`konto`) that the filter `flt` keeps, its kostnadsslag of `groups`."""
+    keep = pl.col("konto").is_not_null()
+    if flt.konto:
+        keep = keep & pl.any_horizontal([pl.col("konto").str.starts_with(k) for k in flt.konto])
+    if flt.kostnadsslag:
+        keep = keep & kostnadsslag_expr(groups).is_in(list(flt.kostnadsslag))
+    return keep
 
 
 def _read(store: Store, collect: Callable, years: list[int]):
