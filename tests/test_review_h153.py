@@ -89,3 +89,22 @@ def test_compare_of_a_stab_with_a_budget_and_no_utfall_names_the_command_that_sh
     other = run("compare", "2023", "2024", "--budgets", d, "--stab", "OLD", "--konto", "6")
     assert other.exit_code == 2 and other.stderr.strip().splitlines()[-1] == (
         "Error: --konto 6: nothing to show; stab OLD has no utfall with an account in 2023 or 2024, months 1–10")
+
+
+def test_a_forvaltning_shown_as_one_row_is_keyed_alike_in_every_command_and_format(run):
+    """SERV, a förvaltning with a `summa` only, is one row: `radtyp` forvaltning, keyed by its own id in the stab
+    column, as README's table of columns says and the published tables' test pins for `deviation` (VSS); `--top`,
+    `compare` and `status` key it the same, in csv and json (a script telling it from a stab reads `radtyp`)."""
+    import json
+
+    from tests.conftest import csv_rows
+
+    commands = [("deviation",), ("deviation", "--top", "5"), ("compare", "2023", "2024"),
+                ("status", "--period", "2024-10")]
+    for command in commands:
+        for fmt in ("csv", "json"):
+            result = run(*command, "--budgets", SIE, "-f", fmt)
+            assert result.exit_code in (0, 1), result.stderr  # (status: answers missing, exit 1)
+            rows = csv_rows(result.stdout) if fmt == "csv" else json.loads(result.stdout)
+            whole = [(r["radtyp"], r["forvaltning"], r["stab"], r["namn"]) for r in rows if r["forvaltning"] == "SERV"]
+            assert whole == [("forvaltning", "SERV", "SERV", "Serviceförvaltningen (internt prissatt)")], (command, fmt)
