@@ -443,6 +443,31 @@ def test_mapping_errors_name_line_and_column(work: Path, text: str, problem: str
     assert result.stderr.count("\n") == 1 and not (work / "out.csv").exists()
 
 
+@pytest.mark.parametrize("encoding", ["cp437", "utf-8"])
+def test_the_export_given_as_the_mapping_is_said_to_be_the_export(work: Path, encoding: str):
+    # the export and the mapping swapped: the cp437 export was refused as 'byte 0x86 is not UTF-8 …; save the file
+    # as UTF-8', which would have the controller re-save the ekonomisystem's export, and a UTF-8 one as 'mapping is
+    # empty' (its #-lines read as YAML comments) (found trying kfollow as a new user, h152)
+    export = work / "export.se"
+    export.write_bytes(export.read_bytes().decode("cp437").replace("#FNAMN", '#FNAMN "Påhittad"\n#X').encode(encoding))
+    result = run("import", "sie", work / "map.yaml", "-m", export, "-o", work / "out.csv")
+    assert result.exit_code == 3
+    assert result.stderr == (f"Error: {export}:1:1: this is a SIE export (it begins with #FLAGGA), not a mapping; "
+                             "the export is the file to import and the mapping the YAML file after --mapping: "
+                             "kfollow import sie EXPORT.se --mapping MAPPING.yaml\n")
+    assert not (work / "out.csv").exists()
+
+
+def test_a_csv_export_given_as_the_mapping_is_said_to_be_the_export(work: Path):
+    (work / "huvudbok.csv").write_bytes("Period;Konto;Kontonamn;Belopp\n202401;5010;Löner;100,00\n".encode("cp1252"))
+    result = run("import", "csv", work / "map.yaml", "-m", work / "huvudbok.csv", "-o", work / "out.csv")
+    assert result.exit_code == 3
+    assert result.stderr == (f"Error: {work / 'huvudbok.csv'}:1:1: this is a CSV file, not a mapping; the export is "
+                             "the file to import and the mapping the YAML file after --mapping: kfollow import csv "
+                             "EXPORT.csv --mapping MAPPING.yaml\n")
+    assert not (work / "out.csv").exists()
+
+
 def test_a_mapping_over_one_megabyte_is_refused(work: Path):
     (work / "map.yaml").write_text(MAPPING + "# " + "x" * 1_000_000 + "\n", encoding="utf-8")
     result = run("import", "sie", work / "export.se", "-m", work / "map.yaml", "-o", work / "out.csv")

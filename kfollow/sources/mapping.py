@@ -365,8 +365,30 @@ def read_mapping(path: Path, display: str | None = None) -> LedgerMapping:
     """Read and check a mapping file; `DataError` (file:line:column) or `InputOutputError`."""
     name = display or str(path)
     raw = read_bytes(path, MAPPING_LIMIT, "mapping", display=name)
+    _not_an_export(raw, name)
     _check_text(raw, name)
     return _MappingParser(name).parse(parse_yaml(raw, name))
+
+
+# the labels a SIE file begins with (#FLAGGA first, by the standard): a line no mapping has, since in YAML a `#` begins
+# a comment, which is written `# …`
+_SIE_LABEL = re.compile(rb"#(FLAGGA|FORMAT|SIETYP|PROGRAM|GEN|FNAMN|ORGNR|RAR|KPTYP|KONTO|VER)(?=[ \t\r\n]|$)")
+
+
+def _not_an_export(raw: bytes, name: str) -> None:
+    """The export given as the mapping (the two swapped on the command line) → DataError saying so, where the
+    export's encoding (cp437, Windows-1252) would be refused as not UTF-8, with the advice to save it again as
+    UTF-8, and a SIE file in UTF-8, all `#` lines, as an empty mapping (found trying kfollow as a new user, h152)."""
+    body = raw[len(BOM):] if raw.startswith(BOM) else raw
+    first = body.lstrip(b" \t\r\n").split(b"\n", 1)[0]
+    usage = ("the export is the file to import and the mapping the YAML file after --mapping: kfollow import {} "
+             "EXPORT.{} --mapping MAPPING.yaml")
+    if _SIE_LABEL.match(first):
+        label = first.split()[0].decode("ascii")
+        raise DataError(name, 1, 1, f"this is a SIE export (it begins with {label}), not a mapping; "
+                                    + usage.format("sie", "se"))
+    if name.lower().endswith(".csv"):
+        raise DataError(name, 1, 1, "this is a CSV file, not a mapping; " + usage.format("csv", "csv"))
 
 
 def _check_text(raw: bytes, name: str) -> None:
