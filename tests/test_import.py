@@ -847,6 +847,29 @@ def csv_facts(tmp_path: Path, body: str, mapping: str = CSV_MAPPING, out: str = 
     return keyed(facts_of(tmp_path / out))
 
 
+def test_import_csv_of_a_sie_export_says_to_import_it_with_import_sie(tmp_path: Path):
+    # 'the header line has a single column; the export must separate its columns with ; or ,' of a SIE file, which
+    # would have the controller look for a CSV export that is not needed (found trying kfollow as a new user, h152)
+    sie_file(tmp_path / "export.se")
+    (tmp_path / "map.yaml").write_text(CSV_MAPPING, encoding="utf-8")
+    result = run("import", "csv", tmp_path / "export.se", "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
+    assert result.exit_code == 3
+    assert result.stderr == (f"Error: {tmp_path / 'export.se'}:1:1: this is a SIE export (it begins with #FLAGGA), "
+                             "not CSV; import it with kfollow import sie, by a mapping whose stab and verksamhet "
+                             "name a dimension\n")
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_import_sie_of_a_csv_export_says_to_import_it_with_import_csv(work: Path):
+    (work / "erp.csv").write_text("Period;Konto;Ansvar;Belopp\n202401;5010;1000;100,00\n", encoding="utf-8")
+    result = run("import", "sie", work / "erp.csv", "-m", work / "map.yaml", "-o", work / "out.csv")
+    assert result.exit_code == 3
+    assert result.stderr == (f"Error: {work / 'erp.csv'}:1: no SIE records (#FLAGGA, #SIETYP, #KONTO, #VER, …): its "
+                             "first line has columns separated by ;, as a CSV export has; import that with kfollow "
+                             "import csv, by a mapping whose stab and verksamhet name a kolumn\n")
+    assert not (work / "out.csv").exists()
+
+
 def test_a_month_lost_from_a_csv_export_of_one_forvaltning_with_a_payroll_is_one_check_refuses(tmp_path: Path):
     """A förvaltning's export (one förvaltning) without July between months with personalkostnader: check refuses it
     now (utfall_manad_saknas_lon), and the import said '(kfollow check warns of it)' (found by a new user, h96)."""

@@ -390,6 +390,10 @@ def _bad_byte(raw: bytes, at: int, name: str, what: str) -> DataError:
 
 
 def _sniff(header: str, name: str, text: str = "") -> str:
+    if (label := re.match(r"\s*(#(FLAGGA|FORMAT|SIETYP|PROGRAM|GEN|FNAMN|ORGNR|RAR|KPTYP|KONTO|VER))(\s|$)", header)):
+        # import csv of a SIE file said 'the header line has a single column' (found trying kfollow as a new user, h152)
+        raise DataError(name, 1, 1, f"this is a SIE export (it begins with {label.group(1)}), not CSV; import it "
+                                    "with kfollow import sie, by a mapping whose stab and verksamhet name a dimension")
     bare = re.sub(r'"[^"]*"', "", header)
     semicolons, commas = bare.count(";"), bare.count(",")
     if not semicolons and not commas:

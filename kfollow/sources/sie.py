@@ -456,6 +456,7 @@ class _Parser:
         self.ver_date = ""
         self.pending = None  # an #RTRANS waiting for its #TRANS copy: (period, konto, amount, line, object id)
         self.lines = 0  # lines fed so far
+        self.head = ""  # the first non-blank line, up to 200 characters: a CSV export's header, where it is one
         self.chunk = pl.Series(dtype=pl.String)  # the lines of the chunk being read
         self.first = 1  # the line number of its first line
         self.last_label = ""  # the first field of the last non-blank line of the chunks before
@@ -471,6 +472,8 @@ class _Parser:
             raise _too_long(self.name, self.lines + 1 + lines.str.len_bytes().arg_max())
         self.chunk, self.first = lines, self.lines + 1
         n = len(lines)
+        if not self.head:
+            self.head = next((line[:200] for line in lines.head(50).to_list() if line and line.strip(" \t")), "")
         plan = None
         position, run = 0, _RUN
         while position < n:
@@ -927,6 +930,13 @@ class _Parser:
                                                             "that starts here, without its '}' line; the file is "
                                                             "truncated, export it again")
         if not self.known:
+            header = re.sub(r'"[^"]*"', "", self.head)
+            if not self.head.startswith("#") and (";" in header or "," in header):  # import sie of a CSV export
+                # (said 'Export it again as SIE 4' of a huvudbok: found trying kfollow as a new user, h152)
+                separator = ";" if header.count(";") >= header.count(",") else ","
+                raise DataError(self.name, 1, None, "no SIE records (#FLAGGA, #SIETYP, #KONTO, #VER, …): its first "
+                                f"line has columns separated by {separator}, as a CSV export has; import that with "
+                                "kfollow import csv, by a mapping whose stab and verksamhet name a kolumn")
             raise DataError(self.name, 1, None, "no SIE records (#FLAGGA, #SIETYP, #KONTO, #VER, …); "
                                                 "is this a SIE file? Export it again as SIE 4")
         self._flush()
