@@ -1132,6 +1132,20 @@ def test_a_misspelt_column_gets_a_did_you_mean(run):
     assert "--columns: Avvikelse is not a column of this report (did you mean 'avvikelse'?)" in typed.stderr
 
 
+def test_columns_typed_as_the_table_heads_them_get_the_names_to_write(run):
+    """`--columns Budget,Utfall,Avvikelse`, the headers a controller reads in the table, said 'Budget, Utfall,
+    Avvikelse is not a column of this report (did you mean 'budget'?)', a guess for the first name only, and
+    `--columns "Avvikelse %"` was offered avvikelse, the other column (found trying kfollow as a new user, h152)."""
+    several = run("deviation", "--columns", "namn,Budget,Utfall,Avvikelse", "--format", "csv")
+    assert several.exit_code == 2 and several.stdout == ""
+    assert several.stderr.startswith("Error: --columns: Budget, Utfall and Avvikelse are not columns of this report "
+                                     "(did you mean --columns namn,budget,utfall,avvikelse?); its columns are ")
+    percent = run("deviation", "--columns", "budget,Avvikelse %")
+    assert percent.exit_code == 2
+    assert percent.stderr.startswith("Error: --columns: Avvikelse % is not a column of this report (did you mean "
+                                     "'avvikelse_pct'?); its columns are ")
+
+
 def test_a_column_named_twice_is_a_usage_error(run):
     """`--columns budget,utfall,budget` gave one budget column with exit 0: a script that counted on two (or on the
     csv having the columns it named, in their order) read a shifted table."""

@@ -98,16 +98,33 @@ def _chosen(report: Report, names: tuple[str, ...]) -> list[Column]:
         # a name made of a header people read (`prognos_helar` for Prognos helår) is that column, before a
         # name that is merely spelt alike (`prognos_period`; found by a new user)
         by_header: dict[str, str] = {}
+        exact: dict[str, str] = {}  # a header typed as the table heads it, in any case (`Avvikelse %`: h152)
         for c in by_name.values():  # (the first of two headers that fold alike: Avvikelse, Avvikelse %)
             if c.header:
                 by_header.setdefault(_folded(c.header), c.name)
-        folded = _folded(unknown[0])
-        headed = difflib.get_close_matches(folded, list(by_header), n=1, cutoff=0.85)
-        close = [folded] if folded in by_name else [by_header[headed[0]]] if headed else \
-            difflib.get_close_matches(unknown[0], list(by_name), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        raise UsageError(f"--columns: {', '.join(unknown)} is not a column of this report{hint}; its columns are "
-                         f"{', '.join(by_name)}")
+                exact.setdefault(" ".join(c.header.split()).casefold(), c.name)
+
+        def guess(name: str) -> str | None:
+            folded = _folded(name)
+            if (typed := exact.get(" ".join(name.split()).casefold())) or folded in by_name:
+                return typed or folded
+            headed = difflib.get_close_matches(folded, list(by_header), n=1, cutoff=0.85)
+            spelt = difflib.get_close_matches(name, list(by_name), n=1)
+            return by_header[headed[0]] if headed else spelt[0] if spelt else None
+
+        guesses = {n: guess(n) for n in unknown}
+        if len(unknown) == 1:
+            close = guesses[unknown[0]]
+            said, hint = f"{unknown[0]} is not a column", f" (did you mean '{close}'?)" if close else ""
+        else:  # the headers typed as the table shows them, `Budget,Utfall,Avvikelse`: every name guessed, or each
+            # that can be (a guess for the first alone, under all of them, read as a guess for them all: h152)
+            said = f"{', '.join(unknown[:-1])} and {unknown[-1]} are not columns"
+            if all(guesses.values()):
+                hint = f" (did you mean --columns {','.join(guesses.get(n) or n for n in names)}?)"
+            else:
+                hint = "".join(f"; {n}: did you mean '{g}'?" for n, g in guesses.items() if g)
+                hint = f" ({hint[2:]})" if hint else ""
+        raise UsageError(f"--columns: {said} of this report{hint}; its columns are {', '.join(by_name)}")
     twice = [n for n in dict.fromkeys(names) if names.count(n) > 1]
     if twice:  # (a script asking for `budget,budget` got one budget column, unsaid: a known item of session 30; two of
         # them were 'utfall, budget is named more than once', and `budjet,budjet` was not told it is no column: h124)
