@@ -91,6 +91,12 @@ case "$step" in
     shopt -u nocaseglob
     if (( ${#answered[@]} )); then
       "${kfollow[@]}" collect "${answered[@]}"
+    else  # (status followed, every row 'nej', without a word of the folder looked in: found by a new user, h152)
+      quiet="${KFOLLOW_QUIET:-}"; quiet="${quiet//[[:space:]]/}"
+      if [[ -z "$quiet" || "$quiet" == 0 ]]; then
+        if [[ -d "$answers" ]]; then why="inga .xlsx där"; else why="mappen finns inte"; fi
+        printf 'inga besvarade formulär i %s (%s); spara svaren där\n' "$answers" "$why" >&2
+      fi
     fi
     # exit 1 (set -e stops here) while a forecast, or a comment beyond the limit, is missing
     "${kfollow[@]}" status --period "$period" --require-comment-over "$limit" --forms "$forms" >&2

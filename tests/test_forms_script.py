@@ -148,3 +148,20 @@ def test_a_send_that_fails_leaves_no_forms_folder_for_collect_to_wait_on(tmp_pat
     assert not (folder / "forms" / "2024-10").exists()
     waiting = month_end("collect")
     assert waiting.returncode == 4 and waiting.stderr.startswith("Error: no forms were sent for 2024-10: "), waiting.stderr
+
+
+def test_collect_with_no_answers_in_the_folder_says_where_it_looked(tmp_path):
+    """`collect` before any answer was saved (or with them saved elsewhere) went on to status, every row `nej`, without
+    a word of the folder it had found no workbook in (found trying kfollow as a new user, h152)."""
+    folder = tmp_path / "examples"
+    shutil.copytree(ROOT / "examples", folder, ignore=shutil.ignore_patterns("out", "out-sie", "forms", "answers", ".*"))
+    assert _run(folder, "send").returncode == 0
+    answers = folder / "answers" / "2024-10"
+    missing = _run(folder, "collect")
+    assert missing.returncode == 1
+    assert missing.stderr.startswith(f"inga besvarade formulär i {answers} (mappen finns inte); spara svaren där\n")
+    answers.mkdir(parents=True)
+    (answers / "~$2024-10 HR HR-stab.xlsx").write_bytes(b"lock")
+    empty = _run(folder, "collect")
+    assert empty.returncode == 1
+    assert empty.stderr.startswith(f"inga besvarade formulär i {answers} (inga .xlsx där); spara svaren där\n")
