@@ -41,11 +41,11 @@ def _personal_share(store: Store, year: int, fid: str, month: int | None,
                     netto: int | None, resultat: bool = False) -> tuple[int, int] | str | None:
     """Personalkostnader and the nettokostnad (öre: a percent of), or why there is no share: None when
     the utfall has no accounts (or no base), "personal" when it has accounts but none in the group,
-    "resultat" for a unit presented as resultat with accounts (its net, about 0 by design, is no base)."""
+    "resultat" for a unit presented as resultat, with accounts or without (its net, about 0 by design, is no base)."""
+    if resultat:  # (in a surplus year too, and in a year typed per stab, accounts or not: found in review, h150)
+        return "resultat"
     facts = store.facts.filter((pl.col("ar") == year) & (pl.col("forvaltning") == fid) & (pl.col("art") == "utfall")
                                & (pl.col("manad") <= (month or 12)))
-    if not facts.is_empty() and netto is not None and resultat:  # (in a surplus year too: found in review)
-        return "resultat"
     if facts.is_empty() or netto is None or netto <= 0:
         return None
     groups = store.year(year).kostnadsslag
