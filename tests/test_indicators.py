@@ -489,8 +489,12 @@ def test_the_table_says_how_each_figure_is_computed(run):
     """The published report prints 3,3 and 57 where kfollow gives 3,4 and 39,2, and its definitions were only
     in the README: a reader of the document could not tell why (found by a year-end user)."""
     text = run("indicators", "--year", "2024", "--forvaltning", "KLF").stdout
+    # (the bundled year is typed per stab: no accounts, and the note says so rather than name class 5; h150)
+    assert "Anm.: Måtten räknas så: personalkostnaderna är utfallet på kostnadsslaget personal delat med " \
+           "förvaltningens nettokostnad och kräver utfall med konton, som 2024 inte har" in text
+    with_accounts = run("indicators", "--budgets", EXAMPLE).stdout
     assert "Anm.: Måtten räknas så: personalkostnaderna är utfallet på kostnadsslaget personal (konton som börjar " \
-           "på 5)" in text
+           "på 5) delat med förvaltningens nettokostnad; avvikelse" in with_accounts
     assert "avvikelse budget och utfall är budget − utfall för nettokostnaden delat med budgetens belopp" in text
 
 

@@ -27,3 +27,18 @@ def test_a_resultat_unit_has_the_resultat_note_in_a_year_typed_per_stab_too(run,
             "stab eller verksamhet).") in shown.stdout, shown.stdout
     assert ("Anm.: Personalkostnader/verksamhetens nettokostnad saknas för SERV 2023, SERV 2024: förvaltningen "
             "redovisas som resultat") in shown.stdout, shown.stdout
+
+
+def test_the_definitions_say_what_holds_for_a_year_without_accounts(run, tmp_path):
+    # the note named the accounts of class 5 for a year typed per stab, whose utfall has no account at all
+    typed = run("indicators", "--budgets", ROOT / "examples" / "budgets")
+    assert typed.exit_code == 0, typed.stderr
+    assert ("Anm.: Måtten räknas så: personalkostnaderna är utfallet på kostnadsslaget personal delat med "
+            "förvaltningens nettokostnad och kräver utfall med konton, som 2023 och 2024 inte har (skrivet per stab "
+            "eller verksamhet), så andelen räknas inte för dem; avvikelse budget") in typed.stdout, typed.stdout
+    assert "konton som börjar på" not in typed.stdout
+    mixed = run("indicators", "--budgets", _mixed(tmp_path))
+    assert ("Anm.: Måtten räknas så: personalkostnaderna är utfallet på kostnadsslaget personal (2024: konton som "
+            "börjar på 5) delat med förvaltningens nettokostnad och kräver utfall med konton, som 2023 inte har "
+            "(skrivet per stab eller verksamhet), så andelen räknas inte för det året; avvikelse budget") in mixed.stdout, \
+        mixed.stdout

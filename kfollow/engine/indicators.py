@@ -344,6 +344,11 @@ def _personal_accounts(store: Store, year: int) -> str:
     return f"{out} men inte på {_either(taken)}" if taken else out
 
 
+def _both(items: list[str]) -> str:
+    """`2023`, `2023 och 2024`, `2022, 2023 och 2024`."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
+
+
 def _either(prefixes: list[str]) -> str:
     """`5`, `5 eller 7`, `50, 54 eller 71`."""
     return prefixes[0] if len(prefixes) == 1 else ", ".join(prefixes[:-1]) + " eller " + prefixes[-1]
@@ -356,13 +361,22 @@ def _definitions(store: Store, year: int, years: list[int] | None = None) -> str
     """How each figure is computed, with the year's own accounts of personal; where the years shown (`years`)
     group them otherwise, each year's: `2023: konton som börjar på 5; 2024: … men inte på 50`."""
     by: dict[str, list[str]] = {}
+    typed: list[str] = []  # the years whose utfall is typed per stab or verksamhet: no account to group
     for y in years or [year]:
+        if not store.years[y].utfall_filer:
+            typed.append(str(y))
+            continue
         by.setdefault(_personal_accounts(store, y) or "årsfilen har inget sådant", []).append(str(y))
     # (each year's figure is of its own year's groups: the latest year's alone described an earlier year's figure
     # as leaving out the accounts only the latest year's groups leave out; found in review, h117)
-    accounts = next(iter(by)) if len(by) == 1 else "; ".join(f"{', '.join(ys)}: {a}" for a, ys in by.items())
+    accounts = next(iter(by)) if len(by) == 1 and not typed else "; ".join(f"{', '.join(ys)}: {a}" for a, ys in by.items())
+    # a year typed per stab has no accounts: the note named class 5 for it as for a year of fact tables (found in
+    # review, h150)
+    without = (f" och kräver utfall med konton, som {_both(typed)} inte har (skrivet per stab eller verksamhet), så "
+               f"andelen räknas inte för {'det året' if len(typed) == 1 else 'dem'}") if typed else ""
     return ("Måtten räknas så: personalkostnaderna är utfallet på kostnadsslaget personal "
-            f"({accounts}) delat med förvaltningens nettokostnad; avvikelse budget och utfall är budget − utfall för "
+            f"{f'({accounts}) ' if by else ''}delat med förvaltningens nettokostnad{without}; avvikelse budget och "
+            "utfall är budget − utfall för "
             "nettokostnaden delat med budgetens belopp, positiv vid överskott; avvikelse investeringsbudget och utfall "
             "är investeringsbudget − utfall delat med investeringsbudgetens belopp, för årets projekt eller förvaltningens "
             "angivna summa.")
