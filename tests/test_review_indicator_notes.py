@@ -42,3 +42,22 @@ def test_the_definitions_say_what_holds_for_a_year_without_accounts(run, tmp_pat
             "börjar på 5) delat med förvaltningens nettokostnad och kräver utfall med konton, som 2023 inte har "
             "(skrivet per stab eller verksamhet), så andelen räknas inte för det året; avvikelse budget") in mixed.stdout, \
         mixed.stdout
+
+
+def test_the_notes_speak_of_the_years_columns_shows(run, tmp_path):
+    # --columns namn,varde_2024 showed 2024 alone under notes of 2023: 'saknas för KSF 2023, SERV 2023', 'övriga år
+    # avser helår', the accounts '2023: …' of the definitions
+    folder = _mixed(tmp_path)
+    shown = run("indicators", "--budgets", folder, "--columns", "namn,varde_2024")
+    assert shown.exit_code == 0, shown.stderr
+    assert "2023" not in shown.stdout, shown.stdout
+    assert "Anm.: 2024 avser januari–oktober (ack.).\n" in shown.stdout, shown.stdout
+    assert ("Anm.: Personalkostnader/verksamhetens nettokostnad saknas för SERV 2024: förvaltningen redovisas som "
+            "resultat") in shown.stdout
+    assert ("Anm.: Måtten räknas så: personalkostnaderna är utfallet på kostnadsslaget personal (konton som börjar på "
+            "5) delat med förvaltningens nettokostnad; avvikelse") in shown.stdout
+    earlier = run("indicators", "--budgets", folder, "--columns", "namn,varde_2023")
+    assert "2024" not in earlier.stdout.split("\n", 1)[1], earlier.stdout  # (the title names the year asked for)
+    assert "saknas för KSF 2023: utfall utan konto" in earlier.stdout and "övriga år" not in earlier.stdout
+    both = run("indicators", "--budgets", folder).stdout  # (all the years: as before)
+    assert "Anm.: 2024 avser januari–oktober (ack.); övriga år avser helår." in both

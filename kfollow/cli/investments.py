@@ -120,5 +120,6 @@ def indicators(
 
     store = load(budgets)  # the personnel share reads the accounts: keep the rows as they are read
     period = month_period(period, year, latest_year(store))
-    emit(indicators_of(store, year, forvaltning, period, unit=unit.value), fmt, decimals, output, store=store,
+    chosen = None if columns is None else [n.strip() for n in columns.split(",")]  # (the notes speak of their years)
+    emit(indicators_of(store, year, forvaltning, period, unit=unit.value, columns=chosen), fmt, decimals, output, store=store,
          columns=columns, exact=exact)

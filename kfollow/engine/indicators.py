@@ -19,6 +19,7 @@ latest year meets it: `lagre` = below mal, `hogre` = at least mal.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
@@ -130,11 +131,12 @@ def _exact(ratio: tuple[int, int] | None) -> int | None:
 
 
 def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = None,
-                     month: int | None = None) -> tuple[pl.DataFrame, tuple[str, ...]]:
+                     month: int | None = None, hidden: frozenset[int] = frozenset()) -> tuple[pl.DataFrame, tuple[str, ...]]:
     """Per förvaltning of `year` and indicator: its value per year (columns varde_<year>, percent, from
     exact amounts), mal, riktning and uppfyllt (of `year`). With `month`, `year` is taken up to and
     including it (a tertial's report); without, as far as it is booked. Earlier years are whole years, or
-    year to date where still being booked. Returns the frame and notes on the gaps."""
+    year to date where still being booked. Returns the frame and notes on the gaps, of the years not `hidden`
+    (those whose columns --columns leaves out: found in review, h150)."""
     fids = selection.forvaltningar(store, year, forvaltning)
     years = sorted(y for y in store.years if y <= year)
     values: dict[tuple[str, str], dict[int, tuple[int, int] | None]] = {}  # percent of: numerator, base
@@ -254,6 +256,11 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
               "onskad_riktning": pl.String, "uppfyllt": pl.String, **{f"varde_{y}{EXACT}": pl.Int128 for y in years},
               **{f"{part}_{y}": pl.Int64 for y in years for part in ("taljare", "namnare")}}
     frame = pl.DataFrame(rows, schema=schema, orient="row")
+    # (a year --columns leaves out is not said: `2024 avser januari–oktober (ack.)` under 2024 alone; h150)
+    to_date = [t for t in to_date if int(t.split(" ", 1)[0]) not in hidden]
+    shown = [y for y in shown if y not in hidden]
+    forecast_used = [w for w in forecast_used if int(w.split(" ")[1]) not in hidden]
+    cancelled = [w for w in cancelled if int(w.split(" ")[1]) not in hidden]
     whole = "" if len(to_date) == len(shown) else "; övriga år avser helår"
     # (during the year the investment figure is the forecast's, or none: said below, not here)
     notes = [f"{'; '.join(to_date)}{whole}."] if to_date else []
@@ -290,8 +297,9 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
     # (`indicators`): its gaps are not named again, one by one (found in review: "saknas för KLF 2023, VSS 2023 …"
     # above "2023 visas inte")
     unshown = {y for y in years if all(v.get(y) is None for v in values.values())}
-    if len(unshown) < len(years):
-        gaps = {iid: [w for w in where if int(w.rsplit(" ", 1)[1]) not in unshown] for iid, where in gaps.items()}
+    if len(unshown) < len(years) or hidden:
+        gone = (unshown if len(unshown) < len(years) else set()) | hidden
+        gaps = {iid: [w for w in where if int(w.rsplit(" ", 1)[1]) not in gone] for iid, where in gaps.items()}
     for iid, where in gaps.items():
         if where and iid == "ej_i_filen":
             one_f, one_y = (len({w.rsplit(" ", 1)[i] for w in where}) == 1 for i in (0, 1))
@@ -383,24 +391,33 @@ def _definitions(store: Store, year: int, years: list[int] | None = None) -> str
 
 
 def indicators(store: Store, year: int | None = None, forvaltning: list[str] | None = None,
-               period: str | int | None = None, unit: str = "mnkr") -> Report:
+               period: str | int | None = None, unit: str = "mnkr", columns: Sequence[str] | None = None) -> Report:
     """`indicators_frame` as a `Report`: the nämndindikatorer of Målområde Ekonomi, in percent. `period`
     (YYYY-MM, or a month of `year`) takes the year up to that month, as `deviation --period` does. What each value
-    is a percent of, `taljare_<year>` / `namnare_<year>` (öre), is for machines, shown in `unit`."""
+    is a percent of, `taljare_<year>` / `namnare_<year>` (öre), is for machines, shown in `unit`. `columns` (the
+    machine names --columns asks for): the notes speak of the years among them."""
     p = selection.period(store, year, period)
     year = p.year
-    frame, notes = indicators_frame(store, year, forvaltning, p.month)
+    named = set(columns or ())
+    # a year none of whose columns (varde_, taljare_, namnare_) is asked for: its notes are left out (they named
+    # 2023 under a table of 2024 alone: found in review, h150)
+    hidden = frozenset(y for y in store.years if y <= year and columns is not None
+                       and not any(f"{part}_{y}" in named for part in ("varde", "taljare", "namnare")))
+    frame, notes = indicators_frame(store, year, forvaltning, p.month, hidden)
     headers = {**store.years[year].rubriker, "rubrik": "Nämndindikator"}
     # a year none of whose figures can be computed is no column for people (– in every row): scripts keep it
     values = [c for c in frame.columns if re.fullmatch(r"varde_\d{4}", c)]
     empty = [c for c in values if frame[c].is_null().all()]
     if empty and len(empty) < len(values):
-        years = ", ".join(c.removeprefix("varde_") for c in empty)
-        notes = (*notes, f"{years} visas inte: inget av måtten går att räkna för {'det året' if len(empty) == 1 else 'de åren'}.")
+        said = [c.removeprefix("varde_") for c in empty if int(c.removeprefix("varde_")) not in hidden]
+        if said:  # (of a year --columns leaves out: not said)
+            notes = (*notes, f"{', '.join(said)} visas inte: inget av måtten går att räkna för "
+                             f"{'det året' if len(said) == 1 else 'de åren'}.")
     else:
         empty = []
-    notes = (*notes, *_close_to_target(frame, year),
-             _definitions(store, year, [int(c.removeprefix("varde_")) for c in values if c not in empty]))
+    years = [int(c.removeprefix("varde_")) for c in values if c not in empty]
+    notes = (*notes, *(_close_to_target(frame, year) if year not in hidden else ()),
+             _definitions(store, year, [y for y in years if y not in hidden] or years))
     # without any target in the year file (`indikatorer:`), no Önskad riktning or Uppfyllt for people; the target
     # and its direction are said in words (`onskad_riktning`), as the published table does: its figures for scripts
     untargeted = ("onskad_riktning", "uppfyllt") if "mal" in frame.columns and frame["mal"].is_null().all() else ()
