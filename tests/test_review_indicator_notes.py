@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
+from kfollow.errors import ExitStatus
 from tests.conftest import ROOT
 
 
@@ -61,3 +64,27 @@ def test_the_notes_speak_of_the_years_columns_shows(run, tmp_path):
     assert "saknas för KSF 2023: utfall utan konto" in earlier.stdout and "övriga år" not in earlier.stdout
     both = run("indicators", "--budgets", folder).stdout  # (all the years: as before)
     assert "Anm.: 2024 avser januari–oktober (ack.); övriga år avser helår." in both
+
+
+@pytest.mark.parametrize("command", ["indicators", "deviation"])
+@pytest.mark.parametrize("name, hint", [("ind.excel", "for CSV that Swedish Excel opens: -f excel -o {dir}/ind.csv"),
+                                        ("ind.tsv", "name it so, or give --format (-f table for text)")])
+def test_a_table_under_a_suffix_that_names_no_format_is_refused(run, tmp_path, command, name, hint):
+    # `indicators -o ind.excel` (as `deviation` did) wrote the text table into a file named .excel, exit 0, where `report
+    # -o r.excel` and `chart -o c.excel` refuse the name, exit 2, naming the suffixes there are
+    out = tmp_path / name
+    result = run(command, "--budgets", ROOT / "examples" / "budgets", "-o", out)
+    assert result.exit_code == ExitStatus.USAGE, result.stderr
+    assert result.stderr.splitlines()[-1] == (f"Error: -o {out}: a table is .csv, .json, .md, .xlsx, .docx or .txt "
+                                              f"(text); {hint.format(dir=tmp_path)}"), result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("name", ["ind.txt", "ind", "ind.2024-10"])
+def test_text_under_txt_or_no_suffix_is_written_as_before(run, tmp_path, name):
+    out = tmp_path / name
+    result = run("indicators", "--budgets", ROOT / "examples" / "budgets", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text(encoding="utf-8").startswith("Nämndindikatorer 2024, målområde ekonomi\n")
+    given = run("indicators", "--budgets", ROOT / "examples" / "budgets", "-f", "csv", "-o", tmp_path / "ind.excel")
+    assert given.exit_code == 0 and (tmp_path / "ind.excel").read_text(encoding="utf-8").startswith("radtyp,")

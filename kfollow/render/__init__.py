@@ -46,7 +46,7 @@ def format_for(out: Path | None, fmt: Format | None) -> Format:
     write a table in (.xls, .pdf, .html …), or a workbook or document named for one format and written
     as another, is a usage error, with or without --format: `-f csv -o x.xlsx` wrote CSV text that Excel
     will not open (found by a review). (An extension that names no format, `-f xlsx -o rapport.out`, is
-    the user's.)"""
+    the user's; without --format, a word that names none, `-o ind.excel`, is refused: text is .txt.)"""
     suffix = Path(out).suffix.lower().lstrip(".") if out is not None else ""
     refused = ("xls", "ods", "doc", "odt", "rtf", "html", "htm", "pdf", "svg", "png")
     if fmt is not None and suffix in refused and fmt is not Format.xlsx and fmt is not Format.docx:
@@ -74,4 +74,10 @@ def format_for(out: Path | None, fmt: Format | None) -> Format:
         return fmt
     if suffix in ("csv", "json", "md", "xlsx", "docx"):
         return Format(suffix)
+    if suffix.isalpha() and suffix != "txt":  # (a word: a format meant, `-o ind.excel`; `x.2024-10` is a name)
+        # the text table was written under it, exit 0, where `report` and `chart` refuse such a name (found in
+        # review, h150)
+        hint = (f"for CSV that Swedish Excel opens: -f excel -o {shown(str(Path(out).with_suffix('.csv')))}"
+                if suffix == "excel" else "name it so, or give --format (-f table for text)")
+        raise UsageError(f"-o {shown(str(out))}: a table is .csv, .json, .md, .xlsx, .docx or .txt (text); {hint}")
     return Format.table
