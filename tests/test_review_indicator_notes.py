@@ -88,3 +88,25 @@ def test_text_under_txt_or_no_suffix_is_written_as_before(run, tmp_path, name):
     assert out.read_text(encoding="utf-8").startswith("Nämndindikatorer 2024, målområde ekonomi\n")
     given = run("indicators", "--budgets", ROOT / "examples" / "budgets", "-f", "csv", "-o", tmp_path / "ind.excel")
     assert given.exit_code == 0 and (tmp_path / "ind.excel").read_text(encoding="utf-8").startswith("radtyp,")
+
+
+def test_indicators_in_a_workbook_have_no_unit_of_amounts(run, tmp_path):
+    # the workbook said 'Enhet: mnkr' above a table of percentages: the unit is of what each is a percent of
+    # (taljare_, namnare_), columns for machines that the workbook does not show
+    import openpyxl
+
+    out = tmp_path / "ind.xlsx"
+    result = run("indicators", "--budgets", ROOT / "examples" / "sie" / "budgets", "--period", "2024-06", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    sheet = openpyxl.load_workbook(out).active
+    top = [sheet.cell(r, 1).value for r in range(1, 4)]
+    assert top[0] == "Nämndindikatorer 2024, målområde ekonomi" and top[1].startswith("Källor: "), top
+    assert not any("mnkr" in str(v) for v in top)
+    header = next(r for r in range(1, 20) if sheet.cell(r, 1).value == "Nämndindikator")
+    assert [sheet.cell(header, c).value for c in (1, 2, 3)] == ["Nämndindikator", "2023", "2024"]
+    # KSF's avvikelse 2024 to June, 394 400 of 83 150 000 kr: 0,4743235… %, kept to six decimals, cut toward zero
+    assert sheet.cell(header + 2, 3).value == 0.474323
+    parts = run("indicators", "--budgets", ROOT / "examples" / "sie" / "budgets", "--period", "2024-06", "--columns",
+                "namn,taljare_2024,namnare_2024", "-o", tmp_path / "delar.xlsx")  # (amounts asked for: their unit)
+    assert parts.exit_code == 0, parts.stderr
+    assert openpyxl.load_workbook(tmp_path / "delar.xlsx").active.cell(2, 1).value == "Enhet: mnkr"

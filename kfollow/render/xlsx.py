@@ -277,7 +277,9 @@ def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options,
                                      .otherwise(pl.col(c)).alias(c) for c in long)
 
     # above the table: caption, unit, period, sources and notes
-    money = any(c.kind is Kind.money for c in report.columns)  # (findings, percentages: no unit of amounts)
+    # (findings, percentages: no unit of amounts; nor where the amounts are for machines alone, an indicator's parts:
+    # 'Enhet: mnkr' above a table of percentages, found in review, h150)
+    money = any(c.kind is Kind.money for c in columns)
     lines = [(report.caption or (f"Belopp i {report.unit}" if money else ""), formats.get(bold=True, font_size=13)),
              *([(f"Enhet: {report.unit}", None)] if money else [])]
     if report.period:
