@@ -110,3 +110,14 @@ def test_indicators_in_a_workbook_have_no_unit_of_amounts(run, tmp_path):
                 "namn,taljare_2024,namnare_2024", "-o", tmp_path / "delar.xlsx")  # (amounts asked for: their unit)
     assert parts.exit_code == 0, parts.stderr
     assert openpyxl.load_workbook(tmp_path / "delar.xlsx").active.cell(2, 1).value == "Enhet: mnkr"
+
+
+def test_a_year_of_no_figures_asked_for_is_said_as_shown(run):
+    # --columns namn,varde_2023 of the bundled budgets (2023 has utfall only) showed the 2023 column under 'Anm.: 2023
+    # visas inte', with no note on why each figure is –, and how the figures are computed said of 2024 alone
+    shown = run("indicators", "--columns", "namn,varde_2023", "--forvaltning", "KLF")
+    assert shown.exit_code == 0, shown.stderr
+    assert "visas inte" not in shown.stdout and "2024" not in shown.stdout.split("\n", 1)[1], shown.stdout
+    assert "Anm.: Procentuell avvikelse budget och utfall saknas för KLF 2023: budgeten saknas eller är 0." \
+        in shown.stdout, shown.stdout
+    assert "och kräver utfall med konton, som 2023 inte har" in shown.stdout

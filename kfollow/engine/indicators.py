@@ -131,14 +131,15 @@ def _exact(ratio: tuple[int, int] | None) -> int | None:
 
 
 def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = None,
-                     month: int | None = None, hidden: frozenset[int] = frozenset()) -> tuple[pl.DataFrame, tuple[str, ...]]:
+                     month: int | None = None, asked: frozenset[int] | None = None) -> tuple[pl.DataFrame, tuple[str, ...]]:
     """Per förvaltning of `year` and indicator: its value per year (columns varde_<year>, percent, from
     exact amounts), mal, riktning and uppfyllt (of `year`). With `month`, `year` is taken up to and
     including it (a tertial's report); without, as far as it is booked. Earlier years are whole years, or
-    year to date where still being booked. Returns the frame and notes on the gaps, of the years not `hidden`
-    (those whose columns --columns leaves out: found in review, h150)."""
+    year to date where still being booked. Returns the frame and notes on the gaps, of the years `asked` for (those
+    whose columns --columns names; None: every year), as the table shows them (found in review, h150)."""
     fids = selection.forvaltningar(store, year, forvaltning)
     years = sorted(y for y in store.years if y <= year)
+    hidden = frozenset(() if asked is None else (y for y in years if y not in asked))
     values: dict[tuple[str, str], dict[int, tuple[int, int] | None]] = {}  # percent of: numerator, base
     # (a share without its base, "netto", is said right after a share without accounts)
     cancelled: list[str] = []  # förvaltning and year whose investment deviation counts cancelled projects' frames
@@ -296,7 +297,8 @@ def indicators_frame(store: Store, year: int, forvaltning: list[str] | None = No
     # a year none of whose figures can be computed is left out of the table for people, with a note of its own
     # (`indicators`): its gaps are not named again, one by one (found in review: "saknas för KLF 2023, VSS 2023 …"
     # above "2023 visas inte")
-    unshown = {y for y in years if all(v.get(y) is None for v in values.values())}
+    # (one asked for by --columns is shown: its gaps are said)
+    unshown = {y for y in years if all(v.get(y) is None for v in values.values()) and y not in (asked or ())}
     if len(unshown) < len(years) or hidden:
         gone = (unshown if len(unshown) < len(years) else set()) | hidden
         gaps = {iid: [w for w in where if int(w.rsplit(" ", 1)[1]) not in gone] for iid, where in gaps.items()}
@@ -399,15 +401,16 @@ def indicators(store: Store, year: int | None = None, forvaltning: list[str] | N
     p = selection.period(store, year, period)
     year = p.year
     named = set(columns or ())
-    # a year none of whose columns (varde_, taljare_, namnare_) is asked for: its notes are left out (they named
+    # the years --columns asks for a column of (varde_, taljare_, namnare_): the notes are of them alone (they named
     # 2023 under a table of 2024 alone: found in review, h150)
-    hidden = frozenset(y for y in store.years if y <= year and columns is not None
-                       and not any(f"{part}_{y}" in named for part in ("varde", "taljare", "namnare")))
-    frame, notes = indicators_frame(store, year, forvaltning, p.month, hidden)
+    asked = None if columns is None else frozenset(
+        y for y in store.years if any(f"{part}_{y}" in named for part in ("varde", "taljare", "namnare")))
+    hidden = frozenset() if asked is None else frozenset(y for y in store.years if y not in asked)
+    frame, notes = indicators_frame(store, year, forvaltning, p.month, asked)
     headers = {**store.years[year].rubriker, "rubrik": "Nämndindikator"}
     # a year none of whose figures can be computed is no column for people (– in every row): scripts keep it
     values = [c for c in frame.columns if re.fullmatch(r"varde_\d{4}", c)]
-    empty = [c for c in values if frame[c].is_null().all()]
+    empty = [c for c in values if frame[c].is_null().all() and int(c.removeprefix("varde_")) not in (asked or ())]
     if empty and len(empty) < len(values):
         said = [c.removeprefix("varde_") for c in empty if int(c.removeprefix("varde_")) not in hidden]
         if said:  # (of a year --columns leaves out: not said)
