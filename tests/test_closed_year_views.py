@@ -138,3 +138,16 @@ def test_a_year_followed_that_differs_from_the_last_keeps_the_warning(run, tmp_p
     assert ("2026.yaml:12: varning: SOC 2026: budget anges för stabraderna men inte för verksamhetsraderna; ange "
             "budget också för verksamhetsraderna") in result.stdout
     assert "0 error(s), 1 warning(s)" in result.stderr
+
+
+def test_the_forms_of_next_years_budget_only_file_are_not_written(run, tmp_path):
+    """`forms --period 2027-12` of a next year's file with a budget alone wrote a form per stab of a December nothing
+    is booked in (utfall –, exit 0): refused, exit 2, as a month not booked yet (found in review, h148)."""
+    folder = _folder(tmp_path)
+    (folder / "2027.yaml").write_text(_year(2027, "budget: 1100", "budget: 500", "budget: 600", "budget: 1000"),
+                                      encoding="utf-8")
+    result = run("forms", "--budgets", folder, "--period", "2027-12", "-o", tmp_path / "formular")
+    assert result.exit_code == 2 and not (tmp_path / "formular").exists(), result.stdout + result.stderr
+    assert result.stderr.splitlines() == [
+        f"Error: 2027-12 is not booked yet: {folder}/2027.yaml has no utfall yet (a budget only); the forms round "
+        "asks about a booked month: import 2027-12 once it is booked (kfollow import), then write its forms"]

@@ -154,3 +154,36 @@ def test_chart_avvikelse_is_a_data_error_that_says_nothing_is_booked(run, januar
     assert none.exit_code == 3 and not (tmp_path / "a.svg").exists()
     assert none.stderr.splitlines() == ["Error: no row has a deviation to draw: no utfall is booked for these rows yet "
                                         "(kfollow chart manader draws the budget month by month)"], none.stderr
+
+
+@pytest.mark.parametrize("command", ["status", "forms"])
+@pytest.mark.parametrize("month", ["2024-01", "1", "2024-12"])
+def test_the_forms_round_of_a_month_not_booked_says_to_import_it_when_it_is(run, january, tmp_path, command, month):
+    """`status --period 2024-01` (and `forms`) advised 'use the year without --period', which both require; and
+    `forms --period 2024-12` wrote eight forms of a December nothing is booked in (utfall –, exit 0). Both are
+    refused, exit 2, with what to do: import the month once it is booked (found in review, h148)."""
+    folder, _ = january
+    out = tmp_path / "formular"
+    args = ("-o", out) if command == "forms" else ()
+    result = run(command, "--budgets", folder, "--period", month, *args)
+    period = "2024-01" if month == "1" else month
+    assert result.exit_code == 2 and not out.exists(), (result.stdout, result.stderr)
+    table = folder / ("utfall-2024.csv" if (folder / "utfall-2024.csv").exists() else "utfall-2024.parquet")
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: {period} is not booked yet: the utfall tables of 2024 ({table}) have no rows; the forms round asks "
+        f"about a booked month: import {period} once it is booked (kfollow import), then write its forms"), \
+        result.stderr
+    assert "without --period" not in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize("command", ["status", "forms"])
+def test_the_forms_round_of_a_year_given_whole_says_what_to_follow_up(run, budgets_dir, tmp_path, command):
+    """The same advice, 'use the year without --period', for a year file whose utfall is given for the whole year
+    only (the bundled 2024): the forms round can follow up the year, as December (found in review, h148)."""
+    out = tmp_path / "formular"
+    result = run(command, "--budgets", budgets_dir, "--period", "2024-08", *(("-o", out) if command == "forms" else ()))
+    assert result.exit_code == 2 and not out.exists(), result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: {budgets_dir / '2024.yaml'} gives utfall for the whole year only; a forms round of 2024-08 needs "
+        "utfall per month (utfall: {2024-01: …}, see README, or kfollow import), or follow up the whole year with "
+        "--period 2024-12"), result.stderr

@@ -75,6 +75,19 @@ def _period(store: Store, period: str) -> tuple[int, int]:
     year, month = parse_period(period)
     store.year(year)
     booked = last_month_complete(store, year)
+    info = store.year(year)
+    if booked is None and store.amounts.filter(pl.col("ar") == year)["utfall"].is_null().all():
+        # January, nothing booked (tables of a header only, or a budget alone): the advice was 'use the year without
+        # --period', which forms and status require, and December's forms were written with utfall – (found in
+        # review, h148)
+        where = (f"the utfall tables of {year} ({', '.join(info.utfall_filer)}) have no rows" if info.utfall_filer
+                 else f"{info.fil} has no utfall yet (a budget only)")
+        raise UsageError(f"{period} is not booked yet: {where}; the forms round asks about a booked month: import "
+                         f"{period} once it is booked (kfollow import), then write its forms")
+    if booked is None and month != 12:  # (the same advice, of a year given whole: a round can follow up the year)
+        raise UsageError(f"{info.fil} gives utfall for the whole year only; a forms round of {period} needs utfall per "
+                         f"month (utfall: {{{year}-01: …}}, see README, or kfollow import), or follow up the whole "
+                         f"year with --period {year}-12")
     if booked is not None and booked < month:
         raise UsageError(f"utfall {year} is booked up to {year}-{booked:02d}, not {period}; pick --period "
                          f"{year}-{booked:02d} or earlier")
