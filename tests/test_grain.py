@@ -787,7 +787,7 @@ def test_an_utfall_table_of_a_header_only_is_said(run, tmp_path):
     assert result.exit_code == 2
     assert "the utfall tables of 2024 (" in result.stderr and "book no month; import the months" in result.stderr
     check = run("check", "--budgets", d)
-    assert "varning: " in check.stdout and "utfall-2024.csv har inga rader; importera den igen" in check.stdout
+    assert "varning: " in check.stdout and "utfall-2024.csv har inga rader: inget utfall är bokfört" in check.stdout
     assert "har inga rader" in run("deviation", "--budgets", d).stderr
     months = run("months", "--budgets", d, "--period", "2024-10")  # (without --period: the budget, tests/test_empty_utfall.py)
     assert months.exit_code == 2 and "the utfall tables of 2024 (" in months.stderr
@@ -797,7 +797,9 @@ def test_an_utfall_table_of_a_header_only_is_said(run, tmp_path):
     year = full / "2024.yaml"
     year.write_text(year.read_text(encoding="utf-8").replace("utfall_fil: utfall-2024.csv",
                                                              "utfall_fil: [utfall-2024.csv, tom.csv]"), encoding="utf-8")
-    assert "tom.csv har inga rader" in run("check", "--budgets", full).stdout
+    # (another table books the months: this one's export is what is missing, not the months)
+    assert "tom.csv har inga rader; importera den igen (kfollow import) eller ta bort den ur årsfilen" \
+        in run("check", "--budgets", full).stdout
 
 
 def test_a_forvaltning_of_one_row_without_utfall_in_the_month_closed_is_said(run, tmp_path):
