@@ -192,3 +192,28 @@ def test_the_forms_round_of_a_year_given_whole_says_what_to_follow_up(run, budge
         f"Error: {budgets_dir / '2024.yaml'} gives utfall for the whole year only; a forms round of 2024-08 needs "
         "utfall per month (utfall: {2024-01: …}, see README, or kfollow import), or follow up the whole year with "
         "--period 2024-12"), result.stderr
+
+
+def test_chart_verksamhet_without_verksamheter_advises_a_chart_that_draws(run, january, tmp_path):
+    """`chart verksamhet` of a year file without verksamheter advised `kfollow chart avvikelse`, which has nothing to
+    draw before anything is booked (exit 3): it names `chart manader`, which draws the budget (found in review,
+    h148)."""
+    pytest.importorskip("matplotlib")
+    folder, _ = january
+    result = run("chart", "verksamhet", "--budgets", folder, "-o", tmp_path / "v.svg")
+    assert result.exit_code == 2 and not (tmp_path / "v.svg").exists(), result.stderr
+    error = result.stderr.splitlines()[-1]
+    assert error.startswith(f"Error: {folder / '2024.yaml'} has no verksamhet rows for KSF, SERV; give the import's "
+                            "mapping a verksamhet"), error
+    assert error.endswith("; nothing is booked for 2024 yet: kfollow chart manader draws the budget month by month"), \
+        error
+    assert "chart avvikelse" not in error
+    advised = run("chart", "manader", "--budgets", folder, "-o", tmp_path / "m.svg")
+    assert advised.exit_code == 0 and (tmp_path / "m.svg").exists(), advised.stderr
+
+
+def test_chart_verksamhet_without_verksamheter_of_a_booked_year_advises_chart_avvikelse(run, tmp_path):
+    pytest.importorskip("matplotlib")
+    result = run("chart", "verksamhet", "--budgets", EXAMPLE, "-o", tmp_path / "v.svg")
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.splitlines()[-1].endswith(", or look per stab (kfollow chart avvikelse)"), result.stderr

@@ -160,6 +160,7 @@ def chart(
     # the period in the report's words, as its charts say it (`januari–oktober 2024`; the chart's title said the
     # terminal's `2024-10 (ack.)`: found in review, h102)
     from kfollow.engine.document import for_reading
+    from kfollow.engine.periods import nothing_booked
     from kfollow.render import charts
     from kfollow.render.writer import write
 
@@ -178,6 +179,10 @@ def chart(
         except UsageError as err:  # the advice of `compare` (--by stab) is no option of `chart`
             if not err.message.endswith("(--by stab)"):
                 raise
+            if nothing_booked(store, p.year):  # chart avvikelse has no bar to draw yet (it was advised; found in
+                # review, h148)
+                raise UsageError(err.message.removesuffix(", or look per stab (--by stab)") + f"; nothing is booked "
+                                 f"for {p.year} yet: kfollow chart manader draws the budget month by month") from None
             raise UsageError(err.message.removesuffix("(--by stab)") + "(kfollow chart avvikelse)") from None
         data = charts.chart_verksamhet(for_reading(store, report), fmt)
     elif kind is Kind.avvikelse:

@@ -174,6 +174,11 @@ def last_month_booked(budgets: Store, year: int) -> int | None:
     return budgets.amounts.filter(pl.col("ar") == year)["manader"].max()
 
 
+def nothing_booked(budgets: Store, year: int) -> bool:
+    """Whether no row of `year` has utfall: January's tables of a header only, or a budget alone."""
+    return budgets.amounts.filter(pl.col("ar") == year)["utfall"].is_null().all()
+
+
 def last_month_complete(budgets: Store, year: int) -> int | None:
     """The last month that every row booked per month has booked (None: utfall per year only)."""
     return budgets.amounts.filter(pl.col("ar") == year)["manader"].min()
