@@ -5,6 +5,7 @@ the warning, where the controller can act."""
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -151,3 +152,31 @@ def test_the_forms_of_next_years_budget_only_file_are_not_written(run, tmp_path)
     assert result.stderr.splitlines() == [
         f"Error: 2027-12 is not booked yet: {folder}/2027.yaml has no utfall yet (a budget only); the forms round "
         "asks about a booked month: import 2027-12 once it is booked (kfollow import), then write its forms"]
+
+
+def test_months_of_next_years_budget_only_file_shows_its_budget_month_by_month(run, tmp_path):
+    """`months --year 2027` of a next year's file with a budget alone (or a kommun that types its utfall into the
+    year file, in January) said '2027.yaml gives utfall for the whole year only; a month-by-month table needs utfall
+    per month', of a file that gives no utfall at all, where `deviation` shows the year's budget: it shows every
+    month's budget with utfall –, as for January's empty utfall table (found in review, h148)."""
+    folder = _folder(tmp_path)
+    (folder / "2027.yaml").write_text(_year(2027, "budget: 1100", "budget: 500", "budget: 600", "budget: 1000"),
+                                      encoding="utf-8")
+    result = run("months", "--budgets", folder, "--year", "2027", "--unit", "tkr", "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(result.stdout.splitlines()))
+    assert [r["manad"] for r in rows] == [f"2027-{m:02d}" for m in range(1, 13)]
+    assert [r["budget_ack"] for r in rows][2::3] == ["400", "800", "1200", "1600"]
+    assert {r[c] for r in rows for c in ("utfall", "utfall_ack", "avvikelse_ack")} == {""}
+    table = run("months", "--budgets", folder, "--year", "2027", "--unit", "tkr")
+    assert table.exit_code == 0 and "Månad för månad 2027" in table.stdout, table.stderr
+    assert "whole year only" not in table.stderr
+    # a month asked for is one not booked: said as what it is, with what shows the budget
+    asked = run("months", "--budgets", folder, "--period", "2027-03")
+    assert asked.exit_code == 2
+    assert asked.stderr.splitlines()[-1] == (
+        f"Error: {folder}/2027.yaml has no utfall yet (a budget only); --period needs utfall per month (utfall: "
+        "{2027-01: …}, see README, or kfollow import), or leave out --period for every month's budget"), asked.stderr
+    # a year given whole is told so, as before
+    whole = run("months", "--budgets", folder, "--year", "2025")
+    assert whole.exit_code == 2 and "2025.yaml gives utfall for the whole year only" in whole.stderr

@@ -20,7 +20,8 @@ from kfollow.engine import expressions as ex
 from kfollow.errors import UsageError
 from kfollow.store import Store, did_you_mean
 from kfollow.options import BudgetMode, By
-from kfollow.engine.periods import budget_at, last_month_booked, last_month_complete, resolve, year_to_date_by_month
+from kfollow.engine.periods import (budget_at, last_month_booked, last_month_complete, nothing_booked, resolve,
+                                    year_to_date_by_month)
 from kfollow.engine import selection
 from kfollow.engine.meanwhile import Meanwhile
 from kfollow.engine.consistency import (_place, _shown, _times, profile_gaps, year_only_forvaltningar, year_only_rows,
@@ -1301,16 +1302,20 @@ def months_report(budgets: Store, year: int, forvaltning: list[str] | None = Non
     view = "verksamhet" if verksamheter else "stab"
     staber = _selected(budgets, year, By(view), staber, verksamheter)
     last = last_month_complete(budgets, year)
-    nothing = last is None and period is None and budgets.year(year).utfall_filer and budgets.amounts.filter(
-        pl.col("ar") == year)["utfall"].is_null().all()
-    if nothing:  # tables of a header only (January, nothing booked yet): the year's budget month by month, utfall –,
-        # as `deviation` shows the year (it was refused, exit 2; found in review, h144)
+    nothing = last is None and nothing_booked(budgets, year)
+    if nothing and period is None:  # tables of a header only (January, nothing booked yet): the year's budget month
+        # by month, utfall –, as `deviation` shows the year (it was refused, exit 2; found in review, h144); and a
+        # budget alone, a year file without tables (it was told it gives utfall for the whole year only; h148)
         last = 12
     if last is None:
         tables = budgets.year(year).utfall_filer
+        fil = budgets.year(year).fil
         raise UsageError(f"the utfall tables of {year} ({', '.join(tables)}) book no month; import the months "
-                         "(kfollow import)" if tables else f"{budgets.year(year).fil} gives utfall for the whole "
-                         "year only; a month-by-month table needs utfall per month")
+                         "(kfollow import)" if tables else
+                         f"{fil} has no utfall yet (a budget only); --period needs utfall per month (utfall: "
+                         f"{{{year}-01: …}}, see README, or kfollow import), or leave out --period for every month's "
+                         "budget" if nothing else
+                         f"{fil} gives utfall for the whole year only; a month-by-month table needs utfall per month")
     fids = _holding(budgets, year, view, fids, staber, forvaltning)
     if period is not None:
         if period > last:
