@@ -24,8 +24,8 @@ from kfollow.engine.periods import (budget_at, last_month_booked, last_month_com
                                     year_to_date_by_month)
 from kfollow.engine import selection
 from kfollow.engine.meanwhile import Meanwhile
-from kfollow.engine.consistency import (_place, _shown, _times, profile_gaps, year_only_forvaltningar, year_only_rows,
-                                        year_warnings)
+from kfollow.engine.consistency import (_place, _shown, _times, _without_utfall, profile_gaps, year_only_forvaltningar,
+                                        year_only_rows, year_warnings)
 from kfollow.engine import present
 from kfollow.engine.present import as_report
 from kfollow.engine.selection import forvaltningar
@@ -1686,6 +1686,10 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
                                    f"utfall_{p.year - 1}"),)
     if not (cut.part or flt or top):  # (a cut by account says it of its parts: `cuts.breakdown`)
         notes += _budgetless_note(store, p.year, frame, cut.view)
+        if summed := _utfall_less(store, p.year, frame["forvaltning"].drop_nulls().unique().to_list()):
+            # (stderr's warning alone said why the Summa is –, which a document has no place for; found in review, h148)
+            notes += (ColumnNote(f"Utfall saknas för {', '.join(summed)}: {'dess' if len(summed) == 1 else 'deras'} "
+                                 "rader, summan och andelarna av summan visar –.", "utfall", "andel_pct"),)
     notes += _profile_note(store, p.year, p.month, chosen, budget is BudgetMode.original)  # (of the budget shown:
     # the original may agree where the adjusted does not, and the other way round; found in review)
     # (the rows that lack a forecast are the view's, not a cut's parts: found by a new user, the note named
@@ -1778,6 +1782,14 @@ def _profile_note(store: Store, year: int, month: int | None, fids: list[str], o
     return (Caveat(f"Den ackumulerade budgeten till och med {year}-{month:02d} är {said}, eftersom raderna fördelas över "
                    "månaderna med olika profiler: tabellerna per stab och per verksamhet har därför olika summor "
                    f"(kfollow check --period {year}-{month:02d} visar beloppen)."),)
+
+
+def _utfall_less(store: Store, year: int, fids: list[str]) -> list[str]:
+    """The förvaltningar of `fids` with a budget and no utfall in `year` while others of `fids` have utfall (an
+    export of a header only beside one that books the months): their utfall is –, and the Summa of `fids` too."""
+    fids = set(fids) & set(store.year(year).forvaltningar)  # (a frame's Summa row names no förvaltning)
+    without = [f for f in _without_utfall(store, year) if f in fids]
+    return without if without and len(without) < len(fids) else []
 
 
 def _budgetless_note(store: Store, year: int, frame: pl.DataFrame, view: By) -> tuple:
@@ -1915,6 +1927,11 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
     if not (cut.part or flt or staber or verksamheter) and base_year != p.year:
         for y, other in ((base_year, p.year), (p.year, base_year)):
             notes += _without_view_note(store, y, other, cut.view, frame, f"utfall_{y}")
+            if summed := _utfall_less(store, y, frame["forvaltning"].drop_nulls().unique().to_list()):
+                # (as deviation's note: only stderr said why the Summa is –; found in review, h148)
+                its = "dess" if len(summed) == 1 else "deras"
+                notes += (ColumnNote(f"Utfall {y} saknas för {', '.join(summed)}: {its} rader, summan och andelarna av "
+                                     "summan visar –.", f"utfall_{y}", f"andel_{y}_pct"),)
         notes += _one_year_notes(store, base_year, p.year, frame, cut.view.value, rubriker)
     earlier = f"utfall_{base_year}"
     if p.month is not None and p.month < 12 and earlier in frame.columns and frame[earlier].null_count() < frame.height:
@@ -1985,6 +2002,9 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
         # (said of the signs, not of a surplus: with a filter the figures are some accounts of the resultat; review)
         notes += (TableNote(f"{'Förvaltningen redovisas' if len(resultat) == 1 else 'Förvaltningarna redovisas'} som "
                             "resultat: intäkter är positiva och kostnader negativa."),)
+    if not flt and (summed := _utfall_less(store, year, shown)):  # (as deviation's note, of the months' total)
+        notes += (ColumnNote(f"Utfall saknas för {', '.join(summed)}: summan av förvaltningarnas utfall visas som – "
+                             "varje månad.", "utfall", "utfall_ack"),)
     prev = f"utfall_{year - 1}"
     empty = prev in frame.columns and frame[prev].null_count() == frame.height
     if prev in frame.columns and not empty and (staber or verksamheter):
