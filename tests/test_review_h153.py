@@ -108,3 +108,28 @@ def test_a_forvaltning_shown_as_one_row_is_keyed_alike_in_every_command_and_form
             rows = csv_rows(result.stdout) if fmt == "csv" else json.loads(result.stdout)
             whole = [(r["radtyp"], r["forvaltning"], r["stab"], r["namn"]) for r in rows if r["forvaltning"] == "SERV"]
             assert whole == [("forvaltning", "SERV", "SERV", "Serviceförvaltningen (internt prissatt)")], (command, fmt)
+
+
+def test_a_stab_chosen_beside_others_that_the_filter_keeps_nothing_of_is_named(run, tmp_path):
+    """`compare 2023 2024 --stab OLD --stab EKO --konto 5`, OLD with a budget on 5010 and no utfall, showed EKO alone
+    and its sum as that of the staber chosen, without a word of OLD (so did `deviation --stab OLD --stab EKO --konto 6`,
+    OLD without an account 6): a note names it, as one of a förvaltning so left out, on stderr in csv."""
+    from tests.test_review_h139 import _sie_with_stab
+
+    d = _sie_with_stab(tmp_path, 2023, "OLD", "Gammal stab")
+    compared = run("compare", "2023", "2024", "--budgets", d, "--stab", "OLD", "--stab", "EKO", "--konto", "5")
+    assert compared.exit_code == 0, compared.stderr
+    assert "Anm.: Gammal stab (OLD) har inget utfall med de konton som valts och ingår inte." in compared.stdout
+    machine = run("compare", "2023", "2024", "--budgets", d, "--stab", "OLD", "--stab", "EKO", "--konto", "5",
+                  "-f", "csv", "--exact", "--unit", "kr")
+    rows = csv_rows(machine.stdout)
+    assert [(r["radtyp"], r["stab"]) for r in rows] == [("rad", "EKO"), ("summa", "Summa")]
+    # EKO's 5010 of January–October: 9 348 702 kr in 2023, 8 047 600 kr in 2024 (the fact tables summed)
+    assert (rows[0]["utfall_2023"], rows[0]["utfall_2024"]) == ("9348702", "8047600")
+    assert "note: Gammal stab (OLD) har inget utfall med de konton som valts och ingår inte." in machine.stderr
+    seen = run("deviation", "--budgets", d, "--year", "2023", "--stab", "OLD", "--stab", "EKO", "--konto", "6")
+    assert seen.exit_code == 0, seen.stderr
+    assert "Anm.: Gammal stab (OLD) har inga belopp med de konton som valts och ingår inte." in seen.stdout
+    # both shown: no such note
+    both = run("deviation", "--budgets", d, "--year", "2023", "--stab", "OLD", "--stab", "EKO", "--konto", "5")
+    assert "ingår inte" not in both.stdout and "Gammal stab " in both.stdout

@@ -1488,6 +1488,25 @@ def part_forecast_warnings(store: Store, year: int, up_to: int | None = None, fi
     return tuple(out)
 
 
+def _rows_left_out(store: Store, years: tuple[int, ...], frame: pl.DataFrame, flt, view: str,
+                   keys: list[str] | None, what: str) -> tuple:
+    """The note on staber or verksamheter chosen (`keys` of `view`) that a filter keeps nothing of, beside others it
+    keeps: `--stab OLD --stab EKO --konto 6` showed EKO alone without a word of OLD (found in review, h153), where a
+    förvaltning so left out is named. `what`: what they have none of (`inget utfall` in compare, which shows no
+    budget)."""
+    if not (flt and keys) or view not in frame.columns:
+        return ()
+    shown = set(frame[view].drop_nulls().to_list())
+    left = [k for k in dict.fromkeys(keys) if k not in shown]
+    if not left:
+        return ()
+    rows = store.amounts.filter(pl.col("ar").is_in(list(years)) & (pl.col("vy") == view) & pl.col("nyckel").is_in(left))
+    known = dict(zip(rows["nyckel"], rows["namn"]))
+    named = ", ".join(f"{known[k]} ({k})" if known.get(k) and known[k] != k else k for k in left)
+    where = "i" if not flt.konto else "med"
+    return (Caveat(f"{named} har {what} {where} {flt.chosen} och ingår inte."),)
+
+
 def _kostnadsslag_of(store: Store, year: int | None, period: str | int | None) -> tuple:
     """The kostnadsslag of the year a command shows (`year`, or of `period`, else the latest), for an example in an
     error's advice; the default groups where that year cannot be told."""
@@ -1578,6 +1597,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         # (of the rows shown: a --top list's, not the table's it is made of; found in review)
         notes = tuple(dict.fromkeys((*notes, *more))) + _reversed_shares(
             frame if top is None else cuts.largest(frame, top), cut, ["andel_pct"])
+        notes += _rows_left_out(store, (p.year,), frame, flt, "verksamhet" if verksamheter else "stab",
+                                verksamheter or staber, "inga belopp")
     chosen, warned = warned_of.result()
     messages = p.messages + warned
     earlier = f"utfall_{p.year - 1}"
@@ -1892,6 +1913,7 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
             # of the rows the filter shows: a stab chosen without utfall of the accounts was named as – in a table
             # without its row (found in review, h139)
             notes = absent_notes(shown) + tuple(n for n in notes if n not in absent)
+        notes += _rows_left_out(store, (p.year, base_year), frame, flt, view, keys, "inget utfall")
     if sort == "change" and not cut.nested:
         frame = sort_by_change(frame)
     months = f", {selection.months_to(p.month)}" if p.month else ""
