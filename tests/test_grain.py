@@ -599,9 +599,9 @@ def test_a_month_the_utfall_tables_do_not_have_asks_for_an_import_not_for_yaml(r
     year file; the tables' utfall comes from an import."""
     result = run("deviation", "--budgets", EXAMPLES / "sie" / "budgets", "--period", "2024-11")
     assert result.exit_code == 2
-    assert result.stderr.startswith("Error: utfall of KSF in ")
-    assert result.stderr.endswith("utfall-2024.csv is booked up to 2024-10, not 2024-11; import the months up to "
-                                  "2024-11 (kfollow import) or pick --period 2024-10\n")
+    assert result.stderr.startswith("Error: 2024-11 is not booked yet: utfall 2024 is booked up to 2024-10 (")
+    assert result.stderr.endswith("utfall-2024.csv); pick --period 2024-10, or import 2024-11 once it is booked "
+                                  "(kfollow import)\n")
 
 
 def test_a_misspelt_forvaltning_or_kostnadsslag_gets_a_did_you_mean(run):

@@ -107,9 +107,9 @@ def test_a_period_after_the_months_booked_is_refused(run, exempel):
     assert result.exit_code == ExitStatus.USAGE and result.stdout == ""
     line = next(i for i, l in enumerate((exempel / "2024.yaml").read_text(encoding="utf-8").splitlines(), 1)
                 if l == "    forskola-norr:")
-    assert result.stderr == (f"Error: utfall of project forskola-norr ({exempel / '2024.yaml'}:{line}) and 1 more "
-                             "project(s) is booked up to 2024-10, not 2024-11; add the months (0 for a month without "
-                             "bookings) or pick --period 2024-10\n")
+    assert result.stderr == (f"Error: 2024-11 is not booked yet: utfall of project forskola-norr ({exempel / '2024.yaml'}"
+                             f":{line}) and 1 more project(s) is booked up to 2024-10; pick --period 2024-10, or add "
+                             "2024-11 to its utfall once the month is booked\n")
     with pytest.raises(UsageError):
         investments_report(load_budgets(exempel), 2024, month=11)
 
@@ -402,9 +402,9 @@ def test_a_period_no_project_nor_the_drift_has_booked_is_still_refused(run, exem
     line = year.read_text(encoding="utf-8").splitlines().index("    forskola-norr:") + 1
     result = run("investments", "--budgets", exempel, "--period", "2024-11")
     assert result.exit_code == ExitStatus.USAGE and result.stdout == ""
-    assert result.stderr == (f"Error: utfall of project forskola-norr ({year}:{line}) and 2 more project(s) is booked "
-                             "up to 2024-10 at the latest, not 2024-11; add the months (0 for a month without "
-                             "bookings) or pick --period 2024-10\n")
+    assert result.stderr == (f"Error: 2024-11 is not booked yet: utfall of project forskola-norr ({year}:{line}) and 2 "
+                             "more project(s) is booked up to 2024-10 at the latest; pick --period 2024-10, or add "
+                             "2024-11 to its utfall once the month is booked\n")
 
 
 def test_check_warns_of_a_pagaende_project_booked_short_of_the_year(run, exempel):

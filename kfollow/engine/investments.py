@@ -224,9 +224,12 @@ def _utfall_to(rows: pl.DataFrame, year_rows: pl.DataFrame, projects: pl.DataFra
         first = short.sort("manader", "ordning", descending=[True, False]).row(0, named=True)  # (the latest booked)
         more = f" and {short.height - 1} more project(s)" if short.height > 1 else ""
         ar, mixed = first["ar"], short["manader"].n_unique() > 1
-        raise UsageError(f"utfall of project {first['projekt']} ({fil}:{first['rad']}){more} is booked up to "
-                         f"{ar}-{first['manader']:02d}{' at the latest' if mixed else ''}, not {ar}-{month:02d}; add "
-                         f"the months (0 for a month without bookings) or pick --period {ar}-{reach:02d}")
+        # (a month after every month booked is not booked yet: 'add the months (0 for a month without bookings)'
+        # pointed the wrong way; found in review, h154)
+        raise UsageError(f"{ar}-{month:02d} is not booked yet: utfall of project {first['projekt']} ({fil}:"
+                         f"{first['rad']}){more} is booked up to {ar}-{first['manader']:02d}"
+                         f"{' at the latest' if mixed else ''}; pick --period {ar}-{reach:02d}, or add {ar}-{month:02d} "
+                         f"to its utfall once the month is booked")
     # a pågående project whose months stop before a month the year is booked to (its drift or another project) has
     # no utfall to it, as a project given for the year only: one project held back every förvaltning's report
     # (found in review: exit 2 for 'report --period 2024-08', one project booked to June)

@@ -108,6 +108,16 @@ def _require_booked(a: pl.DataFrame, fil: str, year: int, period: int, tables: t
                              f"(utfall: {{{year}-01: …}}, see README) or use the year without --period")
         return
     short = a.filter(pl.col("manader") < period)
+    if short.height and booked < period:  # a month after the last one booked is not booked yet: 'add the months (0
+        # for a month without bookings)' pointed the wrong way, as if the month were missing (found in review, h154)
+        from_tables = short.filter(pl.col("forvaltning").is_in(list(tabled)))
+        sources = [*(tables if from_tables.height else ()), *((fil,) if from_tables.height < short.height else ())]
+        complete = a["manader"].min()
+        then = (f"import {year}-{period:02d} once it is booked (kfollow import)" if from_tables.height else
+                f"add {year}-{period:02d} to the utfall once the month is booked")
+        raise UsageError(f"{year}-{period:02d} is not booked yet: utfall {year} is booked up to {year}-{booked:02d} "
+                         f"({', '.join(sources)}); pick --period {year}-{complete:02d}"
+                         f"{' (the last month every row is booked)' if complete < booked else ''}, or {then}")
     if short.height:
         first = short.row(0, named=True)
         more = f" and {short.height - 1} more row(s)" if short.height > 1 else ""

@@ -1,0 +1,60 @@
+"""Messages a controller meets at month end: a month not booked yet (found in review, h154)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+EXAMPLES = ROOT / "examples" / "budgets"
+SIE = ROOT / "examples" / "sie" / "budgets"
+
+
+@pytest.mark.parametrize("command", [("check",), ("deviation",), ("compare", "2023", "2024"), ("indicators",)])
+def test_a_month_after_the_last_booked_is_not_booked_yet(run, command):
+    """`check --period 2024-11` of a year booked through October advised 'add the months (0 for a month without
+    bookings)', as if the month were missing: it is not booked yet, and the advice is to pick October or to add
+    November once it is booked."""
+    typed = run(*command, "--budgets", EXAMPLES, "--period", "2024-11")
+    assert typed.exit_code == 2 and typed.stdout == "", typed.stderr
+    assert typed.stderr.splitlines() == [
+        f"Error: 2024-11 is not booked yet: utfall 2024 is booked up to 2024-10 ({EXAMPLES / '2024.yaml'}); pick "
+        "--period 2024-10, or add 2024-11 to the utfall once the month is booked"], typed.stderr
+    imported = run(*command, "--budgets", SIE, "--period", "2024-11")
+    assert imported.exit_code == 2 and imported.stdout == "", imported.stderr
+    assert imported.stderr.splitlines() == [
+        f"Error: 2024-11 is not booked yet: utfall 2024 is booked up to 2024-10 ({SIE / 'utfall-2024.csv'}); pick "
+        "--period 2024-10, or import 2024-11 once it is booked (kfollow import)"], imported.stderr
+    assert "0 for a month without bookings" not in typed.stderr + imported.stderr
+
+
+@pytest.fixture
+def gap(tmp_path: Path) -> Path:
+    """examples/budgets with LED's October left out: a month missing before the last one booked."""
+    folder = tmp_path / "gap"
+    shutil.copytree(EXAMPLES, folder)
+    year = folder / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("          2024-10: 1849.3\n", "", 1), encoding="utf-8")
+    return folder
+
+
+def test_a_month_missing_before_the_last_booked_is_still_to_be_added(run, gap):
+    missing = run("check", "--budgets", gap, "--period", "2024-10")
+    assert missing.exit_code == 2, missing.stderr
+    assert missing.stderr.splitlines() == [
+        f"Error: utfall of LED ({gap / '2024.yaml'}:17) is booked up to 2024-09, not 2024-10; add the months (0 for a "
+        "month without bookings) or pick --period 2024-09"], missing.stderr
+    later = run("deviation", "--budgets", gap, "--period", "2024-11")
+    assert later.exit_code == 2, later.stderr
+    assert later.stderr.splitlines() == [
+        f"Error: 2024-11 is not booked yet: utfall 2024 is booked up to 2024-10 ({gap / '2024.yaml'}); pick --period "
+        "2024-09 (the last month every row is booked), or add 2024-11 to the utfall once the month is booked"]
+
+
+def test_december_of_a_year_given_whole_is_the_year(run, budgets_dir):
+    """(December of a year whose utfall is given for the whole year is that year, as before.)"""
+    result = run("deviation", "--budgets", budgets_dir, "--period", "2024-12", "-f", "csv")
+    assert result.exit_code == 0, result.stderr
