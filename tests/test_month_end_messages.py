@@ -1,4 +1,5 @@
-"""Messages a controller meets at month end: a month not booked yet (found in review, h154)."""
+"""Messages a controller meets at month end: a month not booked yet, December of a year nothing is booked in
+(found in review, h154)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from test_empty_utfall import _january
 
 EXAMPLES = ROOT / "examples" / "budgets"
 SIE = ROOT / "examples" / "sie" / "budgets"
@@ -54,7 +56,44 @@ def test_a_month_missing_before_the_last_booked_is_still_to_be_added(run, gap):
         "2024-09 (the last month every row is booked), or add 2024-11 to the utfall once the month is booked"]
 
 
+@pytest.mark.parametrize("command", [("deviation",), ("compare", "2023", "2024"), ("check",), ("indicators",),
+                                     ("months",), ("report", "-o", "{out}/rapport.md"),
+                                     ("chart", "manader", "-o", "{out}/m.svg")])
+def test_december_of_a_year_nothing_is_booked_in_is_not_booked_yet(run, tmp_path, command):
+    """`deviation --period 2024-12` of January's empty utfall table showed the whole year with utfall – (December
+    counts as the whole year), where `status --period 2024-12` refuses it: every command refuses it the same way,
+    exit 2, one line, nothing written."""
+    if command[0] == "chart":
+        pytest.importorskip("matplotlib")
+    folder = _january(tmp_path / "budgets", "csv")
+    out = tmp_path / "ut"
+    out.mkdir()
+    args = [a.format(out=out) for a in command]
+    result = run(*args, "--budgets", folder, "--period", "2024-12")
+    assert result.exit_code == 2 and result.stdout == "" and not any(out.iterdir()), (result.stdout, result.stderr)
+    assert result.stderr.splitlines()[-1].startswith(
+        f"Error: the utfall tables of 2024 ({folder / 'utfall-2024.csv'}) book no month; import the months (kfollow "
+        "import)"), result.stderr
+    assert len([ln for ln in result.stderr.splitlines() if ln.startswith("Error")]) == 1
+    whole = run(*args, "--budgets", folder)  # (the year without --period shows its budget, as before)
+    assert whole.exit_code == 0, whole.stderr
+
+
 def test_december_of_a_year_given_whole_is_the_year(run, budgets_dir):
     """(December of a year whose utfall is given for the whole year is that year, as before.)"""
     result = run("deviation", "--budgets", budgets_dir, "--period", "2024-12", "-f", "csv")
     assert result.exit_code == 0, result.stderr
+
+
+def test_december_of_next_years_budget_only_file_is_not_booked_yet(run, tmp_path):
+    """(A next year's file with a budget alone, as `forms --period 2027-12` refuses it.)"""
+    from test_closed_year_views import _folder, _year
+
+    folder = _folder(tmp_path)
+    (folder / "2027.yaml").write_text(_year(2027, "budget: 1100", "budget: 500", "budget: 600", "budget: 1000"),
+                                      encoding="utf-8")
+    result = run("deviation", "--budgets", folder, "--period", "2027-12")
+    assert result.exit_code == 2 and result.stdout == "", result.stderr
+    assert result.stderr.splitlines()[-1].startswith(
+        f"Error: {folder}/2027.yaml has no utfall yet (a budget only); --period needs utfall per month"), result.stderr
+    assert run("deviation", "--budgets", folder, "--year", "2027").exit_code == 0

@@ -96,10 +96,14 @@ def _require_booked(a: pl.DataFrame, fil: str, year: int, period: int, tables: t
     `tables` are the year's utfall tables and `tabled` the förvaltningar whose utfall they give."""
     booked = a["manader"].max()
     if booked is None:
-        if period != 12 and tables:  # tables that book no month (a table of a header only)
+        nothing = a.height > 0 and a["utfall"].is_null().all()
+        # December counts as the whole year of a year given whole, not of one nothing is booked in: `deviation --period
+        # 2024-12` of January's empty table showed the year with utfall –, where `status --period` refuses it (found in
+        # review, h154)
+        if (period != 12 or nothing) and tables:  # tables that book no month (a table of a header only)
             raise UsageError(f"the utfall tables of {year} ({', '.join(tables)}) book no month; import the months "
                              f"(kfollow import) or use the year without --period")
-        if period != 12 and a["utfall"].is_null().all():  # a next year's budget, made in the autumn (found in
+        if nothing:  # a next year's budget, made in the autumn (found in
             # review: it was told it "gives utfall for the whole year only", of no utfall at all)
             raise UsageError(f"{fil} has no utfall yet (a budget only); --period needs utfall per month (utfall: "
                              f"{{{year}-01: …}}, see README, or kfollow import), or pick a period of a year with utfall")
