@@ -97,3 +97,30 @@ def test_december_of_next_years_budget_only_file_is_not_booked_yet(run, tmp_path
     assert result.stderr.splitlines()[-1].startswith(
         f"Error: {folder}/2027.yaml has no utfall yet (a budget only); --period needs utfall per month"), result.stderr
     assert run("deviation", "--budgets", folder, "--year", "2027").exit_code == 0
+
+
+@pytest.mark.parametrize(("command", "option", "typed", "written"), [
+    (("deviation",), "--fail-over", ["500", "tkr"], "500tkr"),
+    (("check",), "--require-comment-over", ["500", "000", "kr"], "500000kr"),
+    (("check",), "--require-comment-over", ["2,5", "mnkr"], "2,5mnkr"),
+    (("status", "--period", "2024-08"), "--require-comment-over", ["3", "%"], "3%"),
+    (("forms", "--period", "2024-08", "-o", "{out}"), "--require-comment-over", ["500", "TKR"], "500tkr"),
+])
+def test_an_amount_written_apart_from_its_unit_says_how_to_write_it(run, tmp_path, command, option, typed, written):
+    """`deviation --fail-over 500 tkr`, as a Swede writes it, stopped at the parser's 'Got unexpected extra
+    argument(s) (tkr)': one line says to write 500tkr, exit 2, nothing written."""
+    out = tmp_path / "formular"
+    args = [a.format(out=out) for a in command]
+    result = run(*args, "--budgets", EXAMPLES, option, *typed)
+    assert result.exit_code == 2 and result.stdout == "" and not out.exists(), result.stderr
+    assert result.stderr.splitlines() == [
+        f"Error: {option} {' '.join(typed)}: {command[0]} takes an amount as one word, its unit and thousands without "
+        f"spaces: write {option} {written}"], result.stderr
+    as_advised = run(*args, "--budgets", EXAMPLES, option, written)
+    assert as_advised.exit_code in (0, 1), as_advised.stderr  # (1: a row beyond the limit, or a comment missing)
+
+
+def test_an_amount_option_followed_by_another_option_is_read_as_before(run):
+    result = run("deviation", "--budgets", EXAMPLES, "--fail-over", "5", "--stab", "EKO", "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert "--fail-over 5: avvikelsen för Ekonomistab" not in result.stderr  # (2,5 mnkr is not beyond 5 mnkr)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import sys
 from enum import Enum
 from typing import Annotated
@@ -119,6 +120,7 @@ def _once_each(group, ctx, args: list[str]) -> None:
             if index + option.nargs > len(words):
                 return  # no value: the parser says so ("requires an argument"), not a value 'None' given twice
             value, index = " ".join(words[index:index + option.nargs]), index + option.nargs
+        _amount_apart(option, name, value, words[index:], names)
         if option.multiple or option.nargs != 1:
             continue
         first = seen.setdefault(option, (name, value))
@@ -127,6 +129,31 @@ def _once_each(group, ctx, args: list[str]) -> None:
         if first[1] != value and _as_read(option, ctx, first[1]) != _as_read(option, ctx, value):
             raise UsageError(f"{name} is given twice, as '{shown(str(first[1]))}' and '{shown(str(value))}'; "
                              f"{' '.join(names)} takes one {first[0]}: give it once (the parser would keep the last)")
+
+
+_NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
+_GROUP = re.compile(r"[0-9]{3}(?:[.,][0-9]+)?")  # `500 000 kr`: the thousands a Swede writes apart
+_UNITS = ("%", "kr", "tkr", "mnkr")
+
+
+def _amount_apart(option, name: str, value: str, rest: list[str], names: list[str]) -> None:
+    """A UsageError where an amount option's value is written as a Swede writes it, apart from its unit
+    (`--fail-over 500 tkr`, `--require-comment-over 500 000 kr`): the parser stopped at 'Got unexpected extra
+    argument(s) (tkr)', which does not say how to write it (found in review, h154)."""
+    from kfollow.errors import UsageError
+
+    if option.metavar != "AMOUNT|PCT" or not _NUMBER.fullmatch(value):
+        return
+    taken = 0
+    while taken < len(rest) and _GROUP.fullmatch(rest[taken]):
+        taken += 1
+    unit = rest[taken] if taken < len(rest) and rest[taken].lower() in _UNITS else None
+    if unit is None and not taken:
+        return
+    apart = [value, *rest[:taken], *([unit] if unit else [])]
+    one = "".join(apart[:len(apart) - (1 if unit else 0)]) + (unit.lower() if unit else "")
+    raise UsageError(f"{name} {shown(' '.join(apart))}: {' '.join(names)} takes an amount as one word, its unit "
+                     f"and thousands without spaces: write {name} {shown(one)}")
 
 
 def _as_read(option, ctx, value: str) -> object:
