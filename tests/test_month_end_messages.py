@@ -124,3 +124,18 @@ def test_an_amount_option_followed_by_another_option_is_read_as_before(run):
     result = run("deviation", "--budgets", EXAMPLES, "--fail-over", "5", "--stab", "EKO", "-f", "csv")
     assert result.exit_code == 0, result.stderr
     assert "--fail-over 5: avvikelsen för Ekonomistab" not in result.stderr  # (2,5 mnkr is not beyond 5 mnkr)
+
+
+@pytest.mark.parametrize("kind", ["avvikelse", "manader", "verksamhet"])
+def test_a_chart_notes_what_it_wrote_as_report_does(run, budgets_dir, tmp_path, kind):
+    """`chart … -o a.svg` said nothing on success, where `report -o` notes on stderr what it wrote; KFOLLOW_QUIET
+    leaves the note out, as of report."""
+    pytest.importorskip("matplotlib")
+    folder = EXAMPLES if kind != "verksamhet" else budgets_dir
+    out = tmp_path / f"{kind}.svg"
+    result = run("chart", kind, "--budgets", folder, "-o", out)
+    assert result.exit_code == 0 and result.stdout == "", result.stderr
+    assert result.stderr.splitlines()[-1] == f"note: wrote {out}", result.stderr
+    assert out.read_text(encoding="utf-8").startswith("<?xml")
+    quiet = run("chart", kind, "--budgets", folder, "-o", tmp_path / "tyst.png", env={"KFOLLOW_QUIET": "1"})
+    assert quiet.exit_code == 0 and quiet.stderr == "" and (tmp_path / "tyst.png").stat().st_size > 1000

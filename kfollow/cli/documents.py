@@ -194,3 +194,5 @@ def chart(
     for message in report.messages:
         note(message)
     write(data, output)
+    # as `report -o` notes what it wrote (a chart said nothing; found in review, h154); KFOLLOW_QUIET leaves it out
+    note(f"wrote {output}")
