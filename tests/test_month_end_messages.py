@@ -139,3 +139,27 @@ def test_a_chart_notes_what_it_wrote_as_report_does(run, budgets_dir, tmp_path, 
     assert out.read_text(encoding="utf-8").startswith("<?xml")
     quiet = run("chart", kind, "--budgets", folder, "-o", tmp_path / "tyst.png", env={"KFOLLOW_QUIET": "1"})
     assert quiet.exit_code == 0 and quiet.stderr == "" and (tmp_path / "tyst.png").stat().st_size > 1000
+
+
+def test_forms_of_a_year_one_of_whose_tables_is_empty_say_the_years_warnings(run, tmp_path):
+    """`forms` of a year where SERV's utfall table is empty and KSF's books October wrote SERV's form (utfall –, a
+    forecast asked for) without the warnings `deviation` prints of that year: it prints them, as deviation does,
+    and writes the forms, exit 0."""
+    from test_empty_utfall import _mixed
+
+    folder = _mixed(tmp_path / "budgets", "csv")
+    out = tmp_path / "formular"
+    result = run("forms", "--budgets", folder, "--period", "2024-10", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 8 and (out / "2024-10 SERV Serviceförvaltningen (internt prissatt).xlsx").exists()
+    warnings = [ln for ln in result.stderr.splitlines() if ln.startswith("warning:")]
+    deviation = run("deviation", "--budgets", folder, "--period", "2024-10")
+    assert warnings == [ln for ln in deviation.stderr.splitlines() if ln.startswith("warning:")] == [
+        f"warning: {folder / '2024.yaml'}:64: SERV has a budget and no utfall in 2024 while other förvaltningar have "
+        "utfall: its utfall, the Summa and the shares are unknown (–); write its utfall (0 if nothing is booked) or add "
+        "it to the utfall table",
+        f"warning: {folder / '2024.yaml'}: {folder / 'utfall-serv-2024.csv'} har inga rader; importera den igen "
+        "(kfollow import) eller ta bort den ur årsfilen (kfollow check lists such findings)"], result.stderr
+    assert result.stderr.splitlines()[-1] == f"forms: 8 form(s) for 2024-10 in {out}"
+    booked = run("forms", "--budgets", EXAMPLES, "--period", "2024-10", "-o", tmp_path / "exempel")
+    assert booked.exit_code == 0 and "warning" not in booked.stderr, booked.stderr  # (a year without gaps: none)

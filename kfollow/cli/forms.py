@@ -51,6 +51,7 @@ def forms(
       kfollow forms --budgets examples/budgets --period 2024-08 --forvaltning KSF --require-comment-over 5% -o formular
     """
     from kfollow.engine.forms import forms as forms_of
+    from kfollow.engine.forms import year_warnings_of
     from kfollow.render.form_xlsx import to_form_xlsx
     from kfollow.render.writer import File, write, write_files
 
@@ -65,6 +66,8 @@ def forms(
     store = load(budgets)
     period = month_period(period, None, latest_year(store))
     made, given = forms_of(store, period, by, forvaltning, unit.value, deadline, limit)
+    for message in year_warnings_of(store, period, forvaltning):  # (as deviation says them; the forms are written)
+        note(message)
     if not made:
         note(f"forms: nothing to ask for {period}: the year file gives every row's forecast and comment; no form written")
         return
