@@ -163,3 +163,22 @@ def test_forms_of_a_year_one_of_whose_tables_is_empty_say_the_years_warnings(run
     assert result.stderr.splitlines()[-1] == f"forms: 8 form(s) for 2024-10 in {out}"
     booked = run("forms", "--budgets", EXAMPLES, "--period", "2024-10", "-o", tmp_path / "exempel")
     assert booked.exit_code == 0 and "warning" not in booked.stderr, booked.stderr  # (a year without gaps: none)
+
+
+def test_status_of_a_year_one_of_whose_tables_is_empty_says_the_years_warnings(run, tmp_path):
+    """`status --period 2024-10` of a year where SERV's utfall table is empty and KSF's books October listed SERV's
+    rows as lacking a forecast, with none of the warnings `deviation` and `forms` print of that year (found in review,
+    h154): it prints them too, and its own lines and exit code stay as they were."""
+    from test_empty_utfall import _mixed
+
+    folder = _mixed(tmp_path / "budgets", "csv")
+    result = run("status", "--budgets", folder, "--period", "2024-10")
+    warnings = [ln for ln in result.stderr.splitlines() if ln.startswith("warning:")]
+    deviation = run("deviation", "--budgets", folder, "--period", "2024-10")
+    assert warnings == [ln for ln in deviation.stderr.splitlines() if ln.startswith("warning:")], result.stderr
+    assert len(warnings) == 2 and warnings[0].startswith(f"warning: {folder / '2024.yaml'}:64: SERV has a budget and "
+                                                         "no utfall in 2024"), result.stderr
+    assert result.exit_code == 1 and any(ln.startswith("status: ") and "saknar prognos" in ln
+                                         for ln in result.stderr.splitlines()), result.stderr
+    booked = run("status", "--budgets", EXAMPLES, "--period", "2024-10")
+    assert "warning" not in booked.stderr, booked.stderr  # (a year without gaps: none)

@@ -275,6 +275,7 @@ def status(
       kfollow status --budgets examples/budgets --period 2024-08 --forms formular/2024-08 --format csv
     """
     from kfollow.engine.forms import status as status_of
+    from kfollow.engine.forms import year_warnings_of
 
     limit = _limit(require_comment_over, unit)
     sent = None
@@ -295,6 +296,9 @@ def status(
     store = load(budgets)
     period = month_period(period, None, latest_year(store))
     report = status_of(store, period, by, forvaltning, limit, sent, unit.value)
+    # (as deviation and forms say them; a forecast that looks mistyped is a row to look at, said below in Swedish)
+    for message in year_warnings_of(store, period, forvaltning, forecasts=False):
+        note(message)
     emit(report, fmt, decimals, output, store=store, columns=columns, exact=exact)
     missing = [r for r in report.frame.iter_rows(named=True) if r["saknas"] or r["granska"]]
     # whose row it is, where the table shows it (two förvaltningar share a stab id, or several are listed)

@@ -727,7 +727,8 @@ def _tabled(budgets: Store, ar: int, art: str) -> set[str]:
 
 
 def year_warnings(budgets: Store, years: list[int], month: int | None = None, by_month: bool = False,
-                  fids=None, rows: tuple[str, list[str]] | None = None, noted: tuple[int, ...] = ()) -> tuple[str, ...]:
+                  fids=None, rows: tuple[str, list[str]] | None = None, noted: tuple[int, ...] = (),
+                  forecasts: bool = True) -> tuple[str, ...]:
     """One line per year of `years` whose views do not reconcile or whose rows are booked short,
     naming the rows, and one per gap the fact tables leave in the budget's months or in `month`'s
     utfall (`coverage_findings`): what `deviation`, `compare` and `months` print on stderr. `by_month`:
@@ -735,7 +736,8 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
     `fids`: the förvaltningar shown, when not all (a förvaltning booked for the year only is said of those);
     `rows`: (view, keys) of a selection (--stab, --verksamhet): what is said of a row is said of those only.
     `noted`: years whose rows given for the whole year only the caller's table notes (an earlier year beside the one
-    followed): not warned of here."""
+    followed): not warned of here. `forecasts`: with the warnings of forecasts that look mistyped (`status` says
+    them in its own lines, as rows to look at)."""
     out = []
     for ar in years:
         if ar not in budgets.years:
@@ -794,7 +796,7 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
                       lambda n: f"warning: {info.fil}: and {grouped(n)} more förvaltningar whose budget is far from their "
                                 f"budget of {ar - 1} (kfollow check shows the amounts)")
         # (not a later month's: found by a new user; nor of rows not shown: found in review)
-        out += forecast_size_warnings(budgets, ar, up_to=month, fids=fids, rows=rows)
+        out += forecast_size_warnings(budgets, ar, up_to=month, fids=fids, rows=rows) if forecasts else []
         # (where the accounts are known from the tables' passes: a CSV table's would be read again, row
         # by row, for a warning that `check` gives)
         if (info.utfall_filer or info.budget_filer) and budgets.ledger.account_kinds_known():

@@ -182,14 +182,16 @@ def forms(store: Store, period: str, by: By | str = By.stab, forvaltning: list[s
     return out, given  # (no form where the year file gives every row's forecast and comment: nothing left to ask)
 
 
-def year_warnings_of(store: Store, period: str, forvaltning: list[str] | None = None) -> tuple[str, ...]:
+def year_warnings_of(store: Store, period: str, forvaltning: list[str] | None = None,
+                     forecasts: bool = True) -> tuple[str, ...]:
     """What `deviation --period` says on stderr of the year the forms ask about (a förvaltning with a budget and no
     utfall, an utfall table of no rows, …), of the förvaltningar the forms go to: `forms` wrote forms of such a year
-    (utfall –, a forecast asked for) without a word of it (found in review, h154)."""
+    (utfall –, a forecast asked for) without a word of it (found in review, h154). `forecasts`: as `year_warnings`."""
     from kfollow.engine.consistency import year_warnings
 
     year, month = _period(store, period)
-    return tuple(year_warnings(store, [year], month, fids=set(selection.forvaltningar(store, year, forvaltning))))
+    return tuple(year_warnings(store, [year], month, fids=set(selection.forvaltningar(store, year, forvaltning)),
+                               forecasts=forecasts))
 
 
 def _kind(name: str) -> Kind:
