@@ -5,6 +5,7 @@ one warning on stderr and exits 0; CSV and Parquet alike (found in review, h144)
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -327,3 +328,47 @@ def test_compare_of_a_year_one_of_whose_tables_is_empty(run, mixed):
     table = run("compare", "2023", "2024", "--budgets", folder, "--period", "10")
     assert "Anm.: Utfall 2024 saknas för SERV: dess rader, summan och andelarna av summan visar –." in table.stdout
     assert "Utfall 2023 saknas" not in table.stdout
+
+
+@pytest.mark.parametrize("suffix", ["html", "docx", "pdf"])
+def test_report_of_january_is_a_year_being_booked_and_says_nothing_is_booked(run, tmp_path, suffix):
+    """`report` of January without --period was laid out as a closed year: the Ekonomi tables of each förvaltning
+    (Utfall –, Förändring sedan prognosen –), a section `Utfall 2024 jämfört med 2023` of a column of –, and no word of
+    why but the footer's last line. It is a year being booked: the result per förvaltning (its budget, utfall –) with
+    a note under it that nothing is booked yet, and no comparison of nothing (found in review, h156)."""
+    folder = _january(tmp_path / "budgets", "csv")
+    out = tmp_path / f"rapport.{suffix}"
+    if suffix == "pdf":
+        pytest.importorskip("weasyprint")
+        if shutil.which("pdftotext") is None:
+            pytest.skip("no pdftotext here (Debian's poppler-utils)")
+    result = run("report", "--budgets", folder, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    if suffix == "html":
+        import html
+
+        text = html.unescape(re.sub(r"<[^>]+>", "\n", out.read_text(encoding="utf-8")))
+    elif suffix == "docx":
+        import docx
+
+        document = docx.Document(str(out))
+        text = "\n".join(p.text for p in document.paragraphs)
+        # the first table is the result per förvaltning: its budget and utfall –
+        first = [[c.text for c in r.cells] for r in document.tables[0].rows]
+        assert first[0][:3] == ["Förvaltning", "Budget", "Utfall"] and first[-1][:3] == [
+            "Summa nettokostnad", "164,5", "–"], first
+    else:
+        import subprocess
+
+        text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    note = ("Anm.: Inget utfall är bokfört för 2024 ännu: tabellerna visar årets budget, och utfall och avvikelse "
+            "visas som –.")
+    flat = " ".join(lines)
+    assert note in flat, flat[:3000]
+    assert "Ekonomi KSF" not in lines and "Ekonomi SERV" not in lines and "Förändring sedan prognosen" not in \
+        flat[:flat.index(note)]
+    # the note stands under the first table, before the next section's heading
+    assert flat.index("Resultat per förvaltning") < flat.index(note) < flat.index("Resultat per stab")
+    assert "Utfall 2024 jämfört med 2023" not in flat and "Utfall saknas för" not in flat
+    assert flat.count(note) == 1

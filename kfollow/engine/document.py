@@ -48,12 +48,16 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
     operations.check_rows(store, year, By.stab, staber)
     operations.check_rows(store, year, By.verksamhet, verksamheter, "verksamhet")
 
+    # nothing booked yet (January's utfall tables of a header only, or a year file with its budget alone): a year
+    # being booked, not a closed one (its report was laid out as the verksamhetsberättelse, Ekonomi tables of
+    # Utfall – and Förändring sedan prognosen –, with no word of why but the footer's last line; found in review, h156)
+    nothing = store.amounts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))["utfall"].is_null().all()
     per_forvaltning = None  # the table per förvaltning, where the document has one
     left_out: list[str] = []  # the summaries the document cannot show, warned of on stderr (a warning, not a note:
     # KFOLLOW_QUIET left a table missing from the nämnd's document unsaid; found in review, h129)
     if narrowed:
         pass  # the summary and the per-förvaltning table are the whole förvaltning's
-    elif month is None and last_month_booked(store, year) in (None, 12):
+    elif month is None and last_month_booked(store, year) in (None, 12) and not nothing:
         for fid in fids:
             try:
                 sections.append(Section(f"Ekonomi {fid}", investments.summary(store, year, fid, unit=unit),
@@ -140,8 +144,10 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
         by = "verksamhet" if has_verksamhet and not staber else "stab"
         compared = operations.compare(store, year - 1, year, by, forvaltning, month, unit=unit, staber=staber,
                                       verksamheter=verksamheter, **ledger)
-        earlier = f"utfall_{year - 1}"
-        if earlier not in compared.frame.columns or compared.frame[earlier].is_not_null().any():
+        earlier, later = f"utfall_{year - 1}", f"utfall_{year}"
+        # (and where the year has nothing booked: a column of – under Utfall 2024, the year before beside the budget
+        # in the other tables already; found in review, h156)
+        if all(c not in compared.frame.columns or compared.frame[c].is_not_null().any() for c in (earlier, later)):
             # (left out where the earlier year has no figure for the months: a year given whole, in a tertial's
             # report, made a section of `–`; found by an investment controller)
             sections.append(Section(f"Utfall {year} jämfört med {year - 1}", compared,
@@ -241,7 +247,7 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
             left_out.append(f"warning: --top {top}: the section Största avvikelser is left out of the document: {year} "
                             "has no budget in the year files, so there is no deviation to list")
         sections = _without_budget(sections, year, changed)
-    if store.amounts.filter((pl.col("ar") == year) & pl.col("forvaltning").is_in(fids))["utfall"].is_null().all():
+    if nothing:
         # nothing booked yet (January's tables of a header only): the tables show the budget and utfall –, and a chart
         # of avvikelse has no bar to draw (the report was refused, exit 2, 'there is no budget for these rows';
         # found in review, h144)
@@ -249,6 +255,7 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
             left_out.append(f"warning: --top {top}: the section Största avvikelser is left out of the document: {year} "
                             "has no utfall yet, so there is no deviation to list")
         sections = [s for s in sections if not (s.chart == "avvikelse" and not s.table) and s.short != _TOP]
+        sections = _nothing_booked(sections, year)
     sections = [replace(s, report=_without_repeated_total(s.report)) for s in sections]
     sections = _without_empty_forecasts(sections)
     # the rows whose forecast is missing, as every table's note names them (each table named its own: the staber,
@@ -258,6 +265,23 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
         lacking = [n.removesuffix(f" ({fids[0]})") for n in lacking]
     sections = [replace(s, report=_for_people(s.report, info.rubriker, year, lacking)) for s in sections]
     return Document(title, tuple(sections), tuple(footer), unit, said=(*p.messages, *left_out))
+
+
+def _nothing_booked(sections: list[Section], year: int) -> list[Section]:
+    """A year with nothing booked yet: the first table says so, and why its utfall and deviations are –, where the
+    reader begins (the footer's last line alone said it); a table's note that its förvaltningar lack utfall, each
+    of them, is that said again."""
+    out, said = [], False
+    for s in sections:
+        if s.table:
+            notes = tuple(n for n in s.report.notes if not str(n).startswith("Utfall saknas för "))
+            if not said:
+                notes = (f"Inget utfall är bokfört för {year} ännu: tabellerna visar årets budget, och utfall och "
+                         "avvikelse visas som –.", *notes)
+                said = True
+            s = replace(s, report=replace(s.report, notes=notes))
+        out.append(s)
+    return out
 
 
 def _changes(store: Store, year: int, month: int | None, forvaltning: list[str] | None, staber: list[str] | None,
