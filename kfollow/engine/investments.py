@@ -6,6 +6,7 @@ Deviations follow the budget convention: budget − utfall, positive = spent les
 
 from __future__ import annotations
 
+from dataclasses import replace
 
 import polars as pl
 
@@ -15,7 +16,7 @@ from kfollow.engine import selection
 from kfollow.engine.present import as_report
 from kfollow.engine.findings import finding, literal
 from kfollow.engine.selection import forvaltningar
-from kfollow.report import ColumnNote, Report
+from kfollow.report import ColumnCaveat, ColumnNote, Report
 from kfollow.sources.investments import STATUSES, STATUSES_SAID
 
 # the statuses in the order the tables print them (the seed's two, then the projects stopped), in the plural
@@ -767,5 +768,12 @@ def summary(store, year: int | None = None, forvaltning: str | None = None, agai
         if month is not None and used is not None and month not in set(last.values()) else ()
     notes += cancelled_note(_cancelled(store.investments.filter(
         (pl.col("ar") == year) & (pl.col("forvaltning") == fid) & (pl.col("typ") == "projekt"))), summary=True)
-    return as_report(frame, store.years[year].rubriker, store=store, title=f"Ekonomi {year}, {fid}", unit=unit,
-                     qualifier=since, notes=notes)
+    report = as_report(frame, store.years[year].rubriker, store=store, title=f"Ekonomi {year}, {fid}", unit=unit,
+                       qualifier=since, notes=notes)
+    prev = f"utfall_{year - 1}"
+    if prev in frame.columns and fid not in store.years[year - 1].forvaltningar:
+        # a förvaltning begun this year: its column of last year is –, said as deviation says it (the table stood
+        # without a word of why, first in the report of a new förvaltning; found in review, h156)
+        report = replace(report, notes=(*report.notes, ColumnCaveat(
+            f"{report.column(prev).header} är – för förvaltning {fid}, som inte finns i filen för {year - 1}.", prev)))
+    return report

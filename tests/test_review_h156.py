@@ -1,0 +1,106 @@
+"""The report's documents as a politician sees them, HTML, PDF and Word (session 39, h156): each fault seen on a
+picture of the page, pinned here on the document's text and structure."""
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BUDGETS
+
+NEW_FORVALTNING = """  NY:
+    namn: Näringslivsförvaltningen
+    redovisas_som: nettokostnad
+    staber:
+      NLS:
+        namn: Näringslivsstab
+        budget: 12000.0
+        utfall: 11250.4
+        kommentar: Överskott 0,7 mnkr – förvaltningen bildades i mars och rekryteringen av två tjänster blev klar först i juni.
+      ETB:
+        namn: Etableringsstöd
+        budget: 8000.0
+        utfall: 8410.2
+        kommentar: Underskott 0,4 mnkr – fler etableringsärenden än beräknat.
+
+"""
+
+
+def _with_new_forvaltning(tmp_path: Path) -> Path:
+    """The bundled budgets with a förvaltning NY begun in 2024 (not in the file for 2023): two staber, utfall for
+    the whole year, 19 660,6 tkr of a budget of 20 000."""
+    d = tmp_path / "budgets"
+    shutil.copytree(BUDGETS, d)
+    path = d / "2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "# Budgetjusteringar 2024" in text
+    path.write_text(text.replace("# Budgetjusteringar 2024", NEW_FORVALTNING + "# Budgetjusteringar 2024", 1),
+                    encoding="utf-8")
+    return d
+
+
+def _text(out: Path) -> str:
+    """A document's words in reading order, one space between them: HTML without its markup (and style), Word's
+    paragraphs and tables in the body's order, a PDF as pdftotext reads it."""
+    if out.suffix == ".html":
+        page = re.sub(r"<style>.*?</style>", " ", out.read_text(encoding="utf-8"), flags=re.S)
+        words = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    elif out.suffix == ".docx":
+        import docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+
+        document = docx.Document(str(out))
+        parts = []
+        for child in document.element.body.iterchildren():
+            if child.tag.endswith("}p"):
+                parts.append(Paragraph(child, document).text)
+            elif child.tag.endswith("}tbl"):
+                parts += [c.text for r in Table(child, document).rows for c in r.cells]
+        words = " ".join(parts)
+    else:
+        words = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(words.split())
+
+
+def _document(suffix: str) -> None:
+    if suffix == "pdf":
+        pytest.importorskip("weasyprint")
+        if shutil.which("pdftotext") is None:
+            pytest.skip("no pdftotext here (Debian's poppler-utils)")
+
+
+@pytest.mark.parametrize("suffix", ["html", "docx", "pdf"])
+def test_a_forvaltning_begun_this_year_says_why_its_ekonomi_table_has_no_utfall_of_last_year(run, tmp_path, suffix):
+    """`report --forvaltning NY` of a förvaltning begun in 2024 opened with its Ekonomi table, `Utfall 2023` –,
+    and no word of why (`summary` said nothing either); the note stood first under the stab table below it. The
+    Ekonomi table says it, once in the document, and no section of the comparison with 2023 stands empty."""
+    _document(suffix)
+    d = _with_new_forvaltning(tmp_path)
+    out = tmp_path / f"r.{suffix}"
+    result = run("report", "--budgets", d, "--forvaltning", "NY", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    text = _text(out)
+    note = "Anm.: Utfall 2023 är – för förvaltning NY, som inte finns i filen för 2023."
+    assert "Verksamhetens nettokostnader 19,7 20,0 0,3 –" in text, text[:2000]
+    assert text.index("Verksamhetens nettokostnader 19,7") < text.index(note) < text.index("Resultat per stab")
+    assert text.count(note) == 1
+    assert "jämfört med 2023" not in text
+
+
+def test_summary_of_a_forvaltning_begun_this_year_says_why_last_years_utfall_is_missing(run, tmp_path):
+    d = _with_new_forvaltning(tmp_path)
+    shown = run("summary", "--budgets", d, "--forvaltning", "NY")
+    assert shown.exit_code == 0, shown.stderr
+    assert shown.stdout.endswith("Verksamhetens nettokostnader      19,7      20,0          0,3              –\n\n"
+                                 "Anm.: Utfall 2023 är – för förvaltning NY, som inte finns i filen för 2023.\n"), \
+        shown.stdout
+    machine = run("summary", "--budgets", d, "--forvaltning", "NY", "-f", "csv")
+    assert machine.stdout.splitlines()[1] == "drift,Verksamhetens nettokostnader,19.7,20.0,0.3,"
+    assert "note: Utfall 2023 är – för förvaltning NY, som inte finns i filen för 2023." in machine.stderr
+    # a förvaltning of both years has no such note
+    assert "som inte finns i filen" not in run("summary", "--budgets", d, "--forvaltning", "KLF").stdout
