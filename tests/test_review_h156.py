@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BUDGETS
+from tests.conftest import BUDGETS, ROOT
+from tests.test_html_in_a_window import CHROMIUM, _measured
 
 NEW_FORVALTNING = """  NY:
     namn: Näringslivsförvaltningen
@@ -104,3 +105,47 @@ def test_summary_of_a_forvaltning_begun_this_year_says_why_last_years_utfall_is_
     assert "note: Utfall 2023 är – för förvaltning NY, som inte finns i filen för 2023." in machine.stderr
     # a förvaltning of both years has no such note
     assert "som inte finns i filen" not in run("summary", "--budgets", d, "--forvaltning", "KLF").stdout
+
+
+LONG_NAME = "Samhällsbyggnadsochmiljöplaneringsstabensutvecklingsenhetförhållbarstadsutveckling"[:80]
+
+
+def _with_long_name(tmp_path: Path) -> Path:
+    """The example kommun with Samhällsbyggnadsstab named by a word of 80 letters, and a comment of a word of 40."""
+    d = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "budgets", d)
+    path = d / "2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "namn: Samhällsbyggnadsstab\n" in text
+    path.write_text(text.replace("namn: Samhällsbyggnadsstab\n", f"namn: {LONG_NAME}\n", 1).replace(
+        "kostnaden avtar från november.", "kostnaden avtar från november: Konsultstödsomorganisationernasprojektet avslutas."),
+        encoding="utf-8")
+    return d
+
+
+def test_a_name_of_80_letters_may_break_in_the_html_table(run, tmp_path):
+    """A stab named by 80 letters without a space made its label cell as wide as the name: the stab table ran past a
+    window of 1 200 px, its comments cut at the frame's edge (and squeezed to a few words a line on paper). A word
+    longer than 40 letters may break every 25 (`<wbr>`, which copies as nothing); shorter words never do."""
+    d = _with_long_name(tmp_path)
+    out = tmp_path / "r.html"
+    result = run("report", "--budgets", d, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    pieces = [LONG_NAME[:25], LONG_NAME[25:50], LONG_NAME[50:]]
+    assert f'<th scope="row">{"<wbr>".join(pieces)}</th>' in page
+    assert page.count("<wbr>") == 2 * page.count(pieces[0] + "<wbr>") and page.count(pieces[0] + "<wbr>") >= 2
+    # a word of 40 letters, the longest a cell keeps whole, and a stab's name, are not broken
+    assert " Konsultstödsomorganisationernasprojektet avslutas." in page and "Kommunikationsstab</th>" in page
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+def test_a_name_of_80_letters_keeps_the_tables_within_a_window_of_1200_px(run, tmp_path):
+    """As above, measured in Chromium: 'Resultat januari–oktober 2024 per stab' took more than its 1 153 px."""
+    d = _with_long_name(tmp_path)
+    page = tmp_path / "r.html"
+    assert run("report", "--budgets", d, "-o", page).exit_code == 0
+    tables = _measured(page, 1200, tmp_path)
+    assert "Resultat januari–oktober 2024 per stab, belopp i mnkr" in tables
+    for caption, (taken, given) in tables.items():
+        assert taken <= given, (caption, taken, given)

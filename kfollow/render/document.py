@@ -33,7 +33,7 @@ LANDSCAPE_ROWS = 4
 # at the edge; at 12 rem, about 28 letters a line, it fits: found by a nämndsekreterare, h127)
 CSS = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; color: #111; max-width: 76rem; margin: 2rem auto;
-       padding: 0 1rem; line-height: 1.4; }
+       padding: 0 1rem; line-height: 1.4; overflow-wrap: break-word; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #888; }
 table { border-collapse: collapse; margin: 0.5rem 0 0.25rem; font-size: 0.8rem; }
 caption { text-align: left; font-weight: bold; padding: 0.25rem 0; width: max-content; max-width: calc(100vw - 2rem); }
@@ -155,6 +155,28 @@ def _escaped(expr: pl.Expr) -> pl.Expr:
 
 
 
+# a word longer than this (a name of 80 letters without a space) may break every `_PIECE` letters: a cell is as wide
+# as its longest word, and such a name took a stab table past a window of 1 200 px, its comments squeezed to a word
+# a line or cut at the frame's edge (found in review, h156); shorter words never break (`Personalkostnader/
+# verksamhetens` of the indicators, 31, nor a long Swedish compound)
+_LONG_WORD, _PIECE = 40, 25
+_BREAK = "\x01"  # where a long word may break, `<wbr>` once escaped (no text has it: `printable` replaced it)
+
+
+def _breakable(expr: pl.Expr, longest: int) -> pl.Expr:
+    """`expr` with a `_BREAK` after every `_PIECE` letters of a word longer than `_LONG_WORD`, its last piece longer
+    than the rest of the limit; `longest` is the length of the column's longest word (a pass breaks each word once)."""
+    run = f"[^\\s{_BREAK}]"
+    for _ in range(max(0, (longest - _LONG_WORD + _PIECE - 1) // _PIECE)):
+        expr = expr.str.replace_all(f"({run}{{{_PIECE}}})({run}{{{_LONG_WORD - _PIECE + 1},}})", f"${{1}}{_BREAK}${{2}}")
+    return expr
+
+
+def _longest_word(column: pl.Series) -> int:
+    """The length in letters of the longest word of a text column (0 for none)."""
+    return int(column.str.extract_all(r"\S+").explode().str.len_chars().max() or 0)
+
+
 def _unbroken(header: str) -> str:
     """A month in a header (`Prognos 2024-10`) kept on one line: a browser breaks after its hyphen."""
     return re.sub(r"\b([0-9]{4}-[0-9]{2})\b", r'<span class="nw">\1</span>', header)
@@ -174,7 +196,10 @@ def _table_html(section: Section, opts: Options, noted: bool = False) -> str:
     cells = []
     for i, c in enumerate(columns):
         value = pl.col(c.name)
-        shown = _escaped(value.fill_null("–" if c.kind in NUMERIC else "")).str.replace_all("\n", "<br>", literal=True)
+        shown = value.fill_null("–" if c.kind in NUMERIC else "")
+        if c.kind in TEXT:
+            shown = _breakable(shown, _longest_word(text[c.name]))
+        shown = _escaped(shown).str.replace_all("\n", "<br>", literal=True).str.replace_all(_BREAK, "<wbr>", literal=True)
         if i == 0:  # a label indented under its row (a varav line, a part) keeps its indent
             indent = pl.when(value.fill_null("").str.starts_with("  ")).then(pl.lit(' class="indrag"')).otherwise(pl.lit(""))
             cells.append(pl.concat_str([pl.lit('<th scope="row"'), indent, pl.lit(">"), shown.str.strip_chars(),
