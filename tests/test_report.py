@@ -622,7 +622,8 @@ def _bold_labels_html(page: str) -> list[list[tuple[str, bool]]]:
     for body in re.findall(r"<tbody>\n(.*?)\n</tbody>", page, re.S):
         rows = []
         for kind, label in re.findall(r'<tr(?: class="([^"]*)")?><th scope="row"[^>]*>(.*?)</th>', body):
-            rows.append((html.unescape(label), f"tr.{kind} th" in bold))
+            # (the label's text: a date kept on one line is in a <span>, a long word's breaks are <wbr>)
+            rows.append((html.unescape(re.sub(r"<[^>]+>", "", label)), f"tr.{kind} th" in bold))
         tables.append(rows)
     return tables
 

@@ -149,3 +149,16 @@ def test_a_name_of_80_letters_keeps_the_tables_within_a_window_of_1200_px(run, t
     assert "Resultat januari–oktober 2024 per stab, belopp i mnkr" in tables
     for caption, (taken, given) in tables.items():
         assert taken <= given, (caption, taken, given)
+
+
+def test_a_date_in_a_cell_stays_on_one_line_in_html(run, tmp_path):
+    """The Ombudgeteringar's Datum read '2024-06-' over '17' in a window of 1 200 px (a browser breaks after a
+    hyphen); a date or a month in a cell is kept whole, as a header's month is, in the decision's text too."""
+    out = tmp_path / "r.html"
+    result = run("report", "--budgets", ROOT / "examples" / "budgets", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert '<th scope="row">KS <span class="nw">2024-06-17</span> § 98 (påhittat)</th><td><span class="nw">2024-06-17' \
+           '</span></td><td>KSF</td><td>Ledningsstab</td><td class="num">-1,5</td>' in page
+    assert "span.nw { white-space: nowrap; }" in page
+
