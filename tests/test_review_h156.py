@@ -162,3 +162,19 @@ def test_a_date_in_a_cell_stays_on_one_line_in_html(run, tmp_path):
            '</span></td><td>KSF</td><td>Ledningsstab</td><td class="num">-1,5</td>' in page
     assert "span.nw { white-space: nowrap; }" in page
 
+
+def test_a_name_of_80_letters_may_break_in_word_and_leaves_the_comments_their_width(run, tmp_path):
+    """In Word the same name was measured as one word that must not break: its column took 12 cm of the landscape
+    page and the comments beside it were squeezed to a few words a line (6 pages). It may break where the HTML does
+    (a zero-width space every 25 letters), and the comments keep at least a quarter of the width."""
+    docx = pytest.importorskip("docx")
+    d = _with_long_name(tmp_path)
+    out = tmp_path / "r.docx"
+    assert run("report", "--budgets", d, "-o", out).exit_code == 0
+    table = next(t for t in docx.Document(str(out)).tables if t.rows[0].cells[0].text == "Stab"
+                 and t.rows[0].cells[-1].text == "Kommentar")
+    labels = [r.cells[0].text for r in table.rows]
+    assert "\u200b".join([LONG_NAME[:25], LONG_NAME[25:50], LONG_NAME[50:]]) in labels
+    assert "Kommunikationsstab" in labels and "Summa nettokostnad" in labels  # (no shorter word is touched)
+    widths = [c.width for c in table.columns]
+    assert widths[-1] >= 0.25 * sum(widths) and widths[0] < widths[-1], [round(w / 360000, 2) for w in widths]

@@ -139,11 +139,15 @@ def section_notes(section: Section, opts: Options, stated: set[str]) -> list[str
 
 
 def _cells(section: Section, opts: Options):
-    """Columns, their text values (Swedish numbers) and the row kinds of a section's table."""
+    """Columns, their text values (Swedish numbers) and the row kinds of a section's table, a word longer than
+    `_LONG_WORD` with a zero-width space every `_PIECE` letters, where Word may break it (`_breakable`: as the HTML
+    breaks it, so that a name of 80 letters does not squeeze the comments beside it to a word a line)."""
     report = section.report
     columns = _columns(section, opts)
     text = as_text(report, columns, opts, swedish=True)
     text = text.with_columns(printable(c.name) for c in columns if c.kind in TEXT)
+    text = text.with_columns(_breakable(pl.col(c.name), _longest_word(text[c.name]), WORD_BREAK)
+                             for c in columns if c.kind in TEXT)
     return columns, text.rows(), report.kinds()
 
 
@@ -160,15 +164,16 @@ def _escaped(expr: pl.Expr) -> pl.Expr:
 # a line or cut at the frame's edge (found in review, h156); shorter words never break (`Personalkostnader/
 # verksamhetens` of the indicators, 31, nor a long Swedish compound)
 _LONG_WORD, _PIECE = 40, 25
+WORD_BREAK = "\u200b"  # where Word may break a long word (`_cells`): a zero-width space
 _BREAK = "\x01"  # where a long word may break, `<wbr>` once escaped (no text has it: `printable` replaced it)
 
 
-def _breakable(expr: pl.Expr, longest: int) -> pl.Expr:
-    """`expr` with a `_BREAK` after every `_PIECE` letters of a word longer than `_LONG_WORD`, its last piece longer
+def _breakable(expr: pl.Expr, longest: int, mark: str = _BREAK) -> pl.Expr:
+    """`expr` with a `mark` after every `_PIECE` letters of a word longer than `_LONG_WORD`, its last piece longer
     than the rest of the limit; `longest` is the length of the column's longest word (a pass breaks each word once)."""
-    run = f"[^\\s{_BREAK}]"
+    run = f"[^\\s{mark}]"
     for _ in range(max(0, (longest - _LONG_WORD + _PIECE - 1) // _PIECE)):
-        expr = expr.str.replace_all(f"({run}{{{_PIECE}}})({run}{{{_LONG_WORD - _PIECE + 1},}})", f"${{1}}{_BREAK}${{2}}")
+        expr = expr.str.replace_all(f"({run}{{{_PIECE}}})({run}{{{_LONG_WORD - _PIECE + 1},}})", f"${{1}}{mark}${{2}}")
     return expr
 
 

@@ -50,7 +50,8 @@ COMMENT_SHARE = 0.36  # of the text width, what a comment column is given before
 # nämndsekreterare, h127)
 COMMENT_LEAST = 0.25
 COMMENT_WORD_EM = 10.0  # a comment's longest word as it is measured at most (`_span`): about 16 letters
-BREAK = re.compile(r"[^\S\u00a0\u202f]+")  # where a line may break: a space that is not a no-break one
+# where a line may break: a space that is not a no-break one, or a long word's zero-width space (`document._cells`)
+BREAK = re.compile(r"[^\S\u00a0\u202f]+|\u200b")
 # The advance widths (em) of DejaVu Serif, which LibreOffice prints with where the document's font (Cambria)
 # is missing, in classes: each class as wide as its widest (read with FreeType; no class is more than 0,03 em
 # wider than a character in it, and none narrower). Cambria in Word is narrower still.
@@ -505,7 +506,8 @@ def _span(i: int, column, header: str, values: list[str], bold: list[bool] | Non
         from kfollow.render.text import two_lines
 
         return _Span(True, words, max(words, *(_ems(line) for line in two_lines(header))))
-    lines = max([_ems(line.strip(), strong) for v, strong in zip(values, bold) for line in v.split("\n")] or [1.0])
+    lines = max([_ems(line.strip().replace("\u200b", ""), strong) for v, strong in zip(values, bold)
+                 for line in v.split("\n")] or [1.0])
     long_word = words if column.comment else 0.0
     if column.comment:  # a long word of a comment breaks, as the PDF hyphenates it, before the page turns (`_fits_portrait`)
         words = min(words, COMMENT_WORD_EM)
