@@ -557,6 +557,26 @@ def _begun_rows_note(store: Store, year: int, frame: pl.DataFrame, view: By, col
                              when_all=False)
 
 
+def _begun_listed_note(store: Store, year: int, listed: pl.DataFrame, view: By, column: str,
+                       header: str) -> tuple[ColumnNote, ...]:
+    """The note on `column` (the utfall of the year before `year`) of a `--top` list that lists rows of `view` the
+    file for the year before does not have (a stab begun since), with or without `--stab`: their figure is –, as the
+    full table's note (`_absent_rows_note`, `_begun_rows_note`) says; a list has no sums to count them as 0 (found in
+    review, h155: both notes skipped a list, whose `–` went without a word)."""
+    key = view.value
+    if view not in (By.stab, By.verksamhet) or key not in listed.columns:
+        return ()
+    rows = listed.filter(pl.col("radtyp") == RowKind.rad.value)
+    before = store.years.get(year - 1)  # (a förvaltning begun this year has its own note)
+    fids = [f for f in rows["forvaltning"].drop_nulls().unique(maintain_order=True).to_list()
+            if before is not None and f in before.forvaltningar]
+    if not (absent := _absent_rows(store, year, year - 1, fids, key, rows[key].drop_nulls().unique().to_list())):
+        return ()
+    named = ", ".join(absent[:5]) + (f" och {len(absent) - 5} till" if len(absent) > 5 else "")
+    # (a caveat, as the table's: on stderr in csv and json)
+    return (ColumnCaveat(f"{header} är – för {named}, som inte finns i filen för {year - 1}.", column),)
+
+
 def _absent_rows_note(store: Store, year: int, other: int, fids: list[str], view: str, keys: list[str] | None,
                       column: str, header: str, when_all: bool = True) -> tuple[ColumnNote, ...]:
     """The note on a selection (--stab, --verksamhet) with rows of `year` that the file for `other` does not have (a
@@ -1780,6 +1800,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         # (every row of the view: a stab begun this year in a förvaltning of both years is – and the sums count it as
         # 0, as `--stab` of it says; it went without a word: found in review, h151)
         notes += _begun_rows_note(store, p.year, frame, cut.view, earlier, headers.get(earlier, f"Utfall {p.year - 1}"))
+    elif top is not None and not cut.part and earlier in frame.columns and earlier not in unforecast and not added:
+        notes += _begun_listed_note(store, p.year, frame, cut.view, earlier, headers.get(earlier, f"Utfall {p.year - 1}"))
     # a list of the largest parts of a two-key cut names each part with its row (`KSF: Intäkter`):
     # headed by the row's key, as the full table is
     label = cut.keys[0] if top is not None and cut.nested else None
