@@ -55,3 +55,35 @@ def test_a_top_list_with_a_stab_begun_this_year_says_why_its_last_years_figure_i
     assert "som inte finns i filen" not in run("deviation", "--budgets", ROOT / "examples" / "budgets",
                                                 "--period", "2024-10", "--top", "5").stdout
 
+
+# 2 -------------------------------------------------------------------------------------------------------------
+def _renumbered(tmp_path: Path) -> Path:
+    """The example kommun's SIE tables with the 2024 salaries booked on 5090 instead of 5010 (2023 keeps 5010)."""
+    d = tmp_path / "sie"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", d)
+    for name in ("utfall-2024.csv", "budget-2024.csv"):
+        path = d / name
+        path.write_text(path.read_text(encoding="utf-8").replace(",5010,", ",5090,"), encoding="utf-8")
+    return d
+
+
+def test_the_advice_of_a_ledger_key_first_names_an_account_the_year_has(run, tmp_path):
+    """`--by konto,stab` advised `--by stab --konto 5010` whatever accounts the year has (a year without 5010: following
+    the advice was an error), and of a year without accounts at all; it names an account of the year's facts, and none
+    where the facts have no account."""
+    d = _renumbered(tmp_path)
+    for command in (("deviation",), ("compare", "2023", "2024")):
+        refused = run(*command, "--budgets", d, "--by", "konto,stab")
+        assert refused.exit_code == 2, refused.stderr
+        assert "or for one account's staber --by stab --konto 5090\n" in refused.stderr, refused.stderr
+        assert "5010" not in refused.stderr
+    # following the advice: EKO's salaries January–October, 9,6 mnkr of budget against 8,0 of utfall
+    followed = run("deviation", "--budgets", d, "--by", "stab", "--konto", "5090", "--stab", "EKO")
+    assert followed.exit_code == 0, followed.stderr
+    assert re.search(r"^Ekonomistab +9,6 +8,0 +1,6 ", followed.stdout, re.M), followed.stdout
+    # of 2023, whose facts keep 5010, the advice names 5010; --by verksamhet,… likewise
+    assert "--by verksamhet --konto 5010\n" in run("deviation", "--budgets", d, "--year", "2023",
+                                                   "--by", "konto,verksamhet").stderr
+    # a year without accounts (the bundled one): no account to name
+    none = run("deviation", "--by", "konto,stab")
+    assert none.exit_code == 2 and "e.g. --by stab,konto\n" in none.stderr and "--konto" not in none.stderr, none.stderr

@@ -95,9 +95,11 @@ class Cut:
         return self.asked or ",".join(self.keys)
 
 
-def parse_by(text: str | By | None, groups: Callable[[], tuple[Kostnadsslag, ...]] | None = None) -> Cut:
+def parse_by(text: str | By | None, groups: Callable[[], tuple[Kostnadsslag, ...]] | None = None,
+             accounts: Callable[[], list[str]] | None = None) -> Cut:
     """`stab`, `kostnadsslag`, `stab,kostnadsslag` … → a `Cut`; UsageError for anything else. `groups`: the year's
-    kostnadsslag, asked for only to name one of them in the advice of an error."""
+    kostnadsslag, `accounts` the accounts of its facts, asked for only to name one of them in the advice of an
+    error."""
     if isinstance(text, By):
         return Cut((text.value,))
     keys = tuple(k.strip().lower() for k in ("stab" if text is None else text).split(",") if k.strip())  # STAB as stab
@@ -120,9 +122,13 @@ def parse_by(text: str | By | None, groups: Callable[[], tuple[Kostnadsslag, ...
             rows = {"stab": "staber", "verksamhet": "verksamheter", "forvaltning": "förvaltningar"}[keys[1]]
             # (an id the year has: `--kostnadsslag personal` was advised of a year file whose own kostnadsslag have
             # no such id, and following it was an error; found in review, h153)
+            # (and an account the year's facts have: `--konto 5010` was advised whatever accounts the year has, and
+            # none where it has none; found in review, h155)
+            konto = example_konto(accounts) if keys[0] == "konto" else None
             one, filtered = (("kostnadsslag's", f"--kostnadsslag {example_id(groups)}") if keys[0] == "kostnadsslag"
-                             else ("account's", "--konto 5010"))
-            example += f", or for one {one} {rows} --by {keys[1]} {filtered}"
+                             else ("account's", f"--konto {konto}"))
+            if keys[0] == "kostnadsslag" or konto is not None:
+                example += f", or for one {one} {rows} --by {keys[1]} {filtered}"
         raise UsageError(f"--by {text}: the second key breaks the first down by the ledger; write kostnadsslag or "
                          f"konto second, e.g. --by {example}")
     if len(keys) == 2 and keys == ("konto", "kostnadsslag"):
@@ -137,6 +143,13 @@ def example_id(groups: Callable[[], tuple[Kostnadsslag, ...]] | None) -> str:
     chosen = next((g for g in have if g.id == "personal"), None) or \
         next((g for g in have if any(p.startswith("5") for p in g.prefix)), None) or next(iter(have), None)
     return chosen.id if chosen is not None else "personal"
+
+
+def example_konto(accounts: Callable[[], list[str]] | None) -> str | None:
+    """An account to write in an example: the year's first of personnel costs (class 5, as `5010`), else its first;
+    None where its facts have no account (nothing to filter by)."""
+    have = sorted(accounts() if accounts is not None else ())
+    return next((a for a in have if a.startswith("5")), None) or next(iter(have), None)
 
 
 def of_rows(cut: Cut, staber: list[str] | None, verksamheter: list[str] | None) -> Cut:

@@ -1540,6 +1540,19 @@ def _kostnadsslag_of(store: Store, year: int | None, period: str | int | None) -
         return DEFAULT_KOSTNADSSLAG
 
 
+def _accounts_of(store: Store, year: int | None, period: str | int | None) -> list[str]:
+    """The accounts of the facts of the year a command shows (as `_kostnadsslag_of` tells it), for an example in an
+    error's advice; none where that year cannot be told."""
+    from kfollow.errors import KfollowError
+
+    try:
+        shown = (selection.period(store, year, period).year if period is not None
+                 else selection.year_or_latest(store, year))
+        return store.ledger.accounts(shown)["konto"].drop_nulls().to_list()
+    except KfollowError:
+        return []
+
+
 def deviation(store: Store, year: int | None = None, period: str | int | None = None, by: By | str = By.stab,
               forvaltning: list[str] | None = None, staber: list[str] | None = None,
               budget: BudgetMode = BudgetMode.justerad, against: str | None = None, gross: bool = False,
@@ -1555,7 +1568,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
 
     if top is not None and (isinstance(top, bool) or not isinstance(top, int)):
         raise TypeError(f"top is the number of rows to list, a whole number, not {top!r:.40}")
-    cut = cuts.of_rows(cuts.parse_by(by, lambda: _kostnadsslag_of(store, year, period)), staber, verksamheter)
+    cut = cuts.of_rows(cuts.parse_by(by, lambda: _kostnadsslag_of(store, year, period),
+                                     lambda: _accounts_of(store, year, period)), staber, verksamheter)
     flt = cuts.LedgerFilter.of(konto, kostnadsslag)
     budget = BudgetMode(budget)
     p = selection.period(store, year, period)
@@ -1888,7 +1902,8 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
         raise UsageError(f"compare {year} {year}: a year compared with itself changes nothing; {hint}")
     if base_year > year:
         raise UsageError(f"compare {base_year} {year}: the earlier year comes first; write kfollow compare {year} {base_year}")
-    cut = cuts.of_rows(cuts.parse_by(by, lambda: _kostnadsslag_of(store, year, None)), staber, verksamheter)
+    cut = cuts.of_rows(cuts.parse_by(by, lambda: _kostnadsslag_of(store, year, None),
+                                     lambda: _accounts_of(store, year, None)), staber, verksamheter)
     flt = cuts.LedgerFilter.of(konto, kostnadsslag)
     p = selection.period(store, year, period, compared=base_year)
     frame = compare_report(store, base_year, p.year, cut.view, forvaltning, period=p.month, staber=staber,
