@@ -87,3 +87,45 @@ def test_the_advice_of_a_ledger_key_first_names_an_account_the_year_has(run, tmp
     # a year without accounts (the bundled one): no account to name
     none = run("deviation", "--by", "konto,stab")
     assert none.exit_code == 2 and "e.g. --by stab,konto\n" in none.stderr and "--konto" not in none.stderr, none.stderr
+
+
+# 3 -------------------------------------------------------------------------------------------------------------
+def _older_forecast(tmp_path: Path, old: str, new: str) -> Path:
+    """The example kommun's SIE tables with one unit's August forecast taken away (`old` → `new`): its latest is
+    April's."""
+    d = tmp_path / "sie"
+    shutil.copytree(ROOT / "examples" / "sie" / "budgets", d)
+    path = d / "2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return d
+
+
+def test_the_note_on_an_older_forecast_names_its_rows_in_every_cut(run, tmp_path):
+    """With a stab (SAM) whose latest forecast is April's, the note on `Prognos från –` named it under `--by
+    forvaltning` (`Samhällsbyggnadsstab (SAM i KSF, 2024-04)`) but said only '(tabellen per stab visar varje stabs)'
+    under `--by kostnadsslag`, `konto`, `kostnadsslag,konto` and `forvaltning,kostnadsslag`, with or without
+    `--against`: every cut now names it, in one wording; and so a förvaltning whose forecast is older (SERV)."""
+    sam = _older_forecast(tmp_path / "sam", "          2024-04: 14157.0\n          2024-08: 14136.0\n",
+                          "          2024-04: 14157.0\n")
+    named = ("Anm.: Prognos från är – där prognosen är en summa av prognoser gjorda i olika månader. Den senaste "
+             "prognosen är från 2024-08, utom för Samhällsbyggnadsstab (SAM i KSF, 2024-04).")
+    for by in ("forvaltning", "kostnadsslag", "konto", "kostnadsslag,konto", "forvaltning,kostnadsslag"):
+        for against in ((), ("--against", "prognos:2024-08")):
+            result = run("deviation", "--budgets", sam, "--period", "2024-10", "--by", by, *against)
+            assert result.exit_code == 0, result.stderr
+            assert named in result.stdout, (by, result.stdout)
+            assert "tabellen per stab visar" not in result.stdout
+            # KSF's forecast, SAM's April 14 157 tkr with the others' August ones: 165,4 mnkr, its month –
+            assert re.search(r"^(Summa KSF|Kommunstyrelseförvaltningen) .* 164,5 +165,4 +– ", result.stdout,
+                             re.M), (by, result.stdout)
+    serv = _older_forecast(tmp_path / "serv", "        2024-04: -900.0\n        2024-08: -1600.0\n",
+                           "        2024-04: -900.0\n")
+    older = ("Anm.: Prognos från är – på summaraderna: deras prognoser är gjorda i olika månader. Den senaste prognosen "
+             "är från 2024-08, utom för Serviceförvaltningen (internt prissatt) (2024-04).")
+    for by in ("forvaltning", "kostnadsslag", "kostnadsslag,konto", "forvaltning,kostnadsslag"):
+        result = run("deviation", "--budgets", serv, "--period", "2024-10", "--by", by, "--against", "prognos:2024-08")
+        assert result.exit_code == 0, result.stderr
+        assert older in result.stdout, (by, result.stdout)
+        assert "tabellen per stab visar" not in result.stdout

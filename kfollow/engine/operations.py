@@ -312,7 +312,7 @@ def _mixed_forecast_months(frame: pl.DataFrame, store: Store | None = None, year
     if "prognos_period" not in frame.columns or "prognos" not in frame.columns:
         return ()
     kind = pl.col("radtyp")
-    if frame.filter(kind.is_in(["delsumma", "summa", "forvaltning"]) & pl.col("prognos").is_not_null()
+    if frame.filter(kind.is_in(["delsumma", "radsumma", "summa", "forvaltning"]) & pl.col("prognos").is_not_null()
                     & pl.col("prognos_period").is_null()).is_empty():
         return ()
     generic = (ColumnNote("Prognos från är – där prognosen är en summa av prognoser gjorda i olika månader "
@@ -324,6 +324,13 @@ def _mixed_forecast_months(frame: pl.DataFrame, store: Store | None = None, year
                                f"Den senaste prognosen är från {named[0]}, utom för {named[1]}.", "prognos_period"),)
     # the rows a sum is made of (a stab shown with its parts, too: its parts' forecasts are its own)
     rows = frame.filter(kind.is_in(["rad", "forvaltning", "ej_fordelat", "radsumma"]) & pl.col("prognos_period").is_not_null())
+    if store is not None and year is not None and not ({"stab", "verksamhet"} & set(frame.columns)):
+        # (in a cut by the ledger alone a förvaltning's subtotal is its total, `Summa SERV`: named as the förvaltning,
+        # as --by forvaltning names it; found in review, h155)
+        names = {f: v.namn for f, v in store.years[year].forvaltningar.items()}
+        rows = pl.concat([rows, frame.filter((kind == "delsumma") & pl.col("prognos_period").is_not_null())
+                         .with_columns(namn=pl.col("forvaltning").replace_strict(names, default=pl.col("forvaltning")))],
+                         how="diagonal_relaxed")
     latest = rows["prognos_period"].max()
     if latest is None:
         return generic
@@ -342,8 +349,13 @@ def _mixed_within(frame: pl.DataFrame, store: Store, year: int, month: int | Non
     2024-08)`), with the rows shown that are older themselves: who has not answered the latest round (found by a
     controller: `--by forvaltning` said `–` and that the table per stab shows each stab's, not which)."""
     kind = pl.col("radtyp")
-    mixed = frame.filter((kind == "forvaltning") & pl.col("prognos").is_not_null()
-                         & pl.col("prognos_period").is_null())["forvaltning"].to_list()
+    # a förvaltning's total: its own row, or in a cut by the ledger alone (no stab or verksamhet shown: --by
+    # kostnadsslag, konto, kostnadsslag,konto, forvaltning,kostnadsslag) its subtotal above its parts, which said
+    # only that the table per stab shows each stab's (found in review, h155)
+    whole = kind.is_in(["forvaltning"] if "stab" in frame.columns or "verksamhet" in frame.columns
+                       else ["forvaltning", "delsumma", "radsumma"])
+    mixed = frame.filter(whole & pl.col("forvaltning").is_not_null() & pl.col("prognos").is_not_null()
+                         & pl.col("prognos_period").is_null())["forvaltning"].unique(maintain_order=True).to_list()
     if not mixed:
         return None
     made = (store.forecasts.filter((pl.col("ar") == year) & (pl.col("manad") <= (month or 12))
@@ -364,9 +376,11 @@ def _mixed_within(frame: pl.DataFrame, store: Store, year: int, month: int | Non
         for vy, nyckel, namn, m in rows.select("vy", "nyckel", "namn", "manad").rows():
             who = f"{namn or nyckel} (" + (f"{nyckel} i {fid}" if vy == view else fid)
             units.append((who, f"{year}-{m:02d}"))
-    units += [(f"{n} ({f}", p) for n, f, p in frame.filter((kind == "forvaltning") & pl.col("prognos_period")
-                                                           .is_not_null()).select("namn", "forvaltning",
-                                                                                  "prognos_period").rows()]
+    # (a subtotal's `namn` is `Summa KSF`: the förvaltning by its name)
+    units += [(f"{n if kind_ == 'forvaltning' else store.years[year].forvaltningar[f].namn} ({f}", p)
+              for kind_, n, f, p in frame.filter(whole & pl.col("forvaltning").is_not_null()
+                                                 & pl.col("prognos_period").is_not_null())
+              .select("radtyp", "namn", "forvaltning", "prognos_period").unique(maintain_order=True).rows()]
     latest = max(p for _, p in units)
     older = [f"{who}, {p})" for who, p in units if p < latest]
     if not older:
