@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 from tests.conftest import ROOT, csv_rows
@@ -129,3 +130,79 @@ def test_the_note_on_an_older_forecast_names_its_rows_in_every_cut(run, tmp_path
         assert result.exit_code == 0, result.stderr
         assert older in result.stdout, (by, result.stdout)
         assert "tabellen per stab visar" not in result.stdout
+
+
+# 4 -------------------------------------------------------------------------------------------------------------
+SIE = ROOT / "examples" / "sie" / "budgets"
+GROUPS = {"3": "intakter", "4": "kop_material", "5": "personal", "6": "ovriga", "7": "ovriga"}
+
+
+def _changes_by_hand(keys: list[str]) -> list[tuple]:
+    """The changes January–October 2023 → 2024 of the example's utfall tables grouped by `keys`, in kr with öre as
+    text, largest first in absolute value: summed with polars from the fact tables themselves (integer öre), SERV's
+    presented as resultat (intäkter − kostnader, the sign turned)."""
+    import polars as pl
+
+    def year(y: int) -> pl.DataFrame:
+        facts = pl.read_csv(SIE / f"utfall-{y}.csv", infer_schema=False)
+        ore = pl.col("belopp").map_elements(lambda s: int(Decimal(s) * 100), return_dtype=pl.Int64)
+        facts = facts.filter(pl.col("period").str.slice(5, 2).cast(pl.Int32) <= 10).with_columns(
+            ore=pl.when(pl.col("forvaltning") == "SERV").then(-ore).otherwise(ore),
+            kostnadsslag=pl.col("konto").str.slice(0, 1).replace_strict(GROUPS),
+            stab=pl.col("stab").fill_null(""))
+        return facts.group_by(keys).agg(pl.col("ore").sum().alias(f"u{y}"))
+
+    joined = year(2023).join(year(2024), on=keys, how="full", coalesce=True).fill_null(0).with_columns(
+        change=pl.col("u2024") - pl.col("u2023")).sort(pl.col("change").abs(), *keys, descending=[True] + [False] * len(keys))
+    kr = lambda ore: str(Decimal(ore) / 100)  # noqa: E731
+    return [(*(r[k] for k in keys), kr(r["u2023"]), kr(r["u2024"]), kr(r["change"]))
+            for r in joined.iter_rows(named=True)]
+
+
+def test_compare_lists_the_largest_changes_between_the_years(run, tmp_path):
+    """`deviation` has `--top N`, `compare` had none: `compare --top N` lists the N largest changes between the
+    years in absolute value at the chosen grain, with the table's columns, in every format; its figures are those
+    summed by hand from the fact tables, to the öre."""
+    args = ("compare", "2023", "2024", "--budgets", SIE, "--unit", "kr", "--exact", "-f", "csv")
+    for by, keys, n in (("stab", ["forvaltning", "stab"], 4), ("stab,kostnadsslag", ["forvaltning", "stab", "kostnadsslag"], 5),
+                        ("konto", ["forvaltning", "konto"], 3)):
+        result = run(*args, "--by", by, "--top", str(n))
+        assert result.exit_code == 0, result.stderr
+        rows = csv_rows(result.stdout)
+        assert [r["radtyp"] for r in rows] == ["rad"] * n  # (no sums: a list)
+        shown = [(*(r[k] for k in keys), r["utfall_2023"], r["utfall_2024"], r["forandring"]) for r in rows]
+        hand = _changes_by_hand(keys)
+        assert [(*k, Decimal(a), Decimal(b), Decimal(c)) for *k, a, b, c in shown] == \
+            [(*k, Decimal(a), Decimal(b), Decimal(c)) for *k, a, b, c in hand[:n]], (by, shown, hand[:n])
+    # the example's largest: Fritidsanläggningar's salaries up 2 130 398 kr, Digitaliseringsstab's up 2 128 588 kr
+    text = run("compare", "2023", "2024", "--budgets", SIE, "--by", "stab,kostnadsslag", "--top", "2")
+    assert text.exit_code == 0, text.stderr
+    lines = text.stdout.splitlines()
+    assert lines[0] == ("Största förändringar, utfall 2023 och 2024, januari–oktober per stab och kostnadsslag, "
+                        "belopp i mnkr")
+    assert lines[2].split()[:5] == ["Stab", "Utfall", "2023", "ack.", "Utfall"]
+    assert re.match(r"Fritidsanläggningar: Personalkostnader +20,2 +22,3 +2,1 +10,6 +15,7 +16,4$", lines[4]), lines
+    assert re.match(r"Digitaliseringsstab: Personalkostnader +15,9 +18,0 +2,1 +13,4 +12,4 +13,2$", lines[5]), lines
+    assert len([line for line in lines if line.strip()]) == 5 and "Summa" not in text.stdout
+    by_json = json.loads(run("compare", "2023", "2024", "--budgets", SIE, "--by", "stab,kostnadsslag", "--top", "2",
+                             "-f", "json").stdout)
+    assert [(r["stab"], r["kostnadsslag"], r["stab_namn"], r["namn"], r["forandring"]) for r in by_json] == [
+        ("FRI", "personal", "Fritidsanläggningar", "Personalkostnader", 2.1),
+        ("DIG", "personal", "Digitaliseringsstab", "Personalkostnader", 2.1)]
+    md = run("compare", "2023", "2024", "--budgets", SIE, "--by", "stab,kostnadsslag", "--top", "2", "-f", "md").stdout
+    assert "| Fritidsanläggningar: Personalkostnader |" in md and "Summa" not in md
+    excel = run("compare", "2023", "2024", "--budgets", SIE, "--by", "stab,kostnadsslag", "--top", "2", "-f", "excel")
+    assert excel.stdout.splitlines()[1] == ("rad;KSF;FRI;Fritidsanläggningar;personal;Personalkostnader;nettokostnad;"
+                                            "20,2;22,3;2,1;10,6;15,7;16,4")
+    import openpyxl
+
+    assert run("compare", "2023", "2024", "--budgets", SIE, "--by", "stab", "--top", "3",
+               "-o", tmp_path / "top.xlsx").exit_code == 0
+    cells = [c for row in openpyxl.load_workbook(tmp_path / "top.xlsx").active.iter_rows(values_only=True) for c in row]
+    assert "Fritidsanläggningar" in cells and "Ekonomistab" in cells and "Ledningsstab" not in cells
+    assert run("compare", "2023", "2024", "--budgets", SIE, "--top", "3", "-o", tmp_path / "top.docx").exit_code == 0
+    # the bundled years (typed per stab), and what is no number of rows
+    bundled = run("compare", "2023", "2024", "--top", "1")
+    assert re.search(r"^Kommungemensamt +171,7 +287,7 +116,0 +67,5 ", bundled.stdout, re.M), bundled.stdout
+    refused = run("compare", "2023", "2024", "--top", "0")
+    assert refused.exit_code == 2 and refused.stdout == "" and "--top 0: give a number of rows, 1 or more" in refused.stderr

@@ -114,6 +114,7 @@ def compare(
     konto: KontoOpt = None,
     kostnadsslag: KostnadsslagOpt = None,
     sort: Annotated[SortKey, typer.Option("--sort", help="file: as in the budget file; change: biggest movers first.")] = SortKey.file,
+    top: Annotated[Optional[int], typer.Option("--top", metavar="N", max=10**9, help="Only the N largest changes (absolute value) at the finest grain, largest first.")] = None,
     period: Annotated[Optional[str], typer.Option(
         "--period", "-p", help="Month YYYY-MM (or 1–12) of the later year: both years up to and including that month. "
         "[default: the whole years, or the later year's last booked month while it is being booked]")] = None,
@@ -132,13 +133,14 @@ def compare(
     Examples:
       kfollow compare 2023 2024 --by verksamhet --forvaltning KLF --sort change
       kfollow compare 2023 2024 --budgets examples/sie/budgets --by stab,kostnadsslag --forvaltning KSF
+      kfollow compare 2023 2024 --budgets examples/sie/budgets --by stab,kostnadsslag --top 5
     """
     from kfollow.engine.operations import compare as compare_of
 
     store = load(budgets, ledger=ledger_grain(by, konto, kostnadsslag, stab, verksamhet, period))
     period = month_period(period, year, latest_year(store))
     report = compare_of(store, base_year, year, by, forvaltning, period, sort.value, unit.value, costs_negative,
-                        stab, verksamhet, konto, kostnadsslag)
+                        stab, verksamhet, konto, kostnadsslag, top)
     emit(report, fmt, decimals, output, store=store, columns=columns, exact=exact)
 
 

@@ -1564,14 +1564,15 @@ def _own_name(frame: pl.DataFrame) -> pl.Expr:
         pl.col("konto") + pl.lit(" - ") + pl.col("namn")).otherwise(pl.col("namn"))
 
 
-def largest(frame: pl.DataFrame, n: int) -> pl.DataFrame:
+def largest(frame: pl.DataFrame, n: int, measure: str = "avvikelse") -> pl.DataFrame:
     """The `n` rows at the finest grain with the largest deviations in absolute value, largest first:
     a controller's list of what to explain. A part is labelled with its row (`rubrik`: `Ekonomistab:
     Personalkostnader`; `namn` stays its own name);
     rows without a deviation (no budget there, or none at all) are left out, and so are parts without an account (a
     budget change by decision is no cost to explain) but where they are all of a row's money (a förvaltning
     typed in YAML). Rows as large as the n-th (to the öre) are listed
-    too, so the list may be longer than `n`."""
+    too, so the list may be longer than `n`. `measure`: the column ranked, `forandring` for `compare`'s largest
+    changes between the years."""
     if n < 1:
         raise UsageError(f"--top {n}: give a number of rows, 1 or more")
     nested = (frame["radtyp"] == "radsumma").any()
@@ -1589,13 +1590,13 @@ def largest(frame: pl.DataFrame, n: int) -> pl.DataFrame:
         # listed whole, as it cannot be split (it was left out, the largest deviation of the month; found by a new user)
         part = pl.col("radtyp").is_in(["del", "del_ej_fordelat"])
         block = (pl.col("radtyp") == "radsumma").cum_sum()
-        unsplit = ((pl.col("radtyp") == "radsumma") & pl.col("avvikelse").is_not_null()
-                   & ~((pl.col("radtyp") == "del") & pl.col("avvikelse").is_not_null()).any().over(block)
+        unsplit = ((pl.col("radtyp") == "radsumma") & pl.col(measure).is_not_null()
+                   & ~((pl.col("radtyp") == "del") & pl.col(measure).is_not_null()).any().over(block)
                    & part.any().over(block)
                    # (its rest with a deviation: all of the year's money of a förvaltning with accounts the year before
                    # only, beside its parts; a rest alone, a budget change by decision, is no cost to explain)
                    & ((pl.col("radtyp") == "del").any().over(block)
-                      | ~((pl.col("radtyp") == "del_ej_fordelat") & pl.col("avvikelse").is_not_null()).any().over(block)))
+                      | ~((pl.col("radtyp") == "del_ej_fordelat") & pl.col(measure).is_not_null()).any().over(block)))
         # a row shown without parts (its förvaltning has no accounts: typed per stab in the year file) is listed as
         # itself, not as a part `Ej fördelat på kostnadsslag` of it, which read as money not allocated (found by a
         # new user)
@@ -1608,7 +1609,7 @@ def largest(frame: pl.DataFrame, n: int) -> pl.DataFrame:
     elif any(k in frame.columns for k in LEDGER):
         # (its rows without a deviation: a förvaltning with accounts in the year before only, whose rest is all of
         # its money of the year, as a row shown whole)
-        whole = (pl.col("radtyp") == "ej_fordelat") & ~((pl.col("radtyp") == "rad") & pl.col("avvikelse").is_not_null()
+        whole = (pl.col("radtyp") == "ej_fordelat") & ~((pl.col("radtyp") == "rad") & pl.col(measure).is_not_null()
                                                          ).any().over("forvaltning")
         # a förvaltning without accounts, shown whole (`forvaltning`), is listed as itself: `KSF: hela raden`, as its
         # parts would be named (such a rest is listed as the table names it: its figures are the rest's, not the row's)
@@ -1624,8 +1625,8 @@ def largest(frame: pl.DataFrame, n: int) -> pl.DataFrame:
             rows = rows.with_columns(ex.rubrik(rows.columns)).with_columns(
                 rubrik=pl.when(pl.col("radtyp") == "ej_fordelat").then(pl.col("forvaltning") + pl.lit(" ") + pl.col("rubrik"))
                 .otherwise(pl.col("rubrik")))
-    rows = rows.filter(pl.col("avvikelse").is_not_null() & (pl.col("avvikelse") != 0))  # nothing to explain
-    ranked = rows.with_columns(_abs=pl.col("avvikelse").abs()).sort("_abs", descending=True, maintain_order=True)
+    rows = rows.filter(pl.col(measure).is_not_null() & (pl.col(measure) != 0))  # nothing to explain
+    ranked = rows.with_columns(_abs=pl.col(measure).abs()).sort("_abs", descending=True, maintain_order=True)
     if ranked.height > n:  # a row as large as the last one listed is listed too: no tie is cut in two
         ranked = ranked.filter(pl.col("_abs") >= ranked["_abs"][n - 1])
     return ranked.drop("_abs")

@@ -1900,10 +1900,15 @@ def _budgetless_note(store: Store, year: int, frame: pl.DataFrame, view: By) -> 
 def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, forvaltning: list[str] | None = None,
             period: str | int | None = None, sort: str = "file", unit: str = "mnkr",
             costs_negative: bool = False, staber: list[str] | None = None, verksamheter: list[str] | None = None,
-            konto: list[str] | None = None, kostnadsslag: list[str] | None = None) -> Report:
+            konto: list[str] | None = None, kostnadsslag: list[str] | None = None, top: int | None = None) -> Report:
     """`compare_report` as a `Report`; `sort="change"` puts the biggest movers first in each block.
-    `by`, `konto` and `kostnadsslag` cut and filter at the ledger's grain as for `deviation`."""
+    `by`, `konto` and `kostnadsslag` cut and filter at the ledger's grain as for `deviation`; `top` keeps the N rows
+    with the largest changes (`forandring`, utfall of `year` − of `base_year`) in absolute value at the finest grain,
+    as `deviation`'s `top` its deviations."""
     from kfollow.engine import cuts
+
+    if top is not None and (isinstance(top, bool) or not isinstance(top, int)):
+        raise TypeError(f"top is the number of rows to list, a whole number, not {top!r:.40}")
 
     for given in (base_year, year):  # (`compare 0 2024` suggested adding 0.yaml)
         if not 1000 <= given <= 9999:
@@ -1958,8 +1963,9 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
             frame, outer = cuts.breakdown(store, p.year, frame, cut.outer, fids, p.month, flt, figures, derive)
             notes += outer  # (beside those said before it, as deviation keeps --against's; review, h153)
         frame, more = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt, figures, derive)
+        shown = frame if top is None else cuts.largest(frame, top, "forandring")  # (a list's notes: of its rows)
         notes = tuple(dict.fromkeys((*notes, *more))) + _reversed_shares(
-            frame, cut, [f"andel_{base_year}_pct", f"andel_{p.year}_pct"]) + _part_signs(frame, cut, costs_negative)
+            shown, cut, [f"andel_{base_year}_pct", f"andel_{p.year}_pct"]) + _part_signs(shown, cut, costs_negative)
         if absent and view in frame.columns and (shown := [k for k in keys if k in frame[view].to_list()]) != keys:
             # of the rows the filter shows: a stab chosen without utfall of the accounts was named as – in a table
             # without its row (found in review, h139)
@@ -2012,11 +2018,34 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
         notes += _year_only_note(store, base_year, frame["forvaltning"].drop_nulls().unique().to_list(),
                                  ("verksamhet", verksamheter) if verksamheter else ("stab", staber) if staber else None,
                                  earlier, rubriker.get(earlier, f"Utfall {base_year}"))
+    title = f"Utfall {base_year} och {p.year}{months} per " \
+        f"{' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{cuts.filter_text(flt, store.year(year).kostnadsslag)}"
+    label = None
+    if top is not None:
+        # the N largest changes between the years, as deviation --top lists its deviations (found in review, h155:
+        # compare had no --top)
+        listed = cuts.largest(frame, top, "forandring")
+        notes = tuple(m for n in notes if (m := n.shown_in(listed) if isinstance(n, cuts.WholeRowsNote) else n))
+        if listed.height > top:
+            notes += (Caveat(f"{listed.height} rader i stället för {top}: de sista har lika stor förändring och står "
+                             "med alla."),)
+        rest = (pl.col("radtyp") == RowKind.del_ej_fordelat.value) & pl.col("forandring").is_not_null() \
+            & (pl.col("forandring") != 0)
+        if cut.nested and "radtyp" in frame.columns and not frame.filter(rest).is_empty():
+            whole = "utan_konto" in listed.columns and not listed.filter(cuts.listed_rest()).is_empty()
+            notes += (Caveat(f"Delar utan konto (Ej fördelat på {cut.part}: utfall utan konto) ingår inte i listan"
+                             + (", utom där de är hela radens belopp." if whole else ".")),)
+        if listed.is_empty() and not frame.filter(pl.col("radtyp") != RowKind.summa.value).is_empty():
+            notes += (f"Ingen förändring att lista: utfallet {base_year} och {p.year} är lika, eller saknas för ett av "
+                      "åren, på varje rad.",)
+        frame = listed
+        title = "Största förändringar, " + title[0].lower() + title[1:]
+        # (a part named with its row, `Ekonomistab: Personalkostnader`, headed by the row's key)
+        label = cut.keys[0] if cut.nested else None
     if costs_negative:
         frame = present.costs_negative(frame)
-    return as_report(frame, rubriker, store=store, costs_negative=costs_negative,
-                     total=_total_label(store, p.year, flt, staber, verksamheter), title=f"Utfall {base_year} och {p.year}{months} per "
-                     f"{' och '.join(BY_TITLE.get(k, k) for k in cut.keys)}{cuts.filter_text(flt, store.year(year).kostnadsslag)}", unit=unit,
+    return as_report(frame, rubriker, store=store, costs_negative=costs_negative, label=label,
+                     total=_total_label(store, p.year, flt, staber, verksamheter), title=title, unit=unit,
                      period=p.text, messages=p.messages + year_warnings(
                          store, sorted({base_year, p.year}), p.month, fids=set(frame["forvaltning"].drop_nulls().to_list()),
                          rows=("verksamhet", verksamheter) if verksamheter else ("stab", staber) if staber else None,
