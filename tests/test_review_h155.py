@@ -206,3 +206,19 @@ def test_compare_lists_the_largest_changes_between_the_years(run, tmp_path):
     assert re.search(r"^Kommungemensamt +171,7 +287,7 +116,0 +67,5 ", bundled.stdout, re.M), bundled.stdout
     refused = run("compare", "2023", "2024", "--top", "0")
     assert refused.exit_code == 2 and refused.stdout == "" and "--top 0: give a number of rows, 1 or more" in refused.stderr
+
+
+def test_compare_top_says_nothing_of_a_row_of_one_year_only_which_it_cannot_list(run, tmp_path):
+    """`compare --top 2` of the example with a stab begun in 2024 noted under the list that NST is – in 2023 and that
+    'summorna räknar den som 0': a row the list cannot show (a row of one year only has no change) and sums it has
+    none of. The full table keeps the note."""
+    d = _with_new_stab(tmp_path)
+    note = "Utfall 2023 ack. är – för Ny stab i KSF, som inte finns i filen för 2023"
+    for chosen in ((), ("--stab", "NST", "--stab", "EKO")):
+        whole = run("compare", "2023", "2024", "--budgets", d, *chosen)
+        assert whole.exit_code == 0 and note in whole.stdout, whole.stdout
+        listed = run("compare", "2023", "2024", "--budgets", d, *chosen, "--top", "2")
+        assert listed.exit_code == 0, listed.stderr
+        assert "Ny stab" not in listed.stdout and "summorna" not in listed.stdout, listed.stdout
+        first = "Ekonomistab +15,0 +12,9 +-2,1 " if chosen else "Fritidsanläggningar +32,3 +35,8 +3,4 "
+        assert re.search("^" + first, listed.stdout, re.M), listed.stdout

@@ -1947,6 +1947,7 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
     view, keys = ("verksamhet", verksamheter) if verksamheter else ("stab", staber)
     absent = absent_notes(keys) if keys else ()
     notes += absent
+    one_year = absent  # (the notes on rows of one year only: a --top list has none of them, their change being –)
     if sort == "change" and cut.nested:
         frame = sort_by_change(frame)
     if cut.part or flt:
@@ -1963,13 +1964,14 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
             frame, outer = cuts.breakdown(store, p.year, frame, cut.outer, fids, p.month, flt, figures, derive)
             notes += outer  # (beside those said before it, as deviation keeps --against's; review, h153)
         frame, more = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt, figures, derive)
-        shown = frame if top is None else cuts.largest(frame, top, "forandring")  # (a list's notes: of its rows)
+        rows = frame if top is None else cuts.largest(frame, top, "forandring")  # (a list's notes: of its rows)
         notes = tuple(dict.fromkeys((*notes, *more))) + _reversed_shares(
-            shown, cut, [f"andel_{base_year}_pct", f"andel_{p.year}_pct"]) + _part_signs(shown, cut, costs_negative)
+            rows, cut, [f"andel_{base_year}_pct", f"andel_{p.year}_pct"]) + _part_signs(rows, cut, costs_negative)
         if absent and view in frame.columns and (shown := [k for k in keys if k in frame[view].to_list()]) != keys:
             # of the rows the filter shows: a stab chosen without utfall of the accounts was named as – in a table
             # without its row (found in review, h139)
-            notes = absent_notes(shown) + tuple(n for n in notes if n not in absent)
+            notes = (said := absent_notes(shown)) + tuple(n for n in notes if n not in absent)
+            one_year += said
         notes += _rows_left_out(store, (p.year, base_year), frame, flt, view, keys, "inget utfall")
     if sort == "change" and not cut.nested:
         frame = sort_by_change(frame)
@@ -2011,7 +2013,8 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
                 its = "dess" if len(summed) == 1 else "deras"
                 notes += (ColumnNote(f"Utfall {y} saknas för {', '.join(summed)}: {its} rader, summan och andelarna av "
                                      "summan visar –.", f"utfall_{y}", f"andel_{y}_pct"),)
-        notes += _one_year_notes(store, base_year, p.year, frame, cut.view.value, rubriker)
+        one_year += (said := _one_year_notes(store, base_year, p.year, frame, cut.view.value, rubriker))
+        notes += said
     earlier = f"utfall_{base_year}"
     if p.month is not None and p.month < 12 and earlier in frame.columns and frame[earlier].null_count() < frame.height:
         # the earlier year, closed, with a förvaltning or row given for the whole year: a note, not a warning
@@ -2026,6 +2029,9 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
         # compare had no --top)
         listed = cuts.largest(frame, top, "forandring")
         notes = tuple(m for n in notes if (m := n.shown_in(listed) if isinstance(n, cuts.WholeRowsNote) else n))
+        # (a row of one year only has no change to list: the notes that name it, and what the sums count it as,
+        # speak of rows and sums the list does not show; found in review, h155)
+        notes = tuple(n for n in notes if n not in one_year)
         if listed.height > top:
             notes += (Caveat(f"{listed.height} rader i stället för {top}: de sista har lika stor förändring och står "
                              "med alla."),)
