@@ -13,13 +13,13 @@ NEW_STAB = ("      NST:\n        namn: Ny stab i KSF\n        budget: 1200.0\n  
             + "".join(f"          2024-{m:02d}: 100.0\n" for m in range(1, 11)))
 
 
-def _with_new_stab(tmp_path: Path) -> Path:
-    """The example kommun with a stab NST of KSF begun in 2024 (KSF is in the file for 2023, NST is not), booked
-    100 tkr a month of a budget of 1 200 tkr."""
+def _with_new_stab(tmp_path: Path, stab: str = NEW_STAB) -> Path:
+    """The example kommun with a stab NST of KSF begun in 2024 (KSF is in the file for 2023, NST is not), written
+    as `stab` says (here booked 100 tkr a month of a budget of 1 200 tkr)."""
     d = tmp_path / "budgets"
     shutil.copytree(ROOT / "examples" / "budgets", d)
     path = d / "2024.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("      FRI:\n", NEW_STAB + "      FRI:\n", 1),
+    path.write_text(path.read_text(encoding="utf-8").replace("      FRI:\n", stab + "      FRI:\n", 1),
                     encoding="utf-8")
     return d
 

@@ -17,12 +17,9 @@ NEW_STAB = ("      NST:\n        namn: Ny stab i KSF\n        budget: 1200.0\n  
 def _with_new_stab(tmp_path: Path) -> Path:
     """The example kommun with a stab NST of KSF begun in 2024 (KSF is in the file for 2023, NST is not), booked
     300 tkr a month of a budget of 1 200 tkr: to October 3 000 tkr against 1 000, a deficit of 2 000 tkr."""
-    d = tmp_path / "budgets"
-    shutil.copytree(ROOT / "examples" / "budgets", d)
-    path = d / "2024.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("      FRI:\n", NEW_STAB + "      FRI:\n", 1),
-                    encoding="utf-8")
-    return d
+    from test_review_h151 import _with_new_stab as with_stab
+
+    return with_stab(tmp_path, NEW_STAB)
 
 
 # 1 -------------------------------------------------------------------------------------------------------------
