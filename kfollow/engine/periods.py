@@ -91,9 +91,10 @@ GROSS_UTFALL = ["utfall", "utfall_kostnader", "utfall_intakter"]
 
 
 def _require_booked(a: pl.DataFrame, fil: str, year: int, period: int, tables: tuple[str, ...] = (),
-                    tabled: frozenset[str] = frozenset()) -> None:
+                    tabled: frozenset[str] = frozenset(), holding: dict[str, frozenset[str]] | None = None) -> None:
     """UsageError unless every row with monthly utfall is booked up to `period` (and some row is);
-    `tables` are the year's utfall tables and `tabled` the förvaltningar whose utfall they give."""
+    `tables` are the year's utfall tables, `tabled` the förvaltningar whose utfall they give and `holding` the
+    förvaltningar each table's rows are of, where known."""
     booked = a["manader"].max()
     if booked is None:
         nothing = a.height > 0 and a["utfall"].is_null().all()
@@ -115,7 +116,10 @@ def _require_booked(a: pl.DataFrame, fil: str, year: int, period: int, tables: t
     if short.height and booked < period:  # a month after the last one booked is not booked yet: 'add the months (0
         # for a month without bookings)' pointed the wrong way, as if the month were missing (found in review, h154)
         from_tables = short.filter(pl.col("forvaltning").is_in(list(tabled)))
-        sources = [*(tables if from_tables.height else ()), *((fil,) if from_tables.height < short.height else ())]
+        # (the tables whose rows stop there: all of them were named, a table that books no month too; found in
+        # review, h159)
+        sources = [*(_holding(tables, holding, from_tables["forvaltning"]) if from_tables.height else ()),
+                   *((fil,) if from_tables.height < short.height else ())]
         complete = a["manader"].min()
         then = (f"import {year}-{period:02d} once it is booked (kfollow import)" if from_tables.height else
                 f"add {year}-{period:02d} to the utfall once the month is booked")
@@ -126,12 +130,20 @@ def _require_booked(a: pl.DataFrame, fil: str, year: int, period: int, tables: t
         first = short.row(0, named=True)
         more = f" and {short.height - 1} more row(s)" if short.height > 1 else ""
         if first["forvaltning"] in tabled:  # the months come from the tables, not from the year file
-            raise UsageError(f"utfall of {first['forvaltning']} in {', '.join(tables)} is booked up to "
+            raise UsageError(f"utfall of {first['forvaltning']} in "
+                             f"{', '.join(_holding(tables, holding, pl.Series([first['forvaltning']])))} is booked up to "
                              f"{year}-{first['manader']:02d}, not {year}-{period:02d}; import the months up to "
                              f"{year}-{period:02d} (kfollow import) or pick --period {year}-{first['manader']:02d}")
         raise UsageError(f"utfall of {first['nyckel']} ({first['fil']}:{first['rad']}){more} is booked up to "
                          f"{year}-{first['manader']:02d}, not {year}-{period:02d}; add the months (0 for a month "
                          f"without bookings) or pick --period {year}-{first['manader']:02d}")
+
+
+def _holding(tables: tuple[str, ...], holding: dict[str, frozenset[str]] | None, fids: pl.Series) -> list[str]:
+    """The tables of `tables` whose rows are of a förvaltning of `fids` (all of them where that is not known)."""
+    fids = set(fids.to_list())
+    named = [t for t in tables if holding is None or t not in holding or holding[t] & fids]
+    return named or list(tables)
 
 
 def _original_budget(budgets: Store, year: int) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -231,7 +243,8 @@ def _resolve(budgets: Store, year: int, period: int | None = None, mode: BudgetM
     if period is not None and strict:
         tabled = frozenset(budgets.ledger.present().filter((pl.col("ar") == year) & (pl.col("art") == "utfall"))
                            ["forvaltning"].to_list()) if info.utfall_filer else frozenset()
-        _require_booked(a, info.fil, year, period, info.utfall_filer, tabled)
+        holding = {p.name: p.forvaltningar for p in budgets.ledger.tables(year) if p.art == "utfall"}
+        _require_booked(a, info.fil, year, period, info.utfall_filer, tabled, holding)
 
     frame = a
     if mode is BudgetMode.justerad:

@@ -1,0 +1,63 @@
+"""The messages of a year whose utfall tables are booked unevenly (session 39, h159): one förvaltning's table empty
+beside another's booked to October (`_mixed`), or short of it, and January's empty table."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import csv_rows
+from test_empty_utfall import HEADER, _january, _mixed
+
+
+@pytest.fixture(params=["csv", "parquet"])
+def mixed(request, tmp_path):
+    folder = _mixed(tmp_path / "budgets", request.param)
+    return folder, request.param
+
+
+def _short(folder: Path, kind: str) -> Path:
+    """`_mixed` with SERV's table booked: its rows of the example up to September, KSF's to October."""
+    import polars as pl
+
+    from test_empty_utfall import EXAMPLE
+
+    rows = [ln for ln in (EXAMPLE / "utfall-2024.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+            if ",SERV," in ln and not ln.startswith("2024-10")]
+    table = folder / f"utfall-serv-2024.{kind}"
+    if kind == "csv":
+        table.write_text(HEADER + "".join(rows), encoding="utf-8")
+    else:
+        (folder / "serv.csv").write_text(HEADER + "".join(rows), encoding="utf-8")
+        pl.read_csv(folder / "serv.csv", infer_schema=False).write_parquet(table)
+        (folder / "serv.csv").unlink()
+    return folder
+
+
+@pytest.mark.parametrize("command", [("deviation",), ("compare", "2023", "2024"), ("check",), ("indicators",)])
+@pytest.mark.parametrize("month", ["2024-11", "2024-12"])
+def test_a_month_not_booked_names_the_tables_booked_to_the_last_month(run, mixed, command, month):
+    """`deviation --period 2024-11` said 'utfall 2024 is booked up to 2024-10 (utfall-ksf-2024.csv,
+    utfall-serv-2024.csv)', of SERV's table that books no month: it names KSF's table, which books up to October."""
+    folder, kind = mixed
+    result = run(*command, "--budgets", folder, "--period", month)
+    assert result.exit_code == 2 and result.stdout == "", (result.stdout, result.stderr)
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: {month} is not booked yet: utfall 2024 is booked up to 2024-10 ({folder / f'utfall-ksf-2024.{kind}'}); "
+        f"pick --period 2024-10, or import {month} once it is booked (kfollow import)"), result.stderr
+
+
+def test_a_month_one_table_is_short_of_names_that_table(run, mixed):
+    """(KSF's table booked to October, SERV's to September: `--period 2024-10` named both tables as SERV's.)"""
+    folder, kind = mixed
+    _short(folder, kind)
+    result = run("deviation", "--budgets", folder, "--period", "2024-10")
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: utfall of SERV in {folder / f'utfall-serv-2024.{kind}'} is booked up to 2024-09, not 2024-10; import "
+        "the months up to 2024-10 (kfollow import) or pick --period 2024-09"), result.stderr
+    later = run("deviation", "--budgets", folder, "--period", "2024-11")
+    assert later.stderr.splitlines()[-1] == (
+        f"Error: 2024-11 is not booked yet: utfall 2024 is booked up to 2024-10 ({folder / f'utfall-ksf-2024.{kind}'}, "
+        f"{folder / f'utfall-serv-2024.{kind}'}); pick --period 2024-09 (the last month every row is booked), or "
+        "import 2024-11 once it is booked (kfollow import)"), later.stderr
