@@ -785,7 +785,7 @@ def test_an_utfall_table_of_a_header_only_is_said(run, tmp_path):
     d = _example_without(tmp_path, "utfall-2024.csv", lambda line: True)
     result = run("deviation", "--budgets", d, "--period", "2024-10")
     assert result.exit_code == 2
-    assert "the utfall tables of 2024 (" in result.stderr and "book no month; import the months" in result.stderr
+    assert "the utfall tables of 2024 (" in result.stderr and "have no rows; import 2024-10 once" in result.stderr
     check = run("check", "--budgets", d)
     assert "varning: " in check.stdout and "utfall-2024.csv har inga rader: inget utfall är bokfört" in check.stdout
     assert "har inga rader" in run("deviation", "--budgets", d).stderr

@@ -72,8 +72,8 @@ def test_december_of_a_year_nothing_is_booked_in_is_not_booked_yet(run, tmp_path
     result = run(*args, "--budgets", folder, "--period", "2024-12")
     assert result.exit_code == 2 and result.stdout == "" and not any(out.iterdir()), (result.stdout, result.stderr)
     assert result.stderr.splitlines()[-1].startswith(
-        f"Error: the utfall tables of 2024 ({folder / 'utfall-2024.csv'}) book no month; import the months (kfollow "
-        "import)"), result.stderr
+        f"Error: 2024-12 is not booked yet: the utfall tables of 2024 ({folder / 'utfall-2024.csv'}) have no rows; "
+        "import 2024-12 once it is booked (kfollow import)"), result.stderr
     assert len([ln for ln in result.stderr.splitlines() if ln.startswith("Error")]) == 1
     whole = run(*args, "--budgets", folder)  # (the year without --period shows its budget, as before)
     assert whole.exit_code == 0, whole.stderr

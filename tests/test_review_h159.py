@@ -61,3 +61,23 @@ def test_a_month_one_table_is_short_of_names_that_table(run, mixed):
         f"Error: 2024-11 is not booked yet: utfall 2024 is booked up to 2024-10 ({folder / f'utfall-ksf-2024.{kind}'}, "
         f"{folder / f'utfall-serv-2024.{kind}'}); pick --period 2024-09 (the last month every row is booked), or "
         "import 2024-11 once it is booked (kfollow import)"), later.stderr
+
+
+@pytest.mark.parametrize("command", [("deviation",), ("compare", "2023", "2024"), ("check",), ("indicators",),
+                                     ("months",)])
+@pytest.mark.parametrize("month", ["2024-03", "3", "2024-12"])
+def test_a_month_of_a_year_nothing_is_booked_in_is_not_booked_yet_as_status_says(run, tmp_path, command, month):
+    """`deviation --period 2024-03` of January's empty table said 'the utfall tables of 2024 (…) book no month; import
+    the months (kfollow import) or use the year without --period', where `status --period 2024-03` says '2024-03 is
+    not booked yet: the utfall tables of 2024 (…) have no rows; …': one wording, each with what it has to do."""
+    folder = _january(tmp_path / "budgets", "csv")
+    table = folder / "utfall-2024.csv"
+    period = "2024-03" if month == "3" else month
+    result = run(*command, "--budgets", folder, "--period", month)
+    assert result.exit_code == 2 and result.stdout == "", (result.stdout, result.stderr)
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: {period} is not booked yet: the utfall tables of 2024 ({table}) have no rows; import {period} once it "
+        "is booked (kfollow import), or use the year without --period"), result.stderr
+    status = run("status", "--budgets", folder, "--period", month)
+    assert status.exit_code == 2 and status.stderr.splitlines()[-1].startswith(
+        f"Error: {period} is not booked yet: the utfall tables of 2024 ({table}) have no rows; "), status.stderr

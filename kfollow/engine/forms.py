@@ -22,7 +22,7 @@ import polars as pl
 from kfollow.engine import selection
 from kfollow.engine.operations import deviation as deviation_of
 from kfollow.engine.operations import deviation_report, part_forecast_doubts, part_forecasts_doubted
-from kfollow.engine.periods import last_month_complete, parse_period
+from kfollow.engine.periods import last_month_complete, not_booked, parse_period
 from kfollow.engine.thresholds import Limits, limit_percents, places_beyond, rows_beyond
 from kfollow.errors import DataError, KfollowError, UsageError, control_class, control_kind
 from kfollow.form import FORMAT, Form
@@ -80,9 +80,9 @@ def _period(store: Store, period: str) -> tuple[int, int]:
         # January, nothing booked (tables of a header only, or a budget alone): the advice was 'use the year without
         # --period', which forms and status require, and December's forms were written with utfall – (found in
         # review, h148)
-        where = (f"the utfall tables of {year} ({', '.join(info.utfall_filer)}) have no rows" if info.utfall_filer
-                 else f"{info.fil} has no utfall yet (a budget only)")
-        raise UsageError(f"{period} is not booked yet: {where}; the forms round asks about a booked month: import "
+        said = (not_booked(year, month, info.utfall_filer) if info.utfall_filer
+                else f"{period} is not booked yet: {info.fil} has no utfall yet (a budget only)")
+        raise UsageError(f"{said}; the forms round asks about a booked month: import "
                          f"{period} once it is booked (kfollow import), then write its forms")
     if booked is None and month != 12:  # (the same advice, of a year given whole: a round can follow up the year)
         raise UsageError(f"{info.fil} gives utfall for the whole year only; a forms round of {period} needs utfall per "

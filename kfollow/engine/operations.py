@@ -20,8 +20,8 @@ from kfollow.engine import expressions as ex
 from kfollow.errors import UsageError
 from kfollow.store import Store, did_you_mean
 from kfollow.options import BudgetMode, By
-from kfollow.engine.periods import (budget_at, last_month_booked, last_month_complete, nothing_booked, resolve,
-                                    year_to_date_by_month)
+from kfollow.engine.periods import (budget_at, last_month_booked, last_month_complete, not_booked, nothing_booked,
+                                    resolve, year_to_date_by_month)
 from kfollow.engine import selection
 from kfollow.engine.meanwhile import Meanwhile
 from kfollow.engine.consistency import (_place, _shown, _times, _without_utfall, profile_gaps, year_only_forvaltningar,
@@ -1344,7 +1344,9 @@ def months_report(budgets: Store, year: int, forvaltning: list[str] | None = Non
     if last is None:
         tables = budgets.year(year).utfall_filer
         fil = budgets.year(year).fil
-        raise UsageError(f"the utfall tables of {year} ({', '.join(tables)}) book no month; import the months "
+        raise UsageError(not_booked(year, period, tables) + f"; import {year}-{period:02d} once it is booked "
+                         "(kfollow import), or use the year without --period" if tables and period is not None else
+                         f"the utfall tables of {year} ({', '.join(tables)}) book no month; import the months "
                          "(kfollow import)" if tables else
                          f"{fil} has no utfall yet (a budget only); --period needs utfall per month (utfall: "
                          f"{{{year}-01: …}}, see README, or kfollow import), or leave out --period for every month's "

@@ -90,6 +90,13 @@ GROSS_BUDGET = ["budget", "budget_kostnader", "budget_intakter"]
 GROSS_UTFALL = ["utfall", "utfall_kostnader", "utfall_intakter"]
 
 
+def not_booked(year: int, period: int, tables: tuple[str, ...]) -> str:
+    """'2024-03 is not booked yet: the utfall tables of 2024 (…) have no rows': a month of a year whose tables are of
+    a header only, as every command with --period says it, before what it has to do (`deviation` said 'the tables
+    book no month', `status` 'is not booked yet'; found in review, h159)."""
+    return f"{year}-{period:02d} is not booked yet: the utfall tables of {year} ({', '.join(tables)}) have no rows"
+
+
 def _require_booked(a: pl.DataFrame, fil: str, year: int, period: int, tables: tuple[str, ...] = (),
                     tabled: frozenset[str] = frozenset(), holding: dict[str, frozenset[str]] | None = None) -> None:
     """UsageError unless every row with monthly utfall is booked up to `period` (and some row is);
@@ -102,8 +109,8 @@ def _require_booked(a: pl.DataFrame, fil: str, year: int, period: int, tables: t
         # 2024-12` of January's empty table showed the year with utfall –, where `status --period` refuses it (found in
         # review, h154)
         if (period != 12 or nothing) and tables:  # tables that book no month (a table of a header only)
-            raise UsageError(f"the utfall tables of {year} ({', '.join(tables)}) book no month; import the months "
-                             f"(kfollow import) or use the year without --period")
+            raise UsageError(not_booked(year, period, tables) + f"; import {year}-{period:02d} once it is booked "
+                             "(kfollow import), or use the year without --period")
         if nothing:  # a next year's budget, made in the autumn (found in
             # review: it was told it "gives utfall for the whole year only", of no utfall at all)
             raise UsageError(f"{fil} has no utfall yet (a budget only); --period needs utfall per month (utfall: "
