@@ -81,3 +81,37 @@ def test_a_month_of_a_year_nothing_is_booked_in_is_not_booked_yet_as_status_says
     status = run("status", "--budgets", folder, "--period", month)
     assert status.exit_code == 2 and status.stderr.splitlines()[-1].startswith(
         f"Error: {period} is not booked yet: the utfall tables of 2024 ({table}) have no rows; "), status.stderr
+
+
+@pytest.mark.parametrize("command", [("deviation",), ("deviation", "--period", "2024-10"), ("months",),
+                                     ("forms", "--period", "2024-10", "-o", "{out}")])
+def test_a_forvaltning_whose_table_is_empty_is_said_so_in_one_line(run, mixed, tmp_path, command):
+    """SERV's warning advised 'write its utfall (0 if nothing is booked) or add it to the utfall table', of a
+    förvaltning whose table is named in the year file and empty, while the line beside it said 'importera den igen
+    … eller ta bort den ur årsfilen': one line says that its table has no rows, with what each said to do."""
+    folder, kind = mixed
+    empty = folder / f"utfall-serv-2024.{kind}"
+    result = run(*[a.format(out=tmp_path / "ut") for a in command], "--budgets", folder)
+    assert result.exit_code == 0, result.stderr
+    assert [ln for ln in result.stderr.splitlines() if ln.startswith("warning:")] == [
+        f"warning: {folder / '2024.yaml'}:64: SERV has a budget and no utfall in 2024 while other förvaltningar have "
+        f"utfall: its utfall, the Summa and the shares are unknown (–); its utfall table {empty} has no rows: import "
+        "it again (kfollow import), or write its utfall (0 if nothing is booked) and take the table out of the year "
+        "file"], result.stderr
+    # (a förvaltning shown without SERV: the table's own line, as before)
+    ksf = run("deviation", "--budgets", folder, "--forvaltning", "KSF")
+    assert [ln for ln in ksf.stderr.splitlines() if ln.startswith("warning:")] == [
+        f"warning: {folder / '2024.yaml'}: {empty} har inga rader; importera den igen (kfollow import) eller ta bort "
+        "den ur årsfilen (kfollow check lists such findings)"], ksf.stderr
+
+
+def test_check_says_the_forvaltning_whose_table_is_empty_once(run, mixed):
+    folder, kind = mixed
+    empty = folder / f"utfall-serv-2024.{kind}"
+    check = run("check", "--budgets", folder, "-f", "csv")
+    assert check.exit_code == 0, check.stderr
+    said = [r for r in csv_rows(check.stdout) if "SERV" in r["meddelande"] or str(empty) in r["meddelande"]]
+    assert [(r["kod"], r["meddelande"]) for r in said] == [
+        ("forvaltning_utan_utfall", f"SERV har budget men inget utfall 2024, medan andra förvaltningar har utfall: dess "
+         f"utfall, summan och andelarna är okända (–); dess utfallstabell {empty} har inga rader: importera den igen "
+         "(kfollow import), eller skriv dess utfall (0 om inget är bokat) och ta bort tabellen ur årsfilen")], said

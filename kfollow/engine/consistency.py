@@ -7,7 +7,9 @@ they show has any of the first two, so a month-end script cannot print a table t
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
+from pathlib import PurePath
 
 import polars as pl
 
@@ -742,7 +744,8 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
     for ar in years:
         if ar not in budgets.years:
             continue
-        gaps = coverage_findings(budgets, month, [ar], one_sided=False)  # (one-sided rows show in the table)
+        gaps = coverage_findings(budgets, month, [ar], one_sided=False, fids=fids)  # (one-sided rows show in the
+        # table)
         info = budgets.years[ar]
         out += _unread_note_warnings(info)
         if (by_month or (month is not None and month < 12)) and ar not in noted:
@@ -751,9 +754,13 @@ def year_warnings(budgets: Store, years: list[int], month: int | None = None, by
             out += year_only_row_warnings(budgets, ar, fids, rows)
         # – in the table, and so are the Summa and every andel (a line per förvaltning, the rest counted as
         # of the rows: found by an adversarial tester, 5 000 lines of 5 000 förvaltningar)
+        tables = _empty_table_of(budgets, ar)
         out += listed([f"warning: {info.fil}:{info.forvaltningar[fid].line}: {fid} has a budget and no utfall in "
                        f"{ar} while other förvaltningar have utfall: its utfall, the Summa and the shares are "
-                       "unknown (–); write its utfall (0 if nothing is booked) or add it to the utfall table"
+                       "unknown (–); " + (f"its utfall table {tables[fid]} has no rows: import it again (kfollow "
+                                          "import), or write its utfall (0 if nothing is booked) and take the table out "
+                                          "of the year file" if fid in tables else
+                                          "write its utfall (0 if nothing is booked) or add it to the utfall table")
                        for fid in _without_utfall(budgets, ar) if fids is None or fid in fids],
                       lambda n: f"warning: {info.fil}: and {grouped(n)} more förvaltningar with a budget and no utfall in {ar} "
                                 "(kfollow check lists them)")
@@ -923,7 +930,7 @@ def profile_gaps(budgets: Store, ar: int, month: int | None, original: bool = Fa
 
 
 def coverage_findings(budgets: Store, month: int | None = None, years: list[int] | None = None,
-                      one_sided: bool = True) -> list[dict]:
+                      one_sided: bool = True, fids=None) -> list[dict]:
     """Gaps that fact tables leave without an error (varning), per year of `years` (default: all):
 
     - a förvaltning whose budget tables give January to a month before December, and nothing for the
@@ -934,6 +941,9 @@ def coverage_findings(budgets: Store, month: int | None = None, years: list[int]
       utfall in every month before it: most likely postings missing from the export;
     - with tables (and `one_sided`): a row with budget and no utfall the whole year, or utfall and no
       budget, while the förvaltning's other rows have both (a row missing from one of the exports).
+
+    An empty table that is a förvaltning's (`_empty_table_of`) is said on the förvaltning's line, where the caller
+    says it (of `fids`, default all: `year_warnings` says the line, `one_sided` here), not on its own too.
     """
     findings = []
     for ar in sorted(budgets.years if years is None else years):
@@ -944,7 +954,11 @@ def coverage_findings(budgets: Store, month: int | None = None, years: list[int]
         # the year's utfall tables all without rows and nothing else booked: January, the table is right as it is (it
         # was told to import it again or to remove it from the year file; found in review, h148)
         unbooked = budgets.amounts.filter(pl.col("ar") == ar)["utfall"].is_null().all()
+        # (an empty table said beside the line of its förvaltning, which advised otherwise: found in review, h159)
+        owned = {t for fid, t in _empty_table_of(budgets, ar).items() if fids is None or fid in fids}
         for table in info.tomma_tabeller:  # a table of a header only: what it should give is –
+            if table in owned:
+                continue
             findings.append(finding("tabell_tom", "varning", info.fil, None, _literal(
                 f"{table} har inga rader: inget utfall är bokfört för {ar} ännu (som i januari); utfallet kommer när "
                 "månaden är bokförd och tabellen importerad igen (kfollow import)"
@@ -982,11 +996,14 @@ def coverage_findings(budgets: Store, month: int | None = None, years: list[int]
             findings.append(finding("utfall_helar", "varning", info.fil, line.get(fid), _literal(
                 f"{fid} ger utfall {ar} för helåret, men andra förvaltningar bokar per månad (till {ar}-{last:02d}): "
                 "förvaltningens och summornas utfall hittills är okända (–); skriv dess utfall per månad")))
+        tables = _empty_table_of(budgets, ar) if one_sided else {}
         for fid in _without_utfall(budgets, ar) if one_sided else ():
             findings.append(finding("forvaltning_utan_utfall", "varning", info.fil, line.get(fid), _literal(
                 f"{fid} har budget men inget utfall {ar}, medan andra förvaltningar har utfall: dess utfall, summan "
-                "och andelarna är okända (–); skriv dess utfall (0 om inget är bokat) eller lägg till den i "
-                "utfallstabellen")))
+                "och andelarna är okända (–); " + (
+                    f"dess utfallstabell {tables[fid]} har inga rader: importera den igen (kfollow import), eller skriv "
+                    "dess utfall (0 om inget är bokat) och ta bort tabellen ur årsfilen" if fid in tables else
+                    "skriv dess utfall (0 om inget är bokat) eller lägg till den i utfallstabellen"))))
         for fid, vy, nyckel, part, rad in info.utan_belopp if one_sided else ():
             none, zero = (("ingen budget", "0 om raden inte har någon") if part == "budget"
                           else ("inget utfall", "0 om inget är bokat"))
@@ -1005,6 +1022,27 @@ def _without_utfall(budgets: Store, ar: int) -> list[str]:
     if not each["_u"].any():
         return []
     return sorted(each.filter(~pl.col("_u") & pl.col("_b"))["forvaltning"].to_list())
+
+
+def _empty_table_of(budgets: Store, ar: int) -> dict[str, str]:
+    """Each förvaltning of `_without_utfall` whose utfall table is named in the year file and has no rows → that
+    table: the empty table whose file name has the förvaltning's id as a word (utfall-serv-2024.csv), else the year's
+    one empty utfall table where its name has the id of no other förvaltning (the tables with rows hold the others)."""
+    info = budgets.years[ar]
+    empty = [t for t in info.tomma_tabeller if t in info.utfall_filer]
+    without = _without_utfall(budgets, ar) if empty else []
+    if not without:
+        return {}
+    words = {t: set(re.split(r"[^0-9a-zåäö]+", PurePath(t).name.lower())) for t in empty}
+    ids = {fid.lower() for fid in info.forvaltningar}
+    found = {}
+    for fid in without:
+        named = [t for t in empty if fid.lower() in words[t]]
+        if len(named) == 1:
+            found[fid] = named[0]
+        elif not named and len(empty) == 1 and not (words[empty[0]] & (ids - {f.lower() for f in without})):
+            found[fid] = empty[0]
+    return found
 
 
 def year_only_warnings(budgets: Store, ar: int, month: int | None, fids=None) -> tuple[str, ...]:
