@@ -115,3 +115,21 @@ def test_check_says_the_forvaltning_whose_table_is_empty_once(run, mixed):
         ("forvaltning_utan_utfall", f"SERV har budget men inget utfall 2024, medan andra förvaltningar har utfall: dess "
          f"utfall, summan och andelarna är okända (–); dess utfallstabell {empty} har inga rader: importera den igen "
          "(kfollow import), eller skriv dess utfall (0 om inget är bokat) och ta bort tabellen ur årsfilen")], said
+
+
+def test_months_of_the_forvaltning_without_utfall_says_why_its_utfall_is_missing(run, mixed):
+    """`months --forvaltning SERV` showed utfall – in every month with no note under the table (stderr warned), where
+    `months` of the whole year says 'Anm.: Utfall saknas för SERV: …'."""
+    folder, _ = mixed
+    result = run("months", "--budgets", folder, "--forvaltning", "SERV")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [ln.split()[2] for ln in lines if ln.startswith("2024-")] == ["–"] * 10
+    assert "Anm.: Utfall saknas för SERV: dess utfall visas som – varje månad." in lines, result.stdout
+    # (the whole year's note as before; KSF's months have utfall and no such note)
+    assert "Anm.: Utfall saknas för SERV: summan av förvaltningarnas utfall visas som – varje månad." in run(
+        "months", "--budgets", folder).stdout
+    assert "Utfall saknas" not in run("months", "--budgets", folder, "--forvaltning", "KSF").stdout
+    # (a table left without its utfall columns has no note on them)
+    narrow = run("months", "--budgets", folder, "--forvaltning", "SERV", "--columns", "manad,budget")
+    assert narrow.exit_code == 0 and "Utfall saknas" not in narrow.stdout, narrow.stdout

@@ -2115,6 +2115,11 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
     if not flt and (summed := _utfall_less(store, year, shown)):  # (as deviation's note, of the months' total)
         notes += (ColumnNote(f"Utfall saknas för {', '.join(summed)}: summan av förvaltningarnas utfall visas som – "
                              "varje månad.", "utfall", "utfall_ack"),)
+    elif not flt and (alone := [f for f in _without_utfall(store, year) if f in shown]) and set(alone) == set(shown):
+        # the förvaltningar chosen are those without utfall while others have it (`months --forvaltning SERV`): – in
+        # every month, without a word under the table (found in review, h159)
+        notes += (ColumnNote(f"Utfall saknas för {', '.join(alone)}: {'dess' if len(alone) == 1 else 'deras'} utfall "
+                             "visas som – varje månad.", "utfall", "utfall_ack"),)
     prev = f"utfall_{year - 1}"
     empty = prev in frame.columns and frame[prev].null_count() == frame.height
     if prev in frame.columns and not empty and (staber or verksamheter):
