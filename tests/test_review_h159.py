@@ -133,3 +133,16 @@ def test_months_of_the_forvaltning_without_utfall_says_why_its_utfall_is_missing
     # (a table left without its utfall columns has no note on them)
     narrow = run("months", "--budgets", folder, "--forvaltning", "SERV", "--columns", "manad,budget")
     assert narrow.exit_code == 0 and "Utfall saknas" not in narrow.stdout, narrow.stdout
+
+
+@pytest.mark.parametrize("by", [(), ("--by", "forvaltning")])
+def test_deviation_of_the_forvaltning_without_utfall_says_why_its_utfall_is_missing(run, mixed, by):
+    """(`deviation --forvaltning SERV` likewise: utfall – on every row and the Summa, without a word under the table,
+    where the whole year's table says 'Anm.: Utfall saknas för SERV: …'; `compare` says it.)"""
+    folder, _ = mixed
+    result = run("deviation", "--budgets", folder, "--forvaltning", "SERV", *by)
+    assert result.exit_code == 0, result.stderr
+    assert "Anm.: Utfall saknas för SERV: dess rader och summan visar –." in result.stdout.splitlines(), result.stdout
+    assert "Utfall saknas" not in run("deviation", "--budgets", folder, "--forvaltning", "KSF", *by).stdout
+    assert "Anm.: Utfall saknas för SERV: dess rader, summan och andelarna av summan visar –." in run(
+        "deviation", "--budgets", folder, *by).stdout

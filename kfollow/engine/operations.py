@@ -1757,10 +1757,16 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
                                    f"utfall_{p.year - 1}"),)
     if not (cut.part or flt or top):  # (a cut by account says it of its parts: `cuts.breakdown`)
         notes += _budgetless_note(store, p.year, frame, cut.view)
-        if summed := _utfall_less(store, p.year, frame["forvaltning"].drop_nulls().unique().to_list()):
+        held = frame["forvaltning"].drop_nulls().unique().to_list()
+        if summed := _utfall_less(store, p.year, held):
             # (stderr's warning alone said why the Summa is –, which a document has no place for; found in review, h148)
             notes += (ColumnNote(f"Utfall saknas för {', '.join(summed)}: {'dess' if len(summed) == 1 else 'deras'} "
                                  "rader, summan och andelarna av summan visar –.", "utfall", "andel_pct"),)
+        elif (ids := set(held) & set(store.years[p.year].forvaltningar)) and set(
+                alone := [f for f in _without_utfall(store, p.year) if f in ids]) == ids:
+            # (those chosen are the ones without utfall, `--forvaltning SERV`: – without a word; found in review, h159)
+            notes += (ColumnNote(f"Utfall saknas för {', '.join(alone)}: {'dess' if len(alone) == 1 else 'deras'} "
+                                 "rader och summan visar –.", "utfall", "andel_pct"),)
     notes += _profile_note(store, p.year, p.month, chosen, budget is BudgetMode.original)  # (of the budget shown:
     # the original may agree where the adjusted does not, and the other way round; found in review)
     # (the rows that lack a forecast are the view's, not a cut's parts: found by a new user, the note named
