@@ -320,8 +320,9 @@ def _mixed_forecast_months(frame: pl.DataFrame, store: Store | None = None, year
     if store is not None and year is not None and "forvaltning" in frame.columns:
         named = _mixed_within(frame, store, year, month)
         if named:
-            return (ColumnNote("Prognos från är – där prognosen är en summa av prognoser gjorda i olika månader. "
-                               f"Den senaste prognosen är från {named[0]}, utom för {named[1]}.", "prognos_period"),)
+            # (a caveat: csv and json, whose column is empty there, say on stderr whose forecast is older)
+            return (ColumnCaveat("Prognos från är – där prognosen är en summa av prognoser gjorda i olika månader. "
+                                 f"Den senaste prognosen är från {named[0]}, utom för {named[1]}.", "prognos_period"),)
     # the rows a sum is made of (a stab shown with its parts, too: its parts' forecasts are its own)
     rows = frame.filter(kind.is_in(["rad", "forvaltning", "ej_fordelat", "radsumma"]) & pl.col("prognos_period").is_not_null())
     if store is not None and year is not None and not ({"stab", "verksamhet"} & set(frame.columns)):
@@ -338,8 +339,8 @@ def _mixed_forecast_months(frame: pl.DataFrame, store: Store | None = None, year
     if not older:  # the rows shown are each made in one month, or are sums themselves (a förvaltning's row)
         return generic
     named = ", ".join(f"{n} ({p})" for n, p in older[:5]) + (f" och {len(older) - 5} till" if len(older) > 5 else "")
-    return (ColumnNote(f"Prognos från är – på summaraderna: deras prognoser är gjorda i olika månader. Den senaste "
-                       f"prognosen är från {latest}, utom för {named}.", "prognos_period"),)
+    return (ColumnCaveat(f"Prognos från är – på summaraderna: deras prognoser är gjorda i olika månader. Den senaste "
+                         f"prognosen är från {latest}, utom för {named}.", "prognos_period"),)
 
 
 def _mixed_within(frame: pl.DataFrame, store: Store, year: int, month: int | None) -> tuple[str, str] | None:
@@ -356,6 +357,13 @@ def _mixed_within(frame: pl.DataFrame, store: Store, year: int, month: int | Non
                        else ["forvaltning", "delsumma", "radsumma"])
     mixed = frame.filter(whole & pl.col("forvaltning").is_not_null() & pl.col("prognos").is_not_null()
                          & pl.col("prognos_period").is_null())["forvaltning"].unique(maintain_order=True).to_list()
+    if not mixed and not ({"stab", "verksamhet"} & set(frame.columns)) and frame.filter(whole).is_empty():
+        # one förvaltning cut by the ledger alone (--by kostnadsslag --forvaltning KSF) has no subtotal: its Summa is
+        # its total, and was said only to be shown per stab (found in review, h157)
+        one = frame.filter(pl.col("radtyp").is_in(["rad", "del"]))["forvaltning"].drop_nulls().unique().to_list()
+        if len(one) == 1 and not frame.filter((kind == "summa") & pl.col("prognos").is_not_null()
+                                              & pl.col("prognos_period").is_null()).is_empty():
+            mixed = one
     if not mixed:
         return None
     made = (store.forecasts.filter((pl.col("ar") == year) & (pl.col("manad") <= (month or 12))
@@ -1795,9 +1803,13 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     # (not where forecasts were made and a row without one makes every sum shown unknown: the note says which;
     # the columns had gone without a word, found in review)
     noted = not flt and top is None and any(getattr(n, "column", None) == "prognos" for n in notes)
+    # (nor `Prognos från`, all – where one förvaltning's forecast is made in different months: the note under it says
+    # whose is older, which --forvaltning KSF left out with the column; found in review, h157)
+    dated = any(getattr(n, "column", None) == "prognos_period" for n in notes)
     unforecast = tuple(c for c in ("prognos", "prognos_period", "prognos_avvikelse", "budget_helar")
                        if c in frame.columns and frame[c].null_count() == frame.height
-                       and not (noted and c in ("prognos", "prognos_avvikelse")))
+                       and not (noted and c in ("prognos", "prognos_avvikelse"))
+                       and not (dated and c == "prognos_period"))
     if p.month is not None and p.month < 12 and real and frame[earlier].is_null().all() \
             and last_month_booked(store, p.year - 1) is None:
         # a year given whole has no figure for the months: a column of – in the nämnd's tables, explained only on

@@ -1,0 +1,62 @@
+"""How forecasts of different months are named (session 39, h157): each doubt reproduced with the example kommun's
+SIE tables, SAM's August forecast taken away (its latest is April's, the others' August's), then fixed."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+from tests.conftest import ROOT, csv_rows
+
+SIE = ROOT / "examples" / "sie" / "budgets"
+SAM_AUGUST = "          2024-04: 14157.0\n          2024-08: 14136.0\n"
+
+
+def _sam_older(tmp_path: Path) -> Path:
+    """The example's SIE tables with SAM's forecast of August taken away: its latest is April's (14 157 tkr)."""
+    d = tmp_path / "sie"
+    shutil.copytree(SIE, d)
+    path = d / "2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(SAM_AUGUST) == 1
+    path.write_text(text.replace(SAM_AUGUST, "          2024-04: 14157.0\n"), encoding="utf-8")
+    return d
+
+
+# 1 -------------------------------------------------------------------------------------------------------------
+OLDER = ("Prognos från är – där prognosen är en summa av prognoser gjorda i olika månader. Den senaste prognosen är "
+         "från 2024-08, utom för Samhällsbyggnadsstab (SAM i KSF, 2024-04).")
+
+
+def test_one_forvaltning_chosen_says_whose_forecast_is_older(run, tmp_path):
+    """`deviation --by forvaltning --forvaltning KSF` (and `--by kostnadsslag`, `konto`, `forvaltning,kostnadsslag`
+    of KSF alone) left out `Prognos från` and said nothing of SAM's April forecast in KSF's 165,4, where the full
+    table names it: the column stays (–) with the note under it, and csv and json say it on stderr."""
+    d = _sam_older(tmp_path)
+    args = ("deviation", "--budgets", d, "--period", "2024-10", "--forvaltning", "KSF")
+    for by in ("forvaltning", "kostnadsslag", "konto", "forvaltning,kostnadsslag"):
+        result = run(*args, "--by", by)
+        assert result.exit_code == 0, result.stderr
+        assert "Anm.: " + OLDER in result.stdout, (by, result.stdout)
+        header = next(line for line in result.stdout.splitlines() if "Budget helår" in line)
+        assert "Prognos från" in header, (by, header)
+        # KSF's forecast: SAM's April 14 157 tkr with the others' August ones, 165,4 mnkr, its month –
+        assert re.search(r"^(Summa nettokostnad|Kommunstyrelseförvaltningen) .* 164,5 +165,4 +– +-0,9$",
+                         result.stdout, re.M), (by, result.stdout)
+        for fmt in ("csv", "json"):
+            machine = run(*args, "--by", by, "-f", fmt)
+            assert machine.exit_code == 0, machine.stderr
+            assert "note: " + OLDER + "\n" in machine.stderr, (by, fmt, machine.stderr)
+        rows = csv_rows(run(*args, "--by", by, "-f", "csv").stdout)
+        assert [(r["prognos"], r["prognos_period"]) for r in rows if r["radtyp"] == "summa"] == [("165.4", "")]
+    # the full table says it too on stderr in csv (its column is empty for KSF there as well)
+    whole = run("deviation", "--budgets", d, "--period", "2024-10", "--by", "forvaltning", "-f", "json")
+    assert "note: " + OLDER + "\n" in whole.stderr, whole.stderr
+    assert [r["prognos_period"] for r in json.loads(whole.stdout)] == [None, "2024-08", None]
+    # a förvaltning whose forecasts are of one month: no column of – and no note
+    serv = run(*args[:-1], "SERV", "--by", "forvaltning")
+    assert serv.exit_code == 0 and "Prognos från" not in serv.stdout and "olika månader" not in serv.stdout, serv.stdout
+    plain = run("deviation", "--budgets", SIE, "--period", "2024-10", "--forvaltning", "KSF", "--by", "kostnadsslag")
+    assert "Prognos från" not in plain.stdout and "olika månader" not in plain.stdout, plain.stdout
+
