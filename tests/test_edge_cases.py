@@ -1249,8 +1249,8 @@ def test_the_comparison_forecast_note_is_of_the_rows_shown(run, tmp_path):
         "Jmf. prognos 2024-08" in b.stdout and "2024-09 " not in b.stdout.splitlines()[2]
     assert both.stdout.startswith("Resultat 2024-09 (ack.) per stab, jämfört med prognos t.o.m. 2024-09, ")
     assert "Jmf. prognos t.o.m. 2024-09" in both.stdout.splitlines()[2]
-    assert ("Anm.: Jmf. prognos t.o.m. 2024-09 är prognosen 2024-09; för rader utan prognos 2024-09 är den från "
-            "2024-08.") in both.stdout
+    assert ("Anm.: Jmf. prognos t.o.m. 2024-09 är prognosen 2024-09, utom för Stab B (B i KSF, 2024-08), som inte "
+            "gjorde någon prognos 2024-09.") in both.stdout
 
 
 def test_the_note_on_an_earlier_comparison_forecast_names_the_column_as_headed(run, tmp_path):
@@ -1275,15 +1275,15 @@ def test_the_note_on_an_earlier_comparison_forecast_names_the_column_as_headed(r
     assert notes("--stab", "B", "--stab", "C")[1:] == [
         "Anm.: Ingen prognos gjordes 2024-09: Jmf. prognos t.o.m. 2024-09 är varje rads senaste före, från 2024-04, "
         "2024-08."]
-    assert notes()[1:] == ["Anm.: Jmf. prognos t.o.m. 2024-09 är prognosen 2024-09; för rader utan prognos 2024-09 är "
-                           "den från 2024-04, 2024-08."]
+    assert notes()[1:] == ["Anm.: Jmf. prognos t.o.m. 2024-09 är prognosen 2024-09, utom för Stab B (B i KSF, "
+                           "2024-08), Stab C (C i KSF, 2024-04), som inte gjorde någon prognos 2024-09."]
     assert "Jmf. prognos 2024-08    Jmf. avvikelse" in notes("--stab", "B")[0]  # (the header the note names)
     (tmp_path / "2024.yaml").write_text(year.replace("forvaltningar:", "rubriker:\n  jmf_prognos: Prognosen\n"
                                                      "forvaltningar:", 1), encoding="utf-8")
     assert notes("--stab", "B")[1:] == ["Anm.: Ingen prognos gjordes 2024-09: Prognosen är den senaste före, från "
                                         "2024-08."]
-    assert notes()[1:] == ["Anm.: Prognosen är den senaste gjord till och med 2024-09; för rader utan prognos 2024-09 "
-                           "är den från 2024-04, 2024-08."]
+    assert notes()[1:] == ["Anm.: Prognosen är den senaste gjord till och med 2024-09, utom för Stab B (B i KSF, "
+                           "2024-08), Stab C (C i KSF, 2024-04), som inte gjorde någon prognos 2024-09."]
 
 
 def test_against_with_top_speaks_of_the_rows_listed(run):
@@ -1292,10 +1292,11 @@ def test_against_with_top_speaks_of_the_rows_listed(run):
     budgets = ROOT / "examples" / "answered" / "budgets"
     whole = run("deviation", "--budgets", budgets, "--period", "2024-10", "--against", "prognos:2024-10")
     assert whole.stdout.startswith("Resultat 2024-10 (ack.) per stab, jämfört med prognos t.o.m. 2024-10, ")
+    assert "utom för Samhällsbyggnadsstab (SAM i KSF, 2024-08), som inte gjorde någon prognos 2024-10." in whole.stdout
     listed = run("deviation", "--budgets", budgets, "--period", "2024-10", "--against", "prognos:2024-10", "--top", "2")
     assert listed.exit_code == 0, listed.stderr
     assert listed.stdout.startswith("Största avvikelser 2024-10 (ack.) per stab, jämfört med prognos 2024-10, ")
-    assert "för rader utan prognos" not in listed.stdout and "Jmf. prognos 2024-10" in listed.stdout
+    assert "som inte gjorde någon prognos" not in listed.stdout and "Jmf. prognos 2024-10" in listed.stdout
     for by in ("kostnadsslag", "forvaltning", "stab,kostnadsslag"):
         assert run("deviation", "--budgets", budgets, "--period", "2024-10", "--against", "prognos:2024-10", "--top",
                    "2", "--by", by).exit_code == 0

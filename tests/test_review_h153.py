@@ -53,8 +53,8 @@ def test_kostnadsslag_with_its_accounts_keeps_the_note_on_the_forecasts_compared
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("          2024-04: 14157.0\n          2024-08: 14136.0\n",
                                  "          2024-04: 14157.0\n", 1), encoding="utf-8")
-    note = ("Anm.: Jmf. prognos t.o.m. 2024-08 är prognosen 2024-08; för rader utan prognos 2024-08 är den från "
-            "2024-04.")
+    note = ("Anm.: Jmf. prognos t.o.m. 2024-08 är prognosen 2024-08, utom för Samhällsbyggnadsstab (SAM i KSF, "
+            "2024-04), som inte gjorde någon prognos 2024-08.")
     for by in ("kostnadsslag", "kostnadsslag,konto"):
         result = run("deviation", "--budgets", d, "--period", "2024-10", "--by", by, "--against", "prognos:2024-08")
         assert result.exit_code == 0, result.stderr

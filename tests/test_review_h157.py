@@ -60,3 +60,36 @@ def test_one_forvaltning_chosen_says_whose_forecast_is_older(run, tmp_path):
     plain = run("deviation", "--budgets", SIE, "--period", "2024-10", "--forvaltning", "KSF", "--by", "kostnadsslag")
     assert "Prognos från" not in plain.stdout and "olika månader" not in plain.stdout, plain.stdout
 
+
+# 2 -------------------------------------------------------------------------------------------------------------
+def test_the_note_on_the_forecast_compared_with_names_the_rows_without_one_that_month(run, tmp_path):
+    """`--against prognos:2024-08` said 'för rader utan prognos 2024-08 är den från 2024-04' without naming the rows,
+    in every cut: it names them as the note on `Prognos från` does, with the month of theirs, under the table in
+    every cut (KSF's 165,1 mnkr compared with holds SAM's April forecast); several: five, then how many more."""
+    d = _sam_older(tmp_path)
+    note = ("Anm.: Jmf. prognos t.o.m. 2024-08 är prognosen 2024-08, utom för Samhällsbyggnadsstab (SAM i KSF, "
+            "2024-04), som inte gjorde någon prognos 2024-08.")
+    for by in ("stab", "forvaltning", "kostnadsslag", "konto", "kostnadsslag,konto", "forvaltning,kostnadsslag"):
+        for chosen in ((), ("--forvaltning", "KSF")):
+            result = run("deviation", "--budgets", d, "--period", "2024-10", "--by", by, *chosen,
+                         "--against", "prognos:2024-08")
+            assert result.exit_code == 0, result.stderr
+            assert note in result.stdout, (by, chosen, result.stdout)
+            assert "för rader utan prognos" not in result.stdout
+    # a stab listed whose forecast is August's: nothing to say of SAM's
+    listed = run("deviation", "--budgets", d, "--period", "2024-10", "--against", "prognos:2024-08", "--stab", "EKO")
+    assert listed.exit_code == 0 and "gjorde någon prognos" not in listed.stdout, listed.stdout
+    # six staber without an August forecast (all but FRI): five named, then the count
+    text = (d / "2024.yaml").read_text(encoding="utf-8")
+    for line in ("          2024-08: 22196.0\n", "          2024-08: 16502.0\n", "          2024-08: 21189.0\n",
+                 "          2024-08: 9535.0\n", "          2024-08: 36214.0\n"):
+        assert text.count(line) == 1
+        text = text.replace(line, "")
+    (d / "2024.yaml").write_text(text, encoding="utf-8")
+    many = run("deviation", "--budgets", d, "--period", "2024-10", "--by", "forvaltning", "--against", "prognos:2024-08")
+    assert many.exit_code == 0, many.stderr
+    assert ("Anm.: Jmf. prognos t.o.m. 2024-08 är prognosen 2024-08, utom för Ledningsstab (LED i KSF, 2024-04), "
+            "Ekonomistab (EKO i KSF, 2024-04), HR-stab (HR i KSF, 2024-04), Kommunikationsstab (KOM i KSF, 2024-04), "
+            "Digitaliseringsstab (DIG i KSF, 2024-04) och 1 till, som inte gjorde någon prognos 2024-08.") \
+        in many.stdout, many.stdout
+

@@ -463,6 +463,13 @@ def _against_made(store: Store, year: int, month: int, frame: pl.DataFrame, key:
     """The months in which the forecasts compared with (`--against`, up to `month`) of the rows shown with
     one were made, each once, in order. `key`: the column of the rows' keys; `within`: the rows a list
     (`--top`) keeps of them, by their förvaltning and key (found in review: the title spoke of rows not listed)."""
+    return _against_units(store, year, month, frame, key, within)["manad"].unique().sort().to_list()
+
+
+def _against_units(store: Store, year: int, month: int, frame: pl.DataFrame, key: str,
+                   within: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The units whose forecasts are compared with (`_against_made`): forvaltning, vy, nyckel and the month of the
+    latest made up to `month` (manad)."""
     from kfollow.engine.periods import KEY
 
     rows = frame.filter(pl.col("radtyp").is_in(["rad", "forvaltning", "ej_fordelat"]) & pl.col("jmf_prognos").is_not_null())
@@ -476,7 +483,28 @@ def _against_made(store: Store, year: int, month: int, frame: pl.DataFrame, key:
     shown = rows.select("forvaltning", pl.col(key).alias("nyckel")).unique().select(on).unique()
     return (store.forecasts.filter((pl.col("ar") == year) & (pl.col("manad") <= month))
             .group_by(KEY).agg(pl.col("manad").max())
-            .join(shown, on=on, how="semi")["manad"].unique().sort().to_list())
+            .join(shown, on=on, how="semi"))
+
+
+def _units_named(store: Store, year: int, units: pl.DataFrame) -> str:
+    """`units` (forvaltning, vy, nyckel, manad: forecasts and the month each was made) named as the note on `Prognos
+    från` names them, in the year file's order: `Samhällsbyggnadsstab (SAM i KSF, 2024-04)`, a förvaltning's own
+    forecast by its name (`Serviceförvaltningen (internt prissatt) (SERV, 2024-04)`); five, then how many more."""
+    info = store.years[year]
+    names = store.amounts.filter(pl.col("ar") == year).select("forvaltning", "vy", "nyckel", "namn", "ordning").unique(
+        subset=["forvaltning", "vy", "nyckel"], keep="first")
+    order = {f: i for i, f in enumerate(info.forvaltningar)}
+    rows = (units.join(names, on=["forvaltning", "vy", "nyckel"], how="left")
+            .with_columns(_f=pl.col("forvaltning").replace_strict(order, default=len(order), return_dtype=pl.Int32))
+            .sort("_f", "ordning", "nyckel", nulls_last=True))
+    said = []
+    for fid, vy, nyckel, namn, m in rows.select("forvaltning", "vy", "nyckel", "namn", "manad").rows():
+        if vy in ("stab", "verksamhet"):
+            said.append(f"{namn or nyckel} ({nyckel} i {fid}, {year}-{m:02d})")
+        else:  # its summa, or its money without a stab (verksamhet)
+            whole = info.forvaltningar[fid].namn if vy == "summa" and fid in info.forvaltningar else namn or nyckel
+            said.append(f"{whole} ({fid}, {year}-{m:02d})")
+    return ", ".join(said[:5]) + (f" och {len(said) - 5} till" if len(said) > 5 else "")
 
 
 def _against_months(store: Store, year: int, month: int, frame: pl.DataFrame, key: str,
@@ -487,7 +515,8 @@ def _against_months(store: Store, year: int, month: int, frame: pl.DataFrame, ke
     table said nothing of which (found by a controller). `key`: the column of the rows' keys; `header`: the
     column's as the table heads it, `dated` where that names the forecast's month (`Jmf. prognos 2024-08`, or
     `Jmf. prognos t.o.m. 2024-09` of several), not a header of the year file's own."""
-    made = _against_made(store, year, month, frame, key, within)
+    units = _against_units(store, year, month, frame, key, within)
+    made = units["manad"].unique().sort().to_list()
     if not made or made == [month]:
         return ()
     asked = f"{year}-{month:02d}"
@@ -497,10 +526,12 @@ def _against_months(store: Store, year: int, month: int, frame: pl.DataFrame, ke
         text = f"Ingen prognos gjordes {asked}: {header} är den senaste före" + ("." if dated else f", från {older}.")
     elif month not in made:
         text = f"Ingen prognos gjordes {asked}: {header} är varje rads senaste före, från {older}."
-    elif dated:
-        text = f"{header} är prognosen {asked}; för rader utan prognos {asked} är den från {older}."
     else:
-        text = f"{header} är den senaste gjord till och med {asked}; för rader utan prognos {asked} är den från {older}."
+        # the rows without one named, as the note on `Prognos från` names them, with the month of theirs (it said
+        # 'för rader utan prognos 2024-08 är den från 2024-04', not which rows; found in review, h157)
+        named = _units_named(store, year, units.filter(pl.col("manad") != month))
+        text = (f"{header} är prognosen {asked}" if dated else f"{header} är den senaste gjord till och med {asked}") \
+            + f", utom för {named}, som inte gjorde någon prognos {asked}."
     return (ColumnNote(text, "jmf_prognos"),)
 
 
