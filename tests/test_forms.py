@@ -213,7 +213,8 @@ def test_round_trip_answers_equal_the_same_answers_typed_into_yaml(forms_dir, ru
                             "kommer tillbaka (kfollow collect), eller skicka det (kfollow forms)"), said
     assert said[1].endswith("men saknar kommentar för 2024-10; svaret på formuläret för stab HR (hr.xlsx, "
                             "B/svar/2024-10.yaml:14) har ingen kommentar: be budgetansvarig skriva den i formuläret "
-                            "och samla in det igen (kfollow collect)"), said
+                            "och samla in det igen (kfollow collect), eller lägg till kommentarer: {2024-10: …} under "
+                            "stab HR i årsfilen (årsfilens kommentar gäller där svaret inte har någon)"), said
     assert "Rad" not in collected["deviation"][1] and "Två vakanta tjänster" in collected["deviation"][1]
 
 
@@ -934,7 +935,8 @@ def test_a_comment_the_year_file_gives_for_the_month_is_shown_and_not_asked_for(
     assert result.exit_code == 0, result.stderr
     status = run("status", "--budgets", budgets, "--period", "2024-10", "-f", "csv")
     eko_status = next(r for r in csv_rows(status.stdout) if r["stab"] == "EKO")
-    assert (eko_status["besvarad"], eko_status["kommentar_finns"], eko_status["saknas"]) == ("ja", "ja", "")
+    # (its comment the year file's, the answer having none: said so, h157)
+    assert (eko_status["besvarad"], eko_status["kommentar_finns"], eko_status["saknas"]) == ("ja", "i årsfilen", "")
 
 
 @pytest.mark.parametrize("typed, ore", [("–1,75", -175), ("−1,75", -175), ("-1,75", -175), ("1 234,5", 123450)])
@@ -1217,7 +1219,9 @@ def test_check_asks_for_a_missing_comment_the_forms_way_while_the_round_is_answe
            "gränsen 1 % men saknar kommentar för 2024-10; ")
     assert result.stdout.splitlines() == [
         kom + f"svaret på formuläret för stab KOM (2024-10 KOM Kommunikationsstab.xlsx, {answers}:{line}) har ingen "
-              "kommentar: be budgetansvarig skriva den i formuläret och samla in det igen (kfollow collect)",
+              "kommentar: be budgetansvarig skriva den i formuläret och samla in det igen (kfollow collect), eller "
+              "lägg till kommentarer: {2024-10: …} under stab KOM i årsfilen (årsfilens kommentar gäller där svaret "
+              "inte har någon)",
         sam + f"formulären för 2024-10 besvaras ({answers}), och stab SAM har inte svarat: kommentaren kommer med "
               "svaret, så samla in formuläret när det kommer tillbaka (kfollow collect), eller skicka det (kfollow "
               "forms)"]

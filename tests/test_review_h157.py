@@ -93,3 +93,61 @@ def test_the_note_on_the_forecast_compared_with_names_the_rows_without_one_that_
             "Digitaliseringsstab (DIG i KSF, 2024-04) och 1 till, som inte gjorde någon prognos 2024-08.") \
         in many.stdout, many.stdout
 
+
+# 3 -------------------------------------------------------------------------------------------------------------
+ANSWERED = ROOT / "examples" / "answered" / "budgets"
+FRI_SAID = "Besök färre än väntat under sommaren; prognosen som budget."
+
+
+def test_a_comment_of_the_year_file_beside_an_answer_without_one_is_said_to_be_the_year_files(run, tmp_path):
+    """The answered example: LED, EKO, DIG and SERV answered their October forms without a comment, their forms having
+    shown October's as given in the year file (README: answers and the year file are merged as one, only both giving
+    it is an error), so the year file's is the row's. `status` said `Kommentar finns: ja`, as of an answer's, and
+    `deviation --comments` showed it without a word; check's advice for FRI, answered without a comment and none in
+    the year file, named the form alone. Now status says `i årsfilen`, deviation notes whose comment is the year
+    file's, and the advice names both places; following the year file's way answers it."""
+    d = tmp_path / "budgets"
+    shutil.copytree(ANSWERED, d)
+    args = ("--budgets", d, "--period", "2024-10")
+    status = run("status", *args, "--require-comment-over", "1%", "-f", "csv")
+    assert status.exit_code == 1, status.stderr  # (SAM has not answered)
+    assert {r["stab"]: (r["besvarad"], r["kommentar_finns"]) for r in csv_rows(status.stdout)} == {
+        "LED": ("ja", "i årsfilen"), "EKO": ("ja", "i årsfilen"), "HR": ("ja", "ja"), "KOM": ("ja", "ja"),
+        "DIG": ("ja", "i årsfilen"), "SAM": ("nej", "nej"), "FRI": ("ja", "nej"), "SERV": ("ja", "i årsfilen")}
+    shown = run("deviation", *args, "--comments")
+    assert shown.exit_code == 0, shown.stderr
+    assert ("Anm.: Kommentaren 2024-10 för Ledningsstab (LED i KSF), Ekonomistab (EKO i KSF), Digitaliseringsstab "
+            "(DIG i KSF), Serviceförvaltningen (internt prissatt) (SERV) är årsfilens: svaren på formulären har ingen "
+            "kommentar.") in shown.stdout, shown.stdout
+    one = run("deviation", *args, "--comments", "--by", "forvaltning")
+    assert ("Anm.: Kommentaren 2024-10 för Serviceförvaltningen (internt prissatt) (SERV) är årsfilens: svaret på "
+            "formuläret har ingen kommentar.") in one.stdout, one.stdout
+    assert "årsfilens" not in run("deviation", *args).stdout  # (no comments shown: nothing to say of them)
+    # the nämnd's document shows the comments, not where each came from (the controller's business)
+    assert run("report", *args, "-o", tmp_path / "r.md").exit_code == 0
+    document = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "Licenskostnader för nytt ärendesystem" in document and "årsfilens" not in document
+    assert "årsfilens" not in run("deviation", *args, "--comments", "--stab", "HR").stdout
+    # FRI answered without a comment, and the year file has none: the advice names the form and the year file
+    check = ("check", *args, "--require-comment-over", "0.1%")
+    said = run(*check)
+    assert said.exit_code == 1, said.stderr
+    fri = next(line for line in said.stdout.splitlines() if "Fritidsanläggningar" in line)
+    assert fri.endswith("har ingen kommentar: be budgetansvarig skriva den i formuläret och samla in det igen (kfollow "
+                        "collect), eller lägg till kommentarer: {2024-10: …} under stab FRI i årsfilen (årsfilens "
+                        "kommentar gäller där svaret inte har någon)"), fri
+    # following the year file's way: FRI's comment is the year file's, and said so
+    path = d / "2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    anchor = "        profil: sommar\n"
+    assert text.count(anchor) == 1
+    path.write_text(text.replace(anchor, anchor + f'        kommentarer:\n          2024-10: "{FRI_SAID}"\n'),
+                    encoding="utf-8")
+    again = run(*check)
+    assert "Fritidsanläggningar" not in again.stdout and "Samhällsbyggnadsstab" in again.stdout, again.stdout
+    rows = csv_rows(run("status", *args, "-f", "csv").stdout)
+    assert [r["kommentar_finns"] for r in rows if r["stab"] == "FRI"] == ["i årsfilen"]
+    fri_shown = run("deviation", *args, "--comments", "--stab", "FRI")
+    assert FRI_SAID in fri_shown.stdout
+    assert ("Anm.: Kommentaren 2024-10 för Fritidsanläggningar (FRI i KSF) är årsfilens: svaret på formuläret har "
+            "ingen kommentar.") in fri_shown.stdout, fri_shown.stdout

@@ -88,8 +88,8 @@ def comment_findings(budgets: Store, period: str | None, limit: Limit | Limits,
     findings = []
     for r in missing.iter_rows(named=True):
         where = _comment_place(r["radtyp"], by, r["nyckel"], r["forvaltning"], month is not None)
-        advice = _literal(_round_advice(round_, r["radtyp"], by, r["nyckel"], r["forvaltning"], when)
-                          or f"lägg till {how} under {where}")
+        advice = _literal(_round_advice(round_, r["radtyp"], by, r["nyckel"], r["forvaltning"], when,
+                                        f"lägg till {how} under {where}") or f"lägg till {how} under {where}")
         places = places_beyond(None, limit_percents(limit), exact=r["avvikelse_pct_exakt"])
         if r["avvikelse_pct"] is not None:
             pct = f" ({{pct{'' if places == 1 else f':{places}'}}} %)"
@@ -132,11 +132,14 @@ def _forms_round(budgets: Store, year: int, month: int | None, by: By) -> _Round
     return _Round(answers, view, viewed, file)
 
 
-def _round_advice(round_: _Round | None, radtyp: str, by: By, nyckel: str, fid: str, when: str) -> str | None:
+def _round_advice(round_: _Round | None, radtyp: str, by: By, nyckel: str, fid: str, when: str,
+                  typed: str = "") -> str | None:
     """Where a row's missing comment comes through the month's forms round (`_forms_round`): what to do, the forms'
     way (found by a controller: check said to write it in the year file while the round was open, where the
     budget holder's answer brings it, and the year file's comment beside it is an error); else None (the year file
-    as ever: no round, a row that gets no form such as `Ej fördelat på stab`)."""
+    as ever: no round, a row that gets no form such as `Ej fördelat på stab`). `typed`: the year file's way
+    (`lägg till kommentarer: {2024-10: …} under stab KOM`), named beside the form's for a row answered without a
+    comment, whose comment the year file then gives (only both giving it is an error)."""
     if round_ is None or radtyp not in ("rad", "forvaltning"):
         return None
     if radtyp == "forvaltning":  # a förvaltning shown as one row: a form of its own where it has no rows of the view
@@ -148,8 +151,11 @@ def _round_advice(round_: _Round | None, radtyp: str, by: By, nyckel: str, fid: 
                                                                        else "")
     answer = round_.answers.get(key)
     if answer is not None:
+        # (or the year file's, which is the row's where its answer has none, as a form shows one given there: the
+        # advice named the form alone; found in review, h157)
         return (f"svaret på formuläret för {what} ({answer.arbetsbok}, {answer.fil}:{answer.rad}) har ingen kommentar: "
-                "be budgetansvarig skriva den i formuläret och samla in det igen (kfollow collect)")
+                "be budgetansvarig skriva den i formuläret och samla in det igen (kfollow collect)"
+                + (f", eller {typed} i årsfilen (årsfilens kommentar gäller där svaret inte har någon)" if typed else ""))
     return (f"formulären för {when} besvaras ({round_.file}), och {what} har inte svarat: kommentaren kommer med "
             "svaret, så samla in formuläret när det kommer tillbaka (kfollow collect), eller skicka det (kfollow forms)")
 

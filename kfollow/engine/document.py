@@ -507,6 +507,8 @@ def _for_people(report: Report, rubriker: dict[str, str], year: int, lacking: li
 
     def said(note: str) -> str | None:
         text = note
+        if isinstance(note, operations.YearFileCommentsNote):  # (where a comment came from is the controller's
+            return None                                         # business, not the nämnd's; h157)
         if isinstance(note, operations.UnknownForecastNote) and note.column == "prognos" and note.column in headed:
             if not unknown:  # (the table shows no `–` forecast: nothing to say of one)
                 return None

@@ -21,7 +21,8 @@ import polars as pl
 
 from kfollow.engine import selection
 from kfollow.engine.operations import deviation as deviation_of
-from kfollow.engine.operations import deviation_report, part_forecast_doubts, part_forecasts_doubted
+from kfollow.engine.operations import comments_of_the_year_file, deviation_report, part_forecast_doubts, \
+    part_forecasts_doubted
 from kfollow.engine.periods import last_month_complete, not_booked, parse_period
 from kfollow.engine.thresholds import Limits, limit_percents, places_beyond, rows_beyond
 from kfollow.errors import DataError, KfollowError, UsageError, control_class, control_kind
@@ -748,6 +749,9 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
     for answer, _, d in part_forecasts_doubted(store, year, month=month, fids=forvaltning or None):
         parts_doubted.setdefault(d["rad"], []).append((d, f"{answer.fil}:{answer.rad}"))
     shared = _shared_keys(store, year, month, by, rows, forvaltning)
+    # (a row answered without a comment whose comment of the month is the year file's: `i årsfilen`, as `besvarad`
+    # says of a forecast; it said `ja`, as if the budget holder had written it; found in review, h157)
+    typed_comments = comments_of_the_year_file(store, year, month)
     parts: dict | None = None
 
     def asked(t: Target) -> bool:  # whether `forms` sends the row a form (not when nothing is left to ask)
@@ -790,7 +794,9 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
                     else "i årsfilen" if prognos is not None else "nej",
                     "prognos": None if prognos is None else sign * prognos, "avvikelse": r["avvikelse"],
                     "kommentar_kravs": ("ja" if needs else "nej") if limit is not None else None,
-                    "kommentar_finns": "ja" if has_comment else "nej", "saknas": ", ".join(missing) or None,
+                    "kommentar_finns": "nej" if not has_comment else "i årsfilen"
+                    if (t.forvaltning, t.vy, t.nyckel) in typed_comments else "ja",
+                    "saknas": ", ".join(missing) or None,
                     "granska": doubt[0] if doubt else None,
                     "granska_text": doubt[4] if doubt else None,
                     "granska_plats": doubt[1] if doubt else None, "granska_vad": doubt[2] if doubt else None,

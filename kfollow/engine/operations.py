@@ -711,6 +711,53 @@ def _changed_since_note(store: Store, year: int, against: int, period: int | Non
                        "avvikelse_forandring"),)
 
 
+class YearFileCommentsNote(ColumnNote):
+    """The note that a row's comment shown is the year file's, its form answered without one
+    (`_year_file_comments_note`): the controller's to know, which a document for the nämnd leaves out."""
+
+
+def comments_of_the_year_file(store: Store, year: int, month: int) -> dict[tuple[str, str, str], object]:
+    """The rows (forvaltning, vy, nyckel) whose form for `month` was answered without a comment while the year file
+    gives the row's comment for that month, each with its answer (`Answer`): the year file's comment is the row's
+    then (an answer and the year file are merged as one; only both giving it is an error), which `status` and
+    `deviation --comments` showed as an answer's (found in review, h157)."""
+    if year not in store.years:
+        return {}
+    answers = {(a.forvaltning, a.vy, a.nyckel): a for a in store.years[year].svar
+               if a.manad == month and a.kommentar is None}
+    if not answers:
+        return {}
+    given = store.comments.filter((pl.col("ar") == year) & (pl.col("manad") == month))
+    return {k: answers[k] for k in zip(given["forvaltning"].to_list(), given["vy"].to_list(), given["nyckel"].to_list())
+            if k in answers}
+
+
+def _year_file_comments_note(store: Store, year: int, month: int | None, frame: pl.DataFrame, view: By) -> tuple:
+    """A note on `kommentar` where a row shown answered its form without a comment and the year file gives the
+    month's: the comment shown is the year file's, not the budget holder's (`comments_of_the_year_file`)."""
+    if month is None or "kommentar" not in frame.columns or "forvaltning" not in frame.columns:
+        return ()
+    found = comments_of_the_year_file(store, year, month)
+    if not found:
+        return ()
+    key = "forvaltning" if view is By.forvaltning else view.value
+    shown = frame.filter(pl.col("radtyp").is_in(["rad", "forvaltning"]) & pl.col("kommentar").is_not_null())
+    named = []
+    for radtyp, fid, nyckel, namn in shown.select("radtyp", "forvaltning", pl.col(key).alias("_key"), "namn").rows():
+        for f, vy, k in found:
+            # a stab (verksamhet) by its key; a förvaltning shown as one row by its own form (a summa's)
+            if f == fid and ((radtyp == "rad" and vy == view.value and k == nyckel)
+                             or (radtyp == "forvaltning" and vy == "summa")):
+                named.append(f"{namn} ({k} i {fid})" if vy != "summa" else f"{namn} ({fid})")
+    if not named:
+        return ()
+    one = len(named) == 1
+    said = ", ".join(named[:5]) + (f" och {len(named) - 5} till" if len(named) > 5 else "")
+    return (YearFileCommentsNote(f"Kommentaren {year}-{month:02d} för {said} är årsfilens: "
+                       f"{'svaret på formuläret har' if one else 'svaren på formulären har'} ingen kommentar.",
+                       "kommentar"),)
+
+
 def _forecast_before_change_note(store: Store, year: int, period: int | None, frame: pl.DataFrame, view: By,
                                  unit: str, budget: BudgetMode, header: str) -> tuple[ColumnNote, ...]:
     """A note on `prognos_avvikelse` where a row's forecast was made before budget changes that moved its budget (decided
@@ -1818,6 +1865,8 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
     if not cut.part:  # (rows of a view whose förvaltning forecasts per the other view only)
         notes += _forecast_in_other_view(forecast_rows, store, p.year, p.month, cut.view.value,
                                          forecast_header(frame, own.get("prognos")))
+    if not (cut.part or flt):  # (the comment shown of a row answered without one: the year file's)
+        notes += _year_file_comments_note(store, p.year, p.month, frame, cut.view)
     notes += _forecast_before_change_note(store, p.year, p.month, view_rows, cut.view, unit, budget,
                                           own.get("prognos_avvikelse", CATALOGUE["prognos_avvikelse"][1]))
     if jmf is not None:
