@@ -371,3 +371,48 @@ def test_report_of_january_is_a_year_being_booked_and_says_nothing_is_booked(run
     assert flat.index("Resultat per förvaltning") < flat.index(note) < flat.index("Resultat per stab")
     assert "Utfall 2024 jämfört med 2023" not in flat and "Utfall saknas för" not in flat
     assert flat.count(note) == 1
+
+
+@pytest.mark.parametrize("suffix", ["html", "docx", "pdf"])
+def test_report_of_january_shows_the_forecast_alone(run, tmp_path, suffix):
+    """`report` of January of a year file with forecasts had a section `Avvikelse jämfört med prognosen i augusti 2024`
+    of Utfall, Avvikelse and Förändring sedan prognosen – on every row. With nothing booked there is nothing to set
+    against the forecast: the section is the forecast, its budget, forecast and forecast deviation, and a note that
+    says why, alike in HTML, PDF and Word (found in review, h158)."""
+    folder = _january(tmp_path / "budgets", "csv")
+    out = tmp_path / f"rapport.{suffix}"
+    if suffix == "pdf":
+        pytest.importorskip("weasyprint")
+        if shutil.which("pdftotext") is None:
+            pytest.skip("no pdftotext here (Debian's poppler-utils)")
+    result = run("report", "--budgets", folder, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    header = ["Förvaltning", "Budget", "Prognos i augusti", "Prognostiserad avvikelse"]
+    total = ["Summa nettokostnad", "164,5", "167,0", "-2,5"]
+    if suffix == "html":
+        import html
+
+        page = out.read_text(encoding="utf-8")
+        table = page[page.index("<h2>Prognosen i augusti 2024</h2>"):]
+        table = table[:table.index("</table>")]
+        rows = [[html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r)]
+                for r in re.findall(r"<tr[^>]*>(.*?)</tr>", table)]
+        assert rows[0] == header and rows[-1] == total, rows
+        text = html.unescape(re.sub(r"<[^>]+>", "\n", page))
+    elif suffix == "docx":
+        import docx
+
+        document = docx.Document(str(out))
+        rows = [[c.text for c in r.cells] for r in document.tables[-1].rows]
+        assert rows[0] == header and rows[-1] == total, rows
+        text = "\n".join(p.text for p in document.paragraphs)
+    else:
+        import subprocess
+
+        text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    flat = " ".join(ln.strip() for ln in text.splitlines() if ln.strip())
+    assert "Prognosen i augusti 2024" in flat and "Avvikelse jämfört med prognosen" not in flat, flat
+    assert "Förändring sedan prognosen" not in flat
+    note = ("Anm.: Inget utfall är bokfört för 2024 ännu att jämföra prognosen med: tabellen visar prognosen för helåret "
+            "mot årets budget.")
+    assert flat.count(note) == 1, flat[flat.index("Prognosen i augusti 2024"):]

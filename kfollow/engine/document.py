@@ -168,9 +168,14 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
                                        & (pl.col("manad") <= (month or 12)))
     if not forecasts.is_empty() and month is None and not narrowed:
         latest = forecasts["manad"].max()
-        sections.append(Section(f"Avvikelse jämfört med prognosen i {selection.MONTHS[latest - 1]} {year}",
-                                operations.deviation(store, year, None, "forvaltning", forvaltning,
-                                                     against=f"{year}-{latest:02d}", unit=unit), short="Prognos"))
+        against = operations.deviation(store, year, None, "forvaltning", forvaltning, against=f"{year}-{latest:02d}",
+                                       unit=unit)
+        if nothing:  # (January: no utfall to set against the forecast, `_forecast_only`)
+            sections.append(Section(f"Prognosen i {selection.MONTHS[latest - 1]} {year}", _forecast_only(against, year),
+                                    short="Prognos"))
+        else:
+            sections.append(Section(f"Avvikelse jämfört med prognosen i {selection.MONTHS[latest - 1]} {year}",
+                                    against, short="Prognos"))
     elif not forecasts.is_empty() and month is not None and not narrowed:
         # a delårsrapport's question: how the forecast for the year changed since the one before it (T2 against T1),
         # each förvaltning's latest against its own one before: where they forecast in different months (KSF in April
@@ -429,6 +434,24 @@ def _forecast_change(report: Report) -> Report:
     return replace(report, columns=(*labels, *(shown[n] for n in _CHANGE_COLUMNS if n in shown)),
                    title=f"Prognos för helåret {report.period[:4]} per förvaltning, jämfört med {compared[0]}"
                    if compared and report.period else report.title)
+
+
+# a forecast of a year with nothing booked yet: the year's budget, the forecast and its deviation
+_FORECAST_ONLY_COLUMNS = ("budget", "jmf_prognos", "jmf_avvikelse")
+
+
+def _forecast_only(report: Report, year: int) -> Report:
+    """The table `--against` the latest forecast of a year with nothing booked yet (January) as the forecast alone:
+    its rows with the year's budget, the forecast and the forecast's deviation (`_FORECAST_ONLY_COLUMNS`), and a note
+    that there is no utfall to set against it (its Utfall, Avvikelse and Förändring sedan prognosen were – on every
+    row, under the heading 'Avvikelse jämfört med prognosen i augusti 2024'; found in review, h158)."""
+    shown = {c.name: c for c in report.columns}
+    labels = [c for c in report.columns if c.kind is Kind.text and not c.comment]
+    return replace(report, columns=(*labels, *(shown[n] for n in _FORECAST_ONLY_COLUMNS if n in shown)),
+                   title=f"Prognos för helåret {year} per förvaltning, jämfört med budget",
+                   notes=(*(n for n in report.notes if not str(n).startswith("Utfall saknas för ")),
+                          f"Inget utfall är bokfört för {year} ännu att jämföra prognosen med: tabellen visar "
+                          "prognosen för helåret mot årets budget."))
 
 
 # the forecast comparison's headers, the controller's shorthand (`Jmf. avvikelse`), as the nämnd reads them; the
