@@ -52,6 +52,9 @@ COMMENT_LEAST = 0.25
 COMMENT_WORD_EM = 10.0  # a comment's longest word as it is measured at most (`_span`): about 16 letters
 # where a line may break: a space that is not a no-break one, or a long word's zero-width space (`document._cells`)
 BREAK = re.compile(r"[^\S\u00a0\u202f]+|\u200b")
+# a long path's parts as a line may break it (`_words`): after each `/` or `\`, and a part of more than 25 letters
+# (`document._PIECE`) every 25, where Word breaks it at the cell's edge
+PATH_PARTS = re.compile(r"[^/\\]{1,25}[/\\]?|[/\\]")
 # The advance widths (em) of DejaVu Serif, which LibreOffice prints with where the document's font (Cambria)
 # is missing, in classes: each class as wide as its widest (read with FreeType; no class is more than 0,03 em
 # wider than a character in it, and none narrower). Cambria in Word is narrower still.
@@ -495,12 +498,22 @@ class _Span:
     long_word: float = 0.0  # a comment's longest word, which `word` counts at most `COMMENT_WORD_EM`
 
 
+def _words(text: str) -> list[str]:
+    """The words of a cell's text as a line may break it (`BREAK`), a path longer than a long word
+    (`document._LONG_WORD`) in its parts (`PATH_PARTS`): it carries no zero-width space (`document._whole_paths`), and
+    measured whole its column took the page's width, as a long name's did before it could break (h156)."""
+    from kfollow.render.document import _LONG_WORD
+
+    return [part for word in BREAK.split(text) if word
+            for part in (PATH_PARTS.findall(word) if len(word) > _LONG_WORD and re.search(r"[/\\]", word) else [word])]
+
+
 def _span(i: int, column, header: str, values: list[str], bold: list[bool] | None = None) -> _Span:
     """The widths of the table's column `i`, from its header's words and its cells (`bold`: which cells are,
     as the header is; the others' are measured in regular type)."""
     bold = [True] * len(values) if bold is None else bold
     words = max([_ems(x, strong) for v, strong in zip([*values, header], [*bold, True])
-                 for x in BREAK.split(v) if x] or [1.0])
+                 for x in _words(v)] or [1.0])
     if column.kind in NUMERIC:  # where there is room, its header on two lines at most ("Andel 2023 / av summa %"
         # took four beside a "Förändring" on one)
         from kfollow.render.text import two_lines
