@@ -194,6 +194,17 @@ def _longest_word(column: pl.Series) -> int:
     return int(column.str.extract_all(r"\S+").explode().str.len_chars().max() or 0)
 
 
+# a sum's label of up to this many letters (`Summa nettokostnad`, `Summa färdigställda projekt`) stays on one line: beside a
+# comment column a browser and Word wrapped it, 'Summa' over 'nettokostnad' (found in review, h158); a longer one wraps
+WHOLE_LABEL = 30
+WHOLE_KINDS = (RowKind.summa, RowKind.delsumma)
+
+
+def whole_label(kind: RowKind | None, label: str) -> bool:
+    """Whether a row's label is kept on one line: a sum's (`WHOLE_KINDS`) of at most `WHOLE_LABEL` letters."""
+    return kind in WHOLE_KINDS and len(label.strip()) <= WHOLE_LABEL
+
+
 _DATE = r"\b([0-9]{4}-[0-9]{2}(?:-[0-9]{2})?)\b"  # a date or a month, which a browser breaks after a hyphen
 
 
@@ -225,8 +236,11 @@ def _table_html(section: Section, opts: Options, noted: bool = False) -> str:
             shown = shown.str.replace_all(_DATE, r'<span class="nw">${1}</span>')
         if i == 0:  # a label indented under its row (a varav line, a part) keeps its indent
             indent = pl.when(value.fill_null("").str.starts_with("  ")).then(pl.lit(' class="indrag"')).otherwise(pl.lit(""))
-            cells.append(pl.concat_str([pl.lit('<th scope="row"'), indent, pl.lit(">"), shown.str.strip_chars(),
-                                        pl.lit("</th>")]))
+            label = shown.str.strip_chars()
+            label = pl.when(pl.col("_kind").is_in([k.value for k in WHOLE_KINDS])
+                            & (value.fill_null("").str.strip_chars().str.len_chars() <= WHOLE_LABEL)) \
+                .then(pl.lit('<span class="nw">') + label + pl.lit("</span>")).otherwise(label)  # (`whole_label`)
+            cells.append(pl.concat_str([pl.lit('<th scope="row"'), indent, pl.lit(">"), label, pl.lit("</th>")]))
         elif c.kind in NUMERIC:
             cells.append(pl.concat_str([pl.lit('<td class="num">'), shown, pl.lit("</td>")]))
         else:
