@@ -81,3 +81,23 @@ def test_a_sums_label_is_as_wide_as_its_column_in_word(run, tmp_path):
     assert run("report", "--budgets", ROOT / "examples" / "budgets", "-o", out).exit_code == 0
     table = next(t for t in docx.Document(str(out)).tables if t.rows[0].cells[0].text == "Beslut")
     assert {r.font.size.pt for row in table.rows for r in row.cells[0].paragraphs[0].runs} == {8.0}
+
+
+def test_a_note_is_not_split_between_two_pdf_pages(run, tmp_path):
+    """`report --forvaltning NY --unit kr -o r.pdf` of a förvaltning begun this year: the indicators' last note (how the
+    measures are counted, four lines) stood two lines at the foot of page 1 and two at the head of page 2. A note is
+    kept whole on a page (here it goes to page 2 with its table)."""
+    pytest.importorskip("weasyprint")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("no pdftotext here (Debian's poppler-utils)")
+    import subprocess
+
+    from tests.test_review_h156 import _with_new_forvaltning
+
+    out = tmp_path / "r.pdf"
+    result = run("report", "--budgets", _with_new_forvaltning(tmp_path), "--forvaltning", "NY", "--unit", "kr", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    pages = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout.split("\f")
+    flat = [" ".join(page.split()) for page in pages]
+    first, last = "Anm.: Måtten räknas så: personalkostnaderna", "för årets projekt eller förvaltningens angivna summa."
+    assert [i for i, p in enumerate(flat) if first in p] == [i for i, p in enumerate(flat) if last in p] != [], flat

@@ -83,6 +83,9 @@ PRINT_CSS = """
   /* a table's notes stay with its last rows (an Anm. opened the next page, its table ended on the one before): no
      break before a note, nor before a table's last row, so that a break moves two rows over with the notes */
   p.anm { break-before: avoid-page; page-break-before: avoid; }
+  /* a note is read whole: the indicators' last (how the measures are counted, four lines) stood two lines at the foot
+     of page 1 and two at the head of page 2 of a new förvaltning's report in kr (found in review, h158) */
+  p.anm { break-inside: avoid-page; page-break-inside: avoid; }
   div.med-anm tbody tr:last-child { break-before: avoid-page; page-break-before: avoid; }
   /* the footer's lines are read together, as one block (its last two stood alone on a last page, under the running header) */
   footer { overflow-wrap: anywhere; break-inside: avoid-page; page-break-inside: avoid; }
