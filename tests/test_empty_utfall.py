@@ -329,12 +329,9 @@ def test_compare_of_a_year_one_of_whose_tables_is_empty(run, mixed):
     assert "Utfall 2023 saknas" not in table.stdout
 
 
-@pytest.mark.parametrize("suffix", ["html", "docx", "pdf"])
-def test_report_of_january_is_a_year_being_booked_and_says_nothing_is_booked(run, tmp_path, suffix):
-    """`report` of January without --period was laid out as a closed year: the Ekonomi tables of each förvaltning
-    (Utfall –, Förändring sedan prognosen –), a section `Utfall 2024 jämfört med 2023` of a column of –, and no word of
-    why but the footer's last line. It is a year being booked: the result per förvaltning (its budget, utfall –) with
-    a note under it that nothing is booked yet, and no comparison of nothing (found in review, h156)."""
+def _january_report(run, tmp_path, suffix: str):
+    """The report (`rapport.SUFFIX`: html, docx or pdf) of January's year without --period (skipped for a PDF without
+    WeasyPrint or pdftotext here)."""
     folder = _january(tmp_path / "budgets", "csv")
     out = tmp_path / f"rapport.{suffix}"
     if suffix == "pdf":
@@ -343,6 +340,16 @@ def test_report_of_january_is_a_year_being_booked_and_says_nothing_is_booked(run
             pytest.skip("no pdftotext here (Debian's poppler-utils)")
     result = run("report", "--budgets", folder, "-o", out)
     assert result.exit_code == 0, result.stderr
+    return out
+
+
+@pytest.mark.parametrize("suffix", ["html", "docx", "pdf"])
+def test_report_of_january_is_a_year_being_booked_and_says_nothing_is_booked(run, tmp_path, suffix):
+    """`report` of January without --period was laid out as a closed year: the Ekonomi tables of each förvaltning
+    (Utfall –, Förändring sedan prognosen –), a section `Utfall 2024 jämfört med 2023` of a column of –, and no word of
+    why but the footer's last line. It is a year being booked: the result per förvaltning (its budget, utfall –) with
+    a note under it that nothing is booked yet, and no comparison of nothing (found in review, h156)."""
+    out = _january_report(run, tmp_path, suffix)
     if suffix == "html":
         import html
 
@@ -379,14 +386,7 @@ def test_report_of_january_shows_the_forecast_alone(run, tmp_path, suffix):
     of Utfall, Avvikelse and Förändring sedan prognosen – on every row. With nothing booked there is nothing to set
     against the forecast: the section is the forecast, its budget, forecast and forecast deviation, and a note that
     says why, alike in HTML, PDF and Word (found in review, h158)."""
-    folder = _january(tmp_path / "budgets", "csv")
-    out = tmp_path / f"rapport.{suffix}"
-    if suffix == "pdf":
-        pytest.importorskip("weasyprint")
-        if shutil.which("pdftotext") is None:
-            pytest.skip("no pdftotext here (Debian's poppler-utils)")
-    result = run("report", "--budgets", folder, "-o", out)
-    assert result.exit_code == 0, result.stderr
+    out = _january_report(run, tmp_path, suffix)
     header = ["Förvaltning", "Budget", "Prognos i augusti", "Prognostiserad avvikelse"]
     total = ["Summa nettokostnad", "164,5", "167,0", "-2,5"]
     if suffix == "html":
