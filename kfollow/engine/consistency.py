@@ -1460,6 +1460,43 @@ def note_findings(budgets: Store) -> list[dict]:
     return findings
 
 
+def unnamed_table_findings(budgets: Store, directory: str) -> list[dict]:
+    """A fact table in the budgets folder (or a folder of it) that no year file names (varning): nothing reads it,
+    so a month imported into a new file and not named shows nowhere, without a word (`tabell_onamnd`); and an
+    import's note whose table is not there (varning, `anteckning_utan_tabell`: a table renamed without its note
+    loses where it came from). Only of a folder whose year files all loaded: a broken one's tables are not known."""
+    from pathlib import Path
+
+    from kfollow.options import ORIGIN_SUFFIX
+    from kfollow.sources.facts import fact_tables_in, notes_without_table
+    from kfollow.sources.outcome import origin_of
+
+    folder = Path(directory)
+    named = {Path(t).resolve() for info in budgets.years.values() for t in (*info.utfall_filer, *info.budget_filer)}
+    findings = []
+    for path, period in fact_tables_in(folder):
+        if path.resolve() in named:
+            continue
+        year = int(period[:4]) if period and period[:4].isdigit() else None
+        if year in budgets.years:
+            where = f"i {budgets.years[year].fil}"
+        elif year is not None:
+            where = f"i årsfilen för {year} ({year}.yaml, som inte finns än)"
+        else:
+            where = "i årsfilen för dess år"
+        source = origin_of(path)
+        imported = f"; den importerades från {source}" if source else ""
+        findings.append(finding("tabell_onamnd", "varning", str(path), None, _literal(
+            f"faktatabellen nämns inte i någon årsfil och läses därför inte{imported}: skriv den under utfall_fil: "
+            f"eller budget_fil: {where} (som en lista där året har flera tabeller), eller flytta den ur mappen")))
+    for note in notes_without_table(folder):
+        table = note.name.removesuffix(ORIGIN_SUFFIX)
+        findings.append(finding("anteckning_utan_tabell", "varning", str(note), None, _literal(
+            f"importens anteckning hör till tabellen {table}, men {table} finns inte: har tabellen bytt namn, byt namn "
+            f"på anteckningen till tabellens nya namn följt av {ORIGIN_SUFFIX}; annars ta bort anteckningen")))
+    return findings
+
+
 def _forecast_hint(r: dict, enhet: str) -> str:
     """Typed in the year file: in its `enhet`; collected from a form: in the form's unit, which the
     answers file (in kr) does not keep."""

@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import os
 import queue
 import re
 import threading
@@ -1696,6 +1697,57 @@ def facts_bytes(facts: pl.DataFrame, path: Path | str) -> bytes:
     if Path(path).suffix.lower() == ".parquet":
         return facts_parquet(facts)
     return facts_csv(facts).encode("utf-8")
+
+
+_SNIFF = 1 << 16  # the bytes of a CSV file read to tell a fact table: its header and first row
+
+
+def fact_tables_in(directory: Path) -> list[tuple[Path, str | None]]:
+    """The fact tables of `directory` and its folders (not hidden ones): each .csv or .parquet file whose
+    columns are COLUMNS, with the period of its first row (None: no row, or none that can be read). What
+    `check` asks of a folder (`consistency.unnamed_table_findings`); a file that cannot be read is no table."""
+    found = []
+    for path in _walk(directory, (".csv", ".parquet")):
+        try:
+            period = _first_period(path) if path.is_file() else False
+        except (KfollowError, OSError, pl.exceptions.PolarsError, pl.exceptions.PanicException, csv.Error,
+                UnicodeDecodeError):
+            continue
+        if period is not False:
+            found.append((path, period))
+    return found
+
+
+def notes_without_table(directory: Path) -> list[Path]:
+    """The import notes (`…csv.kalla.json`) of `directory` and its folders (not hidden ones) whose table is not there."""
+    return [path for path in _walk(directory, (ORIGIN_SUFFIX,))
+            if not Path(str(path).removesuffix(ORIGIN_SUFFIX)).exists()]
+
+
+def _walk(directory: Path, endings: tuple[str, ...]) -> list[Path]:
+    """The files of `directory` and its folders whose names end so (in any case), sorted; hidden files and folders
+    (`.git`, `.venv`) are not looked in, nor folders behind a link."""
+    found = []
+    for folder, folders, files in os.walk(directory):
+        folders[:] = [f for f in folders if not f.startswith(".")]
+        found += [Path(folder, f) for f in files if not f.startswith(".") and f.lower().endswith(endings)]
+    return sorted(found)
+
+
+def _first_period(path: Path) -> str | None | bool:
+    """The period of a fact table's first row (None: no row), or False: not a fact table."""
+    if path.suffix.lower() == ".parquet":
+        if not set(COLUMNS) <= set(pl.read_parquet_schema(path)):
+            return False
+        first = pl.scan_parquet(path).select(pl.col("period").cast(pl.String)).head(1).collect()
+        return first.item() if first.height else None
+    head = read_bytes(path, EXPORT_LIMIT, "fact table", head=_SNIFF).removeprefix(b"\xef\xbb\xbf")
+    rows = csv.reader(io.StringIO(head.decode("utf-8", "replace")))
+    header = [c.strip() for c in next(rows, [])]
+    if not set(COLUMNS) <= set(header):
+        return False
+    first = next(rows, None)
+    return first[header.index("period")].strip() or None if first and len(first) == len(header) else None
 
 
 def check_writable(facts: pl.DataFrame, where: str) -> None:
