@@ -275,3 +275,26 @@ def test_a_table_whose_note_was_deleted_is_named_in_the_documents_footer(run, tm
     assert "Utfall importerat från exempelby.se (SIE 4, Exempelby Ekonomi 7.2, #GEN 2024-11-05" in text  # (2023's)
     untraced = next(line for line in text.splitlines() if line.startswith("Utan importanteckning"))
     assert untraced.rstrip() == "Utan importanteckning (.kalla.json), så inte spårade till en export: budgets/utfall-2024.csv"
+
+
+def test_two_exports_of_the_same_gen_date_are_told_apart_in_the_footer(run, tmp_path):
+    # October's and November's exports of one program both said '#GEN 2024-11-05', so the footer of two months'
+    # reports named the same source: it now names the export's SHA-256 too, as `sha256sum` prints it (found by a
+    # new user, h164)
+    d = _imported(run, tmp_path)
+    export = json.loads((d / "utfall-2024.csv.kalla.json").read_text(encoding="utf-8"))["export_sha256"]
+    out = tmp_path / "r.md"
+    assert run("report", "--budgets", str(d), "--period", "2024-10", "-o", str(out)).exit_code == 0
+    lines = [ln.rstrip() for ln in out.read_text(encoding="utf-8").splitlines() if ln.startswith("Utfall importerat")]
+    assert lines == [f"Utfall importerat från exempelby.se (SIE 4, Exempelby Ekonomi 7.2, #GEN 2024-11-05, "
+                     f"sha256 {export[:16]}, mappning mapping.yaml)"]
+    # a note's digest that is not one (edited by hand) is left out, never shown as it is written
+    for bad in ("<script>", 5, "c5b6dc6c"):
+        for note in d.glob("*.kalla.json"):  # (2023's tables were imported from the same export)
+            content = json.loads(note.read_text(encoding="utf-8"))
+            content["export_sha256"] = bad
+            note.write_text(json.dumps(content), encoding="utf-8")
+        assert run("report", "--budgets", str(d), "--period", "2024-10", "-o", str(out)).exit_code == 0
+        text = out.read_text(encoding="utf-8")
+        assert "Utfall importerat från exempelby.se (SIE 4, Exempelby Ekonomi 7.2, #GEN 2024-11-05, mappning" in text
+        assert "sha256 c5b6" not in text and "<script>" not in text

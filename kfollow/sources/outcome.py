@@ -143,14 +143,16 @@ def _objects_problem(objekt) -> str | None:
 
 
 def origin_of(table: Path | str) -> str | None:
-    """`exempelby.se (SIE 4, Exempelby Ekonomi 7.2, #GEN 2024-11-05)` from a table's note, if any."""
+    """`exempelby.se (SIE 4, Exempelby Ekonomi 7.2, #GEN 2024-11-05, sha256 c5b6dc6cad01f944)` from a table's note, if any."""
     try:
         note = _note(table)
         if note is None or not isinstance(note.get("export"), str) or not all(
                 isinstance(note.get(k), (str, type(None))) for k in NOTE_TEXTS):
             return None  # (as `check` says: a source of a number, `5 (SIE 4, …)`, was shown, `"mapping": 5` too)
+        digest = note.get("export_sha256")  # (two exports of one #GEN date, October's and November's, told apart)
+        digest = f"sha256 {digest[:16]}" if isinstance(digest, str) and re.fullmatch("[0-9a-f]{64}", digest) else None
         parts = [note.get("format"), note.get("program"), f"#GEN {note['generated']}" if note.get("generated") else None,
-                 f"mappning {note['mapping']}" if note.get("mapping") else None,
+                 digest, f"mappning {note['mapping']}" if note.get("mapping") else None,
                  f"kontroll: {note['kontroll']}" if note.get("kontroll") else None]  # written in spite of #PSALDO
         return f"{note['export']} ({', '.join(p for p in parts if p)})"
     except (ValueError, KeyError, TypeError, AttributeError):
