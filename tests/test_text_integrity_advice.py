@@ -19,7 +19,10 @@ import yaml
 
 from conftest import ROOT, csv_rows
 
-ADVICE = re.compile(r"; lägg till (kommentarer: \{(?P<month>\d{4}-\d{2}): …\}|kommentar: …) under (?P<where>.+)$")
+# (a row a month's form asks for says the forms' way after the year file's: `; i en formulärrunda …`)
+ADVICE = re.compile(r"; lägg till (kommentarer: \{(?P<month>\d{4}-\d{2}): …\}|kommentar: …) under (?P<where>.+?)"
+                    r"(?:; i en formulärrunda kommer kommentaren i stället med budgetansvarigs svar \(kfollow forms "
+                    r"--period (?P=month), sedan kfollow collect\))?$")
 
 FACTS = """period,forvaltning,stab,verksamhet,konto,slag,belopp
 2024-01,ADM,EKO,100,5010,kostnad,100000.00

@@ -89,8 +89,9 @@ def comment_findings(budgets: Store, period: str | None, limit: Limit | Limits,
     findings = []
     for r in missing.iter_rows(named=True):
         where = _comment_place(r["radtyp"], by, r["nyckel"], r["forvaltning"], month is not None)
-        advice = _literal(_round_advice(round_, r["radtyp"], by, r["nyckel"], r["forvaltning"], when,
-                                        f"lägg till {how} under {where}") or f"lägg till {how} under {where}")
+        typed = f"lägg till {how} under {where}"
+        advice = _literal(_round_advice(round_, r["radtyp"], by, r["nyckel"], r["forvaltning"], when, typed)
+                          or typed + _no_round_yet(round_, r["radtyp"], by, when))
         places = places_beyond(None, limit_percents(limit), exact=r["avvikelse_pct_exakt"])
         if r["avvikelse_pct"] is not None:
             pct = f" ({{pct{'' if places == 1 else f':{places}'}}} %)"
@@ -159,6 +160,16 @@ def _round_advice(round_: _Round | None, radtyp: str, by: By, nyckel: str, fid: 
                 + (f", eller {typed} i årsfilen (årsfilens kommentar gäller där svaret inte har någon)" if typed else ""))
     return (f"formulären för {when} besvaras ({round_.file}), och {what} har inte svarat: kommentaren kommer med "
             "svaret, så samla in formuläret när det kommer tillbaka (kfollow collect), eller skicka det (kfollow forms)")
+
+
+def _no_round_yet(round_: _Round | None, radtyp: str, by: By, when: str) -> str:
+    """For a row a month's form asks a comment of, where no answer of that month is collected yet: that a forms round
+    brings the comment instead (found by a new user: the year file's way alone, while README says the year files are
+    never edited in a forms round, which kfollow cannot know of before the first answer is collected)."""
+    if round_ is not None or by is By.forvaltning or radtyp not in ("rad", "forvaltning") or "-" not in when:
+        return ""
+    return (f"; i en formulärrunda kommer kommentaren i stället med budgetansvarigs svar (kfollow forms --period "
+            f"{when}, sedan kfollow collect)")
 
 
 def _part_forecast_findings(budgets: Store) -> list[dict]:
