@@ -501,14 +501,15 @@ class Store:
         """Every file the store was read from."""
         return self.files_of(self.years)
 
-    def files_of(self, years) -> list[str]:
-        """The files the store read for `years`: their year files, fact tables, imports' notes and answers."""
+    def files_of(self, years, upto: tuple[int, int] | None = None) -> list[str]:
+        """The files the store read for `years`: their year files, fact tables, imports' notes and answers; with
+        `upto` (year, month), not the answers files of that year's later months (`svar/YYYY-MM.yaml`)."""
         from pathlib import Path
 
         infos = [self.years[y] for y in self.years if y in set(years)]
         tables = [t for info in infos for t in (*info.utfall_filer, *info.budget_filer)]
         notes = [n for t in tables if Path(n := f"{t}{ORIGIN_SUFFIX}").exists()]  # an import's note of its export
-        answers = [a for info in infos for a in info.svar_filer]
+        answers = [a for info in infos for a in info.svar_filer if upto is None or not _answers_after(a, *upto)]
         return [*(info.fil for info in infos), *tables, *notes, *answers]
 
     @property
@@ -517,9 +518,11 @@ class Store:
         tables (the footer states their origin)."""
         return self.sources_of(self.years)
 
-    def sources_of(self, years) -> list[str]:
-        """`sources` of `years` alone (a document names the years it shows, not every year of the folder)."""
-        return [f for f in self.files_of(years) if not f.endswith(ORIGIN_SUFFIX)]
+    def sources_of(self, years, upto: tuple[int, int] | None = None) -> list[str]:
+        """`sources` of `years` alone (a document names the years it shows, not every year of the folder); with
+        `upto` (year, month: a document of that month, whose forecasts and comments are those made up to it) not the
+        answers of its year's later months."""
+        return [f for f in self.files_of(years, upto) if not f.endswith(ORIGIN_SUFFIX)]
 
     def year(self, ar: int) -> YearInfo:
         """The metadata of one year; `UsageError` naming the years there are when it is missing."""
@@ -534,6 +537,14 @@ class Store:
             have = ", ".join(info.forvaltningar)
             raise UsageError(f"no förvaltning '{fid}' in {info.fil} (there: {have}){did_you_mean(fid, info.forvaltningar)}")
         return info.forvaltningar[fid]
+
+
+def _answers_after(path: str, year: int, month: int) -> bool:
+    """Whether an answers file (`svar/YYYY-MM.yaml`) is of a month of `year` after `month`."""
+    import re
+
+    named = re.fullmatch(r"([0-9]{4})-([0-9]{2})\.yaml", path.replace("\\", "/").rpartition("/")[2])
+    return bool(named) and int(named[1]) == year and int(named[2]) > month
 
 
 @dataclass(slots=True)

@@ -186,3 +186,22 @@ def test_the_readme_says_which_document_has_charts_as_the_documents_have_them(ru
     assert not [n for n in zipfile.ZipFile(book).namelist() if re.match(r"xl/(charts|drawings|media)/", n)]
     assert page.read_text(encoding="utf-8").count("<svg") >= 2
     assert len(docx.Document(str(word)).inline_shapes) >= 2
+
+
+def test_a_report_of_a_month_names_no_later_months_answers_among_its_sources(run, tmp_path):
+    """A January–August report listed `svar/2024-11.yaml` among its sources: November's answers, which it does not
+    show (its forecasts and comments are those made up to August); a report of a month names the answers files up to
+    it, one without --period (forecasts up to December) every one (found by a new user, h164)."""
+    folder = tmp_path / "budgets"
+    shutil.copytree(ROOT / "examples" / "answered" / "budgets", folder)
+    out = tmp_path / "r.md"
+
+    def sources(*args: str) -> str:
+        result = run("report", "--budgets", folder, *args, "-o", out)
+        assert result.exit_code == 0, result.stderr
+        return next(ln for ln in out.read_text(encoding="utf-8").splitlines() if ln.startswith("Källor:"))
+
+    assert "svar/2024-10.yaml" in sources("--period", "2024-10")
+    assert "svar/2024-10.yaml" in sources()
+    august = sources("--period", "2024-08")
+    assert "svar" not in august and "2024.yaml" in august and "utfall-2024.csv" in august

@@ -226,7 +226,9 @@ def economy(store: Store, year: int | None = None, period: str | int | None = No
     shown_years = [y for y in sorted(store.years) if y == year or y == year - 1 or (indicated and y < year)]
     # the files of those years alone: a report of 2025 named 2023's files, which it does not show (found by a
     # controller opening 2025, h130)
-    footer = [f"Källor: {'; '.join(provenance.describe(store.sources_of(shown_years), store.directory))}"]
+    # (a report of a month does not name the answers of later months, which it does not show; found by a new user, h164)
+    upto = (year, month) if period is not None and month is not None else None
+    footer = [f"Källor: {'; '.join(provenance.describe(store.sources_of(shown_years, upto), store.directory))}"]
     utfall_kallor = [k for y in shown_years for k in store.years[y].utfall_kallor]
     budget_kallor = [k for y in shown_years if y == year or indicated for k in store.years[y].budget_kallor]
     if utfall_kallor:
