@@ -332,7 +332,16 @@ def _read(what: str, table: ledger.Imported) -> str:
     bare, amount, costs = table.without_key
     gross = f"net {ledger.kr(amount)}: kostnader {ledger.kr(costs)}, intäkter {ledger.kr(costs - amount)}" \
         if costs not in (0, amount) else ledger.kr(amount)
-    without = f", {bare} without stab or verksamhet (ej fördelat; {gross})" if bare else ""
+    without = ""
+    if bare:  # whose they are: 'ej fördelat' alone sent a new user looking for money no table shows so, where it is
+        # the summa of a förvaltning written without staber (found by a new user, h164)
+        keyless = (pl.col("stab").is_null() | (pl.col("stab") == "")) & \
+            (pl.col("verksamhet").is_null() | (pl.col("verksamhet") == ""))
+        fids = sorted(table.facts.filter(keyless)["forvaltning"].drop_nulls().unique().to_list())
+        named = ", ".join(fids[:5]) + (f" and {len(fids) - 5} more" if len(fids) > 5 else "")
+        whose, its = (f"all of {named}", "its") if len(fids) == 1 else (f"of {named}", "each one's")
+        without = (f", {bare} without stab or verksamhet, {shown(whose)} ({its} summa where its year file has neither "
+                   f"staber nor verksamheter, else its row Ej fördelat; {gross})")
     return f"{what}: {_count(table.rows, 'row')} → {_count(table.facts.height, 'fact row')}{without}"
 
 

@@ -255,7 +255,8 @@ def test_unmapped_objects_are_all_listed_with_their_amounts(tmp_path: Path):
     assert "note: --unmapped-empty: stab (dimension 1) Väst (2 rows, 1 234,50 kr" in result.stderr
     facts = keyed(facts_of(tmp_path / "out.csv"))
     assert facts[("2024-03", "ADM", "", "", "4010", "kostnad")] == "1284.50"
-    assert "→ 4 fact rows, 1 without stab or verksamhet (ej fördelat; 1 284,50 kr)\n" in result.stderr, result.stderr
+    assert ("→ 4 fact rows, 1 without stab or verksamhet, all of ADM (its summa where its year file has neither staber "
+            "nor verksamheter, else its row Ej fördelat; 1 284,50 kr)\n") in result.stderr, result.stderr
 
 
 def test_an_object_the_export_does_not_declare_is_said_so_and_warned_of_when_mapped(tmp_path: Path):
