@@ -114,3 +114,13 @@ class InputOutputError(KfollowError):
 def grouped(count: int) -> str:
     """A count for a message, its thousands apart as the tables write them: `5 000`, `-12 345`."""
     return f"{count:,}".replace(",", " ")
+
+
+def listing(names, most: int = 5) -> str:
+    """Names for a note or message: all of them where they are at most one more than `most`, else the first `most`
+    and how many more (`LED, EKO, HR, KOM, DIG och 2 till`): never `och 1 till`, which hides a name that fits in its
+    place (found by a new user, h164)."""
+    names = list(names)
+    if len(names) <= most + 1:
+        return ", ".join(names)
+    return f"{', '.join(names[:most])} och {grouped(len(names) - most)} till"

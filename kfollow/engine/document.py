@@ -17,7 +17,7 @@ import polars as pl
 
 from kfollow.engine import investments, operations, selection
 from kfollow.engine.periods import last_month_booked
-from kfollow.errors import UsageError, shown
+from kfollow.errors import UsageError, listing, shown
 from kfollow.options import By
 from kfollow.report import ColumnNote, Document, LeftOutNote, Report, Section
 from kfollow.sources import provenance
@@ -539,8 +539,7 @@ def _for_people(report: Report, rubriker: dict[str, str], year: int, lacking: li
                 return None
             if lacking:  # the same short note under every table (so said once: `render.document.unstated`)
                 them = "den" if len(lacking) == 1 else "de"
-                text = (f"{headed['prognos']} är – för {', '.join(lacking[:5])}"
-                        f"{f' och {len(lacking) - 5} till' if len(lacking) > 5 else ''}, som saknar prognos, och för "
+                text = (f"{headed['prognos']} är – för {listing(lacking)}, som saknar prognos, och för "
                         f"summorna {them} ingår i.")
                 return _same_kind(note, in_words(text))
         # a note on an unknown sum names the forecast as the table heads it (`Prognos i augusti är – …` beside the

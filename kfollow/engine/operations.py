@@ -17,7 +17,7 @@ from __future__ import annotations
 import polars as pl
 
 from kfollow.engine import expressions as ex
-from kfollow.errors import UsageError
+from kfollow.errors import UsageError, listing
 from kfollow.store import Store, did_you_mean
 from kfollow.options import BudgetMode, By
 from kfollow.engine.periods import (budget_at, last_month_booked, last_month_complete, not_booked, nothing_booked,
@@ -249,7 +249,7 @@ def _unknown_forecast_sums(frame: pl.DataFrame, column: str = "prognos", base: s
                 [n for names in elsewhere.values() for n in names]
     if not lacking:
         return ()
-    named = ", ".join(lacking[:5]) + (f" och {len(lacking) - 5} till" if len(lacking) > 5 else "")
+    named = listing(lacking)
     # (a header of the year file's own names the column as the table shows it: found in review)
     own = store.years[year].rubriker.get(column) if store is not None and year in store.years else None
     # (as the table heads it: `Prognos 2024-08` said `Prognos är –` beside it; found in review, h83)
@@ -338,7 +338,7 @@ def _mixed_forecast_months(frame: pl.DataFrame, store: Store | None = None, year
     older = rows.filter(pl.col("prognos_period") < latest).select("namn", "prognos_period").rows()
     if not older:  # the rows shown are each made in one month, or are sums themselves (a förvaltning's row)
         return generic
-    named = ", ".join(f"{n} ({p})" for n, p in older[:5]) + (f" och {len(older) - 5} till" if len(older) > 5 else "")
+    named = listing(f"{n} ({p})" for n, p in older)
     return (ColumnCaveat(f"Prognos från är – på summaraderna: deras prognoser är gjorda i olika månader. Den senaste "
                          f"prognosen är från {latest}, utom för {named}.", "prognos_period"),)
 
@@ -393,7 +393,7 @@ def _mixed_within(frame: pl.DataFrame, store: Store, year: int, month: int | Non
     older = [f"{who}, {p})" for who, p in units if p < latest]
     if not older:
         return None
-    return latest, ", ".join(older[:5]) + (f" och {len(older) - 5} till" if len(older) > 5 else "")
+    return latest, listing(older)
 
 
 def _reversed_shares(frame: pl.DataFrame, cut, shares: list[str]) -> tuple[ColumnNote, ...]:
@@ -504,7 +504,7 @@ def _units_named(store: Store, year: int, units: pl.DataFrame) -> str:
         else:  # its summa, or its money without a stab (verksamhet)
             whole = info.forvaltningar[fid].namn if vy == "summa" and fid in info.forvaltningar else namn or nyckel
             said.append(f"{whole} ({fid}, {year}-{m:02d})")
-    return ", ".join(said[:5]) + (f" och {len(said) - 5} till" if len(said) > 5 else "")
+    return listing(said)
 
 
 def _against_months(store: Store, year: int, month: int, frame: pl.DataFrame, key: str,
@@ -556,8 +556,7 @@ def _year_only_note(store: Store, ar: int, fids: list[str], rows: tuple[str, lis
              if r["forvaltning"] not in whole]
     if not whole and not named:
         return ()
-    listed = [*whole, *named[:5]]
-    who = ", ".join(listed) + (f" och {len(named) - 5} till" if len(named) > 5 else "")
+    who = ", ".join([*whole, listing(named)] if named else whole)
     one = len(whole) + len(named) == 1
     rest = "inte per månad" if whole else "medan förvaltningens andra rader bokas per månad"
     if left_out:
@@ -625,7 +624,7 @@ def _begun_listed_note(store: Store, year: int, listed: pl.DataFrame, view: By, 
             if before is not None and f in before.forvaltningar]
     if not (absent := _absent_rows(store, year, year - 1, fids, key, rows[key].drop_nulls().unique().to_list())):
         return ()
-    named = ", ".join(absent[:5]) + (f" och {len(absent) - 5} till" if len(absent) > 5 else "")
+    named = listing(absent)
     # (a caveat, as the table's: on stderr in csv and json)
     return (ColumnCaveat(f"{header} är – för {named}, som inte finns i filen för {year - 1}.", column),)
 
@@ -638,7 +637,7 @@ def _absent_rows_note(store: Store, year: int, other: int, fids: list[str], view
     reorganisation (found by a new user: the note-less `Summa valda staber` was the other staber's figure alone)."""
     if not (absent := _absent_rows(store, year, other, fids, view, keys)):
         return ()
-    named = ", ".join(absent[:5]) + (f" och {len(absent) - 5} till" if len(absent) > 5 else "")
+    named = listing(absent)
     it = "den" if len(absent) == 1 else "dem"
     chosen = pl.col("forvaltning").is_in(fids) & (pl.col("vy") == view) & pl.col("nyckel").is_in(keys)
     if store.amounts.filter((pl.col("ar") == other) & chosen).is_empty():  # none of them in that year: no sum of it
@@ -752,7 +751,7 @@ def _year_file_comments_note(store: Store, year: int, month: int | None, frame: 
     if not named:
         return ()
     one = len(named) == 1
-    said = ", ".join(named[:5]) + (f" och {len(named) - 5} till" if len(named) > 5 else "")
+    said = listing(named)
     return (YearFileCommentsNote(f"Kommentaren {year}-{month:02d} för {said} är årsfilens: "
                        f"{'svaret på formuläret har' if one else 'svaren på formulären har'} ingen kommentar.",
                        "kommentar"),)
@@ -1915,7 +1914,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         view = "verksamhet" if verksamheter else "stab"
         new = _absent_rows(store, p.year, p.year - 1, chosen, view, verksamheter or staber)
         begun = [f for f in chosen if f not in store.years[p.year - 1].forvaltningar]
-        named = ", ".join(new[:5]) + (f" och {len(new) - 5} till" if len(new) > 5 else "") if new else \
+        named = listing(new) if new else \
             f"förvaltning {', '.join(begun or chosen)}"
         notes += (ColumnCaveat(f"{headers.get(earlier, f'Utfall {p.year - 1}')} är – för {named}, som inte finns i "
                                f"filen för {p.year - 1}.", earlier),)
@@ -2230,7 +2229,7 @@ def months(store: Store, year: int | None = None, forvaltning: list[str] | None 
     if begun and (new := _absent_rows(store, year, year - 1, shown, "verksamhet" if verksamheter else "stab",
                                       verksamheter or staber)):
         # (a selection of rows begun since; found in review: it went without a word)
-        named = ", ".join(new[:5]) + (f" och {len(new) - 5} till" if len(new) > 5 else "")
+        named = listing(new)
         notes += (ColumnCaveat(f"Utfall {year - 1} är – för {named}, som inte finns i filen för {year - 1}.", prev),)
     elif begun and not [f for f in shown if f in store.years[year - 1].forvaltningar]:
         # (förvaltningar begun this year: `months --forvaltning NY --konto 5` said that 2023 had no accounts of it,
