@@ -198,13 +198,13 @@ def test_a_month_without_any_row_between_booked_months_is_warned_of(tmp_path: Pa
     assert result.exit_code == 0, result.stderr
     assert f"warning: {export}: the export has no #PSALDO row in 2024-03, between its first and last month" \
         in result.stderr
-    sie_file(export)
-    result = run("import", "sie", export, "-m", tmp_path / "map.yaml", "-o", tmp_path / "out.csv")
+    sie_file(export)  # (a table of its own: over out.csv, which holds 2024-04, an export without it is refused)
+    result = run("import", "sie", export, "-m", tmp_path / "map.yaml", "-o", tmp_path / "every-month.csv")
     assert result.exit_code == 0 and "between its first and last month" not in result.stderr, result.stderr
     # a CSV export of booked rows likewise
     body = ("Period;Konto;Ansvar;Verksamhet;Text;Belopp\n202401;4010;1100;100;Inköp;100,00\n"
             "202404;4010;1100;100;Inköp;50,00\n")
-    result = csv_import(tmp_path, body)
+    result = csv_import(tmp_path, body, out="from-csv.csv")
     assert result.exit_code == 0, result.stderr
     assert f"warning: {tmp_path / 'erp.csv'}: the export has no row in 2024-02, 2024-03, between its first and " \
         "last month (2024-01 – 2024-04): the table has no utfall for those months" in result.stderr

@@ -822,11 +822,12 @@ def test_months_a_new_utfall_table_lacks_and_a_closed_month_changed_are_warned_o
     months = [(f"2024-{m:02d}", "1120", 1000) for m in range(1, 11)]
     args = ["-m", tmp_path / "map.yaml", "-o", tmp_path / "ut.csv", "--force-unnamed"]
     assert run("import", "csv", export(months), *args).exit_code == 0
-    result = run("import", "csv", export([("2024-11", "1120", 1000)]), *args)
+    # (refused unless accepted: see test_an_older_export_is_refused_before_it_replaces_a_table_of_more_months)
+    result = run("import", "csv", export([("2024-11", "1120", 1000)]), *args, "--accept-fewer-months")
     assert (f"warning: {tmp_path / 'ut.csv'}: the new utfall table lacks 2024-01 – 2024-10, which the table it replaces "
             "held (10 sums per förvaltning, stab, verksamhet and slag)") in result.stderr, result.stderr
     assert "late bookings" not in result.stderr
-    run("import", "csv", export(months), *args)
+    run("import", "csv", export(months), *args, "--accept-fewer-months")  # (back to January–October)
     moved = [(p, "1130" if p in ("2024-03", "2024-04", "2024-07") else a, b) for p, a, b in months]  # moved to HR
     result = run("import", "csv", export(moved), *args)
     assert (f"warning: {tmp_path / 'ut.csv'}: the utfall of 2024-03, 2024-04, 2024-07, before the table's last month, "
@@ -1006,3 +1007,30 @@ def test_where_the_amount_cannot_be_told_what_to_write_under_kolumner(tmp_path: 
         f"Error: {tmp_path / 'half.yaml'}:5:3: kolumner names belopp and debet without kredit; add kredit: NAME (an "
         "export with debet and kredit is read as belopp = debet − kredit, one with belopp as it is), or remove debet")
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_an_older_export_is_refused_before_it_replaces_a_table_of_more_months(example: Path, tmp_path: Path):
+    """Found by a new user (h164): the month-end close run with October's export after November's was imported warned
+    'the new utfall table lacks 2024-11, which the table it replaces held', wrote October's table over November's, and
+    only then stopped at `2024-11 is not booked yet`. An utfall table that lacks a month the table it replaces holds is
+    refused (exit 3, nothing written), unless --accept-fewer-months; a budget table's months stay a warning."""
+    table = example / "utfall-2024.csv"
+    args = ["-m", example / "mapping.yaml", "--year", "2024", "-o", table]
+    assert run("import", "sie", EXAMPLES / "exempelby.se", *args).exit_code == 0
+    # November booked: the table holds 2024-11 too (a row of it added, as a November import would have written it)
+    held = table.read_text(encoding="utf-8")
+    november = "2024-11,KSF,EKO,,5010,kostnad,1000.00\n"
+    table.write_text(held + november, encoding="utf-8")
+    (example / "utfall-2024.csv.kalla.json").unlink()  # (the note's sums are October's: not compared then)
+    before = table.read_bytes()
+    result = run("import", "sie", EXAMPLES / "exempelby.se", *args)
+    assert result.exit_code == 3, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: {table}: the new utfall table lacks 2024-11, which the table it replaces holds (1 sum per förvaltning, "
+        "stab, verksamhet and slag): is the export older than the table? Nothing was written; import the export that "
+        "holds 2024-11, write this table elsewhere (-o), or give --accept-fewer-months to replace it anyway")
+    assert table.read_bytes() == before and not (example / "utfall-2024.csv.kalla.json").exists()
+    accepted = run("import", "sie", EXAMPLES / "exempelby.se", *args, "--accept-fewer-months")
+    assert accepted.exit_code == 0, accepted.stderr
+    assert f"warning: {table}: the new utfall table lacks 2024-11, which the table it replaces held" in accepted.stderr
+    assert november not in table.read_text(encoding="utf-8")

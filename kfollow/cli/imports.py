@@ -40,6 +40,9 @@ BudgetsOpt = Annotated[Optional[Path], typer.Option(
     "[default: the folder of -o (else --budget-out) when it holds the year's file]", readable=False)]
 UnmappedOpt = Annotated[bool, typer.Option(
     "--unmapped-empty", help="Import objects the mapping lacks under an empty key (ej fördelat) instead of failing.")]
+FewerMonthsOpt = Annotated[bool, typer.Option(
+    "--accept-fewer-months", help="Write the utfall table over one that holds months it lacks (a month imported into "
+    "the year by mistake), with a warning, instead of refusing it (an older export, imported after a newer one).")]
 ForceUnnamedOpt = Annotated[bool, typer.Option(
     "--force-unnamed", help="Write a table that the year file of its year (beside it, or in --budgets) does not name "
     "under utfall_fil or budget_fil, with a warning, instead of refusing it.")]
@@ -59,6 +62,7 @@ def sie(
     unmapped_empty: UnmappedOpt = False,
     budgets: BudgetsOpt = None,
     force_unnamed: ForceUnnamedOpt = False,
+    fewer_months: FewerMonthsOpt = False,
     accept_differences: Annotated[bool, typer.Option(
         "--accept-psaldo-differences",
         help="Write the tables although the import differs from the file's #PSALDO (an export whose #PSALDO is "
@@ -93,12 +97,12 @@ def sie(
              f"{'s' if n != 1 else ''} (listed above; --accept-psaldo-differences); the note beside the table says so")
         result = result.accepting_differences()
     result.verify()
-    for line in _revisions(result, outputs):
+    for line in _revisions(result, outputs, fewer_months):
         _say(line)
     _write(result, outputs, (file, mapping))
 
 
-def _revisions(result, outputs: dict[str, Path]) -> list[str]:
+def _revisions(result, outputs: dict[str, Path], fewer_months: bool = False) -> list[str]:
     """Warnings where a table written over held other sums for months it had: a budget revised in the
     ekonomisystem (the table's budget changes with no decision in the year file, and a report of an earlier
     month re-run shows the new one), a month of utfall already closed that changed (late bookings, or a mapping
@@ -138,10 +142,19 @@ def _revisions(result, outputs: dict[str, Path]) -> list[str]:
             joined = joined.filter(pl.col("period") < (last or ""))
         changed = sorted(set(joined["period"].to_list()))
         what = "budget" if kind == "budget" else "utfall"
+        held = f"({_count(before.filter(pl.col('period').is_in(dropped)).height, 'sum')} per förvaltning, stab, " \
+               "verksamhet and slag)"
+        if dropped and kind == "utfall" and not fewer_months:
+            # an older export imported after a newer one: its table replaced November's with October's, warned of, and
+            # the close stopped only after (found by a new user, h164)
+            raise DataError(str(path), None, None, f"the new utfall table lacks {_months(dropped)}, which the table it "
+                                                   f"replaces holds {held}: is the export older than the table? Nothing "
+                                                   f"was written; import the export that holds {_months(dropped)}, "
+                                                   "write this table elsewhere (-o), or give --accept-fewer-months to "
+                                                   "replace it anyway")
         if dropped:
             out.append(f"warning: {path}: the new {what} table lacks {_months(dropped)}, which the table it replaces "
-                       f"held ({_count(before.filter(pl.col('period').is_in(dropped)).height, 'sum')} per förvaltning, "
-                       "stab, verksamhet and slag): import them again with it, or write this table elsewhere")
+                       f"held {held}: import them again with it, or write this table elsewhere")
         if not changed:
             continue
         net = int(joined["belopp_ny"].sum()) - int(joined["belopp"].sum())
@@ -180,6 +193,7 @@ def csv(
     unmapped_empty: UnmappedOpt = False,
     budgets: BudgetsOpt = None,
     force_unnamed: ForceUnnamedOpt = False,
+    fewer_months: FewerMonthsOpt = False,
 ):
     """Import an ERP CSV export (separator ; or ,, decimal comma unless the mapping says decimal: "."):
     booked rows with -o, or a budget with --budget-out (its periods months or whole years, YYYY).
@@ -204,7 +218,7 @@ def csv(
     for line in result.destinations(outputs, budgets, force_unnamed):
         _say(line)
     _show(file, result, outputs)
-    for line in _revisions(result, outputs):
+    for line in _revisions(result, outputs, fewer_months):
         _say(line)
     _write(result, outputs, (file, mapping))
 
