@@ -81,7 +81,7 @@ from functools import cached_property
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kfollow.sources.files import MAPPING_LIMIT, read_bytes, without_end_mark
+from kfollow.sources.files import MAPPING_LIMIT, packed, read_bytes, without_end_mark
 from kfollow.errors import DataError, control_class, control_kind
 from kfollow.store import ID
 from kfollow.sources.kostnadsslag import parse_kostnadsslag
@@ -365,7 +365,7 @@ def read_mapping(path: Path, display: str | None = None) -> LedgerMapping:
     """Read and check a mapping file; `DataError` (file:line:column) or `InputOutputError`."""
     name = display or str(path)
     raw = read_bytes(path, MAPPING_LIMIT, "mapping", display=name)
-    _not_an_export(raw, name)
+    _not_an_export(raw, name, path)
     _check_text(raw, name)
     return _MappingParser(name).parse(parse_yaml(raw, name))
 
@@ -375,10 +375,17 @@ def read_mapping(path: Path, display: str | None = None) -> LedgerMapping:
 _SIE_LABEL = re.compile(rb"#(FLAGGA|FORMAT|SIETYP|PROGRAM|GEN|FNAMN|ORGNR|RAR|KPTYP|KONTO|VER)(?=[ \t\r\n]|$)")
 
 
-def _not_an_export(raw: bytes, name: str) -> None:
+# a line of the mapping's own keys at the top level: a mapping's text, whatever the file is named
+_MAPPING_KEY = re.compile(rb"^(forvaltning|konton|stab|verksamhet|kolumner|decimal|kostnadsslag)[ \t]*:", re.MULTILINE)
+
+
+def _not_an_export(raw: bytes, name: str, path: Path | None = None) -> None:
     """The export given as the mapping (the two swapped on the command line) → DataError saying so, where the
     export's encoding (cp437, Windows-1252) would be refused as not UTF-8, with the advice to save it again as
-    UTF-8, and a SIE file in UTF-8, all `#` lines, as an empty mapping (found trying kfollow as a new user, h152)."""
+    UTF-8, and a SIE file in UTF-8, all `#` lines, as an empty mapping (found trying kfollow as a new user, h152).
+    A mapping's text in a file named `.csv` is said to be a mapping misnamed (it was 'this is a CSV file'), and a
+    workbook or packed file given as the mapping is said to be one (it was 'byte 0x8f is not UTF-8 …; save the file
+    as UTF-8 in Notepad'); found in review, h163."""
     body = raw[len(BOM):] if raw.startswith(BOM) else raw
     first = body.lstrip(b" \t\r\n").split(b"\n", 1)[0]
     usage = ("the export is the file to import and the mapping the YAML file after --mapping: kfollow import {} "
@@ -387,7 +394,14 @@ def _not_an_export(raw: bytes, name: str) -> None:
         label = first.split()[0].decode("ascii")
         raise DataError(name, 1, 1, f"this is a SIE export (it begins with {label}), not a mapping; "
                                     + usage.format("sie", "se"))
+    if (kind := packed(raw[:512], path)) is not None:
+        raise DataError(name, 1, 1, f"this is {kind}, not a mapping: the mapping is a YAML text file (mapping.yaml, "
+                                    "see README, The mapping file); give that file after --mapping")
     if name.lower().endswith(".csv"):
+        if _MAPPING_KEY.search(body):
+            stem = Path(name).stem
+            raise DataError(name, 1, 1, f"the mapping is a YAML file (mapping.yaml), not a CSV file, but this one is "
+                                        f"named .csv; rename it {stem}.yaml and give that name after --mapping")
         raise DataError(name, 1, 1, "this is a CSV file, not a mapping; " + usage.format("csv", "csv"))
 
 
