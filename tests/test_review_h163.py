@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
+from kfollow.errors import ExitStatus
 
 SIE = ROOT / "examples" / "sie"
 
@@ -47,3 +51,69 @@ def test_a_workbook_given_as_the_mapping_is_said_to_be_one(work: Path, run):
                              "mapping is a YAML text file (mapping.yaml, see README, The mapping file); give that file "
                              "after --mapping\n")
     assert not (work / "ut.csv").exists()
+
+
+# --- 1. two imports into one table at once ------------------------------------------------------------------------
+
+def _import(work: Path) -> list:
+    budgets = work / "budgets"
+    return ["import", "sie", work / "exempelby.se", "--mapping", work / "mapping.yaml", "--year", "2024",
+            "-o", budgets / "utfall-2024.csv", "--budget-out", budgets / "budget-2024.csv"]
+
+
+def _folder(work: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((work / "budgets").iterdir())}
+
+
+def _dead_pid() -> int:
+    """The pid of a process that has ended (and been waited for)."""
+    import subprocess
+    import sys
+
+    done = subprocess.Popen([sys.executable, "-c", "pass"])
+    done.wait()
+    return done.pid
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="flock: POSIX")
+def test_a_second_import_into_a_table_an_import_holds_is_refused_at_once_naming_it(work: Path, run):
+    """A cron job's import holds the table's lock (here the test holds it, as a running import does) when a
+    controller imports into the same table: the second is refused at once, exit 4, naming the first's pid and start
+    time, and writes nothing (found in review, h163: the two mixed the one's note with the other's table)."""
+    import fcntl
+
+    lock = work / "budgets" / ".utfall-2024.csv.kfollow-lock"
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.write(fd, json.dumps({"pid": 4711, "host": socket.gethostname(),
+                                 "started": "2026-12-07 02:00:01 UTC", "command": "kfollow import"}).encode())
+        before = _folder(work)
+        result = run(*_import(work))
+        assert result.exit_code == ExitStatus.IO == 4
+        assert result.stdout == ""
+        assert result.stderr == (f"Error: {work / 'budgets' / 'utfall-2024.csv'}: another import into it is running "
+                                 "(pid 4711, started 2026-12-07 02:00:01 UTC; its lock .utfall-2024.csv.kfollow-lock is "
+                                 "beside it); nothing written: let it finish and run this import again\n")
+        assert _folder(work) == before  # nothing written, the budget's lock (taken first) let go of and removed
+    finally:
+        os.close(fd)
+    result = run(*_import(work))  # the first has finished: the import runs, and leaves no lock
+    assert result.exit_code == 0, result.stderr
+    assert not lock.exists() and not (work / "budgets" / ".budget-2024.csv.kfollow-lock").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="flock: POSIX")
+def test_a_lock_that_an_import_no_longer_running_left_is_taken_over_and_said(work: Path, run):
+    pid = _dead_pid()
+    lock = work / "budgets" / ".utfall-2024.csv.kfollow-lock"
+    lock.write_text(json.dumps({"pid": pid, "host": socket.gethostname(), "started": "2026-12-06 23:15:00 UTC",
+                                "command": "kfollow import"}), encoding="utf-8")
+    result = run(*_import(work))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[0] == (
+        f"warning: {work / 'budgets' / 'utfall-2024.csv'}: an import that no longer runs (pid {pid}, started "
+        "2026-12-06 23:15:00 UTC) left its lock .utfall-2024.csv.kfollow-lock; taken over")
+    assert not lock.exists()
+    assert (work / "budgets" / "utfall-2024.csv").read_bytes() == (SIE / "budgets" / "utfall-2024.csv").read_bytes()
+

@@ -3,6 +3,8 @@ budget_fil). The work is `kfollow.importing`'s; this module parses options, prin
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -80,9 +82,16 @@ def sie(
     Example:
       kfollow import sie export.se --mapping mappning.yaml --year 2024 -o utfall-2024.csv --budget-out budget-2024.csv
     """
+    outputs = _check_outputs(output, budget_out, (file, mapping))
+    with _locked(outputs):
+        _sie(file, mapping, outputs, year, source, unmapped_empty, budgets, force_unnamed, accept_differences, fewer_months)
+
+
+def _sie(file, mapping, outputs, year, source, unmapped_empty, budgets, force_unnamed, accept_differences,
+         fewer_months: bool = False) -> None:
     from kfollow.importing import import_sie
 
-    outputs = _check_outputs(output, budget_out, (file, mapping))
+    output, budget_out = outputs.get("utfall"), outputs.get("budget")
     result = import_sie(file, mapping, year, source=source.value, utfall=output is not None,
                         budget=budget_out is not None, unmapped_empty=unmapped_empty,
                         budgets=_folder(budgets, output, budget_out), command=True)
@@ -213,14 +222,26 @@ def csv(
         raise UsageError("a CSV export is either booked rows (-o) or a budget (--budget-out), not both; "
                          "import each export by itself")
     outputs = _check_outputs(output, budget_out, (file, mapping), both=False)
-    result = import_csv(file, mapping, year, budget=budget_out is not None, unmapped_empty=unmapped_empty,
-                        budgets=_folder(budgets, output, budget_out), command=True)
-    for line in result.destinations(outputs, budgets, force_unnamed):
-        _say(line)
-    _show(file, result, outputs)
-    for line in _revisions(result, outputs, fewer_months):
-        _say(line)
-    _write(result, outputs, (file, mapping))
+    with _locked(outputs):
+        result = import_csv(file, mapping, year, budget=budget_out is not None, unmapped_empty=unmapped_empty,
+                            budgets=_folder(budgets, output, budget_out), command=True)
+        for line in result.destinations(outputs, budgets, force_unnamed):
+            _say(line)
+        _show(file, result, outputs)
+        for line in _revisions(result, outputs, fewer_months):
+            _say(line)
+        _write(result, outputs, (file, mapping))
+
+
+@contextmanager
+def _locked(outputs: dict[str, Path]) -> Iterator[None]:
+    """Hold the import's lock of each table it writes while it runs (`staging.import_lock`): a second import into
+    one of them at once (a cron job and a controller by hand) is refused, exit 4, where the two mixed one's note
+    with the other's table (found in review, h163)."""
+    from kfollow.staging import import_lock
+
+    with import_lock(outputs.values(), _say):
+        yield
 
 
 def _count(n: int, what: str) -> str:

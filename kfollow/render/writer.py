@@ -21,7 +21,6 @@ a kill at that point leaves; `before-rename:SIGTERM` sends itself that signal in
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import stat
 import sys
@@ -32,12 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kfollow.errors import InputOutputError, UsageError, shown
+from kfollow.staging import STALE, TMP_MARK, name_max as _name_max, temporary_prefix as _prefix  # noqa: F401
 
-TMP_MARK = ".kfollow-tmp-"
-STALE = re.compile(r"\..*" + re.escape(TMP_MARK) + r"[a-z0-9_]{8}")  # kfollow's temporaries, and only those
 STALE_AFTER = 10 * 60  # seconds: a write takes far less; an older temporary is a killed run's
 LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"  # of a temporary's last 8 (as mkstemp's)
-NAME_MAX = 255  # where the folder cannot say (os.pathconf)
 
 
 @dataclass(frozen=True)
@@ -235,16 +232,6 @@ def _special(path: Path) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
-def _name_max(folder: Path) -> int:
-    """The longest file name (bytes) the folder takes; OSError when it is no folder."""
-    if not folder.is_dir():
-        raise FileNotFoundError(2, os.strerror(2), str(folder))
-    try:
-        return os.pathconf(folder, "PC_NAME_MAX")
-    except (AttributeError, ValueError, OSError):  # a platform or file system that cannot say
-        return NAME_MAX
-
-
 def _temporary(f: File, target: Path, temps: list[str | None]) -> None:
     """`f`'s bytes in a temporary beside `target`, with the target's permissions, its name added to `temps`
     before the file is made (a stop, SIGTERM, between mkstemp's making it and the caller's taking its name
@@ -268,15 +255,6 @@ def _temporary(f: File, target: Path, temps: list[str | None]) -> None:
         fh.flush()
         os.fsync(fh.fileno())  # on disk before it takes the target's name: a crash leaves old or new, not half
     os.chmod(tmp, mode)
-
-
-def _prefix(target: Path) -> str:
-    """`.NAME.kfollow-tmp-`, NAME cut so that the temporary's name fits where the target's does."""
-    room = _name_max(target.parent) - len(os.fsencode(f".{TMP_MARK}")) - 8
-    name = target.name
-    while len(os.fsencode(name)) > room:
-        name = name[:-1]
-    return f".{name}{TMP_MARK}"
 
 
 def _swap(items: list[tuple[File, Path, str | None]]) -> None:
