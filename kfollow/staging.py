@@ -9,7 +9,7 @@ ends, so that a lock a killed run left is told from a live one and taken over; t
 (pid, host, start time) for the message of a second import, which is refused at once.
 
 Neither a layer's module nor one of the data's: `render.writer` writes the temporaries, the command line takes
-the lock.
+the lock, and `check` (engine) looks for what a killed run left (`leftovers`).
 """
 
 from __future__ import annotations
@@ -101,6 +101,32 @@ def _alive(holder: dict) -> bool:
     return True
 
 
+def held(lock: Path) -> dict | None:
+    """What a live run holding `lock` says of itself ({} where nothing), or None: no run holds it (a killed run's,
+    or none there)."""
+    try:
+        import fcntl
+    except ImportError:  # (not on Windows)
+        return None
+    try:
+        fd = os.open(lock, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return _holder(fd)
+        except OSError:  # a file system without locks
+            holder = _holder(fd)
+            return holder if _alive(holder) else None
+        return None
+    finally:
+        os.close(fd)
+
+
 @contextmanager
 def import_lock(targets: Iterable[Path], say: Callable[[str], None]) -> Iterator[None]:
     """Hold the lock of an import into each of `targets` (the tables it writes) while it runs: another import into
@@ -189,3 +215,62 @@ def _busy(target: Path, lock: Path, holder: dict, flocks: bool = True) -> InputO
     return InputOutputError(f"{shown(str(target))}: another import into it is running ({about}; its lock "
                             f"{shown(lock.name)} is beside it); nothing written: let it finish and run this import "
                             f"again{gone}")
+
+
+def remove_leftovers(targets: Iterable[Path]) -> list[Path]:
+    """Remove the temporaries (`.NAME.kfollow-tmp-XXXXXXXX`) of each of `targets` that a killed run left, whatever
+    their age, and return them: only while this import holds the targets' lock (`import_lock`), when no other
+    import writes them. Only kfollow's names, of regular files of this user: never a user's own file."""
+    removed = []
+    for target in targets:
+        try:
+            pattern = re.compile(re.escape(temporary_prefix(target)) + r"[a-z0-9_]{8}")
+            entries = list(os.scandir(target.parent))
+        except OSError:
+            continue
+        for entry in entries:
+            if not pattern.fullmatch(entry.name):
+                continue
+            try:
+                info = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(info.st_mode) and (not hasattr(os, "getuid") or info.st_uid == os.getuid()):
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+            except OSError:
+                pass
+    return sorted(removed)
+
+
+def leftovers(directory: Path) -> list[tuple[Path, str, dict]]:
+    """What killed runs left in `directory` and its folders (not hidden ones): (path, "temporary" or "lock", what
+    the lock says of its run). A temporary of a table that a live import holds the lock of is that import's,
+    and a lock held is a live one: neither is listed."""
+    found = []
+    for folder, folders, files in os.walk(directory):
+        folders[:] = [f for f in folders if not f.startswith(".")]
+        for name in sorted(files):
+            path = Path(folder, name)
+            if STALE.fullmatch(name):
+                table = name[1:].rpartition(TMP_MARK)[0].removesuffix(".kalla.json")
+                if held(Path(folder, f".{table}{LOCK_MARK}")) is None and path.is_file() and not path.is_symlink():
+                    found.append((path, "temporary", {}))
+            elif name.startswith(".") and name.endswith(LOCK_MARK) and path.is_file() and not path.is_symlink():
+                if held(path) is None:
+                    found.append((path, "lock", _read_holder(path)))
+    return sorted(found)
+
+
+def _read_holder(path: Path) -> dict:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return {}
+    try:
+        return _holder(fd)
+    finally:
+        os.close(fd)
+
+
+def about(holder: dict, swedish: bool = False) -> str:
+    """`pid 4711, started …` of a lock's run, for a message."""
+    return _about(holder, swedish)

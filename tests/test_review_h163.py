@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, csv_rows
 from kfollow.errors import ExitStatus
 
 SIE = ROOT / "examples" / "sie"
@@ -117,3 +117,59 @@ def test_a_lock_that_an_import_no_longer_running_left_is_taken_over_and_said(wor
     assert not lock.exists()
     assert (work / "budgets" / "utfall-2024.csv").read_bytes() == (SIE / "budgets" / "utfall-2024.csv").read_bytes()
 
+
+# --- 2. what a killed import leaves ------------------------------------------------------------------------------
+
+def _killed_import(work: Path) -> None:
+    """The import killed (SIGKILL) when its temporaries are written and none renamed (the writer's test hook)."""
+    import signal
+    import subprocess
+    import sys
+
+    environ = {**os.environ, "PYTHONPATH": str(ROOT), "KFOLLOW_TEST_HOOK": "before-rename"}
+    environ.pop("KFOLLOW_BUDGETS", None)
+    done = subprocess.run([sys.executable, "-m", "kfollow", *map(str, _import(work))], capture_output=True, text=True,
+                          env=environ, cwd=ROOT, timeout=120)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="SIGKILL, flock: POSIX")
+def test_what_a_killed_import_left_is_said_by_check_and_removed_by_the_next_import(work: Path, run):
+    budgets = work / "budgets"
+    mine = [budgets / ".utfall-2024.csv.kfollow-tmp-anteckning", budgets / "utfall-2024.csv.kfollow-tmp-abcdefgh"]
+    for path in mine:  # a user's files, named much as kfollow's: never removed, never warned of
+        path.write_text("mitt\n", encoding="utf-8")
+    before = _folder(work)
+    _killed_import(work)
+    left = sorted(set(_folder(work)) - set(before))
+    temporaries = [n for n in left if ".kfollow-tmp-" in n]
+    assert [n.rpartition("-")[0] for n in temporaries] == [
+        ".budget-2024.csv.kalla.json.kfollow-tmp", ".budget-2024.csv.kfollow-tmp",
+        ".utfall-2024.csv.kalla.json.kfollow-tmp", ".utfall-2024.csv.kfollow-tmp"]
+    assert [n for n in left if n not in temporaries] == [".budget-2024.csv.kfollow-lock", ".utfall-2024.csv.kfollow-lock"]
+    assert all(_folder(work)[n] == before[n] for n in before)  # the old tables and notes whole
+
+    result = run("check", "--budgets", budgets, "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    rows = [r for r in csv_rows(result.stdout) if r["kod"] == "kvarlamnad_fil"]
+    assert [Path(r["fil"]).name for r in rows] == sorted(left)
+    assert {r["niva"] for r in rows} == {"varning"}
+    by_name = {Path(r["fil"]).name: r["meddelande"] for r in rows}
+    utfall_tmp = next(n for n in temporaries if n.startswith(".utfall-2024.csv.kfollow-tmp-"))
+    assert by_name[utfall_tmp] == ("en tillfällig fil med ny utfall-2024.csv som en körning av kfollow lämnade när den "
+                                   "stoppades innan den var klar: ingen läser den; nästa import till utfall-2024.csv "
+                                   "tar bort den, eller ta bort den själv")
+    assert by_name[".utfall-2024.csv.kfollow-lock"].startswith(
+        "ett importlås som en import till utfall-2024.csv lämnade när den stoppades innan den var klar (pid ")
+    assert by_name[".utfall-2024.csv.kfollow-lock"].endswith(
+        "): ingen import kör nu; nästa import till utfall-2024.csv tar över det, eller ta bort det själv")
+
+    result = run(*_import(work))
+    assert result.exit_code == 0, result.stderr
+    assert (f"note: {budgets}: removed 4 temporary files that an import stopped before it finished left "
+            f"({', '.join(temporaries)})") in result.stderr.splitlines()
+    assert set(_folder(work)) == set(before)  # the user's files stay; no temporary, no lock
+    assert all(path.read_text(encoding="utf-8") == "mitt\n" for path in mine)
+    result = run("check", "--budgets", budgets, "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert [r for r in csv_rows(result.stdout) if r["kod"] == "kvarlamnad_fil"] == []

@@ -237,10 +237,17 @@ def csv(
 def _locked(outputs: dict[str, Path]) -> Iterator[None]:
     """Hold the import's lock of each table it writes while it runs (`staging.import_lock`): a second import into
     one of them at once (a cron job and a controller by hand) is refused, exit 4, where the two mixed one's note
-    with the other's table (found in review, h163)."""
-    from kfollow.staging import import_lock
+    with the other's table; then remove the temporaries of the tables and their notes that a killed import left
+    (found in review, h163)."""
+    from kfollow.sources.outcome import origin_path
+    from kfollow.staging import import_lock, remove_leftovers
 
     with import_lock(outputs.values(), _say):
+        removed = remove_leftovers([p for path in outputs.values() for p in (path, origin_path(path))])
+        if removed:
+            names = ", ".join(shown(p.name) for p in removed[:4]) + (", …" if len(removed) > 4 else "")
+            _say(f"note: {shown(str(removed[0].parent))}: removed {_count(len(removed), 'temporary file')} that an "
+                 f"import stopped before it finished left ({names})")
         yield
 
 

@@ -17,7 +17,7 @@ from kfollow.engine.consistency import (booking_findings, changed_by, change_siz
                                         forecast_findings, forecast_gap_findings, forecast_month_findings,
                                         kostnadsslag_findings, magnitude_findings, note_findings, presentation_findings,
                                         profile_gaps, reconcile, sign_findings, twice_in_table_findings,
-                                        unnamed_table_findings)
+                                        unnamed_table_findings, leftover_findings)
 from kfollow.engine.investments import reconcile_investments
 from kfollow.sources.year_file import load_year_file, year_files
 from kfollow.report import Report, build
@@ -269,6 +269,7 @@ def _check(directory: str, period: str | int | None, comment_limit: Limit | Limi
     findings += note_findings(budgets)
     if broken is None:  # (a year file that did not load names tables no one knows of)
         findings += unnamed_table_findings(budgets, directory)
+    findings += leftover_findings(directory)
     findings += twice_in_table_findings(budgets)
     findings += presentation_findings(budgets)
     findings += copied_budget_findings(budgets)
