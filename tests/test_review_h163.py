@@ -173,3 +173,58 @@ def test_what_a_killed_import_left_is_said_by_check_and_removed_by_the_next_impo
     result = run("check", "--budgets", budgets, "--format", "csv")
     assert result.exit_code == 0, result.stderr
     assert [r for r in csv_rows(result.stdout) if r["kod"] == "kvarlamnad_fil"] == []
+
+
+# --- 3. a fact table that ends with Ctrl-Z ------------------------------------------------------------------------
+
+def _deviation(run, budgets: Path):
+    return run("deviation", "--budgets", budgets, "--year", "2024", "--by", "stab", "-f", "csv", "--exact",
+               "--unit", "kr")
+
+
+@pytest.mark.parametrize("how", ["own line", "after the last cell"])
+def test_a_fact_table_ending_with_ctrl_z_is_read_as_without_it(work: Path, run, how: str):
+    """A fact table saved by a Windows program that ends a text file with Ctrl-Z (0x1A) was refused at its last line
+    ('period '\\u001a' contains a control character'), or the mark would end the last amount; it ends the file, and
+    every command reads the table as without it (the note's sums too)."""
+    budgets = work / "budgets"
+    table = budgets / "utfall-2024.csv"
+    expected = _deviation(run, budgets)
+    assert expected.exit_code == 0, expected.stderr
+    raw = table.read_bytes()
+    assert raw.endswith(b"\n")
+    table.write_bytes(raw + b"\x1a" if how == "own line" else raw[:-1] + b"\x1a")
+    result = _deviation(run, budgets)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == expected.stdout
+    assert "summa,,Summa,Summa,nettokostnad,135133333.34,136118800," in result.stdout  # to the krona, as without it
+    result = run("check", "--budgets", budgets, "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert csv_rows(result.stdout) == []
+
+
+@pytest.mark.parametrize("tail,line", [(b"\x1a\x1a", 232), (b"\x1a\n2024-10,KSF,LED,,5010,100.00\n", 232)])
+def test_a_ctrl_z_not_the_last_byte_alone_stays_refused(work: Path, run, tail: bytes, line: int):
+    table = work / "budgets" / "utfall-2024.csv"
+    table.write_bytes(table.read_bytes() + tail)
+    result = _deviation(run, work / "budgets")
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"Error: {table}:{line}:1: period ") and "control character (U+001A)" in result.stderr
+
+
+def test_an_import_over_a_table_ending_with_ctrl_z_compares_it_with_the_new_one(work: Path, run):
+    """`import` compares the table it writes over with the new one (a month already closed that changed); of a table
+    ending with Ctrl-Z it warned that the new table lacks the period '\\x1a' too, the mark read as a row."""
+    table = work / "budgets" / "utfall-2024.csv"
+    raw = table.read_bytes()
+    table.write_bytes(raw.replace(b"2024-03,KSF,LED,,5010,kostnad,1277452.00", b"2024-03,KSF,LED,,5010,kostnad,1277552.00")
+                      + b"\x1a")
+    result = run("import", "sie", work / "exempelby.se", "--mapping", work / "mapping.yaml", "--year", "2024",
+                 "-o", table)
+    assert result.exit_code == 0, result.stderr
+    # (not also 'the new utfall table lacks \x1a, which the table it replaces held', of the mark read as a row)
+    assert [line for line in result.stderr.splitlines() if line.startswith(("warning", "note: " + str(table)))] == [
+        f"warning: {table}: the utfall of 2024-03, before the table's last month, differs from the table it replaces "
+        "(1 sum per förvaltning, stab, verksamhet and slag, net -100,00 kr): a month already closed changed (late "
+        "bookings, or a changed mapping?)"]
+    assert table.read_bytes() == raw

@@ -36,7 +36,7 @@ from typing import Callable
 import polars as pl
 
 from kfollow.sources.files import (EXPORT_LIMIT, FACT_ROW_LIMIT, fact_row_limit, looks_utf16, packed, read_bytes,
-                                   refuse_a_second_bom, stray_quote)
+                                   refuse_a_second_bom, stray_quote, without_end_mark)
 from kfollow.options import MAX_ORE, ORIGIN_SUFFIX, Grain  # (not kfollow.store: a read ahead starts before the store is imported)
 from kfollow.errors import DataError, InputOutputError, KfollowError, control_class, control_kind, grouped, shown
 
@@ -442,9 +442,12 @@ def _plan_csv(path: Path, name: str, head: bytes) -> _Plan:
     except (pl.exceptions.PolarsError, OSError, pl.exceptions.PanicException) as exc:  # (a panic: a corrupt file)
         raise _csv_failure(path, name, exc) from None
     _check_header(name, present, csv_file=True)
+    mark = _end_mark(path, present)
 
     def scan(numbered: bool) -> pl.LazyFrame:
         lf = pl.scan_csv(path, infer_schema=False, raise_if_empty=True, glob=False)
+        if mark is not None:
+            lf = mark(lf)
         return _numbered(lf) if numbered else lf
 
     def where(row: int, column: str | None) -> tuple[int | None, int | None, str]:
@@ -461,6 +464,35 @@ def _plan_csv(path: Path, name: str, head: bytes) -> _Plan:
 
     return _Plan(scan, _Source(name, where, lambda exc: _csv_failure(path, name, exc), short=short),
                  _amount_from_text(pl.col("belopp")), skips_blank=True, extra=bool(set(present) - set(COLUMNS)))
+
+
+def _end_mark(path: Path, present: list[str]) -> Callable[[pl.LazyFrame], pl.LazyFrame] | None:
+    """How to read a CSV fact table without the one Ctrl-Z (0x1A) that ends it, as DOS programs, `copy /a` and some
+    Windows editors end a text file (`files.without_end_mark`), or None where its last byte is none: on a line of
+    its own it was a last row refused as 'period '\\u001a' contains a control character', and after the last cell
+    it would be part of that cell (found in review, h163). A second one, or one anywhere else, stays in the rows,
+    and is refused where it is read."""
+    try:
+        with open(path, "rb") as fh:
+            size = fh.seek(0, os.SEEK_END)
+            fh.seek(max(size - 2, 0))
+            tail = fh.read(2)
+    except OSError:
+        return None  # (reading it says why)
+    if not tail.endswith(b"\x1a") or tail == b"\x1a\x1a":
+        return None
+    try:
+        rows = pl.scan_csv(path, infer_schema=False, glob=False).select(pl.len()).collect().item()
+    except (pl.exceptions.PolarsError, OSError, pl.exceptions.PanicException):
+        return None  # (reading it says why)
+    if tail[:1] in (b"\n", b"\r"):  # the mark is the last row, alone
+        return lambda lf: lf.head(rows - 1)
+    last = present[-1]  # the mark ends the last row's last cell
+    index = next(n for n in (f"{_ROW}{'_' * i}" for i in range(len(present) + 1)) if n not in present)
+    return lambda lf: (lf.with_row_index(index)
+                       .with_columns(pl.when(pl.col(index) == rows - 1).then(pl.col(last).str.strip_suffix("\x1a"))
+                                     .otherwise(pl.col(last)).alias(last))
+                       .drop(index))
 
 
 def _plan_parquet(path: Path, name: str, budget: bool = False) -> _Plan:
@@ -1742,6 +1774,8 @@ def _first_period(path: Path) -> str | None | bool:
         first = pl.scan_parquet(path).select(pl.col("period").cast(pl.String)).head(1).collect()
         return first.item() if first.height else None
     head = read_bytes(path, EXPORT_LIMIT, "fact table", head=_SNIFF).removeprefix(b"\xef\xbb\xbf")
+    if len(head) < _SNIFF - 3:  # the whole file: without the Ctrl-Z that may end it (`_end_mark`)
+        head = without_end_mark(head)
     rows = csv.reader(io.StringIO(head.decode("utf-8", "replace")))
     header = [c.strip() for c in next(rows, [])]
     if not set(COLUMNS) <= set(header):
