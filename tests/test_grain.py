@@ -1937,6 +1937,7 @@ def test_a_month_lost_between_payrolls_is_a_check_error_in_a_table_of_one_forval
     for m in (1, 2, 3, 4, 5, 6, 8):
         (d / f"utfall-{m:02d}.csv").write_text("".join(lines[:1] + [x for x in lines[1:] if x.startswith(f"2025-{m:02d},")]),
                                                encoding="utf-8")
+    (d / "utfall-2025.csv").unlink()  # (split into the months' tables: left beside them, check warns it is unnamed)
     year = d / "2025.yaml"
     year.write_text(year.read_text(encoding="utf-8").replace(
         "utfall_fil: utfall-2025.csv", "utfall_fil: [" + ", ".join(f"utfall-{m:02d}.csv" for m in (1, 2, 3, 4, 5, 6, 8)) + "]"),
