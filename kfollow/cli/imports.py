@@ -84,7 +84,8 @@ def sie(
     """
     outputs = _check_outputs(output, budget_out, (file, mapping))
     with _locked(outputs):
-        _sie(file, mapping, outputs, year, source, unmapped_empty, budgets, force_unnamed, accept_differences, fewer_months)
+        _sie(file, mapping, outputs, year, source, unmapped_empty, budgets, force_unnamed, accept_differences,
+             fewer_months)
 
 
 def _sie(file, mapping, outputs, year, source, unmapped_empty, budgets, force_unnamed, accept_differences,
