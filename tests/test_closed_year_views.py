@@ -90,9 +90,9 @@ def test_a_period_of_next_years_budget_only_file_is_told_it_has_no_utfall(run, t
         result = run(command, "--budgets", folder, "--period", "2027-01")
         assert result.exit_code == 2, result.stderr
         error = [ln for ln in result.stderr.splitlines() if ln.startswith("Error:")]
-        assert error == [f"Error: {folder}/2027.yaml has no utfall yet (a budget only); --period needs utfall per "
-                         "month (utfall: {2027-01: …}, see README, or kfollow import), or pick a period of a year "
-                         "with utfall"], result.stderr
+        assert error == [f"Error: 2027-01 is not booked yet: {folder}/2027.yaml has no utfall yet (a budget only); "
+                         "add 2027-01 to the utfall once the month is booked (utfall: {2027-01: …}, see README, or "
+                         "kfollow import), or use the year without --period"], result.stderr
     # a year with utfall for the whole year is told so, as before
     whole = run("deviation", "--budgets", folder, "--period", "2025-06")
     assert "2025.yaml gives utfall for the whole year only" in whole.stderr
@@ -151,7 +151,8 @@ def test_the_forms_of_next_years_budget_only_file_are_not_written(run, tmp_path)
     assert result.exit_code == 2 and not (tmp_path / "formular").exists(), result.stdout + result.stderr
     assert result.stderr.splitlines() == [
         f"Error: 2027-12 is not booked yet: {folder}/2027.yaml has no utfall yet (a budget only); the forms round "
-        "asks about a booked month: import 2027-12 once it is booked (kfollow import), then write its forms"]
+        "asks about a booked month: add 2027-12 to the utfall once the month is booked (utfall: {2027-12: …}, see "
+        "README, or kfollow import), then write its forms"]
 
 
 def test_months_of_next_years_budget_only_file_shows_its_budget_month_by_month(run, tmp_path):
@@ -175,8 +176,9 @@ def test_months_of_next_years_budget_only_file_shows_its_budget_month_by_month(r
     asked = run("months", "--budgets", folder, "--period", "2027-03")
     assert asked.exit_code == 2
     assert asked.stderr.splitlines()[-1] == (
-        f"Error: {folder}/2027.yaml has no utfall yet (a budget only); --period needs utfall per month (utfall: "
-        "{2027-01: …}, see README, or kfollow import), or leave out --period for every month's budget"), asked.stderr
+        f"Error: 2027-03 is not booked yet: {folder}/2027.yaml has no utfall yet (a budget only); add 2027-03 to the "
+        "utfall once the month is booked (utfall: {2027-03: …}, see README, or kfollow import), or use the year "
+        "without --period"), asked.stderr
     # a year given whole is told so, as before
     whole = run("months", "--budgets", folder, "--year", "2025")
     assert whole.exit_code == 2 and "2025.yaml gives utfall for the whole year only" in whole.stderr

@@ -95,7 +95,8 @@ def test_december_of_next_years_budget_only_file_is_not_booked_yet(run, tmp_path
     result = run("deviation", "--budgets", folder, "--period", "2027-12")
     assert result.exit_code == 2 and result.stdout == "", result.stderr
     assert result.stderr.splitlines()[-1].startswith(
-        f"Error: {folder}/2027.yaml has no utfall yet (a budget only); --period needs utfall per month"), result.stderr
+        f"Error: 2027-12 is not booked yet: {folder}/2027.yaml has no utfall yet (a budget only); add 2027-12 to the "
+        "utfall once the month is booked"), result.stderr
     assert run("deviation", "--budgets", folder, "--year", "2027").exit_code == 0
 
 

@@ -23,7 +23,7 @@ from kfollow.engine import selection
 from kfollow.engine.operations import deviation as deviation_of
 from kfollow.engine.operations import comments_of_the_year_file, deviation_report, part_forecast_doubts, \
     part_forecasts_doubted
-from kfollow.engine.periods import last_month_complete, not_booked, parse_period
+from kfollow.engine.periods import last_month_complete, not_booked, parse_period, require_booked
 from kfollow.engine.thresholds import Limits, limit_percents, places_beyond, rows_beyond
 from kfollow.errors import DataError, KfollowError, UsageError, control_class, control_kind
 from kfollow.form import FORMAT, Form
@@ -81,17 +81,13 @@ def _period(store: Store, period: str) -> tuple[int, int]:
         # January, nothing booked (tables of a header only, or a budget alone): the advice was 'use the year without
         # --period', which forms and status require, and December's forms were written with utfall – (found in
         # review, h148)
-        said = (not_booked(year, month, info.utfall_filer) if info.utfall_filer
-                else f"{period} is not booked yet: {info.fil} has no utfall yet (a budget only)")
-        raise UsageError(f"{said}; the forms round asks about a booked month: import "
-                         f"{period} once it is booked (kfollow import), then write its forms")
+        raise UsageError(not_booked(year, month, info.utfall_filer, info.fil, forms=True))
     if booked is None and month != 12:  # (the same advice, of a year given whole: a round can follow up the year)
         raise UsageError(f"{info.fil} gives utfall for the whole year only; a forms round of {period} needs utfall per "
                          f"month (utfall: {{{year}-01: …}}, see README, or kfollow import), or follow up the whole "
                          f"year with --period {year}-12")
-    if booked is not None and booked < month:
-        raise UsageError(f"utfall {year} is booked up to {year}-{booked:02d}, not {period}; pick --period "
-                         f"{year}-{booked:02d} or earlier")
+    if booked is not None and booked < month:  # (in deviation's words: found in review, h160)
+        require_booked(store, year, month)
     return year, month
 
 

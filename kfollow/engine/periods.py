@@ -90,11 +90,37 @@ GROSS_BUDGET = ["budget", "budget_kostnader", "budget_intakter"]
 GROSS_UTFALL = ["utfall", "utfall_kostnader", "utfall_intakter"]
 
 
-def not_booked(year: int, period: int, tables: tuple[str, ...]) -> str:
-    """'2024-03 is not booked yet: the utfall tables of 2024 (…) have no rows': a month of a year whose tables are of
-    a header only, as every command with --period says it, before what it has to do (`deviation` said 'the tables
-    book no month', `status` 'is not booked yet'; found in review, h159)."""
-    return f"{year}-{period:02d} is not booked yet: the utfall tables of {year} ({', '.join(tables)}) have no rows"
+def not_booked(year: int, period: int, tables: tuple[str, ...], fil: str = "", forms: bool = False) -> str:
+    """'2024-03 is not booked yet: the utfall tables of 2024 (…) have no rows', or of a year file without tables
+    '… 2027.yaml has no utfall yet (a budget only)', then what to do: a month of a year nothing is booked in, as every
+    command with --period says it (`deviation` said 'the tables book no month' and '2027.yaml has no utfall yet (a
+    budget only); --period needs …', `status` 'is not booked yet'; found in review, h159 and h160). `forms`: the forms
+    round's advice (it asks about a booked month: the year without --period is none of its)."""
+    said = (f"the utfall tables of {year} ({', '.join(tables)}) have no rows" if tables else
+            f"{fil} has no utfall yet (a budget only)")
+    then = _once_booked(year, period, bool(tables)) + ("" if tables else f" (utfall: {{{year}-{period:02d}: …}}, see "
+                                                                         "README, or kfollow import)")
+    return (f"{year}-{period:02d} is not booked yet: {said}; " +
+            (f"the forms round asks about a booked month: {then}, then write its forms" if forms else
+             f"{then}, or use the year without --period"))
+
+
+def _once_booked(year: int, period: int, tabled: bool) -> str:
+    """What makes `period` booked: importing the tables again, or the year file's months."""
+    return (f"import {year}-{period:02d} once it is booked (kfollow import)" if tabled else
+            f"add {year}-{period:02d} to the utfall once the month is booked")
+
+
+def require_booked(budgets: Store, year: int, period: int) -> None:
+    """UsageError unless every row of `year` with monthly utfall is booked up to `period`: what `resolve` checks,
+    for the commands that do not resolve the period first (`forms`, `status` and `months` said 'booked up to 2024-10,
+    not 2024-11' in words of their own; found in review, h160)."""
+    info = budgets.year(year)
+    a = budgets.amounts.filter(pl.col("ar") == year)
+    tabled = frozenset(budgets.ledger.present().filter((pl.col("ar") == year) & (pl.col("art") == "utfall"))
+                       ["forvaltning"].to_list()) if info.utfall_filer else frozenset()
+    holding = {p.name: p.forvaltningar for p in budgets.ledger.tables(year) if p.art == "utfall"}
+    _require_booked(a, info.fil, year, period, info.utfall_filer, tabled, holding)
 
 
 def _require_booked(a: pl.DataFrame, fil: str, year: int, period: int, tables: tuple[str, ...] = (),
@@ -109,12 +135,10 @@ def _require_booked(a: pl.DataFrame, fil: str, year: int, period: int, tables: t
         # 2024-12` of January's empty table showed the year with utfall –, where `status --period` refuses it (found in
         # review, h154)
         if (period != 12 or nothing) and tables:  # tables that book no month (a table of a header only)
-            raise UsageError(not_booked(year, period, tables) + f"; import {year}-{period:02d} once it is booked "
-                             "(kfollow import), or use the year without --period")
+            raise UsageError(not_booked(year, period, tables))
         if nothing:  # a next year's budget, made in the autumn (found in
             # review: it was told it "gives utfall for the whole year only", of no utfall at all)
-            raise UsageError(f"{fil} has no utfall yet (a budget only); --period needs utfall per month (utfall: "
-                             f"{{{year}-01: …}}, see README, or kfollow import), or pick a period of a year with utfall")
+            raise UsageError(not_booked(year, period, (), fil))
         if period != 12:
             raise UsageError(f"{fil} gives utfall for the whole year only; --period needs utfall per month "
                              f"(utfall: {{{year}-01: …}}, see README) or use the year without --period")
@@ -128,8 +152,7 @@ def _require_booked(a: pl.DataFrame, fil: str, year: int, period: int, tables: t
         sources = [*(_holding(tables, holding, from_tables["forvaltning"]) if from_tables.height else ()),
                    *((fil,) if from_tables.height < short.height else ())]
         complete = a["manader"].min()
-        then = (f"import {year}-{period:02d} once it is booked (kfollow import)" if from_tables.height else
-                f"add {year}-{period:02d} to the utfall once the month is booked")
+        then = _once_booked(year, period, bool(from_tables.height))
         raise UsageError(f"{year}-{period:02d} is not booked yet: utfall {year} is booked up to {year}-{booked:02d} "
                          f"({', '.join(sources)}); pick --period {year}-{complete:02d}"
                          f"{' (the last month every row is booked)' if complete < booked else ''}, or {then}")
@@ -248,10 +271,7 @@ def _resolve(budgets: Store, year: int, period: int | None = None, mode: BudgetM
     month = period or 12
     a = budgets.amounts.filter(pl.col("ar") == year)
     if period is not None and strict:
-        tabled = frozenset(budgets.ledger.present().filter((pl.col("ar") == year) & (pl.col("art") == "utfall"))
-                           ["forvaltning"].to_list()) if info.utfall_filer else frozenset()
-        holding = {p.name: p.forvaltningar for p in budgets.ledger.tables(year) if p.art == "utfall"}
-        _require_booked(a, info.fil, year, period, info.utfall_filer, tabled, holding)
+        require_booked(budgets, year, period)
 
     frame = a
     if mode is BudgetMode.justerad:
