@@ -13,7 +13,8 @@
 #    the TOP largest deviations at that grain (what the controller has to explain).
 # Set SIE to another export, SIE_PREVIOUS to last year's, MAPPING to another mapping, KFOLLOW to the command to run,
 # LIMIT for the comment threshold (default 5%) and TOP for the largest deviations listed (default 10): a LIMIT or TOP
-# that is none, as a period not written YYYY-MM, stops it with exit 2 before anything is read or written.
+# that is none (a LIMIT as kfollow reads it: kfollow is asked), as a period not written YYYY-MM, stops it with exit 2
+# before anything is read or written, and a KFOLLOW that names no command with exit 127, in one line.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -35,10 +36,22 @@ fi
 # usage error in English (Invalid value for '--top') and LIMIT=x with one of --require-comment-over, exit 2, once
 # the imported tables were in place and before any table of the close was written (found in review, h149)
 limit="${LIMIT:-5%}"
-if [[ ! "$limit" =~ ^[[:space:]]*[0-9]{1,40}([.,][0-9]{1,20})?[[:space:]]*(%|kr|tkr|mnkr)?[[:space:]]*$ ]]; then
-  printf 'Error: LIMIT=%q is not a limit for the comments: write an amount such as 500tkr, or a percent such as 3%% (unset: 5%%); nothing written\n' "$limit" >&2
+# kfollow itself judges LIMIT, as the close will read it (KFOLLOW_UNIT too), before anything is read or written: a
+# pattern here passed LIMIT=99999999999999999999999mnkr, which kfollow refuses as beyond any amount it holds, once the
+# SIE close's imported tables were in place; and KFOLLOW=nonexist stopped with bash's 'command not found', exit 127,
+# unexplained (found in review, h160). (check of no folder, /dev/null, reads the limit and stops, exit 4.)
+if ! command -v "${kfollow[0]:-}" >/dev/null; then
+  printf 'Error: the kfollow command %q was not found: install kfollow, or set KFOLLOW to the command that runs it, such as KFOLLOW=.venv/bin/kfollow; nothing written\n' "${kfollow[0]:-}" >&2
+  exit 127
+fi
+status=0; said="$("${kfollow[@]}" check --budgets /dev/null --require-comment-over="$limit" 2>&1 >/dev/null)" || status=$?
+if (( status == 2 )) && [[ "$said" == *--require-comment-over* ]]; then
+  why="not a limit for the comments"
+  if [[ "$said" == *"beyond any amount"* ]]; then why="beyond any amount kfollow holds"; fi
+  printf 'Error: LIMIT=%q is %s: write an amount such as 500tkr, or a percent such as 3%% (unset: 5%%); nothing written\n' "$limit" "$why" >&2
   exit 2
 fi
+if (( status == 126 || status == 127 )); then printf '%s\n' "$said" >&2; exit "$status"; fi  # (KFOLLOW="env nonexist")
 if [[ ! "$top" =~ ^[[:space:]]*0*([1-9][0-9]{0,8}|1000000000)[[:space:]]*$ ]]; then
   printf 'Error: TOP=%q is not a number of rows: write the number of largest deviations to list, 1 or more, such as 10 (unset: 10); nothing written\n' "$top" >&2
   exit 2

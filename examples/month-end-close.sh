@@ -13,7 +13,8 @@
 # written: a run that fails half way (a full disk) or is stopped leaves the previous run's tables as they were.
 # Set KFOLLOW_BUDGETS to run it on your own files, KFOLLOW to the command to run (default: kfollow), LIMIT for the
 # comment threshold (default 5%) and TOP for EXPLAIN's largest deviations (default 10): a LIMIT or TOP that is none
-# stops it with exit 2 before anything is read or written.
+# (a LIMIT as kfollow reads it: kfollow is asked) stops it with exit 2 before anything is read or written, and a
+# KFOLLOW that names no command with exit 127, in one line.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -41,10 +42,22 @@ quiet() {  # KFOLLOW_QUIET=1: nothing said when all is well (0, empty or blanks:
 # LIMIT and TOP are checked before anything is read or written: TOP=x stopped with typer's usage error in English
 # (Invalid value for '--top') once the tables before it were written, and LIMIT=x with one of --require-comment-over
 # (found in review, h149)
-if [[ ! "$limit" =~ ^[[:space:]]*[0-9]{1,40}([.,][0-9]{1,20})?[[:space:]]*(%|kr|tkr|mnkr)?[[:space:]]*$ ]]; then
-  printf 'Error: LIMIT=%q is not a limit for the comments: write an amount such as 500tkr, or a percent such as 3%% (unset: 5%%); nothing written\n' "$limit" >&2
+# kfollow itself judges LIMIT, as the close will read it (KFOLLOW_UNIT too), before anything is read or written: a
+# pattern here passed LIMIT=99999999999999999999999mnkr, which kfollow refuses as beyond any amount it holds, once the
+# SIE close's imported tables were in place; and KFOLLOW=nonexist stopped with bash's 'command not found', exit 127,
+# unexplained (found in review, h160). (check of no folder, /dev/null, reads the limit and stops, exit 4.)
+if ! command -v "${kfollow[0]:-}" >/dev/null; then
+  printf 'Error: the kfollow command %q was not found: install kfollow, or set KFOLLOW to the command that runs it, such as KFOLLOW=.venv/bin/kfollow; nothing written\n' "${kfollow[0]:-}" >&2
+  exit 127
+fi
+status=0; said="$("${kfollow[@]}" check --budgets /dev/null --require-comment-over="$limit" 2>&1 >/dev/null)" || status=$?
+if (( status == 2 )) && [[ "$said" == *--require-comment-over* ]]; then
+  why="not a limit for the comments"
+  if [[ "$said" == *"beyond any amount"* ]]; then why="beyond any amount kfollow holds"; fi
+  printf 'Error: LIMIT=%q is %s: write an amount such as 500tkr, or a percent such as 3%% (unset: 5%%); nothing written\n' "$limit" "$why" >&2
   exit 2
 fi
+if (( status == 126 || status == 127 )); then printf '%s\n' "$said" >&2; exit "$status"; fi  # (KFOLLOW="env nonexist")
 if [[ -n "${EXPLAIN:-}" && ! "${TOP:-10}" =~ ^[[:space:]]*0*([1-9][0-9]{0,8}|1000000000)[[:space:]]*$ ]]; then
   printf 'Error: TOP=%q is not a number of rows: write the number of largest deviations to list, 1 or more, such as 10 (unset: 10); nothing written\n' "$TOP" >&2
   exit 2

@@ -9,9 +9,10 @@
 # YYYY-MM either way.
 #
 # Exit 0 when the close is written; 1 while an answer (or a comment beyond LIMIT) is missing, or a check of the
-# close failed; 2 for a step it does not know, or a LIMIT or DEADLINE that is none (before anything is read or
-# written); 4 when collect finds no forms sent for PERIOD (no folder forms/PERIOD: run send first), or a folder or
-# file cannot be made or read; else kfollow's (README's exit codes).
+# close failed; 2 for a step it does not know, or a LIMIT (as kfollow reads it: kfollow is asked) or DEADLINE that
+# is none (before anything is read or written); 4 when collect finds no forms sent for PERIOD (no folder forms/PERIOD:
+# run send first), or a folder or file cannot be made or read; 127 when the kfollow command (KFOLLOW) is not found,
+# in one line, before anything is written; else kfollow's (README's exit codes).
 #
 # The chefs answer in Excel: Prognos helår and Kommentar, per stab (and per kostnadsslag where the
 # utfall has accounts). collect checks every workbook as strictly as a year file and writes
@@ -43,10 +44,22 @@ read -r -a kfollow <<< "${KFOLLOW:-kfollow}"
 
 # (LIMIT=x stopped collect at status with --require-comment-over's error once the answers were collected into
 # svar/PERIOD.yaml: it is checked before anything is read or written; found in review, h149)
-if [[ ! "$limit" =~ ^[[:space:]]*[0-9]{1,40}([.,][0-9]{1,20})?[[:space:]]*(%|kr|tkr|mnkr)?[[:space:]]*$ ]]; then
-  printf 'Error: LIMIT=%q is not a limit for the comments: write an amount such as 500tkr, or a percent such as 3%% (unset: 5%%); nothing written\n' "$limit" >&2
+# kfollow itself judges LIMIT, as the close will read it (KFOLLOW_UNIT too), before anything is read or written: a
+# pattern here passed LIMIT=99999999999999999999999mnkr, which kfollow refuses as beyond any amount it holds, once the
+# SIE close's imported tables were in place; and KFOLLOW=nonexist stopped with bash's 'command not found', exit 127,
+# unexplained (found in review, h160). (check of no folder, /dev/null, reads the limit and stops, exit 4.)
+if ! command -v "${kfollow[0]:-}" >/dev/null; then
+  printf 'Error: the kfollow command %q was not found: install kfollow, or set KFOLLOW to the command that runs it, such as KFOLLOW=.venv/bin/kfollow; nothing written\n' "${kfollow[0]:-}" >&2
+  exit 127
+fi
+status=0; said="$("${kfollow[@]}" check --budgets /dev/null --require-comment-over="$limit" 2>&1 >/dev/null)" || status=$?
+if (( status == 2 )) && [[ "$said" == *--require-comment-over* ]]; then
+  why="not a limit for the comments"
+  if [[ "$said" == *"beyond any amount"* ]]; then why="beyond any amount kfollow holds"; fi
+  printf 'Error: LIMIT=%q is %s: write an amount such as 500tkr, or a percent such as 3%% (unset: 5%%); nothing written\n' "$limit" "$why" >&2
   exit 2
 fi
+if (( status == 126 || status == 127 )); then printf '%s\n' "$said" >&2; exit "$status"; fi  # (KFOLLOW="env nonexist")
 
 case "$step" in
   send)

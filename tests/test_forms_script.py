@@ -122,6 +122,31 @@ def test_collect_checks_the_limit_before_it_collects(tmp_path):
     assert result.stderr == ("Error: LIMIT=x is not a limit for the comments: write an amount such as 500tkr, or a "
                              "percent such as 3% (unset: 5%); nothing written\n")
     assert not (folder / "budgets" / "svar").exists() and not (folder / "out").exists()
+    # a limit the script's own pattern passed, which kfollow refuses: kfollow is asked first (found in review, h160)
+    for step in ("collect", "send"):
+        huge = subprocess.run(["bash", str(folder / "month-end-forms.sh"), step, "2024-10"], capture_output=True,
+                              text=True, env={**env, "LIMIT": "99999999999999999999999mnkr"}, cwd=ROOT)
+        assert (huge.returncode, huge.stdout, huge.stderr) == (2, "", (
+            "Error: LIMIT=99999999999999999999999mnkr is beyond any amount kfollow holds: write an amount such as "
+            "500tkr, or a percent such as 3% (unset: 5%); nothing written\n"))
+        assert not (folder / "budgets" / "svar").exists() and not (folder / "out").exists()
+
+
+def test_a_kfollow_command_not_found_is_said_in_one_line(tmp_path):
+    """`KFOLLOW=nonexist month-end-forms.sh send` stopped with bash's 'nonexist: command not found', exit 127 (and
+    collect with 'no forms were sent'): one line says the kfollow command was not found and how to set KFOLLOW, exit
+    127 as the script documents it, nothing written (found in review, h160)."""
+    folder = tmp_path / "examples"
+    shutil.copytree(ROOT / "examples", folder, ignore=shutil.ignore_patterns("out", "out-sie", "forms", "answers", ".*"))
+    env = {**os.environ, "KFOLLOW": "nonexist"}
+    env.pop("KFOLLOW_BUDGETS", None)
+    for step in ("send", "collect"):
+        result = subprocess.run(["bash", str(folder / "month-end-forms.sh"), step, "2024-10"], capture_output=True,
+                                text=True, env=env, cwd=ROOT)
+        assert (result.returncode, result.stdout, result.stderr) == (127, "", (
+            "Error: the kfollow command nonexist was not found: install kfollow, or set KFOLLOW to the command that "
+            "runs it, such as KFOLLOW=.venv/bin/kfollow; nothing written\n"))
+        assert not (folder / "forms").exists() and not (folder / "budgets" / "svar").exists()
 
 
 def test_a_send_that_fails_leaves_no_forms_folder_for_collect_to_wait_on(tmp_path):

@@ -624,6 +624,13 @@ def test_the_close_given_a_month_alone_names_its_folder_by_the_month_and_year(tm
      "(unset: 10); nothing written\n"),
     ("month-end-close.sh", {"LIMIT": "x"}, "Error: LIMIT=x is not a limit for the comments: write an amount such as "
                                           "500tkr, or a percent such as 3% (unset: 5%); nothing written\n"),
+    # a limit the scripts' own pattern passed and kfollow refuses: kfollow is asked (found in review, h160)
+    *((script, {"LIMIT": "99999999999999999999999mnkr"}, "Error: LIMIT=99999999999999999999999mnkr is beyond any "
+       "amount kfollow holds: write an amount such as 500tkr, or a percent such as 3% (unset: 5%); nothing written\n")
+      for script in ("month-end-close.sh", "month-end-close-sie.sh")),
+    # a bare number as kfollow reads it, in KFOLLOW_UNIT (default mnkr): 2·10^10 mnkr is beyond, 2·10^10 kr is not
+    ("month-end-close-sie.sh", {"LIMIT": "20000000000"}, "Error: LIMIT=20000000000 is beyond any amount kfollow holds: "
+     "write an amount such as 500tkr, or a percent such as 3% (unset: 5%); nothing written\n"),
 ])
 def test_a_close_checks_what_it_takes_from_the_environment_before_it_imports_or_writes(tmp_path, script, variables, said):
     """Found in review, h149: `TOP=x month-end-close-sie.sh 2024-10 OUT` imported the export and moved its tables into
@@ -638,3 +645,28 @@ def test_a_close_checks_what_it_takes_from_the_environment_before_it_imports_or_
     assert (result.returncode, result.stdout, result.stderr) == (2, "", said)
     assert {p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes()) for p in tables.iterdir()} == before
     assert not out.exists()
+
+
+@pytest.mark.parametrize("script, variables", [("month-end-close.sh", {"LIMIT": " 5 % "}),
+                                               ("month-end-close-sie.sh", {"LIMIT": "20000000000", "KFOLLOW_UNIT": "kr"})])
+def test_a_close_whose_limit_kfollow_takes_closes(tmp_path, script, variables):
+    """(The limit is kfollow's to judge: one it takes, as it reads it, closes: blanks around the unit, a bare number
+    in KFOLLOW_UNIT.)"""
+    out = tmp_path / "out"
+    result = _run_script(_example_copy(tmp_path), out, script, **variables)
+    assert result.returncode == 0 and (out / "avvikelse-per-stab.csv").exists(), result.stderr
+
+
+@pytest.mark.parametrize("script", ["month-end-close.sh", "month-end-close-sie.sh"])
+def test_a_close_whose_kfollow_command_is_not_found_says_so_in_one_line(tmp_path, script):
+    """`KFOLLOW=nonexist month-end-close.sh` stopped with bash's 'nonexist: command not found', exit 127, after
+    'månadsbokslut …': one line says the kfollow command was not found and how to set KFOLLOW, exit 127 as the
+    scripts document it, nothing written (found in review, h160)."""
+    folder = _example_copy(tmp_path)
+    before = {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    out = tmp_path / "out"
+    result = _run_script(folder, out, script, KFOLLOW="nonexist")
+    assert (result.returncode, result.stdout, result.stderr) == (127, "", (
+        "Error: the kfollow command nonexist was not found: install kfollow, or set KFOLLOW to the command that runs "
+        "it, such as KFOLLOW=.venv/bin/kfollow; nothing written\n"))
+    assert {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()} == before and not out.exists()

@@ -1,4 +1,5 @@
-"""Found in review (h160): the month-end messages in one wording, and the month-end scripts' early checks."""
+"""Found in review (h160): the month-end messages in one wording (the scripts' early checks are tested with the
+scripts, in test_periods.py and test_forms_script.py)."""
 
 from __future__ import annotations
 
@@ -65,3 +66,4 @@ def test_not_booked_yet_names_only_the_tables_whose_rows_stop_there(run, tmp_pat
     assert _error(run, tmp_path, folder, command, "2024-11") == (
         f"Error: 2024-11 is not booked yet: utfall 2024 is booked up to 2024-10 ({folder / f'utfall-ksf-2024.{kind}'}); "
         "pick --period 2024-10, or import 2024-11 once it is booked (kfollow import)")
+
