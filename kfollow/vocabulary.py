@@ -75,7 +75,8 @@ class RowKind(str, Enum):
 # every column a report can have: machine name → (kind, Swedish header)
 CATALOGUE: dict[str, tuple[Kind, str]] = {
     "radtyp": (Kind.text, "Radtyp"), "redovisas_som": (Kind.text, "Redovisas som"),
-    "rubrik": (Kind.text, ""),  # the row label for people; its header is the report's key's
+    # the row label for people, under the report's key's header; its own beside a column of that header
+    "rubrik": (Kind.text, "Rubrik"),
     "stab": (Kind.text, "Stab"), "kostnadsslag": (Kind.text, "Kostnadsslag"), "konto": (Kind.text, "Konto"),
     "indikator": (Kind.text, "Nämndindikator"), "ar": (Kind.count, "År"), "varde": (Kind.percent, "Värde %"),
     "mal": (Kind.percent, "Mål %"), "riktning": (Kind.text, "Riktning"), "uppfyllt": (Kind.text, "Uppfyllt"),

@@ -67,3 +67,43 @@ def test_not_booked_yet_names_only_the_tables_whose_rows_stop_there(run, tmp_pat
         f"Error: 2024-11 is not booked yet: utfall 2024 is booked up to 2024-10 ({folder / f'utfall-ksf-2024.{kind}'}); "
         "pick --period 2024-10, or import 2024-11 once it is booked (kfollow import)")
 
+
+
+@pytest.mark.parametrize("args, excel", [
+    (("--columns", "radtyp,stab,namn,rubrik,budget"), "Radtyp;Stab;Namn;Rubrik;Budget"),
+    (("--by", "forvaltning", "--columns", "forvaltning,namn,rubrik,budget"), "Förvaltning;Namn;Rubrik;Budget"),
+    (("--columns", "rubrik,budget"), "Stab;Budget"),  # the label alone stands under its key's header, as in a table
+])
+def test_each_chosen_column_keeps_its_own_header_in_excel(run, tmp_path, args, excel):
+    """`--columns radtyp,stab,namn,rubrik,budget -f excel` headed the rubrik column `Stab`, as the stab's: each column
+    its own header (the label `Rubrik` beside its key), csv its machine names, xlsx its label first as before."""
+    result = run("deviation", "--budgets", EXAMPLES, *args, "-f", "excel")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.removeprefix("\ufeff").splitlines()
+    assert lines[0] == excel
+    names = args[-1].split(",")
+    assert run("deviation", "--budgets", EXAMPLES, *args, "-f", "csv").stdout.splitlines()[0] == ",".join(names)
+    if "stab" in names:
+        assert lines[1] == "rad;LED;Ledningsstab;Ledningsstab;18,9"
+        import openpyxl
+
+        out = tmp_path / "d.xlsx"
+        assert run("deviation", "--budgets", EXAMPLES, *args, "-o", out).exit_code == 0
+        rows = [r for r in openpyxl.load_workbook(out).active.iter_rows(values_only=True)]
+        assert ("Stab", "Radtyp", "Budget") in rows and ("Ledningsstab", "rad", 18.92857143) in rows
+
+
+def test_a_renamed_key_and_the_indicators_label_keep_their_own_headers_in_excel(run, tmp_path):
+    folder = tmp_path / "budgets"
+    shutil.copytree(EXAMPLES, folder)
+    year = folder / "2024.yaml"
+    year.write_text(year.read_text(encoding="utf-8").replace("enhet: tkr\n", "enhet: tkr\nrubriker: {stab: "
+                                                             "Verksamhetsområde}\n"), encoding="utf-8")
+    result = run("deviation", "--budgets", folder, "--columns", "stab,rubrik,budget", "-f", "excel")
+    assert result.stdout.removeprefix("\ufeff").splitlines()[0] == "Verksamhetsområde;Rubrik;Budget", result.stderr
+    alone = run("deviation", "--budgets", folder, "--columns", "rubrik,budget", "-f", "excel")
+    assert alone.stdout.removeprefix("\ufeff").splitlines()[0] == "Verksamhetsområde;Budget"
+    sie = EXAMPLES.parent / "sie" / "budgets"
+    indicators = run("indicators", "--budgets", sie, "--columns", "indikator,rubrik,varde_2024", "-f", "excel")
+    assert indicators.stdout.removeprefix("\ufeff").splitlines()[:2] == [
+        "Nämndindikator;Rubrik;2024", "personalkostnad_andel;Personalkostnader/verksamhetens nettokostnad, KSF (%);62,4"]

@@ -80,6 +80,14 @@ def _forecast_month_in_header(report: Report, columns: list[Column], chosen: boo
     return out
 
 
+def own_headers(columns: list[Column]) -> list[str]:
+    """The headers of `columns` for people, each column its own: the row label (`rubrik`) is headed as its key
+    (`Stab`) alone, but `Rubrik` beside a column of that header (`--columns radtyp,stab,namn,rubrik,budget -f excel`
+    headed both `Stab`, and the indicators' both `Nämndindikator`; found in review, h160)."""
+    others = {c.header for c in columns if c.name != "rubrik"}
+    return [column("rubrik").header if c.name == "rubrik" and c.header in others else c.header for c in columns]
+
+
 def for_machines(report: Report, opts: Options) -> list[Column]:
     """The columns of csv and json: every machine column (comments when asked for, always in
     json), or exactly those `opts.columns` names, in their order."""

@@ -8,7 +8,7 @@ import re
 import polars as pl
 
 from kfollow.options import Options
-from kfollow.render.columns import FORMULA, NUMERIC, TEXT, as_text, for_machines, neutralised
+from kfollow.render.columns import FORMULA, NUMERIC, TEXT, as_text, for_machines, neutralised, own_headers
 from kfollow.report import Report
 
 
@@ -18,7 +18,7 @@ def to_csv(report: Report, opts: Options, excel: bool = False) -> str:
     if excel:
         text = text.with_columns(pl.col(c.name).str.replace(".", ",", literal=True) for c in columns if c.kind in NUMERIC)
     text = text.with_columns(neutralised(c.name) for c in columns if c.kind in TEXT)
-    names = [c.header if excel else c.name for c in columns]  # Excel is read by people
+    names = own_headers(columns) if excel else [c.name for c in columns]  # Excel is read by people
     names = ["'" + n if re.match(FORMULA, n) else n for n in names]  # a header can come from a year file
     text = text.rename(dict(zip(text.columns, [f"\0{i}" for i in range(len(names))])))
     body = text.write_csv(include_header=False, separator=";" if excel else ",",
