@@ -1219,15 +1219,15 @@ def test_the_kostnadsslag_table_says_where_the_staber_own_comments_are(run, tmp_
 
 def test_compare_notes_the_reversed_shares_of_a_resultat_forvaltnings_parts(run):
     """`compare --by kostnadsslag` of a förvaltning presented as resultat showed shares of -5 818,9 % without the
-    note `deviation` gives for the same (found by a controller)."""
+    note `deviation` gives for the same (found by a controller); they are – with deviation's note (h161)."""
     result = run("compare", "2023", "2024", "--budgets", ROOT / "examples" / "sie" / "budgets", "--forvaltning", "SERV",
                  "--by", "kostnadsslag")
     assert result.exit_code == 0, result.stderr
-    assert ("Anm.: Andelarna av summa är andelar av summans nettokostnad: på delar av en förvaltning som redovisas "
-            "som resultat har de omvänt tecken mot delens belopp.") in result.stdout
+    assert "-5 818,9" not in result.stdout.replace("\xa0", " ")
+    assert "Anm.: Andelarna av summa är – för delarna av en förvaltning som redovisas som resultat" in result.stdout
     plain = run("compare", "2023", "2024", "--budgets", ROOT / "examples" / "sie" / "budgets", "--forvaltning", "KSF",
                 "--by", "kostnadsslag")
-    assert plain.exit_code == 0 and "omvänt tecken mot delens" not in plain.stdout
+    assert plain.exit_code == 0 and "delarna av en förvaltning" not in plain.stdout
 
 
 def test_the_comparison_forecast_note_is_of_the_rows_shown(run, tmp_path):

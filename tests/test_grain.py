@@ -1742,10 +1742,10 @@ def test_an_account_of_both_slag_in_the_utfall_leaves_the_budgets_gross_and_no_r
 
 def test_a_share_of_a_resultat_forvaltnings_part_is_explained(run):
     """Found by a new user: SERV's Intäkter, utfall 71,6, had Andel av summa -52,6 %, which reads as an
-    error beside a positive amount. The share is of the Summa's nettokostnad; a note says so where such
-    parts are shown with their share, and nowhere else."""
+    error beside a positive amount. Such parts have no share (–, h161); a note says so where they are shown
+    with the column, and nowhere else."""
     sie = EXAMPLES / "sie" / "budgets"
-    note = "Anm.: Andel av summa är andelen av summans nettokostnad: på delar av en förvaltning som redovisas som resultat"
+    note = "Anm.: Andel av summa är – för delarna av en förvaltning som redovisas som resultat"
     for by in ("stab,kostnadsslag", "kostnadsslag"):
         assert note in " ".join(run("deviation", "--budgets", sie, "--period", "2024-10", "--by", by).stdout.split()), by
     assert "delar av en förvaltning" not in run("deviation", "--budgets", sie, "--period", "2024-10", "--by",

@@ -1,9 +1,9 @@
 """Found by a new user (the controller of a samhällsbyggnadsförvaltning with VA and renhållning, taxe-financed and
 presented as resultat): a table of resultat units alone, whose total is a surplus, said under its parts
 'Anm.: Andel av summa är andelen av summans nettokostnad: på delar av en förvaltning som redovisas som resultat har
-den omvänt tecken mot delens belopp.', where every share had its part's sign (Intäkter +, kostnader −): the total is
-a resultat, and a share of a positive one keeps the part's sign. The note stands where the share's sign is the
-other: beside nettokostnad units, or of a total resultat that is a deficit."""
+den omvänt tecken mot delens belopp.', where every share had its part's sign (Intäkter 2 076,1 %). Since h161 the
+parts of a förvaltning presented as resultat have no share at all (–), in surplus or deficit, beside nettokostnad
+units or alone, as the seed report shows VSS's varav lines: the one note says why, the rows of the view keep theirs."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import shutil
 from tests.conftest import ROOT, without_note_sums
 
 FROM_SIE = ROOT / "examples" / "sie" / "budgets"
-SHARE = "andelen av summans nettokostnad"
+SHARE = "för delarna av en förvaltning som redovisas som resultat"
 
 
 def _serv_in_surplus(tmp_path):
@@ -30,35 +30,32 @@ def _row(text, label):
     return next(re.split(" {2,}", line.replace("\xa0", " ").strip()) for line in text.splitlines() if line.startswith(label))
 
 
-def test_shares_of_a_resultat_in_surplus_have_their_parts_sign_and_no_note(run, tmp_path):
+def test_shares_of_a_resultat_in_surplus_are_a_dash_with_the_note(run, tmp_path):
     d = _serv_in_surplus(tmp_path)
     shown = run("deviation", "--budgets", d, "--period", "2024-10", "--forvaltning", "SERV", "--by", "kostnadsslag",
                 "--unit", "tkr", "--columns", "budget,utfall,avvikelse,andel_pct")
     assert shown.exit_code == 0, shown.stderr
-    # 76 560 of 3 688 tkr, and -72 873 of it: the shares have the parts' signs, as of any total
-    assert _row(shown.stdout, "Intäkter") == ["Intäkter", "71 667", "76 560", "4 893", "2 076,1"], shown.stdout
+    assert _row(shown.stdout, "Intäkter") == ["Intäkter", "71 667", "76 560", "4 893", "–"], shown.stdout
     assert _row(shown.stdout, "Köp av") == ["Köp av verksamhet, material och bidrag", "-71 667", "-72 873", "-1 206",
-                                            "-1 976,1"], shown.stdout
+                                            "–"], shown.stdout
     assert _row(shown.stdout, "Summa resultat") == ["Summa resultat", "0", "3 688", "3 688", "100,0"], shown.stdout
-    assert SHARE not in shown.stdout, shown.stdout
+    assert "Anm.: Andel av summa är – " + SHARE in shown.stdout, shown.stdout
     top = run("deviation", "--budgets", d, "--period", "2024-10", "--forvaltning", "SERV", "--by", "kostnadsslag",
               "--top", "1")
-    assert top.exit_code == 0 and SHARE not in top.stdout, top.stdout
+    assert top.exit_code == 0 and SHARE in top.stdout, top.stdout
 
 
-def test_compare_notes_only_the_year_whose_resultat_is_a_deficit(run, tmp_path):
+def test_compare_has_no_share_of_a_resultats_parts_in_either_year(run, tmp_path):
     d = _serv_in_surplus(tmp_path)
     shown = run("compare", "2023", "2024", "--budgets", d, "--forvaltning", "SERV", "--by", "kostnadsslag",
                 "--unit", "tkr")
     assert shown.exit_code == 0, shown.stderr
-    # 2023: 71 252 of -1 225 tkr (a deficit), the other sign; 2024: 76 560 of 3 688 tkr, its own
-    assert _row(shown.stdout, "Intäkter")[-2:] == ["-5 818,9", "2 076,1"], shown.stdout
-    assert ("Anm.: Andel 2023 av summa är andelen av summans nettokostnad: på delar av en förvaltning som redovisas "
-            "som resultat har den omvänt tecken mot delens belopp.") in shown.stdout, shown.stdout
-    assert "Andelarna av summa" not in shown.stdout
+    # 2023: 71 252 of -1 225 tkr (a deficit, -5 818,9 %); 2024: 76 560 of 3 688 tkr (2 076,1 %): both –
+    assert _row(shown.stdout, "Intäkter")[-2:] == ["–", "–"], shown.stdout
+    assert "Anm.: Andelarna av summa är – " + SHARE in shown.stdout, shown.stdout
 
 
-def test_the_note_stays_beside_nettokostnad_units_and_of_a_deficit(run):
+def test_the_note_stands_beside_nettokostnad_units_and_of_a_deficit(run):
     mixed = run("deviation", "--budgets", FROM_SIE, "--period", "2024-10", "--by", "kostnadsslag")
     assert mixed.exit_code == 0 and SHARE in mixed.stdout, mixed.stdout
     deficit = run("deviation", "--budgets", FROM_SIE, "--period", "2024-10", "--forvaltning", "SERV", "--by",
@@ -66,18 +63,18 @@ def test_the_note_stays_beside_nettokostnad_units_and_of_a_deficit(run):
     assert deficit.exit_code == 0 and SHARE in deficit.stdout, deficit.stdout
 
 
-def test_no_note_where_a_resultat_units_share_has_its_parts_sign_beside_nettokostnad_units(run):
-    # found in review (h117): only the accounts of income, the sum is an income (-77,0 as nettokostnad), and SERV's
-    # Intäkter, 71,6 as resultat, are 93,0 % of it: the sign of the part, where the note said the other
+def test_a_filter_keeps_the_forvaltnings_share_on_its_sum(run):
+    # only the accounts of income, the sum is an income (-77,0 as nettokostnad): SERV's Intäkter, 71,6 as resultat,
+    # were 93,0 % of it (found in review, h117); the part is –, Summa SERV keeps the förvaltning's 93,0 %
     shown = run("deviation", "--budgets", FROM_SIE, "--period", "2024-10", "--by", "kostnadsslag", "--konto", "3",
                 "--columns", "budget,utfall,andel_pct")
     assert shown.exit_code == 0, shown.stderr
     rows = [_row(line, "Intäkter") for line in shown.stdout.split("\n") if line.startswith("Intäkter")]
-    assert rows == [["Intäkter", "-5,4", "-5,4", "7,0"], ["Intäkter", "71,7", "71,6", "93,0"]], shown.stdout
+    assert rows == [["Intäkter", "-5,4", "-5,4", "7,0"], ["Intäkter", "71,7", "71,6", "–"]], shown.stdout
+    assert _row(shown.stdout, "Summa SERV") == ["Summa SERV", "71,7", "71,6", "93,0"], shown.stdout
     assert _row(shown.stdout, "Summa konto 3") == ["Summa konto 3", "-77,1", "-77,0", "100,0"], shown.stdout
-    assert SHARE not in shown.stdout, shown.stdout
+    assert SHARE in shown.stdout, shown.stdout
     compared = run("compare", "2023", "2024", "--budgets", FROM_SIE, "--by", "kostnadsslag", "--konto", "3")
     assert compared.exit_code == 0, compared.stderr
     rows = [_row(line, "Intäkter")[-2:] for line in compared.stdout.split("\n") if line.startswith("Intäkter")]
-    assert rows == [["6,7", "7,0"], ["93,3", "93,0"]], compared.stdout
-    assert "av summans nettokostnad" not in compared.stdout, compared.stdout
+    assert rows == [["6,7", "7,0"], ["–", "–"]], compared.stdout

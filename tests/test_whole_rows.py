@@ -220,8 +220,9 @@ def test_a_row_shown_whole_is_told_apart_from_another_forvaltnings_row_of_the_sa
                                                      "NYF 920 - Gemensamma verksamheter: 5010 - Löner"]
 
 
-SHARES = ("Anm.: Andel av summa är andelen av summans nettokostnad: på delar av en förvaltning som redovisas som "
-          "resultat har den omvänt tecken mot delens belopp.")
+SHARES = ("Anm.: Andel av summa är – för delarna av en förvaltning som redovisas som resultat (intäkter − kostnader): "
+          "dess intäkter och kostnader tar nästan ut varandra, så en dels andel säger inget; förvaltningens andel står "
+          "på dess rad eller summa.")
 
 
 def test_a_top_lists_notes_speak_of_the_rows_it_lists(run):
@@ -231,7 +232,7 @@ def test_a_top_lists_notes_speak_of_the_rows_it_lists(run):
     assert two.exit_code == 0, two.stderr
     assert [re.split(" {2,}", line)[0] for line in two.stdout.splitlines()[4:6]] == [
         "Ekonomistab: Personalkostnader", "Digitaliseringsstab: Personalkostnader"], two.stdout
-    assert SHARES not in two.stdout and "omvänt tecken" not in two.stdout, two.stdout
+    assert SHARES not in two.stdout and "delarna av en förvaltning" not in two.stdout, two.stdout
     # SERV's part (resultat) listed: said
     three = run("deviation", "--budgets", FROM_SIE, "--period", "2024-10", "--by", "stab,kostnadsslag", "--top", "3")
     assert "Serviceförvaltningen (internt prissatt): Köp av" in three.stdout and SHARES in three.stdout, three.stdout

@@ -396,33 +396,35 @@ def _mixed_within(frame: pl.DataFrame, store: Store, year: int, month: int | Non
     return latest, listing(older)
 
 
-def _reversed_shares(frame: pl.DataFrame, cut, shares: list[str]) -> tuple[ColumnNote, ...]:
-    """A note where a part of a förvaltning presented as resultat has a share (`shares`) of the other sign than
-    its amount: the share is of the sum's nettokostnad (`compare` said nothing of it). `frame` is the rows shown
-    (a --top list's, not the table's it is made of)."""
-    shares = [c for c in shares if c in frame.columns]
-    parts = _parts_of(frame, cut) if cut.part else pl.lit(False)
-    resultat = frame.filter(parts & (pl.col("redovisas_som") == "resultat"))
+def _resultat_part_shares(frame: pl.DataFrame, cut, shares: list[str]) -> pl.DataFrame:
+    """`frame` with the shares (`shares`, and their exact companions) of the parts of a förvaltning presented as
+    resultat null (–): its intäkter and kostnader have opposite signs and add up to a resultat near 0 (budgeted at
+    0), so a share of the sum tells a politician nothing (`--forvaltning SERV --by stab,kostnadsslag` showed
+    -5 452,6 and 5 552,6 %; found in review, h161). The seed report shows such a unit's varav lines without a share;
+    the rows of the view (the förvaltning, its stab, the Summa) keep theirs, which add up to 100 %."""
+    if not cut.part or "redovisas_som" not in frame.columns:
+        return frame
+    blank = _parts_of(frame, cut) & (pl.col("redovisas_som") == "resultat")
+    return frame.with_columns(pl.when(blank).then(None).otherwise(pl.col(c)).alias(c)
+                              for s in shares for c in (s, s + EXACT) if c in frame.columns)
 
-    def other(c: str) -> bool:
-        # the signs themselves, not the total's presentation: a share of a resultat in surplus keeps its part's
-        # sign (found by a new user: VA and renhållning, 2 076 % for intäkter of 76 560 tkr in 3 688), and so does
-        # a resultat unit's beside nettokostnad units whose sum is an income ('--by kostnadsslag --konto 3':
-        # Intäkter 71,6, 93,0 %, of Summa konto 3 -77,0; found in review, h117)
-        base = "utfall" if c == "andel_pct" else f"utfall_{c.removeprefix('andel_').removesuffix('_pct')}"
-        if base not in resultat.columns:
-            return resultat[c].is_not_null().any()
-        return not resultat.filter(((pl.col(c) > 0) & (pl.col(base) < 0))
-                                   | ((pl.col(c) < 0) & (pl.col(base) > 0))).is_empty()
 
-    shares = [c for c in shares if other(c)]
-    if not shares:
+def _resultat_shares_note(before: pl.DataFrame, shown: pl.DataFrame, cut, shares: list[str]) -> tuple[ColumnNote, ...]:
+    """The note on the shares `_resultat_part_shares` left out, where `shown` (the rows shown: a --top list's, not
+    the table's it is made of) has a part of a förvaltning presented as resultat whose share `before` had."""
+    shares = [c for c in shares if c in shown.columns]
+    if not cut.part or not shares or "redovisas_som" not in shown.columns:
         return ()
-    one = ("Andel av summa är andelen" if shares == ["andel_pct"] else
-           f"Andel {shares[0].removeprefix('andel_').removesuffix('_pct')} av summa är andelen")
-    return (ColumnNote(f"{one if len(shares) == 1 else 'Andelarna av summa är andelar'} "
-                       "av summans nettokostnad: på delar av en förvaltning som redovisas som resultat har "
-                       f"{'den' if len(shares) == 1 else 'de'} omvänt tecken mot delens belopp.", *shares),)
+    parts = shown.filter(_parts_of(shown, cut) & (pl.col("redovisas_som") == "resultat"))
+    had = before.filter(_parts_of(before, cut) & (pl.col("redovisas_som") == "resultat"))
+    if parts.is_empty() or not any(had[c].is_not_null().any() for c in shares):
+        return ()
+    one = ("Andel av summa" if shares == ["andel_pct"] else
+           "Andelarna av summa" if len(shares) > 1 else
+           f"Andel {shares[0].removeprefix('andel_').removesuffix('_pct')} av summa")
+    return (ColumnNote(f"{one} är – för delarna av en förvaltning som redovisas som resultat (intäkter − kostnader): "
+                       "dess intäkter och kostnader tar nästan ut varandra, så en dels andel säger inget; förvaltningens "
+                       "andel står på dess rad eller summa.", *shares),)
 
 
 PART_SIGNS = ("Delarna har sin förvaltnings tecken, så att de summerar till raden: under en förvaltning som redovisas "
@@ -1725,8 +1727,9 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         frame, more = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt, against=jmf, original=original,
                                      ahead=ahead)
         # (of the rows shown: a --top list's, not the table's it is made of; found in review)
-        notes = tuple(dict.fromkeys((*notes, *more))) + _reversed_shares(
-            frame if top is None else cuts.largest(frame, top), cut, ["andel_pct"])
+        before, frame = frame, _resultat_part_shares(frame, cut, ["andel_pct"])
+        notes = tuple(dict.fromkeys((*notes, *more))) + _resultat_shares_note(
+            before, frame if top is None else cuts.largest(frame, top), cut, ["andel_pct"])
         notes += _rows_left_out(store, (p.year,), frame, flt, "verksamhet" if verksamheter else "stab",
                                 verksamheter or staber, "inga belopp")
     chosen, warned = warned_of.result()
@@ -2058,9 +2061,11 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
             frame, outer = cuts.breakdown(store, p.year, frame, cut.outer, fids, p.month, flt, figures, derive)
             notes += outer  # (beside those said before it, as deviation keeps --against's; review, h153)
         frame, more = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt, figures, derive)
+        shares = [f"andel_{base_year}_pct", f"andel_{p.year}_pct"]
+        before, frame = frame, _resultat_part_shares(frame, cut, shares)
         rows = frame if top is None else cuts.largest(frame, top, "forandring")  # (a list's notes: of its rows)
-        notes = tuple(dict.fromkeys((*notes, *more))) + _reversed_shares(
-            rows, cut, [f"andel_{base_year}_pct", f"andel_{p.year}_pct"]) + _part_signs(rows, cut, costs_negative)
+        notes = tuple(dict.fromkeys((*notes, *more))) + _resultat_shares_note(before, rows, cut, shares) + \
+            _part_signs(rows, cut, costs_negative)
         if absent and view in frame.columns and (shown := [k for k in keys if k in frame[view].to_list()]) != keys:
             # of the rows the filter shows: a stab chosen without utfall of the accounts was named as – in a table
             # without its row (found in review, h139)
