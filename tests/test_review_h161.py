@@ -75,3 +75,67 @@ def test_the_parts_of_a_resultat_have_no_share_in_excel(run, tmp_path):
     summa = next(r for r in values if r[0] == "Summa resultat")
     assert intakter[at] in (None, "–") and summa[at] == 100, (intakter, summa)
     assert any(isinstance(v, str) and NO_SHARE in v for r in values for v in r), values
+
+
+# 2 -------------------------------------------------------------------------------------------------------------
+def _budget_2023_typed(tmp_path: Path) -> Path:
+    """examples/sie/budgets with 2023's budget typed per stab in the year file (the sums of its budget table, which
+    the file names no more): 2023's utfall has accounts, its budget not."""
+    import polars as pl
+
+    d = tmp_path / "typed"
+    shutil.copytree(FROM_SIE, d)
+    without_note_sums(d)
+    sums = (pl.read_csv(d / "budget-2023.csv", infer_schema=False)
+            .group_by("forvaltning", "stab").agg(pl.col("belopp").cast(pl.Decimal(20, 2)).sum()))
+    text = (d / "2023.yaml").read_text(encoding="utf-8").replace("budget_fil: budget-2023.csv", "")
+    for fid, stab, amount in sums.iter_rows():
+        if stab:
+            text = re.sub(rf"(\n      {stab}:\n        namn: [^\n]*\n)",
+                          lambda m: m.group(1) + f"        budget: {amount / 1000:.3f}\n", text)
+        else:  # (SERV, resultat: 0)
+            text = text.replace("    redovisas_som: resultat\n",
+                                f"    redovisas_som: resultat\n    summa:\n      budget: {-amount / 1000:.3f}\n")
+    (d / "2023.yaml").write_text(text, encoding="utf-8")
+    (d / "budget-2023.csv").unlink()
+    (d / "budget-2023.csv.kalla.json").unlink(missing_ok=True)
+    return d
+
+
+def test_last_years_deviation_of_a_part_is_its_own_where_that_year_has_the_grain(run, tmp_path):
+    """`deviation --by stab,konto --columns …,avvikelse_2023` showed `Avvikelse 2023` as – on every part, where 2023's
+    budget and utfall both have accounts (its `Utfall 2023 ack.` had figures); each part has its own, exact, and the
+    parts add up to the stab's (Ledningsstab: 3510 -33 060, 5010 515 739, 6410 343 821 kr = 826 500 kr, from the
+    fact tables of 2023 to October). A filter's rows are the accounts' (--konto 5: 515 739 kr, not the stab's)."""
+    args = ("deviation", "--budgets", FROM_SIE, "--period", "2024-10", "--unit", "kr", "-f", "csv", "--stab", "LED",
+            "--columns", "radtyp,budget,utfall,avvikelse,avvikelse_2023,utfall_2023")
+    rows = csv_rows(run(*args[:-1], "radtyp,konto,avvikelse_2023,utfall_2023", "--by", "stab,konto").stdout)
+    assert [(r["radtyp"], r["konto"], r["avvikelse_2023"], r["utfall_2023"]) for r in rows] == [
+        ("radsumma", "", "826500", "18373500"), ("del", "3510", "-33060", "-734940"),
+        ("del", "5010", "515739", "11465061"), ("del", "6410", "343821", "7643379"),
+        ("del_ej_fordelat", "", "0", "0"), ("summa", "", "826500", "18373500")], rows
+    rows = csv_rows(run(*args, "--by", "stab,kostnadsslag").stdout)
+    assert [r["avvikelse_2023"] for r in rows] == ["826500", "-33060", "515739", "343821", "0", "826500"], rows
+    rows = csv_rows(run(*args, "--konto", "5").stdout)
+    assert [(r["radtyp"], r["avvikelse_2023"]) for r in rows] == [("rad", "515739"), ("summa", "515739")], rows
+    table = run("deviation", "--budgets", FROM_SIE, "--period", "2024-10", "--by", "kostnadsslag", "--columns",
+                "budget,utfall,avvikelse,avvikelse_2023")
+    assert _row(table.stdout, "Personalkostnader") == ["Personalkostnader", "84,3", "84,1", "0,2", "1,7"], table.stdout
+
+
+def test_last_years_deviation_of_a_part_is_a_dash_with_a_note_where_its_budget_is_typed(run, tmp_path):
+    """Where 2023's budget is typed per stab in the year file, a part's deviation of 2023 is unknown: –, on the rest
+    (`Ej fördelat på konto`) too, with a note on the column; the table without the column is as it was."""
+    d = _budget_2023_typed(tmp_path)
+    args = ("deviation", "--budgets", d, "--period", "2024-10", "--by", "stab,konto")
+    shown = run(*args, "--columns", "budget,utfall,avvikelse,avvikelse_2023,utfall_2023")
+    assert shown.exit_code == 0, shown.stderr
+    assert _row(shown.stdout, "Ledningsstab")[4:] == ["0,8", "18,4"], shown.stdout
+    assert _row(shown.stdout, "5010")[4:] == ["–", "11,5"], shown.stdout
+    assert _row(shown.stdout, "Ej fördelat på konto")[4:] == ["–", "0,0"], shown.stdout
+    assert ("Anm.: Avvikelse 2023 för KSF, SERV visas inte per konto (–): budgeten 2023 finns inte med konto, bara per "
+            "rad i årsfilen.") in shown.stdout, shown.stdout
+    assert "Budget 2023" not in shown.stdout
+    plain = run(*args)
+    # (no rest of FRI or SERV's for a budget of 2023 alone: LED's and DIG's of their budget changes)
+    assert "Avvikelse 2023" not in plain.stdout and plain.stdout.count("\n  Ej fördelat på konto") == 2, plain.stdout

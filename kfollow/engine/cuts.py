@@ -663,20 +663,25 @@ Derive = Callable[[pl.DataFrame, dict], pl.DataFrame]  # the columns that follow
 
 
 def deviation_figures(year: int, prev: str | None, full_year: bool = False,
-                      gross: tuple[str, ...] = ()) -> tuple[dict[str, tuple], Derive]:
+                      gross: tuple[str, ...] = (), prev_budget: str | None = None) -> tuple[dict[str, tuple], Derive]:
     """What `breakdown` gives each part of a deviation table: budget and utfall of `year` (and the
-    previous year's utfall as `prev`; with `full_year` the year's whole budget as budget_helar; the
+    previous year's utfall as `prev`, its budget of the same months as `prev_budget`, of which the previous
+    year's deviation `avvikelse_<year−1>` follows; with `full_year` the year's whole budget as budget_helar; the
     columns of GROSS in `gross`, kostnader and intäkter apart), and how its deviation and share follow
     from them."""
     figures: dict[str, tuple] = {"budget": (year, "budget"), "utfall": (year, "utfall")}
     figures |= {c: (year, c) for c in gross}
     if prev:
         figures[prev] = (year - 1, "utfall")
+        if prev_budget:
+            figures[prev_budget] = (year - 1, "budget")
     if full_year:  # the budget of all twelve months, whatever the period
         figures["budget_helar"] = (year, "budget", 12)
 
     def derive(frame: pl.DataFrame, totals: dict[str, int | None]) -> pl.DataFrame:
-        return (frame.with_columns(ex.avvikelse())
+        before = ([(pl.col(prev_budget) - pl.col(prev)).alias(f"avvikelse_{year - 1}")]
+                  if prev and prev_budget in frame.columns and prev in frame.columns else [])
+        return (frame.with_columns(ex.avvikelse(), *before)
                 .with_columns(*ex.percent_of("avvikelse", "budget", "avvikelse_pct"),
                               *ex.share("utfall", pl.lit(totals.get("utfall"), pl.Int64))))
 
@@ -885,7 +890,8 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     key = view.value
     if figures is None:
         figures, derive = deviation_figures(year, next((c for c in outer.columns if c == f"utfall_{year - 1}"), None),
-                                            "budget_helar" in outer.columns, tuple(c for c in GROSS if c in outer.columns))
+                                            "budget_helar" in outer.columns, tuple(c for c in GROSS if c in outer.columns),
+                                            next((c for c in outer.columns if c == f"budget_{year - 1}"), None))
     money = list(figures)
     net = [c for c in money if c not in GROSS]  # (kostnader and intäkter are positive in either presentation)
     parent = cut.ledger_parent  # kostnadsslag rows broken down by konto
@@ -918,12 +924,24 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
                                        *((pl.col(c).is_null() & pl.col("forvaltning").is_in(known)).any().alias(f"_u_{c}")
                                          for c, known in with_facts.items()))
     left = {c: pl.col(c) - pl.col(f"_{c}").fill_null(0) for c in money}
+    # the previous year's budget (of its deviation) by part, where that year's budget and utfall both have the grain;
+    # where one of them has not, the previous year's deviation is – on the parts and on the rest (`Ej fördelat`)
+    prev_budget, prev_utfall = f"budget_{year - 1}", f"utfall_{year - 1}"
+    prev_budget = prev_budget if prev_budget in money and prev_utfall in money else None
+    unsplit_prev: list[str] = []
+    if prev_budget:
+        have_prev = {art: set(forvaltningar_with(store, year - 1, art)) if year - 1 in store.years else set()
+                     for art in ("budget", "utfall")}
+        unsplit_prev = sorted(f for f in fids if (f in have_prev["budget"]) != (f in have_prev["utfall"]))
+    # (a rest whose only figure is that budget, of a förvaltning whose deviation of that year it cannot give, is no row)
+    rest_figures = [pl.col(c).fill_null(0) != 0 for c in money if c != prev_budget] + (
+        [(pl.col(prev_budget).fill_null(0) != 0) & ~pl.col("forvaltning").is_in(unsplit_prev)] if prev_budget else [])
     rest = (
         parents_netto.join(summed, on="_o", how="left")
         .select("_o", "forvaltning", "_parent", "_sign", "redovisas_som",
                 *((pl.when(pl.col(f"_u_{c}").fill_null(False)).then(None).otherwise(left[c]) if c in with_facts
                    else left[c]).alias(c) for c in money))
-        .filter(pl.any_horizontal(pl.col(c).fill_null(0) != 0 for c in money))
+        .filter(pl.any_horizontal(rest_figures))
         .with_columns(_part=pl.lit(None, pl.String))
     )
     if flt:
@@ -964,6 +982,9 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
     unsplit = pl.concat([lacking_facts(c) for c in money]).explode().unique().implode()
     changes = ["forandring", "forandring_pct", "forandring_pct_exakt"]
     children = derive(children, totals)
+    if prev_budget and f"avvikelse_{year - 1}" in children.columns:  # (the rest of a budget typed per stab)
+        children = children.with_columns(pl.when(pl.col("_rest") & pl.col("forvaltning").is_in(unsplit_prev)).then(None)
+                                         .otherwise(pl.col(f"avvikelse_{year - 1}")).alias(f"avvikelse_{year - 1}"))
     changes = [c for c in changes if c in children.columns]
     # the rest of a row beside its parts with accounts is no kind of cost: a budget change by decision without
     # utfall (or utfall without budget), whose percent of itself is ±100 % and tells nothing (found by a
@@ -1044,7 +1065,7 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
             notes += (flt.left_out(left),)
     for col in money:
         y, field = figures[col][:2]
-        if col == "budget_helar" or col in GROSS:  # said with the budget's and the utfall's
+        if col == "budget_helar" or col in GROSS or col == prev_budget:  # said with the budget's and the utfall's
             continue
         have = set(forvaltningar_with(store, y, field)) if y in store.years else set()
         lacking = sorted(set(parents["forvaltning"].to_list()) - have - set(left) - set(accountless)
@@ -1081,6 +1102,12 @@ def breakdown(store: Store, year: int, outer: pl.DataFrame, cut: Cut, fids: list
                 where = "utelämnas" if flt else f"står på raden Ej fördelat på {part}"
                 notes += (WholeRowsNote(f"{what} för {', '.join(lacking)} finns inte med konto: det {where}.",
                                         tuple(lacking), f"{what} för ", rest=not flt),)
+    if prev_budget and (ids := [f for f in unsplit_prev if f in with_parts and f not in left and f not in accountless]):
+        y = year - 1
+        why = ("budgeten" if all(f not in have_prev["budget"] for f in ids) else
+               "utfallet" if all(f not in have_prev["utfall"] for f in ids) else "budgeten eller utfallet")
+        notes += (ColumnNote(f"Avvikelse {y} för {', '.join(ids)} visas inte per {part} (–): {why} {y} finns inte med "
+                             "konto, bara per rad i årsfilen.", f"avvikelse_{y}"),)
     notes += _accountless_note(store, shown_years, parents, accountless, view, part, "budget" in money)
     if part == "kostnadsslag" or flt.kostnadsslag:  # every year's accounts grouped as `year` groups them
         for y in sorted({figures[c][0] for c in money} - {year}):

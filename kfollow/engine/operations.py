@@ -1719,6 +1719,13 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         cuts.require_facts(store, p.year, fids, cut, flt)
         jmf = selection.against_month(against, p.year)
         original = budget is BudgetMode.original  # (the budget before the changes: none of them is a part's)
+        # the previous year's budget of the months shown, from its deviation and utfall as the row presents them: the
+        # parts' own (where that year's facts have the grain) give their deviation of that year (it was – on every
+        # part, beside the parts' Utfall 2023 ack.; found in review, h161); not a column of the table
+        last, deviated, prev_budget = f"utfall_{p.year - 1}", f"avvikelse_{p.year - 1}", f"budget_{p.year - 1}"
+        if {last, deviated} <= set(frame.columns) and not original:
+            turned = pl.when(pl.col("redovisas_som") == "resultat").then(-1).otherwise(1)
+            frame = frame.with_columns((pl.col(last) + turned * pl.col(deviated)).alias(prev_budget))
         if cut.ledger_parent:  # the ledger's rows first (kostnadsslag), then their parts (konto)
             # (beside the notes said before it: --against's note on the forecasts compared with was lost; review, h153)
             frame, outer = cuts.breakdown(store, p.year, frame, cut.outer, fids, p.month, flt, against=jmf,
@@ -1727,6 +1734,7 @@ def deviation(store: Store, year: int | None = None, period: str | int | None = 
         frame, more = cuts.breakdown(store, p.year, frame, cut, fids, p.month, flt, against=jmf, original=original,
                                      ahead=ahead)
         # (of the rows shown: a --top list's, not the table's it is made of; found in review)
+        frame = frame.drop(f"budget_{p.year - 1}", strict=False)
         before, frame = frame, _resultat_part_shares(frame, cut, ["andel_pct"])
         notes = tuple(dict.fromkeys((*notes, *more))) + _resultat_shares_note(
             before, frame if top is None else cuts.largest(frame, top), cut, ["andel_pct"])
