@@ -162,8 +162,9 @@ def test_last_years_utfall_of_money_new_this_year_is_0_where_the_year_before_has
 
 def test_last_years_utfall_of_money_new_this_year_is_unknown_where_the_year_before_has_no_accounts(run, tmp_path):
     """Where the file for 2023 is typed per stab (no accounts), no account has a figure of 2023: 7010 as every other
-    account is –, with the note that says where 2023 stands, and so is `Ej fördelat på stab`, which 2023's staber do
-    not tell apart."""
+    account is –, with the note that says where 2023 stands. `Ej fördelat på stab` was – too, as 2023's staber do not
+    tell it apart; since h161 it is 0, as the file has nothing unallocated in 2023 (every stab typed, no gap to its
+    summa: Summa KSF 40 058 500 kr is the staber's sum), and compare shows 0; its part by konto stays –."""
     d = _sie_with_new_money(tmp_path, year_before_typed=True)
     args = ("deviation", "--budgets", d, "--period", "2024-03", "--unit", "kr", "-f", "csv")
     cut = run(*args, "--by", "stab,konto")
@@ -171,10 +172,10 @@ def test_last_years_utfall_of_money_new_this_year_is_unknown_where_the_year_befo
     assert _last_year(csv_rows(cut.stdout)) == [
         ("radsumma", "EKO", "", "4380300"), ("del", "EKO", "3510", ""), ("del", "EKO", "5010", ""),
         ("del", "EKO", "6410", ""), ("del", "EKO", "7010", ""), ("del_ej_fordelat", "EKO", "", "4380300"),
-        ("radsumma", "ej fördelat (KSF)", "", ""), ("del", "ej fördelat (KSF)", "5010", ""),
+        ("radsumma", "ej fördelat (KSF)", "", "0"), ("del", "ej fördelat (KSF)", "5010", ""),
         ("delsumma", "KSF", "", "40058500"), ("summa", "Summa", "", "40770200")]
     assert "note: Utfall 2023 för KSF, SERV finns inte med konto: det står på raden Ej fördelat på konto." in cut.stderr
     view = csv_rows(run(*args, "--by", "stab").stdout)
-    assert [(r["stab"], r["utfall_2023"]) for r in view if r["radtyp"] == "ej_fordelat"] == [("ej fördelat (KSF)", "")]
+    assert [(r["stab"], r["utfall_2023"]) for r in view if r["radtyp"] == "ej_fordelat"] == [("ej fördelat (KSF)", "0")]
     accounts = csv_rows(run(*args, "--by", "konto").stdout)
     assert [r["utfall_2023"] for r in accounts if r["konto"] == "7010"] == [""]

@@ -139,3 +139,61 @@ def test_last_years_deviation_of_a_part_is_a_dash_with_a_note_where_its_budget_i
     plain = run(*args)
     # (no rest of FRI or SERV's for a budget of 2023 alone: LED's and DIG's of their budget changes)
     assert "Avvikelse 2023" not in plain.stdout and plain.stdout.count("\n  Ej fördelat på konto") == 2, plain.stdout
+
+
+# 3 -------------------------------------------------------------------------------------------------------------
+def _2023_typed_per_stab(tmp_path: Path) -> Path:
+    """examples/sie/budgets with 2023 typed per stab in the year file (budget per stab, utfall per stab and month, the
+    sums of its tables, which it names no more), and 100 000 kr of 2024-10 booked on 5010 of KSF without a stab."""
+    import polars as pl
+
+    d = tmp_path / "typed"
+    shutil.copytree(FROM_SIE, d)
+    without_note_sums(d)
+    text = (d / "2023.yaml").read_text(encoding="utf-8").replace("budget_fil: budget-2023.csv", "").replace(
+        "utfall_fil: utfall-2023.csv", "")
+    amount = pl.col("belopp").cast(pl.Decimal(20, 2))
+    for fid, stab, budget in (pl.read_csv(d / "budget-2023.csv", infer_schema=False)
+                              .group_by("forvaltning", "stab").agg(amount.sum()).iter_rows()):
+        utfall = (pl.read_csv(d / "utfall-2023.csv", infer_schema=False)
+                  .filter((pl.col("forvaltning") == fid) & (pl.col("stab").is_null() if stab is None
+                                                            else pl.col("stab") == stab))
+                  .group_by("period").agg(amount.sum()).sort("period"))
+        sign = 1 if stab else -1  # (SERV, resultat, is written as presented)
+        indent = " " * (10 if stab else 8)
+        months = "".join(f"{indent}{p}: {sign * v / 1000:.3f}\n" for p, v in utfall.iter_rows())
+        if stab:
+            text = re.sub(rf"(\n      {stab}:\n        namn: [^\n]*\n)",
+                          lambda m: m.group(1) + f"        budget: {budget / 1000:.3f}\n        utfall:\n{months}", text)
+        else:
+            text = text.replace("    redovisas_som: resultat\n", "    redovisas_som: resultat\n    summa:\n"
+                                f"      budget: {-budget / 1000:.3f}\n      utfall:\n{months}")
+    (d / "2023.yaml").write_text(text, encoding="utf-8")
+    for table in ("budget-2023.csv", "utfall-2023.csv"):
+        (d / table).unlink()
+        (d / f"{table}.kalla.json").unlink(missing_ok=True)
+    with (d / "utfall-2024.csv").open("a", encoding="utf-8") as f:
+        f.write("2024-10,KSF,,,5010,kostnad,100000.00\n")
+    return d
+
+
+def test_last_years_unallocated_row_is_0_where_that_year_is_typed_per_stab(run, tmp_path):
+    """`deviation --by stab,konto` (and --by stab) of a year whose 2023 is typed per stab in the year file showed
+    `Ej fördelat på stab` of 2023 as – beside its own budget of 0,0 and a Summa KSF that counts it as 0 (126,9, the
+    staber's sum), where compare shows 0,0: the file has nothing unallocated in 2023, so it is 0, and so is its
+    deviation of 2023."""
+    d = _2023_typed_per_stab(tmp_path)
+    assert run("check", "--budgets", d).exit_code == 0
+    for by in ("stab", "stab,konto", "stab,kostnadsslag"):
+        shown = run("deviation", "--budgets", d, "--period", "2024-10", "--by", by, "--columns",
+                    "budget,utfall,avvikelse,utfall_2023,avvikelse_2023")
+        assert shown.exit_code == 0, shown.stderr
+        assert _row(shown.stdout, "Ej fördelat på stab") == ["Ej fördelat på stab", "0,0", "0,1", "-0,1", "0,0",
+                                                             "0,0"], (by, shown.stdout)
+        assert _row(shown.stdout, "Summa KSF")[4:] == ["126,9", "2,8"], shown.stdout
+    rows = csv_rows(run("deviation", "--budgets", d, "--period", "2024-10", "--by", "stab,konto", "-f", "csv",
+                        "--unit", "kr", "--columns", "radtyp,stab,utfall_2023,avvikelse_2023").stdout)
+    assert [(r["utfall_2023"], r["avvikelse_2023"]) for r in rows
+            if r["stab"] == "ej fördelat (KSF)" and r["radtyp"] == "radsumma"] == [("0", "0")]
+    compared = run("compare", "2023", "2024", "--budgets", d, "--by", "stab")
+    assert _row(compared.stdout, "Ej fördelat på stab")[1:3] == ["0,0", "0,1"], compared.stdout
