@@ -197,3 +197,49 @@ def test_last_years_unallocated_row_is_0_where_that_year_is_typed_per_stab(run, 
             if r["stab"] == "ej fördelat (KSF)" and r["radtyp"] == "radsumma"] == [("0", "0")]
     compared = run("compare", "2023", "2024", "--budgets", d, "--by", "stab")
     assert _row(compared.stdout, "Ej fördelat på stab")[1:3] == ["0,0", "0,1"], compared.stdout
+
+
+# 4 -------------------------------------------------------------------------------------------------------------
+def test_compare_top_says_of_a_forvaltning_without_utfall_only_what_the_list_shows(run, tmp_path):
+    """`compare --top 3` of a year whose SERV utfall table is empty said under the list 'Utfall 2024 saknas för SERV:
+    dess rader, summan och andelarna av summan visar –.', of rows the list does not show (they have no change) and a
+    Summa it has none of; a cut's list (--by stab,kostnadsslag --top 3) showed every Andel 2024 – without a word. The
+    list says what is true of it; the full table keeps its note."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_empty_utfall import _mixed
+
+    d = _mixed(tmp_path / "m", "csv")
+    listed = ("Anm.: Utfall 2024 saknas för SERV: dess rader har ingen förändring att lista, och summan 2024 och "
+              "andelarna av den är okända (–).")
+    for by in ("stab", "stab,kostnadsslag", "kostnadsslag"):
+        top = run("compare", "2023", "2024", "--budgets", d, "--by", by, "--top", "3")
+        assert top.exit_code == 0, top.stderr
+        assert not any(ln.startswith(("Serviceförvaltningen", "SERV")) for ln in top.stdout.splitlines()), top.stdout
+        assert [r[-1] for r in (re.split(" {2,}", ln) for ln in top.stdout.splitlines()[4:7])] == ["–"] * 3, top.stdout
+        assert listed in top.stdout and "summan visar" not in top.stdout, (by, top.stdout)
+    whole = run("compare", "2023", "2024", "--budgets", d)
+    assert "Anm.: Utfall 2024 saknas för SERV: dess rader, summan och andelarna av summan visar –." in whole.stdout
+    assert "ingen förändring att lista" not in whole.stdout
+
+
+def test_compare_top_says_of_a_forvaltning_without_rows_of_the_view_only_what_the_list_shows(run, tmp_path):
+    """`compare --by verksamhet --top 3` where 2023 has KLF per stab only (no verksamheter) said under the list
+    '… bara förvaltningens summa, som står på summaraderna.', of summary rows a list has none of (and listed one row,
+    VSS: KLF's verksamheter have no change); the list says that they have none to list."""
+    d = tmp_path / "b"
+    shutil.copytree(ROOT / "budgets", d)
+    text = (d / "2023.yaml").read_text(encoding="utf-8")
+    start = text.index('    verksamheter:\n      "100"')
+    (d / "2023.yaml").write_text(text[:start] + text[text.index("    # Den publicerade"):], encoding="utf-8")
+    note = "Anm.: Utfall 2023 per verksamhet finns inte för KLF: filen för 2023 har inga verksamheter för den, bara " \
+           "förvaltningens summa, "
+    top = run("compare", "2023", "2024", "--budgets", d, "--by", "verksamhet", "--top", "3")
+    assert top.exit_code == 0, top.stderr
+    assert re.split(" {2,}", top.stdout.splitlines()[4])[:4] == ["Verksamhetsstöd och service", "-1,9", "-9,8", "-7,9"]
+    said = " ".join(top.stdout.split())
+    assert note + "så dess verksamheter har ingen förändring att lista." in said, top.stdout
+    assert "summaraderna" not in said
+    assert note + "som står på summaraderna." in " ".join(
+        run("compare", "2023", "2024", "--budgets", d, "--by", "verksamhet").stdout.split())

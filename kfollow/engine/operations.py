@@ -122,10 +122,11 @@ def _view_fix(budgets: Store, year: int, view: str, fids: list[str]) -> str:
 
 
 def _without_view_note(budgets: Store, year: int, other: int, by: By, frame: pl.DataFrame,
-                       column: str) -> tuple[ColumnNote, ...]:
+                       column: str, listed: bool = False) -> tuple[ColumnNote, ...]:
     """A note on `column` (the utfall of `year`, beside that of `other`) where a förvaltning of `frame` has
     rows of the view in `other` and none in `year` (not even ej fördelat): its rows show – there, and its
-    total of `year` stands on its summary row (its subtotal, or the Summa), where the table has it."""
+    total of `year` stands on its summary row (its subtotal, or the Summa), where the table has it. `listed`: said
+    under a `--top` list of `frame`, which has no summary rows, nor those rows (they have no change)."""
     if by not in (By.stab, By.verksamhet) or year not in budgets.years or column not in frame.columns:
         return ()
 
@@ -147,9 +148,13 @@ def _without_view_note(budgets: Store, year: int, other: int, by: By, frame: pl.
     if not lacking:
         return ()
     rows = "staber" if by is By.stab else "verksamheter"
+    one = len(lacking) == 1
+    # (under a list: its rows have no change, and the list no summary rows; found in review, h161)
+    where = (f"så {'dess' if one else 'deras'} {rows} har ingen förändring att lista." if listed else
+             "som står på summaraderna.")
     return (ColumnNote(f"Utfall {year} per {BY_TITLE.get(by.value, by.value)} finns inte för {', '.join(lacking)}: filen för "
-                       f"{year} har inga {rows} för {'den' if len(lacking) == 1 else 'dem'}, bara förvaltningens summa, "
-                       "som står på summaraderna.", column),)
+                       f"{year} har inga {rows} för {'den' if one else 'dem'}, bara förvaltningens summa, {where}",
+                       column),)
 
 
 def lacking_forecasts(store: Store, year: int, month: int | None, fids: list[str]) -> dict[str, list[str]]:
@@ -2122,14 +2127,23 @@ def compare(store: Store, base_year: int, year: int, by: By | str = By.stab, for
                              f"för {y} ger deras utfall för helåret, inte per månad." if p.month and p.month < 12
                              and set(frame["forvaltning"].drop_nulls()) <= set(year_only_forvaltningar(store, y))
                              else f"Utfall {y} finns inte för de förvaltningar som visas."),)
-    if not (cut.part or flt or staber or verksamheter) and base_year != p.year:
+    if not (flt or staber or verksamheter) and base_year != p.year:
         for y, other in ((base_year, p.year), (p.year, base_year)):
-            notes += _without_view_note(store, y, other, cut.view, frame, f"utfall_{y}")
+            if not cut.part:
+                notes += _without_view_note(store, y, other, cut.view, frame, f"utfall_{y}", listed=top is not None)
             if summed := _utfall_less(store, y, frame["forvaltning"].drop_nulls().unique().to_list()):
-                # (as deviation's note: only stderr said why the Summa is –; found in review, h148)
+                # (as deviation's note: only stderr said why the Summa is –; found in review, h148) under a list, of
+                # what it shows: not those rows (no change), nor a Summa, and every share of that year – (it spoke of
+                # the rows and a Summa the list has none of; a cut's list said nothing of its shares; review, h161)
                 its = "dess" if len(summed) == 1 else "deras"
-                notes += (ColumnNote(f"Utfall {y} saknas för {', '.join(summed)}: {its} rader, summan och andelarna av "
-                                     "summan visar –.", f"utfall_{y}", f"andel_{y}_pct"),)
+                if top is not None:
+                    notes += (ColumnNote(f"Utfall {y} saknas för {', '.join(summed)}: {its} rader har ingen förändring "
+                                         f"att lista, och summan {y} och andelarna av den är okända (–).",
+                                         f"utfall_{y}", f"andel_{y}_pct"),)
+                elif not cut.part:  # (a cut says it of its rows: `cuts.breakdown`)
+                    notes += (ColumnNote(f"Utfall {y} saknas för {', '.join(summed)}: {its} rader, summan och andelarna "
+                                         "av summan visar –.", f"utfall_{y}", f"andel_{y}_pct"),)
+    if not (cut.part or flt or staber or verksamheter) and base_year != p.year:
         one_year += (said := _one_year_notes(store, base_year, p.year, frame, cut.view.value, rubriker))
         notes += said
     earlier = f"utfall_{base_year}"
