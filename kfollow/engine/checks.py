@@ -15,6 +15,7 @@ from kfollow.engine.findings import FINDING_SCHEMA, finding, literal as _literal
 from kfollow.engine.consistency import (booking_findings, changed_by, change_size_findings, change_twice_findings,
                                         change_view_findings, copied_budget_findings, coverage_findings,
                                         forecast_findings, forecast_gap_findings, forecast_month_findings,
+                                        forecast_pace_findings,
                                         kostnadsslag_findings, magnitude_findings, note_findings, presentation_findings,
                                         profile_gaps, reconcile, sign_findings, twice_in_table_findings,
                                         unnamed_table_findings, leftover_findings)
@@ -275,6 +276,7 @@ def _check(directory: str, period: str | int | None, comment_limit: Limit | Limi
     findings += copied_budget_findings(budgets)
     findings += forecast_findings(budgets)
     findings += forecast_month_findings(budgets)
+    findings += forecast_pace_findings(budgets)
     findings += _part_forecast_findings(budgets)
     findings += forecast_gap_findings(budgets)
     findings += coverage_findings(budgets, parse_period(period)[1] if period else None,

@@ -1709,7 +1709,17 @@ def forecast_size_warnings(budgets: Store, ar: int, month: int | None = None, up
             for r in _forecast_sizes(budgets, ar) if (month is None or r["manad"] == month)
             and (up_to is None or r["manad"] <= up_to) and (fids is None or r["forvaltning"] in fids)
             and (r["vy"] == "summa" or _shown(rows, r["vy"], r["nyckel"]))
-            and (r["forvaltning"], r["vy"], r["nyckel"]) not in said],
+            and (r["forvaltning"], r["vy"], r["nyckel"]) not in said]
+            # (one out of pace with the months booked, as check says it: found by a new user, h165)
+            + [f"warning: {r['fil']}:{r['rad']}: the forecast {ar}-{r['manad']:02d} of {r['forvaltning']} "
+               f"{_place(r['vy'], r['nyckel'])} would take {_times_pace(r)} its largest month so far in {_left_en(r)}"
+               + (", with the opposite sign of both the utfall so far and the previous forecast" if r["tecken"] else "")
+               + f"; {pace_sign_text(_is_resultat(budgets.years[ar], r['forvaltning']), swedish=False)}: are its sign "
+               "and amount right? (kfollow check shows the amounts)"
+               for r in forecast_paces(budgets, ar) if (month is None or r["manad"] == month)
+               and (up_to is None or r["manad"] <= up_to) and (fids is None or r["forvaltning"] in fids)
+               and (r["vy"] == "summa" or _shown(rows, r["vy"], r["nyckel"]))
+               and (r["forvaltning"], r["vy"], r["nyckel"]) not in said],
                   lambda n: f"warning: {budgets.years[ar].fil}: and {grouped(n)} more forecasts of {ar} that look mistyped "
                             "(kfollow check lists them)")
 
@@ -1772,3 +1782,99 @@ def _forecast_sizes(budgets: Store, year: int | None = None) -> list[dict]:
                        == (r["forvaltning"], r["vy"], r["nyckel"], r["manad"])), None)
         out.append(r | ({"fil": answer.fil, "rad": answer.rad, "svar": True} if answer is not None else {"fil": info.fil}))
     return out
+
+
+# a forecast whose remaining months would take much more than the months booked so far: the remaining months
+# (forecast − utfall so far) more than PACE times the largest month booked times the months left, or, of the opposite
+# sign to both the utfall so far and the row's previous forecast, more than that largest month's pace at all (found by
+# a new user: SERV's chef typed 2,0 for a deficit of 2 mnkr, utfall -1,8 with one month left, nothing said it)
+PACE = 3
+
+
+def forecast_paces(budgets: Store, year: int | None = None) -> list[dict]:
+    """The forecasts whose rest of the year (`rest`: forecast − utfall up to the month it was made, `utfall`) would
+    take more than PACE times the row's largest month booked so far (`storsta`, in absolute value) in each month left
+    (`kvar`, 12 − the months booked, `bokford`), or more than that largest month in each where the forecast's sign is
+    the opposite of both the utfall so far and the row's forecast before it (`tidigare`; `tecken`); `ratio` is the rest
+    over `storsta` × `kvar`. Not where the row has no monthly utfall up to the forecast's month (nothing booked yet,
+    or utfall for the whole year only), nor in December (no month left to measure a pace by), nor a forecast that
+    `_forecast_sizes` already finds (another unit, a minus against the budget, 0). Öre, nettokostnad; with where each
+    forecast is written, as `_forecast_sizes`."""
+    key = ["ar", "forvaltning", "vy", "nyckel"]
+    forecasts = budgets.forecasts if year is None else budgets.forecasts.filter(pl.col("ar") == year)
+    if forecasts.is_empty():
+        return []
+    forecasts = (forecasts.filter(pl.col("prognos").is_not_null()).sort(*key, "manad")
+                 .with_columns(tidigare=pl.col("prognos").shift(1).over(key)))
+    months = budgets.months.filter(pl.col("utfall").is_not_null()).select(*key, pl.col("manad").alias("_m"), "utfall")
+    booked = (forecasts.join(months, on=key, how="inner").filter(pl.col("_m") <= pl.col("manad"))
+              .group_by(*key, "manad")
+              .agg(ex.exact_sum("utfall").alias("utfall"), pl.col("utfall").abs().max().alias("storsta"),
+                   pl.col("_m").max().alias("bokford")))
+    found = (forecasts.join(booked, on=[*key, "manad"], how="inner")
+             .with_columns(kvar=12 - pl.col("bokford").cast(pl.Int64), rest=pl.col("prognos") - pl.col("utfall"))
+             .filter((pl.col("kvar") > 0) & (pl.col("storsta") > 0))
+             .with_columns(ratio=pl.col("rest").abs().cast(pl.Float64)
+                           / (pl.col("storsta") * pl.col("kvar")).cast(pl.Float64),
+                           tecken=(pl.col("prognos").sign() * pl.col("utfall").sign() < 0)
+                           & (pl.col("prognos").sign() * pl.col("tidigare").sign() < 0).fill_null(False))
+             .filter((pl.col("ratio") > PACE) | (pl.col("tecken") & (pl.col("ratio") > 1)))
+             .sort(*key, "manad"))
+    if found.is_empty():
+        return []
+    sized = {(r["ar"], r["forvaltning"], r["vy"], r["nyckel"], r["manad"]) for r in _forecast_sizes(budgets, year)}
+    out = []
+    for r in found.iter_rows(named=True):
+        if (r["ar"], r["forvaltning"], r["vy"], r["nyckel"], r["manad"]) in sized:
+            continue
+        info = budgets.years[r["ar"]]
+        answer = next((a for a in info.svar if (a.forvaltning, a.vy, a.nyckel, a.manad)
+                       == (r["forvaltning"], r["vy"], r["nyckel"], r["manad"]) and a.prognos is not None), None)
+        out.append(r | ({"fil": answer.fil, "rad": answer.rad, "svar": True} if answer is not None
+                        else {"fil": info.fil, "svar": False}))
+    return out
+
+
+def pace_sign_text(resultat: bool, swedish: bool = True) -> str:
+    """What a minus means in a forecast of a row presented as resultat, or as nettokostnad (as the form shows it)."""
+    if swedish:
+        return (f"{SIGN_RESULTAT_SV} (som i formuläret): ett underskott skrivs med minustecken" if resultat else
+                "en nettokostnad skrivs positiv, och ett minustecken betyder större intäkter än kostnader (som i "
+                "formuläret)")
+    return ("a resultat is written as its förvaltning presents it, a surplus positive and a deficit negative, as the form "
+            "shows the budget: a deficit is written with a minus" if resultat else
+            "a nettokostnad is written positive, and a minus means more income than costs, as the form shows the budget")
+
+
+def forecast_pace_findings(budgets: Store) -> list[dict]:
+    """A forecast whose rest of the year is out of pace with the months booked (`forecast_paces`) (varning): a minus
+    left out of a resultat unit's deficit, a decimal slipped; at the answer's line (or the year file's)."""
+    out = []
+    for r in forecast_paces(budgets):
+        info = budgets.years[r["ar"]]
+        sign = _sign(info, r["forvaltning"])
+        kvar = "den månad som återstår" if r["kvar"] == 1 else f"de {r['kvar']} månader som återstår"
+        ratio = f"{r['ratio']:.1f}".replace(".", ",")
+        out.append(finding(
+            "prognos_takt", "varning", r["fil"], r["rad"],
+            _literal(f"{r['forvaltning']} {_place(r['vy'], r['nyckel'])}: prognosen {r['ar']}-{r['manad']:02d} ")
+            + "{0:d}" + _literal(" skulle kräva ") + "{1:d}" + _literal(f" under {kvar}, efter utfallet till och med "
+                                                                      f"{r['ar']}-{r['bokford']:02d} ") + "{2:d}"
+            + _literal(f": {ratio} gånger den största månaden hittills, ") + "{3:d}"
+            + _literal("" if r["kvar"] == 1 else " varje månad")
+            + (_literal("; och den har motsatt tecken mot både utfallet hittills och den förra prognosen ") + "{4:d}"
+               if r["tecken"] else "")
+            + _literal(f"; {pace_sign_text(_is_resultat(info, r['forvaltning']))}. Är tecknet och beloppet rätt?"),
+            sign * r["prognos"], sign * r["rest"], sign * r["utfall"], r["storsta"],
+            *([sign * r["tidigare"]] if r["tecken"] else []), enhet=info.enhet))
+    return out
+
+
+def _times_pace(r: dict) -> str:
+    """`7,4 times`: how far a forecast of `forecast_paces` is out of pace."""
+    return f"{r['ratio']:.1f}".replace(".", ",") + " times"
+
+
+def _left_en(r: dict) -> str:
+    return "the month left" if r["kvar"] == 1 else f"each of the {r['kvar']} months left"
+

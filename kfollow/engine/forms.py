@@ -351,7 +351,8 @@ def _sizes_of(loaded, month: int, found: dict, units: dict) -> list[str]:
     """Warnings for the forecasts just collected that are 100 times their row's budget or a hundredth
     of it (a figure typed in tkr into a form in mnkr), at the workbook they came from, as `check`
     will say them."""
-    from kfollow.engine.consistency import SIGN_EN, SIGN_RESULTAT_EN, ZERO_EN, _forecast_sizes, _times, unit_hint
+    from kfollow.engine.consistency import (SIGN_EN, SIGN_RESULTAT_EN, ZERO_EN, _forecast_sizes, _times,
+                                            forecast_paces, unit_hint)
     from kfollow.store import combine
 
     store = combine(str(Path(loaded.info.fil).parent), [loaded])
@@ -370,7 +371,31 @@ def _sizes_of(loaded, month: int, found: dict, units: dict) -> list[str]:
             out.append(f"warning: {found[key][1]}: the forecast is {_times(r['ratio'])} the row's "
                        f"{'gross ' if r['brutto'] else ''}budget for the year; typed in {hint or 'another unit'}? "
                        "(kfollow check shows the amounts)")
+    # (and one out of pace with the months booked: SERV's deficit of 2 mnkr typed 2,0 went through every command
+    # unsaid; found by a new user, h165)
+    for r in forecast_paces(store, loaded.info.ar):
+        key = (r["forvaltning"], r["vy"], r["nyckel"])
+        if r["manad"] == month and key in found:
+            out.append(f"warning: {found[key][1]}: {pace_text(r, loaded.info, units[key])} (kfollow check shows the "
+                       "amounts)")
     return out
+
+
+def pace_text(r: dict, info, unit: str) -> str:
+    """What is doubtful of a forecast of `consistency.forecast_paces` (`r`), in English, its amounts in `unit` as the
+    förvaltning presents them (`info`: the year file)."""
+    from kfollow.engine.consistency import pace_sign_text
+
+    resultat = info.forvaltningar[r["forvaltning"]].redovisas_som == "resultat"
+    sign = -1 if resultat else 1
+    left = "the month left" if r["kvar"] == 1 else f"the {r['kvar']} months left"
+    ratio = f"{r['ratio']:.1f}".replace(".", ",")
+    return (f"the forecast {_in(sign * r['prognos'], unit)} would take {_in(sign * r['rest'], unit)} in {left} after "
+            f"the utfall up to {info.ar}-{r['bokford']:02d}, {_in(sign * r['utfall'], unit)}: {ratio} times the "
+            f"largest month so far ({_in(r['storsta'], unit)}){'' if r['kvar'] == 1 else ' each month'}"
+            + (f", with the opposite sign of both the utfall so far and the previous forecast "
+               f"({_in(sign * r['tidigare'], unit)})" if r["tecken"] else "")
+            + f"; {pace_sign_text(resultat, swedish=False)}: are its sign and amount right?")
 
 
 def _part_signs(loaded, month: int, found: dict, units: dict) -> list[str]:
@@ -701,6 +726,8 @@ STATUS_COLUMNS = (  # keyed as `deviation` keys its rows: radtyp says a stab's r
 # what the table for people says of such a forecast, in the column csv and json have its kod in (found in review:
 # the terminal showed `prognos_storlek` to a controller)
 DOUBTS_SHORT = {"prognos_storlek": "annan enhet?", "prognos_tecken": "fel tecken?", "prognos_noll": "prognos 0"}
+# the doubts of a forecast that `status` shows and does not hold the close back on (a likelihood, not a slip for sure)
+PACED = frozenset({"prognos_takt"})
 # a forecast per kostnadsslag (check's kod `prognos_kostnadsslag`): of the opposite sign to its part's budget for the
 # year, or in another unit; the table names the part (`Intäkter: fel tecken?`)
 PART_DOUBTS = {True: ("fel tecken?", "motsatt tecken mot dess budget för året, ett minustecken för mycket eller ett "
@@ -716,6 +743,17 @@ DOUBTS = {
 }
 
 
+def pace_doubt(r: dict, resultat: bool) -> str:
+    """What `status` says is doubtful of a forecast of `consistency.forecast_paces` (`r`), after its kod."""
+    from kfollow.engine.consistency import pace_sign_text
+
+    ratio = f"{r['ratio']:.1f}".replace(".", ",")
+    left = "den månad som återstår" if r["kvar"] == 1 else f"var och en av de {r['kvar']} månader som återstår"
+    return (f"resten av året skulle kräva {ratio} gånger den största månaden hittills i {left}"
+            + (", och den har motsatt tecken mot både utfallet hittills och den förra prognosen" if r["tecken"] else "")
+            + f"; {pace_sign_text(resultat)}")
+
+
 def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[str] | None = None,
            limit: Limits | None = None, sent: set[str] | None = None, unit: str = "mnkr") -> Report:
     """Per row that gets a form: whether its form was sent (`sent`: the file names in the forms
@@ -723,7 +761,7 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
     and whether a comment is required (beyond `limit`) and given. `saknas` names what is missing,
     `granska` a forecast that check warns of as mistyped (its kod: `DOUBTS`), which is no answer to
     close the month on either."""
-    from kfollow.engine.consistency import doubted_forecasts, forecast_size_warnings
+    from kfollow.engine.consistency import doubted_forecasts, forecast_paces, forecast_size_warnings
 
     by = By(by)
     year, month = _period(store, period)
@@ -739,6 +777,9 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
     given = {(f, v, k): p for f, v, k, p in forecasts.select("forvaltning", "vy", "nyckel", "prognos").iter_rows()}
     # (a forecast in another unit went into the nämnd's report with a warning only: found closing a tertial)
     doubted = doubted_forecasts(store, year, month)
+    # (and a forecast out of pace with the months booked, of a sign or size no month so far comes near: shown to look
+    # at, not held back on, since a year's end may be unlike its months; found by a new user, h165)
+    paced = {(r["forvaltning"], r["vy"], r["nyckel"]): r for r in forecast_paces(store, year) if r["manad"] == month}
     # (and a forecast per kostnadsslag of the wrong sign: check warned, status passed, and the nämnd's tables showed
     # Intäkter 166 000 against a budget of -173 333; found by a new user, h96)
     parts_doubted: dict[tuple, list[tuple]] = {}
@@ -774,6 +815,10 @@ def status(store: Store, period: str, by: By | str = By.stab, forvaltning: list[
         if doubt:
             said.add((t.forvaltning, t.vy, t.nyckel))
             doubt = (*doubt, "prognosen", DOUBTS[doubt[0]], DOUBTS_SHORT[doubt[0]])
+        elif paced_row := paced.get((t.forvaltning, t.vy, t.nyckel)):
+            said.add((t.forvaltning, t.vy, t.nyckel))
+            doubt = ("prognos_takt", paced_row["fil"] if paced_row["rad"] is None else
+                     f"{paced_row['fil']}:{paced_row['rad']}", "prognosen", pace_doubt(paced_row, sign < 0), "orimlig?")
         elif part := parts_doubted.get((t.forvaltning, t.vy, t.nyckel)):  # (the row's own first: it is in every sum)
             names = [d["namn"] for d, _ in part]
             doubt = ("prognos_kostnadsslag", part[0][1],
