@@ -133,3 +133,78 @@ def test_deviation_says_it_on_stderr_once(run, serv_plus):
         "the form shows the budget: a deficit is written with a minus: are its sign and amount right? (kfollow check "
         "shows the amounts)"]
 
+
+@pytest.fixture(scope="module")
+def hr_tkr(tmp_path_factory, cli) -> Path:
+    """Every stab answered; HR-stab's chef typed the forecast in tkr, 22300, into the form in mnkr."""
+    return november(tmp_path_factory.mktemp("hr"), cli, {"LED": "22,3", "EKO": "16,0", "HR": "22300", "KOM": "9,5",
+                                                         "DIG": "36,0", "SAM": "14,2", "FRI": "45,5", "SERV": "-2,0"})
+
+
+HR_NOTE = ("Osäker prognos för HR-stab (HR i KSF): prognosen i november 2024 är 1 062 gånger budgeten för året, "
+           "troligen skriven i en annan enhet. Den och summorna den ingår i kan vara fel tills den är granskad.")
+HR_WARNING = ("the forecast 2024-11 of KSF stab HR is 1 062 times its budget for the year; typed in another unit? "
+              "(kfollow check shows the amounts)")
+
+
+def test_the_report_notes_a_forecast_in_another_unit_once(run, hr_tkr, tmp_path):
+    out = tmp_path / "r.md"
+    result = run("report", "--budgets", hr_tkr, "--period", "2024-11", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.count(HR_NOTE) == 1, text
+    # under the first table that shows it: Resultat per förvaltning, whose Summa KSF holds it
+    first = text.index("## Resultat per förvaltning")
+    assert first < text.index(HR_NOTE) < text.index("## Resultat per stab")
+    assert "22\xa0443,5" in text[first:text.index(HR_NOTE)]  # (Summa KSF's forecast)
+    assert result.stderr.count(HR_WARNING) == 1, result.stderr
+    assert text.count("Osäker prognos") == 1  # (SERV's -2,0 is in pace)
+
+
+@pytest.mark.parametrize("kind", ["html", "docx", "xlsx"])
+def test_every_document_carries_the_note(run, hr_tkr, tmp_path, kind):
+    out = tmp_path / f"r.{kind}"
+    result = run("report", "--budgets", hr_tkr, "--period", "2024-11", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count(HR_WARNING) == 1, result.stderr
+    if kind == "html":
+        text = out.read_text(encoding="utf-8")
+    else:
+        import zipfile
+
+        with zipfile.ZipFile(out) as book:
+            text = "".join(re.sub(r"<[^>]+>", "", book.read(n).decode("utf-8")) for n in book.namelist()
+                           if n.endswith(".xml"))
+    assert text.count(HR_NOTE) == 1
+
+
+def test_deviation_notes_it_for_people_and_on_stderr_for_machines(run, hr_tkr):
+    table = run("deviation", "--budgets", hr_tkr, "--period", "2024-11")
+    note = ("Anm.: Osäker prognos för HR-stab (HR i KSF): prognosen 2024-11 är 1 062 gånger budgeten för året, "
+            "troligen skriven i en annan enhet. Den och summorna den ingår i kan vara fel tills den är granskad.")
+    assert table.stdout.count(note) == 1 and table.stderr.count(HR_WARNING) == 1
+    per_forvaltning = run("deviation", "--budgets", hr_tkr, "--period", "2024-11", "--by", "forvaltning")
+    assert note in per_forvaltning.stdout  # (its Kommunstyrelseförvaltningen row sums HR's)
+    for fmt in ("csv", "json"):
+        machine = run("deviation", "--budgets", hr_tkr, "--period", "2024-11", "--format", fmt)
+        assert "Osäker" not in machine.stdout and machine.stderr.count(HR_WARNING) == 1, machine.stderr
+        assert "1 062" not in machine.stderr.replace(HR_WARNING, "")
+    # a table without HR's row or sum says nothing of it
+    other = run("deviation", "--budgets", hr_tkr, "--period", "2024-11", "--forvaltning", "SERV")
+    assert "Osäker" not in other.stdout
+    eko = run("deviation", "--budgets", hr_tkr, "--period", "2024-11", "--stab", "EKO")
+    assert "Osäker" not in eko.stdout
+
+
+def test_the_report_notes_a_resultat_forecast_out_of_pace(run, serv_plus, tmp_path):
+    out = tmp_path / "r.md"
+    result = run("report", "--budgets", serv_plus, "--period", "2024-11", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.count("Anm.: Osäker prognos") == 1
+    assert ("Anm.: Osäker prognos för Serviceförvaltningen (internt prissatt) (SERV): prognosen i november 2024 skulle "
+            "kräva 7,4 gånger den största månaden hittills i den månad som återstår, med motsatt tecken mot både "
+            "utfallet hittills och den förra prognosen, troligen fel tecken (förvaltningen redovisar resultat: ett "
+            "underskott är negativt). Den och summorna den ingår i kan vara fel tills den är granskad.") in text
+    against = run("deviation", "--budgets", serv_plus, "--period", "2024-11", "--against", "prognos:2024-08")
+    assert against.stdout.count("Osäker prognos") == 1  # (August's forecast compared with is not doubted)
