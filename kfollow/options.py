@@ -13,16 +13,34 @@ DEFAULT_DECIMALS = {"kr": 0, "tkr": 0, "mnkr": 1}
 MONTH_ALONE = r"\s*(0?[1-9]|1[0-2])\s*"  # a period given as the month alone (`--period 8`): that month of the year
 
 
-def in_unit(ore: int, unit: str, rounded: bool = True, sign: bool = False) -> str:
-    """`-1,2 mnkr`, `+500 tkr`: an amount of öre for a note or a message, in `unit`, rounded (half away from zero)
-    as a table in that unit shows it by default, or exact (`rounded=False`: `1,234567 mnkr`); an amount that would
-    round to 0 is said exactly in kr (`+30 000 kr`, not `+0,0 mnkr` nor `0,00000005 mnkr`: found in review, h131);
-    `sign` puts + before a positive amount. One way for every note: two notes on one budget change said -1,2 and
-    -1,234567 mnkr (found in review, h126)."""
+def half_away(value: "Decimal", places: int = 0) -> "Decimal":
+    """`value` rounded half away from zero to `places` decimals: the one rule by which kfollow shows an amount or a
+    percent rounded, in a table of any format, a note, a message or a chart (`render.numbers` rounds whole columns
+    by it on integers, `half_away_count`). It had two homes, this module's notes and render's tables (found in
+    review, h162)."""
     from decimal import ROUND_HALF_UP, Decimal
 
+    return value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+
+
+def half_away_count(magnitude, per):
+    """`half_away` of a size ≥ 0 on integers: how many `per` it is (a unit's öre, a power of ten, or a profile's
+    weights), rounded half away from zero; the caller puts its sign back. Ints, or polars expressions of them (a
+    whole column): one rule for a figure and a column."""
+    return (magnitude * 2 + per) // (2 * per)
+
+
+def in_unit(ore: int, unit: str, rounded: bool = True, sign: bool = False, places: int | None = None) -> str:
+    """`-1,2 mnkr`, `+500 tkr`: an amount of öre for a note or a message, in `unit`, rounded (half away from zero)
+    as a table in that unit shows it by default, or to `places` decimals as a table with `--decimals` does, or exact
+    (`rounded=False`: `1,234567 mnkr`); an amount that would round to 0 is said exactly in kr (`+30 000 kr`, not
+    `+0,0 mnkr` nor `0,00000005 mnkr`: found in review, h131); `sign` puts + before a positive amount. One way for
+    every note: two notes on one budget change said -1,2 and -1,234567 mnkr (found in review, h126)."""
+    from decimal import Decimal
+
     exact = Decimal(ore) / ORE_PER_UNIT[unit]
-    value = exact.quantize(Decimal(1).scaleb(-DEFAULT_DECIMALS[unit]), ROUND_HALF_UP) if rounded else exact.normalize()
+    shown = DEFAULT_DECIMALS[unit] if places is None else places
+    value = half_away(exact, shown) if rounded else exact.normalize()
     if value == 0 and ore != 0 and unit != "kr":
         return in_unit(ore, "kr", rounded=False, sign=sign)
     value = exact.normalize() if value == 0 else value  # (0: `0`, not `0E+2`)

@@ -16,6 +16,7 @@ import polars as pl
 from kfollow.errors import UsageError
 from kfollow.options import MAX_ORE  # noqa: F401 - the cap of one amount, here with the file caps built on it
 from kfollow.options import ORIGIN_SUFFIX  # noqa: F401 - beside a fact table: the export `kfollow import` made it from
+from kfollow.options import half_away_count
 
 MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")  # a period, YYYY-MM
 ID = re.compile(r"[A-Za-zÅÄÖåäö0-9][A-Za-zÅÄÖåäö0-9_-]*")  # förvaltning, stab, profile and project ids
@@ -142,7 +143,7 @@ def spread(col: str, cum: str = "_cum", total: str = "_w") -> pl.Expr:
     """
     x = pl.col(col).cast(pl.Int128)
     w, big_w = pl.col(cum).cast(pl.Int128), pl.col(total).cast(pl.Int128)
-    magnitude = ((x.abs() * w * 2 + big_w) // (2 * big_w)).cast(pl.Int64)  # ≤ |amount|, so it fits
+    magnitude = half_away_count(x.abs() * w, big_w).cast(pl.Int64)  # ≤ |amount|, so it fits
     return pl.when(pl.col(col) < 0).then(-magnitude).otherwise(magnitude).alias(col)
 
 

@@ -24,7 +24,7 @@ import polars as pl
 from kfollow.engine import expressions as ex
 from kfollow.engine.periods import spread_weights
 from kfollow.errors import UsageError
-from kfollow.options import BudgetMode, By
+from kfollow.options import BudgetMode, By, half_away_count
 from kfollow.report import Caveat, ColumnNote
 from kfollow.store import ARTER, DEFAULT_KOSTNADSSLAG, PIECE_COLUMNS, Kostnadsslag, Store, did_you_mean, fact_profiles
 from kfollow.vocabulary import RowKind
@@ -526,7 +526,7 @@ def _spread_parts(store: Store, year: int, period: int, parts: pl.DataFrame, row
     sign = pl.when(x < 0).then(-1).otherwise(1)
     total = x.sum().over(row)
     rounded = (pl.when(total < 0).then(-1).otherwise(1)
-               * ((total.abs() * pl.col("_cum") * 2 + pl.col("_w")) // (2 * pl.col("_w"))))
+               * half_away_count(total.abs() * pl.col("_cum"), pl.col("_w")))
     frame = (parts.join(weights, on="profil", how="left", nulls_equal=True)
              .with_columns(_trunc=sign * (q // pl.col("_w")), _rem=q % pl.col("_w"), _row=rounded)
              .with_columns(_adjust=pl.col("_row").first().over(row) - pl.col("_trunc").sum().over(row),

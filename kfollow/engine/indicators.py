@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import polars as pl
 
@@ -31,7 +31,7 @@ from kfollow.engine.investments import (CANCELLED, NO_SAVING, _monthly, _totals,
                                         short_of)
 from kfollow.engine.operations import deviation_report
 from kfollow.engine.present import as_report
-from kfollow.options import By
+from kfollow.options import By, half_away
 from kfollow.report import EXACT, PERCENT_PLACES, Report
 from kfollow.store import INDICATORS, Store
 
@@ -79,7 +79,7 @@ def _close_to_target(frame: pl.DataFrame, year: int) -> list[str]:
             return x < target if lower else x >= target
 
         def shown(x: Decimal, n: int) -> Decimal:
-            return x.quantize(Decimal(1).scaleb(-n), ROUND_HALF_UP)
+            return half_away(x, n)
 
         one_place = shown(target, 1) == target
         if one_place and met(shown(size, 1)) == met(size) and shown(size, 1) != target:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import polars as pl
 
 from kfollow.errors import UsageError
-from kfollow.options import ORE_PER_UNIT
+from kfollow.options import ORE_PER_UNIT, half_away
 from kfollow.report import PERCENT_PLACES
 from kfollow.store import MAX_FILE_TOTAL
 from kfollow.vocabulary import RowKind
@@ -67,7 +67,7 @@ def places_beyond(value: float | None, limits, exact: int | None = None, places:
         return places
     value = value if isinstance(value, Decimal) else Decimal(repr(value))
     for n in range(places, most):
-        if abs(value.quantize(Decimal(1).scaleb(-n), ROUND_HALF_UP)) > max(limits):
+        if abs(half_away(value, n)) > max(limits):
             return n
     return most
 

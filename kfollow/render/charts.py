@@ -14,14 +14,14 @@ from __future__ import annotations
 import io
 import re
 import textwrap
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 import polars as pl
 
 from kfollow.errors import KfollowError, UsageError
-from kfollow.options import DEFAULT_DECIMALS, ORE_PER_UNIT
+from kfollow.options import DEFAULT_DECIMALS, ORE_PER_UNIT, half_away
 from kfollow.render.columns import CONTROL_RE
 from kfollow.render.numbers import money, swedish_number
 from kfollow.report import Kind, Report, TableNote
@@ -153,7 +153,7 @@ def tick(value: float, _pos=None, places: int | None = None) -> str:
     `places`, that many decimals (an axis's ticks share them: `TickFormat`)."""
     if places is None:
         places = 0 if abs(value - round(value)) < 1e-9 else 1
-    text = swedish_number(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP) + 0)
+    text = swedish_number(half_away(Decimal(repr(float(value))), places) + 0)
     return _signed(text)
 
 
@@ -163,7 +163,7 @@ def tick_places(locs) -> int:
     values = sorted({round(float(v), 9) for v in locs})
     for places in range(0, 7):
         shown = [tick(v, places=places) for v in values]
-        exact = all(abs(float(Decimal(repr(v)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)) - v) < 1e-9
+        exact = all(abs(float(half_away(Decimal(repr(v)), places)) - v) < 1e-9
                     for v in values)
         if exact and len(set(shown)) == len(shown):
             return places

@@ -1,17 +1,18 @@
 """Numbers as text, a whole column at a time (polars expressions), and one at a time for messages.
 
-Money: Int64 öre → the unit, rounded half away from zero to `places` decimals, computed on
-integers (Int128), never through a float. Swedish for people: `-1 240,8` (no-break space between
+Money: Int64 öre → the unit, rounded half away from zero to `places` decimals (the rule of
+`options.half_away`, which notes and messages round by too), computed on integers (Int128), never
+through a float. Swedish for people: `-1 240,8` (no-break space between
 thousands, decimal comma); plain for machines: `-1240.8`. A value that rounds to zero has no sign.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import polars as pl
 
-from kfollow.options import ORE_PER_UNIT
+from kfollow.options import ORE_PER_UNIT, half_away, half_away_count
 from kfollow.report import PERCENT_PLACES
 
 NBSP = "\u00a0"
@@ -74,13 +75,11 @@ def _magnitude(col: str, kind: str, unit: str, places: int, exact: bool,
         scale = 10**places
         if scale >= ore_per:
             return x.abs() * (scale // ore_per), x < 0, places
-        d = ore_per // scale
-        return (x.abs() * 2 + d) // (2 * d), x < 0, places
+        return half_away_count(x.abs(), ore_per // scale), x < 0, places
     if kind == "percent":
         if exact_of is not None:  # from the exact companion, on integers
             e = pl.col(exact_of).cast(pl.Int128)
-            d = 10 ** (PERCENT_PLACES - places)
-            return (e.abs() * 2 + d) // (2 * d), e < 0, places
+            return half_away_count(e.abs(), 10 ** (PERCENT_PLACES - places)), e < 0, places
         # a percent typed in a file (a target), from the Float64: a tiny nudge makes 2.675, stored as
         # 2.67499…, round as the decimal a person reads (2.68); null beyond Int128
         x = pl.col(col) * 10**places
@@ -183,7 +182,7 @@ def money(ore: int | None, unit: str, places: int, swedish: bool = True) -> str 
     """Öre → the unit, rounded half away from zero; `1 240,8` for people, `1240.8` for machines."""
     if ore is None:
         return None
-    value = (Decimal(ore) / ORE_PER_UNIT[unit]).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    value = half_away(Decimal(ore) / ORE_PER_UNIT[unit], places)
     if swedish:
         return swedish_number(value)
     return str(abs(value) if value == 0 else value)
@@ -196,8 +195,7 @@ def percent(value: float | None, swedish: bool = True, places: int = 1, exact: i
         value = Decimal(exact).scaleb(-PERCENT_PLACES)
     if value is None:
         return None
-    rounded = (value if isinstance(value, Decimal) else Decimal(repr(value))).quantize(
-        Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    rounded = half_away(value if isinstance(value, Decimal) else Decimal(repr(value)), places)
     return swedish_number(rounded) if swedish else str(abs(rounded) if rounded == 0 else rounded)
 
 
@@ -232,7 +230,7 @@ def amount_beyond(ore: int, unit: str, places: int, limits: list[int]) -> str:
     tries += [(u, 0) for u in ("tkr",) if ORE_PER_UNIT[u] < ORE_PER_UNIT[shown]]
     tries.append(("kr", 0 if ore % 100 == 0 else 2))
     for u, n in tries:
-        rounded = abs(Decimal(ore) / ORE_PER_UNIT[u]).quantize(Decimal(1).scaleb(-n), ROUND_HALF_UP)
+        rounded = abs(half_away(Decimal(ore) / ORE_PER_UNIT[u], n))
         if all(rounded * ORE_PER_UNIT[u] > o for o in beyond):
             return f"{money(ore, u, n)} {u}"
     return f"{money(ore, 'kr', 2)} kr"

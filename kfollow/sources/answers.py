@@ -13,12 +13,12 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from kfollow.errors import INVISIBLE, DataError, control_kind, grouped, shown
 from kfollow.form import FORMAT, ID_SHEET, IDENTITY_KEYS, INPUT_KEY, LOCKED_KEY, SHEET
-from kfollow.options import ORE_PER_UNIT
+from kfollow.options import ORE_PER_UNIT, half_away
 from kfollow.sources.files import MB, megabytes, read_bytes
 from kfollow.sources.yaml_tree import FORBIDDEN, Node, TreeReader, parse_yaml
 from kfollow.store import ID, MAX_ORE, MONTH, Answer
@@ -331,7 +331,7 @@ def _forecast(name: str, ref: str, cell, unit: str) -> int | None:
                                            "forecast as a number, e.g. 16,5")
     scaled = number * ORE_PER_UNIT[unit]
     # beyond the cap before rounding: a number of more digits than Decimal's precision cannot be quantized
-    ore = scaled.quantize(Decimal(1), rounding=ROUND_HALF_UP) if abs(scaled) <= MAX_ORE + 1 else scaled
+    ore = half_away(scaled) if abs(scaled) <= MAX_ORE + 1 else scaled
     if abs(ore) > MAX_ORE:
         raise cell_error(name, SHEET, ref, "forecast is beyond 10 000 000 000 000 kr; check the number and the "
                                            "form's unit")

@@ -30,12 +30,14 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field as _field, replace
+from decimal import Decimal
 from typing import Callable
 
 import polars as pl
 
 from kfollow.store import MAX_FILE_TOTAL, MAX_ORE, MAX_TABLE_TOTAL
 from kfollow.errors import DataError, UsageError
+from kfollow.options import half_away
 from kfollow.sources.facts import CODE_COLUMNS
 from kfollow.sources.mapping import KeyMap, LedgerMapping, Objects
 from kfollow.sources.sie import OTHERS
@@ -1157,7 +1159,7 @@ def accruals(facts: pl.DataFrame) -> list[str]:
         .unique(["konto", "period"], keep="first", maintain_order=True)
     )
     found = [f"warning: possible accrual reversed: konto {konto}, {period} {kr(belopp)} (over {ACCRUAL_FACTOR}× its "
-             f"usual month, {kr(round(vanlig))}) reversed {tillbaka} {kr(motsatt)}"
+             f"usual month, {kr(int(half_away(Decimal(repr(vanlig)))))}) reversed {tillbaka} {kr(motsatt)}"
              for konto, period, belopp, vanlig, tillbaka, motsatt in
              reversed_.head(LISTED).select("konto", "period", "belopp", "vanlig", "tillbaka", "motsatt").iter_rows()]
     if reversed_.height > LISTED:
