@@ -83,6 +83,44 @@ class ColumnNote(str):
         return note
 
 
+@dataclass(frozen=True, slots=True)
+class NoteAmount:
+    """An amount in a note (`AmountsNote`): öre, said with its sign (`+1,5 mnkr`) or without."""
+
+    ore: int
+    sign: bool = False
+
+
+class AmountsNote(ColumnNote):
+    """A note on a column (`ColumnNote`) that states amounts: `parts`, its text and its amounts (`NoteAmount`) in
+    `unit`, said with `places` decimals (None: as a table in the unit shows them by default) or every öre (`exact`),
+    by the rule of the tables (`options.in_unit`). The engine says them by default; a renderer says them as its
+    table's figures (`at`, `notes_shown`): they ignored --decimals and --exact (found in review, h162)."""
+
+    parts: tuple
+    unit: str
+
+    def __new__(cls, parts, unit: str, column: str, *also: str, places: int | None = None,
+                exact: bool = False) -> "AmountsNote":
+        from kfollow.options import in_unit  # (light: no polars)
+
+        parts = tuple(parts)
+        text = "".join(p if isinstance(p, str) else in_unit(p.ore, unit, rounded=not exact, sign=p.sign, places=places)
+                       for p in parts)
+        note = super().__new__(cls, text, column, *also)
+        note.parts, note.unit = parts, unit
+        return note
+
+    def at(self, places: int | None, exact: bool = False) -> "AmountsNote":
+        """The note with its amounts said with `places` decimals (None: the unit's default), or every öre."""
+        return type(self)(self.parts, self.unit, self.column, *self.also, places=places, exact=exact)
+
+    def reworded(self, words) -> "AmountsNote":
+        """The note with `words` (text → text) applied to its text between the amounts (a document's wording)."""
+        return type(self)([words(p) if isinstance(p, str) else p for p in self.parts], self.unit, self.column,
+                          *self.also)
+
+
 class ColumnCaveat(ColumnNote, Caveat):
     """A note on a column (`ColumnNote`) that also says what its figures leave out (`Caveat`): on stderr in
     csv and json where the column is among those written."""
@@ -100,12 +138,14 @@ class LeftOutNote(str):
         return note
 
 
-def notes_shown(notes, columns, chosen: bool = False) -> list[str]:
+def notes_shown(notes, columns, chosen: bool = False, decimals: int | None = None, exact: bool = False) -> list[str]:
     """`notes` but those on a column (`ColumnNote`) that is not among `columns` (`Column`s shown), and those on a
     column left out (`LeftOutNote`) that is among them, or where the columns are `chosen` (--columns): a column
-    it does not name is left out because it is not named (found in review, h58)."""
+    it does not name is left out because it is not named (found in review, h58). A note's amounts (`AmountsNote`)
+    are said as the table's (`decimals`: --decimals, None for the unit's default; `exact`: --exact)."""
     names = {c.name for c in columns}
-    return [n for n in notes if (not isinstance(n, ColumnNote) or n.column in names or names.intersection(n.also))
+    return [n.at(decimals, exact) if isinstance(n, AmountsNote) else n for n in notes
+            if (not isinstance(n, ColumnNote) or n.column in names or names.intersection(n.also))
             and not (isinstance(n, LeftOutNote) and (chosen or n.column in names))]
 
 

@@ -44,3 +44,66 @@ def test_one_rule_rounds_for_tables_notes_and_messages():
             note = in_unit(ore, unit, places=places).removesuffix(f" {unit}")
             if half_away(Decimal(ore) / {"kr": 100, "tkr": 100_000, "mnkr": 100_000_000}[unit], places) != 0:
                 assert note == table, (ore, unit, places)
+
+
+EXAMPLES = ROOT / "examples" / "budgets"
+CHANGE = "(KS 2024-06-17 § 98 (påhittat))"
+
+
+def test_a_notes_amounts_follow_the_tables_decimals(run):
+    """`deviation --period 7 --decimals 2`: the table's figures had two decimals and its notes on the budget change
+    since the forecast one (`Ledningsstab 1,7 mnkr (budget helår 24,0 mnkr)` above a Avvikelse prognos of -0,20):
+    the notes say their amounts as the table does, `--decimals` or not, in the unit asked for."""
+    two = run("deviation", "--budgets", EXAMPLES, "--period", "7", "--against", "prognos:2024-04", "--decimals", "2")
+    assert two.exit_code == 0, two.stderr
+    assert (f"Anm.: Avvikelse prognos mäter prognosen 2024-04 mot budget helår efter budgetändringar beslutade efter den "
+            f"{CHANGE}: Ledningsstab -1,50 mnkr, Digitaliseringsstab +1,50 mnkr. Mot budgeten när prognosen gjordes var "
+            "avvikelsen Ledningsstab 1,70 mnkr (budget helår 24,00 mnkr), Digitaliseringsstab -3,31 mnkr (budget helår "
+            "32,00 mnkr).") in two.stdout
+    assert (f"Anm.: Förändring avvikelse räknar med budgetändringar beslutade efter prognosen 2024-04 {CHANGE}: "
+            "Ledningsstab -1,50 mnkr, Digitaliseringsstab +1,50 mnkr.") in two.stdout
+    led = next(line for line in two.stdout.splitlines() if line.startswith("Ledningsstab"))
+    assert "22,50" in led  # (the table: two decimals of mnkr)
+    tkr = run("deviation", "--budgets", EXAMPLES, "--period", "7", "--unit", "tkr", "--decimals", "1", "--format", "md")
+    assert ("Ledningsstab -1 500,0 tkr, Digitaliseringsstab +1 500,0 tkr. Mot budgeten när prognosen gjordes var "
+            "avvikelsen Ledningsstab 1 702,0 tkr (budget helår 24 000,0 tkr), Digitaliseringsstab -3 309,0 tkr (budget "
+            "helår 32 000,0 tkr).") in tkr.stdout
+    # by default as before: the unit's decimals
+    assert ("Mot budgeten när prognosen gjordes var avvikelsen Ledningsstab 1,7 mnkr (budget helår 24,0 mnkr), "
+            "Digitaliseringsstab -3,3 mnkr (budget helår 32,0 mnkr).") in run("deviation", "--budgets", EXAMPLES,
+                                                                              "--period", "7").stdout
+
+
+def test_a_notes_amounts_in_a_document_follow_its_decimals(run, tmp_path):
+    """`report --period 7 --decimals 2 -o r.docx` (and .html): the note under the stab table, worded for the nämnd
+    (`prognosen i april 2024`), says its amounts with the document's two decimals."""
+    docx = pytest.importorskip("docx")
+    want = ("Avvikelse prognos mäter prognosen i april 2024 mot budget helår efter budgetändringar beslutade efter den "
+            f"{CHANGE}: Ledningsstab -1,50 mnkr, Digitaliseringsstab +1,50 mnkr. Mot budgeten när prognosen gjordes "
+            "var avvikelsen Ledningsstab 1,70 mnkr (budget helår 24,00 mnkr), Digitaliseringsstab -3,31 mnkr (budget "
+            "helår 32,00 mnkr).")
+    out = tmp_path / "r.docx"
+    result = run("report", "--budgets", EXAMPLES, "--period", "7", "--decimals", "2", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    said = [p.text.replace("\u00a0", " ") for p in docx.Document(str(out)).paragraphs]
+    assert any(want in p for p in said), [p for p in said if "mäter prognosen" in p]
+    html = tmp_path / "r.html"
+    assert run("report", "--budgets", EXAMPLES, "--period", "7", "--decimals", "2", "-o", html).exit_code == 0
+    assert want in html.read_text(encoding="utf-8").replace("\u00a0", " ")
+
+
+def test_a_notes_amounts_with_exact_are_to_the_ore():
+    """`--exact` (csv, excel, json: every öre) says a note's amounts exactly too, where a note is written beside
+    such a table (`notes_shown`, as the command's stderr takes them): 1,702 mnkr, not 1,7."""
+    import kfollow
+    from kfollow.options import Format, Options
+    from kfollow.render.columns import for_machines
+    from kfollow.report import notes_shown
+
+    report = kfollow.deviation(kfollow.load(EXAMPLES), 2024, period="2024-07")
+    opts = Options(Format.csv, exact=True)
+    said = [n for n in notes_shown(report.notes, for_machines(report, opts), exact=True) if "mäter prognosen" in n]
+    assert said == [f"Avvikelse prognos mäter prognosen 2024-04 mot budget helår efter budgetändringar beslutade efter "
+                    f"den {CHANGE}: Ledningsstab -1,5 mnkr, Digitaliseringsstab +1,5 mnkr. Mot budgeten när prognosen "
+                    "gjordes var avvikelsen Ledningsstab 1,702 mnkr (budget helår 24 mnkr), Digitaliseringsstab "
+                    "-3,309 mnkr (budget helår 32 mnkr)."]

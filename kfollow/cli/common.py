@@ -198,7 +198,7 @@ def emit(report, fmt: Format | None, decimals: int | None, output: Path | None, 
         from kfollow.render.columns import for_machines
         from kfollow.report import Caveat, notes_shown
 
-        for line in notes_shown(report.notes, for_machines(report, opts)):  # (one on a column: where it is written)
+        for line in notes_shown(report.notes, for_machines(report, opts), decimals=decimals, exact=exact):  # (one on a column: where it is written)
             if isinstance(line, Caveat):
                 note(line)
     render.write(data, output)

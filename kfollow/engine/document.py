@@ -19,7 +19,7 @@ from kfollow.engine import investments, operations, selection
 from kfollow.engine.periods import last_month_booked
 from kfollow.errors import UsageError, listing, shown
 from kfollow.options import By
-from kfollow.report import ColumnNote, Document, LeftOutNote, Report, Section
+from kfollow.report import AmountsNote, ColumnNote, Document, LeftOutNote, Report, Section
 from kfollow.sources import provenance
 from kfollow.store import Store
 from kfollow.vocabulary import CATALOGUE, Kind, RowKind
@@ -542,14 +542,19 @@ def _for_people(report: Report, rubriker: dict[str, str], year: int, lacking: li
                 text = (f"{headed['prognos']} är – för {listing(lacking)}, som saknar prognos, och för "
                         f"summorna {them} ingår i.")
                 return _same_kind(note, in_words(text))
-        # a note on an unknown sum names the forecast as the table heads it (`Prognos i augusti är – …` beside the
-        # header `Prognos i augusti`; it said `Prognos är –`, found in review, h73)
-        name = terminal.get(getattr(note, "column", None), "")
-        if name and note.column in headed and note.column not in rubriker and text.startswith(f"{name} är "):
-            text = headed[note.column] + text[len(name):]
-        for old, new in renamed.items():
-            text = re.sub(rf"(?<!\w){re.escape(old)}(?!\w)", new, text)
-        return _same_kind(note, in_words(text))
+        def words(text: str) -> str:
+            # a note on an unknown sum names the forecast as the table heads it (`Prognos i augusti är – …` beside the
+            # header `Prognos i augusti`; it said `Prognos är –`, found in review, h73)
+            name = terminal.get(getattr(note, "column", None), "")
+            if name and note.column in headed and note.column not in rubriker and text.startswith(f"{name} är "):
+                text = headed[note.column] + text[len(name):]
+            for old, new in renamed.items():
+                text = re.sub(rf"(?<!\w){re.escape(old)}(?!\w)", new, text)
+            return in_words(text)
+
+        if isinstance(note, AmountsNote):  # its words, its amounts kept to be said as the document's figures (h162)
+            return note.reworded(words)
+        return _same_kind(note, words(text))
 
     # (the period above a workbook's table, `Period: 2024-10`, as its title says it: year to date)
     period = in_words(f"{report.period} (ack.)") if report.period and re.fullmatch(r"\d{4}-\d{2}", report.period) \

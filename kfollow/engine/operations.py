@@ -30,7 +30,8 @@ from kfollow.engine import present
 from kfollow.engine.present import as_report
 from kfollow.engine.selection import forvaltningar
 from kfollow.vocabulary import CATALOGUE, RowKind
-from kfollow.report import EXACT, Caveat, ColumnCaveat, ColumnNote, LeftOutNote, Report, TableNote
+from kfollow.report import (EXACT, AmountsNote, Caveat, ColumnCaveat, ColumnNote, LeftOutNote, NoteAmount, Report,
+                            TableNote)
 
 BLOCK_END = 1_000_000  # position of ej_fordelat / differens / subtotal rows after a block's own rows
 
@@ -735,9 +736,7 @@ def _changed_since_note(store: Store, year: int, against: int, period: int | Non
     (up to the period) moved the budget of rows shown: the change since the forecast holds them beside what the
     utfall (or the forecast since) did, and the table did not say so (found by a new user: Grundskola F–6's +922
     tkr was 1 200 tkr moved to it in October, its utfall 278 tkr worse than forecast). Each row with the net amount
-    of those changes, in `unit`, as its förvaltning presents it."""
-    from kfollow.options import in_unit
-
+    of those changes, in `unit`, as its förvaltning presents it (said as the table's figures: `AmountsNote`)."""
     if "avvikelse_forandring" not in frame.columns or budget is BudgetMode.original:
         return ()
     rows = frame.filter(pl.col("radtyp").is_in(["rad", "forvaltning"]))
@@ -760,14 +759,19 @@ def _changed_since_note(store: Store, year: int, against: int, period: int | Non
         if ore == 0:
             continue
         beslut = moved["beslut"].unique(maintain_order=True).to_list()
-        said.append(f"{name} {in_unit(-ore if fid in resultat else ore, unit, sign=True)}")
+        said.append((f"{name} ", NoteAmount(-ore if fid in resultat else ore, sign=True)))
         decisions += [b for b in beslut if b not in decisions]
     if not said:
         return ()
-    return (ColumnNote(f"Förändring avvikelse räknar med budgetändringar beslutade efter prognosen {year}-{against:02d} "
-                       f"({', '.join(decisions)}): {', '.join(said)}. Utan dem är förändringen den i "
-                       f"{'utfallet' if period is None or period == 12 else 'prognosen'} mot prognosen.",
-                       "avvikelse_forandring"),)
+    return (AmountsNote((f"Förändring avvikelse räknar med budgetändringar beslutade efter prognosen {year}-{against:02d} "
+                         f"({', '.join(decisions)}): ", *_listed(said), ". Utan dem är förändringen den i "
+                         f"{'utfallet' if period is None or period == 12 else 'prognosen'} mot prognosen."), unit,
+                        "avvikelse_forandring"),)
+
+
+def _listed(items: list[tuple]) -> tuple:
+    """The parts of a note's items (texts and `NoteAmount`s), the items separated by `, `."""
+    return tuple(p for i, item in enumerate(items) for p in ((", ",) if i else ()) + tuple(item))
 
 
 class YearFileCommentsNote(ColumnNote):
@@ -824,9 +828,7 @@ def _forecast_before_change_note(store: Store, year: int, period: int | None, fr
     (found by an ekonom, h123: Ledningsstab's forecast of April, 22 298 tkr, showed +202 against the 22 500 of June's
     change, where in April it meant +1 702 against 24 000; only `--against` said so). Each row with the changes' net
     amount, and the budget and deviation the forecast had then, in `unit` as the table rounds it and as its förvaltning
-    presents it; grouped by the forecast's month."""
-    from kfollow.options import in_unit
-
+    presents it (said as the table's figures: `AmountsNote`); grouped by the forecast's month."""
     needed = {"prognos_avvikelse", "prognos_period", "budget_helar", "radtyp", "forvaltning"}
     if not needed <= set(frame.columns) or budget is BudgetMode.original:
         return ()
@@ -840,7 +842,7 @@ def _forecast_before_change_note(store: Store, year: int, period: int | None, fr
     if changes.is_empty():
         return ()
     resultat = set(_resultat(store, year, fids))
-    by_month: dict[str, tuple[list[str], list[str], list[str]]] = {}
+    by_month: dict[str, tuple[list[tuple], list[tuple], list[str]]] = {}
     for fid, k, kind, name, made, helar, avvikelse in rows.select(
             "forvaltning", pl.col(key).alias("_nyckel"), "radtyp", "namn", "prognos_period", "budget_helar",
             "prognos_avvikelse").rows():
@@ -850,13 +852,13 @@ def _forecast_before_change_note(store: Store, year: int, period: int | None, fr
             continue
         shown = -moved if fid in resultat else moved  # (as its förvaltning presents it: `budget_helar` is)
         moves, then, decisions = by_month.setdefault(made, ([], [], []))
-        moves.append(f"{name} {in_unit(shown, unit, sign=True)}")
+        moves.append((f"{name} ", NoteAmount(shown, sign=True)))
         # the deviation is the same in both presentations: budget − prognos of the nettokostnad, less the changes
-        then.append(f"{name} {in_unit(avvikelse - moved, unit)} (budget helår {in_unit(helar - shown, unit)})")
+        then.append((f"{name} ", NoteAmount(avvikelse - moved), " (budget helår ", NoteAmount(helar - shown), ")"))
         decisions += [b for b in later["beslut"].unique(maintain_order=True).to_list() if b not in decisions]
-    return tuple(ColumnNote(f"{header} mäter prognosen {made} mot budget helår efter budgetändringar beslutade efter den "
-                            f"({', '.join(decisions)}): {', '.join(moves)}. Mot budgeten när prognosen gjordes var "
-                            f"avvikelsen {', '.join(then)}.", "prognos_avvikelse", "prognos")
+    return tuple(AmountsNote((f"{header} mäter prognosen {made} mot budget helår efter budgetändringar beslutade efter "
+                              f"den ({', '.join(decisions)}): ", *_listed(moves), ". Mot budgeten när prognosen gjordes "
+                              "var avvikelsen ", *_listed(then), "."), unit, "prognos_avvikelse", "prognos")
                  for made, (moves, then, decisions) in sorted(by_month.items()))
 
 

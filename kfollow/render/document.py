@@ -135,7 +135,8 @@ def section_notes(section: Section, opts: Options, stated: set[str]) -> list[str
     """The notes under a section's table: those on its columns shown, not yet stated (`unstated`); a
     note on how the table's total is made (its rows of resultat units counted as nettokostnad) under
     every table it applies to, where its rows do not add up to the total without it."""
-    notes = notes_shown(section.report.notes, _columns(section, opts), chosen=opts.columns is not None)
+    notes = notes_shown(section.report.notes, _columns(section, opts), chosen=opts.columns is not None,
+                        decimals=opts.decimals)
     every = [n for n in notes if isinstance(n, TableNote)]
     fresh = unstated([n for n in notes if n not in every], stated)
     return [n for n in notes if n in every or n in fresh]

@@ -248,7 +248,7 @@ def report_to_docx(report: Report, opts: Options, template: Path | None = None) 
     # the notes on its columns shown, as every other format says them (all of them stood under it, those on a column
     # --columns left out too: found in review, h58)
     _table(w, section, opts, notes=notes_shown(report.notes, _columns(section, opts),
-                                                   chosen=opts.columns is not None))
+                                                   chosen=opts.columns is not None, decimals=opts.decimals))
     _running(w, report.title)
     # the file's title, as a report's and a workbook's (a table's was empty: Word's title bar and a document list
     # showed the file name only)

@@ -320,7 +320,7 @@ def to_table(report: Report, opts: Options, fmt: str = "simple") -> str:
         headers, filled, align = _rows(report, opts, markdown=fmt == "pipe")
         body = simple(filled, headers, align) if fmt == "simple" else pipe(filled, headers, align)
     notes = notes_shown(report.notes, [c for c in for_people(report, opts) if c.header not in left_out],
-                        chosen=opts.columns is not None)
+                        chosen=opts.columns is not None, decimals=opts.decimals)
     if left_out:
         notes.append(f"Utelämnat för att passa terminalens bredd: {', '.join(left_out)}; --columns väljer kolumner.")
     caption = report.caption

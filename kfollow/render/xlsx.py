@@ -288,7 +288,7 @@ def _sheet(workbook: "Workbook", ws: "Worksheet", report: Report, opts: Options,
         pass
     elif report.sources:
         lines.append((f"Källor: {'; '.join(shown_sources(report.sources))}", None))
-    lines += [(f"Anm.: {note}", None) for note in dict.fromkeys(notes_shown(report.notes, columns, chosen=opts.columns is not None)) if note not in footer]
+    lines += [(f"Anm.: {note}", None) for note in dict.fromkeys(notes_shown(report.notes, columns, chosen=opts.columns is not None, decimals=opts.decimals)) if note not in footer]
     cut += sum(len(text) > CELL_MAX for text, _ in lines)
     wrapped = [j for j, c in enumerate(columns) if c.comment or (
         c.kind is Kind.text and values.schema[values.columns[j]] == pl.String
