@@ -107,3 +107,39 @@ def test_a_notes_amounts_with_exact_are_to_the_ore():
                     f"den {CHANGE}: Ledningsstab -1,5 mnkr, Digitaliseringsstab +1,5 mnkr. Mot budgeten när prognosen "
                     "gjordes var avvikelsen Ledningsstab 1,702 mnkr (budget helår 24 mnkr), Digitaliseringsstab "
                     "-3,309 mnkr (budget helår 32 mnkr)."]
+
+
+def _label_room(table, label: str) -> tuple[float, float, float]:
+    """A Word table's room for `label` in its first column and the width the label needs (twips, as `docx._fit`
+    measures it), and the table's font size."""
+    from kfollow.render.docx import _ems
+
+    cell = next(r.cells[0] for r in table.rows if r.cells[0].text == label)
+    runs = cell.paragraphs[0].runs
+    size = runs[0].font.size.pt
+    margin = int(table._tbl.tblPr.xpath("./w:tblCellMar/w:left/@w:w")[0]) * 2  # twips, both sides
+    return table.columns[0].width / 635 - margin, _ems(label, any(r.font.bold for r in runs)) * size * 20, size
+
+
+@pytest.mark.parametrize("budgets, args, label, size", [
+    (ROOT / "budgets", (), "Summa färdigställda projekt", 7.5),  # (3,25 cm at 8 pt: three lines)
+    (EXAMPLES, (), "Summa ombudgeteringar", 7.5),  # (3,23 cm at 8 pt: two)
+    (EXAMPLES, (), "Serviceförvaltningen (internt prissatt)", 7.0),  # (the stab table: 3,87 cm at 8 pt)
+    (ROOT / "examples" / "answered" / "budgets", ("--period", "2024-10", "--unit", "tkr"),
+     "Serviceförvaltningen (internt prissatt)", 7.0),  # (the stab table: 3,44 cm at 7 pt)
+])
+def test_a_label_has_the_width_it_needs_in_word(run, tmp_path, budgets, args, label, size):
+    """`report -o r.docx`: the projects' `Summa färdigställda projekt` wrapped to three lines in a label column of
+    3,25 cm (HTML and the PDF print it on one), the example's `Summa ombudgeteringar` and, in the stab table with
+    comments, `Serviceförvaltningen (internt prissatt)` to two. The label column is as wide as its longest label
+    needs where the page allows, at the table's font or, where that puts every label on one line, a smaller one (the
+    comments keep their quarter of the page)."""
+    docx = pytest.importorskip("docx")
+    out = tmp_path / "r.docx"
+    result = run("report", "--budgets", budgets, *args, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    tables = [t for t in docx.Document(str(out)).tables if any(r.cells[0].text == label for r in t.rows)
+              and (label.startswith("Summa") or "Kommentar" in [c.text for c in t.rows[0].cells])]  # (the stab table)
+    room, need, shown = _label_room(tables[0], label)
+    # (the grid is whole twips rounded down, the margins rounded: a twip or two; `_ems` leaves 2 % for the glyphs)
+    assert room + 2 >= need and shown == size, (round(room / 567, 2), round(need / 567, 2), shown)

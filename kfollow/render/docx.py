@@ -506,6 +506,7 @@ class _Span:
     whole: float = 0.0
     comment: bool = False
     long_word: float = 0.0  # a comment's longest word, which `word` counts at most `COMMENT_WORD_EM`
+    label: float = 0.0  # the label column's longest line that is kept on one line where the page allows (`_fit`)
 
 
 def _words(text: str) -> list[str]:
@@ -532,20 +533,43 @@ def _span(i: int, column, header: str, values: list[str], bold: list[bool] | Non
         from kfollow.render.text import two_lines
 
         return _Span(True, words, max(words, *(_ems(line) for line in two_lines(header))))
-    lines = max([_ems(line.strip().replace("\u200b", ""), strong) for v, strong in zip(values, bold)
-                 for line in v.split("\n")] or [1.0])
+    measured = [_ems(line.strip().replace("\u200b", ""), strong) for v, strong in zip(values, bold)
+                for line in v.split("\n")]
+    lines = max(measured or [1.0])
     long_word = words if column.comment else 0.0
     if column.comment:  # a long word of a comment breaks, as the PDF hyphenates it, before the page turns (`_fits_portrait`)
         words = min(words, COMMENT_WORD_EM)
     cap = COMMENT_EM if column.comment else LABEL_EM if i == 0 else lines
     indented = i == 0 and any(v.startswith("  ") for v in values)
+    # the label's lines that need not wrap (`LABEL_EM` at most): the longest of them is the label column's width
+    label = max([x for x in measured if x <= LABEL_EM] or [0.0]) if i == 0 and not column.comment else 0.0
     return _Span(False, words, max(words, min(lines, cap)), INDENT_CM if indented else 0.0, max(words, lines),
-                 bool(column.comment), long_word)
+                 bool(column.comment), long_word, max(words, label) if label else 0.0)
 
 
 def _fit(spans: list[_Span], usable: float) -> tuple[float, float, list[float]]:
     """A table's font size, its cells' margins and its columns' widths (cm), within the text width
-    `usable` of its page.
+    `usable` of its page (`_fitted`), its label column as wide as its longest label needs (`_Span.label`: a label of
+    up to `LABEL_EM` on one line, as HTML prints it) where the page allows: first at the font and margins the table
+    has without it (its figures' headers go onto more lines, the other text columns narrow for it, comments down to
+    their least, `COMMENT_LEAST`), then at a smaller font where that puts every label on one line, and only where
+    none gives it room the label wraps.
+    `Summa färdigställda projekt` of the bundled year's projects wrapped to three lines at 8 pt (a label column of
+    3,25 cm: 4,79 at 7,5 pt now), the example's `Summa ombudgeteringar` to two (3,23 cm: 4,52 at 7,5 pt) and its
+    `Serviceförvaltningen (internt prissatt)` in the stab table (3,87 cm: 5,67 at 7 pt) (found in review, h162)."""
+    fitted = _fitted(spans, usable)
+    if not spans or not spans[0].label:
+        return fitted
+    upto = max(i for i, f in enumerate(FITS) if f[:2] == fitted[:2])  # (first no smaller font than the table's)
+    # (a smaller font only where it keeps every label on one line: not for one of several that wrap anyway)
+    return (_fitted(spans, usable, label=True, fits=FITS[:upto + 1])
+            or (spans[0].label >= spans[0].whole and _fitted(spans, usable, label=True)) or fitted)
+
+
+def _fitted(spans: list[_Span], usable: float, label: bool = False,
+            fits: tuple = FITS) -> tuple[float, float, list[float]] | None:
+    """`_fit`'s layout, by the fonts and margins `fits` in turn; with `label`, the label column at least as wide as its
+    longest label needs (`_Span.label`), and None where none of them gives it that and the comments their least.
 
     Number columns are as wide as their widest figure or header word, and their header on two lines
     where there is room. Text columns (the label, comments) are as wide as they want where there is
@@ -567,12 +591,15 @@ def _fit(spans: list[_Span], usable: float) -> tuple[float, float, list[float]]:
     narrow = None  # the first fit whose comments have less than their quarter (`COMMENT_LEAST`)
     for figures_whole, comments_whole in ((True, True), (False, True), (False, False)):
         if narrow is not None and not comments_whole:  # (a comment's long word broken for its quarter: no)
-            return narrow
-        for size, pad, floor in FITS:
+            return None if label else narrow
+        for size, pad, floor in fits:
             want = [_cm(max(s.want, s.long_word if comments_whole else 0.0), size) + pad + s.extra for s in spans]
             least = [(x if figures_whole else _cm(s.word, size) + pad) if s.number
                      else min(x, max(floor, _cm(max(s.word, s.long_word if comments_whole else 0.0), size) + pad
                                      + s.extra)) for x, s in zip(want, spans)]
+            if label:  # (the label's need, at this font: never less than it)
+                want[0] = max(want[0], _cm(spans[0].label, size) + pad + spans[0].extra)
+                least[0] = want[0]
             if sum(least) <= usable:  # (a figure's header goes onto more lines as a text column narrows)
                 widths = (_commented(want, least, spans, usable) if any(s.comment for s in spans)
                           else _shrink(want, least, [True] * len(spans), usable))
@@ -583,6 +610,8 @@ def _fit(spans: list[_Span], usable: float) -> tuple[float, float, list[float]]:
                     narrow = narrow or (size, pad, widths)  # (a smaller font, or more header lines, may give it)
                     continue
                 return size, pad, widths
+    if label:  # (no room for the label whole, or only at the cost of the comments' least: it wraps)
+        return None
     if narrow is not None:
         return narrow
     figures = sum(x for x, s in zip(least, spans) if s.number)
